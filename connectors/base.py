@@ -1,0 +1,173 @@
+"""The connector interface that sync_jobs depends on, and the project's own exceptions.
+
+Adapters translate every vendor exception into these, so sync_jobs never catches a vendor type:
+
+* ``AuthError``: credentials refused or missing; fatal for this connector's run.
+* ``RateLimited(retry_after)``: the CRM asked us to slow down; retriable after ``retry_after`` s.
+* ``QuotaExhausted``: the configured share of the daily allocation is spent; stop, resume tomorrow.
+* ``TransientError``: 5xx, dropped connection, timeout; retriable with backoff.
+* ``RecordRejected(id, reason)``: one record refused (on read: malformed; on write: validation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+from pac_core.records import Record, Rejected
+
+
+class ConnectorError(Exception):
+    """Base of connector errors; messages never contain a secret."""
+
+
+class AuthError(ConnectorError):
+    pass
+
+
+class RateLimited(ConnectorError):
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class QuotaExhausted(ConnectorError):
+    """The run must stop: it would spend more than the configured share of the daily allocation."""
+
+    def __init__(self, message: str, used: int | None = None, limit: int | None = None) -> None:
+        super().__init__(message)
+        self.used, self.limit = used, limit
+
+
+class TransientError(ConnectorError):
+    pass
+
+
+class RecordRejected(ConnectorError):
+    def __init__(self, record_id: str, reason: str) -> None:
+        super().__init__(f"{record_id}: {reason}")
+        self.record_id, self.reason = record_id, reason
+
+
+class SchemaError(ConnectorError):
+    """The CRM lacks an object or field the mapping needs (run ``pac crm provision``)."""
+
+
+class ObjectKind(StrEnum):
+    """What a connector pulls; each has its own watermark."""
+
+    USERS = "users"
+    ACCOUNTS = "accounts"
+    ACTIVITIES = "activities"
+    DEALS = "deals"          # with their line items (products and quantities)
+    PAC_EDITS = "pac_edits"  # manager edits made in the CRM to PAC records
+
+
+class Target(StrEnum):
+    """Where progress is written back."""
+
+    AXIS = "axis"            # PAC_Axis__c / HubSpot custom object or fallback
+    ACTION = "action"        # PAC_Action__c / custom object or one task per action
+    ACCOUNT = "account"      # account-level fields telling reps which axes target the account
+
+
+@dataclass(frozen=True)
+class ManagerEdit:
+    """A field a manager changed in the CRM on a PAC record: flows back into the plan.
+
+    ``field`` is a logical name: ``axis_status``, ``axis_priority`` or ``action_status``.
+    """
+
+    target: Target
+    key: str                 # the PAC external key, e.g. "pac-2027:A-01"
+    field: str
+    value: Any
+    modified_at: datetime
+
+
+@dataclass(frozen=True)
+class WriteChange:
+    """One record to upsert: logical field names -> values (only what changed since last write).
+
+    Logical fields (the mapping turns them into CRM fields): name, status, priority, target, done,
+    progress_pct, pace, window_start, window_end, revenue, objective, roi, last_synced, axis_key,
+    owner_email, axes (for accounts: the axes that target the account).
+    ``crm_id`` is set for ``Target.ACCOUNT`` (accounts are updated by id, never created).
+    """
+
+    target: Target
+    key: str
+    fields: Mapping[str, Any]
+    crm_id: str | None = None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    key: str
+    ok: bool
+    crm_id: str | None = None
+    error: str = ""
+    retryable: bool = False   # e.g. UNABLE_TO_LOCK_ROW: retried on the next run
+
+
+@dataclass
+class ApiUsage:
+    """API calls spent by this connector in this run, and the CRM's own figures when it gives them."""
+
+    calls: int = 0
+    used: int | None = None        # e.g. Sforce-Limit-Info api-usage used
+    limit: int | None = None       # the daily allocation
+    by_endpoint: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def remaining(self) -> int | None:
+        if self.used is None or self.limit is None:
+            return None
+        return self.limit - self.used
+
+
+@dataclass(frozen=True)
+class SchemaIssue:
+    object: str
+    field: str | None
+    problem: str
+    fix: str
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """One configured CRM (a Salesforce org, a HubSpot portal)."""
+
+    name: str       # the connector instance name, used as Record.source ("sf-main")
+    crm: str        # "salesforce" | "hubspot"
+
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
+             ) -> Iterator[Record | Rejected | ManagerEdit]:
+        """Records changed at or after ``since`` (minus the connector's overlap), lazily.
+
+        ``since=None`` or ``full=True`` reads everything (a full reconciliation): the pipeline then
+        treats records it has stored but did not see as deleted. Deleted and archived records are
+        yielded with ``deleted=True`` where the CRM exposes them.
+        """
+        ...
+
+    def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
+        """Upsert in batches at the CRM's maximum; one result per change, in order."""
+        ...
+
+    def check_schema(self) -> list[SchemaIssue]:
+        """What the CRM lacks for reading the mapping and writing PAC results."""
+        ...
+
+    def provision_schema(self) -> list[str]:
+        """Create what ``check_schema`` reports missing, idempotently; returns what was done."""
+        ...
+
+    def usage(self) -> ApiUsage:
+        ...
+
+    def close(self) -> None:
+        ...

@@ -1,0 +1,258 @@
+"""The Commercial Action Plan: segments, SWOT, development axes, objectives and 5Q actions.
+
+Frozen dataclasses; ``Plan`` checks the method's invariants when built and reports every problem
+at once (``PlanError``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pac_core.errors import PlanError, Problem
+from pac_core.scopes import EVERYTHING, Scope
+from pac_core.window import Window
+
+
+class SegmentKind(StrEnum):
+    HORIZONTAL = "horizontal"   # geography: région, territoire, département
+    VERTICAL = "vertical"       # market, application, product line
+    MIXED = "mixed"             # account type, revenue band
+
+
+class AxisState(StrEnum):
+    ACTIVE = "active"
+    PRIORITISED = "prioritised"
+    SUSPENDED = "suspended"
+    DROPPED = "dropped"
+
+
+class ActivityType(StrEnum):
+    VISIT = "visit"
+    CALL = "call"
+    MEETING = "meeting"
+    DEMO = "demo"
+    EMAIL = "email"
+    QUOTE_FOLLOW_UP = "quote_follow_up"
+
+
+class Counting(StrEnum):
+    DISTINCT_ACCOUNTS = "distinct_accounts"   # an account counts once, whatever the visits
+    ACTIVITIES = "activities"                 # every matching activity counts
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str            # lower-case; the identity that joins CRMs
+    name: str = ""
+    role: str = ""        # "rep", "manager"...
+
+
+@dataclass(frozen=True)
+class Swot:
+    strengths: tuple[str, ...] = ()
+    weaknesses: tuple[str, ...] = ()
+    opportunities: tuple[str, ...] = ()
+    threats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    name: str
+    kind: SegmentKind
+    scope: Scope = EVERYTHING
+    swot: Swot = Swot()
+
+
+@dataclass(frozen=True)
+class AxisStatus:
+    state: AxisState = AxisState.ACTIVE
+    rank: int | None = None          # prioritised: 1 is the first priority
+    reason: str = ""                 # suspended or dropped: why
+    until: date | None = None        # suspended: until when (inclusive)
+
+
+@dataclass(frozen=True)
+class Objective:
+    """Growth objective of an axis: additional revenue over a period, in the plan's currency.
+
+    ``baseline`` is a fixed figure; None means "the same period a year earlier, same scope".
+    Cost is ``budget`` or ``effort_days`` x ``day_cost``; ROI = (additional x margin - cost) / cost.
+    """
+
+    additional_revenue: Decimal
+    period: Window
+    baseline: Decimal | None = None
+    margin_rate: Decimal = Decimal("0.3")
+    budget: Decimal | None = None
+    effort_days: Decimal | None = None
+    day_cost: Decimal | None = None
+    expected_roi: Decimal | None = None
+    kpis: tuple[str, ...] = ()
+
+    @property
+    def cost(self) -> Decimal | None:
+        if self.budget is not None:
+            return self.budget
+        if self.effort_days is not None and self.day_cost is not None:
+            return self.effort_days * self.day_cost
+        return None
+
+
+@dataclass(frozen=True)
+class Axis:
+    id: str
+    name: str
+    segment_id: str
+    scope: Scope = EVERYTHING
+    status: AxisStatus = AxisStatus()
+    objective: Objective | None = None
+    products: tuple[str, ...] = ()   # products whose production capacity this axis draws on
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action written with the 5Q rule: who does what and when, with what information from whom."""
+
+    id: str
+    axis_id: str
+    text: str                         # the statement as the manager wrote it
+    who: str                          # e-mail of the person who acts
+    activity_type: ActivityType
+    target: int                       # how many (accounts or activities, see ``counting``)
+    window: Window                    # when, in the plan's timezone
+    counting: Counting = Counting.DISTINCT_ACCOUNTS
+    scope: Scope = EVERYTHING         # extra scope, on top of the axis and segment scopes
+    info_needed: str = ""
+    info_from: str = ""
+    status: ActionStatus = ActionStatus.PLANNED
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    period: Window
+    timezone: str
+    currency: str = "EUR"
+    language: str = "fr"
+    people: tuple[Person, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    axes: tuple[Axis, ...] = ()
+    actions: tuple[Action, ...] = ()
+    id: str = field(default="")
+
+    def __post_init__(self) -> None:
+        problems = check_invariants(self)
+        if problems:
+            raise PlanError(problems)
+        if not self.id:
+            object.__setattr__(self, "id", _slug(self.name))
+
+    def segment(self, segment_id: str) -> Segment:
+        return next(s for s in self.segments if s.id == segment_id)
+
+    def axis(self, axis_id: str) -> Axis:
+        return next(a for a in self.axes if a.id == axis_id)
+
+    def action(self, action_id: str) -> Action:
+        return next(a for a in self.actions if a.id == action_id)
+
+    def action_scope(self, action: Action) -> Scope:
+        """The scope an action's accounts must be in: segment AND axis AND the action's own."""
+        axis = self.axis(action.axis_id)
+        return self.segment(axis.segment_id).scope & axis.scope & action.scope
+
+    def axis_scope(self, axis: Axis) -> Scope:
+        return self.segment(axis.segment_id).scope & axis.scope
+
+
+def _slug(text: str) -> str:
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "plan"
+
+
+def check_invariants(plan: Plan) -> list[Problem]:
+    """Every broken rule of the method, each with its key path and fix."""
+    out: list[Problem] = []
+    if plan.language not in ("fr", "en"):
+        out.append(Problem("language", f"unknown language {plan.language!r}", "use fr or en"))
+    if len(plan.currency) != 3 or not plan.currency.isupper():
+        out.append(Problem("currency", f"{plan.currency!r} is not an ISO 4217 code", "write e.g. EUR"))
+    _unique(out, "segments", [s.id for s in plan.segments])
+    _unique(out, "axes", [a.id for a in plan.axes])
+    _unique(out, "actions", [a.id for a in plan.actions])
+    segment_ids = {s.id for s in plan.segments}
+    axis_ids = {a.id for a in plan.axes}
+    emails = {p.email for p in plan.people}
+    ranks: dict[int, str] = {}
+    for i, axis in enumerate(plan.axes):
+        at = f"axes[{i}]"
+        if axis.segment_id not in segment_ids:
+            out.append(Problem(f"{at}.segment", f"segment {axis.segment_id!r} does not exist",
+                               f"use one of {sorted(segment_ids)}"))
+        st = axis.status
+        if st.state in (AxisState.SUSPENDED, AxisState.DROPPED) and not st.reason.strip():
+            out.append(Problem(f"{at}.status.reason", f"a {st.state} axis needs a reason",
+                               "say why, e.g. reason: 'production of PX200 saturated'"))
+        if st.state is AxisState.PRIORITISED:
+            if st.rank is None or st.rank < 1:
+                out.append(Problem(f"{at}.status.rank", "a prioritised axis needs a rank >= 1",
+                                   "add rank: 1 for the first priority"))
+            elif st.rank in ranks:
+                out.append(Problem(f"{at}.status.rank", f"rank {st.rank} is also given to {ranks[st.rank]}",
+                                   "give each prioritised axis its own rank"))
+            else:
+                ranks[st.rank] = axis.id
+        if st.until is not None and st.state is not AxisState.SUSPENDED:
+            out.append(Problem(f"{at}.status.until", "only a suspended axis has an until-date",
+                               "remove until, or set state: suspended"))
+        obj = axis.objective
+        if obj is not None:
+            if obj.additional_revenue <= 0:
+                out.append(Problem(f"{at}.objective.additional_revenue", "the growth objective must be positive",
+                                   "write the additional revenue expected, e.g. 150000"))
+            if not Decimal(0) <= obj.margin_rate <= Decimal(1):
+                out.append(Problem(f"{at}.objective.margin_rate", "the margin rate is a share between 0 and 1",
+                                   "write 0.35 for 35 %"))
+            for name in ("budget", "effort_days", "day_cost", "baseline"):
+                value = getattr(obj, name)
+                if value is not None and value < 0:
+                    out.append(Problem(f"{at}.objective.{name}", f"{name} cannot be negative", "fix the figure"))
+    for i, action in enumerate(plan.actions):
+        at = f"actions[{i}]"
+        if action.axis_id not in axis_ids:
+            out.append(Problem(f"{at}.axis", f"axis {action.axis_id!r} does not exist",
+                               f"use one of {sorted(axis_ids)}"))
+        if action.target < 1:
+            out.append(Problem(f"{at}.target", f"the target count must be positive, not {action.target}",
+                               "say how many, e.g. 5"))
+        if "@" not in action.who:
+            out.append(Problem(f"{at}.who", f"{action.who!r} is not an e-mail", "identify the rep by e-mail"))
+        elif emails and action.who not in emails:
+            out.append(Problem(f"{at}.who", f"{action.who} is not in the plan's people",
+                               "add them under people, or fix the spelling"))
+        if action.window.start < plan.period.start or action.window.end > plan.period.end:
+            out.append(Problem(f"{at}.when", f"the window {action.window.label or ''} is outside the plan's period",
+                               "check the year, or widen the plan's period"))
+    return out
+
+
+def _unique(out: list[Problem], where: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(ids):
+        if item in seen:
+            out.append(Problem(f"{where}[{i}].id", f"id {item!r} is used twice", "give each one its own id"))
+        seen.add(item)

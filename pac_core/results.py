@@ -1,0 +1,115 @@
+"""What an evaluation produces: progress, KPIs, ROI, decisions and recommendations.
+
+Ratios are floats in [0, +inf) (1.0 = 100 %); money is Decimal in the plan's currency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Pace(StrEnum):
+    DONE = "done"              # target reached
+    ON_TRACK = "on_track"      # at or above where the team should be by now
+    AT_RISK = "at_risk"        # behind, but the window is still open
+    LATE = "late"              # window closed, target missed
+    NOT_STARTED = "not_started"  # window not open yet
+    INACTIVE = "inactive"      # cancelled action, or its axis suspended/dropped
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why one record counted or did not count for one action or axis (for ``pac explain``).
+
+    ``rule`` is a stable code: counted, outside_window, other_owner, outside_scope, cancelled,
+    no_show, planned, wrong_type, duplicate_account, deleted, no_account, no_owner, no_start, ...
+    """
+
+    source: str
+    record_id: str
+    counted: bool
+    rule: str
+    detail: str = ""
+    account_id: str | None = None
+    when: datetime | date | None = None
+
+
+@dataclass(frozen=True)
+class ActionProgress:
+    action_id: str
+    done: int
+    target: int
+    progress: float                  # done / target
+    expected_by_now: float           # target x elapsed share of the window
+    pace: Pace
+    forecast: float                  # linear projection at the end of the window
+    coverage: float | None = None    # share of the scope's accounts touched
+    decisions: tuple[Decision, ...] = ()
+
+
+@dataclass(frozen=True)
+class AxisProgress:
+    axis_id: str
+    revenue: Decimal                 # won in the objective's period, in scope
+    baseline: Decimal                # same period a year earlier, or the plan's figure
+    additional: Decimal              # revenue - baseline
+    objective: Decimal | None        # additional revenue target
+    progress: float | None           # additional / objective
+    expected_by_now: float | None
+    pace: Pace
+    cost: Decimal | None
+    roi: float | None                # (additional x margin - cost) / cost
+    time_to_roi_months: float | None
+    activities_done: int = 0
+    coverage: float | None = None
+    conversion: float | None = None  # visited accounts with a won deal within the attribution window
+    revenue_per_visit: Decimal | None = None
+    decisions: tuple[Decision, ...] = ()
+
+
+@dataclass(frozen=True)
+class SegmentProgress:
+    segment_id: str
+    revenue: Decimal
+    baseline: Decimal
+    additional: Decimal
+    objective: Decimal | None
+    roi: float | None
+    trend: float | None = None       # revenue growth vs baseline, a ratio
+
+
+class Rule(StrEnum):
+    ROLL_OUT = "roll_out"
+    DROP = "drop"
+    PRIORITISE = "prioritise"
+    SUSPEND = "suspend"
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    rule: Rule
+    axis_id: str
+    segment_id: str
+    summary: str                         # one sentence in the plan's language
+    evidence: dict[str, Any] = field(default_factory=dict)   # figures and thresholds used
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    plan_id: str
+    as_of: datetime
+    actions: tuple[ActionProgress, ...]
+    axes: tuple[AxisProgress, ...]
+    segments: tuple[SegmentProgress, ...]
+    recommendations: tuple[Recommendation, ...] = ()
+    rejected: tuple[Decision, ...] = ()   # records refused by the engine, with their reasons
+
+    def action(self, action_id: str) -> ActionProgress:
+        return next(a for a in self.actions if a.action_id == action_id)
+
+    def axis(self, axis_id: str) -> AxisProgress:
+        return next(a for a in self.axes if a.axis_id == axis_id)

@@ -1,0 +1,45 @@
+"""A time window [start, end) with timezone-aware bounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pac_core.errors import PeriodError
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    """A half-open interval [start, end) of aware datetimes (the plan's timezone is kept in tzinfo).
+
+    ``label`` keeps the text it was parsed from ("semaine 18"), for messages and reports.
+    """
+
+    start: datetime
+    end: datetime
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise PeriodError("a window needs timezone-aware bounds", "give the plan's timezone")
+        if not self.start < self.end:
+            raise PeriodError(
+                f"window {self.label or ''} ends ({self.end.isoformat()}) before it starts "
+                f"({self.start.isoformat()})",
+                "swap the two dates",
+            )
+
+    def __contains__(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+    def elapsed_share(self, as_of: datetime) -> float:
+        """Share of the window elapsed at ``as_of``, clamped to [0, 1]."""
+        if as_of <= self.start:
+            return 0.0
+        if as_of >= self.end:
+            return 1.0
+        return (as_of - self.start).total_seconds() / self.seconds

@@ -1,0 +1,1 @@
+"""The application layer: the nightly pipeline, store, locks, scheduler and CLI."""

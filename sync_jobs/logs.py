@@ -1,0 +1,69 @@
+"""Logging set-up: human text or one JSON object per line; secrets are redacted from every line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from datetime import UTC, datetime
+
+_SECRET_PATTERNS = [
+    re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s'\"]+"),
+    re.compile(r"(?i)((?:access_token|refresh_token|client_secret|password|session_id|sessionid|token|"
+               r"private_key|security_token)[\"']?\s*[:=]\s*[\"']?)[^\s'\",&}]+"),
+    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]{8,}"),
+]
+_known_secrets: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """Values read from the environment as credentials: never printed, whatever the context."""
+    if value and len(value) >= 6:
+        _known_secrets.add(value)
+
+
+def redact(text: str) -> str:
+    for secret in _known_secrets:
+        text = text.replace(secret, "***")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1***", text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = ()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(), "level": record.levelname.lower(),
+                "logger": record.name, "event": record.getMessage()}
+        data.update(getattr(record, "fields", {}) or {})
+        return redact(json.dumps(data, default=str, ensure_ascii=False))
+
+
+def setup_logging(log_format: str = "text", verbose: int = 0) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2) if verbose else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("urllib3", "simple_salesforce", "apscheduler", "sqlalchemy.engine", "alembic"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+def event(logger: logging.Logger, name: str, **fields: object) -> None:
+    """A structured event: ``sync.batch crm=salesforce object=action records=200``."""
+    text = name + "".join(f" {k}={v}" for k, v in fields.items())
+    logger.info(text, extra={"fields": fields})
