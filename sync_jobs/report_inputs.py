@@ -1,0 +1,42 @@
+"""What the report needs, gathered from the store by sync_jobs and rendered by sync_jobs.report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pac_core.plan import Plan
+from pac_core.records import Rejected
+from pac_core.results import Evaluation
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    started_at: datetime
+    finished_at: datetime | None
+    status: str                                   # ok, partial, failed, quota_stopped, locked
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)   # object -> read/written/rejected
+    api_calls: dict[str, int] = field(default_factory=dict)           # connector -> calls this run
+    quota_left: dict[str, int | None] = field(default_factory=dict)   # connector -> remaining daily calls
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SnapshotPoint:
+    label: str                 # "2027-Q1" (quarterly) or "2027-04" (monthly)
+    kind: str                  # "monthly" | "quarterly"
+    taken_at: datetime
+    evaluation: Evaluation
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    plan: Plan
+    evaluation: Evaluation
+    snapshots: tuple[SnapshotPoint, ...] = ()
+    last_run: RunSummary | None = None
+    rejected: tuple[Rejected, ...] = ()           # records the connectors could not normalise
+    lint: tuple[dict[str, Any], ...] = ()         # linter results (text, kind, missing, parsed) per action
+    people: dict[str, str] = field(default_factory=dict)   # e-mail -> display name
