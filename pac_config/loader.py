@@ -82,7 +82,7 @@ class Document:
             return self.problem(loc, "required key is missing", f"add {loc[-1]}:")
         msg = err["msg"]
         ctx = err.get("ctx") or {}
-        fix = ""
+        fix = str(ctx.get("fix", ""))  # custom errors (PydanticCustomError) may carry their own fix
         if "expected" in ctx:
             fix = f"use one of {ctx['expected']}"
             close = difflib.get_close_matches(str(err.get("input")), _expected_values(ctx["expected"]), n=1)

@@ -6,12 +6,23 @@ The empty scope matches every account.
 Fields: country, postal_code, departement, region, industry, account_type, annual_revenue,
 owner (an e-mail), name, dormant, and ``custom.<name>`` for mapped custom attributes.
 Operators: in, not_in, gte, lte, gt, lt, between, is (booleans), dormant_months.
+Postal-code values ending in ``*`` are prefixes ("69*"); industry, account type and name values
+are stored as written (the evaluator compares them case- and accent-insensitively).
+
+``parse_scope`` turns the mapping a manager writes in a plan file into a normalised ``Scope``.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from pac_core.errors import InvalidInput, Problem, ScopeError
 
 FIELDS = (
     "country", "postal_code", "departement", "region", "industry", "account_type",
@@ -45,3 +56,317 @@ class Scope:
 
 
 EVERYTHING = Scope()
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing: the YAML mapping a manager writes -> a normalised Scope (documented in docs/plan-format.md)
+# --------------------------------------------------------------------------------------------
+
+#: Keys a manager may write, French or English, accents optional -> the canonical field.
+KEY_ALIASES: dict[str, str] = {
+    "country": "country", "pays": "country",
+    "postal_code": "postal_code", "code_postal": "postal_code", "cp": "postal_code",
+    "departement": "departement", "departements": "departement", "dept": "departement", "dpt": "departement",
+    "region": "region", "regions": "region",
+    "industry": "industry", "industrie": "industry", "secteur": "industry", "marche": "industry",
+    "account_type": "account_type", "type_de_compte": "account_type", "type_compte": "account_type",
+    "typologie": "account_type", "type": "account_type",
+    "annual_revenue": "annual_revenue", "chiffre_affaires": "annual_revenue", "chiffre_d_affaires": "annual_revenue",
+    "ca": "annual_revenue", "ca_annuel": "annual_revenue", "revenue": "annual_revenue",
+    "owner": "owner", "proprietaire": "owner", "commercial": "owner",
+    "name": "name", "nom": "name", "compte": "name",
+    "dormant": "dormant", "dormants": "dormant",
+}
+NEGATION_KEYS = ("not", "sauf", "hors")
+COMPARISONS = ("gte", "lte", "gt", "lt", "between")
+_INVERSE = {"in": "not_in", "gte": "lt", "lt": "gte", "lte": "gt", "gt": "lte"}
+_LABELS = {
+    "country": "pays", "postal_code": "code postal", "departement": "département", "region": "région",
+    "industry": "industrie", "account_type": "type de compte", "annual_revenue": "CA annuel",
+    "owner": "commercial", "name": "compte", "dormant": "dormant",
+}
+_SYMBOLS = {"gte": "≥", "lte": "≤", "gt": ">", "lt": "<"}
+_COUNTRIES = {
+    "france": "FR", "belgique": "BE", "belgium": "BE", "suisse": "CH", "switzerland": "CH",
+    "luxembourg": "LU", "monaco": "MC", "allemagne": "DE", "germany": "DE", "espagne": "ES", "spain": "ES",
+    "italie": "IT", "italy": "IT", "royaume-uni": "GB", "united kingdom": "GB", "uk": "GB",
+}
+_POSTAL = re.compile(r"^(?:\d|2[AaBb])[\dA-Za-z]{0,4}\*?$")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, spaces and hyphens as underscores: how keys are compared."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s\-']+", "_", ascii_text.strip().lower())
+
+
+_MONEY = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)(k|m|md|mds|g|b|bn)?$")
+_SCALE = {None: 1, "k": 10**3, "m": 10**6, "md": 10**9, "mds": 10**9, "g": 10**9, "b": 10**9, "bn": 10**9}
+
+
+def parse_money(value: object) -> Decimal:
+    """An amount in the plan's currency: 50000000, "50 M€", "50M", "1,5 M€", "150 k€", "50 000 €".
+
+    A comma is a decimal mark ("1,5 M€"); "1,500" is refused as ambiguous. Raises ValueError.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an amount")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not an amount")
+    text = re.sub(r"[\s\u00a0\u202f€$]|eur(os?)?$", "", value.strip().lower())
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+        raise ValueError(f"{value!r} is ambiguous (thousands or decimals?)")
+    match = _MONEY.match(text)
+    if not match:
+        raise ValueError(f"{value!r} is not an amount")
+    try:
+        number = Decimal(match.group(1).replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
+        raise ValueError(f"{value!r} is not an amount") from None
+    return number * _SCALE[match.group(2)]
+
+
+def money_label(amount: Decimal) -> str:
+    """50000000 -> "50 M", 1500000 -> "1,5 M", 150000 -> "150 k", 1234 -> "1234" (French decimal comma)."""
+    for size, suffix in ((10**9, " Md"), (10**6, " M"), (10**3, " k")):
+        if abs(amount) >= size and (amount * 100) % size == 0:
+            return _number(amount / size) + suffix
+    return _number(amount)
+
+
+def _number(value: Decimal) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+class _Collector:
+    """Gathers the problems of one scope, each with its key path."""
+
+    def __init__(self, at: str) -> None:
+        self.at = at
+        self.problems: list[Problem] = []
+
+    def add(self, key: str, message: str, fix: str = "") -> None:
+        self.problems.append(Problem(f"{self.at}.{key}" if key else self.at, message, fix))
+
+
+def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope") -> Scope:
+    """Parse a scope mapping as written in a plan file into a normalised ``Scope``.
+
+    Every key is one condition; all must hold (AND). Lists mean "any of" (OR inside a key).
+    Normalised values: départements as codes ("Rhône" -> "69"), régions as their 2016 names,
+    owners lower-cased, revenue as Decimal in the plan's currency, postal codes as strings where
+    a trailing ``*`` is a prefix ("69*"). ``not:`` (or ``sauf:``/``hors:``) negates its inner keys.
+    Raises ``ScopeError`` carrying every problem found (path, message, fix).
+    """
+    if data is None:
+        return EVERYTHING
+    out = _Collector(at)
+    if not isinstance(data, Mapping):
+        out.add("", f"a scope is a mapping of conditions, not {type(data).__name__}",
+                "write e.g. scope: {departement: \"69\", industry: Chimie}")
+        raise ScopeError(out.problems)
+    conditions: list[Condition] = []
+    for raw_key, value in data.items():
+        key = str(raw_key)
+        if fold(key) in NEGATION_KEYS:
+            if not isinstance(value, Mapping) or not value:
+                out.add(key, "not: takes a mapping of conditions to exclude",
+                        "write e.g. not: {account_type: Distributeur}")
+                continue
+            for inner_key, inner in value.items():
+                if fold(str(inner_key)) in NEGATION_KEYS:
+                    out.add(f"{key}.{inner_key}", "not: cannot be nested", "move the condition up one level")
+                    continue
+                conditions.extend(_negate(c, out, f"{key}.{inner_key}")
+                                  for c in _conditions(str(inner_key), inner, out, f"{key}.{inner_key}"))
+        else:
+            conditions.extend(_conditions(key, value, out, key))
+    if out.problems:
+        raise ScopeError(out.problems)
+    return Scope(tuple(c for c in conditions if c is not None))
+
+
+def _canonical_field(key: str, out: _Collector, where: str) -> str | None:
+    if key.startswith("custom."):
+        if len(key) > len("custom."):
+            return key
+        out.add(where, "custom. needs the attribute's name", "write e.g. custom.segment_code: A1")
+        return None
+    found = KEY_ALIASES.get(fold(key))
+    if found:
+        return found
+    known = sorted({*FIELDS, "custom.<name>", "not"})
+    close = difflib.get_close_matches(fold(key), [*KEY_ALIASES, *NEGATION_KEYS], n=1, cutoff=0.6)
+    suggestion = KEY_ALIASES.get(close[0], close[0]) if close else None
+    fix = f"did you mean {suggestion!r}?" if suggestion else f"known fields: {', '.join(known)}"
+    out.add(where, f"unknown scope field {key!r}", fix)
+    return None
+
+
+def _conditions(key: str, value: object, out: _Collector, where: str) -> list[Condition]:
+    field = _canonical_field(key, out, where)
+    if field is None:
+        return []
+    if field == "dormant":
+        return _dormant(value, out, where)
+    if field == "annual_revenue" or (field.startswith("custom.") and isinstance(value, Mapping)):
+        return _comparisons(field, value, out, where)
+    if field.startswith("custom.") and isinstance(value, bool):
+        return [Condition(field, "is", (value,), f"{field.removeprefix('custom.')} {'oui' if value else 'non'}")]
+    items = _as_list(value, out, where)
+    if not items:
+        return []
+    normalise = _NORMALISERS.get(field, _text)
+    values: list[object] = []
+    before = len(out.problems)
+    for i, item in enumerate(items):
+        item_where = f"{where}[{i}]" if isinstance(value, list) else where
+        normalised = normalise(item, out, item_where)
+        if normalised is not None and normalised not in values:
+            values.append(normalised)
+    if len(out.problems) > before:
+        return []
+    name = _LABELS.get(field, field.removeprefix("custom."))
+    return [Condition(field, "in", tuple(values), f"{name} {', '.join(str(v) for v in values)}")]
+
+
+def _as_list(value: object, out: _Collector, where: str) -> list[object]:
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    if not items or any(item is None or item == "" for item in items):
+        out.add(where, "a scope condition needs a value", "write a value, or remove the key")
+        return []
+    if any(isinstance(item, Mapping | list) for item in items):
+        out.add(where, "expected a value or a list of values", "write e.g. [\"69\", \"38\"]")
+        return []
+    return items
+
+
+def _text(item: object, out: _Collector, where: str) -> object:
+    return str(item).strip()
+
+
+def _departement(item: object, out: _Collector, where: str) -> object:
+    from pac_core.geography import resolve_departement
+
+    text = f"{item:02d}" if isinstance(item, int) and not isinstance(item, bool) else str(item).strip()
+    try:
+        return resolve_departement(text)
+    except InvalidInput as exc:
+        first = exc.problems[0] if exc.problems else Problem("", str(exc))
+        out.add(where, first.message, first.fix)
+        return None
+
+
+def _region(item: object, out: _Collector, where: str) -> object:
+    from pac_core.geography import resolve_region
+
+    try:
+        return resolve_region(str(item).strip())
+    except InvalidInput as exc:
+        first = exc.problems[0] if exc.problems else Problem("", str(exc))
+        out.add(where, first.message, first.fix)
+        return None
+
+
+def _country(item: object, out: _Collector, where: str) -> object:
+    text = str(item).strip()
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        return text.upper()
+    code = _COUNTRIES.get(text.lower())
+    if code:
+        return code
+    out.add(where, f"unknown country {text!r}", "write the ISO 3166 code, e.g. FR")
+    return None
+
+
+def _postal_code(item: object, out: _Collector, where: str) -> object:
+    text = f"{item:05d}" if isinstance(item, int) and not isinstance(item, bool) else str(item).strip()
+    if not _POSTAL.match(text) or ("*" not in text and len(text) != 5):
+        out.add(where, f"{text!r} is not a postal code or a prefix",
+                "write 5 digits (\"38000\") or a prefix ending in * (\"69*\"), quoted")
+        return None
+    return text.upper()
+
+
+def _owner(item: object, out: _Collector, where: str) -> object:
+    text = str(item).strip().lower()
+    if "@" not in text:
+        out.add(where, f"{text!r} is not an e-mail", "identify the owner by e-mail")
+        return None
+    return text
+
+
+_NORMALISERS = {
+    "departement": _departement, "region": _region, "country": _country,
+    "postal_code": _postal_code, "owner": _owner,
+}
+
+
+def _comparisons(field: str, value: object, out: _Collector, where: str) -> list[Condition]:
+    name = _LABELS.get(field, field.removeprefix("custom."))
+    if not isinstance(value, Mapping) or not value:
+        out.add(where, f"{field} is compared with gte/lte/gt/lt/between",
+                f"write e.g. {field}: {{gte: 50000000}} or {{gte: \"50 M€\"}}")
+        return []
+    found: list[Condition] = []
+    for op_raw, bound in value.items():
+        op = str(op_raw).strip().lower()
+        op_where = f"{where}.{op_raw}"
+        if op not in COMPARISONS:
+            close = difflib.get_close_matches(op, COMPARISONS, n=1)
+            out.add(op_where, f"unknown comparison {op_raw!r}",
+                    f"did you mean {close[0]!r}?" if close else "use gte, lte, gt, lt or between")
+            continue
+        bounds = bound if op == "between" else [bound]
+        if op == "between" and (not isinstance(bound, list) or len(bound) != 2):
+            out.add(op_where, "between takes two bounds", "write between: [10000000, 50000000]")
+            continue
+        try:
+            amounts = tuple(parse_money(b) for b in bounds)
+        except ValueError as exc:
+            out.add(op_where, str(exc), "write a number, or an amount such as \"50 M€\", \"50M\" or \"150k\"")
+            continue
+        if op == "between":
+            if amounts[0] > amounts[1]:
+                out.add(op_where, "the lower bound comes first", f"write between: [{amounts[1]}, {amounts[0]}]")
+                continue
+            label = f"{name} entre {money_label(amounts[0])} et {money_label(amounts[1])}"
+        else:
+            label = f"{name} {_SYMBOLS[op]} {money_label(amounts[0])}"
+        found.append(Condition(field, op, amounts, label))
+    return found
+
+
+def _dormant(value: object, out: _Collector, where: str) -> list[Condition]:
+    if isinstance(value, bool):
+        return [Condition("dormant", "is", (value,), "dormant" if value else "non dormant")]
+    if isinstance(value, Mapping) and len(value) == 1 and fold(str(next(iter(value)))) in ("months", "mois"):
+        months = next(iter(value.values()))
+        if isinstance(months, int) and not isinstance(months, bool) and months >= 1:
+            return [Condition("dormant", "dormant_months", (months,), f"dormant {months} mois")]
+        out.add(f"{where}.{next(iter(value))}", f"{months!r} is not a number of months",
+                "write a whole number of months >= 1, e.g. months: 12")
+        return []
+    out.add(where, "dormant is true/false (the CRM's flag) or {months: N} (no won deal for N months)",
+            "write dormant: {months: 12}")
+    return []
+
+
+def _negate(condition: Condition, out: _Collector, where: str) -> Condition | None:
+    if condition.op == "is":
+        flag = not condition.values[0]
+        label = (condition.label.replace("non ", "", 1) if not flag and condition.label.startswith("non ")
+                 else ("non " + condition.label))
+        return Condition(condition.field, "is", (flag,), label)
+    if condition.op in _INVERSE:
+        return Condition(condition.field, _INVERSE[condition.op], condition.values, f"hors {condition.label}")
+    out.add(where, f"{condition.label} cannot be negated",
+            "write the opposite condition directly (e.g. annual_revenue: {lt: ...}), outside not:")
+    return None

@@ -1,7 +1,125 @@
-"""CLI commands (filled in by their area)."""
+"""``pac plan check | import | schema``: write and check plan files.
+
+Exit codes: 0 ok, 2 bad input (every problem printed, one per line: ``file:line key: message (fix)``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
+from rich.console import Console
+from rich.text import Text
+
+from pac_core.errors import InvalidInput, Problem
+
+EXIT_BAD_INPUT = 2
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to ``group``."""
+    """Add ``check``, ``import`` and ``schema`` to the ``pac plan`` group."""
+    group.add_command(check_command)
+    group.add_command(import_command)
+    group.add_command(schema_command)
+
+
+def _console(stderr: bool = False) -> Console:
+    # soft_wrap: one problem stays on one line, whatever the terminal width (grep-able, copy-pastable)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _report(problems: list[Problem], what: str) -> None:
+    console = _console()
+    for problem in problems:
+        console.print(Text(str(problem), style="red"))
+    count = len(problems)
+    console.print(Text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
+
+
+@click.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def check_command(file: Path) -> None:
+    """Validate a plan file (YAML): shape, periods, scopes and the method's rules.
+
+    Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
+    prints a one-line summary and exits 0 when the plan is valid.
+    """
+    from pac_config.planfile import load_plan, plan_summary
+
+    try:
+        plan = load_plan(file)
+    except InvalidInput as exc:
+        _report(exc.problems, f"{file} is not a valid plan")
+        sys.exit(EXIT_BAD_INPUT)
+    _console().print(Text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the plan here (default: print it).")
+@click.option("--plan-name", help="The plan's name (default: 'PAC <year> (importé de <file>)').")
+@click.option("--year", type=int, help="The plan's year, for periods written without one (default: this year).")
+@click.option("--tz", default="Europe/Paris", show_default=True, help="The plan's timezone (IANA name).")
+@click.option("--sheet", help="Sheet of an .xlsx workbook (default: the active sheet).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+def import_command(source: Path, output: Path | None, plan_name: str | None, year: int | None, tz: str,
+                   sheet: str | None, force: bool) -> None:
+    """Turn a spreadsheet (.xlsx or .csv, one row per action) into a plan file.
+
+    \b
+    Columns (French or English headers; see docs/plan-format.md):
+      Segment, Type de segment, Axe, Action, Qui, Quoi (activité), Combien, Quand,
+      Périmètre, Information nécessaire, Auprès de qui, Statut.
+    Nothing is written when any row has a problem; every problem names its row and column.
+    """
+    from pac_config.plan_import import import_plan
+
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        _report([Problem("option --tz", f"unknown timezone {tz!r}", "use an IANA name such as Europe/Paris")],
+                "import refused")
+        sys.exit(EXIT_BAD_INPUT)
+    if output is not None and output.exists() and not force:
+        _report([Problem("option --output", f"{output} already exists", "choose another file, or add --force")],
+                "import refused")
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        text = import_plan(source, year=year or datetime.now(zone).year, tz=tz, plan_name=plan_name, sheet=sheet)
+    except InvalidInput as exc:
+        _report(exc.problems, f"{source} was not imported (nothing written)")
+        sys.exit(EXIT_BAD_INPUT)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    _write_atomically(output, text)
+    _console(stderr=True).print(Text(f"✓ plan written to {output}; complete SWOTs and objectives, then run "
+                                     f"pac plan check {output}", style="green"))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write through a temporary file renamed over ``path``: a crash never leaves half a plan."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of plan files (for editors):  pac plan schema > config/plan.schema.json"""
+    from pac_config.plan_models import plan_json_schema
+
+    click.echo(json.dumps(plan_json_schema(), indent=2, ensure_ascii=False))

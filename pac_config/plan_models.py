@@ -1,0 +1,365 @@
+"""The plan file's shape, as pydantic models: what a manager may write, with French aliases.
+
+These models only check the shape and normalise spellings (``visite`` -> ``visit``); the
+conversion to the frozen ``pac_core.plan.Plan`` (periods, scopes, invariants) is in ``planfile``.
+They also generate the JSON Schema editors use (``pac plan schema > config/plan.schema.json``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
+
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, fold, parse_money
+
+# canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
+ACTIVITY_ALIASES = {
+    "visit": ("visite", "visiter", "visite client"),
+    "call": ("appel", "appeler", "appel téléphonique", "téléphone", "phoning"),
+    "meeting": ("rendez-vous", "rdv", "réunion", "rencontre"),
+    "demo": ("démo", "démonstration", "demonstration"),
+    "email": ("e-mail", "mail", "courriel"),
+    "quote_follow_up": ("relance devis", "relance de devis", "quote follow-up", "relance"),
+}
+COUNTING_ALIASES = {
+    "distinct_accounts": ("comptes distincts", "distinct accounts", "comptes", "accounts"),
+    "activities": ("activités", "activites", "occurrences"),
+}
+SEGMENT_KIND_ALIASES = {
+    "horizontal": ("horizontale", "géographique", "geographic", "geographique", "territoire"),
+    "vertical": ("verticale", "marché", "market", "application"),
+    "mixed": ("mixte", "typologie", "typologie de comptes"),
+}
+AXIS_STATE_ALIASES = {
+    "active": ("actif", "active"),
+    "prioritised": ("prioritaire", "prioritized", "priorisé", "priority", "priorité"),
+    "suspended": ("suspendu", "suspendue", "en pause"),
+    "dropped": ("abandonné", "abandonnée", "abandon", "abandoned"),
+}
+ACTION_STATUS_ALIASES = {
+    "planned": ("prévu", "prévue", "planifié", "planifiée", "à faire", "todo"),
+    "in_progress": ("en cours", "in progress", "started"),
+    "done": ("fait", "faite", "réalisé", "réalisée", "terminé", "terminée", "completed"),
+    "cancelled": ("annulé", "annulée", "canceled"),
+}
+LANGUAGE_ALIASES = {"fr": ("français", "francais", "french"), "en": ("anglais", "english")}
+PREVIOUS_YEAR = ("previous_year", "année précédente", "annee precedente", "n-1", "year before")
+
+
+def _key(text: str) -> str:
+    return fold(text).replace("_", " ")
+
+
+def spellings(table: dict[str, tuple[str, ...]]) -> list[str]:
+    """Every accepted spelling, canonical first, for schemas and messages."""
+    return [s for canonical, aliases in table.items() for s in (canonical, *aliases)]
+
+
+def normalise_enum(table: dict[str, tuple[str, ...]], what: str, value: object) -> str:
+    """The canonical value for any accepted spelling; PydanticCustomError (with did-you-mean) otherwise."""
+    lookup = {_key(s): canonical for canonical, aliases in table.items() for s in (canonical, *aliases)}
+    if isinstance(value, str) and _key(value) in lookup:
+        return lookup[_key(value)]
+    shown = [s for canonical, aliases in table.items() for s in (canonical, *aliases[:1])]
+    raise PydanticCustomError("enum_alias", "unknown {what} {shown}",
+                              {"what": what, "shown": repr(value), "expected": ", ".join(repr(s) for s in shown)})
+
+
+def _alias_enum(table: dict[str, tuple[str, ...]], what: str, description: str) -> Any:
+    schema = {"type": "string", "enum": spellings(table), "description": description}
+    return Annotated[str, BeforeValidator(lambda v: normalise_enum(table, what, v)), WithJsonSchema(schema)]
+
+
+Activity = _alias_enum(ACTIVITY_ALIASES, "activity", "What the rep does; French spellings accepted (visite, appel...).")
+CountingIn = _alias_enum(COUNTING_ALIASES, "counting", "What is counted: distinct accounts (once each) or activities.")
+SegmentKindIn = _alias_enum(SEGMENT_KIND_ALIASES, "segment kind",
+                            "horizontal: geography; vertical: market/application; mixed: account type or size.")
+AxisStateIn = _alias_enum(AXIS_STATE_ALIASES, "axis state", "active, prioritised (rank), suspended or dropped.")
+ActionStatusIn = _alias_enum(ACTION_STATUS_ALIASES, "action status", "planned, in_progress, done or cancelled.")
+LanguageIn = _alias_enum(LANGUAGE_ALIASES, "language", "Language of the plan's texts and reports.")
+
+
+def _text(value: object) -> object:
+    """Numbers and dates written without quotes (period: 2027, when: 2027-05-03) are read as text."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float | Decimal | date):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    return value
+
+
+def _money(value: object) -> object:
+    if value is None:
+        return None
+    try:
+        return parse_money(value)
+    except ValueError as exc:
+        raise PydanticCustomError("money", "{error}", {
+            "error": str(exc), "fix": "write a number or an amount: 150000, \"150 k€\", \"1,5 M€\""}) from None
+
+
+def _rate(value: object) -> object:
+    if isinstance(value, str) and value.strip().endswith("%"):
+        try:
+            return parse_money(value.strip()[:-1]) / 100
+        except ValueError:
+            pass
+    if isinstance(value, str | int | float | Decimal) and not isinstance(value, bool):
+        try:
+            return parse_money(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("rate", "{shown} is not a rate", {"shown": repr(value), "fix": "write 0.35 or \"35 %\""})
+
+
+def _baseline(value: object) -> object:
+    if isinstance(value, str) and _key(value) in {_key(s) for s in PREVIOUS_YEAR}:
+        return "previous_year"
+    return _money(value)
+
+
+def _email(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+            return text
+    raise PydanticCustomError("email", "{shown} is not an e-mail address", {
+        "shown": repr(value), "fix": "identify people by e-mail, e.g. julie.martin@durand-process.example"})
+
+
+def _ident(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", value.strip()):
+        return value.strip()
+    raise PydanticCustomError("ident", "{shown} is not a valid id", {
+        "shown": repr(value), "fix": "use letters, digits, '-', '_' or '.', e.g. AX-DORM-RA"})
+
+
+def _count(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("count", "{shown} is not a whole number", {
+        "shown": repr(value), "fix": "say how many, e.g. 5"})
+
+
+def _day(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str) and (m := re.fullmatch(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*", value)):
+        try:
+            return date(int(m[3]), int(m[2]), int(m[1]))
+        except ValueError:
+            pass
+    return value
+
+
+def _timezone(value: object) -> object:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError("timezone", "unknown timezone {shown}", {
+            "shown": repr(value), "fix": "use an IANA name such as Europe/Paris"}) from None
+    return str(value)
+
+
+_NUM_OR_TEXT = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+Text = Annotated[str, BeforeValidator(_text)]
+Money = Annotated[Decimal, BeforeValidator(_money),
+                  WithJsonSchema({**_NUM_OR_TEXT, "description": "An amount: 150000, \"150 k€\", \"1,5 M€\"."})]
+Rate = Annotated[Decimal, BeforeValidator(_rate),
+                 WithJsonSchema({**_NUM_OR_TEXT, "description": "A share: 0.35 or \"35 %\"."})]
+Baseline = Annotated[Decimal | str, BeforeValidator(_baseline), WithJsonSchema({
+    "anyOf": [{"type": "number"}, {"type": "string"}],
+    "description": "previous_year (same period a year earlier, same scope) or a fixed amount."})]
+Email = Annotated[str, BeforeValidator(_email),
+                  WithJsonSchema({"type": "string", "format": "email", "description": "An e-mail (the identity)."})]
+Ident = Annotated[str, BeforeValidator(_ident),
+                  WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"})]
+Day = Annotated[date, BeforeValidator(_day)]
+Count = Annotated[int, BeforeValidator(_count)]
+Timezone = Annotated[str, BeforeValidator(_timezone), WithJsonSchema({"type": "string", "examples": ["Europe/Paris"]})]
+
+
+def _scope_defs() -> dict[str, Any]:
+    """JSON Schema definitions of scopes: ``Scope`` and the value shapes its keys share."""
+    values = {"anyOf": [{"type": ["string", "number"]}, {"type": "array", "items": {"type": ["string", "number"]}}]}
+    compare = {"type": "object", "additionalProperties": False,
+               "properties": {op: _NUM_OR_TEXT for op in ("gte", "lte", "gt", "lt")}
+               | {"between": {"type": "array", "items": _NUM_OR_TEXT, "minItems": 2, "maxItems": 2}}}
+    dormant = {"anyOf": [{"type": "boolean"}, {"type": "object", "additionalProperties": False,
+                                               "properties": {"months": {"type": "integer", "minimum": 1}}}]}
+    docs = {
+        "departement": "Départements: codes or names ('69', 'Rhône', '2A').",
+        "region": "Régions (2016 names or codes).", "country": "ISO 3166 codes (FR).",
+        "postal_code": "Postal codes; a trailing * is a prefix ('69*').",
+        "industry": "Industries as written in the CRM.", "account_type": "Account types (Client, Prospect...).",
+        "annual_revenue": "Account revenue: {gte: '50 M€'}, {between: [a, b]}.",
+        "owner": "Account owner's e-mail.", "name": "Account names.",
+        "dormant": "true (the CRM's flag) or {months: N}: no won deal for N months.",
+    }
+    shape = {"annual_revenue": "ScopeRevenue", "dormant": "ScopeDormant"}
+    props: dict[str, Any] = {
+        key: {"$ref": f"#/$defs/{shape.get(key, 'ScopeValues')}", "description": doc} for key, doc in docs.items()}
+    accented = {"département": "departement", "départements": "departement", "région": "region",
+                "régions": "region", "marché": "industry", "propriétaire": "owner"}
+    for alias, target in sorted({**KEY_ALIASES, **accented}.items()):
+        if alias not in props:
+            props[alias] = {**props[target], "description": f"Alias of {target}."}
+    custom = {r"^custom\.": {"$ref": "#/$defs/ScopeValues"}}
+    negation = {"type": "object", "description": "Conditions to exclude (each negated).",
+                "properties": props, "patternProperties": custom, "additionalProperties": False}
+    scope_props = {**props, **{key: {"$ref": "#/$defs/ScopeNegation"} for key in NEGATION_KEYS}}
+    scope = {"type": "object", "description": "Accounts in scope: every key must hold (AND); lists mean any of.",
+             "properties": scope_props, "patternProperties": custom, "additionalProperties": False}
+    return {"Scope": scope, "ScopeNegation": negation, "ScopeValues": values, "ScopeRevenue": compare,
+            "ScopeDormant": dormant}
+
+
+_SCOPE_MARK = "x-pac-scope"   # replaced by a $ref to the one Scope definition in plan_json_schema()
+ScopeIn = Annotated[dict[str, Any] | None, WithJsonSchema({_SCOPE_MARK: True})]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class PlanHeaderIn(_Model):
+    name: str = Field(description="The plan's name, e.g. 'PAC 2027 — Durand Process'.")
+    year: int = Field(ge=2000, le=2100, description="Year used for periods written without one ('semaine 18').")
+    timezone: Timezone = "Europe/Paris"
+    currency: str = Field("EUR", description="ISO 4217 code of every amount in the plan.")
+    language: LanguageIn = "fr"
+    period: Text | None = Field(None, description="The plan's period; defaults to the calendar year.")
+    id: Ident | None = Field(None, description="Stable id (defaults to a slug of the name).")
+
+
+class PersonIn(_Model):
+    email: Email
+    name: str = ""
+    role: str = Field("", description="rep, manager...")
+
+
+class SwotIn(_Model):
+    strengths: list[str] = Field(default_factory=list, description="Forces (internal).")
+    weaknesses: list[str] = Field(default_factory=list, description="Faiblesses (internal).")
+    opportunities: list[str] = Field(default_factory=list, description="Opportunités (external).")
+    threats: list[str] = Field(default_factory=list, description="Menaces (external).")
+
+
+class SegmentIn(_Model):
+    id: Ident
+    name: str
+    kind: SegmentKindIn
+    scope: ScopeIn = None
+    swot: SwotIn = Field(default_factory=SwotIn)
+
+
+class AxisStatusIn(_Model):
+    """``status: active`` or a mapping with the state's details."""
+
+    state: AxisStateIn = "active"
+    rank: int | None = Field(None, description="prioritised: 1 is the first priority.")
+    reason: str = Field("", description="suspended or dropped: why.")
+    until: Day | None = Field(None, description="suspended: until when (inclusive).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, value: Any) -> Any:
+        return {"state": value} if isinstance(value, str) else value
+
+
+class ObjectiveIn(_Model):
+    additional_revenue: Money = Field(description="Additional revenue the axis must bring over the period.")
+    period: Text | None = Field(None, description="Defaults to the plan's period.")
+    baseline: Baseline = "previous_year"
+    margin_rate: Rate = Decimal("0.3")
+    budget: Money | None = None
+    effort_days: Money | None = Field(None, description="Days of work; the cost is effort_days x day_cost.")
+    day_cost: Money | None = None
+    expected_roi: Rate | None = Field(None, description="(gain - cost) / cost, a ratio: 2.5 means 250 %.")
+    kpis: list[str] = Field(default_factory=list)
+
+
+class AxisIn(_Model):
+    id: Ident
+    name: str
+    segment: Ident = Field(description="Id of the segment this axis develops.")
+    scope: ScopeIn = None
+    status: AxisStatusIn = Field(default_factory=AxisStatusIn)
+    products: list[str] = Field(default_factory=list, description="Products whose capacity the axis draws on.")
+    objective: ObjectiveIn | None = None
+
+
+class WhatIn(_Model):
+    activity: Activity
+    count: Count = Field(description="How many (accounts or activities, see counting).")
+    counting: CountingIn = "distinct_accounts"
+    scope: ScopeIn = None
+
+
+class InfoIn(_Model):
+    needed: str = Field("", description="Information needed to prepare the action.")
+    from_: str = Field("", alias="from", description="From whom (auprès de qui).")
+
+
+class ActionIn(_Model):
+    id: Ident
+    axis: Ident
+    text: str = Field(description="The statement as written: a verb, a count, a target, a time bound.")
+    who: Email
+    what: WhatIn
+    when: Text = Field(description="A period: 'semaine 18', 'mai 2027', 'T2', 'avant le 30/06/2027'...")
+    info: InfoIn = Field(default_factory=InfoIn)
+    status: ActionStatusIn = "planned"
+
+
+class PlanFileIn(_Model):
+    """A Commercial Action Plan (PAC) file."""
+
+    plan: PlanHeaderIn
+    people: list[PersonIn] = Field(default_factory=list)
+    segments: list[SegmentIn] = Field(default_factory=list)
+    axes: list[AxisIn] = Field(default_factory=list)
+    actions: list[ActionIn] = Field(default_factory=list)
+
+
+class TopIn(_Model):
+    """The top level only, so that each item can then be validated (and reported) on its own."""
+
+    plan: dict[str, Any]
+    people: list[Any] | None = None
+    segments: list[Any] | None = None
+    axes: list[Any] | None = None
+    actions: list[Any] | None = None
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema of plan files, for editors (YAML language server)."""
+    schema = PlanFileIn.model_json_schema(by_alias=True)
+    status = schema["$defs"]["AxisStatusIn"]
+    states = {"type": "string", "enum": spellings(AXIS_STATE_ALIASES)}
+    schema["$defs"]["AxisStatusIn"] = {"anyOf": [states, status], "description": status.pop("description", "")}
+    schema = _with_scope_refs(schema)
+    schema["$defs"].update(_scope_defs())
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "PAC plan file", **schema}
+
+
+def _with_scope_refs(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node.get(_SCOPE_MARK):
+            return {"anyOf": [{"$ref": "#/$defs/Scope"}, {"type": "null"}]}
+        return {k: _with_scope_refs(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_with_scope_refs(v) for v in node]
+    return node

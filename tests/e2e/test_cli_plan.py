@@ -1,0 +1,114 @@
+"""`pac plan check | import | schema` as a manager runs them."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sync_jobs.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "config" / "plans" / "example.pac.yaml"
+SAMPLE = ROOT / "config" / "plans" / "example.actions.csv"
+DATA = ROOT / "tests" / "data" / "plans"
+PAC = Path(sys.executable).parent / "pac"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+class TestPlanCheck:
+    def test_example_is_ok(self) -> None:
+        """The example plan passes with its summary line."""
+        code, out = run("plan", "check", str(EXAMPLE))
+        assert (code, out.strip()) == (0, "✓ plan OK: 6 segments, 8 axes, 20 actions")
+
+    def test_five_errors_five_lines_exit_2(self) -> None:
+        """Every problem is one line `file:line key: message (fix)`, then a count; exit code 2."""
+        code, out = run("plan", "check", str(DATA / "five_errors.pac.yaml"))
+        lines = out.strip().splitlines()
+        assert code == 2
+        assert len(lines) == 6 and lines[-1].endswith("5 problems")
+        assert all(line.startswith(f"{DATA / 'five_errors.pac.yaml'}:") for line in lines[:5])
+        assert "actions[0].when: week 54 does not exist in 2027" in out
+
+    def test_brackets_in_paths_survive_rich(self) -> None:
+        """Key paths such as segments[0] are printed literally (not eaten as Rich markup)."""
+        _, out = run("plan", "check", str(DATA / "five_errors.pac.yaml"))
+        assert "segments[0].scope.industri" in out
+
+    def test_missing_file(self) -> None:
+        """A missing file is a bad input, exit 2."""
+        code, out = run("plan", "check", str(DATA / "absent.pac.yaml"))
+        assert code == 2 and "file not found" in out
+
+
+class TestPlanImport:
+    def test_import_writes_a_valid_plan(self, tmp_path: Path) -> None:
+        """The sample CSV becomes a plan file that `pac plan check` accepts."""
+        out_file = tmp_path / "imported.pac.yaml"
+        code, out = run("plan", "import", str(SAMPLE), "-o", str(out_file), "--year", "2027")
+        assert code == 0 and "plan written to" in out
+        assert run("plan", "check", str(out_file)) == (0, "✓ plan OK: 4 segments, 5 axes, 7 actions\n")
+
+    def test_import_to_stdout(self) -> None:
+        """Without -o the YAML is printed."""
+        code, out = run("plan", "import", str(SAMPLE), "--year", "2027", "--plan-name", "PAC Ouest")
+        assert code == 0 and "name: PAC Ouest" in out and "A-07" in out
+
+    def test_bad_rows_write_nothing(self, tmp_path: Path) -> None:
+        """With a bad row, nothing is written and the row is named; exit 2."""
+        bad = tmp_path / "bad.csv"
+        bad.write_text(SAMPLE.read_text(encoding="utf-8").replace(";visite;5;semaine 18;", ";visitt;5;semaine 54;"),
+                       encoding="utf-8")
+        out_file = tmp_path / "out.pac.yaml"
+        code, out = run("plan", "import", str(bad), "-o", str(out_file), "--year", "2027")
+        assert code == 2
+        assert "bad.csv line 2, column 'Quoi (activité)': unknown activity 'visitt'" in out
+        assert "bad.csv line 2, column 'Quand': week 54 does not exist" in out
+        assert "nothing written" in out
+        assert not out_file.exists() and list(tmp_path.iterdir()) == [bad]
+
+    def test_missing_columns(self, tmp_path: Path) -> None:
+        """A spreadsheet without the required columns lists them; exit 2."""
+        bad = tmp_path / "bad.csv"
+        bad.write_text("Segment;Axe\nA;B\n", encoding="utf-8")
+        code, out = run("plan", "import", str(bad), "--year", "2027")
+        assert code == 2 and "missing column(s): Action, Qui, Quoi, Combien, Quand" in out
+
+    def test_existing_output_needs_force(self, tmp_path: Path) -> None:
+        """An existing output file is kept unless --force is given."""
+        out_file = tmp_path / "plan.pac.yaml"
+        out_file.write_text("# mine\n", encoding="utf-8")
+        code, out = run("plan", "import", str(SAMPLE), "-o", str(out_file), "--year", "2027")
+        assert code == 2 and "--force" in out and out_file.read_text(encoding="utf-8") == "# mine\n"
+        code, _ = run("plan", "import", str(SAMPLE), "-o", str(out_file), "--year", "2027", "--force")
+        assert code == 0 and out_file.read_text(encoding="utf-8").startswith("# Importé de")
+
+    def test_bad_timezone_option(self) -> None:
+        """An unknown --tz is refused before reading the file."""
+        code, out = run("plan", "import", str(SAMPLE), "--tz", "Mars/Olympus")
+        assert code == 2 and "option --tz: unknown timezone 'Mars/Olympus'" in out
+
+
+class TestPlanSchema:
+    def test_schema_matches_the_shipped_file(self) -> None:
+        """`pac plan schema` prints what config/plan.schema.json holds."""
+        code, out = run("plan", "schema")
+        shipped = json.loads((ROOT / "config" / "plan.schema.json").read_text(encoding="utf-8"))
+        assert code == 0 and json.loads(out) == shipped
+
+
+class TestInstalledCommand:
+    def test_pac_plan_check_in_a_subprocess(self) -> None:
+        """The installed `pac` script checks the example (exit 0) and a bad plan (exit 2)."""
+        ok = subprocess.run([str(PAC), "plan", "check", str(EXAMPLE)], capture_output=True, text=True,
+                            timeout=60, check=False)
+        assert ok.returncode == 0 and "✓ plan OK: 6 segments, 8 axes, 20 actions" in ok.stdout
+        bad = subprocess.run([str(PAC), "plan", "check", str(DATA / "week_54.pac.yaml")], capture_output=True,
+                             text=True, timeout=60, check=False)
+        assert bad.returncode == 2 and "week 54 does not exist" in bad.stdout

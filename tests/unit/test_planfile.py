@@ -1,0 +1,228 @@
+"""Plan files: the example loads exactly; every bad input gives located problems, all at once."""
+
+import hashlib
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pac_config.planfile import check_plan_file, load_plan, load_plan_text, plan_fingerprint, plan_summary
+from pac_core.errors import InvalidInput
+from pac_core.plan import ActionStatus, ActivityType, AxisState, Counting, SegmentKind
+from pac_core.scopes import Condition
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "config" / "plans" / "example.pac.yaml"
+DATA = ROOT / "tests" / "data" / "plans"
+MINIMAL = (DATA / "minimal.pac.yaml").read_text(encoding="utf-8")
+
+
+def lines(path: Path) -> list[str]:
+    return [str(p) for p in check_plan_file(path)]
+
+
+def text_problems(text: str) -> list[str]:
+    with pytest.raises(InvalidInput) as info:
+        load_plan_text(text, "t.pac.yaml")
+    return [str(p) for p in info.value.problems]
+
+
+class TestExamplePlan:
+    def test_loads_with_expected_counts(self) -> None:
+        """The shipped example is valid: 6 segments, 8 axes, 20 actions."""
+        plan = load_plan(EXAMPLE)
+        assert plan_summary(plan) == "6 segments, 8 axes, 20 actions"
+        assert (plan.name, plan.timezone, plan.currency, plan.language) == (
+            "PAC 2027 — Durand Process", "Europe/Paris", "EUR", "fr")
+
+    def test_action_a01_is_the_worked_example(self) -> None:
+        """A-01 is Julie's 5 dormant customers of the 69 in ISO week 18 of 2027 (Paris time)."""
+        plan = load_plan(EXAMPLE)
+        a01 = plan.action("A-01")
+        assert a01.text == "Visiter 5 clients dormants du 69 en semaine 18"
+        assert a01.who == "julie.martin@durand-process.example"
+        assert (a01.activity_type, a01.target, a01.counting) == (ActivityType.VISIT, 5, Counting.DISTINCT_ACCOUNTS)
+        assert a01.scope.conditions == (
+            Condition("departement", "in", ("69",), "département 69"),
+            Condition("dormant", "dormant_months", (12,), "dormant 12 mois"))
+        assert a01.window.start.astimezone(UTC) == datetime(2027, 5, 2, 22, tzinfo=UTC)
+        assert a01.window.end.astimezone(UTC) == datetime(2027, 5, 9, 22, tzinfo=UTC)
+        axis = plan.axis(a01.axis_id)
+        assert "dormants" in axis.name.lower() and plan.segment(axis.segment_id).name == "Rhône-Alpes"
+
+    def test_segments_of_three_kinds_with_swot(self) -> None:
+        """Horizontal, vertical and mixed segments, each with a full SWOT."""
+        plan = load_plan(EXAMPLE)
+        assert {s.kind for s in plan.segments} == set(SegmentKind)
+        assert all(s.swot.strengths and s.swot.weaknesses and s.swot.opportunities and s.swot.threats
+                   for s in plan.segments)
+        big = next(s for s in plan.segments if s.kind is SegmentKind.MIXED)
+        assert Condition("annual_revenue", "gte", (Decimal(50_000_000),), "CA annuel ≥ 50 M") in big.scope.conditions
+
+    def test_axes_statuses_and_objectives(self) -> None:
+        """One suspended axis with reason and date, prioritised ones ranked, every objective costed."""
+        plan = load_plan(EXAMPLE)
+        states = [a.status.state for a in plan.axes]
+        assert AxisState.PRIORITISED in states
+        suspended = next(a for a in plan.axes if a.status.state is AxisState.SUSPENDED)
+        assert "PX200" in suspended.status.reason and suspended.status.until == date(2027, 9, 30)
+        assert suspended.products == ("PX200",)
+        assert all(a.objective is not None and a.objective.cost for a in plan.axes)
+
+    def test_actions_by_every_rep_before_and_after_demo_clock(self) -> None:
+        """Every rep has an action; windows lie before, around and after 2027-05-20."""
+        plan = load_plan(EXAMPLE)
+        reps = {p.email for p in plan.people if p.role == "rep"}
+        assert reps == {a.who for a in plan.actions}
+        clock = datetime(2027, 5, 20, 18, tzinfo=UTC)
+        assert any(a.window.end <= clock for a in plan.actions)
+        assert any(clock in a.window for a in plan.actions)
+        assert any(a.window.start > clock for a in plan.actions)
+        assert {ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.PLANNED} <= {a.status for a in plan.actions}
+
+    def test_fingerprint_is_sha256_of_bytes(self) -> None:
+        """The fingerprint changes exactly when the file's bytes change."""
+        assert plan_fingerprint(EXAMPLE) == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
+
+
+class TestBadPlanFiles:
+    def test_malformed_yaml(self) -> None:
+        """A YAML syntax error is one problem with its line and a fix."""
+        (line,) = lines(DATA / "malformed.pac.yaml")
+        assert line.startswith(f"{DATA / 'malformed.pac.yaml'}:20 ") and "YAML syntax error" in line
+
+    def test_unknown_key_did_you_mean(self) -> None:
+        """A misspelt key is one problem (not also "when is missing"), with did-you-mean."""
+        assert lines(DATA / "unknown_key.pac.yaml") == [
+            f"{DATA / 'unknown_key.pac.yaml'}:20 actions[0].whne: unknown key 'whne' (did you mean 'when'?)"]
+
+    def test_misspelt_activity(self) -> None:
+        """'visitt' is refused with did you mean 'visit'."""
+        (line,) = lines(DATA / "misspelt_activity.pac.yaml")
+        assert ":19 actions[0].what.activity: unknown activity 'visitt' (did you mean 'visit'?" in line
+
+    def test_impossible_week(self) -> None:
+        """semaine 54 names the line and says how many weeks 2027 has."""
+        (line,) = lines(DATA / "week_54.pac.yaml")
+        assert ":20 actions[0].when: week 54 does not exist in 2027" in line and "52" in line
+
+    def test_unknown_departement(self) -> None:
+        """An unknown département in an action's scope is located and suggests the right one."""
+        (line,) = lines(DATA / "unknown_departement.pac.yaml")
+        assert ":19 actions[0].what.scope.departement: unknown département 'Rhônne' (did you mean Rhône (69)?)" in line
+
+    def test_five_errors_five_lines(self) -> None:
+        """Five independent mistakes are all reported, in file order."""
+        found = lines(DATA / "five_errors.pac.yaml")
+        assert [line.split(" ")[1] for line in found] == [
+            "segments[0].scope.industri:", "axes[0].status.reason:", "actions[0].what.activity:",
+            "actions[0].when:", "actions[1].axis:"]
+
+    def test_load_plan_raises_with_all_problems(self) -> None:
+        """load_plan raises InvalidInput carrying every problem."""
+        with pytest.raises(InvalidInput) as info:
+            load_plan(DATA / "five_errors.pac.yaml")
+        assert len(info.value.problems) == 5
+
+    def test_missing_file_or_directory(self) -> None:
+        """A missing file or a directory is one clear problem."""
+        assert "file not found" in lines(DATA / "nope.pac.yaml")[0]
+        assert "is a directory" in lines(DATA)[0]
+
+
+class TestPlanText:
+    def test_minimal_plan(self) -> None:
+        """The minimal plan loads and defaults apply (counting, status, currency)."""
+        plan = load_plan_text(MINIMAL)
+        action = plan.actions[0]
+        assert (action.counting, action.status, plan.currency) == (Counting.DISTINCT_ACCOUNTS,
+                                                                   ActionStatus.PLANNED, "EUR")
+
+    @pytest.mark.parametrize(("written", "canonical"), [
+        ("visite", ActivityType.VISIT), ("Rendez-vous", ActivityType.MEETING), ("réunion", ActivityType.MEETING),
+        ("démo", ActivityType.DEMO), ("relance devis", ActivityType.QUOTE_FOLLOW_UP), ("appel", ActivityType.CALL),
+        ("QUOTE_FOLLOW_UP", ActivityType.QUOTE_FOLLOW_UP),
+    ])
+    def test_french_activity_aliases(self, written: str, canonical: ActivityType) -> None:
+        """French spellings, any case, are normalised to the English value."""
+        plan = load_plan_text(MINIMAL.replace("activity: visite", f"activity: {written}"))
+        assert plan.actions[0].activity_type is canonical
+
+    def test_when_outside_the_plan_period(self) -> None:
+        """An action dated in another year is refused at its when line."""
+        found = text_problems(MINIMAL.replace('"semaine 18"', '"2028-W18"'))
+        assert found == ["t.pac.yaml:20 actions[0].when: the window 2028-W18 is outside the plan's period "
+                         "(check the year, or widen the plan's period)"]
+
+    def test_zero_count_points_at_what_count(self) -> None:
+        """The invariant on target is reported at what.count, where the user wrote it."""
+        (line,) = text_problems(MINIMAL.replace("count: 5", "count: 0"))
+        assert line.startswith("t.pac.yaml:19 actions[0].what.count:")
+
+    def test_unknown_person(self) -> None:
+        """who must be one of the plan's people."""
+        (line,) = text_problems(MINIMAL.replace("    who: julie", "    who: marc"))
+        assert "actions[0].who: marc.martin@durand-process.example is not in the plan's people" in line
+
+    def test_not_an_email(self) -> None:
+        """who is an e-mail, with an example in the fix."""
+        (line,) = text_problems(MINIMAL.replace("    who: julie.martin@durand-process.example", "    who: Julie"))
+        assert "actions[0].who: 'Julie' is not an e-mail address" in line
+
+    def test_no_cascade_from_a_broken_axis(self) -> None:
+        """An axis that fails is reported once; its actions do not add "axis does not exist"."""
+        found = text_problems(MINIMAL.replace("    segment: S-RA", "    segment: S-RA\n    colour: red"))
+        assert len(found) == 1 and "unknown key 'colour'" in found[0]
+
+    def test_scope_problem_under_a_dotted_key_is_located(self) -> None:
+        """A problem under custom.segment_code points at that key's line, not the scope's."""
+        flow = '    what: {activity: visite, count: 5, scope: {departement: "69", dormant: {months: 12}}}'
+        text = MINIMAL.replace(flow, "    what:\n      activity: visite\n      count: 5\n      scope:\n"
+                                     "        departement: '69'\n        custom.segment_code: []")
+        (line,) = text_problems(text)
+        assert line.startswith("t.pac.yaml:24 actions[0].what.scope.custom.segment_code: a scope condition needs")
+
+    def test_axis_status_forms(self) -> None:
+        """A word, a prioritised rank and a suspension with a French date are all accepted."""
+        prioritised = load_plan_text(MINIMAL.replace("    segment: S-RA",
+                                                     "    segment: S-RA\n    status: {state: prioritaire, rank: 1}"))
+        assert (prioritised.axes[0].status.state, prioritised.axes[0].status.rank) == (AxisState.PRIORITISED, 1)
+        suspended = load_plan_text(MINIMAL.replace(
+            "    segment: S-RA", "    segment: S-RA\n    status: {state: suspendu, reason: saturé, until: 30/09/2027}"))
+        assert suspended.axes[0].status.until == date(2027, 9, 30)
+
+    def test_objective_forms_and_cost(self) -> None:
+        """Amounts in k€, a rate in %, effort x day cost, baseline previous_year by default."""
+        plan = load_plan_text(MINIMAL.replace("    segment: S-RA", (
+            "    segment: S-RA\n    objective: {additional_revenue: 150 k€, margin_rate: 35 %, effort_days: 30,"
+            " day_cost: 600, period: T2}")))
+        objective = plan.axes[0].objective
+        assert objective is not None
+        assert (objective.additional_revenue, objective.margin_rate, objective.cost, objective.baseline) == (
+            Decimal(150_000), Decimal("0.35"), Decimal(18_000), None)
+        assert objective.period.label == "T2"
+
+    def test_objective_cost_problems(self) -> None:
+        """effort_days without day_cost, and two costs at once, are refused."""
+        found = text_problems(MINIMAL.replace("    segment: S-RA", (
+            "    segment: S-RA\n    objective: {additional_revenue: 1000, effort_days: 3, budget: 500}")))
+        assert any("effort_days and day_cost go together" in f for f in found)
+        assert any("give the cost once" in f for f in found)
+
+    def test_bad_header(self) -> None:
+        """An unknown timezone and a missing year are both reported under plan."""
+        found = text_problems(MINIMAL.replace("plan: {name: Test plan, year: 2027, timezone: Europe/Paris}",
+                                              "plan: {name: Test plan, timezone: Europe/Pariss}"))
+        assert any("plan.year: required key is missing" in f for f in found)
+        assert any("plan.timezone: unknown timezone 'Europe/Pariss'" in f for f in found)
+
+    def test_not_a_mapping(self) -> None:
+        """A file that is a list is refused with how to start it."""
+        assert "start the file with plan:" in text_problems("- a\n- b\n")[0]
+
+    def test_duplicate_ids(self) -> None:
+        """Two actions with one id point at the second one's id line."""
+        doubled = MINIMAL + MINIMAL[MINIMAL.index("  - id: A-01"):]
+        (line,) = text_problems(doubled)
+        assert line.startswith("t.pac.yaml:21 actions[1].id: id 'A-01' is used twice")

@@ -1,0 +1,191 @@
+"""Scope parsing: the YAML a manager writes -> normalised, labelled conditions; every problem at once."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pac_core.errors import ScopeError
+from pac_core.scopes import EVERYTHING, Condition, Scope, money_label, parse_money, parse_scope
+
+
+def only(data: dict) -> Condition:
+    scope = parse_scope(data)
+    assert len(scope.conditions) == 1
+    return scope.conditions[0]
+
+
+def problems(data: object, at: str = "scope") -> list[str]:
+    with pytest.raises(ScopeError) as info:
+        parse_scope(data, at=at)  # type: ignore[arg-type]
+    return [str(p) for p in info.value.problems]
+
+
+class TestParseScopeGeography:
+    def test_departements_become_codes_deduplicated(self) -> None:
+        """Codes and names mix; "Rhône" and "69" are one département; order kept."""
+        cond = only({"departement": ["69", "Rhône", "Isère"]})
+        assert cond == Condition("departement", "in", ("69", "38"), "département 69, 38")
+
+    @given(st.lists(st.sampled_from(["69", "Rhône", "38", "Isère", "2A", "Corse-du-Sud", "971"]), min_size=1))
+    def test_departements_deduplicated_in_first_seen_order(self, written: list[str]) -> None:
+        """Whatever the mix of codes and names, each département appears once, where first named."""
+        codes = {"Rhône": "69", "Isère": "38", "Corse-du-Sud": "2A"}
+        expected = tuple(dict.fromkeys(codes.get(w, w) for w in written))
+        assert only({"departement": written}).values == expected
+
+    def test_single_departement_and_numbers(self) -> None:
+        """A lone value is a one-element list; an unquoted 1 is département 01."""
+        assert only({"departement": "69"}).values == ("69",)
+        assert only({"departement": 1}).values == ("01",)
+
+    def test_french_key_with_accent(self) -> None:
+        """`département:` (with its accent) is the same key as `departement:`."""
+        assert only({"département": "2A"}).values == ("2A",)
+
+    def test_region_canonical_2016_name(self) -> None:
+        """Old names and acronyms give the 2016 région name."""
+        assert only({"region": "Rhône-Alpes"}).values == ("Auvergne-Rhône-Alpes",)
+        assert only({"région": ["PACA", "Occitanie"]}).values == ("Provence-Alpes-Côte d'Azur", "Occitanie")
+
+    def test_unknown_departement_carries_geography_fix(self) -> None:
+        """The geography module's message and did-you-mean are passed on, at the item's path."""
+        assert problems({"departement": ["69", "Rhônne"]}) == [
+            "scope.departement[1]: unknown département 'Rhônne' (did you mean Rhône (69)?)"]
+
+    def test_unknown_region(self) -> None:
+        """An unknown région names the value and suggests the closest."""
+        (line,) = problems({"region": "Bretagn"})
+        assert "unknown région 'Bretagn'" in line and "Bretagne" in line
+
+    def test_country_code_or_name(self) -> None:
+        """Countries are ISO codes; common names are translated; others refused."""
+        assert only({"country": "fr"}).values == ("FR",)
+        assert only({"pays": "Belgique"}).values == ("BE",)
+        assert "unknown country" in problems({"country": "Atlantis"})[0]
+
+    def test_postal_codes_and_prefixes(self) -> None:
+        """5 digits or a prefix ending in *; a number is padded back to 5 digits."""
+        assert only({"postal_code": ["69*", "38000", 1000]}).values == ("69*", "38000", "01000")
+        assert "not a postal code" in problems({"postal_code": "6900"})[0]
+
+
+class TestParseScopeAttributes:
+    def test_industry_stored_as_written(self) -> None:
+        """Industries keep their spelling: the evaluator compares them case/accent-insensitively."""
+        assert only({"industry": ["Pharmaceutique", "Chimie"]}) == Condition(
+            "industry", "in", ("Pharmaceutique", "Chimie"), "industrie Pharmaceutique, Chimie")
+
+    def test_owner_lower_cased(self) -> None:
+        """Owners are e-mails, lower-cased; a name is refused."""
+        assert only({"owner": "Julie.Martin@Durand-Process.example"}).values == (
+            "julie.martin@durand-process.example",)
+        assert "not an e-mail" in problems({"owner": "Julie Martin"})[0]
+
+    def test_revenue_forms(self) -> None:
+        """Revenue is compared with gte/lte/gt/lt/between, amounts as Decimal."""
+        assert only({"annual_revenue": {"gte": "50 M€"}}) == Condition(
+            "annual_revenue", "gte", (Decimal(50_000_000),), "CA annuel ≥ 50 M")
+        cond = only({"chiffre_affaires": {"between": ["10M", 50_000_000]}})
+        assert (cond.op, cond.values) == ("between", (Decimal(10_000_000), Decimal(50_000_000)))
+
+    def test_revenue_two_bounds_make_two_conditions(self) -> None:
+        """{gte: a, lt: b} is two conditions."""
+        scope = parse_scope({"annual_revenue": {"gte": "10M", "lt": "50M"}})
+        assert [c.op for c in scope.conditions] == ["gte", "lt"]
+
+    def test_revenue_problems(self) -> None:
+        """A bare number, a misspelt operator, a reversed between, a bad amount: each reported."""
+        assert "compared with gte" in problems({"annual_revenue": 5})[0]
+        assert "did you mean 'between'" in problems({"annual_revenue": {"betwen": [1, 2]}})[0]
+        assert "lower bound comes first" in problems({"annual_revenue": {"between": [9, 2]}})[0]
+        assert "not an amount" in problems({"annual_revenue": {"gte": "beaucoup"}})[0]
+
+    def test_dormant_flag_and_months(self) -> None:
+        """dormant: true is the CRM's flag; {months: N} is no won deal for N months."""
+        assert only({"dormant": True}) == Condition("dormant", "is", (True,), "dormant")
+        assert only({"dormant": {"months": 12}}) == Condition("dormant", "dormant_months", (12,), "dormant 12 mois")
+        assert only({"dormant": {"mois": 6}}).values == (6,)
+
+    def test_dormant_problems(self) -> None:
+        """"yes", zero months or a text are refused with the two accepted forms."""
+        assert "{months: N}" in problems({"dormant": "yes"})[0]
+        assert "not a number of months" in problems({"dormant": {"months": 0}})[0]
+
+    def test_custom_attribute(self) -> None:
+        """custom.<name> keeps its full field name."""
+        assert only({"custom.segment_code": "A1"}) == Condition("custom.segment_code", "in", ("A1",), "segment_code A1")
+        assert only({"custom.key_account": True}).op == "is"
+        assert only({"custom.score": {"gte": 3}}).values == (Decimal(3),)
+
+
+class TestParseScopeNegation:
+    def test_not_turns_in_into_not_in(self) -> None:
+        """not: {account_type: Distributeur} excludes distributors."""
+        assert only({"not": {"account_type": "Distributeur"}}) == Condition(
+            "account_type", "not_in", ("Distributeur",), "hors type de compte Distributeur")
+
+    def test_not_inverts_comparisons_and_flags(self) -> None:
+        """gte becomes lt; dormant: true becomes dormant is False."""
+        scope = parse_scope({"sauf": {"annual_revenue": {"gte": "50M"}, "dormant": True}})
+        assert [(c.op, c.values) for c in scope.conditions] == [("lt", (Decimal(50_000_000),)), ("is", (False,))]
+
+    def test_not_problems(self) -> None:
+        """Nested not, an empty not and a non-negatable condition are reported."""
+        assert "cannot be nested" in problems({"not": {"not": {"industry": "Chimie"}}})[0]
+        assert "takes a mapping" in problems({"not": "Chimie"})[0]
+        assert "cannot be negated" in problems({"not": {"dormant": {"months": 12}}})[0]
+
+
+class TestParseScopeErrors:
+    def test_none_and_empty_mean_everything(self) -> None:
+        """No scope matches every account."""
+        assert parse_scope(None) is EVERYTHING
+        assert parse_scope({}) == Scope()
+
+    def test_unknown_field_did_you_mean(self) -> None:
+        """A misspelt key names the field it probably meant."""
+        assert problems({"industri": "Chimie"}) == ["scope.industri: unknown scope field 'industri' "
+                                                    "(did you mean 'industry'?)"]
+
+    def test_every_problem_at_once_with_path(self) -> None:
+        """Three mistakes give three problems, under the given path."""
+        found = problems({"industri": "x", "departement": "Rhônne", "dormant": "yes"}, at="axes[2].scope")
+        assert len(found) == 3
+        assert all(line.startswith("axes[2].scope.") for line in found)
+
+    def test_not_a_mapping(self) -> None:
+        """A scope written as text is refused with an example."""
+        assert "mapping of conditions" in problems("69")[0]
+
+    def test_empty_value(self) -> None:
+        """An empty list or empty value is refused."""
+        assert "needs a value" in problems({"industry": []})[0]
+
+
+class TestParseMoney:
+    @pytest.mark.parametrize(("text", "amount"), [
+        ("50 M€", 50_000_000), ("50M", 50_000_000), ("50k", 50_000), ("150 k€", 150_000),
+        ("1,5 M€", 1_500_000), ("50 000 000", 50_000_000), ("2 Md€", 2_000_000_000), ("1234.5", Decimal("1234.5")),
+        ("12 000 EUR", 12_000), (1000, 1000), (0.35, Decimal("0.35")),
+    ])
+    def test_accepted_forms(self, text: object, amount: object) -> None:
+        """Numbers, suffixes k/M/Md, spaces, a French decimal comma and the euro sign."""
+        assert parse_money(text) == Decimal(amount)
+
+    @pytest.mark.parametrize("text", ["1,500", "beaucoup", "M", True, None])
+    def test_refused_forms(self, text: object) -> None:
+        """Ambiguous thousands, words and non-numbers are refused."""
+        with pytest.raises(ValueError, match=r"amount|ambiguous"):
+            parse_money(text)
+
+    @given(st.integers(min_value=0, max_value=10**6))
+    def test_thousands_suffix_round_trip(self, n: int) -> None:
+        """"<n> k€" is n x 1000 for any whole n."""
+        assert parse_money(f"{n} k€") == Decimal(n) * 1000
+
+    def test_labels(self) -> None:
+        """Labels use k/M/Md and a decimal comma."""
+        assert [money_label(Decimal(v)) for v in (50_000_000, 1_500_000, 150_000, 1234)] == [
+            "50 M", "1,5 M", "150 k", "1234"]
