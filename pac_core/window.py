@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pac_core.errors import PeriodError
 
@@ -34,7 +34,8 @@ class Window:
 
     @property
     def seconds(self) -> float:
-        return (self.end - self.start).total_seconds()
+        # Through UTC: subtracting two datetimes of the same tzinfo ignores a DST change in between.
+        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds()
 
     def elapsed_share(self, as_of: datetime) -> float:
         """Share of the window elapsed at ``as_of``, clamped to [0, 1]."""
@@ -42,4 +43,4 @@ class Window:
             return 0.0
         if as_of >= self.end:
             return 1.0
-        return (as_of - self.start).total_seconds() / self.seconds
+        return (as_of.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() / self.seconds

@@ -1,7 +1,240 @@
-"""CLI commands (filled in by their area)."""
+"""``pac plan lint``: is each statement of a plan an action, an objective or an intention?
+
+Exit codes: 0 every statement is an action, 1 some are objectives or intentions (rewrite them),
+2 bad input (file missing or unreadable, invalid YAML, unknown timezone, nothing to lint).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pac_core.errors import InvalidInput, Problem
+from pac_core.linter import LintResult, lint_statement
+
+EXIT_ALL_ACTIONS, EXIT_NOT_ALL_ACTIONS, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_TZ = "Europe/Paris"
+KIND_STYLE = {"action": "green", "objective": "yellow", "intention": "red"}
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to ``group``."""
+    """Add ``lint`` to the ``pac plan`` group."""
+    group.add_command(lint_command)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement to lint, with where it comes from and, for plan actions, its structured fields."""
+
+    text: str
+    line: int | None = None
+    id: str | None = None
+    who: str | None = None
+    info_needed: str | None = None
+    info_source: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    statements: list[Statement]
+    year: int | None = None
+    tz: str | None = None
+    people: tuple[str, ...] = ()
+
+
+def _fail(message: str, fix: str = "") -> None:
+    click.echo(f"pac plan lint: {message}" + (f" ({fix})" if fix else ""), err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _text_statements(text: str) -> Iterator[Statement]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            yield Statement(stripped, line=number)
+
+
+def _read_text(file: str) -> str:
+    if file == "-":
+        return sys.stdin.read()
+    path = Path(file)
+    if not path.exists():
+        _fail(f"{file}: no such file", "give a text file with one statement per line, a plan .yaml, or - for stdin")
+    if path.is_dir():
+        _fail(f"{file} is a directory", "give a file")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
+        _fail(f"{file} is a spreadsheet", f"turn it into a plan with: pac plan import {file}, then lint the .yaml")
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        _fail(f"{file} is not UTF-8 text", "save it as UTF-8 (in Excel: 'CSV UTF-8' or 'Unicode text')")
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror}")
+    raise AssertionError("unreachable")
+
+
+def _plan_source(file: str, text: str) -> Source:
+    """Statements of a plan file: each action's ``text``, with its id, who and info."""
+    from pac_config.loader import load_yaml
+
+    doc = load_yaml(file, text)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise InvalidInput(Problem("", "a plan file is a mapping with plan:, people:, actions:...",
+                                   "see config/plans/example.pac.yaml", file=file, line=1))
+    header = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+    year = header.get("year", data.get("year"))
+    tz = header.get("timezone", data.get("timezone"))
+    problems: list[Problem] = []
+    if year is not None and not (isinstance(year, int) and 1900 <= year <= 2199):
+        problems.append(doc.problem(("plan", "year") if "year" in header else ("year",),
+                                    f"year {year!r} is not a year", "write e.g. year: 2027"))
+        year = None
+    actions = data.get("actions")
+    if not isinstance(actions, list):
+        problems.append(doc.problem(("actions",), "no list of actions to lint",
+                                    "add actions: [{id: A-01, text: 'Visiter 5 clients dormants du 69 en semaine 18', "
+                                    "...}]"))
+        actions = []
+    statements: list[Statement] = []
+    for i, action in enumerate(actions):
+        if not isinstance(action, dict) or not str(action.get("text") or "").strip():
+            problems.append(doc.problem(("actions", i), "this action has no text to lint",
+                                        "add text: the statement as written, "
+                                        "e.g. 'Appeler 10 clients avant le 30 avril'"))
+            continue
+        info = action.get("info") if isinstance(action.get("info"), dict) else {}
+        statements.append(Statement(
+            str(action["text"]).strip(), line=doc.line(("actions", i, "text")),
+            id=str(action["id"]) if action.get("id") is not None else f"actions[{i}]",
+            who=str(action["who"]) if action.get("who") else None,
+            info_needed=str(info.get("needed") or "") or None, info_source=str(info.get("from") or "") or None))
+    if problems:
+        raise InvalidInput(problems)
+    people: list[str] = []
+    for person in data.get("people") or []:
+        if isinstance(person, dict):
+            people.extend(str(person[k]) for k in ("name", "email") if person.get(k))
+    return Source(statements, year=year, tz=str(tz) if tz else None, people=tuple(people))
+
+
+def _load(file: str) -> Source:
+    text = _read_text(file)
+    if file != "-" and Path(file).suffix.lower() in (".yaml", ".yml"):
+        return _plan_source(file, text)
+    return Source(list(_text_statements(text)))
+
+
+def _summary(results: list[LintResult]) -> str:
+    counts = Counter(r.kind for r in results)
+
+    def n(kind: str) -> str:
+        k = counts.get(kind, 0)
+        return f"{k} {kind}{'s' if k != 1 else ''}"
+    line = f"{n('action')}, {n('objective')}, {n('intention')}"
+    others = counts.get("objective", 0) + counts.get("intention", 0)
+    if others:
+        line += f": rewrite {'that one' if others == 1 else f'those {others}'} with who/what/when"
+    else:
+        line += ": every statement is an action"
+    return line
+
+
+def _window_text(result: LintResult) -> str:
+    window = result.parsed.get("window")
+    if not window:
+        return ""
+    start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
+    last = (end - timedelta(days=1)).date()     # windows end at midnight after their last day
+    return f"{window['label']} ({start:%Y-%m-%d} to {last:%Y-%m-%d})"
+
+
+def _print_table(results: list[LintResult], statements: list[Statement]) -> None:
+    console = Console(highlight=False)
+    with_ids = any(s.id for s in statements)
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("id" if with_ids else "line", no_wrap=True)
+    table.add_column("statement", ratio=3)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("missing", ratio=1)
+    table.add_column("window", ratio=1)
+    for statement, result in zip(statements, results, strict=True):
+        where = statement.id if with_ids else str(statement.line or "")
+        table.add_row(where, result.text, Text(result.kind, style=KIND_STYLE[result.kind]),
+                      ", ".join(m.replace("_", " ") for m in result.missing) or "—", _window_text(result))
+    console.print(table)
+    for statement, result in zip(statements, results, strict=True):
+        if result.kind != "action":
+            where = statement.id or f"line {statement.line}"
+            console.print(Text(f"{where}: {'; '.join(result.reasons)}", style=KIND_STYLE[result.kind]))
+    console.print(Text(_summary(results), style="bold"))
+
+
+@click.command("lint")
+@click.argument("file")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: an array with one object per statement (text, kind, missing, parsed, reasons; id for plans).")
+@click.option("--year", type=click.IntRange(1900, 2199), default=None,
+              help="Year of periods written without one. Default: the plan's year, else --today's, else this year.")
+@click.option("--tz", "tz", default=None, metavar="ZONE",
+              help=f"IANA timezone of the windows. Default: the plan's timezone, else {DEFAULT_TZ}.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Start of deadline windows ('avant le 30/06') and base of 'next week'. Default: start of the year.")
+def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: datetime | None) -> None:
+    """Classify each statement as an action, an objective or an intention (the 5Q rule).
+
+    FILE is a text file with one statement per line (blank lines and lines starting with # are
+    ignored), a plan file (*.yaml, *.yml: each action's text is linted), or - to read stdin.
+
+    \b
+    An action has an activity verb, a count or a named account or person, and a time bound:
+      "Visiter 5 clients dormants du 69 en semaine 18".
+    An objective is a result ("augmenter le CA de 10 %", "visit all dormant customers");
+    an intention is neither ("go and meet this CEO").
+
+    \b
+    Exit codes: 0 every statement is an action; 1 some are objectives or intentions;
+    2 bad input (file missing or unreadable, invalid plan file, unknown timezone).
+    """
+    try:
+        source = _load(file)
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if not source.statements:
+        _fail(f"{file}: no statement to lint", "write one statement per line; lines starting with # are comments")
+    today_date: date | None = today.date() if today else None
+    zone = tz or source.tz or DEFAULT_TZ
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        _fail(f"unknown timezone {zone!r}", "use an IANA name such as Europe/Paris")
+    the_year = year or source.year or (today_date.year if today_date else date.today().year)
+    results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
+                              info_needed=s.info_needed, info_source=s.info_source)
+               for s in source.statements]
+    if fmt == "json":
+        out: list[dict[str, Any]] = []
+        for statement, result in zip(source.statements, results, strict=True):
+            item = result.to_json()
+            if statement.id:
+                item["id"] = statement.id
+            item["line"] = statement.line
+            out.append(item)
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        _print_table(results, source.statements)
+    sys.exit(EXIT_ALL_ACTIONS if all(r.kind == "action" for r in results) else EXIT_NOT_ALL_ACTIONS)

@@ -1,0 +1,242 @@
+"""French geography: postal codes, the 101 départements and the 13 + 5 régions of 2016.
+
+Business rules:
+- A postal code maps to a département by its first digits, except where that would be a guess:
+  Corsica (``200xx``/``201xx`` are Corse-du-Sud 2A, ``202xx``/``206xx`` Haute-Corse 2B, any other
+  ``20xxx`` is reported), overseas départements (``971xx``..``974xx``, ``976xx``), and codes that
+  are not in a département at all (Monaco ``980xx``, Saint-Pierre-et-Miquelon ``975xx``,
+  Saint-Barthélemy ``97133``, Saint-Martin ``97150``, ``977xx``/``978xx``, the Pacific ``986xx``..``988xx``,
+  the TAAF ``984xx``) are reported with the reason, never mapped to a neighbour.
+- Départements are named by their official code ("01".."95" with "2A"/"2B" instead of "20",
+  "971".."976" without "975"); names, codes and "Name (code)" are all accepted, accents and case
+  ignored.
+- Régions are the 2016 ones; the pre-2016 names ("Rhône-Alpes", "Midi-Pyrénées"...) and the usual
+  acronyms (ARA, IDF, PACA...) are accepted and give the 2016 name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from pac_core.errors import GeographyError
+
+ARA = "Auvergne-Rhône-Alpes"
+BFC = "Bourgogne-Franche-Comté"
+BRE = "Bretagne"
+CVL = "Centre-Val de Loire"
+COR = "Corse"
+GES = "Grand Est"
+HDF = "Hauts-de-France"
+IDF = "Île-de-France"
+NOR = "Normandie"
+NAQ = "Nouvelle-Aquitaine"
+OCC = "Occitanie"
+PDL = "Pays de la Loire"
+PAC = "Provence-Alpes-Côte d'Azur"
+GUA, MTQ, GUF, LRE, MAY = "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"
+
+# code: (name, 2016 région)
+DEPARTEMENTS: dict[str, tuple[str, str]] = {
+    "01": ("Ain", ARA), "02": ("Aisne", HDF), "03": ("Allier", ARA),
+    "04": ("Alpes-de-Haute-Provence", PAC), "05": ("Hautes-Alpes", PAC), "06": ("Alpes-Maritimes", PAC),
+    "07": ("Ardèche", ARA), "08": ("Ardennes", GES), "09": ("Ariège", OCC), "10": ("Aube", GES),
+    "11": ("Aude", OCC), "12": ("Aveyron", OCC), "13": ("Bouches-du-Rhône", PAC), "14": ("Calvados", NOR),
+    "15": ("Cantal", ARA), "16": ("Charente", NAQ), "17": ("Charente-Maritime", NAQ), "18": ("Cher", CVL),
+    "19": ("Corrèze", NAQ), "2A": ("Corse-du-Sud", COR), "2B": ("Haute-Corse", COR),
+    "21": ("Côte-d'Or", BFC), "22": ("Côtes-d'Armor", BRE), "23": ("Creuse", NAQ), "24": ("Dordogne", NAQ),
+    "25": ("Doubs", BFC), "26": ("Drôme", ARA), "27": ("Eure", NOR), "28": ("Eure-et-Loir", CVL),
+    "29": ("Finistère", BRE), "30": ("Gard", OCC), "31": ("Haute-Garonne", OCC), "32": ("Gers", OCC),
+    "33": ("Gironde", NAQ), "34": ("Hérault", OCC), "35": ("Ille-et-Vilaine", BRE), "36": ("Indre", CVL),
+    "37": ("Indre-et-Loire", CVL), "38": ("Isère", ARA), "39": ("Jura", BFC), "40": ("Landes", NAQ),
+    "41": ("Loir-et-Cher", CVL), "42": ("Loire", ARA), "43": ("Haute-Loire", ARA),
+    "44": ("Loire-Atlantique", PDL), "45": ("Loiret", CVL), "46": ("Lot", OCC),
+    "47": ("Lot-et-Garonne", NAQ), "48": ("Lozère", OCC), "49": ("Maine-et-Loire", PDL),
+    "50": ("Manche", NOR), "51": ("Marne", GES), "52": ("Haute-Marne", GES), "53": ("Mayenne", PDL),
+    "54": ("Meurthe-et-Moselle", GES), "55": ("Meuse", GES), "56": ("Morbihan", BRE),
+    "57": ("Moselle", GES), "58": ("Nièvre", BFC), "59": ("Nord", HDF), "60": ("Oise", HDF),
+    "61": ("Orne", NOR), "62": ("Pas-de-Calais", HDF), "63": ("Puy-de-Dôme", ARA),
+    "64": ("Pyrénées-Atlantiques", NAQ), "65": ("Hautes-Pyrénées", OCC), "66": ("Pyrénées-Orientales", OCC),
+    "67": ("Bas-Rhin", GES), "68": ("Haut-Rhin", GES), "69": ("Rhône", ARA), "70": ("Haute-Saône", BFC),
+    "71": ("Saône-et-Loire", BFC), "72": ("Sarthe", PDL), "73": ("Savoie", ARA), "74": ("Haute-Savoie", ARA),
+    "75": ("Paris", IDF), "76": ("Seine-Maritime", NOR), "77": ("Seine-et-Marne", IDF),
+    "78": ("Yvelines", IDF), "79": ("Deux-Sèvres", NAQ), "80": ("Somme", HDF), "81": ("Tarn", OCC),
+    "82": ("Tarn-et-Garonne", OCC), "83": ("Var", PAC), "84": ("Vaucluse", PAC), "85": ("Vendée", PDL),
+    "86": ("Vienne", NAQ), "87": ("Haute-Vienne", NAQ), "88": ("Vosges", GES), "89": ("Yonne", BFC),
+    "90": ("Territoire de Belfort", BFC), "91": ("Essonne", IDF), "92": ("Hauts-de-Seine", IDF),
+    "93": ("Seine-Saint-Denis", IDF), "94": ("Val-de-Marne", IDF), "95": ("Val-d'Oise", IDF),
+    "971": ("Guadeloupe", GUA), "972": ("Martinique", MTQ), "973": ("Guyane", GUF),
+    "974": ("La Réunion", LRE), "976": ("Mayotte", MAY),
+}
+
+REGIONS: tuple[str, ...] = (ARA, BFC, BRE, CVL, COR, GES, HDF, IDF, NOR, NAQ, OCC, PDL, PAC,
+                            GUA, MTQ, GUF, LRE, MAY)
+
+# Acronyms and pre-2016 names -> 2016 région.
+_REGION_ALIASES: dict[str, str] = {
+    "ara": ARA, "aura": ARA, "auvergne": ARA, "rhone alpes": ARA,
+    "bfc": BFC, "bourgogne": BFC, "franche comte": BFC,
+    "cvl": CVL, "centre": CVL,
+    "ge": GES, "alsace": GES, "lorraine": GES, "champagne ardenne": GES, "acal": GES,
+    "alsace champagne ardenne lorraine": GES,
+    "hdf": HDF, "nord pas de calais": HDF, "picardie": HDF, "nord pas de calais picardie": HDF,
+    "idf": IDF, "region parisienne": IDF,
+    "basse normandie": NOR, "haute normandie": NOR,
+    "naq": NAQ, "na": NAQ, "aquitaine": NAQ, "limousin": NAQ, "poitou charentes": NAQ,
+    "aquitaine limousin poitou charentes": NAQ,
+    "occ": OCC, "midi pyrenees": OCC, "languedoc roussillon": OCC,
+    "languedoc roussillon midi pyrenees": OCC,
+    "pdl": PDL,
+    "paca": PAC, "sud": PAC, "region sud": PAC, "provence alpes cote d azur": PAC,
+    "reunion": LRE, "ile de la reunion": LRE, "guyane francaise": GUF, "french guiana": GUF,
+    "corsica": COR, "brittany": BRE, "normandy": NOR,
+}
+
+# Postal prefixes that are not in a département: (reason, fix).
+_NOT_A_DEPARTEMENT: dict[str, str] = {
+    "975": "Saint-Pierre-et-Miquelon is an overseas collectivity, not a département",
+    "977": "977 is Saint-Barthélemy, an overseas collectivity, not a département",
+    "978": "978 is Saint-Martin, an overseas collectivity, not a département",
+    "980": "980xx is Monaco, a foreign country",
+    "984": "984xx is the French Southern and Antarctic Lands (TAAF), not a département",
+    "986": "986xx is Wallis-et-Futuna, an overseas collectivity, not a département",
+    "987": "987xx is French Polynesia, an overseas collectivity, not a département",
+    "988": "988xx is New Caledonia, a sui generis collectivity, not a département",
+}
+# Inside 971xx, two codes belong to collectivities that left Guadeloupe in 2007.
+_GUADELOUPE_EXCEPTIONS = {
+    "97133": "97133 is Saint-Barthélemy, an overseas collectivity since 2007, not a département",
+    "97150": "97150 is Saint-Martin, an overseas collectivity since 2007, not a département",
+}
+_FIX_NOT_MAPPED = "accounts there belong to no département: leave them out of département scopes, or scope by country"
+
+
+def _norm(text: str) -> str:
+    """Lower case, no accents, hyphens and apostrophes as spaces, single spaces."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"[\-‐–—'’`_.,;/]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+normalise = _norm
+_BY_NAME: dict[str, str] = {_norm(name): code for code, (name, _) in DEPARTEMENTS.items()}
+_REGION_BY_NAME: dict[str, str] = {_norm(r): r for r in REGIONS} | _REGION_ALIASES
+# Every accepted spelling of a région (normalised: lower case, no accents, spaces) -> 2016 name.
+REGION_SPELLINGS: dict[str, str] = dict(_REGION_BY_NAME)
+_DEPT_PREFIX = re.compile(r"^(?:le |la |les |l )?(?:departement|dept|dep|dpt)(?: du| de la| de l| des| de| d)? ")
+
+
+def postal_code_problem(postal_code: str) -> str | None:
+    """Why ``postal_code`` does not map to a département (with the fix), or None when it maps."""
+    try:
+        departement_from_postal_code(postal_code)
+    except GeographyError as exc:
+        return str(exc)
+    return None
+
+
+def departement_from_postal_code(postal_code: str) -> str:
+    """The département code of a French postal code ("69003" -> "69", "20090" -> "2A", "97400" -> "974").
+
+    Raises GeographyError, saying why and what to do, for codes outside any département or malformed.
+    """
+    raw = postal_code
+    code = re.sub(r"\s+", "", str(postal_code or ""))
+    if not re.fullmatch(r"\d{5}", code):
+        if re.fullmatch(r"\d{4}", code):
+            raise GeographyError(f"postal code {raw!r} has 4 digits",
+                                 f"French postal codes have 5 digits; if a spreadsheet dropped the leading zero, "
+                                 f"write 0{code}")
+        raise GeographyError(f"postal code {raw!r} is not 5 digits",
+                             "write the 5-digit French postal code, e.g. 69003")
+    if code in _GUADELOUPE_EXCEPTIONS:
+        raise GeographyError(_GUADELOUPE_EXCEPTIONS[code], _FIX_NOT_MAPPED)
+    prefix3 = code[:3]
+    if prefix3 in _NOT_A_DEPARTEMENT:
+        raise GeographyError(f"postal code {code}: {_NOT_A_DEPARTEMENT[prefix3]}", _FIX_NOT_MAPPED)
+    if code.startswith("97"):
+        if prefix3 in DEPARTEMENTS:
+            return prefix3
+        raise GeographyError(f"postal code {code} is in no overseas département (971 to 974, 976)",
+                             "check the code")
+    if code.startswith("98") or code.startswith("99"):
+        raise GeographyError(f"postal code {code} is not in a French département", _FIX_NOT_MAPPED)
+    if code.startswith("20"):
+        if prefix3 in ("200", "201"):
+            return "2A"
+        if prefix3 in ("202", "206"):
+            return "2B"
+        raise GeographyError(f"postal code {code} is in Corsica but in no known range of 2A (200xx, 201xx) "
+                             "or 2B (202xx, 206xx)", "check the code, or set the département (2A or 2B) explicitly")
+    if code.startswith("00") or code.startswith("96"):
+        raise GeographyError(f"postal code {code} is not a French postal code", "check the code")
+    return code[:2]
+
+
+def resolve_departement(text: str) -> str:
+    """The code of the département named by ``text``: a code ("69", "2a", "971"), a name ("Rhône",
+    "rhone", "Côtes-d'Armor") or both ("Rhône (69)"). Raises GeographyError with a did-you-mean fix."""
+    raw = str(text).strip()
+    both = re.fullmatch(r"(.+?)\s*\(\s*([0-9]{1,3}|2[abAB])\s*\)", raw)
+    if both:
+        by_name, by_code = resolve_departement(both.group(1)), resolve_departement(both.group(2))
+        if by_name != by_code:
+            raise GeographyError(f"{raw!r}: {both.group(1).strip()} is {by_name}, not {by_code}",
+                                 f"write {departement_name(by_name)} ({by_name}) or "
+                                 f"{departement_name(by_code)} ({by_code})")
+        return by_name
+    key = _DEPT_PREFIX.sub("", _norm(raw))
+    if re.fullmatch(r"\d{1,3}|2 ?[ab]", key):
+        code = key.replace(" ", "").upper()
+        if len(code) == 1:
+            code = "0" + code
+        if code in DEPARTEMENTS:
+            return code
+        if code == "20":
+            raise GeographyError("département 20 no longer exists: Corsica is split in two",
+                                 "use 2A (Corse-du-Sud) or 2B (Haute-Corse)")
+        if code in ("975", "977", "978"):
+            raise GeographyError(f"{code} is an overseas collectivity, not a département",
+                                 "départements are 01 to 95 (2A, 2B), 971 to 974 and 976")
+        raise GeographyError(f"{raw!r} is not a département code",
+                             "départements are 01 to 95 (with 2A and 2B for Corsica), 971 to 974 and 976")
+    if key in _BY_NAME:
+        return _BY_NAME[key]
+    close = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=0.6)
+    if close:
+        code = _BY_NAME[close[0]]
+        fix = f"did you mean {departement_name(code)} ({code})?"
+    else:
+        fix = "write its number (e.g. 69) or its name (e.g. Rhône)"
+    raise GeographyError(f"unknown département {raw!r}", fix)
+
+
+def resolve_region(text: str) -> str:
+    """The 2016 name of the région named by ``text`` (any case or accents, acronym or pre-2016 name)."""
+    key = _norm(str(text))
+    key = re.sub(r"^(?:la )?region ", "", key) if key not in _REGION_BY_NAME else key
+    if key in _REGION_BY_NAME:
+        return _REGION_BY_NAME[key]
+    close = difflib.get_close_matches(key, [_norm(r) for r in REGIONS], n=1, cutoff=0.6)
+    fix = f"did you mean {_REGION_BY_NAME[close[0]]}?" if close else f"use one of: {', '.join(REGIONS)}"
+    raise GeographyError(f"unknown région {text!r}", fix)
+
+
+def region_of_departement(code: str) -> str:
+    """The 2016 région of a département (code or name)."""
+    return DEPARTEMENTS[resolve_departement(code)][1]
+
+
+def departement_name(code: str) -> str:
+    """The official name, with accents, of a département given by code (or name)."""
+    if code in DEPARTEMENTS:
+        return DEPARTEMENTS[code][0]
+    return DEPARTEMENTS[resolve_departement(code)][0]
+
+
+def departements_of_region(region: str) -> tuple[str, ...]:
+    """The département codes of a région (any accepted spelling), in code order."""
+    name = resolve_region(region)
+    return tuple(code for code, (_, r) in DEPARTEMENTS.items() if r == name)

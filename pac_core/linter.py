@@ -1,0 +1,637 @@
+"""The action linter: is a statement of a plan an action, an objective or an intention?
+
+The method's core insight is that most plans are lists of intentions or objectives, not actions.
+Rules (French or English, rule-based and explainable, no model):
+
+- **action**: an activity verb (visit, call, meet, present, invite, organise, follow up, qualify,
+  book, run, email, file... visiter, appeler, relancer, rencontrer, présenter, organiser...) or a
+  counted activity noun ("5 visites"), with a concrete what or whom (a count of accounts, contacts
+  or activities, or a named account or person) and a time bound (date, week, month, quarter, range,
+  "avant / by" a date), and not over "all/every" of a scope;
+- **objective**: a measurable result (revenue, CA, share, growth %, number of wins or contracts,
+  a rate; result verbs such as increase, win, sign, reactivate, augmenter, signer, réactiver), dated
+  or not; or an activity over a whole scope ("tous les clients dormants", "our key accounts") or
+  counted but with no time bound;
+- **intention**: neither measurable nor time-bound ("go and meet this CEO", "développer notre
+  présence en pharmacie").
+
+Each result lists what is missing (who, what, how_many, when; and, for actions, info_needed and
+info_source: the 5Q rule's "what information, from whom") and the parsed structure: verb, activity
+type, count, target, named target, scope hints (départements, régions, industries, dormant), window.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pac_core import geography
+from pac_core.errors import GeographyError, PeriodError
+from pac_core.periods import RelativePeriodError, find_periods
+from pac_core.plan import ActivityType
+
+KINDS = ("action", "objective", "intention")
+MISSING_ORDER = ("who", "what", "how_many", "when", "info_needed", "info_source")
+
+
+@dataclass(frozen=True)
+class LintResult:
+    """The verdict on one statement, with its reasons and what it lacks to be a 5Q action."""
+
+    text: str
+    kind: str                                   # action | objective | intention
+    missing: list[str] = field(default_factory=list)
+    parsed: dict[str, Any] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "kind": self.kind, "missing": list(self.missing),
+                "parsed": dict(self.parsed), "reasons": list(self.reasons)}
+
+
+# --------------------------------------------------------------------------------------- vocabulary
+
+
+def _norm(text: str) -> str:
+    """Lower case, no accents, plain quotes and dashes; same length as ``text``."""
+    out = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        low = base.lower() if len(base) == 1 else ch.lower()
+        low = {"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " "}.get(low, low)
+        out.append(low if len(low) == 1 else ch)
+    return "".join(out)
+
+
+def _fr(stem: str) -> str:
+    """The usual forms of a French first-group verb from its stem ("visit" -> visiter, visite...)."""
+    return rf"{stem}(?:er|e|es|ez|ons|ent|era|erai|eras|erons|erez|eront|ant)"
+
+
+_T = ActivityType
+# (lemma, pattern, activity type or None when the object decides)
+_ACTIVITY_VERBS: list[tuple[str, str, ActivityType | None]] = [
+    ("visiter", _fr("visit"), _T.VISIT),
+    ("visit", r"visit(?:s|ing)?", _T.VISIT),
+    ("rendre visite", r"rendre\s+visite|rend(?:s|ra|rons)?\s+visite", _T.VISIT),
+    ("aller voir", r"(?:aller|passer|va|ira|irons|allons|passera)\s+voir", _T.VISIT),
+    ("se rendre", r"se\s+rendre\s+(?:chez|dans|aupres)", _T.VISIT),
+    ("appeler", r"(?:re)?appel(?:er|le|les|lez|lons|lent|lera|lerai|lerons|leront)|rappeler", _T.CALL),
+    ("téléphoner", _fr("telephon"), _T.CALL),
+    ("call", r"(?:cold-?)?call(?:s|ing)?|phon(?:e|es|ing)|ring|call\s+back", _T.CALL),
+    ("contacter", _fr("(?:re)?contact") + r"|contact(?:s|ing)?|reach\s+out|joindre", None),
+    ("rencontrer", _fr("rencontr"), _T.MEETING),
+    ("meet", r"meet(?:s|ing)?(?!s)", _T.MEETING),
+    ("prendre rendez-vous", r"(?:prendre|prend|prendra|obtenir|decrocher|caler|fixer|planifier|get|secure|set\s+up)"
+                            r"(?:\s+\w+){0,2}\s+(?:rendez-vous|rdv|meetings?|appointments?)", _T.MEETING),
+    ("book", r"book(?:s|ing)?|schedul(?:e|es|ing)", _T.MEETING),
+    ("présenter", _fr("present"), _T.DEMO),
+    ("present", r"present(?:s|ing)?|pitch(?:es|ing)?|showcas(?:e|es|ing)|show(?:s|ing)?", _T.DEMO),
+    ("démontrer", _fr("demontr") + r"|demonstrat(?:e|es|ing)|demo(?:s|ing)?", _T.DEMO),
+    ("inviter", _fr("invit") + r"|invit(?:e|es|ing)", None),
+    ("organiser", _fr("organis") + r"|organi[sz](?:e|es|ing)|arrange|mettre\s+en\s+place|set\s+up", None),
+    ("relancer", _fr("relanc") + r"|relance", None),
+    ("follow up", r"follow(?:s|ing)?[\s-]+up|chas(?:e|es|ing)", None),
+    ("qualifier", r"qualifi(?:er|e|es|ez|ons|ent|era|erons|eront)|qualif(?:y|ies|ying)", None),
+    ("envoyer", r"envo(?:yer|ie|ies|yez|yons|ient|iera|ierons|ieront)|adresser|expedier", _T.EMAIL),
+    ("send", r"send(?:s|ing)?|e-?mail(?:s|ing)?|mail(?:s|ing)?|write\s+to|ecrire\s+a", _T.EMAIL),
+    ("emailer", r"e-?mailer|mailer", _T.EMAIL),
+    ("proposer", _fr("propos") + r"|propos(?:e|es|ing)|offer(?:s|ing)?", None),
+    ("déposer", _fr("depos") + r"|soumettre|remettre|fil(?:e|es|ing)|submit(?:s|ting)?", None),
+    ("répondre", r"repondre|respond\s+to|answer", None),
+    ("animer", _fr("anim") + r"|host(?:s|ing)?", None),
+    ("participer", _fr("particip") + r"|attend(?:s|ing)?|exhibit(?:s|ing)?", None),
+    ("négocier", _fr("negoci") + r"|negotiat(?:e|es|ing)", None),
+    ("identifier", r"identifi(?:er|e|ez|era)|identify|lister|cartographier|map\s+out", None),
+    ("prospecter", _fr("prospect") + r"|demarcher|canvass", _T.VISIT),
+    ("former", r"former|train(?=\s+\d)", None),
+    ("inviter", r"convier", None),
+]
+# Light verbs are activities only with an activity noun ("réaliser 3 démonstrations").
+_LIGHT_VERBS = (r"realiser|realise|realisera|effectuer|effectue|faire|fait|fera|mener|menera|conduire|conduct"
+                r"|run|runs|hold|holds|carry\s+out|perform|do|make|tenir|lancer|launch|prendre|take")
+# (noun pattern, activity type)
+_ACTIVITY_NOUNS: list[tuple[str, ActivityType | None]] = [
+    (r"visites?|visits?|tournees?|tours?", _T.VISIT),
+    (r"appels?(?!\s+d'offres)|calls?(?!\s+for\s+tenders?)|phoning|coups?\s+de\s+(?:fil|telephone)", _T.CALL),
+    (r"rendez-vous|rdv|reunions?|meetings?|appointments?|dejeuners?|lunch(?:es)?|entretiens?", _T.MEETING),
+    (r"demos?|demonstrations?|presentations?|essais?|trials?|webinaires?|webinars?|ateliers?|workshops?"
+     r"|journees?\s+portes?\s+ouvertes?|open\s+days?", _T.DEMO),
+    (r"e-?mails?|mailings?|newsletters?|courriels?|campagnes?\s+(?:e-?)?mail(?:ing)?", _T.EMAIL),
+    (r"devis|quotes?|quotations?|(?<!d')offres?|proposals?|propositions?", _T.QUOTE_FOLLOW_UP),
+    (r"salons?|trade\s*shows?|seminaires?|seminars?|audits?|formations?|trainings?|points?\s+(?:de\s+)?compte",
+     None),
+]
+_RESULT_VERBS = (
+    r"augment\w*|accroi\w*|increas\w*|grow\w*|grew|developp(?:er|e|es|ez|ons|ent|era|erons|eront)|develop(?:s|ing)?"
+    r"|booster|boost\w*|doubl\w*|tripl\w*|atteindre|atteign\w*"
+    r"|reach\w*|achiev\w*|hit|depass\w*|exceed\w*|surpass\w*|gagn\w*|win|wins|winning|remport\w*|sign(?:er|e|es|ez"
+    r"|ent|era|erons|eront|s|ing)?|conclu\w*|close|closes|closing|obten\w*|obtien\w*|get|secure|convert\w*"
+    r"|transformer|reactiv(?:er|e|es|ez|ons|ent|era|erons|eront|ate|ates|ating)|reconque\w*|reconquer\w*|regagn\w*"
+    r"|win\s+back|conque\w*|acqu[ei]r\w*|recrut\w*"
+    r"|recruit\w*|fidelis\w*|retain\w*|keep|conserver|redui\w*|reduc\w*|diminu\w*|cut|amelior\w*|improv\w*"
+    r"|optimi[sz]\w*|gener(?:er|e|ent|era|ate|ates|ating)|progress\w*|gain|gains|capter|capture|ouvrir|open"
+    r"|vendre|vend|vends|vendra|vendons|vendez|sell|sells|selling|placer"
+    r"|renouvel\w*|renew\w*|mainten(?:ir|ons|ez|ent)|maintain\w*|securis\w*|penetr\w*|positionner|etre|be|devenir"
+    r"|become|renforc\w*|strengthen\w*|expand\w*|elarg\w*|multipli\w*"
+)
+_MONEY = r"\d[\d\s.,]*\s*(?:k|m|md)?\s*(?:€|eur\b|euros?\b|\$|usd\b|keur\b|meur\b|k€|m€)|(?:€|\$)\s*\d"
+_PERCENT = r"\d[\d.,]*\s*(?:%|pour\s*cents?|percent|pts?\b|points?\b)"
+_METRIC = (r"\bca\b|chiffre\s+d'affaires|revenues?|turnover|\bsales\b|ventes|marges?|margins?|part\s+de\s+marche"
+           r"|parts\s+de\s+marche|market\s+share|share\s+of\s+wallet|\bshare\b|taux|\brates?\b|croissance|growth"
+           r"|panier\s+moyen|average\s+(?:basket|order)|commandes|orders|\bwins?\b|signatures|contrats?\s+signes"
+           r"|signed\s+contracts|nombre\s+de|number\s+of|\broi\b|pipeline|backlog|conversion|transformation|nps"
+           r"|satisfaction|retention|churn|attrition|renouvellement|renewals?")
+_WHOLE_SCOPE = (r"\b(?:tous|toutes|tout\s+le|toute\s+la|l'ensemble\s+(?:de|des|du)|chaque|100\s*%\s+(?:des|of)"
+                r"|all|every|each|entire|whole|the\s+whole|all\s+of)\b")
+_SCOPE_DET = r"\b(?:les|nos|mes|vos|leurs|ses|the|our|my|your|their|ces|these|those)\s+"
+_VAGUE_DET = r"\b(?:des|quelques|plusieurs|certains|certaines|some|several|a\s+few|few|more|plus\s+de|davantage\s+de)\b"
+_NUMBER_WORDS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "cent": 100,
+    "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "cinquantaine": 50,
+    "centaine": 100, "dozen": 12,
+}
+_UNITS = (r"(?:%|€|\$|k€|m€|k|m|keur|meur|eur|euros?|pour|percent|pts?|points?|jours?|days?|semaines?|weeks?"
+          r"|mois|months?|heures?|hours?|h|ans?|years?|fois|times|minutes?|min|x|fois|ans|an|tonnes?|kg|litres?"
+          r"|unites?|units?)(?![a-z])")
+_TARGET_STOP = (r"(?:du|de|des|d'|dans|en|in|from|of|sur|on|with|avec|par|by|before|avant|pour|for|chez|at|a|au|aux"
+                r"|to|et|and|ou|or|entre|between|during|pendant|qui|that|who|which|afin|so|le|la|les|l'|the|this"
+                r"|cette|ce|until|jusqu'au|d'ici|semaine|week|ayant|having|equipes|equipped|situes|located|sans"
+                r"|without|using|grace|via|lors)")
+_NOT_NAMES = {
+    "ca", "dg", "pdg", "ceo", "cfo", "cto", "coo", "dsi", "daf", "drh", "rse", "crm", "erp", "pme", "eti", "tpe",
+    "kam", "sav", "adv", "it", "rh", "hr", "bu", "kpi", "roi", "nps", "b2b", "b2c", "vip", "cdd", "cdi", "ia", "ai",
+    "ue", "eu", "france", "europe", "usa", "uk", "i", "we", "nous", "je", "our", "my", "the", "le", "la", "les",
+    "sud-ouest", "nord-est", "sud-est", "nord-ouest", "ouest", "est", "client", "clients", "customer", "customers",
+    "prospects", "prospect", "salon", "email", "e-mail", "linkedin", "webinar", "webinaire", "ok",
+    "directeur", "director", "manager", "head", "vp", "responsable", "acheteur", "buyer", "service", "marketing",
+    "sales", "direction", "french", "francais", "german", "european", "pharma",
+    "mr", "mrs", "ms", "dr", "m", "mme", "monsieur", "madame",
+}
+_MONTH_OR_DAY = {
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre",
+    "decembre", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "semaine", "week", "noel", "christmas",
+    "paques", "easter", "toussaint",
+}
+_INDUSTRIES: dict[str, str] = {
+    r"pharma\w*|laboratoires?|labs?\b": "pharmaceutique", r"agro\w*|food|laiteries?|dairy|dairies|conserveries?"
+    r"|canneries?": "agroalimentaire", r"chimi\w*|chemical\w*": "chimie", r"cosmeti\w*": "cosmétique",
+    r"automobile|automotive|equipementiers?": "automobile", r"aeronauti\w*|aerospace": "aéronautique",
+    r"hopita\w*|hospitals?|cliniques?|clinics?|sante|healthcare": "santé", r"btp|construction": "construction",
+    r"energie|energy": "énergie", r"traitement\s+de\s+l'eau|water\s+treatment|stations?\s+d'epuration": "eau",
+    r"plasturgi\w*|plastics?": "plasturgie", r"metallurgi\w*|steel": "métallurgie", r"papeteries?|paper\s+mills?":
+    "papeterie", r"brasseries?|breweries|brewery": "brasserie", r"distributeurs?|distributors?|revendeurs?"
+    r"|resellers?|integrateurs?|integrators?": "distribution",
+}
+_DORMANT = r"dormant\w*|inacti\w*|sans\s+commande|no\s+orders?\s+(?:for|since|in)|lapsed|sleeping|endormis"
+_ACCOUNT_TYPES = {r"prospects?": "prospect", r"clients?|customers?": "client", r"distributeurs?|distributors?"
+                  r"|revendeurs?|resellers?": "distributeur", r"grands\s+comptes|key\s+accounts|major\s+accounts"
+                  r"|strategic\s+accounts": "grand compte"}
+_INFO_NEEDED = (r"\b(?:liste|listes|list|lists|fichier|file\s+of|extraction|extract|export|donnees|data|infos?"
+                r"|informations?|rapport|report|historique|history|base\s+installee|installed\s+base|tableau|brief"
+                r"|dossier|etude|study|fiche|sheet|relev[ee]|statistiques|stats|argumentaire|pitch\s+deck|plaquette"
+                r"|catalogue|catalog|tarifs?|price\s+list|references?)\b")
+_INFO_SOURCE = (r"\b(?:aupres\s+d[eu']|fourni\w*\s+par|provided\s+by|from\s+(?:the\s+)?[a-z]|source\s*:|d'apres"
+                r"|selon|according\s+to|obtenu\w*\s+(?:par|aupres|de)|demander\s+a|ask(?:ing)?\s+\w+\s+for"
+                r"|extraite?s?\s+(?:du|de|par)|exported?\s+from|extracted\s+from|via\s+(?:le|la|l'|the)?\s*\w+"
+                r"|du\s+crm|from\s+crm|par\s+l'adv|par\s+le\s+marketing|de\s+l'adv|du\s+marketing)")
+
+_COMPILED_VERBS = [(lemma, re.compile(rf"\b(?:{pat})\b"), kind) for lemma, pat, kind in _ACTIVITY_VERBS]
+_LIGHT = re.compile(rf"\b(?:{_LIGHT_VERBS})\b")
+_NOUNS = [(re.compile(rf"\b(?:{pat})\b"), kind) for pat, kind in _ACTIVITY_NOUNS]
+_RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
+_NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@dataclass
+class _Facts:
+    """What the rules found in one statement (positions are in the normalised text)."""
+
+    verb: str | None = None
+    verb_lemma: str | None = None
+    verb_at: int = -1
+    activity_type: ActivityType | None = None
+    result_verb: str | None = None
+    result_at: int = -1
+    count: int | None = None
+    count_is_activity: bool = False
+    target: str | None = None
+    named_target: str | None = None
+    whole_scope: bool = False
+    scope_plural: bool = False
+    vague_quantity: bool = False
+    measure: list[str] = field(default_factory=list)
+    windows: list[dict[str, str]] = field(default_factory=list)
+    period_spans: list[tuple[int, int]] = field(default_factory=list)
+    period_problems: list[str] = field(default_factory=list)
+    relative_unresolved: bool = False            # "next week" without today: time-bound, window unknown
+    scope_hints: dict[str, Any] = field(default_factory=dict)
+    who: str | None = None
+    info_needed: bool = False
+    info_source: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------ extraction
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _find_verbs(s: str, facts: _Facts) -> None:
+    best: tuple[int, str, str, ActivityType | None] | None = None
+    for lemma, pattern, kind in _COMPILED_VERBS:
+        for m in pattern.finditer(s):
+            if _inside(m.start(), facts.period_spans):
+                continue
+            if best is None or m.start() < best[0]:
+                best = (m.start(), m.group(0), lemma, kind)
+            break
+    light = next((m for m in _LIGHT.finditer(s) if not _inside(m.start(), facts.period_spans)), None)
+    if light and (best is None or light.start() < best[0]):
+        window = s[light.end():light.end() + 40]
+        if any(p.search(window) for p, _ in _NOUNS):
+            best = (light.start(), light.group(0), light.group(0).split()[0], None)
+    if best is not None:
+        facts.verb_at, facts.verb, facts.verb_lemma, facts.activity_type = best
+        if facts.verb_lemma == "prendre rendez-vous":   # "obtenir 10 rendez-vous": the verb is "obtenir"
+            facts.verb = facts.verb.split()[0]
+    result = next((m for m in _RESULT.finditer(s) if not _inside(m.start(), facts.period_spans)), None)
+    if result:
+        facts.result_verb, facts.result_at = result.group(0), result.start()
+    if facts.activity_type is None:
+        after = s[max(facts.verb_at, 0):]
+        hits = [(m.start(), kind) for p, kind in _NOUNS for m in p.finditer(after) if kind is not None]
+        if hits:
+            facts.activity_type = min(hits, key=lambda h: h[0])[1]
+
+
+def _departement_spans(s: str) -> list[tuple[int, int, str]]:
+    """Département codes written as numbers ("du 69", "dans le 38", "département 74", "(69)")."""
+    out: list[tuple[int, int, str]] = []
+    pattern = re.compile(r"(?:\b(?:du|dans\s+le|le|departements?|depts?|dpts?|deps?|in|in\s+the|en|of|et\s+du|et\s+le"
+                         r"|and|et|,)\s+|\()(\d{2,3}|2a|2b)(?![a-z0-9])(?!\s*[%€])")
+    for m in pattern.finditer(s):
+        code_text = m.group(1)
+        # "les 69 clients" is a count, "du 69" a département: a following noun means a count.
+        follow = s[m.end():m.end() + 20]
+        if re.match(r"\s+(?!et\b|and\b|en\b|in\b|ou\b|or\b|du\b|de\b|d'|avant\b|before\b|by\b|pour\b|for\b|d'ici\b"
+                    r"|entre\b|between\b|au\b|from\b|during\b|pendant\b|sur\b|on\b|le\b|la\b|the\b|semaine\b|week\b"
+                    r"|with\b|avec\b|$)[a-z]", follow):
+            continue
+        try:
+            out.append((m.start(1), m.end(1), geography.resolve_departement(code_text)))
+        except GeographyError:
+            continue
+    return out
+
+
+_DEPT_NAMES = sorted(((geography.normalise(name), code) for code, (name, _) in geography.DEPARTEMENTS.items()),
+                     key=lambda x: -len(x[0]))
+_AMBIGUOUS_NAMES = {"cher", "manche", "somme", "nord", "lot", "var", "aube", "orne", "ain", "eure", "marne", "loire",
+                    "vienne", "indre", "gard", "tarn", "gers", "oise", "aude", "doubs", "jura", "paris", "savoie",
+                    "rhone", "meuse", "creuse", "landes"}
+
+
+def _spelling_pattern(key: str) -> re.Pattern[str]:
+    """A normalised name ("rhone alpes") as a pattern that also accepts hyphens between words."""
+    return re.compile(r"\b" + r"[\s-]+".join(re.escape(w) for w in key.split()) + r"\b")
+
+
+_REGION_PATTERNS = [(_spelling_pattern(key), name)
+                    for key, name in sorted(geography.REGION_SPELLINGS.items(), key=lambda kv: -len(kv[0]))
+                    if len(key) >= 5]
+_REGION_ACRONYMS = {"ARA": "Auvergne-Rhône-Alpes", "AURA": "Auvergne-Rhône-Alpes", "IDF": "Île-de-France",
+                    "PACA": "Provence-Alpes-Côte d'Azur", "HDF": "Hauts-de-France", "BFC": "Bourgogne-Franche-Comté",
+                    "CVL": "Centre-Val de Loire", "NAQ": "Nouvelle-Aquitaine", "PDL": "Pays de la Loire"}
+
+
+def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
+    """Départements, régions, industries, account types and "dormant"; returns the spans used by places."""
+    used: list[tuple[int, int]] = []
+    depts: list[str] = []
+    for a, b, code in _departement_spans(s):
+        if not _inside(a, facts.period_spans):
+            depts.append(code)
+            used.append((a, b))
+    geo = re.sub(r"[-']", " ", s)    # same length: names compare with spaces
+    regions: list[str] = []
+    for pattern, name in _REGION_PATTERNS:
+        for m in pattern.finditer(geo):
+            if _inside(m.start(), used) or (m.group(0) in ("reunion", "centre", "sud", "corse")
+                                            and not text[m.start()].isupper()):
+                continue
+            regions.append(name)
+            used.append(m.span())
+    for acronym, name in _REGION_ACRONYMS.items():
+        for m in re.finditer(rf"\b{acronym}\b", text):
+            if not _inside(m.start(), used):
+                regions.append(name)
+                used.append(m.span())
+    for name, code in _DEPT_NAMES:
+        for m in re.finditer(rf"\b{re.escape(name)}\b", geo):
+            if _inside(m.start(), used) or not text[m.start()].isupper():
+                continue
+            # "Cher", "Lot", "Nord"... are départements only after a place word or before "département".
+            if name in _AMBIGUOUS_NAMES and not re.search(
+                    r"(?:\b(?:du|de|des|de\s+la|de\s+l|dans\s+le|dans\s+la|dans\s+l|en|in|la|le|l|et|and|the"
+                    r"|departement|department)\s*)$", geo[max(0, m.start() - 16):m.start()]) \
+                    and not re.match(r"\s+(?:departement|department)\b", geo[m.end():]):
+                continue
+            depts.append(code)
+            used.append(m.span())
+    if depts:
+        facts.scope_hints["departements"] = list(dict.fromkeys(depts))
+    if regions:
+        facts.scope_hints["regions"] = list(dict.fromkeys(regions))
+    industries = [label for pat, label in _INDUSTRIES.items() if re.search(rf"\b(?:{pat})", s)]
+    if industries:
+        facts.scope_hints["industries"] = list(dict.fromkeys(industries))
+    account_types = [label for pat, label in _ACCOUNT_TYPES.items() if re.search(rf"\b(?:{pat})\b", s)]
+    if account_types:
+        facts.scope_hints["account_types"] = account_types
+    if re.search(rf"\b(?:{_DORMANT})", s):
+        facts.scope_hints["dormant"] = True
+    return used
+
+
+_COLLECTIVE = ("dizaine", "douzaine", "quinzaine", "vingtaine", "trentaine", "cinquantaine", "centaine", "dozen")
+_WORD = re.compile(r"\s*([a-z][a-z-]*'?)")
+_PARTITIVE = re.compile(r"\s*(?:(?:of|de|parmi|among)\s+|d')(?:(?:our|the|my|nos|mes|les|ces|vos|these)\s+)?")
+_COUNT_RANGE = re.compile(r"\s*(?:a|to|-|ou|or)\s*\d+(?!\d)")
+_IS_UNIT = re.compile(rf"\s*{_UNITS}")
+
+
+def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]]) -> None:
+    """The first count of something (``5 clients dormants``), skipping amounts, durations and places."""
+    for m in _NUMBER.finditer(s):
+        at = m.start()
+        if _inside(at, facts.period_spans) or _inside(at, places):
+            continue
+        raw = m.group(1) or m.group(2)
+        value = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        unit = _IS_UNIT.match(s, m.end()) or re.compile(r"\s*(?:a|to|-)\s*\d+\s*%").match(s, m.end())
+        if unit:
+            facts.measure.append(text[at:unit.end()].strip())
+            continue
+        if raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2199:
+            continue
+        pos = m.end()
+        for skip in (_COUNT_RANGE, _PARTITIVE if raw not in _COLLECTIVE else re.compile(r"\s*(?:(?:de|of)\s+|d')")):
+            hit = skip.match(s, pos)
+            if hit:
+                pos = hit.end()
+        first = last = -1
+        for _ in range(3):
+            word = _WORD.match(s, pos)
+            if not word or re.fullmatch(_TARGET_STOP, word.group(1)) or word.group(1) in _MONTH_OR_DAY \
+                    or _inside(word.start(1), facts.period_spans) or _inside(word.start(1), places):
+                break
+            first = word.start(1) if first < 0 else first
+            last, pos = word.end(1), word.end()
+        if first < 0:
+            continue
+        facts.count, facts.target = value, text[first:last]
+        head = s[first:last].split()[0]
+        kind = next((k for p, k in _NOUNS if p.fullmatch(head)), "none")
+        facts.count_is_activity = kind != "none"
+        if facts.count_is_activity and facts.activity_type is None and kind != "none":
+            facts.activity_type = kind
+        return
+
+
+def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]], people: list[str]) -> None:
+    people_norm = {_norm(p) for p in people} | {_norm(p).split()[0] for p in people if p.strip()}
+    quoted = re.search(r"[«\"“]\s*([^»\"”]{2,60}?)\s*[»\"”]", text)
+    if quoted:
+        facts.named_target = quoted.group(1)
+        return
+    title = re.search(r"\b(?:M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?)\s+([A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?)",
+                      text)
+    if title:
+        facts.named_target = title.group(0)
+        return
+    start_sentence = True
+    for m in re.finditer(r"[A-Za-zÀ-ÿ0-9&][\w&.-]*", text):
+        token = m.group(0).rstrip(".")
+        if start_sentence:
+            start_sentence = False
+            continue
+        prev = text[:m.start()].rstrip()
+        if prev.endswith((".", ":", "!", "?", ";", "—")) and not prev.endswith(("M.", "St.")):
+            continue
+        key = _norm(token)
+        if not token[0].isupper() or any(c.isdigit() for c in token):
+            continue
+        if key in _NOT_NAMES or key in _MONTH_OR_DAY or any(re.fullmatch(p, key) for p in _INDUSTRIES):
+            continue
+        if _inside(m.start(), places) or _inside(m.start(), facts.period_spans) or key in people_norm:
+            continue
+        if re.fullmatch(r"[tqshw]\d+", key) or (token.isupper() and len(token) <= 2):
+            continue
+        start = m.start() - 2 if text[max(0, m.start() - 2):m.start()] in ("L'", "L’") else m.start()
+        name = re.match(r"[A-ZÀ-Ý][\w'&.-]*(?:\s+(?:[A-ZÀ-Ý&][\w'&.-]*|de|du|des|la|et))*(?<!\s(?:de|du|la|et))",
+                        text[start:])
+        facts.named_target = (name.group(0) if name else token).rstrip(".")
+        return
+
+
+def _who(text: str, s: str, facts: _Facts, people: list[str]) -> None:
+    email = _EMAIL.search(text)
+    if email:
+        facts.who = email.group(0).lower()
+        return
+    for person in sorted(people, key=len, reverse=True):
+        key = _norm(person.strip())
+        if not key:
+            continue
+        variants = [key] + ([key.split()[0]] if " " in key else [])
+        for v in variants:
+            if re.search(rf"\b{re.escape(v)}\b", s):
+                facts.who = person
+                return
+    lead = re.match(r"\s*([A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?)\s*(?::|—|-)\s", text)
+    if lead and _norm(lead.group(1)) not in _NOT_NAMES:
+        facts.who = lead.group(1)
+        return
+    # "Julie visite...", "Marc to call...": a name right before the activity verb is who acts.
+    if facts.verb_at > 0:
+        subject = re.fullmatch(r"\s*([A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)?)\s+"
+                               r"(?:(?:to|will|should|must|va|doit|devra)\s+)?", text[:facts.verb_at])
+        if subject and _norm(subject.group(1)) not in _NOT_NAMES:
+            facts.who = subject.group(1)
+
+
+def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[str]) -> _Facts:
+    s = _norm(text)
+    facts = _Facts()
+    problems: list[PeriodError] = []
+    for (a, b), window in find_periods(text, year=year, tz=tz, today=today, problems=problems):
+        facts.period_spans.append((a, b))
+        facts.windows.append({"start": window.start.isoformat(), "end": window.end.isoformat(),
+                              "label": window.label})
+    facts.period_problems = [str(p) for p in problems]
+    facts.relative_unresolved = any(isinstance(p, RelativePeriodError) for p in problems)
+    _find_verbs(s, facts)
+    if facts.verb:      # shown as written, accents included
+        facts.verb = text[facts.verb_at:facts.verb_at + len(facts.verb)]
+    if facts.result_verb:
+        facts.result_verb = text[facts.result_at:facts.result_at + len(facts.result_verb)]
+    places = _scope_hints(text, s, facts)
+    _count_and_target(text, s, facts, places)
+    _who(text, s, facts, people)
+    if facts.who and facts.who in text:
+        places = [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))]
+    _named_target(text, s, facts, places, people)
+    after_verb = s[facts.verb_at:] if facts.verb_at >= 0 else s
+    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, after_verb))
+    object_zone = after_verb[len(facts.verb or ""):len(facts.verb or "") + 40]
+    facts.scope_plural = _plural_scope(object_zone)
+    facts.vague_quantity = bool(re.match(rf"\s*(?:(?:a|à|to|avec|with|chez|at)\s+)?{_VAGUE_DET}", object_zone))
+    if re.search(_MONEY, s):
+        facts.measure.append("amount")
+    if re.search(_PERCENT, s):
+        facts.measure.append("percentage")
+    metric = re.search(_METRIC, s)
+    if metric:
+        facts.measure.append(metric.group(0))
+    # "from 2 to 13 March" is a period, not where the information comes from.
+    unperiod = "".join(" " if _inside(i, facts.period_spans) else c for i, c in enumerate(s))
+    facts.info_needed = bool(re.search(_INFO_NEEDED, unperiod))
+    facts.info_source = bool(re.search(_INFO_SOURCE, unperiod))
+    return facts
+
+
+# ------------------------------------------------------------------------------------------ the rules
+
+
+_PLURAL_OBJECT = re.compile(rf"\s*(?:(?:a|to|avec|with|chez|at|aupres\s+de|on)\s+)?(?:{_SCOPE_DET}|aux\s+)"
+                            r"((?:[a-z][\w-]*\s*){1,2})")
+_SINGULAR_S = {"process", "pays", "mois", "campus", "bus", "prix", "this", "his", "its", "is", "as", "us"}
+
+
+def _plural_scope(object_zone: str) -> bool:
+    """Whether the verb's object is a whole scope: a definite or possessive determiner and a plural noun
+    ("les clients dormants", "our key accounts"); "the CEO" or "le DG" are single people."""
+    m = _PLURAL_OBJECT.match(object_zone)
+    if not m:
+        return False
+    words = m.group(1).split()
+    return any(w.endswith(("s", "x")) and w not in _SINGULAR_S for w in words)
+
+
+def _classify(facts: _Facts) -> tuple[str, list[str]]:
+    """The kind of the statement and why, from the facts (the rules of the module docstring)."""
+    reasons: list[str] = []
+    has_activity = facts.verb is not None or facts.count_is_activity
+    timed = bool(facts.windows) or facts.relative_unresolved
+    # A name after a plural scope qualifies the scope ("nos clients de Lyon"), it is not one account.
+    named = facts.named_target if not facts.scope_plural else None
+    concrete = facts.count is not None or named is not None
+    result_first = facts.result_verb is not None and (facts.verb is None or facts.result_at < facts.verb_at)
+    measurable_result = bool(facts.measure)
+
+    if result_first and (measurable_result or facts.count is not None or facts.whole_scope or facts.scope_plural):
+        reasons.append(f"'{facts.result_verb}' asks for a result, not an activity"
+                       + (f" ({', '.join(dict.fromkeys(facts.measure))})" if facts.measure else ""))
+        return "objective", reasons
+    if result_first:
+        reasons.append(f"'{facts.result_verb}' names a wish with no figure, no count and no scope to measure")
+        return "intention", reasons
+    if has_activity:
+        what = f"activity verb '{facts.verb}'" if facts.verb else f"counted activity '{facts.target}'"
+        if facts.whole_scope:
+            reasons.append(f"{what} over all of a scope: a result to reach, not a countable action")
+            return "objective", reasons
+        if concrete and timed:
+            when = facts.windows[0]["label"] if facts.windows else "relative: give today to resolve it"
+            whom = f"{facts.count} {facts.target}" if facts.count is not None else named
+            reasons.append(f"{what}, concrete target ({whom}) and time bound ({when})")
+            return "action", reasons
+        if facts.count is not None:
+            reasons.append(f"{what} with a count but no time bound: measurable, not yet an action")
+            return "objective", reasons
+        if facts.scope_plural:
+            reasons.append(f"{what} over a whole scope with no count: an objective")
+            return "objective", reasons
+        if measurable_result and not named:
+            reasons.append(f"{what} serving a measurable result ({', '.join(dict.fromkeys(facts.measure))})")
+            return "objective", reasons
+        if facts.vague_quantity:
+            reasons.append(f"{what} on an unspecified number ('some', 'des'): not measurable")
+        elif named and not timed:
+            reasons.append(f"{what} on {facts.named_target} but no time bound and no measure")
+        elif not concrete:
+            reasons.append(f"{what} without a count or a named account or person")
+        return "intention", reasons
+    if facts.whole_scope or measurable_result or (facts.count is not None and facts.result_verb):
+        reasons.append("no activity verb; names a measurable result"
+                       + (f" ({', '.join(dict.fromkeys(facts.measure))})" if facts.measure else ""))
+        return "objective", reasons
+    reasons.append("no activity verb and nothing measurable")
+    return "intention", reasons
+
+
+def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, people: Iterable[str] = (),
+                   who: str | None = None, info_needed: str | None = None,
+                   info_source: str | None = None) -> LintResult:
+    """Classify one statement and say what it lacks to be a 5Q action.
+
+    ``people`` are names or e-mails of the plan's people (to find who acts); ``who``, ``info_needed``
+    and ``info_source`` are the structured fields of a plan file's action, when there are some: they
+    count as given even if the text does not repeat them. ``year``/``tz``/``today`` resolve periods.
+    """
+    people_list = [p for p in people if p]
+    facts = _gather(text, year=year, tz=tz, today=today, people=people_list)
+    kind, reasons = _classify(facts)
+    if who:
+        facts.who = who
+    missing: list[str] = []
+    if not facts.who:
+        missing.append("who")
+    if (facts.verb is None and not facts.count_is_activity) or (facts.count is None and not facts.named_target
+                                                                and not facts.scope_plural):
+        missing.append("what")
+    if facts.count is None and not facts.named_target:
+        missing.append("how_many")
+    if not facts.windows and not facts.relative_unresolved:
+        missing.append("when")
+    if kind == "action":
+        if not (facts.info_needed or info_needed):
+            missing.append("info_needed")
+        if not (facts.info_source or info_source):
+            missing.append("info_source")
+    for problem in facts.period_problems:
+        reasons.append(f"when: {problem}")
+    if len(facts.windows) > 1:
+        reasons.append("several periods: the first is used; split the statement if they are separate actions")
+    if kind != "action" and missing:
+        reasons.append("to make it an action, add: " + ", ".join(m.replace("_", " ") for m in missing
+                                                                    if m not in ("info_needed", "info_source")))
+    window = facts.windows[0] if facts.windows else None
+    parsed: dict[str, Any] = {
+        "verb": facts.verb, "verb_lemma": facts.verb_lemma,
+        "activity_type": facts.activity_type.value if facts.activity_type else None,
+        "count": facts.count, "target": facts.target, "named_target": facts.named_target,
+        "scope_hints": facts.scope_hints, "window": window, "who": facts.who,
+    }
+    return LintResult(text=text, kind=kind, missing=missing, parsed=parsed, reasons=reasons)
+
+
+def lint_many(texts: Iterable[str], *, year: int, tz: str, today: date | None = None,
+              people: Iterable[str] = ()) -> Iterator[LintResult]:
+    """``lint_statement`` over many statements, lazily, in order."""
+    people_list = list(people)
+    for text in texts:
+        yield lint_statement(text, year=year, tz=tz, today=today, people=people_list)

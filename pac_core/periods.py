@@ -1,0 +1,597 @@
+"""Time expressions of plans, French or English, resolved to an exact [start, end) window.
+
+Every window is made of whole local days in the plan's timezone: it starts at local midnight of its
+first day and ends at local midnight after its last day, so daylight-saving changes are handled
+(ISO week 13 of 2027 in Europe/Paris lasts 167 hours). Time is never read from the clock: callers
+give ``year`` (the plan's year, used when the text omits it) and optionally ``today``.
+
+What is understood (case and accents ignored):
+- ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
+  "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day).
+  **"S" + a number is always an ISO week** (French usage "S18"), so "S1 2027" is week 1; halves are
+  written "H1"/"H2", "1er semestre", "premier/second semestre", "first/second half".
+- months: "mai 2027", "mai", "May 2027", "05/2027", "2027-05", "de mars à mai";
+- quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "second quarter 2027";
+- halves: see above; years: "2027", "année 2027", "FY 2027";
+- single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
+  day/month (French order): "03/04/2027" is 3 April;
+- ranges, both ends included: "entre le 2 et le 13 mars", "du 2 au 13 mars 2027", "from 2 to 13 March",
+  "between March 2 and March 13, 2027", "2027-03-02..2027-03-13";
+- relative periods, from ``today`` (an error without it): "cette semaine", "la semaine prochaine",
+  "next month", "ce trimestre", "demain"; "cette année" / "this year" is the plan's year;
+- deadlines: "avant le 30/06/2027", "d'ici le 30 juin", "by March 31, 2027", "before 31/03/2027",
+  "d'ici fin avril", "by end of April", "fin mars". **A deadline's window starts at ``today`` when it
+  is given, else at the start of the plan's year, and ends at the end of the named day** (a deadline
+  includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
+  "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
+
+The year is ``year`` when omitted. Anything impossible or ambiguous ("2027-13", "semaine 54",
+"30 février", a range that ends before it starts) raises ``PeriodError`` whose fix says how to write it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pac_core.errors import PeriodError
+from pac_core.window import Window
+
+__all__ = [
+    "RelativePeriodError",
+    "day_window",
+    "find_periods",
+    "iso_week_window",
+    "month_window",
+    "parse_period",
+    "quarter_window",
+    "weeks_in_year",
+]
+
+EXAMPLES = "e.g. 'semaine 18', 'mai 2027', 'T2 2027', 'du 2 au 13 mars', 'avant le 30/06/2027', 'by March 31, 2027'"
+
+
+
+class RelativePeriodError(PeriodError):
+    """A relative period ("next week") met without ``today``: written right, but not resolvable."""
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise PeriodError(f"unknown timezone {tz!r}", "use an IANA name such as Europe/Paris") from exc
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
+def _window(first: date, end: date, tz: str, label: str) -> Window:
+    """The window of whole local days [first, end) (``end`` is the day after the last day)."""
+    zone = _zone(tz)
+    return Window(_midnight(first, zone), _midnight(end, zone), label)
+
+
+def weeks_in_year(year: int) -> int:
+    """52 or 53: the number of ISO weeks of ``year``."""
+    return date(year, 12, 28).isocalendar()[1]
+
+
+def _check_week(year: int, week: int) -> None:
+    n = weeks_in_year(year)
+    if not 1 <= week <= n:
+        raise PeriodError(f"week {week} does not exist in {year}",
+                          f"{year} has {n} ISO weeks; write semaine 1 to semaine {n}")
+
+
+def _check_month(month: int) -> None:
+    if not 1 <= month <= 12:
+        raise PeriodError(f"there is no month {month}", "write the month as 01 to 12, e.g. 2027-05 or mai 2027")
+
+
+def _check_quarter(q: int) -> None:
+    if not 1 <= q <= 4:
+        raise PeriodError(f"there is no quarter {q}", "a year has 4 quarters: write T1 to T4 (Q1 to Q4)")
+
+
+def _week_days(year: int, week: int) -> tuple[date, date]:
+    _check_week(year, week)
+    monday = date.fromisocalendar(year, week, 1)
+    return monday, monday + timedelta(days=7)
+
+
+def _month_days(year: int, month: int) -> tuple[date, date]:
+    _check_month(month)
+    return date(year, month, 1), (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1))
+
+
+def _quarter_days(year: int, q: int) -> tuple[date, date]:
+    _check_quarter(q)
+    return _month_days(year, 3 * q - 2)[0], _month_days(year, 3 * q)[1]
+
+
+def _half_days(year: int, h: int) -> tuple[date, date]:
+    if h not in (1, 2):
+        raise PeriodError(f"there is no half {h}", "write H1 or H2 (premier or second semestre)")
+    return (date(year, 1, 1), date(year, 7, 1)) if h == 1 else (date(year, 7, 1), date(year + 1, 1, 1))
+
+
+def _day(year: int, month: int, day: int) -> date:
+    _check_month(month)
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise PeriodError(f"{day} {_MONTH_LABELS[month - 1]} {year} does not exist",
+                          f"{_MONTH_LABELS[month - 1]} {year} has {last} days; check the date")
+    return date(year, month, day)
+
+
+def iso_week_window(year: int, week: int, tz: str) -> Window:
+    """ISO week ``week`` of ``year``: Monday 00:00 to the next Monday 00:00, local time."""
+    return _window(*_week_days(year, week), tz, f"{year}-W{week:02d}")
+
+
+def month_window(year: int, month: int, tz: str) -> Window:
+    return _window(*_month_days(year, month), tz, f"{year}-{month:02d}")
+
+
+def quarter_window(year: int, q: int, tz: str) -> Window:
+    return _window(*_quarter_days(year, q), tz, f"{year}-Q{q}")
+
+
+def day_window(day: date, tz: str) -> Window:
+    return _window(day, day + timedelta(days=1), tz, day.isoformat())
+
+
+# ----------------------------------------------------------------------------------------- vocabulary
+
+_MONTH_LABELS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                 "October", "November", "December")
+_MONTHS: dict[str, int] = {}
+for _i, _names in enumerate((
+    "janvier janv jan january", "fevrier fevr fev february feb", "mars march mar",
+    "avril avr april apr", "mai may", "juin june jun", "juillet juil july jul", "aout august aug",
+    "septembre sept sep september", "octobre oct october", "novembre nov november", "decembre dec december",
+), start=1):
+    for _n in _names.split():
+        _MONTHS[_n] = _i
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Abbreviations may end with a dot; a full name must not be followed by letters.
+_MONTH = rf"(?:{_MONTH_RE})\.?(?![a-z])"
+_ORDINALS = {
+    "premier": 1, "premiere": 1, "1er": 1, "1re": 1, "1ere": 1, "first": 1, "1st": 1, "1e": 1,
+    "deuxieme": 2, "second": 2, "seconde": 2, "2e": 2, "2eme": 2, "2nd": 2, "2d": 2, "2nde": 2,
+    "troisieme": 3, "third": 3, "3e": 3, "3eme": 3, "3rd": 3,
+    "quatrieme": 4, "fourth": 4, "4e": 4, "4eme": 4, "4th": 4,
+    "dernier": -1, "derniere": -1, "last": -1, "final": -1,
+}
+_ORD = "|".join(sorted(_ORDINALS, key=len, reverse=True))
+_WEEKDAY = (r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday"
+            r"|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)\.?,?\s+")
+_DAYNUM = r"(?:3[01]|[12]\d|0?[1-9])(?!\d)"
+_YEAR = r"(?:19|20|21)\d\d(?!\d)"
+_END = r"(?![a-z0-9])"
+_SP = r"\s+"
+
+
+def _c(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern + _END)
+
+
+# -------------------------------------------------------------------------------------- partial values
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A parsed piece before the year is known: a day (maybe without month) or a named period.
+
+    ``make(year)`` gives (first day, day after the last) of the period for that year.
+    """
+
+    kind: str                                   # day, week, month, quarter, half, year
+    year: int | None
+    make: Callable[[int], tuple[date, date]]
+    month: int | None = None                    # days only
+    day: int | None = None                      # days only
+
+    def days(self, default_year: int) -> tuple[date, date]:
+        return self.make(self.year if self.year is not None else default_year)
+
+
+def _day_part(day: int, month: int | None, year: int | None) -> _Part:
+    def make(y: int) -> tuple[date, date]:
+        if month is None:
+            raise PeriodError(f"day {day} has no month", "name the month, e.g. 'le 15 mars' or 15/03/2027")
+        d = _day(y, month, day)
+        return d, d + timedelta(days=1)
+    return _Part("day", year, make, month, day)
+
+
+def _year_of(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    return 2000 + value if value < 100 else value
+
+
+# Dates -------------------------------------------------------------------------------------------
+_ISO_DATE = _c(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+_NUM_DATE = _c(r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})(?:[/.](?P<y>\d{4}|\d{2}))?(?![/.]?\d)")
+_DAY_MONTH = _c(rf"(?:(?:le|the){_SP})?(?:{_WEEKDAY})?(?P<d>{_DAYNUM})(?:er|st|nd|rd|th|e)?(?:{_SP}of)?{_SP}"
+                rf"(?P<m>{_MONTH})(?:,?{_SP}(?P<y>{_YEAR}))?")
+_MONTH_DAY = _c(rf"(?:(?:the){_SP})?(?:{_WEEKDAY})?(?P<m>{_MONTH}){_SP}(?:the{_SP})?(?P<d>{_DAYNUM})"
+                rf"(?:st|nd|rd|th)?(?:,?{_SP}(?P<y>{_YEAR}))?")
+_DAY_ONLY = _c(rf"(?:(?:le|the){_SP})?(?P<d>{_DAYNUM})(?:er|st|nd|rd|th|e)?(?:,?{_SP}(?P<y>{_YEAR}))?")
+
+
+def _month_of(name: str) -> int:
+    return _MONTHS[name.rstrip(".")]
+
+
+def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] | None:
+    """A calendar day starting at ``pos`` (the month may be missing when ``day_only``)."""
+    best: tuple[int, _Part] | None = None
+    for pattern in (_ISO_DATE, _NUM_DATE, _DAY_MONTH, _MONTH_DAY):
+        m = pattern.match(s, pos)
+        if m and (best is None or m.end() > best[0]):
+            month = m.group("m")
+            mon = int(month) if month.isdigit() else _month_of(month)
+            best = (m.end(), _day_part(int(m.group("d")), mon, _year_of(_g(m, "y"))))
+    if best is None and day_only:
+        m = _DAY_ONLY.match(s, pos)
+        if m:
+            best = (m.end(), _day_part(int(m.group("d")), None, _year_of(_g(m, "y"))))
+    return best
+
+
+# Named periods -----------------------------------------------------------------------------------
+_OF_YEAR = rf"(?:,?\s*(?:de\s+l'annee\s+|de\s+|of\s+|du\s+|-|/)?\s*(?P<y>{_YEAR}))?"
+_WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|s\.?|w\.?)"
+_WEEK_NO = r"(?:n[o°]\.?\s*|#\s*|number\s+)?"
+_WEEK = _c(rf"(?:la\s+|the\s+)?{_WEEK_WORD}\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
+           rf"(?:\s*(?:a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
+           rf"{_OF_YEAR}")
+_ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
+_WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of)\s+")
+_MONTH_NAMED = _c(rf"(?:(?:le|au|the)\s+)?(?:(?:mois|month)\s+(?:de\s+|d'|of\s+))?(?P<m>{_MONTH}){_OF_YEAR}")
+_MONTH_NUM = _c(r"(?:(?P<m1>\d{1,2})[/\-.](?P<y1>\d{4})|(?P<y2>\d{4})[/\-.](?P<m2>\d{1,2}))(?![/\-.]?\d)")
+_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:(?:[tq](?P<q>\d)(?!\d))|(?:(?P<o>{_ORD})\s+(?:trimestre|quarter))"
+              rf"|(?:(?:trimestre|quarter)\s+(?P<q2>\d)(?!\d))){_OF_YEAR}")
+_QUARTER_ISO = _c(r"(?P<y>\d{4})[-\s]?[tq](?P<q>\d)(?!\d)")
+_HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d)(?!\d)|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))"
+           rf"|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
+_HALF_ISO = _c(r"(?P<y>\d{4})[-\s]?h(?P<h>\d)(?!\d)")
+_YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)(?P<y>{_YEAR})")
+_YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
+
+
+def _g(m: re.Match[str], name: str) -> str | None:
+    """The group ``name`` of ``m``, or None when absent from the pattern or unmatched."""
+    return m.groupdict().get(name)
+
+
+def _ordinal(text: str, last: int) -> int:
+    value = _ORDINALS[text]
+    return last if value == -1 else value
+
+
+def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
+    """The longest named period (week, month, quarter, half, year) starting at ``pos``."""
+    found: list[tuple[int, _Part]] = []
+
+    def add(m: re.Match[str] | None, part: Callable[[re.Match[str]], _Part | None]) -> None:
+        if m:
+            p = part(m)
+            if p is not None:
+                found.append((m.end(), p))
+
+    def week(m: re.Match[str]) -> _Part:
+        w1 = int(m.group("w"))
+        w2 = int(m.groupdict().get("w2") or w1)
+
+        def make(y: int) -> tuple[date, date]:
+            first, end = _week_days(y, w1)[0], _week_days(y, w2)[1]
+            if end <= first:
+                raise PeriodError(f"weeks {w1} to {w2}: the range ends before it starts",
+                                  f"write the earlier week first: semaines {w2} à {w1}")
+            return first, end
+        return _Part("week", _year_of(_g(m, "y")), make)
+
+    add(_WEEK.match(s, pos), week)
+    add(_ISO_WEEK.match(s, pos), week)
+    wo = _WEEK_OF.match(s, pos)
+    if wo:
+        hit = _date_at(s, wo.end())
+        if hit:
+            inner = hit[1]
+
+            def week_of(y: int, inner: _Part = inner) -> tuple[date, date]:
+                d = inner.days(y)[0]
+                iso_year, iso_week, _ = d.isocalendar()
+                return _week_days(iso_year, iso_week)
+            found.append((hit[0], _Part("week", inner.year, week_of)))
+
+    def month_named(m: re.Match[str]) -> _Part | None:
+        name = m.group("m")
+        if search and _g(m, "y") is None and m.start() == m.start("m") and not _preposition_before(s, m.start()):
+            return None   # a bare "may" or "sept" inside a sentence is not a period
+        mon = _month_of(name)
+        return _Part("month", _year_of(_g(m, "y")), lambda y: _month_days(y, mon))
+    add(_MONTH_NAMED.match(s, pos), month_named)
+
+    def month_num(m: re.Match[str]) -> _Part:
+        mon = int(m.group("m1") or m.group("m2"))
+        _check_month(mon)
+        return _Part("month", int(m.group("y1") or m.group("y2")), lambda y: _month_days(y, mon))
+    add(_MONTH_NUM.match(s, pos), month_num)
+
+    def quarter(m: re.Match[str]) -> _Part:
+        q = int(_g(m, "q") or _g(m, "q2") or 0) if not _g(m, "o") else _ordinal(_g(m, "o"), 4)
+        _check_quarter(q)
+        return _Part("quarter", _year_of(_g(m, "y")), lambda y: _quarter_days(y, q))
+    add(_QUARTER.match(s, pos), quarter)
+    add(_QUARTER_ISO.match(s, pos), quarter)
+
+    def half(m: re.Match[str]) -> _Part:
+        h = int(_g(m, "h") or _g(m, "h2") or 0) if not _g(m, "o") else _ordinal(_g(m, "o"), 2)
+        _half_days(2000, h)
+        return _Part("half", _year_of(_g(m, "y")), lambda y: _half_days(y, h))
+    add(_HALF.match(s, pos), half)
+    add(_HALF_ISO.match(s, pos), half)
+
+    add(_YEAR_NAMED.match(s, pos), lambda m: _Part("year", int(_g(m, "y")),
+                                                     lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
+
+    def year_bare(m: re.Match[str]) -> _Part | None:
+        if search and not _preposition_before(s, m.start()):
+            return None   # "2000 clients" is a count, "en 2027" is a period
+        return _Part("year", int(_g(m, "y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
+    add(_YEAR_BARE.match(s, pos), year_bare)
+    return max(found, key=lambda f: f[0]) if found else None
+
+
+_PREPOSITIONS = re.compile(r"(?:^|\s)(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au cours de"
+                           r"|au cours du|throughout|tout|toute|until|jusqu'en|through|of|d'|de|du|des)\s*$")
+
+
+def _preposition_before(s: str, pos: int) -> bool:
+    return bool(_PREPOSITIONS.search(s[max(0, pos - 20):pos]))
+
+
+# Ranges and deadlines ----------------------------------------------------------------------------
+_RANGE_FROM = re.compile(r"(?:du|from|entre|between|de|depuis)\s+(?:(?:le|la|the)\s+)?")
+_RANGE_SEP = re.compile(r"(?:\s*(?:\.\.|-|–|—)\s*|\s+(?:au|a|to|through|thru|until|till|et|and|jusqu'au|jusqu'a"
+                        r"|jusqu'en)\s+(?:(?:le|la|the)\s+)?)")
+_DEADLINE = re.compile(
+    r"(?P<kw>avant\s+(?:le\s+|la\s+|l'|fin\s+|la\s+fin\s+(?:de\s+|du\s+|d')?)?"
+    r"|d'ici\s+(?:le\s+|au\s+|a\s+la\s+|la\s+|l'|a\s+)?(?:(?:la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?)?"
+    r"|au\s+plus\s+tard\s+(?:le\s+|la\s+|l'|fin\s+|en\s+)?|jusqu'(?:au|a\s+la|a|en)\s+(?:fin\s+)?|pour\s+le\s+"
+    r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|prior\s+to|due)\s+"
+    r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+    r"|(?:a\s+la\s+|la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?)")
+_END_OF_YEAR = _c(r"(?:l')?(?:annee|year)")
+
+
+def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
+    lead = _RANGE_FROM.match(s, pos)
+    start_at = lead.end() if lead else pos
+    left = _date_at(s, start_at, day_only=True) or _period_at(s, start_at, search=False)
+    if left is None:
+        return None
+    sep = _RANGE_SEP.match(s, left[0])
+    if sep is None:
+        return None
+    right = _date_at(s, sep.end(), day_only=left[1].kind == "day" and left[1].month is not None)
+    right_period = _period_at(s, sep.end(), search=False)
+    if right_period and (right is None or right_period[0] > right[0]):
+        right = right_period
+    if right is None:
+        return None
+    a, b = left[1], right[1]
+    if a.kind == "day" and b.kind == "day":
+        if a.month is None and b.month is None:
+            return None           # "3 to 5 clients"
+        if a.month is None:
+            a = _day_part(a.day or 0, b.month, a.year)
+        if b.month is None:
+            b = _day_part(b.day or 0, a.month, b.year)
+    elif (a.kind == "day" and a.month is None) or (b.kind == "day" and b.month is None):
+        return None
+    if not lead and search and a.kind != "day" and sep.group(0).strip() in ("et", "and"):
+        return None               # "mai et juin" without "entre"/"between" is a list, not a range
+    return right[0], _join(a, b)
+
+
+def _join(a: _Part, b: _Part) -> _Part:
+    def make(y: int) -> tuple[date, date]:
+        ya = a.year if a.year is not None else (b.year if b.year is not None else y)
+        yb = b.year if b.year is not None else (a.year if a.year is not None else y)
+        first, end = a.make(ya)[0], b.make(yb)[1]
+        if end <= first and a.year is None and b.year is not None:
+            first = a.make(ya - 1)[0]
+        elif end <= first and b.year is None and a.year is not None:
+            end = b.make(yb + 1)[1]
+        if end <= first:
+            raise PeriodError(f"the range ends ({end - timedelta(days=1)}) before it starts ({first})",
+                              "write the earlier date first, and give both years if it crosses a year end")
+        return first, end
+    year = a.year if a.year is not None else b.year
+    return _Part("range", year, make)
+
+
+def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
+    kw = _DEADLINE.match(s, pos)
+    if kw is None:
+        return None
+    words = kw.group("kw")
+    end_of = bool(re.search(r"\bfin\b|\bend\b", words))
+    exclusive = bool(re.match(r"avant|before|prior", words)) and not end_of
+    hit = _date_at(s, kw.end())
+    for other in (_period_at(s, kw.end(), search=False), _relative_at(s, kw.end(), today=today)):
+        if other and (hit is None or other[0] > hit[0]):
+            hit = other
+    if hit is None:
+        eoy = _END_OF_YEAR.match(s, kw.end())
+        if eoy and end_of:
+            hit = (eoy.end(), _Part("year", None, lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
+        else:
+            return None
+    if hit[1].kind == "year" and not end_of and not re.search(r"d'ici|by|until|till|jusqu", words):
+        return None
+    inner = hit[1]
+
+    def make(y: int) -> tuple[date, date]:
+        first_of_inner, end_of_inner = inner.days(y)
+        end = first_of_inner if exclusive and inner.kind != "day" else end_of_inner
+        start = today if today is not None else date(y, 1, 1)
+        if end <= start:
+            raise PeriodError(f"the deadline {end - timedelta(days=1)} is not after the start of the window ({start})",
+                              "give a later date, or check the year")
+        return start, end
+    return hit[0], _Part("deadline", inner.year, make)
+
+
+_RELATIVE = _c(r"(?P<this>cette\s+semaine|this\s+week|ce\s+mois(?:-ci)?|this\s+month|ce\s+trimestre|this\s+quarter"
+               r"|cette\s+annee|this\s+year)|(?P<next>(?:la\s+)?semaine\s+prochaine|next\s+week|(?:le\s+)?mois\s+prochain"
+               r"|next\s+month|(?:le\s+)?trimestre\s+prochain|next\s+quarter)|(?P<day>demain|tomorrow|aujourd'hui|today)"
+               r"|(?:next\s+(?P<wd_en>monday|tuesday|wednesday|thursday|friday|saturday|sunday))"
+               r"|(?:(?P<wd_fr>lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+prochain)")
+_WEEKDAYS = (["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+             ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+
+
+def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
+    """"la semaine prochaine", "this month", "demain"...: resolved from ``today`` (the plan year for "this year")."""
+    m = _RELATIVE.match(s, pos)
+    if m is None:
+        return None
+    phrase = m.group(0)
+    if re.search(r"annee|year", phrase):
+        return m.end(), _Part("year", None, lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
+
+    def make(y: int) -> tuple[date, date]:
+        if today is None:
+            raise RelativePeriodError(f"{phrase!r} depends on today's date, which is not given",
+                              "give today's date (--today), or write the period itself, e.g. semaine 18 or mai")
+        weekday = m.group("wd_en") or m.group("wd_fr")
+        if weekday:
+            index = (_WEEKDAYS[0] if m.group("wd_en") else _WEEKDAYS[1]).index(weekday)
+            d = today + timedelta(days=(index - today.weekday() - 1) % 7 + 1)   # strictly after today
+            return d, d + timedelta(days=1)
+        if m.group("day"):
+            d = today + timedelta(days=1 if phrase in ("demain", "tomorrow") else 0)
+            return d, d + timedelta(days=1)
+        step = 1 if m.group("next") else 0
+        if re.search(r"semaine|week", phrase):
+            monday = today - timedelta(days=today.weekday()) + timedelta(weeks=step)
+            return monday, monday + timedelta(days=7)
+        if re.search(r"mois|month", phrase):
+            index = today.year * 12 + today.month - 1 + step
+            return _month_days(index // 12, index % 12 + 1)
+        index = today.year * 4 + (today.month - 1) // 3 + step
+        return _quarter_days(index // 4, index % 4 + 1)
+    return m.end(), _Part("relative", None, make)
+
+
+def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
+    """The longest time expression starting at ``pos`` of the normalised text ``s``."""
+    candidates = [
+        _deadline_at(s, pos, today=today),
+        _relative_at(s, pos, today=today),
+        _range_at(s, pos, search=search),
+        _period_at(s, pos, search=search),
+        _date_at(s, pos),
+    ]
+    found = [c for c in candidates if c is not None]
+    return max(found, key=lambda c: c[0]) if found else None
+
+
+# ------------------------------------------------------------------------------------------ public API
+
+
+def _normalise(text: str) -> str:
+    """Lower case without accents, curly quotes and dashes made plain; same length as ``text``."""
+    out = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        low = base.lower() if len(base) == 1 else ch.lower()
+        low = {"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " "}.get(low, low)
+        out.append(low if len(low) == 1 else ch)
+    return "".join(out)
+
+
+_LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au\s+cours\s+(?:de|du)"
+                   r"|on|at|le|the|a)\s+)?")
+
+
+_VAGUE = re.compile(rf"(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*(?:{_MONTH_RE})?")
+
+
+def parse_period(text: str, *, year: int, tz: str, today: date | None = None) -> Window:
+    """The window of a whole time expression (see the module docstring); ``label`` is ``text``.
+
+    Raises PeriodError with a fix when the text is not one period or names an impossible one.
+    """
+    _zone(tz)
+    s = re.sub(r"\s+", " ", _normalise(text)).strip().rstrip(".;,")
+    if not s:
+        raise PeriodError("empty period", f"write when, {EXAMPLES}")
+    for start in dict.fromkeys((0, _LEAD.match(s).end())):
+        hit = _parse_at(s, start, search=False, today=today)
+        if hit and hit[0] == len(s):
+            first, end = hit[1].days(year)
+            return _window(first, end, tz, text)
+    vague = _VAGUE.search(s)
+    if vague:
+        raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window",
+                          "write the days, e.g. 'du 10 au 20 mars' or 'before March 20'")
+    raise PeriodError(f"cannot read {text!r} as a period", f"write it as one of the forms understood, {EXAMPLES}")
+
+
+_FRACTION = re.compile(r"[1-3]/[2-4]\s+(?:de\s+|d')?(?:journees?|jours?|days?|heures?|hours?|temps|time|mois|months?"
+                       r"|semaines?|weeks?|of)\b")
+
+
+def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
+                 problems: list[PeriodError] | None = None) -> list[tuple[tuple[int, int], Window]]:
+    """The time expressions inside a free sentence: ((start, end) span in ``text``, window), in order.
+
+    An expression that is recognised but impossible ("semaine 54") raises PeriodError, unless
+    ``problems`` is a list: then the error is appended there and the expression skipped.
+    """
+    _zone(tz)
+    s = _normalise(text)
+    out: list[tuple[tuple[int, int], Window]] = []
+    pos = 0
+    while pos < len(s):
+        if not s[pos].isalnum() or (pos > 0 and s[pos - 1].isalnum()):
+            pos += 1
+            continue
+        try:
+            hit = _parse_at(s, pos, search=True, today=today)
+            if hit is not None and _FRACTION.match(s, pos):
+                hit = None          # "1/2 journée", "3/4 time": a fraction, not 1 February
+            if hit is not None:
+                end = hit[0]
+                while end > pos and s[end - 1] in " ,":
+                    end -= 1
+                first, last = hit[1].days(year)
+                out.append(((pos, end), _window(first, last, tz, text[pos:end])))
+                pos = end
+                continue
+        except PeriodError as exc:
+            if problems is None:
+                raise
+            problems.append(exc)
+            skip = re.compile(r"[\w'./-]+\s*").match(s, pos)
+            pos = skip.end() if skip else pos + 1
+            continue
+        pos += 1
+    return out

@@ -1,0 +1,152 @@
+"""French geography: postal codes, départements and 2016 régions."""
+
+from __future__ import annotations
+
+import pytest
+
+from pac_core.errors import GeographyError
+from pac_core.geography import (
+    DEPARTEMENTS,
+    REGIONS,
+    departement_from_postal_code,
+    departement_name,
+    departements_of_region,
+    postal_code_problem,
+    region_of_departement,
+    resolve_departement,
+    resolve_region,
+)
+
+
+class TestTables:
+    def test_there_are_101_departements(self) -> None:
+        """France has 96 metropolitan and 5 overseas départements."""
+        assert len(DEPARTEMENTS) == 101
+        assert "20" not in DEPARTEMENTS and "975" not in DEPARTEMENTS
+
+    def test_there_are_18_regions_each_with_departements(self) -> None:
+        """The 13 metropolitan régions and 5 overseas ones each own at least one département."""
+        assert len(REGIONS) == 18
+        assert all(departements_of_region(r) for r in REGIONS)
+        assert sum(len(departements_of_region(r)) for r in REGIONS) == 101
+
+    @pytest.mark.parametrize(("region", "count"), [
+        ("Auvergne-Rhône-Alpes", 12), ("Bourgogne-Franche-Comté", 8), ("Bretagne", 4), ("Centre-Val de Loire", 6),
+        ("Corse", 2), ("Grand Est", 10), ("Hauts-de-France", 5), ("Île-de-France", 8), ("Normandie", 5),
+        ("Nouvelle-Aquitaine", 12), ("Occitanie", 13), ("Pays de la Loire", 5), ("Provence-Alpes-Côte d'Azur", 6),
+    ])
+    def test_region_sizes(self, region: str, count: int) -> None:
+        """Each metropolitan région has its official number of départements."""
+        assert len(departements_of_region(region)) == count
+
+    @pytest.mark.parametrize("code", sorted(DEPARTEMENTS))
+    def test_every_departement_round_trips(self, code: str) -> None:
+        """Code, name, lower-case unaccented name and "Name (code)" all resolve to the code."""
+        name = departement_name(code)
+        assert resolve_departement(code) == code
+        assert resolve_departement(name) == code
+        assert resolve_departement(name.lower()) == code
+        assert resolve_departement(f"{name} ({code})") == code
+        assert code in departements_of_region(region_of_departement(code))
+
+
+class TestPostalCodes:
+    @pytest.mark.parametrize(("postal", "dept"), [
+        ("69003", "69"), ("75008", "75"), ("01000", "01"), ("13001", "13"), ("38000", "38"), ("95000", "95"),
+        ("20000", "2A"), ("20090", "2A"), ("20100", "2A"), ("20137", "2A"), ("20169", "2A"),
+        ("20200", "2B"), ("20250", "2B"), ("20600", "2B"), ("20620", "2B"),
+        ("97100", "971"), ("97110", "971"), ("97200", "972"), ("97300", "973"), ("97400", "974"), ("97600", "976"),
+        (" 69003 ", "69"), ("69 003", "69"),
+    ])
+    def test_maps(self, postal: str, dept: str) -> None:
+        """Metropolitan, Corsican and overseas postal codes map to their département."""
+        assert departement_from_postal_code(postal) == dept
+        assert postal_code_problem(postal) is None
+
+    @pytest.mark.parametrize(("postal", "says"), [
+        ("98000", "Monaco"), ("97500", "Saint-Pierre-et-Miquelon"), ("97700", "collectivity"),
+        ("97800", "collectivity"), ("98600", "Wallis"), ("98700", "Polynesia"), ("98800", "Caledonia"),
+        ("97133", "Saint-Barthélemy"), ("97150", "Saint-Martin"), ("20300", "Corsica"),
+        ("6900", "4 digits"), ("ABCDE", "not 5 digits"), ("", "not 5 digits"), ("690030", "not 5 digits"),
+        ("00100", "not a French"), ("97700", "not a département"),
+    ])
+    def test_does_not_map(self, postal: str, says: str) -> None:
+        """Codes outside any département raise with the reason, never a guess."""
+        with pytest.raises(GeographyError) as exc:
+            departement_from_postal_code(postal)
+        assert says in str(exc.value)
+        assert exc.value.problems[0].fix
+        assert says in (postal_code_problem(postal) or "")
+
+    def test_dropped_leading_zero_gets_a_fix(self) -> None:
+        """A 4-digit code from a spreadsheet suggests putting the zero back."""
+        with pytest.raises(GeographyError, match="write 01000"):
+            departement_from_postal_code("1000")
+
+
+class TestResolveDepartement:
+    @pytest.mark.parametrize(("text", "code"), [
+        ("69", "69"), ("Rhône", "69"), ("rhone", "69"), ("RHONE", "69"), ("Rhone (69)", "69"), ("2a", "2A"),
+        ("2B", "2B"), ("Corse-du-Sud", "2A"), ("corse du sud", "2A"), ("971", "971"), ("Guadeloupe", "971"),
+        ("Côtes-d'Armor", "22"), ("cotes d armor", "22"), ("Côtes-d’Armor", "22"), ("1", "01"), ("01", "01"),
+        ("département du Rhône", "69"), ("département 69", "69"), ("La Réunion", "974"), ("Val-d'Oise", "95"),
+        ("Territoire de Belfort", "90"), ("Loire", "42"), ("Haute-Loire", "43"), ("Paris", "75"),
+    ])
+    def test_resolves(self, text: str, code: str) -> None:
+        """Codes, names with or without accents, and "Name (code)" resolve."""
+        assert resolve_departement(text) == code
+
+    def test_misspelt_name_suggests(self) -> None:
+        """A misspelt name gets a did-you-mean fix."""
+        with pytest.raises(GeographyError) as exc:
+            resolve_departement("Rhne")
+        assert "did you mean Rhône (69)?" in str(exc.value)
+
+    def test_twenty_says_2a_or_2b(self) -> None:
+        """The old Corsican code 20 is refused with the two codes to use."""
+        with pytest.raises(GeographyError, match=r"2A.*2B"):
+            resolve_departement("20")
+
+    @pytest.mark.parametrize("text", ["975", "99", "00", "Atlantis", "Rhône (38)", ""])
+    def test_unknown_raises(self, text: str) -> None:
+        """Unknown codes, names and inconsistent "Name (code)" raise GeographyError."""
+        with pytest.raises(GeographyError):
+            resolve_departement(text)
+
+
+class TestRegions:
+    @pytest.mark.parametrize(("text", "region"), [
+        ("Auvergne-Rhône-Alpes", "Auvergne-Rhône-Alpes"), ("auvergne rhone alpes", "Auvergne-Rhône-Alpes"),
+        ("ARA", "Auvergne-Rhône-Alpes"), ("IDF", "Île-de-France"), ("Île-de-France", "Île-de-France"),
+        ("ile de france", "Île-de-France"), ("PACA", "Provence-Alpes-Côte d'Azur"),
+        ("Provence-Alpes-Côte d'Azur", "Provence-Alpes-Côte d'Azur"), ("Rhône-Alpes", "Auvergne-Rhône-Alpes"),
+        ("Midi-Pyrénées", "Occitanie"), ("Languedoc-Roussillon", "Occitanie"), ("Alsace", "Grand Est"),
+        ("Picardie", "Hauts-de-France"), ("Limousin", "Nouvelle-Aquitaine"), ("Basse-Normandie", "Normandie"),
+        ("Franche-Comté", "Bourgogne-Franche-Comté"), ("région Bretagne", "Bretagne"), ("Réunion", "La Réunion"),
+        ("Centre", "Centre-Val de Loire"), ("corse", "Corse"),
+    ])
+    def test_resolves(self, text: str, region: str) -> None:
+        """2016 names, acronyms and pre-2016 names give the 2016 région."""
+        assert resolve_region(text) == region
+
+    def test_unknown_region_suggests(self) -> None:
+        """A misspelt région gets a did-you-mean fix."""
+        with pytest.raises(GeographyError, match="did you mean Bretagne"):
+            resolve_region("Bretagn")
+
+    def test_unknown_region_lists_choices(self) -> None:
+        """A région far from any known one lists the régions."""
+        with pytest.raises(GeographyError, match="Occitanie"):
+            resolve_region("Xyzzy")
+
+    def test_region_of_departement(self) -> None:
+        """A département (code or name) gives its 2016 région."""
+        assert region_of_departement("69") == "Auvergne-Rhône-Alpes"
+        assert region_of_departement("Gironde") == "Nouvelle-Aquitaine"
+        assert region_of_departement("2B") == "Corse"
+        assert region_of_departement("976") == "Mayotte"
+
+    def test_departements_of_old_region_name(self) -> None:
+        """An old région name lists the départements of its 2016 région."""
+        assert "69" in departements_of_region("Rhône-Alpes")
+        assert "63" in departements_of_region("Rhône-Alpes")

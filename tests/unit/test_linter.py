@@ -1,0 +1,250 @@
+"""The action linter: action, objective or intention, with what is missing and the parsed structure."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pac_core.linter import KINDS, LintResult, lint_many, lint_statement
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TZ = "Europe/Paris"
+# Measured when the rules were frozen (docs/linter.md): 129/129 on the corpus, 21/22 on the hold-out.
+CORPUS_FLOOR = 0.97
+HOLDOUT_FLOOR = 0.85
+
+
+def load(name: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or line.startswith("text\t"):
+            continue
+        text, kind = line.split("\t")
+        rows.append((text, kind))
+    return rows
+
+
+def lint(text: str, **kw: object) -> LintResult:
+    return lint_statement(text, year=2027, tz=TZ, **kw)  # type: ignore[arg-type]
+
+
+def scores(rows: list[tuple[str, str]]) -> tuple[float, dict[str, tuple[float, float]]]:
+    """Accuracy and per-class (precision, recall)."""
+    pairs = [(kind, lint(text).kind) for text, kind in rows]
+    accuracy = sum(e == g for e, g in pairs) / len(pairs)
+    per_class = {}
+    for k in KINDS:
+        predicted = sum(g == k for _, g in pairs)
+        actual = sum(e == k for e, _ in pairs)
+        hit = sum(e == g == k for e, g in pairs)
+        per_class[k] = (hit / predicted if predicted else 1.0, hit / actual if actual else 1.0)
+    return accuracy, per_class
+
+
+class TestCorpus:
+    def test_corpus_is_large_and_balanced(self) -> None:
+        """At least 120 labelled statements, every kind well represented."""
+        rows = load("linter_corpus.tsv")
+        assert len(rows) >= 120
+        counts = Counter(kind for _, kind in rows)
+        assert set(counts) == set(KINDS)
+        assert min(counts.values()) >= 25
+
+    def test_corpus_accuracy(self) -> None:
+        """Accuracy on the labelled corpus stays at the measured level (minus a small margin)."""
+        accuracy, per_class = scores(load("linter_corpus.tsv"))
+        print(f"corpus accuracy {accuracy:.3f}", per_class)
+        assert accuracy >= max(CORPUS_FLOOR, 0.85)
+
+    def test_holdout_accuracy(self) -> None:
+        """Accuracy on statements written after the rules were frozen stays above 85 %."""
+        rows = load("linter_holdout.tsv")
+        assert len(rows) >= 20
+        accuracy, _ = scores(rows)
+        assert accuracy >= HOLDOUT_FLOOR
+
+    def test_method_examples(self) -> None:
+        """The method's three examples get the method's three kinds."""
+        assert lint("go and meet this CEO").kind == "intention"
+        assert lint("visit all my dormant customers").kind == "objective"
+        assert lint("visit 5 dormant customers in département 69 in week 18").kind == "action"
+
+
+class TestParsed:
+    def test_worked_example_structure(self) -> None:
+        """The worked example yields verb, type, count, target, département 69, dormant and week 18."""
+        r = lint("Visiter 5 clients dormants du 69 en semaine 18")
+        p = r.parsed
+        assert r.kind == "action"
+        assert (p["verb"], p["verb_lemma"], p["activity_type"]) == ("Visiter", "visiter", "visit")
+        assert (p["count"], p["target"]) == (5, "clients dormants")
+        assert p["scope_hints"]["departements"] == ["69"]
+        assert p["scope_hints"]["dormant"] is True
+        assert p["window"] == {"start": "2027-05-03T00:00:00+02:00", "end": "2027-05-10T00:00:00+02:00",
+                               "label": "semaine 18"}
+
+    @pytest.mark.parametrize(("text", "activity"), [
+        ("Appeler 10 clients avant le 30 avril", "call"),
+        ("Rencontrer 4 grands comptes au T1", "meeting"),
+        ("Organiser 3 démonstrations MX50 en semaine 19", "demo"),
+        ("Send the brochure to 40 customers by end of February", "email"),
+        ("Relancer 8 devis ouverts avant le 15 juin", "quote_follow_up"),
+        ("Book 6 meetings with IT directors in April", "meeting"),
+        ("Faire 10 visites de clients dormants en mai", "visit"),
+        ("Déposer 3 dossiers de candidature d'ici le 15 septembre", None),
+    ])
+    def test_activity_type(self, text: str, activity: str | None) -> None:
+        """The activity type comes from the verb, or from the activity noun after a light verb."""
+        assert lint(text).parsed["activity_type"] == activity
+
+    @pytest.mark.parametrize(("text", "key", "value"), [
+        ("Visiter 5 clients dormants de Savoie et de Haute-Savoie en mai", "departements", ["74", "73"]),
+        ("Visit 4 distributors in the Nord département in week 23", "departements", ["59"]),
+        ("Rencontrer 3 clients du Rhône (69) en juin", "departements", ["69"]),
+        ("Appeler 30 prospects d'Île-de-France en mars", "regions", ["Île-de-France"]),
+        ("Visiter 6 clients de la région PACA en mai", "regions", ["Provence-Alpes-Côte d'Azur"]),
+        ("Visiter 6 clients en Rhône-Alpes en mai", "regions", ["Auvergne-Rhône-Alpes"]),
+        ("Réaliser 4 démonstrations chez des laiteries au premier semestre", "industries", ["agroalimentaire"]),
+        ("Call 12 lapsed customers in week 3", "dormant", True),
+    ])
+    def test_scope_hints(self, text: str, key: str, value: object) -> None:
+        """Départements (numbers or names), régions (names, acronyms, old names), industries, dormant."""
+        assert lint(text).parsed["scope_hints"][key] == value
+
+    def test_common_words_are_not_departements(self) -> None:
+        """"cher", "lot" or "la somme" in lower case are not départements; a month is not a count."""
+        hints = lint("Visiter un lot de 5 clients pas cher en mai").parsed["scope_hints"]
+        assert "departements" not in hints
+
+    def test_la_reunion_needs_a_capital(self) -> None:
+        """"une réunion" (a meeting) is not the région La Réunion."""
+        assert "regions" not in lint("Organiser une réunion avec 5 distributeurs le 3 février").parsed["scope_hints"]
+
+    def test_named_target(self) -> None:
+        """A named account or person makes the target concrete."""
+        r = lint("Présenter la gamme PX200 au directeur technique de Sanofi le 12 mars")
+        assert r.kind == "action"
+        assert r.parsed["named_target"] == "Sanofi"
+        assert r.parsed["count"] is None
+
+    def test_named_with_elision(self) -> None:
+        """"L'Oréal" keeps its article."""
+        assert lint("Meet the purchasing director of L'Oréal on 12 May").parsed["named_target"] == "L'Oréal"
+
+    def test_who_from_email(self) -> None:
+        """An e-mail in the text is who acts."""
+        r = lint("julie.martin@durand.example visite 5 clients en semaine 18")
+        assert r.parsed["who"] == "julie.martin@durand.example"
+        assert "who" not in r.missing
+
+    def test_who_from_people(self) -> None:
+        """A person of the plan named in the text is who acts, and not a named target."""
+        r = lint("Visite de 5 clients dormants par Julie Martin en semaine 18", people=["Julie Martin"])
+        assert r.parsed["who"] == "Julie Martin"
+        assert r.parsed["named_target"] is None
+
+    def test_who_before_the_verb(self) -> None:
+        """"Marc to visit ..." names who acts."""
+        assert lint("Marc to visit 3 plants in Isère in week 12").parsed["who"] == "Marc"
+        assert lint("Julie : visiter 8 prospects du 1er au 30 juin").parsed["who"] == "Julie"
+
+
+class TestMissing:
+    def test_action_missing_who_and_info(self) -> None:
+        """The worked example lacks who and the 5Q information (what, from whom)."""
+        assert lint("Visiter 5 clients dormants du 69 en semaine 18").missing == ["who", "info_needed", "info_source"]
+
+    def test_info_in_text(self) -> None:
+        """"the list provided by marketing" gives both the information and its source."""
+        r = lint("Julie: call 10 prospects from the list provided by marketing before March 31, 2027")
+        assert r.kind == "action"
+        assert r.missing == []
+
+    def test_plan_fields_count_as_given(self) -> None:
+        """A plan action's who and info fields fill what the text does not say."""
+        r = lint("Visiter 5 clients dormants du 69 en semaine 18", who="julie@x.example",
+                 info_needed="liste des dormants", info_source="ADV")
+        assert r.missing == []
+        assert r.parsed["who"] == "julie@x.example"
+
+    def test_intention_misses_everything(self) -> None:
+        """An intention lacks who, what, how many and when, and says how to fix it."""
+        r = lint("go and meet this CEO")
+        assert r.missing == ["who", "what", "how_many", "when"]
+        assert any("to make it an action" in reason for reason in r.reasons)
+
+    def test_objective_without_time(self) -> None:
+        """A counted activity without a time bound is an objective that misses when."""
+        r = lint("Visiter 5 clients dormants du 69")
+        assert r.kind == "objective"
+        assert "when" in r.missing and "how_many" not in r.missing
+
+    def test_impossible_week_is_reported(self) -> None:
+        """"semaine 54" is no time bound and the reason says how to write it."""
+        r = lint("Visiter 5 clients dormants du 69 en semaine 54")
+        assert r.kind == "objective"
+        assert "when" in r.missing
+        assert any("semaine 1 to semaine 52" in reason for reason in r.reasons)
+
+    def test_relative_period_needs_today(self) -> None:
+        """"next week" is a time bound; its window needs today, else the reason says so."""
+        r = lint("Call Acme's CFO next week")
+        assert r.kind == "action" and r.parsed["window"] is None
+        assert any("today" in reason for reason in r.reasons)
+        r = lint("Call Acme's CFO next week", today=date(2027, 3, 3))
+        assert r.parsed["window"]["start"].startswith("2027-03-08")
+
+
+class TestKinds:
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("Appeler 10 clients dormants de Savoie avant le 30 avril", "action"),
+        ("Rencontrer M. Durand, directeur achats de Lactalis, au T2", "action"),
+        ("5 visites de clients dormants en S18", "action"),
+        ("Obtenir 10 rendez-vous qualifiés avec des directeurs d'usine en Q1", "action"),
+        ("Relancer tous les devis des grands comptes de Rhône-Alpes", "objective"),
+        ("Visiter tous les clients dormants du Rhône en mai", "objective"),
+        ("Augmenter le chiffre d'affaires de 15 % en 2027", "objective"),
+        ("Signer 10 contrats de maintenance d'ici fin juin", "objective"),
+        ("Visiter nos clients grands comptes de Lyon", "objective"),
+        ("Rencontrer le DG d'Acme", "intention"),
+        ("Visiter des clients en mai", "intention"),
+        ("Développer notre présence dans la pharmacie", "intention"),
+        ("", "intention"),
+    ])
+    def test_kind(self, text: str, kind: str) -> None:
+        """Each rule of the module docstring, French and English."""
+        assert lint(text).kind == kind
+
+    def test_reasons_explain_the_verdict(self) -> None:
+        """An action's reason names its verb, target and time bound."""
+        reason = lint("Visiter 5 clients dormants du 69 en semaine 18").reasons[0]
+        assert "Visiter" in reason and "5 clients dormants" in reason and "semaine 18" in reason
+
+
+class TestInterface:
+    def test_to_json_is_serialisable(self) -> None:
+        """to_json has text, kind, missing, parsed and reasons, and dumps to JSON."""
+        data = lint("Visiter 5 clients dormants du 69 en semaine 18").to_json()
+        assert {"text", "kind", "missing", "parsed", "reasons"} <= set(data)
+        assert json.loads(json.dumps(data)) == data
+
+    def test_result_is_frozen(self) -> None:
+        """LintResult is immutable."""
+        r = lint("go and meet this CEO")
+        with pytest.raises(AttributeError):
+            r.kind = "action"  # type: ignore[misc]
+
+    def test_lint_many_is_lazy_and_ordered(self) -> None:
+        """lint_many yields one result per statement, in order, only when asked."""
+        results = lint_many(iter(["go and meet this CEO", "visit all my dormant customers"]), year=2027, tz=TZ)
+        assert not isinstance(results, list)
+        assert [r.kind for r in results] == ["intention", "objective"]
+
+    def test_year_and_timezone_are_used(self) -> None:
+        """The window follows the given year and timezone."""
+        w = lint_statement("Call 5 prospects in week 18", year=2030, tz="America/New_York").parsed["window"]
+        assert w["start"] == "2030-04-29T00:00:00-04:00"

@@ -1,0 +1,413 @@
+"""Period expressions, French and English, resolved to exact local-day windows."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pac_core.errors import PeriodError
+from pac_core.periods import (
+    find_periods,
+    iso_week_window,
+    month_window,
+    parse_period,
+    quarter_window,
+    weeks_in_year,
+)
+
+TZ = "Europe/Paris"
+PARIS = ZoneInfo(TZ)
+ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "UTC", "Indian/Reunion"]
+
+
+def days(text: str, year: int = 2027, today: date | None = None, tz: str = TZ) -> tuple[date, date]:
+    """(first day, day after the last) of the parsed window."""
+    w = parse_period(text, year=year, tz=tz, today=today)
+    return w.start.date(), w.end.date()
+
+
+def hours(start: datetime, end: datetime) -> float:
+    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600
+
+
+class TestExamples:
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        # ISO weeks
+        ("semaine 18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("sem. 18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("S18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("s 18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("week 18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("wk 18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("W18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("2027-W18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("2027W18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("semaine 18 2027", date(2027, 5, 3), date(2027, 5, 10)),
+        ("Semaine n°18 de 2027", date(2027, 5, 3), date(2027, 5, 10)),
+        ("en semaine 18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("in week 18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("S1 2027", date(2027, 1, 4), date(2027, 1, 11)),
+        ("semaines 18 à 20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("weeks 18-20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("S18-S20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("semaine du 5 mai", date(2027, 5, 3), date(2027, 5, 10)),
+        ("the week of May 5", date(2027, 5, 3), date(2027, 5, 10)),
+        ("2026-W53", date(2026, 12, 28), date(2027, 1, 4)),
+        # months
+        ("mai 2027", date(2027, 5, 1), date(2027, 6, 1)),
+        ("mai", date(2027, 5, 1), date(2027, 6, 1)),
+        ("Mai", date(2027, 5, 1), date(2027, 6, 1)),
+        ("May 2027", date(2027, 5, 1), date(2027, 6, 1)),
+        ("05/2027", date(2027, 5, 1), date(2027, 6, 1)),
+        ("2027-05", date(2027, 5, 1), date(2027, 6, 1)),
+        ("février", date(2027, 2, 1), date(2027, 3, 1)),
+        ("fevrier 2028", date(2028, 2, 1), date(2028, 3, 1)),
+        ("décembre", date(2027, 12, 1), date(2028, 1, 1)),
+        ("août 2027", date(2027, 8, 1), date(2027, 9, 1)),
+        ("au mois de juin", date(2027, 6, 1), date(2027, 7, 1)),
+        ("sept. 2027", date(2027, 9, 1), date(2027, 10, 1)),
+        ("de mars à mai", date(2027, 3, 1), date(2027, 6, 1)),
+        ("from March to May 2027", date(2027, 3, 1), date(2027, 6, 1)),
+        # quarters
+        ("T2 2027", date(2027, 4, 1), date(2027, 7, 1)),
+        ("Q2", date(2027, 4, 1), date(2027, 7, 1)),
+        ("2027-Q2", date(2027, 4, 1), date(2027, 7, 1)),
+        ("2e trimestre", date(2027, 4, 1), date(2027, 7, 1)),
+        ("deuxième trimestre 2027", date(2027, 4, 1), date(2027, 7, 1)),
+        ("second quarter 2027", date(2027, 4, 1), date(2027, 7, 1)),
+        ("premier trimestre", date(2027, 1, 1), date(2027, 4, 1)),
+        ("Q4", date(2027, 10, 1), date(2028, 1, 1)),
+        ("dernier trimestre", date(2027, 10, 1), date(2028, 1, 1)),
+        ("third quarter of 2028", date(2028, 7, 1), date(2028, 10, 1)),
+        ("T1-T2", date(2027, 1, 1), date(2027, 7, 1)),
+        # halves
+        ("premier semestre", date(2027, 1, 1), date(2027, 7, 1)),
+        ("1er semestre", date(2027, 1, 1), date(2027, 7, 1)),
+        ("second semestre", date(2027, 7, 1), date(2028, 1, 1)),
+        ("H1", date(2027, 1, 1), date(2027, 7, 1)),
+        ("H2 2027", date(2027, 7, 1), date(2028, 1, 1)),
+        ("first half", date(2027, 1, 1), date(2027, 7, 1)),
+        ("second half of 2027", date(2027, 7, 1), date(2028, 1, 1)),
+        # years
+        ("2027", date(2027, 1, 1), date(2028, 1, 1)),
+        ("année 2027", date(2027, 1, 1), date(2028, 1, 1)),
+        ("en 2028", date(2028, 1, 1), date(2029, 1, 1)),
+        # ranges, both ends included
+        ("entre le 2 et le 13 mars", date(2027, 3, 2), date(2027, 3, 14)),
+        ("du 2 au 13 mars 2027", date(2027, 3, 2), date(2027, 3, 14)),
+        ("from 2 to 13 March", date(2027, 3, 2), date(2027, 3, 14)),
+        ("between March 2 and March 13, 2027", date(2027, 3, 2), date(2027, 3, 14)),
+        ("between March 2 and 13", date(2027, 3, 2), date(2027, 3, 14)),
+        ("March 2-13, 2027", date(2027, 3, 2), date(2027, 3, 14)),
+        ("2027-03-02..2027-03-13", date(2027, 3, 2), date(2027, 3, 14)),
+        ("du 28 février au 3 mars", date(2027, 2, 28), date(2027, 3, 4)),
+        ("du 02/03 au 13/03/2027", date(2027, 3, 2), date(2027, 3, 14)),
+        ("du 15 décembre au 10 janvier 2028", date(2027, 12, 15), date(2028, 1, 11)),
+        # single days
+        ("le 15 mars", date(2027, 3, 15), date(2027, 3, 16)),
+        ("15/03/2027", date(2027, 3, 15), date(2027, 3, 16)),
+        ("15/03/27", date(2027, 3, 15), date(2027, 3, 16)),
+        ("March 15, 2027", date(2027, 3, 15), date(2027, 3, 16)),
+        ("15th of March", date(2027, 3, 15), date(2027, 3, 16)),
+        ("le 1er avril", date(2027, 4, 1), date(2027, 4, 2)),
+        ("2027-03-15", date(2027, 3, 15), date(2027, 3, 16)),
+        ("03/04/2027", date(2027, 4, 3), date(2027, 4, 4)),
+        ("lundi 3 mai", date(2027, 5, 3), date(2027, 5, 4)),
+        ("on Monday, May 3", date(2027, 5, 3), date(2027, 5, 4)),
+        ("29 février 2028", date(2028, 2, 29), date(2028, 3, 1)),
+        # deadlines: from the start of the plan year to the end of the named day
+        ("avant le 30/06/2027", date(2027, 1, 1), date(2027, 7, 1)),
+        ("d'ici le 30 juin", date(2027, 1, 1), date(2027, 7, 1)),
+        ("by March 31, 2027", date(2027, 1, 1), date(2027, 4, 1)),
+        ("before 31/03/2027", date(2027, 1, 1), date(2027, 4, 1)),
+        ("d'ici fin avril", date(2027, 1, 1), date(2027, 5, 1)),
+        ("by end of April", date(2027, 1, 1), date(2027, 5, 1)),
+        ("by the end of April", date(2027, 1, 1), date(2027, 5, 1)),
+        ("fin mars", date(2027, 1, 1), date(2027, 4, 1)),
+        ("au plus tard le 15 septembre", date(2027, 1, 1), date(2027, 9, 16)),
+        ("jusqu'au 15 mai", date(2027, 1, 1), date(2027, 5, 16)),
+        ("d'ici la fin de l'année", date(2027, 1, 1), date(2028, 1, 1)),
+        ("by end of Q2", date(2027, 1, 1), date(2027, 7, 1)),
+        ("d'ici la semaine 18", date(2027, 1, 1), date(2027, 5, 10)),
+        ("avant la semaine 18", date(2027, 1, 1), date(2027, 5, 3)),
+        ("avant mai", date(2027, 1, 1), date(2027, 5, 1)),
+        ("fin T2", date(2027, 1, 1), date(2027, 7, 1)),
+    ])
+    def test_parses(self, text: str, first: date, end: date) -> None:
+        """Each documented form resolves to its local-day window (end exclusive)."""
+        assert days(text) == (first, end)
+
+    def test_label_is_the_text(self) -> None:
+        """The window keeps the text it was parsed from."""
+        assert parse_period("Semaine 18", year=2027, tz=TZ).label == "Semaine 18"
+
+    def test_worked_example_window(self) -> None:
+        """Week 18 of 2027 in Paris is [2027-05-02T22:00Z, 2027-05-09T22:00Z), as in the worked example."""
+        w = parse_period("semaine 18", year=2027, tz=TZ)
+        assert w.start.astimezone(UTC) == datetime(2027, 5, 2, 22, tzinfo=UTC)
+        assert w.end.astimezone(UTC) == datetime(2027, 5, 9, 22, tzinfo=UTC)
+
+    def test_deadline_starts_today_when_given(self) -> None:
+        """With ``today``, a deadline's window starts at today's local midnight."""
+        assert days("avant le 30/06/2027", today=date(2027, 3, 1)) == (date(2027, 3, 1), date(2027, 7, 1))
+
+    def test_deadline_already_past_is_an_error(self) -> None:
+        """A deadline before today cannot make a window and says to give a later date."""
+        with pytest.raises(PeriodError, match="later date"):
+            parse_period("avant le 30/01/2027", year=2027, tz=TZ, today=date(2027, 3, 1))
+
+    def test_year_is_taken_from_the_plan(self) -> None:
+        """The plan's year fills an omitted year."""
+        assert days("semaine 18", year=2030) == (date(2030, 4, 29), date(2030, 5, 6))
+        assert days("le 15 mars", year=2030) == (date(2030, 3, 15), date(2030, 3, 16))
+
+
+class TestDaylightSaving:
+    def test_spring_forward_week_lasts_167_hours(self) -> None:
+        """ISO week 12 of 2027 holds the 28 March change: local midnight to local midnight is 167 h."""
+        w = parse_period("semaine 12", year=2027, tz=TZ)
+        assert (w.start.hour, w.end.hour, w.start.weekday(), w.end.weekday()) == (0, 0, 0, 0)
+        assert hours(w.start, w.end) == 167
+        assert w.seconds == 167 * 3600
+
+    def test_week_13_starts_after_the_change(self) -> None:
+        """Week 13 of 2027 starts Monday 29 March at local midnight, summer time, and lasts 168 h."""
+        w = parse_period("semaine 13", year=2027, tz=TZ)
+        assert w.start == datetime(2027, 3, 29, tzinfo=PARIS)
+        assert w.start.utcoffset() == timedelta(hours=2)
+        assert hours(w.start, w.end) == 168
+
+    def test_fall_back_week_lasts_169_hours(self) -> None:
+        """The week of the 31 October 2027 change lasts 169 hours."""
+        w = parse_period("semaine 43", year=2027, tz=TZ)
+        assert hours(w.start, w.end) == 169
+
+    def test_march_lasts_one_hour_less(self) -> None:
+        """March 2027 in Paris is 31 days minus the lost hour."""
+        w = parse_period("mars 2027", year=2027, tz=TZ)
+        assert hours(w.start, w.end) == 31 * 24 - 1
+
+
+class TestBadInput:
+    @pytest.mark.parametrize(("text", "fix"), [
+        ("semaine 54", "2027 has 52 ISO weeks; write semaine 1 to semaine 52"),
+        ("semaine 53", "2027 has 52 ISO weeks"),
+        ("semaine 0", "write semaine 1"),
+        ("2027-W60", "ISO weeks"),
+        ("2027-13", "01 to 12"),
+        ("13/2027", "01 to 12"),
+        ("30 février", "February 2027 has 28 days"),
+        ("29/02/2027", "28 days"),
+        ("31 avril", "30 days"),
+        ("du 13 au 2 mars", "earlier date first"),
+        ("du 15 décembre au 10 janvier", "both years"),
+        ("Q5", "T1 to T4"),
+        ("T0 2027", "T1 to T4"),
+        ("H3", "H1 or H2"),
+        ("mi-mars", "write the days"),
+        ("early April", "write the days"),
+        ("bientôt", "forms understood"),
+        ("", "write when"),
+        ("semaine", "forms understood"),
+        ("semaine 18 et des poussières", "forms understood"),
+    ])
+    def test_raises_with_a_fix(self, text: str, fix: str) -> None:
+        """Impossible or unreadable periods raise PeriodError whose message carries the fix."""
+        with pytest.raises(PeriodError) as exc:
+            parse_period(text, year=2027, tz=TZ)
+        assert fix in str(exc.value)
+        assert exc.value.problems[0].fix
+
+    def test_unknown_timezone(self) -> None:
+        """An unknown timezone is a PeriodError naming an IANA example."""
+        with pytest.raises(PeriodError, match="Europe/Paris"):
+            parse_period("semaine 18", year=2027, tz="Mars/Olympus")
+
+    def test_week_53_exists_in_long_years(self) -> None:
+        """2026 has 53 ISO weeks, so semaine 53 is valid there."""
+        assert weeks_in_year(2026) == 53
+        assert days("semaine 53", year=2026) == (date(2026, 12, 28), date(2027, 1, 4))
+
+
+class TestFindPeriods:
+    def test_worked_example(self) -> None:
+        """The method's example sentence has one period: "semaine 18"."""
+        text = "visiter 5 clients dormants du 69 en semaine 18"
+        hits = find_periods(text, year=2027, tz=TZ)
+        assert len(hits) == 1
+        (a, b), w = hits[0]
+        assert text[a:b] == "semaine 18"
+        assert w == iso_week_window(2027, 18, TZ).__class__(w.start, w.end, "semaine 18")
+        assert w.start == datetime(2027, 5, 3, tzinfo=PARIS)
+
+    @pytest.mark.parametrize(("text", "found"), [
+        ("Visit 5 dormant customers in département 69 in week 18.", "week 18"),
+        ("relancer 12 devis entre le 2 et le 13 mars", "entre le 2 et le 13 mars"),
+        ("send the catalogue to 40 customers before 31/03/2027", "before 31/03/2027"),
+        ("organiser 2 démos d'ici fin avril", "d'ici fin avril"),
+        ("présenter la gamme à 8 distributeurs au T3", "T3"),
+        ("augmenter le CA de 10% en 2027", "2027"),
+        ("We may call 10 prospects in May", "May"),
+        ("Rencontrer le DG d'Acme le 3 juin 2027 à 10h", "le 3 juin 2027"),
+        ("visit 4 plants from March 2 to 13", "from March 2 to 13"),
+    ])
+    def test_finds_the_period(self, text: str, found: str) -> None:
+        """The one time expression of a sentence is found with its exact span."""
+        hits = find_periods(text, year=2027, tz=TZ)
+        assert [text[a:b] for (a, b), _ in hits] == [found]
+
+    @pytest.mark.parametrize("text", [
+        "visiter 2000 clients", "We may grow", "appeler sept clients", "rencontrer le DG d'Acme",
+        "call 3 to 5 clients", "visiter les clients du 69",
+    ])
+    def test_no_false_periods(self, text: str) -> None:
+        """Counts, modal verbs and département numbers are not periods."""
+        assert find_periods(text, year=2027, tz=TZ) == []
+
+    def test_impossible_period_raises_or_is_collected(self) -> None:
+        """A recognised but impossible period raises, or is collected when a list is given."""
+        with pytest.raises(PeriodError):
+            find_periods("visiter 3 clients en semaine 54", year=2027, tz=TZ)
+        problems: list[PeriodError] = []
+        assert find_periods("visiter 3 clients en semaine 54", year=2027, tz=TZ, problems=problems) == []
+        assert len(problems) == 1
+
+    def test_two_periods(self) -> None:
+        """Several periods in a sentence come back in order."""
+        text = "call 10 clients in week 3 and visit 4 of them in week 5"
+        hits = find_periods(text, year=2027, tz=TZ)
+        assert [text[a:b] for (a, b), _ in hits] == ["week 3", "week 5"]
+
+
+class TestHelpers:
+    def test_quarter_window(self) -> None:
+        """Quarter 2 runs from 1 April to 1 July, local midnight."""
+        w = quarter_window(2027, 2, TZ)
+        assert (w.start, w.end) == (datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 7, 1, tzinfo=PARIS))
+
+    def test_month_window_december(self) -> None:
+        """December ends at the next 1 January."""
+        assert month_window(2027, 12, TZ).end == datetime(2028, 1, 1, tzinfo=PARIS)
+
+    def test_helpers_validate(self) -> None:
+        """Helpers refuse impossible weeks, months and quarters."""
+        for call in (lambda: iso_week_window(2027, 53, TZ), lambda: month_window(2027, 0, TZ),
+                     lambda: quarter_window(2027, 5, TZ)):
+            with pytest.raises(PeriodError):
+                call()
+
+
+years = st.integers(min_value=2000, max_value=2100)
+zones = st.sampled_from(ZONES)
+
+
+class TestProperties:
+    @given(years, st.integers(min_value=1, max_value=53), zones)
+    def test_every_week_is_seven_local_days_from_monday(self, year: int, week: int, tz: str) -> None:
+        """Every ISO week starts Monday 00:00 local and ends 7 local days later."""
+        week = min(week, weeks_in_year(year))
+        w = parse_period(f"semaine {week} {year}", year=year, tz=tz)
+        assert w.start.weekday() == 0 and (w.start.hour, w.start.minute) == (0, 0)
+        assert w.end.date() - w.start.date() == timedelta(days=7)
+        assert (w.end.hour, w.end.minute) == (0, 0)
+        assert w.start.isocalendar()[:2] == (year, week)
+
+    @given(years, zones)
+    def test_weeks_tile_the_iso_year(self, year: int, tz: str) -> None:
+        """Consecutive ISO weeks leave no gap and no overlap."""
+        n = weeks_in_year(year)
+        windows = [iso_week_window(year, k, tz) for k in range(1, n + 1)]
+        assert all(a.end == b.start for a, b in itertools.pairwise(windows))
+        assert iso_week_window(year, n, tz).end == (
+            iso_week_window(year + 1, 1, tz).start if year < 2100 else windows[-1].end)
+
+    @given(years, zones)
+    def test_months_tile_the_year(self, year: int, tz: str) -> None:
+        """The twelve months tile the year exactly."""
+        windows = [month_window(year, m, tz) for m in range(1, 13)]
+        assert windows[0].start == parse_period(str(year), year=year, tz=tz).start
+        assert windows[-1].end == parse_period(str(year), year=year, tz=tz).end
+        assert all(a.end == b.start for a, b in itertools.pairwise(windows))
+
+    @given(years, st.integers(min_value=1, max_value=53))
+    def test_iso_text_round_trips(self, year: int, week: int) -> None:
+        """"YYYY-Www" parses to the week whose ISO calendar is (YYYY, ww)."""
+        week = min(week, weeks_in_year(year))
+        w = parse_period(f"{year}-W{week:02d}", year=2027, tz=TZ)
+        assert w.start.date() == date.fromisocalendar(year, week, 1)
+        assert f"{w.start.isocalendar()[0]}-W{w.start.isocalendar()[1]:02d}" == f"{year}-W{week:02d}"
+
+    @given(years, st.integers(min_value=1, max_value=12), st.integers(min_value=1, max_value=4))
+    def test_french_and_english_agree(self, year: int, month: int, q: int) -> None:
+        """The same period written in French and in English gives the same window."""
+        fr = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre"][month - 1]
+        en = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December"][month - 1]
+        pairs = [(f"{fr} {year}", f"{en} {year}"), (f"T{q} {year}", f"Q{q} {year}"),
+                 (f"le 1er {fr} {year}", f"{en} 1st, {year}"), (f"d'ici fin {fr} {year}", f"by end of {en} {year}"),
+                 (f"semaine {q * 10} {year}", f"week {q * 10} of {year}")]
+        for a, b in pairs:
+            wa, wb = parse_period(a, year=year, tz=TZ), parse_period(b, year=year, tz=TZ)
+            assert (wa.start, wa.end) == (wb.start, wb.end), (a, b)
+
+    @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 30)), st.integers(min_value=0, max_value=40))
+    def test_numeric_range_includes_both_days(self, first: date, length: int) -> None:
+        """"du D1 au D2" covers D1 through D2 inclusive, written day/month/year."""
+        last = min(first + timedelta(days=length), date(2100, 12, 31))
+        text = f"du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
+        w = parse_period(text, year=2027, tz=TZ)
+        assert (w.start.date(), w.end.date()) == (first, last + timedelta(days=1))
+
+    @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
+    def test_single_day_forms_agree(self, day: date) -> None:
+        """A day written numerically, in ISO, in French and in English gives the same window."""
+        fr = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre"][day.month - 1]
+        forms = [f"{day:%d/%m/%Y}", day.isoformat(), f"le {day.day} {fr} {day.year}", f"{day:%B} {day.day}, {day.year}"]
+        windows = {(w.start, w.end) for w in (parse_period(f, year=2027, tz=TZ) for f in forms)}
+        assert len(windows) == 1
+
+
+FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+             "novembre", "décembre"]
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+
+
+@st.composite
+def expressions(draw: st.DrawFn) -> str:
+    """A period expression as a plan writer would put it inside a sentence."""
+    year = draw(st.integers(min_value=2000, max_value=2100))
+    month = draw(st.integers(min_value=1, max_value=12))
+    day = draw(st.integers(min_value=1, max_value=28))
+    week = draw(st.integers(min_value=1, max_value=weeks_in_year(year)))
+    return draw(st.sampled_from([
+        f"semaine {week} {year}", f"week {week} of {year}", f"S{week}", f"{year}-W{week:02d}",
+        f"{FR_MONTHS[month - 1]} {year}", f"{EN_MONTHS[month - 1]} {year}", f"T{(month + 2) // 3} {year}",
+        f"le {day} {FR_MONTHS[month - 1]} {year}", f"{EN_MONTHS[month - 1]} {day}, {year}",
+        f"avant le {day:02d}/{month:02d}/{year}", f"by end of {EN_MONTHS[month - 1]} {year}",
+        f"du {day} au {day + 1} {FR_MONTHS[month - 1]} {year}",
+    ]))
+
+
+class TestFindPeriodsProperties:
+    @given(expressions(), st.integers(min_value=2, max_value=40))
+    def test_embedded_expression_is_found_exactly(self, expr: str, count: int) -> None:
+        """An expression inside a sentence is found with its exact span and the window parse_period gives."""
+        sentence = f"Visiter {count} clients dormants du 69 {expr} avec la liste de l'ADV"
+        hits = find_periods(sentence, year=2027, tz=TZ)
+        assert len(hits) == 1
+        (a, b), window = hits[0]
+        assert sentence[a:b] == expr
+        alone = parse_period(expr, year=2027, tz=TZ)
+        assert (window.start, window.end) == (alone.start, alone.end)
+
+    def test_fraction_is_not_a_date(self) -> None:
+        """"1/2 journée" is half a day, not 1 February."""
+        assert find_periods("Organiser 1/2 journée de formation pour 5 distributeurs", year=2027, tz=TZ) == []
