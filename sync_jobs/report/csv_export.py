@@ -1,0 +1,48 @@
+"""Action progress as CSV for Excel: who does what and when, done / target, pace.
+
+UTF-8 with a byte-order mark (so Excel reads accents right). French: ``;`` separator and decimal comma
+(what Excel expects on a French system); English: ``,`` and decimal point. Dates are ISO (2027-05-03),
+progress is a percentage number (80 or 80,0), the pace is given in words and as a stable code.
+A text that starts with = + - @ gets a leading apostrophe so a spreadsheet never runs it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sync_jobs.report.page import formatter_for
+from sync_jobs.report.scrub import scrub
+from sync_jobs.report.tables import actions
+from sync_jobs.report_inputs import ReportInputs
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
+    fmt = formatter_for(inputs, lang)
+    columns, rows = actions(inputs, fmt)
+    delimiter, point = (";", ",") if fmt.lang == "fr" else (",", ".")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow([f"{h} (%)" if kind == "percent" else h for h, kind in columns])
+        for row in rows:
+            writer.writerow([_cell(v, kind, point) for (_, kind), v in zip(columns, row, strict=True)])
+    return path
+
+
+def _cell(value: Any, kind: str, point: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        number = float(value) * 100 if kind == "percent" else float(value)
+        text = f"{number:.1f}" if kind in ("percent", "number") else f"{number:.0f}"
+        return text.replace(".", point)
+    text = scrub(str(value))
+    return "'" + text if text.startswith(_FORMULA_START) else text

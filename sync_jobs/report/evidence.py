@@ -1,0 +1,98 @@
+"""The advisor's evidence (``Recommendation.evidence``) in words: each figure named, formatted, ids resolved.
+
+Keys follow ``pac_core.advisor``; thresholds are flagged so the meeting sees the rule beside the figure.
+An unknown key is still shown (key as written, value formatted by its type), never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pac_core.plan import Plan
+from sync_jobs.report.fmt import Formatter
+
+# key -> (French label, English label, kind, is a threshold)
+KEYS: dict[str, tuple[str, str, str, bool]] = {
+    "roi": ("ROI de l'axe", "Axis ROI", "percent", False),
+    "time_to_roi_months": ("Rentabilisé en", "Paid back in", "months", False),
+    "min_roi": ("ROI minimal", "Minimum ROI", "percent", True),
+    "max_months_to_roi": ("Délai de retour maximal", "Maximum payback", "months", True),
+    "lagging_growth_below": ("Croissance jugée en retard sous", "Growth counted as lagging below", "percent", True),
+    "to_segments": ("Segments cibles", "Target segments", "segments", False),
+    "growth": ("Croissance des segments cibles", "Growth of target segments", "segment_growth", False),
+    "elapsed_share": ("Part de la période écoulée", "Share of the period elapsed", "percent", False),
+    "max_roi": ("ROI en dessous duquel abandonner", "ROI below which to drop", "percent", True),
+    "min_elapsed": ("Part écoulée minimale", "Minimum share elapsed", "percent", True),
+    "additional": ("CA supplémentaire", "Additional revenue", "money", False),
+    "cost": ("Coût", "Cost", "money", False),
+    "in_favour_of": ("Au profit de", "In favour of", "axis", False),
+    "in_favour_of_roi": ("ROI de cet axe", "ROI of that axis", "percent", False),
+    "revenue": ("CA réalisé", "Revenue", "money", False),
+    "baseline": ("Référence", "Baseline", "money", False),
+    "trend": ("Évolution du segment", "Segment trend", "percent", False),
+    "min_decline": ("Baisse minimale", "Minimum decline", "percent", True),
+    "quarter": ("Trimestre", "Quarter", "quarter", False),
+    "products": ("Charge de production", "Production load", "products", False),
+    "min_load": ("Charge minimale", "Minimum load", "percent", True),
+    "committed_weight": ("Poids des affaires ouvertes", "Weight of open deals", "percent", True),
+}
+
+
+def rows(evidence: Mapping[str, Any], plan: Plan, fmt: Formatter) -> Iterator[tuple[str, str, bool]]:
+    """(label, formatted value, is_threshold) for each piece of evidence, in the advisor's order."""
+    for key, value in evidence.items():
+        if value is None:
+            continue
+        fr, en, kind, threshold = KEYS.get(key, (key.replace("_", " "), key.replace("_", " "), "", False))
+        yield (fr if fmt.lang == "fr" else en), value_text(kind, key, value, plan, fmt), threshold
+
+
+def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> str:
+    segments = {s.id: s.name for s in plan.segments}
+    axes = {a.id: a.name for a in plan.axes}
+    if kind == "percent":
+        return fmt.percent(_number(value))
+    if kind == "money":
+        return fmt.money(_number(value))
+    if kind == "months":
+        return fmt.months(float(_number(value)))
+    if kind == "segments":
+        return ", ".join(segments.get(str(s), str(s)) for s in value)
+    if kind == "segment_growth":
+        return ", ".join(f"{segments.get(str(k), str(k))} {fmt.percent(v)}" for k, v in dict(value).items())
+    if kind == "axis":
+        return axes.get(str(value), str(value))
+    if kind == "quarter":
+        return fmt.period_label(str(value))
+    if kind == "products":
+        return "; ".join(_product(row, fmt) for row in value)
+    return _plain(value, fmt)
+
+
+def _product(row: Mapping[str, Any], fmt: Formatter) -> str:
+    won, committed, capacity = (fmt.number(_number(row.get(k, 0))) for k in ("won", "committed", "capacity"))
+    head = f"{row.get('product')} {fmt.percent(row.get('load'))}"
+    if fmt.lang == "fr":
+        return f"{head} (gagné {won} + engagé {committed} / capacité {capacity})"
+    return f"{head} (won {won} + committed {committed} / capacity {capacity})"
+
+
+def _number(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal(0)
+
+
+def _plain(value: Any, fmt: Formatter) -> str:
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, int | float | Decimal):
+        return fmt.number(value, 0 if float(value) == int(value) else 2)
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v, fmt) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_plain(v, fmt)}" for k, v in value.items())
+    return str(value)

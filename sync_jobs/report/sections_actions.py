@@ -1,0 +1,103 @@
+"""Report sections about people and decisions: actions per rep and per axis, 5Q gaps, recommendations."""
+
+from __future__ import annotations
+
+from pac_core.results import Pace
+from sync_jobs.report import charts
+from sync_jobs.report.evidence import rows as evidence_rows
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.view import PACE_ORDER, action_rows, action_what, action_when, by_axis, by_rep, gaps, pace_counts
+from sync_jobs.report.widgets import e, empty, pace_badge, section, table
+from sync_jobs.report_inputs import ReportInputs
+
+
+def pace_chips(counts: dict[Pace, int], lang: str) -> str:
+    return "".join(f'<span class="chip">{pace_badge(p, lang)}<b>{counts[p]}</b></span>' for p in PACE_ORDER
+                   if counts.get(p))
+
+
+def actions(inputs: ReportInputs, fmt: Formatter) -> str:
+    """Who does what and when, grouped by rep, then the same actions counted per axis."""
+    words = labels(fmt.lang)
+    rows = action_rows(inputs)
+    if not rows:
+        return section("actions", words["sec_actions"], empty(words["no_actions"]))
+    blocks = [f'<div class="chips">{pace_chips(pace_counts(rows), fmt.lang)}</div>',
+              f'<h3>{e(words["by_rep"])}</h3>']
+    for group in by_rep(rows):
+        trs = []
+        for r in group.rows:
+            p = r.progress
+            if p is None:
+                progress = "<td>–</td>"
+            else:
+                bar = charts.progress_bar(p.progress, p.expected_by_now, p.pace.value, width=90)
+                progress = (f'<td class="prog"><div class="fig"><b>{e(fmt.number(p.done))}</b> / '
+                            f'{e(fmt.number(p.target))}</div><div class="barline">{bar}'
+                            f'<span class="pct">{e(fmt.percent(p.progress))}</span></div></td>')
+            info = ""
+            if r.action.info_needed:
+                source = f" — {r.action.info_from}" if r.action.info_from else ""
+                info = f'<div class="sub">{e(words["info_needed"])} : {e(r.action.info_needed + source)}</div>'
+            trs.append(f'<tr class="pace-row-{e(r.pace or "none")}"><td class="action-text"><b>{e(r.action.text)}</b>'
+                       f'<div class="sub">{e(r.axis.name)}</div>{info}</td>'
+                       f"<td>{e(action_what(r.action, fmt))}</td>"
+                       f'<td class="when">{e(action_when(r.action, fmt))}</td>'
+                       f"{progress}<td>{pace_badge(r.pace, fmt.lang)}</td></tr>")
+        headers = [(words["action"], ""), (words["what"], ""), (words["when"], ""), (words["done_target"], ""),
+                   (words["pace"], "")]
+        blocks.append(f'<div class="rep avoid"><h4>{e(group.name)} <span class="chips small">'
+                      f"{pace_chips(group.counts(), fmt.lang)}</span></h4>"
+                      f"{table(headers, trs, css='actions')}</div>")
+    matrix = []
+    for axis, counts in by_axis(inputs, rows):
+        cells = "".join(f'<td class="num">{counts.get(p, 0) or ""}</td>' for p in PACE_ORDER)
+        matrix.append(f"<tr><td><b>{e(axis.name)}</b></td>{cells}<td class=\"num strong\">"
+                      f"{sum(counts.values())}</td></tr>")
+    headers = [(words["axis"], "")] + [(enum_label("pace", p.value, fmt.lang), "num") for p in PACE_ORDER]
+    headers.append((words["total"], "num"))
+    blocks.append(f'<div class="avoid"><h3>{e(words["by_axis"])}</h3>{table(headers, matrix, css="matrix")}</div>')
+    return section("actions", words["sec_actions"], "".join(blocks))
+
+
+def five_q_gaps(inputs: ReportInputs, fmt: Formatter) -> str:
+    """The linter's statements that are intentions or objectives, with what they lack."""
+    words = labels(fmt.lang)
+    found = list(gaps(inputs))
+    if not found:
+        return section("gaps", words["sec_gaps"], empty(words["no_gaps"]))
+    trs = []
+    for gap in found:
+        missing = ", ".join(enum_label("missing", m, fmt.lang) for m in gap["missing"]) or "–"
+        opening, closing = ("«\u00a0", "\u00a0»") if fmt.lang == "fr" else ("“", "”")
+        kind = enum_label("statement_kind", gap["kind"], fmt.lang)
+        trs.append(f'<tr><td class="action-text">{opening}{e(gap["text"])}{closing}</td>'
+                   f'<td><span class="badge kind-{e(gap["kind"])}">{e(kind)}</span></td><td>{e(missing)}</td></tr>')
+    body = table([(words["statement"], ""), (words["kind"], ""), (words["missing"], "")], trs, css="gaps")
+    return section("gaps", words["sec_gaps"], body, lead=words["gaps_intro"])
+
+
+def recommendations(inputs: ReportInputs, fmt: Formatter) -> str:
+    """The advisor's recommendations, each with the figures and thresholds it rests on."""
+    words = labels(fmt.lang)
+    recos = inputs.evaluation.recommendations
+    if not recos:
+        return section("recos", words["sec_recos"], empty(words["no_recos"]))
+    plan = inputs.plan
+    axis_names = {a.id: a.name for a in plan.axes}
+    segment_names = {s.id: s.name for s in plan.segments}
+    cards = []
+    for reco in recos:
+        evidence = "".join(
+            f'<tr class="{"threshold" if limit else ""}"><th>{e(label)}'
+            + (f' <span class="tag">{e(words["threshold"])}</span>' if limit else "")
+            + f'</th><td class="num">{e(value)}</td></tr>'
+            for label, value, limit in evidence_rows(reco.evidence, plan, fmt))
+        where = " · ".join(x for x in (axis_names.get(reco.axis_id, ""), segment_names.get(reco.segment_id, "")) if x)
+        cards.append(f'<article class="reco avoid rule-{e(reco.rule.value)}"><div class="reco-head">'
+                     f'<span class="badge rule">{e(enum_label("rule", reco.rule.value, fmt.lang))}</span>'
+                     f'<span class="where">{e(where)}</span></div><p>{e(reco.summary)}</p>'
+                     + (f'<table class="evidence"><caption>{e(words["evidence"])}</caption>{evidence}</table>'
+                        if evidence else "") + "</article>")
+    return section("recos", words["sec_recos"], f'<div class="recos">{"".join(cards)}</div>')

@@ -1,0 +1,169 @@
+"""The report's views as rows of typed values (numbers stay numbers), shared by the xlsx and CSV exports.
+
+Each function returns (header keys, rows); a header key is a label key of ``i18n`` or a tuple
+``(label key, kind)`` where kind tells the exporter how to format: money, percent, months, date, int, text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from sync_jobs.report.evidence import rows as evidence_rows
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.sections_data import COUNT_KEYS
+from sync_jobs.report.view import (
+    action_rows,
+    action_what,
+    axis_rows,
+    axis_status,
+    plan_totals,
+    refused_groups,
+    rejected_groups,
+    segment_progress,
+)
+from sync_jobs.report_inputs import ReportInputs
+
+Column = tuple[str, str]   # (header text, kind)
+
+
+def _pace(pace: Any, lang: str) -> str:
+    return enum_label("pace", str(pace), lang) if pace is not None else ""
+
+
+def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
+    w = labels(fmt.lang)
+    cols = [(w["segment"], "text"), (w["axis"], "text"), (w["status"], "text"), (w["additional"], "money"),
+            (w["objective"], "money"), (w["progress"], "percent"), (w["expected"], "percent"), (w["pace"], "text"),
+            (w["roi"], "percent")]
+    rows = []
+    for r in axis_rows(inputs):
+        p, obj = r.progress, r.axis.objective
+        rows.append([r.segment.name, r.axis.name, axis_status(r.axis, fmt), p.additional if p else None,
+                     obj.additional_revenue if obj else None, p.progress if p else None,
+                     p.expected_by_now if p else None, _pace(r.pace, fmt.lang), p.roi if p else None])
+    t = plan_totals(inputs)
+    rows.append([w["total"], "", "", t["additional"], t["objective"], t["progress"], None, "", t["roi"]])
+    return cols, rows
+
+
+def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
+    w = labels(fmt.lang)
+    cols = [(w["segment"], "text"), (w["kind"], "text"), (w["revenue"], "money"), (w["baseline"], "money"),
+            (w["additional"], "money"), (w["objective"], "money"), (w["trend"], "percent"), (w["roi"], "percent"),
+            (w["strengths"], "text"), (w["weaknesses"], "text"), (w["opportunities"], "text"), (w["threats"], "text")]
+    rows = []
+    for s in inputs.plan.segments:
+        p = segment_progress(inputs.evaluation, s.id)
+        rows.append([s.name, enum_label("segment_kind", s.kind.value, fmt.lang),
+                     p.revenue if p else None, p.baseline if p else None, p.additional if p else None,
+                     p.objective if p else None, p.trend if p else None, p.roi if p else None,
+                     *("\n".join(getattr(s.swot, k)) for k in ("strengths", "weaknesses", "opportunities", "threats"))])
+    return cols, rows
+
+
+def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
+    w = labels(fmt.lang)
+    cols = [(w["axis"], "text"), (w["segment"], "text"), (w["status"], "text"), (w["reason"], "text"),
+            (w["revenue"], "money"), (w["baseline"], "money"), (w["additional"], "money"), (w["objective"], "money"),
+            (w["progress"], "percent"), (w["expected"], "percent"), (w["pace"], "text"), (w["cost"], "money"),
+            (w["roi"], "percent"), (w["expected_roi"], "percent"), (w["time_to_roi"], "months"),
+            (w["activities"], "int"), (w["coverage"], "percent"), (w["conversion"], "percent"),
+            (w["revenue_per_visit"], "money")]
+    rows = []
+    for r in axis_rows(inputs):
+        p, obj = r.progress, r.axis.objective
+        fig = [p.revenue, p.baseline, p.additional] if p else [None] * 3
+        rest = ([p.progress, p.expected_by_now, _pace(p.pace, fmt.lang), p.cost, p.roi,
+                 obj.expected_roi if obj else None, p.time_to_roi_months, p.activities_done, p.coverage,
+                 p.conversion, p.revenue_per_visit] if p else [None] * 11)
+        rows.append([r.axis.name, r.segment.name, axis_status(r.axis, fmt), r.axis.status.reason, *fig,
+                     obj.additional_revenue if obj else None, *rest])
+    return cols, rows
+
+
+def actions(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
+    """Who does what and when: one row per action, with its progress (the CSV export is this table)."""
+    w = labels(fmt.lang)
+    cols = [(w["rep"], "text"), (w["id"], "text"), (w["action"], "text"), (w["axis"], "text"), (w["what"], "text"),
+            (w["win_start"], "date"), (w["win_end"], "date"), (w["when"], "text"), (w["done"], "int"),
+            (w["target"], "int"), (w["progress"], "percent"), (w["expected"], "number"), (w["forecast"], "number"),
+            (w["pace"], "text"), (w["pace_code"], "text")]
+    rows = []
+    for r in action_rows(inputs):
+        p, a = r.progress, r.action
+        first, last = _days(a.window.start, a.window.end, fmt)
+        rows.append([r.who_name, a.id, a.text, r.axis.name, action_what(a, fmt), first, last, a.window.label,
+                     p.done if p else None, a.target, p.progress if p else None,
+                     p.expected_by_now if p else None, p.forecast if p else None, _pace(r.pace, fmt.lang),
+                     str(r.pace) if r.pace is not None else ""])
+    return cols, rows
+
+
+def recommendations(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
+    w = labels(fmt.lang)
+    cols = [(w["rule"], "text"), (w["axis"], "text"), (w["segment"], "text"),
+            (w["sec_recos"], "text"), (w["evidence"], "text")]
+    plan = inputs.plan
+    axes_by = {a.id: a.name for a in plan.axes}
+    segs = {s.id: s.name for s in plan.segments}
+    rows = []
+    for reco in inputs.evaluation.recommendations:
+        evidence = "\n".join(f"{label}{' (' + w['threshold'] + ')' if limit else ''} : {value}"
+                             if fmt.lang == "fr" else f"{label}{' (' + w['threshold'] + ')' if limit else ''}: {value}"
+                             for label, value, limit in evidence_rows(reco.evidence, plan, fmt))
+        rows.append([enum_label("rule", reco.rule.value, fmt.lang), axes_by.get(reco.axis_id, reco.axis_id),
+                     segs.get(reco.segment_id, reco.segment_id), reco.summary, evidence])
+    return cols, rows
+
+
+def data(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
+    """The last sync and the rejections as (section, item, value) rows."""
+    w = labels(fmt.lang)
+    cols = [(w["sec_data"], "text"), (w["object"], "text"), (w["count"], "any")]
+    rows: list[list[Any]] = []
+    run = inputs.last_run
+    if run is None:
+        rows.append([w["last_sync"], w["status"], w["no_sync"]])
+    else:
+        rows += [[w["last_sync"], w["status"], enum_label("sync_status", run.status, fmt.lang)],
+                 [w["last_sync"], w["started"], fmt.local(run.started_at).replace(tzinfo=None)],
+                 [w["last_sync"], w["finished"],
+                  fmt.local(run.finished_at).replace(tzinfo=None) if run.finished_at else None]]
+        for obj, counts in run.counts.items():
+            for key in COUNT_KEYS:
+                if key in counts:
+                    rows.append([enum_label("object", obj, fmt.lang), w[key], counts[key]])
+        for name, n in run.api_calls.items():
+            rows.append([w["api_calls"], name, n])
+        for name, left in run.quota_left.items():
+            rows.append([w["quota_left"], name, left])
+        rows += [[w["errors"], "", err] for err in run.errors]
+    for source, obj, reason, n in rejected_groups(inputs):
+        rows.append([w["rejected_records"], f"{source} · {enum_label('object', obj, fmt.lang)} · {reason}", n])
+    for rule, n in refused_groups(inputs.evaluation):
+        rows.append([w["engine_refused"], enum_label("decision", rule, fmt.lang), n])
+    return cols, rows
+
+
+def _days(start: Any, end: Any, fmt: Formatter) -> tuple[date, date]:
+    """The first and last calendar day of a half-open window, in the plan's timezone."""
+    first = fmt.local(start).date()
+    end_local = fmt.local(end)
+    last = end_local.date()
+    if end_local.time() == end_local.time().min and last > first:
+        last -= timedelta(days=1)
+    return first, last
+
+
+def iter_views(inputs: ReportInputs, fmt: Formatter) -> Iterator[tuple[str, tuple[list[Column], list[list[Any]]]]]:
+    """(sheet name, table) for each view of the workbook, in reading order."""
+    fr = fmt.lang == "fr"
+    yield ("Synthèse" if fr else "Overview"), overview(inputs, fmt)
+    yield "Segments", segments(inputs, fmt)
+    yield "Axes", axes(inputs, fmt)
+    yield "Actions", actions(inputs, fmt)
+    yield ("Recommandations" if fr else "Recommendations"), recommendations(inputs, fmt)
+    yield ("Données" if fr else "Data"), data(inputs, fmt)

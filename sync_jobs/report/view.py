@@ -1,0 +1,207 @@
+"""What the report shows, computed once from ``ReportInputs`` and shared by HTML, xlsx and CSV.
+
+Rows carry the plan's objects and the engine's results side by side; no formatting happens here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pac_core.plan import Action, Axis, AxisState, Counting, Segment
+from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report_inputs import ReportInputs
+
+PACE_ORDER = (Pace.LATE, Pace.AT_RISK, Pace.ON_TRACK, Pace.DONE, Pace.NOT_STARTED, Pace.INACTIVE)
+
+
+@dataclass(frozen=True)
+class AxisRow:
+    axis: Axis
+    segment: Segment
+    progress: AxisProgress | None
+
+    @property
+    def pace(self) -> Pace | None:
+        return self.progress.pace if self.progress else None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    action: Action
+    axis: Axis
+    who_name: str
+    progress: ActionProgress | None
+
+    @property
+    def pace(self) -> Pace | None:
+        return self.progress.pace if self.progress else None
+
+
+@dataclass(frozen=True)
+class RepGroup:
+    email: str
+    name: str
+    rows: tuple[ActionRow, ...]
+
+    def counts(self) -> Counter[Pace]:
+        return pace_counts(self.rows)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str          # as the engine wrote it: "2027-Q1"
+    revenue: Decimal    # year-to-date revenue won in the segment's scope at that date
+    additional: Decimal
+
+
+def person_name(inputs: ReportInputs, email: str) -> str:
+    """The display name of a person: the plan's people, then the CRM's, then the e-mail itself."""
+    for person in inputs.plan.people:
+        if person.email == email and person.name:
+            return person.name
+    return inputs.people.get(email) or email
+
+
+def axis_rows(inputs: ReportInputs, segment_id: str | None = None) -> list[AxisRow]:
+    plan, ev = inputs.plan, inputs.evaluation
+    results = {a.axis_id: a for a in ev.axes}
+    return [AxisRow(axis, plan.segment(axis.segment_id), results.get(axis.id))
+            for axis in plan.axes if segment_id is None or axis.segment_id == segment_id]
+
+
+def segment_progress(evaluation: Evaluation, segment_id: str) -> SegmentProgress | None:
+    return next((s for s in evaluation.segments if s.segment_id == segment_id), None)
+
+
+def action_rows(inputs: ReportInputs) -> list[ActionRow]:
+    """Every action with its result, ordered by rep name, then by when the window opens."""
+    plan = inputs.plan
+    results = {a.action_id: a for a in inputs.evaluation.actions}
+    rows = [ActionRow(a, plan.axis(a.axis_id), person_name(inputs, a.who), results.get(a.id)) for a in plan.actions]
+    return sorted(rows, key=lambda r: (r.who_name.casefold(), r.action.window.start, r.action.id))
+
+
+def by_rep(rows: Iterable[ActionRow]) -> list[RepGroup]:
+    groups: dict[str, list[ActionRow]] = {}
+    for row in rows:
+        groups.setdefault(row.action.who, []).append(row)
+    return [RepGroup(email, items[0].who_name, tuple(items)) for email, items in groups.items()]
+
+
+def by_axis(inputs: ReportInputs, rows: Iterable[ActionRow]) -> list[tuple[Axis, Counter[Pace]]]:
+    counts: dict[str, Counter[Pace]] = {a.id: Counter() for a in inputs.plan.axes}
+    for row in rows:
+        if row.pace is not None:
+            counts[row.axis.id][row.pace] += 1
+    return [(axis, counts[axis.id]) for axis in inputs.plan.axes if counts[axis.id]]
+
+
+def pace_counts(rows: Iterable[ActionRow]) -> Counter[Pace]:
+    return Counter(r.pace for r in rows if r.pace is not None)
+
+
+def axis_status(axis: Axis, fmt: Formatter) -> str:
+    """``Prioritaire n° 1``, ``Suspendu jusqu'au 30 juin 2027``, ``Abandonné``..."""
+    st = axis.status
+    if st.state is AxisState.PRIORITISED:
+        return enum_label("state", "prioritised", fmt.lang, rank=st.rank or "?")
+    if st.state is AxisState.SUSPENDED and st.until is not None:
+        return enum_label("state", "suspended_until", fmt.lang, until=fmt.date(st.until))
+    return enum_label("state", st.state.value, fmt.lang)
+
+
+def action_what(action: Action, fmt: Formatter) -> str:
+    """``5 visites · comptes distincts``: the countable part of the 5Q statement."""
+    words = labels(fmt.lang)
+    counting = words["distinct_accounts"] if action.counting is Counting.DISTINCT_ACCOUNTS else words["each_activity"]
+    return f"{fmt.number(action.target)} {enum_label('activity', action.activity_type.value, fmt.lang)} · {counting}"
+
+
+def action_when(action: Action, fmt: Formatter) -> str:
+    """The window as days (``3–9 mai 2027``), with the words the manager wrote when they differ."""
+    days = fmt.date_range(action.window.start, action.window.end)
+    label = action.window.label.strip()
+    return f"{days} ({label})" if label and label not in days else days
+
+
+def plan_totals(inputs: ReportInputs) -> dict[str, Decimal | float | None]:
+    """Sums over the axes that are not dropped.
+
+    ``progress`` = Σ additional / Σ objective (axes with an objective). ``roi`` of the plan is the
+    cost-weighted mean of the axes' ROI, Σ(roi × cost) / Σ cost, which equals
+    (Σ additional × margin − Σ cost) / Σ cost: the same rule as each axis, on the whole plan.
+    """
+    additional = objective = Decimal(0)
+    weighted, cost = 0.0, Decimal(0)
+    for row in axis_rows(inputs):
+        obj, prog = row.axis.objective, row.progress
+        if prog is None or row.axis.status.state is AxisState.DROPPED:
+            continue
+        if obj is not None:
+            additional += prog.additional
+            objective += obj.additional_revenue
+        if prog.cost and prog.roi is not None:
+            weighted += prog.roi * float(prog.cost)
+            cost += prog.cost
+    return {
+        "additional": additional,
+        "objective": objective or None,
+        "progress": float(additional / objective) if objective else None,
+        "roi": weighted / float(cost) if cost else None,
+    }
+
+
+def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
+    """Year-to-date revenue of a segment at each quarterly snapshot, then now (monthly if no quarter)."""
+    snaps = [s for s in inputs.snapshots if s.kind == "quarterly"] or list(inputs.snapshots)
+    points: list[TrendPoint] = []
+    for snap in sorted(snaps, key=lambda s: s.taken_at):
+        seg = segment_progress(snap.evaluation, segment_id)
+        if seg is not None:
+            points.append(TrendPoint(snap.label, seg.revenue, seg.additional))
+    now = segment_progress(inputs.evaluation, segment_id)
+    if now is not None:
+        label = current_label(inputs, quarterly=not snaps or snaps[0].kind == "quarterly")
+        if not points or points[-1].label != label:
+            points.append(TrendPoint(label, now.revenue, now.additional))
+    return points
+
+
+def current_label(inputs: ReportInputs, *, quarterly: bool = True) -> str:
+    local = Formatter(timezone=inputs.plan.timezone).local(inputs.evaluation.as_of)
+    if quarterly:
+        return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
+    return f"{local.year}-{local.month:02d}"
+
+
+def rejected_groups(inputs: ReportInputs) -> list[tuple[str, str, str, int]]:
+    """Records the connectors refused, grouped by (source, object, reason), most frequent first."""
+    counts = Counter((r.source, r.object, r.reason) for r in inputs.rejected)
+    return [(*key, n) for key, n in counts.most_common()]
+
+
+def refused_groups(evaluation: Evaluation) -> list[tuple[str, int]]:
+    """Records the engine set aside for the whole plan, grouped by rule."""
+    return Counter(d.rule for d in evaluation.rejected).most_common()
+
+
+CORE_5Q = frozenset({"who", "what", "how_many", "when", "target", "measure", "owner", "date"})
+
+
+def gaps(inputs: ReportInputs) -> Iterator[dict]:
+    """Linter results that are not precise actions: intentions, objectives, and actions lacking who/what/when.
+
+    An action that only lacks the 5Q complement (information needed, from whom) is not listed: it can be
+    done as written.
+    """
+    for item in inputs.lint:
+        kind = str(item.get("kind", "")).lower() or "action"
+        missing = [str(m) for m in item.get("missing") or () if m]
+        if kind != "action" or CORE_5Q.intersection(missing):
+            yield {"id": item.get("id") or item.get("action_id") or "", "text": str(item.get("text", "")),
+                   "kind": kind, "missing": missing}

@@ -1,0 +1,89 @@
+"""The report as an xlsx workbook (openpyxl): one sheet per view, real numbers with number formats.
+
+Each sheet: a title row, the as-of line, then a styled header row with frozen panes and an autofilter,
+so managers can sort, filter and rework the figures. Text cells never become formulas.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from sync_jobs.report.i18n import labels
+from sync_jobs.report.page import formatter_for
+from sync_jobs.report.scrub import scrub
+from sync_jobs.report.tables import iter_views
+from sync_jobs.report_inputs import ReportInputs
+
+HEADER_FILL = PatternFill("solid", fgColor="14213D")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+FIRST_ROW = 3   # header row; rows 1-2 carry the title and the as-of line
+WIDTHS = {"text": 28, "money": 15, "percent": 11, "months": 11, "date": 13, "int": 9, "number": 11, "any": 22}
+
+
+def formats(lang: str, currency: str) -> dict[str, str]:
+    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
+    return {
+        "money": f'#,##0\\ "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0',
+        "percent": "0%",
+        "months": "0.0",
+        "number": "0.0",
+        "int": "0",
+        "date": "dd/mm/yyyy" if lang == "fr" else "mmm d, yyyy",
+        "datetime": "dd/mm/yyyy hh:mm" if lang == "fr" else "mmm d, yyyy hh:mm",
+    }
+
+
+def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
+    fmt = formatter_for(inputs, lang)
+    words = labels(fmt.lang)
+    number_formats = formats(fmt.lang, inputs.plan.currency)
+    book = Workbook()
+    book.remove(book.active)
+    subtitle = f'{words["as_of"]} {fmt.datetime(inputs.evaluation.as_of)}'
+    for name, (columns, rows) in iter_views(inputs, fmt):
+        sheet = book.create_sheet(name)
+        sheet["A1"] = scrub(f"{inputs.plan.name} — {name}")
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A2"] = subtitle
+        sheet["A2"].font = Font(italic=True, color="5B6B82")
+        for c, (header, kind) in enumerate(columns, start=1):
+            cell = sheet.cell(FIRST_ROW, c, header)
+            cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            sheet.column_dimensions[get_column_letter(c)].width = WIDTHS.get(kind, 14)
+        for r, row in enumerate(rows, start=FIRST_ROW + 1):
+            for c, ((_, kind), value) in enumerate(zip(columns, row, strict=True), start=1):
+                _put(sheet.cell(r, c), value, kind, number_formats)
+        last = get_column_letter(len(columns))
+        sheet.freeze_panes = sheet.cell(FIRST_ROW + 1, 2)
+        sheet.auto_filter.ref = f"A{FIRST_ROW}:{last}{FIRST_ROW + max(len(rows), 1)}"
+        sheet.row_dimensions[FIRST_ROW].height = 30
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str]) -> None:
+    if value is None or value == "":
+        return
+    if isinstance(value, Decimal):
+        value = float(value)   # Excel stores doubles; money is rounded to the unit by the number format
+    if isinstance(value, str):
+        cell.value = scrub(value)
+        cell.data_type = "s"   # "=HYPERLINK(...)" from the CRM stays text, never a formula
+        cell.alignment = Alignment(wrap_text="\n" in value, vertical="top")
+        return
+    cell.value = value
+    if isinstance(value, datetime):
+        cell.number_format = number_formats["datetime"]
+    elif isinstance(value, date):
+        cell.number_format = number_formats["date"]
+    elif kind in number_formats:
+        cell.number_format = number_formats[kind]

@@ -1,0 +1,62 @@
+"""Inline SVG charts: bounded bars, ranking order, escaped labels."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from sync_jobs.report import charts
+from sync_jobs.report.fmt import Formatter
+
+FR = Formatter("fr")
+
+
+class TestProgressBar:
+    def test_fill_is_clamped_to_the_track(self) -> None:
+        """Above 100 % the bar is full, never longer than its track; below 0 it is empty."""
+        assert 'width="110.0"' in charts.progress_bar(1.8, 0.5, "done")
+        assert 'width="0.0"' in charts.progress_bar(-0.3, None, "late")
+
+    def test_expected_tick_only_inside_the_window(self) -> None:
+        """The 'expected by now' tick is drawn only strictly between 0 and 100 %."""
+        assert charts.progress_bar(0.2, 0.5, "at_risk").count("<rect") == 3
+        assert charts.progress_bar(0.2, 1.0, "late").count("<rect") == 2
+
+
+class TestRanking:
+    def test_best_roi_first_and_unknown_last(self) -> None:
+        """Axes are ranked by ROI, highest first; an axis without ROI comes last, unranked."""
+        svg = charts.ranking([("B", 0.1), ("None", None), ("A", 1.2), ("C", -0.4)], FR, title="ROI")
+        order = [svg.index(f". {name}<") for name in "ABC"]
+        assert order == sorted(order)
+        assert svg.index("1. A<") < svg.index("–. None<")
+
+    def test_labels_are_escaped(self) -> None:
+        """An axis named like markup is drawn as text."""
+        svg = charts.ranking([("<script>alert(1)</script>", 0.5)], FR, title="<b>")
+        assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+class TestTrend:
+    def test_one_column_per_point_and_a_target_line(self) -> None:
+        """Each period is a column with its figure; the target is a dashed line."""
+        svg = charts.trend_chart([("2027-Q1", Decimal(100000)), ("2027-Q2", Decimal(250000))], Decimal(400000),
+                                 FR, title="t", legend=("CA", "Cible"))
+        assert ">T1 2027</text>" in svg and ">T2 2027</text>" in svg
+        assert "stroke-dasharray" in svg
+        assert "250\u00a0k€" in svg
+
+    def test_axis_ticks_are_round(self) -> None:
+        """Ticks step by 1, 2, 2.5 or 5 times a power of ten."""
+        assert charts.nice_step(542_000) == 1_000_000
+        assert charts.nice_step(180_000) == 200_000
+        assert charts.nice_step(0.0) == 1.0
+
+
+class TestRankingScale:
+    def test_an_outlier_is_cut_so_the_others_stay_readable(self) -> None:
+        """An ROI far above the others is drawn cut (with a chevron) at twice the next one."""
+        svg = charts.ranking([("A", 64.0), ("B", 2.4), ("C", 1.2)], FR, title="ROI")
+        widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)"', svg)]
+        assert widths[0] == pytest.approx(2 * widths[1], rel=0.01)
+        assert "<path" in svg and ">6\u202f400\u00a0%<" in svg

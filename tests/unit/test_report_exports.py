@@ -1,0 +1,102 @@
+"""The xlsx workbook and the CSV of action progress: real numbers, Excel-friendly, never a formula."""
+
+import csv
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sync_jobs.report import write_actions_csv, write_xlsx
+from tests.unit import report_fixtures as fx
+
+
+def hostile_inputs():
+    """The fixture with an action text that a spreadsheet would run as a formula."""
+    inputs = fx.inputs()
+    actions = list(inputs.plan.actions)
+    actions[0] = replace(actions[0], text='=HYPERLINK("http://evil.example","clic")')
+    return replace(inputs, plan=replace(inputs.plan, actions=tuple(actions)))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    path = write_xlsx(hostile_inputs(), tmp_path_factory.mktemp("x") / "pac.xlsx")
+    return openpyxl.load_workbook(path)
+
+
+class TestWorkbook:
+    def test_one_sheet_per_view_in_the_plan_language(self, book: openpyxl.Workbook) -> None:
+        """Synthèse, Segments, Axes, Actions, Recommandations, Données for a French plan."""
+        assert book.sheetnames == ["Synthèse", "Segments", "Axes", "Actions", "Recommandations", "Données"]
+
+    def test_english_sheet_names(self, tmp_path: Path) -> None:
+        """--lang en names the sheets in English."""
+        book = openpyxl.load_workbook(write_xlsx(fx.inputs(), tmp_path / "en.xlsx", "en"))
+        assert book.sheetnames == ["Overview", "Segments", "Axes", "Actions", "Recommendations", "Data"]
+
+    def test_figures_are_numbers_with_formats(self, book: openpyxl.Workbook) -> None:
+        """Money, ratios and counts are numeric cells with number formats, not text."""
+        sheet = book["Axes"]
+        header = [c.value for c in sheet[3]]
+        row = {h: c for h, c in zip(header, sheet[4], strict=True)}
+        assert row["Axe"].value == "Clients dormants"
+        assert row["CA supplémentaire"].value == 114_500 and "€" in row["CA supplémentaire"].number_format
+        assert row["ROI"].value == pytest.approx(1.23) and row["ROI"].number_format == "0%"
+        assert row["Activités"].data_type == "n"
+
+    def test_dates_are_dates(self, book: openpyxl.Workbook) -> None:
+        """Action windows are real dates (first and last day), formatted day/month/year in French."""
+        sheet = book["Actions"]
+        header = [c.value for c in sheet[3]]
+        first = {h: c for h, c in zip(header, sheet[4], strict=True)}
+        assert first["Début"].value == datetime(2027, 5, 3) and first["Fin"].value == datetime(2027, 5, 9)
+        assert first["Début"].number_format == "dd/mm/yyyy"
+        assert first["Fait"].value == 4 and first["Cible"].value == 5
+
+    def test_header_frozen_and_filterable(self, book: openpyxl.Workbook) -> None:
+        """Every sheet freezes its header row and first column and has an autofilter."""
+        for sheet in book.worksheets:
+            assert sheet.freeze_panes == "B4"
+            assert sheet.auto_filter.ref.startswith("A3:")
+            assert sheet["A3"].font.bold
+
+    def test_crm_text_never_becomes_a_formula(self, book: openpyxl.Workbook) -> None:
+        """A text starting with '=' is stored as text."""
+        cells = [c for row in book["Actions"].iter_rows() for c in row if isinstance(c.value, str)
+                 and c.value.startswith("=HYPERLINK")]
+        assert cells and all(c.data_type == "s" for c in cells)
+
+    def test_no_secret_in_the_data_sheet(self, book: openpyxl.Workbook) -> None:
+        """Sync errors quoting a token or a database password are scrubbed in the workbook too."""
+        values = " ".join(str(c.value) for row in book["Données"].iter_rows() for c in row)
+        assert fx.TOKEN not in values and "Sup3rS3cret" not in values
+        assert "Partielle" in values
+
+
+class TestActionsCsv:
+    def test_french_csv_for_excel(self, tmp_path: Path) -> None:
+        """French: BOM, ';' separator, decimal comma, ISO dates, pace in words and as a code."""
+        path = write_actions_csv(fx.inputs(), tmp_path / "a.csv")
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+        header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+        assert header[:3] == ["Commercial", "Id", "Action"]
+        assert first["Action"] == "Visiter 5 clients dormants du 69 en semaine 18"
+        assert first["Début"] == "2027-05-03" and first["Fin"] == "2027-05-09"
+        assert first["Fait"] == "4" and first["Cible"] == "5" and first["Avancement (%)"] == "80,0"
+        assert first["Rythme"] == "Manquée" and first["Code rythme"] == "late"
+        assert len(rows) == 1 + len(fx.plan().actions)
+
+    def test_english_csv_uses_commas_and_points(self, tmp_path: Path) -> None:
+        """English: ',' separator and decimal point."""
+        text = write_actions_csv(fx.inputs(), tmp_path / "a.csv", "en").read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(text.splitlines()))
+        assert rows[0]["Progress (%)"] == "80.0" and rows[0]["Pace"] == "Late"
+
+    def test_formula_text_is_neutralised(self, tmp_path: Path) -> None:
+        """A cell starting with '=' gets a leading apostrophe so Excel shows it as text."""
+        text = write_actions_csv(hostile_inputs(), tmp_path / "a.csv").read_text(encoding="utf-8-sig")
+        assert "'=HYPERLINK" in text

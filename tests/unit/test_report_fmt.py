@@ -1,0 +1,114 @@
+"""Numbers, money, percentages and dates as a French or English reader writes them."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sync_jobs.report.fmt import NBSP, NNBSP, Formatter
+
+FR = Formatter("fr", "EUR", "Europe/Paris")
+EN = Formatter("en", "EUR", "Europe/Paris")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def plain(text: str) -> str:
+    """The text with its no-break spaces shown as ordinary spaces."""
+    return text.replace(NNBSP, " ").replace(NBSP, " ")
+
+
+class TestNumbers:
+    def test_french_money_groups_thousands_with_narrow_spaces(self) -> None:
+        """French money reads 1 234 567 € with no-break spaces, so it never wraps."""
+        assert FR.money(Decimal("1234567")) == f"1{NNBSP}234{NNBSP}567{NBSP}€"
+        assert plain(FR.money(1234567)) == "1 234 567 €"
+
+    def test_english_money_puts_the_symbol_first(self) -> None:
+        """English money reads €1,234,567."""
+        assert EN.money(Decimal("1234567.4")) == "€1,234,567"
+
+    def test_negative_money_keeps_the_sign_before_the_figure(self) -> None:
+        """A loss reads -12 000 € and -€12,000."""
+        assert plain(FR.money(-12000)) == "-12 000 €"
+        assert EN.money(-12000) == "-€12,000"
+
+    def test_currency_without_symbol_uses_its_code(self) -> None:
+        """A currency with no symbol of its own is written with its ISO code."""
+        assert plain(Formatter("fr", "CHF").money(1500)) == "1 500 CHF"
+        assert plain(Formatter("en", "CHF").money(1500)) == "CHF 1,500"
+
+    def test_percent_follows_each_language(self) -> None:
+        """80 % in French (no-break space), 80% in English; ratios are 1.0 = 100 %."""
+        assert FR.percent(0.8) == f"80{NBSP}%"
+        assert EN.percent(0.8) == "80%"
+        assert EN.percent(1.234, 1) == "123.4%"
+        assert plain(FR.percent(1.234, 1)) == "123,4 %"
+
+    def test_rounding_is_half_up_and_never_minus_zero(self) -> None:
+        """0.5 rounds up, and a tiny negative figure is written 0, not -0."""
+        assert EN.number(2.5) == "3"
+        assert EN.number(-0.2) == "0"
+
+    def test_unknown_figures_are_a_dash(self) -> None:
+        """None is written as an en dash, never as 'None'."""
+        assert FR.money(None) == FR.percent(None) == FR.number(None) == "–"
+
+    def test_compact_money_for_chart_axes(self) -> None:
+        """Chart labels use k and M: 250 k€ / €250k, 1,2 M€ / €1.2M."""
+        assert plain(FR.money_compact(250000)) == "250 k€"
+        assert EN.money_compact(1_234_000) == "€1.2M"
+        assert plain(FR.money_compact(1_234_000)) == "1,2 M€"
+        assert EN.money_compact(800) == "€800"
+
+    def test_unsupported_language_is_refused(self) -> None:
+        """Only fr and en exist; anything else is a clear error."""
+        with pytest.raises(ValueError, match="use fr or en"):
+            Formatter("de")
+
+
+class TestDates:
+    def test_long_dates(self) -> None:
+        """20 mai 2027 / May 20, 2027; the first of the month is 1er in French."""
+        assert FR.date(date(2027, 5, 20)) == "20 mai 2027"
+        assert EN.date(date(2027, 5, 20)) == "May 20, 2027"
+        assert FR.date(date(2027, 7, 1)) == "1er juillet 2027"
+
+    def test_instants_are_shown_in_the_plan_timezone(self) -> None:
+        """22:30 UTC on 2 May is Monday 3 May 00:30 in Paris."""
+        moment = datetime(2027, 5, 2, 22, 30, tzinfo=UTC)
+        assert FR.date(moment) == "3 mai 2027"
+        assert FR.datetime(moment) == "3 mai 2027 à 00:30"
+        assert EN.datetime(moment) == "May 3, 2027 at 00:30"
+
+    def test_half_open_window_shows_its_last_day(self) -> None:
+        """Week 18 of 2027, [3 May, 10 May), reads 3–9 mai 2027 / May 3–9, 2027."""
+        start, end = datetime(2027, 5, 3, tzinfo=PARIS), datetime(2027, 5, 10, tzinfo=PARIS)
+        assert FR.date_range(start, end) == "3–9 mai 2027"
+        assert EN.date_range(start, end) == "May 3–9, 2027"
+
+    def test_window_across_months_and_years(self) -> None:
+        """Ranges name both months, and both years when they differ."""
+        assert FR.date_range(datetime(2027, 7, 1, tzinfo=PARIS), datetime(2027, 10, 1, tzinfo=PARIS)) == \
+            "1er juillet – 30 septembre 2027"
+        assert EN.date_range(datetime(2027, 12, 20, tzinfo=PARIS), datetime(2028, 1, 10, tzinfo=PARIS)) == \
+            "December 20, 2027 – January 9, 2028"
+
+    def test_one_day_window(self) -> None:
+        """A window of one day is that day."""
+        assert FR.date_range(datetime(2027, 3, 15, tzinfo=PARIS), datetime(2027, 3, 16, tzinfo=PARIS)) == \
+            "15 mars 2027"
+
+    def test_quarters_and_snapshot_labels(self) -> None:
+        """Quarters read T2 2027 in French (trimestre) and Q2 2027 in English; months are abbreviated."""
+        assert FR.quarter(datetime(2027, 5, 20, 18, tzinfo=PARIS)) == "T2 2027"
+        assert EN.quarter(datetime(2027, 5, 20, 18, tzinfo=PARIS)) == "Q2 2027"
+        assert FR.period_label("2027-Q1") == "T1 2027"
+        assert EN.period_label("2027-04") == "Apr 2027"
+        assert FR.period_label("odd") == "odd"
+
+    def test_months_unit(self) -> None:
+        """Payback periods read 4,5 mois / 4.5 months / 1 month."""
+        assert plain(FR.months(4.5)) == "4,5 mois"
+        assert plain(EN.months(1)) == "1 month"
+        assert plain(EN.months(6.0)) == "6 months"

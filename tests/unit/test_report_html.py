@@ -1,0 +1,179 @@
+"""The HTML report: self-contained, in the reader's language, escaped, and free of secrets and CRM ids."""
+
+import re
+from dataclasses import replace
+from html import unescape
+
+import pytest
+
+from pac_core.results import Evaluation
+from sync_jobs.logs import register_secret
+from sync_jobs.report import render_html
+from sync_jobs.report.fmt import NBSP, NNBSP
+from sync_jobs.report_inputs import ReportInputs
+from tests.unit import report_fixtures as fx
+
+
+def plain(text: str) -> str:
+    """The page's text with entities decoded and no-break spaces shown as ordinary spaces."""
+    return unescape(text).replace(NNBSP, " ").replace(NBSP, " ")
+
+
+@pytest.fixture(scope="module")
+def html_fr() -> str:
+    return render_html(fx.inputs())
+
+
+@pytest.fixture(scope="module")
+def html_en() -> str:
+    return render_html(fx.inputs(), "en")
+
+
+class TestSelfContained:
+    def test_no_script_and_no_external_resource(self, html_fr: str) -> None:
+        """The page carries no script, stylesheet link, font, image URL or iframe: it opens offline."""
+        lowered = html_fr.lower()
+        for forbidden in ("<script", "<link", "@import", "<iframe", "<img", "url(", "src="):
+            assert forbidden not in lowered.replace("&lt;script&gt;", ""), forbidden
+        assert not re.search(r"""(href|src)=["']?(https?:)?//""", lowered)
+
+    def test_content_security_policy_forbids_scripts_and_network(self, html_fr: str) -> None:
+        """A CSP meta tag blocks any script and any fetch, even if some text escaped escaping."""
+        assert "http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'" \
+            in html_fr
+
+    def test_print_rules_for_a4_landscape(self, html_fr: str) -> None:
+        """Printing gives A4 landscape pages, one section per page, colours kept."""
+        assert "@page{size:A4 landscape" in html_fr
+        assert "break-before:page" in html_fr
+        assert "print-color-adjust:exact" in html_fr
+
+    def test_every_section_is_present_and_linked(self, html_fr: str) -> None:
+        """The contents bar links to each section of the meeting."""
+        for anchor in ("overview", "segments", "axes", "actions", "gaps", "recos", "data"):
+            assert f'<section id="{anchor}">' in html_fr
+            assert f'href="#{anchor}"' in html_fr
+
+
+class TestFigures:
+    def test_french_labels_numbers_and_dates(self, html_fr: str) -> None:
+        """The plan's language (French) gives French labels, 114 500 €, 76 % and 20 août 2027."""
+        text = plain(html_fr)
+        assert '<html lang="fr">' in html_fr
+        assert "Le plan en un coup d'œil" in text
+        assert "114 500 € / 150 000 €" in text.replace("<b>", "").replace("</b>", "")
+        assert "76 %" in text
+        assert "20 août 2027 à 18:00" in text
+        assert "3–9 mai 2027 (semaine 18)" in text
+        assert "Prioritaire n° 1" in text
+        assert "Suspendu jusqu'au 30 septembre 2027" in text
+
+    def test_lang_overrides_the_plan_language(self, html_en: str) -> None:
+        """--lang en gives English labels and English number and date formats on a French plan."""
+        assert '<html lang="en">' in html_en
+        assert "The plan at a glance" in html_en
+        assert "€114,500" in html_en and "76%" in html_en
+        assert "Aug 20, 2027" not in html_en and "August 20, 2027 at 18:00" in html_en
+        assert "May 3–9, 2027 (semaine 18)" in html_en
+        assert "Suspended until September 30, 2027" in html_en
+
+    def test_action_progress_reads_done_over_target_with_words(self, html_fr: str) -> None:
+        """A-01 shows 4 / 5, 80 % and its pace in words next to the colour."""
+        row = html_fr[html_fr.index("Visiter 5 clients dormants du 69 en semaine 18</b>"):]
+        row = row[: row.index("</tr>")]
+        assert "<b>4</b> / 5" in row
+        assert plain("80 %") in plain(row)
+        assert "Manquée" in row and "pace-late" in row
+
+    def test_reps_are_grouped_by_name(self, html_fr: str) -> None:
+        """Who does what: one block per rep, named, not by e-mail."""
+        for name in ("Julie Martin", "Marc Dubois", "Sophie Bernard", "Léa Rousseau"):
+            assert f"<h4>{name} " in html_fr
+        assert "julie.martin@durand-process.example" not in html_fr
+
+    def test_recommendations_show_their_evidence_and_thresholds(self, html_fr: str) -> None:
+        """Each recommendation shows its rule, its figures, and which figures are thresholds."""
+        text = plain(html_fr)
+        assert "Déployer" in text and "Abandonner" in text and "Prioriser" in text and "Suspendre" in text
+        assert "ROI minimal <span class=\"tag\">seuil</span></th><td class=\"num\">50 %" in text
+        assert "Au profit de</th><td class=\"num\">Clients dormants" in text
+        assert "PX200 96 % (gagné 120 + engagé 40 / capacité 166)" in text
+
+    def test_five_q_gaps_say_what_is_missing(self, html_fr: str) -> None:
+        """Intentions and objectives are listed with what they lack; precise actions are not."""
+        gaps = html_fr[html_fr.index('<section id="gaps">'):html_fr.index('<section id="recos">')]
+        assert "Rencontrer le PDG de Sanofi" in gaps and "Intention" in gaps
+        assert "qui (le commercial)" in gaps and "combien (une cible chiffrée)" in gaps
+        assert "Visiter 5 clients dormants du 69" not in gaps
+
+    def test_trend_chart_has_one_column_per_quarter(self, html_fr: str) -> None:
+        """The segment trend draws Q1, Q2 from snapshots and Q3 from today's evaluation."""
+        segments = html_fr[html_fr.index('<section id="segments">'):html_fr.index('<section id="axes">')]
+        for label in ("T1 2027", "T2 2027", "T3 2027"):
+            assert f">{label}</text>" in segments
+
+    def test_data_section_shows_sync_and_rejections(self, html_fr: str) -> None:
+        """When the last sync ran, its status, counts, API calls, and rejections grouped by reason."""
+        data = plain(html_fr[html_fr.index('<section id="data">'):])
+        assert "Partielle" in data and "20 août 2027 à 03:00" in data
+        assert "1 840" in data and ">40<" in data
+        assert "event has no account</td><td class=\"num\">2" in data
+        assert "devise sans taux de change" in data
+
+
+class TestEscaping:
+    def test_script_from_crm_and_plan_is_shown_as_text(self, html_fr: str) -> None:
+        """<script>alert(1)</script> in an account, an action, a SWOT and a lint text never becomes markup."""
+        assert "<script>alert(1)</script>" not in html_fr
+        assert html_fr.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 4
+
+    def test_attribute_values_are_quoted_safely(self) -> None:
+        """A quote in a reason used as a tooltip cannot close the attribute."""
+        inputs = fx.inputs()
+        plan = inputs.plan
+        axes = list(plan.axes)
+        axes[2] = replace(axes[2], status=replace(axes[2].status, reason='x" onmouseover="alert(1)'))
+        html = render_html(replace(inputs, plan=replace(plan, axes=tuple(axes))))
+        assert 'onmouseover="alert(1)"' not in html
+        assert "x&quot; onmouseover=&quot;alert(1)" in html
+
+
+class TestNoSecrets:
+    def test_tokens_and_database_urls_never_reach_the_page(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Errors quoting a bearer token or a database URL with its password are scrubbed."""
+        monkeypatch.setenv("PAC_DATABASE_URL", fx.SECRET_URL)
+        monkeypatch.setenv("PAC_HS_ACCESS_TOKEN", fx.TOKEN)
+        html = render_html(fx.inputs())
+        assert fx.TOKEN not in html
+        assert "Sup3rS3cret" not in html
+        assert fx.SECRET_URL not in html
+
+    def test_scrubbing_holds_without_the_environment(self) -> None:
+        """Even with nothing in the environment, bearer tokens and URL passwords are masked."""
+        html = render_html(fx.inputs())
+        assert fx.TOKEN not in html and "Sup3rS3cret" not in html
+        assert "Bearer ***" in html
+
+    def test_registered_secret_values_are_masked_anywhere(self) -> None:
+        """A value registered as a secret is masked even inside plan text."""
+        register_secret("sk-live-report-test-42")
+        inputs = fx.inputs()
+        plan = replace(inputs.plan, name="PAC sk-live-report-test-42")
+        assert "sk-live-report-test-42" not in render_html(replace(inputs, plan=plan))
+
+    def test_no_internal_crm_ids(self, html_fr: str) -> None:
+        """Record ids of the CRM (in decisions and rejections) are not in the report."""
+        for crm_id in (*fx.CRM_IDS, "00U5e000001aaaa", "00U5e000001bbbb"):
+            assert crm_id not in html_fr
+
+
+class TestSparseInputs:
+    def test_a_plan_with_no_results_no_sync_and_no_history_still_renders(self) -> None:
+        """A brand-new plan (nothing evaluated yet) renders with explicit empty states, no crash."""
+        inputs = fx.inputs()
+        empty = Evaluation(inputs.plan.id, fx.AS_OF, (), (), ())
+        html = render_html(ReportInputs(inputs.plan, empty))
+        assert "Aucune synchronisation enregistrée" in html
+        assert "Aucune recommandation ce trimestre" in html
+        assert "Pas encore d&#x27;historique" in html
+        assert "Toutes les actions respectent la règle des 5 Q." in html

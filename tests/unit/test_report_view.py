@@ -1,0 +1,131 @@
+"""What the report computes before formatting: totals, groups, trends, gaps, labels."""
+
+from dataclasses import replace
+
+import pytest
+
+from pac_core.plan import AxisState, AxisStatus
+from pac_core.results import Pace
+from sync_jobs.report import i18n
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.view import (
+    action_rows,
+    action_what,
+    action_when,
+    axis_status,
+    by_axis,
+    by_rep,
+    gaps,
+    plan_totals,
+    refused_groups,
+    rejected_groups,
+    trend,
+)
+from tests.unit import report_fixtures as fx
+
+FR, EN = Formatter("fr"), Formatter("en")
+
+
+class TestPlanTotals:
+    def test_sums_axes_that_are_not_dropped(self) -> None:
+        """Additional revenue and objective add up over live and suspended axes; the dropped one is left out."""
+        totals = plan_totals(fx.inputs())
+        assert totals["additional"] == 114_500 + 31_500 + 70_000 + 94_000
+        assert totals["objective"] == 150_000 + 80_000 + 250_000 + 120_000
+        assert totals["progress"] == pytest.approx(310_000 / 600_000)
+
+    def test_plan_roi_is_the_cost_weighted_mean_of_axis_roi(self) -> None:
+        """Plan ROI = Σ(roi × cost) / Σ cost, i.e. (Σ gain − Σ cost) / Σ cost."""
+        expected = (1.23 * 18_000 - 0.21 * 12_000 - 0.475 * 40_000 + 0.094 * 30_000) / 100_000
+        assert plan_totals(fx.inputs())["roi"] == pytest.approx(expected)
+
+
+class TestGrouping:
+    def test_actions_are_ordered_by_rep_then_by_start(self) -> None:
+        """Who does what and when: reps in alphabetical order, each rep's actions in time order."""
+        rows = action_rows(fx.inputs())
+        assert [g.name for g in by_rep(rows)] == ["Julie Martin", "Léa Rousseau", "Marc Dubois", "Sophie Bernard"]
+        assert [r.action.id for r in by_rep(rows)[0].rows] == ["A-01", "A-02", "A-09"]
+
+    def test_counts_per_axis_and_pace(self) -> None:
+        """Per axis, the count of actions in each pace."""
+        counts = dict((axis.id, c) for axis, c in by_axis(fx.inputs(), action_rows(fx.inputs())))
+        assert counts["dormants-69"] == {Pace.LATE: 1, Pace.DONE: 1, Pace.ON_TRACK: 1}
+        assert "gc-salons" not in counts
+
+    def test_unknown_person_falls_back_to_email(self) -> None:
+        """An action owner missing from people and the CRM is shown by e-mail rather than hidden."""
+        inputs = fx.inputs()
+        plan = replace(inputs.plan, people=())
+        rows = action_rows(replace(inputs, plan=plan, people={}))
+        assert rows[0].who_name.endswith("@durand-process.example")
+
+    def test_rejections_are_grouped_by_reason_most_frequent_first(self) -> None:
+        """Rejected records are counted per (source, object, reason), without their ids."""
+        groups = rejected_groups(fx.inputs())
+        assert groups[0] == ("sf-main", "activities", "event has no account", 2)
+        assert sum(n for *_, n in groups) == 5
+        assert dict(refused_groups(fx.evaluation())) == {"no_account": 1, "currency": 1, "no_owner": 1}
+
+
+class TestTrend:
+    def test_quarterly_snapshots_then_now(self) -> None:
+        """The trend has one point per quarterly snapshot, then today's evaluation labelled with its quarter."""
+        points = trend(fx.inputs(), "rhone-alpes")
+        assert [p.label for p in points] == ["2027-Q1", "2027-Q2", "2027-Q3"]
+        assert points[0].revenue < points[1].revenue < points[2].revenue
+
+    def test_no_snapshot_gives_a_single_point(self) -> None:
+        """Without history, the trend is today's figure alone (the page then says so)."""
+        assert len(trend(replace(fx.inputs(), snapshots=()), "pharma")) == 1
+
+
+class TestWording:
+    def test_axis_status_with_rank_and_until(self) -> None:
+        """Statuses read 'Prioritaire n° 1', 'Suspended until September 30, 2027', 'Abandonné'."""
+        plan = fx.plan()
+        assert axis_status(plan.axis("dormants-69"), FR) == "Prioritaire n° 1"
+        assert axis_status(plan.axis("pharma-px200"), EN) == "Suspended until September 30, 2027"
+        assert axis_status(plan.axis("gc-salons"), FR) == "Abandonné"
+        open_ended = replace(plan.axis("pharma-px200"), status=AxisStatus(AxisState.SUSPENDED, reason="r"))
+        assert axis_status(open_ended, FR) == "Suspendu"
+
+    def test_what_and_when_of_an_action(self) -> None:
+        """What: count, activity and counting rule; when: the days, with the manager's words."""
+        action = fx.plan().action("A-01")
+        assert action_what(action, FR) == "5 visites · comptes distincts"
+        assert action_when(action, EN) == "May 3–9, 2027 (semaine 18)"
+        assert action_when(fx.plan().action("A-05"), FR) == "1er mai – 15 juillet 2027"
+
+    def test_gaps_keep_intentions_objectives_and_vague_actions(self) -> None:
+        """Gaps: anything not an action, or an action missing who/what/how many/when; not info-only gaps."""
+        inputs = replace(fx.inputs(), lint=(*fx.inputs().lint,
+                                            {"text": "Visiter 5 clients", "kind": "action",
+                                             "missing": ["info_needed"], "parsed": {}},
+                                            {"text": "Visiter des clients en mai", "kind": "action",
+                                             "missing": ["how_many"], "parsed": {}}))
+        texts = [g["text"] for g in gaps(inputs)]
+        assert "Rencontrer le PDG de Sanofi" in texts and "Visiter tous mes clients dormants" in texts
+        assert "Visiter des clients en mai" in texts
+        assert "Visiter 5 clients" not in texts and "Visiter 5 clients dormants du 69 en semaine 18" not in texts
+
+
+class TestDictionaries:
+    def test_french_and_english_have_the_same_keys(self) -> None:
+        """Every label exists in both languages."""
+        assert set(i18n.FR) == set(i18n.EN)
+        for kind, by_lang in i18n.ENUMS.items():
+            assert set(by_lang["fr"]) == set(by_lang["en"]), kind
+
+    def test_every_engine_code_has_words(self) -> None:
+        """Each pace, axis state, rule, activity type and segment kind of the domain has a label."""
+        from pac_core.plan import ActivityType, SegmentKind
+        from pac_core.results import Rule
+        for kind, enum in (("pace", Pace), ("state", AxisState), ("rule", Rule), ("activity", ActivityType),
+                           ("segment_kind", SegmentKind)):
+            for member in enum:
+                assert member.value in i18n.ENUMS[kind]["fr"], (kind, member)
+
+    def test_unknown_code_is_shown_readably(self) -> None:
+        """A code the dictionaries do not know yet is shown with spaces, not dropped."""
+        assert i18n.enum_label("decision", "some_new_rule", "fr") == "some new rule"
