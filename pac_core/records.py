@@ -57,7 +57,7 @@ class Account:
     annual_revenue: Decimal | None = None
     owner_id: str | None = None
     dormant: bool | None = None        # an explicit CRM flag when the mapping has one
-    custom: Mapping[str, Any] = field(default=_EMPTY)
+    custom: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     deleted: bool = False
     modified_at: datetime | None = None
 

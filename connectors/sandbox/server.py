@@ -110,6 +110,8 @@ class SandboxServer:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> SandboxServer:
+        if self._httpd is not None:   # already started (e.g. ``with start_sandbox() as crm``)
+            return self
         ca = trustme.CA(organization_name="pac sandbox CRM")
         cert = ca.issue_cert("127.0.0.1", "localhost")
         ca.cert_pem.write_to_path(self.ca_path)
@@ -181,6 +183,8 @@ class SandboxServer:
 class _Handler(BaseHTTPRequestHandler):
     sandbox: SandboxServer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate writes: with Nagle on, the client's delayed ACK adds ~40 ms per response.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and the demo read stdout
         return

@@ -1,0 +1,364 @@
+"""The HubSpot connector: one portal behind ``connectors.base.Connector``.
+
+Pull rules (see ``reads`` for the paging and the 10,000-result cap):
+
+* incremental pulls read what changed at or after ``since - overlap_minutes`` (``hs_lastmodifieddate``);
+* activities (meetings, calls) are linked to a company through associations v4 read in batches of
+  1,000; with several companies the **primary** association (label "Primary") wins, else the company
+  with the smallest id; with none the activity is kept with no account (the engine reports it);
+* an association moved without touching the engagement does not change its timestamp: a full pull
+  (``full=True``, the periodic reconciliation) re-reads every record and its associations;
+* archived (deleted) engagements are listed (``archived=true``) on every pull, so a deleted visit
+  report stops counting the next night; archived companies and deals on full pulls only;
+* deals take won / lost / open from the pipelines API, their company and line items from associations;
+* users are the portal's owners (``/crm/v3/owners``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from connectors.base import (
+    ApiUsage,
+    AuthError,
+    ManagerEdit,
+    ObjectKind,
+    SchemaError,
+    SchemaIssue,
+    Target,
+    WriteChange,
+    WriteResult,
+)
+from connectors.hubspot import provisioning
+from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
+from connectors.hubspot.mapping import HubSpotMapping, load_mapping
+from connectors.hubspot.normalise import (
+    Pipeline,
+    parse_datetime,
+    parse_pipelines,
+    to_account,
+    to_call,
+    to_deal,
+    to_line,
+    to_meeting,
+    to_user,
+)
+from connectors.hubspot.reads import batch_read, list_objects, read_associations, search_modified, to_ms
+from connectors.hubspot.schema import KEY, TASK_STATUS_BACK
+from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
+from connectors.hubspot.writeback import Writer
+from connectors.retry import RetryPolicy
+from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected
+
+log = logging.getLogger(__name__)
+
+ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
+OWNERS_PAGE = 500
+
+
+class HubSpotConnector:
+    crm = "hubspot"
+
+    def __init__(self, name: str, mapping: HubSpotMapping, transport: HubSpotTransport) -> None:
+        self.name, self.mapping, self.transport = name, mapping, transport
+        self._properties: dict[str, set[str]] = {}
+        self._pipelines: dict[str, Pipeline] | None = None
+        self._owners: dict[str, str] | None = None
+        self._schemas: dict[str, dict[str, Any]] | None = None   # custom object name -> schema
+        self._custom_allowed: bool | None = None
+
+    # -- portal metadata (cached for the connector's life: one run) -------------------------------
+    def property_names(self, object_type: str) -> set[str]:
+        if object_type not in self._properties:
+            try:
+                reply = self.transport.call(f"properties.{object_type}", "properties", "get_all", object_type)
+                self._properties[object_type] = {p["name"] for p in reply.data.get("results") or []}
+            except NotFound:
+                self._properties[object_type] = set()
+        return self._properties[object_type]
+
+    def forget_properties(self) -> None:
+        self._properties.clear()
+        self._schemas = None
+
+    def deal_pipelines(self) -> dict[str, Pipeline]:
+        if self._pipelines is None:
+            reply = self.transport.call("pipelines.deals", "pipelines", "get_all", "deals")
+            self._pipelines = parse_pipelines(reply.data.get("results") or [], self.mapping.deals.stage_overrides)
+        return self._pipelines
+
+    def owner_id(self, email: str) -> str | None:
+        if self._owners is None:
+            self._owners = {}
+            for owner in self._owner_pages(archived=False):
+                if owner.get("email"):
+                    self._owners[owner["email"].strip().lower()] = str(owner["id"])
+        return self._owners.get(email.strip().lower())
+
+    def custom_schemas(self) -> dict[str, dict[str, Any]] | None:
+        """Custom object schemas by name, or None when the portal's tier has no custom objects (403)."""
+        if self._custom_allowed is False:
+            return None
+        if self._schemas is None:
+            try:
+                reply = self.transport.call("schemas.list", "schemas", "get_all")
+            except Forbidden:
+                self._custom_allowed = False
+                return None
+            self._custom_allowed = True
+            self._schemas = {s["name"]: s for s in reply.data.get("results") or []}
+        return self._schemas
+
+    def fallback(self) -> bool:
+        """True when actions are written as tasks: mode ``fallback``, or ``auto`` on a portal without custom objects."""
+        mode = self.mapping.writeback.mode
+        if mode == "fallback":
+            return True
+        schemas = self.custom_schemas()
+        if schemas is None and mode == "custom_objects":
+            raise SchemaError("this portal has no custom objects (schemas API answered 403): set writeback.mode to "
+                              "auto or fallback in the HubSpot mapping")
+        return schemas is None
+
+    def object_type(self, name: str) -> str | None:
+        schema = (self.custom_schemas() or {}).get(name)
+        return schema.get("objectTypeId") if schema else None
+
+    # -- pull --------------------------------------------------------------------------------------
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
+             ) -> Iterator[Record | Rejected | ManagerEdit]:
+        since_ms = None if (since is None or full) else to_ms(since - timedelta(minutes=self.mapping.overlap_minutes))
+        if kind is ObjectKind.USERS:
+            yield from self._pull_users(full)
+        elif kind is ObjectKind.ACCOUNTS:
+            yield from self._pull_accounts(since_ms, full)
+        elif kind is ObjectKind.ACTIVITIES:
+            yield from self._pull_activities(since_ms)
+        elif kind is ObjectKind.DEALS:
+            yield from self._pull_deals(since_ms, full)
+        elif kind is ObjectKind.PAC_EDITS:
+            yield from self._pull_edits(since_ms)
+        else:
+            raise ValueError(f"unknown object kind {kind!r}")
+
+    def _owner_pages(self, archived: bool) -> Iterator[dict[str, Any]]:
+        after: str | None = None
+        while True:
+            kwargs: dict[str, Any] = {"limit": OWNERS_PAGE, "archived": archived}
+            if after:
+                kwargs["after"] = after
+            reply = self.transport.call("owners", "owners", "get_page", **kwargs)
+            for owner in reply.data.get("results") or []:
+                yield owner | ({"archived": True} if archived else {})
+            after = ((reply.data.get("paging") or {}).get("next") or {}).get("after")
+            if not after:
+                return
+
+    def _pull_users(self, full: bool) -> Iterator[Record | Rejected]:
+        for owner in self._owner_pages(archived=False):
+            yield to_user(owner, self.name)
+        if full:
+            for owner in self._owner_pages(archived=True):
+                yield to_user(owner, self.name)
+
+    def _props(self, object_type: str) -> list[str]:
+        return self.mapping.read_properties().get(object_type, [])
+
+    def _pull_accounts(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
+        props = self._props("companies")
+        for obj in search_modified(self.transport, "companies", props, since_ms):
+            yield to_account(obj, self.name, self.mapping)
+        if full:
+            for obj in list_objects(self.transport, "companies", props, archived=True):
+                record = to_account(obj | {"archived": True}, self.name, self.mapping)
+                yield _deleted(record, obj, self.name)
+
+    def _pull_activities(self, since_ms: int | None) -> Iterator[Record | Rejected]:
+        acts = self.mapping.activities
+        for object_type, enabled, convert in (("meetings", acts.meetings.enabled, to_meeting),
+                                              ("calls", acts.calls.enabled, to_call)):
+            if not enabled:
+                continue
+            props = self._props(object_type)
+            live = search_modified(self.transport, object_type, props, since_ms)
+            for buffer in _buffered(live, ASSOCIATION_BUFFER):
+                companies = read_associations(self.transport, object_type, "companies", [o["id"] for o in buffer])
+                for obj in buffer:
+                    yield convert(obj, self.name, self.mapping, choose_company(companies.get(obj["id"])))
+            # Deleted visit reports must stop counting at once: archived engagements are listed on every
+            # pull (one call per 100 archived records), keeping those archived since the watermark.
+            for obj in list_objects(self.transport, object_type, props, archived=True):
+                archived_at = parse_datetime(obj.get("archivedAt"))
+                if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
+                    continue
+                record = convert(obj | {"archived": True}, self.name, self.mapping, None)
+                yield _deleted(record, obj, self.name)
+
+    def _pull_deals(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
+        d = self.mapping.deals
+        filters = [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
+        props = self._props("deals")
+        live = search_modified(self.transport, "deals", props, since_ms, filters=filters)
+        for buffer in _buffered(live, ASSOCIATION_BUFFER):
+            ids = [o["id"] for o in buffer]
+            companies = read_associations(self.transport, "deals", "companies", ids)
+            lines = self._lines(ids) if d.line_items else {}
+            for obj in buffer:
+                yield to_deal(obj, self.name, self.mapping, self.deal_pipelines(),
+                              choose_company(companies.get(obj["id"])), lines.get(obj["id"], ()))
+        if full:
+            for obj in list_objects(self.transport, "deals", props, archived=True):
+                record = to_deal(obj | {"archived": True}, self.name, self.mapping, self.deal_pipelines(), None, ())
+                yield _deleted(record, obj, self.name)
+
+    def _lines(self, deal_ids: Sequence[str]) -> dict[str, tuple[DealLine, ...]]:
+        links = read_associations(self.transport, "deals", "line_items", deal_ids)
+        owner_of = {str(to["toObjectId"]): deal for deal, tos in links.items() for to in tos}
+        if not owner_of:
+            return {}
+        out: dict[str, list[DealLine]] = {}
+        for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items")):
+            line = to_line(obj, self.mapping)
+            if line is not None:
+                out.setdefault(owner_of[str(obj["id"])], []).append(line)
+        return {deal: tuple(sorted(lines, key=lambda x: x.product)) for deal, lines in out.items()}
+
+    def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit]:
+        """Status and priority values of PAC records changed in the portal since ``since``.
+
+        Our own writes change these records too: the pipeline drops an edit equal to what it last wrote.
+        In fallback mode only actions (their task's status) can be edited; axes live in the report.
+        """
+        if self.fallback():
+            if "pac_key" not in self.property_names("tasks"):
+                return
+            has_key = [{"propertyName": KEY, "operator": "HAS_PROPERTY"}]
+            for obj in search_modified(self.transport, "tasks", [KEY, "hs_task_status", "pac_status"], since_ms,
+                                       filters=has_key):
+                p = obj.get("properties") or {}
+                status = TASK_STATUS_BACK.get(p.get("hs_task_status") or "")
+                if p.get(KEY) and status and status != p.get("pac_status"):
+                    yield ManagerEdit(Target.ACTION, p[KEY], "action_status", status, _when(obj))
+            return
+        w = self.mapping.writeback
+        for name, target, fields in ((w.axis_object, Target.AXIS, {"pac_status": "axis_status",
+                                                                    "pac_priority": "axis_priority"}),
+                                     (w.action_object, Target.ACTION, {"pac_status": "action_status"})):
+            object_type = self.object_type(name)
+            if object_type is None:
+                continue
+            for obj in search_modified(self.transport, object_type, [KEY, *fields], since_ms):
+                p = obj.get("properties") or {}
+                for prop, logical in fields.items():
+                    if p.get(KEY) and p.get(prop) not in (None, ""):
+                        value: Any = p[prop]
+                        if logical == "axis_priority":
+                            value = int(float(value))
+                        yield ManagerEdit(target, p[KEY], logical, value, _when(obj))
+
+    # -- write, schema, usage -----------------------------------------------------------------------
+    def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
+        if not changes:
+            return []
+        fallback = self.fallback()
+        w = self.mapping.writeback
+        writer = Writer(self.transport, fallback=fallback, owner_id=self.owner_id,
+                        axis_type=None if fallback else self.object_type(w.axis_object),
+                        action_type=None if fallback else self.object_type(w.action_object))
+        if not fallback and (writer.axis_type is None or writer.action_type is None):
+            raise SchemaError("the PAC custom objects are missing in this portal: run `pac crm provision hubspot`")
+        return writer.write(changes)
+
+    def check_schema(self) -> list[SchemaIssue]:
+        return provisioning.check(self)
+
+    def provision_schema(self) -> list[str]:
+        return provisioning.provision(self)
+
+    def usage(self) -> ApiUsage:
+        return self.transport.usage
+
+    def secrets(self) -> list[str]:
+        return self.transport.secrets()
+
+    def close(self) -> None:
+        self.transport.close()
+
+
+def choose_company(associations: list[dict[str, Any]] | None) -> str | None:
+    """The primary associated company (label "Primary"), else the one with the smallest id, else None."""
+    if not associations:
+        return None
+    for to in associations:
+        if any(str(t.get("label") or "").lower() == "primary" for t in to.get("associationTypes") or []):
+            return str(to["toObjectId"])
+    return str(min(associations, key=lambda to: int(to["toObjectId"]) if str(to["toObjectId"]).isdigit()
+                   else 0)["toObjectId"])
+
+
+def _deleted(record: Record | Rejected, obj: dict[str, Any], source: str) -> Record:
+    """An archived record flagged deleted; one that cannot be normalised still comes back, bare, as deleted."""
+    when = parse_datetime(obj.get("archivedAt")) or _when(obj)
+    if not isinstance(record, Rejected):
+        return replace(record, deleted=True, modified_at=when)
+    if record.object == "activities":
+        return Activity(obj["id"], source, None, None, None, None, deleted=True, modified_at=when)
+    if record.object == "deals":
+        return Deal(obj["id"], source, None, None, None, None, None, DealStage.OPEN, deleted=True, modified_at=when)
+    return Account(obj["id"], source, "", deleted=True, modified_at=when)
+
+
+def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    buffer: list[dict[str, Any]] = []
+    for item in items:
+        buffer.append(item)
+        if len(buffer) >= size:
+            yield buffer
+            buffer = []
+    if buffer:
+        yield buffer
+
+
+def _when(obj: dict[str, Any]) -> datetime:
+    props = obj.get("properties") or {}
+    stamp = parse_datetime(props.get("hs_lastmodifieddate")) or parse_datetime(obj.get("updatedAt"))
+    assert stamp is not None
+    return stamp
+
+
+def build(name: str, mapping_path: str | Path | None, env: Mapping[str, str], *, prefix: str = "PAC_HS_",
+          max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> HubSpotConnector:
+    """A connector from the mapping file and ``{prefix}*`` environment variables.
+
+    ``ACCESS_TOKEN`` (a private app) or ``CLIENT_ID`` + ``CLIENT_SECRET`` + ``REFRESH_TOKEN`` (OAuth);
+    ``HOST`` (default https://api.hubapi.com), ``CA_BUNDLE``, ``SEARCH_PER_SECOND`` (default 4).
+    A missing variable raises ``AuthError`` naming it (never a value).
+    """
+    mapping = load_mapping(mapping_path)
+    token = env.get(f"{prefix}ACCESS_TOKEN", "").strip()
+    oauth = None
+    if not token:
+        names = [f"{prefix}CLIENT_ID", f"{prefix}CLIENT_SECRET", f"{prefix}REFRESH_TOKEN"]
+        missing = [n for n in names if not env.get(n, "").strip()]
+        if len(missing) == len(names):
+            raise AuthError(f"no HubSpot credentials: set {prefix}ACCESS_TOKEN (private app) or {', '.join(names)} "
+                            "(OAuth)")
+        if missing:
+            raise AuthError(f"HubSpot OAuth needs {', '.join(missing)} (set in the environment)")
+        oauth = OAuthCredentials(*(env[n].strip() for n in names))
+    ca_bundle = env.get(f"{prefix}CA_BUNDLE") or None
+    if ca_bundle and not Path(ca_bundle).is_file():
+        raise AuthError(f"{prefix}CA_BUNDLE names no readable file")
+    try:
+        search_rate = float(env.get(f"{prefix}SEARCH_PER_SECOND") or DEFAULT_SEARCH_PER_SECOND)
+    except ValueError:
+        raise AuthError(f"{prefix}SEARCH_PER_SECOND must be a number") from None
+    limiter = RateLimiter(max_daily_share=max_daily_share, search_per_second=search_rate)
+    transport = HubSpotTransport(host=env.get(f"{prefix}HOST") or DEFAULT_HOST, access_token=token or None,
+                                 oauth=oauth, ca_bundle=ca_bundle, policy=policy, limiter=limiter)
+    return HubSpotConnector(name, mapping, transport)

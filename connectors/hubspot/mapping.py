@@ -1,0 +1,228 @@
+"""The HubSpot field mapping (``config/mappings/hubspot.default.yaml``): typed, validated, located.
+
+What ops staff decide here: which engagements are visit reports (meetings of given activity types
+or outcomes, calls of given dispositions), which company properties carry postal code, industry,
+type and revenue, which deal pipelines count, and how PAC results are written back. Which deal
+stages mean *won* is never written here: it comes from the pipelines API (``metadata.isClosed``
+and ``metadata.probability`` == 1.0). ``stage_overrides`` may only re-classify real stage ids of
+the pipeline they are listed under; a stage id from another pipeline is reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pac_config.loader import config_dir, load_yaml
+from pac_core.errors import InvalidInput, Problem
+from pac_core.plan import ActivityType
+from pac_core.records import ActivityStatus, DealStage
+
+if TYPE_CHECKING:
+    from connectors.hubspot.connector import HubSpotConnector
+
+DEFAULT_MAPPING = "mappings/hubspot.default.yaml"
+
+# HubSpot's default call dispositions (GUIDs are the same in every portal).
+CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
+LEFT_LIVE_MESSAGE = "a4c4c377-d246-4b32-a13b-75a56a4cd0ff"
+LEFT_VOICEMAIL = "b2cf5968-551e-4856-9783-52b3da59a7d0"
+NO_ANSWER = "73a0d17f-1163-4015-bdd5-ec830791da20"
+BUSY = "9d9162e7-6cf3-4944-bf63-4dff82258764"
+WRONG_NUMBER = "17b47fee-58de-441e-a44c-c6300d46f273"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CompanyMap(_Model):
+    """Company properties read into ``Account``; ``None`` means the portal has no such property."""
+
+    name: str = "name"
+    postal_code: str | None = "zip"
+    country: str | None = "country"
+    industry: str | None = "industry"
+    account_type: str | None = "type"
+    annual_revenue: str | None = "annualrevenue"
+    owner: str = "hubspot_owner_id"
+    dormant: str | None = None                     # a checkbox property, when the portal keeps one
+    default_country: str | None = "FR"             # postal codes of companies with no country
+    custom: dict[str, str] = Field(default_factory=dict)   # logical name -> property
+
+
+class MeetingMap(_Model):
+    """Meetings: ``types`` maps ``hs_activity_type`` values (the portal's "call and meeting types")."""
+
+    enabled: bool = True
+    start: str = "hs_meeting_start_time"
+    fallback_start: str = "hs_timestamp"
+    title: str = "hs_meeting_title"
+    owner: str = "hubspot_owner_id"
+    type_property: str = "hs_activity_type"
+    types: dict[str, ActivityType] = Field(default_factory=lambda: {
+        "Visite client": ActivityType.VISIT, "Customer visit": ActivityType.VISIT, "Visit": ActivityType.VISIT,
+        "Démonstration": ActivityType.DEMO, "Demo": ActivityType.DEMO})
+    default_type: ActivityType | None = ActivityType.MEETING   # unmapped or empty type
+    outcome: str = "hs_meeting_outcome"
+    outcomes: dict[str, ActivityStatus] = Field(default_factory=lambda: {
+        "COMPLETED": ActivityStatus.COMPLETED, "SCHEDULED": ActivityStatus.PLANNED,
+        "RESCHEDULED": ActivityStatus.PLANNED, "NO_SHOW": ActivityStatus.NO_SHOW,
+        "CANCELED": ActivityStatus.CANCELLED})
+    no_outcome: ActivityStatus = ActivityStatus.COMPLETED      # a logged meeting with no outcome
+
+
+class CallMap(_Model):
+    """Calls: ``dispositions`` maps ``hs_call_disposition`` GUIDs (or labels) to a status."""
+
+    enabled: bool = True
+    start: str = "hs_timestamp"
+    title: str = "hs_call_title"
+    owner: str = "hubspot_owner_id"
+    type: ActivityType = ActivityType.CALL
+    disposition: str = "hs_call_disposition"
+    dispositions: dict[str, ActivityStatus] = Field(default_factory=lambda: {
+        CONNECTED: ActivityStatus.COMPLETED, LEFT_LIVE_MESSAGE: ActivityStatus.COMPLETED,
+        LEFT_VOICEMAIL: ActivityStatus.NO_SHOW, NO_ANSWER: ActivityStatus.NO_SHOW,
+        BUSY: ActivityStatus.NO_SHOW, WRONG_NUMBER: ActivityStatus.CANCELLED})
+    no_disposition: ActivityStatus = ActivityStatus.COMPLETED
+    status_property: str | None = "hs_call_status"     # when mapped here, the call status wins
+    statuses: dict[str, ActivityStatus] = Field(default_factory=lambda: {
+        "CANCELED": ActivityStatus.CANCELLED, "NO_ANSWER": ActivityStatus.NO_SHOW, "BUSY": ActivityStatus.NO_SHOW,
+        "FAILED": ActivityStatus.NO_SHOW, "QUEUED": ActivityStatus.PLANNED, "RINGING": ActivityStatus.PLANNED,
+        "IN_PROGRESS": ActivityStatus.PLANNED, "CONNECTING": ActivityStatus.PLANNED})
+
+
+class ActivityMap(_Model):
+    meetings: MeetingMap = MeetingMap()
+    calls: CallMap = CallMap()
+    company_choice: Literal["primary_then_first"] = "primary_then_first"
+
+
+class DealMap(_Model):
+    name: str = "dealname"
+    amount: str = "amount"
+    currency: str | None = "deal_currency_code"
+    default_currency: str | None = None          # deals without a currency code (the portal's currency)
+    close_date: str = "closedate"
+    stage: str = "dealstage"
+    pipeline: str = "pipeline"
+    owner: str = "hubspot_owner_id"
+    pipelines: list[str] | None = None           # pipeline ids to read; None: every deal pipeline
+    stage_overrides: dict[str, dict[str, DealStage]] = Field(default_factory=dict)  # pipeline -> stage -> won/lost/open
+    line_items: bool = True
+    product: str = "hs_sku"                       # line item property naming the product
+    product_fallback: str = "name"
+
+
+class WritebackMap(_Model):
+    """Where PAC results go. ``auto``: custom objects when the schemas API allows them, else fallback."""
+
+    mode: Literal["auto", "custom_objects", "fallback"] = "auto"
+    group: str = "pac"
+    group_label: str = "PAC"
+    axis_object: str = "pac_axis"
+    action_object: str = "pac_action"
+    key_property: str = "pac_key"
+
+
+class HubSpotMapping(_Model):
+    crm: Literal["hubspot"] = "hubspot"
+    overlap_minutes: int = Field(10, ge=0, le=1440)
+    companies: CompanyMap = CompanyMap()
+    activities: ActivityMap = ActivityMap()
+    deals: DealMap = DealMap()
+    writeback: WritebackMap = WritebackMap()
+
+    def read_properties(self) -> dict[str, list[str]]:
+        """Object type -> the only properties a pull asks for (HubSpot answers 414 when asked for all)."""
+        c, m, k, d = self.companies, self.activities.meetings, self.activities.calls, self.deals
+        companies = [c.name, c.postal_code, c.country, c.industry, c.account_type, c.annual_revenue, c.owner,
+                     c.dormant, *c.custom.values()]
+        meetings = [m.start, m.fallback_start, m.title, m.owner, m.type_property, m.outcome]
+        calls = [k.start, k.title, k.owner, k.disposition, k.status_property]
+        deals = [d.name, d.amount, d.currency, d.close_date, d.stage, d.pipeline, d.owner]
+        out = {"companies": companies, "meetings": meetings if m.enabled else [],
+               "calls": calls if k.enabled else [], "deals": deals,
+               "line_items": [d.product, d.product_fallback, "quantity", "amount"] if d.line_items else []}
+        return {obj: sorted({p for p in props if p} | {"hs_lastmodifieddate"}) for obj, props in out.items()
+                if props}
+
+
+def default_mapping_path() -> Path:
+    return config_dir() / DEFAULT_MAPPING
+
+
+def load_mapping(path: str | Path | None = None) -> HubSpotMapping:
+    """The mapping at ``path`` (default: the shipped one); ``InvalidInput`` with every problem located."""
+    mapping, problems = _load(Path(path) if path else default_mapping_path())
+    if problems or mapping is None:
+        raise InvalidInput(problems)
+    return mapping
+
+
+def check_mapping_offline(path: str | Path) -> list[Problem]:
+    """Every problem of the file that can be found without a portal, each as ``file:line key: problem (fix)``."""
+    try:
+        return _load(Path(path))[1]
+    except InvalidInput as exc:
+        return exc.problems
+
+
+def _load(path: Path) -> tuple[HubSpotMapping | None, list[Problem]]:
+    doc = load_yaml(path)
+    mapping, problems = doc.validate(HubSpotMapping)
+    if mapping is None:
+        return None, problems
+    for pipeline, stages in mapping.deals.stage_overrides.items():
+        if mapping.deals.pipelines is not None and pipeline not in mapping.deals.pipelines:
+            problems.append(doc.problem(("deals", "stage_overrides", pipeline),
+                                        f"pipeline {pipeline!r} is not among deals.pipelines",
+                                        "add it to deals.pipelines or remove the override"))
+        if not stages:
+            problems.append(doc.problem(("deals", "stage_overrides", pipeline), "no stage listed",
+                                        "list stage ids with won, lost or open"))
+    if mapping.companies.postal_code is None and mapping.companies.default_country:
+        problems.append(doc.problem(("companies", "postal_code"), "no postal code property: départements "
+                                    "and régions cannot be derived", "set it to the portal's zip property"))
+    return (None if problems else mapping), problems
+
+
+def check_mapping_online(mapping: HubSpotMapping, connector: HubSpotConnector) -> list[Problem]:
+    """Problems only the portal can reveal: unknown properties, unknown pipelines, misplaced stage ids."""
+    problems: list[Problem] = []
+    for obj, props in mapping.read_properties().items():
+        known = connector.property_names(obj)
+        for prop in props:
+            if prop not in known:
+                problems.append(Problem(f"{obj}.{prop}", f"the portal has no {obj} property {prop!r}",
+                                        "fix the property name in the mapping or create it in HubSpot"))
+    pipelines = connector.deal_pipelines()
+    stage_home = {stage: pid for pid, p in pipelines.items() for stage in p.stages}
+    for pid in mapping.deals.pipelines or []:
+        if pid not in pipelines:
+            problems.append(Problem(f"deals.pipelines.{pid}", f"no deal pipeline with id {pid!r}",
+                                    f"use one of {sorted(pipelines)}"))
+    for pid, stages in mapping.deals.stage_overrides.items():
+        if pid not in pipelines:
+            problems.append(Problem(f"deals.stage_overrides.{pid}", f"no deal pipeline with id {pid!r}",
+                                    f"use one of {sorted(pipelines)}"))
+            continue
+        for stage in stages:
+            if stage in pipelines[pid].stages:
+                continue
+            home = stage_home.get(stage)
+            where = f"it belongs to pipeline {home!r}" if home else "no pipeline has it"
+            problems.append(Problem(f"deals.stage_overrides.{pid}.{stage}",
+                                    f"stage {stage!r} is not a stage of pipeline {pid!r}: {where}",
+                                    "list it under its own pipeline"))
+    return problems
+
+
+def provision(connector: HubSpotConnector, dry_run: bool = False) -> list[str]:
+    """Create the PAC property group, properties and custom objects the portal lacks; what was (or would be) done."""
+    if dry_run:
+        return [f"would fix: {issue.object}.{issue.field or ''}: {issue.problem}" for issue in connector.check_schema()]
+    return connector.provision_schema()

@@ -1,0 +1,160 @@
+"""Reading from HubSpot at the documented maxima, lazily.
+
+* ``search_modified``: every object changed at or after a timestamp, ascending by
+  ``hs_lastmodifieddate``, 200 per page. A search query returns at most 10,000 results (paging past
+  that answers 400), so before reaching the cap the window **slides**: a new query starts at the last
+  timestamp seen (``GTE``), and the ids already yielded at that timestamp are skipped. Loop guard: when a
+  whole window shares one timestamp (more than the cap can page through), the records of that
+  timestamp are paged by ``hs_object_id`` (``EQ`` timestamp, ``GT`` last id), then the search goes on
+  strictly after it. No record is missed or yielded twice.
+* ``list_objects``: the plain list endpoint (``archived=true`` for deleted records on reconciliation).
+* ``read_associations``: associations v4 batch read, 1,000 ids per call, following per-id paging.
+* ``batch_read``: objects by id, 100 per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from connectors.hubspot.normalise import parse_datetime
+from connectors.hubspot.transport import HubSpotTransport
+
+SEARCH_LIMIT = 200
+SEARCH_CAP = 10_000
+BATCH_READ = 100
+ASSOCIATIONS_BATCH = 1_000
+LIST_LIMIT = 100
+MODIFIED = "hs_lastmodifieddate"
+OBJECT_ID = "hs_object_id"
+
+
+def to_ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+def _ts(obj: dict[str, Any]) -> int:
+    stamp = parse_datetime((obj.get("properties") or {}).get(MODIFIED)) or parse_datetime(obj.get("updatedAt"))
+    return to_ms(stamp) if stamp else 0
+
+
+def search_modified(transport: HubSpotTransport, object_type: str, properties: Sequence[str],
+                    since_ms: int | None, *, filters: Sequence[dict[str, Any]] = (),
+                    page_size: int = SEARCH_LIMIT, cap: int = SEARCH_CAP) -> Iterator[dict[str, Any]]:
+    """Objects with ``hs_lastmodifieddate >= since_ms`` (all when None), ascending, each exactly once."""
+    props = sorted(set(properties) | {MODIFIED})
+    lower, strict = since_ms, False
+    skip: set[str] = set()                     # ids already yielded at timestamp ``lower``
+    while True:
+        window = list(filters)
+        if lower is not None:
+            window.append({"propertyName": MODIFIED, "operator": "GT" if strict else "GTE", "value": str(lower)})
+        last_ts, at_last, capped = None, set(), False
+        for obj, last in _pages(transport, object_type, props, window, MODIFIED, page_size, cap):
+            capped = capped or last
+            ts = _ts(obj)
+            if ts != last_ts:
+                last_ts, at_last = ts, set()
+            at_last.add(obj["id"])
+            if ts == lower:
+                if obj["id"] in skip:
+                    continue
+                skip.add(obj["id"])
+            yield obj
+        if not capped:
+            return
+        if last_ts == lower and not strict:
+            # Loop guard: the whole window shares one timestamp; page it by id, then go strictly past it.
+            yield from _same_timestamp(transport, object_type, props, filters, lower, skip, page_size, cap)
+            strict, skip = True, set()
+            continue
+        lower, strict = last_ts, False
+        skip = at_last
+
+
+def _same_timestamp(transport: HubSpotTransport, object_type: str, props: list[str],
+                    filters: Sequence[dict[str, Any]], ts: int, skip: set[str], page_size: int, cap: int
+                    ) -> Iterator[dict[str, Any]]:
+    last_id: str | None = None
+    while True:
+        window = [*filters, {"propertyName": MODIFIED, "operator": "EQ", "value": str(ts)}]
+        if last_id is not None:
+            window.append({"propertyName": OBJECT_ID, "operator": "GT", "value": last_id})
+        capped = False
+        for obj, last in _pages(transport, object_type, props, window, OBJECT_ID, page_size, cap):
+            capped = capped or last
+            if obj["id"] not in skip:
+                yield obj
+            last_id = obj["id"]
+        if not capped:
+            return
+
+
+def _pages(transport: HubSpotTransport, object_type: str, props: list[str], filters: list[dict[str, Any]],
+           sort: str, page_size: int, cap: int) -> Iterator[tuple[dict[str, Any], bool]]:
+    """(object, capped) for one query; ``capped`` is True on the last object when the cap stopped paging."""
+    after: str | None = None
+    while True:
+        body: dict[str, Any] = {"filterGroups": [{"filters": filters}] if filters else [],
+                                "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
+                                "properties": props, "limit": page_size}
+        if after is not None:
+            body["after"] = after
+        reply = transport.call(f"search.{object_type}", "objects.search", "do_search", object_type, body, search=True)
+        results = reply.data.get("results") or []
+        nxt = ((reply.data.get("paging") or {}).get("next") or {}).get("after")
+        capped = bool(nxt) and int(nxt) + page_size > cap
+        for i, obj in enumerate(results):
+            yield obj, capped and i == len(results) - 1
+        if not nxt or capped or not results:
+            return
+        after = nxt
+
+
+def list_objects(transport: HubSpotTransport, object_type: str, properties: Sequence[str], *,
+                 archived: bool = False) -> Iterator[dict[str, Any]]:
+    after: str | None = None
+    while True:
+        kwargs: dict[str, Any] = {"limit": LIST_LIMIT, "properties": list(properties), "archived": archived}
+        if after:
+            kwargs["after"] = after
+        reply = transport.call(f"list.{object_type}", "objects.basic", "get_page", object_type, **kwargs)
+        yield from reply.data.get("results") or []
+        after = ((reply.data.get("paging") or {}).get("next") or {}).get("after")
+        if not after:
+            return
+
+
+def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str], properties: Sequence[str],
+               *, id_property: str | None = None) -> Iterator[dict[str, Any]]:
+    for chunk in chunks(list(dict.fromkeys(ids)), BATCH_READ):
+        body: dict[str, Any] = {"inputs": [{"id": i} for i in chunk], "properties": list(properties),
+                                "propertiesWithHistory": []}
+        if id_property:
+            body["idProperty"] = id_property
+        reply = transport.call(f"batch_read.{object_type}", "objects.batch", "read", object_type, body)
+        yield from reply.data.get("results") or []
+
+
+def read_associations(transport: HubSpotTransport, from_type: str, to_type: str, ids: Iterable[str]
+                      ) -> dict[str, list[dict[str, Any]]]:
+    """from id -> its associations ``[{"toObjectId", "associationTypes": [...]}]`` (ids with none are absent)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    pending = [{"id": i} for i in dict.fromkeys(ids)]
+    while pending:
+        batch, pending = pending[:ASSOCIATIONS_BATCH], pending[ASSOCIATIONS_BATCH:]
+        reply = transport.call(f"associations.{from_type}.{to_type}", "associations", "get_page", from_type,
+                               to_type, {"inputs": batch})
+        for result in reply.data.get("results") or []:
+            from_id = str(result["from"]["id"])
+            out.setdefault(from_id, []).extend(result.get("to") or [])
+            nxt = ((result.get("paging") or {}).get("next") or {}).get("after")
+            if nxt:
+                pending.append({"id": from_id, "after": nxt})
+    return out
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,260 @@
+"""One door to HubSpot: cached API objects, auth and refresh, limits, retries, exception translation.
+
+Every call goes through ``HubSpotTransport.call``. It asks the generated client for the raw urllib3
+response (``_preload_content=False``), so the ``X-HubSpot-RateLimit-*`` headers can be read and the
+JSON body is parsed once, without the client's model objects (slow on hundreds of thousands of
+records). Request bodies are plain dicts: the client serialises them as they are.
+
+Errors are translated here, and only here, by HTTP status (the client's exception classes differ per
+sub-package): 401 -> refresh the OAuth token once, else ``AuthError``; 403 -> ``Forbidden``; 404 ->
+``NotFound``; 409 -> ``Conflict``; 429 -> ``RateLimited`` (``Retry-After``) or ``QuotaExhausted`` for the
+daily policy; 5xx and urllib3 connection errors -> ``TransientError``; other 4xx -> ``BadRequest``.
+``RateLimited`` and ``TransientError`` are retried by ``connectors.retry.call_with_retry``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import urllib3
+from hubspot import HubSpot
+from urllib3.util.retry import Retry
+
+from connectors.base import (
+    ApiUsage,
+    AuthError,
+    ConnectorError,
+    QuotaExhausted,
+    RateLimited,
+    TransientError,
+)
+from connectors.hubspot.limits import RateLimiter
+from connectors.retry import RetryPolicy, call_with_retry
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "https://api.hubapi.com"
+
+# Where each API object lives in the client; each access to ``client.crm.X.Y_api`` builds a new
+# ApiClient and connection pool, so every one is built once and cached.
+_API_PATHS: dict[str, Callable[[HubSpot], Any]] = {
+    "objects.basic": lambda c: c.crm.objects.basic_api,
+    "objects.batch": lambda c: c.crm.objects.batch_api,
+    "objects.search": lambda c: c.crm.objects.search_api,
+    "associations": lambda c: c.crm.associations.v4.batch_api,
+    "properties": lambda c: c.crm.properties.core_api,
+    "properties.batch": lambda c: c.crm.properties.batch_api,
+    "groups": lambda c: c.crm.properties.groups_api,
+    "schemas": lambda c: c.crm.schemas.core_api,
+    "owners": lambda c: c.crm.owners.owners_api,
+    "pipelines": lambda c: c.crm.pipelines.pipelines_api,
+    "oauth": lambda c: c.oauth.tokens_api,
+}
+
+
+class Forbidden(AuthError):
+    """403: a missing scope, or a feature the portal's tier lacks (custom objects below Enterprise)."""
+
+
+class NotFound(ConnectorError):
+    pass
+
+
+class Conflict(ConnectorError):
+    """409: what we tried to create already exists (provisioning treats it as done)."""
+
+
+class BadRequest(ConnectorError):
+    def __init__(self, message: str, body: Any = None) -> None:
+        super().__init__(message)
+        self.body = body
+
+
+class _Unauthorized(AuthError):
+    pass
+
+
+@dataclass(frozen=True)
+class OAuthCredentials:
+    client_id: str
+    client_secret: str
+    refresh_token: str
+
+
+@dataclass
+class Reply:
+    status: int
+    data: Any
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class HubSpotTransport:
+    """Authenticated, limited, retried calls to one portal."""
+
+    def __init__(self, *, host: str = DEFAULT_HOST, access_token: str | None = None,
+                 oauth: OAuthCredentials | None = None, ca_bundle: str | None = None,
+                 policy: RetryPolicy | None = None, limiter: RateLimiter | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        if not access_token and oauth is None:
+            raise AuthError("HubSpot needs PAC_HS_ACCESS_TOKEN, or PAC_HS_CLIENT_ID, PAC_HS_CLIENT_SECRET and "
+                            "PAC_HS_REFRESH_TOKEN")
+        self.oauth = oauth
+        self.policy = policy or RetryPolicy()
+        self.limiter = limiter or RateLimiter()
+        self.usage = ApiUsage()
+        self._clock = clock
+        self._token = access_token
+        self._expires_at = float("inf") if access_token else 0.0
+        self._refresh_lock = threading.Lock()
+        # Our retry policy is the only one: the client's urllib3 retry would raise urllib3 errors on POST.
+        self._client = HubSpot(access_token=access_token or "pending", host=host.rstrip("/"),
+                               ssl_ca_cert=ca_bundle, retry=Retry(total=0, redirect=0, raise_on_status=False))
+        self._apis: dict[str, Any] = {}
+
+    # -- API objects ----------------------------------------------------------------------------
+    def api(self, name: str) -> Any:
+        api = self._apis.get(name)
+        if api is None:
+            api = self._apis[name] = _API_PATHS[name](self._client)
+        return api
+
+    def secrets(self) -> list[str]:
+        values = [self._token or ""]
+        if self.oauth:
+            values += [self.oauth.client_secret, self.oauth.refresh_token]
+        return [v for v in values if v and v != "pending"]
+
+    # -- calls ----------------------------------------------------------------------------------
+    def call(self, what: str, api: str, method: str, *args: Any, search: bool = False, **kwargs: Any) -> Reply:
+        """Call ``api.method(*args, **kwargs)``; ``what`` names the endpoint in logs and usage counts."""
+        def attempt() -> Reply:
+            return self._once(what, api, method, args, kwargs, search)
+
+        try:
+            return call_with_retry(attempt, policy=self.policy, what=what)
+        except _Unauthorized:
+            if self.oauth is None:
+                raise AuthError("HubSpot refused the access token (401): check PAC_HS_ACCESS_TOKEN "
+                                "(a private app token, or an OAuth access token that has not expired)") from None
+            log.info("hubspot.auth.refresh reason=401 what=%s", what)
+            self.refresh()
+            try:
+                return call_with_retry(attempt, policy=self.policy, what=what)
+            except _Unauthorized:
+                raise AuthError("HubSpot refused the refreshed OAuth token (401): re-authorise the app and "
+                                "update PAC_HS_REFRESH_TOKEN") from None
+
+    def _once(self, what: str, api: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+              search: bool) -> Reply:
+        if self.oauth is not None and self._clock() >= self._expires_at:
+            self.refresh()
+        self.limiter.before(search=search)
+        self.usage.calls += 1
+        self.usage.by_endpoint[what] = self.usage.by_endpoint.get(what, 0) + 1
+        try:
+            response = getattr(self.api(api), method)(*args, _preload_content=False, **kwargs)
+        except urllib3.exceptions.HTTPError as exc:
+            raise TransientError(f"HubSpot {what}: connection failed ({type(exc).__name__})") from None
+        except Exception as exc:
+            if type(exc).__module__.startswith("hubspot.") and hasattr(exc, "status"):
+                raise translate(exc, what, self.limiter) from None
+            raise
+        try:
+            raw = response.data
+        finally:
+            response.release_conn()
+        headers = dict(response.headers.items())
+        self.limiter.observe(headers)
+        self.usage.used, self.usage.limit = self.limiter.daily_used, self.limiter.daily_limit
+        return Reply(response.status, json.loads(raw) if raw else None, headers)
+
+    def refresh(self) -> None:
+        """Exchange the refresh token for a new access token (POST /oauth/v1/token), once per expiry."""
+        assert self.oauth is not None
+        with self._refresh_lock:
+            try:
+                response = self.api("oauth").create(
+                    grant_type="refresh_token", client_id=self.oauth.client_id,
+                    client_secret=self.oauth.client_secret, refresh_token=self.oauth.refresh_token,
+                    _preload_content=False)
+                body = json.loads(response.data or b"{}")
+            except urllib3.exceptions.HTTPError as exc:
+                raise TransientError(f"HubSpot token refresh: connection failed ({type(exc).__name__})") from None
+            except Exception as exc:
+                if hasattr(exc, "status"):
+                    raise AuthError(f"HubSpot refused the OAuth refresh (HTTP {exc.status}): check PAC_HS_CLIENT_ID, "
+                                    "PAC_HS_CLIENT_SECRET and PAC_HS_REFRESH_TOKEN") from None
+                raise
+            self.usage.calls += 1
+            self.usage.by_endpoint["oauth.token"] = self.usage.by_endpoint.get("oauth.token", 0) + 1
+            token = body.get("access_token")
+            if not token:
+                raise AuthError("HubSpot's OAuth answer carried no access token")
+            self._set_token(token, float(body.get("expires_in") or 1800))
+
+    def _set_token(self, token: str, expires_in: float) -> None:
+        self._token = token
+        self._expires_at = self._clock() + max(expires_in - 60.0, 1.0)
+        self._client.access_token = token
+        for api in self._apis.values():
+            api.api_client.configuration.access_token = token
+
+    def close(self) -> None:
+        for api in self._apis.values():
+            pool = getattr(api.api_client.rest_client, "pool_manager", None)
+            if pool is not None:
+                pool.clear()
+        self._apis.clear()
+
+
+def translate(exc: Any, what: str, limiter: RateLimiter | None = None) -> ConnectorError:
+    """The project's exception for a hubspot-api-client exception, by HTTP status."""
+    status = int(getattr(exc, "status", 0) or 0)
+    body = _json(getattr(exc, "body", None))
+    headers = {k.lower(): v for k, v in dict(getattr(exc, "headers", None) or {}).items()}
+    message = body.get("message") if isinstance(body, dict) else None
+    detail = f"HubSpot {what}: HTTP {status}" + (f": {message}" if message else "")
+    if status == 401:
+        return _Unauthorized(detail)
+    if status == 403:
+        return Forbidden(detail)
+    if status == 404:
+        return NotFound(detail)
+    if status == 409:
+        return Conflict(detail)
+    if status == 429:
+        policy = str(body.get("policyName", "")) if isinstance(body, dict) else ""
+        if "DAILY" in policy.upper():
+            return QuotaExhausted(f"{detail} (the portal's daily API allocation is spent; the next run resumes)")
+        retry_after = _float(headers.get("retry-after"))
+        if retry_after is None:
+            interval = _float(headers.get("x-hubspot-ratelimit-interval-milliseconds"))
+            retry_after = interval / 1000.0 if interval else 1.0
+        return RateLimited(detail, retry_after=retry_after)
+    if status >= 500 or status == 0:
+        if "SSL" in str(getattr(exc, "reason", "")):
+            return ConnectorError(f"HubSpot {what}: TLS verification failed (check PAC_HS_CA_BUNDLE and PAC_HS_HOST)")
+        return TransientError(detail)
+    return BadRequest(detail, body)
+
+
+def _json(raw: Any) -> Any:
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    try:
+        return json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None

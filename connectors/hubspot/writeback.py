@@ -1,0 +1,202 @@
+"""PAC results -> HubSpot batch upserts and updates, 100 records per call, changes only.
+
+* axes and actions: batch upsert on the custom objects by the unique ``pac_key`` (idempotent: the
+  same change written twice leaves one record); in fallback mode actions become tasks upserted by
+  ``pac_key`` and axes are not stored in HubSpot (the report shows them);
+* accounts: batch update of the company's PAC properties by its id (never created);
+* owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API;
+* a 207 multi-status answer gives one failed ``WriteResult`` per record named in its errors, the
+  rest succeed; a whole batch refused by a transient fault is retryable on the next run.
+
+Only properties declared in ``connectors.hubspot.schema`` are ever written: a change naming any other
+field is refused (its result says which field), and nothing of that record is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult
+from connectors.hubspot.reads import batch_read, chunks
+from connectors.hubspot.schema import (
+    ACTION_PROPS,
+    AXIS_PROPS,
+    COMPANY_PROPS,
+    KEY,
+    TASK_NATIVE,
+    TASK_PROPS,
+    TASK_STATUS,
+    Prop,
+)
+from connectors.hubspot.transport import BadRequest, HubSpotTransport
+
+log = logging.getLogger(__name__)
+
+BATCH_WRITE = 100
+RETRYABLE_CATEGORIES = {"CONFLICT", "RATE_LIMITS", "INTERNAL_ERROR", "LOCKED", "CONCURRENT_MODIFICATION"}
+
+
+def fmt(prop: Prop | None, value: Any) -> str:
+    """A Python value as HubSpot's property string (dates ``YYYY-MM-DD``, datetimes epoch ms)."""
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    kind = prop.type if prop else "string"
+    if isinstance(value, datetime):
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).date().isoformat() if kind == "date" else str(int(value.timestamp() * 1000))
+    if isinstance(value, date):
+        if kind == "date":
+            return value.isoformat()
+        return str(int(datetime.combine(value, time(), UTC).timestamp() * 1000))
+    if isinstance(value, float):
+        return format(round(value, 6), "g") if abs(value) < 1e15 else str(int(value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, list | tuple | set | frozenset):
+        return "; ".join(str(v.value if isinstance(v, Enum) else v) for v in value)
+    return str(value)
+
+
+class Writer:
+    """One ``write()`` call's work; ``owner_id`` resolves e-mails, ``object_type`` names HubSpot types."""
+
+    def __init__(self, transport: HubSpotTransport, *, fallback: bool, owner_id: Callable[[str], str | None],
+                 axis_type: str | None, action_type: str | None) -> None:
+        self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
+        self.axis_type, self.action_type = axis_type, action_type
+
+    def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
+        results: list[WriteResult | None] = [None] * len(changes)
+        groups: dict[tuple[str, str], list[tuple[int, WriteChange, dict[str, str]]]] = {}
+        for i, change in enumerate(changes):
+            where, props_or_error = self._inputs(change)
+            if isinstance(props_or_error, str):
+                results[i] = WriteResult(change.key, False, change.crm_id, props_or_error)
+                continue
+            if where is None:     # nothing to store for this target in this layout
+                results[i] = WriteResult(change.key, True, None)
+                continue
+            groups.setdefault(where, []).append((i, change, props_or_error))
+        for (object_type, verb), items in groups.items():
+            for batch in chunks(items, BATCH_WRITE):
+                for i, result in self._send(object_type, verb, batch):
+                    results[i] = result
+        if not self.fallback:
+            self._associate_axes(changes, results)
+        return [r if r is not None else WriteResult(c.key, False, error="not written")
+                for r, c in zip(results, changes, strict=True)]
+
+    # -- building inputs -------------------------------------------------------------------------
+    def _inputs(self, change: WriteChange) -> tuple[tuple[str, str] | None, dict[str, str] | str]:
+        if change.target is Target.ACCOUNT:
+            if not change.crm_id:
+                return None, "an account change needs the company id (crm_id)"
+            return ("companies", "update"), self._props(change, COMPANY_PROPS, derived_target=True)
+        if change.target is Target.AXIS:
+            if self.fallback:
+                return None, {}
+            return (self.axis_type or "", "upsert"), self._props(change, AXIS_PROPS)
+        if self.fallback:
+            return ("tasks", "upsert"), self._task_props(change)
+        return (self.action_type or "", "upsert"), self._props(change, ACTION_PROPS)
+
+    def _props(self, change: WriteChange, declared: Mapping[str, Prop], derived_target: bool = False
+               ) -> dict[str, str] | str:
+        out: dict[str, str] = {}
+        for field, value in change.fields.items():
+            if field == "owner_email":
+                if change.target is not Target.ACCOUNT:
+                    owner = self.owner_id(str(value).lower()) if value else None
+                    if owner is None and value:
+                        log.warning("hubspot.write.owner_unknown key=%s", change.key)
+                    if owner is not None or not value:
+                        out["hubspot_owner_id"] = owner or ""
+                continue
+            prop = declared.get(field)
+            if prop is None or field == "key":
+                return f"field {field!r} is not a PAC field of {change.target.value} records: refused"
+            out[prop.name] = fmt(prop, value)
+        if derived_target and "axes" in change.fields:
+            out[COMPANY_PROPS["target"].name] = "true" if change.fields["axes"] else "false"
+        if change.target is not Target.ACCOUNT:
+            out[KEY] = change.key
+        return out
+
+    def _task_props(self, change: WriteChange) -> dict[str, str] | str:
+        native = {f: change.fields[f] for f in TASK_NATIVE if f in change.fields}
+        rest = WriteChange(change.target, change.key, {k: v for k, v in change.fields.items() if k != "name"})
+        out = self._props(rest, TASK_PROPS)
+        if isinstance(out, str):
+            return out
+        if "name" in native:
+            out["hs_task_subject"] = fmt(None, native["name"])
+        if "window_end" in native:
+            out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), native["window_end"])
+        if "status" in native:
+            out["hs_task_status"] = TASK_STATUS.get(fmt(None, native["status"]), "NOT_STARTED")
+        return out
+
+    def _associate_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
+        """Link each axis record to the companies it targets (only for account changes naming ``axes``)."""
+        pairs = [(str(axis), change.crm_id) for change, result in zip(changes, results, strict=True)
+                 if change.target is Target.ACCOUNT and result is not None and result.ok and change.crm_id
+                 and isinstance(change.fields.get("axes"), list | tuple) for axis in change.fields["axes"]]
+        if not pairs or not self.axis_type:
+            return
+        ids = {c.key: r.crm_id for c, r in zip(changes, results, strict=True)
+               if c.target is Target.AXIS and r is not None and r.ok and r.crm_id}
+        unknown = sorted({axis for axis, _ in pairs if axis not in ids})
+        try:
+            for obj in batch_read(self.transport, self.axis_type, unknown, [KEY], id_property=KEY):
+                ids[(obj.get("properties") or {}).get(KEY)] = str(obj["id"])
+            inputs = [{"from": {"id": ids[axis]}, "to": {"id": company}} for axis, company in pairs if axis in ids]
+            for batch in chunks(inputs, BATCH_WRITE):
+                self.transport.call("associations.axis.companies", "associations", "create_default",
+                                    self.axis_type, "companies", {"inputs": list(batch)})
+        except (TransientError, RateLimited, BadRequest) as exc:   # links are a convenience: retried next change
+            log.warning("hubspot.write.associations_failed error=%s", exc)
+
+    # -- sending -----------------------------------------------------------------------------------
+    def _send(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]
+              ) -> list[tuple[int, WriteResult]]:
+        if verb == "upsert":
+            body = {"inputs": [{"id": c.key, "idProperty": KEY, "properties": p} for _, c, p in batch]}
+            ids = {c.key: c.key for _, c, _ in batch}
+        else:
+            body = {"inputs": [{"id": c.crm_id, "properties": p} for _, c, p in batch]}
+            ids = {str(c.crm_id): c.key for _, c, _ in batch}
+        try:
+            reply = self.transport.call(f"batch_{verb}.{object_type}", "objects.batch", verb, object_type, body)
+        except (TransientError, RateLimited) as exc:
+            return [(i, WriteResult(c.key, False, c.crm_id, str(exc), retryable=True)) for i, c, _ in batch]
+        except BadRequest as exc:
+            return [(i, WriteResult(c.key, False, c.crm_id, str(exc))) for i, c, _ in batch]
+        data = reply.data or {}
+        crm_ids: dict[str, str] = {}
+        for obj in data.get("results") or []:
+            key = (obj.get("properties") or {}).get(KEY) if verb == "upsert" else ids.get(str(obj.get("id")))
+            if key:
+                crm_ids[key] = str(obj["id"])
+        failed: dict[str, tuple[str, bool]] = {}
+        for error in data.get("errors") or []:
+            for record_id in (error.get("context") or {}).get("ids") or []:
+                key = ids.get(str(record_id), str(record_id))
+                failed[key] = (error.get("message") or error.get("category") or "refused",
+                               str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)
+        out = []
+        for i, change, _ in batch:
+            if change.key in failed:
+                message, retryable = failed[change.key]
+                out.append((i, WriteResult(change.key, False, change.crm_id, message, retryable)))
+            else:
+                out.append((i, WriteResult(change.key, True, crm_ids.get(change.key, change.crm_id))))
+        return out

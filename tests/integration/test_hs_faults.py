@@ -1,0 +1,147 @@
+"""Faults through hubspot-api-client and the sandbox: 429, 5xx, drops, 207, OAuth, quotas, credentials."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target, WriteChange
+from connectors.hubspot.connector import build
+from connectors.sandbox.hubspot_api import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
+from connectors.sandbox.server import SandboxServer
+from pac_core.records import Account
+from tests.contract.factory_hubspot import SleepLog, sandbox_connector
+
+OAUTH = {"PAC_HS_ACCESS_TOKEN": "", "PAC_HS_CLIENT_ID": OAUTH_CLIENT_ID, "PAC_HS_CLIENT_SECRET": OAUTH_CLIENT_SECRET,
+         "PAC_HS_REFRESH_TOKEN": OAUTH_REFRESH_TOKEN}
+
+
+@pytest.fixture
+def portal():
+    api = HubSpotApi(None)
+    owner = api.add_owner("lea.rousseau@durand-process.example", "Léa", "Rousseau")
+    for i in range(5):
+        api.add("companies", {"name": f"Company {i}", "zip": "31000", "hubspot_owner_id": owner})
+    with SandboxServer([api]) as server:
+        yield api, server
+
+
+def _accounts(connector):
+    return [r for r in connector.pull(ObjectKind.ACCOUNTS, None) if isinstance(r, Account)]
+
+
+def _changes(n):
+    return [WriteChange(Target.ACTION, f"pac:A-{i:02d}", {"name": f"Action {i}", "target": 5, "done": i % 5,
+                                                          "owner_email": "lea.rousseau@durand-process.example"})
+            for i in range(n)]
+
+
+class TestRetries:
+    def test_rate_limit_then_success_honours_retry_after(self, portal):
+        """A 429 with Retry-After 2.5 is waited out (injected sleep) and the pull succeeds."""
+        _api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, sleep=sleep)
+        server.faults.inject("hubspot", "rate_limit", path="/search", retry_after=2.5)
+        assert len(_accounts(connector)) == 5
+        assert sleep.delays == [2.5]
+
+    def test_server_error_and_dropped_connection_are_retried(self, portal):
+        """A 502 and a dropped connection are each retried with backoff."""
+        _, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="/search")
+        server.faults.inject("hubspot", "drop", path="/search")
+        assert len(_accounts(connector)) == 5
+        assert len(sleep.delays) == 2
+
+    def test_post_batch_is_retried_after_a_drop(self, portal):
+        """A dropped batch upsert (a POST, which urllib3 would not retry) is retried: one record each."""
+        api, server = portal
+        connector = sandbox_connector(server)
+        connector.provision_schema()
+        server.faults.inject("hubspot", "drop", path="batch/upsert")
+        assert all(r.ok for r in connector.write(_changes(3)))
+        assert len(api.table("pac_action").rows) == 3
+
+
+class TestPartialBatch:
+    def test_one_locked_record_fails_alone_and_is_retryable(self, portal):
+        """A 207 naming one record fails that record (retryable); the other 149 are written."""
+        api, server = portal
+        connector = sandbox_connector(server)
+        connector.provision_schema()
+        server.faults.inject("hubspot", "lock_row", path="batch/upsert", key="pac:A-42")
+        results = connector.write(_changes(150))
+        failed = [r for r in results if not r.ok]
+        assert [(r.key, r.retryable) for r in failed] == [("pac:A-42", True)]
+        assert len(api.table("pac_action").rows) == 149
+        assert connector.write([c for c in _changes(150) if c.key == "pac:A-42"])[0].ok
+        assert connector.usage().by_endpoint[f"batch_upsert.{api.table('pac_action').type_id}"] == 3
+
+
+class TestOAuth:
+    def test_refresh_on_start_and_after_expiry(self, portal):
+        """OAuth: a token is fetched first, and a 401 mid-run refreshes it once and goes on."""
+        _api, server = portal
+        connector = sandbox_connector(server, env=OAUTH)
+        assert len(_accounts(connector)) == 5
+        server.faults.inject("hubspot", "expire_session", path="/search")
+        assert len(_accounts(connector)) == 5
+        assert connector.usage().by_endpoint["oauth.token"] == 2
+        assert OAUTH_REFRESH_TOKEN in connector.secrets() and OAUTH_CLIENT_SECRET in connector.secrets()
+
+    def test_private_token_refused_is_an_auth_error(self, portal):
+        """A private app token answered 401 cannot be refreshed: AuthError naming the variable."""
+        _, server = portal
+        connector = sandbox_connector(server)
+        server.faults.inject("hubspot", "expire_session", path="/search")
+        with pytest.raises(AuthError, match="PAC_HS_ACCESS_TOKEN"):
+            _accounts(connector)
+
+    def test_bad_client_secret(self, portal):
+        """A refused refresh names the variables to check, never their values."""
+        _, server = portal
+        connector = sandbox_connector(server, env=OAUTH | {"PAC_HS_CLIENT_SECRET": "wrong-secret-value"})
+        with pytest.raises(AuthError) as info:
+            _accounts(connector)
+        assert "PAC_HS_CLIENT_SECRET" in str(info.value) and "wrong-secret-value" not in str(info.value)
+
+
+class TestCredentials:
+    def test_missing_variables_are_named(self):
+        """No token and a partial OAuth set: the missing variables are named."""
+        with pytest.raises(AuthError, match="PAC_HS_REFRESH_TOKEN"):
+            build("hs", None, {"PAC_HS_CLIENT_ID": "x", "PAC_HS_CLIENT_SECRET": "secret-y"})
+        with pytest.raises(AuthError, match="PAC_HS_ACCESS_TOKEN"):
+            build("hs", None, {})
+
+    def test_custom_prefix(self, portal):
+        """Another prefix reads another portal's variables."""
+        _, _server = portal
+        with pytest.raises(AuthError, match="PAC_HS2_ACCESS_TOKEN"):
+            build("hs2", None, {"PAC_HS_ACCESS_TOKEN": "x"}, prefix="PAC_HS2_")
+
+
+class TestQuota:
+    def test_daily_limit_reached_stops(self, portal):
+        """A 429 on the daily policy stops the run with QuotaExhausted (never retried)."""
+        _, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, sleep=sleep)
+        server.faults.inject("hubspot", "quota", path="/search")
+        with pytest.raises(QuotaExhausted):
+            _accounts(connector)
+        assert sleep.delays == []
+
+    def test_stops_before_the_configured_share(self):
+        """With a daily limit of 40 and a 25 % share, the run stops after 10 calls of the day."""
+        api = HubSpotApi(None, daily_limit=40)
+        for i in range(30):
+            api.add("companies", {"name": f"C{i}"})
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server, max_daily_share=0.25)
+            with pytest.raises(QuotaExhausted):
+                for _ in range(50):
+                    list(connector.pull(ObjectKind.DEALS, None))
+            assert api.daily_used <= 10

@@ -1,0 +1,177 @@
+"""The demo HubSpot portal through hubspot-api-client and the sandbox CRM: pulls of every kind."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from connectors.base import ObjectKind, Target, WriteChange
+from connectors.sandbox.demo_org import build_demo_org
+from connectors.sandbox.hubspot_api import HubSpotApi
+from connectors.sandbox.server import SandboxServer
+from pac_core.plan import ActivityType
+from pac_core.records import Account, Activity, Deal, DealStage, Rejected, User
+from tests.contract.factory_hubspot import sandbox_connector
+
+DEMO = build_demo_org().for_crm("hubspot")
+START = datetime(2027, 5, 4, 9, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def portal():
+    api = HubSpotApi(build_demo_org())
+    with SandboxServer([api]) as server:
+        yield api, server
+
+
+@pytest.fixture
+def fresh():
+    api = HubSpotApi(build_demo_org())
+    with SandboxServer([api]) as server:
+        connector = sandbox_connector(server)
+        yield api, server, connector
+        connector.close()
+
+
+def _by_id(records):
+    return {r.id: r for r in records if not isinstance(r, Rejected)}
+
+
+class TestDemoPortal:
+    def test_every_kind_matches_the_demo_org(self, portal):
+        """Users, companies, activities (deleted ones flagged) and deals come back one for one."""
+        _, server = portal
+        connector = sandbox_connector(server)
+        users = list(connector.pull(ObjectKind.USERS, None, full=True))
+        accounts = list(connector.pull(ObjectKind.ACCOUNTS, None, full=True))
+        activities = list(connector.pull(ObjectKind.ACTIVITIES, None, full=True))
+        deals = list(connector.pull(ObjectKind.DEALS, None, full=True))
+        assert len(users) == len(DEMO.users) and all(isinstance(u, User) for u in users)
+        assert len(accounts) == len(DEMO.accounts) and all(isinstance(a, Account) for a in accounts)
+        assert len(_by_id(activities)) == len(DEMO.activities)
+        assert sum(a.deleted for a in activities) == sum(a.deleted for a in DEMO.activities)
+        assert len(_by_id(deals)) == len(DEMO.deals)
+        won: Counter = Counter()
+        for d in deals:
+            if isinstance(d, Deal) and d.stage is DealStage.WON:
+                won[d.close_date.year] += d.amount or 0
+        want: Counter = Counter()
+        for d in DEMO.deals:
+            if d.stage == "won":
+                want[d.close_date.year] += d.amount or 0
+        assert won == want
+
+    def test_visits_counted_as_the_demo_says(self, portal):
+        """Completed visits in the portal are completed VISIT activities with their company."""
+        _, server = portal
+        connector = sandbox_connector(server)
+        acts = [a for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity) and not a.deleted]
+        got = Counter((a.type.value, a.status.value) for a in acts)
+        want = Counter((d.kind, d.status) for d in DEMO.activities if not d.deleted)
+        assert got == want
+        assert all(a.account_id for a in acts)
+
+    def test_owner_without_email_is_kept_unmatched(self, portal):
+        """The shared owner with no e-mail comes back with email None; the others lower-cased."""
+        _, server = portal
+        users = list(sandbox_connector(server).pull(ObjectKind.USERS, None))
+        assert sorted(u.email or "" for u in users) == sorted((u.email or "").lower() for u in DEMO.users)
+
+    def test_deal_lines(self, portal):
+        """Deals carry their line items (product code, quantity, amount)."""
+        _, server = portal
+        deals = [d for d in sandbox_connector(server).pull(ObjectKind.DEALS, None) if isinstance(d, Deal)]
+        demo = {(d.name, d.amount): sorted((p, q) for p, q, _ in d.lines) for d in DEMO.deals}
+        for deal in deals[:40]:
+            assert sorted((x.product, x.quantity) for x in deal.lines) == demo[(deal.name, deal.amount)]
+
+    def test_no_change_incremental_reads_one_page_per_object(self, portal):
+        """An incremental pull with nothing new reads one search page per object (plus the archive list)."""
+        _, server = portal
+        connector = sandbox_connector(server)
+        acts = [a for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity)]
+        mark = max(a.modified_at for a in acts) + timedelta(days=1)
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.ACTIVITIES, mark))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert spent == {"search.meetings": 1, "search.calls": 1, "list.meetings": 1, "list.calls": 1}
+
+
+class TestIncremental:
+    def test_since_reads_changes_with_overlap(self, fresh):
+        """Records changed after the watermark come back; older ones not, except within the overlap."""
+        api, _, connector = fresh
+        acts = [a for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity)]
+        mark = max(a.modified_at for a in acts)
+        company = next(iter(api.tables["companies"].rows))
+        new = api.add("meetings", {"hs_meeting_start_time": START, "hs_activity_type": "Visite client",
+                                   "hs_meeting_outcome": "COMPLETED"}, companies=(company,))
+        again = _by_id(connector.pull(ObjectKind.ACTIVITIES, mark))
+        assert new in again and again[new].account_id == company and again[new].type is ActivityType.VISIT
+        assert all(a.modified_at >= mark - timedelta(minutes=10) for a in again.values())
+
+    def test_moved_association_caught_by_reconciliation(self, fresh):
+        """A meeting moved to another company without a timestamp change shows on the full pull."""
+        api, _, connector = fresh
+        first, second = list(api.tables["companies"].rows)[:2]
+        meeting = api.add("meetings", {"hs_timestamp": START}, companies=(first,))
+        mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
+        api.unassociate("meetings", meeting, "companies", first)
+        api.associate("meetings", meeting, "companies", second)
+        assert meeting not in _by_id(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        assert _by_id(connector.pull(ObjectKind.ACTIVITIES, mark, full=True))[meeting].account_id == second
+
+    def test_archived_company_and_deal_flagged_on_full_pull(self, fresh):
+        """Deleted companies and deals come back with deleted=True on reconciliation."""
+        api, _, connector = fresh
+        company, deal = next(iter(api.tables["companies"].rows)), next(iter(api.tables["deals"].rows))
+        api.archive("companies", company)
+        api.archive("deals", deal)
+        assert _by_id(connector.pull(ObjectKind.ACCOUNTS, None, full=True))[company].deleted
+        assert _by_id(connector.pull(ObjectKind.DEALS, None, full=True))[deal].deleted
+
+
+class TestAwkwardRecords:
+    def test_engagement_company_rules_and_missing_start(self, fresh):
+        """Primary company wins, no company means no account, no start means rejected with a reason."""
+        api, _, connector = fresh
+        a, b = list(api.tables["companies"].rows)[:2]
+        two = api.add("meetings", {"hs_timestamp": START}, companies=(a, b), primary=b)
+        none = api.add("meetings", {"hs_timestamp": START})
+        no_start = api.add("meetings", {"hs_meeting_outcome": "COMPLETED"}, companies=(a,))
+        pulled = list(connector.pull(ObjectKind.ACTIVITIES, None))
+        found = _by_id(pulled)
+        assert found[two].account_id == b and found[none].account_id is None
+        rejected = [r for r in pulled if isinstance(r, Rejected) and r.id == no_start]
+        assert len(rejected) == 1 and "no start time" in rejected[0].reason
+
+    def test_deal_amounts_and_stages(self, fresh):
+        """Comma amounts parse, a foreign stage id is rejected naming its pipeline, no close date is kept."""
+        api, _, connector = fresh
+        comma = api.add("deals", {"pipeline": "default", "dealstage": "closedwon", "amount": "12 500,50",
+                                  "closedate": "2027-05-04T00:00:00.000Z", "deal_currency_code": "EUR"})
+        foreign = api.add("deals", {"pipeline": "default", "dealstage": "1002", "amount": "100"})
+        undated = api.add("deals", {"pipeline": "default", "dealstage": "qualifiedtobuy", "amount": "5,000"})
+        pulled = list(connector.pull(ObjectKind.DEALS, None))
+        found = _by_id(pulled)
+        assert found[comma].amount == Decimal("12500.50") and found[comma].stage is DealStage.WON
+        assert found[undated].close_date is None and found[undated].amount == Decimal("5000")
+        assert any(isinstance(r, Rejected) and r.id == foreign and "'maintenance'" in r.reason for r in pulled)
+
+
+class TestManagerEdits:
+    def test_status_edited_in_portal_flows_back(self, fresh):
+        """An axis status changed in HubSpot comes back as a ManagerEdit for the plan."""
+        api, _, connector = fresh
+        connector.provision_schema()
+        connector.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Dormants", "status": "active"})])
+        table = api.table("pac_axis")
+        record = next(iter(table.rows))
+        mark = datetime.fromtimestamp(table.rows[record].modified / 1000, UTC)
+        api.update("pac_axis", record, {"pac_status": "suspended"})
+        edits = [e for e in connector.pull(ObjectKind.PAC_EDITS, mark)]
+        assert [(e.key, e.field, e.value) for e in edits if e.field == "axis_status"] == [
+            ("pac-2027:AX-1", "axis_status", "suspended")]

@@ -1,0 +1,203 @@
+"""HubSpot wire records -> normalised records: amounts, dates, stages, statuses, companies."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from connectors.hubspot.connector import choose_company
+from connectors.hubspot.mapping import CONNECTED, NO_ANSWER, load_mapping
+from connectors.hubspot.normalise import (
+    parse_amount,
+    parse_date,
+    parse_datetime,
+    parse_pipelines,
+    stage_of,
+    to_account,
+    to_call,
+    to_deal,
+    to_meeting,
+    to_user,
+)
+from pac_core.plan import ActivityType
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealStage, Rejected, User
+
+MAPPING = load_mapping()
+PIPELINES = parse_pipelines([
+    {"id": "default", "label": "Sales", "stages": [
+        {"id": "open1", "metadata": {"isClosed": "false", "probability": "0.4"}},
+        {"id": "closedwon", "metadata": {"isClosed": "true", "probability": "1.0"}},
+        {"id": "closedlost", "metadata": {"isClosed": "true", "probability": "0.0"}}]},
+    {"id": "maintenance", "label": "Maintenance", "stages": [
+        {"id": "1002", "metadata": {"isClosed": "true", "probability": "1.0"}}]}], {})
+
+
+def _obj(props, id_="1", **extra):
+    return {"id": id_, "properties": props | {"hs_lastmodifieddate": "2027-05-03T07:30:00.000Z"}, **extra}
+
+
+class TestParseAmount:
+    @pytest.mark.parametrize(("text", "expected"), [
+        ("12500.50", "12500.50"), ("12,500.50", "12500.50"), ("12 500,50", "12500.50"), ("12.500,50", "12500.50"),
+        ("12\u00a0500", "12500"), ("1,234,567", "1234567"), ("12,5", "12.5"), ("12,500", "12500"),
+        ("€ 3 000", "3000"), ("-40", "-40")])
+    def test_separators_in_either_convention(self, text, expected):
+        """Thousands separators (comma, space, dot) and decimal commas are both understood."""
+        assert parse_amount(text) == Decimal(expected)
+
+    def test_empty_is_none(self):
+        """An empty amount means 'no amount', not zero."""
+        assert parse_amount("") is None and parse_amount(None) is None
+
+    @pytest.mark.parametrize("text", ["abc", "12..5x", "NaN"])
+    def test_not_a_number_raises(self, text):
+        """A non-numeric amount raises ValueError naming the value."""
+        with pytest.raises(ValueError, match="not a number"):
+            parse_amount(text)
+
+
+class TestDates:
+    def test_iso_and_epoch_ms_datetimes(self):
+        """HubSpot datetimes arrive as ISO 8601 or epoch milliseconds; both become aware UTC."""
+        assert parse_datetime("2027-05-02T22:30:00.000Z") == datetime(2027, 5, 2, 22, 30, tzinfo=UTC)
+        assert parse_datetime("1809295800000") == datetime(2027, 5, 2, 22, 10, tzinfo=UTC)
+
+    def test_date_is_never_shifted(self):
+        """A close date at midnight UTC stays on its calendar day."""
+        assert parse_date("2027-05-09T00:00:00.000Z") == date(2027, 5, 9)
+        assert parse_date("2027-05-09") == date(2027, 5, 9)
+
+
+class TestStages:
+    def test_closed_with_probability_one_is_won(self):
+        """isClosed with probability 1.0 is won; closed otherwise is lost; open is open."""
+        assert stage_of({"isClosed": "true", "probability": "1.0"}) is DealStage.WON
+        assert stage_of({"isClosed": "true", "probability": "0.0"}) is DealStage.LOST
+        assert stage_of({"isClosed": "false", "probability": "0.9"}) is DealStage.OPEN
+
+    def test_override_applies_only_inside_its_pipeline(self):
+        """A stage override for a stage id of another pipeline is ignored there."""
+        pipelines = parse_pipelines([{"id": "p", "stages": [{"id": "s", "metadata": {"isClosed": "false"}}]}],
+                                    {"p": {"s": DealStage.WON, "other": DealStage.WON}})
+        assert pipelines["p"].stages == {"s": DealStage.WON}
+
+
+class TestAccounts:
+    def test_postal_code_gives_departement_and_region(self):
+        """A French zip gives the département and its région."""
+        account = to_account(_obj({"name": "Lyon A", "zip": "69003", "country": "France"}), "hs", MAPPING)
+        assert isinstance(account, Account)
+        assert (account.departement, account.region, account.country) == ("69", "Auvergne-Rhône-Alpes", "FR")
+
+    def test_unmappable_zip_leaves_geography_empty(self):
+        """A zip that maps to no département keeps the account, without département."""
+        account = to_account(_obj({"name": "Monaco SA", "zip": "98000"}), "hs", MAPPING)
+        assert isinstance(account, Account) and account.departement is None and account.postal_code == "98000"
+
+    def test_revenue_with_commas(self):
+        """Annual revenue strings with separators are parsed."""
+        account = to_account(_obj({"name": "X", "annualrevenue": "12,000,000"}), "hs", MAPPING)
+        assert account.annual_revenue == Decimal("12000000")
+
+
+class TestActivities:
+    def test_visit_meeting_completed(self):
+        """A meeting of type 'Visite client' with outcome COMPLETED is a completed visit."""
+        act = to_meeting(_obj({"hs_activity_type": "Visite client", "hs_meeting_outcome": "COMPLETED",
+                               "hs_meeting_start_time": "2027-05-03T07:30:00Z"}), "hs", MAPPING, "c1")
+        assert isinstance(act, Activity)
+        assert (act.type, act.status, act.account_id) == (ActivityType.VISIT, ActivityStatus.COMPLETED, "c1")
+
+    @pytest.mark.parametrize(("outcome", "status"), [("CANCELED", ActivityStatus.CANCELLED),
+                                                     ("NO_SHOW", ActivityStatus.NO_SHOW),
+                                                     ("RESCHEDULED", ActivityStatus.PLANNED),
+                                                     ("SCHEDULED", ActivityStatus.PLANNED)])
+    def test_meeting_outcomes(self, outcome, status):
+        """Each HubSpot meeting outcome maps to its status."""
+        act = to_meeting(_obj({"hs_meeting_outcome": outcome, "hs_timestamp": "2027-05-03T07:30:00Z"}), "hs",
+                         MAPPING, None)
+        assert act.status is status and act.type is ActivityType.MEETING
+
+    def test_missing_start_is_rejected_with_reason(self):
+        """A meeting with neither start time nor hs_timestamp is rejected, never counted."""
+        act = to_meeting(_obj({"hs_meeting_outcome": "COMPLETED"}), "hs", MAPPING, "c1")
+        assert isinstance(act, Rejected) and "no start time" in act.reason
+
+    def test_hs_timestamp_is_the_fallback_start(self):
+        """Without hs_meeting_start_time the meeting starts at hs_timestamp."""
+        act = to_meeting(_obj({"hs_timestamp": "2027-05-02T22:30:00Z"}), "hs", MAPPING, None)
+        assert act.start == datetime(2027, 5, 2, 22, 30, tzinfo=UTC)
+
+    def test_unknown_outcome_is_rejected(self):
+        """An outcome the mapping does not know is reported rather than guessed."""
+        act = to_meeting(_obj({"hs_meeting_outcome": "MAYBE", "hs_timestamp": "2027-05-02T22:30:00Z"}), "hs",
+                         MAPPING, None)
+        assert isinstance(act, Rejected) and "MAYBE" in act.reason
+
+    def test_call_disposition_and_status(self):
+        """A connected call is completed; a 'no answer' one is a no-show; a CANCELED status wins."""
+        ok = to_call(_obj({"hs_timestamp": "2027-05-03T08:00:00Z", "hs_call_disposition": CONNECTED}), "hs",
+                     MAPPING, None)
+        missed = to_call(_obj({"hs_timestamp": "2027-05-03T08:00:00Z", "hs_call_disposition": NO_ANSWER}), "hs",
+                         MAPPING, None)
+        cancelled = to_call(_obj({"hs_timestamp": "2027-05-03T08:00:00Z", "hs_call_status": "CANCELED",
+                                  "hs_call_disposition": CONNECTED}), "hs", MAPPING, None)
+        assert (ok.status, missed.status, cancelled.status) == (ActivityStatus.COMPLETED, ActivityStatus.NO_SHOW,
+                                                                ActivityStatus.CANCELLED)
+        assert ok.type is ActivityType.CALL
+
+
+class TestDeals:
+    def test_won_deal_with_comma_amount(self):
+        """A closed-won deal with amount '12,500.50' is won for 12500.50 EUR."""
+        deal = to_deal(_obj({"pipeline": "default", "dealstage": "closedwon", "amount": "12,500.50",
+                             "deal_currency_code": "eur", "closedate": "2027-05-04T00:00:00Z"}), "hs", MAPPING,
+                       PIPELINES, "c1", ())
+        assert isinstance(deal, Deal)
+        assert (deal.stage, deal.amount, deal.currency, deal.close_date) == (
+            DealStage.WON, Decimal("12500.50"), "EUR", date(2027, 5, 4))
+
+    def test_stage_from_another_pipeline_is_rejected_naming_it(self):
+        """A stage id that belongs to another pipeline rejects the deal and names that pipeline."""
+        deal = to_deal(_obj({"pipeline": "default", "dealstage": "1002"}), "hs", MAPPING, PIPELINES, None, ())
+        assert isinstance(deal, Rejected) and "'maintenance'" in deal.reason
+
+    def test_no_close_date_is_kept_without_date(self):
+        """A deal without close date is kept, dated None (the engine reports it when it matters)."""
+        deal = to_deal(_obj({"pipeline": "default", "dealstage": "open1"}), "hs", MAPPING, PIPELINES, None, ())
+        assert isinstance(deal, Deal) and deal.close_date is None and deal.stage is DealStage.OPEN
+
+    def test_bad_amount_is_rejected(self):
+        """An amount that is not a number rejects the deal with the value."""
+        deal = to_deal(_obj({"pipeline": "default", "dealstage": "closedwon", "amount": "lots"}), "hs", MAPPING,
+                       PIPELINES, None, ())
+        assert isinstance(deal, Rejected) and "lots" in deal.reason
+
+
+class TestUsers:
+    def test_email_lower_cased(self):
+        """Owner e-mails are lower-cased: the identity across CRMs."""
+        user = to_user({"id": 7, "email": " Lea.Rousseau@Durand-Process.example ", "firstName": "Léa"}, "hs")
+        assert isinstance(user, User) and user.email == "lea.rousseau@durand-process.example"
+
+    def test_owner_without_email_is_kept_unmatched(self):
+        """An owner with no e-mail is a user with email None (reported, never matched)."""
+        user = to_user({"id": 8, "firstName": "Compte", "lastName": "Salon"}, "hs")
+        assert user.email is None and user.name == "Compte Salon"
+
+
+class TestChooseCompany:
+    def test_primary_wins(self):
+        """With several companies the one labelled Primary is chosen."""
+        links = [{"toObjectId": 5, "associationTypes": [{"typeId": 188, "label": None}]},
+                 {"toObjectId": 9, "associationTypes": [{"typeId": 5, "label": "Primary"}]}]
+        assert choose_company(links) == "9"
+
+    def test_else_smallest_id(self):
+        """Without a primary the smallest company id is chosen, deterministically."""
+        links = [{"toObjectId": 12, "associationTypes": []}, {"toObjectId": 5, "associationTypes": []}]
+        assert choose_company(links) == "5"
+
+    def test_none(self):
+        """No association means no account."""
+        assert choose_company(None) is None and choose_company([]) is None
