@@ -1,7 +1,216 @@
-"""CLI commands for mappings and CRM schema (filled in by the connectors area)."""
+"""``pac config check`` and ``pac crm check | provision``: mappings and the CRM schema, for ops staff.
+
+Exit codes: 0 ok, 2 problems in the mapping (every one printed as ``file:line key: problem (fix)``)
+or in the CRM schema, 4 CRM unreachable or credentials refused. Credentials come from the
+environment (``PAC_SF_*``, ``PAC_HS_*``, see docs/salesforce.md); ``--sandbox`` starts the local
+sandbox CRM and points the command at it, for a try-out with no account anywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pac_core.errors import InvalidInput, Problem
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_CRM = 0, 2, 4
+CRMS = ("salesforce", "hubspot")
 
 
 def register(config_group: click.Group, crm_group: click.Group) -> None:
     """Add ``pac config check`` and ``pac crm check|provision``."""
+    config_group.add_command(config_check)
+    crm_group.add_command(crm_check)
+    crm_group.add_command(crm_provision)
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _crm_of(path: Path) -> str:
+    from pac_config.loader import load_yaml
+
+    doc = load_yaml(path)
+    crm = doc.data.get("crm") if hasattr(doc.data, "get") else None
+    if crm not in CRMS:
+        raise InvalidInput(Problem("crm", f"unknown or missing crm {crm!r}", "write crm: salesforce or crm: hubspot",
+                                   file=str(path), line=doc.line(("crm",))))
+    return str(crm)
+
+
+def _default_mapping(crm: str, sandbox: bool) -> Path:
+    from pac_config.loader import config_dir
+
+    name = "salesforce.demo.yaml" if (crm == "salesforce" and sandbox) else f"{crm}.default.yaml"
+    return config_dir() / "mappings" / name
+
+
+@contextlib.contextmanager
+def _environment(sandbox: bool, crm: str, *, provisioned: bool = True) -> Iterator[dict[str, str]]:
+    if not sandbox:
+        yield dict(os.environ)
+        return
+    from connectors.sandbox.run import sandbox_env, start_sandbox
+
+    if crm == "salesforce" and not provisioned:   # a fresh org, so provisioning has something to do
+        from connectors.sandbox.salesforce_api import SalesforceApi
+        from connectors.sandbox.server import SandboxServer
+
+        server = SandboxServer([SalesforceApi(None, provisioned=False)]).start()
+    else:
+        server = start_sandbox(salesforce=crm == "salesforce", hubspot=crm == "hubspot")
+    try:
+        yield {**os.environ, **sandbox_env(server)}
+    finally:
+        server.stop()
+
+
+def _build(crm: str, mapping: Path, env: dict[str, str]) -> Any:
+    from sync_jobs.logs import register_secret
+
+    if crm == "salesforce":
+        from connectors.salesforce.connector import build
+    else:
+        from connectors.hubspot.connector import build  # type: ignore[assignment]
+    connector = build(f"{crm}-cli", mapping, env)
+    for secret in getattr(connector, "secrets", list)():
+        register_secret(secret)
+    return connector
+
+
+def _fail_crm(exc: Exception) -> None:
+    from sync_jobs.logs import redact
+
+    _console(stderr=True).print(Text(f"CRM error: {redact(str(exc))}", style="red"))
+    sys.exit(EXIT_CRM)
+
+
+def _print_problems(problems: list[Problem], path: Path) -> None:
+    console = _console()
+    for problem in problems:
+        console.print(Text(str(problem), style="red"))
+    console.print(Text(f"{len(problems)} problem(s) in {path}", style="bold red"))
+
+
+@click.command("check")
+@click.argument("mapping", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from env).")
+@click.option("--sandbox", is_flag=True, help="With --online: check against the local sandbox CRM.")
+def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
+    """Validate a field mapping: every problem at once, with file, line, key and fix."""
+    from connectors.base import ConnectorError
+
+    try:
+        crm = _crm_of(mapping)
+    except InvalidInput as exc:
+        _print_problems(exc.problems, mapping)
+        sys.exit(EXIT_BAD_INPUT)
+    if crm == "salesforce":
+        from connectors.salesforce import mapping as module
+    else:
+        from connectors.hubspot import mapping as module  # type: ignore[no-redef]
+    problems = module.check_mapping_offline(mapping)
+    if not problems and online:
+        with _environment(sandbox, crm) as env:
+            try:
+                connector = _build(crm, mapping, env)
+                try:
+                    problems = module.check_mapping_online(connector.mapping, connector)
+                finally:
+                    connector.close()
+            except ConnectorError as exc:
+                _fail_crm(exc)
+        problems = [Problem(p.path, p.message, p.fix, file=str(mapping), line=_line(mapping, p.path))
+                    for p in problems]
+    if problems:
+        _print_problems(problems, mapping)
+        sys.exit(EXIT_BAD_INPUT)
+    _console().print(Text(f"{mapping}: mapping OK ({crm}{', checked against the CRM' if online else ''})",
+                          style="green"))
+
+
+def _line(path: Path, key: str) -> int | None:
+    from connectors.salesforce.mapping import _path
+    from pac_config.loader import load_yaml
+
+    try:
+        return load_yaml(path).line(_path(key))
+    except (InvalidInput, ValueError):
+        return None
+
+
+def _crm_option(f: Any) -> Any:
+    f = click.option("--crm", type=click.Choice(CRMS), default="salesforce", show_default=True)(f)
+    f = click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                     help="Field mapping file (default: the shipped one).")(f)
+    return click.option("--sandbox", is_flag=True, help="Use the local sandbox CRM (a try-out, no account).")(f)
+
+
+@click.command("check")
+@_crm_option
+def crm_check(crm: str, mapping: Path | None, sandbox: bool) -> None:
+    """Report what the CRM lacks for reading the mapping and writing PAC results."""
+    from connectors.base import ConnectorError
+
+    mapping = mapping or _default_mapping(crm, sandbox)
+    with _environment(sandbox, crm) as env:
+        try:
+            connector = _build(crm, mapping, env)
+            try:
+                issues = connector.check_schema()
+                usage = connector.usage()
+            finally:
+                connector.close()
+        except ConnectorError as exc:
+            _fail_crm(exc)
+    console = _console()
+    if not issues:
+        console.print(Text(f"{crm}: the CRM has every object and field the mapping needs", style="green"))
+    else:
+        table = Table("object", "field", "problem", "fix", title=f"{crm}: {len(issues)} schema issue(s)")
+        for issue in issues:
+            table.add_row(*(Text(cell) for cell in (issue.object, issue.field or "", issue.problem, issue.fix)))
+        console.print(table)
+    if usage.limit:
+        console.print(f"API usage: {usage.used} of {usage.limit} today ({usage.calls} call(s) by this check)")
+    if issues:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@click.command("provision")
+@click.argument("target", type=click.Choice(CRMS))
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Field mapping file (default: the shipped one).")
+@click.option("--dry-run", is_flag=True, help="Only say what would be created.")
+@click.option("--sandbox", is_flag=True, help="Use the local sandbox CRM (a try-out, no account).")
+def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: bool) -> None:
+    """Create the PAC objects and fields the CRM lacks (idempotent)."""
+    from connectors.base import ConnectorError
+
+    mapping = mapping or _default_mapping(target, sandbox)
+    console = _console()
+    with _environment(sandbox, target, provisioned=False) as env:
+        try:
+            connector = _build(target, mapping, env)
+            try:
+                if dry_run:
+                    issues = connector.check_schema()
+                    lines = [f"would fix: {i.object}{'.' + i.field if i.field else ''} ({i.problem})" for i in issues]
+                else:
+                    lines = connector.provision_schema()
+            finally:
+                connector.close()
+        except ConnectorError as exc:
+            _fail_crm(exc)
+    for line in lines or ["nothing to do: the CRM already has every PAC object and field"]:
+        console.print(Text(line))

@@ -1,7 +1,237 @@
-"""CLI commands (filled in by their area)."""
+"""``pac sync``, ``pac status``, ``pac explain``, ``pac schedule``, ``pac demo``: the nightly job's commands.
+
+Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); the store from
+``PAC_DATABASE_URL`` or the settings. Exit codes are those of ``sync_jobs.cli``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
+
+from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM, EXIT_LOCKED, EXIT_OK
+
+
+def _console() -> Console:
+    """Rich output; when piped (no terminal), wide enough for the tables not to wrap every word."""
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        console = Console(highlight=False, width=160)
+    return console
+
+
+def _as_of(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise click.BadParameter("give a timezone, e.g. 2027-05-20T18:00+02:00", param_hint="--as-of")
+    return moment
+
+
+def _settings() -> Any:
+    from pac_config.settings import load_settings
+
+    return load_settings()
+
+
+class ProgressView:
+    """Rich progress bars fed by the pipeline's progress callback (one bar per connector and phase)."""
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=console, transient=True)
+        self.tasks: dict[tuple[str, str], Any] = {}
+
+    def __enter__(self) -> ProgressView:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, phase: str, *, connector: str, done: int, total: int | None = None, object: str = "",
+                 finished: bool = False) -> None:
+        key = (connector, f"{phase}:{object}" if phase == "pull" else phase)
+        label = f"{'reading' if phase == 'pull' else 'writing'} {connector} {object}".strip()
+        if key not in self.tasks:
+            self.tasks[key] = self.progress.add_task(label, total=total)
+        task = self.tasks[key]
+        self.progress.update(task, completed=done, total=done if finished else total)
+
+
+def print_changes(console: Console, changes: dict[str, list[Any]],
+                  previous: dict[str, dict[str, dict[str, Any]]] | None = None) -> None:
+    """The dry run's exact changes: one line per CRM record and field, with the value last written."""
+    table = Table(title="Changes a real run would write (dry run: nothing was written)")
+    for col in ("CRM", "record", "field", "last written", "new value"):
+        table.add_column(col)
+    n = 0
+    for connector, items in changes.items():
+        for change in items:
+            old = (previous or {}).get(connector, {}).get(change.key)
+            for field, value in change.fields.items():
+                before = "(new record)" if old is None else repr(old.get(field))
+                table.add_row(connector, f"{change.target.value} {change.key}", field, before, repr(value))
+                n += 1
+    if n:
+        console.print(table)
+    else:
+        console.print("Dry run: nothing to write, the CRMs are up to date.")
+
+
+def print_result(console: Console, result: Any) -> None:
+    table = Table(title=f"Sync of {result.plan_id}: {result.status}")
+    for col in ("object", "read", "rejected", "deleted", "written", "failed"):
+        table.add_column(col, justify="right" if col != "object" else "left")
+    for obj, c in sorted(result.counts.items()):
+        table.add_row(obj, *(str(c.get(k, "")) for k in ("read", "rejected", "deleted", "written", "failed")))
+    console.print(table)
+    for name, api in result.api.items():
+        left = api.get("remaining")
+        console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
+                                                                       else ""))
+    for error in result.errors[:20]:
+        console.print(f"[yellow]![/] {error}", markup=True)
 
 
 def register(group: click.Group) -> None:
-    """Add this module's commands to ``group``."""
+    """Add sync, status, explain, schedule and demo to ``pac``."""
+
+    @group.command("sync")
+    @click.option("--plan", "plan_ref", help="Plan name in the settings (default: the only plan).")
+    @click.option("--dry-run", is_flag=True, help="Print the exact changes per CRM record and field; write nothing.")
+    @click.option("--full", is_flag=True, help="Read everything (detects records deleted in the CRM).")
+    @click.option("--wait", type=float, default=0.0, show_default=True,
+                  help="Seconds to wait if another run of this plan holds the lock (else exit 3).")
+    @click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone); default now.")
+    def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: str | None) -> None:
+        """Pull from the CRMs, evaluate the plan, write back only what changed."""
+        from connectors.base import ConnectorError
+        from sync_jobs.lock import LockHeld
+        from sync_jobs.pipeline import run_sync
+
+        console = _console()
+        settings = _settings()
+        try:
+            with ProgressView(Console(stderr=True)) as view:
+                result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=_as_of(as_of),
+                                  progress=view)
+        except LockHeld as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(EXIT_LOCKED)
+        except ConnectorError as exc:    # raised while building a connector (missing credentials...)
+            from sync_jobs.logs import redact
+
+            click.echo(redact(f"cannot connect: {exc}"), err=True)
+            sys.exit(EXIT_CRM)
+        if dry_run:
+            print_changes(console, result.changes, result.previous)
+        print_result(console, result)
+        sys.exit(result.exit_code)
+
+    @group.command("status")
+    @click.option("--plan", "plan_ref", help="Only this plan's runs.")
+    @click.option("--limit", default=10, show_default=True, help="How many runs to list.")
+    def status_cmd(plan_ref: str | None, limit: int) -> None:
+        """Last runs and their figures, watermarks, API quota."""
+        from sync_jobs.store import open_store, repo
+
+        settings = _settings()
+        plan_id = None
+        if plan_ref:
+            from sync_jobs.pipeline import load_plan_file
+
+            plan_id = load_plan_file(settings.plan(plan_ref))[0].id
+        engine = open_store(settings.database())
+        console = _console()
+        runs = repo.runs(engine, plan_id, limit=limit)
+        table = Table(title="Last runs")
+        for col in ("run", "plan", "started (UTC)", "took", "status", "read", "written", "rejected", "API calls",
+                    "quota left"):
+            table.add_column(col)
+        for r in runs:
+            took = f"{(r.finished_at - r.started_at).total_seconds():.1f}s" if r.finished_at else "running"
+            counts = r.counts or {}
+            total = {k: sum(int(c.get(k, 0)) for c in counts.values()) for k in ("read", "written", "rejected")}
+            calls = ", ".join(f"{n}={a.get('calls', 0)}" for n, a in (r.api or {}).items())
+            left = ", ".join(f"{n}={a.get('remaining')}" for n, a in (r.api or {}).items()
+                             if a.get("remaining") is not None)
+            table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
+                          r.status + (" (dry)" if r.dry_run else ""), str(total["read"]), str(total["written"]),
+                          str(total["rejected"]), calls, left or "-")
+        console.print(table if runs else "No run yet: try `pac sync` (or `pac demo`).")
+        marks = repo.watermarks(engine)
+        if marks:
+            wt = Table(title="Watermarks (highest change stamp read, per connector and object)")
+            for col in ("connector", "object", "watermark (UTC)", "last full read (UTC)"):
+                wt.add_column(col)
+            for (connector, obj), w in sorted(marks.items()):
+                wt.add_row(connector, obj, f"{w.value:%Y-%m-%d %H:%M:%S}" if w.value else "-",
+                           f"{w.last_full_at:%Y-%m-%d %H:%M}" if w.last_full_at else "never")
+            console.print(wt)
+        for plan_key in sorted({r.plan_id for r in runs}):
+            latest = repo.latest_plan_version(engine, plan_key)
+            if latest is not None:
+                console.print(f"Plan {plan_key}: version {latest.version} ({latest.source_path}, "
+                              f"imported {latest.imported_at:%Y-%m-%d %H:%M} UTC)", markup=False)
+        if runs and runs[0].errors:
+            console.print(f"Last run's problems ({len(runs[0].errors)}):")
+            for e in runs[0].errors[:10]:
+                console.print(f"  - {e}", markup=False)
+        engine.dispose()
+
+    @group.command("explain")
+    @click.argument("action_id")
+    @click.option("--plan", "plan_ref", help="Plan name in the settings.")
+    @click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone).")
+    @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then near misses).")
+    def explain_cmd(action_id: str, plan_ref: str | None, as_of: str | None, limit: int) -> None:
+        """Which activities counted for ACTION, and why the others did not (from the stored records)."""
+        from pac_core.explain import explain_action
+        from sync_jobs.app import current
+
+        settings = _settings()
+        now = current(settings, plan_ref, as_of=_as_of(as_of))
+        names = {(a.source, a.id): a.name for a in now.records.accounts}
+        try:
+            explanation = explain_action(now.plan, now.evaluation, action_id, limit=limit, accounts=names)
+        except KeyError as exc:
+            click.echo(str(exc.args[0]), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        console = _console()
+        console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
+        console.print(explanation.header, markup=False)
+        table = Table()
+        for col in ("", "record", "CRM", "account", "when", "reason", "detail"):
+            table.add_column(col)
+        for row in explanation.rows:
+            table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
+                          row["reason"], row["detail"])
+        console.print(table)
+
+    @group.command("schedule")
+    @click.option("--jobstore", help="SQLite file of this scheduler's job store (never shared with another one).")
+    def schedule_cmd(jobstore: str | None) -> None:
+        """Run the nightly sync and the monthly/quarterly snapshots on the configured cron (Ctrl-C stops)."""
+        from sync_jobs.scheduler import run_scheduler
+
+        run_scheduler(_settings(), jobstore=jobstore)
+        sys.exit(EXIT_OK)
+
+    @group.command("demo")
+    @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the report.")
+    @click.option("--output", default="out/pac-report.html", show_default=True, help="Where to write the report.")
+    @click.option("--db", default=".pac/demo.db", show_default=True, help="The demo's SQLite file (recreated).")
+    def demo_cmd(lang: str | None, output: str, db: str) -> None:
+        """The whole nightly job on a local sandbox CRM: seed, sync twice, show progress, write the report."""
+        from sync_jobs.demo import run_demo
+
+        sys.exit(run_demo(lang=lang, output=output, db=db, console=_console()))

@@ -1,0 +1,122 @@
+"""What each CRM should show, and the changes since what was last written to it.
+
+Routing when a plan spans several CRMs (e.g. Salesforce for most reps, HubSpot for the South-West):
+
+* **axes** go to every connector of the plan (every team sees the plan's axes);
+* an **action** goes to each connector where its owner (``who``, an e-mail) is a user; when the owner is a
+  user of none of them, it goes to the plan's first connector, so no action is ever invisible.
+
+Field values are JSON scalars, so that what was written can be stored and compared exactly: text,
+numbers rounded for display (money to cents, percentages to 0.1), dates as ISO ``YYYY-MM-DD``,
+``last_synced`` as an ISO UTC timestamp. ``status`` and ``priority`` belong to the manager once the record
+exists (they edit them in the CRM): they are sent only when the record is created, never overwritten.
+``last_synced`` is sent only along with another change, so a run with no change writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from connectors.base import Target, WriteChange
+from pac_core.plan import Plan
+from pac_core.results import Evaluation
+
+MANAGER_FIELDS = frozenset({"status", "priority"})
+"""Fields the manager owns in the CRM: written only when the record is created."""
+
+
+def record_key(plan: Plan, item_id: str) -> str:
+    """The PAC external key of an axis or action record, e.g. ``pac-2027-durand-process:A-01``."""
+    return f"{plan.id}:{item_id}"
+
+
+def _money(value: Decimal | None) -> float | None:
+    return None if value is None else float(round(value, 2))
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def _last_day(end: datetime) -> str:
+    """The inclusive last day of a [start, end) window, in the window's timezone."""
+    return (end - timedelta(microseconds=1)).date().isoformat()
+
+
+def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str], dict[str, Any]]:
+    """Every axis and action record with the values the CRM should show (manager fields included)."""
+    out: dict[tuple[Target, str], dict[str, Any]] = {}
+    axes = {a.axis_id: a for a in evaluation.axes}
+    for axis in plan.axes:
+        p = axes.get(axis.id)
+        objective = axis.objective.additional_revenue if axis.objective else None
+        out[(Target.AXIS, record_key(plan, axis.id))] = {
+            "name": f"{axis.id} {axis.name}"[:80],
+            "status": axis.status.state.value,
+            "priority": axis.status.rank,
+            "objective": _money(objective),
+            "revenue": _money(p.additional) if p else None,
+            "progress_pct": _pct(p.progress) if p else None,
+            "pace": p.pace.value if p else None,
+            "roi": _ratio(p.roi) if p else None,
+            "window_start": axis.objective.period.start.date().isoformat() if axis.objective else None,
+            "window_end": _last_day(axis.objective.period.end) if axis.objective else None,
+        }
+    actions = {a.action_id: a for a in evaluation.actions}
+    for action in plan.actions:
+        p = actions.get(action.id)
+        out[(Target.ACTION, record_key(plan, action.id))] = {
+            "name": f"{action.id} {action.text}"[:80],
+            "status": action.status.value,
+            "axis_key": record_key(plan, action.axis_id),
+            "owner_email": action.who,
+            "target": action.target,
+            "done": p.done if p else 0,
+            "progress_pct": _pct(p.progress) if p else 0.0,
+            "pace": p.pace.value if p else None,
+            "window_start": action.window.start.date().isoformat(),
+            "window_end": _last_day(action.window.end),
+        }
+    return out
+
+
+def route(plan: Plan, connectors: Sequence[str], users_of: Mapping[str, set[str]]
+          ) -> dict[str, set[tuple[Target, str]]]:
+    """Which records each connector receives (see the module docstring for the rule)."""
+    out: dict[str, set[tuple[Target, str]]] = {name: set() for name in connectors}
+    for axis in plan.axes:
+        for name in connectors:
+            out[name].add((Target.AXIS, record_key(plan, axis.id)))
+    for action in plan.actions:
+        homes = [n for n in connectors if action.who.lower() in users_of.get(n, set())] or list(connectors[:1])
+        for name in homes:
+            out[name].add((Target.ACTION, record_key(plan, action.id)))
+    return out
+
+
+def changes_for(desired: Mapping[tuple[Target, str], Mapping[str, Any]], routed: Iterable[tuple[Target, str]],
+                written: Mapping[tuple[str, str], Any], now: datetime) -> list[WriteChange]:
+    """Only the fields that differ from what was last written, per record (``written`` rows have
+    ``.fields`` and ``.crm_id``). A new record gets every field; ``last_synced`` rides along a change."""
+    out: list[WriteChange] = []
+    stamp = now.astimezone(UTC).replace(microsecond=0).isoformat()
+    for target, key in sorted(routed):
+        want = desired[(target, key)]
+        row = written.get((target.value, key))
+        if row is None:
+            fields = dict(want)
+        else:
+            fields = {k: v for k, v in want.items()
+                      if k not in MANAGER_FIELDS and (k not in row.fields or row.fields[k] != v)}
+        if not fields:
+            continue
+        fields["last_synced"] = stamp
+        out.append(WriteChange(target=target, key=key, fields=fields, crm_id=row.crm_id if row else None))
+    return out

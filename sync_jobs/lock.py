@@ -1,0 +1,209 @@
+"""Single flight: one run per plan at a time, across processes and machines, held in the database.
+
+* PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``) on a dedicated autocommit
+  connection; the key is a 63-bit hash of the schema and the plan id. The server releases it when that
+  connection ends, so a killed process never leaves it behind. A row in ``pac_run_lock`` only says who
+  holds it, for the message a second run prints.
+* SQLite: a row in ``pac_run_lock`` (owner, acquired_at, expires_at) inserted inside a ``BEGIN IMMEDIATE``
+  transaction, so two processes cannot both see it free. The holder refreshes ``expires_at`` every
+  ``ttl / 3`` seconds from a heartbeat thread. Stale-lock takeover: a row whose ``expires_at`` has passed
+  (its holder stopped heart-beating: crashed or frozen), or whose owner is a process of this host that no
+  longer exists, is taken over.
+
+A second run waits up to ``wait`` seconds, then raises ``LockHeld`` naming the holder and since when.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, text
+
+from pac_core.errors import PacError
+
+
+class LockHeld(PacError):
+    """Another run of the same plan holds the lock."""
+
+    def __init__(self, plan_id: str, holder: str | None, since: datetime | None) -> None:
+        who = holder or "another process"
+        when = f" since {since.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" if since else ""
+        super().__init__(f"plan {plan_id!r} is already being synced by {who}{when} "
+                         "(wait for it, or pass --wait SECONDS to queue behind it)")
+        self.plan_id, self.holder, self.since = plan_id, holder, since
+
+
+def default_owner() -> str:
+    """``host:pid#token``: who holds the lock, unique even for two locks taken in one process."""
+    return f"{socket.gethostname()}:{os.getpid()}#{uuid.uuid4().hex[:6]}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextlib.contextmanager
+def run_lock(engine: Engine, plan_id: str, *, wait: float = 0.0, owner: str | None = None, ttl: float = 300.0,
+             poll: float = 0.5, sleep: Callable[[float], None] = time.sleep) -> Iterator[str]:
+    """Hold the plan's run lock for the ``with`` block; yields the owner string."""
+    owner = owner or default_owner()
+    lock = _PgLock(engine, plan_id, owner) if engine.dialect.name == "postgresql" else \
+        _SqliteLock(engine, plan_id, owner, ttl)
+    deadline = time.monotonic() + max(wait, 0.0)
+    while not lock.try_acquire():
+        if time.monotonic() >= deadline:
+            holder, since = lock.holder()
+            raise LockHeld(plan_id, holder, since)
+        sleep(poll)
+    try:
+        yield owner
+    finally:
+        lock.release()
+
+
+def _info(engine: Engine, name: str) -> tuple[str | None, datetime | None]:
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT owner, acquired_at FROM pac_run_lock WHERE name = :n"), {"n": name}).first()
+    if row is None:
+        return None, None
+    since = row.acquired_at
+    if isinstance(since, str):
+        since = datetime.fromisoformat(since)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return row.owner, since
+
+
+class _PgLock:
+    def __init__(self, engine: Engine, plan_id: str, owner: str) -> None:
+        self.engine, self.plan_id, self.owner = engine, plan_id, owner
+        self.conn = None
+        self.key: int | None = None
+
+    def _key(self, conn) -> int:  # type: ignore[no-untyped-def]
+        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+        digest = hashlib.blake2b(f"pac:{schema}:{self.plan_id}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") >> 1    # fits a signed bigint
+
+    def try_acquire(self) -> bool:
+        conn = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self.key = self._key(conn)
+        if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar_one():
+            conn.close()
+            return False
+        self.conn = conn
+        now = _now()
+        conn.execute(text("INSERT INTO pac_run_lock (name, owner, acquired_at, expires_at) VALUES (:n, :o, :a, :e) "
+                          "ON CONFLICT (name) DO UPDATE SET owner = :o, acquired_at = :a, expires_at = :e"),
+                     {"n": self.plan_id, "o": self.owner, "a": now, "e": now + timedelta(days=1)})
+        return True
+
+    def holder(self) -> tuple[str | None, datetime | None]:
+        return _info(self.engine, self.plan_id)
+
+    def release(self) -> None:
+        if self.conn is None:
+            return
+        with contextlib.suppress(Exception):
+            self.conn.execute(text("DELETE FROM pac_run_lock WHERE name = :n AND owner = :o"),
+                              {"n": self.plan_id, "o": self.owner})
+        self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+        self.conn.close()
+        self.conn = None
+
+
+class _SqliteLock:
+    def __init__(self, engine: Engine, plan_id: str, owner: str, ttl: float) -> None:
+        self.engine, self.plan_id, self.owner, self.ttl = engine, plan_id, owner, ttl
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
+
+    def _immediate(self, fn: Callable[[object], bool]) -> bool:
+        raw = self.engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            old = driver.isolation_level  # type: ignore[union-attr]
+            driver.isolation_level = None  # type: ignore[union-attr]
+            try:
+                cur = driver.cursor()  # type: ignore[union-attr]
+                cur.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(cur)
+                    cur.execute("COMMIT")
+                    return result
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+            finally:
+                driver.isolation_level = old  # type: ignore[union-attr]
+        finally:
+            raw.close()
+
+    def try_acquire(self) -> bool:
+        def attempt(cur) -> bool:  # type: ignore[no-untyped-def]
+            cur.execute("SELECT owner, expires_at FROM pac_run_lock WHERE name = ?", (self.plan_id,))
+            row = cur.fetchone()
+            now = _now()
+            if row is not None and row[0] != self.owner and not _stale(row[0], _parse(row[1]), now):
+                return False
+            cur.execute("INSERT OR REPLACE INTO pac_run_lock (name, owner, acquired_at, expires_at) "
+                        "VALUES (?, ?, ?, ?)", (self.plan_id, self.owner, _fmt(now),
+                                                _fmt(now + timedelta(seconds=self.ttl))))
+            return True
+
+        if not self._immediate(attempt):
+            return False
+        self._beat = threading.Thread(target=self._heartbeat, name="pac-lock-heartbeat", daemon=True)
+        self._beat.start()
+        return True
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(self.ttl / 3):
+            with contextlib.suppress(Exception), self.engine.begin() as conn:
+                conn.execute(text("UPDATE pac_run_lock SET expires_at = :e WHERE name = :n AND owner = :o"),
+                             {"e": _fmt(_now() + timedelta(seconds=self.ttl)), "n": self.plan_id, "o": self.owner})
+
+    def holder(self) -> tuple[str | None, datetime | None]:
+        return _info(self.engine, self.plan_id)
+
+    def release(self) -> None:
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join(timeout=5)
+        self._immediate(lambda cur: bool(cur.execute(  # type: ignore[attr-defined]
+            "DELETE FROM pac_run_lock WHERE name = ? AND owner = ?", (self.plan_id, self.owner))))
+
+
+def _fmt(moment: datetime) -> str:
+    # the format SQLModel's UTCDateTime stores on SQLite (naive UTC), so rows read back the same way
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
+def _parse(value: object) -> datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _stale(owner: str, expires_at: datetime | None, now: datetime) -> bool:
+    """Expired, or held by a process of this very host that is gone."""
+    if expires_at is None or expires_at <= now:
+        return True
+    host, _, pid = owner.split("#")[0].rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return False

@@ -1,0 +1,260 @@
+"""The nightly run of one plan: lock, pull, store, evaluate, diff, write back, checkpoint.
+
+Order of commits (what makes it idempotent and resumable):
+
+1. records are upserted into the store as they are pulled (idempotent: keyed by connector and CRM id);
+2. manager edits pulled from the CRM are saved as overrides of the plan;
+3. the plan (with overrides) is evaluated on the stored records (pure engine);
+4. per connector, only the fields that differ from what was last written are sent, in batches; after
+   each batch the accepted records are saved as "last written" (a crash after that never re-sends them;
+   refused records keep their old values and are retried on the next run);
+5. last, the new watermarks and the run log are committed together. A run killed anywhere before
+   step 5 leaves the old watermarks: the next run re-reads the same window (upserts are idempotent),
+   re-evaluates, and sends only what the CRM does not have yet: no duplicate, no loss.
+
+A dry run reads the CRMs but writes nothing anywhere (no CRM write, no store write, no watermark): it
+returns the exact changes, per CRM record and field, that a real run would send.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from connectors.base import (
+    AuthError,
+    Connector,
+    ConnectorError,
+    QuotaExhausted,
+    RateLimited,
+    SchemaError,
+    TransientError,
+    WriteChange,
+)
+from pac_config.settings import PlanSettings, Settings
+from pac_core.errors import InvalidInput
+from pac_core.plan import Plan
+from pac_core.records import Records
+from pac_core.results import Evaluation
+from sync_jobs import diff
+from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM, EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA
+from sync_jobs.lock import run_lock
+from sync_jobs.logs import event, redact
+from sync_jobs.overrides import apply_overrides
+from sync_jobs.pull import PullOutcome, pull_connector
+from sync_jobs.store import open_store, repo
+from sync_jobs.store import records as store_records
+from sync_jobs.writeback import write_changes
+
+log = logging.getLogger("pac.sync")
+Clock = Callable[[], datetime]
+CRASH_ENV = "PAC_TEST_CRASH_AT"   # test hook: "after_writes" kills the process before the checkpoint
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class RunResult:
+    plan_id: str
+    status: str                 # ok, partial, failed, quota_stopped, dry_run
+    exit_code: int
+    run_id: int | None = None
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    api: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    changes: dict[str, list[WriteChange]] = field(default_factory=dict)   # connector -> sent (or would send)
+    previous: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # connector -> key -> last written
+    evaluation: Evaluation | None = None
+    plan: Plan | None = None
+    timings: dict[str, float] = field(default_factory=dict)   # seconds: pull, load, evaluate, write
+
+    @property
+    def written(self) -> int:
+        return sum(c.get("written", 0) for c in self.counts.values())
+
+
+def load_plan_file(ps: PlanSettings) -> tuple[Plan, str]:
+    from pac_config.planfile import load_plan, plan_fingerprint
+
+    return load_plan(ps.file), plan_fingerprint(ps.file)
+
+
+def evaluate(plan: Plan, records: Records, as_of: datetime, settings: Settings) -> Evaluation:
+    from pac_config.settings import engine_settings
+    from pac_core.engine import evaluate as engine_evaluate
+
+    return engine_evaluate(plan, records, as_of=as_of, settings=engine_settings(settings, plan.currency))
+
+
+def effective_plan(engine, plan: Plan) -> tuple[Plan, list[str]]:  # type: ignore[no-untyped-def]
+    """The plan file with the manager's CRM edits applied."""
+    return apply_overrides(plan, repo.overrides(engine, plan.id))
+
+
+def _crash_point(name: str) -> None:
+    if os.environ.get(CRASH_ENV) == name:
+        os._exit(77)
+
+
+def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[str, Connector] | None = None,
+             clock: Clock = utc_now, dry_run: bool = False, full: bool = False, wait: float = 0.0,
+             as_of: datetime | None = None, progress: Callable[..., None] | None = None,
+             env: Mapping[str, str] | None = None, evaluator: Callable[..., Evaluation] | None = None) -> RunResult:
+    """Run the sync of one plan (``plan_ref``: its name in the settings, or None for the only one).
+
+    ``as_of`` (else the plan's configured ``as_of``, else the clock) is the evaluation date.
+    Raises ``LockHeld`` when another run holds the plan's lock after ``wait`` seconds, ``InvalidInput``
+    for a bad plan or settings. CRM failures do not raise: they give the result's status and exit code.
+    """
+    ps = settings.plan(plan_ref)
+    plan, fingerprint = load_plan_file(ps)
+    engine = open_store(settings.database())
+    owned = connectors is None
+    try:
+        if connectors is None:
+            from sync_jobs.factory import build_connectors
+
+            connectors = build_connectors(settings, ps.connectors, env)
+        missing = [n for n in ps.connectors if n not in connectors]
+        if missing:
+            raise InvalidInput(f"plan {ps.key!r} uses connectors {missing} that were not built",
+                               "check the plan's connectors in the settings")
+        if dry_run:
+            return _run(engine, ps, plan, fingerprint, settings, connectors, clock, True, full, as_of, progress,
+                        evaluator)
+        with run_lock(engine, plan.id, wait=wait):
+            return _run(engine, ps, plan, fingerprint, settings, connectors, clock, False, full, as_of, progress,
+                        evaluator)
+    finally:
+        if owned and connectors:
+            for c in connectors.values():
+                c.close()
+        engine.dispose()
+
+
+def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Settings,  # type: ignore[no-untyped-def]
+         connectors: Mapping[str, Connector], clock: Clock, dry_run: bool, full: bool, as_of: datetime | None,
+         progress: Callable[..., None] | None, evaluator: Callable[..., Evaluation] | None) -> RunResult:
+    now = clock()
+    names = list(ps.connectors)
+    result = RunResult(plan_id=plan.id, status="running", exit_code=EXIT_OK, plan=plan)
+    if not dry_run:
+        repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
+        result.run_id = repo.start_run(engine, plan.id, now, full=full)
+    event(log, "sync.start", plan=plan.id, run=result.run_id, dry_run=dry_run, full=full)
+    pulled = PullOutcome()
+    status, code = "ok", EXIT_OK
+    tick = time.perf_counter()
+    try:
+        for name in names:
+            pull_connector(engine, connectors[name], run_id=result.run_id, now=now,
+                           reconciliation_days=settings.connector(name).reconciliation_days, full=full,
+                           dry_run=dry_run, outcome=pulled, progress=progress)
+        for source, edit in pulled.edits if not dry_run else ():
+            repo.save_override(engine, plan.id, edit.target.value, edit.key, edit.field, edit.value,
+                               edit.modified_at, source)
+        result.timings["pull"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        effective, refused = effective_plan(engine, plan)
+        result.errors.extend(refused)
+        records = _records(engine, names, pulled)
+        result.timings["load"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        when = as_of or ps.as_of or now
+        evaluation = (evaluator or (lambda p, r, a: evaluate(p, r, a, settings)))(effective, records, when)
+        result.evaluation, result.plan = evaluation, effective
+        desired = diff.desired_state(effective, evaluation)
+        users_of = {n: store_records.user_emails(engine, n) | _overlay_emails(pulled, n) for n in names}
+        routes = diff.route(effective, names, users_of)
+        result.timings["evaluate"] = time.perf_counter() - tick
+        tick = time.perf_counter()
+        for name in names:
+            last = repo.written(engine, plan.id, name)
+            changes = diff.changes_for(desired, routes[name], last, now)
+            result.changes[name] = changes
+            result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes
+                                     if (c.target.value, c.key) in last}
+            if dry_run or not changes:
+                continue
+            outcome = write_changes(engine, plan.id, connectors[name], changes,
+                                    batch_size=settings.writeback.batch_size, now=now, progress=progress)
+            for target, n in outcome.written.items():
+                _count(result, target, "written", n)
+            for target, n in outcome.failed.items():
+                _count(result, target, "failed", n)
+            result.errors.extend(outcome.errors)
+        result.timings["write"] = time.perf_counter() - tick
+        _crash_point("after_writes")
+        if pulled.rejected or any(c.get("failed") for c in result.counts.values()):
+            status, code = "partial", EXIT_PARTIAL
+    except QuotaExhausted as exc:
+        status, code = "quota_stopped", EXIT_QUOTA
+        result.errors.append(f"stopped before exceeding the configured share of the daily API allocation: {exc} "
+                             "(the next run resumes where this one stopped)")
+    except SchemaError as exc:
+        status, code = "failed", EXIT_BAD_INPUT
+        result.errors.append(f"CRM schema: {exc} (run `pac crm provision`)")
+    except AuthError as exc:
+        status, code = "failed", EXIT_CRM
+        result.errors.append(f"credentials refused: {exc}")
+    except (TransientError, RateLimited, ConnectorError) as exc:
+        status, code = "failed", EXIT_CRM
+        result.errors.append(f"CRM unreachable: {type(exc).__name__}: {exc}")
+    for kind, n in pulled.read.items():
+        _count(result, kind, "read", n)
+    for rejected in pulled.rejected:
+        _count(result, rejected.object, "rejected", 1)
+    for kind, n in pulled.deleted.items():
+        _count(result, kind, "deleted", n)
+    result.api = {name: _usage(c) for name, c in connectors.items() if name in names}
+    result.errors = [redact(e) for e in result.errors]
+    result.status, result.exit_code = ("dry_run" if dry_run and code == EXIT_OK else status), code
+    if not dry_run and result.run_id is not None:
+        repo.add_rejections(engine, result.run_id, pulled.rejected)
+        advance = status in ("ok", "partial")
+        repo.finish_run(engine, result.run_id, status=status, now=clock(), counts=result.counts, api=result.api,
+                        errors=result.errors, watermarks_seen=pulled.watermarks if advance else None,
+                        full_objects=pulled.full_objects if advance else ())
+    event(log, "sync.end", plan=plan.id, run=result.run_id, status=result.status, written=result.written,
+          rejected=len(pulled.rejected), errors=len(result.errors))
+    return result
+
+
+def _count(result: RunResult, obj: str, what: str, n: int) -> None:
+    bucket = result.counts.setdefault(obj, {})
+    bucket[what] = bucket.get(what, 0) + n
+
+
+def _usage(connector: Connector) -> dict[str, Any]:
+    usage = connector.usage()
+    return {"calls": usage.calls, "used": usage.used, "limit": usage.limit, "remaining": usage.remaining,
+            "by_endpoint": dict(usage.by_endpoint)}
+
+
+def _overlay_emails(pulled: PullOutcome, name: str) -> set[str]:
+    from pac_core.records import User
+
+    return {r.email.lower() for (c, _k, _i), r in pulled.overlay.items()
+            if c == name and isinstance(r, User) and r.email}
+
+
+def _records(engine, names: list[str], pulled: PullOutcome) -> Records:  # type: ignore[no-untyped-def]
+    """The stored records, with a dry run's pulled records laid over them (dry runs store nothing)."""
+    stored = store_records.load_records(engine, names, pulled.rejected)
+    if not pulled.overlay:
+        return stored
+    merged: dict[str, dict[tuple[str, str], Any]] = {}
+    for kind in ("accounts", "activities", "deals", "users"):
+        merged[kind] = {(r.source, r.id): r for r in getattr(stored, kind)}
+    for (source, kind, rid), record in pulled.overlay.items():
+        merged[kind][(source, rid)] = record
+    return Records(accounts=tuple(merged["accounts"].values()), activities=tuple(merged["activities"].values()),
+                   deals=tuple(merged["deals"].values()), users=tuple(merged["users"].values()),
+                   rejected=stored.rejected)

@@ -1,0 +1,62 @@
+"""Credentials come only from the environment or a secrets file, and are registered for redaction.
+
+``PAC_SECRETS_FILE`` names a file of ``KEY=VALUE`` lines (``#`` comments and blank lines allowed) that
+must be readable by its owner only (mode 0600): anything looser is refused with the ``chmod`` fix.
+The environment wins over the file, so an operator can override one value for one run.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Mapping
+from pathlib import Path
+
+from pac_core.errors import InvalidInput, Problem
+from sync_jobs.logs import register_secret
+
+SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "KEY", "SESSION")
+
+
+def read_secrets_file(path: str | Path) -> dict[str, str]:
+    """The file's KEY=VALUE pairs; refuses a file that group or others can read."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise InvalidInput(Problem("PAC_SECRETS_FILE", f"secrets file {path} not found", "check the path")) from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise InvalidInput(Problem("PAC_SECRETS_FILE", f"secrets file {path} is readable by others "
+                                   f"(mode {stat.S_IMODE(mode):04o})", f"run: chmod 600 {path}"))
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(Problem("", "expected KEY=VALUE", "one secret per line, e.g. PAC_HS_ACCESS_TOKEN=...",
+                                       file=str(path), line=number))
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+        register_secret(value)
+    return values
+
+
+def connector_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment connectors are built from: the secrets file (if any) overlaid by ``env``.
+
+    Every value whose name says it is a credential (token, secret, password, key, session) is
+    registered so that no log line, error or report can print it.
+    """
+    env = dict(os.environ if env is None else env)
+    merged: dict[str, str] = {}
+    if env.get("PAC_SECRETS_FILE"):
+        merged.update(read_secrets_file(env["PAC_SECRETS_FILE"]))
+    merged.update(env)
+    for name, value in merged.items():
+        if name.startswith("PAC_") and any(word in name.upper() for word in SECRET_WORDS):
+            register_secret(value)
+    return merged

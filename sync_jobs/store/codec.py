@@ -1,0 +1,114 @@
+"""Normalised records to JSON payloads and back (Decimal as text, datetimes as ISO 8601 UTC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pac_core.plan import ActivityType
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Record, User
+
+KIND_OF = {Account: "accounts", Activity: "activities", Deal: "deals", User: "users"}
+
+
+def kind_of(record: Record) -> str:
+    return KIND_OF[type(record)]
+
+
+def _dt(value: datetime | None) -> str | None:
+    return None if value is None else value.astimezone(UTC).isoformat()
+
+
+def _pdt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _pdec(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _pday(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def to_payload(record: Record) -> dict[str, Any]:
+    """A JSON-safe dict holding every field of ``record``."""
+    if isinstance(record, Account):
+        return {"name": record.name, "postal_code": record.postal_code, "departement": record.departement,
+                "region": record.region, "country": record.country, "industry": record.industry,
+                "account_type": record.account_type, "annual_revenue": _dec(record.annual_revenue),
+                "owner_id": record.owner_id, "dormant": record.dormant, "custom": _jsonable(dict(record.custom))}
+    if isinstance(record, Activity):
+        return {"type": record.type.value if record.type else None, "owner_id": record.owner_id,
+                "account_id": record.account_id, "start": _dt(record.start), "status": record.status.value,
+                "subject": record.subject, "day": _day(record.day)}
+    if isinstance(record, Deal):
+        return {"account_id": record.account_id, "owner_id": record.owner_id, "amount": _dec(record.amount),
+                "currency": record.currency, "close_date": _day(record.close_date), "stage": record.stage.value,
+                "name": record.name,
+                "lines": [{"product": ln.product, "quantity": str(ln.quantity), "amount": _dec(ln.amount),
+                           "service_date": _day(ln.service_date)} for ln in record.lines]}
+    return {"email": record.email, "name": record.name, "active": record.active}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *, deleted: bool,
+                 modified_at: datetime | None) -> Record:
+    """The normalised record back from its stored row."""
+    p = payload
+    if kind == "accounts":
+        return Account(id=crm_id, source=source, name=p["name"], postal_code=p.get("postal_code"),
+                       departement=p.get("departement"), region=p.get("region"), country=p.get("country"),
+                       industry=p.get("industry"), account_type=p.get("account_type"),
+                       annual_revenue=_pdec(p.get("annual_revenue")), owner_id=p.get("owner_id"),
+                       dormant=p.get("dormant"), custom=p.get("custom") or {}, deleted=deleted,
+                       modified_at=modified_at)
+    if kind == "activities":
+        return Activity(id=crm_id, source=source, type=ActivityType(p["type"]) if p.get("type") else None,
+                        owner_id=p.get("owner_id"), account_id=p.get("account_id"), start=_pdt(p.get("start")),
+                        status=ActivityStatus(p.get("status", "completed")), subject=p.get("subject", ""),
+                        day=_pday(p.get("day")), deleted=deleted, modified_at=modified_at)
+    if kind == "deals":
+        lines = tuple(DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_pdec(ln.get("amount")),
+                               service_date=_pday(ln.get("service_date"))) for ln in p.get("lines", ()))
+        return Deal(id=crm_id, source=source, account_id=p.get("account_id"), owner_id=p.get("owner_id"),
+                    amount=_pdec(p.get("amount")), currency=p.get("currency"), close_date=_pday(p.get("close_date")),
+                    stage=DealStage(p["stage"]), name=p.get("name", ""), lines=lines, deleted=deleted,
+                    modified_at=modified_at)
+    return User(id=crm_id, source=source, email=p.get("email"), name=p.get("name", ""),
+                active=p.get("active", True), modified_at=modified_at)
+
+
+def indexed(record: Record) -> dict[str, Any]:
+    """The indexed columns of a record's row."""
+    owner = getattr(record, "owner_id", None)
+    account = record.account_id if isinstance(record, Activity | Deal) else None
+    email = record.email if isinstance(record, User) else None
+    occurred: datetime | None = None
+    if isinstance(record, Activity):
+        occurred = record.start or (datetime(record.day.year, record.day.month, record.day.day, tzinfo=UTC)
+                                    if record.day else None)
+    elif isinstance(record, Deal) and record.close_date:
+        d = record.close_date
+        occurred = datetime(d.year, d.month, d.day, tzinfo=UTC)
+    return {"owner_id": owner, "account_id": account, "email": email, "occurred_at": occurred}

@@ -1,0 +1,197 @@
+"""Repository functions over the store's rows: plan versions, watermarks, last-written values,
+manager overrides, runs and their rejections, snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, select
+from sqlmodel import Session
+
+from pac_core.records import Rejected
+from sync_jobs.logs import redact
+from sync_jobs.store.tables import Override, PlanVersion, Rejection, Run, Snapshot, Watermark, Written
+
+
+# -- plan versions -------------------------------------------------------------------------------
+def save_plan_version(engine: Engine, plan_id: str, fingerprint: str, source_path: str, content: str,
+                      now: datetime) -> tuple[PlanVersion, bool]:
+    """Record the plan file; a new version only when its fingerprint differs from the latest one.
+
+    Returns (the current version, whether it was created). Older versions are kept.
+    """
+    with Session(engine) as session:
+        latest = latest_plan_version(engine, plan_id)
+        if latest is not None and latest.fingerprint == fingerprint:
+            return latest, False
+        row = PlanVersion(plan_id=plan_id, version=(latest.version + 1) if latest else 1, fingerprint=fingerprint,
+                          source_path=source_path, content=content, imported_at=now)
+        session.add(row)
+        session.commit()
+        session.refresh(row)
+        return row, True
+
+
+def latest_plan_version(engine: Engine, plan_id: str) -> PlanVersion | None:
+    with Session(engine) as session:
+        return session.execute(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+                            .order_by(PlanVersion.version.desc()).limit(1)).scalars().first()
+
+
+def plan_versions(engine: Engine, plan_id: str) -> list[PlanVersion]:
+    with Session(engine) as session:
+        return list(session.execute(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+                                 .order_by(PlanVersion.version)).scalars())
+
+
+# -- watermarks ----------------------------------------------------------------------------------
+def watermarks(engine: Engine, connector: str | None = None) -> dict[tuple[str, str], Watermark]:
+    with Session(engine) as session:
+        query = select(Watermark)
+        if connector:
+            query = query.where(Watermark.connector == connector)
+        return {(w.connector, w.object): w for w in session.execute(query).scalars()}
+
+
+def _put_watermark(session: Session, connector: str, obj: str, value: datetime | None, full: bool,
+                   now: datetime) -> None:
+    row = session.get(Watermark, (connector, obj))
+    if row is None:
+        row = Watermark(connector=connector, object=obj, value=value, updated_at=now)
+    elif value is not None and (row.value is None or value > row.value):
+        row.value = value
+    if full:
+        row.last_full_at = now
+    row.updated_at = now
+    session.add(row)
+
+
+# -- what was last written -----------------------------------------------------------------------
+def written(engine: Engine, plan_id: str, connector: str) -> dict[tuple[str, str], Written]:
+    with Session(engine) as session:
+        query = select(Written).where(Written.plan_id == plan_id, Written.connector == connector)
+        return {(w.target, w.key): w for w in session.execute(query).scalars()}
+
+
+def save_written(engine: Engine, plan_id: str, connector: str,
+                 rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+    """After a successful batch: merge the sent field values into what was last written, per record."""
+    n = 0
+    with Session(engine) as session:
+        for target, key, crm_id, fields in rows:
+            row = session.get(Written, (plan_id, connector, target, key))
+            if row is None:
+                row = Written(plan_id=plan_id, connector=connector, target=target, key=key, crm_id=crm_id,
+                              fields=dict(fields), written_at=now)
+            else:
+                row.fields = {**row.fields, **fields}
+                row.crm_id = crm_id or row.crm_id
+                row.written_at = now
+            session.add(row)
+            n += 1
+        session.commit()
+    return n
+
+
+# -- manager overrides ---------------------------------------------------------------------------
+def save_override(engine: Engine, plan_id: str, target: str, key: str, field: str, value: Any,
+                  modified_at: datetime, connector: str) -> bool:
+    """Keep the newest edit of each (record, field); returns whether this one was kept."""
+    with Session(engine) as session:
+        row = session.get(Override, (plan_id, target, key, field))
+        if row is not None and row.modified_at >= modified_at:
+            return False
+        if row is None:
+            row = Override(plan_id=plan_id, target=target, key=key, field=field, value=value,
+                           modified_at=modified_at, connector=connector)
+        else:
+            row.value, row.modified_at, row.connector = value, modified_at, connector
+        session.add(row)
+        session.commit()
+        return True
+
+
+def overrides(engine: Engine, plan_id: str) -> list[Override]:
+    with Session(engine) as session:
+        return list(session.execute(select(Override).where(Override.plan_id == plan_id)
+                                 .order_by(Override.modified_at)).scalars())
+
+
+# -- runs ----------------------------------------------------------------------------------------
+def start_run(engine: Engine, plan_id: str, now: datetime, *, dry_run: bool = False, full: bool = False) -> int:
+    with Session(engine) as session:
+        run = Run(plan_id=plan_id, started_at=now, dry_run=dry_run, full=full)
+        session.add(run)
+        session.commit()
+        assert run.id is not None
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
+               api: Mapping[str, Any], errors: Iterable[str],
+               watermarks_seen: Mapping[tuple[str, str], datetime | None] | None = None,
+               full_objects: Iterable[tuple[str, str]] = ()) -> None:
+    """Commit the run log and (when given) the new watermarks in one transaction."""
+    full_set = set(full_objects)
+    with Session(engine) as session:
+        run = session.get(Run, run_id)
+        assert run is not None
+        run.status, run.finished_at = status, now
+        run.counts, run.api = dict(counts), dict(api)
+        run.errors = [redact(e) for e in errors]
+        session.add(run)
+        for (connector, obj), value in (watermarks_seen or {}).items():
+            _put_watermark(session, connector, obj, value, (connector, obj) in full_set, now)
+        session.commit()
+
+
+def add_rejections(engine: Engine, run_id: int, rejected: Iterable[Rejected]) -> int:
+    with Session(engine) as session:
+        n = 0
+        for r in rejected:
+            session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id,
+                                  reason=redact(r.reason)))
+            n += 1
+        session.commit()
+        return n
+
+
+def rejections(engine: Engine, run_id: int) -> list[Rejected]:
+    with Session(engine) as session:
+        rows = session.execute(select(Rejection).where(Rejection.run_id == run_id)
+                            .order_by(Rejection.id)).scalars()
+        return [Rejected(source=r.connector, object=r.object, id=r.crm_id, reason=r.reason) for r in rows]
+
+
+def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:
+    with Session(engine) as session:
+        query = select(Run).order_by(Run.id.desc()).limit(limit)  # type: ignore[union-attr]
+        if plan_id:
+            query = query.where(Run.plan_id == plan_id)
+        if not include_dry:
+            query = query.where(Run.dry_run.is_(False))  # type: ignore[attr-defined]
+        return list(session.execute(query).scalars())
+
+
+# -- snapshots -----------------------------------------------------------------------------------
+def save_snapshot(engine: Engine, plan_id: str, kind: str, label: str, payload: dict[str, Any],
+                  now: datetime) -> None:
+    """Keep one snapshot per (plan, kind, label): taking it again replaces it."""
+    with Session(engine) as session:
+        session.execute(delete(Snapshot).where(Snapshot.plan_id == plan_id, Snapshot.kind == kind,
+                                               Snapshot.label == label))
+        session.add(Snapshot(plan_id=plan_id, kind=kind, label=label, taken_at=now, payload=payload))
+        session.commit()
+
+
+def snapshots(engine: Engine, plan_id: str) -> list[Snapshot]:
+    with Session(engine) as session:
+        return list(session.execute(select(Snapshot).where(Snapshot.plan_id == plan_id)
+                                 .order_by(Snapshot.taken_at)).scalars())
+
+
+def count_runs(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.execute(select(func.count()).select_from(Run)).scalar_one())

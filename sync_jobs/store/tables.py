@@ -1,0 +1,138 @@
+"""Persistence rows. Records keep the CRM's normalised record as a JSON payload plus indexed columns.
+
+Keys: records by (connector, kind, crm_id); watermarks by (connector, object); what was last written
+by (plan, connector, target, key); manager overrides by (plan, target, key, field).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class PlanVersion(SQLModel, table=True):
+    """One imported or edited plan file; a new version whenever its fingerprint changes."""
+
+    __tablename__ = "pac_plan_version"
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    version: int
+    fingerprint: str
+    source_path: str
+    content: str
+    imported_at: datetime
+
+
+class StoredRecord(SQLModel, table=True):
+    """A normalised CRM record (account, activity, deal with lines, user)."""
+
+    __tablename__ = "pac_record"
+    __table_args__ = (
+        UniqueConstraint("connector", "kind", "crm_id"),
+        Index("ix_pac_record_seen", "connector", "kind", "seen_run"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    connector: str
+    kind: str                                # accounts | activities | deals | users
+    crm_id: str
+    modified_at: datetime | None = None
+    deleted: bool = False
+    owner_id: str | None = Field(default=None, index=True)
+    account_id: str | None = Field(default=None, index=True)
+    email: str | None = Field(default=None, index=True)
+    occurred_at: datetime | None = None      # activity start, deal close date (midnight UTC)
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    seen_run: int | None = None               # the last run that read it (full reconciliation)
+    stored_at: datetime
+
+
+class Watermark(SQLModel, table=True):
+    """The highest ``modified_at`` seen per connector and object, committed with the run log."""
+
+    __tablename__ = "pac_watermark"
+    connector: str = Field(primary_key=True)
+    object: str = Field(primary_key=True)
+    value: datetime | None = None
+    last_full_at: datetime | None = None
+    updated_at: datetime
+
+
+class Written(SQLModel, table=True):
+    """What was last written to one CRM record: field values as sent, and the CRM id."""
+
+    __tablename__ = "pac_written"
+    plan_id: str = Field(primary_key=True)
+    connector: str = Field(primary_key=True)
+    target: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    crm_id: str | None = None
+    fields: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    written_at: datetime
+
+
+class Override(SQLModel, table=True):
+    """A manager's edit made in the CRM (axis status or priority, action status): wins over the plan file."""
+
+    __tablename__ = "pac_override"
+    plan_id: str = Field(primary_key=True)
+    target: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    value: Any = Field(sa_column=Column(JSON))
+    modified_at: datetime
+    connector: str
+
+
+class Run(SQLModel, table=True):
+    """One sync run: its status, counts per object, API calls and quota per connector, errors."""
+
+    __tablename__ = "pac_run"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"                   # running, ok, partial, failed, quota_stopped
+    dry_run: bool = False
+    full: bool = False
+    counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    api: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    errors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Rejection(SQLModel, table=True):
+    """A record a connector could not normalise or the CRM refused, with the reason."""
+
+    __tablename__ = "pac_rejection"
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(index=True)
+    connector: str
+    object: str
+    crm_id: str
+    reason: str
+
+
+class Snapshot(SQLModel, table=True):
+    """A monthly or quarterly evaluation kept for the report's trends."""
+
+    __tablename__ = "pac_snapshot"
+    __table_args__ = (UniqueConstraint("plan_id", "kind", "label"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    kind: str
+    label: str
+    taken_at: datetime
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class RunLock(SQLModel, table=True):
+    """Who holds a plan's run lock (the lock itself on SQLite; information only on PostgreSQL)."""
+
+    __tablename__ = "pac_run_lock"
+    name: str = Field(primary_key=True)
+    owner: str
+    acquired_at: datetime
+    expires_at: datetime

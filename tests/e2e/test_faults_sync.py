@@ -1,0 +1,150 @@
+"""Faults end to end: the sandbox CRM injects them, the real client libraries meet them, the pipeline copes.
+
+Each test runs the shipped example plan against the sandbox (Salesforce and HubSpot at once) through the
+real connectors; retries record their waits instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from connectors.sandbox.run import start_sandbox
+from sync_jobs.pipeline import run_sync
+from sync_jobs.store import open_store, repo
+from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITES = ("PATCH", "POST")
+
+
+@pytest.fixture
+def crm():
+    with start_sandbox() as server:
+        yield server
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+
+
+def _sync(settings, server, sleeps=None, provision=True, **kw):
+    connectors = sandbox_connectors(settings, server, sleeps, provision=provision)
+    try:
+        return run_sync(None, settings, connectors=connectors, **kw)
+    finally:
+        for c in connectors.values():
+            c.close()
+
+
+def _pac_writes(server) -> list[tuple[str, str, str]]:
+    """Requests that wrote PAC records (Salesforce sObject collections, HubSpot batch upserts)."""
+    return [entry for entry in server.log if entry[1] in WRITES and
+            ("composite/sobjects" in entry[2] or ("/batch/" in entry[2] and "read" not in entry[2]))]
+
+
+class TestRateLimits:
+    def test_hubspot_429_and_salesforce_request_limit_are_waited_out(self, crm, settings) -> None:
+        """429 with Retry-After (HubSpot) and REQUEST_LIMIT_EXCEEDED (Salesforce) are retried: the run is ok."""
+        crm.faults.inject("hubspot", "rate_limit", path="search", times=2, retry_after=7)
+        crm.faults.inject("salesforce", "rate_limit", path="query", times=2)
+        sleeps: list[float] = []
+        result = _sync(settings, crm, sleeps)
+        assert (result.status, result.exit_code) == ("ok", 0), result.errors
+        assert sleeps.count(7.0) == 2          # HubSpot's Retry-After honoured
+        assert len(sleeps) >= 4
+
+
+class TestTransientFaults:
+    def test_5xx_and_dropped_connections_are_retried(self, crm, settings) -> None:
+        """Server errors and connections dropped mid-request on both CRMs do not fail the run."""
+        crm.faults.inject("salesforce", "server_error", path="query", times=2)
+        crm.faults.inject("salesforce", "drop", path="query", times=1)
+        crm.faults.inject("hubspot", "server_error", path="search", times=2)
+        crm.faults.inject("hubspot", "drop", path="search", times=1)
+        result = _sync(settings, crm)
+        assert (result.status, result.written) == ("ok", 36), result.errors
+
+    def test_expired_session_mid_run_re_authenticates_and_goes_on(self, crm, settings) -> None:
+        """The Salesforce session expires while reading activities: the connector logs in again; all written."""
+        crm.faults.inject("salesforce", "expire_session", path="query", times=1)
+        crm.faults.inject("salesforce", "expire_session", path="composite", times=1)
+        result = _sync(settings, crm)
+        token_calls = [e for e in crm.log if e[2].endswith("/oauth2/token")]
+        assert (result.status, result.written) == ("ok", 36), result.errors
+        assert len(token_calls) >= 2
+
+
+class TestPartialBatch:
+    def test_one_locked_row_is_retried_next_run_the_rest_is_written(self, crm, settings) -> None:
+        """UNABLE_TO_LOCK_ROW on one record: exit 1, the others written; the next run writes only that one."""
+        crm.faults.inject("salesforce", "lock_row", path="composite/sobjects", times=1, index=0)
+        first = _sync(settings, crm)
+        failed = sum(c.get("failed", 0) for c in first.counts.values())
+        assert (first.status, first.exit_code, failed) == ("partial", 1, 1)
+        assert any("UNABLE_TO_LOCK_ROW" in e for e in first.errors)
+        crm.reset_counts()
+        second = _sync(settings, crm)
+        assert (second.status, second.written) == ("ok", 1)
+        assert len(_pac_writes(crm)) == 1
+
+
+class TestMalformedRecord:
+    def test_malformed_record_is_skipped_and_reported(self, crm, settings) -> None:
+        """An event with no date is rejected by the connector, stored with its reason; the run goes on."""
+        sf = crm.api("salesforce")
+        owner = sf.find("User")[0]["Id"]
+        bad = sf.create("Event", Subject="Visite sans date", OwnerId=owner, ActivityDateTime=None,
+                        IsAllDayEvent=False, ActivityDate=None)
+        result = _sync(settings, crm)
+        engine = open_store(settings.database())
+        rejected = {r.id: r.reason for r in repo.rejections(engine, result.run_id)}
+        assert result.exit_code == 1 and result.written == 36
+        assert "no date" in rejected[bad]
+        engine.dispose()
+
+
+class TestKilledBeforeCheckpoint:
+    def test_killed_between_writes_and_checkpoint_then_no_duplicate_no_loss(self, crm, settings, tmp_path) -> None:
+        """A real `pac sync` process dies after writing but before the checkpoint; the next run writes nothing
+        more and every PAC record exists once in each CRM."""
+        env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source,
+               "PAC_TEST_CRASH_AT": "after_writes"}
+        for c in sandbox_connectors(settings, crm).values():   # PAC objects exist in HubSpot
+            c.close()
+        killed = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "sync"], cwd=tmp_path,
+                                env=env, capture_output=True, text=True, timeout=300)
+        assert killed.returncode == 77, killed.stderr
+        engine = open_store(settings.database())
+        assert repo.watermarks(engine) == {}                       # nothing checkpointed
+        assert [r.status for r in repo.runs(engine)] == ["running"]
+        sf_actions = len(crm.api("salesforce").rows("PAC_Action__c"))
+        crm.reset_counts()
+        resumed = _sync(settings, crm)
+        assert (resumed.status, resumed.written, _pac_writes(crm)) == ("ok", 0, [])
+        assert len(crm.api("salesforce").rows("PAC_Action__c")) == sf_actions
+        assert repo.watermarks(engine) != {}
+        engine.dispose()
+
+
+class TestQuota:
+    def test_quota_nearly_spent_stops_the_run_and_the_next_run_resumes(self, crm, settings) -> None:
+        """Salesforce reports its daily allocation nearly used: the run stops (exit 5) before the configured
+        share, moves no watermark, and the next day's run finishes the job."""
+        sf = crm.api("salesforce")
+        for c in sandbox_connectors(settings, crm).values():   # PAC objects exist in HubSpot
+            c.close()
+        sf.set_daily_max(1000, used=900)          # 90 % used, the configured share is 50 %
+        stopped = _sync(settings, crm, provision=False)
+        engine = open_store(settings.database())
+        assert (stopped.status, stopped.exit_code) == ("quota_stopped", 5)
+        assert repo.watermarks(engine) == {} and "daily API allocation" in stopped.errors[0]
+        sf.set_daily_max(1000, used=0)            # a new day
+        resumed = _sync(settings, crm, provision=False)
+        assert (resumed.status, resumed.written) == ("ok", 36), resumed.errors
+        engine.dispose()

@@ -1,0 +1,293 @@
+"""Fakes for fast tests of sync_jobs: an in-memory CRM connector, a tiny evaluator, a settable clock.
+
+``FakeConnector`` obeys the same contract suite as the real adapters (``tests/contract``), so it cannot
+drift from them: pages of ``page_size`` records ordered by ``modified_at``, an overlap on incremental
+reads, upserts by external key, one ``WriteResult`` per change in order, API calls counted per page
+and per write batch of ``batch_size``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from connectors.base import (
+    ApiUsage,
+    AuthError,
+    ManagerEdit,
+    ObjectKind,
+    QuotaExhausted,
+    RateLimited,
+    SchemaIssue,
+    Target,
+    TransientError,
+    WriteChange,
+    WriteResult,
+)
+from pac_core.plan import ActivityType, Plan
+from pac_core.records import Account, Activity, ActivityStatus, Record, Records, Rejected, User
+from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, Pace
+
+T0 = datetime(2027, 5, 1, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A clock tests move by hand."""
+
+    def __init__(self, now: datetime = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class FakeConnector:
+    """An in-memory CRM. ``records[kind]`` holds what the CRM has; ``pac[(target, key)]`` what PAC wrote."""
+
+    def __init__(self, name: str = "fake", crm: str = "salesforce", *, page_size: int = 2000,
+                 batch_size: int = 200, overlap: timedelta = timedelta(minutes=10), daily_limit: int = 100_000,
+                 max_daily_share: float = 0.5) -> None:
+        self.name, self.crm = name, crm
+        self.page_size, self.batch_size, self.overlap = page_size, batch_size, overlap
+        self.records: dict[str, dict[str, Any]] = {k.value: {} for k in ObjectKind}
+        self.rejected: dict[str, list[Rejected]] = {k.value: [] for k in ObjectKind}
+        self.pac: dict[tuple[str, str], dict[str, Any]] = {}
+        self.crm_ids: dict[tuple[str, str], str] = {}
+        self.writes: list[list[WriteChange]] = []     # every write call's changes
+        self.fail_keys: dict[str, tuple[str, bool]] = {}   # key -> (error, retryable), consumed once
+        self.fail_pull: dict[str, Exception] = {}      # kind -> raised once on pull
+        self.usage_ = ApiUsage(limit=daily_limit, used=0)
+        self.max_daily_share = max_daily_share
+        self.closed = False
+        self.faults: list[str] = []                   # injected, one per call: "rate_limit" | "server_error"
+
+    # -- seeding ------------------------------------------------------------------------------
+    def put(self, *items: Record | ManagerEdit) -> None:
+        for item in items:
+            if isinstance(item, ManagerEdit):
+                self.records[ObjectKind.PAC_EDITS.value][f"{item.key}/{item.field}"] = item
+            else:
+                kind = {Account: "accounts", Activity: "activities", User: "users"}.get(type(item), "deals")
+                self.records[kind][item.id] = item
+
+    def reject(self, kind: ObjectKind, item: Rejected) -> None:
+        self.rejected[kind.value].append(item)
+
+    # -- the Connector protocol ---------------------------------------------------------------
+    def _spend(self, what: str) -> None:
+        """Count one API call; an injected fault fails the call and is retried (without sleeping)."""
+        from connectors.retry import NO_WAIT, call_with_retry
+
+        call_with_retry(lambda: self._call(what), policy=NO_WAIT, what=what)
+
+    def _call(self, what: str) -> None:
+        if self.faults:
+            fault = self.faults.pop(0)
+            self.usage_.calls += 1
+            if fault == "rate_limit":
+                raise RateLimited("429", retry_after=0.0)
+            raise TransientError("503")
+        used = self.usage_.used or 0
+        if self.usage_.limit and used + 1 > self.usage_.limit * self.max_daily_share:
+            raise QuotaExhausted(f"{self.name}: {used} of {self.usage_.limit} daily calls used", used,
+                                 self.usage_.limit)
+        self.usage_.calls += 1
+        self.usage_.used = used + 1
+        self.usage_.by_endpoint[what] = self.usage_.by_endpoint.get(what, 0) + 1
+
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
+             ) -> Iterator[Record | Rejected | ManagerEdit]:
+        if kind.value in self.fail_pull:
+            raise self.fail_pull.pop(kind.value)
+        start = None if (since is None or full) else since - self.overlap
+        items = sorted((r for r in self.records[kind.value].values()
+                        if start is None or (r.modified_at or T0) >= start),
+                       key=lambda r: (r.modified_at or T0, getattr(r, "id", getattr(r, "key", ""))))
+        extra: list[Rejected] = list(self.rejected[kind.value]) if start is None else []
+        everything: list[Any] = items + extra
+        pages = max(1, -(-len(everything) // self.page_size))
+        for page in range(pages):
+            self._spend(f"pull/{kind.value}")
+            yield from everything[page * self.page_size:(page + 1) * self.page_size]
+
+    def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
+        out: list[WriteResult] = []
+        for i in range(0, len(changes), self.batch_size):
+            batch = list(changes[i:i + self.batch_size])
+            self._spend("write")
+            self.writes.append(batch)
+            for change in batch:
+                ident = (change.target.value, change.key)
+                if change.key in self.fail_keys:
+                    error, retryable = self.fail_keys.pop(change.key)
+                    out.append(WriteResult(change.key, False, error=error, retryable=retryable))
+                    continue
+                self.pac.setdefault(ident, {}).update(change.fields)
+                crm_id = self.crm_ids.setdefault(ident, f"{self.name}-{len(self.crm_ids) + 1:06d}")
+                out.append(WriteResult(change.key, True, crm_id=crm_id))
+        return out
+
+    def check_schema(self) -> list[SchemaIssue]:
+        return []
+
+    def provision_schema(self) -> list[str]:
+        return []
+
+    def usage(self) -> ApiUsage:
+        return self.usage_
+
+    def close(self) -> None:
+        self.closed = True
+
+    def secrets(self) -> list[str]:
+        return []
+
+
+def user(uid: str, email: str, source: str = "fake") -> User:
+    return User(id=uid, source=source, email=email, name=email.split("@")[0], modified_at=T0)
+
+
+def account(aid: str, source: str = "fake", **kw: Any) -> Account:
+    kw.setdefault("modified_at", T0)
+    return Account(id=aid, source=source, name=kw.pop("name", f"Account {aid}"), **kw)
+
+
+def visit(vid: str, owner: str, account_id: str, start: datetime, source: str = "fake", **kw: Any) -> Activity:
+    kw.setdefault("modified_at", start)
+    return Activity(id=vid, source=source, type=kw.pop("type", ActivityType.VISIT), owner_id=owner,
+                    account_id=account_id, start=start, **kw)
+
+
+def fake_evaluate(plan: Plan, records: Records, as_of: datetime) -> Evaluation:
+    """A deliberately small evaluator: an action counts completed activities of its type by its owner in
+    its window, distinct accounts; axes sum their actions. Enough to drive the pipeline in unit tests."""
+    emails = {(u.source, u.id): (u.email or "").lower() for u in records.users}
+    actions = []
+    for action in plan.actions:
+        seen: set[str] = set()
+        decisions = []
+        for act in records.activities:
+            ok = (not act.deleted and act.type is action.activity_type and act.status is ActivityStatus.COMPLETED
+                  and act.start is not None and act.start in action.window
+                  and emails.get((act.source, act.owner_id or "")) == action.who and act.account_id not in seen)
+            if ok:
+                seen.add(act.account_id or "")
+            decisions.append(Decision(act.source, act.id, ok, "counted" if ok else "not_matching",
+                                      account_id=act.account_id, when=act.start))
+        done = len(seen)
+        actions.append(ActionProgress(action.id, done, action.target, done / action.target,
+                                      action.target * action.window.elapsed_share(as_of),
+                                      Pace.DONE if done >= action.target else Pace.AT_RISK, float(done),
+                                      decisions=tuple(decisions)))
+    axes = []
+    for axis in plan.axes:
+        done = sum(a.done for a in actions if plan.action(a.action_id).axis_id == axis.id)
+        axes.append(AxisProgress(axis.id, revenue=_zero(), baseline=_zero(),
+                                 additional=_zero(), objective=None, progress=None, expected_by_now=None,
+                                 pace=Pace.ON_TRACK, cost=None, roi=None, time_to_roi_months=None,
+                                 activities_done=done))
+    return Evaluation(plan.id, as_of, tuple(actions), tuple(axes), ())
+
+
+def _zero() -> Any:
+    from decimal import Decimal
+
+    return Decimal(0)
+
+
+SMALL_PLAN = """\
+plan:
+  name: "Test plan"
+  year: 2027
+  timezone: Europe/Paris
+  currency: EUR
+  language: en
+people:
+  - {email: julie@example.com, name: Julie}
+  - {email: lea@example.com, name: Lea}
+segments:
+  - {id: S-1, name: Everything, kind: horizontal}
+axes:
+  - {id: AX-1, name: Dormant customers, segment: S-1, status: active}
+  - {id: AX-2, name: Prospects, segment: S-1, status: {state: prioritised, rank: 1}}
+actions:
+  - id: A-01
+    axis: AX-1
+    text: "Visit 2 customers in week 18"
+    who: julie@example.com
+    what: {activity: visit, count: 2}
+    when: "week 18"
+  - id: A-02
+    axis: AX-2
+    text: "Visit 3 prospects in May"
+    who: lea@example.com
+    what: {activity: visit, count: 3}
+    when: "May 2027"
+"""
+
+
+def write_settings(tmp: Path, database_url: str, connectors: Sequence[tuple[str, str]] = (("fake", "salesforce"),),
+                   plan_text: str = SMALL_PLAN, extra: str = "") -> Path:
+    """A settings file with one plan using ``connectors`` (name, crm); returns its path."""
+    (tmp / "plan.pac.yaml").write_text(plan_text, encoding="utf-8")
+    (tmp / "mapping.yaml").write_text("crm: fake\n", encoding="utf-8")
+    lines = [f"database_url: {database_url}", "connectors:"]
+    for name, crm in connectors:
+        lines.append(f"  - {{name: {name}, crm: {crm}, mapping: mapping.yaml, reconciliation_days: 7}}")
+    names = ", ".join(n for n, _ in connectors)
+    lines += ["plans:", f"  - {{name: test, file: plan.pac.yaml, connectors: [{names}]}}", extra]
+    path = tmp / "pac.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def edit(key: str, field: str, value: Any, at: datetime, target: Target = Target.AXIS) -> ManagerEdit:
+    return ManagerEdit(target=target, key=key, field=field, value=value, modified_at=at)
+
+
+__all__ = ["SMALL_PLAN", "AuthError", "Clock", "FakeConnector", "TransientError", "account", "edit",
+           "fake_evaluate", "user", "visit", "write_settings"]
+
+
+# -- the sandbox CRM, through the real connectors ---------------------------------------------------
+def sandbox_settings(tmp: Path, database_url: str) -> Any:
+    """Settings for the shipped plan and mappings on ``database_url``, evaluated at the demo clock."""
+    from pac_config.settings import load_settings
+    from sync_jobs.demo import write_demo_settings
+
+    return load_settings(write_demo_settings(database_url, tmp / "pac.yaml"), env={})
+
+
+def sandbox_env_fast(server: Any) -> dict[str, str]:
+    """The sandbox's environment, with HubSpot's client-side search throttle lifted (tests do not wait)."""
+    from connectors.sandbox.run import sandbox_env
+
+    hubspot = next((a for a in server.apis if a.name == "hubspot"), None)
+    if hubspot is not None:
+        hubspot.search_per_second = 0
+    return {**sandbox_env(server), "PAC_HS_SEARCH_PER_SECOND": "1000"}
+
+
+def sandbox_connectors(settings: Any, server: Any, sleeps: list[float] | None = None, *,
+                       provision: bool = True) -> dict[str, Any]:
+    """The real connectors on the sandbox; retries record their waits in ``sleeps`` instead of sleeping."""
+    import importlib
+
+    from connectors.retry import RetryPolicy
+
+    env = sandbox_env_fast(server)
+    waits = sleeps if sleeps is not None else []
+    policy = RetryPolicy(sleep=waits.append, jitter=lambda: 0.0)
+    out = {}
+    for c in settings.connectors:
+        module = importlib.import_module(f"connectors.{c.crm}.connector")
+        out[c.name] = module.build(c.name, c.mapping, env, prefix=c.prefix, max_daily_share=c.max_daily_share,
+                                   policy=policy)
+        if provision:
+            out[c.name].provision_schema()
+    return out

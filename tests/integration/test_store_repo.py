@@ -1,0 +1,139 @@
+"""The store on SQLite and PostgreSQL: migrations, idempotent upserts, versions, overrides, runs, snapshots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import inspect
+
+from pac_core.records import Rejected
+from sync_jobs.store import open_store, repo
+from sync_jobs.store import records as store_records
+from tests.fakes import account, user, visit
+
+NOW = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = open_store(database_url)
+    yield engine
+    engine.dispose()
+
+
+class TestMigrations:
+    def test_upgrade_creates_every_table_and_is_repeatable(self, engine, database_url) -> None:
+        """Opening the store twice applies the migrations once and leaves every table in place."""
+        open_store(database_url).dispose()
+        names = set(inspect(engine).get_table_names())
+        assert {"pac_plan_version", "pac_record", "pac_watermark", "pac_written", "pac_override", "pac_run",
+                "pac_rejection", "pac_snapshot", "pac_run_lock", "alembic_version"} <= names
+
+
+class TestRecords:
+    def test_upsert_is_idempotent_and_keeps_the_latest_payload(self, engine) -> None:
+        """Storing a record twice leaves one row, with the second version's values."""
+        store_records.upsert_records(engine, "sf", [account("a1", source="sf", name="Old")], run_id=1, now=NOW)
+        store_records.upsert_records(engine, "sf", [account("a1", source="sf", name="New")], run_id=2, now=NOW)
+        records = store_records.load_records(engine, ["sf"])
+        assert [a.name for a in records.accounts] == ["New"]
+
+    def test_records_round_trip_with_aware_utc_datetimes(self, engine) -> None:
+        """An activity comes back equal, its start an aware UTC datetime."""
+        start = datetime(2027, 5, 2, 22, 30, tzinfo=UTC)
+        original = visit("v2", "u1", "a1", start, source="sf")
+        store_records.upsert_records(engine, "sf", [original], run_id=1, now=NOW)
+        (back,) = store_records.load_records(engine, ["sf"]).activities
+        assert back == original and back.start.tzinfo is not None
+
+    def test_same_id_in_two_connectors_is_two_records(self, engine) -> None:
+        """(connector, crm id) is the key: the same id in two CRMs does not collide."""
+        store_records.upsert_records(engine, "sf", [account("1", source="sf")], run_id=1, now=NOW)
+        store_records.upsert_records(engine, "hs", [account("1", source="hs")], run_id=1, now=NOW)
+        assert len(store_records.load_records(engine, ["sf", "hs"]).accounts) == 2
+
+    def test_reconciliation_marks_unseen_records_deleted(self, engine) -> None:
+        """After a full read that did not return a2, a2 is kept but marked deleted."""
+        store_records.upsert_records(engine, "sf", [account("a1", source="sf"), account("a2", source="sf")],
+                                     run_id=1, now=NOW)
+        store_records.upsert_records(engine, "sf", [account("a1", source="sf")], run_id=2, now=NOW)
+        assert store_records.mark_unseen_deleted(engine, "sf", "accounts", 2, NOW) == 1
+        deleted = {a.id: a.deleted for a in store_records.load_records(engine, ["sf"]).accounts}
+        assert deleted == {"a1": False, "a2": True}
+
+    def test_user_emails_route_by_connector(self, engine) -> None:
+        """The e-mails of one connector's users, lower-cased."""
+        store_records.upsert_records(engine, "hs", [user("7", "Lea@Example.com", source="hs")], run_id=1, now=NOW)
+        assert store_records.user_emails(engine, "hs") == {"lea@example.com"}
+        assert store_records.user_emails(engine, "sf") == set()
+
+
+class TestPlanVersions:
+    def test_new_version_only_when_the_fingerprint_changes(self, engine) -> None:
+        """Same content: same version; edited content: version 2; version 1 is kept."""
+        v1, created1 = repo.save_plan_version(engine, "p", "f1", "plan.yaml", "a", NOW)
+        again, created_again = repo.save_plan_version(engine, "p", "f1", "plan.yaml", "a", NOW)
+        v2, created2 = repo.save_plan_version(engine, "p", "f2", "plan.yaml", "b", NOW + timedelta(days=1))
+        assert (created1, created_again, created2) == (True, False, True)
+        assert (v1.version, again.version, v2.version) == (1, 1, 2)
+        assert [v.content for v in repo.plan_versions(engine, "p")] == ["a", "b"]
+
+
+class TestWrittenAndOverrides:
+    def test_written_fields_merge(self, engine) -> None:
+        """A later partial write updates its fields and keeps the others and the CRM id."""
+        repo.save_written(engine, "p", "sf", [("action", "p:A-01", "a0X", {"done": 1, "name": "A"})], NOW)
+        repo.save_written(engine, "p", "sf", [("action", "p:A-01", None, {"done": 2})], NOW)
+        row = repo.written(engine, "p", "sf")[("action", "p:A-01")]
+        assert (row.fields, row.crm_id) == ({"done": 2, "name": "A"}, "a0X")
+
+    def test_newest_manager_edit_wins(self, engine) -> None:
+        """An older edit arriving later does not replace a newer one."""
+        assert repo.save_override(engine, "p", "axis", "p:AX-1", "axis_status", "suspended", NOW, "sf")
+        assert not repo.save_override(engine, "p", "axis", "p:AX-1", "axis_status", "active",
+                                      NOW - timedelta(hours=1), "hs")
+        (row,) = repo.overrides(engine, "p")
+        assert row.value == "suspended"
+
+
+class TestRuns:
+    def test_run_log_and_watermarks_commit_together(self, engine) -> None:
+        """Finishing a run stores its figures and advances the watermark to the highest stamp seen."""
+        run_id = repo.start_run(engine, "p", NOW)
+        stamp = NOW - timedelta(hours=3)
+        repo.add_rejections(engine, run_id, [Rejected("sf", "deals", "006X", "currency CHF has no rate")])
+        repo.finish_run(engine, run_id, status="partial", now=NOW, counts={"deals": {"read": 3, "rejected": 1}},
+                        api={"sf": {"calls": 4}}, errors=["one"], watermarks_seen={("sf", "deals"): stamp},
+                        full_objects=[("sf", "deals")])
+        (run,) = repo.runs(engine, "p")
+        mark = repo.watermarks(engine, "sf")[("sf", "deals")]
+        assert (run.status, run.counts["deals"]["rejected"], mark.value, mark.last_full_at) == (
+            "partial", 1, stamp, NOW)
+        assert repo.rejections(engine, run_id)[0].reason == "currency CHF has no rate"
+
+    def test_watermark_never_moves_back(self, engine) -> None:
+        """A run that saw only older stamps keeps the newer watermark."""
+        for stamp in (NOW, NOW - timedelta(days=1)):
+            run_id = repo.start_run(engine, "p", NOW)
+            repo.finish_run(engine, run_id, status="ok", now=NOW, counts={}, api={}, errors=[],
+                            watermarks_seen={("sf", "accounts"): stamp})
+        assert repo.watermarks(engine, "sf")[("sf", "accounts")].value == NOW
+
+    def test_errors_are_redacted_before_storage(self, engine) -> None:
+        """A registered secret inside an error message never reaches the run log."""
+        from sync_jobs.logs import register_secret
+
+        register_secret("s3cr3t-token-value")
+        run_id = repo.start_run(engine, "p", NOW)
+        repo.finish_run(engine, run_id, status="failed", now=NOW, counts={}, api={},
+                        errors=["401 with token s3cr3t-token-value"])
+        assert "s3cr3t" not in repo.runs(engine, "p")[0].errors[0]
+
+
+class TestSnapshots:
+    def test_snapshot_per_label_is_replaced(self, engine) -> None:
+        """Taking the 2027-Q2 snapshot twice keeps the last one only."""
+        repo.save_snapshot(engine, "p", "quarterly", "2027-Q2", {"v": 1}, NOW)
+        repo.save_snapshot(engine, "p", "quarterly", "2027-Q2", {"v": 2}, NOW)
+        assert [s.payload for s in repo.snapshots(engine, "p")] == [{"v": 2}]

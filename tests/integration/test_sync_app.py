@@ -1,0 +1,48 @@
+"""Read-side services: the report's inputs and snapshots, from the store, with the real engine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from connectors.base import ObjectKind
+from pac_config.settings import load_settings
+from pac_core.records import Rejected
+from sync_jobs import app
+from sync_jobs.pipeline import run_sync
+from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+
+AS_OF = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def synced(tmp_path, database_url):
+    settings = load_settings(write_settings(tmp_path, database_url), env={})
+    crm = FakeConnector()
+    crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"),
+            visit("v1", "u1", "a1", datetime(2027, 5, 4, 8, tzinfo=UTC)),
+            visit("v2", "u1", "a2", datetime(2027, 5, 5, 8, tzinfo=UTC)))
+    crm.reject(ObjectKind.DEALS, Rejected("fake", "deals", "d9", "currency CHF has no rate"))
+    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+    return settings
+
+
+class TestReportInputs:
+    def test_inputs_hold_the_plan_evaluation_last_run_and_rejections(self, synced) -> None:
+        """The real engine re-evaluates the stored records: A-01 has its two visits; the run and its
+        rejected deal come along, and the linter's view of each action."""
+        inputs = app.load_report_inputs(synced, as_of=AS_OF)
+        assert inputs.evaluation.action("A-01").done == 2
+        assert inputs.last_run is not None and inputs.last_run.status == "partial"
+        assert [r.id for r in inputs.rejected] == ["d9"]
+        assert len(inputs.lint) == len(inputs.plan.actions) and "kind" in inputs.lint[0]
+        assert inputs.people["julie@example.com"] == "Julie"
+
+    def test_snapshots_are_listed_for_the_report(self, synced) -> None:
+        """A quarterly snapshot taken now is labelled by quarter and comes back as an evaluation."""
+        label = app.take_snapshot(synced, None, "quarterly", as_of=AS_OF)
+        inputs = app.load_report_inputs(synced, as_of=AS_OF)
+        assert label == "2027-Q2"
+        assert [(s.label, s.kind) for s in inputs.snapshots] == [("2027-Q2", "quarterly")]
+        assert inputs.snapshots[0].evaluation.action("A-01").done == 2

@@ -1,0 +1,209 @@
+"""The pipeline against the store (SQLite and PostgreSQL) with in-memory CRMs: idempotence, checkpoints,
+partial failures, quota stops, dry runs, reconciliation, manager edits, two CRMs in one plan."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target
+from pac_config.settings import load_settings
+from pac_core.records import Rejected
+from sync_jobs import pipeline
+from sync_jobs.store import open_store, repo
+from sync_jobs.store import records as store_records
+from tests.fakes import Clock, FakeConnector, account, edit, fake_evaluate, user, visit, write_settings
+
+W18 = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
+
+
+def _seed(crm: FakeConnector) -> None:
+    crm.put(user("u1", "julie@example.com", crm.name), account("a1", crm.name), account("a2", crm.name),
+            visit("v1", "u1", "a1", W18, crm.name), visit("v2", "u1", "a2", W18.replace(day=5), crm.name))
+
+
+@pytest.fixture
+def settings(tmp_path, database_url):
+    return load_settings(write_settings(tmp_path, database_url), env={})
+
+
+def _sync(settings, crm: FakeConnector | dict, clock: Clock | None = None, **kw):
+    connectors = crm if isinstance(crm, dict) else {"fake": crm}
+    return pipeline.run_sync(None, settings, connectors=connectors, clock=clock or Clock(),
+                             evaluator=fake_evaluate, **kw)
+
+
+class TestIdempotence:
+    def test_first_run_writes_every_record_second_run_writes_nothing(self, settings) -> None:
+        """Run 1 creates 2 axes and 2 actions; run 2 with no CRM change sends no write at all."""
+        crm = FakeConnector()
+        _seed(crm)
+        first = _sync(settings, crm)
+        calls_before = crm.usage().calls
+        second = _sync(settings, crm)
+        assert (first.status, first.written) == ("ok", 4)
+        assert crm.pac[("action", f"{first.plan_id}:A-01")]["done"] == 2
+        assert (second.status, second.written) == ("ok", 0)
+        assert crm.usage().calls - calls_before == len(ObjectKind)   # one page per object, no write
+
+    def test_a_new_visit_updates_only_the_changed_fields(self, settings) -> None:
+        """A new visit changes A-01's count, progress and pace (and last_synced), nothing else."""
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), account("a3"),
+                visit("v1", "u1", "a1", W18))
+        clock = Clock()
+        first = _sync(settings, crm, clock)
+        crm.put(visit("v3", "u1", "a3", W18.replace(day=6), modified_at=clock.now))
+        clock.advance(days=1)
+        _sync(settings, crm, clock)
+        sent = {c.key: set(c.fields) for c in crm.writes[-1]}
+        assert sent == {f"{first.plan_id}:A-01": {"done", "progress_pct", "pace", "last_synced"}}
+
+
+class TestFailures:
+    def test_a_locked_row_is_retried_next_run_and_the_rest_is_written(self, settings) -> None:
+        """One record refused with a retryable error: the run is partial, the others are checkpointed."""
+        crm = FakeConnector()
+        _seed(crm)
+        key = "test-plan:A-01"
+        crm.fail_keys[key] = ("UNABLE_TO_LOCK_ROW: unable to obtain exclusive access", True)
+        first = _sync(settings, crm)
+        assert (first.status, first.exit_code, first.counts["action"]) == ("partial", 1, {"written": 1, "failed": 1})
+        second = _sync(settings, crm)
+        assert [c.key for c in crm.writes[-1]] == [key]
+        assert second.status == "ok" and crm.pac[("action", key)]["done"] == 2
+
+    def test_malformed_record_is_skipped_and_reported(self, settings) -> None:
+        """A record the connector rejects is stored as a rejection of the run; exit code 1."""
+        crm = FakeConnector()
+        _seed(crm)
+        crm.reject(ObjectKind.ACTIVITIES, Rejected("fake", "activities", "v9", "no start date"))
+        result = _sync(settings, crm)
+        engine = open_store(settings.database())
+        assert (result.exit_code, result.counts["activities"]["rejected"]) == (1, 1)
+        assert repo.rejections(engine, result.run_id)[0].reason == "no start date"
+        engine.dispose()
+
+    def test_crash_between_writes_and_checkpoint_leaves_no_duplicate_and_no_loss(self, settings, monkeypatch) -> None:
+        """Killed after writing but before the checkpoint: the next run re-reads and writes nothing new."""
+        crm = FakeConnector()
+        _seed(crm)
+
+        def crash(name: str) -> None:
+            raise SystemExit(77)
+
+        monkeypatch.setattr(pipeline, "_crash_point", crash)
+        with pytest.raises(SystemExit):
+            _sync(settings, crm)
+        monkeypatch.undo()
+        engine = open_store(settings.database())
+        assert repo.watermarks(engine, "fake") == {}          # nothing checkpointed
+        writes_before = len(crm.writes)
+        result = _sync(settings, crm)
+        assert (result.status, result.written, len(crm.writes)) == ("ok", 0, writes_before)
+        assert len(crm.pac) == 4
+        engine.dispose()
+
+    def test_quota_guard_stops_the_run_and_the_next_run_resumes(self, settings) -> None:
+        """Quota nearly spent: exit 5, no watermark moves; with a fresh allocation the next run finishes."""
+        crm = FakeConnector(daily_limit=8, max_daily_share=0.5)   # 4 calls allowed, 5 pulls needed
+        _seed(crm)
+        stopped = _sync(settings, crm)
+        engine = open_store(settings.database())
+        assert (stopped.status, stopped.exit_code) == ("quota_stopped", 5)
+        assert repo.watermarks(engine, "fake") == {} and "daily API allocation" in stopped.errors[0]
+        crm.usage_.used = 0       # tomorrow: a new rolling allocation
+        crm.usage_.limit = 100
+        resumed = _sync(settings, crm)
+        assert (resumed.status, resumed.written) == ("ok", 4)
+        assert repo.runs(engine, resumed.plan_id)[1].status == "quota_stopped"
+        engine.dispose()
+
+    def test_refused_credentials_fail_with_exit_4_and_no_write(self, settings) -> None:
+        """An AuthError while pulling stops the run before any write."""
+        crm = FakeConnector()
+        _seed(crm)
+        crm.fail_pull["accounts"] = AuthError("token refused")
+        result = _sync(settings, crm)
+        assert (result.status, result.exit_code, crm.writes) == ("failed", 4, [])
+
+    def test_quota_during_pull_is_not_an_exception_to_the_caller(self, settings) -> None:
+        """QuotaExhausted raised mid-pull becomes the run's status, not a crash."""
+        crm = FakeConnector()
+        _seed(crm)
+        crm.fail_pull["deals"] = QuotaExhausted("stop", 10, 20)
+        assert _sync(settings, crm).exit_code == 5
+
+
+class TestDryRun:
+    def test_dry_run_lists_the_changes_and_writes_nothing(self, settings) -> None:
+        """A dry run returns every field it would send, touches neither the CRM nor the store's watermarks."""
+        crm = FakeConnector()
+        _seed(crm)
+        result = _sync(settings, crm, dry_run=True)
+        engine = open_store(settings.database())
+        assert result.status == "dry_run" and crm.writes == []
+        assert len(result.changes["fake"]) == 4
+        assert repo.watermarks(engine, "fake") == {} and repo.runs(engine) == []
+        assert store_records.count_records(engine) == {}
+        engine.dispose()
+
+
+    def test_dry_run_after_a_change_shows_old_and_new_values(self, settings) -> None:
+        """After a new visit, the dry run lists A-01's done going from 1 to 2, and still writes nothing."""
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), visit("v1", "u1", "a1", W18))
+        clock = Clock()
+        first = _sync(settings, crm, clock)
+        crm.put(visit("v2", "u1", "a2", W18.replace(day=5), modified_at=clock.now))
+        writes = len(crm.writes)
+        result = _sync(settings, crm, clock, dry_run=True)
+        key = f"{first.plan_id}:A-01"
+        (change,) = [c for c in result.changes["fake"] if c.key == key]
+        assert (result.previous["fake"][key]["done"], change.fields["done"]) == (1, 2)
+        assert len(crm.writes) == writes
+
+
+class TestReconciliation:
+    def test_full_run_marks_records_deleted_in_the_crm(self, settings) -> None:
+        """A visit deleted in the CRM (gone from a full read) stops counting."""
+        crm = FakeConnector()
+        _seed(crm)
+        first = _sync(settings, crm)
+        del crm.records["activities"]["v2"]
+        second = _sync(settings, crm, full=True)
+        assert second.counts["activities"]["deleted"] == 1
+        assert crm.pac[("action", f"{first.plan_id}:A-01")]["done"] == 1
+
+
+class TestManagerEdits:
+    def test_axis_suspended_in_the_crm_is_kept_and_never_overwritten(self, settings) -> None:
+        """The manager suspends AX-1 in the CRM: the plan takes it, and the sync never writes status back."""
+        crm = FakeConnector()
+        _seed(crm)
+        clock = Clock()
+        first = _sync(settings, crm, clock)
+        key = f"{first.plan_id}:AX-1"
+        crm.pac[("axis", key)]["status"] = "suspended"
+        crm.put(edit(key, "axis_status", "suspended", clock.now))
+        clock.advance(hours=1)
+        second = _sync(settings, crm, clock)
+        assert second.plan.axis("AX-1").status.state.value == "suspended"
+        assert crm.pac[("axis", key)]["status"] == "suspended"
+        assert all("status" not in c.fields for batch in crm.writes[1:] for c in batch if c.target is Target.AXIS)
+
+
+class TestTwoCrms:
+    def test_actions_go_to_the_crm_of_their_owner_axes_to_both(self, tmp_path, database_url) -> None:
+        """Julie is in Salesforce, Léa in HubSpot: A-01 goes to sf, A-02 to hs, both get the axes."""
+        settings = load_settings(write_settings(tmp_path, database_url, (("sf", "salesforce"), ("hs", "hubspot"))),
+                                 env={})
+        sf, hs = FakeConnector("sf"), FakeConnector("hs", "hubspot")
+        sf.put(user("005A", "julie@example.com", "sf"))
+        hs.put(user("77", "lea@example.com", "hs"))
+        result = _sync(settings, {"sf": sf, "hs": hs})
+        plan = result.plan_id
+        assert {k for k in sf.pac if k[0] == "action"} == {("action", f"{plan}:A-01")}
+        assert {k for k in hs.pac if k[0] == "action"} == {("action", f"{plan}:A-02")}
+        assert {k for k in sf.pac if k[0] == "axis"} == {k for k in hs.pac if k[0] == "axis"}

@@ -1,0 +1,112 @@
+"""The write-back diff, the routing of records between CRMs, and manager overrides (pure, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+
+from connectors.base import Target
+from pac_config.planfile import load_plan_text
+from pac_core.plan import ActionStatus, AxisState
+from pac_core.records import Records
+from sync_jobs import diff
+from sync_jobs.overrides import apply_overrides
+from tests.fakes import SMALL_PLAN, fake_evaluate
+
+NOW = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan_text(SMALL_PLAN, "plan.pac.yaml")
+
+
+def _row(fields, crm_id="X1"):
+    return SimpleNamespace(fields=dict(fields), crm_id=crm_id)
+
+
+class TestDesiredState:
+    def test_every_axis_and_action_has_a_record(self, plan) -> None:
+        """The desired state holds one record per axis and per action, keyed by plan id and item id."""
+        state = diff.desired_state(plan, fake_evaluate(plan, Records(), NOW))
+        assert set(state) == {(Target.AXIS, f"{plan.id}:AX-1"), (Target.AXIS, f"{plan.id}:AX-2"),
+                              (Target.ACTION, f"{plan.id}:A-01"), (Target.ACTION, f"{plan.id}:A-02")}
+
+    def test_action_window_is_written_as_inclusive_local_days(self, plan) -> None:
+        """Week 18 of 2027 is written as 2027-05-03 .. 2027-05-09 (the plan's days, not UTC)."""
+        state = diff.desired_state(plan, fake_evaluate(plan, Records(), NOW))
+        action = state[(Target.ACTION, f"{plan.id}:A-01")]
+        assert (action["window_start"], action["window_end"]) == ("2027-05-03", "2027-05-09")
+
+
+class TestChangesFor:
+    def test_new_record_gets_every_field_and_last_synced(self) -> None:
+        """A record never written is sent whole, manager fields included."""
+        desired = {(Target.AXIS, "k"): {"name": "A", "status": "active", "done": 1}}
+        (change,) = diff.changes_for(desired, desired.keys(), {}, NOW)
+        assert change.fields == {"name": "A", "status": "active", "done": 1, "last_synced": "2027-05-20T16:00:00+00:00"}
+
+    def test_unchanged_record_writes_nothing(self) -> None:
+        """Equal values (last_synced aside) produce no change at all."""
+        desired = {(Target.AXIS, "k"): {"name": "A", "done": 1}}
+        written = {("axis", "k"): _row({"name": "A", "done": 1, "last_synced": "2027-05-19T00:00:00+00:00"})}
+        assert diff.changes_for(desired, desired.keys(), written, NOW) == []
+
+    def test_only_changed_fields_are_sent_with_the_crm_id(self) -> None:
+        """A changed count sends that field and last_synced, addressed by the CRM id already known."""
+        desired = {(Target.ACTION, "k"): {"name": "A", "done": 3}}
+        written = {("action", "k"): _row({"name": "A", "done": 2}, crm_id="a0X")}
+        (change,) = diff.changes_for(desired, desired.keys(), written, NOW)
+        assert (change.fields, change.crm_id) == ({"done": 3, "last_synced": "2027-05-20T16:00:00+00:00"}, "a0X")
+
+    def test_manager_fields_are_never_overwritten(self) -> None:
+        """Status and priority differ from the CRM's but are not sent once the record exists."""
+        desired = {(Target.AXIS, "k"): {"status": "active", "priority": 2, "done": 1}}
+        written = {("axis", "k"): _row({"status": "suspended", "priority": None, "done": 1})}
+        assert diff.changes_for(desired, desired.keys(), written, NOW) == []
+
+
+class TestRoute:
+    def test_axes_everywhere_actions_where_their_owner_works(self, plan) -> None:
+        """Axes go to both CRMs; an action goes to the CRM where its owner is a user."""
+        routes = diff.route(plan, ["sf", "hs"], {"sf": {"julie@example.com"}, "hs": {"lea@example.com"}})
+        assert (Target.ACTION, f"{plan.id}:A-01") in routes["sf"]
+        assert (Target.ACTION, f"{plan.id}:A-02") in routes["hs"]
+        assert (Target.ACTION, f"{plan.id}:A-02") not in routes["sf"]
+        assert {k for k in routes["sf"] if k[0] is Target.AXIS} == {k for k in routes["hs"] if k[0] is Target.AXIS}
+
+    def test_owner_unknown_everywhere_goes_to_the_first_connector(self, plan) -> None:
+        """An action whose owner is in no CRM lands in the plan's first connector rather than nowhere."""
+        routes = diff.route(plan, ["sf", "hs"], {"sf": set(), "hs": set()})
+        assert (Target.ACTION, f"{plan.id}:A-01") in routes["sf"]
+        assert (Target.ACTION, f"{plan.id}:A-01") not in routes["hs"]
+
+
+class TestOverrides:
+    def test_suspending_an_axis_in_the_crm_suspends_it_in_the_plan(self, plan) -> None:
+        """An axis_status edit becomes the axis state, with a reason the method requires."""
+        edited, refused = apply_overrides(plan, [SimpleNamespace(key=f"{plan.id}:AX-1", field="axis_status",
+                                                                 value="suspended")])
+        assert refused == []
+        assert edited.axis("AX-1").status.state is AxisState.SUSPENDED
+        assert edited.axis("AX-1").status.reason
+
+    def test_action_status_edit_applies(self, plan) -> None:
+        """An action_status edit replaces the action's status."""
+        edited, _ = apply_overrides(plan, [SimpleNamespace(key=f"{plan.id}:A-02", field="action_status",
+                                                           value="cancelled")])
+        assert edited.action("A-02").status is ActionStatus.CANCELLED
+
+    def test_edit_breaking_the_rules_is_refused_and_reported(self, plan) -> None:
+        """Giving AX-1 the rank AX-2 already has is refused; the plan stays as it was."""
+        edited, refused = apply_overrides(plan, [SimpleNamespace(key=f"{plan.id}:AX-1", field="axis_priority",
+                                                                 value=1)])
+        assert edited == plan and refused
+
+    def test_unknown_value_is_refused(self, plan) -> None:
+        """A status the method does not know is reported, not applied."""
+        _, refused = apply_overrides(plan, [SimpleNamespace(key=f"{plan.id}:A-01", field="action_status",
+                                                            value="maybe")])
+        assert refused

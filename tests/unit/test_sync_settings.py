@@ -1,0 +1,107 @@
+"""Settings (config/pac.yaml and PAC_CONFIG files) and secrets (environment, 0600 secrets file)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pac_config.settings import default_settings_path, load_settings
+from pac_core.errors import InvalidInput
+from sync_jobs.logs import redact
+from sync_jobs.secrets import connector_env, read_secrets_file
+from tests.fakes import write_settings
+
+
+class TestShippedSettings:
+    def test_shipped_default_loads_with_two_crms_and_one_plan(self) -> None:
+        """config/pac.yaml: Salesforce and HubSpot connectors, the example plan, nightly at 02:00."""
+        settings = load_settings(default_settings_path(), env={})
+        assert [c.crm for c in settings.connectors] == ["salesforce", "hubspot"]
+        assert settings.plans[0].connectors == ("sf-main", "hs-west")
+        assert settings.schedule.cron == "0 2 * * *" and settings.plans[0].file.is_file()
+
+    def test_default_database_is_a_sqlite_file_under_the_working_dir(self) -> None:
+        """No database_url and no PAC_DATABASE_URL: .pac/pac.db, relative to where pac runs."""
+        assert load_settings(default_settings_path(), env={}).database() == "sqlite:///.pac/pac.db"
+
+    def test_database_url_from_the_environment_wins(self) -> None:
+        """PAC_DATABASE_URL overrides the file."""
+        settings = load_settings(default_settings_path(), env={"PAC_DATABASE_URL": "postgresql+psycopg://h/db"})
+        assert settings.database() == "postgresql+psycopg://h/db"
+
+    def test_pac_config_points_to_another_file(self, tmp_path) -> None:
+        """PAC_CONFIG names the settings file to read."""
+        path = write_settings(tmp_path, "sqlite:///x.db")
+        assert load_settings(env={"PAC_CONFIG": str(path)}).source == str(path)
+
+
+class TestBadSettings:
+    def test_every_problem_is_reported_at_once_with_file_and_line(self, tmp_path) -> None:
+        """A misspelt key and a bad share are both reported, each with file:line and key path."""
+        path = tmp_path / "pac.yaml"
+        path.write_text("connectors:\n  - name: sf\n    crm: salesforce\n    mapping: m.yaml\n"
+                        "    max_daily_share: 2\nschedul: {}\n", encoding="utf-8")
+        with pytest.raises(InvalidInput) as caught:
+            load_settings(path, env={})
+        text = str(caught.value)
+        assert f"{path}:5 connectors[0].max_daily_share" in text
+        assert f"{path}:6 schedul: unknown key 'schedul' (did you mean 'schedule'?)" in text
+
+    def test_unknown_connector_and_missing_files_are_named(self, tmp_path) -> None:
+        """A plan naming an unconfigured connector, a missing mapping and plan file: three problems."""
+        path = tmp_path / "pac.yaml"
+        path.write_text("connectors:\n  - {name: sf, crm: salesforce, mapping: nope.yaml}\n"
+                        "plans:\n  - {file: none.yaml, connectors: [hs]}\n", encoding="utf-8")
+        with pytest.raises(InvalidInput) as caught:
+            load_settings(path, env={})
+        assert len(caught.value.problems) == 3
+        assert "unknown connector 'hs'" in str(caught.value)
+
+    def test_bad_cron_says_how_to_write_one(self, tmp_path) -> None:
+        """A cron with 4 fields is refused with an example."""
+        path = write_settings(tmp_path, "sqlite:///x.db", extra="schedule: {cron: '0 2 * *'}")
+        with pytest.raises(InvalidInput, match="5-field cron"):
+            load_settings(path, env={})
+
+    def test_unknown_plan_lists_the_configured_ones(self, tmp_path) -> None:
+        """--plan with a wrong name lists the names that exist."""
+        settings = load_settings(write_settings(tmp_path, "sqlite:///x.db"), env={})
+        with pytest.raises(InvalidInput, match="configured plans: test"):
+            settings.plan("tset")
+
+
+class TestSecrets:
+    def test_secrets_file_readable_by_others_is_refused_with_the_fix(self, tmp_path) -> None:
+        """Mode 0644 is refused and the message gives the chmod command."""
+        path = tmp_path / "secrets.env"
+        path.write_text("PAC_HS_ACCESS_TOKEN=abcdef123456\n", encoding="utf-8")
+        os.chmod(path, 0o644)
+        with pytest.raises(InvalidInput, match=f"chmod 600 {path}"):
+            read_secrets_file(path)
+
+    def test_secrets_file_values_are_read_and_redacted(self, tmp_path) -> None:
+        """A 0600 file gives its KEY=VALUE pairs, and every value is redacted from log lines."""
+        path = tmp_path / "secrets.env"
+        path.write_text("# hubspot\nPAC_HS_ACCESS_TOKEN='pat-eu1-0123456789'\n\n", encoding="utf-8")
+        os.chmod(path, 0o600)
+        assert read_secrets_file(path) == {"PAC_HS_ACCESS_TOKEN": "pat-eu1-0123456789"}
+        assert "pat-eu1" not in redact("calling with pat-eu1-0123456789")
+
+    def test_environment_wins_over_the_file_and_credentials_are_registered(self, tmp_path) -> None:
+        """The environment overrides the file; PAC_*_SECRET values are redacted too."""
+        path = tmp_path / "secrets.env"
+        path.write_text("PAC_SF_CLIENT_ID=from-file-id\n", encoding="utf-8")
+        os.chmod(path, 0o600)
+        env = connector_env({"PAC_SECRETS_FILE": str(path), "PAC_SF_CLIENT_ID": "from-env-id",
+                             "PAC_SF_CLIENT_SECRET": "very-secret-value-42"})
+        assert env["PAC_SF_CLIENT_ID"] == "from-env-id"
+        assert "very-secret" not in redact("secret is very-secret-value-42")
+
+    def test_malformed_line_names_file_and_line(self, tmp_path) -> None:
+        """A line without '=' is reported with its line number."""
+        path = tmp_path / "secrets.env"
+        path.write_text("A=1\njust-a-token\n", encoding="utf-8")
+        os.chmod(path, 0o600)
+        with pytest.raises(InvalidInput, match=f"{path}:2"):
+            read_secrets_file(path)
