@@ -1,0 +1,328 @@
+"""simple-salesforce behind one door: authentication, retries, quota guard, exception translation.
+
+Every call goes through ``SfClient.call``: the vendor's exceptions become ``connectors.base`` ones,
+``RateLimited`` and ``TransientError`` are retried by ``connectors.retry``, an expired session is
+re-authenticated once (bounded: simple-salesforce's own re-login can recurse), and every response's
+``Sforce-Limit-Info`` updates ``ApiUsage``. Before each call the quota guard stops the run with
+``QuotaExhausted`` when the org has used ``max_daily_share`` of its daily allocation.
+Authentication is done here (not by simple-salesforce's login, which only reaches ``*.salesforce.com``):
+OAuth 2.0 JWT bearer, client credentials, username-password (legacy), or an existing session.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from simple_salesforce import Salesforce
+from simple_salesforce import exceptions as sfx
+from simple_salesforce.util import call_salesforce
+
+from connectors.base import (
+    ApiUsage,
+    AuthError,
+    ConnectorError,
+    QuotaExhausted,
+    RateLimited,
+    SchemaError,
+    TransientError,
+)
+from connectors.retry import RetryPolicy, call_with_retry
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+AUTH_MODES = ("jwt", "client_credentials", "session", "password")
+NEEDED = {"jwt": ("CONSUMER_KEY", "PRIVATE_KEY_FILE", "USERNAME"),
+          "client_credentials": ("CLIENT_ID", "CLIENT_SECRET"),
+          "session": ("ACCESS_TOKEN", "INSTANCE_URL"),
+          "password": ("CLIENT_ID", "CLIENT_SECRET", "USERNAME", "PASSWORD")}
+SECRET_NAMES = ("CLIENT_SECRET", "ACCESS_TOKEN", "PASSWORD", "SECURITY_TOKEN")
+_LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What ``PAC_SF_*`` variables say; ``secrets()`` lists the values never to print."""
+
+    auth: str
+    domain: str
+    api_version: str
+    values: Mapping[str, str]
+    ca_bundle: str | None = None
+    prefix: str = "PAC_SF_"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], prefix: str = "PAC_SF_") -> Credentials:
+        def get(name: str) -> str | None:
+            value = env.get(prefix + name)
+            return value.strip() if value and value.strip() else None
+
+        auth = get("AUTH")
+        if auth is None:
+            raise AuthError(f"set {prefix}AUTH to one of {', '.join(AUTH_MODES)} (jwt or client_credentials preferred)")
+        if auth not in AUTH_MODES:
+            raise AuthError(f"{prefix}AUTH is {auth!r}; set it to one of {', '.join(AUTH_MODES)}")
+        missing = [prefix + n for n in NEEDED[auth] if get(n) is None]
+        if auth != "session" and get("DOMAIN") is None:
+            missing.append(prefix + "DOMAIN")
+        if missing:
+            raise AuthError(f"{prefix}AUTH={auth} needs {', '.join(missing)}: set them in the environment")
+        names = {*NEEDED[auth], "SECURITY_TOKEN"}
+        values = {n: v for n in names if (v := get(n)) is not None}
+        ca = get("CA_BUNDLE")
+        if ca is not None and not Path(ca).is_file():
+            raise AuthError(f"{prefix}CA_BUNDLE names no readable file; set it to a PEM bundle path")
+        domain = (get("DOMAIN") or "").removeprefix("https://").rstrip("/")
+        if domain in ("login", "test"):             # simple-salesforce's shorthand
+            domain += ".salesforce.com"
+        return cls(auth, domain, (get("API_VERSION") or "62.0").removeprefix("v"), values, ca, prefix)
+
+    def secrets(self) -> list[str]:
+        return [self.values[n] for n in SECRET_NAMES if n in self.values]
+
+    def token_url(self) -> str:
+        return f"https://{self.domain}/services/oauth2/token"
+
+
+def _jwt_assertion(creds: Credentials) -> str:
+    import jwt  # pyjwt[crypto]
+
+    audience = "https://test.salesforce.com" if (creds.domain.startswith("test.")
+                                                 or ".sandbox.my.salesforce.com" in creds.domain) \
+        else "https://login.salesforce.com"
+    try:
+        key = Path(creds.values["PRIVATE_KEY_FILE"]).read_text(encoding="utf-8")
+    except OSError:
+        raise AuthError(f"cannot read the private key file named by {creds.prefix}PRIVATE_KEY_FILE") from None
+    claims = {"iss": creds.values["CONSUMER_KEY"], "sub": creds.values["USERNAME"], "aud": audience,
+              "exp": int(time.time()) + 180}
+    try:
+        return jwt.encode(claims, key, algorithm="RS256")
+    except Exception:
+        raise AuthError(f"the key in {creds.prefix}PRIVATE_KEY_FILE is not an RSA private key (PEM)") from None
+
+
+def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, str, str | None]:
+    """(access token, instance URL, user id or None) through the OAuth 2.0 token endpoint."""
+    if creds.auth == "session":
+        return creds.values["ACCESS_TOKEN"], creds.values["INSTANCE_URL"], None
+    v = creds.values
+    if creds.auth == "jwt":
+        data = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": _jwt_assertion(creds)}
+    elif creds.auth == "client_credentials":
+        data = {"grant_type": "client_credentials", "client_id": v["CLIENT_ID"], "client_secret": v["CLIENT_SECRET"]}
+    else:
+        data = {"grant_type": "password", "client_id": v["CLIENT_ID"], "client_secret": v["CLIENT_SECRET"],
+                "username": v["USERNAME"], "password": v["PASSWORD"] + v.get("SECURITY_TOKEN", "")}
+    try:
+        response = session.post(creds.token_url(), data=data, timeout=60)
+    except requests.RequestException as exc:
+        raise TransientError(f"cannot reach {creds.domain}: {type(exc).__name__}") from None
+    if response.status_code >= 500:
+        raise TransientError(f"{creds.domain} answered {response.status_code} to the token request")
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if response.status_code != 200 or "access_token" not in body:
+        reason = f"{body.get('error', response.status_code)}: {body.get('error_description', '')}".strip(": ")
+        raise AuthError(f"Salesforce refused the {creds.auth} login at {creds.domain} ({reason}); check the "
+                        f"{creds.prefix}* variables and the connected app")
+    user_id = str(body.get("id", "")).rsplit("/", 1)[-1] or None
+    return body["access_token"], body["instance_url"], user_id
+
+
+class SfClient:
+    """A simple-salesforce ``Salesforce`` plus the project's retry, quota and error rules."""
+
+    def __init__(self, creds: Credentials, *, max_daily_share: float = 0.5, policy: RetryPolicy | None = None,
+                 session: requests.Session | None = None) -> None:
+        self.creds = creds
+        self.max_daily_share = max_daily_share
+        self.policy = policy or RetryPolicy()
+        self.usage = ApiUsage()
+        self.session = session or requests.Session()
+        self.session.trust_env = False          # REQUESTS_CA_BUNDLE must not override our CA
+        if creds.ca_bundle:
+            self.session.verify = creds.ca_bundle
+        self.session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=8, max_retries=0))
+        self.session.hooks["response"].append(self._count)
+        self.user_id: str | None = None
+        self._sf: Salesforce | None = None
+
+    # -- usage -------------------------------------------------------------------------------------
+    def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.usage.calls += 1
+        path = urlsplit(response.url).path
+        rest = path.split("/services/data/", 1)[-1].split("/", 1)[-1]
+        kind = "oauth2" if "/oauth2/" in path else rest.split("/", 1)[0]
+        self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + 1
+        match = _LIMIT_INFO.search(response.headers.get("Sforce-Limit-Info", ""))
+        if match:
+            self.usage.used, self.usage.limit = int(match.group(1)), int(match.group(2))
+
+    def guard(self) -> None:
+        """Stop before the org's usage passes ``max_daily_share`` of its daily allocation."""
+        u = self.usage
+        if u.used is not None and u.limit and u.used + 1 > u.limit * self.max_daily_share:
+            raise QuotaExhausted(f"Salesforce daily API allocation: {u.used} of {u.limit} used; this run stops at "
+                                 f"{self.max_daily_share:.0%} of it to leave the rest to the org. It resumes on "
+                                 "the next run.", used=u.used, limit=u.limit)
+
+    # -- the client ---------------------------------------------------------------------------------
+    @property
+    def sf(self) -> Salesforce:
+        if self._sf is None:
+            self.login()
+        assert self._sf is not None
+        return self._sf
+
+    def login(self) -> None:
+        token, instance_url, user_id = call_with_retry(lambda: authenticate(self.creds, self.session),
+                                                       policy=self.policy, what="salesforce.login")
+        self.user_id = user_id or self.user_id
+        self._sf = Salesforce(session_id=token, instance_url=instance_url, session=self.session,
+                              version=self.creds.api_version)
+
+    def call(self, fn: Callable[[Salesforce], T], what: str) -> T:
+        """Run ``fn(sf)`` with translation, retries and one re-authentication."""
+        def attempt() -> T:
+            self.guard()
+            reauthed = False
+            while True:
+                try:
+                    return fn(self.sf)
+                except sfx.SalesforceExpiredSession:
+                    if reauthed or self.creds.auth == "session":
+                        raise AuthError("Salesforce session expired or invalid and re-authentication did not "
+                                        f"help; check the {self.creds.prefix}* credentials") from None
+                    log.info("salesforce.reauth what=%s", what)
+                    reauthed = True
+                    self.login()
+                except Exception as exc:
+                    raise translate(exc, what) from None
+
+        return call_with_retry(attempt, policy=self.policy, what=what)
+
+    def query_pages(self, soql: str, *, include_deleted: bool = False, batch_size: int = 2000
+                    ) -> Iterator[list[dict[str, Any]]]:
+        """Pages of records, lazily. Each page is one call, retried on its own (``query_all_iter`` cannot
+        resume a page after a dropped connection, so this makes the same two calls itself)."""
+        headers = {"Sforce-Query-Options": f"batchSize={batch_size}"} if batch_size != 2000 else {}
+        result = self.call(lambda sf: sf.query(soql, include_deleted=include_deleted, headers=headers), "query")
+        while True:
+            yield result["records"]
+            if result.get("done", True) or not result.get("nextRecordsUrl"):
+                return
+            url = result["nextRecordsUrl"]
+            result = self.call(lambda sf, u=url: sf.query_more(u, identifier_is_url=True, headers=headers),
+                               "query_more")
+
+    def bulk_pages(self, soql: str, *, include_deleted: bool = False, max_records: int = 50_000,
+                   boolean_columns: frozenset[str] = frozenset()) -> Iterator[list[dict[str, Any]]]:
+        """Pages of a Bulk API 2.0 query job (create, poll with backoff, CSV results chained by
+        ``Sforce-Locator``), each page one call retried on its own. Values are strings as in the CSV,
+        except empty cells (None) and ``boolean_columns`` and ``Is*`` columns (bool)."""
+        operation = "queryAll" if include_deleted else "query"
+        job = self.call(lambda sf: sf.restful("jobs/query", method="POST",
+                                              json={"operation": operation, "query": soql}), "bulk2")
+        job_id = job["id"]
+        delay = 0.5
+        for _ in range(2000):
+            info = self.call(lambda sf: sf.restful(f"jobs/query/{job_id}"), "bulk2")
+            state = info.get("state")
+            if state == "JobComplete":
+                break
+            if state in ("Failed", "Aborted"):
+                raise ConnectorError(f"Salesforce Bulk API 2.0 query job {job_id} {state.lower()}: "
+                                     f"{info.get('errorMessage', '')}")
+            self.policy.sleep(delay)
+            delay = min(delay * 2, 30.0)
+        else:
+            raise TransientError(f"Salesforce Bulk API 2.0 query job {job_id} did not complete")
+        locator = ""
+        while True:
+            text, locator = self.call(lambda sf, loc=locator: _bulk_results(sf, job_id, loc, max_records), "bulk2")
+            rows = []
+            for row in csv.DictReader(io.StringIO(text)):
+                rows.append({k: (None if v == "" else (v == "true") if (k.startswith("Is") or k in boolean_columns)
+                                 else v) for k, v in row.items()})
+            yield rows
+            if not locator:
+                return
+
+    def count(self, soql: str, *, include_deleted: bool = False) -> int:
+        return int(self.call(lambda sf: sf.query(soql, include_deleted=include_deleted), "count")["totalSize"])
+
+    def restful(self, path: str, method: str = "GET", **kwargs: Any) -> Any:
+        return self.call(lambda sf: sf.restful(path, method=method, **kwargs), path.split("/", 1)[0])
+
+    def describe(self, sobject: str) -> dict[str, Any] | None:
+        """The object's describe, or None when the org has no such object (or hides it from us)."""
+        try:
+            return self.restful(f"sobjects/{sobject}/describe")
+        except SchemaError:
+            return None
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def _bulk_results(sf: Salesforce, job_id: str, locator: str, max_records: int) -> tuple[str, str]:
+    params: dict[str, Any] = {"maxRecords": max_records}
+    if locator:
+        params["locator"] = locator
+    headers = {**sf.headers, "Accept": "text/csv"}
+    response = call_salesforce(f"{sf.bulk2_url}query/{job_id}/results", "GET", sf.session, headers, params=params)
+    following = response.headers.get("Sforce-Locator", "")
+    return response.content.decode("utf-8"), "" if following in ("", "null") else following
+
+
+def _error_code(exc: sfx.SalesforceError) -> tuple[str, str]:
+    content = exc.content
+    if isinstance(content, list) and content and isinstance(content[0], dict):
+        return str(content[0].get("errorCode", "")), str(content[0].get("message", ""))
+    return "", ""
+
+
+def translate(exc: Exception, what: str) -> ConnectorError:
+    """A vendor exception as the project's own (messages carry no secret: URLs hold none)."""
+    if isinstance(exc, ConnectorError):
+        return exc
+    if isinstance(exc, requests.exceptions.SSLError):
+        return AuthError(f"TLS verification failed on {what}: set PAC_SF_CA_BUNDLE to the CA that signs the org's "
+                         "certificate")
+    if isinstance(exc, requests.RequestException):
+        return TransientError(f"Salesforce {what}: {type(exc).__name__} (connection dropped or timed out)")
+    if isinstance(exc, sfx.SalesforceAuthenticationFailed):
+        return AuthError(f"Salesforce refused the credentials on {what}")
+    if isinstance(exc, sfx.SalesforceError):
+        code, message = _error_code(exc)
+        status = exc.status
+        if status == 403 and code == "REQUEST_LIMIT_EXCEEDED":
+            if "TotalRequests" in message:
+                return QuotaExhausted(f"Salesforce daily API allocation exhausted ({message}); resume tomorrow")
+            return RateLimited(f"Salesforce rate limit on {what}: {message}", retry_after=5.0)
+        if status >= 500 or code in ("SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION"):
+            return TransientError(f"Salesforce {what} answered {status} {code}")
+        if status in (401, 403):
+            return AuthError(f"Salesforce refused {what}: {code} {message}".strip())
+        if status == 410:
+            return ConnectorError(f"Salesforce API version retired ({message}); set PAC_SF_API_VERSION to a "
+                                  "current version, e.g. 62.0")
+        if code in ("INVALID_FIELD", "INVALID_TYPE", "NOT_FOUND") or status == 404:
+            return SchemaError(f"Salesforce {what}: {code} {message}".strip())
+        return ConnectorError(f"Salesforce {what} failed: {status} {code} {message}".strip())
+    if isinstance(exc, ValueError):      # a body that is not JSON: a proxy page, a truncated answer
+        return TransientError(f"Salesforce {what}: unreadable answer ({type(exc).__name__})")
+    return ConnectorError(f"Salesforce {what}: unexpected {type(exc).__name__}")

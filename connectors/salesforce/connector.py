@@ -1,0 +1,366 @@
+"""The Salesforce connector: pulls normalised records, writes PAC progress back, checks and provisions.
+
+Frugality rules it keeps: only mapped fields are selected; queries are built with ``format_soql``;
+incremental reads filter ``SystemModstamp >= watermark - overlap`` ordered by ``SystemModstamp, Id``;
+activities, deals and accounts are read with ``queryAll`` so deleted and archived rows come back
+flagged; pages hold 2,000 records; deal line items ride along as a parent-to-child subquery (no
+extra call); full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one
+``COUNT()`` call decides) use a Bulk API 2.0 query job; writes are sObject Collections upserts by
+``PAC_Key__c``, 200 records per call, ``allOrNone`` false. See ``docs/salesforce.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from simple_salesforce import format_soql
+
+from connectors.base import (
+    ApiUsage,
+    AuthError,
+    ManagerEdit,
+    ObjectKind,
+    QuotaExhausted,
+    RateLimited,
+    SchemaError,
+    SchemaIssue,
+    Target,
+    TransientError,
+    WriteChange,
+    WriteResult,
+)
+from connectors.retry import RetryPolicy
+from connectors.salesforce.client import Credentials, SfClient
+from connectors.salesforce.mapping import SalesforceMapping, load_mapping
+from connectors.salesforce.normalise import Normaliser, get, sf_datetime
+from connectors.salesforce.schema import PAC_OBJECTS, pac_object
+from pac_core.errors import InvalidInput
+from pac_core.records import Record, Rejected
+
+log = logging.getLogger(__name__)
+BATCH = 200                 # sObject Collections maximum
+PAGE = 2000                 # query batch maximum
+BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
+RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class SalesforceConnector:
+    """One Salesforce org, configured by a mapping and ``PAC_SF_*`` credentials."""
+
+    crm = "salesforce"
+
+    def __init__(self, name: str, mapping: SalesforceMapping, client: SfClient) -> None:
+        self.name, self.mapping, self.client = name, mapping, client
+        self.reconciliation_days = mapping.reconciliation_days   # the org's advice; settings may override
+        self.warnings: list[str] = []
+        self.normaliser = Normaliser(name, mapping, warn=self._warn)
+        self._user_ids: dict[str, str] = {}
+        self._describes: dict[str, dict[str, dict[str, Any]] | None] = {}
+
+    def _warn(self, text: str) -> None:
+        self.warnings.append(text)
+        log.warning(text)
+
+    def secrets(self) -> list[str]:
+        """Credential values to redact from every log line (the CLI registers them)."""
+        return self.client.creds.secrets()
+
+    # -- pull ------------------------------------------------------------------------------------------
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
+             ) -> Iterator[Record | Rejected | ManagerEdit]:
+        """Records changed at or after ``since`` minus the overlap (everything when ``full`` or no watermark)."""
+        start = None if (full or since is None) else since - timedelta(minutes=self.mapping.overlap_minutes)
+        if kind is ObjectKind.USERS:
+            for r in self._rows("User", ["Id", "Email", "Name", "IsActive", "SystemModstamp"], start, deleted=False):
+                user = self.normaliser.user(r)
+                if not isinstance(user, Rejected) and user.email:
+                    self._user_ids[user.email] = user.id
+                yield user
+        elif kind is ObjectKind.ACCOUNTS:
+            fields = ["Id", "OwnerId", "IsDeleted", "SystemModstamp", *self.mapping.read_fields()["Account"].values()]
+            for r in self._rows("Account", fields, start):
+                yield self.normaliser.account(r)
+        elif kind is ObjectKind.ACTIVITIES:
+            for obj in self.mapping.activities.objects():
+                for r in self._rows(obj, self._activity_fields(obj), start):
+                    yield self.normaliser.activity(obj, r)
+        elif kind is ObjectKind.DEALS:
+            for r in self._rows("Opportunity", self._deal_fields(), start):
+                yield self.normaliser.deal(r)
+        elif kind is ObjectKind.PAC_EDITS:
+            yield from self._edits(start)
+        else:
+            raise ValueError(f"unknown object kind {kind!r}")
+
+    def _activity_fields(self, obj: str) -> list[str]:
+        base = ["Id", "OwnerId", "WhatId", "AccountId", "Subject", "IsDeleted", "SystemModstamp", "ActivityDate"]
+        base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent"] if obj == "Event" else ["CompletedDateTime"]
+        return base + list(self.mapping.read_fields().get(obj, {}).values())
+
+    def _deal_fields(self) -> list[str]:
+        d = self.mapping.deals
+        fields = ["Id", "Name", "AccountId", "OwnerId", "IsDeleted", "SystemModstamp",
+                  *self.mapping.read_fields()["Opportunity"].values()]
+        if d.won_stages:
+            fields.append("StageName")
+        if d.line_items:
+            items = ["Id", d.line_product, d.line_quantity, d.line_amount] + ([d.line_service_date]
+                                                                             if d.line_service_date else [])
+            sub = ", ".join(dict.fromkeys(items))     # field names from the validated mapping, no values
+            fields.append(f"(SELECT {sub} FROM OpportunityLineItems)")  # noqa: S608
+        return fields
+
+    def _rows(self, obj: str, fields: list[str], start: datetime | None, *, deleted: bool = True,
+              where: str = "") -> Iterator[dict[str, Any]]:
+        select = ", ".join(dict.fromkeys(fields))
+        clauses = [c for c in (format_soql("SystemModstamp >= {}", start) if start else "", where) if c]
+        # field and object names come from the validated mapping; values only through format_soql
+        soql = f"SELECT {select} FROM {obj}"  # noqa: S608
+        if clauses:
+            soql += " WHERE " + " AND ".join(clauses)
+        soql += " ORDER BY SystemModstamp, Id"
+        if start is None and not where and "(SELECT" not in select and self._large(obj, deleted):
+            # a large initial load or reconciliation: Bulk API 2.0 (no ORDER BY there: it disables chunking)
+            dormant = self.mapping.accounts.dormant
+            pages = self.client.bulk_pages(f"SELECT {select} FROM {obj}", include_deleted=deleted,  # noqa: S608
+                                           boolean_columns=frozenset([dormant] if dormant else []))
+        else:
+            pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=PAGE)
+        for page in pages:
+            yield from page
+
+    def _large(self, obj: str, deleted: bool) -> bool:
+        """Whether a full read of ``obj`` is above the mapping's bulk threshold (one COUNT() call)."""
+        if obj not in BULK_OBJECTS:
+            return False
+        total = self.client.count(f"SELECT COUNT() FROM {obj}", include_deleted=deleted)  # noqa: S608
+        return total >= self.mapping.bulk_threshold
+
+    def _edits(self, start: datetime | None) -> Iterator[ManagerEdit]:
+        w = self.mapping.writeback
+        for target, tmap in ((Target.AXIS, w.axis), (Target.ACTION, w.action)):
+            if not tmap.editable:
+                continue
+            where = format_soql("LastModifiedById != {}", self.client.user_id) if self.client.user_id else ""
+            fields = [tmap.key_field, *tmap.editable, "SystemModstamp"]
+            try:
+                rows = list(self._rows(tmap.object, fields, start, deleted=False, where=where))
+            except SchemaError as exc:
+                self._warn(f"salesforce.pac_edits object={tmap.object} skipped: {exc} (run pac crm provision)")
+                continue
+            for r in rows:
+                key = r.get(tmap.key_field)
+                if not key:
+                    continue
+                stamp = sf_datetime(r.get("SystemModstamp"))
+                for fld, edit_name in tmap.editable.items():
+                    value = get(r, fld)
+                    if isinstance(value, float) and value.is_integer():
+                        value = int(value)          # a Number(3, 0) priority comes back as 2.0 in JSON
+                    yield ManagerEdit(target, str(key), edit_name, value, stamp)  # type: ignore[arg-type]
+
+    # -- write -----------------------------------------------------------------------------------------
+    def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
+        """Upsert PAC records by ``PAC_Key__c`` and update account PAC fields by id, 200 per call."""
+        results: list[WriteResult | None] = [None] * len(changes)
+        self._resolve_owners(changes)
+        groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        for i, change in enumerate(changes):
+            try:
+                path, record = self._record(change)
+            except ValueError as exc:
+                results[i] = WriteResult(change.key, False, change.crm_id, str(exc), retryable=False)
+                continue
+            groups.setdefault(path, []).append((i, record))
+        for path, items in groups.items():
+            for n in range(0, len(items), BATCH):
+                chunk = items[n: n + BATCH]
+                self._write_chunk(path, chunk, changes, results)
+        return [r for r in results if r is not None]
+
+    def _write_chunk(self, path: str, chunk: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
+                     results: list[WriteResult | None]) -> None:
+        try:
+            saved = self.client.restful(path, method="PATCH",
+                                        json={"allOrNone": False, "records": [rec for _, rec in chunk]})
+        except (TransientError, RateLimited) as exc:
+            for i, _ in chunk:
+                results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, str(exc), retryable=True)
+            return
+        except (AuthError, QuotaExhausted):
+            raise
+        except SchemaError as exc:
+            raise SchemaError(f"{exc} (run: pac crm check / pac crm provision salesforce)") from None
+        for (i, _), res in zip(chunk, saved or [], strict=False):
+            if res.get("success"):
+                results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id)
+            else:
+                errors = res.get("errors") or [{}]
+                codes = {e.get("statusCode") for e in errors}
+                text = "; ".join(f"{e.get('statusCode')}: {e.get('message')}" for e in errors)
+                results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, text,
+                                         retryable=bool(codes & RETRYABLE_SAVE))
+
+    def _record(self, change: WriteChange) -> tuple[str, dict[str, Any]]:
+        w = self.mapping.writeback
+        if change.target is Target.ACCOUNT:
+            if not change.crm_id:
+                raise ValueError("an account change needs its crm_id")
+            record: dict[str, Any] = {"attributes": {"type": "Account"}, "id": change.crm_id}
+            record.update(self._values("Account", w.account.fields, change.fields))
+            return "composite/sobjects", record
+        tmap = w.axis if change.target is Target.AXIS else w.action
+        fields = dict(change.fields)
+        if "name" in fields and "text" in tmap.fields and "text" not in fields:
+            fields["text"] = fields["name"]
+        record = {"attributes": {"type": tmap.object}, tmap.key_field: change.key}
+        record.update(self._values(tmap.object, tmap.fields, fields))
+        return f"composite/sobjects/{tmap.object}/{tmap.key_field}", record
+
+    def _values(self, obj: str, mapped: Mapping[str, str], fields: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for logical, value in fields.items():
+            crm_field = mapped.get(logical)
+            if crm_field is None:
+                continue        # a logical field this org does not keep: not written, by design
+            if crm_field == "OwnerId":
+                owner = self._user_ids.get(str(value or "").lower())
+                if owner is None:
+                    self._warn(f"salesforce.write owner={value} has no active Salesforce user; owner left unchanged")
+                    continue
+                out["OwnerId"] = owner
+                continue
+            out[crm_field] = self._json(obj, crm_field, value)
+        return out
+
+    @staticmethod
+    def _json(obj: str, crm_field: str, value: Any) -> Any:
+        if isinstance(value, Enum):
+            value = value.value
+        if isinstance(value, datetime):
+            return value.isoformat().replace("+00:00", "Z")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, list | tuple | set | frozenset):
+            value = "; ".join(str(v) for v in (sorted(value) if isinstance(value, set | frozenset) else value))
+        if isinstance(value, str):
+            value = _CONTROL.sub("", value)
+            limit = 80 if crm_field == "Name" else _length(obj, crm_field)
+            if limit and len(value) > limit:
+                value = value[: limit - 1] + "…"
+        return value
+
+    def _resolve_owners(self, changes: Sequence[WriteChange]) -> None:
+        wanted = {str(c.fields["owner_email"]).lower() for c in changes
+                  if c.fields.get("owner_email") and str(c.fields["owner_email"]).lower() not in self._user_ids}
+        if not wanted:
+            return
+        soql = format_soql("SELECT Id, Email FROM User WHERE Email IN {} AND IsActive = true", sorted(wanted))
+        for page in self.client.query_pages(soql):
+            for r in page:
+                if r.get("Email"):
+                    self._user_ids.setdefault(str(r["Email"]).lower(), str(r["Id"]))
+
+    # -- schema ----------------------------------------------------------------------------------------
+    def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None:
+        """The object's fields by lower-case name (one describe call per object and run), None if absent."""
+        if sobject not in self._describes:
+            described = self.client.describe(sobject)
+            self._describes[sobject] = None if described is None else {
+                f["name"].lower(): f for f in described.get("fields", [])}
+        return self._describes[sobject]
+
+    def check_schema(self) -> list[SchemaIssue]:
+        issues: list[SchemaIssue] = []
+        for obj, keyed in self.mapping.write_fields().items():
+            fields = self.describe_fields(obj)
+            if fields is None:
+                issues.append(SchemaIssue(obj, None, f"the org has no object {obj}",
+                                          "run: pac crm provision salesforce (or deploy force-app/ with the sf CLI)"))
+                continue
+            for name in dict.fromkeys(keyed.values()):
+                f = fields.get(name.lower())
+                if f is None:
+                    issues.append(SchemaIssue(obj, name, f"{obj}.{name} is missing",
+                                              "run: pac crm provision salesforce"))
+                elif not f.get("updateable") and name != "Id":
+                    issues.append(SchemaIssue(obj, name, f"{obj}.{name} is not updateable by the integration user",
+                                              "assign the PAC_Integration permission set to the integration user"))
+        for obj, keyed in self.mapping.read_fields().items():
+            fields = self.describe_fields(obj)
+            if fields is None:
+                issues.append(SchemaIssue(obj, None, f"the org has no object {obj} (or it is hidden)",
+                                          "grant the integration user read access to it"))
+                continue
+            for key, name in keyed.items():
+                if "." not in name and name.lower() not in fields:
+                    issues.append(SchemaIssue(obj, name, f"{obj}.{name} does not exist ({key})",
+                                              "fix the mapping (pac config check --online says more)"))
+        return issues
+
+    def provision_schema(self) -> list[str]:
+        """Create the PAC objects and fields the org lacks, through the Tooling API; idempotent."""
+        done: list[str] = []
+        wanted = {obj: set(keyed.values()) for obj, keyed in self.mapping.write_fields().items()}
+        for pac in PAC_OBJECTS:
+            if pac.name not in wanted:
+                continue
+            fields = self.describe_fields(pac.name)
+            if fields is None:
+                if not pac.custom:
+                    raise SchemaError(f"the org has no {pac.name} object visible to the integration user")
+                self.client.restful("tooling/sobjects/CustomObject", method="POST",
+                                    json={"FullName": pac.name, "Metadata": pac.metadata()})
+                done.append(f"created object {pac.name}")
+                fields = {}
+            for f in pac.fields:
+                if f.name.lower() in fields or f.name not in wanted[pac.name]:
+                    continue
+                self.client.restful("tooling/sobjects/CustomField", method="POST",
+                                    json={"FullName": f"{pac.name}.{f.name}", "Metadata": f.metadata()})
+                done.append(f"created field {pac.name}.{f.name}")
+            self._describes.pop(pac.name, None)
+        if done:
+            done.append("grant field access: assign the PAC_Integration permission set (force-app/) to the "
+                        "integration user and to managers")
+        return done
+
+    def usage(self) -> ApiUsage:
+        return self.client.usage
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _length(obj: str, crm_field: str) -> int | None:
+    try:
+        return pac_object(obj).field(crm_field).length
+    except StopIteration:
+        return None
+
+
+def build(name: str, mapping_path: str | Path, env: Mapping[str, str], *, prefix: str = "PAC_SF_",
+          max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> SalesforceConnector:
+    """A connector from a mapping file and ``{prefix}*`` environment variables (nothing is called yet).
+
+    Raises ``AuthError`` naming the variables to set, ``SchemaError`` when the mapping would write a
+    field other than the PAC fields, ``InvalidInput`` for any other mapping problem.
+    """
+    try:
+        mapping = load_mapping(mapping_path)
+    except InvalidInput as exc:
+        if any(p.path.startswith("writeback") for p in exc.problems):
+            raise SchemaError(str(exc)) from None
+        raise
+    creds = Credentials.from_env(env, prefix)
+    return SalesforceConnector(name, mapping, SfClient(creds, max_daily_share=max_daily_share, policy=policy))

@@ -1,0 +1,313 @@
+"""The Salesforce field mapping (``config/mappings/salesforce.default.yaml``): typed, validated, located.
+
+What ops staff decide per org: which Events and Tasks are visit reports, calls, meetings... (rules on
+field values), how an activity's status is read, which Account fields carry postal code, country,
+industry, type, revenue and custom attributes, what "won" means, which currency field to read, and
+which PAC fields the write-back fills. The write-back may only touch the PAC objects' fields and the
+account's ``PAC_*__c`` fields: any other field is refused here, before anything is written.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pac_config.loader import Document, config_dir, load_yaml, plain
+from pac_core.errors import InvalidInput, Problem
+from pac_core.plan import ActivityType
+from pac_core.records import ActivityStatus
+
+if TYPE_CHECKING:
+    from connectors.salesforce.connector import SalesforceConnector
+
+DEFAULT_MAPPING = "mappings/salesforce.default.yaml"
+PAC_FIELD = re.compile(r"^PAC_[A-Za-z0-9_]+__c$")
+FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AccountMap(_Model):
+    """Account fields read into ``Account``; ``null`` means the org has no such field."""
+
+    name: str = "Name"
+    postal_code: str | None = "BillingPostalCode"
+    country: str | None = "BillingCountry"
+    industry: str | None = "Industry"
+    account_type: str | None = "Type"
+    annual_revenue: str | None = "AnnualRevenue"
+    dormant: str | None = None                 # a checkbox field, when the org keeps one
+    default_country: str | None = "FR"         # accounts with no country: postal codes read as French
+    custom: dict[str, str] = Field(default_factory=dict)   # logical attribute -> field
+
+
+class StatusMap(_Model):
+    """How one activity object's status is read: ``field`` values per status, else ``default``."""
+
+    field: str | None = None
+    values: dict[ActivityStatus, list[str]] = Field(default_factory=dict)
+    default: ActivityStatus = ActivityStatus.COMPLETED
+
+
+class ActivityRule(_Model):
+    """Records of ``object`` whose fields all hold one of the listed values are of ``type``."""
+
+    object: Literal["Event", "Task"]
+    type: ActivityType
+    where: dict[str, list[str | bool]] = Field(min_length=1)
+
+
+class ActivitiesMap(_Model):
+    rules: list[ActivityRule] = Field(min_length=1)
+    status: dict[Literal["Event", "Task"], StatusMap] = Field(default_factory=dict)
+
+    def objects(self) -> list[str]:
+        return sorted({r.object for r in self.rules})
+
+
+class DealsMap(_Model):
+    """Opportunities: ``won_stages`` (StageName values) overrides the ``won`` checkbox when given."""
+
+    won: str = "IsWon"
+    closed: str = "IsClosed"
+    won_stages: list[str] = Field(default_factory=list)
+    amount: str = "Amount"
+    close_date: str = "CloseDate"
+    currency_field: str | None = None          # CurrencyIsoCode in multi-currency orgs
+    line_items: bool = True
+    line_product: str = "Product2.Name"
+    line_quantity: str = "Quantity"
+    line_amount: str = "TotalPrice"
+    line_service_date: str | None = "ServiceDate"
+
+
+class TargetMap(_Model):
+    object: str
+    key_field: str = "PAC_Key__c"
+    fields: dict[str, str]                     # logical field -> CRM field
+    editable: dict[str, str] = Field(default_factory=dict)   # CRM field -> edit name (axis_status...)
+
+
+class AccountWriteMap(_Model):
+    fields: dict[str, str] = Field(default_factory=lambda: {"axes": "PAC_Axes__c", "target": "PAC_Target__c"})
+
+
+class WritebackMap(_Model):
+    axis: TargetMap
+    action: TargetMap
+    account: AccountWriteMap = AccountWriteMap()
+
+
+class SalesforceMapping(_Model):
+    crm: Literal["salesforce"]
+    org_currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+    overlap_minutes: int = Field(5, ge=0, le=1440)
+    reconciliation_days: int = Field(7, ge=1, le=90)
+    bulk_threshold: int = Field(50_000, ge=2_000)
+    accounts: AccountMap = AccountMap()
+    activities: ActivitiesMap
+    deals: DealsMap = DealsMap()
+    writeback: WritebackMap
+
+    def read_fields(self) -> dict[str, dict[str, str]]:
+        """Per object, key path in the mapping -> field it reads (for offline and online checks)."""
+        a = self.accounts
+        acc = {f"accounts.{k}": v for k, v in (("name", a.name), ("postal_code", a.postal_code),
+                                                ("country", a.country), ("industry", a.industry),
+                                                ("account_type", a.account_type),
+                                                ("annual_revenue", a.annual_revenue), ("dormant", a.dormant)) if v}
+        acc.update({f"accounts.custom.{k}": v for k, v in a.custom.items()})
+        out: dict[str, dict[str, str]] = {"Account": acc, "Event": {}, "Task": {}}
+        for i, rule in enumerate(self.activities.rules):
+            for name in rule.where:
+                out[rule.object][f"activities.rules[{i}].where.{name}"] = name
+        for obj, st in self.activities.status.items():
+            if st.field:
+                out[obj][f"activities.status.{obj}.field"] = st.field
+        d = self.deals
+        out["Opportunity"] = {f"deals.{k}": v for k, v in (("won", d.won), ("closed", d.closed),
+                                                           ("amount", d.amount), ("close_date", d.close_date),
+                                                           ("currency_field", d.currency_field)) if v}
+        if d.line_items:
+            out["OpportunityLineItem"] = {f"deals.{k}": v for k, v in (
+                ("line_product", d.line_product), ("line_quantity", d.line_quantity),
+                ("line_amount", d.line_amount), ("line_service_date", d.line_service_date)) if v}
+        return {k: v for k, v in out.items() if v or k in self.activities.objects()}
+
+    def write_fields(self) -> dict[str, dict[str, str]]:
+        """Per object, key path -> field the write-back fills."""
+        w = self.writeback
+        out: dict[str, dict[str, str]] = {}
+        for name, target in (("axis", w.axis), ("action", w.action)):
+            fields = {f"writeback.{name}.fields.{k}": v for k, v in target.fields.items()}
+            fields[f"writeback.{name}.key_field"] = target.key_field
+            out.setdefault(target.object, {}).update(fields)
+        out.setdefault("Account", {}).update({f"writeback.account.fields.{k}": v for k, v in w.account.fields.items()})
+        return out
+
+
+def default_mapping_path() -> Path:
+    return config_dir() / DEFAULT_MAPPING
+
+
+def load_mapping(path: str | Path | None = None) -> SalesforceMapping:
+    """The mapping at ``path`` (default: the shipped one); ``InvalidInput`` with every problem located."""
+    mapping, problems = _load(Path(path) if path else default_mapping_path())
+    if problems or mapping is None:
+        raise InvalidInput(problems)
+    return mapping
+
+
+def check_mapping_offline(path: str | Path) -> list[Problem]:
+    """Every problem found without an org, each as ``file:line key: problem (fix)``."""
+    try:
+        return _load(Path(path))[1]
+    except InvalidInput as exc:
+        return exc.problems
+
+
+def _path(key: str) -> tuple[str | int, ...]:
+    out: list[str | int] = []
+    for part in key.split("."):
+        m = re.fullmatch(r"(\w+)\[(\d+)\]", part)
+        out.extend([m.group(1), int(m.group(2))] if m else [part])
+    return tuple(out)
+
+
+def _load(path: Path) -> tuple[SalesforceMapping | None, list[Problem]]:
+    doc = load_yaml(path)
+    mapping, problems = doc.validate(SalesforceMapping)
+    raw = plain(doc.data) if isinstance(doc.data, dict) else {}
+    problems += _writeback_problems(doc, raw.get("writeback") if isinstance(raw.get("writeback"), dict) else {})
+    if mapping is None:
+        return None, problems
+    for fields in mapping.read_fields().values():
+        for key, name in fields.items():
+            if not FIELD_NAME.match(name):
+                problems.append(doc.problem(_path(key), f"{name!r} is not a Salesforce field name",
+                                            "write the field's API name, e.g. BillingPostalCode"))
+    for name, target in (("axis", mapping.writeback.axis), ("action", mapping.writeback.action)):
+        for fld in target.editable:
+            if fld not in target.fields.values():
+                problems.append(doc.problem(("writeback", name, "editable", fld), f"{fld} is not among the "
+                                            "fields written for this object", "list it under fields too"))
+    if mapping.accounts.postal_code is None:
+        problems.append(doc.problem(("accounts", "postal_code"), "no postal code field: départements and "
+                                    "régions cannot be derived", "set it to BillingPostalCode or your field"))
+    return (None if problems else mapping), problems
+
+
+def _writeback_problems(doc: Document, w: dict[str, Any]) -> list[Problem]:
+    """The security boundary, checked on the raw file so it is reported even beside other mistakes."""
+    problems: list[Problem] = []
+    for name, expected in (("axis", "PAC_Axis__c"), ("action", "PAC_Action__c")):
+        target = w.get(name) if isinstance(w.get(name), dict) else {}
+        obj = target.get("object")
+        if obj is not None and obj != expected:
+            problems.append(doc.problem(("writeback", name, "object"), f"the write-back may only write "
+                                        f"{expected}, not {obj}", f"write object: {expected}"))
+        fields = target.get("fields") if isinstance(target.get("fields"), dict) else {}
+        for logical, fld in fields.items():
+            fld = str(fld)
+            allowed = PAC_FIELD.match(fld) or fld == "Name" or (fld == "OwnerId" and logical == "owner_email")
+            if not allowed:
+                problems.append(doc.problem(("writeback", name, "fields", logical), f"the write-back may not "
+                                            f"write {fld}: only PAC_*__c fields, Name and OwnerId (owner_email)",
+                                            "map it to a PAC_ field of the object"))
+        key = target.get("key_field")
+        if key is not None and not PAC_FIELD.match(str(key)):
+            problems.append(doc.problem(("writeback", name, "key_field"), f"{key} is not a PAC external id field",
+                                        "use PAC_Key__c"))
+    account = w.get("account") if isinstance(w.get("account"), dict) else {}
+    fields = account.get("fields") if isinstance(account.get("fields"), dict) else {}
+    for logical, fld in fields.items():
+        if not PAC_FIELD.match(str(fld)):
+            problems.append(doc.problem(("writeback", "account", "fields", logical), f"the write-back may not "
+                                        f"write Account.{fld}: only the account's PAC_*__c fields",
+                                        "use PAC_Axes__c / PAC_Target__c, or another PAC_ field you created"))
+    return problems
+
+
+_TYPES = {  # what a mapped field's describe type must be
+    "accounts.postal_code": {"string", "textarea"}, "accounts.country": {"string", "picklist"},
+    "accounts.annual_revenue": {"currency", "double", "int"}, "accounts.dormant": {"boolean"},
+    "deals.won": {"boolean"}, "deals.closed": {"boolean"}, "deals.amount": {"currency", "double"},
+    "deals.close_date": {"date"}, "deals.currency_field": {"picklist", "string"},
+    "deals.line_quantity": {"double", "int"}, "deals.line_amount": {"currency", "double"},
+}
+
+
+def check_mapping_online(mapping: SalesforceMapping, sf: SalesforceConnector) -> list[Problem]:
+    """Problems only the org can reveal, from ``describe()``: missing fields, wrong types, unknown picklist
+    values, fields the integration user cannot update."""
+    problems: list[Problem] = []
+    described: dict[str, dict[str, dict[str, Any]] | None] = {}
+
+    def fields_of(obj: str) -> dict[str, dict[str, Any]] | None:
+        if obj not in described:
+            described[obj] = sf.describe_fields(obj)
+        return described[obj]
+
+    def resolve(obj: str, name: str) -> tuple[str, dict[str, Any] | None, dict[str, dict[str, Any]] | None]:
+        fields = fields_of(obj)
+        if fields is None or "." not in name:
+            return obj, (fields or {}).get(name.lower()), fields
+        rel, _, rest = name.partition(".")
+        ref = next((f for f in fields.values() if (f.get("relationshipName") or "").lower() == rel.lower()), None)
+        if ref is None or not ref.get("referenceTo"):
+            return obj, None, fields
+        return resolve(ref["referenceTo"][0], rest)
+
+    for obj, keyed in mapping.read_fields().items():
+        if fields_of(obj) is None:
+            problems.append(Problem(next(iter(keyed), obj), f"the org has no object {obj}",
+                                    "check the object name, or the integration user's access to it"))
+            continue
+        for key, name in keyed.items():
+            where, f, fields = resolve(obj, name)
+            if f is None:
+                known = [v["name"] for v in (fields or {}).values()]
+                close = difflib.get_close_matches(name.rsplit(".", 1)[-1], known, n=1)
+                problems.append(Problem(key, f"{where} has no field {name.rsplit('.', 1)[-1]!r}",
+                                        f"did you mean {close[0]!r}?" if close else
+                                        "fix the field name, or grant the integration user read access"))
+                continue
+            allowed = _TYPES.get(key)
+            if allowed and f["type"] not in allowed:
+                problems.append(Problem(key, f"{where}.{f['name']} is a {f['type']} field; expected "
+                                        f"{' or '.join(sorted(allowed))}", "map a field of the right type"))
+    for i, rule in enumerate(mapping.activities.rules):
+        fields = fields_of(rule.object) or {}
+        for name, values in rule.where.items():
+            f = fields.get(name.lower())
+            if f is None or f["type"] not in ("picklist", "multipicklist", "combobox"):
+                continue
+            known = [p["value"] for p in f.get("picklistValues", [])]
+            for value in values:
+                if isinstance(value, str) and value not in known:
+                    close = difflib.get_close_matches(value, known, n=1)
+                    problems.append(Problem(f"activities.rules[{i}].where.{name}",
+                                            f"{name} value {value!r} matches no picklist value of "
+                                            f"{rule.object}.{f['name']}",
+                                            f"did you mean {close[0]!r}?" if close else f"use one of {known}"))
+    for obj, keyed in mapping.write_fields().items():
+        fields = fields_of(obj)
+        if fields is None:
+            problems.append(Problem(next(iter(keyed)), f"the org has no object {obj}",
+                                    "run: pac crm provision salesforce (or deploy force-app/ with the sf CLI)"))
+            continue
+        for key, name in keyed.items():
+            f = fields.get(name.lower())
+            if f is None:
+                problems.append(Problem(key, f"{obj} has no field {name}",
+                                        "run: pac crm provision salesforce (or deploy force-app/)"))
+            elif not f.get("updateable") and not key.endswith("key_field"):
+                problems.append(Problem(key, f"{obj}.{name} is not updateable by the integration user",
+                                        "grant edit access to the field (permission set PAC_Integration)"))
+    return problems

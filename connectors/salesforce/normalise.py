@@ -1,0 +1,215 @@
+"""Salesforce records (query JSON) -> normalised ``pac_core.records``, or ``Rejected`` with the reason.
+
+Business rules: an activity's type is the first mapping rule it matches (None when none); Events
+are timed by ``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted;
+Tasks by ``CompletedDateTime``, else their ``ActivityDate`` as ``day``; a deal is won per the mapping
+(``IsWon`` or listed stages), lost when closed and not won, else open; amounts are Decimal in the
+deal's currency (``currency_field`` or the org's); e-mails are lower-cased; a postal code that maps
+to no département keeps ``departement=None`` and is logged as a warning, never rejected. Texts
+(subjects, names) are kept as data, whatever HTML they hold.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from connectors.salesforce.mapping import SalesforceMapping
+from pac_core.errors import GeographyError
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
+
+log = logging.getLogger(__name__)
+COUNTRIES = {"france": "FR", "fr": "FR", "japan": "JP", "japon": "JP", "switzerland": "CH", "suisse": "CH",
+             "belgique": "BE", "belgium": "BE", "germany": "DE", "allemagne": "DE", "spain": "ES", "espagne": "ES",
+             "italy": "IT", "italie": "IT", "united kingdom": "GB", "royaume-uni": "GB", "united states": "US",
+             "usa": "US", "luxembourg": "LU", "monaco": "MC"}
+_DT = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+class Malformed(ValueError):
+    """A record that cannot be normalised; its message is the rejection reason."""
+
+
+def sf_datetime(value: Any) -> datetime | None:
+    """``2027-05-03T07:30:00.000+0000`` (or ``Z``/``+02:00``) -> aware UTC datetime."""
+    if value in (None, ""):
+        return None
+    try:            # the usual form, fast (Python 3.11 reads +0000 and Z)
+        parsed = datetime.fromisoformat(str(value))
+        if parsed.tzinfo is not None:
+            return parsed.astimezone(UTC) if parsed.utcoffset() else parsed
+    except ValueError:
+        pass
+    match = _DT.match(str(value))
+    if match is None:
+        raise Malformed(f"unreadable datetime {value!r}")
+    base, frac, tz = match.groups()
+    dt = datetime.fromisoformat(base)
+    if frac:
+        dt = dt.replace(microsecond=int(frac.ljust(6, "0")[:6]))
+    if tz in (None, "Z"):
+        return dt.replace(tzinfo=UTC)
+    digits = tz[1:].replace(":", "")
+    sign = 1 if tz[0] == "+" else -1
+    return dt.replace(tzinfo=timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))).astimezone(UTC)
+
+
+def sf_date(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise Malformed(f"unreadable date {value!r}") from None
+
+
+def decimal(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise Malformed(f"not a number: {str(value)[:40]!r}") from None
+    if not number.is_finite():
+        raise Malformed(f"not a finite number: {value!r}")
+    return number
+
+
+def get(record: dict[str, Any], path: str) -> Any:
+    """A (relationship) field of a query record: ``get(r, "Owner.Email")``; None along a null relation."""
+    node: Any = record
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def country_code(value: Any, default: str | None) -> str | None:
+    if value in (None, ""):
+        return default
+    text = str(value).strip()
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    return COUNTRIES.get(text.lower(), text[:60])
+
+
+class Normaliser:
+    """Turns query records into records of one connector instance (``source``)."""
+
+    def __init__(self, source: str, mapping: SalesforceMapping, *, warn: Callable[[str], None] | None = None) -> None:
+        self.source, self.m = source, mapping
+        self.warn = warn or (lambda text: log.warning(text))
+
+    def _safe(self, obj: str, record: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
+        try:
+            return build(record)
+        except (Malformed, KeyError, TypeError, ValueError) as exc:
+            return Rejected(self.source, obj, str(record.get("Id") or "?"), str(exc) or type(exc).__name__)
+
+    # -- users -------------------------------------------------------------------------------------
+    def user(self, r: dict[str, Any]) -> User | Rejected:
+        return self._safe("users", r, lambda r: User(
+            id=str(r["Id"]), source=self.source, email=(str(r["Email"]).strip().lower() or None) if r.get("Email")
+            else None, name=str(r.get("Name") or ""), active=bool(r.get("IsActive", True)),
+            modified_at=sf_datetime(r.get("SystemModstamp"))))
+
+    # -- accounts ----------------------------------------------------------------------------------
+    def account(self, r: dict[str, Any]) -> Account | Rejected:
+        return self._safe("accounts", r, self._account)
+
+    def _account(self, r: dict[str, Any]) -> Account:
+        a = self.m.accounts
+        name = get(r, a.name)
+        if not name:
+            raise Malformed("account has no name")
+        postal = get(r, a.postal_code) if a.postal_code else None
+        postal = str(postal).strip() if postal not in (None, "") else None
+        country = country_code(get(r, a.country) if a.country else None, a.default_country)
+        departement = region = None
+        if postal and country == "FR":
+            departement, region = self._geography(str(r["Id"]), postal)
+        custom = {k: get(r, f) for k, f in a.custom.items()}
+        dormant = get(r, a.dormant) if a.dormant else None
+        return Account(
+            id=str(r["Id"]), source=self.source, name=str(name), postal_code=postal, departement=departement,
+            region=region, country=country, industry=get(r, a.industry) if a.industry else None,
+            account_type=get(r, a.account_type) if a.account_type else None,
+            annual_revenue=decimal(get(r, a.annual_revenue)) if a.annual_revenue else None,
+            owner_id=r.get("OwnerId"), dormant=bool(dormant) if dormant is not None else None, custom=custom,
+            deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))
+
+    def _geography(self, account_id: str, postal: str) -> tuple[str | None, str | None]:
+        from pac_core.geography import departement_from_postal_code, region_of_departement
+
+        try:
+            code = departement_from_postal_code(postal)
+            return code, region_of_departement(code)
+        except GeographyError as exc:
+            self.warn(f"salesforce.account_postal_code account={account_id} problem={exc}")
+            return None, None
+
+    # -- activities --------------------------------------------------------------------------------
+    def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected:
+        return self._safe("activities", r, lambda r: self._activity(obj, r))
+
+    def _activity(self, obj: str, r: dict[str, Any]) -> Activity:
+        kind = None
+        for rule in self.m.activities.rules:
+            if rule.object == obj and all(get(r, f) in values for f, values in rule.where.items()):
+                kind = rule.type
+                break
+        start, day = None, None
+        if obj == "Event":
+            if r.get("IsAllDayEvent"):
+                day = sf_date(r.get("ActivityDate"))
+            else:
+                start = sf_datetime(r.get("ActivityDateTime") or r.get("StartDateTime"))
+        else:
+            start = sf_datetime(r.get("CompletedDateTime"))
+            day = None if start else sf_date(r.get("ActivityDate"))
+        if start is None and day is None and not r.get("IsDeleted"):
+            raise Malformed(f"{obj} has no date (ActivityDateTime, ActivityDate)")
+        what = r.get("WhatId")
+        account = r.get("AccountId") or (what if isinstance(what, str) and what.startswith("001") else None)
+        return Activity(
+            id=str(r["Id"]), source=self.source, type=kind, owner_id=r.get("OwnerId"), account_id=account,
+            start=start, status=self._status(obj, r), subject=str(r.get("Subject") or ""), day=day,
+            deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))
+
+    def _status(self, obj: str, r: dict[str, Any]) -> ActivityStatus:
+        st = self.m.activities.status.get(obj)  # type: ignore[call-overload]
+        if st is None:
+            return ActivityStatus.COMPLETED
+        if st.field:
+            value = get(r, st.field)
+            for status, values in st.values.items():
+                if value in values:
+                    return ActivityStatus(status)
+        return ActivityStatus(st.default)
+
+    # -- deals ---------------------------------------------------------------------------------------
+    def deal(self, r: dict[str, Any]) -> Deal | Rejected:
+        return self._safe("deals", r, self._deal)
+
+    def _deal(self, r: dict[str, Any]) -> Deal:
+        d = self.m.deals
+        won = (get(r, "StageName") in d.won_stages) if d.won_stages else bool(get(r, d.won))
+        stage = DealStage.WON if won else DealStage.LOST if get(r, d.closed) else DealStage.OPEN
+        currency = get(r, d.currency_field) if d.currency_field else self.m.org_currency
+        lines: list[DealLine] = []
+        if d.line_items:
+            for item in (r.get("OpportunityLineItems") or {}).get("records", []):
+                product = get(item, d.line_product) or get(item, "ProductCode") or "?"
+                lines.append(DealLine(str(product), decimal(get(item, d.line_quantity)) or Decimal(0),
+                                      decimal(get(item, d.line_amount)),
+                                      sf_date(get(item, d.line_service_date)) if d.line_service_date else None))
+        return Deal(
+            id=str(r["Id"]), source=self.source, account_id=r.get("AccountId"), owner_id=r.get("OwnerId"),
+            amount=decimal(get(r, d.amount)), currency=str(currency) if currency else None,
+            close_date=sf_date(get(r, d.close_date)), stage=stage, name=str(r.get("Name") or ""),
+            lines=tuple(lines), deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))

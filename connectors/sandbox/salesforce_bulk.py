@@ -1,0 +1,90 @@
+"""Bulk API 2.0 query jobs in the sandbox: create (``POST /jobs/query``), poll, CSV results paged by
+``Sforce-Locator`` and ``maxRecords``. As documented, ORDER BY, LIMIT, OFFSET, COUNT() and parent-to-child
+subqueries are refused; the job completes at its first poll.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from connectors.sandbox.salesforce_wire import error as _error
+from connectors.sandbox.salesforce_wire import json_value as _json_value
+from connectors.sandbox.salesforce_wire import sf_datetime
+from connectors.sandbox.server import Request, Response
+from connectors.sandbox.soql import Query
+
+
+class BulkMixin:
+    """Mixed into ``SalesforceApi``: uses its store, ``_compile``, ``_resolve``, ``_field`` and ``now``."""
+
+    store: dict[str, dict[str, dict[str, Any]]]
+    schema: dict[str, Any]
+    jobs: dict[str, dict[str, Any]]
+
+    # -- Bulk API 2.0 query jobs -----------------------------------------------------------------
+    def _bulk_query(self, request: Request, version: str, parts: list[str], user: str) -> Response:
+        if not parts and request.method == "POST":
+            body = request.json() or {}
+            q = self._compile(str(body.get("query", "")))
+            if q.subqueries or q.count or q.order or q.limit is not None or q.offset:
+                return _error(400, "API_ERROR", "Bulk API 2.0 doesn't support parent-to-child relationship "
+                              "queries, COUNT(), ORDER BY, LIMIT or OFFSET")
+            if any("." in f for f in q.fields):
+                return _error(400, "API_ERROR", "relationship fields are not supported by this sandbox's Bulk API")
+            include_deleted = body.get("operation") == "queryAll"
+            rows: Iterator[dict[str, Any]] = iter(self.store[q.sobject].values())
+            if not include_deleted:
+                rows = (r for r in rows if not r["IsDeleted"] and not r.get("IsArchived"))
+            job_id = "750" + secrets.token_hex(8)[:15]
+            self.jobs[job_id] = {"rows": q.run(rows, self._resolve), "query": q, "info": {
+                "id": job_id, "operation": body.get("operation", "query"), "object": q.sobject,
+                "createdById": user, "createdDate": sf_datetime(self.now()), "state": "UploadComplete",
+                "concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": float(version),
+                "lineEnding": body.get("lineEnding", "LF"), "columnDelimiter": body.get("columnDelimiter", "COMMA")}}
+            return Response(200, self.jobs[job_id]["info"])
+        if not parts:
+            return _error(405, "METHOD_NOT_ALLOWED", "HTTP Method not allowed")
+        job = self.jobs.get(parts[0])
+        if job is None:
+            return _error(404, "NOT_FOUND", "The requested resource does not exist")
+        if len(parts) == 1 and request.method == "GET":
+            job["info"].update(state="JobComplete", numberRecordsProcessed=len(job["rows"]), retries=0,
+                               totalProcessingTime=1)
+            return Response(200, job["info"])
+        if len(parts) == 1 and request.method == "DELETE":
+            self.jobs.pop(parts[0])
+            return Response(204, None)
+        if len(parts) == 2 and parts[1] == "results" and request.method == "GET":
+            return self._bulk_results(request, job)
+        return _error(404, "NOT_FOUND", "The requested resource does not exist")
+
+    def _bulk_results(self, request: Request, job: dict[str, Any]) -> Response:
+        start = int(request.arg("locator") or 0) if (request.arg("locator") or "0").isdigit() else 0
+        size = int(request.arg("maxRecords") or 50_000)
+        q: Query = job["query"]
+        chunk = job["rows"][start: start + size]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        names = [self._field(self.schema[q.sobject], f).name for f in q.fields]
+        writer.writerow(names)
+        for row in chunk:
+            writer.writerow(["" if row.get(n) is None else _csv_value(row.get(n)) for n in names])
+        end = start + len(chunk)
+        locator = str(end) if end < len(job["rows"]) else "null"
+        return Response(200, out.getvalue(), headers={"Sforce-Locator": locator,
+                                                      "Sforce-NumberOfRecords": str(len(chunk))},
+                        content_type="text/csv")
+
+
+def _csv_value(value: Any) -> str:
+    """Bulk API 2.0 CSV cells: true/false, 2027-05-03T07:30:00.000Z, plain numbers."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return sf_datetime(value).replace("+0000", "Z")
+    return str(_json_value(value))

@@ -1,0 +1,194 @@
+"""The sandbox org's sObject schema: standard objects as a standard org describes them, plus custom fields.
+
+Only the objects and fields the sandbox stores. ``describe_field`` shapes one field the way
+``GET /sobjects/{Type}/describe`` documents it (name, label, type, length, updateable, createable,
+nillable, externalId, picklistValues, referenceTo, relationshipName, custom...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class SField:
+    name: str
+    type: str                       # describe type: id, string, textarea, picklist, reference, datetime...
+    label: str = ""
+    length: int = 0
+    updateable: bool = True
+    createable: bool = True
+    nillable: bool = True
+    reference_to: tuple[str, ...] = ()
+    relationship: str | None = None
+    picklist: tuple[str, ...] = ()
+    restricted: bool = False
+    external_id: bool = False
+    unique: bool = False
+    custom: bool = False
+    precision: int = 0
+    scale: int = 0
+
+
+@dataclass
+class SObject:
+    name: str
+    prefix: str                     # the 3-character key prefix of its ids
+    label: str
+    fields: dict[str, SField] = field(default_factory=dict)
+    children: dict[str, tuple[str, str]] = field(default_factory=dict)   # relationship -> (child type, field)
+    custom: bool = False
+
+    def add(self, *fields: SField) -> SObject:
+        for f in fields:
+            self.fields[f.name] = f
+        return self
+
+    def lookup(self, name: str) -> SField | None:
+        f = self.fields.get(name)
+        if f is not None:
+            return f
+        lower = name.lower()
+        return next((f for f in self.fields.values() if f.name.lower() == lower), None)
+
+
+def _ro(name: str, type_: str, **kw: Any) -> SField:
+    return SField(name, type_, updateable=False, createable=False, **kw)
+
+
+def _system(owner: bool = True) -> list[SField]:
+    out = [
+        _ro("Id", "id", length=18, nillable=False),
+        _ro("IsDeleted", "boolean", nillable=False),
+        _ro("CreatedDate", "datetime", nillable=False),
+        _ro("CreatedById", "reference", reference_to=("User",), relationship="CreatedBy"),
+        _ro("LastModifiedDate", "datetime", nillable=False),
+        _ro("LastModifiedById", "reference", reference_to=("User",), relationship="LastModifiedBy"),
+        _ro("SystemModstamp", "datetime", nillable=False),
+    ]
+    if owner:
+        out.append(SField("OwnerId", "reference", reference_to=("User",), relationship="Owner", nillable=False))
+    return out
+
+
+INDUSTRY_VALUES = ("Pharmaceutique", "Agroalimentaire", "Chimie", "Cosmétique", "Automobile", "Traitement de l'eau",
+                   "Agriculture", "Banking", "Chemicals", "Energy", "Manufacturing", "Other")
+ACCOUNT_TYPES = ("Client", "Prospect", "Distributeur", "Customer - Direct", "Partner", "Other")
+EVENT_TYPES = ("Visite client", "Customer visit", "Réunion", "Meeting", "Démonstration", "Appel", "Call",
+               "Email", "Relance devis", "Other")
+TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
+STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost")
+VISIT_STATUSES = ("Réalisée", "Planifiée", "Annulée", "Absent")
+CURRENCIES = ("EUR", "USD", "CHF", "GBP")
+
+
+def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = True) -> dict[str, SObject]:
+    """The sandbox org's standard objects (and the demo org's one custom field on Event)."""
+    user = SObject("User", "005", "User").add(
+        *_system(owner=False), SField("Username", "string", length=80, nillable=False),
+        SField("Email", "email", length=80, nillable=False), _ro("Name", "string", length=121),
+        SField("FirstName", "string", length=40), SField("LastName", "string", length=80, nillable=False),
+        SField("IsActive", "boolean", nillable=False))
+    account = SObject("Account", "001", "Account").add(
+        *_system(), SField("Name", "string", length=255, nillable=False),
+        SField("BillingStreet", "textarea", length=255), SField("BillingCity", "string", length=40),
+        SField("BillingPostalCode", "string", length=20), SField("BillingCountry", "string", length=80),
+        SField("Industry", "picklist", length=255, picklist=INDUSTRY_VALUES),
+        SField("Type", "picklist", length=255, picklist=ACCOUNT_TYPES),
+        SField("AnnualRevenue", "currency", precision=18, scale=0),
+        SField("Description", "textarea", length=32000))
+    activity_common = [
+        SField("Subject", "combobox", length=255), SField("Description", "textarea", length=32000),
+        SField("ActivityDate", "date"),
+        SField("WhatId", "reference", reference_to=("Account", "Opportunity"), relationship="What"),
+        SField("WhoId", "reference", reference_to=("Contact", "Lead"), relationship="Who"),
+        _ro("AccountId", "reference", reference_to=("Account",), relationship="Account"),
+        _ro("IsArchived", "boolean", nillable=False),
+    ]
+    event = SObject("Event", "00U", "Event").add(
+        *_system(), *activity_common,
+        SField("Type", "picklist", length=255, picklist=EVENT_TYPES),
+        SField("EventSubtype", "picklist", length=255, picklist=("Event",), updateable=False),
+        SField("ActivityDateTime", "datetime"), SField("StartDateTime", "datetime"),
+        SField("EndDateTime", "datetime"), SField("DurationInMinutes", "int"),
+        SField("IsAllDayEvent", "boolean", nillable=False))
+    if custom_event_status:
+        event.add(SField("Statut__c", "picklist", label="Statut", length=255, picklist=VISIT_STATUSES, custom=True))
+    task = SObject("Task", "00T", "Task").add(
+        *_system(), *activity_common,
+        SField("Type", "picklist", length=255, picklist=("Call", "Email", "Meeting", "Other")),
+        SField("TaskSubtype", "picklist", length=255, picklist=("Task", "Email", "Call", "ListEmail", "Cadence"),
+               updateable=False),
+        SField("Status", "picklist", length=255, picklist=TASK_STATUSES, nillable=False),
+        _ro("IsClosed", "boolean", nillable=False), _ro("CompletedDateTime", "datetime"),
+        SField("CallDurationInSeconds", "int"))
+    opportunity = SObject("Opportunity", "006", "Opportunity").add(
+        *_system(), SField("Name", "string", length=120, nillable=False),
+        SField("AccountId", "reference", reference_to=("Account",), relationship="Account"),
+        SField("StageName", "picklist", length=255, picklist=STAGES, nillable=False),
+        _ro("IsWon", "boolean", nillable=False), _ro("IsClosed", "boolean", nillable=False),
+        SField("CloseDate", "date", nillable=False), SField("Amount", "currency", precision=18, scale=2),
+        SField("Type", "picklist", length=255, picklist=("New Business", "Existing Business")))
+    if multi_currency:
+        opportunity.add(SField("CurrencyIsoCode", "picklist", length=3, picklist=CURRENCIES, restricted=True))
+    opportunity.children["OpportunityLineItems"] = ("OpportunityLineItem", "OpportunityId")
+    product = SObject("Product2", "01t", "Product").add(
+        *_system(owner=False), SField("Name", "string", length=255, nillable=False),
+        SField("ProductCode", "string", length=255), SField("IsActive", "boolean", nillable=False))
+    line = SObject("OpportunityLineItem", "00k", "Opportunity Product").add(
+        *_system(owner=False),
+        SField("OpportunityId", "reference", reference_to=("Opportunity",), relationship="Opportunity",
+               updateable=False, nillable=False),
+        SField("Product2Id", "reference", reference_to=("Product2",), relationship="Product2", updateable=False),
+        _ro("ProductCode", "string", length=255), SField("Quantity", "double", precision=12, scale=2),
+        SField("UnitPrice", "currency", precision=18, scale=2), SField("TotalPrice", "currency", precision=18, scale=2),
+        SField("ServiceDate", "date"))
+    return {o.name: o for o in (user, account, event, task, opportunity, product, line)}
+
+
+_META_TYPES = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
+               "Percent": "percent", "Checkbox": "boolean", "Date": "date", "DateTime": "datetime",
+               "Picklist": "picklist", "Email": "email", "TextArea": "textarea"}
+
+
+def field_from_metadata(name: str, meta: dict[str, Any]) -> SField:
+    """A custom field as the Metadata API ``CustomField`` describes it (Tooling API create body)."""
+    kind = meta.get("type")
+    if kind not in _META_TYPES:
+        raise ValueError(f"unsupported field type {kind!r}")
+    values = tuple(v["fullName"] for v in
+                   (meta.get("valueSet") or {}).get("valueSetDefinition", {}).get("value", []))
+    length = int(meta.get("length") or (255 if kind == "Picklist" else 0))
+    return SField(name, _META_TYPES[kind], label=meta.get("label", name), length=length,
+                  nillable=kind != "Checkbox", picklist=values,
+                  restricted=bool((meta.get("valueSet") or {}).get("restricted")),
+                  external_id=bool(meta.get("externalId")), unique=bool(meta.get("unique")), custom=True,
+                  precision=int(meta.get("precision") or 0), scale=int(meta.get("scale") or 0))
+
+
+def custom_object(name: str, prefix: str, meta: dict[str, Any]) -> SObject:
+    """A new custom object with its standard fields (Id, Name, OwnerId, system stamps)."""
+    obj = SObject(name, prefix, meta.get("label", name), custom=True)
+    return obj.add(*_system(), SField("Name", "string", label=(meta.get("nameField") or {}).get("label", "Name"),
+                                      length=80))
+
+
+def describe_field(f: SField) -> dict[str, Any]:
+    return {
+        "name": f.name, "label": f.label or f.name, "type": f.type, "length": f.length,
+        "precision": f.precision, "scale": f.scale, "custom": f.custom,
+        "updateable": f.updateable, "createable": f.createable, "nillable": f.nillable,
+        "externalId": f.external_id, "idLookup": f.external_id or f.name == "Id", "unique": f.unique,
+        "calculated": False, "filterable": True, "sortable": f.type != "textarea",
+        "referenceTo": list(f.reference_to), "relationshipName": f.relationship,
+        "restrictedPicklist": f.restricted,
+        "picklistValues": [{"active": True, "defaultValue": False, "label": v, "validFor": None, "value": v}
+                           for v in f.picklist],
+        "soapType": _SOAP.get(f.type, "xsd:string"),
+    }
+
+
+_SOAP = {"id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "datetime": "xsd:dateTime",
+         "date": "xsd:date", "double": "xsd:double", "currency": "xsd:double", "percent": "xsd:double",
+         "int": "xsd:int"}

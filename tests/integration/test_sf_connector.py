@@ -1,0 +1,269 @@
+"""The Salesforce connector against the sandbox CRM through simple-salesforce: sync, write-back, faults."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target, WriteChange
+from connectors.retry import RetryPolicy
+from connectors.salesforce.connector import SalesforceConnector, build
+from connectors.salesforce.mapping import check_mapping_online, load_mapping
+from connectors.sandbox.demo_org import build_demo_org
+from connectors.sandbox.run import sandbox_env
+from connectors.sandbox.salesforce_api import SalesforceApi
+from connectors.sandbox.server import SandboxServer
+from pac_config.loader import config_dir
+from pac_core.records import Activity, ActivityStatus, Deal, Rejected
+
+DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
+NO_WAIT = RetryPolicy(max_attempts=4, sleep=lambda _s: None, jitter=lambda: 0.0)
+
+
+@pytest.fixture(scope="module")
+def org() -> object:
+    return build_demo_org(scale=0.3)
+
+
+@pytest.fixture
+def server(org: object) -> Iterator[SandboxServer]:
+    with SandboxServer([SalesforceApi(org)]) as srv:  # type: ignore[arg-type]
+        yield srv
+
+
+@pytest.fixture
+def sf(server: SandboxServer) -> Iterator[SalesforceConnector]:
+    connector = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
+    yield connector
+    connector.close()
+
+
+def _changes(n: int) -> list[WriteChange]:
+    return [WriteChange(Target.ACTION, f"pac-2027:A-{i:03d}", {"name": f"Action {i}", "done": i, "target": 5,
+                                                                "owner_email": "julie.martin@durand-process.example"})
+            for i in range(n)]
+
+
+class TestPull:
+    def test_worked_example_records(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """v9 is cancelled, v10 a call, v11 deleted, v2 starts at 22:30 UTC the day before."""
+        ids = server.api("salesforce").ids
+        acts = {a.id: a for a in sf.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity)}
+        assert acts[ids["v9"]].status is ActivityStatus.CANCELLED and acts[ids["v10"]].type == "call"
+        assert acts[ids["v11"]].deleted and acts[ids["v2"]].start.isoformat() == "2027-05-02T22:30:00+00:00"
+        assert acts[ids["act-all-day"]].day is not None and acts[ids["act-no-account"]].account_id is None
+
+    def test_deals_with_lines_in_one_query_per_page(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """Deals come with their line items without extra calls: one call per 2,000 deals."""
+        before = sf.usage().calls
+        deals = [d for d in sf.pull(ObjectKind.DEALS, None) if isinstance(d, Deal)]
+        calls = sf.usage().calls - before
+        assert calls <= 1 + len(deals) // 2000 + 1 and any(d.lines for d in deals)
+        chf = next(d for d in deals if d.id == server.api("salesforce").ids["deal-chf"])
+        assert chf.currency == "CHF"
+
+    def test_no_change_incremental_reads_one_page(self, sf: SalesforceConnector) -> None:
+        """After a full pull, pulling since the watermark costs one call per object and yields only the overlap."""
+        acts = [a for a in sf.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity)]
+        watermark = max(a.modified_at for a in acts)
+        before = sf.usage().calls
+        again = list(sf.pull(ObjectKind.ACTIVITIES, watermark))
+        assert sf.usage().calls - before == 2 and len(again) < len(acts)
+
+    def test_manager_edits_flow_back(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """A manager's status change on a PAC record comes back as a ManagerEdit; our own writes do not."""
+        [result] = sf.write(_changes(1))
+        assert list(sf.pull(ObjectKind.PAC_EDITS, None)) == []
+        manager = server.api("salesforce").ids["u-nathalie-sf"]
+        server.api("salesforce").edit("PAC_Action__c", result.crm_id, by=manager, PAC_Status__c="cancelled")
+        [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "action_status"]
+        assert edit.key == "pac-2027:A-000" and edit.value == "cancelled"
+        [axis] = sf.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Axe", "priority": 1})])
+        server.api("salesforce").edit("PAC_Axis__c", axis.crm_id, by=manager, PAC_Priority__c=Decimal("2"))
+        [rank] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_priority"]
+        assert rank.value == 2 and isinstance(rank.value, int) and rank.target is Target.AXIS
+
+
+class TestWrite:
+    def test_batches_of_200_with_owner(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """450 changes take 3 collection calls (+1 owner lookup); each action is owned by its rep."""
+        before = sf.usage().by_endpoint.get("composite", 0)
+        results = sf.write(_changes(450))
+        assert all(r.ok for r in results) and len(results) == 450
+        assert sf.usage().by_endpoint["composite"] - before == 3
+        api = server.api("salesforce")
+        row = api.find("PAC_Action__c", PAC_Key__c="pac-2027:A-007")[0]
+        assert row["OwnerId"] == api.ids["u-julie"]
+
+    def test_locked_row_is_retryable_and_the_rest_written(self, sf: SalesforceConnector,
+                                                          server: SandboxServer) -> None:
+        """One UNABLE_TO_LOCK_ROW fails only its record, flagged retryable."""
+        server.faults.inject("salesforce", "lock_row", path="composite/sobjects", key="pac-2027:A-001")
+        results = sf.write(_changes(3))
+        assert [r.ok for r in results] == [True, False, True]
+        assert results[1].retryable and "UNABLE_TO_LOCK_ROW" in results[1].error
+
+    def test_validation_error_is_reported_not_raised(self, sf: SalesforceConnector) -> None:
+        """A value the org refuses (bad picklist) fails that record only, not retryable."""
+        results = sf.write([WriteChange(Target.ACTION, "pac-2027:A-x", {"name": "x", "status": "not-a-status"})])
+        assert not results[0].ok and not results[0].retryable and "PICKLIST" in results[0].error
+
+
+class TestFaults:
+    def test_expired_session_reauthenticates_once(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """A session expired mid-run is renewed and the pull goes on."""
+        list(sf.pull(ObjectKind.USERS, None))
+        server.faults.inject("salesforce", "expire_session", path="query")
+        assert list(sf.pull(ObjectKind.USERS, None))
+
+    def test_refused_reauthentication_is_an_auth_error(self, server: SandboxServer) -> None:
+        """When the renewed credentials are refused the run stops with AuthError, no endless loop."""
+        env = sandbox_env(server)
+        connector = build("sf-main", DEMO, env, policy=NO_WAIT)
+        list(connector.pull(ObjectKind.USERS, None))
+        connector.client.creds.values["CLIENT_SECRET"] = "revoked"  # type: ignore[index]
+        server.faults.inject("salesforce", "expire_session", path="query")
+        with pytest.raises(AuthError):
+            list(connector.pull(ObjectKind.USERS, None))
+
+    @pytest.mark.parametrize("fault", ["drop", "server_error", "rate_limit"])
+    def test_transient_faults_mid_paging(self, sf: SalesforceConnector, server: SandboxServer, fault: str) -> None:
+        """A dropped connection, 5xx or rate limit on a later page is retried: nothing lost, nothing doubled."""
+        expected = [a.id for a in sf.pull(ObjectKind.ACTIVITIES, None)]
+        server.faults.inject("salesforce", fault, path="/queryAll/01g", times=2)
+        assert [a.id for a in sf.pull(ObjectKind.ACTIVITIES, None)] == expected
+
+    def test_quota_guard_stops_before_the_share(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """When the org's usage nears its daily maximum the run stops with QuotaExhausted, saying so."""
+        server.faults.inject("salesforce", "quota", path="/services/data/", remaining=100)
+        list(sf.pull(ObjectKind.USERS, None))
+        with pytest.raises(QuotaExhausted, match="daily API allocation"):
+            list(sf.pull(ObjectKind.ACCOUNTS, None))
+
+    def test_wrong_credentials(self, server: SandboxServer) -> None:
+        """Refused credentials are an AuthError that prints no secret."""
+        env = {**sandbox_env(server), "PAC_SF_CLIENT_SECRET": "wrong-secret-123"}
+        with pytest.raises(AuthError) as err:
+            list(build("sf", DEMO, env, policy=NO_WAIT).pull(ObjectKind.USERS, None))
+        assert "wrong-secret-123" not in str(err.value)
+
+
+class TestSchema:
+    def test_online_check_catches_a_picklist_typo(self, sf: SalesforceConnector, tmp_path: Path) -> None:
+        """A rule value matching no picklist value is reported with the closest value."""
+        path = tmp_path / "m.yaml"
+        path.write_text(DEMO.read_text(encoding="utf-8").replace("'Visite client'", "'Visite cliente'"),
+                        encoding="utf-8")
+        problems = check_mapping_online(load_mapping(path), sf)
+        assert [str(p) for p in problems] == ["activities.rules[0].where.Type: Type value 'Visite cliente' matches "
+                                              "no picklist value of Event.Type (did you mean 'Visite client'?)"]
+
+    def test_online_check_catches_a_missing_field(self, sf: SalesforceConnector, tmp_path: Path) -> None:
+        """A mapped field the org lacks is reported with a suggestion."""
+        path = tmp_path / "m.yaml"
+        path.write_text(DEMO.read_text(encoding="utf-8").replace("BillingPostalCode", "BillingPostCode"),
+                        encoding="utf-8")
+        [problem] = check_mapping_online(load_mapping(path), sf)
+        assert problem.path == "accounts.postal_code" and "BillingPostalCode" in problem.fix
+
+    def test_provision_then_check_is_clean(self) -> None:
+        """On an org without PAC objects: check reports them, provision creates them, a second run does nothing."""
+        with SandboxServer([SalesforceApi(None, provisioned=False)]) as srv:
+            connector = build("sf", DEMO, sandbox_env(srv), policy=NO_WAIT)
+            assert {i.object for i in connector.check_schema()} >= {"PAC_Axis__c", "PAC_Action__c", "Account"}
+            done = connector.provision_schema()
+            assert "created object PAC_Axis__c" in done and "created field Account.PAC_Target__c" in done
+            assert connector.check_schema() == [] and connector.provision_schema() == []
+            assert all(r.ok for r in connector.write(_changes(2)[:1]))
+
+    def test_rejected_records_never_crash_the_pull(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """A malformed record in the org is yielded as Rejected with a reason."""
+        api = server.api("salesforce")
+        bad = api.create("Event", Subject="sans date", Type="Visite client")
+        out = [r for r in sf.pull(ObjectKind.ACTIVITIES, None) if getattr(r, "id", None) == bad]
+        assert isinstance(out[0], Rejected) and "no date" in out[0].reason
+
+
+class TestBulk:
+    def test_large_full_load_uses_bulk_api_and_matches_rest(self, tmp_path: Path) -> None:
+        """Above bulk_threshold a full read goes through Bulk API 2.0 and yields the same records as REST."""
+        bulk_mapping = tmp_path / "bulk.yaml"
+        bulk_mapping.write_text(DEMO.read_text(encoding="utf-8").replace("bulk_threshold: 50000",
+                                                                         "bulk_threshold: 2000"), encoding="utf-8")
+        with SandboxServer([SalesforceApi(build_demo_org())]) as srv:
+            rest = build("sf", DEMO, sandbox_env(srv), policy=NO_WAIT)
+            bulk = build("sf", bulk_mapping, sandbox_env(srv), policy=NO_WAIT)
+            by_rest = {a.id: a for a in rest.pull(ObjectKind.ACTIVITIES, None)}
+            by_bulk = {a.id: a for a in bulk.pull(ObjectKind.ACTIVITIES, None)}
+            assert by_bulk == by_rest
+            assert bulk.usage().by_endpoint.get("jobs", 0) >= 3        # create, poll, results
+            assert {a.id: a for a in bulk.pull(ObjectKind.ACCOUNTS, None)} == {
+                a.id: a for a in rest.pull(ObjectKind.ACCOUNTS, None)}
+
+
+class TestWriteSafety:
+    def test_text_is_written_as_plain_bounded_data(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """A name with markup, control characters and 300 characters is stored as text: Name cut to 80,
+        the full statement in PAC_Text__c, control characters removed."""
+        name = "<script>alert(1)</script>\x00\x07 Visiter " + "x" * 300
+        [result] = sf.write([WriteChange(Target.ACTION, "pac-2027:A-html", {"name": name})])
+        row = server.api("salesforce").row("PAC_Action__c", result.crm_id)
+        assert result.ok and len(row["Name"]) == 80 and row["Name"].startswith("<script>alert(1)</script> Visiter")
+        assert row["PAC_Text__c"] == name.replace("\x00", "").replace("\x07", "")
+
+    def test_unknown_owner_keeps_the_record_written(self, sf: SalesforceConnector) -> None:
+        """An owner e-mail with no Salesforce user leaves the owner unchanged and says so."""
+        [result] = sf.write([WriteChange(Target.ACTION, "pac-2027:A-nobody",
+                                         {"name": "x", "owner_email": "nobody@example.com"})])
+        assert result.ok and any("nobody@example.com" in w for w in sf.warnings)
+
+
+class TestAuthModes:
+    def _env(self, server: SandboxServer, **extra: str) -> dict[str, str]:
+        base = {"PAC_SF_DOMAIN": server.host_port, "PAC_SF_CA_BUNDLE": server.ca_path}
+        return {**base, **{f"PAC_SF_{k}": v for k, v in extra.items()}}
+
+    def test_jwt_bearer(self, server: SandboxServer, tmp_path: Path) -> None:
+        """JWT bearer with a PEM key file signs in as the named user."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = tmp_path / "server.key"
+        pem.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+        env = self._env(server, AUTH="jwt", CONSUMER_KEY="pac-sandbox-consumer-key",
+                        USERNAME="julie.martin@durand-process.example", PRIVATE_KEY_FILE=str(pem))
+        connector = build("sf", DEMO, env, policy=NO_WAIT)
+        assert list(connector.pull(ObjectKind.USERS, None))
+        assert connector.client.user_id == server.api("salesforce").ids["u-julie"]
+
+    def test_unreadable_private_key(self, server: SandboxServer, tmp_path: Path) -> None:
+        """A key file that is not a PEM RSA key is an AuthError naming the variable."""
+        bad = tmp_path / "bad.key"
+        bad.write_text("not a key", encoding="utf-8")
+        env = self._env(server, AUTH="jwt", CONSUMER_KEY="k", USERNAME="u", PRIVATE_KEY_FILE=str(bad))
+        with pytest.raises(AuthError, match="PAC_SF_PRIVATE_KEY_FILE"):
+            list(build("sf", DEMO, env, policy=NO_WAIT).pull(ObjectKind.USERS, None))
+
+    def test_password_flow_legacy(self, server: SandboxServer) -> None:
+        """The legacy username-password flow still signs in."""
+        env = self._env(server, AUTH="password", CLIENT_ID="pac-sandbox-client-id",
+                        CLIENT_SECRET="pac-sandbox-client-secret",
+                        USERNAME="marc.dubois@durand-process.example", PASSWORD="pw", SECURITY_TOKEN="tok")
+        assert list(build("sf", DEMO, env, policy=NO_WAIT).pull(ObjectKind.USERS, None))
+
+    def test_existing_session_cannot_be_renewed(self, server: SandboxServer) -> None:
+        """With AUTH=session an expired session stops the run with AuthError (nothing to renew it with)."""
+        token = "00Dsession!token"
+        server.api("salesforce").tokens[token] = server.api("salesforce").integration_user
+        env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": token, "PAC_SF_INSTANCE_URL": server.base_url,
+               "PAC_SF_CA_BUNDLE": server.ca_path}
+        connector = build("sf", DEMO, env, policy=NO_WAIT)
+        assert list(connector.pull(ObjectKind.USERS, None))
+        server.faults.inject("salesforce", "expire_session", path="query")
+        with pytest.raises(AuthError, match="expired"):
+            list(connector.pull(ObjectKind.USERS, None))

@@ -1,0 +1,151 @@
+"""The sandbox's Salesforce dialect, driven by the real simple-salesforce client (documented wire format)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import jwt
+import pytest
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from simple_salesforce import Salesforce, format_soql
+from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMalformedRequest, SalesforceRefusedRequest
+
+from connectors.sandbox.demo_org import build_demo_org
+from connectors.sandbox.run import SF_CLIENT_ID, SF_CLIENT_SECRET
+from connectors.sandbox.salesforce_api import SalesforceApi
+from connectors.sandbox.server import SandboxServer
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer([SalesforceApi(build_demo_org(scale=0.3))]) as srv:
+        yield srv
+
+
+def _session(server: SandboxServer) -> requests.Session:
+    session = requests.Session()
+    session.verify, session.trust_env = server.ca_path, False
+    return session
+
+
+def _token(server: SandboxServer, **form: str) -> requests.Response:
+    return _session(server).post(f"{server.base_url}/services/oauth2/token", data=form)
+
+
+@pytest.fixture
+def sf(server: SandboxServer) -> Salesforce:
+    body = _token(server, grant_type="client_credentials", client_id=SF_CLIENT_ID,
+                  client_secret=SF_CLIENT_SECRET).json()
+    return Salesforce(session_id=body["access_token"], instance_url=body["instance_url"], session=_session(server),
+                      version="62.0")
+
+
+class TestOAuth:
+    def test_client_credentials_token_response(self, server: SandboxServer) -> None:
+        """The token response has access_token, instance_url, id, token_type and issued_at."""
+        body = _token(server, grant_type="client_credentials", client_id=SF_CLIENT_ID,
+                      client_secret=SF_CLIENT_SECRET).json()
+        assert {"access_token", "instance_url", "id", "token_type", "issued_at"} <= set(body)
+        assert body["instance_url"] == server.base_url
+
+    def test_wrong_secret_is_an_oauth_error(self, server: SandboxServer) -> None:
+        """A wrong client secret answers 400 with error and error_description."""
+        response = _token(server, grant_type="client_credentials", client_id=SF_CLIENT_ID, client_secret="nope")
+        assert response.status_code == 400 and response.json()["error"] == "invalid_client"
+
+    def test_jwt_bearer_grant(self, server: SandboxServer) -> None:
+        """A well-formed RS256 assertion for a known user gets a token."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+        claims = {"iss": "pac-sandbox-consumer-key", "sub": "julie.martin@durand-process.example",
+                  "aud": "https://login.salesforce.com", "exp": int(time.time()) + 60}
+        response = _token(server, grant_type="urn:ietf:params:oauth:grant-type:jwt-bearer",
+                          assertion=jwt.encode(claims, pem, algorithm="RS256"))
+        assert response.status_code == 200 and response.json()["id"].endswith(response.json()["id"][-18:])
+
+
+class TestQuery:
+    def test_versions_and_limits(self, sf: Salesforce, server: SandboxServer) -> None:
+        """GET /services/data lists versions; /limits gives DailyApiRequests; every answer has Sforce-Limit-Info."""
+        versions = _session(server).get(f"{server.base_url}/services/data/").json()
+        assert {"label", "url", "version"} <= set(versions[0])
+        limits = sf.limits()
+        assert limits["DailyApiRequests"]["Max"] == 100_000
+        assert sf.api_usage["api-usage"].total == 100_000
+
+    def test_paging_by_next_records_url(self, sf: Salesforce) -> None:
+        """A big result is paged by nextRecordsUrl, 2,000 records at most per page, batchSize honoured."""
+        first = sf.query("SELECT Id FROM Event ORDER BY SystemModstamp, Id", include_deleted=True,
+                         headers={"Sforce-Query-Options": "batchSize=200"})
+        assert len(first["records"]) == 200 and not first["done"] and "/queryAll/" in first["nextRecordsUrl"]
+        everything = list(sf.query_all_iter("SELECT Id FROM Event", include_deleted=True))
+        assert len(everything) == first["totalSize"] and len({r["Id"] for r in everything}) == len(everything)
+
+    def test_query_all_returns_deleted_and_archived(self, sf: Salesforce) -> None:
+        """query hides deleted and archived events; queryAll returns them with IsDeleted."""
+        plain = sf.query("SELECT COUNT() FROM Event")["totalSize"]
+        every = sf.query("SELECT COUNT() FROM Event", include_deleted=True)["totalSize"]
+        deleted = sf.query("SELECT Id, IsDeleted FROM Event WHERE IsDeleted = true", include_deleted=True)
+        assert every > plain and deleted["totalSize"] >= 1 and deleted["records"][0]["IsDeleted"] is True
+
+    def test_relationship_fields_and_format_soql(self, sf: Salesforce) -> None:
+        """Owner.Email comes back nested with attributes; format_soql values are understood."""
+        soql = format_soql("SELECT Id, Owner.Email, What.Name FROM Event WHERE Subject = {} AND "
+                           "ActivityDateTime >= {}", "Visite Laboratoires Lyon A", datetime(2027, 5, 1, tzinfo=UTC))
+        records = sf.query(soql)["records"]
+        assert records and records[0]["Owner"]["Email"] == "julie.martin@durand-process.example"
+        assert records[0]["Owner"]["attributes"]["type"] == "User"
+
+    def test_unknown_field_is_a_documented_error_body(self, sf: Salesforce) -> None:
+        """An unknown column answers 400 with [{message, errorCode: INVALID_FIELD}]."""
+        with pytest.raises(SalesforceMalformedRequest) as err:
+            sf.query("SELECT Nope__c FROM Account")
+        assert err.value.content[0]["errorCode"] == "INVALID_FIELD"
+
+
+class TestWritesAndFaults:
+    def test_upsert_by_external_id(self, sf: Salesforce) -> None:
+        """PATCH composite/sobjects/T/ExtId creates then updates; SaveResults carry created."""
+        body = {"allOrNone": False, "records": [{"attributes": {"type": "PAC_Action__c"}, "PAC_Key__c": "t:A-9",
+                                                 "Name": "Action", "PAC_Done__c": 1}]}
+        first = sf.restful("composite/sobjects/PAC_Action__c/PAC_Key__c", method="PATCH", json=body)
+        second = sf.restful("composite/sobjects/PAC_Action__c/PAC_Key__c", method="PATCH", json=body)
+        assert first[0]["created"] is True and second[0]["created"] is False and first[0]["id"] == second[0]["id"]
+
+    def test_update_by_15_character_id(self, sf: Salesforce, server: SandboxServer) -> None:
+        """An update by a 15-character id reaches the same record as its 18-character form."""
+        api = server.api("salesforce")
+        account = api.ids["acc-bron"]
+        result = sf.restful("composite/sobjects", method="PATCH", json={"allOrNone": False, "records": [
+            {"attributes": {"type": "Account"}, "id": account[:15], "PAC_Target__c": True}]})
+        assert result[0]["success"] and result[0]["id"] == account and api.row("Account", account)["PAC_Target__c"]
+
+    def test_more_than_200_records_refused(self, sf: Salesforce) -> None:
+        """A collection above 200 records is refused as a whole."""
+        records = [{"attributes": {"type": "PAC_Action__c"}, "PAC_Key__c": f"t:{i}"} for i in range(201)]
+        with pytest.raises(SalesforceMalformedRequest):
+            sf.restful("composite/sobjects/PAC_Action__c/PAC_Key__c", method="PATCH",
+                       json={"allOrNone": False, "records": records})
+
+    def test_faults(self, sf: Salesforce, server: SandboxServer) -> None:
+        """Injected rate limit and expired session answer 403 REQUEST_LIMIT_EXCEEDED and 401 INVALID_SESSION_ID."""
+        server.faults.inject("salesforce", "rate_limit", path="query")
+        with pytest.raises(SalesforceRefusedRequest) as err:
+            sf.query("SELECT Id FROM User")
+        assert err.value.content[0]["errorCode"] == "REQUEST_LIMIT_EXCEEDED"
+        server.faults.inject("salesforce", "expire_session", path="query")
+        with pytest.raises(SalesforceExpiredSession):
+            sf.query("SELECT Id FROM User")
+        with pytest.raises(SalesforceExpiredSession):
+            sf.query("SELECT Id FROM User")   # stays expired until re-authentication
+
+    def test_bulk2_query_job(self, sf: Salesforce) -> None:
+        """A Bulk API 2.0 query job returns CSV pages chained by Sforce-Locator."""
+        pages = list(sf.bulk2.Account.query("SELECT Id, Name FROM Account", max_records=50))
+        rows = sum(page.count("\n") - 1 for page in pages)
+        assert len(pages) > 1 and rows == sf.query("SELECT COUNT() FROM Account")["totalSize"]

@@ -1,0 +1,100 @@
+"""The Salesforce mapping: shipped files valid, every problem located, the write-back boundary enforced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from connectors.base import SchemaError
+from connectors.salesforce.connector import build
+from connectors.salesforce.mapping import check_mapping_offline, default_mapping_path
+
+SHIPPED = default_mapping_path()
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = SHIPPED.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "m.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+class TestMappingOffline:
+    @pytest.mark.parametrize("name", ["salesforce.default.yaml", "salesforce.demo.yaml"])
+    def test_shipped_mappings_are_valid(self, name: str) -> None:
+        """The default and demo mappings pass the offline check."""
+        assert check_mapping_offline(SHIPPED.parent / name) == []
+
+    def test_unknown_key_is_located_with_a_suggestion(self, tmp_path: Path) -> None:
+        """A misspelt key names its file and line and suggests the right one."""
+        path = _variant(tmp_path, "  postal_code: BillingPostalCode", "  postal_cde: BillingPostalCode")
+        [problem] = check_mapping_offline(path)
+        assert problem.file == str(path) and problem.line == 12
+        assert "postal_cde" in problem.message and "postal_code" in problem.fix
+
+    def test_every_problem_reported_at_once(self, tmp_path: Path) -> None:
+        """Two independent mistakes give two problems."""
+        path = _variant(tmp_path, "type: visit", "type: visite")
+        path.write_text(path.read_text(encoding="utf-8").replace("overlap_minutes: 5", "overlap_minutes: -1"),
+                        encoding="utf-8")
+        problems = check_mapping_offline(path)
+        assert {p.path.split(".")[0] for p in problems} == {"activities", "overlap_minutes"}
+        assert any("did you mean 'visit'" in p.fix for p in problems)
+
+    def test_writeback_to_a_non_pac_field_is_refused(self, tmp_path: Path) -> None:
+        """A mapping that would overwrite Account.Industry is refused, offline and at build time."""
+        path = _variant(tmp_path, "      axes: PAC_Axes__c", "      axes: Industry")
+        [problem] = check_mapping_offline(path)
+        assert problem.path == "writeback.account.fields.axes" and "may not write Account.Industry" in problem.message
+        with pytest.raises(SchemaError, match="Industry"):
+            build("sf", path, {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "y"})
+
+    def test_writeback_to_another_object_is_refused(self, tmp_path: Path) -> None:
+        """The axis write-back may only target PAC_Axis__c."""
+        path = _variant(tmp_path, "    object: PAC_Axis__c", "    object: Opportunity")
+        assert any(p.path == "writeback.axis.object" for p in check_mapping_offline(path))
+
+    def test_bad_field_name_is_refused(self, tmp_path: Path) -> None:
+        """A field name with spaces is not a Salesforce API name."""
+        path = _variant(tmp_path, "  industry: Industry", "  industry: Secteur d'activité")
+        [problem] = check_mapping_offline(path)
+        assert problem.path == "accounts.industry" and problem.line is not None
+
+
+class TestCredentials:
+    def test_missing_variables_are_named_never_valued(self) -> None:
+        """AuthError names each missing variable and prints no secret value."""
+        from connectors.base import AuthError
+
+        with pytest.raises(AuthError) as err:
+            build("sf", SHIPPED, {"PAC_SF_AUTH": "client_credentials", "PAC_SF_CLIENT_SECRET": "s3cr3t-value"})
+        text = str(err.value)
+        assert "PAC_SF_CLIENT_ID" in text and "PAC_SF_DOMAIN" in text and "s3cr3t-value" not in text
+
+    def test_unknown_auth_mode(self) -> None:
+        """An unknown PAC_SF_AUTH lists the supported modes."""
+        from connectors.base import AuthError
+
+        with pytest.raises(AuthError, match="jwt, client_credentials"):
+            build("sf", SHIPPED, {"PAC_SF_AUTH": "magic"})
+
+    def test_secrets_are_listed_for_redaction(self) -> None:
+        """secrets() returns the credential values the CLI must redact."""
+        connector = build("sf", SHIPPED, {"PAC_SF_AUTH": "password", "PAC_SF_DOMAIN": "login.salesforce.com",
+                                          "PAC_SF_CLIENT_ID": "id", "PAC_SF_CLIENT_SECRET": "secret-1",
+                                          "PAC_SF_USERNAME": "u@x", "PAC_SF_PASSWORD": "pw-123456",
+                                          "PAC_SF_SECURITY_TOKEN": "tok-123456"})
+        assert set(connector.secrets()) == {"secret-1", "pw-123456", "tok-123456"}
+
+    def test_domain_shorthand_and_https_prefix(self) -> None:
+        """DOMAIN accepts 'test' (simple-salesforce's shorthand) and a full https:// My Domain URL."""
+        from connectors.salesforce.client import Credentials
+
+        base = {"PAC_SF_AUTH": "client_credentials", "PAC_SF_CLIENT_ID": "i", "PAC_SF_CLIENT_SECRET": "s"}
+        assert Credentials.from_env({**base, "PAC_SF_DOMAIN": "test"}).token_url() == \
+            "https://test.salesforce.com/services/oauth2/token"
+        creds = Credentials.from_env({**base, "PAC_SF_DOMAIN": "https://acme.my.salesforce.com/"})
+        assert creds.token_url() == "https://acme.my.salesforce.com/services/oauth2/token"
+        assert creds.api_version == "62.0"

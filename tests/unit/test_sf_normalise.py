@@ -1,0 +1,134 @@
+"""Salesforce query records -> normalised records: the awkward cases of the issue, each handled."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from connectors.salesforce.mapping import load_mapping
+from connectors.salesforce.normalise import Normaliser
+from pac_config.loader import config_dir
+from pac_core.plan import ActivityType
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealStage, Rejected, User
+
+STAMP = "2027-05-04T10:00:00.000+0000"
+
+
+def _normaliser(name: str = "salesforce.demo.yaml") -> tuple[Normaliser, list[str]]:
+    warnings: list[str] = []
+    return Normaliser("sf", load_mapping(config_dir() / "mappings" / name), warn=warnings.append), warnings
+
+
+def _event(**values: object) -> dict[str, object]:
+    base = {"Id": "00U1", "OwnerId": "0051", "WhatId": "0011", "AccountId": "0011", "Subject": "Visite",
+            "Type": "Visite client", "Statut__c": "Réalisée", "IsAllDayEvent": False, "IsDeleted": False,
+            "ActivityDateTime": "2027-05-02T22:30:00.000+0000", "ActivityDate": "2027-05-03", "SystemModstamp": STAMP}
+    base.update(values)
+    return base
+
+
+class TestActivities:
+    def test_visit_event_is_typed_and_timed_in_utc(self) -> None:
+        """A 'Visite client' event becomes a completed visit starting at its UTC instant."""
+        n, _ = _normaliser()
+        act = n.activity("Event", _event())
+        assert isinstance(act, Activity) and act.type is ActivityType.VISIT
+        assert act.start == datetime(2027, 5, 2, 22, 30, tzinfo=UTC) and act.status is ActivityStatus.COMPLETED
+
+    def test_all_day_event_keeps_its_date_unshifted(self) -> None:
+        """An all-day event carries its calendar day and no start."""
+        n, _ = _normaliser()
+        act = n.activity("Event", _event(IsAllDayEvent=True, ActivityDateTime="2027-04-22T00:00:00.000+0000",
+                                         ActivityDate="2027-04-22"))
+        assert isinstance(act, Activity) and act.start is None and act.day == date(2027, 4, 22)
+
+    def test_null_account_is_kept_without_account(self) -> None:
+        """An event with no account is normalised with account_id None (it can never count)."""
+        n, _ = _normaliser()
+        act = n.activity("Event", _event(WhatId=None, AccountId=None))
+        assert isinstance(act, Activity) and act.account_id is None
+
+    def test_cancelled_status_from_the_mapped_field(self) -> None:
+        """Statut__c 'Annulée' reads as cancelled."""
+        n, _ = _normaliser()
+        assert n.activity("Event", _event(Statut__c="Annulée")).status is ActivityStatus.CANCELLED  # type: ignore[union-attr]
+
+    def test_unmatched_type_is_none(self) -> None:
+        """An event matching no rule keeps type None (never counted, still stored)."""
+        n, _ = _normaliser()
+        assert n.activity("Event", _event(Type="Other")).type is None  # type: ignore[union-attr]
+
+    def test_closed_call_task(self) -> None:
+        """A completed Call task is a completed call at its CompletedDateTime."""
+        n, _ = _normaliser()
+        act = n.activity("Task", {"Id": "00T1", "TaskSubtype": "Call", "Status": "Completed", "IsDeleted": False,
+                                  "CompletedDateTime": "2027-05-06T08:00:00.000+0000", "SystemModstamp": STAMP})
+        assert isinstance(act, Activity) and act.type is ActivityType.CALL and act.status is ActivityStatus.COMPLETED
+
+    def test_html_subject_and_non_latin_text_are_kept_as_data(self) -> None:
+        """Script payloads and Japanese text pass through unchanged, as plain strings."""
+        n, _ = _normaliser()
+        subject = "<script>alert('pac')</script> 株式会社 東京精機"
+        assert n.activity("Event", _event(Subject=subject)).subject == subject  # type: ignore[union-attr]
+
+    def test_undated_activity_is_rejected_with_a_reason(self) -> None:
+        """An event with no date at all is rejected, not a crash."""
+        n, _ = _normaliser()
+        out = n.activity("Event", _event(ActivityDateTime=None, StartDateTime=None))
+        assert isinstance(out, Rejected) and "no date" in out.reason
+
+    def test_garbled_datetime_is_rejected(self) -> None:
+        """An unreadable datetime becomes a Rejected with the value in the reason."""
+        n, _ = _normaliser()
+        out = n.activity("Event", _event(ActivityDateTime="lundi matin"))
+        assert isinstance(out, Rejected) and "lundi matin" in out.reason
+
+
+class TestAccountsDealsUsers:
+    def test_account_geography_from_postal_code(self) -> None:
+        """69003 gives département 69 in Auvergne-Rhône-Alpes."""
+        n, warnings = _normaliser()
+        acc = n.account({"Id": "0011", "Name": "Lyon A", "BillingPostalCode": "69003", "BillingCountry": "France",
+                         "AnnualRevenue": 12000000.0, "SystemModstamp": STAMP})
+        assert isinstance(acc, Account) and acc.departement == "69" and acc.country == "FR"
+        assert acc.region == "Auvergne-Rhône-Alpes" and acc.annual_revenue == Decimal("12000000.0") and not warnings
+
+    def test_unmappable_postal_code_is_a_warning_not_a_rejection(self) -> None:
+        """A 4-digit French code keeps departement None and is reported as a warning."""
+        n, warnings = _normaliser()
+        acc = n.account({"Id": "0012", "Name": "Bourg", "BillingPostalCode": "1000", "SystemModstamp": STAMP})
+        assert isinstance(acc, Account) and acc.departement is None and len(warnings) == 1
+
+    def test_huge_and_script_names_are_data(self) -> None:
+        """A script tag as a name and a 32,000-character field are kept as given."""
+        n, _ = _normaliser()
+        acc = n.account({"Id": "0013", "Name": "<script>alert(1)</script>", "Industry": "x" * 32000,
+                         "BillingPostalCode": None, "SystemModstamp": STAMP})
+        assert isinstance(acc, Account) and acc.name == "<script>alert(1)</script>" and len(acc.industry or "") == 32000
+
+    def test_won_deal_with_lines_and_currency(self) -> None:
+        """IsWon gives won; line items come from the subquery; the currency from CurrencyIsoCode."""
+        n, _ = _normaliser()
+        deal = n.deal({"Id": "0061", "Name": "D", "AccountId": "0011", "OwnerId": "0051", "IsWon": True,
+                       "IsClosed": True, "Amount": 27000.0, "CloseDate": "2026-11-17", "CurrencyIsoCode": "CHF",
+                       "IsDeleted": False, "SystemModstamp": STAMP,
+                       "OpportunityLineItems": {"totalSize": 1, "done": True, "records": [
+                           {"Product2": {"Name": "PX200"}, "Quantity": 2.0, "TotalPrice": 27000.0,
+                            "ServiceDate": None}]}})
+        assert isinstance(deal, Deal) and deal.stage is DealStage.WON and deal.currency == "CHF"
+        assert deal.close_date == date(2026, 11, 17) and deal.lines[0].product == "PX200"
+
+    def test_deal_without_amount_and_org_currency(self) -> None:
+        """No amount stays None; a single-currency org's deals take org_currency; closed & not won is lost."""
+        n, _ = _normaliser("salesforce.default.yaml")
+        deal = n.deal({"Id": "0062", "IsWon": False, "IsClosed": True, "Amount": None, "CloseDate": "2027-01-01",
+                       "SystemModstamp": STAMP, "OpportunityLineItems": None})
+        assert isinstance(deal, Deal) and deal.amount is None and deal.currency == "EUR"
+        assert deal.stage is DealStage.LOST
+
+    def test_user_email_lower_cased(self) -> None:
+        """E-mails are the identity across CRMs: lower-cased."""
+        n, _ = _normaliser()
+        user = n.user({"Id": "0051", "Email": "Sophie.Bernard@Durand-Process.example", "Name": "S",
+                       "IsActive": True, "SystemModstamp": STAMP})
+        assert isinstance(user, User) and user.email == "sophie.bernard@durand-process.example"
