@@ -201,6 +201,9 @@ class HubSpotConnector:
 
     def _pull_deals(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
         d = self.mapping.deals
+        # Stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers
+        # that search answers lack, so the quota guard knows where it stands before the first search.
+        self.deal_pipelines()
         filters = [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
         props = self._props("deals")
         live = search_modified(self.transport, "deals", props, since_ms, filters=filters)
