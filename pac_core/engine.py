@@ -1,0 +1,278 @@
+"""The evaluation engine: ``evaluate(plan, records, as_of=...)`` -> progress, KPIs, ROI, recommendations.
+
+Pure and deterministic: the records and the evaluation instant come in as arguments. The rules
+are documented in the modules that apply them (``matching``, ``scope_eval``, ``revenue``, ``kpis``,
+``advisor``) and, with every default of ``EngineSettings``, in ``docs/engine.md``.
+"""
+
+from __future__ import annotations
+
+import gc
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from pac_core import kpis
+from pac_core.advisor import advise
+from pac_core.matching import ActionMatch, ActivityIndex, Matcher, owner_emails
+from pac_core.plan import ActionStatus, Axis, AxisState, Plan
+from pac_core.records import Records
+from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
+from pac_core.revenue import ZERO, WonLedger, baseline_range, product_load, to_date, window_days
+from pac_core.scope_eval import ScopeIndex
+
+ATTRIBUTIONS = ("full", "split")
+_NO_RATES: Mapping[str, Decimal] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Every tunable of the engine and the advisor; defaults are documented in docs/engine.md.
+
+    Ratios are floats (0.5 = 50 %); ``capacity`` is a quantity per product per calendar quarter.
+    """
+
+    fx_rates: Mapping[str, Decimal] = field(default_factory=lambda: _NO_RATES)  # currency -> rate into plan's
+    attribution_days: int = 90               # conversion window after a visit, in days
+    dormant_default_months: int = 12         # "dormant" without a CRM flag: no won deal in this many months
+    attribution: str = "full"                # "full": a deal counts for every axis holding it; "split": evenly
+    rollout_min_roi: float = 0.5             # roll out: ROI at least this...
+    rollout_max_months_to_roi: float = 6.0   # ...and paid back within this many months...
+    rollout_lagging_growth: float = 0.05     # ...to horizontal segments growing less than this
+    drop_max_roi: float = 0.0                # drop: ROI below this...
+    drop_min_elapsed: float = 0.5            # ...once this share of the objective's period has elapsed
+    prioritise_min_decline: float = 0.10     # prioritise: segment revenue down by at least this vs baseline
+    suspend_load: float = 0.9                # suspend: (won + committed) / capacity at least this
+    committed_weight: Decimal = Decimal("0.5")   # weight of open deals' quantities in "committed"
+    capacity: Mapping[str, Decimal] = field(default_factory=lambda: _NO_RATES)  # product -> quantity/quarter
+    near_miss_limit: int = 50                # near misses kept per action (the rest are counted, not listed)
+    counted_limit: int = 1000                # counted activities listed per action
+    deal_decision_limit: int = 50            # counted deals listed per axis
+
+    def __post_init__(self) -> None:
+        if self.attribution not in ATTRIBUTIONS:
+            raise ValueError(f"unknown attribution rule {self.attribution!r}: use one of {ATTRIBUTIONS}")
+        # configuration files give numbers as int, float or text: money and quantities become exact Decimals
+        # (through str, so 0.92 stays 0.92), thresholds floats, currency codes upper-case
+        fix = object.__setattr__
+        fix(self, "fx_rates", MappingProxyType({str(k).upper(): _decimal(v) for k, v in self.fx_rates.items()}))
+        fix(self, "capacity", MappingProxyType({str(k): _decimal(v) for k, v in self.capacity.items()}))
+        fix(self, "committed_weight", _decimal(self.committed_weight))
+        for name in ("rollout_min_roi", "rollout_max_months_to_roi", "rollout_lagging_growth", "drop_max_roi",
+                     "drop_min_elapsed", "prioritise_min_decline", "suspend_load"):
+            fix(self, name, float(getattr(self, name)))
+
+
+def _decimal(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def axis_inactive(axis: Axis, today: date) -> bool:
+    """A dropped axis, or a suspended one whose until-date (inclusive) is not past."""
+    state = axis.status.state
+    if state is AxisState.DROPPED:
+        return True
+    if state is AxisState.SUSPENDED:
+        return axis.status.until is None or today <= axis.status.until
+    return False
+
+
+def evaluate(plan: Plan, records: Records, *, as_of: datetime,
+             settings: EngineSettings = EngineSettings()) -> Evaluation:
+    """Evaluate a plan against CRM records at ``as_of`` (an aware instant).
+
+    The cyclic garbage collector is paused while the indexes are built (they hold millions of
+    small acyclic objects, which would otherwise trigger repeated full collections) and restored after.
+    """
+    if as_of.tzinfo is None:
+        raise ValueError("as_of must be timezone-aware")
+    with _gc_paused():
+        return _evaluate(plan, records, as_of, settings)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _evaluate(plan: Plan, records: Records, as_of: datetime, settings: EngineSettings) -> Evaluation:
+    zone = ZoneInfo(plan.timezone)
+    today = as_of.astimezone(zone).date()
+    accounts = records.accounts
+    numbers = {(a.source, a.id): i for i, a in enumerate(accounts)}
+    emails = owner_emails(records.users)
+    ledger = WonLedger.build(records.deals, account_number=numbers, n_accounts=len(accounts),
+                             currency=plan.currency, fx_rates=settings.fx_rates)
+    scopes = ScopeIndex(accounts, emails, ledger.won_dates, settings.dormant_default_months)
+    departements = [a.departement for a in accounts]
+    index = ActivityIndex.build(records.activities, emails=emails, account_number=numbers, zone=zone,
+                                partition=departements)
+    won_by_key = _WonByKey(numbers, ledger.won_dates)
+    matcher = Matcher(plan, index, scopes, accounts, emails, won_by_key, zone,
+                      settings.near_miss_limit, settings.counted_limit, departements)
+
+    matches: dict[str, ActionMatch] = {}
+    action_rows: list[ActionProgress] = []
+    axes_by_id = {axis.id: axis for axis in plan.axes}
+    segments_by_id = {segment.id: segment for segment in plan.segments}
+    for action in plan.actions:
+        axis = axes_by_id[action.axis_id]
+        scope = segments_by_id[axis.segment_id].scope & axis.scope & action.scope
+        found = matches[action.id] = matcher.match(action, scope)
+        inactive = action.status is ActionStatus.CANCELLED or axis_inactive(axis, today)
+        share = action.window.elapsed_share(as_of)
+        expected = action.target * share
+        ceiling = float(found.scope_size) if action.counting.value == "distinct_accounts" else None
+        action_rows.append(ActionProgress(
+            action_id=action.id, done=found.done, target=action.target,
+            progress=found.done / action.target, expected_by_now=expected,
+            pace=kpis.pace(found.done, action.target, expected, action.window, as_of, inactive=inactive),
+            forecast=kpis.forecast(found.done, action.target, share, ceiling),
+            coverage=kpis.ratio(len(found.touched), found.scope_size),
+            decisions=tuple(found.decisions)))
+
+    axis_members = {axis.id: scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
+                    for axis in plan.axes}
+    shares = _split_shares(axis_members) if settings.attribution == "split" else None
+    actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
+    for action in plan.actions:
+        actions_of[action.axis_id].append(action.id)
+    axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, matches, actions_of[axis.id],
+                                settings, as_of, zone, today) for axis in plan.axes]
+    segment_rows = [_segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone) for seg in plan.segments]
+
+    quarter = _quarter_days(today)
+    load = product_load(records.deals, quarter, settings.committed_weight)
+    recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
+                             quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+    return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
+                      segments=tuple(segment_rows), recommendations=tuple(recommendations),
+                      rejected=tuple(index.rejected + ledger.rejected))
+
+
+class _WonByKey(Mapping[tuple[str, str], tuple[date, ...]]):
+    """(source, account id) -> sorted won close dates, a view over the ledger (for explanations)."""
+
+    def __init__(self, numbers: Mapping[tuple[str, str], int], won: list[tuple[date, ...]]) -> None:
+        self._numbers, self._won = numbers, won
+
+    def __getitem__(self, key: tuple[str, str]) -> tuple[date, ...]:
+        return self._won[self._numbers[key]]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+
+def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
+    """Dormancy of an axis's accounts is judged on the first day of its objective's period."""
+    period = axis.objective.period if axis.objective else plan.period
+    return period.start.astimezone(zone).date()
+
+
+def _split_shares(members: Mapping[str, frozenset[int]]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for accounts in members.values():
+        for n in accounts:
+            counts[n] = counts.get(n, 0) + 1
+    return counts
+
+
+def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozenset[int],
+                   shares: Mapping[int, int] | None) -> Decimal:
+    if shares is None:
+        return ledger.total(days, members)
+    sums, _ = ledger.by_account(days)
+    return sum((v / shares[k] for k, v in sums.items() if k in members), ZERO)
+
+
+def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
+                   ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionMatch], action_ids: list[str],
+                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date) -> AxisProgress:
+    objective = axis.objective
+    period = objective.period if objective else plan.period
+    days = to_date(window_days(period, zone), as_of, zone)
+    share = period.elapsed_share(as_of)
+    revenue = _scope_revenue(ledger, days, members, shares)
+    if objective is not None and objective.baseline is not None:
+        baseline = objective.baseline * Decimal(str(share))
+    else:
+        baseline = _scope_revenue(ledger, baseline_range(days), members, shares)
+    additional = revenue - baseline
+    positions = sorted({p for action_id in action_ids for p in matches[action_id].matched})
+    visited: dict[int, list[date]] = {}
+    for pos in positions:
+        number = index.acc[pos]
+        if number is not None:
+            visited.setdefault(number, []).append(datetime.fromtimestamp(index.ts[pos], zone).date())
+    converted = sum(1 for n, visits in visited.items() if _won_after(ledger.won_dates[n], visits,
+                                                                      settings.attribution_days))
+    inactive = axis_inactive(axis, today)
+    target = objective.additional_revenue if objective else None
+    progress = kpis.ratio(additional, target)
+    cost = objective.cost if objective else None
+    margin = objective.margin_rate if objective else Decimal(0)
+    if progress is None:
+        # no objective, no revenue pace to judge: only inactive / not started / on track
+        axis_pace = Pace.INACTIVE if inactive else Pace.NOT_STARTED if as_of < period.start else Pace.ON_TRACK
+    else:
+        axis_pace = kpis.pace(progress, 1.0, share, period, as_of, inactive=inactive)
+    return AxisProgress(
+        axis_id=axis.id, revenue=revenue, baseline=baseline, additional=additional, objective=target,
+        progress=progress, expected_by_now=share if target is not None else None, pace=axis_pace,
+        cost=cost, roi=kpis.roi(additional, margin, cost),
+        time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of)),
+        activities_done=len(positions),
+        coverage=kpis.ratio(sum(1 for n in visited if n in members), len(members)),
+        conversion=kpis.ratio(converted, len(visited)),
+        revenue_per_visit=(revenue / len(positions)) if positions else None,
+        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit)))
+
+
+def _won_after(won: tuple[date, ...], visits: list[date], days: int) -> bool:
+    """A won close date within ``days`` days on or after one of the visits."""
+    if not won:
+        return False
+    span = timedelta(days=days)
+    return any(bisect_right(won, visit + span) > bisect_left(won, visit) for visit in visits)
+
+
+def _segment_progress(plan: Plan, segment_id: str, scopes: ScopeIndex, ledger: WonLedger,
+                      axis_rows: list[AxisProgress], as_of: datetime, zone: ZoneInfo) -> SegmentProgress:
+    """Segment totals over the segment's scope and the plan's period: each deal once, whatever the axes."""
+    segment = plan.segment(segment_id)
+    members = scopes.members(segment.scope, plan.period.start.astimezone(zone).date())
+    days = to_date(window_days(plan.period, zone), as_of, zone)
+    revenue = ledger.total(days, members)
+    baseline = ledger.total(baseline_range(days), members)
+    axes = [a for a in plan.axes if a.segment_id == segment_id and a.objective is not None]
+    objective = sum((a.objective.additional_revenue for a in axes if a.objective), ZERO) if axes else None
+    costs = [a.objective.cost for a in axes if a.objective and a.objective.cost is not None]
+    roi = None
+    if costs and objective:
+        margin = sum((a.objective.margin_rate * a.objective.additional_revenue for a in axes if a.objective),
+                     ZERO) / objective
+        roi = kpis.roi(revenue - baseline, margin, sum(costs, ZERO))
+    trend = float(revenue / baseline - 1) if baseline > 0 else None
+    return SegmentProgress(segment_id=segment_id, revenue=revenue, baseline=baseline, additional=revenue - baseline,
+                           objective=objective, roi=roi, trend=trend)
+
+
+def _quarter_days(today: date) -> tuple[date, date]:
+    first_month = (today.month - 1) // 3 * 3 + 1
+    first = date(today.year, first_month, 1)
+    nxt = date(today.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)

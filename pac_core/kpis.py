@@ -1,0 +1,78 @@
+"""KPIs: pace, forecast, ROI and time to ROI. Pure arithmetic on figures the engine has computed.
+
+* progress = done / target (a ratio, 1.0 = 100 %);
+* expected by now = target x elapsed share of the window;
+* pace: inactive (cancelled action, suspended or dropped axis) > done (target reached) > not started
+  (window not open) > late (window closed, target missed) > on track (done >= expected by now) >
+  at risk;
+* forecast = done / elapsed share, never below done, capped at ``FORECAST_CAP`` x target (and at
+  the scope's size when distinct accounts are counted); before the window opens it is done;
+* ROI = (additional revenue x margin rate - cost) / cost, a ratio (0.5 = 50 %); None without a cost;
+* time to ROI (months from the period's start) = cost / (monthly additional revenue x margin rate),
+  where the monthly additional revenue is the additional revenue to date / months elapsed; None when
+  nothing additional is earned yet.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pac_core.results import Pace
+from pac_core.window import Window
+
+FORECAST_CAP = 3.0
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def pace(done: float, target: float, expected: float, window: Window, as_of: datetime, *,
+         inactive: bool = False) -> Pace:
+    if inactive:
+        return Pace.INACTIVE
+    if target > 0 and done >= target:
+        return Pace.DONE
+    if as_of < window.start:
+        return Pace.NOT_STARTED
+    if as_of >= window.end:
+        return Pace.LATE
+    return Pace.ON_TRACK if done >= expected else Pace.AT_RISK
+
+
+def forecast(done: float, target: float, share: float, ceiling: float | None = None) -> float:
+    if share <= 0:
+        return float(done)
+    projected = done / share
+    cap = FORECAST_CAP * target
+    if ceiling is not None:
+        cap = min(cap, ceiling)
+    return float(max(done, min(projected, cap)))
+
+
+def ratio(part: float | Decimal, whole: float | Decimal | int | None) -> float | None:
+    if not whole:
+        return None
+    return float(part) / float(whole)
+
+
+def roi(additional: Decimal, margin_rate: Decimal, cost: Decimal | None) -> float | None:
+    if cost is None or cost <= 0:
+        return None
+    return float((additional * margin_rate - cost) / cost)
+
+
+def months_elapsed(window: Window, as_of: datetime) -> float:
+    """Months of the window elapsed at ``as_of`` (average months of 30.44 days)."""
+    end = min(max(as_of.timestamp(), window.start.timestamp()), window.end.timestamp())
+    return (end - window.start.timestamp()) / 86400 / DAYS_PER_MONTH
+
+
+def time_to_roi_months(additional: Decimal, margin_rate: Decimal, cost: Decimal | None,
+                       months: float) -> float | None:
+    if cost is None or months <= 0:
+        return None
+    if cost <= 0:
+        return 0.0
+    monthly_margin = float(additional * margin_rate) / months
+    if monthly_margin <= 0:
+        return None
+    return float(cost) / monthly_margin

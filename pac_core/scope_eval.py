@@ -1,0 +1,341 @@
+"""The one scope evaluator: per account (with the failing condition, for explanations) and per set (for speed).
+
+Semantics, shared by both paths so they can never disagree:
+
+* strings are compared casefolded and accent-insensitive ("Rhône" == "rhone");
+* ``postal_code`` values ending with ``*`` are prefixes ("69*" holds 69003);
+* a missing attribute fails every operator except ``not_in`` (an unknown département is not "in 69",
+  and it is "not in 38");
+* ``dormant is True`` uses the account's CRM flag when it has one, else the rule "no won deal whose
+  close date falls in the ``default_months`` months before the reference date";
+  ``dormant_months N`` always applies the rule with N months (the flag is ignored);
+* the reference date is chosen by the caller: for an action, the first day of its window (an account
+  visited in week 18 and won in week 19 was dormant when the action began and keeps counting); for an
+  axis, the first day of its objective period.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from operator import attrgetter
+from typing import Any
+
+from pac_core.errors import ScopeError
+from pac_core.records import Account
+from pac_core.scopes import FIELDS, OPERATORS, Condition, Scope
+
+AccountKey = tuple[str, str]          # (source, account id)
+WonDates = date | Sequence[date]      # the last won close date before the reference, or all of them sorted
+
+FIELD_NAMES = {
+    "country": "pays", "postal_code": "code postal", "departement": "département", "region": "région",
+    "industry": "secteur", "account_type": "type de compte", "annual_revenue": "CA annuel",
+    "owner": "propriétaire", "name": "nom", "dormant": "dormant",
+}
+
+PLAIN_FIELDS = frozenset({"country", "departement", "region", "industry", "account_type", "name",
+                          "annual_revenue"})
+TEXT_FIELDS = frozenset({"country", "postal_code", "departement", "region", "industry", "account_type",
+                         "owner", "name"})
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Casefolded, accent-free, trimmed text: the form every string comparison uses."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def normalise(value: Any) -> Any:
+    """A value in comparable form: folded text, Decimal numbers, booleans and None unchanged."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return fold(value)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float):
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            return None
+    return value
+
+
+def months_before(day: date, months: int) -> date:
+    """The same calendar day ``months`` months earlier (clamped to the month's last day)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    month += 1
+    for dd in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, dd)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def won_in_months(won: WonDates | None, reference: date, months: int) -> bool:
+    """True when a won close date falls in [reference - months, reference)."""
+    if won is None:
+        return False
+    low = months_before(reference, months)
+    if isinstance(won, date):
+        return low <= won < reference
+    return bisect_left(won, low) < bisect_left(won, reference)
+
+
+def account_value(account: Account, field: str, owner_email: Mapping[AccountKey, str]) -> Any:
+    """The normalised value of one scope field on one account (``custom.<name>`` included)."""
+    if field.startswith("custom."):
+        return normalise(account.custom.get(field[7:]))
+    if field == "owner":
+        if account.owner_id is None:
+            return None
+        email = owner_email.get((account.source, account.owner_id))
+        return fold(email) if email else None
+    if field == "postal_code":
+        return fold(account.postal_code.replace(" ", "")) if account.postal_code else None
+    value = getattr(account, field)
+    if isinstance(value, str):
+        return fold(value)
+    return normalise(value)
+
+
+class ValueTest:
+    """One condition (other than dormancy) compiled to a test on a normalised value."""
+
+    def __init__(self, condition: Condition) -> None:
+        self.condition = condition
+        op, field = condition.op, condition.field
+        if op not in OPERATORS:
+            raise ScopeError(f"unknown scope operator {op!r}", f"use one of {', '.join(OPERATORS)}")
+        if field not in FIELDS and not field.startswith("custom."):
+            raise ScopeError(f"unknown scope field {field!r}", f"use one of {', '.join(FIELDS)} or custom.<name>")
+        if field in TEXT_FIELDS and op in ("in", "not_in"):
+            values = tuple(fold(str(v)).replace(" ", "") if field == "postal_code" else fold(str(v))
+                           for v in condition.values)
+        else:
+            values = tuple(normalise(v) for v in condition.values)
+        self.exact = frozenset(v for v in values if not (isinstance(v, str) and v.endswith("*")))
+        self.prefixes = tuple(v[:-1] for v in values if isinstance(v, str) and v.endswith("*"))
+        self.values = values
+        if op in ("gte", "lte", "gt", "lt", "between") and not all(isinstance(v, Decimal) for v in values):
+            raise ScopeError(f"{condition.label or field}: {op} needs numbers, got {condition.values!r}",
+                             "write a number such as 50000000")
+        if op == "between" and len(values) != 2:
+            raise ScopeError(f"{condition.label or field}: between needs two bounds", "write [low, high]")
+
+    def __call__(self, value: Any) -> bool:
+        op = self.condition.op
+        if value is None:
+            return op == "not_in"
+        if op in ("in", "not_in"):
+            hit = value in self.exact or (bool(self.prefixes) and isinstance(value, str)
+                                          and value.startswith(self.prefixes))
+            return hit if op == "in" else not hit
+        if op == "is":
+            return value == bool(self.values[0]) if isinstance(value, bool) else False
+        if not isinstance(value, Decimal):
+            return False
+        low = self.values[0]
+        if op == "gte":
+            return value >= low
+        if op == "lte":
+            return value <= low
+        if op == "gt":
+            return value > low
+        if op == "lt":
+            return value < low
+        return low <= value <= self.values[1]   # between, inclusive
+
+
+def is_dormancy(condition: Condition) -> bool:
+    return condition.field == "dormant" or condition.op == "dormant_months"
+
+
+def dormancy_rule(condition: Condition, default_months: int) -> tuple[bool, int, bool]:
+    """(wanted dormant?, months, use the CRM flag first?) for a dormancy condition."""
+    if condition.op == "dormant_months":
+        months = int(condition.values[0]) if condition.values else default_months
+        return True, months, False
+    if condition.op != "is":
+        raise ScopeError(f"dormant takes 'is' or 'dormant_months', not {condition.op!r}",
+                         "write dormant: true or dormant: {months: 12}")
+    return bool(condition.values[0]) if condition.values else True, default_months, True
+
+
+def compile_scope(
+    scope: Scope,
+    *,
+    as_of_for_dormant: date,
+    last_won: Mapping[AccountKey, WonDates],
+    owner_email: Mapping[AccountKey, str],
+    default_months: int = 12,
+) -> Callable[[Account], Condition | None]:
+    """A function returning the first condition of ``scope`` an account fails, or None when it is in scope.
+
+    ``last_won`` maps an account to its won close dates (sorted) or to its last won close date
+    before ``as_of_for_dormant``; dormancy is judged at ``as_of_for_dormant``.
+    """
+    tests: list[tuple[Condition, Callable[[Account], bool]]] = []
+    for condition in scope.conditions:
+        if is_dormancy(condition):
+            wanted, months, use_flag = dormancy_rule(condition, default_months)
+
+            def dormant_test(account: Account, wanted: bool = wanted, months: int = months,
+                             use_flag: bool = use_flag) -> bool:
+                if use_flag and account.dormant is not None:
+                    return account.dormant == wanted
+                won = last_won.get((account.source, account.id))
+                return (not won_in_months(won, as_of_for_dormant, months)) == wanted
+
+            tests.append((condition, dormant_test))
+        else:
+            test, field = ValueTest(condition), condition.field
+
+            def value_test(account: Account, test: ValueTest = test, field: str = field) -> bool:
+                return test(account_value(account, field, owner_email))
+
+            tests.append((condition, value_test))
+
+    def first_failure(account: Account) -> Condition | None:
+        for condition, test in tests:
+            if not test(account):
+                return condition
+        return None
+
+    return first_failure
+
+
+def describe_failure(condition: Condition, account: Account, owner_email: Mapping[AccountKey, str]) -> str:
+    """Why an account fails a condition, for a person: "département 38 (scope: département 69)"."""
+    scope_label = condition.label or f"{condition.field} {condition.op} {list(condition.values)}"
+    if is_dormancy(condition):
+        return f"not dormant (scope: {scope_label})" if _wants_dormant(condition) else \
+            f"dormant (scope: {scope_label})"
+    name = FIELD_NAMES.get(condition.field, condition.field)
+    if condition.field.startswith("custom."):
+        raw = account.custom.get(condition.field[7:])
+    elif condition.field == "owner":
+        raw = owner_email.get((account.source, account.owner_id or ""))
+    else:
+        raw = getattr(account, condition.field)
+    shown = "unknown" if raw is None else str(raw)
+    return f"{name} {shown} (scope: {scope_label})"
+
+
+def _wants_dormant(condition: Condition) -> bool:
+    return condition.op == "dormant_months" or (bool(condition.values[0]) if condition.values else True)
+
+
+class ScopeIndex:
+    """Set-based scope evaluation over accounts numbered 0..n-1, with the same semantics as ``compile_scope``.
+
+    Each field is indexed once (normalised value -> account numbers); a condition's set is the union
+    over the distinct values that pass its test, computed once and cached; a scope's set is the
+    intersection of its conditions' sets. Deleted accounts are never members.
+    """
+
+    def __init__(self, accounts: Sequence[Account], owner_email: Mapping[AccountKey, str],
+                 won_dates: Sequence[tuple[date, ...]], default_months: int = 12) -> None:
+        self.accounts = accounts
+        self.owner_email = owner_email
+        self.won_dates = won_dates            # per account number, sorted won close dates
+        self.default_months = default_months
+        self.live = frozenset(i for i, a in enumerate(accounts) if not a.deleted)
+        self._fields: dict[str, dict[Any, set[int]]] = {}
+        self._conditions: dict[Condition, frozenset[int]] = {}
+        self._scopes: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
+        self._flags: tuple[frozenset[int], frozenset[int], frozenset[int]] | None = None
+        self._active: dict[tuple[date, date], frozenset[int]] = {}
+        self._statics: dict[tuple[Condition, ...], frozenset[int]] = {}
+        won = sorted((d, i) for i, dates in enumerate(won_dates) for d in dates)
+        self._won_days = [d for d, _ in won]
+        self._won_accounts = [i for _, i in won]
+
+    def members(self, scope: Scope, reference: date) -> frozenset[int]:
+        """Numbers of the live accounts in ``scope``, dormancy judged at ``reference``."""
+        static = tuple(c for c in scope.conditions if not is_dormancy(c))
+        dynamic = tuple(c for c in scope.conditions if is_dormancy(c))
+        key = (scope.conditions, reference if dynamic else date.min)
+        found = self._scopes.get(key)
+        if found is not None:
+            return found
+        result = self._statics.get(static)
+        if result is None:
+            result = self.live
+            for s in sorted((self._condition_set(c) for c in static), key=len):
+                result = result & s
+                if not result:
+                    break
+            self._statics[static] = result
+        for condition in dynamic:
+            result = self._dormancy_filter(result, condition, reference)
+        self._scopes[key] = result
+        return result
+
+    def _condition_set(self, condition: Condition) -> frozenset[int]:
+        found = self._conditions.get(condition)
+        if found is None:
+            test = ValueTest(condition)
+            index = self._field_index(condition.field)
+            found = frozenset().union(*(ids for value, ids in index.items() if test(value)))
+            self._conditions[condition] = found
+        return found
+
+    def _field_index(self, field: str) -> dict[Any, set[int]]:
+        index = self._fields.get(field)
+        if index is None:
+            index = {}
+            accounts, emails, live = self.accounts, self.owner_email, self.live
+            if field in PLAIN_FIELDS:   # same values as account_value, without a call per account
+                values = [fold(v) if isinstance(v, str) else normalise(v) for v in map(attrgetter(field), accounts)]
+            else:
+                values = [account_value(a, field, emails) for a in accounts]
+            for i, value in enumerate(values):
+                if i not in live:
+                    continue
+                found = index.get(value)
+                if found is None:
+                    index[value] = {i}
+                else:
+                    found.add(i)
+            self._fields[field] = index
+        return index
+
+    def _won_between(self, low: date, high: date) -> frozenset[int]:
+        found = self._active.get((low, high))
+        if found is None:
+            lo, hi = bisect_left(self._won_days, low), bisect_left(self._won_days, high)
+            found = self._active[(low, high)] = frozenset(self._won_accounts[lo:hi])
+        return found
+
+    def _dormancy_filter(self, base: Iterable[int], condition: Condition, reference: date) -> frozenset[int]:
+        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
+        low = months_before(reference, months)
+        base = base if isinstance(base, frozenset) else frozenset(base)
+        deals_in_span = bisect_left(self._won_days, reference) - bisect_left(self._won_days, low)
+        if len(base) * 16 < deals_in_span:   # small scope: test its accounts' own won dates
+            won = self.won_dates
+            active: frozenset[int] = frozenset(
+                n for n in base if bisect_left(won[n], low) < bisect_left(won[n], reference))
+        else:                                 # large scope: one set of every account won in the span
+            active = self._won_between(low, reference)
+        if not use_flag:
+            return base - active if wanted else base & active
+        flag_true, flag_false, flag_none = self._dormant_flags()
+        by_rule = (flag_none & base) - active if wanted else (flag_none & base) & active
+        return (base & (flag_true if wanted else flag_false)) | by_rule
+
+    def _dormant_flags(self) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+        if self._flags is None:
+            true = frozenset(i for i in self.live if self.accounts[i].dormant is True)
+            false = frozenset(i for i in self.live if self.accounts[i].dormant is False)
+            self._flags = (true, false, self.live - true - false)
+        return self._flags

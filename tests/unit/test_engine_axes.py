@@ -1,0 +1,47 @@
+"""Axis KPIs from the worked example: activities done, coverage, conversion, revenue per visit."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pac_core.engine import EngineSettings, evaluate
+from pac_core.records import Records
+from pac_core.results import Pace
+from tests.unit.test_engine_support import PARIS, plan, won
+from tests.unit.test_engine_worked_example import ACCOUNTS, ACTIVITIES, USERS
+
+DEFAULTS = EngineSettings()
+YEAR_END = datetime(2027, 12, 31, 12, tzinfo=PARIS)
+DEALS = (won("d-lyon", "lyon-a", "10000", date(2027, 6, 15)), won("d-rill", "rillieux", "5000", date(2027, 9, 30)))
+
+
+def _axis(settings: EngineSettings = DEFAULTS):
+    records = Records(accounts=ACCOUNTS, activities=ACTIVITIES, deals=DEALS, users=USERS)
+    return evaluate(plan(), records, as_of=YEAR_END, settings=settings).axis("AX-DORMANT")
+
+
+class TestAxisKpis:
+    def test_activities_done_include_repeat_visits(self) -> None:
+        """The four counted visits and the repeat visit of Lyon A are the axis's five activities."""
+        assert _axis().activities_done == 5
+
+    def test_coverage(self) -> None:
+        """Four of the ten dormant accounts of the région were visited: 40 %."""
+        assert _axis().coverage == 0.4
+
+    def test_conversion_within_attribution_window(self) -> None:
+        """Lyon A won 40 days after its visit (converted); Rillieux 148 days after (not): 1 of 4."""
+        assert _axis().conversion == 0.25
+
+    def test_longer_attribution_window(self) -> None:
+        """With a 180-day attribution window both accounts converted: 2 of 4."""
+        assert _axis(EngineSettings(attribution_days=180)).conversion == 0.5
+
+    def test_revenue_per_visit(self) -> None:
+        """15,000 won in the axis scope over five visits: 3,000 per visit."""
+        assert _axis().revenue_per_visit == 3000
+
+    def test_axis_without_objective_has_no_revenue_pace(self) -> None:
+        """An axis with no objective has no progress, no ROI and an on-track pace while its period runs."""
+        axis = _axis()
+        assert (axis.progress, axis.roi, axis.pace) == (None, None, Pace.ON_TRACK)

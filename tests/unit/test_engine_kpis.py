@@ -1,0 +1,71 @@
+"""KPI arithmetic: pace, forecast, ROI and time to ROI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from pac_core import kpis
+from pac_core.engine import EngineSettings
+from pac_core.results import Pace
+from tests.unit.test_engine_support import PARIS, WEEK_18
+
+MID_WEEK = datetime(2027, 5, 6, 12, tzinfo=PARIS)
+
+
+class TestPace:
+    def test_order_of_precedence(self) -> None:
+        """Inactive beats done, done beats late, late needs the window closed."""
+        after = datetime(2027, 6, 1, tzinfo=PARIS)
+        assert kpis.pace(5, 5, 5, WEEK_18, after, inactive=True) is Pace.INACTIVE
+        assert kpis.pace(5, 5, 5, WEEK_18, after) is Pace.DONE
+        assert kpis.pace(4, 5, 5, WEEK_18, after) is Pace.LATE
+
+    def test_on_track_and_at_risk(self) -> None:
+        """Mid-window, at or above the expected count is on track, below is at risk."""
+        assert kpis.pace(3, 5, 2.5, WEEK_18, MID_WEEK) is Pace.ON_TRACK
+        assert kpis.pace(2, 5, 2.5, WEEK_18, MID_WEEK) is Pace.AT_RISK
+
+
+class TestForecast:
+    def test_linear_projection(self) -> None:
+        """Two done at half the window projects four."""
+        assert kpis.forecast(2, 5, 0.5) == 4.0
+
+    def test_capped(self) -> None:
+        """One done after 1 % of the window does not project 100: capped at 3 x target, and at the scope size."""
+        assert kpis.forecast(1, 5, 0.01) == 15.0
+        assert kpis.forecast(1, 5, 0.01, ceiling=8) == 8.0
+
+    def test_not_started(self) -> None:
+        """Before the window opens the forecast is what is done."""
+        assert kpis.forecast(0, 5, 0.0) == 0.0
+
+
+class TestRoi:
+    def test_roi_formula(self) -> None:
+        """ROI = (additional x margin - cost) / cost."""
+        assert kpis.roi(Decimal("100000"), Decimal("0.3"), Decimal("10000")) == 2.0
+
+    def test_time_to_roi_none_without_gain(self) -> None:
+        """No additional margin yet: time to ROI is unknown."""
+        assert kpis.time_to_roi_months(Decimal("-5"), Decimal("0.3"), Decimal("100"), 3.0) is None
+
+    def test_time_to_roi(self) -> None:
+        """6,000 additional over 3 months at 50 % margin covers 2,000 in 2 months."""
+        assert kpis.time_to_roi_months(Decimal("6000"), Decimal("0.5"), Decimal("2000"), 3.0) == 2.0
+
+
+class TestSettings:
+    def test_numbers_from_configuration_become_exact(self) -> None:
+        """Rates and capacities given as floats or text become exact Decimals; thresholds become floats."""
+        s = EngineSettings(fx_rates={"usd": 0.92}, capacity={"PX200": "120"}, committed_weight=0.5, suspend_load="1")
+        assert s.fx_rates["USD"] == Decimal("0.92") and s.capacity["PX200"] == Decimal("120")
+        assert s.committed_weight == Decimal("0.5") and s.suspend_load == 1.0
+
+    def test_unknown_attribution_rule(self) -> None:
+        """An attribution rule other than full or split is refused with the known names."""
+        with pytest.raises(ValueError, match="full"):
+            EngineSettings(attribution="proportional")

@@ -1,0 +1,260 @@
+"""Matching activities to actions: boundaries, DST, counting modes, bad records, identities, near misses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from pac_core.engine import EngineSettings, evaluate
+from pac_core.plan import ActionStatus, ActivityType, Axis, AxisState, AxisStatus, Counting
+from pac_core.records import ActivityStatus, Records, User
+from pac_core.results import Pace
+from pac_core.scopes import EVERYTHING, Scope
+from pac_core.window import Window
+from tests.unit.test_engine_support import (
+    DORMANT,
+    JULIE,
+    PARIS,
+    USERS,
+    account,
+    action,
+    plan,
+    utc,
+    visit,
+)
+
+AS_OF = datetime(2027, 12, 31, 12, tzinfo=PARIS)
+MARCH = Window(datetime(2027, 3, 1, tzinfo=PARIS), datetime(2027, 4, 1, tzinfo=PARIS), "mars 2027")
+APRIL = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 5, 1, tzinfo=PARIS), "avril 2027")
+WEEK_12 = Window(datetime(2027, 3, 22, tzinfo=PARIS), datetime(2027, 3, 29, tzinfo=PARIS), "semaine 12")
+WEEK_43 = Window(datetime(2027, 10, 25, tzinfo=PARIS), datetime(2027, 11, 1, tzinfo=PARIS), "semaine 43")
+DEFAULTS = EngineSettings()
+ACCOUNTS = tuple(account(f"acc{i}", f"6900{i}") for i in range(10))
+
+
+def _run(actions, activities, *, users=USERS, accounts=ACCOUNTS, as_of=AS_OF, settings=DEFAULTS, **kw):
+    return evaluate(plan(*actions, **kw), Records(accounts=accounts, activities=tuple(activities), users=users),
+                    as_of=as_of, settings=settings)
+
+
+def _counted(evaluation, action_id):
+    return sorted(d.record_id for d in evaluation.action(action_id).decisions if d.counted)
+
+
+def _calls(*starts):
+    return [visit(f"c{i}", f"acc{i}", start, kind=ActivityType.CALL) for i, start in enumerate(starts)]
+
+
+class TestDaylightSaving:
+    def test_late_call_on_31_march_counts_for_march(self) -> None:
+        """A call at 23:30 Paris on 31 March (21:30 UTC, summer time) counts for March, not April."""
+        acts = (action("M", window=MARCH, kind=ActivityType.CALL, scope=EVERYTHING),
+                action("A", window=APRIL, kind=ActivityType.CALL, scope=EVERYTHING))
+        ev = _run(acts, _calls(utc(3, 31, 21, 30)))
+        assert (ev.action("M").done, ev.action("A").done) == (1, 0)
+
+    def test_half_past_midnight_on_1_april_counts_for_april(self) -> None:
+        """A call at 00:30 Paris on 1 April (22:30 UTC on 31 March) counts for April."""
+        acts = (action("M", window=MARCH, kind=ActivityType.CALL, scope=EVERYTHING),
+                action("A", window=APRIL, kind=ActivityType.CALL, scope=EVERYTHING))
+        ev = _run(acts, _calls(utc(3, 31, 22, 30)))
+        assert (ev.action("M").done, ev.action("A").done) == (0, 1)
+
+    def test_week_that_springs_forward(self) -> None:
+        """Week 12 of 2027 starts in winter time (UTC+1) and ends in summer time (UTC+2)."""
+        calls = _calls(utc(3, 21, 22, 30), utc(3, 21, 23, 30), utc(3, 28, 21, 30), utc(3, 28, 22, 15))
+        ev = _run((action("W", window=WEEK_12, kind=ActivityType.CALL, scope=EVERYTHING),), calls)
+        assert _counted(ev, "W") == ["c1", "c2"]
+
+    def test_week_that_falls_back(self) -> None:
+        """Week 43 ends at Monday 00:00 winter time: Sunday 23:30 (22:30 UTC) still counts, 00:15 does not."""
+        calls = _calls(utc(10, 31, 22, 30), utc(10, 31, 23, 15))
+        ev = _run((action("W", window=WEEK_43, kind=ActivityType.CALL, scope=EVERYTHING),), calls)
+        assert _counted(ev, "W") == ["c0"]
+
+
+class TestMidnightBoundaries:
+    def test_window_start_is_included(self) -> None:
+        """An activity exactly at Monday 00:00 Paris (the window's start) counts."""
+        ev = _run((action(),), [visit("v", "acc0", utc(5, 2, 22))])
+        assert ev.action("A-01").done == 1
+
+    def test_window_end_is_excluded(self) -> None:
+        """An activity exactly at the next Monday 00:00 Paris (the window's end) is outside the window."""
+        ev = _run((action(),), [visit("v", "acc0", utc(5, 9, 22))])
+        assert [d.rule for d in ev.action("A-01").decisions] == ["outside_window"]
+
+    def test_all_day_activity_keeps_its_calendar_day(self) -> None:
+        """An all-day visit on Sunday 9 May counts for week 18; one on Monday 10 May does not."""
+        acts = [visit("sun", "acc0", None, day=date(2027, 5, 9)), visit("mon", "acc1", None, day=date(2027, 5, 10))]
+        ev = _run((action(),), acts)
+        assert _counted(ev, "A-01") == ["sun"]
+        assert {d.record_id: d.rule for d in ev.action("A-01").decisions}["mon"] == "outside_window"
+
+    def test_all_day_activity_on_the_first_day(self) -> None:
+        """An all-day visit on Monday 3 May counts even though its UTC midnight is on 3 May, 2 h later."""
+        ev = _run((action(),), [visit("d", "acc0", None, day=date(2027, 5, 3))])
+        assert ev.action("A-01").done == 1
+
+
+class TestCounting:
+    def test_distinct_accounts_count_once(self) -> None:
+        """Three visits to two accounts count 2 when distinct accounts are counted."""
+        acts = [visit("a", "acc0", utc(5, 3, 8)), visit("b", "acc0", utc(5, 4, 8)), visit("c", "acc1", utc(5, 5, 8))]
+        ev = _run((action(),), acts)
+        assert ev.action("A-01").done == 2
+        assert {d.record_id: d.rule for d in ev.action("A-01").decisions}["b"] == "duplicate_account"
+
+    def test_activities_count_each(self) -> None:
+        """The same three visits count 3 when activities are counted."""
+        acts = [visit("a", "acc0", utc(5, 3, 8)), visit("b", "acc0", utc(5, 4, 8)), visit("c", "acc1", utc(5, 5, 8))]
+        ev = _run((action(counting=Counting.ACTIVITIES),), acts)
+        assert ev.action("A-01").done == 3
+
+    def test_planned_and_no_show_do_not_count(self) -> None:
+        """A planned visit and a no-show are near misses with their own rule."""
+        acts = [visit("p", "acc0", utc(5, 3, 8), status=ActivityStatus.PLANNED),
+                visit("n", "acc1", utc(5, 3, 9), status=ActivityStatus.NO_SHOW)]
+        ev = _run((action(),), acts)
+        assert ev.action("A-01").done == 0
+        assert {d.record_id: d.rule for d in ev.action("A-01").decisions} == {"p": "planned", "n": "no_show"}
+
+    def test_coverage_is_share_of_scope_accounts_touched(self) -> None:
+        """Two of the ten accounts of the 69 visited: coverage 20 %."""
+        ev = _run((action(),), [visit("a", "acc0", utc(5, 3, 8)), visit("b", "acc1", utc(5, 3, 9))])
+        assert ev.action("A-01").coverage == 0.2
+
+    def test_deleted_account_stops_counting(self) -> None:
+        """A visit to an account deleted in the CRM is a near miss, not a count."""
+        accounts = (*ACCOUNTS[1:], account("acc0", "69000", deleted=True))
+        ev = _run((action(),), [visit("a", "acc0", utc(5, 3, 8))], accounts=accounts)
+        assert [(d.rule, d.detail) for d in ev.action("A-01").decisions] == [
+            ("deleted", "the account was deleted in the CRM")]
+
+
+class TestOwners:
+    def test_same_person_in_two_crms_is_one_owner(self) -> None:
+        """Julie's HubSpot visit (owner e-mail in capitals) counts for her action alongside her Salesforce one."""
+        users = (*USERS, User("77", "hs", JULIE.upper(), "Julie M."))
+        accounts = (*ACCOUNTS, account("900", "69120", source="hs"))
+        acts = [visit("sf1", "acc0", utc(5, 3, 8)), visit("hs1", "900", utc(5, 4, 8), owner="77", source="hs")]
+        ev = _run((action(),), acts, users=users, accounts=accounts)
+        assert _counted(ev, "A-01") == ["hs1", "sf1"]
+
+    def test_owner_ids_are_per_source(self) -> None:
+        """Owner id 005J in HubSpot is not Julie's Salesforce id: the visit is rejected, not counted."""
+        accounts = (*ACCOUNTS, account("900", "69120", source="hs"))
+        ev = _run((action(),), [visit("hs1", "900", utc(5, 4, 8), source="hs")], accounts=accounts)
+        assert ev.action("A-01").done == 0
+        assert [(d.record_id, d.rule) for d in ev.rejected] == [("hs1", "no_owner")]
+
+
+class TestBadRecords:
+    def test_bad_activities_are_rejected_with_reasons(self) -> None:
+        """No account, no owner, unknown type, naive or missing start: each rejected with its rule, none counted."""
+        acts = [
+            visit("noacc", None, utc(5, 3, 8)),
+            visit("ghost", "nowhere", utc(5, 3, 8)),
+            visit("noowner", "acc0", utc(5, 3, 9), owner=None),
+            visit("notype", "acc1", utc(5, 3, 10), kind=None),
+            visit("naive", "acc2", datetime(2027, 5, 3, 11)),
+            visit("nostart", "acc3", None),
+        ]
+        ev = _run((action(),), acts)
+        assert ev.action("A-01").done == 0
+        assert {d.record_id: d.rule for d in ev.rejected} == {
+            "noacc": "no_account", "ghost": "no_account", "noowner": "no_owner", "notype": "unknown_type",
+            "naive": "no_start", "nostart": "no_start"}
+
+    def test_rejected_visits_of_the_rep_show_as_near_misses(self) -> None:
+        """Julie's visit with no account and her visit of unknown type appear in the action's explanation."""
+        acts = [visit("noacc", None, utc(5, 3, 8)), visit("notype", "acc1", utc(5, 3, 10), kind=None)]
+        ev = _run((action(),), acts)
+        assert {d.record_id: d.rule for d in ev.action("A-01").decisions} == {
+            "noacc": "no_account", "notype": "unknown_type"}
+
+    def test_deleted_bad_record_is_not_reported(self) -> None:
+        """A deleted activity with no account is simply gone: nothing to report."""
+        ev = _run((action(),), [visit("x", None, utc(5, 3, 8), deleted=True)])
+        assert ev.rejected == ()
+
+
+class TestNearMisses:
+    def test_two_failures_are_not_a_near_miss(self) -> None:
+        """A cancelled call is two rules away from a visit: it is not listed."""
+        acts = [visit("x", "acc0", utc(5, 3, 8), kind=ActivityType.CALL, status=ActivityStatus.CANCELLED)]
+        assert _run((action(),), acts).action("A-01").decisions == ()
+
+    def test_near_misses_are_bounded(self) -> None:
+        """With a limit of 2, five cancelled visits list two and say how many more there are."""
+        acts = [visit(f"x{i}", f"acc{i}", utc(5, 3, 8 + i), status=ActivityStatus.CANCELLED) for i in range(5)]
+        ev = _run((action(),), acts, settings=EngineSettings(near_miss_limit=2))
+        decisions = ev.action("A-01").decisions
+        assert [d.rule for d in decisions] == ["cancelled", "cancelled", "truncated"]
+        assert decisions[-1].detail == "3 more near misses not listed"
+
+    def test_other_reps_across_departements_in_time_order(self) -> None:
+        """Région-wide scope: Marc's visits in the 38 and the 69 are both other-owner near misses, in time order."""
+        accounts = (*ACCOUNTS, account("gre", "38000"))
+        acts = [visit("m69", "acc0", utc(5, 4, 8), owner="005M"), visit("m38", "gre", utc(5, 3, 8), owner="005M")]
+        ev = _run((action(scope=EVERYTHING),), acts, accounts=accounts)
+        assert [(d.record_id, d.rule) for d in ev.action("A-01").decisions] == [("m38", "other_owner"),
+                                                                                ("m69", "other_owner")]
+
+    def test_far_outside_the_window_is_not_listed(self) -> None:
+        """A visit a month before the week is not a near miss of week 18."""
+        assert _run((action(),), [visit("x", "acc0", utc(4, 1, 8))]).action("A-01").decisions == ()
+
+
+class TestPace:
+    def test_cancelled_action_is_inactive(self) -> None:
+        """A cancelled action reports the inactive pace whatever was done."""
+        ev = _run((action(status=ActionStatus.CANCELLED),), [visit("a", "acc0", utc(5, 3, 8))])
+        assert ev.action("A-01").pace is Pace.INACTIVE
+
+    def test_action_of_suspended_axis_is_inactive(self) -> None:
+        """An action whose axis is suspended (no until-date) is inactive."""
+        suspended = Axis("AX-DORMANT", "Clients dormants", "SEG-ARA", Scope((DORMANT,)),
+                         AxisStatus(AxisState.SUSPENDED, reason="PX200 saturated"))
+        ev = _run((action(),), [], axes=(suspended,))
+        assert ev.action("A-01").pace is Pace.INACTIVE
+
+    def test_mid_window_pace_and_forecast(self) -> None:
+        """On Thursday noon of week 18 with 2 done of 5: expected 2.5 -> at risk, forecast about 3.6."""
+        as_of = datetime(2027, 5, 6, 12, tzinfo=PARIS)
+        ev = _run((action(),), [visit("a", "acc0", utc(5, 3, 8)), visit("b", "acc1", utc(5, 4, 8))], as_of=as_of)
+        progress = ev.action("A-01")
+        assert progress.pace is Pace.AT_RISK
+        assert abs(progress.expected_by_now - 5 * 3.5 / 7) < 1e-9
+        assert abs(progress.forecast - 2 / (3.5 / 7)) < 1e-9
+
+    def test_before_the_window(self) -> None:
+        """Before week 18 the action has not started and nothing is expected yet."""
+        ev = _run((action(),), [], as_of=datetime(2027, 4, 1, tzinfo=PARIS))
+        assert (ev.action("A-01").pace, ev.action("A-01").expected_by_now) == (Pace.NOT_STARTED, 0.0)
+
+
+class TestDeterminism:
+    def test_equal_start_times_do_not_depend_on_input_order(self) -> None:
+        """Two visits of one account at the same instant: the same one is counted whatever the input order."""
+        acts = [visit("b", "acc0", utc(5, 3, 8)), visit("a", "acc0", utc(5, 3, 8)), visit("c", "acc1", utc(5, 3, 8))]
+        first = _run((action(),), acts).action("A-01").decisions
+        second = _run((action(),), list(reversed(acts))).action("A-01").decisions
+        assert first == second
+        assert [(d.record_id, d.rule) for d in first] == [("a", "counted"), ("c", "counted"),
+                                                          ("b", "duplicate_account")]
+
+
+class TestEmpty:
+    def test_no_records_at_all(self) -> None:
+        """With no record, every figure is zero or unknown and nothing crashes."""
+        ev = _run((action(),), [], users=(), accounts=())
+        progress = ev.action("A-01")
+        assert (progress.done, progress.coverage, ev.rejected, ev.recommendations) == (0, None, (), ())
+        assert ev.axes[0].revenue == 0 and ev.segments[0].trend is None
+
+    def test_naive_as_of_is_refused(self) -> None:
+        """The evaluation instant must be timezone-aware: a naive one is a programming error, said clearly."""
+        with pytest.raises(ValueError, match="timezone-aware"):
+            _run((action(),), [], as_of=datetime(2027, 5, 20))

@@ -1,0 +1,139 @@
+"""Revenue per axis and segment: currencies, rejections, baselines, overlapping axes, ROI."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pac_core.engine import EngineSettings, evaluate
+from pac_core.plan import Segment, SegmentKind
+from pac_core.records import DealStage, Records
+from pac_core.scopes import Condition, Scope
+from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
+
+YEAR_END = datetime(2028, 1, 10, tzinfo=PARIS)
+RATES = EngineSettings(fx_rates={"USD": Decimal("0.9")})
+SEG = Segment("SEG", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),)))
+BIG = Scope((Condition("annual_revenue", "gte", (50_000_000,), "grands comptes"),))
+PHARMA = Scope((Condition("industry", "in", ("Pharmaceutique",), "pharma"),))
+ACCOUNTS = (
+    account("big-pharma", "69003", annual_revenue=Decimal("90000000"), industry="Pharmaceutique"),
+    account("big-chem", "69100", annual_revenue=Decimal("70000000"), industry="Chimie"),
+    account("small-pharma", "69200", annual_revenue=Decimal("2000000"), industry="Pharmaceutique"),
+    account("grenoble", "38000", annual_revenue=Decimal("90000000"), industry="Pharmaceutique"),
+)
+
+
+def _run(deals, axes, *, settings=RATES, as_of=YEAR_END, segments=(SEG,)):
+    p = plan(action(axis_id=axes[0].id), axes=axes, segments=segments)
+    return evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=as_of, settings=settings)
+
+
+class TestCurrencies:
+    def test_converted_with_configured_rate(self) -> None:
+        """A 1,000 USD deal at 0.9 adds 900 EUR to a 1,000 EUR deal."""
+        deals = [won("d1", "big-pharma", "1000", date(2027, 3, 1)),
+                 won("d2", "big-pharma", "1000", date(2027, 4, 1), currency="USD")]
+        assert _run(deals, (axis("AX", "SEG"),)).axis("AX").revenue == Decimal("1900.0")
+
+    def test_unknown_currency_is_rejected_not_summed(self) -> None:
+        """A CHF deal without a rate is rejected with a reason and never summed."""
+        deals = [won("d1", "big-pharma", "1000", date(2027, 3, 1)),
+                 won("chf", "big-pharma", "5000", date(2027, 4, 1), currency="CHF")]
+        ev = _run(deals, (axis("AX", "SEG"),))
+        assert ev.axis("AX").revenue == Decimal("1000")
+        [rejected] = ev.rejected
+        assert (rejected.record_id, rejected.rule) == ("chf", "unknown_currency") and "CHF" in rejected.detail
+
+    def test_missing_and_negative_amounts_are_rejected(self) -> None:
+        """No amount and a negative amount are both reported, neither summed."""
+        deals = [won("none", "big-pharma", None, date(2027, 3, 1)), won("neg", "big-pharma", "-5", date(2027, 3, 1))]
+        ev = _run(deals, (axis("AX", "SEG"),))
+        assert ev.axis("AX").revenue == 0
+        assert {d.record_id: d.rule for d in ev.rejected} == {"none": "no_amount", "neg": "negative_amount"}
+
+    def test_rejected_deal_is_listed_in_the_axis_decisions(self) -> None:
+        """The axis's explanation lists its counted deals and the rejected one of its scope."""
+        deals = [won("d1", "big-pharma", "1000", date(2027, 3, 1)),
+                 won("chf", "big-pharma", "5000", date(2027, 4, 1), currency="CHF")]
+        rules = {d.record_id: d.rule for d in _run(deals, (axis("AX", "SEG"),)).axis("AX").decisions}
+        assert rules == {"d1": "counted", "chf": "unknown_currency"}
+
+
+class TestWhatCounts:
+    def test_only_won_live_deals_in_period_and_scope(self) -> None:
+        """Lost, open, deleted, out-of-period and out-of-scope deals are left out."""
+        deals = [
+            won("ok", "big-pharma", "100", date(2027, 12, 31)),
+            won("lost", "big-pharma", "100", date(2027, 3, 1), stage=DealStage.LOST),
+            won("open", "big-pharma", "100", date(2027, 3, 1), stage=DealStage.OPEN),
+            won("gone", "big-pharma", "100", date(2027, 3, 1), deleted=True),
+            won("next-year", "big-pharma", "100", date(2028, 1, 1)),
+            won("isere", "grenoble", "100", date(2027, 3, 1)),
+        ]
+        assert _run(deals, (axis("AX", "SEG"),)).axis("AX").revenue == Decimal("100")
+
+    def test_revenue_is_to_date(self) -> None:
+        """On 20 May only deals closed by 20 May count, and the baseline stops on 20 May 2026."""
+        deals = [won("may", "big-pharma", "100", date(2027, 5, 20)),
+                 won("june", "big-pharma", "100", date(2027, 6, 1)),
+                 won("b-may", "big-pharma", "40", date(2026, 5, 20)),
+                 won("b-june", "big-pharma", "40", date(2026, 6, 1))]
+        ev = _run(deals, (axis("AX", "SEG"),), as_of=datetime(2027, 5, 20, 18, tzinfo=PARIS))
+        assert (ev.axis("AX").revenue, ev.axis("AX").baseline, ev.axis("AX").additional) == (100, 40, 60)
+
+
+class TestBaselineAndRoi:
+    def test_baseline_is_same_period_a_year_earlier(self) -> None:
+        """2026 revenue of the same scope is the baseline; ROI = (additional x margin - cost) / cost."""
+        deals = [won("now", "big-pharma", "150000", date(2027, 6, 1)),
+                 won("then", "big-pharma", "50000", date(2026, 6, 1))]
+        progress = _run(deals, (axis("AX", "SEG", budget="10000", additional="100000"),)).axis("AX")
+        assert (progress.baseline, progress.additional, progress.progress) == (50000, 100000, 1.0)
+        assert progress.roi == 2.0      # (100000 x 0.3 - 10000) / 10000
+
+    def test_fixed_baseline_is_prorated_to_date(self) -> None:
+        """A fixed baseline of 120,000 counts for half when half the year has elapsed."""
+        as_of = datetime(2027, 7, 2, 12, tzinfo=PARIS)
+        progress = _run([], (axis("AX", "SEG", baseline="120000"),), as_of=as_of).axis("AX")
+        share = (as_of.timestamp() - datetime(2027, 1, 1, tzinfo=PARIS).timestamp()) / (365 * 86400)
+        assert abs(float(progress.baseline) - 120000 * share) < 0.01
+
+    def test_time_to_roi(self) -> None:
+        """30,000 additional in 6 months at 30 % margin covers a 3,000 cost in 2 months."""
+        as_of = datetime(2027, 7, 2, 15, tzinfo=PARIS)
+        deals = [won("now", "big-pharma", "30000", date(2027, 3, 1))]
+        progress = _run(deals, (axis("AX", "SEG", budget="3000"),), as_of=as_of).axis("AX")
+        assert abs(progress.time_to_roi_months - 2.0) < 0.01
+
+    def test_no_cost_no_roi(self) -> None:
+        """Without a budget or effort cost, ROI and time to ROI are unknown, not zero."""
+        progress = _run([won("d", "big-pharma", "100", date(2027, 3, 1))], (axis("AX", "SEG", budget=None),)).axis("AX")
+        assert (progress.roi, progress.time_to_roi_months) == (None, None)
+
+
+class TestOverlappingAxes:
+    DEALS = (won("bp", "big-pharma", "1000", date(2027, 3, 1)), won("bc", "big-chem", "600", date(2027, 3, 1)),
+             won("sp", "small-pharma", "300", date(2027, 3, 1)))
+    AXES = (axis("BIG", "SEG", scope=BIG), axis("PHARMA", "SEG", scope=PHARMA))
+
+    def test_full_attribution_credits_every_axis(self) -> None:
+        """By default the big pharma deal counts fully for both the big-accounts and the pharma axes."""
+        ev = _run(self.DEALS, self.AXES)
+        assert (ev.axis("BIG").revenue, ev.axis("PHARMA").revenue) == (1600, 1300)
+
+    def test_segment_total_counts_each_deal_once(self) -> None:
+        """The segment's total is 1,900, not the 2,900 the axes add up to."""
+        [segment] = _run(self.DEALS, self.AXES).segments
+        assert segment.revenue == 1900
+
+    def test_split_attribution_shares_the_deal(self) -> None:
+        """With the split rule the shared deal is halved, and the axes add up to the segment total."""
+        ev = _run(self.DEALS, self.AXES, settings=EngineSettings(attribution="split"))
+        assert (ev.axis("BIG").revenue, ev.axis("PHARMA").revenue) == (1100, 800)
+        assert ev.axis("BIG").revenue + ev.axis("PHARMA").revenue == ev.segments[0].revenue
+
+    def test_segment_trend(self) -> None:
+        """Segment trend is revenue over baseline minus one: 1,900 against 2,000 is -5 %."""
+        deals = (*self.DEALS, won("old", "big-chem", "2000", date(2026, 3, 1)))
+        assert abs(_run(deals, self.AXES).segments[0].trend - (-0.05)) < 1e-9

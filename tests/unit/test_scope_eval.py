@@ -1,0 +1,163 @@
+"""The scope evaluator: per-account tests with the failing condition, and the set index that must agree."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from pac_core.errors import ScopeError
+from pac_core.records import Account
+from pac_core.scope_eval import ScopeIndex, compile_scope, describe_failure, fold, months_before
+from pac_core.scopes import Condition, Scope
+
+OWNERS = {("sf", "005J"): "julie.martin@durand-process.example"}
+REF = date(2027, 5, 3)
+
+
+def _acc(ident: str, **kw) -> Account:
+    return Account(ident, "sf", kw.pop("name", ident), **kw)
+
+
+def _check(scope: Scope, account: Account, won=None, ref: date = REF):
+    test = compile_scope(scope, as_of_for_dormant=ref, last_won=won or {}, owner_email=OWNERS)
+    return test(account)
+
+
+def _one(field: str, op: str, *values, label: str = "") -> Scope:
+    return Scope((Condition(field, op, values, label),))
+
+
+class TestText:
+    def test_fold_removes_case_and_accents(self) -> None:
+        """Rhône, RHONE and rhone compare equal."""
+        assert fold(" Rhône ") == fold("RHONE") == "rhone"
+
+    def test_region_matches_without_accents(self) -> None:
+        """A scope written "auvergne-rhone-alpes" holds an account in "Auvergne-Rhône-Alpes"."""
+        scope = _one("region", "in", "auvergne-rhone-alpes")
+        assert _check(scope, _acc("a", region="Auvergne-Rhône-Alpes")) is None
+
+    def test_industry_not_in(self) -> None:
+        """not_in excludes the listed industry and keeps accounts whose industry is unknown."""
+        scope = _one("industry", "not_in", "Chimie")
+        assert _check(scope, _acc("a", industry="chimie")) is not None
+        assert _check(scope, _acc("b", industry=None)) is None
+
+    def test_departement_given_as_number(self) -> None:
+        """A département written as the number 69 still matches the code "69"."""
+        assert _check(_one("departement", "in", 69), _acc("a", departement="69")) is None
+
+    def test_postal_prefix(self) -> None:
+        """"69*" holds 69003 but not 38000; an exact code only itself."""
+        scope = _one("postal_code", "in", "69*", "38100")
+        assert _check(scope, _acc("a", postal_code="69003")) is None
+        assert _check(scope, _acc("b", postal_code="38100")) is None
+        assert _check(scope, _acc("c", postal_code="38000")) is not None
+
+    def test_owner_by_email(self) -> None:
+        """The owner field compares the owner's e-mail, case-insensitively."""
+        scope = _one("owner", "in", "Julie.Martin@durand-process.example")
+        assert _check(scope, _acc("a", owner_id="005J")) is None
+        assert _check(scope, _acc("b", owner_id="005X")) is not None
+
+    def test_custom_field(self) -> None:
+        """custom.<name> reads the mapped custom attribute."""
+        scope = _one("custom.segment_abc", "in", "A")
+        assert _check(scope, _acc("a", custom={"segment_abc": "a"})) is None
+        assert _check(scope, _acc("b", custom={})) is not None
+
+
+class TestNumbers:
+    def test_between_is_inclusive(self) -> None:
+        """between [50 M, 800 M] holds 50 M exactly, not 49.9 M, and fails an unknown revenue."""
+        scope = _one("annual_revenue", "between", 50_000_000, 800_000_000)
+        assert _check(scope, _acc("a", annual_revenue=Decimal("50000000"))) is None
+        assert _check(scope, _acc("b", annual_revenue=Decimal("49900000"))) is not None
+        assert _check(scope, _acc("c")) is not None
+
+    def test_gte_needs_a_number(self) -> None:
+        """A comparison with text is a scope error that says what to write."""
+        with pytest.raises(ScopeError, match="needs numbers"):
+            _check(_one("annual_revenue", "gte", "big"), _acc("a"))
+
+    def test_unknown_field(self) -> None:
+        """An unknown field is a scope error listing the known ones."""
+        with pytest.raises(ScopeError, match="unknown scope field 'colour'"):
+            _check(_one("colour", "in", "red"), _acc("a"))
+
+
+class TestDormancy:
+    def test_flag_wins_over_the_rule(self) -> None:
+        """dormant is True uses the CRM flag when the account has one."""
+        scope = _one("dormant", "is", True)
+        recent = {("sf", "a"): (date(2027, 1, 1),)}
+        assert _check(scope, _acc("a", dormant=True), recent) is None
+        assert _check(scope, _acc("b", dormant=False)) is not None
+
+    def test_rule_without_flag(self) -> None:
+        """Without a flag: dormant when no won deal closed in the 12 months before the reference date."""
+        scope = _one("dormant", "is", True)
+        assert _check(scope, _acc("a"), {("sf", "a"): (date(2026, 5, 2),)}) is None
+        assert _check(scope, _acc("a"), {("sf", "a"): (date(2026, 5, 3),)}) is not None
+
+    def test_win_after_the_reference_keeps_the_account_dormant(self) -> None:
+        """Won in week 19, the account was dormant when the week-18 action began."""
+        scope = _one("dormant", "dormant_months", 12)
+        assert _check(scope, _acc("a"), {("sf", "a"): (date(2025, 1, 1), date(2027, 5, 12))}) is None
+
+    def test_last_won_as_a_single_date(self) -> None:
+        """last_won may also give the last won close date before the reference."""
+        scope = _one("dormant", "dormant_months", 6)
+        assert _check(scope, _acc("a"), {("sf", "a"): date(2026, 12, 1)}) is not None
+
+    def test_months_before_clamps(self) -> None:
+        """31 March minus one month is 28 February (2027 is not a leap year)."""
+        assert months_before(date(2027, 3, 31), 1) == date(2027, 2, 28)
+
+    def test_failure_is_described(self) -> None:
+        """The failing condition is described with the account's value and the scope's label."""
+        cond = Condition("departement", "in", ("69",), "département 69")
+        assert describe_failure(cond, _acc("a", departement="38"), OWNERS) == "département 38 (scope: département 69)"
+
+
+class TestScopeIndex:
+    def test_index_agrees_with_the_per_account_evaluator(self) -> None:
+        """For many scopes and accounts, the set index holds exactly the accounts the evaluator accepts."""
+        accounts = [
+            _acc(f"a{i}", postal_code=pc, departement=pc[:2], region=reg, industry=ind,
+                 annual_revenue=Decimal(rev), owner_id=own, dormant=dorm)
+            for i, (pc, reg, ind, rev, own, dorm) in enumerate(itertools.product(
+                ("69003", "38000"), ("Auvergne-Rhône-Alpes", "Occitanie"), ("Chimie", "Pharmaceutique"),
+                ("1000000", "60000000"), ("005J", "005X"), (True, False, None)))
+        ]
+        won = [((date(2026, 10, 1),) if i % 4 == 0 else ()) for i in range(len(accounts))]
+        won_by_key = {("sf", a.id): w for a, w in zip(accounts, won, strict=True)}
+        index = ScopeIndex(accounts, OWNERS, won)
+        conditions = [
+            Condition("departement", "in", ("69",)), Condition("postal_code", "in", ("38*",)),
+            Condition("region", "not_in", ("occitanie",)), Condition("industry", "in", ("CHIMIE",)),
+            Condition("annual_revenue", "gte", (50_000_000,)), Condition("owner", "in", (OWNERS[("sf", "005J")],)),
+            Condition("dormant", "is", (True,)), Condition("dormant", "is", (False,)),
+            Condition("dormant", "dormant_months", (12,)),
+        ]
+        for a, b in itertools.combinations(conditions, 2):
+            scope = Scope((a, b))
+            test = compile_scope(scope, as_of_for_dormant=REF, last_won=won_by_key, owner_email=OWNERS)
+            expected = {i for i, acc in enumerate(accounts) if test(acc) is None}
+            assert index.members(scope, REF) == expected, (a, b)
+
+    def test_small_scope_in_a_busy_year(self) -> None:
+        """A one-account scope among many won deals is judged on its own dates, like the per-account evaluator."""
+        accounts = [_acc(f"a{i}", departement="69" if i < 2 else "38") for i in range(40)]
+        won = [(date(2026, 9, 1),) if i != 0 else (date(2025, 1, 1), date(2027, 6, 1)) for i in range(40)]
+        index = ScopeIndex(accounts, OWNERS, won)
+        scope = Scope((Condition("departement", "in", ("69",)), Condition("dormant", "dormant_months", (12,))))
+        assert index.members(scope, REF) == {0}
+
+    def test_deleted_accounts_are_never_members(self) -> None:
+        """A deleted account is outside every scope, the empty one included."""
+        index = ScopeIndex([_acc("a"), _acc("b", deleted=True)], OWNERS, [(), ()])
+        assert index.members(Scope(), REF) == {0}
