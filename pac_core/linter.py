@@ -23,7 +23,6 @@ type, count, target, named target, scope hints (départements, régions, industr
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -33,6 +32,7 @@ from pac_core import geography
 from pac_core.errors import GeographyError, PeriodError
 from pac_core.periods import RelativePeriodError, find_periods
 from pac_core.plan import ActivityType
+from pac_core.text import fold_keep_length
 
 KINDS = ("action", "objective", "intention")
 MISSING_ORDER = ("who", "what", "how_many", "when", "info_needed", "info_source")
@@ -56,15 +56,7 @@ class LintResult:
 # --------------------------------------------------------------------------------------- vocabulary
 
 
-def _norm(text: str) -> str:
-    """Lower case, no accents, plain quotes and dashes; same length as ``text``."""
-    out = []
-    for ch in text:
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        low = base.lower() if len(base) == 1 else ch.lower()
-        low = {"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " "}.get(low, low)
-        out.append(low if len(low) == 1 else ch)
-    return "".join(out)
+_norm = fold_keep_length
 
 
 def _fr(stem: str) -> str:

@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pac_core.errors import PeriodError
+from pac_core.text import fold_keep_length
 from pac_core.window import Window
 
 __all__ = [
@@ -516,15 +516,7 @@ def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[in
 # ------------------------------------------------------------------------------------------ public API
 
 
-def _normalise(text: str) -> str:
-    """Lower case without accents, curly quotes and dashes made plain; same length as ``text``."""
-    out = []
-    for ch in text:
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
-        low = base.lower() if len(base) == 1 else ch.lower()
-        low = {"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " "}.get(low, low)
-        out.append(low if len(low) == 1 else ch)
-    return "".join(out)
+_normalise = fold_keep_length
 
 
 _LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au\s+cours\s+(?:de|du)"
