@@ -33,6 +33,7 @@ from connectors.base import (
     QuotaExhausted,
     RateLimited,
     SchemaError,
+    Target,
     TransientError,
     WriteChange,
 )
@@ -41,7 +42,7 @@ from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.records import Records
 from pac_core.results import Evaluation
-from sync_jobs import diff
+from sync_jobs import account_targets, diff
 from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM, EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA
 from sync_jobs.lock import run_lock
 from sync_jobs.logs import event, redact
@@ -77,7 +78,13 @@ class RunResult:
 
     @property
     def written(self) -> int:
-        return sum(c.get("written", 0) for c in self.counts.values())
+        """PAC records (axes and actions) created or updated in the CRMs."""
+        return sum(c.get("written", 0) for obj, c in self.counts.items() if obj != Target.ACCOUNT.value)
+
+    @property
+    def accounts_written(self) -> int:
+        """Accounts whose PAC fields (axes targeting them, target flag) were updated."""
+        return self.counts.get(Target.ACCOUNT.value, {}).get("written", 0)
 
 
 def load_plan_file(ps: PlanSettings) -> tuple[Plan, str]:
@@ -173,11 +180,13 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
         desired = diff.desired_state(effective, evaluation)
         users_of = {n: store_records.user_emails(engine, n) | _overlay_emails(pulled, n) for n in names}
         routes = diff.route(effective, names, users_of)
+        written = {n: repo.written(engine, plan.id, n) for n in names}
+        accounts = _account_changes(effective, records, when, settings, connectors, names, written)
         result.timings["evaluate"] = time.perf_counter() - tick
         tick = time.perf_counter()
         for name in names:
-            last = repo.written(engine, plan.id, name)
-            changes = diff.changes_for(desired, routes[name], last, now)
+            last = written[name]
+            changes = diff.changes_for(desired, routes[name], last, now) + accounts.get(name, [])
             result.changes[name] = changes
             result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes
                                      if (c.target.value, c.key) in last}
@@ -223,8 +232,21 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
                         errors=result.errors, watermarks_seen=pulled.watermarks if advance else None,
                         full_objects=pulled.full_objects if advance else ())
     event(log, "sync.end", plan=plan.id, run=result.run_id, status=result.status, written=result.written,
-          rejected=len(pulled.rejected), errors=len(result.errors))
+          accounts=result.accounts_written, rejected=len(pulled.rejected), errors=len(result.errors))
     return result
+
+
+def _account_changes(plan: Plan, records: Records, when: datetime, settings: Settings,
+                     connectors: Mapping[str, Connector], names: list[str],
+                     written: Mapping[str, Mapping[tuple[str, str], Any]]) -> dict[str, list[WriteChange]]:
+    """Per connector, the account PAC fields to update (see ``sync_jobs.account_targets``)."""
+    from pac_config.settings import engine_settings
+
+    declared = {n: account_targets.account_fields(connectors[n]) for n in names}
+    if not any(declared.values()):
+        return {}
+    months = engine_settings(settings, plan.currency).dormant_default_months
+    return account_targets.changes_by_connector(plan, records, when, declared, written, default_months=months)
 
 
 def _count(result: RunResult, obj: str, what: str, n: int) -> None:

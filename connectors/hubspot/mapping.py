@@ -10,11 +10,14 @@ the pipeline they are listed under; a stage id from another pipeline is reported
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from connectors.hubspot.schema import COMPANY_PROPS
 from pac_config.loader import config_dir, load_yaml
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import ActivityType
@@ -126,6 +129,7 @@ class WritebackMap(_Model):
     axis_object: str = "pac_axis"
     action_object: str = "pac_action"
     key_property: str = "pac_key"
+    accounts: bool = True       # write pac_axes / pac_target on companies (the axes targeting each company)
 
 
 class HubSpotMapping(_Model):
@@ -136,19 +140,45 @@ class HubSpotMapping(_Model):
     deals: DealMap = DealMap()
     writeback: WritebackMap = WritebackMap()
 
+    def account_fields(self) -> dict[str, str]:
+        """Logical account field (``axes``, ``target``) -> the company property the write-back fills
+        (the PAC group's properties); empty when ``writeback.accounts`` is false."""
+        if not self.writeback.accounts:
+            return {}
+        return {name: COMPANY_PROPS[name].name for name in ("axes", "target")}
+
     def read_properties(self) -> dict[str, list[str]]:
         """Object type -> the only properties a pull asks for (HubSpot answers 414 when asked for all)."""
+        return {obj: sorted({prop for _, prop in keyed}) for obj, keyed in self.read_property_keys().items()}
+
+    def read_property_keys(self) -> dict[str, list[tuple[str, str]]]:
+        """Object type -> (mapping key path, property) for every property a pull reads, e.g.
+        ``("companies.postal_code", "zip")``; properties the mapping does not name (``hs_lastmodifieddate``,
+        line item ``quantity``) carry the path of their section, so a problem still points into the file."""
         c, m, k, d = self.companies, self.activities.meetings, self.activities.calls, self.deals
-        companies = [c.name, c.postal_code, c.country, c.industry, c.account_type, c.annual_revenue, c.owner,
-                     c.dormant, *c.custom.values()]
-        meetings = [m.start, m.fallback_start, m.title, m.owner, m.type_property, m.outcome]
-        calls = [k.start, k.title, k.owner, k.disposition, k.status_property]
-        deals = [d.name, d.amount, d.currency, d.close_date, d.stage, d.pipeline, d.owner]
-        out = {"companies": companies, "meetings": meetings if m.enabled else [],
-               "calls": calls if k.enabled else [], "deals": deals,
-               "line_items": [d.product, d.product_fallback, "quantity", "amount"] if d.line_items else []}
-        return {obj: sorted({p for p in props if p} | {"hs_lastmodifieddate"}) for obj, props in out.items()
-                if props}
+
+        def keyed(section: str, model: BaseModel, names: tuple[str, ...]) -> list[tuple[str, str]]:
+            return [(f"{section}.{name}", getattr(model, name)) for name in names]
+
+        companies = [*keyed("companies", c, ("name", "postal_code", "country", "industry", "account_type",
+                                             "annual_revenue", "owner", "dormant")),
+                     *((f"companies.custom.{name}", prop) for name, prop in c.custom.items())]
+        meetings = keyed("activities.meetings", m, ("start", "fallback_start", "title", "owner", "type_property",
+                                                    "outcome"))
+        calls = keyed("activities.calls", k, ("start", "title", "owner", "disposition", "status_property"))
+        deals = keyed("deals", d, ("name", "amount", "currency", "close_date", "stage", "pipeline", "owner"))
+        lines = [*keyed("deals", d, ("product", "product_fallback")), ("deals.line_items", "quantity"),
+                 ("deals.line_items", "amount")]
+        sections = {"companies": ("companies", companies),
+                    "meetings": ("activities.meetings", meetings if m.enabled else []),
+                    "calls": ("activities.calls", calls if k.enabled else []),
+                    "deals": ("deals", deals), "line_items": ("deals.line_items", lines if d.line_items else [])}
+        out: dict[str, list[tuple[str, str]]] = {}
+        for obj, (section, pairs) in sections.items():
+            named = [(path, prop) for path, prop in pairs if prop]
+            if named:
+                out[obj] = [*named, (section, "hs_lastmodifieddate")]
+        return out
 
 
 def default_mapping_path() -> Path:
@@ -190,20 +220,29 @@ def _load(path: Path) -> tuple[HubSpotMapping | None, list[Problem]]:
     return (None if problems else mapping), problems
 
 
-def check_mapping_online(mapping: HubSpotMapping, connector: HubSpotConnector) -> list[Problem]:
-    """Problems only the portal can reveal: unknown properties, unknown pipelines, misplaced stage ids."""
+def check_mapping_online(mapping: HubSpotMapping, connector: HubSpotConnector,
+                         path: str | Path | None = None) -> list[Problem]:
+    """Problems only the portal can reveal: unknown properties, unknown pipelines, misplaced stage ids.
+
+    Each problem names the mapping key the ops person wrote (``companies.postal_code``, not the
+    property); with ``path`` (the mapping file) each also carries its file and line, sorted by line.
+    """
     problems: list[Problem] = []
-    for obj, props in mapping.read_properties().items():
+    for obj, keyed in mapping.read_property_keys().items():
         known = connector.property_names(obj)
-        for prop in props:
-            if prop not in known:
-                problems.append(Problem(f"{obj}.{prop}", f"the portal has no {obj} property {prop!r}",
+        reported: set[tuple[str, str]] = set()
+        for key, prop in keyed:
+            if prop not in known and (key, prop) not in reported:
+                reported.add((key, prop))
+                close = difflib.get_close_matches(prop, sorted(known), n=1)
+                problems.append(Problem(key, f"the portal has no {obj} property {prop!r}",
+                                        f"did you mean {close[0]!r}?" if close else
                                         "fix the property name in the mapping or create it in HubSpot"))
     pipelines = connector.deal_pipelines()
     stage_home = {stage: pid for pid, p in pipelines.items() for stage in p.stages}
-    for pid in mapping.deals.pipelines or []:
+    for i, pid in enumerate(mapping.deals.pipelines or []):
         if pid not in pipelines:
-            problems.append(Problem(f"deals.pipelines.{pid}", f"no deal pipeline with id {pid!r}",
+            problems.append(Problem(f"deals.pipelines[{i}]", f"no deal pipeline with id {pid!r}",
                                     f"use one of {sorted(pipelines)}"))
     for pid, stages in mapping.deals.stage_overrides.items():
         if pid not in pipelines:
@@ -218,7 +257,24 @@ def check_mapping_online(mapping: HubSpotMapping, connector: HubSpotConnector) -
             problems.append(Problem(f"deals.stage_overrides.{pid}.{stage}",
                                     f"stage {stage!r} is not a stage of pipeline {pid!r}: {where}",
                                     "list it under its own pipeline"))
-    return problems
+    return locate(problems, path) if path is not None else problems
+
+
+def locate(problems: list[Problem], path: str | Path) -> list[Problem]:
+    """``problems`` with the file and line of their key in ``path``, sorted by line (file order)."""
+    doc = load_yaml(Path(path))
+    located = [Problem(p.path, p.message, p.fix, file=str(path), line=p.line or doc.line(key_path(p.path)))
+               for p in problems]
+    return sorted(located, key=lambda p: p.line or 0)
+
+
+def key_path(key: str) -> tuple[str | int, ...]:
+    """``"activities.rules[0].where"`` as the key path ``("activities", "rules", 0, "where")``."""
+    out: list[str | int] = []
+    for part in key.split(".") if key else []:
+        m = re.fullmatch(r"(.+?)\[(\d+)\]", part)
+        out.extend([m.group(1), int(m.group(2))] if m else [part])
+    return tuple(out)
 
 
 def provision(connector: HubSpotConnector, dry_run: bool = False) -> list[str]:

@@ -6,7 +6,9 @@ activities, deals and accounts are read with ``queryAll`` so deleted and archive
 flagged; pages hold 2,000 records; deal line items ride along as a parent-to-child subquery (no
 extra call); full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one
 ``COUNT()`` call decides) use a Bulk API 2.0 query job; writes are sObject Collections upserts by
-``PAC_Key__c``, 200 records per call, ``allOrNone`` false. See ``docs/salesforce.md``.
+``PAC_Key__c``, 200 records per call, ``allOrNone`` false; account PAC fields (``PAC_Axes__c``,
+``PAC_Target__c``: the axes targeting the account) are updates by id through ``PATCH /composite/sobjects``,
+200 per call, and any other Account field is refused. See ``docs/salesforce.md``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -25,6 +28,7 @@ from simple_salesforce import format_soql
 from connectors.base import (
     ApiUsage,
     AuthError,
+    ConnectorError,
     ManagerEdit,
     ObjectKind,
     QuotaExhausted,
@@ -38,9 +42,10 @@ from connectors.base import (
 )
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
-from connectors.salesforce.mapping import SalesforceMapping, load_mapping
+from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping, load_mapping
 from connectors.salesforce.normalise import Normaliser, get, sf_datetime
-from connectors.salesforce.schema import PAC_OBJECTS, pac_object
+from connectors.salesforce.permissions import grant_access
+from connectors.salesforce.schema import PAC_OBJECTS, PacObject, pac_object
 from pac_core.errors import InvalidInput
 from pac_core.records import Record, Rejected
 
@@ -49,6 +54,7 @@ BATCH = 200                 # sObject Collections maximum
 PAGE = 2000                 # query batch maximum
 BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
 RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"}
+ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -179,6 +185,9 @@ class SalesforceConnector:
             except ValueError as exc:
                 results[i] = WriteResult(change.key, False, change.crm_id, str(exc), retryable=False)
                 continue
+            if change.target is Target.ACCOUNT and set(record) <= {"attributes", "id"}:
+                results[i] = WriteResult(change.key, True, change.crm_id)   # no field this org keeps: no call
+                continue
             groups.setdefault(path, []).append((i, record))
         for path, items in groups.items():
             for n in range(0, len(items), BATCH):
@@ -214,8 +223,14 @@ class SalesforceConnector:
         if change.target is Target.ACCOUNT:
             if not change.crm_id:
                 raise ValueError("an account change needs its crm_id")
-            record: dict[str, Any] = {"attributes": {"type": "Account"}, "id": change.crm_id}
-            record.update(self._values("Account", w.account.fields, change.fields))
+            unknown = sorted(set(change.fields) - ACCOUNT_LOGICAL)
+            if unknown:
+                raise ValueError(f"field(s) {unknown} are not PAC fields of accounts: refused")
+            values = self._values("Account", w.account.fields, change.fields)
+            foreign = sorted(f for f in values if not PAC_FIELD.match(f))
+            if foreign:     # the mapping check refuses these too; never reach the CRM whatever built the mapping
+                raise ValueError(f"Account.{', Account.'.join(foreign)} is not a PAC field: refused")
+            record: dict[str, Any] = {"attributes": {"type": "Account"}, "id": change.crm_id, **values}
             return "composite/sobjects", record
         tmap = w.axis if change.target is Target.AXIS else w.action
         fields = dict(change.fields)
@@ -291,11 +306,13 @@ class SalesforceConnector:
             for name in dict.fromkeys(keyed.values()):
                 f = fields.get(name.lower())
                 if f is None:
-                    issues.append(SchemaIssue(obj, name, f"{obj}.{name} is missing",
-                                              "run: pac crm provision salesforce"))
+                    issues.append(SchemaIssue(obj, name, f"{obj}.{name} is missing (or hidden from the integration "
+                                              "user)", "run: pac crm provision salesforce (creates it and grants "
+                                              "access through the permission set PAC_Integration)"))
                 elif not f.get("updateable") and name != "Id":
                     issues.append(SchemaIssue(obj, name, f"{obj}.{name} is not updateable by the integration user",
-                                              "assign the PAC_Integration permission set to the integration user"))
+                                              "run: pac crm provision salesforce, or assign the permission set "
+                                              "PAC_Integration to the integration user"))
         for obj, keyed in self.mapping.read_fields().items():
             fields = self.describe_fields(obj)
             if fields is None:
@@ -309,9 +326,19 @@ class SalesforceConnector:
         return issues
 
     def provision_schema(self) -> list[str]:
-        """Create the PAC objects and fields the org lacks, through the Tooling API; idempotent."""
+        """Create the PAC objects and fields the org lacks through the Tooling API, then grant access to them.
+
+        Fields created through the Tooling API are visible to nobody until a permission set grants them:
+        ``connectors.salesforce.permissions.grant_access`` keeps the permission set ``PAC_Integration``
+        (object and field access, as in ``force-app/``) and assigns it to the integration user. A field
+        that exists but is hidden from the integration user (describe does not show it) is not created
+        twice: the Tooling API's ``DUPLICATE_DEVELOPER_NAME`` is taken as "exists". Idempotent: a second
+        run changes nothing and returns an empty list. ``SchemaError`` (with the admin's instruction,
+        naming the permission set to assign) when the org refuses the permission set changes.
+        """
         done: list[str] = []
         wanted = {obj: set(keyed.values()) for obj, keyed in self.mapping.write_fields().items()}
+        granted: list[PacObject] = []
         for pac in PAC_OBJECTS:
             if pac.name not in wanted:
                 continue
@@ -319,21 +346,32 @@ class SalesforceConnector:
             if fields is None:
                 if not pac.custom:
                     raise SchemaError(f"the org has no {pac.name} object visible to the integration user")
-                self.client.restful("tooling/sobjects/CustomObject", method="POST",
-                                    json={"FullName": pac.name, "Metadata": pac.metadata()})
-                done.append(f"created object {pac.name}")
+                if self._tooling_create("CustomObject", pac.name, pac.metadata()):
+                    done.append(f"created object {pac.name}")
                 fields = {}
             for f in pac.fields:
                 if f.name.lower() in fields or f.name not in wanted[pac.name]:
                     continue
-                self.client.restful("tooling/sobjects/CustomField", method="POST",
-                                    json={"FullName": f"{pac.name}.{f.name}", "Metadata": f.metadata()})
-                done.append(f"created field {pac.name}.{f.name}")
+                if self._tooling_create("CustomField", f"{pac.name}.{f.name}", f.metadata()):
+                    done.append(f"created field {pac.name}.{f.name}")
+            granted.append(replace(pac, fields=tuple(f for f in pac.fields if f.name in wanted[pac.name])))
             self._describes.pop(pac.name, None)
-        if done:
-            done.append("grant field access: assign the PAC_Integration permission set (force-app/) to the "
-                        "integration user and to managers")
+        if not self.client.user_id:
+            self.client.sf  # noqa: B018 - logs in, which tells the integration user's id
+        done += grant_access(self.client, granted, self.client.user_id)
+        self._describes.clear()
         return done
+
+    def _tooling_create(self, kind: str, full_name: str, metadata: dict[str, Any]) -> bool:
+        """Create one ``CustomObject`` or ``CustomField``; False when it already exists (hidden from us)."""
+        try:
+            self.client.restful(f"tooling/sobjects/{kind}", method="POST",
+                                json={"FullName": full_name, "Metadata": metadata})
+        except ConnectorError as exc:
+            if "DUPLICATE_DEVELOPER_NAME" in str(exc):
+                return False
+            raise
+        return True
 
     def usage(self) -> ApiUsage:
         return self.client.usage

@@ -140,6 +140,10 @@ class SalesforceMapping(_Model):
                 ("line_amount", d.line_amount), ("line_service_date", d.line_service_date)) if v}
         return {k: v for k, v in out.items() if v or k in self.activities.objects()}
 
+    def account_fields(self) -> dict[str, str]:
+        """Logical account field (``axes``, ``target``) -> the Account PAC field the write-back fills."""
+        return dict(self.writeback.account.fields)
+
     def write_fields(self) -> dict[str, dict[str, str]]:
         """Per object, key path -> field the write-back fills."""
         w = self.writeback
@@ -243,9 +247,11 @@ _TYPES = {  # what a mapped field's describe type must be
 }
 
 
-def check_mapping_online(mapping: SalesforceMapping, sf: SalesforceConnector) -> list[Problem]:
+def check_mapping_online(mapping: SalesforceMapping, sf: SalesforceConnector,
+                         path: str | Path | None = None) -> list[Problem]:
     """Problems only the org can reveal, from ``describe()``: missing fields, wrong types, unknown picklist
-    values, fields the integration user cannot update."""
+    values, fields the integration user cannot update. With ``path`` (the mapping file) each problem also
+    carries its file and line, sorted by line."""
     problems: list[Problem] = []
     described: dict[str, dict[str, dict[str, Any]] | None] = {}
 
@@ -310,4 +316,12 @@ def check_mapping_online(mapping: SalesforceMapping, sf: SalesforceConnector) ->
             elif not f.get("updateable") and not key.endswith("key_field"):
                 problems.append(Problem(key, f"{obj}.{name} is not updateable by the integration user",
                                         "grant edit access to the field (permission set PAC_Integration)"))
-    return problems
+    return locate(problems, path) if path is not None else problems
+
+
+def locate(problems: list[Problem], path: str | Path) -> list[Problem]:
+    """``problems`` with the file and line of their key in ``path``, sorted by line (file order)."""
+    doc = load_yaml(Path(path))
+    located = [Problem(p.path, p.message, p.fix, file=str(path), line=p.line or doc.line(_path(p.path)))
+               for p in problems]
+    return sorted(located, key=lambda p: p.line or 0)

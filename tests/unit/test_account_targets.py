@@ -1,0 +1,171 @@
+"""Account-level write-back: which axes target each account, and the diff against what was last written."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from connectors.base import Target
+from pac_config.planfile import load_plan_text
+from pac_core.records import Account, Deal, DealStage, Records
+from sync_jobs import account_targets as at
+
+AS_OF = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+
+PLAN = """\
+plan:
+  name: "Accounts plan"
+  year: 2027
+  timezone: Europe/Paris
+  currency: EUR
+  language: en
+people:
+  - {email: julie@example.com, name: Julie}
+segments:
+  - {id: S-RA, name: Rhone, kind: horizontal, scope: {departement: "69"}}
+  - {id: S-PH, name: Pharma, kind: vertical, scope: {industry: Pharmaceutique}}
+axes:
+  - {id: AX-RA-DORM, name: Dormant in 69, segment: S-RA, status: active, scope: {dormant: {months: 12}}}
+  - {id: AX-PH, name: Pharma, segment: S-PH, status: {state: prioritised, rank: 1}}
+  - {id: AX-OFF, name: Suspended pharma, segment: S-PH,
+     status: {state: suspended, reason: "production saturated"}}
+  - {id: AX-GONE, name: Dropped, segment: S-RA, status: {state: dropped, reason: "no ROI"}}
+actions:
+  - id: A-01
+    axis: AX-RA-DORM
+    text: "Visit 2 dormant customers in week 18"
+    who: julie@example.com
+    what: {activity: visit, count: 2}
+    when: "week 18"
+"""
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan_text(PLAN, "plan.pac.yaml")
+
+
+def _account(aid: str, source: str = "sf", **kw) -> Account:
+    return Account(id=aid, source=source, name=f"Account {aid}", **kw)
+
+
+def _won(did: str, account_id: str, day: date, source: str = "sf") -> Deal:
+    return Deal(id=did, source=source, account_id=account_id, owner_id=None, currency="EUR", stage=DealStage.WON,
+                amount=Decimal(1000),
+                close_date=day)
+
+
+def _row(fields, crm_id=None):
+    return SimpleNamespace(fields=dict(fields), crm_id=crm_id)
+
+
+class TestTargetedAxes:
+    def test_scope_and_dormancy_decide_the_axes_of_each_account(self, plan) -> None:
+        """A dormant 69 account gets the dormant axis, a 69 account won last year does not, pharma gets AX-PH."""
+        records = Records(accounts=(_account("dorm", departement="69"), _account("won", departement="69"),
+                                    _account("pharma", departement="69", industry="Pharmaceutique"),
+                                    _account("lyon-nothing", departement="38")),
+                          deals=(_won("d1", "won", date(2026, 9, 1)),))
+        held = at.targeted_axes(plan, records, AS_OF)
+        assert held == {("sf", "dorm"): ("AX-RA-DORM",), ("sf", "pharma"): ("AX-PH", "AX-RA-DORM")}
+
+    def test_suspended_and_dropped_axes_target_nobody(self, plan) -> None:
+        """AX-OFF (suspended) and AX-GONE (dropped) hold accounts in scope, yet never appear."""
+        records = Records(accounts=(_account("p", industry="Pharmaceutique", departement="69"),))
+        assert at.targeted_axes(plan, records, AS_OF) == {("sf", "p"): ("AX-PH", "AX-RA-DORM")}
+
+    def test_deleted_accounts_and_other_sources_are_not_targets(self, plan) -> None:
+        """A deleted account is in no scope; ``sources`` keeps only the named connectors' accounts."""
+        records = Records(accounts=(_account("del", departement="69", deleted=True),
+                                    _account("hs1", "hs", departement="69")))
+        assert at.targeted_axes(plan, records, AS_OF, sources=["sf"]) == {}
+        assert at.targeted_axes(plan, records, AS_OF) == {("hs", "hs1"): ("AX-RA-DORM",)}
+
+
+class TestDesiredFields:
+    def test_axes_are_sorted_and_joined(self) -> None:
+        """The axes text is sorted and stable whatever the input order; target is True."""
+        assert at.desired_fields(["AX-RA-DORM", "AX-GC-QUOTES"]) == {"axes": "AX-GC-QUOTES; AX-RA-DORM",
+                                                                      "target": True}
+
+    def test_no_axis_gives_the_cleared_values(self) -> None:
+        """No axis: axes null and target False."""
+        assert at.desired_fields([]) == {"axes": None, "target": False}
+
+
+class TestAccountChanges:
+    def test_new_target_is_sent_whole_by_id(self) -> None:
+        """An account never written gets both fields, keyed source:id and addressed by its CRM id."""
+        (change,) = at.account_changes("sf", {"001A": ("AX-2", "AX-1")}, {"001A"}, {})
+        assert (change.target, change.key, change.crm_id) == (Target.ACCOUNT, "sf:001A", "001A")
+        assert change.fields == {"axes": "AX-1; AX-2", "target": True}
+
+    def test_unchanged_account_writes_nothing(self) -> None:
+        """Values equal to the last written ones produce no change."""
+        written = {("account", "sf:001A"): _row({"axes": "AX-1", "target": True}, "001A")}
+        assert at.account_changes("sf", {"001A": ("AX-1",)}, {"001A"}, written) == []
+
+    def test_only_the_changed_field_is_sent(self) -> None:
+        """A new axis on an account already targeted sends the axes text only."""
+        written = {("account", "sf:001A"): _row({"axes": "AX-1", "target": True}, "001A")}
+        (change,) = at.account_changes("sf", {"001A": ("AX-1", "AX-2")}, {"001A"}, written)
+        assert change.fields == {"axes": "AX-1; AX-2"}
+
+    def test_account_no_longer_targeted_is_cleared_once(self) -> None:
+        """Written before, held by no axis now: cleared; once cleared, nothing more is sent."""
+        written = {("account", "sf:001A"): _row({"axes": "AX-1", "target": True}, "001A")}
+        (change,) = at.account_changes("sf", {}, {"001A"}, written)
+        assert (change.key, change.crm_id, change.fields) == ("sf:001A", "001A", {"axes": None, "target": False})
+        cleared = {("account", "sf:001A"): _row({"axes": None, "target": False}, "001A")}
+        assert at.account_changes("sf", {}, {"001A"}, cleared) == []
+
+    def test_never_targeted_account_is_not_written(self) -> None:
+        """An account no axis ever held is never touched (no row, no change)."""
+        assert at.account_changes("sf", {}, {"001A", "001B"}, {}) == []
+
+    def test_deleted_or_vanished_account_is_left_alone(self) -> None:
+        """A written account that is no longer live is neither cleared nor updated (the CRM would refuse it)."""
+        written = {("account", "sf:001A"): _row({"axes": "AX-1", "target": True}, "001A")}
+        assert at.account_changes("sf", {"001A": ("AX-2",)}, set(), written) == []
+        assert at.account_changes("sf", {}, set(), written) == []
+
+    def test_other_targets_and_connectors_rows_are_ignored(self) -> None:
+        """Axis rows and another connector's account rows never turn into account changes here."""
+        written = {("axis", "plan:AX-1"): _row({"name": "x"}), ("account", "hs:9"): _row({"axes": "AX-1"})}
+        assert at.account_changes("sf", {}, {"9"}, written) == []
+
+    def test_only_declared_fields_are_computed_and_sent(self) -> None:
+        """An org that keeps only the axes text gets only ``axes``; one that keeps neither gets nothing."""
+        (change,) = at.account_changes("sf", {"001A": ("AX-1",)}, {"001A"}, {}, declared=["axes"])
+        assert change.fields == {"axes": "AX-1"}
+        assert at.account_changes("sf", {"001A": ("AX-1",)}, {"001A"}, {}, declared=[]) == []
+
+
+class TestChangesByConnector:
+    def test_each_account_goes_to_its_own_connector(self, plan) -> None:
+        """Salesforce accounts go to sf, HubSpot companies to hs; a connector keeping no field gets nothing."""
+        records = Records(accounts=(_account("001A", "sf", departement="69"), _account("77", "hs", departement="69"),
+                                    _account("88", "other", departement="69")))
+        out = at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"], "hs": ["axes", "target"],
+                                                             "other": []}, {})
+        assert {n: [c.key for c in cs] for n, cs in out.items()} == {"sf": ["sf:001A"], "hs": ["hs:77"]}
+
+    def test_second_run_on_same_data_sends_nothing(self, plan) -> None:
+        """Feeding back what was sent as last written gives no change: a no-change run writes nothing."""
+        records = Records(accounts=(_account("001A", departement="69"), _account("001B", departement="38")))
+        first = at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, {})
+        written = {"sf": {("account", c.key): _row(c.fields, c.crm_id) for c in first["sf"]}}
+        assert at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, written) == {"sf": []}
+
+
+class TestAccountFields:
+    def test_fields_come_from_the_connectors_mapping(self) -> None:
+        """A connector whose mapping declares account fields gets them; one without a mapping gets none."""
+        from connectors.hubspot.mapping import HubSpotMapping
+
+        hubspot = SimpleNamespace(mapping=HubSpotMapping())
+        assert at.account_fields(hubspot) == {"axes": "pac_axes", "target": "pac_target"}
+        assert at.account_fields(SimpleNamespace(name="fake")) == {}
