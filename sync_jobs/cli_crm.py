@@ -55,20 +55,40 @@ def _default_mapping(crm: str, sandbox: bool) -> Path:
     return config_dir() / "mappings" / name
 
 
+SANDBOX_FRESH = "sandbox CRM started fresh: nothing provisioned yet"
+
+
 @contextlib.contextmanager
-def _environment(sandbox: bool, crm: str, *, provisioned: bool = True) -> Iterator[dict[str, str]]:
+def _environment(sandbox: bool, crm: str, *, provisioned: bool = False) -> Iterator[dict[str, str]]:
+    """The environment a command builds its connector from: the process's own, or with ``sandbox`` a local
+    sandbox CRM for the one ``crm``, stopped when the block ends.
+
+    ``pac crm check`` and ``pac crm provision`` both get a fresh, unprovisioned sandbox (``provisioned``
+    False, the default: standard objects and properties only, no PAC object, field, property group or
+    permission set), so the check lists what provisioning would create; each invocation starts its own
+    sandbox, so a check after provisioning must run in the same command (``provision`` does it).
+    ``pac config check --online`` gets one with the PAC objects provisioned: it checks the mapping, not
+    the provisioning.
+    """
     if not sandbox:
         yield dict(os.environ)
         return
-    from connectors.sandbox.run import sandbox_env, start_sandbox
+    from connectors.sandbox.run import sandbox_env
+    from connectors.sandbox.server import SandboxServer
 
-    if crm == "salesforce" and not provisioned:   # a fresh org, so provisioning has something to do
+    api: Any
+    if crm == "salesforce":
         from connectors.sandbox.salesforce_api import SalesforceApi
-        from connectors.sandbox.server import SandboxServer
 
-        server = SandboxServer([SalesforceApi(None, provisioned=False)]).start()
+        api = SalesforceApi(None, provisioned=provisioned)
     else:
-        server = start_sandbox(salesforce=crm == "salesforce", hubspot=crm == "hubspot")
+        from connectors.sandbox.hubspot_api import HubSpotApi
+
+        api = HubSpotApi(None)     # the mapping check needs no PAC property: the same portal either way
+    server = SandboxServer([api]).start()
+    attach = getattr(api, "attach", None)
+    if callable(attach):
+        attach(server)
     try:
         yield {**os.environ, **sandbox_env(server)}
     finally:
@@ -121,32 +141,20 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
         from connectors.hubspot import mapping as module  # type: ignore[no-redef]
     problems = module.check_mapping_offline(mapping)
     if not problems and online:
-        with _environment(sandbox, crm) as env:
+        with _environment(sandbox, crm, provisioned=True) as env:
             try:
                 connector = _build(crm, mapping, env)
                 try:
-                    problems = module.check_mapping_online(connector.mapping, connector)
+                    problems = module.check_mapping_online(connector.mapping, connector, mapping)
                 finally:
                     connector.close()
             except ConnectorError as exc:
                 _fail_crm(exc)
-        problems = [Problem(p.path, p.message, p.fix, file=str(mapping), line=_line(mapping, p.path))
-                    for p in problems]
     if problems:
         _print_problems(problems, mapping)
         sys.exit(EXIT_BAD_INPUT)
     _console().print(Text(f"{mapping}: mapping OK ({crm}{', checked against the CRM' if online else ''})",
                           style="green"))
-
-
-def _line(path: Path, key: str) -> int | None:
-    from connectors.salesforce.mapping import _path
-    from pac_config.loader import load_yaml
-
-    try:
-        return load_yaml(path).line(_path(key))
-    except (InvalidInput, ValueError):
-        return None
 
 
 def _crm_option(f: Any) -> Any:
@@ -156,13 +164,23 @@ def _crm_option(f: Any) -> Any:
     return click.option("--sandbox", is_flag=True, help="Use the local sandbox CRM (a try-out, no account).")(f)
 
 
+def _print_issues(crm: str, issues: list[Any], title: str) -> None:
+    table = Table("object", "field", "problem", "fix", title=f"{crm}: {len(issues)} {title}")
+    for issue in issues:
+        table.add_row(*(Text(cell) for cell in (issue.object, issue.field or "", issue.problem, issue.fix)))
+    _console().print(table)
+
+
 @click.command("check")
 @_crm_option
 def crm_check(crm: str, mapping: Path | None, sandbox: bool) -> None:
-    """Report what the CRM lacks for reading the mapping and writing PAC results."""
+    """Report what the CRM lacks for reading the mapping and writing PAC results (exit 2 when something is)."""
     from connectors.base import ConnectorError
 
     mapping = mapping or _default_mapping(crm, sandbox)
+    console = _console()
+    if sandbox:
+        console.print(Text(SANDBOX_FRESH, style="yellow"))
     with _environment(sandbox, crm) as env:
         try:
             connector = _build(crm, mapping, env)
@@ -173,14 +191,12 @@ def crm_check(crm: str, mapping: Path | None, sandbox: bool) -> None:
                 connector.close()
         except ConnectorError as exc:
             _fail_crm(exc)
-    console = _console()
     if not issues:
         console.print(Text(f"{crm}: the CRM has every object and field the mapping needs", style="green"))
     else:
-        table = Table("object", "field", "problem", "fix", title=f"{crm}: {len(issues)} schema issue(s)")
-        for issue in issues:
-            table.add_row(*(Text(cell) for cell in (issue.object, issue.field or "", issue.problem, issue.fix)))
-        console.print(table)
+        _print_issues(crm, issues, "schema issue(s)")
+        console.print(f"`pac crm provision {crm}` creates the PAC objects and fields listed "
+                      "(`--dry-run` to see them first)")
     if usage.limit:
         console.print(f"API usage: {usage.used} of {usage.limit} today ({usage.calls} call(s) by this check)")
     if issues:
@@ -194,12 +210,19 @@ def crm_check(crm: str, mapping: Path | None, sandbox: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Only say what would be created.")
 @click.option("--sandbox", is_flag=True, help="Use the local sandbox CRM (a try-out, no account).")
 def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: bool) -> None:
-    """Create the PAC objects and fields the CRM lacks (idempotent)."""
+    """Create the PAC objects and fields the CRM lacks (idempotent), then check the CRM again.
+
+    Exit 0 when the check after provisioning is clean; 2 when something is still missing (each item
+    printed with its fix, e.g. properties the mapping reads, which are the CRM's own and never created).
+    """
     from connectors.base import ConnectorError
 
     mapping = mapping or _default_mapping(target, sandbox)
     console = _console()
-    with _environment(sandbox, target, provisioned=False) as env:
+    if sandbox:
+        console.print(Text(SANDBOX_FRESH, style="yellow"))
+    remaining: list[Any] = []
+    with _environment(sandbox, target) as env:
         try:
             connector = _build(target, mapping, env)
             try:
@@ -208,9 +231,17 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
                     lines = [f"would fix: {i.object}{'.' + i.field if i.field else ''} ({i.problem})" for i in issues]
                 else:
                     lines = connector.provision_schema()
+                    remaining = connector.check_schema()
             finally:
                 connector.close()
         except ConnectorError as exc:
             _fail_crm(exc)
     for line in lines or ["nothing to do: the CRM already has every PAC object and field"]:
         console.print(Text(line))
+    if dry_run:
+        return
+    if remaining:
+        _print_issues(target, remaining, "issue(s) left after provisioning")
+        sys.exit(EXIT_BAD_INPUT)
+    console.print(Text(f"{target}: checked after provisioning: the CRM has every object and field the mapping "
+                       "needs", style="green"))

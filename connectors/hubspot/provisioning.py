@@ -1,6 +1,6 @@
 """``pac crm check|provision hubspot``: what the portal lacks, and creating it idempotently.
 
-Checked: every property the mapping reads; the "PAC" property group and properties on companies;
+Checked: every property the mapping reads; the "PAC" property group and properties on companies and deals;
 the custom objects ``pac_axis`` / ``pac_action`` with their properties and a unique ``pac_key`` (or, in
 fallback mode, the PAC properties on tasks with a unique ``pac_key``). Provisioning creates only the
 PAC group, PAC properties and custom object schemas; properties the mapping reads are the portal's
@@ -12,18 +12,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from connectors.base import SchemaIssue
-from connectors.hubspot.schema import COMPANY_PROPS, KEY, TASK_PROPS, Prop, custom_objects
+from connectors.hubspot.schema import COMPANY_PROPS, DEAL_PROPS, KEY, TASK_PROPS, Prop, custom_objects
 from connectors.hubspot.transport import Conflict
 
 if TYPE_CHECKING:
     from connectors.hubspot.connector import HubSpotConnector
 
 PROVISION = "run `pac crm provision hubspot`"
+GROUPED = ("companies", "deals", "tasks")      # standard objects that get the PAC property group
 
 
 def _wanted(connector: HubSpotConnector) -> list[tuple[str, str, list[Prop]]]:
     """(object type id, display name, PAC properties it needs) for existing objects."""
-    wanted: list[tuple[str, str, list[Prop]]] = [("companies", "companies", list(COMPANY_PROPS.values()))]
+    wanted: list[tuple[str, str, list[Prop]]] = [("companies", "companies", list(COMPANY_PROPS.values())),
+                                                 ("deals", "deals", list(DEAL_PROPS.values()))]
     if connector.fallback():
         wanted.append(("tasks", "tasks", list(TASK_PROPS.values())))
     else:
@@ -54,7 +56,7 @@ def check(connector: HubSpotConnector) -> list[SchemaIssue]:
         for prop in props:
             if prop.name not in known:
                 issues.append(SchemaIssue(display, prop.name, "PAC property missing", PROVISION))
-        if object_type in ("companies", "tasks") and not _has_group(connector, object_type, group):
+        if object_type in GROUPED and not _has_group(connector, object_type, group):
             issues.append(SchemaIssue(display, None, f"property group {group!r} missing", PROVISION))
     return issues
 
@@ -77,7 +79,7 @@ def provision(connector: HubSpotConnector) -> list[str]:
                     pass
         connector.forget_properties()
     for object_type, display, props in _wanted(connector):
-        if object_type in ("companies", "tasks") and not _has_group(connector, object_type, w.group):
+        if object_type in GROUPED and not _has_group(connector, object_type, w.group):
             try:
                 connector.transport.call(f"groups.create.{object_type}", "groups", "create", object_type,
                                          {"name": w.group, "label": w.group_label, "displayOrder": -1})

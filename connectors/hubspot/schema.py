@@ -85,6 +85,14 @@ TASK_PROPS: dict[str, Prop] = {k: v for k, v in ACTION_PROPS.items() if k != "na
 
 LOGICAL_EXTRA = {"owner_email"}   # handled for every target
 
+# Deals, group PAC (both layouts): the axes whose scope holds the deal's company (its primary company),
+# copied from that company's account change, so a rep filtering deals sees which ones the plan targets.
+DEAL_PROPS: dict[str, Prop] = {"axes": _p("pac_axes", "PAC axes targeting the deal's company", "string"),
+                               "target": _p("pac_target", "Deal's company targeted by the PAC", "bool")}
+# An action change may carry ``companies``: the HubSpot ids of the companies its scope names. They become
+# associations of the action's record (its task, or its pac_action object) with those companies, not a property.
+ACTION_COMPANIES = "companies"
+
 
 @dataclass(frozen=True)
 class CustomObject:

@@ -16,24 +16,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult
-from connectors.hubspot.reads import batch_read, chunks
+from connectors.hubspot.reads import batch_read, chunks, read_associations
 from connectors.hubspot.schema import (
+    ACTION_COMPANIES,
     ACTION_PROPS,
     AXIS_PROPS,
     COMPANY_PROPS,
+    DEAL_PROPS,
     KEY,
     TASK_NATIVE,
     TASK_PROPS,
     TASK_STATUS,
     Prop,
 )
-from connectors.hubspot.transport import BadRequest, HubSpotTransport
+from connectors.hubspot.transport import BadRequest, Forbidden, HubSpotTransport
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +69,20 @@ def fmt(prop: Prop | None, value: Any) -> str:
     return str(value)
 
 
+def split_action_companies(changes: Sequence[WriteChange]) -> tuple[list[WriteChange], dict[str, list[str]]]:
+    """The changes without the ``companies`` of action changes, and action key -> those company ids
+    (associations to make, not a property to write)."""
+    out: list[WriteChange] = []
+    targets: dict[str, list[str]] = {}
+    for change in changes:
+        if change.target is Target.ACTION and ACTION_COMPANIES in change.fields:
+            companies = change.fields[ACTION_COMPANIES] or []
+            targets[change.key] = [str(c) for c in companies]
+            change = replace(change, fields={k: v for k, v in change.fields.items() if k != ACTION_COMPANIES})
+        out.append(change)
+    return out, targets
+
+
 class Writer:
     """One ``write()`` call's work; ``owner_id`` resolves e-mails, ``object_type`` names HubSpot types."""
 
@@ -75,6 +92,7 @@ class Writer:
         self.axis_type, self.action_type = axis_type, action_type
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
+        changes, targets = split_action_companies(changes)
         results: list[WriteResult | None] = [None] * len(changes)
         groups: dict[tuple[str, str], list[tuple[int, WriteChange, dict[str, str]]]] = {}
         for i, change in enumerate(changes):
@@ -92,6 +110,8 @@ class Writer:
                     results[i] = result
         if not self.fallback:
             self._associate_axes(changes, results)
+        self._associate_actions(changes, results, targets)
+        self._write_deals(changes, results)
         return [r if r is not None else WriteResult(c.key, False, error="not written")
                 for r, c in zip(results, changes, strict=True)]
 
@@ -164,6 +184,64 @@ class Writer:
                                     self.axis_type, "companies", {"inputs": list(batch)})
         except (TransientError, RateLimited, BadRequest) as exc:   # links are a convenience: retried next change
             log.warning("hubspot.write.associations_failed error=%s", exc)
+
+    def _associate_actions(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],
+                           targets: Mapping[str, list[str]]) -> None:
+        """Associate each written action's record (its task in fallback, else its ``pac_action`` object) with
+        the companies its change names (``companies``: the ids of the companies the action's scope names).
+
+        Associations are added, never removed: a company that leaves the scope stays linked until someone
+        removes the link in HubSpot. Failures are logged and retried with the action's next change.
+        """
+        object_type = "tasks" if self.fallback else self.action_type
+        if not targets or not object_type:
+            return
+        inputs = [{"from": {"id": result.crm_id}, "to": {"id": company}}
+                  for change, result in zip(changes, results, strict=True)
+                  if result is not None and result.ok and result.crm_id and change.target is Target.ACTION
+                  for company in targets.get(change.key, [])]
+        try:
+            for batch in chunks(inputs, BATCH_WRITE):
+                self.transport.call("associations.action.companies", "associations", "create_default",
+                                    object_type, "companies", {"inputs": list(batch)})
+        except (TransientError, RateLimited, BadRequest, Forbidden) as exc:
+            log.warning("hubspot.write.action_associations_failed error=%s", exc)
+
+    def _write_deals(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
+        """Copy each written company's ``axes`` onto the deals whose primary company it is (``pac_axes``,
+        ``pac_target`` in group PAC on deals): two associations reads per 1,000 ids, updates 100 per call.
+
+        Only companies whose values changed are in ``changes``, so only their deals are written. A deal
+        created later on an unchanged company gets the values when that company's axes next change. A
+        failure (a missing ``crm.objects.deals.write`` scope, a 207 naming deals) is logged, never fatal.
+        """
+        from connectors.hubspot.connector import choose_company  # the connector imports this module
+
+        axes_of = {str(c.crm_id): c.fields.get("axes") for c, r in zip(changes, results, strict=True)
+                   if c.target is Target.ACCOUNT and r is not None and r.ok and c.crm_id and "axes" in c.fields}
+        if not axes_of:
+            return
+        axes_prop, target_prop = DEAL_PROPS["axes"], DEAL_PROPS["target"]
+        try:
+            by_company = read_associations(self.transport, "companies", "deals", list(axes_of))
+            deal_ids = sorted({str(to["toObjectId"]) for tos in by_company.values() for to in tos},
+                              key=lambda i: (len(i), i))
+            homes = read_associations(self.transport, "deals", "companies", deal_ids)
+            inputs = []
+            for deal in deal_ids:
+                company = choose_company(homes.get(deal))
+                if company in axes_of:
+                    axes = axes_of[company]
+                    inputs.append({"id": deal, "properties": {axes_prop.name: fmt(axes_prop, axes),
+                                                              target_prop.name: "true" if axes else "false"}})
+            for batch in chunks(inputs, BATCH_WRITE):
+                reply = self.transport.call("batch_update.deals", "objects.batch", "update", "deals",
+                                            {"inputs": list(batch)})
+                for error in (reply.data or {}).get("errors") or []:
+                    log.warning("hubspot.write.deal_failed ids=%s error=%s",
+                                (error.get("context") or {}).get("ids"), error.get("message"))
+        except (TransientError, RateLimited, BadRequest, Forbidden) as exc:
+            log.warning("hubspot.write.deals_failed error=%s", exc)
 
     # -- sending -----------------------------------------------------------------------------------
     def _send(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]

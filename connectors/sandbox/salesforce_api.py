@@ -29,13 +29,14 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from connectors.sandbox.demo_org import DemoOrg
+from connectors.sandbox.salesforce_access import SETUP_OBJECTS, AccessMixin
 from connectors.sandbox.salesforce_bulk import BulkMixin
 from connectors.sandbox.salesforce_schema import (
     SField,
     SObject,
     custom_object,
-    describe_field,
     field_from_metadata,
+    permission_schema,
     standard_schema,
 )
 from connectors.sandbox.salesforce_seed import SeedMixin
@@ -54,7 +55,7 @@ INTEGRATION_USER = "pac.integration@durand-process.example"
 __all__ = ["INTEGRATION_USER", "SalesforceApi", "sf_id", "to18"]
 
 
-class SalesforceApi(SeedMixin, BulkMixin):
+class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
     """An in-memory Salesforce org seeded from the demo organisation (``crm == "salesforce"`` records)."""
 
     name = "salesforce"
@@ -62,8 +63,9 @@ class SalesforceApi(SeedMixin, BulkMixin):
 
     def __init__(self, org: DemoOrg | None = None, *, daily_max: int = 100_000, provisioned: bool = True,
                  multi_currency: bool = True, now: Callable[[], datetime] | None = None) -> None:
-        self.schema: dict[str, SObject] = standard_schema(multi_currency=multi_currency)
+        self.schema: dict[str, SObject] = standard_schema(multi_currency=multi_currency) | permission_schema()
         self.store: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in self.schema}
+        self.restricted_fields: set[tuple[str, str]] = set()    # Tooling-created: field-level security applies
         self.ext_index: dict[tuple[str, str], dict[str, str]] = {}
         self.ids: dict[str, str] = {}
         self.daily_max, self.used = daily_max, 0
@@ -88,6 +90,7 @@ class SalesforceApi(SeedMixin, BulkMixin):
                     self.create_custom_object(obj.name, obj.metadata())
                 for f in obj.fields:
                     self.create_custom_field(f"{obj.name}.{f.name}", f.metadata())
+            self.deploy_permission_set(self.integration_user)    # force-app/ deployed and assigned
         if org is not None:
             self._seed(org)
 
@@ -251,6 +254,7 @@ class SalesforceApi(SeedMixin, BulkMixin):
             return Response(200, {k: f"/services/data/v{version}/{k}" for k in
                                   ("limits", "query", "queryAll", "sobjects", "composite", "tooling", "jobs")})
         head = parts[0]
+        self.current_user = user
         if head == "limits" and method == "GET":
             return Response(200, {"DailyApiRequests": {"Max": self.daily_max,
                                                        "Remaining": max(self.daily_max - self.used, 0)}})
@@ -262,6 +266,10 @@ class SalesforceApi(SeedMixin, BulkMixin):
             return self._query(request, version, head)
         if head == "composite" and len(parts) >= 2 and parts[1] == "sobjects" and method == "PATCH":
             return self._collection(request, parts[2:], user, fault)
+        if head == "sobjects" and len(parts) == 2 and method == "POST":
+            return self.create_one(request, parts[1], user)
+        if head == "composite" and parts[1:] == ["sobjects"] and method == "POST":
+            return self.create_many(request, user)
         if head == "tooling" and len(parts) == 3 and parts[1] == "sobjects" and method == "POST":
             return self._tooling_create(request, parts[2])
         if head == "jobs" and len(parts) >= 2 and parts[1] == "query":
@@ -341,7 +349,7 @@ class SalesforceApi(SeedMixin, BulkMixin):
         return Response(200, {
             "name": obj.name, "label": obj.label, "custom": obj.custom, "keyPrefix": obj.prefix,
             "queryable": True, "updateable": True, "createable": True,
-            "fields": [describe_field(f) for f in obj.fields.values()],
+            "fields": self.described_fields(obj, self.current_user),
             "childRelationships": [{"relationshipName": rel, "childSObject": child, "field": fld}
                                    for rel, (child, fld) in obj.children.items()]})
 
@@ -361,6 +369,7 @@ class SalesforceApi(SeedMixin, BulkMixin):
         q.sobject = obj.name
         for name in [*q.fields, *q.where_fields, *(k.field for k in q.order)]:
             _accessor(self, obj.name, name)
+        self.check_readable(obj.name, [*q.fields, *q.where_fields, *(k.field for k in q.order)])
         for sub in q.subqueries:
             rel = next((r for r in obj.children if r.lower() == sub.sobject.lower()), None)
             if rel is None:
@@ -529,6 +538,7 @@ class SalesforceApi(SeedMixin, BulkMixin):
         if obj is None:
             raise _SaveError("INVALID_TYPE", f"sObject type '{record['attributes'].get('type')}' is not supported.")
         values = {k: v for k, v in record.items() if k not in ("attributes", "id", "Id")}
+        self.check_writable(obj, list(values), user)
         existing: dict[str, Any] | None = None
         if upsert is None:
             record_id = to18(str(record.get("id") or record.get("Id") or ""))
@@ -551,6 +561,8 @@ class SalesforceApi(SeedMixin, BulkMixin):
             record_id = self._insert(obj.name, {self._field(obj, k).name: v for k, v in coerced.items()},
                                      stamp=self._next_stamp(), by=user)
             return {"id": record_id, "success": True, "errors": [], "created": True}
+        if obj.name in SETUP_OBJECTS:
+            self.validate_setup_update(obj.name, existing, {self._field(obj, k).name: v for k, v in coerced.items()})
         for name, value in coerced.items():
             existing[self._field(obj, name).name] = value
         self._derive(obj.name, existing)
@@ -633,6 +645,8 @@ class SalesforceApi(SeedMixin, BulkMixin):
             new_id = self.create_custom_object(full_name, meta)
         elif kind == "CustomField":
             new_id = self.create_custom_field(full_name, meta)
+            sobject, _, name = full_name.partition(".")
+            self.restricted_fields.add((self.schema[sobject].name, name.lower()))   # granted to nobody yet
         else:
             return _error(404, "NOT_FOUND", f"The requested resource does not exist: tooling {kind}")
         return Response(201, {"id": new_id, "success": True, "errors": [], "warnings": [], "infos": []})

@@ -192,3 +192,29 @@ def describe_field(f: SField) -> dict[str, Any]:
 _SOAP = {"id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "datetime": "xsd:dateTime",
          "date": "xsd:date", "double": "xsd:double", "currency": "xsd:double", "percent": "xsd:double",
          "int": "xsd:int"}
+
+
+def permission_schema() -> dict[str, SObject]:
+    """The setup objects that grant access, as the Object Reference documents them: ``PermissionSet``,
+    ``ObjectPermissions`` and ``FieldPermissions`` (children of a permission set, ``ParentId``; ``SobjectType``
+    and ``Field`` set at creation only) and ``PermissionSetAssignment`` (create and delete only)."""
+    def fixed(name: str, type_: str, **kw: Any) -> SField:     # createable, never updateable
+        return SField(name, type_, updateable=False, nillable=False, **kw)
+
+    pset = SObject("PermissionSet", "0PS", "Permission Set").add(
+        *_system(owner=False), SField("Name", "string", length=80, nillable=False),
+        SField("Label", "string", length=80, nillable=False), SField("Description", "textarea", length=255),
+        _ro("IsOwnedByProfile", "boolean", nillable=False), _ro("NamespacePrefix", "string", length=15))
+    parent = fixed("ParentId", "reference", reference_to=("PermissionSet",), relationship="Parent")
+    objects = SObject("ObjectPermissions", "110", "Object Permissions").add(
+        *_system(owner=False), parent, fixed("SobjectType", "picklist", length=40),
+        *(SField(f"Permissions{p}", "boolean", nillable=False)
+          for p in ("Read", "Create", "Edit", "Delete", "ViewAllRecords", "ModifyAllRecords")))
+    fields = SObject("FieldPermissions", "01k", "Field Permissions").add(
+        *_system(owner=False), parent, fixed("SobjectType", "picklist", length=40),
+        fixed("Field", "picklist", length=80), SField("PermissionsRead", "boolean", nillable=False),
+        SField("PermissionsEdit", "boolean", nillable=False))
+    assignment = SObject("PermissionSetAssignment", "0Pa", "Permission Set Assignment").add(
+        *_system(owner=False), fixed("AssigneeId", "reference", reference_to=("User",), relationship="Assignee"),
+        fixed("PermissionSetId", "reference", reference_to=("PermissionSet",), relationship="PermissionSet"))
+    return {o.name: o for o in (pset, objects, fields, assignment)}

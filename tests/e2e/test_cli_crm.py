@@ -64,20 +64,48 @@ class TestConfigCheck:
 
 
 class TestCrmCommands:
-    def test_check_against_the_sandbox(self) -> None:
-        """`pac crm check --sandbox` finds every object and field (exit 0)."""
+    def test_check_on_a_fresh_sandbox_lists_what_provision_creates(self) -> None:
+        """`pac crm check --sandbox` says the sandbox is fresh and lists exactly what the dry run would create."""
         code, out = run("crm", "check", "--sandbox")
-        assert code == 0 and "every object and field" in out
+        assert code == 2 and "sandbox CRM started fresh: nothing provisioned yet" in out
+        assert "PAC_Axis__c" in out and "PAC_Axes__c" in out
+        dry_code, dry = run("crm", "provision", "salesforce", "--sandbox", "--dry-run")
+        would = {line.split(" (", 1)[0].removeprefix("would fix: ") for line in dry.splitlines()
+                 if line.startswith("would fix: ")}
+        assert dry_code == 0 and would == {"PAC_Axis__c", "PAC_Action__c", "Account.PAC_Axes__c",
+                                           "Account.PAC_Target__c"}
+        assert all(item.split(".")[-1] in out for item in would)
 
-    def test_provision_on_a_fresh_sandbox(self) -> None:
-        """`pac crm provision salesforce --sandbox` creates the PAC objects and fields."""
+    def test_provision_on_a_fresh_sandbox_ends_with_a_clean_check(self) -> None:
+        """`pac crm provision salesforce --sandbox` creates the PAC objects and fields, then checks again: clean."""
         code, out = run("crm", "provision", "salesforce", "--sandbox")
         assert code == 0 and "created object PAC_Axis__c" in out and "created field Account.PAC_Axes__c" in out
+        assert "checked after provisioning: the CRM has every object and field" in out
 
     def test_dry_run_changes_nothing(self) -> None:
-        """--dry-run says what it would create."""
+        """--dry-run says what it would create, and checks nothing after."""
         code, out = run("crm", "provision", "salesforce", "--sandbox", "--dry-run")
-        assert code == 0 and "would fix: PAC_Axis__c" in out
+        assert code == 0 and "would fix: PAC_Axis__c" in out and "checked after provisioning" not in out
+
+    def test_hubspot_check_and_provision_agree(self) -> None:
+        """HubSpot: the check's missing items are those the provisioning creates, and its re-check is clean."""
+        code, out = run("crm", "check", "--crm", "hubspot", "--sandbox")
+        assert code == 2 and "sandbox CRM started fresh" in out and "pac_axes" in out
+        code, out = run("crm", "provision", "hubspot", "--sandbox")
+        assert code == 0 and "created 3 properties on companies: pac_axes, pac_target, pac_last_synced" in out
+        assert "hubspot: checked after provisioning: the CRM has every object and field" in out
+
+    def test_hubspot_online_mapping_check_names_the_key_and_its_line(self, tmp_path: Path) -> None:
+        """A misspelt property is reported at the line of the key the ops person wrote, problems in file order."""
+        path = tmp_path / "hb.yaml"
+        path.write_text("crm: hubspot\n# comment\ndeals:\n  pipelines: [default, nope]\n\n\n\ncompanies:\n"
+                        "  name: name\n  postal_code: zipp\n", encoding="utf-8")
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        lines = [line for line in out.splitlines() if line.startswith(str(path))]
+        assert code == 2 and len(lines) == 2
+        assert lines[0].startswith(f"{path}:4 deals.pipelines[1]: no deal pipeline with id 'nope'")
+        assert lines[1].startswith(f"{path}:10 companies.postal_code: the portal has no companies property 'zipp'")
+        assert "did you mean 'zip'?" in lines[1]
 
     def test_missing_credentials_exit_4_naming_the_variable(self) -> None:
         """Without credentials the command names the variable to set, exit 4."""

@@ -37,7 +37,7 @@ class TestCustomObjects:
         api, _, _ = _portal()
         with SandboxServer([api]) as server:
             connector = sandbox_connector(server)
-            assert {i.object for i in connector.check_schema()} == {"pac_axis", "pac_action", "companies"}
+            assert {i.object for i in connector.check_schema()} == {"pac_axis", "pac_action", "companies", "deals"}
             dry = provision(connector, dry_run=True)
             assert dry and api.schemas == {}
             assert provision(connector)
@@ -58,6 +58,20 @@ class TestCustomObjects:
             assert api.tables["companies"].rows[company].props["pac_axes"] == "pac-2027:AX-1"
             axis = first[0].crm_id
             assert set(api.links[("companies", "pac_axis")][company]) == {axis}
+            assert first[1].crm_id not in api.links.get(("pac_action", "companies"), {})   # no company named
+
+    def test_action_object_associated_to_owner_and_named_companies(self):
+        """Custom objects: the action record has its owner and is associated with the companies named."""
+        api, owner, company = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            action = WriteChange(Target.ACTION, "pac-2027:A-09", {"name": "Démo chez Toulouse Eau", "target": 1,
+                                                                  "owner_email": LEA, "companies": [company]})
+            [result] = connector.write([action])
+            record = api.table("pac_action").rows[result.crm_id].props
+            assert record["hubspot_owner_id"] == owner
+            assert set(api.links[("pac_action", "companies")][result.crm_id]) == {company}
 
     def test_writes_before_provisioning_say_what_to_do(self):
         """Writing to a portal without the PAC objects raises SchemaError naming the command."""
@@ -72,7 +86,7 @@ class TestFallback:
         api, owner, company = _portal("starter")
         with SandboxServer([api]) as server:
             connector = sandbox_connector(server)
-            assert {i.object for i in connector.check_schema()} == {"companies", "tasks"}
+            assert {i.object for i in connector.check_schema()} == {"companies", "deals", "tasks"}
             connector.provision_schema()
             assert connector.check_schema() == []
             results = connector.write(_changes(company))
@@ -85,6 +99,54 @@ class TestFallback:
             assert task["hs_task_status"] == "IN_PROGRESS" and task["pac_key"] == "pac-2027:A-07"
             connector.write(_changes(company))
             assert len(api.tables["tasks"].rows) == 1
+
+    def test_property_groups_on_companies_and_deals(self):
+        """Fallback provisioning makes a PAC group with its properties on companies, deals and tasks."""
+        api, _, _ = _portal("starter")
+        with SandboxServer([api]) as server:
+            done = sandbox_connector(server).provision_schema()
+        assert "created property group pac on deals" in done
+        assert "created 2 properties on deals: pac_axes, pac_target" in done
+        for object_type in ("companies", "deals", "tasks"):
+            assert "pac" in api.tables[object_type].groups
+        assert api.tables["deals"].properties["pac_axes"]["groupName"] == "pac"
+
+    def test_deals_carry_the_axes_of_their_primary_company(self):
+        """An account change copies its axes onto the deals whose primary company it is, and only those."""
+        api, _, company = _portal("starter")
+        other = api.add("companies", {"name": "Albi Chimie", "zip": "81000"})
+        mine = api.add("deals", {"dealname": "Pompe doseuse", "pipeline": "default", "dealstage": "closedwon"})
+        api.associate("deals", mine, "companies", company, primary=True)
+        elsewhere = api.add("deals", {"dealname": "Filtre", "pipeline": "default", "dealstage": "closedwon"})
+        api.associate("deals", elsewhere, "companies", other, primary=True)
+        api.associate("deals", elsewhere, "companies", company)       # linked, but its primary is another
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            changes = [WriteChange(Target.ACCOUNT, "acc", {"axes": ["AX-RA-DORM", "AX-SO-MAINT"]}, crm_id=company)]
+            assert all(r.ok for r in connector.write(changes))
+            deal = api.tables["deals"].rows[mine].props
+            assert deal["pac_axes"] == "AX-RA-DORM; AX-SO-MAINT" and deal["pac_target"] == "true"
+            assert not api.tables["deals"].rows[elsewhere].props.get("pac_axes")
+            cleared = [WriteChange(Target.ACCOUNT, "acc", {"axes": None, "target": False}, crm_id=company)]
+            assert all(r.ok for r in connector.write(cleared))
+            assert api.tables["deals"].rows[mine].props["pac_target"] == "false"
+            assert not api.tables["deals"].rows[mine].props.get("pac_axes")
+
+    def test_task_is_associated_to_the_companies_its_scope_names(self):
+        """An action change naming companies links its task to them; the ids are not written as a property."""
+        api, owner, company = _portal("starter")
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            changes = [WriteChange(Target.ACTION, "pac-2027:A-08", {"name": "Relancer Toulouse Eau", "target": 1,
+                                                                    "window_end": date(2027, 6, 30),
+                                                                    "owner_email": LEA, "companies": [company]})]
+            [result] = connector.write(changes)
+            assert result.ok and result.crm_id
+            task = api.tables["tasks"].rows[result.crm_id].props
+            assert task["hubspot_owner_id"] == owner and "companies" not in task
+            assert set(api.links[("tasks", "companies")][result.crm_id]) == {company}
 
     def test_task_completed_by_the_manager_flows_back(self):
         """A task marked completed in HubSpot comes back as the action's status 'done'."""
@@ -118,6 +180,19 @@ class TestOnlineMappingCheck:
             connector = sandbox_connector(server)
             problems = check_mapping_online(load_mapping(path), connector)
             messages = {p.path: p.message for p in problems}
-            assert "companies.zipcode" in messages
+            assert messages["companies.postal_code"] == "the portal has no companies property 'zipcode'"
             assert "pipeline 'maintenance'" in messages["deals.stage_overrides.default.1002"]
             assert check_mapping_online(load_mapping(), connector) == []
+
+    def test_problems_are_located_and_in_file_order(self, tmp_path):
+        """With the mapping file, each problem carries the line of its key, problems sorted by line."""
+        path = tmp_path / "hb.yaml"
+        path.write_text("deals:\n  stage_overrides:\n    default: {'1002': won}\n# notes\n\n\n\ncompanies:\n"
+                        "  name: name\n  postal_code: zipp\n  custom:\n    sector: secteurr\n", encoding="utf-8")
+        api, _, _ = _portal()
+        with SandboxServer([api]) as server:
+            problems = check_mapping_online(load_mapping(path), sandbox_connector(server), path)
+        assert [(p.line, p.path) for p in problems] == [
+            (3, "deals.stage_overrides.default.1002"), (10, "companies.postal_code"), (12, "companies.custom.sector")]
+        assert str(problems[1]).startswith(f"{path}:10 companies.postal_code: the portal has no companies property "
+                                           "'zipp' (did you mean 'zip'?)")

@@ -1,0 +1,183 @@
+"""Salesforce provisioning through simple-salesforce against the sandbox org: objects, fields and field access."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from connectors.base import SchemaError, Target, WriteChange
+from connectors.retry import RetryPolicy
+from connectors.salesforce.connector import SalesforceConnector, build
+from connectors.salesforce.permissions import FIELD_ACCESS, OBJECT_ACCESS, PERMISSION_SET, wanted
+from connectors.sandbox.run import sandbox_env
+from connectors.sandbox.salesforce_api import INTEGRATION_USER, SalesforceApi
+from connectors.sandbox.server import SandboxServer
+from pac_config.loader import config_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
+PERMSET_XML = ROOT / "force-app" / "main" / "default" / "permissionsets" / "PAC_Integration.permissionset-meta.xml"
+NO_WAIT = RetryPolicy(max_attempts=4, sleep=lambda _s: None, jitter=lambda: 0.0)
+NS = {"md": "http://soap.sforce.com/2006/04/metadata"}
+XML_FLAGS = {"allowRead": "PermissionsRead", "allowCreate": "PermissionsCreate", "allowEdit": "PermissionsEdit",
+             "allowDelete": "PermissionsDelete", "viewAllRecords": "PermissionsViewAllRecords",
+             "modifyAllRecords": "PermissionsModifyAllRecords"}
+
+
+@pytest.fixture
+def fresh() -> Iterator[tuple[SalesforceApi, SandboxServer]]:
+    api = SalesforceApi(None, provisioned=False)
+    with SandboxServer([api]) as server:
+        yield api, server
+
+
+def _connector(server: SandboxServer) -> SalesforceConnector:
+    return build("sf", DEMO, sandbox_env(server), policy=NO_WAIT)
+
+
+def _action(key: str = "pac-2027:A-001") -> WriteChange:
+    return WriteChange(Target.ACTION, key, {"name": "Relancer les devis", "done": 1, "target": 4})
+
+
+def _raw(connector: SalesforceConnector) -> Salesforce:
+    return connector.client.sf
+
+
+class TestFieldAccess:
+    def test_provision_grants_access_and_the_check_after_is_clean(self, fresh) -> None:
+        """Provisioning creates the objects and fields, the permission set with their access, and assigns it."""
+        api, server = fresh
+        connector = _connector(server)
+        done = connector.provision_schema()
+        assert "created object PAC_Axis__c" in done and f"created permission set {PERMISSION_SET}" in done
+        assert "granted read and edit access on 28 field(s) in PAC_Integration" in done
+        assert "granted object access on 2 object(s) in PAC_Integration" in done
+        assert f"assigned permission set {PERMISSION_SET} to the integration user" in done
+        assert connector.check_schema() == []
+        assert all(r.ok for r in connector.write([_action()]))
+        [pset] = api.find("PermissionSet", Name=PERMISSION_SET)
+        assert api.find("PermissionSetAssignment", PermissionSetId=pset["Id"], AssigneeId=api.integration_user)
+
+    def test_second_run_changes_nothing_with_four_queries(self, fresh) -> None:
+        """A second provisioning creates nothing: describes plus the four permission queries, no write."""
+        _, server = fresh
+        connector = _connector(server)
+        connector.provision_schema()
+        before = dict(connector.usage().by_endpoint)
+        assert connector.provision_schema() == []
+        after = connector.usage().by_endpoint
+        assert after.get("query", 0) - before.get("query", 0) == 4
+        assert after.get("composite", 0) == before.get("composite", 0)
+        assert after.get("tooling", 0) == before.get("tooling", 0)
+
+    def test_org_with_force_app_deployed_needs_nothing(self) -> None:
+        """An org where an admin deployed force-app/ and assigned PAC_Integration: provisioning changes nothing."""
+        with SandboxServer([SalesforceApi(None)]) as server:
+            connector = _connector(server)
+            assert connector.check_schema() == [] and connector.provision_schema() == []
+            assert connector.usage().by_endpoint.get("composite", 0) == 0
+
+    def test_fields_created_without_access_are_invisible_until_granted(self, fresh) -> None:
+        """As in a real org: a Tooling-created field is hidden, writes fail; provisioning grants, not duplicates."""
+        _, server = fresh
+        connector = _connector(server)
+        sf = _raw(connector)
+        meta = {"label": "PAC Axis", "pluralLabel": "PAC Axes", "nameField": {"label": "Name", "type": "Text"},
+                "deploymentStatus": "Deployed", "sharingModel": "ReadWrite"}
+        sf.restful("tooling/sobjects/CustomObject", method="POST", json={"FullName": "PAC_Action__c",
+                                                                          "Metadata": meta})
+        sf.restful("tooling/sobjects/CustomField", method="POST", json={
+            "FullName": "PAC_Action__c.PAC_Key__c",
+            "Metadata": {"label": "PAC Key", "type": "Text", "length": 255, "externalId": True, "unique": True}})
+        issues = {(i.object, i.field) for i in connector.check_schema()}
+        assert ("PAC_Action__c", "PAC_Key__c") in issues
+        with pytest.raises(SalesforceMalformedRequest, match="No such column 'PAC_Key__c'"):
+            sf.query("SELECT Id, PAC_Key__c FROM PAC_Action__c")
+        done = connector.provision_schema()
+        assert "created field PAC_Action__c.PAC_Key__c" not in done
+        assert "created field PAC_Action__c.PAC_Done__c" in done
+        assert connector.check_schema() == [] and all(r.ok for r in connector.write([_action()]))
+
+    def test_read_only_access_is_raised_to_edit(self, fresh) -> None:
+        """A permission set granting read only: fields describe as not updateable, provisioning adds edit."""
+        api, server = fresh
+        connector = _connector(server)
+        connector.provision_schema()
+        for row in api.rows("FieldPermissions"):
+            row["PermissionsEdit"] = False
+        connector._describes.clear()
+        issues = connector.check_schema()
+        assert issues and all("not updateable by the integration user" in i.problem for i in issues)
+        assert connector.provision_schema() == ["raised read and edit access on 28 existing row(s) of PAC_Integration"]
+        assert connector.check_schema() == []
+
+    def test_refused_setup_changes_stop_with_the_instruction(self, fresh) -> None:
+        """An integration user who may not manage permission sets gets the permission set to assign, by name."""
+        api, server = fresh
+        api.manage_permissions = False
+        connector = _connector(server)
+        with pytest.raises(SchemaError) as caught:
+            connector.provision_schema()
+        message = str(caught.value)
+        assert "INSUFFICIENT_ACCESS_OR_READONLY" in message
+        assert "sf org assign permset --name PAC_Integration" in message
+        assert api.schema["PAC_Axis__c"] is not None     # objects and fields were created before the refusal
+
+
+class TestSetupObjectsWireFormat:
+    def test_duplicate_permission_set_name_is_refused(self, fresh) -> None:
+        """POST /sobjects/PermissionSet twice with one Name: 201, then 400 DUPLICATE_VALUE."""
+        _, server = fresh
+        sf = _raw(_connector(server))
+        created = sf.restful("sobjects/PermissionSet", method="POST", json={"Name": "Sales_Ops", "Label": "Ops"})
+        assert created["success"] is True and created["id"].startswith("0PS")
+        with pytest.raises(SalesforceMalformedRequest, match="DUPLICATE_VALUE"):
+            sf.restful("sobjects/PermissionSet", method="POST", json={"Name": "Sales_Ops", "Label": "Ops 2"})
+
+    def test_field_permission_rules(self, fresh) -> None:
+        """Edit without read, an unknown field and a second row for one field are refused, one SaveResult each."""
+        _, server = fresh
+        sf = _raw(_connector(server))
+        pset = sf.restful("sobjects/PermissionSet", method="POST", json={"Name": "Ops", "Label": "Ops"})["id"]
+
+        def row(field: str, read: bool = True) -> dict[str, object]:
+            return {"attributes": {"type": "FieldPermissions"}, "ParentId": pset, "SobjectType": "Account",
+                    "Field": field, "PermissionsRead": read, "PermissionsEdit": True}
+
+        results = sf.restful("composite/sobjects", method="POST", json={"allOrNone": False, "records": [
+            row("Account.Description"), row("Account.Description"), row("Account.Nope__c"),
+            row("Account.Industry", read=False)]})
+        assert [r["success"] for r in results] == [True, False, False, False]
+        assert [r["errors"][0]["statusCode"] for r in results[1:]] == [
+            "DUPLICATE_VALUE", "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "FIELD_INTEGRITY_EXCEPTION"]
+
+    def test_assignment_twice_is_a_duplicate(self, fresh) -> None:
+        """The same permission set assigned twice to one user: DUPLICATE_VALUE."""
+        api, server = fresh
+        sf = _raw(_connector(server))
+        pset = sf.restful("sobjects/PermissionSet", method="POST", json={"Name": "Ops", "Label": "Ops"})["id"]
+        [user] = api.find("User", Username=INTEGRATION_USER)
+        body = {"PermissionSetId": pset, "AssigneeId": user["Id"]}
+        assert sf.restful("sobjects/PermissionSetAssignment", method="POST", json=body)["success"]
+        with pytest.raises(SalesforceMalformedRequest, match="DUPLICATE_VALUE"):
+            sf.restful("sobjects/PermissionSetAssignment", method="POST", json=body)
+
+
+class TestSfdxPermissionSet:
+    def test_force_app_permission_set_matches_what_pac_grants(self) -> None:
+        """force-app's PAC_Integration grants exactly the object and field access pac provisions."""
+        root = ET.parse(PERMSET_XML).getroot()  # noqa: S314 - the repository's own file
+        objects = {o.findtext("md:object", namespaces=NS): {XML_FLAGS[c.tag.split("}")[1]]: c.text == "true"
+                                                             for c in o if c.tag.split("}")[1] in XML_FLAGS}
+                   for o in root.findall("md:objectPermissions", NS)}
+        fields = {f.findtext("md:field", namespaces=NS): (f.findtext("md:readable", namespaces=NS) == "true",
+                                                           f.findtext("md:editable", namespaces=NS) == "true")
+                  for f in root.findall("md:fieldPermissions", NS)}
+        custom, names = wanted()
+        assert objects == {name: OBJECT_ACCESS for name in custom}
+        assert fields == {name: (FIELD_ACCESS["PermissionsRead"], FIELD_ACCESS["PermissionsEdit"]) for name in names}
