@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -80,15 +82,111 @@ class Document:
             return self.problem(loc, f"unknown key {key!r}", fix)
         if kind == "missing":
             return self.problem(loc, "required key is missing", f"add {loc[-1]}:")
-        msg = err["msg"]
         ctx = err.get("ctx") or {}
-        fix = str(ctx.get("fix", ""))  # custom errors (PydanticCustomError) may carry their own fix
-        if "expected" in ctx:
-            fix = f"use one of {ctx['expected']}"
-            close = difflib.get_close_matches(str(err.get("input")), _expected_values(ctx["expected"]), n=1)
-            if close:
-                fix = f"did you mean {close[0]!r}? ({fix})"
-        return self.problem(loc, msg, fix)
+        if "expected" in ctx:   # a closed list of values (Literal, Enum, French spellings of plan files)
+            values = _expected_values(str(ctx["expected"]))
+            accepted = _expected_values(str(ctx["accepted"])) if "accepted" in ctx else values
+            choices = f"one of: {_short_list(values)}"
+            close = difflib.get_close_matches(str(err.get("input")), accepted, n=1)
+            fix = f"did you mean {close[0]!r}? ({choices})" if close else f"use {choices}"
+            message = err["msg"]
+            if kind in ("literal_error", "enum"):
+                message = f"{_shown(err.get('input'))} is not allowed"
+            return self.problem(loc, message, fix)
+        if "fix" in ctx:   # custom errors (PydanticCustomError) carry their own fix
+            return self.problem(loc, err["msg"], str(ctx["fix"]))
+        message, fix = explain_error(err)
+        return self.problem(loc, message, fix)
+
+
+# pydantic error type -> (message, fix); {input} is the value as written, other names come from ctx
+_PLAIN: dict[str, tuple[str, str]] = {
+    "int_parsing": ("must be a whole number, not {input}", "write a number such as 5"),
+    "int_type": ("must be a whole number, not {input}", "write a number such as 5"),
+    "int_from_float": ("must be a whole number, not {input}", "write a number without decimals, such as 5"),
+    "float_parsing": ("must be a number, not {input}", "write a number such as 0.5 (a dot for decimals)"),
+    "float_type": ("must be a number, not {input}", "write a number such as 0.5 (a dot for decimals)"),
+    "decimal_parsing": ("must be a number, not {input}", "write a number such as 1500.50 (a dot for decimals)"),
+    "decimal_type": ("must be a number, not {input}", "write a number such as 1500.50 (a dot for decimals)"),
+    "greater_than_equal": ("must be at least {ge}, not {input}", "write {ge} or more"),
+    "greater_than": ("must be more than {gt}, not {input}", "write a number above {gt}"),
+    "less_than_equal": ("must be at most {le}, not {input}", "write {le} or less"),
+    "less_than": ("must be less than {lt}, not {input}", "write a number below {lt}"),
+    "multiple_of": ("must be a multiple of {multiple_of}, not {input}", "round it to a multiple of {multiple_of}"),
+    "bool_parsing": ("must be true or false, not {input}", "write true or false"),
+    "bool_type": ("must be true or false, not {input}", "write true or false"),
+    "date_parsing": ("must be a date, not {input}", "write it as YYYY-MM-DD, e.g. 2027-06-30"),
+    "date_type": ("must be a date, not {input}", "write it as YYYY-MM-DD, e.g. 2027-06-30"),
+    "date_from_datetime_parsing": ("must be a date, not {input}", "write it as YYYY-MM-DD, e.g. 2027-06-30"),
+    "date_from_datetime_inexact": ("must be a date without a time, not {input}",
+                                   "write it as YYYY-MM-DD, e.g. 2027-06-30"),
+    "datetime_parsing": ("must be a date and time, not {input}",
+                         "write it as 2027-05-20T18:00:00+02:00 (date, T, time, offset)"),
+    "datetime_type": ("must be a date and time, not {input}",
+                      "write it as 2027-05-20T18:00:00+02:00 (date, T, time, offset)"),
+    "datetime_from_date_parsing": ("must be a date and time, not {input}",
+                                   "write it as 2027-05-20T18:00:00+02:00 (date, T, time, offset)"),
+    "timezone_aware": ("needs a timezone offset, {input} has none", "add the offset, e.g. 2027-05-20T18:00:00+02:00"),
+    "string_type": ("must be text, not {input}", "write it as text, in quotes if it looks like a number or a date"),
+    "string_too_short": ("must be at least {min_length} characters long", "write it in full"),
+    "string_too_long": ("must be at most {max_length} characters long, not {input}", "shorten it"),
+    "string_pattern_mismatch": ("{input} does not have the expected form", "it must match {pattern}"),
+    "too_short": ("needs at least {min_length} {items}", "add {missing}"),
+    "too_long": ("has more than {max_length} {items}", "keep at most {max_length}"),
+    "list_type": ("must be a list, not {input}", "write it as [a, b], or one '- item' per line under the key"),
+    "tuple_type": ("must be a list, not {input}", "write it as [a, b], or one '- item' per line under the key"),
+    "set_type": ("must be a list, not {input}", "write it as [a, b], or one '- item' per line under the key"),
+    "dict_type": ("must be a mapping of keys to values, not {input}", "write 'key: value' lines indented under it"),
+    "model_type": ("must be a mapping of keys to values, not {input}", "write 'key: value' lines indented under it"),
+    "model_attributes_type": ("must be a mapping of keys to values, not {input}",
+                              "write 'key: value' lines indented under it"),
+    "path_type": ("must be a file path, not {input}", "write the path as text, e.g. config/mappings/x.yaml"),
+    "none_required": ("must be empty, not {input}", "remove the value"),
+}
+
+
+def explain_error(err: dict[str, Any]) -> tuple[str, str]:
+    """A plain sentence and a fix for one pydantic error (``ValidationError.errors()`` item); the
+    pydantic message, without its "Value error, " prefix, when the type is not a common one."""
+    kind = err["type"]
+    ctx = {k: _number(v) for k, v in (err.get("ctx") or {}).items()}
+    if kind == "string_too_short" and ctx.get("min_length") == "1":
+        return "must not be empty", "write a value"
+    if kind in _PLAIN:
+        count = int(ctx.get("min_length") or ctx.get("max_length") or 0)
+        given = err.get("input")
+        values = {**ctx, "input": _shown(given), "items": "item" if count == 1 else "items",
+                  "missing": _more(count - len(given) if isinstance(given, list | tuple) else count)}
+        message, fix = _PLAIN[kind]
+        return message.format_map(_Blank(values)), fix.format_map(_Blank(values))
+    message = str(err.get("msg", "invalid value")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return message, ""
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _more(n: int) -> str:
+    return "one" if n <= 1 else f"{n} more"
+
+
+def _number(value: Any) -> str:
+    """1.0 -> "1" (pydantic gives bounds of float fields as floats), else str."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _shown(value: Any) -> str:
+    """The value as the user wrote it, short enough for one line."""
+    if isinstance(value, str) and len(value) > 40:
+        return repr(value[:36] + "...")
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _short_list(values: list[str], limit: int = 8) -> str:
+    return ", ".join(values[:limit]) + (", ..." if len(values) > limit else "")
 
 
 def _expected_values(expected: str) -> list[str]:
@@ -143,11 +241,23 @@ def load_yaml(path: str | Path, text: str | None = None) -> Document:
         line = mark.line + 1 if mark else None
         raise InvalidInput(Problem("", f"YAML syntax error: {exc.problem or exc.context}",
                                    "check indentation and quotes on that line", file=str(path), line=line)) from None
-    except Exception as exc:  # ruamel raises a few unmarked errors (duplicate keys...)
-        raise InvalidInput(Problem("", f"cannot read YAML: {exc}", "fix the file", file=str(path))) from None
+    except Exception as exc:  # ruamel raises a few unmarked errors (duplicate keys, impossible dates...)
+        raise InvalidInput(_unmarked(exc, source, path)) from None
     if data is None:
         data = CommentedMap()
     return Document(str(path), data)
+
+
+def _unmarked(exc: Exception, source: str, path: Path) -> Problem:
+    """A YAML error ruamel gives without a line: an impossible date (2027-02-30) is found in the text."""
+    for number, text in enumerate(source.splitlines(), start=1):
+        for m in re.finditer(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.:-])", text.split("#", 1)[0]):
+            try:
+                date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                return Problem("", f"{m[0]} is not a real date ({exc})",
+                               "check the day and the month: dates are written YYYY-MM-DD", file=str(path), line=number)
+    return Problem("", f"cannot read YAML: {exc}", "fix the file", file=str(path))
 
 
 def raise_if(problems: Iterable[Problem]) -> None:

@@ -66,9 +66,9 @@ def normalise_enum(table: dict[str, tuple[str, ...]], what: str, value: object) 
     lookup = {_key(s): canonical for canonical, aliases in table.items() for s in (canonical, *aliases)}
     if isinstance(value, str) and _key(value) in lookup:
         return lookup[_key(value)]
-    shown = [s for canonical, aliases in table.items() for s in (canonical, *aliases[:1])]
-    raise PydanticCustomError("enum_alias", "unknown {what} {shown}",
-                              {"what": what, "shown": repr(value), "expected": ", ".join(repr(s) for s in shown)})
+    raise PydanticCustomError("enum_alias", "unknown {what} {shown}", {
+        "what": what, "shown": repr(value), "expected": ", ".join(repr(s) for s in table),   # listed in the fix
+        "accepted": ", ".join(repr(s) for s in spellings(table))})                          # for did-you-mean
 
 
 def _alias_enum(table: dict[str, tuple[str, ...]], what: str, description: str) -> Any:

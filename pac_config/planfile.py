@@ -10,6 +10,13 @@ Loading goes in three passes, each reporting every problem it finds, located as
 3. invariants of the method, checked by ``pac_core.plan.Plan`` itself (an action's axis exists, a
    suspended axis has a reason, a window is inside the plan's period...), mapped back to file lines.
 A problem caused by an item already reported (an action whose axis failed to load) is not repeated.
+
+Nothing hides the rest: a bad header (timezone, year, language...) is reported and replaced by a
+fallback (Europe/Paris, the period's year or the current one, fr) so that every item is still checked;
+an item whose shape is wrong is repaired for the later passes (unknown keys dropped, bad optional values
+left to their defaults, bad required values replaced by placeholders) so that its other mistakes (a zero
+count, an unknown axis or person, a bad period) are reported in the same run. Placeholders never cause
+problems of their own.
 """
 
 from __future__ import annotations
@@ -17,13 +24,15 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from pac_config.loader import Document, load_yaml
+from pac_config.loader import Document, _inner_model, load_yaml, plain
 from pac_config.plan_models import ActionIn, AxisIn, PersonIn, PlanHeaderIn, SegmentIn, TopIn
 from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
 from pac_core.periods import parse_period
@@ -47,6 +56,18 @@ from pac_core.window import Window
 
 T = TypeVar("T")
 SECTIONS = ("people", "segments", "axes", "actions")
+FALLBACK_TIMEZONE = "Europe/Paris"
+# Stand-ins for a required value that failed, so the item's other values are still checked:
+# section -> key path (dots, no indices) -> value; "{i}" becomes the item's index. Problems located
+# at a stand-in are never reported (the value's own problem already is).
+_PLACEHOLDERS: dict[str, dict[str, Any]] = {
+    "people": {"email": "unreadable-{i}@invalid.example"},
+    "segments": {"id": "unreadable-segment-{i}", "name": "?", "kind": "horizontal"},
+    "axes": {"id": "unreadable-axis-{i}", "name": "?", "segment": "unreadable-segment"},
+    "actions": {"id": "unreadable-action-{i}", "axis": "unreadable-axis", "text": "?",
+                "who": "unreadable@invalid.example", "what": {"activity": "visit", "count": 1},
+                "what.activity": "visit", "what.count": 1, "when": "?"},
+}
 # a reference key of an item -> (the section it points to, the attribute of the built object)
 _REFERENCES = {"axis": ("axes", "axis_id"), "segment": ("segments", "segment_id"), "who": ("people", "who")}
 
@@ -98,6 +119,8 @@ class _Builder:
         self.header: PlanHeaderIn | None = None
         self.period: Window | None = None
         self.raw_ids: dict[str, set[str]] = {name: set() for name in SECTIONS}
+        # (section, index in the file) -> key paths (relative to the item) holding a stand-in value
+        self.filled: dict[tuple[str, int], list[tuple[str | int, ...]]] = {}
 
     # -- passes -----------------------------------------------------------------------------
 
@@ -127,16 +150,23 @@ class _Builder:
         return (plan if not self.problems else None), self.problems
 
     def _header(self) -> None:
+        """The plan's header; when it has problems they are reported and a fallback header stands in."""
         raw = self.doc.data.get("plan")
-        if not isinstance(raw, dict):
-            return
-        self.header, problems = self._validate(PlanHeaderIn, raw, ("plan",))
-        self.problems += problems
+        problems: list[Problem] = []
+        if isinstance(raw, dict):
+            self.header, problems = self._validate(PlanHeaderIn, raw, ("plan",))
+            self.problems += problems
+        else:
+            raw = {}   # reported by the top-level check (missing, or not a mapping)
+        guessed = False
         if self.header is None:
-            return
+            self.header, guessed = _fallback_header(plain(raw), [_split(p.path)[1:] for p in problems])
         text = self.header.period or str(self.header.year)
         where = ("plan", "period") if self.header.period else ("plan", "year")
-        self.period = self._window(text, where)
+        self.period = None if guessed and not self.header.period else self._window(text, where)
+        if self.period is None:   # reported; a window over everything lets the items be checked
+            zone = ZoneInfo(self.header.timezone)
+            self.period = Window(datetime(1900, 1, 1, tzinfo=zone), datetime(2200, 1, 1, tzinfo=zone), "?")
 
     def _items(self, section: str, model: type[BaseModel], convert: Callable[[Any, int], T | None]
                ) -> list[tuple[int, T]]:
@@ -152,6 +182,8 @@ class _Builder:
         for i, item in enumerate(raw):
             parsed, problems = self._validate(model, item, (section, i))
             self.problems += problems
+            if parsed is None:
+                parsed = self._repair(model, item, (section, i))
             if parsed is None:
                 self._salvage(item, (section, i))
                 continue
@@ -170,8 +202,30 @@ class _Builder:
                                             and (_parent(p.path), p.path.rsplit(".", 1)[-1]) in meant)]
         return parsed, kept
 
+    def _repair(self, model: type[BaseModel], item: Any, at: tuple[str, int]) -> Any:
+        """The item with each failing value dropped (unknown keys, bad optional values) or replaced by a
+        stand-in (bad or missing required values), validated again; None when it cannot be repaired.
+        The problems themselves are already reported: this only lets the later passes check the rest."""
+        if not isinstance(item, dict):
+            return None
+        fixed = plain(item)
+        filled: list[tuple[str | int, ...]] = []
+        for _ in range(4):   # a dropped value may reveal one more (a misspelt key: its key is then missing)
+            try:
+                parsed = model.model_validate(fixed)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    spot = _fill(model, fixed, tuple(err["loc"]), at)
+                    if spot is None:
+                        return None
+                    filled.append(spot)
+                continue
+            self.filled[at] = filled
+            return parsed
+        return None
+
     def _salvage(self, item: Any, at: tuple[str | int, ...]) -> None:
-        """Check the periods and scopes of an item whose shape is wrong, so that they are reported too."""
+        """Check the periods and scopes of an item that cannot be repaired, so that they are reported too."""
         if not isinstance(item, dict):
             return
         what = item.get("what")
@@ -226,7 +280,10 @@ class _Builder:
     def _action(self, a: Any, i: int) -> Action | None:
         at: tuple[str | int, ...] = ("actions", i)
         scope = self._scope(a.what.scope, (*at, "what", "scope"))
-        window = self._window(a.when, (*at, "when")) or self.period   # the plan's period stands in after an error
+        if ("when",) in self.filled.get(("actions", i), ()):
+            window = self.period   # the when was unreadable (reported): the plan's period stands in
+        else:
+            window = self._window(a.when, (*at, "when")) or self.period   # likewise after an error
         if not a.text.strip():
             self.problems.append(self.doc.problem((*at, "text"), "the action's statement is empty",
                                                   "write it, e.g. 'Visiter 5 clients dormants du 69 en semaine 18'"))
@@ -274,7 +331,75 @@ class _Builder:
                     return None
             if parts[2:] == ["target"]:
                 parts[2:] = ["what", "count"]
+            rest = tuple(parts[2:])
+            if any(rest[:len(spot)] == spot for spot in self.filled.get((str(parts[0]), file_index), ())):
+                return None   # about a stand-in value: the value's own problem is already reported
         return self.doc.problem(tuple(parts), p.message, p.fix)
+
+
+def _fallback_header(raw: dict[str, Any], bad: list[list[str | int]]) -> tuple[PlanHeaderIn, bool]:
+    """A header from ``raw`` without the keys that have problems: defaults stand in (timezone
+    Europe/Paris, language fr), the year is the period's or else the current one, the name is "?".
+    Also says whether the year is a guess (then no plan period is known to check windows against)."""
+    fixed = {k: v for k, v in raw.items() if not any(path and path[0] == k for path in bad)}
+    fixed.setdefault("name", "?")
+    guessed = "year" not in fixed
+    if guessed:
+        found = re.search(r"\b(2\d{3})\b", str(fixed.get("period") or ""))
+        fixed["year"] = int(found[1]) if found else date.today().year
+        guessed = found is None
+    try:
+        return PlanHeaderIn.model_validate(fixed), guessed
+    except ValueError:
+        return PlanHeaderIn(name="?", year=date.today().year, timezone=FALLBACK_TIMEZONE), True
+
+
+def _fill(model: type[BaseModel], data: dict[str, Any], rel: tuple[str | int, ...],
+          at: tuple[str, int]) -> tuple[str | int, ...] | None:
+    """Make the value at ``rel`` (a problem's path inside the item ``data``) acceptable, in place: drop it
+    when it is an unknown key or optional, else put the section's stand-in; climbs to the enclosing key
+    when neither applies. The path of what was changed, or None when nothing could be done."""
+    section, index = at
+    for end in range(len(rel), 0, -1):
+        prefix = rel[:end]
+        name = prefix[-1]
+        if isinstance(name, int):
+            continue
+        parent: Any = data
+        for part in prefix[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        owner = _model_at(model, prefix[:-1])
+        if not isinstance(parent, dict) or owner is None:
+            continue
+        field = next((f for key, f in owner.model_fields.items() if name in (key, f.alias)), None)
+        if field is None or not field.is_required():
+            parent.pop(name, None)
+            return prefix
+        key = ".".join(str(part) for part in prefix if isinstance(part, str))
+        if key in _PLACEHOLDERS.get(section, {}):
+            value = _PLACEHOLDERS[section][key]
+            parent[name] = value.format(i=index) if isinstance(value, str) else dict(value) if isinstance(
+                value, dict) else value
+            return prefix
+    return None
+
+
+def _model_at(model: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The pydantic model of the mapping at ``path`` inside an item of ``model`` (None: not a model)."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        field = next((f for key, f in fields.items() if part in (key, f.alias)), None)
+        if field is None:
+            return None
+        current = _inner_model(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
 def _parent(path: str) -> str:

@@ -10,6 +10,7 @@ file: connectors take them from the environment (see ``sync_jobs.secrets``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
@@ -17,11 +18,47 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
-from pac_config.loader import config_dir, load_yaml, raise_if
+from pac_config.loader import Document, config_dir, load_yaml, raise_if
 from pac_core.errors import InvalidInput, Problem
 
 DEFAULT_DB = Path(".pac") / "pac.db"
+CRON_FIELDS = (("minute", "minute", "0-59"), ("hour", "hour", "0-23"), ("day", "day of the month", "1-31"),
+               ("month", "month", "1-12"), ("day_of_week", "weekday", "mon-sun"))
+CRON_HELP = ("5-field cron: minute hour day month weekday, e.g. '0 2 * * *' for 02:00 daily, "
+             "'30 6 * * mon-fri' for 06:30 on weekdays")
+NAME_HELP = "lowercase letters, digits, '-' or '_', starting with a letter, e.g. sf-main"
+
+
+def check_cron(value: str) -> str:
+    """``value`` if APScheduler accepts it as a crontab line; PydanticCustomError naming the field and
+    the fix otherwise. Weekdays must be names (mon..sun): APScheduler 3 counts 0 as Monday where cron
+    counts it as Sunday, so a number would silently run on the wrong day."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    parts = value.split()
+    if len(parts) != 5:
+        raise PydanticCustomError("cron", "{shown} has {n} fields, not 5", {
+            "shown": repr(value), "n": len(parts), "fix": f"write a {CRON_HELP}"})
+    if re.search(r"(^|[,-])\d", parts[4]):   # a day number (a step such as */2 is fine)
+        raise PydanticCustomError("cron", "weekday {part} uses numbers: APScheduler counts 0 as Monday, cron as "
+                                  "Sunday", {"part": repr(parts[4]),
+                                             "fix": "name the days, e.g. mon-fri, sun or sat,sun"})
+    for part, (key, label, span) in zip(parts, CRON_FIELDS, strict=True):
+        try:
+            CronTrigger(**{key: part}, timezone="Europe/Paris")
+        except ValueError:
+            raise PydanticCustomError("cron", "{shown}: {part} is not a valid {label}", {
+                "shown": repr(value), "part": repr(part), "label": label,
+                "fix": f"the {label} goes {span}; also *, a list (a,b), a range (a-b) or a step (*/n); "
+                       "e.g. '0 2 * * *' runs at 02:00 daily"}) from None
+    try:
+        CronTrigger.from_crontab(value, timezone="Europe/Paris")   # the zone does not change validity
+    except ValueError as exc:
+        raise PydanticCustomError("cron", "{shown} is not a valid cron expression: {why}", {
+            "shown": repr(value), "why": str(exc), "fix": f"write a {CRON_HELP}"}) from None
+    return value
 
 
 class _Frozen(BaseModel):
@@ -32,12 +69,20 @@ class ConnectorSettings(_Frozen):
     """One CRM instance. ``max_daily_share`` is the share (0..1) of the daily API allocation a run may
     spend before it stops; ``reconciliation_days`` is how often a full read detects deletions."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
+    name: str
     crm: Literal["salesforce", "hubspot"]
     mapping: Path
     env_prefix: str | None = None
     max_daily_share: float = Field(default=0.5, gt=0, le=1)
     reconciliation_days: int = Field(default=7, ge=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z][a-z0-9_-]{0,39}", value):
+            raise PydanticCustomError("name", "{shown} is not a connector name", {
+                "shown": repr(value), "fix": f"use at most 40 {NAME_HELP}"})
+        return value
 
     @property
     def prefix(self) -> str:
@@ -45,7 +90,8 @@ class ConnectorSettings(_Frozen):
 
 
 class ScheduleSettings(_Frozen):
-    """Cron expressions (5 fields, minute hour day month weekday) in the plan's timezone."""
+    """Cron expressions (5 fields, minute hour day month weekday) in the plan's timezone, checked by
+    APScheduler when the settings load (``check_cron``); weekdays are written as names (mon-fri)."""
 
     cron: str = "0 2 * * *"
     misfire_grace_seconds: int = Field(default=3600, ge=1)
@@ -55,10 +101,8 @@ class ScheduleSettings(_Frozen):
 
     @field_validator("cron", "monthly_snapshot", "quarterly_snapshot")
     @classmethod
-    def _five_fields(cls, value: str | None) -> str | None:
-        if value is not None and len(value.split()) != 5:
-            raise ValueError(f"{value!r} is not a 5-field cron expression (e.g. '0 2 * * *' for 02:00 daily)")
-        return value
+    def _cron(cls, value: str | None) -> str | None:
+        return None if value is None else check_cron(value)
 
 
 class PlanSettings(_Frozen):
@@ -74,7 +118,8 @@ class PlanSettings(_Frozen):
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            raise ValueError("as_of needs a timezone, e.g. 2027-05-20T18:00:00+02:00")
+            raise PydanticCustomError("as_of", "as_of needs a timezone offset", {
+                "fix": "write e.g. 2027-05-20T18:00:00+02:00"})
         return value
 
     @property
@@ -84,7 +129,7 @@ class PlanSettings(_Frozen):
 
 class EngineSection(_Frozen):
     """Passed to ``pac_core.engine.EngineSettings``: fx rates (1 unit of currency = rate x plan currency),
-    advisor thresholds (ratios), production capacity per product (units over the plan's period)."""
+    advisor thresholds (ratios), production capacity per product (units per calendar quarter)."""
 
     fx_rates: dict[str, Decimal] = Field(default_factory=dict)
     advisor: dict[str, float] = Field(default_factory=dict)
@@ -133,33 +178,36 @@ def default_settings_path() -> Path:
     return config_dir() / "pac.yaml"
 
 
-def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    """Read, validate and resolve the settings; raises ``InvalidInput`` listing every problem."""
+DEMO_SETTINGS = Path(".pac") / "demo.yaml"     # written by `pac demo` next to its store, .pac/demo.db
+
+
+def discover_settings_path(env: Mapping[str, str] | None = None) -> Path:
+    """The settings a command reads when none is named: ``PAC_CONFIG``; else, in a directory where
+    ``pac demo`` ran (``.pac/demo.yaml``) and that has no store of the shipped settings (``.pac/pac.db``),
+    the demo's settings, so that ``pac explain``, ``pac status`` and ``pac report`` show the demo; else
+    the shipped ``config/pac.yaml``. Commands that write (``pac sync``, ``pac schedule``) never use the
+    demo's settings implicitly: they name their file."""
     env = os.environ if env is None else env
-    path = Path(path or env.get("PAC_CONFIG") or default_settings_path())
+    if env.get("PAC_CONFIG"):
+        return Path(env["PAC_CONFIG"])
+    if DEMO_SETTINGS.is_file() and not DEFAULT_DB.exists():
+        return DEMO_SETTINGS
+    return default_settings_path()
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read, validate and resolve the settings; raises ``InvalidInput`` listing every problem.
+
+    ``path`` None: ``discover_settings_path`` (``PAC_CONFIG``, the demo's settings after ``pac demo``,
+    else the shipped file)."""
+    env = os.environ if env is None else env
+    path = Path(path or discover_settings_path(env))
     doc = load_yaml(path)
     settings, problems = doc.validate(Settings)
-    raise_if(problems)
-    assert settings is not None
     base = path.resolve().parent
-    problems = []
-    names = [c.name for c in settings.connectors]
-    for i, c in enumerate(settings.connectors):
-        if names.count(c.name) > 1:
-            problems.append(doc.problem(("connectors", i, "name"), f"connector {c.name!r} is named twice",
-                                        "give each connector its own name"))
-        if not _resolve(base, c.mapping).is_file():
-            problems.append(doc.problem(("connectors", i, "mapping"), f"mapping file {c.mapping} not found",
-                                        f"paths are relative to {base}"))
-    for i, p in enumerate(settings.plans):
-        if not _resolve(base, p.file).is_file():
-            problems.append(doc.problem(("plans", i, "file"), f"plan file {p.file} not found",
-                                        f"paths are relative to {base}"))
-        for j, name in enumerate(p.connectors):
-            if name not in names:
-                problems.append(doc.problem(("plans", i, "connectors", j), f"unknown connector {name!r}",
-                                            f"use one of {names}"))
-    raise_if(problems)
+    problems += _reference_problems(doc, base)   # also when the shape failed: every problem in one run
+    raise_if(sorted(problems, key=lambda p: (p.line or 0, p.path)))
+    assert settings is not None
     return settings.model_copy(update={
         "source": str(path),
         "database_url": env.get("PAC_DATABASE_URL") or settings.database_url,
@@ -170,6 +218,59 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
 
 def _resolve(base: Path, path: Path) -> Path:
     return path if path.is_absolute() else base / path
+
+
+def _reference_problems(doc: Document, base: Path) -> list[Problem]:
+    """What the shape cannot check, read from the raw file so it is reported even when the shape failed:
+    connector and plan names given twice, mapping and plan files that do not exist, plans naming a
+    connector that is not configured. Values of the wrong type are skipped (the shape reports them)."""
+    import difflib
+
+    data = doc.data if isinstance(doc.data, dict) else {}
+
+    def items(section: str) -> list[tuple[int, dict[str, Any]]]:
+        raw = data.get(section)
+        return [(i, item) for i, item in enumerate(raw) if isinstance(item, dict)] if isinstance(raw, list) else []
+
+    def missing_file(at: tuple[str | int, ...], what: str, value: Any) -> None:
+        if isinstance(value, str) and not _resolve(base, Path(value)).is_file():
+            problems.append(doc.problem(at, f"{what} {value!r} not found",
+                                        f"looked for {_resolve(base, Path(value))}; relative paths start at the "
+                                        f"settings file's folder {base}"))
+
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for i, c in items("connectors"):
+        name = c.get("name")
+        if isinstance(name, str) and name in first:
+            problems.append(doc.problem(("connectors", i, "name"), f"connector {name!r} is named twice",
+                                        f"give each connector its own name (the first is at line "
+                                        f"{doc.line(('connectors', first[name], 'name'))})"))
+        elif isinstance(name, str):
+            first[name] = i
+        missing_file(("connectors", i, "mapping"), "mapping file", c.get("mapping"))
+    names = list(first)
+    seen: dict[str, int] = {}
+    for i, p in items("plans"):
+        missing_file(("plans", i, "file"), "plan file", p.get("file"))
+        key = p.get("name") if isinstance(p.get("name"), str) else (
+            Path(p["file"]).name.split(".")[0] if isinstance(p.get("file"), str) else None)
+        if key is not None and key in seen:
+            problems.append(doc.problem(("plans", i, "name" if "name" in p else "file"),
+                                        f"plan {key!r} is configured twice",
+                                        f"give each plan its own name (the first {key!r} is at line "
+                                        f"{doc.line(('plans', seen[key]))})"))
+        elif key is not None:
+            seen[key] = i
+        refs = p.get("connectors")
+        for j, ref in enumerate(refs if isinstance(refs, list) else []):
+            if isinstance(ref, str) and ref not in first:
+                close = difflib.get_close_matches(ref, names, n=1)
+                fix = (f"did you mean {close[0]!r}? (configured: {', '.join(names)})" if close else
+                       f"use one of: {', '.join(names)}, or add it under connectors:" if names else
+                       "add it under connectors: (none is configured)")
+                problems.append(doc.problem(("plans", i, "connectors", j), f"unknown connector {ref!r}", fix))
+    return problems
 
 
 def engine_settings(settings: Settings, plan_currency: str = "EUR") -> Any:

@@ -31,14 +31,13 @@ class TestPull:
 
     def test_incremental_includes_equal_timestamps_and_changes(self, rig: Any) -> None:
         """Since a watermark: records stamped exactly at it, and records touched after it, come back."""
-        first, second = rig.add_activity(), rig.add_activity()
+        first, _second = rig.add_activity(), rig.add_activity()
         pulled = [r for r in _activities(rig.connector) if isinstance(r, Activity)]
         watermark = max(r.modified_at for r in pulled)
         at_mark = {r.id for r in pulled if r.modified_at == watermark}
         rig.touch(ObjectKind.ACTIVITIES, first)
         again = {r.id for r in _activities(rig.connector, watermark) if isinstance(r, Activity)}
         assert at_mark <= again and first in again
-        assert second in again or second not in at_mark
 
     def test_deleted_activity_comes_back_flagged(self, rig: Any) -> None:
         """A deleted activity is yielded with deleted=True."""
