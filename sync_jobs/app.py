@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -56,16 +57,21 @@ def run_summary(row: Any) -> RunSummary:
                       quota_left={k: v.get("remaining") for k, v in row.api.items()}, errors=tuple(row.errors))
 
 
-def take_snapshot(settings: Settings, plan_ref: str | None, kind: str, *, as_of: datetime | None = None) -> str:
-    """Evaluate now and keep it as this month's or quarter's snapshot; returns its label."""
+def take_snapshot(settings: Settings, plan_ref: str | None, kind: str, *, as_of: datetime | None = None,
+                  taken_at: datetime | None = None) -> str:
+    """Evaluate now (or as of ``as_of``) and keep it as that month's or quarter's snapshot; returns its label.
+
+    ``taken_at`` (default: now) orders the snapshots in the report's trends: a snapshot computed later for
+    an earlier period (the demo's catch-up) passes the moment it stands for."""
     from pac_core.snapshots import month_label, quarter_label, snapshot_payload
 
     engine = open_store(settings.database())
     try:
         now = current(settings, plan_ref, as_of=as_of, engine=engine)
-        when = now.evaluation.as_of
+        when = now.evaluation.as_of.astimezone(ZoneInfo(now.plan.timezone))   # the plan's calendar decides
         label = quarter_label(when) if kind == "quarterly" else month_label(when)
-        repo.save_snapshot(engine, now.plan.id, kind, label, snapshot_payload(now.evaluation), datetime.now(UTC))
+        repo.save_snapshot(engine, now.plan.id, kind, label, snapshot_payload(now.evaluation),
+                           (taken_at or datetime.now(UTC)).astimezone(UTC))
         return label
     finally:
         engine.dispose()

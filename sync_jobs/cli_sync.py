@@ -6,6 +6,8 @@ Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); th
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from datetime import datetime
 from typing import Any
@@ -34,10 +36,26 @@ def _as_of(value: str | None) -> datetime | None:
     return moment
 
 
-def _settings() -> Any:
-    from pac_config.settings import load_settings
+def _settings(*, read_only: bool = False) -> Any:
+    """The settings: ``PAC_CONFIG``, else the shipped ``config/pac.yaml``. Read-only commands (status,
+    explain), in a directory where ``pac demo`` ran and that has no store of its own, read the demo's."""
+    from pac_config.settings import default_settings_path, discover_settings_path, load_settings
 
-    return load_settings()
+    if not read_only:
+        return load_settings(os.environ.get("PAC_CONFIG") or default_settings_path())
+    path = discover_settings_path()
+    if path.name == "demo.yaml" and not os.environ.get("PAC_CONFIG"):
+        click.echo(f"(reading the demo's store: {path}; set PAC_CONFIG to read another)", err=True)
+    return load_settings(path)
+
+
+def _program() -> str:
+    """How this process was started, for commands printed to be run as is (``.venv/bin/pac`` or ``pac``)."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    name = os.path.basename(argv0)
+    if name == "pac" and os.sep in argv0 and shutil.which("pac") != os.path.abspath(argv0):
+        return os.path.relpath(argv0) if not os.path.isabs(argv0) or argv0.startswith(os.getcwd()) else argv0
+    return "pac"
 
 
 class ProgressView:
@@ -144,7 +162,7 @@ def register(group: click.Group) -> None:
         """Last runs and their figures, watermarks, API quota."""
         from sync_jobs.store import open_store, repo
 
-        settings = _settings()
+        settings = _settings(read_only=True)
         plan_id = None
         if plan_ref:
             from sync_jobs.pipeline import load_plan_file
@@ -195,14 +213,19 @@ def register(group: click.Group) -> None:
     @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then near misses).")
     def explain_cmd(action_id: str, plan_ref: str | None, as_of: str | None, limit: int) -> None:
         """Which activities counted for ACTION, and why the others did not (from the stored records)."""
+        from pac_config.settings import engine_settings
+        from pac_core.engine import explain_actions
         from pac_core.explain import explain_action
         from sync_jobs.app import current
 
-        settings = _settings()
+        settings = _settings(read_only=True)
         now = current(settings, plan_ref, as_of=_as_of(as_of))
         names = {(a.source, a.id): a.name for a in now.records.accounts}
+        # the bulk evaluation keeps no per-record decisions: this action's are recomputed by the same rules
+        evaluation = explain_actions(now.plan, now.records, now.evaluation, [action_id],
+                                     settings=engine_settings(settings, now.plan.currency))
         try:
-            explanation = explain_action(now.plan, now.evaluation, action_id, limit=limit, accounts=names)
+            explanation = explain_action(now.plan, evaluation, action_id, limit=limit, accounts=names)
         except KeyError as exc:
             click.echo(str(exc.args[0]), err=True)
             sys.exit(EXIT_BAD_INPUT)
@@ -234,4 +257,7 @@ def register(group: click.Group) -> None:
         """The whole nightly job on a local sandbox CRM: seed, sync twice, show progress, write the report."""
         from sync_jobs.demo import run_demo
 
-        sys.exit(run_demo(lang=lang, output=output, db=db, console=_console()))
+        top = click.get_current_context().find_root().params
+        verbose = bool(top.get("verbose")) or top.get("log_format") == "json"
+        sys.exit(run_demo(lang=lang, output=output, db=db, console=_console(), verbose=verbose,
+                          program=_program()))

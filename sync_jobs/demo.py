@@ -3,15 +3,21 @@
 Starts the sandbox CRM in-process (Salesforce and HubSpot dialects, seeded with the demo organisation of
 docs/demo-org.md), loads ``config/plans/example.pac.yaml`` into a fresh SQLite store (``.pac/demo.db``,
 recreated each time), runs a full sync as of the demo clock (2027-05-20T18:00 Europe/Paris), prints the
-plan's progress, runs a second sync to show it writes nothing, writes the HTML report and says where to
-look next. The settings it used are kept in ``.pac/demo.yaml`` so that ``pac explain`` and ``pac status``
-read the same store afterwards.
+plan's progress, runs a second sync to show it writes nothing, takes the monthly and quarterly snapshots the
+scheduler would have taken since January, writes the HTML report and says where to look next. The settings it
+used are kept in ``.pac/demo.yaml``: ``pac explain``, ``pac status`` and ``pac report`` read them when nothing
+else is configured (``pac_config.settings.discover_settings_path``). See docs/sync.md, "The demo".
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,14 +25,14 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
-from sync_jobs.cli import EXIT_OK
+from sync_jobs.cli import EXIT_OK, EXIT_PARTIAL
 
 DEMO_AS_OF = datetime(2027, 5, 20, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
 def write_demo_settings(db: Path | str, where: Path) -> Path:
-    """A settings file for the demo store (a SQLite path or any URL): the shipped connectors and plan,
-    absolute paths, the demo clock."""
+    """A settings file for the demo store (a SQLite path or any URL): the shipped connectors, plan and
+    engine section (fx rates, advisor thresholds, capacity), absolute paths, the demo clock."""
     from pac_config.settings import default_settings_path, load_settings
 
     shipped = load_settings(default_settings_path(), env={})
@@ -41,7 +47,9 @@ def write_demo_settings(db: Path | str, where: Path) -> Path:
                      f"as_of: '{DEMO_AS_OF.isoformat()}'}}")
     engine = shipped.engine
     lines.append("engine:")
-    lines.append("  fx_rates: {" + ", ".join(f"{k}: {v}" for k, v in engine.fx_rates.items()) + "}")
+    for name in ("fx_rates", "advisor", "capacity"):
+        values = getattr(engine, name)
+        lines.append(f"  {name}: {{" + ", ".join(f"{k}: {v}" for k, v in values.items()) + "}")
     where.parent.mkdir(parents=True, exist_ok=True)
     header = "# written by `pac demo`: the demo's store and clock\n"
     where.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
@@ -53,66 +61,212 @@ def _fresh(db: Path) -> None:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
+@contextmanager
+def _quiet_logs(verbose: bool) -> Iterator[None]:
+    """The demo tells its own story: log lines (INFO) only when asked for (``pac -v demo``)."""
+    root = logging.getLogger()
+    before = root.level
+    if not verbose:
+        root.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.setLevel(before)
+
+
 def run_demo(*, lang: str | None = None, output: str = "out/pac-report.html", db: str = ".pac/demo.db",
-             console: Console | None = None) -> int:
-    """Run the demo; returns the exit code of the first sync (0, or 1 when the demo's awkward records
-    were rejected, which is expected: they are there to be reported)."""
+             console: Console | None = None, verbose: bool = False, program: str = "pac") -> int:
+    """Run the demo; returns 0 when it went through (its first sync ends "partial" because of the demo's
+    awkward records, which is expected: they are there to be reported), else the failing sync's exit code.
+
+    ``verbose``: let the pipeline's log lines through (stderr); ``program``: how to call ``pac`` in the
+    commands printed at the end (``.venv/bin/pac`` when the demo was started that way).
+    """
+    console = console or Console()
+    with _quiet_logs(verbose):
+        return _run(lang, output, db, console, program)
+
+
+def _run(lang: str | None, output: str, db: str, console: Console, program: str) -> int:
     from connectors.sandbox.run import sandbox_env, start_sandbox
     from pac_config.settings import load_settings
-    from sync_jobs.cli_sync import ProgressView, print_result
     from sync_jobs.factory import build_connectors
-    from sync_jobs.pipeline import run_sync
 
-    console = console or Console()
     started = time.monotonic()
     db_path = Path(db)
     _fresh(db_path)
     settings_path = write_demo_settings(db_path, db_path.with_suffix(".yaml"))
     settings = load_settings(settings_path, env={})
     ps = settings.plan(None)
-    console.print(f"[bold]pac demo[/]: sandbox CRM on this machine, demo clock {DEMO_AS_OF:%Y-%m-%d %H:%M} "
-                  f"{DEMO_AS_OF.tzname()} (Europe/Paris)", markup=True)
+    console.print(f"[bold]pac demo[/]: a sandbox CRM on this machine, the plan evaluated as of the demo clock "
+                  f"{DEMO_AS_OF:%Y-%m-%d %H:%M} (Europe/Paris)", markup=True)
     with start_sandbox() as server:
         env = sandbox_env(server)
-        console.print(f"Sandbox CRM listening on {server.base_url} (Salesforce + HubSpot dialects, seeded).")
+        console.print(f"Sandbox CRM listening on {server.base_url} (Salesforce + HubSpot dialects, seeded with "
+                      "Durand Process Équipements, docs/demo-org.md).")
         connectors = build_connectors(settings, ps.connectors, env)
+        provisioned = []
         for connector in connectors.values():   # the PAC objects and fields, as `pac crm provision` does
             done = connector.provision_schema()
-            if done:
-                console.print(f"Provisioned in {connector.name}: {len(done)} PAC objects and fields.")
-        try:
-            with ProgressView(Console(stderr=True)) as view:
-                first = run_sync(ps.key, settings, connectors=connectors, full=True, progress=view)
-        finally:
-            for c in connectors.values():
-                c.close()
-        print_result(console, first)
-        if first.evaluation is not None and first.plan is not None:
-            print_progress(console, first.plan, first.evaluation)
+            provisioned.append(f"{connector.name} {len(done)}" if done else f"{connector.name} already there")
+        console.print(f"PAC objects and fields provisioned: {', '.join(provisioned)}.")
+        first = _sync(settings, ps.key, connectors, full=True)
+        if first.evaluation is None or first.plan is None:
+            print_summary(console, first, (), ())
+            return first.exit_code or EXIT_PARTIAL
+        handled: list[str] = []
+        rejected, set_aside = demo_rejections(settings, ps.key, first, handled)
+        print_summary(console, first, rejected, set_aside, handled)
+        print_progress(console, first.plan, first.evaluation)
         server.reset_counts()
-        connectors = build_connectors(settings, ps.connectors, env)
-        try:
-            second = run_sync(ps.key, settings, connectors=connectors)
-        finally:
-            for c in connectors.values():
-                c.close()
+        second = _sync(settings, ps.key, build_connectors(settings, ps.connectors, env), full=False)
         calls = dict(server.calls)
         reads = sum(1 for _api, method, path in server.log if method in ("GET", "POST") and _is_read(path))
-    objects = 5 * len(ps.connectors)
-    pages = "at most one page per object" if reads <= objects else f"{objects} objects"
     console.print(f"Second sync (nothing changed in the CRMs): wrote {second.written} records, "
                   f"{sum(calls.values())} API calls ({', '.join(f'{k} {v}' for k, v in calls.items())}; "
-                  f"{reads} read requests, {pages}).")
+                  f"{reads} of them reads), status {second.status}.")
+    labels = take_demo_snapshots(settings, ps.key)
+    console.print(f"Snapshots the scheduler would have taken since January: {', '.join(labels)} "
+                  "(each computed as of its period's end).")
     report = _report(settings, ps.key, lang, Path(output), console)
     took = time.monotonic() - started
     console.print(f"\nDone in {took:.1f}s. Where to look next:")
-    prefix = f"PAC_CONFIG={settings_path}"
-    console.print(f"  {prefix} pac explain A-01     which visits counted for A-01, and why the others did not",
+    console.print(f"  {program} explain A-01     which visits counted for A-01, and why the others did not",
                   markup=False)
-    console.print(f"  {prefix} pac status           runs, watermarks, API calls", markup=False)
+    console.print(f"  {program} status           the two runs, watermarks, API calls", markup=False)
     if report:
         console.print(f"  {report}   the quarterly sales-meeting report (open it in a browser)", markup=False)
-    return first.exit_code if first.exit_code not in (EXIT_OK, 1) else EXIT_OK
+    console.print(f"  (they read the demo's store, {settings_path}, until this directory has its own; "
+                  "PAC_CONFIG chooses another)", markup=False)
+    bad = [r for r in (first, second) if r.exit_code not in (EXIT_OK, EXIT_PARTIAL)]
+    return bad[0].exit_code if bad else EXIT_OK
+
+
+def _sync(settings: Any, plan: str, connectors: dict[str, Any], *, full: bool) -> Any:
+    """One run of the pipeline with progress bars on stderr (they vanish when done)."""
+    from sync_jobs.cli_sync import ProgressView
+    from sync_jobs.pipeline import run_sync
+
+    try:
+        with ProgressView(Console(stderr=True)) as view:
+            return run_sync(plan, settings, connectors=connectors, full=full, progress=view)
+    finally:
+        for c in connectors.values():
+            c.close()
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A stored record the engine counts nowhere, and why (an engine decision, not a connector rejection)."""
+
+    source: str
+    object: str       # "activities" | "deals"
+    record_id: str
+    rule: str
+    detail: str
+    label: str        # subject or deal name, for people
+
+
+def demo_rejections(settings: Any, plan: str, result: Any, handled: list[str] | None = None
+                    ) -> tuple[list[Any], list[SetAside]]:
+    """What a run left out, each record once: the records its connectors rejected (stored with the run,
+    never with the records) and the stored records the engine set aside (no account, no amount, unknown
+    currency...). A record a connector rejected is not stored, so it cannot be set aside as well.
+    ``handled`` (a list) receives one sentence per awkward record that was read and handled as documented."""
+    handled = [] if handled is None else handled
+    from sync_jobs.store import open_store, repo
+    from sync_jobs.store import records as store_records
+
+    engine = open_store(settings.database())
+    try:
+        rejected = repo.rejections(engine, result.run_id) if result.run_id is not None else []
+        records = store_records.load_records(engine, settings.plan(plan).connectors)
+    finally:
+        engine.dispose()
+    evaluation = result.evaluation
+    handled.extend(_handled(records, settings))
+    names = {("activities", a.source, a.id): a.subject for a in records.activities}
+    names.update({("deals", d.source, d.id): d.name for d in records.deals})
+    out: dict[tuple[str, str], SetAside] = {}
+    for d in evaluation.rejected:
+        kind = "deals" if ("deals", d.source, d.record_id) in names else "activities"
+        out.setdefault((d.source, d.record_id), SetAside(d.source, kind, d.record_id, d.rule, d.detail,
+                                                         names.get((kind, d.source, d.record_id), "")))
+    return rejected, list(out.values())
+
+
+def print_summary(console: Console, result: Any, rejected: Sequence[Any], set_aside: Sequence[SetAside],
+                  handled: Sequence[str] = ()) -> None:
+    """The first sync per object: read, rejected (by a connector, or set aside by the engine), deleted,
+    written, failed; then every rejected record with its reason, and the API calls."""
+    extra: dict[str, int] = {}
+    for s in set_aside:
+        extra[s.object] = extra.get(s.object, 0) + 1
+    table = Table(title=f"First sync (full read): {result.status}")
+    for col in ("object", "read", "rejected", "deleted", "written", "failed"):
+        table.add_column(col, justify="right" if col != "object" else "left")
+    for obj, c in sorted(result.counts.items()):
+        left_out = int(c.get("rejected", 0)) + extra.get(obj, 0)
+        table.add_row(obj, str(c.get("read", "")), str(left_out) if left_out or "read" in c else "",
+                      *(str(c.get(k, "")) for k in ("deleted", "written", "failed")))
+    console.print(table)
+    reasons = [(r.object, r.source, r.id, r.reason) for r in rejected]
+    reasons += [(s.object, s.source, f"{s.record_id} {s.label}".strip(), f"{s.rule}: {s.detail}") for s in set_aside]
+    if reasons:
+        console.print("Rejected records, counted nowhere (also in the report's data section):")
+        for obj, source, what, why in reasons:
+            console.print(f"  {obj} {source} {what}: {why}", markup=False)
+    if handled:
+        console.print("Awkward records read and handled (docs/demo-org.md):")
+        for line in handled:
+            console.print(f"  {line}", markup=False)
+    for name, api in result.api.items():
+        left = api.get("remaining")
+        console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
+                                                                       else ""))
+    for error in result.errors[:20]:
+        console.print(f"[yellow]![/] {error}", markup=True)
+
+
+def _handled(records: Any, settings: Any) -> list[str]:
+    """One sentence per awkward record the demo org holds that was read and handled rather than rejected."""
+    rates = settings.engine.fx_rates
+    out = []
+    for d in records.deals:
+        cur = (d.currency or "EUR").upper()
+        if cur != "EUR" and cur in rates and d.amount is not None:
+            out.append(f"deal {d.name!r}: {d.amount:,.0f} {cur} counted as {d.amount * Decimal(rates[cur]):,.0f} EUR "
+                       f"(rate {rates[cur]})")
+    for a in records.activities:
+        if a.start is None and a.day is not None and a.type is not None and a.type.value != "call":
+            out.append(f"all-day event {a.subject!r}: kept on its calendar day, {a.day:%Y-%m-%d}")
+    for acc in records.accounts:
+        if "<" in acc.name:
+            out.append(f"account {acc.name!r}: stored as text, escaped in the report")
+        elif acc.country and acc.country != "FR":
+            out.append(f"account {acc.name!r} ({acc.country}): in no French territory, so in no geographic scope")
+    for u in records.users:
+        if not u.email:
+            out.append(f"{u.source} user {u.name!r} has no e-mail: matched to no one in the plan")
+    return out
+
+
+def take_demo_snapshots(settings: Any, plan: str) -> list[str]:
+    """The monthly (January to the month before the demo clock) and quarterly (the quarters already over)
+    snapshots the scheduler would have kept, each evaluated as of the last second of its period."""
+    from sync_jobs.app import take_snapshot
+
+    zone = DEMO_AS_OF.tzinfo
+    year = DEMO_AS_OF.year
+    labels = []
+    for month in range(1, DEMO_AS_OF.month):
+        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone) - timedelta(seconds=1)
+        labels.append(take_snapshot(settings, plan, "monthly", as_of=end, taken_at=end))
+    for quarter in range(1, (DEMO_AS_OF.month - 1) // 3 + 1):
+        month = quarter * 3 + 1
+        end = datetime(year + (month > 12), (month - 1) % 12 + 1, 1, tzinfo=zone) - timedelta(seconds=1)
+        labels.append(take_snapshot(settings, plan, "quarterly", as_of=end, taken_at=end))
+    return labels
 
 
 def _is_read(path: str) -> bool:
@@ -145,13 +299,15 @@ def print_progress(console: Console, plan: Any, evaluation: Any) -> None:
                         action.window.label or f"{action.window.start:%Y-%m-%d}", f"{p.done} / {p.target}",
                         p.pace.value)
     console.print(actions)
-    axes = Table(title="Development axes: additional revenue vs objective, ROI")
-    for col in ("axis", "status", "additional revenue", "objective", "progress", "ROI", "pace"):
-        axes.add_column(col)
+    axes = Table(title=f"Development axes: additional revenue ({plan.currency}) since {plan.period.start:%d %b} "
+                       "vs the same days a year earlier (or the axis's fixed baseline)")
+    for col in ("axis", "status", "additional", "objective", "progress", "expected by now", "ROI", "pace"):
+        axes.add_column(col, justify="left" if col in ("axis", "status", "pace") else "right")
     for axis in plan.axes:
         p = evaluation.axis(axis.id)
         axes.add_row(f"{axis.id} {axis.name}"[:50], axis.status.state.value, f"{p.additional:,.0f}",
                      f"{p.objective:,.0f}" if p.objective is not None else "-",
                      f"{p.progress * 100:.0f} %" if p.progress is not None else "-",
-                     f"{p.roi:.2f}" if p.roi is not None else "-", p.pace.value)
+                     f"{p.expected_by_now * 100:.0f} %" if p.expected_by_now is not None else "-",
+                     f"{p.roi * 100:.0f} %" if p.roi is not None else "-", p.pace.value)
     console.print(axes)

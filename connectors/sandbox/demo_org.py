@@ -9,6 +9,10 @@ département 69: action A-01 evaluates to 4 / 5), no other activity of Julie's i
 won deal in the 12 months before 2027-05-03 on the example's accounts except Bron (won 2026-11).
 It also contains the deliberately awkward records the connectors must report or handle
 (see ``AWKWARD``). Amounts are Decimal in ``currency``; times are aware UTC datetimes.
+
+Deals follow a story (``STORY``) so that, as of the demo clock, the example plan's axes read like a real
+year: each account reorders in 2027 what it ordered in 2026, and a few groups of accounts gain or lose
+business. ``ACTION_STORY`` adds the activities that give the example's actions a varied progress.
 """
 
 from __future__ import annotations
@@ -223,6 +227,7 @@ def build_demo_org(*, scale: float = 1.0) -> DemoOrg:
     accounts = _accounts(rng, scale)
     activities = list(_activities(rng, scale, users, accounts))
     deals = list(_deals(rng, scale, accounts))
+    activities += _action_story(accounts, activities, deals)
     return DemoOrg(users, accounts, activities, deals)
 
 
@@ -330,6 +335,67 @@ def _activities(rng: random.Random, scale: float, users: list[DemoUser], account
                        "acc-script", "<script>alert('pac')</script> Appel <b>relance</b>", False, "salesforce")
 
 
+#: Activities that give the example plan's actions their progress as of the demo clock: (key prefix, owner,
+#: kind, départements, account filter, how many distinct accounts, first and last local day, dormant since
+#: (no won deal from that day to the first day) or None). The filter is the action's axis scope, as
+#: ``key=value`` words: type (account type), industry, large (annual revenue >= 50 M€, not a distributor).
+#: A-02, A-15, A-16 end up done; A-04, A-05 on track; A-08 at risk (week 20 is half gone); A-01, A-06, A-09
+#: (Gironde has fewer dormant clients than the plan assumed) and A-12 missed.
+ACTION_STORY: tuple[tuple[str, str, str, tuple[str, ...], str, int, date, date, date | None], ...] = (
+    ("a02", MARC, "call", ("73", "74"), "type=Client", 3, date(2027, 1, 4), date(2027, 4, 29), date(2026, 1, 1)),
+    ("a04", MARC, "meeting", ("69",), "type=Client", 4, date(2027, 4, 1), date(2027, 5, 19), None),
+    ("a05", _email("sophie.bernard"), "visit", ("92", "94"), "type=Prospect", 8, date(2027, 5, 3), date(2027, 5, 20),
+     None),
+    ("a08", _email("lea.rousseau"), "visit", ("31",), "type=Client", 4, date(2027, 5, 17), date(2027, 5, 20),
+     date(2026, 1, 1)),
+    ("a15", _email("claire.moreau"), "meeting", ("35",), "industry=Pharmaceutique", 1, date(2027, 5, 3),
+     date(2027, 5, 19), None),
+    ("a16", _email("antoine.leroy"), "meeting", ("59", "62"), "large=yes", 1, date(2027, 1, 11), date(2027, 3, 26),
+     None),
+)
+
+
+def _fits(account: DemoAccount, words: str) -> bool:
+    key, _, value = words.partition("=")
+    if key == "type":
+        return account.account_type == value
+    if key == "industry":
+        return account.industry == value
+    return (account.annual_revenue or 0) >= _LARGE and account.account_type != "Distributeur"
+
+
+def _action_story(accounts: list[DemoAccount], activities: list[DemoActivity], deals: list[DemoDeal]
+                  ) -> list[DemoActivity]:
+    """The activities of ``ACTION_STORY``, on accounts the owner had not yet met that way in the window.
+
+    Its own random stream (``Random(2028)``), so the rest of the org does not depend on it.
+    """
+    rng = random.Random(2028)
+    won: dict[str, list[date]] = {}
+    for deal in deals:
+        if deal.stage == "won" and deal.account_key:
+            won.setdefault(deal.account_key, []).append(deal.close_date)
+    example = {a[0] for a in EXAMPLE_ACCOUNTS}
+    out: list[DemoActivity] = []
+    for prefix, owner, kind, deps, words, count, first, last, dormant_since in ACTION_STORY:
+        lo = datetime(first.year, first.month, first.day, tzinfo=PARIS).astimezone(UTC)
+        hi = datetime(last.year, last.month, last.day, 23, 59, tzinfo=PARIS).astimezone(UTC)
+        seen = {a.account_key for a in activities if a.owner_email == owner and a.kind == kind and a.start
+                and lo <= a.start <= hi}
+        candidates = [a for a in accounts if a.country == "FR" and (a.postal_code or "")[:2] in deps
+                      and a.key not in example and a.key not in AWKWARD and a.key not in seen and _fits(a, words)
+                      and (dormant_since is None or not any(dormant_since <= d < first for d in won.get(a.key, ())))]
+        crm = next(u[2] for u in PEOPLE if _email(u[0]) == owner)
+        for i, account in enumerate(rng.sample(candidates, min(count, len(candidates)))):
+            when = None
+            while when is None or when >= DEMO_CLOCK - timedelta(minutes=90):
+                when = _working_time(rng, first + timedelta(days=rng.randrange((last - first).days + 1)))
+            out.append(DemoActivity(f"act-{prefix}-{i + 1}", kind, "completed", when, None, owner, account.key,
+                                    _subject(kind, account.key, accounts, account), False, crm,
+                                    rng.choice((30, 45, 60, 90))))
+    return out
+
+
 _SUBJECTS = {"visit": "Visite", "call": "Appel", "meeting": "Réunion"}
 
 
@@ -346,19 +412,126 @@ def _lines(rng: random.Random) -> list[tuple[str, Decimal, Decimal]]:
     return lines
 
 
+# Départements of the plan's territories, as the generator sees them (the engine uses its own geography).
+_RA = frozenset({"69", "01", "38", "42", "73", "74"})
+_IDF = frozenset({"75", "92", "93", "94", "77", "78", "91", "95"})
+_SO = frozenset({"31", "34", "30", "33", "64", "17"})
+_LARGE = Decimal(50_000_000)         # "grands comptes": annual revenue at least 50 M€
+_FOCUS = ("Pharmaceutique", "Agroalimentaire")
+
+#: The year's story, as of the demo clock (2027-01-01 to 2027-05-20, against the same span of 2026): each
+#: row adds won deals (``gain``) or turns repeat orders into lost deals (``churn``) on one group of accounts,
+#: amounts in EUR. Every other account orders in 2027 what it ordered in 2026, so each plan axis shows its
+#: story and nothing else. See docs/demo-org.md.
+STORY: tuple[tuple[str, str, int, int], ...] = (
+    # (group, what, amount, deals)
+    ("ra-dormant", "gain", 95_000, 4),        # Rhône-Alpes: dormant clients reactivated (ahead of plan)
+    ("ra-regular", "churn", 30_000, 0),       # ... while a few regular clients did not reorder
+    ("idf-prospect", "gain", 90_000, 4),      # Île-de-France: prospects won (on track)
+    ("so-dormant", "gain", 25_000, 2),        # Sud-Ouest: few dormant clients back (behind plan), region flat
+    ("pharma", "gain", 115_000, 4),           # pharmaceutical labs outside the three territories
+    ("agro", "gain", 60_000, 3),              # food industry: maintenance and mixers
+    ("large", "gain", 70_000, 3),             # large accounts outside the territories (behind plan)
+)
+
+
+def _dep(account: DemoAccount) -> str:
+    return (account.postal_code or "")[:2] if account.country == "FR" else ""
+
+
+def _group(account: DemoAccount, dormant: bool) -> str | None:
+    """The story group of an account (None: it only repeats its 2026 orders)."""
+    dep, large = _dep(account), (account.annual_revenue or 0) >= _LARGE
+    if account.industry in _FOCUS:
+        if large or dep in _RA | _IDF | _SO:
+            return None
+        return "pharma" if account.industry == "Pharmaceutique" else "agro"
+    if large:
+        return "large" if dep not in _RA | _IDF | _SO and account.account_type != "Distributeur" else None
+    region = "ra" if dep in _RA else "idf" if dep in _IDF else "so" if dep in _SO else None
+    if region is None:
+        return None
+    if account.account_type == "Prospect":
+        return f"{region}-prospect"
+    if account.account_type == "Client":
+        return f"{region}-dormant" if dormant else f"{region}-regular"
+    return f"{region}-regular"
+
+
+def _lines_for(rng: random.Random, amount: int) -> list[tuple[str, Decimal, Decimal]]:
+    """Order lines worth about ``amount`` (within one maintenance contract)."""
+    main = rng.choice(("PX200", "MX50"))
+    qty = max(1, amount // int(PRODUCTS[main][1]))
+    lines = [(main, Decimal(qty), qty * PRODUCTS[main][1])]
+    rest = round((amount - int(lines[0][2])) / int(PRODUCTS["MAINT"][1]))
+    if rest > 0:
+        lines.append(("MAINT", Decimal(rest), rest * PRODUCTS["MAINT"][1]))
+    return lines
+
+
+def _deal(key: str, account: DemoAccount, lines: list[tuple[str, Decimal, Decimal]], close: date,
+          stage: str) -> DemoDeal:
+    return DemoDeal(key, f"{account.name} — {' + '.join(c for c, _, _ in lines)}", account.key, account.owner_email,
+                    sum((line[2] for line in lines), Decimal(0)), "EUR", close, stage, lines, account.crm)
+
+
 def _deals(rng: random.Random, scale: float, accounts: list[DemoAccount]) -> Iterator[DemoDeal]:
+    """2026's orders, their 2027 repeats, the year's story (``STORY``), then the named deals.
+
+    2026: about three clients in four and every distributor win a deal (so about a quarter of the clients
+    are dormant at the start of 2027), some lose one; prospects win none. 2027: each 2026 deal comes back
+    on the same account about a year later (won or lost as in 2026 up to the demo clock, open after it).
+    ``scale`` is accepted for the generator's callers; the number of deals follows the accounts.
+    """
     example_keys = {a[0] for a in EXAMPLE_ACCOUNTS}
     pool = [a for a in accounts if a.key not in example_keys and a.key not in AWKWARD]
-    start, end = HISTORY_START.toordinal(), date(2027, 12, 31).toordinal()
     clock = DEMO_CLOCK.date()
-    for n in range(1, round(1200 * scale) + 1):
-        account = rng.choice(pool)
-        close = date.fromordinal(rng.randint(start, end))
-        stage = "open" if close > clock else rng.choices(("won", "lost", "open"), weights=(58, 36, 6))[0]
-        lines = _lines(rng)
-        amount = sum((line[2] for line in lines), Decimal(0))
-        yield DemoDeal(f"deal-{n:05d}", f"{account.name} — {' + '.join(c for c, _, _ in lines)}", account.key,
-                       account.owner_email, amount, "EUR", close, stage, lines, account.crm)
+    cutoff = clock.replace(year=2026)
+    book: list[tuple[DemoAccount, date, str, list[tuple[str, Decimal, Decimal]]]] = []
+    for account in pool:
+        wins = 0
+        if account.account_type == "Client":
+            wins = (rng.random() < 0.75) + (rng.random() < 0.15)
+        elif account.account_type == "Distributeur":
+            wins = 1 + (rng.random() < 0.3)
+        for _ in range(wins):
+            book.append((account, date(2026, 1, 1) + timedelta(days=rng.randrange(365)), "won", _lines(rng)))
+        if rng.random() < 0.2:
+            book.append((account, date(2026, 1, 1) + timedelta(days=rng.randrange(365)), "lost", _lines(rng)))
+    won_2026 = {account.key for account, _day, stage, _l in book if stage == "won"}
+    groups = {a.key: _group(a, a.key not in won_2026) for a in pool}
+    churn = {group: amount for group, what, amount, _n in STORY if what == "churn"}
+    churned: dict[str, int] = dict.fromkeys(churn, 0)
+    n = 0
+    for account, day, stage, lines in book:
+        n += 1
+        yield _deal(f"deal-{n:05d}", account, lines, day, stage)
+        # the repeat order: same side of the demo clock's day of the year, a few days either way
+        early = day <= cutoff
+        low, high = (date(2027, 1, 1), clock) if early else (clock + timedelta(days=1), date(2027, 12, 31))
+        again = min(max(day.replace(year=2027) + timedelta(days=rng.randint(-6, 6)), low), high)
+        amount = int(sum((line[2] for line in lines), Decimal(0)))
+        group = groups[account.key]
+        if not early:
+            stage = "open"
+        elif stage == "won" and group in churn and churned[group] + amount <= churn[group] * 1.05 \
+                and churned[group] < churn[group] * 0.95:
+            churned[group] += amount
+            stage = "lost"
+        n += 1
+        yield _deal(f"deal-{n:05d}", account, lines, again, stage)
+    members: dict[str, list[DemoAccount]] = {}
+    for account in pool:
+        members.setdefault(groups[account.key] or "", []).append(account)
+    for group, what, amount, count in STORY:
+        if what != "gain" or not members.get(group):
+            continue
+        chosen = rng.sample(members[group], min(count, len(members[group])))
+        for i, account in enumerate(chosen):
+            share = amount // len(chosen) + (amount % len(chosen) if i == 0 else 0)
+            n += 1
+            day = date(2027, 1, 11) + timedelta(days=rng.randrange((clock - date(2027, 1, 11)).days - 3))
+            yield _deal(f"deal-{n:05d}", account, _lines_for(rng, share), day, "won")
     px = PRODUCTS["PX200"][1]
     yield DemoDeal("deal-bron-won", "Bron Agro — PX200", "acc-bron", JULIE, px * 2, "EUR", date(2026, 11, 17),
                    "won", [("PX200", Decimal(2), px * 2)])

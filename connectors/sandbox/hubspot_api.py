@@ -18,6 +18,7 @@ import functools
 import threading
 import time
 import uuid
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -325,7 +326,8 @@ class HubSpotApi:
         as_of = _ms(org.as_of)
         for act in org.activities:
             start = act.start or (datetime.combine(act.all_day, datetime.min.time(), UTC) if act.all_day else None)
-            stamp = min(_ms(start) + act.duration_minutes * 60_000, as_of) if start else as_of
+            done = _ms(start) + act.duration_minutes * 60_000 if start else as_of
+            stamp = done if done < as_of else _created_before(act.key, as_of)
             owner = owner_of.get(act.owner_email or "")
             if act.kind == "call":
                 props = {"hs_call_title": act.subject, "hs_timestamp": _iso(start), "hubspot_owner_id": owner,
@@ -350,7 +352,8 @@ class HubSpotApi:
         for i, deal in enumerate(org.deals):
             stage = {"won": "closedwon", "lost": "closedlost"}.get(deal.stage, open_stages[i % len(open_stages)])
             close = datetime.combine(deal.close_date, datetime.min.time(), UTC)
-            stamp = min(_ms(close) + 12 * 3_600_000, as_of)
+            closed = _ms(close) + 12 * 3_600_000
+            stamp = closed if closed < as_of else _created_before(deal.key, as_of)
             deal_id = self.add("deals", {
                 "dealname": deal.name, "amount": deal.amount, "deal_currency_code": deal.currency,
                 "closedate": _iso(close), "pipeline": "default", "dealstage": stage,
@@ -466,6 +469,17 @@ class HubSpotApi:
 
     def _route(self, request: Request, body: Any, fault: Fault | None) -> Response:
         return _route(self, request, body, fault)
+
+
+SEED_SPREAD_SECONDS = 30 * 86_400
+
+
+def _created_before(key: str, latest_ms: int) -> int:
+    """The stamp of a seeded record dated after the org's clock (a planned meeting, an open deal): it was
+    created, and last modified, at some point of the 30 days before the clock, spread by its key (as in
+    a real portal), never all at the same instant: an incremental read's overlap window holds a few of
+    them, not thousands."""
+    return latest_ms - (1 + zlib.crc32(key.encode()) % SEED_SPREAD_SECONDS) * 1000
 
 
 def _str(value: Any) -> str:

@@ -33,6 +33,23 @@ class TestDemo:
         assert (cwd / "out" / "pac-report.html").stat().st_size > 1000
         assert "pac explain A-01" in done.stdout and "pac status" in done.stdout
 
+    def test_demo_prints_a_clean_narrative(self, demo) -> None:
+        """Without -v no log line reaches the terminal: stdout holds the story, stderr only the (vanished) bars."""
+        done, _, _ = demo
+        assert " INFO " not in done.stderr and " INFO " not in done.stdout
+        assert "sync.end" not in done.stderr
+
+    def test_awkward_records_are_reported_with_their_reasons(self, demo) -> None:
+        """The rejected column counts the event with no account and the CHF and amount-less deals, each
+        listed with its reason; the handled ones (USD, all-day, script name, no e-mail) are said so."""
+        done, _, _ = demo
+        rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+                for line in done.stdout.splitlines() if line.startswith("│ ") and line.count("│") == 7}
+        assert rows["activities"][1] == "1" and rows["deals"][1] == "2", rows
+        for reason in ("no_account", "unknown_currency", "no_amount", "USD counted as", "all-day event",
+                       "stored as text", "has no e-mail"):
+            assert reason in done.stdout, reason
+
     def test_next_step_commands_work(self, demo) -> None:
         """`pac explain A-01` and `pac status`, as printed, read the demo's store."""
         _, cwd, env = demo
@@ -44,10 +61,25 @@ class TestDemo:
         assert explain.returncode == 0 and "4 / 5" in explain.stdout
         assert status.returncode == 0 and status.stdout.count(" ok ") + status.stdout.count("partial") >= 2
 
+    def test_next_step_commands_work_as_printed(self, demo) -> None:
+        """Without PAC_CONFIG, `pac explain`, `pac status` and `pac report` in the demo's directory read its store."""
+        _, cwd, env = demo
+        run = [sys.executable, "-c", "from sync_jobs.cli import run; run()"]
+        explain = subprocess.run([*run, "explain", "A-01"], cwd=cwd, env=env, capture_output=True, text=True,
+                                 timeout=120)
+        status = subprocess.run([*run, "status"], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        report = subprocess.run([*run, "report", "-o", "again.html"], cwd=cwd, env=env, capture_output=True,
+                                text=True, timeout=120)
+        assert explain.returncode == 0 and "4 / 5" in explain.stdout, explain.stderr
+        assert "demo" in explain.stderr
+        assert status.returncode == 0 and status.stdout.count(" ok ") + status.stdout.count("partial") >= 2
+        assert report.returncode == 0 and "as of 2027-05-20T18:00" in report.stdout, report.stderr
+
     def test_demo_store_is_recreated_each_time(self, demo) -> None:
         """Running the demo again starts from a fresh store: its first sync is run 1 again."""
         _, cwd, env = demo
         again = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "--log-format", "json",
                                 "demo"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+        # an explicit --log-format json (for log collectors) lets the log lines through
         assert again.returncode == 0
         assert '"run": 1' in again.stderr and '"run": 3' not in again.stderr

@@ -1,0 +1,93 @@
+"""The demo's figures, as a sales manager reads them: believable revenue, ROI, paces and advice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pac_core.results import Pace
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    cwd = tmp_path_factory.mktemp("demo-story")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
+    done = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "demo"], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return cwd
+
+
+@pytest.fixture(scope="module")
+def now(demo_dir):
+    from pac_config.settings import load_settings
+    from sync_jobs.app import current
+
+    return current(load_settings(demo_dir / ".pac" / "demo.yaml", env={}))
+
+
+@pytest.fixture(scope="module")
+def inputs(demo_dir):
+    from pac_config.settings import load_settings
+    from sync_jobs.app import load_report_inputs
+
+    return load_report_inputs(load_settings(demo_dir / ".pac" / "demo.yaml", env={}))
+
+
+class TestDemoStory:
+    def test_worked_example_unchanged(self, now) -> None:
+        """A-01 stays exactly 4 / 5."""
+        a01 = now.evaluation.action("A-01")
+        assert (a01.done, a01.target) == (4, 5)
+
+    def test_axes_roi_and_progress_are_believable(self, now) -> None:
+        """Every axis: ROI between -50 % and +400 %, additional revenue between -20 % and +100 % of its objective."""
+        for axis in now.evaluation.axes:
+            assert axis.roi is not None and -0.5 <= axis.roi <= 4.0, (axis.axis_id, axis.roi)
+            assert axis.progress is not None and -0.2 <= axis.progress <= 1.0, (axis.axis_id, axis.progress)
+
+    def test_segments_roi_are_believable(self, now) -> None:
+        """Every segment's ROI (whole segment vs its axes' cost) lies between -100 % and +400 %."""
+        for seg in now.evaluation.segments:
+            assert seg.roi is None or -1.0 <= seg.roi <= 4.0, (seg.segment_id, seg.roi)
+
+    def test_axes_spread_ahead_on_track_behind(self, now) -> None:
+        """Live axes: some clearly ahead of the time elapsed, some on track, one or two behind."""
+        live = [a for a in now.evaluation.axes if a.pace is not Pace.INACTIVE]
+        ahead = [a for a in live if a.progress >= a.expected_by_now * 1.3]
+        on_track = [a for a in live if a.expected_by_now <= a.progress < a.expected_by_now * 1.3]
+        behind = [a for a in live if a.progress < a.expected_by_now]
+        assert len(ahead) >= 1 and len(on_track) >= 1 and 1 <= len(behind) <= 2, [
+            (a.axis_id, round(a.progress, 2)) for a in live]
+
+    def test_actions_progress_is_varied(self, now) -> None:
+        """Some actions done, some on track, some at risk or late."""
+        paces = {a.pace for a in now.evaluation.actions}
+        assert Pace.DONE in paces and Pace.ON_TRACK in paces
+        assert Pace.AT_RISK in paces and Pace.LATE in paces
+
+    def test_advisor_recommends_with_evidence(self, now) -> None:
+        """At least one recommendation, each with its figures and thresholds."""
+        recs = now.evaluation.recommendations
+        assert recs and all(r.evidence and r.summary for r in recs)
+
+    def test_engine_set_aside_the_awkward_records(self, now) -> None:
+        """The event with no account, the CHF deal and the deal with no amount are set aside with a reason."""
+        rules = sorted(d.rule for d in now.evaluation.rejected)
+        assert rules == ["no_account", "no_amount", "unknown_currency"]
+
+    def test_snapshots_give_the_report_trends(self, inputs) -> None:
+        """January to April monthly and Q1 quarterly snapshots, each as of its period's end, in order."""
+        labels = [(s.kind, s.label) for s in inputs.snapshots]
+        assert ("quarterly", "2027-Q1") in labels
+        assert [label for kind, label in labels if kind == "monthly"] == ["2027-01", "2027-02", "2027-03", "2027-04"]
+        q1 = next(s for s in inputs.snapshots if s.label == "2027-Q1")
+        assert q1.evaluation.as_of < inputs.evaluation.as_of
+        assert sum(s.revenue for s in q1.evaluation.segments) < sum(s.revenue for s in inputs.evaluation.segments)
+
+    def test_last_sync_is_ok(self, inputs) -> None:
+        """The report's last sync is the demo's second run, which went through."""
+        assert inputs.last_run is not None and inputs.last_run.status == "ok"
