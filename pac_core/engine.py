@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import gc
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from types import MappingProxyType
@@ -19,12 +19,14 @@ from zoneinfo import ZoneInfo
 
 from pac_core import kpis
 from pac_core.advisor import advise
-from pac_core.matching import ActionMatch, ActivityIndex, Matcher, owner_emails
+from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
 from pac_core.plan import ActionStatus, Axis, AxisState, Plan
 from pac_core.records import Records
-from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
+from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import ZERO, WonLedger, baseline_range, product_load, to_date, window_days
 from pac_core.scope_eval import ScopeIndex
+from pac_core.scopes import Scope
+from pac_core.totals import with_totals
 
 ATTRIBUTIONS = ("full", "split")
 _NO_RATES: Mapping[str, Decimal] = MappingProxyType({})
@@ -83,16 +85,43 @@ def axis_inactive(axis: Axis, today: date) -> bool:
 
 
 def evaluate(plan: Plan, records: Records, *, as_of: datetime,
-             settings: EngineSettings = EngineSettings()) -> Evaluation:
+             settings: EngineSettings = EngineSettings(), explain: bool | Collection[str] = False) -> Evaluation:
     """Evaluate a plan against CRM records at ``as_of`` (an aware instant).
+
+    ``explain`` says which actions get their per-record decisions (``ActionProgress.decisions``, what
+    ``pac explain`` lists): False none (the default, the nightly run: counts, KPIs, ROI and advice are
+    the same either way), True every action, or a collection of action ids. The figures always come
+    from ``count_actions``, the decisions from ``Matcher.match`` on the same indexes, so one action's
+    explanation asked later (``explain_actions``) is what a full run would have listed.
 
     The cyclic garbage collector is paused while the indexes are built (they hold millions of
     small acyclic objects, which would otherwise trigger repeated full collections) and restored after.
     """
     if as_of.tzinfo is None:
         raise ValueError("as_of must be timezone-aware")
+    if isinstance(explain, str):   # one action id, not its characters
+        explain = (explain,)
     with _gc_paused():
-        return _evaluate(plan, records, as_of, settings)
+        indexes = build_indexes(plan, records, settings)
+        counts = count_actions(plan, indexes)
+        return _evaluate(plan, records, indexes, counts, as_of, settings, explain)
+
+
+def explain_actions(plan: Plan, records: Records, evaluation: Evaluation, action_ids: Collection[str], *,
+                    settings: EngineSettings = EngineSettings()) -> Evaluation:
+    """``evaluation`` (from ``evaluate`` on the same plan and records) with the decisions of these actions
+    filled in, by the same indexes and rules as ``evaluate(..., explain=action_ids)``; unknown ids are ignored.
+    Figures are left as they are: only ``ActionProgress.decisions`` of the asked actions change."""
+    wanted = frozenset((action_ids,) if isinstance(action_ids, str) else action_ids)
+    known = {action.id: action for action in plan.actions if action.id in wanted}
+    if not known:
+        return evaluation
+    with _gc_paused():
+        matcher = build_indexes(plan, records, settings).matcher
+        rows = tuple(replace(row, decisions=tuple(matcher.match(known[row.action_id],
+                                                                plan.action_scope(known[row.action_id])).decisions))
+                     if row.action_id in known else row for row in evaluation.actions)
+    return replace(evaluation, actions=rows)
 
 
 @contextmanager
@@ -106,9 +135,22 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _evaluate(plan: Plan, records: Records, as_of: datetime, settings: EngineSettings) -> Evaluation:
+@dataclass
+class Indexes:
+    """Everything ``evaluate`` builds once from the records before answering any question."""
+
+    zone: ZoneInfo
+    ledger: WonLedger
+    scopes: ScopeIndex
+    index: ActivityIndex
+    matcher: Matcher
+
+
+def build_indexes(plan: Plan, records: Records, settings: EngineSettings = EngineSettings()) -> Indexes:
+    """Read every record once: the won-deal ledger, the activity index, the scope index (each account field
+    the plan's scopes read, indexed as normalised value -> accounts). Scope sets are computed on demand.
+    """
     zone = ZoneInfo(plan.timezone)
-    today = as_of.astimezone(zone).date()
     accounts = records.accounts
     numbers = {(a.source, a.id): i for i, a in enumerate(accounts)}
     emails = owner_emails(records.users)
@@ -118,29 +160,63 @@ def _evaluate(plan: Plan, records: Records, as_of: datetime, settings: EngineSet
     departements = [a.departement for a in accounts]
     index = ActivityIndex.build(records.activities, emails=emails, account_number=numbers, zone=zone,
                                 partition=departements)
-    won_by_key = _WonByKey(numbers, ledger.won_dates)
-    matcher = Matcher(plan, index, scopes, accounts, emails, won_by_key, zone,
+    scopes.index_fields([plan.action_scope(a) for a in plan.actions] + [s.scope for s in plan.segments]
+                        + [a.scope for a in plan.axes])
+    matcher = Matcher(plan, index, scopes, accounts, emails, _WonByKey(numbers, ledger.won_dates), zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
+    return Indexes(zone, ledger, scopes, index, matcher)
 
-    matches: dict[str, ActionMatch] = {}
-    action_rows: list[ActionProgress] = []
+
+def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
+    """Action id -> its count (done, accounts touched, activities matched): the nightly question.
+
+    Each action is two bisections into its owner's countable activities of its type, then a filter of
+    that slice by the scope: the set of its static conditions (computed once per distinct scope), and
+    dormancy, when the scope has it, tested on each remaining account's won dates and CRM flag.
+    """
     axes_by_id = {axis.id: axis for axis in plan.axes}
     segments_by_id = {segment.id: segment for segment in plan.segments}
+    upper: dict[str, Scope] = {}     # segment AND axis scope, per axis
+    counts: dict[str, ActionCount] = {}
+    count = indexes.matcher.count
+    for action in plan.actions:
+        base = upper.get(action.axis_id)
+        if base is None:
+            axis = axes_by_id[action.axis_id]
+            base = upper[action.axis_id] = segments_by_id[axis.segment_id].scope & axis.scope
+        counts[action.id] = count(action, base & action.scope)
+    return counts
+
+
+def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
+              settings: EngineSettings, explain: bool | Collection[str]) -> Evaluation:
+    zone = indexes.zone
+    today = as_of.astimezone(zone).date()
+    ledger, scopes, index, matcher = indexes.ledger, indexes.scopes, indexes.index, indexes.matcher
+    wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \
+        else frozenset(explain).__contains__
+    action_rows: list[ActionProgress] = []
+    axes_by_id = {axis.id: axis for axis in plan.axes}
+    if explain is True or (explain is not False and len(explain) > FEW_KEYS):
+        index.few_keys = 0
     for action in plan.actions:
         axis = axes_by_id[action.axis_id]
-        scope = segments_by_id[axis.segment_id].scope & axis.scope & action.scope
-        found = matches[action.id] = matcher.match(action, scope)
+        found = counts[action.id]
+        decisions: tuple[Decision, ...] = ()
+        if wanted(action.id):
+            decisions = tuple(matcher.match(action, plan.action_scope(action)).decisions)
         inactive = action.status is ActionStatus.CANCELLED or axis_inactive(axis, today)
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
-        ceiling = float(found.scope_size) if action.counting.value == "distinct_accounts" else None
+        scope_size = len(scopes.members(plan.action_scope(action), matcher.reference_date(action)))
+        ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
         action_rows.append(ActionProgress(
             action_id=action.id, done=found.done, target=action.target,
             progress=found.done / action.target, expected_by_now=expected,
             pace=kpis.pace(found.done, action.target, expected, action.window, as_of, inactive=inactive),
             forecast=kpis.forecast(found.done, action.target, share, ceiling),
-            coverage=kpis.ratio(len(found.touched), found.scope_size),
-            decisions=tuple(found.decisions)))
+            coverage=kpis.ratio(len(found.touched), scope_size),
+            decisions=decisions))
 
     axis_members = {axis.id: scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}
@@ -148,9 +224,11 @@ def _evaluate(plan: Plan, records: Records, as_of: datetime, settings: EngineSet
     actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
     for action in plan.actions:
         actions_of[action.axis_id].append(action.id)
-    axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, matches, actions_of[axis.id],
+    axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, counts, actions_of[axis.id],
                                 settings, as_of, zone, today) for axis in plan.axes]
     segment_rows = [_segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone) for seg in plan.segments]
+    # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
+    segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone)
 
     quarter = _quarter_days(today)
     load = product_load(records.deals, quarter, settings.committed_weight)
@@ -158,7 +236,7 @@ def _evaluate(plan: Plan, records: Records, as_of: datetime, settings: EngineSet
                              quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
-                      rejected=tuple(index.rejected + ledger.rejected))
+                      rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals)
 
 
 class _WonByKey(Mapping[tuple[str, str], tuple[date, ...]]):
@@ -200,7 +278,7 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozense
 
 
 def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
-                   ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionMatch], action_ids: list[str],
+                   ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
                    settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period

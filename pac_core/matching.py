@@ -18,20 +18,24 @@ A near miss fails exactly one of these rules; near misses are recorded, up to a 
 Records that cannot be matched at all (no owner e-mail, no start, naive start, no or unknown account,
 unknown type) are rejected with a reason: never counted, never a crash.
 
-Speed: activities are read once with C-level column extraction, sorted by start instant and grouped
-by owner e-mail and by type; each action is a bisection into its owner's list plus a C-level filter of
-its type's activities in the window (other owners' near misses). There is no loop over records x actions.
+Speed: activities are read once with C-level column extraction; the countable ones are grouped per
+(owner e-mail, type) into arrays sorted by start instant. Counting an action (``Matcher.count``) is two
+bisections and a C-level filter of the slice by the scope, with no per-record object; explaining one
+(``Matcher.match``) walks its owner's activities around the window and other reps' activities of its type
+on the scope's partitions. There is no loop over records x actions.
 """
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import compress, groupby, repeat
-from operator import attrgetter, is_, is_not, not_
+from functools import cached_property
+from itertools import compress, filterfalse, repeat
+from operator import attrgetter, eq, is_
 from zoneinfo import ZoneInfo
 
 from pac_core.plan import Action, ActivityType, Counting, Plan
@@ -42,6 +46,7 @@ from pac_core.scopes import Condition, Scope
 
 STATUS_RULES = {ActivityStatus.CANCELLED: "cancelled", ActivityStatus.NO_SHOW: "no_show",
                 ActivityStatus.PLANNED: "planned"}
+FEW_KEYS = 8                    # owners looked up one by one (a column scan each) before grouping them all
 NEAR_SPAN = timedelta(days=1)   # how far outside a window an activity is still reported as a near miss
 
 
@@ -54,18 +59,35 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
-@dataclass
-class ActivityIndex:
-    """Activities sorted by start instant, with the lookups matching needs (positions into ``acts``)."""
+Countable = tuple[array, array, array]    # start instants ('d'), account numbers ('q'), positions ('q')
 
-    acts: list[Activity]
-    ts: list[float]                          # POSIX seconds of the start (or of local midnight of ``day``)
-    email: list[str]
-    acc: list[int | None]                    # account number, None when missing or unknown
-    by_owner: dict[str, tuple[list[float], list[int]]]
-    # (type, partition of the account, e.g. its département) -> (start instants, account numbers, positions)
-    by_type: dict[tuple[ActivityType, Hashable], tuple[list[float], list[int], list[int]]]
-    rejected: list[Decision] = field(default_factory=list)
+
+class ActivityIndex:
+    """The activities once, as columns (positions into ``acts``), with the lookups matching needs.
+
+    ``countable`` is what counting reads: per (owner e-mail, type), the activities that can count
+    (completed, not deleted, typed, on a known account, with an owner e-mail and a start) as compact
+    parallel arrays sorted by start instant. Explanations also read ``owner_activities`` (every activity
+    of an owner, ties broken by source and id) and ``owners_on`` (which owners have countable activities
+    of a type on a partition's accounts, to find other reps' near misses in ``countable``), built on first use.
+    """
+
+    def __init__(self, acts: list[Activity], ts: list[float], email: list[str | None], acc: list[int | None],
+                 countable: dict[tuple[str, int], Countable], kept: Sequence[int], usable: list[int],
+                 partition: Sequence[Hashable] | None, rejected: list[Decision],
+                 excluded: frozenset[int] = frozenset()) -> None:
+        self.acts, self.ts, self.email, self.acc = acts, ts, email, acc
+        self.countable = countable             # (e-mail, id of the ActivityType member) -> Countable
+        self.rejected = rejected
+        self._kept, self._usable, self._partition = kept, usable, partition
+        self._excluded = excluded              # positions rejected before indexing (no owner, no start)
+        self._owners: dict[str, tuple[list[float], list[int]] | None] = {}
+        self.few_keys = FEW_KEYS     # 0 when many actions will be explained: group everything at once
+        self._owners_on: defaultdict[tuple[int, Hashable], set[str]] | None = None
+
+    def countable_for(self, who: str, kind: ActivityType) -> Countable | None:
+        """The countable activities of one owner (lower-case e-mail) and type, sorted by start instant."""
+        return self.countable.get((who, id(kind)))
 
     @classmethod
     def build(cls, activities: Sequence[Activity], *, emails: Mapping[AccountKey, str],
@@ -84,6 +106,7 @@ class ActivityIndex:
                                                                 strict=True)))
         acc: list[int | None] = list(map(account_number.get, zip(sources, map(attrgetter("account_id"), acts),
                                                                   strict=True)))
+        del sources
         starts = list(map(attrgetter("start"), acts))
         odd = set() if None not in starts and None not in email_col and None not in map(attrgetter("tzinfo"), starts) \
             else {i for i in range(n) if starts[i] is None or starts[i].tzinfo is None or email_col[i] is None}
@@ -100,37 +123,72 @@ class ActivityIndex:
             starts = repaired
         ts: list[float] = list(map(datetime.timestamp, starts))
         types = list(map(attrgetter("type"), acts))
-        if None in acc or None in types:
-            for i in [i for i, (a, t) in enumerate(zip(acc, types, strict=True)) if a is None or t is None]:
-                if i not in excluded and not acts[i].deleted:
-                    cls._reject_unmatchable(acts[i], acc[i], starts[i], rejected)
-        # Grouping first (sequential access), then sorting each small group by time, keeps memory access local.
+        unmatchable = set(compress(range(n), map(is_, acc, repeat(None)))) if None in acc else set()
+        if None in types:
+            unmatchable.update(compress(range(n), map(is_, types, repeat(None))))
+        for i in sorted(unmatchable):
+            if i not in excluded and not acts[i].deleted:
+                cls._reject_unmatchable(acts[i], acc[i], starts[i], rejected)
+        del starts
         kept = range(n) if not excluded else [i for i in range(n) if i not in excluded]
-        by_owner: dict[str, tuple[list[float], list[int]]] = {}
-        owner_number = {email: k for k, email in enumerate(set(email_col))}   # sort on ints, not on e-mails
-        owner_col = list(map(owner_number.__getitem__, email_col))
-        for _, group in groupby(sorted(kept, key=owner_col.__getitem__), key=owner_col.__getitem__):
-            ordered = _break_ties(sorted(group, key=ts.__getitem__), ts, acts)
-            email = email_col[ordered[0]]
-            by_owner[email] = (list(map(ts.__getitem__, ordered)), ordered)  # type: ignore[index]
-        # usable by other reps' near misses: completed, not deleted, typed, on a known account (C-level masks)
-        mask = list(map(all, zip(map(is_, map(attrgetter("status"), acts), repeat(ActivityStatus.COMPLETED)),
-                                 map(not_, map(attrgetter("deleted"), acts)),
-                                 map(is_not, types, repeat(None)), map(is_not, acc, repeat(None)), strict=True)))
-        for i in excluded:
-            mask[i] = False
-        usable = list(compress(range(n), mask))
-        part_of = partition if partition is not None else [None] * len(account_number)
-        groups: defaultdict[tuple[ActivityType, Hashable], list[int]] = defaultdict(list)
-        for pos, key in zip(usable, zip(map(types.__getitem__, usable),
-                                        map(part_of.__getitem__, map(acc.__getitem__, usable)), strict=True),
-                            strict=True):
-            groups[key].append(pos)
-        by_type = {}
+        # countable: completed, not deleted, typed, on a known account, matchable (C-level filters; the
+        # exceptions are few, so they are a set removed from the completed ones)
+        unmatchable.update(excluded, compress(range(n), map(attrgetter("deleted"), acts)))
+        usable = list(compress(range(n), map(is_, map(attrgetter("status"), acts), repeat(ActivityStatus.COMPLETED))))
+        if unmatchable:
+            usable = list(filterfalse(unmatchable.__contains__, usable))
+        # group by (owner e-mail, id of the type): enum members hash in Python, ids and str in C
+        type_ids = list(map(id, types))
+        groups: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
+        for pos, key in zip(usable, zip(map(email_col.__getitem__, usable), map(type_ids.__getitem__, usable),
+                                        strict=True), strict=True):
+            groups[key].append(pos)  # type: ignore[index]
+        del type_ids
+        countable: dict[tuple[str, int], Countable] = {}
         for key, positions in groups.items():
             positions.sort(key=ts.__getitem__)
-            by_type[key] = (list(map(ts.__getitem__, positions)), list(map(acc.__getitem__, positions)), positions)
-        return cls(acts, ts, email_col, acc, by_owner, by_type, rejected)  # type: ignore[arg-type]
+            countable[key] = (array("d", map(ts.__getitem__, positions)), array("q", map(acc.__getitem__, positions)),
+                              array("q", positions))
+        return cls(acts, ts, email_col, acc, countable, kept, usable, partition, rejected, frozenset(excluded))
+
+    def owner_activities(self, who: str) -> tuple[list[float], list[int]] | None:
+        """(start instants, positions) of every matchable activity of one owner, any status or type, ties
+        broken by source and id. The first few owners asked are scanned for alone (explaining one action
+        needs no full grouping); from then on ``by_owner`` is built once."""
+        if "by_owner" in self.__dict__ or len(self._owners) >= self.few_keys:
+            return self.by_owner.get(who)
+        if who not in self._owners:
+            excluded = self._excluded
+            positions = [i for i in compress(range(len(self.email)), map(eq, self.email, repeat(who)))
+                         if i not in excluded]
+            ordered = _break_ties(sorted(positions, key=self.ts.__getitem__), self.ts, self.acts)
+            self._owners[who] = (list(map(self.ts.__getitem__, ordered)), ordered) if ordered else None
+        return self._owners[who]
+
+    def owners_on(self, kind: ActivityType, parts: Sequence[Hashable]) -> list[str]:
+        """The owners with countable activities of this type on accounts of these partitions (sorted)."""
+        index = self._owners_on
+        if index is None:
+            index = self._owners_on = defaultdict(set)
+            part_of = self._partition
+            for (email, kind_id), (_, accs, _) in self.countable.items():
+                for part in (set(map(part_of.__getitem__, accs)) if part_of is not None else (None,)):
+                    index[(kind_id, part)].add(email)
+        kind_id = id(kind)
+        return sorted(set().union(*(index.get((kind_id, part), ()) for part in parts)))
+
+    @cached_property
+    def by_owner(self) -> dict[str, tuple[list[float], list[int]]]:
+        """Owner e-mail -> (start instants, positions) of every matchable activity, any status or type."""
+        ts, acts, email_col, kept = self.ts, self.acts, self.email, self._kept
+        groups: defaultdict[str, list[int]] = defaultdict(list)
+        for pos, email in zip(kept, map(email_col.__getitem__, kept), strict=True):
+            groups[email].append(pos)  # type: ignore[index]
+        by_owner: dict[str, tuple[list[float], list[int]]] = {}
+        for email, group in groups.items():
+            ordered = _break_ties(sorted(group, key=ts.__getitem__), ts, acts)
+            by_owner[email] = (list(map(ts.__getitem__, ordered)), ordered)
+        return by_owner
 
     @staticmethod
     def _repair(a: Activity, email: str | None, zone: ZoneInfo,
@@ -194,6 +252,15 @@ def _break_ties(order: list[int], ts: list[float], acts: list[Activity]) -> list
 
 
 @dataclass
+class ActionCount:
+    """What counting found for one action (no per-record decisions: those come from ``Matcher.match``)."""
+
+    done: int
+    touched: set[int]                    # accounts of counted activities
+    matched: list[int]                   # positions of activities passing every rule (counted + repeats)
+
+
+@dataclass
 class ActionMatch:
     """What matching found for one action."""
 
@@ -222,6 +289,25 @@ class Matcher:
         """Dormancy is judged on the first local day of the action's window."""
         return action.window.start.astimezone(self.zone).date()
 
+    def count(self, action: Action, scope: Scope | None = None) -> ActionCount:
+        """Count one action: bisect its window in its owner's countable activities of its type, keep the
+        ones on accounts of its scope (segment AND axis AND action scope, computed when not given)."""
+        found = self.index.countable_for(action.who.strip().lower(), action.activity_type)
+        if found is None:
+            return ActionCount(0, set(), [])
+        times, accs, positions = found
+        lo = bisect_left(times, action.window.start.timestamp())
+        hi = bisect_left(times, action.window.end.timestamp(), lo)
+        if lo == hi:
+            return ActionCount(0, set(), [])
+        scope = scope if scope is not None else self.plan.action_scope(action)
+        contains = self.scopes.contains(scope, self.reference_date(action))
+        inside = list(compress(range(lo, hi), map(contains, accs[lo:hi])))
+        touched = set(map(accs.__getitem__, inside))
+        matched = list(map(positions.__getitem__, inside))
+        done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
+        return ActionCount(done, touched, matched)
+
     def match(self, action: Action, scope: Scope | None = None) -> ActionMatch:
         """Count one action; ``scope`` is its segment AND axis AND action scope (computed when not given)."""
         ix = self.index
@@ -237,7 +323,7 @@ class Matcher:
         more = counted_more = 0
         seen: set[int] = set()
         matched: list[int] = []
-        own = ix.by_owner.get(who)
+        own = ix.owner_activities(who)
         if own is not None:
             times, positions = own
             lo, hi = bisect_left(times, ws - span), bisect_left(times, we + span)
@@ -344,20 +430,22 @@ class Matcher:
         ix = self.index
         if not members:
             return 0
-        email = ix.email
+        email, ts, acc = ix.email, ix.ts, ix.acc
+        parts = self._partitions(members)
         others: list[int] = []
-        for part in self._partitions(members):
-            found = ix.by_type.get((action.activity_type, part))
-            if found is None:
+        for owner in ix.owners_on(action.activity_type, parts):
+            found = ix.countable_for(owner, action.activity_type)
+            if owner == who or found is None:
                 continue
             times, accs, positions = found
-            lo, hi = bisect_left(times, ws), bisect_left(times, we)
-            if lo == hi:
-                continue
-            # C-level filter of the type's activities in the window down to the scope's accounts
-            in_scope = compress(positions[lo:hi], map(members.__contains__, accs[lo:hi]))
-            others.extend(pos for pos in in_scope if email[pos] != who)
-        others.sort(key=ix.ts.__getitem__)
+            lo = bisect_left(times, ws)
+            hi = bisect_left(times, we, lo)
+            if lo < hi:   # C-level filter of the owner's activities in the window down to the scope's accounts
+                others.extend(compress(positions[lo:hi], map(members.__contains__, accs[lo:hi])))
+        # time order; equal instants by partition (in the order of ``parts``), then by position
+        part_of, rank = self.partition, {part: k for k, part in enumerate(parts)}
+        others.sort(key=(lambda p: (ts[p], rank[part_of[acc[p]]], p)) if part_of is not None  # type: ignore[index]
+                    else (lambda p: (ts[p], p)))
         room = max(0, self.near_miss_limit - len(near))
         for pos in others[:room]:
             near.append(self._decision(pos, False, "other_owner", f"owner {email[pos]}"))

@@ -82,6 +82,29 @@ class SegmentProgress:
     trend: float | None = None       # revenue growth vs baseline, a ratio
 
 
+@dataclass(frozen=True)
+class PlanTotals:
+    """The plan's (or a segment's) figures over its live axes, each won deal counted once.
+
+    Live axes are those not suspended or dropped (``pace`` not inactive). ``revenue`` sums the won deals
+    in the union of their scopes and periods (to date), a deal once however many axes hold it; ``baseline``
+    is the same on the days a year earlier (a fixed baseline counts for its axis, less what the axes already
+    counted hold of it); ``objective`` and ``cost`` sum the live axes'; ``roi`` = (additional x margin - cost)
+    / cost with the margin rates weighted by objective. Money in the plan's currency, ratios as floats.
+    """
+
+    revenue: Decimal
+    baseline: Decimal
+    additional: Decimal                  # revenue - baseline
+    objective: Decimal | None            # sum of the live axes' objectives
+    progress: float | None               # additional / objective
+    cost: Decimal | None                 # sum of the live axes' costs
+    roi: float | None
+    axis_ids: tuple[str, ...] = ()       # the live axes counted
+    left_out: tuple[str, ...] = ()       # suspended or dropped axes, not counted
+    overlap: Decimal = Decimal(0)        # sum of the live axes' additional revenue minus ``additional``
+
+
 class Rule(StrEnum):
     ROLL_OUT = "roll_out"
     DROP = "drop"
@@ -107,6 +130,7 @@ class Evaluation:
     segments: tuple[SegmentProgress, ...]
     recommendations: tuple[Recommendation, ...] = ()
     rejected: tuple[Decision, ...] = ()   # records refused by the engine, with their reasons
+    plan: PlanTotals | None = None        # the plan's totals over its live axes, each deal once (None: older data)
 
     def action(self, action_id: str) -> ActionProgress:
         return next(a for a in self.actions if a.action_id == action_id)

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import attrgetter, eq, not_
 from typing import Any
 
 from pac_core.errors import ScopeError
@@ -253,7 +255,10 @@ class ScopeIndex:
         self._conditions: dict[Condition, frozenset[int]] = {}
         self._scopes: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
         self._flags: tuple[frozenset[int], frozenset[int], frozenset[int]] | None = None
-        self._active: dict[tuple[date, date], frozenset[int]] = {}
+        self._active: dict[tuple[date, date], bytearray] = {}
+        self._splits: dict[int, tuple[frozenset[int], tuple[list[int], list[int], list[int], list[int]]]] = {}
+        self._asked: dict[tuple[date, date], int] = {}
+        self._codes: bytearray | None = None
         self._statics: dict[tuple[Condition, ...], frozenset[int]] = {}
         won = sorted((d, i) for i, dates in enumerate(won_dates) for d in dates)
         self._won_days = [d for d, _ in won]
@@ -267,6 +272,44 @@ class ScopeIndex:
         found = self._scopes.get(key)
         if found is not None:
             return found
+        result = self._static_set(static)
+        for condition in dynamic:
+            result = self._dormancy_filter(result, condition, reference)
+        self._scopes[key] = result
+        return result
+
+    def contains(self, scope: Scope, reference: date) -> Callable[[int], bool]:
+        """A test of one account number, true exactly when it is in ``members(scope, reference)``.
+
+        Without dormancy conditions (or when that set is already known) it is the set's own membership
+        test; with them, the scope's other conditions come from their cached set and dormancy is tested
+        on the account's own won dates and CRM flag: a few accounts tested instead of a whole set built.
+        """
+        static = tuple(c for c in scope.conditions if not is_dormancy(c))
+        dynamic = tuple(c for c in scope.conditions if is_dormancy(c))
+        key = (scope.conditions, reference if dynamic else date.min)
+        found = self._scopes.get(key)
+        if found is not None:
+            return found.__contains__
+        base = self._static_set(static)
+        if not dynamic:
+            self._scopes[key] = base
+            return base.__contains__
+        tests = tuple(self._dormancy_test(c, reference) for c in dynamic)
+        if len(tests) == 1:
+            [test] = tests
+            return lambda n: n in base and test(n)
+        return lambda n: n in base and all(t(n) for t in tests)
+
+    def index_fields(self, scopes: Iterable[Scope]) -> None:
+        """Index now every account field these scopes read (else each field is indexed on first use)."""
+        for scope in scopes:
+            for condition in scope.conditions:
+                if not is_dormancy(condition):
+                    self._field_index(condition.field)
+        self._dormant_codes()
+
+    def _static_set(self, static: tuple[Condition, ...]) -> frozenset[int]:
         result = self._statics.get(static)
         if result is None:
             result = self.live
@@ -275,10 +318,32 @@ class ScopeIndex:
                 if not result:
                     break
             self._statics[static] = result
-        for condition in dynamic:
-            result = self._dormancy_filter(result, condition, reference)
-        self._scopes[key] = result
         return result
+
+    def _dormancy_test(self, condition: Condition, reference: date) -> Callable[[int], bool]:
+        """Per account, the rule of ``_dormancy_filter``: the CRM flag first when the condition uses it, else
+        "a won deal closed in [reference - months, reference)" means active (not dormant)."""
+        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
+        low = months_before(reference, months)
+        won = self.won_dates
+        codes = self._dormant_codes() if use_flag else None
+
+        def test(n: int) -> bool:
+            if codes is not None:
+                code = codes[n]
+                if code:
+                    return (code == 1) == wanted
+            dates = won[n]
+            return (bool(dates) and bisect_left(dates, low) < bisect_left(dates, reference)) != wanted
+
+        return test
+
+    def _dormant_codes(self) -> bytearray:
+        """Per account: 1 flagged dormant in the CRM, 2 flagged not dormant, 0 no flag."""
+        if self._codes is None:
+            self._codes = bytearray(1 if a.dormant is True else 2 if a.dormant is False else 0
+                                    for a in self.accounts)
+        return self._codes
 
     def _condition_set(self, condition: Condition) -> frozenset[int]:
         found = self._conditions.get(condition)
@@ -309,29 +374,53 @@ class ScopeIndex:
             self._fields[field] = index
         return index
 
-    def _won_between(self, low: date, high: date) -> frozenset[int]:
+    def _won_marks(self, low: date, high: date) -> bytearray:
+        """Per account number, 1 when a won deal closed in [low, high): one mark array per span, cached."""
         found = self._active.get((low, high))
         if found is None:
             lo, hi = bisect_left(self._won_days, low), bisect_left(self._won_days, high)
-            found = self._active[(low, high)] = frozenset(self._won_accounts[lo:hi])
+            found = self._active[(low, high)] = bytearray(len(self.accounts))
+            deque(map(found.__setitem__, self._won_accounts[lo:hi], repeat(1)), maxlen=0)   # C-level scatter
         return found
+
+    def _flag_split(self, base: frozenset[int]) -> tuple[list[int], list[int], list[int], list[int]]:
+        """(every account, flagged dormant, flagged not dormant, no flag) of a scope set, cached per set."""
+        found = self._splits.get(id(base))
+        if found is None or found[0] is not base:
+            codes = self._dormant_codes()
+            every = list(base)
+            flags = list(map(codes.__getitem__, every))
+            found = self._splits[id(base)] = (base, (every, list(compress(every, map(eq, flags, repeat(1)))),
+                                                     list(compress(every, map(eq, flags, repeat(2)))),
+                                                     list(compress(every, map(not_, flags)))))
+        return found[1]
 
     def _dormancy_filter(self, base: Iterable[int], condition: Condition, reference: date) -> frozenset[int]:
         wanted, months, use_flag = dormancy_rule(condition, self.default_months)
         low = months_before(reference, months)
         base = base if isinstance(base, frozenset) else frozenset(base)
+        span = (low, reference)
+        asked = self._asked[span] = self._asked.get(span, 0) + 1
         deals_in_span = bisect_left(self._won_days, reference) - bisect_left(self._won_days, low)
-        if len(base) * 16 < deals_in_span:   # small scope: test its accounts' own won dates
+        if span not in self._active and asked == 1 and len(base) * 16 < deals_in_span:
+            # a small scope seen once: test its accounts' own won dates (the span's marks are built
+            # from its second use on, when scopes share a reference date, as a plan's actions do)
             won = self.won_dates
             active: frozenset[int] = frozenset(
                 n for n in base if bisect_left(won[n], low) < bisect_left(won[n], reference))
-        else:                                 # large scope: one set of every account won in the span
-            active = self._won_between(low, reference)
-        if not use_flag:
-            return base - active if wanted else base & active
-        flag_true, flag_false, flag_none = self._dormant_flags()
-        by_rule = (flag_none & base) - active if wanted else (flag_none & base) & active
-        return (base & (flag_true if wanted else flag_false)) | by_rule
+            if not use_flag:
+                return base - active if wanted else base & active
+            flag_true, flag_false, flag_none = self._dormant_flags()
+            by_rule = (flag_none & base) - active if wanted else (flag_none & base) & active
+            return (base & (flag_true if wanted else flag_false)) | by_rule
+        marks = self._won_marks(low, reference)
+        every, flagged_true, flagged_false, unflagged = self._flag_split(base)
+        ruled = unflagged if use_flag else every
+        won_in_span = map(marks.__getitem__, ruled)
+        kept = list(compress(ruled, map(not_, won_in_span) if wanted else won_in_span))
+        if use_flag:
+            kept.extend(flagged_true if wanted else flagged_false)
+        return frozenset(kept)
 
     def _dormant_flags(self) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
         if self._flags is None:

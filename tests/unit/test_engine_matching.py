@@ -35,7 +35,7 @@ ACCOUNTS = tuple(account(f"acc{i}", f"6900{i}") for i in range(10))
 
 def _run(actions, activities, *, users=USERS, accounts=ACCOUNTS, as_of=AS_OF, settings=DEFAULTS, **kw):
     return evaluate(plan(*actions, **kw), Records(accounts=accounts, activities=tuple(activities), users=users),
-                    as_of=as_of, settings=settings)
+                    as_of=as_of, settings=settings, explain=True)
 
 
 def _counted(evaluation, action_id):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from benchmarks.synthetic import AS_OF, Organisation, Sizes
-from pac_core.engine import evaluate
+from pac_core.engine import evaluate, explain_actions
 from pac_core.matching import local_midnight, owner_emails
 from pac_core.plan import Counting
 from pac_core.records import ActivityStatus, DealStage, Records
@@ -54,3 +54,36 @@ class TestAgainstReference:
         expected = _reference_counts(plan, records)
         assert {a.action_id: a.done for a in evaluation.actions} == expected
         assert sum(expected.values()) > 0
+
+
+class TestExplainModes:
+    def test_bulk_and_explained_runs_agree(self) -> None:
+        """Without decisions (the default) the figures are identical; one action's decisions, asked in the run or
+        after it, equal a full run's."""
+        org = Organisation(SIZES, seed=11)
+        plan = org.plan()
+        records = Records(accounts=tuple(org.iter_accounts()), activities=tuple(org.iter_activities()),
+                          deals=tuple(org.iter_deals()), users=org.users())
+        full = evaluate(plan, records, as_of=AS_OF, explain=True)
+        bulk = evaluate(plan, records, as_of=AS_OF)
+        some = plan.actions[3].id
+        one = evaluate(plan, records, as_of=AS_OF, explain=[some])
+        assert [(a.action_id, a.done, a.coverage, a.pace) for a in bulk.actions] == \
+            [(a.action_id, a.done, a.coverage, a.pace) for a in full.actions]
+        assert bulk.axes == full.axes and all(not a.decisions for a in bulk.actions)
+        assert one.action(some).decisions == full.action(some).decisions
+        assert all(not a.decisions for a in one.actions if a.action_id != some)
+        assert explain_actions(plan, records, bulk, [some]).action(some).decisions == full.action(some).decisions
+
+    def test_counted_decisions_agree_with_counts(self) -> None:
+        """The explanation path lists as counted exactly the activities the counting path counts."""
+        org = Organisation(SIZES, seed=5)
+        plan = org.plan()
+        records = Records(accounts=tuple(org.iter_accounts()), activities=tuple(org.iter_activities()),
+                          deals=tuple(org.iter_deals()), users=org.users())
+        total = 0
+        for progress in evaluate(plan, records, as_of=AS_OF, explain=True).actions:
+            counted = [d for d in progress.decisions if d.counted and d.rule == "counted"]
+            assert len(counted) == progress.done, progress.action_id
+            total += progress.done
+        assert total > 0

@@ -39,7 +39,7 @@ EXPECTED = {
 
 
 def _evaluate():
-    return evaluate(plan(), Records(accounts=ACCOUNTS, activities=ACTIVITIES, users=USERS), as_of=AS_OF)
+    return evaluate(plan(), Records(accounts=ACCOUNTS, activities=ACTIVITIES, users=USERS), as_of=AS_OF, explain=True)
 
 
 class TestWorkedExample:

@@ -1,0 +1,122 @@
+"""The plan's totals and segment ROI over the live axes, each won deal counted once (pac_core/totals.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from pac_core.engine import evaluate
+from pac_core.plan import AxisState, AxisStatus, Segment, SegmentKind
+from pac_core.records import Records
+from pac_core.scopes import Condition, Scope
+from pac_core.snapshots import evaluation_from_payload, snapshot_payload
+from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
+
+RHONE = Segment("RHONE", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),)))
+PHARMA = Segment("PHARMA", "Pharma", SegmentKind.VERTICAL, Scope((Condition("industry", "in", ("Pharmaceutique",)),)))
+BIG = Scope((Condition("annual_revenue", "gte", (50_000_000,), "grands comptes"),))
+SUSPENDED = AxisStatus(AxisState.SUSPENDED, reason="PX200 production full", until=date(2027, 9, 30))
+DROPPED = AxisStatus(AxisState.DROPPED, reason="too weak")
+AUGUST = datetime(2027, 8, 31, 18, 0, tzinfo=PARIS)       # PX200 still suspended
+NEXT_YEAR = datetime(2028, 1, 10, tzinfo=PARIS)          # the whole of 2027 elapsed, suspension over
+ACCOUNTS = (
+    account("big-pharma", "69003", annual_revenue=Decimal("90000000"), industry="Pharmaceutique"),
+    account("small-chem", "69100", annual_revenue=Decimal("2000000"), industry="Chimie"),
+    account("grenoble-pharma", "38000", annual_revenue=Decimal("3000000"), industry="Pharmaceutique"),
+)
+DEALS = (
+    won("d-big", "big-pharma", "100000", date(2027, 3, 1)),         # Rhône, Rhône big accounts, MX50, PX200
+    won("d-chem", "small-chem", "50000", date(2027, 4, 1)),         # Rhône
+    won("d-gre", "grenoble-pharma", "30000", date(2027, 5, 1)),     # MX50, PX200
+    won("b-big", "big-pharma", "20000", date(2026, 3, 1)),
+    won("b-chem", "small-chem", "10000", date(2026, 4, 1)),
+)
+
+
+def _axes(mx50_baseline: str | None = None):
+    return (axis("AX-RA", "RHONE"), axis("AX-RA-BIG", "RHONE", scope=BIG),
+            axis("AX-RA-FAIRS", "RHONE", status=DROPPED),
+            axis("AX-MX50", "PHARMA", baseline=mx50_baseline), axis("AX-PX200", "PHARMA", status=SUSPENDED))
+
+
+def _evaluate(as_of: datetime = AUGUST, mx50_baseline: str | None = None):
+    p = plan(action(axis_id="AX-RA"), axes=_axes(mx50_baseline), segments=(RHONE, PHARMA))
+    return evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=as_of)
+
+
+class TestPlanTotals:
+    def test_each_deal_counts_once_over_the_live_axes(self) -> None:
+        """Revenue 180,000 (not 310,000 added over axes), baseline 30,000: additional 150,000."""
+        totals = _evaluate().plan
+        assert totals is not None
+        assert (totals.revenue, totals.baseline, totals.additional) == (180_000, 30_000, 150_000)
+        adds = {a.axis_id: a.additional for a in _evaluate().axes}
+        assert (adds["AX-RA"], adds["AX-RA-BIG"], adds["AX-MX50"]) == (120_000, 80_000, 110_000)
+        assert totals.overlap == 120_000 + 80_000 + 110_000 - 150_000
+
+    def test_suspended_and_dropped_axes_are_left_out(self) -> None:
+        """PX200 (suspended until 30 Sept) and the dropped axis add neither revenue, objective nor cost."""
+        totals = _evaluate().plan
+        assert totals is not None
+        assert totals.axis_ids == ("AX-RA", "AX-RA-BIG", "AX-MX50")
+        assert totals.left_out == ("AX-RA-FAIRS", "AX-PX200")
+        assert (totals.objective, totals.cost) == (300_000, 30_000)
+        assert totals.progress == pytest.approx(0.5)
+
+    def test_roi_uses_the_summed_cost_of_live_axes(self) -> None:
+        """ROI = (150,000 x 0.3 - 30,000) / 30,000 = 50 %."""
+        assert _evaluate().plan.roi == pytest.approx(0.5)   # type: ignore[union-attr]
+
+    def test_a_suspension_that_has_ended_counts_again(self) -> None:
+        """After its until-day PX200 is live again: its cost joins, its deals were already counted once."""
+        totals = _evaluate(NEXT_YEAR).plan
+        assert totals is not None
+        assert "AX-PX200" in totals.axis_ids and totals.left_out == ("AX-RA-FAIRS",)
+        assert (totals.additional, totals.cost) == (150_000, 40_000)
+
+    def test_fixed_baseline_less_what_other_axes_already_counted(self) -> None:
+        """MX50's fixed 40,000 baseline loses big-pharma's 20,000 already in Rhône's: baseline 30,000 + 20,000."""
+        totals = _evaluate(NEXT_YEAR, mx50_baseline="40000").plan
+        assert totals is not None
+        assert (totals.revenue, totals.baseline, totals.additional) == (180_000, 50_000, 130_000)
+
+    def test_fixed_baseline_is_pro_rated_like_the_axis(self) -> None:
+        """On 31 August a lone fixed-baseline axis gives the plan its own pro-rated baseline."""
+        p = plan(action(axis_id="AX-MX50"), axes=(axis("AX-MX50", "PHARMA", baseline="40000"),),
+                 segments=(PHARMA,))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=AUGUST)
+        assert ev.plan is not None
+        assert ev.plan.baseline == ev.axis("AX-MX50").baseline and ev.plan.additional == ev.axis("AX-MX50").additional
+
+
+class TestSegmentRoi:
+    def test_segment_roi_counts_its_live_axes_deals_once(self) -> None:
+        """Rhône: its live axes' union brings 120,000 for 20,000 of cost: ROI 80 %, below both axes' ROI."""
+        ev = _evaluate()
+        rhone = next(s for s in ev.segments if s.segment_id == "RHONE")
+        assert rhone.roi == pytest.approx((120_000 * 0.3 - 20_000) / 20_000)
+        assert rhone.roi < min(ev.axis("AX-RA").roi, ev.axis("AX-RA-BIG").roi)   # type: ignore[type-var]
+
+    def test_segment_figures_other_than_roi_stay_on_its_whole_scope(self) -> None:
+        """Pharma's revenue and trend cover every pharma account, its ROI only the live MX50 axis."""
+        ev = _evaluate()
+        pharma = next(s for s in ev.segments if s.segment_id == "PHARMA")
+        assert (pharma.revenue, pharma.baseline) == (130_000, 20_000)
+        assert pharma.roi == ev.axis("AX-MX50").roi
+
+
+class TestSnapshots:
+    def test_plan_totals_survive_the_payload_round_trip(self) -> None:
+        """The snapshot payload carries the plan's totals, as JSON, and gives them back equal."""
+        ev = _evaluate()
+        back = evaluation_from_payload(json.loads(json.dumps(snapshot_payload(ev, with_decisions=False))))
+        assert back.plan == ev.plan and isinstance(back.plan.additional, Decimal)   # type: ignore[union-attr]
+
+    def test_older_payload_without_totals_still_reads(self) -> None:
+        """A snapshot taken before plan totals existed reads back with ``plan`` None."""
+        payload = snapshot_payload(_evaluate())
+        del payload["plan"]
+        assert evaluation_from_payload(payload).plan is None
