@@ -2,7 +2,9 @@
 
 Exit codes (for cron and schedulers): 0 ok, 1 the run finished with rejected records or failed
 writes (retried next run), 2 bad input or configuration, 3 another run holds the lock,
-4 CRM unreachable or credentials refused, 5 API quota guard stopped the run.
+4 CRM unreachable or credentials refused, 5 API quota guard stopped the run, 6 unexpected error (the store
+unreachable, a bug): see the log (one redacted line, a JSON event under ``--log-format json``; the
+traceback with ``-v``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import click
 from pac_core.errors import InvalidInput
 
 EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_CRM, EXIT_QUOTA = 0, 1, 2, 3, 4, 5
+EXIT_INTERNAL = 6          # unexpected error: see the log
+_options: dict[str, object] = {"log_format": "text", "verbose": 0}   # the top-level options, for run()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -37,6 +41,7 @@ def main(ctx: click.Context, log_format: str, verbose: int) -> None:
 
     ctx.ensure_object(dict)
     ctx.obj["log_format"] = log_format
+    _options.update(log_format=log_format, verbose=verbose)
     setup_logging(log_format, verbose)
 
 
@@ -74,3 +79,34 @@ def run() -> None:
     except InvalidInput as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)
+    except Exception as exc:   # anything else: exit 6, never a bare traceback that cron reads as exit 1
+        report_internal_error(exc)
+        sys.exit(EXIT_INTERNAL)
+
+
+def report_internal_error(exc: BaseException) -> str:
+    """One redacted line on stderr (a JSON event ``internal_error`` under ``--log-format json``), the traceback
+    only with ``-v``; returns the line. Database errors name the store and how to check it."""
+    import logging
+    import re
+    import traceback
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sync_jobs.logs import redact
+    first = next((line.strip() for line in str(getattr(exc, "orig", None) or exc).splitlines() if line.strip()), "")
+    if isinstance(exc, SQLAlchemyError):
+        what, fix = (f"the store (database) failed: {type(exc).__name__}: {first}",
+                     "check database_url or PAC_DATABASE_URL and that the database is up; the next run resumes")
+    else:
+        what, fix = f"unexpected error: {type(exc).__name__}: {first}", "run again with -v for the traceback"
+    what = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", what)   # a password inside a database URL
+    line = redact(f"pac: {what} ({fix}; exit {EXIT_INTERNAL})")
+    if _options.get("log_format") == "json":
+        logging.getLogger("pac").error(f"internal_error exit={EXIT_INTERNAL}", extra={"fields": {
+            "exit": EXIT_INTERNAL, "error": type(exc).__name__, "message": line}})
+    else:
+        click.echo(line, err=True)
+    if _options.get("verbose"):
+        click.echo(redact("".join(traceback.format_exception(exc))), err=True)
+    return line

@@ -72,27 +72,33 @@ def wanted_jobs(settings: Settings) -> list[dict[str, Any]]:
 
     jobs = []
     source = str(Path(settings.source).resolve()) if settings.source else ""
+    options = job_options(settings)
     for ps in settings.plans:
         plan, _ = load_plan_file(ps)
         schedule = ps.schedule or settings.schedule
         tz = plan.timezone
         jobs.append({"id": f"sync:{ps.key}", "func": "sync_jobs.scheduler:sync_job", "args": [source, ps.key],
-                     "trigger": CronTrigger.from_crontab(schedule.cron, timezone=tz)})
+                     "trigger": CronTrigger.from_crontab(schedule.cron, timezone=tz), "options": options})
         for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
             if cron:
                 jobs.append({"id": f"{kind}:{ps.key}", "func": "sync_jobs.scheduler:snapshot_job",
-                             "args": [source, ps.key, kind], "trigger": CronTrigger.from_crontab(cron, timezone=tz)})
+                             "args": [source, ps.key, kind], "trigger": CronTrigger.from_crontab(cron, timezone=tz),
+                             "options": options})
     return jobs
+
+
+def job_options(settings: Settings) -> dict[str, Any]:
+    """What every job runs with: coalesced, one instance at a time, the settings' misfire grace (seconds)."""
+    return {"coalesce": True, "max_instances": 1, "misfire_grace_time": settings.schedule.misfire_grace_seconds}
 
 
 def build_scheduler(settings: Settings, jobstore: Path, scheduler_cls: type[BaseScheduler] = BlockingScheduler
                     ) -> BaseScheduler:
     """A scheduler on its own job store with the settings' grace time; jobs come from ``sync_jobstore``."""
     jobstore.parent.mkdir(parents=True, exist_ok=True)
-    grace = settings.schedule.misfire_grace_seconds
     scheduler = scheduler_cls(
         jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobstore.resolve()}")},
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace},
+        job_defaults=job_options(settings),
     )
 
     def on_event(ev: JobExecutionEvent) -> None:
@@ -122,8 +128,10 @@ def offline_scheduler(settings: Settings, jobstore: Path) -> BaseScheduler:
 
 def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
     """Bring the job store in line with the settings, keeping the pending run time of every unchanged job
-    (so a run missed while down is still due), replacing changed ones and removing those of plans no longer
-    configured. Done by a short-lived paused scheduler, before the real one starts (never both at once)."""
+    (so a run missed while down is still due), replacing jobs whose trigger or arguments changed, updating in
+    place (pending run time kept) those whose options changed (misfire grace, coalescing, instances), and
+    removing those of plans no longer configured. Done by a short-lived paused scheduler, before the real one
+    starts (never both at once)."""
     helper = offline_scheduler(settings, jobstore)
     try:
         wanted = wanted_jobs(settings)
@@ -134,9 +142,13 @@ def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
         for spec in wanted:
             stored = helper.get_job(spec["id"])
             if stored is not None and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]:
+                changed = {k: v for k, v in spec["options"].items() if getattr(stored, k, None) != v}
+                if changed:
+                    stored.modify(**changed)
+                    event(log, "schedule.job_updated", job=stored.id, **changed)
                 continue
             helper.add_job(spec["func"], spec["trigger"], id=spec["id"], args=spec["args"], replace_existing=True,
-                           name=spec["id"])
+                           name=spec["id"], **spec["options"])
         jobs = helper.get_jobs()
         for job in jobs:
             event(log, "schedule.job", job=job.id, next_run=job.next_run_time)

@@ -207,3 +207,25 @@ class TestTwoCrms:
         assert {k for k in sf.pac if k[0] == "action"} == {("action", f"{plan}:A-01")}
         assert {k for k in hs.pac if k[0] == "action"} == {("action", f"{plan}:A-02")}
         assert {k for k in sf.pac if k[0] == "axis"} == {k for k in hs.pac if k[0] == "axis"}
+
+
+class TestUnexpectedErrors:
+    def test_an_escaping_exception_closes_the_run_as_failed(self, settings) -> None:
+        """A bug in evaluation propagates, but its run is closed `failed` with the error and no watermark moves."""
+        crm = FakeConnector()
+        _seed(crm)
+
+        def broken(plan, records, as_of):
+            raise RuntimeError("boom in the engine")
+
+        with pytest.raises(RuntimeError):
+            pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=broken)
+        engine = open_store(settings.database())
+        try:
+            (run,) = repo.runs(engine)
+            assert run.status == "failed" and run.finished_at is not None
+            assert run.errors == ["unexpected error: RuntimeError: boom in the engine"]
+            assert repo.watermarks(engine, "fake") == {}
+        finally:
+            engine.dispose()
+        assert _sync(settings, crm).status == "ok"     # the lock was released, the next run goes through

@@ -45,6 +45,27 @@ class TestJobs:
         (job,) = [j for j in sched.sync_jobstore(settings, store) if j.id == "sync:test"]
         assert job.next_run_time == past
 
+    def test_a_changed_grace_reaches_the_stored_jobs_and_keeps_their_run_time(self, settings, tmp_path) -> None:
+        """A new misfire_grace_seconds (and coalesce, max_instances) is written into every stored job, in place."""
+        store = tmp_path / "jobs.db"
+        sched.sync_jobstore(settings, store)
+        past = datetime.now(UTC) - timedelta(minutes=5)
+        _set_next_run(settings, store, "sync:test", past)
+        helper = sched.offline_scheduler(settings, store)
+        helper.modify_job("monthly:test", coalesce=False, max_instances=3)
+        helper.shutdown(wait=False)
+        changed = load_settings(write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}",
+                                               extra="schedule: {misfire_grace_seconds: 7200}"), env={})
+        jobs = {j.id: j for j in sched.sync_jobstore(changed, store)}
+        assert {j.misfire_grace_time for j in jobs.values()} == {7200}
+        assert all(j.coalesce is True and j.max_instances == 1 for j in jobs.values())
+        assert jobs["sync:test"].next_run_time == past
+        reread = sched.offline_scheduler(changed, store)
+        try:
+            assert {j.misfire_grace_time for j in reread.get_jobs()} == {7200}
+        finally:
+            reread.shutdown(wait=False)
+
 
 def _set_next_run(settings, store: Path, job_id: str, when: datetime) -> None:
     helper = sched.offline_scheduler(settings, store)

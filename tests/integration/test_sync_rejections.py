@@ -1,0 +1,113 @@
+"""Rejections reach the run: records a connector could not normalise and stored records the engine set aside
+(no account, a currency with no rate, no amount) are counted per object once, stored with their reason, make
+the run partial (exit 1), and are listed grouped by reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from connectors.base import ObjectKind
+from pac_config.settings import load_settings
+from pac_core.records import Deal, DealStage, Records, Rejected
+from pac_core.results import Decision, Evaluation
+from sync_jobs import pipeline
+from sync_jobs.cli_sync import group_rejections
+from sync_jobs.store import open_store, repo
+from tests.fakes import Clock, FakeConnector, account, user, visit, write_settings
+
+W18 = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def settings(tmp_path, database_url):
+    return load_settings(write_settings(tmp_path, database_url), env={})
+
+
+def _deal(did: str, amount: str | None, currency: str, name: str) -> Deal:
+    return Deal(id=did, source="fake", account_id="a1", owner_id="u1", amount=None if amount is None else
+                Decimal(amount), currency=currency, close_date=date(2027, 4, 2), stage=DealStage.WON, name=name,
+                modified_at=W18)
+
+
+def _crm() -> FakeConnector:
+    """Two good visits, one visit with no account, a won deal in CHF (no rate), a won deal with no amount,
+    and one activity the connector itself cannot normalise."""
+    crm = FakeConnector()
+    crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"),
+            visit("v1", "u1", "a1", W18), visit("v2", "u1", "a2", W18.replace(day=5)),
+            visit("v9", "u1", None, W18.replace(day=6), subject="Salon visit (no account)"),
+            _deal("d1", "1000", "CHF", "Geneva order"), _deal("d2", None, "EUR", "Deal with no amount"))
+    crm.reject(ObjectKind.ACTIVITIES, Rejected("fake", "activities", "v-bad", "start: not a date"))
+    return crm
+
+
+def _sync(settings, crm: FakeConnector, **kw):
+    return pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), **kw)
+
+
+class TestRunRejections:
+    def test_engine_set_asides_count_per_object_and_make_the_run_partial(self, settings) -> None:
+        """1 connector + 1 engine rejection on activities, 2 on deals; status partial, exit 1."""
+        result = _sync(settings, _crm())
+        assert (result.status, result.exit_code) == ("partial", 1)
+        assert result.counts["activities"]["rejected"] == 2 and result.counts["deals"]["rejected"] == 2
+        assert {(r.object, r.id) for r in result.rejections} == {
+            ("activities", "v-bad"), ("activities", "v9"), ("deals", "d1"), ("deals", "d2")}
+
+    def test_rejections_are_stored_with_rule_and_detail(self, settings) -> None:
+        """The run log keeps each rejected record once, engine ones as `rule: detail`; status shows the count."""
+        result = _sync(settings, _crm())
+        engine = open_store(settings.database())
+        try:
+            stored = {r.id: r.reason for r in repo.rejections(engine, result.run_id)}
+            (run,) = repo.runs(engine, result.plan_id, limit=1)
+        finally:
+            engine.dispose()
+        assert stored["v9"].startswith("no_account: ") and stored["d1"].startswith("unknown_currency: ")
+        assert stored["d2"].startswith("no_amount: ") and stored["v-bad"] == "start: not a date"
+        assert run.status == "partial" and sum(c.get("rejected", 0) for c in run.counts.values()) == 4
+
+    def test_groups_by_reason_with_stored_names(self, settings) -> None:
+        """`pac status`'s query groups the run's rejections by object and reason, with the records' names."""
+        result = _sync(settings, _crm())
+        engine = open_store(settings.database())
+        try:
+            groups = {(g.object, g.reason): g for g in repo.rejection_groups(engine, result.run_id)}
+        finally:
+            engine.dispose()
+        assert set(groups) == {("activities", "no_account"), ("activities", "start"), ("deals", "unknown_currency"),
+                               ("deals", "no_amount")}
+        assert groups[("activities", "no_account")].examples == (("fake", "v9", "Salon visit (no account)"),)
+        assert groups[("deals", "unknown_currency")].examples == (("fake", "d1", "Geneva order"),)
+        in_memory = {(g.object, g.reason, g.count) for g in group_rejections(result.rejections, result.labels)}
+        assert in_memory == {(g.object, g.reason, g.count) for g in groups.values()}
+
+    def test_a_clean_run_after_the_fix_is_ok(self, settings) -> None:
+        """Once the CRM records are fixed, the next run reports nothing and ends ok (exit 0)."""
+        crm = _crm()
+        _sync(settings, crm)
+        crm.rejected["activities"].clear()
+        crm.put(visit("v9", "u1", "a1", W18.replace(day=6), modified_at=datetime(2027, 5, 20, 15, tzinfo=UTC)),
+                _deal("d1", "1000", "EUR", "Geneva order"), _deal("d2", "500", "EUR", "Deal with no amount"))
+        result = _sync(settings, crm, full=True)
+        assert (result.status, result.exit_code, result.rejections) == ("ok", 0, [])
+
+
+class TestNoDoubleCounting:
+    def test_a_record_rejected_by_its_connector_is_not_set_aside_again(self) -> None:
+        """The engine's decision on a record its connector rejected in the same run is not counted twice."""
+        decisions = (Decision("fake", "v9", False, "no_account", "the activity has no account"),
+                     Decision("fake", "v9", False, "no_account", "the activity has no account"),
+                     Decision("fake", "d1", False, "no_amount", "the won deal has no amount"))
+        evaluation = Evaluation(plan_id="p", as_of=W18, actions=(), axes=(), segments=(), recommendations=(),
+                                rejected=decisions)
+        records = Records(activities=(visit("v9", "u1", None, W18),), deals=(_deal("d1", None, "EUR", "x"),))
+        out, labels = pipeline.engine_rejections(evaluation, records)
+        assert [(r.object, r.id) for r in out] == [("activities", "v9"), ("deals", "d1")]
+        assert labels[("fake", "deals", "d1")] == "x"
+        out, _ = pipeline.engine_rejections(evaluation, records,
+                                            [Rejected("fake", "activities", "v9", "start: not a date")])
+        assert [(r.object, r.id) for r in out] == [("deals", "d1")]
