@@ -9,7 +9,8 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -58,25 +59,38 @@ def _program() -> str:
     return "pac"
 
 
-class ProgressView:
-    """Rich progress bars fed by the pipeline's progress callback (one bar per connector and phase)."""
+def _log_format() -> str:
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.find_root().params.get("log_format") or "text") if ctx is not None else "text"
 
-    def __init__(self, console: Console) -> None:
+
+class ProgressView:
+    """Rich progress bars fed by the pipeline's progress callback (one bar per connector and phase).
+
+    Shown only on a terminal and never under ``--log-format json`` (a log collector reads stderr): otherwise
+    the view is a silent no-op, so stderr holds nothing but log lines."""
+
+    def __init__(self, console: Console, *, enabled: bool | None = None) -> None:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+        self.enabled = (console.is_terminal and _log_format() != "json") if enabled is None else enabled
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=console, transient=True)
         self.tasks: dict[tuple[str, str], Any] = {}
 
     def __enter__(self) -> ProgressView:
-        self.progress.start()
+        if self.enabled:
+            self.progress.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        if self.enabled:
+            self.progress.stop()
 
     def __call__(self, phase: str, *, connector: str, done: int, total: int | None = None, object: str = "",
                  finished: bool = False) -> None:
+        if not self.enabled:
+            return
         key = (connector, f"{phase}:{object}" if phase == "pull" else phase)
         label = f"{'reading' if phase == 'pull' else 'writing'} {connector} {object}".strip()
         if key not in self.tasks:
@@ -105,6 +119,74 @@ def print_changes(console: Console, changes: dict[str, list[Any]],
         console.print("Dry run: nothing to write, the CRMs are up to date.")
 
 
+REASON_WORDS = {
+    "no_account": "no account", "no_owner": "no owner", "no_start": "no date", "unknown_type": "unknown activity type",
+    "no_close_date": "won deal with no close date", "no_amount": "won deal with no amount",
+    "negative_amount": "negative amount", "unknown_currency": "currency with no exchange rate",
+}
+
+
+def reason_words(head: str) -> str:
+    """A rejection's grouping reason for people: the engine's rule codes in words, connector reasons as they are."""
+    return REASON_WORDS.get(head, head)
+
+
+def group_rejections(rejections: Sequence[Any], labels: Mapping[tuple[str, str, str], str] | None = None,
+                     examples: int = 3) -> list[Any]:
+    """A run's rejections (``Rejected``) grouped as ``repo.rejection_groups`` groups the stored ones."""
+    from sync_jobs.store.repo import RejectionGroup, reason_head
+
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for r in rejections:
+        group = groups.setdefault((r.object, reason_head(r.reason)), [0, r.reason, []])
+        group[0] += 1
+        if len(group[2]) < examples:
+            group[2].append((r.source, r.id, (labels or {}).get((r.source, r.object, r.id), "")))
+    out = [RejectionGroup(obj, head, n, sample, tuple(ex)) for (obj, head), (n, sample, ex) in groups.items()]
+    return sorted(out, key=lambda g: (-g.count, g.object, g.reason))
+
+
+def _examples(group: Any) -> str:
+    shown = [f"{crm_id} «{label}»" if label else crm_id for _c, crm_id, label in group.examples]
+    more = group.count - len(shown)
+    return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
+
+
+def print_rejection_table(console: Console, groups: Sequence[Any], title: str) -> None:
+    """Rejected records grouped by reason: object, reason, count, a few example records (id and name)."""
+    table = Table(title=title)
+    for col in ("object", "reason", "count", "examples"):
+        table.add_column(col, justify="right" if col == "count" else "left")
+    for g in groups:
+        words = reason_words(g.reason)
+        detail = g.sample.split(": ", 1)[1] if g.count == 1 and ": " in g.sample and words != g.sample else ""
+        table.add_row(g.object, words + (f" ({detail})" if detail else ""), str(g.count), _examples(g))
+    console.print(table)
+
+
+def new_part(rejected: int, new: int | None) -> str:
+    """`` (1 new)`` after a rejection count: the new ones (not rejected for the same reason by the plan's previous
+    finished run) make a run partial, the known ones do not. Empty with no rejection, or when ``new`` is None
+    (a run that stopped before comparing, or a run logged before pac compared)."""
+    return f" ({new} new)" if new is not None and rejected else ""
+
+
+def print_rejection_summary(console: Console, result: Any) -> None:
+    """The end of ``pac sync``: how many records were left out (how many of them new), by object and reason,
+    where to see them."""
+    if not result.rejections:
+        return
+    groups = group_rejections(result.rejections, result.labels, examples=2)
+    compared = result.status in ("ok", "partial", "dry_run")
+    new = len(result.new_rejections) if compared else None
+    known = ("; the known ones, rejected for the same reason by the previous run, leave the exit code alone"
+             if compared and new != len(result.rejections) else "")
+    console.print(f"{len(result.rejections)} rejected{new_part(len(result.rejections), new)}: records counted "
+                  f"nowhere (fix them in the CRM; `pac status` lists them{known}):", markup=False)
+    for g in groups:
+        console.print(f"  {g.object}: {reason_words(g.reason)} x{g.count}, e.g. {_examples(g)}", markup=False)
+
+
 def print_result(console: Console, result: Any) -> None:
     table = Table(title=f"Sync of {result.plan_id}: {result.status}")
     for col in ("object", "read", "rejected", "deleted", "written", "failed"):
@@ -118,6 +200,44 @@ def print_result(console: Console, result: Any) -> None:
                                                                        else ""))
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {error}", markup=True)
+
+
+NEAR = timedelta(days=31)
+
+
+def rejected_candidates(plan: Any, records: Any, evaluation: Any, action_id: str) -> list[tuple[Any, Any]]:
+    """The activities the engine set aside that would otherwise be candidates for the action: same owner (by
+    user e-mail, or an owner given as an e-mail), same or unknown type, starting in the window or near it: within
+    the window's length or a month (``NEAR``), whichever is longer (a rep asking "why not my visit?" sees
+    "no account"); records with no date at all are listed too. In time order."""
+    action = plan.action(action_id)
+    who = action.who.strip().lower()
+    emails = {(u.source, u.id): (u.email or "").strip().lower() for u in records.users}
+    window = action.window
+    slack = max(window.end - window.start, NEAR)
+    by_key = {(a.source, a.id): a for a in records.activities}
+    out = []
+    for d in evaluation.rejected:
+        activity = by_key.get((d.source, d.record_id))
+        if activity is None or activity.deleted:
+            continue
+        owner = (activity.owner_id or "").strip().lower()
+        if emails.get((activity.source, activity.owner_id or "")) != who and owner != who:
+            continue
+        if activity.type is not None and activity.type is not action.activity_type:
+            continue
+        start = activity.start
+        if start is None and activity.day is not None:
+            from datetime import time as day_time
+            from zoneinfo import ZoneInfo
+
+            start = datetime.combine(activity.day, day_time(), ZoneInfo(plan.timezone))
+        if start is not None and start.tzinfo is not None and not window.start - slack <= start <= window.end + slack:
+            continue
+        out.append((activity, d))
+    seen: set[tuple[str, str]] = set()
+    unique = [(a, d) for a, d in out if (a.source, a.id) not in seen and not seen.add((a.source, a.id))]
+    return sorted(unique, key=lambda p: str(p[0].start or p[0].day or ""))
 
 
 def register(group: click.Group) -> None:
@@ -153,6 +273,7 @@ def register(group: click.Group) -> None:
         if dry_run:
             print_changes(console, result.changes, result.previous)
         print_result(console, result)
+        print_rejection_summary(console, result)
         sys.exit(result.exit_code)
 
     @group.command("status")
@@ -178,13 +299,16 @@ def register(group: click.Group) -> None:
         for r in runs:
             took = f"{(r.finished_at - r.started_at).total_seconds():.1f}s" if r.finished_at else "running"
             counts = r.counts or {}
-            total = {k: sum(int(c.get(k, 0)) for c in counts.values()) for k in ("read", "written", "rejected")}
+            total = {k: sum(int(c.get(k, 0)) for c in counts.values())
+                     for k in ("read", "written", "rejected", "rejected_new")}
+            compared = any("rejected_new" in c for c in counts.values())
             calls = ", ".join(f"{n}={a.get('calls', 0)}" for n, a in (r.api or {}).items())
             left = ", ".join(f"{n}={a.get('remaining')}" for n, a in (r.api or {}).items()
                              if a.get("remaining") is not None)
             table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
                           r.status + (" (dry)" if r.dry_run else ""), str(total["read"]), str(total["written"]),
-                          str(total["rejected"]), calls, left or "-")
+                          str(total["rejected"]) + new_part(total["rejected"], total["rejected_new"] if compared
+                                                            else None), calls, left or "-")
         console.print(table if runs else "No run yet: try `pac sync` (or `pac demo`).")
         marks = repo.watermarks(engine)
         if marks:
@@ -204,6 +328,15 @@ def register(group: click.Group) -> None:
             console.print(f"Last run's problems ({len(runs[0].errors)}):")
             for e in runs[0].errors[:10]:
                 console.print(f"  - {e}", markup=False)
+        if runs and runs[0].id is not None:
+            groups = repo.rejection_groups(engine, runs[0].id)
+            if groups:
+                total = sum(g.count for g in groups)
+                last = runs[0].counts or {}
+                new = (f", {sum(int(c.get('rejected_new', 0)) for c in last.values())} new"
+                       if any("rejected_new" in c for c in last.values()) else "")
+                print_rejection_table(console, groups, f"Last run's rejected records ({total}{new}, counted "
+                                                       "nowhere; fix them in the CRM)")
         engine.dispose()
 
     @group.command("explain")
@@ -239,6 +372,25 @@ def register(group: click.Group) -> None:
             table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
                           row["reason"], row["detail"])
         console.print(table)
+        near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
+        if near:
+            rejected = Table(title=f"Rejected records of {now.plan.action(action_id).who} in or near the window "
+                                   "(counted nowhere: fix them in the CRM)")
+            for col in ("record", "CRM", "subject", "when", "reason", "detail"):
+                rejected.add_column(col)
+            from zoneinfo import ZoneInfo
+
+            from pac_core.explain import REASONS
+
+            words = REASONS.get(now.plan.language, REASONS["en"])
+            zone = ZoneInfo(now.plan.timezone)
+            for activity, decision in near:
+                when = activity.start or activity.day
+                shown = (f"{when.astimezone(zone):%Y-%m-%d %H:%M}" if isinstance(when, datetime) and when.tzinfo
+                         else str(when or "-"))
+                rejected.add_row(activity.id, activity.source, activity.subject or "", shown,
+                                 words.get(decision.rule, reason_words(decision.rule)), decision.detail)
+            console.print(rejected)
 
     @group.command("schedule")
     @click.option("--jobstore", help="SQLite file of this scheduler's job store (never shared with another one).")

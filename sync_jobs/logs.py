@@ -13,6 +13,10 @@ _SECRET_PATTERNS = [
     re.compile(r"(?i)((?:access_token|refresh_token|client_secret|password|session_id|sessionid|token|"
                r"private_key|security_token)[\"']?\s*[:=]\s*[\"']?)[^\s'\",&}]+"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]{8,}"),
+    # Salesforce session ids / access tokens, wherever they appear: 00D + org id + '!' + token
+    re.compile(r"()\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{20,}"),
+    # HubSpot private-app and OAuth tokens (pat-na1-..., CJ...-style OAuth tokens are caught by 'bearer')
+    re.compile(r"()\bpat-[a-z]{2,4}\d?-[0-9a-f-]{20,}"),
 ]
 _known_secrets: set[str] = set()
 

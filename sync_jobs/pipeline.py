@@ -13,7 +13,20 @@ Order of commits (what makes it idempotent and resumable):
    re-evaluates, and sends only what the CRM does not have yet: no duplicate, no loss.
 
 A dry run reads the CRMs but writes nothing anywhere (no CRM write, no store write, no watermark): it
-returns the exact changes, per CRM record and field, that a real run would send.
+returns the exact changes, per CRM record and field, that a real run would send. What a real run would
+store is laid over the stored records in memory: the pulled records, the deletions a full read finds, and
+the manager edits pulled from the CRM (newest edit wins, as ``repo.save_override`` decides).
+
+Rejections: a run reports each record left out once, per object: the records a connector could not
+normalise (never stored) and the stored records the engine set aside (an activity with no account, a won
+deal with no amount or in a currency with no rate...; reason ``rule: detail``). Both go to the run's
+counts (``rejected``) and its rejections. The engine sets a stored record aside on every run until it is fixed
+in the CRM, so such a record is reported every night; only the **new** ones make the run ``partial`` (exit 1):
+those the previous finished run (``ok`` or ``partial``) of the plan did not reject with the same reason
+(``counts[object]["rejected_new"]``). A write the CRM refused makes it ``partial`` too (retried next run).
+
+An exception that escapes a real run (the store failing, a bug) closes its run log as ``failed`` with the
+error (redacted) before it propagates, so no run stays ``running``; ``pac`` maps it to exit code 6.
 """
 
 from __future__ import annotations
@@ -21,9 +34,10 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from connectors.base import (
@@ -40,12 +54,12 @@ from connectors.base import (
 from pac_config.settings import PlanSettings, Settings
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
-from pac_core.records import Records
+from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
 from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM, EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA
 from sync_jobs.lock import run_lock
-from sync_jobs.logs import event, redact
+from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.overrides import apply_overrides
 from sync_jobs.pull import PullOutcome, pull_connector
 from sync_jobs.store import open_store, repo
@@ -55,6 +69,7 @@ from sync_jobs.writeback import write_changes
 log = logging.getLogger("pac.sync")
 Clock = Callable[[], datetime]
 CRASH_ENV = "PAC_TEST_CRASH_AT"   # test hook: "after_writes" kills the process before the checkpoint
+PAUSE_ENV = "PAC_TEST_PAUSE_AT"   # test hook: "before_writes:<file>" waits, lock held, until <file> exists
 
 
 def utc_now() -> datetime:
@@ -75,6 +90,11 @@ class RunResult:
     evaluation: Evaluation | None = None
     plan: Plan | None = None
     timings: dict[str, float] = field(default_factory=dict)   # seconds: pull, load, evaluate, write
+    # every record left out, once: connector rejections first, then the stored records the engine set aside
+    rejections: list[Rejected] = field(default_factory=list)
+    # those not rejected with the same reason by the previous finished run (they, or a failed write, make a run partial)
+    new_rejections: list[Rejected] = field(default_factory=list)
+    labels: dict[tuple[str, str, str], str] = field(default_factory=dict)   # (source, object, id) -> subject/name
 
     @property
     def written(self) -> int:
@@ -100,14 +120,76 @@ def evaluate(plan: Plan, records: Records, as_of: datetime, settings: Settings) 
     return engine_evaluate(plan, records, as_of=as_of, settings=engine_settings(settings, plan.currency))
 
 
-def effective_plan(engine, plan: Plan) -> tuple[Plan, list[str]]:  # type: ignore[no-untyped-def]
-    """The plan file with the manager's CRM edits applied."""
-    return apply_overrides(plan, repo.overrides(engine, plan.id))
+def effective_plan(engine, plan: Plan, pending: Sequence[tuple[str, Any]] = ()  # type: ignore[no-untyped-def]
+                   ) -> tuple[Plan, list[str]]:
+    """The plan file with the manager's CRM edits applied: the stored overrides, plus ``pending``
+    (``(connector, ManagerEdit)`` pulled by a dry run and not stored), the newest edit of each field winning
+    exactly as ``repo.save_override`` would decide."""
+    rows: dict[tuple[str, str, str], Any] = {(o.target, o.key, o.field): o for o in repo.overrides(engine, plan.id)}
+    for source, edit in pending:
+        key = (edit.target.value, edit.key, edit.field)
+        old = rows.get(key)
+        if old is None or old.modified_at < edit.modified_at:
+            rows[key] = SimpleNamespace(target=edit.target.value, key=edit.key, field=edit.field, value=edit.value,
+                                        modified_at=edit.modified_at, connector=source)
+    return apply_overrides(plan, sorted(rows.values(), key=lambda o: o.modified_at))
+
+
+_DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})
+
+
+def engine_rejections(evaluation: Evaluation, records: Records, already: Sequence[Rejected] = ()
+                      ) -> tuple[list[Rejected], dict[tuple[str, str, str], str]]:
+    """The stored records the engine set aside, as ``Rejected`` (reason ``rule: detail``), each record once and
+    none that a connector already rejected in this run (``already``); plus their labels (activity subject,
+    deal name) keyed by (source, object, id)."""
+    activities = {(a.source, a.id): a.subject for a in records.activities}
+    deals = {(d.source, d.id): d.name for d in records.deals}
+    seen = {(r.source, r.object, r.id) for r in already}
+    out: list[Rejected] = []
+    labels: dict[tuple[str, str, str], str] = {}
+    for d in evaluation.rejected:
+        key = (d.source, d.record_id)
+        if key in deals and key not in activities:
+            obj = "deals"
+        elif key in activities and key not in deals:
+            obj = "activities"
+        else:   # an id both kinds share (or neither): the rule tells
+            obj = "deals" if d.rule in _DEAL_RULES or "deal" in d.detail else "activities"
+        full = (d.source, obj, d.record_id)
+        if full in seen:
+            continue
+        seen.add(full)
+        out.append(Rejected(d.source, obj, d.record_id, f"{d.rule}: {d.detail}" if d.detail else d.rule))
+        labels[full] = (deals if obj == "deals" else activities).get(key, "") or ""
+    return out, labels
+
+
+def new_rejections(engine, plan_id: str, run_id: int | None,  # type: ignore[no-untyped-def]
+                   rejections: Sequence[Rejected]) -> list[Rejected]:
+    """The rejections that are new: not rejected with the same reason (compared redacted, as stored) by the plan's
+    previous finished run (``repo.previous_rejections``). The others are known: reported, but no run is partial
+    because of them, so exit code 1 keeps meaning "something changed: look"."""
+    if not rejections:
+        return []
+    known = repo.previous_rejections(engine, plan_id, run_id)
+    return [r for r in rejections if (r.source, r.object, r.id, redact(r.reason)) not in known]
 
 
 def _crash_point(name: str) -> None:
     if os.environ.get(CRASH_ENV) == name:
         os._exit(77)
+
+
+def _pause_point(name: str) -> None:
+    """Test hook: with ``PAC_TEST_PAUSE_AT=<name>:<file>``, write ``<file>.paused`` and wait until ``<file>`` exists."""
+    point, _, release = os.environ.get(PAUSE_ENV, "").partition(":")
+    if point == name and release:
+        from pathlib import Path
+
+        Path(release + ".paused").touch()
+        while not Path(release).exists():
+            time.sleep(0.02)
 
 
 def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[str, Connector] | None = None,
@@ -137,8 +219,13 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
             return _run(engine, ps, plan, fingerprint, settings, connectors, clock, True, full, as_of, progress,
                         evaluator)
         with run_lock(engine, plan.id, wait=wait):
-            return _run(engine, ps, plan, fingerprint, settings, connectors, clock, False, full, as_of, progress,
-                        evaluator)
+            before = _last_run_id(engine, plan.id)
+            try:
+                return _run(engine, ps, plan, fingerprint, settings, connectors, clock, False, full, as_of,
+                            progress, evaluator)
+            except BaseException as exc:
+                _close_crashed_runs(engine, plan.id, before, exc, clock)
+                raise
     finally:
         if owned and connectors:
             for c in connectors.values():
@@ -158,18 +245,21 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
     event(log, "sync.start", plan=plan.id, run=result.run_id, dry_run=dry_run, full=full)
     pulled = PullOutcome()
     status, code = "ok", EXIT_OK
+    set_aside: list[Rejected] = []
     tick = time.perf_counter()
     try:
         for name in names:
             pull_connector(engine, connectors[name], run_id=result.run_id, now=now,
                            reconciliation_days=settings.connector(name).reconciliation_days, full=full,
                            dry_run=dry_run, outcome=pulled, progress=progress)
+            for secret in getattr(connectors[name], "secrets", list)():  # live sessions exist only now
+                register_secret(secret)
         for source, edit in pulled.edits if not dry_run else ():
             repo.save_override(engine, plan.id, edit.target.value, edit.key, edit.field, edit.value,
                                edit.modified_at, source)
         result.timings["pull"] = time.perf_counter() - tick
         tick = time.perf_counter()
-        effective, refused = effective_plan(engine, plan)
+        effective, refused = effective_plan(engine, plan, pulled.edits if dry_run else ())
         result.errors.extend(refused)
         records = _records(engine, names, pulled)
         result.timings["load"] = time.perf_counter() - tick
@@ -177,12 +267,15 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
         when = as_of or ps.as_of or now
         evaluation = (evaluator or (lambda p, r, a: evaluate(p, r, a, settings)))(effective, records, when)
         result.evaluation, result.plan = evaluation, effective
+        set_aside, result.labels = engine_rejections(evaluation, records, pulled.rejected)
         desired = diff.desired_state(effective, evaluation)
-        users_of = {n: store_records.user_emails(engine, n) | _overlay_emails(pulled, n) for n in names}
+        users_of = {n: (store_records.user_emails(engine, n) - pulled.gone_emails.get(n, set()))
+                    | _overlay_emails(pulled, n) for n in names}
         routes = diff.route(effective, names, users_of)
         written = {n: repo.written(engine, plan.id, n) for n in names}
         accounts = _account_changes(effective, records, when, settings, connectors, names, written)
         result.timings["evaluate"] = time.perf_counter() - tick
+        _pause_point("before_writes")
         tick = time.perf_counter()
         for name in names:
             last = written[name]
@@ -201,7 +294,8 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
             result.errors.extend(outcome.errors)
         result.timings["write"] = time.perf_counter() - tick
         _crash_point("after_writes")
-        if pulled.rejected or any(c.get("failed") for c in result.counts.values()):
+        result.new_rejections = new_rejections(engine, plan.id, result.run_id, [*pulled.rejected, *set_aside])
+        if result.new_rejections or any(c.get("failed") for c in result.counts.values()):
             status, code = "partial", EXIT_PARTIAL
     except QuotaExhausted as exc:
         status, code = "quota_stopped", EXIT_QUOTA
@@ -218,22 +312,48 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
         result.errors.append(f"CRM unreachable: {type(exc).__name__}: {exc}")
     for kind, n in pulled.read.items():
         _count(result, kind, "read", n)
-    for rejected in pulled.rejected:
+    result.rejections = [*pulled.rejected, *set_aside]
+    for rejected in result.rejections:
         _count(result, rejected.object, "rejected", 1)
+    if status in ("ok", "partial"):   # the run got through: its rejections were compared with the previous run's
+        for rejected in result.rejections:
+            _count(result, rejected.object, "rejected_new", 0)
+        for rejected in result.new_rejections:
+            _count(result, rejected.object, "rejected_new", 1)
     for kind, n in pulled.deleted.items():
         _count(result, kind, "deleted", n)
     result.api = {name: _usage(c) for name, c in connectors.items() if name in names}
     result.errors = [redact(e) for e in result.errors]
     result.status, result.exit_code = ("dry_run" if dry_run and code == EXIT_OK else status), code
     if not dry_run and result.run_id is not None:
-        repo.add_rejections(engine, result.run_id, pulled.rejected)
+        repo.add_rejections(engine, result.run_id, result.rejections)
         advance = status in ("ok", "partial")
         repo.finish_run(engine, result.run_id, status=status, now=clock(), counts=result.counts, api=result.api,
                         errors=result.errors, watermarks_seen=pulled.watermarks if advance else None,
                         full_objects=pulled.full_objects if advance else ())
     event(log, "sync.end", plan=plan.id, run=result.run_id, status=result.status, written=result.written,
-          accounts=result.accounts_written, rejected=len(pulled.rejected), errors=len(result.errors))
+          accounts=result.accounts_written, rejected=len(result.rejections), errors=len(result.errors))
     return result
+
+
+def _last_run_id(engine, plan_id: str) -> int:  # type: ignore[no-untyped-def]
+    latest = repo.runs(engine, plan_id, limit=1)
+    return int(latest[0].id or 0) if latest else 0
+
+
+def _close_crashed_runs(engine, plan_id: str, after: int, exc: BaseException,  # type: ignore[no-untyped-def]
+                        clock: Clock) -> None:
+    """An exception escaped a run (held under the plan's lock): close the run it started as ``failed``, with
+    the error (redacted), and without moving a watermark. Best effort: the store itself may be what failed."""
+    what = "interrupted" if isinstance(exc, KeyboardInterrupt | SystemExit) else "unexpected error"
+    message = redact(f"{what}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": "))
+    try:
+        for run in repo.runs(engine, plan_id, limit=5):
+            if run.id is not None and run.id > after and run.status == "running":
+                repo.finish_run(engine, run.id, status="failed", now=clock(), counts=run.counts or {},
+                                api=run.api or {}, errors=[*(run.errors or []), message])
+    except Exception as again:   # the original exception is the one to report
+        log.warning(redact(f"could not close the failed run of {plan_id}: {type(again).__name__}: {again}"))
 
 
 def _account_changes(plan: Plan, records: Records, when: datetime, settings: Settings,

@@ -8,6 +8,7 @@ after this point never re-sends them; refused ones are left as they were and ret
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,12 @@ from sync_jobs.logs import event, redact
 from sync_jobs.store import repo
 
 log = logging.getLogger("pac.sync")
+CRASH_ENV = "PAC_TEST_CRASH_AT"   # test hook: "after_crm_write[:<connector>]" exits (77) before "last written" is saved
+
+
+def _crash_after_crm_write(connector: str) -> None:
+    if os.environ.get(CRASH_ENV) in ("after_crm_write", f"after_crm_write:{connector}"):
+        os._exit(77)
 
 
 @dataclass
@@ -38,6 +45,7 @@ def write_changes(engine, plan_id: str, connector: Connector, changes: Sequence[
     it = iter(changes)
     while batch := list(islice(it, batch_size)):
         results = connector.write(batch)
+        _crash_after_crm_write(connector.name)
         accepted = []
         for change, result in zip(batch, results, strict=True):
             target = change.target.value

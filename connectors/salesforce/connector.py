@@ -76,8 +76,9 @@ class SalesforceConnector:
         log.warning(text)
 
     def secrets(self) -> list[str]:
-        """Credential values to redact from every log line (the CLI registers them)."""
-        return self.client.creds.secrets()
+        """Credential values to redact from every log line (the CLI registers them), the live session included."""
+        live = getattr(getattr(self.client, "_sf", None), "session_id", None)
+        return self.client.creds.secrets() + ([live] if live else [])
 
     # -- pull ------------------------------------------------------------------------------------------
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False

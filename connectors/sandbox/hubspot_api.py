@@ -6,7 +6,8 @@ associations v4 batch read, properties and groups, custom object schemas (403 on
 owners, deal pipelines, and the OAuth token endpoint. Bearer auth with HubSpot's 401 bodies; the
 ``X-HubSpot-RateLimit-*`` headers from a real rolling 10-second window and a daily counter; 429 bodies
 as documented. Faults (``server.faults``): rate_limit, server_error, drop (core), expire_session,
-lock_row (one record of a batch write refused, retryable), quota (daily limit reached).
+lock_row (one record of a batch write refused, retryable), quota (daily limit reached); with ``echo=True``,
+server_error and lock_row messages echo the request's Authorization header (redaction tests).
 
 Seeded from the demo organisation's "hubspot" records. Helpers (``add``, ``archive``, ``associate``,
 ``update``) let tests and benchmarks shape the portal directly.
@@ -162,6 +163,13 @@ class Table:
         if unique:
             self.unique.setdefault(name, {})
         return prop
+
+
+def _echo(request: Request, fault: Fault | None) -> str:
+    """With a fault's ``echo=True``: the Authorization header the request carried (redaction tests)."""
+    if fault is None or not fault.detail.get("echo"):
+        return ""
+    return f" (request Authorization: {request.headers.get('authorization', '')})"
 
 
 def _error(status: int, message: str, category: str, **extra: Any) -> Response:
@@ -385,8 +393,8 @@ class HubSpotApi:
         if limited is not None:
             return limited
         if fault is not None and fault.kind == "server_error":
-            return _error(int(fault.detail.get("status", 502)), "Internal error; please try again",
-                          "INTERNAL_ERROR")
+            return _error(int(fault.detail.get("status", 502)),
+                          "Internal error; please try again" + _echo(request, fault), "INTERNAL_ERROR")
         with self._lock:
             try:
                 response = self._route(request, body, fault)
@@ -642,7 +650,8 @@ def _batch(api: HubSpotApi, table: Table, verb: str, body: dict[str, Any], req: 
         key = str(item.get("id", ""))
         props = dict(item.get("properties") or {})
         if locked is not None and key == locked:
-            errors.append(_input_error("CONFLICT", "The record is being updated by another process; retry later",
+            errors.append(_input_error("CONFLICT", "The record is being updated by another process; retry later"
+                                       + _echo(req, fault),
                                        [key]))
             continue
         problem = _invalid(table, props)

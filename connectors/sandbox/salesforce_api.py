@@ -9,7 +9,8 @@ sObject Collections ``PATCH /composite/sobjects`` (update by id) and
 request order), Tooling API ``POST /tooling/sobjects/CustomObject|CustomField`` (provisioning), and
 Bulk API 2.0 query jobs (``/jobs/query``: CSV results paged with ``Sforce-Locator``).
 Every data response carries ``Sforce-Limit-Info: api-usage=used/max``; errors are JSON arrays of
-``{message, errorCode, fields}``. Faults come from ``server.faults`` (see ``SandboxServer``).
+``{message, errorCode, fields}``. Faults come from ``server.faults`` (see ``SandboxServer``); with ``echo=True``,
+a refused login echoes the request body and a ``lock_row`` the Authorization header (redaction tests).
 
 Test helpers (no HTTP): ``ids`` (demo key -> Salesforce id), ``row``, ``rows``, ``edit``, ``delete``,
 ``create``, ``set_daily_max``, ``used``.
@@ -214,7 +215,10 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
             code = "SERVER_UNAVAILABLE" if status == 503 else "UNKNOWN_EXCEPTION"
             return _error(status, code, "An unexpected error occurred. Please try again.")
         if path == "/services/oauth2/token" and request.method == "POST":
-            return self._token(request)
+            response = self._token(request)
+            if fault is not None and fault.detail.get("echo") and response.status != 200:   # echo what was sent
+                response.body["error_description"] += f" (request: {request.body.decode(errors='replace')})"
+            return response
         if path == "/services/data" and request.method == "GET":
             return Response(200, [{"label": f"v{v}", "url": f"/services/data/v{v}", "version": v} for v in VERSIONS])
         if not path.startswith("/services/data/v"):
@@ -519,7 +523,8 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
             try:
                 if i == locked:
                     raise _SaveError("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 "
-                                     "records")
+                                     "records" + (f" (request Authorization: {request.headers.get('authorization')})"
+                                                  if fault is not None and fault.detail.get("echo") else ""))
                 results.append(self._save(record, upsert, user))
             except _SaveError as exc:
                 results.append({"success": False, "errors": [{"statusCode": exc.code, "message": exc.message,

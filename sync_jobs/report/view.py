@@ -6,9 +6,10 @@ Rows carry the plan's objects and the engine's results side by side; no formatti
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
@@ -129,18 +130,34 @@ def action_when(action: Action, fmt: Formatter) -> str:
     return f"{days} ({label})" if label and label not in days else days
 
 
-def plan_totals(inputs: ReportInputs) -> dict[str, Decimal | float | None]:
-    """Sums over the axes that are not dropped.
+def is_live(row: AxisRow) -> bool:
+    """An axis that counts in the plan's totals and rankings: not dropped, not suspended (until its day)."""
+    if row.progress is not None:
+        return row.progress.pace is not Pace.INACTIVE
+    return row.axis.status.state in (AxisState.ACTIVE, AxisState.PRIORITISED)
 
-    ``progress`` = Σ additional / Σ objective (axes with an objective). ``roi`` of the plan is the
-    cost-weighted mean of the axes' ROI, Σ(roi × cost) / Σ cost, which equals
-    (Σ additional × margin − Σ cost) / Σ cost: the same rule as each axis, on the whole plan.
+
+def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
+    """The headline: additional revenue, objective, progress and ROI over the live axes, each deal once.
+
+    The engine's ``Evaluation.plan`` (``pac_core.totals``) counts each won deal once over the union of the
+    live axes' scopes, so overlapping axes (Rhône-Alpes and pharma hold the same laboratory) are not added
+    twice, and leaves suspended and dropped axes out (``left_out``). Data written before it existed (an old
+    snapshot) falls back to adding the live axes' figures: ``counted_once`` is then False.
+    ROI = (additional × margin − Σ cost of the live axes) / Σ cost.
     """
-    additional = objective = Decimal(0)
-    weighted, cost = 0.0, Decimal(0)
-    for row in axis_rows(inputs):
+    rows = axis_rows(inputs)
+    left_out = [r for r in rows if not is_live(r)]
+    done = inputs.evaluation.plan
+    if done is not None:
+        return {"additional": done.additional, "objective": done.objective, "progress": done.progress,
+                "roi": done.roi, "cost": done.cost, "overlap": done.overlap, "counted_once": True,
+                "left_out": left_out}
+    additional = objective = cost = Decimal(0)
+    weighted = 0.0
+    for row in rows:
         obj, prog = row.axis.objective, row.progress
-        if prog is None or row.axis.status.state is AxisState.DROPPED:
+        if prog is None or not is_live(row):
             continue
         if obj is not None:
             additional += prog.additional
@@ -153,7 +170,24 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Decimal | float | None]:
         "objective": objective or None,
         "progress": float(additional / objective) if objective else None,
         "roi": weighted / float(cost) if cost else None,
+        "cost": cost or None, "overlap": None, "counted_once": False, "left_out": left_out,
     }
+
+
+def segment_roi_notes(inputs: ReportInputs) -> list[tuple[str, float, list[float]]]:
+    """Segments whose ROI is below each of their live axes' ROI: (segment name, its ROI, the axes' ROI).
+
+    A segment's ROI counts each deal of its live axes once; each axis counts every deal of its own scope,
+    so when scopes overlap the axes each claim the same gains and the segment can fall below all of them.
+    """
+    notes = []
+    for segment in inputs.plan.segments:
+        seg = segment_progress(inputs.evaluation, segment.id)
+        rois = [r.progress.roi for r in axis_rows(inputs, segment.id)
+                if is_live(r) and r.progress is not None and r.progress.roi is not None]
+        if seg is not None and seg.roi is not None and len(rois) > 1 and seg.roi < min(rois) - 0.005:
+            notes.append((segment.name, seg.roi, rois))
+    return notes
 
 
 def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
@@ -180,8 +214,11 @@ def current_label(inputs: ReportInputs, *, quarterly: bool = True) -> str:
 
 
 def rejected_groups(inputs: ReportInputs) -> list[tuple[str, str, str, int]]:
-    """Records the connectors refused, grouped by (source, object, reason), most frequent first."""
-    counts = Counter((r.source, r.object, r.reason) for r in inputs.rejected)
+    """Records the connectors refused, grouped by (source, object, reason), most frequent first. The run's
+    rejections also hold the stored records the engine set aside: those (same source and id as one of
+    ``inputs.evaluation.rejected``) are left out here, ``refused_groups`` lists them, so none is shown twice."""
+    set_aside = {(d.source, d.record_id) for d in inputs.evaluation.rejected}
+    counts = Counter((r.source, r.object, r.reason) for r in inputs.rejected if (r.source, r.id) not in set_aside)
     return [(*key, n) for key, n in counts.most_common()]
 
 
@@ -191,17 +228,25 @@ def refused_groups(evaluation: Evaluation) -> list[tuple[str, int]]:
 
 
 CORE_5Q = frozenset({"who", "what", "how_many", "when", "target", "measure", "owner", "date"})
+COMPLEMENT_5Q = frozenset({"info_needed", "info_source"})
 
 
-def gaps(inputs: ReportInputs) -> Iterator[dict]:
-    """Linter results that are not precise actions: intentions, objectives, and actions lacking who/what/when.
+def gaps(inputs: ReportInputs) -> list[dict[str, Any]]:
+    """Linter results that are not complete 5Q actions, with what each lacks.
 
-    An action that only lacks the 5Q complement (information needed, from whom) is not listed: it can be
-    done as written.
+    First intentions, objectives and actions lacking who / what / how many / when (they cannot be measured
+    as written), then actions lacking only the 5Q complement (what information is needed to prepare the
+    action, and from whom): they can be done and counted, but the rep does not know what to prepare.
+    ``complement`` is True for the latter.
     """
+    vague, complement = [], []
     for item in inputs.lint:
         kind = str(item.get("kind", "")).lower() or "action"
         missing = [str(m) for m in item.get("missing") or () if m]
+        row = {"id": item.get("id") or item.get("action_id") or "", "text": str(item.get("text", "")),
+               "kind": kind, "missing": missing, "complement": False}
         if kind != "action" or CORE_5Q.intersection(missing):
-            yield {"id": item.get("id") or item.get("action_id") or "", "text": str(item.get("text", "")),
-                   "kind": kind, "missing": missing}
+            vague.append(row)
+        elif COMPLEMENT_5Q.intersection(missing):
+            complement.append({**row, "complement": True})
+    return vague + complement

@@ -3,16 +3,30 @@ manager overrides, runs and their rejections, snapshots."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from pac_core.records import Rejected
 from sync_jobs.logs import redact
-from sync_jobs.store.tables import Override, PlanVersion, Rejection, Run, Snapshot, Watermark, Written
+from sync_jobs.store.tables import (
+    Override,
+    PlanVersion,
+    Rejection,
+    Run,
+    Snapshot,
+    StoredRecord,
+    Watermark,
+    Written,
+)
+
+WRITTEN_CHUNK = 500          # keys per IN list and rows per multi-row upsert statement
+_W = Written.__table__  # type: ignore[attr-defined]
 
 
 # -- plan versions -------------------------------------------------------------------------------
@@ -77,22 +91,56 @@ def written(engine: Engine, plan_id: str, connector: str) -> dict[tuple[str, str
 
 def save_written(engine: Engine, plan_id: str, connector: str,
                  rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
-    """After a successful batch: merge the sent field values into what was last written, per record."""
+    """After a successful batch: merge the sent field values into what was last written, per record.
+
+    Set-based: one transaction per call, holding one read of the batch's existing rows (per target and
+    ``WRITTEN_CHUNK`` keys) and one multi-row upsert (``INSERT ... ON CONFLICT DO UPDATE``). Field
+    values merge key by key (a later partial write keeps the fields it did not send), a ``None`` CRM id
+    keeps the stored one; saving the same batch twice leaves the same rows (idempotent). Returns how
+    many (target, key, crm id, fields) tuples were saved, duplicates inside ``rows`` included.
+    """
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
     n = 0
-    with Session(engine) as session:
-        for target, key, crm_id, fields in rows:
-            row = session.get(Written, (plan_id, connector, target, key))
-            if row is None:
-                row = Written(plan_id=plan_id, connector=connector, target=target, key=key, crm_id=crm_id,
-                              fields=dict(fields), written_at=now)
-            else:
-                row.fields = {**row.fields, **fields}
-                row.crm_id = crm_id or row.crm_id
-                row.written_at = now
-            session.add(row)
-            n += 1
-        session.commit()
+    for target, key, crm_id, fields in rows:
+        n += 1
+        row = merged.get((target, key))
+        if row is None:
+            merged[(target, key)] = {"plan_id": plan_id, "connector": connector, "target": target, "key": key,
+                                     "crm_id": crm_id, "fields": dict(fields), "written_at": now}
+        else:
+            row["fields"] = {**row["fields"], **fields}
+            row["crm_id"] = crm_id or row["crm_id"]
+    if not merged:
+        return 0
+    keys_of: dict[str, list[str]] = {}
+    for target, key in merged:
+        keys_of.setdefault(target, []).append(key)
+    with engine.begin() as conn:
+        for target, keys in keys_of.items():       # whole primary keys: an index lookup per record
+            for chunk in _chunks(keys, WRITTEN_CHUNK):
+                query = select(_W.c.key, _W.c.crm_id, _W.c.fields).where(
+                    _W.c.plan_id == plan_id, _W.c.connector == connector, _W.c.target == target,
+                    _W.c.key.in_(chunk))
+                for key, crm_id, fields in conn.execute(query):
+                    row = merged[(target, key)]
+                    row["fields"] = {**(fields or {}), **row["fields"]}
+                    row["crm_id"] = row["crm_id"] or crm_id
+        stmt = _insert(engine)(_W)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["plan_id", "connector", "target", "key"],
+            set_={c: stmt.excluded[c] for c in ("crm_id", "fields", "written_at")})
+        for chunk in _chunks(list(merged.values()), WRITTEN_CHUNK):
+            conn.execute(stmt, chunk)
     return n
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _insert(engine: Engine) -> Any:
+    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
 # -- manager overrides ---------------------------------------------------------------------------
@@ -163,6 +211,74 @@ def rejections(engine: Engine, run_id: int) -> list[Rejected]:
         rows = session.execute(select(Rejection).where(Rejection.run_id == run_id)
                             .order_by(Rejection.id)).scalars()
         return [Rejected(source=r.connector, object=r.object, id=r.crm_id, reason=r.reason) for r in rows]
+
+
+FINISHED = ("ok", "partial")   # runs that got through their writes: their rejections are complete
+
+
+def previous_rejections(engine: Engine, plan_id: str, before_run: int | None = None
+                        ) -> set[tuple[str, str, str, str]]:
+    """The rejections of the plan's previous finished run (the latest real run, status ``ok`` or ``partial``,
+    older than ``before_run``; the latest one when None), as (connector, object, CRM id, reason) with the
+    reason as stored (redacted). Empty when there is none. A failed or quota-stopped run is skipped: it
+    stopped before evaluating, so its rejections are incomplete. Streams the rows."""
+    query = select(Run.id).where(Run.plan_id == plan_id, Run.dry_run.is_(False),  # type: ignore[attr-defined]
+                                 Run.status.in_(FINISHED))  # type: ignore[attr-defined]
+    if before_run is not None:
+        query = query.where(Run.id < before_run)  # type: ignore[operator]
+    rows = select(Rejection.connector, Rejection.object, Rejection.crm_id, Rejection.reason)
+    with engine.connect() as conn:
+        previous = conn.execute(query.order_by(Run.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+        if previous is None:
+            return set()
+        result = conn.execution_options(yield_per=2000).execute(rows.where(Rejection.run_id == previous))
+        return {(c, o, i, r) for c, o, i, r in result}
+
+
+@dataclass(frozen=True)
+class RejectionGroup:
+    """A run's rejected records of one object for one reason (``pac status``)."""
+
+    object: str                                   # accounts, activities, deals, users
+    reason: str                                   # the engine's rule code, or a connector reason up to its first ": "
+    count: int
+    sample: str                                   # the first record's full reason
+    examples: tuple[tuple[str, str, str], ...]    # (connector, CRM id, subject or name) of the first few
+
+
+def reason_head(reason: str) -> str:
+    """What rejections are grouped by: ``no_account: the activity has no account`` -> ``no_account``."""
+    return reason.split(": ", 1)[0].strip() or reason
+
+
+def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[RejectionGroup]:
+    """The run's rejections grouped by (object, reason head), largest group first, each with its first
+    ``examples`` records and their stored subject or name (connector rejections are not stored: no name).
+    Streams the rows: one pass, memory bounded by the number of groups."""
+    groups: dict[tuple[str, str], list[Any]] = {}   # key -> [count, sample, [(connector, crm id)]]
+    query = select(Rejection.connector, Rejection.object, Rejection.crm_id, Rejection.reason).where(
+        Rejection.run_id == run_id).order_by(Rejection.id)
+    with engine.connect() as conn:
+        for connector, obj, crm_id, reason in conn.execution_options(yield_per=2000).execute(query):
+            group = groups.setdefault((obj, reason_head(reason)), [0, reason, []])
+            group[0] += 1
+            if len(group[2]) < examples:
+                group[2].append((connector, crm_id))
+        labels: dict[tuple[str, str, str], str] = {}
+        table = StoredRecord.__table__  # type: ignore[attr-defined]
+        wanted: dict[tuple[str, str], set[str]] = {}
+        for (obj, _head), (_n, _s, ids) in groups.items():
+            for connector, crm_id in ids:
+                wanted.setdefault((connector, obj), set()).add(crm_id)
+        for (connector, obj), ids in wanted.items():
+            rows = conn.execute(select(table.c.crm_id, table.c.payload).where(
+                table.c.connector == connector, table.c.kind == obj, table.c.crm_id.in_(sorted(ids))))
+            for crm_id, payload in rows:
+                label = (payload or {}).get("subject") or (payload or {}).get("name") or ""
+                labels[(connector, obj, crm_id)] = str(label)
+    out = [RejectionGroup(obj, head, n, sample, tuple((c, i, labels.get((c, obj, i), "")) for c, i in ids))
+           for (obj, head), (n, sample, ids) in groups.items()]
+    return sorted(out, key=lambda g: (-g.count, g.object, g.reason))
 
 
 def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:

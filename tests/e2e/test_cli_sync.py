@@ -12,7 +12,7 @@ import pytest
 
 from connectors.sandbox.run import start_sandbox
 from sync_jobs.lock import run_lock
-from sync_jobs.store import open_store
+from sync_jobs.store import open_store, repo
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ class TestSync:
         done = pac(env, cwd, "sync", "--dry-run")
         writes = [e for e in crm.log if e[1] in ("PATCH", "POST") and ("composite/sobjects" in e[2] or
                                                                        "batch/upsert" in e[2])]
-        assert done.returncode == 0, done.stderr
+        assert done.returncode == 1, done.stderr   # the demo org's awkward records, new on a first run: exit 1
         assert "dry run: nothing was written" in done.stdout and "A-01" in done.stdout
         assert "progress_pct" in done.stdout and writes == []
 
@@ -55,13 +55,14 @@ class TestSync:
         """A real sync logs structured sync.batch events; the second one writes nothing; status shows both."""
         _, env, cwd = setup
         first = pac(env, cwd, "--log-format", "json", "sync")
+        assert all(line.startswith("{") for line in first.stderr.splitlines()), first.stderr   # no bar, no blank
         events = [json.loads(line) for line in first.stderr.splitlines() if line.startswith("{")]
         batches = [e for e in events if e["event"].startswith("sync.batch")]
-        assert first.returncode in (0, 1), first.stderr
+        assert first.returncode == 1, first.stderr   # first run: the demo org's three set-asides are new
         assert batches and {"crm", "connector", "object", "records"} <= set(batches[0])
         second = pac(env, cwd, "--log-format", "json", "sync")
         end = next(json.loads(line) for line in second.stderr.splitlines() if '"sync.end' in line)
-        assert end["written"] == 0
+        assert (end["written"], end["status"], second.returncode) == (0, "ok", 0)   # known now: exit 0
         status = pac(env, cwd, "status")
         assert status.returncode == 0 and "Last runs" in status.stdout and "Watermarks" in status.stdout
 
@@ -83,12 +84,24 @@ class TestSync:
         done = pac({**env, "PAC_CONFIG": str(bad)}, cwd, "sync")
         assert done.returncode == 2 and f"{bad}:1 connectorz: unknown key" in done.stderr
 
-    def test_refused_credentials_exit_4(self, setup) -> None:
-        """A wrong HubSpot token: exit 4, and the token appears nowhere in the output."""
-        _, env, cwd = setup
-        done = pac({**env, "PAC_HS_ACCESS_TOKEN": "wrong-token-123456"}, cwd, "sync")
-        assert done.returncode == 4, done.stdout + done.stderr
-        assert "wrong-token-123456" not in done.stdout + done.stderr
+    def test_refused_credentials_exit_4(self, crm, setup) -> None:
+        """A wrong Salesforce client secret, echoed back by the CRM in its refusal: exit 4, the refusal is
+        shown and stored with the secret as ``***``, never in clear."""
+        settings, env, cwd = setup
+        wrong = "wrong-secret-123456"
+        crm.faults.inject("salesforce", "expire_session", path="oauth2/token", times=1, echo=True)
+        try:
+            done = pac({**env, "PAC_SF_CLIENT_SECRET": wrong}, cwd, "sync")
+        finally:
+            crm.faults.clear()
+        output = done.stdout + done.stderr
+        assert done.returncode == 4, output
+        assert "invalid_client" in output and "client_secret=***" in output and wrong not in output
+        engine = open_store(settings.database())
+        errors = repo.runs(engine)[0].errors
+        engine.dispose()
+        assert any("client_secret=***" in e for e in errors) and wrong not in str(errors)
+        assert wrong.encode() not in _store_bytes(settings)
 
 
 class TestExplain:
@@ -106,17 +119,92 @@ class TestExplain:
         done = pac(env, cwd, "explain", "A-99")
         assert done.returncode == 2 and "A-01" in done.stderr
 
+    def test_explain_lists_the_reps_rejected_visit_near_the_window(self, setup) -> None:
+        """Julie's visit with no account (14 April, near week 18) is listed under A-01 with its reason."""
+        _, env, cwd = setup
+        pac(env, cwd, "sync")
+        done = pac(env, cwd, "explain", "A-01")
+        tail = done.stdout.split("Rejected records of", 1)[-1]
+        assert done.returncode == 0 and "Visite salon Pollutec" in tail and "sans compte" in tail, done.stdout
+
+
+class TestRejectionsAndErrors:
+    def test_sync_and_status_list_rejections_grouped_by_reason(self, setup) -> None:
+        """The engine's three set-asides, new on the first run, make it partial (exit 1); the next run rejects them
+        again for the same reasons: known, still summarised and listed, exit 0. Status says how many are new."""
+        _, env, cwd = setup
+        done = pac(env, cwd, "sync")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "3 rejected (3 new)" in done.stdout and "no account x1" in done.stdout
+        again = pac(env, cwd, "sync")
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "3 rejected (0 new)" in again.stdout and "no account x1" in again.stdout
+        status = pac(env, cwd, "status")
+        listed = status.stdout.split("Last run's rejected records (3, 0 new", 1)[-1]
+        assert status.returncode == 0 and "partial" in status.stdout and " ok " in status.stdout
+        assert "3 (3 new)" in status.stdout and "3 (0 new)" in status.stdout
+        for words in ("no account", "won deal with no amount", "currency with no exchange rate",
+                      "Opportunité sans montant"):
+            assert words in listed, words
+
+    def test_unreachable_store_exits_6_with_one_redacted_line(self, setup) -> None:
+        """The store down: exit 6, one line naming the store and no traceback nor password; JSON under json."""
+        _, env, cwd = setup
+        env = {**env, "PAC_DATABASE_URL": "postgresql+psycopg://postgres:hunter2-secret@127.0.0.1:9/nope"}
+        text = pac(env, cwd, "sync")
+        assert text.returncode == 6, text.stderr
+        lines = [line for line in text.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and "the store (database) failed" in lines[0] and "Traceback" not in text.stderr
+        as_json = pac(env, cwd, "--log-format", "json", "sync")
+        (event,) = [json.loads(line) for line in as_json.stderr.splitlines()]
+        assert as_json.returncode == 6 and event["exit"] == 6 and event["level"] == "error"
+        verbose = pac(env, cwd, "-v", "sync")
+        assert verbose.returncode == 6 and "Traceback" in verbose.stderr
+        assert "hunter2-secret" not in text.stderr + as_json.stderr + verbose.stderr
+
 
 class TestSecrets:
-    def test_credentials_never_reach_the_store_or_the_logs(self, crm, setup) -> None:
-        """After a verbose sync, neither the database file nor the log lines contain a credential."""
+    @pytest.mark.parametrize("log_format", ["text", "json"])
+    def test_credentials_never_reach_the_store_or_the_logs(self, crm, setup, log_format) -> None:
+        """Both CRMs echo the request's credentials in error messages (a refused row, a failed deal update):
+        they show as ``***`` in the logs, the printed errors, the run's stored errors and the report, and no
+        credential is anywhere in the database file."""
         settings, env, cwd = setup
-        done = pac(env, cwd, "-vv", "--log-format", "json", "sync")
+        crm.faults.inject("salesforce", "lock_row", path="composite/sobjects", times=1, index=0, echo=True)
+        crm.faults.inject("hubspot", "lock_row", path="batch/upsert", times=1, echo=True)
+        crm.faults.inject("hubspot", "server_error", path="objects/deals/batch/update", times=1, status=400,
+                          echo=True)
+        try:
+            done = pac(env, cwd, "-vv", "--log-format", log_format, "sync")
+        finally:
+            crm.faults.clear()
+        report = cwd / "report.html"
+        reported = pac(env, cwd, "report", "-o", str(report))
         secrets = [env["PAC_SF_CLIENT_SECRET"], env["PAC_HS_ACCESS_TOKEN"]]
         secrets += list(crm.api("salesforce").tokens)              # the session ids the org issued
-        db = Path(settings.database().removeprefix("sqlite:///"))
-        blobs = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
-        output = done.stdout + done.stderr
-        assert done.returncode in (0, 1), done.stderr
+        engine = open_store(settings.database())
+        errors = "\n".join(repo.runs(engine)[0].errors)
+        engine.dispose()
+        html = report.read_text(encoding="utf-8")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert reported.returncode == 0, reported.stderr
+        # the echoes reached every place, redacted
+        assert "UNABLE_TO_LOCK_ROW" in errors and "Authorization: Bearer ***" in errors
+        assert "another process; retry later (request Authorization: Bearer ***" in errors
+        assert "Authorization: Bearer ***" in done.stdout
+        logged = [line for line in done.stderr.splitlines() if "deals_failed" in line]
+        assert logged and all("Authorization: Bearer ***" in line for line in logged), done.stderr
+        if log_format == "json":
+            assert all(json.loads(line)["level"] == "warning" for line in logged)
+        assert "Authorization: Bearer ***" in html
+        blobs = _store_bytes(settings)
         for secret in secrets:
-            assert secret not in output and secret.encode() not in blobs
+            for where, text in (("output", done.stdout + done.stderr), ("stored errors", errors), ("report", html)):
+                assert secret not in text, where
+            assert secret.encode() not in blobs
+
+
+def _store_bytes(settings) -> bytes:  # type: ignore[no-untyped-def]
+    """The SQLite store's bytes, write-ahead log and journal included."""
+    db = Path(settings.database().removeprefix("sqlite:///"))
+    return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))

@@ -27,6 +27,13 @@ class TestDemo:
         assert "4 / 5" in a01
         assert "Second sync (nothing changed in the CRMs): wrote 0 records" in done.stdout
 
+    def test_first_sync_partial_with_new_rejections_second_ok(self, demo) -> None:
+        """The first sync is partial (3 rejected, all new); the second rejects them again, known: status ok."""
+        done, _, _ = demo
+        assert "First sync (full read): partial" in done.stdout and "3 rejected (3 new)" in done.stdout
+        second = " ".join(done.stdout.split("Second sync", 1)[-1].split())   # as wrapped at the console's width
+        assert "status ok (3 rejected, 0 new" in second.split("Snapshots", 1)[0], second
+
     def test_demo_writes_the_report_and_says_where_to_look(self, demo) -> None:
         """The HTML report exists and the next commands are printed."""
         done, cwd, _ = demo

@@ -88,6 +88,11 @@ class TestDemoStory:
         assert q1.evaluation.as_of < inputs.evaluation.as_of
         assert sum(s.revenue for s in q1.evaluation.segments) < sum(s.revenue for s in inputs.evaluation.segments)
 
-    def test_last_sync_is_ok(self, inputs) -> None:
-        """The report's last sync is the demo's second run, which went through."""
-        assert inputs.last_run is not None and inputs.last_run.status == "ok"
+    def test_last_sync_went_through_reporting_the_set_aside_records(self, inputs) -> None:
+        """The report's last sync is the demo's second run: ok with no error, still reporting the three records the
+        engine sets aside, none of them new (the first run rejected them for the same reasons)."""
+        run = inputs.last_run
+        assert run is not None and run.status == "ok" and run.errors == ()
+        assert sum(c.get("rejected", 0) for c in run.counts.values()) == 3
+        assert sum(c.get("rejected_new", 0) for c in run.counts.values()) == 0
+        assert sum(c.get("written", 0) for c in run.counts.values()) == 0

@@ -28,6 +28,18 @@ def _sync(settings: Any, server: SandboxServer) -> RunResult:
             c.close()
 
 
+DEMO_SET_ASIDES = [("activities", "no_account"), ("deals", "no_amount"), ("deals", "unknown_currency")]
+
+
+def _only_demo_set_asides(result: RunResult) -> bool:
+    """A first sync of the demo org: partial only because of the demo's three records the engine sets aside (all
+    new on a first run), no failed write, no error."""
+    rejected = sorted((r.object, r.reason.split(":", 1)[0]) for r in result.rejections)
+    return ((result.status, result.exit_code, rejected) == ("partial", 1, DEMO_SET_ASIDES)
+            and result.new_rejections == result.rejections and not result.errors
+            and not any(c.get("failed") for c in result.counts.values()))
+
+
 def _account_writes(server: SandboxServer) -> list[tuple[str, str, str]]:
     """Salesforce collection writes and HubSpot company batch updates seen since the last reset."""
     return [e for e in server.log if e[1] in ("PATCH", "POST") and any(p in e[2] for p in ACCOUNT_WRITES)]
@@ -59,7 +71,7 @@ class TestFirstSync:
         """A dormant client account in the 69 shows AX-RA-DORM and is flagged as a target."""
         first: RunResult = synced["first"]
         row = synced["server"].api("salesforce").row("Account", _dormant_69(synced["server"]))
-        assert first.status == "ok", first.errors
+        assert _only_demo_set_asides(first), (first.status, first.rejections, first.counts, first.errors)
         assert DORMANT_AXIS in row["PAC_Axes__c"].split("; ") and row["PAC_Target__c"] is True
 
     def test_axes_text_is_sorted_and_matches_what_was_sent(self, synced: dict[str, Any]) -> None:

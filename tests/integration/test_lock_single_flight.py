@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from sync_jobs.lock import LockHeld, run_lock
-from sync_jobs.store import open_store
+from sync_jobs.store import open_store, repo
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -22,8 +23,11 @@ from sync_jobs.store import open_store
 url, plan, wait = sys.argv[1], sys.argv[2], float(sys.argv[5])
 out, release = pathlib.Path(sys.argv[3]), pathlib.Path(sys.argv[4])
 engine = open_store(url)
+def waiting(seconds):
+    with out.open("a") as f: f.write("waiting\\n")
+    time.sleep(seconds)
 try:
-    with run_lock(engine, plan, wait=wait, poll=0.05):
+    with run_lock(engine, plan, wait=wait, poll=0.05, sleep=waiting):
         with out.open("a") as f: f.write("enter\\n")
         while not release.exists(): time.sleep(0.02)
         with out.open("a") as f: f.write("leave\\n")
@@ -69,18 +73,22 @@ class TestTwoProcesses:
         assert not out_b.exists() and a.returncode == 0
 
     def test_waiting_process_runs_after_the_first_one_leaves(self, database_url, tmp_path) -> None:
-        """With --wait, B enters only after A has left: the two never hold the lock together."""
+        """With --wait, B is refused, polls (sleeps) while A holds the lock, and enters only after A has left."""
         open_store(database_url).dispose()
-        log, release = tmp_path / "both.log", tmp_path / "release"
-        a = _spawn(database_url, "plan-y", log, release)
-        _wait_for(log, "enter", a)
-        b = _spawn(database_url, "plan-y", log, release, wait=60)
-        time.sleep(0.3)   # B is polling now; let A finish
+        log_a, log_b, release = tmp_path / "a.log", tmp_path / "b.log", tmp_path / "release"
+        a = _spawn(database_url, "plan-y", log_a, release)
+        _wait_for(log_a, "enter", a)
+        b = _spawn(database_url, "plan-y", log_b, release, wait=120)
+        for n in range(1, 4):                  # B has tried, been refused and slept three times
+            _wait_for(log_b, "waiting\n" * n, b)
+        assert "enter" not in log_b.read_text()
         release.touch()
         a.communicate(timeout=60)
-        b.communicate(timeout=60)
-        assert log.read_text().split() == ["enter", "leave", "enter", "leave"]
-        assert (a.returncode, b.returncode) == (0, 0)
+        _, err = b.communicate(timeout=60)
+        assert (a.returncode, b.returncode) == (0, 0), err
+        assert log_a.read_text().split() == ["enter", "leave"]
+        polls = log_b.read_text().split()
+        assert polls[-2:] == ["enter", "leave"] and set(polls[:-2]) == {"waiting"} and len(polls) >= 5
 
 
 class TestInProcess:
@@ -124,3 +132,110 @@ class TestSqliteStaleLock:
         with pytest.raises(LockHeld), run_lock(engine, "plan-a"):
             pass
         engine.dispose()
+
+
+# -- two real `pac sync` processes on one plan, against the sandbox CRM --------------------------------------
+@pytest.fixture
+def crm():
+    from connectors.sandbox.run import start_sandbox
+
+    with start_sandbox() as server:
+        yield server
+
+
+def _record_pac_writes(server) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every PAC record key the sandbox saves from now on (Salesforce collection upserts, HubSpot batch upserts)."""
+    keys: list[str] = []
+    sf, hs = server.api("salesforce"), server.api("hubspot")
+    save = sf._save
+
+    def recording_save(record, upsert, user):  # type: ignore[no-untyped-def]
+        out = save(record, upsert, user)
+        if upsert and upsert[0] in ("PAC_Axis__c", "PAC_Action__c") and out.get("success"):
+            keys.append(f"salesforce {record[upsert[1]]}")
+        return out
+
+    sf._save = recording_save
+    hs.requests.clear()
+    return keys
+
+
+def _hubspot_pac_upserts(server) -> list[str]:  # type: ignore[no-untyped-def]
+    hs = server.api("hubspot")
+    types = {hs.table(n).type_id for n in ("pac_axis", "pac_action")} | {"pac_axis", "pac_action"}
+    return [f"hubspot {item['id']}" for method, path, body in list(hs.requests)
+            if method == "POST" and path.endswith("/batch/upsert") and path.split("/")[4] in types
+            for item in (body or {}).get("inputs", [])]
+
+
+def _pac_sync(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "pac"), "sync", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _in_lock_loop(url: str, app: str) -> bool:
+    """PostgreSQL shows a session of ``app`` whose last statement tried the advisory lock."""
+    from sqlalchemy import create_engine
+
+    admin = create_engine(url.split("?")[0])
+    try:
+        with admin.connect() as conn:
+            return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :a "
+                                          "AND query ILIKE '%pg_try_advisory_lock%'"), {"a": app}).scalar_one())
+    finally:
+        admin.dispose()
+
+
+class TestTwoPacSyncs:
+    def test_concurrent_pac_syncs_never_both_write(self, crm, database_url, tmp_path) -> None:
+        """While a real `pac sync` is paused before its writes (lock held, changes computed), a second one exits 3
+        naming the holder and a third with --wait waits, then runs after it: each PAC record is written once."""
+        import os
+        import uuid
+
+        from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
+
+        settings = sandbox_settings(tmp_path, database_url)
+        for c in sandbox_connectors(settings, crm).values():   # PAC objects exist in HubSpot
+            c.close()
+        writes = _record_pac_writes(crm)
+        release = tmp_path / "release"
+        env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source}
+        env.pop("PAC_DATABASE_URL", None)
+        a = _pac_sync({**env, "PAC_TEST_PAUSE_AT": f"before_writes:{release}"}, tmp_path)
+        paused = Path(f"{release}.paused")
+        for _ in range(6000):
+            if paused.exists() or a.poll() is not None:
+                break
+            time.sleep(0.02)
+        assert paused.exists(), a.communicate()[1]
+        refused = subprocess.run([str(ROOT / ".venv" / "bin" / "pac"), "sync"], cwd=tmp_path, env=env,
+                                 capture_output=True, text=True, timeout=120)
+        assert refused.returncode == 3, refused.stdout + refused.stderr
+        assert "is already being synced by" in refused.stderr and f":{a.pid}#" in refused.stderr
+        assert "since" in refused.stderr and "--wait" in refused.stderr
+        app = f"pac-wait-{uuid.uuid4().hex[:8]}"
+        waiter = _pac_sync({**env, "PGAPPNAME": app}, tmp_path, "--wait", "120")
+        if database_url.startswith("postgresql"):   # the waiter is polling the lock before A is released
+            for _ in range(6000):
+                if _in_lock_loop(database_url, app) or waiter.poll() is not None:
+                    break
+                time.sleep(0.02)
+            assert _in_lock_loop(database_url, app), waiter.communicate()[1]
+        time.sleep(1.0)                              # several refused polls
+        assert waiter.poll() is None and writes == []
+        release.touch()
+        err_a = a.communicate(timeout=300)[1]
+        err_w = waiter.communicate(timeout=300)[1]
+        assert a.returncode in (0, 1), err_a
+        assert waiter.returncode in (0, 1), err_w
+        written = writes + _hubspot_pac_upserts(crm)
+        assert any(k.startswith("salesforce ") for k in written) and any(k.startswith("hubspot ") for k in written)
+        doubled = sorted(k for k, n in Counter(written).items() if n > 1)
+        assert doubled == []
+        engine = open_store(database_url)
+        runs = sorted(repo.runs(engine), key=lambda r: r.id)
+        engine.dispose()
+        assert len(runs) == 2 and all(r.status in ("ok", "partial") for r in runs)
+        assert runs[1].started_at >= runs[0].finished_at
+        assert sum(int(c.get("written", 0)) for k, c in (runs[1].counts or {}).items() if k != "account") == 0

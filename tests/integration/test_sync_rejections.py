@@ -1,6 +1,7 @@
 """Rejections reach the run: records a connector could not normalise and stored records the engine set aside
-(no account, a currency with no rate, no amount) are counted per object once, stored with their reason, make
-the run partial (exit 1), and are listed grouped by reason."""
+(no account, a currency with no rate, no amount) are counted per object once, stored with their reason and
+listed grouped by reason; only the new ones (not rejected for the same reason by the previous finished run)
+make the run partial (exit 1)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.base import ObjectKind
+from connectors.base import ConnectorError, ObjectKind
 from pac_config.settings import load_settings
 from pac_core.records import Deal, DealStage, Records, Rejected
 from pac_core.results import Decision, Evaluation
@@ -94,6 +95,76 @@ class TestRunRejections:
                 _deal("d1", "1000", "EUR", "Geneva order"), _deal("d2", "500", "EUR", "Deal with no amount"))
         result = _sync(settings, crm, full=True)
         assert (result.status, result.exit_code, result.rejections) == ("ok", 0, [])
+
+
+LATER = datetime(2027, 5, 20, 15, tzinfo=UTC)
+
+
+def _new(result) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return {(r.object, r.id) for r in result.new_rejections}
+
+
+class TestNewRejections:
+    def test_records_rejected_again_for_the_same_reason_leave_the_run_ok(self, settings) -> None:
+        """Second run (full read: the connector rejects v-bad again) with the same four rejections: known, still
+        counted, stored and listed, but the run is ok (exit 0)."""
+        crm = _crm()
+        first = _sync(settings, crm)
+        second = _sync(settings, crm, full=True)
+        engine = open_store(settings.database())
+        try:
+            stored = {r.id for r in repo.rejections(engine, second.run_id)}
+            (run,) = repo.runs(engine, second.plan_id, limit=1)
+        finally:
+            engine.dispose()
+        assert (first.status, first.exit_code, len(first.new_rejections)) == ("partial", 1, 4)
+        assert (second.status, second.exit_code, second.new_rejections) == ("ok", 0, [])
+        assert stored == {"v-bad", "v9", "d1", "d2"} and run.status == "ok"
+        assert {o: (c["rejected"], c["rejected_new"]) for o, c in run.counts.items() if "rejected" in c} == {
+            "activities": (2, 0), "deals": (2, 0)}
+
+    def test_a_newly_rejected_record_makes_the_run_partial(self, settings) -> None:
+        """A visit with no account appears after the first run: partial, and only that record is new."""
+        crm = _crm()
+        _sync(settings, crm)
+        crm.put(visit("v10", "u1", None, W18.replace(day=7), subject="Another one", modified_at=LATER))
+        second = _sync(settings, crm)
+        assert (second.status, second.exit_code, _new(second)) == ("partial", 1, {("activities", "v10")})
+        assert {(r.object, r.id) for r in second.rejections} == {("activities", "v9"), ("activities", "v10"),
+                                                                 ("deals", "d1"), ("deals", "d2")}
+        assert second.counts["activities"]["rejected_new"] == 1 and second.counts["deals"]["rejected_new"] == 0
+
+    def test_a_record_rejected_for_another_reason_is_new(self, settings) -> None:
+        """The CHF deal is changed to EUR with no amount: rejected again, for another reason, so it is new."""
+        crm = _crm()
+        _sync(settings, crm)
+        crm.put(Deal(id="d1", source="fake", account_id="a1", owner_id="u1", amount=None, currency="EUR",
+                     close_date=date(2027, 4, 2), stage=DealStage.WON, name="Geneva order", modified_at=LATER))
+        second = _sync(settings, crm)
+        (new,) = second.new_rejections
+        assert (second.status, second.exit_code, new.id, new.reason.split(":")[0]) == ("partial", 1, "d1",
+                                                                                       "no_amount")
+
+    def test_a_failed_run_in_between_leaves_known_records_known(self, settings) -> None:
+        """A run that fails (CRM unreachable while reading deals) is not the previous finished run: the next run
+        compares with the last one that went through, and is ok."""
+        crm = _crm()
+        _sync(settings, crm)
+        crm.fail_pull["deals"] = ConnectorError("CRM down")
+        failed = _sync(settings, crm)
+        third = _sync(settings, crm, full=True)
+        assert (failed.status, failed.exit_code) == ("failed", 4)
+        assert (third.status, third.exit_code, third.new_rejections, len(third.rejections)) == ("ok", 0, [], 4)
+
+    def test_dry_run_exit_code_follows_the_same_rule(self, settings) -> None:
+        """After a finished run, a dry run with only known rejections exits 0; with a new one, 1."""
+        crm = _crm()
+        _sync(settings, crm)
+        known = _sync(settings, crm, dry_run=True)
+        crm.put(visit("v10", "u1", None, W18.replace(day=7), modified_at=LATER))
+        new = _sync(settings, crm, dry_run=True)
+        assert (known.status, known.exit_code, len(known.rejections)) == ("dry_run", 0, 3)
+        assert (new.status, new.exit_code, _new(new)) == ("partial", 1, {("activities", "v10")})
 
 
 class TestNoDoubleCounting:
