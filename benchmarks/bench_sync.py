@@ -2,22 +2,27 @@
 
 A synthetic org (the demo organisation's generator, scaled: at ``--scale 1`` 100,000 accounts and
 1,000,000 activities across Salesforce and HubSpot) is served by the sandbox CRM in a child process, so
-that the peak memory measured here is the sync's own. Two runs of the shipped example plan:
+that the peak memory measured here is the sync's own. Three runs of the shipped example plan:
 
-1. a full sync on an empty store (every record read, every PAC record written);
-2. a no-change incremental sync (nothing changed in the CRMs).
+1. a full sync on an empty store (every record read, every PAC record written, and every targeted account's
+   PAC fields updated: the account write-back);
+2. an incremental sync right after it: nothing changed in the CRMs except what run 1 wrote, so it re-reads
+   the accounts (and any other record) whose change stamp the write-back moved, and writes nothing;
+3. a second incremental sync: nothing changed at all, so it reads one page per object and writes nothing.
 
-For each: API calls per CRM (counted by the connectors, retries included) against the theoretical minimum
-for the documented page and batch sizes (Salesforce: 2,000 rows per query page, 200 records per sObject
-Collections call; HubSpot: 200 per search page, 1,000 per associations batch read, 100 per objects batch
-read or upsert), wall time split into pull / evaluate / write, and the process's peak RSS.
-Targets: calls <= 1.05 x the minimum; the no-change run reads at most one page per object, writes nothing.
+For each: API calls per CRM (counted by the connectors, retries included, also per endpoint) against the
+theoretical minimum for the documented page and batch sizes (Salesforce: 2,000 rows per query page, 200
+records per sObject Collections call, PAC records and account updates alike; HubSpot: 200 per search page,
+1,000 per associations batch read, 100 per objects batch read, upsert or update), wall time split into
+pull / load / evaluate / write, and the process's peak RSS.
+Targets: calls <= 1.05 x the minimum; a no-change run reads at most one page per object, writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import multiprocessing as mp
 import random
@@ -71,20 +76,49 @@ def _serve(conn: Any, scale: float) -> None:
     server.stop()
 
 
-def minimum_calls(counts: Mapping[str, Mapping[str, int]], written: Mapping[str, int]) -> dict[str, int]:
-    """The fewest calls a full sync can make: one per documented page or batch, at least one per object."""
+def minimum_calls(counts: Mapping[str, Mapping[str, int]],
+                  written: Mapping[str, Mapping[str, int]]) -> dict[str, int]:
+    """The fewest calls a full sync can make: one per documented page or batch, at least one per object.
+
+    ``written``: per connector, the records sent per target (``axis``, ``action``, ``account``); each
+    target is its own batch stream (one CRM object per collection call or batch endpoint).
+    """
     def pages(n: int, size: int) -> int:
         return max(1, math.ceil(n / size))
+
+    def batches(name: str, size: int) -> int:
+        return sum(math.ceil(n / size) for n in written.get(name, {}).values())
 
     sf, hs = counts["salesforce"], counts["hubspot"]
     sf_min = (1 + pages(sf["users"], SF_PAGE) + pages(sf["accounts"], SF_PAGE) + pages(sf["others"], SF_PAGE)
               + pages(sf["calls"], SF_PAGE) + pages(sf["deals"], SF_PAGE) + pages(sf["lines"], SF_PAGE)
-              + 2 + math.ceil(written.get("sf-main", 0) / SF_BATCH))
+              + 2 + batches("sf-main", SF_BATCH))
     hs_min = (1 + 1 + pages(hs["accounts"], HS_PAGE) + pages(hs["others"], HS_PAGE) + pages(hs["calls"], HS_PAGE)
               + pages(hs["others"], HS_ASSOC) + pages(hs["calls"], HS_ASSOC) + pages(hs["deals"], HS_PAGE)
               + pages(hs["deals"], HS_ASSOC) * 2 + pages(hs["lines"], HS_BATCH)
-              + 2 + math.ceil(written.get("hs-west", 0) / HS_BATCH))
+              + 2 + batches("hs-west", HS_BATCH))
     return {"sf-main": sf_min, "hs-west": hs_min}
+
+
+def _by_target(changes: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for change in changes:
+        out[change.target.value] = out.get(change.target.value, 0) + 1
+    return out
+
+
+class _PullCounts(logging.Handler):
+    """Records read per connector and object, from the pipeline's ``sync.pull`` events."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.read: dict[str, dict[str, int]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict) and record.getMessage().startswith("sync.pull "):
+            per = self.read.setdefault(str(fields.get("connector")), {})
+            per[str(fields.get("object"))] = per.get(str(fields.get("object")), 0) + int(fields.get("records", 0))
 
 
 def _run(settings: Any, env: Mapping[str, str], *, full: bool) -> tuple[Any, dict[str, Any]]:
@@ -92,15 +126,33 @@ def _run(settings: Any, env: Mapping[str, str], *, full: bool) -> tuple[Any, dic
     from sync_jobs.pipeline import run_sync
 
     connectors = build_connectors(settings, settings.plans[0].connectors, env)
+    pulls, logger = _PullCounts(), logging.getLogger("pac.sync")
+    level = logger.level
+    logger.addHandler(pulls)
+    logger.setLevel(logging.INFO)
     started = time.perf_counter()
     try:
         result = run_sync(None, settings, connectors=connectors, full=full)
     finally:
+        logger.removeHandler(pulls)
+        logger.setLevel(level)
         for c in connectors.values():
             c.close()
+    wall = time.perf_counter() - started
     usage = {name: {"calls": c.usage().calls, "by_endpoint": dict(c.usage().by_endpoint)}
              for name, c in connectors.items()}
-    return result, {"wall": time.perf_counter() - started, "usage": usage}
+    rejected = []
+    if result.run_id is not None:
+        from sync_jobs.store import open_store, repo
+
+        engine = open_store(settings.database())
+        try:
+            rejected = [f"{r.source} {r.object} {r.id}: {r.reason}" for r in repo.rejections(engine, result.run_id)]
+        finally:
+            engine.dispose()
+    return result, {"wall": wall, "usage": usage, "read_by_connector": pulls.read,
+                    "rejected": rejected,
+                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,28 +181,38 @@ def main(argv: list[str] | None = None) -> int:
                 c.provision_schema()
                 c.close()
             full, full_m = _run(settings, info["env"], full=True)
+            after, after_m = _run(settings, info["env"], full=False)
             again, again_m = _run(settings, info["env"], full=False)
     finally:
         parent.send("stop")
         proc.join(timeout=60)
-    written = {name: len(changes) for name, changes in full.changes.items()}
+    written = {name: _by_target(changes) for name, changes in full.changes.items()}
     minimum = minimum_calls(info["counts"], written)
     figures = {
         "scale": args.scale, "org": info["counts"], "seed_seconds": round(info["seed_seconds"], 1),
-        "full": {"status": full.status, "wall": round(full_m["wall"], 2), "timings": _round(full.timings),
-                 "calls": {n: u["calls"] for n, u in full_m["usage"].items()}, "minimum": minimum,
-                 "ratio": {n: round(full_m["usage"][n]["calls"] / minimum[n], 3) for n in minimum},
-                 "written": full.written, "read": {k: v.get("read", 0) for k, v in full.counts.items()}},
-        "no_change": {"status": again.status, "wall": round(again_m["wall"], 2), "timings": _round(again.timings),
-                      "calls": {n: u["calls"] for n, u in again_m["usage"].items()},
-                      "by_endpoint": {n: u["by_endpoint"] for n, u in again_m["usage"].items()},
-                      "written": again.written, "read": {k: v.get("read", 0) for k, v in again.counts.items()}},
+        "full": {**_figures(full, full_m), "minimum": minimum, "sent_by_target": written,
+                 "ratio": {n: round(full_m["usage"][n]["calls"] / minimum[n], 3) for n in minimum}},
+        "no_change_after_full": _figures(after, after_m),
+        "no_change_again": _figures(again, again_m),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     print(json.dumps(figures, indent=2, default=str))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2, default=str), encoding="utf-8")
     return 0
+
+
+def _figures(result: Any, measured: Mapping[str, Any]) -> dict[str, Any]:
+    """One run's figures: status, wall time and its phases, calls (total and per endpoint), records."""
+    return {"status": result.status, "wall": round(measured["wall"], 2), "timings": _round(result.timings),
+            "calls": {n: u["calls"] for n, u in measured["usage"].items()},
+            "by_endpoint": {n: u["by_endpoint"] for n, u in measured["usage"].items()},
+            "written": result.written, "accounts_written": result.accounts_written,
+            "failed": {k: v["failed"] for k, v in result.counts.items() if v.get("failed")},
+            "read": {k: v.get("read", 0) for k, v in result.counts.items() if v.get("read")},
+            "read_by_connector": measured["read_by_connector"],
+            "errors": result.errors[:5], "rejected": len(measured["rejected"]),
+            "rejected_first": measured["rejected"][:5], "peak_rss_mb_so_far": measured["peak_rss_mb"]}
 
 
 def _round(timings: Mapping[str, float]) -> dict[str, float]:

@@ -111,7 +111,8 @@ class Writer:
         if not self.fallback:
             self._associate_axes(changes, results)
         self._associate_actions(changes, results, targets)
-        self._write_deals(changes, results)
+        if self.fallback:   # with custom objects, axes live on pac_axis records associated to companies
+            self._write_deals(changes, results)
         return [r if r is not None else WriteResult(c.key, False, error="not written")
                 for r, c in zip(results, changes, strict=True)]
 

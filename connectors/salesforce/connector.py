@@ -93,7 +93,16 @@ class SalesforceConnector:
                 yield user
         elif kind is ObjectKind.ACCOUNTS:
             fields = ["Id", "OwnerId", "IsDeleted", "SystemModstamp", *self.mapping.read_fields()["Account"].values()]
-            for r in self._rows("Account", fields, start):
+            where = ""
+            if start is not None and since is not None and self.client.user_id:
+                # Accounts are the one read object pac also writes (their PAC fields). Inside the overlap
+                # window, rows whose last change is our own write-back were read already: skip them, so a
+                # quiet org costs one page; anything past the watermark, or changed by anyone else, is read.
+                # The periodic full reconciliation still reads everything.
+                # SOQL datetime literals carry whole seconds: round the watermark up, never down
+                after = since.replace(microsecond=0) + timedelta(seconds=1) if since.microsecond else since
+                where = format_soql("(SystemModstamp >= {} OR LastModifiedById != {})", after, self.client.user_id)
+            for r in self._rows("Account", fields, start, where=where):
                 yield self.normaliser.account(r)
         elif kind is ObjectKind.ACTIVITIES:
             for obj in self.mapping.activities.objects():

@@ -111,7 +111,14 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
             row = self.store[sobject][record_id]
             row.update(values)
             self._derive(sobject, row)
-            self._stamp(row, by or self.integration_user)
+            self._stamp(row, by or self._someone_else())
+
+    def _someone_else(self) -> str:
+        """A CRM user other than the integration user: who makes the changes tests simulate by default."""
+        for user_id in self.store.get("User", {}):
+            if user_id != self.integration_user:
+                return user_id
+        return self.integration_user
 
     def delete(self, sobject: str, record_id: str) -> None:
         """Move a record to the recycle bin: hidden from query, returned by queryAll with IsDeleted."""
