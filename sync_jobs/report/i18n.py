@@ -87,7 +87,8 @@ FR: dict[str, str] = {
     "missing": "Ce qui manque",
     "no_gaps": "Toutes les actions respectent la règle des 5 Q.",
     "gaps_intro": "Une intention ou un objectif ne dit pas qui agit, quoi exactement et quand : "
-                  "ces énoncés sont à reformuler en actions mesurables.",
+                  "ces énoncés sont à reformuler en actions mesurables. Viennent ensuite les actions qui ne "
+                  "disent pas quelle information préparer ni auprès de qui l'obtenir.",
     # recommendations
     "no_recos": "Aucune recommandation ce trimestre : les axes sont dans les seuils fixés.",
     "evidence": "Éléments chiffrés",
@@ -126,6 +127,21 @@ FR: dict[str, str] = {
     "rule": "Règle",
     "id": "Id",
     "pace_code": "Code rythme",
+    "kpi_counted_once": "chaque affaire comptée une fois",
+    "total_live": "Total des axes actifs (chaque affaire comptée une fois)",
+    "left_out": "hors total",
+    "left_out_note": "Hors totaux et hors classement (suspendus ou abandonnés)",
+    "roi_note": "ROI = (CA supplémentaire × marge − coût) / coût. ROI du plan et d'un segment : sur ses axes "
+                "actifs (ni suspendus ni abandonnés), chaque affaire comptée une fois même si plusieurs axes "
+                "la couvrent, rapporté au coût de ces axes. Le ROI d'un axe compte toutes les affaires de son "
+                "périmètre.",
+    "roi_segment_note": "{segment} : ROI {roi} alors que ses axes sont à {axes}. Leurs périmètres se recouvrent "
+                        "et chaque axe compte les mêmes gains ; comptées une fois, les affaires de ses axes "
+                        "{verdict}.",
+    "roi_below_cost": "ne couvrent pas leur coût",
+    "roi_below_axes": "rapportent moins que chaque axe pris seul",
+    "and": "et",
+    "gaps_complement": "Action à compléter",
 }
 
 EN: dict[str, str] = {
@@ -206,7 +222,8 @@ EN: dict[str, str] = {
     "missing": "What is missing",
     "no_gaps": "Every action follows the 5Q rule.",
     "gaps_intro": "An intention or an objective does not say who acts, on what exactly and when: "
-                  "rewrite these statements as measurable actions.",
+                  "rewrite these statements as measurable actions. Then come the actions that do not say "
+                  "what information to prepare, nor from whom to get it.",
     "no_recos": "No recommendation this quarter: every axis is within its thresholds.",
     "evidence": "Evidence",
     "threshold": "threshold",
@@ -243,14 +260,28 @@ EN: dict[str, str] = {
     "rule": "Rule",
     "id": "Id",
     "pace_code": "Pace code",
+    "kpi_counted_once": "each deal counted once",
+    "total_live": "Total of the live axes (each deal counted once)",
+    "left_out": "left out",
+    "left_out_note": "Left out of totals and ranking (suspended or dropped)",
+    "roi_note": "ROI = (additional revenue × margin − cost) / cost. Plan and segment ROI: over their live axes "
+                "(neither suspended nor dropped), each deal counted once even when several axes hold it, against "
+                "those axes' cost. An axis's ROI counts every deal of its own scope.",
+    "roi_segment_note": "{segment}: ROI {roi} while its axes are at {axes}. Their scopes overlap and each axis "
+                        "counts the same gains; counted once, the deals of its axes {verdict}.",
+    "roi_below_cost": "do not cover their cost",
+    "roi_below_axes": "return less than each axis alone",
+    "and": "and",
+    "gaps_complement": "Action to complete",
 }
 
 # Enumerations: the engine's codes -> words.
 ENUMS: dict[str, dict[str, dict[str, str]]] = {
     "pace": {
-        "fr": {"done": "Terminée", "on_track": "Dans les temps", "at_risk": "En retard", "late": "Manquée",
+        # at_risk: behind, window still open; late: window closed, target missed (hence "Manquée" / "Missed")
+        "fr": {"done": "Terminée", "on_track": "Dans les temps", "at_risk": "À risque", "late": "Manquée",
                "not_started": "À venir", "inactive": "Inactive"},
-        "en": {"done": "Done", "on_track": "On track", "at_risk": "At risk", "late": "Late",
+        "en": {"done": "Done", "on_track": "On track", "at_risk": "At risk", "late": "Missed",
                "not_started": "Not started", "inactive": "Inactive"},
     },
     "state": {
@@ -318,6 +349,27 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
                "unknown_type": "unrecognised activity type", "truncated": "list truncated", "counted": "counted"},
     },
 }
+
+
+# Counted phrases: (singular, plural) with ``{n}``. French takes the singular for 0 and 1, English for 1 only.
+COUNTED: dict[str, dict[str, tuple[str, str]]] = {
+    "fr": {"action": ("{n} action", "{n} actions"),
+           "pace_at_risk": ("{n} action à risque", "{n} actions à risque"),
+           "pace_late": ("{n} action manquée", "{n} actions manquées")},
+    "en": {"action": ("{n} action", "{n} actions"),
+           "pace_at_risk": ("{n} action at risk", "{n} actions at risk"),
+           "pace_late": ("{n} missed action", "{n} missed actions")},
+}
+
+
+def counted(key: str, n: int, lang: str, number: str | None = None) -> str:
+    """``4 actions manquées`` / ``1 missed action``: the phrase for ``n`` things, singular or plural.
+
+    ``number`` is ``n`` already formatted for the language (``1 234``), default ``str(n)``.
+    """
+    singular, plural = COUNTED[lang][key]
+    one = n <= 1 if lang == "fr" else n == 1
+    return (singular if one else plural).format(n=number if number is not None else n)
 
 
 def labels(lang: str) -> Mapping[str, str]:

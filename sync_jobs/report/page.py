@@ -5,7 +5,7 @@ from __future__ import annotations
 from pac_core.results import Pace
 from sync_jobs.report import sections_actions, sections_data, sections_plan
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.i18n import counted, enum_label, labels
 from sync_jobs.report.scrub import scrub_page
 from sync_jobs.report.style import CSS
 from sync_jobs.report.view import action_rows, pace_counts, plan_totals
@@ -67,17 +67,21 @@ def _kpis(inputs: ReportInputs, fmt: Formatter) -> str:
     totals = plan_totals(inputs)
     progress = totals["progress"]
     tone = "good" if progress is not None and progress >= 0.5 else "warn"
-    objective = f'{words["kpi_objective"]} {fmt.money(totals["objective"])}' if totals["objective"] else ""
-    cards = [(words["kpi_additional"], fmt.money(totals["additional"]),
-              f'{fmt.percent(progress)} {words["kpi_of_objective"]} · {objective}' if progress is not None else "",
-              tone)]
+    notes = []
+    if progress is not None:
+        notes.append(f'{fmt.percent(progress)} {words["kpi_of_objective"]}')
+    if totals["objective"]:
+        notes.append(f'{words["kpi_objective"]} {fmt.money(totals["objective"])}')
+    if totals["counted_once"]:
+        notes.append(words["kpi_counted_once"])
+    cards = [(words["kpi_additional"], fmt.money(totals["additional"]), " · ".join(notes), tone)]
     roi = totals["roi"]
     cards.append((words["kpi_roi"], fmt.percent(roi), words["kpi_roi_note"],
                   "bad" if roi is not None and roi < 0 else "good"))
     counts = pace_counts(action_rows(inputs))
     live = sum(n for p, n in counts.items() if p is not Pace.INACTIVE)
     fine = counts.get(Pace.DONE, 0) + counts.get(Pace.ON_TRACK, 0)
-    behind = [f"{counts[p]} {enum_label('pace', p.value, fmt.lang).lower()}" for p in (Pace.AT_RISK, Pace.LATE)
+    behind = [counted(f"pace_{p.value}", counts[p], fmt.lang, fmt.number(counts[p])) for p in (Pace.AT_RISK, Pace.LATE)
               if counts.get(p)]
     cards.append((words["kpi_actions"], f"{fine} / {live}", " · ".join([words["kpi_actions_note"], *behind]),
                   "bad" if counts.get(Pace.LATE) else ("warn" if counts.get(Pace.AT_RISK) else "good")))

@@ -7,7 +7,17 @@ from sync_jobs.report import charts
 from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
-from sync_jobs.report.view import PACE_ORDER, action_rows, action_what, action_when, by_axis, by_rep, gaps, pace_counts
+from sync_jobs.report.view import (
+    PACE_ORDER,
+    action_rows,
+    action_what,
+    action_when,
+    by_axis,
+    by_rep,
+    gaps,
+    pace_counts,
+    person_name,
+)
 from sync_jobs.report.widgets import e, empty, pace_badge, section, table
 from sync_jobs.report_inputs import ReportInputs
 
@@ -64,16 +74,21 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> str:
 def five_q_gaps(inputs: ReportInputs, fmt: Formatter) -> str:
     """The linter's statements that are intentions or objectives, with what they lack."""
     words = labels(fmt.lang)
-    found = list(gaps(inputs))
+    found = gaps(inputs)
     if not found:
         return section("gaps", words["sec_gaps"], empty(words["no_gaps"]))
+    plan = inputs.plan
+    owners = {a.id: person_name(inputs, a.who) for a in plan.actions}
     trs = []
     for gap in found:
         missing = ", ".join(enum_label("missing", m, fmt.lang) for m in gap["missing"]) or "–"
         opening, closing = ("«\u00a0", "\u00a0»") if fmt.lang == "fr" else ("“", "”")
-        kind = enum_label("statement_kind", gap["kind"], fmt.lang)
-        trs.append(f'<tr><td class="action-text">{opening}{e(gap["text"])}{closing}</td>'
-                   f'<td><span class="badge kind-{e(gap["kind"])}">{e(kind)}</span></td><td>{e(missing)}</td></tr>')
+        kind = words["gaps_complement"] if gap["complement"] else enum_label("statement_kind", gap["kind"], fmt.lang)
+        who = owners.get(str(gap["id"]), "")
+        who_html = f'<div class="sub">{e(gap["id"])} · {e(who)}</div>' if who else ""
+        css = "complement" if gap["complement"] else e(gap["kind"])
+        trs.append(f'<tr><td class="action-text">{opening}{e(gap["text"])}{closing}{who_html}</td>'
+                   f'<td><span class="badge kind-{css}">{e(kind)}</span></td><td>{e(missing)}</td></tr>')
     body = table([(words["statement"], ""), (words["kind"], ""), (words["missing"], "")], trs, css="gaps")
     return section("gaps", words["sec_gaps"], body, lead=words["gaps_intro"])
 

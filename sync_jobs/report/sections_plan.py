@@ -6,7 +6,7 @@ from pac_core.plan import Swot
 from sync_jobs.report import charts
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
-from sync_jobs.report.view import AxisRow, axis_rows, segment_progress, trend
+from sync_jobs.report.view import AxisRow, axis_rows, axis_status, is_live, segment_progress, segment_roi_notes, trend
 from sync_jobs.report.widgets import e, empty, pace_badge, section, state_badge, state_reason, table
 from sync_jobs.report_inputs import ReportInputs
 
@@ -36,10 +36,13 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> str:
                 seg_cell = (f'<td rowspan="{len(seg_rows)}" class="seg"><b>{e(segment.name)}</b>'
                             f'<div class="sub">{e(kind)}</div>{roi}</td>')
             roi = row.progress.roi if row.progress else None
-            rows.append(f"<tr>{seg_cell}<td><b>{e(row.axis.name)}</b>{state_reason(row.axis)}</td>"
+            live = is_live(row)
+            out = "" if live else f'<div class="sub">{e(words["left_out"])}</div>'
+            rows.append(f'<tr class="{"" if live else "left-out"}">{seg_cell}<td><b>{e(row.axis.name)}</b>'
+                        f"{state_reason(row.axis)}</td>"
                         f"<td>{state_badge(row.axis, fmt)}</td>{_progress_cell(row, fmt)}"
                         f"<td>{pace_badge(row.pace, fmt.lang)}</td>"
-                        f'<td class="num">{e(fmt.percent(roi))}</td></tr>')
+                        f'<td class="num">{e(fmt.percent(roi))}{out}</td></tr>')
     headers = [(words["segment"], ""), (words["axis"], ""), (words["status"], ""),
                (f'{words["additional"]} / {words["objective"]}', ""), (words["pace"], ""), (words["roi"], "num")]
     bars = [charts.Bar(label=r.axis.name, value=float(r.progress.additional),
@@ -50,18 +53,32 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> str:
     chart = charts.bars_vs_target(bars, fmt, title=words["chart_revenue_vs_objective"],
                                   legend=(words["legend_achieved"], words["legend_objective"],
                                           words["legend_expected"])) if bars else ""
-    body = (table(headers, rows, css="glance") +
+    body = (table(headers, rows, css="glance") + roi_footnote(inputs, fmt) +
             f'<figure class="avoid"><figcaption>{e(words["chart_revenue_vs_objective"])}</figcaption>{chart}</figure>')
     return section("overview", words["sec_overview"], body)
+
+
+def roi_footnote(inputs: ReportInputs, fmt: Formatter) -> str:
+    """How the plan's and the segments' ROI are computed, and why a segment can fall below all its axes."""
+    words = labels(fmt.lang)
+    lines = [words["roi_note"]]
+    for name, roi, rois in segment_roi_notes(inputs):
+        figures = [fmt.percent(r) for r in rois]
+        axes = f'{", ".join(figures[:-1])} {words["and"]} {figures[-1]}'
+        verdict = words["roi_below_cost"] if roi < 0 else words["roi_below_axes"]
+        lines.append(words["roi_segment_note"].format(segment=name, roi=fmt.percent(roi), axes=axes, verdict=verdict))
+    return '<div class="footnote">' + "".join(f"<p>{e(line)}</p>" for line in lines) + "</div>"
 
 
 def _bar_note(row: AxisRow, fmt: Formatter) -> str:
     prog, obj = row.progress, row.axis.objective
     assert prog is not None
     if obj is None:
-        return f"{fmt.money_compact(prog.additional)} · {labels(fmt.lang)['no_objective']}"
+        out = "" if is_live(row) else f" · {labels(fmt.lang)['left_out']}"
+        return f"{fmt.money_compact(prog.additional)} · {labels(fmt.lang)['no_objective']}{out}"
     money = f"{fmt.money_compact(prog.additional)} / {fmt.money_compact(obj.additional_revenue)}"
-    return f"{fmt.percent(prog.progress)} · {money}"
+    out = "" if is_live(row) else f" · {labels(fmt.lang)['left_out']}"
+    return f"{fmt.percent(prog.progress)} · {money}{out}"
 
 
 def _swot(swot: Swot, fmt: Formatter) -> str:
@@ -125,14 +142,21 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
     """Per axis: revenue, baseline, additional revenue vs objective, pace, cost, ROI; and the ROI ranking."""
     words = labels(fmt.lang)
     rows = axis_rows(inputs)
-    ranking = charts.ranking([(r.axis.name, r.progress.roi if r.progress else None) for r in rows], fmt,
-                             title=words["chart_roi_ranking"])
+    ranking = charts.ranking([(r.axis.name, r.progress.roi if r.progress else None) for r in rows if is_live(r)],
+                             fmt, title=words["chart_roi_ranking"])
+    left_out = [r for r in rows if not is_live(r)]
+    if left_out:
+        ranking += (f'<p class="hint">{e(words["left_out_note"])}\u00a0: ' if fmt.lang == "fr"
+                    else f'<p class="hint">{e(words["left_out_note"])}: ')
+        ranking += "; ".join(e(f"{r.axis.name} ({axis_status(r.axis, fmt)}"
+                               + (f", {r.axis.status.reason})" if r.axis.status.reason else ")"))
+                             for r in left_out) + "</p>"
     trs = []
-    for r in sorted(rows, key=lambda r: (r.progress is None or r.progress.roi is None,
+    for r in sorted(rows, key=lambda r: (not is_live(r), r.progress is None or r.progress.roi is None,
                                          -(r.progress.roi or 0) if r.progress else 0)):
         p, obj = r.progress, r.axis.objective
         cells = [f'<td><b>{e(r.axis.name)}</b><div class="sub">{e(r.segment.name)}</div>'
-                 f'<div class="badgeline">{state_badge(r.axis, fmt)}</div></td>']
+                 f'<div class="badgeline">{state_badge(r.axis, fmt)}</div>{state_reason(r.axis)}</td>']
         if p is None:
             cells.append('<td colspan="7">–</td>')
         else:
@@ -148,7 +172,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
                       f'<td class="num">{e(fmt.months(p.time_to_roi_months))}</td>',
                       f'<td class="num">{e(fmt.number(p.activities_done))}'
                       f'<div class="sub">{e(words["conversion"])} {e(fmt.percent(p.conversion))}</div></td>']
-        trs.append(f"<tr>{''.join(cells)}</tr>")
+        trs.append(f'<tr class="{"" if is_live(r) else "left-out"}">{"".join(cells)}</tr>')
     headers = [(words["axis"], ""), (words["revenue"], "num"),
                (f'{words["additional"]} / {words["objective"]}', ""), (words["pace"], ""), (words["cost"], "num"),
                (words["roi"], "num"), (words["time_to_roi"], "num"), (words["activities"], "num")]

@@ -60,7 +60,14 @@ font-weight:600;white-space:nowrap;background:#eef0f4;color:#4a5568;border:1px s
 .state-prioritised{background:#1d5fbf;color:#fff}
 .state-suspended{background:#fdf0d5;color:#7a4a00;border-color:#f0d39a}
 .state-dropped{background:#f1f2f4;color:#6b7280;text-decoration:line-through}
+tr.left-out td{color:var(--muted)}
+tr.left-out td b,tr.left-out .fig,tr.left-out .num{color:#8a94a6}
+tr.left-out .pbar{opacity:.55}
+.footnote{font-size:12.5px;color:var(--muted);margin:2px 0 14px;border-left:3px solid var(--line);
+padding:2px 0 2px 10px}
+.footnote p{margin:2px 0}
 .kind-intention{background:#f3e8fb;color:#5b2a86}.kind-objective{background:#fdf0d5;color:#7a4a00}
+.kind-complement{background:#eef3fb;color:#234a84}
 .sync-ok{background:#e3f3e8;color:#145c2b}.sync-partial,.sync-quota_stopped{background:#fdf0d5;color:#7a4a00}
 .sync-failed,.sync-locked{background:#fbe2e2;color:#9b1c22}
 figure{margin:14px 0 6px}

@@ -45,7 +45,8 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
                      obj.additional_revenue if obj else None, p.progress if p else None,
                      p.expected_by_now if p else None, _pace(r.pace, fmt.lang), p.roi if p else None])
     t = plan_totals(inputs)
-    rows.append([w["total"], "", "", t["additional"], t["objective"], t["progress"], None, "", t["roi"]])
+    label = w["total_live"] if t["counted_once"] else w["total"]
+    rows.append([label, "", "", t["additional"], t["objective"], t["progress"], None, "", t["roi"]])
     return cols, rows
 
 

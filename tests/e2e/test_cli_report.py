@@ -90,3 +90,52 @@ class TestReportCommand:
         result = pac("report", "--plan", "nope", "-o", "x.html", env=env, cwd=where)
         assert result.returncode == 2
         assert "no plan named 'nope'" in result.stderr and "example" in result.stderr
+
+    def test_quarter_outside_the_plan_is_refused_with_its_quarters(self, demo: tuple[Path, dict[str, str]]) -> None:
+        """--quarter 2026-Q4 on a 2027 plan exits 2 and lists the plan's quarters."""
+        where, env = demo
+        result = pac("report", "--quarter", "2026-Q4", "-o", "old.html", env=env, cwd=where)
+        assert result.returncode == 2
+        assert "2026-Q4 is outside the plan's period (2027-01-01 to 2027-12-31)" in result.stderr
+        assert "2027-Q1, 2027-Q2, 2027-Q3, 2027-Q4" in result.stderr
+        assert not (where / "old.html").exists()
+
+    def test_headline_counts_each_deal_once_and_words_agree(self, demo: tuple[Path, dict[str, str]]) -> None:
+        """The demo's headline counts each deal once, leaves the suspended PX200 axis out of the ranking,
+        and its behind actions read as French plurals."""
+        where, env = demo
+        assert pac("report", "-o", "head.html", env=env, cwd=where).returncode == 0
+        html = (where / "head.html").read_text(encoding="utf-8")
+        kpis = html[html.index('<div class="kpis">'):html.index('<section id="overview">')]
+        assert "chaque affaire comptée une fois" in kpis
+        assert "actions manquées" in kpis and " manquée<" not in kpis
+        axes = html[html.index('<section id="axes">'):html.index('<section id="actions">')]
+        ranking = axes[axes.index("<svg"):axes.index("</svg>")]
+        assert "PX200" not in ranking and "Hors totaux et hors classement" in axes
+
+
+class TestNoSync:
+    def test_no_store_is_refused_and_none_is_created(self, tmp_path: Path) -> None:
+        """With the shipped settings and no sync yet, pac report exits 2, says what to run, creates nothing."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
+        result = pac("report", "-o", "pac.html", env=env, cwd=tmp_path)
+        assert result.returncode == 2
+        assert "no sync recorded for plan example: run `pac sync` (or `pac demo`)" in result.stderr
+        assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+    def test_an_empty_store_is_refused_and_left_untouched(self, tmp_path: Path) -> None:
+        """A store file with no run of the plan is refused (exit 2) and not migrated behind the user's back."""
+        (tmp_path / "empty.db").write_bytes(b"")
+        config = Path(__file__).resolve().parents[2] / "config"
+        (tmp_path / "pac.yaml").write_text(
+            f"database_url: 'sqlite:///{tmp_path / 'empty.db'}'\n"
+            "connectors:\n  - {name: sf-main, crm: salesforce, "
+            f"mapping: '{config / 'mappings' / 'salesforce.demo.yaml'}', env_prefix: PAC_SF_}}\n"
+            f"plans:\n  - {{name: example, file: '{config / 'plans' / 'example.pac.yaml'}', connectors: [sf-main]}}\n",
+            encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
+        env["PAC_CONFIG"] = str(tmp_path / "pac.yaml")
+        result = pac("report", "-o", "pac.html", env=env, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert "no sync recorded for plan example" in result.stderr
+        assert (tmp_path / "empty.db").stat().st_size == 0 and not (tmp_path / "pac.html").exists()

@@ -102,19 +102,20 @@ class TestReportInChromium:
         assert result.stdout.lstrip().startswith("<!DOCTYPE html>")
 
     def test_key_figures_are_in_the_rendered_dom_in_french(self, rendered) -> None:
-        """The browser's DOM shows the plan, the totals, A-01's 4 / 5 and French dates."""
+        """The browser's DOM shows the plan, the live axes' totals, A-01's 4 / 5, French plurals and dates."""
         text, _ = visible(rendered["fr"][0].stdout)
-        for expected in ("PAC 2027 — Durand Process", "Le plan en un coup d'œil", "310 000 €", "52 %",
+        for expected in ("PAC 2027 — Durand Process", "Le plan en un coup d'œil", "240 000 €", "69 %",
                          "114 500 € / 150 000 €", "Visiter 5 clients dormants du 69 en semaine 18", "4 / 5",
                          "3–9 mai 2027 (semaine 18)", "Prioritaire n° 1", "Julie Martin", "Déployer",
-                         "Partielle", "20 août 2027 à 18:00"):
+                         "Partielle", "20 août 2027 à 18:00", "2 actions à risque · 1 action manquée"):
             assert expected in text, expected
 
     def test_key_figures_are_in_the_rendered_dom_in_english(self, rendered) -> None:
         """The English rendering shows English labels and number formats."""
         text, _ = visible(rendered["en"][0].stdout)
-        for expected in ("The plan at a glance", "€310,000", "52%", "€114,500 / €150,000",
-                         "May 3–9, 2027 (semaine 18)", "Priority #1", "Roll out", "August 20, 2027 at 18:00"):
+        for expected in ("The plan at a glance", "€240,000", "69%", "€114,500 / €150,000",
+                         "May 3–9, 2027 (semaine 18)", "Priority #1", "Roll out", "August 20, 2027 at 18:00",
+                         "2 actions at risk · 1 missed action"):
             assert expected in text, expected
 
     def test_script_payload_stays_text(self, rendered) -> None:

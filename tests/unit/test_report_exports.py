@@ -94,7 +94,7 @@ class TestActionsCsv:
         """English: ',' separator and decimal point."""
         text = write_actions_csv(fx.inputs(), tmp_path / "a.csv", "en").read_text(encoding="utf-8-sig")
         rows = list(csv.DictReader(text.splitlines()))
-        assert rows[0]["Progress (%)"] == "80.0" and rows[0]["Pace"] == "Late"
+        assert rows[0]["Progress (%)"] == "80.0" and rows[0]["Pace"] == "Missed"
 
     def test_formula_text_is_neutralised(self, tmp_path: Path) -> None:
         """A cell starting with '=' gets a leading apostrophe so Excel shows it as text."""

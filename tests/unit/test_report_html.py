@@ -2,11 +2,12 @@
 
 import re
 from dataclasses import replace
+from decimal import Decimal
 from html import unescape
 
 import pytest
 
-from pac_core.results import Evaluation
+from pac_core.results import Evaluation, PlanTotals
 from sync_jobs.logs import register_secret
 from sync_jobs.report import render_html
 from sync_jobs.report.fmt import NBSP, NNBSP
@@ -119,6 +120,65 @@ class TestFigures:
         assert "1 840" in data and ">40<" in data
         assert "event has no account</td><td class=\"num\">2" in data
         assert "devise sans taux de change" in data
+
+
+class TestHeadline:
+    def test_behind_actions_agree_in_number(self, html_fr: str, html_en: str) -> None:
+        """The actions card says '2 actions à risque · 1 action manquée' (and '1 missed action' in English)."""
+        assert "2 actions à risque · 1 action manquée" in plain(html_fr)
+        assert "2 actions at risk · 1 missed action" in plain(html_en)
+        assert "1 manquée" not in plain(html_fr) and "2 en retard" not in plain(html_fr)
+
+    def test_headline_is_the_engines_each_deal_once(self) -> None:
+        """With the engine's plan totals the card shows its figures and says each deal is counted once."""
+        inputs = fx.inputs()
+        done = PlanTotals(Decimal(900_000), Decimal(700_000), Decimal(123_456), Decimal(350_000), 123_456 / 350_000,
+                          Decimal(60_000), 0.25, ("dormants-69", "maint-ra", "pharma-mx50"))
+        html = plain(render_html(replace(inputs, evaluation=replace(inputs.evaluation, plan=done))))
+        kpis = html[html.index('<div class="kpis">'):html.index("</main>")][:1500]
+        assert "123 456 €" in kpis and "25 %" in kpis and "chaque affaire comptée une fois" in kpis
+
+    def test_suspended_and_dropped_axes_are_greyed_with_their_reason(self, html_fr: str) -> None:
+        """Left-out axes keep their row, greyed, with their reason, and 'hors total' under their ROI."""
+        overview = plain(html_fr[html_fr.index('<section id="overview">'):html_fr.index('<section id="segments">')])
+        at = overview.index("Pompes doseuses PX200 en pharma")
+        row = overview[overview.rindex("<tr", 0, at):overview.index("</tr>", at)]
+        assert 'class="left-out"' in row and "production de PX200 saturée" in row and "hors total" in row
+
+    def test_roi_ranking_leaves_out_inactive_axes(self, html_fr: str) -> None:
+        """The ROI ranking ranks live axes only and names the left-out ones with their status and reason."""
+        axes = plain(html_fr[html_fr.index('<section id="axes">'):html_fr.index('<section id="actions">')])
+        chart = axes[axes.index("<svg"):axes.index("</svg>")]
+        assert "Pompes doseuses PX200" not in chart and "Salons professionnels" not in chart
+        assert "Hors totaux et hors classement" in axes and "ROI trop faible en 2026" in axes
+        table = axes[axes.index("<tbody>"):]
+        assert table.index("Mélangeurs MX50") < table.index("Pompes doseuses PX200")
+
+    def test_roi_footnote_explains_segment_below_its_axes(self) -> None:
+        """The overview explains the ROI formula, and a segment below every axis gets its own sentence."""
+        inputs = fx.inputs()
+        segments = tuple(replace(s, roi=-0.54) if s.segment_id == "rhone-alpes" else s
+                         for s in inputs.evaluation.segments)
+        html = plain(render_html(replace(inputs, evaluation=replace(inputs.evaluation, segments=segments))))
+        note = html[html.index('class="footnote"'):]
+        note = note[:note.index("</div>")]
+        assert "chaque affaire comptée une fois" in note
+        assert "Rhône-Alpes : ROI -54 % alors que ses axes sont à 123 % et -21 %" in note
+
+
+class TestGaps:
+    def test_actions_missing_only_the_complement_are_listed_with_what_is_missing(self) -> None:
+        """An action lacking 'what information, from whom' appears last, with its rep and both missing items."""
+        inputs = replace(fx.inputs(), lint=(*fx.inputs().lint,
+                                            {"action_id": "A-04", "text": "Visiter 12 clients de Savoie en septembre",
+                                             "kind": "action", "missing": ["info_needed", "info_source"]}))
+        html = plain(render_html(inputs))
+        gaps = html[html.index('<section id="gaps">'):html.index('<section id="recos">')]
+        row = gaps[gaps.index("Visiter 12 clients de Savoie"):]
+        row = row[:row.index("</tr>")]
+        assert "A-04 · Marc Dubois" in row and "Action à compléter" in row
+        assert "l'information nécessaire, auprès de qui l'obtenir" in row
+        assert gaps.index("Rencontrer le PDG de Sanofi") < gaps.index("Visiter 12 clients de Savoie")
 
 
 class TestEscaping:

@@ -1,11 +1,12 @@
 """What the report computes before formatting: totals, groups, trends, gaps, labels."""
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from pac_core.plan import AxisState, AxisStatus
-from pac_core.results import Pace
+from pac_core.results import Pace, PlanTotals
 from sync_jobs.report import i18n
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.view import (
@@ -19,6 +20,7 @@ from sync_jobs.report.view import (
     plan_totals,
     refused_groups,
     rejected_groups,
+    segment_roi_notes,
     trend,
 )
 from tests.unit import report_fixtures as fx
@@ -27,17 +29,54 @@ FR, EN = Formatter("fr"), Formatter("en")
 
 
 class TestPlanTotals:
-    def test_sums_axes_that_are_not_dropped(self) -> None:
-        """Additional revenue and objective add up over live and suspended axes; the dropped one is left out."""
+    def test_fallback_sums_live_axes_only(self) -> None:
+        """Without the engine's plan totals (older data), only live axes add up: suspended and dropped are out."""
         totals = plan_totals(fx.inputs())
-        assert totals["additional"] == 114_500 + 31_500 + 70_000 + 94_000
-        assert totals["objective"] == 150_000 + 80_000 + 250_000 + 120_000
-        assert totals["progress"] == pytest.approx(310_000 / 600_000)
+        assert totals["additional"] == 114_500 + 31_500 + 94_000
+        assert totals["objective"] == 150_000 + 80_000 + 120_000
+        assert totals["progress"] == pytest.approx(240_000 / 350_000)
+        assert totals["counted_once"] is False
+        assert [r.axis.id for r in totals["left_out"]] == ["pharma-px200", "gc-salons"]
 
-    def test_plan_roi_is_the_cost_weighted_mean_of_axis_roi(self) -> None:
-        """Plan ROI = Σ(roi × cost) / Σ cost, i.e. (Σ gain − Σ cost) / Σ cost."""
-        expected = (1.23 * 18_000 - 0.21 * 12_000 - 0.475 * 40_000 + 0.094 * 30_000) / 100_000
+    def test_fallback_roi_is_the_cost_weighted_mean_of_live_axes(self) -> None:
+        """Fallback plan ROI = Σ(roi × cost) / Σ cost over live axes, i.e. (Σ gain − Σ cost) / Σ cost."""
+        expected = (1.23 * 18_000 - 0.21 * 12_000 + 0.094 * 30_000) / 60_000
         assert plan_totals(fx.inputs())["roi"] == pytest.approx(expected)
+
+    def test_engine_totals_count_each_deal_once(self) -> None:
+        """With ``Evaluation.plan`` the headline is the engine's (overlaps counted once), not a sum of axes."""
+        done = PlanTotals(revenue=Decimal(900_000), baseline=Decimal(700_000), additional=Decimal(200_000),
+                          objective=Decimal(350_000), progress=200_000 / 350_000, cost=Decimal(60_000), roi=0.25,
+                          axis_ids=("dormants-69", "maint-ra", "pharma-mx50"),
+                          left_out=("pharma-px200", "gc-salons"), overlap=Decimal(40_000))
+        inputs = fx.inputs()
+        totals = plan_totals(replace(inputs, evaluation=replace(inputs.evaluation, plan=done)))
+        assert (totals["additional"], totals["roi"], totals["counted_once"]) == (200_000, 0.25, True)
+        assert totals["overlap"] == 40_000
+
+    def test_a_suspension_that_has_ended_counts_again(self) -> None:
+        """A suspended axis is live again once the engine no longer marks it inactive (its until-day passed)."""
+        inputs = fx.inputs()
+        axes = tuple(replace(a, pace=Pace.ON_TRACK) if a.axis_id == "pharma-px200" else a
+                     for a in inputs.evaluation.axes)
+        totals = plan_totals(replace(inputs, evaluation=replace(inputs.evaluation, axes=axes)))
+        assert totals["additional"] == 114_500 + 31_500 + 70_000 + 94_000
+
+
+class TestSegmentRoiNotes:
+    def test_a_segment_below_all_its_axes_is_explained(self) -> None:
+        """A segment whose ROI is below each of its live axes' ROI gets a note with the figures."""
+        inputs = fx.inputs()
+        segments = tuple(replace(s, roi=-0.54) if s.segment_id == "rhone-alpes" else s
+                         for s in inputs.evaluation.segments)
+        axes = tuple(replace(a, roi=0.34) if a.axis_id == "maint-ra" else a for a in inputs.evaluation.axes)
+        notes = segment_roi_notes(replace(inputs, evaluation=replace(inputs.evaluation, segments=segments,
+                                                                       axes=axes)))
+        assert notes == [("Rhône-Alpes", -0.54, [1.23, 0.34])]
+
+    def test_no_note_when_the_segment_is_within_its_axes(self) -> None:
+        """The fixture's segments sit between their axes' ROI: nothing to explain."""
+        assert segment_roi_notes(fx.inputs()) == []
 
 
 class TestGrouping:
@@ -107,7 +146,17 @@ class TestWording:
         texts = [g["text"] for g in gaps(inputs)]
         assert "Rencontrer le PDG de Sanofi" in texts and "Visiter tous mes clients dormants" in texts
         assert "Visiter des clients en mai" in texts
-        assert "Visiter 5 clients" not in texts and "Visiter 5 clients dormants du 69 en semaine 18" not in texts
+        assert "Visiter 5 clients dormants du 69 en semaine 18" not in texts
+
+    def test_actions_missing_only_the_complement_come_last_with_what_is_missing(self) -> None:
+        """An action lacking only 'what information, from whom' is listed after the vague ones, flagged."""
+        inputs = replace(fx.inputs(), lint=(*fx.inputs().lint,
+                                            {"action_id": "A-04", "text": "Visiter 12 clients de Savoie en septembre",
+                                             "kind": "action", "missing": ["info_needed", "info_source"]}))
+        found = gaps(inputs)
+        last = found[-1]
+        assert (last["id"], last["complement"], last["missing"]) == ("A-04", True, ["info_needed", "info_source"])
+        assert not any(g["complement"] for g in found[:-1])
 
 
 class TestDictionaries:
@@ -125,6 +174,23 @@ class TestDictionaries:
                            ("segment_kind", SegmentKind)):
             for member in enum:
                 assert member.value in i18n.ENUMS[kind]["fr"], (kind, member)
+
+    def test_counted_phrases_agree_in_number(self) -> None:
+        """'1 action manquée' / '4 actions manquées'; French singular for 0 and 1, English for 1 only."""
+        assert i18n.counted("pace_late", 1, "fr") == "1 action manquée"
+        assert i18n.counted("pace_late", 4, "fr") == "4 actions manquées"
+        assert i18n.counted("pace_at_risk", 2, "fr") == "2 actions à risque"
+        assert i18n.counted("action", 0, "fr") == "0 action"
+        assert i18n.counted("action", 0, "en") == "0 actions"
+        assert i18n.counted("pace_late", 1, "en") == "1 missed action"
+        assert i18n.counted("pace_at_risk", 3, "en", "3") == "3 actions at risk"
+        assert set(i18n.COUNTED["fr"]) == set(i18n.COUNTED["en"])
+
+    def test_pace_words_say_the_same_thing_in_both_languages(self) -> None:
+        """At risk (window open, behind) and missed (window closed, target missed) read alike in fr and en."""
+        fr, en = i18n.ENUMS["pace"]["fr"], i18n.ENUMS["pace"]["en"]
+        assert (fr["at_risk"], en["at_risk"]) == ("À risque", "At risk")
+        assert (fr["late"], en["late"]) == ("Manquée", "Missed")
 
     def test_unknown_code_is_shown_readably(self) -> None:
         """A code the dictionaries do not know yet is shown with spaces, not dropped."""

@@ -1,0 +1,40 @@
+"""The report's evaluation instant stays inside the plan's period (sync_jobs/cli_report.py)."""
+
+from datetime import datetime
+
+import pytest
+
+from pac_core.errors import InvalidInput
+from sync_jobs.cli_report import plan_quarters, report_instant
+from tests.unit import report_fixtures as fx
+
+PLAN = fx.plan()
+
+
+class TestReportInstant:
+    def test_now_inside_the_period_is_kept(self) -> None:
+        """Without --quarter, a moment inside the plan's year is the evaluation instant."""
+        assert report_instant(PLAN, None, fx.AS_OF) == fx.AS_OF
+
+    def test_after_the_period_the_report_stops_at_its_end(self) -> None:
+        """In 2028 the 2027 plan is reported as it ended, not as a 2028 quarter."""
+        assert report_instant(PLAN, None, datetime(2028, 3, 3, tzinfo=fx.PARIS)) == PLAN.period.end
+
+    def test_before_the_period_there_is_nothing_to_report(self) -> None:
+        """In November 2026 a 2027 plan has not begun: refused rather than a 'T4 2026' report."""
+        with pytest.raises(InvalidInput, match="starts on 2027-01-01: there is nothing to report yet"):
+            report_instant(PLAN, None, datetime(2026, 11, 26, tzinfo=fx.PARIS))
+
+    def test_a_quarter_outside_the_plan_lists_the_plans_quarters(self) -> None:
+        """--quarter 2026-Q4 on a 2027 plan names the plan's quarters in the fix."""
+        with pytest.raises(InvalidInput, match="2027-Q1, 2027-Q2, 2027-Q3, 2027-Q4") as caught:
+            report_instant(PLAN, "2026-Q4", fx.AS_OF)
+        assert "outside the plan's period (2027-01-01 to 2027-12-31)" in str(caught.value)
+
+    def test_a_closed_quarter_ends_at_its_last_instant(self) -> None:
+        """T2 2027, asked on 20 August, is evaluated at 1 July 00:00 Paris."""
+        assert report_instant(PLAN, "T2 2027", fx.AS_OF) == datetime(2027, 7, 1, tzinfo=fx.PARIS)
+
+    def test_the_plans_quarters(self) -> None:
+        """A calendar-year plan has the four quarters of its year."""
+        assert plan_quarters(PLAN) == ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
