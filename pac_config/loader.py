@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -27,6 +27,7 @@ def config_dir() -> Path:
 
 
 Path_ = tuple[str | int, ...]
+T = TypeVar("T")
 
 
 def format_path(path: Path_) -> str:
@@ -264,3 +265,19 @@ def raise_if(problems: Iterable[Problem]) -> None:
     problems = list(problems)
     if problems:
         raise InvalidInput(problems)
+
+
+def load_or_raise(load: Callable[[Path], tuple[T | None, list[Problem]]], path: Path) -> T:
+    """Run a file loader that collects problems; ``InvalidInput`` with all of them, else the value."""
+    value, problems = load(path)
+    if problems or value is None:
+        raise InvalidInput(problems)
+    return value
+
+
+def problems_in(load: Callable[[Path], tuple[object, list[Problem]]], path: Path) -> list[Problem]:
+    """Every problem a collecting loader finds in a file (a YAML syntax error included), never raising."""
+    try:
+        return load(path)[1]
+    except InvalidInput as exc:
+        return exc.problems

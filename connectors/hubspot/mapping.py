@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.hubspot.schema import COMPANY_PROPS
-from pac_config.loader import config_dir, load_yaml
-from pac_core.errors import InvalidInput, Problem
+from pac_config.loader import config_dir, load_or_raise, load_yaml, problems_in
+from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus, DealStage
 
@@ -187,18 +187,12 @@ def default_mapping_path() -> Path:
 
 def load_mapping(path: str | Path | None = None) -> HubSpotMapping:
     """The mapping at ``path`` (default: the shipped one); ``InvalidInput`` with every problem located."""
-    mapping, problems = _load(Path(path) if path else default_mapping_path())
-    if problems or mapping is None:
-        raise InvalidInput(problems)
-    return mapping
+    return load_or_raise(_load, Path(path) if path else default_mapping_path())
 
 
 def check_mapping_offline(path: str | Path) -> list[Problem]:
     """Every problem of the file that can be found without a portal, each as ``file:line key: problem (fix)``."""
-    try:
-        return _load(Path(path))[1]
-    except InvalidInput as exc:
-        return exc.problems
+    return problems_in(_load, Path(path))
 
 
 def _load(path: Path) -> tuple[HubSpotMapping | None, list[Problem]]:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pac_config.loader import Document, config_dir, load_yaml, plain
-from pac_core.errors import InvalidInput, Problem
+from pac_config.loader import Document, config_dir, load_or_raise, load_yaml, plain, problems_in
+from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus
 
@@ -162,18 +162,12 @@ def default_mapping_path() -> Path:
 
 def load_mapping(path: str | Path | None = None) -> SalesforceMapping:
     """The mapping at ``path`` (default: the shipped one); ``InvalidInput`` with every problem located."""
-    mapping, problems = _load(Path(path) if path else default_mapping_path())
-    if problems or mapping is None:
-        raise InvalidInput(problems)
-    return mapping
+    return load_or_raise(_load, Path(path) if path else default_mapping_path())
 
 
 def check_mapping_offline(path: str | Path) -> list[Problem]:
     """Every problem found without an org, each as ``file:line key: problem (fix)``."""
-    try:
-        return _load(Path(path))[1]
-    except InvalidInput as exc:
-        return exc.problems
+    return problems_in(_load, Path(path))
 
 
 def _path(key: str) -> tuple[str | int, ...]:
