@@ -7,7 +7,7 @@ plan file with the manager's CRM edits applied, as of the given date (default: t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,8 +34,9 @@ class Current:
 
 
 def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime | None = None,
-            engine: Engine | None = None) -> Current:
-    """The plan (with CRM edits) evaluated on the stored records."""
+            engine: Engine | None = None, explain: Sequence[str] = ()) -> Current:
+    """The plan (with CRM edits) evaluated on the stored records; ``explain``: the actions whose
+    per-record decisions are kept (``pac explain``), in the same pass."""
     ps = settings.plan(plan_ref)
     plan, _ = load_plan_file(ps)
     own = engine is None
@@ -44,7 +45,7 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
         plan, _refused = effective_plan(engine, plan)
         records = store_records.load_records(engine, ps.connectors)
         when = as_of or ps.as_of or datetime.now(UTC)
-        return Current(plan, evaluate(plan, records, when, settings), records, ps)
+        return Current(plan, evaluate(plan, records, when, settings, explain=list(explain)), records, ps)
     finally:
         if own:
             engine.dispose()

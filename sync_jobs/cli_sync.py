@@ -346,17 +346,14 @@ def register(group: click.Group) -> None:
     @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then near misses).")
     def explain_cmd(action_id: str, plan_ref: str | None, as_of: str | None, limit: int) -> None:
         """Which activities counted for ACTION, and why the others did not (from the stored records)."""
-        from pac_config.settings import engine_settings
-        from pac_core.engine import explain_actions
         from pac_core.explain import explain_action
         from sync_jobs.app import current
 
         settings = _settings(read_only=True)
-        now = current(settings, plan_ref, as_of=_as_of(as_of))
+        # one evaluation that keeps this action's per-record decisions (the nightly run keeps none)
+        now = current(settings, plan_ref, as_of=_as_of(as_of), explain=[action_id])
         names = {(a.source, a.id): a.name for a in now.records.accounts}
-        # the bulk evaluation keeps no per-record decisions: this action's are recomputed by the same rules
-        evaluation = explain_actions(now.plan, now.records, now.evaluation, [action_id],
-                                     settings=engine_settings(settings, now.plan.currency))
+        evaluation = now.evaluation
         try:
             explanation = explain_action(now.plan, evaluation, action_id, limit=limit, accounts=names)
         except KeyError as exc:

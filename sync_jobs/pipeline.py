@@ -113,11 +113,13 @@ def load_plan_file(ps: PlanSettings) -> tuple[Plan, str]:
     return load_plan(ps.file), plan_fingerprint(ps.file)
 
 
-def evaluate(plan: Plan, records: Records, as_of: datetime, settings: Settings) -> Evaluation:
+def evaluate(plan: Plan, records: Records, as_of: datetime, settings: Settings, *,
+             explain: bool | Sequence[str] = False) -> Evaluation:
     from pac_config.settings import engine_settings
     from pac_core.engine import evaluate as engine_evaluate
 
-    return engine_evaluate(plan, records, as_of=as_of, settings=engine_settings(settings, plan.currency))
+    return engine_evaluate(plan, records, as_of=as_of, settings=engine_settings(settings, plan.currency),
+                           explain=explain)
 
 
 def effective_plan(engine, plan: Plan, pending: Sequence[tuple[str, Any]] = ()  # type: ignore[no-untyped-def]
