@@ -37,6 +37,23 @@ def format_path(path: Path_) -> str:
     return out
 
 
+def parse_path(key: str) -> Path_:
+    """The inverse of ``format_path``: ``"activities.rules[0].where"`` -> ``("activities", "rules", 0, "where")``."""
+    out: list[str | int] = []
+    for part in key.split(".") if key else []:
+        m = re.fullmatch(r"(.+?)\[(\d+)\]", part)
+        out.extend([m.group(1), int(m.group(2))] if m else [part])
+    return tuple(out)
+
+
+def locate(problems: list[Problem], path: str | Path) -> list[Problem]:
+    """``problems`` (key paths only) with the file and line of their key in ``path``, in file order."""
+    doc = load_yaml(Path(path))
+    located = [Problem(p.path, p.message, p.fix, file=str(path), line=p.line or doc.line(parse_path(p.path)))
+               for p in problems]
+    return sorted(located, key=lambda p: p.line or 0)
+
+
 @dataclass
 class Document:
     """A parsed YAML file: ``data`` behaves as dicts and lists; ``line(path)`` finds a key's line."""

@@ -11,14 +11,13 @@ the pipeline they are listed under; a stage id from another pipeline is reported
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.hubspot.schema import COMPANY_PROPS
-from pac_config.loader import config_dir, load_or_raise, load_yaml, problems_in
+from pac_config.loader import config_dir, load_or_raise, load_yaml, locate, problems_in
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus, DealStage
@@ -252,23 +251,6 @@ def check_mapping_online(mapping: HubSpotMapping, connector: HubSpotConnector,
                                     f"stage {stage!r} is not a stage of pipeline {pid!r}: {where}",
                                     "list it under its own pipeline"))
     return locate(problems, path) if path is not None else problems
-
-
-def locate(problems: list[Problem], path: str | Path) -> list[Problem]:
-    """``problems`` with the file and line of their key in ``path``, sorted by line (file order)."""
-    doc = load_yaml(Path(path))
-    located = [Problem(p.path, p.message, p.fix, file=str(path), line=p.line or doc.line(key_path(p.path)))
-               for p in problems]
-    return sorted(located, key=lambda p: p.line or 0)
-
-
-def key_path(key: str) -> tuple[str | int, ...]:
-    """``"activities.rules[0].where"`` as the key path ``("activities", "rules", 0, "where")``."""
-    out: list[str | int] = []
-    for part in key.split(".") if key else []:
-        m = re.fullmatch(r"(.+?)\[(\d+)\]", part)
-        out.extend([m.group(1), int(m.group(2))] if m else [part])
-    return tuple(out)
 
 
 def provision(connector: HubSpotConnector, dry_run: bool = False) -> list[str]:

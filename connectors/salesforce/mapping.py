@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pac_config.loader import Document, config_dir, load_or_raise, load_yaml, plain, problems_in
+from pac_config.loader import Document, config_dir, load_or_raise, load_yaml, locate, parse_path, plain, problems_in
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus
@@ -170,14 +170,6 @@ def check_mapping_offline(path: str | Path) -> list[Problem]:
     return problems_in(_load, Path(path))
 
 
-def _path(key: str) -> tuple[str | int, ...]:
-    out: list[str | int] = []
-    for part in key.split("."):
-        m = re.fullmatch(r"(\w+)\[(\d+)\]", part)
-        out.extend([m.group(1), int(m.group(2))] if m else [part])
-    return tuple(out)
-
-
 def _load(path: Path) -> tuple[SalesforceMapping | None, list[Problem]]:
     doc = load_yaml(path)
     mapping, problems = doc.validate(SalesforceMapping)
@@ -188,7 +180,7 @@ def _load(path: Path) -> tuple[SalesforceMapping | None, list[Problem]]:
     for fields in mapping.read_fields().values():
         for key, name in fields.items():
             if not FIELD_NAME.match(name):
-                problems.append(doc.problem(_path(key), f"{name!r} is not a Salesforce field name",
+                problems.append(doc.problem(parse_path(key), f"{name!r} is not a Salesforce field name",
                                             "write the field's API name, e.g. BillingPostalCode"))
     for name, target in (("axis", mapping.writeback.axis), ("action", mapping.writeback.action)):
         for fld in target.editable:
@@ -313,9 +305,3 @@ def check_mapping_online(mapping: SalesforceMapping, sf: SalesforceConnector,
     return locate(problems, path) if path is not None else problems
 
 
-def locate(problems: list[Problem], path: str | Path) -> list[Problem]:
-    """``problems`` with the file and line of their key in ``path``, sorted by line (file order)."""
-    doc = load_yaml(Path(path))
-    located = [Problem(p.path, p.message, p.fix, file=str(path), line=p.line or doc.line(_path(p.path)))
-               for p in problems]
-    return sorted(located, key=lambda p: p.line or 0)
