@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from connectors.sandbox.salesforce_schema import SField, SObject, describe_field
-from connectors.sandbox.salesforce_wire import SaveError
+from connectors.sandbox.salesforce_wire import SaveError, collection_records
 from connectors.sandbox.salesforce_wire import error as _error
 from connectors.sandbox.server import Request, Response
 
@@ -137,16 +137,10 @@ class AccessMixin:
 
     def create_many(self, request: Request, user: str) -> Response:
         """``POST /composite/sobjects``: up to 200 records of any types, SaveResults in request order."""
-        try:
-            body = request.json()
-        except ValueError:
-            return _error(400, "JSON_PARSER_ERROR", "The request body is not valid JSON")
-        records = body.get("records") if isinstance(body, dict) else None
-        if not isinstance(records, list):
-            return _error(400, "INVALID_FIELD", "records is required")
-        if len(records) > MAX_CREATE:
-            return _error(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records "
-                          "into this call")
+        parsed = collection_records(request, MAX_CREATE)
+        if isinstance(parsed, Response):
+            return parsed
+        records, all_or_none = parsed
         results: list[dict[str, Any]] = []
         created: list[tuple[str, str]] = []
         for record in records:
@@ -165,7 +159,7 @@ class AccessMixin:
             except SaveError as exc:
                 results.append({"success": False, "errors": [{"statusCode": exc.code, "message": exc.message,
                                                                "fields": exc.fields}]})
-        if body.get("allOrNone") and not all(r["success"] for r in results):
+        if all_or_none and not all(r["success"] for r in results):
             for sobject, record_id in created:
                 self.store[sobject].pop(record_id, None)
             results = [r if not r["success"] else {"id": None, "success": False, "errors": [

@@ -42,9 +42,9 @@ from connectors.sandbox.salesforce_schema import (
 )
 from connectors.sandbox.salesforce_seed import SeedMixin
 from connectors.sandbox.salesforce_wire import SaveError as _SaveError
+from connectors.sandbox.salesforce_wire import collection_records, sf_id, to18
 from connectors.sandbox.salesforce_wire import error as _error
 from connectors.sandbox.salesforce_wire import json_value as _json_value
-from connectors.sandbox.salesforce_wire import sf_id, to18
 from connectors.sandbox.server import Fault, Request, Response
 from connectors.sandbox.soql import Query, SoqlError, parse, parse_datetime
 
@@ -499,16 +499,10 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
 
     # -- sObject Collections ---------------------------------------------------------------------
     def _collection(self, request: Request, parts: list[str], user: str, fault: Fault | None) -> Response:
-        try:
-            body = request.json()
-        except ValueError:
-            return _error(400, "JSON_PARSER_ERROR", "The request body is not valid JSON")
-        records = body.get("records") if isinstance(body, dict) else None
-        if not isinstance(records, list):
-            return _error(400, "INVALID_FIELD", "records is required")
-        if len(records) > MAX_COLLECTION:
-            return _error(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records "
-                          "into this call")
+        parsed = collection_records(request, MAX_COLLECTION)
+        if isinstance(parsed, Response):
+            return parsed
+        records, all_or_none = parsed
         upsert = None
         if parts:
             if len(parts) != 2 or self._sobject(parts[0]) is None:
@@ -525,7 +519,6 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
                 (i for i, r in enumerate(records) if isinstance(r, dict) and key in (
                     r.get(upsert[1]) if upsert else None, r.get("id"), r.get("Id"))), -1)
         results = []
-        all_or_none = bool(body.get("allOrNone", False))
         for i, record in enumerate(records):
             try:
                 if i == locked:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from connectors.sandbox.server import Response
+from connectors.sandbox.server import Request, Response
 
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _CHECKSUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
@@ -57,6 +57,21 @@ def error(status: int, code: str, message: str, fields: list[str] | None = None)
     if fields is not None:
         body["fields"] = fields
     return Response(status, [body])
+
+
+def collection_records(request: Request, limit: int = 200) -> tuple[list[Any], bool] | Response:
+    """The ``records`` and ``allOrNone`` of an sObject Collections body, or the documented error answer."""
+    try:
+        body = request.json()
+    except ValueError:
+        return error(400, "JSON_PARSER_ERROR", "The request body is not valid JSON")
+    records = body.get("records") if isinstance(body, dict) else None
+    if not isinstance(records, list):
+        return error(400, "INVALID_FIELD", "records is required")
+    if len(records) > limit:
+        return error(400, "EXCEEDED_ID_LIMIT", f"record limit reached. cannot submit more than {limit} records "
+                     "into this call")
+    return records, bool(body.get("allOrNone", False))
 
 
 class SaveError(Exception):
