@@ -187,13 +187,20 @@ def print_rejection_summary(console: Console, result: Any) -> None:
         console.print(f"  {g.object}: {reason_words(g.reason)} x{g.count}, e.g. {_examples(g)}", markup=False)
 
 
+def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
+    """A run's figures per object: read, rejected, deleted, written, failed."""
+    figures = ("read", "rejected", "deleted", "written", "failed")
+    table = Table(title=title)
+    table.add_column("object")
+    for col in figures:
+        table.add_column(col, justify="right")
+    for obj, c in sorted(counts.items()):
+        table.add_row(obj, *(str(c.get(k, "")) for k in figures))
+    return table
+
+
 def print_result(console: Console, result: Any) -> None:
-    table = Table(title=f"Sync of {result.plan_id}: {result.status}")
-    for col in ("object", "read", "rejected", "deleted", "written", "failed"):
-        table.add_column(col, justify="right" if col != "object" else "left")
-    for obj, c in sorted(result.counts.items()):
-        table.add_row(obj, *(str(c.get(k, "")) for k in ("read", "rejected", "deleted", "written", "failed")))
-    console.print(table)
+    console.print(counts_table(f"Sync of {result.plan_id}: {result.status}", result.counts))
     for name, api in result.api.items():
         left = api.get("remaining")
         console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None

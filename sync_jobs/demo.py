@@ -175,12 +175,9 @@ def print_summary(console: Console, result: Any, handled: Sequence[str] = ()) ->
     """The first sync per object, with the run's own figures: read, rejected (by a connector, or set aside by
     the engine: each record once), deleted, written, failed; then every rejected record with its reason, the
     awkward records that were handled, and the API calls."""
-    table = Table(title=f"First sync (full read): {result.status}")
-    for col in ("object", "read", "rejected", "deleted", "written", "failed"):
-        table.add_column(col, justify="right" if col != "object" else "left")
-    for obj, c in sorted(result.counts.items()):
-        table.add_row(obj, *(str(c.get(k, "")) for k in ("read", "rejected", "deleted", "written", "failed")))
-    console.print(table)
+    from sync_jobs.cli_sync import counts_table
+
+    console.print(counts_table(f"First sync (full read): {result.status}", result.counts))
     if result.rejections:
         new = len(result.new_rejections)
         console.print(f"{len(result.rejections)} rejected ({new} new), counted nowhere (also in `pac status` and the "
