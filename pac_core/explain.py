@@ -16,14 +16,15 @@ from zoneinfo import ZoneInfo
 from pac_core.plan import Plan
 from pac_core.results import Decision, Evaluation
 
-REASONS = {
+REASONS = {   # the one wording of each decision rule, for pac explain and the report
     "fr": {
         "counted": "comptée", "outside_window": "hors de la période", "other_owner": "autre commercial",
         "outside_scope": "compte hors périmètre", "cancelled": "annulée", "no_show": "absent (no-show)",
         "planned": "pas encore réalisée", "wrong_type": "autre type d'activité",
         "duplicate_account": "compte déjà compté", "deleted": "supprimée", "no_account": "sans compte",
         "no_owner": "sans propriétaire", "no_start": "sans date", "unknown_type": "type inconnu",
-        "truncated": "non listées",
+        "truncated": "non listées", "no_amount": "sans montant", "no_close_date": "sans date de clôture",
+        "unknown_currency": "devise sans taux de change", "currency": "devise sans taux de change",
     },
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
@@ -31,7 +32,8 @@ REASONS = {
         "planned": "not done yet", "wrong_type": "another activity type",
         "duplicate_account": "account already counted", "deleted": "deleted", "no_account": "no account",
         "no_owner": "no owner", "no_start": "no date", "unknown_type": "unknown type",
-        "truncated": "not listed",
+        "truncated": "not listed", "no_amount": "no amount", "no_close_date": "no close date",
+        "unknown_currency": "currency without an exchange rate", "currency": "currency without an exchange rate",
     },
 }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pac_core.explain import REASONS
+
 FR: dict[str, str] = {
     "title": "Réunion commerciale trimestrielle",
     "as_of": "Situation au",
@@ -332,22 +334,7 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
         "en": {"accounts": "Accounts", "activities": "Activities", "deals": "Deals", "users": "Users",
                "progress": "Progress written", "pac_edits": "Plan edits made in the CRM"},
     },
-    "decision": {
-        "fr": {"outside_window": "hors période", "other_owner": "autre commercial", "outside_scope": "hors périmètre",
-               "cancelled": "annulée", "no_show": "absent", "planned": "pas encore réalisée",
-               "wrong_type": "type d'activité différent", "duplicate_account": "compte déjà compté",
-               "deleted": "supprimé", "no_account": "sans compte", "no_owner": "sans propriétaire",
-               "no_start": "sans date", "currency": "devise sans taux de change", "no_amount": "sans montant",
-               "unknown_currency": "devise sans taux de change", "no_close_date": "sans date de clôture",
-               "unknown_type": "type d'activité non reconnu", "truncated": "liste tronquée", "counted": "compté"},
-        "en": {"outside_window": "outside the window", "other_owner": "another rep", "outside_scope": "out of scope",
-               "cancelled": "cancelled", "no_show": "no show", "planned": "not done yet",
-               "wrong_type": "another activity type", "duplicate_account": "account already counted",
-               "deleted": "deleted", "no_account": "no account", "no_owner": "no owner",
-               "no_start": "no date", "currency": "currency without an exchange rate", "no_amount": "no amount",
-               "unknown_currency": "currency without an exchange rate", "no_close_date": "no close date",
-               "unknown_type": "unrecognised activity type", "truncated": "list truncated", "counted": "counted"},
-    },
+    "decision": REASONS,   # the rule codes of pac_core.results.Decision, worded once in pac_core.explain
 }
 
 
