@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from sync_jobs.cli import main
+from tests.cli import PAC
 
 ROOT = Path(__file__).resolve().parents[2]
-PAC = ROOT / ".venv" / "bin" / "pac"
 EXAMPLE_PLAN = ROOT / "config" / "plans" / "example.pac.yaml"
 
 ACTIONS = """# actions only
@@ -168,17 +168,17 @@ class TestInstalledCommand:
         """The installed ``pac`` runs the linter and prints JSON; exit 1 when not all are actions."""
         path = tmp_path / "m.txt"
         path.write_text(MIXED, encoding="utf-8")
-        proc = subprocess.run([str(PAC), "plan", "lint", str(path), "--format", "json", "--year", "2027"],
+        proc = subprocess.run([*PAC, "plan", "lint", str(path), "--format", "json", "--year", "2027"],
                               capture_output=True, text=True, timeout=60, check=False)
         assert proc.returncode == 1, proc.stderr
         assert [i["kind"] for i in json.loads(proc.stdout)] == ["action", "action", "intention", "objective"]
 
     def test_subprocess_stdin_and_help(self) -> None:
         """Statements piped to ``pac plan lint -`` are linted; --help documents the exit codes."""
-        proc = subprocess.run([str(PAC), "plan", "lint", "-"], input="Visiter 5 clients du 69 en semaine 18\n",
+        proc = subprocess.run([*PAC, "plan", "lint", "-"], input="Visiter 5 clients du 69 en semaine 18\n",
                               capture_output=True, text=True, timeout=60, check=False)
         assert proc.returncode == 0, proc.stderr
         assert "1 action, 0 objectives, 0 intentions" in proc.stdout
-        help_text = subprocess.run([str(PAC), "plan", "lint", "--help"], capture_output=True, text=True,
+        help_text = subprocess.run([*PAC, "plan", "lint", "--help"], capture_output=True, text=True,
                                    timeout=60, check=False).stdout
         assert "Exit codes" in help_text and "--format" in help_text

@@ -2,18 +2,17 @@
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from sync_jobs.cli import main
+from tests.cli import PAC
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "plans" / "example.pac.yaml"
 SAMPLE = ROOT / "config" / "plans" / "example.actions.csv"
 DATA = ROOT / "tests" / "data" / "plans"
-PAC = Path(sys.executable).parent / "pac"
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -106,9 +105,9 @@ class TestPlanSchema:
 class TestInstalledCommand:
     def test_pac_plan_check_in_a_subprocess(self) -> None:
         """The installed `pac` script checks the example (exit 0) and a bad plan (exit 2)."""
-        ok = subprocess.run([str(PAC), "plan", "check", str(EXAMPLE)], capture_output=True, text=True,
+        ok = subprocess.run([*PAC, "plan", "check", str(EXAMPLE)], capture_output=True, text=True,
                             timeout=60, check=False)
         assert ok.returncode == 0 and "✓ plan OK: 6 segments, 8 axes, 20 actions" in ok.stdout
-        bad = subprocess.run([str(PAC), "plan", "check", str(DATA / "week_54.pac.yaml")], capture_output=True,
+        bad = subprocess.run([*PAC, "plan", "check", str(DATA / "week_54.pac.yaml")], capture_output=True,
                              text=True, timeout=60, check=False)
         assert bad.returncode == 2 and "week 54 does not exist" in bad.stdout

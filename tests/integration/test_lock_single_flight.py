@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from sync_jobs.lock import LockHeld, run_lock
 from sync_jobs.store import open_store, repo
+from tests.cli import PAC
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -169,7 +170,7 @@ def _hubspot_pac_upserts(server) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _pac_sync(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "pac"), "sync", *args], cwd=cwd, env=env,
+    return subprocess.Popen([*PAC, "sync", *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -209,7 +210,7 @@ class TestTwoPacSyncs:
                 break
             time.sleep(0.02)
         assert paused.exists(), a.communicate()[1]
-        refused = subprocess.run([str(ROOT / ".venv" / "bin" / "pac"), "sync"], cwd=tmp_path, env=env,
+        refused = subprocess.run([*PAC, "sync"], cwd=tmp_path, env=env,
                                  capture_output=True, text=True, timeout=120)
         assert refused.returncode == 3, refused.stdout + refused.stderr
         assert "is already being synced by" in refused.stderr and f":{a.pid}#" in refused.stderr
