@@ -1,6 +1,10 @@
 """Benchmark of the evaluation engine against an equivalent DuckDB SQL formulation of the action counts.
 
-Usage: ``python -m benchmarks engine [--scale 0.1] [--seed 2027] [--repeat 3] [--no-duckdb]``
+Usage: ``python -m benchmarks engine [--shape kind|real] [--scale 0.1] [--seed 2027] [--repeat 3] [--no-duckdb]``
+
+``--shape real`` (benchmarks/realistic.py) is an organisation shaped like a real one: 400 reps x scale, actions
+whose scopes mix one to four départements with industry and dormancy (about 4,000 distinct scopes at scale 1),
+windows starting on about 600 instants, a dormant flag on every account; ``kind`` is the older, gentler shape.
 
 What is timed on each side (the same question: the 5,000 action counts, from data already loaded in
 each engine's own structures):
@@ -30,6 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from benchmarks.realistic import generate_realistic
 from benchmarks.synthetic import generate
 from pac_core.engine import EngineSettings, build_indexes, count_actions, evaluate
 from pac_core.plan import Counting, Plan
@@ -78,6 +83,47 @@ FROM hits GROUP BY action_id
 """
 
 
+# The realistic shape: every action scope is "départements IN (...)" [AND industry] [AND dormant], under its
+# segment's région and its axis's condition; the départements are a table of their own (action_id, dept).
+# Activities are joined to the actions first (owner, type, window), DuckDB's best order for this question.
+REAL_TYPES = {**{k: v for k, v in TYPES.items() if k != "actions"},
+              "actions": {"action_id": TEXT, "who": TEXT, "type": TEXT, "ws": "DOUBLE", "we": "DOUBLE", "ref": "DATE",
+                          "distinct_accounts": "BOOLEAN", "region": TEXT, "min_revenue": "DOUBLE", "industry": TEXT,
+                          "axis_industry": TEXT, "axis_dormant": "BOOLEAN", "dormant": "BOOLEAN"},
+              "action_depts": {"action_id": TEXT, "dept": TEXT}}
+
+REAL_COUNTS_SQL = """
+WITH owned AS (
+    SELECT t.type, t.ts, lower(u.email) AS email, acc.n AS acc_n, acc.departement, acc.region,
+           acc.industry, acc.annual_revenue, acc.dormant
+    FROM activities t
+    JOIN users u ON u.source = t.source AND u.id = t.owner_id
+    JOIN accounts acc ON acc.source = t.source AND acc.id = t.account_id
+    WHERE t.status = 'completed' AND NOT t.deleted AND NOT acc.deleted AND t.ts IS NOT NULL
+      AND t.type IS NOT NULL AND u.email IS NOT NULL
+),
+in_window AS (
+    SELECT x.*, o.acc_n, o.departement, o.region AS acc_region, o.industry AS acc_industry, o.annual_revenue,
+           o.dormant AS acc_dormant
+    FROM actions x JOIN owned o ON o.email = x.who AND o.type = x.type AND o.ts >= x.ws AND o.ts < x.we
+),
+hits AS (
+    SELECT w.action_id, w.distinct_accounts, w.acc_n
+    FROM in_window w JOIN action_depts d ON d.action_id = w.action_id AND d.dept = w.departement
+    WHERE w.acc_region = w.region
+      AND (w.min_revenue IS NULL OR w.annual_revenue >= w.min_revenue)
+      AND (w.industry IS NULL OR w.acc_industry = w.industry)
+      AND (w.axis_industry IS NULL OR w.acc_industry = w.axis_industry)
+      AND (NOT (w.dormant OR w.axis_dormant) OR coalesce(w.acc_dormant, NOT EXISTS (
+            SELECT 1 FROM won x
+            WHERE x.acc_n = w.acc_n AND x.close_date >= w.ref - INTERVAL 12 MONTH AND x.close_date < w.ref)))
+)
+SELECT action_id,
+       CASE WHEN any_value(distinct_accounts) THEN count(DISTINCT acc_n) ELSE count(*) END AS done
+FROM hits GROUP BY action_id
+"""
+
+
 def rss_mb() -> float:
     """Current resident memory (MB), from /proc when available."""
     try:
@@ -93,7 +139,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KB on Linux
 
 
-def write_csvs(plan: Plan, records: Records, folder: Path) -> None:
+def write_csvs(plan: Plan, records: Records, folder: Path, *, actions: bool = True) -> None:
     """The same data as CSV for DuckDB: raw ids and owner ids, joined in SQL as the engine joins them."""
     numbers = {}
     with open(folder / "accounts.csv", "w", newline="") as f:
@@ -121,6 +167,8 @@ def write_csvs(plan: Plan, records: Records, folder: Path) -> None:
             n = numbers.get((d.source, d.account_id))
             if d.stage is DealStage.WON and not d.deleted and d.close_date is not None and n is not None:
                 w.writerow([n, d.close_date.isoformat()])
+    if not actions:
+        return
     with open(folder / "actions.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["action_id", "who", "type", "ws", "we", "ref", "distinct_accounts", "dept", "region",
@@ -137,14 +185,36 @@ def write_csvs(plan: Plan, records: Records, folder: Path) -> None:
                         cond.values[0] if cond.field == "industry" else "", cond.field == "dormant"])
 
 
-def duckdb_counts(folder: Path, repeat: int = 1) -> dict[str, Any]:
+def write_real_actions(plan: Plan, folder: Path) -> None:
+    """The realistic shape's actions: one row each, their départements in a table of their own."""
+    with open(folder / "actions.csv", "w", newline="") as f, open(folder / "action_depts.csv", "w", newline="") as g:
+        w, d = csv.writer(f), csv.writer(g)
+        w.writerow(list(REAL_TYPES["actions"]))
+        d.writerow(["action_id", "dept"])
+        for action in plan.actions:
+            axis = plan.axis(action.axis_id)
+            segment = plan.segment(axis.segment_id)
+            [cond] = axis.scope.conditions
+            conditions = {c.field: c for c in action.scope.conditions}
+            industry = conditions.get("industry")
+            w.writerow([action.id, action.who, action.activity_type.value, action.window.start.timestamp(),
+                        action.window.end.timestamp(), action.window.start.date().isoformat(),
+                        action.counting is Counting.DISTINCT_ACCOUNTS, segment.scope.conditions[0].values[0],
+                        cond.values[0] if cond.field == "annual_revenue" else "",
+                        industry.values[0] if industry else "", cond.values[0] if cond.field == "industry" else "",
+                        cond.field == "dormant" and bool(cond.values[0]),
+                        "dormant" in conditions])
+            d.writerows([action.id, dept] for dept in conditions["departement"].values)
+
+
+def duckdb_counts(folder: Path, repeat: int = 1, *, real: bool = False) -> dict[str, Any]:
     """The SQL action counts: tables loaded first (timed apart), then the query timed with DuckDB's default
     thread count and again with ``SET threads=1``; each query ``repeat`` times (a fresh execution each time)."""
     import duckdb
 
     con = duckdb.connect()
     started = time.perf_counter()
-    for table, types in TYPES.items():
+    for table, types in (REAL_TYPES if real else TYPES).items():
         con.read_csv(str(folder / f"{table}.csv"), header=True, dtype=types, na_values=[""]).create(table)
     loaded = time.perf_counter()
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])  # type: ignore[index]
@@ -152,13 +222,13 @@ def duckdb_counts(folder: Path, repeat: int = 1) -> dict[str, Any]:
     default_s = []
     for _ in range(repeat):
         t = time.perf_counter()
-        rows = con.execute(COUNTS_SQL).fetchall()
+        rows = con.execute(REAL_COUNTS_SQL if real else COUNTS_SQL).fetchall()
         default_s.append(time.perf_counter() - t)
     con.execute("SET threads=1")
     single_s = []
     for _ in range(repeat):
         t = time.perf_counter()
-        single = con.execute(COUNTS_SQL).fetchall()
+        single = con.execute(REAL_COUNTS_SQL if real else COUNTS_SQL).fetchall()
         single_s.append(time.perf_counter() - t)
     con.close()
     counts = {r[0]: int(r[1]) for r in rows}
@@ -200,15 +270,19 @@ def timed_evaluate(plan: Plan, records: Records, as_of: Any, explain: bool) -> t
     return evaluation, time.perf_counter() - t, time.process_time() - c
 
 
-def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3) -> dict[str, Any]:
+def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, shape: str = "kind") -> dict[str, Any]:
     t0 = time.perf_counter()
-    plan, records, as_of = generate(scale, seed=seed)
+    real = shape == "real"
+    plan, records, as_of = (generate_realistic if real else generate)(scale, seed=seed)
     generated = time.perf_counter() - t0
     n_records = len(records.accounts) + len(records.activities) + len(records.deals)
     rss_before = rss_mb()
     out: dict[str, Any] = {
         "accounts": len(records.accounts), "activities": len(records.activities), "deals": len(records.deals),
-        "actions": len(plan.actions), "generation_s": generated, "load_average": os.getloadavg()[0],
+        "actions": len(plan.actions), "shape": shape,
+        "scopes": len({plan.action_scope(a).conditions for a in plan.actions}),
+        "window_starts": len({a.window.start for a in plan.actions}), "generation_s": generated,
+        "load_average": os.getloadavg()[0],
         "rss_after_generation_mb": rss_before,
     }
     out.update(time_phases(plan, records, repeat))
@@ -226,8 +300,10 @@ def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3) -> dict[str
     assert engine_counts == out["phase_counts"], "count_actions and evaluate disagree"
     if with_duckdb:
         with tempfile.TemporaryDirectory() as tmp:
-            write_csvs(plan, records, Path(tmp))
-            sql = duckdb_counts(Path(tmp), repeat)
+            write_csvs(plan, records, Path(tmp), actions=not real)
+            if real:
+                write_real_actions(plan, Path(tmp))
+            sql = duckdb_counts(Path(tmp), repeat, real=real)
         mismatched = [k for k, v in engine_counts.items() if sql["counts"].get(k, 0) != v]
         out.update({"duckdb_load_s": sql["load_s"], "duckdb_threads": sql["threads"],
                     "duckdb_query_s": sql["query_s"], "duckdb_query_runs_s": sql["query_runs_s"],
@@ -245,15 +321,19 @@ def _runs(values: list[float]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks engine", description=__doc__.split("\n")[0])
+    parser.add_argument("--shape", choices=("kind", "real"), default="kind",
+                        help="real: 400 reps x scale, ~4,000 mixed scopes, ~600 window starts "
+                        "(benchmarks/realistic.py)")
     parser.add_argument("--scale", type=float, default=1.0, help="multiplies 100k accounts / 1M activities...")
     parser.add_argument("--seed", type=int, default=2027)
     parser.add_argument("--repeat", type=int, default=3, help="runs of the index build + counting and of each "
                         "DuckDB query (the best is compared, every run is printed)")
     parser.add_argument("--no-duckdb", action="store_true", help="skip the DuckDB comparison")
     args = parser.parse_args(argv)
-    r = run(args.scale, args.seed, not args.no_duckdb, max(1, args.repeat))
+    r = run(args.scale, args.seed, not args.no_duckdb, max(1, args.repeat), args.shape)
     print(f"data: {r['accounts']:,} accounts, {r['activities']:,} activities, {r['deals']:,} deals, "
-          f"{r['actions']:,} actions (generated in {r['generation_s']:.1f} s, not counted); "
+          f"{r['actions']:,} actions over {r['scopes']:,} distinct scopes and {r['window_starts']:,} window starts, "
+          f"shape {r['shape']} (generated in {r['generation_s']:.1f} s, not counted); "
           f"load average {r['load_average']:.1f} on {os.cpu_count()} CPUs; engine single-process")
     print(f"engine phases (best of {len(r['build_runs_s'])}, fresh indexes each run): "
           f"index build {r['build_s']:.3f} s [{_runs(r['build_runs_s'])}]; "

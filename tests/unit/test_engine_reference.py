@@ -87,3 +87,19 @@ class TestExplainModes:
             assert len(counted) == progress.done, progress.action_id
             total += progress.done
         assert total > 0
+
+
+class TestRealisticShape:
+    def test_mixed_scopes_and_many_window_starts_count_as_the_rules_say(self) -> None:
+        """The benchmark's realistic organisation (scopes mixing départements, industry and dormancy; windows of
+        every kind) is counted exactly as the brute-force reading of the rules counts it."""
+        from benchmarks.realistic import RealisticOrganisation
+
+        org = RealisticOrganisation(Sizes(accounts=300, activities=4000, deals=600, actions=60), seed=3, scale=0.02)
+        plan = org.plan()
+        records = Records(accounts=tuple(org.iter_accounts()), activities=tuple(org.iter_activities()),
+                          deals=tuple(org.iter_deals()), users=org.users())
+        expected = _reference_counts(plan, records)
+        assert {a.action_id: a.done for a in evaluate(plan, records, as_of=AS_OF).actions} == expected
+        assert sum(1 for v in expected.values() if v) >= 10
+        assert len({plan.action_scope(a).conditions for a in plan.actions}) >= 30
