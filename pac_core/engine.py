@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core import kpis
 from pac_core.advisor import advise
+from pac_core.columnar import AccountColumns
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
 from pac_core.plan import ActionStatus, Axis, AxisState, Plan
 from pac_core.records import Records
@@ -160,10 +161,11 @@ def build_indexes(plan: Plan, records: Records, settings: EngineSettings = Engin
     departements = [a.departement for a in accounts]
     index = ActivityIndex.build(records.activities, emails=emails, account_number=numbers, zone=zone,
                                 partition=departements)
-    scopes.index_fields([plan.action_scope(a) for a in plan.actions] + [s.scope for s in plan.segments]
-                        + [a.scope for a in plan.axes])
+    scopes.index_fields([s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes])
     matcher = Matcher(plan, index, scopes, accounts, emails, _WonByKey(numbers, ledger.won_dates), zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
+    matcher.columns = AccountColumns(accounts, emails, ledger.won_dates, settings.dormant_default_months,
+                                     [plan.action_scope(a) for a in plan.actions])
     return Indexes(zone, ledger, scopes, index, matcher)
 
 
@@ -208,7 +210,9 @@ def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[st
         inactive = action.status is ActionStatus.CANCELLED or axis_inactive(axis, today)
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
-        scope_size = len(scopes.members(plan.action_scope(action), matcher.reference_date(action)))
+        scope_size = matcher.columns.size(plan.action_scope(action), matcher.reference_date(action)) \
+            if matcher.columns is not None else len(scopes.members(plan.action_scope(action),
+                                                                   matcher.reference_date(action)))
         ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
         action_rows.append(ActionProgress(
             action_id=action.id, done=found.done, target=action.target,

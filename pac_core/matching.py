@@ -27,17 +27,19 @@ on the scope's partitions. There is no loop over records x actions.
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
-from itertools import compress, filterfalse, repeat
+from itertools import compress, count, filterfalse, repeat
 from operator import attrgetter, eq, is_
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
+from pac_core.columnar import AccountColumns
 from pac_core.plan import Action, ActivityType, Counting, Plan
 from pac_core.records import Account, Activity, ActivityStatus, User
 from pac_core.results import Decision
@@ -59,7 +61,7 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
-Countable = tuple[array, array, array]    # start instants ('d'), account numbers ('q'), positions ('q')
+Countable = tuple[np.ndarray, np.ndarray, np.ndarray]   # start instants (float64), account numbers, positions
 
 
 class ActivityIndex:
@@ -137,18 +139,27 @@ class ActivityIndex:
         usable = list(compress(range(n), map(is_, map(attrgetter("status"), acts), repeat(ActivityStatus.COMPLETED))))
         if unmatchable:
             usable = list(filterfalse(unmatchable.__contains__, usable))
-        # group by (owner e-mail, id of the type): enum members hash in Python, ids and str in C
+        # one set of columns sorted by (owner e-mail, type, start instant), stable so equal instants keep the
+        # records' order; an owner's activities of a type are one slice of it (NumPy: no per-record object)
+        m = len(usable)
+        first_seen: dict[str | None, int] = {}
+        owner_code = list(map(first_seen.setdefault, email_col, count()))   # an e-mail's first position
         type_ids = list(map(id, types))
-        groups: defaultdict[tuple[str, int], list[int]] = defaultdict(list)
-        for pos, key in zip(usable, zip(map(email_col.__getitem__, usable), map(type_ids.__getitem__, usable),
-                                        strict=True), strict=True):
-            groups[key].append(pos)  # type: ignore[index]
-        del type_ids
+        c_owner = np.fromiter(map(owner_code.__getitem__, usable), dtype=np.int64, count=m)
+        c_type = np.fromiter(map(type_ids.__getitem__, usable), dtype=np.int64, count=m)
+        c_ts = np.fromiter(map(ts.__getitem__, usable), dtype=np.float64, count=m)
+        c_acc = np.fromiter(map(acc.__getitem__, usable), dtype=np.int64, count=m)
+        order = np.lexsort((c_ts, c_type, c_owner))
+        c_owner, c_type, c_ts, c_acc = c_owner[order], c_type[order], c_ts[order], c_acc[order]
+        c_pos = np.asarray(usable, dtype=np.int64)[order]
+        del owner_code, type_ids, order
+        edges = np.flatnonzero((c_owner[1:] != c_owner[:-1]) | (c_type[1:] != c_type[:-1])) + 1 if m else \
+            np.zeros(0, dtype=np.int64)
+        starts, ends = [0, *edges.tolist()], [*edges.tolist(), m]
         countable: dict[tuple[str, int], Countable] = {}
-        for key, positions in groups.items():
-            positions.sort(key=ts.__getitem__)
-            countable[key] = (array("d", map(ts.__getitem__, positions)), array("q", map(acc.__getitem__, positions)),
-                              array("q", positions))
+        for lo, hi in zip(starts, ends, strict=True) if m else ():
+            key = (email_col[int(c_owner[lo])], int(c_type[lo]))
+            countable[key] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])  # type: ignore[assignment]
         return cls(acts, ts, email_col, acc, countable, kept, usable, partition, rejected, frozenset(excluded))
 
     def owner_activities(self, who: str) -> tuple[list[float], list[int]] | None:
@@ -284,27 +295,34 @@ class Matcher:
         self._explainers: dict[tuple[tuple[Condition, ...], date], Callable[[Account], Condition | None]] = {}
         self._parts: dict[int, tuple[frozenset[int], list[Hashable]]] = {}
         self.partition = partition
+        self.columns: AccountColumns | None = None     # set by the engine: scopes as masks over account columns
 
     def reference_date(self, action: Action) -> date:
         """Dormancy is judged on the first local day of the action's window."""
         return action.window.start.astimezone(self.zone).date()
 
     def count(self, action: Action, scope: Scope | None = None) -> ActionCount:
-        """Count one action: bisect its window in its owner's countable activities of its type, keep the
-        ones on accounts of its scope (segment AND axis AND action scope, computed when not given)."""
+        """Count one action: two sorted searches for its window in its owner's countable activities of its type,
+        then the slice's accounts tested against its scope (segment AND axis AND action scope, computed when not
+        given) as one mask over account columns (``columns``) or, without them, one membership test each."""
         found = self.index.countable_for(action.who.strip().lower(), action.activity_type)
         if found is None:
             return ActionCount(0, set(), [])
         times, accs, positions = found
-        lo = bisect_left(times, action.window.start.timestamp())
-        hi = bisect_left(times, action.window.end.timestamp(), lo)
-        if lo == hi:
+        lo, hi = (int(k) for k in np.searchsorted(times, (action.window.start.timestamp(),
+                                                          action.window.end.timestamp())))
+        if lo >= hi:
             return ActionCount(0, set(), [])
         scope = scope if scope is not None else self.plan.action_scope(action)
-        contains = self.scopes.contains(scope, self.reference_date(action))
-        inside = list(compress(range(lo, hi), map(contains, accs[lo:hi])))
-        touched = set(map(accs.__getitem__, inside))
-        matched = list(map(positions.__getitem__, inside))
+        window_accounts = accs[lo:hi]
+        reference = self.reference_date(action)
+        if self.columns is not None:
+            mask = self.columns.inside(scope, reference, window_accounts)
+        else:
+            contains = self.scopes.contains(scope, reference)
+            mask = np.fromiter(map(contains, window_accounts.tolist()), dtype=bool, count=hi - lo)
+        touched = set(window_accounts[mask].tolist())
+        matched = positions[lo:hi][mask].tolist()
         done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
         return ActionCount(done, touched, matched)
 
