@@ -11,6 +11,12 @@ numbers rounded for display (money to cents, percentages to 0.1), dates as ISO `
 ``last_synced`` as an ISO UTC timestamp. ``status`` and ``priority`` belong to the manager once the record
 exists (they edit them in the CRM): they are sent only when the record is created, never overwritten.
 ``last_synced`` is sent only along with another change, so a run with no change writes nothing.
+
+``name`` is the record's title: the item's id and text, cut at 80 characters (Salesforce's ``Name``) and then
+ending with « … »; the action's whole statement is ``text``. ``plan`` is the plan's name. An axis's ``target``
+and ``done`` add up its actions (cancelled ones left out; each action's ``done`` counted up to its target).
+``currency`` is the plan's currency, written with the amounts where the CRM keeps one per record.
+Fields a connector does not declare it keeps (``keeps()``) are left out of its changes: see ``kept_by``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,19 @@ from pac_core.results import Evaluation
 
 MANAGER_FIELDS = frozenset({"status", "priority"})
 """Fields the manager owns in the CRM: written only when the record is created."""
+
+NAME_LENGTH = 80
+"""Salesforce's ``Name`` of a custom object holds 80 characters; a longer title ends with « … »."""
+
+EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "target", "done", "currency"}),
+                   Target.ACTION: frozenset({"plan", "text"})}
+"""Fields sent only to connectors that say they keep them (``keeps(target)``): older connectors never see them."""
+
+
+def title(text: str, limit: int = NAME_LENGTH) -> str:
+    """``text`` as a record title of at most ``limit`` characters: cut text ends with « … »."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def record_key(plan: Plan, item_id: str) -> str:
@@ -58,7 +77,9 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
         p = axes.get(axis.id)
         objective = axis.objective.additional_revenue if axis.objective else None
         out[(Target.AXIS, record_key(plan, axis.id))] = {
-            "name": f"{axis.id} {axis.name}"[:80],
+            "name": title(f"{axis.id} {axis.name}"),
+            "plan": plan.name,
+            "currency": plan.currency,
             "status": axis.status.state.value,
             "priority": axis.status.rank,
             "objective": _money(objective),
@@ -68,12 +89,15 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "roi": _ratio(p.roi) if p else None,
             "window_start": axis.objective.period.start.date().isoformat() if axis.objective else None,
             "window_end": _last_day(axis.objective.period.end) if axis.objective else None,
+            **_action_totals(plan, axis.id, evaluation),
         }
     actions = {a.action_id: a for a in evaluation.actions}
     for action in plan.actions:
         p = actions.get(action.id)
         out[(Target.ACTION, record_key(plan, action.id))] = {
-            "name": f"{action.id} {action.text}"[:80],
+            "name": title(f"{action.id} {action.text}"),
+            "text": action.text,
+            "plan": plan.name,
             "status": action.status.value,
             "axis_key": record_key(plan, action.axis_id),
             "owner_email": action.who,
@@ -84,6 +108,32 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "window_start": action.window.start.date().isoformat(),
             "window_end": _last_day(action.window.end),
         }
+    return out
+
+
+def _action_totals(plan: Plan, axis_id: str, evaluation: Evaluation) -> dict[str, int]:
+    """The axis's ``target`` and ``done``: its actions added up (cancelled left out, done capped at target)."""
+    progress = {a.action_id: a for a in evaluation.actions}
+    target = done = 0
+    for action in plan.actions:
+        if action.axis_id != axis_id or action.status.value == "cancelled":
+            continue
+        target += action.target
+        p = progress.get(action.id)
+        done += min(p.done, action.target) if p else 0
+    return {"target": target, "done": done}
+
+
+def kept_by(desired: Mapping[tuple[Target, str], Mapping[str, Any]], connector: object
+            ) -> dict[tuple[Target, str], dict[str, Any]]:
+    """``desired`` without the extended fields ``connector`` does not keep (it says so with ``keeps(target)``,
+    the logical fields it writes; a connector without ``keeps`` gets the base fields only)."""
+    keeps = getattr(connector, "keeps", None)
+    out: dict[tuple[Target, str], dict[str, Any]] = {}
+    for (target, key), fields in desired.items():
+        extended = EXTENDED_FIELDS.get(target, frozenset())
+        allowed = keeps(target) if callable(keeps) else frozenset()
+        out[(target, key)] = {k: v for k, v in fields.items() if k not in extended or k in allowed}
     return out
 
 

@@ -281,7 +281,8 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
         tick = time.perf_counter()
         for name in names:
             last = written[name]
-            changes = diff.changes_for(desired, routes[name], last, now) + accounts.get(name, [])
+            kept = diff.kept_by(desired, connectors[name])   # the fields this CRM keeps
+            changes = diff.changes_for(kept, routes[name], last, now) + accounts.get(name, [])
             result.changes[name] = changes
             result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes
                                      if (c.target.value, c.key) in last}

@@ -45,7 +45,7 @@ from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping, load_mapping
 from connectors.salesforce.normalise import Normaliser, get, sf_datetime
 from connectors.salesforce.permissions import grant_access
-from connectors.salesforce.schema import PAC_OBJECTS, PacObject, pac_object
+from connectors.salesforce.schema import PAC_OBJECTS, PacField, PacObject, pac_object
 from pac_core.errors import InvalidInput
 from pac_core.records import Record, Rejected
 
@@ -56,6 +56,7 @@ BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its
 RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"}
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
 
 
 class SalesforceConnector:
@@ -70,6 +71,7 @@ class SalesforceConnector:
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
         self._user_ids: dict[str, str] = {}
         self._describes: dict[str, dict[str, dict[str, Any]] | None] = {}
+        self._currency_warned: set[str] = set()
 
     def _warn(self, text: str) -> None:
         self.warnings.append(text)
@@ -189,7 +191,10 @@ class SalesforceConnector:
         results: list[WriteResult | None] = [None] * len(changes)
         self._resolve_owners(changes)
         groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-        for i, change in enumerate(changes):
+        # axes first: an action names its axis by the axis's PAC key (a lookup resolved by Salesforce)
+        order = sorted(range(len(changes)), key=lambda i: _WRITE_ORDER.get(changes[i].target, 9))
+        for i in order:
+            change = changes[i]
             try:
                 path, record = self._record(change)
             except ValueError as exc:
@@ -244,11 +249,35 @@ class SalesforceConnector:
             return "composite/sobjects", record
         tmap = w.axis if change.target is Target.AXIS else w.action
         fields = dict(change.fields)
-        if "name" in fields and "text" in tmap.fields and "text" not in fields:
-            fields["text"] = fields["name"]
+        currency = fields.pop("currency", None)
+        if "axis_key" in fields and "axis" in tmap.fields:
+            fields["axis"] = fields["axis_key"]      # the lookup to the axis, by the axis's external id
         record = {"attributes": {"type": tmap.object}, tmap.key_field: change.key}
         record.update(self._values(tmap.object, tmap.fields, fields))
+        if currency and change.target is Target.AXIS:
+            record.update(self._currency(str(currency)))
         return f"composite/sobjects/{tmap.object}/{tmap.key_field}", record
+
+    def keeps(self, target: Target) -> frozenset[str]:
+        """The logical fields this org keeps for ``target`` (the pipeline sends no others)."""
+        w = self.mapping.writeback
+        tmap = {Target.AXIS: w.axis, Target.ACTION: w.action}.get(target)
+        if tmap is None:
+            return frozenset(w.account.fields)
+        return frozenset(tmap.fields) | ({"currency"} if target is Target.AXIS else set())
+
+    def _currency(self, currency: str) -> dict[str, str]:
+        """``CurrencyIsoCode`` with the amounts in a multi-currency org (the mapping reads deals' currency from
+        ``deals.currency_field``); in a single-currency org amounts are in the org's currency: nothing to write,
+        a warning when the plan's currency differs."""
+        if self.mapping.deals.currency_field:
+            return {"CurrencyIsoCode": currency}
+        if currency != self.mapping.org_currency and currency not in self._currency_warned:
+            self._currency_warned.add(currency)
+            self._warn(f"salesforce.write the plan's amounts are in {currency} but the org's currency is "
+                       f"{self.mapping.org_currency} (single-currency org): set org_currency, or enable "
+                       "multi-currency and map deals.currency_field: CurrencyIsoCode")
+        return {}
 
     def _values(self, obj: str, mapped: Mapping[str, str], fields: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -262,6 +291,15 @@ class SalesforceConnector:
                     self._warn(f"salesforce.write owner={value} has no active Salesforce user; owner left unchanged")
                     continue
                 out["OwnerId"] = owner
+                continue
+            spec = _pac_field(obj, crm_field)
+            if spec is not None and spec.type == "Lookup":
+                if value in (None, ""):
+                    out[crm_field] = None
+                else:       # a relationship reference: Salesforce finds the parent by its external id
+                    parent = self.mapping.writeback.axis if spec.reference_to == "PAC_Axis__c" else None
+                    key_field = parent.key_field if parent is not None else "PAC_Key__c"
+                    out[spec.relationship_field] = {"attributes": {"type": spec.reference_to}, key_field: str(value)}
                 continue
             out[crm_field] = self._json(obj, crm_field, value)
         return out
@@ -390,11 +428,16 @@ class SalesforceConnector:
         self.client.close()
 
 
-def _length(obj: str, crm_field: str) -> int | None:
+def _pac_field(obj: str, crm_field: str) -> PacField | None:
     try:
-        return pac_object(obj).field(crm_field).length
+        return pac_object(obj).field(crm_field)
     except StopIteration:
         return None
+
+
+def _length(obj: str, crm_field: str) -> int | None:
+    spec = _pac_field(obj, crm_field)
+    return spec.length if spec is not None else None
 
 
 def build(name: str, mapping_path: str | Path, env: Mapping[str, str], *, prefix: str = "PAC_SF_",

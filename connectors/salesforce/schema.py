@@ -1,14 +1,30 @@
 """The PAC objects and fields in Salesforce: one definition for provisioning, checks and the SFDX source.
 
 ``force-app/main/default`` holds the same definitions as SFDX source for admins who deploy with the
-Salesforce CLI; a test keeps both in step. Field metadata follows the Metadata API ``CustomField``
-type (``type``: Text, LongTextArea, Number, Currency, Percent, Checkbox, Date, DateTime, Picklist).
+Salesforce CLI; a test keeps both in step (``connectors/salesforce/sfdx.py`` renders the field files and
+permission sets from these definitions). Field metadata follows the Metadata API ``CustomField`` type
+(``type``: Text, LongTextArea, Number, Currency, Percent, Checkbox, Date, DateTime, Picklist, Lookup).
+
+Who may edit what (field-level security, the three permission sets of ``permissions.py``):
+
+* ``sync``: computed by pac, written by the integration user only (everyone else reads);
+* ``manager``: managers edit it in Salesforce (status, priority, objective/target, window dates); history
+  is tracked on these fields;
+* ``rep``: reps edit it on their own actions (the action's status), managers too;
+* keys (``PAC_Key__c``) and computed fields: nobody but the integration user.
+
+Labels are English (the API names and values never change); ``label_fr`` and ``value_labels_fr`` are the
+French translations deployed as ``objectTranslations`` for French-speaking users.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+from pac_core.results import Pace
+
+Editor = Literal["sync", "manager", "rep"]
 
 
 @dataclass(frozen=True)
@@ -23,9 +39,24 @@ class PacField:
     value_labels: tuple[str, ...] = ()
     external_id: bool = False
     unique: bool = False
-    editable_by_managers: bool = False   # flows back into the plan; never overwritten by the sync
+    editable_by_managers: bool = False   # flows back into the plan (status, priority); never overwritten
     description: str = ""
     visible_lines: int | None = None
+    label_fr: str = ""
+    value_labels_fr: tuple[str, ...] = ()
+    editor: Editor = "sync"         # who edits it besides the integration user (see the module docstring)
+    reference_to: str | None = None             # Lookup: the parent object
+    relationship: str | None = None             # Lookup: the child relationship name on the parent
+
+    @property
+    def tracked(self) -> bool:
+        """Field history is kept for the fields people edit."""
+        return self.editor != "sync"
+
+    @property
+    def relationship_field(self) -> str:
+        """``PAC_Axis__r`` for the lookup ``PAC_Axis__c``: how a write names the parent by its external id."""
+        return self.name[:-3] + "__r"
 
     def metadata(self) -> dict[str, Any]:
         """The ``Metadata`` body of a Tooling API ``CustomField`` create."""
@@ -41,13 +72,22 @@ class PacField:
             meta["externalId"] = True
         if self.unique:
             meta["unique"] = True
+        if self.tracked:
+            meta["trackHistory"] = True
+        if self.type == "Lookup":
+            meta.update(referenceTo=self.reference_to, relationshipName=self.relationship,
+                        relationshipLabel=self.relationship_label, deleteConstraint="SetNull")
         if self.values:
             labels = self.value_labels or self.values
             meta["valueSet"] = {"restricted": True, "valueSetDefinition": {
                 "sorted": False,
-                "value": [{"fullName": v, "label": lab, "default": i == 0}
-                          for i, (v, lab) in enumerate(zip(self.values, labels, strict=True))]}}
+                "value": [{"fullName": v, "label": lab, "default": False}
+                          for v, lab in zip(self.values, labels, strict=True)]}}
         return meta
+
+    @property
+    def relationship_label(self) -> str:
+        return "PAC Actions"
 
 
 @dataclass(frozen=True)
@@ -58,58 +98,95 @@ class PacObject:
     custom: bool = True
     fields: tuple[PacField, ...] = field(default_factory=tuple)
     description: str = ""
+    sharing: str = "ReadWrite"      # org-wide default: ReadWrite (public) or Private
+    label_fr: str = ""
+    plural_label_fr: str = ""
+    gender_fr: str = "Masculine"
 
     def metadata(self) -> dict[str, Any]:
         """The ``Metadata`` body of a Tooling API ``CustomObject`` create."""
         return {"label": self.label, "pluralLabel": self.plural_label, "description": self.description,
                 "nameField": {"label": f"{self.label} Name", "type": "Text"},
-                "deploymentStatus": "Deployed", "sharingModel": "ReadWrite"}
+                "deploymentStatus": "Deployed", "sharingModel": self.sharing, "enableHistory": True,
+                "enableReports": True, "enableSearch": True}
 
     def field(self, name: str) -> PacField:
         return next(f for f in self.fields if f.name == name)
 
 
+PACE_VALUES = tuple(p.value for p in Pace)
+PACE_LABELS = {"done": ("Done", "Atteint"), "on_track": ("On track", "Dans le rythme"),
+               "at_risk": ("At risk", "À risque"), "late": ("Late", "En retard"),
+               "not_started": ("Not started", "Pas commencé"), "inactive": ("Inactive", "Inactif")}
+
 _KEY = PacField("PAC_Key__c", "PAC Key", "Text", length=255, external_id=True, unique=True,
-                description="Stable key written by pac (plan:id); the upsert key.")
+                description="Stable key written by pac (plan:id); the upsert key.", label_fr="Clé PAC")
 _COMMON = (
-    PacField("PAC_Plan__c", "Plan", "Text", length=255),
-    PacField("PAC_Progress_Pct__c", "Progress %", "Percent", precision=5, scale=1),
-    PacField("PAC_Pace__c", "Pace", "Text", length=40, description="ahead, on_track, behind, done"),
-    PacField("PAC_Window_Start__c", "Window start", "Date"),
-    PacField("PAC_Window_End__c", "Window end", "Date"),
-    PacField("PAC_Last_Synced__c", "Last synced", "DateTime"),
+    PacField("PAC_Plan__c", "Plan", "Text", length=255, description="The plan's name.", label_fr="Plan"),
+    PacField("PAC_Progress_Pct__c", "Progress %", "Percent", precision=18, scale=1,
+             description="Progress against the target, in percent (above 100 when exceeded).",
+             label_fr="Avancement %"),
+    PacField("PAC_Pace__c", "Pace", "Picklist", values=PACE_VALUES,
+             value_labels=tuple(PACE_LABELS[v][0] for v in PACE_VALUES),
+             value_labels_fr=tuple(PACE_LABELS[v][1] for v in PACE_VALUES),
+             description="Where it stands against where it should be by now, as computed by pac.",
+             label_fr="Rythme"),
+    PacField("PAC_Window_Start__c", "Window start", "Date", editor="manager", label_fr="Début"),
+    PacField("PAC_Window_End__c", "Window end", "Date", editor="manager", label_fr="Échéance"),
+    PacField("PAC_Last_Synced__c", "Last synced", "DateTime", label_fr="Dernière synchronisation"),
 )
 
 PAC_AXIS = PacObject(
-    "PAC_Axis__c", "PAC Axis", "PAC Axes",
+    "PAC_Axis__c", "PAC Axis", "PAC Axes", label_fr="Axe PAC", plural_label_fr="Axes PAC",
     description="A development axis of the Commercial Action Plan, kept up to date by pac.",
+    sharing="ReadWrite",
     fields=(_KEY, *_COMMON,
             PacField("PAC_Status__c", "Status", "Picklist", values=("active", "prioritised", "suspended", "dropped"),
-                     value_labels=("Active", "Prioritised", "Suspended", "Dropped"), editable_by_managers=True),
-            PacField("PAC_Priority__c", "Priority", "Number", precision=3, scale=0, editable_by_managers=True),
-            PacField("PAC_Objective__c", "Objective (additional revenue)", "Currency", precision=16, scale=2),
-            PacField("PAC_Revenue__c", "Additional revenue so far", "Currency", precision=16, scale=2),
-            PacField("PAC_ROI__c", "ROI", "Number", precision=12, scale=4),
-            PacField("PAC_Target__c", "Actions target", "Number", precision=9, scale=0),
-            PacField("PAC_Done__c", "Actions done", "Number", precision=9, scale=0)))
+                     value_labels=("Active", "Prioritised", "Suspended", "Dropped"),
+                     value_labels_fr=("Actif", "Prioritaire", "Suspendu", "Abandonné"),
+                     editable_by_managers=True, editor="manager", label_fr="Statut"),
+            PacField("PAC_Priority__c", "Priority", "Number", precision=3, scale=0, editable_by_managers=True,
+                     editor="manager", label_fr="Priorité"),
+            PacField("PAC_Objective__c", "Objective (additional revenue)", "Currency", precision=16, scale=2,
+                     editor="manager", label_fr="Objectif (CA additionnel)"),
+            PacField("PAC_Revenue__c", "Additional revenue so far", "Currency", precision=16, scale=2,
+                     label_fr="CA additionnel réalisé"),
+            PacField("PAC_ROI__c", "ROI", "Number", precision=12, scale=4, label_fr="ROI"),
+            PacField("PAC_Target__c", "Actions target", "Number", precision=9, scale=0,
+                     description="Sum of the targets of the axis's actions (cancelled ones left out).",
+                     label_fr="Objectif des actions"),
+            PacField("PAC_Done__c", "Actions done", "Number", precision=9, scale=0,
+                     description="Sum of what the axis's actions achieved, each counted up to its target.",
+                     label_fr="Actions réalisées")))
 
 PAC_ACTION = PacObject(
-    "PAC_Action__c", "PAC Action", "PAC Actions",
+    "PAC_Action__c", "PAC Action", "PAC Actions", label_fr="Action PAC", plural_label_fr="Actions PAC",
+    gender_fr="Feminine", sharing="Private",
     description="A 5Q action of the plan: its owner is the rep who acts.",
     fields=(_KEY, *_COMMON,
-            PacField("PAC_Axis_Key__c", "Axis key", "Text", length=255),
+            PacField("PAC_Axis__c", "Axis", "Lookup", reference_to="PAC_Axis__c", relationship="PAC_Actions",
+                     description="The axis this action serves (set by pac through the axis's PAC Key).",
+                     label_fr="Axe"),
+            PacField("PAC_Axis_Key__c", "Axis key", "Text", length=255, label_fr="Clé de l'axe"),
             PacField("PAC_Status__c", "Status", "Picklist", values=("planned", "in_progress", "done", "cancelled"),
-                     value_labels=("Planned", "In progress", "Done", "Cancelled"), editable_by_managers=True),
-            PacField("PAC_Target__c", "Target", "Number", precision=9, scale=0),
-            PacField("PAC_Done__c", "Done", "Number", precision=9, scale=0),
-            PacField("PAC_Text__c", "Action", "LongTextArea", length=32768, visible_lines=3)))
+                     value_labels=("Planned", "In progress", "Done", "Cancelled"),
+                     value_labels_fr=("Prévue", "En cours", "Réalisée", "Annulée"),
+                     editable_by_managers=True, editor="rep", label_fr="Statut"),
+            PacField("PAC_Target__c", "Target", "Number", precision=9, scale=0, editor="manager",
+                     label_fr="Objectif"),
+            PacField("PAC_Done__c", "Done", "Number", precision=9, scale=0, label_fr="Réalisé"),
+            PacField("PAC_Text__c", "Action", "LongTextArea", length=32768, visible_lines=3,
+                     description="The action's whole statement (the Name holds its first 80 characters).",
+                     label_fr="Action")))
 
 PAC_ACCOUNT = PacObject(
     "Account", "Account", "Accounts", custom=False,
-    fields=(PacField("PAC_Axes__c", "PAC axes", "LongTextArea", length=32768, visible_lines=3,
-                     description="The plan's axes that target this account."),
+    fields=(PacField("PAC_Axes__c", "PAC axes", "Text", length=255,
+                     description="The plan's axes that target this account (ids joined by '; ').",
+                     label_fr="Axes PAC"),
             PacField("PAC_Target__c", "PAC target", "Checkbox",
-                     description="Checked when at least one axis of the plan targets this account.")))
+                     description="Checked when at least one axis of the plan targets this account.",
+                     label_fr="Cible PAC")))
 
 PAC_OBJECTS: tuple[PacObject, ...] = (PAC_AXIS, PAC_ACTION, PAC_ACCOUNT)
 

@@ -102,22 +102,25 @@ class AccessMixin:
 
     def deploy_permission_set(self, user: str) -> None:
         """As an admin who deployed ``force-app/`` and assigned ``PAC_Integration`` to ``user`` (no HTTP call):
-        the permission set, its object and field access to the PAC objects present, and the assignment."""
-        from connectors.salesforce.permissions import DESCRIPTION, FIELD_ACCESS, LABEL, OBJECT_ACCESS, PERMISSION_SET
+        the three PAC permission sets, their object and field access to the PAC objects present, and the
+        integration user's assignment."""
+        from connectors.salesforce.permissions import INTEGRATION, PERMISSION_SETS
         from connectors.salesforce.schema import PAC_OBJECTS
 
         insert = self._insert   # type: ignore[attr-defined]
-        pset = insert("PermissionSet", {"Name": PERMISSION_SET, "Label": LABEL, "Description": DESCRIPTION})
-        for pac in PAC_OBJECTS:
-            if pac.name not in self.schema:
-                continue
-            if pac.custom:
-                insert("ObjectPermissions", {"ParentId": pset, "SobjectType": pac.name, **OBJECT_ACCESS})
-            for f in pac.fields:
-                if self.schema[pac.name].lookup(f.name) is not None:
-                    insert("FieldPermissions", {"ParentId": pset, "SobjectType": pac.name,
-                                                "Field": f"{pac.name}.{f.name}", **FIELD_ACCESS})
-        insert("PermissionSetAssignment", {"AssigneeId": user, "PermissionSetId": pset})
+        for spec in PERMISSION_SETS:
+            pset = insert("PermissionSet", {"Name": spec.name, "Label": spec.label, "Description": spec.description})
+            for pac in PAC_OBJECTS:
+                if pac.name not in self.schema:
+                    continue
+                if pac.custom and pac.name in spec.objects:
+                    insert("ObjectPermissions", {"ParentId": pset, "SobjectType": pac.name, **spec.objects[pac.name]})
+                for f in pac.fields:
+                    if self.schema[pac.name].lookup(f.name) is not None:
+                        insert("FieldPermissions", {"ParentId": pset, "SobjectType": pac.name,
+                                                    "Field": f"{pac.name}.{f.name}", **spec.field_access(f)})
+            if spec is INTEGRATION:
+                insert("PermissionSetAssignment", {"AssigneeId": user, "PermissionSetId": pset})
 
     # -- creating records ----------------------------------------------------------------------------
     def create_one(self, request: Request, sobject: str, user: str) -> Response:

@@ -137,7 +137,8 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
     def create_custom_object(self, name: str, meta: dict[str, Any]) -> str:
         if name in self.schema:
             raise _SaveError("DUPLICATE_DEVELOPER_NAME", f"There is already a CustomObject named {name}")
-        self.schema[name] = custom_object(name, next(self._prefixes), meta)
+        multi = self.schema["Opportunity"].lookup("CurrencyIsoCode") is not None
+        self.schema[name] = custom_object(name, next(self._prefixes), meta, multi_currency=multi)
         self.store[name] = {}
         return sf_id("01I", len(self.schema))
 
@@ -156,6 +157,13 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
         if meta.get("type") == "Checkbox":
             for row in self.store[sobject].values():
                 row.setdefault(name, False)
+        if meta.get("type") == "Lookup":
+            parent = self.schema.get(str(meta["referenceTo"]))
+            if parent is None:
+                self.schema[sobject].fields.pop(name)
+                raise _SaveError("FIELD_INTEGRITY_EXCEPTION", f"referenceTo: no such object {meta['referenceTo']}",
+                                 ["Metadata"])
+            parent.children[f"{meta['relationshipName']}__r"] = (sobject, name)
         self.accessors.clear()
         return sf_id("00N", sum(len(o.fields) for o in self.schema.values()))
 
@@ -542,7 +550,7 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
         obj = self._sobject(str(record["attributes"].get("type", "")))
         if obj is None:
             raise _SaveError("INVALID_TYPE", f"sObject type '{record['attributes'].get('type')}' is not supported.")
-        values = {k: v for k, v in record.items() if k not in ("attributes", "id", "Id")}
+        values = self._references({k: v for k, v in record.items() if k not in ("attributes", "id", "Id")}, obj)
         self.check_writable(obj, list(values), user)
         existing: dict[str, Any] | None = None
         if upsert is None:
@@ -577,6 +585,41 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
         if upsert is not None:
             result["created"] = False
         return result
+
+    def _references(self, values: dict[str, Any], obj: SObject) -> dict[str, Any]:
+        """Relationship references by external id (REST API Developer Guide, upsert "associating with an
+        external ID"): ``"PAC_Axis__r": {"PAC_Key__c": "..."}`` (``attributes.type`` optional for a lookup to one
+        object) becomes the parent's id in ``PAC_Axis__c``; an unknown key fails the record."""
+        out: dict[str, Any] = {}
+        for name, value in values.items():
+            if not isinstance(value, dict):
+                out[name] = value
+                continue
+            ref = next((f for f in obj.fields.values() if f.relationship and f.relationship.lower() == name.lower()
+                        and f.type == "reference"), None)
+            if ref is None:
+                raise _SaveError("INVALID_FIELD", f"No such column '{name}' on sobject of type {obj.name}", [name])
+            kind = (value.get("attributes") or {}).get("type") or (ref.reference_to[0] if ref.reference_to else "")
+            parent = self._sobject(str(kind))
+            if parent is None or parent.name not in ref.reference_to:
+                raise _SaveError("INVALID_TYPE", f"{kind} is not a valid type for {ref.name}", [ref.name])
+            keys = [(k, v) for k, v in value.items() if k != "attributes"]
+            if len(keys) != 1:
+                raise _SaveError("INVALID_FIELD", f"a relationship reference names exactly one external id field: "
+                                 f"{name}", [name])
+            key, ext_value = keys[0]
+            ext = parent.lookup(key)
+            if ext is None or not (ext.external_id or ext.name == "Id"):
+                raise _SaveError("INVALID_FIELD", f"Field {key} is not an External ID or indexed field for "
+                                 f"{parent.name}", [name])
+            found = self.ext_index.get((parent.name, ext.name), {}).get(str(ext_value).lower())
+            if ext.name == "Id":
+                found = to18(str(ext_value)) if to18(str(ext_value)) in self.store[parent.name] else None
+            if found is None or self.store[parent.name][found].get("IsDeleted"):
+                raise _SaveError("INVALID_FIELD", f"Foreign key external ID: {ext_value} not found for field "
+                                 f"{ext.name} in entity {parent.name}", [])
+            out[ref.name] = found
+        return out
 
     @staticmethod
     def _field(obj: SObject, name: str) -> SField:

@@ -149,7 +149,7 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
 
 _META_TYPES = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
                "Percent": "percent", "Checkbox": "boolean", "Date": "date", "DateTime": "datetime",
-               "Picklist": "picklist", "Email": "email", "TextArea": "textarea"}
+               "Picklist": "picklist", "Email": "email", "TextArea": "textarea", "Lookup": "reference"}
 
 
 def field_from_metadata(name: str, meta: dict[str, Any]) -> SField:
@@ -159,7 +159,12 @@ def field_from_metadata(name: str, meta: dict[str, Any]) -> SField:
         raise ValueError(f"unsupported field type {kind!r}")
     values = tuple(v["fullName"] for v in
                    (meta.get("valueSet") or {}).get("valueSetDefinition", {}).get("value", []))
-    length = int(meta.get("length") or (255 if kind == "Picklist" else 0))
+    length = int(meta.get("length") or (255 if kind == "Picklist" else 18 if kind == "Lookup" else 0))
+    if kind == "Lookup":    # a custom lookup's relationship is the field's name ending in __r
+        if not meta.get("referenceTo") or not meta.get("relationshipName"):
+            raise ValueError("a Lookup needs referenceTo and relationshipName")
+        return SField(name, "reference", label=meta.get("label", name), length=length, custom=True,
+                      reference_to=(str(meta["referenceTo"]),), relationship=name[:-3] + "__r")
     return SField(name, _META_TYPES[kind], label=meta.get("label", name), length=length,
                   nillable=kind != "Checkbox", picklist=values,
                   restricted=bool((meta.get("valueSet") or {}).get("restricted")),
@@ -167,11 +172,16 @@ def field_from_metadata(name: str, meta: dict[str, Any]) -> SField:
                   precision=int(meta.get("precision") or 0), scale=int(meta.get("scale") or 0))
 
 
-def custom_object(name: str, prefix: str, meta: dict[str, Any]) -> SObject:
-    """A new custom object with its standard fields (Id, Name, OwnerId, system stamps)."""
+def custom_object(name: str, prefix: str, meta: dict[str, Any], *, multi_currency: bool = False) -> SObject:
+    """A new custom object with its standard fields (Id, Name, OwnerId, system stamps; ``CurrencyIsoCode`` in a
+    multi-currency org, where every object carries one)."""
     obj = SObject(name, prefix, meta.get("label", name), custom=True)
-    return obj.add(*_system(), SField("Name", "string", label=(meta.get("nameField") or {}).get("label", "Name"),
-                                      length=80))
+    obj.add(*_system(), SField("Name", "string", label=(meta.get("nameField") or {}).get("label", "Name"),
+                               length=80))
+    if multi_currency:
+        obj.add(SField("CurrencyIsoCode", "picklist", label="Currency ISO Code", length=3, picklist=CURRENCIES,
+                       restricted=True))
+    return obj
 
 
 def describe_field(f: SField) -> dict[str, Any]:

@@ -209,9 +209,10 @@ class TestWriteSafety:
         """A name with markup, control characters and 300 characters is stored as text: Name cut to 80,
         the full statement in PAC_Text__c, control characters removed."""
         name = "<script>alert(1)</script>\x00\x07 Visiter " + "x" * 300
-        [result] = sf.write([WriteChange(Target.ACTION, "pac-2027:A-html", {"name": name})])
+        [result] = sf.write([WriteChange(Target.ACTION, "pac-2027:A-html", {"name": name, "text": name})])
         row = server.api("salesforce").row("PAC_Action__c", result.crm_id)
         assert result.ok and len(row["Name"]) == 80 and row["Name"].startswith("<script>alert(1)</script> Visiter")
+        assert row["Name"].endswith("…")
         assert row["PAC_Text__c"] == name.replace("\x00", "").replace("\x07", "")
 
     def test_unknown_owner_keeps_the_record_written(self, sf: SalesforceConnector) -> None:

@@ -55,7 +55,8 @@ class TestFieldAccess:
         connector = _connector(server)
         done = connector.provision_schema()
         assert "created object PAC_Axis__c" in done and f"created permission set {PERMISSION_SET}" in done
-        assert "granted read and edit access on 28 field(s) in PAC_Integration" in done
+        assert "granted field access on 29 field(s) in PAC_Integration" in done
+        assert "created permission set PAC_Manager" in done and "created permission set PAC_Rep" in done
         assert "granted object access on 2 object(s) in PAC_Integration" in done
         assert f"assigned permission set {PERMISSION_SET} to the integration user" in done
         assert connector.check_schema() == []
@@ -63,15 +64,15 @@ class TestFieldAccess:
         [pset] = api.find("PermissionSet", Name=PERMISSION_SET)
         assert api.find("PermissionSetAssignment", PermissionSetId=pset["Id"], AssigneeId=api.integration_user)
 
-    def test_second_run_changes_nothing_with_four_queries(self, fresh) -> None:
-        """A second provisioning creates nothing: describes plus the four permission queries, no write."""
+    def test_second_run_changes_nothing_with_ten_queries(self, fresh) -> None:
+        """A second provisioning creates nothing: three queries per permission set, one for the assignment."""
         _, server = fresh
         connector = _connector(server)
         connector.provision_schema()
         before = dict(connector.usage().by_endpoint)
         assert connector.provision_schema() == []
         after = connector.usage().by_endpoint
-        assert after.get("query", 0) - before.get("query", 0) == 4
+        assert after.get("query", 0) - before.get("query", 0) == 10
         assert after.get("composite", 0) == before.get("composite", 0)
         assert after.get("tooling", 0) == before.get("tooling", 0)
 
@@ -108,12 +109,13 @@ class TestFieldAccess:
         api, server = fresh
         connector = _connector(server)
         connector.provision_schema()
-        for row in api.rows("FieldPermissions"):
+        [pset] = api.find("PermissionSet", Name=PERMISSION_SET)
+        for row in api.find("FieldPermissions", ParentId=pset["Id"]):
             row["PermissionsEdit"] = False
         connector._describes.clear()
         issues = connector.check_schema()
         assert issues and all("not updateable by the integration user" in i.problem for i in issues)
-        assert connector.provision_schema() == ["raised read and edit access on 28 existing row(s) of PAC_Integration"]
+        assert connector.provision_schema() == ["set field access on 29 existing row(s) of PAC_Integration"]
         assert connector.check_schema() == []
 
     def test_refused_setup_changes_stop_with_the_instruction(self, fresh) -> None:

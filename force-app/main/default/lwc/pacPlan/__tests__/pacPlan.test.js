@@ -1,0 +1,199 @@
+import { createElement } from 'lwc';
+import { graphql } from 'lightning/graphql';
+import { getRecord } from 'lightning/uiRecordApi';
+import PacPlan, { axisId, barWidth } from 'c/pacPlan';
+
+const fs = require('fs');
+const path = require('path');
+
+// GraphQL answers shaped as the UI API returns them (uiapi.query.<Object>.edges[].node, fields as {value, displayValue}).
+const v = (value, displayValue) => ({ value, displayValue: displayValue === undefined ? null : displayValue });
+
+function action(id, name, done, target, pct, pace, paceLabel, owner, due) {
+    return {
+        node: {
+            Id: id, Name: v(name), PAC_Status__c: v('in_progress', 'En cours'), PAC_Done__c: v(done),
+            PAC_Target__c: v(target), PAC_Progress_Pct__c: v(pct), PAC_Pace__c: v(pace, paceLabel),
+            PAC_Window_End__c: v('2027-06-30', '30/06/2027'), Owner: { Name: v(owner) }
+        }
+    };
+}
+
+function axis(id, key, name, pct, pace, paceLabel, done, target, revenue, objective, actions) {
+    return {
+        node: {
+            Id: id, Name: v(name), PAC_Key__c: v(key), PAC_Plan__c: v('PAC 2027 Durand Process'),
+            PAC_Status__c: v('active', 'Actif'), PAC_Progress_Pct__c: v(pct), PAC_Pace__c: v(pace, paceLabel),
+            PAC_Revenue__c: v(null, revenue), PAC_Objective__c: v(null, objective),
+            PAC_Done__c: v(done), PAC_Target__c: v(target), PAC_Actions__r: { edges: actions }
+        }
+    };
+}
+
+function axesData(count = 2) {
+    const edges = [
+        axis('a00000000000001AAA', 'pac-2027-durand:AX-RA-DORM', 'AX-RA-DORM Réactiver les clients dormants', 62,
+            'on_track', 'Dans le rythme', 7, 15, '93 000 €', '150 000 €', [
+                action('a01000000000001AAA', 'A-01 Visiter 10 clients dormants du Rhône', 6, 10, 60, 'on_track',
+                    'Dans le rythme', 'Paul Durand'),
+                action('a01000000000002AAA', 'A-02 Relancer les devis ouverts des dormants', 1, 5, 20, 'late',
+                    'En retard', 'Julie Martin')
+            ]),
+        axis('a00000000000002AAA', 'pac-2027-durand:AX-SO-MAINT', 'AX-SO-MAINT Contrats de maintenance', 250,
+            'done', 'Atteint', 12, 12, '50 000 €', '20 000 €', [
+                action('a01000000000003AAA', 'A-03 Proposer un contrat de maintenance à 12 clients', 12, 12, 100,
+                    'done', 'Atteint', 'Paul Durand')
+            ])
+    ].slice(0, count);
+    return { uiapi: { query: { PAC_Axis__c: { edges } } } };
+}
+
+function accountsData() {
+    const acc = (id, name, axes) => ({ node: { Id: id, Name: v(name), PAC_Axes__c: v(axes) } });
+    return {
+        uiapi: {
+            query: {
+                Account: {
+                    edges: [
+                        acc('001000000000001AAA', 'Chimie Rhône SA', 'AX-RA-DORM'),
+                        acc('001000000000002AAA', 'Eaux du Sud', 'AX-RA-DORM-2'),
+                        acc('001000000000003AAA', 'Laboratoires Lyonnais', 'AX-RA-DORM; AX-SO-MAINT')
+                    ]
+                }
+            }
+        }
+    };
+}
+
+const AXIS_RECORD = {
+    apiName: 'PAC_Axis__c',
+    id: 'a00000000000001AAA',
+    fields: { PAC_Key__c: { value: 'pac-2027-durand:AX-RA-DORM', displayValue: null } }
+};
+
+const ACCOUNT_RECORD = {
+    apiName: 'Account',
+    id: '001000000000001AAA',
+    fields: { PAC_Axes__c: { value: 'AX-RA-DORM; AX-SO-MAINT', displayValue: null } }
+};
+
+function mount(props = {}) {
+    const element = createElement('c-pac-plan', { is: PacPlan });
+    Object.assign(element, props);
+    document.body.appendChild(element);
+    return element;
+}
+
+const flush = () => Promise.resolve();
+
+afterEach(() => {
+    while (document.body.firstChild) {
+        document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+});
+
+describe('c-pac-plan', () => {
+    it('shows each axis with its actions, progress bars and pace', async () => {
+        const element = mount();
+        graphql.emit(axesData());
+        await flush();
+        const root = element.shadowRoot;
+        const axes = root.querySelectorAll('li.axis');
+        expect(axes).toHaveLength(2);
+        expect(axes[0].querySelector('.axis-name').textContent).toBe('AX-RA-DORM Réactiver les clients dormants');
+        const bars = axes[0].querySelectorAll('[data-bar]');
+        // the axis bar, then one per action
+        expect(bars).toHaveLength(3);
+        expect(bars[0].style.width).toBe('62%');
+        expect(bars[0].className).toContain('pace_on-track');
+        expect(axes[0].querySelector('[data-pace]').textContent).toBe('Dans le rythme');
+        const actions = axes[0].querySelectorAll('li.action');
+        expect(actions).toHaveLength(2);
+        expect(actions[1].querySelector('[data-pace]').textContent).toBe('En retard');
+        expect(actions[1].querySelector('[data-bar]').className).toContain('pace_late');
+        expect(actions[1].querySelector('.meta').textContent).toContain('Julie Martin');
+        expect(axes[0].querySelector('.figures').textContent).toContain('7 / 15');
+    });
+
+    it('caps a bar at 100 % while the figure says 250 %', async () => {
+        const element = mount();
+        graphql.emit(axesData());
+        await flush();
+        const second = element.shadowRoot.querySelectorAll('li.axis')[1];
+        expect(second.querySelector('[data-bar]').style.width).toBe('100%');
+        expect(second.querySelector('[data-pct]').textContent).toBe('250 %');
+        expect(second.querySelector('[data-bar]').className).toContain('pace_done');
+    });
+
+    it('asks for the running axes on the Home page', async () => {
+        mount();
+        await flush();
+        expect(graphql.getLastConfig().variables).toEqual({
+            where: { PAC_Status__c: { in: ['active', 'prioritised'] } }
+        });
+    });
+
+    it('on an account, asks for the axes named in its PAC_Axes__c', async () => {
+        mount({ recordId: '001000000000001AAA', objectApiName: 'Account' });
+        getRecord.emit(ACCOUNT_RECORD);
+        await flush();
+        expect(graphql.getLastConfig().variables).toEqual({
+            where: { or: [{ PAC_Key__c: { like: '%:AX-RA-DORM' } }, { PAC_Key__c: { like: '%:AX-SO-MAINT' } }] }
+        });
+    });
+
+    it('on an axis, asks for it and lists the accounts it targets (exact ids only)', async () => {
+        const element = mount({ recordId: 'a00000000000001AAA', objectApiName: 'PAC_Axis__c' });
+        getRecord.emit(AXIS_RECORD);
+        await flush();
+        expect(graphql.getLastConfig().variables).toEqual({
+            where: { Id: { eq: 'a00000000000001AAA' } }, like: '%AX-RA-DORM%'
+        });
+        const data = axesData(1);
+        data.uiapi.query.Account = accountsData().uiapi.query.Account;
+        graphql.emit(data);
+        await flush();
+        const names = [...element.shadowRoot.querySelectorAll('[data-account] a')].map((a) => a.textContent);
+        expect(names).toEqual(['Chimie Rhône SA', 'Laboratoires Lyonnais']);
+    });
+
+    it('says when there is no axis, and shows errors', async () => {
+        const element = mount();
+        graphql.emit({ uiapi: { query: { PAC_Axis__c: { edges: [] } } } });
+        await flush();
+        expect(element.shadowRoot.querySelector('.empty').textContent).toBe('c.PAC_No_Axis');
+        graphql.emitErrors([{ message: 'No such column PAC_Pace__c' }]);
+        await flush();
+        await flush();
+        expect(element.shadowRoot.querySelector('.error').textContent).toContain('No such column PAC_Pace__c');
+    });
+
+    it('reads axis ids and bar widths', () => {
+        expect(axisId('pac-2027-durand:AX-RA-DORM')).toBe('AX-RA-DORM');
+        expect(barWidth(-4)).toBe(0);
+        expect(barWidth(null)).toBe(0);
+        expect(barWidth(37.5)).toBe(37.5);
+    });
+
+    it('renders the screenshot page when PAC_LWC_SNAPSHOT is set', async () => {
+        const element = mount();
+        graphql.emit(axesData());
+        await flush();
+        const out = process.env.PAC_LWC_SNAPSHOT;
+        let html = element.shadowRoot.innerHTML;
+        expect(html).toContain('data-bar');
+        if (out) {
+            // the French labels the org shows (translations/fr), in place of the label paths Jest resolves
+            const fr = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'translations', 'fr.translation-meta.xml'), 'utf8');
+            const labels = {};
+            for (const m of fr.matchAll(/<label>([^<]*)<\/label>\s*<name>(PAC_[A-Za-z_]+)<\/name>/g)) {
+                labels[m[2]] = m[1].replace(/&apos;/g, "'");
+            }
+            html = html.replace(/c\.(PAC_[A-Za-z_]+)/g, (all, name) => labels[name] || all);
+            const css = fs.readFileSync(path.join(__dirname, '..', 'pacPlan.css'), 'utf8');
+            fs.writeFileSync(out, `<!doctype html><html lang="fr"><meta charset="utf-8"><style>body{background:#f3f3f3;` +
+                `margin:0;padding:16px;width:560px}${css}</style><body>${html}</body></html>`);
+        }
+    });
+});

@@ -1,0 +1,227 @@
+import { LightningElement, api, wire } from 'lwc';
+import { gql, graphql } from 'lightning/graphql';
+import { getRecord, getFieldValue } from 'lightning/uiRecordApi';
+import ACCOUNT_AXES from '@salesforce/schema/Account.PAC_Axes__c';
+import AXIS_KEY from '@salesforce/schema/PAC_Axis__c.PAC_Key__c';
+import TITLE from '@salesforce/label/c.PAC_Plan_Title';
+import NO_AXIS from '@salesforce/label/c.PAC_No_Axis';
+import ACTIONS from '@salesforce/label/c.PAC_Actions';
+import ACCOUNTS from '@salesforce/label/c.PAC_Accounts';
+import LOAD_ERROR from '@salesforce/label/c.PAC_Load_Error';
+
+// Pace values written by pac (PAC_Pace__c, a restricted picklist): the bar's colour and the badge's.
+const PACE_CLASS = {
+    done: 'pace pace_done',
+    on_track: 'pace pace_on-track',
+    at_risk: 'pace pace_at-risk',
+    late: 'pace pace_late',
+    not_started: 'pace pace_idle',
+    inactive: 'pace pace_idle'
+};
+const RUNNING = ['active', 'prioritised'];
+
+const ACTION_FIELDS = `
+    Id
+    Name { value }
+    PAC_Status__c { value displayValue }
+    PAC_Done__c { value }
+    PAC_Target__c { value }
+    PAC_Progress_Pct__c { value }
+    PAC_Pace__c { value displayValue }
+    PAC_Window_End__c { value displayValue }
+    Owner { ... on User { Name { value } } }`;
+
+const PLAN_QUERY = gql`
+    query pacPlan($where: PAC_Axis__c_Filter) {
+        uiapi {
+            query {
+                PAC_Axis__c(where: $where, first: 50, orderBy: { PAC_Priority__c: { order: ASC } }) {
+                    edges {
+                        node {
+                            Id
+                            Name { value }
+                            PAC_Key__c { value }
+                            PAC_Plan__c { value }
+                            PAC_Status__c { value displayValue }
+                            PAC_Progress_Pct__c { value }
+                            PAC_Pace__c { value displayValue }
+                            PAC_Revenue__c { value displayValue }
+                            PAC_Objective__c { value displayValue }
+                            PAC_Done__c { value }
+                            PAC_Target__c { value }
+                            PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) {
+                                edges { node { ${ACTION_FIELDS} } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }`;
+
+// On an axis's page: the axis and the accounts it targets (PAC_Axes__c holds the ids of the axes targeting
+// the account, joined by "; "), in one request.
+const AXIS_QUERY = gql`
+    query pacAxis($where: PAC_Axis__c_Filter, $like: String) {
+        uiapi {
+            query {
+                PAC_Axis__c(where: $where, first: 1) {
+                    edges {
+                        node {
+                            Id
+                            Name { value }
+                            PAC_Key__c { value }
+                            PAC_Plan__c { value }
+                            PAC_Status__c { value displayValue }
+                            PAC_Progress_Pct__c { value }
+                            PAC_Pace__c { value displayValue }
+                            PAC_Revenue__c { value displayValue }
+                            PAC_Objective__c { value displayValue }
+                            PAC_Done__c { value }
+                            PAC_Target__c { value }
+                            PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) {
+                                edges { node { ${ACTION_FIELDS} } }
+                            }
+                        }
+                    }
+                }
+                Account(where: { PAC_Axes__c: { like: $like } }, first: 200, orderBy: { Name: { order: ASC } }) {
+                    edges { node { Id Name { value } PAC_Axes__c { value } } }
+                }
+            }
+        }
+    }`;
+
+/** The axis id in a PAC key ``plan:AX-1`` (the part after the last colon). */
+export function axisId(key) {
+    return key ? key.slice(key.lastIndexOf(':') + 1) : '';
+}
+
+/** A progress bar's width: 0..100 %, whatever the figure (an axis may be at 250 %). */
+export function barWidth(pct) {
+    const value = Number(pct);
+    return Number.isFinite(value) ? Math.max(0, Math.min(100, value)) : 0;
+}
+
+function fmtPct(pct) {
+    return pct === null || pct === undefined ? '—' : `${Math.round(Number(pct))} %`;
+}
+
+function shape(node) {
+    const pace = node.PAC_Pace__c?.value;
+    const pct = node.PAC_Progress_Pct__c?.value;
+    return {
+        id: node.Id,
+        url: `/lightning/r/${node.Id}/view`,
+        name: node.Name?.value,
+        status: node.PAC_Status__c?.displayValue || node.PAC_Status__c?.value,
+        pace: node.PAC_Pace__c?.displayValue || pace || '—',
+        paceClass: PACE_CLASS[pace] || 'pace pace_idle',
+        barClass: `bar ${PACE_CLASS[pace] || 'pace_idle'}`.replace('pace pace', 'pace'),
+        barStyle: `width: ${barWidth(pct)}%`,
+        pct: fmtPct(pct),
+        done: node.PAC_Done__c?.value ?? 0,
+        target: node.PAC_Target__c?.value ?? 0
+    };
+}
+
+export default class PacPlan extends LightningElement {
+    @api recordId;
+    @api objectApiName;
+
+    label = { TITLE, NO_AXIS, ACTIONS, ACCOUNTS, LOAD_ERROR };
+    axes = [];
+    accounts = [];
+    error;
+    loaded = false;
+    axesOfRecord;
+
+    // the record's own PAC field first: the axes an account is targeted by, or the axis's key
+    @wire(getRecord, { recordId: '$recordId', fields: '$recordFields' })
+    record({ data }) {
+        if (data && this.objectApiName === 'Account') {
+            const text = getFieldValue(data, ACCOUNT_AXES) || '';
+            this.axesOfRecord = text.split(';').map((s) => s.trim()).filter((s) => s && s !== '…');
+        } else if (data) {
+            this.axesOfRecord = [axisId(getFieldValue(data, AXIS_KEY))];
+        }
+    }
+
+    get recordFields() {
+        if (this.objectApiName === 'Account') {
+            return [ACCOUNT_AXES];
+        }
+        return this.objectApiName === 'PAC_Axis__c' ? [AXIS_KEY] : undefined;
+    }
+
+    get isAxisPage() {
+        return this.objectApiName === 'PAC_Axis__c';
+    }
+
+    get planQuery() {
+        if (!this.where) {
+            return undefined;
+        }
+        return this.isAxisPage ? AXIS_QUERY : PLAN_QUERY;
+    }
+
+    get where() {
+        if (this.isAxisPage) {
+            return this.recordId && this.axesOfRecord ? { Id: { eq: this.recordId } } : undefined;
+        }
+        if (this.objectApiName === 'Account') {
+            if (!this.axesOfRecord) {
+                return undefined;
+            }
+            const ids = this.axesOfRecord.length ? this.axesOfRecord : ['-'];
+            return { or: ids.map((id) => ({ PAC_Key__c: { like: `%:${id}` } })) };
+        }
+        return { PAC_Status__c: { in: RUNNING } };
+    }
+
+    get planVariables() {
+        return this.isAxisPage ? { where: this.where, like: `%${this.axesOfRecord?.[0] || ''}%` } : { where: this.where };
+    }
+
+    @wire(graphql, { query: '$planQuery', variables: '$planVariables' })
+    plan({ data, errors }) {
+        if (errors) {
+            this.error = errors.map((e) => e.message).join('; ');
+            this.loaded = true;
+            return;
+        }
+        if (data?.uiapi?.query?.PAC_Axis__c) {
+            this.error = undefined;
+            this.loaded = true;
+            this.axes = data.uiapi.query.PAC_Axis__c.edges.map(({ node }) => ({
+                ...shape(node),
+                key: node.PAC_Key__c?.value,
+                plan: node.PAC_Plan__c?.value,
+                revenue: node.PAC_Revenue__c?.displayValue,
+                objective: node.PAC_Objective__c?.displayValue,
+                actions: (node.PAC_Actions__r?.edges || []).map((e) => ({
+                    ...shape(e.node),
+                    owner: e.node.Owner?.Name?.value,
+                    due: e.node.PAC_Window_End__c?.displayValue || e.node.PAC_Window_End__c?.value
+                }))
+            }));
+            const id = this.axesOfRecord?.[0];
+            // exact ids only: a LIKE on AX-1 also finds AX-10
+            this.accounts = (data.uiapi.query.Account?.edges || [])
+                .filter(({ node }) => (node.PAC_Axes__c?.value || '').split(';').map((s) => s.trim()).includes(id))
+                .map(({ node }) => ({ id: node.Id, name: node.Name?.value, url: `/lightning/r/${node.Id}/view` }));
+        }
+    }
+
+    get hasAxes() {
+        return this.axes.length > 0;
+    }
+
+    get isEmpty() {
+        return this.loaded && !this.error && this.axes.length === 0;
+    }
+
+    get hasAccounts() {
+        return this.accounts.length > 0;
+    }
+}
