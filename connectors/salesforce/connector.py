@@ -57,6 +57,9 @@ RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXC
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
+_DESCRIBE_TYPE = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
+                  "Percent": "percent", "Checkbox": "boolean", "Date": "date", "DateTime": "datetime",
+                  "Picklist": "picklist", "Lookup": "reference"}   # Metadata API type -> describe() type
 
 
 class SalesforceConnector:
@@ -361,6 +364,11 @@ class SalesforceConnector:
                     issues.append(SchemaIssue(obj, name, f"{obj}.{name} is not updateable by the integration user",
                                               "run: pac crm provision salesforce, or assign the permission set "
                                               "PAC_Integration to the integration user"))
+                elif (spec := _pac_field(obj, name)) is not None and f.get("type") != _DESCRIBE_TYPE[spec.type]:
+                    issues.append(SchemaIssue(obj, name, f"{obj}.{name} is a {f.get('type')} field; pac writes a "
+                                              f"{_DESCRIBE_TYPE[spec.type]} ({spec.type}) there",
+                                              "an org provisioned by an older pac: change the field's type in Setup "
+                                              f"to {spec.type} (or deploy force-app/), see docs/salesforce.md"))
         for obj, keyed in self.mapping.read_fields().items():
             fields = self.describe_fields(obj)
             if fields is None:

@@ -224,3 +224,16 @@ def test_raw_client_sees_restricted_pace(fresh) -> None:
         "allOrNone": True, "records": [{"attributes": {"type": "PAC_Action__c"}, "PAC_Key__c": "x",
                                         "PAC_Pace__c": "behind"}]})
     assert refused["errors"][0]["statusCode"] == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
+
+
+def test_check_names_fields_an_older_pac_provisioned_with_another_type(fresh) -> None:
+    """An org provisioned before pace became a picklist and the account axes a text field: `pac crm check`
+    names both fields with the fix, and nothing else."""
+    api, server = fresh
+    sf = _connector(server)
+    api.schema["PAC_Axis__c"].fields["PAC_Pace__c"].type = "string"
+    api.schema["Account"].fields["PAC_Axes__c"].type = "textarea"
+    sf._describes.clear()
+    issues = {(i.object, i.field): i for i in sf.check_schema()}
+    assert set(issues) == {("PAC_Axis__c", "PAC_Pace__c"), ("Account", "PAC_Axes__c")}
+    assert "change the field's type in Setup to Picklist" in issues[("PAC_Axis__c", "PAC_Pace__c")].fix

@@ -64,3 +64,158 @@ class TestSfdxSource:
                 if field in ("Name", "OwnerId"):
                     continue
                 assert (DEFAULT / "objects" / obj / "fields" / f"{field}.field-meta.xml").is_file(), (obj, field)
+
+
+def _texts(root: ET.Element, tag: str) -> list[str]:
+    return [e.text or "" for e in root.iter(f"{NS}{tag}")]
+
+
+class TestRenderedSource:
+    def test_rendered_files_are_on_disk(self) -> None:
+        """Fields, objects, permission sets and French translations on disk are what sfdx.py renders from the
+        connector's definitions (run `python -m connectors.salesforce.sfdx` after changing schema.py)."""
+        from connectors.salesforce.sfdx import rendered
+
+        stale = [str(rel) for rel, text in rendered().items()
+                 if not (DEFAULT / rel).is_file() or (DEFAULT / rel).read_text(encoding="utf-8") != text]
+        assert stale == []
+
+    def test_every_field_has_a_french_label_and_every_picklist_value_too(self) -> None:
+        for obj in PAC_OBJECTS:
+            for f in obj.fields:
+                assert f.label_fr, (obj.name, f.name)
+                assert len(f.value_labels_fr) == len(f.values), (obj.name, f.name)
+                path = DEFAULT / "objectTranslations" / f"{obj.name}-fr" / f"{f.name}.fieldTranslation-meta.xml"
+                root = _parse(path)
+                assert root.findtext(f"{NS}label") == f.label_fr
+                assert _texts(root, "masterLabel") == list(f.values)     # API values stay stable
+
+
+class TestAccessModel:
+    def _fls(self, name: str) -> dict[str, tuple[bool, bool]]:
+        root = _parse(DEFAULT / "permissionsets" / f"{name}.permissionset-meta.xml")
+        return {p.findtext(f"{NS}field") or "": (p.findtext(f"{NS}readable") == "true",
+                                                  p.findtext(f"{NS}editable") == "true")
+                for p in root.iter(f"{NS}fieldPermissions")}
+
+    def _editable(self, name: str) -> set[str]:
+        return {f for f, (_, edit) in self._fls(name).items() if edit}
+
+    def test_actions_are_private_and_axes_public(self) -> None:
+        action = _parse(DEFAULT / "objects" / "PAC_Action__c" / "PAC_Action__c.object-meta.xml")
+        axis = _parse(DEFAULT / "objects" / "PAC_Axis__c" / "PAC_Axis__c.object-meta.xml")
+        assert action.findtext(f"{NS}sharingModel") == "Private"
+        assert axis.findtext(f"{NS}sharingModel") == "ReadWrite"
+
+    def test_managers_edit_status_priority_objective_targets_and_dates_only(self) -> None:
+        assert self._editable("PAC_Manager") == {
+            "PAC_Axis__c.PAC_Status__c", "PAC_Axis__c.PAC_Priority__c", "PAC_Axis__c.PAC_Objective__c",
+            "PAC_Axis__c.PAC_Window_Start__c", "PAC_Axis__c.PAC_Window_End__c", "PAC_Action__c.PAC_Status__c",
+            "PAC_Action__c.PAC_Target__c", "PAC_Action__c.PAC_Window_Start__c", "PAC_Action__c.PAC_Window_End__c"}
+
+    def test_reps_update_their_actions_status_only(self) -> None:
+        assert self._editable("PAC_Rep") == {"PAC_Action__c.PAC_Status__c"}
+        root = _parse(DEFAULT / "permissionsets" / "PAC_Rep.permissionset-meta.xml")
+        objects = {o.findtext(f"{NS}object"): (o.findtext(f"{NS}allowEdit"), o.findtext(f"{NS}viewAllRecords"))
+                   for o in root.iter(f"{NS}objectPermissions")}
+        assert objects == {"PAC_Axis__c": ("false", "false"), "PAC_Action__c": ("true", "false")}
+
+    def test_keys_and_computed_fields_are_edited_by_nobody_but_the_integration_user(self) -> None:
+        computed = {"PAC_Key__c", "PAC_Plan__c", "PAC_Progress_Pct__c", "PAC_Pace__c", "PAC_Last_Synced__c",
+                    "PAC_Revenue__c", "PAC_ROI__c", "PAC_Done__c", "PAC_Text__c", "PAC_Axis__c", "PAC_Axis_Key__c"}
+        for name in ("PAC_Manager", "PAC_Rep"):
+            assert not {f for f in self._editable(name) if f.split(".")[1] in computed}, name
+            assert all(read for read, _ in self._fls(name).values())
+        assert all(edit for _, edit in self._fls("PAC_Integration").values())
+
+    def test_history_is_tracked_on_what_people_edit(self) -> None:
+        for obj in PAC_OBJECTS:
+            for f in obj.fields:
+                root = _parse(DEFAULT / "objects" / obj.name / "fields" / f"{f.name}.field-meta.xml")
+                people = f.name in {"PAC_Status__c", "PAC_Priority__c", "PAC_Objective__c", "PAC_Window_Start__c",
+                                    "PAC_Window_End__c"} or (obj.name == "PAC_Action__c" and f.name == "PAC_Target__c")
+                assert (root.findtext(f"{NS}trackHistory") == "true") == people, (obj.name, f.name)
+
+    def test_pace_is_a_restricted_picklist_and_account_axes_filterable_text(self) -> None:
+        for obj in ("PAC_Axis__c", "PAC_Action__c"):
+            root = _parse(DEFAULT / "objects" / obj / "fields" / "PAC_Pace__c.field-meta.xml")
+            assert root.findtext(f"{NS}type") == "Picklist"
+            assert root.findtext(f"{NS}valueSet/{NS}restricted") == "true"
+            assert _texts(root, "fullName")[1:] == ["done", "on_track", "at_risk", "late", "not_started", "inactive"]
+            pct = _parse(DEFAULT / "objects" / obj / "fields" / "PAC_Progress_Pct__c.field-meta.xml")
+            assert int(pct.findtext(f"{NS}precision") or 0) - int(pct.findtext(f"{NS}scale") or 0) > 4
+        axes = _parse(DEFAULT / "objects" / "Account" / "fields" / "PAC_Axes__c.field-meta.xml")
+        assert (axes.findtext(f"{NS}type"), axes.findtext(f"{NS}length")) == ("Text", "255")
+
+    def test_action_looks_up_its_axis(self) -> None:
+        root = _parse(DEFAULT / "objects" / "PAC_Action__c" / "fields" / "PAC_Axis__c.field-meta.xml")
+        assert (root.findtext(f"{NS}type"), root.findtext(f"{NS}referenceTo"),
+                root.findtext(f"{NS}relationshipName")) == ("Lookup", "PAC_Axis__c", "PAC_Actions")
+
+
+class TestScreens:
+    def _layout(self, name: str) -> ET.Element:
+        return _parse(DEFAULT / "layouts" / f"{name}.layout-meta.xml")
+
+    @pytest.mark.parametrize("name", ["PAC_Axis__c-PAC Axis Layout", "PAC_Action__c-PAC Action Layout"])
+    def test_keys_and_computed_fields_are_read_only_on_layouts(self, name: str) -> None:
+        behaviour = {i.findtext(f"{NS}field"): i.findtext(f"{NS}behavior") for i in self._layout(name).iter(
+            f"{NS}layoutItems")}
+        editable = {f for f, b in behaviour.items() if b == "Edit"}
+        assert behaviour["PAC_Key__c"] == "Readonly"
+        assert editable <= {"PAC_Status__c", "PAC_Priority__c", "PAC_Objective__c", "PAC_Target__c",
+                            "PAC_Window_Start__c", "PAC_Window_End__c"}
+
+    def test_axis_layout_lists_its_actions(self) -> None:
+        related = _texts(self._layout("PAC_Axis__c-PAC Axis Layout"), "relatedList")
+        assert "PAC_Action__c.PAC_Axis__c" in related
+
+    @pytest.mark.parametrize("obj,name,scope,filters", [
+        ("PAC_Action__c", "My_Actions", "Mine", []),
+        ("PAC_Action__c", "Late_Actions", "Everything", [("PAC_Pace__c", "late")]),
+        ("PAC_Axis__c", "Axes_at_Risk", "Everything", [("PAC_Pace__c", "at_risk,late"),
+                                                        ("PAC_Status__c", "active,prioritised")]),
+    ])
+    def test_list_views(self, obj: str, name: str, scope: str, filters: list[tuple[str, str]]) -> None:
+        root = _parse(DEFAULT / "objects" / obj / "listViews" / f"{name}.listView-meta.xml")
+        assert root.findtext(f"{NS}filterScope") == scope
+        assert [(f.findtext(f"{NS}field"), f.findtext(f"{NS}value")) for f in root.iter(f"{NS}filters")] == filters
+
+    def test_app_with_tabs_and_pages(self) -> None:
+        app = _parse(DEFAULT / "applications" / "PAC_Plan.app-meta.xml")
+        assert app.findtext(f"{NS}label") == "Plan d'Actions Commerciales"
+        assert {"PAC_Axis__c", "PAC_Action__c"} <= set(_texts(app, "tabs"))
+        assert set(_texts(app, "content")) == {"PAC_Axis_Record_Page", "PAC_Account_Record_Page", "PAC_Home"}
+        for tab in ("PAC_Axis__c", "PAC_Action__c"):
+            assert _parse(DEFAULT / "tabs" / f"{tab}.tab-meta.xml").findtext(f"{NS}customObject") == "true"
+
+    @pytest.mark.parametrize("page", ["PAC_Axis_Record_Page", "PAC_Account_Record_Page", "PAC_Home"])
+    def test_the_component_is_on_the_pages(self, page: str) -> None:
+        root = _parse(DEFAULT / "flexipages" / f"{page}.flexipage-meta.xml")
+        assert "c:pacPlan" in _texts(root, "componentName")
+        assert (DEFAULT / "lwc" / "pacPlan" / "pacPlan.js").is_file()
+
+    def test_every_lookup_field_the_source_names_exists(self) -> None:
+        """Fields named by layouts, list views, pages and reports exist (in the source, or are standard)."""
+        known = {f"{o.name}.{f.name}" for o in PAC_OBJECTS for f in o.fields}
+        named: set[str] = set()
+        for path in (DEFAULT / "layouts").glob("PAC_*.xml"):
+            obj = path.name.split("-")[0]
+            named |= {f"{obj}.{f}" for f in _texts(_parse(path), "field") if f.startswith("PAC_")}
+        for path in (DEFAULT / "flexipages").glob("*.xml"):
+            obj = _parse(path).findtext(f"{NS}sobjectType")
+            named |= {f"{obj}.{f.removeprefix('Record.')}" for f in _texts(_parse(path), "fieldItem")
+                      if "PAC_" in f}
+        for path in (DEFAULT / "reports").rglob("*.report-meta.xml"):
+            for f in _texts(_parse(path), "field") + _texts(_parse(path), "column"):
+                if "$PAC_" in f:
+                    table, _, field = f.partition("$")
+                    named.add(f"{table}.{field}")
+        assert named and named <= known
+
+    def test_dashboard_reads_the_reports(self) -> None:
+        root = _parse(DEFAULT / "dashboards" / "PAC_Dashboards" / "PAC_Reunion_Commerciale.dashboard-meta.xml")
+        assert root.findtext(f"{NS}title") == "PAC — réunion commerciale"
+        for report in _texts(root, "report"):
+            folder, name = report.split("/")
+            assert (DEFAULT / "reports" / folder / f"{name}.report-meta.xml").is_file()
