@@ -208,10 +208,30 @@ class SalesforceConnector:
                 continue
             groups.setdefault(path, []).append((i, record))
         for path, items in groups.items():
+            items = self._without_failed_axes(items, changes, results)
             for n in range(0, len(items), BATCH):
                 chunk = items[n: n + BATCH]
                 self._write_chunk(path, chunk, changes, results)
         return [r for r in results if r is not None]
+
+    @staticmethod
+    def _without_failed_axes(items: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
+                             results: list[WriteResult | None]) -> list[tuple[int, dict[str, Any]]]:
+        """Actions whose axis failed in this write are not sent (Salesforce could not resolve the lookup): each
+        is reported as a retryable failure naming its axis, and goes with it on the next run."""
+        failed = {changes[i].key: r.error for i, r in enumerate(results)
+                  if r is not None and not r.ok and changes[i].target is Target.AXIS}
+        if not failed:
+            return items
+        kept = []
+        for i, record in items:
+            axis = changes[i].fields.get("axis_key")
+            if changes[i].target is Target.ACTION and axis in failed:
+                results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, f"not sent: its axis {axis} was "
+                                         f"not written ({failed[axis]}); retried on the next run", retryable=True)
+            else:
+                kept.append((i, record))
+        return kept
 
     def _write_chunk(self, path: str, chunk: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
                      results: list[WriteResult | None]) -> None:

@@ -115,7 +115,8 @@ def object_translation_xml(o: PacObject) -> str:
     if o.custom:
         body += (f"    <caseValues>\n{_el('plural', False, 2)}{_el('value', o.label_fr, 2)}    </caseValues>\n"
                  f"    <caseValues>\n{_el('plural', True, 2)}{_el('value', o.plural_label_fr, 2)}    </caseValues>\n"
-                 + _el("gender", o.gender_fr, 1) + _el("nameFieldLabel", f"Nom de l'{o.label_fr.lower()}", 1)
+                 + _el("gender", o.gender_fr, 1)
+                 + _el("nameFieldLabel", f"Nom de l'{o.label_fr[:1].lower()}{o.label_fr[1:]}", 1)
                  + _el("startsWith", "Vowel", 1))
     return _doc("CustomObjectTranslation", body)
 

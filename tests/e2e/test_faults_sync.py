@@ -94,16 +94,20 @@ class TestTransientFaults:
 
 class TestPartialBatch:
     def test_one_locked_row_is_retried_next_run_the_rest_is_written(self, crm, settings) -> None:
-        """UNABLE_TO_LOCK_ROW on one record: exit 1, the others written; the next run writes only that one."""
+        """UNABLE_TO_LOCK_ROW on one record (the first axis: axes are written first): exit 1, the others written
+        but that axis's actions, held back since their lookup cannot resolve; the next run writes only those."""
         crm.faults.inject("salesforce", "lock_row", path="composite/sobjects", times=1, index=0)
         first = _sync(settings, crm)
         failed = sum(c.get("failed", 0) for c in first.counts.values())
-        assert (first.status, first.exit_code, failed) == ("partial", 1, 1)
-        assert any("UNABLE_TO_LOCK_ROW" in e for e in first.errors)
+        held = [e for e in first.errors if "not sent: its axis" in e]
+        assert held, first.errors
+        assert (first.status, first.exit_code, failed) == ("partial", 1, 1 + len(held))
+        assert sum("UNABLE_TO_LOCK_ROW" in e for e in first.errors) == 1 + len(held)
+        assert first.counts["axis"]["failed"] == 1
         crm.reset_counts()
         second = _sync(settings, crm)
-        assert (second.status, second.written) == ("ok", 1)
-        assert len(_pac_writes(crm)) == 1
+        assert (second.status, second.written) == ("ok", failed)
+        assert len(_pac_writes(crm)) == 2     # the axis, then its actions
 
 
 class TestMalformedRecord:

@@ -154,10 +154,10 @@ def connectors(server: SandboxServer, tmp_path: Path) -> Iterator[dict[str, Any]
 
 class TestSalesforceAccountUpdate:
     def test_describe_shows_the_account_pac_fields_updateable(self, connectors: dict[str, Any]) -> None:
-        """The org's Account describe has PAC_Axes__c (long text) and PAC_Target__c (checkbox), both updateable,
+        """The org's Account describe has PAC_Axes__c (text, filterable) and PAC_Target__c (checkbox), both updateable,
         and the schema check finds nothing missing on Account."""
         fields = connectors["sf-main"].describe_fields("Account")
-        assert (fields["pac_axes__c"]["type"], fields["pac_target__c"]["type"]) == ("textarea", "boolean")
+        assert (fields["pac_axes__c"]["type"], fields["pac_target__c"]["type"]) == ("string", "boolean")
         assert fields["pac_axes__c"]["updateable"] and fields["pac_target__c"]["updateable"]
         assert [i for i in connectors["sf-main"].check_schema() if i.object == "Account"] == []
 
