@@ -237,3 +237,43 @@ def test_check_names_fields_an_older_pac_provisioned_with_another_type(fresh) ->
     issues = {(i.object, i.field): i for i in sf.check_schema()}
     assert set(issues) == {("PAC_Axis__c", "PAC_Pace__c"), ("Account", "PAC_Axes__c")}
     assert "change the field's type in Setup to Picklist" in issues[("PAC_Axis__c", "PAC_Pace__c")].fix
+
+
+class TestFieldLevelSecurityPerProfile:
+    """The sandbox applies field-level security per user as a real org does: a rep and a manager logging in
+    (username-password flow) see the PAC fields through the permission set an admin assigned them."""
+
+    def _as(self, api: SalesforceApi, server: SandboxServer, sf: SalesforceConnector, email: str,
+            permission_set: str) -> SalesforceConnector:
+        user = api.create("User", Username=email, Email=email, FirstName="Rep", LastName=email, IsActive=True)
+        [pset] = [r["Id"] for r in api.find("PermissionSet", Name=permission_set)]
+        sf.client.sf.restful("sobjects/PermissionSetAssignment", method="POST",
+                             json={"PermissionSetId": pset, "AssigneeId": user})
+        env = {**sandbox_env(server), "PAC_SF_AUTH": "password", "PAC_SF_USERNAME": email,
+               "PAC_SF_PASSWORD": "any-password"}
+        return build("as-user", DEMO, env, policy=NO_WAIT)
+
+    @staticmethod
+    def _updateable(connector: SalesforceConnector, obj: str) -> set[str]:
+        return {f["name"] for f in connector.describe_fields(obj).values()
+                if f["name"].startswith("PAC_") and f["updateable"]}
+
+    def test_a_rep_updates_only_the_status_of_actions(self, fresh) -> None:
+        api, server = fresh
+        sf = _connector(server)
+        rep = self._as(api, server, sf, "julie.rep@example.com", "PAC_Rep")
+        assert self._updateable(rep, "PAC_Action__c") == {"PAC_Status__c"}
+        assert self._updateable(rep, "PAC_Axis__c") == set()
+        assert "pac_done__c" in rep.describe_fields("PAC_Action__c")          # read, not edit
+        [refused] = rep.write([_action("p:A-09", None, done=3)])
+        assert not refused.ok and "INVALID_FIELD_FOR_INSERT_UPDATE" in (refused.error or "")
+
+    def test_a_manager_edits_status_priority_objective_targets_and_dates(self, fresh) -> None:
+        api, server = fresh
+        sf = _connector(server)
+        manager = self._as(api, server, sf, "paul.manager@example.com", "PAC_Manager")
+        assert self._updateable(manager, "PAC_Axis__c") == {
+            "PAC_Status__c", "PAC_Priority__c", "PAC_Objective__c", "PAC_Window_Start__c", "PAC_Window_End__c"}
+        assert self._updateable(manager, "PAC_Action__c") == {
+            "PAC_Status__c", "PAC_Target__c", "PAC_Window_Start__c", "PAC_Window_End__c"}
+        assert "PAC_Key__c" not in self._updateable(manager, "PAC_Axis__c")
