@@ -9,14 +9,14 @@ import ACTIONS from '@salesforce/label/c.PAC_Actions';
 import ACCOUNTS from '@salesforce/label/c.PAC_Accounts';
 import LOAD_ERROR from '@salesforce/label/c.PAC_Load_Error';
 
-// Pace values written by pac (PAC_Pace__c, a restricted picklist): the bar's colour and the badge's.
-const PACE_CLASS = {
-    done: 'pace pace_done',
-    on_track: 'pace pace_on-track',
-    at_risk: 'pace pace_at-risk',
-    late: 'pace pace_late',
-    not_started: 'pace pace_idle',
-    inactive: 'pace pace_idle'
+// Pace values written by pac (PAC_Pace__c, a restricted picklist): the colour of the badge and the bar.
+const PACE_TONE = {
+    done: 'pace_done',
+    on_track: 'pace_on-track',
+    at_risk: 'pace_at-risk',
+    late: 'pace_late',
+    not_started: 'pace_idle',
+    inactive: 'pace_idle'
 };
 const RUNNING = ['active', 'prioritised'];
 
@@ -116,8 +116,8 @@ function shape(node) {
         name: node.Name?.value,
         status: node.PAC_Status__c?.displayValue || node.PAC_Status__c?.value,
         pace: node.PAC_Pace__c?.displayValue || pace || '—',
-        paceClass: PACE_CLASS[pace] || 'pace pace_idle',
-        barClass: `bar ${PACE_CLASS[pace] || 'pace_idle'}`.replace('pace pace', 'pace'),
+        paceClass: `pace ${PACE_TONE[pace] || 'pace_idle'}`,
+        barClass: `bar ${PACE_TONE[pace] || 'pace_idle'}`,
         barStyle: `width: ${barWidth(pct)}%`,
         pct: fmtPct(pct),
         done: node.PAC_Done__c?.value ?? 0,
