@@ -1,8 +1,13 @@
 """The method's cadence as data: monthly snapshots of actions, quarterly snapshots of revenue and ROI.
 
-A snapshot is labelled by the period in which it is taken ("2027-05", "2027-Q2"): one is due at the
-first evaluation of a month (quarter) that has none yet. A store that wants each period's closing
-state may instead replace the current period's snapshot on every run; the labels are the same.
+A snapshot **closes** a period: it is labelled by the period whose figures it holds ("2027-04",
+"2027-Q1") and is the plan evaluated as of that period's last instant, in the plan's timezone. The
+scheduler's snapshot job runs at the start of a period (``30 5 1 * *``) and so closes the period that
+has just ended, never the one that begins. Periods are whole local days: a month starts at 00:00 local
+on its first day (or at the first instant that exists, on a night whose midnight is skipped by a DST
+change) and ends where the next one starts; instants are compared in UTC, so the DST nights change
+nothing. ``due_snapshots`` lists the closed periods of a plan that have no snapshot yet: the scheduler
+takes them at start-up (catch-up) and at every run of its snapshot jobs.
 ``snapshot_payload`` / ``evaluation_from_payload`` round-trip an ``Evaluation`` through JSON-safe
 data (Decimal and dates as strings, enums as their values).
 """
@@ -10,14 +15,23 @@ data (Decimal and dates as strings, enums as their values).
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from pac_core.errors import PeriodError
+from pac_core.periods import month_window, quarter_window
 from pac_core.results import Evaluation
+from pac_core.window import Window
+
+KINDS = ("monthly", "quarterly")
+_LABEL = re.compile(r"^\s*(\d{4})-(?:(0[1-9]|1[0-2])|[QqTt]([1-4]))\s*$")
 
 
 def month_label(day: date | datetime) -> str:
@@ -28,27 +42,75 @@ def quarter_label(day: date | datetime) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def _day(moment: date | datetime) -> date:
-    return moment.date() if isinstance(moment, datetime) else moment
+def label_of(kind: str, day: date | datetime) -> str:
+    """The label of the month (``monthly``) or quarter (``quarterly``) holding ``day`` (a local date)."""
+    return quarter_label(day) if kind == "quarterly" else month_label(day)
 
 
-def monthly_snapshot_due(last: date | None, as_of: date | datetime) -> str | None:
-    """The label of the monthly snapshot to take now, or None when this month already has one.
+def parse_label(text: str) -> tuple[str, str]:
+    """``("monthly", "2027-03")`` for ``2027-03``, ``("quarterly", "2027-Q1")`` for ``2027-Q1`` (or ``2027-T1``).
 
-    ``as_of`` should be expressed in the plan's timezone (its calendar day decides the month).
-    """
-    today = _day(as_of)
-    if last is not None and (last.year, last.month) >= (today.year, today.month):
-        return None
-    return month_label(today)
+    Raises ``PeriodError`` for anything else, with the two accepted forms."""
+    m = _LABEL.match(text or "")
+    if m is None:
+        raise PeriodError(f"{text!r} is not a month or a quarter",
+                          "write a month as 2027-03 or a quarter as 2027-Q1")
+    year, month, quarter = m.groups()
+    return ("monthly", f"{year}-{month}") if month else ("quarterly", f"{year}-Q{quarter}")
 
 
-def quarterly_snapshot_due(last: date | None, as_of: date | datetime) -> str | None:
-    """The label of the quarterly snapshot to take now ("2027-Q2"), or None when this quarter has one."""
-    today = _day(as_of)
-    if last is not None and (last.year, (last.month - 1) // 3) >= (today.year, (today.month - 1) // 3):
-        return None
-    return quarter_label(today)
+def period_window(label: str, tz: str) -> Window:
+    """The period ``label`` names, as a window [start, end) of local days in ``tz``."""
+    kind, norm = parse_label(label)
+    year = int(norm[:4])
+    return quarter_window(year, int(norm[-1]), tz) if kind == "quarterly" else month_window(year, int(norm[5:]), tz)
+
+
+def closing_instant(label: str, tz: str) -> datetime:
+    """The last instant (to the microsecond) of the period ``label``, in ``tz``: what its snapshot is
+    evaluated as of. Computed in UTC, then shown in the plan's zone."""
+    end = period_window(label, tz).end.astimezone(UTC)
+    return (end - timedelta(microseconds=1)).astimezone(ZoneInfo(tz))
+
+
+def _step(kind: str, label: str, n: int) -> str:
+    """The label ``n`` periods after (negative: before) ``label``."""
+    year = int(label[:4])
+    if kind == "quarterly":
+        index = year * 4 + int(label[-1]) - 1 + n
+        return f"{index // 4}-Q{index % 4 + 1}"
+    index = year * 12 + int(label[5:]) - 1 + n
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def last_closed(kind: str, now: datetime, tz: str) -> str:
+    """The label of the latest period of ``kind`` that has ended at ``now`` (an aware instant): at
+    2027-04-01 00:00 Europe/Paris (2027-03-31T22:00Z) the quarter closed is 2027-Q1; a second earlier,
+    2026-Q4."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    current = label_of(kind, now.astimezone(ZoneInfo(tz)))
+    if period_window(current, tz).start.astimezone(UTC) > now.astimezone(UTC):
+        current = _step(kind, current, -1)   # a skipped local midnight: the period begins a little later
+    return _step(kind, current, -1)
+
+
+def closed_periods(kind: str, now: datetime, tz: str, within: Window) -> list[str]:
+    """The periods of ``kind`` that overlap ``within`` (the plan's period) and have ended at ``now``, oldest first."""
+    first = label_of(kind, within.start.astimezone(ZoneInfo(tz)))
+    last = last_closed(kind, now, tz)
+    out = []
+    label = first
+    while label <= last and period_window(label, tz).start < within.end:
+        out.append(label)
+        label = _step(kind, label, 1)
+    return out
+
+
+def due_snapshots(kind: str, now: datetime, tz: str, within: Window, taken: Iterable[str]) -> list[str]:
+    """The closed periods of the plan (``within``) that have no snapshot of ``kind`` yet, oldest first."""
+    have = set(taken)
+    return [label for label in closed_periods(kind, now, tz, within) if label not in have]
 
 
 def snapshot_payload(evaluation: Evaluation, *, with_decisions: bool = True) -> dict[str, Any]:

@@ -16,9 +16,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from pac_config.settings import PlanSettings, Settings
+from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.records import Records
 from pac_core.results import Evaluation
+from pac_core.snapshots import period_window
 from sync_jobs.pipeline import effective_plan, evaluate, load_plan_file
 from sync_jobs.report_inputs import ReportInputs, RunSummary, SnapshotPoint
 from sync_jobs.store import open_store, repo
@@ -58,22 +60,71 @@ def run_summary(row: Any) -> RunSummary:
                       quota_left={k: v.get("remaining") for k, v in row.api.items()}, errors=tuple(row.errors))
 
 
-def take_snapshot(settings: Settings, plan_ref: str | None, kind: str, *, as_of: datetime | None = None,
-                  taken_at: datetime | None = None) -> str:
-    """Evaluate now (or as of ``as_of``) and keep it as that month's or quarter's snapshot; returns its label.
+def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = None, *, period: str | None = None,
+                  now: datetime | None = None, engine: Engine | None = None) -> str:
+    """Keep the evaluation of a closed period as its snapshot (replacing one already kept); returns its label.
 
-    ``taken_at`` (default: now) orders the snapshots in the report's trends: a snapshot computed later for
-    an earlier period (the demo's catch-up) passes the moment it stands for."""
-    from pac_core.snapshots import month_label, quarter_label, snapshot_payload
+    ``period``: ``2027-03`` (monthly) or ``2027-Q1`` (quarterly); default: the last period of ``kind`` that has
+    ended at ``now`` (default: the plan's configured ``as_of``, else the clock). The plan is evaluated as of the
+    period's last instant in its timezone, and the snapshot is stored with that instant (the report's trends
+    sort by it). A period that has not ended, or that lies outside the plan's period, is refused
+    (``InvalidInput``, with the periods that can be taken)."""
+    return take_snapshots(settings, plan_ref, kind, [period] if period else None, now=now, engine=engine)[0]
 
+
+def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, periods: Sequence[str] | None, *,
+                   now: datetime | None = None, engine: Engine | None = None) -> list[str]:
+    """``take_snapshot`` for several periods, reading the store once (the scheduler's catch-up)."""
+    from pac_core.errors import Problem
+    from pac_core.snapshots import closed_periods, closing_instant, last_closed, parse_label, snapshot_payload
+
+    ps = settings.plan(plan_ref)
+    plan, _ = load_plan_file(ps)
+    now = now or ps.as_of or datetime.now(UTC)
+    tz = plan.timezone
+    wanted: list[tuple[str, str]] = []
+    for text in periods or [last_closed(kind or "monthly", now, tz)]:
+        what, label = parse_label(text)
+        if kind is not None and what != kind:
+            raise InvalidInput(Problem("--period", f"{text} is a {what[:-2]}, not a {kind[:-2]}",
+                                       "write a month as 2027-03 or a quarter as 2027-Q1"))
+        allowed = closed_periods(what, now, tz, plan.period)
+        if label not in allowed:
+            window = period_window(label, tz)
+            why = (f"{label} has not ended yet (now is {now.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} {tz})"
+                   if window.end > now else f"{label} is outside the plan's period")
+            raise InvalidInput(Problem("--period", why, "choose a closed period of the plan: "
+                                       + (", ".join(allowed) if allowed else "none has ended yet")))
+        wanted.append((what, label))
+    own = engine is None
+    engine = engine or open_store(settings.database())
+    try:
+        effective, _refused = effective_plan(engine, plan)
+        records = store_records.load_records(engine, ps.connectors)
+        for what, label in wanted:
+            end = closing_instant(label, tz)
+            evaluation = evaluate(effective, records, end, settings)
+            repo.save_snapshot(engine, effective.id, what, label, snapshot_payload(evaluation), end.astimezone(UTC))
+        return [label for _, label in wanted]
+    finally:
+        if own:
+            engine.dispose()
+
+
+def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, now: datetime | None = None
+                       ) -> list[str]:
+    """Take every closed period of the plan that has no snapshot of ``kind`` yet (oldest first): what the
+    scheduler's snapshot jobs do on their cron and at start-up, so a missed one is never skipped."""
+    from pac_core.snapshots import due_snapshots
+
+    ps = settings.plan(plan_ref)
+    plan, _ = load_plan_file(ps)
+    now = now or ps.as_of or datetime.now(UTC)
     engine = open_store(settings.database())
     try:
-        now = current(settings, plan_ref, as_of=as_of, engine=engine)
-        when = now.evaluation.as_of.astimezone(ZoneInfo(now.plan.timezone))   # the plan's calendar decides
-        label = quarter_label(when) if kind == "quarterly" else month_label(when)
-        repo.save_snapshot(engine, now.plan.id, kind, label, snapshot_payload(now.evaluation),
-                           (taken_at or datetime.now(UTC)).astimezone(UTC))
-        return label
+        taken = [s.label for s in repo.snapshots(engine, plan.id) if s.kind == kind]
+        due = due_snapshots(kind, now, plan.timezone, plan.period, taken)
+        return take_snapshots(settings, plan_ref, kind, due, now=now, engine=engine) if due else []
     finally:
         engine.dispose()
 

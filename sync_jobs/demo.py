@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -223,20 +223,11 @@ def _handled(records: Any, settings: Any) -> list[str]:
 
 def take_demo_snapshots(settings: Any, plan: str) -> list[str]:
     """The monthly (January to the month before the demo clock) and quarterly (the quarters already over)
-    snapshots the scheduler would have kept, each evaluated as of the last second of its period."""
-    from sync_jobs.app import take_snapshot
+    snapshots the scheduler would have kept, each closing its period: evaluated as of its last instant."""
+    from sync_jobs.app import take_due_snapshots
 
-    zone = DEMO_AS_OF.tzinfo
-    year = DEMO_AS_OF.year
-    labels = []
-    for month in range(1, DEMO_AS_OF.month):
-        end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone) - timedelta(seconds=1)
-        labels.append(take_snapshot(settings, plan, "monthly", as_of=end, taken_at=end))
-    for quarter in range(1, (DEMO_AS_OF.month - 1) // 3 + 1):
-        month = quarter * 3 + 1
-        end = datetime(year + (month > 12), (month - 1) % 12 + 1, 1, tzinfo=zone) - timedelta(seconds=1)
-        labels.append(take_snapshot(settings, plan, "quarterly", as_of=end, taken_at=end))
-    return labels
+    return [label for kind in ("monthly", "quarterly")
+            for label in take_due_snapshots(settings, plan, kind, now=DEMO_AS_OF)]
 
 
 def _is_read(path: str) -> bool:

@@ -8,6 +8,10 @@
   in the database keeps one run per plan.
 * ``coalesce=True``, ``max_instances=1``, an explicit ``misfire_grace_time``; job functions are module-level
   (APScheduler stores them by reference) and take only strings (the settings file and the plan name).
+* Snapshots are never skipped, whatever the grace time: a snapshot job takes every closed period of the plan
+  that has no snapshot yet (``sync_jobs.app.take_due_snapshots``), the scheduler runs that catch-up for every
+  plan at start-up before its first job, and a snapshot job reported missed (beyond its grace) is run again
+  at once as a one-off job.
 * SIGTERM or SIGINT shuts the scheduler down cleanly; every run logs one ``schedule.run`` line.
 """
 
@@ -50,15 +54,36 @@ def sync_job(settings_path: str, plan: str) -> None:
 
 
 def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
-    """Keep this month's (actions) or quarter's (revenue, ROI) evaluation for the report's trends."""
-    from sync_jobs.app import take_snapshot
+    """Close the month (actions) or quarter (revenue, ROI) that has just ended for the report's trends, and
+    any earlier closed period of the plan still without its snapshot. Never raises; logs one line."""
+    take_due(None, settings_path, plan, kind)
 
+
+def take_due(settings: Settings | None, settings_path: str, plan: str, kind: str, *, why: str = "cron") -> list[str]:
+    """The snapshots of ``kind`` due for ``plan`` (see ``snapshot_job``); logs ``schedule.run`` with their labels."""
+    from sync_jobs.app import take_due_snapshots
+
+    labels: list[str] = []
     try:
-        label = take_snapshot(load_settings(settings_path), plan, kind)
-        status = f"ok {label}"
+        labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind)
+        status = f"ok {' '.join(labels)}" if labels else "ok (nothing due)"
     except Exception as exc:
         status = f"error: {type(exc).__name__}: {exc}"
-    event(log, "schedule.run", job=f"{kind}_snapshot", plan=plan, status=status)
+    event(log, "schedule.run", job=f"{kind}_snapshot", plan=plan, status=status, trigger=why)
+    return labels
+
+
+def catch_up_snapshots(settings: Settings) -> dict[str, list[str]]:
+    """At start-up: take every snapshot missed while the scheduler was down (or skipped beyond the grace time),
+    for each plan and each snapshot kind that has a cron. Returns ``{"monthly:plan": [labels]}``."""
+    source = str(Path(settings.source).resolve()) if settings.source else ""
+    done: dict[str, list[str]] = {}
+    for ps in settings.plans:
+        schedule = ps.schedule or settings.schedule
+        for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
+            if cron:
+                done[f"{kind}:{ps.key}"] = take_due(settings, source, ps.key, kind, why="catch-up")
+    return done
 
 
 # -- the scheduler -------------------------------------------------------------------------------
@@ -104,6 +129,12 @@ def build_scheduler(settings: Settings, jobstore: Path, scheduler_cls: type[Base
     def on_event(ev: JobExecutionEvent) -> None:
         what = "missed" if ev.code == EVENT_JOB_MISSED else "error"
         event(log, f"schedule.{what}", job=ev.job_id, scheduled=ev.scheduled_run_time)
+        if ev.code == EVENT_JOB_MISSED and ev.job_id.split(":")[0] in ("monthly", "quarterly"):
+            job = scheduler.get_job(ev.job_id)
+            if job is not None:   # a snapshot is never skipped: run it now, whatever the grace time
+                scheduler.add_job("sync_jobs.scheduler:snapshot_job", "date", args=list(job.args),
+                                  id=f"catch-up:{ev.job_id}", name=f"catch-up:{ev.job_id}", replace_existing=True,
+                                  misfire_grace_time=None, coalesce=True, max_instances=1)
 
     scheduler.add_listener(on_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR)
     return scheduler
@@ -172,14 +203,19 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
                            "give each scheduler process its own --jobstore file") from None
     sync_jobstore(settings, path)
     scheduler = build_scheduler(settings, path)
+    stopping: list[str] = []
 
     def stop(signum: int, _frame: Any) -> None:
         event(log, "schedule.stop", signal=signal.Signals(signum).name)
-        scheduler.shutdown(wait=False)
+        stopping.append(signal.Signals(signum).name)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     event(log, "schedule.start", jobstore=path, plans=len(settings.plans))
-    scheduler.start()          # blocks until stop() shuts it down
+    catch_up_snapshots(settings)
+    if not stopping:
+        scheduler.start()      # blocks until stop() shuts it down
     event(log, "schedule.stopped")
     guard.close()

@@ -305,7 +305,7 @@ def save_snapshot(engine: Engine, plan_id: str, kind: str, label: str, payload: 
 def snapshots(engine: Engine, plan_id: str) -> list[Snapshot]:
     with Session(engine) as session:
         return list(session.execute(select(Snapshot).where(Snapshot.plan_id == plan_id)
-                                 .order_by(Snapshot.taken_at)).scalars())
+                                 .order_by(Snapshot.taken_at, Snapshot.kind, Snapshot.label)).scalars())
 
 
 def count_runs(engine: Engine) -> int:

@@ -40,9 +40,21 @@ class TestReportInputs:
         assert inputs.people["julie@example.com"] == "Julie"
 
     def test_snapshots_are_listed_for_the_report(self, synced) -> None:
-        """A quarterly snapshot taken now is labelled by quarter and comes back as an evaluation."""
-        label = app.take_snapshot(synced, None, "quarterly", as_of=AS_OF)
+        """A snapshot taken on 20 May closes the last month that ended (April) and comes back as an evaluation
+        as of April's last instant (A-01, week 18, had not begun: nothing expected yet)."""
+        label = app.take_snapshot(synced, None, "monthly", now=AS_OF)
         inputs = app.load_report_inputs(synced, as_of=AS_OF)
-        assert label == "2027-Q2"
-        assert [(s.label, s.kind) for s in inputs.snapshots] == [("2027-Q2", "quarterly")]
-        assert inputs.snapshots[0].evaluation.action("A-01").done == 2
+        assert label == "2027-04"
+        assert [(s.label, s.kind) for s in inputs.snapshots] == [("2027-04", "monthly")]
+        snap = inputs.snapshots[0].evaluation
+        assert snap.as_of == datetime(2027, 4, 30, 21, 59, 59, 999999, tzinfo=UTC)
+        assert snap.action("A-01").done == 2 and snap.action("A-01").expected_by_now == 0.0
+
+    def test_a_running_or_foreign_period_is_refused(self, synced) -> None:
+        """May is still running on 20 May; 2026-12 is outside the 2027 plan: both refused, with the choices."""
+        from pac_core.errors import InvalidInput
+
+        with pytest.raises(InvalidInput, match=r"2027-05 has not ended yet.*2027-01, 2027-02, 2027-03, 2027-04"):
+            app.take_snapshot(synced, None, period="2027-05", now=AS_OF)
+        with pytest.raises(InvalidInput, match="outside the plan's period"):
+            app.take_snapshot(synced, None, period="2026-12", now=AS_OF)

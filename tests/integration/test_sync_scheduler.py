@@ -149,3 +149,93 @@ class TestProcess:
         with pytest.raises(InvalidInput, match="own --jobstore"):
             sched.run_scheduler(settings, str(store))
         holder.close()
+
+
+def _settings_at(tmp_path, as_of: str, grace: int = 600):
+    """Settings whose plan clock is ``as_of`` (the snapshots' "now"), on a SQLite store in ``tmp_path``."""
+    path = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}",
+                          extra=f"schedule: {{misfire_grace_seconds: {grace}}}")
+    text = path.read_text(encoding="utf-8").replace("connectors: [fake]}", f"connectors: [fake], as_of: '{as_of}'}}")
+    path.write_text(text, encoding="utf-8")
+    return load_settings(path, env={})
+
+
+def _snapshots(settings) -> list[tuple[str, str, datetime]]:
+    from sync_jobs.store import open_store, repo
+
+    engine = open_store(settings.database())
+    try:
+        return [(s.kind, s.label, s.taken_at) for s in repo.snapshots(engine, "test-plan")]
+    finally:
+        engine.dispose()
+
+
+class TestSnapshotJobs:
+    def test_the_quarter_that_ends_is_the_label(self, tmp_path) -> None:
+        """The quarterly job at 05:45 on 1 April (Paris) keeps Q1's figures under "2027-Q1", evaluated as of
+        31 March 23:59:59.999999 Paris, not under "2027-Q2"."""
+        settings = _settings_at(tmp_path, "2027-04-01T05:45:00+02:00")
+        sched.snapshot_job(settings.source, "test", "quarterly")
+        (kind, label, taken), = _snapshots(settings)
+        assert (kind, label) == ("quarterly", "2027-Q1")
+        assert taken == datetime(2027, 3, 31, 21, 59, 59, 999999, tzinfo=UTC)
+
+    def test_catch_up_at_start_whatever_the_grace(self, tmp_path) -> None:
+        """A real `pac schedule` started on 20 May with a 1-second grace takes, before its first job, every
+        closed period still without a snapshot: January to April and Q1; none of the running month."""
+        settings = _settings_at(tmp_path, "2027-05-20T18:00:00+02:00", grace=1)
+        env = {**os.environ, "PAC_CONFIG": settings.source}
+        proc = subprocess.Popen([sys.executable, "-c", "from sync_jobs.cli import run; run()", "--log-format",
+                                 "json", "schedule", "--jobstore", str(tmp_path / "jobs.db")], cwd=tmp_path,
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        seen = _read_until(proc, ['"job": "quarterly_snapshot"'], timeout=90)
+        proc.send_signal(signal.SIGTERM)
+        _, rest = proc.communicate(timeout=30)
+        assert proc.returncode == 0, seen + rest
+        assert [(k, label) for k, label, _ in _snapshots(settings)] == [
+            ("monthly", "2027-01"), ("monthly", "2027-02"), ("monthly", "2027-03"), ("quarterly", "2027-Q1"),
+            ("monthly", "2027-04")]
+        assert "catch-up" in seen
+
+    def test_a_snapshot_missed_beyond_grace_runs_at_once(self, tmp_path) -> None:
+        """A monthly job due 40 days ago (grace 10 minutes) is reported missed, then run at once as a one-off
+        job that takes the closed months without a snapshot."""
+        from apscheduler.events import EVENT_JOB_EXECUTED
+
+        settings = _settings_at(tmp_path, "2027-03-02T06:00:00+01:00")
+        ran = threading.Event()
+        store = tmp_path / "jobs.db"
+        sched.sync_jobstore(settings, store)
+        _set_next_run(settings, store, "monthly:test", datetime.now(UTC) - timedelta(days=40))
+        scheduler = sched.build_scheduler(settings, store, BackgroundScheduler)
+        scheduler.add_listener(lambda ev: ev.job_id == "catch-up:monthly:test" and ran.set(), EVENT_JOB_EXECUTED)
+        scheduler.start()
+        try:
+            assert ran.wait(60)
+        finally:
+            scheduler.shutdown(wait=True)
+        assert [(k, label) for k, label, _ in _snapshots(settings)] == [("monthly", "2027-01"), ("monthly", "2027-02")]
+
+
+def _read_until(proc: subprocess.Popen, needles: list[str], timeout: float) -> str:
+    """stderr of ``proc`` up to the first line holding every needle (read in a thread, bounded in time)."""
+    import queue
+
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while True:
+        line = lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+        if line is None:
+            raise AssertionError("process ended: " + "".join(seen))
+        seen.append(line)
+        if all(n in line for n in needles):
+            return "".join(seen)

@@ -3,32 +3,96 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from pac_core.engine import EngineSettings, evaluate
+from pac_core.errors import PeriodError
+from pac_core.periods import quarter_window
 from pac_core.records import Records
 from pac_core.snapshots import (
+    closing_instant,
+    due_snapshots,
     evaluation_from_payload,
-    monthly_snapshot_due,
-    quarterly_snapshot_due,
+    last_closed,
+    parse_label,
+    period_window,
     snapshot_payload,
 )
+from pac_core.window import Window
 from tests.unit.test_engine_support import PARIS, plan, won
 from tests.unit.test_engine_worked_example import ACCOUNTS, ACTIVITIES, AS_OF, USERS
 
 
-class TestDue:
-    def test_first_snapshot_of_the_month(self) -> None:
-        """With no snapshot yet, or the last in April, May's is due; with one in May, none."""
-        assert monthly_snapshot_due(None, date(2027, 5, 20)) == "2027-05"
-        assert monthly_snapshot_due(date(2027, 4, 30), datetime(2027, 5, 1, 2, tzinfo=PARIS)) == "2027-05"
-        assert monthly_snapshot_due(date(2027, 5, 1), date(2027, 5, 20)) is None
+class TestLabels:
+    """A snapshot is labelled by the period it closes, in the plan's timezone, right at the boundaries."""
 
-    def test_quarterly(self) -> None:
-        """The quarterly snapshot is due once per quarter, across year ends too."""
-        assert quarterly_snapshot_due(None, date(2027, 5, 20)) == "2027-Q2"
-        assert quarterly_snapshot_due(date(2027, 4, 2), date(2027, 6, 30)) is None
-        assert quarterly_snapshot_due(date(2027, 12, 2), date(2028, 1, 3)) == "2028-Q1"
+    def test_the_start_of_a_quarter_closes_the_previous_one(self) -> None:
+        """At 05:45 on 1 April (the scheduler's default), the quarter closed is Q1, not Q2; the month, March."""
+        now = datetime(2027, 4, 1, 5, 45, tzinfo=PARIS)
+        assert last_closed("quarterly", now, "Europe/Paris") == "2027-Q1"
+        assert last_closed("monthly", now, "Europe/Paris") == "2027-03"
+
+    def test_boundary_instants_in_the_plan_zone_not_utc(self) -> None:
+        """Paris midnight on 1 April is 22:00 UTC on 31 March: from that instant Q1 is closed, not a
+        microsecond before; judged in UTC it would still be Q4 of 2026."""
+        boundary = datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
+        assert last_closed("quarterly", boundary, "Europe/Paris") == "2027-Q1"
+        assert last_closed("quarterly", boundary - timedelta(microseconds=1), "Europe/Paris") == "2026-Q4"
+        assert last_closed("quarterly", boundary, "America/New_York") == "2026-Q4"
+
+    def test_dst_nights(self) -> None:
+        """The night of 31 October 2027 Paris leaves summer time (02:00 CEST back to 01:00 CET): 1 November
+        00:30 CET is 23:30 UTC on 31 October and closes October; on 28 March (summer time starts) a snapshot
+        at 03:30 closes February, and March stays open until 31 March 22:00 UTC."""
+        assert last_closed("monthly", datetime(2027, 10, 31, 23, 30, tzinfo=UTC), "Europe/Paris") == "2027-10"
+        assert last_closed("monthly", datetime(2027, 10, 31, 22, 59, tzinfo=UTC), "Europe/Paris") == "2027-09"
+        assert last_closed("monthly", datetime(2027, 3, 28, 3, 30, tzinfo=PARIS), "Europe/Paris") == "2027-02"
+        assert closing_instant("2027-10", "Europe/Paris") == datetime(2027, 10, 31, 22, 59, 59, 999999, tzinfo=UTC)
+        assert closing_instant("2027-03", "Europe/Paris") == datetime(2027, 3, 31, 21, 59, 59, 999999, tzinfo=UTC)
+
+    def test_a_midnight_skipped_by_dst(self) -> None:
+        """Asunción went to summer time at 00:00 on 1 October 2023 (clocks jumped to 01:00): Q3 ends at that
+        jump, 04:00 UTC, and its last instant is 23:59:59.999999 local on 30 September."""
+        zone = "America/Asuncion"
+        assert period_window("2023-Q4", zone).start.astimezone(UTC) == datetime(2023, 10, 1, 4, tzinfo=UTC)
+        assert closing_instant("2023-Q3", zone) == datetime(2023, 10, 1, 3, 59, 59, 999999, tzinfo=UTC)
+        assert last_closed("quarterly", datetime(2023, 10, 1, 4, 0, tzinfo=UTC), zone) == "2023-Q3"
+        assert last_closed("quarterly", datetime(2023, 10, 1, 3, 59, 59, tzinfo=UTC), zone) == "2023-Q2"
+
+    def test_year_end(self) -> None:
+        """On 1 January the closed month is December and the closed quarter Q4 of the year before."""
+        now = datetime(2028, 1, 1, 5, 30, tzinfo=PARIS)
+        assert (last_closed("monthly", now, "Europe/Paris"), last_closed("quarterly", now, "Europe/Paris")) == \
+            ("2027-12", "2027-Q4")
+
+    def test_parse_label(self) -> None:
+        """Months as 2027-03, quarters as 2027-Q1 (or T1); anything else is refused with both forms."""
+        assert parse_label("2027-03") == ("monthly", "2027-03")
+        assert parse_label("2027-q1") == ("quarterly", "2027-Q1")
+        assert parse_label("2027-T4") == ("quarterly", "2027-Q4")
+        for bad in ("2027-13", "2027-Q5", "Q1", "2027-3", ""):
+            with pytest.raises(PeriodError, match="2027-03"):
+                parse_label(bad)
+
+
+class TestDue:
+    PERIOD = quarter_window(2027, 1, "Europe/Paris")
+
+    def test_closed_periods_of_the_plan_without_a_snapshot(self) -> None:
+        """On 20 May, a 2027 plan's closed months are January to April; those without a snapshot are due."""
+        year = Window(datetime(2027, 1, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS))
+        now = datetime(2027, 5, 20, 18, tzinfo=PARIS)
+        assert due_snapshots("monthly", now, "Europe/Paris", year, ["2027-02"]) == ["2027-01", "2027-03", "2027-04"]
+        assert due_snapshots("quarterly", now, "Europe/Paris", year, []) == ["2027-Q1"]
+        assert due_snapshots("quarterly", now, "Europe/Paris", year, ["2027-Q1"]) == []
+
+    def test_nothing_before_the_plan_and_nothing_after(self) -> None:
+        """A Q1 plan read in 2029: only its three months; a plan not begun: nothing."""
+        later = datetime(2029, 6, 1, tzinfo=PARIS)
+        assert due_snapshots("monthly", later, "Europe/Paris", self.PERIOD, []) == ["2027-01", "2027-02", "2027-03"]
+        assert due_snapshots("monthly", datetime(2026, 12, 15, tzinfo=PARIS), "Europe/Paris", self.PERIOD, []) == []
 
 
 class TestRoundTrip:

@@ -1,0 +1,74 @@
+"""``pac snapshot --period`` as ops staff run it: a past month or quarter kept, a running or foreign one refused."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pac_config.settings import load_settings
+from sync_jobs.pipeline import run_sync
+from sync_jobs.store import open_store, repo
+from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+
+
+def pac(*args: str, config: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, "PAC_CONFIG": str(config)}
+    return subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=300, check=False)
+
+
+@pytest.fixture
+def synced(tmp_path, database_url):
+    """A store holding one sync of the small plan (visits on 4 and 5 May 2027), its clock on 20 May 2027."""
+    path = write_settings(tmp_path, database_url)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "connectors: [fake]}", "connectors: [fake], as_of: '2027-05-20T18:00:00+02:00'}"), encoding="utf-8")
+    settings = load_settings(path, env={})
+    crm = FakeConnector()
+    crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"),
+            visit("v1", "u1", "a1", datetime(2027, 5, 4, 8, tzinfo=UTC)),
+            visit("v2", "u1", "a2", datetime(2027, 5, 5, 8, tzinfo=UTC)))
+    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+    return settings
+
+
+def _kept(settings) -> list[tuple[str, str, datetime]]:
+    engine = open_store(settings.database())
+    try:
+        return [(s.kind, s.label, s.taken_at) for s in repo.snapshots(engine, "test-plan")]
+    finally:
+        engine.dispose()
+
+
+class TestSnapshotCommand:
+    def test_a_past_quarter_as_of_its_end(self, synced, tmp_path) -> None:
+        """`pac snapshot --period 2027-Q1` keeps Q1 evaluated as of 31 March 23:59:59.999999 Paris, exit 0;
+        taken again, it replaces the first (one per label)."""
+        for _ in range(2):
+            result = pac("snapshot", "--period", "2027-Q1", config=Path(synced.source), cwd=tmp_path)
+            assert result.returncode == 0, result.stderr
+        assert "2027-Q1: quarterly" in result.stdout and "2027-03-31 23:59:59 Europe/Paris" in result.stdout
+        assert _kept(synced) == [("quarterly", "2027-Q1", datetime(2027, 3, 31, 21, 59, 59, 999999, tzinfo=UTC))]
+
+    def test_a_past_month(self, synced, tmp_path) -> None:
+        """`--period 2027-04` keeps April as a monthly snapshot."""
+        result = pac("snapshot", "--period", "2027-04", "--plan", "test", config=Path(synced.source), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert [(k, label) for k, label, _ in _kept(synced)] == [("monthly", "2027-04")]
+
+    @pytest.mark.parametrize(("period", "words"), [
+        ("2027-Q2", "2027-Q2 has not ended yet"), ("2027-06", "2027-06 has not ended yet"),
+        ("2026-Q4", "outside the plan's period"), ("2027-13", "write a month as 2027-03 or a quarter as 2027-Q1")])
+    def test_refused_with_the_choices(self, synced, tmp_path, period: str, words: str) -> None:
+        """A running, future, foreign or malformed period: exit 2, the reason and what can be taken; nothing kept."""
+        result = pac("snapshot", "--period", period, config=Path(synced.source), cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert words in result.stderr
+        if "ended" in words or "outside" in words:
+            assert "2027-Q1" in result.stderr or "2027-01, 2027-02, 2027-03, 2027-04" in result.stderr
+        assert _kept(synced) == []
