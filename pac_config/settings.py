@@ -183,16 +183,36 @@ DEMO_SETTINGS = Path(".pac") / "demo.yaml"     # written by `pac demo` next to i
 
 def discover_settings_path(env: Mapping[str, str] | None = None) -> Path:
     """The settings a command reads when none is named: ``PAC_CONFIG``; else, in a directory where
-    ``pac demo`` ran (``.pac/demo.yaml``) and that has no store of the shipped settings (``.pac/pac.db``),
-    the demo's settings, so that ``pac explain``, ``pac status`` and ``pac report`` show the demo; else
-    the shipped ``config/pac.yaml``. Commands that write (``pac sync``, ``pac schedule``) never use the
+    ``pac demo`` ran (``.pac/demo.yaml``) and that has no store of the shipped settings (``.pac/pac.db``)
+    holding a sync that went through (a store left by a failed command does not count), the demo's
+    settings, so that ``pac explain``, ``pac status`` and ``pac report`` show the demo; else the shipped
+    ``config/pac.yaml``. Commands that write (``pac sync``, ``pac schedule``) never use the
     demo's settings implicitly: they name their file."""
     env = os.environ if env is None else env
     if env.get("PAC_CONFIG"):
         return Path(env["PAC_CONFIG"])
-    if DEMO_SETTINGS.is_file() and not DEFAULT_DB.exists():
+    if DEMO_SETTINGS.is_file() and not _holds_a_sync(DEFAULT_DB):
         return DEMO_SETTINGS
     return default_settings_path()
+
+
+def _holds_a_sync(db: Path) -> bool:
+    """Whether the SQLite store ``db`` records a sync that went through (ok or partial, not a dry run), read
+    without writing to it; a missing, empty or unreadable file holds none."""
+    import sqlite3
+
+    if not db.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT 1 FROM pac_run WHERE dry_run = 0 AND status IN ('ok', 'partial') "
+                               "LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return row is not None
 
 
 def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:

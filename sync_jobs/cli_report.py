@@ -121,14 +121,13 @@ def require_sync(url: str, plan_key: str, plan_id: str) -> None:
     A report computed on an empty store would show every figure at zero and every ROI at -100 %.
     """
     from sqlalchemy import create_engine, inspect, select
-    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
     from sqlmodel import Session
 
-    from sync_jobs.store.db import make_engine
+    from sync_jobs.store.db import check_url, make_engine
     from sync_jobs.store.tables import Run
 
-    parsed = make_url(url)
+    parsed = check_url(url)
     where = parsed.render_as_string(hide_password=True)
     problem = InvalidInput(Problem("", f"no sync recorded for plan {plan_key}: run `pac sync` (or `pac demo`)",
                                    f"the store read is {where}; PAC_CONFIG or --config chooses the settings"))
@@ -137,7 +136,7 @@ def require_sync(url: str, plan_key: str, plan_id: str) -> None:
         if database in ("", ":memory:") or not Path(database).is_file():
             raise problem
     # SQLite: a plain reader (the store's engine would switch an empty file to WAL mode, that is write to it)
-    engine = create_engine(url) if parsed.get_backend_name() == "sqlite" else make_engine(url)
+    engine = create_engine(parsed) if parsed.get_backend_name() == "sqlite" else make_engine(url)
     try:
         if not inspect(engine).has_table(Run.__tablename__):
             raise problem

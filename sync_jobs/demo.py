@@ -49,7 +49,7 @@ def write_demo_settings(db: Path | str, where: Path) -> Path:
     for name in ("fx_rates", "advisor", "capacity"):
         values = getattr(engine, name)
         lines.append(f"  {name}: {{" + ", ".join(f"{k}: {v}" for k, v in values.items()) + "}")
-    where.parent.mkdir(parents=True, exist_ok=True)
+    where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)   # the demo's store goes there too: private
     header = "# written by `pac demo`: the demo's store and clock\n"
     where.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     return where

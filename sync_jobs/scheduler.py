@@ -120,7 +120,7 @@ def job_options(settings: Settings) -> dict[str, Any]:
 def build_scheduler(settings: Settings, jobstore: Path, scheduler_cls: type[BaseScheduler] = BlockingScheduler
                     ) -> BaseScheduler:
     """A scheduler on its own job store with the settings' grace time; jobs come from ``sync_jobstore``."""
-    jobstore.parent.mkdir(parents=True, exist_ok=True)
+    jobstore.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     scheduler = scheduler_cls(
         jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobstore.resolve()}")},
         job_defaults=job_options(settings),
@@ -191,7 +191,7 @@ def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
 def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
     """``pac schedule``: a BlockingScheduler that runs until SIGTERM or SIGINT."""
     path = Path(jobstore) if jobstore else default_jobstore()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     guard = open(f"{path}.lock", "w")  # noqa: SIM115 - held for the process's life
     try:
         fcntl.flock(guard, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -201,6 +201,9 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
         guard.close()
         raise InvalidInput(f"another scheduler already uses the job store {path}",
                            "give each scheduler process its own --jobstore file") from None
+    from sync_jobs.store import open_store
+
+    open_store(settings.database()).dispose()   # a store it cannot use is said now (exit 2), not every night
     sync_jobstore(settings, path)
     scheduler = build_scheduler(settings, path)
     stopping: list[str] = []

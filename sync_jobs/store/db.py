@@ -8,18 +8,96 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
+SUPPORTED = ("sqlite:///PATH (a SQLite file; the default is .pac/pac.db) or postgresql+psycopg://USER@HOST/DATABASE "
+             "(PostgreSQL through psycopg 3; postgresql:// is read the same way)")
+_WHERE = "database_url in the settings, or PAC_DATABASE_URL"
+
+
+def check_url(url: str) -> URL:
+    """The store's URL, parsed and checked: SQLite, or PostgreSQL through an installed driver. Anything else
+    (``mysql://``, a driver that is not installed, a typo) is refused with ``InvalidInput`` (exit 2) naming
+    what is supported. ``postgresql://`` without a driver means psycopg 3, the driver pac installs."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        scheme = url.split("://", 1)[0] if "://" in url else url[:20]
+        raise _refuse(f"{scheme!r} is not a database URL") from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    shown = parsed.render_as_string(hide_password=True)
+    if backend not in ("sqlite", "postgresql"):
+        raise _refuse(f"{shown}: {backend} is not supported as pac's store")
+    if backend == "postgresql" and "+" not in parsed.drivername:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        parsed.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise _refuse(f"{shown}: pac knows no {backend} driver called {driver!r}") from None
+    except ImportError as exc:
+        raise _refuse(f"{shown}: the driver {driver!r} is not installed ({exc.name or exc})") from None
+    if parsed.get_dialect().is_async:
+        raise _refuse(f"{shown}: {driver!r} is an asyncio driver; pac's store needs a regular one")
+    return parsed
+
+
+def _refuse(what: str) -> Exception:
+    from pac_core.errors import InvalidInput, Problem
+
+    return InvalidInput(Problem(_WHERE, what, f"use {SUPPORTED}"))
+
+
+def _unwritable(what: str, path: Path, fix: str) -> Exception:
+    from pac_core.errors import InvalidInput, Problem
+
+    return InvalidInput(Problem("", f"{what}: pac writes to its store on every command (schema upgrades, runs, "
+                                "the SQLite journal next to the file)", f"{fix}, or point {_WHERE} elsewhere"))
+
+
+def prepare_sqlite_file(database: str) -> None:
+    """The SQLite file's folder (created 0700) and the file (created 0600: CRM data inside), or a plain-word
+    refusal (exit 2) when either cannot be written: a read-only file, a folder pac cannot write in, a path
+    under a file. The journal files SQLite adds next to it (-wal, -shm) take the file's mode."""
+    import os
+
+    path = Path(database)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except (PermissionError, FileExistsError, NotADirectoryError) as exc:
+        raise _unwritable(f"cannot create the folder {folder} for the store ({exc.strerror or exc})", path,
+                          f"create it and give the user running pac write access (mkdir -p {folder})") from None
+    if path.is_dir():
+        raise _unwritable(f"the store {path} is a folder, not a file", path, "name a file, e.g. .pac/pac.db")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _unwritable(f"the folder {folder} of the store is not writable by this user", path,
+                          f"give the user running pac write access to the folder (chmod u+rwx {folder})")
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise _unwritable(f"the store {path} is read-only for this user", path,
+                              f"make it writable by the user running pac (chmod 600 {path})")
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))   # an empty file is an empty database
+    except FileExistsError:
+        pass   # another process created it first
+    except PermissionError as exc:
+        raise _unwritable(f"cannot create the store {path} ({exc.strerror})", path,
+                          f"give the user running pac write access to {folder}") from None
+
+
 def make_engine(url: str) -> Engine:
     """An engine; SQLite files get their directory, WAL and a busy timeout (several processes share them)."""
-    parsed = make_url(url)
+    parsed = check_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            prepare_sqlite_file(parsed.database)
+        engine = create_engine(parsed, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -30,7 +108,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -83,6 +161,20 @@ def _lock_key(name: str) -> int:
 
 
 def open_store(url: str) -> Engine:
+    """An engine on an up-to-date schema. A SQLite store SQLite itself finds read-only (a read-only mount, a
+    journal file owned by another user) is refused in plain words, exit 2, like the checks before opening."""
+    from sqlalchemy.exc import OperationalError
+
     engine = make_engine(url)
-    upgrade(engine)
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        message = str(exc.orig or exc)
+        if engine.dialect.name == "sqlite" and ("readonly" in message or "unable to open" in message):
+            path = Path(engine.url.database or "")
+            raise _unwritable(f"SQLite cannot write the store {path} ({message})", path,
+                              f"make {path}, its folder and any {path.name}-wal / {path.name}-shm file writable "
+                              "by the user running pac") from None
+        raise
     return engine

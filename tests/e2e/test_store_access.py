@@ -1,0 +1,127 @@
+"""The store as a newcomer and ops staff meet it: created private (0600 in 0700), a read-only store or an
+unwritable folder refused in plain words with exit 2 by every command, an unsupported URL refused with what is
+supported, and a failed command never hiding the demo's store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pac_config.settings import load_settings
+from sync_jobs.pipeline import run_sync
+from sync_jobs.store import open_store
+from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+
+COMMANDS = [("sync",), ("status",), ("explain", "A-01"), ("report", "-o", "out.html"),
+            ("snapshot", "--period", "2027-Q1")]
+
+
+def _as_a_user() -> list[str]:
+    """How to run a command as an ordinary user would: root ignores file modes, so as root the command runs
+    without the capabilities that let it (setpriv drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.fail("running as root needs setpriv (util-linux) to test file modes")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}"]
+
+
+def pac(*args: str, cwd: Path, env: dict[str, str], as_user: bool = False) -> subprocess.CompletedProcess[str]:
+    prefix = _as_a_user() if as_user else []
+    return subprocess.run([*prefix, sys.executable, "-c", "from sync_jobs.cli import run; run()", *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, **extra}
+
+
+@pytest.fixture
+def synced(tmp_path):
+    """A SQLite store in ``tmp_path/store`` holding one sync of the small plan (clock: 20 May 2027)."""
+    path = write_settings(tmp_path, f"sqlite:///{tmp_path / 'store' / 'pac.db'}")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "connectors: [fake]}", "connectors: [fake], as_of: '2027-05-20T18:00:00+02:00'}"), encoding="utf-8")
+    settings = load_settings(path, env={})
+    crm = FakeConnector()
+    crm.put(user("u1", "julie@example.com"), account("a1"),
+            visit("v1", "u1", "a1", datetime(2027, 5, 4, 8, tzinfo=UTC)))
+    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+    return settings
+
+
+class TestPrivateStore:
+    def test_created_0600_in_a_0700_folder(self, tmp_path) -> None:
+        """A new SQLite store and the folder made for it are private, and so are SQLite's -wal/-shm files."""
+        db = tmp_path / "new" / "pac.db"
+        engine = open_store(f"sqlite:///{db}")
+        try:
+            with engine.connect():   # the journal files exist while a connection is open
+                modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in db.parent.iterdir()}
+        finally:
+            engine.dispose()
+        assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+        assert {"pac.db", "pac.db-wal", "pac.db-shm"} <= set(modes) and set(modes.values()) == {0o600}, modes
+
+
+class TestReadOnlyStore:
+    @pytest.mark.parametrize("command", COMMANDS, ids=[c[0] for c in COMMANDS])
+    def test_every_command_exits_2_naming_the_file_and_the_fix(self, synced, tmp_path, command) -> None:
+        """A store the user cannot write: every command exits 2 with the file and `chmod`, never exit 6 nor
+        SQLite's "attempt to write a readonly database"."""
+        db = tmp_path / "store" / "pac.db"
+        db.chmod(0o444)
+        done = pac(*command, cwd=tmp_path, env=_env(PAC_CONFIG=synced.source), as_user=True)
+        assert done.returncode == 2, done.stderr
+        assert f"the store {db} is read-only" in done.stderr and f"chmod 600 {db}" in done.stderr
+        assert "readonly database" not in done.stderr and "Traceback" not in done.stderr
+
+    def test_an_unwritable_folder_in_plain_words(self, tmp_path) -> None:
+        """A store to be created in a folder the user cannot write: exit 2, the folder named, not "readonly"."""
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o555)
+        config = write_settings(tmp_path, f"sqlite:///{folder / 'pac.db'}")
+        done = pac("status", cwd=tmp_path, env=_env(PAC_CONFIG=str(config)), as_user=True)
+        assert done.returncode == 2, done.stderr
+        assert f"the folder {folder} of the store is not writable" in done.stderr and "chmod u+rwx" in done.stderr
+        assert not (folder / "pac.db").exists()
+
+
+class TestUnsupportedUrl:
+    @pytest.mark.parametrize("url", ["mysql://pac:s3cret@db.example/pac", "postgresql+psycopg2://pac@db/pac",
+                                     "oracle://pac@db/pac", "not a url"])
+    @pytest.mark.parametrize("command", COMMANDS[:4], ids=[c[0] for c in COMMANDS[:4]])
+    def test_exit_2_listing_what_is_supported(self, tmp_path, url, command) -> None:
+        """PAC_DATABASE_URL naming an unsupported database or a driver not installed: exit 2 with the
+        supported URLs, the password hidden, no store created."""
+        config = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        done = pac(*command, cwd=tmp_path, env=_env(PAC_CONFIG=str(config), PAC_DATABASE_URL=url))
+        assert done.returncode == 2, done.stderr
+        assert "sqlite:///PATH" in done.stderr and "postgresql+psycopg://" in done.stderr
+        assert "s3cret" not in done.stderr and "Traceback" not in done.stderr
+        assert not (tmp_path / "pac.db").exists()
+
+
+class TestFailedCommandsHideNothing:
+    def test_a_failed_dry_run_leaves_the_demo_visible(self, tmp_path) -> None:
+        """After `pac demo`, a `pac sync --dry-run` that fails (no CRM credentials configured) must not leave a
+        store that makes `pac status` and `pac explain` read an empty one instead of the demo's."""
+        env = _env()
+        demo = pac("demo", cwd=tmp_path, env=env)
+        assert demo.returncode == 0, demo.stderr[-2000:]
+        failed = pac("sync", "--dry-run", cwd=tmp_path, env=env)
+        assert failed.returncode not in (0, 1), failed.stdout + failed.stderr
+        status = pac("status", cwd=tmp_path, env=env)
+        assert status.returncode == 0, status.stderr
+        assert "reading the demo's store" in status.stderr and "partial" in status.stdout
+        explain = pac("explain", "A-01", cwd=tmp_path, env=env)
+        assert explain.returncode == 0 and "reading the demo's store" in explain.stderr, explain.stderr
