@@ -176,6 +176,46 @@ def trend_chart(points: list[tuple[str, Decimal]], target: Decimal | None, fmt: 
     return "".join(out)
 
 
+def pace_columns_chart(columns: list[tuple[str, dict[str, int]]], order: list[str], names: dict[str, str],
+                       fmt: Formatter, *, title: str) -> str:
+    """One stacked column per month: the actions by pace (``order``, bottom first), each part with its count;
+    the legend names the paces (so colour is never the only cue)."""
+    width, height, left, bottom, top = 640, 250, 40, 34, 34
+    plot_w, plot_h = width - left - 12, height - top - bottom
+    peak = max([sum(c.values()) for _, c in columns] + [1])
+    scale = plot_h / peak
+    slot = plot_w / max(len(columns), 1)
+    bar = min(48.0, slot * 0.6)
+    out = [_svg_open(width, height, title, css_class="chart months")]
+    out.append(f'<line x1="{left}" x2="{width - 12}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{GRID}"/>')
+    for i, (label, counts) in enumerate(columns):
+        x = left + slot * i + (slot - bar) / 2
+        y = float(top + plot_h)
+        for pace in order:
+            n = counts.get(pace, 0)
+            if not n:
+                continue
+            h = n * scale
+            y -= h
+            out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                       f'fill="{PACE_COLOURS.get(pace, ACCENT)}"/>')
+            if h >= 13:
+                out.append(f'<text x="{x + bar / 2:.1f}" y="{y + h / 2 + 4:.1f}" text-anchor="middle" '
+                           f'font-size="11" font-weight="600" fill="#fff">{n}</text>')
+        out.append(f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11.5" '
+                   f'fill="{INK}">{_e(fmt.period_label(label))}</text>')
+    x = float(left)
+    for pace in order:
+        if not any(c.get(pace) for _, c in columns):
+            continue
+        name = names.get(pace, pace)
+        out.append(f'<rect x="{x:.1f}" y="8" width="12" height="10" fill="{PACE_COLOURS.get(pace, ACCENT)}"/>'
+                   f'<text x="{x + 16:.1f}" y="17" font-size="11.5" fill="{INK}">{_e(name)}</text>')
+        x += 28 + 6.5 * len(name)
+    out.append("</svg>")
+    return "".join(out)
+
+
 def nice_step(raw: float) -> float:
     """A round step for axis ticks (1, 2, 2.5 or 5 x 10^n) at least ``raw``."""
     if raw <= 0:

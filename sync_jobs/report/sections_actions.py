@@ -10,6 +10,7 @@ from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report.view import (
     PACE_ORDER,
     action_rows,
+    action_trend,
     action_what,
     action_when,
     by_axis,
@@ -68,7 +69,34 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> str:
     headers = [(words["axis"], "")] + [(enum_label("pace", p.value, fmt.lang), "num") for p in PACE_ORDER]
     headers.append((words["total"], "num"))
     blocks.append(f'<div class="avoid"><h3>{e(words["by_axis"])}</h3>{table(headers, matrix, css="matrix")}</div>')
+    blocks.append(month_by_month(inputs, fmt))
     return section("actions", words["sec_actions"], "".join(blocks))
+
+
+def month_by_month(inputs: ReportInputs, fmt: Formatter) -> str:
+    """The actions' trend from the monthly snapshots: a stacked column of paces per month, then per rep the
+    share of targets reached at each month's end. Nothing when no monthly snapshot has been kept yet."""
+    words = labels(fmt.lang)
+    points = action_trend(inputs)
+    if not points:
+        return ""
+    order = [p.value for p in (Pace.DONE, Pace.ON_TRACK, Pace.AT_RISK, Pace.LATE, Pace.NOT_STARTED, Pace.INACTIVE)]
+    names = {p: enum_label("pace", p, fmt.lang) for p in order}
+    columns = [(p.label, {pace.value: n for pace, n in p.paces.items()}) for p in points]
+    chart = charts.pace_columns_chart(columns, order, names, fmt, title=words["chart_months"])
+    headers = [(words["rep"], "")] + [(fmt.period_label(p.label) + (f" ({words['today']})" if p.now else ""), "num")
+                                      for p in points]
+    reps = sorted({who for p in points for who in p.reps}, key=lambda w: person_name(inputs, w).casefold())
+    trs = []
+    for who in reps:
+        cells = []
+        for p in points:
+            done, target = p.reps.get(who, (0.0, 0.0))
+            cells.append(f'<td class="num">{e(fmt.percent(done / target)) if target else "–"}</td>')
+        trs.append(f"<tr><td><b>{e(person_name(inputs, who))}</b></td>{''.join(cells)}</tr>")
+    return (f'<div class="avoid months"><h3>{e(words["by_month"])}</h3><p class="hint">{e(words["by_month_lead"])}'
+            f'</p><figure><figcaption>{e(words["chart_months"])}</figcaption>{chart}</figure>'
+            f'<h4>{e(words["targets_reached"])}</h4>{table(headers, trs, css="matrix")}</div>')
 
 
 def five_q_gaps(inputs: ReportInputs, fmt: Formatter) -> str:

@@ -60,6 +60,16 @@ class TrendPoint:
     additional: Decimal
 
 
+@dataclass(frozen=True)
+class MonthPoint:
+    """The plan's actions at the end of one month (a monthly snapshot), or now for the running month."""
+
+    label: str                                   # "2027-04"
+    paces: dict[Pace, int]                       # actions per pace
+    reps: dict[str, tuple[float, float]]         # rep e-mail -> (sum of done capped at target, sum of targets)
+    now: bool = False
+
+
 def person_name(inputs: ReportInputs, email: str) -> str:
     """The display name of a person: the plan's people, then the CRM's, then the e-mail itself."""
     for person in inputs.plan.people:
@@ -204,6 +214,37 @@ def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
         if not points or points[-1].label != label:
             points.append(TrendPoint(label, now.revenue, now.additional))
     return points
+
+
+def action_trend(inputs: ReportInputs) -> list[MonthPoint]:
+    """The plan's actions month by month: at the end of each month that has a monthly snapshot (oldest first),
+    then now. Each point counts the actions of today's plan by their pace then, and per rep the share of
+    their targets reached (done capped at each action's target, so one over-achieved action does not hide a
+    missed one). Actions a snapshot does not know (added to the plan later) are left out of that point.
+    Empty when no monthly snapshot has been kept yet."""
+    months = sorted((s for s in inputs.snapshots if s.kind == "monthly"), key=lambda s: (s.taken_at, s.label))
+    if not months:
+        return []
+    points = [_month_point(inputs, snap.label, snap.evaluation) for snap in months]
+    label = current_label(inputs, quarterly=False)
+    if points[-1].label != label:
+        points.append(_month_point(inputs, label, inputs.evaluation, now=True))
+    return points
+
+
+def _month_point(inputs: ReportInputs, label: str, evaluation: Evaluation, *, now: bool = False) -> MonthPoint:
+    results = {a.action_id: a for a in evaluation.actions}
+    paces: Counter[Pace] = Counter()
+    reps: dict[str, tuple[float, float]] = {}
+    for action in inputs.plan.actions:
+        found = results.get(action.id)
+        if found is None:
+            continue
+        paces[found.pace] += 1
+        if found.pace is not Pace.INACTIVE:
+            done, target = reps.get(action.who, (0.0, 0.0))
+            reps[action.who] = (done + min(float(found.done), float(found.target)), target + float(found.target))
+    return MonthPoint(label, dict(paces), reps, now)
 
 
 def current_label(inputs: ReportInputs, *, quarterly: bool = True) -> str:

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from pac_core.results import Evaluation, PlanTotals
+from pac_core.results import Evaluation, Pace, PlanTotals
 from sync_jobs.logs import register_secret
 from sync_jobs.report import render_html
 from sync_jobs.report.fmt import NBSP, NNBSP
@@ -237,3 +237,22 @@ class TestSparseInputs:
         assert "Aucune recommandation ce trimestre" in html
         assert "Pas encore d&#x27;historique" in html
         assert "Toutes les actions respectent la règle des 5 Q." in html
+
+
+class TestMonthByMonth:
+    def test_monthly_snapshots_add_the_block_and_change_nothing_else(self) -> None:
+        """With monthly snapshots the actions section gains "Mois par mois" (a stacked column per month, the
+        targets reached per rep); everything else on the page is byte-identical to the page without them."""
+        from tests.unit.test_report_view import _month
+
+        base = fx.inputs()
+        months = replace(base, snapshots=(*base.snapshots, _month("2027-06", 30, {"A-02": 12}, Pace.AT_RISK),
+                                          _month("2027-07", 31, {"A-02": 20}, Pace.ON_TRACK)))
+        without, with_months = render_html(base), render_html(months)
+        start = with_months.index('<div class="avoid months">')
+        end = with_months.index("</table></div>", start) + len("</table></div>")
+        block = with_months[start:end]
+        assert with_months[:start] + with_months[end:] == without
+        assert "Mois par mois" in block and 'class="chart months"' in block
+        assert "juin 2027" in block and "juil. 2027" in block and "août 2027 (aujourd&#x27;hui)" in block
+        assert block.count("<tr><td><b>") == len({a.who for a in base.plan.actions})

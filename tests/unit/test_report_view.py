@@ -1,6 +1,8 @@
 """What the report computes before formatting: totals, groups, trends, gaps, labels."""
 
+from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,6 +13,7 @@ from sync_jobs.report import i18n
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.view import (
     action_rows,
+    action_trend,
     action_what,
     action_when,
     axis_status,
@@ -23,6 +26,7 @@ from sync_jobs.report.view import (
     segment_roi_notes,
     trend,
 )
+from sync_jobs.report_inputs import SnapshotPoint
 from tests.unit import report_fixtures as fx
 
 FR, EN = Formatter("fr"), Formatter("en")
@@ -117,6 +121,38 @@ class TestTrend:
     def test_no_snapshot_gives_a_single_point(self) -> None:
         """Without history, the trend is today's figure alone (the page then says so)."""
         assert len(trend(replace(fx.inputs(), snapshots=()), "pharma")) == 1
+
+
+def _month(label: str, day: int, done: dict[str, int], pace: Pace) -> SnapshotPoint:
+    """A monthly snapshot of the fixture plan where every action has ``pace`` and the given counts."""
+    ev = fx.evaluation()
+    actions = tuple(replace(a, done=done.get(a.action_id, 0), pace=pace) for a in ev.actions)
+    return SnapshotPoint(label, "monthly", datetime(2027, int(label[5:]), day, 21, 59, tzinfo=UTC),
+                         replace(ev, actions=actions))
+
+
+class TestActionTrend:
+    def test_one_point_per_monthly_snapshot_then_now(self) -> None:
+        """June and July from their monthly snapshots (quarterly ones ignored), then August from today's
+        evaluation; paces counted per month, each rep's targets reached with done capped at each target."""
+        june = _month("2027-06", 30, {"A-02": 30}, Pace.AT_RISK)       # A-02 over-achieved: 20 / 20 counted
+        july = _month("2027-07", 31, {"A-01": 2, "A-02": 20}, Pace.ON_TRACK)
+        inputs = replace(fx.inputs(), snapshots=(*fx.inputs().snapshots, july, june))
+        points = action_trend(inputs)
+        assert [(p.label, p.now) for p in points] == [("2027-06", False), ("2027-07", False), ("2027-08", True)]
+        assert points[0].paces == {Pace.AT_RISK: 9} and points[1].paces == {Pace.ON_TRACK: 9}
+        assert points[2].paces == dict(Counter(a.pace for a in fx.evaluation().actions))
+        plan = fx.plan()
+        who = next(a.who for a in plan.actions if a.id == "A-02")
+        targets = {a.action_id: a.target for a in fx.evaluation().actions}
+        total = sum(targets[a.id] for a in plan.actions if a.who == who)
+        assert points[0].reps[who] == (20.0, float(total))
+        owner_01 = next(a.who for a in plan.actions if a.id == "A-01")
+        assert points[1].reps[owner_01][0] == (2.0 if owner_01 != who else 22.0)
+
+    def test_none_without_monthly_snapshots(self) -> None:
+        """Quarterly snapshots alone give no month-by-month trend."""
+        assert action_trend(fx.inputs()) == []
 
 
 class TestWording:
