@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
 from pac_config.settings import PlanSettings, Settings
 from pac_core.errors import InvalidInput
@@ -104,7 +105,11 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
         for what, label in wanted:
             end = closing_instant(label, tz)
             evaluation = evaluate(effective, records, end, settings)
-            repo.save_snapshot(engine, effective.id, what, label, snapshot_payload(evaluation), end.astimezone(UTC))
+            try:
+                repo.save_snapshot(engine, effective.id, what, label, snapshot_payload(evaluation),
+                                   end.astimezone(UTC))
+            except IntegrityError:   # another scheduler worker sharing the store kept the same one first
+                continue
         return [label for _, label in wanted]
     finally:
         if own:

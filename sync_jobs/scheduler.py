@@ -4,8 +4,10 @@
 * The job store is a SQLite file of this scheduler process only (APScheduler forbids two schedulers on one
   store; a lock file next to it refuses a second process). Jobs persist there, so a run missed while the
   machine was down is run once (coalesced) at start-up if it is still within ``misfire_grace_seconds``.
-  When several machines share a PostgreSQL store, each has its own scheduler and job store; the run lock
-  in the database keeps one run per plan.
+  When several workers share a PostgreSQL store, each has its own scheduler and job store; each fire of each
+  job is claimed in the store (``claim_scheduled_run``) so exactly one worker runs it, the plan's run lock keeps
+  one run per plan, and scheduled runs of plans sharing a connector queue behind each other
+  (``connector_locks``). See docs/operations.md, "Several workers on one PostgreSQL store".
 * ``coalesce=True``, ``max_instances=1``, an explicit ``misfire_grace_time``; job functions are module-level
   (APScheduler stores them by reference) and take only strings (the settings file and the plan name).
 * Snapshots are never skipped, whatever the grace time: a snapshot job takes every closed period of the plan
@@ -17,10 +19,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import signal
 import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +36,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from pac_config.settings import Settings, load_settings
+from sync_jobs.lock import default_owner
 from sync_jobs.logs import event
 
 log = logging.getLogger("pac.schedule")
@@ -40,22 +46,115 @@ log = logging.getLogger("pac.schedule")
 def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
     from sync_jobs.pipeline import run_sync
 
-    result = run_sync(plan, load_settings(settings_path), wait=60.0)
+    settings = load_settings(settings_path or None)
+    with connector_locks(settings, plan):
+        result = run_sync(plan, settings, wait=60.0)
     return result.status, result.exit_code
 
 
-def sync_job(settings_path: str, plan: str) -> None:
-    """The nightly sync of one plan; never raises (the next run retries), always logs one line."""
+@contextlib.contextmanager
+def connector_locks(settings: Settings, plan: str, *, wait: float = 3600.0) -> Iterator[None]:
+    """Queue behind any other scheduled run using one of this plan's connectors (the same CRM records, watermarks
+    and written values in the store): two plans on one connector synced at once conflict on those rows (on
+    PostgreSQL, deadlocks marking the records a full read did not see). Locks are taken in name order."""
+    from sync_jobs.lock import run_lock
+    from sync_jobs.store import open_store
+
+    engine = open_store(settings.database())
     try:
+        with contextlib.ExitStack() as stack:
+            for name in sorted(settings.plan(plan).connectors):
+                stack.enter_context(run_lock(engine, f"connector:{name}", wait=wait))
+            yield
+    finally:
+        engine.dispose()
+
+
+WORKER = default_owner()   # this scheduler process, in claims and log lines: host:pid#token
+
+
+def sync_job(settings_path: str, plan: str) -> None:
+    """The nightly sync of one plan, unless another worker sharing the store has claimed this night's run;
+    never raises (the next run retries), always logs one line (``schedule.run`` or ``schedule.skip``)."""
+    try:
+        holder = claim_scheduled_run(load_settings(settings_path or None), plan, "sync")
+        if holder is not None:
+            event(log, "schedule.skip", job="sync", plan=plan, claimed_by=holder, worker=WORKER)
+            return
         status, code = _run_plan(settings_path, plan)
     except Exception as exc:  # a failed night must not kill the scheduler
         status, code = f"error: {type(exc).__name__}: {exc}", -1
-    event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code)
+    event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
+
+
+def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The latest fire time of ``trigger`` at or before ``now`` (looked for up to a year back)."""
+    for back in (timedelta(hours=1), timedelta(days=1), timedelta(days=8), timedelta(days=32), timedelta(days=367)):
+        fire = trigger.get_next_fire_time(None, now - back)
+        if fire is None or fire > now:
+            continue
+        while True:
+            following = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
+            if following is None or following > now:
+                return fire
+            fire = following
+    return None
+
+
+def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetime | None = None,
+                        worker: str = WORKER) -> str | None:
+    """Claim this fire of ``job`` ("sync", "monthly", "quarterly") for ``plan`` in the shared store: None when
+    this worker has it (it runs), else the worker that claimed it first (this one skips). One row per job
+    holds its last claimed fire time; a worker claims by moving it forward (an UPDATE that only one of several
+    concurrent workers can win) or by inserting the first row (the primary key refuses a second one)."""
+    from sqlalchemy import insert, select, update
+    from sqlalchemy.exc import IntegrityError
+
+    from sync_jobs.pipeline import load_plan_file
+    from sync_jobs.store import open_store
+    from sync_jobs.store.tables import ScheduleClaim
+
+    ps = settings.plan(plan)
+    schedule = ps.schedule or settings.schedule
+    cron = {"sync": schedule.cron, "monthly": schedule.monthly_snapshot, "quarterly": schedule.quarterly_snapshot}[job]
+    if not cron:
+        return None
+    now = now or datetime.now(UTC)
+    fire = previous_fire(CronTrigger.from_crontab(cron, timezone=load_plan_file(ps)[0].timezone), now)
+    if fire is None:
+        return None
+    job_id, table = f"{job}:{ps.key}", ScheduleClaim.__table__   # type: ignore[attr-defined]
+    engine = open_store(settings.database())
+    try:
+        with engine.begin() as conn:
+            moved = conn.execute(update(table).where(table.c.job_id == job_id, table.c.fire_time < fire)
+                                 .values(fire_time=fire, worker=worker, claimed_at=now)).rowcount
+        if moved:
+            return None
+        try:
+            with engine.begin() as conn:
+                conn.execute(insert(table).values(job_id=job_id, fire_time=fire, worker=worker, claimed_at=now))
+            return None
+        except IntegrityError:
+            pass
+        with engine.connect() as conn:
+            row = conn.execute(select(table.c.worker).where(table.c.job_id == job_id)).first()
+        return row.worker if row is not None and row.worker != worker else (None if row is not None else "?")
+    finally:
+        engine.dispose()
 
 
 def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
     """Close the month (actions) or quarter (revenue, ROI) that has just ended for the report's trends, and
-    any earlier closed period of the plan still without its snapshot. Never raises; logs one line."""
+    any earlier closed period of the plan still without its snapshot (by one worker only, when several share
+    the store). Never raises; logs one line."""
+    try:
+        holder = claim_scheduled_run(load_settings(settings_path or None), plan, kind)
+    except Exception:   # the snapshot itself says what is wrong with the settings or the store
+        holder = None
+    if holder is not None:
+        event(log, "schedule.skip", job=f"{kind}_snapshot", plan=plan, claimed_by=holder, worker=WORKER)
+        return
     take_due(None, settings_path, plan, kind)
 
 

@@ -136,3 +136,14 @@ class RunLock(SQLModel, table=True):
     owner: str
     acquired_at: datetime
     expires_at: datetime
+
+
+class ScheduleClaim(SQLModel, table=True):
+    """Which ``pac schedule`` worker took a job's run for one fire time: with several workers on one store,
+    each scheduled run is done by exactly one of them (the others skip it)."""
+
+    __tablename__ = "pac_schedule_claim"
+    job_id: str = Field(primary_key=True)
+    fire_time: datetime
+    worker: str
+    claimed_at: datetime
