@@ -35,6 +35,18 @@ from pac_core.plan import ActivityType
 from pac_core.text import fold_keep_length
 
 KINDS = ("action", "objective", "intention")
+# A 5Q action is one sentence. Longer text is read up to this length (with a reason saying so); the
+# CLIs refuse it up front (exit 2) with statement_too_long(). Every rule runs in linear time anyway.
+MAX_STATEMENT_CHARS = 1000
+
+
+def statement_too_long(text: str) -> str | None:
+    """The plain-words problem when ``text`` is over MAX_STATEMENT_CHARS, else None."""
+    if len(text) <= MAX_STATEMENT_CHARS:
+        return None
+    return (f"the statement is {len(text):,} characters long; the linter reads at most {MAX_STATEMENT_CHARS:,} "
+            "(a 5Q action is one sentence: who does what, how many, when): shorten it or split it into several "
+            "actions")
 MISSING_ORDER = ("who", "what", "how_many", "when", "info_needed", "info_source")
 
 
@@ -131,8 +143,11 @@ _RESULT_VERBS = (
     r"|renouvel\w*|renew\w*|mainten(?:ir|ons|ez|ent)|maintain\w*|securis\w*|penetr\w*|positionner|etre|be|devenir"
     r"|become|renforc\w*|strengthen\w*|expand\w*|elarg\w*|multipli\w*"
 )
-_MONEY = r"\d[\d\s.,]*\s*(?:k|m|md)?\s*(?:€|eur\b|euros?\b|\$|usd\b|keur\b|meur\b|k€|m€)|(?:€|\$)\s*\d"
-_PERCENT = r"\d[\d.,]*\s*(?:%|pour\s*cents?|percent|pts?\b|points?\b)"
+# Amounts and percentages start at the head of a number ("1 500 000 €"), never inside one: each
+# piece of text is tried once, so the search stays linear however long a run of digits is.
+_MONEY = (r"(?<![\d.,])(?<!\d\s)\d+(?:[\s.,]\d+)*\s?(?:(?:k|m|md)\s?)?(?:€|eur\b|euros?\b|\$|usd\b|keur\b|meur\b"
+          r"|k€|m€)|(?:€|\$)\s?\d")
+_PERCENT = r"(?<![\d.,])\d[\d.,]*\s?(?:%|pour\s?cents?|percent|pts?\b|points?\b)"
 _METRIC = (r"\bca\b|chiffre\s+d'affaires|revenues?|turnover|\bsales\b|ventes|marges?|margins?|part\s+de\s+marche"
            r"|parts\s+de\s+marche|market\s+share|share\s+of\s+wallet|\bshare\b|taux|\brates?\b|croissance|growth"
            r"|panier\s+moyen|average\s+(?:basket|order)|commandes|orders|\bwins?\b|signatures|contrats?\s+signes"
@@ -202,7 +217,7 @@ _LIGHT = re.compile(rf"\b(?:{_LIGHT_VERBS})\b")
 _NOUNS = [(re.compile(rf"\b(?:{pat})\b"), kind) for pat, kind in _ACTIVITY_NOUNS]
 _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
 _NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass
@@ -237,7 +252,29 @@ class _Facts:
 # ------------------------------------------------------------------------------------------ extraction
 
 
+class _Spans(list[tuple[int, int]]):
+    """Spans of the statement with a mask over its characters: ``pos in spans`` costs O(1), so checking
+    every word against every period or place found stays linear in the length of the statement."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        super().__init__()
+        self._mask = bytearray(size + 1)
+        for span in spans:
+            self.append(span)
+
+    def append(self, span: tuple[int, int]) -> None:
+        super().append(span)
+        a, b = max(0, span[0]), min(span[1], len(self._mask))
+        if b > a:
+            self._mask[a:b] = b"\x01" * (b - a)
+
+    def covers(self, pos: int) -> bool:
+        return 0 <= pos < len(self._mask) and bool(self._mask[pos])
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    if isinstance(spans, _Spans):
+        return spans.covers(pos)
     return any(a <= pos < b for a, b in spans)
 
 
@@ -301,6 +338,7 @@ def _spelling_pattern(key: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"[\s-]+".join(re.escape(w) for w in key.split()) + r"\b")
 
 
+_DEPARTEMENT_AFTER = re.compile(r"\s+(?:departement|department)\b")
 _REGION_PATTERNS = [(_spelling_pattern(key), name)
                     for key, name in sorted(geography.REGION_SPELLINGS.items(), key=lambda kv: -len(kv[0]))
                     if len(key) >= 5]
@@ -311,7 +349,7 @@ _REGION_ACRONYMS = {"ARA": "Auvergne-Rhône-Alpes", "AURA": "Auvergne-Rhône-Alp
 
 def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
     """Départements, régions, industries, account types and "dormant"; returns the spans used by places."""
-    used: list[tuple[int, int]] = []
+    used = _Spans(len(s))
     depts: list[str] = []
     for a, b, code in _departement_spans(s):
         if not _inside(a, facts.period_spans):
@@ -339,7 +377,7 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
             if name in _AMBIGUOUS_NAMES and not re.search(
                     r"(?:\b(?:du|de|des|de\s+la|de\s+l|dans\s+le|dans\s+la|dans\s+l|en|in|la|le|l|et|and|the"
                     r"|departement|department)\s*)$", geo[max(0, m.start() - 16):m.start()]) \
-                    and not re.match(r"\s+(?:departement|department)\b", geo[m.end():]):
+                    and not _DEPARTEMENT_AFTER.match(geo, m.end()):
                 continue
             depts.append(code)
             used.append(m.span())
@@ -403,6 +441,9 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         return
 
 
+_NAME = re.compile(r"[A-ZÀ-Ý][\w'&.-]*(?:\s+(?:[A-ZÀ-Ý&][\w'&.-]*|de|du|des|la|et))*(?<!\s(?:de|du|la|et))")
+
+
 def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]], people: list[str]) -> None:
     people_norm = {_norm(p) for p in people} | {_norm(p).split()[0] for p in people if p.strip()}
     quoted = re.search(r"[«\"“]\s*([^»\"”]{2,60}?)\s*[»\"”]", text)
@@ -420,7 +461,10 @@ def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]
         if start_sentence:
             start_sentence = False
             continue
-        prev = text[:m.start()].rstrip()
+        before = m.start() - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        prev = text[max(0, before - 2):before + 1]     # the last characters before the word
         if prev.endswith((".", ":", "!", "?", ";", "—")) and not prev.endswith(("M.", "St.")):
             continue
         key = _norm(token)
@@ -433,8 +477,7 @@ def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]
         if re.fullmatch(r"[tqshw]\d+", key) or (token.isupper() and len(token) <= 2):
             continue
         start = m.start() - 2 if text[max(0, m.start() - 2):m.start()] in ("L'", "L’") else m.start()
-        name = re.match(r"[A-ZÀ-Ý][\w'&.-]*(?:\s+(?:[A-ZÀ-Ý&][\w'&.-]*|de|du|des|la|et))*(?<!\s(?:de|du|la|et))",
-                        text[start:])
+        name = _NAME.match(text, start)
         facts.named_target = (name.group(0) if name else token).rstrip(".")
         return
 
@@ -468,6 +511,7 @@ def _who(text: str, s: str, facts: _Facts, people: list[str]) -> None:
 def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[str]) -> _Facts:
     s = _norm(text)
     facts = _Facts()
+    facts.period_spans = _Spans(len(s))
     problems: list[PeriodError] = []
     for (a, b), window in find_periods(text, year=year, tz=tz, today=today, problems=problems):
         facts.period_spans.append((a, b))
@@ -484,7 +528,7 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[s
     _count_and_target(text, s, facts, places)
     _who(text, s, facts, people)
     if facts.who and facts.who in text:
-        places = [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))]
+        places = _Spans(len(s), [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))])
     _named_target(text, s, facts, places, people)
     after_verb = s[facts.verb_at:] if facts.verb_at >= 0 else s
     facts.whole_scope = bool(re.search(_WHOLE_SCOPE, after_verb))
@@ -585,8 +629,15 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
     count as given even if the text does not repeat them. ``year``/``tz``/``today`` resolve periods.
     """
     people_list = [p for p in people if p]
-    facts = _gather(text, year=year, tz=tz, today=today, people=people_list)
+    # One space between words: every pattern then meets at most one blank where it allows some, and
+    # a run of blanks cannot make a pattern backtrack.
+    work = " ".join(text.split())
+    cut = statement_too_long(work)
+    work = work[:MAX_STATEMENT_CHARS]
+    facts = _gather(work, year=year, tz=tz, today=today, people=people_list)
     kind, reasons = _classify(facts)
+    if cut:
+        reasons.append(f"only the first {MAX_STATEMENT_CHARS:,} characters were read: {cut}")
     if who:
         facts.who = who
     missing: list[str] = []

@@ -526,13 +526,42 @@ _LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|p
 _VAGUE = re.compile(rf"(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*(?:{_MONTH_RE})?")
 
 
+# Longest period expression read by parse_period ("entre le 2 et le 13 mars 2027" is 30 characters).
+MAX_PERIOD_CHARS = 200
+
+
+def _one_space(s: str) -> tuple[str, list[int]]:
+    """``s`` with every run of blanks made one space, and the position in ``s`` of each character kept.
+
+    Every pattern of this module then meets at most one blank where it allows some, so no run of
+    blanks can make it backtrack: matching at one position costs a bounded amount of work.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    blank = False
+    for i, ch in enumerate(s):
+        if ch.isspace():
+            if blank:
+                continue
+            ch, blank = " ", True
+        else:
+            blank = False
+        out.append(ch)
+        where.append(i)
+    where.append(len(s))
+    return "".join(out), where
+
+
 def parse_period(text: str, *, year: int, tz: str, today: date | None = None) -> Window:
     """The window of a whole time expression (see the module docstring); ``label`` is ``text``.
 
     Raises PeriodError with a fix when the text is not one period or names an impossible one.
     """
     _zone(tz)
-    s = re.sub(r"\s+", " ", _normalise(text)).strip().rstrip(".;,")
+    if len(text) > MAX_PERIOD_CHARS:
+        raise PeriodError(f"the period is {len(text):,} characters long; a period is at most {MAX_PERIOD_CHARS} "
+                          f"characters", f"write only when, {EXAMPLES}")
+    s = _one_space(_normalise(text))[0].strip().rstrip(".;,")
     if not s:
         raise PeriodError("empty period", f"write when, {EXAMPLES}")
     for start in dict.fromkeys((0, _LEAD.match(s).end())):
@@ -559,7 +588,7 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
     ``problems`` is a list: then the error is appended there and the expression skipped.
     """
     _zone(tz)
-    s = _normalise(text)
+    s, where = _one_space(_normalise(text))
     out: list[tuple[tuple[int, int], Window]] = []
     pos = 0
     while pos < len(s):
@@ -575,7 +604,8 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
                 while end > pos and s[end - 1] in " ,":
                     end -= 1
                 first, last = hit[1].days(year)
-                out.append(((pos, end), _window(first, last, tz, text[pos:end])))
+                a, b = where[pos], (where[end - 1] + 1 if end > pos else where[pos])
+                out.append(((a, b), _window(first, last, tz, text[a:b])))
                 pos = end
                 continue
         except PeriodError as exc:

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pac_core.errors import InvalidInput, Problem
-from pac_core.linter import LintResult, lint_statement
+from pac_core.linter import LintResult, lint_statement, statement_too_long
 
 EXIT_ALL_ACTIONS, EXIT_NOT_ALL_ACTIONS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_TZ = "Europe/Paris"
@@ -216,6 +216,14 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
         sys.exit(EXIT_BAD_INPUT)
     if not source.statements:
         _fail(f"{file}: no statement to lint", "write one statement per line; lines starting with # are comments")
+    too_long = [(s, statement_too_long(s.text)) for s in source.statements]
+    too_long = [(s, problem) for s, problem in too_long if problem]
+    if too_long:
+        name = "stdin" if file == "-" else file
+        for statement, problem in too_long:
+            where = f"{name}:{statement.line}" if statement.line else name
+            click.echo(f"{where}{' ' + statement.id if statement.id else ''}: {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     today_date: date | None = today.date() if today else None
     zone = tz or source.tz or DEFAULT_TZ
     try:
