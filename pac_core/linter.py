@@ -33,6 +33,7 @@ from pac_core.errors import GeographyError, PeriodError
 from pac_core.periods import RelativePeriodError, find_periods
 from pac_core.plan import ActivityType
 from pac_core.text import fold_keep_length
+from pac_core.window import Window
 
 KINDS = ("action", "objective", "intention")
 # A 5Q action is one sentence. Longer text is read up to this length (with a reason saying so); the
@@ -508,12 +509,14 @@ def _who(text: str, s: str, facts: _Facts, people: list[str]) -> None:
             facts.who = subject.group(1)
 
 
-def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[str]) -> _Facts:
+def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[str],
+            within: Window | None = None) -> _Facts:
     s = _norm(text)
     facts = _Facts()
     facts.period_spans = _Spans(len(s))
     problems: list[PeriodError] = []
-    for (a, b), window in find_periods(text, year=year, tz=tz, today=today, problems=problems):
+    for (a, b), window in find_periods(text, year=year, tz=tz, today=today, problems=problems,
+                                           within=within):
         facts.period_spans.append((a, b))
         facts.windows.append({"start": window.start.isoformat(), "end": window.end.isoformat(),
                               "label": window.label})
@@ -621,12 +624,13 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
 
 def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, people: Iterable[str] = (),
                    who: str | None = None, info_needed: str | None = None,
-                   info_source: str | None = None) -> LintResult:
+                   info_source: str | None = None, within: Window | None = None) -> LintResult:
     """Classify one statement and say what it lacks to be a 5Q action.
 
     ``people`` are names or e-mails of the plan's people (to find who acts); ``who``, ``info_needed``
     and ``info_source`` are the structured fields of a plan file's action, when there are some: they
-    count as given even if the text does not repeat them. ``year``/``tz``/``today`` resolve periods.
+    count as given even if the text does not repeat them. ``year``/``tz``/``today`` resolve periods,
+    and ``within`` (the plan's period) places those written without a year (fiscal years).
     """
     people_list = [p for p in people if p]
     # One space between words: every pattern then meets at most one blank where it allows some, and
@@ -634,7 +638,7 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
     work = " ".join(text.split())
     cut = statement_too_long(work)
     work = work[:MAX_STATEMENT_CHARS]
-    facts = _gather(work, year=year, tz=tz, today=today, people=people_list)
+    facts = _gather(work, year=year, tz=tz, today=today, people=people_list, within=within)
     kind, reasons = _classify(facts)
     if cut:
         reasons.append(f"only the first {MAX_STATEMENT_CHARS:,} characters were read: {cut}")
@@ -673,8 +677,8 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
 
 
 def lint_many(texts: Iterable[str], *, year: int, tz: str, today: date | None = None,
-              people: Iterable[str] = ()) -> Iterator[LintResult]:
+              people: Iterable[str] = (), within: Window | None = None) -> Iterator[LintResult]:
     """``lint_statement`` over many statements, lazily, in order."""
     people_list = list(people)
     for text in texts:
-        yield lint_statement(text, year=year, tz=tz, today=today, people=people_list)
+        yield lint_statement(text, year=year, tz=tz, today=today, people=people_list, within=within)
