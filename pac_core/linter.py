@@ -15,6 +15,12 @@ Rules (French or English, rule-based and explainable, no model):
 - **intention**: neither measurable nor time-bound ("go and meet this CEO", "développer notre
   présence en pharmacie").
 
+Issue 11's decisions: a named company's people ("les acheteurs de Danone") are one target (an
+intention without a date, an action with one); a cadence ("chaque semaine", "every Monday") is not
+"all of a scope"; a result verb on a defined set of accounts ("réactiver les clients dormants de la
+Loire") is an objective; reminders to oneself and image-building with no figure are intentions.
+Text is read up to MAX_STATEMENT_CHARS and every rule runs in linear time.
+
 Each result lists what is missing (who, what, how_many, when; and, for actions, info_needed and
 info_source: the 5Q rule's "what information, from whom") and the parsed structure: verb, activity
 type, count, target, named target, scope hints (départements, régions, industries, dormant), window.
@@ -84,6 +90,7 @@ _ACTIVITY_VERBS: list[tuple[str, str, ActivityType | None]] = [
     ("visit", r"visit(?:s|ing)?", _T.VISIT),
     ("rendre visite", r"rendre\s+visite|rend(?:s|ra|rons)?\s+visite", _T.VISIT),
     ("aller voir", r"(?:aller|passer|va|ira|irons|allons|passera)\s+voir", _T.VISIT),
+    ("voir", r"voir|see|sees|seeing", _T.VISIT),
     ("se rendre", r"se\s+rendre\s+(?:chez|dans|aupres)", _T.VISIT),
     ("appeler", r"(?:re)?appel(?:er|le|les|lez|lons|lent|lera|lerai|lerons|leront)|rappeler", _T.CALL),
     ("téléphoner", _fr("telephon"), _T.CALL),
@@ -137,7 +144,7 @@ _RESULT_VERBS = (
     r"|reach\w*|achiev\w*|hit|depass\w*|exceed\w*|surpass\w*|gagn\w*|win|wins|winning|remport\w*|sign(?:er|e|es|ez"
     r"|ent|era|erons|eront|s|ing)?|conclu\w*|close|closes|closing|obten\w*|obtien\w*|get|secure|convert\w*"
     r"|transformer|reactiv(?:er|e|es|ez|ons|ent|era|erons|eront|ate|ates|ating)|reconque\w*|reconquer\w*|regagn\w*"
-    r"|win\s+back|conque\w*|acqu[ei]r\w*|recrut\w*"
+    r"|win\s+back|faire\s+revenir|ramener|reviv\w*|re-?engag\w*|conque\w*|acqu[ei]r\w*|recrut\w*"
     r"|recruit\w*|fidelis\w*|retain\w*|keep|conserver|redui\w*|reduc\w*|diminu\w*|cut|amelior\w*|improv\w*"
     r"|optimi[sz]\w*|gener(?:er|e|ent|era|ate|ates|ating)|progress\w*|gain|gains|capter|capture|ouvrir|open"
     r"|vendre|vend|vends|vendra|vendons|vendez|sell|sells|selling|placer"
@@ -150,12 +157,31 @@ _MONEY = (r"(?<![\d.,])(?<!\d\s)\d+(?:[\s.,]\d+)*\s?(?:(?:k|m|md)\s?)?(?:€|eur
           r"|k€|m€)|(?:€|\$)\s?\d")
 _PERCENT = r"(?<![\d.,])\d[\d.,]*\s?(?:%|pour\s?cents?|percent|pts?\b|points?\b)"
 _METRIC = (r"\bca\b|chiffre\s+d'affaires|revenues?|turnover|\bsales\b|ventes|marges?|margins?|part\s+de\s+marche"
-           r"|parts\s+de\s+marche|market\s+share|share\s+of\s+wallet|\bshare\b|taux|\brates?\b|croissance|growth"
+           r"|parts\s+de\s+marche|market\s+share|share\s+of\s+wallet|\bshare\b|\btaux\b|\brates?\b|croissance|growth"
            r"|panier\s+moyen|average\s+(?:basket|order)|commandes|orders|\bwins?\b|signatures|contrats?\s+signes"
            r"|signed\s+contracts|nombre\s+de|number\s+of|\broi\b|pipeline|backlog|conversion|transformation|nps"
            r"|satisfaction|retention|churn|attrition|renouvellement|renewals?")
 _WHOLE_SCOPE = (r"\b(?:tous|toutes|tout\s+le|toute\s+la|l'ensemble\s+(?:de|des|du)|chaque|100\s*%\s+(?:des|of)"
                 r"|all|every|each|entire|whole|the\s+whole|all\s+of)\b")
+# "chaque semaine", "tous les lundis", "every Monday": a cadence inside a period, not a whole scope.
+_CADENCE = re.compile(r"\b(?:tous\s+les|toutes\s+les|chaque|every|each)\s+(?:(?:other|second)\s+)?(?:jours?|semaines?"
+                      r"|mois|trimestres?|quinzaines?|lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?"
+                      r"|matins?|soirs?|days?|weeks?|months?|quarters?|fortnights?|mondays?|tuesdays?|wednesdays?"
+                      r"|thursdays?|fridays?|saturdays?|sundays?|mornings?)\b")
+# "les acheteurs de Danone", "the buyers at Unilever": people of one named account, not a scope.
+_ROLE_GROUP = re.compile(r"(?:acheteu(?:rs|ses)|achats|decideurs|decisionnaires|dirigeants|directeurs|directrices"
+                         r"|responsables|equipes|interlocuteurs|ingenieurs|buyers|purchasers|purchasing|procurement"
+                         r"|decision-makers|executives|directors|managers|teams|engineers|people|staff)")
+# A reminder to oneself ("penser à", "don't forget to") is an intention, dated or not.
+_REMINDER = re.compile(r"\s*(?:[a-z][\w'-]*\s*:\s*)?(?:penser\s+a|pense\s+a|ne\s+pas\s+oublier|n'oublie\s+pas"
+                       r"|n'oublions\s+pas|me\s+rappeler|se\s+rappeler|nous\s+rappeler|remember\s+to"
+                       r"|don't\s+forget|do\s+not\s+forget|remind\s+(?:me|myself|us)|note\s+to\s+self)\b")
+# Image-building ("soigner notre image", "brand awareness"): an intention unless it has a figure.
+_IMAGE = re.compile(r"\b(?:image|notoriete|visibilite|reputation|se\s+faire\s+connaitre|awareness|visibility"
+                    r"|visible|brand)\b")
+# The accounts a result verb may act on as a defined set ("réactiver les clients dormants de la Loire").
+_ACCOUNT_WORDS = re.compile(r"(?:clients|customers|comptes|accounts|distributeurs|distributors|revendeurs|resellers"
+                            r"|prospects|partenaires|partners|dealers|acheteurs|buyers)")
 _SCOPE_DET = r"\b(?:les|nos|mes|vos|leurs|ses|the|our|my|your|their|ces|these|those)\s+"
 _VAGUE_DET = r"\b(?:des|quelques|plusieurs|certains|certaines|some|several|a\s+few|few|more|plus\s+de|davantage\s+de)\b"
 _NUMBER_WORDS = {
@@ -243,6 +269,10 @@ class _Facts:
     period_spans: list[tuple[int, int]] = field(default_factory=list)
     period_problems: list[str] = field(default_factory=list)
     relative_unresolved: bool = False            # "next week" without today: time-bound, window unknown
+    role_group: bool = False                     # "les acheteurs (de Danone)": people of an account
+    result_set: bool = False                     # a result verb on a defined set of accounts
+    reminder: bool = False                       # "penser à...", "don't forget to..."
+    image: bool = False                          # image-building words
     scope_hints: dict[str, Any] = field(default_factory=dict)
     who: str | None = None
     info_needed: bool = False
@@ -534,9 +564,15 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[s
         places = _Spans(len(s), [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))])
     _named_target(text, s, facts, places, people)
     after_verb = s[facts.verb_at:] if facts.verb_at >= 0 else s
-    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, after_verb))
+    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, _CADENCE.sub(lambda m: " " * len(m.group(0)), after_verb)))
     object_zone = after_verb[len(facts.verb or ""):len(facts.verb or "") + 40]
     facts.scope_plural = _plural_scope(object_zone)
+    facts.role_group = _plural_scope(object_zone, _ROLE_GROUP)
+    if facts.result_verb is not None:
+        zone = s[facts.result_at + len(facts.result_verb):facts.result_at + len(facts.result_verb) + 40]
+        facts.result_set = _plural_scope(zone, _ACCOUNT_WORDS)
+    facts.reminder = bool(_REMINDER.match(s))
+    facts.image = bool(_IMAGE.search(s))
     facts.vague_quantity = bool(re.match(rf"\s*(?:(?:a|à|to|avec|with|chez|at)\s+)?{_VAGUE_DET}", object_zone))
     if re.search(_MONEY, s):
         facts.measure.append("amount")
@@ -560,14 +596,16 @@ _PLURAL_OBJECT = re.compile(rf"\s*(?:(?:a|to|avec|with|chez|at|aupres\s+de|on)\s
 _SINGULAR_S = {"process", "pays", "mois", "campus", "bus", "prix", "this", "his", "its", "is", "as", "us"}
 
 
-def _plural_scope(object_zone: str) -> bool:
+def _plural_scope(object_zone: str, nouns: re.Pattern[str] | None = None) -> bool:
     """Whether the verb's object is a whole scope: a definite or possessive determiner and a plural noun
-    ("les clients dormants", "our key accounts"); "the CEO" or "le DG" are single people."""
+    ("les clients dormants", "our key accounts"); "the CEO" or "le DG" are single people. With
+    ``nouns``, the plural noun must be one of them."""
     m = _PLURAL_OBJECT.match(object_zone)
     if not m:
         return False
     words = m.group(1).split()
-    return any(w.endswith(("s", "x")) and w not in _SINGULAR_S for w in words)
+    return any(w.endswith(("s", "x")) and w not in _SINGULAR_S and (nouns is None or nouns.fullmatch(w))
+               for w in words)
 
 
 def _classify(facts: _Facts) -> tuple[str, list[str]]:
@@ -575,13 +613,21 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
     reasons: list[str] = []
     has_activity = facts.verb is not None or facts.count_is_activity
     timed = bool(facts.windows) or facts.relative_unresolved
-    # A name after a plural scope qualifies the scope ("nos clients de Lyon"), it is not one account.
-    named = facts.named_target if not facts.scope_plural else None
+    # A name after a plural scope qualifies the scope ("nos clients de Lyon"), it is not one account;
+    # but "les acheteurs de Danone" are the people of one named account.
+    named = facts.named_target if not facts.scope_plural or facts.role_group else None
     concrete = facts.count is not None or named is not None
     result_first = facts.result_verb is not None and (facts.verb is None or facts.result_at < facts.verb_at)
     measurable_result = bool(facts.measure)
 
-    if result_first and (measurable_result or facts.count is not None or facts.whole_scope or facts.scope_plural):
+    if facts.reminder:
+        reasons.append("a reminder to oneself, not a planned action: say who does what, for how many, when")
+        return "intention", reasons
+    if facts.image and facts.count is None and not measurable_result:
+        reasons.append("image-building with no figure: nothing to count or to measure")
+        return "intention", reasons
+    if result_first and (measurable_result or facts.count is not None or facts.whole_scope or facts.scope_plural
+                         or facts.result_set):
         reasons.append(f"'{facts.result_verb}' asks for a result, not an activity"
                        + (f" ({', '.join(dict.fromkeys(facts.measure))})" if facts.measure else ""))
         return "objective", reasons
@@ -601,7 +647,7 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
         if facts.count is not None:
             reasons.append(f"{what} with a count but no time bound: measurable, not yet an action")
             return "objective", reasons
-        if facts.scope_plural:
+        if facts.scope_plural and not named:
             reasons.append(f"{what} over a whole scope with no count: an objective")
             return "objective", reasons
         if measurable_result and not named:
