@@ -161,15 +161,23 @@ def read_table(path: Path, *, sheet: str | None = None, progress: Progress | Non
     if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
         raise InvalidInput(Problem("", f"cannot import {path.suffix or 'a file without extension'}",
                                    "save the spreadsheet as .xlsx or .csv", file=path.name))
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInput(Problem("", f"cannot read the file: {exc.strerror or exc}", "check the path",
+                                   file=path.name)) from None
     if size > MAX_FILE_BYTES:
         raise InvalidInput(Problem("", f"the file is {size / 1024 / 1024:,.0f} MB; an import reads at most "
                                        f"{MAX_FILE_BYTES // 1024 // 1024} MB",
                                    "keep only the sheet of actions (one row per action), or split the plan "
                                    "by team or region", file=path.name))
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet, progress)
-    return _read_csv(path, progress)
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, sheet, progress)
+        return _read_csv(path, progress)
+    except OSError as exc:
+        raise InvalidInput(Problem("", f"cannot read the file: {exc.strerror or exc}",
+                                   "check that it exists and that you may read it", file=path.name)) from None
 
 
 def _read_csv(path: Path, progress: Progress | None) -> Sheet:
