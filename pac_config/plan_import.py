@@ -16,7 +16,9 @@ activity               Quoi, Activité, What, Activity            yes (visite, a
 count                  Combien, Nombre, How many, Count          yes
 counting               Comptage, Counting                        no
 when                   Quand, Échéance, When, Deadline           yes
-scope                  Périmètre, Scope                          no
+scope                  Périmètre, Scope                          no (the action's accounts)
+segment_scope          Périmètre du segment, Segment scope       no (once per segment)
+axis_scope             Périmètre de l'axe, Axis scope            no (once per axis)
 info_needed            Information nécessaire, Information ...   no
 info_from              Auprès de qui, From whom, Source          no
 status                 Statut, Status, État                      no
@@ -30,6 +32,17 @@ Business rules:
 - Périmètre is written ``key: values`` separated by ``;`` (e.g. ``département: 69, 38; dormant: 12 mois;
   CA >= 50 M€; sauf type: Distributeur``); keys as in plan scopes (docs/plan-format.md).
 - CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, else Windows-1252 (Excel).
+- A date cell under Échéance/Deadline, or under Quand when the statement says "avant le / d'ici /
+  by...", becomes "avant le DATE": from the plan's start to the end of that day (the deadline
+  the statement means); otherwise a date cell is that day.
+- Every imported action is linted (``pac_core.linter``, with the plan's period) and the results are
+  returned with the row of each action; a statement over the linter's 1,000 characters is a problem.
+- The year: ``year``, else the start of ``period``, else the year most Quand cells name, else today's;
+  what was assumed is returned in plain words.
+- Bounds, each in the message that refuses more: 50 MB per file, 10,000 action rows (a sheet that
+  declares more is refused before it is read), 128 KiB per CSV cell. An .xlsx is read in openpyxl's
+  read-only mode (row by row, small memory); merged ranges are read from the sheet's XML part.
+  A header with no row under it, an empty file, a workbook missing its sheet part: a clear error.
 - Every problem is reported at once with its row and column; nothing is produced when there is one.
 """
 
@@ -39,7 +52,9 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -49,8 +64,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from pac_config.planfile import load_plan_text
-from pac_core.errors import InvalidInput, Problem
+from pac_core.errors import InvalidInput, PeriodError, Problem
+from pac_core.linter import LintResult, lint_statement, statement_too_long
+from pac_core.periods import parse_period
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, fold
+from pac_core.text import fold_keep_length
+
+Progress = Callable[[str, int], None]      # (what is counted: "rows read", "actions linted"; how many so far)
 
 
 @dataclass(frozen=True)
@@ -71,12 +91,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("count", ("Combien", "Nombre", "Cible", "How many", "Count", "Target"), True),
     Column("counting", ("Comptage", "Counting")),
     Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period"), True),
-    Column("scope", ("Périmètre", "Scope")),
+    Column("scope", ("Périmètre", "Scope", "Périmètre de l'action", "Action scope")),
+    Column("segment_scope", ("Périmètre du segment", "Périmètre segment", "Segment scope")),
+    Column("axis_scope", ("Périmètre de l'axe", "Périmètre axe", "Axis scope")),
     Column("info_needed", ("Information nécessaire", "Info nécessaire", "Information needed", "Info needed")),
     Column("info_from", ("Auprès de qui", "From whom", "Information from", "Source")),
     Column("status", ("Statut", "Status", "État")),
 )
 _REPEATED = ("segment", "segment_kind", "axis")   # blank = the row above
+# A date cell under one of these headers is a deadline: "until" that day (from the plan's start).
+_DEADLINE_HEADERS = {"echeance", "deadline", "date limite", "due date", "due", "date butoir", "avant le", "by"}
+# A statement that says "avant le / d'ici / by..." makes a date cell its deadline whatever the header.
+_DEADLINE_WORDS = re.compile(r"\b(?:avant|d'ici|au plus tard|jusqu'au|jusqu'a|by|before|until|till|no later than"
+                             r"|not later than|prior to|due)\b")
+
+# Bounds, each said in the message that refuses more.
+MAX_ACTION_ROWS = 10_000          # a team's plan has tens to hundreds of actions
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_CELL_CHARS = 131_072          # the csv module's limit (128 KiB), kept: a bigger cell is a broken quote
+PROGRESS_EVERY = 1_000            # rows between two calls of the progress callback
 
 
 def header_key(text: str) -> str:
@@ -121,18 +154,33 @@ def _letter(index: int) -> str:
 
 # -- reading ---------------------------------------------------------------------------------
 
-def read_table(path: Path, *, sheet: str | None = None) -> Sheet:
-    """The table of an .xlsx or .csv file; InvalidInput for merged cells, an unknown sheet or format."""
+def read_table(path: Path, *, sheet: str | None = None, progress: Progress | None = None) -> Sheet:
+    """The table of an .xlsx or .csv file; InvalidInput for merged cells, an unknown sheet or format,
+    a broken file, a file, cell or sheet over its bound (the message gives the bound and the fix)."""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    if suffix in (".csv", ".txt"):
-        return _read_csv(path)
-    raise InvalidInput(Problem("", f"cannot import {path.suffix or 'a file without extension'}",
-                               "save the spreadsheet as .xlsx or .csv", file=path.name))
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise InvalidInput(Problem("", f"cannot import {path.suffix or 'a file without extension'}",
+                                   "save the spreadsheet as .xlsx or .csv", file=path.name))
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidInput(Problem("", f"cannot read the file: {exc.strerror or exc}", "check the path",
+                                   file=path.name)) from None
+    if size > MAX_FILE_BYTES:
+        raise InvalidInput(Problem("", f"the file is {size / 1024 / 1024:,.0f} MB; an import reads at most "
+                                       f"{MAX_FILE_BYTES // 1024 // 1024} MB",
+                                   "keep only the sheet of actions (one row per action), or split the plan "
+                                   "by team or region", file=path.name))
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, sheet, progress)
+        return _read_csv(path, progress)
+    except OSError as exc:
+        raise InvalidInput(Problem("", f"cannot read the file: {exc.strerror or exc}",
+                                   "check that it exists and that you may read it", file=path.name)) from None
 
 
-def _read_csv(path: Path) -> Sheet:
+def _read_csv(path: Path, progress: Progress | None) -> Sheet:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -142,42 +190,138 @@ def _read_csv(path: Path) -> Sheet:
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(";,\t", key=re.sub(r'"[^"]*"', "", first).count)
     table = Sheet(path.name, None)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    _fill(table, ((i, row) for i, row in enumerate(rows, start=1)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        number = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if "field larger than field limit" not in str(exc):
+                    raise InvalidInput(Problem(f"line {reader.line_num}", f"cannot read this line as CSV ({exc})",
+                                               "save the file again as CSV from the spreadsheet",
+                                               file=path.name)) from None
+                raise InvalidInput(Problem(
+                    f"line {number + 1}", f"a cell is longer than {MAX_CELL_CHARS:,} characters (128 KiB), the most "
+                    "a cell may hold", "check the quotes on that line: a \" left open makes the rest of the file "
+                    "one cell; or shorten the cell", file=path.name)) from None
+            number += 1
+            yield number, cells
+    csv.field_size_limit(MAX_CELL_CHARS)
+    _fill(table, rows(), progress)
     return table
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> Sheet:
+def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Sheet:
+    """Read row by row (openpyxl's read-only mode): memory stays small whatever the size of the sheet."""
     from openpyxl import load_workbook  # imported when a spreadsheet is imported, not at start
 
+    def broken(exc: BaseException) -> InvalidInput:
+        missing = re.search(r"no item named '([^']+)'", str(exc))
+        if missing:
+            message = f"the workbook is incomplete: its part {missing.group(1)} is missing"
+        else:
+            message = f"the file is not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
+        return InvalidInput(Problem("", message, "open it in Excel or LibreOffice and save it again as .xlsx",
+                                    file=path.name))
+
+    missing = _missing_sheet_parts(path)
+    if missing:
+        raise broken(KeyError(f"There is no item named '{missing}' in the archive"))
     try:
-        book = load_workbook(path, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for broken files
-        raise InvalidInput(Problem("", f"cannot open the spreadsheet: {exc}", "save it again as .xlsx",
-                                   file=path.name)) from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise InvalidInput(Problem("", f"no sheet named {sheet!r}", f"use one of {book.sheetnames}", file=path.name))
-    ws = book[sheet] if sheet is not None else book.active
-    merged = sorted(str(r) for r in ws.merged_cells.ranges)
-    if merged:
-        raise InvalidInput([Problem(f"sheet {ws.title!r} cells {cells}", "merged cells cannot be read row by row",
-                                    "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
-                                    "Type de segment or Axe cell repeats the row above", file=path.name)
-                            for cells in merged])
-    table = Sheet(path.name, ws.title)
-    _fill(table, ((row[0].row, [c.value for c in row]) for row in ws.iter_rows() if row))
-    return table
+        raise broken(exc) from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InvalidInput(Problem("", f"no sheet named {sheet!r}",
+                                       f"use one of: {', '.join(book.sheetnames)} (option --sheet)", file=path.name))
+        ws = book[sheet] if sheet is not None else book.active
+        if ws is None:
+            raise InvalidInput(Problem("", "the workbook has no sheet", "save it again with the sheet of actions",
+                                       file=path.name))
+        declared = ws.max_row or 0      # from the sheet's <dimension> tag, when Excel wrote one
+        if declared > MAX_ACTION_ROWS + 100:
+            raise InvalidInput(Problem(f"sheet {ws.title!r}", f"the sheet has {declared:,} rows; an import reads at "
+                                       f"most {MAX_ACTION_ROWS:,} actions", "split the plan by team or region, "
+                                       "one file each, or delete the empty rows at the bottom", file=path.name))
+        merged = _merged_ranges(book, ws)
+        if merged:
+            raise InvalidInput([Problem(f"sheet {ws.title!r} cells {cells}", "merged cells cannot be read row by row",
+                                        "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
+                                        "Type de segment or Axe cell repeats the row above", file=path.name)
+                                for cells in merged])
+        table = Sheet(path.name, ws.title)
+        try:
+            _fill(table, ((n, list(values)) for n, values in enumerate(ws.iter_rows(min_row=1, values_only=True),
+                                                                         start=1)), progress)
+        except (KeyError, OSError, ValueError) as exc:
+            raise broken(exc) from None
+        return table
+    finally:
+        book.close()
 
 
-def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]]) -> None:
+def _missing_sheet_parts(path: Path) -> str | None:
+    """The first sheet part the workbook declares but does not hold (read-only openpyxl skips it silently)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "xl/_rels/workbook.xml.rels" not in names:
+                return None
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
+    except (zipfile.BadZipFile, OSError):
+        return None                      # openpyxl says what is wrong
+    for target in re.findall(r'Target="([^"]*worksheets/[^"]+)"', rels):
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part not in names:
+            return part
+    return None
+
+
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+
+
+def _merged_ranges(book: Any, ws: Any) -> list[str]:
+    """The merged ranges of a read-only sheet, read from its XML part in chunks (never all in memory)."""
+    part = getattr(ws, "_worksheet_path", None)
+    archive = getattr(book, "_archive", None)
+    if part is None or archive is None:      # not a read-only sheet: openpyxl knows them
+        return sorted(str(r) for r in ws.merged_cells.ranges)
+    found: list[str] = []
+    tail = b""
+    with archive.open(part) as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            found += [m.decode() for m in _MERGE_CELL.findall(data)]
+            cut = data.rfind(b"<")
+            tail = data[cut:] if cut >= 0 and len(data) - cut < 200 else b""
+    return sorted(dict.fromkeys(found))
+
+
+def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progress | None = None) -> None:
     header: list[Any] | None = None
-    for number, cells in rows:
+    for count, (number, cells) in enumerate(rows, start=1):
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress("rows read", count)
         if all(_blank(c) for c in cells):
             continue
         if header is None:
             header, table.header_row = cells, number
             continue
+        if len(table.rows) >= MAX_ACTION_ROWS:
+            raise InvalidInput(Problem(table.where(number, None), f"more than {MAX_ACTION_ROWS:,} action rows; an "
+                                       f"import reads at most {MAX_ACTION_ROWS:,}", "split the plan by team or "
+                                       "region, one file each", file=table.name))
         table.rows.append((number, list(cells)))
+    if header is None:
+        raise InvalidInput(Problem(table.where(None, None), "the file is empty: no header row, no actions",
+                                   "start with a header row (Segment, Axe, Action, Qui, Quoi, Combien, Quand...) "
+                                   "and one row per action; see config/plans/example.actions.csv",
+                                   file=table.name))
     problems: list[Problem] = []
     for index, raw in enumerate(header or []):
         if _blank(raw):
@@ -187,9 +331,9 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]]) -> None:
             continue
         if column.key in table.columns:
             problems.append(Problem(table.where(table.header_row, None),
-                                    f"columns {table.columns[column.key][1]!r} and {raw!r} both give {column.key}",
-                                    "keep one of them", file=table.name))
-        table.columns[column.key] = (index, str(raw).strip())
+                                    f"columns {table.columns[column.key][1]!r} and {_plain(raw)!r} both give "
+                                    f"{column.key}", "keep one of them", file=table.name))
+        table.columns[column.key] = (index, str(_plain(raw)).strip())
     missing = [c for c in COLUMNS if c.required and c.key not in table.columns]
     if missing:
         accepted = "; ".join(f"{c.headers[0]}: {', '.join(c.headers)}" for c in missing)
@@ -198,6 +342,12 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]]) -> None:
                                 f"add them to the header row (accepted names: {accepted})", file=table.name))
     if problems:
         raise InvalidInput(problems)
+    if not table.rows:
+        raise InvalidInput(Problem(table.where(table.header_row, None), "no actions found: there is a header row "
+                                   "but no row under it", "add one row per action under the header (see "
+                                   "config/plans/example.actions.csv)" + ("" if table.sheet is None else
+                                                                          ", or name the sheet that holds them "
+                                                                          "with --sheet"), file=table.name))
 
 
 def _blank(value: Any) -> bool:
@@ -206,6 +356,20 @@ def _blank(value: Any) -> bool:
 
 # -- building the plan -----------------------------------------------------------------------
 
+@dataclass
+class ImportResult:
+    """The plan's YAML text, what was assumed to build it, and the lint of each imported action."""
+
+    text: str
+    year: int
+    assumed: list[str] = field(default_factory=list)            # plain sentences
+    lint: list[tuple[str, LintResult]] = field(default_factory=list)   # (where: row and id, result)
+
+    @property
+    def actions(self) -> int:
+        return len(self.lint)
+
+
 def import_plan(path: str | Path, *, year: int, tz: str = "Europe/Paris", plan_name: str | None = None,
                 sheet: str | None = None) -> str:
     """The YAML text of the plan in the spreadsheet ``path``, checked with ``load_plan_text``.
@@ -213,20 +377,82 @@ def import_plan(path: str | Path, *, year: int, tz: str = "Europe/Paris", plan_n
     Raises InvalidInput with every problem, each naming its row and column: the caller writes
     nothing unless this returns.
     """
+    return import_spreadsheet(path, year=year, tz=tz, plan_name=plan_name, sheet=sheet).text
+
+
+def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str | None = None,
+                       tz: str = "Europe/Paris", plan_name: str | None = None, sheet: str | None = None,
+                       today: date | None = None, progress: Progress | None = None) -> ImportResult:
+    """Import ``path`` (see the module docstring), lint every action, and say what was assumed.
+
+    The plan's year is ``year``; else the start of ``period`` (the plan's period, e.g. a fiscal year
+    "du 1er avril 2027 au 31 mars 2028"); else the year most of the Quand cells name; else ``today``'s
+    (the caller's clock) - each said in ``assumed``. Raises InvalidInput with every problem located.
+    """
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(Problem("", f"file not found: {path}", "check the path"))
-    table = read_table(path, sheet=sheet)
-    builder = _PlanBuilder(table, year=year, tz=tz, plan_name=plan_name or f"PAC {year} (importé de {path.name})")
+    table = read_table(path, sheet=sheet, progress=progress)
+    assumed: list[str] = []
+    if period is not None:
+        try:
+            window = parse_period(period, year=year or (today or date.today()).year, tz=tz)
+        except PeriodError as exc:
+            raise InvalidInput([Problem("option --period", p.message, p.fix, file=table.name)
+                                for p in exc.problems]) from None
+        if year is None:
+            year = window.start.year
+            assumed.append(f"year {year}: the start of the plan's period ({period})")
+    if year is None:
+        year, why = _infer_year(table, today or date.today())
+        assumed.append(why)
+    builder = _PlanBuilder(table, year=year, tz=tz, period=period,
+                           plan_name=plan_name or f"PAC {year} (importé de {path.name})")
     text = builder.yaml()
     problems = list(builder.problems)
+    if progress is not None:
+        progress("actions checked as a plan", len(builder.action_rows))
+    plan = None
     try:
-        load_plan_text(text, name=f"{path.stem}.pac.yaml")
+        plan = load_plan_text(text, name=f"{path.stem}.pac.yaml")
     except InvalidInput as exc:
         problems += [builder.locate(p) for p in exc.problems]
-    if problems:
+    if problems or plan is None:
         raise InvalidInput(_dedupe(problems))
-    return text
+    assumed += builder.assumed
+    people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
+    results = []
+    for n, (row, action) in enumerate(zip(builder.action_rows, plan.actions, strict=True), start=1):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress("actions linted", n)
+        result = lint_statement(action.text, year=year, tz=tz, today=today, people=people, who=action.who,
+                                info_needed=action.info_needed or None, info_source=action.info_from or None,
+                                within=plan.period)
+        results.append((f"{table.where(row, None)} ({action.id})", result))
+    return ImportResult(text, year, assumed, results)
+
+
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
+
+
+def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
+    """The year most Quand cells name (dates, "mai 2027", "30/04/2027"), else ``today``'s."""
+    years: Counter[int] = Counter()
+    if "when" in table.columns:
+        index = table.columns["when"][0]
+        for _, cells in table.rows:
+            value = cells[index] if index < len(cells) else None
+            if isinstance(value, (date, datetime)):
+                years[value.year] += 1
+            elif isinstance(value, str):
+                years.update(int(y) for y in _YEAR_IN_TEXT.findall(value))
+    column = table.columns.get("when", (0, "Quand"))[1]
+    if not years:
+        return today.year, (f"year {today.year}: this year, as no cell of column {column!r} names one "
+                            "(give --year or --period to choose)")
+    year, n = max(years.items(), key=lambda kv: (kv[1], -kv[0]))
+    return year, (f"year {year}: {n} of {sum(years.values())} dates of column {column!r} are in {year} "
+                  "(give --year or --period to choose)")
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -234,14 +460,19 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 class _PlanBuilder:
-    def __init__(self, table: Sheet, *, year: int, tz: str, plan_name: str) -> None:
-        self.table, self.year, self.tz, self.plan_name = table, year, tz, plan_name
+    def __init__(self, table: Sheet, *, year: int, tz: str, plan_name: str, period: str | None = None) -> None:
+        self.table, self.year, self.tz, self.plan_name, self.period = table, year, tz, plan_name, period
         self.problems: list[Problem] = []
+        self.assumed: list[str] = []
+        when_header = header_key(table.columns["when"][1]) if "when" in table.columns else ""
+        self.deadline_column = when_header in _DEADLINE_HEADERS
         self.segment_rows: dict[str, int] = {}        # name -> first row
         self.segment_kinds: dict[str, str] = {}
         self.axis_rows: dict[tuple[str, str], int] = {}
         self.action_rows: list[int] = []
+        self.deadline_until = False                   # a date cell was made a deadline (said once)
         self.people: dict[str, str] = {}              # e-mail -> name
+        self.scope_rows: dict[tuple[str, str], int] = {}   # (column, segment or axis id) -> row of its scope
 
     def cell(self, cells: list[Any], key: str) -> Any:
         if key not in self.table.columns:
@@ -249,6 +480,14 @@ class _PlanBuilder:
         index = self.table.columns[key][0]
         value = cells[index] if index < len(cells) else None
         return value.strip() if isinstance(value, str) else value
+
+    def _scope_cell(self, row: int, key: str, value: Any) -> CommentedMap | None:
+        try:
+            return _flow(scope_from_text(str(_plain(value))))
+        except ValueError as exc:
+            self.problems.append(self.problem(row, key, str(exc), "write key: values separated by ';', e.g. "
+                                              "'département: 69, 38; dormant: 12 mois'"))
+            return None
 
     def problem(self, row: int | None, key: str | None, message: str, fix: str = "") -> Problem:
         return Problem(self.table.where(row, key), message, fix, file=self.table.name)
@@ -270,24 +509,44 @@ class _PlanBuilder:
                     self.problems.append(self.problem(number, key, "this cell is empty", "fill it in"))
             if _blank(values["segment"]) or _blank(values["axis"]):
                 continue
-            segment = self._segment(segments, number, str(values["segment"]), values["segment_kind"])
-            axis = self._axis(axes, number, segment, str(values["segment"]), str(values["axis"]))
+            segment = self._segment(segments, number, str(_plain(values["segment"])), values["segment_kind"])
+            axis = self._axis(axes, number, segment, str(_plain(values["segment"])), str(_plain(values["axis"])))
+            self._group_scope(segment, number, "segment_scope", values["segment_scope"])
+            self._group_scope(axis, number, "axis_scope", values["axis_scope"])
             actions.append(self._action(number, values, axis["id"], used_ids, len(actions) + 1))
         return self._dump(list(segments.values()), list(axes.values()), actions)
+
+    def _group_scope(self, item: CommentedMap, row: int, key: str, value: Any) -> None:
+        """A segment's or axis's scope: given on one of its rows (blank on the others); two differ: refused."""
+        if _blank(value):
+            return
+        scope = self._scope_cell(row, key, value)
+        if scope is None:
+            return
+        first = self.scope_rows.setdefault((key, item["id"]), row)
+        if "scope" not in item:
+            item["scope"] = scope
+        elif dict(item["scope"]) != dict(scope):
+            what = "segment" if key == "segment_scope" else "axis"
+            self.problems.append(self.problem(row, key, f"{what} {item['name']!r} has another scope on row {first}",
+                                              f"give the {what}'s scope once (leave the cell blank on its other "
+                                              "rows), or make it a separate " + what))
 
     def _segment(self, segments: dict[str, CommentedMap], row: int, name: str, kind: Any) -> CommentedMap:
         if name not in segments:
             self.segment_rows[name] = row
             seg = CommentedMap(id=_unique_id("S", name, {s["id"] for s in segments.values()}), name=name)
-            seg["kind"] = str(kind) if not _blank(kind) else "horizontal"
+            seg["kind"] = str(_plain(kind)) if not _blank(kind) else "horizontal"
             if _blank(kind):
                 seg.yaml_add_eol_comment("à vérifier : type de segment absent du tableur", "kind")
             seg["swot"] = CommentedMap(strengths=[], weaknesses=[], opportunities=[], threats=[])
             seg["swot"].fa.set_flow_style()
             segments[name] = seg
-            self.segment_kinds[name] = "" if _blank(kind) else str(kind)
-        elif not _blank(kind) and self.segment_kinds[name] and fold(str(kind)) != fold(self.segment_kinds[name]):
-            self.problems.append(self.problem(row, "segment_kind", f"segment {name!r} is {kind!r} here but "
+            self.segment_kinds[name] = "" if _blank(kind) else str(_plain(kind))
+        elif not _blank(kind) and self.segment_kinds[name] and fold(str(_plain(kind))) != fold(
+                self.segment_kinds[name]):
+            self.problems.append(self.problem(row, "segment_kind", f"segment {name!r} is {str(_plain(kind))!r} "
+                                              "here but "
                                               f"{self.segment_kinds[name]!r} on row {self.segment_rows[name]}",
                                               "give each segment one type"))
         return segments[name]
@@ -304,42 +563,63 @@ class _PlanBuilder:
 
     def _action(self, row: int, values: dict[str, Any], axis_id: str, used: set[str], n: int) -> CommentedMap:
         self.action_rows.append(row)
-        ident = str(values["id"]).strip() if not _blank(values["id"]) else f"A-{n:02d}"
+        ident = str(_plain(values["id"])).strip() if not _blank(values["id"]) else f"A-{n:02d}"
         if ident in used:
             ident = f"{ident}-{n}"
         used.add(ident)
         who = _email(values["who"], self.people)
         what = CommentedMap(activity=_text(values["activity"]), count=_count(values["count"]))
         if not _blank(values["counting"]):
-            what["counting"] = str(values["counting"])
+            what["counting"] = str(_plain(values["counting"]))
         if not _blank(values["scope"]):
-            try:
-                scope = scope_from_text(str(values["scope"]))
-            except ValueError as exc:
-                self.problems.append(self.problem(row, "scope", str(exc),
-                                                  "write key: values separated by ';', e.g. "
-                                                  "'département: 69, 38; dormant: 12 mois'"))
-            else:
-                what["scope"] = _flow(scope)
+            scope = self._scope_cell(row, "scope", values["scope"])
+            if scope is not None:
+                what["scope"] = scope
         what.fa.set_flow_style()
-        action = CommentedMap(id=ident, axis=axis_id, text=_text(values["text"]), who=who, what=what,
-                              when=_when(values["when"]))
+        text = _text(values["text"])
+        if isinstance(text, str) and statement_too_long(text):
+            self.problems.append(self.problem(row, "text", str(statement_too_long(text)).replace("the statement",
+                                                                                                "this statement", 1)))
+        action = CommentedMap(id=ident, axis=axis_id, text=text, who=who, what=what,
+                              when=self._when(row, values["when"], text))
         if not (_blank(values["info_needed"]) and _blank(values["info_from"])):
             info = CommentedMap()
             if not _blank(values["info_needed"]):
-                info["needed"] = str(values["info_needed"])
+                info["needed"] = str(_plain(values["info_needed"]))
             if not _blank(values["info_from"]):
-                info["from"] = str(values["info_from"])
+                info["from"] = str(_plain(values["info_from"]))
             info.fa.set_flow_style()
             action["info"] = info
         if not _blank(values["status"]):
-            action["status"] = str(values["status"])
+            action["status"] = str(_plain(values["status"]))
         return action
+
+    def _when(self, row: int, value: Any, text: Any) -> Any:
+        """A date cell is that day, or the deadline "until" that day (from the plan's start, the day
+        included) when its column is an Échéance/Deadline or when the statement says "avant le / by...";
+        any other cell is the period as written."""
+        if isinstance(value, datetime):
+            value = value.date()
+        if not isinstance(value, date):
+            return _text(value)
+        day = f"{value:%d/%m/%Y}"
+        if self.deadline_column or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text))):
+            if not self.deadline_until:
+                why = (f"column {self.table.columns['when'][1]!r} is a deadline" if self.deadline_column
+                       else "the statement says so")
+                self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} are deadlines when "
+                                    f"{why}: 'avant le {day}' runs from the plan's start to the end of {day} "
+                                    f"(first: {self.table.where(row, None)})")
+                self.deadline_until = True
+            return f"avant le {day}"
+        return day
 
     def _dump(self, segments: list[CommentedMap], axes: list[CommentedMap], actions: CommentedSeq) -> str:
         doc = CommentedMap()
-        doc["plan"] = _flow(CommentedMap(name=self.plan_name, year=self.year, timezone=self.tz, currency="EUR",
-                                         language="fr"))
+        header = CommentedMap(name=self.plan_name, year=self.year, timezone=self.tz, currency="EUR", language="fr")
+        if self.period:
+            header["period"] = self.period
+        doc["plan"] = _flow(header)
         people = CommentedSeq(_flow(CommentedMap(email=e, name=n) if n else CommentedMap(email=e))
                               for e, n in self.people.items())
         doc["people"] = people
@@ -403,24 +683,30 @@ def _flow(mapping: CommentedMap | dict[str, Any]) -> CommentedMap:
     return out
 
 
+def _plain(value: Any) -> Any:
+    """A cell as a person writes it: dates as 30/06/2027 (never datetime.datetime(...)), 5.0 as 5."""
+    if isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+        if isinstance(value, datetime):
+            return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, (int, float, str)) or value is None:
+        return value
+    return str(value)
+
+
 def _text(value: Any) -> Any:
-    return value if value is None else str(value).strip()
+    return value if value is None else str(_plain(value)).strip()
 
 
 def _count(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    value = _plain(value)
     if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
         return int(value)
     return value
-
-
-def _when(value: Any) -> Any:
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return f"{value:%d/%m/%Y}"
-    return _text(value)
 
 
 def _email(value: Any, people: dict[str, str]) -> Any:

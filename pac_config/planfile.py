@@ -118,6 +118,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.header: PlanHeaderIn | None = None
         self.period: Window | None = None
+        self.within: Window | None = None     # the plan's period once read (None while reading it)
         self.raw_ids: dict[str, set[str]] = {name: set() for name in SECTIONS}
         # (section, index in the file) -> key paths (relative to the item) holding a stand-in value
         self.filled: dict[tuple[str, int], list[tuple[str | int, ...]]] = {}
@@ -164,6 +165,7 @@ class _Builder:
         text = self.header.period or str(self.header.year)
         where = ("plan", "period") if self.header.period else ("plan", "year")
         self.period = None if guessed and not self.header.period else self._window(text, where)
+        self.within = self.period    # periods written without a year resolve inside the plan's period
         if self.period is None:   # reported; a window over everything lets the items be checked
             zone = ZoneInfo(self.header.timezone)
             self.period = Window(datetime(1900, 1, 1, tzinfo=zone), datetime(2200, 1, 1, tzinfo=zone), "?")
@@ -300,7 +302,8 @@ class _Builder:
         if self.header is None:
             return None
         try:
-            return parse_period(text, year=self.header.year, tz=self.header.timezone)
+            return parse_period(text, year=self.header.year, tz=self.header.timezone,
+                                within=self.within)
         except PeriodError as exc:
             self.problems += [self.doc.problem(at, p.message, p.fix) for p in exc.problems]
             return None

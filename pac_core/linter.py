@@ -15,6 +15,12 @@ Rules (French or English, rule-based and explainable, no model):
 - **intention**: neither measurable nor time-bound ("go and meet this CEO", "développer notre
   présence en pharmacie").
 
+Issue 11's decisions: a named company's people ("les acheteurs de Danone") are one target (an
+intention without a date, an action with one); a cadence ("chaque semaine", "every Monday") is not
+"all of a scope"; a result verb on a defined set of accounts ("réactiver les clients dormants de la
+Loire") is an objective; reminders to oneself and image-building with no figure are intentions.
+Text is read up to MAX_STATEMENT_CHARS and every rule runs in linear time.
+
 Each result lists what is missing (who, what, how_many, when; and, for actions, info_needed and
 info_source: the 5Q rule's "what information, from whom") and the parsed structure: verb, activity
 type, count, target, named target, scope hints (départements, régions, industries, dormant), window.
@@ -33,8 +39,21 @@ from pac_core.errors import GeographyError, PeriodError
 from pac_core.periods import RelativePeriodError, find_periods
 from pac_core.plan import ActivityType
 from pac_core.text import fold_keep_length
+from pac_core.window import Window
 
 KINDS = ("action", "objective", "intention")
+# A 5Q action is one sentence. Longer text is read up to this length (with a reason saying so); the
+# CLIs refuse it up front (exit 2) with statement_too_long(). Every rule runs in linear time anyway.
+MAX_STATEMENT_CHARS = 1000
+
+
+def statement_too_long(text: str) -> str | None:
+    """The plain-words problem when ``text`` is over MAX_STATEMENT_CHARS, else None."""
+    if len(text) <= MAX_STATEMENT_CHARS:
+        return None
+    return (f"the statement is {len(text):,} characters long; the linter reads at most {MAX_STATEMENT_CHARS:,} "
+            "(a 5Q action is one sentence: who does what, how many, when): shorten it or split it into several "
+            "actions")
 MISSING_ORDER = ("who", "what", "how_many", "when", "info_needed", "info_source")
 
 
@@ -71,6 +90,7 @@ _ACTIVITY_VERBS: list[tuple[str, str, ActivityType | None]] = [
     ("visit", r"visit(?:s|ing)?", _T.VISIT),
     ("rendre visite", r"rendre\s+visite|rend(?:s|ra|rons)?\s+visite", _T.VISIT),
     ("aller voir", r"(?:aller|passer|va|ira|irons|allons|passera)\s+voir", _T.VISIT),
+    ("voir", r"voir|see|sees|seeing", _T.VISIT),
     ("se rendre", r"se\s+rendre\s+(?:chez|dans|aupres)", _T.VISIT),
     ("appeler", r"(?:re)?appel(?:er|le|les|lez|lons|lent|lera|lerai|lerons|leront)|rappeler", _T.CALL),
     ("téléphoner", _fr("telephon"), _T.CALL),
@@ -124,22 +144,44 @@ _RESULT_VERBS = (
     r"|reach\w*|achiev\w*|hit|depass\w*|exceed\w*|surpass\w*|gagn\w*|win|wins|winning|remport\w*|sign(?:er|e|es|ez"
     r"|ent|era|erons|eront|s|ing)?|conclu\w*|close|closes|closing|obten\w*|obtien\w*|get|secure|convert\w*"
     r"|transformer|reactiv(?:er|e|es|ez|ons|ent|era|erons|eront|ate|ates|ating)|reconque\w*|reconquer\w*|regagn\w*"
-    r"|win\s+back|conque\w*|acqu[ei]r\w*|recrut\w*"
+    r"|win\s+back|faire\s+revenir|ramener|reviv\w*|re-?engag\w*|conque\w*|acqu[ei]r\w*|recrut\w*"
     r"|recruit\w*|fidelis\w*|retain\w*|keep|conserver|redui\w*|reduc\w*|diminu\w*|cut|amelior\w*|improv\w*"
     r"|optimi[sz]\w*|gener(?:er|e|ent|era|ate|ates|ating)|progress\w*|gain|gains|capter|capture|ouvrir|open"
     r"|vendre|vend|vends|vendra|vendons|vendez|sell|sells|selling|placer"
     r"|renouvel\w*|renew\w*|mainten(?:ir|ons|ez|ent)|maintain\w*|securis\w*|penetr\w*|positionner|etre|be|devenir"
     r"|become|renforc\w*|strengthen\w*|expand\w*|elarg\w*|multipli\w*"
 )
-_MONEY = r"\d[\d\s.,]*\s*(?:k|m|md)?\s*(?:€|eur\b|euros?\b|\$|usd\b|keur\b|meur\b|k€|m€)|(?:€|\$)\s*\d"
-_PERCENT = r"\d[\d.,]*\s*(?:%|pour\s*cents?|percent|pts?\b|points?\b)"
+# Amounts and percentages start at the head of a number ("1 500 000 €"), never inside one: each
+# piece of text is tried once, so the search stays linear however long a run of digits is.
+_MONEY = (r"(?<![\d.,])(?<!\d\s)\d+(?:[\s.,]\d+)*\s?(?:(?:k|m|md)\s?)?(?:€|eur\b|euros?\b|\$|usd\b|keur\b|meur\b"
+          r"|k€|m€)|(?:€|\$)\s?\d")
+_PERCENT = r"(?<![\d.,])\d[\d.,]*\s?(?:%|pour\s?cents?|percent|pts?\b|points?\b)"
 _METRIC = (r"\bca\b|chiffre\s+d'affaires|revenues?|turnover|\bsales\b|ventes|marges?|margins?|part\s+de\s+marche"
-           r"|parts\s+de\s+marche|market\s+share|share\s+of\s+wallet|\bshare\b|taux|\brates?\b|croissance|growth"
+           r"|parts\s+de\s+marche|market\s+share|share\s+of\s+wallet|\bshare\b|\btaux\b|\brates?\b|croissance|growth"
            r"|panier\s+moyen|average\s+(?:basket|order)|commandes|orders|\bwins?\b|signatures|contrats?\s+signes"
            r"|signed\s+contracts|nombre\s+de|number\s+of|\broi\b|pipeline|backlog|conversion|transformation|nps"
            r"|satisfaction|retention|churn|attrition|renouvellement|renewals?")
 _WHOLE_SCOPE = (r"\b(?:tous|toutes|tout\s+le|toute\s+la|l'ensemble\s+(?:de|des|du)|chaque|100\s*%\s+(?:des|of)"
                 r"|all|every|each|entire|whole|the\s+whole|all\s+of)\b")
+# "chaque semaine", "tous les lundis", "every Monday": a cadence inside a period, not a whole scope.
+_CADENCE = re.compile(r"\b(?:tous\s+les|toutes\s+les|chaque|every|each)\s+(?:(?:other|second)\s+)?(?:jours?|semaines?"
+                      r"|mois|trimestres?|quinzaines?|lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?"
+                      r"|matins?|soirs?|days?|weeks?|months?|quarters?|fortnights?|mondays?|tuesdays?|wednesdays?"
+                      r"|thursdays?|fridays?|saturdays?|sundays?|mornings?)\b")
+# "les acheteurs de Danone", "the buyers at Unilever": people of one named account, not a scope.
+_ROLE_GROUP = re.compile(r"(?:acheteu(?:rs|ses)|achats|decideurs|decisionnaires|dirigeants|directeurs|directrices"
+                         r"|responsables|equipes|interlocuteurs|ingenieurs|buyers|purchasers|purchasing|procurement"
+                         r"|decision-makers|executives|directors|managers|teams|engineers|people|staff)")
+# A reminder to oneself ("penser à", "don't forget to") is an intention, dated or not.
+_REMINDER = re.compile(r"\s*(?:[a-z][\w'-]*\s*:\s*)?(?:penser\s+a|pense\s+a|ne\s+pas\s+oublier|n'oublie\s+pas"
+                       r"|n'oublions\s+pas|me\s+rappeler|se\s+rappeler|nous\s+rappeler|remember\s+to"
+                       r"|don't\s+forget|do\s+not\s+forget|remind\s+(?:me|myself|us)|note\s+to\s+self)\b")
+# Image-building ("soigner notre image", "brand awareness"): an intention unless it has a figure.
+_IMAGE = re.compile(r"\b(?:image|notoriete|visibilite|reputation|se\s+faire\s+connaitre|awareness|visibility"
+                    r"|visible|brand)\b")
+# The accounts a result verb may act on as a defined set ("réactiver les clients dormants de la Loire").
+_ACCOUNT_WORDS = re.compile(r"(?:clients|customers|comptes|accounts|distributeurs|distributors|revendeurs|resellers"
+                            r"|prospects|partenaires|partners|dealers|acheteurs|buyers)")
 _SCOPE_DET = r"\b(?:les|nos|mes|vos|leurs|ses|the|our|my|your|their|ces|these|those)\s+"
 _VAGUE_DET = r"\b(?:des|quelques|plusieurs|certains|certaines|some|several|a\s+few|few|more|plus\s+de|davantage\s+de)\b"
 _NUMBER_WORDS = {
@@ -202,7 +244,7 @@ _LIGHT = re.compile(rf"\b(?:{_LIGHT_VERBS})\b")
 _NOUNS = [(re.compile(rf"\b(?:{pat})\b"), kind) for pat, kind in _ACTIVITY_NOUNS]
 _RESULT = re.compile(rf"\b(?:{_RESULT_VERBS})\b")
 _NUMBER = re.compile(r"(?<![\w.,/-])(\d{1,6})(?![\w/]|[.,]\d)|\b(" + "|".join(_NUMBER_WORDS) + r")\b")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass
@@ -227,6 +269,10 @@ class _Facts:
     period_spans: list[tuple[int, int]] = field(default_factory=list)
     period_problems: list[str] = field(default_factory=list)
     relative_unresolved: bool = False            # "next week" without today: time-bound, window unknown
+    role_group: bool = False                     # "les acheteurs (de Danone)": people of an account
+    result_set: bool = False                     # a result verb on a defined set of accounts
+    reminder: bool = False                       # "penser à...", "don't forget to..."
+    image: bool = False                          # image-building words
     scope_hints: dict[str, Any] = field(default_factory=dict)
     who: str | None = None
     info_needed: bool = False
@@ -237,7 +283,29 @@ class _Facts:
 # ------------------------------------------------------------------------------------------ extraction
 
 
+class _Spans(list[tuple[int, int]]):
+    """Spans of the statement with a mask over its characters: ``pos in spans`` costs O(1), so checking
+    every word against every period or place found stays linear in the length of the statement."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        super().__init__()
+        self._mask = bytearray(size + 1)
+        for span in spans:
+            self.append(span)
+
+    def append(self, span: tuple[int, int]) -> None:
+        super().append(span)
+        a, b = max(0, span[0]), min(span[1], len(self._mask))
+        if b > a:
+            self._mask[a:b] = b"\x01" * (b - a)
+
+    def covers(self, pos: int) -> bool:
+        return 0 <= pos < len(self._mask) and bool(self._mask[pos])
+
+
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    if isinstance(spans, _Spans):
+        return spans.covers(pos)
     return any(a <= pos < b for a, b in spans)
 
 
@@ -301,6 +369,7 @@ def _spelling_pattern(key: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"[\s-]+".join(re.escape(w) for w in key.split()) + r"\b")
 
 
+_DEPARTEMENT_AFTER = re.compile(r"\s+(?:departement|department)\b")
 _REGION_PATTERNS = [(_spelling_pattern(key), name)
                     for key, name in sorted(geography.REGION_SPELLINGS.items(), key=lambda kv: -len(kv[0]))
                     if len(key) >= 5]
@@ -311,7 +380,7 @@ _REGION_ACRONYMS = {"ARA": "Auvergne-Rhône-Alpes", "AURA": "Auvergne-Rhône-Alp
 
 def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
     """Départements, régions, industries, account types and "dormant"; returns the spans used by places."""
-    used: list[tuple[int, int]] = []
+    used = _Spans(len(s))
     depts: list[str] = []
     for a, b, code in _departement_spans(s):
         if not _inside(a, facts.period_spans):
@@ -339,7 +408,7 @@ def _scope_hints(text: str, s: str, facts: _Facts) -> list[tuple[int, int]]:
             if name in _AMBIGUOUS_NAMES and not re.search(
                     r"(?:\b(?:du|de|des|de\s+la|de\s+l|dans\s+le|dans\s+la|dans\s+l|en|in|la|le|l|et|and|the"
                     r"|departement|department)\s*)$", geo[max(0, m.start() - 16):m.start()]) \
-                    and not re.match(r"\s+(?:departement|department)\b", geo[m.end():]):
+                    and not _DEPARTEMENT_AFTER.match(geo, m.end()):
                 continue
             depts.append(code)
             used.append(m.span())
@@ -403,6 +472,9 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         return
 
 
+_NAME = re.compile(r"[A-ZÀ-Ý][\w'&.-]*(?:\s+(?:[A-ZÀ-Ý&][\w'&.-]*|de|du|des|la|et))*(?<!\s(?:de|du|la|et))")
+
+
 def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]], people: list[str]) -> None:
     people_norm = {_norm(p) for p in people} | {_norm(p).split()[0] for p in people if p.strip()}
     quoted = re.search(r"[«\"“]\s*([^»\"”]{2,60}?)\s*[»\"”]", text)
@@ -420,7 +492,10 @@ def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]
         if start_sentence:
             start_sentence = False
             continue
-        prev = text[:m.start()].rstrip()
+        before = m.start() - 1
+        while before >= 0 and text[before].isspace():
+            before -= 1
+        prev = text[max(0, before - 2):before + 1]     # the last characters before the word
         if prev.endswith((".", ":", "!", "?", ";", "—")) and not prev.endswith(("M.", "St.")):
             continue
         key = _norm(token)
@@ -433,8 +508,7 @@ def _named_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]
         if re.fullmatch(r"[tqshw]\d+", key) or (token.isupper() and len(token) <= 2):
             continue
         start = m.start() - 2 if text[max(0, m.start() - 2):m.start()] in ("L'", "L’") else m.start()
-        name = re.match(r"[A-ZÀ-Ý][\w'&.-]*(?:\s+(?:[A-ZÀ-Ý&][\w'&.-]*|de|du|des|la|et))*(?<!\s(?:de|du|la|et))",
-                        text[start:])
+        name = _NAME.match(text, start)
         facts.named_target = (name.group(0) if name else token).rstrip(".")
         return
 
@@ -465,11 +539,14 @@ def _who(text: str, s: str, facts: _Facts, people: list[str]) -> None:
             facts.who = subject.group(1)
 
 
-def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[str]) -> _Facts:
+def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[str],
+            within: Window | None = None) -> _Facts:
     s = _norm(text)
     facts = _Facts()
+    facts.period_spans = _Spans(len(s))
     problems: list[PeriodError] = []
-    for (a, b), window in find_periods(text, year=year, tz=tz, today=today, problems=problems):
+    for (a, b), window in find_periods(text, year=year, tz=tz, today=today, problems=problems,
+                                           within=within):
         facts.period_spans.append((a, b))
         facts.windows.append({"start": window.start.isoformat(), "end": window.end.isoformat(),
                               "label": window.label})
@@ -484,12 +561,18 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[s
     _count_and_target(text, s, facts, places)
     _who(text, s, facts, people)
     if facts.who and facts.who in text:
-        places = [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))]
+        places = _Spans(len(s), [*places, (text.index(facts.who), text.index(facts.who) + len(facts.who))])
     _named_target(text, s, facts, places, people)
     after_verb = s[facts.verb_at:] if facts.verb_at >= 0 else s
-    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, after_verb))
+    facts.whole_scope = bool(re.search(_WHOLE_SCOPE, _CADENCE.sub(lambda m: " " * len(m.group(0)), after_verb)))
     object_zone = after_verb[len(facts.verb or ""):len(facts.verb or "") + 40]
     facts.scope_plural = _plural_scope(object_zone)
+    facts.role_group = _plural_scope(object_zone, _ROLE_GROUP)
+    if facts.result_verb is not None:
+        zone = s[facts.result_at + len(facts.result_verb):facts.result_at + len(facts.result_verb) + 40]
+        facts.result_set = _plural_scope(zone, _ACCOUNT_WORDS)
+    facts.reminder = bool(_REMINDER.match(s))
+    facts.image = bool(_IMAGE.search(s))
     facts.vague_quantity = bool(re.match(rf"\s*(?:(?:a|à|to|avec|with|chez|at)\s+)?{_VAGUE_DET}", object_zone))
     if re.search(_MONEY, s):
         facts.measure.append("amount")
@@ -513,14 +596,16 @@ _PLURAL_OBJECT = re.compile(rf"\s*(?:(?:a|to|avec|with|chez|at|aupres\s+de|on)\s
 _SINGULAR_S = {"process", "pays", "mois", "campus", "bus", "prix", "this", "his", "its", "is", "as", "us"}
 
 
-def _plural_scope(object_zone: str) -> bool:
+def _plural_scope(object_zone: str, nouns: re.Pattern[str] | None = None) -> bool:
     """Whether the verb's object is a whole scope: a definite or possessive determiner and a plural noun
-    ("les clients dormants", "our key accounts"); "the CEO" or "le DG" are single people."""
+    ("les clients dormants", "our key accounts"); "the CEO" or "le DG" are single people. With
+    ``nouns``, the plural noun must be one of them."""
     m = _PLURAL_OBJECT.match(object_zone)
     if not m:
         return False
     words = m.group(1).split()
-    return any(w.endswith(("s", "x")) and w not in _SINGULAR_S for w in words)
+    return any(w.endswith(("s", "x")) and w not in _SINGULAR_S and (nouns is None or nouns.fullmatch(w))
+               for w in words)
 
 
 def _classify(facts: _Facts) -> tuple[str, list[str]]:
@@ -528,13 +613,21 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
     reasons: list[str] = []
     has_activity = facts.verb is not None or facts.count_is_activity
     timed = bool(facts.windows) or facts.relative_unresolved
-    # A name after a plural scope qualifies the scope ("nos clients de Lyon"), it is not one account.
-    named = facts.named_target if not facts.scope_plural else None
+    # A name after a plural scope qualifies the scope ("nos clients de Lyon"), it is not one account;
+    # but "les acheteurs de Danone" are the people of one named account.
+    named = facts.named_target if not facts.scope_plural or facts.role_group else None
     concrete = facts.count is not None or named is not None
     result_first = facts.result_verb is not None and (facts.verb is None or facts.result_at < facts.verb_at)
     measurable_result = bool(facts.measure)
 
-    if result_first and (measurable_result or facts.count is not None or facts.whole_scope or facts.scope_plural):
+    if facts.reminder:
+        reasons.append("a reminder to oneself, not a planned action: say who does what, for how many, when")
+        return "intention", reasons
+    if facts.image and facts.count is None and not measurable_result:
+        reasons.append("image-building with no figure: nothing to count or to measure")
+        return "intention", reasons
+    if result_first and (measurable_result or facts.count is not None or facts.whole_scope or facts.scope_plural
+                         or facts.result_set):
         reasons.append(f"'{facts.result_verb}' asks for a result, not an activity"
                        + (f" ({', '.join(dict.fromkeys(facts.measure))})" if facts.measure else ""))
         return "objective", reasons
@@ -554,7 +647,7 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
         if facts.count is not None:
             reasons.append(f"{what} with a count but no time bound: measurable, not yet an action")
             return "objective", reasons
-        if facts.scope_plural:
+        if facts.scope_plural and not named:
             reasons.append(f"{what} over a whole scope with no count: an objective")
             return "objective", reasons
         if measurable_result and not named:
@@ -577,16 +670,24 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
 
 def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, people: Iterable[str] = (),
                    who: str | None = None, info_needed: str | None = None,
-                   info_source: str | None = None) -> LintResult:
+                   info_source: str | None = None, within: Window | None = None) -> LintResult:
     """Classify one statement and say what it lacks to be a 5Q action.
 
     ``people`` are names or e-mails of the plan's people (to find who acts); ``who``, ``info_needed``
     and ``info_source`` are the structured fields of a plan file's action, when there are some: they
-    count as given even if the text does not repeat them. ``year``/``tz``/``today`` resolve periods.
+    count as given even if the text does not repeat them. ``year``/``tz``/``today`` resolve periods,
+    and ``within`` (the plan's period) places those written without a year (fiscal years).
     """
     people_list = [p for p in people if p]
-    facts = _gather(text, year=year, tz=tz, today=today, people=people_list)
+    # One space between words: every pattern then meets at most one blank where it allows some, and
+    # a run of blanks cannot make a pattern backtrack.
+    work = " ".join(text.split())
+    cut = statement_too_long(work)
+    work = work[:MAX_STATEMENT_CHARS]
+    facts = _gather(work, year=year, tz=tz, today=today, people=people_list, within=within)
     kind, reasons = _classify(facts)
+    if cut:
+        reasons.append(f"only the first {MAX_STATEMENT_CHARS:,} characters were read: {cut}")
     if who:
         facts.who = who
     missing: list[str] = []
@@ -622,8 +723,8 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
 
 
 def lint_many(texts: Iterable[str], *, year: int, tz: str, today: date | None = None,
-              people: Iterable[str] = ()) -> Iterator[LintResult]:
+              people: Iterable[str] = (), within: Window | None = None) -> Iterator[LintResult]:
     """``lint_statement`` over many statements, lazily, in order."""
     people_list = list(people)
     for text in texts:
-        yield lint_statement(text, year=year, tz=tz, today=today, people=people_list)
+        yield lint_statement(text, year=year, tz=tz, today=today, people=people_list, within=within)

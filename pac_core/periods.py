@@ -25,7 +25,19 @@ What is understood (case and accents ignored):
   includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
   "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
 
-The year is ``year`` when omitted. Anything impossible or ambiguous ("2027-13", "semaine 54",
+**Fiscal years.** Given the plan's period (``within=``), a period written without its year resolves
+inside it: in a plan from 1 April 2027 to 31 March 2028, "janvier" is January 2028, "semaine 2" is
+ISO week 2 of 2028, "le 15 janvier" 15 January 2028; when the plan's period is 12 months from the
+1st of a month other than January (a fiscal year), "T1"/"Q1"/"premier trimestre" is its first
+quarter (April-June 2027) and "H1"/"premier semestre" its first half; "l'année", "this year" and
+"fin de l'année" are the plan's period; deadlines start on the plan's first day. A year written in
+the text keeps the calendar ("T1 2027" is January-March 2027). A period that occurs twice in a plan
+longer than 12 months ("juillet" from July 2027 to December 2028) is an error asking for the year.
+Calendar-year plans resolve as without ``within``.
+
+The year is ``year`` when omitted. Input over MAX_PERIOD_CHARS (200) is refused; every pattern
+runs on text whose blanks are one space, so parsing time is linear in the length of the text.
+Anything impossible or ambiguous ("2027-13", "semaine 54",
 "30 février", a range that ends before it starts) raises ``PeriodError`` whose fix says how to write it.
 """
 
@@ -188,21 +200,94 @@ def _c(pattern: str) -> re.Pattern[str]:
 # -------------------------------------------------------------------------------------- partial values
 
 
+def _add_months(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """What resolves a period written without its year: the plan's year and, when known, the plan's
+    period as (first day, day after the last)."""
+
+    year: int
+    period: tuple[date, date] | None = None
+
+    @property
+    def fiscal(self) -> bool:
+        """A 12-month period starting on the 1st of a month other than January: a fiscal year."""
+        if self.period is None:
+            return False
+        first, end = self.period
+        return first.day == 1 and first.month != 1 and end == _add_months(first, 12)
+
+    @property
+    def start(self) -> date:
+        return self.period[0] if self.period else date(self.year, 1, 1)
+
+    @property
+    def plan_year(self) -> tuple[date, date]:
+        """"l'année", "this year": the plan's period when known, else the calendar year."""
+        return self.period if self.period else (date(self.year, 1, 1), date(self.year + 1, 1, 1))
+
+
 @dataclass(frozen=True)
 class _Part:
     """A parsed piece before the year is known: a day (maybe without month) or a named period.
 
-    ``make(year)`` gives (first day, day after the last) of the period for that year.
+    ``make(year)`` gives (first day, day after the last) of the period for that year; compound parts
+    (ranges, deadlines, "semaine du 3 mai", relative periods) have ``resolve(ctx)`` instead.
     """
 
-    kind: str                                   # day, week, month, quarter, half, year
+    kind: str                                   # day, week, month, quarter, half, year, range, deadline...
     year: int | None
     make: Callable[[int], tuple[date, date]]
     month: int | None = None                    # days only
     day: int | None = None                      # days only
+    index: int | None = None                    # quarters and halves: 1 to 4, 1 or 2
+    resolve: Callable[[_Ctx], tuple[date, date]] | None = None
 
-    def days(self, default_year: int) -> tuple[date, date]:
-        return self.make(self.year if self.year is not None else default_year)
+    def days(self, ctx: _Ctx | int) -> tuple[date, date]:
+        if isinstance(ctx, int):
+            ctx = _Ctx(ctx)
+        if self.resolve is not None:
+            return self.resolve(ctx)
+        if self.year is not None:
+            return self.make(self.year)
+        return _place(self, ctx)
+
+
+def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
+    """A period written without its year, resolved inside the plan's period.
+
+    Without a plan period it is in the plan's year. In a fiscal year (12 months from the 1st of a
+    month other than January), "T1"/"Q1" and "H1" are the plan year's first quarter and half. Days,
+    weeks and months are the occurrence that starts inside the plan's period; none: the plan's year
+    (the plan check then says it is outside the period); two (a period over 12 months): an error.
+    """
+    if part.kind == "year":
+        return ctx.plan_year
+    if ctx.period is None:
+        return part.make(ctx.year)
+    first, end = ctx.period
+    if ctx.fiscal and part.kind in ("quarter", "half") and part.index:
+        months = 3 if part.kind == "quarter" else 6
+        start = _add_months(first, months * (part.index - 1))
+        return start, _add_months(start, months)
+    inside: list[tuple[date, date]] = []
+    for y in range(first.year - 1, (end - timedelta(days=1)).year + 1):
+        try:
+            days = part.make(y)
+        except PeriodError:      # 29 February, week 53 of a year that has 52: not in that year
+            continue
+        if first <= days[0] < end:
+            inside.append(days)
+    if len(inside) > 1:
+        raise PeriodError(f"this {part.kind} occurs {len(inside)} times in the plan's period "
+                          f"({', '.join(d[0].isoformat() for d in inside)})", "write the year, e.g. 'mai 2028'")
+    if inside:
+        return inside[0]
+    return part.make(first.year)      # impossible (an error that says why) or outside (the check says so)
 
 
 def _day_part(day: int, month: int | None, year: int | None) -> _Part:
@@ -312,11 +397,11 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         if hit:
             inner = hit[1]
 
-            def week_of(y: int, inner: _Part = inner) -> tuple[date, date]:
-                d = inner.days(y)[0]
+            def week_of(ctx: _Ctx, inner: _Part = inner) -> tuple[date, date]:
+                d = inner.days(ctx)[0]
                 iso_year, iso_week, _ = d.isocalendar()
                 return _week_days(iso_year, iso_week)
-            found.append((hit[0], _Part("week", inner.year, week_of)))
+            found.append((hit[0], _Part("week", inner.year, lambda y: week_of(_Ctx(y)), resolve=week_of)))
 
     def month_named(m: re.Match[str]) -> _Part | None:
         name = m.group("m")
@@ -335,14 +420,14 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     def quarter(m: re.Match[str]) -> _Part:
         q = int(_g(m, "q") or _g(m, "q2") or 0) if not _g(m, "o") else _ordinal(_g(m, "o"), 4)
         _check_quarter(q)
-        return _Part("quarter", _year_of(_g(m, "y")), lambda y: _quarter_days(y, q))
+        return _Part("quarter", _year_of(_g(m, "y")), lambda y: _quarter_days(y, q), index=q)
     add(_QUARTER.match(s, pos), quarter)
     add(_QUARTER_ISO.match(s, pos), quarter)
 
     def half(m: re.Match[str]) -> _Part:
         h = int(_g(m, "h") or _g(m, "h2") or 0) if not _g(m, "o") else _ordinal(_g(m, "o"), 2)
         _half_days(2000, h)
-        return _Part("half", _year_of(_g(m, "y")), lambda y: _half_days(y, h))
+        return _Part("half", _year_of(_g(m, "y")), lambda y: _half_days(y, h), index=h)
     add(_HALF.match(s, pos), half)
     add(_HALF_ISO.match(s, pos), half)
 
@@ -410,6 +495,15 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
 
 
 def _join(a: _Part, b: _Part) -> _Part:
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        if a.year is None and b.year is None:     # each end inside the plan's period
+            first, end = a.days(ctx)[0], b.days(ctx)[1]
+            if end <= first:
+                raise PeriodError(f"the range ends ({end - timedelta(days=1)}) before it starts ({first})",
+                                  "write the earlier date first, and give both years if it crosses a year end")
+            return first, end
+        return make(ctx.year)
+
     def make(y: int) -> tuple[date, date]:
         ya = a.year if a.year is not None else (b.year if b.year is not None else y)
         yb = b.year if b.year is not None else (a.year if a.year is not None else y)
@@ -423,7 +517,7 @@ def _join(a: _Part, b: _Part) -> _Part:
                               "write the earlier date first, and give both years if it crosses a year end")
         return first, end
     year = a.year if a.year is not None else b.year
-    return _Part("range", year, make)
+    return _Part("range", year, make, resolve=resolve)
 
 
 def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
@@ -447,15 +541,20 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         return None
     inner = hit[1]
 
-    def make(y: int) -> tuple[date, date]:
-        first_of_inner, end_of_inner = inner.days(y)
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        first_of_inner, end_of_inner = inner.days(ctx)
         end = first_of_inner if exclusive and inner.kind != "day" else end_of_inner
-        start = today if today is not None else date(y, 1, 1)
+        if today is not None:
+            start = today
+        elif ctx.period is None and inner.year is not None:
+            start = date(inner.year, 1, 1)       # no plan period: the year the deadline names
+        else:
+            start = ctx.start
         if end <= start:
             raise PeriodError(f"the deadline {end - timedelta(days=1)} is not after the start of the window ({start})",
                               "give a later date, or check the year")
         return start, end
-    return hit[0], _Part("deadline", inner.year, make)
+    return hit[0], _Part("deadline", inner.year, lambda y: resolve(_Ctx(y)), resolve=resolve)
 
 
 _RELATIVE = _c(r"(?P<this>cette\s+semaine|this\s+week|ce\s+mois(?:-ci)?|this\s+month|ce\s+trimestre|this\s+quarter"
@@ -497,7 +596,7 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
             return _month_days(index // 12, index % 12 + 1)
         index = today.year * 4 + (today.month - 1) // 3 + step
         return _quarter_days(index // 4, index % 4 + 1)
-    return m.end(), _Part("relative", None, make)
+    return m.end(), _Part("relative", None, make, resolve=lambda ctx: make(ctx.year))
 
 
 def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
@@ -526,19 +625,58 @@ _LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|p
 _VAGUE = re.compile(rf"(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*(?:{_MONTH_RE})?")
 
 
-def parse_period(text: str, *, year: int, tz: str, today: date | None = None) -> Window:
+# Longest period expression read by parse_period ("entre le 2 et le 13 mars 2027" is 30 characters).
+MAX_PERIOD_CHARS = 200
+
+
+def _one_space(s: str) -> tuple[str, list[int]]:
+    """``s`` with every run of blanks made one space, and the position in ``s`` of each character kept.
+
+    Every pattern of this module then meets at most one blank where it allows some, so no run of
+    blanks can make it backtrack: matching at one position costs a bounded amount of work.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    blank = False
+    for i, ch in enumerate(s):
+        if ch.isspace():
+            if blank:
+                continue
+            ch, blank = " ", True
+        else:
+            blank = False
+        out.append(ch)
+        where.append(i)
+    where.append(len(s))
+    return "".join(out), where
+
+
+def _context(year: int, within: Window | None) -> _Ctx:
+    if within is None:
+        return _Ctx(year)
+    return _Ctx(year, (within.start.date(), within.end.date()))
+
+
+def parse_period(text: str, *, year: int, tz: str, today: date | None = None, within: Window | None = None) -> Window:
     """The window of a whole time expression (see the module docstring); ``label`` is ``text``.
 
+    ``within`` is the plan's period (a window of whole local days): a period written without its
+    year resolves inside it ("janvier" in a plan from April 2027 to March 2028 is January 2028, "T1"
+    its first quarter), and deadlines start at its first day. Without it, the year is ``year``.
     Raises PeriodError with a fix when the text is not one period or names an impossible one.
     """
     _zone(tz)
-    s = re.sub(r"\s+", " ", _normalise(text)).strip().rstrip(".;,")
+    ctx = _context(year, within)
+    if len(text) > MAX_PERIOD_CHARS:
+        raise PeriodError(f"the period is {len(text):,} characters long; a period is at most {MAX_PERIOD_CHARS} "
+                          f"characters", f"write only when, {EXAMPLES}")
+    s = _one_space(_normalise(text))[0].strip().rstrip(".;,")
     if not s:
         raise PeriodError("empty period", f"write when, {EXAMPLES}")
     for start in dict.fromkeys((0, _LEAD.match(s).end())):
         hit = _parse_at(s, start, search=False, today=today)
         if hit and hit[0] == len(s):
-            first, end = hit[1].days(year)
+            first, end = hit[1].days(ctx)
             return _window(first, end, tz, text)
     vague = _VAGUE.search(s)
     if vague:
@@ -552,14 +690,16 @@ _FRACTION = re.compile(r"[1-3]/[2-4]\s+(?:de\s+|d')?(?:journees?|jours?|days?|he
 
 
 def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
-                 problems: list[PeriodError] | None = None) -> list[tuple[tuple[int, int], Window]]:
+                 problems: list[PeriodError] | None = None,
+                 within: Window | None = None) -> list[tuple[tuple[int, int], Window]]:
     """The time expressions inside a free sentence: ((start, end) span in ``text``, window), in order.
 
     An expression that is recognised but impossible ("semaine 54") raises PeriodError, unless
     ``problems`` is a list: then the error is appended there and the expression skipped.
     """
     _zone(tz)
-    s = _normalise(text)
+    ctx = _context(year, within)
+    s, where = _one_space(_normalise(text))
     out: list[tuple[tuple[int, int], Window]] = []
     pos = 0
     while pos < len(s):
@@ -574,8 +714,9 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
                 end = hit[0]
                 while end > pos and s[end - 1] in " ,":
                     end -= 1
-                first, last = hit[1].days(year)
-                out.append(((pos, end), _window(first, last, tz, text[pos:end])))
+                first, last = hit[1].days(ctx)
+                a, b = where[pos], (where[end - 1] + 1 if end > pos else where[pos])
+                out.append(((a, b), _window(first, last, tz, text[a:b])))
                 pos = end
                 continue
         except PeriodError as exc:

@@ -22,7 +22,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pac_core.errors import InvalidInput, Problem
-from pac_core.linter import LintResult, lint_statement
+from pac_core.linter import LintResult, lint_statement, statement_too_long
+from pac_core.periods import parse_period
 
 EXIT_ALL_ACTIONS, EXIT_NOT_ALL_ACTIONS, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_TZ = "Europe/Paris"
@@ -52,6 +53,7 @@ class Source:
     year: int | None = None
     tz: str | None = None
     people: tuple[str, ...] = ()
+    period: str | None = None          # the plan's period as written (a fiscal year...)
 
 
 def _fail(message: str, fix: str = "") -> None:
@@ -127,7 +129,9 @@ def _plan_source(file: str, text: str) -> Source:
     for person in data.get("people") or []:
         if isinstance(person, dict):
             people.extend(str(person[k]) for k in ("name", "email") if person.get(k))
-    return Source(statements, year=year, tz=str(tz) if tz else None, people=tuple(people))
+    period = header.get("period")
+    return Source(statements, year=year, tz=str(tz) if tz else None, people=tuple(people),
+                  period=str(period) if period else None)
 
 
 def _load(file: str) -> Source:
@@ -216,6 +220,14 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
         sys.exit(EXIT_BAD_INPUT)
     if not source.statements:
         _fail(f"{file}: no statement to lint", "write one statement per line; lines starting with # are comments")
+    too_long = [(s, statement_too_long(s.text)) for s in source.statements]
+    too_long = [(s, problem) for s, problem in too_long if problem]
+    if too_long:
+        name = "stdin" if file == "-" else file
+        for statement, problem in too_long:
+            where = f"{name}:{statement.line}" if statement.line else name
+            click.echo(f"{where}{' ' + statement.id if statement.id else ''}: {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     today_date: date | None = today.date() if today else None
     zone = tz or source.tz or DEFAULT_TZ
     try:
@@ -223,8 +235,14 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
     except (ZoneInfoNotFoundError, ValueError):
         _fail(f"unknown timezone {zone!r}", "use an IANA name such as Europe/Paris")
     the_year = year or source.year or (today_date.year if today_date else date.today().year)
+    within = None
+    if source.period and not year:
+        try:
+            within = parse_period(source.period, year=the_year, tz=zone)
+        except InvalidInput as exc:
+            _fail(f"{file}: plan.period: {exc}", "pac plan check says more; write e.g. period: 2027")
     results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
-                              info_needed=s.info_needed, info_source=s.info_source)
+                              info_needed=s.info_needed, info_source=s.info_source, within=within)
                for s in source.statements]
     if fmt == "json":
         out: list[dict[str, Any]] = []

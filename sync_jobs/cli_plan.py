@@ -9,15 +9,21 @@ import json
 import os
 import sys
 import tempfile
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 from rich.text import Text
 
 from pac_core.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from pac_config.plan_import import ImportResult
 
 EXIT_BAD_INPUT = 2
 
@@ -65,21 +71,29 @@ def check_command(file: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the plan here (default: print it).")
 @click.option("--plan-name", help="The plan's name (default: 'PAC <year> (importé de <file>)').")
-@click.option("--year", type=int, help="The plan's year, for periods written without one (default: this year).")
+@click.option("--year", type=click.IntRange(2000, 2100),
+              help="The plan's year, for periods written without one. Default: the start of --period, else the "
+                   "year most dates of the Quand column name, else this year (the import says which).")
+@click.option("--period", metavar="TEXT",
+              help="The plan's period when it is not the calendar year, e.g. 'du 1er avril 2027 au 31 mars 2028' "
+                   "(a fiscal year: « janvier », « T1 » then resolve inside it).")
 @click.option("--tz", default="Europe/Paris", show_default=True, help="The plan's timezone (IANA name).")
 @click.option("--sheet", help="Sheet of an .xlsx workbook (default: the active sheet).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
-def import_command(source: Path, output: Path | None, plan_name: str | None, year: int | None, tz: str,
-                   sheet: str | None, force: bool) -> None:
+def import_command(source: Path, output: Path | None, plan_name: str | None, year: int | None,
+                   period: str | None, tz: str, sheet: str | None, force: bool) -> None:
     """Turn a spreadsheet (.xlsx or .csv, one row per action) into a plan file.
 
     \b
     Columns (French or English headers; see docs/plan-format.md):
       Segment, Type de segment, Axe, Action, Qui, Quoi (activité), Combien, Quand,
       Périmètre, Information nécessaire, Auprès de qui, Statut.
-    Nothing is written when any row has a problem; every problem names its row and column.
+    A date cell under Échéance / Deadline (or under Quand when the statement says "avant le...")
+    becomes "avant le DATE": from the plan's start to the end of that day. Every imported action is
+    linted (action, objective or intention) and the lint printed; what was assumed is said.
+    Nothing is written when any row has a problem; every problem names its row and column (exit 2).
     """
-    from pac_config.plan_import import import_plan
+    from pac_config.plan_import import import_spreadsheet
 
     try:
         zone = ZoneInfo(tz)
@@ -91,17 +105,48 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
         _report([Problem("option --output", f"{output} already exists", "choose another file, or add --force")],
                 "import refused")
         sys.exit(EXIT_BAD_INPUT)
+    if not source.is_file():
+        _report([Problem("", f"{source}: no such file", "check the path; pac plan import takes an .xlsx or .csv "
+                                                         "file, one row per action")], "import refused")
+        sys.exit(EXIT_BAD_INPUT)
+    err = _console(stderr=True)
     try:
-        text = import_plan(source, year=year or datetime.now(zone).year, tz=tz, plan_name=plan_name, sheet=sheet)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}: {task.completed:,}"), console=err,
+                      transient=True) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(what: str, count: int) -> None:
+                if what not in tasks:
+                    tasks[what] = bar.add_task(what, total=None)
+                bar.update(tasks[what], completed=count)
+            result = import_spreadsheet(source, year=year, period=period, tz=tz, plan_name=plan_name, sheet=sheet,
+                                        today=datetime.now(zone).date(), progress=progress)
     except InvalidInput as exc:
         _report(exc.problems, f"{source} was not imported (nothing written)")
         sys.exit(EXIT_BAD_INPUT)
+    for sentence in result.assumed:
+        err.print(Text(f"assumed: {sentence}", style="yellow"))
+    _print_lint(err, result)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(result.text, nl=False)
         return
-    _write_atomically(output, text)
-    _console(stderr=True).print(Text(f"✓ plan written to {output}; complete SWOTs and objectives, then run "
-                                     f"pac plan check {output}", style="green"))
+    _write_atomically(output, result.text)
+    err.print(Text(f"✓ plan written to {output}: {result.actions} action{'s' if result.actions != 1 else ''}; "
+                   f"complete SWOTs and objectives, then run pac plan check {output}", style="green"))
+
+
+def _print_lint(console: Console, result: ImportResult) -> None:
+    """One line per action that is not yet a 5Q action, then the counts (as pac plan lint says them)."""
+    kinds = Counter(r.kind for _, r in result.lint)
+    for where, lint in result.lint:
+        if lint.kind != "action":
+            console.print(Text(f"lint {where}: {lint.kind}: {'; '.join(lint.reasons)}",
+                               style="yellow" if lint.kind == "objective" else "red"))
+    console.print(Text(f"lint: {kinds.get('action', 0)} action(s), {kinds.get('objective', 0)} objective(s), "
+                       f"{kinds.get('intention', 0)} intention(s)"
+                       + ("" if kinds.get("action", 0) == len(result.lint) else
+                          " — rewrite the others with who/what/when (pac plan lint shows the details)"),
+                       style="bold"))
 
 
 def _write_atomically(path: Path, text: str) -> None:

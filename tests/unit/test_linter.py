@@ -16,6 +16,9 @@ TZ = "Europe/Paris"
 # Measured when the rules were frozen (docs/linter.md): 129/129 on the corpus, 21/22 on the hold-out.
 CORPUS_FLOOR = 0.97
 HOLDOUT_FLOOR = 0.85
+# Hold-out set 2 (issue 11): 45 French + 45 English statements, measured once after the rule change:
+# 71.1 % / 88.9 % before, 97.8 % / 97.8 % after. The floor is the issue's target, per language.
+HOLDOUT_2_FLOOR = 0.95
 
 
 def load(name: str) -> list[tuple[str, str]]:
@@ -66,6 +69,37 @@ class TestCorpus:
         assert len(rows) >= 20
         accuracy, _ = scores(rows)
         assert accuracy >= HOLDOUT_FLOOR
+
+    def test_holdout_2_accuracy_per_language(self) -> None:
+        """At least 95 % per language on the hold-out written apart from the corpus (issue 11)."""
+        rows = []
+        for line in (DATA / "linter_holdout_2.tsv").read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith(("#", "text\t")):
+                text, kind, lang = line.split("\t")
+                rows.append((text, kind, lang))
+        for lang in ("fr", "en"):
+            subset = [(text, kind) for text, kind, language in rows if language == lang]
+            assert len(subset) >= 40
+            assert set(kind for _, kind in subset) == set(KINDS)
+            accuracy, _ = scores(subset)
+            print(f"hold-out 2 {lang}: {accuracy:.3f}")
+            assert accuracy >= HOLDOUT_2_FLOOR, lang
+
+    @pytest.mark.parametrize(("text", "kind"), [
+        ("Rencontrer les acheteurs de Danone le 14 septembre", "action"),      # a named company's buyers, dated
+        ("Aller voir les acheteurs de Lactalis", "intention"),                 # the same, no date
+        ("Meet the buyers at Unilever on 22 September", "action"),
+        ("Appeler 3 prospects chaque semaine en octobre", "action"),           # a cadence inside a period
+        ("Call 4 prospects every week in October", "action"),
+        ("Me rappeler de mettre à jour le CRM après chaque visite", "intention"),   # a reminder
+        ("Remember to send the price list to Valeo on 3 May", "intention"),
+        ("Soigner notre image auprès des bureaux d'études", "intention"),     # image-building
+        ("Réactiver les clients dormants de la Loire", "objective"),           # a defined set, no date nor count
+        ("Reactivate the dormant customers in Loire", "objective"),
+        ("Creuser le potentiel des hôpitaux du Nord", "intention"),            # "hôpitaux" holds no "taux"
+    ])
+    def test_issue_11_misses(self, text: str, kind: str) -> None:
+        assert lint(text).kind == kind
 
     def test_method_examples(self) -> None:
         """The method's three examples get the method's three kinds."""

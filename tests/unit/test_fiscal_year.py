@@ -1,0 +1,128 @@
+"""Fiscal years: months, quarters and halves written without a year resolve inside the plan's period.
+
+A plan from 1 April 2027 to 31 March 2028 means « janvier » = January 2028, « T1 » = April-June 2027
+(the plan year's first quarter). Calendar-year plans are unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from pac_config.planfile import load_plan_text
+from pac_core.errors import InvalidInput, PeriodError
+from pac_core.linter import lint_statement
+from pac_core.periods import find_periods, parse_period
+
+TZ = "Europe/Paris"
+FY = parse_period("du 1er avril 2027 au 31 mars 2028", year=2027, tz=TZ)
+CALENDAR = parse_period("2027", year=2027, tz=TZ)
+
+
+def days(text: str, within=FY, **kw: object) -> tuple[date, date]:
+    """(first day, last day) of ``text`` in the plan's period ``within``."""
+    w = parse_period(text, year=2027, tz=TZ, within=within, **kw)  # type: ignore[arg-type]
+    return w.start.date(), date.fromordinal(w.end.date().toordinal() - 1)
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("janvier", date(2028, 1, 1), date(2028, 1, 31)),
+    ("mars", date(2028, 3, 1), date(2028, 3, 31)),
+    ("avril", date(2027, 4, 1), date(2027, 4, 30)),
+    ("December", date(2027, 12, 1), date(2027, 12, 31)),
+    ("T1", date(2027, 4, 1), date(2027, 6, 30)),
+    ("Q1", date(2027, 4, 1), date(2027, 6, 30)),
+    ("premier trimestre", date(2027, 4, 1), date(2027, 6, 30)),
+    ("T4", date(2028, 1, 1), date(2028, 3, 31)),
+    ("fourth quarter", date(2028, 1, 1), date(2028, 3, 31)),
+    ("H1", date(2027, 4, 1), date(2027, 9, 30)),
+    ("second semestre", date(2027, 10, 1), date(2028, 3, 31)),
+    ("le 15 janvier", date(2028, 1, 15), date(2028, 1, 15)),
+    ("semaine 2", date(2028, 1, 10), date(2028, 1, 16)),
+    ("semaine 18", date(2027, 5, 3), date(2027, 5, 9)),
+    ("de novembre à février", date(2027, 11, 1), date(2028, 2, 29)),
+    ("avant le 30 juin", date(2027, 4, 1), date(2027, 6, 30)),      # from the plan's start
+    ("d'ici fin janvier", date(2027, 4, 1), date(2028, 1, 31)),
+    ("by Q3", date(2027, 4, 1), date(2027, 12, 31)),
+    ("d'ici la fin de l'année", date(2027, 4, 1), date(2028, 3, 31)),   # the plan's year
+    ("T1 2027", date(2027, 1, 1), date(2027, 3, 31)),                # a year written: the calendar's
+    ("janvier 2028", date(2028, 1, 1), date(2028, 1, 31)),
+])
+def test_periods_resolve_inside_a_fiscal_year(text: str, first: date, last: date) -> None:
+    assert days(text) == (first, last)
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("janvier", date(2027, 1, 1), date(2027, 1, 31)),
+    ("T1", date(2027, 1, 1), date(2027, 3, 31)),
+    ("H2", date(2027, 7, 1), date(2027, 12, 31)),
+    ("semaine 18", date(2027, 5, 3), date(2027, 5, 9)),
+    ("avant le 30 juin", date(2027, 1, 1), date(2027, 6, 30)),
+])
+def test_calendar_year_plans_are_unchanged(text: str, first: date, last: date) -> None:
+    assert days(text, within=CALENDAR) == (first, last)
+    assert days(text, within=None) == (first, last)
+
+
+def test_a_month_twice_in_a_long_plan_asks_for_the_year() -> None:
+    long_plan = parse_period("du 1er juillet 2027 au 31 décembre 2028", year=2027, tz=TZ)
+    assert days("janvier", within=long_plan)[0] == date(2028, 1, 1)
+    with pytest.raises(PeriodError) as exc:
+        parse_period("juillet", year=2027, tz=TZ, within=long_plan)
+    assert "2 times in the plan's period" in str(exc.value) and "write the year" in str(exc.value)
+
+
+def test_find_periods_in_a_sentence_use_the_fiscal_year() -> None:
+    [(_, window)] = find_periods("Visiter 5 clients dormants en janvier", year=2027, tz=TZ, within=FY)
+    assert window.start.date() == date(2028, 1, 1)
+
+
+PLAN = """
+plan: {name: Exercice 2027-2028, year: 2027, timezone: Europe/Paris, period: "du 1er avril 2027 au 31 mars 2028"}
+people:
+  - {email: julie.martin@durand-process.example, name: Julie Martin, role: rep}
+segments:
+  - {id: S-RA, name: Rhône-Alpes, kind: horizontale, scope: {region: Auvergne-Rhône-Alpes}}
+axes:
+  - {id: AX-DORM, name: Clients dormants, segment: S-RA}
+actions:
+  - {id: A-01, axis: AX-DORM, text: "Visiter 5 clients dormants du 69 en janvier",
+     who: julie.martin@durand-process.example, what: {activity: visite, count: 5}, when: "janvier"}
+  - {id: A-02, axis: AX-DORM, text: "Appeler 20 clients au T1", who: julie.martin@durand-process.example,
+     what: {activity: appel, count: 20}, when: "T1"}
+  - {id: A-03, axis: AX-DORM, text: "Visiter 3 clients avant le 30 juin", who: julie.martin@durand-process.example,
+     what: {activity: visite, count: 3}, when: "avant le 30 juin"}
+"""
+
+
+def test_a_fiscal_plan_accepts_janvier_and_t1() -> None:
+    plan = load_plan_text(PLAN, "fy.pac.yaml")
+    windows = {a.id: (a.window.start.date(), a.window.end.date()) for a in plan.actions}
+    assert windows == {"A-01": (date(2028, 1, 1), date(2028, 2, 1)),
+                       "A-02": (date(2027, 4, 1), date(2027, 7, 1)),
+                       "A-03": (date(2027, 4, 1), date(2027, 7, 1))}
+
+
+def test_a_calendar_plan_still_refuses_a_month_outside_its_period() -> None:
+    text = PLAN.replace('period: "du 1er avril 2027 au 31 mars 2028"', 'period: "2027"').replace(
+        'when: "janvier"', 'when: "janvier 2028"')
+    with pytest.raises(InvalidInput) as exc:
+        load_plan_text(text, "cal.pac.yaml")
+    assert "actions[0].when" in str(exc.value)
+
+
+def test_the_linter_reads_the_fiscal_year_of_a_plan(tmp_path) -> None:
+    from sync_jobs.cli import main
+
+    result = lint_statement("Visiter 5 clients dormants en janvier", year=2027, tz=TZ, within=FY)
+    assert result.parsed["window"]["start"].startswith("2028-01-01")
+    path = tmp_path / "fy.pac.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    out = CliRunner().invoke(main, ["plan", "lint", str(path), "--format", "json"])
+    assert out.exit_code in (0, 1), out.output
+    by_id = {item["id"]: item for item in json.loads(out.output)}
+    assert by_id["A-01"]["parsed"]["window"]["start"].startswith("2028-01-01")
+    assert by_id["A-02"]["parsed"]["window"]["start"].startswith("2027-04-01")
