@@ -187,9 +187,26 @@ def print_rejection_summary(console: Console, result: Any) -> None:
         console.print(f"  {g.object}: {reason_words(g.reason)} x{g.count}, e.g. {_examples(g)}", markup=False)
 
 
+def print_warning_summary(console: Console, result: Any) -> None:
+    """Records counted with a data-quality problem (won deals with no amount: counted as won, worth 0): listed so
+    someone fixes them in the CRM; they never make a run partial."""
+    if not result.warnings:
+        return
+    groups = group_rejections(result.warnings, result.labels, examples=3)
+    console.print(f"{len(result.warnings)} data-quality warning(s): records counted, but fix them in the CRM "
+                  "(`pac explain AXIS` lists them):", markup=False)
+    for g in groups:
+        console.print(f"  {g.object}: {WARNING_WORDS.get(g.reason, g.reason)} x{g.count}, e.g. {_examples(g)}",
+                      markup=False)
+
+
+WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth 0"}
+
+
 def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
     """A run's figures per object: read, rejected, deleted, written, failed."""
-    figures = ("read", "rejected", "deleted", "written", "failed")
+    figures = ("read", "rejected", "warnings", "deleted", "written", "failed")
+    figures = tuple(f for f in figures if f != "warnings" or any(c.get("warnings") for c in counts.values()))
     table = Table(title=title)
     table.add_column("object")
     for col in figures:
@@ -281,6 +298,7 @@ def register(group: click.Group) -> None:
             print_changes(console, result.changes, result.previous)
         print_result(console, result)
         print_rejection_summary(console, result)
+        print_warning_summary(console, result)
         sys.exit(result.exit_code)
 
     @group.command("status")
@@ -335,6 +353,10 @@ def register(group: click.Group) -> None:
             console.print(f"Last run's problems ({len(runs[0].errors)}):")
             for e in runs[0].errors[:10]:
                 console.print(f"  - {e}", markup=False)
+        warned = sum(int(c.get("warnings", 0)) for c in (runs[0].counts or {}).values()) if runs else 0
+        if warned:
+            console.print(f"Last run's data-quality warnings: {warned} won deal(s) with no amount, counted as won "
+                          "and worth 0 (fix the amounts in the CRM; `pac explain AXIS` lists them).", markup=False)
         if runs and runs[0].id is not None:
             groups = repo.rejection_groups(engine, runs[0].id)
             if groups:
