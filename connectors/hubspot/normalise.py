@@ -229,6 +229,9 @@ def to_deal(obj: dict[str, Any], source: str, m: HubSpotMapping, pipelines: Mapp
     except ValueError as exc:
         return Rejected(source, "deals", obj["id"], str(exc))
     currency = ((p.get(d.currency) if d.currency else None) or d.default_currency or None)
+    if not d.line_items and d.product_property and (p.get(d.product_property) or "").strip():
+        value = p[d.product_property].strip()    # line items off: a deal property names the product line
+        lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
     close_date, closed_at = parse_day_or_instant(p.get(d.close_date))
     return Deal(id=obj["id"], source=source, account_id=account_id, owner_id=p.get(d.owner) or None,
                 amount=amount, currency=currency.upper() if currency else None,
@@ -246,7 +249,13 @@ def to_line(obj: dict[str, Any], m: HubSpotMapping) -> DealLine | None:
         amount = parse_amount(p.get("amount"))
     except ValueError:
         return None
-    return DealLine(product=product, quantity=quantity, amount=amount)
+    d = m.deals
+
+    def text(prop: str | None) -> str | None:
+        return (str(p.get(prop) or "").strip() or None) if prop else None
+
+    return DealLine(product=product, quantity=quantity, amount=amount, code=text(d.line_code),
+                    family=text(d.line_family), name=text(d.line_name))
 
 
 def to_user(owner: dict[str, Any], source: str) -> User:

@@ -34,6 +34,7 @@ ACCOUNT_TYPES = ("Client", "Prospect", "Distributeur")
 PRODUCTS = {"PX200": ("Pompe doseuse PX200", Decimal("12500")),
             "MX50": ("Mélangeur MX50", Decimal("8400")),
             "MAINT": ("Contrat de maintenance", Decimal("4800"))}
+PRODUCT_FAMILIES = {"PX200": "Pompes", "MX50": "Mélangeurs", "MAINT": "Maintenance"}   # Product2.Family
 
 
 @dataclass(frozen=True)
