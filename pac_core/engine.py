@@ -40,6 +40,7 @@ from pac_core.totals import with_totals
 
 ATTRIBUTIONS = ("full", "split")
 _NO_RATES: Mapping[str, Decimal] = MappingProxyType({})
+_ANY_DEAL = DealFilter()
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,7 @@ def _split_shares(members: Mapping[str, frozenset[int]]) -> dict[int, int]:
 
 
 def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozenset[int],
-                   shares: Mapping[int, int] | None, flt: DealFilter = DealFilter(),
+                   shares: Mapping[int, int] | None, flt: DealFilter = _ANY_DEAL,
                    owner_email: Mapping[tuple[str, str], str] | None = None) -> Decimal:
     if not flt.is_everything:   # deal owners or products: per deal (and per line)
         kept, _ = measure(ledger, days, members, flt, owner_email or {})
@@ -303,7 +304,7 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozense
 def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
                    ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
                    settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date,
-                   flt: DealFilter = DealFilter(), owner_email: Mapping[tuple[str, str], str] | None = None
+                   flt: DealFilter = _ANY_DEAL, owner_email: Mapping[tuple[str, str], str] | None = None
                    ) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
