@@ -14,7 +14,6 @@ import click
 from rich.table import Table
 
 from sync_jobs.cli import EXIT_BAD_INPUT
-from sync_jobs.cli_sync import _as_of, _console, _settings, reason_words, rejected_candidates
 
 TITLES = {
     "fr": {"record": "enregistrement", "CRM": "CRM", "account": "compte", "when": "quand", "reason": "raison",
@@ -43,6 +42,7 @@ def register(group: click.Group) -> None:
         and the near misses; an axis (AX-...) lists the won deals counted and left out, with amounts, close
         dates, owners, product lines and reasons."""
         from sync_jobs.app import current
+        from sync_jobs.cli_sync import _as_of, _settings
 
         settings = _settings(read_only=True)
         now = current(settings, plan_ref, as_of=_as_of(as_of), explain=[item_id])
@@ -66,6 +66,7 @@ def _action(now, action_id: str, limit: int, lang: str | None) -> None:  # type:
     from zoneinfo import ZoneInfo
 
     from pac_core.explain import REASONS, explain_action, localise
+    from sync_jobs.cli_sync import _console, reason_words, rejected_candidates
 
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
@@ -100,6 +101,7 @@ def _action(now, action_id: str, limit: int, lang: str | None) -> None:  # type:
 
 def _axis(now, axis_id: str, limit: int, lang: str | None) -> None:  # type: ignore[no-untyped-def]
     from pac_core.explain import explain_axis
+    from sync_jobs.cli_sync import _console
 
     lang = _lang(now.plan, lang)
     words = TITLES[lang]

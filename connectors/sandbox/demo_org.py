@@ -433,7 +433,10 @@ STORY: tuple[tuple[str, str, int, int], ...] = (
     ("pharma", "gain", 115_000, 4),           # pharmaceutical labs outside the three territories
     ("agro", "gain", 60_000, 3),              # food industry: maintenance and mixers
     ("large", "gain", 70_000, 3),             # large accounts outside the territories (behind plan)
+    # last, so the random draws of everything above stay as they were: maintenance contracts alone
+    ("ra-regular", "maint", 24_000, 5),       # Rhône-Alpes: regular clients sign maintenance contracts
 )
+GAIN_PRODUCT = {"pharma": "MX50"}             # the pharmaceutical gains are MX50 mixers (the demonstrations axis)
 
 
 def _dep(account: DemoAccount) -> str:
@@ -459,9 +462,11 @@ def _group(account: DemoAccount, dormant: bool) -> str | None:
     return f"{region}-regular"
 
 
-def _lines_for(rng: random.Random, amount: int) -> list[tuple[str, Decimal, Decimal]]:
-    """Order lines worth about ``amount`` (within one maintenance contract)."""
-    main = rng.choice(("PX200", "MX50"))
+def _lines_for(rng: random.Random, amount: int, product: str | None = None) -> list[tuple[str, Decimal, Decimal]]:
+    """Order lines worth about ``amount`` (within one maintenance contract); ``product`` forces the main line
+    (the random draw is made all the same, so the draws that follow do not move)."""
+    drawn = rng.choice(("PX200", "MX50"))
+    main = product or drawn
     qty = max(1, amount // int(PRODUCTS[main][1]))
     lines = [(main, Decimal(qty), qty * PRODUCTS[main][1])]
     rest = round((amount - int(lines[0][2])) / int(PRODUCTS["MAINT"][1]))
@@ -525,14 +530,21 @@ def _deals(rng: random.Random, scale: float, accounts: list[DemoAccount]) -> Ite
     for account in pool:
         members.setdefault(groups[account.key] or "", []).append(account)
     for group, what, amount, count in STORY:
-        if what != "gain" or not members.get(group):
+        if what not in ("gain", "maint") or not members.get(group):
             continue
-        chosen = rng.sample(members[group], min(count, len(members[group])))
+        candidates = members[group] if what == "gain" else [a for a in members[group]
+                                                             if (a.annual_revenue or 0) < _LARGE]
+        chosen = rng.sample(candidates, min(count, len(candidates)))
         for i, account in enumerate(chosen):
             share = amount // len(chosen) + (amount % len(chosen) if i == 0 else 0)
             n += 1
             day = date(2027, 1, 11) + timedelta(days=rng.randrange((clock - date(2027, 1, 11)).days - 3))
-            yield _deal(f"deal-{n:05d}", account, _lines_for(rng, share), day, "won")
+            if what == "maint":
+                contracts = max(1, round(share / int(PRODUCTS["MAINT"][1])))
+                lines = [("MAINT", Decimal(contracts), contracts * PRODUCTS["MAINT"][1])]
+            else:
+                lines = _lines_for(rng, share, GAIN_PRODUCT.get(group))
+            yield _deal(f"deal-{n:05d}", account, lines, day, "won")
     px = PRODUCTS["PX200"][1]
     yield DemoDeal("deal-bron-won", "Bron Agro — PX200", "acc-bron", JULIE, px * 2, "EUR", date(2026, 11, 17),
                    "won", [("PX200", Decimal(2), px * 2)])
