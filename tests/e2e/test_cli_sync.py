@@ -236,7 +236,7 @@ class TestExplainAxis:
             assert french not in en.stdout, french
 
     def test_action_in_english_has_no_french_reason(self, setup) -> None:
-        """`pac explain A-01 --lang en`: reasons and details in English only (CRM texts, such as subjects, as they are)."""
+        """`pac explain A-01 --lang en`: reasons and details in English only (CRM texts such as subjects as is)."""
         _, env, cwd = setup
         pac(env, cwd, "sync")
         en = pac(env, cwd, "explain", "A-01", "--lang", "en")
