@@ -239,6 +239,8 @@ _TYPES = {  # what a mapped field's describe type must be
     "deals.won": {"boolean"}, "deals.closed": {"boolean"}, "deals.amount": {"currency", "double"},
     "deals.close_date": {"date"}, "deals.currency_field": {"picklist", "string"},
     "deals.line_quantity": {"double", "int"}, "deals.line_amount": {"currency", "double"},
+    "deals.line_family": {"picklist", "string"}, "deals.line_code": {"string", "picklist"},
+    "deals.product_field": {"picklist", "string", "multipicklist"},
 }
 
 
