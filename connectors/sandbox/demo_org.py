@@ -430,13 +430,15 @@ STORY: tuple[tuple[str, str, int, int], ...] = (
     ("ra-regular", "churn", 30_000, 0),       # ... while a few regular clients did not reorder
     ("idf-prospect", "gain", 90_000, 4),      # Île-de-France: prospects won (on track)
     ("so-dormant", "gain", 25_000, 2),        # Sud-Ouest: few dormant clients back (behind plan), region flat
-    ("pharma", "gain", 115_000, 4),           # pharmaceutical labs outside the three territories
+    ("pharma", "gain", 160_000, 4),           # pharmaceutical labs outside the three territories (3 MX50, 1 PX200)
     ("agro", "gain", 60_000, 3),              # food industry: maintenance and mixers
     ("large", "gain", 70_000, 3),             # large accounts outside the territories (behind plan)
     # last, so the random draws of everything above stay as they were: maintenance contracts alone
     ("ra-regular", "maint", 24_000, 5),       # Rhône-Alpes: regular clients sign maintenance contracts
 )
-GAIN_PRODUCT = {"pharma": "MX50"}             # the pharmaceutical gains are MX50 mixers (the demonstrations axis)
+# the main product of a group's gains, per deal (None: drawn at random): the pharmaceutical labs buy MX50 mixers
+# (the demonstrations axis) and one more PX200 pump (the line whose production is saturated)
+GAIN_PRODUCTS = {"pharma": ("MX50", "MX50", "MX50", "PX200")}
 
 
 def _dep(account: DemoAccount) -> str:
@@ -543,7 +545,8 @@ def _deals(rng: random.Random, scale: float, accounts: list[DemoAccount]) -> Ite
                 contracts = max(1, round(share / int(PRODUCTS["MAINT"][1])))
                 lines = [("MAINT", Decimal(contracts), contracts * PRODUCTS["MAINT"][1])]
             else:
-                lines = _lines_for(rng, share, GAIN_PRODUCT.get(group))
+                products = GAIN_PRODUCTS.get(group)
+                lines = _lines_for(rng, share, products[i % len(products)] if products else None)
             yield _deal(f"deal-{n:05d}", account, lines, day, "won")
     px = PRODUCTS["PX200"][1]
     yield DemoDeal("deal-bron-won", "Bron Agro — PX200", "acc-bron", JULIE, px * 2, "EUR", date(2026, 11, 17),
