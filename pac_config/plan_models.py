@@ -205,7 +205,11 @@ def _scope_defs() -> dict[str, Any]:
         "postal_code": "Postal codes; a trailing * is a prefix ('69*').",
         "industry": "Industries as written in the CRM.", "account_type": "Account types (Client, Prospect...).",
         "annual_revenue": "Account revenue: {gte: '50 M€'}, {between: [a, b]}.",
-        "owner": "Account owner's e-mail.", "name": "Account names.",
+        "account_owner": "Account owner's e-mail.", "owner": "Alias of account_owner (the account's owner).",
+        "deal_owner": "Deal owner's e-mail (revenue only: the deals these people own).",
+        "product": "Product code, family or name of a deal line (revenue: the matching lines' amounts).",
+        "product_family": "Product family of a deal line (Salesforce Product2.Family).",
+        "product_code": "Product code / SKU of a deal line.", "name": "Account names.",
         "dormant": "true (the CRM's flag) or {months: N}: no won deal for N months.",
     }
     shape = {"annual_revenue": "ScopeRevenue", "dormant": "ScopeDormant"}
@@ -298,6 +302,8 @@ class AxisIn(_Model):
     scope: ScopeIn = None
     status: AxisStatusIn = Field(default_factory=AxisStatusIn)
     products: list[str] = Field(default_factory=list, description="Products whose capacity the axis draws on.")
+    who: list[Email] = Field(default_factory=list, description="People (e-mails) given the axis: when set, only "
+                             "the deals they own count for its revenue.")
     objective: ObjectiveIn | None = None
 
 

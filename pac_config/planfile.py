@@ -257,7 +257,8 @@ class _Builder:
         st = a.status
         status = AxisStatus(AxisState(st.state), st.rank, st.reason.strip(), st.until)
         objective = None if a.objective is None else self._objective(a.objective, ("axes", i, "objective"))
-        return Axis(a.id, a.name, a.segment, scope, status, objective, tuple(a.products))
+        return Axis(a.id, a.name, a.segment, scope, status, objective, tuple(a.products),
+                    tuple(str(w).lower() for w in a.who))
 
     def _objective(self, o: Any, at: tuple[str | int, ...]) -> Objective | None:
         period = self.period

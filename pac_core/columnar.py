@@ -82,7 +82,7 @@ class AccountColumns:
                 scopes: Sequence[Scope]) -> None:
         conditions: dict[str, list[Condition]] = {}
         for scope in scopes:
-            for c in scope.conditions:
+            for c in scope.accounts_part.conditions:   # deal conditions (owner, products) are revenue only
                 if not is_dormancy(c) and c not in conditions.setdefault(c.field, []):
                     conditions[c.field].append(c)
         self.fields = sorted(conditions)
@@ -172,6 +172,7 @@ class AccountColumns:
     # -- the two questions ---------------------------------------------------------------------------------------
     def size(self, scope: Scope, reference: date) -> int:
         """How many live accounts are in ``scope``, dormancy judged at ``reference``."""
+        scope = scope.accounts_part
         static = tuple(c for c in scope.conditions if not is_dormancy(c))
         dynamic = [c for c in scope.conditions if is_dormancy(c)]
         passing = self.static_pass(static)
@@ -187,6 +188,7 @@ class AccountColumns:
 
     def inside(self, scope: Scope, reference: date, numbers: np.ndarray) -> np.ndarray:
         """Per account number given: in ``scope`` at ``reference`` (a boolean mask)."""
+        scope = scope.accounts_part
         static = tuple(c for c in scope.conditions if not is_dormancy(c))
         mask = self.static_pass(static)[self.combo[numbers]]
         for condition in scope.conditions:

@@ -24,13 +24,23 @@ from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, own
 from pac_core.plan import ActionStatus, Axis, AxisState, Plan
 from pac_core.records import Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, Pace, SegmentProgress
-from pac_core.revenue import ZERO, WonLedger, baseline_range, product_load, to_date, window_days
+from pac_core.revenue import (
+    ZERO,
+    DealFilter,
+    WonLedger,
+    baseline_range,
+    measure,
+    product_load,
+    to_date,
+    window_days,
+)
 from pac_core.scope_eval import ScopeIndex
 from pac_core.scopes import Scope
 from pac_core.totals import with_totals
 
 ATTRIBUTIONS = ("full", "split")
 _NO_RATES: Mapping[str, Decimal] = MappingProxyType({})
+_ANY_DEAL = DealFilter()
 
 
 @dataclass(frozen=True)
@@ -156,7 +166,7 @@ def build_indexes(plan: Plan, records: Records, settings: EngineSettings = Engin
     numbers = {(a.source, a.id): i for i, a in enumerate(accounts)}
     emails = owner_emails(records.users)
     ledger = WonLedger.build(records.deals, account_number=numbers, n_accounts=len(accounts),
-                             currency=plan.currency, fx_rates=settings.fx_rates)
+                             currency=plan.currency, fx_rates=settings.fx_rates, zone=zone)
     scopes = ScopeIndex(accounts, emails, ledger.won_dates, settings.dormant_default_months)
     departements = [a.departement for a in accounts]
     index = ActivityIndex.build(records.activities, emails=emails, account_number=numbers, zone=zone,
@@ -225,22 +235,26 @@ def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[st
     axis_members = {axis.id: scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}
     shares = _split_shares(axis_members) if settings.attribution == "split" else None
+    filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in plan.axes}
     actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
     for action in plan.actions:
         actions_of[action.axis_id].append(action.id)
     axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, counts, actions_of[axis.id],
-                                settings, as_of, zone, today) for axis in plan.axes]
+                                settings, as_of, zone, today, filters[axis.id], scopes.owner_email)
+                 for axis in plan.axes]
     segment_rows = [_segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone) for seg in plan.segments]
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
-    segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone)
+    segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
+                                            filters=filters, owner_email=scopes.owner_email)
 
     quarter = _quarter_days(today)
-    load = product_load(records.deals, quarter, settings.committed_weight)
+    load = product_load(records.deals, quarter, settings.committed_weight, zone)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
                              quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
-                      rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals)
+                      rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,
+                      warnings=tuple(ledger.warnings))
 
 
 class _WonByKey(Mapping[tuple[str, str], tuple[date, ...]]):
@@ -274,7 +288,13 @@ def _split_shares(members: Mapping[str, frozenset[int]]) -> dict[int, int]:
 
 
 def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozenset[int],
-                   shares: Mapping[int, int] | None) -> Decimal:
+                   shares: Mapping[int, int] | None, flt: DealFilter = _ANY_DEAL,
+                   owner_email: Mapping[tuple[str, str], str] | None = None) -> Decimal:
+    if not flt.is_everything:   # deal owners or products: per deal (and per line)
+        kept, _ = measure(ledger, days, members, flt, owner_email or {})
+        if shares is None:
+            return sum((amount for amount, _ in kept.values()), ZERO)
+        return sum((amount / shares[ledger.accounts[pos]] for pos, (amount, _) in kept.items()), ZERO)
     if shares is None:
         return ledger.total(days, members)
     sums, _ = ledger.by_account(days)
@@ -283,16 +303,18 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozense
 
 def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
                    ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
-                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date) -> AxisProgress:
+                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date,
+                   flt: DealFilter = _ANY_DEAL, owner_email: Mapping[tuple[str, str], str] | None = None
+                   ) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = to_date(window_days(period, zone), as_of, zone)
     share = period.elapsed_share(as_of)
-    revenue = _scope_revenue(ledger, days, members, shares)
+    revenue = _scope_revenue(ledger, days, members, shares, flt, owner_email)
     if objective is not None and objective.baseline is not None:
         baseline = objective.baseline * Decimal(str(share))
     else:
-        baseline = _scope_revenue(ledger, baseline_range(days), members, shares)
+        baseline = _scope_revenue(ledger, baseline_range(days), members, shares, flt, owner_email)
     additional = revenue - baseline
     positions = sorted({p for action_id in action_ids for p in matches[action_id].matched})
     visited: dict[int, list[date]] = {}
@@ -321,7 +343,7 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
         coverage=kpis.ratio(sum(1 for n in visited if n in members), len(members)),
         conversion=kpis.ratio(converted, len(visited)),
         revenue_per_visit=(revenue / len(positions)) if positions else None,
-        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit)))
+        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit, flt, owner_email)))
 
 
 def _won_after(won: tuple[date, ...], visits: list[date], days: int) -> bool:

@@ -1,8 +1,16 @@
-"""``pac explain ACTION`` as plain data: a header line, then counted lines and near misses with reasons.
+"""``pac explain ACTION`` and ``pac explain AXIS`` as plain data: a header line, then rows with reasons.
 
-The CLI renders the rows (a Rich table); this module only decides their content and order: counted
-activities first (in time order), then the near misses, each with the rule that rejected it and a
-reason in the plan's language.
+The CLI renders the rows (a Rich table); this module only decides their content and order:
+
+* an action: counted activities first (in time order), then the near misses, each with the rule that
+  rejected it;
+* an axis: the won deals counted (amount counted in the plan's currency, close date in the plan's
+  timezone, owner, and the product lines counted when the axis is product-scoped), then the deals of its
+  accounts that a deal condition left out (another owner, another product), then its rejected deals.
+
+**One language per output**: reasons, headers and details are in ``lang`` (``fr`` or ``en``; the plan's
+language by default). The engine's details are worded in English with the plan's French scope labels;
+``localise`` turns them into the asked language with one fixed phrase table.
 """
 
 from __future__ import annotations
@@ -10,11 +18,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.plan import Plan
+from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
+from pac_core.revenue import DealFilter
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
     "fr": {
@@ -23,8 +34,10 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "planned": "pas encore réalisée", "wrong_type": "autre type d'activité",
         "duplicate_account": "compte déjà compté", "deleted": "supprimée", "no_account": "sans compte",
         "no_owner": "sans propriétaire", "no_start": "sans date", "unknown_type": "type inconnu",
-        "truncated": "non listées", "no_amount": "sans montant", "no_close_date": "sans date de clôture",
+        "truncated": "non listées", "no_amount": "comptée sans montant (0)", "no_close_date": "sans date de clôture",
         "unknown_currency": "devise sans taux de change", "currency": "devise sans taux de change",
+        "negative_amount": "montant négatif", "other_deal_owner": "affaire d'un autre propriétaire",
+        "other_product": "autre produit",
     },
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
@@ -32,8 +45,10 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "planned": "not done yet", "wrong_type": "another activity type",
         "duplicate_account": "account already counted", "deleted": "deleted", "no_account": "no account",
         "no_owner": "no owner", "no_start": "no date", "unknown_type": "unknown type",
-        "truncated": "not listed", "no_amount": "no amount", "no_close_date": "no close date",
+        "truncated": "not listed", "no_amount": "counted with no amount (0)", "no_close_date": "no close date",
         "unknown_currency": "currency without an exchange rate", "currency": "currency without an exchange rate",
+        "negative_amount": "negative amount", "other_deal_owner": "deal owned by someone else",
+        "other_product": "another product",
     },
 }
 
@@ -49,7 +64,7 @@ class Explanation:
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
-                   accounts: Mapping[tuple[str, str], str] | None = None) -> Explanation:
+                   accounts: Mapping[tuple[str, str], str] | None = None, lang: str | None = None) -> Explanation:
     """The explanation of one action; ``accounts`` maps (source, account id) to a display name.
 
     Rows: ``record`` (CRM id), ``source``, ``account`` (name or id), ``when`` (local time, plan's
@@ -62,7 +77,7 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     except StopIteration:
         known = ", ".join(a.id for a in plan.actions)
         raise KeyError(f"no action {action_id!r} in plan {plan.name!r} (known: {known})") from None
-    lang = plan.language if plan.language in REASONS else "en"
+    lang = _lang(plan, lang)
     zone = ZoneInfo(plan.timezone)
     real = [d for d in progress.decisions if d.rule != "truncated"]
     counted = [d for d in real if d.counted]
@@ -94,4 +109,136 @@ def _row(d: Decision, lang: str, zone: ZoneInfo, accounts: Mapping[tuple[str, st
     elif isinstance(d.when, date):
         when = d.when.isoformat()
     return {"record": d.record_id, "source": d.source, "account": name, "when": when, "counted": d.counted,
-            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": d.detail}
+            "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": localise(d.detail, lang)}
+
+
+def _lang(plan: Plan, lang: str | None) -> str:
+    wanted = lang or plan.language
+    return wanted if wanted in REASONS else "en"
+
+
+# The engine words its details in English around the plan's (French) scope labels; each phrase below is
+# turned into the asked language, longest first, so one output never mixes the two.
+_TO_FR = (
+    ("outside the scope", "hors périmètre"), ("(scope: ", "(périmètre : "), ("(axis: ", "(axe : "),
+    ("account already counted for this action", "compte déjà compté pour cette action"),
+    ("the activity has no known account", "l'activité n'a pas de compte connu"),
+    ("the activity has no account", "l'activité n'a pas de compte"),
+    ("the activity was deleted in the CRM", "l'activité a été supprimée dans le CRM"),
+    ("the account was deleted in the CRM", "le compte a été supprimé dans le CRM"),
+    ("the type matches no mapped activity type", "le type ne correspond à aucun type d'activité configuré"),
+    ("more counted activities not listed", "autres activités comptées non listées"),
+    ("more near misses not listed", "autres activités non comptées non listées"),
+    ("the won deal has no amount: counted as won, worth 0", "affaire gagnée sans montant : comptée, pour 0"),
+    ("the won deal has no account", "l'affaire gagnée n'a pas de compte"),
+    ("the won deal has no close date", "l'affaire gagnée n'a pas de date de clôture"),
+    ("is not among the accounts of", "n'est pas parmi les comptes de"),
+    ("is negative", "est négatif"), ("no exchange rate for", "pas de taux de change pour"),
+    ("(add it to the fx rates)", "(ajoutez-le aux taux de change)"), (" into ", " en "),
+    ("no product line", "aucune ligne de produit"), ("unknown owner", "propriétaire inconnu"),
+    ("not dormant", "non dormant"), ("unknown", "inconnu"), ("the window", "la période"),
+    (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no_show", "absent"),
+    ("planned", "prévue"), ("completed", "réalisée"), (", not ", ", pas "), ("amount ", "montant "),
+    ("account ", "compte "),
+)
+_TO_EN = (
+    ("propriétaire du compte", "account owner"), ("propriétaire de l'affaire", "deal owner"),
+    ("famille de produits", "product family"), ("code produit", "product code"), ("produit", "product"),
+    ("clients dormants", "dormant customers"), ("non dormant", "not dormant"), ("type de compte", "account type"),
+    ("CA annuel", "annual revenue"), ("code postal", "postal code"), ("région", "region"),
+    ("secteur", "industry"), ("industrie", "industry"), ("pays", "country"), ("compte", "account"),
+    (" mois", " months"), ("hors ", "not "), ("entre ", "between "), (" et ", " and "), (" oui", " yes"),
+    (" non", " no"), ("semaine", "week"), ("nom ", "name "),
+)
+
+
+def localise(detail: str, lang: str) -> str:
+    """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above)."""
+    if not detail:
+        return detail
+    table = _TO_FR if lang == "fr" else _TO_EN
+    for old, new in table:
+        detail = detail.replace(old, new)
+    return detail
+
+
+def money(amount: Decimal, currency: str, lang: str) -> str:
+    """12345.5 -> "12 345,50 €" (fr) or "€12,345.50" / "12,345.50 USD" (en)."""
+    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency)
+    text = f"{amount:,.2f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+        return f"{text}\u00a0{symbol or currency}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+@dataclass(frozen=True)
+class AxisExplanation:
+    """What ``pac explain AXIS`` prints: ``header``, then one row per deal (plain dicts)."""
+
+    axis_id: str
+    name: str
+    header: str
+    rows: tuple[dict[str, Any], ...]
+    warnings: int
+
+
+def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Mapping[tuple[str, str], Deal],
+                 accounts: Mapping[tuple[str, str], str] | None = None,
+                 owners: Mapping[tuple[str, str], str] | None = None, lang: str | None = None,
+                 limit: int = 100) -> AxisExplanation:
+    """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
+    to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
+    (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted), ``lines`` (product
+    lines counted, product-scoped axes), ``counted``, ``rule``, ``reason``, ``detail``.
+    Raises KeyError naming the known ids when the axis does not exist."""
+    try:
+        axis = plan.axis(axis_id)
+        progress = evaluation.axis(axis_id)
+    except StopIteration:
+        known = ", ".join(a.id for a in plan.axes)
+        raise KeyError(f"no axis {axis_id!r} in plan {plan.name!r} (known: {known})") from None
+    lang = _lang(plan, lang)
+    flt = DealFilter.of(plan.axis_scope(axis).deals_part, axis.who)
+    counted = [d for d in progress.decisions if d.counted]
+    missed = [d for d in progress.decisions if not d.counted]
+    rows = []
+    for d in (counted + missed)[:limit]:
+        deal = deals.get((d.source, d.record_id))
+        amount = Decimal(d.detail) if d.counted else (deal.amount if deal and deal.amount is not None else None)
+        lines = ""
+        if deal is not None and flt.line_conditions:
+            picked = flt.matching_lines(deal.lines)
+            lines = ", ".join(f"{deal.lines[i].code or deal.lines[i].product} "
+                              f"{money(deal.lines[i].amount or Decimal(0), deal.currency or plan.currency, lang)}"
+                              for i in picked)
+        owner = ""
+        if deal is not None and deal.owner_id:
+            owner = (owners or {}).get((deal.source, deal.owner_id), deal.owner_id)
+        account = d.account_id or ""
+        if accounts is not None and d.account_id is not None:
+            account = accounts.get((d.source, d.account_id), d.account_id)
+        rows.append({
+            "record": d.record_id, "source": d.source, "deal": deal.name if deal else "", "account": account,
+            "owner": owner, "when": d.when.isoformat() if isinstance(d.when, date) else "",
+            "amount": "" if amount is None else money(amount, plan.currency if d.counted else
+                                                      (deal.currency if deal and deal.currency else plan.currency),
+                                                      lang),
+            "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
+            "detail": "" if d.counted and d.rule == "counted" else localise(d.detail if not d.counted else "", lang)})
+    cur = plan.currency
+    figures = (f"{money(progress.revenue, cur, lang)}", f"{money(progress.baseline, cur, lang)}",
+               f"{money(progress.additional, cur, lang)}")
+    objective = money(progress.objective, cur, lang) if progress.objective is not None else "-"
+    no_amount = sum(1 for d in counted if d.rule == "no_amount")
+    if lang == "fr":
+        header = (f"CA {figures[0]} (référence {figures[1]}, supplémentaire {figures[2]}, objectif {objective}) — "
+                  f"{len(counted)} affaires comptées, {len(missed)} non comptées")
+        if no_amount:
+            header += f" ; {no_amount} sans montant (comptées pour 0 : à corriger dans le CRM)"
+    else:
+        header = (f"Revenue {figures[0]} (baseline {figures[1]}, additional {figures[2]}, objective {objective}) — "
+                  f"{len(counted)} deals counted, {len(missed)} not counted")
+        if no_amount:
+            header += f"; {no_amount} with no amount (counted as 0: fix them in the CRM)"
+    return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount)

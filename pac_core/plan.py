@@ -118,6 +118,7 @@ class Axis:
     status: AxisStatus = AxisStatus()
     objective: Objective | None = None
     products: tuple[str, ...] = ()   # products whose production capacity this axis draws on
+    who: tuple[str, ...] = ()        # e-mails: when given, only the deals these people own count (revenue)
 
 
 @dataclass(frozen=True)
@@ -219,6 +220,12 @@ def check_invariants(plan: Plan) -> list[Problem]:
         if st.until is not None and st.state is not AxisState.SUSPENDED:
             out.append(Problem(f"{at}.status.until", "only a suspended axis has an until-date",
                                "remove until, or set state: suspended"))
+        for j, person in enumerate(axis.who):
+            if "@" not in person:
+                out.append(Problem(f"{at}.who[{j}]", f"{person!r} is not an e-mail", "identify the rep by e-mail"))
+            elif emails and person not in emails:
+                out.append(Problem(f"{at}.who[{j}]", f"{person} is not in the plan's people",
+                                   "add them under people, or fix the spelling"))
         obj = axis.objective
         if obj is not None:
             if obj.additional_revenue <= 0:
@@ -244,6 +251,10 @@ def check_invariants(plan: Plan) -> list[Problem]:
         elif emails and action.who not in emails:
             out.append(Problem(f"{at}.who", f"{action.who} is not in the plan's people",
                                "add them under people, or fix the spelling"))
+        for condition in action.scope.deals_part:
+            out.append(Problem(f"{at}.what.scope.{condition.field}",
+                               f"{condition.field} selects deals (revenue), not the accounts an action counts",
+                               "move it to the axis's scope (or give the axis who:); the action already has its who"))
         if action.window.start < plan.period.start or action.window.end > plan.period.end:
             out.append(Problem(f"{at}.when", f"the window {action.window.label or ''} is outside the plan's period",
                                "check the year, or widen the plan's period"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -85,14 +85,27 @@ class Activity:
 
 @dataclass(frozen=True, slots=True)
 class DealLine:
+    """One product line of a deal. ``product`` is the key production capacity is configured by (the
+    mapping's product field); ``code``, ``family`` and ``name`` are what product scopes match
+    (Salesforce ``Product2.ProductCode`` / ``Product2.Family`` / ``Product2.Name``; HubSpot ``hs_sku`` /
+    a mapped family property / ``name``). ``amount`` is in the deal's currency."""
+
     product: str
     quantity: Decimal
     amount: Decimal | None = None
     service_date: date | None = None
+    code: str | None = None
+    family: str | None = None
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Deal:
+    """A deal (opportunity). ``close_date`` is the CRM's plain date (Salesforce ``CloseDate``); when the CRM
+    keeps the close as an instant (HubSpot ``closedate``), ``closed_at`` holds it (aware) and ``close_date``
+    its UTC date, for storage only: the day a manager means is ``day(zone)``, the instant's date in the
+    plan's timezone. Everything that buckets deals by day reads ``day(zone)``."""
+
     id: str
     source: str
     account_id: str | None
@@ -105,6 +118,13 @@ class Deal:
     lines: tuple[DealLine, ...] = ()
     deleted: bool = False
     modified_at: datetime | None = None
+    closed_at: datetime | None = None
+
+    def day(self, zone: tzinfo) -> date | None:
+        """The close date in the plan's timezone: the instant's local date, else the CRM's plain date."""
+        if self.closed_at is not None:
+            return self.closed_at.astimezone(zone).date()
+        return self.close_date
 
 
 @dataclass(frozen=True, slots=True)

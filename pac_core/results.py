@@ -131,6 +131,7 @@ class Evaluation:
     recommendations: tuple[Recommendation, ...] = ()
     rejected: tuple[Decision, ...] = ()   # records refused by the engine, with their reasons
     plan: PlanTotals | None = None        # the plan's totals over its live axes, each deal once (None: older data)
+    warnings: tuple[Decision, ...] = ()   # records counted with a data-quality problem (won deal with no amount)
 
     def action(self, action_id: str) -> ActionProgress:
         return next(a for a in self.actions if a.action_id == action_id)

@@ -37,13 +37,13 @@ WonDates = date | Sequence[date]      # the last won close date before the refer
 FIELD_NAMES = {
     "country": "pays", "postal_code": "code postal", "departement": "département", "region": "région",
     "industry": "secteur", "account_type": "type de compte", "annual_revenue": "CA annuel",
-    "owner": "propriétaire", "name": "nom", "dormant": "dormant",
+    "owner": "propriétaire du compte", "name": "nom", "dormant": "dormant",
 }
 
 PLAIN_FIELDS = frozenset({"country", "departement", "region", "industry", "account_type", "name",
                           "annual_revenue"})
 TEXT_FIELDS = frozenset({"country", "postal_code", "departement", "region", "industry", "account_type",
-                         "owner", "name"})
+                         "owner", "name", "deal_owner", "product", "product_family", "product_code"})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -186,7 +186,7 @@ def compile_scope(
     before ``as_of_for_dormant``; dormancy is judged at ``as_of_for_dormant``.
     """
     tests: list[tuple[Condition, Callable[[Account], bool]]] = []
-    for condition in scope.conditions:
+    for condition in scope.accounts_part.conditions:   # deal conditions apply to revenue only
         if is_dormancy(condition):
             wanted, months, use_flag = dormancy_rule(condition, default_months)
 
@@ -265,7 +265,8 @@ class ScopeIndex:
         self._won_accounts = [i for _, i in won]
 
     def members(self, scope: Scope, reference: date) -> frozenset[int]:
-        """Numbers of the live accounts in ``scope``, dormancy judged at ``reference``."""
+        """Numbers of the live accounts in ``scope``, dormancy judged at ``reference`` (deal conditions ignored)."""
+        scope = scope.accounts_part
         static = tuple(c for c in scope.conditions if not is_dormancy(c))
         dynamic = tuple(c for c in scope.conditions if is_dormancy(c))
         key = (scope.conditions, reference if dynamic else date.min)
@@ -285,6 +286,7 @@ class ScopeIndex:
         test; with them, the scope's other conditions come from their cached set and dormancy is tested
         on the account's own won dates and CRM flag: a few accounts tested instead of a whole set built.
         """
+        scope = scope.accounts_part
         static = tuple(c for c in scope.conditions if not is_dormancy(c))
         dynamic = tuple(c for c in scope.conditions if is_dormancy(c))
         key = (scope.conditions, reference if dynamic else date.min)
@@ -304,7 +306,7 @@ class ScopeIndex:
     def index_fields(self, scopes: Iterable[Scope]) -> None:
         """Index now every account field these scopes read (else each field is indexed on first use)."""
         for scope in scopes:
-            for condition in scope.conditions:
+            for condition in scope.accounts_part.conditions:
                 if not is_dormancy(condition):
                     self._field_index(condition.field)
         self._dormant_codes()

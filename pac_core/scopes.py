@@ -3,8 +3,14 @@
 A scope is a conjunction of conditions (no ``eval``, no code): every condition must hold.
 The empty scope matches every account.
 
-Fields: country, postal_code, departement, region, industry, account_type, annual_revenue,
-owner (an e-mail), name, dormant, and ``custom.<name>`` for mapped custom attributes.
+Account fields: country, postal_code, departement, region, industry, account_type, annual_revenue,
+account_owner (an e-mail; ``owner`` is its documented alias, kept for plans written before the two owners
+were named apart), name, dormant, and ``custom.<name>`` for mapped custom attributes.
+
+Deal fields (``DEAL_FIELDS``), for revenue only (axes and segments; refused in an action's scope): deal_owner
+(e-mails of the deals' owners), product (a line's product code, family or name), product_family,
+product_code. An account-level evaluation ignores them (``Scope.accounts_part``); the won-deal ledger
+applies them per deal and per line (``pac_core.revenue.DealFilter``).
 Operators: in, not_in, gte, lte, gt, lt, between, is (booleans), dormant_months.
 Postal-code values ending in ``*`` are prefixes ("69*"); industry, account type and name values
 are stored as written (the evaluator compares them case- and accent-insensitively).
@@ -24,9 +30,10 @@ from typing import Any
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
 
+DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code")
 FIELDS = (
     "country", "postal_code", "departement", "region", "industry", "account_type",
-    "annual_revenue", "owner", "name", "dormant",
+    "annual_revenue", "owner", "name", "dormant", *DEAL_FIELDS,
 )
 OPERATORS = ("in", "not_in", "gte", "lte", "gt", "lt", "between", "is", "dormant_months")
 
@@ -54,6 +61,18 @@ class Scope:
     def is_everything(self) -> bool:
         return not self.conditions
 
+    @property
+    def accounts_part(self) -> Scope:
+        """The conditions on accounts (what decides membership of an account)."""
+        if not any(c.field in DEAL_FIELDS for c in self.conditions):
+            return self
+        return Scope(tuple(c for c in self.conditions if c.field not in DEAL_FIELDS))
+
+    @property
+    def deals_part(self) -> tuple[Condition, ...]:
+        """The conditions on deals and their lines (deal owner, products): revenue only."""
+        return tuple(c for c in self.conditions if c.field in DEAL_FIELDS)
+
 
 EVERYTHING = Scope()
 
@@ -73,7 +92,14 @@ KEY_ALIASES: dict[str, str] = {
     "typologie": "account_type", "type": "account_type",
     "annual_revenue": "annual_revenue", "chiffre_affaires": "annual_revenue", "chiffre_d_affaires": "annual_revenue",
     "ca": "annual_revenue", "ca_annuel": "annual_revenue", "revenue": "annual_revenue",
-    "owner": "owner", "proprietaire": "owner", "commercial": "owner",
+    "account_owner": "owner", "owner": "owner", "proprietaire": "owner", "commercial": "owner",
+    "proprietaire_du_compte": "owner", "proprietaire_compte": "owner",
+    "deal_owner": "deal_owner", "proprietaire_de_l_affaire": "deal_owner", "proprietaire_affaire": "deal_owner",
+    "proprietaire_opportunite": "deal_owner", "opportunity_owner": "deal_owner",
+    "product": "product", "products": "product", "produit": "product", "produits": "product",
+    "product_family": "product_family", "famille": "product_family", "famille_produit": "product_family",
+    "famille_de_produits": "product_family", "gamme": "product_family",
+    "product_code": "product_code", "code_produit": "product_code", "sku": "product_code",
     "name": "name", "nom": "name", "compte": "name",
     "dormant": "dormant", "dormants": "dormant",
 }
@@ -83,7 +109,9 @@ _INVERSE = {"in": "not_in", "gte": "lt", "lt": "gte", "lte": "gt", "gt": "lte"}
 _LABELS = {
     "country": "pays", "postal_code": "code postal", "departement": "département", "region": "région",
     "industry": "industrie", "account_type": "type de compte", "annual_revenue": "CA annuel",
-    "owner": "commercial", "name": "compte", "dormant": "dormant",
+    "owner": "propriétaire du compte", "name": "compte", "dormant": "dormant",
+    "deal_owner": "propriétaire de l'affaire", "product": "produit", "product_family": "famille de produits",
+    "product_code": "code produit",
 }
 _SYMBOLS = {"gte": "≥", "lte": "≤", "gt": ">", "lt": "<"}
 _COUNTRIES = {
@@ -305,7 +333,7 @@ def _owner(item: object, out: _Collector, where: str) -> object:
 
 _NORMALISERS = {
     "departement": _departement, "region": _region, "country": _country,
-    "postal_code": _postal_code, "owner": _owner,
+    "postal_code": _postal_code, "owner": _owner, "deal_owner": _owner,
 }
 
 

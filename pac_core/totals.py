@@ -28,35 +28,40 @@ from zoneinfo import ZoneInfo
 from pac_core import kpis
 from pac_core.plan import Axis, Plan
 from pac_core.results import AxisProgress, Pace, PlanTotals, SegmentProgress
-from pac_core.revenue import ZERO, DateRange, WonLedger, baseline_range, to_date, window_days
+from pac_core.revenue import ZERO, DateRange, DealFilter, WonLedger, baseline_range, measure, to_date, window_days
 
 
 def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, frozenset[int]], ledger: WonLedger,
-                *, as_of: datetime, zone: ZoneInfo, segment_id: str | None = None) -> PlanTotals:
+                *, as_of: datetime, zone: ZoneInfo, segment_id: str | None = None,
+                filters: Mapping[str, DealFilter] | None = None,
+                owner_email: Mapping[tuple[str, str], str] | None = None) -> PlanTotals:
     """Totals over the live axes of the plan (``segment_id`` None) or of one segment; see the module's rules.
 
     ``members`` maps an axis id to the account numbers of its scope (segment AND axis), as the engine computed
-    them for the axis's own figures.
+    them for the axis's own figures; ``filters`` its deal conditions (``who``, deal owner, products): a deal
+    counts once, and with product axes each **line** once (a deal counted whole by one axis is counted whole).
     """
+    filters, emails = filters or {}, owner_email or {}
     results = {r.axis_id: r for r in rows}
     axes = [a for a in plan.axes if a.id in results and (segment_id is None or a.segment_id == segment_id)]
     live = [a for a in axes if results[a.id].pace is not Pace.INACTIVE]
-    counted: set[int] = set()       # ledger positions of this year's deals, each once
-    measured: set[int] = set()      # ledger positions of the year-earlier deals summed as baseline
-    covered: set[int] = set()       # year-earlier positions already accounted for (measured or in a fixed figure)
+    counted: Units = {}             # ledger positions of this year's deals (and their lines), each once
+    measured: Units = {}            # ledger positions of the year-earlier deals summed as baseline
+    covered: Units = {}             # year-earlier positions already accounted for (measured or in a fixed figure)
     fixed = ZERO
     # axes measured on the year before first, so a fixed baseline knows which of its deals are already counted
     for axis in sorted(live, key=_has_fixed_baseline):
         days = _days(plan, axis, as_of, zone)
-        counted |= _positions(ledger, days, members[axis.id])
-        earlier = _positions(ledger, baseline_range(days), members[axis.id])
+        flt = filters.get(axis.id)
+        _merge(counted, _positions(ledger, days, members[axis.id], flt, emails))
+        earlier = _positions(ledger, baseline_range(days), members[axis.id], flt, emails)
         objective = axis.objective
         if objective is not None and objective.baseline is not None:
             share = Decimal(str(objective.period.elapsed_share(as_of)))
-            fixed += max(ZERO, objective.baseline * share - _sum(ledger, earlier & covered))
+            fixed += max(ZERO, objective.baseline * share - _sum(ledger, _common(earlier, covered)))
         else:
-            measured |= earlier
-        covered |= earlier
+            _merge(measured, earlier)
+        _merge(covered, earlier)
     revenue = _sum(ledger, counted)
     baseline = _sum(ledger, measured) + fixed
     additional = revenue - baseline
@@ -79,7 +84,8 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
 
 def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[AxisProgress],
                 members: Mapping[str, frozenset[int]], ledger: WonLedger, *, as_of: datetime,
-                zone: ZoneInfo) -> tuple[list[SegmentProgress], PlanTotals]:
+                zone: ZoneInfo, filters: Mapping[str, DealFilter] | None = None,
+                owner_email: Mapping[tuple[str, str], str] | None = None) -> tuple[list[SegmentProgress], PlanTotals]:
     """The segments with their ROI over their live axes (each deal once), and the plan's totals.
 
     A segment's revenue, baseline, additional revenue and trend stay those of its whole scope (what the
@@ -87,8 +93,10 @@ def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[
     deal once, against their cost. None when no live axis of the segment has a cost.
     """
     ranked = [replace(s, roi=live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone,
-                                         segment_id=s.segment_id).roi) for s in segments]
-    return ranked, live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone)
+                                         segment_id=s.segment_id, filters=filters, owner_email=owner_email).roi)
+              for s in segments]
+    return ranked, live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone, filters=filters,
+                               owner_email=owner_email)
 
 
 def _has_fixed_baseline(axis: Axis) -> bool:
@@ -101,13 +109,44 @@ def _days(plan: Plan, axis: Axis, as_of: datetime, zone: ZoneInfo) -> DateRange:
     return to_date(window_days(period, zone), as_of, zone)
 
 
-def _positions(ledger: WonLedger, days: DateRange, members: frozenset[int]) -> set[int]:
-    """Ledger positions of the won deals closed in ``days`` on accounts of ``members``."""
+Units = dict[int, frozenset[int] | None]   # ledger position -> lines counted (None: the whole deal)
+
+
+def _positions(ledger: WonLedger, days: DateRange, members: frozenset[int], flt: DealFilter | None = None,
+               emails: Mapping[tuple[str, str], str] | None = None) -> Units:
+    """Ledger positions of the won deals closed in ``days`` on accounts of ``members`` passing the axis's deal
+    conditions, with the lines that count (None: the whole deal)."""
+    if flt is not None and not flt.is_everything:
+        kept, _ = measure(ledger, days, members, flt, emails or {})
+        return {p: None if lines is None else frozenset(lines) for p, (_, lines) in kept.items()}
     _, by_account = ledger.by_account(days)
     small, big = (by_account.keys(), members) if len(by_account) <= len(members) else (members, by_account)
-    return {p for n in small if n in big for p in by_account[n]}
+    return {p: None for n in small if n in big for p in by_account[n]}
 
 
-def _sum(ledger: WonLedger, positions: set[int]) -> Decimal:
-    amounts = ledger.amounts
-    return sum((amounts[p] for p in positions), ZERO)
+def _merge(into: Units, more: Units) -> None:
+    for pos, lines in more.items():
+        if pos not in into:
+            into[pos] = lines
+        elif into[pos] is not None:
+            into[pos] = None if lines is None else into[pos] | lines   # type: ignore[operator]
+
+
+def _common(a: Units, b: Units) -> Units:
+    out: Units = {}
+    for pos, lines in a.items():
+        if pos in b:
+            other = b[pos]
+            out[pos] = other if lines is None else lines if other is None else lines & other
+    return out
+
+
+def _sum(ledger: WonLedger, positions: Units) -> Decimal:
+    total = ZERO
+    for pos, lines in positions.items():
+        if lines is None:
+            total += ledger.amounts[pos]
+        else:
+            deal_lines = ledger.deals[pos].lines
+            total += sum((deal_lines[i].amount or ZERO for i in lines), ZERO) * ledger.rates[pos]
+    return total

@@ -56,15 +56,18 @@ def axes_in_force(plan: Plan, today: date) -> list[Axis]:
     return sorted((a for a in plan.axes if not axis_inactive(a, today)), key=lambda a: a.id)
 
 
-def won_dates(deals: Iterable[Deal], numbers: Mapping[AccountKey, int], n_accounts: int) -> list[tuple[date, ...]]:
-    """Per account number, the sorted close dates of its won deals (the engine's dormancy input)."""
+def won_dates(deals: Iterable[Deal], numbers: Mapping[AccountKey, int], n_accounts: int,
+              zone: ZoneInfo) -> list[tuple[date, ...]]:
+    """Per account number, the sorted close dates (in the plan's timezone) of its won deals (the engine's
+    dormancy input)."""
     dates: list[list[date]] = [[] for _ in range(n_accounts)]
     for deal in deals:
-        if deal.deleted or deal.stage is not DealStage.WON or deal.account_id is None or deal.close_date is None:
+        day = deal.day(zone)
+        if deal.deleted or deal.stage is not DealStage.WON or deal.account_id is None or day is None:
             continue
         number = numbers.get((deal.source, deal.account_id))
         if number is not None:
-            dates[number].append(deal.close_date)
+            dates[number].append(day)
     return [tuple(sorted(d)) if d else () for d in dates]
 
 
@@ -84,7 +87,7 @@ def targeted_axes(plan: Plan, records: Records, as_of: datetime, *, default_mont
     if not axes or not accounts:
         return {}
     numbers = {(a.source, a.id): i for i, a in enumerate(accounts)}
-    index = ScopeIndex(accounts, owner_emails(records.users), won_dates(records.deals, numbers, len(accounts)),
+    index = ScopeIndex(accounts, owner_emails(records.users), won_dates(records.deals, numbers, len(accounts), zone),
                        default_months)
     held: dict[int, list[str]] = {}
     for axis in axes:                          # sorted by id: each account's list comes out sorted

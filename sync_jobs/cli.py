@@ -61,7 +61,15 @@ def crm() -> None:
 
 
 def _register() -> None:
-    from sync_jobs import cli_crm, cli_lint, cli_plan, cli_report, cli_snapshot, cli_sync
+    from sync_jobs import (
+        cli_crm,
+        cli_explain,
+        cli_lint,
+        cli_plan,
+        cli_report,
+        cli_snapshot,
+        cli_sync,
+    )
 
     cli_plan.register(plan)
     cli_lint.register(plan)
@@ -69,6 +77,7 @@ def _register() -> None:
     cli_sync.register(main)
     cli_report.register(main)
     cli_snapshot.register(main)
+    cli_explain.register(main)
 
 
 _register()

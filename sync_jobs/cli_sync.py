@@ -1,4 +1,4 @@
-"""``pac sync``, ``pac status``, ``pac explain``, ``pac schedule``, ``pac demo``: the nightly job's commands.
+"""``pac sync``, ``pac status``, ``pac schedule``, ``pac demo``: the nightly job's commands.
 
 Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); the store from
 ``PAC_DATABASE_URL`` or the settings. Exit codes are those of ``sync_jobs.cli``.
@@ -17,7 +17,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM, EXIT_LOCKED, EXIT_OK
+from sync_jobs.cli import EXIT_CRM, EXIT_LOCKED, EXIT_OK
 
 
 def _console() -> Console:
@@ -187,9 +187,26 @@ def print_rejection_summary(console: Console, result: Any) -> None:
         console.print(f"  {g.object}: {reason_words(g.reason)} x{g.count}, e.g. {_examples(g)}", markup=False)
 
 
+def print_warning_summary(console: Console, result: Any) -> None:
+    """Records counted with a data-quality problem (won deals with no amount: counted as won, worth 0): listed so
+    someone fixes them in the CRM; they never make a run partial."""
+    if not result.warnings:
+        return
+    groups = group_rejections(result.warnings, result.labels, examples=3)
+    console.print(f"{len(result.warnings)} data-quality warning(s): records counted, but fix them in the CRM "
+                  "(`pac explain AXIS` lists them):", markup=False)
+    for g in groups:
+        console.print(f"  {g.object}: {WARNING_WORDS.get(g.reason, g.reason)} x{g.count}, e.g. {_examples(g)}",
+                      markup=False)
+
+
+WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth 0"}
+
+
 def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
     """A run's figures per object: read, rejected, deleted, written, failed."""
-    figures = ("read", "rejected", "deleted", "written", "failed")
+    figures = ("read", "rejected", "warnings", "deleted", "written", "failed")
+    figures = tuple(f for f in figures if f != "warnings" or any(c.get("warnings") for c in counts.values()))
     table = Table(title=title)
     table.add_column("object")
     for col in figures:
@@ -248,7 +265,7 @@ def rejected_candidates(plan: Any, records: Any, evaluation: Any, action_id: str
 
 
 def register(group: click.Group) -> None:
-    """Add sync, status, explain, schedule and demo to ``pac``."""
+    """Add sync, status, schedule and demo to ``pac`` (explain: ``sync_jobs.cli_explain``)."""
 
     @group.command("sync")
     @click.option("--plan", "plan_ref", help="Plan name in the settings (default: the only plan).")
@@ -281,6 +298,7 @@ def register(group: click.Group) -> None:
             print_changes(console, result.changes, result.previous)
         print_result(console, result)
         print_rejection_summary(console, result)
+        print_warning_summary(console, result)
         sys.exit(result.exit_code)
 
     @group.command("status")
@@ -335,6 +353,10 @@ def register(group: click.Group) -> None:
             console.print(f"Last run's problems ({len(runs[0].errors)}):")
             for e in runs[0].errors[:10]:
                 console.print(f"  - {e}", markup=False)
+        warned = sum(int(c.get("warnings", 0)) for c in (runs[0].counts or {}).values()) if runs else 0
+        if warned:
+            console.print(f"Last run's data-quality warnings: {warned} won deal(s) with no amount, counted as won "
+                          "and worth 0 (fix the amounts in the CRM; `pac explain AXIS` lists them).", markup=False)
         if runs and runs[0].id is not None:
             groups = repo.rejection_groups(engine, runs[0].id)
             if groups:
@@ -345,56 +367,6 @@ def register(group: click.Group) -> None:
                 print_rejection_table(console, groups, f"Last run's rejected records ({total}{new}, counted "
                                                        "nowhere; fix them in the CRM)")
         engine.dispose()
-
-    @group.command("explain")
-    @click.argument("action_id")
-    @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-    @click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone).")
-    @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then near misses).")
-    def explain_cmd(action_id: str, plan_ref: str | None, as_of: str | None, limit: int) -> None:
-        """Which activities counted for ACTION, and why the others did not (from the stored records)."""
-        from pac_core.explain import explain_action
-        from sync_jobs.app import current
-
-        settings = _settings(read_only=True)
-        # one evaluation that keeps this action's per-record decisions (the nightly run keeps none)
-        now = current(settings, plan_ref, as_of=_as_of(as_of), explain=[action_id])
-        names = {(a.source, a.id): a.name for a in now.records.accounts}
-        evaluation = now.evaluation
-        try:
-            explanation = explain_action(now.plan, evaluation, action_id, limit=limit, accounts=names)
-        except KeyError as exc:
-            click.echo(str(exc.args[0]), err=True)
-            sys.exit(EXIT_BAD_INPUT)
-        console = _console()
-        console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
-        console.print(explanation.header, markup=False)
-        table = Table()
-        for col in ("", "record", "CRM", "account", "when", "reason", "detail"):
-            table.add_column(col)
-        for row in explanation.rows:
-            table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
-                          row["reason"], row["detail"])
-        console.print(table)
-        near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
-        if near:
-            rejected = Table(title=f"Rejected records of {now.plan.action(action_id).who} in or near the window "
-                                   "(counted nowhere: fix them in the CRM)")
-            for col in ("record", "CRM", "subject", "when", "reason", "detail"):
-                rejected.add_column(col)
-            from zoneinfo import ZoneInfo
-
-            from pac_core.explain import REASONS
-
-            words = REASONS.get(now.plan.language, REASONS["en"])
-            zone = ZoneInfo(now.plan.timezone)
-            for activity, decision in near:
-                when = activity.start or activity.day
-                shown = (f"{when.astimezone(zone):%Y-%m-%d %H:%M}" if isinstance(when, datetime) and when.tzinfo
-                         else str(when or "-"))
-                rejected.add_row(activity.id, activity.source, activity.subject or "", shown,
-                                 words.get(decision.rule, reason_words(decision.rule)), decision.detail)
-            console.print(rejected)
 
     @group.command("schedule")
     @click.option("--jobstore", help="SQLite file of this scheduler's job store (never shared with another one).")

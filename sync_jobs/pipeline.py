@@ -95,6 +95,8 @@ class RunResult:
     # those not rejected with the same reason by the previous finished run (they, or a failed write, make a run partial)
     new_rejections: list[Rejected] = field(default_factory=list)
     labels: dict[tuple[str, str, str], str] = field(default_factory=dict)   # (source, object, id) -> subject/name
+    # records counted with a data-quality problem (a won deal with no amount: won, worth 0); never make a run partial
+    warnings: list[Rejected] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -270,6 +272,10 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
         evaluation = (evaluator or (lambda p, r, a: evaluate(p, r, a, settings)))(effective, records, when)
         result.evaluation, result.plan = evaluation, effective
         set_aside, result.labels = engine_rejections(evaluation, records, pulled.rejected)
+        names_of = {(d.source, d.id): d.name for d in records.deals}
+        result.warnings = [Rejected(w.source, "deals", w.record_id, f"{w.rule}: {w.detail}")
+                           for w in evaluation.warnings]
+        result.labels.update({(w.source, "deals", w.id): names_of.get((w.source, w.id), "") for w in result.warnings})
         desired = diff.desired_state(effective, evaluation)
         users_of = {n: (store_records.user_emails(engine, n) - pulled.gone_emails.get(n, set()))
                     | _overlay_emails(pulled, n) for n in names}
@@ -323,6 +329,8 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
             _count(result, rejected.object, "rejected_new", 0)
         for rejected in result.new_rejections:
             _count(result, rejected.object, "rejected_new", 1)
+    for warned in result.warnings:
+        _count(result, warned.object, "warnings", 1)
     for kind, n in pulled.deleted.items():
         _count(result, kind, "deleted", n)
     result.api = {name: _usage(c) for name, c in connectors.items() if name in names}

@@ -117,6 +117,12 @@ class DealMap(_Model):
     line_items: bool = True
     product: str = "hs_sku"                       # line item property naming the product
     product_fallback: str = "name"
+    # what product scopes match (product, product_code, product_family) on a line item
+    line_code: str | None = "hs_sku"
+    line_family: str | None = None                # a line item property holding the product family, if any
+    line_name: str | None = "name"
+    # with line_items false: a deal property naming the deal's product line (its whole amount is that line)
+    product_property: str | None = None
 
 
 class WritebackMap(_Model):
@@ -165,9 +171,10 @@ class HubSpotMapping(_Model):
         meetings = keyed("activities.meetings", m, ("start", "fallback_start", "title", "owner", "type_property",
                                                     "outcome"))
         calls = keyed("activities.calls", k, ("start", "title", "owner", "disposition", "status_property"))
-        deals = keyed("deals", d, ("name", "amount", "currency", "close_date", "stage", "pipeline", "owner"))
-        lines = [*keyed("deals", d, ("product", "product_fallback")), ("deals.line_items", "quantity"),
-                 ("deals.line_items", "amount")]
+        deals = keyed("deals", d, ("name", "amount", "currency", "close_date", "stage", "pipeline", "owner",
+                                   *(() if d.line_items else ("product_property",))))
+        lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
+                 ("deals.line_items", "quantity"), ("deals.line_items", "amount")]
         sections = {"companies": ("companies", companies),
                     "meetings": ("activities.meetings", meetings if m.enabled else []),
                     "calls": ("activities.calls", calls if k.enabled else []),

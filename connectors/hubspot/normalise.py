@@ -9,6 +9,9 @@ Business rules applied here:
   ``default_type``) and their status from ``hs_meeting_outcome``; calls take their status from
   ``hs_call_disposition``. The start is ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an
   engagement with neither is rejected ("no start time"), never counted.
+* **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
+  ``closed_at`` and the engine takes its date in the plan's timezone (00:30 in Paris on 1 April, 22:30 UTC on
+  31 March, is 1 April); a plain "YYYY-MM-DD" stays that calendar date. Activities keep their instants.
 * **Deals**: amounts arrive as strings and may carry thousands separators in either convention
   ("12,500.50", "12 500,50", "12.500,50"); an amount that is not a number rejects the deal. The stage
   (won / lost / open) comes from the pipelines API; a stage id that is not in the deal's pipeline
@@ -108,7 +111,8 @@ def parse_datetime(text: Any) -> datetime | None:
 
 
 def parse_date(text: Any) -> date | None:
-    """HubSpot dates ("2027-05-03", midnight-UTC datetimes or epoch ms) as a calendar date, never shifted."""
+    """A HubSpot ``date`` property ("2027-05-03", or its midnight-UTC instant / epoch ms) as a calendar date,
+    never shifted. Not for ``datetime`` properties such as ``closedate``: use ``parse_day_or_instant``."""
     if text in (None, ""):
         return None
     s = str(text).strip()
@@ -119,6 +123,22 @@ def parse_date(text: Any) -> date | None:
             return None
     value = parse_datetime(s)
     return value.astimezone(UTC).date() if value else None
+
+
+def parse_day_or_instant(text: Any) -> tuple[date | None, datetime | None]:
+    """A ``datetime`` property (``closedate``): (its UTC date, the instant) when it holds an instant (ISO or
+    epoch ms), so the engine takes the instant's date in the plan's timezone; (the date, None) when it is a
+    plain "YYYY-MM-DD" (kept as written, never shifted); (None, None) when empty or unreadable."""
+    if text in (None, ""):
+        return None, None
+    s = str(text).strip()
+    if len(s) == 10 and s[4] == "-":
+        try:
+            return date.fromisoformat(s), None
+        except ValueError:
+            return None, None
+    value = parse_datetime(s)
+    return (value.astimezone(UTC).date(), value) if value else (None, None)
 
 
 def to_account(obj: dict[str, Any], source: str, m: HubSpotMapping) -> Account | Rejected:
@@ -209,9 +229,13 @@ def to_deal(obj: dict[str, Any], source: str, m: HubSpotMapping, pipelines: Mapp
     except ValueError as exc:
         return Rejected(source, "deals", obj["id"], str(exc))
     currency = ((p.get(d.currency) if d.currency else None) or d.default_currency or None)
+    if not d.line_items and d.product_property and (p.get(d.product_property) or "").strip():
+        value = p[d.product_property].strip()    # line items off: a deal property names the product line
+        lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
+    close_date, closed_at = parse_day_or_instant(p.get(d.close_date))
     return Deal(id=obj["id"], source=source, account_id=account_id, owner_id=p.get(d.owner) or None,
                 amount=amount, currency=currency.upper() if currency else None,
-                close_date=parse_date(p.get(d.close_date)), stage=pipeline.stages[stage_id],
+                close_date=close_date, closed_at=closed_at, stage=pipeline.stages[stage_id],
                 name=p.get(d.name) or "", lines=lines, deleted=bool(obj.get("archived")), modified_at=_modified(obj))
 
 
@@ -225,7 +249,13 @@ def to_line(obj: dict[str, Any], m: HubSpotMapping) -> DealLine | None:
         amount = parse_amount(p.get("amount"))
     except ValueError:
         return None
-    return DealLine(product=product, quantity=quantity, amount=amount)
+    d = m.deals
+
+    def text(prop: str | None) -> str | None:
+        return (str(p.get(prop) or "").strip() or None) if prop else None
+
+    return DealLine(product=product, quantity=quantity, amount=amount, code=text(d.line_code),
+                    family=text(d.line_family), name=text(d.line_name))
 
 
 def to_user(owner: dict[str, Any], source: str) -> User:

@@ -85,6 +85,12 @@ class DealsMap(_Model):
     line_quantity: str = "Quantity"
     line_amount: str = "TotalPrice"
     line_service_date: str | None = "ServiceDate"
+    # what product scopes match (product, product_code, product_family): the line's product code, family, name
+    line_code: str | None = "Product2.ProductCode"
+    line_family: str | None = "Product2.Family"
+    line_name: str | None = "Product2.Name"
+    # with line_items false: an Opportunity field naming the deal's product line (its whole amount is that line)
+    product_field: str | None = None
 
 
 class TargetMap(_Model):
@@ -133,11 +139,14 @@ class SalesforceMapping(_Model):
         d = self.deals
         out["Opportunity"] = {f"deals.{k}": v for k, v in (("won", d.won), ("closed", d.closed),
                                                            ("amount", d.amount), ("close_date", d.close_date),
-                                                           ("currency_field", d.currency_field)) if v}
+                                                           ("currency_field", d.currency_field),
+                                                           ("product_field", None if d.line_items
+                                                            else d.product_field)) if v}
         if d.line_items:
             out["OpportunityLineItem"] = {f"deals.{k}": v for k, v in (
                 ("line_product", d.line_product), ("line_quantity", d.line_quantity),
-                ("line_amount", d.line_amount), ("line_service_date", d.line_service_date)) if v}
+                ("line_amount", d.line_amount), ("line_service_date", d.line_service_date),
+                ("line_code", d.line_code), ("line_family", d.line_family), ("line_name", d.line_name)) if v}
         return {k: v for k, v in out.items() if v or k in self.activities.objects()}
 
     def account_fields(self) -> dict[str, str]:
@@ -230,6 +239,8 @@ _TYPES = {  # what a mapped field's describe type must be
     "deals.won": {"boolean"}, "deals.closed": {"boolean"}, "deals.amount": {"currency", "double"},
     "deals.close_date": {"date"}, "deals.currency_field": {"picklist", "string"},
     "deals.line_quantity": {"double", "int"}, "deals.line_amount": {"currency", "double"},
+    "deals.line_family": {"picklist", "string"}, "deals.line_code": {"string", "picklist"},
+    "deals.product_field": {"picklist", "string", "multipicklist"},
 }
 
 

@@ -67,6 +67,10 @@ def sf_date(value: Any) -> date | None:
         raise Malformed(f"unreadable date {value!r}") from None
 
 
+def _text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value).strip() or None
+
+
 def decimal(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -207,7 +211,15 @@ class Normaliser:
                 product = get(item, d.line_product) or get(item, "ProductCode") or "?"
                 lines.append(DealLine(str(product), decimal(get(item, d.line_quantity)) or Decimal(0),
                                       decimal(get(item, d.line_amount)),
-                                      sf_date(get(item, d.line_service_date)) if d.line_service_date else None))
+                                      sf_date(get(item, d.line_service_date)) if d.line_service_date else None,
+                                      code=_text(get(item, d.line_code) if d.line_code else None),
+                                      family=_text(get(item, d.line_family) if d.line_family else None),
+                                      name=_text(get(item, d.line_name) if d.line_name else None)))
+        elif d.product_field and get(r, d.product_field) not in (None, ""):
+            # line items off: a deal field names the product line, the deal's whole amount is that line
+            value = str(get(r, d.product_field)).strip()
+            lines.append(DealLine(value, Decimal(1), decimal(get(r, d.amount)), None, code=value, family=value,
+                                  name=value))
         return Deal(
             id=str(r["Id"]), source=self.source, account_id=r.get("AccountId"), owner_id=r.get("OwnerId"),
             amount=decimal(get(r, d.amount)), currency=str(currency) if currency else None,

@@ -34,6 +34,7 @@ ACCOUNT_TYPES = ("Client", "Prospect", "Distributeur")
 PRODUCTS = {"PX200": ("Pompe doseuse PX200", Decimal("12500")),
             "MX50": ("Mélangeur MX50", Decimal("8400")),
             "MAINT": ("Contrat de maintenance", Decimal("4800"))}
+PRODUCT_FAMILIES = {"PX200": "Pompes", "MX50": "Mélangeurs", "MAINT": "Maintenance"}   # Product2.Family
 
 
 @dataclass(frozen=True)
@@ -429,10 +430,15 @@ STORY: tuple[tuple[str, str, int, int], ...] = (
     ("ra-regular", "churn", 30_000, 0),       # ... while a few regular clients did not reorder
     ("idf-prospect", "gain", 90_000, 4),      # Île-de-France: prospects won (on track)
     ("so-dormant", "gain", 25_000, 2),        # Sud-Ouest: few dormant clients back (behind plan), region flat
-    ("pharma", "gain", 115_000, 4),           # pharmaceutical labs outside the three territories
+    ("pharma", "gain", 160_000, 4),           # pharmaceutical labs outside the three territories (3 MX50, 1 PX200)
     ("agro", "gain", 60_000, 3),              # food industry: maintenance and mixers
     ("large", "gain", 70_000, 3),             # large accounts outside the territories (behind plan)
+    # last, so the random draws of everything above stay as they were: maintenance contracts alone
+    ("ra-regular", "maint", 24_000, 5),       # Rhône-Alpes: regular clients sign maintenance contracts
 )
+# the main product of a group's gains, per deal (None: drawn at random): the pharmaceutical labs buy MX50 mixers
+# (the demonstrations axis) and one more PX200 pump (the line whose production is saturated)
+GAIN_PRODUCTS = {"pharma": ("MX50", "MX50", "MX50", "PX200")}
 
 
 def _dep(account: DemoAccount) -> str:
@@ -458,9 +464,11 @@ def _group(account: DemoAccount, dormant: bool) -> str | None:
     return f"{region}-regular"
 
 
-def _lines_for(rng: random.Random, amount: int) -> list[tuple[str, Decimal, Decimal]]:
-    """Order lines worth about ``amount`` (within one maintenance contract)."""
-    main = rng.choice(("PX200", "MX50"))
+def _lines_for(rng: random.Random, amount: int, product: str | None = None) -> list[tuple[str, Decimal, Decimal]]:
+    """Order lines worth about ``amount`` (within one maintenance contract); ``product`` forces the main line
+    (the random draw is made all the same, so the draws that follow do not move)."""
+    drawn = rng.choice(("PX200", "MX50"))
+    main = product or drawn
     qty = max(1, amount // int(PRODUCTS[main][1]))
     lines = [(main, Decimal(qty), qty * PRODUCTS[main][1])]
     rest = round((amount - int(lines[0][2])) / int(PRODUCTS["MAINT"][1]))
@@ -524,14 +532,22 @@ def _deals(rng: random.Random, scale: float, accounts: list[DemoAccount]) -> Ite
     for account in pool:
         members.setdefault(groups[account.key] or "", []).append(account)
     for group, what, amount, count in STORY:
-        if what != "gain" or not members.get(group):
+        if what not in ("gain", "maint") or not members.get(group):
             continue
-        chosen = rng.sample(members[group], min(count, len(members[group])))
+        candidates = members[group] if what == "gain" else [a for a in members[group]
+                                                             if (a.annual_revenue or 0) < _LARGE]
+        chosen = rng.sample(candidates, min(count, len(candidates)))
         for i, account in enumerate(chosen):
             share = amount // len(chosen) + (amount % len(chosen) if i == 0 else 0)
             n += 1
             day = date(2027, 1, 11) + timedelta(days=rng.randrange((clock - date(2027, 1, 11)).days - 3))
-            yield _deal(f"deal-{n:05d}", account, _lines_for(rng, share), day, "won")
+            if what == "maint":
+                contracts = max(1, round(share / int(PRODUCTS["MAINT"][1])))
+                lines = [("MAINT", Decimal(contracts), contracts * PRODUCTS["MAINT"][1])]
+            else:
+                products = GAIN_PRODUCTS.get(group)
+                lines = _lines_for(rng, share, products[i % len(products)] if products else None)
+            yield _deal(f"deal-{n:05d}", account, lines, day, "won")
     px = PRODUCTS["PX200"][1]
     yield DemoDeal("deal-bron-won", "Bron Agro — PX200", "acc-bron", JULIE, px * 2, "EUR", date(2026, 11, 17),
                    "won", [("PX200", Decimal(2), px * 2)])

@@ -370,7 +370,8 @@ class HubSpotApi:
             if company:
                 self.associate("deals", deal_id, "companies", company, primary=True)
             for code, quantity, amount in deal.lines:
-                line = self.add("line_items", {"name": code, "hs_sku": code, "quantity": quantity, "amount": amount,
+                line = self.add("line_items", {"name": org.products[code][0], "hs_sku": code, "quantity": quantity,
+                                               "amount": amount,
                                                "hs_product_id": products.get(code)}, modified=stamp)
                 self.associate("deals", deal_id, "line_items", line)
 

@@ -135,7 +135,8 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
     opportunity.children["OpportunityLineItems"] = ("OpportunityLineItem", "OpportunityId")
     product = SObject("Product2", "01t", "Product").add(
         *_system(owner=False), SField("Name", "string", length=255, nillable=False),
-        SField("ProductCode", "string", length=255), SField("IsActive", "boolean", nillable=False))
+        SField("ProductCode", "string", length=255), SField("IsActive", "boolean", nillable=False),
+        SField("Family", "picklist", length=40, picklist=("Pompes", "Mélangeurs", "Maintenance")))
     line = SObject("OpportunityLineItem", "00k", "Opportunity Product").add(
         *_system(owner=False),
         SField("OpportunityId", "reference", reference_to=("Opportunity",), relationship="Opportunity",

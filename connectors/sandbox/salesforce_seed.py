@@ -12,7 +12,7 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from connectors.sandbox.demo_org import PARIS, DemoActivity, DemoOrg
+from connectors.sandbox.demo_org import PARIS, PRODUCT_FAMILIES, DemoActivity, DemoOrg
 
 
 class SeedMixin:
@@ -38,7 +38,8 @@ class SeedMixin:
                 continue
             email = u.email if not u.email.startswith("sophie.") else u.email.title().replace("@D", "@d")
             users[u.email] = self.ids[u.key] = self._insert("User", self._user_fields(email, u.name))
-        products = {code: self._insert("Product2", {"Name": name, "ProductCode": code, "IsActive": True})
+        products = {code: self._insert("Product2", {"Name": name, "ProductCode": code, "IsActive": True,
+                                                    "Family": PRODUCT_FAMILIES.get(code)})
                     for code, (name, _price) in org.products.items()}
         self.ids.update({f"product-{code}": pid for code, pid in products.items()})
         countries = {"FR": "France", "JP": "Japan", "CH": "Switzerland"}

@@ -54,9 +54,10 @@ def to_payload(record: Record) -> dict[str, Any]:
     if isinstance(record, Deal):
         return {"account_id": record.account_id, "owner_id": record.owner_id, "amount": _dec(record.amount),
                 "currency": record.currency, "close_date": _day(record.close_date), "stage": record.stage.value,
-                "name": record.name,
+                "name": record.name, "closed_at": _dt(record.closed_at),
                 "lines": [{"product": ln.product, "quantity": str(ln.quantity), "amount": _dec(ln.amount),
-                           "service_date": _day(ln.service_date)} for ln in record.lines]}
+                           "service_date": _day(ln.service_date), "code": ln.code, "family": ln.family,
+                           "name": ln.name} for ln in record.lines]}
     return {"email": record.email, "name": record.name, "active": record.active}
 
 
@@ -90,11 +91,12 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
                         day=_pday(p.get("day")), deleted=deleted, modified_at=modified_at)
     if kind == "deals":
         lines = tuple(DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_pdec(ln.get("amount")),
-                               service_date=_pday(ln.get("service_date"))) for ln in p.get("lines", ()))
+                               service_date=_pday(ln.get("service_date")), code=ln.get("code"),
+                               family=ln.get("family"), name=ln.get("name")) for ln in p.get("lines", ()))
         return Deal(id=crm_id, source=source, account_id=p.get("account_id"), owner_id=p.get("owner_id"),
                     amount=_pdec(p.get("amount")), currency=p.get("currency"), close_date=_pday(p.get("close_date")),
                     stage=DealStage(p["stage"]), name=p.get("name", ""), lines=lines, deleted=deleted,
-                    modified_at=modified_at)
+                    modified_at=modified_at, closed_at=_pdt(p.get("closed_at")))
     return User(id=crm_id, source=source, email=p.get("email"), name=p.get("name", ""),
                 active=p.get("active", True), modified_at=modified_at)
 
@@ -108,6 +110,8 @@ def indexed(record: Record) -> dict[str, Any]:
     if isinstance(record, Activity):
         occurred = record.start or (datetime(record.day.year, record.day.month, record.day.day, tzinfo=UTC)
                                     if record.day else None)
+    elif isinstance(record, Deal) and record.closed_at:
+        occurred = record.closed_at
     elif isinstance(record, Deal) and record.close_date:
         d = record.close_date
         occurred = datetime(d.year, d.month, d.day, tzinfo=UTC)

@@ -55,6 +55,20 @@ class TestConfigCheck:
         assert (f"{path}:23 activities.rules[0].where.Type: Type value 'Visite cliente' matches no picklist value "
                 "of Event.Type (did you mean 'Visite client'?)") in out
 
+    def test_online_check_validates_the_product_keys(self, tmp_path: Path) -> None:
+        """A misspelt product family field (a relationship field of the line items) is located at its line."""
+        path = _broken(tmp_path, ("line_family: Product2.Family", "line_family: Product2.Familly"))
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        assert code == 2
+        line = next(x for x in out.splitlines() if "deals.line_family" in x)
+        assert line.startswith(f"{path}:") and "Product2 has no field 'Familly'" in line and "'Family'" in line
+
+    def test_online_check_accepts_the_shipped_product_keys(self, tmp_path: Path) -> None:
+        """The shipped demo mapping's product keys (Product2.ProductCode, Family, Name) exist in the sandbox org."""
+        path = _broken(tmp_path, ("'Visite client'", "'Visite client'"))
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        assert code == 0, out
+
     def test_unknown_crm(self, tmp_path: Path) -> None:
         """A file without crm: salesforce|hubspot is refused with its line."""
         path = tmp_path / "m.yaml"

@@ -130,22 +130,28 @@ class TestExplain:
 
 class TestRejectionsAndErrors:
     def test_sync_and_status_list_rejections_grouped_by_reason(self, setup) -> None:
-        """The engine's three set-asides, new on the first run, make it partial (exit 1); the next run rejects them
-        again for the same reasons: known, still summarised and listed, exit 0. Status says how many are new."""
+        """The engine's two set-asides, new on the first run, make it partial (exit 1); the next run rejects them
+        again for the same reasons: known, still summarised and listed, exit 0. Status says how many are new.
+        The won deal with no amount is no rejection: a data-quality warning in sync and status, never partial."""
         _, env, cwd = setup
         done = pac(env, cwd, "sync")
         assert done.returncode == 1, done.stdout + done.stderr
-        assert "3 rejected (3 new)" in done.stdout and "no account x1" in done.stdout
+        assert "2 rejected (2 new)" in done.stdout and "no account x1" in done.stdout
+        warned = done.stdout.split("data-quality warning", 1)[-1]
+        assert "won deal with no amount, counted as won and worth 0 x1" in warned
+        assert "Opportunité sans montant" in warned
         again = pac(env, cwd, "sync")
         assert again.returncode == 0, again.stdout + again.stderr
-        assert "3 rejected (0 new)" in again.stdout and "no account x1" in again.stdout
+        assert "2 rejected (0 new)" in again.stdout and "no account x1" in again.stdout
+        assert "1 data-quality warning" in again.stdout
         status = pac(env, cwd, "status")
-        listed = status.stdout.split("Last run's rejected records (3, 0 new", 1)[-1]
+        listed = status.stdout.split("Last run's rejected records (2, 0 new", 1)[-1]
         assert status.returncode == 0 and "partial" in status.stdout and " ok " in status.stdout
-        assert "3 (3 new)" in status.stdout and "3 (0 new)" in status.stdout
-        for words in ("no account", "won deal with no amount", "currency with no exchange rate",
-                      "Opportunité sans montant"):
+        assert "2 (2 new)" in status.stdout and "2 (0 new)" in status.stdout
+        for words in ("no account", "currency with no exchange rate"):
             assert words in listed, words
+        assert "won deal with no amount" not in listed
+        assert "data-quality warnings: 1 won deal(s) with no amount" in status.stdout
 
     def test_unreachable_store_exits_6_with_one_redacted_line(self, setup) -> None:
         """The store down: exit 6, one line naming the store and no traceback nor password; JSON under json."""
@@ -209,3 +215,40 @@ def _store_bytes(settings) -> bytes:  # type: ignore[no-untyped-def]
     """The SQLite store's bytes, write-ahead log and journal included."""
     db = Path(settings.database().removeprefix("sqlite:///"))
     return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+
+
+class TestExplainAxis:
+    def test_axis_lists_its_deals_in_one_language(self, setup) -> None:
+        """`pac explain AX-RA-DORM` lists the deals counted with amounts, close dates and owners, in French by
+        default (the plan's language) and wholly in English with --lang en."""
+        _, env, cwd = setup
+        pac(env, cwd, "sync")
+        fr = pac(env, cwd, "explain", "AX-RA-DORM")
+        assert fr.returncode == 0, fr.stderr
+        assert "affaires comptées" in fr.stdout and "no action" not in fr.stdout
+        assert "comptée" in fr.stdout and "€" in fr.stdout and "2027-" in fr.stdout
+        for english in ("counted", "deals", "Revenue", "amount", "owner"):
+            assert english not in fr.stdout, english
+        en = pac(env, cwd, "explain", "AX-RA-DORM", "--lang", "en")
+        assert en.returncode == 0, en.stderr
+        assert "deals counted" in en.stdout and "Revenue" in en.stdout
+        for french in ("comptée", "affaires", "propriétaire", "montant", "périmètre", " mois"):
+            assert french not in en.stdout, french
+
+    def test_action_in_english_has_no_french_reason(self, setup) -> None:
+        """`pac explain A-01 --lang en`: reasons and details in English only (CRM texts such as subjects as is)."""
+        _, env, cwd = setup
+        pac(env, cwd, "sync")
+        en = pac(env, cwd, "explain", "A-01", "--lang", "en")
+        assert en.returncode == 0 and "4 / 5" in en.stdout and "outside the window" in en.stdout, en.stderr
+        for french in ("hors", "comptée", "supprimée", "périmètre", " mois", "│ sans compte"):
+            assert french not in en.stdout, french
+
+    def test_action_in_french_has_no_english_detail(self, setup) -> None:
+        """`pac explain A-01` (French plan): details in French too ("après semaine 18", "périmètre")."""
+        _, env, cwd = setup
+        pac(env, cwd, "sync")
+        fr = pac(env, cwd, "explain", "A-01")
+        assert fr.returncode == 0 and "après semaine 18" in fr.stdout and "périmètre" in fr.stdout, fr.stdout
+        for english in ("(scope:", ", after ", "the activity", "deleted in the CRM", "counted"):
+            assert english not in fr.stdout, english

@@ -28,11 +28,11 @@ class TestDemo:
         assert "Second sync (nothing changed in the CRMs): wrote 0 records" in done.stdout
 
     def test_first_sync_partial_with_new_rejections_second_ok(self, demo) -> None:
-        """The first sync is partial (3 rejected, all new); the second rejects them again, known: status ok."""
+        """The first sync is partial (2 rejected, all new); the second rejects them again, known: status ok."""
         done, _, _ = demo
-        assert "First sync (full read): partial" in done.stdout and "3 rejected (3 new)" in done.stdout
+        assert "First sync (full read): partial" in done.stdout and "2 rejected (2 new)" in done.stdout
         second = " ".join(done.stdout.split("Second sync", 1)[-1].split())   # as wrapped at the console's width
-        assert "status ok (3 rejected, 0 new" in second.split("Snapshots", 1)[0], second
+        assert "status ok (2 rejected, 0 new" in second.split("Snapshots", 1)[0], second
 
     def test_demo_writes_the_report_and_says_where_to_look(self, demo) -> None:
         """The HTML report exists and the next commands are printed."""
@@ -47,13 +47,15 @@ class TestDemo:
         assert "sync.end" not in done.stderr
 
     def test_awkward_records_are_reported_with_their_reasons(self, demo) -> None:
-        """The rejected column counts the event with no account and the CHF and amount-less deals, each
-        listed with its reason; the handled ones (USD, all-day, script name, no e-mail) are said so."""
+        """The rejected column counts the event with no account and the CHF deal, each listed with its reason;
+        the amount-less won deal is counted (worth 0) and warned about; the handled ones (USD, all-day, script
+        name, no e-mail) are said so."""
         done, _, _ = demo
         rows = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
-                for line in done.stdout.splitlines() if line.startswith("│ ") and line.count("│") == 7}
-        assert rows["activities"][1] == "1" and rows["deals"][1] == "2", rows
-        for reason in ("no_account", "unknown_currency", "no_amount", "USD counted as", "all-day event",
+                for line in done.stdout.splitlines() if line.startswith("│ ") and line.count("│") == 8}
+        assert rows["activities"][1] == "1" and rows["deals"][1] == "1" and rows["deals"][2] == "1", rows
+        assert "data-quality warning, not a rejection" in done.stdout
+        for reason in ("no_account", "unknown_currency", "has no amount", "USD counted as", "all-day event",
                        "stored as text", "has no e-mail"):
             assert reason in done.stdout, reason
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 
@@ -75,9 +76,18 @@ class TestDemoStory:
         assert recs and all(r.evidence and r.summary for r in recs)
 
     def test_engine_set_aside_the_awkward_records(self, now) -> None:
-        """The event with no account, the CHF deal and the deal with no amount are set aside with a reason."""
+        """The event with no account and the CHF deal are set aside with a reason; the won deal with no amount is
+        counted (worth 0) and listed as a warning."""
         rules = sorted(d.rule for d in now.evaluation.rejected)
-        assert rules == ["no_account", "no_amount", "unknown_currency"]
+        assert rules == ["no_account", "unknown_currency"]
+        assert [w.rule for w in now.evaluation.warnings] == ["no_amount"]
+
+    def test_product_axes_measure_their_lines(self, now) -> None:
+        """The two pharma axes count their own product lines (they showed the same 115,000 before), and the
+        maintenance axis only its MAINT lines (38,400 more than a year earlier)."""
+        mx50, px200 = now.evaluation.axis("AX-PHARMA-MX50"), now.evaluation.axis("AX-PHARMA-PX200")
+        assert mx50.additional == Decimal("100800") and px200.additional == Decimal("37500")
+        assert now.evaluation.axis("AX-RA-MAINT").additional == Decimal("38400")
 
     def test_snapshots_give_the_report_trends(self, inputs) -> None:
         """January to April monthly and Q1 quarterly snapshots, each as of its period's end, in order."""
@@ -89,10 +99,11 @@ class TestDemoStory:
         assert sum(s.revenue for s in q1.evaluation.segments) < sum(s.revenue for s in inputs.evaluation.segments)
 
     def test_last_sync_went_through_reporting_the_set_aside_records(self, inputs) -> None:
-        """The report's last sync is the demo's second run: ok with no error, still reporting the three records the
-        engine sets aside, none of them new (the first run rejected them for the same reasons)."""
+        """The report's last sync is the demo's second run: ok with no error, still reporting the two records the
+        engine sets aside, none of them new (the first run rejected them for the same reasons), and the warning."""
         run = inputs.last_run
         assert run is not None and run.status == "ok" and run.errors == ()
-        assert sum(c.get("rejected", 0) for c in run.counts.values()) == 3
+        assert sum(c.get("rejected", 0) for c in run.counts.values()) == 2
+        assert run.counts["deals"]["warnings"] == 1
         assert sum(c.get("rejected_new", 0) for c in run.counts.values()) == 0
         assert sum(c.get("written", 0) for c in run.counts.values()) == 0

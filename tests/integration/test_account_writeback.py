@@ -28,7 +28,7 @@ def _sync(settings: Any, server: SandboxServer) -> RunResult:
             c.close()
 
 
-DEMO_SET_ASIDES = [("activities", "no_account"), ("deals", "no_amount"), ("deals", "unknown_currency")]
+DEMO_SET_ASIDES = [("activities", "no_account"), ("deals", "unknown_currency")]
 
 
 def _only_demo_set_asides(result: RunResult) -> bool:

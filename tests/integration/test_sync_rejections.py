@@ -34,13 +34,13 @@ def _deal(did: str, amount: str | None, currency: str, name: str) -> Deal:
 
 
 def _crm() -> FakeConnector:
-    """Two good visits, one visit with no account, a won deal in CHF (no rate), a won deal with no amount,
-    and one activity the connector itself cannot normalise."""
+    """Two good visits, one visit with no account, a won deal in CHF (no rate), a won deal with a negative
+    amount, and one activity the connector itself cannot normalise."""
     crm = FakeConnector()
     crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"),
             visit("v1", "u1", "a1", W18), visit("v2", "u1", "a2", W18.replace(day=5)),
             visit("v9", "u1", None, W18.replace(day=6), subject="Salon visit (no account)"),
-            _deal("d1", "1000", "CHF", "Geneva order"), _deal("d2", None, "EUR", "Deal with no amount"))
+            _deal("d1", "1000", "CHF", "Geneva order"), _deal("d2", "-500", "EUR", "Deal with a negative amount"))
     crm.reject(ObjectKind.ACTIVITIES, Rejected("fake", "activities", "v-bad", "start: not a date"))
     return crm
 
@@ -68,7 +68,7 @@ class TestRunRejections:
         finally:
             engine.dispose()
         assert stored["v9"].startswith("no_account: ") and stored["d1"].startswith("unknown_currency: ")
-        assert stored["d2"].startswith("no_amount: ") and stored["v-bad"] == "start: not a date"
+        assert stored["d2"].startswith("negative_amount: ") and stored["v-bad"] == "start: not a date"
         assert run.status == "partial" and sum(c.get("rejected", 0) for c in run.counts.values()) == 4
 
     def test_groups_by_reason_with_stored_names(self, settings) -> None:
@@ -80,11 +80,24 @@ class TestRunRejections:
         finally:
             engine.dispose()
         assert set(groups) == {("activities", "no_account"), ("activities", "start"), ("deals", "unknown_currency"),
-                               ("deals", "no_amount")}
+                               ("deals", "negative_amount")}
         assert groups[("activities", "no_account")].examples == (("fake", "v9", "Salon visit (no account)"),)
         assert groups[("deals", "unknown_currency")].examples == (("fake", "d1", "Geneva order"),)
         in_memory = {(g.object, g.reason, g.count) for g in group_rejections(result.rejections, result.labels)}
         assert in_memory == {(g.object, g.reason, g.count) for g in groups.values()}
+
+    def test_a_won_deal_without_amount_is_a_warning_not_a_rejection(self, settings) -> None:
+        """A won deal with no amount counts (worth 0): listed as a warning with its name, counted per object,
+        and the run is not partial because of it."""
+        crm = _crm()
+        crm.rejected["activities"].clear()
+        crm.put(visit("v9", "u1", "a1", W18.replace(day=6)), _deal("d1", "1000", "EUR", "Geneva order"),
+                _deal("d2", None, "EUR", "Deal with no amount"))
+        result = _sync(settings, crm)
+        assert (result.status, result.exit_code, result.rejections) == ("ok", 0, [])
+        assert [(w.object, w.id, w.reason.split(":")[0]) for w in result.warnings] == [("deals", "d2", "no_amount")]
+        assert result.counts["deals"]["warnings"] == 1
+        assert result.labels[("fake", "deals", "d2")] == "Deal with no amount"
 
     def test_a_clean_run_after_the_fix_is_ok(self, settings) -> None:
         """Once the CRM records are fixed, the next run reports nothing and ends ok (exit 0)."""
@@ -92,7 +105,7 @@ class TestRunRejections:
         _sync(settings, crm)
         crm.rejected["activities"].clear()
         crm.put(visit("v9", "u1", "a1", W18.replace(day=6), modified_at=datetime(2027, 5, 20, 15, tzinfo=UTC)),
-                _deal("d1", "1000", "EUR", "Geneva order"), _deal("d2", "500", "EUR", "Deal with no amount"))
+                _deal("d1", "1000", "EUR", "Geneva order"), _deal("d2", "500", "EUR", "Deal with a negative amount"))
         result = _sync(settings, crm, full=True)
         assert (result.status, result.exit_code, result.rejections) == ("ok", 0, [])
 
@@ -135,15 +148,15 @@ class TestNewRejections:
         assert second.counts["activities"]["rejected_new"] == 1 and second.counts["deals"]["rejected_new"] == 0
 
     def test_a_record_rejected_for_another_reason_is_new(self, settings) -> None:
-        """The CHF deal is changed to EUR with no amount: rejected again, for another reason, so it is new."""
+        """The CHF deal is changed to EUR with a negative amount: rejected again, for another reason: new."""
         crm = _crm()
         _sync(settings, crm)
-        crm.put(Deal(id="d1", source="fake", account_id="a1", owner_id="u1", amount=None, currency="EUR",
+        crm.put(Deal(id="d1", source="fake", account_id="a1", owner_id="u1", amount=Decimal(-1), currency="EUR",
                      close_date=date(2027, 4, 2), stage=DealStage.WON, name="Geneva order", modified_at=LATER))
         second = _sync(settings, crm)
         (new,) = second.new_rejections
         assert (second.status, second.exit_code, new.id, new.reason.split(":")[0]) == ("partial", 1, "d1",
-                                                                                       "no_amount")
+                                                                                       "negative_amount")
 
     def test_a_failed_run_in_between_leaves_known_records_known(self, settings) -> None:
         """A run that fails (CRM unreachable while reading deals) is not the previous finished run: the next run

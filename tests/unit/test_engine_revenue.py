@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import Segment, SegmentKind
 from pac_core.records import DealStage, Records
 from pac_core.scopes import Condition, Scope
+from pac_core.window import Window
 from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
 
 YEAR_END = datetime(2028, 1, 10, tzinfo=PARIS)
@@ -45,12 +47,57 @@ class TestCurrencies:
         [rejected] = ev.rejected
         assert (rejected.record_id, rejected.rule) == ("chf", "unknown_currency") and "CHF" in rejected.detail
 
-    def test_missing_and_negative_amounts_are_rejected(self) -> None:
-        """No amount and a negative amount are both reported, neither summed."""
-        deals = [won("none", "big-pharma", None, date(2027, 3, 1)), won("neg", "big-pharma", "-5", date(2027, 3, 1))]
+    def test_negative_amount_is_rejected(self) -> None:
+        """A negative amount is rejected with its reason and never summed."""
+        deals = [won("neg", "big-pharma", "-5", date(2027, 3, 1)), won("ok", "big-pharma", "10", date(2027, 3, 1))]
         ev = _run(deals, (axis("AX", "SEG"),))
-        assert ev.axis("AX").revenue == 0
-        assert {d.record_id: d.rule for d in ev.rejected} == {"none": "no_amount", "neg": "negative_amount"}
+        assert ev.axis("AX").revenue == 10
+        assert {d.record_id: d.rule for d in ev.rejected} == {"neg": "negative_amount"}
+
+
+class TestWonDealWithoutAmount:
+    def test_counted_as_won_worth_zero_and_warned(self) -> None:
+        """A won deal with no amount is counted (worth 0, listed in the axis), a warning, not a rejection."""
+        deals = [won("none", "big-pharma", None, date(2027, 3, 1)), won("ok", "big-pharma", "1000", date(2027, 3, 2))]
+        ev = _run(deals, (axis("AX", "SEG"),))
+        assert ev.axis("AX").revenue == Decimal("1000")
+        assert ev.rejected == ()
+        [warning] = ev.warnings
+        assert (warning.record_id, warning.rule, warning.counted) == ("none", "no_amount", True)
+        counted = {d.record_id: (d.counted, d.detail) for d in ev.axis("AX").decisions}
+        assert counted == {"none": (True, "0.00"), "ok": (True, "1000.00")}
+
+
+class TestCloseDateInThePlansTimezone:
+    """A CRM close instant counts on its local day in the plan's timezone; a plain date is never shifted."""
+
+    def _april(self, deal):
+        april = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 5, 1, tzinfo=PARIS), "avril")
+        objective = axis("AX", "SEG").objective
+        ax = replace(axis("AX", "SEG"), objective=replace(objective, period=april, baseline=Decimal(0)))
+        return _run([deal], (ax,), as_of=datetime(2027, 6, 1, tzinfo=PARIS)).axis("AX").revenue
+
+    def test_just_after_midnight_paris_counts_in_april(self) -> None:
+        """00:30 in Paris on 1 April (22:30 UTC on 31 March) is 1 April: it counts for April."""
+        deal = replace(won("d", "big-pharma", "1000", date(2027, 3, 31)),
+                       closed_at=datetime(2027, 3, 31, 22, 30, tzinfo=UTC))
+        assert self._april(deal) == Decimal("1000")
+
+    def test_late_evening_paris_stays_in_march(self) -> None:
+        """23:15 in Paris on 31 March (21:15 UTC) is 31 March: not April."""
+        deal = replace(won("d", "big-pharma", "1000", date(2027, 3, 31)),
+                       closed_at=datetime(2027, 3, 31, 21, 15, tzinfo=UTC))
+        assert self._april(deal) == 0
+
+    def test_end_of_april_paris_is_not_may(self) -> None:
+        """23:30 in Paris on 30 April is 21:30 UTC the same day: April, whatever UTC says about May."""
+        deal = replace(won("d", "big-pharma", "1000", date(2027, 4, 30)),
+                       closed_at=datetime(2027, 4, 30, 21, 30, tzinfo=UTC))
+        assert self._april(deal) == Decimal("1000")
+
+    def test_plain_date_is_not_shifted(self) -> None:
+        """A plain close date (Salesforce CloseDate) of 1 April counts for April as written."""
+        assert self._april(won("d", "big-pharma", "1000", date(2027, 4, 1))) == Decimal("1000")
 
     def test_rejected_deal_is_listed_in_the_axis_decisions(self) -> None:
         """The axis's explanation lists its counted deals and the rejected one of its scope."""

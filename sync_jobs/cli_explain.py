@@ -1,0 +1,128 @@
+"""``pac explain ID``: why an action counts what it counts, or which deals make an axis's revenue.
+
+An action id lists its counted activities and near misses (then the rep's rejected records near the window);
+an axis id lists its counted deals (amount, close date, owner, product lines) and those left out, with
+reasons. ``--lang fr|en`` chooses the one language of the whole output (default: the plan's).
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+
+import click
+from rich.table import Table
+
+from sync_jobs.cli import EXIT_BAD_INPUT
+
+TITLES = {
+    "fr": {"record": "enregistrement", "CRM": "CRM", "account": "compte", "when": "quand", "reason": "raison",
+           "detail": "détail", "deal": "affaire", "owner": "propriétaire", "close": "clôture", "amount": "montant",
+           "lines": "lignes de produit", "subject": "objet",
+           "rejected": "Enregistrements rejetés de {who} pendant ou près de la période (comptés nulle part : "
+                       "à corriger dans le CRM)"},
+    "en": {"record": "record", "CRM": "CRM", "account": "account", "when": "when", "reason": "reason",
+           "detail": "detail", "deal": "deal", "owner": "owner", "close": "close date", "amount": "amount",
+           "lines": "product lines", "subject": "subject",
+           "rejected": "Rejected records of {who} in or near the window (counted nowhere: fix them in the CRM)"},
+}
+
+
+def register(group: click.Group) -> None:
+    """Add explain to ``pac``."""
+
+    @group.command("explain")
+    @click.argument("item_id", metavar="ID")
+    @click.option("--plan", "plan_ref", help="Plan name in the settings.")
+    @click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone).")
+    @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then the others).")
+    @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output (default: the plan's).")
+    def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: int, lang: str | None) -> None:
+        """Why ID counts what it counts, from the stored records: an action (A-01) lists the activities counted
+        and the near misses; an axis (AX-...) lists the won deals counted and left out, with amounts, close
+        dates, owners, product lines and reasons."""
+        from sync_jobs.app import current
+        from sync_jobs.cli_sync import _as_of, _settings
+
+        settings = _settings(read_only=True)
+        now = current(settings, plan_ref, as_of=_as_of(as_of), explain=[item_id])
+        plan = now.plan
+        if any(a.id == item_id for a in plan.axes):
+            _axis(now, item_id, limit, lang)
+        elif any(a.id == item_id for a in plan.actions):
+            _action(now, item_id, limit, lang)
+        else:
+            click.echo(f"no action or axis {item_id!r} in plan {plan.name!r} (actions: "
+                       f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
+                       err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+
+def _lang(plan, lang: str | None) -> str:  # type: ignore[no-untyped-def]
+    return lang or (plan.language if plan.language in TITLES else "en")
+
+
+def _action(now, action_id: str, limit: int, lang: str | None) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from pac_core.explain import REASONS, explain_action, localise
+    from sync_jobs.cli_sync import _console, reason_words, rejected_candidates
+
+    lang = _lang(now.plan, lang)
+    words = TITLES[lang]
+    names = {(a.source, a.id): a.name for a in now.records.accounts}
+    explanation = explain_action(now.plan, now.evaluation, action_id, limit=limit, accounts=names, lang=lang)
+    console = _console()
+    console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
+    console.print(explanation.header, markup=False)
+    table = Table()
+    for col in ("", words["record"], words["CRM"], words["account"], words["when"], words["reason"], words["detail"]):
+        table.add_column(col)
+    for row in explanation.rows:
+        table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
+                      row["reason"], row["detail"])
+    console.print(table)
+    near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
+    if near:
+        rejected = Table(title=words["rejected"].format(who=now.plan.action(action_id).who))
+        for col in (words["record"], words["CRM"], words["subject"], words["when"], words["reason"],
+                    words["detail"]):
+            rejected.add_column(col)
+        zone = ZoneInfo(now.plan.timezone)
+        for activity, decision in near:
+            when = activity.start or activity.day
+            shown = (f"{when.astimezone(zone):%Y-%m-%d %H:%M}" if isinstance(when, datetime) and when.tzinfo
+                     else str(when or "-"))
+            rejected.add_row(activity.id, activity.source, activity.subject or "", shown,
+                             REASONS[lang].get(decision.rule, reason_words(decision.rule)),
+                             localise(decision.detail, lang))
+        console.print(rejected)
+
+
+def _axis(now, axis_id: str, limit: int, lang: str | None) -> None:  # type: ignore[no-untyped-def]
+    from pac_core.explain import explain_axis
+    from sync_jobs.cli_sync import _console
+
+    lang = _lang(now.plan, lang)
+    words = TITLES[lang]
+    records = now.records
+    names = {(a.source, a.id): a.name for a in records.accounts}
+    owners = {(u.source, u.id): u.name or u.email or u.id for u in records.users}
+    deals = {(d.source, d.id): d for d in records.deals}
+    explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
+                               lang=lang, limit=limit)
+    console = _console()
+    console.print(f"[bold]{explanation.axis_id}[/] {explanation.name}", markup=True)
+    console.print(explanation.header, markup=False)
+    product_scoped = any(row["lines"] for row in explanation.rows)
+    table = Table()
+    columns = ["", words["record"], words["CRM"], words["deal"], words["account"], words["owner"], words["close"],
+               words["amount"], *([words["lines"]] if product_scoped else []), words["reason"], words["detail"]]
+    for col in columns:
+        table.add_column(col, justify="right" if col == words["amount"] else "left")
+    for row in explanation.rows:
+        cells = ["✔" if row["counted"] else "✘", row["record"], row["source"], row["deal"], row["account"],
+                 row["owner"], row["when"], row["amount"], *([row["lines"]] if product_scoped else []),
+                 row["reason"], row["detail"]]
+        table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,151 @@
+"""Axis revenue from CRM records read through the real client libraries (hubspot-api-client, simple-salesforce)
+against the sandbox CRM: close instants dated in the plan's timezone, deals without amount, deal owners, product
+lines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from connectors.base import ObjectKind
+from connectors.sandbox.hubspot_api import HubSpotApi
+from connectors.sandbox.server import SandboxServer
+from pac_core.engine import evaluate
+from pac_core.plan import Segment, SegmentKind
+from pac_core.records import Account, Deal, Records, User
+from pac_core.scopes import parse_scope
+from pac_core.window import Window
+from tests.contract.factory_hubspot import sandbox_connector
+from tests.contract.factory_salesforce import SalesforceRig
+from tests.unit.test_engine_support import JULIE, MARC, PARIS, action, axis, plan
+
+APRIL = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 5, 1, tzinfo=PARIS), "avril")
+AS_OF = datetime(2027, 6, 1, tzinfo=PARIS)
+SEG = Segment("SEG", "Rhône", SegmentKind.HORIZONTAL, parse_scope({"departement": "69"}))
+
+
+def _pull(connector) -> Records:
+    got = {kind: [r for r in connector.pull(kind, None, full=True) if not hasattr(r, "reason")]
+           for kind in (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.DEALS)}
+    return Records(accounts=tuple(r for r in got[ObjectKind.ACCOUNTS] if isinstance(r, Account)),
+                   deals=tuple(r for r in got[ObjectKind.DEALS] if isinstance(r, Deal)),
+                   users=tuple(r for r in got[ObjectKind.USERS] if isinstance(r, User)))
+
+
+def _axis_in_april(records: Records, scope: dict | None = None, who: tuple[str, ...] = ()):
+    ax = axis("AX", "SEG", scope=parse_scope(scope or {}), baseline="0")
+    ax = replace(ax, objective=replace(ax.objective, period=APRIL), **({"who": who} if who else {}))
+    p = plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,))
+    return evaluate(p, records, as_of=AS_OF)
+
+
+@pytest.fixture
+def portal():
+    api = HubSpotApi(None)
+    with SandboxServer([api]) as server:
+        julie = api.add_owner(JULIE, "Julie", "Martin")
+        marc = api.add_owner(MARC, "Marc", "Dubois")
+        company = api.add("companies", {"name": "Lyon A", "zip": "69003", "hubspot_owner_id": julie})
+        connector = sandbox_connector(server)
+
+        def deal(name: str, closedate: str, amount: str | None, owner: str = julie,
+                 lines: tuple[tuple[str, str], ...] = ()) -> str:
+            props = {"dealname": name, "closedate": closedate, "pipeline": "default", "dealstage": "closedwon",
+                     "deal_currency_code": "EUR", "hubspot_owner_id": owner}
+            if amount is not None:
+                props["amount"] = amount
+            deal_id = api.add("deals", props)
+            api.associate("deals", deal_id, "companies", company, primary=True)
+            for sku, line_amount in lines:
+                line = api.add("line_items", {"name": sku, "hs_sku": sku, "quantity": "1", "amount": line_amount})
+                api.associate("deals", deal_id, "line_items", line)
+            return deal_id
+
+        yield api, connector, deal, marc
+        connector.close()
+
+
+class TestHubSpotCloseInstants:
+    def test_just_after_midnight_in_paris_counts_in_april(self, portal):
+        """A deal closed at 00:30 in Paris on 1 April (22:30 UTC on 31 March) counts for April; one closed at
+        23:15 in Paris on 31 March (21:15 UTC) does not; epoch milliseconds are read the same way."""
+        _, connector, deal, _ = portal
+        deal("after midnight", "2027-03-31T22:30:00.000Z", "1000")
+        deal("evening", "2027-03-31T21:15:00.000Z", "200")
+        deal("epoch ms", str(int(datetime(2027, 4, 30, 21, 30, tzinfo=UTC).timestamp() * 1000)), "30")
+        ev = _axis_in_april(_pull(connector))
+        assert ev.axis("AX").revenue == Decimal("1030")
+        assert sorted(d.when for d in ev.axis("AX").decisions) == [date(2027, 4, 1), date(2027, 4, 30)]
+
+
+class TestHubSpotDealsWithoutAmount:
+    def test_counted_as_won_worth_zero_with_a_warning(self, portal):
+        """A won deal with no amount is an axis deal worth 0 and a warning, not a rejection."""
+        _, connector, deal, _ = portal
+        missing = deal("no amount", "2027-04-10T10:00:00.000Z", None)
+        deal("paid", "2027-04-11T10:00:00.000Z", "500")
+        ev = _axis_in_april(_pull(connector))
+        assert ev.axis("AX").revenue == Decimal("500")
+        assert [d.record_id for d in ev.rejected] == []
+        assert [(w.record_id, w.rule) for w in ev.warnings] == [(missing, "no_amount")]
+        assert {d.record_id: d.counted for d in ev.axis("AX").decisions}[missing] is True
+
+
+class TestHubSpotDealOwnersAndProducts:
+    def test_axis_who_counts_only_their_deals(self, portal):
+        """On an account of the axis, Marc's deal does not count for an axis given to Julie; it is listed as such."""
+        _, connector, deal, marc = portal
+        deal("julie", "2027-04-10T10:00:00.000Z", "700")
+        other = deal("marc", "2027-04-12T10:00:00.000Z", "300", owner=marc)
+        records = _pull(connector)
+        assert _axis_in_april(records).axis("AX").revenue == Decimal("1000")
+        given = _axis_in_april(records, who=(JULIE,)).axis("AX")
+        assert given.revenue == Decimal("700")
+        assert {d.record_id: d.rule for d in given.decisions}[other] == "other_deal_owner"
+        by_scope = _axis_in_april(records, {"deal_owner": MARC}).axis("AX")
+        assert by_scope.revenue == Decimal("300")
+
+    def test_product_axis_counts_the_matching_lines_only(self, portal):
+        """An axis on product MAINT counts the MAINT lines' amounts, not the whole deals."""
+        _, connector, deal, _ = portal
+        deal("pump + maintenance", "2027-04-10T10:00:00.000Z", "17300", lines=(("PX200", "12500"),
+                                                                               ("MAINT", "4800")))
+        deal("maintenance", "2027-04-11T10:00:00.000Z", "9600", lines=(("MAINT", "9600"),))
+        pump = deal("pump", "2027-04-12T10:00:00.000Z", "12500", lines=(("PX200", "12500"),))
+        records = _pull(connector)
+        ev = _axis_in_april(records, {"product": "MAINT"}).axis("AX")
+        assert ev.revenue == Decimal("14400")
+        assert {d.record_id: d.rule for d in ev.decisions}[pump] == "other_product"
+        assert _axis_in_april(records).axis("AX").revenue == Decimal("39400")
+
+
+class TestSalesforceProductFamilies:
+    def test_family_and_code_of_opportunity_line_items(self):
+        """Product2.Family and ProductCode of OpportunityLineItems (a SOQL subquery with relationship fields)
+        select the lines counted; CloseDate, a plain date, is never shifted."""
+        rig = SalesforceRig()
+        try:
+            api = rig.api
+            maint = api.create("Product2", Name="Contrat de maintenance", ProductCode="MAINT", Family="Maintenance",
+                               IsActive=True)
+            pump = api.create("Product2", Name="Pompe doseuse PX200", ProductCode="PX200", Family="Pompes",
+                              IsActive=True)
+            opp = api.create("Opportunity", Name="Lyon A — PX200 + MAINT", AccountId=rig.account, OwnerId=rig.owner,
+                             StageName="Closed Won", CloseDate=date(2027, 4, 1), Amount=Decimal("17300"))
+            api.create("OpportunityLineItem", OpportunityId=opp, Product2Id=pump, Quantity=1,
+                       UnitPrice=Decimal("12500"), TotalPrice=Decimal("12500"))
+            api.create("OpportunityLineItem", OpportunityId=opp, Product2Id=maint, Quantity=1,
+                       UnitPrice=Decimal("4800"), TotalPrice=Decimal("4800"))
+            records = _pull(rig.connector)
+            [line_deal] = [d for d in records.deals if d.id == opp]
+            assert {(ln.code, ln.family) for ln in line_deal.lines} == {("MAINT", "Maintenance"), ("PX200", "Pompes")}
+            records = replace(records, users=tuple(replace(u, email=JULIE) if u.id == rig.owner else u
+                                                   for u in records.users))
+            assert _axis_in_april(records, {"product_family": "Maintenance"}).axis("AX").revenue == Decimal("4800")
+            assert _axis_in_april(records, {"product_code": "PX200"}).axis("AX").revenue == Decimal("12500")
+            assert _axis_in_april(records).axis("AX").revenue == Decimal("17300")
+        finally:
+            rig.close()
