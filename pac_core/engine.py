@@ -20,13 +20,14 @@ from zoneinfo import ZoneInfo
 from pac_core import kpis
 from pac_core.advisor import advise
 from pac_core.columnar import AccountColumns
+from pac_core.kpi_vocabulary import DealBook, ScopeFacts, first_won_in, measure, won_counts
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
 from pac_core.plan import ActionStatus, Axis, AxisState, Plan
 from pac_core.records import Records
-from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, Pace, SegmentProgress
+from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import ZERO, WonLedger, baseline_range, product_load, to_date, window_days
-from pac_core.scope_eval import ScopeIndex
-from pac_core.scopes import Scope
+from pac_core.scope_eval import ScopeIndex, is_dormancy
+from pac_core.scopes import Condition, Scope
 from pac_core.totals import with_totals
 
 ATTRIBUTIONS = ("full", "split")
@@ -145,6 +146,7 @@ class Indexes:
     scopes: ScopeIndex
     index: ActivityIndex
     matcher: Matcher
+    book: DealBook | None = None   # lost and created deals, for the KPIs
 
 
 def build_indexes(plan: Plan, records: Records, settings: EngineSettings = EngineSettings()) -> Indexes:
@@ -166,7 +168,9 @@ def build_indexes(plan: Plan, records: Records, settings: EngineSettings = Engin
                       settings.near_miss_limit, settings.counted_limit, departements)
     matcher.columns = AccountColumns(accounts, emails, ledger.won_dates, settings.dormant_default_months,
                                      [plan.action_scope(a) for a in plan.actions])
-    return Indexes(zone, ledger, scopes, index, matcher)
+    book = DealBook(records.deals, account_number=numbers, zone=zone, currency=plan.currency,
+                    fx_rates=settings.fx_rates)
+    return Indexes(zone, ledger, scopes, index, matcher, book)
 
 
 def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
@@ -228,9 +232,12 @@ def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[st
     actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
     for action in plan.actions:
         actions_of[action.axis_id].append(action.id)
+    book = indexes.book or DealBook((), account_number={}, zone=zone, currency=plan.currency, fx_rates={})
     axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, counts, actions_of[axis.id],
-                                settings, as_of, zone, today) for axis in plan.axes]
+                                settings, as_of, zone, today, scopes, book) for axis in plan.axes]
     segment_rows = [_segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone) for seg in plan.segments]
+    segment_rows = [replace(row, kpis=_segment_kpis(plan, row.segment_id, scopes, ledger, book, index, counts,
+                                                      actions_of, settings, as_of, zone)) for row in segment_rows]
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone)
 
@@ -283,7 +290,8 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozense
 
 def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
                    ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
-                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date) -> AxisProgress:
+                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date, scopes: ScopeIndex,
+                   book: DealBook) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = to_date(window_days(period, zone), as_of, zone)
@@ -294,14 +302,7 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
     else:
         baseline = _scope_revenue(ledger, baseline_range(days), members, shares)
     additional = revenue - baseline
-    positions = sorted({p for action_id in action_ids for p in matches[action_id].matched})
-    visited: dict[int, list[date]] = {}
-    for pos in positions:
-        number = index.acc[pos]
-        if number is not None:
-            visited.setdefault(number, []).append(datetime.fromtimestamp(index.ts[pos], zone).date())
-    converted = sum(1 for n, visits in visited.items() if _won_after(ledger.won_dates[n], visits,
-                                                                      settings.attribution_days))
+    positions, visited, converted = _visits(action_ids, matches, index, ledger, zone, settings)
     inactive = axis_inactive(axis, today)
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -321,7 +322,56 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
         coverage=kpis.ratio(sum(1 for n in visited if n in members), len(members)),
         conversion=kpis.ratio(converted, len(visited)),
         revenue_per_visit=(revenue / len(positions)) if positions else None,
-        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit)))
+        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit)),
+        kpis=_scope_kpis(plan.axis_scope(axis), members, _axis_reference(plan, axis, zone), days, scopes, ledger,
+                         book, visited, converted, len(positions), revenue))
+
+
+_DORMANT = Scope((Condition("dormant", "is", (True,), "dormant"),))
+
+
+def _visits(action_ids: Collection[str], matches: Mapping[str, ActionCount], index: ActivityIndex,
+            ledger: WonLedger, zone: ZoneInfo, settings: EngineSettings
+            ) -> tuple[list[int], dict[int, list[date]], int]:
+    """The counted activities of these actions (positions), the visited accounts with their visit days,
+    and how many of those accounts were won within ``attribution_days`` on or after a visit."""
+    positions = sorted({p for action_id in action_ids for p in matches[action_id].matched})
+    visited: dict[int, list[date]] = {}
+    for pos in positions:
+        number = index.acc[pos]
+        if number is not None:
+            visited.setdefault(number, []).append(datetime.fromtimestamp(index.ts[pos], zone).date())
+    converted = sum(1 for n, visits in visited.items() if _won_after(ledger.won_dates[n], visits,
+                                                                      settings.attribution_days))
+    return positions, visited, converted
+
+
+def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tuple[date, date], scopes: ScopeIndex,
+                ledger: WonLedger, book: DealBook, visited: Mapping[int, list[date]], converted: int,
+                activities: int, revenue: Decimal) -> tuple[KpiValue, ...]:
+    """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py."""
+    has_dormancy = any(is_dormancy(c) for c in scope.conditions)
+    dormant = members if has_dormancy else scopes.members(scope & _DORMANT, reference)
+    _, positions = ledger.by_account(days)
+    return measure(ScopeFacts(
+        members=members, dormant=dormant, won=won_counts(positions),
+        won_revenue=ledger.by_account(days)[0], lost=book.lost(days), created=book.created(days),
+        first_won_in_span=first_won_in(ledger.won_dates, positions.keys(), days),
+        visited=frozenset(visited), converted=converted, activities=activities, revenue=revenue))
+
+
+def _segment_kpis(plan: Plan, segment_id: str, scopes: ScopeIndex, ledger: WonLedger, book: DealBook,
+                  index: ActivityIndex, matches: Mapping[str, ActionCount], actions_of: Mapping[str, list[str]],
+                  settings: EngineSettings, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
+    """A segment's KPIs: its own scope over the plan's period to date, the visits of all its axes' actions."""
+    segment = plan.segment(segment_id)
+    reference = plan.period.start.astimezone(zone).date()
+    members = scopes.members(segment.scope, reference)
+    days = to_date(window_days(plan.period, zone), as_of, zone)
+    action_ids = [a for axis in plan.axes if axis.segment_id == segment_id for a in actions_of[axis.id]]
+    positions, visited, converted = _visits(action_ids, matches, index, ledger, zone, settings)
+    return _scope_kpis(segment.scope, members, reference, days, scopes, ledger, book, visited, converted,
+                       len(positions), ledger.total(days, members))
 
 
 def _won_after(won: tuple[date, ...], visits: list[date], days: int) -> bool:

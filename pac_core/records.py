@@ -105,6 +105,7 @@ class Deal:
     lines: tuple[DealLine, ...] = ()
     deleted: bool = False
     modified_at: datetime | None = None
+    created_at: datetime | None = None   # aware creation instant (pipeline created KPI); None when unknown
 
 
 @dataclass(frozen=True, slots=True)
