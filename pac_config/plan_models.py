@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
+from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, fold, parse_money
 
 # canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
@@ -189,6 +190,9 @@ Ident = Annotated[str, BeforeValidator(_ident),
 Day = Annotated[date, BeforeValidator(_day)]
 Count = Annotated[int, BeforeValidator(_count)]
 Timezone = Annotated[str, BeforeValidator(_timezone), WithJsonSchema({"type": "string", "examples": ["Europe/Paris"]})]
+# any case and accents are accepted by `pac plan check`; editors propose the vocabulary's spellings
+KpiName = Annotated[str, WithJsonSchema({"type": "string", "description": "A KPI of the vocabulary.", "enum": list(
+    dict.fromkeys(n for k in VOCABULARY for n in (k.fr, k.en, k.id, *k.aliases)))})]
 
 
 def _scope_defs() -> dict[str, Any]:
@@ -288,7 +292,8 @@ class ObjectiveIn(_Model):
     effort_days: Money | None = Field(None, description="Days of work; the cost is effort_days x day_cost.")
     day_cost: Money | None = None
     expected_roi: Rate | None = Field(None, description="(gain - cost) / cost, a ratio: 2.5 means 250 %.")
-    kpis: list[str] = Field(default_factory=list)
+    kpis: list[KpiName] = Field(default_factory=list, description=(
+        "KPIs measured for the axis, from the vocabulary of docs/engine.md (French or English names)."))
 
 
 class AxisIn(_Model):

@@ -35,6 +35,9 @@ from pydantic import BaseModel, ValidationError
 from pac_config.loader import Document, _inner_model, load_yaml, plain
 from pac_config.plan_models import ActionIn, AxisIn, PersonIn, PlanHeaderIn, SegmentIn, TopIn
 from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
+from pac_core.kpi_vocabulary import resolve as resolve_kpi
+from pac_core.kpi_vocabulary import suggest as suggest_kpi
+from pac_core.kpi_vocabulary import vocabulary_hint
 from pac_core.periods import parse_period
 from pac_core.plan import (
     Action,
@@ -271,11 +274,27 @@ class _Builder:
             self.problems.append(self.doc.problem((*at, "budget"), "give the cost once",
                                                   "keep either budget, or effort_days and day_cost"))
             ok = False
+        kpi_ids = self._kpis(o.kpis, (*at, "kpis"))
         if period is None or not ok:
             return None
         baseline = None if o.baseline == "previous_year" else Decimal(o.baseline)
         return Objective(o.additional_revenue, period, baseline, o.margin_rate, o.budget, o.effort_days,
-                         o.day_cost, o.expected_roi, tuple(o.kpis))
+                         o.day_cost, o.expected_roi, kpi_ids)
+
+    def _kpis(self, names: list[str], at: tuple[str | int, ...]) -> tuple[str, ...]:
+        """The KPI ids the names stand for (pac_core.kpi_vocabulary), each once; an unknown name is a problem."""
+        ids: list[str] = []
+        for j, name in enumerate(names):
+            kpi = resolve_kpi(name)
+            if kpi is None:
+                close = suggest_kpi(str(name))
+                hint = f"did you mean {close!r}? " if close else ""
+                self.problems.append(self.doc.problem(
+                    (*at, j), f"unknown KPI {name!r}",
+                    f"{hint}use one of the vocabulary (French or English name): {vocabulary_hint()}"))
+            elif kpi not in ids:
+                ids.append(kpi)
+        return tuple(ids)
 
     def _action(self, a: Any, i: int) -> Action | None:
         at: tuple[str | int, ...] = ("actions", i)

@@ -26,6 +26,7 @@ réactivation``, ``reactivation rate``, ``reactivation_rate``...). Pure: no I/O,
 
 from __future__ import annotations
 
+import difflib
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
@@ -128,6 +129,15 @@ for _kpi in VOCABULARY:
 def resolve(name: str) -> str | None:
     """The KPI id a name (French or English, any case, accents or punctuation) stands for, or None."""
     return _LOOKUP.get(_key(name)) if isinstance(name, str) else None
+
+
+def suggest(name: str) -> str | None:
+    """The vocabulary's name closest to a misspelt one (did you mean), or None."""
+    close = difflib.get_close_matches(_key(name), list(_LOOKUP), n=1, cutoff=0.75)
+    if not close:
+        return None
+    kpi = BY_ID[_LOOKUP[close[0]]]
+    return next((n for n in (kpi.fr, kpi.en, *kpi.aliases) if _key(n) == close[0]), kpi.fr)
 
 
 def vocabulary_hint() -> str:
