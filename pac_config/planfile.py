@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from pac_config.loader import Document, _inner_model, load_yaml, plain
-from pac_config.plan_models import ActionIn, AxisIn, PersonIn, PlanHeaderIn, SegmentIn, TopIn
+from pac_config.plan_models import ActionIn, AxisIn, ContextIn, PersonIn, PlanHeaderIn, SegmentIn, TopIn
 from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
 from pac_core.kpi_vocabulary import resolve as resolve_kpi
 from pac_core.kpi_vocabulary import suggest as suggest_kpi
@@ -46,7 +46,10 @@ from pac_core.plan import (
     Axis,
     AxisState,
     AxisStatus,
+    ContextChange,
+    ContextKind,
     Counting,
+    Impact,
     Objective,
     Person,
     Plan,
@@ -138,6 +141,7 @@ class _Builder:
         segments = self._items("segments", SegmentIn, self._segment)
         axes = self._items("axes", AxisIn, self._axis)
         actions = self._items("actions", ActionIn, self._action)
+        context = self._items("context", ContextIn, self._context)
         if self.header is None or self.period is None:
             return None, self.problems
         try:
@@ -145,9 +149,9 @@ class _Builder:
                         currency=self.header.currency, language=self.header.language,
                         people=tuple(p for _, p in people), segments=tuple(s for _, s in segments),
                         axes=tuple(a for _, a in axes), actions=tuple(a for _, a in actions),
-                        id=self.header.id or "")
+                        id=self.header.id or "", context=tuple(c for _, c in context))
         except InvalidInput as exc:
-            built = {"people": people, "segments": segments, "axes": axes, "actions": actions}
+            built = {"people": people, "segments": segments, "axes": axes, "actions": actions, "context": context}
             self.problems += [p for p in (self._invariant(p, built) for p in exc.problems) if p is not None]
             return None, self.problems
         return (plan if not self.problems else None), self.problems
@@ -180,7 +184,7 @@ class _Builder:
         for item in raw:   # what the file names, loaded or not: references to these are not re-reported
             if isinstance(item, dict):
                 ident = str(item.get("email" if section == "people" else "id", "")).strip()
-                self.raw_ids[section].add(ident.lower() if section == "people" else ident)
+                self.raw_ids.setdefault(section, set()).add(ident.lower() if section == "people" else ident)
         out: list[tuple[int, T]] = []
         for i, item in enumerate(raw):
             parsed, problems = self._validate(model, item, (section, i))
@@ -312,6 +316,10 @@ class _Builder:
                       activity_type=ActivityType(a.what.activity), target=a.what.count, window=window,
                       counting=Counting(a.what.counting), scope=scope, info_needed=a.info.needed.strip(),
                       info_from=a.info.from_.strip(), status=ActionStatus(a.status))
+
+    def _context(self, c: Any, i: int) -> ContextChange:
+        return ContextChange(ContextKind(c.kind), c.on, c.until, c.note.strip(), c.segment, c.axis, c.who,
+                             c.account, c.crm_field, c.product, c.capacity, Impact(c.impact) if c.impact else None)
 
     # -- helpers ----------------------------------------------------------------------------
 

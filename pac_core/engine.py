@@ -18,15 +18,15 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from pac_core import kpis
-from pac_core.advisor import advise
+from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
 from pac_core.columnar import AccountColumns
 from pac_core.kpi_vocabulary import DealBook, ScopeFacts, first_won_in, measure, won_counts
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
-from pac_core.plan import ActionStatus, Axis, AxisState, Plan
+from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Plan
 from pac_core.records import Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import ZERO, WonLedger, baseline_range, product_load, to_date, window_days
-from pac_core.scope_eval import ScopeIndex, is_dormancy
+from pac_core.scope_eval import ScopeIndex, fold, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
 from pac_core.totals import with_totals
 
@@ -244,7 +244,8 @@ def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[st
     quarter = _quarter_days(today)
     load = product_load(records.deals, quarter, settings.committed_weight)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
-                             quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+                             quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}", today=today,
+                             context=advisor_context(plan, records, scopes, ledger, today, zone))
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
                       rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals)
@@ -408,3 +409,66 @@ def _quarter_days(today: date) -> tuple[date, date]:
     first = date(today.year, first_month, 1)
     nxt = date(today.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)
     return first, nxt - timedelta(days=1)
+
+
+def advisor_context(plan: Plan, records: Records, scopes: ScopeIndex, ledger: WonLedger, today: date,
+                    zone: ZoneInfo) -> AdvisorContext:
+    """The plan's declared context changes resolved against the records, plus what the CRM itself shows:
+    reps whose every CRM user is inactive (they left), accounts marked lost by a mapped field (``crm_field``)."""
+    leaving: list[RepLeaving] = []
+    declared = set()
+    for change in plan.context:
+        if change.kind is ContextKind.REP_LEAVING and change.who:
+            leaving.append(RepLeaving(change.who.lower(), change.on, "plan", change.note))
+            declared.add(change.who.lower())
+    active = {u.email for u in records.users if u.email and u.active}
+    gone = sorted({u.email for u in records.users if u.email and not u.active} - active - declared)
+    leaving += [RepLeaving(email, None, "crm") for email in gone]
+
+    reference = plan.period.start.astimezone(zone).date()
+    holders = [(seg.id, scopes.members(seg.scope, reference)) for seg in plan.segments]
+    lost: list[LostAccount] = []
+    for change in plan.context:
+        if change.kind is not ContextKind.LOST_KEY_ACCOUNT:
+            continue
+        found: list[tuple[int, date | None, str]] = []
+        if change.account:
+            wanted = fold(change.account)
+            found = [(n, change.on, "plan") for n, a in enumerate(scopes.accounts)
+                     if not a.deleted and (a.id == change.account or fold(a.name) == wanted)]
+        if change.crm_field:
+            name = change.crm_field.removeprefix("custom.")
+            for n, a in enumerate(scopes.accounts):
+                on, marked = _lost_mark(a.custom.get(name))
+                if marked and not a.deleted:
+                    found.append((n, on or change.on, "crm"))
+        if not found and change.account:
+            lost.append(LostAccount(change.account, "", "", change.on,
+                                    (change.segment_id,) if change.segment_id else (), ZERO, "plan", change.note))
+        for n, on, how in found:
+            account = scopes.accounts[n]
+            segs = (change.segment_id,) if change.segment_id else tuple(s for s, members in holders if n in members)
+            end = (on or today) - timedelta(days=1)
+            sums, _ = ledger.by_account((months_before(end + timedelta(days=1), 12), end))
+            lost.append(LostAccount(account.name, account.id, account.source, on, segs, sums.get(n, ZERO), how,
+                                    change.note))
+    return AdvisorContext(tuple(lost), tuple(leaving))
+
+
+def _lost_mark(value: object) -> tuple[date | None, bool]:
+    """A CRM field marking a lost account: a checkbox (true) or the day it was lost (ISO date or date-time)."""
+    if value is None or value is False or value == "":
+        return None, False
+    if value is True:
+        return None, True
+    if isinstance(value, datetime):
+        return value.date(), True
+    if isinstance(value, date):
+        return value, True
+    text = str(value).strip()
+    if fold(text) in ("true", "yes", "oui", "1"):
+        return None, True
+    try:
+        return date.fromisoformat(text[:10]), True
+    except ValueError:
+        return None, False

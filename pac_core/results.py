@@ -123,6 +123,7 @@ class Rule(StrEnum):
     DROP = "drop"
     PRIORITISE = "prioritise"
     SUSPEND = "suspend"
+    REASSIGN = "reassign"     # a rep leaving still owns open actions of the axis
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class Recommendation:
     segment_id: str
     summary: str                         # one sentence in the plan's language
     evidence: dict[str, Any] = field(default_factory=dict)   # figures and thresholds used
+    overruled: tuple[Recommendation, ...] = ()   # other rules that fired for the axis, lower in precedence
 
 
 @dataclass(frozen=True)

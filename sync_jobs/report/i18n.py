@@ -297,8 +297,10 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
         "en": {"horizontal": "geographic", "vertical": "market", "mixed": "account type"},
     },
     "rule": {
-        "fr": {"roll_out": "Déployer", "drop": "Abandonner", "prioritise": "Prioriser", "suspend": "Suspendre"},
-        "en": {"roll_out": "Roll out", "drop": "Drop", "prioritise": "Prioritise", "suspend": "Suspend"},
+        "fr": {"roll_out": "Déployer", "drop": "Abandonner", "prioritise": "Prioriser", "suspend": "Suspendre",
+               "reassign": "Réaffecter"},
+        "en": {"roll_out": "Roll out", "drop": "Drop", "prioritise": "Prioritise", "suspend": "Suspend",
+               "reassign": "Reassign"},
     },
     "activity": {
         "fr": {"visit": "visites", "call": "appels", "meeting": "rendez-vous", "demo": "démonstrations",
