@@ -281,3 +281,38 @@ def first_won_in(won_dates: Sequence[tuple[date, ...]], candidates: Iterable[int
                  days: tuple[date, date]) -> frozenset[int]:
     """The candidates whose first won close date (``won_dates`` sorted per account) falls in the range."""
     return frozenset(n for n in candidates if won_dates[n] and days[0] <= won_dates[n][0] <= days[1])
+
+
+CORE = ("reactivation_rate", "win_rate", "visit_to_win", "average_won_deal", "coverage", "new_accounts",
+        "revenue_per_visit", "pipeline_created")
+"""The KPIs every axis writes back to its own CRM field (the others are in the text summary when named)."""
+
+
+def format_value(kpi: str, value: Decimal | None, lang: str, currency: str = "EUR") -> str:
+    """A KPI's value as plain text for a CRM field: 67 % / 2 750 € (fr), 67% / €2,750 (en); – when unknown."""
+    if value is None:
+        return "–"
+    unit = BY_ID[kpi].unit
+    if unit == "ratio":
+        number = f"{value * 100:.0f}"
+        return f"{number} %" if lang == "fr" else f"{number}%"
+    if unit == "money":
+        whole = f"{value:,.0f}"
+        symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
+        return f"{whole.replace(',', ' ')} {symbol}" if lang == "fr" else f"{symbol}{whole}"
+    return f"{value:,.0f}".replace(",", " " if lang == "fr" else ",")
+
+
+def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency: str = "EUR") -> str:
+    """« Taux de réactivation : 67 % (2 / 3) · ... »: the KPIs named (else the core ones), one line, the ratio's
+    parts in brackets, for the CRM's text field and the report."""
+    out = []
+    for v in pick(values, ids or CORE):
+        kpi = BY_ID[v.kpi]
+        label = kpi.label(lang)
+        colon = " :" if lang == "fr" else ":"
+        text = f"{label[:1].upper()}{label[1:]}{colon} {format_value(v.kpi, v.value, lang, currency)}"
+        if kpi.unit == "ratio" and v.denominator:
+            text += f" ({v.numerator:.0f} / {v.denominator:.0f})"
+        out.append(text)
+    return " · ".join(out)
