@@ -56,6 +56,11 @@ class Kpi:
     def label(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
 
+    def title(self, lang: str) -> str:
+        """The label with a capital first letter, to start a line or a cell."""
+        label = self.label(lang)
+        return label[:1].upper() + label[1:]
+
     def formula(self, lang: str) -> str:
         return self.formula_fr if lang == "fr" else self.formula_en
 
@@ -71,8 +76,9 @@ VOCABULARY: tuple[Kpi, ...] = (
         ("taux de transformation", "taux de signature", "taux de signature des devis", "taux de gain",
          "taux de succès", "hit rate", "closing rate", "success rate")),
     Kpi("visit_to_win", "conversion visite-commande", "visit-to-win conversion", "ratio",
-        "comptes visités avec une affaire gagnée dans les N jours après une visite / comptes visités",
-        "visited accounts with a won deal within N days after a visit / visited accounts",
+        "comptes visités avec une affaire gagnée dans les 90 jours (attribution_days) après une visite "
+        "/ comptes visités",
+        "visited accounts with a won deal within 90 days (attribution_days) after a visit / visited accounts",
         ("taux de conversion", "conversion", "conversion des visites", "visite commande", "visit to win",
          "visit to win rate", "essais convertis en commande", "visites converties")),
     Kpi("average_won_deal", "montant moyen des affaires gagnées", "average won deal", "money",
@@ -309,9 +315,8 @@ def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency:
     out = []
     for v in pick(values, ids or CORE):
         kpi = BY_ID[v.kpi]
-        label = kpi.label(lang)
         colon = " :" if lang == "fr" else ":"
-        text = f"{label[:1].upper()}{label[1:]}{colon} {format_value(v.kpi, v.value, lang, currency)}"
+        text = f"{kpi.title(lang)}{colon} {format_value(v.kpi, v.value, lang, currency)}"
         if kpi.unit == "ratio" and v.denominator:
             text += f" ({v.numerator:.0f} / {v.denominator:.0f})"
         out.append(text)
