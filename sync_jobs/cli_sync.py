@@ -344,6 +344,10 @@ def register(group: click.Group) -> None:
                        if any("rejected_new" in c for c in last.values()) else "")
                 print_rejection_table(console, groups, f"Last run's rejected records ({total}{new}, counted "
                                                        "nowhere; fix them in the CRM)")
+        if runs:
+            from sync_jobs.cli_advice import print_advice_summary
+
+            print_advice_summary(console, settings, plan_ref, engine)
         engine.dispose()
 
     @group.command("explain")
