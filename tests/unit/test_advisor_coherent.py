@@ -161,3 +161,16 @@ class TestContext:
         rec = _by_axis(_run(deals, MAY, axes=axes, context=ctx))["AX-69"]
         assert rec.rule is Rule.SUSPEND and rec.evidence["products"][0]["capacity"] == "10"
 
+
+
+class TestSnapshot:
+    def test_overruled_rules_survive_the_snapshot(self) -> None:
+        """A recommendation with an overruled rule round-trips through the snapshot payload unchanged."""
+        from pac_core.snapshots import evaluation_from_payload, snapshot_payload
+
+        axes = (axis("AX-69", "SEG-69", budget="50000", name="Rhône"), axis("AX-38", "SEG-38", budget="1000"))
+        p = plan(action(axis_id="AX-69"), axes=axes, segments=(RHONE, ISERE))
+        evaluation = evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(_deals("30000", "50000", "20000", "10000")),
+                                         users=USERS), as_of=AUGUST)
+        assert any(r.overruled for r in evaluation.recommendations)
+        assert evaluation_from_payload(snapshot_payload(evaluation)) == evaluation
