@@ -23,7 +23,7 @@ from connectors.sandbox.server import SandboxServer
 from pac_config.loader import config_dir
 from pac_core.engine import evaluate
 from pac_core.records import Deal
-from sync_jobs.diff import changes_for, desired_state, record_key
+from sync_jobs.diff import changes_for, desired_state, kept_by, record_key
 from tests.contract.factory_hubspot import sandbox_connector
 from tests.unit.test_kpi_vocabulary import AS_OF, _plan, _records
 
@@ -31,12 +31,12 @@ DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
 NOW = datetime(2027, 5, 20, 10, tzinfo=UTC)
 
 
-def _axis_change():
+def _axis_change(connector: object):
     base = _plan()
     axis = base.axes[0]
     assert axis.objective is not None
     plan = replace(base, axes=(replace(axis, objective=replace(axis.objective, kpis=("win_rate", "coverage"))),))
-    desired = desired_state(plan, evaluate(plan, _records(), as_of=AS_OF))
+    desired = kept_by(desired_state(plan, evaluate(plan, _records(), as_of=AS_OF)), connector)   # as the pipeline
     key = record_key(plan, "AX-69")
     [change] = changes_for(desired, [(Target.AXIS, key)], {}, NOW)
     return key, change
@@ -59,7 +59,7 @@ class TestSalesforce:
     def test_axis_kpis_and_summary_written(self, salesforce) -> None:
         """PAC_Axis__c gets one field per core KPI (percent fields as 66.7) and the named KPIs as a line."""
         server, sf = salesforce
-        key, change = _axis_change()
+        key, change = _axis_change(sf)
         [result] = sf.write([change])
         assert result.ok, result.error
         [row] = server.api("salesforce").find("PAC_Axis__c", PAC_Key__c=key)
@@ -87,7 +87,7 @@ class TestHubSpot:
             connector = sandbox_connector(server)
             try:
                 connector.provision_schema()
-                key, change = _axis_change()
+                key, change = _axis_change(connector)
                 [result] = connector.write([change])
                 assert result.ok, result.error
                 [obj] = [o for o in api.table("pac_axis").rows.values() if o.props.get("pac_key") == key]
