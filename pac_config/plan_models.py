@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
+from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, fold, parse_money
 
 # canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
@@ -48,6 +49,14 @@ ACTION_STATUS_ALIASES = {
     "done": ("fait", "faite", "réalisé", "réalisée", "terminé", "terminée", "completed"),
     "cancelled": ("annulé", "annulée", "canceled"),
 }
+CONTEXT_KIND_ALIASES = {
+    "market_event": ("événement de marché", "evenement de marche", "marché", "market", "événement"),
+    "lost_key_account": ("compte clé perdu", "perte de compte clé", "perte d'un compte clé", "lost account",
+                         "compte perdu"),
+    "rep_leaving": ("départ", "départ d'un commercial", "départ commercial", "rep leaving", "leaving"),
+    "capacity": ("capacité", "capacité de production", "production capacity"),
+}
+IMPACT_ALIASES = {"opportunity": ("opportunité", "opportunite"), "threat": ("menace",)}
 LANGUAGE_ALIASES = {"fr": ("français", "francais", "french"), "en": ("anglais", "english")}
 PREVIOUS_YEAR = ("previous_year", "année précédente", "annee precedente", "n-1", "year before")
 
@@ -83,6 +92,10 @@ SegmentKindIn = _alias_enum(SEGMENT_KIND_ALIASES, "segment kind",
 AxisStateIn = _alias_enum(AXIS_STATE_ALIASES, "axis state", "active, prioritised (rank), suspended or dropped.")
 ActionStatusIn = _alias_enum(ACTION_STATUS_ALIASES, "action status", "planned, in_progress, done or cancelled.")
 LanguageIn = _alias_enum(LANGUAGE_ALIASES, "language", "Language of the plan's texts and reports.")
+ContextKindIn = _alias_enum(CONTEXT_KIND_ALIASES, "context kind",
+                            "market_event, lost_key_account, rep_leaving or capacity (French names accepted).")
+ImpactIn = _alias_enum(IMPACT_ALIASES, "impact",
+                       "A market event's impact: opportunity (opportunité) or threat (menace).")
 
 
 def _text(value: object) -> object:
@@ -189,6 +202,9 @@ Ident = Annotated[str, BeforeValidator(_ident),
 Day = Annotated[date, BeforeValidator(_day)]
 Count = Annotated[int, BeforeValidator(_count)]
 Timezone = Annotated[str, BeforeValidator(_timezone), WithJsonSchema({"type": "string", "examples": ["Europe/Paris"]})]
+# any case and accents are accepted by `pac plan check`; editors propose the vocabulary's spellings
+KpiName = Annotated[str, WithJsonSchema({"type": "string", "description": "A KPI of the vocabulary.", "enum": list(
+    dict.fromkeys(n for k in VOCABULARY for n in (k.fr, k.en, k.id, *k.aliases)))})]
 
 
 def _scope_defs() -> dict[str, Any]:
@@ -292,7 +308,8 @@ class ObjectiveIn(_Model):
     effort_days: Money | None = Field(None, description="Days of work; the cost is effort_days x day_cost.")
     day_cost: Money | None = None
     expected_roi: Rate | None = Field(None, description="(gain - cost) / cost, a ratio: 2.5 means 250 %.")
-    kpis: list[str] = Field(default_factory=list)
+    kpis: list[KpiName] = Field(default_factory=list, description=(
+        "KPIs measured for the axis, from the vocabulary of docs/engine.md (French or English names)."))
 
 
 class AxisIn(_Model):
@@ -330,6 +347,25 @@ class ActionIn(_Model):
     status: ActionStatusIn = "planned"
 
 
+class ContextIn(_Model):
+    """A change of context the advisor takes into account (docs/engine.md, *Context changes*)."""
+
+    kind: ContextKindIn
+    on: Day | None = Field(None, description="From this day (inclusive); a rep leaving: the first day gone.")
+    until: Day | None = Field(None, description="Until this day (inclusive).")
+    note: str = Field("", description="What happened, in a few words (shown in the advice).")
+    segment: Ident | None = Field(None, description="The segment concerned (market event, lost key account).")
+    axis: Ident | None = Field(None, description="The axis concerned (market event).")
+    who: Email | None = Field(None, description="rep_leaving: the rep's e-mail.")
+    account: str | None = Field(None, description="lost_key_account: the account's name or CRM id.")
+    crm_field: str | None = Field(None, description=(
+        "lost_key_account: read lost accounts from this mapped account field (custom.<name>): "
+        "a checkbox, or the day the account was lost."))
+    product: str | None = Field(None, description="capacity: the product.")
+    capacity: Money | None = Field(None, description="capacity: quantity per calendar quarter.")
+    impact: ImpactIn | None = None
+
+
 class PlanFileIn(_Model):
     """A Commercial Action Plan (PAC) file."""
 
@@ -338,6 +374,7 @@ class PlanFileIn(_Model):
     segments: list[SegmentIn] = Field(default_factory=list)
     axes: list[AxisIn] = Field(default_factory=list)
     actions: list[ActionIn] = Field(default_factory=list)
+    context: list[ContextIn] = Field(default_factory=list, description="Changes of context (advisor).")
 
 
 class TopIn(_Model):
@@ -348,6 +385,7 @@ class TopIn(_Model):
     segments: list[Any] | None = None
     axes: list[Any] | None = None
     actions: list[Any] | None = None
+    context: list[Any] | None = None
 
 
 def plan_json_schema() -> dict[str, Any]:

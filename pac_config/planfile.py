@@ -33,8 +33,11 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from pac_config.loader import Document, _inner_model, load_yaml, plain
-from pac_config.plan_models import ActionIn, AxisIn, PersonIn, PlanHeaderIn, SegmentIn, TopIn
+from pac_config.plan_models import ActionIn, AxisIn, ContextIn, PersonIn, PlanHeaderIn, SegmentIn, TopIn
 from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
+from pac_core.kpi_vocabulary import resolve as resolve_kpi
+from pac_core.kpi_vocabulary import suggest as suggest_kpi
+from pac_core.kpi_vocabulary import vocabulary_hint
 from pac_core.periods import parse_period
 from pac_core.plan import (
     Action,
@@ -43,7 +46,10 @@ from pac_core.plan import (
     Axis,
     AxisState,
     AxisStatus,
+    ContextChange,
+    ContextKind,
     Counting,
+    Impact,
     Objective,
     Person,
     Plan,
@@ -136,6 +142,7 @@ class _Builder:
         segments = self._items("segments", SegmentIn, self._segment)
         axes = self._items("axes", AxisIn, self._axis)
         actions = self._items("actions", ActionIn, self._action)
+        context = self._items("context", ContextIn, self._context)
         if self.header is None or self.period is None:
             return None, self.problems
         try:
@@ -143,9 +150,9 @@ class _Builder:
                         currency=self.header.currency, language=self.header.language,
                         people=tuple(p for _, p in people), segments=tuple(s for _, s in segments),
                         axes=tuple(a for _, a in axes), actions=tuple(a for _, a in actions),
-                        id=self.header.id or "")
+                        id=self.header.id or "", context=tuple(c for _, c in context))
         except InvalidInput as exc:
-            built = {"people": people, "segments": segments, "axes": axes, "actions": actions}
+            built = {"people": people, "segments": segments, "axes": axes, "actions": actions, "context": context}
             self.problems += [p for p in (self._invariant(p, built) for p in exc.problems) if p is not None]
             return None, self.problems
         return (plan if not self.problems else None), self.problems
@@ -179,7 +186,7 @@ class _Builder:
         for item in raw:   # what the file names, loaded or not: references to these are not re-reported
             if isinstance(item, dict):
                 ident = str(item.get("email" if section == "people" else "id", "")).strip()
-                self.raw_ids[section].add(ident.lower() if section == "people" else ident)
+                self.raw_ids.setdefault(section, set()).add(ident.lower() if section == "people" else ident)
         out: list[tuple[int, T]] = []
         for i, item in enumerate(raw):
             parsed, problems = self._validate(model, item, (section, i))
@@ -274,11 +281,27 @@ class _Builder:
             self.problems.append(self.doc.problem((*at, "budget"), "give the cost once",
                                                   "keep either budget, or effort_days and day_cost"))
             ok = False
+        kpi_ids = self._kpis(o.kpis, (*at, "kpis"))
         if period is None or not ok:
             return None
         baseline = None if o.baseline == "previous_year" else Decimal(o.baseline)
         return Objective(o.additional_revenue, period, baseline, o.margin_rate, o.budget, o.effort_days,
-                         o.day_cost, o.expected_roi, tuple(o.kpis))
+                         o.day_cost, o.expected_roi, kpi_ids)
+
+    def _kpis(self, names: list[str], at: tuple[str | int, ...]) -> tuple[str, ...]:
+        """The KPI ids the names stand for (pac_core.kpi_vocabulary), each once; an unknown name is a problem."""
+        ids: list[str] = []
+        for j, name in enumerate(names):
+            kpi = resolve_kpi(name)
+            if kpi is None:
+                close = suggest_kpi(str(name))
+                hint = f"did you mean {close!r}? " if close else ""
+                self.problems.append(self.doc.problem(
+                    (*at, j), f"unknown KPI {name!r}",
+                    f"{hint}use one of the vocabulary (French or English name): {vocabulary_hint()}"))
+            elif kpi not in ids:
+                ids.append(kpi)
+        return tuple(ids)
 
     def _action(self, a: Any, i: int) -> Action | None:
         at: tuple[str | int, ...] = ("actions", i)
@@ -296,6 +319,10 @@ class _Builder:
                       activity_type=ActivityType(a.what.activity), target=a.what.count, window=window,
                       counting=Counting(a.what.counting), scope=scope, info_needed=a.info.needed.strip(),
                       info_from=a.info.from_.strip(), status=ActionStatus(a.status))
+
+    def _context(self, c: Any, i: int) -> ContextChange:
+        return ContextChange(ContextKind(c.kind), c.on, c.until, c.note.strip(), c.segment, c.axis, c.who,
+                             c.account, c.crm_field, c.product, c.capacity, Impact(c.impact) if c.impact else None)
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -1,34 +1,76 @@
-"""The manager's advisor: the four management rules of the method, each with its evidence.
+"""The manager's advisor: one coherent recommendation per axis per evaluation, with its evidence.
 
-* roll out: an axis of a horizontal segment (a territory) with ROI >= ``rollout_min_roi`` and time to
-  ROI <= ``rollout_max_months_to_roi`` months is suggested for the other horizontal segments whose
-  revenue growth vs baseline is below ``rollout_lagging_growth``;
-* drop: an active axis whose ROI is below ``drop_max_roi`` once ``drop_min_elapsed`` of its objective's
-  period has elapsed, in favour of the other active axis with the best ROI (if any is better);
-* prioritise: when a segment's revenue trend vs baseline is at or below ``-prioritise_min_decline``,
-  its active (not yet prioritised) axes become priorities;
-* suspend: when a product's load in the current quarter, (won quantity + committed quantity) /
-  capacity, is at or above ``suspend_load``, the active axes drawing on that product are suspended.
-  Committed = quantities of open deals closing in the quarter x ``committed_weight``.
+The rules, in their order of precedence (the first that fires for an axis is its recommendation; the
+others that fired for it are kept in ``Recommendation.overruled`` with their own evidence, so a manager
+sees what was weighed and why it lost):
 
-Evidence holds the figures and the thresholds used (JSON-safe: floats, strings, lists); summaries
-are one sentence in the plan's language (fr or en). Dropped or suspended axes get no recommendation.
+1. **suspend**: a product of the axis loaded at or above ``suspend_load`` of its production capacity in the
+   current calendar quarter ((won + open quantity x ``committed_weight``) / capacity, capacity from the plan's
+   ``context`` or the settings), or a market **threat** declared on the axis or its segment;
+2. **drop**: ROI below ``drop_max_roi`` once ``drop_min_elapsed`` of the objective's period has elapsed, in
+   favour of the live axis with the best ROI when one is better;
+3. **reassign**: a rep leaving (declared in the plan, or inactive in the CRM) still owns open actions of the
+   axis that end after the leaving day;
+4. **prioritise**: the segment's revenue is down ``prioritise_min_decline`` or more vs baseline, or the
+   segment lost a key account, or a market **opportunity** is declared on the axis or its segment;
+5. **roll out**: ROI >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, towards
+   the other segments, **of any kind**, growing less than ``rollout_lagging_growth`` and not already running
+   an equivalent axis (same own scope and same products, whatever its state or ROI).
+
+Why this order: protect production and declared threats first (a suspension is a hard constraint), then
+stop losing money (an axis that does not pay back is not prioritised, even in a falling segment), then keep
+the plan staffed, then push where revenue falls, and only then export what works. Only active or prioritised
+axes are considered; prioritise leaves out an axis already prioritised. Evidence holds the figures and the
+thresholds used (JSON-safe); summaries are one sentence in the plan's language (fr or en).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from pac_core.plan import Axis, AxisState, Plan, SegmentKind
+from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan
 from pac_core.results import AxisProgress, Recommendation, Rule, SegmentProgress
 
 if TYPE_CHECKING:
     from pac_core.engine import EngineSettings
 
 LIVE = (AxisState.ACTIVE, AxisState.PRIORITISED)
+PRECEDENCE = (Rule.SUSPEND, Rule.DROP, Rule.REASSIGN, Rule.PRIORITISE, Rule.ROLL_OUT)
+
+
+@dataclass(frozen=True)
+class LostAccount:
+    """A key account lost: declared in the plan or marked by a CRM field; its revenue is what must be replaced."""
+
+    name: str
+    account_id: str
+    source: str
+    on: date | None
+    segment_ids: tuple[str, ...]      # segments whose scope holds the account
+    revenue_12m: Decimal              # won revenue in the 12 months before the loss (or before today)
+    declared: str                     # "plan" or "crm"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RepLeaving:
+    email: str
+    on: date | None                   # None: already gone (inactive in the CRM)
+    declared: str                     # "plan" or "crm"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AdvisorContext:
+    """The context changes in force, resolved by the engine against the records."""
+
+    lost_accounts: tuple[LostAccount, ...] = ()
+    leaving: tuple[RepLeaving, ...] = ()
 
 
 def pct(value: float, lang: str) -> str:
@@ -40,17 +82,33 @@ def months(value: float, lang: str) -> str:
     return f"{value:.1f}".replace(".", ",") if lang == "fr" else f"{value:.1f}"
 
 
+def money(value: Decimal, lang: str) -> str:
+    whole = f"{value:,.0f}"
+    return whole.replace(",", "\u00a0") + "\u00a0€" if lang == "fr" else whole + " €"
+
+
 def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentProgress], *,
            settings: EngineSettings, as_of: datetime, load: Mapping[str, Mapping[str, Decimal]],
-           quarter_label: str) -> list[Recommendation]:
-    """Every recommendation of the four rules, in plan order: roll out, drop, prioritise, suspend."""
+           quarter_label: str, today: date | None = None,
+           context: AdvisorContext = AdvisorContext()) -> list[Recommendation]:
+    """At most one recommendation per axis (the rule of highest precedence that fires), in plan order of axes."""
     progress = {a.axis_id: a for a in axes}
     trends = {s.segment_id: s for s in segments}
-    out: list[Recommendation] = []
-    out += _roll_out(plan, progress, trends, settings)
-    out += _drop(plan, progress, settings, as_of)
-    out += _prioritise(plan, trends, settings)
-    out += _suspend(plan, load, settings, quarter_label)
+    today = today or as_of.date()
+    candidates: list[Recommendation] = []
+    candidates += _suspend(plan, load, settings, quarter_label, today)
+    candidates += _drop(plan, progress, settings, as_of)
+    candidates += _reassign(plan, context, today)
+    candidates += _prioritise(plan, trends, settings, context, today)
+    candidates += _roll_out(plan, progress, trends, settings)
+    by_axis: dict[str, list[Recommendation]] = {}
+    for rec in candidates:
+        by_axis.setdefault(rec.axis_id, []).append(rec)
+    out = []
+    for axis in plan.axes:
+        recs = sorted(by_axis.get(axis.id, ()), key=lambda r: PRECEDENCE.index(r.rule))
+        if recs:
+            out.append(replace(recs[0], overruled=tuple(recs[1:])))
     return out
 
 
@@ -58,25 +116,47 @@ def _name(plan: Plan, axis: Axis) -> str:
     return f"« {axis.name} »" if plan.language == "fr" else f'"{axis.name}"'
 
 
+def _quoted(plan: Plan, text: str) -> str:
+    return f"« {text} »" if plan.language == "fr" else f'"{text}"'
+
+
+def _live(plan: Plan) -> list[Axis]:
+    return [a for a in plan.axes if a.status.state in LIVE]
+
+
+def equivalent(a: Axis, b: Axis) -> bool:
+    """Two axes are equivalent when their own scopes hold the same conditions and they sell the same products
+    (the segment aside): « Clients dormants » of Rhône-Alpes and of Sud-Ouest are the same axis."""
+    def key(axis: Axis) -> tuple[frozenset[tuple[str, str, tuple[Any, ...]]], frozenset[str]]:
+        return (frozenset((c.field, c.op, c.values) for c in axis.scope.conditions),
+                frozenset(p.casefold() for p in axis.products))
+    return key(a) == key(b)
+
+
 def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[str, SegmentProgress],
               s: EngineSettings) -> list[Recommendation]:
     out = []
     lang = plan.language
-    horizontal = [seg for seg in plan.segments if seg.kind is SegmentKind.HORIZONTAL]
-    for axis in plan.axes:
+    for axis in _live(plan):
         p = progress[axis.id]
         segment = plan.segment(axis.segment_id)
-        if axis.status.state not in LIVE or segment.kind is not SegmentKind.HORIZONTAL:
-            continue
         if p.roi is None or p.time_to_roi_months is None:
             continue
         if p.roi < s.rollout_min_roi or p.time_to_roi_months > s.rollout_max_months_to_roi:
             continue
-        lagging = [seg for seg in horizontal if seg.id != segment.id and trends[seg.id].trend is not None
-                   and trends[seg.id].trend < s.rollout_lagging_growth]  # type: ignore[operator]
+        lagging, running = [], {}
+        for seg in plan.segments:
+            trend = trends[seg.id].trend
+            if seg.id == segment.id or trend is None or trend >= s.rollout_lagging_growth:
+                continue
+            twin = next((o for o in plan.axes if o.segment_id == seg.id and equivalent(o, axis)), None)
+            if twin is not None:
+                running[seg.id] = {"axis": twin.id, "state": twin.status.state.value, "roi": progress[twin.id].roi}
+            else:
+                lagging.append(seg)
         if not lagging:
             continue
-        names = ", ".join(f"« {g.name} »" if lang == "fr" else f'"{g.name}"' for g in lagging)
+        names = ", ".join(_quoted(plan, g.name) for g in lagging)
         if lang == "fr":
             summary = (f"Déployer l'axe {_name(plan, axis)} (ROI {pct(p.roi, lang)}, rentabilisé en "
                        f"{months(p.time_to_roi_months, lang)} mois sur « {segment.name} ») vers {names}, "
@@ -90,7 +170,9 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             "min_roi": s.rollout_min_roi, "max_months_to_roi": s.rollout_max_months_to_roi,
             "lagging_growth_below": s.rollout_lagging_growth,
             "to_segments": [g.id for g in lagging],
+            "to_segment_kinds": {g.id: g.kind.value for g in lagging},
             "growth": {g.id: trends[g.id].trend for g in lagging},
+            "already_running": running,
         }))
     return out
 
@@ -98,7 +180,7 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
 def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: EngineSettings, as_of: datetime) -> list[Recommendation]:
     out = []
     lang = plan.language
-    live = [a for a in plan.axes if a.status.state in LIVE]
+    live = _live(plan)
     for axis in live:
         p = progress[axis.id]
         if axis.objective is None or p.roi is None:
@@ -126,38 +208,83 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: EngineSettings, a
     return out
 
 
-def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: EngineSettings) -> list[Recommendation]:
+def _events(plan: Plan, impact: Impact, today: date) -> list[Any]:
+    return [c for c in plan.context if c.kind is ContextKind.MARKET_EVENT and c.impact is impact and c.applies(today)]
+
+
+def _concerns(change: Any, axis: Axis) -> bool:
+    return change.axis_id == axis.id or (change.axis_id is None and change.segment_id == axis.segment_id)
+
+
+def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: EngineSettings, context: AdvisorContext,
+                today: date) -> list[Recommendation]:
     out = []
     lang = plan.language
-    for segment in plan.segments:
-        sp = trends[segment.id]
-        if sp.trend is None or sp.trend > -s.prioritise_min_decline:
+    opportunities = _events(plan, Impact.OPPORTUNITY, today)
+    for axis in plan.axes:
+        if axis.status.state is not AxisState.ACTIVE:
             continue
-        for axis in plan.axes:
-            if axis.segment_id != segment.id or axis.status.state is not AxisState.ACTIVE:
-                continue
-            if lang == "fr":
-                summary = (f"Prioriser l'axe {_name(plan, axis)} : le chiffre d'affaires de « {segment.name} » "
-                           f"recule de {pct(-sp.trend, lang)} (seuil {pct(s.prioritise_min_decline, lang)}).")
-            else:
-                summary = (f"Prioritise axis {_name(plan, axis)}: revenue of \"{segment.name}\" is down "
-                           f"{pct(-sp.trend, lang)} (threshold {pct(s.prioritise_min_decline, lang)}).")
-            out.append(Recommendation(Rule.PRIORITISE, axis.id, segment.id, summary, {
-                "revenue": str(sp.revenue), "baseline": str(sp.baseline), "trend": sp.trend,
-                "min_decline": s.prioritise_min_decline}))
+        segment = plan.segment(axis.segment_id)
+        sp = trends[segment.id]
+        reasons_fr, reasons_en = [], []
+        evidence: dict[str, Any] = {"revenue": str(sp.revenue), "baseline": str(sp.baseline), "trend": sp.trend,
+                                    "min_decline": s.prioritise_min_decline, "triggers": []}
+        if sp.trend is not None and sp.trend <= -s.prioritise_min_decline:
+            evidence["triggers"].append("segment_decline")
+            reasons_fr.append(f"le chiffre d'affaires de « {segment.name} » recule de {pct(-sp.trend, lang)} "
+                              f"(seuil {pct(s.prioritise_min_decline, lang)})")
+            reasons_en.append(f"revenue of \"{segment.name}\" is down {pct(-sp.trend, lang)} "
+                              f"(threshold {pct(s.prioritise_min_decline, lang)})")
+        lost = [a for a in context.lost_accounts if segment.id in a.segment_ids
+                and (a.on is None or a.on <= today)]
+        if lost:
+            evidence["triggers"].append("lost_key_account")
+            evidence["lost_accounts"] = [{"account": a.name, "id": a.account_id, "on": a.on.isoformat() if a.on
+                                          else None, "revenue_12m": str(a.revenue_12m), "declared": a.declared}
+                                         for a in lost]
+            total = sum((a.revenue_12m for a in lost), Decimal(0))
+            names = ", ".join(a.name for a in lost)
+            reasons_fr.append(f"compte clé perdu ({names}, {money(total, 'fr')} sur 12 mois à remplacer)")
+            reasons_en.append(f"key account lost ({names}, {money(total, 'en')} over 12 months to replace)")
+        events = [c for c in opportunities if _concerns(c, axis)]
+        if events:
+            evidence["triggers"].append("market_opportunity")
+            evidence["market_events"] = [{"note": c.note, "on": c.on.isoformat() if c.on else None,
+                                          "until": c.until.isoformat() if c.until else None} for c in events]
+            notes = "; ".join(c.note for c in events if c.note)
+            reasons_fr.append("opportunité de marché" + (f" : {notes}" if notes else ""))
+            reasons_en.append("market opportunity" + (f": {notes}" if notes else ""))
+        if not evidence["triggers"]:
+            continue
+        if lang == "fr":
+            summary = f"Prioriser l'axe {_name(plan, axis)} : " + " ; ".join(reasons_fr) + "."
+        else:
+            summary = f"Prioritise axis {_name(plan, axis)}: " + "; ".join(reasons_en) + "."
+        out.append(Recommendation(Rule.PRIORITISE, axis.id, segment.id, summary, evidence))
+    return out
+
+
+def _capacities(plan: Plan, s: EngineSettings, today: date) -> dict[str, Decimal]:
+    """Production capacity per product for the current quarter: the plan's context (in force today) over the
+    settings'."""
+    out = {str(k): Decimal(v) for k, v in s.capacity.items()}
+    for change in plan.context:
+        if change.kind is ContextKind.CAPACITY and change.product and change.capacity is not None \
+                and change.applies(today):
+            out[change.product] = change.capacity
     return out
 
 
 def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: EngineSettings,
-             quarter_label: str) -> list[Recommendation]:
+             quarter_label: str, today: date) -> list[Recommendation]:
     out = []
     lang = plan.language
-    for axis in plan.axes:
-        if axis.status.state not in LIVE:
-            continue
+    capacities = _capacities(plan, s, today)
+    threats = _events(plan, Impact.THREAT, today)
+    for axis in _live(plan):
         overloaded = []
         for product in axis.products:
-            capacity = s.capacity.get(product)
+            capacity = capacities.get(product)
             if not capacity or capacity <= 0:
                 continue
             row = load.get(product, {})
@@ -166,18 +293,69 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: EngineSet
             if ratio >= s.suspend_load:
                 overloaded.append({"product": product, "won": str(won), "committed": str(committed),
                                    "capacity": str(capacity), "load": ratio})
-        if not overloaded:
+        events = [c for c in threats if _concerns(c, axis)]
+        if not overloaded and not events:
             continue
-        top = max(overloaded, key=lambda row: row["load"])
+        evidence: dict[str, Any] = {"quarter": quarter_label, "products": overloaded, "min_load": s.suspend_load,
+                                    "committed_weight": str(s.committed_weight), "triggers": []}
+        if overloaded:
+            evidence["triggers"].append("capacity")
+            top = max(overloaded, key=lambda row: row["load"])
+            if lang == "fr":
+                summary = (f"Suspendre l'axe {_name(plan, axis)} : la production de {top['product']} est chargée à "
+                           f"{pct(top['load'], lang)} de sa capacité en {quarter_label} "
+                           f"(seuil {pct(s.suspend_load, lang)}).")
+            else:
+                summary = (f"Suspend axis {_name(plan, axis)}: production of {top['product']} is loaded at "
+                           f"{pct(top['load'], lang)} of capacity in {quarter_label} "
+                           f"(threshold {pct(s.suspend_load, lang)}).")
+        if events:
+            evidence["triggers"].append("market_threat")
+            evidence["market_events"] = [{"note": c.note, "on": c.on.isoformat() if c.on else None,
+                                          "until": c.until.isoformat() if c.until else None} for c in events]
+            until = max((c.until for c in events if c.until), default=None)
+            notes = "; ".join(c.note for c in events if c.note)
+            if lang == "fr":
+                text = "menace de marché" + (f" : {notes}" if notes else "")
+                text += f" (jusqu'au {until.strftime('%d/%m/%Y')})" if until else ""
+                summary = (summary[:-1] + f" ; {text}." if overloaded
+                           else f"Suspendre l'axe {_name(plan, axis)} : {text}.")
+            else:
+                text = "market threat" + (f": {notes}" if notes else "")
+                text += f" (until {until.isoformat()})" if until else ""
+                summary = (summary[:-1] + f"; {text}." if overloaded
+                           else f"Suspend axis {_name(plan, axis)}: {text}.")
+        out.append(Recommendation(Rule.SUSPEND, axis.id, axis.segment_id, summary, evidence))
+    return out
+
+
+def _reassign(plan: Plan, context: AdvisorContext, today: date) -> list[Recommendation]:
+    out = []
+    lang = plan.language
+    zone = ZoneInfo(plan.timezone)
+    last_day = {a.id: a.window.end.astimezone(zone).date() for a in plan.actions}   # exclusive end, local
+    for axis in _live(plan):
+        hits = []
+        for leaving in context.leaving:
+            day = leaving.on or today
+            actions = [a for a in plan.actions if a.axis_id == axis.id and a.who == leaving.email
+                       and a.status not in (ActionStatus.DONE, ActionStatus.CANCELLED)
+                       and last_day[a.id] > day]
+            if actions:
+                hits.append((leaving, actions))
+        if not hits:
+            continue
+        evidence = {"leaving": [{"who": rep.email, "on": rep.on.isoformat() if rep.on else None,
+                                 "declared": rep.declared, "note": rep.note,
+                                 "actions": [a.id for a in actions]} for rep, actions in hits]}
+        ids = ", ".join(a.id for _, actions in hits for a in actions)
+        who = ", ".join(rep.email for rep, _ in hits)
         if lang == "fr":
-            summary = (f"Suspendre l'axe {_name(plan, axis)} : la production de {top['product']} est chargée à "
-                       f"{pct(top['load'], lang)} de sa capacité en {quarter_label} "
-                       f"(seuil {pct(s.suspend_load, lang)}).")
+            when = "; ".join(f"départ le {rep.on.strftime('%d/%m/%Y')}" if rep.on else "compte inactif dans le CRM"
+                             for rep, _ in hits)
+            summary = f"Réaffecter les actions {ids} de l'axe {_name(plan, axis)} : {who} s'en va ({when})."
         else:
-            summary = (f"Suspend axis {_name(plan, axis)}: production of {top['product']} is loaded at "
-                       f"{pct(top['load'], lang)} of capacity in {quarter_label} "
-                       f"(threshold {pct(s.suspend_load, lang)}).")
-        out.append(Recommendation(Rule.SUSPEND, axis.id, axis.segment_id, summary, {
-            "quarter": quarter_label, "products": overloaded, "min_load": s.suspend_load,
-            "committed_weight": str(s.committed_weight)}))
+            when = "; ".join(f"leaving on {rep.on.isoformat()}" if rep.on else "inactive in the CRM" for rep, _ in hits)
+            summary = f"Reassign actions {ids} of axis {_name(plan, axis)}: {who} is leaving ({when})."
+        out.append(Recommendation(Rule.REASSIGN, axis.id, axis.segment_id, summary, evidence))
     return out

@@ -18,24 +18,25 @@ from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from pac_core import kpis
-from pac_core.advisor import advise
+from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
 from pac_core.columnar import AccountColumns
+from pac_core.kpi_vocabulary import DealBook, ScopeFacts, first_won_in, measure, won_counts
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
-from pac_core.plan import ActionStatus, Axis, AxisState, Plan
+from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Plan
 from pac_core.records import Records
-from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, Pace, SegmentProgress
+from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
     ZERO,
     DealFilter,
     WonLedger,
     baseline_range,
-    measure,
     product_load,
     to_date,
     window_days,
 )
-from pac_core.scope_eval import ScopeIndex
-from pac_core.scopes import Scope
+from pac_core.revenue import measure as measure_revenue
+from pac_core.scope_eval import ScopeIndex, fold, is_dormancy, months_before
+from pac_core.scopes import Condition, Scope
 from pac_core.totals import with_totals
 
 ATTRIBUTIONS = ("full", "split")
@@ -155,6 +156,7 @@ class Indexes:
     scopes: ScopeIndex
     index: ActivityIndex
     matcher: Matcher
+    book: DealBook | None = None   # lost and created deals, for the KPIs
 
 
 def build_indexes(plan: Plan, records: Records, settings: EngineSettings = EngineSettings()) -> Indexes:
@@ -176,7 +178,9 @@ def build_indexes(plan: Plan, records: Records, settings: EngineSettings = Engin
                       settings.near_miss_limit, settings.counted_limit, departements)
     matcher.columns = AccountColumns(accounts, emails, ledger.won_dates, settings.dormant_default_months,
                                      [plan.action_scope(a) for a in plan.actions])
-    return Indexes(zone, ledger, scopes, index, matcher)
+    book = DealBook(records.deals, account_number=numbers, zone=zone, currency=plan.currency,
+                    fx_rates=settings.fx_rates)
+    return Indexes(zone, ledger, scopes, index, matcher, book)
 
 
 def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
@@ -239,10 +243,13 @@ def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[st
     actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
     for action in plan.actions:
         actions_of[action.axis_id].append(action.id)
+    book = indexes.book or DealBook((), account_number={}, zone=zone, currency=plan.currency, fx_rates={})
     axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, counts, actions_of[axis.id],
-                                settings, as_of, zone, today, filters[axis.id], scopes.owner_email)
+                                settings, as_of, zone, today, filters[axis.id], scopes.owner_email, scopes, book)
                  for axis in plan.axes]
     segment_rows = [_segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone) for seg in plan.segments]
+    segment_rows = [replace(row, kpis=_segment_kpis(plan, row.segment_id, scopes, ledger, book, index, counts,
+                                                      actions_of, settings, as_of, zone)) for row in segment_rows]
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
                                             filters=filters, owner_email=scopes.owner_email)
@@ -250,7 +257,8 @@ def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[st
     quarter = _quarter_days(today)
     load = product_load(records.deals, quarter, settings.committed_weight, zone)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
-                             quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+                             quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}", today=today,
+                             context=advisor_context(plan, records, scopes, ledger, today, zone))
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
                       rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,
@@ -291,7 +299,7 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozense
                    shares: Mapping[int, int] | None, flt: DealFilter = _ANY_DEAL,
                    owner_email: Mapping[tuple[str, str], str] | None = None) -> Decimal:
     if not flt.is_everything:   # deal owners or products: per deal (and per line)
-        kept, _ = measure(ledger, days, members, flt, owner_email or {})
+        kept, _ = measure_revenue(ledger, days, members, flt, owner_email or {})
         if shares is None:
             return sum((amount for amount, _ in kept.values()), ZERO)
         return sum((amount / shares[ledger.accounts[pos]] for pos, (amount, _) in kept.items()), ZERO)
@@ -304,8 +312,8 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozense
 def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
                    ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
                    settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date,
-                   flt: DealFilter = _ANY_DEAL, owner_email: Mapping[tuple[str, str], str] | None = None
-                   ) -> AxisProgress:
+                   flt: DealFilter, owner_email: Mapping[tuple[str, str], str] | None, scopes: ScopeIndex,
+                   book: DealBook) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = to_date(window_days(period, zone), as_of, zone)
@@ -316,14 +324,7 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
     else:
         baseline = _scope_revenue(ledger, baseline_range(days), members, shares, flt, owner_email)
     additional = revenue - baseline
-    positions = sorted({p for action_id in action_ids for p in matches[action_id].matched})
-    visited: dict[int, list[date]] = {}
-    for pos in positions:
-        number = index.acc[pos]
-        if number is not None:
-            visited.setdefault(number, []).append(datetime.fromtimestamp(index.ts[pos], zone).date())
-    converted = sum(1 for n, visits in visited.items() if _won_after(ledger.won_dates[n], visits,
-                                                                      settings.attribution_days))
+    positions, visited, converted = _visits(action_ids, matches, index, ledger, zone, settings)
     inactive = axis_inactive(axis, today)
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -343,7 +344,56 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
         coverage=kpis.ratio(sum(1 for n in visited if n in members), len(members)),
         conversion=kpis.ratio(converted, len(visited)),
         revenue_per_visit=(revenue / len(positions)) if positions else None,
-        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit, flt, owner_email)))
+        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit, flt, owner_email)),
+        kpis=_scope_kpis(plan.axis_scope(axis), members, _axis_reference(plan, axis, zone), days, scopes, ledger,
+                         book, visited, converted, len(positions), revenue))
+
+
+_DORMANT = Scope((Condition("dormant", "is", (True,), "dormant"),))
+
+
+def _visits(action_ids: Collection[str], matches: Mapping[str, ActionCount], index: ActivityIndex,
+            ledger: WonLedger, zone: ZoneInfo, settings: EngineSettings
+            ) -> tuple[list[int], dict[int, list[date]], int]:
+    """The counted activities of these actions (positions), the visited accounts with their visit days,
+    and how many of those accounts were won within ``attribution_days`` on or after a visit."""
+    positions = sorted({p for action_id in action_ids for p in matches[action_id].matched})
+    visited: dict[int, list[date]] = {}
+    for pos in positions:
+        number = index.acc[pos]
+        if number is not None:
+            visited.setdefault(number, []).append(datetime.fromtimestamp(index.ts[pos], zone).date())
+    converted = sum(1 for n, visits in visited.items() if _won_after(ledger.won_dates[n], visits,
+                                                                      settings.attribution_days))
+    return positions, visited, converted
+
+
+def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tuple[date, date], scopes: ScopeIndex,
+                ledger: WonLedger, book: DealBook, visited: Mapping[int, list[date]], converted: int,
+                activities: int, revenue: Decimal) -> tuple[KpiValue, ...]:
+    """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py."""
+    has_dormancy = any(is_dormancy(c) for c in scope.conditions)
+    dormant = members if has_dormancy else scopes.members(scope & _DORMANT, reference)
+    _, positions = ledger.by_account(days)
+    return measure(ScopeFacts(
+        members=members, dormant=dormant, won=won_counts(positions),
+        won_revenue=ledger.by_account(days)[0], lost=book.lost(days), created=book.created(days),
+        first_won_in_span=first_won_in(ledger.won_dates, positions.keys(), days),
+        visited=frozenset(visited), converted=converted, activities=activities, revenue=revenue))
+
+
+def _segment_kpis(plan: Plan, segment_id: str, scopes: ScopeIndex, ledger: WonLedger, book: DealBook,
+                  index: ActivityIndex, matches: Mapping[str, ActionCount], actions_of: Mapping[str, list[str]],
+                  settings: EngineSettings, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
+    """A segment's KPIs: its own scope over the plan's period to date, the visits of all its axes' actions."""
+    segment = plan.segment(segment_id)
+    reference = plan.period.start.astimezone(zone).date()
+    members = scopes.members(segment.scope, reference)
+    days = to_date(window_days(plan.period, zone), as_of, zone)
+    action_ids = [a for axis in plan.axes if axis.segment_id == segment_id for a in actions_of[axis.id]]
+    positions, visited, converted = _visits(action_ids, matches, index, ledger, zone, settings)
+    return _scope_kpis(segment.scope, members, reference, days, scopes, ledger, book, visited, converted,
+                       len(positions), ledger.total(days, members))
 
 
 def _won_after(won: tuple[date, ...], visits: list[date], days: int) -> bool:
@@ -380,3 +430,66 @@ def _quarter_days(today: date) -> tuple[date, date]:
     first = date(today.year, first_month, 1)
     nxt = date(today.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)
     return first, nxt - timedelta(days=1)
+
+
+def advisor_context(plan: Plan, records: Records, scopes: ScopeIndex, ledger: WonLedger, today: date,
+                    zone: ZoneInfo) -> AdvisorContext:
+    """The plan's declared context changes resolved against the records, plus what the CRM itself shows:
+    reps whose every CRM user is inactive (they left), accounts marked lost by a mapped field (``crm_field``)."""
+    leaving: list[RepLeaving] = []
+    declared = set()
+    for change in plan.context:
+        if change.kind is ContextKind.REP_LEAVING and change.who:
+            leaving.append(RepLeaving(change.who.lower(), change.on, "plan", change.note))
+            declared.add(change.who.lower())
+    active = {u.email for u in records.users if u.email and u.active}
+    gone = sorted({u.email for u in records.users if u.email and not u.active} - active - declared)
+    leaving += [RepLeaving(email, None, "crm") for email in gone]
+
+    reference = plan.period.start.astimezone(zone).date()
+    holders = [(seg.id, scopes.members(seg.scope, reference)) for seg in plan.segments]
+    lost: list[LostAccount] = []
+    for change in plan.context:
+        if change.kind is not ContextKind.LOST_KEY_ACCOUNT:
+            continue
+        found: list[tuple[int, date | None, str]] = []
+        if change.account:
+            wanted = fold(change.account)
+            found = [(n, change.on, "plan") for n, a in enumerate(scopes.accounts)
+                     if not a.deleted and (a.id == change.account or fold(a.name) == wanted)]
+        if change.crm_field:
+            name = change.crm_field.removeprefix("custom.")
+            for n, a in enumerate(scopes.accounts):
+                on, marked = _lost_mark(a.custom.get(name))
+                if marked and not a.deleted:
+                    found.append((n, on or change.on, "crm"))
+        if not found and change.account:
+            lost.append(LostAccount(change.account, "", "", change.on,
+                                    (change.segment_id,) if change.segment_id else (), ZERO, "plan", change.note))
+        for n, on, how in found:
+            account = scopes.accounts[n]
+            segs = (change.segment_id,) if change.segment_id else tuple(s for s, members in holders if n in members)
+            end = (on or today) - timedelta(days=1)
+            sums, _ = ledger.by_account((months_before(end + timedelta(days=1), 12), end))
+            lost.append(LostAccount(account.name, account.id, account.source, on, segs, sums.get(n, ZERO), how,
+                                    change.note))
+    return AdvisorContext(tuple(lost), tuple(leaving))
+
+
+def _lost_mark(value: object) -> tuple[date | None, bool]:
+    """A CRM field marking a lost account: a checkbox (true) or the day it was lost (ISO date or date-time)."""
+    if value is None or value is False or value == "":
+        return None, False
+    if value is True:
+        return None, True
+    if isinstance(value, datetime):
+        return value.date(), True
+    if isinstance(value, date):
+        return value, True
+    text = str(value).strip()
+    if fold(text) in ("true", "yes", "oui", "1"):
+        return None, True
+    try:
+        return date.fromisoformat(text[:10]), True
+    except ValueError:
+        return None, False

@@ -121,6 +121,45 @@ class Axis:
     who: tuple[str, ...] = ()        # e-mails: when given, only the deals these people own count (revenue)
 
 
+class ContextKind(StrEnum):
+    """A change of context the manager declares (or the CRM shows) that the advisor takes into account."""
+
+    MARKET_EVENT = "market_event"           # événement de marché: an opportunity or a threat on a segment/axis
+    LOST_KEY_ACCOUNT = "lost_key_account"   # perte d'un compte clé
+    REP_LEAVING = "rep_leaving"             # départ d'un commercial
+    CAPACITY = "capacity"                   # capacité de production d'un produit, par trimestre civil
+
+
+class Impact(StrEnum):
+    OPPORTUNITY = "opportunity"
+    THREAT = "threat"
+
+
+@dataclass(frozen=True)
+class ContextChange:
+    """One declared change of context. Which fields matter depends on ``kind`` (see docs/engine.md):
+    market event: ``impact`` and ``segment_id`` or ``axis_id``; lost key account: ``account`` (name or CRM id)
+    or ``crm_field`` (an account field marking lost accounts); rep leaving: ``who``; capacity: ``product``
+    and ``capacity`` (quantity per calendar quarter). ``on`` / ``until`` bound when it applies (inclusive)."""
+
+    kind: ContextKind
+    on: date | None = None
+    until: date | None = None
+    note: str = ""
+    segment_id: str | None = None
+    axis_id: str | None = None
+    who: str | None = None
+    account: str | None = None
+    crm_field: str | None = None
+    product: str | None = None
+    capacity: Decimal | None = None
+    impact: Impact | None = None
+
+    def applies(self, day: date) -> bool:
+        """In force on ``day``: on or after ``on`` and on or before ``until`` (each when given)."""
+        return (self.on is None or self.on <= day) and (self.until is None or day <= self.until)
+
+
 @dataclass(frozen=True)
 class Action:
     """An action written with the 5Q rule: who does what and when, with what information from whom."""
@@ -151,6 +190,7 @@ class Plan:
     axes: tuple[Axis, ...] = ()
     actions: tuple[Action, ...] = ()
     id: str = field(default="")
+    context: tuple[ContextChange, ...] = ()   # changes of context the advisor takes into account
 
     def __post_init__(self) -> None:
         problems = check_invariants(self)
@@ -258,7 +298,40 @@ def check_invariants(plan: Plan) -> list[Problem]:
         if action.window.start < plan.period.start or action.window.end > plan.period.end:
             out.append(Problem(f"{at}.when", f"the window {action.window.label or ''} is outside the plan's period",
                                "check the year, or widen the plan's period"))
+    _check_context(plan, out, segment_ids, axis_ids)
     return out
+
+
+def _check_context(plan: Plan, out: list[Problem], segment_ids: set[str], axis_ids: set[str]) -> None:
+    for i, change in enumerate(plan.context):
+        at = f"context[{i}]"
+        kind = change.kind
+        if change.segment_id is not None and change.segment_id not in segment_ids:
+            out.append(Problem(f"{at}.segment", f"segment {change.segment_id!r} does not exist",
+                               f"use one of {sorted(segment_ids)}"))
+        if change.axis_id is not None and change.axis_id not in axis_ids:
+            out.append(Problem(f"{at}.axis", f"axis {change.axis_id!r} does not exist",
+                               f"use one of {sorted(axis_ids)}"))
+        if change.on is not None and change.until is not None and change.until < change.on:
+            out.append(Problem(f"{at}.until", "until is before on", "give the last day on or after the first"))
+        if kind is ContextKind.MARKET_EVENT:
+            if change.impact is None:
+                out.append(Problem(f"{at}.impact", "a market event needs its impact",
+                                   "write impact: opportunity (opportunité) or threat (menace)"))
+            if change.segment_id is None and change.axis_id is None:
+                out.append(Problem(f"{at}.segment", "a market event concerns a segment or an axis",
+                                   "add segment: <id> or axis: <id>"))
+        elif kind is ContextKind.LOST_KEY_ACCOUNT and not (change.account or change.crm_field):
+            out.append(Problem(f"{at}.account", "a lost key account needs the account",
+                               "write account: <name or CRM id>, or crm_field: custom.<field> to read it from the CRM"))
+        elif kind is ContextKind.REP_LEAVING and (not change.who or "@" not in change.who):
+            out.append(Problem(f"{at}.who", "a rep leaving needs the rep's e-mail", "write who: <e-mail>"))
+        elif kind is ContextKind.CAPACITY:
+            if not change.product:
+                out.append(Problem(f"{at}.product", "a capacity is a product's", "write product: PX200"))
+            if change.capacity is None or change.capacity <= 0:
+                out.append(Problem(f"{at}.capacity", "the capacity must be a positive quantity per quarter",
+                                   "write capacity: 40"))
 
 
 def _unique(out: list[Problem], where: str, ids: list[str]) -> None:

@@ -119,6 +119,7 @@ class Deal:
     deleted: bool = False
     modified_at: datetime | None = None
     closed_at: datetime | None = None
+    created_at: datetime | None = None   # aware creation instant (pipeline created KPI); None when unknown
 
     def day(self, zone: tzinfo) -> date | None:
         """The close date in the plan's timezone: the instant's local date, else the CRM's plain date."""

@@ -52,6 +52,17 @@ class ActionProgress:
 
 
 @dataclass(frozen=True)
+class KpiValue:
+    """One KPI measured on one scope: ``value`` = ``numerator`` / ``denominator`` for ratios and averages
+    (None when the denominator is 0), the count or the amount otherwise (numerator and denominator None)."""
+
+    kpi: str
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class AxisProgress:
     axis_id: str
     revenue: Decimal                 # won in the objective's period, in scope
@@ -69,6 +80,7 @@ class AxisProgress:
     conversion: float | None = None  # visited accounts with a won deal within the attribution window
     revenue_per_visit: Decimal | None = None
     decisions: tuple[Decision, ...] = ()
+    kpis: tuple[KpiValue, ...] = ()  # every KPI of the vocabulary (pac_core.kpi_vocabulary), in its order
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,7 @@ class SegmentProgress:
     objective: Decimal | None
     roi: float | None
     trend: float | None = None       # revenue growth vs baseline, a ratio
+    kpis: tuple[KpiValue, ...] = ()  # every KPI of the vocabulary over the segment's scope and the plan's period
 
 
 @dataclass(frozen=True)
@@ -110,6 +123,7 @@ class Rule(StrEnum):
     DROP = "drop"
     PRIORITISE = "prioritise"
     SUSPEND = "suspend"
+    REASSIGN = "reassign"     # a rep leaving still owns open actions of the axis
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,7 @@ class Recommendation:
     segment_id: str
     summary: str                         # one sentence in the plan's language
     evidence: dict[str, Any] = field(default_factory=dict)   # figures and thresholds used
+    overruled: tuple[Recommendation, ...] = ()   # other rules that fired for the axis, lower in precedence
 
 
 @dataclass(frozen=True)

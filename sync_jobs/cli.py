@@ -62,6 +62,7 @@ def crm() -> None:
 
 def _register() -> None:
     from sync_jobs import (
+        cli_advice,
         cli_crm,
         cli_explain,
         cli_lint,
@@ -78,6 +79,7 @@ def _register() -> None:
     cli_report.register(main)
     cli_snapshot.register(main)
     cli_explain.register(main)
+    cli_advice.register(main)
 
 
 _register()

@@ -99,6 +99,9 @@ class ProgressView:
         self.progress.update(task, completed=done, total=done if finished else total)
 
 
+LONG_VALUE = 80   # characters of a value's repr shown in the dry run's table; longer ones are printed below it
+
+
 def print_changes(console: Console, changes: dict[str, list[Any]],
                   previous: dict[str, dict[str, dict[str, Any]]] | None = None) -> None:
     """The dry run's exact changes: one line per CRM record and field, with the value last written."""
@@ -106,15 +109,26 @@ def print_changes(console: Console, changes: dict[str, list[Any]],
     for col in ("CRM", "record", "field", "last written", "new value"):
         table.add_column(col)
     n = 0
+    long: list[str] = []     # long texts (KPI line, advice) in full below the table, one line each, never wrapped
     for connector, items in changes.items():
         for change in items:
             old = (previous or {}).get(connector, {}).get(change.key)
             for field, value in change.fields.items():
                 before = "(new record)" if old is None else repr(old.get(field))
-                table.add_row(connector, f"{change.target.value} {change.key}", field, before, repr(value))
+                after = repr(value)
+                where = f"{connector} {change.target.value} {change.key} {field}"
+                if len(before) > LONG_VALUE:
+                    long.append(f"{where} last written: {before}")
+                    before = "(in full below)"
+                if len(after) > LONG_VALUE:
+                    long.append(f"{where} new value: {after}")
+                    after = "(in full below)"
+                table.add_row(connector, f"{change.target.value} {change.key}", field, before, after)
                 n += 1
     if n:
         console.print(table)
+        for line in long:
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
     else:
         console.print("Dry run: nothing to write, the CRMs are up to date.")
 
@@ -366,6 +380,10 @@ def register(group: click.Group) -> None:
                        if any("rejected_new" in c for c in last.values()) else "")
                 print_rejection_table(console, groups, f"Last run's rejected records ({total}{new}, counted "
                                                        "nowhere; fix them in the CRM)")
+        if runs:
+            from sync_jobs.cli_advice import print_advice_summary
+
+            print_advice_summary(console, settings, plan_ref, engine)
         engine.dispose()
 
     @group.command("schedule")

@@ -27,8 +27,10 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.base import Target, WriteChange
-from pac_core.plan import Plan
-from pac_core.results import Evaluation
+from pac_core.kpi_vocabulary import BY_ID, CORE
+from pac_core.kpi_vocabulary import summary as kpi_summary
+from pac_core.plan import Axis, Plan
+from pac_core.results import AxisProgress, Evaluation, Recommendation
 
 MANAGER_FIELDS = frozenset({"status", "priority"})
 """Fields the manager owns in the CRM: written only when the record is created."""
@@ -69,10 +71,35 @@ def _last_day(end: datetime) -> str:
     return (end - timedelta(microseconds=1)).date().isoformat()
 
 
+def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: Recommendation | None
+                ) -> dict[str, Any]:
+    """The axis's KPIs for the CRM: one number per core KPI (ratios as percentages to 0.1, money to cents,
+    counts whole), the KPIs the plan names as one readable line, and the advisor's recommendation."""
+    values = {v.kpi: v.value for v in progress.kpis} if progress else {}
+    out: dict[str, Any] = {}
+    for kpi in CORE:
+        value = values.get(kpi)
+        unit = BY_ID[kpi].unit
+        out[f"kpi_{kpi}"] = (None if value is None else _pct(float(value)) if unit == "ratio"
+                             else _money(value) if unit == "money" else int(value))
+    named = axis.objective.kpis if axis.objective else ()
+    out["kpis"] = kpi_summary(progress.kpis, named, plan.language, plan.currency) if progress else ""
+    text = ""
+    if advice is not None:
+        text = advice.summary
+        if advice.overruled:
+            word = "Écarté" if plan.language == "fr" else "Overruled"
+            text += "\n" + "\n".join(f"{word} : {o.summary}" if plan.language == "fr" else f"{word}: {o.summary}"
+                                      for o in advice.overruled)
+    out["advice"] = text
+    return out
+
+
 def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str], dict[str, Any]]:
     """Every axis and action record with the values the CRM should show (manager fields included)."""
     out: dict[tuple[Target, str], dict[str, Any]] = {}
     axes = {a.axis_id: a for a in evaluation.axes}
+    advice = {r.axis_id: r for r in evaluation.recommendations}
     for axis in plan.axes:
         p = axes.get(axis.id)
         objective = axis.objective.additional_revenue if axis.objective else None
@@ -90,6 +117,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "window_start": axis.objective.period.start.date().isoformat() if axis.objective else None,
             "window_end": _last_day(axis.objective.period.end) if axis.objective else None,
             **_action_totals(plan, axis.id, evaluation),
+            **_kpi_fields(plan, axis, p, advice.get(axis.id)),
         }
     actions = {a.action_id: a for a in evaluation.actions}
     for action in plan.actions:

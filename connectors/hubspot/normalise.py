@@ -236,7 +236,8 @@ def to_deal(obj: dict[str, Any], source: str, m: HubSpotMapping, pipelines: Mapp
     return Deal(id=obj["id"], source=source, account_id=account_id, owner_id=p.get(d.owner) or None,
                 amount=amount, currency=currency.upper() if currency else None,
                 close_date=close_date, closed_at=closed_at, stage=pipeline.stages[stage_id],
-                name=p.get(d.name) or "", lines=lines, deleted=bool(obj.get("archived")), modified_at=_modified(obj))
+                name=p.get(d.name) or "", lines=lines, deleted=bool(obj.get("archived")), modified_at=_modified(obj),
+                created_at=parse_datetime(p.get("createdate")) or parse_datetime(obj.get("createdAt")))
 
 
 def to_line(obj: dict[str, Any], m: HubSpotMapping) -> DealLine | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.plan import ActionStatus, AxisState
 from pac_core.results import Pace
 
@@ -51,6 +52,8 @@ def _p(name: str, label: str, kind: str, options: tuple[str, ...] = (), unique: 
 
 
 _PACE = tuple(p.value for p in Pace)
+# the core KPIs of pac_core.kpi_vocabulary, one number property each (ratios as percentages, like progress)
+_KPIS = tuple((k, BY_ID[k].en.capitalize(), BY_ID[k].unit) for k in CORE)
 _COMMON = {
     "key": _p(KEY, "PAC key", "string", unique=True),
     "name": _p("pac_name", "PAC name", "string"),
@@ -67,7 +70,12 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "priority": _p("pac_priority", "Priority rank", "number"),
                                "objective": _p("pac_objective", "Additional revenue objective", "number"),
                                "revenue": _p("pac_revenue", "Revenue won", "number"),
-                               "roi": _p("pac_roi", "ROI", "number")}
+                               "roi": _p("pac_roi", "ROI", "number"),
+                               **{f"kpi_{k}": _p(f"pac_{k}{'_pct' if unit == 'ratio' else ''}",
+                                                 label + (" (%)" if unit == "ratio" else ""), "number")
+                                  for k, label, unit in _KPIS},
+                               "kpis": Prop("pac_kpis", "KPIs", "string", "textarea"),
+                               "advice": Prop("pac_advice", "Advice", "string", "textarea")}
 ACTION_PROPS: dict[str, Prop] = {**_COMMON,
                                  "status": _p("pac_status", "Action status", "enumeration",
                                               tuple(s.value for s in ActionStatus)),

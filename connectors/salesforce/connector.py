@@ -128,7 +128,7 @@ class SalesforceConnector:
 
     def _deal_fields(self) -> list[str]:
         d = self.mapping.deals
-        fields = ["Id", "Name", "AccountId", "OwnerId", "IsDeleted", "SystemModstamp",
+        fields = ["Id", "Name", "AccountId", "OwnerId", "IsDeleted", "SystemModstamp", "CreatedDate",
                   *self.mapping.read_fields()["Opportunity"].values()]
         if d.won_stages:
             fields.append("StageName")

@@ -224,4 +224,5 @@ class Normaliser:
             id=str(r["Id"]), source=self.source, account_id=r.get("AccountId"), owner_id=r.get("OwnerId"),
             amount=decimal(get(r, d.amount)), currency=str(currency) if currency else None,
             close_date=sf_date(get(r, d.close_date)), stage=stage, name=str(r.get("Name") or ""),
-            lines=tuple(lines), deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))
+            lines=tuple(lines), deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")),
+            created_at=sf_datetime(r.get("CreatedDate")))

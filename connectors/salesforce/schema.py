@@ -136,6 +136,41 @@ _COMMON = (
     PacField("PAC_Last_Synced__c", "Last synced", "DateTime", label_fr="Dernière synchronisation"),
 )
 
+# The axis's KPIs (docs/engine.md, KPI vocabulary): one field per core KPI, the named ones as a readable line,
+# and the advisor's recommendation for the axis.
+KPI_FIELDS = (
+    PacField("PAC_Reactivation_Rate__c", "Reactivation rate", "Percent", precision=5, scale=1,
+             description="Dormant accounts of the scope with a won deal in the period / dormant accounts.",
+             label_fr="Taux de réactivation"),
+    PacField("PAC_Win_Rate__c", "Win rate", "Percent", precision=5, scale=1,
+             description="Won deals / (won + lost) closed in the period, on the scope's accounts.",
+             label_fr="Taux de réussite"),
+    PacField("PAC_Visit_To_Win__c", "Visit-to-win conversion", "Percent", precision=5, scale=1,
+             description="Visited accounts won within the attribution window after a visit / visited accounts.",
+             label_fr="Conversion visite-commande"),
+    PacField("PAC_Average_Won_Deal__c", "Average won deal", "Currency", precision=16, scale=2,
+             description="Won revenue / won deals in the period.",
+             label_fr="Montant moyen des affaires gagnées"),
+    PacField("PAC_Coverage__c", "Scope coverage", "Percent", precision=5, scale=1,
+             description="Visited accounts of the scope / accounts of the scope.",
+             label_fr="Couverture du périmètre"),
+    PacField("PAC_New_Accounts__c", "New accounts", "Number", precision=9, scale=0,
+             description="Accounts of the scope whose first won deal closes in the period.",
+             label_fr="Nouveaux comptes"),
+    PacField("PAC_Revenue_Per_Visit__c", "Revenue per visit", "Currency", precision=16, scale=2,
+             description="The axis's revenue / counted visits.",
+             label_fr="CA par visite"),
+    PacField("PAC_Pipeline_Created__c", "Pipeline created", "Currency", precision=16, scale=2,
+             description="Amount of the deals created in the period on the scope's accounts.",
+             label_fr="Pipeline créé"),
+    PacField("PAC_KPIs__c", "KPIs", "LongTextArea", length=32768, visible_lines=4,
+             description="The KPIs the plan names for the axis, in the plan's language, with their parts.",
+             label_fr="Indicateurs"),
+    PacField("PAC_Advice__c", "Advice", "LongTextArea", length=32768, visible_lines=3,
+             description="The advisor's recommendation for the axis this period, with the rules it overruled.",
+             label_fr="Recommandation"),
+)
+
 PAC_AXIS = PacObject(
     "PAC_Axis__c", "PAC Axis", "PAC Axes", label_fr="Axe PAC", plural_label_fr="Axes PAC",
     description="A development axis of the Commercial Action Plan, kept up to date by pac.",
@@ -157,7 +192,8 @@ PAC_AXIS = PacObject(
                      label_fr="Objectif des actions"),
             PacField("PAC_Done__c", "Actions done", "Number", precision=9, scale=0,
                      description="Sum of what the axis's actions achieved, each counted up to its target.",
-                     label_fr="Actions réalisées")))
+                     label_fr="Actions réalisées"),
+            *KPI_FIELDS))
 
 PAC_ACTION = PacObject(
     "PAC_Action__c", "PAC Action", "PAC Actions", label_fr="Action PAC", plural_label_fr="Actions PAC",

@@ -7,6 +7,7 @@ An unknown key is still shown (key as written, value formatted by its type), nev
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,13 +38,32 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "products": ("Charge de production", "Production load", "products", False),
     "min_load": ("Charge minimale", "Minimum load", "percent", True),
     "committed_weight": ("Poids des affaires ouvertes", "Weight of open deals", "percent", True),
+    "to_segment_kinds": ("Types des segments cibles", "Kinds of target segments", "segment_kinds", False),
+    "already_running": ("Segments écartés (axe équivalent déjà en place)",
+                        "Segments left out (an equivalent axis already runs)", "running", False),
+    "triggers": ("Déclencheurs", "Triggers", "triggers", False),
+    "lost_accounts": ("Comptes clés perdus (CA des 12 mois précédents)",
+                      "Key accounts lost (revenue of the 12 months before)", "lost_accounts", False),
+    "market_events": ("Événements de marché", "Market events", "events", False),
+    "leaving": ("Départs", "Leaving", "leaving", False),
 }
+
+TRIGGERS = {
+    "fr": {"segment_decline": "baisse du segment", "lost_key_account": "compte clé perdu",
+           "market_opportunity": "opportunité de marché", "market_threat": "menace de marché",
+           "capacity": "capacité de production"},
+    "en": {"segment_decline": "segment decline", "lost_key_account": "key account lost",
+           "market_opportunity": "market opportunity", "market_threat": "market threat",
+           "capacity": "production capacity"},
+}
+KINDS = {"fr": {"horizontal": "géographique", "vertical": "marché", "mixed": "typologie de comptes"},
+         "en": {"horizontal": "geographic", "vertical": "market", "mixed": "account type"}}
 
 
 def rows(evidence: Mapping[str, Any], plan: Plan, fmt: Formatter) -> Iterator[tuple[str, str, bool]]:
     """(label, formatted value, is_threshold) for each piece of evidence, in the advisor's order."""
     for key, value in evidence.items():
-        if value is None:
+        if value is None or value == [] or value == {}:
             continue
         fr, en, kind, threshold = KEYS.get(key, (key.replace("_", " "), key.replace("_", " "), "", False))
         yield (fr if fmt.lang == "fr" else en), value_text(kind, key, value, plan, fmt), threshold
@@ -68,6 +88,21 @@ def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> s
         return fmt.period_label(str(value))
     if kind == "products":
         return "; ".join(_product(row, fmt) for row in value)
+    if kind == "segment_kinds":
+        return ", ".join(f"{segments.get(str(k), str(k))} ({KINDS[fmt.lang].get(str(v), str(v))})"
+                         for k, v in dict(value).items())
+    if kind == "running":
+        return "; ".join(f"{segments.get(str(k), str(k))}: {axes.get(str(r.get('axis')), str(r.get('axis')))} "
+                         f"(ROI {fmt.percent(r.get('roi'))})" for k, r in dict(value).items())
+    if kind == "triggers":
+        return ", ".join(TRIGGERS[fmt.lang].get(str(t), str(t)) for t in value)
+    if kind == "lost_accounts":
+        return "; ".join(f"{r.get('account')} {fmt.money(_number(r.get('revenue_12m')))}"
+                         + (f" ({fmt.date(date.fromisoformat(str(r['on'])))})" if r.get("on") else "") for r in value)
+    if kind == "events":
+        return "; ".join(str(r.get("note") or "–") for r in value)
+    if kind == "leaving":
+        return "; ".join(f"{r.get('who')} → {', '.join(r.get('actions', []))}" for r in value)
     return _plain(value, fmt)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pac_core.results import Pace
-from sync_jobs.report import sections_actions, sections_data, sections_plan
+from sync_jobs.report import sections_actions, sections_data, sections_kpis, sections_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label, labels
 from sync_jobs.report.scrub import scrub_page
@@ -14,7 +14,7 @@ from sync_jobs.report_inputs import ReportInputs
 
 # No script may run and nothing may be fetched, even if some text slipped through unescaped.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
-SECTIONS = ("overview", "segments", "axes", "actions", "gaps", "recos", "data")
+SECTIONS = ("overview", "segments", "axes", "kpis", "actions", "gaps", "recos", "data")
 
 
 def formatter_for(inputs: ReportInputs, lang: str | None) -> Formatter:
@@ -28,6 +28,7 @@ def render(inputs: ReportInputs, lang: str | None = None) -> str:
         sections_plan.overview(inputs, fmt),
         sections_plan.segments(inputs, fmt),
         sections_plan.axes(inputs, fmt),
+        sections_kpis.kpis(inputs, fmt),
         sections_actions.actions(inputs, fmt),
         sections_actions.five_q_gaps(inputs, fmt),
         sections_actions.recommendations(inputs, fmt),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from pac_core.plan import Plan
 from pac_core.results import Pace
 from sync_jobs.report import charts
 from sync_jobs.report.evidence import rows as evidence_rows
@@ -132,15 +136,61 @@ def recommendations(inputs: ReportInputs, fmt: Formatter) -> str:
     segment_names = {s.id: s.name for s in plan.segments}
     cards = []
     for reco in recos:
-        evidence = "".join(
-            f'<tr class="{"threshold" if limit else ""}"><th>{e(label)}'
-            + (f' <span class="tag">{e(words["threshold"])}</span>' if limit else "")
-            + f'</th><td class="num">{e(value)}</td></tr>'
-            for label, value, limit in evidence_rows(reco.evidence, plan, fmt))
         where = " · ".join(x for x in (axis_names.get(reco.axis_id, ""), segment_names.get(reco.segment_id, "")) if x)
+        overruled = "".join(
+            f'<div class="overruled"><span class="badge rule">{e(enum_label("rule", o.rule.value, fmt.lang))}</span>'
+            f"<p>{e(o.summary)}</p>{_evidence(o.evidence, plan, fmt)}</div>" for o in reco.overruled)
+        if overruled:
+            overruled = f'<details open><summary>{e(words["overruled"])}</summary>{overruled}</details>'
         cards.append(f'<article class="reco avoid rule-{e(reco.rule.value)}"><div class="reco-head">'
                      f'<span class="badge rule">{e(enum_label("rule", reco.rule.value, fmt.lang))}</span>'
                      f'<span class="where">{e(where)}</span></div><p>{e(reco.summary)}</p>'
-                     + (f'<table class="evidence"><caption>{e(words["evidence"])}</caption>{evidence}</table>'
-                        if evidence else "") + "</article>")
-    return section("recos", words["sec_recos"], f'<div class="recos">{"".join(cards)}</div>')
+                     f"{_evidence(reco.evidence, plan, fmt)}{overruled}</article>")
+    return section("recos", words["sec_recos"], _context(inputs, fmt) + f'<div class="recos">{"".join(cards)}</div>')
+
+
+def _evidence(evidence: Mapping[str, Any], plan: Plan, fmt: Formatter) -> str:
+    words = labels(fmt.lang)
+    rows = "".join(
+        f'<tr class="{"threshold" if limit else ""}"><th>{e(label)}'
+        + (f' <span class="tag">{e(words["threshold"])}</span>' if limit else "")
+        + f'</th><td class="num">{e(value)}</td></tr>'
+        for label, value, limit in evidence_rows(evidence, plan, fmt))
+    return f'<table class="evidence"><caption>{e(words["evidence"])}</caption>{rows}</table>' if rows else ""
+
+
+CONTEXT_WORDS = {
+    "fr": {"market_event": "Événement de marché", "lost_key_account": "Compte clé perdu",
+           "rep_leaving": "Départ", "capacity": "Capacité de production", "opportunity": "opportunité",
+           "threat": "menace", "from": "à partir du", "until": "jusqu'au", "per_quarter": "par trimestre"},
+    "en": {"market_event": "Market event", "lost_key_account": "Key account lost", "rep_leaving": "Leaving",
+           "capacity": "Production capacity", "opportunity": "opportunity", "threat": "threat",
+           "from": "from", "until": "until", "per_quarter": "per quarter"},
+}
+
+
+def _context(inputs: ReportInputs, fmt: Formatter) -> str:
+    """The context changes the plan declares, one line each, above the recommendations."""
+    if not inputs.plan.context:
+        return ""
+    w = CONTEXT_WORDS[fmt.lang]
+    segments = {s.id: s.name for s in inputs.plan.segments}
+    axes = {a.id: a.name for a in inputs.plan.axes}
+    items = []
+    for c in inputs.plan.context:
+        what = [w[c.kind.value]]
+        if c.impact is not None:
+            what.append(f"({w[c.impact.value]})")
+        for part in (segments.get(c.segment_id or ""), axes.get(c.axis_id or ""), c.who, c.account, c.crm_field):
+            if part:
+                what.append(f"· {part}")
+        if c.product:
+            what.append(f"· {c.product} {fmt.number(c.capacity)} {w['per_quarter']}")
+        if c.on:
+            what.append(f"· {w['from']} {fmt.date(c.on)}")
+        if c.until:
+            what.append(f"· {w['until']} {fmt.date(c.until)}")
+        if c.note:
+            what.append(f"— {c.note}")
+        items.append(f"<li>{e(' '.join(what))}</li>")
+    return f'<div class="context"><h3>{e(labels(fmt.lang)["context"])}</h3><ul>{"".join(items)}</ul></div>'

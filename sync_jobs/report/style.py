@@ -118,6 +118,16 @@ table.axes .prog{min-width:190px}
 .reco p{margin:8px 0;font-size:15px}
 .reco-head{display:flex;gap:10px;align-items:center;flex-wrap:wrap}
 .reco .where{font-weight:700}
+.reco details{margin-top:8px;color:var(--muted)}
+.reco details summary{cursor:default;font-size:13px;font-weight:600}
+.overruled{border-top:1px dashed var(--line);padding-top:6px;margin-top:6px;opacity:.85}
+.overruled p{font-size:13px}
+.context ul{margin:4px 0 14px;padding-left:18px}
+ul.kpi-list{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:6px 18px}
+ul.kpi-list li b{font-variant-numeric:tabular-nums}
+dl.kpi-formulas{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:6px 0}
+dl.kpi-formulas dt{font-weight:600}
+dl.kpi-formulas dd{margin:0}
 .rule-drop{border-left-color:var(--late)}.rule-suspend{border-left-color:var(--risk)}
 .rule-roll_out{border-left-color:var(--done)}.rule-prioritise{border-left-color:var(--accent)}
 .badge.rule{background:var(--navy);color:#fff}

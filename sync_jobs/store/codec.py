@@ -55,6 +55,7 @@ def to_payload(record: Record) -> dict[str, Any]:
         return {"account_id": record.account_id, "owner_id": record.owner_id, "amount": _dec(record.amount),
                 "currency": record.currency, "close_date": _day(record.close_date), "stage": record.stage.value,
                 "name": record.name, "closed_at": _dt(record.closed_at),
+                "created_at": _dt(record.created_at),
                 "lines": [{"product": ln.product, "quantity": str(ln.quantity), "amount": _dec(ln.amount),
                            "service_date": _day(ln.service_date), "code": ln.code, "family": ln.family,
                            "name": ln.name} for ln in record.lines]}
@@ -96,7 +97,8 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
         return Deal(id=crm_id, source=source, account_id=p.get("account_id"), owner_id=p.get("owner_id"),
                     amount=_pdec(p.get("amount")), currency=p.get("currency"), close_date=_pday(p.get("close_date")),
                     stage=DealStage(p["stage"]), name=p.get("name", ""), lines=lines, deleted=deleted,
-                    modified_at=modified_at, closed_at=_pdt(p.get("closed_at")))
+                    modified_at=modified_at, closed_at=_pdt(p.get("closed_at")),
+                    created_at=_pdt(p.get("created_at")))
     return User(id=crm_id, source=source, email=p.get("email"), name=p.get("name", ""),
                 active=p.get("active", True), modified_at=modified_at)
 

@@ -1,0 +1,323 @@
+"""The KPI vocabulary: the indicators a plan may name per axis, their formulas, and their measurement.
+
+Every KPI is measured on a *scope over a span*: an axis's scope (segment AND axis) over its objective's
+period, or a segment's scope over the plan's period, both **to date** (first day up to the evaluation day,
+local calendar days in the plan's timezone). "Visits" are the activities counted by the actions of the
+axis (of every axis of the segment), every rule of their action passed, repeat visits included.
+
+* ``reactivation_rate`` = dormant accounts with a won deal in the span / dormant accounts of the scope;
+  dormant at the span's first day, by the scope's own dormancy rule when it has one, else ``dormant: true``
+  (the CRM flag, else no won deal in ``dormant_default_months`` months);
+* ``win_rate`` = won deals / (won + lost deals), closed in the span on the scope's accounts, by number;
+* ``visit_to_win`` = visited accounts with a won deal within ``attribution_days`` on or after a visit /
+  visited accounts;
+* ``average_won_deal`` = won revenue / won deals, closed in the span on the scope's accounts;
+* ``coverage`` = visited accounts of the scope / accounts of the scope;
+* ``new_accounts`` = accounts of the scope whose first won deal ever (in the CRM's data) closes in the span;
+* ``revenue_per_visit`` = the axis's revenue / visits;
+* ``pipeline_created`` = amount of the deals (any stage, not deleted) created in the span on the scope's
+  accounts, converted into the plan's currency (a deal without amount counts 0; one in a currency
+  without rate is left out);
+* ``accounts_visited``, ``activities_done``, ``won_deals``, ``revenue``: the counts and sum behind them.
+
+Names are matched casefolded, accent- and punctuation-insensitive, in French or English (``taux de
+réactivation``, ``reactivation rate``, ``reactivation_rate``...). Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pac_core.records import Deal, DealStage
+from pac_core.results import KpiValue
+from pac_core.scopes import fold
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    fr: str
+    en: str
+    unit: str                     # "ratio" (0.25 = 25 %), "money" (plan's currency) or "count"
+    formula_fr: str
+    formula_en: str
+    aliases: tuple[str, ...] = ()
+
+    def label(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+    def title(self, lang: str) -> str:
+        """The label with a capital first letter, to start a line or a cell."""
+        label = self.label(lang)
+        return label[:1].upper() + label[1:]
+
+    def formula(self, lang: str) -> str:
+        return self.formula_fr if lang == "fr" else self.formula_en
+
+
+VOCABULARY: tuple[Kpi, ...] = (
+    Kpi("reactivation_rate", "taux de réactivation", "reactivation rate", "ratio",
+        "comptes dormants avec une affaire gagnée sur la période / comptes dormants du périmètre",
+        "dormant accounts with a won deal in the period / dormant accounts of the scope",
+        ("réactivation", "taux de réactivation des dormants", "dormant reactivation rate", "reactivation")),
+    Kpi("win_rate", "taux de réussite", "win rate", "ratio",
+        "affaires gagnées / affaires conclues (gagnées + perdues) sur la période",
+        "won deals / closed deals (won + lost) in the period",
+        ("taux de transformation", "taux de signature", "taux de signature des devis", "taux de gain",
+         "taux de succès", "hit rate", "closing rate", "success rate")),
+    Kpi("visit_to_win", "conversion visite-commande", "visit-to-win conversion", "ratio",
+        "comptes visités avec une affaire gagnée dans les 90 jours (attribution_days) après une visite "
+        "/ comptes visités",
+        "visited accounts with a won deal within 90 days (attribution_days) after a visit / visited accounts",
+        ("taux de conversion", "conversion", "conversion des visites", "visite commande", "visit to win",
+         "visit to win rate", "essais convertis en commande", "visites converties")),
+    Kpi("average_won_deal", "montant moyen des affaires gagnées", "average won deal", "money",
+        "chiffre d'affaires gagné / nombre d'affaires gagnées sur la période",
+        "won revenue / number of won deals in the period",
+        ("panier moyen", "montant moyen", "affaire moyenne", "ticket moyen", "average deal", "average deal size",
+         "average won deal size")),
+    Kpi("coverage", "couverture du périmètre", "scope coverage", "ratio",
+        "comptes du périmètre visités / comptes du périmètre",
+        "visited accounts of the scope / accounts of the scope",
+        ("couverture", "taux de couverture", "coverage of the scope", "couverture du portefeuille")),
+    Kpi("new_accounts", "nouveaux comptes", "new accounts", "count",
+        "comptes du périmètre dont la première affaire gagnée tombe dans la période",
+        "accounts of the scope whose first ever won deal closes in the period",
+        ("nouveaux clients", "comptes conquis", "clients conquis", "new customers", "accounts won")),
+    Kpi("revenue_per_visit", "CA par visite", "revenue per visit", "money",
+        "chiffre d'affaires de l'axe / visites comptées", "the axis's revenue / counted visits",
+        ("chiffre d'affaires par visite", "ca visite", "revenue visit")),
+    Kpi("pipeline_created", "pipeline créé", "pipeline created", "money",
+        "montant des affaires créées sur la période (toutes étapes)",
+        "amount of the deals created in the period (any stage)",
+        ("pipe créé", "pipeline généré", "affaires créées", "opportunités créées", "new pipeline",
+         "pipeline generated", "devis émis")),
+    Kpi("accounts_visited", "comptes visités", "accounts visited", "count",
+        "comptes distincts touchés par les activités comptées", "distinct accounts of the counted activities",
+        ("clients visités", "prospects visités", "laboratoires visités", "clients dormants visités",
+         "comptes contactés", "clients contactés", "clients dormants contactés", "accounts contacted")),
+    Kpi("activities_done", "activités réalisées", "activities done", "count",
+        "activités comptées par les actions (visites répétées comprises)",
+        "activities counted by the actions (repeat visits included)",
+        ("visites réalisées", "démonstrations réalisées", "rendez-vous réalisés", "appels passés",
+         "devis relancés", "visits done", "activities")),
+    Kpi("won_deals", "affaires gagnées", "won deals", "count",
+        "affaires gagnées conclues sur la période", "won deals closed in the period",
+        ("commandes", "commandes gagnées", "contrats signés", "deals won", "orders")),
+    Kpi("revenue", "chiffre d'affaires", "revenue", "money",
+        "chiffre d'affaires des affaires gagnées sur la période", "revenue of the deals won in the period",
+        ("ca", "ca gagné", "won revenue")),
+)
+
+BY_ID: Mapping[str, Kpi] = {k.id: k for k in VOCABULARY}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+_LOOKUP: dict[str, str] = {}
+for _kpi in VOCABULARY:
+    for _name in (_kpi.id, _kpi.fr, _kpi.en, *_kpi.aliases):
+        _LOOKUP.setdefault(_key(_name), _kpi.id)
+
+
+def resolve(name: str) -> str | None:
+    """The KPI id a name (French or English, any case, accents or punctuation) stands for, or None."""
+    return _LOOKUP.get(_key(name)) if isinstance(name, str) else None
+
+
+def suggest(name: str) -> str | None:
+    """The vocabulary's name closest to a misspelt one (did you mean), or None."""
+    close = difflib.get_close_matches(_key(name), list(_LOOKUP), n=1, cutoff=0.75)
+    if not close:
+        return None
+    kpi = BY_ID[_LOOKUP[close[0]]]
+    return next((n for n in (kpi.fr, kpi.en, *kpi.aliases) if _key(n) == close[0]), kpi.fr)
+
+
+def vocabulary_hint() -> str:
+    """The vocabulary as a plan-check fix lists it: French / English names."""
+    return ", ".join(f"{k.fr} / {k.en}" for k in VOCABULARY)
+
+
+@dataclass(frozen=True)
+class ScopeFacts:
+    """What one scope over one span holds, as the engine measured it (account numbers, money in the plan's
+    currency). ``revenue`` is the scope's figure (an axis's attributed revenue under split attribution)."""
+
+    members: frozenset[int]
+    dormant: frozenset[int]               # members dormant at the span's first day
+    won: Mapping[int, int]                # account -> won deals closed in the span (every account)
+    won_revenue: Mapping[int, Decimal]    # account -> won revenue in the span (every account)
+    lost: Mapping[int, int]               # account -> lost deals closed in the span
+    created: Mapping[int, Decimal]        # account -> amount of the deals created in the span
+    first_won_in_span: frozenset[int]     # accounts whose first won deal ever closes in the span
+    visited: frozenset[int]               # accounts of the counted activities
+    converted: int                        # visited accounts won within the attribution window
+    activities: int                       # counted activities
+    revenue: Decimal
+
+
+def _count(table: Mapping[int, int], members: frozenset[int]) -> int:
+    if len(table) <= len(members):
+        return sum(v for k, v in table.items() if k in members)
+    return sum(table[k] for k in members if k in table)
+
+
+def _money(table: Mapping[int, Decimal], members: frozenset[int]) -> Decimal:
+    if len(table) <= len(members):
+        return sum((v for k, v in table.items() if k in members), ZERO)
+    return sum((table[k] for k in members if k in table), ZERO)
+
+
+def _ratio(kpi: str, part: int | Decimal, whole: int | Decimal) -> KpiValue:
+    part, whole = Decimal(part), Decimal(whole)
+    return KpiValue(kpi, part / whole if whole else None, part, whole)
+
+
+def measure(facts: ScopeFacts) -> tuple[KpiValue, ...]:
+    """Every KPI of the vocabulary on one scope, in vocabulary order."""
+    m = facts.members
+    won = _count(facts.won, m)
+    won_revenue = _money(facts.won_revenue, m)
+    lost = _count(facts.lost, m)
+    reactivated = sum(1 for n in facts.dormant if facts.won.get(n))
+    visited_in_scope = sum(1 for n in facts.visited if n in m)
+    values = {
+        "reactivation_rate": _ratio("reactivation_rate", reactivated, len(facts.dormant)),
+        "win_rate": _ratio("win_rate", won, won + lost),
+        "visit_to_win": _ratio("visit_to_win", facts.converted, len(facts.visited)),
+        "average_won_deal": _ratio("average_won_deal", won_revenue, won),
+        "coverage": _ratio("coverage", visited_in_scope, len(m)),
+        "new_accounts": KpiValue("new_accounts", Decimal(sum(1 for n in facts.first_won_in_span if n in m))),
+        "revenue_per_visit": _ratio("revenue_per_visit", facts.revenue, facts.activities),
+        "pipeline_created": KpiValue("pipeline_created", _money(facts.created, m)),
+        "accounts_visited": KpiValue("accounts_visited", Decimal(len(facts.visited))),
+        "activities_done": KpiValue("activities_done", Decimal(facts.activities)),
+        "won_deals": KpiValue("won_deals", Decimal(won)),
+        "revenue": KpiValue("revenue", facts.revenue),
+    }
+    return tuple(values[k.id] for k in VOCABULARY)
+
+
+def pick(values: Iterable[KpiValue], ids: Iterable[str]) -> list[KpiValue]:
+    """The values of the KPIs named (in the order named), for reports and write-back."""
+    table = {v.kpi: v for v in values}
+    return [table[i] for i in ids if i in table]
+
+
+class DealBook:
+    """Lost deals by close date and every deal by creation date, per account number, for the KPIs.
+
+    Created dates are the deal's creation instant read in the plan's timezone (a deal created at 23:30 in
+    Paris on 31 March was created in March). Amounts are converted like revenue; a deal whose currency has
+    no rate is left out of ``pipeline_created``; a deal without amount counts 0.
+    """
+
+    def __init__(self, deals: Iterable[Deal], *, account_number: Mapping[tuple[str, str], int], zone: ZoneInfo,
+                 currency: str, fx_rates: Mapping[str, Decimal]) -> None:
+        lost: list[tuple[date, int]] = []
+        created: list[tuple[date, int, Decimal]] = []
+        for deal in deals:
+            if deal.deleted or deal.account_id is None:
+                continue
+            number = account_number.get((deal.source, deal.account_id))
+            if number is None:
+                continue
+            if deal.stage is DealStage.LOST and deal.close_date is not None:
+                lost.append((deal.close_date, number))
+            if deal.created_at is not None and deal.created_at.tzinfo is not None:
+                cur = (deal.currency or currency).upper()
+                if cur != currency and cur not in fx_rates:
+                    continue
+                amount = deal.amount or ZERO
+                if cur != currency:
+                    amount = amount * Decimal(fx_rates[cur])
+                created.append((deal.created_at.astimezone(zone).date(), number, amount))
+        lost.sort()
+        created.sort(key=lambda row: (row[0], row[1]))
+        self._lost_days = [d for d, _ in lost]
+        self._lost_accounts = [n for _, n in lost]
+        self._created_days = [row[0] for row in created]
+        self._created = created
+        self._cache: dict[tuple[str, date, date], Mapping[int, Any]] = {}
+
+    def lost(self, days: tuple[date, date]) -> Mapping[int, int]:
+        """Account -> lost deals closed in the inclusive range."""
+        key = ("lost", *days)
+        found = self._cache.get(key)
+        if found is None:
+            out: dict[int, int] = {}
+            lo, hi = bisect_left(self._lost_days, days[0]), bisect_right(self._lost_days, days[1])
+            for n in self._lost_accounts[lo:hi]:
+                out[n] = out.get(n, 0) + 1
+            found = self._cache[key] = out
+        return found
+
+    def created(self, days: tuple[date, date]) -> Mapping[int, Decimal]:
+        """Account -> amount of the deals created in the inclusive range."""
+        key = ("created", *days)
+        found = self._cache.get(key)
+        if found is None:
+            out: dict[int, Decimal] = {}
+            lo, hi = bisect_left(self._created_days, days[0]), bisect_right(self._created_days, days[1])
+            for _, n, amount in self._created[lo:hi]:
+                out[n] = out.get(n, ZERO) + amount
+            found = self._cache[key] = out
+        return found
+
+
+def won_counts(positions: Mapping[int, list[int]]) -> dict[int, int]:
+    """Account -> won deals, from the ledger's account -> positions over a range."""
+    return {n: len(p) for n, p in positions.items()}
+
+
+def first_won_in(won_dates: Sequence[tuple[date, ...]], candidates: Iterable[int],
+                 days: tuple[date, date]) -> frozenset[int]:
+    """The candidates whose first won close date (``won_dates`` sorted per account) falls in the range."""
+    return frozenset(n for n in candidates if won_dates[n] and days[0] <= won_dates[n][0] <= days[1])
+
+
+CORE = ("reactivation_rate", "win_rate", "visit_to_win", "average_won_deal", "coverage", "new_accounts",
+        "revenue_per_visit", "pipeline_created")
+"""The KPIs every axis writes back to its own CRM field (the others are in the text summary when named)."""
+
+
+def format_value(kpi: str, value: Decimal | None, lang: str, currency: str = "EUR") -> str:
+    """A KPI's value as plain text for a CRM field: 67 % / 2 750 € (fr), 67% / €2,750 (en); – when unknown."""
+    if value is None:
+        return "–"
+    unit = BY_ID[kpi].unit
+    if unit == "ratio":
+        number = f"{value * 100:.0f}"
+        return f"{number} %" if lang == "fr" else f"{number}%"
+    if unit == "money":
+        whole = f"{value:,.0f}"
+        symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
+        return f"{whole.replace(',', ' ')} {symbol}" if lang == "fr" else f"{symbol}{whole}"
+    return f"{value:,.0f}".replace(",", " " if lang == "fr" else ",")
+
+
+def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency: str = "EUR") -> str:
+    """« Taux de réactivation : 67 % (2 / 3) · ... »: the KPIs named (else the core ones), one line, the ratio's
+    parts in brackets, for the CRM's text field and the report."""
+    out = []
+    for v in pick(values, ids or CORE):
+        kpi = BY_ID[v.kpi]
+        colon = " :" if lang == "fr" else ":"
+        text = f"{kpi.title(lang)}{colon} {format_value(v.kpi, v.value, lang, currency)}"
+        if kpi.unit == "ratio" and v.denominator:
+            text += f" ({v.numerator:.0f} / {v.denominator:.0f})"
+        out.append(text)
+    return " · ".join(out)

@@ -1,0 +1,125 @@
+"""``pac advice``: the advisor's recommendation per axis with its evidence, the rules it overruled, and the axis's KPIs.
+
+Read-only: the plan is evaluated on the stored records (no CRM call), as ``pac report`` does. One language per
+output (``--lang``, default the plan's): the sentences, the evidence's labels and the KPI names.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from typing import Any
+
+import click
+
+WORDS = {
+    "fr": {"none": "Aucune recommandation : chaque axe est dans les seuils fixés.", "evidence": "éléments",
+           "overruled": "aussi envisagé, écarté par la règle prioritaire", "kpis": "indicateurs",
+           "no_advice": "pas de recommandation", "threshold": "seuil", "unknown": "axe inconnu {axis}",
+           "fix": "axes du plan : {known}", "context": "contexte déclaré"},
+    "en": {"none": "No recommendation: every axis is within its thresholds.", "evidence": "evidence",
+           "overruled": "also considered, overruled by the rule that takes precedence", "kpis": "KPIs",
+           "no_advice": "no recommendation", "threshold": "threshold", "unknown": "unknown axis {axis}",
+           "fix": "the plan's axes: {known}", "context": "declared context"},
+}
+
+
+def register(group: click.Group) -> None:
+    """Add ``pac advice`` to ``group``."""
+    group.add_command(advice)
+
+
+def advice_lines(plan: Any, evaluation: Any, lang: str, axis_id: str | None = None) -> list[str]:
+    """The advice as plain lines, in ``lang``: per axis (or the one asked) its recommendation, each piece of
+    evidence, the overruled rules with theirs, then the KPIs the plan names for the axis."""
+    from pac_core.kpi_vocabulary import summary
+    from sync_jobs.report.evidence import rows as evidence_rows
+    from sync_jobs.report.fmt import Formatter
+    from sync_jobs.report.i18n import enum_label
+
+    words = WORDS[lang]
+    fmt = Formatter(lang=lang, currency=plan.currency, timezone=plan.timezone)
+    recos = {r.axis_id: r for r in evaluation.recommendations}
+    progress = {a.axis_id: a for a in evaluation.axes}
+    out: list[str] = []
+    axes = [a for a in plan.axes if axis_id is None or a.id == axis_id]
+    if axis_id is None and not recos:
+        out.append(words["none"])
+    for axis in axes:
+        reco = recos.get(axis.id)
+        if reco is None and axis_id is None:
+            continue
+        out.append(f"{axis.id} {axis.name}")
+        if reco is None:
+            out.append(f"  {words['no_advice']}")
+        else:
+            for i, rec in enumerate((reco, *reco.overruled)):
+                if i == 1:
+                    out.append(f"  {words['overruled']}:")
+                indent = "  " if i == 0 else "    "
+                out.append(f"{indent}[{enum_label('rule', rec.rule.value, lang)}] {rec.summary}")
+                for label, value, limit in evidence_rows(rec.evidence, plan, fmt):
+                    flag = f" ({words['threshold']})" if limit else ""
+                    out.append(f"{indent}  - {label}{flag}: {value}")
+        p = progress.get(axis.id)
+        if p is not None and p.kpis:
+            named = axis.objective.kpis if axis.objective else ()
+            out.append(f"  {words['kpis']}: {summary(p.kpis, named, lang, plan.currency)}")
+    return [line.replace("\u00a0", " ").replace("\u202f", " ") for line in out]
+
+
+def print_advice_summary(console: Any, settings: Any, plan_ref: str | None, engine: Any) -> None:
+    """``pac status``'s advice block: one line per axis with a recommendation (rule, sentence, overruled rules),
+    from the stored records; silent when the plan cannot be chosen or read (status still shows the runs)."""
+    from pac_core.errors import InvalidInput
+    from sync_jobs.app import current
+    from sync_jobs.report.i18n import enum_label
+
+    try:
+        now = current(settings, plan_ref, engine=engine)
+    except (InvalidInput, OSError):
+        return
+    plan, recos = now.plan, now.evaluation.recommendations
+    if not recos:
+        console.print(f"Advice: {WORDS[plan.language]['none']}", markup=False)
+        return
+    console.print(f"Advice for {plan.name} ({len(recos)} axes; evidence: pac advice AXIS):", markup=False)
+    for reco in recos:
+        lost = "".join(f" [+{enum_label('rule', o.rule.value, plan.language)}]" for o in reco.overruled)
+        console.print(f"  {reco.axis_id}: {reco.summary}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)
+
+
+@click.command("advice")
+@click.argument("axis_id", required=False)
+@click.option("--plan", "plan_ref", help="Plan name in the settings.")
+@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone); default: now.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output; default: the plan's.")
+def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: str | None) -> None:
+    """The advisor's recommendation per axis, with its evidence and the rules it overruled.
+
+    \b
+    One recommendation per axis (suspend > drop > reassign > prioritise > roll out); the rules it
+    overruled are listed under it with their own figures. Examples:
+      pac advice                    every axis with a recommendation
+      pac advice AX-RA-DORM         one axis, its advice and KPIs
+      pac advice --lang en
+    """
+    from sync_jobs.app import current
+    from sync_jobs.cli import EXIT_BAD_INPUT
+    from sync_jobs.cli_sync import _as_of, _settings
+    from sync_jobs.pipeline import evaluate
+
+    settings = _settings(read_only=True)
+    now = current(settings, plan_ref, as_of=_as_of(as_of))
+    plan, evaluation = now.plan, now.evaluation
+    lang = lang or plan.language
+    if lang != plan.language:      # the sentences are the engine's: evaluate again in the asked language
+        plan = replace(plan, language=lang)
+        evaluation = evaluate(plan, now.records, evaluation.as_of, settings)
+    if axis_id is not None and axis_id not in {a.id for a in plan.axes}:
+        words = WORDS[lang]
+        known = ", ".join(a.id for a in plan.axes)
+        click.echo(f"{words['unknown'].format(axis=axis_id)} ({words['fix'].format(known=known)})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    for line in advice_lines(plan, evaluation, lang, axis_id):
+        click.echo(line)

@@ -1,0 +1,163 @@
+"""The KPI vocabulary: names in French and English, and every KPI measured per axis and per segment.
+
+The organisation below is small enough to compute every figure by hand (as_of 20 May 2027, Paris):
+
+| account | postal | dormant flag | won deals (close) | lost (close) | created (UTC -> Paris) |
+|---|---|---|---|---|---|
+| a1 | 69003 | yes | 2024-01-10 900; 2027-03-10 5000 | | d1: 2026-12-31 23:30Z -> 1 Jan 2027 00:30 |
+| a2 | 69100 | yes | | 2027-04-01 | d-open: 2027-03-31 22:30Z -> 1 Apr |
+| a3 | 69200 | no | 2026-06-01 700; 2027-02-01 3000; 2027-05-04 1000 | 2027-05-01 | |
+| a4 | 69300 | none | 2025-06-01 800; 2027-05-05 2000 | | |
+| a5 | 38000 | no | 2027-04-20 4000 (its first ever) | 2026-12-30 | 2026-12-31 22:30Z -> 31 Dec 23:30 |
+| a6 | 75001 (IDF) | no | 2027-04-01 9999 | | 2027-02-01 |
+
+Julie's action (week 18, département 69) visits a1 (3 May), a4 (4 May) and a3 twice (5 and 6 May).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from pac_core.engine import evaluate
+from pac_core.kpi_vocabulary import BY_ID, VOCABULARY, resolve
+from pac_core.plan import Segment, SegmentKind
+from pac_core.records import DealStage, Records
+from pac_core.results import KpiValue
+from pac_core.scopes import Condition, Scope
+from pac_core.snapshots import evaluation_from_payload, snapshot_payload
+from tests.unit.test_engine_support import (
+    IN_69,
+    PARIS,
+    USERS,
+    account,
+    action,
+    axis,
+    plan,
+    utc,
+    visit,
+    won,
+)
+
+AS_OF = datetime(2027, 5, 20, 12, tzinfo=PARIS)
+ARA = Scope((Condition("region", "in", ("Auvergne-Rhône-Alpes",), "région ARA"),))
+
+
+def _records() -> Records:
+    accounts = (
+        account("a1", "69003", dormant=True), account("a2", "69100", dormant=True),
+        account("a3", "69200", dormant=False), account("a4", "69300", dormant=None),
+        account("a5", "38000", dormant=False),
+        account("a6", "75001", dormant=False, region="Île-de-France"),
+    )
+    deals = (
+        won("w1-old", "a1", "900", date(2024, 1, 10)),
+        replace(won("d1", "a1", "5000", date(2027, 3, 10)), created_at=utc(12, 31, 23, 30, year=2026)),
+        replace(won("d-open", "a2", "7000", date(2027, 9, 1), stage=DealStage.OPEN), created_at=utc(3, 31, 22, 30)),
+        won("l2", "a2", "100", date(2027, 4, 1), stage=DealStage.LOST),
+        won("w3-old", "a3", "700", date(2026, 6, 1)),
+        won("w3a", "a3", "3000", date(2027, 2, 1)),
+        won("w3b", "a3", "1000", date(2027, 5, 4)),
+        won("l3", "a3", "100", date(2027, 5, 1), stage=DealStage.LOST),
+        won("w4-old", "a4", "800", date(2025, 6, 1)),
+        won("w4", "a4", "2000", date(2027, 5, 5)),
+        replace(won("w5", "a5", "4000", date(2027, 4, 20)), created_at=utc(12, 31, 22, 30, year=2026)),
+        won("l5", "a5", "100", date(2026, 12, 30), stage=DealStage.LOST),
+        replace(won("w6", "a6", "9999", date(2027, 4, 1)), created_at=utc(2, 1, 9)),
+    )
+    activities = (
+        visit("v1", "a1", utc(5, 3, 7, 30)), visit("v2", "a4", utc(5, 4, 8)),
+        visit("v3", "a3", utc(5, 5, 9)), visit("v4", "a3", utc(5, 6, 9)),
+    )
+    return Records(accounts=accounts, activities=activities, deals=deals, users=USERS)
+
+
+def _plan():
+    segment = Segment("SEG-ARA", "Auvergne-Rhône-Alpes", SegmentKind.HORIZONTAL, ARA)
+    the_axis = axis("AX-69", "SEG-ARA", scope=IN_69)
+    return plan(action(axis_id="AX-69", scope=IN_69), axes=(the_axis,), segments=(segment,))
+
+
+def _values(rows: tuple[KpiValue, ...]) -> dict[str, tuple[Decimal | None, Decimal | None, Decimal | None]]:
+    return {v.kpi: (v.value, v.numerator, v.denominator) for v in rows}
+
+
+D = Decimal
+
+
+class TestVocabulary:
+    @pytest.mark.parametrize(("name", "kpi"), [
+        ("taux de réactivation", "reactivation_rate"), ("Taux de reactivation", "reactivation_rate"),
+        ("reactivation rate", "reactivation_rate"), ("reactivation_rate", "reactivation_rate"),
+        ("taux de transformation", "win_rate"), ("Win rate", "win_rate"),
+        ("conversion visite-commande", "visit_to_win"), ("visit-to-win conversion", "visit_to_win"),
+        ("panier moyen", "average_won_deal"), ("average won deal", "average_won_deal"),
+        ("couverture du périmètre", "coverage"), ("coverage of the scope", "coverage"),
+        ("nouveaux comptes", "new_accounts"), ("new accounts", "new_accounts"),
+        ("CA par visite", "revenue_per_visit"), ("revenue per visit", "revenue_per_visit"),
+        ("pipeline créé", "pipeline_created"), ("Pipeline created", "pipeline_created"),
+    ])
+    def test_french_and_english_names(self, name: str, kpi: str) -> None:
+        """Each KPI of the issue is found under its French and English names, any case or accents."""
+        assert resolve(name) == kpi
+
+    def test_unknown_name(self) -> None:
+        """A label outside the vocabulary resolves to nothing (the plan check reports it)."""
+        assert resolve("bonne humeur de l'équipe") is None
+
+    def test_every_kpi_has_a_formula_in_both_languages(self) -> None:
+        """The vocabulary documents itself: a formula per KPI, in French and English."""
+        assert len(VOCABULARY) >= 8
+        assert all(k.formula("fr") and k.formula("en") and k.unit in ("ratio", "money", "count") for k in VOCABULARY)
+
+
+class TestMeasuredPerAxisAndSegment:
+    def test_axis_kpis_by_hand(self) -> None:
+        """The axis (département 69: a1-a4) over 2027 to 20 May: every KPI as computed by hand."""
+        got = _values(evaluate(_plan(), _records(), as_of=AS_OF).axis("AX-69").kpis)
+        assert got["reactivation_rate"] == (D(2) / D(3), D(2), D(3))     # a1, a4 of dormant a1, a2, a4
+        assert got["win_rate"] == (D(4) / D(6), D(4), D(6))              # d1, w3a, w3b, w4 / + l2, l3
+        assert got["visit_to_win"] == (D(1) / D(3), D(1), D(3))          # a4 won the day after its visit
+        assert got["average_won_deal"] == (D(2750), D(11000), D(4))
+        assert got["coverage"] == (D(3) / D(4), D(3), D(4))
+        assert got["new_accounts"][0] == 0
+        assert got["revenue_per_visit"] == (D(2750), D(11000), D(4))     # repeat visit to a3 included
+        assert got["pipeline_created"][0] == D(12000)                    # d1 (1 Jan in Paris) + d-open
+        assert got["accounts_visited"][0] == 3 and got["activities_done"][0] == 4
+        assert got["won_deals"][0] == 4 and got["revenue"][0] == D(11000)
+
+    def test_segment_kpis_by_hand(self) -> None:
+        """The segment (région ARA: a1-a5) over the plan's period: a5 adds a new account and a won deal."""
+        got = _values(evaluate(_plan(), _records(), as_of=AS_OF).segments[0].kpis)
+        assert got["reactivation_rate"] == (D(2) / D(3), D(2), D(3))
+        assert got["win_rate"] == (D(5) / D(7), D(5), D(7))               # l5 closed in 2026: not counted
+        assert got["average_won_deal"] == (D(3000), D(15000), D(5))
+        assert got["coverage"] == (D(3) / D(5), D(3), D(5))
+        assert got["new_accounts"][0] == 1                               # a5, first won deal ever in April
+        assert got["pipeline_created"][0] == D(12000)                    # w5 created 31 Dec in Paris: out
+        assert got["revenue"][0] == D(15000)
+
+    def test_scope_dormancy_rule_defines_the_dormant(self) -> None:
+        """An axis whose scope is 'dormant 12 months' counts its own accounts as the dormant ones (a1, a2, a4
+        had no won deal in 2026; a3 did), whatever the CRM flags."""
+        dormant_axis = axis("AX-69", "SEG-ARA", scope=IN_69 & Scope((Condition("dormant", "dormant_months", (12,)),)))
+        the_plan = replace(_plan(), axes=(dormant_axis,))
+        got = _values(evaluate(the_plan, _records(), as_of=AS_OF).axis("AX-69").kpis)
+        assert got["reactivation_rate"] == (D(2) / D(3), D(2), D(3))
+
+    def test_empty_denominators_are_none(self) -> None:
+        """No deal closed, no visit: ratios are None (unknown), not 0."""
+        records = replace(_records(), deals=(), activities=())
+        got = _values(evaluate(_plan(), records, as_of=AS_OF).axis("AX-69").kpis)
+        assert got["win_rate"] == (None, D(0), D(0))
+        assert got["visit_to_win"][0] is None and got["revenue_per_visit"][0] is None
+
+    def test_snapshot_round_trip(self) -> None:
+        """KPIs survive the snapshot payload (monthly and quarterly snapshots) exactly."""
+        evaluation = evaluate(_plan(), _records(), as_of=AS_OF)
+        assert evaluation_from_payload(snapshot_payload(evaluation)) == evaluation
+        assert set(BY_ID) == {v.kpi for v in evaluation.axes[0].kpis}
+

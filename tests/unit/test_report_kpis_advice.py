@@ -1,0 +1,75 @@
+"""The report's KPI section (per axis, per segment, formulas) and its advice (overruled rules, context)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime
+from html import unescape
+
+from pac_core.engine import evaluate
+from pac_core.plan import ContextChange, ContextKind, Impact
+from pac_core.records import Records
+from sync_jobs.report import render_html
+from sync_jobs.report.fmt import NBSP, NNBSP
+from sync_jobs.report_inputs import ReportInputs
+from tests.unit.test_advisor_coherent import ACCOUNTS, ISERE, RHONE, _deals
+from tests.unit.test_engine_support import PARIS, USERS, action, axis, plan
+from tests.unit.test_kpi_vocabulary import AS_OF, _plan, _records
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)).replace(NNBSP, " ").replace(NBSP, " "))
+
+
+def _section(html: str, anchor: str) -> str:
+    start = html.index(f'<section id="{anchor}">')
+    return html[start:html.index("</section>", start)]
+
+
+def _kpi_inputs() -> ReportInputs:
+    base = _plan()
+    the_axis = base.axes[0]
+    assert the_axis.objective is not None
+    the_plan = replace(base, axes=(replace(the_axis, objective=replace(
+        the_axis.objective, kpis=("reactivation_rate", "win_rate", "pipeline_created"))),))
+    return ReportInputs(the_plan, evaluate(the_plan, _records(), as_of=AS_OF))
+
+
+class TestKpiSection:
+    def test_named_kpis_per_axis_with_their_parts(self) -> None:
+        """The axis shows the three KPIs it names, in order, each with its parts (the hand-computed figures)."""
+        text = plain(_section(render_html(_kpi_inputs()), "kpis"))
+        assert "Taux de réactivation 67 % (2 / 3) Taux de réussite 67 % (4 / 6) Pipeline créé 12 000 €" in text
+
+    def test_segments_and_formulas(self) -> None:
+        """The segment row gives the core KPIs over its own scope; the formulas of what is shown follow."""
+        text = plain(_section(render_html(_kpi_inputs()), "kpis"))
+        assert "Auvergne-Rhône-Alpes 67 % 2 / 3 71 % 5 / 7" in text        # reactivation, then win rate 5 / 7
+        assert "Taux de réussite affaires gagnées / affaires conclues (gagnées + perdues) sur la période" in text
+
+    def test_english_report(self) -> None:
+        """In English the KPI names and formulas are English."""
+        text = plain(_section(render_html(_kpi_inputs(), "en"), "kpis"))
+        assert "Reactivation rate 67% (2 / 3)" in text.replace("67 %", "67%")
+        assert "won deals / closed deals (won + lost) in the period" in text
+
+
+class TestAdvice:
+    def test_overruled_rule_and_context_are_shown(self) -> None:
+        """Drop wins over prioritise for the Rhône axis; the prioritise sentence and figures are still shown,
+        and the declared context is listed above the recommendations."""
+        axes = (axis("AX-69", "SEG-69", budget="50000", name="Rhône"), axis("AX-38", "SEG-38", budget="1000"))
+        the_plan = plan(action(axis_id="AX-69"), axes=axes, segments=(RHONE, ISERE))
+        the_plan = replace(the_plan, context=(ContextChange(
+            ContextKind.MARKET_EVENT, segment_id="SEG-38", impact=Impact.OPPORTUNITY, note="nouvelle norme",
+            on=date(2027, 9, 1)),))
+        evaluation = evaluate(the_plan, Records(accounts=ACCOUNTS, deals=tuple(_deals("30000", "50000", "20000",
+                                                                                    "10000")), users=USERS),
+                              as_of=datetime(2027, 8, 15, tzinfo=PARIS))
+        text = plain(_section(render_html(ReportInputs(the_plan, evaluation)), "recos"))
+        assert "Changements de contexte pris en compte Événement de marché (opportunité) · Isère" in text
+        assert "à partir du 1er septembre 2027 — nouvelle norme" in text
+        assert "Abandonner l'axe « Rhône »" in text
+        assert "Aussi envisagé, écarté par la règle prioritaire Prioriser Prioriser l'axe « Rhône »" in text
+        assert "Évolution du segment -40 %" in text
