@@ -26,11 +26,13 @@ from typing import Any
 from simple_salesforce import format_soql
 
 from connectors.base import (
+    EDIT_FIELDS,
     ApiUsage,
     AuthError,
     ConnectorError,
     ManagerEdit,
     ObjectKind,
+    PacValue,
     QuotaExhausted,
     RateLimited,
     SchemaError,
@@ -55,6 +57,7 @@ PAGE = 2000                 # query batch maximum
 BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
 RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"}
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
+_NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not compared for drift repair
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
 _DESCRIBE_TYPE = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
@@ -166,27 +169,59 @@ class SalesforceConnector:
         return total >= self.mapping.bulk_threshold
 
     def _edits(self, start: datetime | None) -> Iterator[ManagerEdit]:
+        """The current values of the PAC records changed since ``start``, with who changed them last.
+
+        Editable fields (``EDIT_FIELDS``, plus the mapping's ``editable``) come back as ``ManagerEdit`` with the
+        record's ``LastModifiedById`` (and that user's name): ``by_integration`` when it is pac's own integration
+        user (the identity of the token, ``client.user_id``), which is never a manager's edit. The other written
+        fields come back as ``PacValue`` for drift repair. One query per PAC object (plus one for the names of the
+        people who edited, when any did).
+        """
         w = self.mapping.writeback
+        rows_of: list[tuple[Target, Any, dict[str, str], dict[str, str], list[dict[str, Any]]]] = []
         for target, tmap in ((Target.AXIS, w.axis), (Target.ACTION, w.action)):
-            if not tmap.editable:
-                continue
-            where = format_soql("LastModifiedById != {}", self.client.user_id) if self.client.user_id else ""
-            fields = [tmap.key_field, *tmap.editable, "SystemModstamp"]
+            editable = {tmap.fields[lg]: name for name, lg in EDIT_FIELDS[target].items() if lg in tmap.fields}
+            editable.update(tmap.editable)
+            computed = {crm: lg for lg, crm in tmap.fields.items()
+                        if crm not in editable and lg not in _NOT_DRIFT and crm != "OwnerId"}
+            fields = [tmap.key_field, *editable, *computed, "LastModifiedById", "LastModifiedDate", "SystemModstamp"]
             try:
-                rows = list(self._rows(tmap.object, fields, start, deleted=False, where=where))
+                rows = list(self._rows(tmap.object, fields, start, deleted=False))
             except SchemaError as exc:
                 self._warn(f"salesforce.pac_edits object={tmap.object} skipped: {exc} (run pac crm provision)")
                 continue
+            rows_of.append((target, tmap, editable, computed, rows))
+        me = self.client.user_id
+        people = {str(r.get("LastModifiedById")) for *_x, rows in rows_of for r in rows
+                  if r.get("LastModifiedById") and r.get("LastModifiedById") != me}
+        names = self._user_names(people)
+        for target, tmap, editable, computed, rows in rows_of:
             for r in rows:
                 key = r.get(tmap.key_field)
                 if not key:
                     continue
-                stamp = sf_datetime(r.get("SystemModstamp"))
-                for fld, edit_name in tmap.editable.items():
+                stamp = sf_datetime(r.get("LastModifiedDate") or r.get("SystemModstamp"))
+                by = str(r.get("LastModifiedById") or "") or None
+                mine = by is not None and by == me
+                for fld, edit_name in editable.items():
                     value = get(r, fld)
                     if isinstance(value, float) and value.is_integer():
                         value = int(value)          # a Number(3, 0) priority comes back as 2.0 in JSON
-                    yield ManagerEdit(target, str(key), edit_name, value, stamp)  # type: ignore[arg-type]
+                    yield ManagerEdit(target, str(key), edit_name, value, stamp,  # type: ignore[arg-type]
+                                      by_id=by, by_name=names.get(by or "", ""), by_integration=mine)
+                for fld, logical in computed.items():
+                    yield PacValue(target, str(key), logical, get(r, fld), stamp,  # type: ignore[arg-type]
+                                   by_id=by, by_name=names.get(by or "", ""), by_integration=mine)
+
+    def _user_names(self, ids: set[str]) -> dict[str, str]:
+        """User Id -> Name, for the people who edited PAC records (one query; none when nobody did)."""
+        if not ids:
+            return {}
+        out: dict[str, str] = {}
+        for page in self.client.query_pages(format_soql("SELECT Id, Name FROM User WHERE Id IN {}", sorted(ids))):
+            for r in page:
+                out[str(r["Id"])] = str(r.get("Name") or "")
+        return out
 
     # -- write -----------------------------------------------------------------------------------------
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:

@@ -74,13 +74,16 @@ class TestPull:
         assert sf.usage().calls - before == 2 and len(again) < len(acts)
 
     def test_manager_edits_flow_back(self, sf: SalesforceConnector, server: SandboxServer) -> None:
-        """A manager's status change on a PAC record comes back as a ManagerEdit; our own writes do not."""
+        """A manager's status change on a PAC record comes back as a ManagerEdit by that user (id and name); our own
+        writes come back flagged as the integration user's, never as a person's edit."""
         [result] = sf.write(_changes(1))
-        assert list(sf.pull(ObjectKind.PAC_EDITS, None)) == []
+        ours = list(sf.pull(ObjectKind.PAC_EDITS, None))
+        assert ours and all(e.by_integration and e.by_id == sf.client.user_id for e in ours)
         manager = server.api("salesforce").ids["u-nathalie-sf"]
         server.api("salesforce").edit("PAC_Action__c", result.crm_id, by=manager, PAC_Status__c="cancelled")
         [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "action_status"]
         assert edit.key == "pac-2027:A-000" and edit.value == "cancelled"
+        assert (edit.by_id, edit.by_name, edit.by_integration) == (manager, "Nathalie Garnier", False)
         [axis] = sf.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Axe", "priority": 1})])
         server.api("salesforce").edit("PAC_Axis__c", axis.crm_id, by=manager, PAC_Priority__c=Decimal("2"))
         [rank] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_priority"]
