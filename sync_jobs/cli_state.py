@@ -32,7 +32,10 @@ class PulledChange:
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:       # piped or captured: tables keep one line per row (grep-able)
+        console = Console(highlight=False, soft_wrap=True, width=200)
+    return console
 
 
 def _settings() -> Any:
@@ -194,7 +197,6 @@ _FIELD_WORDS = {"axis_status": "status", "axis_priority": "priority", "action_st
 def history_command(key: str, plan_ref: str | None) -> None:
     """Who changed an axis or action (KEY: its id, e.g. AX-RA-DORM or A-01), what, when and from where."""
     from pac_config.planfile import load_plan
-    from sync_jobs import overrides as plan_state
     from sync_jobs.store import open_store, repo
 
     settings = _settings()
@@ -214,12 +216,10 @@ def history_command(key: str, plan_ref: str | None) -> None:
     for col in ("when (UTC)", "field", "from", "to", "changed in", "by", "outcome"):
         table.add_column(col)
     for e in events:
-        change = plan_state.Change(e.value, e.source, e.changed_at, e.connector, e.who_id, e.who_name)
         where = {"file": "the plan file", "pac": "pac"}.get(e.source, e.connector or "a CRM")
         by = (e.who_name or e.who_id or "someone") if e.source == "crm" else "-"
         outcome = {"applied": "applied", "lost": "not applied (conflict: a later change won)",
                    "refused": "refused"}.get(e.outcome, e.outcome)
-        del change
         table.add_row(f"{e.changed_at:%Y-%m-%d %H:%M}", _FIELD_WORDS.get(e.field, e.field),
                       "-" if e.old_value is None else str(e.old_value), str(e.value), where, by, outcome)
     console.print(table)

@@ -204,6 +204,17 @@ def field_events(engine: Engine, plan_id: str, key: str | None = None) -> list[F
         return list(session.execute(query.order_by(FieldEvent.changed_at, FieldEvent.id)).scalars())
 
 
+def run_conflicts(engine: Engine, plan_id: str, run_id: int | None) -> list[str]:
+    """The conflicts a run decided (each once, in plain words, with the rule), from its ``lost`` field events."""
+    if run_id is None:
+        return []
+    with Session(engine) as session:
+        rows = session.execute(select(FieldEvent.note).where(
+            FieldEvent.plan_id == plan_id, FieldEvent.run_id == run_id, FieldEvent.outcome == "lost")
+            .order_by(FieldEvent.id)).scalars()
+        return list(dict.fromkeys(rows))
+
+
 # -- runs ----------------------------------------------------------------------------------------
 def start_run(engine: Engine, plan_id: str, now: datetime, *, dry_run: bool = False, full: bool = False) -> int:
     with Session(engine) as session:
