@@ -192,6 +192,12 @@ PAC_ACCOUNT = PacObject(
 PAC_OBJECTS: tuple[PacObject, ...] = (PAC_AXIS, PAC_ACTION, PAC_ACCOUNT)
 
 
+def history_name(sobject: str) -> str:
+    """The field history object of ``sobject`` (Field History Tracking): ``PAC_Axis__c`` -> ``PAC_Axis__History``,
+    ``Account`` -> ``AccountHistory``."""
+    return sobject[:-3] + "__History" if sobject.endswith("__c") else sobject + "History"
+
+
 def pac_object(name: str) -> PacObject:
     return next(o for o in PAC_OBJECTS if o.name == name)
 
