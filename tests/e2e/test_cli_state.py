@@ -7,7 +7,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from connectors.sandbox.run import start_sandbox
 from pac_config.settings import load_settings
 from sync_jobs.demo import write_demo_settings
+from tests.cli import PAC
 from tests.fakes import sandbox_connectors, sandbox_env_fast
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,8 +23,7 @@ KEY = "pac-2027-durand-process:AX-GC-QUOTES"
 
 
 def pac(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([*PAC, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
