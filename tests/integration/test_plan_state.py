@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +131,45 @@ class TestFileEdits:
         [row] = server.api("salesforce").find("PAC_Action__c", PAC_Key__c=f"{first.plan_id}:A-01")
         assert second.plan is not None and second.plan.action("A-01").target == 7
         assert row["PAC_Target__c"] == 7
+
+
+class TestOneCrm:
+    def test_hubspot_only_a_file_change_reaches_hubspot_and_stays(self, tmp_path: Path, server: SandboxServer) -> None:
+        """On a HubSpot-only plan, pac's own values read back on the second run are not edits: a status changed in
+        the file afterwards reaches HubSpot and stays (it used to be outranked by pac's own echo)."""
+        org = Org(tmp_path, server, ("hs-west",))
+        first = org.sync()
+        org.sync()
+        org.edit_file("    segment: S-GC\n    status: active",
+                      "    segment: S-GC\n    status: {state: abandonné, reason: 'no budget'}", at=datetime.now(UTC))
+        third = org.sync()
+        assert _status_of(third) == "dropped" and org.hs_axis(first.plan_id).props["pac_status"] == "dropped"
+        fourth = org.sync()
+        assert _status_of(fourth) == "dropped" and fourth.written == 0
+        assert {s.source for s in org.states().values()} == {"file"}
+
+    def test_salesforce_only_a_due_date_set_by_a_manager_reaches_the_plan_and_the_file(
+            self, tmp_path: Path, server: SandboxServer) -> None:
+        """A manager moves A-01's due date in Salesforce (week 18 -> 14 May): the plan's window ends then, and
+        `pac plan pull` writes the range into the file's `when`."""
+        org = Org(tmp_path, server, ("sf-main",))
+        first = org.sync()
+        sf = server.api("salesforce")
+        [row] = sf.find("PAC_Action__c", PAC_Key__c=f"{first.plan_id}:A-01")
+        assert row["PAC_Window_End__c"] in ("2027-05-09", date(2027, 5, 9))
+        sf.edit("PAC_Action__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Window_End__c="2027-05-14")
+        second = org.sync()
+        assert second.plan is not None
+        window = second.plan.action("A-01").window
+        assert (window.start.date(), window.end.date()) == (date(2027, 5, 3), date(2027, 5, 15))
+        assert second.written == 0 or all("window_end" not in c.fields for c in second.changes["sf-main"])
+
+        from sync_jobs.cli_state import pull_plan
+
+        [change] = pull_plan(org.settings, None)
+        assert (change.item, change.field, change.new) == ("A-01", "when", "2027-05-03..2027-05-14")
+        assert 'when: "2027-05-03..2027-05-14"' in org.plan.read_text(encoding="utf-8")
+        assert org.sync().written == 0
 
 
 class TestCrmEdits:
