@@ -140,17 +140,32 @@ class Decision:
 
 def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequence[tuple[str, ManagerEdit]],
            written: Mapping[str, Mapping[tuple[str, str], Any]], *, file_changed_at: datetime, now: datetime,
-           order: Sequence[str], run_id: int | None = None) -> Decision:
+           order: Sequence[str], run_id: int | None = None,
+           legacy: Mapping[tuple[str, str, str], Any] | None = None) -> Decision:
     """Apply the rules of the module docstring. ``states``: stored rows (value, source, connector, who_id,
-    who_name, changed_at, file_value); ``written``: per connector, what pac last wrote (rows with ``.fields``)."""
+    who_name, changed_at, file_value); ``written``: per connector, what pac last wrote (rows with ``.fields``);
+    ``legacy``: the ``pac_override`` rows of earlier versions (target, key, field -> value, modified_at,
+    connector), which start the state of a value that has none yet, so an upgrade keeps the edits accepted before."""
     out = Decision()
     files = file_values(plan)
     candidates: dict[tuple[str, str, str], list[Change]] = {}
     for k, file_value in files.items():
         state = states.get(k)
         if state is None:
-            out.values[k] = file_value
-            out.new_states.append(_state(k, Change(file_value, "file", file_changed_at), file_value, now))
+            old = (legacy or {}).get(k)
+            start = Change(file_value, "file", file_changed_at)
+            sent = (written.get(old.connector) or {}).get((k[0], k[1])) if old is not None else None
+            echo = sent is not None and same(old.value, sent.fields.get(LOGICAL[k[2]]))   # pac's own value read back
+            if old is not None and not echo and not same(old.value, file_value):
+                try:
+                    start = Change(normalise(k[2], old.value), "crm", old.modified_at, old.connector)
+                except (TypeError, ValueError):
+                    pass
+                else:
+                    out.events.append(_event(k, start, file_value, run_id, "applied",
+                                             "kept from the manager's edits recorded by an earlier version"))
+            out.values[k] = start.value
+            out.new_states.append(_state(k, start, file_value, now))
             continue
         out.values[k] = state.value
         if not same(state.file_value, file_value):

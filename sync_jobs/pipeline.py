@@ -311,9 +311,10 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
             for secret in getattr(connectors[name], "secrets", list)():  # live sessions exist only now
                 register_secret(secret)
         written = {n: repo.written(engine, plan.id, n) for n in names}
-        decision = plan_state.decide(plan, repo.field_states(engine, plan.id), pulled.edits, written,
-                                     file_changed_at=_file_changed_at(ps, now), now=now, order=names,
-                                     run_id=result.run_id)
+        states = repo.field_states(engine, plan.id)
+        legacy = {} if states else {(o.target, o.key, o.field): o for o in repo.overrides(engine, plan.id)}
+        decision = plan_state.decide(plan, states, pulled.edits, written, file_changed_at=_file_changed_at(ps, now),
+                                     now=now, order=names, run_id=result.run_id, legacy=legacy)
         written = _with_echoes(engine, plan.id, written, decision.echoes, now, store=not dry_run)
         if not dry_run:
             repo.save_field_states(engine, plan.id, decision.new_states, decision.events)
