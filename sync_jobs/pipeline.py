@@ -3,8 +3,9 @@
 Order of commits (what makes it idempotent and resumable):
 
 1. records are upserted into the store as they are pulled (idempotent: keyed by connector and CRM id);
-2. manager edits pulled from the CRM are saved as overrides of the plan;
-3. the plan (with overrides) is evaluated on the stored records (pure engine);
+2. the plan's manager-editable values are decided from the file and the people's edits read from every CRM (the
+   later change wins, ``sync_jobs.overrides``) and saved with their provenance (``pac_field_state``);
+3. the plan (with those values) is evaluated on the stored records (pure engine);
 4. per connector, only the fields that differ from what was last written are sent, in batches; after
    each batch the accepted records are saved as "last written" (a crash after that never re-sends them;
    refused records keep their old values and are retried on the next run);
@@ -15,7 +16,7 @@ Order of commits (what makes it idempotent and resumable):
 A dry run reads the CRMs but writes nothing anywhere (no CRM write, no store write, no watermark): it
 returns the exact changes, per CRM record and field, that a real run would send. What a real run would
 store is laid over the stored records in memory: the pulled records, the deletions a full read finds, and
-the manager edits pulled from the CRM (newest edit wins, as ``repo.save_override`` decides).
+the plan's state decided from the file and the CRM edits (as a real run decides it).
 
 Rejections: a run reports each record left out once, per object: the records a connector could not
 normalise (never stored) and the stored records the engine set aside (an activity with no account, a won
@@ -129,9 +130,10 @@ def evaluate(plan: Plan, records: Records, as_of: datetime, settings: Settings, 
 def effective_plan(engine, plan: Plan) -> tuple[Plan, list[str]]:  # type: ignore[no-untyped-def]
     """The plan file with the stored state of its manager-editable values applied (``sync_jobs.overrides``):
     the CRM edits accepted by the last run, unless the file changed the value since."""
-    values = {k: row.value for k, row in repo.field_states(engine, plan.id).items()}
+    states = repo.field_states(engine, plan.id)
+    values = {k: row.value for k, row in states.items()}
     files = plan_state.file_values(plan)
-    for k, row in repo.field_states(engine, plan.id).items():
+    for k, row in states.items():
         if k in files and not plan_state.same(row.file_value, files[k]):
             values[k] = files[k]          # edited in the file since the last run: the next run decides
     return plan_state.apply_overrides(plan, plan_state.overrides_of(plan, values))
