@@ -100,7 +100,13 @@ def pull_plan(settings: Any, plan_ref: str | None, *, dry_run: bool = False) -> 
                 line, col = status.lc.value("rank")
                 edits.append((line, col, str(state.value)))
                 out.append(PulledChange(item, "rank", status.get("rank"), state.value, where))
-            elif field == "axis_priority" and not mapping:
+            elif field == "axis_priority" and mapping and state.value:    # {state: active} -> prioritised, ranked
+                line, col = status.lc.value("state")
+                edits.append((line, col, "prioritised"))
+                inserts.append((line, col, f", rank: {state.value}" if status.fa.flow_style()
+                                else f"\n{' ' * status.lc.key('state')[1]}rank: {state.value}"))
+                out.append(PulledChange(item, "rank", None, state.value, where))
+            elif field == "axis_priority" and not mapping and state.value:
                 line, col = node.lc.value("status")
                 edits.append((line, col, f"{{state: prioritised, rank: {state.value}}}"))
                 out.append(PulledChange(item, "rank", None, state.value, where))

@@ -287,3 +287,33 @@ class TestDriftRepair:
         hs.update("pac_axis", obj.id, {"pac_objective": "1"}, touch=False)
         both.sync(full=True)
         assert float(both.hs_axis(first.plan_id).props["pac_objective"]) == float(objective)
+
+
+class TestPlanPull:
+    def test_a_rank_given_in_a_crm_to_an_axis_written_as_a_mapping(self, tmp_path: Path) -> None:
+        """An accepted CRM rank for an axis written `{state: active}` becomes `{state: prioritised, rank: 3}`, in
+        place; `--dry-run` only prints the diff."""
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        org.edit_file("    segment: S-GC\n    status: active", "    segment: S-GC\n    status: {state: active}")
+        plan_id = _plan_id(org)
+        key = f"{plan_id}:{AXIS}"
+        now = datetime.now(UTC)
+        engine = open_store(org.settings.database())
+        try:
+            repo.save_field_states(engine, plan_id, [
+                {"target": "axis", "key": key, "field": "axis_priority", "value": 3, "source": "crm",
+                 "connector": "sf-main", "who_id": "005N", "who_name": "Nathalie Garnier", "changed_at": now,
+                 "file_value": None, "updated_at": now}], [])
+        finally:
+            engine.dispose()
+        from sync_jobs.cli_state import pull_plan
+
+        before = org.plan.read_text(encoding="utf-8")
+        [dry] = pull_plan(org.settings, None, dry_run=True)
+        assert org.plan.read_text(encoding="utf-8") == before and dry.new == 3
+        [change] = pull_plan(org.settings, None)
+        assert (change.item, change.field, change.new, change.where) == (AXIS, "rank", 3,
+                                                                         "sf-main (Nathalie Garnier)")
+        after = org.plan.read_text(encoding="utf-8")
+        assert "    segment: S-GC\n    status: {state: prioritised, rank: 3}\n" in after
+        assert len(after.splitlines()) == len(before.splitlines())
