@@ -78,7 +78,9 @@ class Target(StrEnum):
 class ManagerEdit:
     """A field a manager changed in the CRM on a PAC record: flows back into the plan.
 
-    ``field`` is a logical name: ``axis_status``, ``axis_priority`` or ``action_status``.
+    ``field`` is an edit name (``EDIT_FIELDS``): ``axis_status``, ``axis_priority``, ``action_status``,
+    ``action_target``, ``action_due``. Connectors yield the current value of every editable field of the PAC records
+    that changed, with who set it; the pipeline decides which are a person's edits (see ``sync_jobs.overrides``).
     """
 
     target: Target
@@ -86,6 +88,39 @@ class ManagerEdit:
     field: str
     value: Any
     modified_at: datetime
+    by_id: str | None = None         # who set the value: a CRM user id (Salesforce User Id, HubSpot user id)
+    by_name: str = ""                # that user's name, when the CRM gives it
+    by_integration: bool = False     # set by pac's own integration user (or another app): never a manager's edit
+
+
+EDIT_FIELDS: Mapping[Target, Mapping[str, str]] = {
+    Target.AXIS: {"axis_status": "status", "axis_priority": "priority"},
+    Target.ACTION: {"action_status": "status", "action_target": "target", "action_due": "window_end"},
+}
+"""The manager-editable values (edit name -> logical write field), per PAC record kind. Every other field pac
+writes is computed: a hand change to it in the CRM is restored (drift repair)."""
+
+
+EDIT_LOGICAL: Mapping[str, str] = {name: logical for fields in EDIT_FIELDS.values() for name, logical in fields.items()}
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two field values are the same once read back from a CRM ("2.0", 2, 2.0; "" and None; the case of
+    picklist values aside): the one comparison of what pac wrote with what a CRM shows."""
+    if a in (None, "") or b in (None, ""):
+        return a in (None, "") and b in (None, "")
+    if isinstance(a, bool) or isinstance(b, bool):
+        return str(a).lower() == str(b).lower()
+    try:
+        return abs(float(a) - float(b)) < 1e-6
+    except (TypeError, ValueError):
+        return str(a).strip().lower() == str(b).strip().lower()
+
+
+@dataclass(frozen=True)
+class PacValue(ManagerEdit):
+    """A computed field's current value on a PAC record, as read from the CRM (``field`` is the logical write
+    field: ``done``, ``progress_pct``...): pac compares it with what it should be and restores it if needed."""
 
 
 @dataclass(frozen=True)

@@ -54,11 +54,12 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
             engine.dispose()
 
 
-def run_summary(row: Any) -> RunSummary:
+def run_summary(row: Any, conflicts: Sequence[str] = ()) -> RunSummary:
     return RunSummary(run_id=row.id, started_at=row.started_at, finished_at=row.finished_at, status=row.status,
                       counts={k: dict(v) for k, v in row.counts.items()},
                       api_calls={k: int(v.get("calls", 0)) for k, v in row.api.items()},
-                      quota_left={k: v.get("remaining") for k, v in row.api.items()}, errors=tuple(row.errors))
+                      quota_left={k: v.get("remaining") for k, v in row.api.items()}, errors=tuple(row.errors),
+                      conflicts=tuple(conflicts))
 
 
 def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = None, *, period: str | None = None,
@@ -149,7 +150,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         except ImportError:
             points = []
         runs = repo.runs(engine, now.plan.id, limit=1, include_dry=False)
-        last = run_summary(runs[0]) if runs else None
+        last = run_summary(runs[0], repo.run_conflicts(engine, now.plan.id, runs[0].id)) if runs else None
         rejected = tuple(repo.rejections(engine, runs[0].id)) if runs else ()
         people = {p.email: p.name for p in now.plan.people if p.name}
         return ReportInputs(plan=now.plan, evaluation=now.evaluation, snapshots=tuple(points), last_run=last,

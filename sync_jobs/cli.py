@@ -69,6 +69,7 @@ def _register() -> None:
         cli_plan,
         cli_report,
         cli_snapshot,
+        cli_state,
         cli_sync,
     )
 
@@ -80,6 +81,7 @@ def _register() -> None:
     cli_snapshot.register(main)
     cli_explain.register(main)
     cli_advice.register(main)
+    cli_state.register(plan, main)
 
 
 _register()

@@ -238,6 +238,20 @@ def print_result(console: Console, result: Any) -> None:
                                                                        else ""))
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {error}", markup=True)
+    print_plan_state(console, result)
+
+
+def print_plan_state(console: Console, result: Any) -> None:
+    """The manager-editable values this run changed (from the file or a CRM user), its conflicts, the hand-changed
+    PAC fields it restored (``sync_jobs.overrides``)."""
+    changed = getattr(result, "state_changes", {}) or {}
+    for (_target, key, field), change in sorted(changed.items()):
+        console.print(f"plan: {key.split(':', 1)[-1]} {field} = {change.value!r} (from {change.where()})",
+                      markup=False)
+    for conflict in getattr(result, "conflicts", []) or []:
+        console.print(f"[yellow]conflict:[/] {conflict}", markup=True, highlight=False)
+    for drift in getattr(result, "drift", []) or []:
+        console.print(f"restored: {drift}", markup=False)
 
 
 NEAR = timedelta(days=31)
@@ -363,6 +377,12 @@ def register(group: click.Group) -> None:
             if latest is not None:
                 console.print(f"Plan {plan_key}: version {latest.version} ({latest.source_path}, "
                               f"imported {latest.imported_at:%Y-%m-%d %H:%M} UTC)", markup=False)
+        conflicts = repo.run_conflicts(engine, runs[0].plan_id, runs[0].id) if runs else []
+        if conflicts:
+            console.print(f"Last run's conflicts on the plan ({len(conflicts)}; the later change won, see "
+                          "`pac history KEY`):")
+            for c in conflicts:
+                console.print(f"  - {c}", markup=False)
         if runs and runs[0].errors:
             console.print(f"Last run's problems ({len(runs[0].errors)}):")
             for e in runs[0].errors[:10]:

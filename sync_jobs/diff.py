@@ -8,8 +8,10 @@ Routing when a plan spans several CRMs (e.g. Salesforce for most reps, HubSpot f
 
 Field values are JSON scalars, so that what was written can be stored and compared exactly: text,
 numbers rounded for display (money to cents, percentages to 0.1), dates as ISO ``YYYY-MM-DD``,
-``last_synced`` as an ISO UTC timestamp. ``status`` and ``priority`` belong to the manager once the record
-exists (they edit them in the CRM): they are sent only when the record is created, never overwritten.
+``last_synced`` as an ISO UTC timestamp. The manager-editable values (status, priority, an action's target and
+due date) come from the plan with its accepted edits (``sync_jobs.overrides``: the later change wins, in the file
+or in any CRM), so they are diffed like every other field: a change in the file reaches every CRM, a manager's
+edit in one CRM reaches the others (the CRM it was made in is recorded as holding it already).
 ``last_synced`` is sent only along with another change, so a run with no change writes nothing.
 
 ``name`` is the record's title: the item's id and text, cut at 80 characters (Salesforce's ``Name``) and then
@@ -32,8 +34,8 @@ from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.plan import Axis, Plan
 from pac_core.results import AxisProgress, Evaluation, Recommendation
 
-MANAGER_FIELDS = frozenset({"status", "priority"})
-"""Fields the manager owns in the CRM: written only when the record is created."""
+MANAGER_FIELDS = frozenset({"status", "priority", "target", "window_end"})
+"""The logical fields a manager may edit in the CRM (see ``connectors.base.EDIT_FIELDS``)."""
 
 NAME_LENGTH = 80
 """Salesforce's ``Name`` of a custom object holds 80 characters; a longer title ends with « … »."""
@@ -191,8 +193,7 @@ def changes_for(desired: Mapping[tuple[Target, str], Mapping[str, Any]], routed:
         if row is None:
             fields = dict(want)
         else:
-            fields = {k: v for k, v in want.items()
-                      if k not in MANAGER_FIELDS and (k not in row.fields or row.fields[k] != v)}
+            fields = {k: v for k, v in want.items() if k not in row.fields or row.fields[k] != v}
         if not fields:
             continue
         fields["last_synced"] = stamp

@@ -1,22 +1,51 @@
-"""Manager edits made in the CRM flow back into the plan as overrides of the plan file.
+"""One plan, one truth: the manager-editable values across the plan file, the store and every CRM.
 
-A manager who suspends an axis, re-ranks priorities or marks an action cancelled in Salesforce or
-HubSpot is the plan's owner: the edit wins over the file until they change it again (the newest
-edit wins across CRMs). Logical fields: ``axis_status`` (active, prioritised, suspended, dropped),
-``axis_priority`` (rank, 1 first), ``action_status`` (planned, in_progress, done, cancelled).
-An edit that would break the method's rules (e.g. a rank used twice) is not applied and is reported.
+**Manager-editable values** (``connectors.base.EDIT_FIELDS``): an axis's status (``axis_status``: active,
+prioritised, suspended, dropped) and priority rank (``axis_priority``); an action's status (``action_status``:
+planned, in_progress, done, cancelled), target (``action_target``: how many) and due date (``action_due``: the
+inclusive last day of its window). Everything else pac writes (progress, done, pace, revenue, ROI, the axis's
+revenue objective, names, window start...) is **computed**: a hand change in the CRM is restored (drift repair,
+``drifted``).
+
+Each editable value has a **state** in the store (``pac_field_state``): its value, where it came from (``file``,
+``crm`` with the connector and the person, or ``pac``), when; and the file's value at the last run. Every run:
+
+1. **The file changed** a value since the last run (its value differs from the stored ``file_value``): that is a
+   change made at the file's modification time.
+2. **A person changed it in a CRM**: a value read from a PAC record is an edit only when it differs from what pac
+   last wrote to that CRM *and* the CRM says a person other than pac's integration user set it (Salesforce
+   ``LastModifiedById``; HubSpot property history ``updatedByUserId`` / ``sourceType``). pac never takes its own
+   writes (nor another app's automation) for edits; a value equal to the current one is no change either.
+3. **The later change wins**: one change applies as it is; when several changed the same field since the last
+   run with different values (the file and a CRM, or two CRMs), the one made last wins, a tie going to the CRM
+   edit (the file is edited ahead of time, the CRM while working), and between CRMs to the plan's first connector.
+   That is a **conflict**: reported by ``pac sync``, ``pac status`` and the report's data section, and kept in
+   ``pac history`` (the losing change with ``outcome`` ``lost``). Nothing is dropped silently.
+4. The winning value becomes the plan's (``apply_overrides``) and is written to every CRM the record goes to;
+   ``pac plan pull`` writes accepted CRM edits back into the plan file.
+
+An edit that would break the method's rules (e.g. a rank already given, a due date before the window's start) is
+not applied and is reported.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
+from connectors.base import EDIT_FIELDS, EDIT_LOGICAL, ManagerEdit, PacValue, Target, same_value
 from pac_core.errors import InvalidInput
 from pac_core.plan import ActionStatus, AxisState, AxisStatus, Plan
+from pac_core.window import Window
 
 EDITED_IN_CRM = "changed in the CRM by the manager"
+LOGICAL = EDIT_LOGICAL
+TARGET_OF = {f: t for t, fields in EDIT_FIELDS.items() for f in fields}
+RULE = "the later change wins (a tie goes to the CRM edit, then to the plan's first CRM)"
 
 
 def _key_id(plan: Plan, key: str) -> str:
@@ -24,8 +53,197 @@ def _key_id(plan: Plan, key: str) -> str:
     return key[len(prefix):] if key.startswith(prefix) else key
 
 
+same = same_value
+
+
+def normalise(edit_field: str, value: Any) -> Any:
+    """A CRM value of an editable field as the plan keeps it (rank and target as int, states lower-case)."""
+    if value in (None, ""):
+        return None
+    if edit_field in ("axis_priority", "action_target"):
+        return int(float(value))
+    if edit_field == "action_due":
+        return str(value)[:10]
+    return str(value).strip().lower()
+
+
+def file_values(plan: Plan) -> dict[tuple[str, str, str], Any]:
+    """(target, key, edit field) -> the plan's value of every manager-editable field."""
+    out: dict[tuple[str, str, str], Any] = {}
+    for axis in plan.axes:
+        key = f"{plan.id}:{axis.id}"
+        out[(Target.AXIS.value, key, "axis_status")] = axis.status.state.value
+        out[(Target.AXIS.value, key, "axis_priority")] = axis.status.rank
+    for action in plan.actions:
+        key = f"{plan.id}:{action.id}"
+        out[(Target.ACTION.value, key, "action_status")] = action.status.value
+        out[(Target.ACTION.value, key, "action_target")] = action.target
+        out[(Target.ACTION.value, key, "action_due")] = last_day(action.window)
+    return out
+
+
+def last_day(window: Window) -> str:
+    """The inclusive last day of a [start, end) window, in its timezone (what the CRMs show as the due date)."""
+    return (window.end - timedelta(microseconds=1)).date().isoformat()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change of an editable field: its value, where it came from, who, when."""
+
+    value: Any
+    source: str                    # file | crm | pac
+    at: datetime
+    connector: str | None = None
+    who_id: str | None = None
+    who_name: str = ""
+
+    def where(self) -> str:
+        """Plain words: ``the plan file``, ``sf-main (Nathalie Garnier)``."""
+        if self.source == "file":
+            return "the plan file"
+        if self.source == "pac":
+            return "pac"
+        who = self.who_name or self.who_id or "a user"
+        return f"{self.connector} ({who})"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Several changes of one field since the last run, with different values: ``kept`` won by ``RULE``."""
+
+    target: str
+    key: str
+    field: str
+    kept: Change
+    lost: tuple[Change, ...]
+
+    def describe(self) -> str:
+        others = "; ".join(f"{c.value!r} from {c.where()} at {c.at:%Y-%m-%d %H:%M} UTC" for c in self.lost)
+        return (f"conflict on {self.key} {self.field}: kept {self.kept.value!r} from {self.kept.where()} at "
+                f"{self.kept.at:%Y-%m-%d %H:%M} UTC over {others} ({RULE})")
+
+
+@dataclass
+class Decision:
+    """What a run decided about the editable values: their states after the run, what changed, conflicts."""
+
+    values: dict[tuple[str, str, str], Any] = field(default_factory=dict)          # current value of every field
+    changed: dict[tuple[str, str, str], Change] = field(default_factory=dict)      # accepted changes this run
+    conflicts: list[Conflict] = field(default_factory=list)
+    ignored: int = 0            # values read that were pac's own writes (or automation): never edits
+    # (connector, target, key, logical field, value): a CRM that holds the value already
+    echoes: list[tuple[str, str, str, str, Any]] = field(default_factory=list)
+    new_states: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequence[tuple[str, ManagerEdit]],
+           written: Mapping[str, Mapping[tuple[str, str], Any]], *, file_changed_at: datetime, now: datetime,
+           order: Sequence[str], run_id: int | None = None,
+           legacy: Mapping[tuple[str, str, str], Any] | None = None) -> Decision:
+    """Apply the rules of the module docstring. ``states``: stored rows (value, source, connector, who_id,
+    who_name, changed_at, file_value); ``written``: per connector, what pac last wrote (rows with ``.fields``);
+    ``legacy``: the ``pac_override`` rows of earlier versions (target, key, field -> value, modified_at,
+    connector), which start the state of a value that has none yet, so an upgrade keeps the edits accepted before."""
+    out = Decision()
+    files = file_values(plan)
+    candidates: dict[tuple[str, str, str], list[Change]] = {}
+    for k, file_value in files.items():
+        state = states.get(k)
+        if state is None:
+            old = (legacy or {}).get(k)
+            start = Change(file_value, "file", file_changed_at)
+            sent = (written.get(old.connector) or {}).get((k[0], k[1])) if old is not None else None
+            echo = sent is not None and same(old.value, sent.fields.get(LOGICAL[k[2]]))   # pac's own value read back
+            if old is not None and not echo and not same(old.value, file_value):
+                try:
+                    start = Change(normalise(k[2], old.value), "crm", old.modified_at, old.connector)
+                except (TypeError, ValueError):
+                    pass
+                else:
+                    out.events.append(_event(k, start, file_value, run_id, "applied",
+                                             "kept from the manager's edits recorded by an earlier version"))
+            out.values[k] = start.value
+            out.new_states.append(_state(k, start, file_value, now))
+            continue
+        out.values[k] = state.value
+        if not same(state.file_value, file_value):
+            candidates.setdefault(k, []).append(Change(file_value, "file", file_changed_at))
+    for connector, edit in edits:
+        if isinstance(edit, PacValue) or edit.field not in LOGICAL:
+            continue
+        k = (edit.target.value, edit.key, edit.field)
+        if k not in files:
+            continue
+        try:
+            value = normalise(edit.field, edit.value)
+        except (TypeError, ValueError):
+            continue
+        row = (written.get(connector) or {}).get((edit.target.value, edit.key))
+        last = row.fields.get(LOGICAL[edit.field], _MISSING) if row is not None else _MISSING
+        if (last is not _MISSING and same(value, last)) or edit.by_integration:
+            out.ignored += 1                  # pac's own write read back, or automation: never an edit
+            continue
+        if same(value, out.values[k]):
+            out.echoes.append((connector, edit.target.value, edit.key, LOGICAL[edit.field], value))
+            continue
+        candidates.setdefault(k, []).append(Change(value, "crm", edit.modified_at, connector, edit.by_id,
+                                                   edit.by_name))
+    rank = {name: i for i, name in enumerate(order)}
+    for k, changes in candidates.items():
+        distinct = {repr(c.value) for c in changes}
+        ordered = sorted(changes, key=lambda c: (c.at, c.source == "crm", -rank.get(c.connector or "", 0)))
+        kept = ordered[-1]
+        old = out.values[k]
+        out.values[k] = kept.value
+        out.changed[k] = kept
+        file_value = files[k]
+        out.new_states.append(_state(k, kept, file_value, now))
+        if kept.source == "crm":
+            out.echoes.append((kept.connector or "", k[0], k[1], LOGICAL[k[2]], kept.value))
+        lost = tuple(c for c in ordered[:-1] if repr(c.value) != repr(kept.value))
+        out.events.append(_event(k, kept, old, run_id, "applied",
+                                 "conflict: " + RULE if lost else ""))
+        if len(distinct) > 1 and lost:
+            conflict = Conflict(k[0], k[1], k[2], kept, lost)
+            out.conflicts.append(conflict)
+            for c in lost:
+                out.events.append(_event(k, c, old, run_id, "lost", conflict.describe()))
+    for k, file_value in files.items():     # the file's value is remembered, even when a CRM edit holds the field
+        state = states.get(k)
+        if state is not None and k not in out.changed and not same(state.file_value, file_value):
+            out.new_states.append({"target": k[0], "key": k[1], "field": k[2], "file_value": file_value,
+                                   "updated_at": now})
+    return out
+
+
+_MISSING = object()
+
+
+def _state(k: tuple[str, str, str], change: Change, file_value: Any, now: datetime) -> dict[str, Any]:
+    return {"target": k[0], "key": k[1], "field": k[2], "value": change.value, "source": change.source,
+            "connector": change.connector, "who_id": change.who_id, "who_name": change.who_name,
+            "changed_at": change.at, "file_value": file_value, "updated_at": now}
+
+
+def _event(k: tuple[str, str, str], change: Change, old: Any, run_id: int | None, outcome: str,
+           note: str) -> dict[str, Any]:
+    return {"target": k[0], "key": k[1], "field": k[2], "value": change.value, "old_value": old,
+            "source": change.source, "connector": change.connector, "who_id": change.who_id,
+            "who_name": change.who_name, "changed_at": change.at, "run_id": run_id, "outcome": outcome,
+            "note": note}
+
+
+def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any]) -> list[Any]:
+    """The values that differ from the plan file, as rows for ``apply_overrides``."""
+    files = file_values(plan)
+    return [SimpleNamespace(key=k[1], field=k[2], value=v) for k, v in sorted(values.items())
+            if k in files and not same(files[k], v)]
+
+
 def apply_overrides(plan: Plan, edits: Iterable[Any]) -> tuple[Plan, list[str]]:
-    """The plan with each edit (rows with target, key, field, value) applied; plus what was refused."""
+    """The plan with each edit (rows with key, field, value) applied; plus what was refused."""
     axes = {a.id: a for a in plan.axes}
     actions = {a.id: a for a in plan.actions}
     refused: list[str] = []
@@ -50,9 +268,19 @@ def apply_overrides(plan: Plan, edits: Iterable[Any]) -> tuple[Plan, list[str]]:
                 axes[item] = dataclasses.replace(axes[item], status=dataclasses.replace(old, state=state, rank=rank))
             elif edit.field == "action_status" and item in actions:
                 actions[item] = dataclasses.replace(actions[item], status=ActionStatus(str(edit.value).lower()))
+            elif edit.field == "action_target" and item in actions:
+                target = int(float(edit.value))
+                if target < 1:
+                    raise ValueError("a target is at least 1")
+                actions[item] = dataclasses.replace(actions[item], target=target)
+            elif edit.field == "action_due" and item in actions:
+                window = actions[item].window
+                day = date.fromisoformat(str(edit.value)[:10])
+                end = datetime.combine(day + timedelta(days=1), datetime.min.time(), window.start.tzinfo)
+                actions[item] = dataclasses.replace(actions[item], window=Window(window.start, end, window.label))
             else:
                 refused.append(f"{edit.key} {edit.field}: no such record or field in the plan")
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, InvalidInput) as exc:     # InvalidInput: a window ending before it starts
             refused.append(f"{edit.key} {edit.field}={edit.value!r}: {exc}")
     try:
         return dataclasses.replace(plan, axes=tuple(axes[a.id] for a in plan.axes),

@@ -3,8 +3,9 @@
 Order of commits (what makes it idempotent and resumable):
 
 1. records are upserted into the store as they are pulled (idempotent: keyed by connector and CRM id);
-2. manager edits pulled from the CRM are saved as overrides of the plan;
-3. the plan (with overrides) is evaluated on the stored records (pure engine);
+2. the plan's manager-editable values are decided from the file and the people's edits read from every CRM (the
+   later change wins, ``sync_jobs.overrides``) and saved with their provenance (``pac_field_state``);
+3. the plan (with those values) is evaluated on the stored records (pure engine);
 4. per connector, only the fields that differ from what was last written are sent, in batches; after
    each batch the accepted records are saved as "last written" (a crash after that never re-sends them;
    refused records keep their old values and are retried on the next run);
@@ -15,7 +16,7 @@ Order of commits (what makes it idempotent and resumable):
 A dry run reads the CRMs but writes nothing anywhere (no CRM write, no store write, no watermark): it
 returns the exact changes, per CRM record and field, that a real run would send. What a real run would
 store is laid over the stored records in memory: the pulled records, the deletions a full read finds, and
-the manager edits pulled from the CRM (newest edit wins, as ``repo.save_override`` decides).
+the plan's state decided from the file and the CRM edits (as a real run decides it).
 
 Rejections: a run reports each record left out once, per object: the records a connector could not
 normalise (never stored) and the stored records the engine set aside (an activity with no account, a won
@@ -44,6 +45,7 @@ from connectors.base import (
     AuthError,
     Connector,
     ConnectorError,
+    PacValue,
     QuotaExhausted,
     RateLimited,
     SchemaError,
@@ -57,10 +59,10 @@ from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
+from sync_jobs import overrides as plan_state
 from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM, EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA
 from sync_jobs.lock import run_lock
 from sync_jobs.logs import event, redact, register_secret
-from sync_jobs.overrides import apply_overrides
 from sync_jobs.pull import PullOutcome, pull_connector
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
@@ -97,6 +99,9 @@ class RunResult:
     labels: dict[tuple[str, str, str], str] = field(default_factory=dict)   # (source, object, id) -> subject/name
     # records counted with a data-quality problem (a won deal with no amount: won, worth 0); never make a run partial
     warnings: list[Rejected] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)        # editable values changed on several sides (overrides)
+    state_changes: dict[tuple[str, str, str], Any] = field(default_factory=dict)   # (t, key, f) -> Change
+    drift: list[str] = field(default_factory=list)            # hand-changed PAC fields restored
 
     @property
     def written(self) -> int:
@@ -124,19 +129,67 @@ def evaluate(plan: Plan, records: Records, as_of: datetime, settings: Settings, 
                            explain=explain)
 
 
-def effective_plan(engine, plan: Plan, pending: Sequence[tuple[str, Any]] = ()  # type: ignore[no-untyped-def]
-                   ) -> tuple[Plan, list[str]]:
-    """The plan file with the manager's CRM edits applied: the stored overrides, plus ``pending``
-    (``(connector, ManagerEdit)`` pulled by a dry run and not stored), the newest edit of each field winning
-    exactly as ``repo.save_override`` would decide."""
-    rows: dict[tuple[str, str, str], Any] = {(o.target, o.key, o.field): o for o in repo.overrides(engine, plan.id)}
-    for source, edit in pending:
-        key = (edit.target.value, edit.key, edit.field)
-        old = rows.get(key)
-        if old is None or old.modified_at < edit.modified_at:
-            rows[key] = SimpleNamespace(target=edit.target.value, key=edit.key, field=edit.field, value=edit.value,
-                                        modified_at=edit.modified_at, connector=source)
-    return apply_overrides(plan, sorted(rows.values(), key=lambda o: o.modified_at))
+def effective_plan(engine, plan: Plan) -> tuple[Plan, list[str]]:  # type: ignore[no-untyped-def]
+    """The plan file with the stored state of its manager-editable values applied (``sync_jobs.overrides``):
+    the CRM edits accepted by the last run, unless the file changed the value since."""
+    states = repo.field_states(engine, plan.id)
+    values = {k: row.value for k, row in states.items()}
+    files = plan_state.file_values(plan)
+    for k, row in states.items():
+        if k in files and not plan_state.same(row.file_value, files[k]):
+            values[k] = files[k]          # edited in the file since the last run: the next run decides
+    return plan_state.apply_overrides(plan, plan_state.overrides_of(plan, values))
+
+
+def _file_changed_at(ps: PlanSettings, now: datetime) -> datetime:
+    """When the plan file was last changed: its modification time (never later than ``now``)."""
+    try:
+        return min(datetime.fromtimestamp(ps.file.stat().st_mtime, UTC), now)
+    except OSError:
+        return now
+
+
+def _with_echoes(engine, plan_id: str, written: dict[str, dict[tuple[str, str], Any]],  # type: ignore[no-untyped-def]
+                 echoes: Sequence[tuple[str, str, str, str, Any]], now: datetime, *, store: bool
+                 ) -> dict[str, dict[tuple[str, str], Any]]:
+    """A CRM that holds a value already (the manager's edit there) needs no write of it: record it as "last
+    written" to that CRM (stored on a real run), so the diff sends it only to the other CRMs."""
+    out = {n: dict(rows) for n, rows in written.items()}
+    by_connector: dict[str, list[tuple[str, str, str | None, dict[str, Any]]]] = {}
+    for connector, target, key, logical, value in echoes:
+        rows = out.get(connector)
+        if rows is None or (target, key) not in rows:
+            continue
+        row = rows[(target, key)]
+        rows[(target, key)] = SimpleNamespace(crm_id=row.crm_id, fields={**row.fields, logical: value})
+        by_connector.setdefault(connector, []).append((target, key, None, {logical: value}))
+    if store:
+        for connector, rows in by_connector.items():
+            repo.save_written(engine, plan_id, connector, rows, now)
+    return out
+
+
+def _drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequence[tuple[str, Any]],
+             desired: Mapping[tuple[Target, str], Mapping[str, Any]],
+             routes: Mapping[str, set[tuple[Target, str]]]) -> tuple[dict[str, dict[tuple[str, str], Any]], list[str]]:
+    """Drift repair: a PAC field whose value read from a CRM differs from what it should be (a hand change to a
+    computed field, or a refused or automated change to an editable one) is forgotten from "last written" to that
+    CRM, so the diff sends it again. Compared with the CRM's actual value, not only with pac's checkpoint."""
+    out = {n: dict(rows) for n, rows in written.items()}
+    drift: list[str] = []
+    for connector, item in observed:
+        logical = plan_state.LOGICAL.get(item.field, item.field) if not isinstance(item, PacValue) else item.field
+        want = desired.get((item.target, item.key))
+        if want is None or logical not in want or (item.target, item.key) not in routes.get(connector, ()):
+            continue
+        rows = out.get(connector)
+        row = rows.get((item.target.value, item.key)) if rows is not None else None
+        if row is None or logical not in row.fields or plan_state.same(item.value, want[logical]):
+            continue
+        fields = {k: v for k, v in row.fields.items() if k != logical}
+        rows[(item.target.value, item.key)] = SimpleNamespace(crm_id=row.crm_id, fields=fields)  # type: ignore[index]
+        drift.append(f"{connector} {item.key} {logical}: {item.value!r} in the CRM, restored to {want[logical]!r}")
+    return out, drift
 
 
 _DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})
@@ -253,17 +306,27 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
     tick = time.perf_counter()
     try:
         for name in names:
+            remember = getattr(connectors[name], "remember_written", None)
+            if remember is not None:    # HubSpot: no property-history read for records holding pac's own values
+                remember(repo.written(engine, plan.id, name))
             pull_connector(engine, connectors[name], run_id=result.run_id, now=now,
                            reconciliation_days=settings.connector(name).reconciliation_days, full=full,
                            dry_run=dry_run, outcome=pulled, progress=progress)
             for secret in getattr(connectors[name], "secrets", list)():  # live sessions exist only now
                 register_secret(secret)
-        for source, edit in pulled.edits if not dry_run else ():
-            repo.save_override(engine, plan.id, edit.target.value, edit.key, edit.field, edit.value,
-                               edit.modified_at, source)
+        written = {n: repo.written(engine, plan.id, n) for n in names}
+        states = repo.field_states(engine, plan.id)
+        legacy = {} if states else {(o.target, o.key, o.field): o for o in repo.overrides(engine, plan.id)}
+        decision = plan_state.decide(plan, states, pulled.edits, written, file_changed_at=_file_changed_at(ps, now),
+                                     now=now, order=names, run_id=result.run_id, legacy=legacy)
+        written = _with_echoes(engine, plan.id, written, decision.echoes, now, store=not dry_run)
+        if not dry_run:
+            repo.save_field_states(engine, plan.id, decision.new_states, decision.events)
+        result.conflicts = [c.describe() for c in decision.conflicts]
+        result.state_changes = {k: c for k, c in decision.changed.items()}
         result.timings["pull"] = time.perf_counter() - tick
         tick = time.perf_counter()
-        effective, refused = effective_plan(engine, plan, pulled.edits if dry_run else ())
+        effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, decision.values))
         result.errors.extend(refused)
         records = _records(engine, names, pulled)
         result.timings["load"] = time.perf_counter() - tick
@@ -280,7 +343,7 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
         users_of = {n: (store_records.user_emails(engine, n) - pulled.gone_emails.get(n, set()))
                     | _overlay_emails(pulled, n) for n in names}
         routes = diff.route(effective, names, users_of)
-        written = {n: repo.written(engine, plan.id, n) for n in names}
+        written, result.drift = _drifted(written, pulled.edits, desired, routes)
         accounts = _account_changes(effective, records, when, settings, connectors, names, written)
         result.timings["evaluate"] = time.perf_counter() - tick
         _pause_point("before_writes")

@@ -21,6 +21,7 @@ class RunSummary:
     api_calls: dict[str, int] = field(default_factory=dict)           # connector -> calls this run
     quota_left: dict[str, int | None] = field(default_factory=dict)   # connector -> remaining daily calls
     errors: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()               # editable values changed on several sides, as decided (overrides)
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,24 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from connectors.base import (
+    EDIT_FIELDS,
+    EDIT_LOGICAL,
     ApiUsage,
     AuthError,
     ManagerEdit,
     ObjectKind,
+    PacValue,
     SchemaError,
     SchemaIssue,
     Target,
     WriteChange,
     WriteResult,
+    same_value,
 )
 from connectors.hubspot import provisioning
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
@@ -49,7 +53,7 @@ from connectors.hubspot.normalise import (
     to_user,
 )
 from connectors.hubspot.reads import batch_read, list_objects, read_associations, search_modified, to_ms
-from connectors.hubspot.schema import KEY, TASK_STATUS_BACK
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, KEY, TASK_STATUS_BACK
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
 from connectors.hubspot.writeback import Writer
 from connectors.retry import RetryPolicy
@@ -59,6 +63,8 @@ log = logging.getLogger(__name__)
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
+_NOT_DRIFT = frozenset({"owner_email", "last_synced"})   # not compared for drift repair
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class HubSpotConnector:
@@ -249,20 +255,73 @@ class HubSpotConnector:
                     yield ManagerEdit(Target.ACTION, p[KEY], "action_status", status, _when(obj))
             return
         w = self.mapping.writeback
-        for name, target, fields in ((w.axis_object, Target.AXIS, {"pac_status": "axis_status",
-                                                                    "pac_priority": "axis_priority"}),
-                                     (w.action_object, Target.ACTION, {"pac_status": "action_status"})):
+        for name, target, props in ((w.axis_object, Target.AXIS, AXIS_PROPS), (w.action_object, Target.ACTION,
+                                                                               ACTION_PROPS)):
             object_type = self.object_type(name)
             if object_type is None:
                 continue
-            for obj in search_modified(self.transport, object_type, [KEY, *fields], since_ms):
+            editable = {props[lg].name: edit for edit, lg in EDIT_FIELDS[target].items() if lg in props}
+            computed = {p.name: lg for lg, p in props.items() if p.name not in editable and lg not in _NOT_DRIFT}
+            found = list(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms))
+            who = self._who_changed(object_type, target, found, editable)
+            for obj in found:
                 p = obj.get("properties") or {}
-                for prop, logical in fields.items():
-                    if p.get(KEY) and p.get(prop) not in (None, ""):
-                        value: Any = p[prop]
-                        if logical == "axis_priority":
-                            value = int(float(value))
-                        yield ManagerEdit(target, p[KEY], logical, value, _when(obj))
+                if not p.get(KEY):
+                    continue
+                for prop, logical in editable.items():
+                    value: Any = p.get(prop)
+                    if value not in (None, "") and logical in ("axis_priority", "action_target"):
+                        value = int(float(value))
+                    at, by_id, by_name, mine = who.get((str(obj["id"]), prop)) or (_when(obj), None, "", True)
+                    yield ManagerEdit(target, p[KEY], logical, value, at, by_id=by_id, by_name=by_name,
+                                      by_integration=mine)
+                for prop, logical in computed.items():
+                    yield PacValue(target, p[KEY], logical, p.get(prop), _when(obj), by_integration=True)
+
+    def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
+        """What pac last wrote to this portal's PAC records (``(target, key) -> row with .fields``): a record whose
+        editable values are all equal to it needs no property-history read (its values are pac's own)."""
+        self._written = written
+
+    def _who_changed(self, object_type: str, target: Target, found: list[dict[str, Any]],
+                     editable: Mapping[str, str]) -> dict[tuple[str, str], tuple[datetime, str | None, str, bool]]:
+        """(record id, property) -> (when, HubSpot user id, name, set by an app) from the property history
+        (``propertiesWithHistory`` on a batch read, 100 records per call): only for records whose editable values
+        differ from what pac last wrote (all of them when that is unknown). A change is a person's when its newest
+        history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``); pac's writes (and other
+        apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
+        written = getattr(self, "_written", None)
+        ids = []
+        for obj in found:
+            p = obj.get("properties") or {}
+            row = written.get((target.value, p.get(KEY))) if written is not None else None
+            if row is not None and all(same_value(p.get(prop), row.fields.get(EDIT_LOGICAL[edit]))
+                                       for prop, edit in editable.items() if EDIT_LOGICAL[edit] in row.fields):
+                continue
+            ids.append(str(obj["id"]))
+        out: dict[tuple[str, str], tuple[datetime, str | None, str, bool]] = {}
+        if not ids:
+            return out
+        names = self._user_names()
+        for obj in batch_read(self.transport, object_type, ids, [KEY], history=list(editable)):
+            for prop, entries in (obj.get("propertiesWithHistory") or {}).items():
+                if not entries:
+                    continue
+                newest = max(entries, key=lambda e: parse_datetime(e.get("timestamp")) or _EPOCH)
+                user = newest.get("updatedByUserId")
+                if user in (None, "") and str(newest.get("sourceId") or "").startswith("userId:"):
+                    user = str(newest["sourceId"]).split(":", 1)[1]
+                at = parse_datetime(newest.get("timestamp")) or _when(obj)
+                out[(str(obj["id"]), prop)] = (at, None if user in (None, "") else str(user),
+                                               names.get(str(user), ""), user in (None, ""))
+        return out
+
+    def _user_names(self) -> dict[str, str]:
+        """HubSpot user id -> name, from the owners (each owner carries its ``userId``): one call, cached."""
+        if getattr(self, "_names", None) is None:
+            self._names = {str(o["userId"]): f"{o.get('firstName') or ''} {o.get('lastName') or ''}".strip()
+                           for o in self._owner_pages(archived=False) if o.get("userId") is not None}
+        return self._names
 
     # -- write, schema, usage -----------------------------------------------------------------------
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:

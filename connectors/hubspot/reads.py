@@ -127,10 +127,12 @@ def list_objects(transport: HubSpotTransport, object_type: str, properties: Sequ
 
 
 def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str], properties: Sequence[str],
-               *, id_property: str | None = None) -> Iterator[dict[str, Any]]:
+               *, id_property: str | None = None, history: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+    """Records by id, 100 per call; ``history`` names the properties to read with their history
+    (``propertiesWithHistory``: value, timestamp, sourceType, sourceId, updatedByUserId per change)."""
     for chunk in chunks(list(dict.fromkeys(ids)), BATCH_READ):
         body: dict[str, Any] = {"inputs": [{"id": i} for i in chunk], "properties": list(properties),
-                                "propertiesWithHistory": []}
+                                "propertiesWithHistory": list(history)}
         if id_property:
             body["idProperty"] = id_property
         reply = transport.call(f"batch_read.{object_type}", "objects.batch", "read", object_type, body)

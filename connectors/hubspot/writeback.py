@@ -61,7 +61,10 @@ def fmt(prop: Prop | None, value: Any) -> str:
             return value.isoformat()
         return str(int(datetime.combine(value, time(), UTC).timestamp() * 1000))
     if isinstance(value, float):
-        return format(round(value, 6), "g") if abs(value) < 1e15 else str(int(value))
+        if abs(value) >= 1e15:
+            return str(int(value))
+        # every digit up to 6 decimals ("g" kept 6 significant digits: 58340.18 became 58340.2)
+        return f"{round(value, 6):.6f}".rstrip("0").rstrip(".") or "0"
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, list | tuple | set | frozenset):

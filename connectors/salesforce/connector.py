@@ -26,11 +26,14 @@ from typing import Any
 from simple_salesforce import format_soql
 
 from connectors.base import (
+    EDIT_FIELDS,
+    EDIT_LOGICAL,
     ApiUsage,
     AuthError,
     ConnectorError,
     ManagerEdit,
     ObjectKind,
+    PacValue,
     QuotaExhausted,
     RateLimited,
     SchemaError,
@@ -39,13 +42,14 @@ from connectors.base import (
     TransientError,
     WriteChange,
     WriteResult,
+    same_value,
 )
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping, load_mapping
 from connectors.salesforce.normalise import Normaliser, get, sf_datetime
 from connectors.salesforce.permissions import grant_access
-from connectors.salesforce.schema import PAC_OBJECTS, PacField, PacObject, pac_object
+from connectors.salesforce.schema import PAC_OBJECTS, PacField, PacObject, history_name, pac_object
 from pac_core.errors import InvalidInput
 from pac_core.records import Record, Rejected
 
@@ -55,6 +59,7 @@ PAGE = 2000                 # query batch maximum
 BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
 RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"}
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
+_NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not compared for drift repair
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
 _DESCRIBE_TYPE = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
@@ -166,27 +171,106 @@ class SalesforceConnector:
         return total >= self.mapping.bulk_threshold
 
     def _edits(self, start: datetime | None) -> Iterator[ManagerEdit]:
+        """The current values of the PAC records changed since ``start``, with who changed them last.
+
+        Editable fields (``EDIT_FIELDS``, plus the mapping's ``editable``) come back as ``ManagerEdit`` with the
+        record's ``LastModifiedById`` (and that user's name): ``by_integration`` when it is pac's own integration
+        user (the identity of the token, ``client.user_id``), which is never a manager's edit. The other written
+        fields come back as ``PacValue`` for drift repair. One query per PAC object (plus one for the names of the
+        people who edited, when any did).
+        """
         w = self.mapping.writeback
+        rows_of: list[tuple[Target, Any, dict[str, str], dict[str, str], list[dict[str, Any]]]] = []
         for target, tmap in ((Target.AXIS, w.axis), (Target.ACTION, w.action)):
-            if not tmap.editable:
-                continue
-            where = format_soql("LastModifiedById != {}", self.client.user_id) if self.client.user_id else ""
-            fields = [tmap.key_field, *tmap.editable, "SystemModstamp"]
+            editable = {tmap.fields[lg]: name for name, lg in EDIT_FIELDS[target].items() if lg in tmap.fields}
+            editable.update(tmap.editable)
+            computed = {crm: lg for lg, crm in tmap.fields.items()
+                        if crm not in editable and lg not in _NOT_DRIFT and crm != "OwnerId"}
+            fields = ["Id", tmap.key_field, *editable, *computed, "LastModifiedById", "LastModifiedDate",
+                      "SystemModstamp"]
             try:
-                rows = list(self._rows(tmap.object, fields, start, deleted=False, where=where))
+                rows = list(self._rows(tmap.object, fields, start, deleted=False))
             except SchemaError as exc:
                 self._warn(f"salesforce.pac_edits object={tmap.object} skipped: {exc} (run pac crm provision)")
                 continue
+            rows_of.append((target, tmap, editable, computed, rows))
+        me = self.client.user_id
+        history: dict[tuple[Target, str, str], tuple[datetime, str | None]] = {}
+        for target, tmap, editable, _computed, rows in rows_of:
+            if tmap.field_history:
+                found = self._field_history(tmap.object, target, tmap.key_field, editable, rows)
+                history.update({(target, rid, fld): h for (rid, fld), h in found.items()})
+        people = {str(r.get("LastModifiedById")) for *_x, rows in rows_of for r in rows
+                  if r.get("LastModifiedById") and r.get("LastModifiedById") != me}
+        people |= {h[1] for h in history.values() if h[1] and h[1] != me}
+        names = self._user_names(people)
+        for target, tmap, editable, computed, rows in rows_of:
             for r in rows:
                 key = r.get(tmap.key_field)
                 if not key:
                     continue
-                stamp = sf_datetime(r.get("SystemModstamp"))
-                for fld, edit_name in tmap.editable.items():
+                stamp = sf_datetime(r.get("LastModifiedDate") or r.get("SystemModstamp"))
+                record_by = str(r.get("LastModifiedById") or "") or None
+                for fld, edit_name in editable.items():
                     value = get(r, fld)
                     if isinstance(value, float) and value.is_integer():
                         value = int(value)          # a Number(3, 0) priority comes back as 2.0 in JSON
-                    yield ManagerEdit(target, str(key), edit_name, value, stamp)  # type: ignore[arg-type]
+                    at, by = history.get((target, r.get("Id"), fld)) or (stamp, record_by)
+                    yield ManagerEdit(target, str(key), edit_name, value, at,  # type: ignore[arg-type]
+                                      by_id=by, by_name=names.get(by or "", ""),
+                                      by_integration=by is not None and by == me)
+                for fld, logical in computed.items():
+                    yield PacValue(target, str(key), logical, get(r, fld), stamp,  # type: ignore[arg-type]
+                                   by_id=record_by, by_integration=record_by == me)
+
+    def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
+        """What pac last wrote to this org's PAC records (``(target, key) -> row with .fields``): records whose
+        editable values all equal it need no field-history read."""
+        self._written = written
+
+    def _field_history(self, obj: str, target: Target, key_field: str, editable: Mapping[str, str],
+                       rows: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[datetime, str | None]]:
+        """(record id, field) -> (when, who) of the newest ``<Object>__History`` change that set the field's current
+        value, for the records whose editable values differ from what pac last wrote: the field's own author, even
+        when pac (or another person) changed another field of the record since. One query per 200 records."""
+        written = getattr(self, "_written", None)
+        wanted: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            row = written.get((target.value, r.get(key_field))) if written is not None else None
+            if row is not None and all(same_value(get(r, fld), row.fields.get(EDIT_LOGICAL[name]))
+                                       for fld, name in editable.items() if EDIT_LOGICAL.get(name) in row.fields):
+                continue
+            wanted[str(r["Id"])] = r
+        out: dict[tuple[str, str], tuple[datetime, str | None]] = {}
+        ids = sorted(wanted)
+        for start in range(0, len(ids), BATCH):
+            # the object name comes from the validated mapping; values only through format_soql
+            soql = format_soql("SELECT ParentId, Field, NewValue, CreatedById, CreatedDate FROM "  # noqa: S608
+                               + history_name(obj) + " WHERE ParentId IN {} AND Field IN {} ORDER BY CreatedDate, Id",
+                               ids[start:start + BATCH], sorted(editable))
+            try:
+                pages = list(self.client.query_pages(soql))
+            except ConnectorError as exc:
+                self._warn(f"salesforce.field_history object={obj} unavailable: {exc} (enable Field History "
+                           "Tracking on the PAC object, or set field_history: false in the mapping)")
+                return {}
+            for page in pages:
+                for h in page:
+                    current = get(wanted[str(h["ParentId"])], h["Field"])
+                    if same_value(h.get("NewValue"), current):      # the newest entry that set today's value
+                        out[(str(h["ParentId"]), str(h["Field"]))] = (sf_datetime(h.get("CreatedDate")),
+                                                                      h.get("CreatedById"))
+        return out
+
+    def _user_names(self, ids: set[str]) -> dict[str, str]:
+        """User Id -> Name, for the people who edited PAC records (one query; none when nobody did)."""
+        if not ids:
+            return {}
+        out: dict[str, str] = {}
+        for page in self.client.query_pages(format_soql("SELECT Id, Name FROM User WHERE Id IN {}", sorted(ids))):
+            for r in page:
+                out[str(r["Id"])] = str(r.get("Name") or "")
+        return out
 
     # -- write -----------------------------------------------------------------------------------------
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:

@@ -98,6 +98,7 @@ class TargetMap(_Model):
     key_field: str = "PAC_Key__c"
     fields: dict[str, str]                     # logical field -> CRM field
     editable: dict[str, str] = Field(default_factory=dict)   # CRM field -> edit name (axis_status...)
+    field_history: bool = False     # Field History Tracking is on for the editable fields: read <Object>__History
 
 
 class AccountWriteMap(_Model):

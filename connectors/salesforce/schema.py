@@ -39,7 +39,7 @@ class PacField:
     value_labels: tuple[str, ...] = ()
     external_id: bool = False
     unique: bool = False
-    editable_by_managers: bool = False   # flows back into the plan (status, priority); never overwritten
+    editable_by_managers: bool = False   # a person's edit flows back into the plan (the later change wins)
     description: str = ""
     visible_lines: int | None = None
     label_fr: str = ""
@@ -209,6 +209,7 @@ PAC_ACTION = PacObject(
                      value_labels_fr=("Prévue", "En cours", "Réalisée", "Annulée"),
                      editable_by_managers=True, editor="rep", label_fr="Statut"),
             PacField("PAC_Target__c", "Target", "Number", precision=9, scale=0, editor="manager",
+                     editable_by_managers=True,
                      label_fr="Objectif"),
             PacField("PAC_Done__c", "Done", "Number", precision=9, scale=0, label_fr="Réalisé"),
             PacField("PAC_Text__c", "Action", "LongTextArea", length=32768, visible_lines=3,
@@ -225,6 +226,12 @@ PAC_ACCOUNT = PacObject(
                      label_fr="Cible PAC")))
 
 PAC_OBJECTS: tuple[PacObject, ...] = (PAC_AXIS, PAC_ACTION, PAC_ACCOUNT)
+
+
+def history_name(sobject: str) -> str:
+    """The field history object of ``sobject`` (Field History Tracking): ``PAC_Axis__c`` -> ``PAC_Axis__History``,
+    ``Account`` -> ``AccountHistory``."""
+    return sobject[:-3] + "__History" if sobject.endswith("__c") else sobject + "History"
 
 
 def pac_object(name: str) -> PacObject:

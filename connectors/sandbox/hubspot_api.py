@@ -96,12 +96,42 @@ def _ms(value: datetime) -> int:
     return int(value.timestamp() * 1000)
 
 
+INTEGRATION_APP_ID = 2710001        # the sandbox's private app: pac's token writes as this app
+INTEGRATION_SOURCE = {"sourceType": "INTEGRATION", "sourceId": str(INTEGRATION_APP_ID), "sourceLabel": "pac"}
+
+
+def person_source(user_id: int | str) -> dict[str, Any]:
+    """The source HubSpot records for a change a person made in the app (``CRM_UI``, ``userId:<id>``)."""
+    return {"sourceType": "CRM_UI", "sourceId": f"userId:{user_id}", "updatedByUserId": int(user_id)}
+
+
 class Obj:
-    __slots__ = ("archived_at", "created", "id", "modified", "props")
+    __slots__ = ("archived_at", "created", "history", "id", "modified", "props")
 
     def __init__(self, id: str, props: dict[str, str], created: int, modified: int) -> None:
         self.id, self.props, self.created, self.modified = id, props, created, modified
         self.archived_at: int | None = None
+        self.history: dict[str, list[dict[str, Any]]] | None = None   # only for records changed with a known source
+
+    def record(self, props: dict[str, str], ms: int, source: dict[str, Any]) -> None:
+        """Keep a property history entry (value, timestamp, source) for each property set to a new value."""
+        if self.history is None:
+            self.history = {}
+        for name, value in props.items():
+            entries = self.history.setdefault(name, [])
+            if entries and entries[-1]["value"] == value:
+                continue
+            entries.append({"value": value, "timestamp": ms_to_iso(ms), **source})
+
+    def history_of(self, prop: str) -> list[dict[str, Any]]:
+        """``propertiesWithHistory`` of one property, newest first; a value set with no recorded source (seed data)
+        shows as one ``IMPORT`` entry at the record's creation."""
+        entries = (self.history or {}).get(prop)
+        if entries:
+            return list(reversed(entries))
+        value = self.props.get(prop)
+        return [] if value is None else [{"value": value, "timestamp": ms_to_iso(self.created), "sourceType": "IMPORT",
+                                          "sourceId": "", "sourceLabel": "import"}]
 
     def value(self, prop: str) -> Any:
         if prop == "hs_object_id":
@@ -112,7 +142,7 @@ class Obj:
             return str(self.created)
         return self.props.get(prop)
 
-    def render(self, properties: list[str] | None) -> dict[str, Any]:
+    def render(self, properties: list[str] | None, with_history: list[str] | None = None) -> dict[str, Any]:
         wanted = properties if properties else list(self.props)
         props = {p: self.props.get(p) for p in wanted if p not in _READ_ONLY}
         props.update({"hs_object_id": self.id, "hs_lastmodifieddate": ms_to_iso(self.modified),
@@ -121,6 +151,8 @@ class Obj:
                "updatedAt": ms_to_iso(self.modified), "archived": self.archived_at is not None}
         if self.archived_at is not None:
             out["archivedAt"] = ms_to_iso(self.archived_at)
+        if with_history:
+            out["propertiesWithHistory"] = {p: self.history_of(p) for p in with_history}
         return out
 
 
@@ -242,14 +274,18 @@ class HubSpotApi:
         return None
 
     def add(self, object_type: str, properties: dict[str, Any], *, modified: datetime | int | None = None,
-            companies: tuple[str, ...] | list[str] = (), primary: str | None = None) -> str:
-        """Create a record directly (no API call); ``modified`` fixes its ``hs_lastmodifieddate``."""
+            companies: tuple[str, ...] | list[str] = (), primary: str | None = None,
+            source: dict[str, Any] | None = None) -> str:
+        """Create a record directly (no API call); ``modified`` fixes its ``hs_lastmodifieddate``; ``source``
+        (e.g. ``INTEGRATION_SOURCE``) starts its property history."""
         with self._lock:
             table = self.tables[object_type] if object_type in self.tables else self.table(object_type)
             assert table is not None, f"no object type {object_type}"
             ms = modified if isinstance(modified, int) else (_ms(modified) if modified else self.now_ms())
             self._last_ms = max(self._last_ms, ms)
             obj = Obj(self._new_id(), {k: _str(v) for k, v in properties.items() if v is not None}, ms, ms)
+            if source is not None:
+                obj.record(obj.props, ms, source)
             table.rows[obj.id] = obj
             for prop, index in table.unique.items():
                 if obj.props.get(prop):
@@ -259,14 +295,23 @@ class HubSpotApi:
                 self.associate(table.name, obj.id, "companies", company, primary=company == primary)
             return obj.id
 
-    def update(self, object_type: str, object_id: str, properties: dict[str, Any], *, touch: bool = True) -> None:
+    def update(self, object_type: str, object_id: str, properties: dict[str, Any], *, touch: bool = True,
+               by_user: int | str | None = None, source: dict[str, Any] | None = None) -> None:
+        """Change a record. Called directly (tests), it is a person's change in the app: by ``by_user`` (a HubSpot
+        user id, an owner's ``userId``), else by the first owner; the API's writes pass pac's ``INTEGRATION_SOURCE``.
+        Either way the property history records who (``propertiesWithHistory``)."""
         with self._lock:
             table = self.table(object_type)
             assert table is not None
             obj = table.rows[object_id]
-            obj.props.update({k: _str(v) for k, v in properties.items()})
+            values = {k: _str(v) for k, v in properties.items()}
+            obj.props.update(values)
             if touch:
                 obj.modified = self.now_ms()
+            if source is None:
+                user = by_user if by_user is not None else (self.owners[0]["userId"] if self.owners else 1)
+                source = person_source(user)
+            obj.record(values, obj.modified, source)
             table.changed()
 
     def archive(self, object_type: str, object_id: str) -> None:
@@ -582,7 +627,8 @@ def _get(table: Table, object_id: str, req: Request) -> Response:
     obj = source.get(object_id)
     if obj is None:
         return _error(404, "Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND")
-    return Response(200, obj.render(_props_arg(req)))
+    history = [p for v in req.query.get("propertiesWithHistory") or [] for p in v.split(",") if p]
+    return Response(200, obj.render(_props_arg(req), history))
 
 
 def _invalid(table: Table, props: dict[str, Any]) -> str | None:
@@ -611,7 +657,7 @@ def _create(api: HubSpotApi, table: Table, body: dict[str, Any]) -> Response:
     problem = _invalid(table, props)
     if problem:
         return _error(400, problem, "VALIDATION_ERROR")
-    object_id = api.add(table.name, props)
+    object_id = api.add(table.name, props, source=INTEGRATION_SOURCE)
     return Response(201, table.rows[object_id].render(list(props)))
 
 
@@ -634,7 +680,8 @@ def _batch(api: HubSpotApi, table: Table, verb: str, body: dict[str, Any], req: 
             if obj is None:
                 missing.append(key)
             else:
-                results.append(obj.render(list(body.get("properties") or [])))
+                results.append(obj.render(list(body.get("properties") or []),
+                                          list(body.get("propertiesWithHistory") or [])))
         out = _batch_body(started, results, [_input_error("OBJECT_NOT_FOUND", "Could not get some objects",
                                                           missing)] if missing else [])
         return Response(207 if missing else 200, out)
@@ -660,7 +707,7 @@ def _batch(api: HubSpotApi, table: Table, verb: str, body: dict[str, Any], req: 
             errors.append(_input_error("VALIDATION_ERROR", problem, [key]))
             continue
         if verb == "create":
-            object_id = api.add(table.name, props)
+            object_id = api.add(table.name, props, source=INTEGRATION_SOURCE)
             results.append(table.rows[object_id].render(list(props)))
             continue
         if verb == "upsert":
@@ -672,10 +719,10 @@ def _batch(api: HubSpotApi, table: Table, verb: str, body: dict[str, Any], req: 
             object_id = table.unique[unique].get(key)
             new = object_id is None
             if new:
-                object_id = api.add(table.name, props | {unique: key})
+                object_id = api.add(table.name, props | {unique: key}, source=INTEGRATION_SOURCE)
                 table.unique[unique][key] = object_id
             else:
-                api.update(table.name, object_id, props)
+                api.update(table.name, object_id, props, source=INTEGRATION_SOURCE)
             rendered = table.rows[object_id].render(sorted(set(props) | {unique}))
             results.append(rendered | {"new": new})
             continue
@@ -683,7 +730,7 @@ def _batch(api: HubSpotApi, table: Table, verb: str, body: dict[str, Any], req: 
         if object_id not in table.rows:
             errors.append(_input_error("OBJECT_NOT_FOUND", f"No object with id {key}", [key]))
             continue
-        api.update(table.name, object_id, props)
+        api.update(table.name, object_id, props, source=INTEGRATION_SOURCE)
         results.append(table.rows[object_id].render(list(props)))
     status = 207 if errors else (201 if verb == "create" else 200)
     return Response(status, _batch_body(started, results, errors))

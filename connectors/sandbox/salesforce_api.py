@@ -37,6 +37,8 @@ from connectors.sandbox.salesforce_schema import (
     SObject,
     custom_object,
     field_from_metadata,
+    history_name,
+    history_object,
     permission_schema,
     standard_schema,
 )
@@ -67,6 +69,7 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
         self.schema: dict[str, SObject] = standard_schema(multi_currency=multi_currency) | permission_schema()
         self.store: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in self.schema}
         self.restricted_fields: set[tuple[str, str]] = set()    # Tooling-created: field-level security applies
+        self.tracked: dict[str, set[str]] = {}                  # object -> fields with Field History Tracking
         self.ext_index: dict[tuple[str, str], dict[str, str]] = {}
         self.ids: dict[str, str] = {}
         self.daily_max, self.used = daily_max, 0
@@ -105,10 +108,32 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
     def find(self, sobject: str, **equal: Any) -> list[dict[str, Any]]:
         return [r for r in self.store[sobject].values() if all(r.get(k) == v for k, v in equal.items())]
 
+    def enable_history(self, sobject: str, *fields: str) -> None:
+        """Field History Tracking switched on in Setup for ``fields`` of ``sobject`` (at most 20 per object): each
+        later change of one of them, by the API or in the UI, adds a row to ``<Object>__History`` (``ParentId``,
+        ``Field``, ``OldValue``, ``NewValue``, ``CreatedById``, ``CreatedDate``)."""
+        with self._lock:
+            tracked = self.tracked.setdefault(sobject, set())
+            tracked.update(fields)
+            if len(tracked) > 20:
+                raise ValueError("at most 20 fields per object can be tracked")
+            name = history_name(sobject)
+            if name not in self.schema:
+                self.schema[name] = history_object(name)
+                self.store[name] = {}
+
+    def _track(self, sobject: str, row: dict[str, Any], values: dict[str, Any], by: str) -> None:
+        """History rows for the tracked fields ``values`` changes on ``row``."""
+        for name in self.tracked.get(sobject, ()):
+            if name in values and row.get(name) != values[name]:
+                self._insert(history_name(sobject), {"ParentId": row["Id"], "Field": name, "OldValue": row.get(name),
+                                                     "NewValue": values[name]}, stamp=self._next_stamp(), by=by)
+
     def edit(self, sobject: str, record_id: str, by: str | None = None, **values: Any) -> None:
         """A change made in the CRM (by a user, or by automation): bumps SystemModstamp."""
         with self._lock:
             row = self.store[sobject][record_id]
+            self._track(sobject, row, values, by or self._someone_else())
             row.update(values)
             self._derive(sobject, row)
             self._stamp(row, by or self._someone_else())
@@ -576,6 +601,7 @@ class SalesforceApi(SeedMixin, BulkMixin, AccessMixin):
             return {"id": record_id, "success": True, "errors": [], "created": True}
         if obj.name in SETUP_OBJECTS:
             self.validate_setup_update(obj.name, existing, {self._field(obj, k).name: v for k, v in coerced.items()})
+        self._track(obj.name, existing, {self._field(obj, k).name: v for k, v in coerced.items()}, user)
         for name, value in coerced.items():
             existing[self._field(obj, name).name] = value
         self._derive(obj.name, existing)

@@ -185,6 +185,22 @@ def custom_object(name: str, prefix: str, meta: dict[str, Any], *, multi_currenc
     return obj
 
 
+def history_name(sobject: str) -> str:
+    """The field history object of ``sobject``: ``PAC_Axis__c`` -> ``PAC_Axis__History``, ``Account`` ->
+    ``AccountHistory``."""
+    return sobject[:-3] + "__History" if sobject.endswith("__c") else sobject + "History"
+
+
+def history_object(name: str) -> SObject:
+    """A field history object (``<Object>__History``): one read-only row per change of a tracked field."""
+    return SObject(name, "017", name).add(
+        _ro("Id", "id", length=18, nillable=False), _ro("IsDeleted", "boolean", nillable=False),
+        _ro("ParentId", "reference", reference_to=(name,)), _ro("Field", "picklist", length=255),
+        _ro("DataType", "string", length=40), _ro("OldValue", "anyType"), _ro("NewValue", "anyType"),
+        _ro("CreatedDate", "datetime", nillable=False),
+        _ro("CreatedById", "reference", reference_to=("User",), relationship="CreatedBy"))
+
+
 def describe_field(f: SField) -> dict[str, Any]:
     return {
         "name": f.name, "label": f.label or f.name, "type": f.type, "length": f.length,

@@ -124,6 +124,10 @@ FR: dict[str, str] = {
     "quota_left": "Quota restant (24 h)",
     "connector": "Connecteur",
     "errors": "Erreurs",
+    "plan_conflicts": "Conflits sur le plan",
+    "plan_conflicts_intro": ("Valeurs modifiées de deux côtés depuis la synchronisation précédente (fichier du plan, "
+                             "Salesforce, HubSpot) : la modification la plus récente l'emporte, à égalité celle du "
+                             "CRM ; l'autre est conservée dans pac history."),
     "no_sync": "Aucune synchronisation enregistrée : les chiffres viennent d'une évaluation locale.",
     "rejected_records": "Enregistrements rejetés",
     "rejected_intro": "Enregistrements du CRM qui n'ont pas pu être lus et ne sont comptés nulle part.",
@@ -271,6 +275,9 @@ EN: dict[str, str] = {
     "quota_left": "Quota left (24 h)",
     "connector": "Connector",
     "errors": "Errors",
+    "plan_conflicts": "Conflicts on the plan",
+    "plan_conflicts_intro": ("Values changed on two sides since the previous sync (plan file, Salesforce, HubSpot): "
+                             "the later change wins, a tie going to the CRM edit; the other is kept in pac history."),
     "no_sync": "No sync recorded: the figures come from a local evaluation.",
     "rejected_records": "Rejected records",
     "rejected_intro": "CRM records that could not be read and are counted nowhere.",

@@ -70,4 +70,8 @@ def _last_run(inputs: ReportInputs, fmt: Formatter) -> str:
     if run.errors:
         items = "".join(f"<li>{e(err)}</li>" for err in run.errors)
         out.append(f'<h3>{e(words["errors"])}</h3><ul class="errors">{items}</ul>')
+    if run.conflicts:
+        items = "".join(f"<li>{e(c)}</li>" for c in run.conflicts)
+        out.append(f'<h3>{e(words["plan_conflicts"])}</h3><p class="lead">{e(words["plan_conflicts_intro"])}</p>'
+                   f'<ul class="errors">{items}</ul>')
     return "".join(out)

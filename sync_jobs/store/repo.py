@@ -15,6 +15,8 @@ from sqlmodel import Session
 from pac_core.records import Rejected
 from sync_jobs.logs import redact
 from sync_jobs.store.tables import (
+    FieldEvent,
+    FieldState,
     Override,
     PlanVersion,
     Rejection,
@@ -165,6 +167,52 @@ def overrides(engine: Engine, plan_id: str) -> list[Override]:
     with Session(engine) as session:
         return list(session.execute(select(Override).where(Override.plan_id == plan_id)
                                  .order_by(Override.modified_at)).scalars())
+
+
+# -- per-field state of manager-editable values (provenance) and its history ----------------------
+def field_states(engine: Engine, plan_id: str) -> dict[tuple[str, str, str], FieldState]:
+    """(target, key, field) -> the stored state of each manager-editable field of the plan."""
+    with Session(engine) as session:
+        rows = session.execute(select(FieldState).where(FieldState.plan_id == plan_id)).scalars()
+        return {(r.target, r.key, r.field): r for r in rows}
+
+
+def save_field_states(engine: Engine, plan_id: str, states: Iterable[Mapping[str, Any]],
+                      events: Iterable[Mapping[str, Any]]) -> None:
+    """Replace the given fields' states (dicts with target, key, field and the other columns) and append the
+    events, in one transaction."""
+    with Session(engine) as session:
+        for values in states:
+            row = session.get(FieldState, (plan_id, values["target"], values["key"], values["field"]))
+            if row is None:
+                row = FieldState(plan_id=plan_id, **values)
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+            session.add(row)
+        for values in events:
+            session.add(FieldEvent(plan_id=plan_id, **values))
+        session.commit()
+
+
+def field_events(engine: Engine, plan_id: str, key: str | None = None) -> list[FieldEvent]:
+    """The plan's field changes, oldest first (only ``key``'s when given)."""
+    with Session(engine) as session:
+        query = select(FieldEvent).where(FieldEvent.plan_id == plan_id)
+        if key is not None:
+            query = query.where(FieldEvent.key == key)
+        return list(session.execute(query.order_by(FieldEvent.changed_at, FieldEvent.id)).scalars())
+
+
+def run_conflicts(engine: Engine, plan_id: str, run_id: int | None) -> list[str]:
+    """The conflicts a run decided (each once, in plain words, with the rule), from its ``lost`` field events."""
+    if run_id is None:
+        return []
+    with Session(engine) as session:
+        rows = session.execute(select(FieldEvent.note).where(
+            FieldEvent.plan_id == plan_id, FieldEvent.run_id == run_id, FieldEvent.outcome == "lost")
+            .order_by(FieldEvent.id)).scalars()
+        return list(dict.fromkeys(rows))
 
 
 # -- runs ----------------------------------------------------------------------------------------

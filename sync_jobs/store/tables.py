@@ -147,3 +147,48 @@ class ScheduleClaim(SQLModel, table=True):
     fire_time: datetime
     worker: str
     claimed_at: datetime
+
+
+class FieldState(SQLModel, table=True):
+    """The current value of one manager-editable field of an axis or action, and where it came from.
+
+    ``source``: ``file`` (the plan file), ``crm`` (a person's edit in ``connector``, by ``who_id`` / ``who_name``)
+    or ``pac``. ``file_value`` is the plan file's value at the last run: a different value in the file means the
+    file was edited since (see ``sync_jobs.overrides``)."""
+
+    __tablename__ = "pac_field_state"
+    plan_id: str = Field(primary_key=True)
+    target: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    source: str
+    connector: str | None = None
+    who_id: str | None = None
+    who_name: str = ""
+    changed_at: datetime
+    file_value: Any = Field(default=None, sa_column=Column(JSON))
+    updated_at: datetime
+
+
+class FieldEvent(SQLModel, table=True):
+    """One change of a manager-editable field, kept for ``pac history``: what, from where, by whom, when; a
+    conflict's losing change too (``outcome`` ``lost``), with the rule that decided."""
+
+    __tablename__ = "pac_field_event"
+    __table_args__ = (Index("ix_pac_field_event_key", "plan_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str
+    target: str
+    key: str
+    field: str
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    old_value: Any = Field(default=None, sa_column=Column(JSON))
+    source: str                               # file | crm | pac
+    connector: str | None = None
+    who_id: str | None = None
+    who_name: str = ""
+    changed_at: datetime
+    run_id: int | None = None
+    outcome: str = "applied"                  # applied | lost (a conflict decided for another change) | refused
+    note: str = ""

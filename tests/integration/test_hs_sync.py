@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.base import ObjectKind, Target, WriteChange
+from connectors.base import ManagerEdit, ObjectKind, Target, WriteChange
 from connectors.sandbox.demo_org import build_demo_org
 from connectors.sandbox.hubspot_api import HubSpotApi
 from connectors.sandbox.server import SandboxServer
@@ -175,3 +175,24 @@ class TestManagerEdits:
         edits = [e for e in connector.pull(ObjectKind.PAC_EDITS, mark)]
         assert [(e.key, e.field, e.value) for e in edits if e.field == "axis_status"] == [
             ("pac-2027:AX-1", "axis_status", "suspended")]
+
+    def test_who_changed_comes_from_the_property_history(self, fresh):
+        """Nathalie suspends the axis in the app, then pac writes its revenue: the status is hers (property history:
+        CRM_UI, her user id, her name), the pac-written values are flagged as the integration's, never edits."""
+        api, _, connector = fresh
+        connector.provision_schema()
+        connector.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Dormants", "status": "active",
+                                                                    "priority": 2})])
+        record = next(iter(api.table("pac_axis").rows))
+        ours = [e for e in connector.pull(ObjectKind.PAC_EDITS, None) if type(e) is ManagerEdit]
+        assert {e.field for e in ours} == {"axis_status", "axis_priority"} and all(e.by_integration for e in ours)
+        nathalie = next(o for o in api.owners if o.get("email") == "nathalie.garnier@durand-process.example")
+        api.update("pac_axis", record, {"pac_status": "suspended"}, by_user=nathalie["userId"])
+        connector.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"revenue": 1200.0})])
+        [edit] = [e for e in connector.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
+        assert (edit.value, edit.by_id, edit.by_name, edit.by_integration) == (
+            "suspended", str(nathalie["userId"]), "Nathalie Garnier", False)
+        [rank] = [e for e in connector.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_priority"]
+        assert rank.value == 2 and rank.by_integration
+        reads = [b for m, p, b in api.requests if p.endswith("/batch/read") and b.get("propertiesWithHistory")]
+        assert reads and set(reads[-1]["propertiesWithHistory"]) == {"pac_status", "pac_priority"}

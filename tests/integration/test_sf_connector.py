@@ -74,17 +74,44 @@ class TestPull:
         assert sf.usage().calls - before == 2 and len(again) < len(acts)
 
     def test_manager_edits_flow_back(self, sf: SalesforceConnector, server: SandboxServer) -> None:
-        """A manager's status change on a PAC record comes back as a ManagerEdit; our own writes do not."""
+        """A manager's status change on a PAC record comes back as a ManagerEdit by that user (id and name); our own
+        writes come back flagged as the integration user's, never as a person's edit."""
         [result] = sf.write(_changes(1))
-        assert list(sf.pull(ObjectKind.PAC_EDITS, None)) == []
+        ours = list(sf.pull(ObjectKind.PAC_EDITS, None))
+        assert ours and all(e.by_integration and e.by_id == sf.client.user_id for e in ours)
         manager = server.api("salesforce").ids["u-nathalie-sf"]
         server.api("salesforce").edit("PAC_Action__c", result.crm_id, by=manager, PAC_Status__c="cancelled")
         [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "action_status"]
         assert edit.key == "pac-2027:A-000" and edit.value == "cancelled"
+        assert (edit.by_id, edit.by_name, edit.by_integration) == (manager, "Nathalie Garnier", False)
         [axis] = sf.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Axe", "priority": 1})])
         server.api("salesforce").edit("PAC_Axis__c", axis.crm_id, by=manager, PAC_Priority__c=Decimal("2"))
         [rank] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_priority"]
         assert rank.value == 2 and isinstance(rank.value, int) and rank.target is Target.AXIS
+
+
+class TestFieldHistory:
+    def test_the_fields_own_author_from_field_history(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """Nathalie drops the axis, then pac writes its revenue (pac is now the record's last modifier): with
+        Field History Tracking read, the status is still hers; record-level LastModifiedById alone says pac."""
+        api = server.api("salesforce")
+        api.enable_history("PAC_Axis__c", "PAC_Status__c", "PAC_Priority__c")
+        [axis] = sf.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Axe", "status": "active"})])
+        manager = api.ids["u-nathalie-sf"]
+        api.edit("PAC_Axis__c", axis.crm_id, by=manager, PAC_Status__c="dropped")
+        sf.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"revenue": 1200.0})])
+        assert api.row("PAC_Axis__c", axis.crm_id)["LastModifiedById"] == sf.client.user_id
+        [plain] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
+        assert plain.value == "dropped" and plain.by_integration           # record level: looks like pac's
+        w = sf.mapping.writeback
+        sf.mapping = sf.mapping.model_copy(update={"writeback": w.model_copy(update={
+            "axis": w.axis.model_copy(update={"field_history": True})})})
+        [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
+        assert (edit.value, edit.by_id, edit.by_name, edit.by_integration) == ("dropped", manager,
+                                                                              "Nathalie Garnier", False)
+        history = api.rows("PAC_Axis__History")
+        assert [(h["Field"], h["OldValue"], h["NewValue"]) for h in history] == [("PAC_Status__c", "active",
+                                                                                  "dropped")]
 
 
 class TestWrite:

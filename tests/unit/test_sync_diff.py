@@ -61,11 +61,12 @@ class TestChangesFor:
         (change,) = diff.changes_for(desired, desired.keys(), written, NOW)
         assert (change.fields, change.crm_id) == ({"done": 3, "last_synced": "2027-05-20T16:00:00+00:00"}, "a0X")
 
-    def test_manager_fields_are_never_overwritten(self) -> None:
-        """Status and priority differ from the CRM's but are not sent once the record exists."""
+    def test_manager_fields_are_diffed_like_the_others(self) -> None:
+        """Status and priority come from the plan with its accepted edits: a new value is sent (issue 10)."""
         desired = {(Target.AXIS, "k"): {"status": "active", "priority": 2, "done": 1}}
         written = {("axis", "k"): _row({"status": "suspended", "priority": None, "done": 1})}
-        assert diff.changes_for(desired, desired.keys(), written, NOW) == []
+        [change] = diff.changes_for(desired, desired.keys(), written, NOW)
+        assert {k: v for k, v in change.fields.items() if k != "last_synced"} == {"status": "active", "priority": 2}
 
 
 class TestRoute:

@@ -1,0 +1,319 @@
+"""One plan, one truth (issue 10) end to end: the sandbox CRM (Salesforce and HubSpot) through the real client
+libraries, the shipped example plan (a copy we edit) spanning both CRMs, or one CRM at a time."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.sandbox.run import start_sandbox
+from connectors.sandbox.server import SandboxServer
+from pac_config.settings import load_settings
+from sync_jobs.demo import write_demo_settings
+from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.store import open_store, repo
+from tests.fakes import sandbox_connectors
+
+SHIPPED_PLAN = Path(__file__).resolve().parents[2] / "config" / "plans" / "example.pac.yaml"
+AXIS = "AX-GC-QUOTES"          # active in the file
+BOTH = ("sf-main", "hs-west")
+
+
+class Org:
+    """A sandbox, a copy of the example plan and settings for the given connectors."""
+
+    def __init__(self, tmp: Path, server: SandboxServer, connectors: tuple[str, ...]) -> None:
+        self.tmp, self.server = tmp, server
+        self.plan = tmp / "plan.pac.yaml"
+        shutil.copy(SHIPPED_PLAN, self.plan)
+        os.utime(self.plan, (1_600_000_000, 1_600_000_000))       # written long before any CRM edit
+        path = write_demo_settings(f"sqlite:///{tmp / 'pac.db'}", tmp / "pac.yaml")
+        text = path.read_text(encoding="utf-8").replace(str(SHIPPED_PLAN), str(self.plan))
+        text = re.sub(r"connectors: \[[^\]]*\]", f"connectors: [{', '.join(connectors)}]", text)
+        path.write_text(text, encoding="utf-8")
+        self.settings = load_settings(path, env={})
+
+    def sync(self, *, full: bool = False) -> RunResult:
+        connectors = sandbox_connectors(self.settings, self.server)
+        try:
+            return run_sync(None, self.settings, connectors=connectors, full=full)
+        finally:
+            for c in connectors.values():
+                c.close()
+
+    def edit_file(self, old: str, new: str, *, at: datetime | None = None) -> None:
+        text = self.plan.read_text(encoding="utf-8")
+        assert old in text
+        self.plan.write_text(text.replace(old, new, 1), encoding="utf-8")
+        if at is not None:
+            os.utime(self.plan, (at.timestamp(), at.timestamp()))
+
+    # -- the CRMs' PAC records ----------------------------------------------------------------
+    def sf_axis(self, plan_id: str, axis: str = AXIS) -> dict[str, Any]:
+        [row] = self.server.api("salesforce").find("PAC_Axis__c", PAC_Key__c=f"{plan_id}:{axis}")
+        return row
+
+    def hs_axis(self, plan_id: str, axis: str = AXIS) -> Any:
+        table = self.server.api("hubspot").table("pac_axis")
+        [obj] = [o for o in table.rows.values() if o.props.get("pac_key") == f"{plan_id}:{axis}"]
+        return obj
+
+    def hs_user(self, email: str) -> int:
+        return next(o["userId"] for o in self.server.api("hubspot").owners if o.get("email") == email)
+
+    def states(self) -> dict[tuple[str, str, str], Any]:
+        engine = open_store(self.settings.database())
+        try:
+            return repo.field_states(engine, _plan_id(self))
+        finally:
+            engine.dispose()
+
+
+def _plan_id(org: Org) -> str:
+    from pac_config.planfile import load_plan
+
+    return load_plan(org.plan).id
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    with start_sandbox() as started:
+        yield started
+
+
+@pytest.fixture
+def both(tmp_path: Path, server: SandboxServer) -> Org:
+    return Org(tmp_path, server, BOTH)
+
+
+def _status_of(result: RunResult, axis: str = AXIS) -> str:
+    assert result.plan is not None
+    return result.plan.axis(axis).status.state.value
+
+
+NATHALIE = "nathalie.garnier@durand-process.example"
+
+
+class TestFileEdits:
+    def test_a_status_changed_in_the_file_reaches_both_crms_and_stays(self, both: Org) -> None:
+        """Suspended in the file after two syncs: both CRMs show it on the next run, and a run after writes nothing
+        (pac's own writes read back are not edits that would outrank the file)."""
+        first = both.sync()
+        both.sync()
+        assert both.sf_axis(first.plan_id)["PAC_Status__c"] == "active"
+        both.edit_file("    segment: S-GC\n    status: active",
+                       "    segment: S-GC\n    status: {state: abandonné, reason: 'no budget'}", at=datetime.now(UTC))
+        third = both.sync()
+        assert _status_of(third) == "dropped", third.errors
+        assert both.sf_axis(first.plan_id)["PAC_Status__c"] == "dropped"
+        assert both.hs_axis(first.plan_id).props["pac_status"] == "dropped"
+        fourth = both.sync()
+        assert _status_of(fourth) == "dropped" and fourth.written == 0 and not fourth.conflicts
+        assert both.sf_axis(first.plan_id)["PAC_Status__c"] == "dropped"
+        states = both.states()
+        assert {s.source for s in states.values()} == {"file"}
+
+    def test_salesforce_only_plan_takes_an_action_target_from_the_file(self, tmp_path: Path,
+                                                                       server: SandboxServer) -> None:
+        """On a Salesforce-only plan, a target changed in the file replaces the CRM's on the next run."""
+        org = Org(tmp_path, server, ("sf-main",))
+        first = org.sync()
+        org.edit_file("what: {activity: visite, count: 5,", "what: {activity: visite, count: 7,",
+                      at=datetime.now(UTC))
+        second = org.sync()
+        [row] = server.api("salesforce").find("PAC_Action__c", PAC_Key__c=f"{first.plan_id}:A-01")
+        assert second.plan is not None and second.plan.action("A-01").target == 7
+        assert row["PAC_Target__c"] == 7
+
+
+class TestOneCrm:
+    def test_hubspot_only_a_file_change_reaches_hubspot_and_stays(self, tmp_path: Path, server: SandboxServer) -> None:
+        """On a HubSpot-only plan, pac's own values read back on the second run are not edits: a status changed in
+        the file afterwards reaches HubSpot and stays (it used to be outranked by pac's own echo)."""
+        org = Org(tmp_path, server, ("hs-west",))
+        first = org.sync()
+        org.sync()
+        org.edit_file("    segment: S-GC\n    status: active",
+                      "    segment: S-GC\n    status: {state: abandonné, reason: 'no budget'}", at=datetime.now(UTC))
+        third = org.sync()
+        assert _status_of(third) == "dropped" and org.hs_axis(first.plan_id).props["pac_status"] == "dropped"
+        fourth = org.sync()
+        assert _status_of(fourth) == "dropped" and fourth.written == 0
+        assert {s.source for s in org.states().values()} == {"file"}
+
+    def test_salesforce_only_a_due_date_set_by_a_manager_reaches_the_plan_and_the_file(
+            self, tmp_path: Path, server: SandboxServer) -> None:
+        """A manager moves A-01's due date in Salesforce (week 18 -> 14 May): the plan's window ends then, and
+        `pac plan pull` writes the range into the file's `when`."""
+        org = Org(tmp_path, server, ("sf-main",))
+        first = org.sync()
+        sf = server.api("salesforce")
+        [row] = sf.find("PAC_Action__c", PAC_Key__c=f"{first.plan_id}:A-01")
+        assert row["PAC_Window_End__c"] in ("2027-05-09", date(2027, 5, 9))
+        sf.edit("PAC_Action__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Window_End__c="2027-05-14")
+        second = org.sync()
+        assert second.plan is not None
+        window = second.plan.action("A-01").window
+        assert (window.start.date(), window.end.date()) == (date(2027, 5, 3), date(2027, 5, 15))
+        assert second.written == 0 or all("window_end" not in c.fields for c in second.changes["sf-main"])
+
+        from sync_jobs.cli_state import pull_plan
+
+        [change] = pull_plan(org.settings, None)
+        assert (change.item, change.field, change.new) == ("A-01", "when", "2027-05-03..2027-05-14")
+        assert 'when: "2027-05-03..2027-05-14"' in org.plan.read_text(encoding="utf-8")
+        assert org.sync().written == 0
+
+
+class TestCrmEdits:
+    def test_a_hubspot_edit_by_a_person_reaches_the_plan_salesforce_and_the_file(self, both: Org) -> None:
+        """Nathalie suspends the axis in HubSpot: the plan takes it (from her, by name), Salesforce gets it, and
+        `pac plan pull` writes it into the file, comments kept."""
+        first = both.sync()
+        obj = both.hs_axis(first.plan_id)
+        both.server.api("hubspot").update("pac_axis", obj.id, {"pac_status": "suspended"},
+                                          by_user=both.hs_user(NATHALIE))
+        second = both.sync()
+        assert _status_of(second) == "suspended"
+        assert both.sf_axis(first.plan_id)["PAC_Status__c"] == "suspended" and not second.conflicts
+        state = both.states()[("axis", f"{first.plan_id}:{AXIS}", "axis_status")]
+        assert (state.source, state.connector, state.who_name) == ("crm", "hs-west", "Nathalie Garnier")
+        third = both.sync()
+        assert third.written == 0 and _status_of(third) == "suspended"
+
+        from sync_jobs.cli_state import pull_plan
+
+        changes = pull_plan(both.settings, None)
+        text = both.plan.read_text(encoding="utf-8")
+        assert [(c.item, c.field, c.new) for c in changes] == [(AXIS, "status", "suspended")]
+        assert ('    segment: S-GC\n    status: {state: suspended, reason: "suspended in hs-west (Nathalie Garnier) on '
+                in text)
+        shipped = SHIPPED_PLAN.read_text(encoding="utf-8").splitlines()
+        assert [n for n, (a, b) in enumerate(zip(shipped, text.splitlines(), strict=True)) if a != b] == [177]
+        assert "# Étape 5 : les actions" in text          # comments kept
+        assert both.sync().written == 0                     # the file now agrees: nothing to write
+
+    def test_a_salesforce_edit_by_a_manager_reaches_hubspot(self, both: Org) -> None:
+        """A manager (not the integration user) sets the action's target in Salesforce: the plan and HubSpot follow
+        for records both hold (axes); the action's own CRM keeps it."""
+        first = both.sync()
+        sf = both.server.api("salesforce")
+        row = both.sf_axis(first.plan_id)
+        sf.edit("PAC_Axis__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Status__c="dropped")
+        second = both.sync()
+        assert _status_of(second) == "dropped"
+        assert both.hs_axis(first.plan_id).props["pac_status"] == "dropped"
+        state = both.states()[("axis", f"{first.plan_id}:{AXIS}", "axis_status")]
+        assert (state.source, state.who_id, state.who_name) == ("crm", sf.ids["u-nathalie-sf"], "Nathalie Garnier")
+
+    def test_the_integration_users_changes_are_never_edits(self, both: Org) -> None:
+        """A status changed by pac's integration user (as pac's writes are) does not become the plan's, and is
+        restored."""
+        first = both.sync()
+        sf = both.server.api("salesforce")
+        row = both.sf_axis(first.plan_id)
+        sf.edit("PAC_Axis__c", row["Id"], by=sf.integration_user, PAC_Status__c="dropped")
+        second = both.sync()
+        assert _status_of(second) == "active"
+        assert both.sf_axis(first.plan_id)["PAC_Status__c"] == "active"
+        assert {s.source for s in both.states().values()} == {"file"}
+
+
+class TestConflicts:
+    def test_two_crms_disagree_the_later_edit_wins_and_is_reported(self, both: Org) -> None:
+        """Dropped in Salesforce, then prioritised in HubSpot before the next run: HubSpot's (later) wins, both CRMs
+        show it, and the conflict is reported and kept in the history."""
+        first = both.sync()
+        sf = both.server.api("salesforce")
+        sf.edit("PAC_Axis__c", both.sf_axis(first.plan_id)["Id"], by=sf.ids["u-nathalie-sf"], PAC_Status__c="dropped")
+        both.server.api("hubspot").update("pac_axis", both.hs_axis(first.plan_id).id, {"pac_status": "suspended"},
+                                          by_user=both.hs_user(NATHALIE))
+        second = both.sync()
+        assert _status_of(second) == "suspended"
+        assert both.sf_axis(first.plan_id)["PAC_Status__c"] == "suspended"
+        assert both.hs_axis(first.plan_id).props["pac_status"] == "suspended"
+        [conflict] = second.conflicts
+        assert "kept 'suspended' from hs-west (Nathalie Garnier)" in conflict and "'dropped' from sf-main" in conflict
+        engine = open_store(both.settings.database())
+        try:
+            events = repo.field_events(engine, first.plan_id, f"{first.plan_id}:{AXIS}")
+        finally:
+            engine.dispose()
+        assert [(e.value, e.outcome) for e in events] == [("dropped", "lost"), ("suspended", "applied")]
+
+    def test_file_and_crm_changed_the_crm_edit_made_later_wins(self, both: Org) -> None:
+        """The file says dropped (edited earlier), a manager says suspended in Salesforce later: suspended wins,
+        reported as a conflict."""
+        first = both.sync()
+        both.edit_file("    segment: S-GC\n    status: active",
+                       "    segment: S-GC\n    status: {state: abandonné, reason: 'no budget'}",
+                       at=datetime(2020, 1, 1, tzinfo=UTC))
+        sf = both.server.api("salesforce")
+        sf.edit("PAC_Axis__c", both.sf_axis(first.plan_id)["Id"], by=sf.ids["u-nathalie-sf"],
+                PAC_Status__c="suspended")
+        second = both.sync()
+        assert _status_of(second) == "suspended"
+        [conflict] = second.conflicts
+        assert "'dropped' from the plan file" in conflict
+
+
+class TestDriftRepair:
+    def test_a_hand_changed_computed_field_is_restored(self, both: Org) -> None:
+        """A manager overwrites the axis's revenue objective and an action's done count by hand in Salesforce: the
+        next run restores both."""
+        first = both.sync()
+        sf = both.server.api("salesforce")
+        row = both.sf_axis(first.plan_id)
+        objective = row["PAC_Objective__c"]
+        sf.edit("PAC_Axis__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Objective__c=1.0)
+        second = both.sync()
+        assert both.sf_axis(first.plan_id)["PAC_Objective__c"] == objective
+        assert any("PAC" not in d and "objective" in d for d in second.drift)
+        assert both.sync().written == 0
+
+    def test_full_sync_restores_a_change_the_incremental_read_cannot_see(self, both: Org) -> None:
+        """A HubSpot value changed without moving the record's timestamp: `--full` reads it and restores it."""
+        first = both.sync()
+        hs = both.server.api("hubspot")
+        obj = both.hs_axis(first.plan_id)
+        objective = obj.props["pac_objective"]
+        hs.update("pac_axis", obj.id, {"pac_objective": "1"}, touch=False)
+        both.sync(full=True)
+        assert float(both.hs_axis(first.plan_id).props["pac_objective"]) == float(objective)
+
+
+class TestPlanPull:
+    def test_a_rank_given_in_a_crm_to_an_axis_written_as_a_mapping(self, tmp_path: Path) -> None:
+        """An accepted CRM rank for an axis written `{state: active}` becomes `{state: prioritised, rank: 3}`, in
+        place; `--dry-run` only prints the diff."""
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        org.edit_file("    segment: S-GC\n    status: active", "    segment: S-GC\n    status: {state: active}")
+        plan_id = _plan_id(org)
+        key = f"{plan_id}:{AXIS}"
+        now = datetime.now(UTC)
+        engine = open_store(org.settings.database())
+        try:
+            repo.save_field_states(engine, plan_id, [
+                {"target": "axis", "key": key, "field": "axis_priority", "value": 3, "source": "crm",
+                 "connector": "sf-main", "who_id": "005N", "who_name": "Nathalie Garnier", "changed_at": now,
+                 "file_value": None, "updated_at": now}], [])
+        finally:
+            engine.dispose()
+        from sync_jobs.cli_state import pull_plan
+
+        before = org.plan.read_text(encoding="utf-8")
+        [dry] = pull_plan(org.settings, None, dry_run=True)
+        assert org.plan.read_text(encoding="utf-8") == before and dry.new == 3
+        [change] = pull_plan(org.settings, None)
+        assert (change.item, change.field, change.new, change.where) == (AXIS, "rank", 3,
+                                                                         "sf-main (Nathalie Garnier)")
+        after = org.plan.read_text(encoding="utf-8")
+        assert "    segment: S-GC\n    status: {state: prioritised, rank: 3}\n" in after
+        assert len(after.splitlines()) == len(before.splitlines())

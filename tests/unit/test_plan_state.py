@@ -1,0 +1,105 @@
+"""The plan's state rules (sync_jobs.overrides.decide): provenance, the later change wins, conflicts (pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from connectors.base import ManagerEdit, Target
+from pac_config.planfile import load_plan_text
+from sync_jobs import overrides as plan_state
+from tests.fakes import SMALL_PLAN
+
+NOW = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+FILE_AT = NOW - timedelta(days=30)
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan_text(SMALL_PLAN, "plan.pac.yaml")
+
+
+def _states(plan, **changed):
+    """Stored states as a first run leaves them (every value from the file), with ``changed`` values."""
+    first = plan_state.decide(plan, {}, [], {}, file_changed_at=FILE_AT, now=FILE_AT, order=["sf", "hs"])
+    rows = {(s["target"], s["key"], s["field"]): SimpleNamespace(**s) for s in first.new_states}
+    for field, value in changed.items():
+        rows[("axis", f"{plan.id}:AX-1", field)].value = value
+    return rows
+
+
+def _written(plan, status="active"):
+    return {"sf": {("axis", f"{plan.id}:AX-1"): SimpleNamespace(fields={"status": status}, crm_id="a1")},
+            "hs": {("axis", f"{plan.id}:AX-1"): SimpleNamespace(fields={"status": status}, crm_id="9")}}
+
+
+def _edit(plan, value, at, *, mine=False, who="005N"):
+    return ManagerEdit(Target.AXIS, f"{plan.id}:AX-1", "axis_status", value, at, by_id=who, by_name="Nathalie",
+                       by_integration=mine)
+
+
+class TestDecide:
+    def test_first_run_takes_every_value_from_the_file(self, plan) -> None:
+        """No state yet: each editable value starts from the file, with no change and no conflict."""
+        out = plan_state.decide(plan, {}, [], {}, file_changed_at=FILE_AT, now=NOW, order=["sf"])
+        assert out.values[("axis", f"{plan.id}:AX-1", "axis_status")] == "active"
+        assert {s["source"] for s in out.new_states} == {"file"} and not out.changed and not out.conflicts
+
+    def test_pac_own_value_read_back_is_never_an_edit(self, plan) -> None:
+        """The value pac last wrote, read back (whoever the CRM names), and the integration user's change are
+        ignored."""
+        edits = [("sf", _edit(plan, "active", NOW, mine=False)), ("hs", _edit(plan, "dropped", NOW, mine=True))]
+        out = plan_state.decide(plan, _states(plan), edits, _written(plan), file_changed_at=FILE_AT, now=NOW,
+                                order=["sf", "hs"])
+        assert out.ignored == 2 and not out.changed
+
+    def test_a_persons_edit_is_taken_and_the_crm_recorded_as_holding_it(self, plan) -> None:
+        """Nathalie's suspension in HubSpot becomes the value, from hs, by her; hs holds it already (echo)."""
+        out = plan_state.decide(plan, _states(plan), [("hs", _edit(plan, "Suspended", NOW))], _written(plan),
+                                file_changed_at=FILE_AT, now=NOW, order=["sf", "hs"])
+        change = out.changed[("axis", f"{plan.id}:AX-1", "axis_status")]
+        assert (change.value, change.connector, change.who_name) == ("suspended", "hs", "Nathalie")
+        assert out.echoes == [("hs", "axis", f"{plan.id}:AX-1", "status", "suspended")]
+
+    def test_the_later_change_wins_and_the_other_is_a_conflict(self, plan) -> None:
+        """Salesforce at 10:00, HubSpot at 11:00: HubSpot wins; one conflict naming both."""
+        ten = NOW.replace(hour=10)
+        edits = [("sf", _edit(plan, "dropped", ten)), ("hs", _edit(plan, "suspended", ten + timedelta(hours=1)))]
+        out = plan_state.decide(plan, _states(plan), edits, _written(plan), file_changed_at=FILE_AT, now=NOW,
+                                order=["sf", "hs"])
+        [conflict] = out.conflicts
+        assert conflict.kept.value == "suspended" and [c.value for c in conflict.lost] == ["dropped"]
+        assert [e["outcome"] for e in out.events] == ["applied", "lost"]
+
+    def test_a_tie_goes_to_the_crm_then_to_the_first_connector(self, plan) -> None:
+        """Same instant in the file, Salesforce and HubSpot: the first connector's CRM edit wins."""
+        text = SMALL_PLAN.replace("status: active", "status: {state: dropped, reason: budget}", 1)
+        edited = load_plan_text(text, "plan.pac.yaml")
+        edits = [("hs", _edit(plan, "suspended", NOW)), ("sf", _edit(plan, "prioritised", NOW))]
+        out = plan_state.decide(edited, _states(plan), edits, _written(plan), file_changed_at=NOW, now=NOW,
+                                order=["sf", "hs"])
+        assert out.values[("axis", f"{plan.id}:AX-1", "axis_status")] == "prioritised"
+        assert {c.source for c in out.conflicts[0].lost} == {"file", "crm"}
+
+    def test_a_file_change_after_a_crm_edit_wins(self, plan) -> None:
+        """The CRM edit was accepted last week (state crm); the file changed today: the file's value applies."""
+        text = SMALL_PLAN.replace("status: active", "status: {state: dropped, reason: budget}", 1)
+        edited = load_plan_text(text, "plan.pac.yaml")
+        states = _states(plan, axis_status="suspended")
+        out = plan_state.decide(edited, states, [], _written(plan, "suspended"), file_changed_at=NOW, now=NOW,
+                                order=["sf"])
+        assert out.values[("axis", f"{plan.id}:AX-1", "axis_status")] == "dropped" and not out.conflicts
+
+    def test_upgrade_keeps_real_legacy_edits_and_drops_echoes(self, plan) -> None:
+        """pac_override rows of an earlier version start the state: a manager's value is kept, pac's own echo
+        (equal to what pac wrote) is not."""
+        legacy = {("axis", f"{plan.id}:AX-1", "axis_status"): SimpleNamespace(value="suspended", modified_at=NOW,
+                                                                              connector="sf")}
+        kept = plan_state.decide(plan, {}, [], _written(plan), file_changed_at=FILE_AT, now=NOW, order=["sf"],
+                                 legacy=legacy)
+        assert kept.values[("axis", f"{plan.id}:AX-1", "axis_status")] == "suspended"
+        echo = plan_state.decide(plan, {}, [], _written(plan, "suspended"), file_changed_at=FILE_AT, now=NOW,
+                                 order=["sf"], legacy=legacy)
+        assert echo.values[("axis", f"{plan.id}:AX-1", "axis_status")] == "active"
