@@ -61,13 +61,14 @@ def crm() -> None:
 
 
 def _register() -> None:
-    from sync_jobs import cli_crm, cli_lint, cli_plan, cli_report, cli_sync
+    from sync_jobs import cli_crm, cli_lint, cli_plan, cli_report, cli_review, cli_sync
 
     cli_plan.register(plan)
     cli_lint.register(plan)
     cli_crm.register(config, crm)
     cli_sync.register(main)
     cli_report.register(main)
+    cli_review.register(main)
 
 
 _register()
