@@ -61,7 +61,7 @@ def crm() -> None:
 
 
 def _register() -> None:
-    from sync_jobs import cli_crm, cli_lint, cli_plan, cli_report, cli_review, cli_sync
+    from sync_jobs import cli_crm, cli_lint, cli_notify, cli_plan, cli_report, cli_review, cli_sync
 
     cli_plan.register(plan)
     cli_lint.register(plan)
@@ -69,6 +69,7 @@ def _register() -> None:
     cli_sync.register(main)
     cli_report.register(main)
     cli_review.register(main)
+    cli_notify.register(main)
 
 
 _register()
