@@ -186,3 +186,34 @@ class TestWholeSync:
         paths = [path for method, path, _ in synced["second_requests"] if "/crm/v4/associations" in path
                  and not path.endswith("/batch/read")]
         assert synced["second"].written == 0 and paths == []
+
+
+class TestSandboxDialect:
+    def test_create_needs_the_pairs_type_and_a_definition(self) -> None:
+        """Through hubspot-api-client: batch/create with the type /labels gives is accepted (201), with another
+        type refused (400); a pair of objects with no association definition is refused (400)."""
+        from connectors.hubspot.transport import BadRequest
+
+        api, (company, *_) = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            [axis] = [r.crm_id for r in connector.write([_axis("AX-1")])]
+            axis_type = api.schemas["pac_axis"]["objectTypeId"]
+            transport = connector.transport
+            [spec] = transport.call("t", "association_labels", "get_all", "companies", axis_type).data["results"]
+            assert spec["category"] == "USER_DEFINED"
+            good = {"associationCategory": "USER_DEFINED", "associationTypeId": spec["typeId"]}
+            body = {"inputs": [{"from": {"id": company}, "to": {"id": axis}, "types": [good]}]}
+            reply = transport.call("t", "associations", "create", "companies", axis_type, body)
+            assert reply.status == 201 and reply.data["results"][0]["toObjectId"] == axis
+            wrong = {"inputs": [{"from": {"id": company}, "to": {"id": axis},
+                                 "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 342}]}]}
+            with pytest.raises(BadRequest, match="associationTypeId/associationCategory must be"):
+                transport.call("t", "associations", "create", "companies", axis_type, wrong)
+            with pytest.raises(BadRequest, match="No association definition"):
+                transport.call("t", "associations", "archive", "calls", axis_type,
+                               {"inputs": [{"from": {"id": "1"}, "to": [{"id": axis}]}]})
+            archived = transport.call("t", "associations", "archive", "companies", axis_type,
+                                      {"inputs": [{"from": {"id": company}, "to": [{"id": axis}]}]})
+            assert archived.status == 204 and _links(api, "companies", "pac_axis") == {}
