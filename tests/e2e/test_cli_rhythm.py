@@ -6,19 +6,18 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import PAC
 from tests.receivers import HttpReceiver, SmtpReceiver
 
-PAC = Path(sys.executable).with_name("pac")
 JULIE = "julie.martin@durand-process.example"
 
 
 def pac(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(PAC), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600,
+    return subprocess.run([*PAC, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600,
                           check=False)
 
 
