@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
+from pac_config.notifications import NotificationSettings
 from pac_core.errors import InvalidInput, Problem
 
 DEFAULT_DB = Path(".pac") / "pac.db"
@@ -149,6 +150,7 @@ class Settings(_Frozen):
     schedule: ScheduleSettings = ScheduleSettings()
     engine: EngineSection = EngineSection()
     writeback: WritebackSettings = WritebackSettings()
+    notifications: NotificationSettings = NotificationSettings()   # nightly digests (pac_config.notifications)
     source: str = Field(default="", exclude=True)   # the file these settings came from
 
     def database(self) -> str:

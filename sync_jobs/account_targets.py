@@ -161,3 +161,22 @@ def changes_by_connector(plan: Plan, records: Records, as_of: datetime, declared
         if ids is not None and not account.deleted:
             ids.add(account.id)
     return {n: account_changes(n, targeted[n], live[n], written.get(n, {}), declared[n]) for n in names}
+
+
+def axis_companies(written: Mapping[tuple[str, str], Any], changes: Iterable[WriteChange]) -> dict[str, set[str]]:
+    """Axis id -> ids of the connector's accounts it targets once ``changes`` are written: the last-written
+    ``axes`` of each account, overlaid by the changes (a CRM that links axes to accounts needs them all)."""
+    state: dict[str, Any] = {}
+    for (target, key), row in written.items():
+        if target == Target.ACCOUNT.value and "axes" in row.fields:
+            state[key] = row.fields["axes"]
+    for change in changes:
+        if change.target is Target.ACCOUNT and "axes" in change.fields:
+            state[change.key] = change.fields["axes"]
+    out: dict[str, set[str]] = {}
+    for key, axes in state.items():
+        account_id = key.split(":", 1)[1] if ":" in key else key
+        for axis in (axes.split(SEPARATOR) if isinstance(axes, str) else axes or ()):
+            if axis:
+                out.setdefault(axis, set()).add(account_id)
+    return out

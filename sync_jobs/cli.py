@@ -66,8 +66,10 @@ def _register() -> None:
         cli_crm,
         cli_explain,
         cli_lint,
+        cli_notify,
         cli_plan,
         cli_report,
+        cli_review,
         cli_snapshot,
         cli_state,
         cli_sync,
@@ -82,6 +84,8 @@ def _register() -> None:
     cli_explain.register(main)
     cli_advice.register(main)
     cli_state.register(plan, main)
+    cli_review.register(main)
+    cli_notify.register(main)
 
 
 _register()

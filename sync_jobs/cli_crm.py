@@ -108,6 +108,18 @@ def _build(crm: str, mapping: Path, env: dict[str, str]) -> Any:
     return connector
 
 
+def _plan_language() -> str:
+    """The language of the configured plans when they share one (``fr`` or ``en``), else English."""
+    try:
+        from pac_config.planfile import load_plan
+        from pac_config.settings import load_settings
+
+        languages = {load_plan(p.file).language for p in load_settings().plans}
+    except Exception:   # no usable settings here: provisioning still works, in English
+        return "en"
+    return languages.pop() if len(languages) == 1 and languages <= {"fr", "en"} else "en"
+
+
 def _fail_crm(exc: Exception) -> None:
     from sync_jobs.logs import redact
 
@@ -209,7 +221,10 @@ def crm_check(crm: str, mapping: Path | None, sandbox: bool) -> None:
               help="Field mapping file (default: the shipped one).")
 @click.option("--dry-run", is_flag=True, help="Only say what would be created.")
 @click.option("--sandbox", is_flag=True, help="Use the local sandbox CRM (a try-out, no account).")
-def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: bool) -> None:
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="HubSpot: labels of the PAC objects, properties and options; default: the configured plan's "
+                   "language (names and values never change).")
+def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: bool, lang: str | None) -> None:
     """Create the PAC objects and fields the CRM lacks (idempotent), then check the CRM again.
 
     Exit 0 when the check after provisioning is clean; 2 when something is still missing (each item
@@ -225,6 +240,8 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
     with _environment(sandbox, target) as env:
         try:
             connector = _build(target, mapping, env)
+            if hasattr(connector, "labels_language"):
+                connector.labels_language = lang or _plan_language()
             try:
                 if dry_run:
                     issues = connector.check_schema()

@@ -327,6 +327,10 @@ def register(group: click.Group) -> None:
         print_result(console, result)
         print_rejection_summary(console, result)
         print_warning_summary(console, result)
+        if not dry_run:   # the nightly run's last step: the digests (notifications.enabled), never failing the run
+            from sync_jobs.notify import after_sync
+
+            after_sync(settings, plan_ref, result.status)
         sys.exit(result.exit_code)
 
     @group.command("status")

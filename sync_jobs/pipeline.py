@@ -357,6 +357,9 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
                                      if (c.target.value, c.key) in last}
             if dry_run or not changes:
                 continue
+            note = getattr(connectors[name], "note_axis_targets", None)
+            if callable(note):   # HubSpot links each axis to the companies it targets, under a cap: all of them
+                note(plan.id, account_targets.axis_companies(last, accounts.get(name, [])))
             outcome = write_changes(engine, plan.id, connectors[name], changes,
                                     batch_size=settings.writeback.batch_size, now=now, progress=progress)
             for target, n in outcome.written.items():

@@ -44,11 +44,13 @@ log = logging.getLogger("pac.schedule")
 
 # -- jobs (module-level: APScheduler stores them by reference) ----------------------------------
 def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
+    from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
     from sync_jobs.pipeline import run_sync
 
     settings = load_settings(settings_path or None)
     with connector_locks(settings, plan):
         result = run_sync(plan, settings, wait=60.0)
+    after_sync(settings, plan, result.status)
     return result.status, result.exit_code
 
 

@@ -17,7 +17,7 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,6 +39,7 @@ from connectors.base import (
     same_value,
 )
 from connectors.hubspot import provisioning
+from connectors.hubspot.associations import AxisTargets, Links
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, load_mapping
 from connectors.hubspot.normalise import (
@@ -77,6 +78,11 @@ class HubSpotConnector:
         self._owners: dict[str, str] | None = None
         self._schemas: dict[str, dict[str, Any]] | None = None   # custom object name -> schema
         self._custom_allowed: bool | None = None
+        self.labels_language = "en"          # labels written by provisioning: the plan's language (fr or en)
+        self.axis_targets: AxisTargets | None = None    # axis id -> companies, from the pipeline (associations)
+        self._accounts_full = False          # this run read every company: links are reconciled in full, once
+        self._links_settled = False
+        self._links: Links | None = None
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -176,6 +182,7 @@ class HubSpotConnector:
         return self.mapping.read_properties().get(object_type, [])
 
     def _pull_accounts(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
+        self._accounts_full = self._accounts_full or since_ms is None
         props = self._props("companies")
         for obj in search_modified(self.transport, "companies", props, since_ms):
             yield to_account(obj, self.name, self.mapping)
@@ -329,12 +336,22 @@ class HubSpotConnector:
             return []
         fallback = self.fallback()
         w = self.mapping.writeback
+        self._links = self._links or Links(self.transport)
+        full = self._accounts_full and not self._links_settled and self.axis_targets is not None
         writer = Writer(self.transport, fallback=fallback, owner_id=self.owner_id,
                         axis_type=None if fallback else self.object_type(w.axis_object),
-                        action_type=None if fallback else self.object_type(w.action_object))
+                        action_type=None if fallback else self.object_type(w.action_object),
+                        targets=self.axis_targets, cap=w.companies_per_axis, full=full, links=self._links)
         if not fallback and (writer.axis_type is None or writer.action_type is None):
             raise SchemaError("the PAC custom objects are missing in this portal: run `pac crm provision hubspot`")
-        return writer.write(changes)
+        results = writer.write(changes)
+        self._links_settled = self._links_settled or full
+        return results
+
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
+        """The plan's targets in this portal (axis id -> company ids), given by the pipeline before it writes:
+        axes are linked to their companies under ``writeback.companies_per_axis`` (see ``associations``)."""
+        self.axis_targets = AxisTargets(plan_id, {a: frozenset(str(c) for c in cs) for a, cs in companies.items()})
 
     def check_schema(self) -> list[SchemaIssue]:
         return provisioning.check(self)

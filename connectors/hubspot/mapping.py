@@ -135,6 +135,8 @@ class WritebackMap(_Model):
     action_object: str = "pac_action"
     key_property: str = "pac_key"
     accounts: bool = True       # write pac_axes / pac_target on companies (the axes targeting each company)
+    # an axis is linked to the companies it targets while they are at most this many (0: never linked)
+    companies_per_axis: int = Field(1_000, ge=0, le=10_000)
 
 
 class HubSpotMapping(_Model):

@@ -1,18 +1,32 @@
 """``pac crm check|provision hubspot``: what the portal lacks, and creating it idempotently.
 
 Checked: every property the mapping reads; the "PAC" property group and properties on companies and deals;
-the custom objects ``pac_axis`` / ``pac_action`` with their properties and a unique ``pac_key`` (or, in
-fallback mode, the PAC properties on tasks with a unique ``pac_key``). Provisioning creates only the
-PAC group, PAC properties and custom object schemas; properties the mapping reads are the portal's
-own and are reported, never created. A second provisioning run does nothing.
+the custom objects ``pac_axis`` / ``pac_action`` with their properties and a unique ``pac_key``, and the
+association definition between them (each action linked to its axis); or, in fallback mode, the PAC
+properties on tasks with a unique ``pac_key``. Provisioning creates only the PAC group, PAC properties,
+custom object schemas and that association; properties the mapping reads are the portal's own and are
+reported, never created. A second provisioning run does nothing.
+
+Labels people read (object names, property labels, option labels) are written in the plan's language
+(``connector.labels_language``: "fr" or "en", set by ``pac crm provision``); internal names and option
+values never change. Provisioning in another language relabels what pac created (``PATCH`` of the property
+and of the schema's labels), so a portal first provisioned in English reads French afterwards.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from connectors.base import SchemaIssue
-from connectors.hubspot.schema import COMPANY_PROPS, DEAL_PROPS, KEY, TASK_PROPS, Prop, custom_objects
+from connectors.hubspot.schema import (
+    COMPANY_PROPS,
+    DEAL_PROPS,
+    KEY,
+    TASK_PROPS,
+    Prop,
+    association_name,
+    custom_objects,
+)
 from connectors.hubspot.transport import Conflict
 
 if TYPE_CHECKING:
@@ -20,6 +34,10 @@ if TYPE_CHECKING:
 
 PROVISION = "run `pac crm provision hubspot`"
 GROUPED = ("companies", "deals", "tasks")      # standard objects that get the PAC property group
+
+
+def _lang(connector: HubSpotConnector) -> str:
+    return getattr(connector, "labels_language", "en") or "en"
 
 
 def _wanted(connector: HubSpotConnector) -> list[tuple[str, str, list[Prop]]]:
@@ -37,6 +55,19 @@ def _wanted(connector: HubSpotConnector) -> list[tuple[str, str, list[Prop]]]:
     return wanted
 
 
+def action_axis_association(connector: HubSpotConnector) -> tuple[str, str, bool] | None:
+    """(action type id, axis type id, defined?) once both custom objects exist; None before."""
+    w = connector.mapping.writeback
+    schemas = connector.custom_schemas() or {}
+    action, axis = schemas.get(w.action_object), schemas.get(w.axis_object)
+    if not action or not axis:
+        return None
+    pair = {action["objectTypeId"], axis["objectTypeId"]}
+    defined = any({a.get("fromObjectTypeId"), a.get("toObjectTypeId")} == pair
+                  for schema in (action, axis) for a in schema.get("associations") or [])
+    return action["objectTypeId"], axis["objectTypeId"], defined
+
+
 def check(connector: HubSpotConnector) -> list[SchemaIssue]:
     issues: list[SchemaIssue] = []
     for object_type, props in connector.mapping.read_properties().items():
@@ -50,6 +81,10 @@ def check(connector: HubSpotConnector) -> list[SchemaIssue]:
         for obj in custom_objects(w.axis_object, w.action_object):
             if connector.object_type(obj.name) is None:
                 issues.append(SchemaIssue(obj.name, None, "custom object missing", PROVISION))
+        link = action_axis_association(connector)
+        if link is not None and not link[2]:
+            issues.append(SchemaIssue(w.action_object, None, f"no association definition with {w.axis_object} "
+                                      "(each action linked to its axis)", PROVISION))
     group = connector.mapping.writeback.group
     for object_type, display, props in _wanted(connector):
         known = connector.property_names(object_type)
@@ -69,15 +104,18 @@ def _has_group(connector: HubSpotConnector, object_type: str, group: str) -> boo
 def provision(connector: HubSpotConnector) -> list[str]:
     done: list[str] = []
     w = connector.mapping.writeback
+    lang = _lang(connector)
     if not connector.fallback():
         for obj in custom_objects(w.axis_object, w.action_object):
             if connector.object_type(obj.name) is None:
                 try:
-                    connector.transport.call("schemas.create", "schemas", "create", obj.create_body(w.group))
+                    connector.transport.call("schemas.create", "schemas", "create", obj.create_body(w.group, lang))
                     done.append(f"created custom object {obj.name} ({len(obj.props)} properties, unique {KEY})")
                 except Conflict:
                     pass
         connector.forget_properties()
+        done += _link_actions_to_axes(connector)
+        done += _relabel_objects(connector, lang)
     for object_type, display, props in _wanted(connector):
         if object_type in GROUPED and not _has_group(connector, object_type, w.group):
             try:
@@ -89,9 +127,62 @@ def provision(connector: HubSpotConnector) -> list[str]:
         known = connector.property_names(object_type)
         missing = [p for p in props if p.name not in known]
         if missing:
-            body = {"inputs": [p.create_body(w.group) for p in missing]}
+            body = {"inputs": [p.create_body(w.group, lang) for p in missing]}
             connector.transport.call(f"properties.create.{object_type}", "properties.batch", "create",
                                      object_type, body)
             done.append(f"created {len(missing)} properties on {display}: {', '.join(p.name for p in missing)}")
+        done += _relabel_properties(connector, object_type, display, [p for p in props if p not in missing], lang)
     connector.forget_properties()
     return done
+
+
+def _link_actions_to_axes(connector: HubSpotConnector) -> list[str]:
+    """The association definition pac_action -> pac_axis (``POST /crm-object-schemas/v3/schemas/{type}/
+    associations``), so each action record shows its axis and each axis its actions."""
+    link = action_axis_association(connector)
+    if link is None or link[2]:
+        return []
+    action_type, axis_type, _ = link
+    w = connector.mapping.writeback
+    body = {"fromObjectTypeId": action_type, "toObjectTypeId": axis_type,
+            "name": association_name(w.action_object, w.axis_object)}
+    try:
+        connector.transport.call("schemas.associations.create", "schemas", "create_association", action_type, body)
+    except Conflict:
+        return []
+    connector.forget_properties()
+    return [f"created the association {w.action_object} -> {w.axis_object} (each action linked to its axis)"]
+
+
+def _relabel_objects(connector: HubSpotConnector, lang: str) -> list[str]:
+    w = connector.mapping.writeback
+    done = []
+    for obj in custom_objects(w.axis_object, w.action_object):
+        schema = (connector.custom_schemas() or {}).get(obj.name)
+        if schema is None:
+            continue
+        wanted = obj.labels_in(lang)
+        if {k: (schema.get("labels") or {}).get(k) for k in wanted} != wanted:
+            connector.transport.call(f"schemas.update.{obj.name}", "schemas", "update", schema["objectTypeId"],
+                                     {"labels": wanted})
+            done.append(f"labelled custom object {obj.name} in {lang}: {wanted['singular']} / {wanted['plural']}")
+    if done:
+        connector.forget_properties()
+    return done
+
+
+def _relabel_properties(connector: HubSpotConnector, object_type: str, display: str, props: list[Prop],
+                        lang: str) -> list[str]:
+    """PATCH the label and option labels of PAC properties written in another language (values unchanged)."""
+    if not props:
+        return []
+    reply = connector.transport.call(f"properties.{object_type}", "properties", "get_all", object_type)
+    existing: dict[str, dict[str, Any]] = {p["name"]: p for p in reply.data.get("results") or []}
+    changed = []
+    for prop in props:
+        body = prop.relabel_body(existing.get(prop.name) or {}, lang) if prop.name in existing else None
+        if body:
+            connector.transport.call(f"properties.update.{object_type}", "properties", "update", object_type,
+                                     prop.name, body)
+            changed.append(prop.name)
+    return [f"labelled {len(changed)} properties on {display} in {lang}: {', '.join(changed)}"] if changed else []

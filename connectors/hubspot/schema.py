@@ -25,30 +25,93 @@ from pac_core.results import Pace
 KEY = "pac_key"
 
 
+LANGUAGES = ("en", "fr")
+
+# Labels people read in HubSpot, in the plan's language; internal names and option values never change
+# (the sync, the mapping and saved views depend on them). (English, French) per property and option value.
+LABELS: dict[str, tuple[str, str]] = {
+    KEY: ("PAC key", "Clé PAC"),
+    "pac_name": ("PAC name", "Nom PAC"),
+    "pac_progress_pct": ("Progress (%)", "Avancement (%)"),
+    "pac_pace": ("Pace", "Rythme"),
+    "pac_window_start": ("Window start", "Début de la fenêtre"),
+    "pac_window_end": ("Window end", "Fin de la fenêtre"),
+    "pac_last_synced": ("Last synced by pac", "Dernière synchronisation pac"),
+    "pac_priority": ("Priority rank", "Rang de priorité"),
+    "pac_objective": ("Additional revenue objective", "Objectif de CA supplémentaire"),
+    "pac_revenue": ("Revenue won", "CA supplémentaire gagné"),
+    "pac_roi": ("ROI", "ROI"),
+    "pac_done": ("Done", "Réalisé"),
+    "pac_axis_key": ("Axis key", "Clé de l'axe"),
+}
+STATUS_LABELS = {"axis": ("Axis status", "Statut de l'axe"), "action": ("Action status", "Statut de l'action")}
+TARGET_LABELS = {"action": ("Target", "Cible"), "companies": ("Targeted by the PAC", "Ciblée par le PAC"),
+                 "deals": ("Deal's company targeted by the PAC", "Entreprise de l'affaire ciblée par le PAC")}
+AXES_LABELS = {"companies": ("PAC axes targeting this company", "Axes du PAC qui ciblent l'entreprise"),
+               "deals": ("PAC axes targeting the deal's company", "Axes du PAC qui ciblent l'entreprise de l'affaire")}
+OPTION_LABELS: dict[str, tuple[str, str]] = {
+    # pace (pac_core.results.Pace): "late" is a missed action, window closed
+    "done": ("Done", "Terminée"), "on_track": ("On track", "Dans les temps"), "at_risk": ("At risk", "À risque"),
+    "late": ("Missed", "Manquée"), "not_started": ("Not started", "À venir"), "inactive": ("Inactive", "Inactive"),
+    # axis state (pac_core.plan.AxisState)
+    "active": ("Active", "Actif"), "prioritised": ("Prioritised", "Prioritaire"),
+    "suspended": ("Suspended", "Suspendu"), "dropped": ("Dropped", "Abandonné"),
+    # action status (pac_core.plan.ActionStatus)
+    "planned": ("Planned", "Prévue"), "in_progress": ("In progress", "En cours"), "cancelled": ("Cancelled", "Annulée"),
+}
+# ActionStatus.DONE and Pace.DONE share the value "done": "Terminée" reads right for both.
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[LANGUAGES.index(lang) if lang in LANGUAGES else 0]
+
+
 @dataclass(frozen=True)
 class Prop:
     name: str
-    label: str
+    label: str                     # English; ``label_in`` gives the plan's language
     type: str                      # string, number, date, datetime, enumeration, bool
     field_type: str                # text, textarea, number, date, select, booleancheckbox
     options: tuple[str, ...] = ()
     unique: bool = False
+    labels: tuple[str, str] | None = None   # (English, French); None: the LABELS entry, else ``label``
 
-    def create_body(self, group: str) -> dict[str, Any]:
-        body: dict[str, Any] = {"name": self.name, "label": self.label, "type": self.type,
+    def label_in(self, lang: str) -> str:
+        pair = self.labels or LABELS.get(self.name) or (self.label, self.label)
+        return pick(pair, lang)
+
+    def option_bodies(self, lang: str) -> list[dict[str, Any]]:
+        return [{"label": pick(OPTION_LABELS.get(o, (o.replace("_", " ").capitalize(),) * 2), lang), "value": o,
+                 "hidden": False, "displayOrder": i} for i, o in enumerate(self.options)]
+
+    def create_body(self, group: str, lang: str = "en") -> dict[str, Any]:
+        body: dict[str, Any] = {"name": self.name, "label": self.label_in(lang), "type": self.type,
                                 "fieldType": self.field_type, "groupName": group}
         if self.options:
-            body["options"] = [{"label": o.replace("_", " ").capitalize(), "value": o, "hidden": False,
-                                "displayOrder": i} for i, o in enumerate(self.options)]
+            body["options"] = self.option_bodies(lang)
         if self.unique:
             body["hasUniqueValue"] = True
         return body
 
+    def relabel_body(self, existing: dict[str, Any], lang: str) -> dict[str, Any] | None:
+        """The PATCH body that puts the property's label and option labels in ``lang`` (same option values),
+        or None when they already are."""
+        body: dict[str, Any] = {}
+        if existing.get("label") != self.label_in(lang):
+            body["label"] = self.label_in(lang)
+        if self.options:
+            wanted = self.option_bodies(lang)
+            have = {o.get("value"): o.get("label") for o in existing.get("options") or []}
+            if any(have.get(o["value"]) != o["label"] for o in wanted):
+                body["options"] = wanted
+        return body or None
 
-def _p(name: str, label: str, kind: str, options: tuple[str, ...] = (), unique: bool = False) -> Prop:
+
+def _p(name: str, label: str, kind: str, options: tuple[str, ...] = (), unique: bool = False,
+       labels: tuple[str, str] | None = None) -> Prop:
     field_type = {"string": "text", "number": "number", "date": "date", "datetime": "date",
                   "enumeration": "select", "bool": "booleancheckbox"}[kind]
-    return Prop(name, label, kind, field_type, options, unique)
+    return Prop(name, label, kind, field_type, options, unique, labels)
 
 
 _PACE = tuple(p.value for p in Pace)
@@ -66,7 +129,7 @@ _COMMON = {
 # logical field -> property, per target. ``owner_email`` becomes ``hubspot_owner_id`` (an owner lookup).
 AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "status": _p("pac_status", "Axis status", "enumeration",
-                                            tuple(s.value for s in AxisState)),
+                                            tuple(s.value for s in AxisState), labels=STATUS_LABELS["axis"]),
                                "priority": _p("pac_priority", "Priority rank", "number"),
                                "objective": _p("pac_objective", "Additional revenue objective", "number"),
                                "revenue": _p("pac_revenue", "Revenue won", "number"),
@@ -78,12 +141,14 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "advice": Prop("pac_advice", "Advice", "string", "textarea")}
 ACTION_PROPS: dict[str, Prop] = {**_COMMON,
                                  "status": _p("pac_status", "Action status", "enumeration",
-                                              tuple(s.value for s in ActionStatus)),
-                                 "target": _p("pac_target", "Target", "number"),
+                                              tuple(s.value for s in ActionStatus), labels=STATUS_LABELS["action"]),
+                                 "target": _p("pac_target", "Target", "number", labels=TARGET_LABELS["action"]),
                                  "done": _p("pac_done", "Done", "number"),
                                  "axis_key": _p("pac_axis_key", "Axis key", "string")}
-COMPANY_PROPS: dict[str, Prop] = {"axes": _p("pac_axes", "PAC axes targeting this company", "string"),
-                                  "target": _p("pac_target", "Targeted by the PAC", "bool"),
+COMPANY_PROPS: dict[str, Prop] = {"axes": _p("pac_axes", "PAC axes targeting this company", "string",
+                                              labels=AXES_LABELS["companies"]),
+                                  "target": _p("pac_target", "Targeted by the PAC", "bool",
+                                               labels=TARGET_LABELS["companies"]),
                                   "last_synced": _COMMON["last_synced"]}
 # Fallback: the action's figures on its task; these HubSpot task properties are written as well.
 TASK_NATIVE = {"name": "hs_task_subject", "window_end": "hs_timestamp", "status": "hs_task_status"}
@@ -95,11 +160,17 @@ LOGICAL_EXTRA = {"owner_email"}   # handled for every target
 
 # Deals, group PAC (both layouts): the axes whose scope holds the deal's company (its primary company),
 # copied from that company's account change, so a rep filtering deals sees which ones the plan targets.
-DEAL_PROPS: dict[str, Prop] = {"axes": _p("pac_axes", "PAC axes targeting the deal's company", "string"),
-                               "target": _p("pac_target", "Deal's company targeted by the PAC", "bool")}
+DEAL_PROPS: dict[str, Prop] = {"axes": _p("pac_axes", "PAC axes targeting the deal's company", "string",
+                                           labels=AXES_LABELS["deals"]),
+                               "target": _p("pac_target", "Deal's company targeted by the PAC", "bool",
+                                            labels=TARGET_LABELS["deals"])}
 # An action change may carry ``companies``: the HubSpot ids of the companies its scope names. They become
 # associations of the action's record (its task, or its pac_action object) with those companies, not a property.
 ACTION_COMPANIES = "companies"
+
+
+OBJECT_LABELS = {"axis": (("PAC axis", "PAC axes"), ("Axe du PAC", "Axes du PAC")),
+                 "action": (("PAC action", "PAC actions"), ("Action du PAC", "Actions du PAC"))}
 
 
 @dataclass(frozen=True)
@@ -108,15 +179,26 @@ class CustomObject:
     singular: str
     plural: str
     props: dict[str, Prop]
+    labels: tuple[tuple[str, str], tuple[str, str]] = (("", ""), ("", ""))   # ((en singular, plural), (fr ...))
 
-    def create_body(self, group: str) -> dict[str, Any]:
-        props = [{k: v for k, v in p.create_body(group).items() if k != "groupName"} for p in self.props.values()]
-        return {"name": self.name, "labels": {"singular": self.singular, "plural": self.plural},
-                "primaryDisplayProperty": "pac_name", "secondaryDisplayProperties": ["pac_status", "pac_pace"],
-                "searchableProperties": ["pac_name", KEY], "requiredProperties": [KEY], "properties": props,
-                "associatedObjects": ["COMPANY"]}
+    def labels_in(self, lang: str) -> dict[str, str]:
+        singular, plural = self.labels[LANGUAGES.index(lang) if lang in LANGUAGES else 0]
+        return {"singular": singular or self.singular, "plural": plural or self.plural}
+
+    def create_body(self, group: str, lang: str = "en", associated: tuple[str, ...] = ("COMPANY",)
+                    ) -> dict[str, Any]:
+        props = [{k: v for k, v in p.create_body(group, lang).items() if k != "groupName"}
+                 for p in self.props.values()]
+        return {"name": self.name, "labels": self.labels_in(lang), "primaryDisplayProperty": "pac_name",
+                "secondaryDisplayProperties": ["pac_status", "pac_pace"], "searchableProperties": ["pac_name", KEY],
+                "requiredProperties": [KEY], "properties": props, "associatedObjects": list(associated)}
 
 
 def custom_objects(axis_name: str, action_name: str) -> tuple[CustomObject, CustomObject]:
-    return (CustomObject(axis_name, "PAC axis", "PAC axes", AXIS_PROPS),
-            CustomObject(action_name, "PAC action", "PAC actions", ACTION_PROPS))
+    return (CustomObject(axis_name, "PAC axis", "PAC axes", AXIS_PROPS, OBJECT_LABELS["axis"]),
+            CustomObject(action_name, "PAC action", "PAC actions", ACTION_PROPS, OBJECT_LABELS["action"]))
+
+
+def association_name(action_name: str, axis_name: str) -> str:
+    """The association definition between actions and their axis (custom object to custom object)."""
+    return f"{action_name}_to_{axis_name}"

@@ -48,6 +48,7 @@ _API_PATHS: dict[str, Callable[[HubSpot], Any]] = {
     "objects.batch": lambda c: c.crm.objects.batch_api,
     "objects.search": lambda c: c.crm.objects.search_api,
     "associations": lambda c: c.crm.associations.v4.batch_api,
+    "association_labels": lambda c: c.crm.associations.v4.schema.definitions_api,
     "properties": lambda c: c.crm.properties.core_api,
     "properties.batch": lambda c: c.crm.properties.batch_api,
     "groups": lambda c: c.crm.properties.groups_api,

@@ -6,7 +6,9 @@
 * accounts: batch update of the company's PAC properties by its id (never created);
 * owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API;
 * a 207 multi-status answer gives one failed ``WriteResult`` per record named in its errors, the
-  rest succeed; a whole batch refused by a transient fault is retryable on the next run.
+  rest succeed; a whole batch refused by a transient fault is retryable on the next run;
+* associations (action -> axis, axis -> companies, action -> companies) follow the plan both ways: see
+  ``connectors.hubspot.associations``.
 
 Only properties declared in ``connectors.hubspot.schema`` are ever written: a change naming any other
 field is refused (its result says which field), and nothing of that record is written.
@@ -15,7 +17,7 @@ field is refused (its result says which field), and nothing of that record is wr
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -23,7 +25,8 @@ from enum import Enum
 from typing import Any
 
 from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult
-from connectors.hubspot.reads import batch_read, chunks, read_associations
+from connectors.hubspot.associations import DEFAULT_CAP, AxisTargets, Links, parse_axes
+from connectors.hubspot.reads import batch_read, chunks, list_objects, read_associations
 from connectors.hubspot.schema import (
     ACTION_COMPANIES,
     ACTION_PROPS,
@@ -90,9 +93,12 @@ class Writer:
     """One ``write()`` call's work; ``owner_id`` resolves e-mails, ``object_type`` names HubSpot types."""
 
     def __init__(self, transport: HubSpotTransport, *, fallback: bool, owner_id: Callable[[str], str | None],
-                 axis_type: str | None, action_type: str | None) -> None:
+                 axis_type: str | None, action_type: str | None, targets: AxisTargets | None = None,
+                 cap: int = DEFAULT_CAP, full: bool = False, links: Links | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.axis_type, self.action_type = axis_type, action_type
+        self.targets, self.cap, self.full = targets, cap, full       # associations: the plan's targets, the cap
+        self.links = links or Links(transport)
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         changes, targets = split_action_companies(changes)
@@ -112,8 +118,12 @@ class Writer:
                 for i, result in self._send(object_type, verb, batch):
                     results[i] = result
         if not self.fallback:
-            self._associate_axes(changes, results)
-        self._associate_actions(changes, results, targets)
+            if self.full:
+                self._linked("axis_companies", lambda: self._settle_all_axes(changes, results))
+            else:
+                self._linked("axis_companies", lambda: self._link_axes(changes, results))
+            self._linked("action_axis", lambda: self._link_actions_to_axes(changes, results))
+        self._linked("action_companies", lambda: self._link_actions_to_companies(changes, results, targets))
         if self.fallback:   # with custom objects, axes live on pac_axis records associated to companies
             self._write_deals(changes, results)
         return [r if r is not None else WriteResult(c.key, False, error="not written")
@@ -169,47 +179,90 @@ class Writer:
             out["hs_task_status"] = TASK_STATUS.get(fmt(None, native["status"]), "NOT_STARTED")
         return out
 
-    def _associate_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
-        """Link each axis record to the companies it targets (only for account changes naming ``axes``)."""
-        pairs = [(str(axis), change.crm_id) for change, result in zip(changes, results, strict=True)
-                 if change.target is Target.ACCOUNT and result is not None and result.ok and change.crm_id
-                 and isinstance(change.fields.get("axes"), list | tuple) for axis in change.fields["axes"]]
-        if not pairs or not self.axis_type:
-            return
+    # -- associations (see connectors.hubspot.associations) ------------------------------------------
+    def _linked(self, what: str, step: Callable[[], None]) -> None:
+        try:
+            step()
+        except (TransientError, RateLimited, BadRequest, Forbidden, LookupError) as exc:
+            log.warning("hubspot.write.%s_failed error=%s (retried with the next change or reconciliation)",
+                        what, exc)
+
+    def _axis_records(self, keys: Iterable[str], changes: Sequence[WriteChange],
+                      results: Sequence[WriteResult | None]) -> dict[str, str]:
+        """pac_key -> pac_axis record id, from this write's results, else read by ``pac_key`` (100 per call)."""
         ids = {c.key: r.crm_id for c, r in zip(changes, results, strict=True)
                if c.target is Target.AXIS and r is not None and r.ok and r.crm_id}
-        unknown = sorted({axis for axis, _ in pairs if axis not in ids})
-        try:
+        unknown = sorted(set(keys) - set(ids))
+        if unknown and self.axis_type:
             for obj in batch_read(self.transport, self.axis_type, unknown, [KEY], id_property=KEY):
                 ids[(obj.get("properties") or {}).get(KEY)] = str(obj["id"])
-            inputs = [{"from": {"id": ids[axis]}, "to": {"id": company}} for axis, company in pairs if axis in ids]
-            for batch in chunks(inputs, BATCH_WRITE):
-                self.transport.call("associations.axis.companies", "associations", "create_default",
-                                    self.axis_type, "companies", {"inputs": list(batch)})
-        except (TransientError, RateLimited, BadRequest) as exc:   # links are a convenience: retried next change
-            log.warning("hubspot.write.associations_failed error=%s", exc)
+        return {k: v for k, v in ids.items() if k and v}
 
-    def _associate_actions(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],
-                           targets: Mapping[str, list[str]]) -> None:
-        """Associate each written action's record (its task in fallback, else its ``pac_action`` object) with
-        the companies its change names (``companies``: the ids of the companies the action's scope names).
+    def _axis_key(self, axis: str, changes: Sequence[WriteChange]) -> str | None:
+        """An account's axis id as its record's key: through the plan id the pipeline gave, or already a key,
+        or the one axis key of this write that ends with it."""
+        if self.targets is not None or ":" in axis:
+            return self.targets.key(axis) if self.targets is not None else axis
+        found = [c.key for c in changes if c.target is Target.AXIS and c.key.rsplit(":", 1)[-1] == axis]
+        return found[0] if len(found) == 1 else None
 
-        Associations are added, never removed: a company that leaves the scope stays linked until someone
-        removes the link in HubSpot. Failures are logged and retried with the action's next change.
-        """
+    def _over_cap(self) -> set[str]:
+        if self.targets is None:
+            return set()
+        return {a for a, companies in self.targets.companies.items() if len(companies) > self.cap}
+
+    def _link_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
+        """Each company whose ``pac_axes`` changed is linked to exactly the axes (under the cap) that now
+        target it: new links created, links to axes that left (or went over the cap) removed."""
+        changed = {str(c.crm_id): parse_axes(c.fields.get("axes")) for c, r in zip(changes, results, strict=True)
+                   if c.target is Target.ACCOUNT and r is not None and r.ok and c.crm_id and "axes" in c.fields}
+        if not changed or not self.axis_type:
+            return
+        over = self._over_cap()
+        keys = {company: {k for a in axes if a not in over and (k := self._axis_key(a, changes))}
+                for company, axes in changed.items()}
+        ids = self._axis_records({k for ks in keys.values() for k in ks}, changes, results)
+        self.links.settle("companies", self.axis_type,
+                          {company: {ids[k] for k in ks if k in ids} for company, ks in keys.items()})
+
+    def _settle_all_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
+        """Full reconciliation: every axis record of the plan linked to exactly its targets (none over the cap,
+        none for an axis that targets nothing or is no longer in force)."""
+        if self.targets is None or not self.axis_type:
+            return
+        prefix = f"{self.targets.plan_id}:"
+        records = {(obj.get("properties") or {}).get(KEY): str(obj["id"])
+                   for obj in list_objects(self.transport, self.axis_type, [KEY])}
+        over = self._over_cap()
+        desired = {}
+        for key, record in records.items():
+            if not key or not key.startswith(prefix):
+                continue
+            companies = self.targets.companies.get(key[len(prefix):], frozenset())
+            desired[record] = set() if key[len(prefix):] in over else set(companies)
+        self.links.settle(self.axis_type, "companies", desired)
+
+    def _link_actions_to_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
+        """Each action written with its ``axis_key`` (new, or moved to another axis) linked to that axis only."""
+        wanted = {r.crm_id: str(c.fields["axis_key"]) for c, r in zip(changes, results, strict=True)
+                  if c.target is Target.ACTION and r is not None and r.ok and r.crm_id and c.fields.get("axis_key")}
+        if not wanted or not self.action_type or not self.axis_type:
+            return
+        ids = self._axis_records(set(wanted.values()), changes, results)
+        self.links.settle(self.action_type, self.axis_type,
+                          {action: ({ids[key]} if key in ids else set()) for action, key in wanted.items()})
+
+    def _link_actions_to_companies(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],
+                                   targets: Mapping[str, list[str]]) -> None:
+        """Each written action's record (its task in fallback, else its ``pac_action`` object) linked to exactly
+        the companies its change names (``companies``), none when they are more than the cap."""
         object_type = "tasks" if self.fallback else self.action_type
         if not targets or not object_type:
             return
-        inputs = [{"from": {"id": result.crm_id}, "to": {"id": company}}
-                  for change, result in zip(changes, results, strict=True)
-                  if result is not None and result.ok and result.crm_id and change.target is Target.ACTION
-                  for company in targets.get(change.key, [])]
-        try:
-            for batch in chunks(inputs, BATCH_WRITE):
-                self.transport.call("associations.action.companies", "associations", "create_default",
-                                    object_type, "companies", {"inputs": list(batch)})
-        except (TransientError, RateLimited, BadRequest, Forbidden) as exc:
-            log.warning("hubspot.write.action_associations_failed error=%s", exc)
+        desired = {str(r.crm_id): (set(targets[c.key]) if len(targets[c.key]) <= self.cap else set())
+                   for c, r in zip(changes, results, strict=True)
+                   if c.key in targets and c.target is Target.ACTION and r is not None and r.ok and r.crm_id}
+        self.links.settle(object_type, "companies", desired)
 
     def _write_deals(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
         """Copy each written company's ``axes`` onto the deals whose primary company it is (``pac_axes``,

@@ -2,7 +2,10 @@
 
 Wire formats follow HubSpot's published OpenAPI specs (HubSpot/HubSpot-public-api-spec-collection):
 objects (basic get/list with ``archived``, search, batch read/update/upsert with 207 multi-status),
-associations v4 batch read, properties and groups, custom object schemas (403 on tier "starter"),
+associations v4 (batch read, associate/default, create with the pair's type, archive; the types between two
+objects from ``/labels``; writes need an association definition between the two types), properties and
+groups (create, and PATCH of a custom property's label and options), custom object schemas (labels PATCH,
+association definitions; 403 on tier "starter"),
 owners, deal pipelines, and the OAuth token endpoint. Bearer auth with HubSpot's 401 bodies; the
 ``X-HubSpot-RateLimit-*`` headers from a real rolling 10-second window and a daily counter; 429 bodies
 as documented. Faults (``server.faults``): rate_limit, server_error, drop (core), expire_session,
@@ -230,6 +233,10 @@ class HubSpotApi:
         self.owners: list[dict[str, Any]] = []
         self.pipelines: dict[str, list[dict[str, Any]]] = {}
         self.schemas: dict[str, dict[str, Any]] = {}
+        # (from table, to table) -> (category, typeId) of the unlabelled association type between them
+        self.assoc_types: dict[tuple[str, str], tuple[str, int]] = {
+            pair: ("HUBSPOT_DEFINED", type_id) for pair, type_id in ASSOCIATION_TYPES.items()}
+        self._next_assoc_type = 1000
         self.tokens: set[str] = set()                   # live OAuth access tokens
         self.requests: deque[tuple[str, str, Any]] = deque(maxlen=2_000)   # last (method, path, JSON body)
         self.daily_used = 0
@@ -327,11 +334,20 @@ class HubSpotApi:
                   type_id: int | None = None) -> None:
         """Link two records both ways (like HubSpot); the engagement's own timestamp does not move."""
         with self._lock:
-            forward = type_id or (PRIMARY_TYPE if primary else ASSOCIATION_TYPES.get((from_type, to_type), 1))
-            backward = ASSOCIATION_TYPES.get((to_type, from_type), 1)
+            forward = type_id or (PRIMARY_TYPE if primary else self.assoc_types.get((from_type, to_type), ("", 1))[1])
+            backward = self.assoc_types.get((to_type, from_type), ("", 1))[1]
             label = "Primary" if primary else None
             self.links.setdefault((from_type, to_type), {}).setdefault(from_id, {})[to_id] = (forward, label)
             self.links.setdefault((to_type, from_type), {}).setdefault(to_id, {})[from_id] = (backward, label)
+
+    def define_association(self, from_type: str, to_type: str) -> int:
+        """Register the (user-defined) association type between two object types, both ways; its id."""
+        with self._lock:
+            if (from_type, to_type) not in self.assoc_types:
+                self._next_assoc_type += 2
+                self.assoc_types[(from_type, to_type)] = ("USER_DEFINED", self._next_assoc_type)
+                self.assoc_types[(to_type, from_type)] = ("USER_DEFINED", self._next_assoc_type + 1)
+            return self.assoc_types[(from_type, to_type)][1]
 
     def unassociate(self, from_type: str, from_id: str, to_type: str, to_id: str) -> None:
         with self._lock:
@@ -570,6 +586,8 @@ def _route(api: HubSpotApi, req: Request, body: Any, fault: Fault | None) -> Res
     if parts[:3] == ["crm", "v4", "associations"] and len(parts) in (7, 8) and parts[5] == "batch" \
             and method == "POST":
         return _associations(api, parts[3], parts[4], parts[6], body or {})
+    if parts[:3] == ["crm", "v4", "associations"] and len(parts) == 6 and parts[5] == "labels" and method == "GET":
+        return _association_labels(api, parts[3], parts[4])
     if parts[:3] == ["crm", "v3", "properties"] and len(parts) >= 4:
         table = api.table(parts[3])
         if table is None:
@@ -761,10 +779,17 @@ def _associations(api: HubSpotApi, from_type: str, to_type: str, verb: str, body
     links = api.links.get((from_table.name, to_table.name), {})
     if verb == "associate":      # .../batch/associate/default arrives as verb "associate" + "default"
         verb = "default"
-    if verb == "default":
+    pair = (from_table.name, to_table.name)
+    if verb in ("default", "create", "archive") and pair not in api.assoc_types:
+        return _error(400, f"No association definition exists between {from_type} and {to_type}",
+                      "VALIDATION_ERROR")
+    if verb in ("default", "create"):
+        return _associate_batch(api, from_table, to_table, verb, inputs, started)
+    if verb == "archive":
         for item in inputs:
-            api.associate(from_table.name, str(item["from"]["id"]), to_table.name, str(item["to"]["id"]))
-        return Response(200, _batch_body(started, [], []))
+            for to in item.get("to") or []:
+                api.unassociate(from_table.name, str(item["from"]["id"]), to_table.name, str(to["id"]))
+        return Response(204, None)
     if verb != "read":
         return _error(404, f"no association batch {verb}", "OBJECT_NOT_FOUND")
     results, missing = [], []
@@ -774,13 +799,54 @@ def _associations(api: HubSpotApi, from_type: str, to_type: str, verb: str, body
         if not tos:
             missing.append(from_id)
             continue
+        category = api.assoc_types.get((from_table.name, to_table.name), ("HUBSPOT_DEFINED", 0))[0]
         results.append({"from": {"id": from_id}, "to": [
             {"toObjectId": int(to_id), "associationTypes": [
-                {"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": label}]}
+                {"category": "HUBSPOT_DEFINED" if label == "Primary" else category, "typeId": type_id,
+                 "label": label}]}
             for to_id, (type_id, label) in sorted(tos.items(), key=lambda kv: int(kv[0]))]})
     errors = [_input_error("NO_ASSOCIATIONS_FOUND", f"No {to_type} is associated with {from_type} {i}.", [i])
               for i in missing]
     return Response(207 if errors else 200, _batch_body(started, results, errors))
+
+
+def _associate_batch(api: HubSpotApi, from_table: Table, to_table: Table, verb: str, inputs: list[dict[str, Any]],
+                     started: str) -> Response:
+    """``batch/associate/default`` (the pair's default type) or ``batch/create`` (the types given, which must
+    be the pair's): both records must exist; 201 with the labels between each pair, 207 naming the missing."""
+    category, type_id = api.assoc_types[(from_table.name, to_table.name)]
+    results, errors = [], []
+    for item in inputs:
+        from_id, to_id = str(item["from"]["id"]), str(item["to"]["id"])
+        if verb == "create":
+            types = item.get("types") or []
+            if not types or any((t.get("associationCategory"), t.get("associationTypeId")) != (category, type_id)
+                                for t in types):
+                return _error(400, f"associationTypeId/associationCategory must be {type_id}/{category} between "
+                              f"{from_table.name} and {to_table.name}", "VALIDATION_ERROR")
+        missing = [i for i, t in ((from_id, from_table), (to_id, to_table)) if i not in t.rows]
+        if missing:
+            errors.append(_input_error("OBJECT_NOT_FOUND", f"No object with id {', '.join(missing)}", missing))
+            continue
+        api.associate(from_table.name, from_id, to_table.name, to_id)
+        if verb == "create":
+            results.append({"fromObjectTypeId": from_table.type_id, "fromObjectId": from_id,
+                            "toObjectTypeId": to_table.type_id, "toObjectId": to_id, "labels": []})
+        else:
+            results.append({"from": {"id": from_id}, "to": {"id": to_id},
+                            "associationSpec": {"associationCategory": category, "associationTypeId": type_id}})
+    ok = 201 if verb == "create" else 200
+    return Response(207 if errors else ok, _batch_body(started, results, errors))
+
+
+def _association_labels(api: HubSpotApi, from_type: str, to_type: str) -> Response:
+    """``GET /crm/v4/associations/{from}/{to}/labels``: the association types between two object types."""
+    from_table, to_table = api.table(from_type), api.table(to_type)
+    if from_table is None or to_table is None:
+        return _error(400, f"Unknown object type {from_type} or {to_type}", "VALIDATION_ERROR")
+    found = api.assoc_types.get((from_table.name, to_table.name))
+    results = [] if found is None else [{"category": found[0], "typeId": found[1], "label": None}]
+    return Response(200, {"results": results})
 
 
 def _properties(table: Table, rest: list[str], method: str, body: Any) -> Response:
@@ -813,7 +879,35 @@ def _properties(table: Table, rest: list[str], method: str, body: Any) -> Respon
     if len(rest) == 1 and method == "GET":
         prop = table.properties.get(rest[0])
         return Response(200, prop) if prop else _error(404, f"Unable to find property {rest[0]}", "OBJECT_NOT_FOUND")
+    if len(rest) == 1 and method == "PATCH":
+        return _update_property(table, rest[0], body or {})
     return _error(404, "no such properties endpoint", "OBJECT_NOT_FOUND")
+
+
+_PATCHABLE = {"label", "description", "groupName", "options", "displayOrder", "hidden", "formField", "fieldType",
+              "type", "calculationFormula", "currencyPropertyName", "numberDisplayHint", "showCurrencySymbol",
+              "textDisplayHint"}
+
+
+def _update_property(table: Table, name: str, body: dict[str, Any]) -> Response:
+    """``PATCH /crm/v3/properties/{objectType}/{propertyName}`` (PropertyUpdate): HubSpot's own properties are
+    read-only definitions; options need label, value and hidden."""
+    prop = table.properties.get(name)
+    if prop is None:
+        return _error(404, f"Unable to find property {name}", "OBJECT_NOT_FOUND")
+    if prop["modificationMetadata"]["readOnlyDefinition"]:
+        return _error(400, f"{name} is a HubSpot-defined property; its definition cannot be changed",
+                      "VALIDATION_ERROR")
+    unknown = sorted(set(body) - _PATCHABLE)
+    if unknown:
+        return _error(400, f"Unrecognized field(s) {', '.join(unknown)} in PropertyUpdate", "VALIDATION_ERROR")
+    options = body.get("options")
+    if options is not None and any(not {"label", "value", "hidden"} <= set(o) for o in options):
+        return _error(400, "Each option needs label, value and hidden", "VALIDATION_ERROR")
+    if body.get("groupName") and body["groupName"] not in table.groups:
+        return _error(400, f"Property group {body['groupName']} does not exist", "VALIDATION_ERROR")
+    prop.update({k: v for k, v in body.items()})
+    return Response(200, prop)
 
 
 _KINDS = {"string", "number", "date", "datetime", "enumeration", "bool"}
@@ -844,11 +938,19 @@ def _schemas(api: HubSpotApi, rest: list[str], method: str, body: Any) -> Respon
                       "subscription).", "MISSING_SCOPES")
     if not rest and method == "GET":
         return Response(200, {"results": list(api.schemas.values())})
-    if len(rest) == 1 and method == "GET":
+    if rest:
         schema = next((s for s in api.schemas.values() if rest[0] in (s["name"], s["objectTypeId"],
                                                                       s["fullyQualifiedName"])), None)
-        return Response(200, schema) if schema else _error(404, f"Unknown object type {rest[0]}", "OBJECT_NOT_FOUND")
-    if rest or method != "POST":
+        if schema is None:
+            return _error(404, f"Unknown object type {rest[0]}", "OBJECT_NOT_FOUND")
+        if len(rest) == 1 and method == "GET":
+            return Response(200, schema)
+        if len(rest) == 1 and method == "PATCH":
+            return _update_schema(api, schema, body or {})
+        if rest[1:] == ["associations"] and method == "POST":
+            return _define_association(api, schema, body or {})
+        return _error(404, "no such schemas endpoint", "OBJECT_NOT_FOUND")
+    if method != "POST":
         return _error(404, "no such schemas endpoint", "OBJECT_NOT_FOUND")
     body = body or {}
     name = body.get("name")
@@ -867,6 +969,12 @@ def _schemas(api: HubSpotApi, rest: list[str], method: str, body: Any) -> Respon
         if isinstance(made, Response):
             return made
     table.define("hubspot_owner_id", "enumeration", "select")
+    targets = []
+    for other in body.get("associatedObjects") or []:
+        target = api.table(STANDARD_OBJECTS.get(str(other).upper(), str(other)))
+        if target is None:
+            return _error(400, f"associatedObjects: unknown object type {other}", "VALIDATION_ERROR")
+        targets.append(target)
     api.tables[name] = table
     stamp = ms_to_iso(api.now_ms())
     schema = {"id": type_id.split("-")[1], "objectTypeId": type_id, "name": name, "labels": body["labels"],
@@ -874,12 +982,57 @@ def _schemas(api: HubSpotApi, rest: list[str], method: str, body: Any) -> Respon
               "primaryDisplayProperty": body.get("primaryDisplayProperty"),
               "requiredProperties": body.get("requiredProperties") or [],
               "searchableProperties": body.get("searchableProperties") or [],
-              "associations": [{"fromObjectTypeId": type_id, "toObjectTypeId": STANDARD_TYPES.get(o.lower() + "s", o),
-                                "name": f"{name}_to_{o.lower()}", "id": str(200 + i)}
-                               for i, o in enumerate(body.get("associatedObjects") or [])],
+              "associations": [{"fromObjectTypeId": type_id, "toObjectTypeId": target.type_id,
+                                "name": f"{name}_to_{target.name}",
+                                "id": str(api.define_association(name, target.name)),
+                                "createdAt": stamp, "updatedAt": stamp}
+                               for target in targets],
               "createdAt": stamp, "updatedAt": stamp, "archived": False}
     api.schemas[name] = schema
     return Response(201, schema)
+
+
+STANDARD_OBJECTS = {"CONTACT": "contacts", "COMPANY": "companies", "DEAL": "deals", "TICKET": "tickets",
+                    "LINE_ITEM": "line_items", "PRODUCT": "products", "TASK": "tasks", "MEETING": "meetings",
+                    "CALL": "calls", "NOTE": "notes"}
+
+
+def _define_association(api: HubSpotApi, schema: dict[str, Any], body: dict[str, Any]) -> Response:
+    """``POST /crm-object-schemas/v3/schemas/{objectType}/associations`` (AssociationDefinitionEgg)."""
+    missing = [k for k in ("fromObjectTypeId", "toObjectTypeId") if not body.get(k)]
+    if missing:
+        return _error(400, f"AssociationDefinitionEgg is missing {', '.join(missing)}", "VALIDATION_ERROR")
+    source, target = api.table(str(body["fromObjectTypeId"])), api.table(str(body["toObjectTypeId"]))
+    if source is None or target is None:
+        return _error(400, "Unknown fromObjectTypeId or toObjectTypeId", "VALIDATION_ERROR")
+    if source.type_id != schema["objectTypeId"]:
+        return _error(400, "fromObjectTypeId must be the schema's own object type", "VALIDATION_ERROR")
+    if (source.name, target.name) in api.assoc_types:
+        return _error(409, f"An association between {source.name} and {target.name} already exists",
+                      "OBJECT_ALREADY_EXISTS")
+    stamp = ms_to_iso(api.now_ms())
+    definition = {"id": str(api.define_association(source.name, target.name)), "fromObjectTypeId": source.type_id,
+                  "toObjectTypeId": target.type_id, "name": body.get("name") or f"{source.name}_to_{target.name}",
+                  "createdAt": stamp, "updatedAt": stamp}
+    schema["associations"].append(definition)
+    return Response(201, definition)
+
+
+def _update_schema(api: HubSpotApi, schema: dict[str, Any], body: dict[str, Any]) -> Response:
+    """``PATCH /crm-object-schemas/v3/schemas/{objectType}`` (ObjectTypeDefinitionPatch): labels and display
+    settings; the name and the properties cannot change here."""
+    allowed = {"labels", "primaryDisplayProperty", "secondaryDisplayProperties", "searchableProperties",
+               "requiredProperties", "description", "clearDescription", "restorable", "allowsSensitiveProperties"}
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        return _error(400, f"Unrecognized field(s) {', '.join(unknown)} in ObjectTypeDefinitionPatch",
+                      "VALIDATION_ERROR")
+    labels = body.get("labels")
+    if labels is not None and not (isinstance(labels, dict) and labels.get("singular") and labels.get("plural")):
+        return _error(400, "labels needs singular and plural", "VALIDATION_ERROR")
+    schema.update(body)
+    schema["updatedAt"] = ms_to_iso(api.now_ms())
+    return Response(200, {k: v for k, v in schema.items() if k != "associations"})
 
 
 def _owners(api: HubSpotApi, req: Request) -> Response:

@@ -192,3 +192,16 @@ class FieldEvent(SQLModel, table=True):
     run_id: int | None = None
     outcome: str = "applied"                  # applied | lost (a conflict decided for another change) | refused
     note: str = ""
+
+
+class NotificationSent(SQLModel, table=True):
+    """One alert delivered to one person on one channel: never sent to them there again (``pac notify``)."""
+
+    __tablename__ = "pac_notification_sent"
+    __table_args__ = (UniqueConstraint("plan_id", "person", "channel", "alert_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(index=True)
+    person: str
+    channel: str                              # email | slack | teams
+    alert_key: str                            # e.g. "action:A-01:late"
+    sent_at: datetime

@@ -36,10 +36,16 @@ ROUTES = [  # (method, path pattern, spec file, schema)
     ("POST", r"^/crm/v3/objects/[^/]+/batch/read$", "objects_v3.json", "BatchReadInputSimplePublicObjectId"),
     ("POST", r"^/crm/v4/associations/[^/]+/[^/]+/batch/read$", "associations_v4.json",
      "BatchInputPublicFetchAssociationsBatchRequest"),
-    ("POST", r"^/crm/v4/associations/[^/]+/[^/]+/batch/associate/default$", "associations_v4.json",
-     "BatchInputPublicDefaultAssociationMultiPost"),
+    ("POST", r"^/crm/v4/associations/[^/]+/[^/]+/batch/create$", "associations_v4.json",
+     "BatchInputPublicAssociationMultiPost"),
+    ("POST", r"^/crm/v4/associations/[^/]+/[^/]+/batch/archive$", "associations_v4.json",
+     "BatchInputPublicAssociationMultiArchive"),
     ("POST", r"^/crm/v3/properties/[^/]+/batch/create$", "properties_v3.json", "BatchInputPropertyCreate"),
     ("POST", r"^/crm/v3/properties/[^/]+/groups$", "properties_v3.json", "PropertyGroupCreate"),
+    ("PATCH", r"^/crm/v3/properties/[^/]+/[^/]+$", "properties_v3.json", "PropertyUpdate"),
+    ("POST", r"^/crm-object-schemas/v3/schemas$", "schemas_v3.json", "ObjectSchemaEgg"),
+    ("PATCH", r"^/crm-object-schemas/v3/schemas/[^/]+$", "schemas_v3.json", "ObjectTypeDefinitionPatch"),
+    ("POST", r"^/crm-object-schemas/v3/schemas/[^/]+/associations$", "schemas_v3.json", "AssociationDefinitionEgg"),
 ]
 
 
@@ -72,14 +78,19 @@ def captured():
             for kind in ObjectKind:
                 list(connector.pull(kind, None, full=True))
             connector.provision_schema()
-            company = next(iter(api.tables["companies"].rows))
+            connector.labels_language = "fr"
+            connector.provision_schema()                 # relabels what it made: property and schema PATCHes
+            company, other = list(api.tables["companies"].rows)[:2]
             connector.write([
                 WriteChange(Target.AXIS, "pac:AX-1", {"name": "Dormants", "status": "active", "roi": 1.5}),
+                WriteChange(Target.AXIS, "pac:AX-0", {"name": "Maintenance", "status": "active"}),
                 WriteChange(Target.ACTION, "pac:A-1", {"name": "Visiter", "target": 5, "done": 1, "status": "planned",
-                                                       "window_end": date(2027, 5, 9),
-                                                       "owner_email": "lea.rousseau@durand-process.example"}),
-                WriteChange(Target.ACCOUNT, "acc", {"axes": ["pac:AX-1"]}, crm_id=company)])
-            connector.write([WriteChange(Target.ACCOUNT, "acc", {"axes": ["pac:AX-1", "pac:AX-0"]}, crm_id=company)])
+                                                       "window_end": date(2027, 5, 9), "axis_key": "pac:AX-1",
+                                                       "owner_email": "lea.rousseau@durand-process.example",
+                                                       "companies": [company, other]}),
+                WriteChange(Target.ACCOUNT, "acc", {"axes": "AX-1"}, crm_id=company)])
+            connector.write([WriteChange(Target.ACCOUNT, "acc", {"axes": "AX-0"}, crm_id=company),   # links moved
+                             WriteChange(Target.ACTION, "pac:A-1", {"axis_key": "pac:AX-0", "companies": [other]})])
             requests += list(api.requests)
     return requests
 
@@ -102,5 +113,5 @@ class TestWireFormat:
                 assert body["limit"] == 200
             elif "/batch/" in path and path.startswith("/crm/v3/objects"):
                 assert len(body["inputs"]) <= 100
-            elif path.startswith("/crm/v4/associations"):
-                assert len(body["inputs"]) <= 1000
+            elif path.startswith("/crm/v4/associations") and body is not None:
+                assert len(body["inputs"]) <= (1000 if path.endswith("/read") else 100)

@@ -169,3 +169,22 @@ class TestAccountFields:
         hubspot = SimpleNamespace(mapping=HubSpotMapping())
         assert at.account_fields(hubspot) == {"axes": "pac_axes", "target": "pac_target"}
         assert at.account_fields(SimpleNamespace(name="fake")) == {}
+
+
+class TestAxisCompanies:
+    def test_last_written_overlaid_by_the_changes(self) -> None:
+        """The companies each axis targets once this run's changes are written: unchanged accounts keep their
+        last-written axes, changed ones take the new text, cleared ones drop out."""
+        from types import SimpleNamespace
+
+        from connectors.base import Target, WriteChange
+        from sync_jobs.account_targets import axis_companies
+
+        written = {("account", "hs:1"): SimpleNamespace(fields={"axes": "AX-1; AX-2", "target": True}),
+                   ("account", "hs:2"): SimpleNamespace(fields={"axes": "AX-1", "target": True}),
+                   ("account", "hs:3"): SimpleNamespace(fields={"axes": "AX-2", "target": True}),
+                   ("action", "pac:A-1"): SimpleNamespace(fields={"done": 1})}
+        changes = [WriteChange(Target.ACCOUNT, "hs:2", {"axes": None, "target": False}, crm_id="2"),
+                   WriteChange(Target.ACCOUNT, "hs:4", {"axes": "AX-2", "target": True}, crm_id="4"),
+                   WriteChange(Target.ACCOUNT, "hs:3", {"target": True}, crm_id="3")]
+        assert axis_companies(written, changes) == {"AX-1": {"1"}, "AX-2": {"1", "3", "4"}}

@@ -1,0 +1,107 @@
+"""What PAC records are linked to in HubSpot, kept equal to the plan (associations v4).
+
+* each **action** record is linked to its **axis** record (``pac_action`` -> ``pac_axis``, the association
+  definition provisioning creates), so the axis shows its actions and the action its axis;
+* each **axis** record is linked to the **companies** it targets, while it targets at most
+  ``companies_per_axis`` of them (mapping ``writeback.companies_per_axis``, default 1,000): an axis over that
+  cap is linked to none (a record's association card would list thousands of companies and HubSpot caps a
+  record's associations to one object type, configurable up to 10,000); its companies still carry ``pac_axes``
+  and ``pac_target``, which saved views filter on;
+* an **action** whose change names companies (``companies``) is linked to them, under the same cap.
+
+Links follow the plan both ways: missing ones are created (``POST /crm/v4/associations/{from}/{to}/batch/
+create`` with the pair's association type, read from ``GET /crm/v4/associations/{from}/{to}/labels``), links to
+what the plan no longer targets are removed (``batch/archive``): a company that leaves an axis's scope loses
+its link on the night its ``pac_axes`` changes. On a full reconciliation (the first sync, then every
+``reconciliation_days``) every axis's links are compared with all its targets, which also settles an axis that
+crossed the cap either way and links removed or added by hand. Failures are logged and retried on the next
+change or reconciliation: links are a convenience, never a reason to fail a night.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from connectors.hubspot.reads import chunks, read_associations
+from connectors.hubspot.transport import HubSpotTransport
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 100                  # inputs per batch/create and batch/archive call
+DEFAULT_CAP = 1_000                # companies per axis above which the axis is linked to none
+
+
+@dataclass(frozen=True)
+class AxisTargets:
+    """The plan's targets in this portal, given by the pipeline before it writes: axis id -> company ids."""
+
+    plan_id: str
+    companies: Mapping[str, frozenset[str]]
+
+    def key(self, axis_id: str) -> str:
+        """The axis record's ``pac_key``, e.g. ``pac-2027-durand-process:AX-RA-DORM``."""
+        return axis_id if ":" in axis_id else f"{self.plan_id}:{axis_id}"
+
+
+@dataclass
+class Links:
+    """Creates and removes links between two object types; counts what it did."""
+
+    transport: HubSpotTransport
+    types: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)   # association type cache
+    created: int = 0
+    removed: int = 0
+
+    def association_type(self, from_type: str, to_type: str) -> dict[str, Any]:
+        """``{"associationCategory", "associationTypeId"}`` of the unlabelled type between the two objects."""
+        if (from_type, to_type) not in self.types:
+            reply = self.transport.call(f"associations.labels.{from_type}.{to_type}", "association_labels",
+                                        "get_all", from_type, to_type)
+            found = reply.data.get("results") or []
+            if not found:
+                raise LookupError(f"no association type between {from_type} and {to_type}: run "
+                                  "`pac crm provision hubspot`")
+            chosen = next((t for t in found if not t.get("label")), found[0])
+            self.types[(from_type, to_type)] = {"associationCategory": chosen["category"],
+                                                "associationTypeId": int(chosen["typeId"])}
+        return self.types[(from_type, to_type)]
+
+    def current(self, from_type: str, to_type: str, ids: Iterable[str]) -> dict[str, set[str]]:
+        found = read_associations(self.transport, from_type, to_type, list(ids))
+        return {i: {str(to["toObjectId"]) for to in tos} for i, tos in found.items()}
+
+    def settle(self, from_type: str, to_type: str, desired: Mapping[str, set[str]],
+               current: Mapping[str, set[str]] | None = None) -> None:
+        """Make the links of each ``desired`` key exactly its set (keys absent from ``desired`` are untouched)."""
+        if not desired:
+            return
+        have = self.current(from_type, to_type, desired) if current is None else current
+        add = [(f, t) for f, wanted in desired.items() for t in sorted(wanted - have.get(f, set()))]
+        drop = [(f, t) for f, wanted in desired.items() for t in sorted(have.get(f, set()) - wanted)]
+        if add:
+            spec = self.association_type(from_type, to_type)
+            for batch in chunks(add, WRITE_BATCH):
+                self.transport.call(f"associations.create.{from_type}.{to_type}", "associations", "create",
+                                    from_type, to_type, {"inputs": [{"from": {"id": f}, "to": {"id": t},
+                                                                     "types": [spec]} for f, t in batch]})
+            self.created += len(add)
+        for batch in chunks(drop, WRITE_BATCH):
+            grouped: dict[str, list[dict[str, str]]] = {}
+            for f, t in batch:
+                grouped.setdefault(f, []).append({"id": t})
+            self.transport.call(f"associations.archive.{from_type}.{to_type}", "associations", "archive",
+                                from_type, to_type, {"inputs": [{"from": {"id": f}, "to": tos}
+                                                                for f, tos in grouped.items()]})
+        self.removed += len(drop)
+
+
+def parse_axes(value: Any) -> list[str]:
+    """An account change's ``axes``: ``"AX-1; AX-2"`` (as the pipeline writes it), a list, or None (cleared)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return [str(v) for v in value]

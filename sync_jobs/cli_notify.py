@@ -1,0 +1,62 @@
+"""``pac notify``: send each person the digest of what changed for them (or print it with --dry-run)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``group``."""
+    group.add_command(notify_cmd)
+
+
+@click.command("notify")
+@click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
+@click.option("--dry-run", is_flag=True, help="Print each digest that would be sent; send and record nothing.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
+              help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
+def notify_cmd(plan_ref: str | None, dry_run: bool, config_path: Path | None) -> None:
+    """Send the digests of alerts not yet sent: actions late or done, axes behind, new recommendations,
+    rejected records to fix; per person on the channels the settings give them (notifications: section).
+
+    \b
+    The nightly run (pac sync, pac schedule) does this by itself when notifications.enabled is true.
+    Each alert reaches a person once per channel. Exit 0: all sent; 1: some could not be (retried next time).
+      pac notify --dry-run
+      pac notify
+    """
+    from pac_config.planfile import load_plan
+    from pac_config.settings import load_settings
+    from sync_jobs.cli import EXIT_OK, EXIT_PARTIAL
+    from sync_jobs.cli_report import require_sync
+    from sync_jobs.logs import redact
+    from sync_jobs.notify import notify
+
+    settings = load_settings(config_path)
+    ps = settings.plan(plan_ref)
+    require_sync(settings.database(), ps.key, load_plan(ps.file).id)
+    if not settings.notifications.people:
+        click.echo("no one to notify: list people under notifications.people in the settings "
+                   f"({settings.source}); see docs/notifications.md")
+        sys.exit(EXIT_OK)
+    result = notify(settings, plan_ref, dry_run=dry_run)
+    for who in result.unknown:
+        click.echo(f"{who}: not in plan {result.plan!r} (neither in its people nor an action owner): skipped; "
+                   "fix notifications.people", err=True)
+    if not result.deliveries:
+        click.echo("nothing new to send: every alert was already delivered")
+    for d in result.deliveries:
+        state = "would send" if dry_run else ("sent" if d.delivered else "NOT SENT")
+        click.echo(f"== {d.person} · {d.channel} · {state} · {len(d.keys)} alert(s)")
+        if dry_run:
+            if d.problem:
+                click.echo(f"   cannot be sent as configured: {d.problem}")
+            click.echo(f"{d.title}\n\n{d.body}\n")
+        elif not d.delivered:
+            click.echo(redact(f"   {d.problem}"), err=True)
+    if not dry_run and result.deliveries:
+        click.echo(f"{len(result.deliveries) - len(result.failed)} digest(s) sent, {len(result.failed)} not sent")
+    sys.exit(EXIT_PARTIAL if result.failed and not dry_run else EXIT_OK)

@@ -1,0 +1,59 @@
+"""``pac review``: the monthly action review, per rep and for the manager, as HTML or Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``group``."""
+    group.add_command(review)
+
+
+@click.command("review")
+@click.option("--month", metavar="2027-05", help="The month reviewed (YYYY-MM); default: the current month. "
+              "A month still running is reviewed as of now.")
+@click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
+@click.option("--rep", metavar="EMAIL", help="Only this rep's actions (their own review, without the team part).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Labels, numbers and dates; default: the plan's.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write: .html (self-contained page) or .md (Markdown).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
+              help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
+def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str | None, output: Path,
+           config_path: Path | None) -> None:
+    """Write the monthly action review from the last sync's data.
+
+    \b
+    Per rep: done, late, at risk, what changed since last month, the next actions due.
+    For the manager (without --rep): the team's counts, the axes at risk, the advisor's news.
+    Examples:
+      pac review --month 2027-05 -o revue-mai.html
+      pac review --month 2027-05 --rep julie.martin@durand-process.example -o julie.md
+      pac review --lang en -o review.html
+    """
+    from pac_config.planfile import load_plan
+    from pac_config.settings import load_settings
+    from pac_core.errors import InvalidInput, Problem
+    from pac_core.results import Pace
+    from sync_jobs.cli_report import require_sync
+    from sync_jobs.review import load_review, render_html, render_markdown
+
+    suffix = output.suffix.lower()
+    if suffix not in (".html", ".htm", ".md", ".markdown"):
+        raise InvalidInput(Problem("-o", f"{output.name}: the review is written as .html or .md",
+                                   "name the file e.g. revue-2027-05.html or revue-2027-05.md"))
+    settings = load_settings(config_path)
+    ps = settings.plan(plan_ref)
+    plan = load_plan(ps.file)
+    require_sync(settings.database(), ps.key, plan.id)
+    data = load_review(settings, plan_ref, month=month, rep=rep)
+    text = render_markdown(data, lang) if suffix in (".md", ".markdown") else render_html(data, lang)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    late = sum(len(r.with_pace(Pace.LATE)) for r in data.reps)
+    click.echo(f"{output}: review of {data.month}, {lang or data.plan.language}, {len(data.reps)} rep(s), "
+               f"{late} late action(s), as of {data.as_of.isoformat(timespec='minutes')}"
+               + (f", compared with {data.previous} ({data.previous_source})" if data.previous else ""))

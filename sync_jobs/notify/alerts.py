@@ -1,0 +1,72 @@
+"""What changed for whom after a nightly run: the alerts of the digest, each with a stable key.
+
+An alert is sent to a person once per channel, ever (the key is stored when it is delivered), so the
+keys say how often a state may come back:
+
+* ``action:A-01:late`` / ``action:A-01:done``: the action's window closed with its target missed, or its
+  target was reached: once (both states are final for a window);
+* ``axis:AX-1:at_risk:2027-05`` (or ``late``): an axis behind its pace: at most once a month while it stays so;
+* ``reco:drop:AX-1``: a recommendation of the advisor: once per rule and axis;
+* ``rejected:sf-main:activities:00U…:<reason digest>``: a CRM record refused, with what to fix: once per record
+  and reason.
+
+Who gets what: an action's alerts go to its owner (``who``) and to the plan's managers (people whose role is
+``manager``); axes, recommendations and rejected records go to the managers. A person receives only what is
+addressed to them, and only if the settings list them (``notifications.people``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from pac_core.plan import Plan
+from pac_core.records import Rejected
+from pac_core.results import Evaluation, Pace
+
+
+@dataclass(frozen=True)
+class Alert:
+    key: str
+    kind: str                 # action_late, action_done, axis_behind, recommendation, rejected
+    subject: str              # the action or axis id, or the record id
+    values: dict[str, str]    # what the digest says (texts, figures), already plain strings
+    to: tuple[str, ...]       # e-mails of the people concerned
+
+
+def managers(plan: Plan) -> tuple[str, ...]:
+    return tuple(p.email for p in plan.people if p.role.strip().lower() in ("manager", "responsable", "directeur"))
+
+
+def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected, ...] | list[Rejected],
+                   *, month: str) -> list[Alert]:
+    """Every alert the current state implies (the sender drops those already delivered)."""
+    heads = managers(plan)
+    axes = {a.id: a for a in plan.axes}
+    out: list[Alert] = []
+    progress = {a.action_id: a for a in evaluation.actions}
+    for action in plan.actions:
+        p = progress.get(action.id)
+        if p is None or p.pace not in (Pace.LATE, Pace.DONE):
+            continue
+        kind = "action_late" if p.pace is Pace.LATE else "action_done"
+        to = tuple(dict.fromkeys((action.who, *heads)))
+        out.append(Alert(f"action:{action.id}:{p.pace.value}", kind, action.id,
+                         {"text": action.text, "done": str(p.done), "target": str(p.target),
+                          "axis": axes[action.axis_id].name, "who": action.who}, to))
+    for a in evaluation.axes:
+        if a.pace in (Pace.AT_RISK, Pace.LATE) and a.axis_id in axes:
+            pct = "" if a.progress is None else f"{a.progress * 100:.0f}"
+            expected = "" if a.expected_by_now is None else f"{a.expected_by_now * 100:.0f}"
+            out.append(Alert(f"axis:{a.axis_id}:{a.pace.value}:{month}", "axis_behind", a.axis_id,
+                             {"name": axes[a.axis_id].name, "pace": a.pace.value, "progress": pct,
+                              "expected": expected}, heads))
+    for reco in evaluation.recommendations:
+        name = axes[reco.axis_id].name if reco.axis_id in axes else reco.axis_id
+        out.append(Alert(f"reco:{reco.rule.value}:{reco.axis_id}", "recommendation", reco.axis_id,
+                         {"rule": reco.rule.value, "axis": name, "summary": reco.summary}, heads))
+    for r in rejected:
+        digest = hashlib.sha256(r.reason.encode()).hexdigest()[:12]
+        out.append(Alert(f"rejected:{r.source}:{r.object}:{r.id}:{digest}", "rejected", r.id,
+                         {"source": r.source, "object": r.object, "id": r.id, "reason": r.reason}, heads))
+    return out

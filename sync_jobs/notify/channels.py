@@ -1,0 +1,77 @@
+"""Delivering a digest through Apprise: e-mail over SMTP, Slack and Teams webhooks.
+
+Apprise (a well-kept library that speaks about every notification service) does the wire formats:
+pac only builds one Apprise URL per person and channel. Secrets come from the environment (or the 0600
+secrets file): the SMTP password from ``notifications.email.password_env`` (default ``PAC_SMTP_PASSWORD``),
+each webhook URL from the variable the person's entry names. The webhook value is the URL as Slack or Teams
+gives it (``https://hooks.slack.com/services/…``, a Teams Workflows ``https://…logic.azure.com…`` URL) or
+any Apprise URL (``slack://…``, ``workflows://…``). Every such value is registered for redaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from pac_config.notifications import NotificationSettings, Recipient
+from sync_jobs.logs import redact, register_secret
+
+log = logging.getLogger("pac.notify")
+_MODES = {"starttls": "starttls", "ssl": "ssl", "none": "insecure"}
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str              # email | slack | teams
+    url: str | None        # the Apprise URL (a secret); None when a variable is missing
+    problem: str = ""      # why it cannot be sent, with the fix
+
+
+def channels_for(person: Recipient, settings: NotificationSettings, env: Mapping[str, str]) -> list[Channel]:
+    out = []
+    for name in person.channels:
+        if name == "email":
+            out.append(_email(person.who, settings, env))
+        else:
+            variable = getattr(person, name)
+            value = (env.get(variable) or "").strip()
+            if not value:
+                out.append(Channel(name, None, f"{variable} is not set: put the {name} webhook URL in the environment "
+                                               "or the secrets file (PAC_SECRETS_FILE)"))
+            else:
+                register_secret(value)
+                out.append(Channel(name, value))
+    return out
+
+
+def _email(to: str, settings: NotificationSettings, env: Mapping[str, str]) -> Channel:
+    mail = settings.email
+    assert mail is not None       # the settings refuse an e-mail channel without the email section
+    auth = ""
+    if mail.user:
+        password = env.get(mail.password_env, "")
+        if not password:
+            return Channel("email", None, f"{mail.password_env} is not set: put the SMTP password in the environment "
+                                          "or the secrets file (PAC_SECRETS_FILE)")
+        register_secret(password)
+        auth = f"{quote(mail.user, safe='')}:{quote(password, safe='')}@"
+    query = urlencode({"mode": _MODES[mail.security], "from": mail.sender, "to": to, "smtp": mail.smtp_host})
+    return Channel("email", f"mailto://{auth}{mail.smtp_host}:{mail.smtp_port}/?{query}")
+
+
+def send(channel: Channel, title: str, body: str) -> tuple[bool, str]:
+    """(delivered, problem) through Apprise; the problem is redacted."""
+    import apprise
+
+    if channel.url is None:
+        return False, channel.problem
+    sender = apprise.Apprise()
+    if not sender.add(channel.url):
+        return False, redact(f"{channel.name}: the URL is not one Apprise understands (check the variable's value)")
+    try:
+        delivered = bool(sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT))
+    except Exception as exc:     # a library failure is one failed delivery, retried next night
+        return False, redact(f"{channel.name}: {type(exc).__name__}: {exc}")
+    return delivered, "" if delivered else f"{channel.name}: not delivered (see the log; retried after the next run)"

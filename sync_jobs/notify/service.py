@@ -1,0 +1,107 @@
+"""``pac notify`` and the nightly hook: compute each person's new alerts, send the digests, remember them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from pac_config.settings import Settings
+from sync_jobs.logs import event, redact
+from sync_jobs.notify.alerts import Alert, compute_alerts
+from sync_jobs.notify.channels import channels_for, send
+from sync_jobs.notify.digest import render_digest
+
+log = logging.getLogger("pac.notify")
+
+
+@dataclass
+class Delivery:
+    person: str
+    channel: str
+    title: str
+    body: str
+    keys: tuple[str, ...]
+    delivered: bool = False
+    problem: str = ""
+
+
+@dataclass
+class NotifyResult:
+    plan: str
+    deliveries: list[Delivery] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)     # configured people absent from the plan
+
+    @property
+    def failed(self) -> list[Delivery]:
+        return [d for d in self.deliveries if not d.delivered]
+
+
+def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = False,
+           env: Mapping[str, str] | None = None, now: datetime | None = None) -> NotifyResult:
+    """Each configured person's digest of the alerts not yet delivered to them on each channel.
+
+    ``dry_run`` computes and returns the digests without sending or recording anything. A delivery that
+    fails is not recorded: its alerts are sent with the next digest.
+    """
+    from sync_jobs.app import current
+    from sync_jobs.notify import sent
+    from sync_jobs.secrets import connector_env
+    from sync_jobs.store import open_store, repo
+
+    env = connector_env(env)
+    section = settings.notifications
+    engine = open_store(settings.database())
+    try:
+        state = current(settings, plan_ref, engine=engine)
+        plan = state.plan
+        runs = repo.runs(engine, plan.id, limit=1, include_dry=False)
+        rejected = repo.rejections(engine, runs[0].id) if runs and runs[0].id is not None else []
+        local = state.evaluation.as_of.astimezone(ZoneInfo(plan.timezone))
+        alerts = compute_alerts(plan, state.evaluation, rejected, month=f"{local.year}-{local.month:02d}")
+        done = sent.delivered(engine, plan.id)
+        result = NotifyResult(plan.name)
+        known = {p.email for p in plan.people} | {a.who for a in plan.actions}
+        for person in section.people:
+            if person.who not in known:
+                result.unknown.append(person.who)
+                continue
+            mine = [a for a in alerts if person.who in a.to]
+            lang = person.lang or plan.language
+            for channel in channels_for(person, section, env):
+                fresh: list[Alert] = [a for a in mine if (person.who, channel.name, a.key) not in done]
+                if not fresh:
+                    continue
+                title, body = render_digest(fresh, lang)
+                delivery = Delivery(person.who, channel.name, title, body, tuple(a.key for a in fresh),
+                                    problem=channel.problem)
+                result.deliveries.append(delivery)
+                if dry_run:
+                    continue
+                delivery.delivered, delivery.problem = send(channel, title, body)
+                if delivery.delivered:
+                    sent.record(engine, plan.id, person.who, channel.name, delivery.keys, now or datetime.now(UTC))
+                event(log, "notify.digest", plan=plan.id, person=person.who, channel=channel.name,
+                      alerts=len(fresh), delivered=delivery.delivered)
+        return result
+    finally:
+        engine.dispose()
+
+
+def after_sync(settings: Settings, plan_ref: str | None, status: str) -> NotifyResult | None:
+    """The nightly run's last step: send the digests when notifications are enabled and the sync got through
+    (``ok`` or ``partial``). Never raises: a failed notification must not fail the night (logged, retried)."""
+    if not settings.notifications.enabled or status not in ("ok", "partial"):
+        return None
+    try:
+        result = notify(settings, plan_ref)
+    except Exception as exc:
+        log.warning(redact(f"notify.failed error={type(exc).__name__}: {exc} (the digests are sent after the "
+                           "next run)"))
+        return None
+    for delivery in result.failed:
+        log.warning(redact(f"notify.not_delivered person={delivery.person} channel={delivery.channel} "
+                           f"problem={delivery.problem}"))
+    return result

@@ -1,0 +1,95 @@
+"""The monthly review's inputs from the store: this month's evaluation, the previous month's, the names.
+
+The previous month is the monthly snapshot kept then (``pac schedule`` takes one on the 1st, labelled by
+the month it closes: "2027-04" holds the end of April); when none was kept (a store that started later),
+it is recomputed from the stored records as of the last second of that month, and the review says so.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pac_config.settings import Settings
+from pac_core.errors import InvalidInput, Problem
+from pac_core.plan import Plan
+from sync_jobs.review.model import Review, build_review
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month_bounds(month: str, tz: str) -> tuple[datetime, datetime]:
+    """[first instant, first instant of the next month) of ``2027-05`` in the plan's timezone."""
+    found = MONTH.match(month.strip())
+    if not found or not 1 <= int(found.group(2)) <= 12:
+        raise InvalidInput(Problem("--month", f"{month!r} is not a month", "write it as YYYY-MM, e.g. 2027-05"))
+    year, number = int(found.group(1)), int(found.group(2))
+    zone = ZoneInfo(tz)
+    start = datetime(year, number, 1, tzinfo=zone)
+    end = datetime(year + (number == 12), number % 12 + 1, 1, tzinfo=zone)
+    return start, end
+
+
+def shift(month: str, by: int) -> str:
+    year, number = (int(x) for x in month.split("-"))
+    index = year * 12 + number - 1 + by
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def review_month(plan: Plan, month: str | None, now: datetime) -> tuple[str, datetime]:
+    """The month reviewed and the evaluation instant: the month's end, or now while it runs.
+
+    A month that has not begun, or outside the plan's period, is refused with what to choose instead.
+    """
+    zone = ZoneInfo(plan.timezone)
+    if month is None:
+        local = min(now, plan.period.end - timedelta(seconds=1)).astimezone(zone)
+        month = f"{local.year}-{local.month:02d}"
+    start, end = month_bounds(month, plan.timezone)
+    first = plan.period.start.astimezone(zone)
+    last = (plan.period.end - timedelta(seconds=1)).astimezone(zone)
+    if end <= plan.period.start or start >= plan.period.end:
+        raise InvalidInput(Problem("--month", f"{month} is outside the plan's period "
+                                   f"({first:%Y-%m} to {last:%Y-%m})", "choose a month of the plan's period"))
+    if start > now:
+        raise InvalidInput(Problem("--month", f"{month} has not started yet (now is {now.astimezone(zone):%Y-%m-%d})",
+                                   "choose a month that has begun, or leave --month out for the current one"))
+    return month, min(end, now, plan.period.end)
+
+
+def load_review(settings: Settings, plan_ref: str | None = None, *, month: str | None = None,
+                rep: str | None = None, now: datetime | None = None) -> Review:
+    from pac_core.snapshots import evaluation_from_payload
+    from sync_jobs.app import current
+    from sync_jobs.store import open_store, repo
+
+    ps = settings.plan(plan_ref)
+    engine = open_store(settings.database())
+    try:
+        clock = now or ps.as_of or datetime.now(UTC)
+        state = current(settings, plan_ref, as_of=clock, engine=engine)
+        plan = state.plan
+        month, as_of = review_month(plan, month, clock)
+        evaluation = state.evaluation if as_of == clock else current(settings, plan_ref, as_of=as_of,
+                                                                      engine=engine).evaluation
+        if rep is not None and rep.strip().lower() not in {a.who for a in plan.actions}:
+            owners = sorted({a.who for a in plan.actions})
+            raise InvalidInput(Problem("--rep", f"{rep} owns no action of plan {plan.name!r}",
+                                       f"choose one of: {', '.join(owners)}"))
+        previous, source, before = shift(month, -1), None, None
+        _, prev_end = month_bounds(previous, plan.timezone)
+        if prev_end <= plan.period.start:
+            previous = None
+        else:
+            kept = [s for s in repo.snapshots(engine, plan.id) if s.kind == "monthly" and s.label == previous]
+            if kept:
+                before, source = evaluation_from_payload(kept[-1].payload), "snapshot"
+            else:
+                before = current(settings, plan_ref, as_of=prev_end - timedelta(seconds=1), engine=engine).evaluation
+                source = "recomputed"
+        _, next_until = month_bounds(shift(month, 1), plan.timezone)
+        return build_review(plan, evaluation, before, month=month, previous=previous,
+                            previous_source=source, next_until=next_until, rep=rep)
+    finally:
+        engine.dispose()

@@ -1,0 +1,145 @@
+"""What the monthly action review shows, computed from two evaluations: the month's and the previous month's.
+
+The method reviews actions **monthly** (are the reps' actions in line with the plan?). For one month
+(``2027-05``) the review holds, per rep: the actions done, late (window closed, target missed), at risk
+(behind, window still open), what changed since the previous month's review (pace or count), and the
+next actions due (deadline within the coming month); and for the manager: the team's counts, the axes at
+risk or late, and the advisor's news (recommendations new since last month, and those no longer made).
+
+Pure: the evaluations come in as arguments (``sync_jobs.review.load`` reads them from the store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from pac_core.plan import Action, Axis, Plan
+from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
+
+OPEN = (Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED)   # an action still to do
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    action: Action
+    axis: Axis
+    now: ActionProgress | None
+    before: ActionProgress | None       # at the previous review (None: no previous review, or a new action)
+
+    @property
+    def pace(self) -> Pace | None:
+        return self.now.pace if self.now else None
+
+    @property
+    def done_delta(self) -> int:
+        """Activities or accounts counted since the previous review."""
+        if self.now is None:
+            return 0
+        return self.now.done - (self.before.done if self.before else 0)
+
+    @property
+    def changed(self) -> bool:
+        """Pace or count moved since the previous review (every line is new when there was none)."""
+        if self.now is None or self.before is None:
+            return False
+        return self.now.pace != self.before.pace or self.now.done != self.before.done
+
+
+@dataclass(frozen=True)
+class RepReview:
+    email: str
+    name: str
+    lines: tuple[ActionLine, ...]
+    next_due: tuple[ActionLine, ...]       # still open, deadline in (as_of, end of the coming month]
+
+    def with_pace(self, pace: Pace) -> list[ActionLine]:
+        return [line for line in self.lines if line.pace is pace]
+
+    @property
+    def changed(self) -> list[ActionLine]:
+        return [line for line in self.lines if line.changed]
+
+    def counts(self) -> dict[Pace, int]:
+        out: dict[Pace, int] = {}
+        for line in self.lines:
+            if line.pace is not None:
+                out[line.pace] = out.get(line.pace, 0) + 1
+        return out
+
+
+@dataclass(frozen=True)
+class AxisLine:
+    axis: Axis
+    now: AxisProgress | None
+    before: AxisProgress | None
+
+    @property
+    def pace(self) -> Pace | None:
+        return self.now.pace if self.now else None
+
+    @property
+    def pace_changed(self) -> bool:
+        return self.now is not None and self.before is not None and self.now.pace != self.before.pace
+
+
+@dataclass(frozen=True)
+class News:
+    recommendation: Recommendation
+    new: bool                       # not made at the previous review
+
+
+@dataclass(frozen=True)
+class Review:
+    plan: Plan
+    month: str                      # "2027-05"
+    as_of: datetime                 # end of the month, or now while it runs
+    previous: str | None            # "2027-04", or None (the plan's first month, or nothing stored)
+    previous_source: str | None     # "snapshot" (kept at the time) or "recomputed" (from the stored records)
+    next_until: datetime            # the end of the "next actions due" horizon
+    reps: tuple[RepReview, ...]
+    axes: tuple[AxisLine, ...]
+    news: tuple[News, ...]
+    withdrawn: tuple[Recommendation, ...]   # made at the previous review, no longer made
+    manager: bool                   # the manager's part is shown (no --rep)
+
+
+def person_names(plan: Plan, crm_names: Mapping[str, str] | None = None) -> dict[str, str]:
+    names = dict(crm_names or {})
+    names.update({p.email: p.name for p in plan.people if p.name})
+    return names
+
+
+def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
+                 previous_source: str | None, next_until: datetime, rep: str | None = None,
+                 names: Mapping[str, str] | None = None) -> Review:
+    """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
+
+    ``rep`` (an e-mail) keeps that rep's part only, without the manager's part.
+    """
+    names = person_names(plan, names)
+    axes = {a.id: a for a in plan.axes}
+    now_actions = {a.action_id: a for a in now.actions}
+    before_actions = {a.action_id: a for a in before.actions} if before else {}
+    by_rep: dict[str, list[ActionLine]] = {}
+    for action in plan.actions:
+        line = ActionLine(action, axes[action.axis_id], now_actions.get(action.id), before_actions.get(action.id))
+        by_rep.setdefault(action.who, []).append(line)
+    reps = []
+    for email, lines in by_rep.items():
+        if rep is not None and email != rep.strip().lower():
+            continue
+        lines.sort(key=lambda x: (x.action.window.end, x.action.id))
+        due = tuple(x for x in lines if x.pace in OPEN and now.as_of < x.action.window.end <= next_until)
+        reps.append(RepReview(email, names.get(email, email), tuple(lines), due))
+    reps.sort(key=lambda r: r.name.casefold())
+    now_axes = {a.axis_id: a for a in now.axes}
+    before_axes = {a.axis_id: a for a in before.axes} if before else {}
+    axis_lines = tuple(AxisLine(a, now_axes.get(a.id), before_axes.get(a.id)) for a in plan.axes)
+    made_before = {(r.rule, r.axis_id) for r in before.recommendations} if before else set()
+    made_now = {(r.rule, r.axis_id) for r in now.recommendations}
+    news = tuple(News(r, before is not None and (r.rule, r.axis_id) not in made_before) for r in now.recommendations)
+    withdrawn = tuple(r for r in (before.recommendations if before else ()) if (r.rule, r.axis_id) not in made_now)
+    return Review(plan, month, now.as_of, previous, previous_source, next_until, tuple(reps), axis_lines, news,
+                  withdrawn, manager=rep is None)

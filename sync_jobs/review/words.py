@@ -1,0 +1,96 @@
+"""The review's words in French and English (pace, rule and number formats come from the report's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+FR: dict[str, str] = {
+    "title": "Revue mensuelle des actions",
+    "as_of": "Situation au",
+    "compared": "Comparée à la revue précédente ({previous}, {how})",
+    "compared_snapshot": "instantané gardé alors",
+    "compared_recomputed": "recalculée depuis les données enregistrées (aucun instantané gardé)",
+    "first_month": "Premier mois du plan : pas de revue précédente.",
+    "team": "L'équipe",
+    "team_lead": "Les actions de chaque commercial, par rythme.",
+    "rep": "Commercial",
+    "actions": "Actions",
+    "axes": "Axes en difficulté",
+    "axes_lead": "Axes de développement à risque ou manqués, et ceux dont le rythme a changé depuis le mois dernier.",
+    "no_axes": "Aucun axe à risque ni manqué.",
+    "axis": "Axe",
+    "pace": "Rythme",
+    "before": "Le mois dernier",
+    "progress": "Avancement",
+    "news": "Nouvelles du conseiller",
+    "news_lead": "Les recommandations de l'analyse des axes (déployer, abandonner, prioriser, suspendre).",
+    "no_news": "Aucune recommandation : les axes sont dans les seuils fixés.",
+    "new": "nouveau",
+    "still": "toujours valable",
+    "withdrawn": "Ne sont plus recommandés",
+    "done": "Terminées",
+    "late": "En retard (fenêtre close, objectif manqué)",
+    "at_risk": "À risque (en retard sur le rythme, encore faisable)",
+    "changed": "Ce qui a changé depuis le mois dernier",
+    "next": "Prochaines échéances (jusqu'au {until})",
+    "nothing": "Rien.",
+    "action": "Action",
+    "when": "Quand",
+    "done_target": "Fait / cible",
+    "change": "Évolution",
+    "deadline": "Échéance",
+    "counted_since": "+{n} depuis le mois dernier",
+    "new_action": "nouvelle action",
+    "footer": "Revue mensuelle générée par pac depuis les données du CRM ; aucune saisie.",
+    "contents": "Sommaire",
+    "colon": "\u00a0:",
+}
+EN: dict[str, str] = {
+    "title": "Monthly action review",
+    "as_of": "Status as of",
+    "compared": "Compared with the previous review ({previous}, {how})",
+    "compared_snapshot": "snapshot kept then",
+    "compared_recomputed": "recomputed from the stored data (no snapshot kept)",
+    "first_month": "First month of the plan: no previous review.",
+    "team": "The team",
+    "team_lead": "Each rep's actions, by pace.",
+    "rep": "Rep",
+    "actions": "Actions",
+    "axes": "Axes in difficulty",
+    "axes_lead": "Development axes at risk or missed, and those whose pace changed since last month.",
+    "no_axes": "No axis at risk or missed.",
+    "axis": "Axis",
+    "pace": "Pace",
+    "before": "Last month",
+    "progress": "Progress",
+    "news": "The advisor's news",
+    "news_lead": "Recommendations from the axes' analysis (roll out, drop, prioritise, suspend).",
+    "no_news": "No recommendation: every axis is within its thresholds.",
+    "new": "new",
+    "still": "still standing",
+    "withdrawn": "No longer recommended",
+    "done": "Done",
+    "late": "Late (window closed, target missed)",
+    "at_risk": "At risk (behind pace, still reachable)",
+    "changed": "What changed since last month",
+    "next": "Next actions due (until {until})",
+    "nothing": "Nothing.",
+    "action": "Action",
+    "when": "When",
+    "done_target": "Done / target",
+    "change": "Change",
+    "deadline": "Deadline",
+    "counted_since": "+{n} since last month",
+    "new_action": "new action",
+    "footer": "Monthly review written by pac from the CRM's data; nothing typed in.",
+    "contents": "Contents",
+    "colon": ":",
+}
+
+
+def words(lang: str) -> Mapping[str, str]:
+    if lang == "fr":
+        return FR
+    if lang == "en":
+        return EN
+    raise ValueError(f"unsupported review language {lang!r}: use fr or en")

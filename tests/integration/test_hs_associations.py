@@ -1,0 +1,219 @@
+"""HubSpot associations and labels in the plan's language: provisioning, the writer, and whole syncs of the example
+plan through the sandbox portal and hubspot-api-client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from connectors.base import ObjectKind, Target, WriteChange
+from connectors.sandbox.hubspot_api import HubSpotApi
+from connectors.sandbox.run import start_sandbox
+from connectors.sandbox.server import SandboxServer
+from sync_jobs.pipeline import RunResult, run_sync
+from tests.contract.factory_hubspot import sandbox_connector
+from tests.fakes import sandbox_connectors, sandbox_settings
+
+PLAN = "pac-2027"
+LEA = "lea.rousseau@durand-process.example"
+
+
+def _links(api: HubSpotApi, from_type: str, to_type: str) -> dict[str, set[str]]:
+    return {f: set(tos) for f, tos in api.links.get((from_type, to_type), {}).items() if tos}
+
+
+def _portal(n_companies: int = 4) -> tuple[HubSpotApi, list[str]]:
+    api = HubSpotApi(None)
+    api.add_owner(LEA, "Léa", "Rousseau")
+    return api, [api.add("companies", {"name": f"Société {i}", "zip": "31000"}) for i in range(n_companies)]
+
+
+def _axis(key: str) -> WriteChange:
+    return WriteChange(Target.AXIS, f"{PLAN}:{key}", {"name": key, "status": "active"})
+
+
+def _account(company: str, axes: str | None) -> WriteChange:
+    return WriteChange(Target.ACCOUNT, f"hs:{company}", {"axes": axes, "target": bool(axes)}, crm_id=company)
+
+
+class TestLabels:
+    def test_french_labels_then_english_relabel_values_unchanged(self) -> None:
+        """Provisioned in French: object, property and option labels in French, option values the engine's codes;
+        provisioning again in English relabels them (PATCH), and once more does nothing."""
+        api, _ = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.labels_language = "fr"
+            connector.provision_schema()
+            action = api.schemas["pac_action"]
+            assert action["labels"] == {"singular": "Action du PAC", "plural": "Actions du PAC"}
+            pace = api.table("pac_action").properties["pac_pace"]
+            assert pace["label"] == "Rythme"
+            assert [(o["value"], o["label"]) for o in pace["options"]] == [
+                ("done", "Terminée"), ("on_track", "Dans les temps"), ("at_risk", "À risque"), ("late", "Manquée"),
+                ("not_started", "À venir"), ("inactive", "Inactive")]
+            assert api.tables["companies"].properties["pac_axes"]["label"] == "Axes du PAC qui ciblent l'entreprise"
+            connector.labels_language = "en"
+            done = connector.provision_schema()
+            assert "labelled custom object pac_axis in en: PAC axis / PAC axes" in done
+            assert any(line.startswith("labelled 11 properties on pac_action in en") for line in done), done
+            status = api.table("pac_axis").properties["pac_status"]
+            assert status["label"] == "Axis status"
+            assert [o["value"] for o in status["options"]] == ["active", "prioritised", "suspended", "dropped"]
+            assert connector.provision_schema() == [] and connector.check_schema() == []
+
+    def test_a_portal_lacking_the_action_axis_association_is_reported(self) -> None:
+        """A portal provisioned before actions were linked to axes: check names it; provisioning creates it."""
+        api, _ = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            action, axis = api.schemas["pac_action"], api.schemas["pac_axis"]
+            action["associations"] = [a for a in action["associations"] if a["toObjectTypeId"] != axis["objectTypeId"]]
+            del api.assoc_types[("pac_action", "pac_axis")], api.assoc_types[("pac_axis", "pac_action")]
+            connector.forget_properties()
+            assert [(i.object, i.problem) for i in connector.check_schema()] == [
+                ("pac_action", "no association definition with pac_axis (each action linked to its axis)")]
+            assert connector.provision_schema() == [
+                "created the association pac_action -> pac_axis (each action linked to its axis)"]
+
+
+class TestWriterLinks:
+    def test_action_follows_its_axis(self) -> None:
+        """A new action is linked to its axis; moved to another axis, the old link goes and the new one comes."""
+        api, _ = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            first = connector.write([_axis("AX-1"), _axis("AX-2"), WriteChange(
+                Target.ACTION, f"{PLAN}:A-1", {"name": "Visiter", "axis_key": f"{PLAN}:AX-1", "owner_email": LEA})])
+            ax1, ax2, action = (r.crm_id for r in first)
+            assert _links(api, "pac_action", "pac_axis") == {action: {ax1}}
+            assert _links(api, "pac_axis", "pac_action") == {ax1: {action}}
+            connector.write([WriteChange(Target.ACTION, f"{PLAN}:A-1", {"axis_key": f"{PLAN}:AX-2"})])
+            assert _links(api, "pac_action", "pac_axis") == {action: {ax2}}
+            assert api.table("pac_action").rows[action].props["hubspot_owner_id"] == api.owners[0]["id"]
+
+    def test_company_leaving_a_scope_loses_its_link(self) -> None:
+        """The pipeline's axes text ("AX-1; AX-2") links the company to both axes; when AX-1 no longer targets it,
+        that link is archived; cleared (no axis), it has none. Seen to fail before: the text was never linked."""
+        api, (company, *_) = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            connector.note_axis_targets(PLAN, {"AX-1": [company], "AX-2": [company]})
+            ax1, ax2, _ = (r.crm_id for r in connector.write([_axis("AX-1"), _axis("AX-2"),
+                                                               _account(company, "AX-1; AX-2")]))
+            assert _links(api, "companies", "pac_axis") == {company: {ax1, ax2}}
+            connector.note_axis_targets(PLAN, {"AX-2": [company]})
+            connector.write([_account(company, "AX-2")])
+            assert _links(api, "companies", "pac_axis") == {company: {ax2}}
+            connector.write([_account(company, None)])
+            assert _links(api, "companies", "pac_axis") == {}
+            assert any(path.endswith("/batch/archive") for _m, path, _b in api.requests)
+
+    def test_axis_over_the_cap_is_linked_to_no_company(self, tmp_path: Path) -> None:
+        """With companies_per_axis 2: AX-BIG (3 companies) is linked to none, AX-SMALL (2) to both; a full
+        reconciliation removes the links AX-BIG had and links AX-SMALL's unchanged companies."""
+        api, companies = _portal()
+        shipped = Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml"
+        mapping = tmp_path / "hubspot.yaml"
+        mapping.write_text(shipped.read_text(encoding="utf-8").replace("companies_per_axis: 1000",
+                                                                       "companies_per_axis: 2"), encoding="utf-8")
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server, mapping=mapping)
+            connector.provision_schema()
+            big, small, _ = (r.crm_id for r in connector.write([_axis("AX-BIG"), _axis("AX-SMALL"),
+                                                                _axis("AX-OLD")]))
+            for company in companies[:3]:                   # links made earlier, by hand or under a larger cap
+                api.associate("companies", company, "pac_axis", big)
+            connector.note_axis_targets(PLAN, {"AX-BIG": companies[:3], "AX-SMALL": companies[2:4]})
+            connector.write([_account(companies[3], "AX-SMALL")])
+            assert _links(api, "pac_axis", "companies") == {big: set(companies[:3]), small: {companies[3]}}
+            list(connector.pull(ObjectKind.ACCOUNTS, None))  # a full read: the next write reconciles every axis
+            connector.write([_account(companies[3], "AX-SMALL")])
+            assert _links(api, "pac_axis", "companies") == {small: set(companies[2:4])}
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The example plan synced twice into the sandbox (the HubSpot team: Léa Rousseau, Hugo Lambert)."""
+    tmp: Path = tmp_path_factory.mktemp("links")
+    settings = sandbox_settings(tmp, f"sqlite:///{tmp / 'pac.db'}")
+
+    def sync(server: SandboxServer) -> RunResult:
+        connectors = sandbox_connectors(settings, server)
+        try:
+            return run_sync(None, settings, connectors=connectors)
+        finally:
+            for c in connectors.values():
+                c.close()
+
+    with start_sandbox() as server:
+        first = sync(server)
+        api = server.api("hubspot")
+        after_first = {pair: _links(api, *pair) for pair in (("pac_action", "pac_axis"), ("pac_axis", "companies"))}
+        api.requests.clear()
+        second = sync(server)
+        yield {"server": server, "api": api, "first": first, "second": second, "links": after_first,
+               "second_requests": list(api.requests)}
+
+
+class TestWholeSync:
+    def test_each_hubspot_action_is_linked_to_its_axis(self, synced: dict[str, Any]) -> None:
+        api: HubSpotApi = synced["api"]
+        keys = {o.id: o.props["pac_key"] for o in api.table("pac_axis").rows.values()}
+        actions = list(api.table("pac_action").rows.values())
+        assert actions
+        for action in actions:
+            [axis] = synced["links"][("pac_action", "pac_axis")][action.id]
+            assert keys[axis] == action.props["pac_axis_key"]
+
+    def test_each_axis_is_linked_to_exactly_the_companies_that_name_it(self, synced: dict[str, Any]) -> None:
+        """Every company whose pac_axes names an axis is linked to that axis's record, and no other company."""
+        api: HubSpotApi = synced["api"]
+        record = {o.props["pac_key"].split(":", 1)[1]: o.id for o in api.table("pac_axis").rows.values()}
+        named: dict[str, set[str]] = {}
+        for company in api.tables["companies"].rows.values():
+            for axis in filter(None, (company.props.get("pac_axes") or "").split("; ")):
+                named.setdefault(record[axis], set()).add(company.id)
+        assert named and synced["links"][("pac_axis", "companies")] == named
+
+    def test_a_no_change_run_touches_no_association(self, synced: dict[str, Any]) -> None:
+        paths = [path for method, path, _ in synced["second_requests"] if "/crm/v4/associations" in path
+                 and not path.endswith("/batch/read")]
+        assert synced["second"].written == 0 and paths == []
+
+
+class TestSandboxDialect:
+    def test_create_needs_the_pairs_type_and_a_definition(self) -> None:
+        """Through hubspot-api-client: batch/create with the type /labels gives is accepted (201), with another
+        type refused (400); a pair of objects with no association definition is refused (400)."""
+        from connectors.hubspot.transport import BadRequest
+
+        api, (company, *_) = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            [axis] = [r.crm_id for r in connector.write([_axis("AX-1")])]
+            axis_type = api.schemas["pac_axis"]["objectTypeId"]
+            transport = connector.transport
+            [spec] = transport.call("t", "association_labels", "get_all", "companies", axis_type).data["results"]
+            assert spec["category"] == "USER_DEFINED"
+            good = {"associationCategory": "USER_DEFINED", "associationTypeId": spec["typeId"]}
+            body = {"inputs": [{"from": {"id": company}, "to": {"id": axis}, "types": [good]}]}
+            reply = transport.call("t", "associations", "create", "companies", axis_type, body)
+            assert reply.status == 201 and reply.data["results"][0]["toObjectId"] == axis
+            wrong = {"inputs": [{"from": {"id": company}, "to": {"id": axis},
+                                 "types": [{"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": 342}]}]}
+            with pytest.raises(BadRequest, match="associationTypeId/associationCategory must be"):
+                transport.call("t", "associations", "create", "companies", axis_type, wrong)
+            with pytest.raises(BadRequest, match="No association definition"):
+                transport.call("t", "associations", "archive", "calls", axis_type,
+                               {"inputs": [{"from": {"id": "1"}, "to": [{"id": axis}]}]})
+            archived = transport.call("t", "associations", "archive", "companies", axis_type,
+                                      {"inputs": [{"from": {"id": company}, "to": [{"id": axis}]}]})
+            assert archived.status == 204 and _links(api, "companies", "pac_axis") == {}

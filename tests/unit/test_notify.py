@@ -1,0 +1,100 @@
+"""Who gets which alert, with which key; the digest's text; the notifications settings and their errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pac_config.settings import load_settings
+from pac_core.errors import InvalidInput
+from pac_core.records import Rejected
+from sync_jobs.notify.alerts import compute_alerts
+from sync_jobs.notify.digest import render_digest
+from tests.unit import report_fixtures as fx
+
+MANAGER = "nathalie.garnier@durand-process.example"
+JULIE = "julie.martin@durand-process.example"
+
+
+def _alerts():
+    rejected = [Rejected("sf-main", "activities", "00U1", "no_account: the activity has no account")]
+    return compute_alerts(fx.plan(), fx.evaluation(), rejected, month="2027-08")
+
+
+class TestAlerts:
+    def test_keys_and_recipients(self) -> None:
+        """Late A-01 and done A-02/A-05 go to their owner and the manager; the axis at risk, the four
+        recommendations and the rejected record to the manager only."""
+        alerts = {a.key: a.to for a in _alerts()}
+        assert alerts["action:A-01:late"] == (JULIE, MANAGER)
+        assert alerts["action:A-02:done"] == (JULIE, MANAGER)
+        assert alerts["action:A-05:done"] == ("sophie.bernard@durand-process.example", MANAGER)
+        assert alerts["axis:maint-ra:at_risk:2027-08"] == (MANAGER,)
+        assert {k for k in alerts if k.startswith("reco:")} == {
+            "reco:roll_out:dormants-69", "reco:drop:maint-ra", "reco:prioritise:pharma-mx50",
+            "reco:suspend:pharma-px200"}
+        assert [k for k in alerts if k.startswith("rejected:")] == [
+            "rejected:sf-main:activities:00U1:" + __import__("hashlib").sha256(
+                b"no_account: the activity has no account").hexdigest()[:12]]
+        assert len(alerts) == 9       # on-track, at-risk, not-started and inactive actions send nothing
+
+    def test_axis_alert_comes_back_each_month(self) -> None:
+        july = {a.key for a in compute_alerts(fx.plan(), fx.evaluation(), [], month="2027-07")}
+        assert "axis:maint-ra:at_risk:2027-07" in july and "action:A-01:late" in july
+
+
+class TestDigest:
+    def test_julie_in_english(self) -> None:
+        mine = [a for a in _alerts() if JULIE in a.to]
+        title, body = render_digest(mine, "en")
+        assert title == "PAC — what changed for you (2)"
+        assert body.splitlines()[:5] == [
+            "Missed actions (window closed) (1)",
+            "- Visiter 5 clients dormants du 69 en semaine 18: 4 / 5 (Clients dormants)", "",
+            "Actions done (1)", "- Appeler 20 clients dormants de l'Ain en juin: 22 / 20"]
+
+    def test_manager_in_french_translates_pace_and_rule(self) -> None:
+        title, body = render_digest([a for a in _alerts() if MANAGER in a.to], "fr")
+        assert title == "PAC — ce qui a changé pour vous (9)"
+        assert "- Contrats de maintenance : À risque, 39 % de l'objectif (attendu à ce jour : 63 %)" in body
+        assert "- Abandonner · Contrats de maintenance : Abandonner l'axe" in body
+
+
+def _settings(tmp_path: Path, section: str) -> Path:
+    config = Path(__file__).resolve().parents[2] / "config"
+    path = tmp_path / "pac.yaml"
+    path.write_text(f"connectors:\n  - {{name: sf-main, crm: salesforce, mapping: '{config}/mappings/"
+                    f"salesforce.demo.yaml'}}\nplans:\n  - {{name: example, file: '{config}/plans/example.pac.yaml', "
+                    f"connectors: [sf-main]}}\n{section}", encoding="utf-8")
+    return path
+
+
+class TestSettings:
+    def test_valid_section(self, tmp_path: Path) -> None:
+        path = _settings(tmp_path, "notifications:\n  enabled: true\n  email: {smtp_host: smtp.example.com, "
+                                   "sender: pac@example.com, user: pac@example.com}\n  people:\n"
+                                   "    - {who: Julie.Martin@durand-process.example, channels: [email, teams], "
+                                   "teams: PAC_TEAMS_JULIE}\n")
+        section = load_settings(path, env={}).notifications
+        assert section.enabled and section.email is not None and section.email.smtp_port == 587
+        assert section.people[0].who == JULIE and section.email.password_env == "PAC_SMTP_PASSWORD"
+
+    @pytest.mark.parametrize(("people", "message", "where"), [
+        ("    - {who: julie, channels: [email]}\n", "'julie' is not an e-mail address", "who: julie"),
+        ("    - {who: a@b.fr, channels: [sms]}\n", "notifications.people[0].channels[0]", "[sms]"),
+        ("    - {who: a@b.fr, channels: [slack], slack: 'hooks.slack.com/x'}\n", "not a value", "slack:"),
+        ("    - {who: a@b.fr, channels: [teams]}\n", "channel teams needs the variable", "[teams]"),
+        # section-wide checks point at the section and name the person
+        ("    - {who: a@b.fr, channels: [email]}\n", "a@b.fr wants e-mail but notifications.email is not set",
+         "notifications:"),
+        ("    - {who: a@b.fr, channels: [teams], teams: T}\n    - {who: A@b.fr, channels: [teams], teams: T}\n",
+         "a@b.fr is listed twice", "notifications:"),
+    ])
+    def test_errors_name_the_line_and_the_fix(self, tmp_path: Path, people: str, message: str, where: str) -> None:
+        path = _settings(tmp_path, f"notifications:\n  people:\n{people}")
+        line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if where in text)
+        with pytest.raises(InvalidInput) as caught:
+            load_settings(path, env={})
+        text = str(caught.value)
+        assert message in text and f"{path}:{line} " in text and "(" in text

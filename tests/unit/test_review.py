@@ -1,0 +1,117 @@
+"""The monthly review's content (model) and its HTML / Markdown rendering, on hand-built evaluations."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from pac_core.errors import InvalidInput
+from pac_core.results import Pace, Rule
+from sync_jobs.review import build_review, render_html, render_markdown
+from sync_jobs.review.load import month_bounds, review_month, shift
+from tests.unit import report_fixtures as fx
+
+PARIS = fx.PARIS
+AS_OF = datetime(2027, 8, 20, 18, 0, tzinfo=PARIS)          # the August review, month still running
+NEXT_UNTIL = datetime(2027, 10, 1, tzinfo=PARIS)            # end of September
+
+
+def _before():
+    """The end-of-July state: A-01 already late, A-02 at risk with 10 done, A-09 not started; the drop rule
+    not made yet, a roll-out to 'gc-salons' made then and withdrawn since."""
+    ev = fx.evaluation()
+    actions = {a.action_id: a for a in ev.actions}
+    actions["A-02"] = replace(actions["A-02"], done=10, pace=Pace.AT_RISK)
+    actions["A-09"] = replace(actions["A-09"], done=0, pace=Pace.NOT_STARTED)
+    axes = {a.axis_id: a for a in ev.axes}
+    axes["maint-ra"] = replace(axes["maint-ra"], pace=Pace.ON_TRACK)
+    recos = tuple(r for r in ev.recommendations if r.rule is not Rule.DROP)
+    recos += (replace(ev.recommendations[0], axis_id="gc-salons"),)
+    return replace(ev, as_of=datetime(2027, 7, 31, 23, 59, 59, tzinfo=PARIS), actions=tuple(actions.values()),
+                   axes=tuple(axes.values()), recommendations=recos)
+
+
+def _review(rep=None, before=True):
+    return build_review(fx.plan(), replace(fx.evaluation(), as_of=AS_OF), _before() if before else None,
+                        month="2027-08", previous="2027-07" if before else None,
+                        previous_source="snapshot" if before else None, next_until=NEXT_UNTIL, rep=rep)
+
+
+class TestModel:
+    def test_per_rep_done_late_at_risk(self) -> None:
+        """Julie: A-01 late (4/5), A-02 done (22/20); Sophie: A-05 done, A-06 at risk."""
+        reps = {r.email: r for r in _review().reps}
+        julie = reps["julie.martin@durand-process.example"]
+        assert [x.action.id for x in julie.with_pace(Pace.LATE)] == ["A-01"]
+        assert [x.action.id for x in julie.with_pace(Pace.DONE)] == ["A-02"]
+        sophie = reps["sophie.bernard@durand-process.example"]
+        assert [x.action.id for x in sophie.with_pace(Pace.DONE)] == ["A-05"]
+        assert [x.action.id for x in sophie.with_pace(Pace.AT_RISK)] == ["A-06"]
+
+    def test_changes_since_last_month(self) -> None:
+        """A-02 went at risk -> done with 12 more; A-09 not started -> on track with 2; A-01 unchanged."""
+        julie = next(r for r in _review().reps if r.name == "Julie Martin")
+        changed = {x.action.id: x for x in julie.changed}
+        assert sorted(changed) == ["A-02", "A-09"]
+        assert changed["A-02"].done_delta == 12 and changed["A-02"].before.pace is Pace.AT_RISK
+
+    def test_next_actions_due_until_the_end_of_next_month(self) -> None:
+        """Open actions whose deadline falls after the review and by 30 September: A-03, A-04 (Marc), A-06, A-08,
+        A-09; A-02 is done, A-07 inactive (its axis suspended)."""
+        due = sorted(x.action.id for r in _review().reps for x in r.next_due)
+        assert due == ["A-03", "A-04", "A-06", "A-08", "A-09"]
+
+    def test_advisor_news_new_still_and_withdrawn(self) -> None:
+        """The drop rule is new; the three others still stand; the roll-out of 'gc-salons' is withdrawn."""
+        review = _review()
+        news = {(n.recommendation.rule, n.recommendation.axis_id): n.new for n in review.news}
+        assert news == {(Rule.ROLL_OUT, "dormants-69"): False, (Rule.DROP, "maint-ra"): True,
+                        (Rule.PRIORITISE, "pharma-mx50"): False, (Rule.SUSPEND, "pharma-px200"): False}
+        assert [(r.rule, r.axis_id) for r in review.withdrawn] == [(Rule.ROLL_OUT, "gc-salons")]
+
+    def test_rep_filter_drops_the_manager_part(self) -> None:
+        review = _review(rep="Marc.Dubois@durand-process.example")
+        assert [r.name for r in review.reps] == ["Marc Dubois"] and not review.manager
+
+
+class TestMonths:
+    def test_bounds_in_the_plan_timezone(self) -> None:
+        start, end = month_bounds("2027-12", "Europe/Paris")
+        assert (start.isoformat(), end.isoformat()) == ("2027-12-01T00:00:00+01:00", "2028-01-01T00:00:00+01:00")
+        assert shift("2027-01", -1) == "2026-12" and shift("2027-12", 1) == "2028-01"
+
+    @pytest.mark.parametrize(("month", "problem"), [("2027-5", "not a month"), ("2027-13", "not a month"),
+                                                     ("2028-01", "outside the plan's period"),
+                                                     ("2027-09", "has not started yet")])
+    def test_refused_months(self, month: str, problem: str) -> None:
+        with pytest.raises(InvalidInput, match=problem):
+            review_month(fx.plan(), month, AS_OF)
+
+    def test_running_month_is_reviewed_as_of_now(self) -> None:
+        assert review_month(fx.plan(), "2027-08", AS_OF) == ("2027-08", AS_OF)
+        assert review_month(fx.plan(), "2027-07", AS_OF)[1] == datetime(2027, 8, 1, tzinfo=PARIS)
+        assert review_month(fx.plan(), None, AS_OF)[0] == "2027-08"
+
+
+class TestRendering:
+    def test_html_escapes_and_has_no_script(self) -> None:
+        """The hostile action text of A-09 is escaped; the page carries the report's CSP."""
+        html = render_html(_review())
+        assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "default-src 'none'" in html and '<html lang="fr">' in html
+        assert "À risque → Terminée · +12 depuis le mois dernier" in html
+        assert "Comparée à la revue précédente (juil. 2027, instantané gardé alors)" in html
+
+    def test_markdown_in_english(self) -> None:
+        text = render_markdown(_review(), "en")
+        assert text.startswith("# PAC 2027 — Durand Process — Monthly action review Aug 2027")
+        assert "| Drop" not in text and "- **Drop** · Contrats de maintenance (new):" in text
+        assert "\\<script\\>alert(1)\\</script\\>" in text        # escaped, cannot open a tag
+        assert "### Next actions due (until September 30, 2027)" in text
+
+    def test_first_month_says_there_is_no_previous_review(self) -> None:
+        text = render_markdown(_review(before=False))
+        assert "Premier mois du plan : pas de revue précédente." in text
+        assert "Ce qui a changé" not in text
