@@ -1,14 +1,14 @@
 """per-field provenance of manager-editable values (pac_field_state) and their history (pac_field_event)
 
-Revision ID: 0002_state
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 """
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0002_state"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
