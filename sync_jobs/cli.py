@@ -14,6 +14,7 @@ import sys
 import click
 
 from pac_core.errors import InvalidInput
+from sync_jobs import textsafe
 
 EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_CRM, EXIT_QUOTA = 0, 1, 2, 3, 4, 5
 EXIT_INTERNAL = 6          # unexpected error: see the log
@@ -77,7 +78,7 @@ def run() -> None:
     try:
         main(standalone_mode=True)
     except InvalidInput as exc:
-        click.echo(str(exc), err=True)
+        textsafe.echo(exc, err=True)
         sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:   # anything else: exit 6, never a bare traceback that cron reads as exit 1
         report_internal_error(exc)
@@ -106,7 +107,7 @@ def report_internal_error(exc: BaseException) -> str:
         logging.getLogger("pac").error(f"internal_error exit={EXIT_INTERNAL}", extra={"fields": {
             "exit": EXIT_INTERNAL, "error": type(exc).__name__, "message": line}})
     else:
-        click.echo(line, err=True)
+        textsafe.echo(line, err=True)
     if _options.get("verbose"):
-        click.echo(redact("".join(traceback.format_exception(exc))), err=True)
+        textsafe.echo(redact("".join(traceback.format_exception(exc))), err=True)
     return line

@@ -18,9 +18,9 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from pac_core.errors import InvalidInput, Problem
+from sync_jobs import textsafe
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_CRM = 0, 2, 4
 CRMS = ("salesforce", "hubspot")
@@ -34,7 +34,7 @@ def register(config_group: click.Group, crm_group: click.Group) -> None:
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return textsafe.console(stderr=stderr, soft_wrap=True)
 
 
 def _crm_of(path: Path) -> str:
@@ -111,15 +111,15 @@ def _build(crm: str, mapping: Path, env: dict[str, str]) -> Any:
 def _fail_crm(exc: Exception) -> None:
     from sync_jobs.logs import redact
 
-    _console(stderr=True).print(Text(f"CRM error: {redact(str(exc))}", style="red"))
+    _console(stderr=True).print(textsafe.text(f"CRM error: {redact(str(exc))}", style="red"))
     sys.exit(EXIT_CRM)
 
 
 def _print_problems(problems: list[Problem], path: Path) -> None:
     console = _console()
     for problem in problems:
-        console.print(Text(str(problem), style="red"))
-    console.print(Text(f"{len(problems)} problem(s) in {path}", style="bold red"))
+        console.print(textsafe.text(str(problem), style="red"))
+    console.print(textsafe.text(f"{len(problems)} problem(s) in {path}", style="bold red"))
 
 
 @click.command("check")
@@ -153,7 +153,7 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     if problems:
         _print_problems(problems, mapping)
         sys.exit(EXIT_BAD_INPUT)
-    _console().print(Text(f"{mapping}: mapping OK ({crm}{', checked against the CRM' if online else ''})",
+    _console().print(textsafe.text(f"{mapping}: mapping OK ({crm}{', checked against the CRM' if online else ''})",
                           style="green"))
 
 
@@ -167,7 +167,7 @@ def _crm_option(f: Any) -> Any:
 def _print_issues(crm: str, issues: list[Any], title: str) -> None:
     table = Table("object", "field", "problem", "fix", title=f"{crm}: {len(issues)} {title}")
     for issue in issues:
-        table.add_row(*(Text(cell) for cell in (issue.object, issue.field or "", issue.problem, issue.fix)))
+        table.add_row(*(textsafe.text(cell) for cell in (issue.object, issue.field or "", issue.problem, issue.fix)))
     _console().print(table)
 
 
@@ -180,7 +180,7 @@ def crm_check(crm: str, mapping: Path | None, sandbox: bool) -> None:
     mapping = mapping or _default_mapping(crm, sandbox)
     console = _console()
     if sandbox:
-        console.print(Text(SANDBOX_FRESH, style="yellow"))
+        console.print(textsafe.text(SANDBOX_FRESH, style="yellow"))
     with _environment(sandbox, crm) as env:
         try:
             connector = _build(crm, mapping, env)
@@ -192,7 +192,7 @@ def crm_check(crm: str, mapping: Path | None, sandbox: bool) -> None:
         except ConnectorError as exc:
             _fail_crm(exc)
     if not issues:
-        console.print(Text(f"{crm}: the CRM has every object and field the mapping needs", style="green"))
+        console.print(textsafe.text(f"{crm}: the CRM has every object and field the mapping needs", style="green"))
     else:
         _print_issues(crm, issues, "schema issue(s)")
         console.print(f"`pac crm provision {crm}` creates the PAC objects and fields listed "
@@ -220,7 +220,7 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
     mapping = mapping or _default_mapping(target, sandbox)
     console = _console()
     if sandbox:
-        console.print(Text(SANDBOX_FRESH, style="yellow"))
+        console.print(textsafe.text(SANDBOX_FRESH, style="yellow"))
     remaining: list[Any] = []
     with _environment(sandbox, target) as env:
         try:
@@ -237,11 +237,11 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
         except ConnectorError as exc:
             _fail_crm(exc)
     for line in lines or ["nothing to do: the CRM already has every PAC object and field"]:
-        console.print(Text(line))
+        console.print(textsafe.text(line))
     if dry_run:
         return
     if remaining:
         _print_issues(target, remaining, "issue(s) left after provisioning")
         sys.exit(EXIT_BAD_INPUT)
-    console.print(Text(f"{target}: checked after provisioning: the CRM has every object and field the mapping "
+    console.print(textsafe.text(f"{target}: checked after provisioning: the CRM has every object and field the mapping "
                        "needs", style="green"))

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from rich.console import Console
-from rich.text import Text
 
 from pac_core.errors import InvalidInput, Problem
+from sync_jobs import textsafe
 
 EXIT_BAD_INPUT = 2
 
@@ -31,15 +31,15 @@ def register(group: click.Group) -> None:
 
 def _console(stderr: bool = False) -> Console:
     # soft_wrap: one problem stays on one line, whatever the terminal width (grep-able, copy-pastable)
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return textsafe.console(stderr=stderr, soft_wrap=True)
 
 
 def _report(problems: list[Problem], what: str) -> None:
     console = _console()
     for problem in problems:
-        console.print(Text(str(problem), style="red"))
+        console.print(textsafe.text(str(problem), style="red"))
     count = len(problems)
-    console.print(Text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
+    console.print(textsafe.text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
 
 
 @click.command("check")
@@ -57,7 +57,7 @@ def check_command(file: Path) -> None:
     except InvalidInput as exc:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
-    _console().print(Text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
+    _console().print(textsafe.text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
 
 
 @click.command("import")
@@ -100,7 +100,7 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
         click.echo(text, nl=False)
         return
     _write_atomically(output, text)
-    _console(stderr=True).print(Text(f"✓ plan written to {output}; complete SWOTs and objectives, then run "
+    _console(stderr=True).print(textsafe.text(f"✓ plan written to {output}; complete SWOTs and objectives, then run "
                                      f"pac plan check {output}", style="green"))
 
 

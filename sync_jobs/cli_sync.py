@@ -17,14 +17,15 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from sync_jobs import textsafe
 from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM, EXIT_LOCKED, EXIT_OK
 
 
 def _console() -> Console:
     """Rich output; when piped (no terminal), wide enough for the tables not to wrap every word."""
-    console = Console(highlight=False)
+    console = textsafe.console()
     if not console.is_terminal:
-        console = Console(highlight=False, width=160)
+        console = textsafe.console(width=160)
     return console
 
 
@@ -206,7 +207,7 @@ def print_result(console: Console, result: Any) -> None:
         console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
                                                                        else ""))
     for error in result.errors[:20]:
-        console.print(f"[yellow]![/] {error}", markup=True)
+        console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
 
 
 NEAR = timedelta(days=31)
@@ -266,16 +267,16 @@ def register(group: click.Group) -> None:
         console = _console()
         settings = _settings()
         try:
-            with ProgressView(Console(stderr=True)) as view:
+            with ProgressView(textsafe.console(stderr=True)) as view:
                 result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=_as_of(as_of),
                                   progress=view)
         except LockHeld as exc:
-            click.echo(str(exc), err=True)
+            textsafe.echo(exc, err=True)
             sys.exit(EXIT_LOCKED)
         except ConnectorError as exc:    # raised while building a connector (missing credentials...)
             from sync_jobs.logs import redact
 
-            click.echo(redact(f"cannot connect: {exc}"), err=True)
+            textsafe.echo(redact(f"cannot connect: {exc}"), err=True)
             sys.exit(EXIT_CRM)
         if dry_run:
             print_changes(console, result.changes, result.previous)
@@ -364,10 +365,11 @@ def register(group: click.Group) -> None:
         try:
             explanation = explain_action(now.plan, evaluation, action_id, limit=limit, accounts=names)
         except KeyError as exc:
-            click.echo(str(exc.args[0]), err=True)
+            textsafe.echo(exc.args[0], err=True)
             sys.exit(EXIT_BAD_INPUT)
         console = _console()
-        console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
+        console.print(f"[bold]{textsafe.markup(explanation.action_id)}[/] {textsafe.markup(explanation.text)}",
+                      markup=True)
         console.print(explanation.header, markup=False)
         table = Table()
         for col in ("", "record", "CRM", "account", "when", "reason", "detail"):
