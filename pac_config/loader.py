@@ -257,6 +257,9 @@ def plain(node: Any) -> Any:
     return node
 
 
+MAX_MAPPING_TEXT = 1_000
+"""The longest text of a field mapping (a field or property name, a type or stage label), in characters."""
+
 MAX_ALIAS_VALUES = 100_000
 """How many values the aliases (``*name``) of one file may stand for, counted as they would be written out:
 a "billion laughs" file of 1 KB stands for billions, a hand-written plan for a few hundred."""

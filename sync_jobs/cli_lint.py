@@ -219,8 +219,8 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
     zone = tz or source.tz or DEFAULT_TZ
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        _fail(f"unknown timezone {zone!r}", "use an IANA name such as Europe/Paris")
+    except (ZoneInfoNotFoundError, ValueError, OSError):   # OSError: a name too long to be a file name
+        _fail(f"unknown timezone {zone[:60]!r}", "use an IANA name such as Europe/Paris")
     the_year = year or source.year or (today_date.year if today_date else date.today().year)
     results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
                               info_needed=s.info_needed, info_source=s.info_source)

@@ -83,7 +83,7 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
 
     try:
         zone = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         _report([Problem("option --tz", f"unknown timezone {tz!r}", "use an IANA name such as Europe/Paris")],
                 "import refused")
         sys.exit(EXIT_BAD_INPUT)

@@ -29,13 +29,26 @@ def _console() -> Console:
     return console
 
 
-def _as_of(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
+AS_OF_FORMS = "2027-05-20T18:00+02:00 or 2027-05-20T16:00Z (ISO 8601: date, T, time, timezone offset)"
+
+
+def _as_of(value: str | datetime | None) -> datetime | None:
+    """``--as-of``: a real date and time with its offset, else a usage error (exit 2) giving the accepted form."""
+    if not value or isinstance(value, datetime):
+        return value or None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        why = "that day does not exist" if "out of range" in str(exc) else "not a date and time"
+        raise click.BadParameter(f"{textsafe.clean(value)[:60]!r}: {why}; write it as {AS_OF_FORMS}",
+                                 param_hint="--as-of") from None
     if moment.tzinfo is None:
-        raise click.BadParameter("give a timezone, e.g. 2027-05-20T18:00+02:00", param_hint="--as-of")
+        raise click.BadParameter(f"give a timezone offset; write it as {AS_OF_FORMS}", param_hint="--as-of")
     return moment
+
+
+def _as_of_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    return _as_of(value)
 
 
 def _settings(*, read_only: bool = False) -> Any:
@@ -257,8 +270,9 @@ def register(group: click.Group) -> None:
     @click.option("--full", is_flag=True, help="Read everything (detects records deleted in the CRM).")
     @click.option("--wait", type=float, default=0.0, show_default=True,
                   help="Seconds to wait if another run of this plan holds the lock (else exit 3).")
-    @click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone); default now.")
-    def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: str | None) -> None:
+    @click.option("--as-of", "as_of", callback=_as_of_option, metavar="DATETIME",
+                  help="Evaluation date and time with its offset, e.g. 2027-05-20T18:00+02:00; default now.")
+    def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: datetime | None) -> None:
         """Pull from the CRMs, evaluate the plan, write back only what changed."""
         from connectors.base import ConnectorError
         from sync_jobs.lock import LockHeld
@@ -268,7 +282,7 @@ def register(group: click.Group) -> None:
         settings = _settings()
         try:
             with ProgressView(textsafe.console(stderr=True)) as view:
-                result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=_as_of(as_of),
+                result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=as_of,
                                   progress=view)
         except LockHeld as exc:
             textsafe.echo(exc, err=True)
@@ -350,16 +364,17 @@ def register(group: click.Group) -> None:
     @group.command("explain")
     @click.argument("action_id")
     @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-    @click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone).")
+    @click.option("--as-of", "as_of", callback=_as_of_option, metavar="DATETIME",
+                  help="Evaluation date and time with its offset, e.g. 2027-05-20T18:00+02:00.")
     @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then near misses).")
-    def explain_cmd(action_id: str, plan_ref: str | None, as_of: str | None, limit: int) -> None:
+    def explain_cmd(action_id: str, plan_ref: str | None, as_of: datetime | None, limit: int) -> None:
         """Which activities counted for ACTION, and why the others did not (from the stored records)."""
         from pac_core.explain import explain_action
         from sync_jobs.app import current
 
         settings = _settings(read_only=True)
         # one evaluation that keeps this action's per-record decisions (the nightly run keeps none)
-        now = current(settings, plan_ref, as_of=_as_of(as_of), explain=[action_id])
+        now = current(settings, plan_ref, as_of=as_of, explain=[action_id])
         names = {(a.source, a.id): a.name for a in now.records.accounts}
         evaluation = now.evaluation
         try:
