@@ -33,6 +33,7 @@ def main(ctx: click.Context, log_format: str, verbose: int) -> None:
 
     \b
     Start here:   pac demo                 the whole nightly job on a local sandbox CRM
+                  pac sandbox              that sandbox CRM alone, to try sync/status/explain by hand
     Managers:     pac plan check FILE      validate a plan;  pac plan lint FILE  5Q check
                   pac report -o pac.html   the quarterly sales-meeting report
     Ops:          pac config check FILE    validate a field mapping
@@ -62,13 +63,14 @@ def crm() -> None:
 
 
 def _register() -> None:
-    from sync_jobs import cli_crm, cli_lint, cli_plan, cli_report, cli_sync
+    from sync_jobs import cli_crm, cli_lint, cli_plan, cli_report, cli_sandbox, cli_sync
 
     cli_plan.register(plan)
     cli_lint.register(plan)
     cli_crm.register(config, crm)
     cli_sync.register(main)
     cli_report.register(main)
+    cli_sandbox.register(main)
 
 
 _register()
