@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -200,11 +201,34 @@ def _number(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    """The value as the user wrote it, short enough for one line."""
+    """The value as the user wrote it, short enough for one line, in YAML's words rather than Python's
+    (2027-01-03, not ``datetime.date(2027, 1, 3)``; true, not True)."""
     if isinstance(value, str) and len(value) > 40:
         return repr(value[:36] + "...")
-    text = repr(value)
+    text = _as_written(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _as_written(value: Any, depth: int = 0) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null (empty)" if depth == 0 else "null"
+    if isinstance(value, date):      # datetime too
+        return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        if depth > 1:
+            return "{...}"
+        return "{" + ", ".join(f"{k}: {_as_written(v, depth + 1)}" for k, v in list(value.items())[:4]) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        if depth > 1:
+            return "[...]"
+        return "[" + ", ".join(_as_written(v, depth + 1) for v in list(value)[:6]) + "]"
+    return str(value)
 
 
 def _short_list(values: list[str], limit: int = 8) -> str:

@@ -5,17 +5,18 @@ deadline is a timeout.
 
 The inputs are structure-aware: plans and mappings are the shipped files with values replaced, keys removed or
 added and lines garbled (YAML anchors, merge keys, tags, control characters and Rich markup among the pieces);
-spreadsheets are the example CSV with cells replaced; statements and periods are built from the words the
+every rejection's messages must be plain words (no ``datetime.date(...)``, ``odict_keys``...); spreadsheets are
+the example CSV with cells replaced; statements and periods are built from the words the
 linter and the parser know; CRM records follow each API's documented JSON (Salesforce: any JSON value per
 field; HubSpot: property values are strings or null).
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -166,9 +167,19 @@ class Target:
     share: float   # of the large budget: slow targets (a YAML parse) get fewer cases than fast ones
 
 
+PYTHON_WORDS = re.compile(r"datetime\.(date|datetime)\(|odict|ordereddict|Commented(Map|Seq)|<class |object at 0x|"
+                          r"Decimal\(|TaggedScalar|Scalar(Float|Int|String)|NoneType|Traceback")
+
+
 def _rejected_only(fn: Callable[[], Any]) -> None:
-    with contextlib.suppress(InvalidInput):   # the documented rejection: a located problem, exit 2
+    """Run ``fn``: the documented rejection (``InvalidInput``: located problems, exit 2) is fine as long as its
+    messages are plain words; any other exception goes up as a crash."""
+    try:
         fn()
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            internal = PYTHON_WORDS.search(str(problem))
+            assert internal is None, f"Python internals ({internal.group()}) in a message: {problem}"
 
 
 def _scratch() -> Path:

@@ -99,3 +99,16 @@ class TestMappingBounds:
         path.write_text(shipped.replace(old, new, 1), encoding="utf-8")
         result = CliRunner().invoke(main, ["config", "check", str(path)])
         assert result.exit_code == 2 and words in result.output, result.output
+
+
+class TestPlainWords:
+    @pytest.mark.parametrize(("yaml_value", "shown"), [
+        ("2027-01-03", "not 2027-01-03"), ("2027-01-03T10:00:00+02:00", "not 2027-01-03T10:00:00+02:00"),
+        ("true", "not true"), ("{a: 2027-01-03}", "not {a: 2027-01-03}")])
+    def test_values_are_shown_as_written(self, tmp_path: Path, yaml_value: str, shown: str) -> None:
+        """A date, a boolean or a mapping where text or a list is expected is shown as written in the file, not as
+        Python's repr (``datetime.date(2027, 1, 3)``, ``True``), found by fuzzing."""
+        path = plan_with(tmp_path, "people:\n", f"people: {yaml_value}\nunused_people:\n")
+        problems = [str(p) for p in check_plan_file(path)]
+        assert any(shown in p for p in problems), problems
+        assert not any("datetime." in p or "True" in p for p in problems), problems
