@@ -135,9 +135,10 @@ def mutated_yaml(draw: st.DrawFn, name: str) -> str:
                 del spot[i]
             else:
                 spot.append(copy.deepcopy(spot[i]))
-    as_json = draw(st.integers(0, 4)) > 0     # JSON is YAML too, and is written a hundred times faster
-    lines = ((json.dumps(data, indent=1, ensure_ascii=False, default=str) if as_json else _dump(data))
-             or text).splitlines()
+    # JSON is YAML too, and is written a hundred times faster than block style; one case in five keeps the file's
+    # own block style and comments (only its lines garbled below)
+    as_json = draw(st.integers(0, 4)) > 0
+    lines = (json.dumps(data, indent=1, ensure_ascii=False, default=str) if as_json else text).splitlines()
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         if not lines:
             break
@@ -368,16 +369,16 @@ def _cached(load: Callable[[Path], Any], path: Path) -> Any:
 
 
 TARGETS = [
-    Target("plan loader", mutated_yaml("plans/example.pac.yaml"), run_plan, 0.06),
+    Target("plan loader", mutated_yaml("plans/example.pac.yaml"), run_plan, 0.03),
     Target("salesforce mapping loader", mutated_yaml("mappings/salesforce.default.yaml"), run_salesforce_mapping,
-           0.04),
-    Target("hubspot mapping loader", mutated_yaml("mappings/hubspot.default.yaml"), run_hubspot_mapping, 0.04),
-    Target("plan importer (CSV)", sheets(), run_import, 0.06),
-    Target("linter", period_cases(), run_linter, 0.20),
-    Target("period parser", period_cases(), run_period, 0.20),
+           0.02),
+    Target("hubspot mapping loader", mutated_yaml("mappings/hubspot.default.yaml"), run_hubspot_mapping, 0.02),
+    Target("plan importer (CSV)", sheets(), run_import, 0.04),
+    Target("linter", period_cases(), run_linter, 0.22),
+    Target("period parser", period_cases(), run_period, 0.22),
     Target("salesforce records", st.tuples(st.sampled_from(["user", "account", "deal", "Event", "Task"]), sf_records()),
            run_salesforce_records, 0.20),
     Target("hubspot records", st.tuples(st.sampled_from(["account", "meeting", "call", "deal", "line", "user"]),
-                                        hs_objects()), run_hubspot_records, 0.20),
+                                        hs_objects()), run_hubspot_records, 0.25),
 ]
 _ = Decimal  # amounts are drawn as floats and strings, the way both APIs send them
