@@ -11,6 +11,7 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -42,6 +43,39 @@ def _report(problems: list[Problem], what: str) -> None:
     console.print(textsafe.text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
 
 
+class _PlanProgress:
+    """A bar on stderr, on a terminal only, for the two steps of a big plan's check: reading the file (lines) and
+    checking the actions; it vanishes when done. Small plans are checked before it would show (0.5 s)."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = textsafe.console(stderr=True)
+        ctx = click.get_current_context(silent=True)
+        json_logs = ctx is not None and ctx.find_root().params.get("log_format") == "json"
+        self.enabled = console.is_terminal and not json_logs
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console, transient=True)
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _PlanProgress:
+        if self.enabled:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.bar.stop()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        label = "reading the plan (lines)" if step == "reading" else "checking the actions"
+        if step not in self.tasks:
+            self.tasks[step] = self.bar.add_task(label, total=total)
+        self.bar.update(self.tasks[step], completed=done, total=total)
+
+
 @click.command("check")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def check_command(file: Path) -> None:
@@ -53,7 +87,8 @@ def check_command(file: Path) -> None:
     from pac_config.planfile import load_plan, plan_summary
 
     try:
-        plan = load_plan(file)
+        with _PlanProgress() as progress:
+            plan = load_plan(file, progress=progress)
     except InvalidInput as exc:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
