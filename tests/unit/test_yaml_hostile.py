@@ -58,7 +58,7 @@ class TestAliasBomb:
         started = time.monotonic()
         with pytest.raises(InvalidInput) as caught:
             load_yaml(Path("bomb.yaml"), text=bomb())
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < 20
         problem = caught.value.problems[0]
         assert f"{MAX_ALIAS_VALUES:,}" in problem.message and problem.line is not None and problem.line > 1
 
@@ -86,7 +86,9 @@ class TestLinearTime:
         path.write_text(EXAMPLE[:i] + "\n" + comments + EXAMPLE[i:], encoding="utf-8")
         started = time.monotonic()
         plan = load_plan(path)
-        assert time.monotonic() - started < 5
+        # about 1 s on an idle machine; the quadratic scanner copied ~60 GB of strings here (minutes). The bound is
+        # loose because the machine running the suite may be busy.
+        assert time.monotonic() - started < 30
         assert len(plan.actions) == 20
 
     def test_lines_stay_right_after_comments(self) -> None:
