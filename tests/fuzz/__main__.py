@@ -7,9 +7,11 @@ input that reproduces it) and the timeouts (a case slower than ``--deadline`` ms
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -29,7 +31,8 @@ def counted(target: Target, count: list[int]) -> Callable[[object], None]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="./dev fuzz", description=__doc__.splitlines()[0])
     parser.add_argument("cases", nargs="?", type=int, default=100_000, help="cases in all (default 100000)")
-    parser.add_argument("--deadline", type=int, default=2000, help="ms one case may take (default 2000)")
+    parser.add_argument("--deadline", type=int, default=5000,
+                        help="ms one case may take (default 5000: hangs take minutes, a busy machine seconds)")
     parser.add_argument("--only", help="run the targets whose name contains this")
     parser.add_argument("--seed", type=int, default=None, help="replay a run")
     args = parser.parse_args(argv)
@@ -38,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     total = crashes = timeouts = 0
     started = time.monotonic()
     for target in targets:
+        with contextlib.suppress(Exception), warnings.catch_warnings():   # imports and caches first: not the
+            warnings.simplefilter("ignore")                                  # cases' time (a crash shows below)
+            target.run(target.strategy.example())
         count = [0]
         per = max(round(args.cases * target.share / shares), 1)
         test = settings(max_examples=per, deadline=args.deadline, database=None, derandomize=False,
