@@ -82,9 +82,31 @@ def run() -> None:
     except InvalidInput as exc:
         textsafe.echo(exc, err=True)
         sys.exit(EXIT_BAD_INPUT)
-    except Exception as exc:   # anything else: exit 6, never a bare traceback that cron reads as exit 1
-        report_internal_error(exc)
-        sys.exit(EXIT_INTERNAL)
+    except Exception as exc:
+        code = crm_exit_code(exc)
+        if code is None:   # anything else: exit 6, never a bare traceback that cron reads as exit 1
+            report_internal_error(exc)
+            sys.exit(EXIT_INTERNAL)
+        from sync_jobs.logs import redact
+
+        textsafe.echo(redact(f"pac: {exc} (exit {code})"), err=True)
+        sys.exit(code)
+
+
+def crm_exit_code(exc: BaseException) -> int | None:
+    """The exit code of a CRM error that reached the top of any command: 5 for the quota guard, 3 for a held
+    lock, 4 for every other connector error (unreachable, credentials refused, retries given up); None when
+    ``exc`` is none of them."""
+    from connectors.base import ConnectorError, QuotaExhausted
+    from sync_jobs.lock import LockHeld
+
+    if isinstance(exc, QuotaExhausted):
+        return EXIT_QUOTA
+    if isinstance(exc, LockHeld):
+        return EXIT_LOCKED
+    if isinstance(exc, ConnectorError):
+        return EXIT_CRM
+    return None
 
 
 def report_internal_error(exc: BaseException) -> str:

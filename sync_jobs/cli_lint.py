@@ -22,8 +22,9 @@ from rich.table import Table
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement
 from sync_jobs import textsafe
+from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
 
-EXIT_ALL_ACTIONS, EXIT_NOT_ALL_ACTIONS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_ALL_ACTIONS, EXIT_NOT_ALL_ACTIONS = EXIT_OK, EXIT_PARTIAL   # 1: finished, with findings to act on
 DEFAULT_TZ = "Europe/Paris"
 KIND_STYLE = {"action": "green", "objective": "yellow", "intention": "red"}
 

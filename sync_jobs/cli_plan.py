@@ -19,8 +19,7 @@ from rich.console import Console
 
 from pac_core.errors import InvalidInput, Problem
 from sync_jobs import textsafe
-
-EXIT_BAD_INPUT = 2
+from sync_jobs.cli import EXIT_BAD_INPUT
 
 
 def register(group: click.Group) -> None:

@@ -89,7 +89,8 @@ class TestMappingBounds:
     @pytest.mark.parametrize(("crm", "old", "new", "words"), [
         ("salesforce", "bulk_threshold: 50000", "bulk_threshold: 99999999999999999999999999",
          "bulk_threshold: must be at most 100000000"),
-        ("hubspot", "  name: name\n", "  name: " + "n" * 5000 + "\n", "companies.name: must be at most 1000 characters"),
+        ("hubspot", "  name: name\n", "  name: " + "n" * 5000 + "\n",
+         "companies.name: must be at most 1000 characters"),
     ])
     def test_mapping_values_are_bounded(self, tmp_path: Path, crm: str, old: str, new: str, words: str) -> None:
         """A 26-digit bulk threshold or a 5,000-character property name: `pac config check` exits 2 with the limit."""
