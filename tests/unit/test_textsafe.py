@@ -57,3 +57,16 @@ class TestConsole:
         value = textsafe.markup("[/] \x1b")
         shown = self.render(f"[bold]{value}[/]", markup=True)
         assert shown.strip() == "[/] \\x1b"
+
+
+class TestLogLines:
+    def test_text_log_lines_carry_no_control_sequence(self, capsys) -> None:
+        """A CRM value in a log line (e.g. an unreadable postal code) is written with its escapes visible."""
+        import logging
+
+        from sync_jobs.logs import setup_logging
+
+        setup_logging("text")
+        logging.getLogger("pac.test").warning("salesforce.account_postal_code problem=%s", "69\x1b[2J\u202e")
+        err = capsys.readouterr().err
+        assert "\x1b" not in err and "\u202e" not in err and "69\\x1b[2J\\u202e" in err
