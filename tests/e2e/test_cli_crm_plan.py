@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 
 import pytest
 
 from connectors.sandbox.run import start_sandbox
+from tests.cli import PAC
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
-
-PAC = [sys.executable, "-c", "from sync_jobs.cli import run; run()"]
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,13 @@ from __future__ import annotations
 import dataclasses
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from connectors.sandbox.demo_org import build_demo_org
 from connectors.sandbox.run import start_sandbox
+from tests.cli import PAC
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def setup(crm, tmp_path):
 
 
 def pac(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", *args], cwd=cwd, env=env,
+    return subprocess.run([*PAC, *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 
 

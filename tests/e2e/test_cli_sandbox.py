@@ -7,10 +7,9 @@ import shlex
 import signal
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
-PAC = [sys.executable, "-c", "from sync_jobs.cli import run; run()"]
+from tests.cli import PAC
 
 
 def read_until_ready(process: subprocess.Popen[str]) -> list[str]:

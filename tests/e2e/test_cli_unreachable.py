@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 
+from tests.cli import PAC
 from tests.fakes import sandbox_settings
 
 
@@ -26,7 +26,7 @@ def test_unreachable_salesforce_gives_up_within_the_budget(tmp_path) -> None:
            "PAC_HS_ACCESS_TOKEN": "t0ken-x", "PAC_HS_HOST": f"https://127.0.0.1:{closed_port()}"}
     env.pop("PAC_DATABASE_URL", None)
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "sync"], cwd=tmp_path,
+    done = subprocess.run([*PAC, "sync"], cwd=tmp_path,
                           env=env, capture_output=True, text=True, timeout=300)
     took = time.monotonic() - started
     output = done.stdout + done.stderr

@@ -1,7 +1,6 @@
 """pac_config.loader against hostile YAML: merge keys, alias bombs, huge comment blocks."""
 
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from pac_config.loader import MAX_ALIAS_VALUES, load_yaml
 from pac_config.planfile import check_plan_file, load_plan
 from pac_core.errors import InvalidInput
+from tests.cli import PAC
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "config" / "plans" / "example.pac.yaml").read_text(encoding="utf-8")
@@ -71,7 +71,7 @@ class TestAliasBomb:
         """`pac plan check` on the bomb ends with exit 2 and the limit (it hung before)."""
         path = tmp_path / "bomb.pac.yaml"
         path.write_text(bomb(), encoding="utf-8")
-        command = [sys.executable, "-c", "from sync_jobs.cli import main; main()", "plan", "check", str(path)]
+        command = [*PAC, "plan", "check", str(path)]
         result = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert result.returncode == 2, result.stdout + result.stderr
         assert "100,000 values" in result.stdout + result.stderr
