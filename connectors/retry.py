@@ -4,6 +4,13 @@
 exponential backoff ``base_delay * 2**(attempt-1)`` (capped) plus up to one ``base_delay`` of jitter.
 ``AuthError``, ``QuotaExhausted``, ``RecordRejected`` (and anything else) are never retried: they
 mean "stop" or "skip", and retrying would only spend the CRM's daily allocation. Delays are seconds.
+
+Retries never nest: a ``call_with_retry`` made inside another one (a login inside a query) makes one
+attempt and lets the outer one retry, so an unreachable CRM is tried ``max_attempts`` times, not their
+square (6 logins x 6 queries took two minutes). Every wait is taken from the policy's ``RetryBudget``,
+shared by every call of a run (``sync_jobs.factory`` gives all the run's connectors one policy): a run
+never spends more than ``budget.total`` seconds waiting to retry, and the error raised on giving up says
+how many attempts, how long it waited and the budget.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -21,15 +29,35 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
+RUN_BUDGET_SECONDS = 300.0
+"""What one run may spend waiting to retry, all calls and connectors together (rate limits included)."""
+
+
+class RetryBudget:
+    """Seconds of waiting a run may spend on retries; ``spent`` grows with every wait, across calls."""
+
+    def __init__(self, total: float = RUN_BUDGET_SECONDS) -> None:
+        self.total = float(total)
+        self.spent = 0.0
+
+    @property
+    def left(self) -> float:
+        return max(self.total - self.spent, 0.0)
+
+    def __repr__(self) -> str:
+        return f"RetryBudget(total={self.total:g}, spent={self.spent:g})"
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many attempts (the first call included) and how long to wait between them."""
+    """How many attempts (the first call included), how long to wait between them, and the run's budget."""
 
     max_attempts: int = 6
     base_delay: float = 0.5
     max_delay: float = 60.0
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     jitter: Callable[[], float] = field(default=random.random, repr=False)
+    budget: RetryBudget = field(default_factory=RetryBudget, compare=False)
 
     def delay(self, attempt: int, error: Exception) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
@@ -42,21 +70,59 @@ class RetryPolicy:
 NO_WAIT = RetryPolicy(sleep=lambda _s: None, jitter=lambda: 0.0)
 
 
+_retrying: ContextVar[bool] = ContextVar("pac_retrying", default=False)
+
+
 def call_with_retry(fn: Callable[[], T], *, policy: RetryPolicy, what: str = "") -> T:
     """Call ``fn()`` until it succeeds, retrying ``RateLimited`` and ``TransientError`` only.
 
-    After ``policy.max_attempts`` failed attempts the last error is raised unchanged.
+    Inside another ``call_with_retry`` it is one attempt (the outer call retries). After
+    ``policy.max_attempts`` failed attempts, or when the next wait would pass the run's budget, the last
+    error is raised again, of the same type, its message saying how long was waited and the budget.
     """
-    attempt = 0
+    if _retrying.get():
+        return fn()
+    token = _retrying.set(True)
+    try:
+        return _retry(fn, policy, what)
+    finally:
+        _retrying.reset(token)
+
+
+def _retry(fn: Callable[[], T], policy: RetryPolicy, what: str) -> T:
+    attempt, waited = 0, 0.0
+    budget = policy.budget
     while True:
         attempt += 1
         try:
             return fn()
         except (RateLimited, TransientError) as error:
-            if attempt >= policy.max_attempts:
-                log.warning("retry.give_up what=%s attempts=%d error=%s", what, attempt, type(error).__name__)
-                raise
             wait = policy.delay(attempt, error)
-            log.info("retry.wait what=%s attempt=%d seconds=%.2f error=%s", what, attempt, wait,
-                     type(error).__name__)
-            policy.sleep(wait)
+            if attempt >= policy.max_attempts:
+                why = f"gave up after {attempt} attempts"
+            elif wait > budget.left:
+                why = (f"gave up after {attempt} attempts: waiting {wait:.0f} s more would pass this run's retry "
+                       f"budget")
+            else:
+                log.info("retry.wait what=%s attempt=%d of=%d seconds=%.1f budget_left=%.0f error=%s", what, attempt,
+                         policy.max_attempts, wait, budget.left, _first_line(error))
+                policy.sleep(wait)
+                waited += wait
+                budget.spent += wait
+                continue
+            log.warning("retry.give_up what=%s attempts=%d waited=%.0f error=%s", what, attempt, waited,
+                        type(error).__name__)
+            raise _given_up(error, f"{why}; waited {waited:.0f} s; retry budget of {budget.total:.0f} s per run, "
+                                   f"{budget.left:.0f} s left") from error
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:120] if text else type(error).__name__
+
+
+def _given_up(error: RateLimited | TransientError, why: str) -> Exception:
+    message = f"{error} ({why})"
+    if isinstance(error, RateLimited):
+        return RateLimited(message, retry_after=error.retry_after)
+    return TransientError(message)

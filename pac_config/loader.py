@@ -7,13 +7,18 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.scanner import Scanner
 
 from pac_core.errors import InvalidInput, Problem
 
@@ -65,7 +70,7 @@ class Document:
         node, line = self.data, None
         for part in path:
             if isinstance(node, CommentedMap) and part in node:
-                line = node.lc.key(part)[0] + 1
+                line = _key_line(node, part)
                 node = node[part]
             elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
                 line = node.lc.item(part)[0] + 1
@@ -196,11 +201,34 @@ def _number(value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    """The value as the user wrote it, short enough for one line."""
+    """The value as the user wrote it, short enough for one line, in YAML's words rather than Python's
+    (2027-01-03, not ``datetime.date(2027, 1, 3)``; true, not True)."""
     if isinstance(value, str) and len(value) > 40:
         return repr(value[:36] + "...")
-    text = repr(value)
+    text = _as_written(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _as_written(value: Any, depth: int = 0) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null (empty)" if depth == 0 else "null"
+    if isinstance(value, date):      # datetime too
+        return value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        if depth > 1:
+            return "{...}"
+        return "{" + ", ".join(f"{k}: {_as_written(v, depth + 1)}" for k, v in list(value.items())[:4]) + "}"
+    if isinstance(value, list | tuple | set | frozenset):
+        if depth > 1:
+            return "[...]"
+        return "[" + ", ".join(_as_written(v, depth + 1) for v in list(value)[:6]) + "]"
+    return str(value)
 
 
 def _short_list(values: list[str], limit: int = 8) -> str:
@@ -233,6 +261,17 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+def _key_line(node: CommentedMap, key: Any) -> int | None:
+    """The 1-based line of ``key`` in ``node``; a key brought in by a merge (``<<: *base``) is found
+    where the anchored mapping writes it."""
+    if key in node.lc.data:
+        return node.lc.key(key)[0] + 1
+    for merged in getattr(node, "merge", None) or ():
+        if isinstance(merged, CommentedMap) and key in merged:
+            return _key_line(merged, key)
+    return None
+
+
 def plain(node: Any) -> Any:
     """ruamel's commented containers as plain dicts and lists."""
     if isinstance(node, dict):
@@ -242,8 +281,73 @@ def plain(node: Any) -> Any:
     return node
 
 
-def load_yaml(path: str | Path, text: str | None = None) -> Document:
-    """Parse a YAML file; a syntax error becomes one located ``InvalidInput``."""
+MAX_MAPPING_TEXT = 1_000
+"""The longest text of a field mapping (a field or property name, a type or stage label), in characters."""
+
+MAX_ALIAS_VALUES = 100_000
+"""How many values the aliases (``*name``) of one file may stand for, counted as they would be written out:
+a "billion laughs" file of 1 KB stands for billions, a hand-written plan for a few hundred."""
+
+
+class _AliasTooBig(Exception):
+    def __init__(self, line: int, name: str) -> None:
+        super().__init__(name)
+        self.line, self.name = line, name
+
+
+class _BoundedComposer(Composer):
+    """ruamel's composer, counting what each alias stands for when written out (an alias is one shared
+    node when loaded, but ``plain()`` and pydantic walk every copy): past ``MAX_ALIAS_VALUES`` the file is
+    refused at the alias's line, before anything is expanded. Linear in the file's size."""
+
+    def compose_document(self) -> Any:
+        self._sizes: dict[int, tuple[Any, int]] = {}
+        self._alias_values = 0
+        self._nodes = 0
+        return super().compose_document()
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            node = super().compose_node(parent, index)
+            self._alias_values += self._size(node)
+            if self._alias_values > MAX_ALIAS_VALUES:
+                raise _AliasTooBig(event.start_mark.line + 1, str(event.anchor))
+            return node
+        node = super().compose_node(parent, index)
+        if isinstance(node, SequenceNode):
+            size = 1 + sum(self._size(item) for item in node.value)
+        elif isinstance(node, MappingNode):
+            size = 1 + sum(self._size(k) + self._size(v) for k, v in node.value)
+        else:
+            size = 1
+        self._sizes[id(node)] = (node, size)   # the node is kept so that its id is not reused
+        self._nodes += 1
+        report = getattr(self.loader, "pac_progress", None)
+        if report is not None and self._nodes % 2000 == 0:
+            report(node.end_mark.line)
+        return node
+
+    def _size(self, node: Any) -> int:
+        return self._sizes.get(id(node), (None, 1))[1]
+
+
+def _yaml() -> YAML:
+    """A round-trip loader (it keeps each key's line) that reads comments as plain whitespace: ruamel's
+    round-trip scanner joins consecutive comment lines by string concatenation, quadratic in their number
+    (40,000 comment lines took minutes); nothing here needs the comments of a file it loads."""
+    yaml = YAML(typ="rt")
+    yaml.Scanner = Scanner
+    yaml.Composer = _BoundedComposer
+    return yaml
+
+
+def load_yaml(path: str | Path, text: str | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Document:
+    """Parse a YAML file; a syntax error becomes one located ``InvalidInput``.
+
+    Merge keys (``<<: *base``) are supported; aliases are bounded (``MAX_ALIAS_VALUES``). ``progress(line,
+    lines)`` is called as the parse goes (every 2,000 values): a plan of 100,000 actions takes minutes."""
     path = Path(path)
     try:
         source = path.read_text(encoding="utf-8") if text is None else text
@@ -251,9 +355,20 @@ def load_yaml(path: str | Path, text: str | None = None) -> Document:
         raise InvalidInput(Problem("", f"file not found: {path}", "check the path")) from None
     except UnicodeDecodeError:
         raise InvalidInput(Problem("", "the file is not UTF-8 text", "save it as UTF-8", file=str(path))) from None
-    yaml = YAML(typ="rt")
+    yaml = _yaml()
+    if progress is not None:
+        lines = source.count("\n") + 1
+        yaml.pac_progress = lambda line: progress(min(line, lines), lines)  # type: ignore[attr-defined]
     try:
         data = yaml.load(source)
+    except _AliasTooBig as exc:
+        raise InvalidInput(Problem(
+            "", f"the aliases of this file (*{exc.name} here) stand for more than {MAX_ALIAS_VALUES:,} values "
+                "once written out, the most pac reads",
+            "write the repeated parts out, or use fewer aliases of aliases", file=str(path), line=exc.line)) from None
+    except RecursionError:
+        raise InvalidInput(Problem("", "the file is nested too deeply to read",
+                                   "use fewer levels of nesting", file=str(path))) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -107,14 +107,32 @@ def _text(value: object) -> object:
     return value
 
 
+MAX_COUNT = 100_000
+"""The largest count of an action (visits, calls, accounts): more is a typing slip, and CRM number fields and
+reports are sized for real plans (a 32-digit count used to reach the CRM, then break every report)."""
+MAX_AMOUNT = Decimal(10**12)
+"""The largest amount (objective, budget, cost) in the plan's currency: a thousand billion."""
+MAX_TEXT = 2_000
+"""The longest text of a plan (an action's statement, a name, a SWOT line), in characters."""
+
+
 def _money(value: object) -> object:
     if value is None:
         return None
     try:
-        return parse_money(value)
+        amount = parse_money(value)
     except ValueError as exc:
         raise PydanticCustomError("money", "{error}", {
             "error": str(exc), "fix": "write a number or an amount: 150000, \"150 k€\", \"1,5 M€\""}) from None
+    if abs(amount) > MAX_AMOUNT:
+        raise PydanticCustomError("money", "{shown} is more than {limit}, the largest amount pac accepts", {
+            "shown": _brief(value), "limit": f"{MAX_AMOUNT:,}", "fix": "check the number of zeros"})
+    return amount
+
+
+def _brief(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _rate(value: object) -> object:
@@ -161,9 +179,12 @@ def _count(value: object) -> object:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
+        if value > MAX_COUNT:
+            raise PydanticCustomError("count", "{shown} is more than {limit}, the largest count pac accepts", {
+                "shown": _brief(value), "limit": f"{MAX_COUNT:,}", "fix": "say how many, e.g. 5"})
         return value
     raise PydanticCustomError("count", "{shown} is not a whole number", {
-        "shown": repr(value), "fix": "say how many, e.g. 5"})
+        "shown": _brief(value), "fix": "say how many, e.g. 5"})
 
 
 def _day(value: object) -> object:
@@ -179,10 +200,12 @@ def _day(value: object) -> object:
 
 def _timezone(value: object) -> object:
     try:
+        if len(str(value)) > 64:   # longer than any IANA name; ZoneInfo would raise OSError (file name too long)
+            raise ValueError(value)
         ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise PydanticCustomError("timezone", "unknown timezone {shown}", {
-            "shown": repr(value), "fix": "use an IANA name such as Europe/Paris"}) from None
+            "shown": _brief(value), "fix": "use an IANA name such as Europe/Paris"}) from None
     return str(value)
 
 
@@ -251,7 +274,7 @@ ScopeIn = Annotated[dict[str, Any] | None, WithJsonSchema({_SCOPE_MARK: True})]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_max_length=MAX_TEXT)
 
 
 class PlanHeaderIn(_Model):

@@ -78,16 +78,20 @@ _PLACEHOLDERS: dict[str, dict[str, Any]] = {
 _REFERENCES = {"axis": ("axes", "axis_id"), "segment": ("segments", "segment_id"), "who": ("people", "who")}
 
 
-def load_plan(path: str | Path) -> Plan:
+Progress = Callable[[str, int, int], None]
+"""``progress(step, done, total)``: "reading" (lines of the file) then "checking" (actions)."""
+
+
+def load_plan(path: str | Path, progress: Progress | None = None) -> Plan:
     """The plan in ``path``; raises InvalidInput carrying every problem, each located in the file."""
     if Path(path).is_dir():
         raise InvalidInput(Problem("", f"{path} is a directory", "give the plan file (*.pac.yaml)"))
     try:
-        doc = load_yaml(path)
+        doc = load_yaml(path, progress=(lambda done, total: progress("reading", done, total)) if progress else None)
     except PermissionError:
         raise InvalidInput(Problem("", f"cannot read {path}: permission denied",
                                    "check the file's permissions")) from None
-    return _load(doc)
+    return _load(doc, progress)
 
 
 def load_plan_text(text: str, name: str = "<plan>") -> Plan:
@@ -109,8 +113,8 @@ def plan_fingerprint(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _load(doc: Document) -> Plan:
-    plan, problems = _Builder(doc).build()
+def _load(doc: Document, progress: Progress | None = None) -> Plan:
+    plan, problems = _Builder(doc, progress).build()
     if problems or plan is None:
         raise InvalidInput(sorted(problems, key=lambda p: (p.line or 0, p.path)))
     return plan
@@ -119,8 +123,9 @@ def _load(doc: Document) -> Plan:
 class _Builder:
     """Turns one Document into a Plan, collecting located problems on the way."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, progress: Progress | None = None) -> None:
         self.doc = doc
+        self.progress = progress
         self.problems: list[Problem] = []
         self.header: PlanHeaderIn | None = None
         self.period: Window | None = None
@@ -143,6 +148,8 @@ class _Builder:
         axes = self._items("axes", AxisIn, self._axis)
         actions = self._items("actions", ActionIn, self._action)
         context = self._items("context", ContextIn, self._context)
+        if self.progress is not None and isinstance(self.doc.data.get("actions"), list):
+            self.progress("checking", len(self.doc.data["actions"]), len(self.doc.data["actions"]))
         if self.header is None or self.period is None:
             return None, self.problems
         try:
@@ -189,6 +196,8 @@ class _Builder:
                 self.raw_ids.setdefault(section, set()).add(ident.lower() if section == "people" else ident)
         out: list[tuple[int, T]] = []
         for i, item in enumerate(raw):
+            if self.progress is not None and section == "actions" and i % 500 == 0:
+                self.progress("checking", i, len(raw))
             parsed, problems = self._validate(model, item, (section, i))
             self.problems += problems
             if parsed is None:

@@ -14,6 +14,7 @@ import sys
 import click
 
 from pac_core.errors import InvalidInput
+from sync_jobs import textsafe
 
 EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_CRM, EXIT_QUOTA = 0, 1, 2, 3, 4, 5
 EXIT_INTERNAL = 6          # unexpected error: see the log
@@ -32,6 +33,7 @@ def main(ctx: click.Context, log_format: str, verbose: int) -> None:
 
     \b
     Start here:   pac demo                 the whole nightly job on a local sandbox CRM
+                  pac sandbox              that sandbox CRM alone, to try sync/status/explain by hand
     Managers:     pac plan check FILE      validate a plan;  pac plan lint FILE  5Q check
                   pac report -o pac.html   the quarterly sales-meeting report
     Ops:          pac config check FILE    validate a field mapping
@@ -70,6 +72,7 @@ def _register() -> None:
         cli_plan,
         cli_report,
         cli_review,
+        cli_sandbox,
         cli_snapshot,
         cli_state,
         cli_sync,
@@ -86,6 +89,7 @@ def _register() -> None:
     cli_state.register(plan, main)
     cli_review.register(main)
     cli_notify.register(main)
+    cli_sandbox.register(main)
 
 
 _register()
@@ -95,11 +99,33 @@ def run() -> None:
     try:
         main(standalone_mode=True)
     except InvalidInput as exc:
-        click.echo(str(exc), err=True)
+        textsafe.echo(exc, err=True)
         sys.exit(EXIT_BAD_INPUT)
-    except Exception as exc:   # anything else: exit 6, never a bare traceback that cron reads as exit 1
-        report_internal_error(exc)
-        sys.exit(EXIT_INTERNAL)
+    except Exception as exc:
+        code = crm_exit_code(exc)
+        if code is None:   # anything else: exit 6, never a bare traceback that cron reads as exit 1
+            report_internal_error(exc)
+            sys.exit(EXIT_INTERNAL)
+        from sync_jobs.logs import redact
+
+        textsafe.echo(redact(f"pac: {exc} (exit {code})"), err=True)
+        sys.exit(code)
+
+
+def crm_exit_code(exc: BaseException) -> int | None:
+    """The exit code of a CRM error that reached the top of any command: 5 for the quota guard, 3 for a held
+    lock, 4 for every other connector error (unreachable, credentials refused, retries given up); None when
+    ``exc`` is none of them."""
+    from connectors.base import ConnectorError, QuotaExhausted
+    from sync_jobs.lock import LockHeld
+
+    if isinstance(exc, QuotaExhausted):
+        return EXIT_QUOTA
+    if isinstance(exc, LockHeld):
+        return EXIT_LOCKED
+    if isinstance(exc, ConnectorError):
+        return EXIT_CRM
+    return None
 
 
 def report_internal_error(exc: BaseException) -> str:
@@ -124,7 +150,7 @@ def report_internal_error(exc: BaseException) -> str:
         logging.getLogger("pac").error(f"internal_error exit={EXIT_INTERNAL}", extra={"fields": {
             "exit": EXIT_INTERNAL, "error": type(exc).__name__, "message": line}})
     else:
-        click.echo(line, err=True)
+        textsafe.echo(line, err=True)
     if _options.get("verbose"):
-        click.echo(redact("".join(traceback.format_exception(exc))), err=True)
+        textsafe.echo(redact("".join(traceback.format_exception(exc))), err=True)
     return line

@@ -18,11 +18,11 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from pac_core.errors import InvalidInput, Problem
+from sync_jobs import textsafe
+from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_CRM = 0, 2, 4
 CRMS = ("salesforce", "hubspot")
 
 
@@ -34,7 +34,7 @@ def register(config_group: click.Group, crm_group: click.Group) -> None:
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return textsafe.console(stderr=stderr, soft_wrap=True)
 
 
 def _crm_of(path: Path) -> str:
@@ -123,15 +123,15 @@ def _plan_language() -> str:
 def _fail_crm(exc: Exception) -> None:
     from sync_jobs.logs import redact
 
-    _console(stderr=True).print(Text(f"CRM error: {redact(str(exc))}", style="red"))
+    _console(stderr=True).print(textsafe.text(f"CRM error: {redact(str(exc))}", style="red"))
     sys.exit(EXIT_CRM)
 
 
 def _print_problems(problems: list[Problem], path: Path) -> None:
     console = _console()
     for problem in problems:
-        console.print(Text(str(problem), style="red"))
-    console.print(Text(f"{len(problems)} problem(s) in {path}", style="bold red"))
+        console.print(textsafe.text(str(problem), style="red"))
+    console.print(textsafe.text(f"{len(problems)} problem(s) in {path}", style="bold red"))
 
 
 @click.command("check")
@@ -165,54 +165,111 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     if problems:
         _print_problems(problems, mapping)
         sys.exit(EXIT_BAD_INPUT)
-    _console().print(Text(f"{mapping}: mapping OK ({crm}{', checked against the CRM' if online else ''})",
+    _console().print(textsafe.text(f"{mapping}: mapping OK ({crm}{', checked against the CRM' if online else ''})",
                           style="green"))
-
-
-def _crm_option(f: Any) -> Any:
-    f = click.option("--crm", type=click.Choice(CRMS), default="salesforce", show_default=True)(f)
-    f = click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
-                     help="Field mapping file (default: the shipped one).")(f)
-    return click.option("--sandbox", is_flag=True, help="Use the local sandbox CRM (a try-out, no account).")(f)
 
 
 def _print_issues(crm: str, issues: list[Any], title: str) -> None:
     table = Table("object", "field", "problem", "fix", title=f"{crm}: {len(issues)} {title}")
     for issue in issues:
-        table.add_row(*(Text(cell) for cell in (issue.object, issue.field or "", issue.problem, issue.fix)))
+        table.add_row(*(textsafe.text(cell) for cell in (issue.object, issue.field or "", issue.problem, issue.fix)))
     _console().print(table)
 
 
-@click.command("check")
-@_crm_option
-def crm_check(crm: str, mapping: Path | None, sandbox: bool) -> None:
-    """Report what the CRM lacks for reading the mapping and writing PAC results (exit 2 when something is)."""
-    from connectors.base import ConnectorError
+def _plan_connectors(plan_ref: str | None) -> list[Any]:
+    """The connectors ``pac crm check`` checks when no --crm is given: those of the plan (``--plan``), else of
+    every plan in the settings (``PAC_CONFIG``, else the shipped ``config/pac.yaml``), each once, in order."""
+    from pac_config.settings import default_settings_path, load_settings
 
-    mapping = mapping or _default_mapping(crm, sandbox)
-    console = _console()
-    if sandbox:
-        console.print(Text(SANDBOX_FRESH, style="yellow"))
-    with _environment(sandbox, crm) as env:
+    settings = load_settings(os.environ.get("PAC_CONFIG") or default_settings_path())
+    plans = [settings.plan(plan_ref)] if plan_ref else list(settings.plans)
+    names = list(dict.fromkeys(name for p in plans for name in p.connectors))
+    return [settings.connector(name) for name in names]
+
+
+def _sandbox_env_for(cfg: Any, env: dict[str, str]) -> dict[str, str]:
+    """The sandbox's variables under the connector's own prefix (``PAC_SF_`` -> ``env_prefix``)."""
+    default = "PAC_SF_" if cfg.crm == "salesforce" else "PAC_HS_"
+    if cfg.prefix == default:
+        return env
+    return {**env, **{cfg.prefix + k.removeprefix(default): v for k, v in env.items() if k.startswith(default)}}
+
+
+def _check_one(crm: str, name: str, build: Any, console: Any) -> int:
+    """Check one connector: 0 when the CRM has everything, 2 when something is missing, 4 on a CRM error."""
+    from connectors.base import ConnectorError
+    from sync_jobs.logs import redact
+
+    try:
+        connector = build()
         try:
-            connector = _build(crm, mapping, env)
-            try:
-                issues = connector.check_schema()
-                usage = connector.usage()
-            finally:
-                connector.close()
-        except ConnectorError as exc:
-            _fail_crm(exc)
+            issues = connector.check_schema()
+            usage = connector.usage()
+        finally:
+            connector.close()
+    except ConnectorError as exc:
+        console.print(textsafe.text(f"{name} ({crm}): CRM error: {redact(str(exc))}", style="red"))
+        return EXIT_CRM
     if not issues:
-        console.print(Text(f"{crm}: the CRM has every object and field the mapping needs", style="green"))
+        console.print(textsafe.text(f"{name} ({crm}): the CRM has every object and field the mapping needs",
+                                    style="green"))
     else:
-        _print_issues(crm, issues, "schema issue(s)")
+        _print_issues(f"{name} ({crm})", issues, "schema issue(s)")
         console.print(f"`pac crm provision {crm}` creates the PAC objects and fields listed "
                       "(`--dry-run` to see them first)")
     if usage.limit:
-        console.print(f"API usage: {usage.used} of {usage.limit} today ({usage.calls} call(s) by this check)")
-    if issues:
-        sys.exit(EXIT_BAD_INPUT)
+        console.print(f"{name}: API usage: {usage.used} of {usage.limit} today ({usage.calls} call(s) by this check)")
+    return EXIT_BAD_INPUT if issues else 0
+
+
+@click.command("check")
+@click.option("--crm", type=click.Choice(CRMS), default=None,
+              help="Check this one CRM with --mapping (default: every connector of the plan in the settings).")
+@click.option("--plan", "plan_ref", default=None, help="Only the connectors of this plan (default: every plan's).")
+@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="With --crm: the field mapping file (default: the shipped one).")
+@click.option("--sandbox", is_flag=True, help="Use the local sandbox CRM (a try-out, no account).")
+def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandbox: bool) -> None:
+    """Report what each CRM lacks for reading its mapping and writing PAC results.
+
+    Without --crm, every connector of the plan (a plan may span Salesforce and HubSpot) is checked with the
+    mapping and credentials prefix of its settings. Exit 0 when all are ready, 2 when something is missing,
+    4 when a CRM cannot be reached or refuses the credentials (the others are still checked).
+    """
+    console = _console()
+    if sandbox:
+        console.print(textsafe.text(SANDBOX_FRESH, style="yellow"))
+    codes: list[int] = []
+    if crm is not None or mapping is not None:
+        if crm is None:
+            assert mapping is not None
+            crm = _crm_of(mapping)
+        the_mapping = mapping or _default_mapping(crm, sandbox)
+        with _environment(sandbox, crm) as env:
+            codes.append(_check_one(crm, f"{crm}-cli", lambda: _build(crm, the_mapping, env), console))
+    else:
+        from sync_jobs.factory import _MODULES
+        from sync_jobs.logs import register_secret
+        from sync_jobs.secrets import connector_env
+
+        for cfg in _plan_connectors(plan_ref):
+            with _environment(sandbox, cfg.crm) as env:
+                env = _sandbox_env_for(cfg, env) if sandbox else connector_env(env)
+
+                def build(cfg: Any = cfg, env: dict[str, str] = env) -> Any:
+                    import importlib
+
+                    module = importlib.import_module(_MODULES[cfg.crm])
+                    connector = module.build(cfg.name, cfg.mapping, env, prefix=cfg.prefix,
+                                             max_daily_share=cfg.max_daily_share)
+                    for secret in getattr(connector, "secrets", list)():
+                        register_secret(secret)
+                    return connector
+
+                codes.append(_check_one(cfg.crm, cfg.name, build, console))
+    worst = EXIT_CRM if EXIT_CRM in codes else max(codes, default=0)
+    if worst:
+        sys.exit(worst)
 
 
 @click.command("provision")
@@ -235,7 +292,7 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
     mapping = mapping or _default_mapping(target, sandbox)
     console = _console()
     if sandbox:
-        console.print(Text(SANDBOX_FRESH, style="yellow"))
+        console.print(textsafe.text(SANDBOX_FRESH, style="yellow"))
     remaining: list[Any] = []
     with _environment(sandbox, target) as env:
         try:
@@ -254,11 +311,11 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
         except ConnectorError as exc:
             _fail_crm(exc)
     for line in lines or ["nothing to do: the CRM already has every PAC object and field"]:
-        console.print(Text(line))
+        console.print(textsafe.text(line))
     if dry_run:
         return
     if remaining:
         _print_issues(target, remaining, "issue(s) left after provisioning")
         sys.exit(EXIT_BAD_INPUT)
-    console.print(Text(f"{target}: checked after provisioning: the CRM has every object and field the mapping "
+    console.print(textsafe.text(f"{target}: checked after provisioning: the CRM has every object and field the mapping "
                        "needs", style="green"))

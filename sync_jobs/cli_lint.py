@@ -17,15 +17,15 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
 from pac_core.periods import parse_period
+from sync_jobs import textsafe
+from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
 
-EXIT_ALL_ACTIONS, EXIT_NOT_ALL_ACTIONS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_ALL_ACTIONS, EXIT_NOT_ALL_ACTIONS = EXIT_OK, EXIT_PARTIAL   # 1: finished, with findings to act on
 DEFAULT_TZ = "Europe/Paris"
 KIND_STYLE = {"action": "green", "objective": "yellow", "intention": "red"}
 
@@ -57,7 +57,7 @@ class Source:
 
 
 def _fail(message: str, fix: str = "") -> None:
-    click.echo(f"pac plan lint: {message}" + (f" ({fix})" if fix else ""), err=True)
+    textsafe.echo(f"pac plan lint: {message}" + (f" ({fix})" if fix else ""), err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -166,7 +166,7 @@ def _window_text(result: LintResult) -> str:
 
 
 def _print_table(results: list[LintResult], statements: list[Statement]) -> None:
-    console = Console(highlight=False)
+    console = textsafe.console()
     with_ids = any(s.id for s in statements)
     table = Table(show_lines=False, header_style="bold")
     table.add_column("id" if with_ids else "line", no_wrap=True)
@@ -176,14 +176,14 @@ def _print_table(results: list[LintResult], statements: list[Statement]) -> None
     table.add_column("window", ratio=1)
     for statement, result in zip(statements, results, strict=True):
         where = statement.id if with_ids else str(statement.line or "")
-        table.add_row(where, result.text, Text(result.kind, style=KIND_STYLE[result.kind]),
+        table.add_row(where, result.text, textsafe.text(result.kind, style=KIND_STYLE[result.kind]),
                       ", ".join(m.replace("_", " ") for m in result.missing) or "—", _window_text(result))
     console.print(table)
     for statement, result in zip(statements, results, strict=True):
         if result.kind != "action":
             where = statement.id or f"line {statement.line}"
-            console.print(Text(f"{where}: {'; '.join(result.reasons)}", style=KIND_STYLE[result.kind]))
-    console.print(Text(_summary(results), style="bold"))
+            console.print(textsafe.text(f"{where}: {'; '.join(result.reasons)}", style=KIND_STYLE[result.kind]))
+    console.print(textsafe.text(_summary(results), style="bold"))
 
 
 @click.command("lint")
@@ -216,7 +216,7 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
         source = _load(file)
     except InvalidInput as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            textsafe.echo(problem, err=True)
         sys.exit(EXIT_BAD_INPUT)
     if not source.statements:
         _fail(f"{file}: no statement to lint", "write one statement per line; lines starting with # are comments")
@@ -232,8 +232,8 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
     zone = tz or source.tz or DEFAULT_TZ
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        _fail(f"unknown timezone {zone!r}", "use an IANA name such as Europe/Paris")
+    except (ZoneInfoNotFoundError, ValueError, OSError):   # OSError: a name too long to be a file name
+        _fail(f"unknown timezone {zone[:60]!r}", "use an IANA name such as Europe/Paris")
     the_year = year or source.year or (today_date.year if today_date else date.today().year)
     within = None
     if source.period and not year:

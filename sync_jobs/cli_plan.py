@@ -12,7 +12,7 @@ import tempfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -21,11 +21,12 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
 from rich.text import Text
 
 from pac_core.errors import InvalidInput, Problem
+from sync_jobs import textsafe
+from sync_jobs.cli import EXIT_BAD_INPUT
 
 if TYPE_CHECKING:
     from pac_config.plan_import import ImportResult
 
-EXIT_BAD_INPUT = 2
 
 
 def register(group: click.Group) -> None:
@@ -37,15 +38,48 @@ def register(group: click.Group) -> None:
 
 def _console(stderr: bool = False) -> Console:
     # soft_wrap: one problem stays on one line, whatever the terminal width (grep-able, copy-pastable)
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return textsafe.console(stderr=stderr, soft_wrap=True)
 
 
 def _report(problems: list[Problem], what: str) -> None:
     console = _console()
     for problem in problems:
-        console.print(Text(str(problem), style="red"))
+        console.print(textsafe.text(str(problem), style="red"))
     count = len(problems)
-    console.print(Text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
+    console.print(textsafe.text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
+
+
+class _PlanProgress:
+    """A bar on stderr, on a terminal only, for the two steps of a big plan's check: reading the file (lines) and
+    checking the actions; it vanishes when done. Small plans are checked before it would show (0.5 s)."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        console = textsafe.console(stderr=True)
+        ctx = click.get_current_context(silent=True)
+        json_logs = ctx is not None and ctx.find_root().params.get("log_format") == "json"
+        self.enabled = console.is_terminal and not json_logs
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=console, transient=True)
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> _PlanProgress:
+        if self.enabled:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.bar.stop()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        label = "reading the plan (lines)" if step == "reading" else "checking the actions"
+        if step not in self.tasks:
+            self.tasks[step] = self.bar.add_task(label, total=total)
+        self.bar.update(self.tasks[step], completed=done, total=total)
 
 
 @click.command("check")
@@ -59,11 +93,12 @@ def check_command(file: Path) -> None:
     from pac_config.planfile import load_plan, plan_summary
 
     try:
-        plan = load_plan(file)
+        with _PlanProgress() as progress:
+            plan = load_plan(file, progress=progress)
     except InvalidInput as exc:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
-    _console().print(Text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
+    _console().print(textsafe.text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
 
 
 @click.command("import")
@@ -97,7 +132,7 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
 
     try:
         zone = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         _report([Problem("option --tz", f"unknown timezone {tz!r}", "use an IANA name such as Europe/Paris")],
                 "import refused")
         sys.exit(EXIT_BAD_INPUT)

@@ -17,24 +17,38 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from sync_jobs import textsafe
 from sync_jobs.cli import EXIT_CRM, EXIT_LOCKED, EXIT_OK
 
 
 def _console() -> Console:
     """Rich output; when piped (no terminal), wide enough for the tables not to wrap every word."""
-    console = Console(highlight=False)
+    console = textsafe.console()
     if not console.is_terminal:
-        console = Console(highlight=False, width=160)
+        console = textsafe.console(width=160)
     return console
 
 
-def _as_of(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
+AS_OF_FORMS = "2027-05-20T18:00+02:00 or 2027-05-20T16:00Z (ISO 8601: date, T, time, timezone offset)"
+
+
+def _as_of(value: str | datetime | None) -> datetime | None:
+    """``--as-of``: a real date and time with its offset, else a usage error (exit 2) giving the accepted form."""
+    if not value or isinstance(value, datetime):
+        return value or None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        why = "that day does not exist" if "out of range" in str(exc) else "not a date and time"
+        raise click.BadParameter(f"{textsafe.clean(value)[:60]!r}: {why}; write it as {AS_OF_FORMS}",
+                                 param_hint="--as-of") from None
     if moment.tzinfo is None:
-        raise click.BadParameter("give a timezone, e.g. 2027-05-20T18:00+02:00", param_hint="--as-of")
+        raise click.BadParameter(f"give a timezone offset; write it as {AS_OF_FORMS}", param_hint="--as-of")
     return moment
+
+
+def _as_of_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    return _as_of(value)
 
 
 def _settings(*, read_only: bool = False) -> Any:
@@ -237,7 +251,7 @@ def print_result(console: Console, result: Any) -> None:
         console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
                                                                        else ""))
     for error in result.errors[:20]:
-        console.print(f"[yellow]![/] {error}", markup=True)
+        console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
     print_plan_state(console, result)
 
 
@@ -249,7 +263,7 @@ def print_plan_state(console: Console, result: Any) -> None:
         console.print(f"plan: {key.split(':', 1)[-1]} {field} = {change.value!r} (from {change.where()})",
                       markup=False)
     for conflict in getattr(result, "conflicts", []) or []:
-        console.print(f"[yellow]conflict:[/] {conflict}", markup=True, highlight=False)
+        console.print(f"[yellow]conflict:[/] {textsafe.markup(conflict)}", markup=True, highlight=False)
     for drift in getattr(result, "drift", []) or []:
         console.print(f"restored: {drift}", markup=False)
 
@@ -301,8 +315,9 @@ def register(group: click.Group) -> None:
     @click.option("--full", is_flag=True, help="Read everything (detects records deleted in the CRM).")
     @click.option("--wait", type=float, default=0.0, show_default=True,
                   help="Seconds to wait if another run of this plan holds the lock (else exit 3).")
-    @click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone); default now.")
-    def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: str | None) -> None:
+    @click.option("--as-of", "as_of", callback=_as_of_option, metavar="DATETIME",
+                  help="Evaluation date and time with its offset, e.g. 2027-05-20T18:00+02:00; default now.")
+    def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: datetime | None) -> None:
         """Pull from the CRMs, evaluate the plan, write back only what changed."""
         from connectors.base import ConnectorError
         from sync_jobs.lock import LockHeld
@@ -311,16 +326,16 @@ def register(group: click.Group) -> None:
         console = _console()
         settings = _settings()
         try:
-            with ProgressView(Console(stderr=True)) as view:
-                result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=_as_of(as_of),
+            with ProgressView(textsafe.console(stderr=True)) as view:
+                result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=as_of,
                                   progress=view)
         except LockHeld as exc:
-            click.echo(str(exc), err=True)
+            textsafe.echo(exc, err=True)
             sys.exit(EXIT_LOCKED)
         except ConnectorError as exc:    # raised while building a connector (missing credentials...)
             from sync_jobs.logs import redact
 
-            click.echo(redact(f"cannot connect: {exc}"), err=True)
+            textsafe.echo(redact(f"cannot connect: {exc}"), err=True)
             sys.exit(EXIT_CRM)
         if dry_run:
             print_changes(console, result.changes, result.previous)

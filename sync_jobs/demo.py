@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
+from sync_jobs import textsafe
 from sync_jobs.cli import EXIT_OK, EXIT_PARTIAL
 
 DEMO_AS_OF = datetime(2027, 5, 20, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
@@ -83,7 +84,7 @@ def run_demo(*, lang: str | None = None, output: str = "out/pac-report.html", db
     ``verbose``: let the pipeline's log lines through (stderr); ``program``: how to call ``pac`` in the
     commands printed at the end (``.venv/bin/pac`` when the demo was started that way).
     """
-    console = console or Console()
+    console = console or textsafe.console()
     with _quiet_logs(verbose):
         return _run(lang, output, db, console, program)
 
@@ -149,7 +150,7 @@ def _sync(settings: Any, plan: str, connectors: dict[str, Any], *, full: bool) -
     from sync_jobs.pipeline import run_sync
 
     try:
-        with ProgressView(Console(stderr=True)) as view:
+        with ProgressView(textsafe.console(stderr=True)) as view:
             return run_sync(plan, settings, connectors=connectors, full=full, progress=view)
     finally:
         for c in connectors.values():
@@ -199,7 +200,7 @@ def print_summary(console: Console, result: Any, handled: Sequence[str] = ()) ->
         console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
                                                                        else ""))
     for error in result.errors[:20]:
-        console.print(f"[yellow]![/] {error}", markup=True)
+        console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
 
 
 def _handled(records: Any, settings: Any) -> list[str]:

@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Mapping, Sequence
 
 from connectors.base import Connector
+from connectors.retry import RetryPolicy
 from pac_config.settings import Settings
 from sync_jobs.logs import register_secret
 from sync_jobs.secrets import connector_env
@@ -13,11 +14,13 @@ from sync_jobs.secrets import connector_env
 _MODULES = {"salesforce": "connectors.salesforce.connector", "hubspot": "connectors.hubspot.connector"}
 
 
-def build_connector(settings: Settings, name: str, env: Mapping[str, str]) -> Connector:
+def build_connector(settings: Settings, name: str, env: Mapping[str, str], policy: RetryPolicy | None = None
+                    ) -> Connector:
     """One configured connector; its credentials are registered for redaction before any call."""
     cfg = settings.connector(name)
     module = importlib.import_module(_MODULES[cfg.crm])
-    connector = module.build(name, cfg.mapping, env, prefix=cfg.prefix, max_daily_share=cfg.max_daily_share)
+    connector = module.build(name, cfg.mapping, env, prefix=cfg.prefix, max_daily_share=cfg.max_daily_share,
+                             policy=policy)
     for secret in getattr(connector, "secrets", lambda: [])():
         register_secret(secret)
     return connector
@@ -25,12 +28,14 @@ def build_connector(settings: Settings, name: str, env: Mapping[str, str]) -> Co
 
 def build_connectors(settings: Settings, names: Sequence[str], env: Mapping[str, str] | None = None
                      ) -> dict[str, Connector]:
-    """Every named connector (env: the process environment plus ``PAC_SECRETS_FILE``)."""
+    """Every named connector (env: the process environment plus ``PAC_SECRETS_FILE``), sharing one retry
+    policy and so one retry budget: what the run may spend waiting to retry, all connectors together."""
     env = connector_env(env)
+    policy = RetryPolicy()
     built: dict[str, Connector] = {}
     try:
         for name in names:
-            built[name] = build_connector(settings, name, env)
+            built[name] = build_connector(settings, name, env, policy)
     except BaseException:
         for connector in built.values():
             connector.close()

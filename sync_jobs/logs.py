@@ -50,6 +50,16 @@ class JsonFormatter(logging.Formatter):
         return redact(json.dumps(data, default=str, ensure_ascii=False))
 
 
+class _TextFormatter(logging.Formatter):
+    """Log lines for a terminal: CRM text in them (a postal code, a subject) cannot carry terminal control
+    sequences (see ``sync_jobs.textsafe``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from sync_jobs.textsafe import clean
+
+        return clean(super().format(record), lines=True)
+
+
 def setup_logging(log_format: str = "text", verbose: int = 0) -> None:
     level = logging.WARNING - 10 * min(verbose, 2) if verbose else logging.INFO
     handler = logging.StreamHandler(sys.stderr)
@@ -57,7 +67,7 @@ def setup_logging(log_format: str = "text", verbose: int = 0) -> None:
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -28,8 +28,18 @@ def read_secrets_file(path: str | Path) -> dict[str, str]:
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise InvalidInput(Problem("PAC_SECRETS_FILE", f"secrets file {path} is readable by others "
                                    f"(mode {stat.S_IMODE(mode):04o})", f"run: chmod 600 {path}"))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise InvalidInput(Problem("", "the secrets file is not UTF-8 text",
+                                   "save it as UTF-8 (KEY=VALUE lines); on Linux: iconv -f latin1 -t utf-8",
+                                   file=str(path), line=line)) from None
+    except OSError as exc:
+        raise InvalidInput(Problem("PAC_SECRETS_FILE", f"cannot read secrets file {path}: {exc.strerror}",
+                                   "check the path and its permissions")) from None
     values: dict[str, str] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

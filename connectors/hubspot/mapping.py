@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.hubspot.schema import COMPANY_PROPS
-from pac_config.loader import config_dir, load_or_raise, load_yaml, locate, problems_in
+from pac_config.loader import MAX_MAPPING_TEXT, config_dir, load_or_raise, load_yaml, locate, problems_in
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus, DealStage
@@ -37,7 +37,8 @@ WRONG_NUMBER = "17b47fee-58de-441e-a44c-c6300d46f273"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # str_max_length: a field name, a type or stage label longer than that is a pasting slip (the limit is said)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_MAPPING_TEXT)
 
 
 class CompanyMap(_Model):

@@ -101,8 +101,11 @@ def parse_datetime(text: Any) -> datetime | None:
     if text in (None, ""):
         return None
     s = str(text).strip()
-    if s.isdigit():
-        return datetime.fromtimestamp(int(s) / 1000, tz=UTC)
+    if s.isascii() and s.isdigit():
+        try:
+            return datetime.fromtimestamp(int(s) / 1000, tz=UTC)
+        except (ValueError, OverflowError, OSError):   # past year 9999: not a date HubSpot can hold
+            return None
     try:
         value = datetime.fromisoformat(s.replace("Z", "+00:00"))
     except ValueError:

@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pac_config.loader import Document, config_dir, load_or_raise, load_yaml, locate, parse_path, plain, problems_in
+from pac_config.loader import (
+    MAX_MAPPING_TEXT,
+    Document,
+    config_dir,
+    load_or_raise,
+    load_yaml,
+    locate,
+    parse_path,
+    plain,
+    problems_in,
+)
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus
@@ -30,7 +40,8 @@ FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)?$")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # str_max_length: a field name, a type or stage label longer than that is a pasting slip (the limit is said)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_MAPPING_TEXT)
 
 
 class AccountMap(_Model):
@@ -116,7 +127,7 @@ class SalesforceMapping(_Model):
     org_currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
     overlap_minutes: int = Field(5, ge=0, le=1440)
     reconciliation_days: int = Field(7, ge=1, le=90)
-    bulk_threshold: int = Field(50_000, ge=2_000)
+    bulk_threshold: int = Field(50_000, ge=2_000, le=100_000_000)
     accounts: AccountMap = AccountMap()
     activities: ActivitiesMap
     deals: DealsMap = DealsMap()

@@ -93,6 +93,17 @@ def get(record: dict[str, Any], path: str) -> Any:
     return node
 
 
+def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    """The records of a parent-to-child subquery field (``{"totalSize", "done", "records": [...]}`` or null)."""
+    value = record.get(name)
+    if value is None:
+        return []
+    rows = value.get("records") if isinstance(value, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise Malformed(f"{name} is not a list of records")
+    return rows
+
+
 def country_code(value: Any, default: str | None) -> str | None:
     if value in (None, ""):
         return default
@@ -207,7 +218,7 @@ class Normaliser:
         currency = get(r, d.currency_field) if d.currency_field else self.m.org_currency
         lines: list[DealLine] = []
         if d.line_items:
-            for item in (r.get("OpportunityLineItems") or {}).get("records", []):
+            for item in _subquery(r, "OpportunityLineItems"):
                 product = get(item, d.line_product) or get(item, "ProductCode") or "?"
                 lines.append(DealLine(str(product), decimal(get(item, d.line_quantity)) or Decimal(0),
                                       decimal(get(item, d.line_amount)),

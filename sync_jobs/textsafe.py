@@ -1,0 +1,76 @@
+"""Text from the CRM and from the plan, printed as text: never as Rich markup, never as terminal control.
+
+An account name, an activity subject or an action's text is written by someone else (a rep, an import, an
+integration): ``[/]`` or ``[link=…]`` in it must not be read as Rich markup (a ``MarkupError`` used to end
+``pac plan lint``, ``sync --dry-run``, ``explain`` and ``status``), and ESC, CSI, OSC, C1 controls or BiDi
+overrides must not reach the terminal (they can clear the screen, retitle the window, plant a hyperlink, or
+reorder what the manager reads).
+
+One door for everything the CLI prints:
+
+* ``console()``: a Rich console that reads no markup and no emoji code unless a call asks for markup, and
+  scrubs control characters from every string it renders (print arguments, table cells, titles);
+* ``clean(value)``: the value as plain printable text, each control character shown as a visible escape
+  (``\\x1b``, ``\\u202e``);
+* ``markup(value)``: ``clean`` then Rich's ``escape``, for a value put inside a markup string;
+* ``text(value, style)``: a Rich ``Text`` of the cleaned value;
+* ``echo(message, err=...)``: ``click.echo`` of the cleaned message.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+# C0 controls but tab and newline, DEL, C1 controls; the Unicode marks that reorder or hide text: Arabic letter
+# mark, LRM/RLM, LRE/RLE/PDF/LRO/RLO, LRI/RLI/FSI/PDI; the line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile("[\t\n]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(value: Any, *, lines: bool = False) -> str:
+    """``value`` as printable text: control characters shown as escapes (``\\x1b``); tabs and newlines kept when
+    ``lines``, else shown as one space (one CRM value stays on one line)."""
+    text = "" if value is None else str(value)
+    text = _CONTROL.sub(_visible, text)
+    return text if lines else _BREAKS.sub(" ", text)
+
+
+def markup(value: Any) -> str:
+    """``value`` ready to go inside a Rich markup string: ``console.print(f"[bold]{markup(x)}[/]", markup=True)``."""
+    return escape(clean(value))
+
+
+def text(value: Any, style: str = "") -> Text:
+    """A Rich ``Text`` of ``value`` (never read as markup), control characters shown as escapes."""
+    return Text(clean(value, lines=True), style=style)
+
+
+def echo(message: Any, *, err: bool = False) -> None:
+    """``click.echo`` of ``message`` with its control characters shown as escapes (lines kept)."""
+    click.echo(clean(message, lines=True), err=err)
+
+
+class SafeConsole(Console):
+    """A Rich console whose strings are plain text unless a call says ``markup=True``, with control characters
+    scrubbed from every string it renders (table cells and titles included). ``Text`` objects are rendered as
+    they are: build them with ``text()``."""
+
+    def render_str(self, text: str, *args: Any, **kwargs: Any) -> Text:
+        return super().render_str(clean(text, lines=True), *args, **kwargs)
+
+
+def console(*, stderr: bool = False, **options: Any) -> SafeConsole:
+    """The console every command prints with (see ``SafeConsole``)."""
+    options.setdefault("highlight", False)
+    return SafeConsole(stderr=stderr, markup=False, emoji=False, **options)
