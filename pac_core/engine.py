@@ -346,7 +346,7 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
         revenue_per_visit=(revenue / len(positions)) if positions else None,
         decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit, flt, owner_email)),
         kpis=_scope_kpis(plan.axis_scope(axis), members, _axis_reference(plan, axis, zone), days, scopes, ledger,
-                         book, visited, converted, len(positions), revenue))
+                         book, visited, converted, len(positions), revenue, flt, owner_email))
 
 
 _DORMANT = Scope((Condition("dormant", "is", (True,), "dormant"),))
@@ -370,15 +370,29 @@ def _visits(action_ids: Collection[str], matches: Mapping[str, ActionCount], ind
 
 def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tuple[date, date], scopes: ScopeIndex,
                 ledger: WonLedger, book: DealBook, visited: Mapping[int, list[date]], converted: int,
-                activities: int, revenue: Decimal) -> tuple[KpiValue, ...]:
-    """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py."""
+                activities: int, revenue: Decimal, flt: DealFilter = _ANY_DEAL,
+                owner_email: Mapping[tuple[str, str], str] | None = None) -> tuple[KpiValue, ...]:
+    """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py.
+
+    An axis limited to some deal owners or products (``flt``) counts only those won deals, and only their matching
+    lines' amounts, in its won-deal KPIs (won deals, average won deal, reactivation, new accounts), as in its revenue.
+    """
     has_dormancy = any(is_dormancy(c) for c in scope.conditions)
     dormant = members if has_dormancy else scopes.members(scope & _DORMANT, reference)
-    _, positions = ledger.by_account(days)
+    if flt.is_everything:
+        won_revenue, positions = ledger.by_account(days)
+        won = won_counts(positions)
+    else:
+        kept, _ = measure_revenue(ledger, days, members, flt, owner_email or {})
+        won, won_revenue = {}, {}
+        for pos, (amount, _lines) in kept.items():
+            number = ledger.accounts[pos]
+            won[number] = won.get(number, 0) + 1
+            won_revenue[number] = won_revenue.get(number, ZERO) + amount
     return measure(ScopeFacts(
-        members=members, dormant=dormant, won=won_counts(positions),
-        won_revenue=ledger.by_account(days)[0], lost=book.lost(days), created=book.created(days),
-        first_won_in_span=first_won_in(ledger.won_dates, positions.keys(), days),
+        members=members, dormant=dormant, won=won,
+        won_revenue=won_revenue, lost=book.lost(days), created=book.created(days),
+        first_won_in_span=first_won_in(ledger.won_dates, won.keys(), days),
         visited=frozenset(visited), converted=converted, activities=activities, revenue=revenue))
 
 

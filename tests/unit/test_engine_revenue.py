@@ -184,3 +184,22 @@ class TestOverlappingAxes:
         """Segment trend is revenue over baseline minus one: 1,900 against 2,000 is -5 %."""
         deals = (*self.DEALS, won("old", "big-chem", "2000", date(2026, 3, 1)))
         assert abs(_run(deals, self.AXES).segments[0].trend - (-0.05)) < 1e-9
+
+
+class TestProductAxisKpis:
+    def test_won_deal_kpis_count_only_the_axis_products(self) -> None:
+        """A product axis's won deals and average won deal count its product's lines only, as its revenue does
+        (two deals of 1,000 and 600 € on the scope, one holding 400 € of MAINT: one won deal, 400 € average)."""
+        from pac_core.records import DealLine
+
+        maint = Scope((Condition("product", "in", ("MAINT",), "maintenance"),))
+        deals = (won("d1", "big-pharma", "1000", date(2027, 3, 1),
+                     lines=(DealLine("MAINT", Decimal(1), Decimal(400), code="MAINT"),
+                            DealLine("PX200", Decimal(1), Decimal(600), code="PX200"))),
+                 won("d2", "big-chem", "600", date(2027, 3, 2),
+                     lines=(DealLine("PX200", Decimal(1), Decimal(600), code="PX200"),)))
+        ev = _run(deals, (axis("MAINT", "SEG", scope=maint),))
+        kpis = {k.kpi: k for k in ev.axis("MAINT").kpis}
+        assert ev.axis("MAINT").revenue == 400
+        assert kpis["won_deals"].value == 1
+        assert kpis["average_won_deal"].value == 400
