@@ -188,7 +188,7 @@ class TestSnapshotJobs:
         proc = subprocess.Popen([sys.executable, "-c", "from sync_jobs.cli import run; run()", "--log-format",
                                  "json", "schedule", "--jobstore", str(tmp_path / "jobs.db")], cwd=tmp_path,
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        seen = _read_until(proc, ['"job": "quarterly_snapshot"'], timeout=90)
+        seen = _read_until(proc, ['"job": "quarterly_snapshot"'], timeout=300)   # a loaded CI machine
         proc.send_signal(signal.SIGTERM)
         _, rest = proc.communicate(timeout=30)
         assert proc.returncode == 0, seen + rest
