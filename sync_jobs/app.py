@@ -160,17 +160,19 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
 
 
 def _lint(plan: Plan, linter: Callable[..., Any] | None) -> list[dict[str, Any]]:
+    extra: dict[str, Any] = {}
     if linter is None:
         try:
             from pac_core.linter import lint_statement as linter
         except ImportError:
             return []
+        extra["within"] = plan.period     # periods without a year resolve inside the plan's (fiscal) period
     year = plan.period.start.year
     out = []
     for action in plan.actions:
         result = linter(action.text, year=year, tz=plan.timezone, people=[p.email for p in plan.people],
                         who=action.who, info_needed=action.info_needed or None,
-                        info_source=action.info_from or None)
+                        info_source=action.info_from or None, **extra)
         data = result if isinstance(result, dict) else _as_dict(result)
         data.setdefault("action_id", action.id)
         out.append(data)
