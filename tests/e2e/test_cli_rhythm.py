@@ -114,19 +114,20 @@ def email_settings(port: int, extra: str = "") -> str:
 class TestNotify:
     def test_dry_run_prints_and_records_nothing(self, demo: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
         """--dry-run prints each digest: Julie's holds A-01 missed at 4 / 5 only; the manager's the team's 4 missed
-        and 3 done actions, 2 axes at risk, 2 roll-outs, 3 rejected records; run twice, it prints the same."""
+        and 3 done actions, 2 axes at risk, 2 roll-outs, 2 rejected records (the won deal with no amount is a
+        warning, not a rejection); run twice, it prints the same."""
         env = store_copy(demo, tmp_path, email_settings(2525))
         first = pac("notify", "--dry-run", env=env, cwd=tmp_path)
         assert first.returncode == 0, first.stderr
         out = first.stdout
         assert f"== {JULIE} · email · would send · 1 alert(s)" in out
-        assert f"== {MANAGER} · email · would send · 14 alert(s)" in out
+        assert f"== {MANAGER} · email · would send · 13 alert(s)" in out
         julie = out[out.index(f"== {JULIE}"):]
         assert "- Visiter 5 clients dormants du 69 en semaine 18 : 4 / 5 (Clients dormants Rhône-Alpes)" in julie
         manager = out[out.index(f"== {MANAGER}"):out.index(f"== {JULIE}")]
         for heading in ("Actions manquées (fenêtre close) (4)", "Actions terminées (3)",
                         "Axes en retard sur leur rythme (2)", "Nouvelles recommandations du conseiller (2)",
-                        "Enregistrements du CRM rejetés, à corriger (3)"):
+                        "Enregistrements du CRM rejetés, à corriger (2)"):
             assert heading in manager
         assert pac("notify", "--dry-run", env=env, cwd=tmp_path).stdout == out
 
@@ -166,7 +167,7 @@ class TestNotify:
         path, _headers, body = hook.requests[-1]
         assert path.startswith("/workflows/wf0123/triggers/manual/paths/invoke") and f"sig={SIGNATURE}" in path
         card = json.dumps(body, ensure_ascii=False)
-        assert "PAC — ce qui a changé pour vous (14)" in card and "Visiter 5 clients dormants du 69" in card
+        assert "PAC — ce qui a changé pour vous (13)" in card and "Visiter 5 clients dormants du 69" in card
         assert len(hook.requests) == 2
 
     def test_smtp_password_from_secrets_file_never_printed(self, demo: tuple[Path, dict[str, str]],

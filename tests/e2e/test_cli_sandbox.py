@@ -50,8 +50,8 @@ def test_sandbox_serves_a_sync_from_another_process_and_stops_on_ctrl_c(tmp_path
         user.mkdir()
         run = {**base, **env}
         synced = subprocess.run([*PAC, "sync"], cwd=user, env=run, capture_output=True, text=True, timeout=300)
-        assert synced.returncode == 1, synced.stdout + synced.stderr     # first run: the demo's 3 set-asides, new
-        assert "3 rejected (3 new)" in synced.stdout
+        assert synced.returncode == 1, synced.stdout + synced.stderr     # first run: the demo's 2 set-asides, new
+        assert "2 rejected (2 new)" in synced.stdout
         status = subprocess.run([*PAC, "status"], cwd=user, env=run, capture_output=True, text=True, timeout=120)
         assert status.returncode == 0 and "partial" in status.stdout, status.stdout + status.stderr
         explained = subprocess.run([*PAC, "explain", "A-01"], cwd=user, env=run, capture_output=True, text=True,
