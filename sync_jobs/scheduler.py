@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, EVENT_SCHEDULER_STARTED, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -315,6 +315,11 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
         if scheduler.running:
             scheduler.shutdown(wait=False)
 
+    def stop_if_asked(_event: Any) -> None:   # a signal between the check below and start(): stop at once
+        if stopping:
+            scheduler.shutdown(wait=False)
+
+    scheduler.add_listener(stop_if_asked, EVENT_SCHEDULER_STARTED)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     event(log, "schedule.start", jobstore=path, plans=len(settings.plans))
