@@ -14,23 +14,21 @@ import random
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from benchmarks.synthetic import (
     AS_OF,
     AXIS_KINDS,
     INDUSTRIES,
     PARIS,
-    PLAN_YEAR,
-    PRODUCTS,
     SOURCES,
     TERRITORIES,
     TYPES,
     Organisation,
     Rep,
     Sizes,
+    regional_axes,
 )
-from pac_core.plan import Action, Axis, Counting, Objective, Person, Plan, Segment, SegmentKind
+from pac_core.plan import Action, Counting, Person, Plan
 from pac_core.records import Account, Records
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
@@ -73,21 +71,8 @@ class RealisticOrganisation(Organisation):
     def plan(self) -> Plan:
         """One segment per région (three axes each); actions per rep with mixed scopes and varied windows."""
         rng = random.Random(self.seed + 12)
-        regions = sorted({region for _, region in TERRITORIES})
-        segments = tuple(Segment(f"S{r:02d}", name, SegmentKind.HORIZONTAL,
-                                 Scope((Condition("region", "in", (name,), name),)))
-                         for r, name in enumerate(regions))
-        axis_scopes = {
-            "dormant": Scope((Condition("dormant", "is", (True,), "clients dormants"),)),
-            "big": Scope((Condition("annual_revenue", "gte", (50_000_000,), "grands comptes"),)),
-            "pharma": Scope((Condition("industry", "in", ("Pharmaceutique",), "pharma"),)),
-        }
-        axes = tuple(
-            Axis(f"{seg.id}-{kind}", f"{kind} {seg.name}", seg.id, axis_scopes[kind],
-                 objective=Objective(Decimal(500_000), PLAN_YEAR, budget=Decimal(40_000)), products=(PRODUCTS[n],))
-            for seg in segments for n, kind in enumerate(AXIS_KINDS))
+        segments, axes, segment_of = regional_axes()
         region_of = dict(TERRITORIES)
-        segment_of = {name: seg.id for name, seg in zip(regions, segments, strict=True)}
         actions = []
         for k in range(self.sizes.actions):
             rep = self.reps[k % len(self.reps)]

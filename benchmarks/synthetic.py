@@ -178,20 +178,7 @@ class Organisation:
     def plan(self) -> Plan:
         """One horizontal segment per région, three axes each (dormant, big accounts, pharma), actions per rep."""
         rng = random.Random(self.seed + 4)
-        regions = sorted({region for _, region in TERRITORIES})
-        segments = tuple(Segment(f"S{r:02d}", name, SegmentKind.HORIZONTAL,
-                                 Scope((Condition("region", "in", (name,), name),)))
-                         for r, name in enumerate(regions))
-        axis_scopes = {
-            "dormant": Scope((Condition("dormant", "is", (True,), "clients dormants"),)),
-            "big": Scope((Condition("annual_revenue", "gte", (50_000_000,), "grands comptes"),)),
-            "pharma": Scope((Condition("industry", "in", ("Pharmaceutique",), "pharma"),)),
-        }
-        axes = tuple(
-            Axis(f"{seg.id}-{kind}", f"{kind} {seg.name}", seg.id, axis_scopes[kind],
-                 objective=Objective(Decimal(500_000), PLAN_YEAR, budget=Decimal(40_000)), products=(PRODUCTS[n],))
-            for seg in segments for n, kind in enumerate(AXIS_KINDS))
-        segment_of = {name: seg.id for name, seg in zip(regions, segments, strict=True)}
+        segments, axes, segment_of = regional_axes()
         weeks = [datetime(2027, 1, 4, tzinfo=PARIS) + timedelta(weeks=w) for w in range(52)]
         actions = []
         for k in range(self.sizes.actions):
@@ -214,6 +201,25 @@ class Organisation:
         people = tuple(Person(r.email, f"Rep {r.number}", "rep") for r in self.reps)
         return Plan("PAC synthétique 2027", PLAN_YEAR, "Europe/Paris", people=people, segments=segments,
                     axes=axes, actions=tuple(actions))
+
+
+def regional_axes() -> tuple[tuple[Segment, ...], tuple[Axis, ...], dict[str, str]]:
+    """One horizontal segment per région and three axes in each (dormant, big accounts, pharma): (segments,
+    axes, région name -> segment id)."""
+    regions = sorted({region for _, region in TERRITORIES})
+    segments = tuple(Segment(f"S{r:02d}", name, SegmentKind.HORIZONTAL,
+                             Scope((Condition("region", "in", (name,), name),)))
+                     for r, name in enumerate(regions))
+    axis_scopes = {
+        "dormant": Scope((Condition("dormant", "is", (True,), "clients dormants"),)),
+        "big": Scope((Condition("annual_revenue", "gte", (50_000_000,), "grands comptes"),)),
+        "pharma": Scope((Condition("industry", "in", ("Pharmaceutique",), "pharma"),)),
+    }
+    axes = tuple(
+        Axis(f"{seg.id}-{kind}", f"{kind} {seg.name}", seg.id, axis_scopes[kind],
+             objective=Objective(Decimal(500_000), PLAN_YEAR, budget=Decimal(40_000)), products=(PRODUCTS[n],))
+        for seg in segments for n, kind in enumerate(AXIS_KINDS))
+    return segments, axes, {name: seg.id for name, seg in zip(regions, segments, strict=True)}
 
 
 def generate(scale: float = 1.0, *, seed: int = 2027, sizes: Sizes = Sizes()) -> tuple[Plan, Records, datetime]:
