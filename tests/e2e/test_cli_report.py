@@ -4,30 +4,11 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
-PAC = Path(sys.executable).with_name("pac")
-
-
-def pac(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(PAC), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600,
-                          check=False)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """A demo store (``pac demo``: sandbox CRM, two syncs), and the environment pointing at its settings."""
-    where = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
-    result = pac("demo", "--db", str(where / "demo.db"), "--output", str(where / "demo.html"), env=env, cwd=where)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    env["PAC_CONFIG"] = str(where / "demo.yaml")
-    return where, env
+from tests.cli import run_pac as pac
 
 
 class TestReportCommand:

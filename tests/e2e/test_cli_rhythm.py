@@ -3,33 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.cli import PAC
+from tests.cli import run_pac as pac
 from tests.receivers import HttpReceiver, SmtpReceiver
 
 JULIE = "julie.martin@durand-process.example"
 
 
-def pac(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PAC, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600,
-                          check=False)
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """A demo store (``pac demo``: sandbox CRM, two syncs, monthly snapshots January to April)."""
-    where = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
-    result = pac("demo", "--db", str(where / "demo.db"), "--output", str(where / "demo.html"), env=env, cwd=where)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    env["PAC_CONFIG"] = str(where / "demo.yaml")
-    return where, env
 
 
 class TestReview:

@@ -31,6 +31,23 @@ const ACTION_FIELDS = `
     PAC_Window_End__c { value displayValue }
     Owner { ... on User { Name { value } } }`;
 
+// What both queries read of an axis, with its actions.
+const AXIS_FIELDS = `
+    Id
+    Name { value }
+    PAC_Key__c { value }
+    PAC_Plan__c { value }
+    PAC_Status__c { value displayValue }
+    PAC_Progress_Pct__c { value }
+    PAC_Pace__c { value displayValue }
+    PAC_Revenue__c { value displayValue }
+    PAC_Objective__c { value displayValue }
+    PAC_Done__c { value }
+    PAC_Target__c { value }
+    PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) {
+        edges { node { ${ACTION_FIELDS} } }
+    }`;
+
 const PLAN_QUERY = gql`
     query pacPlan($where: PAC_Axis__c_Filter) {
         uiapi {
@@ -38,20 +55,7 @@ const PLAN_QUERY = gql`
                 PAC_Axis__c(where: $where, first: 50, orderBy: { PAC_Priority__c: { order: ASC } }) {
                     edges {
                         node {
-                            Id
-                            Name { value }
-                            PAC_Key__c { value }
-                            PAC_Plan__c { value }
-                            PAC_Status__c { value displayValue }
-                            PAC_Progress_Pct__c { value }
-                            PAC_Pace__c { value displayValue }
-                            PAC_Revenue__c { value displayValue }
-                            PAC_Objective__c { value displayValue }
-                            PAC_Done__c { value }
-                            PAC_Target__c { value }
-                            PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) {
-                                edges { node { ${ACTION_FIELDS} } }
-                            }
+                            ${AXIS_FIELDS}
                         }
                     }
                 }
@@ -68,20 +72,7 @@ const AXIS_QUERY = gql`
                 PAC_Axis__c(where: $where, first: 1) {
                     edges {
                         node {
-                            Id
-                            Name { value }
-                            PAC_Key__c { value }
-                            PAC_Plan__c { value }
-                            PAC_Status__c { value displayValue }
-                            PAC_Progress_Pct__c { value }
-                            PAC_Pace__c { value displayValue }
-                            PAC_Revenue__c { value displayValue }
-                            PAC_Objective__c { value displayValue }
-                            PAC_Done__c { value }
-                            PAC_Target__c { value }
-                            PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) {
-                                edges { node { ${ACTION_FIELDS} } }
-                            }
+                            ${AXIS_FIELDS}
                         }
                     }
                 }
