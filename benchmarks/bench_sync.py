@@ -39,7 +39,7 @@ BASE_ACCOUNTS, BASE_ACTIVITIES = 753, 4728      # the demo org at scale 1 of its
 
 
 def _org(scale: float) -> Any:
-    from connectors.sandbox import demo_org as d
+    from sandbox_crm import demo_org as d
 
     rng = random.Random(2027)
     users = d._users()
@@ -62,7 +62,7 @@ def _counts(org: Any) -> dict[str, dict[str, int]]:
 
 def _serve(conn: Any, scale: float) -> None:
     """Child process: build the org, serve it, report its size, wait for "stop"."""
-    from connectors.sandbox.run import sandbox_env, start_sandbox
+    from sandbox_crm.run import sandbox_env, start_sandbox
 
     started = time.perf_counter()
     org = _org(scale)
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
 
-    from connectors.sandbox.run import start_sandbox  # noqa: F401  (fail early if the sandbox is missing)
+    from sandbox_crm.run import start_sandbox  # noqa: F401  (fail early if the sandbox is missing)
     from sync_jobs.demo import write_demo_settings
 
     ctx = mp.get_context("spawn")

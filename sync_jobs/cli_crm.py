@@ -73,16 +73,16 @@ def _environment(sandbox: bool, crm: str, *, provisioned: bool = False) -> Itera
     if not sandbox:
         yield dict(os.environ)
         return
-    from connectors.sandbox.run import sandbox_env
-    from connectors.sandbox.server import SandboxServer
+    from sandbox_crm.run import sandbox_env
+    from sandbox_crm.server import SandboxServer
 
     api: Any
     if crm == "salesforce":
-        from connectors.sandbox.salesforce_api import SalesforceApi
+        from sandbox_crm.salesforce_api import SalesforceApi
 
         api = SalesforceApi(None, provisioned=provisioned)
     else:
-        from connectors.sandbox.hubspot_api import HubSpotApi
+        from sandbox_crm.hubspot_api import HubSpotApi
 
         api = HubSpotApi(None)     # the mapping check needs no PAC property: the same portal either way
     server = SandboxServer([api]).start()

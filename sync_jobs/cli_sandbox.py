@@ -54,7 +54,7 @@ def sandbox_cmd(where: Path) -> None:
       pac sync && pac status && pac explain A-01
     Ctrl-C (or SIGTERM) stops it. Each start is a fresh org and a fresh store.
     """
-    from connectors.sandbox.run import sandbox_env, start_sandbox
+    from sandbox_crm.run import sandbox_env, start_sandbox
     from pac_config.settings import load_settings
     from sync_jobs.demo import write_demo_settings
     from sync_jobs.factory import build_connectors

@@ -90,7 +90,7 @@ def run_demo(*, lang: str | None = None, output: str = "out/pac-report.html", db
 
 
 def _run(lang: str | None, output: str, db: str, console: Console, program: str) -> int:
-    from connectors.sandbox.run import sandbox_env, start_sandbox
+    from sandbox_crm.run import sandbox_env, start_sandbox
     from pac_config.settings import load_settings
     from sync_jobs.factory import build_connectors
 

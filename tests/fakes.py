@@ -265,7 +265,7 @@ def sandbox_settings(tmp: Path, database_url: str) -> Any:
 
 def sandbox_env_fast(server: Any) -> dict[str, str]:
     """The sandbox's environment, with HubSpot's client-side search throttle lifted (tests do not wait)."""
-    from connectors.sandbox.run import sandbox_env
+    from sandbox_crm.run import sandbox_env
 
     hubspot = next((a for a in server.apis if a.name == "hubspot"), None)
     if hubspot is not None:

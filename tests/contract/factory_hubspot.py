@@ -12,9 +12,9 @@ from typing import Any
 from connectors.base import ObjectKind
 from connectors.hubspot.connector import HubSpotConnector, build
 from connectors.retry import RetryPolicy
-from connectors.sandbox.hubspot_api import HubSpotApi
-from connectors.sandbox.run import sandbox_env
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.run import sandbox_env
+from sandbox_crm.server import SandboxServer
 
 _MEETING_TYPES = {"visit": "Visite client", "demo": "Démonstration", "meeting": "Réunion"}
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from connectors.sandbox.run import start_sandbox
+from sandbox_crm.run import start_sandbox
 from tests.e2e.test_cli_sync import pac
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from connectors.sandbox.run import start_sandbox
+from sandbox_crm.run import start_sandbox
 from tests.cli import PAC
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 

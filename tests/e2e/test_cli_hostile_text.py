@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.demo_org import build_demo_org
-from connectors.sandbox.run import start_sandbox
+from sandbox_crm.demo_org import build_demo_org
+from sandbox_crm.run import start_sandbox
 from tests.cli import PAC
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.run import start_sandbox
+from sandbox_crm.run import start_sandbox
 from pac_config.settings import load_settings
 from sync_jobs.demo import write_demo_settings
 from tests.cli import PAC

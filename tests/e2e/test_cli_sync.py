@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.run import start_sandbox
+from sandbox_crm.run import start_sandbox
 from sync_jobs.lock import run_lock
 from sync_jobs.store import open_store, repo
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from connectors.sandbox.demo_org import build_demo_org
-from connectors.sandbox.hubspot_api import HubSpotApi
+from sandbox_crm.demo_org import build_demo_org
+from sandbox_crm.hubspot_api import HubSpotApi
 
 OVERLAP_MS = 10 * 60 * 1000     # the HubSpot connector's overlap window
 PAGE = 200                      # HubSpot search page size

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.sandbox.run import start_sandbox
+from sandbox_crm.run import start_sandbox
 from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store, repo
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from connectors.sandbox.run import start_sandbox
+from sandbox_crm.run import start_sandbox
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 
 

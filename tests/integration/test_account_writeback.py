@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from connectors.base import Target, WriteChange
-from connectors.sandbox.run import start_sandbox
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.run import start_sandbox
+from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult, run_sync
 from tests.fakes import sandbox_connectors, sandbox_settings
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from connectors.base import ObjectKind, Target, WriteChange
-from connectors.sandbox.hubspot_api import HubSpotApi
-from connectors.sandbox.run import start_sandbox
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.run import start_sandbox
+from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult, run_sync
 from tests.contract.factory_hubspot import sandbox_connector
 from tests.fakes import sandbox_connectors, sandbox_settings

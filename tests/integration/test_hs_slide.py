@@ -6,8 +6,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from connectors.base import ObjectKind
-from connectors.sandbox.hubspot_api import HubSpotApi
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.server import SandboxServer
 from pac_core.records import Account
 from tests.contract.factory_hubspot import sandbox_connector
 

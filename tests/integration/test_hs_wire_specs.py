@@ -20,9 +20,9 @@ import jsonschema
 import pytest
 
 from connectors.base import ObjectKind, Target, WriteChange
-from connectors.sandbox.demo_org import build_demo_org
-from connectors.sandbox.hubspot_api import HubSpotApi
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.demo_org import build_demo_org
+from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 
 SPECS = Path(__file__).resolve().parents[1] / "data" / "hubspot_specs"

@@ -15,11 +15,11 @@ import pytest
 
 from connectors.base import ObjectKind, Target
 from connectors.salesforce.connector import SalesforceConnector, build
-from connectors.sandbox.demo_org import build_demo_org
-from connectors.sandbox.hubspot_api import HubSpotApi
-from connectors.sandbox.run import sandbox_env
-from connectors.sandbox.salesforce_api import SalesforceApi
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.demo_org import build_demo_org
+from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.run import sandbox_env
+from sandbox_crm.salesforce_api import SalesforceApi
+from sandbox_crm.server import SandboxServer
 from pac_config.loader import config_dir
 from pac_core.engine import evaluate
 from pac_core.records import Deal

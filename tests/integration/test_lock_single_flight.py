@@ -138,7 +138,7 @@ class TestSqliteStaleLock:
 # -- two real `pac sync` processes on one plan, against the sandbox CRM --------------------------------------
 @pytest.fixture
 def crm():
-    from connectors.sandbox.run import start_sandbox
+    from sandbox_crm.run import start_sandbox
 
     with start_sandbox() as server:
         yield server

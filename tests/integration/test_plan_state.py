@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from connectors.sandbox.run import start_sandbox
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.run import start_sandbox
+from sandbox_crm.server import SandboxServer
 from pac_config.settings import load_settings
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import RunResult, run_sync

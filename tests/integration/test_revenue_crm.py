@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from connectors.base import ObjectKind
-from connectors.sandbox.hubspot_api import HubSpotApi
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.server import SandboxServer
 from pac_core.engine import evaluate
 from pac_core.plan import Segment, SegmentKind
 from pac_core.records import Account, Deal, Records, User

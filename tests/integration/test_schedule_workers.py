@@ -72,7 +72,7 @@ def test_three_workers_thirty_plans(tmp_path, pg_url) -> None:
     """3 real `pac schedule` processes share one PostgreSQL store and 30 plans, every sync due at once: each
     plan is synced by exactly one worker (one `schedule.run`, two `schedule.skip`, one run row), the work is
     spread over the workers, and no two runs of a plan overlap."""
-    from connectors.sandbox.run import start_sandbox
+    from sandbox_crm.run import start_sandbox
     from sync_jobs.store import open_store, repo
     from tests.fakes import sandbox_connectors, sandbox_env_fast
 

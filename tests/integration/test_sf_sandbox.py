@@ -14,10 +14,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from simple_salesforce import Salesforce, format_soql
 from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMalformedRequest, SalesforceRefusedRequest
 
-from connectors.sandbox.demo_org import build_demo_org
-from connectors.sandbox.run import SF_CLIENT_ID, SF_CLIENT_SECRET
-from connectors.sandbox.salesforce_api import SalesforceApi
-from connectors.sandbox.server import SandboxServer
+from sandbox_crm.demo_org import build_demo_org
+from sandbox_crm.run import SF_CLIENT_ID, SF_CLIENT_SECRET
+from sandbox_crm.salesforce_api import SalesforceApi
+from sandbox_crm.server import SandboxServer
 
 
 @pytest.fixture(scope="module")

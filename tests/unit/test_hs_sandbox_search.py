@@ -2,7 +2,7 @@
 
 import pytest
 
-from connectors.sandbox import hubspot_search as hs
+from sandbox_crm import hubspot_search as hs
 
 
 class Row:

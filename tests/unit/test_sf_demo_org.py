@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from connectors.sandbox.demo_org import AWKWARD, WEEK18, build_demo_org
+from sandbox_crm.demo_org import AWKWARD, WEEK18, build_demo_org
 
 
 class TestDemoOrg:

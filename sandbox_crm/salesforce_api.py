@@ -29,10 +29,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qs
 
-from connectors.sandbox.demo_org import DemoOrg
-from connectors.sandbox.salesforce_access import SETUP_OBJECTS, AccessMixin
-from connectors.sandbox.salesforce_bulk import BulkMixin
-from connectors.sandbox.salesforce_schema import (
+from sandbox_crm.demo_org import DemoOrg
+from sandbox_crm.salesforce_access import SETUP_OBJECTS, AccessMixin
+from sandbox_crm.salesforce_bulk import BulkMixin
+from sandbox_crm.salesforce_schema import (
     SField,
     SObject,
     custom_object,
@@ -42,13 +42,13 @@ from connectors.sandbox.salesforce_schema import (
     permission_schema,
     standard_schema,
 )
-from connectors.sandbox.salesforce_seed import SeedMixin
-from connectors.sandbox.salesforce_wire import SaveError as _SaveError
-from connectors.sandbox.salesforce_wire import collection_records, sf_id, to18
-from connectors.sandbox.salesforce_wire import error as _error
-from connectors.sandbox.salesforce_wire import json_value as _json_value
-from connectors.sandbox.server import Fault, Request, Response
-from connectors.sandbox.soql import Query, SoqlError, parse, parse_datetime
+from sandbox_crm.salesforce_seed import SeedMixin
+from sandbox_crm.salesforce_wire import SaveError as _SaveError
+from sandbox_crm.salesforce_wire import collection_records, sf_id, to18
+from sandbox_crm.salesforce_wire import error as _error
+from sandbox_crm.salesforce_wire import json_value as _json_value
+from sandbox_crm.server import Fault, Request, Response
+from sandbox_crm.soql import Query, SoqlError, parse, parse_datetime
 
 VERSIONS = ("58.0", "59.0", "60.0", "61.0", "62.0", "63.0", "64.0")
 MAX_BATCH, MIN_BATCH, MAX_COLLECTION = 2000, 200, 200

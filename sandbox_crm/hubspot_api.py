@@ -29,9 +29,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
-from connectors.sandbox import hubspot_search
-from connectors.sandbox.demo_org import DemoOrg
-from connectors.sandbox.server import Fault, Request, Response
+from sandbox_crm import hubspot_search
+from sandbox_crm.demo_org import DemoOrg
+from sandbox_crm.server import Fault, Request, Response
 
 SANDBOX_TOKEN = "pac-sandbox-hubspot-token"   # noqa: S105 - the sandbox's own throw-away private app token
 OAUTH_CLIENT_ID = "pac-sandbox-hs-client-id"

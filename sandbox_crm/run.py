@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from connectors.sandbox.demo_org import DemoOrg, build_demo_org
-from connectors.sandbox.server import Api, SandboxServer
+from sandbox_crm.demo_org import DemoOrg, build_demo_org
+from sandbox_crm.server import Api, SandboxServer
 
 SF_CONSUMER_KEY = "pac-sandbox-consumer-key"
 SF_CLIENT_ID = "pac-sandbox-client-id"
@@ -25,11 +25,11 @@ def start_sandbox(org: DemoOrg | None = None, *, salesforce: bool = True, hubspo
     org = org if org is not None else build_demo_org()
     apis: list[Api] = []
     if salesforce:
-        from connectors.sandbox.salesforce_api import SalesforceApi
+        from sandbox_crm.salesforce_api import SalesforceApi
 
         apis.append(SalesforceApi(org))
     if hubspot:
-        module = _optional("connectors.sandbox.hubspot_api")
+        module = _optional("sandbox_crm.hubspot_api")
         if module is not None:
             apis.append(module.HubSpotApi(org))
     server = SandboxServer(apis)
@@ -64,7 +64,7 @@ def sandbox_env(server: SandboxServer) -> dict[str, str]:
         "PAC_SF_API_VERSION": "62.0",
     }
     hs_token = HS_TOKEN_DEFAULT
-    module = _optional("connectors.sandbox.hubspot_api")
+    module = _optional("sandbox_crm.hubspot_api")
     if module is not None:
         hs_token = getattr(module, "SANDBOX_TOKEN", getattr(module, "TOKEN", HS_TOKEN_DEFAULT))
     env.update({"PAC_HS_ACCESS_TOKEN": hs_token, "PAC_HS_HOST": server.base_url, "PAC_HS_CA_BUNDLE": server.ca_path})

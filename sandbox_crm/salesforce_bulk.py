@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from connectors.sandbox.salesforce_wire import error as _error
-from connectors.sandbox.salesforce_wire import json_value as _json_value
-from connectors.sandbox.salesforce_wire import sf_datetime
-from connectors.sandbox.server import Request, Response
-from connectors.sandbox.soql import Query
+from sandbox_crm.salesforce_wire import error as _error
+from sandbox_crm.salesforce_wire import json_value as _json_value
+from sandbox_crm.salesforce_wire import sf_datetime
+from sandbox_crm.server import Request, Response
+from sandbox_crm.soql import Query
 
 
 class BulkMixin:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from connectors.sandbox.salesforce_schema import SField, SObject, describe_field
-from connectors.sandbox.salesforce_wire import SaveError, collection_records
-from connectors.sandbox.salesforce_wire import error as _error
-from connectors.sandbox.server import Request, Response
+from sandbox_crm.salesforce_schema import SField, SObject, describe_field
+from sandbox_crm.salesforce_wire import SaveError, collection_records
+from sandbox_crm.salesforce_wire import error as _error
+from sandbox_crm.server import Request, Response
 
 SETUP_OBJECTS = frozenset({"PermissionSet", "ObjectPermissions", "FieldPermissions", "PermissionSetAssignment"})
 MAX_CREATE = 200

@@ -12,7 +12,7 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from connectors.sandbox.demo_org import PARIS, PRODUCT_FAMILIES, DemoActivity, DemoOrg
+from sandbox_crm.demo_org import PARIS, PRODUCT_FAMILIES, DemoActivity, DemoOrg
 
 
 class SeedMixin:
