@@ -54,8 +54,8 @@ def sandbox_cmd(where: Path) -> None:
       pac sync && pac status && pac explain A-01
     Ctrl-C (or SIGTERM) stops it. Each start is a fresh org and a fresh store.
     """
-    from sandbox_crm.run import sandbox_env, start_sandbox
     from pac_config.settings import load_settings
+    from sandbox_crm.run import sandbox_env, start_sandbox
     from sync_jobs.demo import write_demo_settings
     from sync_jobs.factory import build_connectors
 

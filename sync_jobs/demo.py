@@ -90,8 +90,8 @@ def run_demo(*, lang: str | None = None, output: str = "out/pac-report.html", db
 
 
 def _run(lang: str | None, output: str, db: str, console: Console, program: str) -> int:
-    from sandbox_crm.run import sandbox_env, start_sandbox
     from pac_config.settings import load_settings
+    from sandbox_crm.run import sandbox_env, start_sandbox
     from sync_jobs.factory import build_connectors
 
     started = time.monotonic()

@@ -8,10 +8,10 @@ from pathlib import Path
 from connectors.base import ObjectKind
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
+from pac_config.loader import config_dir
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce_api import SalesforceApi
 from sandbox_crm.server import SandboxServer
-from pac_config.loader import config_dir
 
 _OBJECTS = {ObjectKind.ACTIVITIES: "Event", ObjectKind.ACCOUNTS: "Account", ObjectKind.DEALS: "Opportunity",
             ObjectKind.USERS: "User"}

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox_crm.run import start_sandbox
 from pac_config.settings import load_settings
+from sandbox_crm.run import start_sandbox
 from sync_jobs.demo import write_demo_settings
 from tests.cli import PAC
 from tests.fakes import sandbox_connectors, sandbox_env_fast

@@ -6,9 +6,9 @@ import pytest
 
 from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target, WriteChange
 from connectors.hubspot.connector import build
+from pac_core.records import Account
 from sandbox_crm.hubspot_api import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
 from sandbox_crm.server import SandboxServer
-from pac_core.records import Account
 from tests.contract.factory_hubspot import SleepLog, sandbox_connector
 
 OAUTH = {"PAC_HS_ACCESS_TOKEN": "", "PAC_HS_CLIENT_ID": OAUTH_CLIENT_ID, "PAC_HS_CLIENT_SECRET": OAUTH_CLIENT_SECRET,

@@ -6,9 +6,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from connectors.base import ObjectKind
+from pac_core.records import Account
 from sandbox_crm.hubspot_api import HubSpotApi
 from sandbox_crm.server import SandboxServer
-from pac_core.records import Account
 from tests.contract.factory_hubspot import sandbox_connector
 
 BASE = datetime(2027, 1, 1, tzinfo=UTC)

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 
 from connectors.base import ManagerEdit, ObjectKind, Target, WriteChange
+from pac_core.plan import ActivityType
+from pac_core.records import Account, Activity, Deal, DealStage, Rejected, User
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.hubspot_api import HubSpotApi
 from sandbox_crm.server import SandboxServer
-from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, Deal, DealStage, Rejected, User
 from tests.contract.factory_hubspot import sandbox_connector
 
 DEMO = build_demo_org().for_crm("hubspot")

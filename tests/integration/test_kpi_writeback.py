@@ -15,14 +15,14 @@ import pytest
 
 from connectors.base import ObjectKind, Target
 from connectors.salesforce.connector import SalesforceConnector, build
+from pac_config.loader import config_dir
+from pac_core.engine import evaluate
+from pac_core.records import Deal
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.hubspot_api import HubSpotApi
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce_api import SalesforceApi
 from sandbox_crm.server import SandboxServer
-from pac_config.loader import config_dir
-from pac_core.engine import evaluate
-from pac_core.records import Deal
 from sync_jobs.diff import changes_for, desired_state, kept_by, record_key
 from tests.contract.factory_hubspot import sandbox_connector
 from tests.unit.test_kpi_vocabulary import AS_OF, _plan, _records

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from pac_config.settings import load_settings
 from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
-from pac_config.settings import load_settings
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import RunResult, run_sync
 from sync_jobs.store import open_store, repo

@@ -12,12 +12,12 @@ from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target, Write
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.mapping import check_mapping_online, load_mapping
+from pac_config.loader import config_dir
+from pac_core.records import Activity, ActivityStatus, Deal, Rejected
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce_api import SalesforceApi
 from sandbox_crm.server import SandboxServer
-from pac_config.loader import config_dir
-from pac_core.records import Activity, ActivityStatus, Deal, Rejected
 
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
 NO_WAIT = RetryPolicy(max_attempts=4, sleep=lambda _s: None, jitter=lambda: 0.0)
