@@ -403,11 +403,10 @@ def _run(engine, ps: PlanSettings, plan: Plan, fingerprint: str, settings: Setti
     result.errors = [redact(e) for e in result.errors]
     result.status, result.exit_code = ("dry_run" if dry_run and code == EXIT_OK else status), code
     if not dry_run and result.run_id is not None:
-        repo.add_rejections(engine, result.run_id, result.rejections)
         advance = status in ("ok", "partial")
         repo.finish_run(engine, result.run_id, status=status, now=clock(), counts=result.counts, api=result.api,
                         errors=result.errors, watermarks_seen=pulled.watermarks if advance else None,
-                        full_objects=pulled.full_objects if advance else ())
+                        full_objects=pulled.full_objects if advance else (), rejections=result.rejections)
     event(log, "sync.end", plan=plan.id, run=result.run_id, status=result.status, written=result.written,
           accounts=result.accounts_written, rejected=len(result.rejections), errors=len(result.errors))
     return result

@@ -228,8 +228,9 @@ def start_run(engine: Engine, plan_id: str, now: datetime, *, dry_run: bool = Fa
 def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                api: Mapping[str, Any], errors: Iterable[str],
                watermarks_seen: Mapping[tuple[str, str], datetime | None] | None = None,
-               full_objects: Iterable[tuple[str, str]] = ()) -> None:
-    """Commit the run log and (when given) the new watermarks in one transaction."""
+               full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = ()) -> None:
+    """Commit the run log, its rejections and (when given) the new watermarks in one transaction: a run is
+    never found finished without its rejections, nor with the rejections of a run that did not finish."""
     full_set = set(full_objects)
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -238,6 +239,7 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
         run.counts, run.api = dict(counts), dict(api)
         run.errors = [redact(e) for e in errors]
         session.add(run)
+        _add_rejections(session, run_id, rejections)
         for (connector, obj), value in (watermarks_seen or {}).items():
             _put_watermark(session, connector, obj, value, (connector, obj) in full_set, now)
         session.commit()
@@ -245,13 +247,18 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
 
 def add_rejections(engine: Engine, run_id: int, rejected: Iterable[Rejected]) -> int:
     with Session(engine) as session:
-        n = 0
-        for r in rejected:
-            session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id,
-                                  reason=redact(r.reason)))
-            n += 1
+        n = _add_rejections(session, run_id, rejected)
         session.commit()
         return n
+
+
+def _add_rejections(session: Session, run_id: int, rejected: Iterable[Rejected]) -> int:
+    n = 0
+    for r in rejected:
+        session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id,
+                              reason=redact(r.reason)))
+        n += 1
+    return n
 
 
 def rejections(engine: Engine, run_id: int) -> list[Rejected]:

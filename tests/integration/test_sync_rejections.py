@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from connectors.base import ConnectorError, ObjectKind
 from pac_config.settings import load_settings
@@ -178,6 +179,35 @@ class TestNewRejections:
         new = _sync(settings, crm, dry_run=True)
         assert (known.status, known.exit_code, len(known.rejections)) == ("dry_run", 0, 3)
         assert (new.status, new.exit_code, _new(new)) == ("partial", 1, {("activities", "v10")})
+
+
+_REFUSE_FINISH = {   # the store refuses to close a run as finished: a fault at the run's very last commit
+    "sqlite": ["CREATE TRIGGER refuse_finish BEFORE UPDATE OF status ON pac_run "
+               "WHEN NEW.status IN ('ok', 'partial') BEGIN SELECT RAISE(ABORT, 'disk full'); END"],
+    "postgresql": ["CREATE FUNCTION refuse_finish() RETURNS trigger AS $$ BEGIN "
+                   "RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql",
+                   "CREATE TRIGGER refuse_finish BEFORE UPDATE ON pac_run FOR EACH ROW "
+                   "WHEN (NEW.status IN ('ok', 'partial')) EXECUTE FUNCTION refuse_finish()"],
+}
+
+
+class TestRejectionsCommittedWithTheRunLog:
+    def test_a_run_whose_log_cannot_be_committed_keeps_no_rejection(self, settings) -> None:
+        """The store fails at the run log's commit: the run is closed as failed, and none of its four rejections
+        is stored (they are committed with the run log, in one transaction, or not at all)."""
+        engine = open_store(settings.database())
+        try:
+            with engine.begin() as conn:
+                for statement in _REFUSE_FINISH[engine.dialect.name]:
+                    conn.execute(text(statement))
+            with pytest.raises(Exception, match="disk full"):
+                _sync(settings, _crm())
+            (run,) = repo.runs(engine)
+            stored = repo.rejections(engine, run.id)
+        finally:
+            engine.dispose()
+        assert run.status == "failed" and run.finished_at is not None
+        assert stored == []
 
 
 class TestNoDoubleCounting:
