@@ -7,7 +7,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select, update
+from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pac_core.records import Account, Activity, Deal, Record, Records, Rejected, User
@@ -93,8 +93,6 @@ def user_emails(engine: Engine, connector: str) -> set[str]:
 
 
 def count_records(engine: Engine, connector: str | None = None) -> dict[str, int]:
-    from sqlalchemy import func
-
     query = select(_T.c.kind, func.count()).where(_T.c.deleted.is_(False)).group_by(_T.c.kind)
     if connector:
         query = query.where(_T.c.connector == connector)
