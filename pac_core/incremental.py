@@ -114,6 +114,7 @@ class NightStats:
     activities_read: int
     activities_total: int
     touched_by: Mapping[str, int] = field(default_factory=dict)   # rule -> actions it touched (first rule wins)
+    rematched: tuple[str, ...] = ()                                # the re-matched actions' ids
 
 
 def action_fingerprints(plan: Plan) -> dict[str, str]:
@@ -175,7 +176,8 @@ def evaluate_incremental(plan: Plan, records: Records, changes: Changes | None, 
     for rule in touched.values():
         by_rule[rule] = by_rule.get(rule, 0) + 1
     stats = NightStats("full" if reason is not None else "incremental", reason or "",
-                       len(touched), len(plan.actions), len(plan.axes), len(subset), len(records.activities), by_rule)
+                       len(touched), len(plan.actions), len(plan.axes), len(subset), len(records.activities), by_rule,
+                       tuple(touched))
     return evaluation, new_kept, stats
 
 
