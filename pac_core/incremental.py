@@ -193,7 +193,7 @@ def _full_reason(records: Records, changes: Changes | None, kept: KeptState | No
         return f"engine version {kept.engine_version} -> {ENGINE_VERSION}"
     if kept.settings_fingerprint != settings_fingerprint(settings):
         return "engine settings changed"
-    if changes.users or kept.users_fingerprint != users_fingerprint(records.users):
+    if kept.users_fingerprint != users_fingerprint(records.users):   # re-stored but equal users are no change
         return "users changed"
     return None
 
