@@ -24,9 +24,11 @@ An action is *touched* (re-matched) when
 2. one of last night's matched activities changed or disappeared;
 3. a changed activity (its new version) could match it: same owner e-mail, same type, start within the window
    (one day of slack on each side, for all-day activities);
-4. an activity on a *changed account* could match it (same test): a changed account is an account record that
-   changed, appeared or disappeared, or the account of a changed deal (old and new account: won deals decide
-   dormancy when the CRM has no flag).
+4. an activity on a *changed account* could match it (same test): an account record that changed, appeared or
+   disappeared;
+5. its full scope has a dormancy condition and an activity on an account whose won deals changed could match it
+   (same test): the account of a changed deal won last night or now (won deals decide dormancy when the CRM has no flag;
+   nothing else in matching reads deals).
 
 A change of users (e-mails decide owners), of the engine version or of the settings makes a full night.
 """
@@ -37,20 +39,24 @@ import hashlib
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from itertools import compress, repeat
 from operator import attrgetter, is_
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import Action, Counting, Plan
 from pac_core.records import Activity, Deal, DealStage, Records, User
 from pac_core.results import Decision, Evaluation
+from pac_core.scope_eval import is_dormancy
 
 ENGINE_VERSION = "1"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 UNLIMITED = 1_000_000_000   # the counted-decision limit while re-matching: every counted activity is listed
 DEFAULT_SETTINGS = EngineSettings()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 Key = tuple[str, str]   # (source, CRM id)
 
@@ -244,6 +250,19 @@ def _instant(a: Activity, zone: ZoneInfo) -> float | None:
     return None
 
 
+def _instants(acts: Sequence[Activity], zone: ZoneInfo) -> np.ndarray:
+    """Each activity's instant as a POSIX timestamp (NaN when it has none the engine would use)."""
+    starts: list[datetime | None] = list(map(attrgetter("start"), acts))
+    odd = [i for i, start in enumerate(starts) if start is None or start.tzinfo is None]
+    for i in odd:
+        starts[i] = _EPOCH
+    instants = np.fromiter(map(datetime.timestamp, starts), dtype=np.float64, count=len(starts))  # type: ignore[arg-type]
+    for i in odd:
+        instant = _instant(acts[i], zone)
+        instants[i] = np.nan if instant is None else instant
+    return instants
+
+
 def _owner_email(a: Activity, emails: Mapping[Key, str]) -> str | None:
     """The owner's e-mail as the engine resolves it: the user's, else an owner id that is an e-mail."""
     if a.owner_id is None:
@@ -267,56 +286,67 @@ def _plan_night(plan: Plan, records: Records, changes: Changes, kept: KeptState,
         elif not old.matched.isdisjoint(changes.activities):
             touched[action.id] = "matched activity changed"
     candidates = _Candidates(plan.actions)
+    dormancy = frozenset(a.id for a in plan.actions if any(map(is_dormancy, plan.action_scope(a).conditions)))
 
-    def touch(a: Activity, rule: str) -> None:
+    def touch(a: Activity, rule: str, only: frozenset[str] | None = None) -> None:
         for aid in candidates.of(_owner_email(a, emails), a.type, _instant(a, zone)):
-            touched.setdefault(aid, rule)
+            if only is None or aid in only:
+                touched.setdefault(aid, rule)
 
     acts = records.activities
+    n = len(acts)
     keys = list(zip(map(attrgetter("source"), acts), map(attrgetter("id"), acts), strict=True))
-    changed_acts = list(compress(acts, map(changes.activities.__contains__, keys)))
-    for a in changed_acts:
+    for a in compress(acts, map(changes.activities.__contains__, keys)):
         touch(a, "changed activity")
-    changed_accounts = set(changes.accounts)
+    # accounts whose record changed (any scope condition, and whether the account exists), and accounts whose won
+    # deals changed (only dormancy reads them: a changed deal's old account comes from the kept state)
+    won_changed: set[Key] = set()
     deals = {(d.source, d.id): d for d in records.deals if (d.source, d.id) in changes.deals} \
         if changes.deals else {}
     for key in changes.deals:
         old_account = kept.won_deal_accounts.get(key)
         if old_account is not None:
-            changed_accounts.add(old_account)
+            won_changed.add(old_account)
         deal = deals.get(key)
-        if deal is not None and deal.account_id is not None:
-            changed_accounts.add((deal.source, deal.account_id))
-    on_changed = [False] * len(acts)
-    if changed_accounts:
-        on_changed = list(map(changed_accounts.__contains__,
-                              zip(map(attrgetter("source"), acts), map(attrgetter("account_id"), acts),
-                                  strict=True)))
-        for a in compress(acts, on_changed):
-            touch(a, "changed account")
+        if deal is not None and deal.account_id is not None and deal.stage is DealStage.WON:
+            won_changed.add((deal.source, deal.account_id))
+    account_keys = list(zip(map(attrgetter("source"), acts), map(attrgetter("account_id"), acts), strict=True))
+    on_changed = list(map(changes.accounts.__contains__, account_keys)) if changes.accounts else [False] * n
+    for a in compress(acts, on_changed):
+        touch(a, "changed account")
+    if won_changed and dormancy:
+        for a in compress(acts, map(won_changed.__contains__, account_keys)):
+            touch(a, "won deals of the account changed (dormancy)", dormancy)
     # the activities the night reads: untouched actions' matched sets, rejected and changed activities, the
     # activities on changed accounts, and every candidate of the touched actions (owner, type, window)
     wanted: set[Key] = set(kept.rejected) | changes.activities
     for aid, old in kept.actions.items():
         if aid not in touched:
             wanted |= old.matched
-    touched_actions = [a for a in plan.actions if a.id in touched]
-    rematch = _Candidates(touched_actions)
-    chosen = set(compress(range(len(acts)), map(wanted.__contains__, keys)))
-    chosen.update(compress(range(len(acts)), on_changed))
-    # the touched actions' candidates: C-level columns and masks, Python only for the right (owner, type) pairs
+    rematch = _Candidates(a for a in plan.actions if a.id in touched)
+    chosen = set(compress(range(n), map(wanted.__contains__, keys)))
+    chosen.update(compress(range(n), on_changed))
+    # the touched actions' candidates, as columns: (owner e-mail, type) pair codes, instants, one sorted search
+    # per pair against its merged windows (no Python per activity but for the odd ones: no start, naive, all-day)
     owner_keys = zip(map(attrgetter("source"), acts), map(attrgetter("owner_id"), acts), strict=True)
     email_col = list(map(emails.get, owner_keys))
-    pairs = zip(email_col, map(attrgetter("type"), acts), strict=True)
-    merged = rematch.merged
-    for i in compress(range(len(acts)), map(merged.__contains__, pairs)):
-        a = acts[i]
-        start = a.start
-        instant = start.timestamp() if start is not None and start.tzinfo is not None else _instant(a, zone)
-        if rematch.any(email_col[i], a.type, instant):
-            chosen.add(i)
+    code_of = {pair: k for k, pair in enumerate(rematch.merged)}
+    codes = np.fromiter(map(code_of.get, zip(email_col, map(attrgetter("type"), acts), strict=True), repeat(-1)),
+                        dtype=np.int64, count=n)
+    instants = _instants(acts, zone)
+    inside = np.flatnonzero(codes >= 0)
+    inside = inside[np.argsort(codes[inside], kind="stable")]
+    bounds = np.searchsorted(codes[inside], np.arange(len(code_of) + 1))
+    for k, (lo_starts, hi_ends) in enumerate(rematch.merged.values()):
+        group = inside[bounds[k]:bounds[k + 1]]
+        if not len(group):
+            continue
+        t = instants[group]
+        slot = np.searchsorted(np.asarray(lo_starts), t, side="right") - 1
+        hit = (slot >= 0) & (t < np.asarray(hi_ends)[np.maximum(slot, 0)])
+        chosen.update(group[hit].tolist())
     # owners given as an e-mail rather than a user id (the engine's fallback): the slow path, rare
-    for i in compress(range(len(acts)), map(is_, email_col, repeat(None))):
+    for i in compress(range(n), map(is_, email_col, repeat(None))):
         a = acts[i]
         if a.owner_id is not None and "@" in a.owner_id and rematch.any(_owner_email(a, emails), a.type,
                                                                         _instant(a, zone)):
@@ -339,9 +369,10 @@ def _matched_sets(plan: Plan, counted: Mapping[str, list[Decision]], activities:
     candidates = _Candidates(distinct)
     accounts = {a.id: {(d.source, d.account_id) for d in counted[a.id]} for a in distinct}
     extra: dict[str, set[Key]] = {a.id: set() for a in distinct}
-    for act in activities:
-        if act.account_id is None:
-            continue
+    counted_accounts = set().union(*accounts.values())
+    on_counted = map(counted_accounts.__contains__,
+                     zip(map(attrgetter("source"), activities), map(attrgetter("account_id"), activities), strict=True))
+    for act in compress(activities, on_counted):
         for aid in candidates.of(_owner_email(act, emails), act.type, _instant(act, zone)):
             if (act.source, act.account_id) in accounts[aid]:
                 extra[aid].add((act.source, act.id))
