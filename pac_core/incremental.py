@@ -1,60 +1,59 @@
-"""Incremental nights: re-match only the actions a night's changes can touch, and stay equal to a full evaluation.
+"""Incremental nights: re-select only the actions a night's changes can touch, and stay equal to a full evaluation.
 
 Pure (no I/O, no clock). What is kept from one night to the next (``KeptState``) is not a copy of last night's
-figures but what the expensive part of an evaluation found: for every action, the activities it matched (its
-*matched set*, counted ones and distinct-account repeats), plus the activities the engine rejected. Everything
-else is recomputed every night by the engine itself, so the clock is handled by construction:
+figures but, for every action, its *candidates*: the activities that could count for it whatever the deals say
+(its owner, its type, in its window with a day of slack, completed, not deleted, on a known account that passes
+its scope's account conditions, dormancy judged by the CRM flag when the account has one and not judged
+otherwise). That is a superset of what the action matches, and it does not depend on the clock nor on any deal.
+Everything else is recomputed every night by the engine itself, so the clock is handled by construction:
 
 * an action's count does not depend on the evaluation instant (its window and the day its dormancy is judged on,
-  the window's first local day, are fixed by the plan), so an action whose inputs did not change matches the same
-  activities tonight as last night;
+  the window's first local day, are fixed by the plan);
 * what does move with the clock (expected by now, pace, forecast, an axis's revenue and baseline "to date", a
   prorated baseline, elapsed shares, months to ROI, the quarter's load, the advice) is recomputed every night for
-  every action and axis, from the matched sets, by ``evaluate()``.
+  every action and axis by ``evaluate()``.
 
-A night is then one ``evaluate()`` on the whole plan, over every account, deal and user, but over a small subset of
-the activities: the kept matched sets of the untouched actions, the rejected ones, the changed ones, the ones on
-changed accounts, and every candidate (right owner, type and window) of the touched actions. The touched actions
-are evaluated with ``explain`` to learn their new matched sets. Why this equals a full evaluation, rule by rule,
-is in docs/engine.md, "Incremental nights".
+A night is one ``evaluate()`` on the whole plan, over every account, deal and user, but over a subset of the
+activities: the kept candidates of the untouched actions, the new candidates of the touched ones, the activities
+rejected last night, the changed ones and the ones on changed accounts. The engine decides on that subset exactly
+what it would decide on every activity (its decision for an activity depends on that activity, its account, the
+users and the plan only); why, rule by rule, is in docs/engine.md, "Incremental nights".
 
-An action is *touched* (re-matched) when
+An action is *touched* (its candidates selected again) when
 1. it is new, or its fingerprint changed (the action itself, its segment AND axis AND action scope, the plan's
    timezone);
-2. one of last night's matched activities changed or disappeared;
-3. a changed activity (its new version) could match it: same owner e-mail, same type, start within the window
-   (one day of slack on each side, for all-day activities);
-4. an activity on a *changed account* could match it (same test): an account record that changed, appeared or
-   disappeared;
-5. its full scope has a dormancy condition and an activity on an account whose won deals changed could match it
-   (same test): the account of a changed deal won last night or now (won deals decide dormancy when the CRM has no flag;
-   nothing else in matching reads deals).
-
-A change of users (e-mails decide owners), of the engine version or of the settings makes a full night.
+2. one of its kept candidates changed or disappeared;
+3. a changed activity (its new version) could be a candidate: same owner e-mail, same type, start within the
+   window (one day of slack on each side, for all-day activities);
+4. an activity on a *changed account* (an account record that changed, appeared or disappeared) could be a
+   candidate (same test).
+Deals never touch an action: candidates do not read them (won deals only decide dormancy, which candidates
+leave to the engine). A change of users (e-mails decide owners), of the engine version or of the settings makes a
+full night.
 """
 
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from itertools import compress, repeat
-from operator import attrgetter, is_
+from operator import attrgetter, is_, or_
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.plan import Action, Counting, Plan
-from pac_core.records import Activity, Deal, DealStage, Records, User
-from pac_core.results import Decision, Evaluation
-from pac_core.scope_eval import is_dormancy
+from pac_core.matching import owner_emails
+from pac_core.plan import Action, Plan
+from pac_core.records import Account, Activity, ActivityStatus, Records, User
+from pac_core.results import Evaluation
+from pac_core.scope_eval import compile_scope, dormancy_rule, is_dormancy
+from pac_core.scopes import Scope
 
 ENGINE_VERSION = "1"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
-UNLIMITED = 1_000_000_000   # the counted-decision limit while re-matching: every counted activity is listed
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -65,7 +64,7 @@ Key = tuple[str, str]   # (source, CRM id)
 class Changes:
     """The records that changed since the kept state was saved, by (source, id): created, updated or deleted
     (flagged or gone from the records). Their new versions are read from the night's records; the old versions
-    that matter are in the kept state (matched sets, rejected activities, won deals' accounts)."""
+    that matter are in the kept state (candidates, rejected activities)."""
 
     activities: frozenset[Key] = frozenset()
     accounts: frozenset[Key] = frozenset()
@@ -90,12 +89,14 @@ class Changes:
 @dataclass(frozen=True)
 class KeptAction:
     fingerprint: str
-    matched: frozenset[Key]
+    candidates: frozenset[Key]     # a superset of the activities the action matches (see the module's docstring)
 
 
 @dataclass(frozen=True)
 class KeptState:
-    """What one night leaves for the next (see the module's docstring)."""
+    """What one night leaves for the next (see the module's docstring): the engine version, settings and users it
+    ran with (a change of any makes a full night), its instant, each action's fingerprint and candidates, and the
+    activities the engine rejected (read again every night: a rejection depends on the users and accounts)."""
 
     engine_version: str
     settings_fingerprint: str
@@ -103,24 +104,23 @@ class KeptState:
     as_of: datetime
     actions: Mapping[str, KeptAction]
     rejected: frozenset[Key]                 # activities the engine rejected
-    won_deal_accounts: Mapping[Key, Key]     # won deal -> its account (a changed deal's old account)
 
 
 @dataclass(frozen=True)
 class NightStats:
-    """What a night recomputed: ``mode`` "full" or "incremental" and why; axes are recomputed every night (the
-    clock moves their figures), actions only when touched; ``activities_read`` of ``activities_total`` went
-    into the evaluation."""
+    """What a night recomputed: ``mode`` "full" or "incremental" and why; every action's and axis's figures are
+    recomputed every night (the clock moves them), an action's candidates only when it is touched (``reselected``);
+    ``activities_read`` of ``activities_total`` went into the evaluation."""
 
     mode: str
     reason: str
-    actions_rematched: int
+    actions_reselected: int
     actions_total: int
     axes_recomputed: int
     activities_read: int
     activities_total: int
     touched_by: Mapping[str, int] = field(default_factory=dict)   # rule -> actions it touched (first rule wins)
-    rematched: tuple[str, ...] = ()                                # the re-matched actions' ids
+    reselected: tuple[str, ...] = ()                               # the touched actions' ids
 
 
 def action_fingerprints(plan: Plan) -> dict[str, str]:
@@ -146,38 +146,39 @@ def evaluate_incremental(plan: Plan, records: Records, changes: Changes | None, 
     """The night's evaluation, equal field by field to ``evaluate(plan, records, as_of=as_of, settings=settings)``,
     with the state to keep for the next night and what was recomputed.
 
-    A full night (every action re-matched on every activity) when ``full`` is asked, when there is no kept state
-    or no change list, or when the engine version, the settings or the users changed; an incremental one otherwise.
+    A full night (every action's candidates selected from every activity) when ``full`` is asked, when there is
+    no kept state or no change list, or when the engine version, the settings or the users changed; an incremental
+    one otherwise.
     """
     reason = _full_reason(records, changes, kept, settings, full)
     fingerprints = action_fingerprints(plan)
+    zone = ZoneInfo(plan.timezone)
+    emails = owner_emails(records.users)
+    columns = _Columns(records.activities, emails, zone)
     if reason is not None or changes is None or kept is None:
         touched: dict[str, str] = {a.id: "full" for a in plan.actions}
-        subset = records.activities
+        candidates = _candidates(plan, plan.actions, records, columns, emails, settings)
+        subset: Sequence[Activity] = records.activities
     else:
-        touched, subset = _plan_night(plan, records, changes, kept, fingerprints)
-    # the touched actions are explained to learn what they match: every counted activity is listed (no limit);
-    # repeats on an already counted account (distinct-account actions) are not listed, so their matched set is
-    # the counted activities plus the action's candidates on the counted accounts (a superset: harmless)
-    wide = replace(settings, counted_limit=UNLIMITED, near_miss_limit=0)
-    evaluation = evaluate(plan, replace(records, activities=tuple(subset)), as_of=as_of, settings=wide,
-                          explain=tuple(touched))
-    counted: dict[str, list[Decision]] = {}
-    rows = []
-    for row in evaluation.actions:
-        if row.action_id in touched:
-            counted[row.action_id] = [d for d in row.decisions if d.counted and d.source]
-        rows.append(replace(row, decisions=()) if row.decisions else row)
-    matched = _matched_sets(plan, counted, subset, records.users)
-    evaluation = replace(evaluation, actions=tuple(rows))
-    previous = kept.actions if kept is not None else {}
+        touched = _touched(plan, records, changes, kept, fingerprints, columns, emails, zone)
+        candidates = _candidates(plan, [a for a in plan.actions if a.id in touched], records, columns, emails,
+                                 settings)
+        wanted: set[Key] = set(kept.rejected) | changes.activities
+        for aid, old in kept.actions.items():
+            wanted |= candidates.get(aid, old.candidates)
+        for aid in candidates.keys() - kept.actions.keys():
+            wanted |= candidates[aid]
+        chosen = compress(records.activities, map(or_, map(wanted.__contains__, columns.keys),
+                                                   columns.on_accounts(changes.accounts)))
+        subset = tuple(chosen)
+    evaluation = evaluate(plan, replace(records, activities=tuple(subset)), as_of=as_of, settings=settings)
+    previous = kept.actions if kept is not None and reason is None else {}
     new_kept = KeptState(
         engine_version=ENGINE_VERSION, settings_fingerprint=settings_fingerprint(settings),
         users_fingerprint=users_fingerprint(records.users), as_of=as_of,
-        actions={a.id: KeptAction(fingerprints[a.id], matched[a.id] if a.id in matched else previous[a.id].matched)
-                 for a in plan.actions},
-        rejected=_rejected_activities(evaluation, subset),
-        won_deal_accounts=_won_accounts(records.deals, changes if reason is None else None, kept))
+        actions={a.id: KeptAction(fingerprints[a.id], candidates[a.id] if a.id in candidates
+                                  else previous[a.id].candidates) for a in plan.actions},
+        rejected=_rejected_activities(evaluation, subset))
     by_rule: dict[str, int] = {}
     for rule in touched.values():
         by_rule[rule] = by_rule.get(rule, 0) + 1
@@ -204,42 +205,121 @@ def _full_reason(records: Records, changes: Changes | None, kept: KeptState | No
     return None
 
 
-class _Candidates:
-    """Actions by (owner e-mail, type) with their windows (widened by the slack), to find which actions an
-    activity could match (``of``) or whether it could match any of them (``any``: merged intervals, one bisection).
-    """
+class _Windows:
+    """Actions by (owner e-mail, type) with their windows widened by the slack: which actions an activity
+    (owner e-mail, type, instant) could be a candidate of."""
 
     def __init__(self, actions: Iterable[Action]) -> None:
-        groups: dict[tuple[str, object], list[tuple[float, float, str]]] = {}
+        self.groups: dict[tuple[str, object], list[tuple[float, float, str]]] = {}
         for a in actions:
-            groups.setdefault((a.who.strip().lower(), a.activity_type), []).append(
+            self.groups.setdefault((a.who.strip().lower(), a.activity_type), []).append(
                 (a.window.start.timestamp() - SLACK_SECONDS, a.window.end.timestamp() + SLACK_SECONDS, a.id))
-        self.groups = groups
-        self.merged: dict[tuple[str, object], tuple[list[float], list[float]]] = {}
-        for key, windows in groups.items():
-            starts: list[float] = []
-            ends: list[float] = []
-            for lo, hi, _ in sorted(windows):
-                if ends and lo <= ends[-1]:
-                    ends[-1] = max(ends[-1], hi)
-                else:
-                    starts.append(lo)
-                    ends.append(hi)
-            self.merged[key] = (starts, ends)
-        self.owners = frozenset(who for who, _ in groups)
 
     def of(self, email: str | None, kind: object, instant: float | None) -> list[str]:
-        """The actions (ids) this activity (owner e-mail, type, instant) could match."""
-        if email is None or instant is None:
+        if email is None or instant is None or instant != instant:   # NaN: no usable instant
             return []
         return [aid for lo, hi, aid in self.groups.get((email, kind), ()) if lo <= instant < hi]
 
-    def any(self, email: str | None, kind: object, instant: float | None) -> bool:
-        merged = self.merged.get((email, kind))   # type: ignore[arg-type]
-        if merged is None or instant is None:
-            return False
-        k = bisect_right(merged[0], instant) - 1
-        return k >= 0 and instant < merged[1][k]
+
+class _Columns:
+    """The night's activities as columns, built once with C-level maps: keys, owner e-mails (as the engine
+    resolves them), types, instants, account keys."""
+
+    def __init__(self, acts: Sequence[Activity], emails: Mapping[Key, str], zone: ZoneInfo) -> None:
+        self.acts = acts
+        sources = list(map(attrgetter("source"), acts))
+        self.keys: list[Key] = list(zip(sources, map(attrgetter("id"), acts), strict=True))
+        self.email: list[str | None] = list(map(emails.get, zip(sources, map(attrgetter("owner_id"), acts),
+                                                                 strict=True)))
+        for i in compress(range(len(acts)), map(is_, self.email, repeat(None))):   # an owner given as an e-mail
+            self.email[i] = _owner_email(acts[i], emails)
+        self.types = list(map(attrgetter("type"), acts))
+        self.account: list[Key] = list(zip(sources, map(attrgetter("account_id"), acts), strict=True))
+        self.instants = _instants(acts, zone)
+
+    def on_accounts(self, accounts: Collection[Key]) -> list[bool]:
+        return list(map(accounts.__contains__, self.account)) if accounts else [False] * len(self.acts)
+
+
+def _touched(plan: Plan, records: Records, changes: Changes, kept: KeptState, fingerprints: Mapping[str, str],
+             columns: _Columns, emails: Mapping[Key, str], zone: ZoneInfo) -> dict[str, str]:
+    """Touched action id -> the first rule that touched it (see the module's docstring)."""
+    touched: dict[str, str] = {}
+    for action in plan.actions:
+        old = kept.actions.get(action.id)
+        if old is None or old.fingerprint != fingerprints[action.id]:
+            touched[action.id] = "plan"
+        elif not old.candidates.isdisjoint(changes.activities):
+            touched[action.id] = "candidate changed"
+    windows = _Windows(plan.actions)
+    instants, email, types = columns.instants, columns.email, columns.types
+    n = len(columns.acts)
+    for rule, mask in (("changed activity", map(changes.activities.__contains__, columns.keys)),
+                       ("changed account", iter(columns.on_accounts(changes.accounts)))):
+        for i in compress(range(n), mask):
+            for aid in windows.of(email[i], types[i], float(instants[i])):
+                touched.setdefault(aid, rule)
+    return touched
+
+
+def _candidates(plan: Plan, actions: Sequence[Action], records: Records, columns: _Columns,
+                emails: Mapping[Key, str], settings: EngineSettings) -> dict[str, frozenset[Key]]:
+    """Action id -> its candidates (see the module's docstring), for these actions: the activities of each
+    (owner e-mail, type) pair sorted by instant once (NumPy), two sorted searches per action, then the cheap
+    per-activity tests on the window's slice only."""
+    if not actions:
+        return {}
+    accounts = {(a.source, a.id): a for a in records.accounts}
+    by_pair: dict[tuple[str, object], list[Action]] = {}
+    for a in actions:
+        by_pair.setdefault((a.who.strip().lower(), a.activity_type), []).append(a)
+    code_of = {pair: k for k, pair in enumerate(by_pair)}
+    n = len(columns.acts)
+    codes = np.fromiter(map(code_of.get, zip(columns.email, columns.types, strict=True), repeat(-1)),
+                        dtype=np.int64, count=n)
+    inside = np.flatnonzero(codes >= 0)
+    inside = inside[np.lexsort((columns.instants[inside], codes[inside]))]
+    bounds = np.searchsorted(codes[inside], np.arange(len(code_of) + 1))
+    acts, keys, account_keys = columns.acts, columns.keys, columns.account
+    tests: dict[tuple[object, ...], Callable[[Account], bool]] = {}
+    result: dict[str, frozenset[Key]] = {}
+    for k, group_actions in enumerate(by_pair.values()):
+        group = inside[bounds[k]:bounds[k + 1]]
+        times = columns.instants[group]
+        for action in group_actions:
+            scope = plan.action_scope(action)
+            test = tests.get(scope.conditions)
+            if test is None:
+                test = tests[scope.conditions] = _account_test(scope, emails, settings.dormant_default_months)
+            lo, hi = np.searchsorted(times, (action.window.start.timestamp() - SLACK_SECONDS,
+                                             action.window.end.timestamp() + SLACK_SECONDS))
+            found = []
+            for i in group[lo:hi].tolist():
+                a = acts[i]
+                if a.status is not ActivityStatus.COMPLETED or a.deleted:
+                    continue
+                account = accounts.get(account_keys[i])
+                if account is not None and test(account):
+                    found.append(keys[i])
+            result[action.id] = frozenset(found)
+    return result
+
+
+def _account_test(scope: Scope, emails: Mapping[Key, str], default_months: int) -> Callable[[Account], bool]:
+    """Whether an account can be in the scope whatever its won deals: every account condition holds, dormancy
+    by the CRM flag when the condition reads it and the account has one, and not judged otherwise."""
+    static = Scope(tuple(c for c in scope.accounts_part.conditions if not is_dormancy(c)))
+    flags = [dormancy_rule(c, default_months) for c in scope.accounts_part.conditions if is_dormancy(c)]
+    first_failure = compile_scope(static, as_of_for_dormant=_EPOCH.date(), last_won={}, owner_email=emails,
+                                  default_months=default_months)
+
+    def test(account: Account) -> bool:
+        for wanted, _months, use_flag in flags:
+            if use_flag and account.dormant is not None and account.dormant != wanted:
+                return False
+        return first_failure(account) is None
+
+    return test
 
 
 def _instant(a: Activity, zone: ZoneInfo) -> float | None:
@@ -273,137 +353,17 @@ def _owner_email(a: Activity, emails: Mapping[Key, str]) -> str | None:
     return email
 
 
-def _plan_night(plan: Plan, records: Records, changes: Changes, kept: KeptState, fingerprints: Mapping[str, str]
-                ) -> tuple[dict[str, str], list[Activity]]:
-    """(touched action id -> the first rule that touched it, the activities to evaluate, in the records' order)."""
-    zone = ZoneInfo(plan.timezone)
-    emails = {(u.source, u.id): u.email.lower() for u in records.users if u.email}
-    touched: dict[str, str] = {}
-    for action in plan.actions:
-        old = kept.actions.get(action.id)
-        if old is None or old.fingerprint != fingerprints[action.id]:
-            touched[action.id] = "plan"
-        elif not old.matched.isdisjoint(changes.activities):
-            touched[action.id] = "matched activity changed"
-    candidates = _Candidates(plan.actions)
-    dormancy = frozenset(a.id for a in plan.actions if any(map(is_dormancy, plan.action_scope(a).conditions)))
-
-    def touch(a: Activity, rule: str, only: frozenset[str] | None = None) -> None:
-        for aid in candidates.of(_owner_email(a, emails), a.type, _instant(a, zone)):
-            if only is None or aid in only:
-                touched.setdefault(aid, rule)
-
-    acts = records.activities
-    n = len(acts)
-    keys = list(zip(map(attrgetter("source"), acts), map(attrgetter("id"), acts), strict=True))
-    for a in compress(acts, map(changes.activities.__contains__, keys)):
-        touch(a, "changed activity")
-    # accounts whose record changed (any scope condition, and whether the account exists), and accounts whose won
-    # deals changed (only dormancy reads them: a changed deal's old account comes from the kept state)
-    won_changed: set[Key] = set()
-    deals = {(d.source, d.id): d for d in records.deals if (d.source, d.id) in changes.deals} \
-        if changes.deals else {}
-    for key in changes.deals:
-        old_account = kept.won_deal_accounts.get(key)
-        if old_account is not None:
-            won_changed.add(old_account)
-        deal = deals.get(key)
-        if deal is not None and deal.account_id is not None and deal.stage is DealStage.WON:
-            won_changed.add((deal.source, deal.account_id))
-    account_keys = list(zip(map(attrgetter("source"), acts), map(attrgetter("account_id"), acts), strict=True))
-    on_changed = list(map(changes.accounts.__contains__, account_keys)) if changes.accounts else [False] * n
-    for a in compress(acts, on_changed):
-        touch(a, "changed account")
-    if won_changed and dormancy:
-        for a in compress(acts, map(won_changed.__contains__, account_keys)):
-            touch(a, "won deals of the account changed (dormancy)", dormancy)
-    # the activities the night reads: untouched actions' matched sets, rejected and changed activities, the
-    # activities on changed accounts, and every candidate of the touched actions (owner, type, window)
-    wanted: set[Key] = set(kept.rejected) | changes.activities
-    for aid, old in kept.actions.items():
-        if aid not in touched:
-            wanted |= old.matched
-    rematch = _Candidates(a for a in plan.actions if a.id in touched)
-    chosen = set(compress(range(n), map(wanted.__contains__, keys)))
-    chosen.update(compress(range(n), on_changed))
-    # the touched actions' candidates, as columns: (owner e-mail, type) pair codes, instants, one sorted search
-    # per pair against its merged windows (no Python per activity but for the odd ones: no start, naive, all-day)
-    owner_keys = zip(map(attrgetter("source"), acts), map(attrgetter("owner_id"), acts), strict=True)
-    email_col = list(map(emails.get, owner_keys))
-    code_of = {pair: k for k, pair in enumerate(rematch.merged)}
-    codes = np.fromiter(map(code_of.get, zip(email_col, map(attrgetter("type"), acts), strict=True), repeat(-1)),
-                        dtype=np.int64, count=n)
-    instants = _instants(acts, zone)
-    inside = np.flatnonzero(codes >= 0)
-    inside = inside[np.argsort(codes[inside], kind="stable")]
-    bounds = np.searchsorted(codes[inside], np.arange(len(code_of) + 1))
-    for k, (lo_starts, hi_ends) in enumerate(rematch.merged.values()):
-        group = inside[bounds[k]:bounds[k + 1]]
-        if not len(group):
-            continue
-        t = instants[group]
-        slot = np.searchsorted(np.asarray(lo_starts), t, side="right") - 1
-        hit = (slot >= 0) & (t < np.asarray(hi_ends)[np.maximum(slot, 0)])
-        chosen.update(group[hit].tolist())
-    # owners given as an e-mail rather than a user id (the engine's fallback): the slow path, rare
-    for i in compress(range(n), map(is_, email_col, repeat(None))):
-        a = acts[i]
-        if a.owner_id is not None and "@" in a.owner_id and rematch.any(_owner_email(a, emails), a.type,
-                                                                        _instant(a, zone)):
-            chosen.add(i)
-    subset = [acts[i] for i in sorted(chosen)]
-    return touched, subset
-
-
-def _matched_sets(plan: Plan, counted: Mapping[str, list[Decision]], activities: Sequence[Activity],
-                  users: Iterable[User]) -> dict[str, frozenset[Key]]:
-    """Action id -> what it matched: its counted activities, plus, for a distinct-account action, its candidates
-    (owner, type, window with slack) on the accounts it counted, which hold its repeats."""
-    zone = ZoneInfo(plan.timezone)
-    emails = {(u.source, u.id): u.email.lower() for u in users if u.email}
-    result = {aid: frozenset((d.source, d.record_id) for d in found) for aid, found in counted.items()}
-    distinct = [a for a in plan.actions if a.id in counted and a.counting is Counting.DISTINCT_ACCOUNTS
-                and counted[a.id]]
-    if not distinct:
-        return result
-    candidates = _Candidates(distinct)
-    accounts = {a.id: {(d.source, d.account_id) for d in counted[a.id]} for a in distinct}
-    extra: dict[str, set[Key]] = {a.id: set() for a in distinct}
-    counted_accounts = set().union(*accounts.values())
-    on_counted = map(counted_accounts.__contains__,
-                     zip(map(attrgetter("source"), activities), map(attrgetter("account_id"), activities), strict=True))
-    for act in compress(activities, on_counted):
-        for aid in candidates.of(_owner_email(act, emails), act.type, _instant(act, zone)):
-            if (act.source, act.account_id) in accounts[aid]:
-                extra[aid].add((act.source, act.id))
-    return {aid: found | extra[aid] if aid in extra else found for aid, found in result.items()}
-
-
 def _rejected_activities(evaluation: Evaluation, activities: Sequence[Activity]) -> frozenset[Key]:
     """The activities among the evaluated ones that the engine rejected (deal rejections have other keys)."""
     keys = {(a.source, a.id) for a in activities}
     return frozenset(k for k in ((d.source, d.record_id) for d in evaluation.rejected) if k in keys)
 
 
-def _won_accounts(deals: Sequence[Deal], changes: Changes | None, kept: KeptState | None) -> dict[Key, Key]:
-    """Won deal -> its account, updated from last night's by the changed deals (built afresh on a full night)."""
-    def won(d: Deal) -> bool:
-        return d.stage is DealStage.WON and d.account_id is not None
-
-    if changes is None or kept is None:
-        return {(d.source, d.id): (d.source, d.account_id) for d in deals if won(d)}  # type: ignore[misc]
-    result = {k: v for k, v in kept.won_deal_accounts.items() if k not in changes.deals}
-    if changes.deals:
-        for d in deals:
-            if (d.source, d.id) in changes.deals and won(d):
-                result[(d.source, d.id)] = (d.source, d.account_id)  # type: ignore[assignment]
-    return result
-
-
 def touched_summary(stats: NightStats) -> str:
     """One line for the run log."""
     rules = ", ".join(f"{rule}: {n}" for rule, n in sorted(stats.touched_by.items()))
-    return (f"{stats.mode} night{f' ({stats.reason})' if stats.reason else ''}: {stats.actions_rematched}/"
-            f"{stats.actions_total} actions re-matched ({rules or 'none'}), {stats.axes_recomputed} axes recomputed, "
+    return (f"{stats.mode} night{f' ({stats.reason})' if stats.reason else ''}: {stats.actions_reselected}/"
+            f"{stats.actions_total} actions' candidates selected ({rules or 'none'}), "
+            f"{stats.axes_recomputed} axes recomputed, "
             f"{stats.activities_read}/{stats.activities_total} activities read")
 

@@ -45,7 +45,7 @@ def night_evaluator(engine: Engine, plan_id: str, connectors: Sequence[str],
         evaluation, kept, stats = evaluate_incremental(plan, records, changes, previous, as_of=as_of,
                                                        settings=settings, full=full)
         kept_store.save_kept(engine, plan_id, kept, stamp, datetime.now(UTC), previous)
-        event(log, "sync.evaluate", plan=plan_id, mode=stats.mode, actions=stats.actions_rematched,
+        event(log, "sync.evaluate", plan=plan_id, mode=stats.mode, actions=stats.actions_reselected,
               of=stats.actions_total, axes=stats.axes_recomputed, activities=stats.activities_read)
         log.debug(touched_summary(stats))
         if on_stats is not None:

@@ -1,7 +1,7 @@
 """The kept state of incremental nights (pac_core/incremental.py) in the store, and the night's change list.
 
 ``load_kept`` / ``save_kept`` read and write one plan's ``KeptState`` (``pac_kept_night`` and one
-``pac_kept_action`` row per action; a night rewrites only the actions whose fingerprint or matched set changed).
+``pac_kept_action`` row per action; a night rewrites only the actions whose fingerprint or candidates changed).
 ``changes_since`` lists the records stored since the kept night's high-water mark of ``stored_at`` (every upsert
 and every reconciliation deletion stamps it), minus ``RECHECK``: a run stamps ``stored_at`` with its own start
 instant, so a run that started before the mark but wrote after it is still seen. Listing a record twice is
@@ -55,12 +55,11 @@ def load_kept(engine: Engine, plan_id: str) -> tuple[KeptState, datetime | None]
             return None
         rows = session.execute(select(KeptActionRow).where(
             KeptActionRow.plan_id == plan_id)).scalars().all()  # type: ignore[arg-type]
-        actions = {row.action_id: KeptAction(row.fingerprint, frozenset(_keys(row.matched))) for row in rows}
+        actions = {row.action_id: KeptAction(row.fingerprint, frozenset(_keys(row.candidates))) for row in rows}
         kept = KeptState(
             engine_version=night.engine_version, settings_fingerprint=night.settings_fingerprint,
             users_fingerprint=night.users_fingerprint, as_of=_aware(night.as_of) or night.as_of, actions=actions,
-            rejected=frozenset(_keys(night.rejected)),
-            won_deal_accounts={(s, d): (s, a) for s, d, a in night.won_deal_accounts})
+            rejected=frozenset(_keys(night.rejected)))
         return kept, _aware(night.records_stamp)
 
 
@@ -79,14 +78,13 @@ def save_kept(engine: Engine, plan_id: str, kept: KeptState, stamp: datetime | N
             session.execute(delete(KeptActionRow).where(
                 KeptActionRow.plan_id == plan_id, KeptActionRow.action_id.in_(gone[chunk:chunk + 500])))  # type: ignore[arg-type,attr-defined]
         session.add_all(KeptActionRow(plan_id=plan_id, action_id=aid, fingerprint=a.fingerprint,
-                                      matched=sorted(map(list, a.matched))) for aid, a in fresh)
+                                      candidates=sorted(map(list, a.candidates))) for aid, a in fresh)
         night = session.get(KeptNight, plan_id) or KeptNight(
             plan_id=plan_id, engine_version="", settings_fingerprint="", users_fingerprint="", as_of=kept.as_of,
             saved_at=now)
         night.engine_version, night.settings_fingerprint = kept.engine_version, kept.settings_fingerprint
         night.users_fingerprint, night.as_of, night.records_stamp = kept.users_fingerprint, kept.as_of, stamp
         night.rejected = sorted(map(list, kept.rejected))
-        night.won_deal_accounts = sorted([d[0], d[1], a[1]] for d, a in kept.won_deal_accounts.items())
         night.saved_at = now
         session.add(night)
         session.commit()

@@ -29,7 +29,7 @@ def engine(database_url):
 
 
 def _kept(actions: dict[str, KeptAction]) -> KeptState:
-    return KeptState("1", "s", "u", NOW, actions, frozenset({("sf", "T9")}), {("sf", "D1"): ("sf", "C1")})
+    return KeptState("1", "s", "u", NOW, actions, frozenset({("sf", "T9")}))
 
 
 class TestKeptState:
@@ -66,8 +66,8 @@ class TestKeptState:
 class TestPipeline:
     def test_incremental_runs_equal_full_evaluations_of_the_stored_records(self, tmp_path, database_url) -> None:
         """The real pipeline with the incremental evaluator (``run_sync(evaluator=...)``, no pipeline change):
-        run 1 is a full night, run 2 (a new visit) an incremental one re-matching only A-01; both evaluations
-        equal ``evaluate()`` on the stored records."""
+        run 1 is a full night, run 2 (a new visit) an incremental one selecting only A-01's candidates again;
+        both evaluations equal ``evaluate()`` on the stored records."""
         settings = load_settings(write_settings(tmp_path, database_url), env={})
         plan, _ = pipeline.load_plan_file(settings.plan(None))
         store = open_store(database_url)
@@ -95,6 +95,6 @@ class TestPipeline:
         finally:
             store.dispose()
         assert [n.mode for n in nights] == ["full", "incremental"]
-        assert nights[1].rematched == ("A-01",)
+        assert nights[1].reselected == ("A-01",)
         assert first.evaluation is not None and second.evaluation is not None
         assert second.evaluation.action("A-01").done == first.evaluation.action("A-01").done + 1

@@ -207,7 +207,7 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
         evaluation, kept, stats = evaluate_incremental(plan, after, Changes.between(records, after), kept,
                                                        as_of=as_of, settings=SETTINGS)
         assert stats.mode == "incremental"
-        assert not quiet or stats.actions_rematched == 0
+        assert not quiet or stats.actions_reselected == 0
         _assert_same(evaluation, _full(plan, after, as_of))
         records = after
 
@@ -218,13 +218,13 @@ def _org(seed: int = 7) -> tuple[Plan, Records, KeptState]:
     return plan, records, _first(plan, records)
 
 
-def test_a_target_edit_rematches_only_that_action() -> None:
+def test_a_target_edit_reselects_only_that_action() -> None:
     plan, records, kept = _org()
     actions = list(plan.actions)
     actions[3] = replace(actions[3], target=actions[3].target + 4)
     edited = replace(plan, actions=tuple(actions))
     evaluation, _, stats = evaluate_incremental(edited, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS)
-    assert (stats.actions_rematched, dict(stats.touched_by)) == (1, {"plan": 1})
+    assert (stats.actions_reselected, dict(stats.touched_by)) == (1, {"plan": 1})
     assert stats.axes_recomputed == len(plan.axes)
     _assert_same(evaluation, _full(edited, records, AS_OF))
     assert evaluation.actions[3].target == plan.actions[3].target + 4
@@ -241,7 +241,7 @@ def _counted_somewhere(plan: Plan, records: Records) -> tuple[str, Activity]:
     raise AssertionError("the organisation has no counted activity")
 
 
-def test_deleting_a_counted_activity_rematches_its_action_and_lowers_the_count() -> None:
+def test_deleting_a_counted_activity_reselects_its_action_and_lowers_the_count() -> None:
     plan, records, kept = _org()
     action_id, activity = _counted_somewhere(plan, records)
     before = _full(plan, records, AS_OF).action(action_id).done
@@ -250,17 +250,17 @@ def test_deleting_a_counted_activity_rematches_its_action_and_lowers_the_count()
                  replace(records, activities=tuple(a for a in records.activities if a is not activity))):  # vanished
         evaluation, _, stats = evaluate_incremental(plan, gone, Changes.between(records, gone), kept, as_of=AS_OF,
                                                     settings=SETTINGS)
-        assert action_id in stats.rematched
-        assert stats.actions_rematched < len(plan.actions)
+        assert action_id in stats.reselected
+        assert stats.actions_reselected < len(plan.actions)
         _assert_same(evaluation, _full(plan, gone, AS_OF))
         assert evaluation.action(action_id).done <= before
 
 
-def test_the_clock_moving_a_day_rematches_nothing_and_stays_exact() -> None:
+def test_the_clock_moving_a_day_reselects_nothing_and_stays_exact() -> None:
     plan, records, kept = _org()
     tomorrow = AS_OF + timedelta(days=1)
     evaluation, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=tomorrow, settings=SETTINGS)
-    assert stats.actions_rematched == 0
+    assert stats.actions_reselected == 0
     assert stats.activities_read < len(records.activities)
     full = _full(plan, records, tomorrow)
     _assert_same(evaluation, full)
@@ -285,7 +285,7 @@ def test_a_changed_user_or_setting_makes_a_full_night() -> None:
     assert stats.mode == "full"
 
 
-def test_a_won_deal_moving_account_rematches_the_dormancy_actions_of_both_accounts() -> None:
+def test_a_won_deal_moving_account_changes_dormancy_and_stays_exact() -> None:
     """Dormancy without a CRM flag is 'no won deal in 12 months': a won deal changing account changes two."""
     rng = random.Random(11)
     plan, records = _plan(rng, 16), _records(rng)
@@ -303,11 +303,11 @@ def _quiet_night_is_exact(plan: Plan, records: Records, kept: KeptState) -> None
     """A night with no change reads only what the kept state names: it shows a kept state gone stale."""
     tomorrow = AS_OF + timedelta(days=1)
     evaluation, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=tomorrow, settings=SETTINGS)
-    assert stats.actions_rematched == 0
+    assert stats.actions_reselected == 0
     _assert_same(evaluation, _full(plan, records, tomorrow))
 
 
-def test_an_account_entering_a_scope_rematches_the_actions_with_activities_on_it() -> None:
+def test_an_account_entering_a_scope_reselects_the_actions_with_activities_on_it() -> None:
     """An account's fields decide scopes: the unchanged visits on it start counting, tonight and after."""
     rng = random.Random(5)
     plan, records = _plan(rng, 16), _records(rng, 800)
@@ -321,7 +321,7 @@ def test_an_account_entering_a_scope_rematches_the_actions_with_activities_on_it
     assert grew, "the scenario must make some action count more"
     evaluation, kept, stats = evaluate_incremental(plan, entered, Changes.between(records, entered), kept,
                                                    as_of=AS_OF, settings=SETTINGS)
-    assert set(grew) <= set(stats.rematched)
+    assert set(grew) <= set(stats.reselected)
     _assert_same(evaluation, after)
     _quiet_night_is_exact(plan, entered, kept)
 

@@ -24,7 +24,6 @@ def upgrade() -> None:
     sa.Column('as_of', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('records_stamp', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('rejected', sa.JSON(), nullable=False),
-    sa.Column('won_deal_accounts', sa.JSON(), nullable=False),
     sa.Column('saved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('plan_id')
     )
@@ -32,7 +31,7 @@ def upgrade() -> None:
     sa.Column('plan_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('action_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('fingerprint', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('matched', sa.JSON(), nullable=False),
+    sa.Column('candidates', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('plan_id', 'action_id')
     )
 
