@@ -17,7 +17,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 from pac_core.kpi_vocabulary import VOCABULARY
-from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, fold, parse_money
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_money
+from pac_core.text import fold_key
 
 # canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
 ACTIVITY_ALIASES = {
@@ -62,7 +63,7 @@ PREVIOUS_YEAR = ("previous_year", "année précédente", "annee precedente", "n-
 
 
 def _key(text: str) -> str:
-    return fold(text).replace("_", " ")
+    return fold_key(text).replace("_", " ")
 
 
 def spellings(table: dict[str, tuple[str, ...]]) -> list[str]:

@@ -38,7 +38,7 @@ from pac_core import geography
 from pac_core.errors import GeographyError, PeriodError
 from pac_core.periods import RelativePeriodError, find_periods
 from pac_core.plan import ActivityType
-from pac_core.text import fold_keep_length
+from pac_core.text import fold_keep_length, fold_words
 from pac_core.window import Window
 
 KINDS = ("action", "objective", "intention")
@@ -357,7 +357,7 @@ def _departement_spans(s: str) -> list[tuple[int, int, str]]:
     return out
 
 
-_DEPT_NAMES = sorted(((geography.normalise(name), code) for code, (name, _) in geography.DEPARTEMENTS.items()),
+_DEPT_NAMES = sorted(((fold_words(name), code) for code, (name, _) in geography.DEPARTEMENTS.items()),
                      key=lambda x: -len(x[0]))
 _AMBIGUOUS_NAMES = {"cher", "manche", "somme", "nord", "lot", "var", "aube", "orne", "ain", "eure", "marne", "loire",
                     "vienne", "indre", "gard", "tarn", "gers", "oise", "aude", "doubs", "jura", "paris", "savoie",
