@@ -59,6 +59,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -215,7 +216,6 @@ def _read_csv(path: Path, progress: Progress | None) -> Sheet:
 
 def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Sheet:
     """Read row by row (openpyxl's read-only mode): memory stays small whatever the size of the sheet."""
-    from openpyxl import load_workbook  # imported when a spreadsheet is imported, not at start
 
     def broken(exc: BaseException) -> InvalidInput:
         missing = re.search(r"no item named '([^']+)'", str(exc))

@@ -465,10 +465,10 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
             continue
         facts.count, facts.target = value, text[first:last]
         head = s[first:last].split()[0]
-        kind = next((k for p, k in _NOUNS if p.fullmatch(head)), "none")
-        facts.count_is_activity = kind != "none"
-        if facts.count_is_activity and facts.activity_type is None and kind != "none":
-            facts.activity_type = kind
+        noun = next(((k,) for p, k in _NOUNS if p.fullmatch(head)), None)
+        facts.count_is_activity = noun is not None
+        if noun is not None and facts.activity_type is None:
+            facts.activity_type = noun[0]
         return
 
 

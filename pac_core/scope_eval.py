@@ -111,6 +111,7 @@ class ValueTest:
             raise ScopeError(f"unknown scope operator {op!r}", f"use one of {', '.join(OPERATORS)}")
         if field not in FIELDS and not field.startswith("custom."):
             raise ScopeError(f"unknown scope field {field!r}", f"use one of {', '.join(FIELDS)} or custom.<name>")
+        values: tuple[Any, ...]
         if field in TEXT_FIELDS and op in ("in", "not_in"):
             values = tuple(fold_value(str(v)).replace(" ", "") if field == "postal_code" else fold_value(str(v))
                            for v in condition.values)
@@ -119,6 +120,7 @@ class ValueTest:
         self.exact = frozenset(v for v in values if not (isinstance(v, str) and v.endswith("*")))
         self.prefixes = tuple(v[:-1] for v in values if isinstance(v, str) and v.endswith("*"))
         self.values = values
+        self.bounds = tuple(v for v in values if isinstance(v, Decimal))   # all of them for gte..between
         if op in ("gte", "lte", "gt", "lt", "between") and not all(isinstance(v, Decimal) for v in values):
             raise ScopeError(f"{condition.label or field}: {op} needs numbers, got {condition.values!r}",
                              "write a number such as 50000000")
@@ -137,7 +139,7 @@ class ValueTest:
             return value == bool(self.values[0]) if isinstance(value, bool) else False
         if not isinstance(value, Decimal):
             return False
-        low = self.values[0]
+        low = self.bounds[0]
         if op == "gte":
             return value >= low
         if op == "lte":
@@ -146,7 +148,7 @@ class ValueTest:
             return value > low
         if op == "lt":
             return value < low
-        return low <= value <= self.values[1]   # between, inclusive
+        return low <= value <= self.bounds[1]   # between, inclusive
 
 
 def is_dormancy(condition: Condition) -> bool:

@@ -195,7 +195,7 @@ def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope") -> Scop
         out.add("", f"a scope is a mapping of conditions, not {type(data).__name__}",
                 "write e.g. scope: {departement: \"69\", industry: Chimie}")
         raise ScopeError(out.problems)
-    conditions: list[Condition] = []
+    conditions: list[Condition | None] = []
     for raw_key, value in data.items():
         key = str(raw_key)
         if fold_key(key) in NEGATION_KEYS:
