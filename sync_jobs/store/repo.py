@@ -132,8 +132,8 @@ def save_written(engine: Engine, plan_id: str, connector: str,
         stmt = stmt.on_conflict_do_update(
             index_elements=["plan_id", "connector", "target", "key"],
             set_={c: stmt.excluded[c] for c in ("crm_id", "fields", "written_at")})
-        for chunk in chunked(merged.values(), WRITTEN_CHUNK):
-            conn.execute(stmt, chunk)
+        for rows in chunked(merged.values(), WRITTEN_CHUNK):
+            conn.execute(stmt, rows)
     return n
 
 
