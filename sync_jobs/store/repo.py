@@ -3,11 +3,12 @@ manager overrides, runs and their rejections, snapshots."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from more_itertools import chunked
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
@@ -119,7 +120,7 @@ def save_written(engine: Engine, plan_id: str, connector: str,
         keys_of.setdefault(target, []).append(key)
     with engine.begin() as conn:
         for target, keys in keys_of.items():       # whole primary keys: an index lookup per record
-            for chunk in _chunks(keys, WRITTEN_CHUNK):
+            for chunk in chunked(keys, WRITTEN_CHUNK):
                 query = select(_W.c.key, _W.c.crm_id, _W.c.fields).where(
                     _W.c.plan_id == plan_id, _W.c.connector == connector, _W.c.target == target,
                     _W.c.key.in_(chunk))
@@ -131,14 +132,9 @@ def save_written(engine: Engine, plan_id: str, connector: str,
         stmt = stmt.on_conflict_do_update(
             index_elements=["plan_id", "connector", "target", "key"],
             set_={c: stmt.excluded[c] for c in ("crm_id", "fields", "written_at")})
-        for chunk in _chunks(list(merged.values()), WRITTEN_CHUNK):
-            conn.execute(stmt, chunk)
+        for rows in chunked(merged.values(), WRITTEN_CHUNK):
+            conn.execute(stmt, rows)
     return n
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _insert(engine: Engine) -> Any:
