@@ -125,7 +125,11 @@ class NightStats:
 
 def action_fingerprints(plan: Plan) -> dict[str, str]:
     """Action id -> a digest of everything its matching reads: the action, its full scope, the plan's timezone."""
-    return {a.id: _digest((a, plan.action_scope(a), plan.timezone)) for a in plan.actions}
+    axes = {axis.id: axis for axis in plan.axes}
+    segments = {segment.id: segment for segment in plan.segments}
+    upper = {axis.id: _digest((segments[axis.segment_id].scope, axis.scope, plan.timezone)) for axis in plan.axes}
+    return {a.id: _digest((a, upper[a.axis_id])) if a.axis_id in axes else _digest((a, plan.timezone))
+            for a in plan.actions}
 
 
 def settings_fingerprint(settings: EngineSettings) -> str:
