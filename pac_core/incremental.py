@@ -277,7 +277,7 @@ def _candidates(plan: Plan, actions: Sequence[Action], records: Records, columns
     by_pair: dict[tuple[str, object], list[Action]] = {}
     for a in actions:
         by_pair.setdefault((a.who.strip().lower(), a.activity_type), []).append(a)
-    code_of = {pair: k for k, pair in enumerate(by_pair)}
+    code_of: dict[tuple[str | None, object], int] = {pair: k for k, pair in enumerate(by_pair)}
     n = len(columns.acts)
     codes = np.fromiter(map(code_of.get, zip(columns.email, columns.types, strict=True), repeat(-1)),
                         dtype=np.int64, count=n)
