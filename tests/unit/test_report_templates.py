@@ -23,7 +23,8 @@ ESCAPED = ("&lt;script&gt;alert(&quot;pac&quot;)&lt;/script&gt; R&amp;D &#x27;No
 
 def _hostile_plan():
     plan = fx.plan()
-    actions = (replace(plan.actions[0], text=HOSTILE), *plan.actions[1:])
+    actions = (replace(plan.actions[0], text=HOSTILE, info_needed=HOSTILE, info_from="Marc 'ADV' & co"),
+               *plan.actions[1:])
     axes = (replace(plan.axes[0], name=HOSTILE,
                     status=AxisStatus(AxisState.SUSPENDED, reason=HOSTILE, until=plan.axes[0].status.until)),
             *plan.axes[1:])
@@ -45,6 +46,7 @@ class TestEscaping:
             _assert_escaped(html)
             assert f'title="{ESCAPED}"' in html          # the suspended axis's reason, in an attribute
             assert f"<title>PAC {ESCAPED} — " in html
+            assert f" : {ESCAPED} — Marc &#x27;ADV&#x27; &amp; co</div>" in html   # what to prepare, from whom
 
     def test_review_page_shows_them_as_text(self) -> None:
         plan = _hostile_plan()
