@@ -79,3 +79,12 @@ class TestOneTranslationTable:
     def test_an_unknown_language_is_refused(self) -> None:
         with pytest.raises(ValueError, match="unsupported review language 'de'"):
             i18n.labels("de", "review")
+
+
+def test_every_shipped_template_compiles() -> None:
+    """The templates live in the package (PackageLoader), so the wheel ships them; each one parses."""
+    names = ENV.list_templates()
+    shipped = {"widgets.html", "report/page.html", "review/page.html", "review/review.md", "notify/digest.txt"}
+    assert shipped <= set(names)
+    for name in names:
+        assert ENV.get_template(name).render is not None
