@@ -41,6 +41,16 @@ class DemoRun:
         return self.cwd / ".pac" / "demo.yaml"
 
 
+DEMO_TIMEOUT = 900   # seconds: a test using the demo may build it (the first of the session) or run it again
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that use the session's demo get DEMO_TIMEOUT instead of the default (unless they set their own)."""
+    for item in items:
+        if "demo_run" in getattr(item, "fixturenames", ()) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(DEMO_TIMEOUT))
+
+
 def clean_env() -> dict[str, str]:
     """The test process's environment without any ``PAC_`` variable."""
     return {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
