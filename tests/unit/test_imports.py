@@ -42,7 +42,6 @@ LONE_IMPORT_TODAY = {
 }
 LOCAL_IMPORTS_TODAY = {
     "connectors": "connectors/salesforce/client.py, normalise.py, hubspot/writeback.py: the connectors branch",
-    "sandbox_crm": "run.py, salesforce_api.py, salesforce_access.py: the sandbox-tests branch",
     "sync_jobs": "111 in cli.py and the 12 cli_*.py modules: the cli branch (lazy loading goes in LAZY_IMPORTS)",
 }
 
