@@ -40,7 +40,7 @@ class HubSpotApi:
     """The HubSpot portal of the sandbox CRM (``tier``: starter | professional | enterprise)."""
 
     name = "hubspot"
-    prefixes = ("/crm/", "/crm-object-schemas/", "/oauth/", "/account-info/")
+    prefixes: tuple[str, ...] = ("/crm/", "/crm-object-schemas/", "/oauth/", "/account-info/")
 
     def __init__(self, org: DemoOrg | None = None, *, tier: str = "enterprise", ten_second_limit: int | None = None,
                  daily_limit: int | None = None, search_per_second: float | None = None,

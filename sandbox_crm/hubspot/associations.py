@@ -62,7 +62,8 @@ class Associations:
         """``batch/associate/default`` (the pair's default type) or ``batch/create`` (the types given, which must
         be the pair's): both records must exist; 201 with the labels between each pair, 207 naming the missing."""
         category, type_id = self.portal.assoc_types[(from_table.name, to_table.name)]
-        results, errors = [], []
+        results: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
         for item in inputs:
             from_id, to_id = str(item["from"]["id"]), str(item["to"]["id"])
             if verb == "create":

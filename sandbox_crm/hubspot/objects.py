@@ -100,7 +100,8 @@ class Objects:
             id_property = body.get("idProperty")
             archived = (req.arg("archived") or "false").lower() == "true"
             source = table.archived if archived else table.rows
-            results, missing = [], []
+            found: list[dict[str, Any]] = []
+            missing: list[str] = []
             for item in inputs:
                 key = str(item.get("id"))
                 object_id = table.unique.get(id_property, {}).get(key, "") if id_property else key
@@ -108,9 +109,9 @@ class Objects:
                 if obj is None:
                     missing.append(key)
                 else:
-                    results.append(obj.render(list(body.get("properties") or []),
+                    found.append(obj.render(list(body.get("properties") or []),
                                               list(body.get("propertiesWithHistory") or [])))
-            out = batch_body(started, results, [input_error("OBJECT_NOT_FOUND", "Could not get some objects",
+            out = batch_body(started, found, [input_error("OBJECT_NOT_FOUND", "Could not get some objects",
                                                               missing)] if missing else [])
             return Response(207 if missing else 200, out)
         if verb not in ("update", "upsert", "create"):
@@ -144,17 +145,18 @@ class Objects:
                     errors.append(input_error("VALIDATION_ERROR", f"idProperty {unique!r} is not a unique property",
                                                [key]))
                     continue
-                object_id = table.unique[unique].get(key)
-                new = object_id is None
-                if new:
+                existing = table.unique[unique].get(key)
+                new = existing is None
+                if existing is None:
                     object_id = self.portal.add(table.name, props | {unique: key}, source=INTEGRATION_SOURCE)
                     table.unique[unique][key] = object_id
                 else:
+                    object_id = existing
                     self.portal.update(table.name, object_id, props, source=INTEGRATION_SOURCE)
                 rendered = table.rows[object_id].render(sorted(set(props) | {unique}))
                 results.append(rendered | {"new": new})
                 continue
-            object_id = table.unique.get(id_property, {}).get(key) if id_property else key
+            object_id = table.unique.get(id_property, {}).get(key, "") if id_property else key
             if object_id not in table.rows:
                 errors.append(input_error("OBJECT_NOT_FOUND", f"No object with id {key}", [key]))
                 continue

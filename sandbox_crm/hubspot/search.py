@@ -187,7 +187,10 @@ def run(body: dict[str, Any], rows_by_modified: list[Any], keys: list[tuple[int,
         kind = kind_of(prop)
         present = [o for o in matched if typed(kind, o.value(prop)) is not None]
         missing = [o for o in matched if typed(kind, o.value(prop)) is None]
-        present.sort(key=lambda o, k=kind, p=prop: typed(k, o.value(p)), reverse=descending)
+        def sort_key(o: Any, k: str = kind, p: str = prop) -> Any:
+            return typed(k, o.value(p))
+
+        present.sort(key=sort_key, reverse=descending)
         matched = present + missing
     total = len(matched)
     return matched[after:after + limit], total, (after + limit if total > after + limit else None)

@@ -47,7 +47,7 @@ class SalesforceApi:
     """An in-memory Salesforce org seeded from the demo organisation (``crm == "salesforce"`` records)."""
 
     name = "salesforce"
-    prefixes = ("/services/",)
+    prefixes: tuple[str, ...] = ("/services/",)
 
     def __init__(self, org: DemoOrg | None = None, *, daily_max: int = 100_000, provisioned: bool = True,
                  multi_currency: bool = True, now: Callable[[], datetime] | None = None) -> None:

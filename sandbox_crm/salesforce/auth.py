@@ -59,6 +59,7 @@ class OAuth:
         else:
             return Response(400, {"error": "unsupported_grant_type", "error_description": "grant type not supported"})
         token = "00D5g000000PACsb!" + secrets.token_urlsafe(48)
+        assert user is not None       # every grant above either found its user or answered an error
         self.tokens[token] = user
         base = f"https://{request.headers.get('host', '127.0.0.1')}"
         issued = str(int(self.org.now().timestamp() * 1000))

@@ -150,7 +150,8 @@ class SoqlQueries:
         ref = next(f for f in obj.fields.values() if f.relationship and f.relationship.lower() == parts[0].lower())
         target_id = row.get(ref.name) if row else None
         target_type, target = self.org.find_by_id(target_id)
-        if target is None:
+        assert ref.relationship is not None        # ref was found by its relationship name
+        if target is None or target_id is None:
             out.setdefault(ref.relationship, None)
             return
         node = out.get(ref.relationship) or {"attributes": self._attributes(version, target_type, target_id)}

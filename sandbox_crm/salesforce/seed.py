@@ -68,8 +68,9 @@ class Seeder:
     def _seed_activity(self, act: DemoActivity, users: dict[str, str], archive_before: datetime) -> None:
         account = self.ids.get(act.account_key or "")
         owner = users.get(act.owner_email or "")
-        when = act.start or datetime.combine(act.all_day, datetime.min.time(), tzinfo=UTC)
-        local_day = act.all_day or act.start.astimezone(PARIS).date()
+        # a demo activity has a start, or is all-day (a date)
+        when = act.start or datetime.combine(act.all_day, datetime.min.time(), tzinfo=UTC)  # type: ignore[arg-type]
+        local_day = act.all_day or act.start.astimezone(PARIS).date()  # type: ignore[union-attr]
         common = {"Subject": act.subject, "WhatId": account, "OwnerId": owner, "ActivityDate": local_day,
                   "IsDeleted": act.deleted, "IsArchived": when < archive_before}
         if act.kind == "call":

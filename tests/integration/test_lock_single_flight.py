@@ -191,6 +191,7 @@ def _in_lock_loop(url: str, app: str) -> bool:
 
 
 class TestTwoPacSyncs:
+    @pytest.mark.timeout(900)   # three real syncs against the sandbox, one after another
     def test_concurrent_pac_syncs_never_both_write(self, crm, database_url, tmp_path) -> None:
         """While a real `pac sync` is paused before its writes (lock held, changes computed), a second one exits 3
         naming the holder and a third with --wait waits, then runs after it: each PAC record is written once."""
