@@ -511,7 +511,7 @@ CONTEXT: dict[str, dict[str, str]] = {
            "from": "from", "until": "until", "per_quarter": "per quarter"},
 }
 
-PARTS: dict[str, dict[str, Mapping[str, str]]] = {
+PARTS: dict[str, Mapping[str, Mapping[str, str]]] = {
     "report": {"fr": FR, "en": EN},
     "review": {"fr": REVIEW_FR, "en": REVIEW_EN},
     "digest": DIGEST,
