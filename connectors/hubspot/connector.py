@@ -36,10 +36,11 @@ from connectors.base import (
     Target,
     WriteChange,
     WriteResult,
+    own_stamps,
     same_value,
 )
 from connectors.hubspot import provisioning
-from connectors.hubspot.associations import AxisTargets, Links
+from connectors.hubspot.associations import AxisTargets, Links, choose_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, load_mapping
 from connectors.hubspot.normalise import (
@@ -53,10 +54,19 @@ from connectors.hubspot.normalise import (
     to_meeting,
     to_user,
 )
-from connectors.hubspot.reads import batch_read, list_objects, read_associations, search_modified, to_ms
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, KEY, TASK_STATUS_BACK
+from connectors.hubspot.reads import (
+    batch_read,
+    list_objects,
+    next_after,
+    own_write_spans,
+    read_associations,
+    search_modified,
+    to_ms,
+)
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_STATUS_BACK
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
 from connectors.hubspot.writeback import Writer
+from connectors.paging import follow
 from connectors.retry import RetryPolicy
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected
 
@@ -83,6 +93,8 @@ class HubSpotConnector:
         self._accounts_full = False          # this run read every company: links are reconciled in full, once
         self._links_settled = False
         self._links: Links | None = None
+        self._written: Mapping[tuple[str, str], Any] | None = None
+        self._names: dict[str, str] | None = None
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -159,17 +171,16 @@ class HubSpotConnector:
             raise ValueError(f"unknown object kind {kind!r}")
 
     def _owner_pages(self, archived: bool) -> Iterator[dict[str, Any]]:
-        after: str | None = None
-        while True:
+        def page(after: str | None) -> dict[str, Any]:
             kwargs: dict[str, Any] = {"limit": OWNERS_PAGE, "archived": archived}
             if after:
                 kwargs["after"] = after
-            reply = self.transport.call("owners", "owners", "get_page", **kwargs)
-            for owner in reply.data.get("results") or []:
+            data: dict[str, Any] = self.transport.call("owners", "owners", "get_page", **kwargs).data
+            return data
+
+        for data in follow(lambda: page(None), page, next_after, what="HubSpot owners"):
+            for owner in data.get("results") or []:
                 yield owner | ({"archived": True} if archived else {})
-            after = ((reply.data.get("paging") or {}).get("next") or {}).get("after")
-            if not after:
-                return
 
     def _pull_users(self, full: bool) -> Iterator[Record | Rejected]:
         for owner in self._owner_pages(archived=False):
@@ -184,7 +195,14 @@ class HubSpotConnector:
     def _pull_accounts(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
         self._accounts_full = self._accounts_full or since_ms is None
         props = self._props("companies")
-        for obj in search_modified(self.transport, "companies", props, since_ms):
+        # Companies are the one read object pac also writes (their PAC properties): an incremental read leaves
+        # out the spans of pac's own company writes (the updatedAt its batch updates answered, kept with the
+        # last-written rows), so a quiet portal costs one page even after a write-back. A company changed by
+        # someone else during those seconds (or between pac's pull and pac's write of it) is read by the
+        # periodic full reconciliation.
+        own = [to_ms(at) for at in own_stamps(self._written, Target.ACCOUNT).values()]
+        skip = own_write_spans(own, since_ms) if since_ms is not None else []
+        for obj in search_modified(self.transport, "companies", props, since_ms, skip=skip):
             yield to_account(obj, self.name, self.mapping)
         if full:
             for obj in list_objects(self.transport, "companies", props, archived=True):
@@ -297,7 +315,7 @@ class HubSpotConnector:
         differ from what pac last wrote (all of them when that is unknown). A change is a person's when its newest
         history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``); pac's writes (and other
         apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
-        written = getattr(self, "_written", None)
+        written = self._written
         ids = []
         for obj in found:
             p = obj.get("properties") or {}
@@ -325,7 +343,7 @@ class HubSpotConnector:
 
     def _user_names(self) -> dict[str, str]:
         """HubSpot user id -> name, from the owners (each owner carries its ``userId``): one call, cached."""
-        if getattr(self, "_names", None) is None:
+        if self._names is None:
             self._names = {str(o["userId"]): f"{o.get('firstName') or ''} {o.get('lastName') or ''}".strip()
                            for o in self._owner_pages(archived=False) if o.get("userId") is not None}
         return self._names
@@ -353,6 +371,15 @@ class HubSpotConnector:
         axes are linked to their companies under ``writeback.companies_per_axis`` (see ``associations``)."""
         self.axis_targets = AxisTargets(plan_id, {a: frozenset(str(c) for c in cs) for a, cs in companies.items()})
 
+    def keeps(self, target: Target) -> frozenset[str]:
+        """The logical fields of this portal's PAC records and companies (none of the extended fields)."""
+        if target is Target.ACCOUNT:
+            return frozenset(COMPANY_PROPS)
+        return frozenset(AXIS_PROPS if target is Target.AXIS else ACTION_PROPS)
+
+    def account_fields(self) -> dict[str, str]:
+        return self.mapping.account_fields()
+
     def check_schema(self) -> list[SchemaIssue]:
         return provisioning.check(self)
 
@@ -367,17 +394,6 @@ class HubSpotConnector:
 
     def close(self) -> None:
         self.transport.close()
-
-
-def choose_company(associations: list[dict[str, Any]] | None) -> str | None:
-    """The primary associated company (label "Primary"), else the one with the smallest id, else None."""
-    if not associations:
-        return None
-    for to in associations:
-        if any(str(t.get("label") or "").lower() == "primary" for t in to.get("associationTypes") or []):
-            return str(to["toObjectId"])
-    return str(min(associations, key=lambda to: int(to["toObjectId"]) if str(to["toObjectId"]).isdigit()
-                   else 0)["toObjectId"])
 
 
 def _deleted(record: Record | Rejected, obj: dict[str, Any], source: str) -> Record:

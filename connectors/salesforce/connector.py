@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -42,6 +42,7 @@ from connectors.base import (
     TransientError,
     WriteChange,
     WriteResult,
+    own_stamps,
     same_value,
 )
 from connectors.retry import RetryPolicy
@@ -80,6 +81,8 @@ class SalesforceConnector:
         self._user_ids: dict[str, str] = {}
         self._describes: dict[str, dict[str, dict[str, Any]] | None] = {}
         self._currency_warned: set[str] = set()
+        self._written: Mapping[tuple[str, str], Any] | None = None
+        self.labels_language = "en"      # Salesforce provisioning writes English labels whatever the plan's language
 
     def _warn(self, text: str) -> None:
         self.warnings.append(text)
@@ -87,8 +90,7 @@ class SalesforceConnector:
 
     def secrets(self) -> list[str]:
         """Credential values to redact from every log line (the CLI registers them), the live session included."""
-        live = getattr(getattr(self.client, "_sf", None), "session_id", None)
-        return self.client.creds.secrets() + ([live] if live else [])
+        return self.client.secrets()
 
     # -- pull ------------------------------------------------------------------------------------------
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
@@ -103,15 +105,7 @@ class SalesforceConnector:
                 yield user
         elif kind is ObjectKind.ACCOUNTS:
             fields = ["Id", "OwnerId", "IsDeleted", "SystemModstamp", *self.mapping.read_fields()["Account"].values()]
-            where = ""
-            if start is not None and since is not None and self.client.user_id:
-                # Accounts are the one read object pac also writes (their PAC fields). Inside the overlap
-                # window, rows whose last change is our own write-back were read already: skip them, so a
-                # quiet org costs one page; anything past the watermark, or changed by anyone else, is read.
-                # The periodic full reconciliation still reads everything.
-                # SOQL datetime literals carry whole seconds: round the watermark up, never down
-                after = since.replace(microsecond=0) + timedelta(seconds=1) if since.microsecond else since
-                where = format_soql("(SystemModstamp >= {} OR LastModifiedById != {})", after, self.client.user_id)
+            where = self._account_where(start, since)
             for r in self._rows("Account", fields, start, where=where):
                 yield self.normaliser.account(r)
         elif kind is ObjectKind.ACTIVITIES:
@@ -125,6 +119,23 @@ class SalesforceConnector:
             yield from self._edits(start)
         else:
             raise ValueError(f"unknown object kind {kind!r}")
+
+    def _account_where(self, start: datetime | None, since: datetime | None) -> str:
+        """The filter of an incremental account read that leaves out pac's own writes.
+
+        Accounts are the one read object pac also writes (their PAC fields). Rows whose last change is pac's own
+        write were read already: inside the overlap window, and up to the end of pac's last account write-back
+        (``own_stamps``: the answers' Date + 1 s, kept with the last-written rows), rows last modified by the
+        integration user are skipped, so a quiet org costs one page even after a write-back; anything later, or
+        changed by anyone else, is read. (A change made between pac's pull and pac's write of the same account
+        is masked by the write, which leaves the integration user as the last modifier: the periodic full
+        reconciliation reads it.) SOQL datetime literals carry whole seconds: bounds are rounded up.
+        """
+        if start is None or since is None or not self.client.user_id:
+            return ""
+        bound = max([since, *own_stamps(self._written, Target.ACCOUNT).values()])
+        bound = bound.replace(microsecond=0) + timedelta(seconds=1) if bound.microsecond else bound
+        return format_soql("(SystemModstamp >= {} OR LastModifiedById != {})", bound, self.client.user_id)
 
     def _activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "AccountId", "Subject", "IsDeleted", "SystemModstamp", "ActivityDate"]
@@ -233,7 +244,7 @@ class SalesforceConnector:
         """(record id, field) -> (when, who) of the newest ``<Object>__History`` change that set the field's current
         value, for the records whose editable values differ from what pac last wrote: the field's own author, even
         when pac (or another person) changed another field of the record since. One query per 200 records."""
-        written = getattr(self, "_written", None)
+        written = self._written
         wanted: dict[str, dict[str, Any]] = {}
         for r in rows:
             row = written.get((target.value, r.get(key_field))) if written is not None else None
@@ -330,9 +341,14 @@ class SalesforceConnector:
             raise
         except SchemaError as exc:
             raise SchemaError(f"{exc} (run: pac crm check / pac crm provision salesforce)") from None
+        # An account's SystemModstamp after this write is before the answer's Date (whole seconds) + 1 s: kept as
+        # pac's own change, so the next incremental pull does not read it again (see ``_account_where``).
+        answered = self.client.server_time
+        stamp = answered + timedelta(seconds=1) if answered is not None and path == "composite/sobjects" else None
         for (i, _), res in zip(chunk, saved or [], strict=False):
             if res.get("success"):
-                results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id)
+                results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id,
+                                         modified_at=stamp if changes[i].target is Target.ACCOUNT else None)
             else:
                 errors = res.get("errors") or [{}]
                 codes = {e.get("statusCode") for e in errors}
@@ -372,6 +388,12 @@ class SalesforceConnector:
         if tmap is None:
             return frozenset(w.account.fields)
         return frozenset(tmap.fields) | ({"currency"} if target is Target.AXIS else set())
+
+    def account_fields(self) -> dict[str, str]:
+        return self.mapping.account_fields()
+
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
+        """Salesforce keeps no axis -> account links (accounts carry ``PAC_Axes__c``): nothing to note."""
 
     def _currency(self, currency: str) -> dict[str, str]:
         """``CurrencyIsoCode`` with the amounts in a multi-currency org (the mapping reads deals' currency from

@@ -20,6 +20,7 @@ from typing import Any
 
 from connectors.salesforce.mapping import SalesforceMapping
 from pac_core.errors import GeographyError
+from pac_core.geography import departement_from_postal_code, region_of_departement
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
 log = logging.getLogger(__name__)
@@ -159,8 +160,6 @@ class Normaliser:
             deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))
 
     def _geography(self, account_id: str, postal: str) -> tuple[str | None, str | None]:
-        from pac_core.geography import departement_from_postal_code, region_of_departement
-
         try:
             code = departement_from_postal_code(postal)
             return code, region_of_departement(code)
