@@ -1,11 +1,11 @@
-"""Dispatcher: ``python -m benchmarks engine [...]`` or ``python -m benchmarks sync [...]``."""
+"""Dispatcher: ``python -m benchmarks engine|sync|pull [...]``."""
 
 from __future__ import annotations
 
 import importlib
 import sys
 
-BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync"}
+BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync", "pull": "benchmarks.bench_pull"}
 
 
 def main(argv: list[str]) -> int:

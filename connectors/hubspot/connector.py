@@ -43,17 +43,8 @@ from connectors.hubspot import provisioning
 from connectors.hubspot.associations import AxisTargets, Links, choose_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, load_mapping
-from connectors.hubspot.normalise import (
-    Pipeline,
-    parse_datetime,
-    parse_pipelines,
-    to_account,
-    to_call,
-    to_deal,
-    to_line,
-    to_meeting,
-    to_user,
-)
+from connectors.hubspot.normalise import Pipeline, parse_datetime, parse_pipelines, to_line, to_user
+from connectors.hubspot.objects import Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
     batch_read,
     list_objects,
@@ -156,19 +147,15 @@ class HubSpotConnector:
     # -- pull --------------------------------------------------------------------------------------
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
              ) -> Iterator[Record | Rejected | ManagerEdit]:
+        """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says."""
         since_ms = None if (since is None or full) else to_ms(since - timedelta(minutes=self.mapping.overlap_minutes))
-        if kind is ObjectKind.USERS:
-            yield from self._pull_users(full)
-        elif kind is ObjectKind.ACCOUNTS:
-            yield from self._pull_accounts(since_ms, full)
-        elif kind is ObjectKind.ACTIVITIES:
-            yield from self._pull_activities(since_ms)
-        elif kind is ObjectKind.DEALS:
-            yield from self._pull_deals(since_ms, full)
-        elif kind is ObjectKind.PAC_EDITS:
-            yield from self._pull_edits(since_ms)
-        else:
-            raise ValueError(f"unknown object kind {kind!r}")
+        for spec in objects_of(kind, self.mapping):
+            if spec.source is Source.OWNERS:
+                yield from self._pull_users(full)
+            elif spec.source is Source.PAC_RECORDS:
+                yield from self._pull_edits(since_ms)
+            else:
+                yield from self._pull_search(spec, since_ms, full)
 
     def _owner_pages(self, archived: bool) -> Iterator[dict[str, Any]]:
         def page(after: str | None) -> dict[str, Any]:
@@ -192,63 +179,45 @@ class HubSpotConnector:
     def _props(self, object_type: str) -> list[str]:
         return self.mapping.read_properties().get(object_type, [])
 
-    def _pull_accounts(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
-        self._accounts_full = self._accounts_full or since_ms is None
-        props = self._props("companies")
-        # Companies are the one read object pac also writes (their PAC properties): an incremental read leaves
-        # out the spans of pac's own company writes (the updatedAt its batch updates answered, kept with the
-        # last-written rows), so a quiet portal costs one page even after a write-back. A company changed by
-        # someone else during those seconds (or between pac's pull and pac's write of it) is read by the
-        # periodic full reconciliation.
-        own = [to_ms(at) for at in own_stamps(self._written, Target.ACCOUNT).values()]
-        skip = own_write_spans(own, since_ms) if since_ms is not None else []
-        for obj in search_modified(self.transport, "companies", props, since_ms, skip=skip):
-            yield to_account(obj, self.name, self.mapping)
-        if full:
-            for obj in list_objects(self.transport, "companies", props, archived=True):
-                record = to_account(obj | {"archived": True}, self.name, self.mapping)
-                yield _deleted(record, obj, self.name)
-
-    def _pull_activities(self, since_ms: int | None) -> Iterator[Record | Rejected]:
-        acts = self.mapping.activities
-        for object_type, enabled, convert in (("meetings", acts.meetings.enabled, to_meeting),
-                                              ("calls", acts.calls.enabled, to_call)):
-            if not enabled:
-                continue
-            props = self._props(object_type)
-            live = search_modified(self.transport, object_type, props, since_ms)
-            for buffer in _buffered(live, ASSOCIATION_BUFFER):
-                companies = read_associations(self.transport, object_type, "companies", [o["id"] for o in buffer])
-                for obj in buffer:
-                    yield convert(obj, self.name, self.mapping, choose_company(companies.get(obj["id"])))
-            # Deleted visit reports must stop counting at once: archived engagements are listed on every
-            # pull (one call per 100 archived records), keeping those archived since the watermark.
-            for obj in list_objects(self.transport, object_type, props, archived=True):
-                archived_at = parse_datetime(obj.get("archivedAt"))
-                if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
-                    continue
-                record = convert(obj | {"archived": True}, self.name, self.mapping, None)
-                yield _deleted(record, obj, self.name)
-
-    def _pull_deals(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
-        d = self.mapping.deals
-        # Stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers
-        # that search answers lack, so the quota guard knows where it stands before the first search.
-        self.deal_pipelines()
-        filters = [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
-        props = self._props("deals")
-        live = search_modified(self.transport, "deals", props, since_ms, filters=filters)
+    def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
+        """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
+        items, then its deleted records from the archived list as ``spec.deletions`` says."""
+        assert spec.convert is not None
+        convert, object_type = spec.convert, spec.object_type
+        pipelines = self.deal_pipelines() if spec.pipelines else {}
+        # (stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers that
+        # search answers lack, so the quota guard knows where it stands before the first search)
+        if object_type == "companies":
+            self._accounts_full = self._accounts_full or since_ms is None
+        props = self._props(object_type)
+        skip: list[tuple[int, int]] = []
+        if spec.own_writes and since_ms is not None:
+            # pac writes this object (companies: their PAC properties): an incremental read leaves out the spans
+            # of pac's own writes (the updatedAt its batch updates answered, kept with the last-written rows), so
+            # a quiet portal costs one page even after a write-back. A record changed by someone else during
+            # those seconds (or between pac's pull and pac's write of it) is read by the full reconciliation.
+            own = [to_ms(at) for at in own_stamps(self._written, Target.ACCOUNT).values()]
+            skip = own_write_spans(own, since_ms)
+        live = search_modified(self.transport, object_type, props, since_ms, filters=spec.filters(self.mapping),
+                               page_size=spec.page_size, skip=skip)
+        lines_too = spec.lines and self.mapping.deals.line_items
         for buffer in _buffered(live, ASSOCIATION_BUFFER):
             ids = [o["id"] for o in buffer]
-            companies = read_associations(self.transport, "deals", "companies", ids)
-            lines = self._lines(ids) if d.line_items else {}
+            companies = read_associations(self.transport, object_type, "companies", ids) if spec.company else {}
+            lines = self._lines(ids) if lines_too else {}
             for obj in buffer:
-                yield to_deal(obj, self.name, self.mapping, self.deal_pipelines(),
-                              choose_company(companies.get(obj["id"])), lines.get(obj["id"], ()))
-        if full:
-            for obj in list_objects(self.transport, "deals", props, archived=True):
-                record = to_deal(obj | {"archived": True}, self.name, self.mapping, self.deal_pipelines(), None, ())
-                yield _deleted(record, obj, self.name)
+                yield convert(obj, self.name, self.mapping, pipelines, choose_company(companies.get(obj["id"])),
+                              lines.get(obj["id"], ()))
+        if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
+            return
+        # Deleted visit reports must stop counting at once: archived engagements are listed on every pull (one
+        # call per 100 archived records), keeping those archived since the watermark.
+        for obj in list_objects(self.transport, object_type, props, archived=True):
+            archived_at = parse_datetime(obj.get("archivedAt"))
+            if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
+                continue
+            record = convert(obj | {"archived": True}, self.name, self.mapping, pipelines, None, ())
+            yield _deleted(record, obj, self.name)
 
     def _lines(self, deal_ids: Sequence[str]) -> dict[str, tuple[DealLine, ...]]:
         links = read_associations(self.transport, "deals", "line_items", deal_ids)
