@@ -77,8 +77,17 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         server.reset_counts()
         accounts: set[tuple[str, str]] = set()
         second, second_read = _sync(settings, server, accounts)
+        log = list(server.log)
+        # then a person changes one account and one company pac wrote: the next run must read both
+        written = {name: sorted(str(c.crm_id) for c in changes if c.target.value == "account")
+                   for name, changes in first.changes.items()}
+        edited = {("sf-main", written["sf-main"][0]), ("hs-west", written["hs-west"][0])}
+        server.api("salesforce").edit("Account", written["sf-main"][0], Description="changed by a rep")
+        server.api("hubspot").update("companies", written["hs-west"][0], {"description": "changed by a rep"})
+        third_accounts: set[tuple[str, str]] = set()
+        _sync(settings, server, third_accounts)
         yield {"first": first, "first_read": first_read, "second": second, "second_read": second_read,
-               "second_accounts": accounts, "log": list(server.log)}
+               "second_accounts": accounts, "log": log, "edited": edited, "third_accounts": third_accounts}
 
 
 def test_the_first_run_wrote_accounts_on_both_crms(runs: dict[str, Any]) -> None:
@@ -101,6 +110,12 @@ def test_pacs_own_account_writes_are_not_read_again(runs: dict[str, Any]) -> Non
     assert written and again == set(), (len(again), sorted(again)[:5])
     read = runs["second_read"]
     assert read[("sf-main", "accounts")] + read[("hs-west", "accounts")] == len(runs["second_accounts"]), dict(read)
+
+
+def test_a_change_after_pacs_write_is_read(runs: dict[str, Any]) -> None:
+    """An account and a company pac wrote, changed afterwards by a person, are read by the next run (leaving pac's
+    own writes out never hides someone else's later change)."""
+    assert runs["edited"] <= runs["third_accounts"], (runs["edited"], len(runs["third_accounts"]))
 
 
 def test_one_page_per_object_on_both_crms(runs: dict[str, Any]) -> None:
