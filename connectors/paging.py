@@ -11,6 +11,7 @@ sandbox fault) would otherwise make the loop read the same page forever and spen
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from connectors.base import ConnectorError
@@ -42,17 +43,36 @@ class CursorGuard:
 
 
 def follow(first: Callable[[], P], following: Callable[[str], P], cursor: Callable[[P], str | None], *,
-           what: str) -> Iterator[P]:
+           what: str, prefetch: bool = True) -> Iterator[P]:
     """Pages: ``first()``, then ``following(c)`` for each cursor ``c = cursor(page)`` until it is empty.
 
-    Raises ``RepeatedCursor`` (a ``ConnectorError``) when a cursor comes back a second time.
+    With ``prefetch`` (the default) the next page is requested, in one worker thread, as soon as the current
+    page's cursor is known, so the caller's work on a page (normalising its records, reading what rides along)
+    overlaps the CRM's answer to the next request: the same requests in the same order, at most one page ahead;
+    an error of the next request is raised when its page is reached, as without prefetching. Raises
+    ``RepeatedCursor`` (a ``ConnectorError``) when a cursor comes back a second time.
     """
     guard = CursorGuard(what)
     page = first()
-    while True:
-        yield page
-        nxt = cursor(page)
-        if not nxt:
-            return
-        guard.check(nxt)
-        page = following(nxt)
+    if not prefetch:
+        while True:
+            yield page
+            nxt = cursor(page)
+            if not nxt:
+                return
+            guard.check(nxt)
+            page = following(nxt)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pac-page")
+    try:
+        while True:
+            nxt = cursor(page)
+            pending: Future[P] | None = None
+            if nxt:
+                guard.check(nxt)
+                pending = pool.submit(following, nxt)
+            yield page
+            if pending is None:
+                return
+            page = pending.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

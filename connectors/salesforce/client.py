@@ -16,6 +16,7 @@ import csv
 import io
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -163,14 +164,16 @@ class SfClient:
         self.user_id: str | None = None
         self._sf: Salesforce | None = None
         self.server_time: datetime | None = None    # the org's clock: the Date header of the last answer
+        self._counting = threading.Lock()
 
     # -- usage -------------------------------------------------------------------------------------
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self.usage.calls += 1
         path = urlsplit(response.url).path
         rest = path.split("/services/data/", 1)[-1].split("/", 1)[-1]
         kind = "oauth2" if "/oauth2/" in path else rest.split("/", 1)[0]
-        self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + 1
+        with self._counting:            # the pager's prefetch answers on its own thread
+            self.usage.calls += 1
+            self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + 1
         with contextlib.suppress(KeyError, TypeError, ValueError):     # no Date header, or not a date
             self.server_time = parsedate_to_datetime(response.headers["Date"])
         match = _LIMIT_INFO.search(response.headers.get("Sforce-Limit-Info", ""))
