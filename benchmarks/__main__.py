@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync", "pull": "benchmarks.bench_pull"}
+BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync",
+              "incremental": "benchmarks.bench_incremental", "pull": "benchmarks.bench_pull"}
 
 
 def main(argv: list[str]) -> int:

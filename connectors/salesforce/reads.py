@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from more_itertools import chunked
 from simple_salesforce import format_soql
 
 from connectors.base import (
@@ -201,11 +202,11 @@ class Reader:
             wanted[str(r["Id"])] = r
         out: dict[tuple[str, str], tuple[datetime, str | None]] = {}
         ids = sorted(wanted)
-        for start in range(0, len(ids), HISTORY_BATCH):
+        for batch in chunked(ids, HISTORY_BATCH):
             # the object name comes from the validated mapping; values only through format_soql
             soql = format_soql("SELECT ParentId, Field, NewValue, CreatedById, CreatedDate FROM "  # noqa: S608
                                + history_name(obj) + " WHERE ParentId IN {} AND Field IN {} ORDER BY CreatedDate, Id",
-                               ids[start:start + HISTORY_BATCH], sorted(editable))
+                               batch, sorted(editable))
             try:
                 pages = list(self.client.query_pages(soql))
             except ConnectorError as exc:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from more_itertools import chunked
 from simple_salesforce import format_soql
 
 from connectors.base import (
@@ -66,8 +67,7 @@ class Writer:
             groups.setdefault(path, []).append((i, record))
         for path, items in groups.items():
             items = self._without_failed_axes(items, changes, results)
-            for n in range(0, len(items), BATCH):
-                chunk = items[n: n + BATCH]
+            for chunk in chunked(items, BATCH):
                 self._write_chunk(path, chunk, changes, results)
         return [r for r in results if r is not None]
 
