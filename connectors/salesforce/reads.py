@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from more_itertools import chunked
-from simple_salesforce import format_soql
+from simple_salesforce.format import format_soql
 
 from connectors.base import (
     EDIT_FIELDS,
@@ -84,6 +84,10 @@ def objects_of(kind: ObjectKind, mapping: SalesforceMapping) -> list[SfObject]:
 
 class Reader:
     """The queries of a pull: rows of an sObject since a stamp, the PAC records' values and their history."""
+
+    client: SfClient
+    mapping: SalesforceMapping
+    warn: Callable[[str], None]
 
     def __init__(self, client: SfClient, mapping: SalesforceMapping, warn: Callable[[str], None]) -> None:
         self.client, self.mapping, self.warn = client, mapping, warn
@@ -159,7 +163,7 @@ class Reader:
                 continue
             rows_of.append((target, tmap, editable, computed, rows))
         me = self.client.user_id
-        history: dict[tuple[Target, str, str], tuple[datetime, str | None]] = {}
+        history: dict[tuple[Target, str, str], tuple[datetime | None, str | None]] = {}
         for target, tmap, editable, _computed, rows in rows_of:
             if tmap.field_history:
                 found = self._field_history(tmap.object, target, tmap.key_field, editable, rows, written)
@@ -179,7 +183,7 @@ class Reader:
                     value = get(r, fld)
                     if isinstance(value, float) and value.is_integer():
                         value = int(value)          # a Number(3, 0) priority comes back as 2.0 in JSON
-                    at, by = history.get((target, r.get("Id"), fld)) or (stamp, record_by)
+                    at, by = history.get((target, str(r.get("Id")), fld)) or (stamp, record_by)
                     yield ManagerEdit(target, str(key), edit_name, value, at,  # type: ignore[arg-type]
                                       by_id=by, by_name=names.get(by or "", ""),
                                       by_integration=by is not None and by == me)
@@ -189,18 +193,18 @@ class Reader:
 
     def _field_history(self, obj: str, target: Target, key_field: str, editable: Mapping[str, str],
                        rows: list[dict[str, Any]], written: Mapping[tuple[str, str], Any] | None
-                       ) -> dict[tuple[str, str], tuple[datetime, str | None]]:
+                       ) -> dict[tuple[str, str], tuple[datetime | None, str | None]]:
         """(record id, field) -> (when, who) of the newest ``<Object>__History`` change that set the field's current
         value, for the records whose editable values differ from what pac last wrote: the field's own author, even
         when pac (or another person) changed another field of the record since. One query per 200 records."""
         wanted: dict[str, dict[str, Any]] = {}
         for r in rows:
-            row = written.get((target.value, r.get(key_field))) if written is not None else None
+            row = written.get((target.value, str(r.get(key_field)))) if written is not None else None
             if row is not None and all(same_value(get(r, fld), row.fields.get(EDIT_LOGICAL[name]))
                                        for fld, name in editable.items() if EDIT_LOGICAL.get(name) in row.fields):
                 continue
             wanted[str(r["Id"])] = r
-        out: dict[tuple[str, str], tuple[datetime, str | None]] = {}
+        out: dict[tuple[str, str], tuple[datetime | None, str | None]] = {}
         ids = sorted(wanted)
         for batch in chunked(ids, HISTORY_BATCH):
             # the object name comes from the validated mapping; values only through format_soql

@@ -15,7 +15,7 @@ from enum import Enum
 from typing import Any
 
 from more_itertools import chunked
-from simple_salesforce import format_soql
+from simple_salesforce.format import format_soql
 
 from connectors.base import (
     AuthError,
