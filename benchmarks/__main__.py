@@ -1,4 +1,4 @@
-"""Dispatcher: ``python -m benchmarks engine [...]`` or ``python -m benchmarks sync [...]``."""
+"""Dispatcher: ``python -m benchmarks engine|sync|pull [...]``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import importlib
 import sys
 
 BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync",
-              "incremental": "benchmarks.bench_incremental"}
+              "incremental": "benchmarks.bench_incremental", "pull": "benchmarks.bench_pull"}
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,7 @@ Adapters translate every vendor exception into these, so sync_jobs never catches
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -139,6 +139,11 @@ class WriteChange:
     crm_id: str | None = None
 
 
+CRM_STAMP = "crm_modified_at"
+"""The key under which a last-written row keeps the CRM's change stamp of pac's write (``WriteResult.modified_at``,
+ISO UTC): the next incremental pull tells pac's own writes from other changes by it."""
+
+
 @dataclass(frozen=True)
 class WriteResult:
     key: str
@@ -146,6 +151,24 @@ class WriteResult:
     crm_id: str | None = None
     error: str = ""
     retryable: bool = False   # e.g. UNABLE_TO_LOCK_ROW: retried on the next run
+    modified_at: datetime | None = None   # the record's change stamp right after this write, when the CRM says
+
+    def recorded(self) -> dict[str, str]:
+        """What the last-written row keeps beside the fields sent: the CRM's change stamp of this write."""
+        return {CRM_STAMP: self.modified_at.isoformat()} if self.modified_at is not None else {}
+
+
+def own_stamps(written: Mapping[tuple[str, str], Any] | None, target: Target) -> dict[str, datetime]:
+    """CRM id -> the change stamp of pac's last write to it, from last-written rows (``remember_written``)."""
+    out: dict[str, datetime] = {}
+    for (kind, _key), row in (written or {}).items():
+        stamp = row.fields.get(CRM_STAMP) if kind == target.value else None
+        if stamp and row.crm_id:
+            try:
+                out[str(row.crm_id)] = datetime.fromisoformat(str(stamp))
+            except ValueError:
+                continue
+    return out
 
 
 @dataclass
@@ -174,25 +197,52 @@ class SchemaIssue:
 
 @runtime_checkable
 class Connector(Protocol):
-    """One configured CRM (a Salesforce org, a HubSpot portal)."""
+    """One configured CRM (a Salesforce org, a HubSpot portal): everything a run, ``pac crm`` and the
+    benchmarks ask of it. Callers use these members directly (no ``getattr`` probing); a connector with
+    nothing to do for one of them implements it as a no-op."""
 
     name: str       # the connector instance name, used as Record.source ("sf-main")
-    crm: str        # "salesforce" | "hubspot"
+    crm: str        # "salesforce" | "hubspot" (a key of ``connectors.registry.CRMS``)
+    labels_language: str   # language of the labels ``provision_schema`` writes ("en" or "fr"), where the CRM has any
 
+    # -- read ------------------------------------------------------------------------------------
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
              ) -> Iterator[Record | Rejected | ManagerEdit]:
         """Records changed at or after ``since`` (minus the connector's overlap), lazily.
 
         ``since=None`` or ``full=True`` reads everything (a full reconciliation): the pipeline then
         treats records it has stored but did not see as deleted. Deleted and archived records are
-        yielded with ``deleted=True`` where the CRM exposes them.
+        yielded with ``deleted=True`` where the CRM exposes them. ``ObjectKind.PAC_EDITS`` yields the
+        current values of the PAC records (``ManagerEdit`` / ``PacValue``), with who set them.
         """
+        ...
+
+    def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
+        """What pac last wrote to this CRM's PAC records (``(target, key) -> row with .fields``), given before
+        the pull: records whose editable values all equal it need no field-history read."""
+        ...
+
+    # -- write -----------------------------------------------------------------------------------
+    def keeps(self, target: Target) -> frozenset[str]:
+        """The logical fields this CRM keeps for ``target``: the pipeline sends no extended field
+        (``sync_jobs.diff.EXTENDED_FIELDS``) outside it."""
+        ...
+
+    def account_fields(self) -> dict[str, str]:
+        """Logical account field (``axes``, ``target``) -> the CRM field the account write-back fills; empty when
+        the mapping writes nothing on accounts."""
+        ...
+
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
+        """The plan's targets in this CRM (axis id -> account ids), given before ``write`` (HubSpot links each
+        axis to its companies; a CRM without such links ignores it)."""
         ...
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         """Upsert in batches at the CRM's maximum; one result per change, in order."""
         ...
 
+    # -- schema ----------------------------------------------------------------------------------
     def check_schema(self) -> list[SchemaIssue]:
         """What the CRM lacks for reading the mapping and writing PAC results."""
         ...
@@ -201,7 +251,13 @@ class Connector(Protocol):
         """Create what ``check_schema`` reports missing, idempotently; returns what was done."""
         ...
 
+    # -- limits, secrets, life -------------------------------------------------------------------
     def usage(self) -> ApiUsage:
+        """API calls spent by this connector so far, and the CRM's own figures (``QuotaExhausted`` guards them)."""
+        ...
+
+    def secrets(self) -> list[str]:
+        """Credential values to redact from every log line (live sessions included, once they exist)."""
         ...
 
     def close(self) -> None:

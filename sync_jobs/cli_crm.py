@@ -248,7 +248,7 @@ def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandb
         with _environment(sandbox, crm) as env:
             codes.append(_check_one(crm, f"{crm}-cli", lambda: _build(crm, the_mapping, env), console))
     else:
-        from sync_jobs.factory import _MODULES
+        from connectors import registry
         from sync_jobs.logs import register_secret
         from sync_jobs.secrets import connector_env
 
@@ -257,12 +257,9 @@ def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandb
                 env = _sandbox_env_for(cfg, env) if sandbox else connector_env(env)
 
                 def build(cfg: Any = cfg, env: dict[str, str] = env) -> Any:
-                    import importlib
-
-                    module = importlib.import_module(_MODULES[cfg.crm])
-                    connector = module.build(cfg.name, cfg.mapping, env, prefix=cfg.prefix,
-                                             max_daily_share=cfg.max_daily_share)
-                    for secret in getattr(connector, "secrets", list)():
+                    connector = registry.build(cfg.crm, cfg.name, cfg.mapping, env, prefix=cfg.prefix,
+                                               max_daily_share=cfg.max_daily_share)
+                    for secret in connector.secrets():
                         register_secret(secret)
                     return connector
 

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping, Sequence
 
+from connectors import registry
 from connectors.base import Connector
 from connectors.retry import RetryPolicy
 from pac_config.settings import Settings
 from sync_jobs.logs import register_secret
 from sync_jobs.secrets import connector_env
 
-_MODULES = {"salesforce": "connectors.salesforce.connector", "hubspot": "connectors.hubspot.connector"}
-
 
 def build_connector(settings: Settings, name: str, env: Mapping[str, str], policy: RetryPolicy | None = None
                     ) -> Connector:
     """One configured connector; its credentials are registered for redaction before any call."""
     cfg = settings.connector(name)
-    module = importlib.import_module(_MODULES[cfg.crm])
-    connector = module.build(name, cfg.mapping, env, prefix=cfg.prefix, max_daily_share=cfg.max_daily_share,
-                             policy=policy)
-    for secret in getattr(connector, "secrets", lambda: [])():
+    connector = registry.build(cfg.crm, name, cfg.mapping, env, prefix=cfg.prefix,
+                               max_daily_share=cfg.max_daily_share, policy=policy)
+    for secret in connector.secrets():
         register_secret(secret)
     return connector
 

@@ -61,7 +61,8 @@ class CrmWriter:
             for change, result in zip(batch, results, strict=True):
                 target = change.target.value
                 if result.ok:
-                    accepted.append((target, change.key, result.crm_id or change.crm_id, change.fields))
+                    accepted.append((target, change.key, result.crm_id or change.crm_id,
+                                     {**change.fields, **result.recorded()}))   # + the CRM's stamp of pac's write
                     outcome.written[target] = outcome.written.get(target, 0) + 1
                 else:
                     outcome.failed[target] = outcome.failed.get(target, 0) + 1

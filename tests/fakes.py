@@ -8,11 +8,13 @@ and per write batch of ``batch_size``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from connectors import registry
 from connectors.base import (
     ApiUsage,
     AuthError,
@@ -26,9 +28,13 @@ from connectors.base import (
     WriteChange,
     WriteResult,
 )
+from connectors.retry import NO_WAIT, RetryPolicy, call_with_retry
+from pac_config.settings import load_settings
 from pac_core.plan import ActivityType, Plan
 from pac_core.records import Account, Activity, ActivityStatus, Record, Records, Rejected, User
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, Pace
+from sandbox_crm.run import sandbox_env
+from sync_jobs.demo import write_demo_settings
 
 T0 = datetime(2027, 5, 1, 8, 0, tzinfo=UTC)
 
@@ -65,6 +71,9 @@ class FakeConnector:
         self.max_daily_share = max_daily_share
         self.closed = False
         self.faults: list[str] = []                   # injected, one per call: "rate_limit" | "server_error"
+        self.labels_language = "en"
+        self.remembered: Mapping[tuple[str, str], Any] | None = None   # what remember_written was given
+        self.axis_targets: dict[str, frozenset[str]] = {}              # what note_axis_targets was given
 
     # -- seeding ------------------------------------------------------------------------------
     def put(self, *items: Record | ManagerEdit) -> None:
@@ -81,8 +90,6 @@ class FakeConnector:
     # -- the Connector protocol ---------------------------------------------------------------
     def _spend(self, what: str) -> None:
         """Count one API call; an injected fault fails the call and is retried (without sleeping)."""
-        from connectors.retry import NO_WAIT, call_with_retry
-
         call_with_retry(lambda: self._call(what), policy=NO_WAIT, what=what)
 
     def _call(self, what: str) -> None:
@@ -131,6 +138,18 @@ class FakeConnector:
                 crm_id = self.crm_ids.setdefault(ident, f"{self.name}-{len(self.crm_ids) + 1:06d}")
                 out.append(WriteResult(change.key, True, crm_id=crm_id))
         return out
+
+    def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
+        self.remembered = written
+
+    def keeps(self, target: Target) -> frozenset[str]:
+        return frozenset()          # the base fields only: no extended field
+
+    def account_fields(self) -> dict[str, str]:
+        return {}                   # no account write-back
+
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
+        self.axis_targets = {axis: frozenset(ids) for axis, ids in companies.items()}
 
     def check_schema(self) -> list[SchemaIssue]:
         return []
@@ -195,8 +214,6 @@ def fake_evaluate(plan: Plan, records: Records, as_of: datetime) -> Evaluation:
 
 
 def _zero() -> Any:
-    from decimal import Decimal
-
     return Decimal(0)
 
 
@@ -257,16 +274,11 @@ __all__ = ["SMALL_PLAN", "AuthError", "Clock", "FakeConnector", "TransientError"
 # -- the sandbox CRM, through the real connectors ---------------------------------------------------
 def sandbox_settings(tmp: Path, database_url: str) -> Any:
     """Settings for the shipped plan and mappings on ``database_url``, evaluated at the demo clock."""
-    from pac_config.settings import load_settings
-    from sync_jobs.demo import write_demo_settings
-
     return load_settings(write_demo_settings(database_url, tmp / "pac.yaml"), env={})
 
 
 def sandbox_env_fast(server: Any) -> dict[str, str]:
     """The sandbox's environment, with HubSpot's client-side search throttle lifted (tests do not wait)."""
-    from sandbox_crm.run import sandbox_env
-
     hubspot = next((a for a in server.apis if a.name == "hubspot"), None)
     if hubspot is not None:
         hubspot.search_per_second = 0
@@ -276,18 +288,13 @@ def sandbox_env_fast(server: Any) -> dict[str, str]:
 def sandbox_connectors(settings: Any, server: Any, sleeps: list[float] | None = None, *,
                        provision: bool = True) -> dict[str, Any]:
     """The real connectors on the sandbox; retries record their waits in ``sleeps`` instead of sleeping."""
-    import importlib
-
-    from connectors.retry import RetryPolicy
-
     env = sandbox_env_fast(server)
     waits = sleeps if sleeps is not None else []
     policy = RetryPolicy(sleep=waits.append, jitter=lambda: 0.0)
     out = {}
     for c in settings.connectors:
-        module = importlib.import_module(f"connectors.{c.crm}.connector")
-        out[c.name] = module.build(c.name, c.mapping, env, prefix=c.prefix, max_daily_share=c.max_daily_share,
-                                   policy=policy)
+        out[c.name] = registry.build(c.crm, c.name, c.mapping, env, prefix=c.prefix,
+                                     max_daily_share=c.max_daily_share, policy=policy)
         if provision:
             out[c.name].provision_schema()
     return out

@@ -107,3 +107,14 @@ def parse_axes(value: Any) -> list[str]:
     if isinstance(value, str):
         return [part.strip() for part in value.split(";") if part.strip()]
     return [str(v) for v in value]
+
+
+def choose_company(associations: list[dict[str, Any]] | None) -> str | None:
+    """The primary associated company (label "Primary"), else the one with the smallest id, else None."""
+    if not associations:
+        return None
+    for to in associations:
+        if any(str(t.get("label") or "").lower() == "primary" for t in to.get("associationTypes") or []):
+            return str(to["toObjectId"])
+    return str(min(associations, key=lambda to: int(to["toObjectId"]) if str(to["toObjectId"]).isdigit()
+                   else 0)["toObjectId"])

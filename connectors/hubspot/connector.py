@@ -36,27 +36,28 @@ from connectors.base import (
     Target,
     WriteChange,
     WriteResult,
+    own_stamps,
     same_value,
 )
 from connectors.hubspot import provisioning
-from connectors.hubspot.associations import AxisTargets, Links
+from connectors.hubspot.associations import AxisTargets, Links, choose_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, load_mapping
-from connectors.hubspot.normalise import (
-    Pipeline,
-    parse_datetime,
-    parse_pipelines,
-    to_account,
-    to_call,
-    to_deal,
-    to_line,
-    to_meeting,
-    to_user,
+from connectors.hubspot.normalise import Pipeline, parse_datetime, parse_pipelines, to_line, to_user
+from connectors.hubspot.objects import Deletions, HsObject, Source, objects_of
+from connectors.hubspot.reads import (
+    batch_read,
+    list_objects,
+    next_after,
+    own_write_spans,
+    read_associations,
+    search_modified,
+    to_ms,
 )
-from connectors.hubspot.reads import batch_read, list_objects, read_associations, search_modified, to_ms
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, KEY, TASK_STATUS_BACK
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_STATUS_BACK
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
 from connectors.hubspot.writeback import Writer
+from connectors.paging import follow
 from connectors.retry import RetryPolicy
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected
 
@@ -83,6 +84,8 @@ class HubSpotConnector:
         self._accounts_full = False          # this run read every company: links are reconciled in full, once
         self._links_settled = False
         self._links: Links | None = None
+        self._written: Mapping[tuple[str, str], Any] | None = None
+        self._names: dict[str, str] | None = None
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -144,32 +147,27 @@ class HubSpotConnector:
     # -- pull --------------------------------------------------------------------------------------
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
              ) -> Iterator[Record | Rejected | ManagerEdit]:
+        """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says."""
         since_ms = None if (since is None or full) else to_ms(since - timedelta(minutes=self.mapping.overlap_minutes))
-        if kind is ObjectKind.USERS:
-            yield from self._pull_users(full)
-        elif kind is ObjectKind.ACCOUNTS:
-            yield from self._pull_accounts(since_ms, full)
-        elif kind is ObjectKind.ACTIVITIES:
-            yield from self._pull_activities(since_ms)
-        elif kind is ObjectKind.DEALS:
-            yield from self._pull_deals(since_ms, full)
-        elif kind is ObjectKind.PAC_EDITS:
-            yield from self._pull_edits(since_ms)
-        else:
-            raise ValueError(f"unknown object kind {kind!r}")
+        for spec in objects_of(kind, self.mapping):
+            if spec.source is Source.OWNERS:
+                yield from self._pull_users(full)
+            elif spec.source is Source.PAC_RECORDS:
+                yield from self._pull_edits(since_ms)
+            else:
+                yield from self._pull_search(spec, since_ms, full)
 
     def _owner_pages(self, archived: bool) -> Iterator[dict[str, Any]]:
-        after: str | None = None
-        while True:
+        def page(after: str | None) -> dict[str, Any]:
             kwargs: dict[str, Any] = {"limit": OWNERS_PAGE, "archived": archived}
             if after:
                 kwargs["after"] = after
-            reply = self.transport.call("owners", "owners", "get_page", **kwargs)
-            for owner in reply.data.get("results") or []:
+            data: dict[str, Any] = self.transport.call("owners", "owners", "get_page", **kwargs).data
+            return data
+
+        for data in follow(lambda: page(None), page, next_after, what="HubSpot owners"):
+            for owner in data.get("results") or []:
                 yield owner | ({"archived": True} if archived else {})
-            after = ((reply.data.get("paging") or {}).get("next") or {}).get("after")
-            if not after:
-                return
 
     def _pull_users(self, full: bool) -> Iterator[Record | Rejected]:
         for owner in self._owner_pages(archived=False):
@@ -181,56 +179,45 @@ class HubSpotConnector:
     def _props(self, object_type: str) -> list[str]:
         return self.mapping.read_properties().get(object_type, [])
 
-    def _pull_accounts(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
-        self._accounts_full = self._accounts_full or since_ms is None
-        props = self._props("companies")
-        for obj in search_modified(self.transport, "companies", props, since_ms):
-            yield to_account(obj, self.name, self.mapping)
-        if full:
-            for obj in list_objects(self.transport, "companies", props, archived=True):
-                record = to_account(obj | {"archived": True}, self.name, self.mapping)
-                yield _deleted(record, obj, self.name)
-
-    def _pull_activities(self, since_ms: int | None) -> Iterator[Record | Rejected]:
-        acts = self.mapping.activities
-        for object_type, enabled, convert in (("meetings", acts.meetings.enabled, to_meeting),
-                                              ("calls", acts.calls.enabled, to_call)):
-            if not enabled:
-                continue
-            props = self._props(object_type)
-            live = search_modified(self.transport, object_type, props, since_ms)
-            for buffer in _buffered(live, ASSOCIATION_BUFFER):
-                companies = read_associations(self.transport, object_type, "companies", [o["id"] for o in buffer])
-                for obj in buffer:
-                    yield convert(obj, self.name, self.mapping, choose_company(companies.get(obj["id"])))
-            # Deleted visit reports must stop counting at once: archived engagements are listed on every
-            # pull (one call per 100 archived records), keeping those archived since the watermark.
-            for obj in list_objects(self.transport, object_type, props, archived=True):
-                archived_at = parse_datetime(obj.get("archivedAt"))
-                if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
-                    continue
-                record = convert(obj | {"archived": True}, self.name, self.mapping, None)
-                yield _deleted(record, obj, self.name)
-
-    def _pull_deals(self, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
-        d = self.mapping.deals
-        # Stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers
-        # that search answers lack, so the quota guard knows where it stands before the first search.
-        self.deal_pipelines()
-        filters = [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
-        props = self._props("deals")
-        live = search_modified(self.transport, "deals", props, since_ms, filters=filters)
+    def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
+        """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
+        items, then its deleted records from the archived list as ``spec.deletions`` says."""
+        assert spec.convert is not None
+        convert, object_type = spec.convert, spec.object_type
+        pipelines = self.deal_pipelines() if spec.pipelines else {}
+        # (stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers that
+        # search answers lack, so the quota guard knows where it stands before the first search)
+        if object_type == "companies":
+            self._accounts_full = self._accounts_full or since_ms is None
+        props = self._props(object_type)
+        skip: list[tuple[int, int]] = []
+        if spec.own_writes and since_ms is not None:
+            # pac writes this object (companies: their PAC properties): an incremental read leaves out the spans
+            # of pac's own writes (the updatedAt its batch updates answered, kept with the last-written rows), so
+            # a quiet portal costs one page even after a write-back. A record changed by someone else during
+            # those seconds (or between pac's pull and pac's write of it) is read by the full reconciliation.
+            own = [to_ms(at) for at in own_stamps(self._written, Target.ACCOUNT).values()]
+            skip = own_write_spans(own, since_ms)
+        live = search_modified(self.transport, object_type, props, since_ms, filters=spec.filters(self.mapping),
+                               page_size=spec.page_size, skip=skip)
+        lines_too = spec.lines and self.mapping.deals.line_items
         for buffer in _buffered(live, ASSOCIATION_BUFFER):
             ids = [o["id"] for o in buffer]
-            companies = read_associations(self.transport, "deals", "companies", ids)
-            lines = self._lines(ids) if d.line_items else {}
+            companies = read_associations(self.transport, object_type, "companies", ids) if spec.company else {}
+            lines = self._lines(ids) if lines_too else {}
             for obj in buffer:
-                yield to_deal(obj, self.name, self.mapping, self.deal_pipelines(),
-                              choose_company(companies.get(obj["id"])), lines.get(obj["id"], ()))
-        if full:
-            for obj in list_objects(self.transport, "deals", props, archived=True):
-                record = to_deal(obj | {"archived": True}, self.name, self.mapping, self.deal_pipelines(), None, ())
-                yield _deleted(record, obj, self.name)
+                yield convert(obj, self.name, self.mapping, pipelines, choose_company(companies.get(obj["id"])),
+                              lines.get(obj["id"], ()))
+        if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
+            return
+        # Deleted visit reports must stop counting at once: archived engagements are listed on every pull (one
+        # call per 100 archived records), keeping those archived since the watermark.
+        for obj in list_objects(self.transport, object_type, props, archived=True):
+            archived_at = parse_datetime(obj.get("archivedAt"))
+            if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
+                continue
+            record = convert(obj | {"archived": True}, self.name, self.mapping, pipelines, None, ())
+            yield _deleted(record, obj, self.name)
 
     def _lines(self, deal_ids: Sequence[str]) -> dict[str, tuple[DealLine, ...]]:
         links = read_associations(self.transport, "deals", "line_items", deal_ids)
@@ -297,7 +284,7 @@ class HubSpotConnector:
         differ from what pac last wrote (all of them when that is unknown). A change is a person's when its newest
         history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``); pac's writes (and other
         apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
-        written = getattr(self, "_written", None)
+        written = self._written
         ids = []
         for obj in found:
             p = obj.get("properties") or {}
@@ -325,7 +312,7 @@ class HubSpotConnector:
 
     def _user_names(self) -> dict[str, str]:
         """HubSpot user id -> name, from the owners (each owner carries its ``userId``): one call, cached."""
-        if getattr(self, "_names", None) is None:
+        if self._names is None:
             self._names = {str(o["userId"]): f"{o.get('firstName') or ''} {o.get('lastName') or ''}".strip()
                            for o in self._owner_pages(archived=False) if o.get("userId") is not None}
         return self._names
@@ -353,6 +340,15 @@ class HubSpotConnector:
         axes are linked to their companies under ``writeback.companies_per_axis`` (see ``associations``)."""
         self.axis_targets = AxisTargets(plan_id, {a: frozenset(str(c) for c in cs) for a, cs in companies.items()})
 
+    def keeps(self, target: Target) -> frozenset[str]:
+        """The logical fields of this portal's PAC records and companies (none of the extended fields)."""
+        if target is Target.ACCOUNT:
+            return frozenset(COMPANY_PROPS)
+        return frozenset(AXIS_PROPS if target is Target.AXIS else ACTION_PROPS)
+
+    def account_fields(self) -> dict[str, str]:
+        return self.mapping.account_fields()
+
     def check_schema(self) -> list[SchemaIssue]:
         return provisioning.check(self)
 
@@ -367,17 +363,6 @@ class HubSpotConnector:
 
     def close(self) -> None:
         self.transport.close()
-
-
-def choose_company(associations: list[dict[str, Any]] | None) -> str | None:
-    """The primary associated company (label "Primary"), else the one with the smallest id, else None."""
-    if not associations:
-        return None
-    for to in associations:
-        if any(str(t.get("label") or "").lower() == "primary" for t in to.get("associationTypes") or []):
-            return str(to["toObjectId"])
-    return str(min(associations, key=lambda to: int(to["toObjectId"]) if str(to["toObjectId"]).isdigit()
-                   else 0)["toObjectId"])
 
 
 def _deleted(record: Record | Rejected, obj: dict[str, Any], source: str) -> Record:

@@ -11,19 +11,27 @@ the pipeline they are listed under; a stage id from another pipeline is reported
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from connectors.base import Connector
 from connectors.hubspot.schema import COMPANY_PROPS
 from pac_config.loader import MAX_MAPPING_TEXT, config_dir, load_or_raise, load_yaml, locate, problems_in
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus, DealStage
 
-if TYPE_CHECKING:
-    from connectors.hubspot.connector import HubSpotConnector
+
+class PortalFacts(Protocol):
+    """What the online mapping check needs of a connector: the portal's property names and deal pipelines."""
+
+    def property_names(self, object_type: str) -> set[str]: ...
+
+    def deal_pipelines(self) -> Mapping[str, Any]: ...
+
 
 DEFAULT_MAPPING = "mappings/hubspot.default.yaml"
 
@@ -223,7 +231,7 @@ def _load(path: Path) -> tuple[HubSpotMapping | None, list[Problem]]:
     return (None if problems else mapping), problems
 
 
-def check_mapping_online(mapping: HubSpotMapping, connector: HubSpotConnector,
+def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
                          path: str | Path | None = None) -> list[Problem]:
     """Problems only the portal can reveal: unknown properties, unknown pipelines, misplaced stage ids.
 
@@ -263,7 +271,7 @@ def check_mapping_online(mapping: HubSpotMapping, connector: HubSpotConnector,
     return locate(problems, path) if path is not None else problems
 
 
-def provision(connector: HubSpotConnector, dry_run: bool = False) -> list[str]:
+def provision(connector: Connector, dry_run: bool = False) -> list[str]:
     """Create the PAC property group, properties and custom objects the portal lacks; what was (or would be) done."""
     if dry_run:
         return [f"would fix: {issue.object}.{issue.field or ''}: {issue.problem}" for issue in connector.check_schema()]

@@ -22,6 +22,7 @@ Business rules applied here:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from typing import Any
 from connectors.hubspot.mapping import HubSpotMapping
 from pac_core import geography
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
+
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 Props = Mapping[str, Any]
 
@@ -76,6 +79,8 @@ def parse_amount(text: Any) -> Decimal | None:
     raw = str(text).strip()
     if not raw:
         return None
+    if _PLAIN_NUMBER.fullmatch(raw):      # what the API sends ("1234.5"): no separator or currency to clean
+        return Decimal(raw)
     s = re.sub(r"[\s\u00a0\u202f'_]", "", raw)
     s = re.sub(r"^[€$£]|(?:€|EUR|USD|\$)$", "", s, flags=re.IGNORECASE)
     if "," in s and "." in s:
@@ -100,7 +105,20 @@ def parse_datetime(text: Any) -> datetime | None:
     """HubSpot datetimes: ISO 8601 ("2027-05-03T07:30:00Z", "...000Z") or epoch milliseconds."""
     if text in (None, ""):
         return None
-    s = str(text).strip()
+    if type(text) is str:
+        return _parse_datetime_text(text)
+    return _parse_datetime(str(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_datetime_text(text: str) -> datetime | None:
+    """The same string is parsed once per pull's page, not once per use (a record's change stamp is read by the
+    search's slide and again by normalisation); datetimes are immutable, so sharing them is safe."""
+    return _parse_datetime(text)
+
+
+def _parse_datetime(text: str) -> datetime | None:
+    s = text.strip()
     if s.isascii() and s.isdigit():
         try:
             return datetime.fromtimestamp(int(s) / 1000, tz=UTC)

@@ -15,9 +15,10 @@ and of the schema's labels), so a portal first provisioned in English reads Fren
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from connectors.base import SchemaIssue
+from connectors.hubspot.mapping import HubSpotMapping
 from connectors.hubspot.schema import (
     COMPANY_PROPS,
     DEAL_PROPS,
@@ -27,20 +28,36 @@ from connectors.hubspot.schema import (
     association_name,
     custom_objects,
 )
-from connectors.hubspot.transport import Conflict
+from connectors.hubspot.transport import Conflict, HubSpotTransport
 
-if TYPE_CHECKING:
-    from connectors.hubspot.connector import HubSpotConnector
+
+class Portal(Protocol):
+    """What provisioning needs of the HubSpot connector (its portal metadata, mapping and transport)."""
+
+    mapping: HubSpotMapping
+    transport: HubSpotTransport
+    labels_language: str
+
+    def fallback(self) -> bool: ...
+
+    def object_type(self, name: str) -> str | None: ...
+
+    def custom_schemas(self) -> dict[str, dict[str, Any]] | None: ...
+
+    def property_names(self, object_type: str) -> set[str]: ...
+
+    def forget_properties(self) -> None: ...
+
 
 PROVISION = "run `pac crm provision hubspot`"
 GROUPED = ("companies", "deals", "tasks")      # standard objects that get the PAC property group
 
 
-def _lang(connector: HubSpotConnector) -> str:
-    return getattr(connector, "labels_language", "en") or "en"
+def _lang(connector: Portal) -> str:
+    return connector.labels_language or "en"
 
 
-def _wanted(connector: HubSpotConnector) -> list[tuple[str, str, list[Prop]]]:
+def _wanted(connector: Portal) -> list[tuple[str, str, list[Prop]]]:
     """(object type id, display name, PAC properties it needs) for existing objects."""
     wanted: list[tuple[str, str, list[Prop]]] = [("companies", "companies", list(COMPANY_PROPS.values())),
                                                  ("deals", "deals", list(DEAL_PROPS.values()))]
@@ -55,7 +72,7 @@ def _wanted(connector: HubSpotConnector) -> list[tuple[str, str, list[Prop]]]:
     return wanted
 
 
-def action_axis_association(connector: HubSpotConnector) -> tuple[str, str, bool] | None:
+def action_axis_association(connector: Portal) -> tuple[str, str, bool] | None:
     """(action type id, axis type id, defined?) once both custom objects exist; None before."""
     w = connector.mapping.writeback
     schemas = connector.custom_schemas() or {}
@@ -68,7 +85,7 @@ def action_axis_association(connector: HubSpotConnector) -> tuple[str, str, bool
     return action["objectTypeId"], axis["objectTypeId"], defined
 
 
-def check(connector: HubSpotConnector) -> list[SchemaIssue]:
+def check(connector: Portal) -> list[SchemaIssue]:
     issues: list[SchemaIssue] = []
     for object_type, props in connector.mapping.read_properties().items():
         known = connector.property_names(object_type)
@@ -96,12 +113,12 @@ def check(connector: HubSpotConnector) -> list[SchemaIssue]:
     return issues
 
 
-def _has_group(connector: HubSpotConnector, object_type: str, group: str) -> bool:
+def _has_group(connector: Portal, object_type: str, group: str) -> bool:
     reply = connector.transport.call(f"groups.{object_type}", "groups", "get_all", object_type)
     return any(g.get("name") == group for g in reply.data.get("results") or [])
 
 
-def provision(connector: HubSpotConnector) -> list[str]:
+def provision(connector: Portal) -> list[str]:
     done: list[str] = []
     w = connector.mapping.writeback
     lang = _lang(connector)
@@ -136,7 +153,7 @@ def provision(connector: HubSpotConnector) -> list[str]:
     return done
 
 
-def _link_actions_to_axes(connector: HubSpotConnector) -> list[str]:
+def _link_actions_to_axes(connector: Portal) -> list[str]:
     """The association definition pac_action -> pac_axis (``POST /crm-object-schemas/v3/schemas/{type}/
     associations``), so each action record shows its axis and each axis its actions."""
     link = action_axis_association(connector)
@@ -154,7 +171,7 @@ def _link_actions_to_axes(connector: HubSpotConnector) -> list[str]:
     return [f"created the association {w.action_object} -> {w.axis_object} (each action linked to its axis)"]
 
 
-def _relabel_objects(connector: HubSpotConnector, lang: str) -> list[str]:
+def _relabel_objects(connector: Portal, lang: str) -> list[str]:
     w = connector.mapping.writeback
     done = []
     for obj in custom_objects(w.axis_object, w.action_object):
@@ -171,7 +188,7 @@ def _relabel_objects(connector: HubSpotConnector, lang: str) -> list[str]:
     return done
 
 
-def _relabel_properties(connector: HubSpotConnector, object_type: str, display: str, props: list[Prop],
+def _relabel_properties(connector: Portal, object_type: str, display: str, props: list[Prop],
                         lang: str) -> list[str]:
     """PATCH the label and option labels of PAC properties written in another language (values unchanged)."""
     if not props:

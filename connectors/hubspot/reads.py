@@ -22,6 +22,7 @@ from more_itertools import chunked
 
 from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.transport import HubSpotTransport
+from connectors.paging import CursorGuard, follow
 
 SEARCH_LIMIT = 200
 SEARCH_CAP = 10_000
@@ -30,6 +31,7 @@ ASSOCIATIONS_BATCH = 1_000
 LIST_LIMIT = 100
 MODIFIED = "hs_lastmodifieddate"
 OBJECT_ID = "hs_object_id"
+MAX_SKIP_SPANS = 4          # five filter groups at most: one per gap around the spans
 
 
 def to_ms(value: datetime) -> int:
@@ -43,8 +45,14 @@ def _ts(obj: dict[str, Any]) -> int:
 
 def search_modified(transport: HubSpotTransport, object_type: str, properties: Sequence[str],
                     since_ms: int | None, *, filters: Sequence[dict[str, Any]] = (),
-                    page_size: int = SEARCH_LIMIT, cap: int = SEARCH_CAP) -> Iterator[dict[str, Any]]:
-    """Objects with ``hs_lastmodifieddate >= since_ms`` (all when None), ascending, each exactly once."""
+                    page_size: int = SEARCH_LIMIT, cap: int = SEARCH_CAP,
+                    skip: Sequence[tuple[int, int]] = ()) -> Iterator[dict[str, Any]]:
+    """Objects with ``hs_lastmodifieddate >= since_ms`` (all when None), ascending, each exactly once.
+
+    ``skip``: spans ``(first, last)`` of change stamps (ms, both included) to leave out, at most
+    ``MAX_SKIP_SPANS``: pac's own write bursts (see ``own_write_spans``). The search asks for the gaps
+    between them, one filter group each (HubSpot ORs the groups, at most five)."""
+    gaps = _gaps(skip)
     props = sorted(set(properties) | {MODIFIED})
     lower, strict = since_ms, False
     skip: set[str] = set()                     # ids already yielded at timestamp ``lower``
@@ -53,7 +61,8 @@ def search_modified(transport: HubSpotTransport, object_type: str, properties: S
         if lower is not None:
             window.append({"propertyName": MODIFIED, "operator": "GT" if strict else "GTE", "value": str(lower)})
         last_ts, at_last, capped = None, set(), False
-        for obj, last in _pages(transport, object_type, props, window, MODIFIED, page_size, cap):
+        groups = [window + gap for gap in gaps]
+        for obj, last in _pages(transport, object_type, props, groups, MODIFIED, page_size, cap):
             capped = capped or last
             ts = _ts(obj)
             if ts != last_ts:
@@ -84,7 +93,7 @@ def _same_timestamp(transport: HubSpotTransport, object_type: str, props: list[s
         if last_id is not None:
             window.append({"propertyName": OBJECT_ID, "operator": "GT", "value": last_id})
         capped = False
-        for obj, last in _pages(transport, object_type, props, window, OBJECT_ID, page_size, cap):
+        for obj, last in _pages(transport, object_type, props, [window], OBJECT_ID, page_size, cap):
             capped = capped or last
             if obj["id"] not in skip:
                 yield obj
@@ -93,39 +102,84 @@ def _same_timestamp(transport: HubSpotTransport, object_type: str, props: list[s
             return
 
 
-def _pages(transport: HubSpotTransport, object_type: str, props: list[str], filters: list[dict[str, Any]],
+def _gaps(skip: Sequence[tuple[int, int]]) -> list[list[dict[str, Any]]]:
+    """The stamp bounds of each gap around the ``skip`` spans: ``[[]]`` (no bound) when there is none."""
+    spans = sorted(skip)[-MAX_SKIP_SPANS:]
+    if not spans:
+        return [[]]
+    gaps: list[list[dict[str, Any]]] = []
+    low: int | None = None
+    for first, last in spans:
+        gap = [{"propertyName": MODIFIED, "operator": "LT", "value": str(first)}]
+        if low is not None:
+            gap.insert(0, {"propertyName": MODIFIED, "operator": "GT", "value": str(low)})
+        gaps.append(gap)
+        low = last
+    gaps.append([{"propertyName": MODIFIED, "operator": "GT", "value": str(low)}])
+    return gaps
+
+
+def own_write_spans(stamps: Iterable[int], since_ms: int, *, pause_ms: int = 60_000) -> list[tuple[int, int]]:
+    """pac's own write bursts at or after ``since_ms``: the ``updatedAt`` (ms) its batch updates answered,
+    grouped into spans wherever a pause of more than ``pause_ms`` separates two writes; the latest
+    ``MAX_SKIP_SPANS`` spans (older ones are simply read again)."""
+    spans: list[tuple[int, int]] = []
+    for ms in sorted(s for s in stamps if s >= since_ms):
+        if spans and ms - spans[-1][1] <= pause_ms:
+            spans[-1] = (spans[-1][0], ms)
+        else:
+            spans.append((ms, ms))
+    return spans[-MAX_SKIP_SPANS:]
+
+
+def _pages(transport: HubSpotTransport, object_type: str, props: list[str], groups: list[list[dict[str, Any]]],
            sort: str, page_size: int, cap: int) -> Iterator[tuple[dict[str, Any], bool]]:
     """(object, capped) for one query; ``capped`` is True on the last object when the cap stopped paging."""
-    after: str | None = None
-    while True:
-        body: dict[str, Any] = {"filterGroups": [{"filters": filters}] if filters else [],
+    def page(after: str | None) -> dict[str, Any]:
+        body: dict[str, Any] = {"filterGroups": [{"filters": g} for g in groups if g],
                                 "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
                                 "properties": props, "limit": page_size}
         if after is not None:
             body["after"] = after
         reply = transport.call(f"search.{object_type}", "objects.search", "do_search", object_type, body, search=True)
-        results = reply.data.get("results") or []
-        nxt = ((reply.data.get("paging") or {}).get("next") or {}).get("after")
-        capped = bool(nxt) and int(nxt) + page_size > cap
+        data: dict[str, Any] = reply.data
+        return data
+
+    def following(data: dict[str, Any]) -> str | None:
+        nxt = next_after(data)
+        return None if (not nxt or _capped(nxt, page_size, cap) or not data.get("results")) else nxt
+
+    for data in follow(lambda: page(None), page, following, what=f"HubSpot search of {object_type}"):
+        results = data.get("results") or []
+        nxt = next_after(data)
+        capped = bool(nxt) and _capped(str(nxt), page_size, cap)
         for i, obj in enumerate(results):
             yield obj, capped and i == len(results) - 1
-        if not nxt or capped or not results:
-            return
-        after = nxt
+
+
+def _capped(after: str, page_size: int, cap: int) -> bool:
+    """Whether the page at offset ``after`` would pass the search cap (paging past 10,000 answers 400)."""
+    return int(after) + page_size > cap
+
+
+def next_after(data: dict[str, Any]) -> str | None:
+    """The ``paging.next.after`` cursor of a HubSpot list or search answer (None on the last page)."""
+    nxt = ((data.get("paging") or {}).get("next") or {}).get("after")
+    return str(nxt) if nxt else None
 
 
 def list_objects(transport: HubSpotTransport, object_type: str, properties: Sequence[str], *,
                  archived: bool = False) -> Iterator[dict[str, Any]]:
-    after: str | None = None
-    while True:
+    def page(after: str | None) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"limit": LIST_LIMIT, "properties": list(properties), "archived": archived}
         if after:
             kwargs["after"] = after
-        reply = transport.call(f"list.{object_type}", "objects.basic", "get_page", object_type, **kwargs)
-        yield from reply.data.get("results") or []
-        after = ((reply.data.get("paging") or {}).get("next") or {}).get("after")
-        if not after:
-            return
+        data: dict[str, Any] = transport.call(f"list.{object_type}", "objects.basic", "get_page", object_type,
+                                              **kwargs).data
+        return data
+
+    for data in follow(lambda: page(None), page, next_after, what=f"HubSpot list of {object_type}"):
+        yield from data.get("results") or []
 
 
 def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str], properties: Sequence[str],
@@ -146,6 +200,7 @@ def read_associations(transport: HubSpotTransport, from_type: str, to_type: str,
     """from id -> its associations ``[{"toObjectId", "associationTypes": [...]}]`` (ids with none are absent)."""
     out: dict[str, list[dict[str, Any]]] = {}
     pending = [{"id": i} for i in dict.fromkeys(ids)]
+    guard = CursorGuard(f"HubSpot associations {from_type} -> {to_type}")   # per-id cursors
     while pending:
         batch, pending = pending[:ASSOCIATIONS_BATCH], pending[ASSOCIATIONS_BATCH:]
         reply = transport.call(f"associations.{from_type}.{to_type}", "associations", "get_page", from_type,
@@ -153,7 +208,8 @@ def read_associations(transport: HubSpotTransport, from_type: str, to_type: str,
         for result in reply.data.get("results") or []:
             from_id = str(result["from"]["id"])
             out.setdefault(from_id, []).extend(result.get("to") or [])
-            nxt = ((result.get("paging") or {}).get("next") or {}).get("after")
+            nxt = next_after(result)
             if nxt:
+                guard.check(nxt, of=from_id)
                 pending.append({"id": from_id, "after": nxt})
     return out

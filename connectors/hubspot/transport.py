@@ -113,6 +113,7 @@ class HubSpotTransport:
         self._token = access_token
         self._expires_at = float("inf") if access_token else 0.0
         self._refresh_lock = threading.Lock()
+        self._counting = threading.Lock()
         # Our retry policy is the only one: the client's urllib3 retry would raise urllib3 errors on POST.
         self._client = HubSpot(access_token=access_token or "pending", host=host.rstrip("/"),
                                ssl_ca_cert=ca_bundle, retry=Retry(total=0, redirect=0, raise_on_status=False))
@@ -156,8 +157,9 @@ class HubSpotTransport:
         if self.oauth is not None and self._clock() >= self._expires_at:
             self.refresh()
         self.limiter.before(search=search)
-        self.usage.calls += 1
-        self.usage.by_endpoint[what] = self.usage.by_endpoint.get(what, 0) + 1
+        with self._counting:            # the pager's prefetch calls from its own thread
+            self.usage.calls += 1
+            self.usage.by_endpoint[what] = self.usage.by_endpoint.get(what, 0) + 1
         try:
             response = getattr(self.api(api), method)(*args, _preload_content=False, **kwargs)
         except urllib3.exceptions.HTTPError as exc:

@@ -27,7 +27,8 @@ from typing import Any
 from more_itertools import chunked
 
 from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult
-from connectors.hubspot.associations import DEFAULT_CAP, AxisTargets, Links, parse_axes
+from connectors.hubspot.associations import DEFAULT_CAP, AxisTargets, Links, choose_company, parse_axes
+from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.reads import batch_read, list_objects, read_associations
 from connectors.hubspot.schema import (
     ACTION_COMPANIES,
@@ -274,8 +275,6 @@ class Writer:
         created later on an unchanged company gets the values when that company's axes next change. A
         failure (a missing ``crm.objects.deals.write`` scope, a 207 naming deals) is logged, never fatal.
         """
-        from connectors.hubspot.connector import choose_company  # the connector imports this module
-
         axes_of = {str(c.crm_id): c.fields.get("axes") for c, r in zip(changes, results, strict=True)
                    if c.target is Target.ACCOUNT and r is not None and r.ok and c.crm_id and "axes" in c.fields}
         if not axes_of:
@@ -319,10 +318,13 @@ class Writer:
             return [(i, WriteResult(c.key, False, c.crm_id, str(exc))) for i, c, _ in batch]
         data = reply.data or {}
         crm_ids: dict[str, str] = {}
+        stamps: dict[str, datetime | None] = {}     # a company's updatedAt after this write: pac's own change
         for obj in data.get("results") or []:
             key = (obj.get("properties") or {}).get(KEY) if verb == "upsert" else ids.get(str(obj.get("id")))
             if key:
                 crm_ids[key] = str(obj["id"])
+                if object_type == "companies":      # the one object pac both reads and writes
+                    stamps[key] = parse_datetime(obj.get("updatedAt"))
         failed: dict[str, tuple[str, bool]] = {}
         for error in data.get("errors") or []:
             for record_id in (error.get("context") or {}).get("ids") or []:
@@ -335,5 +337,6 @@ class Writer:
                 message, retryable = failed[change.key]
                 out.append((i, WriteResult(change.key, False, change.crm_id, message, retryable)))
             else:
-                out.append((i, WriteResult(change.key, True, crm_ids.get(change.key, change.crm_id))))
+                out.append((i, WriteResult(change.key, True, crm_ids.get(change.key, change.crm_id),
+                                           modified_at=stamps.get(change.key))))
         return out

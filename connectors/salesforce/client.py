@@ -11,17 +11,22 @@ OAuth 2.0 JWT bearer, client credentials, username-password (legacy), or an exis
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import jwt  # pyjwt[crypto]
 import requests
 from requests.adapters import HTTPAdapter
 from simple_salesforce import Salesforce
@@ -37,6 +42,7 @@ from connectors.base import (
     SchemaError,
     TransientError,
 )
+from connectors.paging import follow
 from connectors.retry import RetryPolicy, call_with_retry
 
 T = TypeVar("T")
@@ -95,8 +101,6 @@ class Credentials:
 
 
 def _jwt_assertion(creds: Credentials) -> str:
-    import jwt  # pyjwt[crypto]
-
     audience = "https://test.salesforce.com" if (creds.domain.startswith("test.")
                                                  or ".sandbox.my.salesforce.com" in creds.domain) \
         else "https://login.salesforce.com"
@@ -159,14 +163,19 @@ class SfClient:
         self.session.hooks["response"].append(self._count)
         self.user_id: str | None = None
         self._sf: Salesforce | None = None
+        self.server_time: datetime | None = None    # the org's clock: the Date header of the last answer
+        self._counting = threading.Lock()
 
     # -- usage -------------------------------------------------------------------------------------
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        self.usage.calls += 1
         path = urlsplit(response.url).path
         rest = path.split("/services/data/", 1)[-1].split("/", 1)[-1]
         kind = "oauth2" if "/oauth2/" in path else rest.split("/", 1)[0]
-        self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + 1
+        with self._counting:            # the pager's prefetch answers on its own thread
+            self.usage.calls += 1
+            self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + 1
+        with contextlib.suppress(KeyError, TypeError, ValueError):     # no Date header, or not a date
+            self.server_time = parsedate_to_datetime(response.headers["Date"])
         match = _LIMIT_INFO.search(response.headers.get("Sforce-Limit-Info", ""))
         if match:
             self.usage.used, self.usage.limit = int(match.group(1)), int(match.group(2))
@@ -178,6 +187,11 @@ class SfClient:
             raise QuotaExhausted(f"Salesforce daily API allocation: {u.used} of {u.limit} used; this run stops at "
                                  f"{self.max_daily_share:.0%} of it to leave the rest to the org. It resumes on "
                                  "the next run.", used=u.used, limit=u.limit)
+
+    def secrets(self) -> list[str]:
+        """The credentials' secret values, and the live session id once logged in."""
+        live = self._sf.session_id if self._sf is not None else None
+        return self.creds.secrets() + ([live] if live else [])
 
     # -- the client ---------------------------------------------------------------------------------
     @property
@@ -219,14 +233,14 @@ class SfClient:
         """Pages of records, lazily. Each page is one call, retried on its own (``query_all_iter`` cannot
         resume a page after a dropped connection, so this makes the same two calls itself)."""
         headers = {"Sforce-Query-Options": f"batchSize={batch_size}"} if batch_size != 2000 else {}
-        result = self.call(lambda sf: sf.query(soql, include_deleted=include_deleted, headers=headers), "query")
-        while True:
+        pages = follow(lambda: self.call(lambda sf: sf.query(soql, include_deleted=include_deleted, headers=headers),
+                                         "query"),
+                       lambda url: self.call(lambda sf: sf.query_more(url, identifier_is_url=True, headers=headers),
+                                             "query_more"),
+                       lambda result: None if result.get("done", True) else result.get("nextRecordsUrl"),
+                       what="Salesforce query")
+        for result in pages:
             yield result["records"]
-            if result.get("done", True) or not result.get("nextRecordsUrl"):
-                return
-            url = result["nextRecordsUrl"]
-            result = self.call(lambda sf, u=url: sf.query_more(u, identifier_is_url=True, headers=headers),
-                               "query_more")
 
     def bulk_pages(self, soql: str, *, include_deleted: bool = False, max_records: int = 50_000,
                    boolean_columns: frozenset[str] = frozenset()) -> Iterator[list[dict[str, Any]]]:
@@ -250,16 +264,12 @@ class SfClient:
             delay = min(delay * 2, 30.0)
         else:
             raise TransientError(f"Salesforce Bulk API 2.0 query job {job_id} did not complete")
-        locator = ""
-        while True:
-            text, locator = self.call(lambda sf, loc=locator: _bulk_results(sf, job_id, loc, max_records), "bulk2")
-            rows = []
-            for row in csv.DictReader(io.StringIO(text)):
-                rows.append({k: (None if v == "" else (v == "true") if (k.startswith("Is") or k in boolean_columns)
-                                 else v) for k, v in row.items()})
-            yield rows
-            if not locator:
-                return
+        pages = follow(lambda: self.call(lambda sf: _bulk_results(sf, job_id, "", max_records), "bulk2"),
+                       lambda loc: self.call(lambda sf: _bulk_results(sf, job_id, loc, max_records), "bulk2"),
+                       lambda page: page[1], what=f"Salesforce Bulk API 2.0 results of job {job_id}")
+        for text, _locator in pages:
+            yield [{k: (None if v == "" else (v == "true") if (k.startswith("Is") or k in boolean_columns) else v)
+                    for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
 
     def count(self, soql: str, *, include_deleted: bool = False) -> int:
         return int(self.call(lambda sf: sf.query(soql, include_deleted=include_deleted), "count")["totalSize"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,8 +31,12 @@ from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus
 
-if TYPE_CHECKING:
-    from connectors.salesforce.connector import SalesforceConnector
+
+class Describes(Protocol):
+    """What the online mapping check needs of a connector: the org's describe of an object."""
+
+    def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None: ...
+
 
 DEFAULT_MAPPING = "mappings/salesforce.default.yaml"
 PAC_FIELD = re.compile(r"^PAC_[A-Za-z0-9_]+__c$")
@@ -256,7 +260,7 @@ _TYPES = {  # what a mapped field's describe type must be
 }
 
 
-def check_mapping_online(mapping: SalesforceMapping, sf: SalesforceConnector,
+def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                          path: str | Path | None = None) -> list[Problem]:
     """Problems only the org can reveal, from ``describe()``: missing fields, wrong types, unknown picklist
     values, fields the integration user cannot update. With ``path`` (the mapping file) each problem also

@@ -11,6 +11,7 @@ to no département keeps ``departement=None`` and is logged as a warning, never 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from typing import Any
 
 from connectors.salesforce.mapping import SalesforceMapping
 from pac_core.errors import GeographyError
+from pac_core.geography import departement_from_postal_code, region_of_departement
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,18 @@ def sf_datetime(value: Any) -> datetime | None:
     """``2027-05-03T07:30:00.000+0000`` (or ``Z``/``+02:00``) -> aware UTC datetime."""
     if value in (None, ""):
         return None
+    if type(value) is str:
+        return _sf_datetime_text(value)
+    return _sf_datetime(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _sf_datetime_text(value: str) -> datetime | None:
+    """Each stamp string parsed once per page (datetimes are immutable: sharing them is safe)."""
+    return _sf_datetime(value)
+
+
+def _sf_datetime(value: Any) -> datetime | None:
     try:            # the usual form, fast (Python 3.11 reads +0000 and Z)
         parsed = datetime.fromisoformat(str(value))
         if parsed.tzinfo is not None:
@@ -85,6 +99,8 @@ def decimal(value: Any) -> Decimal | None:
 
 def get(record: dict[str, Any], path: str) -> Any:
     """A (relationship) field of a query record: ``get(r, "Owner.Email")``; None along a null relation."""
+    if "." not in path:                 # a plain field: most reads, on every record (the pull's hot path)
+        return record.get(path)
     node: Any = record
     for part in path.split("."):
         if not isinstance(node, dict):
@@ -159,8 +175,6 @@ class Normaliser:
             deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))
 
     def _geography(self, account_id: str, postal: str) -> tuple[str | None, str | None]:
-        from pac_core.geography import departement_from_postal_code, region_of_departement
-
         try:
             code = departement_from_postal_code(postal)
             return code, region_of_departement(code)

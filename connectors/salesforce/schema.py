@@ -244,3 +244,15 @@ def writable_fields() -> dict[str, set[str]]:
     out["PAC_Axis__c"] |= {"Name", "OwnerId"}
     out["PAC_Action__c"] |= {"Name", "OwnerId"}
     return out
+
+
+def pac_field(obj: str, crm_field: str) -> PacField | None:
+    try:
+        return pac_object(obj).field(crm_field)
+    except StopIteration:
+        return None
+
+
+def field_length(obj: str, crm_field: str) -> int | None:
+    spec = pac_field(obj, crm_field)
+    return spec.length if spec is not None else None

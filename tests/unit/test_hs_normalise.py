@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.hubspot.connector import choose_company
+from connectors.hubspot.associations import choose_company
 from connectors.hubspot.mapping import CONNECTED, NO_ANSWER, load_mapping
 from connectors.hubspot.normalise import (
     parse_amount,

@@ -31,8 +31,6 @@ LAZY_IMPORTS: Mapping[tuple[str, str], str] = {
 # Parts that fail today because of files other branches are rewriting (issue 14): each must pass once they merge,
 # and strict xfail makes the test fail then, so that the mark is removed.
 CYCLES_TODAY = {
-    "connectors": "hubspot: associations, connector, mapping, normalise, provisioning, reads, writeback; salesforce: "
-                  "connector, mapping, normalise (the connectors branch)",
     "sync_jobs": "cli and cli_advice, cli_crm, cli_explain, cli_lint, cli_notify, cli_plan, cli_sandbox, cli_state, "
                  "cli_sync import each other (the cli branch)",
 }
@@ -41,7 +39,6 @@ LONE_IMPORT_TODAY = {
                  "imports them back (partially initialised): the cli branch",
 }
 LOCAL_IMPORTS_TODAY = {
-    "connectors": "connectors/salesforce/client.py, normalise.py, hubspot/writeback.py: the connectors branch",
     "sync_jobs": "111 in cli.py and the 12 cli_*.py modules: the cli branch (lazy loading goes in LAZY_IMPORTS)",
 }
 

@@ -1,0 +1,213 @@
+"""Pull throughput of each connector against a bare client-library loop: ``python -m benchmarks pull [--scale S]``.
+
+The synthetic org of ``bench_sync`` (scale 1: 100,000 accounts and 1,000,000 activities over Salesforce and
+HubSpot) is served by the sandbox CRM in a child process. For each CRM, side by side in the same run:
+
+* **connector**: a full pull of users, accounts, activities and deals through the real connector (paging, retries,
+  quota guard, normalisation into ``pac_core.records``, associations, line items...);
+* **bare loop**: the same data requests made with the client library alone, doing only paging and dict access:
+  Salesforce, ``simple_salesforce``'s ``query_all_iter`` (or ``bulk2`` where the connector chose Bulk API 2.0)
+  over the very SOQL the connector sent; HubSpot, the very search / list / batch / associations requests the
+  connector sent, through ``hubspot-api-client``'s generated APIs (JSON decoded, every record's properties
+  touched), with no pacing, no retry, no normalisation.
+
+Each side runs ``--repeat`` times alternately; the best time of each is kept (the machine is shared). Figures:
+records, seconds, records per second (the connector's records over each side's time: both make the same data
+requests), and the connector's throughput as a share of the bare loop's (target >= 80 %). The connector's
+extra calls (Salesforce's COUNT() that decides REST or Bulk, HubSpot's pipelines and owners reads) are part of
+its time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import multiprocessing as mp
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_sync import _serve
+from connectors import registry
+from connectors.base import Connector, ObjectKind
+from connectors.hubspot.connector import HubSpotConnector
+from connectors.retry import RetryPolicy
+from connectors.salesforce.connector import SalesforceConnector
+from pac_config.settings import load_settings
+from sync_jobs.demo import write_demo_settings
+
+KINDS = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.ACTIVITIES, ObjectKind.DEALS)
+TARGET = 0.8
+
+
+def _connector(cfg: Any, env: Mapping[str, str]) -> Connector:
+    return registry.build(cfg.crm, cfg.name, cfg.mapping, env, prefix=cfg.prefix,
+                          max_daily_share=1.0, policy=RetryPolicy())
+
+
+def _pull(connector: Connector) -> int:
+    n = 0
+    for kind in KINDS:
+        for _record in connector.pull(kind, None, full=True):
+            n += 1
+    return n
+
+
+def _recorded_salesforce(connector: SalesforceConnector) -> list[tuple[str, str, bool]]:
+    """The connector's data queries (REST or bulk, SOQL, include deleted), recorded while it pulls once."""
+    client = connector.client
+    sent: list[tuple[str, str, bool]] = []
+    rest, bulk = client.query_pages, client.bulk_pages
+
+    def query_pages(soql: str, *, include_deleted: bool = False, batch_size: int = 2000) -> Any:
+        sent.append(("rest", soql, include_deleted))
+        return rest(soql, include_deleted=include_deleted, batch_size=batch_size)
+
+    def bulk_pages(soql: str, *, include_deleted: bool = False, **kw: Any) -> Any:
+        sent.append(("bulk", soql, include_deleted))
+        return bulk(soql, include_deleted=include_deleted, **kw)
+
+    client.query_pages, client.bulk_pages = query_pages, bulk_pages     # type: ignore[method-assign]
+    _pull(connector)
+    client.query_pages, client.bulk_pages = rest, bulk                  # type: ignore[method-assign]
+    return sent
+
+
+def _bare_salesforce(connector: SalesforceConnector, queries: list[tuple[str, str, bool]]) -> int:
+    """simple_salesforce alone: query_all_iter / bulk2 over the recorded SOQL, touching every field."""
+    sf = connector.client.sf
+    n = 0
+    for how, soql, deleted in queries:
+        if how == "rest":
+            for record in sf.query_all_iter(soql, include_deleted=deleted):
+                n += 1
+                for key in record:
+                    record[key]
+        else:
+            sobject = soql.split(" FROM ", 1)[1].split()[0]
+            for text in getattr(sf.bulk2, sobject).query(soql, include_deleted=deleted, max_records=50_000):
+                for row in csv.DictReader(io.StringIO(text)):
+                    n += 1
+                    for key in row:
+                        row[key]
+    return n
+
+
+def _recorded_hubspot(connector: HubSpotConnector) -> list[tuple[str, str, tuple[Any, ...], dict[str, Any]]]:
+    """The connector's requests (API, method, arguments), recorded while it pulls once."""
+    transport = connector.transport
+    sent: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = []
+    call = transport.call
+
+    def recording(what: str, api: str, method: str, *args: Any, search: bool = False, **kwargs: Any) -> Any:
+        sent.append((api, method, args, kwargs))
+        return call(what, api, method, *args, search=search, **kwargs)
+
+    transport.call = recording      # type: ignore[method-assign]
+    _pull(connector)
+    transport.call = call           # type: ignore[method-assign]
+    return sent
+
+
+def _bare_hubspot(connector: HubSpotConnector, requests: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
+                  ) -> int:
+    """hubspot-api-client alone: the recorded requests, JSON decoded, every result's properties touched."""
+    transport = connector.transport
+    n = 0
+    for api, method, args, kwargs in requests:
+        response = getattr(transport.api(api), method)(*args, _preload_content=False, **kwargs)
+        data = json.loads(response.data or b"null") or {}
+        response.release_conn()
+        for result in data.get("results") or []:
+            n += 1
+            for value in (result.get("properties") or {}).values():
+                value  # noqa: B018
+            for to in result.get("to") or []:
+                to.get("toObjectId")
+    return n
+
+
+def _timed(fn: Callable[[], int], times: list[float]) -> int:
+    started = time.perf_counter()
+    n = fn()
+    times.append(time.perf_counter() - started)
+    return n
+
+
+def measure(settings: Any, env: Mapping[str, str], repeat: int) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for cfg in settings.connectors:
+        probe = _connector(cfg, env)
+        try:
+            if isinstance(probe, SalesforceConnector):
+                recorded: Any = _recorded_salesforce(probe)
+                bare_fn: Callable[[], int] = lambda c=probe, r=recorded: _bare_salesforce(c, r)  # noqa: E731
+            else:
+                assert isinstance(probe, HubSpotConnector)
+                recorded = _recorded_hubspot(probe)
+                bare_fn = lambda c=probe, r=recorded: _bare_hubspot(c, r)  # noqa: E731
+            connector_times: list[float] = []
+            bare_times: list[float] = []
+            records = bare = 0
+            for _ in range(repeat):
+                fresh = _connector(cfg, env)
+                try:
+                    records = _timed(lambda f=fresh: _pull(f), connector_times)
+                    calls = fresh.usage().calls
+                finally:
+                    fresh.close()
+                bare = _timed(bare_fn, bare_times)
+        finally:
+            probe.close()
+        c_best, b_best = min(connector_times), min(bare_times)
+        # the same requests over the same data: throughputs compare as times (records: the connector's count;
+        # the bare loop's results also count association and line-item rows, which the connector folds in)
+        c_rate, b_rate = records / c_best, records / b_best
+        out[cfg.name] = {"crm": cfg.crm, "records": records, "bare_results": bare, "connector_calls": calls,
+                         "bare_requests": len(recorded),
+                         "connector_seconds": round(c_best, 3), "bare_seconds": round(b_best, 3),
+                         "connector_per_second": round(c_rate), "bare_per_second": round(b_rate),
+                         "share_of_bare": round(c_rate / b_rate, 3), "meets_target": c_rate / b_rate >= TARGET,
+                         "all_connector_seconds": [round(t, 3) for t in connector_times],
+                         "all_bare_seconds": [round(t, 3) for t in bare_times]}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks pull", description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=0.05, help="1 = 100,000 accounts and 1,000,000 activities")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side (the best is kept)")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_serve, args=(child, args.scale), daemon=True)
+    proc.start()
+    info = parent.recv()
+    try:
+        with tempfile.TemporaryDirectory(prefix="pac-bench-pull-") as tmp:
+            settings = load_settings(write_demo_settings(Path(tmp) / "bench.db", Path(tmp) / "pac.yaml"), env={})
+            for cfg in settings.connectors:
+                connector = _connector(cfg, info["env"])
+                try:
+                    connector.provision_schema()
+                finally:
+                    connector.close()
+            figures = {"scale": args.scale, "repeat": args.repeat, "org": info["counts"],
+                       "connectors": measure(settings, info["env"], args.repeat)}
+    finally:
+        parent.send("stop")
+        proc.join(timeout=60)
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

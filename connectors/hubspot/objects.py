@@ -1,0 +1,86 @@
+"""What the HubSpot connector reads, as data: one ``HsObject`` per CRM object, driving the connector's one pull loop.
+
+Each entry says where the records come from (``source``: the owners API, a search over ``hs_lastmodifieddate``,
+or the PAC records), the object type and its properties (the mapping's), the cursor field and page size, where
+deleted records come from (``deletions``: the archived list on every pull, on full reads only, or nowhere), what
+rides along (the company of each record through associations v4, a deal's line items), the filters the mapping
+adds (deal pipelines), and how a record is normalised. Adding an object kind is one entry here (see
+docs/architecture.md); the loop itself is ``HubSpotConnector.pull``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from connectors.base import ObjectKind
+from connectors.hubspot.mapping import HubSpotMapping
+from connectors.hubspot.normalise import Pipeline, to_account, to_call, to_deal, to_meeting
+from connectors.hubspot.reads import MODIFIED, SEARCH_LIMIT
+from pac_core.records import DealLine, Record, Rejected
+
+
+class Source(StrEnum):
+    OWNERS = "owners"            # /crm/v3/owners (users), 500 per page
+    SEARCH = "search"            # /crm/v3/objects/{type}/search on the cursor field, sliding past 10,000
+    PAC_RECORDS = "pac_records"  # the PAC records' editable values (ManagerEdit / PacValue)
+
+
+class Deletions(StrEnum):
+    EVERY_PULL = "every_pull"    # the archived list on every pull (deleted visit reports stop counting at once)
+    FULL = "full"                # the archived list on full reads (reconciliations) only
+    NONE = "none"
+
+
+Convert = Callable[[dict[str, Any], str, HubSpotMapping, Mapping[str, Pipeline], str | None, tuple[DealLine, ...]],
+                   Record | Rejected]
+"""(object, source, mapping, deal pipelines, company id, line items) -> a normalised record."""
+
+
+@dataclass(frozen=True)
+class HsObject:
+    kind: ObjectKind
+    source: Source
+    object_type: str = ""                           # the CRM object type ("companies", "meetings"...)
+    convert: Convert | None = None
+    enabled: Callable[[HubSpotMapping], bool] = lambda _m: True
+    cursor: str = MODIFIED
+    page_size: int = SEARCH_LIMIT
+    deletions: Deletions = Deletions.NONE
+    company: bool = False                           # linked to its company through associations v4
+    lines: bool = False                             # a deal's line items (when the mapping reads them)
+    own_writes: bool = False                        # pac writes it: its own write bursts are left out of reads
+    pipelines: bool = False                         # needs the deal pipelines (read first: stage meanings)
+    filters: Callable[[HubSpotMapping], list[dict[str, Any]]] = lambda _m: []
+
+
+def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
+    d = m.deals
+    return [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
+
+
+OBJECTS: tuple[HsObject, ...] = (
+    HsObject(ObjectKind.USERS, Source.OWNERS, "owners", deletions=Deletions.FULL, page_size=500),
+    HsObject(ObjectKind.ACCOUNTS, Source.SEARCH, "companies", deletions=Deletions.FULL, own_writes=True,
+             convert=lambda o, s, m, _p, _c, _l: to_account(o, s, m)),
+    HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "meetings", deletions=Deletions.EVERY_PULL, company=True,
+             enabled=lambda m: m.activities.meetings.enabled,
+             convert=lambda o, s, m, _p, c, _l: to_meeting(o, s, m, c)),
+    HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "calls", deletions=Deletions.EVERY_PULL, company=True,
+             enabled=lambda m: m.activities.calls.enabled,
+             convert=lambda o, s, m, _p, c, _l: to_call(o, s, m, c)),
+    HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.FULL, company=True, lines=True,
+             pipelines=True, filters=_pipeline_filter,
+             convert=lambda o, s, m, p, c, lines: to_deal(o, s, m, p, c, lines)),
+    HsObject(ObjectKind.PAC_EDITS, Source.PAC_RECORDS),
+)
+
+
+def objects_of(kind: ObjectKind, mapping: HubSpotMapping) -> list[HsObject]:
+    """The objects a pull of ``kind`` reads with this mapping, in order."""
+    found = [o for o in OBJECTS if o.kind is kind]
+    if not found:
+        raise ValueError(f"unknown object kind {kind!r}")
+    return [o for o in found if o.enabled(mapping)]

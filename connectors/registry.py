@@ -1,0 +1,72 @@
+"""The one registry of CRMs: a CRM's name -> how to build its connector, check its mapping and find its files.
+
+Everything that used to branch on ``"salesforce"`` / ``"hubspot"`` (the factory's module table, the CLI's
+``if crm == "salesforce"`` for building, for the mapping checks and for the default mapping and credentials
+prefix) reads this table instead. Adding a CRM is one ``CrmSpec`` here (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from connectors.base import Connector
+from connectors.hubspot import connector as hubspot_connector
+from connectors.hubspot import mapping as hubspot_mapping
+from connectors.retry import RetryPolicy
+from connectors.salesforce import connector as salesforce_connector
+from connectors.salesforce import mapping as salesforce_mapping
+from pac_config.loader import config_dir
+from pac_core.errors import InvalidInput, Problem
+
+
+class Build(Protocol):
+    """A connector module's ``build``: a connector from its mapping file and environment (nothing is called yet)."""
+
+    def __call__(self, name: str, mapping_path: Path, env: Mapping[str, str], *, prefix: str = ...,
+                 max_daily_share: float = ..., policy: RetryPolicy | None = ...) -> Connector: ...
+
+
+@dataclass(frozen=True)
+class CrmSpec:
+    """One CRM pac can sync with."""
+
+    name: str                    # the ``crm:`` value of settings and mappings
+    env_prefix: str              # default credentials prefix (``PAC_SF_``)
+    build: Build                 # the connector factory
+    check_mapping_offline: Callable[[Path], list[Problem]]
+    check_mapping_online: Callable[[Any, Any, Path], list[Problem]]   # (mapping, connector, file)
+    default_mapping: str         # file name under config/mappings/
+    demo_mapping: str            # the mapping that matches the sandbox CRM's demo organisation
+
+    def mapping_path(self, *, sandbox: bool = False) -> Path:
+        """The shipped mapping (the demo one for the sandbox)."""
+        return config_dir() / "mappings" / (self.demo_mapping if sandbox else self.default_mapping)
+
+
+CRMS: Mapping[str, CrmSpec] = {
+    "salesforce": CrmSpec("salesforce", "PAC_SF_", salesforce_connector.build,
+                          salesforce_mapping.check_mapping_offline, salesforce_mapping.check_mapping_online,
+                          "salesforce.default.yaml", "salesforce.demo.yaml"),
+    "hubspot": CrmSpec("hubspot", "PAC_HS_", hubspot_connector.build,
+                       hubspot_mapping.check_mapping_offline, hubspot_mapping.check_mapping_online,
+                       "hubspot.default.yaml", "hubspot.default.yaml"),
+}
+
+
+def crm_spec(crm: str) -> CrmSpec:
+    """The registry entry of ``crm``; ``InvalidInput`` naming the known CRMs otherwise."""
+    spec = CRMS.get(crm)
+    if spec is None:
+        raise InvalidInput(Problem("crm", f"unknown crm {crm!r}", f"write crm: one of {', '.join(CRMS)}"))
+    return spec
+
+
+def build(crm: str, name: str, mapping_path: str | Path, env: Mapping[str, str], *, prefix: str | None = None,
+          max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> Connector:
+    """A connector of ``crm`` (nothing is called yet); ``prefix`` defaults to the CRM's own."""
+    spec = crm_spec(crm)
+    return spec.build(name, Path(mapping_path), env, prefix=prefix or spec.env_prefix,
+                      max_daily_share=max_daily_share, policy=policy)

@@ -1,0 +1,236 @@
+"""Reading a Salesforce org: what the connector reads, as data (``SfObject``), and the queries behind it.
+
+``OBJECTS`` lists, per object kind, the sObjects read (``User``, ``Account``, ``Event``/``Task`` as the mapping
+enables them, ``Opportunity`` with its line items), their fields (the mapping's, only), the cursor field
+(``SystemModstamp``, ``ORDER BY SystemModstamp, Id``), where deleted rows come from (``queryAll`` flags them),
+the page size (2,000 per query batch) and how a row is normalised: the connector's one pull loop reads it.
+Full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one ``COUNT()`` decides) use
+a Bulk API 2.0 query job. ``Reader.edits`` reads the PAC records' editable values and who set them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from more_itertools import chunked
+from simple_salesforce.format import format_soql
+
+from connectors.base import (
+    EDIT_FIELDS,
+    EDIT_LOGICAL,
+    ConnectorError,
+    ManagerEdit,
+    ObjectKind,
+    PacValue,
+    SchemaError,
+    Target,
+    same_value,
+)
+from connectors.salesforce.client import SfClient
+from connectors.salesforce.mapping import SalesforceMapping
+from connectors.salesforce.normalise import Normaliser, get, sf_datetime
+from connectors.salesforce.schema import history_name
+from pac_core.records import Record, Rejected
+
+log = logging.getLogger(__name__)
+PAGE = 2000                 # query batch maximum
+HISTORY_BATCH = 200         # record ids per field-history query
+CURSOR = "SystemModstamp"
+BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
+_NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not compared for drift repair
+
+
+@dataclass(frozen=True)
+class SfObject:
+    """One sObject a pull reads."""
+
+    kind: ObjectKind
+    sobject: str
+    fields: Callable[[Reader, str], list[str]]               # (reader, sobject) -> the fields to select
+    normalise: Callable[[Normaliser, str, dict[str, Any]], Record | Rejected]
+    cursor: str = CURSOR
+    deleted: bool = True           # queryAll: deleted (and archived) rows come back flagged
+    page_size: int = PAGE
+    own_writes: bool = False       # pac writes it (accounts): its own writes are left out of incremental reads
+
+
+OBJECTS: tuple[SfObject, ...] = (
+    SfObject(ObjectKind.USERS, "User", lambda _r, _o: ["Id", "Email", "Name", "IsActive", "SystemModstamp"],
+             lambda n, _o, r: n.user(r), deleted=False),
+    SfObject(ObjectKind.ACCOUNTS, "Account",
+             lambda rd, _o: ["Id", "OwnerId", "IsDeleted", "SystemModstamp",
+                             *rd.mapping.read_fields()["Account"].values()],
+             lambda n, _o, r: n.account(r), own_writes=True),
+    SfObject(ObjectKind.ACTIVITIES, "Event", lambda rd, o: rd.activity_fields(o), lambda n, o, r: n.activity(o, r)),
+    SfObject(ObjectKind.ACTIVITIES, "Task", lambda rd, o: rd.activity_fields(o), lambda n, o, r: n.activity(o, r)),
+    SfObject(ObjectKind.DEALS, "Opportunity", lambda rd, _o: rd.deal_fields(), lambda n, _o, r: n.deal(r)),
+)
+
+
+def objects_of(kind: ObjectKind, mapping: SalesforceMapping) -> list[SfObject]:
+    """The sObjects a pull of ``kind`` reads with this mapping (activities: the objects it enables), in order."""
+    if kind is ObjectKind.ACTIVITIES:
+        enabled = mapping.activities.objects()
+        return [o for obj in enabled for o in OBJECTS if o.kind is kind and o.sobject == obj]
+    found = [o for o in OBJECTS if o.kind is kind]
+    if not found and kind is not ObjectKind.PAC_EDITS:
+        raise ValueError(f"unknown object kind {kind!r}")
+    return found
+
+
+class Reader:
+    """The queries of a pull: rows of an sObject since a stamp, the PAC records' values and their history."""
+
+    client: SfClient
+    mapping: SalesforceMapping
+    warn: Callable[[str], None]
+
+    def __init__(self, client: SfClient, mapping: SalesforceMapping, warn: Callable[[str], None]) -> None:
+        self.client, self.mapping, self.warn = client, mapping, warn
+
+    def activity_fields(self, obj: str) -> list[str]:
+        base = ["Id", "OwnerId", "WhatId", "AccountId", "Subject", "IsDeleted", "SystemModstamp", "ActivityDate"]
+        base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent"] if obj == "Event" else ["CompletedDateTime"]
+        return base + list(self.mapping.read_fields().get(obj, {}).values())
+
+    def deal_fields(self) -> list[str]:
+        d = self.mapping.deals
+        fields = ["Id", "Name", "AccountId", "OwnerId", "IsDeleted", "SystemModstamp", "CreatedDate",
+                  *self.mapping.read_fields()["Opportunity"].values()]
+        if d.won_stages:
+            fields.append("StageName")
+        if d.line_items:
+            items = ["Id", d.line_product, d.line_quantity, d.line_amount] + [
+                f for f in (d.line_service_date, d.line_code, d.line_family, d.line_name) if f]
+            sub = ", ".join(dict.fromkeys(items))     # field names from the validated mapping, no values
+            fields.append(f"(SELECT {sub} FROM OpportunityLineItems)")  # noqa: S608
+        return fields
+
+    def rows(self, obj: str, fields: list[str], start: datetime | None, *, deleted: bool = True,
+             where: str = "", cursor: str = CURSOR, page_size: int = PAGE) -> Iterator[dict[str, Any]]:
+        """Rows of ``obj`` whose ``cursor`` is at or after ``start`` (all when None), ascending, lazily."""
+        select = ", ".join(dict.fromkeys(fields))
+        # field and object names come from the validated mapping and OBJECTS; values only through format_soql
+        clauses = [c for c in (format_soql(f"{cursor} >= {{}}", start) if start else "", where) if c]
+        soql = f"SELECT {select} FROM {obj}"  # noqa: S608
+        if clauses:
+            soql += " WHERE " + " AND ".join(clauses)
+        soql += f" ORDER BY {cursor}, Id"
+        if start is None and not where and "(SELECT" not in select and self._large(obj, deleted):
+            # a large initial load or reconciliation: Bulk API 2.0 (no ORDER BY there: it disables chunking)
+            dormant = self.mapping.accounts.dormant
+            pages = self.client.bulk_pages(f"SELECT {select} FROM {obj}", include_deleted=deleted,  # noqa: S608
+                                           boolean_columns=frozenset([dormant] if dormant else []))
+        else:
+            pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
+        for page in pages:
+            yield from page
+
+    def _large(self, obj: str, deleted: bool) -> bool:
+        """Whether a full read of ``obj`` is above the mapping's bulk threshold (one COUNT() call)."""
+        if obj not in BULK_OBJECTS:
+            return False
+        total = self.client.count(f"SELECT COUNT() FROM {obj}", include_deleted=deleted)  # noqa: S608
+        return total >= self.mapping.bulk_threshold
+
+    def edits(self, start: datetime | None, written: Mapping[tuple[str, str], Any] | None
+              ) -> Iterator[ManagerEdit]:
+        """The current values of the PAC records changed since ``start``, with who changed them last.
+
+        Editable fields (``EDIT_FIELDS``, plus the mapping's ``editable``) come back as ``ManagerEdit`` with the
+        record's ``LastModifiedById`` (and that user's name): ``by_integration`` when it is pac's own integration
+        user (the identity of the token, ``client.user_id``), which is never a manager's edit. The other written
+        fields come back as ``PacValue`` for drift repair. One query per PAC object (plus one for the names of the
+        people who edited, when any did).
+        """
+        w = self.mapping.writeback
+        rows_of: list[tuple[Target, Any, dict[str, str], dict[str, str], list[dict[str, Any]]]] = []
+        for target, tmap in ((Target.AXIS, w.axis), (Target.ACTION, w.action)):
+            editable = {tmap.fields[lg]: name for name, lg in EDIT_FIELDS[target].items() if lg in tmap.fields}
+            editable.update(tmap.editable)
+            computed = {crm: lg for lg, crm in tmap.fields.items()
+                        if crm not in editable and lg not in _NOT_DRIFT and crm != "OwnerId"}
+            fields = ["Id", tmap.key_field, *editable, *computed, "LastModifiedById", "LastModifiedDate",
+                      "SystemModstamp"]
+            try:
+                rows = list(self.rows(tmap.object, fields, start, deleted=False))
+            except SchemaError as exc:
+                self.warn(f"salesforce.pac_edits object={tmap.object} skipped: {exc} (run pac crm provision)")
+                continue
+            rows_of.append((target, tmap, editable, computed, rows))
+        me = self.client.user_id
+        history: dict[tuple[Target, str, str], tuple[datetime | None, str | None]] = {}
+        for target, tmap, editable, _computed, rows in rows_of:
+            if tmap.field_history:
+                found = self._field_history(tmap.object, target, tmap.key_field, editable, rows, written)
+                history.update({(target, rid, fld): h for (rid, fld), h in found.items()})
+        people = {str(r.get("LastModifiedById")) for *_x, rows in rows_of for r in rows
+                  if r.get("LastModifiedById") and r.get("LastModifiedById") != me}
+        people |= {h[1] for h in history.values() if h[1] and h[1] != me}
+        names = self._user_names(people)
+        for target, tmap, editable, computed, rows in rows_of:
+            for r in rows:
+                key = r.get(tmap.key_field)
+                if not key:
+                    continue
+                stamp = sf_datetime(r.get("LastModifiedDate") or r.get("SystemModstamp"))
+                record_by = str(r.get("LastModifiedById") or "") or None
+                for fld, edit_name in editable.items():
+                    value = get(r, fld)
+                    if isinstance(value, float) and value.is_integer():
+                        value = int(value)          # a Number(3, 0) priority comes back as 2.0 in JSON
+                    at, by = history.get((target, str(r.get("Id")), fld)) or (stamp, record_by)
+                    yield ManagerEdit(target, str(key), edit_name, value, at,  # type: ignore[arg-type]
+                                      by_id=by, by_name=names.get(by or "", ""),
+                                      by_integration=by is not None and by == me)
+                for fld, logical in computed.items():
+                    yield PacValue(target, str(key), logical, get(r, fld), stamp,  # type: ignore[arg-type]
+                                   by_id=record_by, by_integration=record_by == me)
+
+    def _field_history(self, obj: str, target: Target, key_field: str, editable: Mapping[str, str],
+                       rows: list[dict[str, Any]], written: Mapping[tuple[str, str], Any] | None
+                       ) -> dict[tuple[str, str], tuple[datetime | None, str | None]]:
+        """(record id, field) -> (when, who) of the newest ``<Object>__History`` change that set the field's current
+        value, for the records whose editable values differ from what pac last wrote: the field's own author, even
+        when pac (or another person) changed another field of the record since. One query per 200 records."""
+        wanted: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            row = written.get((target.value, str(r.get(key_field)))) if written is not None else None
+            if row is not None and all(same_value(get(r, fld), row.fields.get(EDIT_LOGICAL[name]))
+                                       for fld, name in editable.items() if EDIT_LOGICAL.get(name) in row.fields):
+                continue
+            wanted[str(r["Id"])] = r
+        out: dict[tuple[str, str], tuple[datetime | None, str | None]] = {}
+        ids = sorted(wanted)
+        for batch in chunked(ids, HISTORY_BATCH):
+            # the object name comes from the validated mapping; values only through format_soql
+            soql = format_soql("SELECT ParentId, Field, NewValue, CreatedById, CreatedDate FROM "  # noqa: S608
+                               + history_name(obj) + " WHERE ParentId IN {} AND Field IN {} ORDER BY CreatedDate, Id",
+                               batch, sorted(editable))
+            try:
+                pages = list(self.client.query_pages(soql))
+            except ConnectorError as exc:
+                self.warn(f"salesforce.field_history object={obj} unavailable: {exc} (enable Field History "
+                           "Tracking on the PAC object, or set field_history: false in the mapping)")
+                return {}
+            for page in pages:
+                for h in page:
+                    current = get(wanted[str(h["ParentId"])], h["Field"])
+                    if same_value(h.get("NewValue"), current):      # the newest entry that set today's value
+                        out[(str(h["ParentId"]), str(h["Field"]))] = (sf_datetime(h.get("CreatedDate")),
+                                                                      h.get("CreatedById"))
+        return out
+
+    def _user_names(self, ids: set[str]) -> dict[str, str]:
+        """User Id -> Name, for the people who edited PAC records (one query; none when nobody did)."""
+        if not ids:
+            return {}
+        out: dict[str, str] = {}
+        for page in self.client.query_pages(format_soql("SELECT Id, Name FROM User WHERE Id IN {}", sorted(ids))):
+            for r in page:
+                out[str(r["Id"])] = str(r.get("Name") or "")
+        return out

@@ -1,0 +1,220 @@
+"""Writing PAC progress to a Salesforce org: sObject Collections upserts by ``PAC_Key__c`` (200 records per call,
+``allOrNone`` false, axes before actions so an action's axis lookup resolves) and account PAC fields
+(``PAC_Axes__c``, ``PAC_Target__c``) updated by id through ``PATCH /composite/sobjects``; any other Account field
+is refused. Values are coerced to the fields' JSON forms (dates, amounts, picklists, lookups by external id).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from more_itertools import chunked
+from simple_salesforce.format import format_soql
+
+from connectors.base import (
+    AuthError,
+    QuotaExhausted,
+    RateLimited,
+    SchemaError,
+    Target,
+    TransientError,
+    WriteChange,
+    WriteResult,
+)
+from connectors.salesforce.client import SfClient
+from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
+from connectors.salesforce.schema import field_length, pac_field
+
+log = logging.getLogger(__name__)
+BATCH = 200                 # sObject Collections maximum
+RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"}
+ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
+
+
+class Writer:
+    """The write-back of one org; ``user_ids`` (e-mail -> User Id) is shared with the pull, which fills it."""
+
+    def __init__(self, client: SfClient, mapping: SalesforceMapping, user_ids: dict[str, str],
+                 warn: Callable[[str], None]) -> None:
+        self.client, self.mapping, self.user_ids, self.warn = client, mapping, user_ids, warn
+        self._currency_warned: set[str] = set()
+
+    def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
+        """Upsert PAC records by ``PAC_Key__c`` and update account PAC fields by id, 200 per call."""
+        results: list[WriteResult | None] = [None] * len(changes)
+        self._resolve_owners(changes)
+        groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        # axes first: an action names its axis by the axis's PAC key (a lookup resolved by Salesforce)
+        order = sorted(range(len(changes)), key=lambda i: _WRITE_ORDER.get(changes[i].target, 9))
+        for i in order:
+            change = changes[i]
+            try:
+                path, record = self.record(change)
+            except ValueError as exc:
+                results[i] = WriteResult(change.key, False, change.crm_id, str(exc), retryable=False)
+                continue
+            if change.target is Target.ACCOUNT and set(record) <= {"attributes", "id"}:
+                results[i] = WriteResult(change.key, True, change.crm_id)   # no field this org keeps: no call
+                continue
+            groups.setdefault(path, []).append((i, record))
+        for path, items in groups.items():
+            items = self._without_failed_axes(items, changes, results)
+            for chunk in chunked(items, BATCH):
+                self._write_chunk(path, chunk, changes, results)
+        return [r for r in results if r is not None]
+
+    @staticmethod
+    def _without_failed_axes(items: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
+                             results: list[WriteResult | None]) -> list[tuple[int, dict[str, Any]]]:
+        """Actions whose axis failed in this write are not sent (Salesforce could not resolve the lookup): each
+        is reported as a retryable failure naming its axis, and goes with it on the next run."""
+        failed = {changes[i].key: r.error for i, r in enumerate(results)
+                  if r is not None and not r.ok and changes[i].target is Target.AXIS}
+        if not failed:
+            return items
+        kept = []
+        for i, record in items:
+            axis = changes[i].fields.get("axis_key")
+            if changes[i].target is Target.ACTION and axis in failed:
+                results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, f"not sent: its axis {axis} was "
+                                         f"not written ({failed[axis]}); retried on the next run", retryable=True)
+            else:
+                kept.append((i, record))
+        return kept
+
+    def _write_chunk(self, path: str, chunk: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
+                     results: list[WriteResult | None]) -> None:
+        try:
+            saved = self.client.restful(path, method="PATCH",
+                                        json={"allOrNone": False, "records": [rec for _, rec in chunk]})
+        except (TransientError, RateLimited) as exc:
+            for i, _ in chunk:
+                results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, str(exc), retryable=True)
+            return
+        except (AuthError, QuotaExhausted):
+            raise
+        except SchemaError as exc:
+            raise SchemaError(f"{exc} (run: pac crm check / pac crm provision salesforce)") from None
+        # An account's SystemModstamp after this write is before the answer's Date (whole seconds) + 1 s: kept as
+        # pac's own change, so the next incremental pull does not read it again (see ``_account_where``).
+        answered = self.client.server_time
+        stamp = answered + timedelta(seconds=1) if answered is not None and path == "composite/sobjects" else None
+        for (i, _), res in zip(chunk, saved or [], strict=False):
+            if res.get("success"):
+                results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id,
+                                         modified_at=stamp if changes[i].target is Target.ACCOUNT else None)
+            else:
+                errors = res.get("errors") or [{}]
+                codes = {e.get("statusCode") for e in errors}
+                text = "; ".join(f"{e.get('statusCode')}: {e.get('message')}" for e in errors)
+                results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, text,
+                                         retryable=bool(codes & RETRYABLE_SAVE))
+
+    def record(self, change: WriteChange) -> tuple[str, dict[str, Any]]:
+        w = self.mapping.writeback
+        if change.target is Target.ACCOUNT:
+            if not change.crm_id:
+                raise ValueError("an account change needs its crm_id")
+            unknown = sorted(set(change.fields) - ACCOUNT_LOGICAL)
+            if unknown:
+                raise ValueError(f"field(s) {unknown} are not PAC fields of accounts: refused")
+            values = self._values("Account", w.account.fields, change.fields)
+            foreign = sorted(f for f in values if not PAC_FIELD.match(f))
+            if foreign:     # the mapping check refuses these too; never reach the CRM whatever built the mapping
+                raise ValueError(f"Account.{', Account.'.join(foreign)} is not a PAC field: refused")
+            record: dict[str, Any] = {"attributes": {"type": "Account"}, "id": change.crm_id, **values}
+            return "composite/sobjects", record
+        tmap = w.axis if change.target is Target.AXIS else w.action
+        fields = dict(change.fields)
+        currency = fields.pop("currency", None)
+        if "axis_key" in fields and "axis" in tmap.fields:
+            fields["axis"] = fields["axis_key"]      # the lookup to the axis, by the axis's external id
+        record = {"attributes": {"type": tmap.object}, tmap.key_field: change.key}
+        record.update(self._values(tmap.object, tmap.fields, fields))
+        if currency and change.target is Target.AXIS:
+            record.update(self._currency(str(currency)))
+        return f"composite/sobjects/{tmap.object}/{tmap.key_field}", record
+
+    def keeps(self, target: Target) -> frozenset[str]:
+        """The logical fields this org keeps for ``target`` (the pipeline sends no others)."""
+        w = self.mapping.writeback
+        tmap = {Target.AXIS: w.axis, Target.ACTION: w.action}.get(target)
+        if tmap is None:
+            return frozenset(w.account.fields)
+        return frozenset(tmap.fields) | ({"currency"} if target is Target.AXIS else set())
+
+    def _currency(self, currency: str) -> dict[str, str]:
+        """``CurrencyIsoCode`` with the amounts in a multi-currency org (the mapping reads deals' currency from
+        ``deals.currency_field``); in a single-currency org amounts are in the org's currency: nothing to write,
+        a warning when the plan's currency differs."""
+        if self.mapping.deals.currency_field:
+            return {"CurrencyIsoCode": currency}
+        if currency != self.mapping.org_currency and currency not in self._currency_warned:
+            self._currency_warned.add(currency)
+            self.warn(f"salesforce.write the plan's amounts are in {currency} but the org's currency is "
+                       f"{self.mapping.org_currency} (single-currency org): set org_currency, or enable "
+                       "multi-currency and map deals.currency_field: CurrencyIsoCode")
+        return {}
+
+    def _values(self, obj: str, mapped: Mapping[str, str], fields: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for logical, value in fields.items():
+            crm_field = mapped.get(logical)
+            if crm_field is None:
+                continue        # a logical field this org does not keep: not written, by design
+            if crm_field == "OwnerId":
+                owner = self.user_ids.get(str(value or "").lower())
+                if owner is None:
+                    self.warn(f"salesforce.write owner={value} has no active Salesforce user; owner left unchanged")
+                    continue
+                out["OwnerId"] = owner
+                continue
+            spec = pac_field(obj, crm_field)
+            if spec is not None and spec.type == "Lookup":
+                if value in (None, ""):
+                    out[crm_field] = None
+                else:       # a relationship reference: Salesforce finds the parent by its external id
+                    parent = self.mapping.writeback.axis if spec.reference_to == "PAC_Axis__c" else None
+                    key_field = parent.key_field if parent is not None else "PAC_Key__c"
+                    out[spec.relationship_field] = {"attributes": {"type": spec.reference_to}, key_field: str(value)}
+                continue
+            out[crm_field] = self._json(obj, crm_field, value)
+        return out
+
+    @staticmethod
+    def _json(obj: str, crm_field: str, value: Any) -> Any:
+        if isinstance(value, Enum):
+            value = value.value
+        if isinstance(value, datetime):
+            return value.isoformat().replace("+00:00", "Z")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, list | tuple | set | frozenset):
+            value = "; ".join(str(v) for v in (sorted(value) if isinstance(value, set | frozenset) else value))
+        if isinstance(value, str):
+            value = _CONTROL.sub("", value)
+            limit = 80 if crm_field == "Name" else field_length(obj, crm_field)
+            if limit and len(value) > limit:
+                value = value[: limit - 1] + "…"
+        return value
+
+    def _resolve_owners(self, changes: Sequence[WriteChange]) -> None:
+        wanted = {str(c.fields["owner_email"]).lower() for c in changes
+                  if c.fields.get("owner_email") and str(c.fields["owner_email"]).lower() not in self.user_ids}
+        if not wanted:
+            return
+        soql = format_soql("SELECT Id, Email FROM User WHERE Email IN {} AND IsActive = true", sorted(wanted))
+        for page in self.client.query_pages(soql):
+            for r in page:
+                if r.get("Email"):
+                    self.user_ids.setdefault(str(r["Email"]).lower(), str(r["Id"]))
