@@ -20,12 +20,12 @@ reference test suite checks both paths give the same counts, coverage and foreca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -42,6 +42,7 @@ from pac_core.scope_eval import (
 )
 from pac_core.scopes import Condition, Scope
 
+_T = TypeVar("_T")
 _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal of the close date (< 4.2M)
 
 
@@ -75,6 +76,8 @@ class AccountColumns:
         self._static: dict[tuple[Condition, ...], np.ndarray] = {}
         self._histograms: dict[tuple[Any, ...], np.ndarray] = {}
         self._members: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
+        self._cache: dict[Hashable, Any] = {}
+        self._first_won: np.ndarray | None = None
 
     def field_values(self, field: str) -> tuple[np.ndarray, list[Any]]:
         """(per account a code, the normalised value of each code): ``scope_eval.account_value`` per account,
@@ -220,6 +223,35 @@ class AccountColumns:
         for condition in dynamic:
             keep &= self.dormant_on(numbers, condition, reference)
         return int(keep.sum())
+
+    def cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()`` once per key for the life of these columns (per-range tables the KPIs share)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def first_won_in(self, candidates: Iterable[int], days: tuple[date, date]) -> frozenset[int]:
+        """The candidates whose first won close date ever falls in the inclusive range (``kpi_vocabulary.
+        first_won_in`` over the columns)."""
+        first = self._first_won
+        if first is None:
+            first = np.full(self.n, np.iinfo(np.int64).max, dtype=np.int64)
+            accounts = self.won_keys >> _DAY_BITS
+            starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]]) if len(accounts) else \
+                np.zeros(0, dtype=np.int64)
+            first[accounts[starts]] = self.won_keys[starts] & ((1 << _DAY_BITS) - 1)
+            self._first_won = first
+        numbers = np.fromiter(candidates, dtype=np.int64)
+        days_first = first[numbers]
+        return frozenset(numbers[(days_first >= days[0].toordinal()) & (days_first <= days[1].toordinal())].tolist())
+
+    def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int) -> int:
+        """How many distinct accounts have a won close date within ``span`` days on or after one of their visits
+        (``accounts`` / ``days``: one visit each, ordinals)."""
+        keep = accounts >= 0
+        keys = (accounts[keep].astype(np.int64) << _DAY_BITS) | days[keep].astype(np.int64)
+        hit = np.searchsorted(self.won_keys, keys + span, side="right") > np.searchsorted(self.won_keys, keys)
+        return len(np.unique(accounts[keep][hit]))
 
     def won_dates_of(self, number: int) -> tuple[date, ...]:
         """One account's won close dates, sorted."""

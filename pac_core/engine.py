@@ -8,7 +8,6 @@ are documented in the modules that apply them (``matching``, ``scope_eval``, ``r
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -22,18 +21,19 @@ import numpy as np
 
 from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
-from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, Categorical, RecordColumns, Rows
-from pac_core.kpi_vocabulary import DealBook, ScopeFacts, first_won_in, measure, won_counts
+from pac_core.columnar import NO_DAY, AccountColumns, Categorical, RecordColumns, Rows, local_ordinals
+from pac_core.kpi_vocabulary import DealBook, ScopeFacts, measure, won_counts
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Plan
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
     ZERO,
+    DealColumnsBook,
     DealFilter,
     WonLedger,
     baseline_range,
-    product_load,
+    product_load_columns,
     to_date,
     window_days,
 )
@@ -166,7 +166,7 @@ class Indexes:
     records: RecordColumns
     emails: Mapping[AccountKey, str]
     deal_days: np.ndarray                  # per deal row, Deal.day(zone) as an ordinal (NO_DAY when none)
-    book: DealBook | None = None           # lost and created deals, for the KPIs
+    book: DealBook | DealColumnsBook | None = None           # lost and created deals, for the KPIs
 
 
 def as_columns(records: Records | RecordColumns) -> RecordColumns:
@@ -198,24 +198,22 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     deal_days = deals.days(zone)
     won_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.WON]
     won = np.isin(deals.stage.codes, won_code) & ~deals.deleted
-    ledger = WonLedger.build(_subset(columns.deals, won), account_number=numbers, n_accounts=accounts.n,
-                             currency=plan.currency, fx_rates=settings.fx_rates, zone=zone)
     dated = won & (deal_numbers >= 0) & (deal_days != NO_DAY)
     scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + \
         [plan.action_scope(a) for a in plan.actions]
     account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
                                      settings.dormant_default_months, scopes)
+    ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
+                                    won_dates=Rows(accounts.n, account_columns.won_dates_of), currency=plan.currency,
+                                    fx_rates=settings.fx_rates, deals=columns.deals)
     departements = Rows(accounts.n, accounts.departement.at)
     index = ActivityIndex.build(activities, emails=emails,
                                 account_number=_numbers_of(activities.source, activities.account, numbers),
                                 zone=zone, partition=departements, acts=columns.activities)
     matcher = Matcher(plan, index, account_columns, columns.accounts, emails, zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
-    lost_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.LOST]
-    kept = ~deals.deleted & (deal_numbers >= 0) & (
-        (np.isin(deals.stage.codes, lost_code) & (deals.close_date != NO_DAY)) | (deals.created_at != NO_TIME))
-    book = DealBook(_subset(columns.deals, kept), account_number=numbers, zone=zone, currency=plan.currency,
-                    fx_rates=settings.fx_rates)
+    book = DealColumnsBook(deals, numbers=deal_numbers, zone=zone, currency=plan.currency,
+                           fx_rates=settings.fx_rates)
     return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, book)
 
 
@@ -294,11 +292,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                                             filters=filters, owner_email=indexes.emails)
 
     quarter = _quarter_days(today)
-    deals = indexes.records.deal_table
-    lost_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.LOST]
-    in_quarter = ~deals.deleted & ~np.isin(deals.stage.codes, lost_code) & \
-        (indexes.deal_days >= quarter[0].toordinal()) & (indexes.deal_days <= quarter[1].toordinal())
-    load = product_load(_subset(indexes.records.deals, in_quarter), quarter, settings.committed_weight, zone)
+    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, quarter, settings.committed_weight)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
                              quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}", today=today,
                              context=advisor_context(plan, indexes.records, scopes, ledger, today, zone))
@@ -340,7 +334,7 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
                    ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
                    settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date,
                    flt: DealFilter, owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
-                   book: DealBook) -> AxisProgress:
+                   book: DealBook | DealColumnsBook) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = to_date(window_days(period, zone), as_of, zone)
@@ -351,7 +345,7 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
     else:
         baseline = _scope_revenue(ledger, baseline_range(days), members, shares, flt, owner_email)
     additional = revenue - baseline
-    positions, visited, converted = _visits(action_ids, matches, index, ledger, zone, settings)
+    positions, visited, converted = _visits(action_ids, matches, index, scopes, zone, settings)
     inactive = axis_inactive(axis, today)
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -380,23 +374,20 @@ _DORMANT = Scope((Condition("dormant", "is", (True,), "dormant"),))
 
 
 def _visits(action_ids: Collection[str], matches: Mapping[str, ActionCount], index: ActivityIndex,
-            ledger: WonLedger, zone: ZoneInfo, settings: EngineSettings
-            ) -> tuple[list[int], dict[int, list[date]], int]:
-    """The counted activities of these actions (positions), the visited accounts with their visit days,
-    and how many of those accounts were won within ``attribution_days`` on or after a visit."""
-    positions = sorted({p for action_id in action_ids for p in matches[action_id].matched})
-    visited: dict[int, list[date]] = {}
-    for pos in positions:
-        number = index.acc[pos]
-        if number is not None:
-            visited.setdefault(number, []).append(datetime.fromtimestamp(index.ts[pos], zone).date())
-    converted = sum(1 for n, visits in visited.items() if _won_after(ledger.won_dates[n], visits,
-                                                                      settings.attribution_days))
-    return positions, visited, converted
+            columns: AccountColumns, zone: ZoneInfo, settings: EngineSettings) -> tuple[list[int], frozenset[int], int]:
+    """The counted activities of these actions (positions), the visited accounts, and how many of those accounts
+    were won within ``attribution_days`` on or after a visit (visit days local to the plan's timezone)."""
+    positions = np.unique(np.fromiter((p for action_id in action_ids for p in matches[action_id].matched),
+                                      dtype=np.int64))
+    accounts = index.acc[positions]
+    visited = frozenset(accounts[accounts >= 0].tolist())
+    micro = np.rint(index.ts[positions] * 1_000_000).astype(np.int64)
+    days = local_ordinals(micro, zone)
+    return positions.tolist(), visited, columns.won_within(accounts, days, settings.attribution_days)
 
 
 def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tuple[date, date], scopes: AccountColumns,
-                ledger: WonLedger, book: DealBook, visited: Mapping[int, list[date]], converted: int,
+                ledger: WonLedger, book: DealBook | DealColumnsBook, visited: frozenset[int], converted: int,
                 activities: int, revenue: Decimal, flt: DealFilter = _ANY_DEAL,
                 owner_email: Mapping[tuple[str, str], str] | None = None) -> tuple[KpiValue, ...]:
     """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py.
@@ -408,7 +399,7 @@ def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tu
     dormant = members if has_dormancy else scopes.members(scope & _DORMANT, reference)
     if flt.is_everything:
         won_revenue, positions = ledger.by_account(days)
-        won = won_counts(positions)
+        won = scopes.cached(("won_counts", days), lambda: won_counts(positions))
     else:
         kept, _ = measure_revenue(ledger, days, members, flt, owner_email or {})
         won, won_revenue = {}, {}
@@ -419,11 +410,13 @@ def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tu
     return measure(ScopeFacts(
         members=members, dormant=dormant, won=won,
         won_revenue=won_revenue, lost=book.lost(days), created=book.created(days),
-        first_won_in_span=first_won_in(ledger.won_dates, won.keys(), days),
-        visited=frozenset(visited), converted=converted, activities=activities, revenue=revenue))
+        first_won_in_span=scopes.cached(("first_won", days), lambda: scopes.first_won_in(won.keys(), days))
+        if flt.is_everything else scopes.first_won_in(won.keys(), days),
+        visited=visited, converted=converted, activities=activities, revenue=revenue))
 
 
-def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger, book: DealBook,
+def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
+                  book: DealBook | DealColumnsBook,
                   index: ActivityIndex, matches: Mapping[str, ActionCount], actions_of: Mapping[str, list[str]],
                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
     """A segment's KPIs: its own scope over the plan's period to date, the visits of all its axes' actions."""
@@ -432,17 +425,9 @@ def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: W
     members = scopes.members(segment.scope, reference)
     days = to_date(window_days(plan.period, zone), as_of, zone)
     action_ids = [a for axis in plan.axes if axis.segment_id == segment_id for a in actions_of[axis.id]]
-    positions, visited, converted = _visits(action_ids, matches, index, ledger, zone, settings)
+    positions, visited, converted = _visits(action_ids, matches, index, scopes, zone, settings)
     return _scope_kpis(segment.scope, members, reference, days, scopes, ledger, book, visited, converted,
                        len(positions), ledger.total(days, members))
-
-
-def _won_after(won: tuple[date, ...], visits: list[date], days: int) -> bool:
-    """A won close date within ``days`` days on or after one of the visits."""
-    if not won:
-        return False
-    span = timedelta(days=days)
-    return any(bisect_right(won, visit + span) > bisect_left(won, visit) for visit in visits)
 
 
 def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,

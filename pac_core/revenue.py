@@ -25,8 +25,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
+from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
+from pac_core.columnar import local_ordinals as _local_ordinals
 from pac_core.records import Deal, DealLine, DealStage
 from pac_core.results import Decision
 from pac_core.scope_eval import AccountKey, fold
@@ -77,6 +82,37 @@ class WonLedger:
     rejected_accounts: list[int | None] = field(default_factory=list)
     warnings: list[Decision] = field(default_factory=list)   # counted, with a data-quality problem (no amount)
     _sums: dict[DateRange, tuple[dict[int, Decimal], dict[int, list[int]]]] = field(default_factory=dict)
+    day_ordinals: np.ndarray | None = None     # from columns: ``days`` and ``accounts`` as arrays too
+    account_array: np.ndarray | None = None
+
+    def _grouped(self, days: DateRange) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
+        """``by_account`` on the arrays: the range by two sorted searches, positions grouped per account by a
+        stable sort (each account's positions stay in ledger order), its amounts summed in that order."""
+        assert self.day_ordinals is not None and self.account_array is not None
+        if days[0] > days[1]:
+            return {}, {}
+        lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
+        hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
+        accounts = self.account_array[lo:hi]
+        order = np.argsort(accounts, kind="stable")
+        grouped = accounts[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
+        bounds = [*starts.tolist(), len(grouped)]
+        positions = (order + lo).tolist()
+        amounts = self.amounts
+        sums: dict[int, Decimal] = {}
+        by: dict[int, list[int]] = {}
+        numbers = grouped[starts].tolist()
+        # accounts in the order of their first deal in the ledger, as ``build``'s dictionaries are
+        for k in np.argsort(order[starts], kind="stable").tolist():
+            number = numbers[k]
+            group = positions[bounds[k]:bounds[k + 1]]
+            by[number] = group
+            total = ZERO
+            for pos in group:
+                total += amounts[pos]
+            sums[number] = total
+        return sums, by
 
     @classmethod
     def build(cls, deals: Iterable[Deal], *, account_number: Mapping[AccountKey, int], n_accounts: int,
@@ -115,9 +151,63 @@ class WonLedger:
         ledger.won_dates = [tuple(sorted(d)) if d else () for d in dates]
         return ledger
 
+    @classmethod
+    def from_columns(cls, table: DealTable, *, numbers: np.ndarray, days: np.ndarray,
+                     won_dates: Sequence[tuple[date, ...]], currency: str, fx_rates: Mapping[str, Decimal],
+                     deals: Sequence[Deal]) -> WonLedger:
+        """The ledger of ``build`` read from deal columns: ``numbers`` and ``days`` give each row's account number
+        (-1 unknown) and ``Deal.day`` ordinal (NO_DAY none); ``won_dates`` each account's won close dates; record
+        objects (``deals``, made on access) only for the rows a decision lists. Same rules, same order."""
+        won_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.WON]
+        rows = np.flatnonzero(np.isin(table.stage.codes, won_codes) & ~table.deleted)
+        ledger = cls()
+        ledger.won_dates = won_dates     # type: ignore[assignment]
+        amounts = [table.amount[i] for i in rows.tolist()]
+        cur_codes = table.currency.codes[rows]
+        cur_values = [(v or currency).upper() for v in table.currency.values]
+        rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
+                   for c in cur_values] + [Decimal(1)]                      # code -1: no currency, the plan's
+        ok = (table.account.codes[rows] >= 0) & (numbers[rows] >= 0) & (days[rows] != NO_DAY)
+        negative = np.fromiter((a is not None and a < 0 for a in amounts), dtype=bool, count=len(rows))
+        unknown = np.array([r is None for r in rate_of], dtype=bool)[cur_codes]
+        good = ok & ~negative & ~unknown
+        for k in np.flatnonzero(~good).tolist():     # the rejections, in the rows' order
+            deal = deals[int(rows[k])]
+            number = int(numbers[rows[k]])
+            day = date.fromordinal(int(days[rows[k]])) if days[rows[k]] != NO_DAY else None
+            problem = _money_problem(deal, day, number if number >= 0 else None, currency, fx_rates)
+            assert problem is not None
+            ledger.rejected.append(Decision(deal.source, deal.id, False, problem[0], problem[1], deal.account_id,
+                                            day))
+            ledger.rejected_accounts.append(number if number >= 0 else None)
+        kept = np.flatnonzero(good)
+        kept_rows = rows[kept]
+        # ledger order: close day, then source, then id (as ``build`` sorts)
+        source_rank = np.argsort(np.argsort(np.array([str(v) for v in table.source.values] + [""], dtype=str)))
+        ids = np.array([table.id[i] for i in kept_rows.tolist()], dtype=str)
+        order = np.lexsort((ids, source_rank[table.source.codes[kept_rows]], days[kept_rows]))
+        kept, kept_rows = kept[order], kept_rows[order]
+        ledger.day_ordinals = days[kept_rows].astype(np.int64)
+        ledger.days = [date.fromordinal(d) for d in ledger.day_ordinals.tolist()]
+        ledger.accounts = numbers[kept_rows].tolist()
+        ledger.account_array = numbers[kept_rows].astype(np.int64)
+        rates = [rate_of[c] for c in cur_codes[kept].tolist()]
+        ledger.rates = rates  # type: ignore[assignment]
+        ledger.amounts = [ZERO if amounts[k] is None else amounts[k] if rate == 1 else amounts[k] * rate
+                          for k, rate in zip(kept.tolist(), rates, strict=True)]
+        ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
+        for p in [p for p, k in enumerate(kept.tolist()) if amounts[k] is None]:
+            deal = ledger.deals[p]
+            ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
+                                            "the won deal has no amount: counted as won, worth 0",
+                                            deal.account_id, ledger.days[p]))
+        return ledger
+
     def by_account(self, days: DateRange) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
         """(account -> revenue, account -> ledger positions) for deals closed in the inclusive range."""
         found = self._sums.get(days)
+        if found is None and self.account_array is not None:
+            found = self._sums[days] = self._grouped(days)
         if found is None:
             sums: dict[int, Decimal] = {}
             positions: dict[int, list[int]] = {}
@@ -155,9 +245,7 @@ class WonLedger:
             for number in small:
                 if number in big:
                     chosen.extend(positions[number])
-                    if len(chosen) >= limit:
-                        break
-            picked = sorted(chosen)[:limit]
+            picked = sorted(chosen)[:limit]     # the scope's first deals in ledger order, whatever the set order
             amounts, missed = {p: self.amounts[p] for p in picked}, []
         for p in picked:
             deal = self.deals[p]
@@ -186,6 +274,82 @@ def _money_problem(deal: Deal, day: date | None, number: int | None, currency: s
     if cur != currency and cur not in fx_rates:
         return "unknown_currency", f"no exchange rate for {cur} into {currency} (add it to the fx rates)"
     return None
+
+
+def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
+                         committed_weight: Decimal) -> dict[str, dict[str, Decimal]]:
+    """``product_load`` on deal columns (``days_of``: each row's ``Deal.day`` ordinal): only the rows closing in
+    the range are read, their lines as they are."""
+    lost = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
+    rows = np.flatnonzero(~table.deleted & ~np.isin(table.stage.codes, lost) & (days_of != NO_DAY)
+                          & (days_of >= days[0].toordinal()) & (days_of <= days[1].toordinal()))
+    out: dict[str, dict[str, Decimal]] = {}
+    if table.lines is None:
+        return out
+    stages = table.stage.values
+    for i in rows.tolist():
+        won = stages[int(table.stage.codes[i])] is DealStage.WON
+        for line in table.lines[i]:
+            row = out.setdefault(line.product, {"won": ZERO, "committed": ZERO})
+            if won:
+                row["won"] += line.quantity
+            else:
+                row["committed"] += line.quantity * committed_weight
+    return out
+
+
+class DealColumnsBook:
+    """``kpi_vocabulary.DealBook`` on deal columns: lost deals by (plain) close date and deals by creation day,
+    per account number, read with sorted searches; the same rules (created in the plan's timezone, amounts
+    converted, a currency without rate left out, no amount = 0)."""
+
+    def __init__(self, table: DealTable, *, numbers: np.ndarray, zone: ZoneInfo, currency: str,
+                 fx_rates: Mapping[str, Decimal]) -> None:
+        live = ~table.deleted & (table.account.codes >= 0) & (numbers >= 0)
+        lost_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
+        lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (table.close_date != NO_DAY))
+        order = np.lexsort((numbers[lost], table.close_date[lost]))
+        self._lost_days = table.close_date[lost][order].astype(np.int64)
+        self._lost_accounts = numbers[lost][order]
+        cur_values = [(v or currency).upper() for v in table.currency.values]
+        rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
+                   for c in cur_values] + [Decimal(1)]
+        known = np.array([r is not None for r in rate_of], dtype=bool)[table.currency.codes]
+        created = np.flatnonzero(live & (table.created_at != NO_TIME) & known)
+        from_columns = _local_ordinals(table.created_at[created], zone)
+        order = np.lexsort((numbers[created], from_columns))
+        created = created[order]
+        self._created_days = from_columns[order]
+        self._created_accounts = numbers[created]
+        self._created_amounts: list[Decimal] = []
+        for i in created.tolist():
+            rate = rate_of[int(table.currency.codes[i])]
+            amount = table.amount[i] or ZERO
+            self._created_amounts.append(amount if rate == 1 else amount * rate)  # type: ignore[operator]
+        self._cache: dict[tuple[str, date, date], Mapping[int, Any]] = {}
+
+    def lost(self, days: DateRange) -> Mapping[int, int]:
+        """Account -> lost deals closed in the inclusive range."""
+        key = ("lost", *days)
+        found = self._cache.get(key)
+        if found is None:
+            lo, hi = np.searchsorted(self._lost_days, [days[0].toordinal(), days[1].toordinal() + 1])
+            numbers, counts = np.unique(self._lost_accounts[lo:hi], return_counts=True)
+            found = self._cache[key] = dict(zip(numbers.tolist(), counts.tolist(), strict=True))
+        return found
+
+    def created(self, days: DateRange) -> Mapping[int, Decimal]:
+        """Account -> amount of the deals created in the inclusive range."""
+        key = ("created", *days)
+        found = self._cache.get(key)
+        if found is None:
+            out: dict[int, Decimal] = {}
+            lo, hi = (int(k) for k in np.searchsorted(self._created_days,
+                                                      [days[0].toordinal(), days[1].toordinal() + 1]))
+            for n, amount in zip(self._created_accounts[lo:hi].tolist(), self._created_amounts[lo:hi], strict=True):
+                out[n] = out.get(n, ZERO) + amount
+            found = self._cache[key] = out
+        return found
 
 
 def product_load(deals: Sequence[Deal], days: DateRange, committed_weight: Decimal,
