@@ -116,11 +116,12 @@ class AccountColumns:
 
     # -- static conditions: classes of values, combinations of classes ------------------------------------------
     def _combos(self, scopes: Sequence[Scope]) -> None:
-        conditions: dict[str, list[Condition]] = {}
-        for scope in scopes:
-            for c in scope.accounts_part.conditions:   # deal conditions (owner, products) are revenue only
-                if not is_dormancy(c) and c not in conditions.setdefault(c.field, []):
-                    conditions[c.field].append(c)
+        distinct: dict[str, dict[Condition, None]] = {}
+        for conditions_of_scope in {scope.conditions for scope in scopes}:
+            for c in Scope(conditions_of_scope).accounts_part.conditions:  # deal conditions are revenue only
+                if not is_dormancy(c):
+                    distinct.setdefault(c.field, {})[c] = None
+        conditions = {field: list(found) for field, found in distinct.items()}
         self.fields = sorted(conditions)
         self._class_pass: dict[Condition, tuple[int, np.ndarray]] = {}   # condition -> (field column, per class)
         columns = []
