@@ -230,17 +230,15 @@ def generate_columns(scale: float = 1.0, *, seed: int = 2027) -> tuple[Plan, Rec
     first = date(2026, 1, 1).toordinal()
     line_of = {(p, q): DealLine(p, Decimal(q)) for p in PRODUCTS for q in range(1, 11)}
 
-    def lines(i: int) -> tuple[DealLine, ...]:
-        q = quantities[i]
-        return tuple(line_of[(PRODUCTS[(i + m) % 3], q[m])] for m in range(1 + i % 2))
+    lines = [tuple(line_of[(PRODUCTS[(i + m) % 3], q[m])] for m in range(1 + i % 2)) for i, q in enumerate(quantities)]
 
     deals = DealTable(
-        source=Categorical(acc_source[on], SOURCES), id=Rows(n_deal, "D{:07d}".format),
+        source=Categorical(acc_source[on], SOURCES), id=[f"D{i:07d}" for i in range(n_deal)],
         account=Categorical(on.astype(np.int32), account_ids), owner=Categorical(acc_owner[on], owner_values),
         amount=amounts, currency=Categorical(currency, ("EUR", "USD", "CHF")),
         close_date=(first + rng.integers(0, HISTORY_DAYS, n_deal)).astype(np.int32),
         closed_at=np.full(n_deal, NO_TIME, dtype=np.int64),
         stage=Categorical(stage, (DealStage.WON, DealStage.LOST, DealStage.OPEN)),
         deleted=np.zeros(n_deal, dtype=bool), created_at=np.full(n_deal, NO_TIME, dtype=np.int64),
-        lines=Rows(n_deal, lines))
+        lines=lines)
     return org.plan(), RecordColumns(accounts, activities, deals, org.users()), AS_OF

@@ -174,14 +174,15 @@ def as_columns(records: Records | RecordColumns) -> RecordColumns:
     return records if isinstance(records, RecordColumns) else RecordColumns.of(records)
 
 
-def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[AccountKey, int]) -> np.ndarray:
-    """Per row, the number of the account (source, id) names, -1 when unknown: one lookup per distinct pair."""
-    width = len(ids.values) + 1
-    pairs, of_row = np.unique((sources.codes.astype(np.int64) + 1) * width + ids.codes + 1, return_inverse=True)
-    found = np.fromiter((numbers.get((sources.values[p // width - 1], ids.values[p % width - 1]), -1)
-                         if p // width and p % width else -1 for p in pairs.tolist()), dtype=np.int64,
-                        count=len(pairs))
-    return found[of_row.reshape(-1)]
+def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[str, Mapping[str, int]]) -> np.ndarray:
+    """Per row, the number of the account (source, id) names, -1 when unknown: one lookup per distinct id and
+    source (``numbers``: source -> account id -> number), then one gather."""
+    table = np.full((len(sources.values) + 1, len(ids.values) + 1), -1, dtype=np.int64)   # code -1: last row/col
+    for s, source in enumerate(sources.values):
+        by_id = numbers.get(source)
+        if by_id:
+            table[s, :-1] = [by_id.get(v, -1) for v in ids.values]
+    return table[sources.codes, ids.codes]
 
 
 def build_indexes(plan: Plan, records: Records | RecordColumns,
@@ -192,7 +193,10 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     zone = ZoneInfo(plan.timezone)
     columns = as_columns(records)
     accounts, activities, deals = columns.account_table, columns.activity_table, columns.deal_table
-    numbers = dict(zip(zip(accounts.source.decoded(), accounts.id, strict=True), range(accounts.n), strict=True))
+    numbers: dict[str, dict[str, int]] = {}
+    for s_code, source in enumerate(accounts.source.values):
+        rows = np.flatnonzero(accounts.source.codes == s_code).tolist()
+        numbers[source] = dict(zip(map(accounts.id.__getitem__, rows), rows, strict=True))
     emails = owner_emails(columns.users)
     deal_numbers = _numbers_of(deals.source, deals.account, numbers)
     deal_days = deals.days(zone)

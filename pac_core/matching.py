@@ -112,28 +112,23 @@ class ActivityIndex:
         n = table.n
         acts = acts if acts is not None else Rows(n, table.record)
         # owner e-mail: once per distinct (source, owner id); an owner id that is an e-mail is accepted as such
-        width = len(table.owner.values) + 1
-        pair_codes, of_row = np.unique((table.source.codes.astype(np.int64) + 1) * width + table.owner.codes + 1,
-                                       return_inverse=True)
         distinct: dict[str, int] = {}
-        pair_email = np.full(len(pair_codes), -1, dtype=np.int64)
-        pair_problem: dict[int, str] = {}
-        for k, code in enumerate(pair_codes.tolist()):
-            s_code, o_code = code // width - 1, code % width - 1
-            source = table.source.values[s_code] if s_code >= 0 else None
-            owner = table.owner.values[o_code] if o_code >= 0 else None
-            email = emails.get((source, owner)) if owner is not None else None  # type: ignore[arg-type]
-            if email is None:
-                if owner is None:
-                    pair_problem[k] = "the activity has no owner"
-                    continue
-                if "@" not in owner:
-                    pair_problem[k] = f"owner {owner} has no e-mail among the users of {source}"
-                    continue
-                email = owner.strip().lower()
-            pair_email[k] = distinct.setdefault(email, len(distinct))
-        of_row = of_row.reshape(-1)
-        email_codes = pair_email[of_row]
+        pair_email = np.full((len(table.source.values) + 1, len(table.owner.values) + 1), -1, dtype=np.int64)
+        problems: dict[tuple[int, int], str] = {}
+        for s_code, source in enumerate((*table.source.values, None)):
+            for o_code, owner in enumerate((*table.owner.values, None)):
+                email = emails.get((source, owner)) if owner is not None else None  # type: ignore[arg-type]
+                if email is None:
+                    if owner is None:
+                        problems[(s_code, o_code)] = "the activity has no owner"
+                        continue
+                    if "@" not in owner:
+                        problems[(s_code, o_code)] = f"owner {owner} has no e-mail among the users of {source}"
+                        continue
+                    email = owner.strip().lower()
+                pair_email[s_code, o_code] = distinct.setdefault(email, len(distinct))
+        s_last, o_last = len(table.source.values), len(table.owner.values)
+        email_codes = pair_email[table.source.codes, table.owner.codes]
         # start instants: the start, else 00:00 of the all-day date in the plan's timezone (once per date)
         has_start = table.start != NO_TIME
         naive = has_start & table.naive
@@ -155,7 +150,8 @@ class ActivityIndex:
         rejected: list[Decision] = []
         for i in np.flatnonzero(excluded & ~table.deleted).tolist():
             a = acts[i]
-            problem = pair_problem.get(int(of_row[i]))
+            s_code, o_code = int(table.source.codes[i]), int(table.owner.codes[i])
+            problem = problems.get((s_last if s_code < 0 else s_code, o_last if o_code < 0 else o_code))
             if problem is not None:
                 rejected.append(Decision(a.source, a.id, False, "no_owner", problem, a.account_id, a.start))
             elif naive[i]:
@@ -173,17 +169,23 @@ class ActivityIndex:
         # (owner e-mail, type, start instant), stable so equal instants keep the rows' order
         completed = [k for k, v in enumerate(table.status.values) if v is ActivityStatus.COMPLETED]
         usable = np.flatnonzero(np.isin(table.status.codes, completed) & ~table.deleted & ~excluded & ~unmatchable)
-        c_owner, c_type, c_ts, c_acc = email_codes[usable], type_codes[usable], ts[usable], acc[usable]
-        order = np.lexsort((c_ts, c_type, c_owner))
-        c_owner, c_type, c_ts, c_acc, c_pos = c_owner[order], c_type[order], c_ts[order], c_acc[order], usable[order]
+        group = email_codes[usable] * (len(kinds) + 1) + type_codes[usable]
+        c_us = start_us[usable]
         m = len(usable)
-        edges = np.flatnonzero((c_owner[1:] != c_owner[:-1]) | (c_type[1:] != c_type[:-1])) + 1 if m else \
-            np.zeros(0, dtype=np.int64)
+        low = int(c_us.min()) if m else 0
+        span_bits = max(1, int(c_us.max() - low).bit_length()) if m else 1
+        if m and span_bits + int(group.max()).bit_length() < 63:   # one stable integer sort on (group, instant)
+            order = np.argsort((group << span_bits) | (c_us - low), kind="stable")
+        else:
+            order = np.lexsort((c_us, group))
+        group, c_pos = group[order], usable[order]
+        c_ts, c_acc = ts[c_pos], acc[c_pos]
+        edges = np.flatnonzero(group[1:] != group[:-1]) + 1 if m else np.zeros(0, dtype=np.int64)
         email_list = list(distinct)
         countable: dict[tuple[str, int], Countable] = {}
         for lo, hi in zip([0, *edges.tolist()], [*edges.tolist(), m], strict=True) if m else ():
-            key = (email_list[int(c_owner[lo])], id(kinds[int(c_type[lo])]))
-            countable[key] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])
+            owner_code, type_code = divmod(int(group[lo]), len(kinds) + 1)
+            countable[(email_list[owner_code], id(kinds[type_code]))] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])
         return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected)
 
     def owner_activities(self, who: str) -> tuple[list[float], list[int]] | None:
