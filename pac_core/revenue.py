@@ -106,12 +106,8 @@ class WonLedger:
         # accounts in the order of their first deal in the ledger, as ``build``'s dictionaries are
         for k in np.argsort(order[starts], kind="stable").tolist():
             number = numbers[k]
-            group = positions[bounds[k]:bounds[k + 1]]
-            by[number] = group
-            total = ZERO
-            for pos in group:
-                total += amounts[pos]
-            sums[number] = total
+            group = by[number] = positions[bounds[k]:bounds[k + 1]]
+            sums[number] = sum(map(amounts.__getitem__, group), ZERO)
         return sums, by
 
     @classmethod
@@ -223,9 +219,7 @@ class WonLedger:
     def total(self, days: DateRange, members: frozenset[int]) -> Decimal:
         """Revenue of the accounts in ``members`` over the range; each deal once."""
         sums, _ = self.by_account(days)
-        if len(sums) <= len(members):
-            return sum((v for k, v in sums.items() if k in members), ZERO)
-        return sum((sums[k] for k in members if k in sums), ZERO)
+        return sum(map(sums.__getitem__, sums.keys() & members), ZERO)   # exact: any order gives the same sum
 
     def counted_deals(self, days: DateRange, members: frozenset[int], limit: int, flt: DealFilter | None = None,
                       owner_email: Mapping[AccountKey, str] | None = None) -> list[Decision]:

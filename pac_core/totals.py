@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from pac_core import kpis
@@ -120,11 +121,13 @@ def _positions(ledger: WonLedger, days: DateRange, members: frozenset[int], flt:
         kept, _ = measure(ledger, days, members, flt, emails or {})
         return {p: None if lines is None else frozenset(lines) for p, (_, lines) in kept.items()}
     _, by_account = ledger.by_account(days)
-    small, big = (by_account.keys(), members) if len(by_account) <= len(members) else (members, by_account)
-    return {p: None for n in small if n in big for p in by_account[n]}
+    return dict.fromkeys(chain.from_iterable(map(by_account.__getitem__, by_account.keys() & members)))
 
 
 def _merge(into: Units, more: Units) -> None:
+    if list(more.values()).count(None) == len(more):   # whole deals only: each becomes (or stays) whole
+        into.update(more)
+        return
     for pos, lines in more.items():
         if pos not in into:
             into[pos] = lines
@@ -142,10 +145,11 @@ def _common(a: Units, b: Units) -> Units:
 
 
 def _sum(ledger: WonLedger, positions: Units) -> Decimal:
-    total = ZERO
+    whole = [pos for pos, lines in positions.items() if lines is None]
+    total = sum(map(ledger.amounts.__getitem__, whole), ZERO)      # exact: any order gives the same sum
     for pos, lines in positions.items():
         if lines is None:
-            total += ledger.amounts[pos]
+            continue
         else:
             deal_lines = ledger.deals[pos].lines
             total += sum((deal_lines[i].amount or ZERO for i in lines), ZERO) * ledger.rates[pos]
