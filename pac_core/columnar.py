@@ -400,7 +400,7 @@ class ActivityTable:
                    day=np.fromiter(map(_ordinal, map(attrgetter("day"), activities)), dtype=np.int32, count=n),
                    status=Categorical.of(map(attrgetter("status"), activities), n),
                    deleted=np.fromiter(map(attrgetter("deleted"), activities), dtype=bool, count=n),
-                   origin=activities)
+                   subject=list(map(attrgetter("subject"), activities)), origin=activities)
 
     def record(self, i: int) -> Activity:
         """Row ``i`` as an ``Activity`` (the original object when the table was made from objects)."""
@@ -490,6 +490,7 @@ class DealTable:
                    deleted=np.fromiter(map(attrgetter("deleted"), deals), dtype=bool, count=n),
                    created_at=np.fromiter((_us(c) if c is not None and c.tzinfo is not None else NO_TIME
                                            for c in map(attrgetter("created_at"), deals)), dtype=np.int64, count=n),
+                   name=list(map(attrgetter("name"), deals)), lines=list(map(attrgetter("lines"), deals)),
                    origin=deals)
 
     def record(self, i: int) -> Deal:
