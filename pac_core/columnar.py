@@ -357,15 +357,27 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def local_ordinals(us: np.ndarray, zone: tzinfo) -> np.ndarray:
     """The local calendar day (proleptic ordinal) in ``zone`` of each instant (int64 microseconds), vectorised:
-    the zone's UTC offset is looked up once per distinct quarter hour (every real zone changes its offset on a
-    quarter hour), not once per instant."""
+    the zone's UTC offset is looked up at both ends of each distinct UTC day, and, on the few days it changes,
+    once per distinct quarter hour (every real zone changes its offset on a quarter hour)."""
     if not len(us):
         return np.zeros(0, dtype=np.int64)
     seconds = us // _US
-    buckets, inverse = np.unique(seconds // 900, return_inverse=True)
-    offsets = np.fromiter((int(datetime.fromtimestamp(int(b) * 900, zone).utcoffset().total_seconds())  # type: ignore[union-attr]
-                           for b in buckets.tolist()), dtype=np.int64, count=len(buckets))
-    return (seconds + offsets[inverse.reshape(-1)]) // 86400 + _EPOCH_ORDINAL
+    days, of_day = np.unique(seconds // 86400, return_inverse=True)
+    of_day = of_day.reshape(-1)
+
+    def offset(second: int) -> int:
+        return int(datetime.fromtimestamp(second, zone).utcoffset().total_seconds())  # type: ignore[union-attr]
+
+    first = np.fromiter((offset(d * 86400) for d in days.tolist()), dtype=np.int64, count=len(days))
+    last = np.fromiter((offset(d * 86400 + 86399) for d in days.tolist()), dtype=np.int64, count=len(days))
+    offsets = first[of_day]
+    changing = np.flatnonzero(first != last)
+    if len(changing):
+        rows = np.flatnonzero(np.isin(of_day, changing))
+        buckets, inverse = np.unique(seconds[rows] // 900, return_inverse=True)
+        quarter = np.fromiter((offset(b * 900) for b in buckets.tolist()), dtype=np.int64, count=len(buckets))
+        offsets[rows] = quarter[inverse.reshape(-1)]
+    return (seconds + offsets) // 86400 + _EPOCH_ORDINAL
 
 
 class ActivityTable:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import repeat
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -166,6 +167,7 @@ class Indexes:
     records: RecordColumns
     emails: Mapping[AccountKey, str]
     deal_days: np.ndarray                  # per deal row, Deal.day(zone) as an ordinal (NO_DAY when none)
+    action_scopes: Mapping[str, Scope]     # action id -> segment AND axis AND action scope
     book: DealBook | DealColumnsBook | None = None           # lost and created deals, for the KPIs
 
 
@@ -181,7 +183,7 @@ def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[str, Ma
     for s, source in enumerate(sources.values):
         by_id = numbers.get(source)
         if by_id:
-            table[s, :-1] = [by_id.get(v, -1) for v in ids.values]
+            table[s, :-1] = np.fromiter(map(by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
     return table[sources.codes, ids.codes]
 
 
@@ -203,8 +205,8 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     won_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.WON]
     won = np.isin(deals.stage.codes, won_code) & ~deals.deleted
     dated = won & (deal_numbers >= 0) & (deal_days != NO_DAY)
-    scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + \
-        [plan.action_scope(a) for a in plan.actions]
+    action_scopes = _action_scopes(plan)
+    scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
     account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
                                      settings.dormant_default_months, scopes)
     ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
@@ -218,7 +220,7 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
                       settings.near_miss_limit, settings.counted_limit, departements)
     book = DealColumnsBook(deals, numbers=deal_numbers, zone=zone, currency=plan.currency,
                            fx_rates=settings.fx_rates)
-    return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, book)
+    return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, action_scopes, book)
 
 
 def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:
@@ -226,25 +228,31 @@ def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:
     return [rows[i] for i in np.flatnonzero(mask).tolist()]
 
 
-def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
-    """Action id -> its count (done, accounts touched, activities matched): the nightly question.
-
-    Each action is two bisections into its owner's countable activities of its type, then a filter of
-    that slice by the scope: the set of its static conditions (computed once per distinct scope), and
-    dormancy, when the scope has it, tested on each remaining account's won dates and CRM flag.
-    """
+def _action_scopes(plan: Plan) -> dict[str, Scope]:
+    """Action id -> its scope (segment AND axis AND action), each built once."""
     axes_by_id = {axis.id: axis for axis in plan.axes}
     segments_by_id = {segment.id: segment for segment in plan.segments}
     upper: dict[str, Scope] = {}     # segment AND axis scope, per axis
-    counts: dict[str, ActionCount] = {}
-    count = indexes.matcher.count
+    out: dict[str, Scope] = {}
     for action in plan.actions:
         base = upper.get(action.axis_id)
         if base is None:
             axis = axes_by_id[action.axis_id]
             base = upper[action.axis_id] = segments_by_id[axis.segment_id].scope & axis.scope
-        counts[action.id] = count(action, base & action.scope)
-    return counts
+        out[action.id] = base & action.scope
+    return out
+
+
+def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
+    """Action id -> its count (done, accounts touched, activities matched): the nightly question.
+
+    Each action is two sorted searches into its owner's countable activities of its type, then a mask of that
+    slice's accounts by its scope: the static conditions as classes over the account columns (computed once per
+    distinct scope), dormancy, when the scope has it, tested on the slice's accounts (CRM flag, won dates).
+    """
+    count = indexes.matcher.count
+    scopes = indexes.action_scopes
+    return {action.id: count(action, scopes[action.id]) for action in plan.actions}
 
 
 def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
@@ -263,11 +271,11 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         found = counts[action.id]
         decisions: tuple[Decision, ...] = ()
         if wanted(action.id):
-            decisions = tuple(matcher.match(action, plan.action_scope(action)).decisions)
+            decisions = tuple(matcher.match(action, indexes.action_scopes[action.id]).decisions)
         inactive = action.status is ActionStatus.CANCELLED or axis_inactive(axis, today)
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
-        scope_size = scopes.size(plan.action_scope(action), matcher.reference_date(action))
+        scope_size = scopes.size(indexes.action_scopes[action.id], matcher.reference_date(action))
         ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
         action_rows.append(ActionProgress(
             action_id=action.id, done=found.done, target=action.target,
