@@ -84,6 +84,48 @@ class WonLedger:
     _sums: dict[DateRange, tuple[dict[int, Decimal], dict[int, list[int]]]] = field(default_factory=dict)
     day_ordinals: np.ndarray | None = None     # from columns: ``days`` and ``accounts`` as arrays too
     account_array: np.ndarray | None = None
+    _units: np.ndarray | None = None           # exact sums: each amount as integer units of 10**-_scale ...
+    _exps: np.ndarray | None = None            # ... and its exponent (capped at 0, as a sum from ZERO is)
+    _scale: int = 0
+    _masks: dict[int, tuple[frozenset[int], np.ndarray]] = field(default_factory=dict)
+
+    def _exact(self) -> None:
+        """Prepare exact sums in NumPy: every amount as integer units of a common power of ten (when they fit
+        well inside int64), with its exponent, so a sum over any positions is Python's Decimal sum from ZERO,
+        value and exponent (the exponent of an exact Decimal sum is its terms' smallest, 0 at most)."""
+        amounts = self.amounts
+        n = len(amounts)
+        exps = np.fromiter((a.as_tuple().exponent for a in amounts), dtype=np.int64, count=n)
+        scale = max(0, -int(exps.min())) if n else 0
+        if scale > 9:
+            return
+        units = np.fromiter((int(a.scaleb(scale)) for a in amounts), dtype=np.int64, count=n) if scale else \
+            np.fromiter(map(int, amounts), dtype=np.int64, count=n)
+        if n and int(np.abs(units).max()) >= (1 << 62) // n:
+            return
+        self._units, self._exps, self._scale = units, np.minimum(exps, 0), scale
+
+    def sum_at(self, positions: np.ndarray) -> Decimal:
+        """The Decimal sum (from ZERO) of the amounts at these ledger positions (an index or a boolean array)."""
+        if self._units is None or self._exps is None:
+            chosen = np.flatnonzero(positions) if positions.dtype == bool else positions
+            return sum(map(self.amounts.__getitem__, chosen.tolist()), ZERO)
+        units = self._units[positions]
+        if not len(units):
+            return ZERO
+        exponent = int(self._exps[positions].min())
+        return Decimal(int(units.sum())).scaleb(-self._scale).quantize(Decimal(1).scaleb(exponent))
+
+    def _member_mask(self, members: frozenset[int]) -> np.ndarray:
+        found = self._masks.get(id(members))
+        if found is None or found[0] is not members:
+            assert self.account_array is not None
+            size = int(self.account_array.max()) + 1 if len(self.account_array) else 0
+            mask = np.zeros(size, dtype=bool)
+            numbers = np.fromiter(members, dtype=np.int64, count=len(members))
+            mask[numbers[numbers < size]] = True
+            found = self._masks[id(members)] = (members, mask)
+        return found[1]
 
     def _grouped(self, days: DateRange) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
         """``by_account`` on the arrays: the range by two sorted searches, positions grouped per account by a
@@ -103,11 +145,19 @@ class WonLedger:
         sums: dict[int, Decimal] = {}
         by: dict[int, list[int]] = {}
         numbers = grouped[starts].tolist()
+        totals: list[Decimal] | None = None
+        if self._units is not None and self._exps is not None and len(grouped):
+            ordered = order + lo
+            unit_sums = np.add.reduceat(self._units[ordered], starts).tolist()
+            exponents = np.minimum.reduceat(self._exps[ordered], starts).tolist()
+            shift = Decimal(1).scaleb(-self._scale)
+            quanta = {e: Decimal(1).scaleb(e) for e in set(exponents)}
+            totals = [(Decimal(u) * shift).quantize(quanta[e]) for u, e in zip(unit_sums, exponents, strict=True)]
         # accounts in the order of their first deal in the ledger, as ``build``'s dictionaries are
         for k in np.argsort(order[starts], kind="stable").tolist():
             number = numbers[k]
             group = by[number] = positions[bounds[k]:bounds[k + 1]]
-            sums[number] = sum(map(amounts.__getitem__, group), ZERO)
+            sums[number] = totals[k] if totals is not None else sum(map(amounts.__getitem__, group), ZERO)
         return sums, by
 
     @classmethod
@@ -192,6 +242,7 @@ class WonLedger:
         ledger.amounts = [ZERO if amounts[k] is None else amounts[k] if rate == 1 else amounts[k] * rate
                           for k, rate in zip(kept.tolist(), rates, strict=True)]
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
+        ledger._exact()
         for p in [p for p, k in enumerate(kept.tolist()) if amounts[k] is None]:
             deal = ledger.deals[p]
             ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
@@ -218,6 +269,12 @@ class WonLedger:
 
     def total(self, days: DateRange, members: frozenset[int]) -> Decimal:
         """Revenue of the accounts in ``members`` over the range; each deal once."""
+        if self.day_ordinals is not None and self.account_array is not None:
+            if days[0] > days[1]:
+                return ZERO
+            lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
+            hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
+            return self.sum_at(lo + np.flatnonzero(self._member_mask(members)[self.account_array[lo:hi]]))
         sums, _ = self.by_account(days)
         return sum(map(sums.__getitem__, sums.keys() & members), ZERO)   # exact: any order gives the same sum
 
