@@ -24,6 +24,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -366,7 +367,7 @@ def local_ordinals(us: np.ndarray, zone: tzinfo) -> np.ndarray:
     of_day = of_day.reshape(-1)
 
     def offset(second: int) -> int:
-        return int(datetime.fromtimestamp(second, zone).utcoffset().total_seconds())  # type: ignore[union-attr]
+        return _offset(zone, second)
 
     first = np.fromiter((offset(d * 86400) for d in days.tolist()), dtype=np.int64, count=len(days))
     last = np.fromiter((offset(d * 86400 + 86399) for d in days.tolist()), dtype=np.int64, count=len(days))
@@ -378,6 +379,12 @@ def local_ordinals(us: np.ndarray, zone: tzinfo) -> np.ndarray:
         quarter = np.fromiter((offset(b * 900) for b in buckets.tolist()), dtype=np.int64, count=len(buckets))
         offsets[rows] = quarter[inverse.reshape(-1)]
     return (seconds + offsets) // 86400 + _EPOCH_ORDINAL
+
+
+@lru_cache(maxsize=1 << 16)
+def _offset(zone: tzinfo, second: int) -> int:
+    """The zone's UTC offset (seconds) at a POSIX second (cached: days and quarter hours recur across calls)."""
+    return int(datetime.fromtimestamp(second, zone).utcoffset().total_seconds())  # type: ignore[union-attr]
 
 
 class ActivityTable:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -116,6 +117,17 @@ class WonLedger:
         exponent = int(self._exps[positions].min())
         return Decimal(int(units.sum())).scaleb(-self._scale).quantize(Decimal(1).scaleb(exponent))
 
+    def positions_of(self, days: DateRange, members: frozenset[int]) -> list[int]:
+        """The ledger positions (ascending) of the deals of ``members`` closed in the inclusive range."""
+        if self.day_ordinals is None or self.account_array is None:
+            _, positions = self.by_account(days)
+            return sorted(chain.from_iterable(map(positions.__getitem__, positions.keys() & members)))
+        if days[0] > days[1]:
+            return []
+        lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
+        hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
+        return (lo + np.flatnonzero(self._member_mask(members)[self.account_array[lo:hi]])).tolist()
+
     def _member_mask(self, members: frozenset[int]) -> np.ndarray:
         found = self._masks.get(id(members))
         if found is None or found[0] is not members:
@@ -139,26 +151,20 @@ class WonLedger:
         order = np.argsort(accounts, kind="stable")
         grouped = accounts[order]
         starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
-        bounds = [*starts.tolist(), len(grouped)]
-        positions = (order + lo).tolist()
-        amounts = self.amounts
-        sums: dict[int, Decimal] = {}
-        by: dict[int, list[int]] = {}
+        ordered = order + lo
         numbers = grouped[starts].tolist()
-        totals: list[Decimal] | None = None
+        groups = [g.tolist() for g in np.split(ordered, starts[1:])] if len(grouped) else []
+        by = dict(zip(numbers, groups, strict=True))
         if self._units is not None and self._exps is not None and len(grouped):
-            ordered = order + lo
             unit_sums = np.add.reduceat(self._units[ordered], starts).tolist()
             exponents = np.minimum.reduceat(self._exps[ordered], starts).tolist()
             shift = Decimal(1).scaleb(-self._scale)
             quanta = {e: Decimal(1).scaleb(e) for e in set(exponents)}
             totals = [(Decimal(u) * shift).quantize(quanta[e]) for u, e in zip(unit_sums, exponents, strict=True)]
-        # accounts in the order of their first deal in the ledger, as ``build``'s dictionaries are
-        for k in np.argsort(order[starts], kind="stable").tolist():
-            number = numbers[k]
-            group = by[number] = positions[bounds[k]:bounds[k + 1]]
-            sums[number] = totals[k] if totals is not None else sum(map(amounts.__getitem__, group), ZERO)
-        return sums, by
+        else:
+            amounts = self.amounts
+            totals = [sum(map(amounts.__getitem__, g), ZERO) for g in groups]
+        return dict(zip(numbers, totals, strict=True)), by
 
     @classmethod
     def build(cls, deals: Iterable[Deal], *, account_number: Mapping[AccountKey, int], n_accounts: int,
@@ -290,13 +296,7 @@ class WonLedger:
             amounts = {p: amount for p, (amount, _) in kept.items()}
             picked = sorted(kept)[:limit]
         else:
-            _, positions = self.by_account(days)
-            chosen: list[int] = []
-            small, big = (positions.keys(), members) if len(positions) <= len(members) else (members, positions)
-            for number in small:
-                if number in big:
-                    chosen.extend(positions[number])
-            picked = sorted(chosen)[:limit]     # the scope's first deals in ledger order, whatever the set order
+            picked = self.positions_of(days, members)[:limit]   # the scope's first deals in ledger order
             amounts, missed = {p: self.amounts[p] for p in picked}, []
         for p in picked:
             deal = self.deals[p]

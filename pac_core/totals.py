@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
-from itertools import chain
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -122,8 +121,7 @@ def _positions(ledger: WonLedger, days: DateRange, members: frozenset[int], flt:
     if flt is not None and not flt.is_everything:
         kept, _ = measure(ledger, days, members, flt, emails or {})
         return {p: None if lines is None else frozenset(lines) for p, (_, lines) in kept.items()}
-    _, by_account = ledger.by_account(days)
-    return dict.fromkeys(chain.from_iterable(map(by_account.__getitem__, by_account.keys() & members)))
+    return dict.fromkeys(ledger.positions_of(days, members))
 
 
 def _merge(into: Units, more: Units) -> None:
