@@ -78,6 +78,7 @@ class AccountColumns:
         self._histograms: dict[tuple[Any, ...], np.ndarray] = {}
         self._members: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
         self._cache: dict[Hashable, Any] = {}
+        self._splits: dict[int, tuple[Scope, np.ndarray, tuple[Condition, ...]]] = {}
         self._first_won: np.ndarray | None = None
 
     def field_values(self, field: str) -> tuple[np.ndarray, list[Any]]:
@@ -212,10 +213,7 @@ class AccountColumns:
     # -- the two questions ---------------------------------------------------------------------------------------
     def size(self, scope: Scope, reference: date) -> int:
         """How many live accounts are in ``scope``, dormancy judged at ``reference``."""
-        scope = scope.accounts_part
-        static = tuple(c for c in scope.conditions if not is_dormancy(c))
-        dynamic = [c for c in scope.conditions if is_dormancy(c)]
-        passing = self.static_pass(static)
+        passing, dynamic = self._split(scope)
         if not dynamic:
             return int(self._live_histogram()[passing].sum())
         if len(dynamic) == 1:
@@ -277,13 +275,23 @@ class AccountColumns:
 
     def inside(self, scope: Scope, reference: date, numbers: np.ndarray) -> np.ndarray:
         """Per account number given: in ``scope`` at ``reference`` (a boolean mask)."""
-        scope = scope.accounts_part
-        static = tuple(c for c in scope.conditions if not is_dormancy(c))
-        mask = self.static_pass(static)[self.combo[numbers]]
-        for condition in scope.conditions:
-            if is_dormancy(condition) and mask.any():
+        passing, dynamic = self._split(scope)
+        mask = passing[self.combo[numbers]]
+        for condition in dynamic:
+            if mask.any():
                 mask &= self.dormant_on(numbers, condition, reference)
         return mask
+
+    def _split(self, scope: Scope) -> tuple[np.ndarray, tuple[Condition, ...]]:
+        """(per combination: the static conditions hold, the dormancy conditions) of a scope object, cached per
+        object (the engine builds each action's scope once and asks it twice: count, then size)."""
+        found = self._splits.get(id(scope))
+        if found is None or found[0] is not scope:
+            part = scope.accounts_part
+            static = tuple(c for c in part.conditions if not is_dormancy(c))
+            found = self._splits[id(scope)] = (scope, self.static_pass(static),
+                                               tuple(c for c in part.conditions if is_dormancy(c)))
+        return found[1], found[2]
 
 
 # ------------------------------------------------------------------------------------------------------------------
