@@ -276,7 +276,7 @@ class AccountColumns:
     def inside(self, scope: Scope, reference: date, numbers: np.ndarray) -> np.ndarray:
         """Per account number given: in ``scope`` at ``reference`` (a boolean mask)."""
         passing, dynamic = self._split(scope)
-        mask = passing[self.combo[numbers]]
+        mask: np.ndarray = passing[self.combo[numbers]]
         for condition in dynamic:
             if mask.any():
                 mask &= self.dormant_on(numbers, condition, reference)
@@ -335,7 +335,8 @@ class Categorical:
     def mapped(self, convert: Callable[[Any], Any], default: Any, dtype: Any) -> np.ndarray:
         """Every row's value through ``convert`` as a NumPy array (computed once per distinct value)."""
         table = np.array([convert(v) for v in self.values] + [default], dtype=dtype)
-        return table[self.codes]
+        result: np.ndarray = table[self.codes]
+        return result
 
 
 def _us(moment: datetime | None) -> int:
@@ -463,7 +464,7 @@ class AccountTable:
     @classmethod
     def of(cls, accounts: Sequence[Account]) -> AccountTable:
         n = len(accounts)
-        cat = {f: Categorical.of(map(attrgetter(f), accounts), n) for f in
+        cat: dict[str, Any] = {f: Categorical.of(map(attrgetter(f), accounts), n) for f in
                ("postal_code", "departement", "region", "country", "industry", "account_type", "annual_revenue")}
         return cls(source=Categorical.of(map(attrgetter("source"), accounts), n),
                    id=list(map(attrgetter("id"), accounts)), name=list(map(attrgetter("name"), accounts)),
@@ -544,7 +545,8 @@ class DealTable:
 class Rows(Sequence[Any]):
     """A read-only sequence whose items are made from a table's rows on first access (and kept)."""
 
-    def __init__(self, n: int, make: Callable[[int], Any], positions: Sequence[int] | None = None) -> None:
+    def __init__(self, n: int, make: Callable[[int], Any], positions: Sequence[int] | np.ndarray | None = None
+                 ) -> None:
         self._n, self._make, self._positions = n, make, positions
         self._made: dict[int, Any] = {}
 

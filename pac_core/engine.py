@@ -184,7 +184,8 @@ def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[str, Ma
         by_id = numbers.get(source)
         if by_id:
             table[s, :-1] = np.fromiter(map(by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
-    return table[sources.codes, ids.codes]
+    found: np.ndarray = table[sources.codes, ids.codes]
+    return found
 
 
 def build_indexes(plan: Plan, records: Records | RecordColumns,

@@ -117,7 +117,7 @@ class ActivityIndex:
         problems: dict[tuple[int, int], str] = {}
         for s_code, source in enumerate((*table.source.values, None)):
             for o_code, owner in enumerate((*table.owner.values, None)):
-                email = emails.get((source, owner)) if owner is not None else None  # type: ignore[arg-type]
+                email = emails.get((source, owner)) if owner is not None and source is not None else None
                 if email is None:
                     if owner is None:
                         problems[(s_code, o_code)] = "the activity has no owner"
@@ -470,7 +470,7 @@ class Matcher:
         cached = self._parts.get(id(members))
         if cached is None or cached[0] is not members:
             part_of = self.partition
-            parts = sorted({part_of[n] for n in members}, key=str) if part_of is not None else [None]
+            parts: list[Hashable] = sorted({part_of[n] for n in members}, key=str) if part_of is not None else [None]
             cached = self._parts[id(members)] = (members, parts)
         return cached[1]
 

@@ -76,7 +76,7 @@ class WonLedger:
     days: list[date] = field(default_factory=list)
     accounts: list[int] = field(default_factory=list)
     amounts: list[Decimal] = field(default_factory=list)
-    deals: list[Deal] = field(default_factory=list)
+    deals: Sequence[Deal] = field(default_factory=list)
     won_dates: list[tuple[date, ...]] = field(default_factory=list)   # per account number, sorted
     rates: list[Decimal] = field(default_factory=list)       # per position: deal currency -> plan's currency
     rejected: list[Decision] = field(default_factory=list)
@@ -243,10 +243,13 @@ class WonLedger:
         ledger.days = [date.fromordinal(d) for d in ledger.day_ordinals.tolist()]
         ledger.accounts = numbers[kept_rows].tolist()
         ledger.account_array = numbers[kept_rows].astype(np.int64)
-        rates = [rate_of[c] for c in cur_codes[kept].tolist()]
-        ledger.rates = rates  # type: ignore[assignment]
-        ledger.amounts = [ZERO if amounts[k] is None else amounts[k] if rate == 1 else amounts[k] * rate
-                          for k, rate in zip(kept.tolist(), rates, strict=True)]
+        rates = [rate for rate in map(rate_of.__getitem__, cur_codes[kept].tolist()) if rate is not None]
+        ledger.rates = rates
+        converted: list[Decimal] = []
+        for k, rate in zip(kept.tolist(), rates, strict=True):
+            amount = amounts[k]
+            converted.append(ZERO if amount is None else amount if rate == 1 else amount * rate)
+        ledger.amounts = converted
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
         ledger._exact()
         for p in [p for p, k in enumerate(kept.tolist()) if amounts[k] is None]:

@@ -69,8 +69,8 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     additional = revenue - baseline
     objectives = [a.objective for a in live if a.objective is not None]
     target = sum((o.additional_revenue for o in objectives), ZERO) if objectives else None
-    costs = [results[a.id].cost for a in live if results[a.id].cost is not None]
-    cost = sum(costs, ZERO) if costs else None      # type: ignore[arg-type]
+    costs = [c for c in (results[a.id].cost for a in live) if c is not None]
+    cost = sum(costs, ZERO) if costs else None
     margin = ZERO
     if target:
         margin = sum((o.margin_rate * o.additional_revenue for o in objectives), ZERO) / target
