@@ -36,12 +36,12 @@ from pac_core.scope_eval import (
     AccountKey,
     ValueTest,
     dormancy_rule,
-    fold,
     is_dormancy,
     months_before,
     normalise,
 )
 from pac_core.scopes import Condition, Scope
+from pac_core.text import fold_value
 
 _T = TypeVar("_T")
 _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal of the close date (< 4.2M)
@@ -93,9 +93,9 @@ class AccountColumns:
             column = None
         if column is not None:
             if field == "postal_code":
-                keys = [fold(v.replace(" ", "")) if v else None for v in column.values]
+                keys = [fold_value(v.replace(" ", "")) if v else None for v in column.values]
             else:
-                keys = [fold(v) if isinstance(v, str) else normalise(v) for v in column.values]
+                keys = [fold_value(v) if isinstance(v, str) else normalise(v) for v in column.values]
             codes = column.codes.astype(np.int64)
             codes[codes < 0] = len(keys)
             return codes, [*keys, None]
@@ -107,7 +107,7 @@ class AccountColumns:
             for pair in pairs.tolist():
                 source, owner = t.source.values[pair // width], pair % width - 1
                 email = self._owner_email.get((source, t.owner.values[owner])) if owner >= 0 else None
-                keys.append(fold(email) if email else None)
+                keys.append(fold_value(email) if email else None)
             return codes.reshape(-1), keys
         name = field.removeprefix("custom.")   # custom.<name>: read per account (plans rarely use one)
         customs = t.custom if t.custom is not None else [{}] * t.n

@@ -18,7 +18,9 @@ from rich.console import Console
 from rich.table import Table
 
 from sync_jobs import textsafe
-from sync_jobs.cli import EXIT_CRM, EXIT_LOCKED, EXIT_OK
+from sync_jobs.run_status import EXIT_CODES, RunStatus
+
+EXIT_CRM, EXIT_LOCKED, EXIT_OK = (EXIT_CODES[s] for s in (RunStatus.CRM_UNREACHABLE, RunStatus.LOCKED, RunStatus.OK))
 
 
 def _console() -> Console:
@@ -245,7 +247,7 @@ def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
 
 
 def print_result(console: Console, result: Any) -> None:
-    console.print(counts_table(f"Sync of {result.plan_id}: {result.status}", result.counts))
+    console.print(counts_table(f"Sync of {result.plan_id}: {result.log_status}", result.counts))
     for name, api in result.api.items():
         left = api.get("remaining")
         console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
@@ -346,7 +348,7 @@ def register(group: click.Group) -> None:
             from sync_jobs.notify import after_sync
 
             after_sync(settings, plan_ref, result.status)
-        sys.exit(result.exit_code)
+        sys.exit(EXIT_CODES[result.status])
 
     @group.command("status")
     @click.option("--plan", "plan_ref", help="Only this plan's runs.")
@@ -440,9 +442,10 @@ def register(group: click.Group) -> None:
     @click.option("--db", default=".pac/demo.db", show_default=True, help="The demo's SQLite file (recreated).")
     def demo_cmd(lang: str | None, output: str, db: str) -> None:
         """The whole nightly job on a local sandbox CRM: seed, sync twice, show progress, write the report."""
-        from sync_jobs.demo import run_demo
+        from sync_jobs.demo import DemoViews, run_demo
 
         top = click.get_current_context().find_root().params
         verbose = bool(top.get("verbose")) or top.get("log_format") == "json"
-        sys.exit(run_demo(lang=lang, output=output, db=db, console=_console(), verbose=verbose,
-                          program=_program()))
+        views = DemoViews(lambda: ProgressView(textsafe.console(stderr=True)), counts_table)
+        sys.exit(EXIT_CODES[run_demo(views, lang=lang, output=output, db=db, console=_console(), verbose=verbose,
+                                     program=_program())])

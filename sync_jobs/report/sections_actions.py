@@ -159,21 +159,12 @@ def _evidence(evidence: Mapping[str, Any], plan: Plan, fmt: Formatter) -> str:
     return f'<table class="evidence"><caption>{e(words["evidence"])}</caption>{rows}</table>' if rows else ""
 
 
-CONTEXT_WORDS = {
-    "fr": {"market_event": "Événement de marché", "lost_key_account": "Compte clé perdu",
-           "rep_leaving": "Départ", "capacity": "Capacité de production", "opportunity": "opportunité",
-           "threat": "menace", "from": "à partir du", "until": "jusqu'au", "per_quarter": "par trimestre"},
-    "en": {"market_event": "Market event", "lost_key_account": "Key account lost", "rep_leaving": "Leaving",
-           "capacity": "Production capacity", "opportunity": "opportunity", "threat": "threat",
-           "from": "from", "until": "until", "per_quarter": "per quarter"},
-}
-
 
 def _context(inputs: ReportInputs, fmt: Formatter) -> str:
     """The context changes the plan declares, one line each, above the recommendations."""
     if not inputs.plan.context:
         return ""
-    w = CONTEXT_WORDS[fmt.lang]
+    w = labels(fmt.lang, "context")
     segments = {s.id: s.name for s in inputs.plan.segments}
     axes = {a.id: a.name for a in inputs.plan.axes}
     items = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from itertools import islice
 from typing import Any
 
 import numpy as np
+from more_itertools import chunked
 from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -46,12 +46,6 @@ def _insert(engine: Engine) -> Any:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
 def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *, run_id: int | None,
                    now: datetime) -> int:
     """Insert or replace each record by (connector, kind, crm id); returns how many were stored.
@@ -61,7 +55,7 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
     """
     insert = _insert(engine)
     total = 0
-    for chunk in _chunks(records, UPSERT_BATCH):
+    for chunk in chunked(records, UPSERT_BATCH):
         rows = [{"connector": connector, "kind": kind_of(r), "crm_id": r.id, "modified_at": r.modified_at,
                  "deleted": getattr(r, "deleted", False), "payload": to_payload(r), "seen_run": run_id,
                  "stored_at": now, **indexed(r)} for r in chunk]

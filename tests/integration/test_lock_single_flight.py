@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sync_jobs.lock import LockHeld, run_lock
 from sync_jobs.store import open_store, repo
 from tests.cli import PAC
+from tests.faults import FAULTS, faults_env
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -169,8 +170,10 @@ def _hubspot_pac_upserts(server) -> list[str]:  # type: ignore[no-untyped-def]
             for item in (body or {}).get("inputs", [])]
 
 
-def _pac_sync(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([*PAC, "sync", *args], cwd=cwd, env=env,
+def _pac_sync(env: dict[str, str], cwd: Path, *args: str, pause_at: str | None = None) -> subprocess.Popen[str]:
+    """``pac sync ARGS``; with ``pause_at`` (``POINT:FILE``), through the fault launcher (``tests.faults``)."""
+    start = [*FAULTS, "--pause-at", pause_at, "--"] if pause_at else list(PAC)
+    return subprocess.Popen([*start, "sync", *args], cwd=cwd, env=faults_env(env) if pause_at else env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -203,7 +206,7 @@ class TestTwoPacSyncs:
         release = tmp_path / "release"
         env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source}
         env.pop("PAC_DATABASE_URL", None)
-        a = _pac_sync({**env, "PAC_TEST_PAUSE_AT": f"before_writes:{release}"}, tmp_path)
+        a = _pac_sync(env, tmp_path, pause_at=f"before_writes:{release}")
         paused = Path(f"{release}.paused")
         for _ in range(6000):
             if paused.exists() or a.poll() is not None:
