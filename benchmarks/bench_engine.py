@@ -40,6 +40,11 @@ from typing import Any
 
 import numpy as np
 
+try:
+    import duckdb  # the bench extra (./dev bench installs it)
+except ImportError:   # pragma: no cover - the comparison then needs --no-duckdb
+    duckdb = None
+
 from benchmarks.realistic import generate_columns, generate_realistic
 from benchmarks.synthetic import generate
 from pac_core.columnar import NO_DAY, NO_TIME, RecordColumns
@@ -217,8 +222,6 @@ def write_real_actions(plan: Plan, folder: Path) -> None:
 def duckdb_counts(folder: Path, repeat: int = 1, *, real: bool = False) -> dict[str, Any]:
     """The SQL action counts: tables loaded first (timed apart), then the query timed with DuckDB's default
     thread count and again with ``SET threads=1``; each query ``repeat`` times (a fresh execution each time)."""
-    import duckdb
-
     con = duckdb.connect()
     started = time.perf_counter()
     for table, types in (REAL_TYPES if real else TYPES).items():
@@ -394,8 +397,6 @@ def _create(con: Any, name: str, types: dict[str, str], data: dict[str, np.ndarr
 def duckdb_parquet(plan: Plan, columns: RecordColumns, folder: Path, repeat: int) -> dict[str, Any]:
     """DuckDB's side: the tables written to Parquet first (not timed), then, in a fresh connection, the timed load
     from Parquet and the query (default threads and 1 thread), each query ``repeat`` times."""
-    import duckdb
-
     tables = duckdb_tables(plan, columns)
     with duckdb.connect() as con:
         for name, data in tables.items():
