@@ -125,7 +125,11 @@ class NightStats:
 
 def action_fingerprints(plan: Plan) -> dict[str, str]:
     """Action id -> a digest of everything its matching reads: the action, its full scope, the plan's timezone."""
-    return {a.id: _digest((a, plan.action_scope(a), plan.timezone)) for a in plan.actions}
+    axes = {axis.id: axis for axis in plan.axes}
+    segments = {segment.id: segment for segment in plan.segments}
+    upper = {axis.id: _digest((segments[axis.segment_id].scope, axis.scope, plan.timezone)) for axis in plan.axes}
+    return {a.id: _digest((a, upper[a.axis_id])) if a.axis_id in axes else _digest((a, plan.timezone))
+            for a in plan.actions}
 
 
 def settings_fingerprint(settings: EngineSettings) -> str:
@@ -273,7 +277,7 @@ def _candidates(plan: Plan, actions: Sequence[Action], records: Records, columns
     by_pair: dict[tuple[str, object], list[Action]] = {}
     for a in actions:
         by_pair.setdefault((a.who.strip().lower(), a.activity_type), []).append(a)
-    code_of = {pair: k for k, pair in enumerate(by_pair)}
+    code_of: dict[tuple[str | None, object], int] = {pair: k for k, pair in enumerate(by_pair)}
     n = len(columns.acts)
     codes = np.fromiter(map(code_of.get, zip(columns.email, columns.types, strict=True), repeat(-1)),
                         dtype=np.int64, count=n)

@@ -151,7 +151,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
                   for s in repo.snapshots(engine, now.plan.id)]
         runs = repo.runs(engine, now.plan.id, limit=1, include_dry=False)
         last = run_summary(runs[0], repo.run_conflicts(engine, now.plan.id, runs[0].id)) if runs else None
-        rejected = tuple(repo.rejections(engine, runs[0].id)) if runs else ()
+        rejected = tuple(repo.rejections(engine, runs[0].id)) if runs and runs[0].id is not None else ()
         people = {p.email: p.name for p in now.plan.people if p.name}
         return ReportInputs(plan=now.plan, evaluation=now.evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(now.plan, linter)), people=people)

@@ -200,7 +200,7 @@ class DryRun(UnitOfWork):
             if record.id in seen or getattr(record, "deleted", True):
                 continue
             gone += 1
-            self.overlay[(connector, kind, record.id)] = dataclasses.replace(record, deleted=True)  # type: ignore[type-var]
+            self.overlay[(connector, kind, record.id)] = dataclasses.replace(record, deleted=True)  # type: ignore[arg-type]  # a User has no deleted flag: never marked here
         return gone
 
     def save_field_states(self, plan_id: str, states: Iterable[Mapping[str, Any]],

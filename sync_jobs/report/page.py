@@ -7,7 +7,7 @@ from pac_core.results import Pace
 from sync_jobs.report import sections_actions, sections_data, sections_kpis, sections_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label, labels
-from sync_jobs.report.scrub import scrub_page
+from sync_jobs.report.scrub import one_environment, scrub_page
 from sync_jobs.report.style import CSS
 from sync_jobs.report.templating import markup
 from sync_jobs.report.templating import render as render_template
@@ -24,6 +24,11 @@ def formatter_for(inputs: ReportInputs, lang: str | None) -> Formatter:
 
 
 def render(inputs: ReportInputs, lang: str | None = None) -> str:
+    with one_environment():
+        return _render(inputs, lang)
+
+
+def _render(inputs: ReportInputs, lang: str | None) -> str:
     fmt = formatter_for(inputs, lang)
     words = labels(fmt.lang)
     sections = [

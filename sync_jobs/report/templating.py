@@ -68,7 +68,7 @@ def render(name: str, values: Mapping[str, Any]) -> str:
 
 
 def macros(name: str) -> Any:
-    """The macros of a template (``widgets.html``), callable from Python; each returns ``Markup``."""
+    """The macros of a template (``widgets.html``: ``empty``), callable from Python; each returns ``Markup``."""
     return ENV.get_template(name).module
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sync_jobs.report.i18n import enum_label
 from sync_jobs.report.page import CSP
-from sync_jobs.report.scrub import scrub_page
+from sync_jobs.report.scrub import one_environment, scrub_page
 from sync_jobs.report.style import CSS
 from sync_jobs.report.templating import markup
 from sync_jobs.report.templating import render as render_template
@@ -29,7 +29,8 @@ ul.withdrawn{color:var(--muted);margin:6px 0 0 18px;padding:0}
 
 def render(review: Review, lang: str | None = None) -> str:
     fmt = formatter(review, lang)
-    page = render_template("review/page.html", {
-        **values(review, fmt), "csp": markup(CSP), "css": markup(CSS + EXTRA_CSS),
-        "team_headers": [(enum_label("pace", p.value, fmt.lang), "num") for p in TEAM_PACES]})
-    return scrub_page(page)
+    with one_environment():
+        page = render_template("review/page.html", {
+            **values(review, fmt), "csp": markup(CSP), "css": markup(CSS + EXTRA_CSS),
+            "team_headers": [(enum_label("pace", p.value, fmt.lang), "num") for p in TEAM_PACES]})
+        return scrub_page(page)

@@ -7,6 +7,7 @@ or inject markup; secrets are scrubbed like everywhere else.
 
 from __future__ import annotations
 
+from sync_jobs.report.scrub import one_environment
 from sync_jobs.report.templating import escape_md
 from sync_jobs.report.templating import render as render_template
 from sync_jobs.review.common import formatter, values
@@ -19,4 +20,5 @@ md = escape_md
 
 def render(review: Review, lang: str | None = None) -> str:
     fmt = formatter(review, lang)
-    return render_template("review/review.md", values(review, fmt)) + "\n"
+    with one_environment():
+        return render_template("review/review.md", values(review, fmt)) + "\n"

@@ -149,7 +149,7 @@ def _record_pac_writes(server) -> list[str]:  # type: ignore[no-untyped-def]
     """Every PAC record key the sandbox saves from now on (Salesforce collection upserts, HubSpot batch upserts)."""
     keys: list[str] = []
     sf, hs = server.api("salesforce"), server.api("hubspot")
-    save = sf._save
+    save = sf.records.save
 
     def recording_save(record, upsert, user):  # type: ignore[no-untyped-def]
         out = save(record, upsert, user)
@@ -157,7 +157,7 @@ def _record_pac_writes(server) -> list[str]:  # type: ignore[no-untyped-def]
             keys.append(f"salesforce {record[upsert[1]]}")
         return out
 
-    sf._save = recording_save
+    sf.records.save = recording_save
     hs.requests.clear()
     return keys
 
@@ -219,18 +219,26 @@ class TestTwoPacSyncs:
         assert "is already being synced by" in refused.stderr and f":{a.pid}#" in refused.stderr
         assert "since" in refused.stderr and "--wait" in refused.stderr
         app = f"pac-wait-{uuid.uuid4().hex[:8]}"
-        waiter = _pac_sync({**env, "PGAPPNAME": app}, tmp_path, "--wait", "120")
+        waiter = subprocess.Popen([*PAC, "--log-format", "json", "sync", "--wait", "120"], cwd=tmp_path,
+                                  env={**env, "PGAPPNAME": app}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
         if database_url.startswith("postgresql"):   # the waiter is polling the lock before A is released
             for _ in range(6000):
                 if _in_lock_loop(database_url, app) or waiter.poll() is not None:
                     break
                 time.sleep(0.02)
             assert _in_lock_loop(database_url, app), waiter.communicate()[1]
-        time.sleep(1.0)                              # several refused polls
+        waited: list[str] = []                       # the waiter says it was refused and waits (lock.wait)
+        assert waiter.stderr is not None
+        for line in waiter.stderr:
+            waited.append(line)
+            if '"lock.wait' in line:
+                break
+        assert any('"lock.wait' in line for line in waited), "".join(waited)
         assert waiter.poll() is None and writes == []
         release.touch()
         err_a = a.communicate(timeout=300)[1]
-        err_w = waiter.communicate(timeout=300)[1]
+        err_w = "".join(waited) + waiter.communicate(timeout=300)[1]
         assert a.returncode in (0, 1), err_a
         assert waiter.returncode in (0, 1), err_w
         written = writes + _hubspot_pac_upserts(crm)

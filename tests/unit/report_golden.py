@@ -12,7 +12,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 
 from pac_config.settings import load_settings
+from pac_core.plan import ContextChange, ContextKind, Impact
 from pac_core.records import Rejected
 from pac_core.results import Evaluation
 from sync_jobs.app import load_report_inputs
@@ -68,6 +70,21 @@ def _digest(title: str, body: str) -> bytes:
     return f"{title}\n\n{body}\n".encode()
 
 
+CONTEXT = (
+    ContextChange(ContextKind.MARKET_EVENT, on=date(2027, 3, 1), until=date(2027, 12, 31), segment_id="pharma",
+                  impact=Impact.OPPORTUNITY, note="Relocalisation <GMP> & 'aides' de l'État"),
+    ContextChange(ContextKind.LOST_KEY_ACCOUNT, on=date(2027, 2, 1), account="Laboratoires Rhône & Fils"),
+    ContextChange(ContextKind.REP_LEAVING, on=date(2027, 10, 1), who="marc.dubois@durand-process.example"),
+    ContextChange(ContextKind.CAPACITY, product="PX200", capacity=Decimal(240), axis_id="dormants-69"),
+)
+
+
+def _overruled(evaluation: Evaluation) -> Evaluation:
+    """The first recommendation with the second one (and its evidence) as a rule it overruled."""
+    first, second, *rest = evaluation.recommendations
+    return replace(evaluation, recommendations=(replace(first, overruled=(second,)), second, *rest))
+
+
 def fixture_outputs() -> dict[str, bytes]:
     """Every output of the hand-built fixture (a French plan with hostile CRM and plan strings)."""
     out: dict[str, bytes] = {}
@@ -80,6 +97,9 @@ def fixture_outputs() -> dict[str, bytes]:
     out["fixture_report_empty_fr.html"] = render_html(empty).encode()
     out["fixture_report_empty_en.html"] = render_html(empty, "en").encode()
     _files(inputs, "fixture", out)
+    context = replace(inputs, plan=replace(inputs.plan, context=CONTEXT), evaluation=_overruled(inputs.evaluation))
+    out["fixture_report_context_fr.html"] = render_html(context).encode()
+    out["fixture_report_context_en.html"] = render_html(context, "en").encode()
     review = build_review(fx.plan(), replace(fx.evaluation(), as_of=AS_OF), _before(), month="2027-08",
                           previous="2027-07", previous_source="snapshot", next_until=NEXT_UNTIL)
     _review_pages(review, "fixture_review_team", out)

@@ -23,7 +23,8 @@ ESCAPED = ("&lt;script&gt;alert(&quot;pac&quot;)&lt;/script&gt; R&amp;D &#x27;No
 
 def _hostile_plan():
     plan = fx.plan()
-    actions = (replace(plan.actions[0], text=HOSTILE), *plan.actions[1:])
+    actions = (replace(plan.actions[0], text=HOSTILE, info_needed=HOSTILE, info_from="Marc 'ADV' & co"),
+               *plan.actions[1:])
     axes = (replace(plan.axes[0], name=HOSTILE,
                     status=AxisStatus(AxisState.SUSPENDED, reason=HOSTILE, until=plan.axes[0].status.until)),
             *plan.axes[1:])
@@ -45,6 +46,7 @@ class TestEscaping:
             _assert_escaped(html)
             assert f'title="{ESCAPED}"' in html          # the suspended axis's reason, in an attribute
             assert f"<title>PAC {ESCAPED} — " in html
+            assert f" : {ESCAPED} — Marc &#x27;ADV&#x27; &amp; co</div>" in html   # what to prepare, from whom
 
     def test_review_page_shows_them_as_text(self) -> None:
         plan = _hostile_plan()
@@ -77,3 +79,12 @@ class TestOneTranslationTable:
     def test_an_unknown_language_is_refused(self) -> None:
         with pytest.raises(ValueError, match="unsupported review language 'de'"):
             i18n.labels("de", "review")
+
+
+def test_every_shipped_template_compiles() -> None:
+    """The templates live in the package (PackageLoader), so the wheel ships them; each one parses."""
+    names = ENV.list_templates()
+    shipped = {"widgets.html", "report/page.html", "review/page.html", "review/review.md", "notify/digest.txt"}
+    assert shipped <= set(names)
+    for name in names:
+        assert ENV.get_template(name).render is not None
