@@ -26,16 +26,28 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import json
 import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from benchmarks.realistic import generate_realistic
+import numpy as np
+
+try:
+    import duckdb  # the bench extra (./dev bench installs it)
+except ImportError:   # pragma: no cover - the comparison then needs --no-duckdb
+    duckdb = None
+
+from benchmarks.realistic import generate_columns, generate_realistic
 from benchmarks.synthetic import generate
+from pac_core.columnar import NO_DAY, NO_TIME, RecordColumns
 from pac_core.engine import EngineSettings, build_indexes, count_actions, evaluate
 from pac_core.plan import Counting, Plan
 from pac_core.records import DealStage, Records
@@ -210,8 +222,6 @@ def write_real_actions(plan: Plan, folder: Path) -> None:
 def duckdb_counts(folder: Path, repeat: int = 1, *, real: bool = False) -> dict[str, Any]:
     """The SQL action counts: tables loaded first (timed apart), then the query timed with DuckDB's default
     thread count and again with ``SET threads=1``; each query ``repeat`` times (a fresh execution each time)."""
-    import duckdb
-
     con = duckdb.connect()
     started = time.perf_counter()
     for table, types in (REAL_TYPES if real else TYPES).items():
@@ -315,6 +325,235 @@ def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, shape: str 
     return out
 
 
+# ------------------------------------------------------------------------------------------------------------------
+# --shape real: records as columns, evaluate() against DuckDB's load from Parquet + best query, in the same run
+# ------------------------------------------------------------------------------------------------------------------
+
+def _objects(values: list[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def duckdb_tables(plan: Plan, columns: RecordColumns) -> dict[str, dict[str, np.ndarray]]:
+    """The same data as DuckDB tables (dicts of NumPy arrays): raw ids and owner ids, joined in SQL as the engine
+    joins them; the actions one row each with their départements in a table of their own."""
+    acc, act, deals = columns.account_table, columns.activity_table, columns.deal_table
+    numbers = {(s, i): n for n, (s, i) in enumerate(zip(acc.source.decoded(), acc.id, strict=True))}
+    flag = np.array([None, True, False], dtype=object)
+    accounts = {"n": np.arange(acc.n, dtype=np.int64), "source": _objects(acc.source.decoded()),
+                "id": _objects(list(acc.id)), "departement": _objects(acc.departement.decoded()),
+                "region": _objects(acc.region.decoded()), "industry": _objects(acc.industry.decoded()),
+                "annual_revenue": np.array(acc.annual_revenue.decoded(float, np.nan), dtype=np.float64),
+                "dormant": flag[acc.dormant], "deleted": acc.deleted}
+    users = {"source": _objects([u.source for u in columns.users]), "id": _objects([u.id for u in columns.users]),
+             "email": _objects([u.email for u in columns.users])}
+    timed = (act.start != NO_TIME) & ~act.naive
+    activities = {"source": _objects(act.source.decoded()),
+                  "type": _objects(act.type.decoded(lambda t: t.value)),
+                  "owner_id": _objects(act.owner.decoded()), "account_id": _objects(act.account.decoded()),
+                  "ts": np.where(timed, act.start / 1_000_000, np.nan),
+                  "status": _objects(act.status.decoded(lambda t: t.value)), "deleted": act.deleted}
+    deal_numbers = np.fromiter((numbers.get(k, -1) for k in zip(deals.source.decoded(), deals.account.decoded(),
+                                                                 strict=True)), dtype=np.int64, count=deals.n)
+    won = (deals.stage.mapped(lambda s: s is DealStage.WON, False, bool) & ~deals.deleted
+           & (deals.close_date != NO_DAY) & (deal_numbers >= 0))
+    epoch = date(1970, 1, 1).toordinal()
+    won_table = {"acc_n": deal_numbers[won],
+                 "close_date": (deals.close_date[won].astype(np.int64) - epoch).astype("datetime64[D]")
+                 .astype("datetime64[s]")}
+    rows: dict[str, list[Any]] = {k: [] for k in REAL_TYPES["actions"]}
+    depts: dict[str, list[Any]] = {"action_id": [], "dept": []}
+    for action in plan.actions:
+        axis = plan.axis(action.axis_id)
+        segment = plan.segment(axis.segment_id)
+        [cond] = axis.scope.conditions
+        conditions = {c.field: c for c in action.scope.conditions}
+        industry = conditions.get("industry")
+        for key, value in zip(REAL_TYPES["actions"], (
+                action.id, action.who, action.activity_type.value, action.window.start.timestamp(),
+                action.window.end.timestamp(), action.window.start.date(),
+                action.counting is Counting.DISTINCT_ACCOUNTS, segment.scope.conditions[0].values[0],
+                float(cond.values[0]) if cond.field == "annual_revenue" else None,
+                industry.values[0] if industry else None, cond.values[0] if cond.field == "industry" else None,
+                cond.field == "dormant" and bool(cond.values[0]), "dormant" in conditions), strict=True):
+            rows[key].append(value)
+        for dept in conditions["departement"].values:
+            depts["action_id"].append(action.id)
+            depts["dept"].append(dept)
+    actions = {k: _objects(v) for k, v in rows.items()}
+    return {"accounts": accounts, "users": users, "activities": activities, "won": won_table, "actions": actions,
+            "action_depts": {k: _objects(v) for k, v in depts.items()}}
+
+
+def _create(con: Any, name: str, types: dict[str, str], data: dict[str, np.ndarray]) -> None:
+    """One DuckDB table from a dict of NumPy arrays (DuckDB scans the dict in place), typed as ``REAL_TYPES``."""
+    src = data   # noqa: F841  (read by DuckDB's replacement scan, by name)
+    casts = ", ".join(f"CAST({'CASE WHEN isnan(src.ts) THEN NULL ELSE src.ts END' if c == 'ts' else 'src.' + c} "
+                      f"AS {t}) AS {c}" for c, t in types.items() if c in data)
+    con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM src")  # noqa: S608 (our own table and column names)
+
+
+def duckdb_parquet(plan: Plan, columns: RecordColumns, folder: Path, repeat: int) -> dict[str, Any]:
+    """DuckDB's side: the tables written to Parquet first (not timed), then, in a fresh connection, the timed load
+    from Parquet and the query (default threads and 1 thread), each query ``repeat`` times."""
+    tables = duckdb_tables(plan, columns)
+    with duckdb.connect() as con:
+        for name, data in tables.items():
+            _create(con, name, REAL_TYPES[name], data)
+            con.execute(f"COPY {name} TO '{folder / name}.parquet' (FORMAT parquet)")
+    del tables
+    gc.collect()
+    con = duckdb.connect()
+    started, cpu = time.perf_counter(), time.process_time()
+    for name in REAL_TYPES:
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet('{folder / name}.parquet')")  # noqa: S608
+    load_s, load_cpu = time.perf_counter() - started, time.process_time() - cpu
+    threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])  # type: ignore[index]
+    rows: list[Any] = []
+    default_s, default_cpu = [], []
+    for _ in range(repeat):
+        t, c = time.perf_counter(), time.process_time()
+        rows = con.execute(REAL_COUNTS_SQL).fetchall()
+        default_s.append(time.perf_counter() - t)
+        default_cpu.append(time.process_time() - c)
+    con.execute("SET threads=1")
+    single_s = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        con.execute(REAL_COUNTS_SQL).fetchall()
+        single_s.append(time.perf_counter() - t)
+    con.close()
+    return {"counts": {r[0]: int(r[1]) for r in rows}, "load_s": load_s, "load_cpu_s": load_cpu,
+            "threads": threads, "query_s": min(default_s), "query_runs_s": default_s, "query_cpu_s": min(default_cpu),
+            "query_1t_s": min(single_s), "query_1t_runs_s": single_s}
+
+
+def run_real(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, explain: bool = False) -> dict[str, Any]:
+    """The realistic organisation generated straight into columns; ``evaluate()`` from those columns (the engine's
+    own in-memory structures, as DuckDB's tables are its own) against DuckDB's load from Parquet + best query."""
+    gc.collect()
+    t0 = time.perf_counter()
+    plan, columns, as_of = generate_columns(scale, seed=seed)
+    acc, act, deals = columns.account_table, columns.activity_table, columns.deal_table
+    out: dict[str, Any] = {
+        "scale": scale, "accounts": acc.n, "activities": act.n, "deals": deals.n, "actions": len(plan.actions),
+        "shape": "real", "scopes": len({plan.action_scope(a).conditions for a in plan.actions}),
+        "window_starts": len({a.window.start for a in plan.actions}), "generation_s": time.perf_counter() - t0,
+        "load_average": os.getloadavg()[0], "rss_after_generation_mb": rss_mb(),
+    }
+    n_records = acc.n + act.n + deals.n
+    runs, cpus = [], []
+    evaluation = None
+    for _ in range(repeat):     # each run from the columns: fresh indexes, nothing kept from the previous one
+        evaluation = None
+        gc.collect()
+        t, c = time.perf_counter(), time.process_time()
+        evaluation = evaluate(plan, columns, as_of=as_of, settings=SETTINGS)
+        runs.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    assert evaluation is not None
+    gc.collect()
+    gc.disable()
+    try:
+        t = time.perf_counter()
+        indexes = build_indexes(plan, columns, SETTINGS)
+        t1, c1 = time.perf_counter(), time.process_time()
+        found = count_actions(plan, indexes)
+        t2, c2 = time.perf_counter(), time.process_time()
+    finally:
+        gc.enable()
+    del indexes
+    engine_counts = {a.action_id: a.done for a in evaluation.actions}
+    assert engine_counts == {k: v.done for k, v in found.items()}, "count_actions and evaluate disagree"
+    out.update({"evaluate_s": min(runs), "evaluate_runs_s": runs, "evaluate_cpu_s": min(cpus),
+                "build_s": t1 - t, "count_s": t2 - t1, "count_cpu_s": c2 - c1,
+                "records_per_s": n_records / min(runs), "peak_engine_mb": peak_mb(),
+                "counted": sum(a.done for a in evaluation.actions), "rejected": len(evaluation.rejected),
+                "recommendations": len(evaluation.recommendations)})
+    if explain:
+        gc.collect()
+        t = time.perf_counter()
+        full = evaluate(plan, columns, as_of=as_of, settings=SETTINGS, explain=True)
+        out.update({"explain_s": time.perf_counter() - t,
+                    "decisions": sum(len(a.decisions) for a in full.actions)})
+        del full
+    if with_duckdb:
+        with tempfile.TemporaryDirectory() as tmp:
+            sql = duckdb_parquet(plan, columns, Path(tmp), repeat)
+        mismatched = [k for k, v in engine_counts.items() if sql["counts"].get(k, 0) != v]
+        bar = sql["load_s"] + sql["query_s"]
+        out.update({"duckdb_load_s": sql["load_s"], "duckdb_load_cpu_s": sql["load_cpu_s"],
+                    "duckdb_threads": sql["threads"], "duckdb_query_s": sql["query_s"],
+                    "duckdb_query_runs_s": sql["query_runs_s"], "duckdb_query_cpu_s": sql["query_cpu_s"],
+                    "duckdb_query_1t_s": sql["query_1t_s"], "duckdb_query_1t_runs_s": sql["query_1t_runs_s"],
+                    "duckdb_bar_s": bar, "ratio": min(runs) / bar,
+                    "ratio_cpu": min(cpus) / (sql["load_cpu_s"] + sql["query_cpu_s"]),
+                    "ratio_counting": out["count_s"] / sql["query_s"],
+                    "identical_counts": not mismatched, "mismatched_actions": mismatched[:10]})
+    out["peak_rss_mb"] = peak_mb()
+    return out
+
+
+def print_real(r: dict[str, Any]) -> int:
+    print(f"data: {r['accounts']:,} accounts, {r['activities']:,} activities, {r['deals']:,} deals, "
+          f"{r['actions']:,} actions over {r['scopes']:,} distinct scopes and {r['window_starts']:,} window starts, "
+          f"shape real, generated into columns in {r['generation_s']:.1f} s (not counted); load average "
+          f"{r['load_average']:.1f} on {os.cpu_count()} CPUs; engine single-process")
+    print(f"engine: evaluate() from the columns in memory {r['evaluate_s']:.3f} s "
+          f"[{_runs(r['evaluate_runs_s'])}] ({r['evaluate_cpu_s']:.3f} s CPU, {r['records_per_s']:,.0f} records/s; "
+          f"no per-record decisions); phases: index build {r['build_s']:.3f} s, counting {r['count_s']:.3f} s")
+    if "explain_s" in r:
+        print(f"engine: evaluate(explain=True) {r['explain_s']:.2f} s ({r['decisions']:,} decisions)")
+    print(f"memory: RSS after generation {r['rss_after_generation_mb']:.0f} MB; peak of the whole process "
+          f"{r['peak_engine_mb']:.0f} MB after the engine, {r['peak_rss_mb']:.0f} MB at the end (DuckDB included)")
+    print(f"results: {r['counted']:,} counted, {r['rejected']:,} rejected records, "
+          f"{r['recommendations']} recommendations")
+    if "ratio" in r:
+        print(f"duckdb: load from Parquet {r['duckdb_load_s']:.3f} s ({r['duckdb_load_cpu_s']:.3f} s CPU); best query "
+              f"with {r['duckdb_threads']} threads {r['duckdb_query_s']:.3f} s [{_runs(r['duckdb_query_runs_s'])}], "
+              f"with 1 thread {r['duckdb_query_1t_s']:.3f} s [{_runs(r['duckdb_query_1t_runs_s'])}]")
+        print(f"ratio evaluate() / (DuckDB load + best query): {r['ratio']:.2f} "
+              f"({r['evaluate_s']:.3f} s / {r['duckdb_bar_s']:.3f} s; CPU time {r['ratio_cpu']:.2f}); "
+              f"counting / query {r['ratio_counting']:.2f}; identical counts: {r['identical_counts']}")
+        if not r["identical_counts"]:
+            print(f"  first mismatched actions: {r['mismatched_actions']}")
+            return 1
+    return 0
+
+
+def growth(scales: list[float], seed: int, repeat: int, with_duckdb: bool) -> int:
+    """Each scale in a fresh process (so peaks do not mix), then the table: time, peak, and how cost grows."""
+    rows = []
+    for scale in scales:
+        with tempfile.NamedTemporaryFile(suffix=".json") as f:
+            cmd = [sys.executable, "-m", "benchmarks", "engine", "--shape", "real", "--scale", str(scale),
+                   "--seed", str(seed), "--repeat", str(repeat), "--json", f.name] + ([] if with_duckdb else
+                                                                                      ["--no-duckdb"])
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            print(done.stdout, end="")
+            if done.returncode:
+                print(done.stderr, file=sys.stderr)
+                return done.returncode
+            rows.append(json.loads(Path(f.name).read_text()))
+    print()
+    print("| scale | activities | evaluate() s | CPU s | µs / record | DuckDB load + query s | ratio | "
+          "peak after engine MB | peak with DuckDB MB | growth vs previous (time / size) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    previous = None
+    for r in rows:
+        n = r["accounts"] + r["activities"] + r["deals"]
+        grow = "" if previous is None else \
+            f"{(r['evaluate_cpu_s'] / previous['evaluate_cpu_s']) / (n / previous['n']):.2f}"
+        bar = f"{r['duckdb_bar_s']:.3f}" if "duckdb_bar_s" in r else "–"
+        ratio = f"{r['ratio']:.2f}" if "ratio" in r else "–"
+        print(f"| {r['scale']:g} | {r['activities']:,} | {r['evaluate_s']:.3f} | {r['evaluate_cpu_s']:.3f} | "
+              f"{r['evaluate_cpu_s'] / n * 1e6:.2f} | {bar} | {ratio} | {r['peak_engine_mb']:.0f} | "
+              f"{r['peak_rss_mb']:.0f} | {grow} |")
+        previous = {**r, "n": n}
+    return 0
+
+
 def _runs(values: list[float]) -> str:
     return ", ".join(f"{v:.3f}" for v in values)
 
@@ -329,7 +568,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the index build + counting and of each "
                         "DuckDB query (the best is compared, every run is printed)")
     parser.add_argument("--no-duckdb", action="store_true", help="skip the DuckDB comparison")
+    parser.add_argument("--scales", help="real shape: the growth table over these scales (e.g. 0.25,0.5,1,2,4), "
+                        "each in a fresh process")
+    parser.add_argument("--growth", action="store_true", help="real shape: --scales 0.25,0.5,1,2,4")
+    parser.add_argument("--explain", action="store_true", help="real shape: also time evaluate(explain=True)")
+    parser.add_argument("--json", help="real shape: also write the figures to this JSON file")
     args = parser.parse_args(argv)
+    if args.growth or args.scales:
+        scales = [float(x) for x in (args.scales or "0.25,0.5,1,2,4").split(",")]
+        return growth(scales, args.seed, max(1, args.repeat), not args.no_duckdb)
+    if args.shape == "real":
+        real = run_real(args.scale, args.seed, not args.no_duckdb, max(1, args.repeat), args.explain)
+        if args.json:
+            Path(args.json).write_text(json.dumps(real))
+        return print_real(real)
     r = run(args.scale, args.seed, not args.no_duckdb, max(1, args.repeat), args.shape)
     print(f"data: {r['accounts']:,} accounts, {r['activities']:,} activities, {r['deals']:,} deals, "
           f"{r['actions']:,} actions over {r['scopes']:,} distinct scopes and {r['window_starts']:,} window starts, "

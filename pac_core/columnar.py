@@ -20,20 +20,21 @@ reference test suite checks both paths give the same counts, coverage and foreca
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import Decimal
+from functools import lru_cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-from pac_core.records import Account
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, Records, Rejected, User
 from pac_core.scope_eval import (
     PLAIN_FIELDS,
     AccountKey,
     ValueTest,
-    account_value,
     dormancy_rule,
     is_dormancy,
     months_before,
@@ -42,6 +43,7 @@ from pac_core.scope_eval import (
 from pac_core.scopes import Condition, Scope
 from pac_core.text import fold_value
 
+_T = TypeVar("_T")
 _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal of the close date (< 4.2M)
 
 
@@ -56,48 +58,77 @@ class Slice:
 class AccountColumns:
     """The accounts as columns: liveness, CRM dormant flags, won close dates, and coded scope fields."""
 
-    def __init__(self, accounts: Sequence[Account], owner_email: Mapping[AccountKey, str],
-                 won_dates: Sequence[tuple[date, ...]], default_months: int, scopes: Sequence[Scope]) -> None:
-        n = self.n = len(accounts)
+    def __init__(self, table: AccountTable, owner_email: Mapping[AccountKey, str], won_accounts: np.ndarray,
+                 won_days: np.ndarray, default_months: int, scopes: Sequence[Scope]) -> None:
+        """``won_accounts`` / ``won_days``: account number and close day (ordinal) of every won, non-deleted deal
+        with both (what dormancy reads); ``scopes``: every scope whose account conditions will be asked."""
+        n = self.n = table.n
+        self.table = table
         self.default_months = default_months
-        self.live = np.fromiter(map(attrgetter("deleted"), accounts), dtype=bool, count=n)
-        np.logical_not(self.live, out=self.live)
-        dormant = list(map(attrgetter("dormant"), accounts))
-        self.flags = np.fromiter((1 if d is True else 2 if d is False else 0 for d in dormant), dtype=np.uint8,
-                                 count=n)
+        self.live = ~table.deleted
+        self.flags = table.dormant
         self.all_flagged = bool(n) and bool(self.flags.all())
-        counts = np.fromiter(map(len, won_dates), dtype=np.int64, count=n)
-        owners = np.repeat(np.arange(n, dtype=np.int64), counts)
-        days = np.fromiter((d.toordinal() for dates in won_dates for d in dates), dtype=np.int64,
-                           count=int(counts.sum()))
+        owners, days = won_accounts.astype(np.int64), won_days.astype(np.int64)
         self.won_keys = np.sort((owners << _DAY_BITS) | days)       # sorted by account, then close date
         order = np.argsort(days, kind="stable")
         self.won_days_sorted, self.won_accounts_by_day = days[order], owners[order]
-        self._combos(accounts, owner_email, scopes)
+        self._owner_email = owner_email
+        self._combos(scopes)
         self._static: dict[tuple[Condition, ...], np.ndarray] = {}
         self._histograms: dict[tuple[Any, ...], np.ndarray] = {}
+        self._members: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
+        self._cache: dict[Hashable, Any] = {}
+        self._splits: dict[int, tuple[Scope, np.ndarray, tuple[Condition, ...]]] = {}
+        self._first_won: np.ndarray | None = None
+
+    def field_values(self, field: str) -> tuple[np.ndarray, list[Any]]:
+        """(per account a code, the normalised value of each code): ``scope_eval.account_value`` per account,
+        computed once per distinct stored value."""
+        t = self.table
+        if field == "name":
+            column = Categorical.of(t.name, t.n)
+        elif field in PLAIN_FIELDS or field == "postal_code":
+            column = getattr(t, field)
+        else:
+            column = None
+        if column is not None:
+            if field == "postal_code":
+                keys = [fold_value(v.replace(" ", "")) if v else None for v in column.values]
+            else:
+                keys = [fold_value(v) if isinstance(v, str) else normalise(v) for v in column.values]
+            codes = column.codes.astype(np.int64)
+            codes[codes < 0] = len(keys)
+            return codes, [*keys, None]
+        if field == "owner":
+            width = len(t.owner.values) + 1
+            pairs, codes = np.unique(t.source.codes.astype(np.int64) * width + t.owner.codes + 1,
+                                     return_inverse=True)
+            keys = []
+            for pair in pairs.tolist():
+                source, owner = t.source.values[pair // width], pair % width - 1
+                email = self._owner_email.get((source, t.owner.values[owner])) if owner >= 0 else None
+                keys.append(fold_value(email) if email else None)
+            return codes.reshape(-1), keys
+        name = field.removeprefix("custom.")   # custom.<name>: read per account (plans rarely use one)
+        customs = t.custom if t.custom is not None else [{}] * t.n
+        column = Categorical.of((normalise(c.get(name)) for c in customs), t.n)
+        codes = column.codes.astype(np.int64)
+        codes[codes < 0] = len(column.values)
+        return codes, [*column.values, None]
 
     # -- static conditions: classes of values, combinations of classes ------------------------------------------
-    def _combos(self, accounts: Sequence[Account], owner_email: Mapping[AccountKey, str],
-                scopes: Sequence[Scope]) -> None:
-        conditions: dict[str, list[Condition]] = {}
-        for scope in scopes:
-            for c in scope.accounts_part.conditions:   # deal conditions (owner, products) are revenue only
-                if not is_dormancy(c) and c not in conditions.setdefault(c.field, []):
-                    conditions[c.field].append(c)
+    def _combos(self, scopes: Sequence[Scope]) -> None:
+        distinct: dict[str, dict[Condition, None]] = {}
+        for conditions_of_scope in {scope.conditions for scope in scopes}:
+            for c in Scope(conditions_of_scope).accounts_part.conditions:  # deal conditions are revenue only
+                if not is_dormancy(c):
+                    distinct.setdefault(c.field, {})[c] = None
+        conditions = {field: list(found) for field, found in distinct.items()}
         self.fields = sorted(conditions)
         self._class_pass: dict[Condition, tuple[int, np.ndarray]] = {}   # condition -> (field column, per class)
         columns = []
         for k, field in enumerate(self.fields):
-            if field in PLAIN_FIELDS:
-                values = [fold_value(v) if isinstance(v, str) else normalise(v)
-                          for v in map(attrgetter(field), accounts)]
-            else:
-                values = [account_value(a, field, owner_email) for a in accounts]
-            distinct: dict[Any, int] = {}
-            codes = np.fromiter((distinct.setdefault(v, len(distinct)) for v in values), dtype=np.int64,
-                                count=self.n)
-            keys = list(distinct)
+            codes, keys = self.field_values(field)
             tests = [ValueTest(c) for c in conditions[field]]
             passes = np.array([[t(v) for t in tests] for v in keys], dtype=bool).reshape(len(keys), len(tests))
             classes, of_value = np.unique(passes, axis=0, return_inverse=True)
@@ -106,7 +137,16 @@ class AccountColumns:
             columns.append(of_value.reshape(-1)[codes])
         columns.append(self.live.astype(np.int64))
         stacked = np.stack(columns) if columns else np.zeros((1, self.n), dtype=np.int64)
-        combos, self.combo = np.unique(stacked, axis=1, return_inverse=True)
+        if self.n:
+            # combinations: mixed-radix codes of the class columns, then one 1-D unique (faster than axis=1)
+            radix = [int(c.max()) + 1 for c in stacked]
+            flat = np.zeros(self.n, dtype=np.int64)
+            for column, base in zip(stacked, radix, strict=True):
+                flat = flat * base + column
+            _, first, self.combo = np.unique(flat, return_index=True, return_inverse=True)
+            combos = stacked[:, first]
+        else:
+            combos, self.combo = np.zeros((stacked.shape[0], 0), dtype=np.int64), np.zeros(0, dtype=np.int64)
         self.combo = self.combo.reshape(-1)
         self.combo_classes = combos            # (fields + live) x combinations
         self.combo_live = combos[-1].astype(bool)
@@ -173,10 +213,7 @@ class AccountColumns:
     # -- the two questions ---------------------------------------------------------------------------------------
     def size(self, scope: Scope, reference: date) -> int:
         """How many live accounts are in ``scope``, dormancy judged at ``reference``."""
-        scope = scope.accounts_part
-        static = tuple(c for c in scope.conditions if not is_dormancy(c))
-        dynamic = [c for c in scope.conditions if is_dormancy(c)]
-        passing = self.static_pass(static)
+        passing, dynamic = self._split(scope)
         if not dynamic:
             return int(self._live_histogram()[passing].sum())
         if len(dynamic) == 1:
@@ -187,12 +224,390 @@ class AccountColumns:
             keep &= self.dormant_on(numbers, condition, reference)
         return int(keep.sum())
 
+    def cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()`` once per key for the life of these columns (per-range tables the KPIs share)."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]  # type: ignore[no-any-return]
+
+    def first_won_in(self, candidates: Iterable[int], days: tuple[date, date]) -> frozenset[int]:
+        """The candidates whose first won close date ever falls in the inclusive range (``kpi_vocabulary.
+        first_won_in`` over the columns)."""
+        first = self._first_won
+        if first is None:
+            first = np.full(self.n, np.iinfo(np.int64).max, dtype=np.int64)
+            accounts = self.won_keys >> _DAY_BITS
+            starts = np.flatnonzero(np.r_[True, accounts[1:] != accounts[:-1]]) if len(accounts) else \
+                np.zeros(0, dtype=np.int64)
+            first[accounts[starts]] = self.won_keys[starts] & ((1 << _DAY_BITS) - 1)
+            self._first_won = first
+        numbers = np.fromiter(candidates, dtype=np.int64)
+        days_first = first[numbers]
+        return frozenset(numbers[(days_first >= days[0].toordinal()) & (days_first <= days[1].toordinal())].tolist())
+
+    def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int) -> int:
+        """How many distinct accounts have a won close date within ``span`` days on or after one of their visits
+        (``accounts`` / ``days``: one visit each, ordinals)."""
+        keep = accounts >= 0
+        keys = (accounts[keep].astype(np.int64) << _DAY_BITS) | days[keep].astype(np.int64)
+        hit = np.searchsorted(self.won_keys, keys + span, side="right") > np.searchsorted(self.won_keys, keys)
+        return len(np.unique(accounts[keep][hit]))
+
+    def won_dates_of(self, number: int) -> tuple[date, ...]:
+        """One account's won close dates, sorted."""
+        base = number << _DAY_BITS
+        lo, hi = np.searchsorted(self.won_keys, [base, base + (1 << _DAY_BITS)])
+        return tuple(date.fromordinal(int(k) & ((1 << _DAY_BITS) - 1)) for k in self.won_keys[lo:hi].tolist())
+
+    def members(self, scope: Scope, reference: date) -> frozenset[int]:
+        """Numbers of the live accounts in ``scope`` at ``reference`` (deal conditions ignored), cached."""
+        scope = scope.accounts_part
+        key = (scope.conditions, reference if any(is_dormancy(c) for c in scope.conditions) else date.min)
+        found = self._members.get(key)
+        if found is None:
+            numbers = np.flatnonzero(self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))
+                                     [self.combo])
+            for condition in scope.conditions:
+                if is_dormancy(condition) and len(numbers):
+                    numbers = numbers[self.dormant_on(numbers, condition, reference)]
+            found = self._members[key] = frozenset(numbers.tolist())
+        return found
+
     def inside(self, scope: Scope, reference: date, numbers: np.ndarray) -> np.ndarray:
         """Per account number given: in ``scope`` at ``reference`` (a boolean mask)."""
-        scope = scope.accounts_part
-        static = tuple(c for c in scope.conditions if not is_dormancy(c))
-        mask = self.static_pass(static)[self.combo[numbers]]
-        for condition in scope.conditions:
-            if is_dormancy(condition) and mask.any():
+        passing, dynamic = self._split(scope)
+        mask: np.ndarray = passing[self.combo[numbers]]
+        for condition in dynamic:
+            if mask.any():
                 mask &= self.dormant_on(numbers, condition, reference)
         return mask
+
+    def _split(self, scope: Scope) -> tuple[np.ndarray, tuple[Condition, ...]]:
+        """(per combination: the static conditions hold, the dormancy conditions) of a scope object, cached per
+        object (the engine builds each action's scope once and asks it twice: count, then size)."""
+        found = self._splits.get(id(scope))
+        if found is None or found[0] is not scope:
+            part = scope.accounts_part
+            static = tuple(c for c in part.conditions if not is_dormancy(c))
+            found = self._splits[id(scope)] = (scope, self.static_pass(static),
+                                               tuple(c for c in part.conditions if is_dormancy(c)))
+        return found[1], found[2]
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Records as columns: what the engine reads, one NumPy array (or one list) per field, strings as categorical codes
+# ------------------------------------------------------------------------------------------------------------------
+
+NO_TIME = np.iinfo(np.int64).min       # an empty instant in the int64 microsecond columns
+NO_DAY = 0                             # an empty calendar day in the int32 ordinal columns
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_US = 1_000_000
+
+
+class Categorical:
+    """A column of repeated values: ``codes`` (int32, -1 for None) into ``values`` (each distinct value once)."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, codes: np.ndarray, values: Sequence[Any]) -> None:
+        self.codes, self.values = codes, tuple(values)
+
+    @classmethod
+    def of(cls, items: Iterable[Any], n: int = -1) -> Categorical:
+        table: dict[Any, int] = {}
+        setdefault = table.setdefault
+        codes = np.fromiter((-1 if v is None else setdefault(v, len(table)) for v in items), dtype=np.int32,
+                            count=n)
+        return cls(codes, tuple(table))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def at(self, i: int) -> Any:
+        code = int(self.codes[i])
+        return None if code < 0 else self.values[code]
+
+    def decoded(self, convert: Callable[[Any], Any] = lambda v: v, default: Any = None) -> list[Any]:
+        """Every row's value through ``convert`` (computed once per distinct value)."""
+        table = [convert(v) for v in self.values] + [default]     # code -1 reads the last entry
+        return [table[c] for c in self.codes.tolist()]
+
+    def mapped(self, convert: Callable[[Any], Any], default: Any, dtype: Any) -> np.ndarray:
+        """Every row's value through ``convert`` as a NumPy array (computed once per distinct value)."""
+        table = np.array([convert(v) for v in self.values] + [default], dtype=dtype)
+        result: np.ndarray = table[self.codes]
+        return result
+
+
+def _us(moment: datetime | None) -> int:
+    """An aware instant as integer microseconds since the epoch (a naive one read as UTC); NO_TIME for None."""
+    if moment is None:
+        return int(NO_TIME)
+    delta = (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)) - _EPOCH
+    return (delta.days * 86400 + delta.seconds) * _US + delta.microseconds
+
+
+def _instant(us: int, naive: bool = False) -> datetime | None:
+    if us == NO_TIME:
+        return None
+    moment = _EPOCH + timedelta(microseconds=us)
+    return moment.replace(tzinfo=None) if naive else moment
+
+
+def _ordinal(day: date | None) -> int:
+    return NO_DAY if day is None else day.toordinal()
+
+
+def _day(ordinal: int) -> date | None:
+    return None if ordinal == NO_DAY else date.fromordinal(ordinal)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def local_ordinals(us: np.ndarray, zone: tzinfo) -> np.ndarray:
+    """The local calendar day (proleptic ordinal) in ``zone`` of each instant (int64 microseconds), vectorised:
+    the zone's UTC offset is looked up at both ends of each distinct UTC day, and, on the few days it changes,
+    once per distinct quarter hour (every real zone changes its offset on a quarter hour)."""
+    if not len(us):
+        return np.zeros(0, dtype=np.int64)
+    seconds = us // _US
+    days, of_day = np.unique(seconds // 86400, return_inverse=True)
+    of_day = of_day.reshape(-1)
+
+    def offset(second: int) -> int:
+        return _offset(zone, second)
+
+    first = np.fromiter((offset(d * 86400) for d in days.tolist()), dtype=np.int64, count=len(days))
+    last = np.fromiter((offset(d * 86400 + 86399) for d in days.tolist()), dtype=np.int64, count=len(days))
+    offsets = first[of_day]
+    changing = np.flatnonzero(first != last)
+    if len(changing):
+        rows = np.flatnonzero(np.isin(of_day, changing))
+        buckets, inverse = np.unique(seconds[rows] // 900, return_inverse=True)
+        quarter = np.fromiter((offset(b * 900) for b in buckets.tolist()), dtype=np.int64, count=len(buckets))
+        offsets[rows] = quarter[inverse.reshape(-1)]
+    return (seconds + offsets) // 86400 + _EPOCH_ORDINAL
+
+
+@lru_cache(maxsize=1 << 16)
+def _offset(zone: tzinfo, second: int) -> int:
+    """The zone's UTC offset (seconds) at a POSIX second (cached: days and quarter hours recur across calls)."""
+    return int(datetime.fromtimestamp(second, zone).utcoffset().total_seconds())  # type: ignore[union-attr]
+
+
+class ActivityTable:
+    """Activities as columns. Instants are int64 microseconds since the epoch (UTC); ``naive`` marks a start
+    given without a timezone (its wall time kept as if UTC, only to be reported); ``day`` an all-day date."""
+
+    FIELDS = ("source", "id", "type", "owner", "account", "start", "naive", "day", "status", "deleted", "subject",
+              "modified")
+
+    def __init__(self, *, source: Categorical, id: Sequence[str], type: Categorical, owner: Categorical,
+                 account: Categorical, start: np.ndarray, naive: np.ndarray, day: np.ndarray, status: Categorical,
+                 deleted: np.ndarray, subject: Sequence[str] | None = None, modified: np.ndarray | None = None,
+                 origin: Sequence[Activity] | None = None) -> None:
+        self.n = len(id)
+        self.source, self.id, self.type, self.owner, self.account = source, id, type, owner, account
+        self.start, self.naive, self.day, self.status, self.deleted = start, naive, day, status, deleted
+        self.subject = subject
+        self.modified = modified
+        self._origin = origin
+
+    @classmethod
+    def of(cls, activities: Sequence[Activity]) -> ActivityTable:
+        n = len(activities)
+        starts = list(map(attrgetter("start"), activities))
+        return cls(source=Categorical.of(map(attrgetter("source"), activities), n),
+                   id=list(map(attrgetter("id"), activities)),
+                   type=Categorical.of(map(attrgetter("type"), activities), n),
+                   owner=Categorical.of(map(attrgetter("owner_id"), activities), n),
+                   account=Categorical.of(map(attrgetter("account_id"), activities), n),
+                   start=np.fromiter(map(_us, starts), dtype=np.int64, count=n),
+                   naive=np.fromiter((s is not None and s.utcoffset() is None for s in starts), dtype=bool, count=n),
+                   day=np.fromiter(map(_ordinal, map(attrgetter("day"), activities)), dtype=np.int32, count=n),
+                   status=Categorical.of(map(attrgetter("status"), activities), n),
+                   deleted=np.fromiter(map(attrgetter("deleted"), activities), dtype=bool, count=n),
+                   subject=list(map(attrgetter("subject"), activities)), origin=activities)
+
+    def record(self, i: int) -> Activity:
+        """Row ``i`` as an ``Activity`` (the original object when the table was made from objects)."""
+        if self._origin is not None:
+            return self._origin[i]
+        return Activity(id=self.id[i], source=self.source.at(i), type=self.type.at(i), owner_id=self.owner.at(i),
+                        account_id=self.account.at(i), start=_instant(int(self.start[i]), bool(self.naive[i])),
+                        status=self.status.at(i) or ActivityStatus.COMPLETED,
+                        subject=self.subject[i] if self.subject is not None else "",
+                        day=_day(int(self.day[i])), deleted=bool(self.deleted[i]),
+                        modified_at=_instant(int(self.modified[i])) if self.modified is not None else None)
+
+
+class AccountTable:
+    """Accounts as columns; scope fields are categorical (a scope test runs once per distinct value)."""
+
+    CATEGORICAL = ("postal_code", "departement", "region", "country", "industry", "account_type", "annual_revenue",
+                   "owner")
+
+    def __init__(self, *, source: Categorical, id: Sequence[str], name: Sequence[str], postal_code: Categorical,
+                 departement: Categorical, region: Categorical, country: Categorical, industry: Categorical,
+                 account_type: Categorical, annual_revenue: Categorical, owner: Categorical, dormant: np.ndarray,
+                 deleted: np.ndarray, custom: Sequence[Mapping[str, Any]] | None = None,
+                 modified: np.ndarray | None = None, origin: Sequence[Account] | None = None) -> None:
+        self.n = len(id)
+        self.source, self.id, self.name = source, id, name
+        self.postal_code, self.departement, self.region, self.country = postal_code, departement, region, country
+        self.industry, self.account_type, self.annual_revenue, self.owner = industry, account_type, annual_revenue, \
+            owner
+        self.dormant, self.deleted, self.custom, self.modified = dormant, deleted, custom, modified   # dormant: 0/1/2
+        self._origin = origin
+
+    @classmethod
+    def of(cls, accounts: Sequence[Account]) -> AccountTable:
+        n = len(accounts)
+        cat: dict[str, Any] = {f: Categorical.of(map(attrgetter(f), accounts), n) for f in
+               ("postal_code", "departement", "region", "country", "industry", "account_type", "annual_revenue")}
+        return cls(source=Categorical.of(map(attrgetter("source"), accounts), n),
+                   id=list(map(attrgetter("id"), accounts)), name=list(map(attrgetter("name"), accounts)),
+                   owner=Categorical.of(map(attrgetter("owner_id"), accounts), n),
+                   dormant=np.fromiter((1 if d is True else 2 if d is False else 0
+                                        for d in map(attrgetter("dormant"), accounts)), dtype=np.uint8, count=n),
+                   deleted=np.fromiter(map(attrgetter("deleted"), accounts), dtype=bool, count=n),
+                   custom=list(map(attrgetter("custom"), accounts)), origin=accounts, **cat)
+
+    def record(self, i: int) -> Account:
+        if self._origin is not None:
+            return self._origin[i]
+        flag = int(self.dormant[i])
+        return Account(id=self.id[i], source=self.source.at(i), name=self.name[i],
+                       postal_code=self.postal_code.at(i), departement=self.departement.at(i),
+                       region=self.region.at(i), country=self.country.at(i), industry=self.industry.at(i),
+                       account_type=self.account_type.at(i), annual_revenue=self.annual_revenue.at(i),
+                       owner_id=self.owner.at(i), dormant=None if flag == 0 else flag == 1,
+                       custom=self.custom[i] if self.custom is not None else {}, deleted=bool(self.deleted[i]),
+                       modified_at=_instant(int(self.modified[i])) if self.modified is not None else None)
+
+
+class DealTable:
+    """Deals as columns: what dormancy, the won-deal ledger and the KPIs filter on; each deal's lines stay a
+    tuple (few deals have more than a handful)."""
+
+    def __init__(self, *, source: Categorical, id: Sequence[str], account: Categorical, owner: Categorical,
+                 amount: Sequence[Decimal | None], currency: Categorical, close_date: np.ndarray,
+                 closed_at: np.ndarray, stage: Categorical, deleted: np.ndarray, created_at: np.ndarray,
+                 name: Sequence[str] | None = None, lines: Sequence[tuple[DealLine, ...]] | None = None,
+                 modified: np.ndarray | None = None, origin: Sequence[Deal] | None = None) -> None:
+        self.n = len(id)
+        self.source, self.id, self.account, self.owner, self.amount = source, id, account, owner, amount
+        self.currency, self.close_date, self.closed_at, self.stage = currency, close_date, closed_at, stage
+        self.deleted, self.created_at, self.name, self.lines, self.modified = deleted, created_at, name, lines, \
+            modified
+        self._origin = origin
+
+    @classmethod
+    def of(cls, deals: Sequence[Deal]) -> DealTable:
+        n = len(deals)
+        return cls(source=Categorical.of(map(attrgetter("source"), deals), n), id=list(map(attrgetter("id"), deals)),
+                   account=Categorical.of(map(attrgetter("account_id"), deals), n),
+                   owner=Categorical.of(map(attrgetter("owner_id"), deals), n),
+                   amount=list(map(attrgetter("amount"), deals)),
+                   currency=Categorical.of(map(attrgetter("currency"), deals), n),
+                   close_date=np.fromiter(map(_ordinal, map(attrgetter("close_date"), deals)), dtype=np.int32,
+                                          count=n),
+                   closed_at=np.fromiter(map(_us, map(attrgetter("closed_at"), deals)), dtype=np.int64, count=n),
+                   stage=Categorical.of(map(attrgetter("stage"), deals), n),
+                   deleted=np.fromiter(map(attrgetter("deleted"), deals), dtype=bool, count=n),
+                   created_at=np.fromiter((_us(c) if c is not None and c.tzinfo is not None else NO_TIME
+                                           for c in map(attrgetter("created_at"), deals)), dtype=np.int64, count=n),
+                   name=list(map(attrgetter("name"), deals)), lines=list(map(attrgetter("lines"), deals)),
+                   origin=deals)
+
+    def record(self, i: int) -> Deal:
+        if self._origin is not None:
+            return self._origin[i]
+        return Deal(id=self.id[i], source=self.source.at(i), account_id=self.account.at(i),
+                    owner_id=self.owner.at(i), amount=self.amount[i], currency=self.currency.at(i),
+                    close_date=_day(int(self.close_date[i])), stage=self.stage.at(i),
+                    name=self.name[i] if self.name is not None else "",
+                    lines=self.lines[i] if self.lines is not None else (), deleted=bool(self.deleted[i]),
+                    modified_at=_instant(int(self.modified[i])) if self.modified is not None else None,
+                    closed_at=_instant(int(self.closed_at[i])), created_at=_instant(int(self.created_at[i])))
+
+    def days(self, zone: tzinfo) -> np.ndarray:
+        """Each deal's ``Deal.day(zone)`` as an ordinal (NO_DAY when none): the close instant's local date, else
+        the CRM's plain close date."""
+        out = self.close_date.astype(np.int64)
+        timed = self.closed_at != NO_TIME
+        if timed.any():
+            out[timed] = local_ordinals(self.closed_at[timed], zone)
+        return out
+
+
+class Rows(Sequence[Any]):
+    """A read-only sequence whose items are made from a table's rows on first access (and kept)."""
+
+    def __init__(self, n: int, make: Callable[[int], Any], positions: Sequence[int] | np.ndarray | None = None
+                 ) -> None:
+        self._n, self._make, self._positions = n, make, positions
+        self._made: dict[int, Any] = {}
+
+    def __len__(self) -> int:
+        return self._n if self._positions is None else len(self._positions)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        found = self._made.get(i)
+        if found is None:
+            found = self._made[i] = self._make(i if self._positions is None else int(self._positions[i]))
+        return found
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(len(self)))
+
+
+class RecordColumns:
+    """Everything the engine reads for one evaluation, as columns (``Records`` as columns).
+
+    ``evaluate`` reads the tables; ``accounts``, ``activities`` and ``deals`` give the rows as record objects,
+    made on first access (the originals when the columns were made from ``Records``), for the callers that
+    want objects (explanations, the report), so a ``RecordColumns`` can stand where a ``Records`` stood.
+    """
+
+    def __init__(self, accounts: AccountTable, activities: ActivityTable, deals: DealTable,
+                 users: Sequence[User] = (), rejected: Sequence[Rejected] = ()) -> None:
+        self.account_table, self.activity_table, self.deal_table = accounts, activities, deals
+        self.users, self.rejected = tuple(users), tuple(rejected)
+        self._objects: dict[str, Sequence[Any]] = {}
+
+    @classmethod
+    def of(cls, records: Records) -> RecordColumns:
+        """The columns of records held as objects (read once, field by field)."""
+        return cls(AccountTable.of(records.accounts), ActivityTable.of(records.activities),
+                   DealTable.of(records.deals), records.users, records.rejected)
+
+    def _rows(self, name: str, table: AccountTable | ActivityTable | DealTable) -> Sequence[Any]:
+        found = self._objects.get(name)
+        if found is None:
+            found = self._objects[name] = table._origin if table._origin is not None else Rows(table.n, table.record)
+        return found
+
+    @property
+    def accounts(self) -> Sequence[Account]:
+        return self._rows("accounts", self.account_table)
+
+    @property
+    def activities(self) -> Sequence[Activity]:
+        return self._rows("activities", self.activity_table)
+
+    @property
+    def deals(self) -> Sequence[Deal]:
+        return self._rows("deals", self.deal_table)
+
+    def to_records(self) -> Records:
+        """Every row as record objects (slow on millions: for callers that need ``Records`` itself)."""
+        return Records(accounts=tuple(self.accounts), activities=tuple(self.activities), deals=tuple(self.deals),
+                       users=self.users, rejected=self.rejected)

@@ -8,34 +8,38 @@ are documented in the modules that apply them (``matching``, ``scope_eval``, ``r
 from __future__ import annotations
 
 import gc
-from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import repeat
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
-from pac_core.columnar import AccountColumns
-from pac_core.kpi_vocabulary import DealBook, ScopeFacts, first_won_in, measure, won_counts
+from pac_core.columnar import NO_DAY, AccountColumns, Categorical, RecordColumns, Rows, local_ordinals
+from pac_core.kpi_vocabulary import DealBook, ScopeFacts, measure, won_counts
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Plan
-from pac_core.records import Records
+from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
     ZERO,
+    DealColumnsBook,
     DealFilter,
     WonLedger,
     baseline_range,
-    product_load,
+    product_load_columns,
     to_date,
     window_days,
 )
 from pac_core.revenue import measure as measure_revenue
-from pac_core.scope_eval import ScopeIndex, is_dormancy, months_before
+from pac_core.scope_eval import AccountKey, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
 from pac_core.text import fold_value
 from pac_core.totals import with_totals
@@ -97,7 +101,7 @@ def axis_inactive(axis: Axis, today: date) -> bool:
     return False
 
 
-def evaluate(plan: Plan, records: Records, *, as_of: datetime,
+def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
              settings: EngineSettings = EngineSettings(), explain: bool | Collection[str] = False) -> Evaluation:
     """Evaluate a plan against CRM records at ``as_of`` (an aware instant).
 
@@ -106,6 +110,10 @@ def evaluate(plan: Plan, records: Records, *, as_of: datetime,
     the same either way), True every action, or a collection of action ids. The figures always come
     from ``count_actions``, the decisions from ``Matcher.match`` on the same indexes, so one action's
     explanation asked later (``explain_actions``) is what a full run would have listed.
+
+    ``records`` is either ``Records`` (objects, read once into columns) or ``RecordColumns`` (what the store's
+    ``load_columns`` gives): the engine reads columns only; record objects are made for the rows an explanation
+    or a rejection lists.
 
     The cyclic garbage collector is paused while the indexes are built (they hold millions of
     small acyclic objects, which would otherwise trigger repeated full collections) and restored after.
@@ -117,11 +125,11 @@ def evaluate(plan: Plan, records: Records, *, as_of: datetime,
     with _gc_paused():
         indexes = build_indexes(plan, records, settings)
         counts = count_actions(plan, indexes)
-        return _evaluate(plan, records, indexes, counts, as_of, settings, explain)
+        return _evaluate(plan, indexes, counts, as_of, settings, explain)
 
 
-def explain_actions(plan: Plan, records: Records, evaluation: Evaluation, action_ids: Collection[str], *,
-                    settings: EngineSettings = EngineSettings()) -> Evaluation:
+def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Evaluation,
+                    action_ids: Collection[str], *, settings: EngineSettings = EngineSettings()) -> Evaluation:
     """``evaluation`` (from ``evaluate`` on the same plan and records) with the decisions of these actions
     filled in, by the same indexes and rules as ``evaluate(..., explain=action_ids)``; unknown ids are ignored.
     Figures are left as they are: only ``ActionProgress.decisions`` of the asked actions change."""
@@ -154,62 +162,106 @@ class Indexes:
 
     zone: ZoneInfo
     ledger: WonLedger
-    scopes: ScopeIndex
+    columns: AccountColumns
     index: ActivityIndex
     matcher: Matcher
-    book: DealBook | None = None   # lost and created deals, for the KPIs
+    records: RecordColumns
+    emails: Mapping[AccountKey, str]
+    deal_days: np.ndarray                  # per deal row, Deal.day(zone) as an ordinal (NO_DAY when none)
+    action_scopes: Mapping[str, Scope]     # action id -> segment AND axis AND action scope
+    book: DealBook | DealColumnsBook | None = None           # lost and created deals, for the KPIs
 
 
-def build_indexes(plan: Plan, records: Records, settings: EngineSettings = EngineSettings()) -> Indexes:
-    """Read every record once: the won-deal ledger, the activity index, the scope index (each account field
-    the plan's scopes read, indexed as normalised value -> accounts). Scope sets are computed on demand.
-    """
+def as_columns(records: Records | RecordColumns) -> RecordColumns:
+    """The records as columns (read once when they come as objects)."""
+    return records if isinstance(records, RecordColumns) else RecordColumns.of(records)
+
+
+def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[str, Mapping[str, int]]) -> np.ndarray:
+    """Per row, the number of the account (source, id) names, -1 when unknown: one lookup per distinct id and
+    source (``numbers``: source -> account id -> number), then one gather."""
+    table = np.full((len(sources.values) + 1, len(ids.values) + 1), -1, dtype=np.int64)   # code -1: last row/col
+    for s, source in enumerate(sources.values):
+        by_id = numbers.get(source)
+        if by_id:
+            table[s, :-1] = np.fromiter(map(by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
+    found: np.ndarray = table[sources.codes, ids.codes]
+    return found
+
+
+def build_indexes(plan: Plan, records: Records | RecordColumns,
+                  settings: EngineSettings = EngineSettings()) -> Indexes:
+    """Read every record once, column by column: account numbers and owner e-mails resolved once per distinct
+    key, the activity index, the account columns (every field the plan's scopes read, coded once), the won-deal
+    ledger. Scope sets are computed on demand."""
     zone = ZoneInfo(plan.timezone)
-    accounts = records.accounts
-    numbers = {(a.source, a.id): i for i, a in enumerate(accounts)}
-    emails = owner_emails(records.users)
-    ledger = WonLedger.build(records.deals, account_number=numbers, n_accounts=len(accounts),
-                             currency=plan.currency, fx_rates=settings.fx_rates, zone=zone)
-    scopes = ScopeIndex(accounts, emails, ledger.won_dates, settings.dormant_default_months)
-    departements = [a.departement for a in accounts]
-    index = ActivityIndex.build(records.activities, emails=emails, account_number=numbers, zone=zone,
-                                partition=departements)
-    scopes.index_fields([s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes])
-    matcher = Matcher(plan, index, scopes, accounts, emails, _WonByKey(numbers, ledger.won_dates), zone,
+    columns = as_columns(records)
+    accounts, activities, deals = columns.account_table, columns.activity_table, columns.deal_table
+    numbers: dict[str, dict[str, int]] = {}
+    for s_code, source in enumerate(accounts.source.values):
+        rows = np.flatnonzero(accounts.source.codes == s_code).tolist()
+        numbers[source] = dict(zip(map(accounts.id.__getitem__, rows), rows, strict=True))
+    emails = owner_emails(columns.users)
+    deal_numbers = _numbers_of(deals.source, deals.account, numbers)
+    deal_days = deals.days(zone)
+    won_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.WON]
+    won = np.isin(deals.stage.codes, won_code) & ~deals.deleted
+    dated = won & (deal_numbers >= 0) & (deal_days != NO_DAY)
+    action_scopes = _action_scopes(plan)
+    scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
+    account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
+                                     settings.dormant_default_months, scopes)
+    ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
+                                    won_dates=Rows(accounts.n, account_columns.won_dates_of), currency=plan.currency,
+                                    fx_rates=settings.fx_rates, deals=columns.deals)
+    departements = Rows(accounts.n, accounts.departement.at)
+    index = ActivityIndex.build(activities, emails=emails,
+                                account_number=_numbers_of(activities.source, activities.account, numbers),
+                                zone=zone, partition=departements, acts=columns.activities)
+    matcher = Matcher(plan, index, account_columns, columns.accounts, emails, zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
-    matcher.columns = AccountColumns(accounts, emails, ledger.won_dates, settings.dormant_default_months,
-                                     [plan.action_scope(a) for a in plan.actions])
-    book = DealBook(records.deals, account_number=numbers, zone=zone, currency=plan.currency,
-                    fx_rates=settings.fx_rates)
-    return Indexes(zone, ledger, scopes, index, matcher, book)
+    book = DealColumnsBook(deals, numbers=deal_numbers, zone=zone, currency=plan.currency,
+                           fx_rates=settings.fx_rates)
+    return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, action_scopes, book)
 
 
-def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
-    """Action id -> its count (done, accounts touched, activities matched): the nightly question.
+def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:
+    """The rows where ``mask`` holds, as objects (only those are made)."""
+    return [rows[i] for i in np.flatnonzero(mask).tolist()]
 
-    Each action is two bisections into its owner's countable activities of its type, then a filter of
-    that slice by the scope: the set of its static conditions (computed once per distinct scope), and
-    dormancy, when the scope has it, tested on each remaining account's won dates and CRM flag.
-    """
+
+def _action_scopes(plan: Plan) -> dict[str, Scope]:
+    """Action id -> its scope (segment AND axis AND action), each built once."""
     axes_by_id = {axis.id: axis for axis in plan.axes}
     segments_by_id = {segment.id: segment for segment in plan.segments}
     upper: dict[str, Scope] = {}     # segment AND axis scope, per axis
-    counts: dict[str, ActionCount] = {}
-    count = indexes.matcher.count
+    out: dict[str, Scope] = {}
     for action in plan.actions:
         base = upper.get(action.axis_id)
         if base is None:
             axis = axes_by_id[action.axis_id]
             base = upper[action.axis_id] = segments_by_id[axis.segment_id].scope & axis.scope
-        counts[action.id] = count(action, base & action.scope)
-    return counts
+        out[action.id] = base & action.scope
+    return out
 
 
-def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
+def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
+    """Action id -> its count (done, accounts touched, activities matched): the nightly question.
+
+    Each action is two sorted searches into its owner's countable activities of its type, then a mask of that
+    slice's accounts by its scope: the static conditions as classes over the account columns (computed once per
+    distinct scope), dormancy, when the scope has it, tested on the slice's accounts (CRM flag, won dates).
+    """
+    count = indexes.matcher.count
+    scopes = indexes.action_scopes
+    return {action.id: count(action, scopes[action.id]) for action in plan.actions}
+
+
+def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
               settings: EngineSettings, explain: bool | Collection[str]) -> Evaluation:
     zone = indexes.zone
     today = as_of.astimezone(zone).date()
-    ledger, scopes, index, matcher = indexes.ledger, indexes.scopes, indexes.index, indexes.matcher
+    ledger, scopes, index, matcher = indexes.ledger, indexes.columns, indexes.index, indexes.matcher
     wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \
         else frozenset(explain).__contains__
     action_rows: list[ActionProgress] = []
@@ -221,13 +273,11 @@ def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[st
         found = counts[action.id]
         decisions: tuple[Decision, ...] = ()
         if wanted(action.id):
-            decisions = tuple(matcher.match(action, plan.action_scope(action)).decisions)
+            decisions = tuple(matcher.match(action, indexes.action_scopes[action.id]).decisions)
         inactive = action.status is ActionStatus.CANCELLED or axis_inactive(axis, today)
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
-        scope_size = matcher.columns.size(plan.action_scope(action), matcher.reference_date(action)) \
-            if matcher.columns is not None else len(scopes.members(plan.action_scope(action),
-                                                                   matcher.reference_date(action)))
+        scope_size = scopes.size(indexes.action_scopes[action.id], matcher.reference_date(action))
         ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
         action_rows.append(ActionProgress(
             action_id=action.id, done=found.done, target=action.target,
@@ -246,40 +296,24 @@ def _evaluate(plan: Plan, records: Records, indexes: Indexes, counts: Mapping[st
         actions_of[action.axis_id].append(action.id)
     book = indexes.book or DealBook((), account_number={}, zone=zone, currency=plan.currency, fx_rates={})
     axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, counts, actions_of[axis.id],
-                                settings, as_of, zone, today, filters[axis.id], scopes.owner_email, scopes, book)
+                                settings, as_of, zone, today, filters[axis.id], indexes.emails, scopes, book)
                  for axis in plan.axes]
     segment_rows = [_segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone) for seg in plan.segments]
     segment_rows = [replace(row, kpis=_segment_kpis(plan, row.segment_id, scopes, ledger, book, index, counts,
                                                       actions_of, settings, as_of, zone)) for row in segment_rows]
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
-                                            filters=filters, owner_email=scopes.owner_email)
+                                            filters=filters, owner_email=indexes.emails)
 
     quarter = _quarter_days(today)
-    load = product_load(records.deals, quarter, settings.committed_weight, zone)
+    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, quarter, settings.committed_weight)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
                              quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}", today=today,
-                             context=advisor_context(plan, records, scopes, ledger, today, zone))
+                             context=advisor_context(plan, indexes.records, scopes, ledger, today, zone))
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
                       rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,
                       warnings=tuple(ledger.warnings))
-
-
-class _WonByKey(Mapping[tuple[str, str], tuple[date, ...]]):
-    """(source, account id) -> sorted won close dates, a view over the ledger (for explanations)."""
-
-    def __init__(self, numbers: Mapping[tuple[str, str], int], won: list[tuple[date, ...]]) -> None:
-        self._numbers, self._won = numbers, won
-
-    def __getitem__(self, key: tuple[str, str]) -> tuple[date, ...]:
-        return self._won[self._numbers[key]]
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self._numbers)
-
-    def __len__(self) -> int:
-        return len(self._numbers)
 
 
 def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
@@ -313,8 +347,8 @@ def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozense
 def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
                    ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
                    settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date,
-                   flt: DealFilter, owner_email: Mapping[tuple[str, str], str] | None, scopes: ScopeIndex,
-                   book: DealBook) -> AxisProgress:
+                   flt: DealFilter, owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
+                   book: DealBook | DealColumnsBook) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = to_date(window_days(period, zone), as_of, zone)
@@ -325,7 +359,7 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
     else:
         baseline = _scope_revenue(ledger, baseline_range(days), members, shares, flt, owner_email)
     additional = revenue - baseline
-    positions, visited, converted = _visits(action_ids, matches, index, ledger, zone, settings)
+    positions, visited, converted = _visits(action_ids, matches, index, scopes, zone, settings)
     inactive = axis_inactive(axis, today)
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -354,23 +388,20 @@ _DORMANT = Scope((Condition("dormant", "is", (True,), "dormant"),))
 
 
 def _visits(action_ids: Collection[str], matches: Mapping[str, ActionCount], index: ActivityIndex,
-            ledger: WonLedger, zone: ZoneInfo, settings: EngineSettings
-            ) -> tuple[list[int], dict[int, list[date]], int]:
-    """The counted activities of these actions (positions), the visited accounts with their visit days,
-    and how many of those accounts were won within ``attribution_days`` on or after a visit."""
-    positions = sorted({p for action_id in action_ids for p in matches[action_id].matched})
-    visited: dict[int, list[date]] = {}
-    for pos in positions:
-        number = index.acc[pos]
-        if number is not None:
-            visited.setdefault(number, []).append(datetime.fromtimestamp(index.ts[pos], zone).date())
-    converted = sum(1 for n, visits in visited.items() if _won_after(ledger.won_dates[n], visits,
-                                                                      settings.attribution_days))
-    return positions, visited, converted
+            columns: AccountColumns, zone: ZoneInfo, settings: EngineSettings) -> tuple[list[int], frozenset[int], int]:
+    """The counted activities of these actions (positions), the visited accounts, and how many of those accounts
+    were won within ``attribution_days`` on or after a visit (visit days local to the plan's timezone)."""
+    positions = np.unique(np.fromiter((p for action_id in action_ids for p in matches[action_id].matched),
+                                      dtype=np.int64))
+    accounts = index.acc[positions]
+    visited = frozenset(accounts[accounts >= 0].tolist())
+    micro = np.rint(index.ts[positions] * 1_000_000).astype(np.int64)
+    days = local_ordinals(micro, zone)
+    return positions.tolist(), visited, columns.won_within(accounts, days, settings.attribution_days)
 
 
-def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tuple[date, date], scopes: ScopeIndex,
-                ledger: WonLedger, book: DealBook, visited: Mapping[int, list[date]], converted: int,
+def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tuple[date, date], scopes: AccountColumns,
+                ledger: WonLedger, book: DealBook | DealColumnsBook, visited: frozenset[int], converted: int,
                 activities: int, revenue: Decimal, flt: DealFilter = _ANY_DEAL,
                 owner_email: Mapping[tuple[str, str], str] | None = None) -> tuple[KpiValue, ...]:
     """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py.
@@ -382,7 +413,7 @@ def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tu
     dormant = members if has_dormancy else scopes.members(scope & _DORMANT, reference)
     if flt.is_everything:
         won_revenue, positions = ledger.by_account(days)
-        won = won_counts(positions)
+        won = scopes.cached(("won_counts", days), lambda: won_counts(positions))
     else:
         kept, _ = measure_revenue(ledger, days, members, flt, owner_email or {})
         won, won_revenue = {}, {}
@@ -393,11 +424,13 @@ def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tu
     return measure(ScopeFacts(
         members=members, dormant=dormant, won=won,
         won_revenue=won_revenue, lost=book.lost(days), created=book.created(days),
-        first_won_in_span=first_won_in(ledger.won_dates, won.keys(), days),
-        visited=frozenset(visited), converted=converted, activities=activities, revenue=revenue))
+        first_won_in_span=scopes.cached(("first_won", days), lambda: scopes.first_won_in(won.keys(), days))
+        if flt.is_everything else scopes.first_won_in(won.keys(), days),
+        visited=visited, converted=converted, activities=activities, revenue=revenue))
 
 
-def _segment_kpis(plan: Plan, segment_id: str, scopes: ScopeIndex, ledger: WonLedger, book: DealBook,
+def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
+                  book: DealBook | DealColumnsBook,
                   index: ActivityIndex, matches: Mapping[str, ActionCount], actions_of: Mapping[str, list[str]],
                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
     """A segment's KPIs: its own scope over the plan's period to date, the visits of all its axes' actions."""
@@ -406,20 +439,12 @@ def _segment_kpis(plan: Plan, segment_id: str, scopes: ScopeIndex, ledger: WonLe
     members = scopes.members(segment.scope, reference)
     days = to_date(window_days(plan.period, zone), as_of, zone)
     action_ids = [a for axis in plan.axes if axis.segment_id == segment_id for a in actions_of[axis.id]]
-    positions, visited, converted = _visits(action_ids, matches, index, ledger, zone, settings)
+    positions, visited, converted = _visits(action_ids, matches, index, scopes, zone, settings)
     return _scope_kpis(segment.scope, members, reference, days, scopes, ledger, book, visited, converted,
                        len(positions), ledger.total(days, members))
 
 
-def _won_after(won: tuple[date, ...], visits: list[date], days: int) -> bool:
-    """A won close date within ``days`` days on or after one of the visits."""
-    if not won:
-        return False
-    span = timedelta(days=days)
-    return any(bisect_right(won, visit + span) > bisect_left(won, visit) for visit in visits)
-
-
-def _segment_progress(plan: Plan, segment_id: str, scopes: ScopeIndex, ledger: WonLedger,
+def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
                       axis_rows: list[AxisProgress], as_of: datetime, zone: ZoneInfo) -> SegmentProgress:
     """Segment totals over the segment's scope and the plan's period: each deal once, whatever the axes."""
     segment = plan.segment(segment_id)
@@ -447,8 +472,8 @@ def _quarter_days(today: date) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
-def advisor_context(plan: Plan, records: Records, scopes: ScopeIndex, ledger: WonLedger, today: date,
-                    zone: ZoneInfo) -> AdvisorContext:
+def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: AccountColumns, ledger: WonLedger,
+                    today: date, zone: ZoneInfo) -> AdvisorContext:
     """The plan's declared context changes resolved against the records, plus what the CRM itself shows:
     reps whose every CRM user is inactive (they left), accounts marked lost by a mapped field (``crm_field``)."""
     leaving: list[RepLeaving] = []
@@ -470,11 +495,11 @@ def advisor_context(plan: Plan, records: Records, scopes: ScopeIndex, ledger: Wo
         found: list[tuple[int, date | None, str]] = []
         if change.account:
             wanted = fold_value(change.account)
-            found = [(n, change.on, "plan") for n, a in enumerate(scopes.accounts)
+            found = [(n, change.on, "plan") for n, a in enumerate(records.accounts)
                      if not a.deleted and (a.id == change.account or fold_value(a.name) == wanted)]
         if change.crm_field:
             name = change.crm_field.removeprefix("custom.")
-            for n, a in enumerate(scopes.accounts):
+            for n, a in enumerate(records.accounts):
                 on, marked = _lost_mark(a.custom.get(name))
                 if marked and not a.deleted:
                     found.append((n, on or change.on, "crm"))
@@ -482,7 +507,7 @@ def advisor_context(plan: Plan, records: Records, scopes: ScopeIndex, ledger: Wo
             lost.append(LostAccount(change.account, "", "", change.on,
                                     (change.segment_id,) if change.segment_id else (), ZERO, "plan", change.note))
         for n, on, how in found:
-            account = scopes.accounts[n]
+            account = records.accounts[n]
             segs = (change.segment_id,) if change.segment_id else tuple(s for s, members in holders if n in members)
             end = (on or today) - timedelta(days=1)
             sums, _ = ledger.by_account((months_before(end + timedelta(days=1), 12), end))

@@ -29,21 +29,19 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
-from itertools import compress, count, filterfalse, repeat
-from operator import attrgetter, eq, is_
+from datetime import date, datetime, time, timedelta
+from itertools import compress
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from pac_core.columnar import AccountColumns
+from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Rows
 from pac_core.plan import Action, ActivityType, Counting, Plan
 from pac_core.records import Account, Activity, ActivityStatus, User
 from pac_core.results import Decision
-from pac_core.scope_eval import AccountKey, ScopeIndex, compile_scope, describe_failure
+from pac_core.scope_eval import AccountKey, compile_scope, describe_failure
 from pac_core.scopes import Condition, Scope
 
 STATUS_RULES = {ActivityStatus.CANCELLED: "cancelled", ActivityStatus.NO_SHOW: "no_show",
@@ -65,7 +63,8 @@ Countable = tuple[np.ndarray, np.ndarray, np.ndarray]   # start instants (float6
 
 
 class ActivityIndex:
-    """The activities once, as columns (positions into ``acts``), with the lookups matching needs.
+    """The activities once, as columns (positions are rows of the ``ActivityTable``), with the lookups matching
+    needs.
 
     ``countable`` is what counting reads: per (owner e-mail, type), the activities that can count
     (completed, not deleted, typed, on a known account, with an owner e-mail and a start) as compact
@@ -74,106 +73,133 @@ class ActivityIndex:
     of a type on a partition's accounts, to find other reps' near misses in ``countable``), built on first use.
     """
 
-    def __init__(self, acts: list[Activity], ts: list[float], email: list[str | None], acc: list[int | None],
-                 countable: dict[tuple[str, int], Countable], kept: Sequence[int], usable: list[int],
-                 partition: Sequence[Hashable] | None, rejected: list[Decision],
-                 excluded: frozenset[int] = frozenset()) -> None:
-        self.acts, self.ts, self.email, self.acc = acts, ts, email, acc
+    def __init__(self, acts: Sequence[Activity], ts: np.ndarray, email_codes: np.ndarray, emails: list[str],
+                 acc: np.ndarray, countable: dict[tuple[str, int], Countable], excluded: np.ndarray,
+                 partition: Sequence[Hashable] | None, rejected: list[Decision]) -> None:
+        self.acts, self.ts, self.acc = acts, ts, acc       # acc: account number per row, -1 when none
+        self.email_codes, self.emails = email_codes, emails
         self.countable = countable             # (e-mail, id of the ActivityType member) -> Countable
         self.rejected = rejected
-        self._kept, self._usable, self._partition = kept, usable, partition
-        self._excluded = excluded              # positions rejected before indexing (no owner, no start)
+        self._partition = partition
+        self._excluded = excluded              # rows rejected before indexing (no owner, no start)
         self._owners: dict[str, tuple[list[float], list[int]] | None] = {}
-        self.few_keys = FEW_KEYS     # 0 when many actions will be explained: group everything at once
+        self.few_keys = FEW_KEYS               # kept for callers; owners are looked up by one vectorised scan
         self._owners_on: defaultdict[tuple[int, Hashable], set[str]] | None = None
+
+    def email(self, pos: int) -> str | None:
+        code = int(self.email_codes[pos])
+        return None if code < 0 else self.emails[code]
+
+    def account(self, pos: int) -> int | None:
+        number = int(self.acc[pos])
+        return None if number < 0 else number
 
     def countable_for(self, who: str, kind: ActivityType) -> Countable | None:
         """The countable activities of one owner (lower-case e-mail) and type, sorted by start instant."""
         return self.countable.get((who, id(kind)))
 
     @classmethod
-    def build(cls, activities: Sequence[Activity], *, emails: Mapping[AccountKey, str],
-              account_number: Mapping[AccountKey, int], zone: ZoneInfo,
-              partition: Sequence[Hashable] | None = None) -> ActivityIndex:
-        """Index the activities; columns are extracted with C-level maps, Python loops only touch anomalies.
+    def build(cls, table: ActivityTable, *, emails: Mapping[AccountKey, str], account_number: np.ndarray,
+              zone: ZoneInfo, partition: Sequence[Hashable] | None = None,
+              acts: Sequence[Activity] | None = None) -> ActivityIndex:
+        """Index the activities column by column: owners resolved once per distinct (source, owner id), starts
+        once per distinct all-day date; only the rejected rows become objects.
 
-        ``partition`` gives each account number a partition key (the engine uses the département) so
-        other reps' near misses are looked for only among the activities of the scope's partitions.
+        ``account_number``: per row, the account's number (-1 when unknown). ``partition`` gives each account
+        number a partition key (the engine uses the département) so other reps' near misses are looked for only
+        among the activities of the scope's partitions.
         """
-        acts = list(activities)
-        n = len(acts)
+        n = table.n
+        acts = acts if acts is not None else Rows(n, table.record)
+        # owner e-mail: once per distinct (source, owner id); an owner id that is an e-mail is accepted as such
+        distinct: dict[str, int] = {}
+        pair_email = np.full((len(table.source.values) + 1, len(table.owner.values) + 1), -1, dtype=np.int64)
+        problems: dict[tuple[int, int], str] = {}
+        for s_code, source in enumerate((*table.source.values, None)):
+            for o_code, owner in enumerate((*table.owner.values, None)):
+                email = emails.get((source, owner)) if owner is not None and source is not None else None
+                if email is None:
+                    if owner is None:
+                        problems[(s_code, o_code)] = "the activity has no owner"
+                        continue
+                    if "@" not in owner:
+                        problems[(s_code, o_code)] = f"owner {owner} has no e-mail among the users of {source}"
+                        continue
+                    email = owner.strip().lower()
+                pair_email[s_code, o_code] = distinct.setdefault(email, len(distinct))
+        s_last, o_last = len(table.source.values), len(table.owner.values)
+        email_codes = pair_email[table.source.codes, table.owner.codes]
+        # start instants: the start, else 00:00 of the all-day date in the plan's timezone (once per date)
+        has_start = table.start != NO_TIME
+        naive = has_start & table.naive
+        start_us = table.start.copy()
+        all_day = ~has_start & (table.day != NO_DAY)
+        if all_day.any():
+            days, of_day = np.unique(table.day[all_day], return_inverse=True)
+            midnights = np.array([int(local_midnight(date.fromordinal(int(d)), zone).timestamp() * 1_000_000)
+                                  for d in days.tolist()], dtype=np.int64)
+            start_us[all_day] = midnights[of_day.reshape(-1)]
+        no_start = naive | (~has_start & ~all_day)
+        excluded = (email_codes < 0) | no_start
+        start_us[excluded] = 0                     # never read: excluded rows are neither counted nor listed
+        ts = start_us / 1_000_000                  # POSIX seconds, as datetime.timestamp() gives them
+        acc = np.asarray(account_number, dtype=np.int64)
+        type_codes = table.type.codes
+        kinds = table.type.values
+        # rejections, in row order: owner and start problems first, then no account / unknown type
         rejected: list[Decision] = []
-        sources = list(map(attrgetter("source"), acts))
-        email_col: list[str | None] = list(map(emails.get, zip(sources, map(attrgetter("owner_id"), acts),
-                                                                strict=True)))
-        acc: list[int | None] = list(map(account_number.get, zip(sources, map(attrgetter("account_id"), acts),
-                                                                  strict=True)))
-        del sources
-        starts = list(map(attrgetter("start"), acts))
-        odd = set() if None not in starts and None not in email_col and None not in map(attrgetter("tzinfo"), starts) \
-            else {i for i in range(n) if starts[i] is None or starts[i].tzinfo is None or email_col[i] is None}
-        excluded: set[int] = set()
-        if odd:
-            repaired = list(starts)
-            for i in sorted(odd):
-                email, start = cls._repair(acts[i], email_col[i], zone, rejected)
-                if email is None or start is None:
-                    excluded.add(i)
-                    repaired[i] = _EPOCH
-                else:
-                    email_col[i], repaired[i] = email, start
-            starts = repaired
-        ts: list[float] = list(map(datetime.timestamp, starts))
-        types = list(map(attrgetter("type"), acts))
-        unmatchable = set(compress(range(n), map(is_, acc, repeat(None)))) if None in acc else set()
-        if None in types:
-            unmatchable.update(compress(range(n), map(is_, types, repeat(None))))
-        for i in sorted(unmatchable):
-            if i not in excluded and not acts[i].deleted:
-                cls._reject_unmatchable(acts[i], acc[i], starts[i], rejected)
-        del starts
-        kept = range(n) if not excluded else [i for i in range(n) if i not in excluded]
-        # countable: completed, not deleted, typed, on a known account, matchable (C-level filters; the
-        # exceptions are few, so they are a set removed from the completed ones)
-        unmatchable.update(excluded, compress(range(n), map(attrgetter("deleted"), acts)))
-        usable = list(compress(range(n), map(is_, map(attrgetter("status"), acts), repeat(ActivityStatus.COMPLETED))))
-        if unmatchable:
-            usable = list(filterfalse(unmatchable.__contains__, usable))
-        # one set of columns sorted by (owner e-mail, type, start instant), stable so equal instants keep the
-        # records' order; an owner's activities of a type are one slice of it (NumPy: no per-record object)
+        for i in np.flatnonzero(excluded & ~table.deleted).tolist():
+            a = acts[i]
+            s_code, o_code = int(table.source.codes[i]), int(table.owner.codes[i])
+            problem = problems.get((s_last if s_code < 0 else s_code, o_last if o_code < 0 else o_code))
+            if problem is not None:
+                rejected.append(Decision(a.source, a.id, False, "no_owner", problem, a.account_id, a.start))
+            elif naive[i]:
+                rejected.append(Decision(a.source, a.id, False, "no_start", "the start time has no timezone (naive)",
+                                         a.account_id, a.start))
+            else:
+                rejected.append(Decision(a.source, a.id, False, "no_start",
+                                         "the activity has neither a start time nor a day", a.account_id, a.start))
+        unmatchable = (acc < 0) | (type_codes < 0)
+        for i in np.flatnonzero(unmatchable & ~excluded & ~table.deleted).tolist():
+            a = acts[i]
+            start = a.start if a.start is not None else local_midnight(a.day, zone)  # type: ignore[arg-type]
+            cls._reject_unmatchable(a, None if acc[i] < 0 else int(acc[i]), start, rejected)
+        # countable: completed, not deleted, typed, on a known account, matchable; one set of columns sorted by
+        # (owner e-mail, type, start instant), stable so equal instants keep the rows' order
+        completed = [k for k, v in enumerate(table.status.values) if v is ActivityStatus.COMPLETED]
+        usable = np.flatnonzero(np.isin(table.status.codes, completed) & ~table.deleted & ~excluded & ~unmatchable)
+        group = email_codes[usable] * (len(kinds) + 1) + type_codes[usable]
+        c_us = start_us[usable]
         m = len(usable)
-        first_seen: dict[str | None, int] = {}
-        owner_code = list(map(first_seen.setdefault, email_col, count()))   # an e-mail's first position
-        type_ids = list(map(id, types))
-        c_owner = np.fromiter(map(owner_code.__getitem__, usable), dtype=np.int64, count=m)
-        c_type = np.fromiter(map(type_ids.__getitem__, usable), dtype=np.int64, count=m)
-        c_ts = np.fromiter(map(ts.__getitem__, usable), dtype=np.float64, count=m)
-        c_acc = np.fromiter(map(acc.__getitem__, usable), dtype=np.int64, count=m)
-        order = np.lexsort((c_ts, c_type, c_owner))
-        c_owner, c_type, c_ts, c_acc = c_owner[order], c_type[order], c_ts[order], c_acc[order]
-        c_pos = np.asarray(usable, dtype=np.int64)[order]
-        del owner_code, type_ids, order
-        edges = np.flatnonzero((c_owner[1:] != c_owner[:-1]) | (c_type[1:] != c_type[:-1])) + 1 if m else \
-            np.zeros(0, dtype=np.int64)
-        starts, ends = [0, *edges.tolist()], [*edges.tolist(), m]
+        low = int(c_us.min()) if m else 0
+        span_bits = max(1, int(c_us.max() - low).bit_length()) if m else 1
+        if m and span_bits + int(group.max()).bit_length() < 63:   # one stable integer sort on (group, instant)
+            order = np.argsort((group << span_bits) | (c_us - low), kind="stable")
+        else:
+            order = np.lexsort((c_us, group))
+        group, c_pos = group[order], usable[order]
+        c_ts, c_acc = ts[c_pos], acc[c_pos]
+        edges = np.flatnonzero(group[1:] != group[:-1]) + 1 if m else np.zeros(0, dtype=np.int64)
+        email_list = list(distinct)
         countable: dict[tuple[str, int], Countable] = {}
-        for lo, hi in zip(starts, ends, strict=True) if m else ():
-            key = (email_col[int(c_owner[lo])], int(c_type[lo]))
-            countable[key] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])  # type: ignore[assignment]
-        return cls(acts, ts, email_col, acc, countable, kept, usable, partition, rejected, frozenset(excluded))
+        for lo, hi in zip([0, *edges.tolist()], [*edges.tolist(), m], strict=True) if m else ():
+            owner_code, type_code = divmod(int(group[lo]), len(kinds) + 1)
+            countable[(email_list[owner_code], id(kinds[type_code]))] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])
+        return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected)
 
     def owner_activities(self, who: str) -> tuple[list[float], list[int]] | None:
         """(start instants, positions) of every matchable activity of one owner, any status or type, ties
-        broken by source and id. The first few owners asked are scanned for alone (explaining one action
-        needs no full grouping); from then on ``by_owner`` is built once."""
-        if "by_owner" in self.__dict__ or len(self._owners) >= self.few_keys:
-            return self.by_owner.get(who)
+        broken by source and id (one vectorised scan of the e-mail column per owner asked, cached)."""
         if who not in self._owners:
-            excluded = self._excluded
-            positions = [i for i in compress(range(len(self.email)), map(eq, self.email, repeat(who)))
-                         if i not in excluded]
-            ordered = _break_ties(sorted(positions, key=self.ts.__getitem__), self.ts, self.acts)
-            self._owners[who] = (list(map(self.ts.__getitem__, ordered)), ordered) if ordered else None
+            code = next((k for k, e in enumerate(self.emails) if e == who), None)
+            found = None
+            if code is not None:
+                positions = np.flatnonzero((self.email_codes == code) & ~self._excluded)
+                positions = positions[np.argsort(self.ts[positions], kind="stable")]
+                ordered = _break_ties(positions.tolist(), self.ts, self.acts)
+                found = (self.ts[ordered].tolist(), ordered) if ordered else None
+            self._owners[who] = found
         return self._owners[who]
 
     def owners_on(self, kind: ActivityType, parts: Sequence[Hashable]) -> list[str]:
@@ -183,50 +209,10 @@ class ActivityIndex:
             index = self._owners_on = defaultdict(set)
             part_of = self._partition
             for (email, kind_id), (_, accs, _) in self.countable.items():
-                for part in (set(map(part_of.__getitem__, accs)) if part_of is not None else (None,)):
+                for part in (set(map(part_of.__getitem__, accs.tolist())) if part_of is not None else (None,)):
                     index[(kind_id, part)].add(email)
         kind_id = id(kind)
         return sorted(set().union(*(index.get((kind_id, part), ()) for part in parts)))
-
-    @cached_property
-    def by_owner(self) -> dict[str, tuple[list[float], list[int]]]:
-        """Owner e-mail -> (start instants, positions) of every matchable activity, any status or type."""
-        ts, acts, email_col, kept = self.ts, self.acts, self.email, self._kept
-        groups: defaultdict[str, list[int]] = defaultdict(list)
-        for pos, email in zip(kept, map(email_col.__getitem__, kept), strict=True):
-            groups[email].append(pos)  # type: ignore[index]
-        by_owner: dict[str, tuple[list[float], list[int]]] = {}
-        for email, group in groups.items():
-            ordered = _break_ties(sorted(group, key=ts.__getitem__), ts, acts)
-            by_owner[email] = (list(map(ts.__getitem__, ordered)), ordered)
-        return by_owner
-
-    @staticmethod
-    def _repair(a: Activity, email: str | None, zone: ZoneInfo,
-                rejected: list[Decision]) -> tuple[str | None, datetime | None]:
-        """The slow path: owner given as an e-mail, all-day activities, and the rejections."""
-        problem = None
-        if email is None:
-            if a.owner_id is None:
-                problem = ("no_owner", "the activity has no owner")
-            elif "@" in a.owner_id:
-                email = a.owner_id.strip().lower()
-            else:
-                problem = ("no_owner", f"owner {a.owner_id} has no e-mail among the users of {a.source}")
-        start = a.start
-        if start is not None:
-            if start.tzinfo is None or start.utcoffset() is None:
-                problem = problem or ("no_start", "the start time has no timezone (naive)")
-                start = None
-        elif a.day is not None:
-            start = local_midnight(a.day, zone)
-        else:
-            problem = problem or ("no_start", "the activity has neither a start time nor a day")
-        if problem is not None:
-            if not a.deleted:
-                rejected.append(Decision(a.source, a.id, False, problem[0], problem[1], a.account_id, a.start))
-            return None, None
-        return email, start
 
     @staticmethod
     def _reject_unmatchable(a: Activity, number: int | None, start: datetime, rejected: list[Decision]) -> None:
@@ -242,13 +228,10 @@ class ActivityIndex:
                                      a.account_id, start))
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _break_ties(order: list[int], ts: list[float], acts: list[Activity]) -> list[int]:
+def _break_ties(order: list[int], ts: np.ndarray, acts: Sequence[Activity]) -> list[int]:
     """Positions already sorted by start instant; equal instants reordered by (source, id), so results
     never depend on the order the records came in."""
-    ordered = list(map(ts.__getitem__, order))
+    ordered = ts[order].tolist()
     ties = [k for k in range(len(ordered) - 1) if ordered[k] == ordered[k + 1]]
     done_until = -1
     for k in ties:
@@ -260,6 +243,25 @@ def _break_ties(order: list[int], ts: list[float], acts: list[Activity]) -> list
         order[k:j + 1] = sorted(order[k:j + 1], key=lambda i: (acts[i].source, acts[i].id))
         done_until = j
     return order
+
+
+class _WonByKey(Mapping[AccountKey, tuple[date, ...]]):
+    """(source, account id) -> that account's won close dates (sorted), read from the account columns on demand
+    (explanations only)."""
+
+    def __init__(self, columns: AccountColumns) -> None:
+        table = columns.table
+        self._columns = columns
+        self._numbers = {(table.source.at(n), table.id[n]): n for n in range(table.n)}
+
+    def __getitem__(self, key: AccountKey) -> tuple[date, ...]:
+        return self._columns.won_dates_of(self._numbers[key])
+
+    def __iter__(self) -> Iterator[AccountKey]:
+        return iter(self._numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
 
 
 @dataclass
@@ -283,19 +285,17 @@ class ActionMatch:
 
 
 class Matcher:
-    """Matches every action of a plan against one ActivityIndex; scope sets come from a ScopeIndex."""
+    """Matches every action of a plan against one ActivityIndex; scopes are masks over the account columns."""
 
-    def __init__(self, plan: Plan, index: ActivityIndex, scopes: ScopeIndex, accounts: Sequence[Account],
-                 emails: Mapping[AccountKey, str], won_by_key: Mapping[AccountKey, tuple[date, ...]],
-                 zone: ZoneInfo, near_miss_limit: int = 50, counted_limit: int = 1000,
-                 partition: Sequence[Hashable] | None = None) -> None:
-        self.plan, self.index, self.scopes, self.accounts = plan, index, scopes, accounts
-        self.emails, self.won_by_key, self.zone = emails, won_by_key, zone
+    def __init__(self, plan: Plan, index: ActivityIndex, columns: AccountColumns, accounts: Sequence[Account],
+                 emails: Mapping[AccountKey, str], zone: ZoneInfo, near_miss_limit: int = 50,
+                 counted_limit: int = 1000, partition: Sequence[Hashable] | None = None) -> None:
+        self.plan, self.index, self.columns, self.accounts = plan, index, columns, accounts
+        self.emails, self.zone = emails, zone
         self.near_miss_limit, self.counted_limit = near_miss_limit, counted_limit
         self._explainers: dict[tuple[tuple[Condition, ...], date], Callable[[Account], Condition | None]] = {}
         self._parts: dict[int, tuple[frozenset[int], list[Hashable]]] = {}
         self.partition = partition
-        self.columns: AccountColumns | None = None     # set by the engine: scopes as masks over account columns
 
     def reference_date(self, action: Action) -> date:
         """Dormancy is judged on the first local day of the action's window."""
@@ -304,7 +304,7 @@ class Matcher:
     def count(self, action: Action, scope: Scope | None = None) -> ActionCount:
         """Count one action: two sorted searches for its window in its owner's countable activities of its type,
         then the slice's accounts tested against its scope (segment AND axis AND action scope, computed when not
-        given) as one mask over account columns (``columns``) or, without them, one membership test each."""
+        given) as one mask over the account columns."""
         found = self.index.countable_for(action.who.strip().lower(), action.activity_type)
         if found is None:
             return ActionCount(0, set(), [])
@@ -316,11 +316,7 @@ class Matcher:
         scope = scope if scope is not None else self.plan.action_scope(action)
         window_accounts = accs[lo:hi]
         reference = self.reference_date(action)
-        if self.columns is not None:
-            mask = self.columns.inside(scope, reference, window_accounts)
-        else:
-            contains = self.scopes.contains(scope, reference)
-            mask = np.fromiter(map(contains, window_accounts.tolist()), dtype=bool, count=hi - lo)
+        mask = self.columns.inside(scope, reference, window_accounts)
         touched = set(window_accounts[mask].tolist())
         matched = positions[lo:hi][mask].tolist()
         done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
@@ -331,7 +327,7 @@ class Matcher:
         ix = self.index
         reference = self.reference_date(action)
         scope = scope if scope is not None else self.plan.action_scope(action)
-        members = self.scopes.members(scope, reference)
+        members = self.columns.members(scope, reference)
         ws, we = action.window.start.timestamp(), action.window.end.timestamp()
         span = min(we - ws, NEAR_SPAN.total_seconds())
         who = action.who.strip().lower()
@@ -349,7 +345,7 @@ class Matcher:
                 pos = positions[k]
                 rule = self._failure(pos, action, members, ws, we)
                 if rule == "":
-                    number = ix.acc[pos]
+                    number = ix.account(pos)
                     matched.append(pos)
                     if distinct and number in seen:
                         rule = "duplicate_account"
@@ -382,7 +378,7 @@ class Matcher:
         rule = ""
         if a.type is not action.activity_type:
             rule = "wrong_type" if a.type is not None else "unknown_type"
-        t = ix.ts[pos]
+        t = float(ix.ts[pos])
         if not ws <= t < we:
             if rule:
                 return None
@@ -396,7 +392,7 @@ class Matcher:
             if rule:
                 return None
             rule = "deleted"
-        number = ix.acc[pos]
+        number = ix.account(pos)
         if number is None or number not in members:
             if rule:
                 return None
@@ -412,7 +408,7 @@ class Matcher:
         if rule == "unknown_type":
             return "the type matches no mapped activity type"
         if rule == "outside_window":
-            t = ix.ts[pos]
+            t = float(ix.ts[pos])
             side = "before" if t < action.window.start.timestamp() else "after"
             local = datetime.fromtimestamp(t, self.zone).strftime("%Y-%m-%d %H:%M")
             return f"{local}, {side} {action.window.label or 'the window'}"
@@ -426,7 +422,7 @@ class Matcher:
             if a.deleted:
                 return "the activity was deleted in the CRM"
             return "the account was deleted in the CRM"
-        number = ix.acc[pos]
+        number = ix.account(pos)
         assert number is not None
         return self._scope_detail(scope, self.accounts[number], reference)
 
@@ -434,8 +430,8 @@ class Matcher:
         key = (scope.conditions, reference)
         explain = self._explainers.get(key)
         if explain is None:
-            explain = compile_scope(scope, as_of_for_dormant=reference, last_won=self.won_by_key,
-                                    owner_email=self.emails, default_months=self.scopes.default_months)
+            explain = compile_scope(scope, as_of_for_dormant=reference, last_won=_WonByKey(self.columns),
+                                    owner_email=self.emails, default_months=self.columns.default_months)
             self._explainers[key] = explain
         condition = explain(account)
         if condition is None:   # cannot happen while both paths share their semantics; say so rather than guess
@@ -448,7 +444,6 @@ class Matcher:
         ix = self.index
         if not members:
             return 0
-        email, ts, acc = ix.email, ix.ts, ix.acc
         parts = self._partitions(members)
         others: list[int] = []
         for owner in ix.owners_on(action.activity_type, parts):
@@ -459,14 +454,15 @@ class Matcher:
             lo = bisect_left(times, ws)
             hi = bisect_left(times, we, lo)
             if lo < hi:   # C-level filter of the owner's activities in the window down to the scope's accounts
-                others.extend(compress(positions[lo:hi], map(members.__contains__, accs[lo:hi])))
+                others.extend(compress(positions[lo:hi].tolist(), map(members.__contains__, accs[lo:hi].tolist())))
         # time order; equal instants by partition (in the order of ``parts``), then by position
         part_of, rank = self.partition, {part: k for k, part in enumerate(parts)}
-        others.sort(key=(lambda p: (ts[p], rank[part_of[acc[p]]], p)) if part_of is not None  # type: ignore[index]
-                    else (lambda p: (ts[p], p)))
+        ts = ix.ts
+        others.sort(key=(lambda p: (float(ts[p]), rank[part_of[int(ix.acc[p])]], p)) if part_of is not None
+                    else (lambda p: (float(ts[p]), p)))
         room = max(0, self.near_miss_limit - len(near))
         for pos in others[:room]:
-            near.append(self._decision(pos, False, "other_owner", f"owner {email[pos]}"))
+            near.append(self._decision(pos, False, "other_owner", f"owner {ix.email(pos)}"))
         return max(0, len(others) - room)
 
     def _partitions(self, members: frozenset[int]) -> list[Hashable]:
@@ -474,7 +470,7 @@ class Matcher:
         cached = self._parts.get(id(members))
         if cached is None or cached[0] is not members:
             part_of = self.partition
-            parts = sorted({part_of[n] for n in members}, key=str) if part_of is not None else [None]
+            parts: list[Hashable] = sorted({part_of[n] for n in members}, key=str) if part_of is not None else [None]
             cached = self._parts[id(members)] = (members, parts)
         return cached[1]
 

@@ -25,8 +25,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
+from itertools import chain
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
+from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
+from pac_core.columnar import local_ordinals as _local_ordinals
 from pac_core.records import Deal, DealLine, DealStage
 from pac_core.results import Decision
 from pac_core.scope_eval import AccountKey
@@ -71,13 +77,95 @@ class WonLedger:
     days: list[date] = field(default_factory=list)
     accounts: list[int] = field(default_factory=list)
     amounts: list[Decimal] = field(default_factory=list)
-    deals: list[Deal] = field(default_factory=list)
+    deals: Sequence[Deal] = field(default_factory=list)
     won_dates: list[tuple[date, ...]] = field(default_factory=list)   # per account number, sorted
     rates: list[Decimal] = field(default_factory=list)       # per position: deal currency -> plan's currency
     rejected: list[Decision] = field(default_factory=list)
     rejected_accounts: list[int | None] = field(default_factory=list)
     warnings: list[Decision] = field(default_factory=list)   # counted, with a data-quality problem (no amount)
     _sums: dict[DateRange, tuple[dict[int, Decimal], dict[int, list[int]]]] = field(default_factory=dict)
+    day_ordinals: np.ndarray | None = None     # from columns: ``days`` and ``accounts`` as arrays too
+    account_array: np.ndarray | None = None
+    _units: np.ndarray | None = None           # exact sums: each amount as integer units of 10**-_scale ...
+    _exps: np.ndarray | None = None            # ... and its exponent (capped at 0, as a sum from ZERO is)
+    _scale: int = 0
+    _masks: dict[int, tuple[frozenset[int], np.ndarray]] = field(default_factory=dict)
+
+    def _exact(self) -> None:
+        """Prepare exact sums in NumPy: every amount as integer units of a common power of ten (when they fit
+        well inside int64), with its exponent, so a sum over any positions is Python's Decimal sum from ZERO,
+        value and exponent (the exponent of an exact Decimal sum is its terms' smallest, 0 at most)."""
+        amounts = self.amounts
+        n = len(amounts)
+        exps = np.fromiter((a.as_tuple().exponent for a in amounts), dtype=np.int64, count=n)
+        scale = max(0, -int(exps.min())) if n else 0
+        if scale > 9:
+            return
+        units = np.fromiter((int(a.scaleb(scale)) for a in amounts), dtype=np.int64, count=n) if scale else \
+            np.fromiter(map(int, amounts), dtype=np.int64, count=n)
+        if n and int(np.abs(units).max()) >= (1 << 62) // n:
+            return
+        self._units, self._exps, self._scale = units, np.minimum(exps, 0), scale
+
+    def sum_at(self, positions: np.ndarray) -> Decimal:
+        """The Decimal sum (from ZERO) of the amounts at these ledger positions (an index or a boolean array)."""
+        if self._units is None or self._exps is None:
+            chosen = np.flatnonzero(positions) if positions.dtype == bool else positions
+            return sum(map(self.amounts.__getitem__, chosen.tolist()), ZERO)
+        units = self._units[positions]
+        if not len(units):
+            return ZERO
+        exponent = int(self._exps[positions].min())
+        return Decimal(int(units.sum())).scaleb(-self._scale).quantize(Decimal(1).scaleb(exponent))
+
+    def positions_of(self, days: DateRange, members: frozenset[int]) -> list[int]:
+        """The ledger positions (ascending) of the deals of ``members`` closed in the inclusive range."""
+        if self.day_ordinals is None or self.account_array is None:
+            _, positions = self.by_account(days)
+            return sorted(chain.from_iterable(map(positions.__getitem__, positions.keys() & members)))
+        if days[0] > days[1]:
+            return []
+        lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
+        hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
+        return (lo + np.flatnonzero(self._member_mask(members)[self.account_array[lo:hi]])).tolist()
+
+    def _member_mask(self, members: frozenset[int]) -> np.ndarray:
+        found = self._masks.get(id(members))
+        if found is None or found[0] is not members:
+            assert self.account_array is not None
+            size = int(self.account_array.max()) + 1 if len(self.account_array) else 0
+            mask = np.zeros(size, dtype=bool)
+            numbers = np.fromiter(members, dtype=np.int64, count=len(members))
+            mask[numbers[numbers < size]] = True
+            found = self._masks[id(members)] = (members, mask)
+        return found[1]
+
+    def _grouped(self, days: DateRange) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
+        """``by_account`` on the arrays: the range by two sorted searches, positions grouped per account by a
+        stable sort (each account's positions stay in ledger order), its amounts summed in that order."""
+        assert self.day_ordinals is not None and self.account_array is not None
+        if days[0] > days[1]:
+            return {}, {}
+        lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
+        hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
+        accounts = self.account_array[lo:hi]
+        order = np.argsort(accounts, kind="stable")
+        grouped = accounts[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(grouped) else grouped
+        ordered = order + lo
+        numbers = grouped[starts].tolist()
+        groups = [g.tolist() for g in np.split(ordered, starts[1:])] if len(grouped) else []
+        by = dict(zip(numbers, groups, strict=True))
+        if self._units is not None and self._exps is not None and len(grouped):
+            unit_sums = np.add.reduceat(self._units[ordered], starts).tolist()
+            exponents = np.minimum.reduceat(self._exps[ordered], starts).tolist()
+            shift = Decimal(1).scaleb(-self._scale)
+            quanta = {e: Decimal(1).scaleb(e) for e in set(exponents)}
+            totals = [(Decimal(u) * shift).quantize(quanta[e]) for u, e in zip(unit_sums, exponents, strict=True)]
+        else:
+            amounts = self.amounts
+            totals = [sum(map(amounts.__getitem__, g), ZERO) for g in groups]
+        return dict(zip(numbers, totals, strict=True)), by
 
     @classmethod
     def build(cls, deals: Iterable[Deal], *, account_number: Mapping[AccountKey, int], n_accounts: int,
@@ -116,9 +204,67 @@ class WonLedger:
         ledger.won_dates = [tuple(sorted(d)) if d else () for d in dates]
         return ledger
 
+    @classmethod
+    def from_columns(cls, table: DealTable, *, numbers: np.ndarray, days: np.ndarray,
+                     won_dates: Sequence[tuple[date, ...]], currency: str, fx_rates: Mapping[str, Decimal],
+                     deals: Sequence[Deal]) -> WonLedger:
+        """The ledger of ``build`` read from deal columns: ``numbers`` and ``days`` give each row's account number
+        (-1 unknown) and ``Deal.day`` ordinal (NO_DAY none); ``won_dates`` each account's won close dates; record
+        objects (``deals``, made on access) only for the rows a decision lists. Same rules, same order."""
+        won_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.WON]
+        rows = np.flatnonzero(np.isin(table.stage.codes, won_codes) & ~table.deleted)
+        ledger = cls()
+        ledger.won_dates = won_dates     # type: ignore[assignment]
+        amounts = [table.amount[i] for i in rows.tolist()]
+        cur_codes = table.currency.codes[rows]
+        cur_values = [(v or currency).upper() for v in table.currency.values]
+        rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
+                   for c in cur_values] + [Decimal(1)]                      # code -1: no currency, the plan's
+        ok = (table.account.codes[rows] >= 0) & (numbers[rows] >= 0) & (days[rows] != NO_DAY)
+        negative = np.fromiter((a is not None and a < 0 for a in amounts), dtype=bool, count=len(rows))
+        unknown = np.array([r is None for r in rate_of], dtype=bool)[cur_codes]
+        good = ok & ~negative & ~unknown
+        for k in np.flatnonzero(~good).tolist():     # the rejections, in the rows' order
+            deal = deals[int(rows[k])]
+            number = int(numbers[rows[k]])
+            day = date.fromordinal(int(days[rows[k]])) if days[rows[k]] != NO_DAY else None
+            problem = _money_problem(deal, day, number if number >= 0 else None, currency, fx_rates)
+            assert problem is not None
+            ledger.rejected.append(Decision(deal.source, deal.id, False, problem[0], problem[1], deal.account_id,
+                                            day))
+            ledger.rejected_accounts.append(number if number >= 0 else None)
+        kept = np.flatnonzero(good)
+        kept_rows = rows[kept]
+        # ledger order: close day, then source, then id (as ``build`` sorts)
+        source_rank = np.argsort(np.argsort(np.array([str(v) for v in table.source.values] + [""], dtype=str)))
+        ids = np.array([table.id[i] for i in kept_rows.tolist()], dtype=str)
+        order = np.lexsort((ids, source_rank[table.source.codes[kept_rows]], days[kept_rows]))
+        kept, kept_rows = kept[order], kept_rows[order]
+        ledger.day_ordinals = days[kept_rows].astype(np.int64)
+        ledger.days = [date.fromordinal(d) for d in ledger.day_ordinals.tolist()]
+        ledger.accounts = numbers[kept_rows].tolist()
+        ledger.account_array = numbers[kept_rows].astype(np.int64)
+        rates = [rate for rate in map(rate_of.__getitem__, cur_codes[kept].tolist()) if rate is not None]
+        ledger.rates = rates
+        converted: list[Decimal] = []
+        for k, rate in zip(kept.tolist(), rates, strict=True):
+            amount = amounts[k]
+            converted.append(ZERO if amount is None else amount if rate == 1 else amount * rate)
+        ledger.amounts = converted
+        ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
+        ledger._exact()
+        for p in [p for p, k in enumerate(kept.tolist()) if amounts[k] is None]:
+            deal = ledger.deals[p]
+            ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
+                                            "the won deal has no amount: counted as won, worth 0",
+                                            deal.account_id, ledger.days[p]))
+        return ledger
+
     def by_account(self, days: DateRange) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
         """(account -> revenue, account -> ledger positions) for deals closed in the inclusive range."""
         found = self._sums.get(days)
+        if found is None and self.account_array is not None:
+            found = self._sums[days] = self._grouped(days)
         if found is None:
             sums: dict[int, Decimal] = {}
             positions: dict[int, list[int]] = {}
@@ -133,10 +279,14 @@ class WonLedger:
 
     def total(self, days: DateRange, members: frozenset[int]) -> Decimal:
         """Revenue of the accounts in ``members`` over the range; each deal once."""
+        if self.day_ordinals is not None and self.account_array is not None:
+            if days[0] > days[1]:
+                return ZERO
+            lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
+            hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
+            return self.sum_at(lo + np.flatnonzero(self._member_mask(members)[self.account_array[lo:hi]]))
         sums, _ = self.by_account(days)
-        if len(sums) <= len(members):
-            return sum((v for k, v in sums.items() if k in members), ZERO)
-        return sum((sums[k] for k in members if k in sums), ZERO)
+        return sum(map(sums.__getitem__, sums.keys() & members), ZERO)   # exact: any order gives the same sum
 
     def counted_deals(self, days: DateRange, members: frozenset[int], limit: int, flt: DealFilter | None = None,
                       owner_email: Mapping[AccountKey, str] | None = None) -> list[Decision]:
@@ -150,15 +300,7 @@ class WonLedger:
             amounts = {p: amount for p, (amount, _) in kept.items()}
             picked = sorted(kept)[:limit]
         else:
-            _, positions = self.by_account(days)
-            chosen: list[int] = []
-            small, big = (positions.keys(), members) if len(positions) <= len(members) else (members, positions)
-            for number in small:
-                if number in big:
-                    chosen.extend(positions[number])
-                    if len(chosen) >= limit:
-                        break
-            picked = sorted(chosen)[:limit]
+            picked = self.positions_of(days, members)[:limit]   # the scope's first deals in ledger order
             amounts, missed = {p: self.amounts[p] for p in picked}, []
         for p in picked:
             deal = self.deals[p]
@@ -187,6 +329,82 @@ def _money_problem(deal: Deal, day: date | None, number: int | None, currency: s
     if cur != currency and cur not in fx_rates:
         return "unknown_currency", f"no exchange rate for {cur} into {currency} (add it to the fx rates)"
     return None
+
+
+def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
+                         committed_weight: Decimal) -> dict[str, dict[str, Decimal]]:
+    """``product_load`` on deal columns (``days_of``: each row's ``Deal.day`` ordinal): only the rows closing in
+    the range are read, their lines as they are."""
+    lost = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
+    rows = np.flatnonzero(~table.deleted & ~np.isin(table.stage.codes, lost) & (days_of != NO_DAY)
+                          & (days_of >= days[0].toordinal()) & (days_of <= days[1].toordinal()))
+    out: dict[str, dict[str, Decimal]] = {}
+    if table.lines is None:
+        return out
+    stages = table.stage.values
+    for i in rows.tolist():
+        won = stages[int(table.stage.codes[i])] is DealStage.WON
+        for line in table.lines[i]:
+            row = out.setdefault(line.product, {"won": ZERO, "committed": ZERO})
+            if won:
+                row["won"] += line.quantity
+            else:
+                row["committed"] += line.quantity * committed_weight
+    return out
+
+
+class DealColumnsBook:
+    """``kpi_vocabulary.DealBook`` on deal columns: lost deals by (plain) close date and deals by creation day,
+    per account number, read with sorted searches; the same rules (created in the plan's timezone, amounts
+    converted, a currency without rate left out, no amount = 0)."""
+
+    def __init__(self, table: DealTable, *, numbers: np.ndarray, zone: ZoneInfo, currency: str,
+                 fx_rates: Mapping[str, Decimal]) -> None:
+        live = ~table.deleted & (table.account.codes >= 0) & (numbers >= 0)
+        lost_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
+        lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (table.close_date != NO_DAY))
+        order = np.lexsort((numbers[lost], table.close_date[lost]))
+        self._lost_days = table.close_date[lost][order].astype(np.int64)
+        self._lost_accounts = numbers[lost][order]
+        cur_values = [(v or currency).upper() for v in table.currency.values]
+        rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
+                   for c in cur_values] + [Decimal(1)]
+        known = np.array([r is not None for r in rate_of], dtype=bool)[table.currency.codes]
+        created = np.flatnonzero(live & (table.created_at != NO_TIME) & known)
+        from_columns = _local_ordinals(table.created_at[created], zone)
+        order = np.lexsort((numbers[created], from_columns))
+        created = created[order]
+        self._created_days = from_columns[order]
+        self._created_accounts = numbers[created]
+        self._created_amounts: list[Decimal] = []
+        for i in created.tolist():
+            rate = rate_of[int(table.currency.codes[i])]
+            amount = table.amount[i] or ZERO
+            self._created_amounts.append(amount if rate == 1 else amount * rate)  # type: ignore[operator]
+        self._cache: dict[tuple[str, date, date], Mapping[int, Any]] = {}
+
+    def lost(self, days: DateRange) -> Mapping[int, int]:
+        """Account -> lost deals closed in the inclusive range."""
+        key = ("lost", *days)
+        found = self._cache.get(key)
+        if found is None:
+            lo, hi = np.searchsorted(self._lost_days, [days[0].toordinal(), days[1].toordinal() + 1])
+            numbers, counts = np.unique(self._lost_accounts[lo:hi], return_counts=True)
+            found = self._cache[key] = dict(zip(numbers.tolist(), counts.tolist(), strict=True))
+        return found
+
+    def created(self, days: DateRange) -> Mapping[int, Decimal]:
+        """Account -> amount of the deals created in the inclusive range."""
+        key = ("created", *days)
+        found = self._cache.get(key)
+        if found is None:
+            out: dict[int, Decimal] = {}
+            lo, hi = (int(k) for k in np.searchsorted(self._created_days,
+                                                      [days[0].toordinal(), days[1].toordinal() + 1]))
+            for n, amount in zip(self._created_accounts[lo:hi].tolist(), self._created_amounts[lo:hi], strict=True):
+                out[n] = out.get(n, ZERO) + amount
+            found = self._cache[key] = out
+        return found
 
 
 def product_load(deals: Sequence[Deal], days: DateRange, committed_weight: Decimal,

@@ -25,6 +25,8 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from pac_core import kpis
 from pac_core.plan import Axis, Plan
 from pac_core.results import AxisProgress, Pace, PlanTotals, SegmentProgress
@@ -67,8 +69,8 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     additional = revenue - baseline
     objectives = [a.objective for a in live if a.objective is not None]
     target = sum((o.additional_revenue for o in objectives), ZERO) if objectives else None
-    costs = [results[a.id].cost for a in live if results[a.id].cost is not None]
-    cost = sum(costs, ZERO) if costs else None      # type: ignore[arg-type]
+    costs = [c for c in (results[a.id].cost for a in live) if c is not None]
+    cost = sum(costs, ZERO) if costs else None
     margin = ZERO
     if target:
         margin = sum((o.margin_rate * o.additional_revenue for o in objectives), ZERO) / target
@@ -119,12 +121,13 @@ def _positions(ledger: WonLedger, days: DateRange, members: frozenset[int], flt:
     if flt is not None and not flt.is_everything:
         kept, _ = measure(ledger, days, members, flt, emails or {})
         return {p: None if lines is None else frozenset(lines) for p, (_, lines) in kept.items()}
-    _, by_account = ledger.by_account(days)
-    small, big = (by_account.keys(), members) if len(by_account) <= len(members) else (members, by_account)
-    return {p: None for n in small if n in big for p in by_account[n]}
+    return dict.fromkeys(ledger.positions_of(days, members))
 
 
 def _merge(into: Units, more: Units) -> None:
+    if list(more.values()).count(None) == len(more):   # whole deals only: each becomes (or stays) whole
+        into.update(more)
+        return
     for pos, lines in more.items():
         if pos not in into:
             into[pos] = lines
@@ -142,10 +145,11 @@ def _common(a: Units, b: Units) -> Units:
 
 
 def _sum(ledger: WonLedger, positions: Units) -> Decimal:
-    total = ZERO
+    whole = [pos for pos, lines in positions.items() if lines is None]
+    total = ledger.sum_at(np.array(whole, dtype=np.int64))      # exact: any order gives the same sum
     for pos, lines in positions.items():
         if lines is None:
-            total += ledger.amounts[pos]
+            continue
         else:
             deal_lines = ledger.deals[pos].lines
             total += sum((deal_lines[i].amount or ZERO for i in lines), ZERO) * ledger.rates[pos]

@@ -3,14 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from more_itertools import chunked
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
-from pac_core.records import Account, Activity, Deal, Record, Records, Rejected, User
+from pac_core.columnar import (
+    NO_DAY,
+    NO_TIME,
+    AccountTable,
+    ActivityTable,
+    Categorical,
+    DealTable,
+    RecordColumns,
+)
+from pac_core.plan import ActivityType
+from pac_core.records import (
+    Account,
+    Activity,
+    ActivityStatus,
+    Deal,
+    DealLine,
+    DealStage,
+    Record,
+    Records,
+    Rejected,
+    User,
+)
 from sync_jobs.store.codec import from_payload, indexed, kind_of, to_payload
 from sync_jobs.store.tables import StoredRecord
 
@@ -92,3 +116,147 @@ def count_records(engine: Engine, connector: str | None = None) -> dict[str, int
         query = query.where(_T.c.connector == connector)
     with engine.connect() as conn:
         return {k: n for k, n in conn.execute(query)}
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Loading straight into columns: one SELECT per kind, the payload's fields extracted by the database, fetched in
+# bulk and turned into NumPy columns (no ORM object, no record object, no payload dictionary per row)
+# ------------------------------------------------------------------------------------------------------------------
+
+FETCH = 50_000          # rows per fetchmany
+
+
+def _field(name: str) -> Any:
+    return _T.c.payload[name].as_string()
+
+
+def _rows(conn: Connection, kind: str, connectors: Sequence[str], *fields: Any) -> list[tuple[Any, ...]]:
+    """The columns (connector, crm_id, deleted, *fields) of every stored row of ``kind``, as one tuple per column."""
+    query = select(_T.c.connector, _T.c.crm_id, _T.c.deleted, *fields).where(
+        and_(_T.c.kind == kind, _T.c.connector.in_(list(connectors)))).order_by(_T.c.id)
+    result = conn.execution_options(stream_results=True).execute(query)
+    columns: list[list[Any]] = [[] for _ in range(3 + len(fields))]
+    while chunk := result.fetchmany(FETCH):
+        for column, values in zip(columns, zip(*chunk, strict=True), strict=True):
+            column.extend(values)
+    return [tuple(c) for c in columns]
+
+
+def _bools(values: Sequence[Any]) -> np.ndarray:
+    return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+
+
+def _micros(values: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 instants as stored (UTC, ``+00:00``) -> (int64 microseconds, naive flags); one parse per row in
+    NumPy for the usual form, ``datetime.fromisoformat`` for any other."""
+    n = len(values)
+    out = np.full(n, NO_TIME, dtype=np.int64)
+    naive = np.zeros(n, dtype=bool)
+    utc = [i for i, v in enumerate(values) if v is not None and v.endswith("+00:00")]
+    if utc:
+        stamps = np.array([values[i][:-6] for i in utc], dtype="datetime64[us]")   # type: ignore[index]
+        out[utc] = stamps.astype(np.int64)
+    for i, v in enumerate(values):
+        if v is not None and not v.endswith("+00:00"):
+            moment = datetime.fromisoformat(v)
+            naive[i] = moment.tzinfo is None
+            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+            out[i] = (moment - _EPOCH) // _MICROSECOND
+    return out, naive
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - _EPOCH
+
+
+def _days(values: Sequence[str | None]) -> np.ndarray:
+    """ISO dates -> proleptic ordinals (NO_DAY for none), parsed once per distinct date."""
+    column = Categorical.of(values, len(values))
+    table = np.array([date.fromisoformat(v).toordinal() for v in column.values] + [NO_DAY], dtype=np.int32)
+    return table[column.codes]
+
+
+def _converted(column: Categorical, convert: Any) -> Categorical:
+    return Categorical(column.codes, [convert(v) for v in column.values])
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def load_columns(engine_or_session: Engine | Connection | Session, connectors: Sequence[str],
+                 rejected: Iterable[Rejected] = ()) -> RecordColumns:
+    """What the engine reads for one evaluation, as columns (``load_records`` as columns): one SELECT per kind
+    with the payload's fields extracted in SQL (SQLite ``json_extract``, PostgreSQL ``->>``), fetched in bulk.
+    Deleted rows included (the engine says why they do not count). ``modified_at`` is not read (the engine does
+    not use it). Accepts an Engine, a Connection or a Session (its connection: the same transaction)."""
+    if isinstance(engine_or_session, Session):
+        return _load_columns(engine_or_session.connection(), connectors, rejected)
+    if isinstance(engine_or_session, Connection):
+        return _load_columns(engine_or_session, connectors, rejected)
+    with engine_or_session.connect() as conn:
+        return _load_columns(conn, connectors, rejected)
+
+
+def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterable[Rejected]) -> RecordColumns:
+    source, ids, deleted, *f = _rows(conn, "accounts", connectors, *map(_field, (
+        "name", "postal_code", "departement", "region", "country", "industry", "account_type", "annual_revenue",
+        "owner_id")), _T.c.payload["dormant"].as_boolean(), _T.c.payload["custom"].as_json())
+    n = len(ids)
+    name, postal, dept, region, country, industry, kind, revenue, owner, dormant, custom = f
+    accounts = AccountTable(
+        source=Categorical.of(source, n), id=list(ids), name=[v or "" for v in name],
+        postal_code=Categorical.of(postal, n), departement=Categorical.of(dept, n), region=Categorical.of(region, n),
+        country=Categorical.of(country, n), industry=Categorical.of(industry, n),
+        account_type=Categorical.of(kind, n), annual_revenue=_converted(Categorical.of(revenue, n), Decimal),
+        owner=Categorical.of(owner, n),
+        dormant=np.fromiter((1 if d is True or d == 1 else 2 if d is False or d == 0 else 0 for d in dormant),
+                            dtype=np.uint8, count=n),
+        deleted=_bools(deleted), custom=[c or {} for c in custom])
+    del source, ids, deleted, f, name, postal, dept, region, country, industry, kind, revenue, owner, dormant, custom
+
+    source, ids, deleted, *f = _rows(conn, "activities", connectors, *map(_field, (
+        "type", "owner_id", "account_id", "start", "status", "subject", "day")))
+    n = len(ids)
+    kind, owner, account, start, status, subject, day = f
+    start_us, naive = _micros(start)
+    activities = ActivityTable(
+        source=Categorical.of(source, n), id=list(ids),
+        type=_converted(Categorical.of(kind, n), ActivityType), owner=Categorical.of(owner, n),
+        account=Categorical.of(account, n), start=start_us, naive=naive, day=_days(day),
+        status=_converted(Categorical.of((v or "completed" for v in status), n), ActivityStatus),
+        deleted=_bools(deleted), subject=Categorical.of((v or "" for v in subject), n).decoded())
+    del source, ids, deleted, f, kind, owner, account, start, status, subject, day, start_us, naive
+
+    source, ids, deleted, *f = _rows(conn, "deals", connectors, *map(_field, (
+        "account_id", "owner_id", "amount", "currency", "close_date", "stage", "name", "closed_at", "created_at")),
+        _T.c.payload["lines"].as_json())
+    n = len(ids)
+    account, owner, amount, currency, close, stage, name, closed, created, lines = f
+    amounts = Categorical.of(amount, n)
+    deals = DealTable(
+        source=Categorical.of(source, n), id=list(ids), account=Categorical.of(account, n),
+        owner=Categorical.of(owner, n), amount=_converted(amounts, _decimal).decoded(),
+        currency=Categorical.of(currency, n), close_date=_days(close), closed_at=_micros(closed)[0],
+        stage=_converted(Categorical.of(stage, n), DealStage), deleted=_bools(deleted),
+        created_at=_micros(created)[0], name=[v or "" for v in name],
+        lines=[tuple(_line(ln) for ln in deal_lines or ()) for deal_lines in lines])
+    del f, lines
+
+    users = tuple(r for r in iter_records_in(conn, connectors, "users") if isinstance(r, User))
+    return RecordColumns(accounts, activities, deals, users, tuple(rejected))
+
+
+def _line(ln: dict[str, Any]) -> DealLine:
+    return DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_decimal(ln.get("amount")),
+                    service_date=date.fromisoformat(ln["service_date"]) if ln.get("service_date") else None,
+                    code=ln.get("code"), family=ln.get("family"), name=ln.get("name"))
+
+
+def iter_records_in(conn: Connection, connectors: Sequence[str], kind: str) -> Iterator[Record]:
+    """``iter_records`` on an open connection (users: a few hundred, read as records)."""
+    query = select(_T.c.connector, _T.c.crm_id, _T.c.payload, _T.c.deleted, _T.c.modified_at).where(
+        and_(_T.c.kind == kind, _T.c.connector.in_(list(connectors)))).order_by(_T.c.id)
+    for row in conn.execute(query):
+        yield from_payload(kind, row.crm_id, row.connector, row.payload, deleted=row.deleted,
+                           modified_at=row.modified_at)
