@@ -46,9 +46,7 @@ def account_key(source: str, account_id: str) -> str:
 
 def account_fields(connector: Connector) -> dict[str, str]:
     """Logical account field -> CRM field the connector's mapping declares (empty: no account write-back)."""
-    mapping = getattr(connector, "mapping", None)
-    declared = getattr(mapping, "account_fields", None)
-    return dict(declared()) if callable(declared) else {}
+    return dict(connector.account_fields())
 
 
 def axes_in_force(plan: Plan, today: date) -> list[Axis]:

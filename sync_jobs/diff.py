@@ -154,15 +154,14 @@ def _action_totals(plan: Plan, axis_id: str, evaluation: Evaluation) -> dict[str
     return {"target": target, "done": done}
 
 
-def kept_by(desired: Mapping[tuple[Target, str], Mapping[str, Any]], connector: object
+def kept_by(desired: Mapping[tuple[Target, str], Mapping[str, Any]], connector: Connector
             ) -> dict[tuple[Target, str], dict[str, Any]]:
     """``desired`` without the extended fields ``connector`` does not keep (it says so with ``keeps(target)``,
-    the logical fields it writes; a connector without ``keeps`` gets the base fields only)."""
-    keeps = getattr(connector, "keeps", None)
+    the logical fields it writes)."""
     out: dict[tuple[Target, str], dict[str, Any]] = {}
     for (target, key), fields in desired.items():
         extended = EXTENDED_FIELDS.get(target, frozenset())
-        allowed = keeps(target) if callable(keeps) else frozenset()
+        allowed = connector.keeps(target)
         out[(target, key)] = {k: v for k, v in fields.items() if k not in extended or k in allowed}
     return out
 

@@ -37,13 +37,12 @@ def pull(ctx: RunContext) -> None:
     the CRM edits of editable values, the watermarks seen)."""
     for name in ctx.names:
         connector = ctx.connectors[name]
-        remember = getattr(connector, "remember_written", None)
-        if remember is not None:    # HubSpot: no property-history read for records holding pac's own values
-            remember(ctx.store.written(ctx.plan.id, name))
+        # what pac last wrote: no property-history read (HubSpot) for records holding pac's own values
+        connector.remember_written(ctx.store.written(ctx.plan.id, name))
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
                        reconciliation_days=ctx.settings.connector(name).reconciliation_days, full=ctx.full,
                        outcome=ctx.pulled, progress=ctx.progress)
-        for secret in getattr(connector, "secrets", list)():  # live sessions exist only now
+        for secret in connector.secrets():  # live sessions exist only now
             register_secret(secret)
 
 
@@ -112,9 +111,8 @@ def write(ctx: RunContext) -> None:
                                  if (c.target.value, c.key) in last}
         if not changes:
             continue
-        note = getattr(connector, "note_axis_targets", None)
-        if callable(note):   # HubSpot links each axis to the companies it targets, under a cap: all of them
-            note(ctx.plan.id, account_targets.axis_companies(last, ctx.accounts.get(name, [])))
+        # HubSpot links each axis to the companies it targets, under a cap (Salesforce: a lookup, nothing to note)
+        connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(last, ctx.accounts.get(name, [])))
         outcome = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now)
         for target, n in outcome.written.items():
             result.count(target, "written", n)
