@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sync_jobs import textsafe
-from sync_jobs.cli import EXIT_OK, EXIT_PARTIAL
+from sync_jobs.exit_codes import EXIT_OK, EXIT_PARTIAL
 
 DEMO_AS_OF = datetime(2027, 5, 20, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
@@ -146,8 +146,8 @@ def _run(lang: str | None, output: str, db: str, console: Console, program: str)
 
 def _sync(settings: Any, plan: str, connectors: dict[str, Any], *, full: bool) -> Any:
     """One run of the pipeline with progress bars on stderr (they vanish when done)."""
-    from sync_jobs.cli_sync import ProgressView
     from sync_jobs.pipeline import run_sync
+    from sync_jobs.run_views import ProgressView
 
     try:
         with ProgressView(textsafe.console(stderr=True)) as view:
@@ -176,7 +176,7 @@ def print_summary(console: Console, result: Any, handled: Sequence[str] = ()) ->
     """The first sync per object, with the run's own figures: read, rejected (by a connector, or set aside by
     the engine: each record once), deleted, written, failed; then every rejected record with its reason, the
     awkward records that were handled, and the API calls."""
-    from sync_jobs.cli_sync import counts_table
+    from sync_jobs.run_views import counts_table
 
     console.print(counts_table(f"First sync (full read): {result.status}", result.counts))
     if result.rejections:

@@ -60,7 +60,7 @@ from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
-from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM, EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM, EXIT_OK, EXIT_PARTIAL, EXIT_QUOTA
 from sync_jobs.lock import run_lock
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.pull import PullOutcome, pull_connector
