@@ -52,7 +52,7 @@ class ProgressView:
 
 def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
     """A run's figures per object: read, rejected, deleted, written, failed."""
-    figures = ("read", "rejected", "warnings", "deleted", "written", "failed")
+    figures: tuple[str, ...] = ("read", "rejected", "warnings", "deleted", "written", "failed")
     figures = tuple(f for f in figures if f != "warnings" or any(c.get("warnings") for c in counts.values()))
     table = Table(title=title)
     table.add_column("object")

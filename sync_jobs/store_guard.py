@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from pac_core.errors import InvalidInput, Problem
 from sync_jobs.store.db import check_url, make_engine
@@ -31,7 +31,7 @@ def require_sync(url: str, plan_key: str, plan_id: str) -> None:
         if not inspect(engine).has_table(Run.__tablename__):
             raise problem
         with Session(engine) as session:
-            query = select(Run.id).where(Run.plan_id == plan_id, Run.dry_run.is_(False)).limit(1)  # type: ignore[attr-defined]
+            query = select(col(Run.id)).where(col(Run.plan_id) == plan_id, col(Run.dry_run).is_(False)).limit(1)
             if session.execute(query).first() is None:
                 raise problem
     except SQLAlchemyError as exc:
