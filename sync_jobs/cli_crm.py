@@ -24,7 +24,7 @@ from connectors.hubspot import connector as hubspot_connector
 from connectors.hubspot import mapping as hubspot_mapping
 from connectors.salesforce import connector as salesforce_connector
 from connectors.salesforce import mapping as salesforce_mapping
-from pac_config.loader import config_dir, load_yaml
+from pac_config.loader import Document, config_dir, load_yaml, parse_path
 from pac_config.planfile import load_plan
 from pac_config.settings import default_settings_path, load_settings
 from pac_core.errors import InvalidInput, Problem
@@ -46,13 +46,21 @@ def _console(stderr: bool = False) -> Console:
     return textsafe.console(stderr=stderr, soft_wrap=True)
 
 
-def _crm_of(path: Path) -> str:
-    doc = load_yaml(path)
+def _crm_of(doc: Document) -> str:
+    """The ``crm:`` of a parsed mapping file."""
     crm = doc.data.get("crm") if hasattr(doc.data, "get") else None
     if crm not in CRMS:
         raise InvalidInput(Problem("crm", f"unknown or missing crm {crm!r}", "write crm: salesforce or crm: hubspot",
-                                   file=str(path), line=doc.line(("crm",))))
+                                   file=doc.file, line=doc.line(("crm",))))
     return str(crm)
+
+
+def _located(problems: list[Problem], doc: Document) -> list[Problem]:
+    """``problems`` (key paths only) with the file and line of their key in the already parsed ``doc``, in file
+    order (``pac_config.loader.locate`` without parsing the file again)."""
+    located = [Problem(p.path, p.message, p.fix, file=doc.file, line=p.line or doc.line(parse_path(p.path)))
+               for p in problems]
+    return sorted(located, key=lambda p: p.line or 0)
 
 
 def _default_mapping(crm: str, sandbox: bool) -> Path:
@@ -125,7 +133,8 @@ def _print_problems(problems: list[Problem], path: Path) -> None:
 def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     """Validate a field mapping: every problem at once, with file, line, key and fix."""
     try:
-        crm = _crm_of(mapping)
+        doc = load_yaml(mapping)      # parsed once here: the crm, then the online problems' lines
+        crm = _crm_of(doc)
     except InvalidInput as exc:
         _print_problems(exc.problems, mapping)
         sys.exit(EXIT_BAD_INPUT)
@@ -136,7 +145,7 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
             try:
                 connector = _build(crm, mapping, env)
                 try:
-                    problems = module.check_mapping_online(connector.mapping, connector, mapping)
+                    problems = _located(module.check_mapping_online(connector.mapping, connector), doc)
                 finally:
                     connector.close()
             except ConnectorError as exc:
@@ -217,7 +226,7 @@ def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandb
     if crm is not None or mapping is not None:
         if crm is None:
             assert mapping is not None
-            crm = _crm_of(mapping)
+            crm = _crm_of(load_yaml(mapping))
         the_mapping = mapping or _default_mapping(crm, sandbox)
         with _environment(sandbox, crm) as env:
             codes.append(_check_one(crm, f"{crm}-cli", lambda: _build(crm, the_mapping, env), console))
