@@ -29,9 +29,6 @@ from sync_jobs.run_views import ProgressView, counts_table
 from sync_jobs.scheduler import run_scheduler
 from sync_jobs.store import open_store, repo
 
-__all__ = ["ProgressView", "counts_table", "group_rejections", "print_changes"]   # also the demo's and tests' views
-
-
 LONG_VALUE = 80   # characters of a value's repr shown in the dry run's table; longer ones are printed below it
 
 
