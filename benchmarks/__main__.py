@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync"}
+BENCHMARKS = {"engine": "benchmarks.bench_engine", "sync": "benchmarks.bench_sync",
+              "incremental": "benchmarks.bench_incremental"}
 
 
 def main(argv: list[str]) -> int:

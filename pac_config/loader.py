@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
@@ -33,6 +34,7 @@ def config_dir() -> Path:
 
 Path_ = tuple[str | int, ...]
 T = TypeVar("T")
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def format_path(path: Path_) -> str:
@@ -84,7 +86,7 @@ class Document:
     def problem(self, path: Path_, message: str, fix: str = "") -> Problem:
         return Problem(format_path(path), message, fix, file=self.file, line=self.line(path))
 
-    def validate(self, model: type[BaseModel], data: Any = None, at: Path_ = ()) -> tuple[Any, list[Problem]]:
+    def validate(self, model: type[Model], data: Any = None, at: Path_ = ()) -> tuple[Model | None, list[Problem]]:
         """Validate ``data`` (default: the whole document) against a pydantic model.
 
         Returns (instance or None, problems) with every problem located in the file.
@@ -94,7 +96,7 @@ class Document:
         except ValidationError as exc:
             return None, [self._from_pydantic(at, err, model) for err in exc.errors()]
 
-    def _from_pydantic(self, at: Path_, err: dict[str, Any], model: type[BaseModel]) -> Problem:
+    def _from_pydantic(self, at: Path_, err: ErrorDetails, model: type[BaseModel]) -> Problem:
         loc = at + tuple(err["loc"])
         kind = err["type"]
         if kind == "extra_forbidden":
@@ -168,7 +170,7 @@ _PLAIN: dict[str, tuple[str, str]] = {
 }
 
 
-def explain_error(err: dict[str, Any]) -> tuple[str, str]:
+def explain_error(err: ErrorDetails) -> tuple[str, str]:
     """A plain sentence and a fix for one pydantic error (``ValidationError.errors()`` item); the
     pydantic message, without its "Value error, " prefix, when the type is not a common one."""
     kind = err["type"]
@@ -265,7 +267,8 @@ def _key_line(node: CommentedMap, key: Any) -> int | None:
     """The 1-based line of ``key`` in ``node``; a key brought in by a merge (``<<: *base``) is found
     where the anchored mapping writes it."""
     if key in node.lc.data:
-        return node.lc.key(key)[0] + 1
+        line: int = node.lc.key(key)[0]
+        return line + 1
     for merged in getattr(node, "merge", None) or ():
         if isinstance(merged, CommentedMap) and key in merged:
             return _key_line(merged, key)
@@ -332,11 +335,17 @@ class _BoundedComposer(Composer):
         return self._sizes.get(id(node), (None, 1))[1]
 
 
-def _yaml() -> YAML:
+class _YAML(YAML):
+    """ruamel's YAML with the progress callback the composer reports to (``_BoundedComposer``)."""
+
+    pac_progress: Callable[[int], None] | None = None
+
+
+def _yaml() -> _YAML:
     """A round-trip loader (it keeps each key's line) that reads comments as plain whitespace: ruamel's
     round-trip scanner joins consecutive comment lines by string concatenation, quadratic in their number
     (40,000 comment lines took minutes); nothing here needs the comments of a file it loads."""
-    yaml = YAML(typ="rt")
+    yaml = _YAML(typ="rt")
     yaml.Scanner = Scanner
     yaml.Composer = _BoundedComposer
     return yaml
@@ -358,7 +367,7 @@ def load_yaml(path: str | Path, text: str | None = None,
     yaml = _yaml()
     if progress is not None:
         lines = source.count("\n") + 1
-        yaml.pac_progress = lambda line: progress(min(line, lines), lines)  # type: ignore[attr-defined]
+        yaml.pac_progress = lambda line: progress(min(line, lines), lines)
     try:
         data = yaml.load(source)
     except _AliasTooBig as exc:

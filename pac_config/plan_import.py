@@ -51,7 +51,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +59,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -67,8 +67,8 @@ from pac_config.planfile import load_plan_text
 from pac_core.errors import InvalidInput, PeriodError, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
 from pac_core.periods import parse_period
-from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, fold
-from pac_core.text import fold_keep_length
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS
+from pac_core.text import fold_alnum, fold_keep_length, fold_key
 
 Progress = Callable[[str, int], None]      # (what is counted: "rows read", "actions linted"; how many so far)
 
@@ -115,8 +115,7 @@ PROGRESS_EVERY = 1_000            # rows between two calls of the progress callb
 def header_key(text: str) -> str:
     """How headers are compared: no parenthesised note, no accents, no case, single spaces."""
     text = re.sub(r"\(.*?\)", " ", str(text))
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return fold_alnum(text)
 
 
 _BY_HEADER = {header_key(h): c for c in COLUMNS for h in c.headers}
@@ -217,7 +216,6 @@ def _read_csv(path: Path, progress: Progress | None) -> Sheet:
 
 def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Sheet:
     """Read row by row (openpyxl's read-only mode): memory stays small whatever the size of the sheet."""
-    from openpyxl import load_workbook  # imported when a spreadsheet is imported, not at start
 
     def broken(exc: BaseException) -> InvalidInput:
         missing = re.search(r"no item named '([^']+)'", str(exc))
@@ -543,7 +541,7 @@ class _PlanBuilder:
             seg["swot"].fa.set_flow_style()
             segments[name] = seg
             self.segment_kinds[name] = "" if _blank(kind) else str(_plain(kind))
-        elif not _blank(kind) and self.segment_kinds[name] and fold(str(_plain(kind))) != fold(
+        elif not _blank(kind) and self.segment_kinds[name] and fold_key(str(_plain(kind))) != fold_key(
                 self.segment_kinds[name]):
             self.problems.append(self.problem(row, "segment_kind", f"segment {name!r} is {str(_plain(kind))!r} "
                                               "here but "
@@ -669,8 +667,7 @@ _ACTION_KEYS = {
 
 
 def _unique_id(prefix: str, name: str, used: set[str]) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Z0-9]+", "-", ascii_name.upper()).strip("-")[:24].strip("-") or "X"
+    slug = fold_alnum(name, "-").upper()[:24].strip("-") or "X"
     ident, n = f"{prefix}-{slug}", 2
     while ident in used:
         ident, n = f"{prefix}-{slug}-{n}", n + 1
@@ -781,7 +778,7 @@ def _condition(part: str) -> tuple[str, Any]:
 
 
 def _field(key_text: str) -> str | None:
-    key = fold(key_text)
+    key = fold_key(key_text)
     if key.startswith("custom."):
         return key_text.strip()
     if key in NEGATION_KEYS:

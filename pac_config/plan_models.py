@@ -17,7 +17,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 from pac_core.kpi_vocabulary import VOCABULARY
-from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, fold, parse_money
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_money
+from pac_core.text import fold_key
 
 # canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
 ACTIVITY_ALIASES = {
@@ -62,7 +63,7 @@ PREVIOUS_YEAR = ("previous_year", "année précédente", "annee precedente", "n-
 
 
 def _key(text: str) -> str:
-    return fold(text).replace("_", " ")
+    return fold_key(text).replace("_", " ")
 
 
 def spellings(table: dict[str, tuple[str, ...]]) -> list[str]:
@@ -80,22 +81,34 @@ def normalise_enum(table: dict[str, tuple[str, ...]], what: str, value: object) 
         "accepted": ", ".join(repr(s) for s in spellings(table))})                          # for did-you-mean
 
 
-def _alias_enum(table: dict[str, tuple[str, ...]], what: str, description: str) -> Any:
-    schema = {"type": "string", "enum": spellings(table), "description": description}
-    return Annotated[str, BeforeValidator(lambda v: normalise_enum(table, what, v)), WithJsonSchema(schema)]
+def _canonical(table: dict[str, tuple[str, ...]], what: str) -> BeforeValidator:
+    """The validator that turns any accepted spelling into the canonical value."""
+    return BeforeValidator(lambda v: normalise_enum(table, what, v))
 
 
-Activity = _alias_enum(ACTIVITY_ALIASES, "activity", "What the rep does; French spellings accepted (visite, appel...).")
-CountingIn = _alias_enum(COUNTING_ALIASES, "counting", "What is counted: distinct accounts (once each) or activities.")
-SegmentKindIn = _alias_enum(SEGMENT_KIND_ALIASES, "segment kind",
-                            "horizontal: geography; vertical: market/application; mixed: account type or size.")
-AxisStateIn = _alias_enum(AXIS_STATE_ALIASES, "axis state", "active, prioritised (rank), suspended or dropped.")
-ActionStatusIn = _alias_enum(ACTION_STATUS_ALIASES, "action status", "planned, in_progress, done or cancelled.")
-LanguageIn = _alias_enum(LANGUAGE_ALIASES, "language", "Language of the plan's texts and reports.")
-ContextKindIn = _alias_enum(CONTEXT_KIND_ALIASES, "context kind",
-                            "market_event, lost_key_account, rep_leaving or capacity (French names accepted).")
-ImpactIn = _alias_enum(IMPACT_ALIASES, "impact",
-                       "A market event's impact: opportunity (opportunité) or threat (menace).")
+def _spelled(table: dict[str, tuple[str, ...]], description: str) -> WithJsonSchema:
+    """The JSON schema of an aliased enum: every accepted spelling."""
+    return WithJsonSchema({"type": "string", "enum": spellings(table), "description": description})
+
+
+Activity = Annotated[str, _canonical(ACTIVITY_ALIASES, "activity"),
+                     _spelled(ACTIVITY_ALIASES, "What the rep does; French spellings accepted (visite, appel...).")]
+CountingIn = Annotated[str, _canonical(COUNTING_ALIASES, "counting"),
+                       _spelled(COUNTING_ALIASES, "What is counted: distinct accounts (once each) or activities.")]
+SegmentKindIn = Annotated[str, _canonical(SEGMENT_KIND_ALIASES, "segment kind"),
+                          _spelled(SEGMENT_KIND_ALIASES, "horizontal: geography; vertical: market/application; "
+                                                         "mixed: account type or size.")]
+AxisStateIn = Annotated[str, _canonical(AXIS_STATE_ALIASES, "axis state"),
+                        _spelled(AXIS_STATE_ALIASES, "active, prioritised (rank), suspended or dropped.")]
+ActionStatusIn = Annotated[str, _canonical(ACTION_STATUS_ALIASES, "action status"),
+                           _spelled(ACTION_STATUS_ALIASES, "planned, in_progress, done or cancelled.")]
+LanguageIn = Annotated[str, _canonical(LANGUAGE_ALIASES, "language"),
+                       _spelled(LANGUAGE_ALIASES, "Language of the plan's texts and reports.")]
+ContextKindIn = Annotated[str, _canonical(CONTEXT_KIND_ALIASES, "context kind"),
+                          _spelled(CONTEXT_KIND_ALIASES, "market_event, lost_key_account, rep_leaving or capacity "
+                                                         "(French names accepted).")]
+ImpactIn = Annotated[str, _canonical(IMPACT_ALIASES, "impact"),
+                     _spelled(IMPACT_ALIASES, "A market event's impact: opportunity (opportunité) or threat (menace).")]
 
 
 def _text(value: object) -> object:

@@ -159,7 +159,8 @@ class _Builder:
                         axes=tuple(a for _, a in axes), actions=tuple(a for _, a in actions),
                         id=self.header.id or "", context=tuple(c for _, c in context))
         except InvalidInput as exc:
-            built = {"people": people, "segments": segments, "axes": axes, "actions": actions, "context": context}
+            built: dict[str, list[tuple[int, Any]]] = {"people": people, "segments": segments, "axes": axes,
+                                                        "actions": actions, "context": context}
             self.problems += [p for p in (self._invariant(p, built) for p in exc.problems) if p is not None]
             return None, self.problems
         return (plan if not self.problems else None), self.problems

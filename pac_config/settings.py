@@ -9,19 +9,24 @@ file: connectors take them from the environment (see ``sync_jobs.secrets``).
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import os
 import re
+import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
 from pac_config.notifications import NotificationSettings
+from pac_core.engine import EngineSettings
 from pac_core.errors import InvalidInput, Problem
 
 DEFAULT_DB = Path(".pac") / "pac.db"
@@ -36,8 +41,6 @@ def check_cron(value: str) -> str:
     """``value`` if APScheduler accepts it as a crontab line; PydanticCustomError naming the field and
     the fix otherwise. Weekdays must be names (mon..sun): APScheduler 3 counts 0 as Monday where cron
     counts it as Sunday, so a number would silently run on the wrong day."""
-    from apscheduler.triggers.cron import CronTrigger
-
     parts = value.split()
     if len(parts) != 5:
         raise PydanticCustomError("cron", "{shown} has {n} fields, not 5", {
@@ -201,8 +204,6 @@ def discover_settings_path(env: Mapping[str, str] | None = None) -> Path:
 def _holds_a_sync(db: Path) -> bool:
     """Whether the SQLite store ``db`` records a sync that went through (ok or partial, not a dry run), read
     without writing to it; a missing, empty or unreadable file holds none."""
-    import sqlite3
-
     if not db.is_file():
         return False
     try:
@@ -246,8 +247,6 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
     """What the shape cannot check, read from the raw file so it is reported even when the shape failed:
     connector and plan names given twice, mapping and plan files that do not exist, plans naming a
     connector that is not configured. Values of the wrong type are skipped (the shape reports them)."""
-    import difflib
-
     data = doc.data if isinstance(doc.data, dict) else {}
 
     def items(section: str) -> list[tuple[int, dict[str, Any]]]:
@@ -295,22 +294,17 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
     return problems
 
 
-def engine_settings(settings: Settings, plan_currency: str = "EUR") -> Any:
+def engine_settings(settings: Settings, plan_currency: str = "EUR") -> EngineSettings:
     """``pac_core.engine.EngineSettings`` built from the ``engine`` section (only the fields it has)."""
-    import dataclasses
-
-    from pac_core import engine
-
-    cls = engine.EngineSettings
     section = settings.engine
     values: dict[str, Any] = {}
-    names = {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set(cls.model_fields)
-    for name, value in (("fx_rates", section.fx_rates), ("capacity", section.capacity)):
-        if name in names and value:
-            values[name] = dict(value)
+    names = {f.name for f in dataclasses.fields(EngineSettings)}
+    for name, table in (("fx_rates", section.fx_rates), ("capacity", section.capacity)):
+        if name in names and table:
+            values[name] = dict(table)
     for key, value in section.advisor.items():
         if key in names:
             values[key] = value
     if "advisor" in names and section.advisor:
         values["advisor"] = dict(section.advisor)
-    return cls(**values)
+    return EngineSettings(**values)

@@ -30,14 +30,35 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan
 from pac_core.results import AxisProgress, Recommendation, Rule, SegmentProgress
 
-if TYPE_CHECKING:
-    from pac_core.engine import EngineSettings
+
+class AdvisorSettings(Protocol):
+    """The thresholds the advisor reads (``pac_core.engine.EngineSettings`` has them): a protocol rather than an
+    import of the engine, which imports the advisor."""
+
+    @property
+    def rollout_min_roi(self) -> float: ...
+    @property
+    def rollout_max_months_to_roi(self) -> float: ...
+    @property
+    def rollout_lagging_growth(self) -> float: ...
+    @property
+    def drop_max_roi(self) -> float: ...
+    @property
+    def drop_min_elapsed(self) -> float: ...
+    @property
+    def prioritise_min_decline(self) -> float: ...
+    @property
+    def suspend_load(self) -> float: ...
+    @property
+    def committed_weight(self) -> Decimal: ...
+    @property
+    def capacity(self) -> Mapping[str, Decimal]: ...
 
 LIVE = (AxisState.ACTIVE, AxisState.PRIORITISED)
 PRECEDENCE = (Rule.SUSPEND, Rule.DROP, Rule.REASSIGN, Rule.PRIORITISE, Rule.ROLL_OUT)
@@ -88,7 +109,7 @@ def money(value: Decimal, lang: str) -> str:
 
 
 def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentProgress], *,
-           settings: EngineSettings, as_of: datetime, load: Mapping[str, Mapping[str, Decimal]],
+           settings: AdvisorSettings, as_of: datetime, load: Mapping[str, Mapping[str, Decimal]],
            quarter_label: str, today: date | None = None,
            context: AdvisorContext = AdvisorContext()) -> list[Recommendation]:
     """At most one recommendation per axis (the rule of highest precedence that fires), in plan order of axes."""
@@ -134,7 +155,7 @@ def equivalent(a: Axis, b: Axis) -> bool:
 
 
 def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[str, SegmentProgress],
-              s: EngineSettings) -> list[Recommendation]:
+              s: AdvisorSettings) -> list[Recommendation]:
     out = []
     lang = plan.language
     for axis in _live(plan):
@@ -177,26 +198,29 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
     return out
 
 
-def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: EngineSettings, as_of: datetime) -> list[Recommendation]:
+def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
+          as_of: datetime) -> list[Recommendation]:
     out = []
     lang = plan.language
     live = _live(plan)
     for axis in live:
         p = progress[axis.id]
-        if axis.objective is None or p.roi is None:
+        roi = p.roi
+        if axis.objective is None or roi is None:
             continue
         elapsed = axis.objective.period.elapsed_share(as_of)
-        if elapsed < s.drop_min_elapsed or p.roi >= s.drop_max_roi:
+        if elapsed < s.drop_min_elapsed or roi >= s.drop_max_roi:
             continue
-        others = [(progress[o.id].roi, o) for o in live if o.id != axis.id and progress[o.id].roi is not None]
+        others = [(other_roi, o) for o in live
+                  if o.id != axis.id and (other_roi := progress[o.id].roi) is not None]
         best = max(others, key=lambda pair: (pair[0], pair[1].id), default=None)
-        better = best if best is not None and best[0] > p.roi else None  # type: ignore[operator]
+        better = best if best is not None and best[0] > roi else None
         if lang == "fr":
-            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI {pct(p.roi, lang)} après "
+            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI {pct(roi, lang)} après "
                        f"{pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
             summary += (f" au profit de {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better else ".")
         else:
-            summary = (f"Drop axis {_name(plan, axis)} (ROI {pct(p.roi, lang)} after {pct(elapsed, lang)} "
+            summary = (f"Drop axis {_name(plan, axis)} (ROI {pct(roi, lang)} after {pct(elapsed, lang)} "
                        f"of the period, threshold {pct(s.drop_max_roi, lang)})")
             summary += (f" in favour of {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better else ".")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,
@@ -216,7 +240,7 @@ def _concerns(change: Any, axis: Axis) -> bool:
     return change.axis_id == axis.id or (change.axis_id is None and change.segment_id == axis.segment_id)
 
 
-def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: EngineSettings, context: AdvisorContext,
+def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: AdvisorSettings, context: AdvisorContext,
                 today: date) -> list[Recommendation]:
     out = []
     lang = plan.language
@@ -264,7 +288,7 @@ def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: EngineSett
     return out
 
 
-def _capacities(plan: Plan, s: EngineSettings, today: date) -> dict[str, Decimal]:
+def _capacities(plan: Plan, s: AdvisorSettings, today: date) -> dict[str, Decimal]:
     """Production capacity per product for the current quarter: the plan's context (in force today) over the
     settings'."""
     out = {str(k): Decimal(v) for k, v in s.capacity.items()}
@@ -275,14 +299,14 @@ def _capacities(plan: Plan, s: EngineSettings, today: date) -> dict[str, Decimal
     return out
 
 
-def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: EngineSettings,
+def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSettings,
              quarter_label: str, today: date) -> list[Recommendation]:
     out = []
     lang = plan.language
     capacities = _capacities(plan, s, today)
     threats = _events(plan, Impact.THREAT, today)
     for axis in _live(plan):
-        overloaded = []
+        overloaded: list[dict[str, Any]] = []
         for product in axis.products:
             capacity = capacities.get(product)
             if not capacity or capacity <= 0:

@@ -35,12 +35,12 @@ from pac_core.scope_eval import (
     ValueTest,
     account_value,
     dormancy_rule,
-    fold,
     is_dormancy,
     months_before,
     normalise,
 )
 from pac_core.scopes import Condition, Scope
+from pac_core.text import fold_value
 
 _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal of the close date (< 4.2M)
 
@@ -90,7 +90,8 @@ class AccountColumns:
         columns = []
         for k, field in enumerate(self.fields):
             if field in PLAIN_FIELDS:
-                values = [fold(v) if isinstance(v, str) else normalise(v) for v in map(attrgetter(field), accounts)]
+                values = [fold_value(v) if isinstance(v, str) else normalise(v)
+                          for v in map(attrgetter(field), accounts)]
             else:
                 values = [account_value(a, field, owner_email) for a in accounts]
             distinct: dict[Any, int] = {}

@@ -35,8 +35,9 @@ from pac_core.revenue import (
     window_days,
 )
 from pac_core.revenue import measure as measure_revenue
-from pac_core.scope_eval import ScopeIndex, fold, is_dormancy, months_before
+from pac_core.scope_eval import ScopeIndex, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
+from pac_core.text import fold_value
 from pac_core.totals import with_totals
 
 ATTRIBUTIONS = ("full", "split")
@@ -468,9 +469,9 @@ def advisor_context(plan: Plan, records: Records, scopes: ScopeIndex, ledger: Wo
             continue
         found: list[tuple[int, date | None, str]] = []
         if change.account:
-            wanted = fold(change.account)
+            wanted = fold_value(change.account)
             found = [(n, change.on, "plan") for n, a in enumerate(scopes.accounts)
-                     if not a.deleted and (a.id == change.account or fold(a.name) == wanted)]
+                     if not a.deleted and (a.id == change.account or fold_value(a.name) == wanted)]
         if change.crm_field:
             name = change.crm_field.removeprefix("custom.")
             for n, a in enumerate(scopes.accounts):
@@ -501,7 +502,7 @@ def _lost_mark(value: object) -> tuple[date | None, bool]:
     if isinstance(value, date):
         return value, True
     text = str(value).strip()
-    if fold(text) in ("true", "yes", "oui", "1"):
+    if fold_value(text) in ("true", "yes", "oui", "1"):
         return None, True
     try:
         return date.fromisoformat(text[:10]), True

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 
 from pac_core.errors import GeographyError
+from pac_core.text import fold_words
 
 ARA = "Auvergne-Rhône-Alpes"
 BFC = "Bourgogne-Franche-Comté"
@@ -112,17 +112,8 @@ _GUADELOUPE_EXCEPTIONS = {
 _FIX_NOT_MAPPED = "accounts there belong to no département: leave them out of département scopes, or scope by country"
 
 
-def _norm(text: str) -> str:
-    """Lower case, no accents, hyphens and apostrophes as spaces, single spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = re.sub(r"[\-‐–—'’`_.,;/]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-normalise = _norm
-_BY_NAME: dict[str, str] = {_norm(name): code for code, (name, _) in DEPARTEMENTS.items()}
-_REGION_BY_NAME: dict[str, str] = {_norm(r): r for r in REGIONS} | _REGION_ALIASES
+_BY_NAME: dict[str, str] = {fold_words(name): code for code, (name, _) in DEPARTEMENTS.items()}
+_REGION_BY_NAME: dict[str, str] = {fold_words(r): r for r in REGIONS} | _REGION_ALIASES
 # Every accepted spelling of a région (normalised: lower case, no accents, spaces) -> 2016 name.
 REGION_SPELLINGS: dict[str, str] = dict(_REGION_BY_NAME)
 _DEPT_PREFIX = re.compile(r"^(?:le |la |les |l )?(?:departement|dept|dep|dpt)(?: du| de la| de l| des| de| d)? ")
@@ -187,7 +178,7 @@ def resolve_departement(text: str) -> str:
                                  f"write {departement_name(by_name)} ({by_name}) or "
                                  f"{departement_name(by_code)} ({by_code})")
         return by_name
-    key = _DEPT_PREFIX.sub("", _norm(raw))
+    key = _DEPT_PREFIX.sub("", fold_words(raw))
     if re.fullmatch(r"\d{1,3}|2 ?[ab]", key):
         code = key.replace(" ", "").upper()
         if len(code) == 1:
@@ -215,11 +206,11 @@ def resolve_departement(text: str) -> str:
 
 def resolve_region(text: str) -> str:
     """The 2016 name of the région named by ``text`` (any case or accents, acronym or pre-2016 name)."""
-    key = _norm(str(text))
+    key = fold_words(str(text))
     key = re.sub(r"^(?:la )?region ", "", key) if key not in _REGION_BY_NAME else key
     if key in _REGION_BY_NAME:
         return _REGION_BY_NAME[key]
-    close = difflib.get_close_matches(key, [_norm(r) for r in REGIONS], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, [fold_words(r) for r in REGIONS], n=1, cutoff=0.6)
     fix = f"did you mean {_REGION_BY_NAME[close[0]]}?" if close else f"use one of: {', '.join(REGIONS)}"
     raise GeographyError(f"unknown région {text!r}", fix)
 

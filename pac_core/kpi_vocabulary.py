@@ -27,7 +27,6 @@ réactivation``, ``reactivation rate``, ``reactivation_rate``...). Pure: no I/O,
 from __future__ import annotations
 
 import difflib
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.records import Deal, DealStage
 from pac_core.results import KpiValue
-from pac_core.scopes import fold
+from pac_core.text import fold_alnum
 
 ZERO = Decimal(0)
 
@@ -123,7 +122,7 @@ BY_ID: Mapping[str, Kpi] = {k.id: k for k in VOCABULARY}
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+    return fold_alnum(text)
 
 
 _LOOKUP: dict[str, str] = {}

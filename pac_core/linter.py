@@ -38,7 +38,7 @@ from pac_core import geography
 from pac_core.errors import GeographyError, PeriodError
 from pac_core.periods import RelativePeriodError, find_periods
 from pac_core.plan import ActivityType
-from pac_core.text import fold_keep_length
+from pac_core.text import fold_keep_length, fold_words
 from pac_core.window import Window
 
 KINDS = ("action", "objective", "intention")
@@ -357,7 +357,7 @@ def _departement_spans(s: str) -> list[tuple[int, int, str]]:
     return out
 
 
-_DEPT_NAMES = sorted(((geography.normalise(name), code) for code, (name, _) in geography.DEPARTEMENTS.items()),
+_DEPT_NAMES = sorted(((fold_words(name), code) for code, (name, _) in geography.DEPARTEMENTS.items()),
                      key=lambda x: -len(x[0]))
 _AMBIGUOUS_NAMES = {"cher", "manche", "somme", "nord", "lot", "var", "aube", "orne", "ain", "eure", "marne", "loire",
                     "vienne", "indre", "gard", "tarn", "gers", "oise", "aude", "doubs", "jura", "paris", "savoie",
@@ -465,10 +465,10 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
             continue
         facts.count, facts.target = value, text[first:last]
         head = s[first:last].split()[0]
-        kind = next((k for p, k in _NOUNS if p.fullmatch(head)), "none")
-        facts.count_is_activity = kind != "none"
-        if facts.count_is_activity and facts.activity_type is None and kind != "none":
-            facts.activity_type = kind
+        noun = next(((k,) for p, k in _NOUNS if p.fullmatch(head)), None)
+        facts.count_is_activity = noun is not None
+        if noun is not None and facts.activity_type is None:
+            facts.activity_type = noun[0]
         return
 
 

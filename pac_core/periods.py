@@ -418,26 +418,26 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     add(_MONTH_NUM.match(s, pos), month_num)
 
     def quarter(m: re.Match[str]) -> _Part:
-        q = int(_g(m, "q") or _g(m, "q2") or 0) if not _g(m, "o") else _ordinal(_g(m, "o"), 4)
+        q = _ordinal(o, 4) if (o := _g(m, "o")) else int(_g(m, "q") or _g(m, "q2") or 0)
         _check_quarter(q)
         return _Part("quarter", _year_of(_g(m, "y")), lambda y: _quarter_days(y, q), index=q)
     add(_QUARTER.match(s, pos), quarter)
     add(_QUARTER_ISO.match(s, pos), quarter)
 
     def half(m: re.Match[str]) -> _Part:
-        h = int(_g(m, "h") or _g(m, "h2") or 0) if not _g(m, "o") else _ordinal(_g(m, "o"), 2)
+        h = _ordinal(o, 2) if (o := _g(m, "o")) else int(_g(m, "h") or _g(m, "h2") or 0)
         _half_days(2000, h)
         return _Part("half", _year_of(_g(m, "y")), lambda y: _half_days(y, h), index=h)
     add(_HALF.match(s, pos), half)
     add(_HALF_ISO.match(s, pos), half)
 
-    add(_YEAR_NAMED.match(s, pos), lambda m: _Part("year", int(_g(m, "y")),
+    add(_YEAR_NAMED.match(s, pos), lambda m: _Part("year", int(m.group("y")),
                                                      lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
 
     def year_bare(m: re.Match[str]) -> _Part | None:
         if search and not _preposition_before(s, m.start()):
             return None   # "2000 clients" is a count, "en 2027" is a period
-        return _Part("year", int(_g(m, "y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
+        return _Part("year", int(m.group("y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
     add(_YEAR_BARE.match(s, pos), year_bare)
     return max(found, key=lambda f: f[0]) if found else None
 
@@ -673,7 +673,8 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     s = _one_space(_normalise(text))[0].strip().rstrip(".;,")
     if not s:
         raise PeriodError("empty period", f"write when, {EXAMPLES}")
-    for start in dict.fromkeys((0, _LEAD.match(s).end())):
+    lead = _LEAD.match(s)
+    for start in dict.fromkeys((0, lead.end() if lead else 0)):
         hit = _parse_at(s, start, search=False, today=today)
         if hit and hit[0] == len(s):
             first, end = hit[1].days(ctx)

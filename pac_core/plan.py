@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from pac_core.errors import PlanError, Problem
 from pac_core.scopes import EVERYTHING, Scope
+from pac_core.text import fold_alnum
 from pac_core.window import Window
 
 
@@ -218,11 +219,7 @@ class Plan:
 
 
 def _slug(text: str) -> str:
-    import re
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "plan"
+    return fold_alnum(text, "-") or "plan"
 
 
 def check_invariants(plan: Plan) -> list[Problem]:

@@ -29,8 +29,9 @@ from zoneinfo import ZoneInfo
 
 from pac_core.records import Deal, DealLine, DealStage
 from pac_core.results import Decision
-from pac_core.scope_eval import AccountKey, fold
+from pac_core.scope_eval import AccountKey
 from pac_core.scopes import Condition
+from pac_core.text import fold_value
 from pac_core.window import Window
 
 ZERO = Decimal(0)
@@ -233,7 +234,7 @@ class DealFilter:
     @classmethod
     def of(cls, conditions: Iterable[Condition], who: Iterable[str] = ()) -> DealFilter:
         conditions = tuple(conditions)
-        return cls(frozenset(fold(w) for w in who), tuple(c for c in conditions if c.field == "deal_owner"),
+        return cls(frozenset(fold_value(w) for w in who), tuple(c for c in conditions if c.field == "deal_owner"),
                    tuple(c for c in conditions if c.field in LINE_FIELDS))
 
     @property
@@ -242,11 +243,11 @@ class DealFilter:
 
     def owner_problem(self, owner: str | None) -> str | None:
         """Why a deal owned by ``owner`` (an e-mail, or None) does not count; None when it does."""
-        folded = fold(owner) if owner else None
+        folded = fold_value(owner) if owner else None
         if self.who and folded not in self.who:
             return f"{owner or 'unknown owner'} (axis: {', '.join(sorted(self.who))})"
         for c in self.owner_conditions:
-            inside = folded is not None and folded in {fold(str(v)) for v in c.values}
+            inside = folded is not None and folded in {fold_value(str(v)) for v in c.values}
             if inside != (c.op == "in"):
                 return f"{owner or 'unknown owner'} (scope: {c.label})"
         return None
@@ -263,11 +264,11 @@ def _line_values(condition: Condition, line: DealLine) -> set[str]:
         raw = (line.code or line.product,)
     else:
         raw = (line.code, line.family, line.name, line.product)
-    return {fold(v) for v in raw if v}
+    return {fold_value(v) for v in raw if v}
 
 
 def _line_passes(condition: Condition, line: DealLine) -> bool:
-    hit = bool(_line_values(condition, line) & {fold(str(v)) for v in condition.values})
+    hit = bool(_line_values(condition, line) & {fold_value(str(v)) for v in condition.values})
     return hit if condition.op == "in" else not hit
 
 

@@ -16,13 +16,11 @@ Semantics, shared by both paths so they can never disagree:
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from itertools import compress, repeat
 from operator import attrgetter, eq, not_
 from typing import Any
@@ -30,6 +28,7 @@ from typing import Any
 from pac_core.errors import ScopeError
 from pac_core.records import Account
 from pac_core.scopes import FIELDS, OPERATORS, Condition, Scope
+from pac_core.text import fold_value
 
 AccountKey = tuple[str, str]          # (source, account id)
 WonDates = date | Sequence[date]      # the last won close date before the reference, or all of them sorted
@@ -46,19 +45,12 @@ TEXT_FIELDS = frozenset({"country", "postal_code", "departement", "region", "ind
                          "owner", "name", "deal_owner", "product", "product_family", "product_code"})
 
 
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Casefolded, accent-free, trimmed text: the form every string comparison uses."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
-
-
 def normalise(value: Any) -> Any:
     """A value in comparable form: folded text, Decimal numbers, booleans and None unchanged."""
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
-        return fold(value)
+        return fold_value(value)
     if isinstance(value, Decimal):
         return value
     if isinstance(value, int | float):
@@ -100,12 +92,12 @@ def account_value(account: Account, field: str, owner_email: Mapping[AccountKey,
         if account.owner_id is None:
             return None
         email = owner_email.get((account.source, account.owner_id))
-        return fold(email) if email else None
+        return fold_value(email) if email else None
     if field == "postal_code":
-        return fold(account.postal_code.replace(" ", "")) if account.postal_code else None
+        return fold_value(account.postal_code.replace(" ", "")) if account.postal_code else None
     value = getattr(account, field)
     if isinstance(value, str):
-        return fold(value)
+        return fold_value(value)
     return normalise(value)
 
 
@@ -119,14 +111,16 @@ class ValueTest:
             raise ScopeError(f"unknown scope operator {op!r}", f"use one of {', '.join(OPERATORS)}")
         if field not in FIELDS and not field.startswith("custom."):
             raise ScopeError(f"unknown scope field {field!r}", f"use one of {', '.join(FIELDS)} or custom.<name>")
+        values: tuple[Any, ...]
         if field in TEXT_FIELDS and op in ("in", "not_in"):
-            values = tuple(fold(str(v)).replace(" ", "") if field == "postal_code" else fold(str(v))
+            values = tuple(fold_value(str(v)).replace(" ", "") if field == "postal_code" else fold_value(str(v))
                            for v in condition.values)
         else:
             values = tuple(normalise(v) for v in condition.values)
         self.exact = frozenset(v for v in values if not (isinstance(v, str) and v.endswith("*")))
         self.prefixes = tuple(v[:-1] for v in values if isinstance(v, str) and v.endswith("*"))
         self.values = values
+        self.bounds = tuple(v for v in values if isinstance(v, Decimal))   # all of them for gte..between
         if op in ("gte", "lte", "gt", "lt", "between") and not all(isinstance(v, Decimal) for v in values):
             raise ScopeError(f"{condition.label or field}: {op} needs numbers, got {condition.values!r}",
                              "write a number such as 50000000")
@@ -145,7 +139,7 @@ class ValueTest:
             return value == bool(self.values[0]) if isinstance(value, bool) else False
         if not isinstance(value, Decimal):
             return False
-        low = self.values[0]
+        low = self.bounds[0]
         if op == "gte":
             return value >= low
         if op == "lte":
@@ -154,7 +148,7 @@ class ValueTest:
             return value > low
         if op == "lt":
             return value < low
-        return low <= value <= self.values[1]   # between, inclusive
+        return low <= value <= self.bounds[1]   # between, inclusive
 
 
 def is_dormancy(condition: Condition) -> bool:
@@ -362,7 +356,8 @@ class ScopeIndex:
             index = {}
             accounts, emails, live = self.accounts, self.owner_email, self.live
             if field in PLAIN_FIELDS:   # same values as account_value, without a call per account
-                values = [fold(v) if isinstance(v, str) else normalise(v) for v in map(attrgetter(field), accounts)]
+                values = [fold_value(v) if isinstance(v, str) else normalise(v)
+                          for v in map(attrgetter(field), accounts)]
             else:
                 values = [account_value(a, field, emails) for a in accounts]
             for i, value in enumerate(values):

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
+from pac_core.geography import resolve_departement, resolve_region
+from pac_core.text import fold_key
 
 DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code")
 FIELDS = (
@@ -122,12 +123,6 @@ _COUNTRIES = {
 _POSTAL = re.compile(r"^(?:\d|2[AaBb])[\dA-Za-z]{0,4}\*?$")
 
 
-def fold(text: str) -> str:
-    """Lower-case, accents removed, spaces and hyphens as underscores: how keys are compared."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[\s\-']+", "_", ascii_text.strip().lower())
-
-
 _MONEY = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)(k|m|md|mds|g|b|bn)?$")
 _SCALE = {None: 1, "k": 10**3, "m": 10**6, "md": 10**9, "mds": 10**9, "g": 10**9, "b": 10**9, "bn": 10**9}
 
@@ -200,16 +195,16 @@ def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope") -> Scop
         out.add("", f"a scope is a mapping of conditions, not {type(data).__name__}",
                 "write e.g. scope: {departement: \"69\", industry: Chimie}")
         raise ScopeError(out.problems)
-    conditions: list[Condition] = []
+    conditions: list[Condition | None] = []
     for raw_key, value in data.items():
         key = str(raw_key)
-        if fold(key) in NEGATION_KEYS:
+        if fold_key(key) in NEGATION_KEYS:
             if not isinstance(value, Mapping) or not value:
                 out.add(key, "not: takes a mapping of conditions to exclude",
                         "write e.g. not: {account_type: Distributeur}")
                 continue
             for inner_key, inner in value.items():
-                if fold(str(inner_key)) in NEGATION_KEYS:
+                if fold_key(str(inner_key)) in NEGATION_KEYS:
                     out.add(f"{key}.{inner_key}", "not: cannot be nested", "move the condition up one level")
                     continue
                 conditions.extend(_negate(c, out, f"{key}.{inner_key}")
@@ -227,11 +222,11 @@ def _canonical_field(key: str, out: _Collector, where: str) -> str | None:
             return key
         out.add(where, "custom. needs the attribute's name", "write e.g. custom.segment_code: A1")
         return None
-    found = KEY_ALIASES.get(fold(key))
+    found = KEY_ALIASES.get(fold_key(key))
     if found:
         return found
     known = sorted({*FIELDS, "custom.<name>", "not"})
-    close = difflib.get_close_matches(fold(key), [*KEY_ALIASES, *NEGATION_KEYS], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(fold_key(key), [*KEY_ALIASES, *NEGATION_KEYS], n=1, cutoff=0.6)
     suggestion = KEY_ALIASES.get(close[0], close[0]) if close else None
     fix = f"did you mean {suggestion!r}?" if suggestion else f"known fields: {', '.join(known)}"
     out.add(where, f"unknown scope field {key!r}", fix)
@@ -281,8 +276,6 @@ def _text(item: object, out: _Collector, where: str) -> object:
 
 
 def _departement(item: object, out: _Collector, where: str) -> object:
-    from pac_core.geography import resolve_departement
-
     text = f"{item:02d}" if isinstance(item, int) and not isinstance(item, bool) else str(item).strip()
     try:
         return resolve_departement(text)
@@ -293,8 +286,6 @@ def _departement(item: object, out: _Collector, where: str) -> object:
 
 
 def _region(item: object, out: _Collector, where: str) -> object:
-    from pac_core.geography import resolve_region
-
     try:
         return resolve_region(str(item).strip())
     except InvalidInput as exc:
@@ -375,7 +366,7 @@ def _comparisons(field: str, value: object, out: _Collector, where: str) -> list
 def _dormant(value: object, out: _Collector, where: str) -> list[Condition]:
     if isinstance(value, bool):
         return [Condition("dormant", "is", (value,), "dormant" if value else "non dormant")]
-    if isinstance(value, Mapping) and len(value) == 1 and fold(str(next(iter(value)))) in ("months", "mois"):
+    if isinstance(value, Mapping) and len(value) == 1 and fold_key(str(next(iter(value)))) in ("months", "mois"):
         months = next(iter(value.values()))
         if isinstance(months, int) and not isinstance(months, bool) and months >= 1:
             return [Condition("dormant", "dormant_months", (months,), f"dormant {months} mois")]

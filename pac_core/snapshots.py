@@ -125,12 +125,14 @@ def snapshot_payload(evaluation: Evaluation, *, with_decisions: bool = True) -> 
             evaluation,
             actions=tuple(dataclasses.replace(a, decisions=()) for a in evaluation.actions),
             axes=tuple(dataclasses.replace(a, decisions=()) for a in evaluation.axes))
-    return _encode(evaluation)
+    payload: dict[str, Any] = _encode(evaluation)
+    return payload
 
 
 def evaluation_from_payload(payload: dict[str, Any]) -> Evaluation:
     """The ``Evaluation`` that ``snapshot_payload`` encoded (equal to the original)."""
-    return _decode(Evaluation, payload)
+    evaluation: Evaluation = _decode(Evaluation, payload)
+    return evaluation
 
 
 def _encode(value: Any) -> Any:
@@ -168,7 +170,7 @@ def _decode(kind: Any, value: Any) -> Any:
         return tuple(_decode(inner, v) for v in value)
     if origin is dict or kind is Any:
         return _plain(value)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _HINTS.get(kind)
         if hints is None:
             hints = _HINTS[kind] = typing.get_type_hints(kind)

@@ -1,10 +1,65 @@
-"""Text folding shared by the parsers (periods, linter): one way to compare French and English text."""
+"""Text folding: the one module that says how pac compares French and English text.
+
+Each function is one meaning, named for it (there used to be seven copies, two of them called ``fold`` with
+different results):
+
+* ``fold_value``: casefolded, accent-free, trimmed: how scope values and CRM values are compared
+  ("Rhône " == "RHONE");
+* ``fold_key``: ASCII, lower case, spaces, hyphens and apostrophes as ``_``: how plan keys are compared
+  ("Code postal" == "code_postal");
+* ``fold_words``: casefolded, accent-free, punctuation as single spaces: how place names are compared
+  ("Côtes-d'Armor" == "cotes d armor");
+* ``fold_alnum``: ASCII, lower case, every run of other characters as one separator, trimmed: headers, KPI names
+  and slugs ("Taux de réussite (%)" -> "taux de reussite");
+* ``fold_keep_length``: lower case, accent-free, plain quotes/dashes/spaces, same length as the input: for parsers
+  that report spans in the original text.
+"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
 _PLAIN = {"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " "}
+_KEY_SEPARATORS = re.compile(r"[\s\-']+")
+_WORD_PUNCTUATION = re.compile(r"[\-‐–—'’`_.,;/]+")
+_SPACES = re.compile(r"\s+")
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _ascii(text: str) -> str:
+    """NFKD, then every non-ASCII character dropped (accents go, "œ" goes too)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+@lru_cache(maxsize=1 << 16)
+def fold_value(text: str) -> str:
+    """Casefolded, accent-free, trimmed text: the form every scope and CRM value comparison uses."""
+    return _without_accents(text).casefold().strip()
+
+
+def fold_key(text: str) -> str:
+    """ASCII lower case, runs of spaces, hyphens and apostrophes as ``_``: how plan keys are compared."""
+    return _KEY_SEPARATORS.sub("_", _ascii(text).strip().lower())
+
+
+def fold_words(text: str) -> str:
+    """Casefolded, accent-free, hyphens, apostrophes and punctuation as spaces, single spaces: place names."""
+    text = _without_accents(text).casefold()
+    text = _WORD_PUNCTUATION.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold_alnum(text: str, sep: str = " ") -> str:
+    """ASCII lower case letters and digits, every other run as one ``sep``, trimmed of ``sep``.
+
+    ``fold_alnum(name, "-")`` is a slug (empty when ``name`` has no ASCII letter or digit).
+    """
+    return re.sub(r"[^a-z0-9]+", sep, _ascii(text).lower()).strip(sep)
 
 
 def fold_keep_length(text: str) -> str:
@@ -14,7 +69,7 @@ def fold_keep_length(text: str) -> str:
     """
     out = []
     for ch in text:
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        base = _without_accents(ch)
         low = base.lower() if len(base) == 1 else ch.lower()
         low = _PLAIN.get(low, low)
         out.append(low if len(low) == 1 else ch)

@@ -8,16 +8,15 @@ Stop it with ``server.stop()`` (or use it as a context manager).
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
 from sandbox_crm.demo_org import DemoOrg, build_demo_org
-from sandbox_crm.server import Api, SandboxServer
+from sandbox_crm.http import Api
+from sandbox_crm.hubspot import SANDBOX_TOKEN, HubSpotApi
+from sandbox_crm.salesforce import SalesforceApi
+from sandbox_crm.server import SandboxServer
 
 SF_CONSUMER_KEY = "pac-sandbox-consumer-key"
 SF_CLIENT_ID = "pac-sandbox-client-id"
 SF_CLIENT_SECRET = "pac-sandbox-client-secret"  # noqa: S105 - the sandbox's own throw-away credential
-HS_TOKEN_DEFAULT = "pac-sandbox-hubspot-token"  # noqa: S105 - idem
 
 
 def start_sandbox(org: DemoOrg | None = None, *, salesforce: bool = True, hubspot: bool = True) -> SandboxServer:
@@ -25,13 +24,9 @@ def start_sandbox(org: DemoOrg | None = None, *, salesforce: bool = True, hubspo
     org = org if org is not None else build_demo_org()
     apis: list[Api] = []
     if salesforce:
-        from sandbox_crm.salesforce_api import SalesforceApi
-
         apis.append(SalesforceApi(org))
     if hubspot:
-        module = _optional("sandbox_crm.hubspot_api")
-        if module is not None:
-            apis.append(module.HubSpotApi(org))
+        apis.append(HubSpotApi(org))
     server = SandboxServer(apis)
     server.start()
     for api in apis:    # dialects that need the server (faults, base URL) get it once started
@@ -39,15 +34,6 @@ def start_sandbox(org: DemoOrg | None = None, *, salesforce: bool = True, hubspo
         if callable(attach):
             attach(server)
     return server
-
-
-def _optional(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
 
 
 def sandbox_env(server: SandboxServer) -> dict[str, str]:
@@ -62,10 +48,8 @@ def sandbox_env(server: SandboxServer) -> dict[str, str]:
         "PAC_SF_CLIENT_SECRET": SF_CLIENT_SECRET,
         "PAC_SF_CA_BUNDLE": server.ca_path,
         "PAC_SF_API_VERSION": "62.0",
+        "PAC_HS_ACCESS_TOKEN": SANDBOX_TOKEN,
+        "PAC_HS_HOST": server.base_url,
+        "PAC_HS_CA_BUNDLE": server.ca_path,
     }
-    hs_token = HS_TOKEN_DEFAULT
-    module = _optional("sandbox_crm.hubspot_api")
-    if module is not None:
-        hs_token = getattr(module, "SANDBOX_TOKEN", getattr(module, "TOKEN", HS_TOKEN_DEFAULT))
-    env.update({"PAC_HS_ACCESS_TOKEN": hs_token, "PAC_HS_HOST": server.base_url, "PAC_HS_CA_BUNDLE": server.ca_path})
     return env

@@ -1,96 +1,30 @@
 """The sandbox CRM's HTTPS core: a threaded loopback server, a fresh CA per start, fault injection.
 
-Each CRM dialect is an ``Api`` (``salesforce_api.SalesforceApi``, ``hubspot_api.HubSpotApi``) that
+Each CRM dialect is an ``Api`` (``salesforce.SalesforceApi``, ``hubspot.HubSpotApi``; ``http.py``) that
 claims URL prefixes and turns a ``Request`` into a ``Response``. The core only routes, counts calls,
-and drops connections on demand; each ``Api`` answers the other faults in its own documented format.
+and drops connections on demand (``faults.py``); each ``Api`` answers the other faults in its own documented
+format.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import re
 import ssl
 import tempfile
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import trustme
 
-FAULT_KINDS = ("rate_limit", "server_error", "drop", "expire_session", "lock_row", "quota")
+from sandbox_crm.faults import FAULT_KINDS, Fault, FaultBook
+from sandbox_crm.http import Api, Request, Response
 
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]     # lower-case names
-    body: bytes = b""
-
-    def json(self) -> Any:
-        return json.loads(self.body or b"null")
-
-    def arg(self, name: str, default: str | None = None) -> str | None:
-        values = self.query.get(name)
-        return values[0] if values else default
-
-
-@dataclass
-class Response:
-    status: int = 200
-    body: Any = None                       # JSON-serialisable, or bytes/str sent as is
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str = "application/json;charset=UTF-8"
-
-
-@dataclass
-class Fault:
-    api: str
-    kind: str
-    path: re.Pattern[str]
-    times: int
-    detail: dict[str, Any]
-
-
-class FaultBook:
-    """Faults to inject, consumed in order: ``inject("salesforce", "rate_limit", path="query", times=2)``."""
-
-    def __init__(self) -> None:
-        self._faults: list[Fault] = []
-        self._lock = threading.Lock()
-
-    def inject(self, api: str, kind: str, *, path: str = ".*", times: int = 1, **detail: Any) -> None:
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault {kind!r}; use one of {FAULT_KINDS}")
-        with self._lock:
-            self._faults.append(Fault(api, kind, re.compile(path), times, detail))
-
-    def take(self, api: str, request: Request, kinds: tuple[str, ...] = FAULT_KINDS) -> Fault | None:
-        with self._lock:
-            for fault in self._faults:
-                if fault.api == api and fault.kind in kinds and fault.path.search(request.path):
-                    fault.times -= 1
-                    if fault.times <= 0:
-                        self._faults.remove(fault)
-                    return fault
-        return None
-
-    def clear(self) -> None:
-        with self._lock:
-            self._faults.clear()
-
-
-class Api(Protocol):
-    name: str                    # "salesforce" | "hubspot"
-    prefixes: tuple[str, ...]    # URL path prefixes this dialect answers
-
-    def handle(self, request: Request, fault: Fault | None) -> Response: ...
+__all__ = ["FAULT_KINDS", "Api", "Fault", "FaultBook", "Request", "Response", "SandboxServer"]
 
 
 class SandboxServer:

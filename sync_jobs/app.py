@@ -7,6 +7,7 @@ plan file with the manager's CRM edits applied, as of the given date (default: t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,12 +18,22 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from pac_config.settings import PlanSettings, Settings
-from pac_core.errors import InvalidInput
+from pac_core.errors import InvalidInput, Problem
+from pac_core.linter import lint_statement
 from pac_core.plan import Plan
 from pac_core.records import Records
 from pac_core.results import Evaluation
-from pac_core.snapshots import period_window
-from sync_jobs.pipeline import effective_plan, evaluate, load_plan_file
+from pac_core.snapshots import (
+    closed_periods,
+    closing_instant,
+    due_snapshots,
+    evaluation_from_payload,
+    last_closed,
+    parse_label,
+    period_window,
+    snapshot_payload,
+)
+from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
 from sync_jobs.report_inputs import ReportInputs, RunSummary, SnapshotPoint
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
@@ -77,9 +88,6 @@ def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = N
 def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, periods: Sequence[str] | None, *,
                    now: datetime | None = None, engine: Engine | None = None) -> list[str]:
     """``take_snapshot`` for several periods, reading the store once (the scheduler's catch-up)."""
-    from pac_core.errors import Problem
-    from pac_core.snapshots import closed_periods, closing_instant, last_closed, parse_label, snapshot_payload
-
     ps = settings.plan(plan_ref)
     plan, _ = load_plan_file(ps)
     now = now or ps.as_of or datetime.now(UTC)
@@ -121,8 +129,6 @@ def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, n
                        ) -> list[str]:
     """Take every closed period of the plan that has no snapshot of ``kind`` yet (oldest first): what the
     scheduler's snapshot jobs do on their cron and at start-up, so a missed one is never skipped."""
-    from pac_core.snapshots import due_snapshots
-
     ps = settings.plan(plan_ref)
     plan, _ = load_plan_file(ps)
     now = now or ps.as_of or datetime.now(UTC)
@@ -141,17 +147,11 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
     engine = open_store(settings.database())
     try:
         now = current(settings, plan_ref, as_of=as_of, engine=engine)
-        points = []
-        try:
-            from pac_core.snapshots import evaluation_from_payload
-
-            points = [SnapshotPoint(s.label, s.kind, s.taken_at, evaluation_from_payload(s.payload))
-                      for s in repo.snapshots(engine, now.plan.id)]
-        except ImportError:
-            points = []
+        points = [SnapshotPoint(s.label, s.kind, s.taken_at, evaluation_from_payload(s.payload))
+                  for s in repo.snapshots(engine, now.plan.id)]
         runs = repo.runs(engine, now.plan.id, limit=1, include_dry=False)
         last = run_summary(runs[0], repo.run_conflicts(engine, now.plan.id, runs[0].id)) if runs else None
-        rejected = tuple(repo.rejections(engine, runs[0].id)) if runs else ()
+        rejected = tuple(repo.rejections(engine, runs[0].id)) if runs and runs[0].id is not None else ()
         people = {p.email: p.name for p in now.plan.people if p.name}
         return ReportInputs(plan=now.plan, evaluation=now.evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(now.plan, linter)), people=people)
@@ -162,10 +162,7 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
 def _lint(plan: Plan, linter: Callable[..., Any] | None) -> list[dict[str, Any]]:
     extra: dict[str, Any] = {}
     if linter is None:
-        try:
-            from pac_core.linter import lint_statement as linter
-        except ImportError:
-            return []
+        linter = lint_statement
         extra["within"] = plan.period     # periods without a year resolve inside the plan's (fiscal) period
     year = plan.period.start.year
     out = []
@@ -183,8 +180,6 @@ def _as_dict(result: Any) -> dict[str, Any]:
     for name in ("to_json", "to_dict"):
         if hasattr(result, name):
             return dict(getattr(result, name)())
-    import dataclasses
-
     if dataclasses.is_dataclass(result):
         return dataclasses.asdict(result)  # type: ignore[arg-type]
     return dict(result)

@@ -18,7 +18,7 @@ from rich.table import Table
 from connectors.base import ConnectorError
 from sync_jobs import cli_common, textsafe
 from sync_jobs.cli_advice import print_advice_summary
-from sync_jobs.demo import run_demo
+from sync_jobs.demo import DemoViews, run_demo
 from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, EXIT_OK, exit_code_for
 from sync_jobs.lock import LockHeld
 from sync_jobs.logs import redact
@@ -133,7 +133,7 @@ WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth
 
 
 def print_result(console: Console, result: Any) -> None:
-    console.print(counts_table(f"Sync of {result.plan_id}: {result.status}", result.counts))
+    console.print(counts_table(f"Sync of {result.plan_id}: {result.log_status}", result.counts))
     for name, api in result.api.items():
         left = api.get("remaining")
         console.print(f"API {name}: {api['calls']} calls this run" + (f", {left} left today" if left is not None
@@ -276,8 +276,9 @@ def demo_cmd(lang: str | None, output: str, db: str) -> None:
     """The whole nightly job on a local sandbox CRM: seed, sync twice, show progress, write the report."""
     top = click.get_current_context().find_root().params
     verbose = bool(top.get("verbose")) or top.get("log_format") == "json"
-    sys.exit(run_demo(lang=lang, output=output, db=db, console=cli_common.table_console(), verbose=verbose,
-                      program=cli_common.program()))
+    views = DemoViews(lambda: ProgressView(textsafe.console(stderr=True)), counts_table)
+    sys.exit(exit_code_for(run_demo(views, lang=lang, output=output, db=db, console=cli_common.table_console(),
+                                    verbose=verbose, program=cli_common.program())))
 
 
 def run_exit_code(result: RunResult) -> int:

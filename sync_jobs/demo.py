@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,17 +25,32 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
+from pac_config.settings import default_settings_path, load_settings
+from sandbox_crm.run import sandbox_env, start_sandbox
 from sync_jobs import textsafe
-from sync_jobs.exit_codes import EXIT_OK, EXIT_PARTIAL
+from sync_jobs.app import load_report_inputs, take_due_snapshots
+from sync_jobs.factory import build_connectors
+from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.report import render_html
+from sync_jobs.run_status import RunStatus
+from sync_jobs.store import open_store
+from sync_jobs.store import records as store_records
 
 DEMO_AS_OF = datetime(2027, 5, 20, 18, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@dataclass(frozen=True)
+class DemoViews:
+    """The command line's views the demo shows its runs with (given by the command line: the demo never imports
+    it): progress bars for one sync, a run's figures per object as a table."""
+
+    progress: Callable[[], AbstractContextManager[Callable[..., None]]]
+    counts_table: Callable[[str, dict[str, dict[str, int]]], Any]
 
 
 def write_demo_settings(db: Path | str, where: Path) -> Path:
     """A settings file for the demo store (a SQLite path or any URL): the shipped connectors, plan and
     engine section (fx rates, advisor thresholds, capacity), absolute paths, the demo clock."""
-    from pac_config.settings import default_settings_path, load_settings
-
     shipped = load_settings(default_settings_path(), env={})
     url = db if isinstance(db, str) and "://" in db else f"sqlite:///{Path(db).resolve()}"
     lines = [f"database_url: '{url}'", "connectors:"]
@@ -74,9 +90,10 @@ def _quiet_logs(verbose: bool) -> Iterator[None]:
         root.setLevel(before)
 
 
-def run_demo(*, lang: str | None = None, output: str = "out/pac-report.html", db: str = ".pac/demo.db",
-             console: Console | None = None, verbose: bool = False, program: str = "pac") -> int:
-    """Run the demo; returns 0 when it went through, else the failing sync's exit code. The first sync ends
+def run_demo(views: DemoViews, *, lang: str | None = None, output: str = "out/pac-report.html",
+             db: str = ".pac/demo.db", console: Console | None = None, verbose: bool = False,
+             program: str = "pac") -> RunStatus:
+    """Run the demo; returns ``ok`` when it went through, else the failing sync's status. The first sync ends
     "partial" (exit 1) because the demo's awkward records are rejected for the first time, which is expected:
     they are there to be reported. The second sync rejects them again for the same reasons: known, listed, and
     its status is "ok". A "partial" sync is not a failure of the demo.
@@ -86,14 +103,10 @@ def run_demo(*, lang: str | None = None, output: str = "out/pac-report.html", db
     """
     console = console or textsafe.console()
     with _quiet_logs(verbose):
-        return _run(lang, output, db, console, program)
+        return _run(views, lang, output, db, console, program)
 
 
-def _run(lang: str | None, output: str, db: str, console: Console, program: str) -> int:
-    from pac_config.settings import load_settings
-    from sandbox_crm.run import sandbox_env, start_sandbox
-    from sync_jobs.factory import build_connectors
-
+def _run(views: DemoViews, lang: str | None, output: str, db: str, console: Console, program: str) -> RunStatus:
     started = time.monotonic()
     db_path = Path(db)
     _fresh(db_path)
@@ -112,19 +125,19 @@ def _run(lang: str | None, output: str, db: str, console: Console, program: str)
             done = connector.provision_schema()
             provisioned.append(f"{connector.name} {len(done)}" if done else f"{connector.name} already there")
         console.print(f"PAC objects and fields provisioned: {', '.join(provisioned)}.")
-        first = _sync(settings, ps.key, connectors, full=True)
+        first = _sync(views, settings, ps.key, connectors, full=True)
         if first.evaluation is None or first.plan is None:
-            print_summary(console, first)
-            return first.exit_code or EXIT_PARTIAL
-        print_summary(console, first, demo_handled(settings, ps.key))
+            print_summary(console, views, first)
+            return first.status if first.status is not RunStatus.OK else RunStatus.PARTIAL
+        print_summary(console, views, first, demo_handled(settings, ps.key))
         print_progress(console, first.plan, first.evaluation)
         server.reset_counts()
-        second = _sync(settings, ps.key, build_connectors(settings, ps.connectors, env), full=False)
+        second = _sync(views, settings, ps.key, build_connectors(settings, ps.connectors, env), full=False)
         calls = dict(server.calls)
         reads = sum(1 for _api, method, path in server.log if method in ("GET", "POST") and _is_read(path))
     console.print(f"Second sync (nothing changed in the CRMs): wrote {second.written} records, "
                   f"{sum(calls.values())} API calls ({', '.join(f'{k} {v}' for k, v in calls.items())}; "
-                  f"{reads} of them reads), status {second.status}"
+                  f"{reads} of them reads), status {second.log_status}"
                   + (f" ({len(second.rejections)} rejected, {len(second.new_rejections)} new: the first run's "
                      "set-asides are known now, still listed, no longer partial)." if second.rejections else "."))
     labels = take_demo_snapshots(settings, ps.key)
@@ -140,17 +153,14 @@ def _run(lang: str | None, output: str, db: str, console: Console, program: str)
         console.print(f"  {report}   the quarterly sales-meeting report (open it in a browser)", markup=False)
     console.print(f"  (they read the demo's store, {settings_path}, until this directory has its own; "
                   "PAC_CONFIG chooses another)", markup=False)
-    bad = [r for r in (first, second) if r.exit_code not in (EXIT_OK, EXIT_PARTIAL)]
-    return bad[0].exit_code if bad else EXIT_OK
+    bad = [r for r in (first, second) if r.status not in (RunStatus.OK, RunStatus.PARTIAL)]
+    return bad[0].status if bad else RunStatus.OK
 
 
-def _sync(settings: Any, plan: str, connectors: dict[str, Any], *, full: bool) -> Any:
+def _sync(views: DemoViews, settings: Any, plan: str, connectors: dict[str, Any], *, full: bool) -> RunResult:
     """One run of the pipeline with progress bars on stderr (they vanish when done)."""
-    from sync_jobs.pipeline import run_sync
-    from sync_jobs.run_views import ProgressView
-
     try:
-        with ProgressView(textsafe.console(stderr=True)) as view:
+        with views.progress() as view:
             return run_sync(plan, settings, connectors=connectors, full=full, progress=view)
     finally:
         for c in connectors.values():
@@ -161,9 +171,6 @@ def demo_handled(settings: Any, plan: str) -> list[str]:
     """One sentence per awkward record of the demo org that was read and handled as documented (the USD deal
     converted, the all-day event kept on its day...). The records left out come from the run itself
     (``RunResult.rejections``: connector rejections and the records the engine set aside, each once)."""
-    from sync_jobs.store import open_store
-    from sync_jobs.store import records as store_records
-
     engine = open_store(settings.database())
     try:
         records = store_records.load_records(engine, settings.plan(plan).connectors)
@@ -172,13 +179,11 @@ def demo_handled(settings: Any, plan: str) -> list[str]:
     return _handled(records, settings)
 
 
-def print_summary(console: Console, result: Any, handled: Sequence[str] = ()) -> None:
+def print_summary(console: Console, views: DemoViews, result: RunResult, handled: Sequence[str] = ()) -> None:
     """The first sync per object, with the run's own figures: read, rejected (by a connector, or set aside by
     the engine: each record once), deleted, written, failed; then every rejected record with its reason, the
     awkward records that were handled, and the API calls."""
-    from sync_jobs.run_views import counts_table
-
-    console.print(counts_table(f"First sync (full read): {result.status}", result.counts))
+    console.print(views.counts_table(f"First sync (full read): {result.log_status}", result.counts))
     if result.rejections:
         new = len(result.new_rejections)
         console.print(f"{len(result.rejections)} rejected ({new} new), counted nowhere (also in `pac status` and the "
@@ -229,8 +234,6 @@ def _handled(records: Any, settings: Any) -> list[str]:
 def take_demo_snapshots(settings: Any, plan: str) -> list[str]:
     """The monthly (January to the month before the demo clock) and quarterly (the quarters already over)
     snapshots the scheduler would have kept, each closing its period: evaluated as of its last instant."""
-    from sync_jobs.app import take_due_snapshots
-
     return [label for kind in ("monthly", "quarterly")
             for label in take_due_snapshots(settings, plan, kind, now=DEMO_AS_OF)]
 
@@ -239,14 +242,7 @@ def _is_read(path: str) -> bool:
     return "/query" in path or path.endswith("/search") or "/batch/read" in path or "/objects/" in path
 
 
-def _report(settings: Any, plan: str, lang: str | None, output: Path, console: Console) -> Path | None:
-    try:
-        from sync_jobs.report import render_html
-    except ImportError:
-        console.print("(the HTML report module is not installed in this tree yet)")
-        return None
-    from sync_jobs.app import load_report_inputs
-
+def _report(settings: Any, plan: str, lang: str | None, output: Path, console: Console) -> Path:
     inputs = load_report_inputs(settings, plan)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render_html(inputs, lang or inputs.plan.language), encoding="utf-8")

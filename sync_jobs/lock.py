@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import socket
 import threading
@@ -28,6 +29,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, text
 
 from pac_core.errors import PacError
+from sync_jobs.logs import event
+
+log = logging.getLogger("pac.lock")
 
 
 class LockHeld(PacError):
@@ -58,10 +62,14 @@ def run_lock(engine: Engine, plan_id: str, *, wait: float = 0.0, owner: str | No
     lock = _PgLock(engine, plan_id, owner) if engine.dialect.name == "postgresql" else \
         _SqliteLock(engine, plan_id, owner, ttl)
     deadline = time.monotonic() + max(wait, 0.0)
+    waiting = False
     while not lock.try_acquire():
         if time.monotonic() >= deadline:
             holder, since = lock.holder()
             raise LockHeld(plan_id, holder, since)
+        if not waiting:     # said once: ops (and tests) see a run waiting for another, not a hung one
+            event(log, "lock.wait", plan=plan_id, holder=lock.holder()[0], wait_seconds=wait)
+            waiting = True
         sleep(poll)
     try:
         yield owner

@@ -8,6 +8,8 @@ import re
 import sys
 from datetime import UTC, datetime
 
+from sync_jobs.textsafe import clean
+
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s'\"]+"),
     re.compile(r"(?i)((?:access_token|refresh_token|client_secret|password|session_id|sessionid|token|"
@@ -55,8 +57,6 @@ class _TextFormatter(logging.Formatter):
     sequences (see ``sync_jobs.textsafe``)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from sync_jobs.textsafe import clean
-
         return clean(super().format(record), lines=True)
 
 

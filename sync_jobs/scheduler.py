@@ -34,24 +34,31 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from pac_config.settings import Settings, load_settings
-from sync_jobs.lock import default_owner
+from pac_core.errors import InvalidInput
+from sync_jobs.app import take_due_snapshots
+from sync_jobs.evaluation import load_plan_file
+from sync_jobs.lock import default_owner, run_lock
 from sync_jobs.logs import event
+from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
+from sync_jobs.pipeline import run_sync
+from sync_jobs.run_status import EXIT_CODES
+from sync_jobs.store import open_store
+from sync_jobs.store.tables import ScheduleClaim
 
 log = logging.getLogger("pac.schedule")
 
 
 # -- jobs (module-level: APScheduler stores them by reference) ----------------------------------
 def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
-    from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
-    from sync_jobs.pipeline import run_sync
-
     settings = load_settings(settings_path or None)
     with connector_locks(settings, plan):
         result = run_sync(plan, settings, wait=60.0)
     after_sync(settings, plan, result.status)
-    return result.status, result.exit_code
+    return result.log_status, EXIT_CODES[result.status]
 
 
 @contextlib.contextmanager
@@ -59,9 +66,6 @@ def connector_locks(settings: Settings, plan: str, *, wait: float = 3600.0) -> I
     """Queue behind any other scheduled run using one of this plan's connectors (the same CRM records, watermarks
     and written values in the store): two plans on one connector synced at once conflict on those rows (on
     PostgreSQL, deadlocks marking the records a full read did not see). Locks are taken in name order."""
-    from sync_jobs.lock import run_lock
-    from sync_jobs.store import open_store
-
     engine = open_store(settings.database())
     try:
         with contextlib.ExitStack() as stack:
@@ -109,13 +113,6 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
     this worker has it (it runs), else the worker that claimed it first (this one skips). One row per job
     holds its last claimed fire time; a worker claims by moving it forward (an UPDATE that only one of several
     concurrent workers can win) or by inserting the first row (the primary key refuses a second one)."""
-    from sqlalchemy import insert, select, update
-    from sqlalchemy.exc import IntegrityError
-
-    from sync_jobs.pipeline import load_plan_file
-    from sync_jobs.store import open_store
-    from sync_jobs.store.tables import ScheduleClaim
-
     ps = settings.plan(plan)
     schedule = ps.schedule or settings.schedule
     cron = {"sync": schedule.cron, "monthly": schedule.monthly_snapshot, "quarterly": schedule.quarterly_snapshot}[job]
@@ -162,8 +159,6 @@ def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
 
 def take_due(settings: Settings | None, settings_path: str, plan: str, kind: str, *, why: str = "cron") -> list[str]:
     """The snapshots of ``kind`` due for ``plan`` (see ``snapshot_job``); logs ``schedule.run`` with their labels."""
-    from sync_jobs.app import take_due_snapshots
-
     labels: list[str] = []
     try:
         labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind)
@@ -194,8 +189,6 @@ def default_jobstore() -> Path:
 
 def wanted_jobs(settings: Settings) -> list[dict[str, Any]]:
     """Each plan's sync and snapshot jobs: id, function reference, args, cron trigger in the plan's zone."""
-    from sync_jobs.pipeline import load_plan_file
-
     jobs = []
     source = str(Path(settings.source).resolve()) if settings.source else ""
     options = job_options(settings)
@@ -297,13 +290,9 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
     try:
         fcntl.flock(guard, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        from pac_core.errors import InvalidInput
-
         guard.close()
         raise InvalidInput(f"another scheduler already uses the job store {path}",
                            "give each scheduler process its own --jobstore file") from None
-    from sync_jobs.store import open_store
-
     open_store(settings.database()).dispose()   # a store it cannot use is said now (exit 2), not every night
     sync_jobstore(settings, path)
     scheduler = build_scheduler(settings, path)

@@ -25,7 +25,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.hubspot.reads import chunks, read_associations
+from more_itertools import chunked
+
+from connectors.hubspot.reads import read_associations
 from connectors.hubspot.transport import HubSpotTransport
 
 log = logging.getLogger(__name__)
@@ -83,12 +85,12 @@ class Links:
         drop = [(f, t) for f, wanted in desired.items() for t in sorted(have.get(f, set()) - wanted)]
         if add:
             spec = self.association_type(from_type, to_type)
-            for batch in chunks(add, WRITE_BATCH):
+            for batch in chunked(add, WRITE_BATCH):
                 self.transport.call(f"associations.create.{from_type}.{to_type}", "associations", "create",
                                     from_type, to_type, {"inputs": [{"from": {"id": f}, "to": {"id": t},
                                                                      "types": [spec]} for f, t in batch]})
             self.created += len(add)
-        for batch in chunks(drop, WRITE_BATCH):
+        for batch in chunked(drop, WRITE_BATCH):
             grouped: dict[str, list[dict[str, str]]] = {}
             for f, t in batch:
                 grouped.setdefault(f, []).append({"id": t})

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from more_itertools import chunked
+
 from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.transport import HubSpotTransport
 
@@ -130,7 +132,7 @@ def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str]
                *, id_property: str | None = None, history: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
     """Records by id, 100 per call; ``history`` names the properties to read with their history
     (``propertiesWithHistory``: value, timestamp, sourceType, sourceId, updatedByUserId per change)."""
-    for chunk in chunks(list(dict.fromkeys(ids)), BATCH_READ):
+    for chunk in chunked(dict.fromkeys(ids), BATCH_READ):
         body: dict[str, Any] = {"inputs": [{"id": i} for i in chunk], "properties": list(properties),
                                 "propertiesWithHistory": list(history)}
         if id_property:
@@ -155,8 +157,3 @@ def read_associations(transport: HubSpotTransport, from_type: str, to_type: str,
             if nxt:
                 pending.append({"id": from_id, "after": nxt})
     return out
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

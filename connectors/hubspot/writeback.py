@@ -24,9 +24,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from more_itertools import chunked
+
 from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult
 from connectors.hubspot.associations import DEFAULT_CAP, AxisTargets, Links, parse_axes
-from connectors.hubspot.reads import batch_read, chunks, list_objects, read_associations
+from connectors.hubspot.reads import batch_read, list_objects, read_associations
 from connectors.hubspot.schema import (
     ACTION_COMPANIES,
     ACTION_PROPS,
@@ -114,7 +116,7 @@ class Writer:
                 continue
             groups.setdefault(where, []).append((i, change, props_or_error))
         for (object_type, verb), items in groups.items():
-            for batch in chunks(items, BATCH_WRITE):
+            for batch in chunked(items, BATCH_WRITE):
                 for i, result in self._send(object_type, verb, batch):
                     results[i] = result
         if not self.fallback:
@@ -291,7 +293,7 @@ class Writer:
                     axes = axes_of[company]
                     inputs.append({"id": deal, "properties": {axes_prop.name: fmt(axes_prop, axes),
                                                               target_prop.name: "true" if axes else "false"}})
-            for batch in chunks(inputs, BATCH_WRITE):
+            for batch in chunked(inputs, BATCH_WRITE):
                 reply = self.transport.call("batch_update.deals", "objects.batch", "update", "deals",
                                             {"inputs": list(batch)})
                 for error in (reply.data or {}).get("errors") or []:

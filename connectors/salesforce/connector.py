@@ -23,6 +23,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from more_itertools import chunked
 from simple_salesforce import format_soql
 
 from connectors.base import (
@@ -243,11 +244,11 @@ class SalesforceConnector:
             wanted[str(r["Id"])] = r
         out: dict[tuple[str, str], tuple[datetime, str | None]] = {}
         ids = sorted(wanted)
-        for start in range(0, len(ids), BATCH):
+        for batch in chunked(ids, BATCH):
             # the object name comes from the validated mapping; values only through format_soql
             soql = format_soql("SELECT ParentId, Field, NewValue, CreatedById, CreatedDate FROM "  # noqa: S608
                                + history_name(obj) + " WHERE ParentId IN {} AND Field IN {} ORDER BY CreatedDate, Id",
-                               ids[start:start + BATCH], sorted(editable))
+                               batch, sorted(editable))
             try:
                 pages = list(self.client.query_pages(soql))
             except ConnectorError as exc:
@@ -293,8 +294,7 @@ class SalesforceConnector:
             groups.setdefault(path, []).append((i, record))
         for path, items in groups.items():
             items = self._without_failed_axes(items, changes, results)
-            for n in range(0, len(items), BATCH):
-                chunk = items[n: n + BATCH]
+            for chunk in chunked(items, BATCH):
                 self._write_chunk(path, chunk, changes, results)
         return [r for r in results if r is not None]
 

@@ -25,10 +25,11 @@ saying which permission set an admin must deploy and assign.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from more_itertools import chunked
 from simple_salesforce import format_soql
 
 from connectors.base import QuotaExhausted, RateLimited, SchemaError, TransientError
@@ -150,7 +151,7 @@ def _sync(client: SfClient, sobject: str, pset: PermSet, pset_id: str, wanted_ac
                for n in missing]
     updates = [{"attributes": {"type": sobject}, "id": r["Id"], **a} for r, a in differ]
     for method, records in (("POST", creates), ("PATCH", updates)):
-        for batch in _chunks(records):
+        for batch in chunked(records, BATCH):
             results = client.restful("composite/sobjects", method=method, json={"allOrNone": True, "records": batch})
             failed = [r for r in results or [] if not r.get("success")]
             if failed:
@@ -167,8 +168,3 @@ def _sync(client: SfClient, sobject: str, pset: PermSet, pset_id: str, wanted_ac
 
 def _query(client: SfClient, soql: str) -> list[dict[str, Any]]:
     return [row for page in client.query_pages(soql) for row in page]
-
-
-def _chunks(items: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start:start + BATCH]

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+import apprise
+
 from pac_config.notifications import NotificationSettings, Recipient
 from sync_jobs.logs import redact, register_secret
 
@@ -63,8 +65,6 @@ def _email(to: str, settings: NotificationSettings, env: Mapping[str, str]) -> C
 
 def send(channel: Channel, title: str, body: str) -> tuple[bool, str]:
     """(delivered, problem) through Apprise; the problem is redacted."""
-    import apprise
-
     if channel.url is None:
         return False, channel.problem
     sender = apprise.Apprise()

@@ -9,10 +9,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from pac_config.settings import Settings
+from sync_jobs.app import current
 from sync_jobs.logs import event, redact
+from sync_jobs.notify import sent
 from sync_jobs.notify.alerts import Alert, compute_alerts
 from sync_jobs.notify.channels import channels_for, send
 from sync_jobs.notify.digest import render_digest
+from sync_jobs.secrets import connector_env
+from sync_jobs.store import open_store, repo
 
 log = logging.getLogger("pac.notify")
 
@@ -46,11 +50,6 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
     ``dry_run`` computes and returns the digests without sending or recording anything. A delivery that
     fails is not recorded: its alerts are sent with the next digest.
     """
-    from sync_jobs.app import current
-    from sync_jobs.notify import sent
-    from sync_jobs.secrets import connector_env
-    from sync_jobs.store import open_store, repo
-
     env = connector_env(env)
     section = settings.notifications
     engine = open_store(settings.database())

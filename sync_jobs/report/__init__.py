@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sync_jobs.report import csv_export, page, workbook
 from sync_jobs.report_inputs import ReportInputs
 
 __all__ = ["render_html", "write_actions_csv", "write_xlsx"]
@@ -15,20 +16,14 @@ __all__ = ["render_html", "write_actions_csv", "write_xlsx"]
 
 def render_html(inputs: ReportInputs, lang: str | None = None) -> str:
     """The report as one HTML document: inline CSS and SVG, no script, no external resource."""
-    from sync_jobs.report.page import render
-
-    return render(inputs, lang)
+    return page.render(inputs, lang)
 
 
 def write_xlsx(inputs: ReportInputs, path: str | Path, lang: str | None = None) -> Path:
     """One sheet per view (overview, segments, axes, actions, recommendations, data), real numbers."""
-    from sync_jobs.report.workbook import write
-
-    return write(inputs, Path(path), lang)
+    return workbook.write(inputs, Path(path), lang)
 
 
 def write_actions_csv(inputs: ReportInputs, path: str | Path, lang: str | None = None) -> Path:
     """Action progress as CSV for Excel: UTF-8 with BOM; ``;`` and decimal comma in French, ``,`` in English."""
-    from sync_jobs.report.csv_export import write
-
-    return write(inputs, Path(path), lang)
+    return csv_export.write(inputs, Path(path), lang)

@@ -1,9 +1,14 @@
-"""Numbers, money, percentages and dates written the way the report's reader expects them.
+"""Numbers, money, percentages and dates written the way the report's reader expects them, through Babel (CLDR).
 
-French: ``1 234 567 €``, ``80 %``, ``20 mai 2027`` (narrow no-break space between thousands,
-no-break space before ``€`` and ``%``, as the Imprimerie nationale and CLDR write them).
-English: ``€1,234,567``, ``80%``, ``May 20, 2027``. Pure functions of the standard library:
-no locale of the machine is read, nothing is fetched, so the output is the same everywhere.
+French (``fr_FR``): ``1 234 567 €``, ``80 %``, ``20 mai 2027`` (narrow no-break space between thousands,
+no-break space before ``€`` and ``%``, as the Imprimerie nationale and CLDR write them). English (``en_US``,
+the month-first dates the report has always used): ``€1,234,567``, ``80%``, ``May 20, 2027``. Babel ships the
+CLDR data: no locale of the machine is read, nothing is fetched, so the output is the same everywhere.
+
+Two choices keep the report's bytes where CLDR's default differs: amounts are rounded half up before Babel
+formats them (Babel rounds half to even: 0.5 would become 0), and the patterns are the report's (``1er mai``,
+``May 3–9, 2027`` rather than CLDR's interval ``May 3 – 9, 2027``). The currency symbol is CLDR's for the
+locale: in French a dollar is ``$US`` and a pound ``£GB`` (the report wrote ``$``/``£`` before Babel).
 """
 
 from __future__ import annotations
@@ -13,20 +18,26 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+
+from sync_jobs.report.i18n import labels
+
 NBSP = "\u00a0"        # before € and % in French
 NNBSP = "\u202f"       # French thousands separator
+LOCALES = {"fr": "fr_FR", "en": "en_US"}
+DASH = "–"
 
-_MONTHS = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-           "octobre", "novembre", "décembre"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"),
-}
-_SHORT_MONTHS = {
-    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
-    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
-}
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥"}
+
+def _rounded(value: float | Decimal | int, decimals: int) -> Decimal:
+    """Half up to ``decimals`` places, never ``-0``."""
+    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return abs(d) if d == 0 else d
+
+
+def _digits(decimals: int) -> str:
+    """The number part of a pattern: ``#,##0`` or ``#,##0.0``."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 @dataclass(frozen=True)
@@ -38,77 +49,67 @@ class Formatter:
     timezone: str = "Europe/Paris"
 
     def __post_init__(self) -> None:
-        if self.lang not in _MONTHS:
+        if self.lang not in LOCALES:
             raise ValueError(f"unsupported report language {self.lang!r}: use fr or en")
+
+    @property
+    def locale(self) -> str:
+        return LOCALES[self.lang]
 
     # -- numbers -------------------------------------------------------------------------------
     def number(self, value: float | Decimal | int | None, decimals: int = 0) -> str:
         """A plain number with the language's separators; ``–`` when unknown."""
         if value is None:
-            return "–"
-        q = Decimal(1).scaleb(-decimals) if decimals else Decimal(1)
-        d = Decimal(str(value)).quantize(q, rounding=ROUND_HALF_UP)
-        if d == 0:
-            d = abs(d)   # no "-0"
-        sign = "-" if d < 0 else ""
-        whole, _, frac = f"{abs(d):f}".partition(".")
-        groups = []
-        while len(whole) > 3:
-            groups.insert(0, whole[-3:])
-            whole = whole[:-3]
-        groups.insert(0, whole)
-        sep, point = (NNBSP, ",") if self.lang == "fr" else (",", ".")
-        text = sep.join(groups)
-        if frac:
-            text += point + frac
-        return sign + text
+            return DASH
+        return format_decimal(_rounded(value, decimals), format=_digits(decimals), locale=self.locale)
+
+    def _money_pattern(self, number: str) -> str:
+        if self.lang == "fr":
+            return f"{number}{NBSP}¤"
+        symbol = get_currency_symbol(self.currency, self.locale)
+        return f"¤{NBSP}{number}" if symbol[-1:].isalpha() else f"¤{number}"   # CHF 1,500 / €1,500
 
     def money(self, value: Decimal | float | int | None, decimals: int = 0) -> str:
         """An amount in the plan's currency, rounded to the unit by default."""
         if value is None:
-            return "–"
-        text = self.number(value, decimals)
-        sign = ""
-        if text.startswith("-"):
-            sign, text = "-", text[1:]
-        symbol = _SYMBOLS.get(self.currency)
-        if self.lang == "fr":
-            return f"{sign}{text}{NBSP}{symbol or self.currency}"
-        return f"{sign}{symbol}{text}" if symbol else f"{sign}{self.currency}{NBSP}{text}"
+            return DASH
+        return format_currency(_rounded(value, decimals), self.currency, format=self._money_pattern(_digits(decimals)),
+                               currency_digits=False, locale=self.locale)
 
     def money_compact(self, value: Decimal | float | int | None) -> str:
         """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``."""
         if value is None:
-            return "–"
+            return DASH
         v = float(value)
+        scaled, decimals, suffix = v, 0, ""
         for size, unit in ((1e6, "M"), (1e3, "k")):
             if abs(v) >= size:
-                suffix = unit
-                scaled = v / size
+                scaled, suffix = v / size, unit
                 decimals = 0 if abs(scaled) >= 100 or scaled == int(scaled) else 1
-                text = self.number(round(scaled, decimals), decimals)
+                scaled = round(scaled, decimals)
                 break
-        else:
-            text, suffix = self.number(v), ""
-        symbol = _SYMBOLS.get(self.currency, self.currency)
+        number = _digits(decimals)
         if self.lang == "fr":
-            return f"{text}{NBSP}{suffix}{symbol}"
-        sign = ""
-        if text.startswith("-"):
-            sign, text = "-", text[1:]
-        return f"{sign}{symbol}{text}{suffix}"
+            pattern = f"{number}{NBSP}'{suffix}'¤" if suffix else f"{number}{NBSP}¤"
+        else:
+            pattern = f"¤{number}'{suffix}'" if suffix else f"¤{number}"
+        return format_currency(_rounded(scaled, decimals), self.currency, format=pattern, currency_digits=False,
+                               locale=self.locale)
 
     def percent(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
         if ratio is None:
-            return "–"
-        text = self.number(Decimal(str(ratio)) * 100, decimals)
-        return f"{text}{NBSP}%" if self.lang == "fr" else f"{text}%"
+            return DASH
+        hundredths = _rounded(Decimal(str(ratio)) * 100, decimals)
+        sign = f"{NBSP}%" if self.lang == "fr" else "%"
+        return format_percent(hundredths.scaleb(-2), format=_digits(decimals) + sign, locale=self.locale)
 
     def months(self, value: float | None) -> str:
+        """``3 mois`` / ``1 month``, ``2.5 months``."""
         if value is None:
-            return "–"
-        unit = "mois" if self.lang == "fr" else ("month" if round(value, 1) == 1 else "months")
+            return DASH
+        words = labels(self.lang)
+        unit = words["month_one"] if round(value, 1) == 1 else words["month_many"]
         return f"{self.number(value, 0 if float(value) == int(value) else 1)}{NBSP}{unit}"
 
     # -- dates ---------------------------------------------------------------------------------
@@ -118,32 +119,35 @@ class Formatter:
             moment = moment.replace(tzinfo=ZoneInfo("UTC"))
         return moment.astimezone(ZoneInfo(self.timezone))
 
+    def _day(self, value: date) -> str:
+        """The day-of-month part of a pattern: French writes the first of the month ``1er``."""
+        return "d'er'" if self.lang == "fr" and value.day == 1 else "d"
+
+    def _date_pattern(self, value: date) -> str:
+        return f"{self._day(value)} MMMM y" if self.lang == "fr" else "MMMM d, y"
+
     def date(self, value: date | datetime | None) -> str:
         """``20 mai 2027`` / ``May 20, 2027``."""
         if value is None:
-            return "–"
+            return DASH
         if isinstance(value, datetime):
             value = self.local(value).date()
-        month = _MONTHS[self.lang][value.month - 1]
-        if self.lang == "fr":
-            day = "1er" if value.day == 1 else str(value.day)
-            return f"{day} {month} {value.year}"
-        return f"{month} {value.day}, {value.year}"
+        return format_date(value, self._date_pattern(value), locale=self.locale)
 
     def short_date(self, value: date | datetime) -> str:
         """``20 mai`` / ``May 20``: for tables where the year is the plan's."""
         if isinstance(value, datetime):
             value = self.local(value).date()
-        month = _SHORT_MONTHS[self.lang][value.month - 1]
-        return f"{value.day} {month}" if self.lang == "fr" else f"{month} {value.day}"
+        return format_date(value, "d MMM" if self.lang == "fr" else "MMM d", locale=self.locale)
 
     def datetime(self, value: datetime | None) -> str:
         """``20 mai 2027 à 18:00`` / ``May 20, 2027 at 18:00``, in the plan's timezone."""
         if value is None:
-            return "–"
+            return DASH
         local = self.local(value)
-        joiner = "à" if self.lang == "fr" else "at"
-        return f"{self.date(local.date())} {joiner} {local:%H:%M}"
+        joiner = "'à'" if self.lang == "fr" else "'at'"
+        return format_datetime(local, f"{self._date_pattern(local.date())} {joiner} HH:mm", tzinfo=local.tzinfo,
+                               locale=self.locale)
 
     def date_range(self, start: datetime, end: datetime) -> str:
         """A half-open window [start, end) as the days it covers: ``3–9 mai 2027`` / ``May 3–9, 2027``."""
@@ -154,29 +158,29 @@ class Formatter:
             last = last - timedelta(days=1)   # the window ends at midnight: the previous day is the last
         if first == last:
             return self.date(first)
-        dash = "–"
         if first.year != last.year:
-            return f"{self.date(first)} {dash} {self.date(last)}"
+            return f"{self.date(first)} {DASH} {self.date(last)}"
+        same_month = first.month == last.month
         if self.lang == "fr":
-            day = "1er" if first.day == 1 else str(first.day)
-            if first.month == last.month:
-                return f"{day}{dash}{last.day} {_MONTHS['fr'][last.month - 1]} {last.year}"
-            return f"{day} {_MONTHS['fr'][first.month - 1]} {dash} {self.date(last)}"
-        if first.month == last.month:
-            return f"{_MONTHS['en'][first.month - 1]} {first.day}{dash}{last.day}, {last.year}"
-        return f"{_MONTHS['en'][first.month - 1]} {first.day} {dash} {self.date(last)}"
+            head = format_date(first, self._day(first) if same_month else f"{self._day(first)} MMMM ",
+                               locale=self.locale)
+            return f"{head}{DASH}{self.date(last)}" if same_month else f"{head}{DASH} {self.date(last)}"
+        head = format_date(first, "MMMM d", locale=self.locale)
+        if same_month:
+            return f"{head}{DASH}{format_date(last, 'd, y', locale=self.locale)}"
+        return f"{head} {DASH} {self.date(last)}"
 
     def quarter(self, moment: datetime) -> str:
         """``T2 2027`` (trimestre) / ``Q2 2027``."""
-        local = self.local(moment)
-        q = (local.month - 1) // 3 + 1
-        return f"{'T' if self.lang == 'fr' else 'Q'}{q} {local.year}"
+        return format_date(self.local(moment).date(), "QQQ y", locale=self.locale)
 
     def period_label(self, label: str) -> str:
         """Snapshot labels (``2027-Q1``, ``2027-04``) written for the reader: ``T1 2027``, ``avr. 2027``."""
         year, _, rest = label.partition("-")
-        if rest.upper().startswith("Q") and rest[1:].isdigit():
-            return f"{'T' if self.lang == 'fr' else 'Q'}{rest[1:]} {year}"
+        if not year.isdigit():
+            return label
+        if rest.upper().startswith("Q") and rest[1:].isdigit() and 1 <= int(rest[1:]) <= 4:
+            return format_date(date(int(year), 3 * int(rest[1:]) - 2, 1), "QQQ y", locale=self.locale)
         if rest.isdigit() and 1 <= int(rest) <= 12:
-            return f"{_SHORT_MONTHS[self.lang][int(rest) - 1]} {year}"
+            return format_date(date(int(year), int(rest), 1), "MMM y", locale=self.locale)
         return label

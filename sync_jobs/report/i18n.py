@@ -1,4 +1,9 @@
-"""The report's words in French and English. Every key exists in both dictionaries (a test checks)."""
+"""Every word pac writes for people, in French and English, in one table: the quarterly report's (``FR``/``EN``),
+the monthly review's, the nightly digest's and the plan's context lines (``PARTS``), the engine's codes
+(``ENUMS``: paces, rules, states...) and counted phrases (``COUNTED``). Every key exists in both languages
+(a test checks). A Python table rather than gettext catalogs: the words are keyed by id (not by English
+source text), two languages are shipped and nothing needs compiling into the wheel.
+"""
 
 from __future__ import annotations
 
@@ -139,6 +144,8 @@ FR: dict[str, str] = {
     "explain_hint": "Le détail par enregistrement : pac explain ACTION.",
     "unknown": "inconnu",
     "seconds": "s",
+    "month_one": "mois",
+    "month_many": "mois",
     "page_footer": "Plan d'actions commerciales",
     "win_start": "Début",
     "win_end": "Fin",
@@ -289,6 +296,8 @@ EN: dict[str, str] = {
     "explain_hint": "Record-level detail: pac explain ACTION.",
     "unknown": "unknown",
     "seconds": "s",
+    "month_one": "month",
+    "month_many": "months",
     "page_footer": "Commercial Action Plan",
     "win_start": "Start",
     "win_end": "End",
@@ -386,6 +395,130 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# -- the monthly review (``pac review``) ---------------------------------------------------------------------
+REVIEW_FR: dict[str, str] = {
+    "title": "Revue mensuelle des actions",
+    "as_of": "Situation au",
+    "compared": "Comparée à la revue précédente ({previous}, {how})",
+    "compared_snapshot": "instantané gardé alors",
+    "compared_recomputed": "recalculée depuis les données enregistrées (aucun instantané gardé)",
+    "first_month": "Premier mois du plan : pas de revue précédente.",
+    "team": "L'équipe",
+    "team_lead": "Les actions de chaque commercial, par rythme.",
+    "rep": "Commercial",
+    "actions": "Actions",
+    "axes": "Axes en difficulté",
+    "axes_lead": "Axes de développement à risque ou manqués, et ceux dont le rythme a changé depuis le mois dernier.",
+    "no_axes": "Aucun axe à risque ni manqué.",
+    "axis": "Axe",
+    "pace": "Rythme",
+    "before": "Le mois dernier",
+    "progress": "Avancement",
+    "news": "Nouvelles du conseiller",
+    "news_lead": "Les recommandations de l'analyse des axes (déployer, abandonner, prioriser, suspendre).",
+    "no_news": "Aucune recommandation : les axes sont dans les seuils fixés.",
+    "new": "nouveau",
+    "still": "toujours valable",
+    "withdrawn": "Ne sont plus recommandés",
+    "done": "Terminées",
+    "late": "En retard (fenêtre close, objectif manqué)",
+    "at_risk": "À risque (en retard sur le rythme, encore faisable)",
+    "changed": "Ce qui a changé depuis le mois dernier",
+    "next": "Prochaines échéances (jusqu'au {until})",
+    "nothing": "Rien.",
+    "action": "Action",
+    "when": "Quand",
+    "done_target": "Fait / cible",
+    "change": "Évolution",
+    "deadline": "Échéance",
+    "counted_since": "+{n} depuis le mois dernier",
+    "new_action": "nouvelle action",
+    "footer": "Revue mensuelle générée par pac depuis les données du CRM ; aucune saisie.",
+    "contents": "Sommaire",
+    "colon": "\u00a0:",
+}
+REVIEW_EN: dict[str, str] = {
+    "title": "Monthly action review",
+    "as_of": "Status as of",
+    "compared": "Compared with the previous review ({previous}, {how})",
+    "compared_snapshot": "snapshot kept then",
+    "compared_recomputed": "recomputed from the stored data (no snapshot kept)",
+    "first_month": "First month of the plan: no previous review.",
+    "team": "The team",
+    "team_lead": "Each rep's actions, by pace.",
+    "rep": "Rep",
+    "actions": "Actions",
+    "axes": "Axes in difficulty",
+    "axes_lead": "Development axes at risk or missed, and those whose pace changed since last month.",
+    "no_axes": "No axis at risk or missed.",
+    "axis": "Axis",
+    "pace": "Pace",
+    "before": "Last month",
+    "progress": "Progress",
+    "news": "The advisor's news",
+    "news_lead": "Recommendations from the axes' analysis (roll out, drop, prioritise, suspend).",
+    "no_news": "No recommendation: every axis is within its thresholds.",
+    "new": "new",
+    "still": "still standing",
+    "withdrawn": "No longer recommended",
+    "done": "Done",
+    "late": "Late (window closed, target missed)",
+    "at_risk": "At risk (behind pace, still reachable)",
+    "changed": "What changed since last month",
+    "next": "Next actions due (until {until})",
+    "nothing": "Nothing.",
+    "action": "Action",
+    "when": "When",
+    "done_target": "Done / target",
+    "change": "Change",
+    "deadline": "Deadline",
+    "counted_since": "+{n} since last month",
+    "new_action": "new action",
+    "footer": "Monthly review written by pac from the CRM's data; nothing typed in.",
+    "contents": "Contents",
+    "colon": ":",
+}
+
+# -- the nightly digest (``pac notify``): plain text -----------------------------------------------------------
+DIGEST: dict[str, dict[str, str]] = {
+    "fr": {"title": "PAC — ce qui a changé pour vous ({n})", "action_late": "Actions manquées (fenêtre close)",
+           "action_done": "Actions terminées", "axis_behind": "Axes en retard sur leur rythme",
+           "recommendation": "Nouvelles recommandations du conseiller",
+           "rejected": "Enregistrements du CRM rejetés, à corriger",
+           "late_line": "{text} : {done} / {target} ({axis})", "done_line": "{text} : {done} / {target}",
+           "axis_line": "{name} : {pace}, {progress} % de l'objectif (attendu à ce jour : {expected} %)",
+           "reco_line": "{rule} · {axis} : {summary}", "rejected_line": "{source} {object} {id} : {reason}",
+           "more": "… et {n} autres", "footer": "Envoyé par pac après la synchronisation de la nuit. "
+           "Chaque alerte n'est envoyée qu'une fois. La revue complète : pac review."},
+    "en": {"title": "PAC — what changed for you ({n})", "action_late": "Missed actions (window closed)",
+           "action_done": "Actions done", "axis_behind": "Axes behind their pace",
+           "recommendation": "New recommendations from the advisor",
+           "rejected": "CRM records rejected, to fix",
+           "late_line": "{text}: {done} / {target} ({axis})", "done_line": "{text}: {done} / {target}",
+           "axis_line": "{name}: {pace}, {progress}% of the objective (expected by now: {expected}%)",
+           "reco_line": "{rule} · {axis}: {summary}", "rejected_line": "{source} {object} {id}: {reason}",
+           "more": "… and {n} more", "footer": "Sent by pac after the nightly sync. Each alert is sent once. "
+           "The full review: pac review."},
+}
+
+# -- the context changes the plan declares (above the report's recommendations) -------------------------------
+CONTEXT: dict[str, dict[str, str]] = {
+    "fr": {"market_event": "Événement de marché", "lost_key_account": "Compte clé perdu",
+           "rep_leaving": "Départ", "capacity": "Capacité de production", "opportunity": "opportunité",
+           "threat": "menace", "from": "à partir du", "until": "jusqu'au", "per_quarter": "par trimestre"},
+    "en": {"market_event": "Market event", "lost_key_account": "Key account lost", "rep_leaving": "Leaving",
+           "capacity": "Production capacity", "opportunity": "opportunity", "threat": "threat",
+           "from": "from", "until": "until", "per_quarter": "per quarter"},
+}
+
+PARTS: dict[str, dict[str, Mapping[str, str]]] = {
+    "report": {"fr": FR, "en": EN},
+    "review": {"fr": REVIEW_FR, "en": REVIEW_EN},
+    "digest": DIGEST,
+    "context": CONTEXT,
+}
+
+
 def counted(key: str, n: int, lang: str, number: str | None = None) -> str:
     """``4 actions manquées`` / ``1 missed action``: the phrase for ``n`` things, singular or plural.
 
@@ -396,13 +529,12 @@ def counted(key: str, n: int, lang: str, number: str | None = None) -> str:
     return (singular if one else plural).format(n=number if number is not None else n)
 
 
-def labels(lang: str) -> Mapping[str, str]:
-    """The dictionary for ``lang`` (``fr`` or ``en``)."""
-    if lang == "fr":
-        return FR
-    if lang == "en":
-        return EN
-    raise ValueError(f"unsupported report language {lang!r}: use fr or en")
+def labels(lang: str, part: str = "report") -> Mapping[str, str]:
+    """The words of one part (``report``, ``review``, ``digest``, ``context``) in ``lang`` (``fr`` or ``en``)."""
+    by_lang = PARTS[part]
+    if lang not in by_lang:
+        raise ValueError(f"unsupported {part} language {lang!r}: use fr or en")
+    return by_lang[lang]
 
 
 def enum_label(kind: str, code: str, lang: str, **values: object) -> str:

@@ -1,4 +1,5 @@
-"""The whole HTML page: head (inline CSS, a policy that forbids scripts and network), masthead, KPIs, sections."""
+"""The whole HTML page (``templates/report/page.html``): head (inline CSS, a policy that forbids scripts and
+network), masthead, KPIs, sections."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from pac_core.results import Pace
 from sync_jobs.report import sections_actions, sections_data, sections_kpis, sections_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label, labels
-from sync_jobs.report.scrub import scrub_page
+from sync_jobs.report.scrub import one_environment, scrub_page
 from sync_jobs.report.style import CSS
+from sync_jobs.report.templating import markup
+from sync_jobs.report.templating import render as render_template
 from sync_jobs.report.view import action_rows, pace_counts, plan_totals
-from sync_jobs.report.widgets import e
 from sync_jobs.report_inputs import ReportInputs
 
 # No script may run and nothing may be fetched, even if some text slipped through unescaped.
@@ -22,9 +24,14 @@ def formatter_for(inputs: ReportInputs, lang: str | None) -> Formatter:
 
 
 def render(inputs: ReportInputs, lang: str | None = None) -> str:
+    with one_environment():
+        return _render(inputs, lang)
+
+
+def _render(inputs: ReportInputs, lang: str | None) -> str:
     fmt = formatter_for(inputs, lang)
     words = labels(fmt.lang)
-    body = [
+    sections = [
         sections_plan.overview(inputs, fmt),
         sections_plan.segments(inputs, fmt),
         sections_plan.axes(inputs, fmt),
@@ -34,36 +41,17 @@ def render(inputs: ReportInputs, lang: str | None = None) -> str:
         sections_actions.recommendations(inputs, fmt),
         sections_data.data(inputs, fmt),
     ]
-    title = f'{inputs.plan.name} — {words["title"]} {fmt.quarter(inputs.evaluation.as_of)}'
-    toc = "".join(f'<a href="#{s}">{e(words["sec_" + s])}</a>' for s in SECTIONS)
-    page = (
-        f'<!DOCTYPE html><html lang="{e(fmt.lang)}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="color-scheme" content="light"><meta name="generator" content="pac">'
-        f"<title>{e(title)}</title><style>{CSS}</style></head><body>"
-        f"{_masthead(inputs, fmt)}"
-        f'<nav class="toc" aria-label="{e(words["contents"])}"><div class="page">{toc}</div></nav>'
-        f'<main class="page">{_kpis(inputs, fmt)}{"".join(body)}</main>'
-        f'<footer>{e(words["page_footer"])} · {e(inputs.plan.name)} · {e(words["as_of"])} '
-        f"{e(fmt.datetime(inputs.evaluation.as_of))} · {e(words['generated_note'])}</footer>"
-        "</body></html>"
-    )
+    page = render_template("report/page.html", {
+        "lang": fmt.lang, "w": words, "plan": inputs.plan, "csp": markup(CSP), "css": markup(CSS),
+        "quarter": fmt.quarter(inputs.evaluation.as_of), "as_of": fmt.datetime(inputs.evaluation.as_of),
+        "period": fmt.date_range(inputs.plan.period.start, inputs.plan.period.end),
+        "colon": "\u00a0:" if fmt.lang == "fr" else ":", "section_ids": SECTIONS,
+        "cards": kpi_cards(inputs, fmt), "sections": [markup(html) for html in sections]})
     return scrub_page(page)
 
 
-def _masthead(inputs: ReportInputs, fmt: Formatter) -> str:
-    words = labels(fmt.lang)
-    plan = inputs.plan
-    period = fmt.date_range(plan.period.start, plan.period.end)
-    colon = "\u00a0:" if fmt.lang == "fr" else ":"
-    return (f'<header class="masthead"><div class="page"><div class="eyebrow">{e(words["title"])} · '
-            f"{e(fmt.quarter(inputs.evaluation.as_of))}</div><h1>{e(plan.name)}</h1>"
-            f'<div class="meta"><span>{e(words["as_of"])} {e(fmt.datetime(inputs.evaluation.as_of))}</span>'
-            f'<span>{e(words["period"])}{colon} {e(period)}</span></div></div></header>')
-
-
-def _kpis(inputs: ReportInputs, fmt: Formatter) -> str:
+def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str, str]]:
+    """The headline cards: (label, value, note, tone), tone one of good, warn, bad."""
     words = labels(fmt.lang)
     totals = plan_totals(inputs)
     progress = totals["progress"]
@@ -93,6 +81,4 @@ def _kpis(inputs: ReportInputs, fmt: Formatter) -> str:
         status = enum_label("sync_status", run.status, fmt.lang)
         cards.append((words["kpi_sync"], status, fmt.datetime(run.finished_at or run.started_at),
                       "good" if run.status == "ok" else "warn"))
-    return '<div class="kpis">' + "".join(
-        f'<div class="kpi {tone}"><div class="label">{e(label)}</div><div class="value">{e(value)}</div>'
-        f'<div class="note">{e(note)}</div></div>' for label, value, note, tone in cards) + "</div>"
+    return cards

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from pac_core.plan import Plan
+from pac_core.plan import Action
 from pac_core.results import Pace
 from sync_jobs.report import charts
 from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.templating import markup
+from sync_jobs.report.templating import render as render_template
 from sync_jobs.report.view import (
     PACE_ORDER,
     action_rows,
@@ -23,58 +22,30 @@ from sync_jobs.report.view import (
     pace_counts,
     person_name,
 )
-from sync_jobs.report.widgets import e, empty, pace_badge, section, table
 from sync_jobs.report_inputs import ReportInputs
 
 
-def pace_chips(counts: dict[Pace, int], lang: str) -> str:
-    return "".join(f'<span class="chip">{pace_badge(p, lang)}<b>{counts[p]}</b></span>' for p in PACE_ORDER
-                   if counts.get(p))
-
-
 def actions(inputs: ReportInputs, fmt: Formatter) -> str:
-    """Who does what and when, grouped by rep, then the same actions counted per axis."""
+    """Who does what and when, grouped by rep, then the same actions counted per axis
+    (``templates/report/actions.html``)."""
     words = labels(fmt.lang)
     rows = action_rows(inputs)
-    if not rows:
-        return section("actions", words["sec_actions"], empty(words["no_actions"]))
-    blocks = [f'<div class="chips">{pace_chips(pace_counts(rows), fmt.lang)}</div>',
-              f'<h3>{e(words["by_rep"])}</h3>']
-    for group in by_rep(rows):
-        trs = []
-        for r in group.rows:
-            p = r.progress
-            if p is None:
-                progress = "<td>–</td>"
-            else:
-                bar = charts.progress_bar(p.progress, p.expected_by_now, p.pace.value, width=90)
-                progress = (f'<td class="prog"><div class="fig"><b>{e(fmt.number(p.done))}</b> / '
-                            f'{e(fmt.number(p.target))}</div><div class="barline">{bar}'
-                            f'<span class="pct">{e(fmt.percent(p.progress))}</span></div></td>')
-            info = ""
-            if r.action.info_needed:
-                source = f" — {r.action.info_from}" if r.action.info_from else ""
-                info = f'<div class="sub">{e(words["info_needed"])} : {e(r.action.info_needed + source)}</div>'
-            trs.append(f'<tr class="pace-row-{e(r.pace or "none")}"><td class="action-text"><b>{e(r.action.text)}</b>'
-                       f'<div class="sub">{e(r.axis.name)}</div>{info}</td>'
-                       f"<td>{e(action_what(r.action, fmt))}</td>"
-                       f'<td class="when">{e(action_when(r.action, fmt))}</td>'
-                       f"{progress}<td>{pace_badge(r.pace, fmt.lang)}</td></tr>")
-        headers = [(words["action"], ""), (words["what"], ""), (words["when"], ""), (words["done_target"], ""),
-                   (words["pace"], "")]
-        blocks.append(f'<div class="rep avoid"><h4>{e(group.name)} <span class="chips small">'
-                      f"{pace_chips(group.counts(), fmt.lang)}</span></h4>"
-                      f"{table(headers, trs, css='actions')}</div>")
-    matrix = []
-    for axis, counts in by_axis(inputs, rows):
-        cells = "".join(f'<td class="num">{counts.get(p, 0) or ""}</td>' for p in PACE_ORDER)
-        matrix.append(f"<tr><td><b>{e(axis.name)}</b></td>{cells}<td class=\"num strong\">"
-                      f"{sum(counts.values())}</td></tr>")
+    bars = {r.action.id: markup(charts.progress_bar(r.progress.progress, r.progress.expected_by_now,
+                                                    r.progress.pace.value, width=90))
+            for r in rows if r.progress is not None}
     headers = [(words["axis"], "")] + [(enum_label("pace", p.value, fmt.lang), "num") for p in PACE_ORDER]
-    headers.append((words["total"], "num"))
-    blocks.append(f'<div class="avoid"><h3>{e(words["by_axis"])}</h3>{table(headers, matrix, css="matrix")}</div>')
-    blocks.append(month_by_month(inputs, fmt))
-    return section("actions", words["sec_actions"], "".join(blocks))
+    return render_template("report/actions.html", {
+        "w": words, "lang": fmt.lang, "fmt": fmt, "pace_order": PACE_ORDER, "all_counts": pace_counts(rows),
+        "groups": by_rep(rows), "bars": bars, "action_what": action_what, "action_when": action_when,
+        "info_text": info_text,
+        "by_axis": by_axis(inputs, rows) if rows else [], "matrix_headers": [*headers, (words["total"], "num")],
+        "months": markup(month_by_month(inputs, fmt)) if rows else ""})
+
+
+def info_text(action: Action) -> str:
+    """What to prepare for an action, and from whom: ``tarifs 2027 — Marc (ADV)``."""
+    source = f" — {action.info_from}" if action.info_from else ""
+    return f"{action.info_needed}{source}"
 
 
 def month_by_month(inputs: ReportInputs, fmt: Formatter) -> str:
@@ -91,89 +62,50 @@ def month_by_month(inputs: ReportInputs, fmt: Formatter) -> str:
     headers = [(words["rep"], "")] + [(fmt.period_label(p.label) + (f" ({words['today']})" if p.now else ""), "num")
                                       for p in points]
     reps = sorted({who for p in points for who in p.reps}, key=lambda w: person_name(inputs, w).casefold())
-    trs = []
+    rows = []
     for who in reps:
         cells = []
         for p in points:
             done, target = p.reps.get(who, (0.0, 0.0))
-            cells.append(f'<td class="num">{e(fmt.percent(done / target)) if target else "–"}</td>')
-        trs.append(f"<tr><td><b>{e(person_name(inputs, who))}</b></td>{''.join(cells)}</tr>")
-    return (f'<div class="avoid months"><h3>{e(words["by_month"])}</h3><p class="hint">{e(words["by_month_lead"])}'
-            f'</p><figure><figcaption>{e(words["chart_months"])}</figcaption>{chart}</figure>'
-            f'<h4>{e(words["targets_reached"])}</h4>{table(headers, trs, css="matrix")}</div>')
+            cells.append(fmt.percent(done / target) if target else "–")
+        rows.append((person_name(inputs, who), cells))
+    return render_template("report/months.html", {"w": words, "chart": markup(chart), "headers": headers,
+                                                  "reps": rows})
 
 
 def five_q_gaps(inputs: ReportInputs, fmt: Formatter) -> str:
-    """The linter's statements that are intentions or objectives, with what they lack."""
-    words = labels(fmt.lang)
-    found = gaps(inputs)
-    if not found:
-        return section("gaps", words["sec_gaps"], empty(words["no_gaps"]))
-    plan = inputs.plan
-    owners = {a.id: person_name(inputs, a.who) for a in plan.actions}
-    trs = []
-    for gap in found:
-        missing = ", ".join(enum_label("missing", m, fmt.lang) for m in gap["missing"]) or "–"
-        opening, closing = ("«\u00a0", "\u00a0»") if fmt.lang == "fr" else ("“", "”")
-        kind = words["gaps_complement"] if gap["complement"] else enum_label("statement_kind", gap["kind"], fmt.lang)
-        who = owners.get(str(gap["id"]), "")
-        who_html = f'<div class="sub">{e(gap["id"])} · {e(who)}</div>' if who else ""
-        css = "complement" if gap["complement"] else e(gap["kind"])
-        trs.append(f'<tr><td class="action-text">{opening}{e(gap["text"])}{closing}{who_html}</td>'
-                   f'<td><span class="badge kind-{css}">{e(kind)}</span></td><td>{e(missing)}</td></tr>')
-    body = table([(words["statement"], ""), (words["kind"], ""), (words["missing"], "")], trs, css="gaps")
-    return section("gaps", words["sec_gaps"], body, lead=words["gaps_intro"])
+    """The linter's statements that are intentions or objectives, with what they lack
+    (``templates/report/gaps.html``)."""
+    owners = {a.id: person_name(inputs, a.who) for a in inputs.plan.actions}
+    rows = []
+    for gap in gaps(inputs):
+        kind = (labels(fmt.lang)["gaps_complement"] if gap["complement"]
+                else enum_label("statement_kind", gap["kind"], fmt.lang))
+        rows.append({"text": gap["text"], "id": gap["id"], "who": owners.get(str(gap["id"]), ""), "kind": kind,
+                     "css": "complement" if gap["complement"] else gap["kind"],
+                     "missing": ", ".join(enum_label("missing", m, fmt.lang) for m in gap["missing"]) or "–"})
+    quotes = ("«\u00a0", "\u00a0»") if fmt.lang == "fr" else ("“", "”")
+    return render_template("report/gaps.html", {"w": labels(fmt.lang), "gaps": rows, "quotes": quotes})
 
 
 def recommendations(inputs: ReportInputs, fmt: Formatter) -> str:
-    """The advisor's recommendations, each with the figures and thresholds it rests on."""
-    words = labels(fmt.lang)
-    recos = inputs.evaluation.recommendations
-    if not recos:
-        return section("recos", words["sec_recos"], empty(words["no_recos"]))
+    """The advisor's recommendations, each with the figures and thresholds it rests on
+    (``templates/report/recos.html``)."""
     plan = inputs.plan
     axis_names = {a.id: a.name for a in plan.axes}
     segment_names = {s.id: s.name for s in plan.segments}
-    cards = []
-    for reco in recos:
+    recos = []
+    for reco in inputs.evaluation.recommendations:
         where = " · ".join(x for x in (axis_names.get(reco.axis_id, ""), segment_names.get(reco.segment_id, "")) if x)
-        overruled = "".join(
-            f'<div class="overruled"><span class="badge rule">{e(enum_label("rule", o.rule.value, fmt.lang))}</span>'
-            f"<p>{e(o.summary)}</p>{_evidence(o.evidence, plan, fmt)}</div>" for o in reco.overruled)
-        if overruled:
-            overruled = f'<details open><summary>{e(words["overruled"])}</summary>{overruled}</details>'
-        cards.append(f'<article class="reco avoid rule-{e(reco.rule.value)}"><div class="reco-head">'
-                     f'<span class="badge rule">{e(enum_label("rule", reco.rule.value, fmt.lang))}</span>'
-                     f'<span class="where">{e(where)}</span></div><p>{e(reco.summary)}</p>'
-                     f"{_evidence(reco.evidence, plan, fmt)}{overruled}</article>")
-    return section("recos", words["sec_recos"], _context(inputs, fmt) + f'<div class="recos">{"".join(cards)}</div>')
+        recos.append({"reco": reco, "where": where, "evidence": list(evidence_rows(reco.evidence, plan, fmt)),
+                      "overruled": [(o, list(evidence_rows(o.evidence, plan, fmt))) for o in reco.overruled]})
+    return render_template("report/recos.html", {"w": labels(fmt.lang), "lang": fmt.lang, "recos": recos,
+                                                 "context": context_lines(inputs, fmt)})
 
 
-def _evidence(evidence: Mapping[str, Any], plan: Plan, fmt: Formatter) -> str:
-    words = labels(fmt.lang)
-    rows = "".join(
-        f'<tr class="{"threshold" if limit else ""}"><th>{e(label)}'
-        + (f' <span class="tag">{e(words["threshold"])}</span>' if limit else "")
-        + f'</th><td class="num">{e(value)}</td></tr>'
-        for label, value, limit in evidence_rows(evidence, plan, fmt))
-    return f'<table class="evidence"><caption>{e(words["evidence"])}</caption>{rows}</table>' if rows else ""
-
-
-CONTEXT_WORDS = {
-    "fr": {"market_event": "Événement de marché", "lost_key_account": "Compte clé perdu",
-           "rep_leaving": "Départ", "capacity": "Capacité de production", "opportunity": "opportunité",
-           "threat": "menace", "from": "à partir du", "until": "jusqu'au", "per_quarter": "par trimestre"},
-    "en": {"market_event": "Market event", "lost_key_account": "Key account lost", "rep_leaving": "Leaving",
-           "capacity": "Production capacity", "opportunity": "opportunity", "threat": "threat",
-           "from": "from", "until": "until", "per_quarter": "per quarter"},
-}
-
-
-def _context(inputs: ReportInputs, fmt: Formatter) -> str:
+def context_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
     """The context changes the plan declares, one line each, above the recommendations."""
-    if not inputs.plan.context:
-        return ""
-    w = CONTEXT_WORDS[fmt.lang]
+    w = labels(fmt.lang, "context")
     segments = {s.id: s.name for s in inputs.plan.segments}
     axes = {a.id: a.name for a in inputs.plan.axes}
     items = []
@@ -192,5 +124,5 @@ def _context(inputs: ReportInputs, fmt: Formatter) -> str:
             what.append(f"· {w['until']} {fmt.date(c.until)}")
         if c.note:
             what.append(f"— {c.note}")
-        items.append(f"<li>{e(' '.join(what))}</li>")
-    return f'<div class="context"><h3>{e(labels(fmt.lang)["context"])}</h3><ul>{"".join(items)}</ul></div>'
+        items.append(" ".join(what))
+    return items

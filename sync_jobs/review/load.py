@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
+from pac_core.snapshots import evaluation_from_payload
+from sync_jobs.app import current
 from sync_jobs.review.model import Review, build_review
+from sync_jobs.store import open_store, repo
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -60,10 +63,6 @@ def review_month(plan: Plan, month: str | None, now: datetime) -> tuple[str, dat
 
 def load_review(settings: Settings, plan_ref: str | None = None, *, month: str | None = None,
                 rep: str | None = None, now: datetime | None = None) -> Review:
-    from pac_core.snapshots import evaluation_from_payload
-    from sync_jobs.app import current
-    from sync_jobs.store import open_store, repo
-
     ps = settings.plan(plan_ref)
     engine = open_store(settings.database())
     try:

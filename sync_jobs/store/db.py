@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from pac_core.errors import InvalidInput, Problem
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -22,8 +29,6 @@ def check_url(url: str) -> URL:
     """The store's URL, parsed and checked: SQLite, or PostgreSQL through an installed driver. Anything else
     (``mysql://``, a driver that is not installed, a typo) is refused with ``InvalidInput`` (exit 2) naming
     what is supported. ``postgresql://`` without a driver means psycopg 3, the driver pac installs."""
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -47,14 +52,10 @@ def check_url(url: str) -> URL:
 
 
 def _refuse(what: str) -> Exception:
-    from pac_core.errors import InvalidInput, Problem
-
     return InvalidInput(Problem(_WHERE, what, f"use {SUPPORTED}"))
 
 
 def _unwritable(what: str, path: Path, fix: str) -> Exception:
-    from pac_core.errors import InvalidInput, Problem
-
     return InvalidInput(Problem("", f"{what}: pac writes to its store on every command (schema upgrades, runs, "
                                 "the SQLite journal next to the file)", f"{fix}, or point {_WHERE} elsewhere"))
 
@@ -63,8 +64,6 @@ def prepare_sqlite_file(database: str) -> None:
     """The SQLite file's folder (created 0700) and the file (created 0600: CRM data inside), or a plain-word
     refusal (exit 2) when either cannot be written: a read-only file, a folder pac cannot write in, a path
     under a file. The journal files SQLite adds next to it (-wal, -shm) take the file's mode."""
-    import os
-
     path = Path(database)
     folder = path.parent
     try:
@@ -100,7 +99,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(parsed, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
@@ -146,9 +145,6 @@ def upgrade(engine: Engine, *, wait: float = 120.0) -> None:
 
 def _at_head(engine: Engine) -> bool:
     """Whether the database's Alembic version is the newest migration (read without any lock)."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
     heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
@@ -163,8 +159,6 @@ def _lock_key(name: str) -> int:
 def open_store(url: str) -> Engine:
     """An engine on an up-to-date schema. A SQLite store SQLite itself finds read-only (a read-only mount, a
     journal file owned by another user) is refused in plain words, exit 2, like the checks before opening."""
-    from sqlalchemy.exc import OperationalError
-
     engine = make_engine(url)
     try:
         upgrade(engine)

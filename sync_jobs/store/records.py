@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select, update
+from more_itertools import chunked
+from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pac_core.records import Account, Activity, Deal, Record, Records, Rejected, User
@@ -22,12 +22,6 @@ def _insert(engine: Engine) -> Any:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
 def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *, run_id: int | None,
                    now: datetime) -> int:
     """Insert or replace each record by (connector, kind, crm id); returns how many were stored.
@@ -37,7 +31,7 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
     """
     insert = _insert(engine)
     total = 0
-    for chunk in _chunks(records, UPSERT_BATCH):
+    for chunk in chunked(records, UPSERT_BATCH):
         rows = [{"connector": connector, "kind": kind_of(r), "crm_id": r.id, "modified_at": r.modified_at,
                  "deleted": getattr(r, "deleted", False), "payload": to_payload(r), "seen_run": run_id,
                  "stored_at": now, **indexed(r)} for r in chunk]
@@ -93,8 +87,6 @@ def user_emails(engine: Engine, connector: str) -> set[str]:
 
 
 def count_records(engine: Engine, connector: str | None = None) -> dict[str, int]:
-    from sqlalchemy import func
-
     query = select(_T.c.kind, func.count()).where(_T.c.deleted.is_(False)).group_by(_T.c.kind)
     if connector:
         query = query.where(_T.c.connector == connector)

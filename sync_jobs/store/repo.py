@@ -3,11 +3,12 @@ manager overrides, runs and their rejections, snapshots."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from more_itertools import chunked
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
@@ -119,7 +120,7 @@ def save_written(engine: Engine, plan_id: str, connector: str,
         keys_of.setdefault(target, []).append(key)
     with engine.begin() as conn:
         for target, keys in keys_of.items():       # whole primary keys: an index lookup per record
-            for chunk in _chunks(keys, WRITTEN_CHUNK):
+            for chunk in chunked(keys, WRITTEN_CHUNK):
                 query = select(_W.c.key, _W.c.crm_id, _W.c.fields).where(
                     _W.c.plan_id == plan_id, _W.c.connector == connector, _W.c.target == target,
                     _W.c.key.in_(chunk))
@@ -131,14 +132,9 @@ def save_written(engine: Engine, plan_id: str, connector: str,
         stmt = stmt.on_conflict_do_update(
             index_elements=["plan_id", "connector", "target", "key"],
             set_={c: stmt.excluded[c] for c in ("crm_id", "fields", "written_at")})
-        for chunk in _chunks(list(merged.values()), WRITTEN_CHUNK):
-            conn.execute(stmt, chunk)
+        for rows in chunked(merged.values(), WRITTEN_CHUNK):
+            conn.execute(stmt, rows)
     return n
-
-
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def _insert(engine: Engine) -> Any:
@@ -228,8 +224,9 @@ def start_run(engine: Engine, plan_id: str, now: datetime, *, dry_run: bool = Fa
 def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                api: Mapping[str, Any], errors: Iterable[str],
                watermarks_seen: Mapping[tuple[str, str], datetime | None] | None = None,
-               full_objects: Iterable[tuple[str, str]] = ()) -> None:
-    """Commit the run log and (when given) the new watermarks in one transaction."""
+               full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = ()) -> None:
+    """Commit the run log, its rejections and (when given) the new watermarks in one transaction: a run is
+    never found finished without its rejections, nor with the rejections of a run that did not finish."""
     full_set = set(full_objects)
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -238,6 +235,7 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
         run.counts, run.api = dict(counts), dict(api)
         run.errors = [redact(e) for e in errors]
         session.add(run)
+        _add_rejections(session, run_id, rejections)
         for (connector, obj), value in (watermarks_seen or {}).items():
             _put_watermark(session, connector, obj, value, (connector, obj) in full_set, now)
         session.commit()
@@ -245,13 +243,18 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
 
 def add_rejections(engine: Engine, run_id: int, rejected: Iterable[Rejected]) -> int:
     with Session(engine) as session:
-        n = 0
-        for r in rejected:
-            session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id,
-                                  reason=redact(r.reason)))
-            n += 1
+        n = _add_rejections(session, run_id, rejected)
         session.commit()
         return n
+
+
+def _add_rejections(session: Session, run_id: int, rejected: Iterable[Rejected]) -> int:
+    n = 0
+    for r in rejected:
+        session.add(Rejection(run_id=run_id, connector=r.source, object=r.object, crm_id=r.id,
+                              reason=redact(r.reason)))
+        n += 1
+    return n
 
 
 def rejections(engine: Engine, run_id: int) -> list[Rejected]:

@@ -205,3 +205,29 @@ class NotificationSent(SQLModel, table=True):
     channel: str                              # email | slack | teams
     alert_key: str                            # e.g. "action:A-01:late"
     sent_at: datetime
+
+
+class KeptNight(SQLModel, table=True):
+    """What the last evaluation of a plan leaves for the next, incremental, night (pac_core/incremental.py):
+    the engine version and settings it ran with, the users it saw, its instant, the store's ``stored_at``
+    high-water mark it read, the activities it rejected."""
+
+    __tablename__ = "pac_kept_night"
+    plan_id: str = Field(primary_key=True)
+    engine_version: str
+    settings_fingerprint: str
+    users_fingerprint: str
+    as_of: datetime
+    records_stamp: datetime | None = None
+    rejected: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    saved_at: datetime
+
+
+class KeptActionRow(SQLModel, table=True):
+    """One action's fingerprint and its candidates (a superset of the activities it matches), as of the kept night."""
+
+    __tablename__ = "pac_kept_action"
+    plan_id: str = Field(primary_key=True)
+    action_id: str = Field(primary_key=True)
+    fingerprint: str
+    candidates: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -55,7 +55,8 @@ class TestSync:
         """A real sync logs structured sync.batch events; the second one writes nothing; status shows both."""
         _, env, cwd = setup
         first = pac(env, cwd, "--log-format", "json", "sync")
-        assert all(line.startswith("{") for line in first.stderr.splitlines()), first.stderr   # no bar, no blank
+        logged = first.stderr.splitlines()
+        assert logged and all(line.startswith("{") for line in logged), first.stderr   # no bar, no blank
         events = [json.loads(line) for line in first.stderr.splitlines() if line.startswith("{")]
         batches = [e for e in events if e["event"].startswith("sync.batch")]
         assert first.returncode == 1, first.stderr   # first run: the demo org's three set-asides are new
@@ -202,7 +203,8 @@ class TestSecrets:
         hubspot_errors = [line for line in errors.splitlines() if "hs-west" in line or "HubSpot" in line]
         assert hubspot_errors and any("Bearer ***" in line for line in hubspot_errors), errors
         if log_format == "json":
-            assert all(json.loads(line)["level"] for line in done.stderr.splitlines() if line.strip())
+            logged = [line for line in done.stderr.splitlines() if line.strip()]
+            assert logged and all(json.loads(line)["level"] for line in logged)
         assert "Authorization: Bearer ***" in html
         blobs = _store_bytes(settings)
         for secret in secrets:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from pathlib import Path
 
 import pytest
 
+from tests.cli import run_pac
+from tests.e2e.conftest import DemoRun, copy_demo_store
+
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    cwd = tmp_path_factory.mktemp("demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
-    done = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "demo", "--lang", "en"],
-                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-    return done, cwd, env
+def demo(demo_run: DemoRun) -> tuple[DemoRun, Path, dict[str, str]]:
+    """The session's ``pac demo --lang en`` (tests/e2e/conftest.py): its output, its directory, its environment.
+    These tests only read its directory (the commands they run read the store)."""
+    return demo_run, demo_run.cwd, demo_run.env
 
 
 class TestDemo:
@@ -63,32 +62,30 @@ class TestDemo:
         """`pac explain A-01` and `pac status`, as printed, read the demo's store."""
         _, cwd, env = demo
         env = {**env, "PAC_CONFIG": str(cwd / ".pac" / "demo.yaml")}
-        explain = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "explain", "A-01"],
-                                 cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-        status = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "status"],
-                                cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        explain = run_pac("explain", "A-01", cwd=cwd, env=env, timeout=120)
+        status = run_pac("status", cwd=cwd, env=env, timeout=120)
         assert explain.returncode == 0 and "4 / 5" in explain.stdout
         assert status.returncode == 0 and status.stdout.count(" ok ") + status.stdout.count("partial") >= 2
 
-    def test_next_step_commands_work_as_printed(self, demo) -> None:
+    def test_next_step_commands_work_as_printed(self, demo, tmp_path: Path) -> None:
         """Without PAC_CONFIG, `pac explain`, `pac status` and `pac report` in the demo's directory read its store."""
         _, cwd, env = demo
-        run = [sys.executable, "-c", "from sync_jobs.cli import run; run()"]
-        explain = subprocess.run([*run, "explain", "A-01"], cwd=cwd, env=env, capture_output=True, text=True,
-                                 timeout=120)
-        status = subprocess.run([*run, "status"], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
-        report = subprocess.run([*run, "report", "-o", "again.html"], cwd=cwd, env=env, capture_output=True,
-                                text=True, timeout=120)
+        explain = run_pac("explain", "A-01", cwd=cwd, env=env, timeout=120)
+        status = run_pac("status", cwd=cwd, env=env, timeout=120)
+        report = run_pac("report", "-o", str(tmp_path / "again.html"), cwd=cwd, env=env, timeout=120)
         assert explain.returncode == 0 and "4 / 5" in explain.stdout, explain.stderr
         assert "demo" in explain.stderr
         assert status.returncode == 0 and status.stdout.count(" ok ") + status.stdout.count("partial") >= 2
         assert report.returncode == 0 and "as of 2027-05-20T18:00" in report.stdout, report.stderr
 
-    def test_demo_store_is_recreated_each_time(self, demo) -> None:
-        """Running the demo again starts from a fresh store: its first sync is run 1 again."""
-        _, cwd, env = demo
-        again = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "--log-format", "json",
-                                "demo"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    def test_demo_store_is_recreated_each_time(self, demo, tmp_path: Path) -> None:
+        """Running the demo again on an existing demo store (here a copy, named with --db; the report where
+        --output says) starts from a fresh store: its first sync is run 1 again."""
+        run, _, env = demo
+        copy_demo_store(run, tmp_path)
+        again = run_pac("--log-format", "json", "demo", "--db", str(tmp_path / "demo.db"), "--output",
+                        str(tmp_path / "again.html"), cwd=tmp_path, env=env, timeout=600)
         # an explicit --log-format json (for log collectors) lets the log lines through
-        assert again.returncode == 0
+        assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
         assert '"run": 1' in again.stderr and '"run": 3' not in again.stderr
+        assert (tmp_path / "again.html").stat().st_size > 1000

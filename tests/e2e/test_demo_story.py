@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from pac_config.settings import load_settings
 from pac_core.results import Pace
+from sync_jobs.app import current, load_report_inputs
+from tests.e2e.conftest import DemoRun
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    cwd = tmp_path_factory.mktemp("demo-story")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
-    done = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "demo"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return cwd
+def demo_dir(demo_run: DemoRun) -> Path:
+    """The session's demo directory (tests/e2e/conftest.py); these tests read its store in-process."""
+    assert demo_run.returncode == 0, demo_run.stdout + demo_run.stderr
+    return demo_run.cwd
 
 
 @pytest.fixture(scope="module")
 def now(demo_dir):
-    from pac_config.settings import load_settings
-    from sync_jobs.app import current
-
     return current(load_settings(demo_dir / ".pac" / "demo.yaml", env={}))
 
 
 @pytest.fixture(scope="module")
 def inputs(demo_dir):
-    from pac_config.settings import load_settings
-    from sync_jobs.app import load_report_inputs
-
     return load_report_inputs(load_settings(demo_dir / ".pac" / "demo.yaml", env={}))
 
 
@@ -46,12 +38,14 @@ class TestDemoStory:
 
     def test_axes_roi_and_progress_are_believable(self, now) -> None:
         """Every axis: ROI between -50 % and +400 %, additional revenue between -20 % and +100 % of its objective."""
+        assert now.evaluation.axes
         for axis in now.evaluation.axes:
             assert axis.roi is not None and -0.5 <= axis.roi <= 4.0, (axis.axis_id, axis.roi)
             assert axis.progress is not None and -0.2 <= axis.progress <= 1.0, (axis.axis_id, axis.progress)
 
     def test_segments_roi_are_believable(self, now) -> None:
         """Every segment's ROI (whole segment vs its axes' cost) lies between -100 % and +400 %."""
+        assert now.evaluation.segments
         for seg in now.evaluation.segments:
             assert seg.roi is None or -1.0 <= seg.roi <= 4.0, (seg.segment_id, seg.roi)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,8 +15,10 @@ import pytest
 
 from sandbox_crm.run import start_sandbox
 from sync_jobs.pipeline import run_sync
+from sync_jobs.run_status import RunStatus
 from sync_jobs.store import open_store, repo
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
+from tests.faults import CRASHED, FAULTS, faults_env
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = ("PATCH", "POST")
@@ -49,14 +50,14 @@ def _pac_writes(server) -> list[tuple[str, str, str]]:
             ("composite/sobjects" in entry[2] or ("/batch/" in entry[2] and "read" not in entry[2]))]
 
 
-FIRST_RUN = ("partial", 1, [("activities", "no_account"), ("deals", "unknown_currency")], 0)
+FIRST_RUN = (RunStatus.PARTIAL, [("activities", "no_account"), ("deals", "unknown_currency")], 0)
 
 
-def _first_run(result) -> tuple[str, int, list[tuple[str, str]], int]:   # type: ignore[no-untyped-def]
-    """(status, exit code, rejections as (object, rule), failed writes): a first finished run of the sandbox org is
+def _first_run(result) -> tuple[RunStatus, list[tuple[str, str]], int]:   # type: ignore[no-untyped-def]
+    """(status, rejections as (object, rule), failed writes): a first finished run of the sandbox org is
     ``FIRST_RUN``, partial only because the demo's three set-aside records are new; later runs know them (ok)."""
     rejected = sorted((r.object, r.reason.split(":", 1)[0]) for r in result.rejections)
-    return result.status, result.exit_code, rejected, sum(c.get("failed", 0) for c in result.counts.values())
+    return result.status, rejected, sum(c.get("failed", 0) for c in result.counts.values())
 
 
 class TestRateLimits:
@@ -101,7 +102,7 @@ class TestPartialBatch:
         failed = sum(c.get("failed", 0) for c in first.counts.values())
         held = [e for e in first.errors if "not sent: its axis" in e]
         assert held, first.errors
-        assert (first.status, first.exit_code, failed) == ("partial", 1, 1 + len(held))
+        assert (first.status, failed) == (RunStatus.PARTIAL, 1 + len(held))
         assert sum("UNABLE_TO_LOCK_ROW" in e for e in first.errors) == 1 + len(held)
         assert first.counts["axis"]["failed"] == 1
         crm.reset_counts()
@@ -120,7 +121,7 @@ class TestMalformedRecord:
         result = _sync(settings, crm)
         engine = open_store(settings.database())
         rejected = {r.id: r.reason for r in repo.rejections(engine, result.run_id)}
-        assert result.exit_code == 1 and result.written == 36
+        assert result.status is RunStatus.PARTIAL and result.written == 36
         assert "no date" in rejected[bad]
         engine.dispose()
 
@@ -129,13 +130,12 @@ class TestKilledBeforeCheckpoint:
     def test_killed_between_writes_and_checkpoint_then_no_duplicate_no_loss(self, crm, settings, tmp_path) -> None:
         """A real `pac sync` process dies after writing but before the checkpoint; the next run writes nothing
         more and every PAC record exists once in each CRM."""
-        env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source,
-               "PAC_TEST_CRASH_AT": "after_writes"}
+        env = faults_env({**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source})
         for c in sandbox_connectors(settings, crm).values():   # PAC objects exist in HubSpot
             c.close()
-        killed = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "sync"], cwd=tmp_path,
+        killed = subprocess.run([*FAULTS, "--crash-at", "after_writes", "--", "sync"], cwd=tmp_path,
                                 env=env, capture_output=True, text=True, timeout=300)
-        assert killed.returncode == 77, killed.stderr
+        assert killed.returncode == CRASHED, killed.stderr
         engine = open_store(settings.database())
         assert repo.watermarks(engine) == {}                       # nothing checkpointed
         assert [r.status for r in repo.runs(engine)] == ["running"]
@@ -191,13 +191,12 @@ class TestKilledBetweenCrmWriteAndSave:
         """A real `pac sync` dies right after a CRM accepted a batch but before its "last written" was saved:
         the next run re-sends that batch (upserts by key), and each CRM then holds exactly one PAC record per
         key, with the values the store says it last wrote."""
-        env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source,
-               "PAC_TEST_CRASH_AT": f"after_crm_write:{connector}"}
+        env = faults_env({**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source})
         for c in sandbox_connectors(settings, crm).values():   # PAC objects exist in HubSpot
             c.close()
-        killed = subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", "sync"], cwd=ROOT,
+        killed = subprocess.run([*FAULTS, "--crash-at", f"after_crm_write:{connector}", "--", "sync"], cwd=ROOT,
                                 env=env, capture_output=True, text=True, timeout=300)
-        assert killed.returncode == 77, killed.stderr
+        assert killed.returncode == CRASHED, killed.stderr
         counted = {"sf-main": _pac_keys_salesforce, "hs-west": _pac_keys_hubspot}
         assert sum(counted[connector](crm).values()) > 0            # the CRM got the batch...
         engine = open_store(settings.database())
@@ -235,7 +234,7 @@ class TestQuota:
         sf.set_daily_max(1000, used=900)          # 90 % used, the configured share is 50 %
         stopped = _sync(settings, crm, provision=False)
         engine = open_store(settings.database())
-        assert (stopped.status, stopped.exit_code) == ("quota_stopped", 5)
+        assert stopped.status is RunStatus.QUOTA_STOPPED
         assert repo.watermarks(engine) == {} and "daily API allocation" in stopped.errors[0]
         sf.set_daily_max(1000, used=0)            # a new day
         resumed = _sync(settings, crm, provision=False)

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sync_jobs.lock import LockHeld, run_lock
 from sync_jobs.store import open_store, repo
 from tests.cli import PAC
+from tests.faults import FAULTS, faults_env
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
@@ -148,7 +149,7 @@ def _record_pac_writes(server) -> list[str]:  # type: ignore[no-untyped-def]
     """Every PAC record key the sandbox saves from now on (Salesforce collection upserts, HubSpot batch upserts)."""
     keys: list[str] = []
     sf, hs = server.api("salesforce"), server.api("hubspot")
-    save = sf._save
+    save = sf.records.save
 
     def recording_save(record, upsert, user):  # type: ignore[no-untyped-def]
         out = save(record, upsert, user)
@@ -156,7 +157,7 @@ def _record_pac_writes(server) -> list[str]:  # type: ignore[no-untyped-def]
             keys.append(f"salesforce {record[upsert[1]]}")
         return out
 
-    sf._save = recording_save
+    sf.records.save = recording_save
     hs.requests.clear()
     return keys
 
@@ -169,8 +170,10 @@ def _hubspot_pac_upserts(server) -> list[str]:  # type: ignore[no-untyped-def]
             for item in (body or {}).get("inputs", [])]
 
 
-def _pac_sync(env: dict[str, str], cwd: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([*PAC, "sync", *args], cwd=cwd, env=env,
+def _pac_sync(env: dict[str, str], cwd: Path, *args: str, pause_at: str | None = None) -> subprocess.Popen[str]:
+    """``pac sync ARGS``; with ``pause_at`` (``POINT:FILE``), through the fault launcher (``tests.faults``)."""
+    start = [*FAULTS, "--pause-at", pause_at, "--"] if pause_at else list(PAC)
+    return subprocess.Popen([*start, "sync", *args], cwd=cwd, env=faults_env(env) if pause_at else env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -203,7 +206,7 @@ class TestTwoPacSyncs:
         release = tmp_path / "release"
         env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source}
         env.pop("PAC_DATABASE_URL", None)
-        a = _pac_sync({**env, "PAC_TEST_PAUSE_AT": f"before_writes:{release}"}, tmp_path)
+        a = _pac_sync(env, tmp_path, pause_at=f"before_writes:{release}")
         paused = Path(f"{release}.paused")
         for _ in range(6000):
             if paused.exists() or a.poll() is not None:
@@ -216,18 +219,26 @@ class TestTwoPacSyncs:
         assert "is already being synced by" in refused.stderr and f":{a.pid}#" in refused.stderr
         assert "since" in refused.stderr and "--wait" in refused.stderr
         app = f"pac-wait-{uuid.uuid4().hex[:8]}"
-        waiter = _pac_sync({**env, "PGAPPNAME": app}, tmp_path, "--wait", "120")
+        waiter = subprocess.Popen([*PAC, "--log-format", "json", "sync", "--wait", "120"], cwd=tmp_path,
+                                  env={**env, "PGAPPNAME": app}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
         if database_url.startswith("postgresql"):   # the waiter is polling the lock before A is released
             for _ in range(6000):
                 if _in_lock_loop(database_url, app) or waiter.poll() is not None:
                     break
                 time.sleep(0.02)
             assert _in_lock_loop(database_url, app), waiter.communicate()[1]
-        time.sleep(1.0)                              # several refused polls
+        waited: list[str] = []                       # the waiter says it was refused and waits (lock.wait)
+        assert waiter.stderr is not None
+        for line in waiter.stderr:
+            waited.append(line)
+            if '"lock.wait' in line:
+                break
+        assert any('"lock.wait' in line for line in waited), "".join(waited)
         assert waiter.poll() is None and writes == []
         release.touch()
         err_a = a.communicate(timeout=300)[1]
-        err_w = waiter.communicate(timeout=300)[1]
+        err_w = "".join(waited) + waiter.communicate(timeout=300)[1]
         assert a.returncode in (0, 1), err_a
         assert waiter.returncode in (0, 1), err_w
         written = writes + _hubspot_pac_upserts(crm)

@@ -11,6 +11,7 @@ from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target
 from pac_config.settings import load_settings
 from pac_core.records import Rejected
 from sync_jobs import pipeline
+from sync_jobs.hooks import RunHooks
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
 from tests.fakes import Clock, FakeConnector, account, edit, fake_evaluate, user, visit, write_settings
@@ -69,7 +70,7 @@ class TestFailures:
         key = "test-plan:A-01"
         crm.fail_keys[key] = ("UNABLE_TO_LOCK_ROW: unable to obtain exclusive access", True)
         first = _sync(settings, crm)
-        assert (first.status, first.exit_code, first.counts["action"]) == ("partial", 1, {"written": 1, "failed": 1})
+        assert (first.status, first.counts["action"]) == ("partial", {"written": 1, "failed": 1})
         second = _sync(settings, crm)
         assert [c.key for c in crm.writes[-1]] == [key]
         assert second.status == "ok" and crm.pac[("action", key)]["done"] == 2
@@ -81,22 +82,22 @@ class TestFailures:
         crm.reject(ObjectKind.ACTIVITIES, Rejected("fake", "activities", "v9", "no start date"))
         result = _sync(settings, crm)
         engine = open_store(settings.database())
-        assert (result.exit_code, result.counts["activities"]["rejected"]) == (1, 1)
+        assert (result.status, result.counts["activities"]["rejected"]) == ("partial", 1)
         assert repo.rejections(engine, result.run_id)[0].reason == "no start date"
         engine.dispose()
 
-    def test_crash_between_writes_and_checkpoint_leaves_no_duplicate_and_no_loss(self, settings, monkeypatch) -> None:
+    def test_crash_between_writes_and_checkpoint_leaves_no_duplicate_and_no_loss(self, settings) -> None:
         """Killed after writing but before the checkpoint: the next run re-reads and writes nothing new."""
         crm = FakeConnector()
         _seed(crm)
 
-        def crash(name: str) -> None:
-            raise SystemExit(77)
+        class Crash(RunHooks):
+            def after_writes(self) -> None:
+                raise SystemExit(77)
 
-        monkeypatch.setattr(pipeline, "_crash_point", crash)
         with pytest.raises(SystemExit):
-            _sync(settings, crm)
-        monkeypatch.undo()
+            _sync(settings, crm, hooks=Crash())
+        assert len(crm.pac) == 4                                 # the writes were sent before the crash
         engine = open_store(settings.database())
         assert repo.watermarks(engine, "fake") == {}          # nothing checkpointed
         writes_before = len(crm.writes)
@@ -111,7 +112,7 @@ class TestFailures:
         _seed(crm)
         stopped = _sync(settings, crm)
         engine = open_store(settings.database())
-        assert (stopped.status, stopped.exit_code) == ("quota_stopped", 5)
+        assert stopped.status == "quota_stopped"
         assert repo.watermarks(engine, "fake") == {} and "daily API allocation" in stopped.errors[0]
         crm.usage_.used = 0       # tomorrow: a new rolling allocation
         crm.usage_.limit = 100
@@ -126,14 +127,14 @@ class TestFailures:
         _seed(crm)
         crm.fail_pull["accounts"] = AuthError("token refused")
         result = _sync(settings, crm)
-        assert (result.status, result.exit_code, crm.writes) == ("failed", 4, [])
+        assert (result.status, crm.writes) == ("crm_unreachable", [])
 
     def test_quota_during_pull_is_not_an_exception_to_the_caller(self, settings) -> None:
         """QuotaExhausted raised mid-pull becomes the run's status, not a crash."""
         crm = FakeConnector()
         _seed(crm)
         crm.fail_pull["deals"] = QuotaExhausted("stop", 10, 20)
-        assert _sync(settings, crm).exit_code == 5
+        assert _sync(settings, crm).status == "quota_stopped"
 
 
 class TestDryRun:

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import text
 
 from connectors.base import ConnectorError, ObjectKind
 from pac_config.settings import load_settings
@@ -53,7 +54,7 @@ class TestRunRejections:
     def test_engine_set_asides_count_per_object_and_make_the_run_partial(self, settings) -> None:
         """1 connector + 1 engine rejection on activities, 2 on deals; status partial, exit 1."""
         result = _sync(settings, _crm())
-        assert (result.status, result.exit_code) == ("partial", 1)
+        assert result.status == "partial"
         assert result.counts["activities"]["rejected"] == 2 and result.counts["deals"]["rejected"] == 2
         assert {(r.object, r.id) for r in result.rejections} == {
             ("activities", "v-bad"), ("activities", "v9"), ("deals", "d1"), ("deals", "d2")}
@@ -94,7 +95,7 @@ class TestRunRejections:
         crm.put(visit("v9", "u1", "a1", W18.replace(day=6)), _deal("d1", "1000", "EUR", "Geneva order"),
                 _deal("d2", None, "EUR", "Deal with no amount"))
         result = _sync(settings, crm)
-        assert (result.status, result.exit_code, result.rejections) == ("ok", 0, [])
+        assert (result.status, result.rejections) == ("ok", [])
         assert [(w.object, w.id, w.reason.split(":")[0]) for w in result.warnings] == [("deals", "d2", "no_amount")]
         assert result.counts["deals"]["warnings"] == 1
         assert result.labels[("fake", "deals", "d2")] == "Deal with no amount"
@@ -107,7 +108,7 @@ class TestRunRejections:
         crm.put(visit("v9", "u1", "a1", W18.replace(day=6), modified_at=datetime(2027, 5, 20, 15, tzinfo=UTC)),
                 _deal("d1", "1000", "EUR", "Geneva order"), _deal("d2", "500", "EUR", "Deal with a negative amount"))
         result = _sync(settings, crm, full=True)
-        assert (result.status, result.exit_code, result.rejections) == ("ok", 0, [])
+        assert (result.status, result.rejections) == ("ok", [])
 
 
 LATER = datetime(2027, 5, 20, 15, tzinfo=UTC)
@@ -130,8 +131,8 @@ class TestNewRejections:
             (run,) = repo.runs(engine, second.plan_id, limit=1)
         finally:
             engine.dispose()
-        assert (first.status, first.exit_code, len(first.new_rejections)) == ("partial", 1, 4)
-        assert (second.status, second.exit_code, second.new_rejections) == ("ok", 0, [])
+        assert (first.status, len(first.new_rejections)) == ("partial", 4)
+        assert (second.status, second.new_rejections) == ("ok", [])
         assert stored == {"v-bad", "v9", "d1", "d2"} and run.status == "ok"
         assert {o: (c["rejected"], c["rejected_new"]) for o, c in run.counts.items() if "rejected" in c} == {
             "activities": (2, 0), "deals": (2, 0)}
@@ -142,7 +143,7 @@ class TestNewRejections:
         _sync(settings, crm)
         crm.put(visit("v10", "u1", None, W18.replace(day=7), subject="Another one", modified_at=LATER))
         second = _sync(settings, crm)
-        assert (second.status, second.exit_code, _new(second)) == ("partial", 1, {("activities", "v10")})
+        assert (second.status, _new(second)) == ("partial", {("activities", "v10")})
         assert {(r.object, r.id) for r in second.rejections} == {("activities", "v9"), ("activities", "v10"),
                                                                  ("deals", "d1"), ("deals", "d2")}
         assert second.counts["activities"]["rejected_new"] == 1 and second.counts["deals"]["rejected_new"] == 0
@@ -155,7 +156,7 @@ class TestNewRejections:
                      close_date=date(2027, 4, 2), stage=DealStage.WON, name="Geneva order", modified_at=LATER))
         second = _sync(settings, crm)
         (new,) = second.new_rejections
-        assert (second.status, second.exit_code, new.id, new.reason.split(":")[0]) == ("partial", 1, "d1",
+        assert (second.status, new.id, new.reason.split(":")[0]) == ("partial", "d1",
                                                                                        "negative_amount")
 
     def test_a_failed_run_in_between_leaves_known_records_known(self, settings) -> None:
@@ -166,8 +167,8 @@ class TestNewRejections:
         crm.fail_pull["deals"] = ConnectorError("CRM down")
         failed = _sync(settings, crm)
         third = _sync(settings, crm, full=True)
-        assert (failed.status, failed.exit_code) == ("failed", 4)
-        assert (third.status, third.exit_code, third.new_rejections, len(third.rejections)) == ("ok", 0, [], 4)
+        assert failed.status == "crm_unreachable"
+        assert (third.status, third.new_rejections, len(third.rejections)) == ("ok", [], 4)
 
     def test_dry_run_exit_code_follows_the_same_rule(self, settings) -> None:
         """After a finished run, a dry run with only known rejections exits 0; with a new one, 1."""
@@ -176,8 +177,37 @@ class TestNewRejections:
         known = _sync(settings, crm, dry_run=True)
         crm.put(visit("v10", "u1", None, W18.replace(day=7), modified_at=LATER))
         new = _sync(settings, crm, dry_run=True)
-        assert (known.status, known.exit_code, len(known.rejections)) == ("dry_run", 0, 3)
-        assert (new.status, new.exit_code, _new(new)) == ("partial", 1, {("activities", "v10")})
+        assert (known.status, len(known.rejections)) == ("dry_run", 3)
+        assert (new.status, _new(new)) == ("partial", {("activities", "v10")})
+
+
+_REFUSE_FINISH = {   # the store refuses to close a run as finished: a fault at the run's very last commit
+    "sqlite": ["CREATE TRIGGER refuse_finish BEFORE UPDATE OF status ON pac_run "
+               "WHEN NEW.status IN ('ok', 'partial') BEGIN SELECT RAISE(ABORT, 'disk full'); END"],
+    "postgresql": ["CREATE FUNCTION refuse_finish() RETURNS trigger AS $$ BEGIN "
+                   "RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql",
+                   "CREATE TRIGGER refuse_finish BEFORE UPDATE ON pac_run FOR EACH ROW "
+                   "WHEN (NEW.status IN ('ok', 'partial')) EXECUTE FUNCTION refuse_finish()"],
+}
+
+
+class TestRejectionsCommittedWithTheRunLog:
+    def test_a_run_whose_log_cannot_be_committed_keeps_no_rejection(self, settings) -> None:
+        """The store fails at the run log's commit: the run is closed as failed, and none of its four rejections
+        is stored (they are committed with the run log, in one transaction, or not at all)."""
+        engine = open_store(settings.database())
+        try:
+            with engine.begin() as conn:
+                for statement in _REFUSE_FINISH[engine.dialect.name]:
+                    conn.execute(text(statement))
+            with pytest.raises(Exception, match="disk full"):
+                _sync(settings, _crm())
+            (run,) = repo.runs(engine)
+            stored = repo.rejections(engine, run.id)
+        finally:
+            engine.dispose()
+        assert run.status == "failed" and run.finished_at is not None
+        assert stored == []
 
 
 class TestNoDoubleCounting:

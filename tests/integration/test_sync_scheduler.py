@@ -130,7 +130,8 @@ class TestProcess:
             lines.append(line)
             if "schedule.start" in line:
                 break
-        time.sleep(0.5)   # let the scheduler enter its loop
+        # ready: the stop handlers are in place before schedule.start is logged (a signal before the loop starts
+        # stops it as cleanly as one during the loop)
         proc.send_signal(signal.SIGTERM)
         _, rest = proc.communicate(timeout=30)
         err = "".join(lines) + rest

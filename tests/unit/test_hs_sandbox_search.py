@@ -2,7 +2,7 @@
 
 import pytest
 
-from sandbox_crm import hubspot_search as hs
+from sandbox_crm.hubspot import search as hs
 
 
 class Row:

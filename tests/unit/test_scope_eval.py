@@ -10,8 +10,9 @@ import pytest
 
 from pac_core.errors import ScopeError
 from pac_core.records import Account
-from pac_core.scope_eval import ScopeIndex, compile_scope, describe_failure, fold, months_before
+from pac_core.scope_eval import ScopeIndex, compile_scope, describe_failure, months_before
 from pac_core.scopes import Condition, Scope
+from pac_core.text import fold_value
 
 OWNERS = {("sf", "005J"): "julie.martin@durand-process.example"}
 REF = date(2027, 5, 3)
@@ -33,7 +34,7 @@ def _one(field: str, op: str, *values, label: str = "") -> Scope:
 class TestText:
     def test_fold_removes_case_and_accents(self) -> None:
         """Rhône, RHONE and rhone compare equal."""
-        assert fold(" Rhône ") == fold("RHONE") == "rhone"
+        assert fold_value(" Rhône ") == fold_value("RHONE") == "rhone"
 
     def test_region_matches_without_accents(self) -> None:
         """A scope written "auvergne-rhone-alpes" holds an account in "Auvergne-Rhône-Alpes"."""

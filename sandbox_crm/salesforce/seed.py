@@ -10,34 +10,27 @@ from __future__ import annotations
 
 import zlib
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sandbox_crm.demo_org import PARIS, PRODUCT_FAMILIES, DemoActivity, DemoOrg
+from sandbox_crm.salesforce.org import Org, user_fields
 
 
-class SeedMixin:
-    """Mixed into ``SalesforceApi``: uses its ``_insert``, ``ids`` and ``schema``."""
+class Seeder:
+    """Fills a sandbox ``Org`` with the demo organisation's Salesforce records (``ids``: demo key -> id)."""
 
-    ids: dict[str, str]
-    schema: dict[str, Any]
+    def __init__(self, target: Org) -> None:
+        self.target = target
+        self.ids = target.ids
+        self.schema = target.schema
+        self._insert = target.insert
 
-    def _insert(self, sobject: str, values: dict[str, Any], stamp: datetime | None = None,
-                by: str | None = None) -> str:
-        raise NotImplementedError
-
-    @staticmethod
-    def _user_fields(email: str, name: str) -> dict[str, Any]:
-        first, _, last = name.partition(" ")
-        return {"Username": email.lower(), "Email": email, "FirstName": first, "LastName": last or first,
-                "Name": name, "IsActive": True}
-
-    def _seed(self, org: DemoOrg) -> None:
+    def seed(self, org: DemoOrg) -> None:
         users: dict[str, str] = {}
         for u in org.users:
             if u.crm != "salesforce" or not u.email:
                 continue
             email = u.email if not u.email.startswith("sophie.") else u.email.title().replace("@D", "@d")
-            users[u.email] = self.ids[u.key] = self._insert("User", self._user_fields(email, u.name))
+            users[u.email] = self.ids[u.key] = self._insert("User", user_fields(email, u.name))
         products = {code: self._insert("Product2", {"Name": name, "ProductCode": code, "IsActive": True,
                                                     "Family": PRODUCT_FAMILIES.get(code)})
                     for code, (name, _price) in org.products.items()}

@@ -1,7 +1,6 @@
-"""Record creation and field-level security in the sandbox org, as the REST API and Object Reference document them.
+"""Field-level security and the setup objects in the sandbox org, as the REST API and Object Reference document
+them (record creation itself: ``records.py``).
 
-* ``POST /sobjects/{Type}`` creates one record (201 ``{id, success, errors}``; a refusal is a 400 error
-  array); ``POST /composite/sobjects`` creates up to 200 (SaveResults in request order, ``allOrNone``).
 * Field-level security: a custom field created through the Tooling API (``POST /tooling/sobjects/
   CustomField``) is granted to nobody, as in a real org. Until a ``FieldPermissions`` row with
   ``PermissionsRead`` on a permission set assigned to the user (``PermissionSetAssignment``) exists, the
@@ -20,36 +19,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox_crm.salesforce_schema import SField, SObject, describe_field
-from sandbox_crm.salesforce_wire import SaveError, collection_records
-from sandbox_crm.salesforce_wire import error as _error
-from sandbox_crm.server import Request, Response
+from connectors.salesforce.permissions import INTEGRATION, PERMISSION_SETS
+from connectors.salesforce.schema import PAC_OBJECTS
+from sandbox_crm.salesforce.org import Org
+from sandbox_crm.salesforce.schema import SField, SObject, describe_field
+from sandbox_crm.salesforce.wire import SaveError
 
 SETUP_OBJECTS = frozenset({"PermissionSet", "ObjectPermissions", "FieldPermissions", "PermissionSetAssignment"})
-MAX_CREATE = 200
 
 
-class AccessMixin:
-    """Mixed into ``SalesforceApi``: uses its ``schema``, ``store``, ``_coerce``, ``_insert`` and ``_sobject``."""
+class FieldSecurity:
+    """Who may read and edit which field of ``org``, and the rules of the setup objects that say so."""
 
-    schema: dict[str, SObject]
-    store: dict[str, dict[str, dict[str, Any]]]
-    manage_permissions = True       # False: the integration user may not manage or assign permission sets
-    restricted_fields: set[tuple[str, str]]
-    current_user: str | None = None
+    def __init__(self, org: Org) -> None:
+        self.org = org
+        self.manage_permissions = True     # False: the integration user may not manage or assign permission sets
+        self.restricted_fields: set[tuple[str, str]] = set()    # Tooling-created: field-level security applies
 
     # -- field-level security ----------------------------------------------------------------------
     def field_access(self, user: str | None) -> dict[tuple[str, str], bool]:
         """(object, field lower-cased) -> editable, for the restricted fields ``user`` may read."""
-        sets = {r["PermissionSetId"] for r in self.store["PermissionSetAssignment"].values()
+        store = self.org.store
+        sets = {r["PermissionSetId"] for r in store["PermissionSetAssignment"].values()
                 if r["AssigneeId"] == user and not r["IsDeleted"]}
         out: dict[tuple[str, str], bool] = {}
-        for r in self.store["FieldPermissions"].values():
+        for r in store["FieldPermissions"].values():
             if r["ParentId"] in sets and r["PermissionsRead"] and not r["IsDeleted"]:
                 obj, _, name = str(r["Field"]).partition(".")
                 key = (obj, name.lower())
                 out[key] = out.get(key, False) or bool(r["PermissionsEdit"])
         return out
+
+    def restrict(self, sobject: str, name: str) -> None:
+        """A field created through the Tooling API: granted to nobody until a permission set says so."""
+        self.restricted_fields.add((sobject, name.lower()))
 
     def _restricted(self, obj: str, name: str) -> bool:
         return bool(self.restricted_fields) and (obj, name.lower()) in self.restricted_fields
@@ -68,11 +71,11 @@ class AccessMixin:
                 out.append(described)
         return out
 
-    def check_readable(self, sobject: str, names: list[str]) -> None:
-        """Refuse a query naming a restricted field the current user may not read (as if it did not exist)."""
+    def check_readable(self, sobject: str, names: list[str], user: str | None) -> None:
+        """Refuse a query naming a restricted field ``user`` may not read (as if it did not exist)."""
         if not self.restricted_fields:
             return
-        access = self.field_access(self.current_user)
+        access = self.field_access(user)
         for name in names:
             if "." not in name and self._restricted(sobject, name) and (sobject, name.lower()) not in access:
                 raise SaveError("INVALID_FIELD", f"No such column '{name}' on entity '{sobject}'. If you are "
@@ -104,88 +107,20 @@ class AccessMixin:
         """As an admin who deployed ``force-app/`` and assigned ``PAC_Integration`` to ``user`` (no HTTP call):
         the three PAC permission sets, their object and field access to the PAC objects present, and the
         integration user's assignment."""
-        from connectors.salesforce.permissions import INTEGRATION, PERMISSION_SETS
-        from connectors.salesforce.schema import PAC_OBJECTS
-
-        insert = self._insert   # type: ignore[attr-defined]
+        insert, schema = self.org.insert, self.org.schema
         for spec in PERMISSION_SETS:
             pset = insert("PermissionSet", {"Name": spec.name, "Label": spec.label, "Description": spec.description})
             for pac in PAC_OBJECTS:
-                if pac.name not in self.schema:
+                if pac.name not in schema:
                     continue
                 if pac.custom and pac.name in spec.objects:
                     insert("ObjectPermissions", {"ParentId": pset, "SobjectType": pac.name, **spec.objects[pac.name]})
                 for f in pac.fields:
-                    if self.schema[pac.name].lookup(f.name) is not None:
+                    if schema[pac.name].lookup(f.name) is not None:
                         insert("FieldPermissions", {"ParentId": pset, "SobjectType": pac.name,
                                                     "Field": f"{pac.name}.{f.name}", **spec.field_access(f)})
             if spec is INTEGRATION:
                 insert("PermissionSetAssignment", {"AssigneeId": user, "PermissionSetId": pset})
-
-    # -- creating records ----------------------------------------------------------------------------
-    def create_one(self, request: Request, sobject: str, user: str) -> Response:
-        """``POST /sobjects/{Type}``."""
-        try:
-            body = request.json()
-        except ValueError:
-            return _error(400, "JSON_PARSER_ERROR", "The request body is not valid JSON")
-        obj = self._sobject(sobject)   # type: ignore[attr-defined]
-        if obj is None:
-            return _error(404, "NOT_FOUND", f"The requested resource does not exist: {sobject}")
-        try:
-            new_id = self._create(obj, body if isinstance(body, dict) else {}, user)
-        except SaveError as exc:
-            return _error(400, exc.code, exc.message, exc.fields)
-        return Response(201, {"id": new_id, "success": True, "errors": []})
-
-    def create_many(self, request: Request, user: str) -> Response:
-        """``POST /composite/sobjects``: up to 200 records of any types, SaveResults in request order."""
-        parsed = collection_records(request, MAX_CREATE)
-        if isinstance(parsed, Response):
-            return parsed
-        records, all_or_none = parsed
-        results: list[dict[str, Any]] = []
-        created: list[tuple[str, str]] = []
-        for record in records:
-            try:
-                if not isinstance(record, dict) or not isinstance(record.get("attributes"), dict):
-                    raise SaveError("INVALID_FIELD", "each record needs attributes.type", ["attributes"])
-                if record.get("id") or record.get("Id"):
-                    raise SaveError("INVALID_FIELD", "cannot specify Id in an insert call", ["Id"])
-                obj = self._sobject(str(record["attributes"].get("type", "")))   # type: ignore[attr-defined]
-                if obj is None:
-                    raise SaveError("INVALID_TYPE", f"sObject type '{record['attributes'].get('type')}' is not "
-                                    "supported.")
-                new_id = self._create(obj, record, user)
-                created.append((obj.name, new_id))
-                results.append({"id": new_id, "success": True, "errors": []})
-            except SaveError as exc:
-                results.append({"success": False, "errors": [{"statusCode": exc.code, "message": exc.message,
-                                                               "fields": exc.fields}]})
-        if all_or_none and not all(r["success"] for r in results):
-            for sobject, record_id in created:
-                self.store[sobject].pop(record_id, None)
-            results = [r if not r["success"] else {"id": None, "success": False, "errors": [
-                {"statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK", "message": "Record rolled back because not "
-                 "all records were valid and the request was using AllOrNone header", "fields": []}]}
-                for r in results]
-        return Response(200, results)
-
-    def _create(self, obj: SObject, record: dict[str, Any], user: str) -> str:
-        self.check_setup_change(obj.name)
-        values = {k: v for k, v in record.items() if k != "attributes"}
-        fields: dict[str, Any] = {}
-        for name, value in values.items():
-            f = self._field(obj, name)    # type: ignore[attr-defined]
-            fields[f.name] = self._coerce(obj, name, value, creating=True)   # type: ignore[attr-defined]
-        missing = [f.name for f in obj.fields.values() if f.createable and not f.nillable and f.type != "boolean"
-                   and fields.get(f.name) is None and f.name != "OwnerId"]
-        if missing:
-            raise SaveError("REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]",
-                            missing)
-        self.check_writable(obj, list(fields), user)
-        self._validate_setup(obj.name, fields)
-        return str(self._insert(obj.name, fields, stamp=self._next_stamp(), by=user))   # type: ignore[attr-defined]
 
     def validate_setup_update(self, sobject: str, existing: dict[str, Any], changes: dict[str, Any]) -> None:
         """An update of a setup object: managed permissions only, and edit still requires read."""
@@ -195,8 +130,8 @@ class AccessMixin:
             if merged.get("PermissionsEdit") and not merged.get("PermissionsRead"):
                 raise SaveError("FIELD_INTEGRITY_EXCEPTION", "Permission Edit depends on permission(s): Read")
 
-    def _validate_setup(self, sobject: str, values: dict[str, Any]) -> None:
-        rows = self.store.get(sobject, {}).values()
+    def validate_setup(self, sobject: str, values: dict[str, Any]) -> None:
+        rows = self.org.store.get(sobject, {}).values()
         if sobject == "PermissionSet":
             name = str(values.get("Name", ""))
             if not name.replace("_", "").isalnum() or not name[:1].isalpha() or "__" in name:
@@ -208,7 +143,7 @@ class AccessMixin:
                 raise SaveError("DUPLICATE_VALUE", f"duplicate value found: Name duplicates value on record with "
                                 f"id: {clash['Id']}", ["Name"])
         elif sobject in ("FieldPermissions", "ObjectPermissions"):
-            target = self._sobject(str(values.get("SobjectType", "")))   # type: ignore[attr-defined]
+            target = self.org.sobject(str(values.get("SobjectType", "")))
             if target is None:
                 raise SaveError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "SObject Type Name: bad value for "
                                 f"restricted picklist field: {values.get('SobjectType')}", ["SobjectType"])

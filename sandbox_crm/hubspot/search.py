@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from sandbox_crm.http import Response
+
 MAX_LIMIT = 200
 RESULT_CAP = 10_000
 OPERATORS = {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY",
@@ -196,3 +198,16 @@ def _sort(sort: Any) -> tuple[str, bool]:
     if isinstance(sort, str):
         return (sort[1:], True) if sort.startswith("-") else (sort, False)
     return sort.get("propertyName", ""), str(sort.get("direction", "ASCENDING")).upper() == "DESCENDING"
+
+
+class Search:
+    """``POST /crm/v3/objects/{type}/search`` over one object type's records (``run`` above)."""
+
+    def handle(self, table: Any, body: dict[str, Any]) -> Response:
+        rows, keys = table.by_modified()
+        page, total, after = run(body, rows, keys, table.kind, table.totals)
+        props = list(body.get("properties") or []) or ["hs_object_id", "hs_createdate", "hs_lastmodifieddate"]
+        out: dict[str, Any] = {"total": total, "results": [o.render(props) for o in page]}
+        if after is not None:
+            out["paging"] = {"next": {"after": str(after), "link": ""}}
+        return Response(200, out)

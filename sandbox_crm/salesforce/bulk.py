@@ -8,42 +8,40 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sandbox_crm.salesforce_wire import error as _error
-from sandbox_crm.salesforce_wire import json_value as _json_value
-from sandbox_crm.salesforce_wire import sf_datetime
-from sandbox_crm.server import Request, Response
-from sandbox_crm.soql import Query
+from sandbox_crm.http import Request, Response
+from sandbox_crm.salesforce.org import Org
+from sandbox_crm.salesforce.query import SoqlQueries
+from sandbox_crm.salesforce.soql import Query
+from sandbox_crm.salesforce.wire import error as _error
+from sandbox_crm.salesforce.wire import json_value as _json_value
+from sandbox_crm.salesforce.wire import sf_datetime
 
 
-class BulkMixin:
-    """Mixed into ``SalesforceApi``: uses its store, ``_compile``, ``_resolve``, ``_field`` and ``now``."""
+class BulkQueryJobs:
+    """``/jobs/query``: the org's query jobs (id -> rows selected at creation, the query, the job info)."""
 
-    store: dict[str, dict[str, dict[str, Any]]]
-    schema: dict[str, Any]
-    jobs: dict[str, dict[str, Any]]
+    def __init__(self, org: Org, soql: SoqlQueries) -> None:
+        self.org = org
+        self.soql = soql
+        self.jobs: dict[str, dict[str, Any]] = {}
 
-    # -- Bulk API 2.0 query jobs -----------------------------------------------------------------
-    def _bulk_query(self, request: Request, version: str, parts: list[str], user: str) -> Response:
+    def handle(self, request: Request, version: str, parts: list[str], user: str) -> Response:
         if not parts and request.method == "POST":
             body = request.json() or {}
-            q = self._compile(str(body.get("query", "")))
+            q = self.soql.compile(str(body.get("query", "")), user)
             if q.subqueries or q.count or q.order or q.limit is not None or q.offset:
                 return _error(400, "API_ERROR", "Bulk API 2.0 doesn't support parent-to-child relationship "
                               "queries, COUNT(), ORDER BY, LIMIT or OFFSET")
             if any("." in f for f in q.fields):
                 return _error(400, "API_ERROR", "relationship fields are not supported by this sandbox's Bulk API")
-            include_deleted = body.get("operation") == "queryAll"
-            rows: Iterator[dict[str, Any]] = iter(self.store[q.sobject].values())
-            if not include_deleted:
-                rows = (r for r in rows if not r["IsDeleted"] and not r.get("IsArchived"))
+            rows = self.soql.rows(q, include_deleted=body.get("operation") == "queryAll")
             job_id = "750" + secrets.token_hex(8)[:15]
-            self.jobs[job_id] = {"rows": q.run(rows, self._resolve), "query": q, "info": {
+            self.jobs[job_id] = {"rows": rows, "query": q, "info": {
                 "id": job_id, "operation": body.get("operation", "query"), "object": q.sobject,
-                "createdById": user, "createdDate": sf_datetime(self.now()), "state": "UploadComplete",
+                "createdById": user, "createdDate": sf_datetime(self.org.now()), "state": "UploadComplete",
                 "concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": float(version),
                 "lineEnding": body.get("lineEnding", "LF"), "columnDelimiter": body.get("columnDelimiter", "COMMA")}}
             return Response(200, self.jobs[job_id]["info"])
@@ -60,17 +58,17 @@ class BulkMixin:
             self.jobs.pop(parts[0])
             return Response(204, None)
         if len(parts) == 2 and parts[1] == "results" and request.method == "GET":
-            return self._bulk_results(request, job)
+            return self._results(request, job)
         return _error(404, "NOT_FOUND", "The requested resource does not exist")
 
-    def _bulk_results(self, request: Request, job: dict[str, Any]) -> Response:
+    def _results(self, request: Request, job: dict[str, Any]) -> Response:
         start = int(request.arg("locator") or 0) if (request.arg("locator") or "0").isdigit() else 0
         size = int(request.arg("maxRecords") or 50_000)
         q: Query = job["query"]
         chunk = job["rows"][start: start + size]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        names = [self._field(self.schema[q.sobject], f).name for f in q.fields]
+        names = [self.org.field(self.org.schema[q.sobject], f).name for f in q.fields]
         writer.writerow(names)
         for row in chunk:
             writer.writerow(["" if row.get(n) is None else _csv_value(row.get(n)) for n in names])

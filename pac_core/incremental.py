@@ -1,0 +1,373 @@
+"""Incremental nights: re-select only the actions a night's changes can touch, and stay equal to a full evaluation.
+
+Pure (no I/O, no clock). What is kept from one night to the next (``KeptState``) is not a copy of last night's
+figures but, for every action, its *candidates*: the activities that could count for it whatever the deals say
+(its owner, its type, in its window with a day of slack, completed, not deleted, on a known account that passes
+its scope's account conditions, dormancy judged by the CRM flag when the account has one and not judged
+otherwise). That is a superset of what the action matches, and it does not depend on the clock nor on any deal.
+Everything else is recomputed every night by the engine itself, so the clock is handled by construction:
+
+* an action's count does not depend on the evaluation instant (its window and the day its dormancy is judged on,
+  the window's first local day, are fixed by the plan);
+* what does move with the clock (expected by now, pace, forecast, an axis's revenue and baseline "to date", a
+  prorated baseline, elapsed shares, months to ROI, the quarter's load, the advice) is recomputed every night for
+  every action and axis by ``evaluate()``.
+
+A night is one ``evaluate()`` on the whole plan, over every account, deal and user, but over a subset of the
+activities: the kept candidates of the untouched actions, the new candidates of the touched ones, the activities
+rejected last night, the changed ones and the ones on changed accounts. The engine decides on that subset exactly
+what it would decide on every activity (its decision for an activity depends on that activity, its account, the
+users and the plan only); why, rule by rule, is in docs/engine.md, "Incremental nights".
+
+An action is *touched* (its candidates selected again) when
+1. it is new, or its fingerprint changed (the action itself, its segment AND axis AND action scope, the plan's
+   timezone);
+2. one of its kept candidates changed or disappeared;
+3. a changed activity (its new version) could be a candidate: same owner e-mail, same type, start within the
+   window (one day of slack on each side, for all-day activities);
+4. an activity on a *changed account* (an account record that changed, appeared or disappeared) could be a
+   candidate (same test).
+Deals never touch an action: candidates do not read them (won deals only decide dormancy, which candidates
+leave to the engine). A change of users (e-mails decide owners), of the engine version or of the settings makes a
+full night.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time
+from itertools import compress, repeat
+from operator import attrgetter, is_, or_
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from pac_core.engine import EngineSettings, evaluate
+from pac_core.matching import owner_emails
+from pac_core.plan import Action, Plan
+from pac_core.records import Account, Activity, ActivityStatus, Records, User
+from pac_core.results import Evaluation
+from pac_core.scope_eval import compile_scope, dormancy_rule, is_dormancy
+from pac_core.scopes import Scope
+
+ENGINE_VERSION = "1"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
+SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
+DEFAULT_SETTINGS = EngineSettings()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+Key = tuple[str, str]   # (source, CRM id)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The records that changed since the kept state was saved, by (source, id): created, updated or deleted
+    (flagged or gone from the records). Their new versions are read from the night's records; the old versions
+    that matter are in the kept state (candidates, rejected activities)."""
+
+    activities: frozenset[Key] = frozenset()
+    accounts: frozenset[Key] = frozenset()
+    deals: frozenset[Key] = frozenset()
+    users: frozenset[Key] = frozenset()
+
+    @property
+    def size(self) -> int:
+        return len(self.activities) + len(self.accounts) + len(self.deals) + len(self.users)
+
+    @classmethod
+    def between(cls, old: Records, new: Records) -> Changes:
+        """Every record that differs (or exists on one side only) between two sets of records (tests, benchmark)."""
+        def diff(a: Iterable[object], b: Iterable[object]) -> frozenset[Key]:
+            before = {(r.source, r.id): r for r in a}   # type: ignore[attr-defined]
+            after = {(r.source, r.id): r for r in b}    # type: ignore[attr-defined]
+            return frozenset(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        return cls(diff(old.activities, new.activities), diff(old.accounts, new.accounts),
+                   diff(old.deals, new.deals), diff(old.users, new.users))
+
+
+@dataclass(frozen=True)
+class KeptAction:
+    fingerprint: str
+    candidates: frozenset[Key]     # a superset of the activities the action matches (see the module's docstring)
+
+
+@dataclass(frozen=True)
+class KeptState:
+    """What one night leaves for the next (see the module's docstring): the engine version, settings and users it
+    ran with (a change of any makes a full night), its instant, each action's fingerprint and candidates, and the
+    activities the engine rejected (read again every night: a rejection depends on the users and accounts)."""
+
+    engine_version: str
+    settings_fingerprint: str
+    users_fingerprint: str
+    as_of: datetime
+    actions: Mapping[str, KeptAction]
+    rejected: frozenset[Key]                 # activities the engine rejected
+
+
+@dataclass(frozen=True)
+class NightStats:
+    """What a night recomputed: ``mode`` "full" or "incremental" and why; every action's and axis's figures are
+    recomputed every night (the clock moves them), an action's candidates only when it is touched (``reselected``);
+    ``activities_read`` of ``activities_total`` went into the evaluation."""
+
+    mode: str
+    reason: str
+    actions_reselected: int
+    actions_total: int
+    axes_recomputed: int
+    activities_read: int
+    activities_total: int
+    touched_by: Mapping[str, int] = field(default_factory=dict)   # rule -> actions it touched (first rule wins)
+    reselected: tuple[str, ...] = ()                               # the touched actions' ids
+
+
+def action_fingerprints(plan: Plan) -> dict[str, str]:
+    """Action id -> a digest of everything its matching reads: the action, its full scope, the plan's timezone."""
+    axes = {axis.id: axis for axis in plan.axes}
+    segments = {segment.id: segment for segment in plan.segments}
+    upper = {axis.id: _digest((segments[axis.segment_id].scope, axis.scope, plan.timezone)) for axis in plan.axes}
+    return {a.id: _digest((a, upper[a.axis_id])) if a.axis_id in axes else _digest((a, plan.timezone))
+            for a in plan.actions}
+
+
+def settings_fingerprint(settings: EngineSettings) -> str:
+    return _digest(tuple(sorted((k, repr(v)) for k, v in vars(settings).items())))
+
+
+def users_fingerprint(users: Iterable[User]) -> str:
+    return _digest(sorted(((u.source, u.id, u.email, u.active) for u in users), key=repr))
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:32]
+
+
+def evaluate_incremental(plan: Plan, records: Records, changes: Changes | None, kept: KeptState | None, *,
+                         as_of: datetime, settings: EngineSettings = DEFAULT_SETTINGS, full: bool = False
+                         ) -> tuple[Evaluation, KeptState, NightStats]:
+    """The night's evaluation, equal field by field to ``evaluate(plan, records, as_of=as_of, settings=settings)``,
+    with the state to keep for the next night and what was recomputed.
+
+    A full night (every action's candidates selected from every activity) when ``full`` is asked, when there is
+    no kept state or no change list, or when the engine version, the settings or the users changed; an incremental
+    one otherwise.
+    """
+    reason = _full_reason(records, changes, kept, settings, full)
+    fingerprints = action_fingerprints(plan)
+    zone = ZoneInfo(plan.timezone)
+    emails = owner_emails(records.users)
+    columns = _Columns(records.activities, emails, zone)
+    if reason is not None or changes is None or kept is None:
+        touched: dict[str, str] = {a.id: "full" for a in plan.actions}
+        candidates = _candidates(plan, plan.actions, records, columns, emails, settings)
+        subset: Sequence[Activity] = records.activities
+    else:
+        touched = _touched(plan, records, changes, kept, fingerprints, columns, emails, zone)
+        candidates = _candidates(plan, [a for a in plan.actions if a.id in touched], records, columns, emails,
+                                 settings)
+        wanted: set[Key] = set(kept.rejected) | changes.activities
+        for aid, old in kept.actions.items():
+            wanted |= candidates.get(aid, old.candidates)
+        for aid in candidates.keys() - kept.actions.keys():
+            wanted |= candidates[aid]
+        chosen = compress(records.activities, map(or_, map(wanted.__contains__, columns.keys),
+                                                   columns.on_accounts(changes.accounts)))
+        subset = tuple(chosen)
+    evaluation = evaluate(plan, replace(records, activities=tuple(subset)), as_of=as_of, settings=settings)
+    previous = kept.actions if kept is not None and reason is None else {}
+    new_kept = KeptState(
+        engine_version=ENGINE_VERSION, settings_fingerprint=settings_fingerprint(settings),
+        users_fingerprint=users_fingerprint(records.users), as_of=as_of,
+        actions={a.id: KeptAction(fingerprints[a.id], candidates[a.id] if a.id in candidates
+                                  else previous[a.id].candidates) for a in plan.actions},
+        rejected=_rejected_activities(evaluation, subset))
+    by_rule: dict[str, int] = {}
+    for rule in touched.values():
+        by_rule[rule] = by_rule.get(rule, 0) + 1
+    stats = NightStats("full" if reason is not None else "incremental", reason or "",
+                       len(touched), len(plan.actions), len(plan.axes), len(subset), len(records.activities), by_rule,
+                       tuple(touched))
+    return evaluation, new_kept, stats
+
+
+def _full_reason(records: Records, changes: Changes | None, kept: KeptState | None, settings: EngineSettings,
+                 full: bool) -> str | None:
+    if full:
+        return "full evaluation asked"
+    if kept is None:
+        return "no kept state"
+    if changes is None:
+        return "no change list"
+    if kept.engine_version != ENGINE_VERSION:
+        return f"engine version {kept.engine_version} -> {ENGINE_VERSION}"
+    if kept.settings_fingerprint != settings_fingerprint(settings):
+        return "engine settings changed"
+    if kept.users_fingerprint != users_fingerprint(records.users):   # re-stored but equal users are no change
+        return "users changed"
+    return None
+
+
+class _Windows:
+    """Actions by (owner e-mail, type) with their windows widened by the slack: which actions an activity
+    (owner e-mail, type, instant) could be a candidate of."""
+
+    def __init__(self, actions: Iterable[Action]) -> None:
+        self.groups: dict[tuple[str, object], list[tuple[float, float, str]]] = {}
+        for a in actions:
+            self.groups.setdefault((a.who.strip().lower(), a.activity_type), []).append(
+                (a.window.start.timestamp() - SLACK_SECONDS, a.window.end.timestamp() + SLACK_SECONDS, a.id))
+
+    def of(self, email: str | None, kind: object, instant: float | None) -> list[str]:
+        if email is None or instant is None or instant != instant:   # NaN: no usable instant
+            return []
+        return [aid for lo, hi, aid in self.groups.get((email, kind), ()) if lo <= instant < hi]
+
+
+class _Columns:
+    """The night's activities as columns, built once with C-level maps: keys, owner e-mails (as the engine
+    resolves them), types, instants, account keys."""
+
+    def __init__(self, acts: Sequence[Activity], emails: Mapping[Key, str], zone: ZoneInfo) -> None:
+        self.acts = acts
+        sources = list(map(attrgetter("source"), acts))
+        self.keys: list[Key] = list(zip(sources, map(attrgetter("id"), acts), strict=True))
+        self.email: list[str | None] = list(map(emails.get, zip(sources, map(attrgetter("owner_id"), acts),
+                                                                 strict=True)))
+        for i in compress(range(len(acts)), map(is_, self.email, repeat(None))):   # an owner given as an e-mail
+            self.email[i] = _owner_email(acts[i], emails)
+        self.types = list(map(attrgetter("type"), acts))
+        self.account: list[Key] = list(zip(sources, map(attrgetter("account_id"), acts), strict=True))
+        self.instants = _instants(acts, zone)
+
+    def on_accounts(self, accounts: Collection[Key]) -> list[bool]:
+        return list(map(accounts.__contains__, self.account)) if accounts else [False] * len(self.acts)
+
+
+def _touched(plan: Plan, records: Records, changes: Changes, kept: KeptState, fingerprints: Mapping[str, str],
+             columns: _Columns, emails: Mapping[Key, str], zone: ZoneInfo) -> dict[str, str]:
+    """Touched action id -> the first rule that touched it (see the module's docstring)."""
+    touched: dict[str, str] = {}
+    for action in plan.actions:
+        old = kept.actions.get(action.id)
+        if old is None or old.fingerprint != fingerprints[action.id]:
+            touched[action.id] = "plan"
+        elif not old.candidates.isdisjoint(changes.activities):
+            touched[action.id] = "candidate changed"
+    windows = _Windows(plan.actions)
+    instants, email, types = columns.instants, columns.email, columns.types
+    n = len(columns.acts)
+    for rule, mask in (("changed activity", map(changes.activities.__contains__, columns.keys)),
+                       ("changed account", iter(columns.on_accounts(changes.accounts)))):
+        for i in compress(range(n), mask):
+            for aid in windows.of(email[i], types[i], float(instants[i])):
+                touched.setdefault(aid, rule)
+    return touched
+
+
+def _candidates(plan: Plan, actions: Sequence[Action], records: Records, columns: _Columns,
+                emails: Mapping[Key, str], settings: EngineSettings) -> dict[str, frozenset[Key]]:
+    """Action id -> its candidates (see the module's docstring), for these actions: the activities of each
+    (owner e-mail, type) pair sorted by instant once (NumPy), two sorted searches per action, then the cheap
+    per-activity tests on the window's slice only."""
+    if not actions:
+        return {}
+    accounts = {(a.source, a.id): a for a in records.accounts}
+    by_pair: dict[tuple[str, object], list[Action]] = {}
+    for a in actions:
+        by_pair.setdefault((a.who.strip().lower(), a.activity_type), []).append(a)
+    code_of: dict[tuple[str | None, object], int] = {pair: k for k, pair in enumerate(by_pair)}
+    n = len(columns.acts)
+    codes = np.fromiter(map(code_of.get, zip(columns.email, columns.types, strict=True), repeat(-1)),
+                        dtype=np.int64, count=n)
+    inside = np.flatnonzero(codes >= 0)
+    inside = inside[np.lexsort((columns.instants[inside], codes[inside]))]
+    bounds = np.searchsorted(codes[inside], np.arange(len(code_of) + 1))
+    acts, keys, account_keys = columns.acts, columns.keys, columns.account
+    tests: dict[tuple[object, ...], Callable[[Account], bool]] = {}
+    result: dict[str, frozenset[Key]] = {}
+    for k, group_actions in enumerate(by_pair.values()):
+        group = inside[bounds[k]:bounds[k + 1]]
+        times = columns.instants[group]
+        for action in group_actions:
+            scope = plan.action_scope(action)
+            test = tests.get(scope.conditions)
+            if test is None:
+                test = tests[scope.conditions] = _account_test(scope, emails, settings.dormant_default_months)
+            lo, hi = np.searchsorted(times, (action.window.start.timestamp() - SLACK_SECONDS,
+                                             action.window.end.timestamp() + SLACK_SECONDS))
+            found = []
+            for i in group[lo:hi].tolist():
+                a = acts[i]
+                if a.status is not ActivityStatus.COMPLETED or a.deleted:
+                    continue
+                account = accounts.get(account_keys[i])
+                if account is not None and test(account):
+                    found.append(keys[i])
+            result[action.id] = frozenset(found)
+    return result
+
+
+def _account_test(scope: Scope, emails: Mapping[Key, str], default_months: int) -> Callable[[Account], bool]:
+    """Whether an account can be in the scope whatever its won deals: every account condition holds, dormancy
+    by the CRM flag when the condition reads it and the account has one, and not judged otherwise."""
+    static = Scope(tuple(c for c in scope.accounts_part.conditions if not is_dormancy(c)))
+    flags = [dormancy_rule(c, default_months) for c in scope.accounts_part.conditions if is_dormancy(c)]
+    first_failure = compile_scope(static, as_of_for_dormant=_EPOCH.date(), last_won={}, owner_email=emails,
+                                  default_months=default_months)
+
+    def test(account: Account) -> bool:
+        for wanted, _months, use_flag in flags:
+            if use_flag and account.dormant is not None and account.dormant != wanted:
+                return False
+        return first_failure(account) is None
+
+    return test
+
+
+def _instant(a: Activity, zone: ZoneInfo) -> float | None:
+    if a.start is not None:
+        return a.start.timestamp() if a.start.tzinfo is not None and a.start.utcoffset() is not None else None
+    if a.day is not None:
+        return datetime.combine(a.day, time(0), tzinfo=zone).timestamp()
+    return None
+
+
+def _instants(acts: Sequence[Activity], zone: ZoneInfo) -> np.ndarray:
+    """Each activity's instant as a POSIX timestamp (NaN when it has none the engine would use)."""
+    starts: list[datetime | None] = list(map(attrgetter("start"), acts))
+    odd = [i for i, start in enumerate(starts) if start is None or start.tzinfo is None]
+    for i in odd:
+        starts[i] = _EPOCH
+    instants = np.fromiter(map(datetime.timestamp, starts), dtype=np.float64, count=len(starts))  # type: ignore[arg-type]
+    for i in odd:
+        instant = _instant(acts[i], zone)
+        instants[i] = np.nan if instant is None else instant
+    return instants
+
+
+def _owner_email(a: Activity, emails: Mapping[Key, str]) -> str | None:
+    """The owner's e-mail as the engine resolves it: the user's, else an owner id that is an e-mail."""
+    if a.owner_id is None:
+        return None
+    email = emails.get((a.source, a.owner_id))
+    if email is None and "@" in a.owner_id:
+        email = a.owner_id.strip().lower()
+    return email
+
+
+def _rejected_activities(evaluation: Evaluation, activities: Sequence[Activity]) -> frozenset[Key]:
+    """The activities among the evaluated ones that the engine rejected (deal rejections have other keys)."""
+    keys = {(a.source, a.id) for a in activities}
+    return frozenset(k for k in ((d.source, d.record_id) for d in evaluation.rejected) if k in keys)
+
+
+def touched_summary(stats: NightStats) -> str:
+    """One line for the run log."""
+    rules = ", ".join(f"{rule}: {n}" for rule, n in sorted(stats.touched_by.items()))
+    return (f"{stats.mode} night{f' ({stats.reason})' if stats.reason else ''}: {stats.actions_reselected}/"
+            f"{stats.actions_total} actions' candidates selected ({rules or 'none'}), "
+            f"{stats.axes_recomputed} axes recomputed, "
+            f"{stats.activities_read}/{stats.activities_total} activities read")
+

@@ -1,0 +1,164 @@
+"""CRM v3 objects in the sandbox portal (``/crm/v3/objects/{type}``): basic get and list (``archived``,
+``properties``, ``propertiesWithHistory``, ``after`` paging), create, and batch read/create/update/upsert/archive
+with 207 multi-status bodies, after HubSpot's published OpenAPI specs; a ``lock_row`` fault refuses one record of
+a batch write (retryable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox_crm.faults import Fault
+from sandbox_crm.http import Request, Response
+from sandbox_crm.hubspot.portal import Portal
+from sandbox_crm.hubspot.records import (
+    INTEGRATION_SOURCE,
+    READ_ONLY,
+    Table,
+    batch_body,
+    echo,
+    error,
+    input_error,
+    ms_to_iso,
+)
+from sandbox_crm.hubspot.search import iso_to_ms, typed
+
+
+def props_arg(req: Request) -> list[str] | None:
+    values = req.query.get("properties") or []
+    props = [p for v in values for p in v.split(",") if p]
+    return props or None
+
+
+class Objects:
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+
+    def list(self, table: Table, req: Request) -> Response:
+        archived = (req.arg("archived") or "false").lower() == "true"
+        source = table.archived if archived else table.rows
+        limit = min(int(req.arg("limit") or 10), 100)
+        after = int(req.arg("after") or 0)
+        ids = sorted(int(i) for i in source if int(i) > after)
+        page = ids[:limit]
+        out: dict[str, Any] = {"results": [source[str(i)].render(props_arg(req)) for i in page]}
+        if len(ids) > limit:
+            out["paging"] = {"next": {"after": str(page[-1]), "link": ""}}
+        return Response(200, out)
+
+
+    def get(self, table: Table, object_id: str, req: Request) -> Response:
+        archived = (req.arg("archived") or "false").lower() == "true"
+        source = table.archived if archived else table.rows
+        id_property = req.arg("idProperty")
+        if id_property:
+            object_id = table.unique.get(id_property, {}).get(object_id, "")
+        obj = source.get(object_id)
+        if obj is None:
+            return error(404, "Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND")
+        history = [p for v in req.query.get("propertiesWithHistory") or [] for p in v.split(",") if p]
+        return Response(200, obj.render(props_arg(req), history))
+
+
+    def invalid(self, table: Table, props: dict[str, Any]) -> str | None:
+        """Why a property map cannot be written (unknown, read-only, bad number or option), or None."""
+        for name, value in props.items():
+            prop = table.properties.get(name)
+            if prop is None:
+                return f'Property "{name}" does not exist'
+            if name in READ_ONLY:
+                return f'"{name}" is a read only property; its value cannot be set.'
+            if value in (None, ""):
+                continue
+            if prop["type"] == "number" and typed("number", value) is None:
+                return f'{value} was not a valid number for property "{name}"'
+            if prop["type"] in ("date", "datetime") and iso_to_ms(str(value)) is None:
+                return f'{value} was not a valid date for property "{name}"'
+            options = prop.get("options") or []
+            if prop["type"] == "enumeration" and options and prop.get("custom") \
+                    and str(value) not in {o["value"] for o in options}:
+                return f'{value} was not one of the allowed options for property "{name}"'
+        return None
+
+
+    def create(self, table: Table, body: dict[str, Any]) -> Response:
+        props = body.get("properties") or {}
+        problem = self.invalid(table, props)
+        if problem:
+            return error(400, problem, "VALIDATION_ERROR")
+        object_id = self.portal.add(table.name, props, source=INTEGRATION_SOURCE)
+        return Response(201, table.rows[object_id].render(list(props)))
+
+
+    def batch(self, table: Table, verb: str, body: dict[str, Any], req: Request,
+               fault: Fault | None) -> Response:
+        inputs = body.get("inputs") or []
+        limit = 100
+        if len(inputs) > limit:
+            return error(400, f"Batch of {len(inputs)} inputs exceeds the limit of {limit}", "VALIDATION_ERROR")
+        started = ms_to_iso(self.portal.now_ms())
+        if verb == "read":
+            id_property = body.get("idProperty")
+            archived = (req.arg("archived") or "false").lower() == "true"
+            source = table.archived if archived else table.rows
+            results, missing = [], []
+            for item in inputs:
+                key = str(item.get("id"))
+                object_id = table.unique.get(id_property, {}).get(key, "") if id_property else key
+                obj = source.get(object_id)
+                if obj is None:
+                    missing.append(key)
+                else:
+                    results.append(obj.render(list(body.get("properties") or []),
+                                              list(body.get("propertiesWithHistory") or [])))
+            out = batch_body(started, results, [input_error("OBJECT_NOT_FOUND", "Could not get some objects",
+                                                              missing)] if missing else [])
+            return Response(207 if missing else 200, out)
+        if verb not in ("update", "upsert", "create"):
+            return error(404, f"no batch {verb}", "OBJECT_NOT_FOUND")
+        locked = None
+        if fault is not None and fault.kind == "lock_row" and inputs:
+            wanted = fault.detail.get("key")
+            locked = next((str(i.get("id")) for i in inputs if str(i.get("id")) == wanted), str(inputs[0].get("id")))
+        id_property = body.get("idProperty") if verb != "upsert" else None
+        results: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
+        for item in inputs:
+            key = str(item.get("id", ""))
+            props = dict(item.get("properties") or {})
+            if locked is not None and key == locked:
+                errors.append(input_error("CONFLICT", "The record is being updated by another process; retry later"
+                                           + echo(req, fault),
+                                           [key]))
+                continue
+            problem = self.invalid(table, props)
+            if problem:
+                errors.append(input_error("VALIDATION_ERROR", problem, [key]))
+                continue
+            if verb == "create":
+                object_id = self.portal.add(table.name, props, source=INTEGRATION_SOURCE)
+                results.append(table.rows[object_id].render(list(props)))
+                continue
+            if verb == "upsert":
+                unique = item.get("idProperty")
+                if not unique or unique not in table.unique:
+                    errors.append(input_error("VALIDATION_ERROR", f"idProperty {unique!r} is not a unique property",
+                                               [key]))
+                    continue
+                object_id = table.unique[unique].get(key)
+                new = object_id is None
+                if new:
+                    object_id = self.portal.add(table.name, props | {unique: key}, source=INTEGRATION_SOURCE)
+                    table.unique[unique][key] = object_id
+                else:
+                    self.portal.update(table.name, object_id, props, source=INTEGRATION_SOURCE)
+                rendered = table.rows[object_id].render(sorted(set(props) | {unique}))
+                results.append(rendered | {"new": new})
+                continue
+            object_id = table.unique.get(id_property, {}).get(key) if id_property else key
+            if object_id not in table.rows:
+                errors.append(input_error("OBJECT_NOT_FOUND", f"No object with id {key}", [key]))
+                continue
+            self.portal.update(table.name, object_id, props, source=INTEGRATION_SOURCE)
+            results.append(table.rows[object_id].render(list(props)))
+        status = 207 if errors else (201 if verb == "create" else 200)
+        return Response(status, batch_body(started, results, errors))

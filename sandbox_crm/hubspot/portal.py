@@ -1,0 +1,236 @@
+"""The sandbox HubSpot portal's data: its object types and records, associations, owners, pipelines and custom
+object schemas, with the helpers seeds, tests and benchmarks use to shape it directly (``add``, ``update``,
+``archive``, ``associate``, ``add_owner``). Every HubSpot component reads and writes through one ``Portal``."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sandbox_crm.demo_org import DemoOrg
+from sandbox_crm.hubspot.records import (
+    ASSOCIATION_TYPES,
+    CALL_DISPOSITION,
+    CALL_STATUS,
+    DEAL_STAGES,
+    DEFAULT_PROPERTIES,
+    MAINTENANCE_STAGES,
+    MEETING_OUTCOME,
+    PORTAL_ID,
+    PRIMARY_TYPE,
+    STANDARD_PROPERTIES,
+    STANDARD_TYPES,
+    Obj,
+    Table,
+    as_iso,
+    as_str,
+    created_before,
+    ms_to_iso,
+    person_source,
+    to_ms,
+)
+
+
+class Portal:
+    """One portal's data (``tier``: starter | professional | enterprise; custom object schemas need more)."""
+
+    def __init__(self, *, tier: str, clock: Any = time.time) -> None:
+        self.tier = tier
+        self.clock = clock
+        self.tables: dict[str, Table] = {}
+        self.links: dict[tuple[str, str], dict[str, dict[str, tuple[int, str | None]]]] = {}
+        self.owners: list[dict[str, Any]] = []
+        self.pipelines: dict[str, list[dict[str, Any]]] = {}
+        self.schemas: dict[str, dict[str, Any]] = {}
+        # (from table, to table) -> (category, typeId) of the unlabelled association type between them
+        self.assoc_types: dict[tuple[str, str], tuple[str, int]] = {
+            pair: ("HUBSPOT_DEFINED", type_id) for pair, type_id in ASSOCIATION_TYPES.items()}
+        self._next_assoc_type = 1000
+        self._next_id = 10_000
+        self._last_ms = 0
+        self.lock = threading.RLock()
+        for name, type_id in STANDARD_TYPES.items():
+            table = self.tables[name] = Table(name, type_id)
+            for prop, kind, field_type in DEFAULT_PROPERTIES + STANDARD_PROPERTIES[name]:
+                table.define(prop, kind, field_type)
+            table.groups[f"{name}information"] = {"name": f"{name}information", "label": f"{name} information",
+                                                  "displayOrder": 0, "archived": False}
+        self._seed_pipelines()
+
+    # -- time and ids ---------------------------------------------------------------------------
+    def now_ms(self) -> int:
+        """Wall-clock milliseconds, never earlier than any stamp already given (seeds reach into 2027)."""
+        with self.lock:
+            self._last_ms = max(int(self.clock() * 1000), self._last_ms + 1)
+            return self._last_ms
+
+    def _new_id(self) -> str:
+        self._next_id += 1
+        return str(self._next_id)
+
+    # -- helpers for seeds, tests and benchmarks -------------------------------------------------
+    def table(self, object_type: str) -> Table | None:
+        if object_type in self.tables:
+            return self.tables[object_type]
+        for table in self.tables.values():
+            if object_type in (table.type_id, f"p{PORTAL_ID}_{table.name}", f"p_{table.name}"):
+                return table
+        return None
+
+    def add(self, object_type: str, properties: dict[str, Any], *, modified: datetime | int | None = None,
+            companies: tuple[str, ...] | list[str] = (), primary: str | None = None,
+            source: dict[str, Any] | None = None) -> str:
+        """Create a record directly (no API call); ``modified`` fixes its ``hs_lastmodifieddate``; ``source``
+        (e.g. ``INTEGRATION_SOURCE``) starts its property history."""
+        with self.lock:
+            table = self.tables[object_type] if object_type in self.tables else self.table(object_type)
+            assert table is not None, f"no object type {object_type}"
+            ms = modified if isinstance(modified, int) else (to_ms(modified) if modified else self.now_ms())
+            self._last_ms = max(self._last_ms, ms)
+            obj = Obj(self._new_id(), {k: as_str(v) for k, v in properties.items() if v is not None}, ms, ms)
+            if source is not None:
+                obj.record(obj.props, ms, source)
+            table.rows[obj.id] = obj
+            for prop, index in table.unique.items():
+                if obj.props.get(prop):
+                    index[obj.props[prop]] = obj.id
+            table.changed()
+            for company in companies:
+                self.associate(table.name, obj.id, "companies", company, primary=company == primary)
+            return obj.id
+
+    def update(self, object_type: str, object_id: str, properties: dict[str, Any], *, touch: bool = True,
+               by_user: int | str | None = None, source: dict[str, Any] | None = None) -> None:
+        """Change a record. Called directly (tests), it is a person's change in the app: by ``by_user`` (a HubSpot
+        user id, an owner's ``userId``), else by the first owner; the API's writes pass pac's ``INTEGRATION_SOURCE``.
+        Either way the property history records who (``propertiesWithHistory``)."""
+        with self.lock:
+            table = self.table(object_type)
+            assert table is not None
+            obj = table.rows[object_id]
+            values = {k: as_str(v) for k, v in properties.items()}
+            obj.props.update(values)
+            if touch:
+                obj.modified = self.now_ms()
+            if source is None:
+                user = by_user if by_user is not None else (self.owners[0]["userId"] if self.owners else 1)
+                source = person_source(user)
+            obj.record(values, obj.modified, source)
+            table.changed()
+
+    def archive(self, object_type: str, object_id: str) -> None:
+        with self.lock:
+            table = self.table(object_type)
+            assert table is not None
+            obj = table.rows.pop(object_id)
+            obj.archived_at = obj.modified = self.now_ms()
+            table.archived[object_id] = obj
+            table.changed()
+
+    def associate(self, from_type: str, from_id: str, to_type: str, to_id: str, *, primary: bool = False,
+                  type_id: int | None = None) -> None:
+        """Link two records both ways (like HubSpot); the engagement's own timestamp does not move."""
+        with self.lock:
+            forward = type_id or (PRIMARY_TYPE if primary else self.assoc_types.get((from_type, to_type), ("", 1))[1])
+            backward = self.assoc_types.get((to_type, from_type), ("", 1))[1]
+            label = "Primary" if primary else None
+            self.links.setdefault((from_type, to_type), {}).setdefault(from_id, {})[to_id] = (forward, label)
+            self.links.setdefault((to_type, from_type), {}).setdefault(to_id, {})[from_id] = (backward, label)
+
+    def define_association(self, from_type: str, to_type: str) -> int:
+        """Register the (user-defined) association type between two object types, both ways; its id."""
+        with self.lock:
+            if (from_type, to_type) not in self.assoc_types:
+                self._next_assoc_type += 2
+                self.assoc_types[(from_type, to_type)] = ("USER_DEFINED", self._next_assoc_type)
+                self.assoc_types[(to_type, from_type)] = ("USER_DEFINED", self._next_assoc_type + 1)
+            return self.assoc_types[(from_type, to_type)][1]
+
+    def unassociate(self, from_type: str, from_id: str, to_type: str, to_id: str) -> None:
+        with self.lock:
+            self.links.get((from_type, to_type), {}).get(from_id, {}).pop(to_id, None)
+            self.links.get((to_type, from_type), {}).get(to_id, {}).pop(from_id, None)
+
+    def add_owner(self, email: str | None, first: str, last: str, *, archived: bool = False) -> str:
+        owner_id = str(100 + len(self.owners) + 1)
+        stamp = ms_to_iso(to_ms(datetime(2026, 1, 1, tzinfo=UTC)))
+        owner = {"id": owner_id, "firstName": first, "lastName": last, "userId": 9000 + len(self.owners),
+                 "createdAt": stamp, "updatedAt": stamp, "archived": archived, "teams": []}
+        if email:
+            owner["email"] = email
+        self.owners.append(owner)
+        return owner_id
+
+    # -- seeding --------------------------------------------------------------------------------
+    def _seed_pipelines(self) -> None:
+        def stages(rows: tuple[tuple[str, str, bool, str], ...]) -> list[dict[str, Any]]:
+            return [{"id": sid, "label": label, "displayOrder": i, "archived": False,
+                     "metadata": {"isClosed": "true" if closed else "false", "probability": prob}}
+                    for i, (sid, label, closed, prob) in enumerate(rows)]
+        self.pipelines["deals"] = [
+            {"id": "default", "label": "Sales Pipeline", "displayOrder": 0, "archived": False,
+             "stages": stages(DEAL_STAGES)},
+            {"id": "maintenance", "label": "Maintenance contracts", "displayOrder": 1, "archived": False,
+             "stages": stages(MAINTENANCE_STAGES)}]
+
+    def seed(self, org: DemoOrg) -> None:
+        """Owners, companies, meetings/calls and deals with line items from the demo organisation."""
+        owner_of: dict[str, str] = {}
+        for user in org.users:
+            first, _, last = user.name.partition(" ")
+            owner_id = self.add_owner(user.email, first, last)
+            if user.email:
+                owner_of[user.email] = owner_id
+        company_of: dict[str, str] = {}
+        base = datetime(2026, 1, 1, 8, tzinfo=UTC)
+        for i, acc in enumerate(org.accounts):
+            company_of[acc.key] = self.add("companies", {
+                "name": acc.name, "zip": acc.postal_code, "city": acc.city,
+                "country": "France" if acc.country == "FR" else acc.country, "industry": acc.industry,
+                "type": acc.account_type, "annualrevenue": acc.annual_revenue, "description": acc.description,
+                "hubspot_owner_id": owner_of.get(acc.owner_email or "")}, modified=base + timedelta(minutes=i))
+        as_of = to_ms(org.as_of)
+        for act in org.activities:
+            start = act.start or (datetime.combine(act.all_day, datetime.min.time(), UTC) if act.all_day else None)
+            done = to_ms(start) + act.duration_minutes * 60_000 if start else as_of
+            stamp = done if done < as_of else created_before(act.key, as_of)
+            owner = owner_of.get(act.owner_email or "")
+            if act.kind == "call":
+                props = {"hs_call_title": act.subject, "hs_timestamp": as_iso(start), "hubspot_owner_id": owner,
+                         "hs_call_status": CALL_STATUS.get(act.status),
+                         "hs_call_disposition": CALL_DISPOSITION.get(act.status)}
+                object_type = "calls"
+            else:
+                end = start + timedelta(minutes=act.duration_minutes) if start else None
+                props = {"hs_meeting_title": act.subject, "hs_timestamp": as_iso(start),
+                         "hs_meeting_start_time": as_iso(start), "hs_meeting_end_time": as_iso(end),
+                         "hs_meeting_outcome": MEETING_OUTCOME.get(act.status), "hubspot_owner_id": owner,
+                         "hs_activity_type": "Visite client" if act.kind == "visit" else "Réunion"}
+                object_type = "meetings"
+            company = company_of.get(act.account_key or "")
+            record = self.add(object_type, props, modified=stamp, companies=(company,) if company else ())
+            if act.deleted:
+                self.tables[object_type].rows[record].archived_at = stamp
+                self.tables[object_type].archived[record] = self.tables[object_type].rows.pop(record)
+        products = {code: self.add("products", {"name": label, "hs_sku": code, "price": price},
+                                   modified=base) for code, (label, price) in org.products.items()}
+        open_stages = [s[0] for s in DEAL_STAGES if not s[2]]
+        for i, deal in enumerate(org.deals):
+            stage = {"won": "closedwon", "lost": "closedlost"}.get(deal.stage, open_stages[i % len(open_stages)])
+            close = datetime.combine(deal.close_date, datetime.min.time(), UTC)
+            closed = to_ms(close) + 12 * 3_600_000
+            stamp = closed if closed < as_of else created_before(deal.key, as_of)
+            deal_id = self.add("deals", {
+                "dealname": deal.name, "amount": deal.amount, "deal_currency_code": deal.currency,
+                "closedate": as_iso(close), "pipeline": "default", "dealstage": stage,
+                "hubspot_owner_id": owner_of.get(deal.owner_email or "")}, modified=stamp)
+            company = company_of.get(deal.account_key or "")
+            if company:
+                self.associate("deals", deal_id, "companies", company, primary=True)
+            for code, quantity, amount in deal.lines:
+                line = self.add("line_items", {"name": org.products[code][0], "hs_sku": code, "quantity": quantity,
+                                               "amount": amount,
+                                               "hs_product_id": products.get(code)}, modified=stamp)
+                self.associate("deals", deal_id, "line_items", line)

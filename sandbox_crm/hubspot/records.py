@@ -1,0 +1,229 @@
+"""The HubSpot portal's records as the sandbox stores them (``Obj``: properties, their history, timestamps; ``Table``:
+one object type's records, property definitions, unique-value indexes) and the wire helpers every HubSpot
+component shares (error bodies, batch bodies, millisecond timestamps), after HubSpot's published OpenAPI specs."""
+
+from __future__ import annotations
+
+import functools
+import time
+import uuid
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sandbox_crm.faults import Fault
+from sandbox_crm.http import Request, Response
+
+PORTAL_ID = 4242
+TIERS = {"starter": (100, 250_000), "professional": (190, 625_000), "enterprise": (190, 1_000_000)}
+STANDARD_TYPES = {"contacts": "0-1", "companies": "0-2", "deals": "0-3", "products": "0-7", "line_items": "0-8",
+                  "tasks": "0-27", "notes": "0-46", "meetings": "0-47", "calls": "0-48"}
+# HubSpot-defined association type ids (from -> to) used by the sandbox.
+ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 187, ("calls", "companies"): 182,
+                     ("companies", "calls"): 181, ("deals", "companies"): 341, ("companies", "deals"): 342,
+                     ("deals", "line_items"): 19, ("line_items", "deals"): 20, ("tasks", "companies"): 192,
+                     ("companies", "tasks"): 191}
+PRIMARY_TYPE = 5          # the "Primary" label (deal -> company); used for any primary association here
+MEETING_OUTCOME = {"completed": "COMPLETED", "planned": "SCHEDULED", "cancelled": "CANCELED", "no_show": "NO_SHOW"}
+CALL_DISPOSITION = {"completed": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
+                    "no_show": "73a0d17f-1163-4015-bdd5-ec830791da20"}
+CALL_STATUS = {"completed": "COMPLETED", "no_show": "NO_ANSWER", "cancelled": "CANCELED", "planned": "QUEUED"}
+DEAL_STAGES = (("appointmentscheduled", "Appointment scheduled", False, "0.2"),
+               ("qualifiedtobuy", "Qualified to buy", False, "0.4"),
+               ("presentationscheduled", "Presentation scheduled", False, "0.6"),
+               ("decisionmakerboughtin", "Decision maker bought-in", False, "0.8"),
+               ("contractsent", "Contract sent", False, "0.9"),
+               ("closedwon", "Closed won", True, "1.0"), ("closedlost", "Closed lost", True, "0.0"))
+MAINTENANCE_STAGES = (("1001", "Renewal due", False, "0.5"), ("1002", "Renewed", True, "1.0"),
+                      ("1003", "Not renewed", True, "0.0"))
+
+STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, fieldType)
+    "companies": [("name", "string", "text"), ("domain", "string", "text"), ("zip", "string", "text"),
+                  ("city", "string", "text"), ("country", "string", "text"), ("industry", "string", "text"),
+                  ("type", "string", "text"), ("annualrevenue", "number", "number"),
+                  ("description", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
+    "contacts": [("email", "string", "text"), ("firstname", "string", "text"), ("lastname", "string", "text")],
+    "deals": [("dealname", "string", "text"), ("amount", "string", "text"), ("closedate", "datetime", "date"),
+              ("dealstage", "enumeration", "select"), ("pipeline", "enumeration", "select"),
+              ("deal_currency_code", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select")],
+    "meetings": [("hs_meeting_title", "string", "text"), ("hs_meeting_start_time", "datetime", "date"),
+                 ("hs_meeting_end_time", "datetime", "date"), ("hs_timestamp", "datetime", "date"),
+                 ("hs_meeting_outcome", "enumeration", "select"), ("hs_activity_type", "enumeration", "select"),
+                 ("hs_meeting_body", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
+    "calls": [("hs_call_title", "string", "text"), ("hs_timestamp", "datetime", "date"),
+              ("hs_call_disposition", "enumeration", "select"), ("hs_call_status", "enumeration", "select"),
+              ("hs_call_body", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
+    "tasks": [("hs_task_subject", "string", "text"), ("hs_task_body", "string", "textarea"),
+              ("hs_timestamp", "datetime", "date"), ("hs_task_status", "enumeration", "select"),
+              ("hs_task_priority", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select")],
+    "line_items": [("name", "string", "text"), ("hs_sku", "string", "text"), ("quantity", "number", "number"),
+                   ("price", "number", "number"), ("amount", "number", "number"),
+                   ("hs_product_id", "string", "text")],
+    "products": [("name", "string", "text"), ("hs_sku", "string", "text"), ("price", "number", "number")],
+    "notes": [("hs_note_body", "string", "textarea"), ("hs_timestamp", "datetime", "date")],
+}
+READ_ONLY = {"hs_object_id", "hs_lastmodifieddate", "hs_createdate", "createdate"}
+DEFAULT_PROPERTIES = [("hs_object_id", "number", "number"), ("hs_lastmodifieddate", "datetime", "date"),
+                       ("hs_createdate", "datetime", "date")]
+
+
+@functools.lru_cache(maxsize=65_536)
+def ms_to_iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def to_ms(value: datetime) -> int:
+    return int(value.timestamp() * 1000)
+
+
+INTEGRATION_APP_ID = 2710001        # the sandbox's private app: pac's token writes as this app
+INTEGRATION_SOURCE = {"sourceType": "INTEGRATION", "sourceId": str(INTEGRATION_APP_ID), "sourceLabel": "pac"}
+
+
+def person_source(user_id: int | str) -> dict[str, Any]:
+    """The source HubSpot records for a change a person made in the app (``CRM_UI``, ``userId:<id>``)."""
+    return {"sourceType": "CRM_UI", "sourceId": f"userId:{user_id}", "updatedByUserId": int(user_id)}
+
+
+class Obj:
+    __slots__ = ("archived_at", "created", "history", "id", "modified", "props")
+
+    def __init__(self, id: str, props: dict[str, str], created: int, modified: int) -> None:
+        self.id, self.props, self.created, self.modified = id, props, created, modified
+        self.archived_at: int | None = None
+        self.history: dict[str, list[dict[str, Any]]] | None = None   # only for records changed with a known source
+
+    def record(self, props: dict[str, str], ms: int, source: dict[str, Any]) -> None:
+        """Keep a property history entry (value, timestamp, source) for each property set to a new value."""
+        if self.history is None:
+            self.history = {}
+        for name, value in props.items():
+            entries = self.history.setdefault(name, [])
+            if entries and entries[-1]["value"] == value:
+                continue
+            entries.append({"value": value, "timestamp": ms_to_iso(ms), **source})
+
+    def history_of(self, prop: str) -> list[dict[str, Any]]:
+        """``propertiesWithHistory`` of one property, newest first; a value set with no recorded source (seed data)
+        shows as one ``IMPORT`` entry at the record's creation."""
+        entries = (self.history or {}).get(prop)
+        if entries:
+            return list(reversed(entries))
+        value = self.props.get(prop)
+        return [] if value is None else [{"value": value, "timestamp": ms_to_iso(self.created), "sourceType": "IMPORT",
+                                          "sourceId": "", "sourceLabel": "import"}]
+
+    def value(self, prop: str) -> Any:
+        if prop == "hs_object_id":
+            return self.id
+        if prop == "hs_lastmodifieddate":
+            return str(self.modified)
+        if prop in ("hs_createdate", "createdate"):
+            return str(self.created)
+        return self.props.get(prop)
+
+    def render(self, properties: list[str] | None, with_history: list[str] | None = None) -> dict[str, Any]:
+        wanted = properties if properties else list(self.props)
+        props = {p: self.props.get(p) for p in wanted if p not in READ_ONLY}
+        props.update({"hs_object_id": self.id, "hs_lastmodifieddate": ms_to_iso(self.modified),
+                      "hs_createdate": ms_to_iso(self.created)})
+        out = {"id": self.id, "properties": props, "createdAt": ms_to_iso(self.created),
+               "updatedAt": ms_to_iso(self.modified), "archived": self.archived_at is not None}
+        if self.archived_at is not None:
+            out["archivedAt"] = ms_to_iso(self.archived_at)
+        if with_history:
+            out["propertiesWithHistory"] = {p: self.history_of(p) for p in with_history}
+        return out
+
+
+@dataclass
+class Table:
+    """One object type: live and archived records, property definitions, unique indexes."""
+
+    name: str
+    type_id: str
+    rows: dict[str, Obj] = field(default_factory=dict)
+    archived: dict[str, Obj] = field(default_factory=dict)
+    properties: dict[str, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unique: dict[str, dict[str, str]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    _sorted: list[Obj] | None = None
+    _keys: list[tuple[int, int]] | None = None
+
+    def kind(self, prop: str) -> str:
+        return (self.properties.get(prop) or {}).get("type", "string")
+
+    def changed(self) -> None:
+        self._sorted = self._keys = None
+        self.totals.clear()
+
+    def by_modified(self) -> tuple[list[Obj], list[tuple[int, int]]]:
+        if self._sorted is None or self._keys is None:
+            self._sorted = sorted(self.rows.values(), key=lambda o: (o.modified, int(o.id)))
+            self._keys = [(o.modified, int(o.id)) for o in self._sorted]
+        return self._sorted, self._keys
+
+    def define(self, name: str, kind: str, field_type: str, *, group: str = "", label: str = "",
+               unique: bool = False, options: list[dict[str, Any]] | None = None, custom: bool = False) -> dict:
+        prop = {"name": name, "label": label or name, "type": kind, "fieldType": field_type,
+                "groupName": group or f"{self.name}information", "description": "", "options": options or [],
+                "hasUniqueValue": unique, "hubspotDefined": not custom, "hidden": False, "formField": False,
+                "modificationMetadata": {"archivable": custom, "readOnlyDefinition": not custom,
+                                         "readOnlyValue": name in READ_ONLY}}
+        self.properties[name] = prop
+        if unique:
+            self.unique.setdefault(name, {})
+        return prop
+
+
+def echo(request: Request, fault: Fault | None) -> str:
+    """With a fault's ``echo=True``: the Authorization header the request carried (redaction tests)."""
+    if fault is None or not fault.detail.get("echo"):
+        return ""
+    return f" (request Authorization: {request.headers.get('authorization', '')})"
+
+
+def error(status: int, message: str, category: str, **extra: Any) -> Response:
+    body = {"status": "error", "message": message, "correlationId": str(uuid.uuid4()), "category": category} | extra
+    return Response(status, body)
+
+
+SEED_SPREAD_SECONDS = 30 * 86_400
+
+
+def created_before(key: str, latest_ms: int) -> int:
+    """The stamp of a seeded record dated after the org's clock (a planned meeting, an open deal): it was
+    created, and last modified, at some point of the 30 days before the clock, spread by its key (as in
+    a real portal), never all at the same instant: an incremental read's overlap window holds a few of
+    them, not thousands."""
+    return latest_ms - (1 + zlib.crc32(key.encode()) % SEED_SPREAD_SECONDS) * 1000
+
+
+def as_str(value: Any) -> str:
+    if isinstance(value, datetime):
+        return as_iso(value) or ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def as_iso(value: datetime | None) -> str | None:
+    return ms_to_iso(to_ms(value)) if value else None
+
+
+def batch_body(started: str, results: list[Any], errors: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"status": "COMPLETE", "results": results, "startedAt": started,
+                           "completedAt": ms_to_iso(int(time.time() * 1000))}
+    if errors:
+        out["numErrors"] = len(errors)
+        out["errors"] = errors
+    return out
+
+
+def input_error(category: str, message: str, ids: list[str]) -> dict[str, Any]:
+    return {"status": "error", "category": category, "message": message, "context": {"ids": ids},
+            "errors": [], "links": {}}
+
+

@@ -1,0 +1,276 @@
+"""The sandbox org's data: its schema, its records, their system fields and indexes, the changes users make.
+
+``Org`` is the one place that stores records; every other Salesforce component (field security, SOQL, record
+writes, Bulk 2.0, Tooling, describe) reads and writes through it. Records are plain dicts keyed by field API
+name (unset fields are absent, read as null), plus ``_type``; ids are 18-character Salesforce ids.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sandbox_crm.salesforce.schema import (
+    SField,
+    SObject,
+    custom_object,
+    field_from_metadata,
+    history_name,
+    history_object,
+    permission_schema,
+    standard_schema,
+)
+from sandbox_crm.salesforce.wire import SaveError, sf_id, to18
+
+Row = dict[str, Any]
+
+
+def user_fields(email: str, name: str) -> dict[str, Any]:
+    """A ``User`` row's fields for ``email`` and ``name``."""
+    first, _, last = name.partition(" ")
+    return {"Username": email.lower(), "Email": email, "FirstName": first, "LastName": last or first,
+            "Name": name, "IsActive": True}
+
+
+class Org:
+    """An in-memory org: ``schema`` (sObject name -> ``SObject``), ``store`` (sObject -> id -> row), ``ids``
+    (demo key -> Salesforce id), the integration user, Field History Tracking, external-id indexes."""
+
+    def __init__(self, *, multi_currency: bool, now: Callable[[], datetime] | None, integration_user: str,
+                 integration_name: str) -> None:
+        self.schema: dict[str, SObject] = standard_schema(multi_currency=multi_currency) | permission_schema()
+        self.store: dict[str, dict[str, Row]] = {name: {} for name in self.schema}
+        self.tracked: dict[str, set[str]] = {}                  # object -> fields with Field History Tracking
+        self.ext_index: dict[tuple[str, str], dict[str, str]] = {}
+        self.ids: dict[str, str] = {}
+        self.accessors: dict[tuple[str, str], Callable[[Row], Any]] = {}
+        self.now = now or (lambda: datetime.now(UTC))
+        self.lock = threading.RLock()
+        self._counter = 0
+        self._prefixes = iter(f"a{i:02d}" for i in range(100))
+        self._seed_clock = self.now().replace(microsecond=0) - timedelta(days=400)
+        self._seeded = 0
+        self._latest_seed = self._seed_clock + timedelta(days=399)
+        self.integration_user: str | None = None
+        self.integration_user = self.insert("User", user_fields(integration_user, integration_name))
+
+    # -- reading ---------------------------------------------------------------------------------
+    def row(self, sobject: str, record_id: str) -> Row:
+        return self.store[sobject][record_id]
+
+    def rows(self, sobject: str) -> list[Row]:
+        return list(self.store[sobject].values())
+
+    def find(self, sobject: str, **equal: Any) -> list[Row]:
+        return [r for r in self.store[sobject].values() if all(r.get(k) == v for k, v in equal.items())]
+
+    def sobject(self, name: str) -> SObject | None:
+        """The object named ``name``, case-insensitively (as the API resolves names)."""
+        return self.schema.get(name) or next((o for o in self.schema.values() if o.name.lower() == name.lower()),
+                                             None)
+
+    @staticmethod
+    def field(obj: SObject, name: str) -> SField:
+        f = obj.lookup(name)
+        if f is None:
+            raise SaveError("INVALID_FIELD", f"No such column '{name}' on sobject of type {obj.name}", [name])
+        return f
+
+    def find_by_id(self, record_id: str | None) -> tuple[str, Row | None]:
+        """(sObject name, row) of any record by its 15- or 18-character id, or ("", None)."""
+        if not record_id:
+            return "", None
+        record_id = to18(record_id)
+        for obj in self.schema.values():
+            if obj.prefix == record_id[:3] and record_id in self.store[obj.name]:
+                return obj.name, self.store[obj.name][record_id]
+        return "", None
+
+    def resolve(self, row: Row, path: str) -> Any:
+        """The value of ``path`` ("Name", "Owner.Email", "What.Name") on a stored row."""
+        return self.accessor(row["_type"], path)(row)
+
+    def accessor(self, sobject: str, path: str) -> Callable[[Row], Any]:
+        """A function reading ``path`` from a stored row of ``sobject`` (cached, cleared when the schema changes);
+        an unknown field or relationship raises ``SaveError`` INVALID_FIELD."""
+        cached = self.accessors.get((sobject, path))
+        if cached is None:
+            cached = self.accessors[(sobject, path)] = self._build_accessor(sobject, path)
+        return cached
+
+    def _build_accessor(self, sobject: str, path: str) -> Callable[[Row], Any]:
+        obj = self.schema[sobject]
+        head, _, tail = path.partition(".")
+        if not tail:
+            f = obj.lookup(head)
+            if f is None:
+                raise SaveError("INVALID_FIELD", f"No such column '{head}' on entity '{sobject}'. If you are "
+                                "attempting to use a custom field, be sure to append the '__c' after the custom "
+                                "field name.")
+            name = f.name
+            return lambda row: row.get(name)
+        ref = next((f for f in obj.fields.values() if f.relationship and f.relationship.lower() == head.lower()),
+                   None)
+        if ref is None:
+            raise SaveError("INVALID_FIELD", f"Didn't understand relationship '{head}' in field path. If you are "
+                            "attempting to use a custom relationship, be sure to append the '__r'.")
+        inner = {t: self.accessor(t, tail) for t in ref.reference_to if t in self.schema}
+        if not inner:
+            raise SaveError("INVALID_FIELD", f"No such relation '{head}' on entity '{sobject}'")
+        fk, store = ref.name, self.store
+
+        def read(row: Row) -> Any:
+            target_id = row.get(fk)
+            if not target_id:
+                return None
+            for t, get in inner.items():
+                target = store[t].get(target_id)
+                if target is not None:
+                    return get(target)
+            return None
+
+        return read
+
+    # -- writing -----------------------------------------------------------------------------------
+    def next_stamp(self) -> datetime:
+        now = self.now()
+        return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+    def _seed_stamp(self) -> datetime:
+        self._seeded += 1
+        # spread over months, as a real org's history is: an overlap window holds a few records, not thousands
+        return min(self._seed_clock + timedelta(seconds=self._seeded * 10), self._latest_seed)
+
+    def insert(self, sobject: str, values: dict[str, Any], stamp: datetime | None = None,
+               by: str | None = None) -> str:
+        """Store a new row (no validation: callers validate), its system fields set; returns its id. Without a
+        ``stamp``, a seeding stamp spread over the past year."""
+        self._counter += 1
+        obj = self.schema[sobject]
+        record_id = sf_id(obj.prefix, self._counter)
+        stamp = stamp or self._seed_stamp()
+        user = by or self.integration_user or record_id
+        # unset fields are simply absent (read as null): a million rows stay affordable
+        row: Row = {f.name: False for f in obj.fields.values() if f.type == "boolean"}
+        row.update((k, v) for k, v in values.items() if v is not None)
+        row.update({"_type": sobject, "Id": record_id, "IsDeleted": values.get("IsDeleted", False),
+                    "CreatedDate": stamp, "CreatedById": user, "LastModifiedDate": stamp,
+                    "LastModifiedById": user, "SystemModstamp": stamp})
+        if "OwnerId" in obj.fields and row.get("OwnerId") is None:
+            row["OwnerId"] = user
+        self.derive(sobject, row)
+        self.store[sobject][record_id] = row
+        self.index(sobject, row)
+        return record_id
+
+    def index(self, sobject: str, row: Row) -> None:
+        for f in self.schema[sobject].fields.values():
+            if f.external_id and row.get(f.name) is not None:
+                self.ext_index.setdefault((sobject, f.name), {})[str(row[f.name]).lower()] = row["Id"]
+
+    def stamp(self, row: Row, by: str) -> None:
+        stamp = self.next_stamp()
+        row.update(LastModifiedDate=stamp, SystemModstamp=stamp, LastModifiedById=by)
+
+    @staticmethod
+    def derive(sobject: str, row: Row) -> None:
+        """Read-only fields Salesforce derives: IsWon/IsClosed, Task.IsClosed, Event.AccountId."""
+        if sobject == "Opportunity":
+            row["IsWon"] = row.get("StageName") == "Closed Won"
+            row["IsClosed"] = row.get("StageName") in ("Closed Won", "Closed Lost")
+        elif sobject == "Task":
+            row["IsClosed"] = row.get("Status") in ("Completed", "Deferred")
+        if sobject in ("Event", "Task"):
+            what = row.get("WhatId")
+            row["AccountId"] = what if what and what.startswith("001") else None
+
+    def track(self, sobject: str, row: Row, values: dict[str, Any], by: str) -> None:
+        """History rows for the tracked fields ``values`` changes on ``row``."""
+        for name in self.tracked.get(sobject, ()):
+            if name in values and row.get(name) != values[name]:
+                self.insert(history_name(sobject), {"ParentId": row["Id"], "Field": name, "OldValue": row.get(name),
+                                                    "NewValue": values[name]}, stamp=self.next_stamp(), by=by)
+
+    def update(self, sobject: str, row: Row, values: dict[str, Any], by: str) -> None:
+        """Apply validated ``values`` (field API names) to ``row`` as ``by``: history, derived fields, indexes,
+        system fields."""
+        self.track(sobject, row, values, by)
+        row.update(values)
+        self.derive(sobject, row)
+        self.index(sobject, row)
+        self.stamp(row, by)
+
+    def edit(self, sobject: str, record_id: str, by: str | None = None, **values: Any) -> None:
+        """A change made in the CRM (by a user, or by automation): bumps SystemModstamp."""
+        with self.lock:
+            row = self.store[sobject][record_id]
+            who = by or self.someone_else()
+            self.track(sobject, row, values, who)
+            row.update(values)
+            self.derive(sobject, row)
+            self.stamp(row, who)
+
+    def someone_else(self) -> str:
+        """A CRM user other than the integration user: who makes the changes tests simulate by default."""
+        for user_id in self.store.get("User", {}):
+            if user_id != self.integration_user:
+                return user_id
+        return str(self.integration_user)
+
+    def delete(self, sobject: str, record_id: str) -> None:
+        """Move a record to the recycle bin: hidden from query, returned by queryAll with IsDeleted."""
+        self.edit(sobject, record_id, IsDeleted=True)
+
+    def create(self, sobject: str, **values: Any) -> str:
+        with self.lock:
+            return self.insert(sobject, values, stamp=self.next_stamp())
+
+    def enable_history(self, sobject: str, *fields: str) -> None:
+        """Field History Tracking switched on in Setup for ``fields`` of ``sobject`` (at most 20 per object): each
+        later change of one of them, by the API or in the UI, adds a row to ``<Object>__History`` (``ParentId``,
+        ``Field``, ``OldValue``, ``NewValue``, ``CreatedById``, ``CreatedDate``)."""
+        with self.lock:
+            tracked = self.tracked.setdefault(sobject, set())
+            tracked.update(fields)
+            if len(tracked) > 20:
+                raise ValueError("at most 20 fields per object can be tracked")
+            name = history_name(sobject)
+            if name not in self.schema:
+                self.schema[name] = history_object(name)
+                self.store[name] = {}
+
+    # -- schema changes (Tooling API and pre-provisioning) -------------------------------------
+    def create_custom_object(self, name: str, meta: dict[str, Any]) -> str:
+        if name in self.schema:
+            raise SaveError("DUPLICATE_DEVELOPER_NAME", f"There is already a CustomObject named {name}")
+        multi = self.schema["Opportunity"].lookup("CurrencyIsoCode") is not None
+        self.schema[name] = custom_object(name, next(self._prefixes), meta, multi_currency=multi)
+        self.store[name] = {}
+        return sf_id("01I", len(self.schema))
+
+    def create_custom_field(self, full_name: str, meta: dict[str, Any]) -> str:
+        sobject, _, name = full_name.partition(".")
+        if sobject not in self.schema:
+            raise SaveError("INVALID_CROSS_REFERENCE_KEY", f"no such object {sobject}", ["FullName"])
+        if not name.endswith("__c"):
+            raise SaveError("INVALID_FIELD", f"custom field names end in __c: {name}", ["FullName"])
+        if self.schema[sobject].lookup(name) is not None:
+            raise SaveError("DUPLICATE_DEVELOPER_NAME", f"There is already a field named {name} on {sobject}")
+        try:
+            self.schema[sobject].add(field_from_metadata(name, meta))
+        except ValueError as exc:
+            raise SaveError("FIELD_INTEGRITY_EXCEPTION", str(exc), ["Metadata"]) from None
+        if meta.get("type") == "Checkbox":
+            for row in self.store[sobject].values():
+                row.setdefault(name, False)
+        if meta.get("type") == "Lookup":
+            parent = self.schema.get(str(meta["referenceTo"]))
+            if parent is None:
+                self.schema[sobject].fields.pop(name)
+                raise SaveError("FIELD_INTEGRITY_EXCEPTION", f"referenceTo: no such object {meta['referenceTo']}",
+                                ["Metadata"])
+            parent.children[f"{meta['relationshipName']}__r"] = (sobject, name)
+        self.accessors.clear()
+        return sf_id("00N", sum(len(o.fields) for o in self.schema.values()))

@@ -1,0 +1,61 @@
+"""What the review's HTML and Markdown share: the formatter, the team's paces, the axes shown, a change in words."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pac_core.results import Pace
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.review.model import ActionLine, AxisLine, Review
+
+SECOND = timedelta(seconds=1)
+TEAM_PACES = (Pace.DONE, Pace.ON_TRACK, Pace.AT_RISK, Pace.LATE, Pace.NOT_STARTED)
+REP_BLOCKS = (("late", Pace.LATE), ("at_risk", Pace.AT_RISK), ("done", Pace.DONE))
+
+
+def formatter(review: Review, lang: str | None) -> Formatter:
+    plan = review.plan
+    return Formatter(lang=lang or plan.language, currency=plan.currency, timezone=plan.timezone)
+
+
+def shown_axes(review: Review) -> list[AxisLine]:
+    """Axes at risk or late, and those whose pace changed since the previous review."""
+    return [a for a in review.axes if a.pace in (Pace.AT_RISK, Pace.LATE) or a.pace_changed]
+
+
+def compared(review: Review, fmt: Formatter) -> str | None:
+    """``Comparée à la revue précédente (avr. 2027, instantané gardé alors)``; None for the plan's first month."""
+    if review.previous is None:
+        return None
+    w = labels(fmt.lang, "review")
+    how = w["compared_snapshot"] if review.previous_source == "snapshot" else w["compared_recomputed"]
+    return w["compared"].format(previous=fmt.period_label(review.previous), how=how)
+
+
+def change_text(line: ActionLine, fmt: Formatter) -> str:
+    """``À risque → Terminée · +3 depuis le mois dernier``."""
+    w = labels(fmt.lang, "review")
+    if line.before is None:
+        return w["new_action"]
+    parts = []
+    if line.now is not None and line.before.pace != line.now.pace:
+        parts.append(f'{enum_label("pace", line.before.pace.value, fmt.lang)} → '
+                     f'{enum_label("pace", line.now.pace.value, fmt.lang)}')
+    if line.done_delta:
+        parts.append(w["counted_since"].format(n=line.done_delta) if line.done_delta > 0
+                     else f"{line.done_delta}")
+    return " · ".join(parts)
+
+
+def anchor(email: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in email.lower())
+
+
+def values(review: Review, fmt: Formatter) -> dict[str, object]:
+    """What both templates are given."""
+    return {"review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
+            "month": fmt.period_label(review.month), "compared": compared(review, fmt),
+            "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
+            "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,
+            "change_text": change_text, "anchor": anchor}

@@ -1,0 +1,113 @@
+"""One run's context: what it reads (plan, settings, connectors, unit of work, clock, hooks), what its steps hand
+each other, and the result being built (``RunResult``: what ``run_sync`` returns)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from connectors.base import Connector, Target, WriteChange
+from pac_config.settings import PlanSettings, Settings
+from pac_core.plan import Plan
+from pac_core.records import Records, Rejected
+from pac_core.results import Evaluation
+from sync_jobs.hooks import RunHooks
+from sync_jobs.overrides import Change
+from sync_jobs.pull import PullOutcome
+from sync_jobs.run_status import RunStatus
+from sync_jobs.unit_of_work import UnitOfWork
+from sync_jobs.writeback import Writer
+
+Clock = Callable[[], datetime]
+Evaluator = Callable[[Plan, Records, datetime], Evaluation]    # (plan, records, as of) -> evaluation
+
+
+@dataclass
+class RunResult:
+    plan_id: str
+    status: RunStatus = RunStatus.OK
+    run_id: int | None = None                                 # None: a dry run (no run is logged)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    api: dict[str, dict[str, Any]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    changes: dict[str, list[WriteChange]] = field(default_factory=dict)   # connector -> sent (or would send)
+    previous: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)  # connector -> key -> last written
+    evaluation: Evaluation | None = None
+    plan: Plan | None = None
+    timings: dict[str, float] = field(default_factory=dict)   # seconds: pull, load, evaluate, write
+    # every record left out, once: connector rejections first, then the stored records the engine set aside
+    rejections: list[Rejected] = field(default_factory=list)
+    # those not rejected with the same reason by the previous finished run (they, or a failed write, make a run partial)
+    new_rejections: list[Rejected] = field(default_factory=list)
+    labels: dict[tuple[str, str, str], str] = field(default_factory=dict)   # (source, object, id) -> subject/name
+    # records counted with a data-quality problem (a won deal with no amount: won, worth 0); never make a run partial
+    warnings: list[Rejected] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)        # editable values changed on several sides (overrides)
+    state_changes: dict[tuple[str, str, str], Change] = field(default_factory=dict)   # (t, key, f) -> Change
+    drift: list[str] = field(default_factory=list)            # hand-changed PAC fields restored
+
+    @property
+    def log_status(self) -> str:
+        """The status as the run log words it (``failed`` for a CRM unreachable or a schema pac cannot use)."""
+        return self.status.logged
+
+    @property
+    def written(self) -> int:
+        """PAC records (axes and actions) created or updated in the CRMs."""
+        return sum(c.get("written", 0) for obj, c in self.counts.items() if obj != Target.ACCOUNT.value)
+
+    @property
+    def accounts_written(self) -> int:
+        """Accounts whose PAC fields (axes targeting them, target flag) were updated."""
+        return self.counts.get(Target.ACCOUNT.value, {}).get("written", 0)
+
+    def count(self, obj: str, what: str, n: int) -> None:
+        bucket = self.counts.setdefault(obj, {})
+        bucket[what] = bucket.get(what, 0) + n
+
+
+@dataclass
+class RunContext:
+    """What a run reads (first block) and what its steps hand each other (second block, in step order)."""
+
+    settings: Settings
+    plan_settings: PlanSettings
+    plan: Plan                                  # the plan file, as loaded
+    fingerprint: str
+    connectors: Mapping[str, Connector]
+    store: UnitOfWork
+    writer: Writer
+    clock: Clock
+    hooks: RunHooks
+    evaluator: Evaluator
+    now: datetime
+    full: bool = False
+    as_of: datetime | None = None
+    progress: Callable[..., None] | None = None
+    result: RunResult = field(init=False)
+    status: RunStatus = RunStatus.OK            # how the steps ended (the result's, once finished)
+
+    pulled: PullOutcome = field(default_factory=PullOutcome)                  # pull
+    written: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)   # plan state, then route
+    effective: Plan | None = None               # plan state: the plan with the editable values decided
+    records: Records | None = None              # load
+    evaluation: Evaluation | None = None        # evaluate
+    set_aside: list[Rejected] = field(default_factory=list)                   # evaluate
+    desired: dict[tuple[Target, str], dict[str, Any]] = field(default_factory=dict)   # route
+    routes: dict[str, set[tuple[Target, str]]] = field(default_factory=dict)  # route
+    accounts: dict[str, list[WriteChange]] = field(default_factory=dict)      # route
+
+    def __post_init__(self) -> None:
+        self.result = RunResult(plan_id=self.plan.id, plan=self.plan)
+
+    @property
+    def names(self) -> list[str]:
+        """The plan's connectors, in the settings' order (the first one wins ties between CRMs)."""
+        return list(self.plan_settings.connectors)
+
+    @property
+    def when(self) -> datetime:
+        """The evaluation date: ``as_of``, else the plan's configured ``as_of``, else the run's clock."""
+        return self.as_of or self.plan_settings.as_of or self.now

@@ -1,0 +1,280 @@
+"""The steps of a run, in order, each a function of the run's context (``sync_jobs.run_context.RunContext``):
+it reads the fields its docstring names and sets the ones it produces. ``sync_jobs.pipeline`` runs them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from connectors.base import Connector, PacValue, Target
+from pac_config.settings import engine_settings
+from pac_core.records import Records, Rejected
+from pac_core.results import Evaluation
+from sync_jobs import account_targets, diff
+from sync_jobs import overrides as plan_state
+from sync_jobs.logs import event, redact, register_secret
+from sync_jobs.pull import pull_connector
+from sync_jobs.run_context import RunContext
+from sync_jobs.run_status import RunStatus
+from sync_jobs.unit_of_work import UnitOfWork
+
+log = logging.getLogger("pac.sync")
+
+
+def begin(ctx: RunContext) -> None:
+    """Stores the plan file's version and opens the run log: ``result.run_id`` (None when nothing is logged)."""
+    ps, now = ctx.plan_settings, ctx.now
+    ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
+    ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
+    event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
+
+
+def pull(ctx: RunContext) -> None:
+    """Every connector's objects since their watermarks into the unit of work: ``pulled`` (counts, rejections,
+    the CRM edits of editable values, the watermarks seen)."""
+    for name in ctx.names:
+        connector = ctx.connectors[name]
+        remember = getattr(connector, "remember_written", None)
+        if remember is not None:    # HubSpot: no property-history read for records holding pac's own values
+            remember(ctx.store.written(ctx.plan.id, name))
+        pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
+                       reconciliation_days=ctx.settings.connector(name).reconciliation_days, full=ctx.full,
+                       outcome=ctx.pulled, progress=ctx.progress)
+        for secret in getattr(connector, "secrets", list)():  # live sessions exist only now
+            register_secret(secret)
+
+
+def decide_plan_state(ctx: RunContext) -> None:
+    """The manager-editable values decided from the file and ``pulled.edits`` (``sync_jobs.overrides``), saved
+    with their provenance: ``effective`` (the plan with them), ``written`` (per connector, what pac last wrote,
+    with the values a CRM holds already), the result's conflicts, state changes and refused edits."""
+    names, plan, now = ctx.names, ctx.plan, ctx.now
+    written = {n: ctx.store.written(plan.id, n) for n in names}
+    states = ctx.store.field_states(plan.id)
+    legacy = {} if states else {(o.target, o.key, o.field): o for o in ctx.store.overrides(plan.id)}
+    decision = plan_state.decide(plan, states, ctx.pulled.edits, written,
+                                 file_changed_at=file_changed_at(ctx), now=now, order=names,
+                                 run_id=ctx.result.run_id, legacy=legacy)
+    ctx.written = with_echoes(ctx.store, plan.id, written, decision.echoes, ctx)
+    ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
+    ctx.result.conflicts = [c.describe() for c in decision.conflicts]
+    ctx.result.state_changes = dict(decision.changed)
+    ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, decision.values))
+    ctx.result.errors.extend(refused)
+
+
+def load(ctx: RunContext) -> None:
+    """The records the engine reads: ``records`` (the store, through the unit of work)."""
+    ctx.records = ctx.store.load_records(ctx.names, ctx.pulled.rejected)
+
+
+def evaluate(ctx: RunContext) -> None:
+    """The effective plan evaluated on ``records`` as of ``when``: ``evaluation`` (also the result's, with its
+    plan), ``set_aside`` (the stored records the engine left out), the result's warnings and labels."""
+    assert ctx.effective is not None and ctx.records is not None
+    records, result = ctx.records, ctx.result
+    evaluation = ctx.evaluator(ctx.effective, records, ctx.when)
+    ctx.evaluation = result.evaluation = evaluation
+    result.plan = ctx.effective
+    ctx.set_aside, result.labels = engine_rejections(evaluation, records, ctx.pulled.rejected)
+    names_of = {(d.source, d.id): d.name for d in records.deals}
+    result.warnings = [Rejected(w.source, "deals", w.record_id, f"{w.rule}: {w.detail}") for w in evaluation.warnings]
+    result.labels.update({(w.source, "deals", w.id): names_of.get((w.source, w.id), "") for w in result.warnings})
+
+
+def route(ctx: RunContext) -> None:
+    """What each CRM should hold: ``desired`` (fields per PAC record), ``routes`` (the records each CRM gets, by
+    where their owners work), ``written`` without the hand-changed fields (drift, the result's), ``accounts``
+    (the account PAC fields to update, per connector)."""
+    assert ctx.effective is not None and ctx.evaluation is not None and ctx.records is not None
+    names = ctx.names
+    ctx.desired = diff.desired_state(ctx.effective, ctx.evaluation)
+    users_of = {n: ctx.store.user_emails(n) for n in names}
+    ctx.routes = diff.route(ctx.effective, names, users_of)
+    ctx.written, ctx.result.drift = drifted(ctx.written, ctx.pulled.edits, ctx.desired, ctx.routes)
+    ctx.accounts = account_changes(ctx)
+
+
+def write(ctx: RunContext) -> None:
+    """Per connector, the fields that differ from what was last written (``result.changes``, with the values they
+    replace in ``result.previous``), handed to the writer; written and failed counts, refused writes' errors."""
+    ctx.hooks.before_writes()
+    result, last_of = ctx.result, ctx.written
+    for name in ctx.names:
+        connector, last = ctx.connectors[name], last_of[name]
+        kept = diff.kept_by(ctx.desired, connector)   # the fields this CRM keeps
+        changes = diff.changes_for(kept, ctx.routes[name], last, ctx.now) + ctx.accounts.get(name, [])
+        result.changes[name] = changes
+        result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes
+                                 if (c.target.value, c.key) in last}
+        if not changes:
+            continue
+        note = getattr(connector, "note_axis_targets", None)
+        if callable(note):   # HubSpot links each axis to the companies it targets, under a cap: all of them
+            note(ctx.plan.id, account_targets.axis_companies(last, ctx.accounts.get(name, [])))
+        outcome = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now)
+        for target, n in outcome.written.items():
+            result.count(target, "written", n)
+        for target, n in outcome.failed.items():
+            result.count(target, "failed", n)
+        result.errors.extend(outcome.errors)
+    ctx.hooks.after_writes()
+
+
+def compare_rejections(ctx: RunContext) -> None:
+    """``result.new_rejections``: those the previous finished run did not have; they, or a write the CRM refused,
+    make the run ``partial``."""
+    result = ctx.result
+    rejections = [*ctx.pulled.rejected, *ctx.set_aside]
+    result.new_rejections = new_rejections(ctx.store, ctx.plan.id, result.run_id, rejections)
+    if result.new_rejections or any(c.get("failed") for c in result.counts.values()):
+        ctx.status = RunStatus.PARTIAL
+
+
+def tally(ctx: RunContext) -> None:
+    """The result's counts per object (read, rejected, new, warnings, deleted), API usage, redacted errors. Runs
+    whether the steps before went through or not."""
+    result, pulled = ctx.result, ctx.pulled
+    for kind, n in pulled.read.items():
+        result.count(kind, "read", n)
+    result.rejections = [*pulled.rejected, *ctx.set_aside]
+    for rejected in result.rejections:
+        result.count(rejected.object, "rejected", 1)
+    if ctx.status.got_through:   # its rejections were compared with the previous run's
+        for rejected in result.rejections:
+            result.count(rejected.object, "rejected_new", 0)
+        for rejected in result.new_rejections:
+            result.count(rejected.object, "rejected_new", 1)
+    for warned in result.warnings:
+        result.count(warned.object, "warnings", 1)
+    for kind, n in pulled.deleted.items():
+        result.count(kind, "deleted", n)
+    result.api = {name: usage(c) for name, c in ctx.connectors.items() if name in ctx.names}
+    result.errors = [redact(e) for e in result.errors]
+
+
+def checkpoint(ctx: RunContext) -> None:
+    """The run log, its rejections and (when the run got through) the new watermarks, committed together; the
+    result's status (``dry_run`` for a dry run that got through)."""
+    result, status = ctx.result, ctx.status
+    result.status = RunStatus.DRY_RUN if ctx.store.discards and status is RunStatus.OK else status
+    if result.run_id is not None:
+        advance = status.got_through
+        ctx.store.finish_run(result.run_id, status=status.logged, now=ctx.clock(), counts=result.counts,
+                             api=result.api, errors=result.errors, rejections=result.rejections,
+                             watermarks_seen=ctx.pulled.watermarks if advance else None,
+                             full_objects=ctx.pulled.full_objects if advance else ())
+    event(log, "sync.end", plan=ctx.plan.id, run=result.run_id, status=result.log_status, written=result.written,
+          accounts=result.accounts_written, rejected=len(result.rejections), errors=len(result.errors))
+
+
+# -- helpers of the steps ---------------------------------------------------------------------------------
+def file_changed_at(ctx: RunContext) -> datetime:
+    """When the plan file was last changed: its modification time (never later than the run's ``now``)."""
+    try:
+        return min(datetime.fromtimestamp(ctx.plan_settings.file.stat().st_mtime, UTC), ctx.now)
+    except OSError:
+        return ctx.now
+
+
+def with_echoes(store: UnitOfWork, plan_id: str, written: dict[str, dict[tuple[str, str], Any]],
+                echoes: Sequence[tuple[str, str, str, str, Any]], ctx: RunContext
+                ) -> dict[str, dict[tuple[str, str], Any]]:
+    """A CRM that holds a value already (the manager's edit there) needs no write of it: record it as "last
+    written" to that CRM, so the diff sends it only to the other CRMs."""
+    out = {n: dict(rows) for n, rows in written.items()}
+    by_connector: dict[str, list[tuple[str, str, str | None, dict[str, Any]]]] = {}
+    for connector, target, key, logical, value in echoes:
+        rows = out.get(connector)
+        if rows is None or (target, key) not in rows:
+            continue
+        row = rows[(target, key)]
+        rows[(target, key)] = SimpleNamespace(crm_id=row.crm_id, fields={**row.fields, logical: value})
+        by_connector.setdefault(connector, []).append((target, key, None, {logical: value}))
+    for connector, saved in by_connector.items():
+        store.save_written(plan_id, connector, saved, ctx.now)
+    return out
+
+
+def drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequence[tuple[str, Any]],
+            desired: Mapping[tuple[Target, str], Mapping[str, Any]],
+            routes: Mapping[str, set[tuple[Target, str]]]) -> tuple[dict[str, dict[tuple[str, str], Any]], list[str]]:
+    """Drift repair: a PAC field whose value read from a CRM differs from what it should be (a hand change to a
+    computed field, or a refused or automated change to an editable one) is forgotten from "last written" to that
+    CRM, so the diff sends it again. Compared with the CRM's actual value, not only with pac's checkpoint."""
+    out = {n: dict(rows) for n, rows in written.items()}
+    drift: list[str] = []
+    for connector, item in observed:
+        logical = plan_state.LOGICAL.get(item.field, item.field) if not isinstance(item, PacValue) else item.field
+        want = desired.get((item.target, item.key))
+        if want is None or logical not in want or (item.target, item.key) not in routes.get(connector, ()):
+            continue
+        rows = out.get(connector)
+        row = rows.get((item.target.value, item.key)) if rows is not None else None
+        if row is None or logical not in row.fields or plan_state.same(item.value, want[logical]):
+            continue
+        fields = {k: v for k, v in row.fields.items() if k != logical}
+        rows[(item.target.value, item.key)] = SimpleNamespace(crm_id=row.crm_id, fields=fields)  # type: ignore[index]
+        drift.append(f"{connector} {item.key} {logical}: {item.value!r} in the CRM, restored to {want[logical]!r}")
+    return out, drift
+
+
+_DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})
+
+
+def engine_rejections(evaluation: Evaluation, records: Records, already: Sequence[Rejected] = ()
+                      ) -> tuple[list[Rejected], dict[tuple[str, str, str], str]]:
+    """The stored records the engine set aside, as ``Rejected`` (reason ``rule: detail``), each record once and
+    none that a connector already rejected in this run (``already``); plus their labels (activity subject,
+    deal name) keyed by (source, object, id)."""
+    activities = {(a.source, a.id): a.subject for a in records.activities}
+    deals = {(d.source, d.id): d.name for d in records.deals}
+    seen = {(r.source, r.object, r.id) for r in already}
+    out: list[Rejected] = []
+    labels: dict[tuple[str, str, str], str] = {}
+    for d in evaluation.rejected:
+        key = (d.source, d.record_id)
+        if key in deals and key not in activities:
+            obj = "deals"
+        elif key in activities and key not in deals:
+            obj = "activities"
+        else:   # an id both kinds share (or neither): the rule tells
+            obj = "deals" if d.rule in _DEAL_RULES or "deal" in d.detail else "activities"
+        full = (d.source, obj, d.record_id)
+        if full in seen:
+            continue
+        seen.add(full)
+        out.append(Rejected(d.source, obj, d.record_id, f"{d.rule}: {d.detail}" if d.detail else d.rule))
+        labels[full] = (deals if obj == "deals" else activities).get(key, "") or ""
+    return out, labels
+
+
+def new_rejections(store: UnitOfWork, plan_id: str, run_id: int | None,
+                   rejections: Sequence[Rejected]) -> list[Rejected]:
+    """The rejections that are new: not rejected with the same reason (compared redacted, as stored) by the plan's
+    previous finished run (``repo.previous_rejections``). The others are known: reported, but no run is partial
+    because of them, so exit code 1 keeps meaning "something changed: look"."""
+    if not rejections:
+        return []
+    known = store.previous_rejections(plan_id, run_id)
+    return [r for r in rejections if (r.source, r.object, r.id, redact(r.reason)) not in known]
+
+
+def account_changes(ctx: RunContext) -> dict[str, list[Any]]:
+    """Per connector, the account PAC fields to update (see ``sync_jobs.account_targets``)."""
+    assert ctx.effective is not None and ctx.records is not None
+    declared = {n: account_targets.account_fields(ctx.connectors[n]) for n in ctx.names}
+    if not any(declared.values()):
+        return {}
+    months = engine_settings(ctx.settings, ctx.effective.currency).dormant_default_months
+    return account_targets.changes_by_connector(ctx.effective, ctx.records, ctx.when, declared, ctx.written,
+                                                default_months=months)
+
+
+def usage(connector: Connector) -> dict[str, Any]:
+    used = connector.usage()
+    return {"calls": used.calls, "used": used.used, "limit": used.limit, "remaining": used.remaining,
+            "by_endpoint": dict(used.by_endpoint)}

@@ -1,0 +1,223 @@
+"""The store as one run sees it: a unit of work the run's steps read and write through, the same for every run.
+
+``UnitOfWork`` (a real run) commits each write as the run goes, in the order that makes a run idempotent and
+resumable (``sync_jobs.pipeline``): records as they are pulled, "last written" after each accepted batch, the
+run log with its rejections and the watermarks last, in one transaction. It holds the plan's run lock for the
+run (``guard``) and closes the run as ``failed`` if an exception escapes.
+
+``DryRun`` is the unit of work of ``pac sync --dry-run``: it is never committed. Its writes are kept in memory
+for the rest of the run and then discarded; its reads see the store with them laid over: the pulled records and
+the deletions a full read finds (the only things a run reads back). Its writer records the changes and sends
+nothing (CRM writes are not transactional). So a dry run goes through exactly the steps of a real run and returns
+exactly the changes it would send, and leaves nothing anywhere: no CRM write, no store write, no watermark. It
+takes no lock and holds no database transaction, so it never blocks a real run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from connectors.base import ObjectKind
+from pac_core.records import Record, Records, Rejected, User
+from sync_jobs.hooks import RunHooks
+from sync_jobs.lock import run_lock
+from sync_jobs.logs import redact
+from sync_jobs.store import records as store_records
+from sync_jobs.store import repo
+from sync_jobs.store.codec import kind_of
+from sync_jobs.store.tables import FieldState, Override, StoredRecord, Watermark, Written
+from sync_jobs.writeback import CrmWriter, RecordingWriter, Writer
+
+log = logging.getLogger("pac.sync")
+Clock = Callable[[], datetime]
+
+
+class UnitOfWork:
+    """A real run's store: every write committed as the run goes."""
+
+    discards = False     # a dry run's unit of work discards its writes
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextlib.contextmanager
+    def guard(self, plan_id: str, *, wait: float, clock: Clock) -> Iterator[None]:
+        """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds); an exception that escapes closes the
+        run it started as ``failed`` (redacted error, no watermark moved), then propagates."""
+        with run_lock(self.engine, plan_id, wait=wait):
+            latest = repo.runs(self.engine, plan_id, limit=1)
+            before = int(latest[0].id or 0) if latest else 0
+            try:
+                yield
+            except BaseException as exc:
+                self._close_crashed_runs(plan_id, before, exc, clock)
+                raise
+
+    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None) -> Writer:
+        return CrmWriter(self, hooks, batch_size=batch_size, progress=progress)
+
+    # -- reads ---------------------------------------------------------------------------------------
+    def watermarks(self, connector: str) -> dict[tuple[str, str], Watermark]:
+        return repo.watermarks(self.engine, connector)
+
+    def written(self, plan_id: str, connector: str) -> dict[tuple[str, str], Written]:
+        return repo.written(self.engine, plan_id, connector)
+
+    def field_states(self, plan_id: str) -> dict[tuple[str, str, str], FieldState]:
+        return repo.field_states(self.engine, plan_id)
+
+    def overrides(self, plan_id: str) -> list[Override]:
+        return repo.overrides(self.engine, plan_id)
+
+    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records:
+        return store_records.load_records(self.engine, connectors, rejected)
+
+    def user_emails(self, connector: str) -> set[str]:
+        return store_records.user_emails(self.engine, connector)
+
+    def previous_rejections(self, plan_id: str, run_id: int | None) -> set[tuple[str, str, str, str]]:
+        return repo.previous_rejections(self.engine, plan_id, run_id)
+
+    # -- writes --------------------------------------------------------------------------------------
+    def save_plan_version(self, plan_id: str, fingerprint: str, source_path: str, content: str,
+                          now: datetime) -> None:
+        repo.save_plan_version(self.engine, plan_id, fingerprint, source_path, content, now)
+
+    def start_run(self, plan_id: str, now: datetime, *, full: bool) -> int | None:
+        return repo.start_run(self.engine, plan_id, now, full=full)
+
+    def upsert_records(self, connector: str, records: Iterable[Record], *, run_id: int | None,
+                       now: datetime) -> int:
+        return store_records.upsert_records(self.engine, connector, records, run_id=run_id, now=now)
+
+    def mark_unseen_deleted(self, connector: str, kind: str, run_id: int | None, now: datetime) -> int:
+        """After a full read: the stored records of (connector, kind) this run did not see are deleted."""
+        if run_id is None:
+            return 0
+        return store_records.mark_unseen_deleted(self.engine, connector, kind, run_id, now)
+
+    def save_field_states(self, plan_id: str, states: Iterable[Mapping[str, Any]],
+                          events: Iterable[Mapping[str, Any]]) -> None:
+        repo.save_field_states(self.engine, plan_id, states, events)
+
+    def save_written(self, plan_id: str, connector: str,
+                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+        return repo.save_written(self.engine, plan_id, connector, rows, now)
+
+    def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
+                   api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
+                   watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
+                   full_objects: Iterable[tuple[str, str]]) -> None:
+        """The run log, its rejections and the new watermarks (None: none moves), in one transaction."""
+        repo.finish_run(self.engine, run_id, status=status, now=now, counts=counts, api=api, errors=errors,
+                        watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections)
+
+    def _close_crashed_runs(self, plan_id: str, after: int, exc: BaseException, clock: Clock) -> None:
+        """Best effort: the store itself may be what failed, and the original exception is the one to report."""
+        what = "interrupted" if isinstance(exc, KeyboardInterrupt | SystemExit) else "unexpected error"
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        message = redact(f"{what}: {type(exc).__name__}: {first}".rstrip(": "))
+        try:
+            for run in repo.runs(self.engine, plan_id, limit=5):
+                if run.id is not None and run.id > after and run.status == "running":
+                    repo.finish_run(self.engine, run.id, status="failed", now=clock(), counts=run.counts or {},
+                                    api=run.api or {}, errors=[*(run.errors or []), message])
+        except Exception as again:
+            log.warning(redact(f"could not close the failed run of {plan_id}: {type(again).__name__}: {again}"))
+
+
+class DryRun(UnitOfWork):
+    """A unit of work that is never committed: its writes live in memory until the run ends, then vanish."""
+
+    discards = True
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self.overlay: dict[tuple[str, str, str], Record] = {}     # (connector, kind, id) -> as the run stored it
+        self.gone_emails: dict[str, set[str]] = {}                # connector -> e-mails of users a full read lost
+
+    @contextlib.contextmanager
+    def guard(self, plan_id: str, *, wait: float, clock: Clock) -> Iterator[None]:
+        yield    # nothing is written: no lock to hold, no run to close
+
+    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None) -> Writer:
+        return RecordingWriter()
+
+    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records:
+        stored = super().load_records(connectors, rejected)
+        if not self.overlay:
+            return stored
+        merged: dict[str, dict[tuple[str, str], Any]] = {}
+        for kind in ("accounts", "activities", "deals", "users"):
+            merged[kind] = {(r.source, r.id): r for r in getattr(stored, kind)}
+        for (source, kind, rid), record in self.overlay.items():
+            merged[kind][(source, rid)] = record
+        return Records(accounts=tuple(merged["accounts"].values()), activities=tuple(merged["activities"].values()),
+                       deals=tuple(merged["deals"].values()), users=tuple(merged["users"].values()),
+                       rejected=stored.rejected)
+
+    def user_emails(self, connector: str) -> set[str]:
+        pulled = {r.email.lower() for (c, _k, _i), r in self.overlay.items()
+                  if c == connector and isinstance(r, User) and r.email}
+        return (super().user_emails(connector) - self.gone_emails.get(connector, set())) | pulled
+
+    def save_plan_version(self, plan_id: str, fingerprint: str, source_path: str, content: str,
+                          now: datetime) -> None:
+        pass
+
+    def start_run(self, plan_id: str, now: datetime, *, full: bool) -> int | None:
+        return None     # no run is logged
+
+    def upsert_records(self, connector: str, records: Iterable[Record], *, run_id: int | None,
+                       now: datetime) -> int:
+        n = 0
+        for record in records:
+            self.overlay[(connector, kind_of(record), record.id)] = record
+            n += 1
+        return n
+
+    def mark_unseen_deleted(self, connector: str, kind: str, run_id: int | None, now: datetime) -> int:
+        """What the real run would mark, laid over the stored records (users, whose records carry no deleted flag,
+        leave their e-mail in ``gone_emails``: a deleted user routes no action)."""
+        seen = {rid for (c, k, rid) in self.overlay if c == connector and k == kind}
+        if kind == ObjectKind.USERS.value:
+            table = StoredRecord.__table__  # type: ignore[attr-defined]
+            query = select(table.c.crm_id, table.c.email).where(
+                table.c.connector == connector, table.c.kind == kind, table.c.deleted.is_(False))
+            with self.engine.connect() as conn:
+                unseen = [(crm_id, email) for crm_id, email in conn.execute(query) if crm_id not in seen]
+            self.gone_emails.setdefault(connector, set()).update(str(e).lower() for _i, e in unseen if e)
+            return len(unseen)
+        gone = 0
+        for record in store_records.iter_records(self.engine, [connector], kind):
+            if record.id in seen or getattr(record, "deleted", True):
+                continue
+            gone += 1
+            self.overlay[(connector, kind, record.id)] = dataclasses.replace(record, deleted=True)  # type: ignore[arg-type]  # a User has no deleted flag: never marked here
+        return gone
+
+    def save_field_states(self, plan_id: str, states: Iterable[Mapping[str, Any]],
+                          events: Iterable[Mapping[str, Any]]) -> None:
+        pass
+
+    def save_written(self, plan_id: str, connector: str,
+                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+        return 0
+
+    def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
+                   api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
+                   watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
+                   full_objects: Iterable[tuple[str, str]]) -> None:
+        pass
+
+
+def unit_of_work(engine: Engine, *, dry_run: bool) -> UnitOfWork:
+    """The run's unit of work: committed as the run goes, or (a dry run) never."""
+    return DryRun(engine) if dry_run else UnitOfWork(engine)

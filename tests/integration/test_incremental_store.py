@@ -1,0 +1,100 @@
+"""Incremental nights in the store (SQLite and PostgreSQL): the kept state round trip, the night's change list, and
+a run of the real pipeline with the incremental evaluator, equal to a full evaluation of the stored records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from pac_config.settings import engine_settings, load_settings
+from pac_core.engine import evaluate
+from pac_core.incremental import KeptAction, KeptState, NightStats
+from sync_jobs import pipeline
+from sync_jobs.incremental_night import night_evaluator
+from sync_jobs.store import kept as kept_store
+from sync_jobs.store import open_store
+from sync_jobs.store import records as store_records
+from tests.fakes import Clock, FakeConnector, account, user, visit, write_settings
+
+NOW = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+W18 = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = open_store(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _kept(actions: dict[str, KeptAction]) -> KeptState:
+    return KeptState("1", "s", "u", NOW, actions, frozenset({("sf", "T9")}))
+
+
+class TestKeptState:
+    def test_round_trip_and_only_changed_actions_rewritten(self, engine) -> None:
+        first = _kept({"A-01": KeptAction("f1", frozenset({("sf", "T1"), ("hs", "T2")})),
+                       "A-02": KeptAction("f2", frozenset())})
+        assert kept_store.load_kept(engine, "P") is None
+        assert kept_store.save_kept(engine, "P", first, NOW, NOW) == 2
+        loaded, stamp = kept_store.load_kept(engine, "P")   # type: ignore[misc]
+        assert (loaded, stamp) == (first, NOW)
+        second = _kept({"A-01": first.actions["A-01"], "A-03": KeptAction("f3", frozenset({("sf", "T3")}))})
+        assert kept_store.save_kept(engine, "P", second, NOW + timedelta(days=1), NOW, loaded) == 1
+        assert kept_store.load_kept(engine, "P") == (second, NOW + timedelta(days=1))
+        assert kept_store.load_kept(engine, "other plan") is None
+        kept_store.forget_kept(engine, "P")
+        assert kept_store.load_kept(engine, "P") is None
+
+    def test_changes_are_the_records_stored_since_the_mark(self, engine) -> None:
+        store_records.upsert_records(engine, "sf", [user("u1", "julie@example.com", "sf"), account("a1", "sf"),
+                                                    visit("v1", "u1", "a1", W18, "sf")], run_id=1, now=NOW)
+        assert kept_store.changes_since(engine, ["sf"], None) is None
+        stamp = kept_store.records_stamp(engine, ["sf"])
+        assert stamp == NOW
+        later = NOW + timedelta(days=1)
+        store_records.upsert_records(engine, "sf", [visit("v2", "u1", "a1", W18, "sf"), account("a2", "sf")],
+                                     run_id=2, now=later)
+        changes = kept_store.changes_since(engine, ["sf"], later - kept_store.RECHECK)
+        assert changes is not None
+        assert (changes.activities, changes.accounts, changes.users) == (
+            {("sf", "v2")}, {("sf", "a2")}, frozenset())
+        assert kept_store.changes_since(engine, ["hs"], NOW) == kept_store.changes_since(engine, ["hs"], later)
+
+
+class TestPipeline:
+    def test_incremental_runs_equal_full_evaluations_of_the_stored_records(self, tmp_path, database_url) -> None:
+        """The real pipeline with the incremental evaluator (``run_sync(evaluator=...)``, no pipeline change):
+        run 1 is a full night, run 2 (a new visit) an incremental one selecting only A-01's candidates again;
+        both evaluations equal ``evaluate()`` on the stored records."""
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        plan, _ = pipeline.load_plan_file(settings.plan(None))
+        store = open_store(database_url)
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), account("a3"),
+                visit("v1", "u1", "a1", W18))
+        clock = Clock()
+        nights: list[NightStats] = []
+
+        def run() -> pipeline.RunResult:
+            night = night_evaluator(store, plan.id, ["fake"], lambda p: engine_settings(settings, p.currency),
+                                    on_stats=nights.append)
+            result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=clock, evaluator=night)
+            records = store_records.load_records(store, ["fake"])
+            assert result.evaluation is not None
+            assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
+                                                 settings=engine_settings(settings, plan.currency))
+            return result
+
+        try:
+            first = run()
+            crm.put(visit("v3", "u1", "a3", W18.replace(day=6), modified_at=clock.now))
+            clock.advance(days=1)
+            second = run()
+        finally:
+            store.dispose()
+        assert [n.mode for n in nights] == ["full", "incremental"]
+        assert nights[1].reselected == ("A-01",)
+        assert first.evaluation is not None and second.evaluation is not None
+        assert second.evaluation.action("A-01").done == first.evaluation.action("A-01").done + 1

@@ -1,0 +1,359 @@
+"""Incremental nights (pac_core/incremental.py): always equal, field by field, to a full evaluation.
+
+The property: for random small organisations and random change sets (new, edited, deleted and vanished activities,
+accounts and deals; plan edits; the clock moving), ``evaluate_incremental`` over the kept state of the night before
+gives exactly ``evaluate()`` on the night's records, and the kept state it leaves does so again the night after.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pac_core.engine import EngineSettings, evaluate
+from pac_core.incremental import Changes, KeptState, evaluate_incremental
+from pac_core.plan import (
+    Action,
+    ActivityType,
+    Axis,
+    Counting,
+    Objective,
+    Person,
+    Plan,
+    Segment,
+    SegmentKind,
+)
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealStage, Records, User
+from pac_core.results import Evaluation
+from pac_core.scopes import Condition, Scope
+from pac_core.window import Window
+
+PARIS = ZoneInfo("Europe/Paris")
+YEAR = Window(datetime(2027, 1, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS), "2027")
+AS_OF = datetime(2027, 6, 10, 18, tzinfo=PARIS)
+SOURCES = ("sf", "hs")
+DEPTS = (("69", "Auvergne-Rhône-Alpes"), ("38", "Auvergne-Rhône-Alpes"), ("75", "Île-de-France"))
+INDUSTRIES = ("Chimie", "Pharmaceutique")
+TYPES = (ActivityType.VISIT, ActivityType.CALL, ActivityType.MEETING)
+EMAILS = tuple(f"rep{i}@example.com" for i in range(4))
+SETTINGS = EngineSettings(fx_rates={"USD": Decimal("0.9")})
+
+
+def _plan(rng: random.Random, n_actions: int = 12) -> Plan:
+    segments = (Segment("ARA", "Auvergne-Rhône-Alpes", SegmentKind.HORIZONTAL,
+                        Scope((Condition("region", "in", ("Auvergne-Rhône-Alpes",), "ARA"),))),
+                Segment("IDF", "Île-de-France", SegmentKind.HORIZONTAL,
+                        Scope((Condition("region", "in", ("Île-de-France",), "IDF"),))))
+    dormant = Scope((Condition("dormant", "is", (True,), "dormants"),))
+    axes = tuple(Axis(f"{s.id}-{k}", f"{k} {s.id}", s.id, dormant if k == "dorm" else Scope(()),
+                      objective=Objective(Decimal(100_000), YEAR, budget=Decimal(5_000),
+                                          baseline=Decimal(20_000) if k == "dorm" else None))
+                 for s in segments for k in ("dorm", "all"))
+    actions = []
+    for k in range(n_actions):
+        axis = axes[rng.randrange(len(axes))]
+        conditions = []
+        if rng.random() < 0.4:
+            conditions.append(Condition("industry", "in", (rng.choice(INDUSTRIES),), "industry"))
+        if rng.random() < 0.3:
+            conditions.append(Condition("dormant", "is", (True,), "dormants"))
+        start = datetime(2027, 1, 4, tzinfo=PARIS) + timedelta(days=rng.randrange(150))
+        window = Window(start, start + timedelta(days=rng.choice((7, 14, 30, 90))), "w")
+        actions.append(Action(f"A{k:02d}", axis.id, f"action {k}", rng.choice(EMAILS), rng.choice(TYPES),
+                              1 + rng.randrange(6), window,
+                              rng.choice((Counting.ACTIVITIES, Counting.DISTINCT_ACCOUNTS)), Scope(tuple(conditions))))
+    return Plan("P", YEAR, "Europe/Paris", people=tuple(Person(e, e) for e in EMAILS), segments=segments,
+                axes=axes, actions=tuple(actions))
+
+
+def _account(rng: random.Random, n: int) -> Account:
+    dept, region = rng.choice(DEPTS)
+    return Account(f"C{n:03d}", rng.choice(SOURCES), f"Client {n}", departement=dept, region=region, country="FR",
+                   industry=rng.choice(INDUSTRIES), dormant=rng.choice((None, None, True, False)),
+                   deleted=rng.random() < 0.05)
+
+
+def _activity(rng: random.Random, n: int, accounts: int) -> Activity:
+    source = rng.choice(SOURCES)
+    instant = datetime(2027, 1, 1, tzinfo=UTC) + timedelta(hours=rng.randrange(24 * 200))
+    start: datetime | None = instant
+    day = None
+    roll = rng.random()
+    if roll < 0.05:
+        start, day = None, instant.date()                      # all-day
+    elif roll < 0.07:
+        start = instant.replace(tzinfo=None)                   # naive: rejected
+    owner = rng.choice([f"U{i}" for i in range(4)] + ["U-NOMAIL", "rep2@example.com"])
+    account = rng.choice((f"C{rng.randrange(accounts):03d}", f"C{rng.randrange(accounts):03d}", None, "C999"))
+    return Activity(f"T{n:04d}", source, rng.choice((*TYPES, None)) if rng.random() < 0.1 else rng.choice(TYPES),
+                    owner, account, start, rng.choice((ActivityStatus.COMPLETED,) * 6 + tuple(ActivityStatus)),
+                    day=day, deleted=rng.random() < 0.05)
+
+
+def _deal(rng: random.Random, n: int, accounts: int) -> Deal:
+    return Deal(f"D{n:03d}", rng.choice(SOURCES), f"C{rng.randrange(accounts):03d}", "U0",
+                Decimal(rng.randrange(1_000, 50_000)), rng.choice(("EUR", "EUR", "USD")),
+                date(2025, 6, 1) + timedelta(days=rng.randrange(750)), rng.choice(tuple(DealStage)),
+                deleted=rng.random() < 0.05)
+
+
+def _users() -> tuple[User, ...]:
+    return (*(User(f"U{i}", s, EMAILS[i]) for i in range(4) for s in SOURCES), User("U-NOMAIL", "hs", None))
+
+
+def _records(rng: random.Random, n_activities: int = 160) -> Records:
+    n_acc = 30
+    return Records(accounts=tuple(_account(rng, n) for n in range(n_acc)),
+                   activities=tuple(_activity(rng, n, n_acc) for n in range(n_activities)),
+                   deals=tuple(_deal(rng, n, n_acc) for n in range(50)), users=_users())
+
+
+def _night(rng: random.Random, records: Records, size: int) -> Records:
+    """A night's changes: new records, edits of any field the engine reads, deletions and vanished records."""
+    accounts, activities, deals = list(records.accounts), list(records.activities), list(records.deals)
+    n_acc = len(accounts)
+    for _ in range(size):
+        what = rng.random()
+        if what < 0.3:
+            activities.append(_activity(rng, 5000 + rng.randrange(10**6), n_acc))
+        elif what < 0.55 and activities:
+            k = rng.randrange(len(activities))
+            a = activities[k]
+            edit = rng.choice(("owner", "type", "start", "account", "status", "deleted", "vanish"))
+            if edit == "vanish":
+                activities.pop(k)
+                continue
+            fresh = _activity(rng, 0, n_acc)
+            activities[k] = replace(a, **{"owner": {"owner_id": fresh.owner_id}, "type": {"type": fresh.type},
+                                          "start": {"start": fresh.start, "day": fresh.day},
+                                          "account": {"account_id": fresh.account_id},
+                                          "status": {"status": fresh.status},
+                                          "deleted": {"deleted": not a.deleted}}[edit])
+        elif what < 0.7:
+            k = rng.randrange(n_acc)
+            fresh = _account(rng, k)
+            accounts[k] = replace(accounts[k], **rng.choice((
+                {"departement": fresh.departement, "region": fresh.region}, {"industry": fresh.industry},
+                {"dormant": fresh.dormant}, {"deleted": not accounts[k].deleted})))
+        elif what < 0.8:
+            deals.append(_deal(rng, 500 + rng.randrange(10**6), n_acc))
+        elif deals:
+            k = rng.randrange(len(deals))
+            fresh = _deal(rng, 0, n_acc)
+            edit = rng.choice(("stage", "account", "close", "amount", "vanish"))
+            if edit == "vanish":
+                deals.pop(k)
+                continue
+            deals[k] = replace(deals[k], **{"stage": {"stage": fresh.stage},
+                                            "account": {"account_id": fresh.account_id},
+                                            "close": {"close_date": fresh.close_date},
+                                            "amount": {"amount": fresh.amount}}[edit])
+    return replace(records, accounts=tuple(accounts), activities=tuple(activities), deals=tuple(deals))
+
+
+def _full(plan: Plan, records: Records, as_of: datetime) -> Evaluation:
+    return evaluate(plan, records, as_of=as_of, settings=SETTINGS)
+
+
+def _assert_same(got: Evaluation, want: Evaluation) -> None:
+    """Field by field, so a failure names what differs."""
+    assert [a.action_id for a in got.actions] == [a.action_id for a in want.actions]
+    for g, w in zip(got.actions, want.actions, strict=True):
+        assert g == w, g.action_id
+    for g, w in zip(got.axes, want.axes, strict=True):
+        assert g == w, g.axis_id
+    assert got.segments == want.segments
+    assert got.plan == want.plan
+    assert got.recommendations == want.recommendations
+    assert got.rejected == want.rejected
+    assert got.warnings == want.warnings
+    assert got == want
+
+
+def _first(plan: Plan, records: Records, as_of: datetime = AS_OF) -> KeptState:
+    evaluation, kept, stats = evaluate_incremental(plan, records, None, None, as_of=as_of, settings=SETTINGS)
+    assert stats.mode == "full"
+    _assert_same(evaluation, _full(plan, records, as_of))
+    return kept
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), days=st.integers(0, 3), edit_plan=st.booleans())
+def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: int, edit_plan: bool) -> None:
+    """Three nights in a row of random changes (and, sometimes, a plan edit; the clock moving 0-3 days), then a
+    night with no change: each equals a full evaluation, field by field (the quiet night shows a stale kept state)."""
+    rng = random.Random(seed)
+    plan, records = _plan(rng), _records(rng, 300)
+    kept = _first(plan, records)
+    as_of = AS_OF
+    for night in range(4):
+        quiet = night == 3          # no change at all: the night reads only what the kept state names
+        after = records if quiet else _night(rng, records, size)
+        as_of += timedelta(days=days, hours=rng.randrange(3))
+        if edit_plan and not quiet:
+            k = rng.randrange(len(plan.actions))
+            other = _plan(rng).actions[k]
+            actions = list(plan.actions)
+            actions[k] = replace(actions[k], **rng.choice((
+                {"target": other.target}, {"window": other.window}, {"who": other.who},
+                {"scope": other.scope}, {"counting": other.counting})))
+            plan = replace(plan, actions=tuple(actions))
+        evaluation, kept, stats = evaluate_incremental(plan, after, Changes.between(records, after), kept,
+                                                       as_of=as_of, settings=SETTINGS)
+        assert stats.mode == "incremental"
+        assert not quiet or stats.actions_reselected == 0
+        _assert_same(evaluation, _full(plan, after, as_of))
+        records = after
+
+
+def _org(seed: int = 7) -> tuple[Plan, Records, KeptState]:
+    rng = random.Random(seed)
+    plan, records = _plan(rng, 16), _records(rng, 800)
+    return plan, records, _first(plan, records)
+
+
+def test_a_target_edit_reselects_only_that_action() -> None:
+    plan, records, kept = _org()
+    actions = list(plan.actions)
+    actions[3] = replace(actions[3], target=actions[3].target + 4)
+    edited = replace(plan, actions=tuple(actions))
+    evaluation, _, stats = evaluate_incremental(edited, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS)
+    assert (stats.actions_reselected, dict(stats.touched_by)) == (1, {"plan": 1})
+    assert stats.axes_recomputed == len(plan.axes)
+    _assert_same(evaluation, _full(edited, records, AS_OF))
+    assert evaluation.actions[3].target == plan.actions[3].target + 4
+
+
+def _counted_somewhere(plan: Plan, records: Records) -> tuple[str, Activity]:
+    """An action with a counted activity, and that activity (read from a full evaluation's explanation)."""
+    full = evaluate(plan, records, as_of=AS_OF, settings=SETTINGS, explain=True)
+    by_key = {(a.source, a.id): a for a in records.activities}
+    for row in full.actions:
+        for d in row.decisions:
+            if d.counted and d.source:
+                return row.action_id, by_key[(d.source, d.record_id)]
+    raise AssertionError("the organisation has no counted activity")
+
+
+def test_deleting_a_counted_activity_reselects_its_action_and_lowers_the_count() -> None:
+    plan, records, kept = _org()
+    action_id, activity = _counted_somewhere(plan, records)
+    before = _full(plan, records, AS_OF).action(action_id).done
+    for gone in (replace(records, activities=tuple(replace(a, deleted=True) if a is activity else a
+                                                   for a in records.activities)),           # flagged deleted
+                 replace(records, activities=tuple(a for a in records.activities if a is not activity))):  # vanished
+        evaluation, _, stats = evaluate_incremental(plan, gone, Changes.between(records, gone), kept, as_of=AS_OF,
+                                                    settings=SETTINGS)
+        assert action_id in stats.reselected
+        assert stats.actions_reselected < len(plan.actions)
+        _assert_same(evaluation, _full(plan, gone, AS_OF))
+        assert evaluation.action(action_id).done <= before
+
+
+def test_the_clock_moving_a_day_reselects_nothing_and_stays_exact() -> None:
+    plan, records, kept = _org()
+    tomorrow = AS_OF + timedelta(days=1)
+    evaluation, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=tomorrow, settings=SETTINGS)
+    assert stats.actions_reselected == 0
+    assert stats.activities_read < len(records.activities)
+    full = _full(plan, records, tomorrow)
+    _assert_same(evaluation, full)
+    # and the clock did move figures: yesterday's evaluation is not today's
+    yesterday = _full(plan, records, AS_OF)
+    assert [a.expected_by_now for a in yesterday.actions] != [a.expected_by_now for a in full.actions]
+    assert [a.baseline for a in yesterday.axes] != [a.baseline for a in full.axes]
+
+
+def test_a_changed_user_or_setting_makes_a_full_night() -> None:
+    plan, records, kept = _org()
+    users = (replace(records.users[0], email="someone.else@example.com"), *records.users[1:])
+    renamed = replace(records, users=users)
+    evaluation, _, stats = evaluate_incremental(plan, renamed, Changes.between(records, renamed), kept, as_of=AS_OF,
+                                                settings=SETTINGS)
+    assert (stats.mode, stats.reason) == ("full", "users changed")
+    _assert_same(evaluation, _full(plan, renamed, AS_OF))
+    other = replace(SETTINGS, dormant_default_months=6)
+    _, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=AS_OF, settings=other)
+    assert (stats.mode, stats.reason) == ("full", "engine settings changed")
+    _, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS, full=True)
+    assert stats.mode == "full"
+
+
+def test_a_won_deal_moving_account_changes_dormancy_and_stays_exact() -> None:
+    """Dormancy without a CRM flag is 'no won deal in 12 months': a won deal changing account changes two."""
+    rng = random.Random(11)
+    plan, records = _plan(rng, 16), _records(rng)
+    records = replace(records, accounts=tuple(replace(a, dormant=None, deleted=False) for a in records.accounts))
+    kept = _first(plan, records)
+    won = next(d for d in records.deals if d.stage is DealStage.WON and not d.deleted)
+    moved = replace(records, deals=tuple(replace(d, account_id="C000" if d.account_id != "C000" else "C001")
+                                         if d is won else d for d in records.deals))
+    evaluation, _, _ = evaluate_incremental(plan, moved, Changes.between(records, moved), kept, as_of=AS_OF,
+                                            settings=SETTINGS)
+    _assert_same(evaluation, _full(plan, moved, AS_OF))
+
+
+def _quiet_night_is_exact(plan: Plan, records: Records, kept: KeptState) -> None:
+    """A night with no change reads only what the kept state names: it shows a kept state gone stale."""
+    tomorrow = AS_OF + timedelta(days=1)
+    evaluation, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=tomorrow, settings=SETTINGS)
+    assert stats.actions_reselected == 0
+    _assert_same(evaluation, _full(plan, records, tomorrow))
+
+
+def test_an_account_entering_a_scope_reselects_the_actions_with_activities_on_it() -> None:
+    """An account's fields decide scopes: the unchanged visits on it start counting, tonight and after."""
+    rng = random.Random(5)
+    plan, records = _plan(rng, 16), _records(rng, 800)
+    records = replace(records, accounts=tuple(replace(a, dormant=False, deleted=False, industry=INDUSTRIES[0])
+                                              for a in records.accounts))
+    kept = _first(plan, records)
+    entered = replace(records, accounts=tuple(replace(a, dormant=True, industry=INDUSTRIES[1])
+                                              for a in records.accounts[:15]))
+    before, after = _full(plan, records, AS_OF), _full(plan, entered, AS_OF)
+    grew = [a.action_id for a, b in zip(before.actions, after.actions, strict=True) if b.done > a.done]
+    assert grew, "the scenario must make some action count more"
+    evaluation, kept, stats = evaluate_incremental(plan, entered, Changes.between(records, entered), kept,
+                                                   as_of=AS_OF, settings=SETTINGS)
+    assert set(grew) <= set(stats.reselected)
+    _assert_same(evaluation, after)
+    _quiet_night_is_exact(plan, entered, kept)
+
+
+def test_a_won_deal_moving_away_makes_its_old_account_dormant_again() -> None:
+    """No CRM flag: dormant = no won deal in 12 months before the window's first day. The deal's old account
+    (known only from the kept state) becomes dormant, and its visits count for the dormancy actions."""
+    rng = random.Random(3)
+    plan, records = _plan(rng, 16), _records(rng, 800)
+    dormancy = Scope((Condition("dormant", "is", (True,), "dormants"),))
+    plan = replace(plan, actions=tuple(replace(a, scope=dormancy) for a in plan.actions))
+    accounts = tuple(replace(a, dormant=None, deleted=False) for a in records.accounts)
+    deals = tuple(replace(d, stage=DealStage.WON, deleted=False, close_date=date(2026, 12, 1), amount=Decimal(10))
+                  for d in records.deals)
+    records = replace(records, accounts=accounts, deals=deals)
+    kept = _first(plan, records)
+    moved = replace(records, deals=tuple(replace(d, account_id="C999") for d in records.deals))
+    before, after = _full(plan, records, AS_OF), _full(plan, moved, AS_OF)
+    assert sum(a.done for a in after.actions) > sum(a.done for a in before.actions)
+    evaluation, kept, _ = evaluate_incremental(plan, moved, Changes.between(records, moved), kept, as_of=AS_OF,
+                                               settings=SETTINGS)
+    _assert_same(evaluation, after)
+    _quiet_night_is_exact(plan, moved, kept)
+
+
+def test_repeats_on_a_counted_account_are_kept_for_the_axes() -> None:
+    """A distinct-account action counts an account once but every matching visit is an axis's activity: a
+    quiet night after a full one still has them all."""
+    plan, records, kept = _org()
+    plan = replace(plan, actions=tuple(replace(a, counting=Counting.DISTINCT_ACCOUNTS) for a in plan.actions))
+    kept = _first(plan, records)
+    full = _full(plan, records, AS_OF)
+    assert sum(a.activities_done for a in full.axes) > sum(a.done for a in full.actions), \
+        "the organisation must have repeats"
+    _quiet_night_is_exact(plan, records, kept)
