@@ -1,27 +1,127 @@
-"""The ``pac`` command line. Each area registers its commands from its own module.
+"""The ``pac`` command line: the root group, its subgroups, and where each command lives.
 
-Exit codes (for cron and schedulers): 0 ok, 1 the run finished with rejected records or failed
-writes (retried next run), 2 bad input or configuration, 3 another run holds the lock,
-4 CRM unreachable or credentials refused, 5 API quota guard stopped the run, 6 unexpected error (the store
-unreachable, a bug): see the log (one redacted line, a JSON event under ``--log-format json``; the
-traceback with ``-v``).
+Each command is a module-level ``click.command`` in its ``sync_jobs.cli_*`` module. This module imports none of
+them: ``COMMANDS`` maps each command's name to ``"module:attribute"`` and to the first paragraph of its help, and
+``LazyGroup`` imports a command's module only when that command runs (or its own ``--help`` is asked), so
+``pac --help`` and ``pac plan --help`` list every command without loading the engine, the store or the CRM
+clients. This lazy loading (``_load``) is the one documented exception to the project's top-level imports; the
+error reporter (``sync_jobs.cli_errors``) is loaded the same way, once an error reached the top.
+
+Exit codes: ``sync_jobs.exit_codes`` (0 ok, 1 partial, 2 bad input, 3 locked, 4 CRM, 5 quota, 6 unexpected error:
+see the log, one redacted line, a JSON event under ``--log-format json``; the traceback with ``-v``).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from typing import Any, NamedTuple
 
 import click
 
-from pac_core.errors import InvalidInput
-from sync_jobs import textsafe
+from sync_jobs.logs import setup_logging
 
-EXIT_OK, EXIT_PARTIAL, EXIT_BAD_INPUT, EXIT_LOCKED, EXIT_CRM, EXIT_QUOTA = 0, 1, 2, 3, 4, 5
-EXIT_INTERNAL = 6          # unexpected error: see the log
-_options: dict[str, object] = {"log_format": "text", "verbose": 0}   # the top-level options, for run()
+_options: dict[str, Any] = {"log_format": "text", "verbose": 0}   # the top-level options, for run()'s error line
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Lazy(NamedTuple):
+    """A command not imported yet: where it lives (``"module:attribute"``) and the first paragraph of its help
+    (what ``--help`` lists; ``tests/unit/test_cli_lazy.py`` checks it is the command's own)."""
+
+    target: str
+    summary: str
+
+
+def _load(target: str) -> Any:
+    """The object at ``"module:attribute"``, its module imported now (the CLI's lazy loading)."""
+    module, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when one of them is run or its help asked; listing them (``--help``)
+    imports nothing."""
+
+    def __init__(self, *args: Any, lazy: dict[str, Lazy] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, Lazy] = dict(lazy or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            command = _load(self.lazy[cmd_name].target)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{self.lazy[cmd_name].target} is not a click command")
+            self.commands[cmd_name] = command
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """click's listing, with a stand-in carrying the summary for each command not loaded yet: the same short
+        help, cut the same way, without importing the command."""
+        commands = [(name, self.commands.get(name) or click.Command(name, help=self.lazy[name].summary))
+                    for name in self.list_commands(ctx)]
+        commands = [(name, cmd) for name, cmd in commands if not cmd.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _ in commands)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in commands])
+
+
+PLAN_COMMANDS = {
+    "check": Lazy("sync_jobs.cli_plan:check_command",
+                  "Validate a plan file (YAML): shape, periods, scopes and the method's rules."),
+    "import": Lazy("sync_jobs.cli_plan:import_command",
+                   "Turn a spreadsheet (.xlsx or .csv, one row per action) into a plan file."),
+    "lint": Lazy("sync_jobs.cli_lint:lint_command",
+                 "Classify each statement as an action, an objective or an intention (the 5Q rule)."),
+    "pull": Lazy("sync_jobs.cli_state:pull_command",
+                 "Write the CRM edits pac accepted (status, priority, target, due date) into the plan file."),
+    "schema": Lazy("sync_jobs.cli_plan:schema_command",
+                   "Print the JSON Schema of plan files (for editors):  pac plan schema > config/plan.schema.json"),
+}
+CONFIG_COMMANDS = {
+    "check": Lazy("sync_jobs.cli_crm:config_check",
+                  "Validate a field mapping: every problem at once, with file, line, key and fix."),
+}
+CRM_COMMANDS = {
+    "check": Lazy("sync_jobs.cli_crm:crm_check",
+                  "Report what each CRM lacks for reading its mapping and writing PAC results."),
+    "provision": Lazy("sync_jobs.cli_crm:crm_provision",
+                      "Create the PAC objects and fields the CRM lacks (idempotent), then check the CRM again."),
+}
+COMMANDS = {
+    "advice": Lazy("sync_jobs.cli_advice:advice",
+                   "The advisor's recommendation per axis, with its evidence and the rules it overruled."),
+    "demo": Lazy("sync_jobs.cli_sync:demo_cmd", "The whole nightly job on a local sandbox CRM: seed, sync twice, "
+                 "show progress, write the report."),
+    "explain": Lazy("sync_jobs.cli_explain:explain_cmd",
+                    "Why ID counts what it counts, from the stored records: an action (A-01) lists the activities "
+                    "counted and the near misses; an axis (AX-...) lists the won deals counted and left out, with "
+                    "amounts, close dates, owners, product lines and reasons."),
+    "history": Lazy("sync_jobs.cli_state:history_command", "Who changed an axis or action (KEY: its id, e.g. "
+                    "AX-RA-DORM or A-01), what, when and from where."),
+    "notify": Lazy("sync_jobs.cli_notify:notify_cmd",
+                   "Send the digests of alerts not yet sent: actions late or done, axes behind, new recommendations, "
+                   "rejected records to fix; per person on the channels the settings give them (notifications: "
+                   "section)."),
+    "report": Lazy("sync_jobs.cli_report:report",
+                   "Write the quarterly sales-meeting report from the last sync's data."),
+    "review": Lazy("sync_jobs.cli_review:review", "Write the monthly action review from the last sync's data."),
+    "sandbox": Lazy("sync_jobs.cli_sandbox:sandbox_cmd", "Start the sandbox CRM (Salesforce + HubSpot, demo data) and "
+                    "print the settings to use it by hand."),
+    "schedule": Lazy("sync_jobs.cli_sync:schedule_cmd", "Run the nightly sync and the monthly/quarterly snapshots on "
+                     "the configured cron (Ctrl-C stops)."),
+    "snapshot": Lazy("sync_jobs.cli_snapshot:snapshot", "Keep a closed month's or quarter's figures (the plan as of "
+                     "its last instant) for the report's trends."),
+    "status": Lazy("sync_jobs.cli_sync:status_cmd", "Last runs and their figures, watermarks, API quota."),
+    "sync": Lazy("sync_jobs.cli_sync:sync_cmd", "Pull from the CRMs, evaluate the plan, write back only what changed."),
+}
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one JSON object per log line, for log collectors.")
 @click.option("-v", "--verbose", count=True, help="More log lines (-vv for debug).")
@@ -39,118 +139,31 @@ def main(ctx: click.Context, log_format: str, verbose: int) -> None:
     Ops:          pac config check FILE    validate a field mapping
                   pac crm check / provision, pac sync, pac status, pac schedule
     """
-    from sync_jobs.logs import setup_logging
-
     ctx.ensure_object(dict)
     ctx.obj["log_format"] = log_format
     _options.update(log_format=log_format, verbose=verbose)
     setup_logging(log_format, verbose)
 
 
-@main.group()
+@main.group(cls=LazyGroup, lazy=PLAN_COMMANDS)
 def plan() -> None:
     """Write and check plans: check, lint, import from a spreadsheet."""
 
 
-@main.group()
+@main.group(cls=LazyGroup, lazy=CONFIG_COMMANDS)
 def config() -> None:
     """Field mappings and settings: check them offline or against the CRM."""
 
 
-@main.group()
+@main.group(cls=LazyGroup, lazy=CRM_COMMANDS)
 def crm() -> None:
     """The CRM side: check and provision PAC objects and fields."""
 
 
-def _register() -> None:
-    from sync_jobs import (
-        cli_advice,
-        cli_crm,
-        cli_explain,
-        cli_lint,
-        cli_notify,
-        cli_plan,
-        cli_report,
-        cli_review,
-        cli_sandbox,
-        cli_snapshot,
-        cli_state,
-        cli_sync,
-    )
-
-    cli_plan.register(plan)
-    cli_lint.register(plan)
-    cli_crm.register(config, crm)
-    cli_sync.register(main)
-    cli_report.register(main)
-    cli_snapshot.register(main)
-    cli_explain.register(main)
-    cli_advice.register(main)
-    cli_state.register(plan, main)
-    cli_review.register(main)
-    cli_notify.register(main)
-    cli_sandbox.register(main)
-
-
-_register()
-
-
 def run() -> None:
+    """The ``pac`` entry point: an error that reaches the top becomes one line and its exit code
+    (``sync_jobs.cli_errors``), never a bare traceback that cron reads as exit 1."""
     try:
         main(standalone_mode=True)
-    except InvalidInput as exc:
-        textsafe.echo(exc, err=True)
-        sys.exit(EXIT_BAD_INPUT)
     except Exception as exc:
-        code = crm_exit_code(exc)
-        if code is None:   # anything else: exit 6, never a bare traceback that cron reads as exit 1
-            report_internal_error(exc)
-            sys.exit(EXIT_INTERNAL)
-        from sync_jobs.logs import redact
-
-        textsafe.echo(redact(f"pac: {exc} (exit {code})"), err=True)
-        sys.exit(code)
-
-
-def crm_exit_code(exc: BaseException) -> int | None:
-    """The exit code of a CRM error that reached the top of any command: 5 for the quota guard, 3 for a held
-    lock, 4 for every other connector error (unreachable, credentials refused, retries given up); None when
-    ``exc`` is none of them."""
-    from connectors.base import ConnectorError, QuotaExhausted
-    from sync_jobs.lock import LockHeld
-
-    if isinstance(exc, QuotaExhausted):
-        return EXIT_QUOTA
-    if isinstance(exc, LockHeld):
-        return EXIT_LOCKED
-    if isinstance(exc, ConnectorError):
-        return EXIT_CRM
-    return None
-
-
-def report_internal_error(exc: BaseException) -> str:
-    """One redacted line on stderr (a JSON event ``internal_error`` under ``--log-format json``), the traceback
-    only with ``-v``; returns the line. Database errors name the store and how to check it."""
-    import logging
-    import re
-    import traceback
-
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from sync_jobs.logs import redact
-    first = next((line.strip() for line in str(getattr(exc, "orig", None) or exc).splitlines() if line.strip()), "")
-    if isinstance(exc, SQLAlchemyError):
-        what, fix = (f"the store (database) failed: {type(exc).__name__}: {first}",
-                     "check database_url or PAC_DATABASE_URL and that the database is up; the next run resumes")
-    else:
-        what, fix = f"unexpected error: {type(exc).__name__}: {first}", "run again with -v for the traceback"
-    what = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", what)   # a password inside a database URL
-    line = redact(f"pac: {what} ({fix}; exit {EXIT_INTERNAL})")
-    if _options.get("log_format") == "json":
-        logging.getLogger("pac").error(f"internal_error exit={EXIT_INTERNAL}", extra={"fields": {
-            "exit": EXIT_INTERNAL, "error": type(exc).__name__, "message": line}})
-    else:
-        textsafe.echo(line, err=True)
-    if _options.get("verbose"):
-        textsafe.echo(redact("".join(traceback.format_exception(exc))), err=True)
-    return line
+        sys.exit(_load("sync_jobs.cli_errors:exit_code_of")(exc, **_options))

@@ -8,9 +8,23 @@ from __future__ import annotations
 
 import sys
 from dataclasses import replace
-from typing import Any
 
 import click
+from rich.console import Console
+from sqlalchemy import Engine
+
+from pac_config.settings import Settings
+from pac_core.errors import InvalidInput
+from pac_core.kpi_vocabulary import summary
+from pac_core.plan import Plan
+from pac_core.results import Evaluation
+from sync_jobs import cli_common
+from sync_jobs.app import current
+from sync_jobs.exit_codes import EXIT_BAD_INPUT
+from sync_jobs.pipeline import evaluate
+from sync_jobs.report.evidence import rows as evidence_rows
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.i18n import enum_label
 
 WORDS = {
     "fr": {"none": "Aucune recommandation : chaque axe est dans les seuils fixés.", "evidence": "éléments",
@@ -24,19 +38,9 @@ WORDS = {
 }
 
 
-def register(group: click.Group) -> None:
-    """Add ``pac advice`` to ``group``."""
-    group.add_command(advice)
-
-
-def advice_lines(plan: Any, evaluation: Any, lang: str, axis_id: str | None = None) -> list[str]:
+def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | None = None) -> list[str]:
     """The advice as plain lines, in ``lang``: per axis (or the one asked) its recommendation, each piece of
     evidence, the overruled rules with theirs, then the KPIs the plan names for the axis."""
-    from pac_core.kpi_vocabulary import summary
-    from sync_jobs.report.evidence import rows as evidence_rows
-    from sync_jobs.report.fmt import Formatter
-    from sync_jobs.report.i18n import enum_label
-
     words = WORDS[lang]
     fmt = Formatter(lang=lang, currency=plan.currency, timezone=plan.timezone)
     recos = {r.axis_id: r for r in evaluation.recommendations}
@@ -68,13 +72,9 @@ def advice_lines(plan: Any, evaluation: Any, lang: str, axis_id: str | None = No
     return [line.replace("\u00a0", " ").replace("\u202f", " ") for line in out]
 
 
-def print_advice_summary(console: Any, settings: Any, plan_ref: str | None, engine: Any) -> None:
+def print_advice_summary(console: Console, settings: Settings, plan_ref: str | None, engine: Engine) -> None:
     """``pac status``'s advice block: one line per axis with a recommendation (rule, sentence, overruled rules),
     from the stored records; silent when the plan cannot be chosen or read (status still shows the runs)."""
-    from pac_core.errors import InvalidInput
-    from sync_jobs.app import current
-    from sync_jobs.report.i18n import enum_label
-
     try:
         now = current(settings, plan_ref, engine=engine)
     except (InvalidInput, OSError):
@@ -104,13 +104,8 @@ def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: s
       pac advice AX-RA-DORM         one axis, its advice and KPIs
       pac advice --lang en
     """
-    from sync_jobs.app import current
-    from sync_jobs.cli import EXIT_BAD_INPUT
-    from sync_jobs.cli_sync import _as_of, _settings
-    from sync_jobs.pipeline import evaluate
-
-    settings = _settings(read_only=True)
-    now = current(settings, plan_ref, as_of=_as_of(as_of))
+    settings = cli_common.settings(read_only=True)
+    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of))
     plan, evaluation = now.plan, now.evaluation
     lang = lang or plan.language
     if lang != plan.language:      # the sentences are the engine's: evaluate again in the asked language

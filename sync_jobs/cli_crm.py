@@ -19,40 +19,47 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from connectors import registry
+from connectors.base import ConnectorError
+from pac_config.loader import Document, load_yaml, parse_path
+from pac_config.planfile import load_plan
+from pac_config.settings import default_settings_path, load_settings
 from pac_core.errors import InvalidInput, Problem
+from sandbox_crm.hubspot import HubSpotApi
+from sandbox_crm.run import sandbox_env
+from sandbox_crm.salesforce import SalesforceApi
+from sandbox_crm.server import SandboxServer
 from sync_jobs import textsafe
-from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_CRM
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM
+from sync_jobs.logs import redact, register_secret
+from sync_jobs.secrets import connector_env
 
-CRMS = ("salesforce", "hubspot")
-
-
-def register(config_group: click.Group, crm_group: click.Group) -> None:
-    """Add ``pac config check`` and ``pac crm check|provision``."""
-    config_group.add_command(config_check)
-    crm_group.add_command(crm_check)
-    crm_group.add_command(crm_provision)
+CRMS = tuple(registry.CRMS)
 
 
 def _console(stderr: bool = False) -> Console:
     return textsafe.console(stderr=stderr, soft_wrap=True)
 
 
-def _crm_of(path: Path) -> str:
-    from pac_config.loader import load_yaml
-
-    doc = load_yaml(path)
+def _crm_of(doc: Document) -> str:
+    """The ``crm:`` of a parsed mapping file."""
     crm = doc.data.get("crm") if hasattr(doc.data, "get") else None
     if crm not in CRMS:
         raise InvalidInput(Problem("crm", f"unknown or missing crm {crm!r}", "write crm: salesforce or crm: hubspot",
-                                   file=str(path), line=doc.line(("crm",))))
+                                   file=doc.file, line=doc.line(("crm",))))
     return str(crm)
 
 
-def _default_mapping(crm: str, sandbox: bool) -> Path:
-    from pac_config.loader import config_dir
+def _located(problems: list[Problem], doc: Document) -> list[Problem]:
+    """``problems`` (key paths only) with the file and line of their key in the already parsed ``doc``, in file
+    order (``pac_config.loader.locate`` without parsing the file again)."""
+    located = [Problem(p.path, p.message, p.fix, file=doc.file, line=p.line or doc.line(parse_path(p.path)))
+               for p in problems]
+    return sorted(located, key=lambda p: p.line or 0)
 
-    name = "salesforce.demo.yaml" if (crm == "salesforce" and sandbox) else f"{crm}.default.yaml"
-    return config_dir() / "mappings" / name
+
+def _default_mapping(crm: str, sandbox: bool) -> Path:
+    return registry.crm_spec(crm).mapping_path(sandbox=sandbox)
 
 
 SANDBOX_FRESH = "sandbox CRM started fresh: nothing provisioned yet"
@@ -73,18 +80,8 @@ def _environment(sandbox: bool, crm: str, *, provisioned: bool = False) -> Itera
     if not sandbox:
         yield dict(os.environ)
         return
-    from sandbox_crm.run import sandbox_env
-    from sandbox_crm.server import SandboxServer
-
-    api: Any
-    if crm == "salesforce":
-        from sandbox_crm.salesforce_api import SalesforceApi
-
-        api = SalesforceApi(None, provisioned=provisioned)
-    else:
-        from sandbox_crm.hubspot_api import HubSpotApi
-
-        api = HubSpotApi(None)     # the mapping check needs no PAC property: the same portal either way
+    # HubSpot: the mapping check needs no PAC property, the same portal either way
+    api: Any = SalesforceApi(None, provisioned=provisioned) if crm == "salesforce" else HubSpotApi(None)
     server = SandboxServer([api]).start()
     attach = getattr(api, "attach", None)
     if callable(attach):
@@ -96,14 +93,8 @@ def _environment(sandbox: bool, crm: str, *, provisioned: bool = False) -> Itera
 
 
 def _build(crm: str, mapping: Path, env: dict[str, str]) -> Any:
-    from sync_jobs.logs import register_secret
-
-    if crm == "salesforce":
-        from connectors.salesforce.connector import build
-    else:
-        from connectors.hubspot.connector import build  # type: ignore[assignment]
-    connector = build(f"{crm}-cli", mapping, env)
-    for secret in getattr(connector, "secrets", list)():
+    connector = registry.build(crm, f"{crm}-cli", mapping, env)
+    for secret in connector.secrets():
         register_secret(secret)
     return connector
 
@@ -111,9 +102,6 @@ def _build(crm: str, mapping: Path, env: dict[str, str]) -> Any:
 def _plan_language() -> str:
     """The language of the configured plans when they share one (``fr`` or ``en``), else English."""
     try:
-        from pac_config.planfile import load_plan
-        from pac_config.settings import load_settings
-
         languages = {load_plan(p.file).language for p in load_settings().plans}
     except Exception:   # no usable settings here: provisioning still works, in English
         return "en"
@@ -121,8 +109,6 @@ def _plan_language() -> str:
 
 
 def _fail_crm(exc: Exception) -> None:
-    from sync_jobs.logs import redact
-
     _console(stderr=True).print(textsafe.text(f"CRM error: {redact(str(exc))}", style="red"))
     sys.exit(EXIT_CRM)
 
@@ -140,24 +126,20 @@ def _print_problems(problems: list[Problem], path: Path) -> None:
 @click.option("--sandbox", is_flag=True, help="With --online: check against the local sandbox CRM.")
 def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     """Validate a field mapping: every problem at once, with file, line, key and fix."""
-    from connectors.base import ConnectorError
-
     try:
-        crm = _crm_of(mapping)
+        doc = load_yaml(mapping)      # parsed once here: the crm, then the online problems' lines
+        crm = _crm_of(doc)
     except InvalidInput as exc:
         _print_problems(exc.problems, mapping)
         sys.exit(EXIT_BAD_INPUT)
-    if crm == "salesforce":
-        from connectors.salesforce import mapping as module
-    else:
-        from connectors.hubspot import mapping as module  # type: ignore[no-redef]
+    module = registry.crm_spec(crm)
     problems = module.check_mapping_offline(mapping)
     if not problems and online:
         with _environment(sandbox, crm, provisioned=True) as env:
             try:
                 connector = _build(crm, mapping, env)
                 try:
-                    problems = module.check_mapping_online(connector.mapping, connector, mapping)
+                    problems = _located(module.check_mapping_online(connector.mapping, connector, None), doc)
                 finally:
                     connector.close()
             except ConnectorError as exc:
@@ -179,8 +161,6 @@ def _print_issues(crm: str, issues: list[Any], title: str) -> None:
 def _plan_connectors(plan_ref: str | None) -> list[Any]:
     """The connectors ``pac crm check`` checks when no --crm is given: those of the plan (``--plan``), else of
     every plan in the settings (``PAC_CONFIG``, else the shipped ``config/pac.yaml``), each once, in order."""
-    from pac_config.settings import default_settings_path, load_settings
-
     settings = load_settings(os.environ.get("PAC_CONFIG") or default_settings_path())
     plans = [settings.plan(plan_ref)] if plan_ref else list(settings.plans)
     names = list(dict.fromkeys(name for p in plans for name in p.connectors))
@@ -189,7 +169,7 @@ def _plan_connectors(plan_ref: str | None) -> list[Any]:
 
 def _sandbox_env_for(cfg: Any, env: dict[str, str]) -> dict[str, str]:
     """The sandbox's variables under the connector's own prefix (``PAC_SF_`` -> ``env_prefix``)."""
-    default = "PAC_SF_" if cfg.crm == "salesforce" else "PAC_HS_"
+    default = registry.crm_spec(cfg.crm).env_prefix
     if cfg.prefix == default:
         return env
     return {**env, **{cfg.prefix + k.removeprefix(default): v for k, v in env.items() if k.startswith(default)}}
@@ -197,9 +177,6 @@ def _sandbox_env_for(cfg: Any, env: dict[str, str]) -> dict[str, str]:
 
 def _check_one(crm: str, name: str, build: Any, console: Any) -> int:
     """Check one connector: 0 when the CRM has everything, 2 when something is missing, 4 on a CRM error."""
-    from connectors.base import ConnectorError
-    from sync_jobs.logs import redact
-
     try:
         connector = build()
         try:
@@ -243,15 +220,11 @@ def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandb
     if crm is not None or mapping is not None:
         if crm is None:
             assert mapping is not None
-            crm = _crm_of(mapping)
+            crm = _crm_of(load_yaml(mapping))
         the_mapping = mapping or _default_mapping(crm, sandbox)
         with _environment(sandbox, crm) as env:
             codes.append(_check_one(crm, f"{crm}-cli", lambda: _build(crm, the_mapping, env), console))
     else:
-        from connectors import registry
-        from sync_jobs.logs import register_secret
-        from sync_jobs.secrets import connector_env
-
         for cfg in _plan_connectors(plan_ref):
             with _environment(sandbox, cfg.crm) as env:
                 env = _sandbox_env_for(cfg, env) if sandbox else connector_env(env)
@@ -284,8 +257,6 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
     Exit 0 when the check after provisioning is clean; 2 when something is still missing (each item
     printed with its fix, e.g. properties the mapping reads, which are the CRM's own and never created).
     """
-    from connectors.base import ConnectorError
-
     mapping = mapping or _default_mapping(target, sandbox)
     console = _console()
     if sandbox:
@@ -294,8 +265,7 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
     with _environment(sandbox, target) as env:
         try:
             connector = _build(target, mapping, env)
-            if hasattr(connector, "labels_language"):
-                connector.labels_language = lang or _plan_language()
+            connector.labels_language = lang or _plan_language()
             try:
                 if dry_run:
                     issues = connector.check_schema()

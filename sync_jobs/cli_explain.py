@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import click
 from rich.table import Table
 
-from sync_jobs.cli import EXIT_BAD_INPUT
+from pac_core.explain import REASONS, explain_action, explain_axis, localise
+from pac_core.near_misses import rejected_candidates
+from pac_core.plan import Plan
+from sync_jobs import cli_common
+from sync_jobs.app import Current, current
+from sync_jobs.cli_sync import reason_words
+from sync_jobs.exit_codes import EXIT_BAD_INPUT
 
 TITLES = {
     "fr": {"record": "enregistrement", "CRM": "CRM", "account": "compte", "when": "quand", "reason": "raison",
@@ -28,51 +35,40 @@ TITLES = {
 }
 
 
-def register(group: click.Group) -> None:
-    """Add explain to ``pac``."""
-
-    @group.command("explain")
-    @click.argument("item_id", metavar="ID")
-    @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-    @click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone).")
-    @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then the others).")
-    @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output (default: the plan's).")
-    def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: int, lang: str | None) -> None:
-        """Why ID counts what it counts, from the stored records: an action (A-01) lists the activities counted
-        and the near misses; an axis (AX-...) lists the won deals counted and left out, with amounts, close
-        dates, owners, product lines and reasons."""
-        from sync_jobs.app import current
-        from sync_jobs.cli_sync import _as_of, _settings
-
-        settings = _settings(read_only=True)
-        now = current(settings, plan_ref, as_of=_as_of(as_of), explain=[item_id])
-        plan = now.plan
-        if any(a.id == item_id for a in plan.axes):
-            _axis(now, item_id, limit, lang)
-        elif any(a.id == item_id for a in plan.actions):
-            _action(now, item_id, limit, lang)
-        else:
-            click.echo(f"no action or axis {item_id!r} in plan {plan.name!r} (actions: "
-                       f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
-                       err=True)
-            sys.exit(EXIT_BAD_INPUT)
+@click.command("explain")
+@click.argument("item_id", metavar="ID")
+@click.option("--plan", "plan_ref", help="Plan name in the settings.")
+@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone).")
+@click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then the others).")
+@click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output (default: the plan's).")
+def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: int, lang: str | None) -> None:
+    """Why ID counts what it counts, from the stored records: an action (A-01) lists the activities counted
+    and the near misses; an axis (AX-...) lists the won deals counted and left out, with amounts, close
+    dates, owners, product lines and reasons."""
+    settings = cli_common.settings(read_only=True)
+    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), explain=[item_id])
+    plan = now.plan
+    if any(a.id == item_id for a in plan.axes):
+        _axis(now, item_id, limit, lang)
+    elif any(a.id == item_id for a in plan.actions):
+        _action(now, item_id, limit, lang)
+    else:
+        click.echo(f"no action or axis {item_id!r} in plan {plan.name!r} (actions: "
+                   f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
+                   err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
-def _lang(plan, lang: str | None) -> str:  # type: ignore[no-untyped-def]
+def _lang(plan: Plan, lang: str | None) -> str:
     return lang or (plan.language if plan.language in TITLES else "en")
 
 
-def _action(now, action_id: str, limit: int, lang: str | None) -> None:  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
-    from pac_core.explain import REASONS, explain_action, localise
-    from sync_jobs.cli_sync import _console, reason_words, rejected_candidates
-
+def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     names = {(a.source, a.id): a.name for a in now.records.accounts}
     explanation = explain_action(now.plan, now.evaluation, action_id, limit=limit, accounts=names, lang=lang)
-    console = _console()
+    console = cli_common.table_console()
     console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
     console.print(explanation.header, markup=False)
     table = Table()
@@ -99,10 +95,7 @@ def _action(now, action_id: str, limit: int, lang: str | None) -> None:  # type:
         console.print(rejected)
 
 
-def _axis(now, axis_id: str, limit: int, lang: str | None) -> None:  # type: ignore[no-untyped-def]
-    from pac_core.explain import explain_axis
-    from sync_jobs.cli_sync import _console
-
+def _axis(now: Current, axis_id: str, limit: int, lang: str | None) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     records = now.records
@@ -111,7 +104,7 @@ def _axis(now, axis_id: str, limit: int, lang: str | None) -> None:  # type: ign
     deals = {(d.source, d.id): d for d in records.deals}
     explanation = explain_axis(now.plan, now.evaluation, axis_id, deals=deals, accounts=names, owners=owners,
                                lang=lang, limit=limit)
-    console = _console()
+    console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {explanation.name}", markup=True)
     console.print(explanation.header, markup=False)
     product_scoped = any(row["lines"] for row in explanation.rows)

@@ -19,20 +19,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 from rich.table import Table
 
+from pac_config.loader import load_yaml
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
 from pac_core.periods import parse_period
 from sync_jobs import textsafe
-from sync_jobs.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
 
-EXIT_ALL_ACTIONS, EXIT_NOT_ALL_ACTIONS = EXIT_OK, EXIT_PARTIAL   # 1: finished, with findings to act on
 DEFAULT_TZ = "Europe/Paris"
 KIND_STYLE = {"action": "green", "objective": "yellow", "intention": "red"}
-
-
-def register(group: click.Group) -> None:
-    """Add ``lint`` to the ``pac plan`` group."""
-    group.add_command(lint_command)
 
 
 @dataclass(frozen=True)
@@ -89,8 +84,6 @@ def _read_text(file: str) -> str:
 
 def _plan_source(file: str, text: str) -> Source:
     """Statements of a plan file: each action's ``text``, with its id, who and info."""
-    from pac_config.loader import load_yaml
-
     doc = load_yaml(file, text)
     data = doc.data
     if not isinstance(data, dict):
@@ -255,4 +248,4 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         _print_table(results, source.statements)
-    sys.exit(EXIT_ALL_ACTIONS if all(r.kind == "action" for r in results) else EXIT_NOT_ALL_ACTIONS)
+    sys.exit(EXIT_OK if all(r.kind == "action" for r in results) else EXIT_PARTIAL)   # 1: findings to act on

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``group``."""
-    group.add_command(notify_cmd)
+from pac_config.planfile import load_plan
+from pac_config.settings import load_settings
+from sync_jobs.exit_codes import EXIT_OK, EXIT_PARTIAL
+from sync_jobs.logs import redact
+from sync_jobs.notify import notify
+from sync_jobs.store_guard import require_sync
 
 
 @click.command("notify")
@@ -28,13 +30,6 @@ def notify_cmd(plan_ref: str | None, dry_run: bool, config_path: Path | None) ->
       pac notify --dry-run
       pac notify
     """
-    from pac_config.planfile import load_plan
-    from pac_config.settings import load_settings
-    from sync_jobs.cli import EXIT_OK, EXIT_PARTIAL
-    from sync_jobs.cli_report import require_sync
-    from sync_jobs.logs import redact
-    from sync_jobs.notify import notify
-
     settings = load_settings(config_path)
     ps = settings.plan(plan_ref)
     require_sync(settings.database(), ps.key, load_plan(ps.file).id)

@@ -12,28 +12,28 @@ import tempfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.text import Text
 
+from pac_config.plan_import import ImportResult, import_spreadsheet
+from pac_config.plan_models import plan_json_schema
+from pac_config.planfile import load_plan, plan_summary
 from pac_core.errors import InvalidInput, Problem
 from sync_jobs import textsafe
-from sync_jobs.cli import EXIT_BAD_INPUT
-
-if TYPE_CHECKING:
-    from pac_config.plan_import import ImportResult
-
-
-
-def register(group: click.Group) -> None:
-    """Add ``check``, ``import`` and ``schema`` to the ``pac plan`` group."""
-    group.add_command(check_command)
-    group.add_command(import_command)
-    group.add_command(schema_command)
+from sync_jobs.exit_codes import EXIT_BAD_INPUT
 
 
 def _console(stderr: bool = False) -> Console:
@@ -54,8 +54,6 @@ class _PlanProgress:
     checking the actions; it vanishes when done. Small plans are checked before it would show (0.5 s)."""
 
     def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
         console = textsafe.console(stderr=True)
         ctx = click.get_current_context(silent=True)
         json_logs = ctx is not None and ctx.find_root().params.get("log_format") == "json"
@@ -90,8 +88,6 @@ def check_command(file: Path) -> None:
     Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
     prints a one-line summary and exits 0 when the plan is valid.
     """
-    from pac_config.planfile import load_plan, plan_summary
-
     try:
         with _PlanProgress() as progress:
             plan = load_plan(file, progress=progress)
@@ -128,8 +124,6 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
     linted (action, objective or intention) and the lint printed; what was assumed is said.
     Nothing is written when any row has a problem; every problem names its row and column (exit 2).
     """
-    from pac_config.plan_import import import_spreadsheet
-
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -200,6 +194,4 @@ def _write_atomically(path: Path, text: str) -> None:
 @click.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of plan files (for editors):  pac plan schema > config/plan.schema.json"""
-    from pac_config.plan_models import plan_json_schema
-
     click.echo(json.dumps(plan_json_schema(), indent=2, ensure_ascii=False))

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 
-
-def register(group: click.Group) -> None:
-    """Add this module's commands to ``group``."""
-    group.add_command(review)
+from pac_config.planfile import load_plan
+from pac_config.settings import load_settings
+from pac_core.errors import InvalidInput, Problem
+from pac_core.results import Pace
+from sync_jobs.review import load_review, render_html, render_markdown
+from sync_jobs.store_guard import require_sync
 
 
 @click.command("review")
@@ -34,13 +36,6 @@ def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str |
       pac review --month 2027-05 --rep julie.martin@durand-process.example -o julie.md
       pac review --lang en -o review.html
     """
-    from pac_config.planfile import load_plan
-    from pac_config.settings import load_settings
-    from pac_core.errors import InvalidInput, Problem
-    from pac_core.results import Pace
-    from sync_jobs.cli_report import require_sync
-    from sync_jobs.review import load_review, render_html, render_markdown
-
     suffix = output.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise InvalidInput(Problem("-o", f"{output.name}: the review is written as .html or .md",

@@ -19,14 +19,14 @@ from types import FrameType
 
 import click
 
+from pac_config.settings import load_settings
+from sandbox_crm.run import sandbox_env, start_sandbox
 from sync_jobs import textsafe
-from sync_jobs.cli import EXIT_OK
+from sync_jobs.demo import write_demo_settings
+from sync_jobs.exit_codes import EXIT_OK
+from sync_jobs.factory import build_connectors
 
 READY = "Ctrl-C stops the sandbox."
-
-
-def register(group: click.Group) -> None:
-    group.add_command(sandbox_cmd)
 
 
 def write_env_file(path: Path, env: dict[str, str]) -> Path:
@@ -54,11 +54,6 @@ def sandbox_cmd(where: Path) -> None:
       pac sync && pac status && pac explain A-01
     Ctrl-C (or SIGTERM) stops it. Each start is a fresh org and a fresh store.
     """
-    from pac_config.settings import load_settings
-    from sandbox_crm.run import sandbox_env, start_sandbox
-    from sync_jobs.demo import write_demo_settings
-    from sync_jobs.factory import build_connectors
-
     console = textsafe.console(soft_wrap=True)   # one path, one line: copy-pastable
     where.mkdir(parents=True, exist_ok=True)
     db = where / "pac.db"

@@ -9,14 +9,17 @@ replaces one kept before under the same label. No CRM call.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
-
-def register(group: click.Group) -> None:
-    """Add ``pac snapshot`` to ``group``."""
-    group.add_command(snapshot)
+from pac_config.planfile import load_plan
+from pac_config.settings import load_settings
+from pac_core.snapshots import closing_instant, parse_label
+from sync_jobs.app import take_snapshot
+from sync_jobs.store_guard import require_sync
 
 
 @click.command("snapshot")
@@ -35,15 +38,6 @@ def snapshot(period: str, plan_ref: str | None, config_path: Path | None) -> Non
     A period still running, or outside the plan's period, is refused (exit 2) with the periods that can
     be taken. Needs a sync of the plan in the store (exit 2 otherwise); makes no CRM call.
     """
-    from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
-
-    from pac_config.planfile import load_plan
-    from pac_config.settings import load_settings
-    from pac_core.snapshots import closing_instant, parse_label
-    from sync_jobs.app import take_snapshot
-    from sync_jobs.cli_report import require_sync
-
     settings = load_settings(config_path)
     ps = settings.plan(plan_ref)
     plan = load_plan(ps.file)

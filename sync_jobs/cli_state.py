@@ -9,162 +9,19 @@
 
 from __future__ import annotations
 
-import difflib
-import os
-import sys
-import tempfile
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
 import click
-from rich.console import Console
 from rich.table import Table
 
+from pac_config.planfile import load_plan
+from sync_jobs import cli_common, textsafe
+from sync_jobs.plan_pull import pull_plan
+from sync_jobs.store import open_store, repo
 
-@dataclass(frozen=True)
-class PulledChange:
-    item: str            # the axis or action id
-    field: str           # the plan file's key: status, rank, count, when
-    old: Any
-    new: Any
-    where: str           # where the value came from, in plain words
+PIPED_WIDTH = 200   # piped or captured: tables keep one line per row (grep-able)
 
 
-def _console() -> Console:
-    console = Console(highlight=False, soft_wrap=True)
-    if not console.is_terminal:       # piped or captured: tables keep one line per row (grep-able)
-        console = Console(highlight=False, soft_wrap=True, width=200)
-    return console
-
-
-def _settings() -> Any:
-    from sync_jobs.cli_sync import _settings as settings
-
-    return settings(read_only=True)
-
-
-def pull_plan(settings: Any, plan_ref: str | None, *, dry_run: bool = False) -> list[PulledChange]:
-    """Write the accepted CRM edits into the plan file (atomically, comments kept); returns what changed."""
-    from ruamel.yaml import YAML
-
-    from pac_config.planfile import load_plan
-    from sync_jobs import overrides as plan_state
-    from sync_jobs.store import open_store, repo
-
-    ps = settings.plan(plan_ref)
-    plan = load_plan(ps.file)
-    engine = open_store(settings.database())
-    try:
-        states = repo.field_states(engine, plan.id)
-    finally:
-        engine.dispose()
-    files = plan_state.file_values(plan)
-    wanted = {k: s for k, s in states.items() if s.source == "crm" and k in files
-              and not plan_state.same(s.value, files[k]) and plan_state.same(s.file_value, files[k])}
-    if not wanted:
-        return []
-    yaml = YAML()
-    text = ps.file.read_text(encoding="utf-8")
-    doc = yaml.load(text)          # round trip: only to locate each value (line, column); the text is edited in place
-    lines = text.splitlines(keepends=True)
-    axes = {str(a.get("id")): a for a in doc.get("axes") or []}
-    actions = {str(a.get("id")): a for a in doc.get("actions") or []}
-    out: list[PulledChange] = []
-    edits: list[tuple[int, int, str]] = []      # (line, column, new scalar text)
-    inserts: list[tuple[int, int, str]] = []    # (line, column, text inserted after the scalar there)
-    for (target, key, field), state in sorted(wanted.items()):
-        item = key.split(":", 1)[1] if ":" in key else key
-        where = plan_state.Change(state.value, state.source, state.changed_at, state.connector, state.who_id,
-                                  state.who_name).where()
-        if target == "axis" and item in axes:
-            node = axes[item]
-            status = node.get("status")
-            mapping = hasattr(status, "get")
-            if field == "axis_status":
-                old = status.get("state") if mapping else status
-                reason = f'"{state.value} in {where} on {state.changed_at:%Y-%m-%d}"'
-                needs_reason = state.value in ("suspended", "dropped") and not (mapping and status.get("reason"))
-                if mapping:
-                    line, col = status.lc.value("state")
-                    edits.append((line, col, str(state.value)))
-                    if needs_reason:
-                        inserts.append((line, col, f", reason: {reason}" if status.fa.flow_style()
-                                        else f"\n{' ' * status.lc.key('state')[1]}reason: {reason}"))
-                else:
-                    line, col = node.lc.value("status")
-                    edits.append((line, col, f"{{state: {state.value}, reason: {reason}}}" if needs_reason
-                                  else str(state.value)))
-                out.append(PulledChange(item, "status", old, state.value, where))
-            elif field == "axis_priority" and mapping and "rank" in status:
-                line, col = status.lc.value("rank")
-                edits.append((line, col, str(state.value)))
-                out.append(PulledChange(item, "rank", status.get("rank"), state.value, where))
-            elif field == "axis_priority" and mapping and state.value:    # {state: active} -> prioritised, ranked
-                line, col = status.lc.value("state")
-                edits.append((line, col, "prioritised"))
-                inserts.append((line, col, f", rank: {state.value}" if status.fa.flow_style()
-                                else f"\n{' ' * status.lc.key('state')[1]}rank: {state.value}"))
-                out.append(PulledChange(item, "rank", None, state.value, where))
-            elif field == "axis_priority" and not mapping and state.value:
-                line, col = node.lc.value("status")
-                edits.append((line, col, f"{{state: prioritised, rank: {state.value}}}"))
-                out.append(PulledChange(item, "rank", None, state.value, where))
-        elif target == "action" and item in actions:
-            node = actions[item]
-            if field == "action_status" and "status" in node:
-                line, col = node.lc.value("status")
-                edits.append((line, col, str(state.value)))
-                out.append(PulledChange(item, "status", node.get("status"), state.value, where))
-            elif field == "action_target":
-                line, col = node["what"].lc.value("count")
-                edits.append((line, col, str(state.value)))
-                out.append(PulledChange(item, "count", node["what"].get("count"), state.value, where))
-            elif field == "action_due":
-                when = f"{plan.action(item).window.start.date().isoformat()}..{state.value}"
-                line, col = node.lc.value("when")
-                edits.append((line, col, f'"{when}"'))
-                out.append(PulledChange(item, "when", node.get("when"), when, where))
-    for line, col, new in sorted(edits + [(li, co, "\0" + t) for li, co, t in inserts], reverse=True):
-        current = lines[line]
-        stop = col + _scalar_length(current[col:])
-        if new.startswith("\0"):
-            lines[line] = current[:stop] + new[1:] + current[stop:]
-        else:
-            lines[line] = current[:col] + new + current[stop:]
-    new_text = "".join(lines)
-    if dry_run:
-        diff = difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
-                                    str(ps.file), f"{ps.file} (after pull)")
-        sys.stdout.write("".join(diff))
-        return out
-    _write_atomically(ps.file, new_text, check=load_plan)
-    return out
-
-
-def _scalar_length(rest: str) -> int:
-    """The length of the scalar at the start of ``rest`` (quoted, or plain up to a flow indicator or comment)."""
-    if rest[:1] in ('"', "'"):
-        end = rest.find(rest[0], 1)
-        return end + 1 if end > 0 else len(rest.rstrip("\n"))
-    n = 0
-    while n < len(rest) and rest[n] not in ",}]\n" and not rest.startswith(" #", n):
-        n += 1
-    return len(rest[:n].rstrip())
-
-
-def _write_atomically(path: Path, text: str, check: Any) -> None:
-    """Write ``text`` next to ``path``, check it is still a valid plan (``check`` raises InvalidInput with every
-    problem), then replace ``path``: a failed check leaves the file as it was."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".pac.yaml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(text)
-        check(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _console() -> textsafe.SafeConsole:
+    return textsafe.console(soft_wrap=True, piped_width=PIPED_WIDTH)
 
 
 @click.command("pull")
@@ -177,7 +34,7 @@ def pull_command(plan_ref: str | None, dry_run: bool) -> None:
     `pac sync` first: it decides which CRM edits are accepted (the later change wins, see docs/sync.md).
     """
     console = _console()
-    settings = _settings()
+    settings = cli_common.settings(read_only=True)
     changes = pull_plan(settings, plan_ref, dry_run=dry_run)
     if not changes:
         console.print("The plan file already says what the CRMs say: nothing to pull.")
@@ -202,10 +59,7 @@ _FIELD_WORDS = {"axis_status": "status", "axis_priority": "priority", "action_st
 @click.option("--plan", "plan_ref", help="Plan name in the settings (default: the only plan).")
 def history_command(key: str, plan_ref: str | None) -> None:
     """Who changed an axis or action (KEY: its id, e.g. AX-RA-DORM or A-01), what, when and from where."""
-    from pac_config.planfile import load_plan
-    from sync_jobs.store import open_store, repo
-
-    settings = _settings()
+    settings = cli_common.settings(read_only=True)
     plan = load_plan(settings.plan(plan_ref).file)
     full = key if key.startswith(f"{plan.id}:") else f"{plan.id}:{key}"
     engine = open_store(settings.database())
@@ -229,9 +83,3 @@ def history_command(key: str, plan_ref: str | None) -> None:
         table.add_row(f"{e.changed_at:%Y-%m-%d %H:%M}", _FIELD_WORDS.get(e.field, e.field),
                       "-" if e.old_value is None else str(e.old_value), str(e.value), where, by, outcome)
     console.print(table)
-
-
-def register(plan_group: click.Group, main: click.Group) -> None:
-    """``pac plan pull`` and ``pac history``."""
-    plan_group.add_command(pull_command)
-    main.add_command(history_command)

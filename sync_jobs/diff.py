@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from connectors.base import Target, WriteChange
+from connectors.base import Connector, Target, WriteChange
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.plan import Axis, Plan

@@ -28,11 +28,3 @@ class RunStatus(StrEnum):
     def got_through(self) -> bool:
         """The run evaluated and wrote: its rejections were compared, its watermarks move."""
         return self in (RunStatus.OK, RunStatus.PARTIAL)
-
-
-# The command line's table, here until ``sync_jobs.exit_codes`` (the CLI's one table) replaces it: the pipeline
-# never reads it.
-EXIT_CODES: dict[RunStatus, int] = {
-    RunStatus.OK: 0, RunStatus.DRY_RUN: 0, RunStatus.PARTIAL: 1, RunStatus.BAD_INPUT: 2, RunStatus.LOCKED: 3,
-    RunStatus.CRM_UNREACHABLE: 4, RunStatus.QUOTA_STOPPED: 5, RunStatus.FAILED: 6,
-}

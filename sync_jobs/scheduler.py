@@ -41,11 +41,11 @@ from pac_config.settings import Settings, load_settings
 from pac_core.errors import InvalidInput
 from sync_jobs.app import take_due_snapshots
 from sync_jobs.evaluation import load_plan_file
+from sync_jobs.exit_codes import exit_code_for
 from sync_jobs.lock import default_owner, run_lock
 from sync_jobs.logs import event
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
-from sync_jobs.run_status import EXIT_CODES
 from sync_jobs.store import open_store
 from sync_jobs.store.tables import ScheduleClaim
 
@@ -58,7 +58,7 @@ def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
     with connector_locks(settings, plan):
         result = run_sync(plan, settings, wait=60.0)
     after_sync(settings, plan, result.status)
-    return result.log_status, EXIT_CODES[result.status]
+    return result.log_status, exit_code_for(result.status)
 
 
 @contextlib.contextmanager

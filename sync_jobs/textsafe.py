@@ -8,8 +8,9 @@ reorder what the manager reads).
 
 One door for everything the CLI prints:
 
-* ``console()``: a Rich console that reads no markup and no emoji code unless a call asks for markup, and
-  scrubs control characters from every string it renders (print arguments, table cells, titles);
+* ``console()``: the Rich console of this invocation of ``pac`` (one for stdout, one with ``stderr=True``, shared
+  by every command and view), that reads no markup and no emoji code unless a call asks for markup, and scrubs
+  control characters from every string it renders (print arguments, table cells, titles);
 * ``clean(value)``: the value as plain printable text, each control character shown as a visible escape
   (``\\x1b``, ``\\u202e``);
 * ``markup(value)``: ``clean`` then Rich's ``escape``, for a value put inside a markup string;
@@ -70,7 +71,33 @@ class SafeConsole(Console):
         return super().render_str(clean(text, lines=True), *args, **kwargs)
 
 
-def console(*, stderr: bool = False, **options: Any) -> SafeConsole:
-    """The console every command prints with (see ``SafeConsole``)."""
-    options.setdefault("highlight", False)
-    return SafeConsole(stderr=stderr, markup=False, emoji=False, **options)
+_SHARED = "pac.consoles"     # the click root context's ``meta`` key of this invocation's consoles
+
+
+def console(*, stderr: bool = False, soft_wrap: bool | None = None, piped_width: int | None = None,
+            **options: Any) -> SafeConsole:
+    """The console every command prints with (see ``SafeConsole``): one for stdout and one for stderr per invocation
+    of ``pac``, kept in the click root context, so every command and view of a run prints through the same one.
+
+    ``soft_wrap`` sets the console's default (True: a long line stays one line, grep-able and copy-pastable);
+    ``piped_width``, when the output is not a terminal, the width tables are laid out in (one line per row). Rich
+    ``options`` (a file, a width...) make a console of its own instead (a test's); outside a click command too.
+    """
+    ctx = click.get_current_context(silent=True)
+    if options or ctx is None:
+        options.setdefault("highlight", False)
+        made = SafeConsole(stderr=stderr, markup=False, emoji=False, **options)
+        if soft_wrap is not None:
+            made.soft_wrap = soft_wrap
+        if piped_width is not None and not made.is_terminal:
+            made.width = piped_width
+        return made
+    consoles: dict[bool, SafeConsole] = ctx.find_root().meta.setdefault(_SHARED, {})
+    shared = consoles.get(stderr)
+    if shared is None:
+        shared = consoles[stderr] = SafeConsole(stderr=stderr, markup=False, emoji=False, highlight=False)
+    if soft_wrap is not None:
+        shared.soft_wrap = soft_wrap
+    if piped_width is not None and not shared.is_terminal:
+        shared.width = piped_width
+    return shared

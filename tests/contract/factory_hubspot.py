@@ -12,7 +12,7 @@ from typing import Any
 from connectors.base import ObjectKind
 from connectors.hubspot.connector import HubSpotConnector, build
 from connectors.retry import RetryPolicy
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.server import SandboxServer
 

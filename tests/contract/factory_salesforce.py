@@ -10,7 +10,7 @@ from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from pac_config.loader import config_dir
 from sandbox_crm.run import sandbox_env
-from sandbox_crm.salesforce_api import SalesforceApi
+from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 
 _OBJECTS = {ObjectKind.ACTIVITIES: "Event", ObjectKind.ACCOUNTS: "Account", ObjectKind.DEALS: "Opportunity",

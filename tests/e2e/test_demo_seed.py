@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from sandbox_crm.demo_org import build_demo_org
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 
 OVERLAP_MS = 10 * 60 * 1000     # the HubSpot connector's overlap window
 PAGE = 200                      # HubSpot search page size

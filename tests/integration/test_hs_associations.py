@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from connectors.base import ObjectKind, Target, WriteChange
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult, run_sync

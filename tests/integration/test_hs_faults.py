@@ -7,7 +7,7 @@ import pytest
 from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target, WriteChange
 from connectors.hubspot.connector import build
 from pac_core.records import Account
-from sandbox_crm.hubspot_api import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
+from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import SleepLog, sandbox_connector
 

@@ -8,7 +8,7 @@ import pytest
 
 from connectors.base import ObjectKind, SchemaError, Target, WriteChange
 from connectors.hubspot.mapping import check_mapping_online, load_mapping, provision
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from connectors.base import ObjectKind
 from pac_core.records import Account
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 

@@ -12,7 +12,7 @@ from connectors.base import ManagerEdit, ObjectKind, Target, WriteChange
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, Deal, DealStage, Rejected, User
 from sandbox_crm.demo_org import build_demo_org
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 

@@ -21,7 +21,7 @@ import pytest
 
 from connectors.base import ObjectKind, Target, WriteChange
 from sandbox_crm.demo_org import build_demo_org
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 

@@ -19,9 +19,9 @@ from pac_config.loader import config_dir
 from pac_core.engine import evaluate
 from pac_core.records import Deal
 from sandbox_crm.demo_org import build_demo_org
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.run import sandbox_env
-from sandbox_crm.salesforce_api import SalesforceApi
+from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.diff import changes_for, desired_state, kept_by, record_key
 from tests.contract.factory_hubspot import sandbox_connector

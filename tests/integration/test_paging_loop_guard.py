@@ -23,9 +23,9 @@ from connectors.paging import RepeatedCursor
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from pac_config.loader import config_dir
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.run import sandbox_env
-from sandbox_crm.salesforce_api import SalesforceApi
+from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import Fault, Request, Response, SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 

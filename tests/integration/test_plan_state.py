@@ -164,7 +164,7 @@ class TestOneCrm:
         assert (window.start.date(), window.end.date()) == (date(2027, 5, 3), date(2027, 5, 15))
         assert second.written == 0 or all("window_end" not in c.fields for c in second.changes["sf-main"])
 
-        from sync_jobs.cli_state import pull_plan
+        from sync_jobs.plan_pull import pull_plan
 
         [change] = pull_plan(org.settings, None)
         assert (change.item, change.field, change.new) == ("A-01", "when", "2027-05-03..2027-05-14")
@@ -188,7 +188,7 @@ class TestCrmEdits:
         third = both.sync()
         assert third.written == 0 and _status_of(third) == "suspended"
 
-        from sync_jobs.cli_state import pull_plan
+        from sync_jobs.plan_pull import pull_plan
 
         changes = pull_plan(both.settings, None)
         text = both.plan.read_text(encoding="utf-8")
@@ -307,7 +307,7 @@ class TestPlanPull:
                  "file_value": None, "updated_at": now}], [])
         finally:
             engine.dispose()
-        from sync_jobs.cli_state import pull_plan
+        from sync_jobs.plan_pull import pull_plan
 
         before = org.plan.read_text(encoding="utf-8")
         [dry] = pull_plan(org.settings, None, dry_run=True)

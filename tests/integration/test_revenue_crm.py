@@ -16,7 +16,7 @@ from pac_core.plan import Segment, SegmentKind
 from pac_core.records import Account, Deal, Records, User
 from pac_core.scopes import parse_scope
 from pac_core.window import Window
-from sandbox_crm.hubspot_api import HubSpotApi
+from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
 from tests.contract.factory_salesforce import SalesforceRig

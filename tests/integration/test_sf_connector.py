@@ -16,7 +16,7 @@ from pac_config.loader import config_dir
 from pac_core.records import Activity, ActivityStatus, Deal, Rejected
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.run import sandbox_env
-from sandbox_crm.salesforce_api import SalesforceApi
+from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"

@@ -15,7 +15,7 @@ from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from pac_config.loader import config_dir
 from sandbox_crm.run import sandbox_env, start_sandbox
-from sandbox_crm.salesforce_api import SalesforceApi
+from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from tests.fakes import sandbox_connectors, sandbox_settings
 

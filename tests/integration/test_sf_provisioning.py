@@ -16,7 +16,7 @@ from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.permissions import FIELD_ACCESS, OBJECT_ACCESS, PERMISSION_SET, wanted
 from pac_config.loader import config_dir
 from sandbox_crm.run import sandbox_env
-from sandbox_crm.salesforce_api import INTEGRATION_USER, SalesforceApi
+from sandbox_crm.salesforce import INTEGRATION_USER, SalesforceApi
 from sandbox_crm.server import SandboxServer
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from simple_salesforce.exceptions import SalesforceExpiredSession, SalesforceMal
 
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.run import SF_CLIENT_ID, SF_CLIENT_SECRET
-from sandbox_crm.salesforce_api import SalesforceApi
+from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 
 

@@ -16,7 +16,7 @@ from pac_config.settings import load_settings
 from pac_core.records import Deal, DealStage, Records, Rejected
 from pac_core.results import Decision, Evaluation
 from sync_jobs import pipeline
-from sync_jobs.cli_sync import group_rejections
+from sync_jobs.rejections import group_rejections
 from sync_jobs.store import open_store, repo
 from tests.fakes import Clock, FakeConnector, account, user, visit, write_settings
 

@@ -1,32 +1,36 @@
-"""One table of exit codes (sync_jobs.cli), used by every command."""
+"""One table of exit codes (sync_jobs.exit_codes), used by every command."""
 
 from __future__ import annotations
 
 import ast
 import sys
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 import click
 import pytest
 
 from connectors.base import AuthError, QuotaExhausted, TransientError
-from sync_jobs import cli
+from sync_jobs import cli, exit_codes
+from sync_jobs.cli_sync import run_exit_code
+from sync_jobs.pipeline import RunResult
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_no_module_numbers_its_own_exit_codes() -> None:
-    """Only sync_jobs/cli.py gives EXIT_* names numbers; every other module imports them (cli_plan and cli_lint
-    had their own 2s)."""
+    """Only sync_jobs/exit_codes.py assigns EXIT_* names (numbers or aliases); every other module imports them
+    (cli.py had the table, cli_lint its aliases EXIT_ALL_ACTIONS..., cli_plan and cli_lint their own 2s)."""
     offenders = []
     for path in (ROOT / "sync_jobs").rglob("*.py"):
-        if path.name == "cli.py":
+        if path.name == "exit_codes.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant | ast.Tuple):
-                names = [n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-                numbers = [c for c in ast.walk(node.value) if isinstance(c, ast.Constant) and isinstance(c.value, int)]
-                if numbers and any(name.startswith("EXIT_") for name in names):
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+                if any(name.startswith("EXIT_") for name in names):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
 
@@ -49,3 +53,51 @@ def test_a_crm_error_reaching_the_top_of_any_command_has_its_code(monkeypatch, c
         cli.main.commands.pop("explode")
     assert caught.value.code == code
     assert str(error) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("status", "code"), [("ok", 0), ("dry_run", 0), ("partial", 1), ("bad_input", 2),
+                                              ("locked", 3), ("crm_unreachable", 4), ("quota_stopped", 5),
+                                              ("failed", 6)])
+def test_each_run_status_has_its_exit_code(status, code) -> None:
+    """The run's statuses and their codes, as docs/operations.md lists them for cron."""
+    assert exit_codes.exit_code_for(status) == code
+
+
+def test_a_str_enum_status_maps_on_its_value() -> None:
+    """The pipeline's RunStatus is a StrEnum: its members map like their words."""
+    class Status(StrEnum):
+        PARTIAL = "partial"
+        CRM_UNREACHABLE = "crm_unreachable"
+
+    assert (exit_codes.exit_code_for(Status.PARTIAL), exit_codes.exit_code_for(Status.CRM_UNREACHABLE)) == (1, 4)
+
+
+def test_an_unknown_status_is_an_error_not_exit_0() -> None:
+    with pytest.raises(ValueError, match="running"):
+        exit_codes.exit_code_for("running")
+
+
+def test_the_codes_are_distinct_and_named_once() -> None:
+    codes = {name: value for name, value in vars(exit_codes).items() if name.startswith("EXIT_")}
+    assert codes == {"EXIT_OK": 0, "EXIT_PARTIAL": 1, "EXIT_BAD_INPUT": 2, "EXIT_LOCKED": 3, "EXIT_CRM": 4,
+                     "EXIT_QUOTA": 5, "EXIT_INTERNAL": 6}
+
+
+@pytest.mark.parametrize(("status", "carried", "code"), [("ok", 0, 0), ("partial", 1, 1), ("dry_run", 0, 0),
+                                                         ("quota_stopped", 5, 5), ("failed", 4, 4),
+                                                         ("failed", 2, 2)])
+def test_pac_sync_exits_with_its_status_code_today(status, carried, code) -> None:
+    """Today's pipeline says "failed" for a CRM error (4) and an unusable schema (2) and carries the code: pac sync
+    keeps it; every other status maps through the table."""
+    assert run_exit_code(RunResult(plan_id="p", status=status, exit_code=carried)) == code
+
+
+@pytest.mark.parametrize(("status", "code"), [("crm_unreachable", 4), ("bad_input", 2), ("failed", 6),
+                                              ("locked", 3)])
+def test_pac_sync_exits_with_its_status_code_once_the_pipeline_returns_a_status_only(status, code) -> None:
+    """A run result with a status and no exit code (the pipeline after its change): the table alone decides."""
+    @dataclass
+    class StatusOnly:
+        status: str
+
+    assert run_exit_code(StatusOnly(status)) == code  # type: ignore[arg-type]

@@ -1,11 +1,11 @@
-"""The report's evaluation instant stays inside the plan's period (sync_jobs/cli_report.py)."""
+"""The report's evaluation instant stays inside the plan's period (pac_core/report_period.py)."""
 
 from datetime import datetime
 
 import pytest
 
 from pac_core.errors import InvalidInput
-from sync_jobs.cli_report import plan_quarters, report_instant
+from pac_core.report_period import plan_quarters, report_instant
 from tests.unit import report_fixtures as fx
 
 PLAN = fx.plan()

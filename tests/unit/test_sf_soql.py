@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from sandbox_crm.salesforce import sf_id, to18
 from sandbox_crm.salesforce.soql import SoqlError, parse, parse_datetime
-from sandbox_crm.salesforce_api import sf_id, to18
 
 ROWS = [
     {"Id": "3", "Type": "Visite client", "Stamp": datetime(2027, 5, 3, 7, 30, tzinfo=UTC), "Day": date(2027, 5, 3),

@@ -1,0 +1,53 @@
+"""The rep's records the engine set aside near an action's window: "why not my visit?" (``pac explain A-01``).
+
+An activity rejected before matching (no account, no date...) is counted nowhere, so it appears among no action's
+decisions; this finds those that would otherwise have been candidates for one action, for the rep to fix in the CRM.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from pac_core.plan import Plan
+from pac_core.records import Activity, Records
+from pac_core.results import Decision, Evaluation
+
+NEAR = timedelta(days=31)   # the least slack around the window: a month
+
+
+def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
+                        action_id: str) -> list[tuple[Activity, Decision]]:
+    """The activities the engine set aside that would otherwise be candidates for the action: same owner (by
+    user e-mail, or an owner given as an e-mail), same or unknown type, starting in the window or near it: within
+    the window's length or a month (``NEAR``), whichever is longer (a rep asking "why not my visit?" sees
+    "no account"); records with no date at all are listed too. In time order."""
+    action = plan.action(action_id)
+    who = action.who.strip().lower()
+    emails = {(u.source, u.id): (u.email or "").strip().lower() for u in records.users}
+    window = action.window
+    slack = max(window.end - window.start, NEAR)
+    by_key = {(a.source, a.id): a for a in records.activities}
+    out: list[tuple[Activity, Decision]] = []
+    for d in evaluation.rejected:
+        activity = by_key.get((d.source, d.record_id))
+        if activity is None or activity.deleted:
+            continue
+        owner = (activity.owner_id or "").strip().lower()
+        if emails.get((activity.source, activity.owner_id or "")) != who and owner != who:
+            continue
+        if activity.type is not None and activity.type is not action.activity_type:
+            continue
+        start = activity.start
+        if start is None and activity.day is not None:
+            start = datetime.combine(activity.day, time(), ZoneInfo(plan.timezone))
+        if start is not None and start.tzinfo is not None and not window.start - slack <= start <= window.end + slack:
+            continue
+        out.append((activity, d))
+    seen: set[tuple[str, str]] = set()
+    unique: list[tuple[Activity, Decision]] = []
+    for activity, decision in out:
+        if (activity.source, activity.id) not in seen:
+            seen.add((activity.source, activity.id))
+            unique.append((activity, decision))
+    return sorted(unique, key=lambda p: str(p[0].start or p[0].day or ""))

@@ -1,0 +1,53 @@
+"""The instant a report is evaluated at, always inside the plan's period, and the quarters a plan spans."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from pac_core.errors import InvalidInput, Problem
+from pac_core.periods import parse_period
+from pac_core.plan import Plan
+
+
+def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
+    """The evaluation instant, always inside the plan's period.
+
+    Without ``--quarter``: now, or the period's end once it is over; a plan whose period has not begun has
+    nothing to report yet (refused). With ``--quarter``: the quarter's end in the plan's timezone, or now when
+    it is still running; a quarter that has not begun, or one outside the plan's period, is refused with the
+    plan's quarters.
+    """
+    period = plan.period
+    zone = ZoneInfo(plan.timezone)
+    first, last = period.start.astimezone(zone), (period.end - timedelta(microseconds=1)).astimezone(zone)
+    if quarter is None:
+        if now < period.start:
+            raise InvalidInput(Problem("plan", f"plan {plan.name!r} starts on {first:%Y-%m-%d}: there is "
+                                       f"nothing to report yet (now is {now:%Y-%m-%d})",
+                                       "write the report once the plan's period has begun"))
+        return min(now, period.end)
+    window = parse_period(quarter, year=period.start.year, tz=plan.timezone)
+    quarters = plan_quarters(plan)
+    if window.end <= period.start or window.start >= period.end:
+        raise InvalidInput(Problem("--quarter", f"{quarter} is outside the plan's period "
+                                   f"({first:%Y-%m-%d} to {last:%Y-%m-%d})",
+                                   f"choose one of the plan's quarters: {', '.join(quarters)}"))
+    if window.start > now:
+        raise InvalidInput(Problem("--quarter", f"{quarter} has not started yet (now is {now:%Y-%m-%d})",
+                                   f"choose a quarter that has begun among the plan's quarters, {', '.join(quarters)}, "
+                                   "or leave --quarter out for today"))
+    return max(min(window.end, now, period.end), period.start)
+
+
+def plan_quarters(plan: Plan) -> list[str]:
+    """The calendar quarters the plan's period touches, in its timezone: ``["2027-Q1", ..., "2027-Q4"]``."""
+    zone = ZoneInfo(plan.timezone)
+    first = plan.period.start.astimezone(zone)
+    last = (plan.period.end - timedelta(microseconds=1)).astimezone(zone)
+    year, q = first.year, (first.month - 1) // 3
+    out = []
+    while (year, q) <= (last.year, (last.month - 1) // 3):
+        out.append(f"{year}-Q{q + 1}")
+        year, q = (year + 1, 0) if q == 3 else (year, q + 1)
+    return out

@@ -1,0 +1,69 @@
+"""What several commands share: the settings they read, ``--as-of``, how ``pac`` was started, the log format, the
+console the nightly job's commands print tables with."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from datetime import datetime
+
+import click
+
+from pac_config.settings import Settings, default_settings_path, discover_settings_path, load_settings
+from sync_jobs import textsafe
+
+AS_OF_FORMS = "2027-05-20T18:00+02:00 or 2027-05-20T16:00Z (ISO 8601: date, T, time, timezone offset)"
+PIPED_WIDTH = 160   # the tables' width when the output is not a terminal: one line per row
+
+
+def table_console() -> textsafe.SafeConsole:
+    """The invocation's console, laid out for tables: when piped (no terminal), wide enough for the tables not to
+    wrap every word."""
+    return textsafe.console(piped_width=PIPED_WIDTH)
+
+
+def as_of(value: str | datetime | None) -> datetime | None:
+    """``--as-of``: a real date and time with its offset, else a usage error (exit 2) giving the accepted form."""
+    if not value or isinstance(value, datetime):
+        return value or None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        why = "that day does not exist" if "out of range" in str(exc) else "not a date and time"
+        raise click.BadParameter(f"{textsafe.clean(value)[:60]!r}: {why}; write it as {AS_OF_FORMS}",
+                                 param_hint="--as-of") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"give a timezone offset; write it as {AS_OF_FORMS}", param_hint="--as-of")
+    return moment
+
+
+def as_of_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    """``--as-of``'s click callback."""
+    return as_of(value)
+
+
+def settings(*, read_only: bool = False) -> Settings:
+    """The settings: ``PAC_CONFIG``, else the shipped ``config/pac.yaml``. Read-only commands (status,
+    explain), in a directory where ``pac demo`` ran and that has no store of its own, read the demo's."""
+    if not read_only:
+        return load_settings(os.environ.get("PAC_CONFIG") or default_settings_path())
+    path = discover_settings_path()
+    if path.name == "demo.yaml" and not os.environ.get("PAC_CONFIG"):
+        click.echo(f"(reading the demo's store: {path}; set PAC_CONFIG to read another)", err=True)
+    return load_settings(path)
+
+
+def program() -> str:
+    """How this process was started, for commands printed to be run as is (``.venv/bin/pac`` or ``pac``)."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    name = os.path.basename(argv0)
+    if name == "pac" and os.sep in argv0 and shutil.which("pac") != os.path.abspath(argv0):
+        return os.path.relpath(argv0) if not os.path.isabs(argv0) or argv0.startswith(os.getcwd()) else argv0
+    return "pac"
+
+
+def log_format() -> str:
+    """``--log-format`` of this invocation (``text`` outside a command)."""
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.find_root().params.get("log_format") or "text") if ctx is not None else "text"

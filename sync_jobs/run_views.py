@@ -1,0 +1,63 @@
+"""How a sync run shows itself on a console, for ``pac sync`` and ``pac demo``: the progress bars fed by the
+pipeline's progress callback, and the table of a run's figures per object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+
+def log_format() -> str:
+    """``--log-format`` of this invocation of ``pac`` (``text`` outside a command)."""
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.find_root().params.get("log_format") or "text") if ctx is not None else "text"
+
+
+class ProgressView:
+    """Rich progress bars fed by the pipeline's progress callback (one bar per connector and phase).
+
+    Shown only on a terminal and never under ``--log-format json`` (a log collector reads stderr): otherwise
+    the view is a silent no-op, so stderr holds nothing but log lines."""
+
+    def __init__(self, console: Console, *, enabled: bool | None = None) -> None:
+        self.enabled = (console.is_terminal and log_format() != "json") if enabled is None else enabled
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=console, transient=True)
+        self.tasks: dict[tuple[str, str], Any] = {}
+
+    def __enter__(self) -> ProgressView:
+        if self.enabled:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.progress.stop()
+
+    def __call__(self, phase: str, *, connector: str, done: int, total: int | None = None, object: str = "",
+                 finished: bool = False) -> None:
+        if not self.enabled:
+            return
+        key = (connector, f"{phase}:{object}" if phase == "pull" else phase)
+        label = f"{'reading' if phase == 'pull' else 'writing'} {connector} {object}".strip()
+        if key not in self.tasks:
+            self.tasks[key] = self.progress.add_task(label, total=total)
+        task = self.tasks[key]
+        self.progress.update(task, completed=done, total=done if finished else total)
+
+
+def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
+    """A run's figures per object: read, rejected, deleted, written, failed."""
+    figures: tuple[str, ...] = ("read", "rejected", "warnings", "deleted", "written", "failed")
+    figures = tuple(f for f in figures if f != "warnings" or any(c.get("warnings") for c in counts.values()))
+    table = Table(title=title)
+    table.add_column("object")
+    for col in figures:
+        table.add_column(col, justify="right")
+    for obj, c in sorted(counts.items()):
+        table.add_row(obj, *(str(c.get(k, "")) for k in figures))
+    return table

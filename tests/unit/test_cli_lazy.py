@@ -1,0 +1,75 @@
+"""``pac --help`` lists every command without importing them (sync_jobs.cli's lazy loading)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import click
+import pytest
+
+from sync_jobs import cli
+
+# What ``pac --help`` must not load: every command module, the engine, the store, the CRM clients, the console.
+HEAVY_PREFIXES = ("sync_jobs.cli_", "sync_jobs.pipeline", "sync_jobs.store", "sync_jobs.textsafe", "sync_jobs.app",
+                  "connectors", "pac_config", "pac_core", "sandbox_crm", "rich", "sqlalchemy", "sqlmodel", "pydantic",
+                  "ruamel", "openpyxl", "jinja2", "babel", "simple_salesforce", "hubspot", "requests", "apscheduler")
+GROUPS = {"": cli.COMMANDS, "plan": cli.PLAN_COMMANDS, "config": cli.CONFIG_COMMANDS, "crm": cli.CRM_COMMANDS}
+# The interpreter prints the modules it loaded, on stderr, as it exits (after click's --help).
+PROBE = ("import atexit, json, sys; atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr));"
+         " from sync_jobs.cli import run; run()")
+
+
+def _help_in_a_fresh_interpreter(*group: str) -> tuple[str, list[str]]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *group, "--help"], capture_output=True, text=True,
+                          timeout=120, check=False, env={**os.environ, "COLUMNS": "100"})
+    assert done.returncode == 0, done.stderr
+    return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_help_lists_every_command_without_importing_them(group: str) -> None:
+    """``pac --help``, ``pac plan --help``...: every command listed with its short help, and no command module, no
+    engine, store, CRM client or Rich imported (they cost a third of a second of start-up before)."""
+    shown, modules = _help_in_a_fresh_interpreter(*([group] if group else []))
+    listed = shown.split("Commands:", 1)[1]
+    rows = [line.split(maxsplit=1) for line in listed.splitlines() if line.startswith("  ") and line[2] != " "]
+    assert sorted(name for name, _ in rows) == sorted([*GROUPS[group], *(["config", "crm", "plan"] if not group
+                                                                         else [])])
+    assert all(summary.strip() for _, summary in rows)
+    heavy = [m for m in modules if m.startswith(HEAVY_PREFIXES)]
+    assert heavy == []
+    assert "sync_jobs.cli" in modules    # the probe did run pac
+
+
+def _all_lazy() -> list[tuple[str, str, cli.Lazy]]:
+    return [(group, name, lazy) for group, table in GROUPS.items() for name, lazy in table.items()]
+
+
+@pytest.mark.parametrize(("group", "name", "lazy"), _all_lazy(), ids=lambda v: v if isinstance(v, str) else "")
+def test_each_summary_is_its_commands_own_help(group: str, name: str, lazy: cli.Lazy) -> None:
+    """The summary --help lists is the first paragraph of the command's own help: the listing says what the
+    command's --help says (a docstring edited without the table fails here)."""
+    command = cli._load(lazy.target)
+    assert isinstance(command, click.Command) and command.name == name
+    assert command.help is not None
+    assert command.help.partition("\n\n")[0].split() == lazy.summary.split()
+
+
+def test_running_a_command_loads_only_its_module() -> None:
+    """``pac plan schema`` loads cli_plan, and no other command module."""
+    done = subprocess.run([sys.executable, "-c", PROBE, "plan", "schema"], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["title"]
+    modules = json.loads(done.stderr.strip().splitlines()[-1])
+    assert [m for m in modules if m.startswith("sync_jobs.cli_")] == ["sync_jobs.cli_plan"]
+
+
+def test_an_unknown_command_is_still_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["no-such-command"])
+    assert caught.value.code == 2
+    assert "No such command 'no-such-command'" in capsys.readouterr().err
