@@ -37,7 +37,7 @@ class CrmSpec:
     env_prefix: str              # default credentials prefix (``PAC_SF_``)
     build: Build                 # the connector factory
     check_mapping_offline: Callable[[Path], list[Problem]]
-    check_mapping_online: Callable[[Any, Any, Path], list[Problem]]   # (mapping, connector, file)
+    check_mapping_online: Callable[[Any, Any, Path | None], list[Problem]]   # (mapping, connector, file or None)
     default_mapping: str         # file name under config/mappings/
     demo_mapping: str            # the mapping that matches the sandbox CRM's demo organisation
 
