@@ -8,7 +8,7 @@ import re
 import sys
 from datetime import UTC, datetime
 
-from sync_jobs.textsafe import clean
+from sync_jobs.plaintext import clean
 
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s'\"]+"),

@@ -20,7 +20,6 @@ One door for everything the CLI prints:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import click
@@ -28,24 +27,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-# C0 controls but tab and newline, DEL, C1 controls; the Unicode marks that reorder or hide text: Arabic letter
-# mark, LRM/RLM, LRE/RLE/PDF/LRO/RLO, LRI/RLI/FSI/PDI; the line and paragraph separators.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_BREAKS = re.compile("[\t\n]")
+from sync_jobs.plaintext import clean
 
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def clean(value: Any, *, lines: bool = False) -> str:
-    """``value`` as printable text: control characters shown as escapes (``\\x1b``); tabs and newlines kept when
-    ``lines``, else shown as one space (one CRM value stays on one line)."""
-    text = "" if value is None else str(value)
-    text = _CONTROL.sub(_visible, text)
-    return text if lines else _BREAKS.sub(" ", text)
-
+__all__ = ["clean", "console", "echo", "markup", "text"]
 
 def markup(value: Any) -> str:
     """``value`` ready to go inside a Rich markup string: ``console.print(f"[bold]{markup(x)}[/]", markup=True)``."""

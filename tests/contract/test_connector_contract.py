@@ -20,8 +20,12 @@ class TestPull:
     def test_pulls_yield_only_normalised_records(self, rig: Any) -> None:
         """Every kind yields only normalised records, Rejected or ManagerEdit."""
         rig.add_activity()
+        seen = 0
         for kind in ObjectKind:
-            assert all(isinstance(r, NORMALISED) for r in rig.connector.pull(kind, None))
+            pulled = list(rig.connector.pull(kind, None))
+            assert all(isinstance(r, NORMALISED) for r in pulled)
+            seen += len(pulled)
+        assert seen >= 1   # at least the activity just added
 
     def test_new_activity_is_pulled_with_its_source(self, rig: Any) -> None:
         """An added visit comes back as an Activity from this connector."""
@@ -62,7 +66,7 @@ class TestWrite:
         """write returns a result per change, in the order given, all successful."""
         results = rig.connector.write(self._changes(rig))
         assert [r.key for r in results] == ["contract:AX-1", "contract:A-01", "contract:acc"]
-        assert all(r.ok for r in results), results
+        assert results and all(r.ok for r in results), results
 
     def test_writing_twice_is_idempotent(self, rig: Any) -> None:
         """The same change written twice updates the same CRM records, never duplicates them."""

@@ -113,7 +113,7 @@ class TestSecondSync:
         second: RunResult = synced["second"]
         assert (second.status, second.written, second.accounts_written) == ("ok", 0, 0), second.errors
         assert synced["second_writes"] == []
-        assert all(not changes for changes in second.changes.values())
+        assert second.changes and all(not changes for changes in second.changes.values())
 
 
 class TestLeavingTheScope:

@@ -61,7 +61,8 @@ class TestRetries:
         connector = sandbox_connector(server)
         connector.provision_schema()
         server.faults.inject("hubspot", "drop", path="batch/upsert")
-        assert all(r.ok for r in connector.write(_changes(3)))
+        results = connector.write(_changes(3))
+        assert len(results) == 3 and all(r.ok for r in results)
         assert len(api.table("pac_action").rows) == 3
 
 

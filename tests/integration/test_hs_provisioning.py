@@ -90,7 +90,7 @@ class TestFallback:
             connector.provision_schema()
             assert connector.check_schema() == []
             results = connector.write(_changes(company))
-            assert all(r.ok for r in results)
+            assert results and all(r.ok for r in results)
             tasks = list(api.tables["tasks"].rows.values())
             assert len(tasks) == 1
             task = tasks[0].props
@@ -124,12 +124,14 @@ class TestFallback:
             connector = sandbox_connector(server)
             connector.provision_schema()
             changes = [WriteChange(Target.ACCOUNT, "acc", {"axes": ["AX-RA-DORM", "AX-SO-MAINT"]}, crm_id=company)]
-            assert all(r.ok for r in connector.write(changes))
+            results = connector.write(changes)
+            assert len(results) == len(changes) > 0 and all(r.ok for r in results)
             deal = api.tables["deals"].rows[mine].props
             assert deal["pac_axes"] == "AX-RA-DORM; AX-SO-MAINT" and deal["pac_target"] == "true"
             assert not api.tables["deals"].rows[elsewhere].props.get("pac_axes")
             cleared = [WriteChange(Target.ACCOUNT, "acc", {"axes": None, "target": False}, crm_id=company)]
-            assert all(r.ok for r in connector.write(cleared))
+            results = connector.write(cleared)
+            assert len(results) == len(cleared) > 0 and all(r.ok for r in results)
             assert api.tables["deals"].rows[mine].props["pac_target"] == "false"
             assert not api.tables["deals"].rows[mine].props.get("pac_axes")
 

@@ -72,7 +72,7 @@ class TestDemoPortal:
         got = Counter((a.type.value, a.status.value) for a in acts)
         want = Counter((d.kind, d.status) for d in DEMO.activities if not d.deleted)
         assert got == want
-        assert all(a.account_id for a in acts)
+        assert acts and all(a.account_id for a in acts)
 
     def test_owner_without_email_is_kept_unmatched(self, portal):
         """The shared owner with no e-mail comes back with email None; the others lower-cased."""
@@ -111,7 +111,7 @@ class TestIncremental:
                                    "hs_meeting_outcome": "COMPLETED"}, companies=(company,))
         again = _by_id(connector.pull(ObjectKind.ACTIVITIES, mark))
         assert new in again and again[new].account_id == company and again[new].type is ActivityType.VISIT
-        assert all(a.modified_at >= mark - timedelta(minutes=10) for a in again.values())
+        assert again and all(a.modified_at >= mark - timedelta(minutes=10) for a in again.values())
 
     def test_moved_association_caught_by_reconciliation(self, fresh):
         """A meeting moved to another company without a timestamp change shows on the full pull."""

@@ -57,7 +57,7 @@ class TestAxisLookup:
         api, server = fresh
         sf = _connector(server)
         results = sf.write([_action("p:A-01", "p:AX-1"), _axis("p:AX-1")])
-        assert all(r.ok for r in results), results
+        assert results and all(r.ok for r in results), results
         axis_id = next(r.crm_id for r in results if r.key == "p:AX-1")
         action = api.row("PAC_Action__c", next(r.crm_id for r in results if r.key == "p:A-01"))
         assert action["PAC_Axis__c"] == axis_id and action["PAC_Axis_Key__c"] == "p:AX-1"

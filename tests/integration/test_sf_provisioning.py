@@ -60,7 +60,8 @@ class TestFieldAccess:
         assert "granted object access on 2 object(s) in PAC_Integration" in done
         assert f"assigned permission set {PERMISSION_SET} to the integration user" in done
         assert connector.check_schema() == []
-        assert all(r.ok for r in connector.write([_action()]))
+        results = connector.write([_action()])
+        assert len(results) == 1 and results[0].ok
         [pset] = api.find("PermissionSet", Name=PERMISSION_SET)
         assert api.find("PermissionSetAssignment", PermissionSetId=pset["Id"], AssigneeId=api.integration_user)
 

@@ -58,7 +58,7 @@ class TestJobs:
                                                extra="schedule: {misfire_grace_seconds: 7200}"), env={})
         jobs = {j.id: j for j in sched.sync_jobstore(changed, store)}
         assert {j.misfire_grace_time for j in jobs.values()} == {7200}
-        assert all(j.coalesce is True and j.max_instances == 1 for j in jobs.values())
+        assert jobs and all(j.coalesce is True and j.max_instances == 1 for j in jobs.values())
         assert jobs["sync:test"].next_run_time == past
         reread = sched.offline_scheduler(changed, store)
         try:

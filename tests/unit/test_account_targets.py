@@ -163,12 +163,15 @@ class TestChangesByConnector:
 
 class TestAccountFields:
     def test_fields_come_from_the_connectors_mapping(self) -> None:
-        """A connector whose mapping declares account fields gets them; one without a mapping gets none."""
-        from connectors.hubspot.mapping import HubSpotMapping
+        """A connector whose mapping declares account fields gets them (a HubSpot connector built from the shipped
+        mapping; nothing is called); one with no account write-back (the fake) gets none."""
+        from connectors import registry
+        from tests.fakes import FakeConnector
 
-        hubspot = SimpleNamespace(mapping=HubSpotMapping())
+        hubspot = registry.build("hubspot", "hs", registry.crm_spec("hubspot").mapping_path(),
+                                 {"PAC_HS_ACCESS_TOKEN": "pat-test"})
         assert at.account_fields(hubspot) == {"axes": "pac_axes", "target": "pac_target"}
-        assert at.account_fields(SimpleNamespace(name="fake")) == {}
+        assert at.account_fields(FakeConnector("fake")) == {}
 
 
 class TestAxisCompanies:

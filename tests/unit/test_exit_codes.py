@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import sys
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from connectors.base import AuthError, QuotaExhausted, TransientError
 from sync_jobs import cli, exit_codes
 from sync_jobs.cli_sync import run_exit_code
 from sync_jobs.pipeline import RunResult
+from sync_jobs.run_status import RunStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,21 +83,8 @@ def test_the_codes_are_distinct_and_named_once() -> None:
                      "EXIT_QUOTA": 5, "EXIT_INTERNAL": 6}
 
 
-@pytest.mark.parametrize(("status", "carried", "code"), [("ok", 0, 0), ("partial", 1, 1), ("dry_run", 0, 0),
-                                                         ("quota_stopped", 5, 5), ("failed", 4, 4),
-                                                         ("failed", 2, 2)])
-def test_pac_sync_exits_with_its_status_code_today(status, carried, code) -> None:
-    """Today's pipeline says "failed" for a CRM error (4) and an unusable schema (2) and carries the code: pac sync
-    keeps it; every other status maps through the table."""
-    assert run_exit_code(RunResult(plan_id="p", status=status, exit_code=carried)) == code
-
-
-@pytest.mark.parametrize(("status", "code"), [("crm_unreachable", 4), ("bad_input", 2), ("failed", 6),
-                                              ("locked", 3)])
-def test_pac_sync_exits_with_its_status_code_once_the_pipeline_returns_a_status_only(status, code) -> None:
-    """A run result with a status and no exit code (the pipeline after its change): the table alone decides."""
-    @dataclass
-    class StatusOnly:
-        status: str
-
-    assert run_exit_code(StatusOnly(status)) == code  # type: ignore[arg-type]
+@pytest.mark.parametrize(("status", "code"), [("ok", 0), ("partial", 1), ("dry_run", 0), ("quota_stopped", 5),
+                                              ("crm_unreachable", 4), ("bad_input", 2), ("failed", 6), ("locked", 3)])
+def test_pac_sync_exits_with_its_status_code(status: str, code: int) -> None:
+    """The run's result carries a status only (RunStatus); the CLI's table alone decides the exit code."""
+    assert run_exit_code(RunResult(plan_id="p", status=RunStatus(status))) == code

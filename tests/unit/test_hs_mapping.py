@@ -41,7 +41,7 @@ class TestOfflineProblems:
         problems = check_mapping_offline(path)
         paths = {p.path for p in problems}
         assert {"activities.meetings.types.Visite", "activities.meetings.no_outcome"} <= paths
-        assert all(p.line for p in problems)
+        assert problems and all(p.line for p in problems)
 
     def test_override_for_unread_pipeline(self, tmp_path):
         """A stage override under a pipeline the mapping does not read is reported."""

@@ -153,7 +153,7 @@ class TestParseScopeErrors:
         """Three mistakes give three problems, under the given path."""
         found = problems({"industri": "x", "departement": "Rhônne", "dormant": "yes"}, at="axes[2].scope")
         assert len(found) == 3
-        assert all(line.startswith("axes[2].scope.") for line in found)
+        assert found and all(line.startswith("axes[2].scope.") for line in found)
 
     def test_not_a_mapping(self) -> None:
         """A scope written as text is refused with an example."""

@@ -48,7 +48,7 @@ class TestAllAtOnce:
     def test_each_problem_has_a_fix(self, tmp_path: Path) -> None:
         """Every line ends with a fix in parentheses, and no raw pydantic wording is left."""
         found = settings_problems(tmp_path, MANY)
-        assert all(f.endswith(")") and "Input should" not in f for f in found)
+        assert found and all(f.endswith(")") and "Input should" not in f for f in found)
         assert "6 connectors[1].name: connector 'sf' is named twice (give each connector its own name " \
                "(the first is at line 2))" in found
         assert "9 connectors[1].reconciliation_days: must be a whole number, not 'cinq' " \

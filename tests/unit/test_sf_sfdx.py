@@ -125,8 +125,8 @@ class TestAccessModel:
                     "PAC_Revenue__c", "PAC_ROI__c", "PAC_Done__c", "PAC_Text__c", "PAC_Axis__c", "PAC_Axis_Key__c"}
         for name in ("PAC_Manager", "PAC_Rep"):
             assert not {f for f in self._editable(name) if f.split(".")[1] in computed}, name
-            assert all(read for read, _ in self._fls(name).values())
-        assert all(edit for _, edit in self._fls("PAC_Integration").values())
+            assert self._fls(name) and all(read for read, _ in self._fls(name).values())
+        assert self._fls("PAC_Integration") and all(edit for _, edit in self._fls("PAC_Integration").values())
 
     def test_history_is_tracked_on_what_people_edit(self) -> None:
         for obj in PAC_OBJECTS:
