@@ -24,21 +24,17 @@ import argparse
 import csv
 import io
 import json
-import multiprocessing as mp
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_sync import _serve
+from benchmarks.bench_sync import served_org
 from connectors import registry
 from connectors.base import Connector, ObjectKind
 from connectors.hubspot.connector import HubSpotConnector
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector
-from pac_config.settings import load_settings
-from sync_jobs.demo import write_demo_settings
 
 KINDS = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.ACTIVITIES, ObjectKind.DEALS)
 TARGET = 0.8
@@ -184,25 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
 
-    ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_serve, args=(child, args.scale), daemon=True)
-    proc.start()
-    info = parent.recv()
-    try:
-        with tempfile.TemporaryDirectory(prefix="pac-bench-pull-") as tmp:
-            settings = load_settings(write_demo_settings(Path(tmp) / "bench.db", Path(tmp) / "pac.yaml"), env={})
-            for cfg in settings.connectors:
-                connector = _connector(cfg, info["env"])
-                try:
-                    connector.provision_schema()
-                finally:
-                    connector.close()
-            figures = {"scale": args.scale, "repeat": args.repeat, "org": info["counts"],
-                       "connectors": measure(settings, info["env"], args.repeat)}
-    finally:
-        parent.send("stop")
-        proc.join(timeout=60)
+    with served_org(args.scale, "pac-bench-pull-") as (info, settings):
+        figures = {"scale": args.scale, "repeat": args.repeat, "org": info["counts"],
+                   "connectors": measure(settings, info["env"], args.repeat)}
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")

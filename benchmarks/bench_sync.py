@@ -29,7 +29,8 @@ import random
 import resource
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,32 @@ def _serve(conn: Any, scale: float) -> None:
                "seed_seconds": time.perf_counter() - started})
     conn.recv()
     server.stop()
+
+
+@contextmanager
+def served_org(scale: float, prefix: str = "pac-bench-") -> Iterator[tuple[dict[str, Any], Any]]:
+    """The scaled org served by a child process, and demo settings pointing at it in a temporary folder, with the
+    PAC objects provisioned in every CRM (as after ``pac crm provision``): ``(info, settings)``; ``info`` holds
+    the sandbox's ``env``, the org's ``counts`` and ``seed_seconds``. The sandbox stops when the block ends."""
+    from pac_config.settings import load_settings
+    from sync_jobs.demo import write_demo_settings
+    from sync_jobs.factory import build_connectors
+
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=_serve, args=(child, scale), daemon=True)
+    proc.start()
+    info = parent.recv()
+    try:
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            settings = load_settings(write_demo_settings(Path(tmp) / "bench.db", Path(tmp) / "pac.yaml"), env={})
+            for c in build_connectors(settings, settings.plans[0].connectors, info["env"]).values():
+                c.provision_schema()
+                c.close()
+            yield info, settings
+    finally:
+        parent.send("stop")
+        proc.join(timeout=60)
 
 
 def minimum_calls(counts: Mapping[str, Mapping[str, int]],
@@ -162,30 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from sandbox_crm.run import start_sandbox  # noqa: F401  (fail early if the sandbox is missing)
-    from sync_jobs.demo import write_demo_settings
 
-    ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_serve, args=(child, args.scale), daemon=True)
-    proc.start()
-    info = parent.recv()
-    try:
-        with tempfile.TemporaryDirectory(prefix="pac-bench-") as tmp:
-            from pac_config.settings import load_settings
-
-            settings = load_settings(write_demo_settings(Path(tmp) / "bench.db", Path(tmp) / "pac.yaml"), env={})
-            # the HubSpot PAC objects must exist before the measured runs (as after `pac crm provision`)
-            from sync_jobs.factory import build_connectors
-
-            for c in build_connectors(settings, settings.plans[0].connectors, info["env"]).values():
-                c.provision_schema()
-                c.close()
-            full, full_m = _run(settings, info["env"], full=True)
-            after, after_m = _run(settings, info["env"], full=False)
-            again, again_m = _run(settings, info["env"], full=False)
-    finally:
-        parent.send("stop")
-        proc.join(timeout=60)
+    with served_org(args.scale) as (info, settings):
+        full, full_m = _run(settings, info["env"], full=True)
+        after, after_m = _run(settings, info["env"], full=False)
+        again, again_m = _run(settings, info["env"], full=False)
     written = {name: _by_target(changes) for name, changes in full.changes.items()}
     minimum = minimum_calls(info["counts"], written)
     figures = {
