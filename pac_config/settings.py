@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
 from pac_config.notifications import NotificationSettings
-from pac_core.engine import EngineSettings
+from pac_core.engine_settings import EngineSettings
 from pac_core.errors import InvalidInput, Problem
 
 DEFAULT_DB = Path(".pac") / "pac.db"

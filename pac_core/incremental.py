@@ -44,7 +44,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from pac_core.engine import EngineSettings, evaluate
+from pac_core.engine import evaluate
+from pac_core.engine_settings import EngineSettings
 from pac_core.matching import owner_emails
 from pac_core.plan import Action, Plan
 from pac_core.records import Account, Activity, ActivityStatus, Records, User

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
-from pac_core.engine import EngineSettings, evaluate
+from pac_core.engine import evaluate
+from pac_core.engine_settings import EngineSettings
 from pac_core.incremental import NightStats, evaluate_incremental, touched_summary
 from pac_core.plan import Plan
 from pac_core.records import Records
