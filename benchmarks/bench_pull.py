@@ -13,7 +13,10 @@ HubSpot) is served by the sandbox CRM in a child process. For each CRM, side by 
 
 Each side runs ``--repeat`` times alternately; the best time of each is kept (the machine is shared). Figures:
 records, seconds, records per second (the connector's records over each side's time: both make the same data
-requests), and the connector's throughput as a share of the bare loop's (target >= 80 %). The connector's
+requests), and the connector's throughput as a share of the bare loop's (target >= 80 %); also the CPU time of
+this process on each side (``time.process_time``: the client's CPU, all its threads; the sandbox CRM runs in a
+child process), best of each, and its share (bare CPU / connector CPU), steadier than wall time on a shared
+machine, and the load average before and after. The connector's
 extra calls (Salesforce's COUNT() that decides REST or Bulk, HubSpot's pipelines and owners reads) are part of
 its time.
 """
@@ -24,6 +27,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -143,10 +147,13 @@ def _fresh_window(crm: str) -> None:
         time.sleep(HUBSPOT_WINDOW)
 
 
-def _timed(fn: Callable[[], int], times: list[float]) -> int:
-    started = time.perf_counter()
+def _timed(fn: Callable[[], int], times: list[float], cpu: list[float]) -> int:
+    """Runs ``fn``, noting its wall time in ``times`` and this process's CPU time (all its threads: the connector's
+    prefetch too; the sandbox CRM runs in a child process, so it is the client's CPU only) in ``cpu``."""
+    started, started_cpu = time.perf_counter(), time.process_time()
     n = fn()
     times.append(time.perf_counter() - started)
+    cpu.append(time.process_time() - started_cpu)
     return n
 
 
@@ -164,30 +171,37 @@ def measure(settings: Any, env: Mapping[str, str], repeat: int) -> dict[str, Any
                 bare_fn = lambda c=probe, r=recorded: _bare_hubspot(c, r)  # noqa: E731
             connector_times: list[float] = []
             bare_times: list[float] = []
+            connector_cpu: list[float] = []
+            bare_cpu: list[float] = []
             records = bare = 0
             for _ in range(repeat):
                 _fresh_window(cfg.crm)
                 fresh = _connector(cfg, env)
                 try:
-                    records = _timed(lambda f=fresh: _pull(f), connector_times)
+                    records = _timed(lambda f=fresh: _pull(f), connector_times, connector_cpu)
                     calls = fresh.usage().calls
                 finally:
                     fresh.close()
                 _fresh_window(cfg.crm)
-                bare = _timed(bare_fn, bare_times)
+                bare = _timed(bare_fn, bare_times, bare_cpu)
         finally:
             probe.close()
         c_best, b_best = min(connector_times), min(bare_times)
         # the same requests over the same data: throughputs compare as times (records: the connector's count;
         # the bare loop's results also count association and line-item rows, which the connector folds in)
         c_rate, b_rate = records / c_best, records / b_best
+        c_cpu, b_cpu = min(connector_cpu), min(bare_cpu)
         out[cfg.name] = {"crm": cfg.crm, "records": records, "bare_results": bare, "connector_calls": calls,
                          "bare_requests": len(recorded),
                          "connector_seconds": round(c_best, 3), "bare_seconds": round(b_best, 3),
                          "connector_per_second": round(c_rate), "bare_per_second": round(b_rate),
                          "share_of_bare": round(c_rate / b_rate, 3), "meets_target": c_rate / b_rate >= TARGET,
+                         "connector_cpu_seconds": round(c_cpu, 3), "bare_cpu_seconds": round(b_cpu, 3),
+                         "cpu_share_of_bare": round(b_cpu / c_cpu, 3) if c_cpu else None,
                          "all_connector_seconds": [round(t, 3) for t in connector_times],
-                         "all_bare_seconds": [round(t, 3) for t in bare_times]}
+                         "all_bare_seconds": [round(t, 3) for t in bare_times],
+                         "all_connector_cpu_seconds": [round(t, 3) for t in connector_cpu],
+                         "all_bare_cpu_seconds": [round(t, 3) for t in bare_cpu]}
     return out
 
 
@@ -199,8 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     with served_org(args.scale, "pac-bench-pull-") as (info, settings):
+        load_before = os.getloadavg()
         figures = {"scale": args.scale, "repeat": args.repeat, "org": info["counts"],
-                   "connectors": measure(settings, info["env"], args.repeat)}
+                   "connectors": measure(settings, info["env"], args.repeat),
+                   "load_average": {"before": [round(x, 2) for x in load_before],
+                                    "after": [round(x, 2) for x in os.getloadavg()]}}
     print(json.dumps(figures, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
