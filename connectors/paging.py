@@ -6,17 +6,23 @@ associations v4 page each record's links with its own cursor inside one batch ca
 the same guard, directly). A server that hands back a cursor it already gave (a proxy replaying a page, a vendor bug, a
 sandbox fault) would otherwise make the loop read the same page forever and spend the org's daily allocation:
 ``follow`` stops at the first repeated cursor with a ``ConnectorError`` naming what was being read.
+
+``ahead`` runs any iterator one item ahead in a worker thread: the HubSpot pull reads its next buffer of records
+(search pages, associations, line items) while the current one is normalised.
 """
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from connectors.base import ConnectorError
 
 P = TypeVar("P")
+T = TypeVar("T")
+_END = object()
 
 
 class RepeatedCursor(ConnectorError):
@@ -76,3 +82,33 @@ def follow(first: Callable[[], P], following: Callable[[str], P], cursor: Callab
             page = pending.result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def ahead(items: Iterator[T], *, name: str = "pac-ahead") -> Iterator[T]:
+    """``items``, each produced in one worker thread while the caller works on the one before: at most one item
+    ahead, in the same order, with the same requests as without it (``follow``'s prefetch, for what is read in
+    steps of several requests: a buffer of records with the associations and line items that ride along). An
+    error of the worker is raised when its item is reached, after every item before it. When the caller stops
+    early, the item under way is finished and ``items`` is closed (its ``finally`` blocks run) in the worker."""
+    ctx = contextvars.copy_context()        # the caller's context variables (log context) in the worker too
+
+    def produce() -> object:
+        return ctx.run(next, items, _END)
+
+    def close() -> None:
+        closing = getattr(items, "close", None)
+        if closing is not None:
+            ctx.run(closing)
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    try:
+        pending = pool.submit(produce)
+        while True:
+            item = pending.result()
+            if item is _END:
+                return
+            pending = pool.submit(produce)
+            yield cast(T, item)
+    finally:
+        pool.submit(close)      # after the item under way, in the worker: a generator is not reentrant
+        pool.shutdown(wait=False)

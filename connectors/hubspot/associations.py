@@ -113,6 +113,8 @@ def choose_company(associations: list[dict[str, Any]] | None) -> str | None:
     """The primary associated company (label "Primary"), else the one with the smallest id, else None."""
     if not associations:
         return None
+    if len(associations) == 1:          # the usual case (one company): it wins, primary or not
+        return str(associations[0]["toObjectId"])
     for to in associations:
         if any(str(t.get("label") or "").lower() == "primary" for t in to.get("associationTypes") or []):
             return str(to["toObjectId"])

@@ -57,7 +57,7 @@ from connectors.hubspot.reads import (
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_STATUS_BACK
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
 from connectors.hubspot.writeback import Writer
-from connectors.paging import follow
+from connectors.paging import ahead, follow
 from connectors.retry import RetryPolicy
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected
 
@@ -201,13 +201,23 @@ class HubSpotConnector:
         live = search_modified(self.transport, object_type, props, since_ms, filters=spec.filters(self.mapping),
                                page_size=spec.page_size, skip=skip)
         lines_too = spec.lines and self.mapping.deals.line_items
-        for buffer in _buffered(live, ASSOCIATION_BUFFER):
-            ids = [o["id"] for o in buffer]
-            companies = read_associations(self.transport, object_type, "companies", ids) if spec.company else {}
-            lines = self._lines(ids) if lines_too else {}
+
+        def fetched() -> Iterator[tuple[list[dict[str, Any]], dict[str, str | None], dict[str, tuple[DealLine, ...]]]]:
+            for buffer in _buffered(live, ASSOCIATION_BUFFER):
+                ids = [o["id"] for o in buffer]
+                # each record's company at once: the raw associations (several objects per record) are dropped
+                # here instead of living as long as the buffer
+                companies = ({i: choose_company(tos) for i, tos in
+                              read_associations(self.transport, object_type, "companies", ids).items()}
+                             if spec.company else {})
+                yield buffer, companies, (self._lines(ids) if lines_too else {})
+
+        # the next buffer (its search pages, associations and line items) is read while this one is normalised
+        name, mapping = self.name, self.mapping
+        for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
             for obj in buffer:
-                yield convert(obj, self.name, self.mapping, pipelines, choose_company(companies.get(obj["id"])),
-                              lines.get(obj["id"], ()))
+                i = obj["id"]
+                yield convert(obj, name, mapping, pipelines, companies.get(i), lines.get(i, ()))
         if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
             return
         # Deleted visit reports must stop counting at once: archived engagements are listed on every pull (one

@@ -103,10 +103,10 @@ def parse_amount(text: Any) -> Decimal | None:
 
 def parse_datetime(text: Any) -> datetime | None:
     """HubSpot datetimes: ISO 8601 ("2027-05-03T07:30:00Z", "...000Z") or epoch milliseconds."""
-    if text in (None, ""):
-        return None
     if type(text) is str:
-        return _parse_datetime_text(text)
+        return _parse_datetime_text(text) if text else None
+    if text is None:
+        return None
     return _parse_datetime(str(text))
 
 

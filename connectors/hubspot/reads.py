@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -39,8 +40,21 @@ def to_ms(value: datetime) -> int:
 
 
 def _ts(obj: dict[str, Any]) -> int:
-    stamp = parse_datetime((obj.get("properties") or {}).get(MODIFIED)) or parse_datetime(obj.get("updatedAt"))
+    props = obj.get("properties")
+    text = props.get(MODIFIED) if props else None
+    if type(text) is str and text:
+        ms = _stamp_ms(text)
+        if ms is not None:
+            return ms
+    stamp = parse_datetime(text) or parse_datetime(obj.get("updatedAt"))
     return to_ms(stamp) if stamp else 0
+
+
+@functools.lru_cache(maxsize=8192)
+def _stamp_ms(text: str) -> int | None:
+    """A change stamp string in ms (None when it is not a date): parsed once per distinct string."""
+    stamp = parse_datetime(text)
+    return to_ms(stamp) if stamp else None
 
 
 def search_modified(transport: HubSpotTransport, object_type: str, properties: Sequence[str],
