@@ -184,7 +184,7 @@ def to_account(obj: dict[str, Any], source: str, m: HubSpotMapping) -> Account |
         else None, account_type=p.get(c.account_type) or None if c.account_type else None,
         annual_revenue=revenue, owner_id=p.get(c.owner) or None, dormant=dormant,
         custom={k: p.get(v) for k, v in c.custom.items()}, deleted=bool(obj.get("archived")),
-        modified_at=_modified(obj))
+        modified_at=_modified(obj, p))
 
 
 _COUNTRIES = {"france": "FR", "fr": "FR", "fra": "FR", "république française": "FR"}
@@ -212,7 +212,7 @@ def to_meeting(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: 
                         f"(activities.meetings.outcomes)")
     return Activity(id=obj["id"], source=source, type=kind, owner_id=p.get(mm.owner) or None, account_id=account_id,
                     start=start, status=status, subject=p.get(mm.title) or "", deleted=bool(obj.get("archived")),
-                    modified_at=_modified(obj))
+                    modified_at=_modified(obj, p))
 
 
 def to_call(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str | None) -> Activity | Rejected:
@@ -230,7 +230,7 @@ def to_call(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str
                         "(activities.calls.dispositions)")
     return Activity(id=obj["id"], source=source, type=cm.type, owner_id=p.get(cm.owner) or None,
                     account_id=account_id, start=start, status=status, subject=p.get(cm.title) or "",
-                    deleted=bool(obj.get("archived")), modified_at=_modified(obj))
+                    deleted=bool(obj.get("archived")), modified_at=_modified(obj, p))
 
 
 def to_deal(obj: dict[str, Any], source: str, m: HubSpotMapping, pipelines: Mapping[str, Pipeline],
@@ -257,7 +257,7 @@ def to_deal(obj: dict[str, Any], source: str, m: HubSpotMapping, pipelines: Mapp
     return Deal(id=obj["id"], source=source, account_id=account_id, owner_id=p.get(d.owner) or None,
                 amount=amount, currency=currency.upper() if currency else None,
                 close_date=close_date, closed_at=closed_at, stage=pipeline.stages[stage_id],
-                name=p.get(d.name) or "", lines=lines, deleted=bool(obj.get("archived")), modified_at=_modified(obj),
+                name=p.get(d.name) or "", lines=lines, deleted=bool(obj.get("archived")), modified_at=_modified(obj, p),
                 created_at=parse_datetime(p.get("createdate")) or parse_datetime(obj.get("createdAt")))
 
 
@@ -288,6 +288,6 @@ def to_user(owner: dict[str, Any], source: str) -> User:
                 modified_at=parse_datetime(owner.get("updatedAt")))
 
 
-def _modified(obj: dict[str, Any]) -> datetime | None:
-    p = obj.get("properties") or {}
+def _modified(obj: dict[str, Any], p: Props) -> datetime | None:
+    """The record's change stamp; ``p``: its properties (already read by the caller)."""
     return parse_datetime(p.get("hs_lastmodifieddate")) or parse_datetime(obj.get("updatedAt"))

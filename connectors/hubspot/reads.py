@@ -9,7 +9,7 @@
   strictly after it. No record is missed or yielded twice.
 * ``list_objects``: the plain list endpoint (``archived=true`` for deleted records on reconciliation).
 * ``read_associations``: associations v4 batch read, 1,000 ids per call, following per-id paging.
-* ``batch_read``: objects by id, 100 per call.
+* ``batch_read``: objects by id, 100 per call (the next call made while the caller works on a batch).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from more_itertools import chunked
 
 from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.transport import HubSpotTransport
-from connectors.paging import CursorGuard, follow
+from connectors.paging import CursorGuard, ahead, follow
 
 SEARCH_LIMIT = 200
 SEARCH_CAP = 10_000
@@ -200,13 +200,18 @@ def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str]
                *, id_property: str | None = None, history: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
     """Records by id, 100 per call; ``history`` names the properties to read with their history
     (``propertiesWithHistory``: value, timestamp, sourceType, sourceId, updatedByUserId per change)."""
-    for chunk in chunked(dict.fromkeys(ids), BATCH_READ):
+    def read(chunk: list[str]) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"inputs": [{"id": i} for i in chunk], "properties": list(properties),
                                 "propertiesWithHistory": list(history)}
         if id_property:
             body["idProperty"] = id_property
         reply = transport.call(f"batch_read.{object_type}", "objects.batch", "read", object_type, body)
-        yield from reply.data.get("results") or []
+        results: list[dict[str, Any]] = reply.data.get("results") or []
+        return results
+
+    # the next 100 are asked for while the caller works on these (one call ahead, in order)
+    for results in ahead(map(read, chunked(dict.fromkeys(ids), BATCH_READ)), name="pac-hs-batch"):
+        yield from results
 
 
 def read_associations(transport: HubSpotTransport, from_type: str, to_type: str, ids: Iterable[str]
