@@ -1,5 +1,5 @@
-"""``pac status``: the last runs and their figures, watermarks, the last run's problems, read from the store (no
-CRM call), and the advice (``sync_jobs.cli_advice``, which evaluates the plan: loaded when status runs).
+"""``pac status``: the last runs and their figures, watermarks, the last run's problems, and the advice the last
+evaluating run kept, all read from the store (no CRM call, no evaluation: the engine is not even imported).
 
 Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); the store from
 ``PAC_DATABASE_URL`` or the settings.
@@ -7,14 +7,70 @@ Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 import click
+from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 
 from pac_config.planfile import load_plan
+from pac_core.results import Recommendation
+from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
-from sync_jobs.cli import run_lazily
 from sync_jobs.run_views import new_part, print_rejection_table
 from sync_jobs.store import open_store, repo
+
+NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
+             "en": "No recommendation: every axis is within its thresholds."}
+"""What the advice says when no axis has a recommendation, in the plan's language (``pac advice`` too)."""
+ADVICE_LATER = ("Advice: kept with each run from this version of pac on; it appears after the next sync "
+                "(`pac advice` evaluates it now).")
+
+
+@dataclass(frozen=True)
+class RunAdvice:
+    """The advice one run kept (``sync_jobs.run_advice``): the plan's name and language then, the evaluation's
+    instant, the recommendations, and the words of their rules in that language."""
+
+    run_id: int
+    plan_name: str
+    language: str
+    as_of: datetime
+    recommendations: tuple[Recommendation, ...]
+    labels: Mapping[str, str]
+
+    def label(self, rule: str) -> str:
+        return self.labels.get(rule) or rule.replace("_", " ")
+
+
+def read_advice(run_id: int, kept: Mapping[str, Any]) -> RunAdvice:
+    """The advice ``sync_jobs.run_advice.kept_advice`` kept with run ``run_id``."""
+    return RunAdvice(run_id, str(kept["plan"]), str(kept["language"]), datetime.fromisoformat(kept["as_of"]),
+                     recommendations_from_payload(kept["recommendations"]), dict(kept.get("labels") or {}))
+
+
+def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: int | None) -> None:
+    """``pac status``'s advice block, as the plan's latest evaluating run kept it (``read_advice``): one
+    line per axis with a recommendation (rule, sentence, overruled rules); said when no run kept any yet."""
+    row = repo.latest_advice(engine, plan_id)
+    if row is None or row.id is None or row.advice is None:
+        console.print(ADVICE_LATER, markup=False)
+        return
+    advice = read_advice(row.id, row.advice)
+    recos, lang = advice.recommendations, advice.language
+    kept = "" if row.id == last_run else f" (kept by run {row.id}, the last that evaluated the plan)"
+    if not recos:
+        console.print(f"Advice{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False)
+        return
+    console.print(f"Advice for {advice.plan_name} ({len(recos)} axes; evidence: pac advice AXIS){kept}:",
+                  markup=False)
+    for reco in recos:
+        lost = "".join(f" [+{advice.label(o.rule.value)}]" for o in reco.overruled)
+        console.print(f"  {reco.axis_id}: {reco.summary}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)
 
 
 @click.command("status")
@@ -84,6 +140,6 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
                    if any("rejected_new" in c for c in last.values()) else "")
             print_rejection_table(console, groups, f"Last run's rejected records ({listed}{new}, counted "
                                                    "nowhere; fix them in the CRM)")
-    if runs:   # the advice evaluates the plan: loaded only now, so that `pac status --help` loads no engine
-        run_lazily("sync_jobs.cli_advice:print_advice_summary", console, settings, plan_ref, engine)
+    if runs:
+        print_kept_advice(console, engine, runs[0].plan_id, runs[0].id)
     engine.dispose()

@@ -11,7 +11,7 @@ from typing import Any
 from more_itertools import chunked
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from pac_core.records import Rejected
 from sync_jobs.logs import redact
@@ -224,9 +224,11 @@ def start_run(engine: Engine, plan_id: str, now: datetime, *, dry_run: bool = Fa
 def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                api: Mapping[str, Any], errors: Iterable[str],
                watermarks_seen: Mapping[tuple[str, str], datetime | None] | None = None,
-               full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = ()) -> None:
-    """Commit the run log, its rejections and (when given) the new watermarks in one transaction: a run is
-    never found finished without its rejections, nor with the rejections of a run that did not finish."""
+               full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = (),
+               advice: Mapping[str, Any] | None = None) -> None:
+    """Commit the run log, its rejections, its advice (``sync_jobs.run_advice``; None: the run did not evaluate)
+    and (when given) the new watermarks in one transaction: a run is never found finished without its
+    rejections or its advice, nor with the rejections of a run that did not finish."""
     full_set = set(full_objects)
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -234,6 +236,8 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
         run.status, run.finished_at = status, now
         run.counts, run.api = dict(counts), dict(api)
         run.errors = [redact(e) for e in errors]
+        if advice is not None:
+            run.advice = dict(advice)
         session.add(run)
         _add_rejections(session, run_id, rejections)
         for (connector, obj), value in (watermarks_seen or {}).items():
@@ -330,6 +334,14 @@ def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[
     out = [RejectionGroup(obj, head, n, sample, tuple((c, i, labels.get((c, obj, i), "")) for c, i in ids))
            for (obj, head), (n, sample, ids) in groups.items()]
     return sorted(out, key=lambda g: (-g.count, g.object, g.reason))
+
+
+def latest_advice(engine: Engine, plan_id: str) -> Run | None:
+    """The plan's latest run that kept the advice of its evaluation (``Run.advice``), or None: no run evaluated
+    since the store kept advice (migration 0006)."""
+    with Session(engine) as session:
+        query = select(Run).where(Run.plan_id == plan_id, col(Run.advice).is_not(None))
+        return session.execute(query.order_by(col(Run.id).desc()).limit(1)).scalars().first()
 
 
 def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:
