@@ -47,13 +47,12 @@ class CrmSpec:
 
     name: str                    # the ``crm:`` value of settings and mappings
     env_prefix: str              # default credentials prefix (``PAC_SF_``)
-    build: Build                 # the connector factory
-    check_mapping_offline: Callable[[Path], list[Problem]]
+    build: Build                 # the connector factory, from the mapping file
+    parse_mapping: Callable[[Document], tuple[Any, list[Problem]]]   # (mapping or None, the offline problems)
+    connect: Connect             # the connector factory, from a parsed mapping
     check_mapping_online: Callable[[Any, Any, Path | Document | None], list[Problem]]  # (mapping, connector, file)
     default_mapping: str         # file name under config/mappings/
     demo_mapping: str            # the mapping that matches the sandbox CRM's demo organisation
-    parse_mapping: Callable[[Document], tuple[Any, list[Problem]]]   # (mapping or None, problems)
-    connect: Connect             # the connector factory from a parsed mapping
 
     def mapping_path(self, *, sandbox: bool = False) -> Path:
         """The shipped mapping (the demo one for the sandbox)."""
@@ -61,14 +60,14 @@ class CrmSpec:
 
 
 CRMS: Mapping[str, CrmSpec] = {
-    "salesforce": CrmSpec("salesforce", "PAC_SF_", salesforce_connector.build,
-                          salesforce_mapping.check_mapping_offline, salesforce_mapping.check_mapping_online,
-                          "salesforce.default.yaml", "salesforce.demo.yaml",
-                          salesforce_mapping.parse_mapping, salesforce_connector.connect),
-    "hubspot": CrmSpec("hubspot", "PAC_HS_", hubspot_connector.build,
-                       hubspot_mapping.check_mapping_offline, hubspot_mapping.check_mapping_online,
-                       "hubspot.default.yaml", "hubspot.default.yaml",
-                       hubspot_mapping.parse_mapping, hubspot_connector.connect),
+    "salesforce": CrmSpec("salesforce", "PAC_SF_", build=salesforce_connector.build,
+                          parse_mapping=salesforce_mapping.parse_mapping, connect=salesforce_connector.connect,
+                          check_mapping_online=salesforce_mapping.check_mapping_online,
+                          default_mapping="salesforce.default.yaml", demo_mapping="salesforce.demo.yaml"),
+    "hubspot": CrmSpec("hubspot", "PAC_HS_", build=hubspot_connector.build,
+                       parse_mapping=hubspot_mapping.parse_mapping, connect=hubspot_connector.connect,
+                       check_mapping_online=hubspot_mapping.check_mapping_online,
+                       default_mapping="hubspot.default.yaml", demo_mapping="hubspot.default.yaml"),
 }
 
 
