@@ -196,10 +196,16 @@ def check_mapping_offline(path: str | Path) -> list[Problem]:
 
 
 def _load(path: Path) -> tuple[SalesforceMapping | None, list[Problem]]:
-    doc = load_yaml(path)
+    return parse_mapping(load_yaml(path))
+
+
+def parse_mapping(doc: Document) -> tuple[SalesforceMapping | None, list[Problem]]:
+    """The mapping of a file already parsed (``pac_config.loader.load_yaml``), or None; and every problem found
+    without an org, each located in the document's file (``file:line key: problem (fix)``). The one entry
+    point for a caller that parsed the file itself (``pac config check``): nothing is read again."""
     mapping, problems = doc.validate(SalesforceMapping)
     raw = plain(doc.data) if isinstance(doc.data, dict) else {}
-    problems += _writeback_problems(doc, raw.get("writeback") if isinstance(raw.get("writeback"), dict) else {})
+    problems += _writeback_problems(doc, _section(raw.get("writeback")))
     if mapping is None:
         return None, problems
     for fields in mapping.read_fields().values():
@@ -218,16 +224,21 @@ def _load(path: Path) -> tuple[SalesforceMapping | None, list[Problem]]:
     return (None if problems else mapping), problems
 
 
+def _section(value: object) -> dict[str, Any]:
+    """``value`` if the file has a mapping there, else an empty one (the schema reports the wrong type)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _writeback_problems(doc: Document, w: dict[str, Any]) -> list[Problem]:
     """The security boundary, checked on the raw file so it is reported even beside other mistakes."""
     problems: list[Problem] = []
     for name, expected in (("axis", "PAC_Axis__c"), ("action", "PAC_Action__c")):
-        target = w.get(name) if isinstance(w.get(name), dict) else {}
+        target = _section(w.get(name))
         obj = target.get("object")
         if obj is not None and obj != expected:
             problems.append(doc.problem(("writeback", name, "object"), f"the write-back may only write "
                                         f"{expected}, not {obj}", f"write object: {expected}"))
-        fields = target.get("fields") if isinstance(target.get("fields"), dict) else {}
+        fields = _section(target.get("fields"))
         for logical, fld in fields.items():
             fld = str(fld)
             allowed = PAC_FIELD.match(fld) or fld == "Name" or (fld == "OwnerId" and logical == "owner_email")
@@ -239,8 +250,8 @@ def _writeback_problems(doc: Document, w: dict[str, Any]) -> list[Problem]:
         if key is not None and not PAC_FIELD.match(str(key)):
             problems.append(doc.problem(("writeback", name, "key_field"), f"{key} is not a PAC external id field",
                                         "use PAC_Key__c"))
-    account = w.get("account") if isinstance(w.get("account"), dict) else {}
-    fields = account.get("fields") if isinstance(account.get("fields"), dict) else {}
+    account = _section(w.get("account"))
+    fields = _section(account.get("fields"))
     for logical, fld in fields.items():
         if not PAC_FIELD.match(str(fld)):
             problems.append(doc.problem(("writeback", "account", "fields", logical), f"the write-back may not "
@@ -261,10 +272,10 @@ _TYPES = {  # what a mapped field's describe type must be
 
 
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
-                         path: str | Path | None = None) -> list[Problem]:
+                         path: str | Path | Document | None = None) -> list[Problem]:
     """Problems only the org can reveal, from ``describe()``: missing fields, wrong types, unknown picklist
-    values, fields the integration user cannot update. With ``path`` (the mapping file) each problem also
-    carries its file and line, sorted by line."""
+    values, fields the integration user cannot update. With ``path`` (the mapping file, or its parsed
+    ``Document``: then not read again) each problem also carries its file and line, sorted by line."""
     problems: list[Problem] = []
     described: dict[str, dict[str, dict[str, Any]] | None] = {}
 
