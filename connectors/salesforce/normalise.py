@@ -22,6 +22,7 @@ from typing import Any
 from connectors.salesforce.mapping import SalesforceMapping
 from pac_core.errors import GeographyError
 from pac_core.geography import departement_from_postal_code, region_of_departement
+from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,9 @@ COUNTRIES = {"france": "FR", "fr": "FR", "japan": "JP", "japon": "JP", "switzerl
              "italy": "IT", "italie": "IT", "united kingdom": "GB", "royaume-uni": "GB", "united states": "US",
              "usa": "US", "luxembourg": "LU", "monaco": "MC"}
 _DT = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+_Rule = tuple[ActivityType, tuple[tuple[str, list[str | bool]], ...]]   # (type, ((field, values), ...))
 
 
 class Malformed(ValueError):
@@ -135,6 +139,7 @@ class Normaliser:
     def __init__(self, source: str, mapping: SalesforceMapping, *, warn: Callable[[str], None] | None = None) -> None:
         self.source, self.m = source, mapping
         self.warn = warn or (lambda text: log.warning(text))
+        self._rules: dict[str, list[_Rule]] = {}
 
     def _safe(self, obj: str, record: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
         try:
@@ -186,11 +191,23 @@ class Normaliser:
     def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected:
         return self._safe("activities", r, lambda r: self._activity(obj, r))
 
+    def _rules_of(self, obj: str) -> list[_Rule]:
+        """The mapping's activity rules of ``obj``, in order, as (type, ((field, values), ...)): worked out once,
+        not for every record."""
+        rules = self._rules.get(obj)
+        if rules is None:
+            rules = self._rules[obj] = [(rule.type, tuple(rule.where.items()))
+                                        for rule in self.m.activities.rules if rule.object == obj]
+        return rules
+
     def _activity(self, obj: str, r: dict[str, Any]) -> Activity:
         kind = None
-        for rule in self.m.activities.rules:
-            if rule.object == obj and all(get(r, f) in values for f, values in rule.where.items()):
-                kind = rule.type
+        for rule_type, where in self._rules_of(obj):
+            for f, values in where:
+                if get(r, f) not in values:
+                    break
+            else:                       # every condition of the rule holds: the first such rule wins
+                kind = rule_type
                 break
         start, day = None, None
         if obj == "Event":
