@@ -77,6 +77,7 @@ class AccountColumns:
         self._static: dict[tuple[Condition, ...], np.ndarray] = {}
         self._histograms: dict[tuple[Any, ...], np.ndarray] = {}
         self._members: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
+        self._masks: dict[tuple[tuple[Condition, ...], date], np.ndarray] = {}
         self._cache: dict[Hashable, Any] = {}
         self._splits: dict[int, tuple[Scope, np.ndarray, tuple[Condition, ...]]] = {}
         self._first_won: np.ndarray | None = None
@@ -230,9 +231,8 @@ class AccountColumns:
             self._cache[key] = compute()
         return self._cache[key]  # type: ignore[no-any-return]
 
-    def first_won_in(self, candidates: Iterable[int], days: tuple[date, date]) -> frozenset[int]:
-        """The candidates whose first won close date ever falls in the inclusive range (``kpi_vocabulary.
-        first_won_in`` over the columns)."""
+    def _first_won_days(self) -> np.ndarray:
+        """Per account number, the ordinal of its first won close date (int64 max when none)."""
         first = self._first_won
         if first is None:
             first = np.full(self.n, np.iinfo(np.int64).max, dtype=np.int64)
@@ -241,8 +241,12 @@ class AccountColumns:
                 np.zeros(0, dtype=np.int64)
             first[accounts[starts]] = self.won_keys[starts] & ((1 << _DAY_BITS) - 1)
             self._first_won = first
+        return first
+
+    def first_won_in(self, candidates: Iterable[int], days: tuple[date, date]) -> frozenset[int]:
+        """The candidates whose first won close date ever falls in the inclusive range."""
         numbers = np.fromiter(candidates, dtype=np.int64)
-        days_first = first[numbers]
+        days_first = self._first_won_days()[numbers]
         return frozenset(numbers[(days_first >= days[0].toordinal()) & (days_first <= days[1].toordinal())].tolist())
 
     def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int) -> int:
@@ -259,19 +263,38 @@ class AccountColumns:
         lo, hi = np.searchsorted(self.won_keys, [base, base + (1 << _DAY_BITS)])
         return tuple(date.fromordinal(int(k) & ((1 << _DAY_BITS) - 1)) for k in self.won_keys[lo:hi].tolist())
 
+    def member_mask(self, scope: Scope, reference: date) -> np.ndarray:
+        """Per account number: live and in ``scope`` at ``reference`` (deal conditions ignored), a read-only boolean
+        array, cached per (conditions, reference)."""
+        scope = scope.accounts_part
+        key = (scope.conditions, reference if any(is_dormancy(c) for c in scope.conditions) else date.min)
+        found = self._masks.get(key)
+        if found is None:
+            found = self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))[self.combo]
+            for condition in scope.conditions:
+                if is_dormancy(condition) and found.any():
+                    numbers = np.flatnonzero(found)
+                    found[numbers[~self.dormant_on(numbers, condition, reference)]] = False
+            found.flags.writeable = False
+            self._masks[key] = found
+        return found
+
     def members(self, scope: Scope, reference: date) -> frozenset[int]:
         """Numbers of the live accounts in ``scope`` at ``reference`` (deal conditions ignored), cached."""
         scope = scope.accounts_part
         key = (scope.conditions, reference if any(is_dormancy(c) for c in scope.conditions) else date.min)
         found = self._members.get(key)
         if found is None:
-            numbers = np.flatnonzero(self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))
-                                     [self.combo])
-            for condition in scope.conditions:
-                if is_dormancy(condition) and len(numbers):
-                    numbers = numbers[self.dormant_on(numbers, condition, reference)]
-            found = self._members[key] = frozenset(numbers.tolist())
+            found = self._members[key] = frozenset(np.flatnonzero(self.member_mask(scope, reference)).tolist())
         return found
+
+    def first_won_mask(self, days: tuple[date, date]) -> np.ndarray:
+        """Per account number: its first won close date ever falls in the inclusive range (cached per range)."""
+        return self.cached(("first_won_mask", days), lambda: self._first_won_mask(days))
+
+    def _first_won_mask(self, days: tuple[date, date]) -> np.ndarray:
+        first = self._first_won_days()
+        return (first >= days[0].toordinal()) & (first <= days[1].toordinal())
 
     def inside(self, scope: Scope, reference: date, numbers: np.ndarray) -> np.ndarray:
         """Per account number given: in ``scope`` at ``reference`` (a boolean mask)."""

@@ -8,7 +8,7 @@ are documented in the modules that apply them (``matching``, ``scope_eval``, ``r
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -23,7 +23,7 @@ from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
 from pac_core.columnar import NO_DAY, AccountColumns, Categorical, RecordColumns, Rows, local_ordinals
 from pac_core.engine_settings import EngineSettings
-from pac_core.kpi_vocabulary import DealBook, ScopeFacts, measure, won_counts
+from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Plan
 from pac_core.records import DealStage, Records
@@ -125,7 +125,7 @@ class Indexes:
     emails: Mapping[AccountKey, str]
     deal_days: np.ndarray                  # per deal row, Deal.day(zone) as an ordinal (NO_DAY when none)
     action_scopes: Mapping[str, Scope]     # action id -> segment AND axis AND action scope
-    book: DealBook | DealColumnsBook | None = None           # lost and created deals, for the KPIs
+    book: DealColumnsBook | None = None    # lost and created deals, for the KPIs
 
 
 def as_columns(records: Records | RecordColumns) -> RecordColumns:
@@ -243,20 +243,29 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
             coverage=kpis.ratio(len(found.touched), scope_size),
             decisions=decisions))
 
-    axis_members = {axis.id: scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
+    axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}
-    shares = _split_shares(axis_members) if settings.attribution == "split" else None
+    shares = _split_shares(axis_members.values()) if settings.attribution == "split" else None
     filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in plan.axes}
     actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
     for action in plan.actions:
         actions_of[action.axis_id].append(action.id)
-    book = indexes.book or DealBook((), account_number={}, zone=zone, currency=plan.currency, fx_rates={})
-    axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, counts, actions_of[axis.id],
-                                settings, as_of, zone, today, filters[axis.id], indexes.emails, scopes, book)
+    book = indexes.book
+    if book is None:
+        book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
+                               zone=zone, currency=plan.currency, fx_rates={})
+    counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
+    axis_rows = [_axis_progress(plan, axis, shares, ledger,
+                                _visits(counted[axis.id], index, scopes, zone, settings), settings, as_of, zone,
+                                today, filters[axis.id], indexes.emails, scopes, book)
                  for axis in plan.axes]
-    segment_rows = [_segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone) for seg in plan.segments]
-    segment_rows = [replace(row, kpis=_segment_kpis(plan, row.segment_id, scopes, ledger, book, index, counts,
-                                                      actions_of, settings, as_of, zone)) for row in segment_rows]
+    segment_rows = []
+    for seg in plan.segments:
+        positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
+        visits = _visits(np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64), index,
+                         scopes, zone, settings)
+        row = _segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone)
+        segment_rows.append(replace(row, kpis=_segment_kpis(plan, seg.id, scopes, ledger, book, visits, as_of, zone)))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
                                             filters=filters, owner_email=indexes.emails)
@@ -278,44 +287,49 @@ def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
     return period.start.astimezone(zone).date()
 
 
-def _split_shares(members: Mapping[str, frozenset[int]]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for accounts in members.values():
-        for n in accounts:
-            counts[n] = counts.get(n, 0) + 1
-    return counts
+def _split_shares(members: Iterable[np.ndarray]) -> dict[int, int]:
+    """Account number -> how many axes' scopes hold it (accounts held by none left out)."""
+    total: np.ndarray | None = None
+    for mask in members:
+        total = mask.astype(np.int64) if total is None else total + mask
+    if total is None:
+        return {}
+    held = np.flatnonzero(total)
+    return dict(zip(held.tolist(), total[held].tolist(), strict=True))
 
 
-def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozenset[int],
+def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: np.ndarray, member_set: frozenset[int],
                    shares: Mapping[int, int] | None, flt: DealFilter = _ANY_DEAL,
                    owner_email: Mapping[tuple[str, str], str] | None = None) -> Decimal:
     if not flt.is_everything:   # deal owners or products: per deal (and per line)
-        kept, _ = measure_revenue(ledger, days, members, flt, owner_email or {})
+        kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
         if shares is None:
             return sum((amount for amount, _ in kept.values()), ZERO)
         return sum((amount / shares[ledger.accounts[pos]] for pos, (amount, _) in kept.items()), ZERO)
     if shares is None:
         return ledger.total(days, members)
     sums, _ = ledger.by_account(days)
-    return sum((v / shares[k] for k, v in sums.items() if k in members), ZERO)
+    return sum((v / shares[k] for k, v in sums.items() if members[k]), ZERO)
 
 
-def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
-                   ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
-                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date,
-                   flt: DealFilter, owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
-                   book: DealBook | DealColumnsBook) -> AxisProgress:
+def _axis_progress(plan: Plan, axis: Axis, shares: Mapping[int, int] | None, ledger: WonLedger, visits: _Visits,
+                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date, flt: DealFilter,
+                   owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
+                   book: DealColumnsBook) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = to_date(window_days(period, zone), as_of, zone)
     share = period.elapsed_share(as_of)
-    revenue = _scope_revenue(ledger, days, members, shares, flt, owner_email)
+    scope, reference = plan.axis_scope(axis), _axis_reference(plan, axis, zone)
+    members = scopes.member_mask(scope, reference)
+    # the account numbers as a set only where deals are read one by one (deal conditions, split attribution)
+    member_set = scopes.members(scope, reference) if shares is not None or not flt.is_everything else frozenset()
+    revenue = _scope_revenue(ledger, days, members, member_set, shares, flt, owner_email)
     if objective is not None and objective.baseline is not None:
         baseline = objective.baseline * Decimal(str(share))
     else:
-        baseline = _scope_revenue(ledger, baseline_range(days), members, shares, flt, owner_email)
+        baseline = _scope_revenue(ledger, baseline_range(days), members, member_set, shares, flt, owner_email)
     additional = revenue - baseline
-    positions, visited, converted = _visits(action_ids, matches, index, scopes, zone, settings)
     inactive = axis_inactive(axis, today)
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -326,85 +340,113 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
         axis_pace = Pace.INACTIVE if inactive else Pace.NOT_STARTED if as_of < period.start else Pace.ON_TRACK
     else:
         axis_pace = kpis.pace(progress, 1.0, share, period, as_of, inactive=inactive)
+    done = len(visits.positions)
     return AxisProgress(
         axis_id=axis.id, revenue=revenue, baseline=baseline, additional=additional, objective=target,
         progress=progress, expected_by_now=share if target is not None else None, pace=axis_pace,
         cost=cost, roi=kpis.roi(additional, margin, cost),
         time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of)),
-        activities_done=len(positions),
-        coverage=kpis.ratio(sum(1 for n in visited if n in members), len(members)),
-        conversion=kpis.ratio(converted, len(visited)),
-        revenue_per_visit=(revenue / len(positions)) if positions else None,
-        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit, flt, owner_email)),
-        kpis=_scope_kpis(plan.axis_scope(axis), members, _axis_reference(plan, axis, zone), days, scopes, ledger,
-                         book, visited, converted, len(positions), revenue, flt, owner_email))
+        activities_done=done,
+        coverage=kpis.ratio(int(np.count_nonzero(members[visits.visited])), int(np.count_nonzero(members))),
+        conversion=kpis.ratio(visits.converted, len(visits.visited)),
+        revenue_per_visit=(revenue / done) if done else None,
+        decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
+                                             settings.deal_decision_limit, flt, owner_email)),
+        kpis=_scope_kpis(scope, members, member_set, reference, days, scopes, ledger, book, visits, revenue, flt,
+                         owner_email))
 
 
 _DORMANT = Scope((Condition("dormant", "is", (True,), "dormant"),))
 
 
-def _visits(action_ids: Collection[str], matches: Mapping[str, ActionCount], index: ActivityIndex,
-            columns: AccountColumns, zone: ZoneInfo, settings: EngineSettings) -> tuple[list[int], frozenset[int], int]:
-    """The counted activities of these actions (positions), the visited accounts, and how many of those accounts
-    were won within ``attribution_days`` on or after a visit (visit days local to the plan's timezone)."""
-    positions = np.unique(np.fromiter((p for action_id in action_ids for p in matches[action_id].matched),
-                                      dtype=np.int64))
+@dataclass(frozen=True)
+class _Visits:
+    """The counted activities of some actions (each once) and what the KPIs read of them."""
+
+    positions: np.ndarray       # index positions, ascending
+    visited: np.ndarray         # their distinct account numbers
+    converted: int              # visited accounts won within ``attribution_days`` on or after a visit
+
+
+def _counted_positions(action_ids: Collection[str], matches: Mapping[str, ActionCount]) -> np.ndarray:
+    """The index positions of the activities counted by these actions (repeat visits included), each once."""
+    parts = [np.asarray(matches[a].matched, dtype=np.int64) for a in action_ids if matches[a].matched]
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, zone: ZoneInfo,
+            settings: EngineSettings) -> _Visits:
+    """The visits at these positions: the visited accounts, and how many of them were won within
+    ``attribution_days`` on or after a visit (visit days local to the plan's timezone)."""
     accounts = index.acc[positions]
-    visited = frozenset(accounts[accounts >= 0].tolist())
     micro = np.rint(index.ts[positions] * 1_000_000).astype(np.int64)
     days = local_ordinals(micro, zone)
-    return positions.tolist(), visited, columns.won_within(accounts, days, settings.attribution_days)
+    return _Visits(positions, np.unique(accounts[accounts >= 0]),
+                   columns.won_within(accounts, days, settings.attribution_days))
 
 
-def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tuple[date, date], scopes: AccountColumns,
-                ledger: WonLedger, book: DealBook | DealColumnsBook, visited: frozenset[int], converted: int,
-                activities: int, revenue: Decimal, flt: DealFilter = _ANY_DEAL,
+def _won_span(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]
+              ) -> tuple[int, int, np.ndarray, np.ndarray]:
+    """(lo, hi, account of each won deal of the ledger span [lo, hi) closed in the range, per account number: a won
+    deal closed in the range), once per range."""
+    def compute() -> tuple[int, int, np.ndarray, np.ndarray]:
+        assert ledger.account_array is not None
+        lo, hi = ledger.span(days)
+        accounts = ledger.account_array[lo:hi]
+        won = np.zeros(scopes.n, dtype=bool)
+        won[accounts] = True
+        return lo, hi, accounts, won
+    return scopes.cached(("won_span", days), compute)
+
+
+def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], reference: date,
+                days: tuple[date, date], scopes: AccountColumns, ledger: WonLedger, book: DealColumnsBook,
+                visits: _Visits, revenue: Decimal, flt: DealFilter = _ANY_DEAL,
                 owner_email: Mapping[tuple[str, str], str] | None = None) -> tuple[KpiValue, ...]:
-    """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py.
+    """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py. Counted on
+    arrays: the scope is a boolean array per account number, the span's won deals a slice of the ledger.
 
     An axis limited to some deal owners or products (``flt``) counts only those won deals, and only their matching
     lines' amounts, in its won-deal KPIs (won deals, average won deal, reactivation, new accounts), as in its revenue.
     """
     has_dormancy = any(is_dormancy(c) for c in scope.conditions)
-    dormant = members if has_dormancy else scopes.members(scope & _DORMANT, reference)
+    dormant = members if has_dormancy else scopes.member_mask(scope & _DORMANT, reference)
+    lo, hi, span_accounts, won_accounts = _won_span(ledger, scopes, days)
     if flt.is_everything:
-        won_revenue, positions = ledger.by_account(days)
-        won = scopes.cached(("won_counts", days), lambda: won_counts(positions))
+        in_scope = members[span_accounts]
+        won = int(np.count_nonzero(in_scope))
+        won_revenue = ledger.sum_span(lo, hi, in_scope)
     else:
-        kept, _ = measure_revenue(ledger, days, members, flt, owner_email or {})
-        won, won_revenue = {}, {}
-        for pos, (amount, _lines) in kept.items():
-            number = ledger.accounts[pos]
-            won[number] = won.get(number, 0) + 1
-            won_revenue[number] = won_revenue.get(number, ZERO) + amount
+        kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
+        won = len(kept)
+        won_revenue = sum((amount for amount, _ in kept.values()), ZERO)
+        won_accounts = np.zeros(scopes.n, dtype=bool)
+        won_accounts[[ledger.accounts[pos] for pos in kept]] = True
     return measure(ScopeFacts(
-        members=members, dormant=dormant, won=won,
-        won_revenue=won_revenue, lost=book.lost(days), created=book.created(days),
-        first_won_in_span=scopes.cached(("first_won", days), lambda: scopes.first_won_in(won.keys(), days))
-        if flt.is_everything else scopes.first_won_in(won.keys(), days),
-        visited=visited, converted=converted, activities=activities, revenue=revenue))
+        accounts=int(np.count_nonzero(members)), dormant=int(np.count_nonzero(dormant)),
+        reactivated=int(np.count_nonzero(dormant & won_accounts)), won=won, won_revenue=won_revenue,
+        lost=book.lost_count(days, members), created=book.created_total(days, members),
+        new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days))),
+        visited=len(visits.visited), visited_in_scope=int(np.count_nonzero(members[visits.visited])),
+        converted=visits.converted, activities=len(visits.positions), revenue=revenue))
 
 
-def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
-                  book: DealBook | DealColumnsBook,
-                  index: ActivityIndex, matches: Mapping[str, ActionCount], actions_of: Mapping[str, list[str]],
-                  settings: EngineSettings, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
+def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger, book: DealColumnsBook,
+                  visits: _Visits, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
     """A segment's KPIs: its own scope over the plan's period to date, the visits of all its axes' actions."""
     segment = plan.segment(segment_id)
     reference = plan.period.start.astimezone(zone).date()
-    members = scopes.members(segment.scope, reference)
+    members = scopes.member_mask(segment.scope, reference)
     days = to_date(window_days(plan.period, zone), as_of, zone)
-    action_ids = [a for axis in plan.axes if axis.segment_id == segment_id for a in actions_of[axis.id]]
-    positions, visited, converted = _visits(action_ids, matches, index, scopes, zone, settings)
-    return _scope_kpis(segment.scope, members, reference, days, scopes, ledger, book, visited, converted,
-                       len(positions), ledger.total(days, members))
+    return _scope_kpis(segment.scope, members, frozenset(), reference, days, scopes, ledger, book, visits,
+                       ledger.total(days, members))
 
 
 def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
                       axis_rows: list[AxisProgress], as_of: datetime, zone: ZoneInfo) -> SegmentProgress:
     """Segment totals over the segment's scope and the plan's period: each deal once, whatever the axes."""
     segment = plan.segment(segment_id)
-    members = scopes.members(segment.scope, plan.period.start.astimezone(zone).date())
+    members = scopes.member_mask(segment.scope, plan.period.start.astimezone(zone).date())
     days = to_date(window_days(plan.period, zone), as_of, zone)
     revenue = ledger.total(days, members)
     baseline = ledger.total(baseline_range(days), members)
@@ -443,7 +485,6 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
     leaving += [RepLeaving(email, None, "crm") for email in gone]
 
     reference = plan.period.start.astimezone(zone).date()
-    holders = [(seg.id, scopes.members(seg.scope, reference)) for seg in plan.segments]
     lost: list[LostAccount] = []
     for change in plan.context:
         if change.kind is not ContextKind.LOST_KEY_ACCOUNT:
@@ -464,7 +505,8 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
                                     (change.segment_id,) if change.segment_id else (), ZERO, "plan", change.note))
         for n, on, how in found:
             account = records.accounts[n]
-            segs = (change.segment_id,) if change.segment_id else tuple(s for s, members in holders if n in members)
+            segs = (change.segment_id,) if change.segment_id else \
+                tuple(seg.id for seg in plan.segments if scopes.member_mask(seg.scope, reference)[n])
             end = (on or today) - timedelta(days=1)
             sums, _ = ledger.by_account((months_before(end + timedelta(days=1), 12), end))
             lost.append(LostAccount(account.name, account.id, account.source, on, segs, sums.get(n, ZERO), how,

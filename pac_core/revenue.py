@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from itertools import chain
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -42,6 +41,45 @@ from pac_core.window import Window
 
 ZERO = Decimal(0)
 DateRange = tuple[date, date]          # inclusive first and last day; empty when first > last
+Members = frozenset[int] | np.ndarray   # account numbers: a set, or a boolean array indexed by account number
+
+
+def contains(members: Members, number: int) -> bool:
+    """``number in members`` for a set or a boolean array."""
+    if isinstance(members, np.ndarray):
+        return 0 <= number < len(members) and bool(members[number])
+    return number in members
+
+
+def as_set(members: Members) -> frozenset[int]:
+    """The account numbers as a set (a boolean array's true positions, ascending)."""
+    return frozenset(np.flatnonzero(members).tolist()) if isinstance(members, np.ndarray) else members
+
+
+def exact_units(amounts: Sequence[Decimal]) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Every amount as integer units of a common power of ten (``10**-scale``) with its exponent (capped at 0,
+    as a sum from ZERO is), so that a sum over any positions is computed in NumPy and is exactly Python's
+    ``Decimal`` sum from ZERO, value and exponent (the exponent of an exact Decimal sum is its terms' smallest).
+    None when they do not fit well inside int64 (the caller then adds Decimals)."""
+    n = len(amounts)
+    exps = np.fromiter((a.as_tuple().exponent for a in amounts), dtype=np.int64, count=n)
+    scale = max(0, -int(exps.min())) if n else 0
+    if scale > 9:
+        return None
+    units = np.fromiter((int(a.scaleb(scale)) for a in amounts), dtype=np.int64, count=n) if scale else \
+        np.fromiter(map(int, amounts), dtype=np.int64, count=n)
+    if n and int(np.abs(units).max()) >= (1 << 62) // n:
+        return None
+    return units, np.minimum(exps, 0), scale
+
+
+def exact_sum(units: np.ndarray, exps: np.ndarray, scale: int, chosen: np.ndarray) -> Decimal:
+    """The Decimal sum from ZERO of the amounts ``exact_units`` gave, at ``chosen`` (an index or a boolean array)."""
+    picked = units[chosen]
+    if not len(picked):
+        return ZERO
+    exponent = int(exps[chosen].min())
+    return Decimal(int(picked.sum())).scaleb(-scale).quantize(Decimal(1).scaleb(exponent))
 
 
 def year_earlier(day: date) -> date:
@@ -92,44 +130,56 @@ class WonLedger:
     _masks: dict[int, tuple[frozenset[int], np.ndarray]] = field(default_factory=dict)
 
     def _exact(self) -> None:
-        """Prepare exact sums in NumPy: every amount as integer units of a common power of ten (when they fit
-        well inside int64), with its exponent, so a sum over any positions is Python's Decimal sum from ZERO,
-        value and exponent (the exponent of an exact Decimal sum is its terms' smallest, 0 at most)."""
-        amounts = self.amounts
-        n = len(amounts)
-        exps = np.fromiter((a.as_tuple().exponent for a in amounts), dtype=np.int64, count=n)
-        scale = max(0, -int(exps.min())) if n else 0
-        if scale > 9:
-            return
-        units = np.fromiter((int(a.scaleb(scale)) for a in amounts), dtype=np.int64, count=n) if scale else \
-            np.fromiter(map(int, amounts), dtype=np.int64, count=n)
-        if n and int(np.abs(units).max()) >= (1 << 62) // n:
-            return
-        self._units, self._exps, self._scale = units, np.minimum(exps, 0), scale
+        """Prepare exact sums in NumPy (``exact_units``): a sum over any positions is then Python's Decimal sum
+        from ZERO, value and exponent."""
+        found = exact_units(self.amounts)
+        if found is not None:
+            self._units, self._exps, self._scale = found
 
     def sum_at(self, positions: np.ndarray) -> Decimal:
         """The Decimal sum (from ZERO) of the amounts at these ledger positions (an index or a boolean array)."""
         if self._units is None or self._exps is None:
             chosen = np.flatnonzero(positions) if positions.dtype == bool else positions
             return sum(map(self.amounts.__getitem__, chosen.tolist()), ZERO)
-        units = self._units[positions]
-        if not len(units):
-            return ZERO
-        exponent = int(self._exps[positions].min())
-        return Decimal(int(units.sum())).scaleb(-self._scale).quantize(Decimal(1).scaleb(exponent))
+        return exact_sum(self._units, self._exps, self._scale, positions)
 
-    def positions_of(self, days: DateRange, members: frozenset[int]) -> list[int]:
-        """The ledger positions (ascending) of the deals of ``members`` closed in the inclusive range."""
-        if self.day_ordinals is None or self.account_array is None:
-            _, positions = self.by_account(days)
-            return sorted(chain.from_iterable(map(positions.__getitem__, positions.keys() & members)))
+    def span(self, days: DateRange) -> tuple[int, int]:
+        """The ledger positions [lo, hi) of the deals closed in the inclusive range (from columns)."""
+        assert self.day_ordinals is not None
         if days[0] > days[1]:
-            return []
+            return 0, 0
         lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
         hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
-        return (lo + np.flatnonzero(self._member_mask(members)[self.account_array[lo:hi]])).tolist()
+        return lo, hi
 
-    def _member_mask(self, members: frozenset[int]) -> np.ndarray:
+    def sum_span(self, lo: int, hi: int, keep: np.ndarray) -> Decimal:
+        """The Decimal sum (from ZERO) of the amounts at positions ``lo + k`` where ``keep[k]`` (a boolean array
+        over the span ``[lo, hi)``)."""
+        if self._units is None or self._exps is None:
+            return sum(map(self.amounts.__getitem__, (lo + np.flatnonzero(keep)).tolist()), ZERO)
+        return exact_sum(self._units[lo:hi], self._exps[lo:hi], self._scale, keep)
+
+    def positions_of(self, days: DateRange, members: Members, limit: int | None = None) -> list[int]:
+        """The ledger positions (ascending) of the deals of ``members`` closed in the inclusive range (the first
+        ``limit`` when given)."""
+        if self.day_ordinals is None or self.account_array is None:
+            _, positions = self.by_account(days)
+            return sorted(chain.from_iterable(positions[n] for n in positions if contains(members, n)))[:limit]
+        lo, _, keep = self.select(days, members)
+        picked: list[int] = (lo + np.flatnonzero(keep)[:limit]).tolist()
+        return picked
+
+    def select(self, days: DateRange, members: Members) -> tuple[int, int, np.ndarray]:
+        """(lo, hi, keep): the deals closed in the inclusive range are the ledger positions [lo, hi), and
+        ``keep[k]`` says whether position ``lo + k`` is a deal of ``members`` (from columns)."""
+        assert self.account_array is not None
+        lo, hi = self.span(days)
+        return lo, hi, self._member_mask(members)[self.account_array[lo:hi]]
+
+    def _member_mask(self, members: Members) -> np.ndarray:
+        """Per account number, in ``members`` (a boolean array as it is; a set made into one, cached)."""
+        if isinstance(members, np.ndarray):
+            return members
         found = self._masks.get(id(members))
         if found is None or found[0] is not members:
             assert self.account_array is not None
@@ -277,18 +327,14 @@ class WonLedger:
             found = self._sums[days] = (sums, positions)
         return found
 
-    def total(self, days: DateRange, members: frozenset[int]) -> Decimal:
+    def total(self, days: DateRange, members: Members) -> Decimal:
         """Revenue of the accounts in ``members`` over the range; each deal once."""
         if self.day_ordinals is not None and self.account_array is not None:
-            if days[0] > days[1]:
-                return ZERO
-            lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
-            hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
-            return self.sum_at(lo + np.flatnonzero(self._member_mask(members)[self.account_array[lo:hi]]))
+            return self.sum_span(*self.select(days, members))
         sums, _ = self.by_account(days)
-        return sum(map(sums.__getitem__, sums.keys() & members), ZERO)   # exact: any order gives the same sum
+        return sum((v for n, v in sums.items() if contains(members, n)), ZERO)   # exact: any order gives the same
 
-    def counted_deals(self, days: DateRange, members: frozenset[int], limit: int, flt: DealFilter | None = None,
+    def counted_deals(self, days: DateRange, members: Members, limit: int, flt: DealFilter | None = None,
                       owner_email: Mapping[AccountKey, str] | None = None) -> list[Decision]:
         """Up to ``limit`` counted deals of the scope (deterministic order; ``detail`` the amount counted, in the
         plan's currency, rule ``no_amount`` for a won deal without amount, worth 0), then up to ``limit`` deals of
@@ -296,11 +342,11 @@ class WonLedger:
         scope's rejected deals."""
         out: list[Decision] = []
         if flt is not None and not flt.is_everything:
-            kept, missed = measure(self, days, members, flt, owner_email or {})
+            kept, missed = measure(self, days, as_set(members), flt, owner_email or {})
             amounts = {p: amount for p, (amount, _) in kept.items()}
             picked = sorted(kept)[:limit]
         else:
-            picked = self.positions_of(days, members)[:limit]   # the scope's first deals in ledger order
+            picked = self.positions_of(days, members, limit)   # the scope's first deals in ledger order
             amounts, missed = {p: self.amounts[p] for p in picked}, []
         for p in picked:
             deal = self.deals[p]
@@ -310,7 +356,7 @@ class WonLedger:
             deal = self.deals[p]
             out.append(Decision(deal.source, deal.id, False, rule, detail, deal.account_id, self.days[p]))
         out.extend(d for d, n in zip(self.rejected, self.rejected_accounts, strict=True)
-                   if n is not None and n in members and d.when is not None
+                   if n is not None and contains(members, n) and d.when is not None
                    and isinstance(d.when, date) and days[0] <= d.when <= days[1])
         return out
 
@@ -381,30 +427,23 @@ class DealColumnsBook:
             rate = rate_of[int(table.currency.codes[i])]
             amount = table.amount[i] or ZERO
             self._created_amounts.append(amount if rate == 1 else amount * rate)  # type: ignore[operator]
-        self._cache: dict[tuple[str, date, date], Mapping[int, Any]] = {}
+        self._created_units = exact_units(self._created_amounts)
 
-    def lost(self, days: DateRange) -> Mapping[int, int]:
-        """Account -> lost deals closed in the inclusive range."""
-        key = ("lost", *days)
-        found = self._cache.get(key)
-        if found is None:
-            lo, hi = np.searchsorted(self._lost_days, [days[0].toordinal(), days[1].toordinal() + 1])
-            numbers, counts = np.unique(self._lost_accounts[lo:hi], return_counts=True)
-            found = self._cache[key] = dict(zip(numbers.tolist(), counts.tolist(), strict=True))
-        return found
+    def lost_count(self, days: DateRange, members: np.ndarray) -> int:
+        """Lost deals closed in the inclusive range on accounts of ``members`` (a boolean array per account)."""
+        lo, hi = np.searchsorted(self._lost_days, [days[0].toordinal(), days[1].toordinal() + 1])
+        return int(np.count_nonzero(members[self._lost_accounts[lo:hi]])) if hi > lo else 0
 
-    def created(self, days: DateRange) -> Mapping[int, Decimal]:
-        """Account -> amount of the deals created in the inclusive range."""
-        key = ("created", *days)
-        found = self._cache.get(key)
-        if found is None:
-            out: dict[int, Decimal] = {}
-            lo, hi = (int(k) for k in np.searchsorted(self._created_days,
-                                                      [days[0].toordinal(), days[1].toordinal() + 1]))
-            for n, amount in zip(self._created_accounts[lo:hi].tolist(), self._created_amounts[lo:hi], strict=True):
-                out[n] = out.get(n, ZERO) + amount
-            found = self._cache[key] = out
-        return found
+    def created_total(self, days: DateRange, members: np.ndarray) -> Decimal:
+        """Amount (Decimal sum from ZERO) of the deals created in the inclusive range on accounts of ``members``."""
+        lo, hi = (int(k) for k in np.searchsorted(self._created_days, [days[0].toordinal(), days[1].toordinal() + 1]))
+        if hi <= lo:
+            return ZERO
+        keep = members[self._created_accounts[lo:hi]]
+        if self._created_units is None:
+            return sum(map(self._created_amounts.__getitem__, (lo + np.flatnonzero(keep)).tolist()), ZERO)
+        units, exps, scale = self._created_units
+        return exact_sum(units[lo:hi], exps[lo:hi], scale, keep)
 
 
 def product_load(deals: Sequence[Deal], days: DateRange, committed_weight: Decimal,
