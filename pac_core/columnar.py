@@ -182,13 +182,17 @@ class AccountColumns:
             result[todo] = won != wanted
         return result
 
+    def _dormant_key(self, condition: Condition, reference: date) -> tuple[Any, ...]:
+        """What a dormancy condition's histogram depends on (not the reference when every account is flagged)."""
+        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
+        return (wanted, use_flag) if use_flag and self.all_flagged else (wanted, months, use_flag, reference)
+
     def _dormant_histogram(self, condition: Condition, reference: date) -> np.ndarray:
         """Per combination: live accounts passing this dormancy condition at ``reference``."""
-        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
-        key: tuple[Any, ...] = (wanted, use_flag) if use_flag and self.all_flagged else \
-            (wanted, months, use_flag, reference)
+        key = self._dormant_key(condition, reference)
         found = self._histograms.get(key)
         if found is None:
+            wanted, months, use_flag = dormancy_rule(condition, self.default_months)
             if use_flag and self.all_flagged:
                 passing = (self.flags == 1) == wanted
             else:
@@ -224,6 +228,23 @@ class AccountColumns:
         for condition in dynamic:
             keep &= self.dormant_on(numbers, condition, reference)
         return int(keep.sum())
+
+    def sizes(self, asked: Sequence[tuple[Scope, date]]) -> list[int]:
+        """``size`` of many (scope, reference) pairs, each histogram looked up once per distinct key."""
+        out = []
+        histograms: dict[tuple[Any, ...], np.ndarray] = {}
+        for scope, reference in asked:
+            passing, dynamic = self._split(scope)
+            if len(dynamic) > 1:
+                out.append(self.size(scope, reference))
+                continue
+            key = self._dormant_key(dynamic[0], reference) if dynamic else ("live",)
+            histogram = histograms.get(key)
+            if histogram is None:
+                histogram = histograms[key] = self._dormant_histogram(dynamic[0], reference) if dynamic else \
+                    self._live_histogram()
+            out.append(int(histogram[passing].sum()))
+        return out
 
     def cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:
         """``compute()`` once per key for the life of these columns (per-range tables the KPIs share)."""
@@ -312,8 +333,9 @@ class AccountColumns:
         if found is None or found[0] is not scope:
             part = scope.accounts_part
             static = tuple(c for c in part.conditions if not is_dormancy(c))
-            found = self._splits[id(scope)] = (scope, self.static_pass(static),
-                                               tuple(c for c in part.conditions if is_dormancy(c)))
+            # dormancy conditions applying the same rule (segment, axis and action may each say "dormant") once
+            rules = {dormancy_rule(c, self.default_months): c for c in reversed(part.conditions) if is_dormancy(c)}
+            found = self._splits[id(scope)] = (scope, self.static_pass(static), tuple(reversed(rules.values())))
         return found[1], found[2]
 
 

@@ -224,7 +224,10 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     axes_by_id = {axis.id: axis for axis in plan.axes}
     if explain is True or (explain is not False and len(explain) > FEW_KEYS):
         index.few_keys = 0
-    for action in plan.actions:
+    references = [matcher.reference_date(action) for action in plan.actions]
+    sizes = scopes.sizes([(indexes.action_scopes[action.id], reference)
+                          for action, reference in zip(plan.actions, references, strict=True)])
+    for action, scope_size in zip(plan.actions, sizes, strict=True):
         axis = axes_by_id[action.axis_id]
         found = counts[action.id]
         decisions: tuple[Decision, ...] = ()
@@ -233,7 +236,6 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         inactive = action.status is ActionStatus.CANCELLED or axis_inactive(axis, today)
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
-        scope_size = scopes.size(indexes.action_scopes[action.id], matcher.reference_date(action))
         ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
         action_rows.append(ActionProgress(
             action_id=action.id, done=found.done, target=action.target,

@@ -25,7 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
-from itertools import chain
+from itertools import chain, repeat
+from operator import is_, lt
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -40,6 +42,7 @@ from pac_core.text import fold_value
 from pac_core.window import Window
 
 ZERO = Decimal(0)
+_ONE = Decimal(1)
 DateRange = tuple[date, date]          # inclusive first and last day; empty when first > last
 Members = frozenset[int] | np.ndarray   # account numbers: a set, or a boolean array indexed by account number
 
@@ -60,16 +63,31 @@ def exact_units(amounts: Sequence[Decimal]) -> tuple[np.ndarray, np.ndarray, int
     """Every amount as integer units of a common power of ten (``10**-scale``) with its exponent (capped at 0,
     as a sum from ZERO is), so that a sum over any positions is computed in NumPy and is exactly Python's
     ``Decimal`` sum from ZERO, value and exponent (the exponent of an exact Decimal sum is its terms' smallest).
-    None when they do not fit well inside int64 (the caller then adds Decimals)."""
+    None when they do not fit well inside int64 (the caller then adds Decimals). Amounts of exponent 0 (most
+    CRM amounts) are read with ``int``, the others through their exponent."""
     n = len(amounts)
-    exps = np.fromiter((a.as_tuple().exponent for a in amounts), dtype=np.int64, count=n)
-    scale = max(0, -int(exps.min())) if n else 0
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+    integral = np.fromiter(map(Decimal.same_quantum, amounts, repeat(_ONE)), dtype=bool, count=n)
+    others = np.flatnonzero(~integral).tolist()
+    exps = np.zeros(n, dtype=np.int64)
+    if others:
+        exps[others] = [amounts[k].as_tuple().exponent for k in others]
+    scale = max(0, -int(exps.min()))
     if scale > 9:
         return None
-    units = np.fromiter((int(a.scaleb(scale)) for a in amounts), dtype=np.int64, count=n) if scale else \
-        np.fromiter(map(int, amounts), dtype=np.int64, count=n)
-    if n and int(np.abs(units).max()) >= (1 << 62) // n:
+    bound = (1 << 62) // n
+    try:
+        units = np.fromiter(map(int, amounts), dtype=np.int64, count=n)   # exact where the exponent is 0
+    except OverflowError:
         return None
+    if int(np.abs(units).max()) >= bound // 10 ** scale:
+        return None
+    units *= 10 ** scale
+    if others:
+        units[others] = [int(amounts[k].scaleb(scale)) for k in others]
+        if int(np.abs(units).max()) >= bound:
+            return None
     return units, np.minimum(exps, 0), scale
 
 
@@ -112,7 +130,7 @@ def baseline_range(days: DateRange) -> DateRange:
 class WonLedger:
     """Usable won deals sorted by close date, plus every account's won close dates (for dormancy)."""
 
-    days: list[date] = field(default_factory=list)
+    days: Sequence[date] = field(default_factory=list)
     accounts: list[int] = field(default_factory=list)
     amounts: list[Decimal] = field(default_factory=list)
     deals: Sequence[Deal] = field(default_factory=list)
@@ -265,13 +283,16 @@ class WonLedger:
         rows = np.flatnonzero(np.isin(table.stage.codes, won_codes) & ~table.deleted)
         ledger = cls()
         ledger.won_dates = won_dates     # type: ignore[assignment]
-        amounts = [table.amount[i] for i in rows.tolist()]
+        amounts = list(map(table.amount.__getitem__, rows.tolist()))
+        missing = np.fromiter(map(is_, amounts, repeat(None)), dtype=bool, count=len(rows))
+        given: list[Decimal] = [ZERO if a is None else a for a in amounts] if missing.any() else \
+            cast(list[Decimal], amounts)
         cur_codes = table.currency.codes[rows]
         cur_values = [(v or currency).upper() for v in table.currency.values]
         rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
                    for c in cur_values] + [Decimal(1)]                      # code -1: no currency, the plan's
         ok = (table.account.codes[rows] >= 0) & (numbers[rows] >= 0) & (days[rows] != NO_DAY)
-        negative = np.fromiter((a is not None and a < 0 for a in amounts), dtype=bool, count=len(rows))
+        negative: np.ndarray = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
         unknown = np.array([r is None for r in rate_of], dtype=bool)[cur_codes]
         good = ok & ~negative & ~unknown
         for k in np.flatnonzero(~good).tolist():     # the rejections, in the rows' order
@@ -287,23 +308,25 @@ class WonLedger:
         kept_rows = rows[kept]
         # ledger order: close day, then source, then id (as ``build`` sorts)
         source_rank = np.argsort(np.argsort(np.array([str(v) for v in table.source.values] + [""], dtype=str)))
-        ids = np.array([table.id[i] for i in kept_rows.tolist()], dtype=str)
+        ids = np.array(list(map(table.id.__getitem__, kept_rows.tolist())), dtype=str)
         order = np.lexsort((ids, source_rank[table.source.codes[kept_rows]], days[kept_rows]))
         kept, kept_rows = kept[order], kept_rows[order]
-        ledger.day_ordinals = days[kept_rows].astype(np.int64)
-        ledger.days = [date.fromordinal(d) for d in ledger.day_ordinals.tolist()]
+        day_ordinals = ledger.day_ordinals = days[kept_rows].astype(np.int64)
+        ledger.days = Rows(len(kept_rows), lambda p: date.fromordinal(int(day_ordinals[p])))
         ledger.accounts = numbers[kept_rows].tolist()
         ledger.account_array = numbers[kept_rows].astype(np.int64)
-        rates = [rate for rate in map(rate_of.__getitem__, cur_codes[kept].tolist()) if rate is not None]
+        kept_codes = cur_codes[kept]
+        rates: list[Decimal] = list(map(rate_of.__getitem__, kept_codes.tolist()))  # type: ignore[arg-type]
         ledger.rates = rates
-        converted: list[Decimal] = []
-        for k, rate in zip(kept.tolist(), rates, strict=True):
-            amount = amounts[k]
-            converted.append(ZERO if amount is None else amount if rate == 1 else amount * rate)
+        kept_list = kept.tolist()
+        converted = list(map(given.__getitem__, kept_list))      # no amount: ZERO, whatever the rate
+        rated = np.array([r is not None and r != 1 for r in rate_of], dtype=bool)[kept_codes] & ~missing[kept]
+        for p in np.flatnonzero(rated).tolist():
+            converted[p] = converted[p] * rates[p]
         ledger.amounts = converted
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
         ledger._exact()
-        for p in [p for p, k in enumerate(kept.tolist()) if amounts[k] is None]:
+        for p in np.flatnonzero(missing[kept]).tolist():
             deal = ledger.deals[p]
             ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
                                             "the won deal has no amount: counted as won, worth 0",
