@@ -166,7 +166,14 @@ class AccountColumns:
     # -- dormancy ------------------------------------------------------------------------------------------------
     def dormant_on(self, numbers: np.ndarray, condition: Condition, reference: date) -> np.ndarray:
         """Per account number: the dormancy condition holds at ``reference`` (CRM flag first when it applies)."""
-        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
+        rule = dormancy_rule(condition, self.default_months)
+        return self._dormant_rows(numbers, rule, months_before(reference, rule[1]).toordinal(), reference.toordinal())
+
+    def _dormant_rows(self, numbers: np.ndarray, rule: tuple[bool, int, bool], low: np.ndarray | int,
+                      high: np.ndarray | int) -> np.ndarray:
+        """Per row: account ``numbers[i]`` passes the dormancy rule (wanted, months, use the flag first), its won
+        close dates searched in [low, high) (ordinals: one pair for every row, or one per row)."""
+        wanted, _, use_flag = rule
         result = np.empty(len(numbers), dtype=bool)
         todo = np.ones(len(numbers), dtype=bool)
         if use_flag:
@@ -176,7 +183,10 @@ class AccountColumns:
             todo = ~flagged
         if todo.any():
             some = numbers[todo]
-            low, high = months_before(reference, months).toordinal(), reference.toordinal()
+            if isinstance(low, np.ndarray):
+                low = low[todo]
+            if isinstance(high, np.ndarray):
+                high = high[todo]
             base = some << _DAY_BITS
             won = np.searchsorted(self.won_keys, base | high) > np.searchsorted(self.won_keys, base | low)
             result[todo] = won != wanted
@@ -324,6 +334,45 @@ class AccountColumns:
         for condition in dynamic:
             if mask.any():
                 mask &= self.dormant_on(numbers, condition, reference)
+        return mask
+
+    def inside_many(self, scopes: Sequence[Scope], references: Sequence[date], which: np.ndarray,
+                    numbers: np.ndarray) -> np.ndarray:
+        """Per row: account ``numbers[i]`` is in ``scopes[which[i]]`` at ``references[which[i]]`` (``inside`` for
+        many scopes at once): the static passes of the distinct scopes stacked and read with one gather, then each
+        dormancy rule once, over the rows still passing whose scope has it, each row at its own reference."""
+        rows_of: dict[int, int] = {}
+        passes: list[np.ndarray] = []
+        scope_row = np.zeros(len(scopes), dtype=np.int64)
+        asking: dict[tuple[bool, int, bool], list[int]] = {}
+        for k, scope in enumerate(scopes):
+            passing, dynamic = self._split(scope)
+            row = rows_of.get(id(passing))
+            if row is None:
+                row = rows_of[id(passing)] = len(passes)
+                passes.append(passing)
+            scope_row[k] = row
+            for condition in dynamic:
+                asking.setdefault(dormancy_rule(condition, self.default_months), []).append(k)
+        if not passes:
+            return np.zeros(len(numbers), dtype=bool)
+        mask: np.ndarray = np.stack(passes)[scope_row[which], self.combo[numbers]]
+        bounds: dict[tuple[date, int], int] = {}
+        for rule, ks in asking.items():
+            asks = np.zeros(len(scopes), dtype=bool)
+            asks[ks] = True
+            rows = np.flatnonzero(asks[which] & mask)
+            if not len(rows):
+                continue
+            low, high = np.zeros(len(scopes), dtype=np.int64), np.zeros(len(scopes), dtype=np.int64)
+            for k in ks:
+                reference = references[k]
+                found = bounds.get((reference, rule[1]))
+                if found is None:
+                    found = bounds[(reference, rule[1])] = months_before(reference, rule[1]).toordinal()
+                low[k], high[k] = found, reference.toordinal()
+            of_row = which[rows]
+            mask[rows] = self._dormant_rows(numbers[rows], rule, low[of_row], high[of_row])
         return mask
 
     def _split(self, scope: Scope) -> tuple[np.ndarray, tuple[Condition, ...]]:

@@ -25,7 +25,7 @@ from pac_core.columnar import NO_DAY, AccountColumns, Categorical, RecordColumns
 from pac_core.engine_settings import EngineSettings
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
-from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Plan
+from pac_core.plan import ActionStatus, ActivityType, Axis, AxisState, ContextKind, Counting, Plan
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
@@ -204,13 +204,48 @@ def _action_scopes(plan: Plan) -> dict[str, Scope]:
 def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
     """Action id -> its count (done, accounts touched, activities matched): the nightly question.
 
-    Each action is two sorted searches into its owner's countable activities of its type, then a mask of that
-    slice's accounts by its scope: the static conditions as classes over the account columns (computed once per
-    distinct scope), dormancy, when the scope has it, tested on the slice's accounts (CRM flag, won dates).
+    Each action's window is a slice of its owner's countable activities of its type (one sorted search per owner
+    and type for all its actions' windows); the slices' accounts are then tested in one pass against their
+    actions' scopes (``AccountColumns.inside_many``: the static conditions as classes over the account columns,
+    computed once per distinct scope; dormancy, when a scope has it, tested on the accounts of its slices, each at
+    its action's reference date). The same rules as ``Matcher.count``, one action at a time.
     """
-    count = indexes.matcher.count
-    scopes = indexes.action_scopes
-    return {action.id: count(action, scopes[action.id]) for action in plan.actions}
+    index, columns, matcher = indexes.index, indexes.columns, indexes.matcher
+    actions = plan.actions
+    groups: dict[tuple[str, ActivityType], list[int]] = {}
+    for k, action in enumerate(actions):
+        groups.setdefault((action.who.strip().lower(), action.activity_type), []).append(k)
+    asked: list[int] = []              # actions with a non-empty window slice, in the order of the pieces
+    lengths: list[int] = []
+    accounts: list[np.ndarray] = []
+    positions: list[np.ndarray] = []
+    for (who, kind), ks in groups.items():
+        found = index.countable_for(who, kind)
+        if found is None:
+            continue
+        times, accs, rows = found
+        windows = [(actions[k].window.start.timestamp(), actions[k].window.end.timestamp()) for k in ks]
+        for k, (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
+            if lo < hi:
+                asked.append(k)
+                lengths.append(hi - lo)
+                accounts.append(accs[lo:hi])
+                positions.append(rows[lo:hi])
+    out: dict[str, ActionCount] = {}
+    if asked:
+        numbers = np.concatenate(accounts)
+        which = np.repeat(np.arange(len(asked)), lengths)
+        mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked],
+                                   [matcher.reference_date(actions[k]) for k in asked], which, numbers)
+        kept_accounts, kept_positions = numbers[mask], np.concatenate(positions)[mask]
+        ends = np.cumsum(np.bincount(which[mask], minlength=len(asked))).tolist()
+        for k, start, end in zip(asked, [0, *ends[:-1]], ends, strict=True):
+            action = actions[k]
+            touched = set(kept_accounts[start:end].tolist())
+            matched = kept_positions[start:end].tolist()
+            done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
+            out[action.id] = ActionCount(done, touched, matched)
+    return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
 
 
 def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,

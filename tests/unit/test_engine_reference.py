@@ -12,7 +12,7 @@ import pytest
 from benchmarks.realistic import RealisticOrganisation, generate_columns
 from benchmarks.synthetic import AS_OF, Organisation, Sizes
 from pac_core.columnar import RecordColumns, local_ordinals
-from pac_core.engine import evaluate, explain_actions
+from pac_core.engine import build_indexes, count_actions, evaluate, explain_actions
 from pac_core.matching import local_midnight, owner_emails
 from pac_core.plan import Counting
 from pac_core.records import ActivityStatus, DealStage, Records
@@ -135,6 +135,17 @@ class TestColumnarPath:
         from_objects = evaluate(plan, columns.to_records(), as_of=as_of, explain=some)
         assert from_columns == from_objects
         assert any(a.decisions for a in from_columns.actions) and from_columns.axes[0].decisions
+
+    @pytest.mark.parametrize("seed", [7, 8])
+    def test_batched_counts_equal_one_action_at_a_time(self, seed: int) -> None:
+        """``count_actions`` (every window sliced per owner and type, every scope tested in one pass) finds, per
+        action, the counts, accounts and activities ``Matcher.count`` finds for that action alone."""
+        plan, columns, _ = generate_columns(0.01, seed=seed)
+        indexes = build_indexes(plan, columns)
+        batched = count_actions(plan, indexes)
+        alone = {a.id: indexes.matcher.count(a, indexes.action_scopes[a.id]) for a in plan.actions}
+        assert batched == alone
+        assert sum(1 for c in alone.values() if c.done) >= 10
 
     def test_object_records_round_trip_through_columns(self) -> None:
         """Records turned into columns and back are the same records (the columns lose nothing the engine reads)."""
