@@ -475,9 +475,9 @@ def local_ordinals(us: np.ndarray, zone: tzinfo) -> np.ndarray:
     first = np.fromiter((offset(d * 86400) for d in days.tolist()), dtype=np.int64, count=len(days))
     last = np.fromiter((offset(d * 86400 + 86399) for d in days.tolist()), dtype=np.int64, count=len(days))
     offsets = first[of_day]
-    changing = np.flatnonzero(first != last)
-    if len(changing):
-        rows = np.flatnonzero(np.isin(of_day, changing))
+    changing = first != last
+    if changing.any():
+        rows = np.flatnonzero(changing[of_day])
         buckets, inverse = np.unique(seconds[rows] // 900, return_inverse=True)
         quarter = np.fromiter((offset(b * 900) for b in buckets.tolist()), dtype=np.int64, count=len(buckets))
         offsets[rows] = quarter[inverse.reshape(-1)]

@@ -21,7 +21,7 @@ import numpy as np
 
 from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
-from pac_core.columnar import NO_DAY, AccountColumns, Categorical, RecordColumns, Rows, local_ordinals
+from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
 from pac_core.engine_settings import EngineSettings
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
@@ -133,6 +133,34 @@ def as_columns(records: Records | RecordColumns) -> RecordColumns:
     return records if isinstance(records, RecordColumns) else RecordColumns.of(records)
 
 
+class _AccountNumbers:
+    """(source, account id) -> account number (its row), for columns of records naming accounts: one lookup per
+    distinct id when no id is used by two sources (the usual case), else one per distinct id and source."""
+
+    def __init__(self, accounts: AccountTable) -> None:
+        self.accounts = accounts
+        self.by_id: dict[str, int] = dict(zip(accounts.id, range(accounts.n), strict=True))   # later rows win
+        self.by_source: dict[str, dict[str, int]] | None = None
+        if len(self.by_id) != accounts.n:          # an id used twice: per source, the last row of each id
+            self.by_source = {}
+            for s_code, source in enumerate(accounts.source.values):
+                rows = np.flatnonzero(accounts.source.codes == s_code).tolist()
+                self.by_source[source] = dict(zip(map(accounts.id.__getitem__, rows), rows, strict=True))
+
+    def of(self, sources: Categorical, ids: Categorical) -> np.ndarray:
+        """Per row, the number of the account (source, id) names, -1 when unknown (then one gather)."""
+        if self.by_source is not None:
+            return _numbers_of(sources, ids, self.by_source)
+        rows = np.fromiter(map(self.by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
+        found = np.append(rows, -1)[ids.codes]                               # code -1 (no id): the last entry
+        account_sources = self.accounts.source
+        code_of = {source: k for k, source in enumerate(account_sources.values)}
+        wanted = np.array([code_of.get(source, -2) for source in sources.values] + [-2], dtype=np.int64)
+        same = np.append(account_sources.codes.astype(np.int64), -3)[found] == wanted[sources.codes]
+        result: np.ndarray = np.where(same & (found >= 0), found, -1)
+        return result
+
+
 def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[str, Mapping[str, int]]) -> np.ndarray:
     """Per row, the number of the account (source, id) names, -1 when unknown: one lookup per distinct id and
     source (``numbers``: source -> account id -> number), then one gather."""
@@ -153,12 +181,9 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     zone = ZoneInfo(plan.timezone)
     columns = as_columns(records)
     accounts, activities, deals = columns.account_table, columns.activity_table, columns.deal_table
-    numbers: dict[str, dict[str, int]] = {}
-    for s_code, source in enumerate(accounts.source.values):
-        rows = np.flatnonzero(accounts.source.codes == s_code).tolist()
-        numbers[source] = dict(zip(map(accounts.id.__getitem__, rows), rows, strict=True))
+    numbers = _AccountNumbers(accounts)
     emails = owner_emails(columns.users)
-    deal_numbers = _numbers_of(deals.source, deals.account, numbers)
+    deal_numbers = numbers.of(deals.source, deals.account)
     deal_days = deals.days(zone)
     won_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.WON]
     won = np.isin(deals.stage.codes, won_code) & ~deals.deleted
@@ -172,7 +197,7 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
                                     fx_rates=settings.fx_rates, deals=columns.deals)
     departements = Rows(accounts.n, accounts.departement.at)
     index = ActivityIndex.build(activities, emails=emails,
-                                account_number=_numbers_of(activities.source, activities.account, numbers),
+                                account_number=numbers.of(activities.source, activities.account),
                                 zone=zone, partition=departements, acts=columns.activities)
     matcher = Matcher(plan, index, account_columns, columns.accounts, emails, zone,
                       settings.near_miss_limit, settings.counted_limit, departements)

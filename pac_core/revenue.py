@@ -92,12 +92,17 @@ def exact_units(amounts: Sequence[Decimal]) -> tuple[np.ndarray, np.ndarray, int
 
 
 def exact_sum(units: np.ndarray, exps: np.ndarray, scale: int, chosen: np.ndarray) -> Decimal:
-    """The Decimal sum from ZERO of the amounts ``exact_units`` gave, at ``chosen`` (an index or a boolean array)."""
-    picked = units[chosen]
-    if not len(picked):
-        return ZERO
-    exponent = int(exps[chosen].min())
-    return Decimal(int(picked.sum())).scaleb(-scale).quantize(Decimal(1).scaleb(exponent))
+    """The Decimal sum from ZERO of the amounts ``exact_units`` gave, at ``chosen`` (an index or a boolean array
+    of the same length)."""
+    if chosen.dtype == bool:
+        if not chosen.any():
+            return ZERO
+        total, exponent = int(units.sum(where=chosen)), int(exps.min(where=chosen, initial=0))
+    else:
+        if not len(chosen):
+            return ZERO
+        total, exponent = int(units[chosen].sum()), int(exps[chosen].min())
+    return Decimal(total).scaleb(-scale).quantize(Decimal(1).scaleb(exponent))
 
 
 def year_earlier(day: date) -> date:
@@ -132,7 +137,7 @@ class WonLedger:
 
     days: Sequence[date] = field(default_factory=list)
     accounts: list[int] = field(default_factory=list)
-    amounts: list[Decimal] = field(default_factory=list)
+    amounts: Sequence[Decimal] = field(default_factory=list)
     deals: Sequence[Deal] = field(default_factory=list)
     won_dates: list[tuple[date, ...]] = field(default_factory=list)   # per account number, sorted
     rates: list[Decimal] = field(default_factory=list)       # per position: deal currency -> plan's currency
@@ -306,6 +311,13 @@ class WonLedger:
             ledger.rejected_accounts.append(number if number >= 0 else None)
         kept = np.flatnonzero(good)
         kept_rows = rows[kept]
+        # amounts converted, and their exact units, in the rows' order (memory order: read in ledger order, every
+        # amount object would be a jump), then put in ledger order
+        in_rows = list(map(given.__getitem__, kept.tolist()))      # no amount: ZERO, whatever the rate
+        rated = np.array([r is not None and r != 1 for r in rate_of], dtype=bool)[cur_codes[kept]] & ~missing[kept]
+        for p in np.flatnonzero(rated).tolist():
+            in_rows[p] = in_rows[p] * rate_of[int(cur_codes[kept[p]])]  # type: ignore[operator]
+        exact = exact_units(in_rows)
         # ledger order: close day, then source, then id (as ``build`` sorts)
         source_rank = np.argsort(np.argsort(np.array([str(v) for v in table.source.values] + [""], dtype=str)))
         ids = np.array(list(map(table.id.__getitem__, kept_rows.tolist())), dtype=str)
@@ -315,17 +327,12 @@ class WonLedger:
         ledger.days = Rows(len(kept_rows), lambda p: date.fromordinal(int(day_ordinals[p])))
         ledger.accounts = numbers[kept_rows].tolist()
         ledger.account_array = numbers[kept_rows].astype(np.int64)
-        kept_codes = cur_codes[kept]
-        rates: list[Decimal] = list(map(rate_of.__getitem__, kept_codes.tolist()))  # type: ignore[arg-type]
+        rates: list[Decimal] = list(map(rate_of.__getitem__, cur_codes[kept].tolist()))  # type: ignore[arg-type]
         ledger.rates = rates
-        kept_list = kept.tolist()
-        converted = list(map(given.__getitem__, kept_list))      # no amount: ZERO, whatever the rate
-        rated = np.array([r is not None and r != 1 for r in rate_of], dtype=bool)[kept_codes] & ~missing[kept]
-        for p in np.flatnonzero(rated).tolist():
-            converted[p] = converted[p] * rates[p]
-        ledger.amounts = converted
+        ledger.amounts = Rows(len(kept_rows), in_rows.__getitem__, order)   # read for the few deals listed
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
-        ledger._exact()
+        if exact is not None:
+            ledger._units, ledger._exps, ledger._scale = exact[0][order], exact[1][order], exact[2]
         for p in np.flatnonzero(missing[kept]).tolist():
             deal = ledger.deals[p]
             ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
