@@ -243,17 +243,21 @@ class AccountColumns:
         """``size`` of many (scope, reference) pairs, each histogram looked up once per distinct key."""
         out = []
         histograms: dict[tuple[Any, ...], np.ndarray] = {}
+        found: dict[tuple[int, tuple[Any, ...]], int] = {}     # (static pass object, histogram) -> size
         for scope, reference in asked:
             passing, dynamic = self._split(scope)
             if len(dynamic) > 1:
                 out.append(self.size(scope, reference))
                 continue
             key = self._dormant_key(dynamic[0], reference) if dynamic else ("live",)
-            histogram = histograms.get(key)
-            if histogram is None:
-                histogram = histograms[key] = self._dormant_histogram(dynamic[0], reference) if dynamic else \
-                    self._live_histogram()
-            out.append(int(histogram[passing].sum()))
+            size = found.get((id(passing), key))
+            if size is None:
+                histogram = histograms.get(key)
+                if histogram is None:
+                    histogram = histograms[key] = self._dormant_histogram(dynamic[0], reference) if dynamic else \
+                        self._live_histogram()
+                size = found[(id(passing), key)] = int(histogram[passing].sum())
+            out.append(size)
         return out
 
     def cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:

@@ -317,15 +317,16 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
                                zone=zone, currency=plan.currency, fx_rates={})
     counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
+    visit_days = _VisitDays(counted.values(), index, zone)
     axis_rows = [_axis_progress(plan, axis, shares, ledger,
-                                _visits(counted[axis.id], index, scopes, zone, settings), settings, as_of, zone,
+                                _visits(counted[axis.id], index, scopes, visit_days, settings), settings, as_of, zone,
                                 today, filters[axis.id], indexes.emails, scopes, book)
                  for axis in plan.axes]
     segment_rows = []
     for seg in plan.segments:
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
         visits = _visits(np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64), index,
-                         scopes, zone, settings)
+                         scopes, visit_days, settings)
         row = _segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone)
         segment_rows.append(replace(row, kpis=_segment_kpis(plan, seg.id, scopes, ledger, book, visits, as_of, zone)))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
@@ -436,15 +437,27 @@ def _counted_positions(action_ids: Collection[str], matches: Mapping[str, Action
     return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, zone: ZoneInfo,
+class _VisitDays:
+    """The local day of every counted activity (any action's), computed once: axes and segments read theirs."""
+
+    def __init__(self, counted: Iterable[np.ndarray], index: ActivityIndex, zone: ZoneInfo) -> None:
+        parts = list(counted)
+        self.positions = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        self.days = local_ordinals(np.rint(index.ts[self.positions] * 1_000_000).astype(np.int64), zone)
+
+    def of(self, positions: np.ndarray) -> np.ndarray:
+        """The local days (ordinals) of these counted activities."""
+        found: np.ndarray = self.days[np.searchsorted(self.positions, positions)]
+        return found
+
+
+def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, days: _VisitDays,
             settings: EngineSettings) -> _Visits:
     """The visits at these positions: the visited accounts, and how many of them were won within
     ``attribution_days`` on or after a visit (visit days local to the plan's timezone)."""
     accounts = index.acc[positions]
-    micro = np.rint(index.ts[positions] * 1_000_000).astype(np.int64)
-    days = local_ordinals(micro, zone)
     return _Visits(positions, np.unique(accounts[accounts >= 0]),
-                   columns.won_within(accounts, days, settings.attribution_days))
+                   columns.won_within(accounts, days.of(positions), settings.attribution_days))
 
 
 def _won_span(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]

@@ -417,15 +417,19 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
     out: dict[str, dict[str, Decimal]] = {}
     if table.lines is None:
         return out
-    stages = table.stage.values
-    for i in rows.tolist():
-        won = stages[int(table.stage.codes[i])] is DealStage.WON
-        for line in table.lines[i]:
-            row = out.setdefault(line.product, {"won": ZERO, "committed": ZERO})
-            if won:
-                row["won"] += line.quantity
-            else:
-                row["committed"] += line.quantity * committed_weight
+    won_code = [k for k, v in enumerate(table.stage.values) if v is DealStage.WON]
+    won = np.isin(table.stage.codes[rows], won_code).tolist()
+    quantities: dict[str, tuple[list[Decimal], list[Decimal]]] = {}     # product -> (won, open) quantities
+    all_lines = table.lines
+    for i, is_won in zip(rows.tolist(), won, strict=True):
+        for line in all_lines[i]:
+            found = quantities.get(line.product)
+            if found is None:
+                found = quantities[line.product] = ([], [])
+            found[0 if is_won else 1].append(line.quantity)
+    for product, (won_quantities, open_quantities) in quantities.items():
+        out[product] = {"won": sum(won_quantities, ZERO),
+                        "committed": sum((q * committed_weight for q in open_quantities), ZERO)}
     return out
 
 
