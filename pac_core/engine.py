@@ -460,18 +460,15 @@ def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns
                    columns.won_within(accounts, days.of(positions), settings.attribution_days))
 
 
-def _won_span(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]
-              ) -> tuple[int, int, np.ndarray, np.ndarray]:
-    """(lo, hi, account of each won deal of the ledger span [lo, hi) closed in the range, per account number: a won
-    deal closed in the range), once per range."""
-    def compute() -> tuple[int, int, np.ndarray, np.ndarray]:
+def _won_accounts(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]) -> np.ndarray:
+    """Per account number: a won deal of the ledger closed in the range (once per range)."""
+    def compute() -> np.ndarray:
         assert ledger.account_array is not None
         lo, hi = ledger.span(days)
-        accounts = ledger.account_array[lo:hi]
         won = np.zeros(scopes.n, dtype=bool)
-        won[accounts] = True
-        return lo, hi, accounts, won
-    return scopes.cached(("won_span", days), compute)
+        won[ledger.account_array[lo:hi]] = True
+        return won
+    return scopes.cached(("won_accounts", days), compute)
 
 
 def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], reference: date,
@@ -486,11 +483,10 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     """
     has_dormancy = any(is_dormancy(c) for c in scope.conditions)
     dormant = members if has_dormancy else scopes.member_mask(scope & _DORMANT, reference)
-    lo, hi, span_accounts, won_accounts = _won_span(ledger, scopes, days)
     if flt.is_everything:
-        in_scope = members[span_accounts]
-        won = int(np.count_nonzero(in_scope))
-        won_revenue = ledger.sum_span(lo, hi, in_scope)
+        won_accounts = _won_accounts(ledger, scopes, days)
+        won = int(np.count_nonzero(ledger.select(days, members)[2]))
+        won_revenue = ledger.total(days, members)
     else:
         kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
         won = len(kept)

@@ -151,6 +151,10 @@ class WonLedger:
     _exps: np.ndarray | None = None            # ... and its exponent (capped at 0, as a sum from ZERO is)
     _scale: int = 0
     _masks: dict[int, tuple[frozenset[int], np.ndarray]] = field(default_factory=dict)
+    _table: DealTable | None = None             # from columns: the deal table and each position's row in it
+    _rows: np.ndarray | None = None
+    _selected: dict[tuple[DateRange, int], tuple[Members, int, int, np.ndarray]] = field(default_factory=dict)
+    _totals: dict[tuple[DateRange, int], tuple[Members, Decimal]] = field(default_factory=dict)
 
     def _exact(self) -> None:
         """Prepare exact sums in NumPy (``exact_units``): a sum over any positions is then Python's Decimal sum
@@ -194,10 +198,15 @@ class WonLedger:
 
     def select(self, days: DateRange, members: Members) -> tuple[int, int, np.ndarray]:
         """(lo, hi, keep): the deals closed in the inclusive range are the ledger positions [lo, hi), and
-        ``keep[k]`` says whether position ``lo + k`` is a deal of ``members`` (from columns)."""
+        ``keep[k]`` says whether position ``lo + k`` is a deal of ``members`` (from columns; kept per range and
+        members object: an axis's revenue, KPIs, listed deals and totals read the same selection)."""
         assert self.account_array is not None
-        lo, hi = self.span(days)
-        return lo, hi, self._member_mask(members)[self.account_array[lo:hi]]
+        key = (days, id(members))
+        found = self._selected.get(key)
+        if found is None or found[0] is not members:
+            lo, hi = self.span(days)
+            found = self._selected[key] = (members, lo, hi, self._member_mask(members)[self.account_array[lo:hi]])
+        return found[1], found[2], found[3]
 
     def _member_mask(self, members: Members) -> np.ndarray:
         """Per account number, in ``members`` (a boolean array as it is; a set made into one, cached)."""
@@ -331,6 +340,7 @@ class WonLedger:
         ledger.rates = rates
         ledger.amounts = Rows(len(kept_rows), in_rows.__getitem__, order)   # read for the few deals listed
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
+        ledger._table, ledger._rows = table, kept_rows
         if exact is not None:
             ledger._units, ledger._exps, ledger._scale = exact[0][order], exact[1][order], exact[2]
         for p in np.flatnonzero(missing[kept]).tolist():
@@ -360,7 +370,11 @@ class WonLedger:
     def total(self, days: DateRange, members: Members) -> Decimal:
         """Revenue of the accounts in ``members`` over the range; each deal once."""
         if self.day_ordinals is not None and self.account_array is not None:
-            return self.sum_span(*self.select(days, members))
+            key = (days, id(members))
+            found = self._totals.get(key)
+            if found is None or found[0] is not members:
+                found = self._totals[key] = (members, self.sum_span(*self.select(days, members)))
+            return found[1]
         sums, _ = self.by_account(days)
         return sum((v for n, v in sums.items() if contains(members, n)), ZERO)   # exact: any order gives the same
 
@@ -379,16 +393,26 @@ class WonLedger:
             picked = self.positions_of(days, members, limit)   # the scope's first deals in ledger order
             amounts, missed = {p: self.amounts[p] for p in picked}, []
         for p in picked:
-            deal = self.deals[p]
-            rule = "no_amount" if deal.amount is None else "counted"
-            out.append(Decision(deal.source, deal.id, True, rule, f"{amounts[p]:.2f}", deal.account_id, self.days[p]))
+            source, ident, amount, account = self._listed(p)
+            rule = "no_amount" if amount is None else "counted"
+            out.append(Decision(source, ident, True, rule, f"{amounts[p]:.2f}", account, self.days[p]))
         for p, rule, detail in sorted(missed)[:limit]:
-            deal = self.deals[p]
-            out.append(Decision(deal.source, deal.id, False, rule, detail, deal.account_id, self.days[p]))
+            source, ident, _, account = self._listed(p)
+            out.append(Decision(source, ident, False, rule, detail, account, self.days[p]))
         out.extend(d for d, n in zip(self.rejected, self.rejected_accounts, strict=True)
                    if n is not None and contains(members, n) and d.when is not None
                    and isinstance(d.when, date) and days[0] <= d.when <= days[1])
         return out
+
+
+    def _listed(self, position: int) -> tuple[str, str, Decimal | None, str | None]:
+        """(source, id, amount as the CRM gave it, account id) of the deal at a ledger position: read from the deal
+        columns when the ledger has them (no record object), else from the deal."""
+        if self._table is not None and self._rows is not None:
+            row, table = int(self._rows[position]), self._table
+            return table.source.at(row), table.id[row], table.amount[row], table.account.at(row)
+        deal = self.deals[position]
+        return deal.source, deal.id, deal.amount, deal.account_id
 
 
 def _money_problem(deal: Deal, day: date | None, number: int | None, currency: str,
