@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -433,8 +433,7 @@ class _Visits:
 
 def _counted_positions(action_ids: Collection[str], matches: Mapping[str, ActionCount]) -> np.ndarray:
     """The index positions of the activities counted by these actions (repeat visits included), each once."""
-    parts = [np.asarray(matches[a].matched, dtype=np.int64) for a in action_ids if matches[a].matched]
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched for a in action_ids), dtype=np.int64))
 
 
 class _VisitDays:
