@@ -212,17 +212,20 @@ def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:
 
 
 def _action_scopes(plan: Plan) -> dict[str, Scope]:
-    """Action id -> its scope (segment AND axis AND action), each built once."""
+    """Action id -> its scope (segment AND axis AND action), each built once; actions whose scopes have the same
+    conditions share one object (the account columns prepare each scope object once)."""
     axes_by_id = {axis.id: axis for axis in plan.axes}
     segments_by_id = {segment.id: segment for segment in plan.segments}
     upper: dict[str, Scope] = {}     # segment AND axis scope, per axis
     out: dict[str, Scope] = {}
+    distinct: dict[tuple[Condition, ...], Scope] = {}
     for action in plan.actions:
         base = upper.get(action.axis_id)
         if base is None:
             axis = axes_by_id[action.axis_id]
             base = upper[action.axis_id] = segments_by_id[axis.segment_id].scope & axis.scope
-        out[action.id] = base & action.scope
+        scope = base & action.scope
+        out[action.id] = distinct.setdefault(scope.conditions, scope)
     return out
 
 
