@@ -120,7 +120,7 @@ class AccountColumns:
     # -- static conditions: classes of values, combinations of classes ------------------------------------------
     def _combos(self, scopes: Sequence[Scope]) -> None:
         distinct: dict[str, dict[Condition, None]] = {}
-        for conditions_of_scope in {scope.conditions for scope in scopes}:
+        for conditions_of_scope in {scope.conditions for scope in {id(scope): scope for scope in scopes}.values()}:
             for c in Scope(conditions_of_scope).accounts_part.conditions:  # deal conditions are revenue only
                 if not is_dormancy(c):
                     distinct.setdefault(c.field, {})[c] = None

@@ -25,7 +25,7 @@ from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical,
 from pac_core.engine_settings import EngineSettings
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
-from pac_core.plan import ActionStatus, ActivityType, Axis, AxisState, ContextKind, Counting, Plan
+from pac_core.plan import Action, ActionStatus, ActivityType, Axis, AxisState, ContextKind, Counting, Plan
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
@@ -43,6 +43,7 @@ from pac_core.scope_eval import AccountKey, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
 from pac_core.text import fold_value
 from pac_core.totals import with_totals
+from pac_core.window import Window
 
 _ANY_DEAL = DealFilter()
 
@@ -238,8 +239,9 @@ def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
     computed once per distinct scope; dormancy, when a scope has it, tested on the accounts of its slices, each at
     its action's reference date). The same rules as ``Matcher.count``, one action at a time.
     """
-    index, columns, matcher = indexes.index, indexes.columns, indexes.matcher
+    index, columns = indexes.index, indexes.columns
     actions = plan.actions
+    seconds: dict[datetime, float] = {}
     groups: dict[tuple[str, ActivityType], list[int]] = {}
     for k, action in enumerate(actions):
         groups.setdefault((action.who.strip().lower(), action.activity_type), []).append(k)
@@ -252,7 +254,7 @@ def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
         if found is None:
             continue
         times, accs, rows = found
-        windows = [(actions[k].window.start.timestamp(), actions[k].window.end.timestamp()) for k in ks]
+        windows = [_instants(actions[k].window, seconds) for k in ks]
         for k, (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
             if lo < hi:
                 asked.append(k)
@@ -264,7 +266,7 @@ def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
         numbers = np.concatenate(accounts)
         which = np.repeat(np.arange(len(asked)), lengths)
         mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked],
-                                   [matcher.reference_date(actions[k]) for k in asked], which, numbers)
+                                   _reference_dates([actions[k] for k in asked], indexes.zone), which, numbers)
         kept_accounts, kept_positions = numbers[mask], np.concatenate(positions)[mask]
         ends = np.cumsum(np.bincount(which[mask], minlength=len(asked))).tolist()
         for k, start, end in zip(asked, [0, *ends[:-1]], ends, strict=True):
@@ -274,6 +276,30 @@ def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
             done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
             out[action.id] = ActionCount(done, touched, matched)
     return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
+
+
+def _instants(window: Window, seconds: dict[datetime, float]) -> tuple[float, float]:
+    """A window's bounds as POSIX seconds (``datetime.timestamp``), each distinct bound converted once."""
+    start, end = seconds.get(window.start), seconds.get(window.end)
+    if start is None:
+        start = seconds[window.start] = window.start.timestamp()
+    if end is None:
+        end = seconds[window.end] = window.end.timestamp()
+    return start, end
+
+
+def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:
+    """Each action's reference date for dormancy (``Matcher.reference_date``: its window's first local day), once
+    per distinct window start."""
+    days: dict[datetime, date] = {}
+    out = []
+    for action in actions:
+        start = action.window.start
+        day = days.get(start)
+        if day is None:
+            day = days[start] = start.astimezone(zone).date()
+        out.append(day)
+    return out
 
 
 def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
@@ -287,7 +313,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     axes_by_id = {axis.id: axis for axis in plan.axes}
     if explain is True or (explain is not False and len(explain) > FEW_KEYS):
         index.few_keys = 0
-    references = [matcher.reference_date(action) for action in plan.actions]
+    references = _reference_dates(plan.actions, zone)
+    inactive_axes = {axis.id: axis_inactive(axis, today) for axis in plan.axes}
     sizes = scopes.sizes([(indexes.action_scopes[action.id], reference)
                           for action, reference in zip(plan.actions, references, strict=True)])
     for action, scope_size in zip(plan.actions, sizes, strict=True):
@@ -296,7 +323,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         decisions: tuple[Decision, ...] = ()
         if wanted(action.id):
             decisions = tuple(matcher.match(action, indexes.action_scopes[action.id]).decisions)
-        inactive = action.status is ActionStatus.CANCELLED or axis_inactive(axis, today)
+        inactive = action.status is ActionStatus.CANCELLED or inactive_axes[axis.id]
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
         ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
