@@ -38,6 +38,7 @@ import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -166,20 +167,19 @@ def evaluate_incremental(plan: Plan, records: Records | RecordColumns, changes: 
     columns = _Columns(table, emails, zone)
     if reason is not None or changes is None or kept is None:
         touched: dict[str, str] = {a.id: "full" for a in plan.actions}
-        candidates = _candidates(plan, plan.actions, columns, emails, settings)
+        candidates, _ = _candidates(plan, plan.actions, columns, emails, settings)
         positions = None
         night = table
     else:
+        # the subset: changed activities, those on changed accounts, last night's rejected ones and every kept
+        # candidate (those of touched actions too: a larger subset is as exact), plus the touched actions' new ones
         changed_account = columns.on_accounts(changes.accounts)
-        changed_activity = columns.among(changes.activities)
+        named = set(kept.rejected).union(*(a.candidates for a in kept.actions.values()))
+        changed_activity, kept_rows = columns.among(changes.activities, named)
         touched = _touched(plan, changes, kept, fingerprints, columns, changed_activity, changed_account)
-        candidates = _candidates(plan, [a for a in plan.actions if a.id in touched], columns, emails, settings)
-        wanted: set[Key] = set(kept.rejected)
-        for aid, old in kept.actions.items():
-            wanted |= candidates.get(aid, old.candidates)
-        for aid in candidates.keys() - kept.actions.keys():
-            wanted |= candidates[aid]
-        positions = np.flatnonzero(columns.among(wanted) | changed_activity | changed_account)
+        candidates, fresh = _candidates(plan, [a for a in plan.actions if a.id in touched], columns, emails,
+                                        settings)
+        positions = np.flatnonzero(changed_activity | kept_rows | fresh | changed_account)
         night = _rows_of(table, positions)
     evaluation = evaluate(plan, night, as_of=as_of, settings=settings)
     previous = kept.actions if kept is not None and reason is None else {}
@@ -232,19 +232,27 @@ class _Windows:
 
 
 def _pairs(left: np.ndarray, right: np.ndarray, n_right: int) -> tuple[list[tuple[int, int]], np.ndarray]:
-    """The distinct (left code, right code) pairs of two code columns (-1 allowed) and each row's pair number."""
+    """The distinct (left code, right code) pairs of two code columns (-1 allowed) and each row's pair number,
+    in the order of the combined code. Without a sort: the combined codes index a table of every possible pair
+    (codes are dense and their products small: sources x owners, e-mails x types, sources x account ids)."""
     width = n_right + 1
     combined = (left.astype(np.int64) + 1) * width + (right.astype(np.int64) + 1)
-    distinct, inverse = np.unique(combined, return_inverse=True)
+    if not len(combined):
+        return [], np.zeros(0, dtype=np.int64)
+    seen = np.zeros(int(combined.max()) + 1, dtype=bool)
+    seen[combined] = True
+    distinct = np.flatnonzero(seen)
+    number = np.zeros(len(seen), dtype=np.int64)
+    number[distinct] = np.arange(len(distinct))
     pairs = [(c // width - 1, c % width - 1) for c in distinct.tolist()]
-    return pairs, inverse.reshape(-1)
+    return pairs, number[combined]
 
 
 class _Columns:
     """The night's activities as the engine's columns, with what the selection reads, each computed once per
     distinct value and gathered (NumPy): the owner's e-mail as the engine resolves it (a code into ``emails``,
     -1 for none), the type, the instant, the account's row (-1 unknown), countable (completed, not deleted).
-    Keys (source, id) are made once, and only when a night needs them."""
+    Keys (source, id) are made only for the rows a night keeps."""
 
     def __init__(self, records: RecordColumns, emails: Mapping[Key, str], zone: ZoneInfo) -> None:
         acts = self.acts = records.activity_table
@@ -269,22 +277,25 @@ class _Columns:
             (sources[s], acts.account.values[a]) if s >= 0 and a >= 0 else None for s, a in self.account_pairs]
         self.account_row = np.array([-1 if k is None else row_of.get(k, -1) for k in self.account_keys] or [-1],
                                     dtype=np.int64)[self.account_pair] if self.n else np.zeros(0, dtype=np.int64)
-        self._keys: list[Key] | None = None
-
-    @property
-    def keys(self) -> list[Key]:
-        if self._keys is None:
-            self._keys = list(zip(self.acts.source.decoded(), self.acts.id, strict=True))
-        return self._keys
 
     def key(self, i: int) -> Key:
         return (self.acts.source.values[int(self.acts.source.codes[i])], self.acts.id[i])
 
-    def among(self, keys: Collection[Key]) -> np.ndarray:
-        """Whether each row's key is one of ``keys``."""
-        if not keys:
-            return np.zeros(self.n, dtype=bool)
-        return np.fromiter(map(keys.__contains__, self.keys), dtype=bool, count=self.n)
+    def among(self, *groups: Iterable[Key]) -> list[np.ndarray]:
+        """Per group of keys, whether each row's key is in it: one C-level pass over the ids per source for all
+        the groups together (a bit per group), no key tuple made."""
+        bits: dict[str, dict[str, int]] = {}
+        for g, keys in enumerate(groups):
+            for source, rid in keys:
+                of_source = bits.setdefault(source, {})
+                of_source[rid] = of_source.get(rid, 0) | 1 << g
+        found = np.zeros(self.n, dtype=np.int64)
+        for code, source in enumerate(self.acts.source.values):
+            named = bits.get(source)
+            if named:
+                hits = np.fromiter(map(named.get, self.acts.id, repeat(0)), dtype=np.int64, count=self.n)
+                found |= np.where(self.acts.source.codes == code, hits, 0)
+        return [(found & 1 << g) != 0 for g in range(len(groups))]
 
     def on_accounts(self, accounts: Collection[Key]) -> np.ndarray:
         """Whether each row is on one of these accounts (by its account's key; the account need not exist)."""
@@ -319,12 +330,14 @@ def _touched(plan: Plan, changes: Changes, kept: KeptState, fingerprints: Mappin
 
 
 def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails: Mapping[Key, str],
-                settings: EngineSettings) -> dict[str, frozenset[Key]]:
-    """Action id -> its candidates (see the module's docstring), for these actions: the countable activities on
-    known accounts of each (owner e-mail, type) pair sorted by instant once (NumPy), two sorted searches per
-    action, then the account test once per distinct account of the window's slice."""
+                settings: EngineSettings) -> tuple[dict[str, frozenset[Key]], np.ndarray]:
+    """Action id -> its candidates (see the module's docstring), for these actions, and every candidate's row
+    (a mask): the countable activities on known accounts of each (owner e-mail, type) pair sorted by instant once
+    (NumPy), two sorted searches per action, then the account test once per distinct account of the window's
+    slice."""
+    rows_kept = np.zeros(columns.n, dtype=bool)
     if not actions:
-        return {}
+        return {}, rows_kept
     by_pair: dict[tuple[str, object], list[Action]] = {}
     for a in actions:
         by_pair.setdefault((a.who.strip().lower(), a.activity_type), []).append(a)
@@ -359,8 +372,9 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
                     verdict = verdicts[row] = test(accounts[row])
                 if verdict:
                     keep.append(columns.key(i))
+                    rows_kept[i] = True
             result[action.id] = frozenset(keep)
-    return result
+    return result, rows_kept
 
 
 def _rows_of(records: RecordColumns, positions: np.ndarray) -> RecordColumns:
@@ -432,9 +446,11 @@ def _rejected_activities(evaluation: Evaluation, columns: _Columns, positions: n
     rejections have other keys)."""
     if not evaluation.rejected:
         return frozenset()
-    keys = columns.keys if positions is None else [columns.key(i) for i in positions.tolist()]
-    evaluated = set(keys)
-    return frozenset(k for k in ((d.source, d.record_id) for d in evaluation.rejected) if k in evaluated)
+    rejected = {(d.source, d.record_id) for d in evaluation.rejected}
+    if positions is not None:    # a night's subset: its few keys
+        return frozenset(key for key in map(columns.key, positions.tolist()) if key in rejected)
+    (evaluated,) = columns.among(rejected)
+    return frozenset(columns.key(i) for i in np.flatnonzero(evaluated).tolist())
 
 
 def touched_summary(stats: NightStats) -> str:
