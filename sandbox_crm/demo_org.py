@@ -294,9 +294,9 @@ def _working_time(rng: random.Random, day: date) -> datetime:
 
 def _activities(rng: random.Random, scale: float, users: list[DemoUser], accounts: list[DemoAccount]
                 ) -> Iterator[DemoActivity]:
-    for key, owner, account, kind, status, start, deleted in EXAMPLE_ACTIVITIES:
-        yield DemoActivity(key, kind, status, start, None, owner, account, _subject(kind, account, accounts),
-                           deleted, "salesforce")
+    for key, owner, account_key, kind, status, start, deleted in EXAMPLE_ACTIVITIES:
+        yield DemoActivity(key, kind, status, start, None, owner, account_key,
+                           _subject(kind, account_key, accounts), deleted, "salesforce")
     example_keys = {a[0] for a in EXAMPLE_ACCOUNTS}
     by_owner: dict[str, list[DemoAccount]] = {}
     for acc in accounts:

@@ -123,7 +123,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
         }
     actions = {a.action_id: a for a in evaluation.actions}
     for action in plan.actions:
-        p = actions.get(action.id)
+        ap = actions.get(action.id)
         out[(Target.ACTION, record_key(plan, action.id))] = {
             "name": title(f"{action.id} {action.text}"),
             "text": action.text,
@@ -132,9 +132,9 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "axis_key": record_key(plan, action.axis_id),
             "owner_email": action.who,
             "target": action.target,
-            "done": p.done if p else 0,
-            "progress_pct": _pct(p.progress) if p else 0.0,
-            "pace": p.pace.value if p else None,
+            "done": ap.done if ap else 0,
+            "progress_pct": _pct(ap.progress) if ap else 0.0,
+            "pace": ap.pace.value if ap else None,
             "window_start": action.window.start.date().isoformat(),
             "window_end": _last_day(action.window.end),
         }

@@ -20,13 +20,14 @@ import hashlib
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from pac_core.errors import PacError
 from sync_jobs.logs import event
@@ -93,10 +94,10 @@ def _info(engine: Engine, name: str) -> tuple[str | None, datetime | None]:
 class _PgLock:
     def __init__(self, engine: Engine, plan_id: str, owner: str) -> None:
         self.engine, self.plan_id, self.owner = engine, plan_id, owner
-        self.conn = None
+        self.conn: Connection | None = None
         self.key: int | None = None
 
-    def _key(self, conn) -> int:  # type: ignore[no-untyped-def]
+    def _key(self, conn: Connection) -> int:
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
         digest = hashlib.blake2b(f"pac:{schema}:{self.plan_id}".encode(), digest_size=8).digest()
         return int.from_bytes(digest, "big") >> 1    # fits a signed bigint
@@ -134,14 +135,16 @@ class _SqliteLock:
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
 
-    def _immediate(self, fn: Callable[[object], bool]) -> bool:
+    def _immediate(self, fn: Callable[[sqlite3.Cursor], bool]) -> bool:
         raw = self.engine.raw_connection()
         try:
             driver = raw.driver_connection
-            old = driver.isolation_level  # type: ignore[union-attr]
-            driver.isolation_level = None  # type: ignore[union-attr]
+            if not isinstance(driver, sqlite3.Connection):
+                raise TypeError(f"the SQLite run lock needs the sqlite3 driver, not {type(driver).__name__}")
+            old = driver.isolation_level
+            driver.isolation_level = None
             try:
-                cur = driver.cursor()  # type: ignore[union-attr]
+                cur = driver.cursor()
                 cur.execute("BEGIN IMMEDIATE")
                 try:
                     result = fn(cur)
@@ -151,12 +154,12 @@ class _SqliteLock:
                     cur.execute("ROLLBACK")
                     raise
             finally:
-                driver.isolation_level = old  # type: ignore[union-attr]
+                driver.isolation_level = old
         finally:
             raw.close()
 
     def try_acquire(self) -> bool:
-        def attempt(cur) -> bool:  # type: ignore[no-untyped-def]
+        def attempt(cur: sqlite3.Cursor) -> bool:
             cur.execute("SELECT owner, expires_at FROM pac_run_lock WHERE name = ?", (self.plan_id,))
             row = cur.fetchone()
             now = _now()
@@ -186,7 +189,7 @@ class _SqliteLock:
         self._stop.set()
         if self._beat is not None:
             self._beat.join(timeout=5)
-        self._immediate(lambda cur: bool(cur.execute(  # type: ignore[attr-defined]
+        self._immediate(lambda cur: bool(cur.execute(
             "DELETE FROM pac_run_lock WHERE name = ? AND owner = ?", (self.plan_id, self.owner))))
 
 

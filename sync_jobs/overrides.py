@@ -155,7 +155,8 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
             old = (legacy or {}).get(k)
             start = Change(file_value, "file", file_changed_at)
             sent = (written.get(old.connector) or {}).get((k[0], k[1])) if old is not None else None
-            echo = sent is not None and same(old.value, sent.fields.get(LOGICAL[k[2]]))   # pac's own value read back
+            echo = (old is not None and sent is not None
+                    and same(old.value, sent.fields.get(LOGICAL[k[2]])))   # pac's own value read back
             if old is not None and not echo and not same(old.value, file_value):
                 try:
                     start = Change(normalise(k[2], old.value), "crm", old.modified_at, old.connector)

@@ -31,10 +31,10 @@ def read_secrets_file(path: str | Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        bad_line = path.read_bytes()[:exc.start].count(b"\n") + 1
         raise InvalidInput(Problem("", "the secrets file is not UTF-8 text",
                                    "save it as UTF-8 (KEY=VALUE lines); on Linux: iconv -f latin1 -t utf-8",
-                                   file=str(path), line=line)) from None
+                                   file=str(path), line=bad_line)) from None
     except OSError as exc:
         raise InvalidInput(Problem("PAC_SECRETS_FILE", f"cannot read secrets file {path}: {exc.strerror}",
                                    "check the path and its permissions")) from None

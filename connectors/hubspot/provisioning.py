@@ -103,11 +103,11 @@ def check(connector: Portal) -> list[SchemaIssue]:
             issues.append(SchemaIssue(w.action_object, None, f"no association definition with {w.axis_object} "
                                       "(each action linked to its axis)", PROVISION))
     group = connector.mapping.writeback.group
-    for object_type, display, props in _wanted(connector):
+    for object_type, display, wanted in _wanted(connector):
         known = connector.property_names(object_type)
-        for prop in props:
-            if prop.name not in known:
-                issues.append(SchemaIssue(display, prop.name, "PAC property missing", PROVISION))
+        for pac_prop in wanted:
+            if pac_prop.name not in known:
+                issues.append(SchemaIssue(display, pac_prop.name, "PAC property missing", PROVISION))
         if object_type in GROUPED and not _has_group(connector, object_type, group):
             issues.append(SchemaIssue(display, None, f"property group {group!r} missing", PROVISION))
     return issues

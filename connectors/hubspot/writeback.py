@@ -198,7 +198,9 @@ class Writer:
         unknown = sorted(set(keys) - set(ids))
         if unknown and self.axis_type:
             for obj in batch_read(self.transport, self.axis_type, unknown, [KEY], id_property=KEY):
-                ids[(obj.get("properties") or {}).get(KEY)] = str(obj["id"])
+                key = (obj.get("properties") or {}).get(KEY)
+                if key:
+                    ids[key] = str(obj["id"])
         return {k: v for k, v in ids.items() if k and v}
 
     def _axis_key(self, axis: str, changes: Sequence[WriteChange]) -> str | None:
@@ -304,6 +306,7 @@ class Writer:
     # -- sending -----------------------------------------------------------------------------------
     def _send(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]
               ) -> list[tuple[int, WriteResult]]:
+        body: dict[str, list[dict[str, Any]]]
         if verb == "upsert":
             body = {"inputs": [{"id": c.key, "idProperty": KEY, "properties": p} for _, c, p in batch]}
             ids = {c.key: c.key for _, c, _ in batch}

@@ -29,8 +29,8 @@ from urllib.parse import urlsplit
 import jwt  # pyjwt[crypto]
 import requests
 from requests.adapters import HTTPAdapter
-from simple_salesforce import Salesforce
 from simple_salesforce import exceptions as sfx
+from simple_salesforce.api import Salesforce
 from simple_salesforce.util import call_salesforce
 
 from connectors.base import (
@@ -248,12 +248,14 @@ class SfClient:
         ``Sforce-Locator``), each page one call retried on its own. Values are strings as in the CSV,
         except empty cells (None) and ``boolean_columns`` and ``Is*`` columns (bool)."""
         operation = "queryAll" if include_deleted else "query"
-        job = self.call(lambda sf: sf.restful("jobs/query", method="POST",
-                                              json={"operation": operation, "query": soql}), "bulk2")
+        job = _reply(self.call(lambda sf: sf.restful("jobs/query", method="POST",
+                                                     json={"operation": operation, "query": soql}), "bulk2"),
+                     "Salesforce Bulk API 2.0 query job creation")
         job_id = job["id"]
         delay = 0.5
         for _ in range(2000):
-            info = self.call(lambda sf: sf.restful(f"jobs/query/{job_id}"), "bulk2")
+            info = _reply(self.call(lambda sf: sf.restful(f"jobs/query/{job_id}"), "bulk2"),
+                          f"Salesforce Bulk API 2.0 query job {job_id}")
             state = info.get("state")
             if state == "JobComplete":
                 break
@@ -286,6 +288,13 @@ class SfClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _reply(reply: Any | None, what: str) -> Any:
+    """A REST reply that must have a JSON body: simple_salesforce gives None for an empty one (204)."""
+    if reply is None:
+        raise ConnectorError(f"{what}: empty reply from Salesforce")
+    return reply
 
 
 def _bulk_results(sf: Salesforce, job_id: str, locator: str, max_records: int) -> tuple[str, str]:

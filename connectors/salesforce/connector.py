@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from simple_salesforce import format_soql
+from simple_salesforce.format import format_soql
 
 from connectors.base import (
     ApiUsage,

@@ -199,7 +199,7 @@ def _load(path: Path) -> tuple[SalesforceMapping | None, list[Problem]]:
     doc = load_yaml(path)
     mapping, problems = doc.validate(SalesforceMapping)
     raw = plain(doc.data) if isinstance(doc.data, dict) else {}
-    problems += _writeback_problems(doc, raw.get("writeback") if isinstance(raw.get("writeback"), dict) else {})
+    problems += _writeback_problems(doc, _section(raw.get("writeback")))
     if mapping is None:
         return None, problems
     for fields in mapping.read_fields().values():
@@ -218,16 +218,21 @@ def _load(path: Path) -> tuple[SalesforceMapping | None, list[Problem]]:
     return (None if problems else mapping), problems
 
 
+def _section(value: object) -> dict[str, Any]:
+    """``value`` if the file has a mapping there, else an empty one (the schema reports the wrong type)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _writeback_problems(doc: Document, w: dict[str, Any]) -> list[Problem]:
     """The security boundary, checked on the raw file so it is reported even beside other mistakes."""
     problems: list[Problem] = []
     for name, expected in (("axis", "PAC_Axis__c"), ("action", "PAC_Action__c")):
-        target = w.get(name) if isinstance(w.get(name), dict) else {}
+        target = _section(w.get(name))
         obj = target.get("object")
         if obj is not None and obj != expected:
             problems.append(doc.problem(("writeback", name, "object"), f"the write-back may only write "
                                         f"{expected}, not {obj}", f"write object: {expected}"))
-        fields = target.get("fields") if isinstance(target.get("fields"), dict) else {}
+        fields = _section(target.get("fields"))
         for logical, fld in fields.items():
             fld = str(fld)
             allowed = PAC_FIELD.match(fld) or fld == "Name" or (fld == "OwnerId" and logical == "owner_email")
@@ -239,8 +244,8 @@ def _writeback_problems(doc: Document, w: dict[str, Any]) -> list[Problem]:
         if key is not None and not PAC_FIELD.match(str(key)):
             problems.append(doc.problem(("writeback", name, "key_field"), f"{key} is not a PAC external id field",
                                         "use PAC_Key__c"))
-    account = w.get("account") if isinstance(w.get("account"), dict) else {}
-    fields = account.get("fields") if isinstance(account.get("fields"), dict) else {}
+    account = _section(w.get("account"))
+    fields = _section(account.get("fields"))
     for logical, fld in fields.items():
         if not PAC_FIELD.match(str(fld)):
             problems.append(doc.problem(("writeback", "account", "fields", logical), f"the write-back may not "

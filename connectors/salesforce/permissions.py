@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from more_itertools import chunked
-from simple_salesforce import format_soql
+from simple_salesforce.format import format_soql
 
 from connectors.base import QuotaExhausted, RateLimited, SchemaError, TransientError
 from connectors.salesforce.client import SfClient

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from sync_jobs.store.tables import NotificationSent
 
@@ -14,8 +14,9 @@ from sync_jobs.store.tables import NotificationSent
 def delivered(engine: Engine, plan_id: str) -> set[tuple[str, str, str]]:
     """(person, channel, alert key) already delivered for this plan."""
     with Session(engine) as session:
-        rows = session.execute(select(NotificationSent.person, NotificationSent.channel, NotificationSent.alert_key)
-                               .where(NotificationSent.plan_id == plan_id))
+        rows = session.execute(select(col(NotificationSent.person), col(NotificationSent.channel),
+                                      col(NotificationSent.alert_key))
+                               .where(col(NotificationSent.plan_id) == plan_id))
         return {(p, c, k) for p, c, k in rows}
 
 

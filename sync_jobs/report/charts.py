@@ -142,11 +142,11 @@ def trend_chart(points: list[tuple[str, Decimal]], target: Decimal | None, fmt: 
     scale = plot_h / (step * ticks)
     out = [_svg_open(width, height, title, css_class="chart trend")]
     for k in range(ticks + 1):
-        value = step * k
-        y = top + plot_h - value * scale
+        tick = step * k
+        y = top + plot_h - tick * scale
         out.append(f'<line x1="{left}" x2="{width - 12}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>')
         out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">'
-                   f'{_e(fmt.money_compact(value))}</text>')
+                   f'{_e(fmt.money_compact(tick))}</text>')
     slot = plot_w / max(len(points), 1)
     bar = min(56.0, slot * 0.6)
     for i, (label, value) in enumerate(points):

@@ -13,6 +13,7 @@ locale: in French a dollar is ``$US`` and a pound ``£GB`` (the report wrote ``$
 
 from __future__ import annotations
 
+import datetime as dt  # in the annotations of Formatter, where `date` and `datetime` are methods
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -134,7 +135,7 @@ class Formatter:
             value = self.local(value).date()
         return format_date(value, self._date_pattern(value), locale=self.locale)
 
-    def short_date(self, value: date | datetime) -> str:
+    def short_date(self, value: dt.date | dt.datetime) -> str:
         """``20 mai`` / ``May 20``: for tables where the year is the plan's."""
         if isinstance(value, datetime):
             value = self.local(value).date()
@@ -149,7 +150,7 @@ class Formatter:
         return format_datetime(local, f"{self._date_pattern(local.date())} {joiner} HH:mm", tzinfo=local.tzinfo,
                                locale=self.locale)
 
-    def date_range(self, start: datetime, end: datetime) -> str:
+    def date_range(self, start: dt.datetime, end: dt.datetime) -> str:
         """A half-open window [start, end) as the days it covers: ``3–9 mai 2027`` / ``May 3–9, 2027``."""
         first = self.local(start).date()
         last_moment = self.local(end)
@@ -170,7 +171,7 @@ class Formatter:
             return f"{head}{DASH}{format_date(last, 'd, y', locale=self.locale)}"
         return f"{head} {DASH} {self.date(last)}"
 
-    def quarter(self, moment: datetime) -> str:
+    def quarter(self, moment: dt.datetime) -> str:
         """``T2 2027`` (trimestre) / ``Q2 2027``."""
         return format_date(self.local(moment).date(), "QQQ y", locale=self.locale)
 

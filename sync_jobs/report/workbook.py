@@ -45,7 +45,9 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     words = labels(fmt.lang)
     number_formats = formats(fmt.lang, inputs.plan.currency)
     book = Workbook()
-    book.remove(book.active)
+    blank = book.active   # the empty sheet a new workbook starts with (None only for a write-only one)
+    if blank is not None:
+        book.remove(blank)
     subtitle = f'{words["as_of"]} {fmt.datetime(inputs.evaluation.as_of)}'
     for name, (columns, rows) in iter_views(inputs, fmt):
         sheet = book.create_sheet(name)

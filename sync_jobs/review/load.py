@@ -76,12 +76,14 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
             owners = sorted({a.who for a in plan.actions})
             raise InvalidInput(Problem("--rep", f"{rep} owns no action of plan {plan.name!r}",
                                        f"choose one of: {', '.join(owners)}"))
-        previous, source, before = shift(month, -1), None, None
-        _, prev_end = month_bounds(previous, plan.timezone)
+        prev_month = shift(month, -1)
+        previous: str | None = prev_month
+        source, before = None, None
+        _, prev_end = month_bounds(prev_month, plan.timezone)
         if prev_end <= plan.period.start:
             previous = None
         else:
-            kept = [s for s in repo.snapshots(engine, plan.id) if s.kind == "monthly" and s.label == previous]
+            kept = [s for s in repo.snapshots(engine, plan.id) if s.kind == "monthly" and s.label == prev_month]
             if kept:
                 before, source = evaluation_from_payload(kept[-1].payload), "snapshot"
             else:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from sandbox_crm.run import start_sandbox
-from tests.cli import PAC
+from tests.cli import run_pac
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 
 
@@ -20,7 +21,7 @@ def crm():
 
 
 def pac(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PAC, *args], env=env, capture_output=True, text=True, timeout=300)
+    return run_pac(*args, env=env, cwd=Path.cwd(), timeout=300)
 
 
 def closed_port() -> int:

@@ -12,7 +12,7 @@ import pytest
 
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.run import start_sandbox
-from tests.cli import PAC
+from tests.cli import run_pac
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +46,7 @@ def setup(crm, tmp_path):
 
 
 def pac(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PAC, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return run_pac(*args, env=env, cwd=cwd, timeout=300)
 
 
 def assert_printed_as_text(done: subprocess.CompletedProcess[str], code: int) -> str:

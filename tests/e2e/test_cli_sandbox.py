@@ -9,7 +9,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from tests.cli import PAC
+from tests.cli import PAC, run_pac
 
 
 def read_until_ready(process: subprocess.Popen[str]) -> list[str]:
@@ -49,13 +49,12 @@ def test_sandbox_serves_a_sync_from_another_process_and_stops_on_ctrl_c(tmp_path
         user = tmp_path / "elsewhere"
         user.mkdir()
         run = {**base, **env}
-        synced = subprocess.run([*PAC, "sync"], cwd=user, env=run, capture_output=True, text=True, timeout=300)
+        synced = run_pac("sync", cwd=user, env=run, timeout=300)
         assert synced.returncode == 1, synced.stdout + synced.stderr     # first run: the demo's 2 set-asides, new
         assert "2 rejected (2 new)" in synced.stdout
-        status = subprocess.run([*PAC, "status"], cwd=user, env=run, capture_output=True, text=True, timeout=120)
+        status = run_pac("status", cwd=user, env=run, timeout=120)
         assert status.returncode == 0 and "partial" in status.stdout, status.stdout + status.stderr
-        explained = subprocess.run([*PAC, "explain", "A-01"], cwd=user, env=run, capture_output=True, text=True,
-                                   timeout=120)
+        explained = run_pac("explain", "A-01", cwd=user, env=run, timeout=120)
         assert explained.returncode == 0 and "4 / 5" in explained.stdout, explained.stdout + explained.stderr
     finally:
         sandbox.send_signal(signal.SIGINT)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,13 +12,13 @@ import pytest
 from pac_config.settings import load_settings
 from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store, repo
+from tests.cli import run_pac
 from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
 
 
 def pac(*args: str, config: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")}, "PAC_CONFIG": str(config)}
-    return subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=300, check=False)
+    return run_pac(*args, env=env, cwd=cwd, timeout=300)
 
 
 @pytest.fixture

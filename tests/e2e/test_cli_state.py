@@ -14,7 +14,7 @@ import pytest
 from pac_config.settings import load_settings
 from sandbox_crm.run import start_sandbox
 from sync_jobs.demo import write_demo_settings
-from tests.cli import PAC
+from tests.cli import run_pac
 from tests.fakes import sandbox_connectors, sandbox_env_fast
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ KEY = "pac-2027-durand-process:AX-GC-QUOTES"
 
 
 def pac(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*PAC, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return run_pac(*args, env=env, cwd=cwd, timeout=300)
 
 
 @pytest.fixture(scope="module")

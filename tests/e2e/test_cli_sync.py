@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from sandbox_crm.run import start_sandbox
 from sync_jobs.lock import run_lock
 from sync_jobs.store import open_store, repo
+from tests.cli import run_pac
 from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,8 +35,7 @@ def setup(crm, tmp_path):
 
 
 def pac(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from sync_jobs.cli import run; run()", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return run_pac(*args, env=env, cwd=cwd, timeout=300)
 
 
 class TestSync:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
 import time
 
-from tests.cli import PAC
+from tests.cli import run_pac
 from tests.fakes import sandbox_settings
 
 
@@ -26,8 +25,7 @@ def test_unreachable_salesforce_gives_up_within_the_budget(tmp_path) -> None:
            "PAC_HS_ACCESS_TOKEN": "t0ken-x", "PAC_HS_HOST": f"https://127.0.0.1:{closed_port()}"}
     env.pop("PAC_DATABASE_URL", None)
     started = time.monotonic()
-    done = subprocess.run([*PAC, "sync"], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=300)
+    done = run_pac("sync", cwd=tmp_path, env=env, timeout=300)
     took = time.monotonic() - started
     output = done.stdout + done.stderr
     assert done.returncode == 4, output

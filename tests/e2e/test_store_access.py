@@ -8,7 +8,6 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +16,8 @@ import pytest
 from pac_config.settings import load_settings
 from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store
+from tests.cli import PAC, run_pac
+from tests.e2e.conftest import copy_demo_store
 from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
 
 COMMANDS = [("sync",), ("status",), ("explain", "A-01"), ("report", "-o", "out.html"),
@@ -36,9 +37,10 @@ def _as_a_user() -> list[str]:
 
 
 def pac(*args: str, cwd: Path, env: dict[str, str], as_user: bool = False) -> subprocess.CompletedProcess[str]:
-    prefix = _as_a_user() if as_user else []
-    return subprocess.run([*prefix, sys.executable, "-c", "from sync_jobs.cli import run; run()", *args], cwd=cwd,
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+    if not as_user:
+        return run_pac(*args, env=env, cwd=cwd, timeout=300)
+    return subprocess.run([*_as_a_user(), *PAC, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -112,12 +114,13 @@ class TestUnsupportedUrl:
 
 
 class TestFailedCommandsHideNothing:
-    def test_a_failed_dry_run_leaves_the_demo_visible(self, tmp_path) -> None:
+    def test_a_failed_dry_run_leaves_the_demo_visible(self, tmp_path, demo_run) -> None:
         """After `pac demo`, a `pac sync --dry-run` that fails (no CRM credentials configured) must not leave a
-        store that makes `pac status` and `pac explain` read an empty one instead of the demo's."""
+        store that makes `pac status` and `pac explain` read an empty one instead of the demo's. (The session's
+        `pac demo`, its store and settings copied where `pac demo` puts them: ./.pac/demo.db and demo.yaml.)"""
         env = _env()
-        demo = pac("demo", cwd=tmp_path, env=env)
-        assert demo.returncode == 0, demo.stderr[-2000:]
+        assert demo_run.returncode == 0, demo_run.stderr[-2000:]
+        copy_demo_store(demo_run, tmp_path / ".pac")
         failed = pac("sync", "--dry-run", cwd=tmp_path, env=env)
         assert failed.returncode not in (0, 1), failed.stdout + failed.stderr
         status = pac("status", cwd=tmp_path, env=env)

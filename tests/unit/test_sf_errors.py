@@ -7,7 +7,7 @@ import requests
 from simple_salesforce import exceptions as sfx
 
 from connectors.base import AuthError, ConnectorError, QuotaExhausted, RateLimited, SchemaError, TransientError
-from connectors.salesforce.client import translate
+from connectors.salesforce.client import Credentials, SfClient, translate
 
 URL = "https://acme.my.salesforce.com/services/data/v62.0/query"
 
@@ -44,3 +44,21 @@ class TestTranslate:
         exc = sfx.SalesforceMalformedRequest(URL + "?q=SELECT+Secret", 400, "query", _body("INVALID_FIELD", "No col"))
         text = str(translate(exc, "query"))
         assert "INVALID_FIELD" in text and "SELECT" not in text
+
+
+class _NoContent:
+    """A Salesforce whose REST calls all answer 204 No Content: simple_salesforce's ``restful`` gives None."""
+
+    def restful(self, path: str, method: str = "GET", **kwargs: object) -> None:
+        return None
+
+
+def test_an_empty_bulk_job_reply_is_a_connector_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty reply where the Bulk API 2.0 job must be described is a ConnectorError that says so (a
+    TypeError, 'NoneType' object is not subscriptable, before)."""
+    env = {"PAC_SF_AUTH": "client_credentials", "PAC_SF_DOMAIN": "acme.my.salesforce.com",
+           "PAC_SF_CLIENT_ID": "id", "PAC_SF_CLIENT_SECRET": "secret-value-123"}
+    client = SfClient(Credentials.from_env(env))
+    monkeypatch.setattr(client, "call", lambda fn, what: fn(_NoContent()))
+    with pytest.raises(ConnectorError, match=r"Bulk API 2\.0 query job creation: empty reply"):
+        next(client.bulk_pages("SELECT Id FROM Account"))
