@@ -34,8 +34,10 @@ full night.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from itertools import repeat
@@ -43,14 +45,14 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from pac_core.columnar import NO_DAY, NO_TIME, ActivityTable, Categorical, RecordColumns
+from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
 from pac_core.engine import as_columns, evaluate
 from pac_core.engine_settings import EngineSettings
 from pac_core.matching import owner_emails
 from pac_core.plan import Action, Plan
-from pac_core.records import Account, ActivityStatus, Records, User
+from pac_core.records import ActivityStatus, Records, User
 from pac_core.results import Evaluation
-from pac_core.scope_eval import compile_scope, dormancy_rule, is_dormancy
+from pac_core.scope_eval import dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
 ENGINE_VERSION = "1"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
@@ -158,7 +160,28 @@ def evaluate_incremental(plan: Plan, records: Records | RecordColumns, changes: 
     A full night (every action's candidates selected from every activity) when ``full`` is asked, when there is
     no kept state or no change list, or when the engine version, the settings or the users changed; an incremental
     one otherwise.
+
+    The cyclic garbage collector is paused for the night, as ``evaluate()`` pauses it for itself: the selection
+    makes hundreds of thousands of small acyclic objects (keys, dictionaries), which would otherwise trigger full
+    collections over everything the process holds.
     """
+    with _gc_paused():
+        return _night(plan, records, changes, kept, as_of, settings, full)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None, kept: KeptState | None,
+           as_of: datetime, settings: EngineSettings, full: bool) -> tuple[Evaluation, KeptState, NightStats]:
     reason = _full_reason(records, changes, kept, settings, full)
     fingerprints = action_fingerprints(plan)
     zone = ZoneInfo(plan.timezone)
@@ -333,8 +356,9 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
                 settings: EngineSettings) -> tuple[dict[str, frozenset[Key]], np.ndarray]:
     """Action id -> its candidates (see the module's docstring), for these actions, and every candidate's row
     (a mask): the countable activities on known accounts of each (owner e-mail, type) pair sorted by instant once
-    (NumPy), two sorted searches per action, then the account test once per distinct account of the window's
-    slice."""
+    (NumPy), two sorted searches per action, then the account test on the window's slice as masks: the engine's own
+    static conditions per combination of account classes (``AccountColumns``, built without won deals), the CRM
+    dormant flag where the condition reads it and the account has one."""
     rows_kept = np.zeros(columns.n, dtype=bool)
     if not actions:
         return {}, rows_kept
@@ -350,30 +374,28 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
     inside = np.flatnonzero((codes >= 0) & columns.countable & (columns.account_row >= 0))
     inside = inside[np.lexsort((columns.instants[inside], codes[inside]))]
     bounds = np.searchsorted(codes[inside], np.arange(len(code_of) + 1))
-    accounts = columns.records.accounts
-    tests: dict[tuple[object, ...], tuple[Callable[[Account], bool], dict[int, bool]]] = {}
+    scopes = {a.id: plan.action_scope(a) for a in actions}
+    none = np.zeros(0, dtype=np.int64)
+    account_columns = AccountColumns(columns.records.account_table, emails, none, none, settings.dormant_default_months,
+                                     list(scopes.values()))
+    flags = columns.records.account_table.dormant
+    tests: dict[tuple[object, ...], Callable[[np.ndarray], np.ndarray]] = {}
     result: dict[str, frozenset[Key]] = {}
     for k, group_actions in enumerate(by_pair.values()):
         group = inside[bounds[k]:bounds[k + 1]]
         times = columns.instants[group]
         for action in group_actions:
-            scope = plan.action_scope(action)
-            found = tests.get(scope.conditions)
-            if found is None:
-                found = tests[scope.conditions] = (_account_test(scope, emails, settings.dormant_default_months), {})
-            test, verdicts = found
+            scope = scopes[action.id]
+            test = tests.get(scope.conditions)
+            if test is None:
+                test = tests[scope.conditions] = _account_test(scope, account_columns, flags,
+                                                               settings.dormant_default_months)
             lo, hi = np.searchsorted(times, (action.window.start.timestamp() - SLACK_SECONDS,
                                              action.window.end.timestamp() + SLACK_SECONDS))
             rows = group[lo:hi]
-            keep = []
-            for i, row in zip(rows.tolist(), columns.account_row[rows].tolist(), strict=True):
-                verdict = verdicts.get(row)
-                if verdict is None:
-                    verdict = verdicts[row] = test(accounts[row])
-                if verdict:
-                    keep.append(columns.key(i))
-                    rows_kept[i] = True
-            result[action.id] = frozenset(keep)
+            rows = rows[test(columns.account_row[rows])]
+            rows_kept[rows] = True
+            result[action.id] = frozenset(map(columns.key, rows.tolist()))
     return result, rows_kept
 
 
@@ -397,19 +419,22 @@ def _rows_of(records: RecordColumns, positions: np.ndarray) -> RecordColumns:
     return RecordColumns(records.account_table, activities, records.deal_table, records.users, records.rejected)
 
 
-def _account_test(scope: Scope, emails: Mapping[Key, str], default_months: int) -> Callable[[Account], bool]:
-    """Whether an account can be in the scope whatever its won deals: every account condition holds, dormancy
-    by the CRM flag when the condition reads it and the account has one, and not judged otherwise."""
-    static = Scope(tuple(c for c in scope.accounts_part.conditions if not is_dormancy(c)))
-    flags = [dormancy_rule(c, default_months) for c in scope.accounts_part.conditions if is_dormancy(c)]
-    first_failure = compile_scope(static, as_of_for_dormant=_EPOCH.date(), last_won={}, owner_email=emails,
-                                  default_months=default_months)
+def _account_test(scope: Scope, accounts: AccountColumns, flags: np.ndarray, default_months: int
+                  ) -> Callable[[np.ndarray], np.ndarray]:
+    """Per account row given, whether it can be in the scope whatever its won deals: live and every static account
+    condition holds (the engine's classes), dormancy by the CRM flag when the condition reads it and the account has
+    one, and not judged otherwise."""
+    conditions = scope.accounts_part.conditions
+    passing = accounts.static_pass(tuple(c for c in conditions if not is_dormancy(c)))
+    by_flag = [wanted for wanted, _months, use_flag in (dormancy_rule(c, default_months) for c in conditions
+                                                          if is_dormancy(c)) if use_flag]
 
-    def test(account: Account) -> bool:
-        for wanted, _months, use_flag in flags:
-            if use_flag and account.dormant is not None and account.dormant != wanted:
-                return False
-        return first_failure(account) is None
+    def test(rows: np.ndarray) -> np.ndarray:
+        mask: np.ndarray = passing[accounts.combo[rows]]
+        for wanted in by_flag:
+            flag = flags[rows]
+            mask &= (flag == 0) | ((flag == 1) == wanted)
+        return mask
 
     return test
 
