@@ -305,8 +305,10 @@ class _Columns:
         return (self.acts.source.values[int(self.acts.source.codes[i])], self.acts.id[i])
 
     def among(self, *groups: Iterable[Key]) -> list[np.ndarray]:
-        """Per group of keys, whether each row's key is in it: one C-level pass over the ids per source for all
-        the groups together (a bit per group), no key tuple made."""
+        """Per group of keys, whether each row's key is in it: per source, one C-level pass over the ids for all
+        the groups together (a bit per group: up to 63 groups), no key tuple made."""
+        if len(groups) > 63:
+            raise ValueError("at most 63 groups of keys")
         bits: dict[str, dict[str, int]] = {}
         for g, keys in enumerate(groups):
             for source, rid in keys:

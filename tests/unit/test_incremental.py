@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from pac_core.columnar import AccountTable, ActivityTable, DealTable, RecordColumns
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.incremental import Changes, KeptState, evaluate_incremental
+from pac_core.incremental import Changes, KeptState, _Columns, evaluate_incremental
 from pac_core.plan import (
     Action,
     ActivityType,
@@ -388,3 +388,17 @@ def test_a_night_on_the_stores_columns_equals_the_full_evaluation_of_the_objects
     assert stats.mode == "incremental"
     assert stats.activities_read < len(after.activities)
     _assert_same(evaluation, _full(plan, after, tomorrow))
+
+
+def test_key_lookups_over_many_sources_and_key_sets_equal_a_plain_key_test() -> None:
+    """The night finds rows by key with one pass over the ids per source for all key sets (a bit per set): with
+    70 sources and three key sets, each mask is exactly 'the row's (source, id) is in the set'."""
+    rng = random.Random(1)
+    sources = [f"s{k}" for k in range(70)]
+    acts = tuple(Activity(f"T{rng.randrange(50)}", rng.choice(sources), None, None, None, None) for _ in range(3000))
+    columns = _Columns(RecordColumns.of(Records(accounts=(), activities=acts, deals=(), users=())), {}, PARIS)
+    groups = [{(rng.choice([*sources, "unknown"]), f"T{rng.randrange(60)}") for _ in range(200)} for _ in range(3)]
+    for found, keys in zip(columns.among(*groups), groups, strict=True):
+        wanted = [(a.source, a.id) in keys for a in acts]
+        assert any(wanted)
+        assert found.tolist() == wanted
