@@ -18,6 +18,7 @@ from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.pull import pull_connector
+from sync_jobs.run_advice import kept_advice
 from sync_jobs.run_context import RunContext
 from sync_jobs.run_status import RunStatus
 from sync_jobs.unit_of_work import UnitOfWork
@@ -158,8 +159,8 @@ def tally(ctx: RunContext) -> None:
 
 
 def checkpoint(ctx: RunContext) -> None:
-    """The run log, its rejections and (when the run got through) the new watermarks, committed together; the
-    result's status (``dry_run`` for a dry run that got through)."""
+    """The run log, its rejections, its advice (when it evaluated) and (when the run got through) the new
+    watermarks, committed together; the result's status (``dry_run`` for a dry run that got through)."""
     result, status = ctx.result, ctx.status
     result.status = RunStatus.DRY_RUN if ctx.store.discards and status is RunStatus.OK else status
     if result.run_id is not None:
@@ -167,7 +168,8 @@ def checkpoint(ctx: RunContext) -> None:
         ctx.store.finish_run(result.run_id, status=status.logged, now=ctx.clock(), counts=result.counts,
                              api=result.api, errors=result.errors, rejections=result.rejections,
                              watermarks_seen=ctx.pulled.watermarks if advance else None,
-                             full_objects=ctx.pulled.full_objects if advance else ())
+                             full_objects=ctx.pulled.full_objects if advance else (),
+                             advice=kept_advice(ctx.effective, ctx.evaluation))
     event(log, "sync.end", plan=ctx.plan.id, run=result.run_id, status=result.log_status, written=result.written,
           accounts=result.accounts_written, rejected=len(result.rejections), errors=len(result.errors))
 
