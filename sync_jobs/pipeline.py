@@ -59,7 +59,11 @@ from connectors.base import (
     TransientError,
 )
 from pac_config.settings import Settings, engine_settings
+from pac_core.columnar import RecordColumns
 from pac_core.errors import InvalidInput
+from pac_core.plan import Plan
+from pac_core.records import Records
+from pac_core.results import Evaluation
 from sync_jobs import steps
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
 from sync_jobs.factory import build_connectors
@@ -128,8 +132,8 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
             ctx = RunContext(settings=settings, plan_settings=ps, plan=plan, fingerprint=fingerprint,
                              connectors=connectors, store=store, clock=clock, hooks=hooks, now=now,
                              writer=store.writer(hooks, batch_size=settings.writeback.batch_size, progress=progress),
-                             evaluator=evaluator or _night(engine, settings, ps.connectors, plan.id, now, full=full,
-                                                           dry_run=dry_run),
+                             evaluator=evaluator or _evaluator(engine, settings, ps.connectors, plan.id, now,
+                                                               full=full, dry_run=dry_run),
                              full=full, as_of=as_of, progress=progress)
             return run(ctx)
     finally:
@@ -167,10 +171,16 @@ def stopped_by(exc: Exception) -> tuple[RunStatus, str]:
     return RunStatus.CRM_UNREACHABLE, f"CRM unreachable: {type(exc).__name__}: {exc}"
 
 
-def _night(engine: Engine, settings: Settings, connectors: Sequence[str], plan_id: str, now: datetime, *,
-           full: bool, dry_run: bool) -> Evaluator:
-    """The run's evaluation (``sync_jobs.incremental_night``): incremental from the plan's kept state, equal field
-    by field to ``evaluate()``; a full night for ``pac sync --full`` (or no kept state); a dry run evaluates in full
-    and saves nothing."""
+def _evaluator(engine: Engine, settings: Settings, connectors: Sequence[str], plan_id: str, now: datetime, *,
+               full: bool, dry_run: bool) -> Evaluator:
+    """The run's evaluation: ``evaluate()`` on the store's columns; with ``engine.incremental_nights: true`` the
+    incremental night (``sync_jobs.incremental_night``: from the plan's kept state, equal field by field to
+    ``evaluate()``; a full night for ``pac sync --full`` or without kept state; a dry run evaluates in full and
+    saves nothing). Off by default: on columns a night costs more than a full evaluation today (docs/engine.md)."""
+    if not settings.engine.incremental_nights:
+        def full_evaluation(plan: Plan, records: Records | RecordColumns, as_of: datetime) -> Evaluation:
+            return evaluate(plan, records, as_of, settings)
+
+        return full_evaluation
     return night_evaluator(engine, plan_id, connectors, lambda plan: engine_settings(settings, plan.currency),
                            full=full, dry_run=dry_run, now=now)

@@ -109,14 +109,38 @@ def _modes(caplog: pytest.LogCaptureFixture) -> list[str]:
             if r.getMessage().startswith("sync.evaluate ")]
 
 
+INCREMENTAL = "engine: {incremental_nights: true}"
+
+
 class TestTheRunIsIncremental:
+    def test_by_default_pac_sync_evaluates_in_full_and_keeps_no_night(self, tmp_path, database_url, caplog) -> None:
+        """Without ``engine.incremental_nights`` (the default: a night costs more than a full evaluation on the
+        store's columns today) the run evaluates in full, saves no kept state and logs no night."""
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        plan, _ = pipeline.load_plan_file(settings.plan(None))
+        store = open_store(database_url)
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", W18))
+        try:
+            with caplog.at_level("INFO", logger="pac.sync"):
+                result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock())
+            records = store_records.load_records(store, ["fake"])
+            assert kept_store.load_kept(store, plan.id) is None
+        finally:
+            store.dispose()
+        assert result.evaluation is not None and result.evaluation.action("A-01").done == 1
+        assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
+                                             settings=engine_settings(settings, plan.currency))
+        assert _modes(caplog) == []
+
     def test_pac_sync_evaluates_incrementally_full_on_demand_and_a_dry_run_keeps_nothing(
             self, tmp_path, database_url, caplog) -> None:
-        """``run_sync`` with no evaluator given (what ``pac sync`` runs): the first night is full and leaves a kept
+        """``run_sync`` with no evaluator given (what ``pac sync`` runs) and ``engine.incremental_nights: true``:
+        the first night is full and leaves a kept
         state, the next one is incremental (only A-01 selected again after a new visit), ``full=True`` makes a full
         night, a dry run evaluates in full and leaves the kept state as it was; every evaluation equals
         ``evaluate()`` on the stored records."""
-        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        settings = load_settings(write_settings(tmp_path, database_url, extra=INCREMENTAL), env={})
         plan, _ = pipeline.load_plan_file(settings.plan(None))
         store = open_store(database_url)
         crm = FakeConnector()
@@ -167,7 +191,7 @@ class TestTheRunIsIncremental:
                                                                            caplog) -> None:
         """Records are stamped with the run's clock: a run whose clock is behind the last night's mark (minus the
         margin) stores records the change list would miss, so its night is full, and exact."""
-        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        settings = load_settings(write_settings(tmp_path, database_url, extra=INCREMENTAL), env={})
         plan, _ = pipeline.load_plan_file(settings.plan(None))
         store = open_store(database_url)
         crm = FakeConnector()
