@@ -18,7 +18,7 @@ from connectors.hubspot import mapping as hubspot_mapping
 from connectors.retry import RetryPolicy
 from connectors.salesforce import connector as salesforce_connector
 from connectors.salesforce import mapping as salesforce_mapping
-from pac_config.loader import config_dir
+from pac_config.loader import Document, config_dir
 from pac_core.errors import InvalidInput, Problem
 
 
@@ -29,15 +29,28 @@ class Build(Protocol):
                  max_daily_share: float = ..., policy: RetryPolicy | None = ...) -> Connector: ...
 
 
+class Connect(Protocol):
+    """A connector module's ``connect``: ``build`` from a mapping already parsed and checked (``parse_mapping``)."""
+
+    def __call__(self, name: str, mapping: Any, env: Mapping[str, str], *, prefix: str = ...,
+                 max_daily_share: float = ..., policy: RetryPolicy | None = ...) -> Connector: ...
+
+
 @dataclass(frozen=True)
 class CrmSpec:
-    """One CRM pac can sync with."""
+    """One CRM pac can sync with.
+
+    A mapping file is read through ``build`` (path in, connector out) or, by a caller that parses the file once
+    itself (``pac config check``), through ``parse_mapping`` (the parsed ``Document`` in: the mapping or None, and
+    every offline problem located in the file), ``connect`` (that mapping in) and ``check_mapping_online`` (the
+    mapping, the connector, the ``Document`` that locates the problems: nothing is parsed again)."""
 
     name: str                    # the ``crm:`` value of settings and mappings
     env_prefix: str              # default credentials prefix (``PAC_SF_``)
-    build: Build                 # the connector factory
-    check_mapping_offline: Callable[[Path], list[Problem]]
-    check_mapping_online: Callable[[Any, Any, Path | None], list[Problem]]   # (mapping, connector, file or None)
+    build: Build                 # the connector factory, from the mapping file
+    parse_mapping: Callable[[Document], tuple[Any, list[Problem]]]   # (mapping or None, the offline problems)
+    connect: Connect             # the connector factory, from a parsed mapping
+    check_mapping_online: Callable[[Any, Any, Path | Document | None], list[Problem]]  # (mapping, connector, file)
     default_mapping: str         # file name under config/mappings/
     demo_mapping: str            # the mapping that matches the sandbox CRM's demo organisation
 
@@ -47,12 +60,14 @@ class CrmSpec:
 
 
 CRMS: Mapping[str, CrmSpec] = {
-    "salesforce": CrmSpec("salesforce", "PAC_SF_", salesforce_connector.build,
-                          salesforce_mapping.check_mapping_offline, salesforce_mapping.check_mapping_online,
-                          "salesforce.default.yaml", "salesforce.demo.yaml"),
-    "hubspot": CrmSpec("hubspot", "PAC_HS_", hubspot_connector.build,
-                       hubspot_mapping.check_mapping_offline, hubspot_mapping.check_mapping_online,
-                       "hubspot.default.yaml", "hubspot.default.yaml"),
+    "salesforce": CrmSpec("salesforce", "PAC_SF_", build=salesforce_connector.build,
+                          parse_mapping=salesforce_mapping.parse_mapping, connect=salesforce_connector.connect,
+                          check_mapping_online=salesforce_mapping.check_mapping_online,
+                          default_mapping="salesforce.default.yaml", demo_mapping="salesforce.demo.yaml"),
+    "hubspot": CrmSpec("hubspot", "PAC_HS_", build=hubspot_connector.build,
+                       parse_mapping=hubspot_mapping.parse_mapping, connect=hubspot_connector.connect,
+                       check_mapping_online=hubspot_mapping.check_mapping_online,
+                       default_mapping="hubspot.default.yaml", demo_mapping="hubspot.default.yaml"),
 }
 
 
@@ -70,3 +85,11 @@ def build(crm: str, name: str, mapping_path: str | Path, env: Mapping[str, str],
     spec = crm_spec(crm)
     return spec.build(name, Path(mapping_path), env, prefix=prefix or spec.env_prefix,
                       max_daily_share=max_daily_share, policy=policy)
+
+
+def connect(crm: str, name: str, mapping: Any, env: Mapping[str, str], *, prefix: str | None = None,
+            max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> Connector:
+    """``build`` from a mapping already parsed and checked (``CrmSpec.parse_mapping``): the file is not read again."""
+    spec = crm_spec(crm)
+    return spec.connect(name, mapping, env, prefix=prefix or spec.env_prefix, max_daily_share=max_daily_share,
+                        policy=policy)

@@ -53,10 +53,12 @@ def parse_path(key: str) -> Path_:
     return tuple(out)
 
 
-def locate(problems: list[Problem], path: str | Path) -> list[Problem]:
-    """``problems`` (key paths only) with the file and line of their key in ``path``, in file order."""
-    doc = load_yaml(Path(path))
-    located = [Problem(p.path, p.message, p.fix, file=str(path), line=p.line or doc.line(parse_path(p.path)))
+def locate(problems: list[Problem], source: str | Path | Document) -> list[Problem]:
+    """``problems`` (key paths only) with the file and line of their key in ``source`` (a file, parsed here, or
+    a ``Document`` already parsed: not read again), in file order."""
+    doc = source if isinstance(source, Document) else load_yaml(Path(source))
+    file = doc.file if isinstance(source, Document) else str(source)
+    located = [Problem(p.path, p.message, p.fix, file=file, line=p.line or doc.line(parse_path(p.path)))
                for p in problems]
     return sorted(located, key=lambda p: p.line or 0)
 

@@ -9,7 +9,8 @@ change) and ends where the next one starts; instants are compared in UTC, so the
 nothing. ``due_snapshots`` lists the closed periods of a plan that have no snapshot yet: the scheduler
 takes them at start-up (catch-up) and at every run of its snapshot jobs.
 ``snapshot_payload`` / ``evaluation_from_payload`` round-trip an ``Evaluation`` through JSON-safe
-data (Decimal and dates as strings, enums as their values).
+data (Decimal and dates as strings, enums as their values); ``recommendations_payload`` /
+``recommendations_from_payload`` the advice alone (kept with each run for ``pac status``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.errors import PeriodError
 from pac_core.periods import month_window, quarter_window
-from pac_core.results import Evaluation
+from pac_core.results import Evaluation, Recommendation
 from pac_core.window import Window
 
 KINDS = ("monthly", "quarterly")
@@ -133,6 +134,17 @@ def evaluation_from_payload(payload: dict[str, Any]) -> Evaluation:
     """The ``Evaluation`` that ``snapshot_payload`` encoded (equal to the original)."""
     evaluation: Evaluation = _decode(Evaluation, payload)
     return evaluation
+
+
+def recommendations_payload(recommendations: Iterable[Recommendation]) -> list[dict[str, Any]]:
+    """The advisor's recommendations (with their evidence and overruled rules) as JSON-safe data, encoded as
+    ``snapshot_payload`` encodes them: what a run keeps for ``pac status``."""
+    return [_encode(r) for r in recommendations]
+
+
+def recommendations_from_payload(payload: Iterable[dict[str, Any]]) -> tuple[Recommendation, ...]:
+    """The recommendations ``recommendations_payload`` encoded (free-form evidence as ``_plain`` reads it)."""
+    return tuple(_decode(Recommendation, r) for r in payload)
 
 
 def _encode(value: Any) -> Any:

@@ -4,8 +4,10 @@ Each command is a module-level ``click.command`` in its ``sync_jobs.cli_*`` modu
 them: ``COMMANDS`` maps each command's name to ``"module:attribute"`` and to the first paragraph of its help, and
 ``LazyGroup`` imports a command's module only when that command runs (or its own ``--help`` is asked), so
 ``pac --help`` and ``pac plan --help`` list every command without loading the engine, the store or the CRM
-clients. This lazy loading (``_load``) is the one documented exception to the project's top-level imports; the
-error reporter (``sync_jobs.cli_errors``) is loaded the same way, once an error reached the top.
+clients; each command's module imports only what that command needs (``pac status`` reads the store and imports
+no engine). This lazy loading (``_load``) is the one documented exception to the project's top-level imports; the
+error reporter (``sync_jobs.cli_errors``) is loaded the same way, once an error reached the top, and so is the
+scheduler, once ``pac schedule`` runs (``run_lazily``).
 
 Exit codes: ``sync_jobs.exit_codes`` (0 ok, 1 partial, 2 bad input, 3 locked, 4 CRM, 5 quota, 6 unexpected error:
 see the log, one redacted line, a JSON event under ``--log-format json``; the traceback with ``-v``).
@@ -36,6 +38,12 @@ def _load(target: str) -> Any:
     """The object at ``"module:attribute"``, its module imported now (the CLI's lazy loading)."""
     module, _, attribute = target.partition(":")
     return getattr(importlib.import_module(module), attribute)
+
+
+def run_lazily(target: str, *args: Any, **kwargs: Any) -> Any:
+    """Call the function at ``"module:attribute"``, its module imported now: for a command whose work lives in a
+    module that imports the whole run (``pac schedule``: the scheduler), so that its ``--help`` stays light."""
+    return _load(target)(*args, **kwargs)
 
 
 class LazyGroup(click.Group):
@@ -94,7 +102,7 @@ CRM_COMMANDS = {
 COMMANDS = {
     "advice": Lazy("sync_jobs.cli_advice:advice",
                    "The advisor's recommendation per axis, with its evidence and the rules it overruled."),
-    "demo": Lazy("sync_jobs.cli_sync:demo_cmd", "The whole nightly job on a local sandbox CRM: seed, sync twice, "
+    "demo": Lazy("sync_jobs.cli_demo:demo_cmd", "The whole nightly job on a local sandbox CRM: seed, sync twice, "
                  "show progress, write the report."),
     "explain": Lazy("sync_jobs.cli_explain:explain_cmd",
                     "Why ID counts what it counts, from the stored records: an action (A-01) lists the activities "
@@ -111,11 +119,11 @@ COMMANDS = {
     "review": Lazy("sync_jobs.cli_review:review", "Write the monthly action review from the last sync's data."),
     "sandbox": Lazy("sync_jobs.cli_sandbox:sandbox_cmd", "Start the sandbox CRM (Salesforce + HubSpot, demo data) and "
                     "print the settings to use it by hand."),
-    "schedule": Lazy("sync_jobs.cli_sync:schedule_cmd", "Run the nightly sync and the monthly/quarterly snapshots on "
-                     "the configured cron (Ctrl-C stops)."),
+    "schedule": Lazy("sync_jobs.cli_schedule:schedule_cmd", "Run the nightly sync and the monthly/quarterly "
+                     "snapshots on the configured cron (Ctrl-C stops)."),
     "snapshot": Lazy("sync_jobs.cli_snapshot:snapshot", "Keep a closed month's or quarter's figures (the plan as of "
                      "its last instant) for the report's trends."),
-    "status": Lazy("sync_jobs.cli_sync:status_cmd", "Last runs and their figures, watermarks, API quota."),
+    "status": Lazy("sync_jobs.cli_status:status_cmd", "Last runs and their figures, watermarks, API quota."),
     "sync": Lazy("sync_jobs.cli_sync:sync_cmd", "Pull from the CRMs, evaluate the plan, write back only what changed."),
 }
 

@@ -10,16 +10,13 @@ import sys
 from dataclasses import replace
 
 import click
-from rich.console import Console
-from sqlalchemy import Engine
 
-from pac_config.settings import Settings
-from pac_core.errors import InvalidInput
 from pac_core.kpi_vocabulary import summary
 from pac_core.plan import Plan
 from pac_core.results import Evaluation
 from sync_jobs import cli_common
 from sync_jobs.app import current
+from sync_jobs.cli_status import NO_ADVICE
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.pipeline import evaluate
 from sync_jobs.report.evidence import rows as evidence_rows
@@ -27,11 +24,11 @@ from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label
 
 WORDS = {
-    "fr": {"none": "Aucune recommandation : chaque axe est dans les seuils fixés.", "evidence": "éléments",
+    "fr": {"none": NO_ADVICE["fr"], "evidence": "éléments",
            "overruled": "aussi envisagé, écarté par la règle prioritaire", "kpis": "indicateurs",
            "no_advice": "pas de recommandation", "threshold": "seuil", "unknown": "axe inconnu {axis}",
            "fix": "axes du plan : {known}", "context": "contexte déclaré"},
-    "en": {"none": "No recommendation: every axis is within its thresholds.", "evidence": "evidence",
+    "en": {"none": NO_ADVICE["en"], "evidence": "evidence",
            "overruled": "also considered, overruled by the rule that takes precedence", "kpis": "KPIs",
            "no_advice": "no recommendation", "threshold": "threshold", "unknown": "unknown axis {axis}",
            "fix": "the plan's axes: {known}", "context": "declared context"},
@@ -70,23 +67,6 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
             named = axis.objective.kpis if axis.objective else ()
             out.append(f"  {words['kpis']}: {summary(p.kpis, named, lang, plan.currency)}")
     return [line.replace("\u00a0", " ").replace("\u202f", " ") for line in out]
-
-
-def print_advice_summary(console: Console, settings: Settings, plan_ref: str | None, engine: Engine) -> None:
-    """``pac status``'s advice block: one line per axis with a recommendation (rule, sentence, overruled rules),
-    from the stored records; silent when the plan cannot be chosen or read (status still shows the runs)."""
-    try:
-        now = current(settings, plan_ref, engine=engine)
-    except (InvalidInput, OSError):
-        return
-    plan, recos = now.plan, now.evaluation.recommendations
-    if not recos:
-        console.print(f"Advice: {WORDS[plan.language]['none']}", markup=False)
-        return
-    console.print(f"Advice for {plan.name} ({len(recos)} axes; evidence: pac advice AXIS):", markup=False)
-    for reco in recos:
-        lost = "".join(f" [+{enum_label('rule', o.rule.value, plan.language)}]" for o in reco.overruled)
-        console.print(f"  {reco.axis_id}: {reco.summary}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)
 
 
 @click.command("advice")

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from connectors import registry
 from connectors.base import ConnectorError
-from pac_config.loader import Document, load_yaml, parse_path
+from pac_config.loader import Document, load_yaml
 from pac_config.planfile import load_plan
 from pac_config.settings import default_settings_path, load_settings
 from pac_core.errors import InvalidInput, Problem
@@ -48,14 +48,6 @@ def _crm_of(doc: Document) -> str:
         raise InvalidInput(Problem("crm", f"unknown or missing crm {crm!r}", "write crm: salesforce or crm: hubspot",
                                    file=doc.file, line=doc.line(("crm",))))
     return str(crm)
-
-
-def _located(problems: list[Problem], doc: Document) -> list[Problem]:
-    """``problems`` (key paths only) with the file and line of their key in the already parsed ``doc``, in file
-    order (``pac_config.loader.locate`` without parsing the file again)."""
-    located = [Problem(p.path, p.message, p.fix, file=doc.file, line=p.line or doc.line(parse_path(p.path)))
-               for p in problems]
-    return sorted(located, key=lambda p: p.line or 0)
 
 
 def _default_mapping(crm: str, sandbox: bool) -> Path:
@@ -93,7 +85,10 @@ def _environment(sandbox: bool, crm: str, *, provisioned: bool = False) -> Itera
 
 
 def _build(crm: str, mapping: Path, env: dict[str, str]) -> Any:
-    connector = registry.build(crm, f"{crm}-cli", mapping, env)
+    return _secrets_registered(registry.build(crm, f"{crm}-cli", mapping, env))
+
+
+def _secrets_registered(connector: Any) -> Any:
     for secret in connector.secrets():
         register_secret(secret)
     return connector
@@ -127,19 +122,19 @@ def _print_problems(problems: list[Problem], path: Path) -> None:
 def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     """Validate a field mapping: every problem at once, with file, line, key and fix."""
     try:
-        doc = load_yaml(mapping)      # parsed once here: the crm, then the online problems' lines
+        doc = load_yaml(mapping)   # the one parse: the crm, the offline problems, the connector, the problems' lines
         crm = _crm_of(doc)
     except InvalidInput as exc:
         _print_problems(exc.problems, mapping)
         sys.exit(EXIT_BAD_INPUT)
-    module = registry.crm_spec(crm)
-    problems = module.check_mapping_offline(mapping)
+    spec = registry.crm_spec(crm)
+    parsed, problems = spec.parse_mapping(doc)
     if not problems and online:
         with _environment(sandbox, crm, provisioned=True) as env:
             try:
-                connector = _build(crm, mapping, env)
+                connector = _secrets_registered(registry.connect(crm, f"{crm}-cli", parsed, env))
                 try:
-                    problems = _located(module.check_mapping_online(connector.mapping, connector, None), doc)
+                    problems = spec.check_mapping_online(parsed, connector, doc)
                 finally:
                     connector.close()
             except ConnectorError as exc:

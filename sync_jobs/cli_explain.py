@@ -19,8 +19,8 @@ from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
 from sync_jobs import cli_common
 from sync_jobs.app import Current, current
-from sync_jobs.cli_sync import reason_words
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
+from sync_jobs.run_views import reason_words
 
 TITLES = {
     "fr": {"record": "enregistrement", "CRM": "CRM", "account": "compte", "when": "quand", "reason": "raison",

@@ -89,7 +89,8 @@ def _plan_source(file: str, text: str) -> Source:
     if not isinstance(data, dict):
         raise InvalidInput(Problem("", "a plan file is a mapping with plan:, people:, actions:...",
                                    "see config/plans/example.pac.yaml", file=file, line=1))
-    header = data.get("plan") if isinstance(data.get("plan"), dict) else {}
+    plan = data.get("plan")
+    header: dict[str, Any] = plan if isinstance(plan, dict) else {}
     year = header.get("year", data.get("year"))
     tz = header.get("timezone", data.get("timezone"))
     problems: list[Problem] = []
@@ -110,7 +111,8 @@ def _plan_source(file: str, text: str) -> Source:
                                         "add text: the statement as written, "
                                         "e.g. 'Appeler 10 clients avant le 30 avril'"))
             continue
-        info = action.get("info") if isinstance(action.get("info"), dict) else {}
+        given = action.get("info")
+        info: dict[str, Any] = given if isinstance(given, dict) else {}
         statements.append(Statement(
             str(action["text"]).strip(), line=doc.line(("actions", i, "text")),
             id=str(action["id"]) if action.get("id") is not None else f"actions[{i}]",
@@ -213,13 +215,12 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
         sys.exit(EXIT_BAD_INPUT)
     if not source.statements:
         _fail(f"{file}: no statement to lint", "write one statement per line; lines starting with # are comments")
-    too_long = [(s, statement_too_long(s.text)) for s in source.statements]
-    too_long = [(s, problem) for s, problem in too_long if problem]
+    too_long = [(s, reason) for s in source.statements if (reason := statement_too_long(s.text))]
     if too_long:
         name = "stdin" if file == "-" else file
-        for statement, problem in too_long:
+        for statement, reason in too_long:
             where = f"{name}:{statement.line}" if statement.line else name
-            click.echo(f"{where}{' ' + statement.id if statement.id else ''}: {problem}", err=True)
+            click.echo(f"{where}{' ' + statement.id if statement.id else ''}: {reason}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     today_date: date | None = today.date() if today else None
     zone = tz or source.tz or DEFAULT_TZ

@@ -1,4 +1,5 @@
-"""``pac sync``, ``pac status``, ``pac schedule``, ``pac demo``: the nightly job's commands, and how a run is shown.
+"""``pac sync``: one run of the nightly job, and how its result is shown (``pac status``, ``pac schedule`` and
+``pac demo`` have their own modules: ``sync_jobs.cli_status``, ``cli_schedule``, ``cli_demo``).
 
 Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); the store from
 ``PAC_DATABASE_URL`` or the settings. Exit codes: ``sync_jobs.exit_codes`` (a run's from its status).
@@ -7,7 +8,6 @@ Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); th
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,17 +17,13 @@ from rich.table import Table
 
 from connectors.base import ConnectorError
 from sync_jobs import cli_common, textsafe
-from sync_jobs.cli_advice import print_advice_summary
-from sync_jobs.demo import DemoViews, run_demo
-from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, EXIT_OK, exit_code_for
+from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, exit_code_for
 from sync_jobs.lock import LockHeld
 from sync_jobs.logs import redact
 from sync_jobs.notify import after_sync
-from sync_jobs.pipeline import RunResult, load_plan_file, run_sync
+from sync_jobs.pipeline import RunResult, run_sync
 from sync_jobs.rejections import group_rejections
-from sync_jobs.run_views import ProgressView, counts_table
-from sync_jobs.scheduler import run_scheduler
-from sync_jobs.store import open_store, repo
+from sync_jobs.run_views import ProgressView, counts_table, examples, new_part, reason_words
 
 LONG_VALUE = 80   # characters of a value's repr shown in the dry run's table; longer ones are printed below it
 
@@ -63,43 +59,6 @@ def print_changes(console: Console, changes: dict[str, list[Any]],
         console.print("Dry run: nothing to write, the CRMs are up to date.")
 
 
-REASON_WORDS = {
-    "no_account": "no account", "no_owner": "no owner", "no_start": "no date", "unknown_type": "unknown activity type",
-    "no_close_date": "won deal with no close date", "no_amount": "won deal with no amount",
-    "negative_amount": "negative amount", "unknown_currency": "currency with no exchange rate",
-}
-
-
-def reason_words(head: str) -> str:
-    """A rejection's grouping reason for people: the engine's rule codes in words, connector reasons as they are."""
-    return REASON_WORDS.get(head, head)
-
-
-def _examples(group: Any) -> str:
-    shown = [f"{crm_id} «{label}»" if label else crm_id for _c, crm_id, label in group.examples]
-    more = group.count - len(shown)
-    return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
-
-
-def print_rejection_table(console: Console, groups: Sequence[Any], title: str) -> None:
-    """Rejected records grouped by reason: object, reason, count, a few example records (id and name)."""
-    table = Table(title=title)
-    for col in ("object", "reason", "count", "examples"):
-        table.add_column(col, justify="right" if col == "count" else "left")
-    for g in groups:
-        words = reason_words(g.reason)
-        detail = g.sample.split(": ", 1)[1] if g.count == 1 and ": " in g.sample and words != g.sample else ""
-        table.add_row(g.object, words + (f" ({detail})" if detail else ""), str(g.count), _examples(g))
-    console.print(table)
-
-
-def new_part(rejected: int, new: int | None) -> str:
-    """`` (1 new)`` after a rejection count: the new ones (not rejected for the same reason by the plan's previous
-    finished run) make a run partial, the known ones do not. Empty with no rejection, or when ``new`` is None
-    (a run that stopped before comparing, or a run logged before pac compared)."""
-    return f" ({new} new)" if new is not None and rejected else ""
-
-
 def print_rejection_summary(console: Console, result: Any) -> None:
     """The end of ``pac sync``: how many records were left out (how many of them new), by object and reason,
     where to see them."""
@@ -113,7 +72,7 @@ def print_rejection_summary(console: Console, result: Any) -> None:
     console.print(f"{len(result.rejections)} rejected{new_part(len(result.rejections), new)}: records counted "
                   f"nowhere (fix them in the CRM; `pac status` lists them{known}):", markup=False)
     for g in groups:
-        console.print(f"  {g.object}: {reason_words(g.reason)} x{g.count}, e.g. {_examples(g)}", markup=False)
+        console.print(f"  {g.object}: {reason_words(g.reason)} x{g.count}, e.g. {examples(g)}", markup=False)
 
 
 def print_warning_summary(console: Console, result: Any) -> None:
@@ -125,7 +84,7 @@ def print_warning_summary(console: Console, result: Any) -> None:
     console.print(f"{len(result.warnings)} data-quality warning(s): records counted, but fix them in the CRM "
                   "(`pac explain AXIS` lists them):", markup=False)
     for g in groups:
-        console.print(f"  {g.object}: {WARNING_WORDS.get(g.reason, g.reason)} x{g.count}, e.g. {_examples(g)}",
+        console.print(f"  {g.object}: {WARNING_WORDS.get(g.reason, g.reason)} x{g.count}, e.g. {examples(g)}",
                       markup=False)
 
 
@@ -186,99 +145,6 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
     if not dry_run:   # the nightly run's last step: the digests (notifications.enabled), never failing the run
         after_sync(settings, plan_ref, result.status)
     sys.exit(run_exit_code(result))
-
-
-@click.command("status")
-@click.option("--plan", "plan_ref", help="Only this plan's runs.")
-@click.option("--limit", default=10, show_default=True, help="How many runs to list.")
-def status_cmd(plan_ref: str | None, limit: int) -> None:
-    """Last runs and their figures, watermarks, API quota."""
-    settings = cli_common.settings(read_only=True)
-    plan_id = None
-    if plan_ref:
-        plan_id = load_plan_file(settings.plan(plan_ref))[0].id
-    engine = open_store(settings.database())
-    console = cli_common.table_console()
-    runs = repo.runs(engine, plan_id, limit=limit)
-    table = Table(title="Last runs")
-    for col in ("run", "plan", "started (UTC)", "took", "status", "read", "written", "rejected", "API calls",
-                "quota left"):
-        table.add_column(col)
-    for r in runs:
-        took = f"{(r.finished_at - r.started_at).total_seconds():.1f}s" if r.finished_at else "running"
-        counts = r.counts or {}
-        total = {k: sum(int(c.get(k, 0)) for c in counts.values())
-                 for k in ("read", "written", "rejected", "rejected_new")}
-        compared = any("rejected_new" in c for c in counts.values())
-        calls = ", ".join(f"{n}={a.get('calls', 0)}" for n, a in (r.api or {}).items())
-        left = ", ".join(f"{n}={a.get('remaining')}" for n, a in (r.api or {}).items()
-                         if a.get("remaining") is not None)
-        table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
-                      r.status + (" (dry)" if r.dry_run else ""), str(total["read"]), str(total["written"]),
-                      str(total["rejected"]) + new_part(total["rejected"], total["rejected_new"] if compared
-                                                        else None), calls, left or "-")
-    console.print(table if runs else "No run yet: try `pac sync` (or `pac demo`).")
-    marks = repo.watermarks(engine)
-    if marks:
-        wt = Table(title="Watermarks (highest change stamp read, per connector and object)")
-        for col in ("connector", "object", "watermark (UTC)", "last full read (UTC)"):
-            wt.add_column(col)
-        for (connector, obj), w in sorted(marks.items()):
-            wt.add_row(connector, obj, f"{w.value:%Y-%m-%d %H:%M:%S}" if w.value else "-",
-                       f"{w.last_full_at:%Y-%m-%d %H:%M}" if w.last_full_at else "never")
-        console.print(wt)
-    for plan_key in sorted({r.plan_id for r in runs}):
-        latest = repo.latest_plan_version(engine, plan_key)
-        if latest is not None:
-            console.print(f"Plan {plan_key}: version {latest.version} ({latest.source_path}, "
-                          f"imported {latest.imported_at:%Y-%m-%d %H:%M} UTC)", markup=False)
-    conflicts = repo.run_conflicts(engine, runs[0].plan_id, runs[0].id) if runs else []
-    if conflicts:
-        console.print(f"Last run's conflicts on the plan ({len(conflicts)}; the later change won, see "
-                      "`pac history KEY`):")
-        for c in conflicts:
-            console.print(f"  - {c}", markup=False)
-    if runs and runs[0].errors:
-        console.print(f"Last run's problems ({len(runs[0].errors)}):")
-        for e in runs[0].errors[:10]:
-            console.print(f"  - {e}", markup=False)
-    warned = sum(int(c.get("warnings", 0)) for c in (runs[0].counts or {}).values()) if runs else 0
-    if warned:
-        console.print(f"Last run's data-quality warnings: {warned} won deal(s) with no amount, counted as won "
-                      "and worth 0 (fix the amounts in the CRM; `pac explain AXIS` lists them).", markup=False)
-    if runs and runs[0].id is not None:
-        groups = repo.rejection_groups(engine, runs[0].id)
-        if groups:
-            total = sum(g.count for g in groups)
-            last = runs[0].counts or {}
-            new = (f", {sum(int(c.get('rejected_new', 0)) for c in last.values())} new"
-                   if any("rejected_new" in c for c in last.values()) else "")
-            print_rejection_table(console, groups, f"Last run's rejected records ({total}{new}, counted "
-                                                   "nowhere; fix them in the CRM)")
-    if runs:
-        print_advice_summary(console, settings, plan_ref, engine)
-    engine.dispose()
-
-
-@click.command("schedule")
-@click.option("--jobstore", help="SQLite file of this scheduler's job store (never shared with another one).")
-def schedule_cmd(jobstore: str | None) -> None:
-    """Run the nightly sync and the monthly/quarterly snapshots on the configured cron (Ctrl-C stops)."""
-    run_scheduler(cli_common.settings(), jobstore=jobstore)
-    sys.exit(EXIT_OK)
-
-
-@click.command("demo")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Language of the report.")
-@click.option("--output", default="out/pac-report.html", show_default=True, help="Where to write the report.")
-@click.option("--db", default=".pac/demo.db", show_default=True, help="The demo's SQLite file (recreated).")
-def demo_cmd(lang: str | None, output: str, db: str) -> None:
-    """The whole nightly job on a local sandbox CRM: seed, sync twice, show progress, write the report."""
-    top = click.get_current_context().find_root().params
-    verbose = bool(top.get("verbose")) or top.get("log_format") == "json"
-    views = DemoViews(lambda: ProgressView(textsafe.console(stderr=True)), counts_table)
-    sys.exit(exit_code_for(run_demo(views, lang=lang, output=output, db=db, console=cli_common.table_console(),
-                                    verbose=verbose, program=cli_common.program())))
 
 
 def run_exit_code(result: RunResult) -> int:

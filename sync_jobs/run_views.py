@@ -1,8 +1,10 @@
-"""How a sync run shows itself on a console, for ``pac sync`` and ``pac demo``: the progress bars fed by the
-pipeline's progress callback, and the table of a run's figures per object."""
+"""How a sync run shows itself on a console, for ``pac sync``, ``pac status`` and ``pac demo``: the progress bars
+fed by the pipeline's progress callback, the table of a run's figures per object, and rejected records grouped by
+reason (in words)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -61,3 +63,41 @@ def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
     for obj, c in sorted(counts.items()):
         table.add_row(obj, *(str(c.get(k, "")) for k in figures))
     return table
+
+
+REASON_WORDS = {
+    "no_account": "no account", "no_owner": "no owner", "no_start": "no date", "unknown_type": "unknown activity type",
+    "no_close_date": "won deal with no close date", "no_amount": "won deal with no amount",
+    "negative_amount": "negative amount", "unknown_currency": "currency with no exchange rate",
+}
+
+
+def reason_words(head: str) -> str:
+    """A rejection's grouping reason for people: the engine's rule codes in words, connector reasons as they are."""
+    return REASON_WORDS.get(head, head)
+
+
+def examples(group: Any) -> str:
+    """A rejection group's example records (``crm id «name»``), with how many more there are."""
+    shown = [f"{crm_id} «{label}»" if label else crm_id for _c, crm_id, label in group.examples]
+    more = group.count - len(shown)
+    return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
+
+
+def print_rejection_table(console: Console, groups: Sequence[Any], title: str) -> None:
+    """Rejected records grouped by reason: object, reason, count, a few example records (id and name)."""
+    table = Table(title=title)
+    for col in ("object", "reason", "count", "examples"):
+        table.add_column(col, justify="right" if col == "count" else "left")
+    for g in groups:
+        words = reason_words(g.reason)
+        detail = g.sample.split(": ", 1)[1] if g.count == 1 and ": " in g.sample and words != g.sample else ""
+        table.add_row(g.object, words + (f" ({detail})" if detail else ""), str(g.count), examples(g))
+    console.print(table)
+
+
+def new_part(rejected: int, new: int | None) -> str:
+    """`` (1 new)`` after a rejection count: the new ones (not rejected for the same reason by the plan's previous
+    finished run) make a run partial, the known ones do not. Empty with no rejection, or when ``new`` is None
+    (a run that stopped before comparing, or a run logged before pac compared)."""
+    return f" ({new} new)" if new is not None and rejected else ""

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from connectors.base import ObjectKind
+from pac_core.columnar import RecordColumns
 from pac_core.records import Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
 from sync_jobs.lock import run_lock
@@ -76,8 +77,10 @@ class UnitOfWork:
     def overrides(self, plan_id: str) -> list[Override]:
         return repo.overrides(self.engine, plan_id)
 
-    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records:
-        return store_records.load_records(self.engine, connectors, rejected)
+    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records | RecordColumns:
+        """What the engine reads: the stored records as columns (``store.records.load_columns``: one SELECT per
+        kind, no record object)."""
+        return store_records.load_columns(self.engine, connectors, rejected)
 
     def user_emails(self, connector: str) -> set[str]:
         return store_records.user_emails(self.engine, connector)
@@ -114,10 +117,11 @@ class UnitOfWork:
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
-                   full_objects: Iterable[tuple[str, str]]) -> None:
-        """The run log, its rejections and the new watermarks (None: none moves), in one transaction."""
+                   full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None) -> None:
+        """The run log, its rejections, its advice and the new watermarks (None: none moves), in one transaction."""
         repo.finish_run(self.engine, run_id, status=status, now=now, counts=counts, api=api, errors=errors,
-                        watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections)
+                        watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections,
+                        advice=advice)
 
     def _close_crashed_runs(self, plan_id: str, after: int, exc: BaseException, clock: Clock) -> None:
         """Best effort: the store itself may be what failed, and the original exception is the one to report."""
@@ -150,8 +154,9 @@ class DryRun(UnitOfWork):
     def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None) -> Writer:
         return RecordingWriter()
 
-    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records:
-        stored = super().load_records(connectors, rejected)
+    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records | RecordColumns:
+        """The stored records with the run's writes laid over them, as objects (a dry run evaluates in full)."""
+        stored = store_records.load_records(self.engine, connectors, rejected)
         if not self.overlay:
             return stored
         merged: dict[str, dict[tuple[str, str], Any]] = {}
@@ -214,7 +219,7 @@ class DryRun(UnitOfWork):
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
-                   full_objects: Iterable[tuple[str, str]]) -> None:
+                   full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None) -> None:
         pass
 
 

@@ -403,7 +403,14 @@ def build(name: str, mapping_path: str | Path | None, env: Mapping[str, str], *,
     ``HOST`` (default https://api.hubapi.com), ``CA_BUNDLE``, ``SEARCH_PER_SECOND`` (default 4).
     A missing variable raises ``AuthError`` naming it (never a value).
     """
-    mapping = load_mapping(mapping_path)
+    return connect(name, load_mapping(mapping_path), env, prefix=prefix, max_daily_share=max_daily_share,
+                   policy=policy)
+
+
+def connect(name: str, mapping: HubSpotMapping, env: Mapping[str, str], *, prefix: str = "PAC_HS_",
+            max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> HubSpotConnector:
+    """A connector from a mapping already loaded and checked (``mapping.parse_mapping``: ``pac config check``
+    parses the file once) and ``{prefix}*`` environment variables, as ``build`` reads them."""
     token = env.get(f"{prefix}ACCESS_TOKEN", "").strip()
     oauth = None
     if not token:

@@ -19,7 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from connectors.base import Connector
 from connectors.hubspot.schema import COMPANY_PROPS
-from pac_config.loader import MAX_MAPPING_TEXT, config_dir, load_or_raise, load_yaml, locate, problems_in
+from pac_config.loader import (
+    MAX_MAPPING_TEXT,
+    Document,
+    config_dir,
+    load_or_raise,
+    load_yaml,
+    locate,
+    problems_in,
+)
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus, DealStage
@@ -213,7 +221,13 @@ def check_mapping_offline(path: str | Path) -> list[Problem]:
 
 
 def _load(path: Path) -> tuple[HubSpotMapping | None, list[Problem]]:
-    doc = load_yaml(path)
+    return parse_mapping(load_yaml(path))
+
+
+def parse_mapping(doc: Document) -> tuple[HubSpotMapping | None, list[Problem]]:
+    """The mapping of a file already parsed (``pac_config.loader.load_yaml``), or None; and every problem found
+    without a portal, each located in the document's file (``file:line key: problem (fix)``). The one entry
+    point for a caller that parsed the file itself (``pac config check``): nothing is read again."""
     mapping, problems = doc.validate(HubSpotMapping)
     if mapping is None:
         return None, problems
@@ -232,11 +246,12 @@ def _load(path: Path) -> tuple[HubSpotMapping | None, list[Problem]]:
 
 
 def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
-                         path: str | Path | None = None) -> list[Problem]:
+                         path: str | Path | Document | None = None) -> list[Problem]:
     """Problems only the portal can reveal: unknown properties, unknown pipelines, misplaced stage ids.
 
     Each problem names the mapping key the ops person wrote (``companies.postal_code``, not the
-    property); with ``path`` (the mapping file) each also carries its file and line, sorted by line.
+    property); with ``path`` (the mapping file, or its parsed ``Document``: then not read again) each also
+    carries its file and line, sorted by line.
     """
     problems: list[Problem] = []
     for obj, keyed in mapping.read_property_keys().items():

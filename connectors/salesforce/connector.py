@@ -179,5 +179,12 @@ def build(name: str, mapping_path: str | Path, env: Mapping[str, str], *, prefix
         if any(p.path.startswith("writeback") for p in exc.problems):
             raise SchemaError(str(exc)) from None
         raise
+    return connect(name, mapping, env, prefix=prefix, max_daily_share=max_daily_share, policy=policy)
+
+
+def connect(name: str, mapping: SalesforceMapping, env: Mapping[str, str], *, prefix: str = "PAC_SF_",
+            max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> SalesforceConnector:
+    """A connector from a mapping already loaded and checked (``mapping.parse_mapping``: ``pac config check``
+    parses the file once) and ``{prefix}*`` environment variables (nothing is called yet)."""
     creds = Credentials.from_env(env, prefix)
     return SalesforceConnector(name, mapping, SfClient(creds, max_daily_share=max_daily_share, policy=policy))

@@ -196,7 +196,13 @@ def check_mapping_offline(path: str | Path) -> list[Problem]:
 
 
 def _load(path: Path) -> tuple[SalesforceMapping | None, list[Problem]]:
-    doc = load_yaml(path)
+    return parse_mapping(load_yaml(path))
+
+
+def parse_mapping(doc: Document) -> tuple[SalesforceMapping | None, list[Problem]]:
+    """The mapping of a file already parsed (``pac_config.loader.load_yaml``), or None; and every problem found
+    without an org, each located in the document's file (``file:line key: problem (fix)``). The one entry
+    point for a caller that parsed the file itself (``pac config check``): nothing is read again."""
     mapping, problems = doc.validate(SalesforceMapping)
     raw = plain(doc.data) if isinstance(doc.data, dict) else {}
     problems += _writeback_problems(doc, _section(raw.get("writeback")))
@@ -266,10 +272,10 @@ _TYPES = {  # what a mapped field's describe type must be
 
 
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
-                         path: str | Path | None = None) -> list[Problem]:
+                         path: str | Path | Document | None = None) -> list[Problem]:
     """Problems only the org can reveal, from ``describe()``: missing fields, wrong types, unknown picklist
-    values, fields the integration user cannot update. With ``path`` (the mapping file) each problem also
-    carries its file and line, sorted by line."""
+    values, fields the integration user cannot update. With ``path`` (the mapping file, or its parsed
+    ``Document``: then not read again) each problem also carries its file and line, sorted by line."""
     problems: list[Problem] = []
     described: dict[str, dict[str, dict[str, Any]] | None] = {}
 

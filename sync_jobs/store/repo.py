@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from more_itertools import chunked
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, Table, delete, func, inspect
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col, select
 
 from pac_core.records import Rejected
 from sync_jobs.logs import redact
@@ -29,7 +29,16 @@ from sync_jobs.store.tables import (
 )
 
 WRITTEN_CHUNK = 500          # keys per IN list and rows per multi-row upsert statement
-_W = Written.__table__  # type: ignore[attr-defined]
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's table, for Core statements (SQLModel declares no ``__table__`` for the type checker)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
+_W = table_of(Written)
 
 
 # -- plan versions -------------------------------------------------------------------------------
@@ -53,14 +62,14 @@ def save_plan_version(engine: Engine, plan_id: str, fingerprint: str, source_pat
 
 def latest_plan_version(engine: Engine, plan_id: str) -> PlanVersion | None:
     with Session(engine) as session:
-        return session.execute(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
-                            .order_by(PlanVersion.version.desc()).limit(1)).scalars().first()
+        return session.exec(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+                            .order_by(col(PlanVersion.version).desc()).limit(1)).first()
 
 
 def plan_versions(engine: Engine, plan_id: str) -> list[PlanVersion]:
     with Session(engine) as session:
-        return list(session.execute(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
-                                 .order_by(PlanVersion.version)).scalars())
+        return list(session.exec(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
+                                 .order_by(col(PlanVersion.version))))
 
 
 # -- watermarks ----------------------------------------------------------------------------------
@@ -69,7 +78,7 @@ def watermarks(engine: Engine, connector: str | None = None) -> dict[tuple[str, 
         query = select(Watermark)
         if connector:
             query = query.where(Watermark.connector == connector)
-        return {(w.connector, w.object): w for w in session.execute(query).scalars()}
+        return {(w.connector, w.object): w for w in session.exec(query)}
 
 
 def _put_watermark(session: Session, connector: str, obj: str, value: datetime | None, full: bool,
@@ -89,7 +98,7 @@ def _put_watermark(session: Session, connector: str, obj: str, value: datetime |
 def written(engine: Engine, plan_id: str, connector: str) -> dict[tuple[str, str], Written]:
     with Session(engine) as session:
         query = select(Written).where(Written.plan_id == plan_id, Written.connector == connector)
-        return {(w.target, w.key): w for w in session.execute(query).scalars()}
+        return {(w.target, w.key): w for w in session.exec(query)}
 
 
 def save_written(engine: Engine, plan_id: str, connector: str,
@@ -132,8 +141,8 @@ def save_written(engine: Engine, plan_id: str, connector: str,
         stmt = stmt.on_conflict_do_update(
             index_elements=["plan_id", "connector", "target", "key"],
             set_={c: stmt.excluded[c] for c in ("crm_id", "fields", "written_at")})
-        for rows in chunked(merged.values(), WRITTEN_CHUNK):
-            conn.execute(stmt, rows)
+        for batch in chunked(merged.values(), WRITTEN_CHUNK):
+            conn.execute(stmt, batch)
     return n
 
 
@@ -161,15 +170,15 @@ def save_override(engine: Engine, plan_id: str, target: str, key: str, field: st
 
 def overrides(engine: Engine, plan_id: str) -> list[Override]:
     with Session(engine) as session:
-        return list(session.execute(select(Override).where(Override.plan_id == plan_id)
-                                 .order_by(Override.modified_at)).scalars())
+        return list(session.exec(select(Override).where(Override.plan_id == plan_id)
+                                 .order_by(col(Override.modified_at))))
 
 
 # -- per-field state of manager-editable values (provenance) and its history ----------------------
 def field_states(engine: Engine, plan_id: str) -> dict[tuple[str, str, str], FieldState]:
     """(target, key, field) -> the stored state of each manager-editable field of the plan."""
     with Session(engine) as session:
-        rows = session.execute(select(FieldState).where(FieldState.plan_id == plan_id)).scalars()
+        rows = session.exec(select(FieldState).where(FieldState.plan_id == plan_id))
         return {(r.target, r.key, r.field): r for r in rows}
 
 
@@ -197,7 +206,7 @@ def field_events(engine: Engine, plan_id: str, key: str | None = None) -> list[F
         query = select(FieldEvent).where(FieldEvent.plan_id == plan_id)
         if key is not None:
             query = query.where(FieldEvent.key == key)
-        return list(session.execute(query.order_by(FieldEvent.changed_at, FieldEvent.id)).scalars())
+        return list(session.exec(query.order_by(col(FieldEvent.changed_at), col(FieldEvent.id))))
 
 
 def run_conflicts(engine: Engine, plan_id: str, run_id: int | None) -> list[str]:
@@ -205,9 +214,9 @@ def run_conflicts(engine: Engine, plan_id: str, run_id: int | None) -> list[str]
     if run_id is None:
         return []
     with Session(engine) as session:
-        rows = session.execute(select(FieldEvent.note).where(
+        rows = session.exec(select(FieldEvent.note).where(
             FieldEvent.plan_id == plan_id, FieldEvent.run_id == run_id, FieldEvent.outcome == "lost")
-            .order_by(FieldEvent.id)).scalars()
+            .order_by(col(FieldEvent.id)))
         return list(dict.fromkeys(rows))
 
 
@@ -224,9 +233,11 @@ def start_run(engine: Engine, plan_id: str, now: datetime, *, dry_run: bool = Fa
 def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                api: Mapping[str, Any], errors: Iterable[str],
                watermarks_seen: Mapping[tuple[str, str], datetime | None] | None = None,
-               full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = ()) -> None:
-    """Commit the run log, its rejections and (when given) the new watermarks in one transaction: a run is
-    never found finished without its rejections, nor with the rejections of a run that did not finish."""
+               full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = (),
+               advice: Mapping[str, Any] | None = None) -> None:
+    """Commit the run log, its rejections, its advice (``sync_jobs.run_advice``; None: the run did not evaluate)
+    and (when given) the new watermarks in one transaction: a run is never found finished without its
+    rejections or its advice, nor with the rejections of a run that did not finish."""
     full_set = set(full_objects)
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -234,6 +245,8 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
         run.status, run.finished_at = status, now
         run.counts, run.api = dict(counts), dict(api)
         run.errors = [redact(e) for e in errors]
+        if advice is not None:
+            run.advice = dict(advice)
         session.add(run)
         _add_rejections(session, run_id, rejections)
         for (connector, obj), value in (watermarks_seen or {}).items():
@@ -259,8 +272,7 @@ def _add_rejections(session: Session, run_id: int, rejected: Iterable[Rejected])
 
 def rejections(engine: Engine, run_id: int) -> list[Rejected]:
     with Session(engine) as session:
-        rows = session.execute(select(Rejection).where(Rejection.run_id == run_id)
-                            .order_by(Rejection.id)).scalars()
+        rows = session.exec(select(Rejection).where(Rejection.run_id == run_id).order_by(col(Rejection.id)))
         return [Rejected(source=r.connector, object=r.object, id=r.crm_id, reason=r.reason) for r in rows]
 
 
@@ -273,13 +285,12 @@ def previous_rejections(engine: Engine, plan_id: str, before_run: int | None = N
     older than ``before_run``; the latest one when None), as (connector, object, CRM id, reason) with the
     reason as stored (redacted). Empty when there is none. A failed or quota-stopped run is skipped: it
     stopped before evaluating, so its rejections are incomplete. Streams the rows."""
-    query = select(Run.id).where(Run.plan_id == plan_id, Run.dry_run.is_(False),  # type: ignore[attr-defined]
-                                 Run.status.in_(FINISHED))  # type: ignore[attr-defined]
+    query = select(Run.id).where(Run.plan_id == plan_id, col(Run.dry_run).is_(False), col(Run.status).in_(FINISHED))
     if before_run is not None:
-        query = query.where(Run.id < before_run)  # type: ignore[operator]
+        query = query.where(col(Run.id) < before_run)
     rows = select(Rejection.connector, Rejection.object, Rejection.crm_id, Rejection.reason)
     with engine.connect() as conn:
-        previous = conn.execute(query.order_by(Run.id.desc()).limit(1)).scalar()  # type: ignore[union-attr]
+        previous = conn.execute(query.order_by(col(Run.id).desc()).limit(1)).scalar()
         if previous is None:
             return set()
         result = conn.execution_options(yield_per=2000).execute(rows.where(Rejection.run_id == previous))
@@ -308,7 +319,7 @@ def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[
     Streams the rows: one pass, memory bounded by the number of groups."""
     groups: dict[tuple[str, str], list[Any]] = {}   # key -> [count, sample, [(connector, crm id)]]
     query = select(Rejection.connector, Rejection.object, Rejection.crm_id, Rejection.reason).where(
-        Rejection.run_id == run_id).order_by(Rejection.id)
+        Rejection.run_id == run_id).order_by(col(Rejection.id))
     with engine.connect() as conn:
         for connector, obj, crm_id, reason in conn.execution_options(yield_per=2000).execute(query):
             group = groups.setdefault((obj, reason_head(reason)), [0, reason, []])
@@ -316,7 +327,7 @@ def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[
             if len(group[2]) < examples:
                 group[2].append((connector, crm_id))
         labels: dict[tuple[str, str, str], str] = {}
-        table = StoredRecord.__table__  # type: ignore[attr-defined]
+        table = table_of(StoredRecord)
         wanted: dict[tuple[str, str], set[str]] = {}
         for (obj, _head), (_n, _s, ids) in groups.items():
             for connector, crm_id in ids:
@@ -332,14 +343,22 @@ def rejection_groups(engine: Engine, run_id: int, *, examples: int = 3) -> list[
     return sorted(out, key=lambda g: (-g.count, g.object, g.reason))
 
 
+def latest_advice(engine: Engine, plan_id: str) -> Run | None:
+    """The plan's latest run that kept the advice of its evaluation (``Run.advice``), or None: no run evaluated
+    since the store kept advice (migration 0006)."""
+    with Session(engine) as session:
+        query = select(Run).where(Run.plan_id == plan_id, col(Run.advice).is_not(None))
+        return session.exec(query.order_by(col(Run.id).desc()).limit(1)).first()
+
+
 def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:
     with Session(engine) as session:
-        query = select(Run).order_by(Run.id.desc()).limit(limit)  # type: ignore[union-attr]
+        query = select(Run).order_by(col(Run.id).desc()).limit(limit)
         if plan_id:
             query = query.where(Run.plan_id == plan_id)
         if not include_dry:
-            query = query.where(Run.dry_run.is_(False))  # type: ignore[attr-defined]
-        return list(session.execute(query).scalars())
+            query = query.where(col(Run.dry_run).is_(False))
+        return list(session.exec(query))
 
 
 # -- snapshots -----------------------------------------------------------------------------------
@@ -347,18 +366,18 @@ def save_snapshot(engine: Engine, plan_id: str, kind: str, label: str, payload: 
                   now: datetime) -> None:
     """Keep one snapshot per (plan, kind, label): taking it again replaces it."""
     with Session(engine) as session:
-        session.execute(delete(Snapshot).where(Snapshot.plan_id == plan_id, Snapshot.kind == kind,
-                                               Snapshot.label == label))
+        session.exec(delete(Snapshot).where(col(Snapshot.plan_id) == plan_id, col(Snapshot.kind) == kind,
+                                            col(Snapshot.label) == label))
         session.add(Snapshot(plan_id=plan_id, kind=kind, label=label, taken_at=now, payload=payload))
         session.commit()
 
 
 def snapshots(engine: Engine, plan_id: str) -> list[Snapshot]:
     with Session(engine) as session:
-        return list(session.execute(select(Snapshot).where(Snapshot.plan_id == plan_id)
-                                 .order_by(Snapshot.taken_at, Snapshot.kind, Snapshot.label)).scalars())
+        return list(session.exec(select(Snapshot).where(Snapshot.plan_id == plan_id)
+                                 .order_by(col(Snapshot.taken_at), col(Snapshot.kind), col(Snapshot.label))))
 
 
 def count_runs(engine: Engine) -> int:
     with Session(engine) as session:
-        return int(session.execute(select(func.count()).select_from(Run)).scalar_one())
+        return int(session.exec(select(func.count()).select_from(Run)).one())

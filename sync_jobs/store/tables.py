@@ -88,7 +88,8 @@ class Override(SQLModel, table=True):
 
 
 class Run(SQLModel, table=True):
-    """One sync run: its status, counts per object, API calls and quota per connector, errors."""
+    """One sync run: its status, counts per object, API calls and quota per connector, errors, and the advice its
+    evaluation gave (``sync_jobs.run_advice``: what ``pac status`` shows without evaluating the plan again)."""
 
     __tablename__ = "pac_run"
     id: int | None = Field(default=None, primary_key=True)
@@ -101,6 +102,8 @@ class Run(SQLModel, table=True):
     counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     api: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     errors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # None (SQL NULL): the run stopped before evaluating, or was recorded before migration 0006
+    advice: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
 
 
 class Rejection(SQLModel, table=True):

@@ -131,6 +131,24 @@ class TestRuns:
         assert "s3cr3t" not in repo.runs(engine, "p")[0].errors[0]
 
 
+ADVICE = {"plan": "PAC 2027", "language": "en", "as_of": NOW.isoformat(), "recommendations": [
+        {"rule": "prioritise", "axis_id": "AX-1", "segment_id": "S-1", "summary": "Prioritise AX-1",
+         "evidence": {"revenue": "1500.50", "on": {"date": "2027-05-01"}}, "overruled": []}]}
+
+
+class TestRunAdvice:
+    def test_the_advice_is_kept_with_the_run_log(self, engine) -> None:
+        """The advice is committed by ``finish_run`` with the run; runs that kept none are skipped when reading."""
+        first = repo.start_run(engine, "p", NOW)
+        repo.finish_run(engine, first, status="ok", now=NOW, counts={}, api={}, errors=[], advice=ADVICE)
+        failed = repo.start_run(engine, "p", NOW)
+        repo.finish_run(engine, failed, status="failed", now=NOW, counts={}, api={}, errors=["unreachable"])
+        kept = repo.latest_advice(engine, "p")
+        assert kept is not None and (kept.id, kept.advice) == (first, ADVICE)
+        assert repo.runs(engine, "p")[0].advice is None
+        assert repo.latest_advice(engine, "other") is None
+
+
 class TestSnapshots:
     def test_snapshot_per_label_is_replaced(self, engine) -> None:
         """Taking the 2027-Q2 snapshot twice keeps the last one only."""

@@ -6,9 +6,11 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from sync_jobs import cli
 
@@ -20,6 +22,18 @@ GROUPS = {"": cli.COMMANDS, "plan": cli.PLAN_COMMANDS, "config": cli.CONFIG_COMM
 # The interpreter prints the modules it loaded, on stderr, as it exits (after click's --help).
 PROBE = ("import atexit, json, sys; atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr));"
          " from sync_jobs.cli import run; run()")
+
+
+HELP_GOLDEN = Path(__file__).resolve().parents[1] / "data" / "cli_help"   # pac_plan_check.txt: `pac plan check --help`
+# What ``pac status --help`` and ``pac schedule --help`` must not load: the run (pipeline, steps, scheduler, demo,
+# notifications), the engine and NumPy. Status reads the store; the scheduler is loaded when ``pac schedule`` runs.
+# (apscheduler's cron trigger is loaded by every command that reads the settings: they check the cron expressions.)
+RUN_MODULES = ("sync_jobs.pipeline", "sync_jobs.steps", "sync_jobs.scheduler", "sync_jobs.demo", "sync_jobs.notify",
+               "sync_jobs.app", "sync_jobs.evaluation", "pac_core.engine", "numpy")
+
+
+def _run_modules(modules: list[str]) -> list[str]:
+    return [m for m in modules if m in RUN_MODULES or m.startswith(tuple(f"{r}." for r in RUN_MODULES))]
 
 
 def _help_in_a_fresh_interpreter(*group: str) -> tuple[str, list[str]]:
@@ -73,3 +87,46 @@ def test_an_unknown_command_is_still_a_usage_error(capsys) -> None:
         cli.main(["no-such-command"])
     assert caught.value.code == 2
     assert "No such command 'no-such-command'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["status", "schedule"])
+def test_status_and_schedule_help_load_no_run(command: str) -> None:
+    """``pac status --help`` and ``pac schedule --help`` load their own module (and cli_common), never the pipeline,
+    the engine or NumPy: both lived in cli_sync, whose top imports pulled the whole run."""
+    shown, modules = _help_in_a_fresh_interpreter(command)
+    assert f" {command} [OPTIONS]" in shown.splitlines()[0]
+    assert _run_modules(modules) == []
+    assert sorted(m for m in modules if m.startswith("sync_jobs.cli_")) == sorted(
+        {f"sync_jobs.cli_{command}", "sync_jobs.cli_common"})
+
+
+def test_sync_help_loads_the_run_but_not_the_other_commands() -> None:
+    """``pac sync --help`` loads cli_sync and the run it starts, not the scheduler, the demo or the advice command."""
+    shown, modules = _help_in_a_fresh_interpreter("sync")
+    assert " sync [OPTIONS]" in shown.splitlines()[0] and "sync_jobs.pipeline" in modules
+    assert [m for m in modules if m.startswith(("sync_jobs.scheduler", "sync_jobs.demo", "sandbox_crm",
+                                                "apscheduler.schedulers"))] == []
+    assert [m for m in modules if m.startswith("sync_jobs.cli_")] == ["sync_jobs.cli_common", "sync_jobs.cli_sync"]
+
+
+def _every_help() -> list[tuple[str, ...]]:
+    return [(), *((group,) for group in GROUPS if group),
+            *(((group, name) if group else (name,)) for group, name, _ in _all_lazy())]
+
+
+@pytest.mark.parametrize("args", _every_help(), ids=lambda args: " ".join(("pac", *args)))
+def test_every_help_is_byte_identical_to_its_golden(args: tuple[str, ...]) -> None:
+    """The 24 ``--help`` outputs, 100 columns wide, as tests/data/cli_help keeps them (captured from the installed
+    ``pac`` before the commands of cli_sync were split into modules of their own)."""
+    golden = HELP_GOLDEN / ("_".join(("pac", *args)) + ".txt")
+    # a terminal of 100 columns: click formats help 2 columns narrower than the terminal it measures
+    done = CliRunner().invoke(cli.main, [*args, "--help"], prog_name="pac", terminal_width=98)
+    assert done.exit_code == 0, done.output
+    assert done.output == golden.read_text(encoding="utf-8")
+
+
+def test_the_goldens_are_every_help() -> None:
+    """One golden per ``--help`` (the root, 3 groups, 20 commands), and no golden left for a help that is gone."""
+    names = sorted("_".join(("pac", *args)) + ".txt" for args in _every_help())
+    assert len(names) == 24
+    assert sorted(p.name for p in HELP_GOLDEN.glob("*.txt")) == names

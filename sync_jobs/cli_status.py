@@ -1,0 +1,145 @@
+"""``pac status``: the last runs and their figures, watermarks, the last run's problems, and the advice the last
+evaluating run kept, all read from the store (no CRM call, no evaluation: the engine is not even imported).
+
+Settings come from ``PAC_CONFIG`` (default: the shipped ``config/pac.yaml``); the store from
+``PAC_DATABASE_URL`` or the settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine
+
+from pac_config.planfile import load_plan
+from pac_core.results import Recommendation
+from pac_core.snapshots import recommendations_from_payload
+from sync_jobs import cli_common
+from sync_jobs.run_views import new_part, print_rejection_table
+from sync_jobs.store import open_store, repo
+
+NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
+             "en": "No recommendation: every axis is within its thresholds."}
+"""What the advice says when no axis has a recommendation, in the plan's language (``pac advice`` too)."""
+ADVICE_LATER = ("Advice: kept with each run from this version of pac on; it appears after the next sync "
+                "(`pac advice` evaluates it now).")
+
+
+@dataclass(frozen=True)
+class RunAdvice:
+    """The advice one run kept (``sync_jobs.run_advice``): the plan's name and language then, the evaluation's
+    instant, the recommendations, and the words of their rules in that language."""
+
+    run_id: int
+    plan_name: str
+    language: str
+    as_of: datetime
+    recommendations: tuple[Recommendation, ...]
+    labels: Mapping[str, str]
+
+    def label(self, rule: str) -> str:
+        return self.labels.get(rule) or rule.replace("_", " ")
+
+
+def read_advice(run_id: int, kept: Mapping[str, Any]) -> RunAdvice:
+    """The advice ``sync_jobs.run_advice.kept_advice`` kept with run ``run_id``."""
+    return RunAdvice(run_id, str(kept["plan"]), str(kept["language"]), datetime.fromisoformat(kept["as_of"]),
+                     recommendations_from_payload(kept["recommendations"]), dict(kept.get("labels") or {}))
+
+
+def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: int | None) -> None:
+    """``pac status``'s advice block, as the plan's latest evaluating run kept it (``read_advice``): one
+    line per axis with a recommendation (rule, sentence, overruled rules); said when no run kept any yet."""
+    row = repo.latest_advice(engine, plan_id)
+    if row is None or row.id is None or row.advice is None:
+        console.print(ADVICE_LATER, markup=False)
+        return
+    advice = read_advice(row.id, row.advice)
+    recos, lang = advice.recommendations, advice.language
+    kept = "" if row.id == last_run else f" (kept by run {row.id}, the last that evaluated the plan)"
+    if not recos:
+        console.print(f"Advice{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False)
+        return
+    console.print(f"Advice for {advice.plan_name} ({len(recos)} axes; evidence: pac advice AXIS){kept}:",
+                  markup=False)
+    for reco in recos:
+        lost = "".join(f" [+{advice.label(o.rule.value)}]" for o in reco.overruled)
+        console.print(f"  {reco.axis_id}: {reco.summary}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)
+
+
+@click.command("status")
+@click.option("--plan", "plan_ref", help="Only this plan's runs.")
+@click.option("--limit", default=10, show_default=True, help="How many runs to list.")
+def status_cmd(plan_ref: str | None, limit: int) -> None:
+    """Last runs and their figures, watermarks, API quota."""
+    settings = cli_common.settings(read_only=True)
+    plan_id = None
+    if plan_ref:
+        plan_id = load_plan(settings.plan(plan_ref).file).id
+    engine = open_store(settings.database())
+    console = cli_common.table_console()
+    runs = repo.runs(engine, plan_id, limit=limit)
+    table = Table(title="Last runs")
+    for col in ("run", "plan", "started (UTC)", "took", "status", "read", "written", "rejected", "API calls",
+                "quota left"):
+        table.add_column(col)
+    for r in runs:
+        took = f"{(r.finished_at - r.started_at).total_seconds():.1f}s" if r.finished_at else "running"
+        counts = r.counts or {}
+        total = {k: sum(int(c.get(k, 0)) for c in counts.values())
+                 for k in ("read", "written", "rejected", "rejected_new")}
+        compared = any("rejected_new" in c for c in counts.values())
+        calls = ", ".join(f"{n}={a.get('calls', 0)}" for n, a in (r.api or {}).items())
+        left = ", ".join(f"{n}={a.get('remaining')}" for n, a in (r.api or {}).items()
+                         if a.get("remaining") is not None)
+        table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
+                      r.status + (" (dry)" if r.dry_run else ""), str(total["read"]), str(total["written"]),
+                      str(total["rejected"]) + new_part(total["rejected"], total["rejected_new"] if compared
+                                                        else None), calls, left or "-")
+    console.print(table if runs else "No run yet: try `pac sync` (or `pac demo`).")
+    marks = repo.watermarks(engine)
+    if marks:
+        wt = Table(title="Watermarks (highest change stamp read, per connector and object)")
+        for col in ("connector", "object", "watermark (UTC)", "last full read (UTC)"):
+            wt.add_column(col)
+        for (connector, obj), w in sorted(marks.items()):
+            wt.add_row(connector, obj, f"{w.value:%Y-%m-%d %H:%M:%S}" if w.value else "-",
+                       f"{w.last_full_at:%Y-%m-%d %H:%M}" if w.last_full_at else "never")
+        console.print(wt)
+    for plan_key in sorted({r.plan_id for r in runs}):
+        latest = repo.latest_plan_version(engine, plan_key)
+        if latest is not None:
+            console.print(f"Plan {plan_key}: version {latest.version} ({latest.source_path}, "
+                          f"imported {latest.imported_at:%Y-%m-%d %H:%M} UTC)", markup=False)
+    conflicts = repo.run_conflicts(engine, runs[0].plan_id, runs[0].id) if runs else []
+    if conflicts:
+        console.print(f"Last run's conflicts on the plan ({len(conflicts)}; the later change won, see "
+                      "`pac history KEY`):")
+        for c in conflicts:
+            console.print(f"  - {c}", markup=False)
+    if runs and runs[0].errors:
+        console.print(f"Last run's problems ({len(runs[0].errors)}):")
+        for e in runs[0].errors[:10]:
+            console.print(f"  - {e}", markup=False)
+    warned = sum(int(c.get("warnings", 0)) for c in (runs[0].counts or {}).values()) if runs else 0
+    if warned:
+        console.print(f"Last run's data-quality warnings: {warned} won deal(s) with no amount, counted as won "
+                      "and worth 0 (fix the amounts in the CRM; `pac explain AXIS` lists them).", markup=False)
+    if runs and runs[0].id is not None:
+        groups = repo.rejection_groups(engine, runs[0].id)
+        if groups:
+            listed = sum(g.count for g in groups)
+            last = runs[0].counts or {}
+            new = (f", {sum(int(c.get('rejected_new', 0)) for c in last.values())} new"
+                   if any("rejected_new" in c for c in last.values()) else "")
+            print_rejection_table(console, groups, f"Last run's rejected records ({listed}{new}, counted "
+                                                   "nowhere; fix them in the CRM)")
+    if runs:
+        print_kept_advice(console, engine, runs[0].plan_id, runs[0].id)
+    engine.dispose()
