@@ -278,12 +278,6 @@ class AccountColumns:
             self._first_won = first
         return first
 
-    def first_won_in(self, candidates: Iterable[int], days: tuple[date, date]) -> frozenset[int]:
-        """The candidates whose first won close date ever falls in the inclusive range."""
-        numbers = np.fromiter(candidates, dtype=np.int64)
-        days_first = self._first_won_days()[numbers]
-        return frozenset(numbers[(days_first >= days[0].toordinal()) & (days_first <= days[1].toordinal())].tolist())
-
     def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int) -> int:
         """How many distinct accounts have a won close date within ``span`` days on or after one of their visits
         (``accounts`` / ``days``: one visit each, ordinals)."""

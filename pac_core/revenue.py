@@ -156,13 +156,6 @@ class WonLedger:
     _selected: dict[tuple[DateRange, int], tuple[Members, int, int, np.ndarray]] = field(default_factory=dict)
     _totals: dict[tuple[DateRange, int], tuple[Members, Decimal]] = field(default_factory=dict)
 
-    def _exact(self) -> None:
-        """Prepare exact sums in NumPy (``exact_units``): a sum over any positions is then Python's Decimal sum
-        from ZERO, value and exponent."""
-        found = exact_units(self.amounts)
-        if found is not None:
-            self._units, self._exps, self._scale = found
-
     def sum_at(self, positions: np.ndarray) -> Decimal:
         """The Decimal sum (from ZERO) of the amounts at these ledger positions (an index or a boolean array)."""
         if self._units is None or self._exps is None:
@@ -458,9 +451,9 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
 
 
 class DealColumnsBook:
-    """``kpi_vocabulary.DealBook`` on deal columns: lost deals by (plain) close date and deals by creation day,
-    per account number, read with sorted searches; the same rules (created in the plan's timezone, amounts
-    converted, a currency without rate left out, no amount = 0)."""
+    """Lost deals by (plain) close date and deals by creation day, per account number, on deal columns, for the KPIs
+    (``lost_count`` and ``created_total`` of a scope over a range, by sorted search and the scope's member array):
+    created in the plan's timezone, amounts converted, a currency without rate left out, no amount = 0."""
 
     def __init__(self, table: DealTable, *, numbers: np.ndarray, zone: ZoneInfo, currency: str,
                  fx_rates: Mapping[str, Decimal]) -> None:
