@@ -79,7 +79,7 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
         raise ValueError("as_of must be timezone-aware")
     if isinstance(explain, str):   # one action id, not its characters
         explain = (explain,)
-    with _gc_paused():
+    with gc_paused():
         indexes = build_indexes(plan, records, settings)
         counts = count_actions(plan, indexes)
         return _evaluate(plan, indexes, counts, as_of, settings, explain)
@@ -94,7 +94,7 @@ def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Ev
     known = {action.id: action for action in plan.actions if action.id in wanted}
     if not known:
         return evaluation
-    with _gc_paused():
+    with gc_paused():
         matcher = build_indexes(plan, records, settings).matcher
         rows = tuple(replace(row, decisions=tuple(matcher.match(known[row.action_id],
                                                                 plan.action_scope(known[row.action_id])).decisions))
@@ -103,7 +103,8 @@ def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Ev
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for the block: an evaluation makes many small acyclic objects."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -34,10 +34,8 @@ full night.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from itertools import repeat
@@ -46,7 +44,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
-from pac_core.engine import as_columns, evaluate
+from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
 from pac_core.matching import owner_emails
 from pac_core.plan import Action, Plan
@@ -165,19 +163,10 @@ def evaluate_incremental(plan: Plan, records: Records | RecordColumns, changes: 
     makes hundreds of thousands of small acyclic objects (keys, dictionaries), which would otherwise trigger full
     collections over everything the process holds.
     """
-    with _gc_paused():
+    with gc_paused():
         return _night(plan, records, changes, kept, as_of, settings, full)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None, kept: KeptState | None,
