@@ -418,15 +418,16 @@ def duckdb_parquet(plan: Plan, columns: RecordColumns, folder: Path, repeat: int
         default_s.append(time.perf_counter() - t)
         default_cpu.append(time.process_time() - c)
     con.execute("SET threads=1")
-    single_s = []
+    single_s, single_cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         con.execute(REAL_COUNTS_SQL).fetchall()
         single_s.append(time.perf_counter() - t)
+        single_cpu.append(time.process_time() - c)
     con.close()
     return {"counts": {r[0]: int(r[1]) for r in rows}, "load_s": load_s, "load_cpu_s": load_cpu,
             "threads": threads, "query_s": min(default_s), "query_runs_s": default_s, "query_cpu_s": min(default_cpu),
-            "query_1t_s": min(single_s), "query_1t_runs_s": single_s}
+            "query_1t_s": min(single_s), "query_1t_runs_s": single_s, "query_1t_cpu_s": min(single_cpu)}
 
 
 def run_real(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, explain: bool = False) -> dict[str, Any]:
@@ -487,8 +488,11 @@ def run_real(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, explai
                     "duckdb_threads": sql["threads"], "duckdb_query_s": sql["query_s"],
                     "duckdb_query_runs_s": sql["query_runs_s"], "duckdb_query_cpu_s": sql["query_cpu_s"],
                     "duckdb_query_1t_s": sql["query_1t_s"], "duckdb_query_1t_runs_s": sql["query_1t_runs_s"],
+                    "duckdb_query_1t_cpu_s": sql["query_1t_cpu_s"],
                     "duckdb_bar_s": bar, "ratio": min(runs) / bar,
                     "ratio_cpu": min(cpus) / (sql["load_cpu_s"] + sql["query_cpu_s"]),
+                    "ratio_1t": min(runs) / (sql["load_s"] + sql["query_1t_s"]),
+                    "ratio_cpu_1t": min(cpus) / (sql["load_cpu_s"] + sql["query_1t_cpu_s"]),
                     "ratio_counting": out["count_s"] / sql["query_s"],
                     "identical_counts": not mismatched, "mismatched_actions": mismatched[:10]})
     out["peak_rss_mb"] = peak_mb()
@@ -515,6 +519,7 @@ def print_real(r: dict[str, Any]) -> int:
               f"with 1 thread {r['duckdb_query_1t_s']:.3f} s [{_runs(r['duckdb_query_1t_runs_s'])}]")
         print(f"ratio evaluate() / (DuckDB load + best query): {r['ratio']:.2f} "
               f"({r['evaluate_s']:.3f} s / {r['duckdb_bar_s']:.3f} s; CPU time {r['ratio_cpu']:.2f}); "
+              f"with DuckDB on 1 thread {r['ratio_1t']:.2f} (CPU time {r['ratio_cpu_1t']:.2f}); "
               f"counting / query {r['ratio_counting']:.2f}; identical counts: {r['identical_counts']}")
         if not r["identical_counts"]:
             print(f"  first mismatched actions: {r['mismatched_actions']}")
@@ -537,18 +542,21 @@ def growth(scales: list[float], seed: int, repeat: int, with_duckdb: bool) -> in
                 return done.returncode
             rows.append(json.loads(Path(f.name).read_text()))
     print()
-    print("| scale | activities | evaluate() s | CPU s | µs / record | DuckDB load + query s | ratio | "
-          "peak after engine MB | peak with DuckDB MB | growth vs previous (time / size) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| scale | activities | evaluate() s | CPU s | µs / record | DuckDB load + query s (CPU s) | ratio (CPU) | "
+          "ratio, DuckDB 1 thread (CPU) | peak after engine MB | peak with DuckDB MB | "
+          "growth vs previous (time / size) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     previous = None
     for r in rows:
         n = r["accounts"] + r["activities"] + r["deals"]
         grow = "" if previous is None else \
             f"{(r['evaluate_cpu_s'] / previous['evaluate_cpu_s']) / (n / previous['n']):.2f}"
-        bar = f"{r['duckdb_bar_s']:.3f}" if "duckdb_bar_s" in r else "–"
-        ratio = f"{r['ratio']:.2f}" if "ratio" in r else "–"
+        bar = f"{r['duckdb_bar_s']:.3f} ({r['duckdb_load_cpu_s'] + r['duckdb_query_cpu_s']:.3f})" \
+            if "duckdb_bar_s" in r else "–"
+        ratio = f"{r['ratio']:.2f} ({r['ratio_cpu']:.2f})" if "ratio" in r else "–"
+        ratio_1t = f"{r['ratio_1t']:.2f} ({r['ratio_cpu_1t']:.2f})" if "ratio_1t" in r else "–"
         print(f"| {r['scale']:g} | {r['activities']:,} | {r['evaluate_s']:.3f} | {r['evaluate_cpu_s']:.3f} | "
-              f"{r['evaluate_cpu_s'] / n * 1e6:.2f} | {bar} | {ratio} | {r['peak_engine_mb']:.0f} | "
+              f"{r['evaluate_cpu_s'] / n * 1e6:.2f} | {bar} | {ratio} | {ratio_1t} | {r['peak_engine_mb']:.0f} | "
               f"{r['peak_rss_mb']:.0f} | {grow} |")
         previous = {**r, "n": n}
     return 0

@@ -138,6 +138,9 @@ class EngineSection(_Frozen):
     fx_rates: dict[str, Decimal] = Field(default_factory=dict)
     advisor: dict[str, float] = Field(default_factory=dict)
     capacity: dict[str, Decimal] = Field(default_factory=dict)
+    # true: `pac sync` evaluates a night from the night before (sync_jobs/incremental_night.py, exact); off by
+    # default because on the store's columns it costs more than a full evaluation today (docs/engine.md)
+    incremental_nights: bool = False
 
 
 class WritebackSettings(_Frozen):

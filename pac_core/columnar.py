@@ -77,6 +77,7 @@ class AccountColumns:
         self._static: dict[tuple[Condition, ...], np.ndarray] = {}
         self._histograms: dict[tuple[Any, ...], np.ndarray] = {}
         self._members: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
+        self._masks: dict[tuple[tuple[Condition, ...], date], np.ndarray] = {}
         self._cache: dict[Hashable, Any] = {}
         self._splits: dict[int, tuple[Scope, np.ndarray, tuple[Condition, ...]]] = {}
         self._first_won: np.ndarray | None = None
@@ -119,7 +120,7 @@ class AccountColumns:
     # -- static conditions: classes of values, combinations of classes ------------------------------------------
     def _combos(self, scopes: Sequence[Scope]) -> None:
         distinct: dict[str, dict[Condition, None]] = {}
-        for conditions_of_scope in {scope.conditions for scope in scopes}:
+        for conditions_of_scope in {scope.conditions for scope in {id(scope): scope for scope in scopes}.values()}:
             for c in Scope(conditions_of_scope).accounts_part.conditions:  # deal conditions are revenue only
                 if not is_dormancy(c):
                     distinct.setdefault(c.field, {})[c] = None
@@ -165,7 +166,14 @@ class AccountColumns:
     # -- dormancy ------------------------------------------------------------------------------------------------
     def dormant_on(self, numbers: np.ndarray, condition: Condition, reference: date) -> np.ndarray:
         """Per account number: the dormancy condition holds at ``reference`` (CRM flag first when it applies)."""
-        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
+        rule = dormancy_rule(condition, self.default_months)
+        return self._dormant_rows(numbers, rule, months_before(reference, rule[1]).toordinal(), reference.toordinal())
+
+    def _dormant_rows(self, numbers: np.ndarray, rule: tuple[bool, int, bool], low: np.ndarray | int,
+                      high: np.ndarray | int) -> np.ndarray:
+        """Per row: account ``numbers[i]`` passes the dormancy rule (wanted, months, use the flag first), its won
+        close dates searched in [low, high) (ordinals: one pair for every row, or one per row)."""
+        wanted, _, use_flag = rule
         result = np.empty(len(numbers), dtype=bool)
         todo = np.ones(len(numbers), dtype=bool)
         if use_flag:
@@ -175,19 +183,26 @@ class AccountColumns:
             todo = ~flagged
         if todo.any():
             some = numbers[todo]
-            low, high = months_before(reference, months).toordinal(), reference.toordinal()
+            if isinstance(low, np.ndarray):
+                low = low[todo]
+            if isinstance(high, np.ndarray):
+                high = high[todo]
             base = some << _DAY_BITS
             won = np.searchsorted(self.won_keys, base | high) > np.searchsorted(self.won_keys, base | low)
             result[todo] = won != wanted
         return result
 
+    def _dormant_key(self, condition: Condition, reference: date) -> tuple[Any, ...]:
+        """What a dormancy condition's histogram depends on (not the reference when every account is flagged)."""
+        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
+        return (wanted, use_flag) if use_flag and self.all_flagged else (wanted, months, use_flag, reference)
+
     def _dormant_histogram(self, condition: Condition, reference: date) -> np.ndarray:
         """Per combination: live accounts passing this dormancy condition at ``reference``."""
-        wanted, months, use_flag = dormancy_rule(condition, self.default_months)
-        key: tuple[Any, ...] = (wanted, use_flag) if use_flag and self.all_flagged else \
-            (wanted, months, use_flag, reference)
+        key = self._dormant_key(condition, reference)
         found = self._histograms.get(key)
         if found is None:
+            wanted, months, use_flag = dormancy_rule(condition, self.default_months)
             if use_flag and self.all_flagged:
                 passing = (self.flags == 1) == wanted
             else:
@@ -224,15 +239,35 @@ class AccountColumns:
             keep &= self.dormant_on(numbers, condition, reference)
         return int(keep.sum())
 
+    def sizes(self, asked: Sequence[tuple[Scope, date]]) -> list[int]:
+        """``size`` of many (scope, reference) pairs, each histogram looked up once per distinct key."""
+        out = []
+        histograms: dict[tuple[Any, ...], np.ndarray] = {}
+        found: dict[tuple[int, tuple[Any, ...]], int] = {}     # (static pass object, histogram) -> size
+        for scope, reference in asked:
+            passing, dynamic = self._split(scope)
+            if len(dynamic) > 1:
+                out.append(self.size(scope, reference))
+                continue
+            key = self._dormant_key(dynamic[0], reference) if dynamic else ("live",)
+            size = found.get((id(passing), key))
+            if size is None:
+                histogram = histograms.get(key)
+                if histogram is None:
+                    histogram = histograms[key] = self._dormant_histogram(dynamic[0], reference) if dynamic else \
+                        self._live_histogram()
+                size = found[(id(passing), key)] = int(histogram[passing].sum())
+            out.append(size)
+        return out
+
     def cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:
         """``compute()`` once per key for the life of these columns (per-range tables the KPIs share)."""
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]  # type: ignore[no-any-return]
 
-    def first_won_in(self, candidates: Iterable[int], days: tuple[date, date]) -> frozenset[int]:
-        """The candidates whose first won close date ever falls in the inclusive range (``kpi_vocabulary.
-        first_won_in`` over the columns)."""
+    def _first_won_days(self) -> np.ndarray:
+        """Per account number, the ordinal of its first won close date (int64 max when none)."""
         first = self._first_won
         if first is None:
             first = np.full(self.n, np.iinfo(np.int64).max, dtype=np.int64)
@@ -241,9 +276,7 @@ class AccountColumns:
                 np.zeros(0, dtype=np.int64)
             first[accounts[starts]] = self.won_keys[starts] & ((1 << _DAY_BITS) - 1)
             self._first_won = first
-        numbers = np.fromiter(candidates, dtype=np.int64)
-        days_first = first[numbers]
-        return frozenset(numbers[(days_first >= days[0].toordinal()) & (days_first <= days[1].toordinal())].tolist())
+        return first
 
     def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int) -> int:
         """How many distinct accounts have a won close date within ``span`` days on or after one of their visits
@@ -259,19 +292,38 @@ class AccountColumns:
         lo, hi = np.searchsorted(self.won_keys, [base, base + (1 << _DAY_BITS)])
         return tuple(date.fromordinal(int(k) & ((1 << _DAY_BITS) - 1)) for k in self.won_keys[lo:hi].tolist())
 
+    def member_mask(self, scope: Scope, reference: date) -> np.ndarray:
+        """Per account number: live and in ``scope`` at ``reference`` (deal conditions ignored), a read-only boolean
+        array, cached per (conditions, reference)."""
+        scope = scope.accounts_part
+        key = (scope.conditions, reference if any(is_dormancy(c) for c in scope.conditions) else date.min)
+        found = self._masks.get(key)
+        if found is None:
+            found = self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))[self.combo]
+            for condition in scope.conditions:
+                if is_dormancy(condition) and found.any():
+                    numbers = np.flatnonzero(found)
+                    found[numbers[~self.dormant_on(numbers, condition, reference)]] = False
+            found.flags.writeable = False
+            self._masks[key] = found
+        return found
+
     def members(self, scope: Scope, reference: date) -> frozenset[int]:
         """Numbers of the live accounts in ``scope`` at ``reference`` (deal conditions ignored), cached."""
         scope = scope.accounts_part
         key = (scope.conditions, reference if any(is_dormancy(c) for c in scope.conditions) else date.min)
         found = self._members.get(key)
         if found is None:
-            numbers = np.flatnonzero(self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))
-                                     [self.combo])
-            for condition in scope.conditions:
-                if is_dormancy(condition) and len(numbers):
-                    numbers = numbers[self.dormant_on(numbers, condition, reference)]
-            found = self._members[key] = frozenset(numbers.tolist())
+            found = self._members[key] = frozenset(np.flatnonzero(self.member_mask(scope, reference)).tolist())
         return found
+
+    def first_won_mask(self, days: tuple[date, date]) -> np.ndarray:
+        """Per account number: its first won close date ever falls in the inclusive range (cached per range)."""
+        return self.cached(("first_won_mask", days), lambda: self._first_won_mask(days))
+
+    def _first_won_mask(self, days: tuple[date, date]) -> np.ndarray:
+        first = self._first_won_days()
+        return (first >= days[0].toordinal()) & (first <= days[1].toordinal())
 
     def inside(self, scope: Scope, reference: date, numbers: np.ndarray) -> np.ndarray:
         """Per account number given: in ``scope`` at ``reference`` (a boolean mask)."""
@@ -282,6 +334,45 @@ class AccountColumns:
                 mask &= self.dormant_on(numbers, condition, reference)
         return mask
 
+    def inside_many(self, scopes: Sequence[Scope], references: Sequence[date], which: np.ndarray,
+                    numbers: np.ndarray) -> np.ndarray:
+        """Per row: account ``numbers[i]`` is in ``scopes[which[i]]`` at ``references[which[i]]`` (``inside`` for
+        many scopes at once): the static passes of the distinct scopes stacked and read with one gather, then each
+        dormancy rule once, over the rows still passing whose scope has it, each row at its own reference."""
+        rows_of: dict[int, int] = {}
+        passes: list[np.ndarray] = []
+        scope_row = np.zeros(len(scopes), dtype=np.int64)
+        asking: dict[tuple[bool, int, bool], list[int]] = {}
+        for k, scope in enumerate(scopes):
+            passing, dynamic = self._split(scope)
+            row = rows_of.get(id(passing))
+            if row is None:
+                row = rows_of[id(passing)] = len(passes)
+                passes.append(passing)
+            scope_row[k] = row
+            for condition in dynamic:
+                asking.setdefault(dormancy_rule(condition, self.default_months), []).append(k)
+        if not passes:
+            return np.zeros(len(numbers), dtype=bool)
+        mask: np.ndarray = np.stack(passes)[scope_row[which], self.combo[numbers]]
+        bounds: dict[tuple[date, int], int] = {}
+        for rule, ks in asking.items():
+            asks = np.zeros(len(scopes), dtype=bool)
+            asks[ks] = True
+            rows = np.flatnonzero(asks[which] & mask)
+            if not len(rows):
+                continue
+            low, high = np.zeros(len(scopes), dtype=np.int64), np.zeros(len(scopes), dtype=np.int64)
+            for k in ks:
+                reference = references[k]
+                found = bounds.get((reference, rule[1]))
+                if found is None:
+                    found = bounds[(reference, rule[1])] = months_before(reference, rule[1]).toordinal()
+                low[k], high[k] = found, reference.toordinal()
+            of_row = which[rows]
+            mask[rows] = self._dormant_rows(numbers[rows], rule, low[of_row], high[of_row])
+        return mask
+
     def _split(self, scope: Scope) -> tuple[np.ndarray, tuple[Condition, ...]]:
         """(per combination: the static conditions hold, the dormancy conditions) of a scope object, cached per
         object (the engine builds each action's scope once and asks it twice: count, then size)."""
@@ -289,8 +380,9 @@ class AccountColumns:
         if found is None or found[0] is not scope:
             part = scope.accounts_part
             static = tuple(c for c in part.conditions if not is_dormancy(c))
-            found = self._splits[id(scope)] = (scope, self.static_pass(static),
-                                               tuple(c for c in part.conditions if is_dormancy(c)))
+            # dormancy conditions applying the same rule (segment, axis and action may each say "dormant") once
+            rules = {dormancy_rule(c, self.default_months): c for c in reversed(part.conditions) if is_dormancy(c)}
+            found = self._splits[id(scope)] = (scope, self.static_pass(static), tuple(reversed(rules.values())))
         return found[1], found[2]
 
 
@@ -381,9 +473,9 @@ def local_ordinals(us: np.ndarray, zone: tzinfo) -> np.ndarray:
     first = np.fromiter((offset(d * 86400) for d in days.tolist()), dtype=np.int64, count=len(days))
     last = np.fromiter((offset(d * 86400 + 86399) for d in days.tolist()), dtype=np.int64, count=len(days))
     offsets = first[of_day]
-    changing = np.flatnonzero(first != last)
-    if len(changing):
-        rows = np.flatnonzero(np.isin(of_day, changing))
+    changing = first != last
+    if changing.any():
+        rows = np.flatnonzero(changing[of_day])
         buckets, inverse = np.unique(seconds[rows] // 900, return_inverse=True)
         quarter = np.fromiter((offset(b * 900) for b in buckets.tolist()), dtype=np.int64, count=len(buckets))
         offsets[rows] = quarter[inverse.reshape(-1)]

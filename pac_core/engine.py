@@ -8,12 +8,12 @@ are documented in the modules that apply them (``matching``, ``scope_eval``, ``r
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,11 +21,11 @@ import numpy as np
 
 from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
-from pac_core.columnar import NO_DAY, AccountColumns, Categorical, RecordColumns, Rows, local_ordinals
+from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
 from pac_core.engine_settings import EngineSettings
-from pac_core.kpi_vocabulary import DealBook, ScopeFacts, measure, won_counts
+from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
-from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Plan
+from pac_core.plan import Action, ActionStatus, ActivityType, Axis, AxisState, ContextKind, Counting, Plan
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
@@ -43,6 +43,7 @@ from pac_core.scope_eval import AccountKey, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
 from pac_core.text import fold_value
 from pac_core.totals import with_totals
+from pac_core.window import Window
 
 _ANY_DEAL = DealFilter()
 
@@ -78,7 +79,7 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
         raise ValueError("as_of must be timezone-aware")
     if isinstance(explain, str):   # one action id, not its characters
         explain = (explain,)
-    with _gc_paused():
+    with gc_paused():
         indexes = build_indexes(plan, records, settings)
         counts = count_actions(plan, indexes)
         return _evaluate(plan, indexes, counts, as_of, settings, explain)
@@ -93,7 +94,7 @@ def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Ev
     known = {action.id: action for action in plan.actions if action.id in wanted}
     if not known:
         return evaluation
-    with _gc_paused():
+    with gc_paused():
         matcher = build_indexes(plan, records, settings).matcher
         rows = tuple(replace(row, decisions=tuple(matcher.match(known[row.action_id],
                                                                 plan.action_scope(known[row.action_id])).decisions))
@@ -102,7 +103,8 @@ def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Ev
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for the block: an evaluation makes many small acyclic objects."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -125,12 +127,40 @@ class Indexes:
     emails: Mapping[AccountKey, str]
     deal_days: np.ndarray                  # per deal row, Deal.day(zone) as an ordinal (NO_DAY when none)
     action_scopes: Mapping[str, Scope]     # action id -> segment AND axis AND action scope
-    book: DealBook | DealColumnsBook | None = None           # lost and created deals, for the KPIs
+    book: DealColumnsBook | None = None    # lost and created deals, for the KPIs
 
 
 def as_columns(records: Records | RecordColumns) -> RecordColumns:
     """The records as columns (read once when they come as objects)."""
     return records if isinstance(records, RecordColumns) else RecordColumns.of(records)
+
+
+class _AccountNumbers:
+    """(source, account id) -> account number (its row), for columns of records naming accounts: one lookup per
+    distinct id when no id is used by two sources (the usual case), else one per distinct id and source."""
+
+    def __init__(self, accounts: AccountTable) -> None:
+        self.accounts = accounts
+        self.by_id: dict[str, int] = dict(zip(accounts.id, range(accounts.n), strict=True))   # later rows win
+        self.by_source: dict[str, dict[str, int]] | None = None
+        if len(self.by_id) != accounts.n:          # an id used twice: per source, the last row of each id
+            self.by_source = {}
+            for s_code, source in enumerate(accounts.source.values):
+                rows = np.flatnonzero(accounts.source.codes == s_code).tolist()
+                self.by_source[source] = dict(zip(map(accounts.id.__getitem__, rows), rows, strict=True))
+
+    def of(self, sources: Categorical, ids: Categorical) -> np.ndarray:
+        """Per row, the number of the account (source, id) names, -1 when unknown (then one gather)."""
+        if self.by_source is not None:
+            return _numbers_of(sources, ids, self.by_source)
+        rows = np.fromiter(map(self.by_id.get, ids.values, repeat(-1)), dtype=np.int64, count=len(ids.values))
+        found = np.append(rows, -1)[ids.codes]                               # code -1 (no id): the last entry
+        account_sources = self.accounts.source
+        code_of = {source: k for k, source in enumerate(account_sources.values)}
+        wanted = np.array([code_of.get(source, -2) for source in sources.values] + [-2], dtype=np.int64)
+        same = np.append(account_sources.codes.astype(np.int64), -3)[found] == wanted[sources.codes]
+        result: np.ndarray = np.where(same & (found >= 0), found, -1)
+        return result
 
 
 def _numbers_of(sources: Categorical, ids: Categorical, numbers: Mapping[str, Mapping[str, int]]) -> np.ndarray:
@@ -153,12 +183,9 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     zone = ZoneInfo(plan.timezone)
     columns = as_columns(records)
     accounts, activities, deals = columns.account_table, columns.activity_table, columns.deal_table
-    numbers: dict[str, dict[str, int]] = {}
-    for s_code, source in enumerate(accounts.source.values):
-        rows = np.flatnonzero(accounts.source.codes == s_code).tolist()
-        numbers[source] = dict(zip(map(accounts.id.__getitem__, rows), rows, strict=True))
+    numbers = _AccountNumbers(accounts)
     emails = owner_emails(columns.users)
-    deal_numbers = _numbers_of(deals.source, deals.account, numbers)
+    deal_numbers = numbers.of(deals.source, deals.account)
     deal_days = deals.days(zone)
     won_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.WON]
     won = np.isin(deals.stage.codes, won_code) & ~deals.deleted
@@ -172,7 +199,7 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
                                     fx_rates=settings.fx_rates, deals=columns.deals)
     departements = Rows(accounts.n, accounts.departement.at)
     index = ActivityIndex.build(activities, emails=emails,
-                                account_number=_numbers_of(activities.source, activities.account, numbers),
+                                account_number=numbers.of(activities.source, activities.account),
                                 zone=zone, partition=departements, acts=columns.activities)
     matcher = Matcher(plan, index, account_columns, columns.accounts, emails, zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
@@ -187,30 +214,93 @@ def _subset(rows: Sequence[Any], mask: np.ndarray) -> list[Any]:
 
 
 def _action_scopes(plan: Plan) -> dict[str, Scope]:
-    """Action id -> its scope (segment AND axis AND action), each built once."""
+    """Action id -> its scope (segment AND axis AND action), each built once; actions whose scopes have the same
+    conditions share one object (the account columns prepare each scope object once)."""
     axes_by_id = {axis.id: axis for axis in plan.axes}
     segments_by_id = {segment.id: segment for segment in plan.segments}
     upper: dict[str, Scope] = {}     # segment AND axis scope, per axis
     out: dict[str, Scope] = {}
+    distinct: dict[tuple[Condition, ...], Scope] = {}
     for action in plan.actions:
         base = upper.get(action.axis_id)
         if base is None:
             axis = axes_by_id[action.axis_id]
             base = upper[action.axis_id] = segments_by_id[axis.segment_id].scope & axis.scope
-        out[action.id] = base & action.scope
+        scope = base & action.scope
+        out[action.id] = distinct.setdefault(scope.conditions, scope)
     return out
 
 
 def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
     """Action id -> its count (done, accounts touched, activities matched): the nightly question.
 
-    Each action is two sorted searches into its owner's countable activities of its type, then a mask of that
-    slice's accounts by its scope: the static conditions as classes over the account columns (computed once per
-    distinct scope), dormancy, when the scope has it, tested on the slice's accounts (CRM flag, won dates).
+    Each action's window is a slice of its owner's countable activities of its type (one sorted search per owner
+    and type for all its actions' windows); the slices' accounts are then tested in one pass against their
+    actions' scopes (``AccountColumns.inside_many``: the static conditions as classes over the account columns,
+    computed once per distinct scope; dormancy, when a scope has it, tested on the accounts of its slices, each at
+    its action's reference date). The same rules as ``Matcher.count``, one action at a time.
     """
-    count = indexes.matcher.count
-    scopes = indexes.action_scopes
-    return {action.id: count(action, scopes[action.id]) for action in plan.actions}
+    index, columns = indexes.index, indexes.columns
+    actions = plan.actions
+    seconds: dict[datetime, float] = {}
+    groups: dict[tuple[str, ActivityType], list[int]] = {}
+    for k, action in enumerate(actions):
+        groups.setdefault((action.who.strip().lower(), action.activity_type), []).append(k)
+    asked: list[int] = []              # actions with a non-empty window slice, in the order of the pieces
+    lengths: list[int] = []
+    accounts: list[np.ndarray] = []
+    positions: list[np.ndarray] = []
+    for (who, kind), ks in groups.items():
+        found = index.countable_for(who, kind)
+        if found is None:
+            continue
+        times, accs, rows = found
+        windows = [_instants(actions[k].window, seconds) for k in ks]
+        for k, (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
+            if lo < hi:
+                asked.append(k)
+                lengths.append(hi - lo)
+                accounts.append(accs[lo:hi])
+                positions.append(rows[lo:hi])
+    out: dict[str, ActionCount] = {}
+    if asked:
+        numbers = np.concatenate(accounts)
+        which = np.repeat(np.arange(len(asked)), lengths)
+        mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked],
+                                   _reference_dates([actions[k] for k in asked], indexes.zone), which, numbers)
+        kept_accounts, kept_positions = numbers[mask], np.concatenate(positions)[mask]
+        ends = np.cumsum(np.bincount(which[mask], minlength=len(asked))).tolist()
+        for k, start, end in zip(asked, [0, *ends[:-1]], ends, strict=True):
+            action = actions[k]
+            touched = set(kept_accounts[start:end].tolist())
+            matched = kept_positions[start:end].tolist()
+            done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
+            out[action.id] = ActionCount(done, touched, matched)
+    return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
+
+
+def _instants(window: Window, seconds: dict[datetime, float]) -> tuple[float, float]:
+    """A window's bounds as POSIX seconds (``datetime.timestamp``), each distinct bound converted once."""
+    start, end = seconds.get(window.start), seconds.get(window.end)
+    if start is None:
+        start = seconds[window.start] = window.start.timestamp()
+    if end is None:
+        end = seconds[window.end] = window.end.timestamp()
+    return start, end
+
+
+def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:
+    """Each action's reference date for dormancy (``Matcher.reference_date``: its window's first local day), once
+    per distinct window start."""
+    days: dict[datetime, date] = {}
+    out = []
+    for action in actions:
+        start = action.window.start
+        day = days.get(start)
+        if day is None:
+            day = days[start] = start.astimezone(zone).date()
+        out.append(day)
+    return out
 
 
 def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
@@ -224,16 +314,19 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     axes_by_id = {axis.id: axis for axis in plan.axes}
     if explain is True or (explain is not False and len(explain) > FEW_KEYS):
         index.few_keys = 0
-    for action in plan.actions:
+    references = _reference_dates(plan.actions, zone)
+    inactive_axes = {axis.id: axis_inactive(axis, today) for axis in plan.axes}
+    sizes = scopes.sizes([(indexes.action_scopes[action.id], reference)
+                          for action, reference in zip(plan.actions, references, strict=True)])
+    for action, scope_size in zip(plan.actions, sizes, strict=True):
         axis = axes_by_id[action.axis_id]
         found = counts[action.id]
         decisions: tuple[Decision, ...] = ()
         if wanted(action.id):
             decisions = tuple(matcher.match(action, indexes.action_scopes[action.id]).decisions)
-        inactive = action.status is ActionStatus.CANCELLED or axis_inactive(axis, today)
+        inactive = action.status is ActionStatus.CANCELLED or inactive_axes[axis.id]
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
-        scope_size = scopes.size(indexes.action_scopes[action.id], matcher.reference_date(action))
         ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None
         action_rows.append(ActionProgress(
             action_id=action.id, done=found.done, target=action.target,
@@ -243,20 +336,30 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
             coverage=kpis.ratio(len(found.touched), scope_size),
             decisions=decisions))
 
-    axis_members = {axis.id: scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
+    axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}
-    shares = _split_shares(axis_members) if settings.attribution == "split" else None
+    shares = _split_shares(axis_members.values()) if settings.attribution == "split" else None
     filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in plan.axes}
     actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
     for action in plan.actions:
         actions_of[action.axis_id].append(action.id)
-    book = indexes.book or DealBook((), account_number={}, zone=zone, currency=plan.currency, fx_rates={})
-    axis_rows = [_axis_progress(plan, axis, axis_members[axis.id], shares, ledger, index, counts, actions_of[axis.id],
-                                settings, as_of, zone, today, filters[axis.id], indexes.emails, scopes, book)
+    book = indexes.book
+    if book is None:
+        book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
+                               zone=zone, currency=plan.currency, fx_rates={})
+    counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
+    visit_days = _VisitDays(counted.values(), index, zone)
+    axis_rows = [_axis_progress(plan, axis, shares, ledger,
+                                _visits(counted[axis.id], index, scopes, visit_days, settings), settings, as_of, zone,
+                                today, filters[axis.id], indexes.emails, scopes, book)
                  for axis in plan.axes]
-    segment_rows = [_segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone) for seg in plan.segments]
-    segment_rows = [replace(row, kpis=_segment_kpis(plan, row.segment_id, scopes, ledger, book, index, counts,
-                                                      actions_of, settings, as_of, zone)) for row in segment_rows]
+    segment_rows = []
+    for seg in plan.segments:
+        positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
+        visits = _visits(np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64), index,
+                         scopes, visit_days, settings)
+        row = _segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone)
+        segment_rows.append(replace(row, kpis=_segment_kpis(plan, seg.id, scopes, ledger, book, visits, as_of, zone)))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
                                             filters=filters, owner_email=indexes.emails)
@@ -278,44 +381,49 @@ def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
     return period.start.astimezone(zone).date()
 
 
-def _split_shares(members: Mapping[str, frozenset[int]]) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for accounts in members.values():
-        for n in accounts:
-            counts[n] = counts.get(n, 0) + 1
-    return counts
+def _split_shares(members: Iterable[np.ndarray]) -> dict[int, int]:
+    """Account number -> how many axes' scopes hold it (accounts held by none left out)."""
+    total: np.ndarray | None = None
+    for mask in members:
+        total = mask.astype(np.int64) if total is None else total + mask
+    if total is None:
+        return {}
+    held = np.flatnonzero(total)
+    return dict(zip(held.tolist(), total[held].tolist(), strict=True))
 
 
-def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: frozenset[int],
+def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: np.ndarray, member_set: frozenset[int],
                    shares: Mapping[int, int] | None, flt: DealFilter = _ANY_DEAL,
                    owner_email: Mapping[tuple[str, str], str] | None = None) -> Decimal:
     if not flt.is_everything:   # deal owners or products: per deal (and per line)
-        kept, _ = measure_revenue(ledger, days, members, flt, owner_email or {})
+        kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
         if shares is None:
             return sum((amount for amount, _ in kept.values()), ZERO)
         return sum((amount / shares[ledger.accounts[pos]] for pos, (amount, _) in kept.items()), ZERO)
     if shares is None:
         return ledger.total(days, members)
     sums, _ = ledger.by_account(days)
-    return sum((v / shares[k] for k, v in sums.items() if k in members), ZERO)
+    return sum((v / shares[k] for k, v in sums.items() if members[k]), ZERO)
 
 
-def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapping[int, int] | None,
-                   ledger: WonLedger, index: ActivityIndex, matches: Mapping[str, ActionCount], action_ids: list[str],
-                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date,
-                   flt: DealFilter, owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
-                   book: DealBook | DealColumnsBook) -> AxisProgress:
+def _axis_progress(plan: Plan, axis: Axis, shares: Mapping[int, int] | None, ledger: WonLedger, visits: _Visits,
+                   settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date, flt: DealFilter,
+                   owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
+                   book: DealColumnsBook) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
     days = to_date(window_days(period, zone), as_of, zone)
     share = period.elapsed_share(as_of)
-    revenue = _scope_revenue(ledger, days, members, shares, flt, owner_email)
+    scope, reference = plan.axis_scope(axis), _axis_reference(plan, axis, zone)
+    members = scopes.member_mask(scope, reference)
+    # the account numbers as a set only where deals are read one by one (deal conditions, split attribution)
+    member_set = scopes.members(scope, reference) if shares is not None or not flt.is_everything else frozenset()
+    revenue = _scope_revenue(ledger, days, members, member_set, shares, flt, owner_email)
     if objective is not None and objective.baseline is not None:
         baseline = objective.baseline * Decimal(str(share))
     else:
-        baseline = _scope_revenue(ledger, baseline_range(days), members, shares, flt, owner_email)
+        baseline = _scope_revenue(ledger, baseline_range(days), members, member_set, shares, flt, owner_email)
     additional = revenue - baseline
-    positions, visited, converted = _visits(action_ids, matches, index, scopes, zone, settings)
     inactive = axis_inactive(axis, today)
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
@@ -326,85 +434,120 @@ def _axis_progress(plan: Plan, axis: Axis, members: frozenset[int], shares: Mapp
         axis_pace = Pace.INACTIVE if inactive else Pace.NOT_STARTED if as_of < period.start else Pace.ON_TRACK
     else:
         axis_pace = kpis.pace(progress, 1.0, share, period, as_of, inactive=inactive)
+    done = len(visits.positions)
     return AxisProgress(
         axis_id=axis.id, revenue=revenue, baseline=baseline, additional=additional, objective=target,
         progress=progress, expected_by_now=share if target is not None else None, pace=axis_pace,
         cost=cost, roi=kpis.roi(additional, margin, cost),
         time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of)),
-        activities_done=len(positions),
-        coverage=kpis.ratio(sum(1 for n in visited if n in members), len(members)),
-        conversion=kpis.ratio(converted, len(visited)),
-        revenue_per_visit=(revenue / len(positions)) if positions else None,
-        decisions=tuple(ledger.counted_deals(days, members, settings.deal_decision_limit, flt, owner_email)),
-        kpis=_scope_kpis(plan.axis_scope(axis), members, _axis_reference(plan, axis, zone), days, scopes, ledger,
-                         book, visited, converted, len(positions), revenue, flt, owner_email))
+        activities_done=done,
+        coverage=kpis.ratio(int(np.count_nonzero(members[visits.visited])), int(np.count_nonzero(members))),
+        conversion=kpis.ratio(visits.converted, len(visits.visited)),
+        revenue_per_visit=(revenue / done) if done else None,
+        decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
+                                             settings.deal_decision_limit, flt, owner_email)),
+        kpis=_scope_kpis(scope, members, member_set, reference, days, scopes, ledger, book, visits, revenue, flt,
+                         owner_email))
 
 
 _DORMANT = Scope((Condition("dormant", "is", (True,), "dormant"),))
 
 
-def _visits(action_ids: Collection[str], matches: Mapping[str, ActionCount], index: ActivityIndex,
-            columns: AccountColumns, zone: ZoneInfo, settings: EngineSettings) -> tuple[list[int], frozenset[int], int]:
-    """The counted activities of these actions (positions), the visited accounts, and how many of those accounts
-    were won within ``attribution_days`` on or after a visit (visit days local to the plan's timezone)."""
-    positions = np.unique(np.fromiter((p for action_id in action_ids for p in matches[action_id].matched),
-                                      dtype=np.int64))
+@dataclass(frozen=True)
+class _Visits:
+    """The counted activities of some actions (each once) and what the KPIs read of them."""
+
+    positions: np.ndarray       # index positions, ascending
+    visited: np.ndarray         # their distinct account numbers
+    converted: int              # visited accounts won within ``attribution_days`` on or after a visit
+
+
+def _counted_positions(action_ids: Collection[str], matches: Mapping[str, ActionCount]) -> np.ndarray:
+    """The index positions of the activities counted by these actions (repeat visits included), each once."""
+    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched for a in action_ids), dtype=np.int64))
+
+
+class _VisitDays:
+    """The local day of every counted activity (any action's), computed once: axes and segments read theirs."""
+
+    def __init__(self, counted: Iterable[np.ndarray], index: ActivityIndex, zone: ZoneInfo) -> None:
+        parts = list(counted)
+        self.positions = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+        self.days = local_ordinals(np.rint(index.ts[self.positions] * 1_000_000).astype(np.int64), zone)
+
+    def of(self, positions: np.ndarray) -> np.ndarray:
+        """The local days (ordinals) of these counted activities."""
+        found: np.ndarray = self.days[np.searchsorted(self.positions, positions)]
+        return found
+
+
+def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, days: _VisitDays,
+            settings: EngineSettings) -> _Visits:
+    """The visits at these positions: the visited accounts, and how many of them were won within
+    ``attribution_days`` on or after a visit (visit days local to the plan's timezone)."""
     accounts = index.acc[positions]
-    visited = frozenset(accounts[accounts >= 0].tolist())
-    micro = np.rint(index.ts[positions] * 1_000_000).astype(np.int64)
-    days = local_ordinals(micro, zone)
-    return positions.tolist(), visited, columns.won_within(accounts, days, settings.attribution_days)
+    return _Visits(positions, np.unique(accounts[accounts >= 0]),
+                   columns.won_within(accounts, days.of(positions), settings.attribution_days))
 
 
-def _scope_kpis(scope: Scope, members: frozenset[int], reference: date, days: tuple[date, date], scopes: AccountColumns,
-                ledger: WonLedger, book: DealBook | DealColumnsBook, visited: frozenset[int], converted: int,
-                activities: int, revenue: Decimal, flt: DealFilter = _ANY_DEAL,
+def _won_accounts(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]) -> np.ndarray:
+    """Per account number: a won deal of the ledger closed in the range (once per range)."""
+    def compute() -> np.ndarray:
+        assert ledger.account_array is not None
+        lo, hi = ledger.span(days)
+        won = np.zeros(scopes.n, dtype=bool)
+        won[ledger.account_array[lo:hi]] = True
+        return won
+    return scopes.cached(("won_accounts", days), compute)
+
+
+def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], reference: date,
+                days: tuple[date, date], scopes: AccountColumns, ledger: WonLedger, book: DealColumnsBook,
+                visits: _Visits, revenue: Decimal, flt: DealFilter = _ANY_DEAL,
                 owner_email: Mapping[tuple[str, str], str] | None = None) -> tuple[KpiValue, ...]:
-    """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py.
+    """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py. Counted on
+    arrays: the scope is a boolean array per account number, the span's won deals a slice of the ledger.
 
     An axis limited to some deal owners or products (``flt``) counts only those won deals, and only their matching
     lines' amounts, in its won-deal KPIs (won deals, average won deal, reactivation, new accounts), as in its revenue.
     """
     has_dormancy = any(is_dormancy(c) for c in scope.conditions)
-    dormant = members if has_dormancy else scopes.members(scope & _DORMANT, reference)
+    dormant = members if has_dormancy else scopes.member_mask(scope & _DORMANT, reference)
     if flt.is_everything:
-        won_revenue, positions = ledger.by_account(days)
-        won = scopes.cached(("won_counts", days), lambda: won_counts(positions))
+        won_accounts = _won_accounts(ledger, scopes, days)
+        won = int(np.count_nonzero(ledger.select(days, members)[2]))
+        won_revenue = ledger.total(days, members)
     else:
-        kept, _ = measure_revenue(ledger, days, members, flt, owner_email or {})
-        won, won_revenue = {}, {}
-        for pos, (amount, _lines) in kept.items():
-            number = ledger.accounts[pos]
-            won[number] = won.get(number, 0) + 1
-            won_revenue[number] = won_revenue.get(number, ZERO) + amount
+        kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
+        won = len(kept)
+        won_revenue = sum((amount for amount, _ in kept.values()), ZERO)
+        won_accounts = np.zeros(scopes.n, dtype=bool)
+        won_accounts[[ledger.accounts[pos] for pos in kept]] = True
     return measure(ScopeFacts(
-        members=members, dormant=dormant, won=won,
-        won_revenue=won_revenue, lost=book.lost(days), created=book.created(days),
-        first_won_in_span=scopes.cached(("first_won", days), lambda: scopes.first_won_in(won.keys(), days))
-        if flt.is_everything else scopes.first_won_in(won.keys(), days),
-        visited=visited, converted=converted, activities=activities, revenue=revenue))
+        accounts=int(np.count_nonzero(members)), dormant=int(np.count_nonzero(dormant)),
+        reactivated=int(np.count_nonzero(dormant & won_accounts)), won=won, won_revenue=won_revenue,
+        lost=book.lost_count(days, members), created=book.created_total(days, members),
+        new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days))),
+        visited=len(visits.visited), visited_in_scope=int(np.count_nonzero(members[visits.visited])),
+        converted=visits.converted, activities=len(visits.positions), revenue=revenue))
 
 
-def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
-                  book: DealBook | DealColumnsBook,
-                  index: ActivityIndex, matches: Mapping[str, ActionCount], actions_of: Mapping[str, list[str]],
-                  settings: EngineSettings, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
+def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger, book: DealColumnsBook,
+                  visits: _Visits, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
     """A segment's KPIs: its own scope over the plan's period to date, the visits of all its axes' actions."""
     segment = plan.segment(segment_id)
     reference = plan.period.start.astimezone(zone).date()
-    members = scopes.members(segment.scope, reference)
+    members = scopes.member_mask(segment.scope, reference)
     days = to_date(window_days(plan.period, zone), as_of, zone)
-    action_ids = [a for axis in plan.axes if axis.segment_id == segment_id for a in actions_of[axis.id]]
-    positions, visited, converted = _visits(action_ids, matches, index, scopes, zone, settings)
-    return _scope_kpis(segment.scope, members, reference, days, scopes, ledger, book, visited, converted,
-                       len(positions), ledger.total(days, members))
+    return _scope_kpis(segment.scope, members, frozenset(), reference, days, scopes, ledger, book, visits,
+                       ledger.total(days, members))
 
 
 def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
                       axis_rows: list[AxisProgress], as_of: datetime, zone: ZoneInfo) -> SegmentProgress:
     """Segment totals over the segment's scope and the plan's period: each deal once, whatever the axes."""
     segment = plan.segment(segment_id)
-    members = scopes.members(segment.scope, plan.period.start.astimezone(zone).date())
+    members = scopes.member_mask(segment.scope, plan.period.start.astimezone(zone).date())
     days = to_date(window_days(plan.period, zone), as_of, zone)
     revenue = ledger.total(days, members)
     baseline = ledger.total(baseline_range(days), members)
@@ -443,7 +586,6 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
     leaving += [RepLeaving(email, None, "crm") for email in gone]
 
     reference = plan.period.start.astimezone(zone).date()
-    holders = [(seg.id, scopes.members(seg.scope, reference)) for seg in plan.segments]
     lost: list[LostAccount] = []
     for change in plan.context:
         if change.kind is not ContextKind.LOST_KEY_ACCOUNT:
@@ -464,7 +606,8 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
                                     (change.segment_id,) if change.segment_id else (), ZERO, "plan", change.note))
         for n, on, how in found:
             account = records.accounts[n]
-            segs = (change.segment_id,) if change.segment_id else tuple(s for s, members in holders if n in members)
+            segs = (change.segment_id,) if change.segment_id else \
+                tuple(seg.id for seg in plan.segments if scopes.member_mask(seg.scope, reference)[n])
             end = (on or today) - timedelta(days=1)
             sums, _ = ledger.by_account((months_before(end + timedelta(days=1), 12), end))
             lost.append(LostAccount(account.name, account.id, account.source, on, segs, sums.get(n, ZERO), how,

@@ -36,21 +36,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time
-from itertools import compress, repeat
-from operator import attrgetter, is_, or_
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from pac_core.engine import evaluate
+from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
+from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
 from pac_core.matching import owner_emails
 from pac_core.plan import Action, Plan
-from pac_core.records import Account, Activity, ActivityStatus, Records, User
+from pac_core.records import ActivityStatus, Records, User
 from pac_core.results import Evaluation
-from pac_core.scope_eval import compile_scope, dormancy_rule, is_dormancy
+from pac_core.scope_eval import dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
 ENGINE_VERSION = "1"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
@@ -145,56 +145,73 @@ def _digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:32]
 
 
-def evaluate_incremental(plan: Plan, records: Records, changes: Changes | None, kept: KeptState | None, *,
-                         as_of: datetime, settings: EngineSettings = DEFAULT_SETTINGS, full: bool = False
-                         ) -> tuple[Evaluation, KeptState, NightStats]:
+def evaluate_incremental(plan: Plan, records: Records | RecordColumns, changes: Changes | None,
+                         kept: KeptState | None, *, as_of: datetime, settings: EngineSettings = DEFAULT_SETTINGS,
+                         full: bool = False) -> tuple[Evaluation, KeptState, NightStats]:
     """The night's evaluation, equal field by field to ``evaluate(plan, records, as_of=as_of, settings=settings)``,
     with the state to keep for the next night and what was recomputed.
+
+    ``records`` as objects or as columns (what the store's ``load_columns`` gives): objects are read into columns
+    once, and everything below reads the columns (the same code for both), so the night's subset is a gather of
+    rows, handed to ``evaluate()`` as columns (no record object is made for it).
 
     A full night (every action's candidates selected from every activity) when ``full`` is asked, when there is
     no kept state or no change list, or when the engine version, the settings or the users changed; an incremental
     one otherwise.
+
+    The cyclic garbage collector is paused for the night, as ``evaluate()`` pauses it for itself: the selection
+    makes hundreds of thousands of small acyclic objects (keys, dictionaries), which would otherwise trigger full
+    collections over everything the process holds.
     """
+    with gc_paused():
+        return _night(plan, records, changes, kept, as_of, settings, full)
+
+
+
+
+def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None, kept: KeptState | None,
+           as_of: datetime, settings: EngineSettings, full: bool) -> tuple[Evaluation, KeptState, NightStats]:
     reason = _full_reason(records, changes, kept, settings, full)
     fingerprints = action_fingerprints(plan)
     zone = ZoneInfo(plan.timezone)
-    emails = owner_emails(records.users)
-    columns = _Columns(records.activities, emails, zone)
+    table = as_columns(records)
+    emails = owner_emails(table.users)
+    columns = _Columns(table, emails, zone)
     if reason is not None or changes is None or kept is None:
         touched: dict[str, str] = {a.id: "full" for a in plan.actions}
-        candidates = _candidates(plan, plan.actions, records, columns, emails, settings)
-        subset: Sequence[Activity] = records.activities
+        candidates, _ = _candidates(plan, plan.actions, columns, emails, settings)
+        positions = None
+        night = table
     else:
-        touched = _touched(plan, records, changes, kept, fingerprints, columns, emails, zone)
-        candidates = _candidates(plan, [a for a in plan.actions if a.id in touched], records, columns, emails,
-                                 settings)
-        wanted: set[Key] = set(kept.rejected) | changes.activities
-        for aid, old in kept.actions.items():
-            wanted |= candidates.get(aid, old.candidates)
-        for aid in candidates.keys() - kept.actions.keys():
-            wanted |= candidates[aid]
-        chosen = compress(records.activities, map(or_, map(wanted.__contains__, columns.keys),
-                                                   columns.on_accounts(changes.accounts)))
-        subset = tuple(chosen)
-    evaluation = evaluate(plan, replace(records, activities=tuple(subset)), as_of=as_of, settings=settings)
+        # the subset: changed activities, those on changed accounts, last night's rejected ones and every kept
+        # candidate (those of touched actions too: a larger subset is as exact), plus the touched actions' new ones
+        changed_account = columns.on_accounts(changes.accounts)
+        named = set(kept.rejected).union(*(a.candidates for a in kept.actions.values()))
+        changed_activity, kept_rows = columns.among(changes.activities, named)
+        touched = _touched(plan, changes, kept, fingerprints, columns, changed_activity, changed_account)
+        candidates, fresh = _candidates(plan, [a for a in plan.actions if a.id in touched], columns, emails,
+                                        settings)
+        positions = np.flatnonzero(changed_activity | kept_rows | fresh | changed_account)
+        night = _rows_of(table, positions)
+    evaluation = evaluate(plan, night, as_of=as_of, settings=settings)
     previous = kept.actions if kept is not None and reason is None else {}
     new_kept = KeptState(
         engine_version=ENGINE_VERSION, settings_fingerprint=settings_fingerprint(settings),
-        users_fingerprint=users_fingerprint(records.users), as_of=as_of,
+        users_fingerprint=users_fingerprint(table.users), as_of=as_of,
         actions={a.id: KeptAction(fingerprints[a.id], candidates[a.id] if a.id in candidates
                                   else previous[a.id].candidates) for a in plan.actions},
-        rejected=_rejected_activities(evaluation, subset))
+        rejected=_rejected_activities(evaluation, columns, positions))
     by_rule: dict[str, int] = {}
     for rule in touched.values():
         by_rule[rule] = by_rule.get(rule, 0) + 1
     stats = NightStats("full" if reason is not None else "incremental", reason or "",
-                       len(touched), len(plan.actions), len(plan.axes), len(subset), len(records.activities), by_rule,
-                       tuple(touched))
+                       len(touched), len(plan.actions), len(plan.axes),
+                       columns.n if positions is None else len(positions), columns.n, by_rule, tuple(touched))
     return evaluation, new_kept, stats
 
 
-def _full_reason(records: Records, changes: Changes | None, kept: KeptState | None, settings: EngineSettings,
-                 full: bool) -> str | None:
+def _full_reason(records: Records | RecordColumns, changes: Changes | None, kept: KeptState | None,
+                 settings: EngineSettings, full: bool) -> str | None:
     if full:
         return "full evaluation asked"
     if kept is None:
@@ -226,28 +243,89 @@ class _Windows:
         return [aid for lo, hi, aid in self.groups.get((email, kind), ()) if lo <= instant < hi]
 
 
+def _pairs(left: np.ndarray, right: np.ndarray, n_right: int) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The distinct (left code, right code) pairs of two code columns (-1 allowed) and each row's pair number,
+    in the order of the combined code. Without a sort: the combined codes index a table of every possible pair
+    (codes are dense and their products small: sources x owners, e-mails x types, sources x account ids)."""
+    width = n_right + 1
+    combined = (left.astype(np.int64) + 1) * width + (right.astype(np.int64) + 1)
+    if not len(combined):
+        return [], np.zeros(0, dtype=np.int64)
+    seen = np.zeros(int(combined.max()) + 1, dtype=bool)
+    seen[combined] = True
+    distinct = np.flatnonzero(seen)
+    number = np.zeros(len(seen), dtype=np.int64)
+    number[distinct] = np.arange(len(distinct))
+    pairs = [(c // width - 1, c % width - 1) for c in distinct.tolist()]
+    return pairs, number[combined]
+
+
 class _Columns:
-    """The night's activities as columns, built once with C-level maps: keys, owner e-mails (as the engine
-    resolves them), types, instants, account keys."""
+    """The night's activities as the engine's columns, with what the selection reads, each computed once per
+    distinct value and gathered (NumPy): the owner's e-mail as the engine resolves it (a code into ``emails``,
+    -1 for none), the type, the instant, the account's row (-1 unknown), countable (completed, not deleted).
+    Keys (source, id) are made only for the rows a night keeps."""
 
-    def __init__(self, acts: Sequence[Activity], emails: Mapping[Key, str], zone: ZoneInfo) -> None:
-        self.acts = acts
-        sources = list(map(attrgetter("source"), acts))
-        self.keys: list[Key] = list(zip(sources, map(attrgetter("id"), acts), strict=True))
-        self.email: list[str | None] = list(map(emails.get, zip(sources, map(attrgetter("owner_id"), acts),
-                                                                 strict=True)))
-        for i in compress(range(len(acts)), map(is_, self.email, repeat(None))):   # an owner given as an e-mail
-            self.email[i] = _owner_email(acts[i], emails)
-        self.types = list(map(attrgetter("type"), acts))
-        self.account: list[Key] = list(zip(sources, map(attrgetter("account_id"), acts), strict=True))
+    def __init__(self, records: RecordColumns, emails: Mapping[Key, str], zone: ZoneInfo) -> None:
+        acts = self.acts = records.activity_table
+        self.records = records
+        self.n = acts.n
+        sources = acts.source.values
+        pairs, inverse = _pairs(acts.source.codes, acts.owner.codes, len(acts.owner.values))
+        email_code: dict[str, int] = {}
+        codes = [-1 if email is None else email_code.setdefault(email, len(email_code))
+                 for email in (_owner_email(sources[s] if s >= 0 else None, acts.owner.values[o] if o >= 0 else None,
+                                            emails) for s, o in pairs)]
+        self.emails: list[str] = list(email_code)
+        self.email = np.array(codes, dtype=np.int64)[inverse] if codes else np.full(self.n, -1, dtype=np.int64)
         self.instants = _instants(acts, zone)
+        completed = [k for k, v in enumerate(acts.status.values) if v is ActivityStatus.COMPLETED]
+        self.countable = np.isin(acts.status.codes, completed) & ~acts.deleted
+        accounts = records.account_table
+        row_of = dict(zip(zip(accounts.source.decoded(), accounts.id, strict=True), range(accounts.n), strict=True))
+        self.account_pairs, self.account_pair = _pairs(acts.source.codes, acts.account.codes,
+                                                       len(acts.account.values))
+        self.account_keys: list[Key | None] = [
+            (sources[s], acts.account.values[a]) if s >= 0 and a >= 0 else None for s, a in self.account_pairs]
+        self.account_row = np.array([-1 if k is None else row_of.get(k, -1) for k in self.account_keys] or [-1],
+                                    dtype=np.int64)[self.account_pair] if self.n else np.zeros(0, dtype=np.int64)
 
-    def on_accounts(self, accounts: Collection[Key]) -> list[bool]:
-        return list(map(accounts.__contains__, self.account)) if accounts else [False] * len(self.acts)
+    def key(self, i: int) -> Key:
+        return (self.acts.source.values[int(self.acts.source.codes[i])], self.acts.id[i])
+
+    def among(self, *groups: Iterable[Key]) -> list[np.ndarray]:
+        """Per group of keys, whether each row's key is in it: per source, one C-level pass over the ids for all
+        the groups together (a bit per group: up to 63 groups), no key tuple made."""
+        if len(groups) > 63:
+            raise ValueError("at most 63 groups of keys")
+        bits: dict[str, dict[str, int]] = {}
+        for g, keys in enumerate(groups):
+            for source, rid in keys:
+                of_source = bits.setdefault(source, {})
+                of_source[rid] = of_source.get(rid, 0) | 1 << g
+        found = np.zeros(self.n, dtype=np.int64)
+        for code, source in enumerate(self.acts.source.values):
+            named = bits.get(source)
+            if named:
+                hits = np.fromiter(map(named.get, self.acts.id, repeat(0)), dtype=np.int64, count=self.n)
+                found |= np.where(self.acts.source.codes == code, hits, 0)
+        return [(found & 1 << g) != 0 for g in range(len(groups))]
+
+    def on_accounts(self, accounts: Collection[Key]) -> np.ndarray:
+        """Whether each row is on one of these accounts (by its account's key; the account need not exist)."""
+        if not accounts or not self.n:
+            return np.zeros(self.n, dtype=bool)
+        hit = np.array([k is not None and k in accounts for k in self.account_keys], dtype=bool)
+        found: np.ndarray = hit[self.account_pair]
+        return found
+
+    def email_of(self, i: int) -> str | None:
+        code = int(self.email[i])
+        return None if code < 0 else self.emails[code]
 
 
-def _touched(plan: Plan, records: Records, changes: Changes, kept: KeptState, fingerprints: Mapping[str, str],
-             columns: _Columns, emails: Mapping[Key, str], zone: ZoneInfo) -> dict[str, str]:
+def _touched(plan: Plan, changes: Changes, kept: KeptState, fingerprints: Mapping[str, str], columns: _Columns,
+             changed_activity: np.ndarray, changed_account: np.ndarray) -> dict[str, str]:
     """Touched action id -> the first rule that touched it (see the module's docstring)."""
     touched: dict[str, str] = {}
     for action in plan.actions:
@@ -257,111 +335,138 @@ def _touched(plan: Plan, records: Records, changes: Changes, kept: KeptState, fi
         elif not old.candidates.isdisjoint(changes.activities):
             touched[action.id] = "candidate changed"
     windows = _Windows(plan.actions)
-    instants, email, types = columns.instants, columns.email, columns.types
-    n = len(columns.acts)
-    for rule, mask in (("changed activity", map(changes.activities.__contains__, columns.keys)),
-                       ("changed account", iter(columns.on_accounts(changes.accounts)))):
-        for i in compress(range(n), mask):
-            for aid in windows.of(email[i], types[i], float(instants[i])):
+    types = columns.acts.type
+    for rule, mask in (("changed activity", changed_activity), ("changed account", changed_account)):
+        for i in np.flatnonzero(mask).tolist():
+            for aid in windows.of(columns.email_of(i), types.at(i), float(columns.instants[i])):
                 touched.setdefault(aid, rule)
     return touched
 
 
-def _candidates(plan: Plan, actions: Sequence[Action], records: Records, columns: _Columns,
-                emails: Mapping[Key, str], settings: EngineSettings) -> dict[str, frozenset[Key]]:
-    """Action id -> its candidates (see the module's docstring), for these actions: the activities of each
-    (owner e-mail, type) pair sorted by instant once (NumPy), two sorted searches per action, then the cheap
-    per-activity tests on the window's slice only."""
+def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails: Mapping[Key, str],
+                settings: EngineSettings) -> tuple[dict[str, frozenset[Key]], np.ndarray]:
+    """Action id -> its candidates (see the module's docstring), for these actions, and every candidate's row
+    (a mask): the countable activities on known accounts of each (owner e-mail, type) pair sorted by instant once
+    (NumPy), two sorted searches per action, then the account test on the window's slice as masks: the engine's own
+    static conditions per combination of account classes (``AccountColumns``, built without won deals), the CRM
+    dormant flag where the condition reads it and the account has one."""
+    rows_kept = np.zeros(columns.n, dtype=bool)
     if not actions:
-        return {}
-    accounts = {(a.source, a.id): a for a in records.accounts}
+        return {}, rows_kept
     by_pair: dict[tuple[str, object], list[Action]] = {}
     for a in actions:
         by_pair.setdefault((a.who.strip().lower(), a.activity_type), []).append(a)
-    code_of: dict[tuple[str | None, object], int] = {pair: k for k, pair in enumerate(by_pair)}
-    n = len(columns.acts)
-    codes = np.fromiter(map(code_of.get, zip(columns.email, columns.types, strict=True), repeat(-1)),
-                        dtype=np.int64, count=n)
-    inside = np.flatnonzero(codes >= 0)
+    code_of: dict[tuple[str, object], int] = {pair: k for k, pair in enumerate(by_pair)}
+    types = columns.acts.type
+    pairs, inverse = _pairs(columns.email, types.codes, len(types.values))
+    table = np.array([code_of.get((columns.emails[e], types.values[t]), -1) if e >= 0 and t >= 0 else -1
+                      for e, t in pairs] or [-1], dtype=np.int64)
+    codes = table[inverse] if columns.n else np.zeros(0, dtype=np.int64)
+    inside = np.flatnonzero((codes >= 0) & columns.countable & (columns.account_row >= 0))
     inside = inside[np.lexsort((columns.instants[inside], codes[inside]))]
     bounds = np.searchsorted(codes[inside], np.arange(len(code_of) + 1))
-    acts, keys, account_keys = columns.acts, columns.keys, columns.account
-    tests: dict[tuple[object, ...], Callable[[Account], bool]] = {}
+    scopes = {a.id: plan.action_scope(a) for a in actions}
+    none = np.zeros(0, dtype=np.int64)
+    account_columns = AccountColumns(columns.records.account_table, emails, none, none, settings.dormant_default_months,
+                                     list(scopes.values()))
+    flags = columns.records.account_table.dormant
+    tests: dict[tuple[object, ...], Callable[[np.ndarray], np.ndarray]] = {}
     result: dict[str, frozenset[Key]] = {}
     for k, group_actions in enumerate(by_pair.values()):
         group = inside[bounds[k]:bounds[k + 1]]
         times = columns.instants[group]
         for action in group_actions:
-            scope = plan.action_scope(action)
+            scope = scopes[action.id]
             test = tests.get(scope.conditions)
             if test is None:
-                test = tests[scope.conditions] = _account_test(scope, emails, settings.dormant_default_months)
+                test = tests[scope.conditions] = _account_test(scope, account_columns, flags,
+                                                               settings.dormant_default_months)
             lo, hi = np.searchsorted(times, (action.window.start.timestamp() - SLACK_SECONDS,
                                              action.window.end.timestamp() + SLACK_SECONDS))
-            found = []
-            for i in group[lo:hi].tolist():
-                a = acts[i]
-                if a.status is not ActivityStatus.COMPLETED or a.deleted:
-                    continue
-                account = accounts.get(account_keys[i])
-                if account is not None and test(account):
-                    found.append(keys[i])
-            result[action.id] = frozenset(found)
-    return result
+            rows = group[lo:hi]
+            rows = rows[test(columns.account_row[rows])]
+            rows_kept[rows] = True
+            result[action.id] = frozenset(map(columns.key, rows.tolist()))
+    return result, rows_kept
 
 
-def _account_test(scope: Scope, emails: Mapping[Key, str], default_months: int) -> Callable[[Account], bool]:
-    """Whether an account can be in the scope whatever its won deals: every account condition holds, dormancy
-    by the CRM flag when the condition reads it and the account has one, and not judged otherwise."""
-    static = Scope(tuple(c for c in scope.accounts_part.conditions if not is_dormancy(c)))
-    flags = [dormancy_rule(c, default_months) for c in scope.accounts_part.conditions if is_dormancy(c)]
-    first_failure = compile_scope(static, as_of_for_dormant=_EPOCH.date(), last_won={}, owner_email=emails,
-                                  default_months=default_months)
+def _rows_of(records: RecordColumns, positions: np.ndarray) -> RecordColumns:
+    """The same records with only these activity rows (in their order): a gather of every column, the distinct
+    values kept (the engine reads codes)."""
+    t = records.activity_table
+    take = positions.tolist()
 
-    def test(account: Account) -> bool:
-        for wanted, _months, use_flag in flags:
-            if use_flag and account.dormant is not None and account.dormant != wanted:
-                return False
-        return first_failure(account) is None
+    def cat(c: Categorical) -> Categorical:
+        return Categorical(c.codes[positions], c.values)
+
+    origin = t._origin
+    activities = ActivityTable(
+        source=cat(t.source), id=[t.id[i] for i in take], type=cat(t.type), owner=cat(t.owner),
+        account=cat(t.account), start=t.start[positions], naive=t.naive[positions], day=t.day[positions],
+        status=cat(t.status), deleted=t.deleted[positions],
+        subject=None if t.subject is None else [t.subject[i] for i in take],
+        modified=None if t.modified is None else t.modified[positions],
+        origin=None if origin is None else [origin[i] for i in take])
+    return RecordColumns(records.account_table, activities, records.deal_table, records.users, records.rejected)
+
+
+def _account_test(scope: Scope, accounts: AccountColumns, flags: np.ndarray, default_months: int
+                  ) -> Callable[[np.ndarray], np.ndarray]:
+    """Per account row given, whether it can be in the scope whatever its won deals: live and every static account
+    condition holds (the engine's classes), dormancy by the CRM flag when the condition reads it and the account has
+    one, and not judged otherwise."""
+    conditions = scope.accounts_part.conditions
+    passing = accounts.static_pass(tuple(c for c in conditions if not is_dormancy(c)))
+    by_flag = [wanted for wanted, _months, use_flag in (dormancy_rule(c, default_months) for c in conditions
+                                                          if is_dormancy(c)) if use_flag]
+
+    def test(rows: np.ndarray) -> np.ndarray:
+        mask: np.ndarray = passing[accounts.combo[rows]]
+        for wanted in by_flag:
+            flag = flags[rows]
+            mask &= (flag == 0) | ((flag == 1) == wanted)
+        return mask
 
     return test
 
 
-def _instant(a: Activity, zone: ZoneInfo) -> float | None:
-    if a.start is not None:
-        return a.start.timestamp() if a.start.tzinfo is not None and a.start.utcoffset() is not None else None
-    if a.day is not None:
-        return datetime.combine(a.day, time(0), tzinfo=zone).timestamp()
-    return None
-
-
-def _instants(acts: Sequence[Activity], zone: ZoneInfo) -> np.ndarray:
-    """Each activity's instant as a POSIX timestamp (NaN when it has none the engine would use)."""
-    starts: list[datetime | None] = list(map(attrgetter("start"), acts))
-    odd = [i for i, start in enumerate(starts) if start is None or start.tzinfo is None]
-    for i in odd:
-        starts[i] = _EPOCH
-    instants = np.fromiter(map(datetime.timestamp, starts), dtype=np.float64, count=len(starts))  # type: ignore[arg-type]
-    for i in odd:
-        instant = _instant(acts[i], zone)
-        instants[i] = np.nan if instant is None else instant
+def _instants(acts: ActivityTable, zone: ZoneInfo) -> np.ndarray:
+    """Each activity's instant as a POSIX timestamp: its start when it has a zone, local midnight of its day
+    when it is all-day (once per distinct day), NaN when it has none the engine would use (a naive start)."""
+    instants = np.full(acts.n, np.nan)
+    started = acts.start != NO_TIME
+    aware = started & ~acts.naive
+    instants[aware] = acts.start[aware] / 1e6     # exactly datetime.timestamp(): microseconds / 10**6
+    all_day = np.flatnonzero(~started & (acts.day != NO_DAY))
+    if len(all_day):
+        days, inverse = np.unique(acts.day[all_day], return_inverse=True)
+        midnights = np.array([datetime.combine(date.fromordinal(d), time(0), tzinfo=zone).timestamp()
+                              for d in days.tolist()])
+        instants[all_day] = midnights[inverse.reshape(-1)]
     return instants
 
 
-def _owner_email(a: Activity, emails: Mapping[Key, str]) -> str | None:
+def _owner_email(source: str | None, owner_id: str | None, emails: Mapping[Key, str]) -> str | None:
     """The owner's e-mail as the engine resolves it: the user's, else an owner id that is an e-mail."""
-    if a.owner_id is None:
+    if owner_id is None or source is None:
         return None
-    email = emails.get((a.source, a.owner_id))
-    if email is None and "@" in a.owner_id:
-        email = a.owner_id.strip().lower()
+    email = emails.get((source, owner_id))
+    if email is None and "@" in owner_id:
+        email = owner_id.strip().lower()
     return email
 
 
-def _rejected_activities(evaluation: Evaluation, activities: Sequence[Activity]) -> frozenset[Key]:
-    """The activities among the evaluated ones that the engine rejected (deal rejections have other keys)."""
-    keys = {(a.source, a.id) for a in activities}
-    return frozenset(k for k in ((d.source, d.record_id) for d in evaluation.rejected) if k in keys)
+def _rejected_activities(evaluation: Evaluation, columns: _Columns, positions: np.ndarray | None
+                         ) -> frozenset[Key]:
+    """The activities among the evaluated ones (``positions``, None: all) that the engine rejected (deal
+    rejections have other keys)."""
+    if not evaluation.rejected:
+        return frozenset()
+    rejected = {(d.source, d.record_id) for d in evaluation.rejected}
+    if positions is not None:    # a night's subset: its few keys
+        return frozenset(key for key in map(columns.key, positions.tolist()) if key in rejected)
+    (evaluated,) = columns.among(rejected)
+    return frozenset(columns.key(i) for i in np.flatnonzero(evaluated).tolist())
 
 
 def touched_summary(stats: NightStats) -> str:

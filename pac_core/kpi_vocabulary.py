@@ -27,15 +27,10 @@ réactivation``, ``reactivation rate``, ``reactivation_rate``...). Pure: no I/O,
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from typing import Any
-from zoneinfo import ZoneInfo
 
-from pac_core.records import Deal, DealStage
 from pac_core.results import KpiValue
 from pac_core.text import fold_alnum
 
@@ -152,32 +147,23 @@ def vocabulary_hint() -> str:
 
 @dataclass(frozen=True)
 class ScopeFacts:
-    """What one scope over one span holds, as the engine measured it (account numbers, money in the plan's
-    currency). ``revenue`` is the scope's figure (an axis's attributed revenue under split attribution)."""
+    """What one scope over one span holds, as the engine counted it (money in the plan's currency, exact Decimal
+    sums from zero). ``revenue`` is the scope's figure (an axis's attributed revenue under split attribution);
+    ``won_revenue`` the won deals' revenue on the scope's accounts."""
 
-    members: frozenset[int]
-    dormant: frozenset[int]               # members dormant at the span's first day
-    won: Mapping[int, int]                # account -> won deals closed in the span (every account)
-    won_revenue: Mapping[int, Decimal]    # account -> won revenue in the span (every account)
-    lost: Mapping[int, int]               # account -> lost deals closed in the span
-    created: Mapping[int, Decimal]        # account -> amount of the deals created in the span
-    first_won_in_span: frozenset[int]     # accounts whose first won deal ever closes in the span
-    visited: frozenset[int]               # accounts of the counted activities
-    converted: int                        # visited accounts won within the attribution window
-    activities: int                       # counted activities
+    accounts: int                 # accounts of the scope
+    dormant: int                  # of them, dormant at the span's first day
+    reactivated: int              # dormant accounts of the scope with a won deal in the span
+    won: int                      # won deals closed in the span on the scope's accounts
+    won_revenue: Decimal          # their revenue
+    lost: int                     # lost deals closed in the span on the scope's accounts
+    created: Decimal              # amount of the deals created in the span on the scope's accounts
+    new_accounts: int             # accounts of the scope with a won deal in the span, their first won deal ever
+    visited: int                  # distinct accounts of the counted activities
+    visited_in_scope: int         # of them, accounts of the scope
+    converted: int                # visited accounts won within the attribution window
+    activities: int               # counted activities
     revenue: Decimal
-
-
-def _count(table: Mapping[int, int], members: frozenset[int]) -> int:
-    if len(table) <= len(members):
-        return sum(v for k, v in table.items() if k in members)
-    return sum(table[k] for k in members if k in table)
-
-
-def _money(table: Mapping[int, Decimal], members: frozenset[int]) -> Decimal:
-    if len(table) <= len(members):
-        return sum((v for k, v in table.items() if k in members), ZERO)
-    return sum((table[k] for k in members if k in table), ZERO)
 
 
 def _ratio(kpi: str, part: int | Decimal, whole: int | Decimal) -> KpiValue:
@@ -187,22 +173,17 @@ def _ratio(kpi: str, part: int | Decimal, whole: int | Decimal) -> KpiValue:
 
 def measure(facts: ScopeFacts) -> tuple[KpiValue, ...]:
     """Every KPI of the vocabulary on one scope, in vocabulary order."""
-    m = facts.members
-    won = _count(facts.won, m)
-    won_revenue = _money(facts.won_revenue, m)
-    lost = _count(facts.lost, m)
-    reactivated = sum(1 for n in facts.dormant if facts.won.get(n))
-    visited_in_scope = sum(1 for n in facts.visited if n in m)
+    won = facts.won
     values = {
-        "reactivation_rate": _ratio("reactivation_rate", reactivated, len(facts.dormant)),
-        "win_rate": _ratio("win_rate", won, won + lost),
-        "visit_to_win": _ratio("visit_to_win", facts.converted, len(facts.visited)),
-        "average_won_deal": _ratio("average_won_deal", won_revenue, won),
-        "coverage": _ratio("coverage", visited_in_scope, len(m)),
-        "new_accounts": KpiValue("new_accounts", Decimal(sum(1 for n in facts.first_won_in_span if n in m))),
+        "reactivation_rate": _ratio("reactivation_rate", facts.reactivated, facts.dormant),
+        "win_rate": _ratio("win_rate", won, won + facts.lost),
+        "visit_to_win": _ratio("visit_to_win", facts.converted, facts.visited),
+        "average_won_deal": _ratio("average_won_deal", facts.won_revenue, won),
+        "coverage": _ratio("coverage", facts.visited_in_scope, facts.accounts),
+        "new_accounts": KpiValue("new_accounts", Decimal(facts.new_accounts)),
         "revenue_per_visit": _ratio("revenue_per_visit", facts.revenue, facts.activities),
-        "pipeline_created": KpiValue("pipeline_created", _money(facts.created, m)),
-        "accounts_visited": KpiValue("accounts_visited", Decimal(len(facts.visited))),
+        "pipeline_created": KpiValue("pipeline_created", facts.created),
+        "accounts_visited": KpiValue("accounts_visited", Decimal(facts.visited)),
         "activities_done": KpiValue("activities_done", Decimal(facts.activities)),
         "won_deals": KpiValue("won_deals", Decimal(won)),
         "revenue": KpiValue("revenue", facts.revenue),
@@ -214,78 +195,6 @@ def pick(values: Iterable[KpiValue], ids: Iterable[str]) -> list[KpiValue]:
     """The values of the KPIs named (in the order named), for reports and write-back."""
     table = {v.kpi: v for v in values}
     return [table[i] for i in ids if i in table]
-
-
-class DealBook:
-    """Lost deals by close date and every deal by creation date, per account number, for the KPIs.
-
-    Created dates are the deal's creation instant read in the plan's timezone (a deal created at 23:30 in
-    Paris on 31 March was created in March). Amounts are converted like revenue; a deal whose currency has
-    no rate is left out of ``pipeline_created``; a deal without amount counts 0.
-    """
-
-    def __init__(self, deals: Iterable[Deal], *, account_number: Mapping[tuple[str, str], int], zone: ZoneInfo,
-                 currency: str, fx_rates: Mapping[str, Decimal]) -> None:
-        lost: list[tuple[date, int]] = []
-        created: list[tuple[date, int, Decimal]] = []
-        for deal in deals:
-            if deal.deleted or deal.account_id is None:
-                continue
-            number = account_number.get((deal.source, deal.account_id))
-            if number is None:
-                continue
-            if deal.stage is DealStage.LOST and deal.close_date is not None:
-                lost.append((deal.close_date, number))
-            if deal.created_at is not None and deal.created_at.tzinfo is not None:
-                cur = (deal.currency or currency).upper()
-                if cur != currency and cur not in fx_rates:
-                    continue
-                amount = deal.amount or ZERO
-                if cur != currency:
-                    amount = amount * Decimal(fx_rates[cur])
-                created.append((deal.created_at.astimezone(zone).date(), number, amount))
-        lost.sort()
-        created.sort(key=lambda row: (row[0], row[1]))
-        self._lost_days = [d for d, _ in lost]
-        self._lost_accounts = [n for _, n in lost]
-        self._created_days = [row[0] for row in created]
-        self._created = created
-        self._cache: dict[tuple[str, date, date], Mapping[int, Any]] = {}
-
-    def lost(self, days: tuple[date, date]) -> Mapping[int, int]:
-        """Account -> lost deals closed in the inclusive range."""
-        key = ("lost", *days)
-        found = self._cache.get(key)
-        if found is None:
-            out: dict[int, int] = {}
-            lo, hi = bisect_left(self._lost_days, days[0]), bisect_right(self._lost_days, days[1])
-            for n in self._lost_accounts[lo:hi]:
-                out[n] = out.get(n, 0) + 1
-            found = self._cache[key] = out
-        return found
-
-    def created(self, days: tuple[date, date]) -> Mapping[int, Decimal]:
-        """Account -> amount of the deals created in the inclusive range."""
-        key = ("created", *days)
-        found = self._cache.get(key)
-        if found is None:
-            out: dict[int, Decimal] = {}
-            lo, hi = bisect_left(self._created_days, days[0]), bisect_right(self._created_days, days[1])
-            for _, n, amount in self._created[lo:hi]:
-                out[n] = out.get(n, ZERO) + amount
-            found = self._cache[key] = out
-        return found
-
-
-def won_counts(positions: Mapping[int, list[int]]) -> dict[int, int]:
-    """Account -> won deals, from the ledger's account -> positions over a range."""
-    return {n: len(p) for n, p in positions.items()}
-
-
-def first_won_in(won_dates: Sequence[tuple[date, ...]], candidates: Iterable[int],
-                 days: tuple[date, date]) -> frozenset[int]:
-    """The candidates whose first won close date (``won_dates`` sorted per account) falls in the range."""
-    return frozenset(n for n in candidates if won_dates[n] and days[0] <= won_dates[n][0] <= days[1])
 
 
 CORE = ("reactivation_rate", "win_rate", "visit_to_win", "average_won_deal", "coverage", "new_accounts",

@@ -294,6 +294,7 @@ class Matcher:
         self.emails, self.zone = emails, zone
         self.near_miss_limit, self.counted_limit = near_miss_limit, counted_limit
         self._explainers: dict[tuple[tuple[Condition, ...], date], Callable[[Account], Condition | None]] = {}
+        self._won_by_key: _WonByKey | None = None   # one for every scope explained (each holds every account)
         self._parts: dict[int, tuple[frozenset[int], list[Hashable]]] = {}
         self.partition = partition
 
@@ -430,7 +431,9 @@ class Matcher:
         key = (scope.conditions, reference)
         explain = self._explainers.get(key)
         if explain is None:
-            explain = compile_scope(scope, as_of_for_dormant=reference, last_won=_WonByKey(self.columns),
+            if self._won_by_key is None:
+                self._won_by_key = _WonByKey(self.columns)
+            explain = compile_scope(scope, as_of_for_dormant=reference, last_won=self._won_by_key,
                                     owner_email=self.emails, default_months=self.columns.default_months)
             self._explainers[key] = explain
         condition = explain(account)

@@ -25,8 +25,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
-from itertools import chain
-from typing import Any
+from itertools import chain, repeat
+from operator import is_, lt
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -41,7 +42,67 @@ from pac_core.text import fold_value
 from pac_core.window import Window
 
 ZERO = Decimal(0)
+_ONE = Decimal(1)
 DateRange = tuple[date, date]          # inclusive first and last day; empty when first > last
+Members = frozenset[int] | np.ndarray   # account numbers: a set, or a boolean array indexed by account number
+
+
+def contains(members: Members, number: int) -> bool:
+    """``number in members`` for a set or a boolean array."""
+    if isinstance(members, np.ndarray):
+        return 0 <= number < len(members) and bool(members[number])
+    return number in members
+
+
+def as_set(members: Members) -> frozenset[int]:
+    """The account numbers as a set (a boolean array's true positions, ascending)."""
+    return frozenset(np.flatnonzero(members).tolist()) if isinstance(members, np.ndarray) else members
+
+
+def exact_units(amounts: Sequence[Decimal]) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Every amount as integer units of a common power of ten (``10**-scale``) with its exponent (capped at 0,
+    as a sum from ZERO is), so that a sum over any positions is computed in NumPy and is exactly Python's
+    ``Decimal`` sum from ZERO, value and exponent (the exponent of an exact Decimal sum is its terms' smallest).
+    None when they do not fit well inside int64 (the caller then adds Decimals). Amounts of exponent 0 (most
+    CRM amounts) are read with ``int``, the others through their exponent."""
+    n = len(amounts)
+    if not n:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+    integral = np.fromiter(map(Decimal.same_quantum, amounts, repeat(_ONE)), dtype=bool, count=n)
+    others = np.flatnonzero(~integral).tolist()
+    exps = np.zeros(n, dtype=np.int64)
+    if others:
+        exps[others] = [amounts[k].as_tuple().exponent for k in others]
+    scale = max(0, -int(exps.min()))
+    if scale > 9:
+        return None
+    bound = (1 << 62) // n
+    try:
+        units = np.fromiter(map(int, amounts), dtype=np.int64, count=n)   # exact where the exponent is 0
+    except OverflowError:
+        return None
+    if int(np.abs(units).max()) >= bound // 10 ** scale:
+        return None
+    units *= 10 ** scale
+    if others:
+        units[others] = [int(amounts[k].scaleb(scale)) for k in others]
+        if int(np.abs(units).max()) >= bound:
+            return None
+    return units, np.minimum(exps, 0), scale
+
+
+def exact_sum(units: np.ndarray, exps: np.ndarray, scale: int, chosen: np.ndarray) -> Decimal:
+    """The Decimal sum from ZERO of the amounts ``exact_units`` gave, at ``chosen`` (an index or a boolean array
+    of the same length)."""
+    if chosen.dtype == bool:
+        if not chosen.any():
+            return ZERO
+        total, exponent = int(units.sum(where=chosen)), int(exps.min(where=chosen, initial=0))
+    else:
+        if not len(chosen):
+            return ZERO
+        total, exponent = int(units[chosen].sum()), int(exps[chosen].min())
+    return Decimal(total).scaleb(-scale).quantize(Decimal(1).scaleb(exponent))
 
 
 def year_earlier(day: date) -> date:
@@ -74,9 +135,9 @@ def baseline_range(days: DateRange) -> DateRange:
 class WonLedger:
     """Usable won deals sorted by close date, plus every account's won close dates (for dormancy)."""
 
-    days: list[date] = field(default_factory=list)
+    days: Sequence[date] = field(default_factory=list)
     accounts: list[int] = field(default_factory=list)
-    amounts: list[Decimal] = field(default_factory=list)
+    amounts: Sequence[Decimal] = field(default_factory=list)
     deals: Sequence[Deal] = field(default_factory=list)
     won_dates: list[tuple[date, ...]] = field(default_factory=list)   # per account number, sorted
     rates: list[Decimal] = field(default_factory=list)       # per position: deal currency -> plan's currency
@@ -90,46 +151,60 @@ class WonLedger:
     _exps: np.ndarray | None = None            # ... and its exponent (capped at 0, as a sum from ZERO is)
     _scale: int = 0
     _masks: dict[int, tuple[frozenset[int], np.ndarray]] = field(default_factory=dict)
-
-    def _exact(self) -> None:
-        """Prepare exact sums in NumPy: every amount as integer units of a common power of ten (when they fit
-        well inside int64), with its exponent, so a sum over any positions is Python's Decimal sum from ZERO,
-        value and exponent (the exponent of an exact Decimal sum is its terms' smallest, 0 at most)."""
-        amounts = self.amounts
-        n = len(amounts)
-        exps = np.fromiter((a.as_tuple().exponent for a in amounts), dtype=np.int64, count=n)
-        scale = max(0, -int(exps.min())) if n else 0
-        if scale > 9:
-            return
-        units = np.fromiter((int(a.scaleb(scale)) for a in amounts), dtype=np.int64, count=n) if scale else \
-            np.fromiter(map(int, amounts), dtype=np.int64, count=n)
-        if n and int(np.abs(units).max()) >= (1 << 62) // n:
-            return
-        self._units, self._exps, self._scale = units, np.minimum(exps, 0), scale
+    _table: DealTable | None = None             # from columns: the deal table and each position's row in it
+    _rows: np.ndarray | None = None
+    _selected: dict[tuple[DateRange, int], tuple[Members, int, int, np.ndarray]] = field(default_factory=dict)
+    _totals: dict[tuple[DateRange, int], tuple[Members, Decimal]] = field(default_factory=dict)
 
     def sum_at(self, positions: np.ndarray) -> Decimal:
         """The Decimal sum (from ZERO) of the amounts at these ledger positions (an index or a boolean array)."""
         if self._units is None or self._exps is None:
             chosen = np.flatnonzero(positions) if positions.dtype == bool else positions
             return sum(map(self.amounts.__getitem__, chosen.tolist()), ZERO)
-        units = self._units[positions]
-        if not len(units):
-            return ZERO
-        exponent = int(self._exps[positions].min())
-        return Decimal(int(units.sum())).scaleb(-self._scale).quantize(Decimal(1).scaleb(exponent))
+        return exact_sum(self._units, self._exps, self._scale, positions)
 
-    def positions_of(self, days: DateRange, members: frozenset[int]) -> list[int]:
-        """The ledger positions (ascending) of the deals of ``members`` closed in the inclusive range."""
-        if self.day_ordinals is None or self.account_array is None:
-            _, positions = self.by_account(days)
-            return sorted(chain.from_iterable(map(positions.__getitem__, positions.keys() & members)))
+    def span(self, days: DateRange) -> tuple[int, int]:
+        """The ledger positions [lo, hi) of the deals closed in the inclusive range (from columns)."""
+        assert self.day_ordinals is not None
         if days[0] > days[1]:
-            return []
+            return 0, 0
         lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
         hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
-        return (lo + np.flatnonzero(self._member_mask(members)[self.account_array[lo:hi]])).tolist()
+        return lo, hi
 
-    def _member_mask(self, members: frozenset[int]) -> np.ndarray:
+    def sum_span(self, lo: int, hi: int, keep: np.ndarray) -> Decimal:
+        """The Decimal sum (from ZERO) of the amounts at positions ``lo + k`` where ``keep[k]`` (a boolean array
+        over the span ``[lo, hi)``)."""
+        if self._units is None or self._exps is None:
+            return sum(map(self.amounts.__getitem__, (lo + np.flatnonzero(keep)).tolist()), ZERO)
+        return exact_sum(self._units[lo:hi], self._exps[lo:hi], self._scale, keep)
+
+    def positions_of(self, days: DateRange, members: Members, limit: int | None = None) -> list[int]:
+        """The ledger positions (ascending) of the deals of ``members`` closed in the inclusive range (the first
+        ``limit`` when given)."""
+        if self.day_ordinals is None or self.account_array is None:
+            _, positions = self.by_account(days)
+            return sorted(chain.from_iterable(positions[n] for n in positions if contains(members, n)))[:limit]
+        lo, _, keep = self.select(days, members)
+        picked: list[int] = (lo + np.flatnonzero(keep)[:limit]).tolist()
+        return picked
+
+    def select(self, days: DateRange, members: Members) -> tuple[int, int, np.ndarray]:
+        """(lo, hi, keep): the deals closed in the inclusive range are the ledger positions [lo, hi), and
+        ``keep[k]`` says whether position ``lo + k`` is a deal of ``members`` (from columns; kept per range and
+        members object: an axis's revenue, KPIs, listed deals and totals read the same selection)."""
+        assert self.account_array is not None
+        key = (days, id(members))
+        found = self._selected.get(key)
+        if found is None or found[0] is not members:
+            lo, hi = self.span(days)
+            found = self._selected[key] = (members, lo, hi, self._member_mask(members)[self.account_array[lo:hi]])
+        return found[1], found[2], found[3]
+
+    def _member_mask(self, members: Members) -> np.ndarray:
+        """Per account number, in ``members`` (a boolean array as it is; a set made into one, cached)."""
+        if isinstance(members, np.ndarray):
+            return members
         found = self._masks.get(id(members))
         if found is None or found[0] is not members:
             assert self.account_array is not None
@@ -215,13 +290,16 @@ class WonLedger:
         rows = np.flatnonzero(np.isin(table.stage.codes, won_codes) & ~table.deleted)
         ledger = cls()
         ledger.won_dates = won_dates     # type: ignore[assignment]
-        amounts = [table.amount[i] for i in rows.tolist()]
+        amounts = list(map(table.amount.__getitem__, rows.tolist()))
+        missing = np.fromiter(map(is_, amounts, repeat(None)), dtype=bool, count=len(rows))
+        given: list[Decimal] = [ZERO if a is None else a for a in amounts] if missing.any() else \
+            cast(list[Decimal], amounts)
         cur_codes = table.currency.codes[rows]
         cur_values = [(v or currency).upper() for v in table.currency.values]
         rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
                    for c in cur_values] + [Decimal(1)]                      # code -1: no currency, the plan's
         ok = (table.account.codes[rows] >= 0) & (numbers[rows] >= 0) & (days[rows] != NO_DAY)
-        negative = np.fromiter((a is not None and a < 0 for a in amounts), dtype=bool, count=len(rows))
+        negative: np.ndarray = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
         unknown = np.array([r is None for r in rate_of], dtype=bool)[cur_codes]
         good = ok & ~negative & ~unknown
         for k in np.flatnonzero(~good).tolist():     # the rejections, in the rows' order
@@ -235,25 +313,30 @@ class WonLedger:
             ledger.rejected_accounts.append(number if number >= 0 else None)
         kept = np.flatnonzero(good)
         kept_rows = rows[kept]
+        # amounts converted, and their exact units, in the rows' order (memory order: read in ledger order, every
+        # amount object would be a jump), then put in ledger order
+        in_rows = list(map(given.__getitem__, kept.tolist()))      # no amount: ZERO, whatever the rate
+        rated = np.array([r is not None and r != 1 for r in rate_of], dtype=bool)[cur_codes[kept]] & ~missing[kept]
+        for p in np.flatnonzero(rated).tolist():
+            in_rows[p] = in_rows[p] * rate_of[int(cur_codes[kept[p]])]  # type: ignore[operator]
+        exact = exact_units(in_rows)
         # ledger order: close day, then source, then id (as ``build`` sorts)
         source_rank = np.argsort(np.argsort(np.array([str(v) for v in table.source.values] + [""], dtype=str)))
-        ids = np.array([table.id[i] for i in kept_rows.tolist()], dtype=str)
+        ids = np.array(list(map(table.id.__getitem__, kept_rows.tolist())), dtype=str)
         order = np.lexsort((ids, source_rank[table.source.codes[kept_rows]], days[kept_rows]))
         kept, kept_rows = kept[order], kept_rows[order]
-        ledger.day_ordinals = days[kept_rows].astype(np.int64)
-        ledger.days = [date.fromordinal(d) for d in ledger.day_ordinals.tolist()]
+        day_ordinals = ledger.day_ordinals = days[kept_rows].astype(np.int64)
+        ledger.days = Rows(len(kept_rows), lambda p: date.fromordinal(int(day_ordinals[p])))
         ledger.accounts = numbers[kept_rows].tolist()
         ledger.account_array = numbers[kept_rows].astype(np.int64)
-        rates = [rate for rate in map(rate_of.__getitem__, cur_codes[kept].tolist()) if rate is not None]
+        rates: list[Decimal] = list(map(rate_of.__getitem__, cur_codes[kept].tolist()))  # type: ignore[arg-type]
         ledger.rates = rates
-        converted: list[Decimal] = []
-        for k, rate in zip(kept.tolist(), rates, strict=True):
-            amount = amounts[k]
-            converted.append(ZERO if amount is None else amount if rate == 1 else amount * rate)
-        ledger.amounts = converted
+        ledger.amounts = Rows(len(kept_rows), in_rows.__getitem__, order)   # read for the few deals listed
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
-        ledger._exact()
-        for p in [p for p, k in enumerate(kept.tolist()) if amounts[k] is None]:
+        ledger._table, ledger._rows = table, kept_rows
+        if exact is not None:
+            ledger._units, ledger._exps, ledger._scale = exact[0][order], exact[1][order], exact[2]
+        for p in np.flatnonzero(missing[kept]).tolist():
             deal = ledger.deals[p]
             ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
                                             "the won deal has no amount: counted as won, worth 0",
@@ -277,18 +360,18 @@ class WonLedger:
             found = self._sums[days] = (sums, positions)
         return found
 
-    def total(self, days: DateRange, members: frozenset[int]) -> Decimal:
+    def total(self, days: DateRange, members: Members) -> Decimal:
         """Revenue of the accounts in ``members`` over the range; each deal once."""
         if self.day_ordinals is not None and self.account_array is not None:
-            if days[0] > days[1]:
-                return ZERO
-            lo = int(np.searchsorted(self.day_ordinals, days[0].toordinal(), side="left"))
-            hi = int(np.searchsorted(self.day_ordinals, days[1].toordinal(), side="right"))
-            return self.sum_at(lo + np.flatnonzero(self._member_mask(members)[self.account_array[lo:hi]]))
+            key = (days, id(members))
+            found = self._totals.get(key)
+            if found is None or found[0] is not members:
+                found = self._totals[key] = (members, self.sum_span(*self.select(days, members)))
+            return found[1]
         sums, _ = self.by_account(days)
-        return sum(map(sums.__getitem__, sums.keys() & members), ZERO)   # exact: any order gives the same sum
+        return sum((v for n, v in sums.items() if contains(members, n)), ZERO)   # exact: any order gives the same
 
-    def counted_deals(self, days: DateRange, members: frozenset[int], limit: int, flt: DealFilter | None = None,
+    def counted_deals(self, days: DateRange, members: Members, limit: int, flt: DealFilter | None = None,
                       owner_email: Mapping[AccountKey, str] | None = None) -> list[Decision]:
         """Up to ``limit`` counted deals of the scope (deterministic order; ``detail`` the amount counted, in the
         plan's currency, rule ``no_amount`` for a won deal without amount, worth 0), then up to ``limit`` deals of
@@ -296,23 +379,33 @@ class WonLedger:
         scope's rejected deals."""
         out: list[Decision] = []
         if flt is not None and not flt.is_everything:
-            kept, missed = measure(self, days, members, flt, owner_email or {})
+            kept, missed = measure(self, days, as_set(members), flt, owner_email or {})
             amounts = {p: amount for p, (amount, _) in kept.items()}
             picked = sorted(kept)[:limit]
         else:
-            picked = self.positions_of(days, members)[:limit]   # the scope's first deals in ledger order
+            picked = self.positions_of(days, members, limit)   # the scope's first deals in ledger order
             amounts, missed = {p: self.amounts[p] for p in picked}, []
         for p in picked:
-            deal = self.deals[p]
-            rule = "no_amount" if deal.amount is None else "counted"
-            out.append(Decision(deal.source, deal.id, True, rule, f"{amounts[p]:.2f}", deal.account_id, self.days[p]))
+            source, ident, amount, account = self._listed(p)
+            rule = "no_amount" if amount is None else "counted"
+            out.append(Decision(source, ident, True, rule, f"{amounts[p]:.2f}", account, self.days[p]))
         for p, rule, detail in sorted(missed)[:limit]:
-            deal = self.deals[p]
-            out.append(Decision(deal.source, deal.id, False, rule, detail, deal.account_id, self.days[p]))
+            source, ident, _, account = self._listed(p)
+            out.append(Decision(source, ident, False, rule, detail, account, self.days[p]))
         out.extend(d for d, n in zip(self.rejected, self.rejected_accounts, strict=True)
-                   if n is not None and n in members and d.when is not None
+                   if n is not None and contains(members, n) and d.when is not None
                    and isinstance(d.when, date) and days[0] <= d.when <= days[1])
         return out
+
+
+    def _listed(self, position: int) -> tuple[str, str, Decimal | None, str | None]:
+        """(source, id, amount as the CRM gave it, account id) of the deal at a ledger position: read from the deal
+        columns when the ledger has them (no record object), else from the deal."""
+        if self._table is not None and self._rows is not None:
+            row, table = int(self._rows[position]), self._table
+            return table.source.at(row), table.id[row], table.amount[row], table.account.at(row)
+        deal = self.deals[position]
+        return deal.source, deal.id, deal.amount, deal.account_id
 
 
 def _money_problem(deal: Deal, day: date | None, number: int | None, currency: str,
@@ -341,22 +434,26 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
     out: dict[str, dict[str, Decimal]] = {}
     if table.lines is None:
         return out
-    stages = table.stage.values
-    for i in rows.tolist():
-        won = stages[int(table.stage.codes[i])] is DealStage.WON
-        for line in table.lines[i]:
-            row = out.setdefault(line.product, {"won": ZERO, "committed": ZERO})
-            if won:
-                row["won"] += line.quantity
-            else:
-                row["committed"] += line.quantity * committed_weight
+    won_code = [k for k, v in enumerate(table.stage.values) if v is DealStage.WON]
+    won = np.isin(table.stage.codes[rows], won_code).tolist()
+    quantities: dict[str, tuple[list[Decimal], list[Decimal]]] = {}     # product -> (won, open) quantities
+    all_lines = table.lines
+    for i, is_won in zip(rows.tolist(), won, strict=True):
+        for line in all_lines[i]:
+            found = quantities.get(line.product)
+            if found is None:
+                found = quantities[line.product] = ([], [])
+            found[0 if is_won else 1].append(line.quantity)
+    for product, (won_quantities, open_quantities) in quantities.items():
+        out[product] = {"won": sum(won_quantities, ZERO),
+                        "committed": sum((q * committed_weight for q in open_quantities), ZERO)}
     return out
 
 
 class DealColumnsBook:
-    """``kpi_vocabulary.DealBook`` on deal columns: lost deals by (plain) close date and deals by creation day,
-    per account number, read with sorted searches; the same rules (created in the plan's timezone, amounts
-    converted, a currency without rate left out, no amount = 0)."""
+    """Lost deals by (plain) close date and deals by creation day, per account number, on deal columns, for the KPIs
+    (``lost_count`` and ``created_total`` of a scope over a range, by sorted search and the scope's member array):
+    created in the plan's timezone, amounts converted, a currency without rate left out, no amount = 0."""
 
     def __init__(self, table: DealTable, *, numbers: np.ndarray, zone: ZoneInfo, currency: str,
                  fx_rates: Mapping[str, Decimal]) -> None:
@@ -381,30 +478,23 @@ class DealColumnsBook:
             rate = rate_of[int(table.currency.codes[i])]
             amount = table.amount[i] or ZERO
             self._created_amounts.append(amount if rate == 1 else amount * rate)  # type: ignore[operator]
-        self._cache: dict[tuple[str, date, date], Mapping[int, Any]] = {}
+        self._created_units = exact_units(self._created_amounts)
 
-    def lost(self, days: DateRange) -> Mapping[int, int]:
-        """Account -> lost deals closed in the inclusive range."""
-        key = ("lost", *days)
-        found = self._cache.get(key)
-        if found is None:
-            lo, hi = np.searchsorted(self._lost_days, [days[0].toordinal(), days[1].toordinal() + 1])
-            numbers, counts = np.unique(self._lost_accounts[lo:hi], return_counts=True)
-            found = self._cache[key] = dict(zip(numbers.tolist(), counts.tolist(), strict=True))
-        return found
+    def lost_count(self, days: DateRange, members: np.ndarray) -> int:
+        """Lost deals closed in the inclusive range on accounts of ``members`` (a boolean array per account)."""
+        lo, hi = np.searchsorted(self._lost_days, [days[0].toordinal(), days[1].toordinal() + 1])
+        return int(np.count_nonzero(members[self._lost_accounts[lo:hi]])) if hi > lo else 0
 
-    def created(self, days: DateRange) -> Mapping[int, Decimal]:
-        """Account -> amount of the deals created in the inclusive range."""
-        key = ("created", *days)
-        found = self._cache.get(key)
-        if found is None:
-            out: dict[int, Decimal] = {}
-            lo, hi = (int(k) for k in np.searchsorted(self._created_days,
-                                                      [days[0].toordinal(), days[1].toordinal() + 1]))
-            for n, amount in zip(self._created_accounts[lo:hi].tolist(), self._created_amounts[lo:hi], strict=True):
-                out[n] = out.get(n, ZERO) + amount
-            found = self._cache[key] = out
-        return found
+    def created_total(self, days: DateRange, members: np.ndarray) -> Decimal:
+        """Amount (Decimal sum from ZERO) of the deals created in the inclusive range on accounts of ``members``."""
+        lo, hi = (int(k) for k in np.searchsorted(self._created_days, [days[0].toordinal(), days[1].toordinal() + 1]))
+        if hi <= lo:
+            return ZERO
+        keep = members[self._created_accounts[lo:hi]]
+        if self._created_units is None:
+            return sum(map(self._created_amounts.__getitem__, (lo + np.flatnonzero(keep)).tolist()), ZERO)
+        units, exps, scale = self._created_units
+        return exact_sum(units[lo:hi], exps[lo:hi], scale, keep)
 
 
 def product_load(deals: Sequence[Deal], days: DateRange, committed_weight: Decimal,

@@ -20,7 +20,7 @@ Pure: it reads the engine's won-deal ledger, the axes' account sets and their re
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -30,42 +30,55 @@ import numpy as np
 from pac_core import kpis
 from pac_core.plan import Axis, Plan
 from pac_core.results import AxisProgress, Pace, PlanTotals, SegmentProgress
-from pac_core.revenue import ZERO, DateRange, DealFilter, WonLedger, baseline_range, measure, to_date, window_days
+from pac_core.revenue import (
+    ZERO,
+    DateRange,
+    DealFilter,
+    Members,
+    WonLedger,
+    as_set,
+    baseline_range,
+    measure,
+    to_date,
+    window_days,
+)
 
 
-def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, frozenset[int]], ledger: WonLedger,
+def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, Members], ledger: WonLedger,
                 *, as_of: datetime, zone: ZoneInfo, segment_id: str | None = None,
                 filters: Mapping[str, DealFilter] | None = None,
                 owner_email: Mapping[tuple[str, str], str] | None = None) -> PlanTotals:
     """Totals over the live axes of the plan (``segment_id`` None) or of one segment; see the module's rules.
 
     ``members`` maps an axis id to the account numbers of its scope (segment AND axis), as the engine computed
-    them for the axis's own figures; ``filters`` its deal conditions (``who``, deal owner, products): a deal
-    counts once, and with product axes each **line** once (a deal counted whole by one axis is counted whole).
+    them for the axis's own figures (a set, or a boolean array per account number); ``filters`` its deal
+    conditions (``who``, deal owner, products): a deal counts once, and with product axes each **line** once (a
+    deal counted whole by one axis is counted whole). Whole deals are a boolean array over the ledger's positions.
     """
     filters, emails = filters or {}, owner_email or {}
     results = {r.axis_id: r for r in rows}
     axes = [a for a in plan.axes if a.id in results and (segment_id is None or a.segment_id == segment_id)]
     live = [a for a in axes if results[a.id].pace is not Pace.INACTIVE]
-    counted: Units = {}             # ledger positions of this year's deals (and their lines), each once
-    measured: Units = {}            # ledger positions of the year-earlier deals summed as baseline
-    covered: Units = {}             # year-earlier positions already accounted for (measured or in a fixed figure)
+    size = len(ledger.amounts)
+    counted = Units.empty(size)     # ledger positions of this year's deals (and their lines), each once
+    measured = Units.empty(size)    # ledger positions of the year-earlier deals summed as baseline
+    covered = Units.empty(size)     # year-earlier positions already accounted for (measured or in a fixed figure)
     fixed = ZERO
     # axes measured on the year before first, so a fixed baseline knows which of its deals are already counted
     for axis in sorted(live, key=_has_fixed_baseline):
         days = _days(plan, axis, as_of, zone)
         flt = filters.get(axis.id)
-        _merge(counted, _positions(ledger, days, members[axis.id], flt, emails))
+        counted.merge(_positions(ledger, days, members[axis.id], flt, emails))
         earlier = _positions(ledger, baseline_range(days), members[axis.id], flt, emails)
         objective = axis.objective
         if objective is not None and objective.baseline is not None:
             share = Decimal(str(objective.period.elapsed_share(as_of)))
-            fixed += max(ZERO, objective.baseline * share - _sum(ledger, _common(earlier, covered)))
+            fixed += max(ZERO, objective.baseline * share - earlier.common(covered).total(ledger))
         else:
-            _merge(measured, earlier)
-        _merge(covered, earlier)
-    revenue = _sum(ledger, counted)
-    baseline = _sum(ledger, measured) + fixed
+            measured.merge(earlier)
+        covered.merge(earlier)
+    revenue = counted.total(ledger)
+    baseline = measured.total(ledger) + fixed
     additional = revenue - baseline
     objectives = [a.objective for a in live if a.objective is not None]
     target = sum((o.additional_revenue for o in objectives), ZERO) if objectives else None
@@ -85,7 +98,7 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
 
 
 def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[AxisProgress],
-                members: Mapping[str, frozenset[int]], ledger: WonLedger, *, as_of: datetime,
+                members: Mapping[str, Members], ledger: WonLedger, *, as_of: datetime,
                 zone: ZoneInfo, filters: Mapping[str, DealFilter] | None = None,
                 owner_email: Mapping[tuple[str, str], str] | None = None) -> tuple[list[SegmentProgress], PlanTotals]:
     """The segments with their ROI over their live axes (each deal once), and the plan's totals.
@@ -111,46 +124,68 @@ def _days(plan: Plan, axis: Axis, as_of: datetime, zone: ZoneInfo) -> DateRange:
     return to_date(window_days(period, zone), as_of, zone)
 
 
-Units = dict[int, frozenset[int] | None]   # ledger position -> lines counted (None: the whole deal)
+@dataclass
+class Units:
+    """Ledger positions counted, each once: ``whole`` deals (a boolean array over the ledger's positions), and
+    ``lines``, deals of which only some lines count (position -> those lines' indexes); a deal counted whole by
+    one axis is whole, whatever the others count of it."""
 
+    whole: np.ndarray
+    lines: dict[int, frozenset[int]] = field(default_factory=dict)
 
-def _positions(ledger: WonLedger, days: DateRange, members: frozenset[int], flt: DealFilter | None = None,
-               emails: Mapping[tuple[str, str], str] | None = None) -> Units:
-    """Ledger positions of the won deals closed in ``days`` on accounts of ``members`` passing the axis's deal
-    conditions, with the lines that count (None: the whole deal)."""
-    if flt is not None and not flt.is_everything:
-        kept, _ = measure(ledger, days, members, flt, emails or {})
-        return {p: None if lines is None else frozenset(lines) for p, (_, lines) in kept.items()}
-    return dict.fromkeys(ledger.positions_of(days, members))
+    @classmethod
+    def empty(cls, size: int) -> Units:
+        return cls(np.zeros(size, dtype=bool))
 
+    def merge(self, more: Units) -> None:
+        """Add ``more``: a whole deal becomes (or stays) whole; lines of a deal add up."""
+        self.whole |= more.whole
+        for pos in [p for p in self.lines if more.whole[p]]:
+            del self.lines[pos]
+        for pos, lines in more.lines.items():
+            if not self.whole[pos]:
+                mine = self.lines.get(pos)
+                self.lines[pos] = lines if mine is None else mine | lines
 
-def _merge(into: Units, more: Units) -> None:
-    if list(more.values()).count(None) == len(more):   # whole deals only: each becomes (or stays) whole
-        into.update(more)
-        return
-    for pos, lines in more.items():
-        if pos not in into:
-            into[pos] = lines
-        elif into[pos] is not None:
-            into[pos] = None if lines is None else into[pos] | lines   # type: ignore[operator]
+    def common(self, other: Units) -> Units:
+        """What both count: a deal whole in both is whole, otherwise the lines both count (a whole deal counts
+        every line)."""
+        out = Units(self.whole & other.whole)
+        for pos, lines in self.lines.items():
+            if other.whole[pos]:
+                out.lines[pos] = lines
+            elif pos in other.lines:
+                out.lines[pos] = lines & other.lines[pos]
+        for pos, lines in other.lines.items():
+            if self.whole[pos]:
+                out.lines[pos] = lines
+        return out
 
-
-def _common(a: Units, b: Units) -> Units:
-    out: Units = {}
-    for pos, lines in a.items():
-        if pos in b:
-            other = b[pos]
-            out[pos] = other if lines is None else lines if other is None else lines & other
-    return out
-
-
-def _sum(ledger: WonLedger, positions: Units) -> Decimal:
-    whole = [pos for pos, lines in positions.items() if lines is None]
-    total = ledger.sum_at(np.array(whole, dtype=np.int64))      # exact: any order gives the same sum
-    for pos, lines in positions.items():
-        if lines is None:
-            continue
-        else:
+    def total(self, ledger: WonLedger) -> Decimal:
+        """The amount counted: whole deals' amounts and the counted lines' amounts (converted like the deal)."""
+        total = ledger.sum_at(self.whole)      # exact: any order gives the same sum
+        for pos, lines in self.lines.items():
             deal_lines = ledger.deals[pos].lines
             total += sum((deal_lines[i].amount or ZERO for i in lines), ZERO) * ledger.rates[pos]
-    return total
+        return total
+
+
+def _positions(ledger: WonLedger, days: DateRange, members: Members, flt: DealFilter | None = None,
+               emails: Mapping[tuple[str, str], str] | None = None) -> Units:
+    """Ledger positions of the won deals closed in ``days`` on accounts of ``members`` passing the axis's deal
+    conditions, with the lines that count (whole deals apart)."""
+    out = Units.empty(len(ledger.amounts))
+    if flt is not None and not flt.is_everything:
+        kept, _ = measure(ledger, days, as_set(members), flt, emails or {})
+        for p, (_, lines) in kept.items():
+            if lines is None:
+                out.whole[p] = True
+            else:
+                out.lines[p] = frozenset(lines)
+        return out
+    if ledger.account_array is None:
+        out.whole[ledger.positions_of(days, members)] = True
+    else:
+        lo, hi, keep = ledger.select(days, members)
+        out.whole[lo:hi] = keep
+    return out

@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.base import Connector, Target, WriteChange
+from pac_core.columnar import RecordColumns
 from pac_core.engine import axis_inactive
 from pac_core.matching import owner_emails
 from pac_core.plan import Axis, Plan
@@ -74,7 +75,7 @@ def _reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
     return period.start.astimezone(zone).date()
 
 
-def targeted_axes(plan: Plan, records: Records, as_of: datetime, *, default_months: int = 12,
+def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime, *, default_months: int = 12,
                   sources: Iterable[str] | None = None) -> dict[AccountKey, tuple[str, ...]]:
     """(source, account id) -> ids of the axes in force that hold the account, sorted; accounts held by
     no axis are absent. ``sources`` limits the accounts considered (None: all)."""
@@ -141,9 +142,9 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
     return out
 
 
-def changes_by_connector(plan: Plan, records: Records, as_of: datetime, declared: Mapping[str, Iterable[str]],
-                         written: Mapping[str, Mapping[tuple[str, str], Any]], *, default_months: int = 12
-                         ) -> dict[str, list[WriteChange]]:
+def changes_by_connector(plan: Plan, records: Records | RecordColumns, as_of: datetime,
+                         declared: Mapping[str, Iterable[str]], written: Mapping[str, Mapping[tuple[str, str], Any]],
+                         *, default_months: int = 12) -> dict[str, list[WriteChange]]:
     """Account updates per connector name, for the connectors in ``declared`` (name -> logical fields kept;
     connectors keeping none are left out). ``written``: name -> that connector's last-written rows."""
     names = [n for n, fields in declared.items() if set(fields) & set(ACCOUNT_FIELDS)]

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from pac_config.planfile import load_plan, plan_fingerprint
 from pac_config.settings import PlanSettings, Settings, engine_settings
+from pac_core.columnar import RecordColumns
 from pac_core.engine import evaluate as engine_evaluate
 from pac_core.plan import Plan
 from pac_core.records import Records
@@ -26,7 +27,7 @@ def load_plan_file(ps: PlanSettings) -> tuple[Plan, str]:
     return load_plan(ps.file), plan_fingerprint(ps.file)
 
 
-def evaluate(plan: Plan, records: Records, as_of: datetime, settings: Settings, *,
+def evaluate(plan: Plan, records: Records | RecordColumns, as_of: datetime, settings: Settings, *,
              explain: bool | Sequence[str] = False) -> Evaluation:
     """The pure engine, with the settings' engine section (fx rates, advisor thresholds...) in the plan's currency."""
     return engine_evaluate(plan, records, as_of=as_of, settings=engine_settings(settings, plan.currency),

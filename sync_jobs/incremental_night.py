@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from pac_core.columnar import RecordColumns
 from pac_core.engine import evaluate
 from pac_core.engine_settings import EngineSettings
 from pac_core.incremental import NightStats, evaluate_incremental, touched_summary
@@ -30,19 +31,22 @@ log = logging.getLogger("pac.sync")
 
 def night_evaluator(engine: Engine, plan_id: str, connectors: Sequence[str],
                     engine_settings: Callable[[Plan], EngineSettings], *, full: bool = False, dry_run: bool = False,
-                    on_stats: Callable[[NightStats], None] | None = None
-                    ) -> Callable[[Plan, Records, datetime], Evaluation]:
-    """The pipeline's evaluator for one run of one plan (see the module's docstring)."""
+                    on_stats: Callable[[NightStats], None] | None = None, now: datetime | None = None
+                    ) -> Callable[[Plan, Records | RecordColumns, datetime], Evaluation]:
+    """The pipeline's evaluator for one run of one plan (see the module's docstring). ``now``: the run's start
+    instant, which stamps the records it stores; a run whose clock is before the kept night's mark (minus
+    ``RECHECK``) could store records the change list would miss, so it makes a full night."""
     names = list(connectors)
 
-    def night(plan: Plan, records: Records, as_of: datetime) -> Evaluation:
+    def night(plan: Plan, records: Records | RecordColumns, as_of: datetime) -> Evaluation:
         settings = engine_settings(plan)
         if dry_run:
             return evaluate(plan, records, as_of=as_of, settings=settings)
         stamp = kept_store.records_stamp(engine, names)
         loaded = None if full else kept_store.load_kept(engine, plan_id)
         previous, since = loaded if loaded is not None else (None, None)
-        changes = kept_store.changes_since(engine, names, since) if previous is not None else None
+        behind = now is not None and since is not None and now < since - kept_store.RECHECK
+        changes = kept_store.changes_since(engine, names, since) if previous is not None and not behind else None
         evaluation, kept, stats = evaluate_incremental(plan, records, changes, previous, as_of=as_of,
                                                        settings=settings, full=full)
         kept_store.save_kept(engine, plan_id, kept, stamp, datetime.now(UTC), previous)

@@ -6,7 +6,10 @@ Order of commits (what makes it idempotent and resumable):
 1. records are upserted into the store as they are pulled (idempotent: keyed by connector and CRM id);
 2. the plan's manager-editable values are decided from the file and the people's edits read from every CRM (the
    later change wins, ``sync_jobs.overrides``) and saved with their provenance (``pac_field_state``);
-3. the plan (with those values) is evaluated on the stored records (pure engine);
+3. the plan (with those values) is evaluated on the stored records, read as columns (``load_columns``), by the
+   incremental night (``sync_jobs.incremental_night``: equal field by field to the pure engine's ``evaluate()``,
+   recomputing only what the records stored since the last night can touch; ``full=True`` forces a full night,
+   a dry run evaluates in full and keeps nothing);
 4. per connector, only the fields that differ from what was last written are sent, in batches; after
    each batch the accepted records are saved as "last written" (a crash after that never re-sends them;
    refused records keep their old values and are retried on the next run);
@@ -40,9 +43,11 @@ the run's hooks (``sync_jobs.hooks``), never through the environment.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from sqlalchemy import Engine
 
 from connectors.base import (
     AuthError,
@@ -53,7 +58,8 @@ from connectors.base import (
     SchemaError,
     TransientError,
 )
-from pac_config.settings import Settings
+from pac_config.settings import Settings, engine_settings
+from pac_core.columnar import RecordColumns
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.records import Records
@@ -62,6 +68,7 @@ from sync_jobs import steps
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
 from sync_jobs.factory import build_connectors
 from sync_jobs.hooks import RunHooks, installed
+from sync_jobs.incremental_night import night_evaluator
 from sync_jobs.run_context import Clock, Evaluator, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
 from sync_jobs.steps import engine_rejections
@@ -121,10 +128,13 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
         store = unit_of_work(engine, dry_run=dry_run)
         hooks = hooks or installed()
         with store.guard(plan.id, wait=wait, clock=clock):
+            now = clock()
             ctx = RunContext(settings=settings, plan_settings=ps, plan=plan, fingerprint=fingerprint,
-                             connectors=connectors, store=store, clock=clock, hooks=hooks, now=clock(),
+                             connectors=connectors, store=store, clock=clock, hooks=hooks, now=now,
                              writer=store.writer(hooks, batch_size=settings.writeback.batch_size, progress=progress),
-                             evaluator=evaluator or _engine(settings), full=full, as_of=as_of, progress=progress)
+                             evaluator=evaluator or _evaluator(engine, settings, ps.connectors, plan.id, now,
+                                                               full=full, dry_run=dry_run),
+                             full=full, as_of=as_of, progress=progress)
             return run(ctx)
     finally:
         if owned and connectors:
@@ -161,8 +171,16 @@ def stopped_by(exc: Exception) -> tuple[RunStatus, str]:
     return RunStatus.CRM_UNREACHABLE, f"CRM unreachable: {type(exc).__name__}: {exc}"
 
 
-def _engine(settings: Settings) -> Evaluator:
-    def evaluator(plan: Plan, records: Records, as_of: datetime) -> Evaluation:
-        return evaluate(plan, records, as_of, settings)
+def _evaluator(engine: Engine, settings: Settings, connectors: Sequence[str], plan_id: str, now: datetime, *,
+               full: bool, dry_run: bool) -> Evaluator:
+    """The run's evaluation: ``evaluate()`` on the store's columns; with ``engine.incremental_nights: true`` the
+    incremental night (``sync_jobs.incremental_night``: from the plan's kept state, equal field by field to
+    ``evaluate()``; a full night for ``pac sync --full`` or without kept state; a dry run evaluates in full and
+    saves nothing). Off by default: on columns a night costs more than a full evaluation today (docs/engine.md)."""
+    if not settings.engine.incremental_nights:
+        def full_evaluation(plan: Plan, records: Records | RecordColumns, as_of: datetime) -> Evaluation:
+            return evaluate(plan, records, as_of, settings)
 
-    return evaluator
+        return full_evaluation
+    return night_evaluator(engine, plan_id, connectors, lambda plan: engine_settings(settings, plan.currency),
+                           full=full, dry_run=dry_run, now=now)

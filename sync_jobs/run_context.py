@@ -10,6 +10,7 @@ from typing import Any
 
 from connectors.base import Connector, Target, WriteChange
 from pac_config.settings import PlanSettings, Settings
+from pac_core.columnar import RecordColumns
 from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
@@ -21,7 +22,7 @@ from sync_jobs.unit_of_work import UnitOfWork
 from sync_jobs.writeback import Writer
 
 Clock = Callable[[], datetime]
-Evaluator = Callable[[Plan, Records, datetime], Evaluation]    # (plan, records, as of) -> evaluation
+Evaluator = Callable[[Plan, Records | RecordColumns, datetime], Evaluation]    # (plan, records, as of) -> evaluation
 
 
 @dataclass
@@ -92,7 +93,7 @@ class RunContext:
     pulled: PullOutcome = field(default_factory=PullOutcome)                  # pull
     written: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)   # plan state, then route
     effective: Plan | None = None               # plan state: the plan with the editable values decided
-    records: Records | None = None              # load
+    records: Records | RecordColumns | None = None   # load (columns, or objects in a dry run)
     evaluation: Evaluation | None = None        # evaluate
     set_aside: list[Rejected] = field(default_factory=list)                   # evaluate
     desired: dict[tuple[Target, str], dict[str, Any]] = field(default_factory=dict)   # route

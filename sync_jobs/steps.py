@@ -11,6 +11,7 @@ from typing import Any
 
 from connectors.base import Connector, PacValue, Target
 from pac_config.settings import engine_settings
+from pac_core.columnar import ActivityTable, RecordColumns
 from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
@@ -67,7 +68,8 @@ def decide_plan_state(ctx: RunContext) -> None:
 
 
 def load(ctx: RunContext) -> None:
-    """The records the engine reads: ``records`` (the store, through the unit of work)."""
+    """The records the engine reads: ``records`` (the store, through the unit of work: as columns in a real run,
+    as objects in a dry run)."""
     ctx.records = ctx.store.load_records(ctx.names, ctx.pulled.rejected)
 
 
@@ -80,9 +82,10 @@ def evaluate(ctx: RunContext) -> None:
     ctx.evaluation = result.evaluation = evaluation
     result.plan = ctx.effective
     ctx.set_aside, result.labels = engine_rejections(evaluation, records, ctx.pulled.rejected)
-    names_of = {(d.source, d.id): d.name for d in records.deals}
     result.warnings = [Rejected(w.source, "deals", w.record_id, f"{w.rule}: {w.detail}") for w in evaluation.warnings]
-    result.labels.update({(w.source, "deals", w.id): names_of.get((w.source, w.id), "") for w in result.warnings})
+    if result.warnings:
+        names_of = labels_of(records, "deals")
+        result.labels.update({(w.source, "deals", w.id): names_of.get((w.source, w.id), "") for w in result.warnings})
 
 
 def route(ctx: RunContext) -> None:
@@ -225,13 +228,27 @@ def drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequ
 _DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})
 
 
-def engine_rejections(evaluation: Evaluation, records: Records, already: Sequence[Rejected] = ()
+def labels_of(records: Records | RecordColumns, kind: str) -> dict[tuple[str, str], str]:
+    """(source, id) -> subject (``activities``) or name (``deals``), read from the columns when the records are
+    columns (no record object made)."""
+    if isinstance(records, RecordColumns):
+        table = records.activity_table if kind == "activities" else records.deal_table
+        labels = table.subject if isinstance(table, ActivityTable) else table.name
+        keys = zip(table.source.decoded(), table.id, strict=True)
+        return dict(zip(keys, labels, strict=True)) if labels is not None else dict.fromkeys(keys, "")
+    if kind == "activities":
+        return {(a.source, a.id): a.subject for a in records.activities}
+    return {(d.source, d.id): d.name for d in records.deals}
+
+
+def engine_rejections(evaluation: Evaluation, records: Records | RecordColumns, already: Sequence[Rejected] = ()
                       ) -> tuple[list[Rejected], dict[tuple[str, str, str], str]]:
     """The stored records the engine set aside, as ``Rejected`` (reason ``rule: detail``), each record once and
     none that a connector already rejected in this run (``already``); plus their labels (activity subject,
     deal name) keyed by (source, object, id)."""
-    activities = {(a.source, a.id): a.subject for a in records.activities}
-    deals = {(d.source, d.id): d.name for d in records.deals}
+    if not evaluation.rejected:
+        return [], {}
+    activities, deals = labels_of(records, "activities"), labels_of(records, "deals")
     seen = {(r.source, r.object, r.id) for r in already}
     out: list[Rejected] = []
     labels: dict[tuple[str, str, str], str] = {}

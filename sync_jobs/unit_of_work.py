@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from connectors.base import ObjectKind
+from pac_core.columnar import RecordColumns
 from pac_core.records import Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
 from sync_jobs.lock import run_lock
@@ -76,8 +77,10 @@ class UnitOfWork:
     def overrides(self, plan_id: str) -> list[Override]:
         return repo.overrides(self.engine, plan_id)
 
-    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records:
-        return store_records.load_records(self.engine, connectors, rejected)
+    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records | RecordColumns:
+        """What the engine reads: the stored records as columns (``store.records.load_columns``: one SELECT per
+        kind, no record object)."""
+        return store_records.load_columns(self.engine, connectors, rejected)
 
     def user_emails(self, connector: str) -> set[str]:
         return store_records.user_emails(self.engine, connector)
@@ -151,8 +154,9 @@ class DryRun(UnitOfWork):
     def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None) -> Writer:
         return RecordingWriter()
 
-    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records:
-        stored = super().load_records(connectors, rejected)
+    def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records | RecordColumns:
+        """The stored records with the run's writes laid over them, as objects (a dry run evaluates in full)."""
+        stored = store_records.load_records(self.engine, connectors, rejected)
         if not self.overlay:
             return stored
         merged: dict[str, dict[tuple[str, str], Any]] = {}

@@ -8,13 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pac_config.settings import engine_settings, load_settings
+from pac_core.columnar import RecordColumns
 from pac_core.engine import evaluate
 from pac_core.incremental import KeptAction, KeptState, NightStats
+from pac_core.records import Records
 from sync_jobs import pipeline
 from sync_jobs.incremental_night import night_evaluator
 from sync_jobs.store import kept as kept_store
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
+from sync_jobs.unit_of_work import unit_of_work
 from tests.fakes import Clock, FakeConnector, account, user, visit, write_settings
 
 NOW = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
@@ -98,3 +101,111 @@ class TestPipeline:
         assert nights[1].reselected == ("A-01",)
         assert first.evaluation is not None and second.evaluation is not None
         assert second.evaluation.action("A-01").done == first.evaluation.action("A-01").done + 1
+
+
+def _modes(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The evaluation modes the runs logged (``sync.evaluate mode=...``), in order."""
+    return [str(r.fields["mode"]) for r in caplog.records  # type: ignore[attr-defined]
+            if r.getMessage().startswith("sync.evaluate ")]
+
+
+INCREMENTAL = "engine: {incremental_nights: true}"
+
+
+class TestTheRunIsIncremental:
+    def test_by_default_pac_sync_evaluates_in_full_and_keeps_no_night(self, tmp_path, database_url, caplog) -> None:
+        """Without ``engine.incremental_nights`` (the default: a night costs more than a full evaluation on the
+        store's columns today) the run evaluates in full, saves no kept state and logs no night."""
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        plan, _ = pipeline.load_plan_file(settings.plan(None))
+        store = open_store(database_url)
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", W18))
+        try:
+            with caplog.at_level("INFO", logger="pac.sync"):
+                result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock())
+            records = store_records.load_records(store, ["fake"])
+            assert kept_store.load_kept(store, plan.id) is None
+        finally:
+            store.dispose()
+        assert result.evaluation is not None and result.evaluation.action("A-01").done == 1
+        assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
+                                             settings=engine_settings(settings, plan.currency))
+        assert _modes(caplog) == []
+
+    def test_pac_sync_evaluates_incrementally_full_on_demand_and_a_dry_run_keeps_nothing(
+            self, tmp_path, database_url, caplog) -> None:
+        """``run_sync`` with no evaluator given (what ``pac sync`` runs) and ``engine.incremental_nights: true``:
+        the first night is full and leaves a kept
+        state, the next one is incremental (only A-01 selected again after a new visit), ``full=True`` makes a full
+        night, a dry run evaluates in full and leaves the kept state as it was; every evaluation equals
+        ``evaluate()`` on the stored records."""
+        settings = load_settings(write_settings(tmp_path, database_url, extra=INCREMENTAL), env={})
+        plan, _ = pipeline.load_plan_file(settings.plan(None))
+        store = open_store(database_url)
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), account("a3"),
+                visit("v1", "u1", "a1", W18))
+        clock = Clock()
+
+        def run(**kw: bool) -> pipeline.RunResult:
+            result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=clock, **kw)
+            records = store_records.load_records(store, ["fake"])
+            assert result.evaluation is not None
+            if not kw.get("dry_run"):
+                assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
+                                                     settings=engine_settings(settings, plan.currency))
+            return result
+
+        try:
+            with caplog.at_level("INFO", logger="pac.sync"):
+                first = run()
+                assert kept_store.load_kept(store, plan.id) is not None
+                crm.put(visit("v3", "u1", "a3", W18.replace(day=6), modified_at=clock.now))
+                clock.advance(days=1)
+                second = run()
+                kept_after_second = kept_store.load_kept(store, plan.id)
+                crm.put(visit("v4", "u1", "a2", W18.replace(day=7), modified_at=clock.now))
+                clock.advance(days=1)
+                dry = run(dry_run=True)
+                assert kept_store.load_kept(store, plan.id) == kept_after_second
+                full = run(full=True)
+        finally:
+            store.dispose()
+        assert _modes(caplog) == ["full", "incremental", "full"]     # the dry run logs no night
+        done = [r.evaluation.action("A-01").done for r in (first, second, dry, full) if r.evaluation is not None]
+        assert done == [1, 2, 3, 3]
+
+    def test_a_run_reads_the_store_as_columns_and_a_dry_run_as_objects(self, engine) -> None:
+        """The run's ``load`` step: a real run's unit of work hands the engine the store's columns (no record
+        object), a dry run's the records with its pulled ones laid over; both evaluate as the stored objects do."""
+        store_records.upsert_records(engine, "sf", [user("u1", "julie@example.com", "sf"), account("a1", "sf"),
+                                                    visit("v1", "u1", "a1", W18, "sf")], run_id=1, now=NOW)
+        real = unit_of_work(engine, dry_run=False).load_records(["sf"], ())
+        dry = unit_of_work(engine, dry_run=True).load_records(["sf"], ())
+        assert isinstance(real, RecordColumns)
+        assert isinstance(dry, Records)
+        assert [a.id for a in real.activities] == [a.id for a in dry.activities] == ["v1"]
+
+    def test_a_run_whose_clock_is_behind_the_kept_mark_makes_a_full_night(self, tmp_path, database_url,
+                                                                           caplog) -> None:
+        """Records are stamped with the run's clock: a run whose clock is behind the last night's mark (minus the
+        margin) stores records the change list would miss, so its night is full, and exact."""
+        settings = load_settings(write_settings(tmp_path, database_url, extra=INCREMENTAL), env={})
+        plan, _ = pipeline.load_plan_file(settings.plan(None))
+        store = open_store(database_url)
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), visit("v1", "u1", "a1", W18))
+        try:
+            with caplog.at_level("INFO", logger="pac.sync"):
+                pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock(NOW))
+                earlier = Clock(NOW - timedelta(days=3))
+                crm.put(visit("v2", "u1", "a2", W18.replace(day=6), modified_at=NOW + timedelta(hours=1)))
+                result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=earlier)
+            records = store_records.load_records(store, ["fake"])
+        finally:
+            store.dispose()
+        assert result.evaluation is not None and result.evaluation.action("A-01").done == 2
+        assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
+                                             settings=engine_settings(settings, plan.currency))
+        assert _modes(caplog) == ["full", "full"]

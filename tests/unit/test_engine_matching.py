@@ -150,6 +150,21 @@ class TestOwners:
         assert [(d.record_id, d.rule) for d in ev.rejected] == [("hs1", "no_owner")]
 
 
+    @pytest.mark.parametrize("shared", [True, False])
+    def test_account_ids_are_per_source(self, shared: bool) -> None:
+        """An activity's account is looked up in its own CRM: the same id in the other CRM is another account (the
+        Lyon one counts, the Grenoble one is out of scope), an id only the other CRM has is no account."""
+        users = (*USERS, User("77", "hs", JULIE, "Julie M."))
+        other = "acc1" if shared else "hs-1"
+        accounts = (*ACCOUNTS, account(other, "38000", source="hs"))
+        acts = [visit("sf1", "acc1", utc(5, 3, 8)), visit("hs1", other, utc(5, 4, 8), owner="77", source="hs"),
+                visit("hs2", "acc2", utc(5, 4, 9), owner="77", source="hs")]
+        ev = _run((action(),), acts, users=users, accounts=accounts)
+        assert _counted(ev, "A-01") == ["sf1"]
+        assert ("hs1", "outside_scope") in {(d.record_id, d.rule) for d in ev.action("A-01").decisions}
+        assert [(d.record_id, d.rule) for d in ev.rejected] == [("hs2", "no_account")]
+
+
 class TestBadRecords:
     def test_bad_activities_are_rejected_with_reasons(self) -> None:
         """No account, no owner, unknown type, naive or missing start: each rejected with its rule, none counted."""

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import pytest
 
-from pac_core.engine import evaluate
+from pac_core.engine import EngineSettings, evaluate
 from pac_core.kpi_vocabulary import BY_ID, VOCABULARY, resolve
 from pac_core.plan import Segment, SegmentKind
 from pac_core.records import DealStage, Records
@@ -161,3 +161,28 @@ class TestMeasuredPerAxisAndSegment:
         assert evaluation_from_payload(snapshot_payload(evaluation)) == evaluation
         assert set(BY_ID) == {v.kpi for v in evaluation.axes[0].kpis}
 
+
+    def test_money_keeps_the_exponent_of_a_decimal_sum(self) -> None:
+        """Money KPIs, revenue and totals (summed on arrays) are Python's Decimal sums from zero, exponent
+        included: amounts with cents, with a positive exponent and in USD (rate 0.92) keep their quantum."""
+        deals = (
+            replace(won("d1", "a1", "5000.50", date(2027, 3, 10)), created_at=utc(2, 1, 9)),
+            replace(won("d2", "a3", "2E+3", date(2027, 2, 1)), created_at=utc(2, 2, 9)),
+            replace(won("d3", "a4", "100", date(2027, 5, 5), currency="USD"), created_at=utc(2, 3, 9)),
+            won("d4", "a3", "1E+2", date(2027, 5, 4)),
+        )
+        records = replace(_records(), deals=deals)
+        evaluation = evaluate(_plan(), records, as_of=AS_OF, settings=EngineSettings(fx_rates={"USD": D("0.92")}))
+        got = _values(evaluation.axis("AX-69").kpis)
+        amounts = (D("5000.50"), D("2E+3"), D("100") * D("0.92"), D("1E+2"))
+        total = sum(amounts, D(0))
+        assert str(got["revenue"][0]) == str(total) == "7192.50"
+        assert str(got["average_won_deal"][1]) == str(total)
+        assert str(got["pipeline_created"][0]) == str(sum(amounts[:3], D(0))) == "7092.50"
+        assert str(evaluation.axis("AX-69").revenue) == str(total)
+        assert str(evaluation.plan.revenue) == str(total)
+        # whole amounts on the axis's accounts, cents elsewhere (a5, outside the axis): the axis's sums stay whole
+        cents = won("d5", "a5", "10.25", date(2027, 4, 20))
+        whole = evaluate(_plan(), replace(records, deals=(deals[1], deals[3], cents)), as_of=AS_OF)
+        assert str(_values(whole.axis("AX-69").kpis)["revenue"][0]) == str(whole.axis("AX-69").revenue) == "2100"
+        assert str(whole.segments[0].revenue) == str(D(0) + D("2E+3") + D("1E+2") + D("10.25")) == "2110.25"
