@@ -59,7 +59,7 @@ from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTranspo
 from connectors.hubspot.writeback import Writer
 from connectors.paging import ahead, follow
 from connectors.retry import RetryPolicy
-from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected
+from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected, User
 
 log = logging.getLogger(__name__)
 
@@ -298,7 +298,8 @@ class HubSpotConnector:
         ids = []
         for obj in found:
             p = obj.get("properties") or {}
-            row = written.get((target.value, p.get(KEY))) if written is not None else None
+            key = p.get(KEY)
+            row = written.get((target.value, key)) if written is not None and key is not None else None
             if row is not None and all(same_value(p.get(prop), row.fields.get(EDIT_LOGICAL[edit]))
                                        for prop, edit in editable.items() if EDIT_LOGICAL[edit] in row.fields):
                 continue
@@ -378,8 +379,9 @@ class HubSpotConnector:
 def _deleted(record: Record | Rejected, obj: dict[str, Any], source: str) -> Record:
     """An archived record flagged deleted; one that cannot be normalised still comes back, bare, as deleted."""
     when = parse_datetime(obj.get("archivedAt")) or _when(obj)
-    if not isinstance(record, Rejected):
+    if isinstance(record, Account | Activity | Deal):
         return replace(record, deleted=True, modified_at=when)
+    assert not isinstance(record, User), "owners come from the owners API, never from an archived list"
     if record.object == "activities":
         return Activity(obj["id"], source, None, None, None, None, deleted=True, modified_at=when)
     if record.object == "deals":

@@ -69,12 +69,14 @@ def search_modified(transport: HubSpotTransport, object_type: str, properties: S
     gaps = _gaps(skip)
     props = sorted(set(properties) | {MODIFIED})
     lower, strict = since_ms, False
-    skip: set[str] = set()                     # ids already yielded at timestamp ``lower``
+    seen: set[str] = set()                     # ids already yielded at timestamp ``lower``
     while True:
         window = list(filters)
         if lower is not None:
             window.append({"propertyName": MODIFIED, "operator": "GT" if strict else "GTE", "value": str(lower)})
-        last_ts, at_last, capped = None, set(), False
+        last_ts: int | None = None
+        at_last: set[str] = set()
+        capped = False
         groups = [window + gap for gap in gaps]
         for obj, last in _pages(transport, object_type, props, groups, MODIFIED, page_size, cap):
             capped = capped or last
@@ -83,19 +85,19 @@ def search_modified(transport: HubSpotTransport, object_type: str, properties: S
                 last_ts, at_last = ts, set()
             at_last.add(obj["id"])
             if ts == lower:
-                if obj["id"] in skip:
+                if obj["id"] in seen:
                     continue
-                skip.add(obj["id"])
+                seen.add(obj["id"])
             yield obj
         if not capped:
             return
-        if last_ts == lower and not strict:
+        if lower is not None and last_ts == lower and not strict:   # (last_ts is a stamp: lower is one too)
             # Loop guard: the whole window shares one timestamp; page it by id, then go strictly past it.
-            yield from _same_timestamp(transport, object_type, props, filters, lower, skip, page_size, cap)
-            strict, skip = True, set()
+            yield from _same_timestamp(transport, object_type, props, filters, lower, seen, page_size, cap)
+            strict, seen = True, set()
             continue
         lower, strict = last_ts, False
-        skip = at_last
+        seen = at_last
 
 
 def _same_timestamp(transport: HubSpotTransport, object_type: str, props: list[str],
