@@ -48,7 +48,7 @@ except ImportError:   # pragma: no cover - the comparison then needs --no-duckdb
 from benchmarks.realistic import generate_columns, generate_realistic
 from benchmarks.synthetic import generate
 from pac_core.columnar import NO_DAY, NO_TIME, RecordColumns
-from pac_core.engine import EngineSettings, build_indexes, count_actions, evaluate
+from pac_core.engine import EngineSettings, build_indexes, count_actions, evaluate, gc_paused
 from pac_core.plan import Counting, Plan
 from pac_core.records import DealStage, Records
 from pac_core.results import Evaluation
@@ -254,15 +254,12 @@ def time_phases(plan: Plan, records: Records, repeat: int) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for _ in range(repeat):
         gc.collect()
-        gc.disable()   # as evaluate() does
-        try:
+        with gc_paused():   # as evaluate() does
             t0 = time.perf_counter()
             indexes = build_indexes(plan, records, SETTINGS)
             t1, c1 = time.perf_counter(), time.process_time()
             found = count_actions(plan, indexes)
             t2, c2 = time.perf_counter(), time.process_time()
-        finally:
-            gc.enable()
         builds.append(t1 - t0)
         counts_s.append(t2 - t1)
         counts_cpu.append(c2 - c1)
@@ -455,15 +452,12 @@ def run_real(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, explai
         cpus.append(time.process_time() - c)
     assert evaluation is not None
     gc.collect()
-    gc.disable()
-    try:
+    with gc_paused():
         t = time.perf_counter()
         indexes = build_indexes(plan, columns, SETTINGS)
         t1, c1 = time.perf_counter(), time.process_time()
         found = count_actions(plan, indexes)
         t2, c2 = time.perf_counter(), time.process_time()
-    finally:
-        gc.enable()
     del indexes
     engine_counts = {a.action_id: a.done for a in evaluation.actions}
     assert engine_counts == {k: v.done for k, v in found.items()}, "count_actions and evaluate disagree"

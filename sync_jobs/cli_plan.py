@@ -12,19 +12,15 @@ import tempfile
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from rich.console import Console
 from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
     Progress,
     SpinnerColumn,
     TaskID,
     TextColumn,
-    TimeElapsedColumn,
 )
 from rich.text import Text
 
@@ -34,6 +30,7 @@ from pac_config.planfile import load_plan, plan_summary
 from pac_core.errors import InvalidInput, Problem
 from sync_jobs import textsafe
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
+from sync_jobs.run_views import Bars
 
 
 def _console(stderr: bool = False) -> Console:
@@ -49,35 +46,16 @@ def _report(problems: list[Problem], what: str) -> None:
     console.print(textsafe.text(f"✗ {what}: {count} problem{'s' if count != 1 else ''}", style="bold red"))
 
 
-class _PlanProgress:
+class _PlanProgress(Bars):
     """A bar on stderr, on a terminal only, for the two steps of a big plan's check: reading the file (lines) and
     checking the actions; it vanishes when done. Small plans are checked before it would show (0.5 s)."""
 
     def __init__(self) -> None:
-        console = textsafe.console(stderr=True)
-        ctx = click.get_current_context(silent=True)
-        json_logs = ctx is not None and ctx.find_root().params.get("log_format") == "json"
-        self.enabled = console.is_terminal and not json_logs
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            console=console, transient=True)
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> _PlanProgress:
-        if self.enabled:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.enabled:
-            self.bar.stop()
+        super().__init__(textsafe.console(stderr=True))
 
     def __call__(self, step: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        label = "reading the plan (lines)" if step == "reading" else "checking the actions"
-        if step not in self.tasks:
-            self.tasks[step] = self.bar.add_task(label, total=total)
-        self.bar.update(self.tasks[step], completed=done, total=total)
+        if self.enabled:
+            self.show(step, "reading the plan (lines)" if step == "reading" else "checking the actions", done, total)
 
 
 @click.command("check")

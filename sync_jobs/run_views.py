@@ -4,8 +4,8 @@ reason (in words)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Hashable, Sequence
+from typing import Any, Self
 
 import click
 from rich.console import Console
@@ -19,19 +19,19 @@ def log_format() -> str:
     return str(ctx.find_root().params.get("log_format") or "text") if ctx is not None else "text"
 
 
-class ProgressView:
-    """Rich progress bars fed by the pipeline's progress callback (one bar per connector and phase).
+class Bars:
+    """Rich progress bars on ``console``, one per key, that vanish when done.
 
     Shown only on a terminal and never under ``--log-format json`` (a log collector reads stderr): otherwise
-    the view is a silent no-op, so stderr holds nothing but log lines."""
+    a silent no-op, so stderr holds nothing but log lines."""
 
     def __init__(self, console: Console, *, enabled: bool | None = None) -> None:
         self.enabled = (console.is_terminal and log_format() != "json") if enabled is None else enabled
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=console, transient=True)
-        self.tasks: dict[tuple[str, str], Any] = {}
+        self.tasks: dict[Hashable, Any] = {}
 
-    def __enter__(self) -> ProgressView:
+    def __enter__(self) -> Self:
         if self.enabled:
             self.progress.start()
         return self
@@ -40,16 +40,23 @@ class ProgressView:
         if self.enabled:
             self.progress.stop()
 
+    def show(self, key: Hashable, label: str, done: int, total: int | None) -> None:
+        """The bar of ``key`` (made with ``label`` the first time) at ``done`` of ``total``."""
+        if key not in self.tasks:
+            self.tasks[key] = self.progress.add_task(label, total=total)
+        self.progress.update(self.tasks[key], completed=done, total=total)
+
+
+class ProgressView(Bars):
+    """The bars fed by the pipeline's progress callback (one per connector and phase)."""
+
     def __call__(self, phase: str, *, connector: str, done: int, total: int | None = None, object: str = "",
                  finished: bool = False) -> None:
         if not self.enabled:
             return
         key = (connector, f"{phase}:{object}" if phase == "pull" else phase)
         label = f"{'reading' if phase == 'pull' else 'writing'} {connector} {object}".strip()
-        if key not in self.tasks:
-            self.tasks[key] = self.progress.add_task(label, total=total)
-        task = self.tasks[key]
-        self.progress.update(task, completed=done, total=done if finished else total)
+        self.show(key, label, done, done if finished else total)
 
 
 def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:

@@ -4,14 +4,18 @@ a run of the real pipeline with the incremental evaluator, equal to a full evalu
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
-from pac_config.settings import engine_settings, load_settings
+from pac_config.settings import Settings, engine_settings, load_settings
 from pac_core.columnar import RecordColumns
 from pac_core.engine import evaluate
 from pac_core.incremental import KeptAction, KeptState, NightStats
+from pac_core.plan import Plan
 from pac_core.records import Records
+from pac_core.results import Evaluation
 from sync_jobs import pipeline
 from sync_jobs.incremental_night import night_evaluator
 from sync_jobs.store import kept as kept_store
@@ -33,6 +37,20 @@ def engine(database_url):
 
 def _kept(actions: dict[str, KeptAction]) -> KeptState:
     return KeptState("1", "s", "u", NOW, actions, frozenset({("sf", "T9")}))
+
+
+def _settings(tmp_path: Path, database_url: str, extra: str = "") -> tuple[Settings, Plan]:
+    """Settings for one plan on the fake connector (``extra``: more settings lines), and that plan."""
+    settings = load_settings(write_settings(tmp_path, database_url, extra=extra), env={})
+    plan, _ = pipeline.load_plan_file(settings.plan(None))
+    return settings, plan
+
+
+def _full_evaluation(result: pipeline.RunResult, engine: Engine, settings: Settings, plan: Plan) -> Evaluation:
+    """``evaluate()`` on the records the store holds, as of the run's evaluation instant."""
+    assert result.evaluation is not None
+    return evaluate(result.plan, store_records.load_records(engine, ["fake"]), as_of=result.evaluation.as_of,
+                    settings=engine_settings(settings, plan.currency))
 
 
 class TestKeptState:
@@ -67,13 +85,12 @@ class TestKeptState:
 
 
 class TestPipeline:
-    def test_incremental_runs_equal_full_evaluations_of_the_stored_records(self, tmp_path, database_url) -> None:
+    def test_incremental_runs_equal_full_evaluations_of_the_stored_records(self, tmp_path, database_url,
+                                                                          engine) -> None:
         """The real pipeline with the incremental evaluator (``run_sync(evaluator=...)``, no pipeline change):
         run 1 is a full night, run 2 (a new visit) an incremental one selecting only A-01's candidates again;
         both evaluations equal ``evaluate()`` on the stored records."""
-        settings = load_settings(write_settings(tmp_path, database_url), env={})
-        plan, _ = pipeline.load_plan_file(settings.plan(None))
-        store = open_store(database_url)
+        settings, plan = _settings(tmp_path, database_url)
         crm = FakeConnector()
         crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), account("a3"),
                 visit("v1", "u1", "a1", W18))
@@ -81,22 +98,16 @@ class TestPipeline:
         nights: list[NightStats] = []
 
         def run() -> pipeline.RunResult:
-            night = night_evaluator(store, plan.id, ["fake"], lambda p: engine_settings(settings, p.currency),
+            night = night_evaluator(engine, plan.id, ["fake"], lambda p: engine_settings(settings, p.currency),
                                     on_stats=nights.append)
             result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=clock, evaluator=night)
-            records = store_records.load_records(store, ["fake"])
-            assert result.evaluation is not None
-            assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
-                                                 settings=engine_settings(settings, plan.currency))
+            assert result.evaluation == _full_evaluation(result, engine, settings, plan)
             return result
 
-        try:
-            first = run()
-            crm.put(visit("v3", "u1", "a3", W18.replace(day=6), modified_at=clock.now))
-            clock.advance(days=1)
-            second = run()
-        finally:
-            store.dispose()
+        first = run()
+        crm.put(visit("v3", "u1", "a3", W18.replace(day=6), modified_at=clock.now))
+        clock.advance(days=1)
+        second = run()
         assert [n.mode for n in nights] == ["full", "incremental"]
         assert nights[1].reselected == ("A-01",)
         assert first.evaluation is not None and second.evaluation is not None
@@ -113,36 +124,28 @@ INCREMENTAL = "engine: {incremental_nights: true}"
 
 
 class TestTheRunIsIncremental:
-    def test_by_default_pac_sync_evaluates_in_full_and_keeps_no_night(self, tmp_path, database_url, caplog) -> None:
+    def test_by_default_pac_sync_evaluates_in_full_and_keeps_no_night(self, tmp_path, database_url, engine,
+                                                                       caplog) -> None:
         """Without ``engine.incremental_nights`` (the default: a night costs more than a full evaluation on the
         store's columns today) the run evaluates in full, saves no kept state and logs no night."""
-        settings = load_settings(write_settings(tmp_path, database_url), env={})
-        plan, _ = pipeline.load_plan_file(settings.plan(None))
-        store = open_store(database_url)
+        settings, plan = _settings(tmp_path, database_url)
         crm = FakeConnector()
         crm.put(user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", W18))
-        try:
-            with caplog.at_level("INFO", logger="pac.sync"):
-                result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock())
-            records = store_records.load_records(store, ["fake"])
-            assert kept_store.load_kept(store, plan.id) is None
-        finally:
-            store.dispose()
+        with caplog.at_level("INFO", logger="pac.sync"):
+            result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock())
+        assert kept_store.load_kept(engine, plan.id) is None
         assert result.evaluation is not None and result.evaluation.action("A-01").done == 1
-        assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
-                                             settings=engine_settings(settings, plan.currency))
+        assert result.evaluation == _full_evaluation(result, engine, settings, plan)
         assert _modes(caplog) == []
 
     def test_pac_sync_evaluates_incrementally_full_on_demand_and_a_dry_run_keeps_nothing(
-            self, tmp_path, database_url, caplog) -> None:
+            self, tmp_path, database_url, engine, caplog) -> None:
         """``run_sync`` with no evaluator given (what ``pac sync`` runs) and ``engine.incremental_nights: true``:
         the first night is full and leaves a kept
         state, the next one is incremental (only A-01 selected again after a new visit), ``full=True`` makes a full
         night, a dry run evaluates in full and leaves the kept state as it was; every evaluation equals
         ``evaluate()`` on the stored records."""
-        settings = load_settings(write_settings(tmp_path, database_url, extra=INCREMENTAL), env={})
-        plan, _ = pipeline.load_plan_file(settings.plan(None))
-        store = open_store(database_url)
+        settings, plan = _settings(tmp_path, database_url, INCREMENTAL)
         crm = FakeConnector()
         crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), account("a3"),
                 visit("v1", "u1", "a1", W18))
@@ -150,28 +153,23 @@ class TestTheRunIsIncremental:
 
         def run(**kw: bool) -> pipeline.RunResult:
             result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=clock, **kw)
-            records = store_records.load_records(store, ["fake"])
             assert result.evaluation is not None
             if not kw.get("dry_run"):
-                assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
-                                                     settings=engine_settings(settings, plan.currency))
+                assert result.evaluation == _full_evaluation(result, engine, settings, plan)
             return result
 
-        try:
-            with caplog.at_level("INFO", logger="pac.sync"):
-                first = run()
-                assert kept_store.load_kept(store, plan.id) is not None
-                crm.put(visit("v3", "u1", "a3", W18.replace(day=6), modified_at=clock.now))
-                clock.advance(days=1)
-                second = run()
-                kept_after_second = kept_store.load_kept(store, plan.id)
-                crm.put(visit("v4", "u1", "a2", W18.replace(day=7), modified_at=clock.now))
-                clock.advance(days=1)
-                dry = run(dry_run=True)
-                assert kept_store.load_kept(store, plan.id) == kept_after_second
-                full = run(full=True)
-        finally:
-            store.dispose()
+        with caplog.at_level("INFO", logger="pac.sync"):
+            first = run()
+            assert kept_store.load_kept(engine, plan.id) is not None
+            crm.put(visit("v3", "u1", "a3", W18.replace(day=6), modified_at=clock.now))
+            clock.advance(days=1)
+            second = run()
+            kept_after_second = kept_store.load_kept(engine, plan.id)
+            crm.put(visit("v4", "u1", "a2", W18.replace(day=7), modified_at=clock.now))
+            clock.advance(days=1)
+            dry = run(dry_run=True)
+            assert kept_store.load_kept(engine, plan.id) == kept_after_second
+            full = run(full=True)
         assert _modes(caplog) == ["full", "incremental", "full"]     # the dry run logs no night
         done = [r.evaluation.action("A-01").done for r in (first, second, dry, full) if r.evaluation is not None]
         assert done == [1, 2, 3, 3]
@@ -187,25 +185,18 @@ class TestTheRunIsIncremental:
         assert isinstance(dry, Records)
         assert [a.id for a in real.activities] == [a.id for a in dry.activities] == ["v1"]
 
-    def test_a_run_whose_clock_is_behind_the_kept_mark_makes_a_full_night(self, tmp_path, database_url,
+    def test_a_run_whose_clock_is_behind_the_kept_mark_makes_a_full_night(self, tmp_path, database_url, engine,
                                                                            caplog) -> None:
         """Records are stamped with the run's clock: a run whose clock is behind the last night's mark (minus the
         margin) stores records the change list would miss, so its night is full, and exact."""
-        settings = load_settings(write_settings(tmp_path, database_url, extra=INCREMENTAL), env={})
-        plan, _ = pipeline.load_plan_file(settings.plan(None))
-        store = open_store(database_url)
+        settings, plan = _settings(tmp_path, database_url, INCREMENTAL)
         crm = FakeConnector()
         crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), visit("v1", "u1", "a1", W18))
-        try:
-            with caplog.at_level("INFO", logger="pac.sync"):
-                pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock(NOW))
-                earlier = Clock(NOW - timedelta(days=3))
-                crm.put(visit("v2", "u1", "a2", W18.replace(day=6), modified_at=NOW + timedelta(hours=1)))
-                result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=earlier)
-            records = store_records.load_records(store, ["fake"])
-        finally:
-            store.dispose()
+        with caplog.at_level("INFO", logger="pac.sync"):
+            pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=Clock(NOW))
+            earlier = Clock(NOW - timedelta(days=3))
+            crm.put(visit("v2", "u1", "a2", W18.replace(day=6), modified_at=NOW + timedelta(hours=1)))
+            result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=earlier)
         assert result.evaluation is not None and result.evaluation.action("A-01").done == 2
-        assert result.evaluation == evaluate(result.plan, records, as_of=result.evaluation.as_of,
-                                             settings=engine_settings(settings, plan.currency))
+        assert result.evaluation == _full_evaluation(result, engine, settings, plan)
         assert _modes(caplog) == ["full", "full"]
