@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -45,7 +46,7 @@ try:
 except ImportError:   # pragma: no cover - the comparison then needs --no-duckdb
     duckdb = None
 
-from benchmarks.realistic import generate_columns, generate_realistic
+from benchmarks.realistic import generate_columns
 from benchmarks.synthetic import generate
 from pac_core.columnar import NO_DAY, NO_TIME, RecordColumns
 from pac_core.engine import EngineSettings, build_indexes, count_actions, evaluate, gc_paused
@@ -151,7 +152,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KB on Linux
 
 
-def write_csvs(plan: Plan, records: Records, folder: Path, *, actions: bool = True) -> None:
+def write_csvs(plan: Plan, records: Records, folder: Path) -> None:
     """The same data as CSV for DuckDB: raw ids and owner ids, joined in SQL as the engine joins them."""
     numbers = {}
     with open(folder / "accounts.csv", "w", newline="") as f:
@@ -179,8 +180,6 @@ def write_csvs(plan: Plan, records: Records, folder: Path, *, actions: bool = Tr
             n = numbers.get((d.source, d.account_id))
             if d.stage is DealStage.WON and not d.deleted and d.close_date is not None and n is not None:
                 w.writerow([n, d.close_date.isoformat()])
-    if not actions:
-        return
     with open(folder / "actions.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["action_id", "who", "type", "ws", "we", "ref", "distinct_accounts", "dept", "region",
@@ -197,34 +196,30 @@ def write_csvs(plan: Plan, records: Records, folder: Path, *, actions: bool = Tr
                         cond.values[0] if cond.field == "industry" else "", cond.field == "dormant"])
 
 
-def write_real_actions(plan: Plan, folder: Path) -> None:
-    """The realistic shape's actions: one row each, their départements in a table of their own."""
-    with open(folder / "actions.csv", "w", newline="") as f, open(folder / "action_depts.csv", "w", newline="") as g:
-        w, d = csv.writer(f), csv.writer(g)
-        w.writerow(list(REAL_TYPES["actions"]))
-        d.writerow(["action_id", "dept"])
-        for action in plan.actions:
-            axis = plan.axis(action.axis_id)
-            segment = plan.segment(axis.segment_id)
-            [cond] = axis.scope.conditions
-            conditions = {c.field: c for c in action.scope.conditions}
-            industry = conditions.get("industry")
-            w.writerow([action.id, action.who, action.activity_type.value, action.window.start.timestamp(),
-                        action.window.end.timestamp(), action.window.start.date().isoformat(),
-                        action.counting is Counting.DISTINCT_ACCOUNTS, segment.scope.conditions[0].values[0],
-                        cond.values[0] if cond.field == "annual_revenue" else "",
-                        industry.values[0] if industry else "", cond.values[0] if cond.field == "industry" else "",
-                        cond.field == "dormant" and bool(cond.values[0]),
-                        "dormant" in conditions])
-            d.writerows([action.id, dept] for dept in conditions["departement"].values)
+def real_action_rows(plan: Plan) -> Iterator[tuple[tuple[Any, ...], tuple[str, ...]]]:
+    """The realistic shape's actions as rows of ``REAL_TYPES["actions"]`` (None where a column does not apply),
+    each with its départements (a table of their own)."""
+    for action in plan.actions:
+        axis = plan.axis(action.axis_id)
+        segment = plan.segment(axis.segment_id)
+        [cond] = axis.scope.conditions
+        conditions = {c.field: c for c in action.scope.conditions}
+        industry = conditions.get("industry")
+        row = (action.id, action.who, action.activity_type.value, action.window.start.timestamp(),
+               action.window.end.timestamp(), action.window.start.date(),
+               action.counting is Counting.DISTINCT_ACCOUNTS, segment.scope.conditions[0].values[0],
+               float(cond.values[0]) if cond.field == "annual_revenue" else None,
+               industry.values[0] if industry else None, cond.values[0] if cond.field == "industry" else None,
+               cond.field == "dormant" and bool(cond.values[0]), "dormant" in conditions)
+        yield row, tuple(conditions["departement"].values)
 
 
-def duckdb_counts(folder: Path, repeat: int = 1, *, real: bool = False) -> dict[str, Any]:
+def duckdb_counts(folder: Path, repeat: int = 1) -> dict[str, Any]:
     """The SQL action counts: tables loaded first (timed apart), then the query timed with DuckDB's default
     thread count and again with ``SET threads=1``; each query ``repeat`` times (a fresh execution each time)."""
     con = duckdb.connect()
     started = time.perf_counter()
-    for table, types in (REAL_TYPES if real else TYPES).items():
+    for table, types in TYPES.items():
         con.read_csv(str(folder / f"{table}.csv"), header=True, dtype=types, na_values=[""]).create(table)
     loaded = time.perf_counter()
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])  # type: ignore[index]
@@ -232,13 +227,13 @@ def duckdb_counts(folder: Path, repeat: int = 1, *, real: bool = False) -> dict[
     default_s = []
     for _ in range(repeat):
         t = time.perf_counter()
-        rows = con.execute(REAL_COUNTS_SQL if real else COUNTS_SQL).fetchall()
+        rows = con.execute(COUNTS_SQL).fetchall()
         default_s.append(time.perf_counter() - t)
     con.execute("SET threads=1")
     single_s = []
     for _ in range(repeat):
         t = time.perf_counter()
-        single = con.execute(REAL_COUNTS_SQL if real else COUNTS_SQL).fetchall()
+        single = con.execute(COUNTS_SQL).fetchall()
         single_s.append(time.perf_counter() - t)
     con.close()
     counts = {r[0]: int(r[1]) for r in rows}
@@ -277,16 +272,16 @@ def timed_evaluate(plan: Plan, records: Records, as_of: Any, explain: bool) -> t
     return evaluation, time.perf_counter() - t, time.process_time() - c
 
 
-def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, shape: str = "kind") -> dict[str, Any]:
+def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3) -> dict[str, Any]:
+    """``--shape kind``: records as objects, the counts compared with DuckDB's query over CSV files."""
     t0 = time.perf_counter()
-    real = shape == "real"
-    plan, records, as_of = (generate_realistic if real else generate)(scale, seed=seed)
+    plan, records, as_of = generate(scale, seed=seed)
     generated = time.perf_counter() - t0
     n_records = len(records.accounts) + len(records.activities) + len(records.deals)
     rss_before = rss_mb()
     out: dict[str, Any] = {
         "accounts": len(records.accounts), "activities": len(records.activities), "deals": len(records.deals),
-        "actions": len(plan.actions), "shape": shape,
+        "actions": len(plan.actions), "shape": "kind",
         "scopes": len({plan.action_scope(a).conditions for a in plan.actions}),
         "window_starts": len({a.window.start for a in plan.actions}), "generation_s": generated,
         "load_average": os.getloadavg()[0],
@@ -307,10 +302,8 @@ def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, shape: str 
     assert engine_counts == out["phase_counts"], "count_actions and evaluate disagree"
     if with_duckdb:
         with tempfile.TemporaryDirectory() as tmp:
-            write_csvs(plan, records, Path(tmp), actions=not real)
-            if real:
-                write_real_actions(plan, Path(tmp))
-            sql = duckdb_counts(Path(tmp), repeat, real=real)
+            write_csvs(plan, records, Path(tmp))
+            sql = duckdb_counts(Path(tmp), repeat)
         mismatched = [k for k, v in engine_counts.items() if sql["counts"].get(k, 0) != v]
         out.update({"duckdb_load_s": sql["load_s"], "duckdb_threads": sql["threads"],
                     "duckdb_query_s": sql["query_s"], "duckdb_query_runs_s": sql["query_runs_s"],
@@ -361,22 +354,11 @@ def duckdb_tables(plan: Plan, columns: RecordColumns) -> dict[str, dict[str, np.
                  .astype("datetime64[s]")}
     rows: dict[str, list[Any]] = {k: [] for k in REAL_TYPES["actions"]}
     depts: dict[str, list[Any]] = {"action_id": [], "dept": []}
-    for action in plan.actions:
-        axis = plan.axis(action.axis_id)
-        segment = plan.segment(axis.segment_id)
-        [cond] = axis.scope.conditions
-        conditions = {c.field: c for c in action.scope.conditions}
-        industry = conditions.get("industry")
-        for key, value in zip(REAL_TYPES["actions"], (
-                action.id, action.who, action.activity_type.value, action.window.start.timestamp(),
-                action.window.end.timestamp(), action.window.start.date(),
-                action.counting is Counting.DISTINCT_ACCOUNTS, segment.scope.conditions[0].values[0],
-                float(cond.values[0]) if cond.field == "annual_revenue" else None,
-                industry.values[0] if industry else None, cond.values[0] if cond.field == "industry" else None,
-                cond.field == "dormant" and bool(cond.values[0]), "dormant" in conditions), strict=True):
+    for row, action_depts in real_action_rows(plan):
+        for key, value in zip(REAL_TYPES["actions"], row, strict=True):
             rows[key].append(value)
-        for dept in conditions["departement"].values:
-            depts["action_id"].append(action.id)
+        for dept in action_depts:
+            depts["action_id"].append(row[0])
             depts["dept"].append(dept)
     actions = {k: _objects(v) for k, v in rows.items()}
     return {"accounts": accounts, "users": users, "activities": activities, "won": won_table, "actions": actions,
@@ -584,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             Path(args.json).write_text(json.dumps(real))
         return print_real(real)
-    r = run(args.scale, args.seed, not args.no_duckdb, max(1, args.repeat), args.shape)
+    r = run(args.scale, args.seed, not args.no_duckdb, max(1, args.repeat))
     print(f"data: {r['accounts']:,} accounts, {r['activities']:,} activities, {r['deals']:,} deals, "
           f"{r['actions']:,} actions over {r['scopes']:,} distinct scopes and {r['window_starts']:,} window starts, "
           f"shape {r['shape']} (generated in {r['generation_s']:.1f} s, not counted); "
