@@ -34,6 +34,7 @@ from pac_core.revenue import (
     DealFilter,
     WonLedger,
     baseline_range,
+    last_day,
     product_load_columns,
     to_date,
     window_days,
@@ -306,7 +307,7 @@ def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:
 def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
               settings: EngineSettings, explain: bool | Collection[str]) -> Evaluation:
     zone = indexes.zone
-    today = as_of.astimezone(zone).date()
+    today = last_day(as_of, zone)
     ledger, scopes, index, matcher = indexes.ledger, indexes.columns, indexes.index, indexes.matcher
     wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \
         else frozenset(explain).__contains__

@@ -651,6 +651,12 @@ def _one_space(s: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+def is_fiscal(period: Window) -> bool:
+    """A plan period of 12 months from the 1st of a month other than January: a fiscal year, whose "T1" / "Q1"
+    and "H1" are its own first quarter and half."""
+    return _context(period.start.year, period).fiscal
+
+
 def _context(year: int, within: Window | None) -> _Ctx:
     if within is None:
         return _Ctx(year)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pac_core.errors import InvalidInput, Problem
-from pac_core.periods import parse_period
+from pac_core.periods import is_fiscal, parse_period
 from pac_core.plan import Plan
 
 
@@ -14,7 +14,9 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
     """The evaluation instant, always inside the plan's period.
 
     Without ``--quarter``: now, or the period's end once it is over; a plan whose period has not begun has
-    nothing to report yet (refused). With ``--quarter``: the quarter's end in the plan's timezone, or now when
+    nothing to report yet (refused). With ``--quarter`` (read as the plan reads periods: "T1" / "Q1"
+    is a fiscal plan's first quarter, "2027-Q2" a calendar quarter): the quarter's end in the plan's timezone
+    (its exclusive end: every figure counts the days up to its last one, ``revenue.last_day``), or now when
     it is still running; a quarter that has not begun, or one outside the plan's period, is refused with the
     plan's quarters.
     """
@@ -27,7 +29,8 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
                                        f"nothing to report yet (now is {now:%Y-%m-%d})",
                                        "write the report once the plan's period has begun"))
         return min(now, period.end)
-    window = parse_period(quarter, year=period.start.year, tz=plan.timezone)
+    # resolved inside the plan's period: on a fiscal plan (from 1 April), "T1" / "Q1" is its first quarter
+    window = parse_period(quarter, year=period.start.year, tz=plan.timezone, within=period)
     quarters = plan_quarters(plan)
     if window.end <= period.start or window.start >= period.end:
         raise InvalidInput(Problem("--quarter", f"{quarter} is outside the plan's period "
@@ -41,13 +44,24 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
 
 
 def plan_quarters(plan: Plan) -> list[str]:
-    """The calendar quarters the plan's period touches, in its timezone: ``["2027-Q1", ..., "2027-Q4"]``."""
+    """The quarters a ``--quarter`` can name: the calendar quarters the plan's period touches, in its timezone
+    (``["2027-Q1", ..., "2027-Q4"]``); a fiscal plan's own quarters first (``"Q1 (2027-04-01 to 2027-06-30)"``,
+    ...: "Q1" resolves to them)."""
     zone = ZoneInfo(plan.timezone)
     first = plan.period.start.astimezone(zone)
     last = (plan.period.end - timedelta(microseconds=1)).astimezone(zone)
     year, q = first.year, (first.month - 1) // 3
-    out = []
+    out = [f"Q{k + 1} ({_day(plan, k * 3)} to {_day(plan, k * 3 + 3, last=True)})" for k in range(4)] \
+        if is_fiscal(plan.period) else []
     while (year, q) <= (last.year, (last.month - 1) // 3):
         out.append(f"{year}-Q{q + 1}")
         year, q = (year + 1, 0) if q == 3 else (year, q + 1)
     return out
+
+
+def _day(plan: Plan, months: int, *, last: bool = False) -> str:
+    """The plan's first day ``months`` months on (``last``: the day before), ISO."""
+    first = plan.period.start.astimezone(ZoneInfo(plan.timezone)).date()
+    index = first.year * 12 + first.month - 1 + months
+    day = date(index // 12, index % 12 + 1, first.day)
+    return (day - timedelta(days=1) if last else day).isoformat()

@@ -121,10 +121,21 @@ def window_days(window: Window, zone: ZoneInfo) -> DateRange:
     return first, last
 
 
+def last_day(as_of: datetime, zone: ZoneInfo) -> date:
+    """The evaluation date: the last local calendar day begun at ``as_of``, as ``window_days`` ends a window.
+
+    Its local day, except at exactly local midnight, when nothing of the new day has happened yet: as of
+    1 July 00:00 (a closed quarter's end), the last day is 30 June, so a deal closed on 1 July is not counted
+    in the quarter's figures, and the quarter is the second one.
+    """
+    local = as_of.astimezone(zone)
+    day = local.date()
+    return day - timedelta(days=1) if local.time() == datetime.min.time() else day
+
+
 def to_date(days: DateRange, as_of: datetime, zone: ZoneInfo) -> DateRange:
-    """The part of a range up to the evaluation date (its local calendar day included)."""
-    today = as_of.astimezone(zone).date()
-    return days[0], min(days[1], today)
+    """The part of a range up to the evaluation date (``last_day``: its local calendar day included)."""
+    return days[0], min(days[1], last_day(as_of, zone))
 
 
 def baseline_range(days: DateRange) -> DateRange:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
+from pac_core.revenue import last_day
 from sync_jobs.report.i18n import labels
 
 NBSP = "\u00a0"        # before € and % in French
@@ -172,8 +173,9 @@ class Formatter:
         return f"{head} {DASH} {self.date(last)}"
 
     def quarter(self, moment: dt.datetime) -> str:
-        """``T2 2027`` (trimestre) / ``Q2 2027``."""
-        return format_date(self.local(moment).date(), "QQQ y", locale=self.locale)
+        """``T2 2027`` (trimestre) / ``Q2 2027``: the quarter of the evaluation date (``last_day``: as of 1 July
+        00:00, a closed second quarter's end, the last day counted is 30 June, so T2)."""
+        return format_date(last_day(self.local(moment), ZoneInfo(self.timezone)), "QQQ y", locale=self.locale)
 
     def period_label(self, label: str) -> str:
         """Snapshot labels (``2027-Q1``, ``2027-04``) written for the reader: ``T1 2027``, ``avr. 2027``."""

@@ -33,6 +33,7 @@ class TestReportCommand:
         html = (where / "q1.html").read_text(encoding="utf-8")
         assert '<html lang="en">' in html and "The plan at a glance" in html
         assert "Status as of April 1, 2027 at 00:00" in html
+        assert "Quarterly sales meeting · Q1 2027" in html     # the quarter asked for, not the next one
 
     def test_xlsx(self, demo: tuple[Path, dict[str, str]]) -> None:
         """--format xlsx (or a .xlsx name) writes one sheet per view with numeric figures."""

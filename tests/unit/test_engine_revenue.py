@@ -129,6 +129,20 @@ class TestWhatCounts:
         ev = _run(deals, (axis("AX", "SEG"),), as_of=datetime(2027, 5, 20, 18, tzinfo=PARIS))
         assert (ev.axis("AX").revenue, ev.axis("AX").baseline, ev.axis("AX").additional) == (100, 40, 60)
 
+    def test_as_of_a_quarters_end_counts_up_to_its_last_day(self) -> None:
+        """As of 1 July 00:00 (the second quarter's end, as `pac report --quarter 2027-Q2` evaluates it),
+        nothing of 1 July has happened: a deal closed on 1 July, and the baseline's 1 July 2026, are left out;
+        one second later they count. The advice's quarter is the second one."""
+        deals = [won("june", "big-pharma", "100", date(2027, 6, 30)),
+                 won("july", "big-pharma", "1000", date(2027, 7, 1)),
+                 won("b-june", "big-pharma", "40", date(2026, 6, 30)),
+                 won("b-july", "big-pharma", "400", date(2026, 7, 1))]
+        end = _run(deals, (axis("AX", "SEG"),), as_of=datetime(2027, 7, 1, tzinfo=PARIS))
+        assert (end.axis("AX").revenue, end.axis("AX").baseline) == (100, 40)
+        assert (end.segments[0].revenue, end.plan.revenue if end.plan else None) == (100, 100)
+        later = _run(deals, (axis("AX", "SEG"),), as_of=datetime(2027, 7, 1, 0, 0, 1, tzinfo=PARIS))
+        assert (later.axis("AX").revenue, later.axis("AX").baseline) == (1100, 440)
+
 
 class TestBaselineAndRoi:
     def test_baseline_is_same_period_a_year_earlier(self) -> None:

@@ -107,6 +107,12 @@ class TestDates:
         assert EN.period_label("2027-04") == "Apr 2027"
         assert FR.period_label("odd") == "odd"
 
+    def test_a_closed_quarter_is_named_by_its_last_day(self) -> None:
+        """A report as of 1 July 00:00 (the second quarter's end) is the T2 report; one second later, T3."""
+        assert FR.quarter(datetime(2027, 7, 1, tzinfo=PARIS)) == "T2 2027"
+        assert EN.quarter(datetime(2028, 1, 1, tzinfo=PARIS)) == "Q4 2027"
+        assert FR.quarter(datetime(2027, 7, 1, 0, 0, 1, tzinfo=PARIS)) == "T3 2027"
+
     def test_months_unit(self) -> None:
         """Payback periods read 4,5 mois / 4.5 months / 1 month."""
         assert plain(FR.months(4.5)) == "4,5 mois"

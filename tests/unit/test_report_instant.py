@@ -1,11 +1,13 @@
 """The report's evaluation instant stays inside the plan's period (pac_core/report_period.py)."""
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
 from pac_core.errors import InvalidInput
 from pac_core.report_period import plan_quarters, report_instant
+from pac_core.window import Window
 from tests.unit import report_fixtures as fx
 
 PLAN = fx.plan()
@@ -38,3 +40,16 @@ class TestReportInstant:
     def test_the_plans_quarters(self) -> None:
         """A calendar-year plan has the four quarters of its year."""
         assert plan_quarters(PLAN) == ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
+
+    def test_a_fiscal_plans_quarters_are_its_own(self) -> None:
+        """On a plan from 1 April 2027 to 31 March 2028, T1 / Q1 is April-June 2027 and Q2 July-September (as
+        the plan's own periods read); a quarter written with its year stays a calendar quarter."""
+        fiscal = replace(PLAN, period=Window(datetime(2027, 4, 1, tzinfo=fx.PARIS),
+                                             datetime(2028, 4, 1, tzinfo=fx.PARIS), "exercice 2027-2028"))
+        now = datetime(2027, 12, 3, 10, tzinfo=fx.PARIS)
+        assert report_instant(fiscal, "T1", now) == datetime(2027, 7, 1, tzinfo=fx.PARIS)
+        assert report_instant(fiscal, "Q2", now) == datetime(2027, 10, 1, tzinfo=fx.PARIS)
+        assert report_instant(fiscal, "T2 2027", now) == datetime(2027, 7, 1, tzinfo=fx.PARIS)
+        assert plan_quarters(fiscal) == ["Q1 (2027-04-01 to 2027-06-30)", "Q2 (2027-07-01 to 2027-09-30)",
+                                         "Q3 (2027-10-01 to 2027-12-31)", "Q4 (2028-01-01 to 2028-03-31)",
+                                         "2027-Q2", "2027-Q3", "2027-Q4", "2028-Q1"]
