@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlmodel import SQLModel
 
 from pac_core.records import Rejected
 from sync_jobs.store import open_store, repo
@@ -29,6 +32,14 @@ class TestMigrations:
         names = set(inspect(engine).get_table_names())
         assert {"pac_plan_version", "pac_record", "pac_watermark", "pac_written", "pac_override", "pac_run",
                 "pac_rejection", "pac_snapshot", "pac_run_lock", "alembic_version"} <= names
+
+    def test_the_migrations_build_exactly_the_models(self, engine) -> None:
+        """The schema the migrations build is the one the models declare (tables, columns, types, nullability,
+        indexes): a model changed without its migration would fail here, not in an ops person's store."""
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        assert set(SQLModel.metadata.tables) >= {"pac_record", "pac_run", "pac_kept_night"}   # the models are loaded
+        assert differences == []
 
 
 class TestRecords:
