@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from pac_core.kpi_vocabulary import VOCABULARY
+from pac_core.results import KpiValue
 from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
@@ -82,6 +84,32 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
                  p.conversion, p.revenue_per_visit] if p else [None] * 11)
         rows.append([r.axis.name, r.segment.name, axis_status(r.axis, fmt), r.axis.status.reason, *fig,
                      obj.additional_revenue if obj else None, *rest])
+    return cols, rows
+
+
+KPI_KIND = {"ratio": "percent", "money": "money", "count": "int"}
+
+
+def kpis(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
+    """Every KPI of the vocabulary (pac_core.kpi_vocabulary, in its order) for each axis, then each segment: one
+    row per scope, one column per KPI, so a manager can sort and compare them (a KPI that cannot be known, a
+    ratio over nothing, is an empty cell). The report's page shows the same values with their parts."""
+    w = labels(fmt.lang)
+    cols = [(w["kpi_level"], "text"), (w["kpi_scope"], "text"), (w["segment"], "text"),
+            *((kpi.title(fmt.lang), KPI_KIND[kpi.unit]) for kpi in VOCABULARY)]
+
+    def values(found: tuple[KpiValue, ...]) -> list[Any]:
+        by_id = {v.kpi: v.value for v in found}
+        return [by_id.get(kpi.id) for kpi in VOCABULARY]
+
+    rows: list[list[Any]] = []
+    for r in axis_rows(inputs):
+        if r.progress is not None and r.progress.kpis:
+            rows.append([w["axis"], r.axis.name, r.segment.name, *values(r.progress.kpis)])
+    for s in inputs.plan.segments:
+        p = segment_progress(inputs.evaluation, s.id)
+        if p is not None and p.kpis:
+            rows.append([w["segment"], s.name, s.name, *values(p.kpis)])
     return cols, rows
 
 
@@ -165,6 +193,7 @@ def iter_views(inputs: ReportInputs, fmt: Formatter) -> Iterator[tuple[str, tupl
     yield ("Synthèse" if fr else "Overview"), overview(inputs, fmt)
     yield "Segments", segments(inputs, fmt)
     yield "Axes", axes(inputs, fmt)
+    yield ("Indicateurs" if fr else "KPIs"), kpis(inputs, fmt)
     yield "Actions", actions(inputs, fmt)
     yield ("Recommandations" if fr else "Recommendations"), recommendations(inputs, fmt)
     yield ("Données" if fr else "Data"), data(inputs, fmt)

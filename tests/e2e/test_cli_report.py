@@ -41,7 +41,13 @@ class TestReportCommand:
         result = pac("report", "-o", "pac.xlsx", env=env, cwd=where)
         assert result.returncode == 0, result.stderr
         book = openpyxl.load_workbook(where / "pac.xlsx")
-        assert book.sheetnames == ["Synthèse", "Segments", "Axes", "Actions", "Recommandations", "Données"]
+        assert book.sheetnames == ["Synthèse", "Segments", "Axes", "Indicateurs", "Actions", "Recommandations",
+                                   "Données"]
+        kpis = book["Indicateurs"]
+        levels = [row[0].value for row in kpis.iter_rows(min_row=4)]
+        assert levels == ["Axe"] * 8 + ["Segment"] * 6          # the demo's 8 axes, then its 6 segments
+        win_rates = [row[4].value for row in kpis.iter_rows(min_row=4)]
+        assert all(isinstance(v, float) and 0 < v < 1 for v in win_rates)   # « Taux de réussite », a number
         actions = book["Actions"]
         header = [c.value for c in actions[3]]
         targets = [row[header.index("Cible")].value for row in actions.iter_rows(min_row=4)]

@@ -3,11 +3,14 @@
 import csv
 from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from pac_core.kpi_vocabulary import VOCABULARY
+from pac_core.results import KpiValue
 from sync_jobs.report import write_actions_csv, write_xlsx
 from tests.unit import report_fixtures as fx
 
@@ -28,13 +31,44 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
 
 class TestWorkbook:
     def test_one_sheet_per_view_in_the_plan_language(self, book: openpyxl.Workbook) -> None:
-        """Synthèse, Segments, Axes, Actions, Recommandations, Données for a French plan."""
-        assert book.sheetnames == ["Synthèse", "Segments", "Axes", "Actions", "Recommandations", "Données"]
+        """Synthèse, Segments, Axes, Indicateurs, Actions, Recommandations, Données for a French plan."""
+        assert book.sheetnames == ["Synthèse", "Segments", "Axes", "Indicateurs", "Actions", "Recommandations",
+                                   "Données"]
 
     def test_english_sheet_names(self, tmp_path: Path) -> None:
         """--lang en names the sheets in English."""
         book = openpyxl.load_workbook(write_xlsx(fx.inputs(), tmp_path / "en.xlsx", "en"))
-        assert book.sheetnames == ["Overview", "Segments", "Axes", "Actions", "Recommendations", "Data"]
+        assert book.sheetnames == ["Overview", "Segments", "Axes", "KPIs", "Actions", "Recommendations", "Data"]
+
+    def test_kpis_one_row_per_axis_and_segment_one_column_per_kpi(self, tmp_path: Path) -> None:
+        """The KPI sheet: every KPI of the vocabulary as a column, in its order; each axis, then each segment, a
+        row of numeric cells formatted by the KPI's unit (ratio 0%, money with the currency, count 0); a KPI
+        that cannot be known (None) is an empty cell."""
+        inputs = fx.inputs()
+        first = inputs.evaluation.axes[0]
+        axis_kpis = (KpiValue("win_rate", Decimal("0.75"), Decimal(3), Decimal(4)),
+                     KpiValue("average_won_deal", Decimal("12500"), Decimal("50000"), Decimal(4)),
+                     KpiValue("won_deals", Decimal(4)), KpiValue("visit_to_win", None, Decimal(0), Decimal(0)))
+        segment = inputs.evaluation.segments[0]
+        evaluation = replace(inputs.evaluation,
+                             axes=(replace(first, kpis=axis_kpis), *inputs.evaluation.axes[1:]),
+                             segments=(replace(segment, kpis=(KpiValue("new_accounts", Decimal(2)),)),
+                                       *inputs.evaluation.segments[1:]))
+        book = openpyxl.load_workbook(write_xlsx(replace(inputs, evaluation=evaluation), tmp_path / "k.xlsx", "en"))
+        sheet = book["KPIs"]
+        header = [c.value for c in sheet[3]]
+        assert header == ["Level", "Axis or segment", "Segment", *(k.title("en") for k in VOCABULARY)]
+        rows = [{h: c for h, c in zip(header, r, strict=True)} for r in sheet.iter_rows(min_row=4)]
+        axis_name = inputs.plan.axis(first.axis_id).name
+        segment_name = inputs.plan.segment(segment.segment_id).name
+        assert [(r["Level"].value, r["Axis or segment"].value) for r in rows] == [("Axis", axis_name),
+                                                                                   ("Segment", segment_name)]
+        axis_row, segment_row = rows
+        assert (axis_row["Win rate"].value, axis_row["Win rate"].number_format) == (0.75, "0%")
+        assert axis_row["Average won deal"].value == 12500 and "€" in axis_row["Average won deal"].number_format
+        assert (axis_row["Won deals"].value, axis_row["Won deals"].number_format) == (4, "0")
+        assert axis_row["Visit-to-win conversion"].value is None and axis_row["Revenue"].value is None
+        assert segment_row["New accounts"].value == 2 and segment_row["Win rate"].value is None
 
     def test_figures_are_numbers_with_formats(self, book: openpyxl.Workbook) -> None:
         """Money, ratios and counts are numeric cells with number formats, not text."""
