@@ -249,9 +249,14 @@ def read_associations(transport: HubSpotTransport, from_type: str, to_type: str,
                                to_type, {"inputs": batch})
         for result in reply.data.get("results") or []:
             from_id = str(result["from"]["id"])
-            out.setdefault(from_id, []).extend(result.get("to") or [])
-            nxt = next_after(result)
-            if nxt:
-                guard.check(nxt, of=from_id)
-                pending.append({"id": from_id, "after": nxt})
+            tos = result.get("to") or []
+            if from_id in out:          # a later page of this id's associations
+                out[from_id] = out[from_id] + tos
+            else:                       # the answer's own list, not a copy
+                out[from_id] = tos
+            if "paging" in result:
+                nxt = next_after(result)
+                if nxt:
+                    guard.check(nxt, of=from_id)
+                    pending.append({"id": from_id, "after": nxt})
     return out
