@@ -43,7 +43,7 @@ from connectors.hubspot import provisioning
 from connectors.hubspot.associations import AxisTargets, Links, choose_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, load_mapping
-from connectors.hubspot.normalise import Pipeline, parse_datetime, parse_pipelines, to_line, to_user
+from connectors.hubspot.normalise import Pipeline, line_reader, parse_datetime, parse_pipelines, to_user
 from connectors.hubspot.objects import Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
     batch_read,
@@ -182,9 +182,10 @@ class HubSpotConnector:
     def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
         """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
         items, then its deleted records from the archived list as ``spec.deletions`` says."""
-        assert spec.convert is not None
-        convert, object_type = spec.convert, spec.object_type
+        assert spec.reader is not None
+        object_type = spec.object_type
         pipelines = self.deal_pipelines() if spec.pipelines else {}
+        convert = spec.reader(self.mapping, self.name, pipelines)
         # (stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers that
         # search answers lack, so the quota guard knows where it stands before the first search)
         if object_type == "companies":
@@ -213,11 +214,10 @@ class HubSpotConnector:
                 yield buffer, companies, (self._lines(ids) if lines_too else {})
 
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
-        name, mapping = self.name, self.mapping
         for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
             for obj in buffer:
                 i = obj["id"]
-                yield convert(obj, name, mapping, pipelines, companies.get(i), lines.get(i, ()))
+                yield convert(obj, companies.get(i), lines.get(i, ()))
         if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
             return
         # Deleted visit reports must stop counting at once: archived engagements are listed on every pull (one
@@ -226,7 +226,7 @@ class HubSpotConnector:
             archived_at = parse_datetime(obj.get("archivedAt"))
             if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
                 continue
-            record = convert(obj | {"archived": True}, self.name, self.mapping, pipelines, None, ())
+            record = convert(obj | {"archived": True}, None, ())
             yield _deleted(record, obj, self.name)
 
     def _lines(self, deal_ids: Sequence[str]) -> dict[str, tuple[DealLine, ...]]:
@@ -235,8 +235,9 @@ class HubSpotConnector:
         if not owner_of:
             return {}
         out: dict[str, list[DealLine]] = {}
+        read = line_reader(self.mapping)
         for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items")):
-            line = to_line(obj, self.mapping)
+            line = read(obj)
             if line is not None:
                 out.setdefault(owner_of[str(obj["id"])], []).append(line)
         return {deal: tuple(sorted(lines, key=lambda x: x.product)) for deal, lines in out.items()}

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -32,12 +32,9 @@ from typing import Any
 
 from connectors.hubspot.mapping import HubSpotMapping
 from pac_core import geography
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
+from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Rejected, User
 
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-
-Props = Mapping[str, Any]
-
 
 @dataclass(frozen=True)
 class Pipeline:
@@ -162,29 +159,60 @@ def parse_day_or_instant(text: Any) -> tuple[date | None, datetime | None]:
     return (value.astimezone(UTC).date(), value) if value else (None, None)
 
 
+# -- readers: one per object kind, built once from the mapping --------------------------------------------------
+# A pull converts every record of an object kind with the same mapping, so each reader takes what it needs of the
+# mapping (property names, value tables, reasons) once, as local names, and then does per record only the work
+# the record itself asks for. ``to_account`` and the other ``to_*`` functions build a reader and use it once.
+
+AccountReader = Callable[[dict[str, Any]], Account | Rejected]
+ActivityReader = Callable[[dict[str, Any], str | None], Activity | Rejected]
+DealReader = Callable[[dict[str, Any], str | None, tuple[DealLine, ...]], Deal | Rejected]
+LineReader = Callable[[dict[str, Any]], DealLine | None]
+
+
+def account_reader(m: HubSpotMapping, source: str) -> AccountReader:
+    """Company object -> ``Account`` (or ``Rejected``: an annual revenue that is not a number)."""
+    c = m.companies
+    name_p, postal_p, country_p, owner_p = c.name, c.postal_code, c.country, c.owner
+    industry_p, type_p, revenue_p, dormant_p = c.industry, c.account_type, c.annual_revenue, c.dormant
+    default_country, custom = c.default_country, tuple(c.custom.items())
+
+    def read(obj: dict[str, Any]) -> Account | Rejected:
+        p = obj.get("properties") or {}
+        get = p.get
+        oid = obj["id"]
+        name = (get(name_p) or "").strip()
+        postal = ((get(postal_p) or "").strip() or None) if postal_p else None
+        country = _country(get(country_p) if country_p else None) or default_country
+        departement = region = None
+        if postal and country == "FR":
+            departement, region = _french_place(postal)
+        try:
+            revenue = parse_amount(get(revenue_p)) if revenue_p else None
+        except ValueError as exc:
+            return Rejected(source, "accounts", oid, f"annual revenue: {exc}")
+        dormant = None
+        if dormant_p and get(dormant_p) not in (None, ""):
+            dormant = str(get(dormant_p)).lower() in ("true", "1", "yes")
+        return Account(oid, source, name or f"(company {oid})", postal, departement, region, country,
+                       (get(industry_p) or None) if industry_p else None,
+                       (get(type_p) or None) if type_p else None, revenue, get(owner_p) or None, dormant,
+                       {k: get(v) for k, v in custom}, bool(obj.get("archived")), _modified(obj, get))
+
+    return read
+
+
 def to_account(obj: dict[str, Any], source: str, m: HubSpotMapping) -> Account | Rejected:
-    p, c = obj.get("properties") or {}, m.companies
-    name = (p.get(c.name) or "").strip()
-    postal = (p.get(c.postal_code) or "").strip() or None if c.postal_code else None
-    country = _country(p.get(c.country) if c.country else None) or c.default_country
-    departement = region = None
-    if postal and country == "FR" and geography.postal_code_problem(postal) is None:
-        departement = geography.departement_from_postal_code(postal)
-        region = geography.region_of_departement(departement)
-    try:
-        revenue = parse_amount(p.get(c.annual_revenue)) if c.annual_revenue else None
-    except ValueError as exc:
-        return Rejected(source, "accounts", obj["id"], f"annual revenue: {exc}")
-    dormant = None
-    if c.dormant and p.get(c.dormant) not in (None, ""):
-        dormant = str(p.get(c.dormant)).lower() in ("true", "1", "yes")
-    return Account(
-        id=obj["id"], source=source, name=name or f"(company {obj['id']})", postal_code=postal,
-        departement=departement, region=region, country=country, industry=p.get(c.industry) or None if c.industry
-        else None, account_type=p.get(c.account_type) or None if c.account_type else None,
-        annual_revenue=revenue, owner_id=p.get(c.owner) or None, dormant=dormant,
-        custom={k: p.get(v) for k, v in c.custom.items()}, deleted=bool(obj.get("archived")),
-        modified_at=_modified(obj, p))
+    return account_reader(m, source)(obj)
+
+
+@functools.lru_cache(maxsize=4096)
+def _french_place(postal: str) -> tuple[str | None, str | None]:
+    """A French postal code's (département, région), (None, None) when it maps to none; once per code."""
+    if geography.postal_code_problem(postal) is not None:
+        return None, None
+    departement = geography.departement_from_postal_code(postal)
+    return departement, geography.region_of_departement(departement)
 
 
 _COUNTRIES = {"france": "FR", "fr": "FR", "fra": "FR", "république française": "FR"}
@@ -197,87 +225,143 @@ def _country(value: Any) -> str | None:
     return _COUNTRIES.get(s.lower(), s.upper() if len(s) == 2 else s)
 
 
+def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
+    """Meeting object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped outcome)."""
+    mm = m.activities.meetings
+    start_p, fallback_p, title_p, owner_p = mm.start, mm.fallback_start, mm.title, mm.owner
+    type_p, outcome_p = mm.type_property, mm.outcome
+    types, default_type, outcomes, no_outcome = dict(mm.types), mm.default_type, dict(mm.outcomes), mm.no_outcome
+    no_start = f"meeting has no start time ({mm.start} and {mm.fallback_start} empty)"
+
+    def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
+        p = obj.get("properties") or {}
+        get = p.get
+        start = parse_datetime(get(start_p)) or parse_datetime(get(fallback_p))
+        if start is None:
+            return Rejected(source, "activities", obj["id"], no_start)
+        kind = types.get((get(type_p) or "").strip(), default_type)
+        outcome = (get(outcome_p) or "").strip().upper()
+        if outcome:
+            status = outcomes.get(outcome)
+            if status is None:
+                return Rejected(source, "activities", obj["id"], f"meeting outcome {outcome!r} is not in the mapping "
+                                "(activities.meetings.outcomes)")
+        else:
+            status = no_outcome
+        return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, get(title_p) or "",
+                        None, bool(obj.get("archived")), _modified(obj, get))
+
+    return read
+
+
 def to_meeting(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str | None) -> Activity | Rejected:
-    p, mm = obj.get("properties") or {}, m.activities.meetings
-    start = parse_datetime(p.get(mm.start)) or parse_datetime(p.get(mm.fallback_start))
-    if start is None:
-        return Rejected(source, "activities", obj["id"],
-                        f"meeting has no start time ({mm.start} and {mm.fallback_start} empty)")
-    raw_type = (p.get(mm.type_property) or "").strip()
-    kind = mm.types.get(raw_type, mm.default_type)
-    outcome = (p.get(mm.outcome) or "").strip().upper()
-    status = mm.outcomes.get(outcome, mm.no_outcome) if outcome else mm.no_outcome
-    if outcome and outcome not in mm.outcomes:
-        return Rejected(source, "activities", obj["id"], f"meeting outcome {outcome!r} is not in the mapping "
-                        f"(activities.meetings.outcomes)")
-    return Activity(id=obj["id"], source=source, type=kind, owner_id=p.get(mm.owner) or None, account_id=account_id,
-                    start=start, status=status, subject=p.get(mm.title) or "", deleted=bool(obj.get("archived")),
-                    modified_at=_modified(obj, p))
+    return meeting_reader(m, source)(obj, account_id)
+
+
+def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
+    """Call object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped disposition)."""
+    cm = m.activities.calls
+    start_p, title_p, owner_p, disposition_p, status_p = cm.start, cm.title, cm.owner, cm.disposition, \
+        cm.status_property
+    kind, dispositions, no_disposition, statuses = cm.type, dict(cm.dispositions), cm.no_disposition, dict(cm.statuses)
+    no_start = f"call has no start time ({cm.start} empty)"
+
+    def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
+        p = obj.get("properties") or {}
+        get = p.get
+        start = parse_datetime(get(start_p))
+        if start is None:
+            return Rejected(source, "activities", obj["id"], no_start)
+        disposition = (get(disposition_p) or "").strip()
+        status = statuses.get((get(status_p) or "").strip().upper()) if status_p else statuses.get("")
+        if status is None:      # the call status wins when it is one the mapping lists, else the disposition says
+            if not disposition:
+                status = no_disposition
+            else:
+                status = dispositions.get(disposition)
+                if status is None:
+                    return Rejected(source, "activities", obj["id"], f"call disposition {disposition!r} is not in "
+                                    "the mapping (activities.calls.dispositions)")
+        return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, get(title_p) or "",
+                        None, bool(obj.get("archived")), _modified(obj, get))
+
+    return read
 
 
 def to_call(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str | None) -> Activity | Rejected:
-    p, cm = obj.get("properties") or {}, m.activities.calls
-    start = parse_datetime(p.get(cm.start))
-    if start is None:
-        return Rejected(source, "activities", obj["id"], f"call has no start time ({cm.start} empty)")
-    disposition = (p.get(cm.disposition) or "").strip()
-    status: ActivityStatus = cm.dispositions.get(disposition, cm.no_disposition) if disposition else cm.no_disposition
-    call_status = (p.get(cm.status_property) or "").strip().upper() if cm.status_property else ""
-    if call_status in cm.statuses:
-        status = cm.statuses[call_status]
-    elif disposition and disposition not in cm.dispositions:
-        return Rejected(source, "activities", obj["id"], f"call disposition {disposition!r} is not in the mapping "
-                        "(activities.calls.dispositions)")
-    return Activity(id=obj["id"], source=source, type=cm.type, owner_id=p.get(cm.owner) or None,
-                    account_id=account_id, start=start, status=status, subject=p.get(cm.title) or "",
-                    deleted=bool(obj.get("archived")), modified_at=_modified(obj, p))
+    return call_reader(m, source)(obj, account_id)
+
+
+def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline]) -> DealReader:
+    """Deal object, its company and line items -> ``Deal`` (or ``Rejected``: an unknown pipeline, a stage of
+    another pipeline, an amount that is not a number)."""
+    d = m.deals
+    pipeline_p, stage_p, amount_p, close_p, owner_p, name_p = d.pipeline, d.stage, d.amount, d.close_date, d.owner, \
+        d.name
+    currency_p, default_currency = d.currency, d.default_currency
+    product_p = d.product_property if not d.line_items else None   # line items off: a deal property names the line
+
+    def read(obj: dict[str, Any], account_id: str | None, lines: tuple[DealLine, ...]) -> Deal | Rejected:
+        p = obj.get("properties") or {}
+        get = p.get
+        pipeline_id, stage_id = get(pipeline_p) or "", get(stage_p) or ""
+        pipeline = pipelines.get(pipeline_id)
+        if pipeline is None:
+            return Rejected(source, "deals", obj["id"], f"pipeline {pipeline_id!r} is unknown or not read by the "
+                            "mapping")
+        stage = pipeline.stages.get(stage_id)
+        if stage is None:
+            home = next((pid for pid, pl in pipelines.items() if stage_id in pl.stages), None)
+            where = f"it belongs to pipeline {home!r}" if home else "no pipeline has it"
+            return Rejected(source, "deals", obj["id"], f"stage {stage_id!r} is not a stage of pipeline "
+                            f"{pipeline_id!r}: {where}")
+        try:
+            amount = parse_amount(get(amount_p))
+        except ValueError as exc:
+            return Rejected(source, "deals", obj["id"], str(exc))
+        currency = (get(currency_p) if currency_p else None) or default_currency or None
+        if product_p and (get(product_p) or "").strip():
+            value = p[product_p].strip()
+            lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
+        close_date, closed_at = parse_day_or_instant(get(close_p))
+        return Deal(obj["id"], source, account_id, get(owner_p) or None, amount, currency.upper() if currency else None,
+                    close_date, stage, get(name_p) or "", lines, bool(obj.get("archived")), _modified(obj, get),
+                    closed_at, parse_datetime(get("createdate")) or parse_datetime(obj.get("createdAt")))
+
+    return read
 
 
 def to_deal(obj: dict[str, Any], source: str, m: HubSpotMapping, pipelines: Mapping[str, Pipeline],
             account_id: str | None, lines: tuple[DealLine, ...]) -> Deal | Rejected:
-    p, d = obj.get("properties") or {}, m.deals
-    pipeline_id, stage_id = p.get(d.pipeline) or "", p.get(d.stage) or ""
-    pipeline = pipelines.get(pipeline_id)
-    if pipeline is None:
-        return Rejected(source, "deals", obj["id"], f"pipeline {pipeline_id!r} is unknown or not read by the mapping")
-    if stage_id not in pipeline.stages:
-        home = next((pid for pid, pl in pipelines.items() if stage_id in pl.stages), None)
-        where = f"it belongs to pipeline {home!r}" if home else "no pipeline has it"
-        return Rejected(source, "deals", obj["id"], f"stage {stage_id!r} is not a stage of pipeline "
-                        f"{pipeline_id!r}: {where}")
-    try:
-        amount = parse_amount(p.get(d.amount))
-    except ValueError as exc:
-        return Rejected(source, "deals", obj["id"], str(exc))
-    currency = ((p.get(d.currency) if d.currency else None) or d.default_currency or None)
-    if not d.line_items and d.product_property and (p.get(d.product_property) or "").strip():
-        value = p[d.product_property].strip()    # line items off: a deal property names the product line
-        lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
-    close_date, closed_at = parse_day_or_instant(p.get(d.close_date))
-    return Deal(id=obj["id"], source=source, account_id=account_id, owner_id=p.get(d.owner) or None,
-                amount=amount, currency=currency.upper() if currency else None,
-                close_date=close_date, closed_at=closed_at, stage=pipeline.stages[stage_id],
-                name=p.get(d.name) or "", lines=lines, deleted=bool(obj.get("archived")), modified_at=_modified(obj, p),
-                created_at=parse_datetime(p.get("createdate")) or parse_datetime(obj.get("createdAt")))
+    return deal_reader(m, source, pipelines)(obj, account_id, lines)
+
+
+def line_reader(m: HubSpotMapping) -> LineReader:
+    """Line item object -> ``DealLine``; None when it names no product or its quantity or amount is not a number."""
+    d = m.deals
+    product_p, fallback_p, code_p, family_p, name_p = d.product, d.product_fallback, d.line_code, d.line_family, \
+        d.line_name
+
+    def read(obj: dict[str, Any]) -> DealLine | None:
+        p = obj.get("properties") or {}
+        get = p.get
+        product = (get(product_p) or get(fallback_p) or "").strip()
+        if not product:
+            return None
+        try:
+            quantity = parse_amount(get("quantity")) or Decimal(1)
+            amount = parse_amount(get("amount"))
+        except ValueError:
+            return None
+        return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,
+                        (str(get(family_p) or "").strip() or None) if family_p else None,
+                        (str(get(name_p) or "").strip() or None) if name_p else None)
+
+    return read
 
 
 def to_line(obj: dict[str, Any], m: HubSpotMapping) -> DealLine | None:
-    p = obj.get("properties") or {}
-    product = (p.get(m.deals.product) or p.get(m.deals.product_fallback) or "").strip()
-    if not product:
-        return None
-    try:
-        quantity = parse_amount(p.get("quantity")) or Decimal(1)
-        amount = parse_amount(p.get("amount"))
-    except ValueError:
-        return None
-    d = m.deals
-
-    def text(prop: str | None) -> str | None:
-        return (str(p.get(prop) or "").strip() or None) if prop else None
-
-    return DealLine(product=product, quantity=quantity, amount=amount, code=text(d.line_code),
-                    family=text(d.line_family), name=text(d.line_name))
+    return line_reader(m)(obj)
 
 
 def to_user(owner: dict[str, Any], source: str) -> User:
@@ -288,6 +372,6 @@ def to_user(owner: dict[str, Any], source: str) -> User:
                 modified_at=parse_datetime(owner.get("updatedAt")))
 
 
-def _modified(obj: dict[str, Any], p: Props) -> datetime | None:
-    """The record's change stamp; ``p``: its properties (already read by the caller)."""
-    return parse_datetime(p.get("hs_lastmodifieddate")) or parse_datetime(obj.get("updatedAt"))
+def _modified(obj: dict[str, Any], get: Callable[[str], Any]) -> datetime | None:
+    """The record's change stamp; ``get``: its properties' ``get`` (already read by the caller)."""
+    return parse_datetime(get("hs_lastmodifieddate")) or parse_datetime(obj.get("updatedAt"))

@@ -17,7 +17,7 @@ from typing import Any
 
 from connectors.base import ObjectKind
 from connectors.hubspot.mapping import HubSpotMapping
-from connectors.hubspot.normalise import Pipeline, to_account, to_call, to_deal, to_meeting
+from connectors.hubspot.normalise import Pipeline, account_reader, call_reader, deal_reader, meeting_reader
 from connectors.hubspot.reads import MODIFIED, SEARCH_LIMIT
 from pac_core.records import DealLine, Record, Rejected
 
@@ -34,9 +34,11 @@ class Deletions(StrEnum):
     NONE = "none"
 
 
-Convert = Callable[[dict[str, Any], str, HubSpotMapping, Mapping[str, Pipeline], str | None, tuple[DealLine, ...]],
-                   Record | Rejected]
-"""(object, source, mapping, deal pipelines, company id, line items) -> a normalised record."""
+Convert = Callable[[dict[str, Any], str | None, tuple[DealLine, ...]], Record | Rejected]
+"""(object, company id, line items) -> a normalised record."""
+
+Reader = Callable[[HubSpotMapping, str, Mapping[str, Pipeline]], Convert]
+"""(mapping, source, deal pipelines) -> the object's converter, built once per pull of the object."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class HsObject:
     kind: ObjectKind
     source: Source
     object_type: str = ""                           # the CRM object type ("companies", "meetings"...)
-    convert: Convert | None = None
+    reader: Reader | None = None
     enabled: Callable[[HubSpotMapping], bool] = lambda _m: True
     cursor: str = MODIFIED
     page_size: int = SEARCH_LIMIT
@@ -56,6 +58,14 @@ class HsObject:
     filters: Callable[[HubSpotMapping], list[dict[str, Any]]] = lambda _m: []
 
 
+def _no_company(read: Callable[[dict[str, Any]], Record | Rejected]) -> Convert:
+    return lambda obj, _company, _lines: read(obj)
+
+
+def _no_lines(read: Callable[[dict[str, Any], str | None], Record | Rejected]) -> Convert:
+    return lambda obj, company, _lines: read(obj, company)
+
+
 def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
     d = m.deals
     return [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
@@ -64,16 +74,16 @@ def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
 OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.USERS, Source.OWNERS, "owners", deletions=Deletions.FULL, page_size=500),
     HsObject(ObjectKind.ACCOUNTS, Source.SEARCH, "companies", deletions=Deletions.FULL, own_writes=True,
-             convert=lambda o, s, m, _p, _c, _l: to_account(o, s, m)),
+             reader=lambda m, s, _p: _no_company(account_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "meetings", deletions=Deletions.EVERY_PULL, company=True,
              enabled=lambda m: m.activities.meetings.enabled,
-             convert=lambda o, s, m, _p, c, _l: to_meeting(o, s, m, c)),
+             reader=lambda m, s, _p: _no_lines(meeting_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "calls", deletions=Deletions.EVERY_PULL, company=True,
              enabled=lambda m: m.activities.calls.enabled,
-             convert=lambda o, s, m, _p, c, _l: to_call(o, s, m, c)),
+             reader=lambda m, s, _p: _no_lines(call_reader(m, s))),
     HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.FULL, company=True, lines=True,
              pipelines=True, filters=_pipeline_filter,
-             convert=lambda o, s, m, p, c, lines: to_deal(o, s, m, p, c, lines)),
+             reader=deal_reader),
     HsObject(ObjectKind.PAC_EDITS, Source.PAC_RECORDS),
 )
 

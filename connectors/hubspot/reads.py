@@ -75,20 +75,27 @@ def search_modified(transport: HubSpotTransport, object_type: str, properties: S
         if lower is not None:
             window.append({"propertyName": MODIFIED, "operator": "GT" if strict else "GTE", "value": str(lower)})
         last_ts: int | None = None
-        at_last: set[str] = set()
+        at_last: set[str] = set()              # the ids stamped ``last_ts``, the window's last stamp
         capped = False
+        # The answers come in ascending stamp order, so only the window's first records can be stamped ``lower``
+        # (those already yielded are in ``seen``), and only its last ones decide where the next window starts:
+        # a record's stamp is read at those two edges, not for every record.
+        leading = lower is not None
         groups = [window + gap for gap in gaps]
-        for obj, last in _pages(transport, object_type, props, groups, MODIFIED, page_size, cap):
-            capped = capped or last
-            ts = _ts(obj)
-            if ts != last_ts:
-                last_ts, at_last = ts, set()
-            at_last.add(obj["id"])
-            if ts == lower:
-                if obj["id"] in seen:
-                    continue
-                seen.add(obj["id"])
-            yield obj
+        for results, page_capped in _pages(transport, object_type, props, groups, MODIFIED, page_size, cap):
+            capped = capped or page_capped
+            start = 0
+            if leading:
+                for obj in results:
+                    if _ts(obj) != lower:
+                        leading = False
+                        break
+                    start += 1
+                    if obj["id"] not in seen:
+                        seen.add(obj["id"])
+                        yield obj
+            yield from (results[start:] if start else results)
+            last_ts, at_last = _trailing(results, last_ts, at_last)
         if not capped:
             return
         if lower is not None and last_ts == lower and not strict:   # (last_ts is a stamp: lower is one too)
@@ -100,6 +107,20 @@ def search_modified(transport: HubSpotTransport, object_type: str, properties: S
         seen = at_last
 
 
+def _trailing(results: list[dict[str, Any]], last_ts: int | None, at_last: set[str]) -> tuple[int | None, set[str]]:
+    """The last stamp after this page and the ids stamped with it, from the page's last records backwards (a run
+    of equal stamps that fills the whole page goes on from the pages before: ``last_ts``, ``at_last``)."""
+    if not results:
+        return last_ts, at_last
+    ts = _ts(results[-1])
+    run: set[str] = set()
+    for obj in reversed(results):
+        if _ts(obj) != ts:
+            return ts, run
+        run.add(obj["id"])
+    return ts, (at_last | run if ts == last_ts else run)
+
+
 def _same_timestamp(transport: HubSpotTransport, object_type: str, props: list[str],
                     filters: Sequence[dict[str, Any]], ts: int, skip: set[str], page_size: int, cap: int
                     ) -> Iterator[dict[str, Any]]:
@@ -109,11 +130,12 @@ def _same_timestamp(transport: HubSpotTransport, object_type: str, props: list[s
         if last_id is not None:
             window.append({"propertyName": OBJECT_ID, "operator": "GT", "value": last_id})
         capped = False
-        for obj, last in _pages(transport, object_type, props, [window], OBJECT_ID, page_size, cap):
-            capped = capped or last
-            if obj["id"] not in skip:
-                yield obj
-            last_id = obj["id"]
+        for results, page_capped in _pages(transport, object_type, props, [window], OBJECT_ID, page_size, cap):
+            capped = capped or page_capped
+            for obj in results:
+                if obj["id"] not in skip:
+                    yield obj
+                last_id = obj["id"]
         if not capped:
             return
 
@@ -149,8 +171,9 @@ def own_write_spans(stamps: Iterable[int], since_ms: int, *, pause_ms: int = 60_
 
 
 def _pages(transport: HubSpotTransport, object_type: str, props: list[str], groups: list[list[dict[str, Any]]],
-           sort: str, page_size: int, cap: int) -> Iterator[tuple[dict[str, Any], bool]]:
-    """(object, capped) for one query; ``capped`` is True on the last object when the cap stopped paging."""
+           sort: str, page_size: int, cap: int) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+    """(the page's objects, capped) for one query; ``capped`` is True on the last page when the cap stopped
+    paging."""
     def page(after: str | None) -> dict[str, Any]:
         body: dict[str, Any] = {"filterGroups": [{"filters": g} for g in groups if g],
                                 "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
@@ -168,9 +191,7 @@ def _pages(transport: HubSpotTransport, object_type: str, props: list[str], grou
     for data in follow(lambda: page(None), page, following, what=f"HubSpot search of {object_type}"):
         results = data.get("results") or []
         nxt = next_after(data)
-        capped = bool(nxt) and _capped(str(nxt), page_size, cap)
-        for i, obj in enumerate(results):
-            yield obj, capped and i == len(results) - 1
+        yield results, bool(nxt) and bool(results) and _capped(str(nxt), page_size, cap)
 
 
 def _capped(after: str, page_size: int, cap: int) -> bool:
@@ -228,9 +249,14 @@ def read_associations(transport: HubSpotTransport, from_type: str, to_type: str,
                                to_type, {"inputs": batch})
         for result in reply.data.get("results") or []:
             from_id = str(result["from"]["id"])
-            out.setdefault(from_id, []).extend(result.get("to") or [])
-            nxt = next_after(result)
-            if nxt:
-                guard.check(nxt, of=from_id)
-                pending.append({"id": from_id, "after": nxt})
+            tos = result.get("to") or []
+            if from_id in out:          # a later page of this id's associations
+                out[from_id] = out[from_id] + tos
+            else:                       # the answer's own list, not a copy
+                out[from_id] = tos
+            if "paging" in result:
+                nxt = next_after(result)
+                if nxt:
+                    guard.check(nxt, of=from_id)
+                    pending.append({"id": from_id, "after": nxt})
     return out

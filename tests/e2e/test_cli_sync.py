@@ -24,11 +24,22 @@ def crm():
         yield server
 
 
-@pytest.fixture
-def setup(crm, tmp_path):
-    settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
-    for c in sandbox_connectors(settings, crm).values():   # PAC objects provisioned (idempotent)
+@pytest.fixture(scope="module")
+def provisioned(crm, tmp_path_factory):
+    """The PAC objects provisioned in the module's sandbox, once: it keeps them for every test of the module. (Once
+    per test, the provisioning's calls and the syncs' filled HubSpot's 10-second window of the shared portal, and
+    these in-process connectors record their retry waits instead of waiting: the last tests' set-up got a 429.)"""
+    where = tmp_path_factory.mktemp("provision")
+    settings = sandbox_settings(where, f"sqlite:///{where / 'pac.db'}")
+    for c in sandbox_connectors(settings, crm).values():
         c.close()
+    return crm
+
+
+@pytest.fixture
+def setup(provisioned, tmp_path):
+    crm = provisioned
+    settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
     env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source}
     env.pop("PAC_DATABASE_URL", None)
     return settings, env, tmp_path

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from connectors.base import ObjectKind
+from connectors.hubspot.reads import search_modified, to_ms
 from pac_core.records import Account
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
@@ -41,3 +42,52 @@ class TestSlidingWindow:
                  for i in range(60)}
         ids, _, refused = _pull(api)
         assert Counter(ids) == Counter(same | later) and not refused
+
+
+def _slide(api, since=None, **kw):
+    """Every company ``search_modified`` yields on the sandbox with a small page and cap, and the searches' bodies."""
+    with SandboxServer([api]) as server:
+        connector = sandbox_connector(server)
+        since_ms = None if since is None else to_ms(since)
+        ids = [o["id"] for o in search_modified(connector.transport, "companies", ["name"], since_ms, **kw)]
+        searches = [body for _, path, body in api.requests if path.endswith("/search")]
+        return ids, searches
+
+
+class TestWindowEdges:
+    """The slide reads stamps only at a window's edges (its first records, stamped like the window's lower bound,
+    and its last ones); these pin the edges on a cap of 20 and pages of 5."""
+
+    def test_run_of_one_stamp_across_pages_at_the_cap(self):
+        """13 companies share the stamp at the cap, over three pages: the next window starts at that stamp and skips
+        every one of them, not only those of the last page; each company comes back exactly once, in order."""
+        api = HubSpotApi(None)
+        made = [api.add("companies", {"name": f"A{i}"}, modified=BASE + timedelta(seconds=i)) for i in range(9)]
+        made += [api.add("companies", {"name": f"B{i}"}, modified=BASE + timedelta(seconds=30)) for i in range(13)]
+        made += [api.add("companies", {"name": f"C{i}"}, modified=BASE + timedelta(seconds=40 + i)) for i in range(5)]
+        ids, searches = _slide(api, page_size=5, cap=20)
+        assert ids == made
+        # the second window (from the shared stamp: 13 + 5 records) re-reads the 13, yields only the 5
+        assert [s.get("after") for s in searches] == [None, "5", "10", "15", None, "5", "10", "15"]
+
+    def test_records_at_the_lower_bound_already_read_are_skipped(self):
+        """A window starting at a stamp held by records already read (the last 3 of the first window) leaves them
+        out and keeps the 2 not yet read at that stamp."""
+        api = HubSpotApi(None)
+        made = [api.add("companies", {"name": f"A{i}"}, modified=BASE + timedelta(seconds=i)) for i in range(17)]
+        made += [api.add("companies", {"name": f"B{i}"}, modified=BASE + timedelta(seconds=20)) for i in range(5)]
+        made.append(api.add("companies", {"name": "C"}, modified=BASE + timedelta(seconds=21)))
+        ids, searches = _slide(api, page_size=5, cap=20)
+        assert ids == made
+        second = searches[4]["filterGroups"][0]["filters"]
+        lower = str(to_ms(BASE) + 20_000)
+        assert second == [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": lower}]
+
+    def test_incremental_window_from_a_shared_stamp(self):
+        """An incremental read from a stamp that several records share returns them all once, then the later ones."""
+        api = HubSpotApi(None)
+        api.add("companies", {"name": "old"}, modified=BASE)
+        made = [api.add("companies", {"name": f"S{i}"}, modified=BASE + timedelta(seconds=5)) for i in range(7)]
+        made += [api.add("companies", {"name": f"L{i}"}, modified=BASE + timedelta(seconds=6 + i)) for i in range(20)]
+        ids, _ = _slide(api, since=BASE + timedelta(seconds=5), page_size=5, cap=20)
+        assert ids == made

@@ -1,0 +1,158 @@
+"""The HubSpot readers (one per object kind, built once from the mapping, used for every record of a pull) on
+tricky inputs: missing properties, empty strings, formatted amounts, stamps in both formats, no company."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from connectors.base import ObjectKind
+from connectors.hubspot.mapping import CONNECTED, HubSpotMapping, load_mapping
+from connectors.hubspot.normalise import (
+    account_reader,
+    call_reader,
+    deal_reader,
+    line_reader,
+    meeting_reader,
+    parse_pipelines,
+)
+from connectors.hubspot.objects import objects_of
+from pac_core.plan import ActivityType
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected
+
+MAPPING = load_mapping()
+PIPELINES = parse_pipelines([
+    {"id": "default", "label": "Sales", "stages": [
+        {"id": "open1", "metadata": {"isClosed": "false"}},
+        {"id": "closedwon", "metadata": {"isClosed": "true", "probability": "1.0"}}]}], {})
+ISO, EPOCH_MS = "2027-05-02T22:10:00.000Z", "1809295800000"      # the same instant in HubSpot's two formats
+INSTANT = datetime(2027, 5, 2, 22, 10, tzinfo=UTC)
+
+
+def _obj(props, id_="1", **extra):
+    return {"id": id_, "properties": props, **extra}
+
+
+class TestMissingAndEmpty:
+    def test_meeting_without_properties_is_rejected_for_its_start(self):
+        """No properties at all (or None): the meeting has no start time and is rejected, not a crash."""
+        read = meeting_reader(MAPPING, "hs")
+        for obj in ({"id": "7"}, {"id": "7", "properties": None}, _obj({}, "7")):
+            record = read(obj, None)
+            assert record == Rejected("hs", "activities", "7", "meeting has no start time (hs_meeting_start_time "
+                                                               "and hs_timestamp empty)")
+
+    def test_empty_strings_read_as_absent(self):
+        """Empty owner, title, type, outcome: no owner, empty subject, the default type, the no-outcome status."""
+        props = {"hs_timestamp": ISO, "hubspot_owner_id": "", "hs_meeting_title": "", "hs_activity_type": "",
+                 "hs_meeting_outcome": ""}
+        record = meeting_reader(MAPPING, "hs")(_obj(props), None)
+        assert record == Activity("1", "hs", ActivityType.MEETING, None, None, INSTANT, ActivityStatus.COMPLETED, "")
+
+    def test_empty_call_disposition_and_status(self):
+        """A call with empty disposition and status is completed (the mapping's no_disposition)."""
+        record = call_reader(MAPPING, "hs")(_obj({"hs_timestamp": EPOCH_MS, "hs_call_disposition": "",
+                                                  "hs_call_status": ""}), "c9")
+        assert record == Activity("1", "hs", ActivityType.CALL, None, "c9", INSTANT, ActivityStatus.COMPLETED, "")
+
+    def test_company_without_properties(self):
+        """A company with no properties keeps its id as name, the default country and no geography."""
+        record = account_reader(MAPPING, "hs")({"id": "7", "properties": None, "updatedAt": ISO})
+        assert record == Account("7", "hs", "(company 7)", country="FR", custom={}, modified_at=INSTANT)
+
+    def test_company_with_empty_zip_and_revenue(self):
+        """Empty zip and revenue strings are no zip and no revenue, not a rejection."""
+        record = account_reader(MAPPING, "hs")(_obj({"name": " Acme ", "zip": " ", "annualrevenue": "",
+                                                     "country": ""}))
+        assert isinstance(record, Account)
+        assert (record.name, record.postal_code, record.annual_revenue, record.departement) == ("Acme", None, None,
+                                                                                                None)
+
+    def test_line_without_product_or_quantity(self):
+        """A line item naming no product is dropped; one without quantity counts once."""
+        read = line_reader(MAPPING)
+        assert read(_obj({"hs_sku": " ", "name": ""})) is None
+        assert read(_obj({"hs_sku": "MX50", "amount": "900"})) == DealLine("MX50", Decimal(1), Decimal(900),
+                                                                          code="MX50")
+
+
+class TestAmounts:
+    @pytest.mark.parametrize(("text", "amount"), [("€ 12 500,50", "12500.50"), ("12.500,50 EUR", "12500.50"),
+                                                  ("$1,250", "1250"), ("12\u202f500", "12500"), ("-40", "-40")])
+    def test_deal_amount_with_currency_formatting(self, text, amount):
+        """Separators in either convention and a currency sign or code around the number are read."""
+        record = deal_reader(MAPPING, "hs", PIPELINES)(_obj({"pipeline": "default", "dealstage": "open1",
+                                                             "amount": text}), None, ())
+        assert isinstance(record, Deal) and record.amount == Decimal(amount)
+
+    def test_amount_that_is_not_a_number_rejects_the_deal_and_only_it(self):
+        """The reader, reused, rejects the bad deal and reads the next one normally."""
+        read = deal_reader(MAPPING, "hs", PIPELINES)
+        bad = read(_obj({"pipeline": "default", "dealstage": "open1", "amount": "lots"}, "1"), None, ())
+        good = read(_obj({"pipeline": "default", "dealstage": "closedwon", "amount": "1 000"}, "2"), None, ())
+        assert bad == Rejected("hs", "deals", "1", "amount 'lots' is not a number")
+        assert isinstance(good, Deal) and (good.amount, good.stage) == (Decimal(1000), DealStage.WON)
+
+    def test_company_revenue_that_is_not_a_number_is_rejected(self):
+        record = account_reader(MAPPING, "hs")(_obj({"name": "X", "annualrevenue": "n/a"}, "7"))
+        assert record == Rejected("hs", "accounts", "7", "annual revenue: amount 'n/a' is not a number")
+
+
+class TestStamps:
+    @pytest.mark.parametrize("stamp", [ISO, EPOCH_MS, "2027-05-02T22:10:00Z"])
+    def test_change_stamp_in_either_format(self, stamp):
+        """hs_lastmodifieddate as ISO 8601 or epoch ms is the same instant."""
+        record = call_reader(MAPPING, "hs")(_obj({"hs_timestamp": stamp, "hs_lastmodifieddate": stamp}), None)
+        assert isinstance(record, Activity) and record.start == record.modified_at == INSTANT
+
+    def test_unreadable_change_stamp_falls_back_to_updated_at(self):
+        record = meeting_reader(MAPPING, "hs")(_obj({"hs_timestamp": ISO, "hs_lastmodifieddate": "soon"},
+                                                    updatedAt=EPOCH_MS), None)
+        assert isinstance(record, Activity) and record.modified_at == INSTANT
+
+    def test_close_date_plain_day_or_instant(self):
+        """A plain close day stays that day with no instant; an instant keeps its UTC day and the instant."""
+        read = deal_reader(MAPPING, "hs", PIPELINES)
+        day = read(_obj({"pipeline": "default", "dealstage": "open1", "closedate": "2027-05-03"}), None, ())
+        instant = read(_obj({"pipeline": "default", "dealstage": "open1", "closedate": EPOCH_MS}), None, ())
+        assert (day.close_date, day.closed_at) == (date(2027, 5, 3), None)
+        assert (instant.close_date, instant.closed_at) == (date(2027, 5, 2), INSTANT)
+
+
+class TestCompaniesAndLines:
+    """What the pull loop gives each object's converter (``HsObject.reader``): its company and line items."""
+
+    def _convert(self, object_type):
+        kind = {"companies": ObjectKind.ACCOUNTS, "meetings": ObjectKind.ACTIVITIES, "calls": ObjectKind.ACTIVITIES,
+                "deals": ObjectKind.DEALS}[object_type]
+        spec = next(s for s in objects_of(kind, MAPPING) if s.object_type == object_type)
+        return spec.reader(MAPPING, "hs", PIPELINES)
+
+    @pytest.mark.parametrize("object_type", ["meetings", "calls"])
+    def test_activity_without_company(self, object_type):
+        """An engagement with no company is kept with no account (the engine reports it)."""
+        record = self._convert(object_type)(_obj({"hs_timestamp": ISO, "hs_call_disposition": CONNECTED}), None, ())
+        assert isinstance(record, Activity) and record.account_id is None
+
+    def test_deal_keeps_its_company_and_lines(self):
+        line = DealLine("MX50", Decimal(2), Decimal(900), code="MX50")
+        record = self._convert("deals")(_obj({"pipeline": "default", "dealstage": "open1"}), "c5", (line,))
+        assert isinstance(record, Deal) and (record.account_id, record.lines) == ("c5", (line,))
+
+    def test_company_ignores_the_company_argument(self):
+        record = self._convert("companies")(_obj({"name": "Acme"}, "7"), None, ())
+        assert isinstance(record, Account) and record.id == "7"
+
+    def test_deal_product_property_when_line_items_are_off(self):
+        """Line items off: the deal property names the one line, which takes the whole amount."""
+        mapping = HubSpotMapping.model_validate({"deals": {"line_items": False, "product_property": "product_line"}})
+        record = deal_reader(mapping, "hs", PIPELINES)(_obj({"pipeline": "default", "dealstage": "open1",
+                                                             "amount": "900", "product_line": " MX50 "}), None, ())
+        assert record.lines == (DealLine("MX50", Decimal(1), Decimal(900), code="MX50", family="MX50", name="MX50"),)
+
+    def test_custom_values_are_not_shared_between_records(self):
+        """Each account gets its own custom values, read from its own properties."""
+        mapping = HubSpotMapping.model_validate({"companies": {"custom": {"segment": "seg"}}})
+        read = account_reader(mapping, "hs")
+        a, b = read(_obj({"seg": "A"}, "1")), read(_obj({}, "2"))
+        assert (a.custom, b.custom) == ({"segment": "A"}, {"segment": None})
