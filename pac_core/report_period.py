@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pac_core.errors import InvalidInput, Problem
 from pac_core.periods import is_fiscal, parse_period
 from pac_core.plan import Plan
+from pac_core.revenue import window_days
 
 
 def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
@@ -51,17 +52,16 @@ def plan_quarters(plan: Plan) -> list[str]:
     first = plan.period.start.astimezone(zone)
     last = (plan.period.end - timedelta(microseconds=1)).astimezone(zone)
     year, q = first.year, (first.month - 1) // 3
-    out = [f"Q{k + 1} ({_day(plan, k * 3)} to {_day(plan, k * 3 + 3, last=True)})" for k in range(4)] \
-        if is_fiscal(plan.period) else []
+    out = [_fiscal_quarter(plan, k, zone) for k in range(1, 5)] if is_fiscal(plan.period) else []
     while (year, q) <= (last.year, (last.month - 1) // 3):
         out.append(f"{year}-Q{q + 1}")
         year, q = (year + 1, 0) if q == 3 else (year, q + 1)
     return out
 
 
-def _day(plan: Plan, months: int, *, last: bool = False) -> str:
-    """The plan's first day ``months`` months on (``last``: the day before), ISO."""
-    first = plan.period.start.astimezone(ZoneInfo(plan.timezone)).date()
-    index = first.year * 12 + first.month - 1 + months
-    day = date(index // 12, index % 12 + 1, first.day)
-    return (day - timedelta(days=1) if last else day).isoformat()
+
+def _fiscal_quarter(plan: Plan, k: int, zone: ZoneInfo) -> str:
+    """``"Q1 (2027-04-01 to 2027-06-30)"``: the fiscal quarter "Qk" as ``--quarter`` resolves it, with its days."""
+    window = parse_period(f"Q{k}", year=plan.period.start.year, tz=plan.timezone, within=plan.period)
+    first, last = window_days(window, zone)
+    return f"Q{k} ({first.isoformat()} to {last.isoformat()})"

@@ -115,10 +115,9 @@ def year_earlier(day: date) -> date:
 
 def window_days(window: Window, zone: ZoneInfo) -> DateRange:
     """The local calendar days a window covers: a day is in when its 00:00 local is in the window."""
-    start, end = window.start.astimezone(zone), window.end.astimezone(zone)
+    start = window.start.astimezone(zone)
     first = start.date() if start.time() == datetime.min.time() else start.date() + timedelta(days=1)
-    last = end.date() - timedelta(days=1) if end.time() == datetime.min.time() else end.date()
-    return first, last
+    return first, last_day(window.end, zone)
 
 
 def last_day(as_of: datetime, zone: ZoneInfo) -> date:

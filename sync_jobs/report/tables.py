@@ -7,11 +7,13 @@ Each function returns (header keys, rows); a header key is a label key of ``i18n
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.results import KpiValue
+from pac_core.revenue import last_day
 from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
@@ -178,13 +180,9 @@ def data(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
 
 
 def _days(start: Any, end: Any, fmt: Formatter) -> tuple[date, date]:
-    """The first and last calendar day of a half-open window, in the plan's timezone."""
+    """The first and last calendar day of a half-open window, in the plan's timezone (an empty window: its day)."""
     first = fmt.local(start).date()
-    end_local = fmt.local(end)
-    last = end_local.date()
-    if end_local.time() == end_local.time().min and last > first:
-        last -= timedelta(days=1)
-    return first, last
+    return first, max(first, last_day(fmt.local(end), ZoneInfo(fmt.timezone)))
 
 
 def iter_views(inputs: ReportInputs, fmt: Formatter) -> Iterator[tuple[str, tuple[list[Column], list[list[Any]]]]]:
