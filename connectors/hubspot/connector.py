@@ -39,6 +39,7 @@ from connectors.base import (
     own_stamps,
     same_value,
 )
+from connectors.heap import frozen_heap
 from connectors.hubspot import provisioning
 from connectors.hubspot.associations import AxisTargets, Links, choose_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
@@ -149,13 +150,14 @@ class HubSpotConnector:
              ) -> Iterator[Record | Rejected | ManagerEdit]:
         """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says."""
         since_ms = None if (since is None or full) else to_ms(since - timedelta(minutes=self.mapping.overlap_minutes))
-        for spec in objects_of(kind, self.mapping):
-            if spec.source is Source.OWNERS:
-                yield from self._pull_users(full)
-            elif spec.source is Source.PAC_RECORDS:
-                yield from self._pull_edits(since_ms)
-            else:
-                yield from self._pull_search(spec, since_ms, full)
+        with frozen_heap():         # the garbage collector scans the pull's own objects only (connectors.heap)
+            for spec in objects_of(kind, self.mapping):
+                if spec.source is Source.OWNERS:
+                    yield from self._pull_users(full)
+                elif spec.source is Source.PAC_RECORDS:
+                    yield from self._pull_edits(since_ms)
+                else:
+                    yield from self._pull_search(spec, since_ms, full)
 
     def _owner_pages(self, archived: bool) -> Iterator[dict[str, Any]]:
         def page(after: str | None) -> dict[str, Any]:

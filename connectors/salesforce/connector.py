@@ -32,6 +32,7 @@ from connectors.base import (
     WriteResult,
     own_stamps,
 )
+from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.mapping import SalesforceMapping, load_mapping
@@ -89,11 +90,12 @@ class SalesforceConnector:
         """Records changed at or after ``since`` minus the overlap (everything when ``full`` or no watermark): the
         one pull loop over the sObjects ``reads.OBJECTS`` lists for ``kind``."""
         start = None if (full or since is None) else since - timedelta(minutes=self.mapping.overlap_minutes)
-        if kind is ObjectKind.PAC_EDITS:
-            yield from self.reader.edits(start, self._written)
-            return
-        for spec in objects_of(kind, self.mapping):
-            yield from self._read(spec, start, since)
+        with frozen_heap():         # the garbage collector scans the pull's own objects only (connectors.heap)
+            if kind is ObjectKind.PAC_EDITS:
+                yield from self.reader.edits(start, self._written)
+                return
+            for spec in objects_of(kind, self.mapping):
+                yield from self._read(spec, start, since)
 
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None) -> Iterator[Record | Rejected]:
         where = self._account_where(start, since) if spec.own_writes else ""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
 
 from connectors.base import ConnectorError, ManagerEdit, ObjectKind, Target, WriteChange
+from connectors.hubspot.connector import HubSpotConnector
+from connectors.salesforce.connector import SalesforceConnector
 from pac_core.records import Account, Activity, Deal, Rejected, User
 
 NORMALISED = (Account, Activity, Deal, User, Rejected, ManagerEdit)
@@ -51,6 +54,27 @@ class TestPull:
         rig.delete(ObjectKind.ACTIVITIES, crm_id)
         flagged = [r for r in _activities(rig.connector, watermark) if isinstance(r, Activity) and r.id == crm_id]
         assert flagged and flagged[-1].deleted
+
+
+    def test_a_pull_leaves_older_objects_out_of_the_collector_and_gives_them_back(self, rig: Any) -> None:
+        """While a CRM connector's pull runs, what was alive before it is frozen (connectors.heap: the collector
+        scans only the pull's own objects); when the pull ends, or is left early, the heap is given back."""
+        if not isinstance(rig.connector, HubSpotConnector | SalesforceConnector):
+            pytest.skip("the in-memory fake makes no client-library objects")
+        rig.add_activity()
+        rig.add_activity()
+        assert gc.get_freeze_count() == 0
+        during: list[int] = []
+        for record in rig.connector.pull(ObjectKind.ACTIVITIES, None):
+            during.append(gc.get_freeze_count())
+            assert isinstance(record, NORMALISED)
+        assert len(during) >= 2 and min(during) > 0
+        assert gc.get_freeze_count() == 0
+        early = rig.connector.pull(ObjectKind.ACTIVITIES, None)
+        next(early)
+        assert gc.get_freeze_count() > 0
+        early.close()
+        assert gc.get_freeze_count() == 0
 
 
 class TestWrite:
