@@ -152,7 +152,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KB on Linux
 
 
-def write_csvs(plan: Plan, records: Records, folder: Path) -> None:
+def write_csvs(plan: Plan, records: Records, folder: Path, until: float) -> None:
     """The same data as CSV for DuckDB: raw ids and owner ids, joined in SQL as the engine joins them."""
     numbers = {}
     with open(folder / "accounts.csv", "w", newline="") as f:
@@ -189,16 +189,17 @@ def write_csvs(plan: Plan, records: Records, folder: Path) -> None:
             segment = plan.segment(axis.segment_id)
             [cond] = axis.scope.conditions
             w.writerow([action.id, action.who, action.activity_type.value, action.window.start.timestamp(),
-                        action.window.end.timestamp(), action.window.start.date().isoformat(),
+                        min(action.window.end.timestamp(), until), action.window.start.date().isoformat(),
                         action.counting is Counting.DISTINCT_ACCOUNTS, action.scope.conditions[0].values[0],
                         segment.scope.conditions[0].values[0],
                         cond.values[0] if cond.field == "annual_revenue" else "",
                         cond.values[0] if cond.field == "industry" else "", cond.field == "dormant"])
 
 
-def real_action_rows(plan: Plan) -> Iterator[tuple[tuple[Any, ...], tuple[str, ...]]]:
+def real_action_rows(plan: Plan, until: float) -> Iterator[tuple[tuple[Any, ...], tuple[str, ...]]]:
     """The realistic shape's actions as rows of ``REAL_TYPES["actions"]`` (None where a column does not apply),
-    each with its départements (a table of their own)."""
+    each with its départements (a table of their own); each window ends at ``until`` (the evaluation instant) at
+    the latest, as the engine ends it."""
     for action in plan.actions:
         axis = plan.axis(action.axis_id)
         segment = plan.segment(axis.segment_id)
@@ -206,7 +207,7 @@ def real_action_rows(plan: Plan) -> Iterator[tuple[tuple[Any, ...], tuple[str, .
         conditions = {c.field: c for c in action.scope.conditions}
         industry = conditions.get("industry")
         row = (action.id, action.who, action.activity_type.value, action.window.start.timestamp(),
-               action.window.end.timestamp(), action.window.start.date(),
+               min(action.window.end.timestamp(), until), action.window.start.date(),
                action.counting is Counting.DISTINCT_ACCOUNTS, segment.scope.conditions[0].values[0],
                float(cond.values[0]) if cond.field == "annual_revenue" else None,
                industry.values[0] if industry else None, cond.values[0] if cond.field == "industry" else None,
@@ -242,7 +243,7 @@ def duckdb_counts(folder: Path, repeat: int = 1) -> dict[str, Any]:
             "query_runs_s": default_s, "query_1t_s": min(single_s), "query_1t_runs_s": single_s}
 
 
-def time_phases(plan: Plan, records: Records, repeat: int) -> dict[str, Any]:
+def time_phases(plan: Plan, records: Records, repeat: int, until: float) -> dict[str, Any]:
     """The engine's own phases, each repeat from scratch (new indexes, so no scope set is reused):
     building the indexes (every record read once) and counting the actions on them."""
     builds, counts_s, counts_cpu = [], [], []
@@ -253,7 +254,7 @@ def time_phases(plan: Plan, records: Records, repeat: int) -> dict[str, Any]:
             t0 = time.perf_counter()
             indexes = build_indexes(plan, records, SETTINGS)
             t1, c1 = time.perf_counter(), time.process_time()
-            found = count_actions(plan, indexes)
+            found = count_actions(plan, indexes, until=until)
             t2, c2 = time.perf_counter(), time.process_time()
         builds.append(t1 - t0)
         counts_s.append(t2 - t1)
@@ -287,7 +288,7 @@ def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3) -> dict[str
         "load_average": os.getloadavg()[0],
         "rss_after_generation_mb": rss_before,
     }
-    out.update(time_phases(plan, records, repeat))
+    out.update(time_phases(plan, records, repeat, as_of.timestamp()))
     bulk, bulk_s, bulk_cpu = timed_evaluate(plan, records, as_of, explain=False)
     del bulk
     evaluation, seconds, cpu = timed_evaluate(plan, records, as_of, explain=True)
@@ -302,7 +303,7 @@ def run(scale: float, seed: int, with_duckdb: bool, repeat: int = 3) -> dict[str
     assert engine_counts == out["phase_counts"], "count_actions and evaluate disagree"
     if with_duckdb:
         with tempfile.TemporaryDirectory() as tmp:
-            write_csvs(plan, records, Path(tmp))
+            write_csvs(plan, records, Path(tmp), as_of.timestamp())
             sql = duckdb_counts(Path(tmp), repeat)
         mismatched = [k for k, v in engine_counts.items() if sql["counts"].get(k, 0) != v]
         out.update({"duckdb_load_s": sql["load_s"], "duckdb_threads": sql["threads"],
@@ -325,7 +326,7 @@ def _objects(values: list[Any]) -> np.ndarray:
     return out
 
 
-def duckdb_tables(plan: Plan, columns: RecordColumns) -> dict[str, dict[str, np.ndarray]]:
+def duckdb_tables(plan: Plan, columns: RecordColumns, until: float) -> dict[str, dict[str, np.ndarray]]:
     """The same data as DuckDB tables (dicts of NumPy arrays): raw ids and owner ids, joined in SQL as the engine
     joins them; the actions one row each with their départements in a table of their own."""
     acc, act, deals = columns.account_table, columns.activity_table, columns.deal_table
@@ -354,7 +355,7 @@ def duckdb_tables(plan: Plan, columns: RecordColumns) -> dict[str, dict[str, np.
                  .astype("datetime64[s]")}
     rows: dict[str, list[Any]] = {k: [] for k in REAL_TYPES["actions"]}
     depts: dict[str, list[Any]] = {"action_id": [], "dept": []}
-    for row, action_depts in real_action_rows(plan):
+    for row, action_depts in real_action_rows(plan, until):
         for key, value in zip(REAL_TYPES["actions"], row, strict=True):
             rows[key].append(value)
         for dept in action_depts:
@@ -373,10 +374,10 @@ def _create(con: Any, name: str, types: dict[str, str], data: dict[str, np.ndarr
     con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM src")  # noqa: S608 (our own table and column names)
 
 
-def duckdb_parquet(plan: Plan, columns: RecordColumns, folder: Path, repeat: int) -> dict[str, Any]:
+def duckdb_parquet(plan: Plan, columns: RecordColumns, folder: Path, repeat: int, until: float) -> dict[str, Any]:
     """DuckDB's side: the tables written to Parquet first (not timed), then, in a fresh connection, the timed load
     from Parquet and the query (default threads and 1 thread), each query ``repeat`` times."""
-    tables = duckdb_tables(plan, columns)
+    tables = duckdb_tables(plan, columns, until)
     with duckdb.connect() as con:
         for name, data in tables.items():
             _create(con, name, REAL_TYPES[name], data)
@@ -438,7 +439,7 @@ def run_real(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, explai
         t = time.perf_counter()
         indexes = build_indexes(plan, columns, SETTINGS)
         t1, c1 = time.perf_counter(), time.process_time()
-        found = count_actions(plan, indexes)
+        found = count_actions(plan, indexes, until=as_of.timestamp())
         t2, c2 = time.perf_counter(), time.process_time()
     del indexes
     engine_counts = {a.action_id: a.done for a in evaluation.actions}
@@ -457,7 +458,7 @@ def run_real(scale: float, seed: int, with_duckdb: bool, repeat: int = 3, explai
         del full
     if with_duckdb:
         with tempfile.TemporaryDirectory() as tmp:
-            sql = duckdb_parquet(plan, columns, Path(tmp), repeat)
+            sql = duckdb_parquet(plan, columns, Path(tmp), repeat, as_of.timestamp())
         mismatched = [k for k, v in engine_counts.items() if sql["counts"].get(k, 0) != v]
         bar = sql["load_s"] + sql["query_s"]
         out.update({"duckdb_load_s": sql["load_s"], "duckdb_load_cpu_s": sql["load_cpu_s"],

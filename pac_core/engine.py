@@ -82,7 +82,7 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
         explain = (explain,)
     with gc_paused():
         indexes = build_indexes(plan, records, settings)
-        counts = count_actions(plan, indexes)
+        counts = count_actions(plan, indexes, until=as_of.timestamp())
         return _evaluate(plan, indexes, counts, as_of, settings, explain)
 
 
@@ -97,8 +97,10 @@ def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Ev
         return evaluation
     with gc_paused():
         matcher = build_indexes(plan, records, settings).matcher
+        until = evaluation.as_of.timestamp()
         rows = tuple(replace(row, decisions=tuple(matcher.match(known[row.action_id],
-                                                                plan.action_scope(known[row.action_id])).decisions))
+                                                                plan.action_scope(known[row.action_id]),
+                                                                until=until).decisions))
                      if row.action_id in known else row for row in evaluation.actions)
     return replace(evaluation, actions=rows)
 
@@ -232,8 +234,12 @@ def _action_scopes(plan: Plan) -> dict[str, Scope]:
     return out
 
 
-def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
+def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -> dict[str, ActionCount]:
     """Action id -> its count (done, accounts touched, activities matched): the nightly question.
+
+    ``until`` (POSIX seconds: the evaluation instant) ends every window there: an activity that starts at or
+    after it has not happened as of the evaluation (a closed quarter's report or snapshot made later from a
+    store that holds what came after, or an activity dated in the future), so it does not count.
 
     Each action's window is a slice of its owner's countable activities of its type (one sorted search per owner
     and type for all its actions' windows); the slices' accounts are then tested in one pass against their
@@ -256,7 +262,7 @@ def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
         if found is None:
             continue
         times, accs, rows = found
-        windows = [_instants(actions[k].window, seconds) for k in ks]
+        windows = [_instants(actions[k].window, seconds, until) for k in ks]
         for k, (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
             if lo < hi:
                 asked.append(k)
@@ -280,14 +286,15 @@ def count_actions(plan: Plan, indexes: Indexes) -> dict[str, ActionCount]:
     return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
 
 
-def _instants(window: Window, seconds: dict[datetime, float]) -> tuple[float, float]:
-    """A window's bounds as POSIX seconds (``datetime.timestamp``), each distinct bound converted once."""
+def _instants(window: Window, seconds: dict[datetime, float], until: float | None = None) -> tuple[float, float]:
+    """A window's bounds as POSIX seconds (``datetime.timestamp``), each distinct bound converted once; the end
+    no later than ``until``."""
     start, end = seconds.get(window.start), seconds.get(window.end)
     if start is None:
         start = seconds[window.start] = window.start.timestamp()
     if end is None:
         end = seconds[window.end] = window.end.timestamp()
-    return start, end
+    return start, (end if until is None else min(end, until))
 
 
 def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:
@@ -308,6 +315,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
               settings: EngineSettings, explain: bool | Collection[str]) -> Evaluation:
     zone = indexes.zone
     today = last_day(as_of, zone)
+    until = as_of.timestamp()
     ledger, scopes, index, matcher = indexes.ledger, indexes.columns, indexes.index, indexes.matcher
     wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \
         else frozenset(explain).__contains__
@@ -324,7 +332,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         found = counts[action.id]
         decisions: tuple[Decision, ...] = ()
         if wanted(action.id):
-            decisions = tuple(matcher.match(action, indexes.action_scopes[action.id]).decisions)
+            decisions = tuple(matcher.match(action, indexes.action_scopes[action.id], until=until).decisions)
         inactive = action.status is ActionStatus.CANCELLED or inactive_axes[axis.id]
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
@@ -432,7 +440,7 @@ def _axis_progress(plan: Plan, axis: Axis, shares: Mapping[int, int] | None, led
     margin = objective.margin_rate if objective else Decimal(0)
     if progress is None:
         # no objective, no revenue pace to judge: only inactive / not started / on track
-        axis_pace = Pace.INACTIVE if inactive else Pace.NOT_STARTED if as_of < period.start else Pace.ON_TRACK
+        axis_pace = Pace.INACTIVE if inactive else Pace.NOT_STARTED if as_of <= period.start else Pace.ON_TRACK
     else:
         axis_pace = kpis.pace(progress, 1.0, share, period, as_of, inactive=inactive)
     done = len(visits.positions)

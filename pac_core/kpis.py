@@ -3,8 +3,8 @@
 * progress = done / target (a ratio, 1.0 = 100 %);
 * expected by now = target x elapsed share of the window;
 * pace: inactive (cancelled action, suspended or dropped axis) > done (target reached) > not started
-  (window not open) > late (window closed, target missed) > on track (done >= expected by now) >
-  at risk;
+  (window not open, or at its very first instant: the instant a period that ends there is evaluated at) >
+  late (window closed, target missed) > on track (done >= expected by now) > at risk;
 * forecast = done / elapsed share, never below done, capped at ``FORECAST_CAP`` x target (and at
   the scope's size when distinct accounts are counted); before the window opens it is done;
 * ROI = (additional revenue x margin rate - cost) / cost, a ratio (0.5 = 50 %); None without a cost;
@@ -31,7 +31,7 @@ def pace(done: float, target: float, expected: float, window: Window, as_of: dat
         return Pace.INACTIVE
     if target > 0 and done >= target:
         return Pace.DONE
-    if as_of < window.start:
+    if as_of <= window.start:       # at its first instant nothing of the window has happened (revenue.last_day)
         return Pace.NOT_STARTED
     if as_of >= window.end:
         return Pace.LATE

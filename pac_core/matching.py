@@ -302,16 +302,18 @@ class Matcher:
         """Dormancy is judged on the first local day of the action's window."""
         return action.window.start.astimezone(self.zone).date()
 
-    def count(self, action: Action, scope: Scope | None = None) -> ActionCount:
+    def count(self, action: Action, scope: Scope | None = None, *, until: float | None = None) -> ActionCount:
         """Count one action: two sorted searches for its window in its owner's countable activities of its type,
         then the slice's accounts tested against its scope (segment AND axis AND action scope, computed when not
-        given) as one mask over the account columns."""
+        given) as one mask over the account columns; the window ends at ``until`` (the evaluation instant, POSIX
+        seconds) when that is earlier."""
         found = self.index.countable_for(action.who.strip().lower(), action.activity_type)
         if found is None:
             return ActionCount(0, set(), [])
         times, accs, positions = found
+        end = action.window.end.timestamp()
         lo, hi = (int(k) for k in np.searchsorted(times, (action.window.start.timestamp(),
-                                                          action.window.end.timestamp())))
+                                                          end if until is None else min(end, until))))
         if lo >= hi:
             return ActionCount(0, set(), [])
         scope = scope if scope is not None else self.plan.action_scope(action)
@@ -323,8 +325,10 @@ class Matcher:
         done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
         return ActionCount(done, touched, matched)
 
-    def match(self, action: Action, scope: Scope | None = None) -> ActionMatch:
-        """Count one action; ``scope`` is its segment AND axis AND action scope (computed when not given)."""
+    def match(self, action: Action, scope: Scope | None = None, *, until: float | None = None) -> ActionMatch:
+        """Count one action; ``scope`` is its segment AND axis AND action scope (computed when not given). An
+        activity that starts at or after ``until`` (the evaluation instant) has not happened yet: it is neither
+        counted nor listed as a near miss."""
         ix = self.index
         reference = self.reference_date(action)
         scope = scope if scope is not None else self.plan.action_scope(action)
@@ -342,6 +346,8 @@ class Matcher:
         if own is not None:
             times, positions = own
             lo, hi = bisect_left(times, ws - span), bisect_left(times, we + span)
+            if until is not None:
+                hi = min(hi, bisect_left(times, until))
             for k in range(lo, hi):
                 pos = positions[k]
                 rule = self._failure(pos, action, members, ws, we)
@@ -363,7 +369,7 @@ class Matcher:
                     near.append(self._decision(pos, False, rule, self._detail(rule, pos, action, scope, reference)))
                 else:
                     more += 1
-        more += self._other_owners(action, who, members, ws, we, near)
+        more += self._other_owners(action, who, members, ws, we if until is None else min(we, until), near)
         done = len(seen) if distinct else len(matched)
         if counted_more:
             counted.append(Decision("", "", True, "truncated", f"{counted_more} more counted activities not listed"))

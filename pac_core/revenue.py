@@ -43,6 +43,7 @@ from pac_core.window import Window
 
 ZERO = Decimal(0)
 _ONE = Decimal(1)
+_ONE_MICROSECOND = timedelta(microseconds=1)
 DateRange = tuple[date, date]          # inclusive first and last day; empty when first > last
 Members = frozenset[int] | np.ndarray   # account numbers: a set, or a boolean array indexed by account number
 
@@ -123,13 +124,13 @@ def window_days(window: Window, zone: ZoneInfo) -> DateRange:
 def last_day(as_of: datetime, zone: ZoneInfo) -> date:
     """The evaluation date: the last local calendar day begun at ``as_of``, as ``window_days`` ends a window.
 
-    Its local day, except at exactly local midnight, when nothing of the new day has happened yet: as of
+    Its local day, except at the day's very first instant, when nothing of the new day has happened yet: as of
     1 July 00:00 (a closed quarter's end), the last day is 30 June, so a deal closed on 1 July is not counted
-    in the quarter's figures, and the quarter is the second one.
+    in the quarter's figures, and the quarter is the second one. A day whose midnight a DST change skips begins
+    at its first instant that exists (Asunción, 1 October 2023: 01:00 local): that instant is judged the same
+    way. Instants are in microseconds, so the day of the microsecond before (in UTC) is exactly that.
     """
-    local = as_of.astimezone(zone)
-    day = local.date()
-    return day - timedelta(days=1) if local.time() == datetime.min.time() else day
+    return (as_of.astimezone(UTC) - _ONE_MICROSECOND).astimezone(zone).date()
 
 
 def to_date(days: DateRange, as_of: datetime, zone: ZoneInfo) -> DateRange:

@@ -1,7 +1,9 @@
 """The method's cadence as data: monthly snapshots of actions, quarterly snapshots of revenue and ROI.
 
 A snapshot **closes** a period: it is labelled by the period whose figures it holds ("2027-04",
-"2027-Q1") and is the plan evaluated as of that period's last instant, in the plan's timezone. The
+"2027-Q1") and is the plan evaluated at that period's end in the plan's timezone (the instant the next one
+starts: every figure counts the period's days up to its last one, ``revenue.last_day``, and an action due with
+the period and short of its target is late, as in ``pac report --quarter`` of that quarter). The
 scheduler's snapshot job runs at the start of a period (``30 5 1 * *``) and so closes the period that
 has just ended, never the one that begins. Periods are whole local days: a month starts at 00:00 local
 on its first day (or at the first instant that exists, on a night whose midnight is skipped by a DST
@@ -20,7 +22,7 @@ import re
 import types
 import typing
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -68,10 +70,11 @@ def period_window(label: str, tz: str) -> Window:
 
 
 def closing_instant(label: str, tz: str) -> datetime:
-    """The last instant (to the microsecond) of the period ``label``, in ``tz``: what its snapshot is
-    evaluated as of. Computed in UTC, then shown in the plan's zone."""
-    end = period_window(label, tz).end.astimezone(UTC)
-    return (end - timedelta(microseconds=1)).astimezone(ZoneInfo(tz))
+    """The end of the period ``label`` in ``tz`` (the first instant of the next one, shown in the plan's zone):
+    what its snapshot is evaluated as of. The engine counts the days up to the period's last one (at a local
+    midnight, ``revenue.last_day`` is the day before) and judges pace at the end, so an action due with the
+    period and short of its target is late, not "at risk" a microsecond before its deadline."""
+    return period_window(label, tz).end.astimezone(UTC).astimezone(ZoneInfo(tz))
 
 
 def _step(kind: str, label: str, n: int) -> str:

@@ -78,9 +78,9 @@ def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = N
     """Keep the evaluation of a closed period as its snapshot (replacing one already kept); returns its label.
 
     ``period``: ``2027-03`` (monthly) or ``2027-Q1`` (quarterly); default: the last period of ``kind`` that has
-    ended at ``now`` (default: the plan's configured ``as_of``, else the clock). The plan is evaluated as of the
-    period's last instant in its timezone, and the snapshot is stored with that instant (the report's trends
-    sort by it). A period that has not ended, or that lies outside the plan's period, is refused
+    ended at ``now`` (default: the plan's configured ``as_of``, else the clock). The plan is evaluated at the
+    period's end in its timezone (``closing_instant``), and the snapshot is stored with that instant (the
+    report's trends sort by it). A period that has not ended, or that lies outside the plan's period, is refused
     (``InvalidInput``, with the periods that can be taken)."""
     return take_snapshots(settings, plan_ref, kind, [period] if period else None, now=now, engine=engine)[0]
 

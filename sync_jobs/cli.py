@@ -121,8 +121,8 @@ COMMANDS = {
                     "print the settings to use it by hand."),
     "schedule": Lazy("sync_jobs.cli_schedule:schedule_cmd", "Run the nightly sync and the monthly/quarterly "
                      "snapshots on the configured cron (Ctrl-C stops)."),
-    "snapshot": Lazy("sync_jobs.cli_snapshot:snapshot", "Keep a closed month's or quarter's figures (the plan as of "
-                     "its last instant) for the report's trends."),
+    "snapshot": Lazy("sync_jobs.cli_snapshot:snapshot", "Keep a closed month's or quarter's figures (the plan at "
+                     "its end) for the report's trends."),
     "status": Lazy("sync_jobs.cli_status:status_cmd", "Last runs and their figures, watermarks, API quota."),
     "sync": Lazy("sync_jobs.cli_sync:sync_cmd", "Pull from the CRMs, evaluate the plan, write back only what changed."),
 }

@@ -3,8 +3,8 @@
 The scheduler closes each month and quarter on its own (``monthly_snapshot`` / ``quarterly_snapshot`` crons,
 with a catch-up at start-up); this command takes one by hand: after a first deploy mid-year, to redo one
 after a late CRM correction, or for a period the scheduler never saw. The plan is evaluated on the stored
-records as of the period's last instant in the plan's timezone; the snapshot is labelled by that period and
-replaces one kept before under the same label. No CRM call.
+records at the period's end in the plan's timezone (its last day counted in full); the snapshot is labelled
+by that period and replaces one kept before under the same label. No CRM call.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import click
 
 from pac_config.planfile import load_plan
 from pac_config.settings import load_settings
+from pac_core.revenue import last_day
 from pac_core.snapshots import closing_instant, parse_label
 from sync_jobs.app import take_snapshot
 from sync_jobs.store_guard import require_sync
@@ -29,11 +30,11 @@ from sync_jobs.store_guard import require_sync
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
               help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
 def snapshot(period: str, plan_ref: str | None, config_path: Path | None) -> None:
-    """Keep a closed month's or quarter's figures (the plan as of its last instant) for the report's trends.
+    """Keep a closed month's or quarter's figures (the plan at its end) for the report's trends.
 
     \b
     Examples:
-      pac snapshot --period 2027-Q1            Q1's revenue, ROI and actions, as of 31 March 23:59:59
+      pac snapshot --period 2027-Q1            Q1's revenue, ROI and actions, at the end of 31 March
       pac snapshot --period 2027-03 --plan west
     A period still running, or outside the plan's period, is refused (exit 2) with the periods that can
     be taken. Needs a sync of the plan in the store (exit 2 otherwise); makes no CRM call.
@@ -44,7 +45,8 @@ def snapshot(period: str, plan_ref: str | None, config_path: Path | None) -> Non
     kind, label = parse_label(period)
     require_sync(settings.database(), ps.key, plan.id)
     take_snapshot(settings, ps.key, kind, period=label, now=ps.as_of or datetime.now(UTC))
-    end = closing_instant(label, plan.timezone).astimezone(ZoneInfo(plan.timezone))
+    zone = ZoneInfo(plan.timezone)
+    last = last_day(closing_instant(label, plan.timezone), zone)
     what = "quarterly (revenue, ROI, actions)" if kind == "quarterly" else "monthly (actions)"
-    click.echo(f"{label}: {what} snapshot of {plan.name} kept, evaluated as of {end:%Y-%m-%d %H:%M:%S} "
-               f"{plan.timezone} (the period's last instant); `pac report` shows it in the trends.")
+    click.echo(f"{label}: {what} snapshot of {plan.name} kept, evaluated at the end of its last day, "
+               f"{last:%Y-%m-%d} ({plan.timezone}); `pac report` shows it in the trends.")

@@ -233,7 +233,7 @@ def _handled(records: Any, settings: Any) -> list[str]:
 
 def take_demo_snapshots(settings: Any, plan: str) -> list[str]:
     """The monthly (January to the month before the demo clock) and quarterly (the quarters already over)
-    snapshots the scheduler would have kept, each closing its period: evaluated as of its last instant."""
+    snapshots the scheduler would have kept, each closing its period: evaluated at its end."""
     return [label for kind in ("monthly", "quarterly")
             for label in take_due_snapshots(settings, plan, kind, now=DEMO_AS_OF)]
 

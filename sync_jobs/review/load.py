@@ -87,7 +87,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
             if kept:
                 before, source = evaluation_from_payload(kept[-1].payload), "snapshot"
             else:
-                before = current(settings, plan_ref, as_of=prev_end - timedelta(seconds=1), engine=engine).evaluation
+                before = current(settings, plan_ref, as_of=prev_end, engine=engine).evaluation   # as its snapshot
                 source = "recomputed"
         _, next_until = month_bounds(shift(month, 1), plan.timezone)
         return build_review(plan, evaluation, before, month=month, previous=previous,

@@ -20,8 +20,9 @@ JULIE = "julie.martin@durand-process.example"
 
 class TestReview:
     def test_may_review_for_the_manager(self, demo: tuple[Path, dict[str, str]]) -> None:
-        """May 2027 as of the demo clock, against the April snapshot: A-01 late at 4 / 5 for Julie, A-09 (Hugo)
-        went from at risk to missed when April closed, the team table and the advisor's two roll-outs."""
+        """May 2027 as of the demo clock, against the April snapshot: A-01 late at 4 / 5 for Julie; A-09 (Hugo, due
+        with April, 2 / 15) was already missed in April's snapshot (taken at April's end), so it is late and
+        nothing of it changed in May; the team table and the advisor's two roll-outs."""
         where, env = demo
         result = pac("review", "--month", "2027-05", "-o", "mai.md", env=env, cwd=where)
         assert result.returncode == 0, result.stderr
@@ -35,7 +36,9 @@ class TestReview:
         assert "Visiter 5 clients dormants du 69 en semaine 18 (A-01) | 3–9 mai 2027 | 4 / 5 | Manquée |" in late
         hugo = text[text.index("## Hugo Lambert"):text.index("## Julie Martin")]
         changed = hugo[hugo.index("### Ce qui a changé"):hugo.index("### Prochaines")]
-        assert "(A-09)" in changed and "À risque → Manquée" in changed
+        late = hugo[hugo.index("### En retard"):hugo.index("### À risque")]
+        assert "(A-09) | 1er–30 avril 2027 | 2 / 15 | Manquée |" in late
+        assert "(A-09)" not in changed and "À risque → Manquée" not in changed
         assert text.count("- **Déployer** ·") == 2
 
     def test_rep_review_in_english_html(self, demo: tuple[Path, dict[str, str]]) -> None:

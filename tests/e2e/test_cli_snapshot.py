@@ -46,13 +46,14 @@ def _kept(settings) -> list[tuple[str, str, datetime]]:
 
 class TestSnapshotCommand:
     def test_a_past_quarter_as_of_its_end(self, synced, tmp_path) -> None:
-        """`pac snapshot --period 2027-Q1` keeps Q1 evaluated as of 31 March 23:59:59.999999 Paris, exit 0;
+        """`pac snapshot --period 2027-Q1` keeps Q1 evaluated at its end (1 April 00:00 Paris), exit 0;
         taken again, it replaces the first (one per label)."""
         for _ in range(2):
             result = pac("snapshot", "--period", "2027-Q1", config=Path(synced.source), cwd=tmp_path)
             assert result.returncode == 0, result.stderr
-        assert "2027-Q1: quarterly" in result.stdout and "2027-03-31 23:59:59 Europe/Paris" in result.stdout
-        assert _kept(synced) == [("quarterly", "2027-Q1", datetime(2027, 3, 31, 21, 59, 59, 999999, tzinfo=UTC))]
+        assert "2027-Q1: quarterly" in result.stdout
+        assert "the end of its last day, 2027-03-31 (Europe/Paris)" in result.stdout
+        assert _kept(synced) == [("quarterly", "2027-Q1", datetime(2027, 3, 31, 22, 0, tzinfo=UTC))]
 
     def test_a_past_month(self, synced, tmp_path) -> None:
         """`--period 2027-04` keeps April as a monthly snapshot."""

@@ -9,6 +9,7 @@ import pytest
 from connectors.base import ObjectKind
 from pac_config.settings import load_settings
 from pac_core.records import Rejected
+from pac_core.results import Pace
 from sync_jobs import app
 from sync_jobs.pipeline import run_sync
 from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
@@ -41,14 +42,17 @@ class TestReportInputs:
 
     def test_snapshots_are_listed_for_the_report(self, synced) -> None:
         """A snapshot taken on 20 May closes the last month that ended (April) and comes back as an evaluation
-        as of April's last instant (A-01, week 18, had not begun: nothing expected yet)."""
+        at April's end: A-01 (week 18) had not begun, nothing expected, and its two visits of 4 and 5 May, in the
+        store on 20 May, are not counted in April."""
         label = app.take_snapshot(synced, None, "monthly", now=AS_OF)
         inputs = app.load_report_inputs(synced, as_of=AS_OF)
         assert label == "2027-04"
         assert [(s.label, s.kind) for s in inputs.snapshots] == [("2027-04", "monthly")]
         snap = inputs.snapshots[0].evaluation
-        assert snap.as_of == datetime(2027, 4, 30, 21, 59, 59, 999999, tzinfo=UTC)
-        assert snap.action("A-01").done == 2 and snap.action("A-01").expected_by_now == 0.0
+        assert snap.as_of == datetime(2027, 4, 30, 22, 0, tzinfo=UTC)
+        assert snap.action("A-01").done == 0 and snap.action("A-01").expected_by_now == 0.0
+        assert snap.action("A-01").pace is Pace.NOT_STARTED
+        assert app.load_report_inputs(synced, as_of=AS_OF).evaluation.action("A-01").done == 2   # May: both
 
     def test_a_running_or_foreign_period_is_refused(self, synced) -> None:
         """May is still running on 20 May; 2026-12 is outside the 2027 plan: both refused, with the choices."""
@@ -58,3 +62,24 @@ class TestReportInputs:
             app.take_snapshot(synced, None, period="2027-05", now=AS_OF)
         with pytest.raises(InvalidInput, match="outside the plan's period"):
             app.take_snapshot(synced, None, period="2026-12", now=AS_OF)
+
+
+class TestReviewPreviousMonth:
+    def test_recomputed_at_the_previous_months_end_as_its_snapshot(self, synced, monkeypatch) -> None:
+        """With no April snapshot kept, May's review recomputes April at April's end (1 May 00:00 Paris), the
+        instant April's snapshot is evaluated at, not a second before it (where an action due on 30 April and
+        short of its target read "at risk" instead of "late")."""
+        from pac_core.snapshots import closing_instant
+        from sync_jobs.review import load as review_load
+
+        seen: list[datetime] = []
+        real = review_load.current
+
+        def spy(*args, **kwargs):
+            seen.append(kwargs["as_of"])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(review_load, "current", spy)
+        review = review_load.load_review(synced, month="2027-05", now=AS_OF)
+        assert (review.previous, review.previous_source) == ("2027-04", "recomputed")
+        assert seen[-1] == closing_instant("2027-04", "Europe/Paris") == datetime(2027, 4, 30, 22, 0, tzinfo=UTC)

@@ -174,12 +174,12 @@ def _snapshots(settings) -> list[tuple[str, str, datetime]]:
 class TestSnapshotJobs:
     def test_the_quarter_that_ends_is_the_label(self, tmp_path) -> None:
         """The quarterly job at 05:45 on 1 April (Paris) keeps Q1's figures under "2027-Q1", evaluated as of
-        31 March 23:59:59.999999 Paris, not under "2027-Q2"."""
+        Q1's end (1 April 00:00 Paris: its last day, 31 March, counted in full), not under "2027-Q2"."""
         settings = _settings_at(tmp_path, "2027-04-01T05:45:00+02:00")
         sched.snapshot_job(settings.source, "test", "quarterly")
         (kind, label, taken), = _snapshots(settings)
         assert (kind, label) == ("quarterly", "2027-Q1")
-        assert taken == datetime(2027, 3, 31, 21, 59, 59, 999999, tzinfo=UTC)
+        assert taken == datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
 
     def test_catch_up_at_start_whatever_the_grace(self, tmp_path) -> None:
         """A real `pac schedule` started on 20 May with a 1-second grace takes, before its first job, every

@@ -249,6 +249,31 @@ class TestPace:
         ev = _run((action(),), [], as_of=datetime(2027, 4, 1, tzinfo=PARIS))
         assert (ev.action("A-01").pace, ev.action("A-01").expected_by_now) == (Pace.NOT_STARTED, 0.0)
 
+    def test_what_starts_after_the_evaluation_instant_has_not_happened(self) -> None:
+        """Evaluated as of Tuesday 4 May 12:00 (a snapshot or report made later, from a store that holds the rest of
+        the week), only the visits before noon count; a visit at noon exactly has not happened yet either; none
+        of the later ones is counted or listed in the explanation. The axis's activities follow."""
+        acts = [visit("a", "acc0", utc(5, 3, 8)), visit("b", "acc1", utc(5, 4, 9)), visit("c", "acc2", utc(5, 4, 10)),
+                visit("d", "acc3", utc(5, 6, 8))]
+        noon = utc(5, 4, 10)
+        ev = _run((action(),), acts, as_of=noon)
+        progress = ev.action("A-01")
+        assert progress.done == 2 and ev.axes[0].activities_done == 2
+        assert {d.record_id for d in progress.decisions} == {"a", "b"}
+        later = _run((action(),), acts, as_of=datetime(2027, 5, 20, tzinfo=PARIS))
+        assert later.action("A-01").done == 4
+
+    def test_at_the_windows_first_instant_it_has_not_started(self) -> None:
+        """At 3 May 00:00, week 18's first instant (the instant a period closing on 2 May is evaluated at),
+        nothing of the window has happened: not started, as the day rule says (revenue.last_day); a
+        microsecond later it runs (with nothing done it is already, by a hair, at risk). The axis of a plan
+        evaluated at the plan's first instant has not started either."""
+        start = datetime(2027, 5, 3, tzinfo=PARIS)
+        assert _run((action(),), [], as_of=start).action("A-01").pace is Pace.NOT_STARTED
+        assert _run((action(),), [], as_of=start.replace(microsecond=1)).action("A-01").pace is Pace.AT_RISK
+        first = _run((action(),), [], as_of=datetime(2027, 1, 1, tzinfo=PARIS))
+        assert {a.pace for a in first.axes} == {Pace.NOT_STARTED}
+
 
 class TestDeterminism:
     def test_equal_start_times_do_not_depend_on_input_order(self) -> None:

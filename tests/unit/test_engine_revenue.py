@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import Segment, SegmentKind
 from pac_core.records import DealStage, Records
+from pac_core.revenue import last_day
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
 from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
@@ -142,6 +144,19 @@ class TestWhatCounts:
         assert (end.segments[0].revenue, end.plan.revenue if end.plan else None) == (100, 100)
         later = _run(deals, (axis("AX", "SEG"),), as_of=datetime(2027, 7, 1, 0, 0, 1, tzinfo=PARIS))
         assert (later.axis("AX").revenue, later.axis("AX").baseline) == (1100, 440)
+
+    def test_a_day_whose_midnight_dst_skips_begins_at_its_first_instant(self) -> None:
+        """Asunción went to summer time at 00:00 on 1 October 2023: that day began at 01:00 local (04:00 UTC), the
+        end of the third quarter. At that instant nothing of 1 October has happened (the last day is 30
+        September); a microsecond later, 1 October has begun. In Paris, midnight and the microsecond after."""
+        asuncion = ZoneInfo("America/Asuncion")
+        q4 = datetime(2023, 10, 1, 4, 0, tzinfo=UTC)
+        assert last_day(q4, asuncion) == date(2023, 9, 30)
+        assert last_day(q4.astimezone(asuncion), asuncion) == date(2023, 9, 30)
+        assert last_day(q4 + timedelta(microseconds=1), asuncion) == date(2023, 10, 1)
+        assert last_day(q4 - timedelta(microseconds=1), asuncion) == date(2023, 9, 30)
+        assert last_day(datetime(2027, 7, 1, tzinfo=PARIS), PARIS) == date(2027, 6, 30)
+        assert last_day(datetime(2027, 7, 1, 0, 0, 0, 1, tzinfo=PARIS), PARIS) == date(2027, 7, 1)
 
 
 class TestBaselineAndRoi:

@@ -11,6 +11,8 @@ from pac_core.engine import EngineSettings, evaluate
 from pac_core.errors import PeriodError
 from pac_core.periods import quarter_window
 from pac_core.records import Records
+from pac_core.report_period import report_instant
+from pac_core.results import Pace
 from pac_core.snapshots import (
     closing_instant,
     due_snapshots,
@@ -21,7 +23,7 @@ from pac_core.snapshots import (
     snapshot_payload,
 )
 from pac_core.window import Window
-from tests.unit.test_engine_support import PARIS, plan, won
+from tests.unit.test_engine_support import PARIS, action, plan, won
 from tests.unit.test_engine_worked_example import ACCOUNTS, ACTIVITIES, AS_OF, USERS
 
 
@@ -49,15 +51,15 @@ class TestLabels:
         assert last_closed("monthly", datetime(2027, 10, 31, 23, 30, tzinfo=UTC), "Europe/Paris") == "2027-10"
         assert last_closed("monthly", datetime(2027, 10, 31, 22, 59, tzinfo=UTC), "Europe/Paris") == "2027-09"
         assert last_closed("monthly", datetime(2027, 3, 28, 3, 30, tzinfo=PARIS), "Europe/Paris") == "2027-02"
-        assert closing_instant("2027-10", "Europe/Paris") == datetime(2027, 10, 31, 22, 59, 59, 999999, tzinfo=UTC)
-        assert closing_instant("2027-03", "Europe/Paris") == datetime(2027, 3, 31, 21, 59, 59, 999999, tzinfo=UTC)
+        assert closing_instant("2027-10", "Europe/Paris") == datetime(2027, 10, 31, 23, 0, tzinfo=UTC)
+        assert closing_instant("2027-03", "Europe/Paris") == datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
 
     def test_a_midnight_skipped_by_dst(self) -> None:
         """Asunción went to summer time at 00:00 on 1 October 2023 (clocks jumped to 01:00): Q3 ends at that
-        jump, 04:00 UTC, and its last instant is 23:59:59.999999 local on 30 September."""
+        jump, 04:00 UTC, which is when its snapshot is evaluated (its last day, 30 September, counted)."""
         zone = "America/Asuncion"
         assert period_window("2023-Q4", zone).start.astimezone(UTC) == datetime(2023, 10, 1, 4, tzinfo=UTC)
-        assert closing_instant("2023-Q3", zone) == datetime(2023, 10, 1, 3, 59, 59, 999999, tzinfo=UTC)
+        assert closing_instant("2023-Q3", zone) == datetime(2023, 10, 1, 4, 0, tzinfo=UTC)
         assert last_closed("quarterly", datetime(2023, 10, 1, 4, 0, tzinfo=UTC), zone) == "2023-Q3"
         assert last_closed("quarterly", datetime(2023, 10, 1, 3, 59, 59, tzinfo=UTC), zone) == "2023-Q2"
 
@@ -114,3 +116,28 @@ class TestRoundTrip:
         back = evaluation_from_payload(json.loads(json.dumps(snapshot_payload(ev, with_decisions=False))))
         assert back.action("A-01").done == 4 and back.action("A-01").decisions == ()
         assert back.actions[0].pace is ev.actions[0].pace
+
+
+class TestClosingInstant:
+    """A closed period is evaluated at its end: an action due with the period and short of its target is late
+    in the period's snapshot, as in the report of that quarter, and counts what the period's days hold."""
+
+    def test_the_snapshot_and_the_quarters_report_agree_on_an_action_due_with_the_quarter(self) -> None:
+        march = Window(datetime(2027, 3, 1, tzinfo=PARIS), datetime(2027, 4, 1, tzinfo=PARIS), "mars")
+        records = Records(accounts=ACCOUNTS, activities=ACTIVITIES, users=USERS)
+        p = plan(action(window=march))
+        settings = EngineSettings()
+        snap = evaluate(p, records, as_of=closing_instant("2027-Q1", "Europe/Paris"), settings=settings)
+        report = evaluate(p, records, as_of=report_instant(p, "2027-Q1", datetime(2027, 6, 1, tzinfo=UTC)),
+                          settings=settings)
+        month = evaluate(p, records, as_of=closing_instant("2027-03", "Europe/Paris"), settings=settings)
+        assert snap.action("A-01").done < 5
+        assert snap.action("A-01").pace is report.action("A-01").pace is month.action("A-01").pace is Pace.LATE
+        assert snap.as_of == report.as_of
+
+    def test_the_end_counts_the_last_day_not_the_next_one(self) -> None:
+        """A deal won on 31 March counts in Q1's snapshot; one won on 1 April does not."""
+        deals = (won("d-31", "lyon-a", "100", date(2027, 3, 31)), won("d-01", "lyon-a", "1000", date(2027, 4, 1)))
+        ev = evaluate(plan(), Records(accounts=ACCOUNTS, activities=ACTIVITIES, deals=deals, users=USERS),
+                      as_of=closing_instant("2027-Q1", "Europe/Paris"), settings=EngineSettings())
+        assert ev.axes[0].revenue == 100
