@@ -359,14 +359,15 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
     visit_days = _VisitDays(counted.values(), index, zone)
     axis_rows = [_axis_progress(plan, axis, shares, ledger,
-                                _visits(counted[axis.id], index, scopes, visit_days, settings), settings, as_of, zone,
+                                _visits(counted[axis.id], index, scopes, visit_days, settings, today), settings, as_of,
+                                zone,
                                 today, filters[axis.id], indexes.emails, scopes, book)
                  for axis in plan.axes]
     segment_rows = []
     for seg in plan.segments:
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
         visits = _visits(np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64), index,
-                         scopes, visit_days, settings)
+                         scopes, visit_days, settings, today)
         row = _segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone)
         segment_rows.append(replace(row, kpis=_segment_kpis(plan, seg.id, scopes, ledger, book, visits, as_of, zone)))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
@@ -491,12 +492,12 @@ class _VisitDays:
 
 
 def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, days: _VisitDays,
-            settings: EngineSettings) -> _Visits:
+            settings: EngineSettings, today: date) -> _Visits:
     """The visits at these positions: the visited accounts, and how many of them were won within
-    ``attribution_days`` on or after a visit (visit days local to the plan's timezone)."""
+    ``attribution_days`` on or after a visit and by ``today`` (visit days local to the plan's timezone)."""
     accounts = index.acc[positions]
     return _Visits(positions, np.unique(accounts[accounts >= 0]),
-                   columns.won_within(accounts, days.of(positions), settings.attribution_days))
+                   columns.won_within(accounts, days.of(positions), settings.attribution_days, today))
 
 
 def _won_accounts(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]) -> np.ndarray:

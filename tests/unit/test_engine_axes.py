@@ -37,6 +37,14 @@ class TestAxisKpis:
         """With a 180-day attribution window both accounts converted: 2 of 4."""
         assert _axis(EngineSettings(attribution_days=180)).conversion == 0.5
 
+    def test_conversion_counts_only_deals_won_by_the_evaluation_date(self) -> None:
+        """As of 1 June (Lyon A's deal is won on 15 June) no visited account has converted yet, even from a store
+        that holds the later deal; as of 15 June 12:00, Lyon A has."""
+        records = Records(accounts=ACCOUNTS, activities=ACTIVITIES, deals=DEALS, users=USERS)
+        june_1 = evaluate(plan(), records, as_of=datetime(2027, 6, 1, 12, tzinfo=PARIS)).axis("AX-DORMANT")
+        june_15 = evaluate(plan(), records, as_of=datetime(2027, 6, 15, 12, tzinfo=PARIS)).axis("AX-DORMANT")
+        assert (june_1.conversion, june_15.conversion) == (0.0, 0.25)
+
     def test_revenue_per_visit(self) -> None:
         """15,000 won in the axis scope over five visits: 3,000 per visit."""
         assert _axis().revenue_per_visit == 3000
