@@ -165,6 +165,10 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             continue
         if p.roi < s.rollout_min_roi or p.time_to_roi_months > s.rollout_max_months_to_roi:
             continue
+        if not p.activities_done:
+            # none of the axis's actions has counted an activity yet: its scope's growth is the market's, not
+            # the axis's doing, and there is nothing carried out to roll out elsewhere
+            continue
         lagging, running = [], {}
         for seg in plan.segments:
             trend = trends[seg.id].trend

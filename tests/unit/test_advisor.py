@@ -10,7 +10,8 @@ from pac_core.plan import AxisState, AxisStatus, Segment, SegmentKind
 from pac_core.records import DealLine, DealStage, Records
 from pac_core.results import Rule
 from pac_core.scopes import Condition, Scope
-from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
+from pac_core.window import Window
+from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, visit, won
 
 SEGMENTS = (
     Segment("SEG-69", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),))),
@@ -19,6 +20,8 @@ SEGMENTS = (
 ACCOUNTS = (account("r1", "69003"), account("i1", "38000"))
 CAPACITY = EngineSettings(capacity={"PX200": Decimal("100")})
 NEUTRAL_AS_OF = datetime(2027, 4, 1, tzinfo=PARIS)
+FEBRUARY = Window(datetime(2027, 2, 1, tzinfo=PARIS), datetime(2027, 3, 1, tzinfo=PARIS), "février")
+VISITS = (visit("v-r1", "r1", datetime(2027, 2, 10, 9, tzinfo=PARIS)),)     # AX-69's action carried out
 
 
 def _deals(rhone_now: str, rhone_before: str, isere_now: str, isere_before: str) -> list:
@@ -26,13 +29,14 @@ def _deals(rhone_now: str, rhone_before: str, isere_now: str, isere_before: str)
             won("i-now", "i1", isere_now, date(2027, 2, 1)), won("i-then", "i1", isere_before, date(2026, 2, 1))]
 
 
-def _advise(deals, as_of, *, settings=CAPACITY, language="fr", statuses=None):
+def _advise(deals, as_of, *, settings=CAPACITY, language="fr", statuses=None, visits=VISITS):
     statuses = statuses or {}
     axes = (axis("AX-69", "SEG-69", budget="5000", products=("PX200",), name="Grands comptes du Rhône",
                  status=statuses.get("AX-69", AxisStatus())),
             axis("AX-38", "SEG-38", budget="5000", name="Relance Isère", status=statuses.get("AX-38", AxisStatus())))
-    p = plan(action(axis_id="AX-69"), axes=axes, segments=SEGMENTS, language=language)
-    ev = evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=as_of, settings=settings)
+    p = plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=SEGMENTS, language=language)
+    ev = evaluate(p, Records(accounts=ACCOUNTS, activities=tuple(visits), deals=tuple(deals), users=USERS),
+                  as_of=as_of, settings=settings)
     return ev.recommendations
 
 
@@ -56,6 +60,13 @@ class TestRollOut:
         assert (rec.axis_id, rec.segment_id, rec.evidence["to_segments"]) == ("AX-69", "SEG-69", ["SEG-38"])
         assert rec.evidence["min_roi"] == 0.5 and rec.evidence["max_months_to_roi"] == 6.0
         assert rec.summary.startswith("Déployer l'axe « Grands comptes du Rhône »") and "« Isère »" in rec.summary
+
+    def test_no_roll_out_of_an_axis_nobody_carried_out(self) -> None:
+        """The same fast ROI with no activity counted on the axis's actions: the growth is the market's, not the
+        axis's doing; nothing to roll out."""
+        recs = _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF, visits=())
+        assert Rule.ROLL_OUT not in {r.rule for r in recs}
+        assert Rule.ROLL_OUT in {r.rule for r in _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF)}
 
     def test_no_roll_out_when_others_grow(self) -> None:
         """The same fast axis is not rolled out when Isère already grows by 20 %."""

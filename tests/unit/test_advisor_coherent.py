@@ -11,7 +11,7 @@ from pac_core.plan import ContextChange, ContextKind, Impact, Segment, SegmentKi
 from pac_core.records import DealLine, Records, User
 from pac_core.results import Rule
 from pac_core.scopes import Condition, Scope
-from tests.unit.test_engine_support import JULIE, MARC, PARIS, USERS, account, action, axis, plan, won
+from tests.unit.test_engine_support import JULIE, MARC, PARIS, USERS, account, action, axis, plan, visit, won
 
 RHONE = Segment("SEG-69", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),)))
 ISERE = Segment("SEG-38", "Isère", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("38",)),)))
@@ -30,10 +30,12 @@ def _deals(r_now: str, r_then: str, i_now: str, i_then: str, p_now: str = "10000
             won("p-now", "p1", p_now, date(2027, 2, 1)), won("p-then", "p1", p_then, date(2026, 2, 1))]
 
 
-def _run(deals, as_of, *, axes, segments=(RHONE, ISERE), context=(), users=USERS, actions=None, accounts=ACCOUNTS):
+def _run(deals, as_of, *, axes, segments=(RHONE, ISERE), context=(), users=USERS, actions=None, accounts=ACCOUNTS,
+         activities=()):
     p = plan(*(actions or (action(axis_id=axes[0].id),)), axes=axes, segments=segments)
     p = replace(p, context=tuple(context))
-    return evaluate(p, Records(accounts=accounts, deals=tuple(deals), users=users), as_of=as_of).recommendations
+    records = Records(accounts=accounts, activities=tuple(activities), deals=tuple(deals), users=users)
+    return evaluate(p, records, as_of=as_of).recommendations
 
 
 def _by_axis(recs) -> dict[str, object]:
@@ -73,7 +75,8 @@ class TestRollOut:
                 axis("AX-PH", "SEG-PH", budget="1000", products=("MX50",)))
         recs = _run(_deals("150000", "50000", "10000", "10000", "9000", "10000"), MAY, axes=axes,
                     segments=(RHONE, ISERE, PHARMA),
-                    accounts=tuple(replace(a, account_type="Client") for a in ACCOUNTS))
+                    accounts=tuple(replace(a, account_type="Client") for a in ACCOUNTS),
+                    activities=(visit("v-r1", "r1", datetime(2027, 5, 4, 9, tzinfo=PARIS)),))   # carried out
         rec = _by_axis(recs)["AX-69"]
         assert rec.rule is Rule.ROLL_OUT
         assert rec.evidence["to_segments"] == ["SEG-PH"] and rec.evidence["to_segment_kinds"] == {"SEG-PH": "vertical"}
