@@ -5,11 +5,19 @@ from __future__ import annotations
 import gc
 import threading
 
+import pytest
+
 from connectors.heap import frozen_heap
 
 
-def test_the_outermost_block_freezes_and_the_last_to_end_thaws() -> None:
+@pytest.fixture(autouse=True)
+def _thawed() -> None:
+    """Each test starts from a thawed heap: a pull an earlier test left in a reference cycle is finalised first."""
+    gc.collect()
     assert gc.get_freeze_count() == 0
+
+
+def test_the_outermost_block_freezes_and_the_last_to_end_thaws() -> None:
     before = [{"kept": [i]} for i in range(3)]      # tracked containers alive before the block
     with frozen_heap():
         frozen = gc.get_freeze_count()
