@@ -296,6 +296,9 @@ def test_a_changed_user_or_setting_makes_a_full_night() -> None:
     assert (stats.mode, stats.reason) == ("full", "engine settings changed")
     _, _, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS, full=True)
     assert stats.mode == "full"
+    older = replace(kept, engine_version="1")        # a state kept before windows ended at the evaluation instant
+    _, _, stats = evaluate_incremental(plan, records, Changes(), older, as_of=AS_OF, settings=SETTINGS)
+    assert (stats.mode, stats.reason) == ("full", "engine version 1 -> 2")
 
 
 def test_a_won_deal_moving_account_changes_dormancy_and_stays_exact() -> None:
