@@ -278,14 +278,14 @@ class AccountColumns:
             self._first_won = first
         return first
 
-    def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int, until: date | None = None) -> int:
+    def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int, until: date) -> int:
         """How many distinct accounts have a won close date within ``span`` days on or after one of their visits
         (``accounts`` / ``days``: one visit each, ordinals), and not after ``until`` (the evaluation date: a deal
         won later had not been won yet)."""
         keep = accounts >= 0
         numbers = accounts[keep].astype(np.int64) << _DAY_BITS
         keys = numbers | days[keep].astype(np.int64)
-        last = keys + span if until is None else np.minimum(keys + span, numbers | until.toordinal())
+        last = np.minimum(keys + span, numbers | until.toordinal())
         hit = np.searchsorted(self.won_keys, last, side="right") > np.searchsorted(self.won_keys, keys)
         return len(np.unique(accounts[keep][hit]))
 

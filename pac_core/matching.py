@@ -325,7 +325,7 @@ class Matcher:
         done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
         return ActionCount(done, touched, matched)
 
-    def match(self, action: Action, scope: Scope | None = None, *, until: float | None = None) -> ActionMatch:
+    def match(self, action: Action, scope: Scope | None = None, *, until: float) -> ActionMatch:
         """Count one action; ``scope`` is its segment AND axis AND action scope (computed when not given). An
         activity that starts at or after ``until`` (the evaluation instant) has not happened yet: it is neither
         counted nor listed as a near miss."""
@@ -345,9 +345,7 @@ class Matcher:
         own = ix.owner_activities(who)
         if own is not None:
             times, positions = own
-            lo, hi = bisect_left(times, ws - span), bisect_left(times, we + span)
-            if until is not None:
-                hi = min(hi, bisect_left(times, until))
+            lo, hi = bisect_left(times, ws - span), min(bisect_left(times, we + span), bisect_left(times, until))
             for k in range(lo, hi):
                 pos = positions[k]
                 rule = self._failure(pos, action, members, ws, we)
@@ -369,7 +367,7 @@ class Matcher:
                     near.append(self._decision(pos, False, rule, self._detail(rule, pos, action, scope, reference)))
                 else:
                     more += 1
-        more += self._other_owners(action, who, members, ws, we if until is None else min(we, until), near)
+        more += self._other_owners(action, who, members, ws, min(we, until), near)
         done = len(seen) if distinct else len(matched)
         if counted_more:
             counted.append(Decision("", "", True, "truncated", f"{counted_more} more counted activities not listed"))
