@@ -11,6 +11,8 @@ Adapters translate every vendor exception into these, so sync_jobs never catches
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -102,6 +104,13 @@ writes is computed: a hand change to it in the CRM is restored (drift repair).""
 
 
 EDIT_LOGICAL: Mapping[str, str] = {name: logical for fields in EDIT_FIELDS.values() for name, logical in fields.items()}
+
+
+def reading_of(rules: int, *parts: Any) -> str:
+    """``Connector.reading``'s fingerprint: the version of the connector's normalisation rules (bumped with any change
+    to how it reads a record) and the mapping's parts that one object kind's normalisation reads (JSON-able)."""
+    text = json.dumps([rules, *parts], sort_keys=True, default=str, separators=(",", ":"))
+    return f"{rules}:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -215,6 +224,14 @@ class Connector(Protocol):
         yielded with ``deleted=True`` where the CRM exposes them. ``ObjectKind.PAC_EDITS`` yields the
         current values of the PAC records (``ManagerEdit`` / ``PacValue``), with who set them.
         """
+        ...
+
+    def reading(self, kind: ObjectKind) -> str:
+        """A short fingerprint of everything that decides how ``kind``'s CRM records become stored records: the
+        mapping's read side for it and the connector's normalisation rules (``reading_of``). When it differs from
+        the one the store kept with the object's last full read, the next pull of ``kind`` is a full read, so every
+        stored record is normalised again by the rules in force (a mapping edited by ops staff applies to the
+        records already stored, not only to those that change next)."""
         ...
 
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:

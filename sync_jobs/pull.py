@@ -1,11 +1,13 @@
 """Pull one connector's objects since their watermarks into the run's unit of work.
 
-An object is read in full (a reconciliation) on its first run, when ``full`` is asked, or when the
-connector's ``reconciliation_days`` have passed since its last full read; after a full read the records
-the store holds but the CRM no longer returned are marked deleted. Otherwise only what changed since
-the watermark is read (the connector subtracts its own overlap). The new watermark, the highest
-``modified_at`` seen, is only returned here: the pipeline commits it with the run log. Where the records
-go is the unit of work's business (``sync_jobs.unit_of_work``: the store, or a dry run's memory).
+An object is read in full (a reconciliation) on its first run, when ``full`` is asked, or when the connector's
+``reconciliation_days`` have passed since its last full read, or when the connector no longer reads it as it did
+at that read (``Connector.reading``: the mapping or the connector's rules changed, so the records stored must be
+normalised again); after a full read the records the store holds but the CRM no longer returned are marked
+deleted. Otherwise only what changed since the watermark is read (the connector subtracts its own overlap). The
+new watermark, the highest ``modified_at`` seen, is only returned here: the pipeline commits it with the run
+log. Where the records go is the unit of work's business (``sync_jobs.unit_of_work``: the store, or a dry run's
+memory).
 """
 
 from __future__ import annotations
@@ -31,11 +33,20 @@ class PullOutcome:
     edits: list[tuple[str, ManagerEdit]] = field(default_factory=list)
     watermarks: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
     full_objects: list[tuple[str, str]] = field(default_factory=list)
+    readings: dict[tuple[str, str], str] = field(default_factory=dict)   # of the full reads: kept with them
+    reread: list[tuple[str, str]] = field(default_factory=list)   # full reads because the reading changed
     deleted: dict[str, int] = field(default_factory=dict)
 
 
 def needs_full(last_full_at: datetime | None, now: datetime, days: int, full: bool) -> bool:
     return full or last_full_at is None or now - last_full_at >= timedelta(days=days)
+
+
+def reread(kept: str | None, reading: str) -> bool:
+    """Whether the records stored for an object were normalised otherwise than the connector reads them now (its
+    mapping or its rules changed since the object's last full read, or that read kept no reading: a store written
+    before readings were kept), so that a full read must normalise them again."""
+    return bool(reading) and kept != reading
 
 
 def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | None, now: datetime,
@@ -45,7 +56,13 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
     marks = store.watermarks(connector.name)
     for kind in ORDER:
         mark = marks.get((connector.name, kind.value))
+        reading = connector.reading(kind) if kind is not ObjectKind.PAC_EDITS else ""
         do_full = needs_full(mark.last_full_at if mark else None, now, reconciliation_days, full)
+        if mark is not None and not do_full and reread(mark.reading, reading):
+            do_full = True
+            outcome.reread.append((connector.name, kind.value))
+            event(log, "sync.reread", crm=connector.crm, connector=connector.name, object=kind.value,
+                  why="the mapping or the connector's rules changed since the last full read")
         since = None if do_full or mark is None else mark.value
         top: list[datetime | None] = [mark.value if mark else None]
         n = [0]
@@ -74,6 +91,7 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
         outcome.watermarks[(connector.name, kind.value)] = top[0]
         if do_full:
             outcome.full_objects.append((connector.name, kind.value))
+            outcome.readings[(connector.name, kind.value)] = reading
         if progress:
             progress("pull", connector=connector.name, object=kind.value, done=n[0], finished=True)
         event(log, "sync.pull", crm=connector.crm, connector=connector.name, object=kind.value, records=n[0],

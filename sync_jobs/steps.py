@@ -169,7 +169,8 @@ def checkpoint(ctx: RunContext) -> None:
                              api=result.api, errors=result.errors, rejections=result.rejections,
                              watermarks_seen=ctx.pulled.watermarks if advance else None,
                              full_objects=ctx.pulled.full_objects if advance else (),
-                             advice=kept_advice(ctx.effective, ctx.evaluation))
+                             advice=kept_advice(ctx.effective, ctx.evaluation),
+                             readings=ctx.pulled.readings if advance else None)
     event(log, "sync.end", plan=ctx.plan.id, run=result.run_id, status=result.log_status, written=result.written,
           accounts=result.accounts_written, rejected=len(result.rejections), errors=len(result.errors))
 

@@ -117,11 +117,12 @@ class UnitOfWork:
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
-                   full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None) -> None:
+                   full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
+                   readings: Mapping[tuple[str, str], str] | None = None) -> None:
         """The run log, its rejections, its advice and the new watermarks (None: none moves), in one transaction."""
         repo.finish_run(self.engine, run_id, status=status, now=now, counts=counts, api=api, errors=errors,
                         watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections,
-                        advice=advice)
+                        advice=advice, readings=readings)
 
     def _close_crashed_runs(self, plan_id: str, after: int, exc: BaseException, clock: Clock) -> None:
         """Best effort: the store itself may be what failed, and the original exception is the one to report."""
@@ -219,7 +220,8 @@ class DryRun(UnitOfWork):
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
-                   full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None) -> None:
+                   full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
+                   readings: Mapping[tuple[str, str], str] | None = None) -> None:
         pass
 
 

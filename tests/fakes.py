@@ -74,6 +74,7 @@ class FakeConnector:
         self.labels_language = "en"
         self.remembered: Mapping[tuple[str, str], Any] | None = None   # what remember_written was given
         self.axis_targets: dict[str, frozenset[str]] = {}              # what note_axis_targets was given
+        self.readings: dict[str, str] = {}         # kind -> what reading() answers (default "fake:1")
 
     # -- seeding ------------------------------------------------------------------------------
     def put(self, *items: Record | ManagerEdit) -> None:
@@ -106,6 +107,9 @@ class FakeConnector:
         self.usage_.calls += 1
         self.usage_.used = used + 1
         self.usage_.by_endpoint[what] = self.usage_.by_endpoint.get(what, 0) + 1
+
+    def reading(self, kind: ObjectKind) -> str:
+        return self.readings.get(kind.value, "fake:1")
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
              ) -> Iterator[Record | Rejected | ManagerEdit]:

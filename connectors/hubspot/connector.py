@@ -37,6 +37,7 @@ from connectors.base import (
     WriteChange,
     WriteResult,
     own_stamps,
+    reading_of,
     same_value,
 )
 from connectors.heap import frozen_heap
@@ -63,6 +64,9 @@ from connectors.retry import RetryPolicy
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected, User
 
 log = logging.getLogger(__name__)
+# The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
+# pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
+READING_RULES = 1
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -146,6 +150,18 @@ class HubSpotConnector:
         return schema.get("objectTypeId") if schema else None
 
     # -- pull --------------------------------------------------------------------------------------
+    def reading(self, kind: ObjectKind) -> str:
+        """What decides how ``kind`` is read and normalised (``Connector.reading``): ``READING_RULES`` and the
+        mapping's section for it; for deals also what the portal's pipelines say each stage means (read once per
+        run anyway: a stage an admin turns into "closed won" re-reads every deal)."""
+        m = self.mapping
+        parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: m.companies.model_dump(mode="json"),
+                                        ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json")}
+        if kind is ObjectKind.DEALS:
+            parts[kind] = [m.deals.model_dump(mode="json"),
+                           {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
+        return reading_of(READING_RULES, kind.value, parts.get(kind))
+
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
              ) -> Iterator[Record | Rejected | ManagerEdit]:
         """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says."""

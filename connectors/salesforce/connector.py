@@ -31,12 +31,13 @@ from connectors.base import (
     WriteChange,
     WriteResult,
     own_stamps,
+    reading_of,
 )
 from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.mapping import SalesforceMapping, load_mapping
-from connectors.salesforce.normalise import Normaliser
+from connectors.salesforce.normalise import Normaliser, not_a_report
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, objects_of
 from connectors.salesforce.writeback import Writer
@@ -44,6 +45,10 @@ from pac_core.errors import InvalidInput
 from pac_core.records import Record, Rejected, User
 
 log = logging.getLogger(__name__)
+# The version of how this connector turns rows into records: bumped with any change to it, so that the next pull of
+# every object is a full read and the records already stored are normalised again (``Connector.reading``).
+# 2: Events that are invitees' copies, series records or proposals, and Tasks that are series masters, are left out.
+READING_RULES = 2
 
 
 class SalesforceConnector:
@@ -56,6 +61,7 @@ class SalesforceConnector:
         self.name, self.mapping, self.client = name, mapping, client
         self.reconciliation_days = mapping.reconciliation_days   # the org's advice; settings may override
         self.warnings: list[str] = []
+        self.skipped: dict[str, int] = {}    # rows read that are not records of their own, by reason (not_a_report)
         self.labels_language = "en"      # Salesforce provisioning writes English labels whatever the plan's language
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
         self._user_ids: dict[str, str] = {}
@@ -96,6 +102,21 @@ class SalesforceConnector:
                 return
             for spec in objects_of(kind, self.mapping):
                 yield from self._read(spec, start, since)
+            if kind is ObjectKind.ACTIVITIES and self.skipped:
+                log.info("%s: rows left out as not activities of their own: %s", self.name,
+                         ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())))
+
+    def reading(self, kind: ObjectKind) -> str:
+        """What decides how ``kind`` is read and normalised (``Connector.reading``): ``READING_RULES`` and the
+        mapping's section for it."""
+        m = self.mapping
+        parts: dict[ObjectKind, Any] = {
+            ObjectKind.USERS: None,
+            ObjectKind.ACCOUNTS: m.accounts.model_dump(mode="json"),
+            ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json"),
+            ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json")],
+        }
+        return reading_of(READING_RULES, kind.value, parts.get(kind))
 
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None) -> Iterator[Record | Rejected]:
         where = self._account_where(start, since) if spec.own_writes else ""
@@ -103,6 +124,10 @@ class SalesforceConnector:
                                     deleted=spec.deleted, where=where, cursor=spec.cursor,
                                     page_size=spec.page_size):
             record = spec.normalise(self.normaliser, spec.sobject, row)
+            if record is None:          # an invitee's copy, a series record: not an activity of its own
+                why = not_a_report(spec.sobject, row) or "other"
+                self.skipped[why] = self.skipped.get(why, 0) + 1
+                continue
             if isinstance(record, User) and record.email:
                 self._user_ids[record.email] = record.id     # the write-back's owner lookups
             yield record

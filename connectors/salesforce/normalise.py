@@ -133,6 +133,32 @@ def country_code(value: Any, default: str | None) -> str | None:
     return COUNTRIES.get(text.lower(), text[:60])
 
 
+def _flag(value: Any) -> bool:
+    """A checkbox as the API answers it: JSON true (REST), or "true" (a CSV cell of Bulk API 2.0 left as text)."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def not_a_report(obj: str, r: dict[str, Any]) -> str | None:
+    """Why an Event or Task row is not an activity of its own, or None: what Salesforce keeps beside the real ones.
+
+    * ``invitee_copy``: an Event with ``IsChild`` true is the calendar copy Salesforce makes for each user invited to
+      an event (owned by the invitee); the event itself is its organiser's, and counts once, for them.
+    * ``series``: ``IsRecurrence`` true marks a Classic recurring series' master record (Event or Task), which holds
+      the pattern and repeats the first occurrence's date; ``GroupEventType`` 3 is the series record of a Lightning
+      recurring event. Each occurrence is its own row, and counts.
+    * ``proposed``: ``GroupEventType`` 2, a meeting proposed to a contact and not confirmed yet.
+    """
+    if _flag(r.get("IsRecurrence")):
+        return "series"
+    if obj == "Event":
+        if _flag(r.get("IsChild")):
+            return "invitee_copy"
+        kind = r.get("GroupEventType")
+        if kind is not None and str(kind) in ("2", "3"):
+            return "proposed" if str(kind) == "2" else "series"
+    return None
+
+
 class Normaliser:
     """Turns query records into records of one connector instance (``source``)."""
 
@@ -188,7 +214,10 @@ class Normaliser:
             return None, None
 
     # -- activities --------------------------------------------------------------------------------
-    def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected:
+    def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected | None:
+        """The row as an activity; None when it is not a visit report of its own (``not_a_report``)."""
+        if not_a_report(obj, r):
+            return None
         return self._safe("activities", r, lambda r: self._activity(obj, r))
 
     def _rules_of(self, obj: str) -> list[_Rule]:

@@ -51,7 +51,7 @@ class SfObject:
     kind: ObjectKind
     sobject: str
     fields: Callable[[Reader, str], list[str]]               # (reader, sobject) -> the fields to select
-    normalise: Callable[[Normaliser, str, dict[str, Any]], Record | Rejected]
+    normalise: Callable[[Normaliser, str, dict[str, Any]], Record | Rejected | None]   # None: not a record of its own
     cursor: str = CURSOR
     deleted: bool = True           # queryAll: deleted (and archived) rows come back flagged
     page_size: int = PAGE
@@ -94,7 +94,8 @@ class Reader:
 
     def activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "AccountId", "Subject", "IsDeleted", "SystemModstamp", "ActivityDate"]
-        base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent"] if obj == "Event" else ["CompletedDateTime"]
+        base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent", "IsChild", "GroupEventType", "IsRecurrence"] \
+            if obj == "Event" else ["CompletedDateTime", "IsRecurrence"]
         return base + list(self.mapping.read_fields().get(obj, {}).values())
 
     def deal_fields(self) -> list[str]:

@@ -112,7 +112,12 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         SField("EventSubtype", "picklist", length=255, picklist=("Event",), updateable=False),
         SField("ActivityDateTime", "datetime"), SField("StartDateTime", "datetime"),
         SField("EndDateTime", "datetime"), SField("DurationInMinutes", "int"),
-        SField("IsAllDayEvent", "boolean", nillable=False))
+        SField("IsAllDayEvent", "boolean", nillable=False),
+        # invitees' copies (IsChild), Classic series masters (IsRecurrence), group / proposed / series records
+        _ro("IsChild", "boolean", nillable=False), _ro("IsGroupEvent", "boolean", nillable=False),
+        _ro("GroupEventType", "picklist", length=40, picklist=("0", "1", "2", "3")),
+        SField("IsRecurrence", "boolean", nillable=False),
+        _ro("RecurrenceActivityId", "reference", reference_to=("Event",)))
     if custom_event_status:
         event.add(SField("Statut__c", "picklist", label="Statut", length=255, picklist=VISIT_STATUSES, custom=True))
     task = SObject("Task", "00T", "Task").add(
@@ -122,7 +127,9 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
                updateable=False),
         SField("Status", "picklist", length=255, picklist=TASK_STATUSES, nillable=False),
         _ro("IsClosed", "boolean", nillable=False), _ro("CompletedDateTime", "datetime"),
-        SField("CallDurationInSeconds", "int"))
+        SField("CallDurationInSeconds", "int"),
+        SField("IsRecurrence", "boolean", nillable=False),
+        _ro("RecurrenceActivityId", "reference", reference_to=("Task",)))
     opportunity = SObject("Opportunity", "006", "Opportunity").add(
         *_system(), SField("Name", "string", length=120, nillable=False),
         SField("AccountId", "reference", reference_to=("Account",), relationship="Account"),

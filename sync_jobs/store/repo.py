@@ -82,7 +82,7 @@ def watermarks(engine: Engine, connector: str | None = None) -> dict[tuple[str, 
 
 
 def _put_watermark(session: Session, connector: str, obj: str, value: datetime | None, full: bool,
-                   now: datetime) -> None:
+                   now: datetime, reading: str | None = None) -> None:
     row = session.get(Watermark, (connector, obj))
     if row is None:
         row = Watermark(connector=connector, object=obj, value=value, updated_at=now)
@@ -90,6 +90,7 @@ def _put_watermark(session: Session, connector: str, obj: str, value: datetime |
         row.value = value
     if full:
         row.last_full_at = now
+        row.reading = reading
     row.updated_at = now
     session.add(row)
 
@@ -234,10 +235,11 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
                api: Mapping[str, Any], errors: Iterable[str],
                watermarks_seen: Mapping[tuple[str, str], datetime | None] | None = None,
                full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = (),
-               advice: Mapping[str, Any] | None = None) -> None:
+               advice: Mapping[str, Any] | None = None, readings: Mapping[tuple[str, str], str] | None = None) -> None:
     """Commit the run log, its rejections, its advice (``sync_jobs.run_advice``; None: the run did not evaluate)
     and (when given) the new watermarks in one transaction: a run is never found finished without its
-    rejections or its advice, nor with the rejections of a run that did not finish."""
+    rejections or its advice, nor with the rejections of a run that did not finish. ``readings``: how each object
+    read in full was read (``Connector.reading``), kept with its watermark."""
     full_set = set(full_objects)
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -250,7 +252,8 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
         session.add(run)
         _add_rejections(session, run_id, rejections)
         for (connector, obj), value in (watermarks_seen or {}).items():
-            _put_watermark(session, connector, obj, value, (connector, obj) in full_set, now)
+            _put_watermark(session, connector, obj, value, (connector, obj) in full_set, now,
+                           (readings or {}).get((connector, obj)))
         session.commit()
 
 

@@ -58,6 +58,7 @@ class Watermark(SQLModel, table=True):
     object: str = Field(primary_key=True)
     value: datetime | None = None
     last_full_at: datetime | None = None
+    reading: str | None = None      # how the connector read the object at its last full read (Connector.reading)
     updated_at: datetime
 
 
