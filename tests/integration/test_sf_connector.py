@@ -296,3 +296,33 @@ class TestAuthModes:
         server.faults.inject("salesforce", "expire_session", path="query")
         with pytest.raises(AuthError, match="expired"):
             list(connector.pull(ObjectKind.USERS, None))
+
+
+class TestNotActivitiesOfTheirOwn:
+    def test_invitee_copies_series_records_and_proposals_are_left_out(self, sf: SalesforceConnector,
+                                                                      server: SandboxServer) -> None:
+        """Julie's visit with Marc invited counts once (not Marc's copy, IsChild); a Classic recurring visit counts
+        its two occurrences, not its master (IsRecurrence, which repeats the first occurrence's date); a Lightning
+        series record (GroupEventType 3) and a proposed meeting (GroupEventType 2) are not visits; a recurring
+        call series' master Task is not a call. Seen failing before: the pull returned all eight rows."""
+        org = server.api("salesforce")
+        ids = org.ids
+        julie, marc = ids["u-julie"], ids["u-marc"]
+        account = org.rows("Account")[0]["Id"]
+        when = {"ActivityDateTime": "2027-05-04T08:00:00.000+0000", "StartDateTime": "2027-05-04T08:00:00.000+0000",
+                "DurationInMinutes": 60, "WhatId": account, "Type": "Visite client", "Subject": "Visite"}
+        visit = org.create("Event", OwnerId=julie, IsGroupEvent=True, GroupEventType="1", **when)
+        copy = org.create("Event", OwnerId=marc, IsChild=True, IsGroupEvent=True, GroupEventType="1", **when)
+        master = org.create("Event", OwnerId=julie, IsRecurrence=True, **when)
+        first = org.create("Event", OwnerId=julie, RecurrenceActivityId=master, **when)
+        second = org.create("Event", OwnerId=julie, RecurrenceActivityId=master,
+                            **{**when, "ActivityDateTime": "2027-05-11T08:00:00.000+0000",
+                               "StartDateTime": "2027-05-11T08:00:00.000+0000"})
+        series = org.create("Event", OwnerId=julie, GroupEventType="3", **when)
+        proposed = org.create("Event", OwnerId=julie, GroupEventType="2", **when)
+        calls = org.create("Task", OwnerId=julie, IsRecurrence=True, TaskSubtype="Call", Type="Call",
+                           Status="Completed", ActivityDate="2027-05-04", WhatId=account)
+        pulled = {a.id for a in sf.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity)}
+        assert {visit, first, second} <= pulled
+        assert not {copy, master, series, proposed, calls} & pulled
+        assert sf.skipped == {"invitee_copy": 1, "series": 3, "proposed": 1}

@@ -177,6 +177,27 @@ class TestReconciliation:
         assert second.counts["activities"]["deleted"] == 1
         assert crm.pac[("action", f"{first.plan_id}:A-01")]["done"] == 1
 
+    def test_a_connector_reading_its_records_otherwise_reads_that_object_in_full(self, settings) -> None:
+        """The connector's reading of activities changes (its mapping was edited): the next run reads activities in
+        full, so a visit the CRM no longer has is retired, while the other objects stay incremental (one page each);
+        the run after that is incremental again. Seen failing before: the run stayed incremental, A-01 kept 2."""
+        crm = FakeConnector()
+        _seed(crm)
+        first = _sync(settings, crm)
+        del crm.records["activities"]["v2"]          # gone from the CRM; only a full read can tell
+        crm.readings["activities"] = "fake:2"
+        pages = crm.usage().calls
+        second = _sync(settings, crm)
+        assert second.counts["activities"]["deleted"] == 1
+        assert crm.pac[("action", f"{first.plan_id}:A-01")]["done"] == 1
+        assert crm.usage().calls - pages == len(ObjectKind) + 1       # + the write of A-01's new count
+        marks = repo.watermarks(open_store(settings.database_url), "fake")
+        assert marks[("fake", "activities")].reading == "fake:2"
+        assert {obj: m.reading for (_, obj), m in marks.items() if obj != "activities"} == {
+            "users": "fake:1", "accounts": "fake:1", "deals": "fake:1", "pac_edits": ""}
+        third = _sync(settings, crm)
+        assert "deleted" not in third.counts.get("activities", {}) and third.written == 0
+
 
 class TestManagerEdits:
     def test_axis_suspended_in_the_crm_is_kept_and_never_overwritten(self, settings) -> None:
