@@ -215,9 +215,17 @@ class Connector(Protocol):
     labels_language: str   # language of the labels ``provision_schema`` writes ("en" or "fr"), where the CRM has any
 
     # -- read ------------------------------------------------------------------------------------
-    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
+    def parts(self, kind: ObjectKind) -> tuple[str, ...]:
+        """The CRM objects a pull of ``kind`` reads, in order (activities: Salesforce ``Event`` and ``Task``, HubSpot
+        ``meetings`` and ``calls``, as the mapping enables them). Each keeps its own watermark: read one after the
+        other, a later object's newest change can be well past a change made to an earlier one after it was read,
+        so one watermark for both would skip that change."""
+        ...
+
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
              ) -> Iterator[Record | Rejected | ManagerEdit]:
-        """Records changed at or after ``since`` (minus the connector's overlap), lazily.
+        """Records changed at or after ``since`` (minus the connector's overlap), lazily; only those of ``part`` (one
+        of ``parts(kind)``) when given.
 
         ``since=None`` or ``full=True`` reads everything (a full reconciliation): the pipeline then
         treats records it has stored but did not see as deleted. Deleted and archived records are

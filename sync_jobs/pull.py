@@ -42,6 +42,12 @@ def needs_full(last_full_at: datetime | None, now: datetime, days: int, full: bo
     return full or last_full_at is None or now - last_full_at >= timedelta(days=days)
 
 
+def watermark_key(kind: ObjectKind, part: str | None) -> str:
+    """The watermark's object name: the kind ("activities") when one CRM object holds it, else "kind:object"
+    ("activities:Task", "activities:calls")."""
+    return kind.value if part is None else f"{kind.value}:{part}"
+
+
 def reread(kept: str | None, reading: str) -> bool:
     """Whether the records stored for an object were normalised otherwise than the connector reads them now (its
     mapping or its rules changed since the object's last full read, or that read kept no reading: a store written
@@ -55,43 +61,50 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
     """Read every object of ``connector`` into ``store``; what was read, rejected and edited goes to ``outcome``."""
     marks = store.watermarks(connector.name)
     for kind in ORDER:
-        mark = marks.get((connector.name, kind.value))
+        parts = connector.parts(kind)
+        # one watermark per CRM object: objects read one after the other each keep their own (``watermark_key``)
+        keys = [watermark_key(kind, part if len(parts) > 1 else None) for part in parts or ("",)]
+        kept = [marks.get((connector.name, key)) for key in keys]
         reading = connector.reading(kind) if kind is not ObjectKind.PAC_EDITS else ""
-        do_full = needs_full(mark.last_full_at if mark else None, now, reconciliation_days, full)
-        if mark is not None and not do_full and reread(mark.reading, reading):
+        # the parts of an object kind are read in full together: the records a full read did not see are retired
+        # per kind (a Salesforce Event and a HubSpot meeting are both "activities")
+        do_full = any(needs_full(mark.last_full_at if mark else None, now, reconciliation_days, full) for mark in kept)
+        if not do_full and any(mark is not None and reread(mark.reading, reading) for mark in kept):
             do_full = True
             outcome.reread.append((connector.name, kind.value))
             event(log, "sync.reread", crm=connector.crm, connector=connector.name, object=kind.value,
                   why="the mapping or the connector's rules changed since the last full read")
-        since = None if do_full or mark is None else mark.value
-        top: list[datetime | None] = [mark.value if mark else None]
         n = [0]
+        for part, key, mark in zip(parts if len(parts) > 1 else (None,), keys, kept, strict=True):
+            since = None if do_full or mark is None else mark.value
+            top: list[datetime | None] = [mark.value if mark else None]
 
-        def records(kind: ObjectKind = kind, top: list[datetime | None] = top, n: list[int] = n,
-                    since: datetime | None = since, do_full: bool = do_full) -> Iterator[Record]:
-            for item in connector.pull(kind, since, full=do_full):
-                n[0] += 1
-                stamp = getattr(item, "modified_at", None)
-                if stamp is not None and (top[0] is None or stamp > top[0]):
-                    top[0] = stamp
-                if isinstance(item, Rejected):
-                    outcome.rejected.append(item)
-                elif isinstance(item, ManagerEdit):
-                    outcome.edits.append((connector.name, item))
-                else:
-                    yield item
-                if progress and n[0] % 500 == 0:
-                    progress("pull", connector=connector.name, object=kind.value, done=n[0])
+            def records(kind: ObjectKind = kind, part: str | None = part, top: list[datetime | None] = top,
+                        since: datetime | None = since, do_full: bool = do_full, n: list[int] = n
+                        ) -> Iterator[Record]:
+                for item in connector.pull(kind, since, full=do_full, part=part):
+                    n[0] += 1
+                    stamp = getattr(item, "modified_at", None)
+                    if stamp is not None and (top[0] is None or stamp > top[0]):
+                        top[0] = stamp
+                    if isinstance(item, Rejected):
+                        outcome.rejected.append(item)
+                    elif isinstance(item, ManagerEdit):
+                        outcome.edits.append((connector.name, item))
+                    else:
+                        yield item
+                    if progress and n[0] % 500 == 0:
+                        progress("pull", connector=connector.name, object=kind.value, done=n[0])
 
-        store.upsert_records(connector.name, records(), run_id=run_id, now=now)
+            store.upsert_records(connector.name, records(), run_id=run_id, now=now)
+            outcome.watermarks[(connector.name, key)] = top[0]
+            if do_full:
+                outcome.full_objects.append((connector.name, key))
+                outcome.readings[(connector.name, key)] = reading
         if do_full and kind is not ObjectKind.PAC_EDITS:
             gone = store.mark_unseen_deleted(connector.name, kind.value, run_id, now)
             outcome.deleted[kind.value] = outcome.deleted.get(kind.value, 0) + gone
         outcome.read[kind.value] = outcome.read.get(kind.value, 0) + n[0]
-        outcome.watermarks[(connector.name, kind.value)] = top[0]
-        if do_full:
-            outcome.full_objects.append((connector.name, kind.value))
-            outcome.readings[(connector.name, kind.value)] = reading
         if progress:
             progress("pull", connector=connector.name, object=kind.value, done=n[0], finished=True)
         event(log, "sync.pull", crm=connector.crm, connector=connector.name, object=kind.value, records=n[0],

@@ -108,10 +108,13 @@ class FakeConnector:
         self.usage_.used = used + 1
         self.usage_.by_endpoint[what] = self.usage_.by_endpoint.get(what, 0) + 1
 
+    def parts(self, kind: ObjectKind) -> tuple[str, ...]:
+        return (kind.value,)
+
     def reading(self, kind: ObjectKind) -> str:
         return self.readings.get(kind.value, "fake:1")
 
-    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
              ) -> Iterator[Record | Rejected | ManagerEdit]:
         if kind.value in self.fail_pull:
             raise self.fail_pull.pop(kind.value)

@@ -162,12 +162,17 @@ class HubSpotConnector:
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
-    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
+    def parts(self, kind: ObjectKind) -> tuple[str, ...]:
+        return tuple(spec.object_type for spec in objects_of(kind, self.mapping))
+
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
              ) -> Iterator[Record | Rejected | ManagerEdit]:
         """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says."""
         since_ms = None if (since is None or full) else to_ms(since - timedelta(minutes=self.mapping.overlap_minutes))
         with frozen_heap():         # the garbage collector scans the pull's own objects only (connectors.heap)
             for spec in objects_of(kind, self.mapping):
+                if part is not None and spec.object_type != part:
+                    continue
                 if spec.source is Source.OWNERS:
                     yield from self._pull_users(full)
                 elif spec.source is Source.PAC_RECORDS:

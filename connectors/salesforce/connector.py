@@ -91,7 +91,11 @@ class SalesforceConnector:
         return self.client.secrets()
 
     # -- pull ------------------------------------------------------------------------------------------
-    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False
+    def parts(self, kind: ObjectKind) -> tuple[str, ...]:
+        return tuple(spec.sobject for spec in objects_of(kind, self.mapping)) if kind is not ObjectKind.PAC_EDITS \
+            else ("PAC",)
+
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
              ) -> Iterator[Record | Rejected | ManagerEdit]:
         """Records changed at or after ``since`` minus the overlap (everything when ``full`` or no watermark): the
         one pull loop over the sObjects ``reads.OBJECTS`` lists for ``kind``."""
@@ -101,7 +105,8 @@ class SalesforceConnector:
                 yield from self.reader.edits(start, self._written)
                 return
             for spec in objects_of(kind, self.mapping):
-                yield from self._read(spec, start, since)
+                if part is None or spec.sobject == part:
+                    yield from self._read(spec, start, since)
             if kind is ObjectKind.ACTIVITIES and self.skipped:
                 log.info("%s: rows left out as not activities of their own: %s", self.name,
                          ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())))

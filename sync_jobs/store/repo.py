@@ -95,6 +95,16 @@ def _put_watermark(session: Session, connector: str, obj: str, value: datetime |
     session.add(row)
 
 
+def _drop_stale_watermarks(session: Session, seen: set[tuple[str, str]]) -> None:
+    """Watermarks of an object kind the run no longer keeps: its CRM objects now split or merged ("activities" for
+    one object, "activities:Event" and "activities:Task" for two; sync_jobs.pull.watermark_key)."""
+    kinds = {(connector, obj.split(":", 1)[0]) for connector, obj in seen}
+    for connector in {c for c, _ in kinds}:
+        for row in session.exec(select(Watermark).where(Watermark.connector == connector)):
+            if (connector, row.object.split(":", 1)[0]) in kinds and (connector, row.object) not in seen:
+                session.delete(row)
+
+
 # -- what was last written -----------------------------------------------------------------------
 def written(engine: Engine, plan_id: str, connector: str) -> dict[tuple[str, str], Written]:
     with Session(engine) as session:
@@ -254,6 +264,7 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
         for (connector, obj), value in (watermarks_seen or {}).items():
             _put_watermark(session, connector, obj, value, (connector, obj) in full_set, now,
                            (readings or {}).get((connector, obj)))
+        _drop_stale_watermarks(session, set(watermarks_seen or {}))
         session.commit()
 
 

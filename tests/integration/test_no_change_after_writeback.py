@@ -39,8 +39,8 @@ def _recording(connector: Any, seen: set[tuple[str, str]]) -> None:
     """Note the (connector, id) of every account the connector's pull yields."""
     pull = connector.pull
 
-    def recorded(kind: ObjectKind, since: Any, *, full: bool = False) -> Iterator[Any]:
-        for item in pull(kind, since, full=full):
+    def recorded(kind: ObjectKind, since: Any, *, full: bool = False, part: str | None = None) -> Iterator[Any]:
+        for item in pull(kind, since, full=full, part=part):
             if kind is ObjectKind.ACCOUNTS:
                 seen.add((connector.name, str(getattr(item, "id", ""))))
             yield item
