@@ -8,9 +8,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.plan import Segment, SegmentKind
+from pac_core.plan import Plan, Segment, SegmentKind
 from pac_core.records import DealStage, Records
-from pac_core.revenue import last_day
+from pac_core.revenue import baseline_range, last_day
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
 from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
@@ -186,6 +186,53 @@ class TestBaselineAndRoi:
         """Without a budget or effort cost, ROI and time to ROI are unknown, not zero."""
         progress = _run([won("d", "big-pharma", "100", date(2027, 3, 1))], (axis("AX", "SEG", budget=None),)).axis("AX")
         assert (progress.roi, progress.time_to_roi_months) == (None, None)
+
+
+class TestBaselineAroundTheLeapDay:
+    """The baseline is the same span a year earlier; a month's last day maps to that month's last day, and a
+    first day on 29 February to 1 March, so adjacent spans keep adjacent baselines (docs/engine.md)."""
+
+    FEB_2029 = Window(datetime(2029, 2, 1, tzinfo=PARIS), datetime(2029, 3, 1, tzinfo=PARIS), "février 2029")
+    FY = Window(datetime(2028, 3, 1, tzinfo=PARIS), datetime(2029, 3, 1, tzinfo=PARIS), "exercice 2028-2029")
+
+    @staticmethod
+    def _run(period: Window, plan_period: Window, deals, as_of: datetime):
+        objective = axis("AX", "SEG").objective
+        ax = replace(axis("AX", "SEG"), objective=replace(objective, period=period))
+        p = Plan("PAC", plan_period, "Europe/Paris", segments=(SEG,), axes=(ax,),
+                 actions=(action(axis_id="AX", window=period),))
+        return evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=as_of)
+
+    def test_spans_ending_on_a_months_last_day(self) -> None:
+        """February 2029 (28 days) maps to the whole of February 2028 (29 days), and back; a span ending on 28
+        February of a leap year ends on 28 February; a first day on 29 February maps to 1 March."""
+        assert baseline_range((date(2029, 2, 1), date(2029, 2, 28))) == (date(2028, 2, 1), date(2028, 2, 29))
+        assert baseline_range((date(2028, 3, 1), date(2029, 2, 28))) == (date(2027, 3, 1), date(2028, 2, 29))
+        assert baseline_range((date(2028, 2, 1), date(2028, 2, 29))) == (date(2027, 2, 1), date(2027, 2, 28))
+        assert baseline_range((date(2028, 1, 1), date(2028, 2, 28))) == (date(2027, 1, 1), date(2027, 2, 28))
+        assert baseline_range((date(2029, 1, 1), date(2029, 2, 27))) == (date(2028, 1, 1), date(2028, 2, 27))
+        assert baseline_range((date(2028, 2, 29), date(2028, 3, 31))) == (date(2027, 3, 1), date(2027, 3, 31))
+        first, last = baseline_range((date(2028, 2, 29), date(2028, 2, 29)))      # no 29 February in 2027
+        assert (first, last) == (date(2027, 3, 1), date(2027, 2, 28)) and first > last
+
+    def test_a_closed_february_after_a_leap_year(self) -> None:
+        """February 2029, evaluated on 15 March 2029: the baseline is February 2028, 100 (1 Feb) + 1,000 (29 Feb)
+        = 1,100, so the additional revenue is 5,000 - 1,100 = 3,900 (not 4,900 with the leap day left out)."""
+        deals = [won("b1", "big-pharma", "100", date(2028, 2, 1)), won("b2", "big-pharma", "1000", date(2028, 2, 29)),
+                 won("r1", "big-pharma", "5000", date(2029, 2, 28))]
+        year = Window(datetime(2029, 1, 1, tzinfo=PARIS), datetime(2030, 1, 1, tzinfo=PARIS), "2029")
+        progress = self._run(self.FEB_2029, year, deals, datetime(2029, 3, 15, tzinfo=PARIS)).axis("AX")
+        assert (progress.revenue, progress.baseline, progress.additional) == (5000, 1100, 3900)
+
+    def test_a_fiscal_year_ending_on_28_february(self) -> None:
+        """Fiscal year 1 March 2028 - 28 February 2029: the previous one ends on 29 February 2028, so axis, segment
+        and plan totals all have 100 (1 March 2027) + 1,000 (29 February 2028) = 1,100 as baseline."""
+        deals = [won("b1", "big-pharma", "100", date(2027, 3, 1)), won("b2", "big-pharma", "1000", date(2028, 2, 29)),
+                 won("r1", "big-pharma", "5000", date(2028, 3, 1))]
+        ev = self._run(self.FY, self.FY, deals, datetime(2029, 3, 15, tzinfo=PARIS))
+        assert (ev.axis("AX").revenue, ev.axis("AX").baseline) == (5000, 1100)
+        assert ev.segments[0].baseline == 1100
+        assert ev.plan is not None and ev.plan.baseline == 1100
 
 
 class TestOverlappingAxes:
