@@ -206,7 +206,7 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
                                 zone=zone, partition=departements, acts=columns.activities)
     matcher = Matcher(plan, index, account_columns, columns.accounts, emails, zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
-    book = DealColumnsBook(deals, numbers=deal_numbers, zone=zone, currency=plan.currency,
+    book = DealColumnsBook(deals, numbers=deal_numbers, days=deal_days, zone=zone, currency=plan.currency,
                            fx_rates=settings.fx_rates)
     return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, action_scopes, book)
 
@@ -355,7 +355,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     book = indexes.book
     if book is None:
         book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
-                               zone=zone, currency=plan.currency, fx_rates={})
+                               days=indexes.deal_days, zone=zone, currency=plan.currency, fx_rates={})
     counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
     visit_days = _VisitDays(counted.values(), index, zone)
     axis_rows = [_axis_progress(plan, axis, shares, ledger,

@@ -476,17 +476,18 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
 
 
 class DealColumnsBook:
-    """Lost deals by (plain) close date and deals by creation day, per account number, on deal columns, for the KPIs
+    """Lost deals by close day and deals by creation day, per account number, on deal columns, for the KPIs
     (``lost_count`` and ``created_total`` of a scope over a range, by sorted search and the scope's member array):
-    created in the plan's timezone, amounts converted, a currency without rate left out, no amount = 0."""
+    both days in the plan's timezone (``days``: each row's ``Deal.day(zone)`` ordinal, NO_DAY when none; a CRM close
+    instant on its local day, as won deals), amounts converted, a currency without rate left out, no amount = 0."""
 
-    def __init__(self, table: DealTable, *, numbers: np.ndarray, zone: ZoneInfo, currency: str,
+    def __init__(self, table: DealTable, *, numbers: np.ndarray, days: np.ndarray, zone: ZoneInfo, currency: str,
                  fx_rates: Mapping[str, Decimal]) -> None:
         live = ~table.deleted & (table.account.codes >= 0) & (numbers >= 0)
         lost_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
-        lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (table.close_date != NO_DAY))
-        order = np.lexsort((numbers[lost], table.close_date[lost]))
-        self._lost_days = table.close_date[lost][order].astype(np.int64)
+        lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (days != NO_DAY))
+        order = np.lexsort((numbers[lost], days[lost]))
+        self._lost_days = days[lost][order].astype(np.int64)
         self._lost_accounts = numbers[lost][order]
         cur_values = [(v or currency).upper() for v in table.currency.values]
         rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
