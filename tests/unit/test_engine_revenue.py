@@ -8,12 +8,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.plan import Plan, Segment, SegmentKind
+from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealStage, Records
 from pac_core.revenue import baseline_range, last_day
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
-from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
+from tests.unit.test_engine_support import JULIE, MARC, PARIS, USERS, account, action, axis, plan, won
 
 YEAR_END = datetime(2028, 1, 10, tzinfo=PARIS)
 RATES = EngineSettings(fx_rates={"USD": Decimal("0.9")})
@@ -255,6 +255,65 @@ class TestOverlappingAxes:
         ev = _run(self.DEALS, self.AXES, settings=EngineSettings(attribution="split"))
         assert (ev.axis("BIG").revenue, ev.axis("PHARMA").revenue) == (1100, 800)
         assert ev.axis("BIG").revenue + ev.axis("PHARMA").revenue == ev.segments[0].revenue
+
+    SPLIT = EngineSettings(attribution="split")
+    H2 = Window(datetime(2027, 7, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS), "S2")
+
+    @staticmethod
+    def _adds_up(ev) -> None:
+        """The live axes' split figures add up to the plan's: nothing counted twice, nothing lost."""
+        assert ev.plan is not None
+        live = [ev.axis(a) for a in ev.plan.axis_ids]
+        assert sum((a.revenue for a in live), Decimal(0)) == ev.plan.revenue
+        assert sum((a.baseline for a in live), Decimal(0)) == ev.plan.baseline
+        assert ev.plan.overlap == 0
+
+    def test_split_between_the_axes_whose_period_holds_the_deal(self) -> None:
+        """PHARMA's objective is the second half (S2): the 1 March big-pharma deal (1,000) and its 1 March 2026
+        baseline deal (80) are BIG's alone; the September ones (200 this year, 60 the year before) are halved.
+        BIG: 1,000 + 600 (big-chem) + 100 = 1,700, baseline 80 + 30 = 110; PHARMA: 300 (small-pharma, September)
+        + 100 = 400, baseline 30. The plan: 2,100 and 140."""
+        pharma = axis("PHARMA", "SEG", scope=PHARMA)
+        assert pharma.objective is not None
+        axes = (axis("BIG", "SEG", scope=BIG), replace(pharma, objective=replace(pharma.objective, period=self.H2)))
+        deals = (won("bp", "big-pharma", "1000", date(2027, 3, 1)), won("bc", "big-chem", "600", date(2027, 3, 1)),
+                 won("sp", "small-pharma", "300", date(2027, 9, 1)), won("bp2", "big-pharma", "200", date(2027, 9, 1)),
+                 won("b-bp", "big-pharma", "80", date(2026, 3, 1)), won("b-bp2", "big-pharma", "60", date(2026, 9, 1)))
+        ev = _run(deals, axes, settings=self.SPLIT)
+        assert (ev.axis("BIG").revenue, ev.axis("BIG").baseline) == (1700, 110)
+        assert (ev.axis("PHARMA").revenue, ev.axis("PHARMA").baseline) == (400, 30)
+        assert ev.plan is not None and (ev.plan.revenue, ev.plan.baseline) == (2100, 140)
+        self._adds_up(ev)
+
+    def test_split_between_the_axes_whose_people_own_the_deal(self) -> None:
+        """BIG is Julie's, PHARMA Marc's: Julie's 1,000 deal on big-pharma is BIG's alone, Marc's 400 PHARMA's alone
+        (both scopes hold the account)."""
+        axes = (replace(axis("BIG", "SEG", scope=BIG), who=(JULIE,)),
+                replace(axis("PHARMA", "SEG", scope=PHARMA), who=(MARC,)))
+        deals = (won("bp-j", "big-pharma", "1000", date(2027, 3, 1)),
+                 replace(won("bp-m", "big-pharma", "400", date(2027, 3, 2)), owner_id="005M"))
+        ev = _run(deals, axes, settings=self.SPLIT)
+        assert (ev.axis("BIG").revenue, ev.axis("PHARMA").revenue) == (1000, 400)
+        self._adds_up(ev)
+
+    def test_a_dropped_axis_takes_no_share_from_the_live_ones(self) -> None:
+        """PHARMA dropped: BIG, the only live axis, keeps the big-pharma deal whole, 1,000 + 600 = 1,600, the plan's
+        revenue. PHARMA's own figure is what it would get beside the live axes: 1,000 / 2 + 300 = 800."""
+        dropped = AxisStatus(AxisState.DROPPED, reason="abandonné")
+        axes = (axis("BIG", "SEG", scope=BIG), axis("PHARMA", "SEG", scope=PHARMA, status=dropped))
+        ev = _run(self.DEALS, axes, settings=self.SPLIT)
+        assert (ev.axis("BIG").revenue, ev.axis("PHARMA").revenue) == (1600, 800)
+        assert ev.plan is not None and ev.plan.axis_ids == ("BIG",) and ev.plan.revenue == 1600
+        self._adds_up(ev)
+
+    def test_an_axis_with_a_fixed_baseline_takes_no_share_of_the_year_before(self) -> None:
+        """PHARMA has a fixed baseline (500): it reads no deal of 2026, so BIG's baseline keeps the big-pharma
+        deal of 1 March 2026 whole (80); this year's deal (1,000) is still halved: BIG 500 + 600 = 1,100."""
+        axes = (axis("BIG", "SEG", scope=BIG), axis("PHARMA", "SEG", scope=PHARMA, baseline="500"))
+        deals = (*self.DEALS, won("b-bp", "big-pharma", "80", date(2026, 3, 1)))
+        ev = _run(deals, axes, settings=self.SPLIT)
+        assert (ev.axis("BIG").revenue, ev.axis("BIG").baseline) == (1100, 80)
+        assert (ev.axis("PHARMA").revenue, ev.axis("PHARMA").baseline) == (800, 500)
 
     def test_segment_trend(self) -> None:
         """Segment trend is revenue over baseline minus one: 1,900 against 2,000 is -5 %."""
