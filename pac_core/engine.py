@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from pac_core.revenue import (
     DealColumnsBook,
     DealFilter,
     WonLedger,
+    as_set,
     baseline_range,
     last_day,
     product_load_columns,
@@ -206,7 +207,7 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
                                 zone=zone, partition=departements, acts=columns.activities)
     matcher = Matcher(plan, index, account_columns, columns.accounts, emails, zone,
                       settings.near_miss_limit, settings.counted_limit, departements)
-    book = DealColumnsBook(deals, numbers=deal_numbers, zone=zone, currency=plan.currency,
+    book = DealColumnsBook(deals, numbers=deal_numbers, days=deal_days, zone=zone, currency=plan.currency,
                            fx_rates=settings.fx_rates)
     return Indexes(zone, ledger, account_columns, index, matcher, columns, emails, deal_days, action_scopes, book)
 
@@ -347,15 +348,16 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
 
     axis_members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                     for axis in plan.axes}
-    shares = _split_shares(axis_members.values()) if settings.attribution == "split" else None
     filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in plan.axes}
+    shares = _split_shares(plan, [axis for axis in plan.axes if not inactive_axes[axis.id]], axis_members, filters,
+                           ledger, as_of, zone, indexes.emails) if settings.attribution == "split" else None
     actions_of: dict[str, list[str]] = {axis.id: [] for axis in plan.axes}
     for action in plan.actions:
         actions_of[action.axis_id].append(action.id)
     book = indexes.book
     if book is None:
         book = DealColumnsBook(indexes.records.deal_table, numbers=np.full(indexes.records.deal_table.n, -1),
-                               zone=zone, currency=plan.currency, fx_rates={})
+                               days=indexes.deal_days, zone=zone, currency=plan.currency, fx_rates={})
     counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
     visit_days = _VisitDays(counted.values(), index, zone)
     axis_rows = [_axis_progress(plan, axis, shares, ledger,
@@ -391,50 +393,96 @@ def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
     return period.start.astimezone(zone).date()
 
 
-def _split_shares(members: Iterable[np.ndarray]) -> dict[int, int]:
-    """Account number -> how many axes' scopes hold it (accounts held by none left out)."""
-    total: np.ndarray | None = None
-    for mask in members:
-        total = mask.astype(np.int64) if total is None else total + mask
-    if total is None:
-        return {}
-    held = np.flatnonzero(total)
-    return dict(zip(held.tolist(), total[held].tolist(), strict=True))
+@dataclass(frozen=True)
+class _Shares:
+    """``attribution: split``: per ledger position, how many live axes count the deal in their revenue (its account
+    in their scope, its day in their objective period to date, kept by their deal conditions), and how many in their
+    baseline (the same on their days a year earlier; an axis with a fixed baseline counts no deal there)."""
+
+    revenue: np.ndarray
+    baseline: np.ndarray
+
+
+def _axis_days(plan: Plan, axis: Axis, as_of: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    """The axis's objective period (else the plan's) as local days, up to the evaluation date."""
+    period = axis.objective.period if axis.objective else plan.period
+    return to_date(window_days(period, zone), as_of, zone)
+
+
+def _fixed_baseline(axis: Axis) -> bool:
+    return axis.objective is not None and axis.objective.baseline is not None
+
+
+def _counted(ledger: WonLedger, days: tuple[date, date], members: np.ndarray, flt: DealFilter,
+             owner_email: Mapping[tuple[str, str], str]) -> np.ndarray:
+    """Per ledger position: the deal counts for a scope (``members``, with its deal conditions ``flt``) over ``days``
+    (the same selection as ``_scope_revenue``)."""
+    out = np.zeros(len(ledger.amounts), dtype=bool)
+    if flt.is_everything:
+        lo, hi, keep = ledger.select(days, members)
+        out[lo:hi] = keep
+    else:
+        kept, _ = measure_revenue(ledger, days, as_set(members), flt, owner_email)
+        out[np.fromiter(kept, dtype=np.int64, count=len(kept))] = True
+    return out
+
+
+def _split_shares(plan: Plan, live: Sequence[Axis], members: Mapping[str, np.ndarray],
+                  filters: Mapping[str, DealFilter], ledger: WonLedger, as_of: datetime, zone: ZoneInfo,
+                  owner_email: Mapping[tuple[str, str], str]) -> _Shares:
+    """How many of the ``live`` axes count each deal, in their revenue and in their measured baseline."""
+    revenue = np.zeros(len(ledger.amounts), dtype=np.int64)
+    baseline = np.zeros(len(ledger.amounts), dtype=np.int64)
+    for axis in live:
+        days = _axis_days(plan, axis, as_of, zone)
+        revenue += _counted(ledger, days, members[axis.id], filters[axis.id], owner_email)
+        if not _fixed_baseline(axis):
+            baseline += _counted(ledger, baseline_range(days), members[axis.id], filters[axis.id], owner_email)
+    return _Shares(revenue, baseline)
 
 
 def _scope_revenue(ledger: WonLedger, days: tuple[date, date], members: np.ndarray, member_set: frozenset[int],
-                   shares: Mapping[int, int] | None, flt: DealFilter = _ANY_DEAL,
-                   owner_email: Mapping[tuple[str, str], str] | None = None) -> Decimal:
+                   shares: np.ndarray | None, flt: DealFilter = _ANY_DEAL,
+                   owner_email: Mapping[tuple[str, str], str] | None = None, own: int = 0) -> Decimal:
+    """The scope's revenue over ``days``; with split attribution (``shares``: per ledger position, how many live axes
+    count the deal) each deal's counted amount divided by that number plus ``own`` (1 for an axis that is not live,
+    so not among them): the deals of one divisor summed exactly, then divided, divisors in ascending order."""
     if not flt.is_everything:   # deal owners or products: per deal (and per line)
         kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
         if shares is None:
             return sum((amount for amount, _ in kept.values()), ZERO)
-        return sum((amount / shares[ledger.accounts[pos]] for pos, (amount, _) in kept.items()), ZERO)
+        amounts = [amount for amount, _ in kept.values()]
+        divisors = shares[np.fromiter(kept, dtype=np.int64, count=len(kept))] + own
+        return sum((sum(compress(amounts, divisors == d), ZERO) / d for d in np.unique(divisors).tolist()), ZERO)
     if shares is None:
         return ledger.total(days, members)
-    sums, _ = ledger.by_account(days)
-    return sum((v / shares[k] for k, v in sums.items() if members[k]), ZERO)
+    lo, _, keep = ledger.select(days, members)
+    positions = lo + np.flatnonzero(keep)
+    divisors = shares[positions] + own
+    return sum((ledger.sum_at(positions[divisors == d]) / d for d in np.unique(divisors).tolist()), ZERO)
 
 
-def _axis_progress(plan: Plan, axis: Axis, shares: Mapping[int, int] | None, ledger: WonLedger, visits: _Visits,
+def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLedger, visits: _Visits,
                    settings: EngineSettings, as_of: datetime, zone: ZoneInfo, today: date, flt: DealFilter,
                    owner_email: Mapping[tuple[str, str], str] | None, scopes: AccountColumns,
                    book: DealColumnsBook) -> AxisProgress:
     objective = axis.objective
     period = objective.period if objective else plan.period
-    days = to_date(window_days(period, zone), as_of, zone)
+    days = _axis_days(plan, axis, as_of, zone)
     share = period.elapsed_share(as_of)
     scope, reference = plan.axis_scope(axis), _axis_reference(plan, axis, zone)
     members = scopes.member_mask(scope, reference)
-    # the account numbers as a set only where deals are read one by one (deal conditions, split attribution)
-    member_set = scopes.members(scope, reference) if shares is not None or not flt.is_everything else frozenset()
-    revenue = _scope_revenue(ledger, days, members, member_set, shares, flt, owner_email)
+    # the account numbers as a set only where deals are read one by one (deal conditions)
+    member_set = scopes.members(scope, reference) if not flt.is_everything else frozenset()
+    inactive = axis_inactive(axis, today)
+    revenue = _scope_revenue(ledger, days, members, member_set, None if shares is None else shares.revenue, flt,
+                             owner_email, int(inactive))
     if objective is not None and objective.baseline is not None:
         baseline = objective.baseline * Decimal(str(share))
     else:
-        baseline = _scope_revenue(ledger, baseline_range(days), members, member_set, shares, flt, owner_email)
+        baseline = _scope_revenue(ledger, baseline_range(days), members, member_set,
+                                  None if shares is None else shares.baseline, flt, owner_email, int(inactive))
     additional = revenue - baseline
-    inactive = axis_inactive(axis, today)
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
     cost = objective.cost if objective else None

@@ -21,6 +21,7 @@ Rules (units: money in the plan's currency, Decimal; dates are local calendar da
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -139,7 +140,20 @@ def to_date(days: DateRange, as_of: datetime, zone: ZoneInfo) -> DateRange:
 
 
 def baseline_range(days: DateRange) -> DateRange:
-    return year_earlier(days[0]), year_earlier(days[1])
+    """The same span one year earlier, the baseline's days. Each end is the same calendar day a year earlier,
+    except around 29 February, so that adjacent spans map to adjacent spans (no day counted twice, none left out):
+
+    * a last day that is its month's last day maps to the same month's last day (28 February 2029 to 29 February
+      2028: February 2029's baseline is the whole of February 2028; 29 February 2028 to 28 February 2027);
+    * a first day on 29 February maps to 1 March (the day after the year-earlier 28 February, which ends the span
+      before it): the single day 29 February 2028 has no day a year earlier (an empty range).
+    """
+    first, last = days
+    start = date(first.year - 1, 3, 1) if (first.month, first.day) == (2, 29) else year_earlier(first)
+    end = year_earlier(last)
+    if (last + timedelta(days=1)).day == 1:
+        end = end.replace(day=monthrange(end.year, end.month)[1])
+    return start, end
 
 
 @dataclass
@@ -462,17 +476,18 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
 
 
 class DealColumnsBook:
-    """Lost deals by (plain) close date and deals by creation day, per account number, on deal columns, for the KPIs
+    """Lost deals by close day and deals by creation day, per account number, on deal columns, for the KPIs
     (``lost_count`` and ``created_total`` of a scope over a range, by sorted search and the scope's member array):
-    created in the plan's timezone, amounts converted, a currency without rate left out, no amount = 0."""
+    both days in the plan's timezone (``days``: each row's ``Deal.day(zone)`` ordinal, NO_DAY when none; a CRM close
+    instant on its local day, as won deals), amounts converted, a currency without rate left out, no amount = 0."""
 
-    def __init__(self, table: DealTable, *, numbers: np.ndarray, zone: ZoneInfo, currency: str,
+    def __init__(self, table: DealTable, *, numbers: np.ndarray, days: np.ndarray, zone: ZoneInfo, currency: str,
                  fx_rates: Mapping[str, Decimal]) -> None:
         live = ~table.deleted & (table.account.codes >= 0) & (numbers >= 0)
         lost_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
-        lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (table.close_date != NO_DAY))
-        order = np.lexsort((numbers[lost], table.close_date[lost]))
-        self._lost_days = table.close_date[lost][order].astype(np.int64)
+        lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (days != NO_DAY))
+        order = np.lexsort((numbers[lost], days[lost]))
+        self._lost_days = days[lost][order].astype(np.int64)
         self._lost_accounts = numbers[lost][order]
         cur_values = [(v or currency).upper() for v in table.currency.values]
         rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None

@@ -8,12 +8,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.plan import Segment, SegmentKind
+from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealStage, Records
-from pac_core.revenue import last_day
+from pac_core.revenue import baseline_range, last_day
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
-from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
+from tests.unit.test_engine_support import JULIE, MARC, PARIS, USERS, account, action, axis, plan, won
 
 YEAR_END = datetime(2028, 1, 10, tzinfo=PARIS)
 RATES = EngineSettings(fx_rates={"USD": Decimal("0.9")})
@@ -188,6 +188,53 @@ class TestBaselineAndRoi:
         assert (progress.roi, progress.time_to_roi_months) == (None, None)
 
 
+class TestBaselineAroundTheLeapDay:
+    """The baseline is the same span a year earlier; a month's last day maps to that month's last day, and a
+    first day on 29 February to 1 March, so adjacent spans keep adjacent baselines (docs/engine.md)."""
+
+    FEB_2029 = Window(datetime(2029, 2, 1, tzinfo=PARIS), datetime(2029, 3, 1, tzinfo=PARIS), "février 2029")
+    FY = Window(datetime(2028, 3, 1, tzinfo=PARIS), datetime(2029, 3, 1, tzinfo=PARIS), "exercice 2028-2029")
+
+    @staticmethod
+    def _run(period: Window, plan_period: Window, deals, as_of: datetime):
+        objective = axis("AX", "SEG").objective
+        ax = replace(axis("AX", "SEG"), objective=replace(objective, period=period))
+        p = Plan("PAC", plan_period, "Europe/Paris", segments=(SEG,), axes=(ax,),
+                 actions=(action(axis_id="AX", window=period),))
+        return evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=as_of)
+
+    def test_spans_ending_on_a_months_last_day(self) -> None:
+        """February 2029 (28 days) maps to the whole of February 2028 (29 days), and back; a span ending on 28
+        February of a leap year ends on 28 February; a first day on 29 February maps to 1 March."""
+        assert baseline_range((date(2029, 2, 1), date(2029, 2, 28))) == (date(2028, 2, 1), date(2028, 2, 29))
+        assert baseline_range((date(2028, 3, 1), date(2029, 2, 28))) == (date(2027, 3, 1), date(2028, 2, 29))
+        assert baseline_range((date(2028, 2, 1), date(2028, 2, 29))) == (date(2027, 2, 1), date(2027, 2, 28))
+        assert baseline_range((date(2028, 1, 1), date(2028, 2, 28))) == (date(2027, 1, 1), date(2027, 2, 28))
+        assert baseline_range((date(2029, 1, 1), date(2029, 2, 27))) == (date(2028, 1, 1), date(2028, 2, 27))
+        assert baseline_range((date(2028, 2, 29), date(2028, 3, 31))) == (date(2027, 3, 1), date(2027, 3, 31))
+        first, last = baseline_range((date(2028, 2, 29), date(2028, 2, 29)))      # no 29 February in 2027
+        assert (first, last) == (date(2027, 3, 1), date(2027, 2, 28)) and first > last
+
+    def test_a_closed_february_after_a_leap_year(self) -> None:
+        """February 2029, evaluated on 15 March 2029: the baseline is February 2028, 100 (1 Feb) + 1,000 (29 Feb)
+        = 1,100, so the additional revenue is 5,000 - 1,100 = 3,900 (not 4,900 with the leap day left out)."""
+        deals = [won("b1", "big-pharma", "100", date(2028, 2, 1)), won("b2", "big-pharma", "1000", date(2028, 2, 29)),
+                 won("r1", "big-pharma", "5000", date(2029, 2, 28))]
+        year = Window(datetime(2029, 1, 1, tzinfo=PARIS), datetime(2030, 1, 1, tzinfo=PARIS), "2029")
+        progress = self._run(self.FEB_2029, year, deals, datetime(2029, 3, 15, tzinfo=PARIS)).axis("AX")
+        assert (progress.revenue, progress.baseline, progress.additional) == (5000, 1100, 3900)
+
+    def test_a_fiscal_year_ending_on_28_february(self) -> None:
+        """Fiscal year 1 March 2028 - 28 February 2029: the previous one ends on 29 February 2028, so axis, segment
+        and plan totals all have 100 (1 March 2027) + 1,000 (29 February 2028) = 1,100 as baseline."""
+        deals = [won("b1", "big-pharma", "100", date(2027, 3, 1)), won("b2", "big-pharma", "1000", date(2028, 2, 29)),
+                 won("r1", "big-pharma", "5000", date(2028, 3, 1))]
+        ev = self._run(self.FY, self.FY, deals, datetime(2029, 3, 15, tzinfo=PARIS))
+        assert (ev.axis("AX").revenue, ev.axis("AX").baseline) == (5000, 1100)
+        assert ev.segments[0].baseline == 1100
+        assert ev.plan is not None and ev.plan.baseline == 1100
+
+
 class TestOverlappingAxes:
     DEALS = (won("bp", "big-pharma", "1000", date(2027, 3, 1)), won("bc", "big-chem", "600", date(2027, 3, 1)),
              won("sp", "small-pharma", "300", date(2027, 3, 1)))
@@ -208,6 +255,65 @@ class TestOverlappingAxes:
         ev = _run(self.DEALS, self.AXES, settings=EngineSettings(attribution="split"))
         assert (ev.axis("BIG").revenue, ev.axis("PHARMA").revenue) == (1100, 800)
         assert ev.axis("BIG").revenue + ev.axis("PHARMA").revenue == ev.segments[0].revenue
+
+    SPLIT = EngineSettings(attribution="split")
+    H2 = Window(datetime(2027, 7, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS), "S2")
+
+    @staticmethod
+    def _adds_up(ev) -> None:
+        """The live axes' split figures add up to the plan's: nothing counted twice, nothing lost."""
+        assert ev.plan is not None
+        live = [ev.axis(a) for a in ev.plan.axis_ids]
+        assert sum((a.revenue for a in live), Decimal(0)) == ev.plan.revenue
+        assert sum((a.baseline for a in live), Decimal(0)) == ev.plan.baseline
+        assert ev.plan.overlap == 0
+
+    def test_split_between_the_axes_whose_period_holds_the_deal(self) -> None:
+        """PHARMA's objective is the second half (S2): the 1 March big-pharma deal (1,000) and its 1 March 2026
+        baseline deal (80) are BIG's alone; the September ones (200 this year, 60 the year before) are halved.
+        BIG: 1,000 + 600 (big-chem) + 100 = 1,700, baseline 80 + 30 = 110; PHARMA: 300 (small-pharma, September)
+        + 100 = 400, baseline 30. The plan: 2,100 and 140."""
+        pharma = axis("PHARMA", "SEG", scope=PHARMA)
+        assert pharma.objective is not None
+        axes = (axis("BIG", "SEG", scope=BIG), replace(pharma, objective=replace(pharma.objective, period=self.H2)))
+        deals = (won("bp", "big-pharma", "1000", date(2027, 3, 1)), won("bc", "big-chem", "600", date(2027, 3, 1)),
+                 won("sp", "small-pharma", "300", date(2027, 9, 1)), won("bp2", "big-pharma", "200", date(2027, 9, 1)),
+                 won("b-bp", "big-pharma", "80", date(2026, 3, 1)), won("b-bp2", "big-pharma", "60", date(2026, 9, 1)))
+        ev = _run(deals, axes, settings=self.SPLIT)
+        assert (ev.axis("BIG").revenue, ev.axis("BIG").baseline) == (1700, 110)
+        assert (ev.axis("PHARMA").revenue, ev.axis("PHARMA").baseline) == (400, 30)
+        assert ev.plan is not None and (ev.plan.revenue, ev.plan.baseline) == (2100, 140)
+        self._adds_up(ev)
+
+    def test_split_between_the_axes_whose_people_own_the_deal(self) -> None:
+        """BIG is Julie's, PHARMA Marc's: Julie's 1,000 deal on big-pharma is BIG's alone, Marc's 400 PHARMA's alone
+        (both scopes hold the account)."""
+        axes = (replace(axis("BIG", "SEG", scope=BIG), who=(JULIE,)),
+                replace(axis("PHARMA", "SEG", scope=PHARMA), who=(MARC,)))
+        deals = (won("bp-j", "big-pharma", "1000", date(2027, 3, 1)),
+                 replace(won("bp-m", "big-pharma", "400", date(2027, 3, 2)), owner_id="005M"))
+        ev = _run(deals, axes, settings=self.SPLIT)
+        assert (ev.axis("BIG").revenue, ev.axis("PHARMA").revenue) == (1000, 400)
+        self._adds_up(ev)
+
+    def test_a_dropped_axis_takes_no_share_from_the_live_ones(self) -> None:
+        """PHARMA dropped: BIG, the only live axis, keeps the big-pharma deal whole, 1,000 + 600 = 1,600, the plan's
+        revenue. PHARMA's own figure is what it would get beside the live axes: 1,000 / 2 + 300 = 800."""
+        dropped = AxisStatus(AxisState.DROPPED, reason="abandonné")
+        axes = (axis("BIG", "SEG", scope=BIG), axis("PHARMA", "SEG", scope=PHARMA, status=dropped))
+        ev = _run(self.DEALS, axes, settings=self.SPLIT)
+        assert (ev.axis("BIG").revenue, ev.axis("PHARMA").revenue) == (1600, 800)
+        assert ev.plan is not None and ev.plan.axis_ids == ("BIG",) and ev.plan.revenue == 1600
+        self._adds_up(ev)
+
+    def test_an_axis_with_a_fixed_baseline_takes_no_share_of_the_year_before(self) -> None:
+        """PHARMA has a fixed baseline (500): it reads no deal of 2026, so BIG's baseline keeps the big-pharma
+        deal of 1 March 2026 whole (80); this year's deal (1,000) is still halved: BIG 500 + 600 = 1,100."""
+        axes = (axis("BIG", "SEG", scope=BIG), axis("PHARMA", "SEG", scope=PHARMA, baseline="500"))
+        deals = (*self.DEALS, won("b-bp", "big-pharma", "80", date(2026, 3, 1)))
+        ev = _run(deals, axes, settings=self.SPLIT)
+        assert (ev.axis("BIG").revenue, ev.axis("BIG").baseline) == (1100, 80)
+        assert (ev.axis("PHARMA").revenue, ev.axis("PHARMA").baseline) == (800, 500)
 
     def test_segment_trend(self) -> None:
         """Segment trend is revenue over baseline minus one: 1,900 against 2,000 is -5 %."""

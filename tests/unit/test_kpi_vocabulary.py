@@ -25,10 +25,11 @@ import pytest
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.kpi_vocabulary import BY_ID, VOCABULARY, resolve
 from pac_core.plan import Segment, SegmentKind
-from pac_core.records import DealStage, Records
+from pac_core.records import Deal, DealStage, Records
 from pac_core.results import KpiValue
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
+from pac_core.window import Window
 from tests.unit.test_engine_support import (
     IN_69,
     PARIS,
@@ -186,3 +187,42 @@ class TestMeasuredPerAxisAndSegment:
         whole = evaluate(_plan(), replace(records, deals=(deals[1], deals[3], cents)), as_of=AS_OF)
         assert str(_values(whole.axis("AX-69").kpis)["revenue"][0]) == str(whole.axis("AX-69").revenue) == "2100"
         assert str(whole.segments[0].revenue) == str(D(0) + D("2E+3") + D("1E+2") + D("10.25")) == "2110.25"
+
+
+class TestLostDealsOnTheirLocalDay:
+    """A lost deal closed at a CRM instant (HubSpot ``closedate``; ``close_date`` its UTC date, as the connectors
+    store it) counts in ``win_rate`` on its day in the plan's timezone, as won deals do. The axis's objective is
+    April 2027 (evaluated on 20 May), the segment's span 1 January - 20 May 2027; one won deal on 15 April."""
+
+    APRIL = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 5, 1, tzinfo=PARIS), "avril")
+
+    def _win_rates(self, *lost: Deal) -> tuple[tuple[Decimal | None, ...], tuple[Decimal | None, ...]]:
+        the_plan = _plan()
+        the_axis = the_plan.axes[0]
+        assert the_axis.objective is not None
+        april_axis = replace(the_axis, objective=replace(the_axis.objective, period=self.APRIL))
+        deals = (won("w", "a1", "1000", date(2027, 4, 15)), *lost)
+        records = replace(_records(), deals=deals, activities=())
+        evaluation = evaluate(replace(the_plan, axes=(april_axis,)), records, as_of=AS_OF)
+        return (_values(evaluation.axis("AX-69").kpis)["win_rate"][1:],
+                _values(evaluation.segments[0].kpis)["win_rate"][1:])
+
+    @staticmethod
+    def _lost(ident: str, closed_at: datetime) -> Deal:
+        return replace(won(ident, "a1", "100", closed_at.date(), stage=DealStage.LOST), closed_at=closed_at)
+
+    def test_just_after_midnight_paris_counts_on_the_new_day(self) -> None:
+        """Lost at 00:30 in Paris on 1 April (22:30 UTC on 31 March): an April loss, 1 won / (1 + 1 lost) on the
+        axis. Lost at 00:30 in Paris on 1 January 2027 (23:30 UTC on 31 December 2026): a 2027 loss for the
+        segment, 1 won / (1 + 2 lost), and not an April one."""
+        axis_rate, segment_rate = self._win_rates(self._lost("l-apr", utc(3, 31, 22, 30)),
+                                                  self._lost("l-jan", utc(12, 31, 23, 30, year=2026)))
+        assert axis_rate == (D(1), D(2))
+        assert segment_rate == (D(1), D(3))
+
+    def test_just_after_midnight_paris_is_not_the_day_before(self) -> None:
+        """Lost at 00:30 in Paris on 1 May (22:30 UTC on 30 April): a May loss, not April's: 1 won / 1 on the axis;
+        the segment (to 20 May) counts it: 1 won / (1 + 1 lost)."""
+        axis_rate, segment_rate = self._win_rates(self._lost("l-may", utc(4, 30, 22, 30)))
+        assert axis_rate == (D(1), D(1))
+        assert segment_rate == (D(1), D(2))
