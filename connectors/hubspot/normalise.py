@@ -7,8 +7,10 @@ Business rules applied here:
   country are read as ``companies.default_country``.
 * **Activities**: meetings take their type from ``hs_activity_type`` (mapping ``meetings.types``, else
   ``default_type``) and their status from ``hs_meeting_outcome``; calls take their status from
-  ``hs_call_disposition``. The start is ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an
-  engagement with neither is rejected ("no start time"), never counted.
+  ``hs_call_status`` when the mapping lists it under ``statuses`` (MISSED: no_show, RINGING: planned...), else
+  (COMPLETED, or empty) from ``hs_call_disposition``; an unlisted call status rejects the call. The start is
+  ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an engagement with neither is rejected ("no start
+  time"), never counted.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
   ``closed_at`` and the engine takes its date in the plan's timezone (00:30 in Paris on 1 April, 22:30 UTC on
   31 March, is 1 April); a plain "YYYY-MM-DD" stays that calendar date. Activities keep their instants.
@@ -259,11 +261,15 @@ def to_meeting(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: 
 
 
 def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
-    """Call object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped disposition)."""
+    """Call object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped status or
+    disposition). A status the mapping lists under ``statuses`` wins; an empty one, or one under
+    ``disposition_statuses`` (COMPLETED), leaves the call to its disposition (none: ``no_disposition``); any other
+    status rejects the call, so that a status HubSpot adds is reported, never counted as a completed call."""
     cm = m.activities.calls
     start_p, title_p, owner_p, disposition_p, status_p = cm.start, cm.title, cm.owner, cm.disposition, \
         cm.status_property
     kind, dispositions, no_disposition, statuses = cm.type, dict(cm.dispositions), cm.no_disposition, dict(cm.statuses)
+    by_disposition = frozenset(s.strip().upper() for s in cm.disposition_statuses) | {""}
     no_start = f"call has no start time ({cm.start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
@@ -273,8 +279,12 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         disposition = (get(disposition_p) or "").strip()
-        status = statuses.get((get(status_p) or "").strip().upper()) if status_p else statuses.get("")
-        if status is None:      # the call status wins when it is one the mapping lists, else the disposition says
+        call_status = str(get(status_p) or "").strip().upper() if status_p else ""
+        status = statuses.get(call_status)
+        if status is None and call_status not in by_disposition:
+            return Rejected(source, "activities", obj["id"], f"call status {call_status!r} is not in the mapping "
+                            "(activities.calls.statuses or disposition_statuses)")
+        if status is None:      # the call status leaves it to the disposition
             if not disposition:
                 status = no_disposition
             else:

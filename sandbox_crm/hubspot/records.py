@@ -28,6 +28,9 @@ PRIMARY_TYPE = 5          # the "Primary" label (deal -> company); used for any 
 MEETING_OUTCOME = {"completed": "COMPLETED", "planned": "SCHEDULED", "cancelled": "CANCELED", "no_show": "NO_SHOW"}
 CALL_DISPOSITION = {"completed": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
                     "no_show": "73a0d17f-1163-4015-bdd5-ec830791da20"}
+# hs_call_status as HubSpot's Calls guide lists them (BUSY, CALLING_CRM_USER, CANCELED, COMPLETED, CONNECTING,
+# FAILED, IN_PROGRESS, NO_ANSWER, QUEUED, RINGING) and inbound calling adds (HOLD, MISSED, UNKNOWN); the seed files
+# some unanswered calls as MISSED (``Portal.seed``).
 CALL_STATUS = {"completed": "COMPLETED", "no_show": "NO_ANSWER", "cancelled": "CANCELED", "planned": "QUEUED"}
 DEAL_STAGES = (("appointmentscheduled", "Appointment scheduled", False, "0.2"),
                ("qualifiedtobuy", "Qualified to buy", False, "0.4"),
