@@ -42,6 +42,10 @@ class PortalFacts(Protocol):
 
 
 DEFAULT_MAPPING = "mappings/hubspot.default.yaml"
+# HubSpot's "Merged [record] IDs" property of companies and deals ("id1;id2"): the records merged into this one, gone
+# from search without being archived (knowledge base, "Merge records", https://knowledge.hubspot.com/deals/merge-deals;
+# developer changelog, "Updated merge functionality for contacts and companies"). Engagements cannot be merged.
+MERGED_IDS = "hs_merged_object_ids"
 
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
@@ -208,6 +212,9 @@ class HubSpotMapping(_Model):
                                    *(() if d.line_items else ("product_property",))))
         lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
                  ("deals.line_items", "quantity"), ("deals.line_items", "amount")]
+        # hs_merged_object_ids: the ids merged into a company or deal, retired as deleted (``HsObject.merges``)
+        companies.append(("companies", MERGED_IDS))
+        deals.append(("deals", MERGED_IDS))
         sections = {"companies": ("companies", companies),
                     "meetings": ("activities.meetings", meetings if m.enabled else []),
                     "calls": ("activities.calls", calls if k.enabled else []),

@@ -18,6 +18,8 @@ Business rules applied here:
   ("12,500.50", "12 500,50", "12.500,50"); an amount that is not a number rejects the deal. The stage
   (won / lost / open) comes from the pipelines API; a stage id that is not in the deal's pipeline
   rejects the deal with the pipeline it belongs to.
+* **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
+  ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
 * **Users**: owners' e-mails are lower-cased; an owner without e-mail is kept with ``email=None``
   (reported by the engine, never matched to a plan person).
 """
@@ -32,7 +34,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.hubspot.mapping import HubSpotMapping
+from connectors.hubspot.mapping import MERGED_IDS, HubSpotMapping
 from pac_core import geography
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Rejected, User
 
@@ -380,6 +382,16 @@ def to_user(owner: dict[str, Any], source: str) -> User:
     name = name or email or f"owner {owner['id']}"
     return User(id=str(owner["id"]), source=source, email=email, name=name, active=not owner.get("archived", False),
                 modified_at=parse_datetime(owner.get("updatedAt")))
+
+
+def merged_ids(obj: dict[str, Any]) -> list[str]:
+    """The ids merged into this company or deal (``hs_merged_object_ids``, "id1;id2"), its own id left out: HubSpot
+    drops them from search without listing them as archived, so the connector retires them as deleted."""
+    text = (obj.get("properties") or {}).get(MERGED_IDS)
+    if not text:
+        return []
+    own = str(obj.get("id"))
+    return [i for i in dict.fromkeys(part.strip() for part in str(text).split(";")) if i and i != own]
 
 
 def _modified(obj: dict[str, Any], get: Callable[[str], Any]) -> datetime | None:

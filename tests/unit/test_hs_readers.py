@@ -75,6 +75,14 @@ class TestMissingAndEmpty:
         assert read(_obj({"hs_sku": "MX50", "amount": "900"})) == DealLine("MX50", Decimal(1), Decimal(900),
                                                                           code="MX50")
 
+    def test_merged_ids(self):
+        """hs_merged_object_ids ("id1;id2", HubSpot's multi-value encoding) -> the ids merged away; blanks, repeats
+        and the record's own id (a merge that kept the primary's id) are left out."""
+        from connectors.hubspot.normalise import merged_ids
+        assert merged_ids(_obj({"hs_merged_object_ids": "101;102"}, "103")) == ["101", "102"]
+        assert merged_ids(_obj({"hs_merged_object_ids": " 101 ;;103;101"}, "103")) == ["101"]
+        assert merged_ids(_obj({"hs_merged_object_ids": ""}, "103")) == merged_ids(_obj({}, "103")) == []
+
 
 class TestAmounts:
     @pytest.mark.parametrize(("text", "amount"), [("€ 12 500,50", "12500.50"), ("12.500,50 EUR", "12500.50"),
