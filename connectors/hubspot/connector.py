@@ -8,8 +8,9 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   with the smallest id; with none the activity is kept with no account (the engine reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
-* archived (deleted) engagements are listed (``archived=true``) on every pull, so a deleted visit
-  report stops counting the next night; archived companies and deals on full pulls only;
+* archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
+  deleted visit report or won deal stops counting the next night (one call per 100 archived records of each
+  type: search never returns archived records);
 * a merge makes a new company or deal whose ``hs_merged_object_ids`` lists the ids merged into it: those ids
   leave search without being archived, and are emitted as deleted records with the merged record, so the
   store retires them on the same run (no account twice, no won revenue counted two or three times);
@@ -250,8 +251,9 @@ class HubSpotConnector:
                     yield from self._merged_away(spec, obj)
         if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
             return
-        # Deleted visit reports must stop counting at once: archived engagements are listed on every pull (one
-        # call per 100 archived records), keeping those archived since the watermark.
+        # Deleted visit reports and won deals must stop counting at once: archived engagements, companies and deals
+        # are listed on every pull (one call per 100 archived records: HubSpot's list has no "archived since"
+        # filter), keeping those archived since the watermark.
         for obj in list_objects(self.transport, object_type, props, archived=True):
             archived_at = parse_datetime(obj.get("archivedAt"))
             if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:

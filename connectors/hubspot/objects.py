@@ -30,7 +30,8 @@ class Source(StrEnum):
 
 
 class Deletions(StrEnum):
-    EVERY_PULL = "every_pull"    # the archived list on every pull (deleted visit reports stop counting at once)
+    EVERY_PULL = "every_pull"    # the archived list on every pull (a deleted visit report or won deal stops counting
+                                 # the next night)
     FULL = "full"                # the archived list on full reads (reconciliations) only
     NONE = "none"
 
@@ -75,7 +76,7 @@ def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
 
 OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.USERS, Source.OWNERS, "owners", deletions=Deletions.FULL, page_size=500),
-    HsObject(ObjectKind.ACCOUNTS, Source.SEARCH, "companies", deletions=Deletions.FULL, own_writes=True,
+    HsObject(ObjectKind.ACCOUNTS, Source.SEARCH, "companies", deletions=Deletions.EVERY_PULL, own_writes=True,
              merges=True,
              reader=lambda m, s, _p: _no_company(account_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "meetings", deletions=Deletions.EVERY_PULL, company=True,
@@ -84,7 +85,7 @@ OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "calls", deletions=Deletions.EVERY_PULL, company=True,
              enabled=lambda m: m.activities.calls.enabled,
              reader=lambda m, s, _p: _no_lines(call_reader(m, s))),
-    HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.FULL, company=True, lines=True,
+    HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, lines=True,
              pipelines=True, merges=True, filters=_pipeline_filter,
              reader=deal_reader),
     HsObject(ObjectKind.PAC_EDITS, Source.PAC_RECORDS),

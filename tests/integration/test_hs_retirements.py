@@ -1,13 +1,13 @@
 """Companies and deals that leave a HubSpot portal stop counting on the next incremental night, not at the next full
 reconciliation: merged records (a merge makes a new record whose ``hs_merged_object_ids`` lists the ids merged into
-it; those ids vanish from search without being archived). Through hubspot-api-client against the sandbox CRM, into
-the store (SQLite and PostgreSQL), evaluated by the engine."""
+it; those ids vanish from search without being archived) and deleted (archived) won deals and companies. Through
+hubspot-api-client against the sandbox CRM, into the store (SQLite and PostgreSQL), evaluated by the engine."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -125,3 +125,33 @@ class TestMerges:
         _night(engine, connector, mark, run_id=2)
         assert _live(_stored(engine, connector))[0] == [f]
 
+
+class TestDeletions:
+    def test_deleted_won_deal_and_company_stop_counting_on_the_next_incremental_night(self, engine, portal):
+        """Two won April deals on Lyon A (700 + 300 EUR) and a second company. The 300 EUR deal and the second
+        company are deleted in HubSpot: the next incremental night counts 700 EUR and one company (before: 1,000 EUR
+        and two companies until the periodic full read)."""
+        api, connector, julie = portal
+        a, gone = _company(api, "Lyon A", julie), _company(api, "Villeurbanne B", julie)
+        keep, lost = _won(api, a, "700", julie), _won(api, a, "300", julie)
+        mark = _night(engine, connector, None, run_id=1)
+        assert _april_revenue(_stored(engine, connector)) == Decimal("1000")
+        api.archive("deals", lost)
+        api.archive("companies", gone)
+        _night(engine, connector, mark, run_id=2)
+        stored = _stored(engine, connector)
+        assert _live(stored) == ([a], [keep])
+        assert _april_revenue(stored) == Decimal("700")
+
+    def test_deletions_cost_one_archive_list_call_per_object(self, portal):
+        """A night with nothing new reads one search page and one archive list page per object: companies 2 calls,
+        deals 2 (before: 1 each; the archive lists were read on full reads only)."""
+        api, connector, julie = portal
+        _won(api, _company(api, "Lyon A", julie), "700", julie)
+        list(connector.pull(ObjectKind.DEALS, None, full=True))         # (stage meanings read once per run)
+        later = STAMP + timedelta(days=1)
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.ACCOUNTS, later))
+        list(connector.pull(ObjectKind.DEALS, later))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert spent == {"search.companies": 1, "list.companies": 1, "search.deals": 1, "list.deals": 1}
