@@ -77,7 +77,7 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 3   # 2: unlisted call statuses rejected; 3: merged ids retired
+READING_RULES = 4   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500

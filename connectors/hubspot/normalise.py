@@ -20,6 +20,7 @@ Business rules applied here:
   rejects the deal with the pipeline it belongs to.
 * **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
   ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
+* **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0.
 * **Users**: owners' e-mails are lower-cased; an owner without e-mail is kept with ``email=None``
   (reported by the engine, never matched to a plan person).
 """
@@ -361,7 +362,9 @@ def line_reader(m: HubSpotMapping) -> LineReader:
         if not product:
             return None
         try:
-            quantity = parse_amount(get("quantity")) or Decimal(1)
+            quantity = parse_amount(get("quantity"))
+            if quantity is None:        # no quantity: one unit; a quantity of 0 stays 0
+                quantity = Decimal(1)
             amount = parse_amount(get("amount"))
         except ValueError:
             return None
