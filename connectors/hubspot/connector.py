@@ -8,8 +8,12 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   with the smallest id; with none the activity is kept with no account (the engine reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
-* archived (deleted) engagements are listed (``archived=true``) on every pull, so a deleted visit
-  report stops counting the next night; archived companies and deals on full pulls only;
+* archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
+  deleted visit report or won deal stops counting the next night (one call per 100 archived records of each
+  type: search never returns archived records);
+* a merge makes a new company or deal whose ``hs_merged_object_ids`` lists the ids merged into it: those ids
+  leave search without being archived, and are emitted as deleted records with the merged record, so the
+  store retires them on the same run (no account twice, no won revenue counted two or three times);
 * deals take won / lost / open from the pipelines API, their company and line items from associations;
 * users are the portal's owners (``/crm/v3/owners``).
 """
@@ -45,7 +49,14 @@ from connectors.hubspot import provisioning
 from connectors.hubspot.associations import AxisTargets, Links, choose_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, load_mapping
-from connectors.hubspot.normalise import Pipeline, line_reader, parse_datetime, parse_pipelines, to_user
+from connectors.hubspot.normalise import (
+    Pipeline,
+    line_reader,
+    merged_ids,
+    parse_datetime,
+    parse_pipelines,
+    to_user,
+)
 from connectors.hubspot.objects import Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
     batch_read,
@@ -66,7 +77,7 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 1
+READING_RULES = 4   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -241,16 +252,31 @@ class HubSpotConnector:
             for obj in buffer:
                 i = obj["id"]
                 yield convert(obj, companies.get(i), lines.get(i, ()))
+                if spec.merges:
+                    yield from self._merged_away(spec, obj)
         if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
             return
-        # Deleted visit reports must stop counting at once: archived engagements are listed on every pull (one
-        # call per 100 archived records), keeping those archived since the watermark.
+        # Deleted visit reports and won deals must stop counting at once: archived engagements, companies and deals
+        # are listed on every pull (one call per 100 archived records: HubSpot's list has no "archived since"
+        # filter), keeping those archived since the watermark.
         for obj in list_objects(self.transport, object_type, props, archived=True):
             archived_at = parse_datetime(obj.get("archivedAt"))
             if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
                 continue
             record = convert(obj | {"archived": True}, None, ())
             yield _deleted(record, obj, self.name)
+            if spec.merges:
+                yield from self._merged_away(spec, obj)
+
+    def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
+        """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops
+        them from search and never lists them as archived. Retiring an id already retired changes nothing."""
+        ids = merged_ids(obj)
+        if not ids:
+            return
+        when = parse_datetime(obj.get("archivedAt")) or _when(obj)
+        for old in ids:
+            yield _bare_deleted(spec.kind, old, self.name, when)
 
     def _lines(self, deal_ids: Sequence[str]) -> dict[str, tuple[DealLine, ...]]:
         links = read_associations(self.transport, "deals", "line_items", deal_ids)
@@ -406,11 +432,17 @@ def _deleted(record: Record | Rejected, obj: dict[str, Any], source: str) -> Rec
     if isinstance(record, Account | Activity | Deal):
         return replace(record, deleted=True, modified_at=when)
     assert not isinstance(record, User), "owners come from the owners API, never from an archived list"
-    if record.object == "activities":
-        return Activity(obj["id"], source, None, None, None, None, deleted=True, modified_at=when)
-    if record.object == "deals":
-        return Deal(obj["id"], source, None, None, None, None, None, DealStage.OPEN, deleted=True, modified_at=when)
-    return Account(obj["id"], source, "", deleted=True, modified_at=when)
+    return _bare_deleted(ObjectKind(record.object), obj["id"], source, when)
+
+
+def _bare_deleted(kind: ObjectKind, record_id: str, source: str, when: datetime) -> Record:
+    """A deleted record known by its id only (an archived record that cannot be normalised, an id merged away)."""
+    if kind is ObjectKind.ACTIVITIES:
+        return Activity(record_id, source, None, None, None, None, deleted=True, modified_at=when)
+    if kind is ObjectKind.DEALS:
+        return Deal(record_id, source, None, None, None, None, None, DealStage.OPEN, deleted=True, modified_at=when)
+    assert kind is ObjectKind.ACCOUNTS, kind
+    return Account(record_id, source, "", deleted=True, modified_at=when)
 
 
 def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

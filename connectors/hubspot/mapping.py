@@ -42,6 +42,10 @@ class PortalFacts(Protocol):
 
 
 DEFAULT_MAPPING = "mappings/hubspot.default.yaml"
+# HubSpot's "Merged [record] IDs" property of companies and deals ("id1;id2"): the records merged into this one, gone
+# from search without being archived (knowledge base, "Merge records", https://knowledge.hubspot.com/deals/merge-deals;
+# developer changelog, "Updated merge functionality for contacts and companies"). Engagements cannot be merged.
+MERGED_IDS = "hs_merged_object_ids"
 
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
@@ -107,11 +111,25 @@ class CallMap(_Model):
         LEFT_VOICEMAIL: ActivityStatus.NO_SHOW, NO_ANSWER: ActivityStatus.NO_SHOW,
         BUSY: ActivityStatus.NO_SHOW, WRONG_NUMBER: ActivityStatus.CANCELLED})
     no_disposition: ActivityStatus = ActivityStatus.COMPLETED
-    status_property: str | None = "hs_call_status"     # when mapped here, the call status wins
+    # ``hs_call_status``: a status listed under ``statuses`` wins over the disposition; one listed under
+    # ``disposition_statuses`` (and an empty one) leaves the call to its disposition; any other value rejects the
+    # call (reported, never counted: a missed call must not pass for a completed one, as it did when MISSED was
+    # not listed and the disposition was empty). The documented values: the Calls guide ("The statuses are BUSY,
+    # CALLING_CRM_USER, CANCELED, COMPLETED, CONNECTING, FAILED, IN_PROGRESS, NO_ANSWER, QUEUED, and RINGING";
+    # a call with a voicemail has status "missed", https://developers.hubspot.com/docs/guides/api/crm/engagements/
+    # calls) and the calling extensions' inbound calls (``finalCallStatus``: the same plus HOLD, MISSED and
+    # UNKNOWN, https://developers.hubspot.com/docs/api-reference/latest/crm/extensions/calling-extensions/inbound/
+    # create-inbound-call). Values are compared upper-cased.
+    status_property: str | None = "hs_call_status"
     statuses: dict[str, ActivityStatus] = Field(default_factory=lambda: {
-        "CANCELED": ActivityStatus.CANCELLED, "NO_ANSWER": ActivityStatus.NO_SHOW, "BUSY": ActivityStatus.NO_SHOW,
-        "FAILED": ActivityStatus.NO_SHOW, "QUEUED": ActivityStatus.PLANNED, "RINGING": ActivityStatus.PLANNED,
-        "IN_PROGRESS": ActivityStatus.PLANNED, "CONNECTING": ActivityStatus.PLANNED})
+        "CANCELED": ActivityStatus.CANCELLED,       # the call was called off: it did not happen
+        "NO_ANSWER": ActivityStatus.NO_SHOW, "BUSY": ActivityStatus.NO_SHOW, "FAILED": ActivityStatus.NO_SHOW,
+        "MISSED": ActivityStatus.NO_SHOW,           # an inbound call nobody answered (voicemail or not)
+        "UNKNOWN": ActivityStatus.NO_SHOW,          # the calling app could not tell that anyone spoke: not held
+        "QUEUED": ActivityStatus.PLANNED, "RINGING": ActivityStatus.PLANNED,   # still under way: a later status
+        "CONNECTING": ActivityStatus.PLANNED, "IN_PROGRESS": ActivityStatus.PLANNED,   # change re-reads the call
+        "CALLING_CRM_USER": ActivityStatus.PLANNED, "HOLD": ActivityStatus.PLANNED})
+    disposition_statuses: list[str] = Field(default_factory=lambda: ["COMPLETED"])   # the call outcome says
 
 
 class ActivityMap(_Model):
@@ -194,6 +212,9 @@ class HubSpotMapping(_Model):
                                    *(() if d.line_items else ("product_property",))))
         lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
                  ("deals.line_items", "quantity"), ("deals.line_items", "amount")]
+        # hs_merged_object_ids: the ids merged into a company or deal, retired as deleted (``HsObject.merges``)
+        companies.append(("companies", MERGED_IDS))
+        deals.append(("deals", MERGED_IDS))
         sections = {"companies": ("companies", companies),
                     "meetings": ("activities.meetings", meetings if m.enabled else []),
                     "calls": ("activities.calls", calls if k.enabled else []),

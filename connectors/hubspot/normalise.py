@@ -7,8 +7,10 @@ Business rules applied here:
   country are read as ``companies.default_country``.
 * **Activities**: meetings take their type from ``hs_activity_type`` (mapping ``meetings.types``, else
   ``default_type``) and their status from ``hs_meeting_outcome``; calls take their status from
-  ``hs_call_disposition``. The start is ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an
-  engagement with neither is rejected ("no start time"), never counted.
+  ``hs_call_status`` when the mapping lists it under ``statuses`` (MISSED: no_show, RINGING: planned...), else
+  (COMPLETED, or empty) from ``hs_call_disposition``; an unlisted call status rejects the call. The start is
+  ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an engagement with neither is rejected ("no start
+  time"), never counted.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
   ``closed_at`` and the engine takes its date in the plan's timezone (00:30 in Paris on 1 April, 22:30 UTC on
   31 March, is 1 April); a plain "YYYY-MM-DD" stays that calendar date. Activities keep their instants.
@@ -16,6 +18,9 @@ Business rules applied here:
   ("12,500.50", "12 500,50", "12.500,50"); an amount that is not a number rejects the deal. The stage
   (won / lost / open) comes from the pipelines API; a stage id that is not in the deal's pipeline
   rejects the deal with the pipeline it belongs to.
+* **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
+  ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
+* **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0.
 * **Users**: owners' e-mails are lower-cased; an owner without e-mail is kept with ``email=None``
   (reported by the engine, never matched to a plan person).
 """
@@ -30,7 +35,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.hubspot.mapping import HubSpotMapping
+from connectors.hubspot.mapping import MERGED_IDS, HubSpotMapping
 from pac_core import geography
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Rejected, User
 
@@ -259,11 +264,15 @@ def to_meeting(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: 
 
 
 def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
-    """Call object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped disposition)."""
+    """Call object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped status or
+    disposition). A status the mapping lists under ``statuses`` wins; an empty one, or one under
+    ``disposition_statuses`` (COMPLETED), leaves the call to its disposition (none: ``no_disposition``); any other
+    status rejects the call, so that a status HubSpot adds is reported, never counted as a completed call."""
     cm = m.activities.calls
     start_p, title_p, owner_p, disposition_p, status_p = cm.start, cm.title, cm.owner, cm.disposition, \
         cm.status_property
     kind, dispositions, no_disposition, statuses = cm.type, dict(cm.dispositions), cm.no_disposition, dict(cm.statuses)
+    by_disposition = frozenset(s.strip().upper() for s in cm.disposition_statuses) | {""}
     no_start = f"call has no start time ({cm.start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
@@ -273,8 +282,12 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         disposition = (get(disposition_p) or "").strip()
-        status = statuses.get((get(status_p) or "").strip().upper()) if status_p else statuses.get("")
-        if status is None:      # the call status wins when it is one the mapping lists, else the disposition says
+        call_status = str(get(status_p) or "").strip().upper() if status_p else ""
+        status = statuses.get(call_status)
+        if status is None and call_status not in by_disposition:
+            return Rejected(source, "activities", obj["id"], f"call status {call_status!r} is not in the mapping "
+                            "(activities.calls.statuses or disposition_statuses)")
+        if status is None:      # the call status leaves it to the disposition
             if not disposition:
                 status = no_disposition
             else:
@@ -349,7 +362,9 @@ def line_reader(m: HubSpotMapping) -> LineReader:
         if not product:
             return None
         try:
-            quantity = parse_amount(get("quantity")) or Decimal(1)
+            quantity = parse_amount(get("quantity"))
+            if quantity is None:        # no quantity: one unit; a quantity of 0 stays 0
+                quantity = Decimal(1)
             amount = parse_amount(get("amount"))
         except ValueError:
             return None
@@ -370,6 +385,16 @@ def to_user(owner: dict[str, Any], source: str) -> User:
     name = name or email or f"owner {owner['id']}"
     return User(id=str(owner["id"]), source=source, email=email, name=name, active=not owner.get("archived", False),
                 modified_at=parse_datetime(owner.get("updatedAt")))
+
+
+def merged_ids(obj: dict[str, Any]) -> list[str]:
+    """The ids merged into this company or deal (``hs_merged_object_ids``, "id1;id2"), its own id left out: HubSpot
+    drops them from search without listing them as archived, so the connector retires them as deleted."""
+    text = (obj.get("properties") or {}).get(MERGED_IDS)
+    if not text:
+        return []
+    own = str(obj.get("id"))
+    return [i for i in dict.fromkeys(part.strip() for part in str(text).split(";")) if i and i != own]
 
 
 def _modified(obj: dict[str, Any], get: Callable[[str], Any]) -> datetime | None:

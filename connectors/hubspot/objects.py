@@ -2,9 +2,10 @@
 
 Each entry says where the records come from (``source``: the owners API, a search over ``hs_lastmodifieddate``,
 or the PAC records), the object type and its properties (the mapping's), the cursor field and page size, where
-deleted records come from (``deletions``: the archived list on every pull, on full reads only, or nowhere), what
-rides along (the company of each record through associations v4, a deal's line items), the filters the mapping
-adds (deal pipelines), and how a record is normalised. Adding an object kind is one entry here (see
+deleted records come from (``deletions``: the archived list on every pull, on full reads only, or nowhere; and
+``merges``: the ids a merged record lists in ``hs_merged_object_ids``), what rides along (the company of each
+record through associations v4, a deal's line items), the filters the mapping adds (deal pipelines), and how a
+record is normalised. Adding an object kind is one entry here (see
 docs/architecture.md); the loop itself is ``HubSpotConnector.pull``.
 """
 
@@ -29,7 +30,8 @@ class Source(StrEnum):
 
 
 class Deletions(StrEnum):
-    EVERY_PULL = "every_pull"    # the archived list on every pull (deleted visit reports stop counting at once)
+    EVERY_PULL = "every_pull"    # the archived list on every pull (a deleted visit report or won deal stops counting
+                                 # the next night)
     FULL = "full"                # the archived list on full reads (reconciliations) only
     NONE = "none"
 
@@ -54,6 +56,7 @@ class HsObject:
     company: bool = False                           # linked to its company through associations v4
     lines: bool = False                             # a deal's line items (when the mapping reads them)
     own_writes: bool = False                        # pac writes it: its own write bursts are left out of reads
+    merges: bool = False                            # HubSpot merges its records: hs_merged_object_ids retires ids
     pipelines: bool = False                         # needs the deal pipelines (read first: stage meanings)
     filters: Callable[[HubSpotMapping], list[dict[str, Any]]] = lambda _m: []
 
@@ -73,7 +76,8 @@ def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
 
 OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.USERS, Source.OWNERS, "owners", deletions=Deletions.FULL, page_size=500),
-    HsObject(ObjectKind.ACCOUNTS, Source.SEARCH, "companies", deletions=Deletions.FULL, own_writes=True,
+    HsObject(ObjectKind.ACCOUNTS, Source.SEARCH, "companies", deletions=Deletions.EVERY_PULL, own_writes=True,
+             merges=True,
              reader=lambda m, s, _p: _no_company(account_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "meetings", deletions=Deletions.EVERY_PULL, company=True,
              enabled=lambda m: m.activities.meetings.enabled,
@@ -81,8 +85,8 @@ OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "calls", deletions=Deletions.EVERY_PULL, company=True,
              enabled=lambda m: m.activities.calls.enabled,
              reader=lambda m, s, _p: _no_lines(call_reader(m, s))),
-    HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.FULL, company=True, lines=True,
-             pipelines=True, filters=_pipeline_filter,
+    HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, lines=True,
+             pipelines=True, merges=True, filters=_pipeline_filter,
              reader=deal_reader),
     HsObject(ObjectKind.PAC_EDITS, Source.PAC_RECORDS),
 )

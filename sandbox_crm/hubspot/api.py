@@ -12,7 +12,7 @@ request's Authorization header (redaction tests).
 
 ``HubSpotApi`` owns one of each component, all sharing one ``Portal`` (the data, ``portal.py``), and routes each
 request to the component that answers it. Seeded from the demo organisation's "hubspot" records. Helpers
-(``add``, ``archive``, ``associate``, ``update``...) let tests and benchmarks shape the portal directly.
+(``add``, ``archive``, ``merge``, ``associate``, ``update``...) let tests and benchmarks shape the portal directly.
 """
 
 from __future__ import annotations
@@ -130,6 +130,10 @@ class HubSpotApi:
 
     def archive(self, object_type: str, object_id: str) -> None:
         self.portal.archive(object_type, object_id)
+
+    def merge(self, object_type: str, primary: str, other: str) -> str:
+        """Merge two records into a new one, as HubSpot does (``Portal.merge``); the new id."""
+        return self.portal.merge(object_type, primary, other)
 
     def associate(self, from_type: str, from_id: str, to_type: str, to_id: str, *, primary: bool = False,
                   type_id: int | None = None) -> None:

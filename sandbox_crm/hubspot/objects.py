@@ -11,6 +11,7 @@ from sandbox_crm.faults import Fault
 from sandbox_crm.http import Request, Response
 from sandbox_crm.hubspot.portal import Portal
 from sandbox_crm.hubspot.records import (
+    CALCULATED,
     INTEGRATION_SOURCE,
     READ_ONLY,
     Table,
@@ -53,6 +54,8 @@ class Objects:
         if id_property:
             object_id = table.unique.get(id_property, {}).get(object_id, "")
         obj = source.get(object_id)
+        if obj is None and not archived:     # an id merged away answers the record it was merged into
+            obj = source.get(table.merged.get(object_id, ""))
         if obj is None:
             return error(404, "Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND")
         history = [p for v in req.query.get("propertiesWithHistory") or [] for p in v.split(",") if p]
@@ -65,7 +68,7 @@ class Objects:
             prop = table.properties.get(name)
             if prop is None:
                 return f'Property "{name}" does not exist'
-            if name in READ_ONLY:
+            if name in READ_ONLY or name in CALCULATED:
                 return f'"{name}" is a read only property; its value cannot be set.'
             if value in (None, ""):
                 continue

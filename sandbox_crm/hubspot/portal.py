@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from sandbox_crm.hubspot.records import (
     DEFAULT_PROPERTIES,
     MAINTENANCE_STAGES,
     MEETING_OUTCOME,
+    MERGED_IDS,
     PORTAL_ID,
     PRIMARY_TYPE,
     STANDARD_PROPERTIES,
@@ -129,6 +131,39 @@ class Portal:
             table.archived[object_id] = obj
             table.changed()
 
+    def merge(self, object_type: str, primary: str, other: str) -> str:
+        """Merge ``other`` into ``primary`` as HubSpot does (``POST /crm/v3/objects/{type}/merge``); the new id.
+
+        HubSpot's changelog ("Updated merge functionality for contacts and companies"): "a new record with a new ID
+        will be created for the resulting merged record, with both records merged into the new one", the primary's
+        values winning ("consistent with merges for other object types"), and "both of the previous IDs will point
+        to the resulting merged record" (a GET of an old id answers the new record). The new record's
+        ``hs_merged_object_ids`` lists the ids merged into it, theirs included ("id1;id2"); it takes both records'
+        associations (the associated records' own stamps do not move). The two old records leave search and the
+        lists and are *not* archived: nothing but ``hs_merged_object_ids`` says they are gone."""
+        with self.lock:
+            table = self.table(object_type)
+            assert table is not None and primary != other
+            first, second = table.rows.pop(primary), table.rows.pop(other)
+            ids = [i for obj in (first, second) for i in (*_merged(obj), obj.id)]
+            props = {**{k: v for k, v in second.props.items() if v not in (None, "")},
+                     **{k: v for k, v in first.props.items() if v not in (None, "")}, MERGED_IDS: ";".join(ids)}
+            new = self.add(table.name, props)
+            for old in ids:
+                table.merged[old] = new
+            for (from_type, to_type), links in list(self.links.items()):
+                if from_type != table.name:
+                    continue
+                back = self.links.get((to_type, from_type), {})
+                for old in (first.id, second.id):
+                    for to_id, link in links.pop(old, {}).items():
+                        links.setdefault(new, {}).setdefault(to_id, link)
+                        reverse = back.get(to_id, {}).pop(old, None)
+                        if reverse is not None:
+                            back[to_id].setdefault(new, reverse)
+            table.changed()
+            return new
+
     def associate(self, from_type: str, from_id: str, to_type: str, to_id: str, *, primary: bool = False,
                   type_id: int | None = None) -> None:
         """Link two records both ways (like HubSpot); the engagement's own timestamp does not move."""
@@ -198,9 +233,13 @@ class Portal:
             stamp = done if done < as_of else created_before(act.key, as_of)
             owner = owner_of.get(act.owner_email or "")
             if act.kind == "call":
+                status, disposition = CALL_STATUS.get(act.status), CALL_DISPOSITION.get(act.status)
+                if act.status == "no_show" and zlib.crc32(act.key.encode()) % 2:
+                    # about half the unanswered calls are inbound calls nobody picked up: HubSpot files them
+                    # MISSED, with no call outcome (the Calls guide, "Identify voicemails vs. recorded calls")
+                    status, disposition = "MISSED", None
                 props = {"hs_call_title": act.subject, "hs_timestamp": as_iso(start), "hubspot_owner_id": owner,
-                         "hs_call_status": CALL_STATUS.get(act.status),
-                         "hs_call_disposition": CALL_DISPOSITION.get(act.status)}
+                         "hs_call_status": status, "hs_call_disposition": disposition}
                 object_type = "calls"
             else:
                 end = start + timedelta(minutes=act.duration_minutes) if start else None
@@ -234,3 +273,8 @@ class Portal:
                                                "amount": amount,
                                                "hs_product_id": products.get(code)}, modified=stamp)
                 self.associate("deals", deal_id, "line_items", line)
+
+
+def _merged(obj: Obj) -> list[str]:
+    """The ids already merged into a record (its ``hs_merged_object_ids``)."""
+    return [i for i in (obj.props.get(MERGED_IDS) or "").split(";") if i.strip()]

@@ -28,6 +28,9 @@ PRIMARY_TYPE = 5          # the "Primary" label (deal -> company); used for any 
 MEETING_OUTCOME = {"completed": "COMPLETED", "planned": "SCHEDULED", "cancelled": "CANCELED", "no_show": "NO_SHOW"}
 CALL_DISPOSITION = {"completed": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
                     "no_show": "73a0d17f-1163-4015-bdd5-ec830791da20"}
+# hs_call_status as HubSpot's Calls guide lists them (BUSY, CALLING_CRM_USER, CANCELED, COMPLETED, CONNECTING,
+# FAILED, IN_PROGRESS, NO_ANSWER, QUEUED, RINGING) and inbound calling adds (HOLD, MISSED, UNKNOWN); the seed files
+# some unanswered calls as MISSED (``Portal.seed``).
 CALL_STATUS = {"completed": "COMPLETED", "no_show": "NO_ANSWER", "cancelled": "CANCELED", "planned": "QUEUED"}
 DEAL_STAGES = (("appointmentscheduled", "Appointment scheduled", False, "0.2"),
                ("qualifiedtobuy", "Qualified to buy", False, "0.4"),
@@ -38,15 +41,23 @@ DEAL_STAGES = (("appointmentscheduled", "Appointment scheduled", False, "0.2"),
 MAINTENANCE_STAGES = (("1001", "Renewal due", False, "0.5"), ("1002", "Renewed", True, "1.0"),
                       ("1003", "Not renewed", True, "0.0"))
 
+# HubSpot's "Merged [record] IDs" (knowledge base, "Merge records": "For all objects, you can use the Merged [record]
+# IDs property to view previously merged records"): calculated by a merge, the ids merged into the record, in
+# HubSpot's multi-value encoding "id1;id2"; never written through the API.
+MERGED_IDS = "hs_merged_object_ids"
+CALCULATED = {MERGED_IDS}
+
 STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, fieldType)
     "companies": [("name", "string", "text"), ("domain", "string", "text"), ("zip", "string", "text"),
                   ("city", "string", "text"), ("country", "string", "text"), ("industry", "string", "text"),
                   ("type", "string", "text"), ("annualrevenue", "number", "number"),
-                  ("description", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
+                  ("description", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select"),
+                  (MERGED_IDS, "enumeration", "checkbox")],
     "contacts": [("email", "string", "text"), ("firstname", "string", "text"), ("lastname", "string", "text")],
     "deals": [("dealname", "string", "text"), ("amount", "string", "text"), ("closedate", "datetime", "date"),
               ("dealstage", "enumeration", "select"), ("pipeline", "enumeration", "select"),
-              ("deal_currency_code", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select")],
+              ("deal_currency_code", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select"),
+              (MERGED_IDS, "enumeration", "checkbox")],
     "meetings": [("hs_meeting_title", "string", "text"), ("hs_meeting_start_time", "datetime", "date"),
                  ("hs_meeting_end_time", "datetime", "date"), ("hs_timestamp", "datetime", "date"),
                  ("hs_meeting_outcome", "enumeration", "select"), ("hs_activity_type", "enumeration", "select"),
@@ -148,6 +159,7 @@ class Table:
     properties: dict[str, dict[str, Any]] = field(default_factory=dict)
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
     unique: dict[str, dict[str, str]] = field(default_factory=dict)
+    merged: dict[str, str] = field(default_factory=dict)     # an id merged away -> the record it went into
     totals: dict[str, int] = field(default_factory=dict)
     _sorted: list[Obj] | None = None
     _keys: list[tuple[int, int]] | None = None
@@ -171,7 +183,7 @@ class Table:
                 "groupName": group or f"{self.name}information", "description": "", "options": options or [],
                 "hasUniqueValue": unique, "hubspotDefined": not custom, "hidden": False, "formField": False,
                 "modificationMetadata": {"archivable": custom, "readOnlyDefinition": not custom,
-                                         "readOnlyValue": name in READ_ONLY}}
+                                         "readOnlyValue": name in READ_ONLY or name in CALCULATED}}
         self.properties[name] = prop
         if unique:
             self.unique.setdefault(name, {})

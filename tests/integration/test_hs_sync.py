@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from connectors.base import ManagerEdit, ObjectKind, Target, WriteChange
+from connectors.hubspot.mapping import CONNECTED
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, Deal, DealStage, Rejected, User
 from sandbox_crm.demo_org import build_demo_org
@@ -147,6 +148,27 @@ class TestAwkwardRecords:
         assert found[two].account_id == b and found[none].account_id is None
         rejected = [r for r in pulled if isinstance(r, Rejected) and r.id == no_start]
         assert len(rejected) == 1 and "no start time" in rejected[0].reason
+
+    def test_missed_and_ringing_calls_are_not_completed_calls(self, fresh):
+        """Calls as HubSpot files them: an inbound call nobody answered (MISSED, no outcome), one still ringing the
+        rep (CALLING_CRM_USER), one on hold, one completed and connected, one with a status the mapping does not
+        list. Counted: 1 completed call, 1 no-show, 2 planned; the unlisted one rejected (before: 4 completed)."""
+        api, _, connector = fresh
+        company = next(iter(api.tables["companies"].rows))
+
+        def call(status: str, disposition: str = "") -> str:
+            return api.add("calls", {"hs_timestamp": START, "hs_call_status": status, "hs_call_disposition":
+                                     disposition or None, "hs_call_title": status}, companies=(company,))
+
+        ids = {call("MISSED"): "no_show", call("CALLING_CRM_USER"): "planned", call("HOLD"): "planned",
+               call("COMPLETED", CONNECTED): "completed"}
+        odd = call("TRANSFERRED")
+        pulled = list(connector.pull(ObjectKind.ACTIVITIES, None))
+        found = _by_id(pulled)
+        assert {i: found[i].status.value for i in ids} == ids
+        assert [r.reason for r in pulled if isinstance(r, Rejected) and r.id == odd] == [
+            "call status 'TRANSFERRED' is not in the mapping (activities.calls.statuses or disposition_statuses)"]
+        assert odd not in found
 
     def test_deal_amounts_and_stages(self, fresh):
         """Comma amounts parse, a foreign stage id is rejected naming its pipeline, no close date is kept."""

@@ -146,6 +146,41 @@ class TestActivities:
                                                                 ActivityStatus.CANCELLED)
         assert ok.type is ActivityType.CALL
 
+    @pytest.mark.parametrize(("status", "want"), [
+        ("MISSED", ActivityStatus.NO_SHOW), ("missed", ActivityStatus.NO_SHOW), ("UNKNOWN", ActivityStatus.NO_SHOW),
+        ("NO_ANSWER", ActivityStatus.NO_SHOW), ("BUSY", ActivityStatus.NO_SHOW), ("FAILED", ActivityStatus.NO_SHOW),
+        ("CALLING_CRM_USER", ActivityStatus.PLANNED), ("HOLD", ActivityStatus.PLANNED),
+        ("QUEUED", ActivityStatus.PLANNED), ("RINGING", ActivityStatus.PLANNED),
+        ("CONNECTING", ActivityStatus.PLANNED), ("IN_PROGRESS", ActivityStatus.PLANNED),
+        ("CANCELED", ActivityStatus.CANCELLED), ("COMPLETED", ActivityStatus.COMPLETED),
+        ("", ActivityStatus.COMPLETED)])
+    def test_every_documented_call_status_without_outcome(self, status, want):
+        """Each hs_call_status HubSpot documents (Calls guide; inbound calling's finalCallStatus), on a call with no
+        outcome (an inbound call nobody answered has none): MISSED (the guide writes it "missed" too) and UNKNOWN are
+        no-shows, CALLING_CRM_USER (ringing the rep) and HOLD still under way (planned), never completed calls;
+        COMPLETED, or no status, leaves it to the disposition: none, so the mapping's no_disposition (completed).
+        Before: MISSED, missed, UNKNOWN, CALLING_CRM_USER and HOLD were all completed calls."""
+        call = to_call(_obj({"hs_timestamp": "2027-05-03T08:00:00Z", "hs_call_status": status,
+                             "hs_call_disposition": ""}), "hs", MAPPING, None)
+        assert isinstance(call, Activity) and call.status is want
+
+    def test_unlisted_call_status_is_rejected_not_completed(self):
+        """A status the mapping does not list (one HubSpot adds later) rejects the call, naming the status, even
+        with a "Connected" outcome: it is reported, not guessed (before: the disposition made it completed)."""
+        for disposition in ("", CONNECTED):
+            call = to_call(_obj({"hs_timestamp": "2027-05-03T08:00:00Z", "hs_call_status": "TRANSFERRED",
+                                 "hs_call_disposition": disposition}, "77"), "hs", MAPPING, None)
+            assert call == Rejected("hs", "activities", "77", "call status 'TRANSFERRED' is not in the mapping "
+                                    "(activities.calls.statuses or disposition_statuses)")
+
+    def test_call_status_property_unmapped_leaves_the_disposition(self):
+        """With ``status_property: null`` the disposition alone decides, whatever hs_call_status holds."""
+        calls = MAPPING.activities.calls.model_copy(update={"status_property": None})
+        mapping = MAPPING.model_copy(update={"activities": MAPPING.activities.model_copy(update={"calls": calls})})
+        call = to_call(_obj({"hs_timestamp": "2027-05-03T08:00:00Z", "hs_call_status": "TRANSFERRED",
+                             "hs_call_disposition": NO_ANSWER}), "hs", mapping, None)
+        assert isinstance(call, Activity) and call.status is ActivityStatus.NO_SHOW
+
 
 class TestDeals:
     def test_won_deal_with_comma_amount(self):

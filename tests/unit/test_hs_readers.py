@@ -75,6 +75,20 @@ class TestMissingAndEmpty:
         assert read(_obj({"hs_sku": "MX50", "amount": "900"})) == DealLine("MX50", Decimal(1), Decimal(900),
                                                                           code="MX50")
 
+    @pytest.mark.parametrize(("quantity", "want"), [("0", 0), ("0.0", 0), ("", 1), (None, 1), ("3", 3)])
+    def test_line_quantity_zero_stays_zero(self, quantity, want):
+        """A line item of quantity 0 is 0 units (before: 1, as if it had none); an absent or empty one is 1 unit."""
+        line = line_reader(MAPPING)(_obj({"hs_sku": "MX50", "amount": "0", "quantity": quantity}))
+        assert line is not None and line.quantity == Decimal(want)
+
+    def test_merged_ids(self):
+        """hs_merged_object_ids ("id1;id2", HubSpot's multi-value encoding) -> the ids merged away; blanks, repeats
+        and the record's own id (a merge that kept the primary's id) are left out."""
+        from connectors.hubspot.normalise import merged_ids
+        assert merged_ids(_obj({"hs_merged_object_ids": "101;102"}, "103")) == ["101", "102"]
+        assert merged_ids(_obj({"hs_merged_object_ids": " 101 ;;103;101"}, "103")) == ["101"]
+        assert merged_ids(_obj({"hs_merged_object_ids": ""}, "103")) == merged_ids(_obj({}, "103")) == []
+
 
 class TestAmounts:
     @pytest.mark.parametrize(("text", "amount"), [("€ 12 500,50", "12500.50"), ("12.500,50 EUR", "12500.50"),

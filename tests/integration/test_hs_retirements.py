@@ -1,0 +1,157 @@
+"""Companies and deals that leave a HubSpot portal stop counting on the next incremental night, not at the next full
+reconciliation: merged records (a merge makes a new record whose ``hs_merged_object_ids`` lists the ids merged into
+it; those ids vanish from search without being archived) and deleted (archived) won deals and companies. Through
+hubspot-api-client against the sandbox CRM, into the store (SQLite and PostgreSQL), evaluated by the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+
+from connectors.base import ObjectKind
+from connectors.hubspot.connector import HubSpotConnector
+from pac_core.engine import evaluate
+from pac_core.plan import Segment, SegmentKind
+from pac_core.records import Records, Rejected
+from pac_core.scopes import parse_scope
+from pac_core.window import Window
+from sandbox_crm.hubspot import HubSpotApi
+from sandbox_crm.server import SandboxServer
+from sync_jobs.store import open_store
+from sync_jobs.store import records as store_records
+from tests.contract.factory_hubspot import sandbox_connector
+from tests.unit.test_engine_support import JULIE, PARIS, action, axis, plan
+
+APRIL = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 5, 1, tzinfo=PARIS), "avril")
+AS_OF = datetime(2027, 6, 1, tzinfo=PARIS)
+SEG = Segment("SEG", "Rhône", SegmentKind.HORIZONTAL, parse_scope({"departement": "69"}))
+NIGHT = datetime(2027, 5, 20, 2, 0, tzinfo=UTC)
+STAMP = datetime(2027, 4, 20, 12, 0, tzinfo=UTC)       # when the seeded records last changed
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = open_store(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def portal() -> Iterator[tuple[HubSpotApi, HubSpotConnector, str]]:
+    api = HubSpotApi(None)
+    with SandboxServer([api]) as server:
+        julie = api.add_owner(JULIE, "Julie", "Martin")
+        connector = sandbox_connector(server)
+        yield api, connector, julie
+        connector.close()
+
+
+def _company(api: HubSpotApi, name: str, owner: str) -> str:
+    return api.add("companies", {"name": name, "zip": "69003", "hubspot_owner_id": owner}, modified=STAMP)
+
+
+def _won(api: HubSpotApi, company: str, amount: str, owner: str) -> str:
+    deal = api.add("deals", {"dealname": f"Pompe {amount}", "amount": amount, "closedate": "2027-04-10T10:00:00.000Z",
+                             "pipeline": "default", "dealstage": "closedwon", "deal_currency_code": "EUR",
+                             "hubspot_owner_id": owner}, modified=STAMP)
+    api.associate("deals", deal, "companies", company, primary=True)
+    return deal
+
+
+def _night(engine: Engine, connector: HubSpotConnector, since: datetime | None, run_id: int) -> datetime | None:
+    """One night's pull of users, companies and deals into the store (a full read when ``since`` is None, as the
+    pipeline does on a first run); the new watermark (the highest change stamp read)."""
+    top = since
+    for kind in (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.DEALS):
+        got = [r for r in connector.pull(kind, since, full=since is None) if not isinstance(r, Rejected)]
+        store_records.upsert_records(engine, connector.name, got, run_id=run_id, now=NIGHT)
+        stamps = [r.modified_at for r in got if kind is not ObjectKind.USERS and r.modified_at is not None]
+        top = max([*stamps, *([top] if top else [])], default=None)
+    return top
+
+
+def _stored(engine: Engine, connector: HubSpotConnector) -> Records:
+    return store_records.load_records(engine, [connector.name])
+
+
+def _april_revenue(records: Records) -> Decimal:
+    ax = axis("AX", "SEG", scope=parse_scope({}), baseline="0")
+    ax = replace(ax, objective=replace(ax.objective, period=APRIL))
+    return evaluate(plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,)), records, as_of=AS_OF).axis("AX").revenue
+
+
+def _live(records: Records) -> tuple[list[str], list[str]]:
+    return (sorted(a.id for a in records.accounts if not a.deleted),
+            sorted(d.id for d in records.deals if not d.deleted))
+
+
+class TestMerges:
+    def test_merged_companies_and_deals_count_once_on_the_next_incremental_night(self, engine, portal):
+        """Lyon A was keyed twice, and its 1,000 EUR April pump sale once on each copy. The first night counts what
+        the portal shows: 2 companies, 2 deals, 2,000 EUR. A user merges the companies (a new company C) and the
+        deals (a new deal D, on C). The next incremental night must leave one company (C) and one deal (D): 1,000 EUR.
+        Before, the merged-away ids stayed in the store until the next full read: 3 companies, 3 deals, 3,000 EUR."""
+        api, connector, julie = portal
+        a, b = _company(api, "Lyon A", julie), _company(api, "Lyon A (doublon)", julie)
+        d1, d2 = _won(api, a, "1000", julie), _won(api, b, "1000", julie)
+        mark = _night(engine, connector, None, run_id=1)
+        assert _live(_stored(engine, connector)) == (sorted([a, b]), sorted([d1, d2]))
+        assert _april_revenue(_stored(engine, connector)) == Decimal("2000")
+
+        c = api.merge("companies", a, b)
+        d = api.merge("deals", d1, d2)
+        assert api.tables["deals"].rows[d].props["hs_merged_object_ids"] == f"{d1};{d2}"
+        _night(engine, connector, mark, run_id=2)
+        stored = _stored(engine, connector)
+        assert _live(stored) == ([c], [d])
+        assert not {a, b} & (set(api.tables["companies"].rows) | set(api.tables["companies"].archived))
+        assert {x.id: x.account_id for x in stored.deals if not x.deleted} == {d: c}
+        assert _april_revenue(stored) == Decimal("1000")
+
+    def test_a_chain_of_merges_retires_every_id(self, engine, portal):
+        """A and B merge into C, then C and E into F: F lists A, B, C and E; a night that only sees F (C was never
+        stored) still retires A, B and E. One company left."""
+        api, connector, julie = portal
+        a, b, e = (_company(api, name, julie) for name in ("Lyon A", "Lyon A bis", "Lyon A ter"))
+        mark = _night(engine, connector, None, run_id=1)
+        c = api.merge("companies", a, b)
+        f = api.merge("companies", c, e)
+        assert api.tables["companies"].rows[f].props["hs_merged_object_ids"] == f"{a};{b};{c};{e}"
+        _night(engine, connector, mark, run_id=2)
+        assert _live(_stored(engine, connector))[0] == [f]
+
+
+class TestDeletions:
+    def test_deleted_won_deal_and_company_stop_counting_on_the_next_incremental_night(self, engine, portal):
+        """Two won April deals on Lyon A (700 + 300 EUR) and a second company. The 300 EUR deal and the second
+        company are deleted in HubSpot: the next incremental night counts 700 EUR and one company (before: 1,000 EUR
+        and two companies until the periodic full read)."""
+        api, connector, julie = portal
+        a, gone = _company(api, "Lyon A", julie), _company(api, "Villeurbanne B", julie)
+        keep, lost = _won(api, a, "700", julie), _won(api, a, "300", julie)
+        mark = _night(engine, connector, None, run_id=1)
+        assert _april_revenue(_stored(engine, connector)) == Decimal("1000")
+        api.archive("deals", lost)
+        api.archive("companies", gone)
+        _night(engine, connector, mark, run_id=2)
+        stored = _stored(engine, connector)
+        assert _live(stored) == ([a], [keep])
+        assert _april_revenue(stored) == Decimal("700")
+
+    def test_deletions_cost_one_archive_list_call_per_object(self, portal):
+        """A night with nothing new reads one search page and one archive list page per object: companies 2 calls,
+        deals 2 (before: 1 each; the archive lists were read on full reads only)."""
+        api, connector, julie = portal
+        _won(api, _company(api, "Lyon A", julie), "700", julie)
+        list(connector.pull(ObjectKind.DEALS, None, full=True))         # (stage meanings read once per run)
+        later = STAMP + timedelta(days=1)
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.ACCOUNTS, later))
+        list(connector.pull(ObjectKind.DEALS, later))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert spent == {"search.companies": 1, "list.companies": 1, "search.deals": 1, "list.deals": 1}
