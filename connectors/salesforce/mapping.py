@@ -63,10 +63,13 @@ class AccountMap(_Model):
 
 
 class StatusMap(_Model):
-    """How one activity object's status is read: ``field`` values per status, else ``default``."""
+    """How one activity object's status is read: ``field`` values per status; else, when ``closed_field`` (a checkbox
+    the CRM derives from the status, ``Task.IsClosed``) is true, completed; else ``default``. An org can add its own
+    closed Task statuses ("Terminée", "Closed"): Salesforce marks them closed in ``IsClosed``, whatever their text."""
 
     field: str | None = None
     values: dict[ActivityStatus, list[str]] = Field(default_factory=dict)
+    closed_field: str | None = None
     default: ActivityStatus = ActivityStatus.COMPLETED
 
 
@@ -152,6 +155,8 @@ class SalesforceMapping(_Model):
         for obj, st in self.activities.status.items():
             if st.field:
                 out[obj][f"activities.status.{obj}.field"] = st.field
+            if st.closed_field:
+                out[obj][f"activities.status.{obj}.closed_field"] = st.closed_field
         d = self.deals
         out["Opportunity"] = {f"deals.{k}": v for k, v in (("won", d.won), ("closed", d.closed),
                                                            ("amount", d.amount), ("close_date", d.close_date),
@@ -326,6 +331,14 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                                             f"{name} value {value!r} matches no picklist value of "
                                             f"{rule.object}.{f['name']}",
                                             f"did you mean {close[0]!r}?" if close else f"use one of {known}"))
+    if mapping.deals.currency_field is None and "currencyisocode" in (fields_of("Opportunity") or {}):
+        # a multi-currency org (Opportunity has CurrencyIsoCode): reading no currency would take a CHF deal's
+        # amount for org_currency, silently
+        problems.append(Problem("deals.currency_field", "the org is multi-currency (Opportunity has "
+                                f"CurrencyIsoCode) but the mapping reads no deal currency: every amount would be "
+                                f"taken as {mapping.org_currency}",
+                                "set deals.currency_field: CurrencyIsoCode (and engine.fx_rates in the settings "
+                                "for each currency other than the plan's)"))
     for obj, keyed in mapping.write_fields().items():
         fields = fields_of(obj)
         if fields is None:

@@ -265,6 +265,8 @@ class Normaliser:
             for status, values in st.values.items():
                 if value in values:
                     return ActivityStatus(status)
+        if st.closed_field and _flag(get(r, st.closed_field)):
+            return ActivityStatus.COMPLETED     # a closed status of the org's own, listed nowhere
         return ActivityStatus(st.default)
 
     # -- deals ---------------------------------------------------------------------------------------

@@ -196,6 +196,21 @@ class TestSchema:
         [problem] = check_mapping_online(load_mapping(path), sf)
         assert problem.path == "accounts.postal_code" and "BillingPostalCode" in problem.fix
 
+    def test_online_check_says_a_multi_currency_org_needs_its_currency_field(self, sf: SalesforceConnector) -> None:
+        """The default mapping reads no deal currency (a standard org has one currency). On a multi-currency org
+        (Opportunity has CurrencyIsoCode) that would take a CHF deal's amount for EUR without a word: the online
+        check says so, naming the key and the fix; on a single-currency org it says nothing of it. Seen failing
+        before: no problem was reported."""
+        default = load_mapping(config_dir() / "mappings" / "salesforce.default.yaml")
+        problems = [p for p in check_mapping_online(default, sf) if p.path == "deals.currency_field"]
+        assert len(problems) == 1 and "CurrencyIsoCode" in problems[0].fix and "EUR" in problems[0].message
+        with SandboxServer([SalesforceApi(None, multi_currency=False)]) as srv:
+            single = build("sf", DEMO, sandbox_env(srv), policy=NO_WAIT)
+            try:
+                assert [p for p in check_mapping_online(default, single) if p.path == "deals.currency_field"] == []
+            finally:
+                single.close()
+
     def test_provision_then_check_is_clean(self) -> None:
         """On an org without PAC objects: check reports them, provision creates them, a second run does nothing."""
         with SandboxServer([SalesforceApi(None, provisioned=False)]) as srv:

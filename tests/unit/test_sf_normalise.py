@@ -65,6 +65,21 @@ class TestActivities:
                                   "CompletedDateTime": "2027-05-06T08:00:00.000+0000", "SystemModstamp": STAMP})
         assert isinstance(act, Activity) and act.type is ActivityType.CALL and act.status is ActivityStatus.COMPLETED
 
+    def test_a_task_closed_by_a_status_of_the_orgs_own_is_completed(self) -> None:
+        """Salesforce lets an org add closed Task statuses ('Clôturée'); it marks them closed in IsClosed. A call
+        task with such a status is a completed call (default mapping and demo mapping); open with an unlisted
+        status, it stays planned; a listed status wins over the checkbox (Deferred: cancelled). Seen failing
+        before: the closed call read as planned and never counted."""
+        for name in ("salesforce.default.yaml", "salesforce.demo.yaml"):
+            n, _ = _normaliser(name)
+            task = {"Id": "00T1", "TaskSubtype": "Call", "IsDeleted": False, "ActivityDate": "2027-05-06",
+                    "SystemModstamp": STAMP}
+            closed = n.activity("Task", {**task, "Status": "Clôturée", "IsClosed": True})
+            still_open = n.activity("Task", {**task, "Status": "Rappeler", "IsClosed": False})
+            deferred = n.activity("Task", {**task, "Status": "Deferred", "IsClosed": True})
+            assert [a.status for a in (closed, still_open, deferred)] == [  # type: ignore[union-attr]
+                ActivityStatus.COMPLETED, ActivityStatus.PLANNED, ActivityStatus.CANCELLED], name
+
     def test_html_subject_and_non_latin_text_are_kept_as_data(self) -> None:
         """Script payloads and Japanese text pass through unchanged, as plain strings."""
         n, _ = _normaliser()
