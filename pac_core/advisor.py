@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
 from pac_core.results import AxisProgress, Recommendation, Rule, SegmentProgress
+from pac_core.rounding import half_up
 
 
 class AdvisorSettings(Protocol):
@@ -96,16 +97,17 @@ class AdvisorContext:
 
 
 def pct(value: float, lang: str) -> str:
-    text = f"{value * 100:.0f} %"
+    text = f"{half_up(value, percent=True)} %"
     return text.replace(" ", "\u00a0") if lang == "fr" else text.replace(" ", "")
 
 
 def months(value: float, lang: str) -> str:
-    return f"{value:.1f}".replace(".", ",") if lang == "fr" else f"{value:.1f}"
+    text = f"{half_up(value, 1)}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def money(value: Decimal, lang: str) -> str:
-    whole = f"{value:,.0f}"
+    whole = f"{half_up(value):,}"
     return whole.replace(",", "\u00a0") + "\u00a0€" if lang == "fr" else whole + " €"
 
 

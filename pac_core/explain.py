@@ -26,6 +26,7 @@ from pac_core.plan import Plan
 from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
 from pac_core.revenue import DealFilter
+from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
     "fr": {
@@ -83,7 +84,8 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     counted = [d for d in real if d.counted]
     missed = [d for d in real if not d.counted]
     not_listed = sum(_count(d.detail) for d in progress.decisions if d.rule == "truncated" and not d.counted)
-    share = f"{progress.progress * 100:.0f}\u00a0%" if lang == "fr" else f"{progress.progress * 100:.0f} %"
+    percent = half_up(progress.progress, percent=True)
+    share = f"{percent}\u00a0%" if lang == "fr" else f"{percent} %"
     if lang == "fr":
         header = (f"{progress.done} / {progress.target} ({share}) — {len(counted)} comptées, "
                   f"{len(missed) + not_listed} non comptées")
@@ -165,7 +167,7 @@ def localise(detail: str, lang: str) -> str:
 def money(amount: Decimal, currency: str, lang: str) -> str:
     """12345.5 -> "12 345,50 €" (fr) or "€12,345.50" / "12,345.50 USD" (en)."""
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency)
-    text = f"{amount:,.2f}"
+    text = f"{half_up(amount, 2):,}"
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
         return f"{text}\u00a0{symbol or currency}"
