@@ -86,14 +86,25 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     not_listed = sum(_count(d.detail) for d in progress.decisions if d.rule == "truncated" and not d.counted)
     percent = half_up(progress.progress, percent=True)
     share = f"{percent}\u00a0%" if lang == "fr" else f"{percent} %"
+    uncounted = len(missed) + not_listed
     if lang == "fr":
-        header = (f"{progress.done} / {progress.target} ({share}) — {len(counted)} comptées, "
-                  f"{len(missed) + not_listed} non comptées")
+        header = (f"{progress.done} / {progress.target} ({share}) — {_fr(len(counted), 'comptée', 'comptées')}, "
+                  f"{_fr(uncounted, 'non comptée', 'non comptées')}")
     else:
-        header = (f"{progress.done} / {progress.target} ({share}) — {len(counted)} counted, "
-                  f"{len(missed) + not_listed} not counted")
+        header = f"{progress.done} / {progress.target} ({share}) — {len(counted)} counted, {uncounted} not counted"
     rows = [_row(d, lang, zone, accounts) for d in (counted + missed)[:limit]]
     return Explanation(action.id, action.text, header, tuple(rows))
+
+
+def _fr(n: int, one: str, many: str) -> str:
+    """``n`` and its French words: 0 and 1 take the singular (« 1 comptée », « 0 non comptée »), 2 and more
+    the plural."""
+    return f"{n} {one if n < 2 else many}"
+
+
+def _en(n: int, one: str, many: str) -> str:
+    """``n`` and its English words: 1 takes the singular (« 1 deal »), 0 and 2 and more the plural."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def _count(detail: str) -> int:
@@ -235,12 +246,15 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     no_amount = sum(1 for d in counted if d.rule == "no_amount")
     if lang == "fr":
         header = (f"CA {figures[0]} (référence {figures[1]}, supplémentaire {figures[2]}, objectif {objective}) — "
-                  f"{len(counted)} affaires comptées, {len(missed)} non comptées")
+                  f"{_fr(len(counted), 'affaire comptée', 'affaires comptées')}, "
+                  f"{_fr(len(missed), 'non comptée', 'non comptées')}")
         if no_amount:
-            header += f" ; {no_amount} sans montant (comptées pour 0 : à corriger dans le CRM)"
+            header += (f" ; {no_amount} sans montant ({'comptée' if no_amount < 2 else 'comptées'} pour 0 : à corriger "
+                       "dans le CRM)")
     else:
         header = (f"Revenue {figures[0]} (baseline {figures[1]}, additional {figures[2]}, objective {objective}) — "
-                  f"{len(counted)} deals counted, {len(missed)} not counted")
+                  f"{_en(len(counted), 'deal', 'deals')} counted, {len(missed)} not counted")
         if no_amount:
-            header += f"; {no_amount} with no amount (counted as 0: fix them in the CRM)"
+            them = "it" if no_amount == 1 else "them"
+            header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount)
