@@ -19,8 +19,10 @@ sees what was weighed and why it lost):
 
 Why this order: protect production and declared threats first (a suspension is a hard constraint), then
 stop losing money (an axis that does not pay back is not prioritised, even in a falling segment), then keep
-the plan staffed, then push where revenue falls, and only then export what works. Only active or prioritised
-axes are considered; prioritise leaves out an axis already prioritised. Evidence holds the figures and the
+the plan staffed, then push where revenue falls, and only then export what works. Only live axes are considered,
+by the engine's own rule (``plan.axis_inactive``: not dropped, and not suspended unless the suspension's ``until``
+day is past), so an axis whose suspension has ended is advised on, and is a candidate to drop another in favour
+of, like any active axis; prioritise leaves out an axis already prioritised. Evidence holds the figures and the
 thresholds used (JSON-safe); summaries are one sentence in the plan's language (fr or en).
 """
 
@@ -33,8 +35,9 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan
+from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
 from pac_core.results import AxisProgress, Recommendation, Rule, SegmentProgress
+from pac_core.rounding import half_up
 
 
 class AdvisorSettings(Protocol):
@@ -60,7 +63,6 @@ class AdvisorSettings(Protocol):
     @property
     def capacity(self) -> Mapping[str, Decimal]: ...
 
-LIVE = (AxisState.ACTIVE, AxisState.PRIORITISED)
 PRECEDENCE = (Rule.SUSPEND, Rule.DROP, Rule.REASSIGN, Rule.PRIORITISE, Rule.ROLL_OUT)
 
 
@@ -95,16 +97,17 @@ class AdvisorContext:
 
 
 def pct(value: float, lang: str) -> str:
-    text = f"{value * 100:.0f} %"
+    text = f"{half_up(value, percent=True)} %"
     return text.replace(" ", "\u00a0") if lang == "fr" else text.replace(" ", "")
 
 
 def months(value: float, lang: str) -> str:
-    return f"{value:.1f}".replace(".", ",") if lang == "fr" else f"{value:.1f}"
+    text = f"{half_up(value, 1)}"
+    return text.replace(".", ",") if lang == "fr" else text
 
 
 def money(value: Decimal, lang: str) -> str:
-    whole = f"{value:,.0f}"
+    whole = f"{half_up(value):,}"
     return whole.replace(",", "\u00a0") + "\u00a0€" if lang == "fr" else whole + " €"
 
 
@@ -118,10 +121,10 @@ def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentP
     today = today or as_of.date()
     candidates: list[Recommendation] = []
     candidates += _suspend(plan, load, settings, quarter_label, today)
-    candidates += _drop(plan, progress, settings, as_of)
+    candidates += _drop(plan, progress, settings, as_of, today)
     candidates += _reassign(plan, context, today)
     candidates += _prioritise(plan, trends, settings, context, today)
-    candidates += _roll_out(plan, progress, trends, settings)
+    candidates += _roll_out(plan, progress, trends, settings, today)
     by_axis: dict[str, list[Recommendation]] = {}
     for rec in candidates:
         by_axis.setdefault(rec.axis_id, []).append(rec)
@@ -141,8 +144,9 @@ def _quoted(plan: Plan, text: str) -> str:
     return f"« {text} »" if plan.language == "fr" else f'"{text}"'
 
 
-def _live(plan: Plan) -> list[Axis]:
-    return [a for a in plan.axes if a.status.state in LIVE]
+def _live(plan: Plan, today: date) -> list[Axis]:
+    """The axes the engine counts as live today (its pace and plan totals): the same rule, not a copy of it."""
+    return [a for a in plan.axes if not axis_inactive(a, today)]
 
 
 def equivalent(a: Axis, b: Axis) -> bool:
@@ -155,10 +159,10 @@ def equivalent(a: Axis, b: Axis) -> bool:
 
 
 def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[str, SegmentProgress],
-              s: AdvisorSettings) -> list[Recommendation]:
+              s: AdvisorSettings, today: date) -> list[Recommendation]:
     out = []
     lang = plan.language
-    for axis in _live(plan):
+    for axis in _live(plan, today):
         p = progress[axis.id]
         segment = plan.segment(axis.segment_id)
         if p.roi is None or p.time_to_roi_months is None:
@@ -203,10 +207,10 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
 
 
 def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
-          as_of: datetime) -> list[Recommendation]:
+          as_of: datetime, today: date) -> list[Recommendation]:
     out = []
     lang = plan.language
-    live = _live(plan)
+    live = _live(plan, today)
     for axis in live:
         p = progress[axis.id]
         roi = p.roi
@@ -249,8 +253,8 @@ def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: AdvisorSet
     out = []
     lang = plan.language
     opportunities = _events(plan, Impact.OPPORTUNITY, today)
-    for axis in plan.axes:
-        if axis.status.state is not AxisState.ACTIVE:
+    for axis in _live(plan, today):
+        if axis.status.state is AxisState.PRIORITISED:
             continue
         segment = plan.segment(axis.segment_id)
         sp = trends[segment.id]
@@ -309,7 +313,7 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSe
     lang = plan.language
     capacities = _capacities(plan, s, today)
     threats = _events(plan, Impact.THREAT, today)
-    for axis in _live(plan):
+    for axis in _live(plan, today):
         overloaded: list[dict[str, Any]] = []
         for product in axis.products:
             capacity = capacities.get(product)
@@ -362,7 +366,7 @@ def _reassign(plan: Plan, context: AdvisorContext, today: date) -> list[Recommen
     lang = plan.language
     zone = ZoneInfo(plan.timezone)
     last_day = {a.id: a.window.end.astimezone(zone).date() for a in plan.actions}   # exclusive end, local
-    for axis in _live(plan):
+    for axis in _live(plan, today):
         hits = []
         for leaving in context.leaving:
             day = leaving.on or today

@@ -25,7 +25,7 @@ from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical,
 from pac_core.engine_settings import EngineSettings
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
-from pac_core.plan import Action, ActionStatus, ActivityType, Axis, AxisState, ContextKind, Counting, Plan
+from pac_core.plan import Action, ActionStatus, ActivityType, Axis, ContextKind, Counting, Plan, axis_inactive
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
@@ -48,16 +48,6 @@ from pac_core.totals import with_totals
 from pac_core.window import Window
 
 _ANY_DEAL = DealFilter()
-
-
-def axis_inactive(axis: Axis, today: date) -> bool:
-    """A dropped axis, or a suspended one whose until-date (inclusive) is not past."""
-    state = axis.status.state
-    if state is AxisState.DROPPED:
-        return True
-    if state is AxisState.SUSPENDED:
-        return axis.status.until is None or today <= axis.status.until
-    return False
 
 
 def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,

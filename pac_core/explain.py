@@ -26,6 +26,7 @@ from pac_core.plan import Plan
 from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
 from pac_core.revenue import DealFilter
+from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
     "fr": {
@@ -83,15 +84,27 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     counted = [d for d in real if d.counted]
     missed = [d for d in real if not d.counted]
     not_listed = sum(_count(d.detail) for d in progress.decisions if d.rule == "truncated" and not d.counted)
-    share = f"{progress.progress * 100:.0f}\u00a0%" if lang == "fr" else f"{progress.progress * 100:.0f} %"
+    percent = half_up(progress.progress, percent=True)
+    share = f"{percent}\u00a0%" if lang == "fr" else f"{percent} %"
+    uncounted = len(missed) + not_listed
     if lang == "fr":
-        header = (f"{progress.done} / {progress.target} ({share}) — {len(counted)} comptées, "
-                  f"{len(missed) + not_listed} non comptées")
+        header = (f"{progress.done} / {progress.target} ({share}) — {_fr(len(counted), 'comptée', 'comptées')}, "
+                  f"{_fr(uncounted, 'non comptée', 'non comptées')}")
     else:
-        header = (f"{progress.done} / {progress.target} ({share}) — {len(counted)} counted, "
-                  f"{len(missed) + not_listed} not counted")
+        header = f"{progress.done} / {progress.target} ({share}) — {len(counted)} counted, {uncounted} not counted"
     rows = [_row(d, lang, zone, accounts) for d in (counted + missed)[:limit]]
     return Explanation(action.id, action.text, header, tuple(rows))
+
+
+def _fr(n: int, one: str, many: str) -> str:
+    """``n`` and its French words: 0 and 1 take the singular (« 1 comptée », « 0 non comptée »), 2 and more
+    the plural."""
+    return f"{n} {one if n < 2 else many}"
+
+
+def _en(n: int, one: str, many: str) -> str:
+    """``n`` and its English words: 1 takes the singular (« 1 deal »), 0 and 2 and more the plural."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def _count(detail: str) -> int:
@@ -165,7 +178,7 @@ def localise(detail: str, lang: str) -> str:
 def money(amount: Decimal, currency: str, lang: str) -> str:
     """12345.5 -> "12 345,50 €" (fr) or "€12,345.50" / "12,345.50 USD" (en)."""
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency)
-    text = f"{amount:,.2f}"
+    text = f"{half_up(amount, 2):,}"
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
         return f"{text}\u00a0{symbol or currency}"
@@ -233,12 +246,15 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     no_amount = sum(1 for d in counted if d.rule == "no_amount")
     if lang == "fr":
         header = (f"CA {figures[0]} (référence {figures[1]}, supplémentaire {figures[2]}, objectif {objective}) — "
-                  f"{len(counted)} affaires comptées, {len(missed)} non comptées")
+                  f"{_fr(len(counted), 'affaire comptée', 'affaires comptées')}, "
+                  f"{_fr(len(missed), 'non comptée', 'non comptées')}")
         if no_amount:
-            header += f" ; {no_amount} sans montant (comptées pour 0 : à corriger dans le CRM)"
+            header += (f" ; {no_amount} sans montant ({'comptée' if no_amount < 2 else 'comptées'} pour 0 : à corriger "
+                       "dans le CRM)")
     else:
         header = (f"Revenue {figures[0]} (baseline {figures[1]}, additional {figures[2]}, objective {objective}) — "
-                  f"{len(counted)} deals counted, {len(missed)} not counted")
+                  f"{_en(len(counted), 'deal', 'deals')} counted, {len(missed)} not counted")
         if no_amount:
-            header += f"; {no_amount} with no amount (counted as 0: fix them in the CRM)"
+            them = "it" if no_amount == 1 else "them"
+            header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pac_core.results import KpiValue
+from pac_core.rounding import half_up
 from pac_core.text import fold_alnum
 
 ZERO = Decimal(0)
@@ -208,13 +209,13 @@ def format_value(kpi: str, value: Decimal | None, lang: str, currency: str = "EU
         return "–"
     unit = BY_ID[kpi].unit
     if unit == "ratio":
-        number = f"{value * 100:.0f}"
+        number = f"{half_up(value, percent=True)}"
         return f"{number} %" if lang == "fr" else f"{number}%"
     if unit == "money":
-        whole = f"{value:,.0f}"
+        whole = f"{half_up(value):,}"
         symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
         return f"{whole.replace(',', ' ')} {symbol}" if lang == "fr" else f"{symbol}{whole}"
-    return f"{value:,.0f}".replace(",", " " if lang == "fr" else ",")
+    return f"{half_up(value):,}".replace(",", " " if lang == "fr" else ",")
 
 
 def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency: str = "EUR") -> str:
@@ -226,6 +227,6 @@ def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency:
         colon = " :" if lang == "fr" else ":"
         text = f"{kpi.title(lang)}{colon} {format_value(v.kpi, v.value, lang, currency)}"
         if kpi.unit == "ratio" and v.denominator:
-            text += f" ({v.numerator:.0f} / {v.denominator:.0f})"
+            text += f" ({half_up(v.numerator or 0)} / {half_up(v.denominator)})"
         out.append(text)
     return " · ".join(out)

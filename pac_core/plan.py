@@ -122,6 +122,17 @@ class Axis:
     who: tuple[str, ...] = ()        # e-mails: when given, only the deals these people own count (revenue)
 
 
+def axis_inactive(axis: Axis, today: date) -> bool:
+    """A dropped axis, or a suspended one whose until-date (inclusive) is not past: the one rule of liveness,
+    read by the engine (pace, plan totals), the advisor and the CRM targeting alike."""
+    state = axis.status.state
+    if state is AxisState.DROPPED:
+        return True
+    if state is AxisState.SUSPENDED:
+        return axis.status.until is None or today <= axis.status.until
+    return False
+
+
 class ContextKind(StrEnum):
     """A change of context the manager declares (or the CRM shows) that the advisor takes into account."""
 

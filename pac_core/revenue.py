@@ -37,6 +37,7 @@ from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
 from pac_core.records import Deal, DealLine, DealStage
 from pac_core.results import Decision
+from pac_core.rounding import half_up
 from pac_core.scope_eval import AccountKey
 from pac_core.scopes import Condition
 from pac_core.text import fold_value
@@ -413,7 +414,7 @@ class WonLedger:
         for p in picked:
             source, ident, amount, account = self._listed(p)
             rule = "no_amount" if amount is None else "counted"
-            out.append(Decision(source, ident, True, rule, f"{amounts[p]:.2f}", account, self.days[p]))
+            out.append(Decision(source, ident, True, rule, f"{half_up(amounts[p], 2)}", account, self.days[p]))
         for p, rule, detail in sorted(missed)[:limit]:
             source, ident, _, account = self._listed(p)
             out.append(Decision(source, ident, False, rule, detail, account, self.days[p]))

@@ -7,7 +7,7 @@ Business rules:
   judged on the first day of the axis's objective period (the plan's period when it has none), as the
   engine does for the axis's revenue;
 * only axes that are in force count: active or prioritised, or suspended past their until-date (the
-  engine's ``axis_inactive`` rule); suspended and dropped axes target nobody;
+  engine's and the advisor's ``pac_core.plan.axis_inactive`` rule); suspended and dropped axes target nobody;
 * the logical fields written on the account are ``axes`` (the axis ids, sorted, joined by ``"; "``, e.g.
   ``"AX-GC-QUOTES; AX-RA-DORM"``) and ``target`` (True when at least one axis holds the account);
 * each account goes to its own CRM (its ``source`` connector) and only to connectors whose mapping declares
@@ -29,9 +29,8 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import Connector, Target, WriteChange
 from pac_core.columnar import RecordColumns
-from pac_core.engine import axis_inactive
 from pac_core.matching import owner_emails
-from pac_core.plan import Axis, Plan
+from pac_core.plan import Axis, Plan, axis_inactive
 from pac_core.records import Deal, DealStage, Records
 from pac_core.scope_eval import AccountKey, ScopeIndex
 

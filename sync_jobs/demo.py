@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pac_config.settings import default_settings_path, load_settings
+from pac_core.rounding import half_up
 from sandbox_crm.run import sandbox_env, start_sandbox
 from sync_jobs import textsafe
 from sync_jobs.app import load_report_inputs, take_due_snapshots
@@ -215,8 +216,8 @@ def _handled(records: Any, settings: Any) -> list[str]:
     for d in records.deals:
         cur = (d.currency or "EUR").upper()
         if cur != "EUR" and cur in rates and d.amount is not None:
-            out.append(f"deal {d.name!r}: {d.amount:,.0f} {cur} counted as {d.amount * Decimal(rates[cur]):,.0f} EUR "
-                       f"(rate {rates[cur]})")
+            counted = half_up(d.amount * Decimal(rates[cur]))
+            out.append(f"deal {d.name!r}: {half_up(d.amount):,} {cur} counted as {counted:,} EUR (rate {rates[cur]})")
     for a in records.activities:
         if a.start is None and a.day is not None and a.type is not None and a.type.value != "call":
             out.append(f"all-day event {a.subject!r}: kept on its calendar day, {a.day:%Y-%m-%d}")
@@ -267,9 +268,9 @@ def print_progress(console: Console, plan: Any, evaluation: Any) -> None:
         axes.add_column(col, justify="left" if col in ("axis", "status", "pace") else "right")
     for axis in plan.axes:
         p = evaluation.axis(axis.id)
-        axes.add_row(f"{axis.id} {axis.name}"[:50], axis.status.state.value, f"{p.additional:,.0f}",
-                     f"{p.objective:,.0f}" if p.objective is not None else "-",
-                     f"{p.progress * 100:.0f} %" if p.progress is not None else "-",
-                     f"{p.expected_by_now * 100:.0f} %" if p.expected_by_now is not None else "-",
-                     f"{p.roi * 100:.0f} %" if p.roi is not None else "-", p.pace.value)
+        axes.add_row(f"{axis.id} {axis.name}"[:50], axis.status.state.value, f"{half_up(p.additional):,}",
+                     f"{half_up(p.objective):,}" if p.objective is not None else "-",
+                     f"{half_up(p.progress, percent=True)} %" if p.progress is not None else "-",
+                     f"{half_up(p.expected_by_now, percent=True)} %" if p.expected_by_now is not None else "-",
+                     f"{half_up(p.roi, percent=True)} %" if p.roi is not None else "-", p.pace.value)
     console.print(axes)

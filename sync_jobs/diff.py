@@ -33,6 +33,7 @@ from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.plan import Axis, Plan
 from pac_core.results import AxisProgress, Evaluation, Recommendation
+from pac_core.rounding import half_up
 
 MANAGER_FIELDS = frozenset({"status", "priority", "target", "window_end"})
 """The logical fields a manager may edit in the CRM (see ``connectors.base.EDIT_FIELDS``)."""
@@ -57,15 +58,15 @@ def record_key(plan: Plan, item_id: str) -> str:
 
 
 def _money(value: Decimal | None) -> float | None:
-    return None if value is None else float(round(value, 2))
+    return None if value is None else float(half_up(value, 2))
 
 
 def _pct(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 1)
+    return None if value is None else float(half_up(value, 1, percent=True))
 
 
 def _ratio(value: float | None) -> float | None:
-    return None if value is None else round(value, 3)
+    return None if value is None else float(half_up(value, 3))
 
 
 def _last_day(end: datetime) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pac_core.plan import Plan
 from pac_core.records import Rejected
 from pac_core.results import Evaluation, Pace
+from pac_core.rounding import half_up
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
                           "axis": axes[action.axis_id].name, "who": action.who}, to))
     for a in evaluation.axes:
         if a.pace in (Pace.AT_RISK, Pace.LATE) and a.axis_id in axes:
-            pct = "" if a.progress is None else f"{a.progress * 100:.0f}"
-            expected = "" if a.expected_by_now is None else f"{a.expected_by_now * 100:.0f}"
+            pct = "" if a.progress is None else f"{half_up(a.progress, percent=True)}"
+            expected = "" if a.expected_by_now is None else f"{half_up(a.expected_by_now, percent=True)}"
             out.append(Alert(f"axis:{a.axis_id}:{a.pace.value}:{month}", "axis_behind", a.axis_id,
                              {"name": axes[a.axis_id].name, "pace": a.pace.value, "progress": pct,
                               "expected": expected}, heads))

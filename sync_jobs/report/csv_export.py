@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pac_core.rounding import half_up
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.scrub import scrub
 from sync_jobs.report.tables import actions
@@ -41,8 +42,8 @@ def _cell(value: Any, kind: str, point: str) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, int | float | Decimal):
-        number = float(value) * 100 if kind == "percent" else float(value)
-        text = f"{number:.1f}" if kind in ("percent", "number") else f"{number:.0f}"
+        number = value if isinstance(value, Decimal | float) else int(value)   # a bool as 0 / 1, as before
+        text = str(half_up(number, 1 if kind in ("percent", "number") else 0, percent=kind == "percent"))
         return text.replace(".", point)
     text = scrub(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text

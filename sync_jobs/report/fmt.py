@@ -6,9 +6,11 @@ the month-first dates the report has always used): ``€1,234,567``, ``80%``, ``
 CLDR data: no locale of the machine is read, nothing is fetched, so the output is the same everywhere.
 
 Two choices keep the report's bytes where CLDR's default differs: amounts are rounded half up before Babel
-formats them (Babel rounds half to even: 0.5 would become 0), and the patterns are the report's (``1er mai``,
-``May 3–9, 2027`` rather than CLDR's interval ``May 3 – 9, 2027``). The currency symbol is CLDR's for the
-locale: in French a dollar is ``$US`` and a pound ``£GB`` (the report wrote ``$``/``£`` before Babel).
+formats them (Babel rounds half to even: 0.5 would become 0) by ``pac_core.rounding.half_up``, the one rounding of
+every figure pac shows (explain, the CRM's KPI line, the advisor, notifications), and the patterns are the
+report's (``1er mai``, ``May 3–9, 2027`` rather than CLDR's interval ``May 3 – 9, 2027``). The currency symbol
+is CLDR's for the locale: in French a dollar is ``$US`` and a pound ``£GB`` (the report wrote ``$``/``£`` before
+Babel).
 """
 
 from __future__ import annotations
@@ -16,25 +18,20 @@ from __future__ import annotations
 import datetime as dt  # in the annotations of Formatter, where `date` and `datetime` are methods
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
 from pac_core.revenue import last_day
+from pac_core.rounding import half_up
 from sync_jobs.report.i18n import labels
 
 NBSP = "\u00a0"        # before € and % in French
 NNBSP = "\u202f"       # French thousands separator
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
 DASH = "–"
-
-
-def _rounded(value: float | Decimal | int, decimals: int) -> Decimal:
-    """Half up to ``decimals`` places, never ``-0``."""
-    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return abs(d) if d == 0 else d
 
 
 def _digits(decimals: int) -> str:
@@ -63,7 +60,7 @@ class Formatter:
         """A plain number with the language's separators; ``–`` when unknown."""
         if value is None:
             return DASH
-        return format_decimal(_rounded(value, decimals), format=_digits(decimals), locale=self.locale)
+        return format_decimal(half_up(value, decimals), format=_digits(decimals), locale=self.locale)
 
     def _money_pattern(self, number: str) -> str:
         if self.lang == "fr":
@@ -75,7 +72,7 @@ class Formatter:
         """An amount in the plan's currency, rounded to the unit by default."""
         if value is None:
             return DASH
-        return format_currency(_rounded(value, decimals), self.currency, format=self._money_pattern(_digits(decimals)),
+        return format_currency(half_up(value, decimals), self.currency, format=self._money_pattern(_digits(decimals)),
                                currency_digits=False, locale=self.locale)
 
     def money_compact(self, value: Decimal | float | int | None) -> str:
@@ -88,21 +85,20 @@ class Formatter:
             if abs(v) >= size:
                 scaled, suffix = v / size, unit
                 decimals = 0 if abs(scaled) >= 100 or scaled == int(scaled) else 1
-                scaled = round(scaled, decimals)
                 break
         number = _digits(decimals)
         if self.lang == "fr":
             pattern = f"{number}{NBSP}'{suffix}'¤" if suffix else f"{number}{NBSP}¤"
         else:
             pattern = f"¤{number}'{suffix}'" if suffix else f"¤{number}"
-        return format_currency(_rounded(scaled, decimals), self.currency, format=pattern, currency_digits=False,
+        return format_currency(half_up(scaled, decimals), self.currency, format=pattern, currency_digits=False,
                                locale=self.locale)
 
     def percent(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
         if ratio is None:
             return DASH
-        hundredths = _rounded(Decimal(str(ratio)) * 100, decimals)
+        hundredths = half_up(ratio, decimals, percent=True)
         sign = f"{NBSP}%" if self.lang == "fr" else "%"
         return format_percent(hundredths.scaleb(-2), format=_digits(decimals) + sign, locale=self.locale)
 
@@ -111,7 +107,7 @@ class Formatter:
         if value is None:
             return DASH
         words = labels(self.lang)
-        unit = words["month_one"] if round(value, 1) == 1 else words["month_many"]
+        unit = words["month_one"] if half_up(value, 1) == 1 else words["month_many"]
         return f"{self.number(value, 0 if float(value) == int(value) else 1)}{NBSP}{unit}"
 
     # -- dates ---------------------------------------------------------------------------------

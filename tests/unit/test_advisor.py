@@ -1,17 +1,21 @@
-"""The advisor's four rules: each fires on a scenario built for it and stays silent on a neutral one."""
+"""The advisor's rules: each fires on a scenario built for it and stays silent on a neutral one; an axis whose
+suspension has ended is live for every rule, as for the engine's pace and plan totals."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
+
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.plan import AxisState, AxisStatus, Segment, SegmentKind
+from pac_core.plan import AxisState, AxisStatus, ContextChange, ContextKind, Segment, SegmentKind
 from pac_core.records import DealLine, DealStage, Records
-from pac_core.results import Rule
+from pac_core.results import Evaluation, Pace, Rule
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
-from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, visit, won
+from tests.unit.test_engine_support import JULIE, PARIS, USERS, account, action, axis, plan, visit, won
 
 SEGMENTS = (
     Segment("SEG-69", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),))),
@@ -29,15 +33,20 @@ def _deals(rhone_now: str, rhone_before: str, isere_now: str, isere_before: str)
             won("i-now", "i1", isere_now, date(2027, 2, 1)), won("i-then", "i1", isere_before, date(2026, 2, 1))]
 
 
-def _advise(deals, as_of, *, settings=CAPACITY, language="fr", statuses=None, visits=VISITS):
+def _evaluate(deals, as_of, *, settings=CAPACITY, language="fr", statuses=None, visits=VISITS,
+              context=()) -> Evaluation:
     statuses = statuses or {}
     axes = (axis("AX-69", "SEG-69", budget="5000", products=("PX200",), name="Grands comptes du Rhône",
                  status=statuses.get("AX-69", AxisStatus())),
             axis("AX-38", "SEG-38", budget="5000", name="Relance Isère", status=statuses.get("AX-38", AxisStatus())))
     p = plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=SEGMENTS, language=language)
-    ev = evaluate(p, Records(accounts=ACCOUNTS, activities=tuple(visits), deals=tuple(deals), users=USERS),
-                  as_of=as_of, settings=settings)
-    return ev.recommendations
+    p = replace(p, context=tuple(context))
+    return evaluate(p, Records(accounts=ACCOUNTS, activities=tuple(visits), deals=tuple(deals), users=USERS),
+                    as_of=as_of, settings=settings)
+
+
+def _advise(deals, as_of, **kwargs):
+    return _evaluate(deals, as_of, **kwargs).recommendations
 
 
 def _rules(recommendations) -> list[tuple[Rule, str]]:
@@ -131,3 +140,114 @@ class TestSuspend:
         """No capacity configured for the product: the rule cannot judge and stays silent."""
         recs = _advise(self._deals("600", "600"), datetime(2027, 3, 25, tzinfo=PARIS), settings=EngineSettings())
         assert Rule.SUSPEND not in {r.rule for r in recs}
+
+
+def _suspended(until: date | None) -> AxisStatus:
+    return AxisStatus(AxisState.SUSPENDED, reason="grève", until=until)
+
+
+def _rule_of(recs, axis_id: str) -> Rule | None:
+    return next((r.rule for r in recs if r.axis_id == axis_id), None)
+
+
+AUGUST_15 = datetime(2027, 8, 15, 10, tzinfo=PARIS)   # 62 % of 2027 elapsed: past the drop rule's 50 %
+
+
+class TestSuspensionOver:
+    """An axis suspended until a day already past is live again: the engine counts it (pace, plan totals), so
+    every rule of the advisor considers it too (audit F4). Until that day, inclusive, it is left alone."""
+
+    def test_dropped_once_its_suspension_is_over(self) -> None:
+        """Isère's axis, suspended until 31 March, has earned nothing by 15 August: ROI (0 x 0.3 - 5000) / 5000
+        = -100 % after 62 % of the year: drop it in favour of Rhône's axis (ROI (100000 x 0.3 - 5000) / 5000 =
+        500 %). The engine already counts it: pace not inactive, in the plan totals."""
+        ev = _evaluate(_deals("150000", "50000", "10000", "10000"), AUGUST_15,
+                       statuses={"AX-38": _suspended(date(2027, 3, 31))})
+        isere = next(a for a in ev.axes if a.axis_id == "AX-38")
+        assert isere.pace is not Pace.INACTIVE and "AX-38" in ev.plan.axis_ids
+        [rec] = [r for r in ev.recommendations if r.axis_id == "AX-38"]
+        assert rec.rule is Rule.DROP
+        assert (rec.evidence["roi"], rec.evidence["in_favour_of"], rec.evidence["in_favour_of_roi"]) == (-1.0, "AX-69",
+                                                                                                        5.0)
+
+    def test_suspended_until_today_is_still_suspended(self) -> None:
+        """The until-day is inclusive: suspended until 15 August, the axis is left out on 15 August (pace inactive,
+        not in the totals, no advice) and advised on from 16 August."""
+        deals = _deals("150000", "50000", "10000", "10000")
+        ev = _evaluate(deals, AUGUST_15, statuses={"AX-38": _suspended(date(2027, 8, 15))})
+        isere = next(a for a in ev.axes if a.axis_id == "AX-38")
+        assert isere.pace is Pace.INACTIVE and "AX-38" in ev.plan.left_out
+        assert _rule_of(ev.recommendations, "AX-38") is None
+        ev = _evaluate(deals, AUGUST_15, statuses={"AX-38": _suspended(date(2027, 8, 14))})
+        assert _rule_of(ev.recommendations, "AX-38") is Rule.DROP
+
+    def test_an_axis_whose_suspension_is_over_is_the_better_one_to_drop_for(self) -> None:
+        """Rhône's axis, suspended until 31 March, pays back 500 %: Isère's losing axis is dropped in its favour
+        (it was dropped in favour of nothing while Rhône's axis was taken for suspended)."""
+        recs = _advise(_deals("150000", "50000", "10000", "10000"), AUGUST_15,
+                       statuses={"AX-69": _suspended(date(2027, 3, 31))})
+        [rec] = [r for r in recs if r.axis_id == "AX-38"]
+        assert (rec.rule, rec.evidence["in_favour_of"]) == (Rule.DROP, "AX-69")
+        assert rec.summary.endswith("au profit de « Grands comptes du Rhône » (ROI 500\u00a0%).")
+
+    def test_still_suspended_axis_is_no_better_one_to_drop_for(self) -> None:
+        """The same Rhône axis suspended until 31 December is not a candidate: Isère's axis is dropped in favour
+        of nothing."""
+        recs = _advise(_deals("150000", "50000", "10000", "10000"), AUGUST_15,
+                       statuses={"AX-69": _suspended(date(2027, 12, 31))})
+        [rec] = [r for r in recs if r.axis_id == "AX-38"]
+        assert (rec.rule, rec.evidence["in_favour_of"]) == (Rule.DROP, None)
+
+    def test_prioritised_once_its_suspension_is_over(self) -> None:
+        """Isère's revenue is down 20 % (8000 vs 10000) on 1 April: its axis, suspended until 15 March, becomes a
+        priority; suspended until 1 April (today), it does not."""
+        deals = _deals("60000", "50000", "8000", "10000")
+        recs = _advise(deals, NEUTRAL_AS_OF, statuses={"AX-38": _suspended(date(2027, 3, 15))})
+        assert _rule_of(recs, "AX-38") is Rule.PRIORITISE
+        recs = _advise(deals, NEUTRAL_AS_OF, statuses={"AX-38": _suspended(date(2027, 4, 1))})
+        assert _rule_of(recs, "AX-38") is None
+
+    def test_suspended_again_once_its_suspension_is_over(self) -> None:
+        """60 won + 60 open x 0.5 = 90 % of PX200's capacity on 25 March: Rhône's axis, suspended until 20 March,
+        is live and is told to suspend again; suspended until 31 March, it is told nothing."""
+        deals = TestSuspend()._deals("60", "60")
+        as_of = datetime(2027, 3, 25, tzinfo=PARIS)
+        recs = _advise(deals, as_of, statuses={"AX-69": _suspended(date(2027, 3, 20))})
+        assert _rule_of(recs, "AX-69") is Rule.SUSPEND
+        recs = _advise(deals, as_of, statuses={"AX-69": _suspended(date(2027, 3, 31))})
+        assert _rule_of(recs, "AX-69") is None
+
+    def test_rolled_out_once_its_suspension_is_over(self) -> None:
+        """Rhône's axis, suspended until 31 January, pays back in a month (its February action carried out) while
+        Isère is flat: roll it out to Isère."""
+        recs = _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF,
+                       statuses={"AX-69": _suspended(date(2027, 1, 31))})
+        [rec] = [r for r in recs if r.axis_id == "AX-69"]
+        assert (rec.rule, rec.evidence["to_segments"]) == (Rule.ROLL_OUT, ["SEG-38"])
+
+    def test_reassigned_once_its_suspension_is_over(self) -> None:
+        """Julie leaves on 20 February with her February action of Rhône's axis open: on 10 February, the axis
+        suspended until 31 January gets its action reassigned; suspended until 28 February, it does not."""
+        leaving = (ContextChange(ContextKind.REP_LEAVING, on=date(2027, 2, 20), who=JULIE),)
+        deals = _deals("60000", "50000", "12000", "10000")
+        as_of = datetime(2027, 2, 10, tzinfo=PARIS)
+        recs = _advise(deals, as_of, context=leaving, statuses={"AX-69": _suspended(date(2027, 1, 31))})
+        [rec] = [r for r in recs if r.axis_id == "AX-69"]
+        assert (rec.rule, rec.evidence["leaving"][0]["actions"]) == (Rule.REASSIGN, ["A-01"])
+        recs = _advise(deals, as_of, context=leaving, statuses={"AX-69": _suspended(date(2027, 2, 28))})
+        assert _rule_of(recs, "AX-69") is None
+
+    @pytest.mark.parametrize(("status", "dropped"), [
+        (AxisStatus(), True),
+        (AxisStatus(AxisState.PRIORITISED, rank=1), True),
+        (AxisStatus(AxisState.SUSPENDED, reason="grève"), False),         # no until: suspended for good
+        (_suspended(date(2027, 8, 14)), True),                             # yesterday: over
+        (_suspended(date(2027, 8, 15)), False),                            # today: still suspended
+        (AxisStatus(AxisState.DROPPED, reason="abandonné"), False),
+    ])
+    def test_advised_exactly_when_the_engine_counts_it(self, status: AxisStatus, dropped: bool) -> None:
+        """Isère's losing axis on 15 August gets the drop advice exactly when the engine counts it as live."""
+        ev = _evaluate(_deals("150000", "50000", "10000", "10000"), AUGUST_15, statuses={"AX-38": status})
+        isere = next(a for a in ev.axes if a.axis_id == "AX-38")
+        assert (_rule_of(ev.recommendations, "AX-38") is Rule.DROP) is dropped
+        assert (isere.pace is not Pace.INACTIVE) is dropped and ("AX-38" in ev.plan.axis_ids) is dropped
