@@ -56,8 +56,9 @@ class Kpi:
         label = self.label(lang)
         return label[:1].upper() + label[1:]
 
-    def formula(self, lang: str) -> str:
-        return self.formula_fr if lang == "fr" else self.formula_en
+    def formula(self, lang: str, attribution_days: int = 90) -> str:
+        """How the KPI is computed, in ``lang``; the conversion window as the engine's settings set it."""
+        return (self.formula_fr if lang == "fr" else self.formula_en).replace("{days}", str(attribution_days))
 
 
 VOCABULARY: tuple[Kpi, ...] = (
@@ -71,9 +72,9 @@ VOCABULARY: tuple[Kpi, ...] = (
         ("taux de transformation", "taux de signature", "taux de signature des devis", "taux de gain",
          "taux de succès", "hit rate", "closing rate", "success rate")),
     Kpi("visit_to_win", "conversion visite-commande", "visit-to-win conversion", "ratio",
-        "comptes visités avec une affaire gagnée dans les 90 jours (attribution_days) après une visite "
+        "comptes visités avec une affaire gagnée dans les {days} jours (attribution_days) après une visite "
         "/ comptes visités",
-        "visited accounts with a won deal within 90 days (attribution_days) after a visit / visited accounts",
+        "visited accounts with a won deal within {days} days (attribution_days) after a visit / visited accounts",
         ("taux de conversion", "conversion", "conversion des visites", "visite commande", "visit to win",
          "visit to win rate", "essais convertis en commande", "visites converties")),
     Kpi("average_won_deal", "montant moyen des affaires gagnées", "average won deal", "money",

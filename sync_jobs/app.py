@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from pac_config.settings import PlanSettings, Settings
+from pac_config.settings import PlanSettings, Settings, engine_settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import lint_statement
 from pac_core.plan import Plan
@@ -154,7 +154,8 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         rejected = tuple(repo.rejections(engine, runs[0].id)) if runs and runs[0].id is not None else ()
         people = {p.email: p.name for p in now.plan.people if p.name}
         return ReportInputs(plan=now.plan, evaluation=now.evaluation, snapshots=tuple(points), last_run=last,
-                            rejected=rejected, lint=tuple(_lint(now.plan, linter)), people=people)
+                            rejected=rejected, lint=tuple(_lint(now.plan, linter)), people=people,
+                            attribution_days=engine_settings(settings, now.plan.currency).attribution_days)
     finally:
         engine.dispose()
 

@@ -41,3 +41,4 @@ class ReportInputs:
     rejected: tuple[Rejected, ...] = ()           # records the connectors could not normalise
     lint: tuple[dict[str, Any], ...] = ()         # linter results (text, kind, missing, parsed) per action
     people: dict[str, str] = field(default_factory=dict)   # e-mail -> display name
+    attribution_days: int = 90                    # the engine's conversion window (EngineSettings), for the glossary

@@ -69,4 +69,5 @@ def kpis(inputs: ReportInputs, fmt: Formatter) -> str:
     return render_template("report/kpis.html", {
         "w": words, "axes": axes, "segments": segments,
         "segment_headers": [(words["segment"], "")] + [(BY_ID[k].title(fmt.lang), "num") for k in CORE],
-        "glossary": [(BY_ID[k].title(fmt.lang), BY_ID[k].formula(fmt.lang)) for k in dict.fromkeys(shown)]})
+        "glossary": [(BY_ID[k].title(fmt.lang), BY_ID[k].formula(fmt.lang, inputs.attribution_days))
+                     for k in dict.fromkeys(shown)]})

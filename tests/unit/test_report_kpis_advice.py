@@ -55,6 +55,20 @@ class TestKpiSection:
         assert "won deals / closed deals (won + lost) in the period" in text
 
 
+    def test_the_conversion_formula_gives_the_configured_window(self) -> None:
+        """The visit-to-win formula names the conversion window the engine used (engine.attribution_days), not a
+        fixed 90 days. Seen failing before: a 60-day setting still read "90 jours"."""
+        base = _kpi_inputs()
+        the_axis = base.plan.axes[0]
+        assert the_axis.objective is not None
+        the_plan = replace(base.plan, axes=(replace(the_axis, objective=replace(
+            the_axis.objective, kpis=("visit_to_win",))),))
+        inputs = replace(base, plan=the_plan, attribution_days=60)
+        text = plain(_section(render_html(inputs), "kpis"))
+        assert "affaire gagnée dans les 60 jours (attribution_days) après une visite" in text and "90 jours" not in text
+        assert "within 60 days" in plain(_section(render_html(inputs, "en"), "kpis"))
+
+
 class TestAdvice:
     def test_overruled_rule_and_context_are_shown(self) -> None:
         """Drop wins over prioritise for the Rhône axis; the prioritise sentence and figures are still shown,
