@@ -87,7 +87,7 @@ class AxisLine:
 @dataclass(frozen=True)
 class News:
     recommendation: Recommendation
-    new: bool                       # not made at the previous review
+    new: bool                       # not made at the previous review (no previous review: shown with no tag)
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,14 @@ class TestRendering:
         text = render_markdown(_review(before=False))
         assert "Premier mois du plan : pas de revue précédente." in text
         assert "Ce qui a changé" not in text
+
+    def test_first_month_tags_no_recommendation_as_still_standing(self) -> None:
+        """With no previous review there is nothing a recommendation could still stand from: no tag, in Markdown and
+        HTML (a later month keeps its new / still standing tags). Seen failing before: every recommendation of the
+        first month read « toujours valable »."""
+        review = _review(before=False)
+        assert review.news
+        text, html = render_markdown(review), render_html(review)
+        assert "toujours valable" not in text + html and "(nouveau)" not in text and 'class="tag' not in html
+        later = render_markdown(_review())
+        assert "(nouveau)" in later
