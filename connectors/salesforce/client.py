@@ -242,6 +242,18 @@ class SfClient:
         for result in pages:
             yield result["records"]
 
+    def more_pages(self, url: str) -> Iterator[list[dict[str, Any]]]:
+        """The further batches of a query result given its ``nextRecordsUrl``: a parent-to-child subquery's
+        children past the first batch ("Subquery results are like regular query results in that you might need
+        to use queryMore() to retrieve all the records if there are many children", SOQL and SOSL Reference,
+        Understanding Query Results). Each batch is one ``query_more`` call, retried and counted like any other."""
+        pages = follow(lambda: self.call(lambda sf: sf.query_more(url, identifier_is_url=True), "query_more"),
+                       lambda nxt: self.call(lambda sf: sf.query_more(nxt, identifier_is_url=True), "query_more"),
+                       lambda result: None if result.get("done", True) else result.get("nextRecordsUrl"),
+                       what="Salesforce subquery results", prefetch=False)
+        for result in pages:
+            yield result["records"]
+
     def bulk_pages(self, soql: str, *, include_deleted: bool = False, max_records: int = 50_000,
                    boolean_columns: frozenset[str] = frozenset()) -> Iterator[list[dict[str, Any]]]:
         """Pages of a Bulk API 2.0 query job (create, poll with backoff, CSV results chained by

@@ -4,7 +4,8 @@ Frugality rules it keeps: only mapped fields are selected; queries are built wit
 incremental reads filter ``SystemModstamp >= watermark - overlap`` ordered by ``SystemModstamp, Id``;
 activities, deals and accounts are read with ``queryAll`` so deleted and archived rows come back
 flagged; pages hold 2,000 records; deal line items ride along as a parent-to-child subquery (no
-extra call); full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one
+extra call, except one ``query_more`` per further batch of a deal with many lines); full reads of Accounts,
+Events and Tasks above the mapping's ``bulk_threshold`` (one
 ``COUNT()`` call decides) use a Bulk API 2.0 query job; writes are sObject Collections upserts by
 ``PAC_Key__c``, 200 records per call, ``allOrNone`` false; account PAC fields (``PAC_Axes__c``,
 ``PAC_Target__c``: the axes targeting the account) are updates by id through ``PATCH /composite/sobjects``,
@@ -48,7 +49,8 @@ log = logging.getLogger(__name__)
 # The version of how this connector turns rows into records: bumped with any change to it, so that the next pull of
 # every object is a full read and the records already stored are normalised again (``Connector.reading``).
 # 2: Events that are invitees' copies, series records or proposals, and Tasks that are series masters, are left out.
-READING_RULES = 2
+# 3: a deal's line items past the first batch of its OpportunityLineItems subquery are read (nextRecordsUrl).
+READING_RULES = 3
 
 
 class SalesforceConnector:

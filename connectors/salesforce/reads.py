@@ -128,8 +128,25 @@ class Reader:
                                            boolean_columns=frozenset([dormant] if dormant else []))
         else:
             pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
+        if "(SELECT" not in select:
+            for page in pages:
+                yield from page
+            return
         for page in pages:
-            yield from page
+            for row in page:
+                yield self._whole_children(row)
+
+    def _whole_children(self, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` with every parent-to-child subquery result complete: a result with ``done`` false holds the
+        first batch of children only; the rest are read through its ``nextRecordsUrl`` (``SfClient.more_pages``)."""
+        for value in row.values():
+            if isinstance(value, dict) and value.get("done") is False and value.get("nextRecordsUrl") \
+                    and isinstance(value.get("records"), list):
+                for batch in self.client.more_pages(str(value["nextRecordsUrl"])):
+                    value["records"].extend(batch)
+                value["done"] = True
+                value.pop("nextRecordsUrl", None)
+        return row
 
     def _large(self, obj: str, deleted: bool) -> bool:
         """Whether a full read of ``obj`` is above the mapping's bulk threshold (one COUNT() call)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.mapping import check_mapping_online, load_mapping
 from pac_config.loader import config_dir
 from pac_core.records import Activity, ActivityStatus, Deal, Rejected
+from pac_core.revenue import DealFilter
+from pac_core.scopes import parse_scope
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
@@ -213,6 +216,32 @@ class TestSchema:
         bad = api.create("Event", Subject="sans date", Type="Visite client")
         out = [r for r in sf.pull(ObjectKind.ACTIVITIES, None) if getattr(r, "id", None) == bad]
         assert isinstance(out[0], Rejected) and "no date" in out[0].reason
+
+
+class TestLineItemPaging:
+    def test_a_deal_with_250_lines_keeps_them_all(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """A won deal with 250 line items: 200 pump lines and 50 valve lines of 100 EUR each. The OpportunityLineItems
+        subquery answers the first 200 children with done false and a nextRecordsUrl (SOQL and SOSL Reference,
+        "Understanding Query Results"); the reader follows it with one query_more call. Hand-computed: 250 lines
+        worth 25,000, a product scope on the valves' family matches 50 lines worth 5,000. Seen failing before the
+        fix (with this sandbox): 200 lines, and the valve family matched 0 lines."""
+        api = server.api("salesforce")
+        account = next(r["Id"] for r in api.rows("Account") if not r["IsDeleted"])
+        pump = api.create("Product2", Name="Pompe PX9", ProductCode="PX9", Family="Pompes", IsActive=True)
+        valve = api.create("Product2", Name="Vanne V50", ProductCode="V50", Family="Vannes", IsActive=True)
+        deal = api.create("Opportunity", Name="Grosse affaire", AccountId=account, StageName="Closed Won",
+                          CloseDate=date(2027, 5, 4), Amount=Decimal(25000), CurrencyIsoCode="EUR")
+        for i in range(250):
+            product = pump if i < 200 else valve
+            api.create("OpportunityLineItem", OpportunityId=deal, Product2Id=product, Quantity=1.0,
+                       UnitPrice=Decimal(100), TotalPrice=Decimal(100), ServiceDate=date(2027, 5, 4))
+        [got] = [d for d in sf.pull(ObjectKind.DEALS, None) if d.id == deal]
+        assert isinstance(got, Deal) and len(got.lines) == 250
+        assert sum(line.amount or 0 for line in got.lines) == Decimal(25000)
+        valves = DealFilter.of(parse_scope({"product_family": "Vannes"}).deals_part).matching_lines(got.lines)
+        assert len(valves) == 50 and sum(got.lines[i].amount or 0 for i in valves) == Decimal(5000)
+        # counted like every call: the login, the one page of deals (fewer than 2,000), the one query_more
+        assert sf.usage().by_endpoint == {"oauth2": 1, "queryAll": 2}
 
 
 class TestBulk:
