@@ -50,7 +50,8 @@ log = logging.getLogger(__name__)
 # every object is a full read and the records already stored are normalised again (``Connector.reading``).
 # 2: Events that are invitees' copies, series records or proposals, and Tasks that are series masters, are left out.
 # 3: a deal's line items past the first batch of its OpportunityLineItems subquery are read (nextRecordsUrl).
-READING_RULES = 3
+# 4: Bulk API 2.0 rows are shaped as REST rows (relationship columns nested, cells typed by the describe).
+READING_RULES = 4
 
 
 class SalesforceConnector:
@@ -68,9 +69,9 @@ class SalesforceConnector:
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
         self._user_ids: dict[str, str] = {}
         self._written: Mapping[tuple[str, str], Any] | None = None
-        self.reader = Reader(client, mapping, self._warn)
-        self.writer = Writer(client, mapping, self._user_ids, self._warn)
         self.schema = Schema(client, mapping)
+        self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
+        self.writer = Writer(client, mapping, self._user_ids, self._warn)
 
     @property
     def mapping(self) -> SalesforceMapping:

@@ -89,8 +89,10 @@ class Reader:
     mapping: SalesforceMapping
     warn: Callable[[str], None]
 
-    def __init__(self, client: SfClient, mapping: SalesforceMapping, warn: Callable[[str], None]) -> None:
+    def __init__(self, client: SfClient, mapping: SalesforceMapping, warn: Callable[[str], None],
+                 describe: Callable[[str], dict[str, dict[str, Any]] | None] | None = None) -> None:
         self.client, self.mapping, self.warn = client, mapping, warn
+        self.describe = describe      # an object's fields by lower-case name (the connector's cached describe)
 
     def activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "AccountId", "Subject", "IsDeleted", "SystemModstamp", "ActivityDate"]
@@ -123,9 +125,8 @@ class Reader:
         soql += f" ORDER BY {cursor}, Id"
         if start is None and not where and "(SELECT" not in select and self._large(obj, deleted):
             # a large initial load or reconciliation: Bulk API 2.0 (no ORDER BY there: it disables chunking)
-            dormant = self.mapping.accounts.dormant
             pages = self.client.bulk_pages(f"SELECT {select} FROM {obj}", include_deleted=deleted,  # noqa: S608
-                                           boolean_columns=frozenset([dormant] if dormant else []))
+                                           types=self._types(obj), boolean_columns=self._checkboxes(obj))
         else:
             pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
         if "(SELECT" not in select:
@@ -147,6 +148,20 @@ class Reader:
                 value["done"] = True
                 value.pop("nextRecordsUrl", None)
         return row
+
+    def _types(self, obj: str) -> dict[str, str]:
+        """``obj``'s field types by lower-case name, from its describe (one call per object and run, shared with the
+        schema checks), so Bulk API 2.0 cells are typed as REST types them; empty when there is no describe."""
+        fields = self.describe(obj) if self.describe is not None else None
+        return {name: str(f.get("type", "")) for name, f in (fields or {}).items()}
+
+    def _checkboxes(self, obj: str) -> frozenset[str]:
+        """The mapping's checkbox fields of ``obj`` (the dormant flag, rule fields matched against true or false):
+        read as booleans from Bulk API 2.0 even where the describe does not type them."""
+        if obj == "Account":
+            return frozenset([self.mapping.accounts.dormant] if self.mapping.accounts.dormant else [])
+        return frozenset(f for rule in self.mapping.activities.rules if rule.object == obj
+                         for f, values in rule.where.items() if any(isinstance(v, bool) for v in values))
 
     def _large(self, obj: str, deleted: bool) -> bool:
         """Whether a full read of ``obj`` is above the mapping's bulk threshold (one COUNT() call)."""

@@ -260,6 +260,55 @@ class TestBulk:
             assert {a.id: a for a in bulk.pull(ObjectKind.ACCOUNTS, None)} == {
                 a.id: a for a in rest.pull(ObjectKind.ACCOUNTS, None)}
 
+    def test_bulk_rows_are_typed_and_nested_as_rest_rows(self, tmp_path: Path) -> None:
+        """A mapping with a rule on a custom checkbox (Visite__c: [true]), a rule on a relationship field
+        (Owner.Email) and account attributes read from a checkbox, a currency field and a relationship field
+        classifies the same org alike over REST and over Bulk API 2.0 (CSV: a relationship is one column named
+        Owner.Email, every cell is text). Hand-computed: every event marked Visite__c is a visit, Marc's other
+        Réunion events are demos, every fifth account is a VIP, and each account has its owner's e-mail and its
+        revenue as a number. Accounts, Events and Tasks all go through Bulk (3 job calls each). Seen failing
+        before the fix (with this sandbox's Bulk relationship columns): over Bulk, "true" and the flat Owner.Email
+        column matched no rule and the attributes stayed text or null."""
+        text = DEMO.read_text(encoding="utf-8").replace(
+            "custom: {}", "custom: {vip: VIP__c, revenue: AnnualRevenue, owner: Owner.Email}")
+        text = text.replace("  rules:\n", "  rules:\n    - {object: Event, type: visit, where: {Visite__c: [true]}}\n"
+                            "    - {object: Event, type: demo, where: {Owner.Email: "
+                            "['marc.dubois@durand-process.example'], Type: ['Réunion']}}\n", 1)
+        mapping = tmp_path / "bulk.yaml"
+        mapping.write_text(text, encoding="utf-8")
+        with SandboxServer([SalesforceApi(build_demo_org())]) as srv:
+            api = srv.api("salesforce")
+            api.org.create_custom_field("Event.Visite__c", {"type": "Checkbox", "label": "Visite"})
+            api.org.create_custom_field("Account.VIP__c", {"type": "Checkbox", "label": "VIP"})
+            marc = api.find("User", Email="marc.dubois@durand-process.example")[0]["Id"]
+            events = [r for r in api.rows("Event") if not r["IsDeleted"] and not r["IsChild"]]
+            marked = {r["Id"] for r in events[::7]}
+            for r in events[::7]:
+                r["Visite__c"] = True
+            demos = {r["Id"] for r in events if r["Id"] not in marked and r.get("Type") == "Réunion"
+                     and r["OwnerId"] == marc}
+            accounts = api.rows("Account")
+            vips = {r["Id"] for r in accounts[::5]}
+            for r in accounts[::5]:
+                r["VIP__c"] = True
+            rest = build("sf", mapping, sandbox_env(srv), policy=NO_WAIT)
+            bulk = build("sf", mapping, sandbox_env(srv), policy=NO_WAIT)
+            # 603 accounts, 1,225 tasks: below the lowest threshold a mapping file may set (2,000), all go bulk here
+            bulk.mapping = bulk.mapping.model_copy(update={"bulk_threshold": 500})
+            by_rest = {a.id: a for a in rest.pull(ObjectKind.ACTIVITIES, None)}
+            by_bulk = {a.id: a for a in bulk.pull(ObjectKind.ACTIVITIES, None)}
+            accounts_rest = {a.id: a for a in rest.pull(ObjectKind.ACCOUNTS, None)}
+            accounts_bulk = {a.id: a for a in bulk.pull(ObjectKind.ACCOUNTS, None)}
+            assert bulk.usage().by_endpoint.get("jobs", 0) == 9 and "jobs" not in rest.usage().by_endpoint
+        assert marked and demos and by_bulk == by_rest and accounts_bulk == accounts_rest
+        assert {i for i, a in by_bulk.items() if isinstance(a, Activity) and a.type == "visit"} >= marked
+        assert {i for i, a in by_bulk.items() if isinstance(a, Activity) and a.type == "demo"} == demos
+        owners = {r["Id"]: r["Email"] for r in api.rows("User")}
+        for r in accounts:
+            custom = accounts_bulk[r["Id"]].custom  # type: ignore[union-attr]
+            assert custom == {"vip": r["Id"] in vips, "revenue": float(r["AnnualRevenue"]),
+                              "owner": owners[r["OwnerId"]]}
+
 
 class TestWriteSafety:
     def test_text_is_written_as_plain_bounded_data(self, sf: SalesforceConnector, server: SandboxServer) -> None:
