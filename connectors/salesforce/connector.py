@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 # 3: a deal's line items past the first batch of its OpportunityLineItems subquery are read (nextRecordsUrl).
 # 4: Bulk API 2.0 rows are shaped as REST rows (relationship columns nested, cells typed by the describe).
 READING_RULES = 4
+# Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
+# Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
+MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
 
 
 class SalesforceConnector:
@@ -68,6 +71,8 @@ class SalesforceConnector:
         self.labels_language = "en"      # Salesforce provisioning writes English labels whatever the plan's language
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
         self._user_ids: dict[str, str] = {}
+        # accounts that won a merge, seen by this run's incremental account read (losers: IsDeleted, MasterRecordId)
+        self._merge_winners: set[str] = set()
         self._written: Mapping[tuple[str, str], Any] | None = None
         self.schema = Schema(client, mapping)
         self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
@@ -107,6 +112,8 @@ class SalesforceConnector:
             if kind is ObjectKind.PAC_EDITS:
                 yield from self.reader.edits(start, self._written)
                 return
+            if kind is ObjectKind.ACCOUNTS:
+                self._merge_winners.clear()      # this run's merges: noted by its account read, used by the next
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
                     yield from self._read(spec, start, since)
@@ -128,17 +135,32 @@ class SalesforceConnector:
 
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None) -> Iterator[Record | Rejected]:
         where = self._account_where(start, since) if spec.own_writes else ""
-        for row in self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start,
-                                    deleted=spec.deleted, where=where, cursor=spec.cursor,
-                                    page_size=spec.page_size):
-            record = spec.normalise(self.normaliser, spec.sobject, row)
-            if record is None:          # an invitee's copy, a series record: not an activity of its own
-                why = not_a_report(spec.sobject, row) or "other"
-                self.skipped[why] = self.skipped.get(why, 0) + 1
-                continue
-            if isinstance(record, User) and record.email:
-                self._user_ids[record.email] = record.id     # the write-back's owner lookups
-            yield record
+        fields = spec.fields(self.reader, spec.sobject)
+        winners = sorted(self._merge_winners) if start is not None and spec.kind in MOVED_BY_MERGE else []
+        seen: set[str] = set()
+        merges = start is not None and spec.kind is ObjectKind.ACCOUNTS
+        for row in self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where,
+                                    cursor=spec.cursor, page_size=spec.page_size):
+            if winners:
+                seen.add(str(row.get("Id")))
+            if merges and row.get("IsDeleted") and row.get("MasterRecordId"):
+                self._merge_winners.add(str(row["MasterRecordId"]))
+            yield from self._normalised(spec, row)
+        # the children a merge moved to the winners keep their SystemModstamp: read them by account, this run
+        for row in self.reader.rows_of_accounts(spec.sobject, fields, winners, deleted=spec.deleted,
+                                                page_size=spec.page_size):
+            if str(row.get("Id")) not in seen:
+                yield from self._normalised(spec, row)
+
+    def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:
+        record = spec.normalise(self.normaliser, spec.sobject, row)
+        if record is None:          # an invitee's copy, a series record: not an activity of its own
+            why = not_a_report(spec.sobject, row) or "other"
+            self.skipped[why] = self.skipped.get(why, 0) + 1
+            return
+        if isinstance(record, User) and record.email:
+            self._user_ids[record.email] = record.id     # the write-back's owner lookups
+        yield record
 
     def _account_where(self, start: datetime | None, since: datetime | None) -> str:
         """The filter of an incremental account read that leaves out pac's own writes.

@@ -39,6 +39,7 @@ from pac_core.records import Record, Rejected
 log = logging.getLogger(__name__)
 PAGE = 2000                 # query batch maximum
 HISTORY_BATCH = 200         # record ids per field-history query
+ACCOUNT_BATCH = 200         # account ids per "AccountId IN (...)" query (merge winners' children)
 CURSOR = "SystemModstamp"
 BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
 _NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not compared for drift repair
@@ -62,7 +63,7 @@ OBJECTS: tuple[SfObject, ...] = (
     SfObject(ObjectKind.USERS, "User", lambda _r, _o: ["Id", "Email", "Name", "IsActive", "SystemModstamp"],
              lambda n, _o, r: n.user(r), deleted=False),
     SfObject(ObjectKind.ACCOUNTS, "Account",
-             lambda rd, _o: ["Id", "OwnerId", "IsDeleted", "SystemModstamp",
+             lambda rd, _o: ["Id", "OwnerId", "IsDeleted", "MasterRecordId", "SystemModstamp",
                              *rd.mapping.read_fields()["Account"].values()],
              lambda n, _o, r: n.account(r), own_writes=True),
     SfObject(ObjectKind.ACTIVITIES, "Event", lambda rd, o: rd.activity_fields(o), lambda n, o, r: n.activity(o, r)),
@@ -148,6 +149,14 @@ class Reader:
                 value["done"] = True
                 value.pop("nextRecordsUrl", None)
         return row
+
+    def rows_of_accounts(self, obj: str, fields: list[str], accounts: list[str], *, deleted: bool = True,
+                         page_size: int = PAGE) -> Iterator[dict[str, Any]]:
+        """Rows of ``obj`` whose ``AccountId`` is one of ``accounts``, whatever their stamp: one query per
+        ``ACCOUNT_BATCH`` ids (the ids only through format_soql)."""
+        for batch in chunked(accounts, ACCOUNT_BATCH):
+            yield from self.rows(obj, fields, None, deleted=deleted, where=format_soql("AccountId IN {}", batch),
+                                 page_size=page_size)
 
     def _types(self, obj: str) -> dict[str, str]:
         """``obj``'s field types by lower-case name, from its describe (one call per object and run, shared with the
