@@ -242,11 +242,24 @@ class SfClient:
         for result in pages:
             yield result["records"]
 
+    def more_pages(self, url: str) -> Iterator[list[dict[str, Any]]]:
+        """The further batches of a query result given its ``nextRecordsUrl``: a parent-to-child subquery's
+        children past the first batch ("Subquery results are like regular query results in that you might need
+        to use queryMore() to retrieve all the records if there are many children", SOQL and SOSL Reference,
+        Understanding Query Results). Each batch is one ``query_more`` call, retried and counted like any other."""
+        pages = follow(lambda: self.call(lambda sf: sf.query_more(url, identifier_is_url=True), "query_more"),
+                       lambda nxt: self.call(lambda sf: sf.query_more(nxt, identifier_is_url=True), "query_more"),
+                       lambda result: None if result.get("done", True) else result.get("nextRecordsUrl"),
+                       what="Salesforce subquery results", prefetch=False)
+        for result in pages:
+            yield result["records"]
+
     def bulk_pages(self, soql: str, *, include_deleted: bool = False, max_records: int = 50_000,
-                   boolean_columns: frozenset[str] = frozenset()) -> Iterator[list[dict[str, Any]]]:
+                   types: Mapping[str, str] | None = None, boolean_columns: frozenset[str] = frozenset()
+                   ) -> Iterator[list[dict[str, Any]]]:
         """Pages of a Bulk API 2.0 query job (create, poll with backoff, CSV results chained by
-        ``Sforce-Locator``), each page one call retried on its own. Values are strings as in the CSV,
-        except empty cells (None) and ``boolean_columns`` and ``Is*`` columns (bool)."""
+        ``Sforce-Locator``), each page one call retried on its own, its rows shaped as the REST query answers
+        them (``bulk_row_shaper``: the one place that does it), so a mapping reads both paths alike."""
         operation = "queryAll" if include_deleted else "query"
         job = _reply(self.call(lambda sf: sf.restful("jobs/query", method="POST",
                                                      json={"operation": operation, "query": soql}), "bulk2"),
@@ -270,8 +283,12 @@ class SfClient:
                        lambda loc: self.call(lambda sf: _bulk_results(sf, job_id, loc, max_records), "bulk2"),
                        lambda page: page[1], what=f"Salesforce Bulk API 2.0 results of job {job_id}")
         for text, _locator in pages:
-            yield [{k: (None if v == "" else (v == "true") if (k.startswith("Is") or k in boolean_columns) else v)
-                    for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
+            reader = csv.reader(io.StringIO(text))
+            header = next(reader, None)
+            if header is None:
+                continue
+            shape = bulk_row_shaper(header, types or {}, boolean_columns)
+            yield [shape(cells) for cells in reader]
 
     def count(self, soql: str, *, include_deleted: bool = False) -> int:
         return int(self.call(lambda sf: sf.query(soql, include_deleted=include_deleted), "count")["totalSize"])
@@ -288,6 +305,63 @@ class SfClient:
 
     def close(self) -> None:
         self.session.close()
+
+
+def _number(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def convert(text: str) -> Any:
+        try:
+            return kind(text)
+        except ValueError:          # not what the describe says: kept as the CSV has it
+            return text
+    return convert
+
+
+# describe type -> how a CSV cell becomes the JSON value REST answers (other types are JSON strings too)
+_CELL: dict[str, Callable[[str], Any]] = {"boolean": lambda text: text == "true", "int": _number(int),
+                                          "double": _number(float), "currency": _number(float),
+                                          "percent": _number(float)}
+
+
+def bulk_row_shaper(header: list[str], types: Mapping[str, str], boolean_columns: frozenset[str] = frozenset()
+                    ) -> Callable[[list[str]], dict[str, Any]]:
+    """How a Bulk API 2.0 CSV row becomes a row shaped as REST answers it.
+
+    * A relationship column (``What.Type``, ``Owner.Email``: Bulk API 2.0 heads it ``RelationshipName.FieldName``)
+      becomes a nested dict, as REST nests it (``{"What": {"Type": ...}}``); a relation whose cells are all empty is
+      null, as REST answers a null lookup.
+    * Cells are typed as REST's JSON is, by the object's describe (``types``: lower-case field name -> describe
+      type): checkboxes become booleans, int fields ints, double, currency and percent fields floats. A column the
+      describe does not type (a relationship column's field, or no describe at hand) is a boolean when its field
+      name starts with ``Is`` or it is one of ``boolean_columns`` (the mapping's checkboxes), else text.
+    * An empty cell is null.
+    """
+    plan: list[tuple[list[str], Callable[[str], Any] | None]] = []
+    for column in header:
+        path = column.split(".")
+        kind = types.get(column.lower()) if len(path) == 1 else None
+        if kind is None and (path[-1].startswith("Is") or column in boolean_columns):
+            kind = "boolean"
+        plan.append((path, _CELL.get(kind or "")))
+    relations = sorted({path[0] for path, _ in plan if len(path) > 1})
+
+    def shape(cells: list[str]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for (path, convert), cell in zip(plan, cells, strict=False):
+            value = None if cell == "" else convert(cell) if convert is not None else cell
+            node = row
+            for part in path[:-1]:
+                node = node.setdefault(part, {})
+            node[path[-1]] = value
+        for name in relations:
+            if _empty(row[name]):
+                row[name] = None
+        return row
+
+    return shape
+
+
+def _empty(node: Any) -> bool:
+    return node is None or (isinstance(node, dict) and all(_empty(v) for v in node.values()))
 
 
 def _reply(reply: Any | None, what: str) -> Any:

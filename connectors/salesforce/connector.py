@@ -4,7 +4,8 @@ Frugality rules it keeps: only mapped fields are selected; queries are built wit
 incremental reads filter ``SystemModstamp >= watermark - overlap`` ordered by ``SystemModstamp, Id``;
 activities, deals and accounts are read with ``queryAll`` so deleted and archived rows come back
 flagged; pages hold 2,000 records; deal line items ride along as a parent-to-child subquery (no
-extra call); full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one
+extra call, except one ``query_more`` per further batch of a deal with many lines); full reads of Accounts,
+Events and Tasks above the mapping's ``bulk_threshold`` (one
 ``COUNT()`` call decides) use a Bulk API 2.0 query job; writes are sObject Collections upserts by
 ``PAC_Key__c``, 200 records per call, ``allOrNone`` false; account PAC fields (``PAC_Axes__c``,
 ``PAC_Target__c``: the axes targeting the account) are updates by id through ``PATCH /composite/sobjects``,
@@ -48,7 +49,12 @@ log = logging.getLogger(__name__)
 # The version of how this connector turns rows into records: bumped with any change to it, so that the next pull of
 # every object is a full read and the records already stored are normalised again (``Connector.reading``).
 # 2: Events that are invitees' copies, series records or proposals, and Tasks that are series masters, are left out.
-READING_RULES = 2
+# 3: a deal's line items past the first batch of its OpportunityLineItems subquery are read (nextRecordsUrl).
+# 4: Bulk API 2.0 rows are shaped as REST rows (relationship columns nested, cells typed by the describe).
+READING_RULES = 4
+# Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
+# Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
+MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
 
 
 class SalesforceConnector:
@@ -65,10 +71,12 @@ class SalesforceConnector:
         self.labels_language = "en"      # Salesforce provisioning writes English labels whatever the plan's language
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
         self._user_ids: dict[str, str] = {}
+        # accounts that won a merge, seen by this run's incremental account read (losers: IsDeleted, MasterRecordId)
+        self._merge_winners: set[str] = set()
         self._written: Mapping[tuple[str, str], Any] | None = None
-        self.reader = Reader(client, mapping, self._warn)
-        self.writer = Writer(client, mapping, self._user_ids, self._warn)
         self.schema = Schema(client, mapping)
+        self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
+        self.writer = Writer(client, mapping, self._user_ids, self._warn)
 
     @property
     def mapping(self) -> SalesforceMapping:
@@ -104,6 +112,8 @@ class SalesforceConnector:
             if kind is ObjectKind.PAC_EDITS:
                 yield from self.reader.edits(start, self._written)
                 return
+            if kind is ObjectKind.ACCOUNTS:
+                self._merge_winners.clear()      # this run's merges: noted by its account read, used by the next
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
                     yield from self._read(spec, start, since)
@@ -125,17 +135,32 @@ class SalesforceConnector:
 
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None) -> Iterator[Record | Rejected]:
         where = self._account_where(start, since) if spec.own_writes else ""
-        for row in self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start,
-                                    deleted=spec.deleted, where=where, cursor=spec.cursor,
-                                    page_size=spec.page_size):
-            record = spec.normalise(self.normaliser, spec.sobject, row)
-            if record is None:          # an invitee's copy, a series record: not an activity of its own
-                why = not_a_report(spec.sobject, row) or "other"
-                self.skipped[why] = self.skipped.get(why, 0) + 1
-                continue
-            if isinstance(record, User) and record.email:
-                self._user_ids[record.email] = record.id     # the write-back's owner lookups
-            yield record
+        fields = spec.fields(self.reader, spec.sobject)
+        winners = sorted(self._merge_winners) if start is not None and spec.kind in MOVED_BY_MERGE else []
+        seen: set[str] = set()
+        merges = start is not None and spec.kind is ObjectKind.ACCOUNTS
+        for row in self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where,
+                                    cursor=spec.cursor, page_size=spec.page_size):
+            if winners:
+                seen.add(str(row.get("Id")))
+            if merges and row.get("IsDeleted") and row.get("MasterRecordId"):
+                self._merge_winners.add(str(row["MasterRecordId"]))
+            yield from self._normalised(spec, row)
+        # the children a merge moved to the winners keep their SystemModstamp: read them by account, this run
+        for row in self.reader.rows_of_accounts(spec.sobject, fields, winners, deleted=spec.deleted,
+                                                page_size=spec.page_size):
+            if str(row.get("Id")) not in seen:
+                yield from self._normalised(spec, row)
+
+    def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:
+        record = spec.normalise(self.normaliser, spec.sobject, row)
+        if record is None:          # an invitee's copy, a series record: not an activity of its own
+            why = not_a_report(spec.sobject, row) or "other"
+            self.skipped[why] = self.skipped.get(why, 0) + 1
+            return
+        if isinstance(record, User) and record.email:
+            self._user_ids[record.email] = record.id     # the write-back's owner lookups
+        yield record
 
     def _account_where(self, start: datetime | None, since: datetime | None) -> str:
         """The filter of an incremental account read that leaves out pac's own writes.

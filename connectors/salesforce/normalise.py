@@ -121,6 +121,8 @@ def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
     rows = value.get("records") if isinstance(value, dict) else None
     if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
         raise Malformed(f"{name} is not a list of records")
+    if value.get("done") is False:      # the reader follows nextRecordsUrl: never count part of the children
+        raise Malformed(f"{name} truncated: {len(rows)} of {value.get('totalSize', '?')} records read")
     return rows
 
 

@@ -39,6 +39,7 @@ from pac_core.records import Record, Rejected
 log = logging.getLogger(__name__)
 PAGE = 2000                 # query batch maximum
 HISTORY_BATCH = 200         # record ids per field-history query
+ACCOUNT_BATCH = 200         # account ids per "AccountId IN (...)" query (merge winners' children)
 CURSOR = "SystemModstamp"
 BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
 _NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not compared for drift repair
@@ -62,7 +63,7 @@ OBJECTS: tuple[SfObject, ...] = (
     SfObject(ObjectKind.USERS, "User", lambda _r, _o: ["Id", "Email", "Name", "IsActive", "SystemModstamp"],
              lambda n, _o, r: n.user(r), deleted=False),
     SfObject(ObjectKind.ACCOUNTS, "Account",
-             lambda rd, _o: ["Id", "OwnerId", "IsDeleted", "SystemModstamp",
+             lambda rd, _o: ["Id", "OwnerId", "IsDeleted", "MasterRecordId", "SystemModstamp",
                              *rd.mapping.read_fields()["Account"].values()],
              lambda n, _o, r: n.account(r), own_writes=True),
     SfObject(ObjectKind.ACTIVITIES, "Event", lambda rd, o: rd.activity_fields(o), lambda n, o, r: n.activity(o, r)),
@@ -89,8 +90,10 @@ class Reader:
     mapping: SalesforceMapping
     warn: Callable[[str], None]
 
-    def __init__(self, client: SfClient, mapping: SalesforceMapping, warn: Callable[[str], None]) -> None:
+    def __init__(self, client: SfClient, mapping: SalesforceMapping, warn: Callable[[str], None],
+                 describe: Callable[[str], dict[str, dict[str, Any]] | None] | None = None) -> None:
         self.client, self.mapping, self.warn = client, mapping, warn
+        self.describe = describe      # an object's fields by lower-case name (the connector's cached describe)
 
     def activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "AccountId", "Subject", "IsDeleted", "SystemModstamp", "ActivityDate"]
@@ -123,13 +126,51 @@ class Reader:
         soql += f" ORDER BY {cursor}, Id"
         if start is None and not where and "(SELECT" not in select and self._large(obj, deleted):
             # a large initial load or reconciliation: Bulk API 2.0 (no ORDER BY there: it disables chunking)
-            dormant = self.mapping.accounts.dormant
             pages = self.client.bulk_pages(f"SELECT {select} FROM {obj}", include_deleted=deleted,  # noqa: S608
-                                           boolean_columns=frozenset([dormant] if dormant else []))
+                                           types=self._types(obj), boolean_columns=self._checkboxes(obj))
         else:
             pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
+        if "(SELECT" not in select:
+            for page in pages:
+                yield from page
+            return
         for page in pages:
-            yield from page
+            for row in page:
+                yield self._whole_children(row)
+
+    def _whole_children(self, row: dict[str, Any]) -> dict[str, Any]:
+        """``row`` with every parent-to-child subquery result complete: a result with ``done`` false holds the
+        first batch of children only; the rest are read through its ``nextRecordsUrl`` (``SfClient.more_pages``)."""
+        for value in row.values():
+            if isinstance(value, dict) and value.get("done") is False and value.get("nextRecordsUrl") \
+                    and isinstance(value.get("records"), list):
+                for batch in self.client.more_pages(str(value["nextRecordsUrl"])):
+                    value["records"].extend(batch)
+                value["done"] = True
+                value.pop("nextRecordsUrl", None)
+        return row
+
+    def rows_of_accounts(self, obj: str, fields: list[str], accounts: list[str], *, deleted: bool = True,
+                         page_size: int = PAGE) -> Iterator[dict[str, Any]]:
+        """Rows of ``obj`` whose ``AccountId`` is one of ``accounts``, whatever their stamp: one query per
+        ``ACCOUNT_BATCH`` ids (the ids only through format_soql)."""
+        for batch in chunked(accounts, ACCOUNT_BATCH):
+            yield from self.rows(obj, fields, None, deleted=deleted, where=format_soql("AccountId IN {}", batch),
+                                 page_size=page_size)
+
+    def _types(self, obj: str) -> dict[str, str]:
+        """``obj``'s field types by lower-case name, from its describe (one call per object and run, shared with the
+        schema checks), so Bulk API 2.0 cells are typed as REST types them; empty when there is no describe."""
+        fields = self.describe(obj) if self.describe is not None else None
+        return {name: str(f.get("type", "")) for name, f in (fields or {}).items()}
+
+    def _checkboxes(self, obj: str) -> frozenset[str]:
+        """The mapping's checkbox fields of ``obj`` (the dormant flag, rule fields matched against true or false):
+        read as booleans from Bulk API 2.0 even where the describe does not type them."""
+        if obj == "Account":
+            return frozenset([self.mapping.accounts.dormant] if self.mapping.accounts.dormant else [])
+        return frozenset(f for rule in self.mapping.activities.rules if rule.object == obj
+                         for f, values in rule.where.items() if any(isinstance(v, bool) for v in values))
 
     def _large(self, obj: str, deleted: bool) -> bool:
         """Whether a full read of ``obj`` is above the mapping's bulk threshold (one COUNT() call)."""

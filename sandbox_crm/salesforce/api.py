@@ -12,7 +12,7 @@ login echoes the request body and a ``lock_row`` the Authorization header (redac
 ``FieldSecurity`` (``access.py``), and routes each request to the component that answers it.
 
 Test helpers (no HTTP): ``ids`` (demo key -> Salesforce id), ``row``, ``rows``, ``find``, ``edit``, ``delete``,
-``create``, ``enable_history``, ``set_daily_max``, ``used``.
+``create``, ``merge``, ``enable_history``, ``set_daily_max``, ``used``.
 """
 
 from __future__ import annotations
@@ -128,6 +128,11 @@ class SalesforceApi:
 
     def create(self, sobject: str, **values: Any) -> str:
         return self.org.create(sobject, **values)
+
+    def merge(self, sobject: str, master_id: str, loser_id: str) -> None:
+        """Merge two records as Salesforce does (``Org.merge``): children reparented without a stamp change, the
+        loser deleted with ``MasterRecordId``."""
+        self.org.merge(sobject, master_id, loser_id)
 
     def enable_history(self, sobject: str, *fields: str) -> None:
         """Field History Tracking for ``fields`` of ``sobject`` (``Org.enable_history``)."""

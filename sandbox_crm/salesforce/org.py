@@ -223,6 +223,29 @@ class Org:
         """Move a record to the recycle bin: hidden from query, returned by queryAll with IsDeleted."""
         self.edit(sobject, record_id, IsDeleted=True)
 
+    def merge(self, sobject: str, master_id: str, loser_id: str, by: str | None = None) -> None:
+        """Merge ``loser_id`` into ``master_id`` as Salesforce documents it (Apex Developer Guide, "Triggers and
+        Merge Statements": "The system deletes the necessary records due to the merge, assigns new parent records
+        to the child records, and sets the MasterRecordId field on the deleted records"; SOAP API merge(): the
+        main record becomes "the new parent of the related records"): every record whose lookup to ``sobject``
+        names the loser now names the master (derived fields such as an activity's AccountId follow), the loser
+        goes to the recycle bin with ``MasterRecordId``, and the master is updated (its stamp moves). The
+        reparented children keep their ``SystemModstamp``: "Any child records that are reparented as a result of
+        the merge operation do not fire triggers" and Salesforce documents no stamp change for them."""
+        with self.lock:
+            who = by or self.someone_else()
+            for name, obj in self.schema.items():
+                lookups = [f.name for f in obj.fields.values() if f.type == "reference" and sobject in f.reference_to
+                           and f.name != "MasterRecordId"]
+                for row in self.store[name].values() if lookups else ():
+                    moved = [fk for fk in lookups if row.get(fk) == loser_id]
+                    for fk in moved:
+                        row[fk] = master_id
+                    if moved:
+                        self.derive(name, row)
+            self.edit(sobject, loser_id, who, IsDeleted=True, MasterRecordId=master_id)
+            self.stamp(self.store[sobject][master_id], who)
+
     def create(self, sobject: str, **values: Any) -> str:
         with self.lock:
             return self.insert(sobject, values, stamp=self.next_stamp())

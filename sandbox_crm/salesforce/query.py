@@ -2,8 +2,12 @@
 
 The SOQL subset (``soql.py``) runs over the org's rows: 2,000 records per batch, ``Sforce-Query-Options:
 batchSize`` honoured between 200 and 2,000, parent-to-child subqueries, relationship paths (``Owner.Email``),
-``COUNT()``; ``query`` hides deleted and archived rows, ``queryAll`` returns them. Field-level security applies:
-a field the user may not read is unknown to their queries.
+``COUNT()``; ``query`` hides deleted and archived rows, ``queryAll`` returns them. A parent-to-child subquery
+result is paged like a query result ("Subquery results are like regular query results in that you might need to use
+queryMore() to retrieve all the records if there are many children", SOQL and SOSL Reference, Understanding Query
+Results): a parent's children arrive ``CHILD_BATCH`` (200, the documented minimum batch size) at a time, the first
+batch inline with ``done`` false and a ``nextRecordsUrl`` that ``GET /query/{locator}-{offset}`` follows.
+Field-level security applies: a field the user may not read is unknown to their queries.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from sandbox_crm.salesforce.soql import Query, parse
 from sandbox_crm.salesforce.wire import SaveError, error, json_value
 
 MAX_BATCH, MIN_BATCH = 2000, 200
+CHILD_BATCH = 200       # children of one parent per batch: the rest through the child result's nextRecordsUrl
 MAX_CURSORS = 64
 
 
@@ -73,13 +78,16 @@ class SoqlQueries:
         selected = self.rows(q, include_deleted=endpoint == "queryAll")
         if q.count:
             return Response(200, {"totalSize": len(selected), "done": True, "records": []})
-        batch = self._batch_size(request)
+        self._children.pop(id(q), None)
+        return self._page(version, endpoint, self._open(selected, q, self._batch_size(request)), 0)
+
+    def _open(self, selected: list[Row], q: Query, batch: int) -> str:
+        """A new query cursor over ``selected`` (the oldest ones closed past ``MAX_CURSORS``); its locator."""
         locator = "01g" + secrets.token_hex(8)[:15]
         self.cursors[locator] = (selected, q, batch)
-        self._children.pop(id(q), None)
         while len(self.cursors) > MAX_CURSORS:
             self.cursors.popitem(last=False)
-        return self._page(version, endpoint, locator, 0)
+        return locator
 
     @staticmethod
     def _batch_size(request: Request) -> int:
@@ -97,22 +105,26 @@ class SoqlQueries:
         return self._page(version, endpoint, locator, int(offset))
 
     def _page(self, version: str, endpoint: str, locator: str, offset: int) -> Response:
+        return Response(200, self._result(version, endpoint, locator, offset))
+
+    def _result(self, version: str, endpoint: str, locator: str, offset: int) -> dict[str, Any]:
+        """One batch of a cursor as a query result: ``totalSize``, ``done``, ``records`` (and ``nextRecordsUrl``)."""
         selected, q, batch = self.cursors[locator]
         chunk = selected[offset: offset + batch]
         end = offset + len(chunk)
         body: dict[str, Any] = {"totalSize": len(selected), "done": end >= len(selected),
-                                "records": [self._project(version, r, q) for r in chunk]}
+                                "records": [self._project(version, r, q, endpoint) for r in chunk]}
         if end < len(selected):
             body["nextRecordsUrl"] = f"/services/data/v{version}/{endpoint}/{locator}-{end}"
         else:
             self.cursors.pop(locator, None)
             self._children.pop(id(q), None)
-        return Response(200, body)
+        return body
 
     def _attributes(self, version: str, sobject: str, record_id: str) -> dict[str, str]:
         return {"type": sobject, "url": f"/services/data/v{version}/sobjects/{sobject}/{record_id}"}
 
-    def _project(self, version: str, row: dict[str, Any], q: Query) -> dict[str, Any]:
+    def _project(self, version: str, row: dict[str, Any], q: Query, endpoint: str = "query") -> dict[str, Any]:
         sobject = row["_type"]
         out: dict[str, Any] = {"attributes": self._attributes(version, sobject, row["Id"])}
         obj = self.org.schema[sobject]
@@ -124,8 +136,13 @@ class SoqlQueries:
                 self._put(version, out, sobject, row, path.split("."))
         for sub in q.subqueries:
             kids = sub.run(self._kids(q, sobject, sub.sobject).get(row["Id"], []), self.org.resolve)
-            out[sub.sobject] = None if not kids else {
-                "totalSize": len(kids), "done": True, "records": [self._project(version, k, sub) for k in kids]}
+            if not kids:
+                out[sub.sobject] = None
+            elif len(kids) <= CHILD_BATCH:
+                out[sub.sobject] = {"totalSize": len(kids), "done": True,
+                                    "records": [self._project(version, k, sub) for k in kids]}
+            else:   # a child result is a query result of its own: CHILD_BATCH children, then its nextRecordsUrl
+                out[sub.sobject] = self._result(version, endpoint, self._open(kids, sub, CHILD_BATCH), 0)
         return out
 
     def _kids(self, q: Query, sobject: str, relationship: str) -> dict[str, list[dict[str, Any]]]:

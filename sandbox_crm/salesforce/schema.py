@@ -97,7 +97,8 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         SField("Industry", "picklist", length=255, picklist=INDUSTRY_VALUES),
         SField("Type", "picklist", length=255, picklist=ACCOUNT_TYPES),
         SField("AnnualRevenue", "currency", precision=18, scale=0),
-        SField("Description", "textarea", length=32000))
+        SField("Description", "textarea", length=32000),
+        _ro("MasterRecordId", "reference", reference_to=("Account",), relationship="MasterRecord"))
     activity_common = [
         SField("Subject", "combobox", length=255), SField("Description", "textarea", length=32000),
         SField("ActivityDate", "date"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.mapping import check_mapping_online, load_mapping
 from pac_config.loader import config_dir
 from pac_core.records import Activity, ActivityStatus, Deal, Rejected
+from pac_core.revenue import DealFilter
+from pac_core.scopes import parse_scope
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
@@ -230,6 +233,32 @@ class TestSchema:
         assert isinstance(out[0], Rejected) and "no date" in out[0].reason
 
 
+class TestLineItemPaging:
+    def test_a_deal_with_250_lines_keeps_them_all(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """A won deal with 250 line items: 200 pump lines and 50 valve lines of 100 EUR each. The OpportunityLineItems
+        subquery answers the first 200 children with done false and a nextRecordsUrl (SOQL and SOSL Reference,
+        "Understanding Query Results"); the reader follows it with one query_more call. Hand-computed: 250 lines
+        worth 25,000, a product scope on the valves' family matches 50 lines worth 5,000. Seen failing before the
+        fix (with this sandbox): 200 lines, and the valve family matched 0 lines."""
+        api = server.api("salesforce")
+        account = next(r["Id"] for r in api.rows("Account") if not r["IsDeleted"])
+        pump = api.create("Product2", Name="Pompe PX9", ProductCode="PX9", Family="Pompes", IsActive=True)
+        valve = api.create("Product2", Name="Vanne V50", ProductCode="V50", Family="Vannes", IsActive=True)
+        deal = api.create("Opportunity", Name="Grosse affaire", AccountId=account, StageName="Closed Won",
+                          CloseDate=date(2027, 5, 4), Amount=Decimal(25000), CurrencyIsoCode="EUR")
+        for i in range(250):
+            product = pump if i < 200 else valve
+            api.create("OpportunityLineItem", OpportunityId=deal, Product2Id=product, Quantity=1.0,
+                       UnitPrice=Decimal(100), TotalPrice=Decimal(100), ServiceDate=date(2027, 5, 4))
+        [got] = [d for d in sf.pull(ObjectKind.DEALS, None) if d.id == deal]
+        assert isinstance(got, Deal) and len(got.lines) == 250
+        assert sum(line.amount or 0 for line in got.lines) == Decimal(25000)
+        valves = DealFilter.of(parse_scope({"product_family": "Vannes"}).deals_part).matching_lines(got.lines)
+        assert len(valves) == 50 and sum(got.lines[i].amount or 0 for i in valves) == Decimal(5000)
+        # counted like every call: the login, the one page of deals (fewer than 2,000), the one query_more
+        assert sf.usage().by_endpoint == {"oauth2": 1, "queryAll": 2}
+
+
 class TestBulk:
     def test_large_full_load_uses_bulk_api_and_matches_rest(self, tmp_path: Path) -> None:
         """Above bulk_threshold a full read goes through Bulk API 2.0 and yields the same records as REST."""
@@ -245,6 +274,55 @@ class TestBulk:
             assert bulk.usage().by_endpoint.get("jobs", 0) >= 3        # create, poll, results
             assert {a.id: a for a in bulk.pull(ObjectKind.ACCOUNTS, None)} == {
                 a.id: a for a in rest.pull(ObjectKind.ACCOUNTS, None)}
+
+    def test_bulk_rows_are_typed_and_nested_as_rest_rows(self, tmp_path: Path) -> None:
+        """A mapping with a rule on a custom checkbox (Visite__c: [true]), a rule on a relationship field
+        (Owner.Email) and account attributes read from a checkbox, a currency field and a relationship field
+        classifies the same org alike over REST and over Bulk API 2.0 (CSV: a relationship is one column named
+        Owner.Email, every cell is text). Hand-computed: every event marked Visite__c is a visit, Marc's other
+        Réunion events are demos, every fifth account is a VIP, and each account has its owner's e-mail and its
+        revenue as a number. Accounts, Events and Tasks all go through Bulk (3 job calls each). Seen failing
+        before the fix (with this sandbox's Bulk relationship columns): over Bulk, "true" and the flat Owner.Email
+        column matched no rule and the attributes stayed text or null."""
+        text = DEMO.read_text(encoding="utf-8").replace(
+            "custom: {}", "custom: {vip: VIP__c, revenue: AnnualRevenue, owner: Owner.Email}")
+        text = text.replace("  rules:\n", "  rules:\n    - {object: Event, type: visit, where: {Visite__c: [true]}}\n"
+                            "    - {object: Event, type: demo, where: {Owner.Email: "
+                            "['marc.dubois@durand-process.example'], Type: ['Réunion']}}\n", 1)
+        mapping = tmp_path / "bulk.yaml"
+        mapping.write_text(text, encoding="utf-8")
+        with SandboxServer([SalesforceApi(build_demo_org())]) as srv:
+            api = srv.api("salesforce")
+            api.org.create_custom_field("Event.Visite__c", {"type": "Checkbox", "label": "Visite"})
+            api.org.create_custom_field("Account.VIP__c", {"type": "Checkbox", "label": "VIP"})
+            marc = api.find("User", Email="marc.dubois@durand-process.example")[0]["Id"]
+            events = [r for r in api.rows("Event") if not r["IsDeleted"] and not r["IsChild"]]
+            marked = {r["Id"] for r in events[::7]}
+            for r in events[::7]:
+                r["Visite__c"] = True
+            demos = {r["Id"] for r in events if r["Id"] not in marked and r.get("Type") == "Réunion"
+                     and r["OwnerId"] == marc}
+            accounts = api.rows("Account")
+            vips = {r["Id"] for r in accounts[::5]}
+            for r in accounts[::5]:
+                r["VIP__c"] = True
+            rest = build("sf", mapping, sandbox_env(srv), policy=NO_WAIT)
+            bulk = build("sf", mapping, sandbox_env(srv), policy=NO_WAIT)
+            # 603 accounts, 1,225 tasks: below the lowest threshold a mapping file may set (2,000), all go bulk here
+            bulk.mapping = bulk.mapping.model_copy(update={"bulk_threshold": 500})
+            by_rest = {a.id: a for a in rest.pull(ObjectKind.ACTIVITIES, None)}
+            by_bulk = {a.id: a for a in bulk.pull(ObjectKind.ACTIVITIES, None)}
+            accounts_rest = {a.id: a for a in rest.pull(ObjectKind.ACCOUNTS, None)}
+            accounts_bulk = {a.id: a for a in bulk.pull(ObjectKind.ACCOUNTS, None)}
+            assert bulk.usage().by_endpoint.get("jobs", 0) == 9 and "jobs" not in rest.usage().by_endpoint
+        assert marked and demos and by_bulk == by_rest and accounts_bulk == accounts_rest
+        assert {i for i, a in by_bulk.items() if isinstance(a, Activity) and a.type == "visit"} >= marked
+        assert {i for i, a in by_bulk.items() if isinstance(a, Activity) and a.type == "demo"} == demos
+        owners = {r["Id"]: r["Email"] for r in api.rows("User")}
+        for r in accounts:
+            custom = accounts_bulk[r["Id"]].custom  # type: ignore[union-attr]
+            assert custom == {"vip": r["Id"] in vips, "revenue": float(r["AnnualRevenue"]),
+                              "owner": owners[r["OwnerId"]]}
 
 
 class TestWriteSafety:
