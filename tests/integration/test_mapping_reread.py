@@ -4,39 +4,20 @@ records already stored (the next run reads that object in full again), not only 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from connectors.retry import RetryPolicy
-from connectors.salesforce.connector import SalesforceConnector, build
-from pac_config.loader import config_dir
-from pac_config.settings import load_settings
 from pac_core.plan import ActivityType
 from pac_core.records import Activity
-from sandbox_crm.demo_org import build_demo_org
-from sandbox_crm.run import sandbox_env
-from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
-from sync_jobs import pipeline
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
-from tests.fakes import Clock, fake_evaluate, write_settings
-
-DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
-NO_WAIT = RetryPolicy(max_attempts=4, sleep=lambda _s: None, jitter=lambda: 0.0)
+from tests.integration.sf_runs import DEMO, SfRuns, demo_org_server
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
-    with SandboxServer([SalesforceApi(build_demo_org(scale=0.1))]) as srv:  # type: ignore[arg-type]
-        yield srv
-
-
-def _connector(server: SandboxServer, mapping: Path) -> SalesforceConnector:
-    connector = build("sf-main", mapping, sandbox_env(server), policy=NO_WAIT)
-    connector.provision_schema()
-    return connector
+    yield from demo_org_server()
 
 
 def _stored_types(database_url: str) -> dict[str, ActivityType | None]:
@@ -51,18 +32,8 @@ def test_an_edited_visit_rule_applies_to_the_events_already_stored(tmp_path, dat
     run was incremental: the stored events kept the type of the old mapping until the weekly reconciliation.)"""
     mapping = tmp_path / "salesforce.yaml"
     mapping.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
-    settings = load_settings(write_settings(tmp_path, database_url, connectors=(("sf-main", "salesforce"),)), env={})
-    clock = Clock()
-
-    def sync() -> None:
-        connector = _connector(server, mapping)
-        try:
-            result = pipeline.run_sync(None, settings, connectors={"sf-main": connector}, clock=clock,
-                                       evaluator=fake_evaluate)
-        finally:
-            connector.close()
-        assert result.run_id is not None
-        clock.advance(days=1)
+    runs = SfRuns(tmp_path, database_url, server, mapping)
+    sync = runs.sync
 
     sync()
     org = server.api("salesforce")

@@ -4,32 +4,20 @@ change, are stored with the winner by the next incremental run (not a week later
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from connectors.retry import RetryPolicy
-from connectors.salesforce.connector import SalesforceConnector, build
-from pac_config.loader import config_dir
-from pac_config.settings import load_settings
 from pac_core.records import Account, Activity, Deal, DealStage
-from sandbox_crm.demo_org import build_demo_org
-from sandbox_crm.run import sandbox_env
-from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
-from sync_jobs import pipeline
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
-from tests.fakes import Clock, fake_evaluate, write_settings
-
-DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
-NO_WAIT = RetryPolicy(max_attempts=4, sleep=lambda _s: None, jitter=lambda: 0.0)
+from tests.integration.sf_runs import SfRuns, demo_org_server
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
-    with SandboxServer([SalesforceApi(build_demo_org(scale=0.1))]) as srv:  # type: ignore[arg-type]
-        yield srv
+    yield from demo_org_server()
 
 
 def test_a_merged_accounts_deal_and_visit_count_for_the_winner_after_the_next_run(tmp_path, database_url,
@@ -39,22 +27,8 @@ def test_a_merged_accounts_deal_and_visit_count_for_the_winner_after_the_next_ru
     and their SystemModstamp stays months before the watermark (the documented case: reparented children fire no
     triggers). Run 2, incremental, must store the deal and the visit with the winner: before the fix they kept the
     deleted loser (the engine leaves out records of a deleted account) until the weekly full read."""
-    settings = load_settings(write_settings(tmp_path, database_url, connectors=(("sf-main", "salesforce"),)), env={})
-    api = server.api("salesforce")
-    clock = Clock()
-    crm_now = [datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)]
-    api.org.now = lambda: crm_now[0]
-    calls: list[dict[str, int]] = []
-
-    def sync() -> None:
-        connector: SalesforceConnector = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
-        connector.provision_schema()
-        try:
-            pipeline.run_sync(None, settings, connectors={"sf-main": connector}, clock=clock, evaluator=fake_evaluate)
-        finally:
-            connector.close()
-        calls.append(dict(connector.usage().by_endpoint))
-        clock.advance(hours=1)
+    runs = SfRuns(tmp_path, database_url, server)
+    api, crm_now, calls, sync = runs.api, runs.crm_now, runs.calls, runs.sync
 
     sync()
     engine = open_store(database_url)
