@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealStage, Records
+from pac_core.results import Rule
 from pac_core.revenue import baseline_range, last_day
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
@@ -338,3 +339,77 @@ class TestProductAxisKpis:
         assert ev.axis("MAINT").revenue == 400
         assert kpis["won_deals"].value == 1
         assert kpis["average_won_deal"].value == 400
+
+
+class TestSegmentDealConditions:
+    """A segment scoped by product (a vertical "product line" segment) or by deal owner counts what its scope
+    says, as its axes do: its revenue, baseline, trend and KPIs read the matching lines (the deals of those owners),
+    not every product's whole deals. 2027 against 2026, evaluated on 10 January 2028 (both years whole):
+
+    | deal | account | close | amount | lines |
+    |---|---|---|---|---|
+    | d1 | big-pharma | 2027-03-01 | 1,000 | MAINT 300, PX200 700 |
+    | d2 | big-chem | 2027-04-01 | 500 | PX200 500 |
+    | b1 | big-pharma | 2026-03-01 | 400 | MAINT 400 |
+    | b2 | big-chem | 2026-04-01 | 500 | PX200 500 |
+
+    The MAINT segment: revenue 300 (d1's MAINT line), baseline 400 (b1), additional -100, trend 300 / 400 - 1 =
+    -25 %; the whole deals would give 1,500 against 900, +67 %.
+    """
+
+    MAINT = Segment("MAINT", "Maintenance", SegmentKind.VERTICAL,
+                    Scope((Condition("product", "in", ("MAINT",), "maintenance"),)))
+
+    @staticmethod
+    def _deals():
+        from pac_core.records import DealLine
+
+        def line(code: str, amount: int) -> DealLine:
+            return DealLine(code, Decimal(1), Decimal(amount), code=code)
+
+        return (won("d1", "big-pharma", "1000", date(2027, 3, 1), lines=(line("MAINT", 300), line("PX200", 700))),
+                won("d2", "big-chem", "500", date(2027, 4, 1), lines=(line("PX200", 500),)),
+                won("b1", "big-pharma", "400", date(2026, 3, 1), lines=(line("MAINT", 400),)),
+                won("b2", "big-chem", "500", date(2026, 4, 1), lines=(line("PX200", 500),)))
+
+    def test_product_segment_counts_its_lines(self) -> None:
+        """Revenue 300, baseline 400, additional -100, trend -25 %: the same figures as its only axis (empty own
+        scope), and its ROI, the axis's: (-100 x 0.3 - 10,000) / 10,000."""
+        ev = _run(self._deals(), (axis("AX-M", "MAINT"),), segments=(self.MAINT,))
+        [segment] = ev.segments
+        assert (segment.revenue, segment.baseline, segment.additional) == (300, 400, -100)
+        assert segment.trend == -0.25
+        the_axis = ev.axis("AX-M")
+        assert (the_axis.revenue, the_axis.baseline) == (segment.revenue, segment.baseline)
+        assert segment.roi == the_axis.roi and abs(segment.roi - (-100 * 0.3 - 10_000) / 10_000) < 1e-12
+        assert ev.plan is not None and (ev.plan.revenue, ev.plan.baseline) == (300, 400)
+
+    def test_product_segment_kpis_count_its_lines(self) -> None:
+        """The segment's KPIs over 2027: one won deal (d1, for its MAINT line), revenue 300, average 300 / 1."""
+        [segment] = _run(self._deals(), (axis("AX-M", "MAINT"),), segments=(self.MAINT,)).segments
+        kpis = {k.kpi: (k.value, k.numerator, k.denominator) for k in segment.kpis}
+        assert kpis["won_deals"][0] == 1
+        assert kpis["revenue"][0] == 300
+        assert kpis["average_won_deal"] == (300, 300, 1)
+
+    def test_prioritise_reads_the_product_segments_trend(self) -> None:
+        """MAINT is down 25 % (threshold 10 %): its axis (no budget, so no ROI and no drop) is to be prioritised,
+        the evidence quoting 300 against 400. Counted on whole deals the segment would be up 67 %: no advice."""
+        ev = _run(self._deals(), (axis("AX-M", "MAINT", budget=None),), segments=(self.MAINT,))
+        [rec] = ev.recommendations
+        assert (rec.rule, rec.axis_id, rec.segment_id) == (Rule.PRIORITISE, "AX-M", "MAINT")
+        assert rec.evidence["triggers"] == ["segment_decline"]
+        assert (rec.evidence["revenue"], rec.evidence["baseline"], rec.evidence["trend"]) == ("300", "400", -0.25)
+
+    def test_deal_owner_segment_counts_those_owners_deals(self) -> None:
+        """A segment of Marc's deals: his 400 in 2027 against his 100 in 2026 (Julie's 1,000 and 2,000 left out):
+        revenue 400, baseline 100, trend +300 %; one won deal."""
+        marc = Segment("MARC", "Affaires de Marc", SegmentKind.HORIZONTAL,
+                       Scope((Condition("deal_owner", "in", (MARC,), "Marc"),)))
+        deals = (won("j1", "big-pharma", "1000", date(2027, 3, 1)),
+                 replace(won("m1", "big-chem", "400", date(2027, 3, 2)), owner_id="005M"),
+                 won("j0", "big-pharma", "2000", date(2026, 3, 1)),
+                 replace(won("m0", "big-chem", "100", date(2026, 3, 2)), owner_id="005M"))
+        [segment] = _run(deals, (axis("AX", "MARC"),), segments=(marc,)).segments
+        assert (segment.revenue, segment.baseline, segment.trend) == (400, 100, 3.0)
+        assert {k.kpi: k.value for k in segment.kpis}["won_deals"] == 1
