@@ -568,7 +568,8 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
 
     An axis or a segment limited to some deal owners or products (``flt``) counts only those won deals, and only
     their matching lines' amounts, in its won-deal KPIs (won deals, average won deal, reactivation, new accounts), as
-    in its revenue.
+    in its revenue; and only the lost and created deals ``flt`` keeps (``DealColumnsBook``): ``win_rate`` compares
+    one population of deals, ``pipeline_created`` adds the matching lines' amounts.
     """
     has_dormancy = any(is_dormancy(c) for c in scope.conditions)
     dormant = members if has_dormancy else scopes.member_mask(scope & _DORMANT, reference)
@@ -585,7 +586,8 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     return measure(ScopeFacts(
         accounts=int(np.count_nonzero(members)), dormant=int(np.count_nonzero(dormant)),
         reactivated=int(np.count_nonzero(dormant & won_accounts)), won=won, won_revenue=won_revenue,
-        lost=book.lost_count(days, members), created=book.created_total(days, members),
+        lost=book.lost_count(days, members, flt, owner_email),
+        created=book.created_total(days, members, flt, owner_email),
         new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days))),
         visited=len(visits.visited), visited_in_scope=int(np.count_nonzero(members[visits.visited])),
         converted=visits.converted, activities=len(visits.positions), revenue=revenue))

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealStage, Records
@@ -339,6 +341,90 @@ class TestProductAxisKpis:
         assert ev.axis("MAINT").revenue == 400
         assert kpis["won_deals"].value == 1
         assert kpis["average_won_deal"].value == 400
+
+
+def _rate_and_pipeline(kpis):
+    """(win rate's numerator and denominator, pipeline created) of a KPI row by id."""
+    return (kpis["win_rate"].numerator, kpis["win_rate"].denominator), kpis["pipeline_created"].value
+
+class TestFilteredLostAndCreatedDeals:
+    """``win_rate`` and ``pipeline_created`` of a scope limited by product or by owner read the deals its conditions
+    keep, on both sides of the ratio, as its won deals and revenue do (2027, evaluated on 10 January 2028).
+
+    Product MAINT: won d1 (MAINT 400 + PX200 600) and d2 (PX200 only); lost l1 (PX200 only), l2 (MAINT only) and l3
+    (MAINT 50 + PX200 150: counts once, one of its lines matching). Created in 2027: d1 (1,000 EUR, 400 of MAINT),
+    o1 (open, PX200 900) and o2 (open, 1,000 USD at 0.9: MAINT 250 + PX200 750, so 225 of MAINT).
+    """
+
+    MAINT = Scope((Condition("product", "in", ("MAINT",), "maintenance"),))
+    MAINT_SEGMENT = Segment("S-MAINT", "Maintenance", SegmentKind.VERTICAL, MAINT)
+
+    @staticmethod
+    def _product_deals():
+        from pac_core.records import DealLine
+
+        def line(code: str, amount: int) -> DealLine:
+            return DealLine(code, Decimal(1), Decimal(amount), code=code)
+
+        created = datetime(2027, 2, 1, 9, tzinfo=UTC)
+        return (replace(won("d1", "big-pharma", "1000", date(2027, 3, 1),
+                            lines=(line("MAINT", 400), line("PX200", 600))), created_at=created),
+                won("d2", "big-chem", "600", date(2027, 3, 2), lines=(line("PX200", 600),)),
+                won("l1", "big-chem", "800", date(2027, 4, 1), stage=DealStage.LOST, lines=(line("PX200", 800),)),
+                won("l2", "big-pharma", "200", date(2027, 4, 2), stage=DealStage.LOST, lines=(line("MAINT", 200),)),
+                won("l3", "big-chem", "200", date(2027, 4, 3), stage=DealStage.LOST,
+                    lines=(line("MAINT", 50), line("PX200", 150))),
+                replace(won("o1", "big-chem", "900", date(2028, 3, 1), stage=DealStage.OPEN,
+                            lines=(line("PX200", 900),)), created_at=created),
+                replace(won("o2", "big-pharma", "1000", date(2028, 3, 1), stage=DealStage.OPEN, currency="USD",
+                            lines=(line("MAINT", 250), line("PX200", 750))), created_at=created))
+
+    def test_product_axis_win_rate_and_pipeline(self) -> None:
+        """MAINT axis: 1 won / (1 won + 2 lost: l2, l3) = 1/3, not 1/4 with l1, a PX200 loss; pipeline created
+        400 + 250 x 0.9 = 625.0, not the whole deals' 1,000 + 900 + 900 = 2,800."""
+        ev = _run(self._product_deals(), (axis("AX-M", "SEG", scope=self.MAINT),))
+        kpis = {k.kpi: k for k in ev.axis("AX-M").kpis}
+        assert _rate_and_pipeline(kpis) == ((1, 3), Decimal("625.0"))
+
+    def test_product_segment_win_rate_and_pipeline(self) -> None:
+        """The same figures for a MAINT segment and for its axis (empty own scope), which inherits its condition."""
+        ev = _run(self._product_deals(), (axis("AX", "S-MAINT"),), segments=(self.MAINT_SEGMENT,))
+        for rows in (ev.axis("AX").kpis, ev.segments[0].kpis):
+            kpis = {k.kpi: k for k in rows}
+            assert _rate_and_pipeline(kpis) == ((1, 3), Decimal("625.0"))
+
+    def test_lost_and_created_deals_of_other_products_count_nothing(self) -> None:
+        """A PX200 axis's MAINT-only loss and a created deal with no PX200 line are left out: won d1 (PX200 600)
+        and d2 over lost l1 and l3: 2 / 4; created d1's 600 + o1's 900 + o2's 750 x 0.9 = 2,175.0."""
+        px200 = Scope((Condition("product", "in", ("PX200",), "PX200"),))
+        ev = _run(self._product_deals(), (axis("AX-P", "SEG", scope=px200),))
+        kpis = {k.kpi: k for k in ev.axis("AX-P").kpis}
+        assert _rate_and_pipeline(kpis) == ((2, 4), Decimal("2175.0"))
+
+    @staticmethod
+    def _owner_deals():
+        created = datetime(2027, 3, 1, 9, tzinfo=UTC)
+        def marc(deal):
+            return replace(deal, owner_id="005M")
+        return (replace(won("w1", "big-pharma", "100", date(2027, 2, 1)), created_at=created),
+                marc(won("w2", "big-chem", "100", date(2027, 2, 2))),
+                marc(won("w3", "big-chem", "100", date(2027, 2, 3))),
+                won("x1", "big-pharma", "100", date(2027, 2, 4), stage=DealStage.LOST),
+                marc(won("x2", "big-chem", "100", date(2027, 2, 5), stage=DealStage.LOST)),
+                marc(won("x3", "big-pharma", "100", date(2027, 2, 6), stage=DealStage.LOST)),
+                replace(marc(won("o2", "big-chem", "5000", date(2027, 9, 6), stage=DealStage.OPEN)),
+                        created_at=created))
+
+    @pytest.mark.parametrize("how", ["who", "deal_owner"])
+    def test_axis_of_one_owner(self, how: str) -> None:
+        """Julie's axis (its ``who``, or a ``deal_owner`` condition): she won w1 and lost x1, so 1 / 2, not 1 / 4 with
+        Marc's two losses; pipeline created: her w1 (100), not Marc's 5,000 open deal."""
+        if how == "who":
+            the_axis = replace(axis("AX-J", "SEG"), who=(JULIE,))
+        else:
+            the_axis = axis("AX-J", "SEG", scope=Scope((Condition("deal_owner", "in", (JULIE,), "Julie"),)))
+        kpis = {k.kpi: k for k in _run(self._owner_deals(), (the_axis,)).axis("AX-J").kpis}
+        assert _rate_and_pipeline(kpis) == ((1, 2), 100)
 
 
 class TestSegmentDealConditions:
