@@ -370,7 +370,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
         visits = _visits(np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64), index,
                          scopes, visit_days, settings, today)
-        segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone,
+        segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone, today,
                                               indexes.emails))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
@@ -594,12 +594,13 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
 
 
 def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
-                      book: DealColumnsBook, visits: _Visits, as_of: datetime, zone: ZoneInfo,
+                      book: DealColumnsBook, visits: _Visits, as_of: datetime, zone: ZoneInfo, today: date,
                       owner_email: Mapping[tuple[str, str], str]) -> SegmentProgress:
     """Segment totals and KPIs over the segment's scope and the plan's period to date: each deal once, whatever
     the axes. The scope's deal conditions (``deal_owner``, ``product``...) apply as they do to an axis: a deal
     counts when it passes them, for the amounts of its matching lines; the KPIs read the visits of all its axes'
-    actions."""
+    actions. The objective is its **live** axes' (``axis_inactive`` on ``today``: a dropped axis, or one suspended
+    until a day not yet past, is left out), as the plan's objective and the segment's ROI (pac_core/totals.py)."""
     segment = plan.segment(segment_id)
     reference = plan.period.start.astimezone(zone).date()
     members = scopes.member_mask(segment.scope, reference)
@@ -609,7 +610,8 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
     days = to_date(window_days(plan.period, zone), as_of, zone)
     revenue = _scope_revenue(ledger, days, members, member_set, None, flt, owner_email)
     baseline = _scope_revenue(ledger, baseline_range(days), members, member_set, None, flt, owner_email)
-    axes = [a for a in plan.axes if a.segment_id == segment_id and a.objective is not None]
+    axes = [a for a in plan.axes
+            if a.segment_id == segment_id and a.objective is not None and not axis_inactive(a, today)]
     objective = sum((a.objective.additional_revenue for a in axes if a.objective), ZERO) if axes else None
     costs = [a.objective.cost for a in axes if a.objective and a.objective.cost is not None]
     roi = None
