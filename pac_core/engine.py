@@ -360,8 +360,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
         visits = _visits(np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64), index,
                          scopes, visit_days, settings, today)
-        row = _segment_progress(plan, seg.id, scopes, ledger, axis_rows, as_of, zone)
-        segment_rows.append(replace(row, kpis=_segment_kpis(plan, seg.id, scopes, ledger, book, visits, as_of, zone)))
+        segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone, today,
+                                              indexes.emails))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
                                             filters=filters, owner_email=indexes.emails)
@@ -556,8 +556,10 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     """Every KPI of the vocabulary on one scope over one span (to date); see pac_core/kpi_vocabulary.py. Counted on
     arrays: the scope is a boolean array per account number, the span's won deals a slice of the ledger.
 
-    An axis limited to some deal owners or products (``flt``) counts only those won deals, and only their matching
-    lines' amounts, in its won-deal KPIs (won deals, average won deal, reactivation, new accounts), as in its revenue.
+    An axis or a segment limited to some deal owners or products (``flt``) counts only those won deals, and only
+    their matching lines' amounts, in its won-deal KPIs (won deals, average won deal, reactivation, new accounts), as
+    in its revenue; and only the lost and created deals ``flt`` keeps (``DealColumnsBook``): ``win_rate`` compares
+    one population of deals, ``pipeline_created`` adds the matching lines' amounts.
     """
     has_dormancy = any(is_dormancy(c) for c in scope.conditions)
     dormant = members if has_dormancy else scopes.member_mask(scope & _DORMANT, reference)
@@ -574,32 +576,32 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     return measure(ScopeFacts(
         accounts=int(np.count_nonzero(members)), dormant=int(np.count_nonzero(dormant)),
         reactivated=int(np.count_nonzero(dormant & won_accounts)), won=won, won_revenue=won_revenue,
-        lost=book.lost_count(days, members), created=book.created_total(days, members),
+        lost=book.lost_count(days, members, flt, owner_email),
+        created=book.created_total(days, members, flt, owner_email),
         new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days))),
         visited=len(visits.visited), visited_in_scope=int(np.count_nonzero(members[visits.visited])),
         converted=visits.converted, activities=len(visits.positions), revenue=revenue))
 
 
-def _segment_kpis(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger, book: DealColumnsBook,
-                  visits: _Visits, as_of: datetime, zone: ZoneInfo) -> tuple[KpiValue, ...]:
-    """A segment's KPIs: its own scope over the plan's period to date, the visits of all its axes' actions."""
+def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
+                      book: DealColumnsBook, visits: _Visits, as_of: datetime, zone: ZoneInfo, today: date,
+                      owner_email: Mapping[tuple[str, str], str]) -> SegmentProgress:
+    """Segment totals and KPIs over the segment's scope and the plan's period to date: each deal once, whatever
+    the axes. The scope's deal conditions (``deal_owner``, ``product``...) apply as they do to an axis: a deal
+    counts when it passes them, for the amounts of its matching lines; the KPIs read the visits of all its axes'
+    actions. The objective is its **live** axes' (``axis_inactive`` on ``today``: a dropped axis, or one suspended
+    until a day not yet past, is left out), as the plan's objective and the segment's ROI (pac_core/totals.py)."""
     segment = plan.segment(segment_id)
     reference = plan.period.start.astimezone(zone).date()
     members = scopes.member_mask(segment.scope, reference)
+    flt = DealFilter.of(segment.scope.deals_part)
+    # the account numbers as a set only where deals are read one by one (deal conditions)
+    member_set = scopes.members(segment.scope, reference) if not flt.is_everything else frozenset()
     days = to_date(window_days(plan.period, zone), as_of, zone)
-    return _scope_kpis(segment.scope, members, frozenset(), reference, days, scopes, ledger, book, visits,
-                       ledger.total(days, members))
-
-
-def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
-                      axis_rows: list[AxisProgress], as_of: datetime, zone: ZoneInfo) -> SegmentProgress:
-    """Segment totals over the segment's scope and the plan's period: each deal once, whatever the axes."""
-    segment = plan.segment(segment_id)
-    members = scopes.member_mask(segment.scope, plan.period.start.astimezone(zone).date())
-    days = to_date(window_days(plan.period, zone), as_of, zone)
-    revenue = ledger.total(days, members)
-    baseline = ledger.total(baseline_range(days), members)
-    axes = [a for a in plan.axes if a.segment_id == segment_id and a.objective is not None]
+    revenue = _scope_revenue(ledger, days, members, member_set, None, flt, owner_email)
+    baseline = _scope_revenue(ledger, baseline_range(days), members, member_set, None, flt, owner_email)
+    axes = [a for a in plan.axes
+            if a.segment_id == segment_id and a.objective is not None and not axis_inactive(a, today)]
     objective = sum((a.objective.additional_revenue for a in axes if a.objective), ZERO) if axes else None
     costs = [a.objective.cost for a in axes if a.objective and a.objective.cost is not None]
     roi = None
@@ -609,7 +611,9 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
         roi = kpis.roi(revenue - baseline, margin, sum(costs, ZERO))
     trend = float(revenue / baseline - 1) if baseline > 0 else None
     return SegmentProgress(segment_id=segment_id, revenue=revenue, baseline=baseline, additional=revenue - baseline,
-                           objective=objective, roi=roi, trend=trend)
+                           objective=objective, roi=roi, trend=trend,
+                           kpis=_scope_kpis(segment.scope, members, member_set, reference, days, scopes, ledger, book,
+                                            visits, revenue, flt, owner_email))
 
 
 def _quarter_days(today: date) -> tuple[date, date]:

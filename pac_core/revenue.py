@@ -480,7 +480,12 @@ class DealColumnsBook:
     """Lost deals by close day and deals by creation day, per account number, on deal columns, for the KPIs
     (``lost_count`` and ``created_total`` of a scope over a range, by sorted search and the scope's member array):
     both days in the plan's timezone (``days``: each row's ``Deal.day(zone)`` ordinal, NO_DAY when none; a CRM close
-    instant on its local day, as won deals), amounts converted, a currency without rate left out, no amount = 0."""
+    instant on its local day, as won deals), amounts converted, a currency without rate left out, no amount = 0.
+
+    A scope with deal conditions or an axis's ``who`` (a ``DealFilter``) reads its range's deals one by one, as the
+    won revenue does (``measure``): a deal counts when its owner passes; with product conditions a lost deal counts
+    (once) when at least one of its lines matches, and a created deal adds its matching lines' amounts, converted
+    like the deal (a deal with no matching line adds nothing)."""
 
     def __init__(self, table: DealTable, *, numbers: np.ndarray, days: np.ndarray, zone: ZoneInfo, currency: str,
                  fx_rates: Mapping[str, Decimal]) -> None:
@@ -488,6 +493,8 @@ class DealColumnsBook:
         lost_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
         lost = np.flatnonzero(live & np.isin(table.stage.codes, lost_codes) & (days != NO_DAY))
         order = np.lexsort((numbers[lost], days[lost]))
+        self._table = table
+        self._lost_rows = lost[order]
         self._lost_days = days[lost][order].astype(np.int64)
         self._lost_accounts = numbers[lost][order]
         cur_values = [(v or currency).upper() for v in table.currency.values]
@@ -498,30 +505,71 @@ class DealColumnsBook:
         from_columns = _local_ordinals(table.created_at[created], zone)
         order = np.lexsort((numbers[created], from_columns))
         created = created[order]
+        self._created_rows = created
         self._created_days = from_columns[order]
         self._created_accounts = numbers[created]
         self._created_amounts: list[Decimal] = []
+        self._created_rates: list[Decimal] = []
         for i in created.tolist():
             rate = rate_of[int(table.currency.codes[i])]
+            assert rate is not None
             amount = table.amount[i] or ZERO
-            self._created_amounts.append(amount if rate == 1 else amount * rate)  # type: ignore[operator]
+            self._created_rates.append(rate)
+            self._created_amounts.append(amount if rate == 1 else amount * rate)
         self._created_units = exact_units(self._created_amounts)
 
-    def lost_count(self, days: DateRange, members: np.ndarray) -> int:
-        """Lost deals closed in the inclusive range on accounts of ``members`` (a boolean array per account)."""
-        lo, hi = np.searchsorted(self._lost_days, [days[0].toordinal(), days[1].toordinal() + 1])
-        return int(np.count_nonzero(members[self._lost_accounts[lo:hi]])) if hi > lo else 0
+    def lost_count(self, days: DateRange, members: np.ndarray, flt: DealFilter | None = None,
+                   owner_email: Mapping[AccountKey, str] | None = None) -> int:
+        """Lost deals closed in the inclusive range on accounts of ``members`` (a boolean array per account), kept
+        by ``flt`` when given (its owner passes; with product conditions, at least one line matches)."""
+        lo, hi = (int(k) for k in np.searchsorted(self._lost_days, [days[0].toordinal(), days[1].toordinal() + 1]))
+        if hi <= lo:
+            return 0
+        keep = members[self._lost_accounts[lo:hi]]
+        if flt is None or flt.is_everything:
+            return int(np.count_nonzero(keep))
+        rows = self._lost_rows[lo:hi][keep].tolist()
+        return sum(1 for row in rows if self._kept_lines(row, flt, owner_email or {}) is not None)
 
-    def created_total(self, days: DateRange, members: np.ndarray) -> Decimal:
-        """Amount (Decimal sum from ZERO) of the deals created in the inclusive range on accounts of ``members``."""
+    def created_total(self, days: DateRange, members: np.ndarray, flt: DealFilter | None = None,
+                      owner_email: Mapping[AccountKey, str] | None = None) -> Decimal:
+        """Amount (Decimal sum from ZERO) of the deals created in the inclusive range on accounts of ``members``;
+        with ``flt``, of the deals it keeps, and with product conditions of their matching lines only."""
         lo, hi = (int(k) for k in np.searchsorted(self._created_days, [days[0].toordinal(), days[1].toordinal() + 1]))
         if hi <= lo:
             return ZERO
         keep = members[self._created_accounts[lo:hi]]
+        if flt is not None and not flt.is_everything:
+            amounts: list[Decimal] = []
+            table = self._table
+            for k in (lo + np.flatnonzero(keep)).tolist():
+                lines = self._kept_lines(int(self._created_rows[k]), flt, owner_email or {})
+                if lines is None:
+                    continue
+                if not flt.line_conditions:
+                    amounts.append(self._created_amounts[k])
+                    continue
+                deal_lines = table.lines[int(self._created_rows[k])] if table.lines is not None else ()
+                amounts.append(sum((deal_lines[i].amount or ZERO for i in lines), ZERO) * self._created_rates[k])
+            return sum(amounts, ZERO)
         if self._created_units is None:
             return sum(map(self._created_amounts.__getitem__, (lo + np.flatnonzero(keep)).tolist()), ZERO)
         units, exps, scale = self._created_units
         return exact_sum(units[lo:hi], exps[lo:hi], scale, keep)
+
+    def _kept_lines(self, row: int, flt: DealFilter, owner_email: Mapping[AccountKey, str]) -> list[int] | None:
+        """The deal of this row as ``flt`` keeps it (the rules of ``measure``): None when its owner fails or, with
+        product conditions, no line matches; else the indexes of its matching lines (every line without them)."""
+        table = self._table
+        owner_id = table.owner.at(row)
+        owner = owner_email.get((table.source.at(row), owner_id)) if owner_id else None
+        if flt.owner_problem(owner) is not None:
+            return None
+        lines = table.lines[row] if table.lines is not None else ()
+        if not flt.line_conditions:
+            return list(range(len(lines)))
+        matching = flt.matching_lines(lines)
+        return matching or None
 
 
 def product_load(deals: Sequence[Deal], days: DateRange, committed_weight: Decimal,

@@ -103,9 +103,10 @@ def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[
                 owner_email: Mapping[tuple[str, str], str] | None = None) -> tuple[list[SegmentProgress], PlanTotals]:
     """The segments with their ROI over their live axes (each deal once), and the plan's totals.
 
-    A segment's revenue, baseline, additional revenue and trend stay those of its whole scope (what the
-    segment did); its ROI is the return of what was spent on it: its live axes' additional revenue, each
-    deal once, against their cost. None when no live axis of the segment has a cost.
+    A segment's revenue, baseline, additional revenue and trend stay those of its whole scope, deal conditions
+    included (what the segment did: a product segment its product's lines); its ROI is the return of what was
+    spent on it: its live axes' additional revenue, each deal once, against their cost. None when no live axis
+    of the segment has a cost.
     """
     ranked = [replace(s, roi=live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone,
                                          segment_id=s.segment_id, filters=filters, owner_email=owner_email).roi)

@@ -7,9 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealStage, Records
+from pac_core.results import Rule
 from pac_core.revenue import baseline_range, last_day
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
@@ -338,3 +341,161 @@ class TestProductAxisKpis:
         assert ev.axis("MAINT").revenue == 400
         assert kpis["won_deals"].value == 1
         assert kpis["average_won_deal"].value == 400
+
+
+def _rate_and_pipeline(kpis):
+    """(win rate's numerator and denominator, pipeline created) of a KPI row by id."""
+    return (kpis["win_rate"].numerator, kpis["win_rate"].denominator), kpis["pipeline_created"].value
+
+class TestFilteredLostAndCreatedDeals:
+    """``win_rate`` and ``pipeline_created`` of a scope limited by product or by owner read the deals its conditions
+    keep, on both sides of the ratio, as its won deals and revenue do (2027, evaluated on 10 January 2028).
+
+    Product MAINT: won d1 (MAINT 400 + PX200 600) and d2 (PX200 only); lost l1 (PX200 only), l2 (MAINT only) and l3
+    (MAINT 50 + PX200 150: counts once, one of its lines matching). Created in 2027: d1 (1,000 EUR, 400 of MAINT),
+    o1 (open, PX200 900) and o2 (open, 1,000 USD at 0.9: MAINT 250 + PX200 750, so 225 of MAINT).
+    """
+
+    MAINT = Scope((Condition("product", "in", ("MAINT",), "maintenance"),))
+    MAINT_SEGMENT = Segment("S-MAINT", "Maintenance", SegmentKind.VERTICAL, MAINT)
+
+    @staticmethod
+    def _product_deals():
+        from pac_core.records import DealLine
+
+        def line(code: str, amount: int) -> DealLine:
+            return DealLine(code, Decimal(1), Decimal(amount), code=code)
+
+        created = datetime(2027, 2, 1, 9, tzinfo=UTC)
+        return (replace(won("d1", "big-pharma", "1000", date(2027, 3, 1),
+                            lines=(line("MAINT", 400), line("PX200", 600))), created_at=created),
+                won("d2", "big-chem", "600", date(2027, 3, 2), lines=(line("PX200", 600),)),
+                won("l1", "big-chem", "800", date(2027, 4, 1), stage=DealStage.LOST, lines=(line("PX200", 800),)),
+                won("l2", "big-pharma", "200", date(2027, 4, 2), stage=DealStage.LOST, lines=(line("MAINT", 200),)),
+                won("l3", "big-chem", "200", date(2027, 4, 3), stage=DealStage.LOST,
+                    lines=(line("MAINT", 50), line("PX200", 150))),
+                replace(won("o1", "big-chem", "900", date(2028, 3, 1), stage=DealStage.OPEN,
+                            lines=(line("PX200", 900),)), created_at=created),
+                replace(won("o2", "big-pharma", "1000", date(2028, 3, 1), stage=DealStage.OPEN, currency="USD",
+                            lines=(line("MAINT", 250), line("PX200", 750))), created_at=created))
+
+    def test_product_axis_win_rate_and_pipeline(self) -> None:
+        """MAINT axis: 1 won / (1 won + 2 lost: l2, l3) = 1/3, not 1/4 with l1, a PX200 loss; pipeline created
+        400 + 250 x 0.9 = 625.0, not the whole deals' 1,000 + 900 + 900 = 2,800."""
+        ev = _run(self._product_deals(), (axis("AX-M", "SEG", scope=self.MAINT),))
+        kpis = {k.kpi: k for k in ev.axis("AX-M").kpis}
+        assert _rate_and_pipeline(kpis) == ((1, 3), Decimal("625.0"))
+
+    def test_product_segment_win_rate_and_pipeline(self) -> None:
+        """The same figures for a MAINT segment and for its axis (empty own scope), which inherits its condition."""
+        ev = _run(self._product_deals(), (axis("AX", "S-MAINT"),), segments=(self.MAINT_SEGMENT,))
+        for rows in (ev.axis("AX").kpis, ev.segments[0].kpis):
+            kpis = {k.kpi: k for k in rows}
+            assert _rate_and_pipeline(kpis) == ((1, 3), Decimal("625.0"))
+
+    def test_lost_and_created_deals_of_other_products_count_nothing(self) -> None:
+        """A PX200 axis's MAINT-only loss and a created deal with no PX200 line are left out: won d1 (PX200 600)
+        and d2 over lost l1 and l3: 2 / 4; created d1's 600 + o1's 900 + o2's 750 x 0.9 = 2,175.0."""
+        px200 = Scope((Condition("product", "in", ("PX200",), "PX200"),))
+        ev = _run(self._product_deals(), (axis("AX-P", "SEG", scope=px200),))
+        kpis = {k.kpi: k for k in ev.axis("AX-P").kpis}
+        assert _rate_and_pipeline(kpis) == ((2, 4), Decimal("2175.0"))
+
+    @staticmethod
+    def _owner_deals():
+        created = datetime(2027, 3, 1, 9, tzinfo=UTC)
+        def marc(deal):
+            return replace(deal, owner_id="005M")
+        return (replace(won("w1", "big-pharma", "100", date(2027, 2, 1)), created_at=created),
+                marc(won("w2", "big-chem", "100", date(2027, 2, 2))),
+                marc(won("w3", "big-chem", "100", date(2027, 2, 3))),
+                won("x1", "big-pharma", "100", date(2027, 2, 4), stage=DealStage.LOST),
+                marc(won("x2", "big-chem", "100", date(2027, 2, 5), stage=DealStage.LOST)),
+                marc(won("x3", "big-pharma", "100", date(2027, 2, 6), stage=DealStage.LOST)),
+                replace(marc(won("o2", "big-chem", "5000", date(2027, 9, 6), stage=DealStage.OPEN)),
+                        created_at=created))
+
+    @pytest.mark.parametrize("how", ["who", "deal_owner"])
+    def test_axis_of_one_owner(self, how: str) -> None:
+        """Julie's axis (its ``who``, or a ``deal_owner`` condition): she won w1 and lost x1, so 1 / 2, not 1 / 4 with
+        Marc's two losses; pipeline created: her w1 (100), not Marc's 5,000 open deal."""
+        if how == "who":
+            the_axis = replace(axis("AX-J", "SEG"), who=(JULIE,))
+        else:
+            the_axis = axis("AX-J", "SEG", scope=Scope((Condition("deal_owner", "in", (JULIE,), "Julie"),)))
+        kpis = {k.kpi: k for k in _run(self._owner_deals(), (the_axis,)).axis("AX-J").kpis}
+        assert _rate_and_pipeline(kpis) == ((1, 2), 100)
+
+
+class TestSegmentDealConditions:
+    """A segment scoped by product (a vertical "product line" segment) or by deal owner counts what its scope
+    says, as its axes do: its revenue, baseline, trend and KPIs read the matching lines (the deals of those owners),
+    not every product's whole deals. 2027 against 2026, evaluated on 10 January 2028 (both years whole):
+
+    | deal | account | close | amount | lines |
+    |---|---|---|---|---|
+    | d1 | big-pharma | 2027-03-01 | 1,000 | MAINT 300, PX200 700 |
+    | d2 | big-chem | 2027-04-01 | 500 | PX200 500 |
+    | b1 | big-pharma | 2026-03-01 | 400 | MAINT 400 |
+    | b2 | big-chem | 2026-04-01 | 500 | PX200 500 |
+
+    The MAINT segment: revenue 300 (d1's MAINT line), baseline 400 (b1), additional -100, trend 300 / 400 - 1 =
+    -25 %; the whole deals would give 1,500 against 900, +67 %.
+    """
+
+    MAINT = Segment("MAINT", "Maintenance", SegmentKind.VERTICAL,
+                    Scope((Condition("product", "in", ("MAINT",), "maintenance"),)))
+
+    @staticmethod
+    def _deals():
+        from pac_core.records import DealLine
+
+        def line(code: str, amount: int) -> DealLine:
+            return DealLine(code, Decimal(1), Decimal(amount), code=code)
+
+        return (won("d1", "big-pharma", "1000", date(2027, 3, 1), lines=(line("MAINT", 300), line("PX200", 700))),
+                won("d2", "big-chem", "500", date(2027, 4, 1), lines=(line("PX200", 500),)),
+                won("b1", "big-pharma", "400", date(2026, 3, 1), lines=(line("MAINT", 400),)),
+                won("b2", "big-chem", "500", date(2026, 4, 1), lines=(line("PX200", 500),)))
+
+    def test_product_segment_counts_its_lines(self) -> None:
+        """Revenue 300, baseline 400, additional -100, trend -25 %: the same figures as its only axis (empty own
+        scope), and its ROI, the axis's: (-100 x 0.3 - 10,000) / 10,000."""
+        ev = _run(self._deals(), (axis("AX-M", "MAINT"),), segments=(self.MAINT,))
+        [segment] = ev.segments
+        assert (segment.revenue, segment.baseline, segment.additional) == (300, 400, -100)
+        assert segment.trend == -0.25
+        the_axis = ev.axis("AX-M")
+        assert (the_axis.revenue, the_axis.baseline) == (segment.revenue, segment.baseline)
+        assert segment.roi == the_axis.roi and abs(segment.roi - (-100 * 0.3 - 10_000) / 10_000) < 1e-12
+        assert ev.plan is not None and (ev.plan.revenue, ev.plan.baseline) == (300, 400)
+
+    def test_product_segment_kpis_count_its_lines(self) -> None:
+        """The segment's KPIs over 2027: one won deal (d1, for its MAINT line), revenue 300, average 300 / 1."""
+        [segment] = _run(self._deals(), (axis("AX-M", "MAINT"),), segments=(self.MAINT,)).segments
+        kpis = {k.kpi: (k.value, k.numerator, k.denominator) for k in segment.kpis}
+        assert kpis["won_deals"][0] == 1
+        assert kpis["revenue"][0] == 300
+        assert kpis["average_won_deal"] == (300, 300, 1)
+
+    def test_prioritise_reads_the_product_segments_trend(self) -> None:
+        """MAINT is down 25 % (threshold 10 %): its axis (no budget, so no ROI and no drop) is to be prioritised,
+        the evidence quoting 300 against 400. Counted on whole deals the segment would be up 67 %: no advice."""
+        ev = _run(self._deals(), (axis("AX-M", "MAINT", budget=None),), segments=(self.MAINT,))
+        [rec] = ev.recommendations
+        assert (rec.rule, rec.axis_id, rec.segment_id) == (Rule.PRIORITISE, "AX-M", "MAINT")
+        assert rec.evidence["triggers"] == ["segment_decline"]
+        assert (rec.evidence["revenue"], rec.evidence["baseline"], rec.evidence["trend"]) == ("300", "400", -0.25)
+
+    def test_deal_owner_segment_counts_those_owners_deals(self) -> None:
+        """A segment of Marc's deals: his 400 in 2027 against his 100 in 2026 (Julie's 1,000 and 2,000 left out):
+        revenue 400, baseline 100, trend +300 %; one won deal."""
+        marc = Segment("MARC", "Affaires de Marc", SegmentKind.HORIZONTAL,
+                       Scope((Condition("deal_owner", "in", (MARC,), "Marc"),)))
+        deals = (won("j1", "big-pharma", "1000", date(2027, 3, 1)),
+                 replace(won("m1", "big-chem", "400", date(2027, 3, 2)), owner_id="005M"),
+                 won("j0", "big-pharma", "2000", date(2026, 3, 1)),
+                 replace(won("m0", "big-chem", "100", date(2026, 3, 2)), owner_id="005M"))
+        [segment] = _run(deals, (axis("AX", "MARC"),), segments=(marc,)).segments
+        assert (segment.revenue, segment.baseline, segment.trend) == (400, 100, 3.0)
+        assert {k.kpi: k.value for k in segment.kpis}["won_deals"] == 1

@@ -108,6 +108,27 @@ class TestSegmentRoi:
         assert pharma.roi == ev.axis("AX-MX50").roi
 
 
+class TestSegmentObjective:
+    def test_segment_objective_is_its_live_axes_like_the_plans(self) -> None:
+        """On 31 August: Rhône 100,000 + 100,000 (the dropped fairs axis's 100,000 left out), Pharma MX50's
+        100,000 (PX200 suspended): 200,000 and 100,000, which add up to the plan's 300,000."""
+        ev = _evaluate()
+        objectives = {s.segment_id: s.objective for s in ev.segments}
+        assert objectives == {"RHONE": 200_000, "PHARMA": 100_000}
+        assert ev.plan is not None and ev.plan.objective == 300_000 == sum(objectives.values())
+
+    def test_a_suspended_axis_rejoins_the_segment_objective_after_its_until_day(self) -> None:
+        """PX200 is suspended until 30 September inclusive (``axis_inactive``): Pharma's objective is 100,000 on
+        30 September at 18:00 and 200,000 on 1 October, when the plan's objective grows by the same 100,000."""
+        def pharma_and_plan(as_of: datetime) -> tuple[object, object]:
+            ev = _evaluate(as_of)
+            assert ev.plan is not None
+            return next(s.objective for s in ev.segments if s.segment_id == "PHARMA"), ev.plan.objective
+
+        assert pharma_and_plan(datetime(2027, 9, 30, 18, tzinfo=PARIS)) == (100_000, 300_000)
+        assert pharma_and_plan(datetime(2027, 10, 1, 12, tzinfo=PARIS)) == (200_000, 400_000)
+
+
 class TestSnapshots:
     def test_plan_totals_survive_the_payload_round_trip(self) -> None:
         """The snapshot payload carries the plan's totals, as JSON, and gives them back equal."""
