@@ -181,13 +181,20 @@ def route(plan: Plan, connectors: Sequence[str], users_of: Mapping[str, set[str]
     return out
 
 
+# Axes are written before the actions that point at them (a Salesforce action's lookup names its axis by key; a HubSpot
+# action is associated to its axis record), then accounts: the write-back cuts this list into batches, and a CRM applies
+# a batch's records in order only within one request.
+WRITE_ORDER = (Target.AXIS, Target.ACTION, Target.ACCOUNT)
+
+
 def changes_for(desired: Mapping[tuple[Target, str], Mapping[str, Any]], routed: Iterable[tuple[Target, str]],
                 written: Mapping[tuple[str, str], Any], now: datetime) -> list[WriteChange]:
     """Only the fields that differ from what was last written, per record (``written`` rows have
-    ``.fields`` and ``.crm_id``). A new record gets every field; ``last_synced`` rides along a change."""
+    ``.fields`` and ``.crm_id``), in ``WRITE_ORDER``. A new record gets every field; ``last_synced`` rides along a
+    change."""
     out: list[WriteChange] = []
     stamp = now.astimezone(UTC).replace(microsecond=0).isoformat()
-    for target, key in sorted(routed):
+    for target, key in sorted(routed, key=lambda tk: (WRITE_ORDER.index(tk[0]), tk[1])):
         want = desired[(target, key)]
         row = written.get((target.value, key))
         if row is None:

@@ -59,6 +59,8 @@ def fmt(prop: Prop | None, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     kind = prop.type if prop else "string"
+    if isinstance(value, str) and kind in ("date", "datetime"):
+        value = _iso(value)         # an ISO day or instant (the write-back's window_end), as the property takes it
     if isinstance(value, datetime):
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
         return value.astimezone(UTC).date().isoformat() if kind == "date" else str(int(value.timestamp() * 1000))
@@ -76,6 +78,14 @@ def fmt(prop: Prop | None, value: Any) -> str:
     if isinstance(value, list | tuple | set | frozenset):
         return "; ".join(str(v.value if isinstance(v, Enum) else v) for v in value)
     return str(value)
+
+
+def _iso(text: str) -> date | datetime | str:
+    """An ISO 8601 day ("2027-05-23") or instant as a date or datetime; any other text as it is."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        return text
 
 
 def split_action_companies(changes: Sequence[WriteChange]) -> tuple[list[WriteChange], dict[str, list[str]]]:

@@ -158,8 +158,8 @@ class SalesforceConnector:
             why = not_a_report(spec.sobject, row) or "other"
             self.skipped[why] = self.skipped.get(why, 0) + 1
             return
-        if isinstance(record, User) and record.email:
-            self._user_ids[record.email] = record.id     # the write-back's owner lookups
+        if isinstance(record, User) and record.email and record.active:
+            self._user_ids[record.email] = record.id     # the write-back's owners: active users only
         yield record
 
     def _account_where(self, start: datetime | None, since: datetime | None) -> str:

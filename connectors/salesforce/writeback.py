@@ -46,6 +46,7 @@ class Writer:
                  warn: Callable[[str], None]) -> None:
         self.client, self.mapping, self.user_ids, self.warn = client, mapping, user_ids, warn
         self._currency_warned: set[str] = set()
+        self._no_active_user: set[str] = set()   # e-mails looked up with no active user: not asked again this run
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         """Upsert PAC records by ``PAC_Key__c`` and update account PAC fields by id, 200 per call."""
@@ -209,8 +210,8 @@ class Writer:
         return value
 
     def _resolve_owners(self, changes: Sequence[WriteChange]) -> None:
-        wanted = {str(c.fields["owner_email"]).lower() for c in changes
-                  if c.fields.get("owner_email") and str(c.fields["owner_email"]).lower() not in self.user_ids}
+        wanted = {str(c.fields["owner_email"]).lower() for c in changes if c.fields.get("owner_email")}
+        wanted -= self.user_ids.keys() | self._no_active_user
         if not wanted:
             return
         soql = format_soql("SELECT Id, Email FROM User WHERE Email IN {} AND IsActive = true", sorted(wanted))
@@ -218,3 +219,4 @@ class Writer:
             for r in page:
                 if r.get("Email"):
                     self.user_ids.setdefault(str(r["Email"]).lower(), str(r["Id"]))
+        self._no_active_user |= wanted - self.user_ids.keys()

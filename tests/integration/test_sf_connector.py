@@ -128,6 +128,23 @@ class TestWrite:
         row = api.find("PAC_Action__c", PAC_Key__c="pac-2027:A-007")[0]
         assert row["OwnerId"] == api.ids["u-julie"]
 
+    def test_a_deactivated_rep_is_never_sent_as_owner(self, sf: SalesforceConnector, server: SandboxServer) -> None:
+        """Julie's Salesforce user is deactivated (she left): the pull still reads her user, but her actions are
+        written without an owner change (Salesforce refuses an inactive owner, INACTIVE_OWNER_OR_USER, every night),
+        and the lookup of her e-mail is asked once, not once per batch. Seen failing before: the pull's map held
+        her inactive id, so every action of hers was refused."""
+        api = server.api("salesforce")
+        julie = api.ids["u-julie"]
+        api.edit("User", julie, IsActive=False)
+        list(sf.pull(ObjectKind.USERS, None))
+        before = sf.usage().by_endpoint.get("query", 0)
+        first = sf.write(_changes(2))
+        second = sf.write(_changes(3)[2:])
+        assert all(r.ok for r in first + second), [r.error for r in first + second]
+        rows = [api.find("PAC_Action__c", PAC_Key__c=f"pac-2027:A-{i:03d}")[0] for i in range(3)]
+        assert all(row["OwnerId"] != julie for row in rows)
+        assert sf.usage().by_endpoint.get("query", 0) - before == 1        # the owner lookup, once
+
     def test_locked_row_is_retryable_and_the_rest_written(self, sf: SalesforceConnector,
                                                           server: SandboxServer) -> None:
         """One UNABLE_TO_LOCK_ROW fails only its record, flagged retryable."""

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from connectors.base import Target, WriteChange
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop
 from connectors.hubspot.writeback import Writer, fmt
 
 
@@ -21,6 +21,20 @@ class TestFmt:
         assert fmt(AXIS_PROPS["objective"], Decimal("100000.00")) == "100000"
         assert fmt(None, ["a", "b"]) == "a; b"
         assert fmt(None, True) == "true" and fmt(None, None) == ""
+
+    def test_iso_text_of_a_date_or_datetime_property(self):
+        """The pipeline gives an action's last day as ISO text ("2027-05-23"): a datetime property (the fallback
+        task's due date ``hs_timestamp``, which HubSpot takes as epoch ms or a full UTC instant) gets that day's
+        midnight UTC in ms, a date property the day, other text stays as it is. Seen failing before: hs_timestamp
+        was sent as "2027-05-23"."""
+        stamp = Prop("hs_timestamp", "", "datetime", "date")
+        assert fmt(stamp, "2027-05-23") == "1811030400000"           # 2027-05-23T00:00:00Z
+        assert fmt(stamp, "2027-05-23T08:30:00+00:00") == "1811061000000"
+        assert fmt(ACTION_PROPS["window_end"], "2027-05-23") == "2027-05-23"
+        assert fmt(stamp, "soon") == "soon"
+        task = _writer(fallback=True)._task_props(WriteChange(Target.ACTION, "pac-2027:A-1", {
+            "name": "Visiter", "window_end": "2027-05-23", "status": "planned"}))
+        assert isinstance(task, dict) and task["hs_timestamp"] == "1811030400000"
 
 
 class TestInputs:

@@ -42,6 +42,17 @@ class TestDesiredState:
 
 
 class TestChangesFor:
+    def test_axes_come_before_the_actions_that_point_at_them(self) -> None:
+        """The write-back cuts the changes into batches and a CRM applies records in order only within one request:
+        axes first (an action's lookup / association names its axis), then actions, then accounts, each by key.
+        Seen failing before: sorted by the enum's text, every action came before every axis."""
+        desired = {(Target.ACCOUNT, "001"): {"axes": "AX-1"}, (Target.ACTION, "p:A-01"): {"done": 1},
+                   (Target.AXIS, "p:AX-2"): {"done": 1}, (Target.ACTION, "p:A-00"): {"done": 1},
+                   (Target.AXIS, "p:AX-1"): {"done": 1}}
+        order = [(c.target, c.key) for c in diff.changes_for(desired, desired.keys(), {}, NOW)]
+        assert order == [(Target.AXIS, "p:AX-1"), (Target.AXIS, "p:AX-2"), (Target.ACTION, "p:A-00"),
+                         (Target.ACTION, "p:A-01"), (Target.ACCOUNT, "001")]
+
     def test_new_record_gets_every_field_and_last_synced(self) -> None:
         """A record never written is sent whole, manager fields included."""
         desired = {(Target.AXIS, "k"): {"name": "A", "status": "active", "done": 1}}
