@@ -15,6 +15,7 @@ language by default). The engine's details are worded in English with the plan's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -213,8 +214,14 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         raise KeyError(f"no axis {axis_id!r} in plan {plan.name!r} (known: {known})") from None
     lang = _lang(plan, lang)
     flt = DealFilter.of(plan.axis_scope(axis).deals_part, axis.who)
-    counted = [d for d in progress.decisions if d.counted]
-    missed = [d for d in progress.decisions if not d.counted]
+    real = [d for d in progress.decisions if d.rule != "truncated"]
+    counted = [d for d in real if d.counted]
+    missed = [d for d in real if not d.counted]
+    # the engine lists at most ``deal_decision_limit`` deals of each kind and counts the others in a "truncated"
+    # decision ("58 more counted deals not listed (2 with no amount)"), as it does for an action's activities
+    more = [d for d in progress.decisions if d.rule == "truncated"]
+    counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
+    missed_total = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
     rows = []
     for d in (counted + missed)[:limit]:
         deal = deals.get((d.source, d.record_id))
@@ -243,18 +250,32 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     figures = (f"{money(progress.revenue, cur, lang)}", f"{money(progress.baseline, cur, lang)}",
                f"{money(progress.additional, cur, lang)}")
     objective = money(progress.objective, cur, lang) if progress.objective is not None else "-"
-    no_amount = sum(1 for d in counted if d.rule == "no_amount")
+    no_amount = (sum(1 for d in counted if d.rule == "no_amount")
+                 + sum(_no_amount(d.detail) for d in more if d.counted))
+    listed = len(rows)
     if lang == "fr":
         header = (f"CA {figures[0]} (référence {figures[1]}, supplémentaire {figures[2]}, objectif {objective}) — "
-                  f"{_fr(len(counted), 'affaire comptée', 'affaires comptées')}, "
-                  f"{_fr(len(missed), 'non comptée', 'non comptées')}")
+                  f"{_fr(counted_total, 'affaire comptée', 'affaires comptées')}, "
+                  f"{_fr(missed_total, 'non comptée', 'non comptées')}")
         if no_amount:
             header += (f" ; {no_amount} sans montant ({'comptée' if no_amount < 2 else 'comptées'} pour 0 : à corriger "
                        "dans le CRM)")
+        if listed < counted_total + missed_total:
+            header += (" ; aucune n'est listée" if listed == 0 else " ; seule la première est listée" if listed == 1
+                       else f" ; seules les {listed} premières sont listées")
     else:
         header = (f"Revenue {figures[0]} (baseline {figures[1]}, additional {figures[2]}, objective {objective}) — "
-                  f"{_en(len(counted), 'deal', 'deals')} counted, {len(missed)} not counted")
+                  f"{_en(counted_total, 'deal', 'deals')} counted, {missed_total} not counted")
         if no_amount:
             them = "it" if no_amount == 1 else "them"
             header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
+        if listed < counted_total + missed_total:
+            header += ("; none is listed" if listed == 0 else "; only the first is listed" if listed == 1
+                       else f"; only the first {listed} are listed")
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount)
+
+
+def _no_amount(detail: str) -> int:
+    """The deals without amount among those a ``truncated`` decision counts: "… not listed (2 with no amount)"."""
+    found = re.search(r"\((\d+) with no amount\)", detail)
+    return int(found.group(1)) if found else 0
