@@ -4,9 +4,10 @@ The CLI renders the rows (a Rich table); this module only decides their content 
 
 * an action: counted activities first (in time order), then the near misses, each with the rule that
   rejected it;
-* an axis: the won deals counted (amount counted in the plan's currency, close date in the plan's
-  timezone, owner, and the product lines counted when the axis is product-scoped), then the deals of its
-  accounts that a deal condition left out (another owner, another product), then its rejected deals.
+* an axis: the won deals counted (amount counted in the plan's currency, with its divisor when the plan
+  splits attribution: "900,00 € / 2 = 450,00 €"; close date in the plan's timezone, owner, and the product
+  lines counted when the axis is product-scoped), then the deals of its accounts that a deal condition left
+  out (another owner, another product), then its rejected deals.
 
 **One language per output**: reasons, headers and details are in ``lang`` (``fr`` or ``en``; the plan's
 language by default). The engine's details are worded in English with the plan's French scope labels;
@@ -203,7 +204,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                  limit: int = 100) -> AxisExplanation:
     """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
     to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
-    (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted), ``lines`` (product
+    (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted; with split attribution
+    a deal several live axes count reads "900,00 € / 2 = 450,00 €", the share this axis counts), ``lines`` (product
     lines counted, product-scoped axes), ``counted``, ``rule``, ``reason``, ``detail``.
     Raises KeyError naming the known ids when the axis does not exist."""
     try:
@@ -225,7 +227,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     rows = []
     for d in (counted + missed)[:limit]:
         deal = deals.get((d.source, d.record_id))
-        amount = Decimal(d.detail) if d.counted else (deal.amount if deal and deal.amount is not None else None)
+        amount = _counted_amount(d.detail) if d.counted else (deal.amount if deal and deal.amount is not None
+                                                             else None)
         lines = ""
         if deal is not None and flt.line_conditions:
             picked = flt.matching_lines(deal.lines)
@@ -241,9 +244,9 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         rows.append({
             "record": d.record_id, "source": d.source, "deal": deal.name if deal else "", "account": account,
             "owner": owner, "when": d.when.isoformat() if isinstance(d.when, date) else "",
-            "amount": "" if amount is None else money(amount, plan.currency if d.counted else
-                                                      (deal.currency if deal and deal.currency else plan.currency),
-                                                      lang),
+            "amount": "" if amount is None else _amount(d, amount, plan.currency if d.counted else
+                                                        (deal.currency if deal and deal.currency else plan.currency),
+                                                        lang),
             "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
             "detail": "" if d.counted and d.rule == "counted" else localise(d.detail if not d.counted else "", lang)})
     cur = plan.currency
@@ -273,6 +276,22 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
             header += ("; none is listed" if listed == 0 else "; only the first is listed" if listed == 1
                        else f"; only the first {listed} are listed")
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount)
+
+
+def _counted_amount(detail: str) -> Decimal:
+    """The amount an axis counts for a deal, from its decision's detail: "900.00", or with split attribution
+    "900.00 / 2 = 450.00" (the deal's amount, the number of live axes counting it, this axis's share)."""
+    return Decimal(detail.rpartition(" = ")[2])
+
+
+def _amount(d: Decision, amount: Decimal, currency: str, lang: str) -> str:
+    """A row's amount: what the axis counts, with the split shown ("900,00 € / 2 = 450,00 €") when the deal is
+    divided between several live axes, so the rows add up to the header's revenue."""
+    whole, _, rest = d.detail.partition(" / ")
+    if not d.counted or not rest:
+        return money(amount, currency, lang)
+    divisor = rest.partition(" = ")[0]
+    return f"{money(Decimal(whole), currency, lang)} / {divisor} = {money(amount, currency, lang)}"
 
 
 def _no_amount(detail: str) -> int:

@@ -404,9 +404,12 @@ class WonLedger:
         return sum((v for n, v in sums.items() if contains(members, n)), ZERO)   # exact: any order gives the same
 
     def counted_deals(self, days: DateRange, members: Members, limit: int, flt: DealFilter | None = None,
-                      owner_email: Mapping[AccountKey, str] | None = None) -> list[Decision]:
+                      owner_email: Mapping[AccountKey, str] | None = None, shares: np.ndarray | None = None,
+                      own: int = 0) -> list[Decision]:
         """Up to ``limit`` counted deals of the scope (deterministic order; ``detail`` the amount counted, in the
-        plan's currency, rule ``no_amount`` for a won deal without amount, worth 0), then up to ``limit`` deals of
+        plan's currency, rule ``no_amount`` for a won deal without amount, worth 0; with split attribution,
+        ``shares`` and ``own`` as ``engine._scope_revenue`` takes them, a deal divided between several axes reads
+        "900.00 / 2 = 450.00": its amount, the divisor, the share this scope counts), then up to ``limit`` deals of
         the scope's accounts that a deal condition left out (``other_deal_owner``, ``other_product``), then the
         scope's rejected deals. Deals beyond ``limit`` are counted, not listed, as an action's activities are: a
         ``truncated`` decision (no record) after the counted ones, "58 more counted deals not listed" (with
@@ -425,7 +428,11 @@ class WonLedger:
         for p in picked:
             source, ident, amount, account = self._listed(p)
             rule = "no_amount" if amount is None else "counted"
-            out.append(Decision(source, ident, True, rule, f"{half_up(amounts[p], 2)}", account, self.days[p]))
+            divisor = 1 if shares is None else int(shares[p]) + own
+            detail = f"{half_up(amounts[p], 2)}"
+            if divisor > 1:
+                detail += f" / {divisor} = {half_up(amounts[p] / divisor, 2)}"
+            out.append(Decision(source, ident, True, rule, detail, account, self.days[p]))
         if total > len(picked):
             unlisted = 0
             if self.warnings:   # a won deal without amount exists somewhere: look for the unlisted ones

@@ -13,7 +13,7 @@ from pac_core.explain import explain_action, explain_axis
 from pac_core.plan import Plan
 from pac_core.records import Deal, Records
 from pac_core.results import Evaluation
-from tests.unit.test_engine_support import JULIE, PARIS, USERS, account, action, axis, plan, visit, won
+from tests.unit.test_engine_support import IN_69, JULIE, PARIS, USERS, account, action, axis, plan, visit, won
 from tests.unit.test_engine_worked_example import _evaluate
 
 
@@ -137,3 +137,36 @@ class TestDealsBeyondTheLimit:
         assert explain_axis(p, ev, "AX-69", deals=by_id, limit=1).header.endswith(
             "— 2 affaires comptées, 0 non comptée ; seule la première est listée")
         assert explain_axis(p, ev, "AX-69", deals=by_id, lang="en").header.endswith("— 2 deals counted, 0 not counted")
+
+
+class TestSplitAttribution:
+    """``attribution: split``: each listed deal shows the share the axis counts, with its divisor, so the rows add
+    up to the header (audit G6: the rows showed the whole 900 under a header of 450); under the default,
+    ``full``, the whole amounts."""
+
+    def test_rows_show_the_share_and_add_up_to_the_header(self) -> None:
+        """AX-ALL (every account) and AX-69 (the 69) are live. e1 900 and e3 100.01 on a1 (69) are counted by both:
+        900 / 2 = 450, 100.01 / 2 = 50.005 -> 50.01 (half up); e2 300 on a2 (38) by AX-ALL alone: 300, no divisor.
+        AX-ALL's revenue 450 + 50.005 + 300 = 800.005 -> 800.01 shown; rows 450.00 + 50.01 + 300.00 = 800.01."""
+        axes = (axis("AX-ALL", "SEG-ARA"), axis("AX-69", "SEG-ARA", scope=IN_69))
+        p = plan(action(axis_id="AX-69"), axes=axes)
+        deals = (won("e1", "a1", "900", date(2027, 2, 1)), won("e2", "a2", "300", date(2027, 2, 2)),
+                 won("e3", "a1", "100.01", date(2027, 2, 3)))
+        ev = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
+                                 users=USERS),
+                      as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(attribution="split"))
+        assert ev.axis("AX-ALL").revenue == Decimal("800.005")
+        by_id = {(d.source, d.id): d for d in deals}
+        en = explain_axis(p, ev, "AX-ALL", deals=by_id, lang="en")
+        assert en.header.startswith("Revenue €800.01 ")
+        assert [(r["record"], r["amount"]) for r in en.rows] == [
+            ("e1", "€900.00 / 2 = €450.00"), ("e2", "€300.00"), ("e3", "€100.01 / 2 = €50.01")]
+        fr = explain_axis(p, ev, "AX-ALL", deals=by_id)
+        assert [r["amount"].replace("\u202f", " ").replace("\u00a0", " ") for r in fr.rows] == [
+            "900,00 € / 2 = 450,00 €", "300,00 €", "100,01 € / 2 = 50,01 €"]
+        assert [r["amount"] for r in explain_axis(p, ev, "AX-69", deals=by_id, lang="en").rows] == [
+            "€900.00 / 2 = €450.00", "€100.01 / 2 = €50.01"]
+        full = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
+                                   users=USERS), as_of=datetime(2027, 6, 1, tzinfo=PARIS))
+        assert [r["amount"] for r in explain_axis(p, full, "AX-ALL", deals=by_id, lang="en").rows] == [
+            "€900.00", "€300.00", "€100.01"]   # the default, full attribution: whole amounts, no divisor
