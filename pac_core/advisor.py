@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from pac_core.money import money
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
 from pac_core.results import AxisProgress, Recommendation, Rule, SegmentProgress
 from pac_core.rounding import half_up
@@ -106,9 +107,6 @@ def months(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-def money(value: Decimal, lang: str) -> str:
-    whole = f"{half_up(value):,}"
-    return whole.replace(",", "\u00a0") + "\u00a0€" if lang == "fr" else whole + " €"
 
 
 def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentProgress], *,
@@ -276,8 +274,10 @@ def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: AdvisorSet
                                          for a in lost]
             total = sum((a.revenue_12m for a in lost), Decimal(0))
             names = ", ".join(a.name for a in lost)
-            reasons_fr.append(f"compte clé perdu ({names}, {money(total, 'fr')} sur 12 mois à remplacer)")
-            reasons_en.append(f"key account lost ({names}, {money(total, 'en')} over 12 months to replace)")
+            reasons_fr.append(f"compte clé perdu ({names}, {money(total, plan.currency, 'fr')} sur 12 mois à "
+                              "remplacer)")
+            reasons_en.append(f"key account lost ({names}, {money(total, plan.currency, 'en')} over 12 months to "
+                              "replace)")
         events = [c for c in opportunities if _concerns(c, axis)]
         if events:
             evidence["triggers"].append("market_opportunity")

@@ -4,9 +4,10 @@ The CLI renders the rows (a Rich table); this module only decides their content 
 
 * an action: counted activities first (in time order), then the near misses, each with the rule that
   rejected it;
-* an axis: the won deals counted (amount counted in the plan's currency, close date in the plan's
-  timezone, owner, and the product lines counted when the axis is product-scoped), then the deals of its
-  accounts that a deal condition left out (another owner, another product), then its rejected deals.
+* an axis: the won deals counted (amount counted in the plan's currency, with its divisor when the plan
+  splits attribution: "900,00 € / 2 = 450,00 €"; close date in the plan's timezone, owner, and the product
+  lines counted when the axis is product-scoped), then the deals of its accounts that a deal condition left
+  out (another owner, another product), then its rejected deals.
 
 **One language per output**: reasons, headers and details are in ``lang`` (``fr`` or ``en``; the plan's
 language by default). The engine's details are worded in English with the plan's French scope labels;
@@ -15,6 +16,7 @@ language by default). The engine's details are worded in English with the plan's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -202,7 +204,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
                  limit: int = 100) -> AxisExplanation:
     """The deals behind one axis's revenue; ``deals`` maps (source, id) to the deal, ``owners`` (source, owner id)
     to a person's name or e-mail. Rows: ``record``, ``source``, ``deal`` (name), ``account``, ``owner``, ``when``
-    (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted), ``lines`` (product
+    (close date, plan's timezone), ``amount`` (counted, or the deal's own when not counted; with split attribution
+    a deal several live axes count reads "900,00 € / 2 = 450,00 €", the share this axis counts), ``lines`` (product
     lines counted, product-scoped axes), ``counted``, ``rule``, ``reason``, ``detail``.
     Raises KeyError naming the known ids when the axis does not exist."""
     try:
@@ -213,12 +216,19 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         raise KeyError(f"no axis {axis_id!r} in plan {plan.name!r} (known: {known})") from None
     lang = _lang(plan, lang)
     flt = DealFilter.of(plan.axis_scope(axis).deals_part, axis.who)
-    counted = [d for d in progress.decisions if d.counted]
-    missed = [d for d in progress.decisions if not d.counted]
+    real = [d for d in progress.decisions if d.rule != "truncated"]
+    counted = [d for d in real if d.counted]
+    missed = [d for d in real if not d.counted]
+    # the engine lists at most ``deal_decision_limit`` deals of each kind and counts the others in a "truncated"
+    # decision ("58 more counted deals not listed (2 with no amount)"), as it does for an action's activities
+    more = [d for d in progress.decisions if d.rule == "truncated"]
+    counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
+    missed_total = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
     rows = []
     for d in (counted + missed)[:limit]:
         deal = deals.get((d.source, d.record_id))
-        amount = Decimal(d.detail) if d.counted else (deal.amount if deal and deal.amount is not None else None)
+        amount = _counted_amount(d.detail) if d.counted else (deal.amount if deal and deal.amount is not None
+                                                             else None)
         lines = ""
         if deal is not None and flt.line_conditions:
             picked = flt.matching_lines(deal.lines)
@@ -234,27 +244,57 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         rows.append({
             "record": d.record_id, "source": d.source, "deal": deal.name if deal else "", "account": account,
             "owner": owner, "when": d.when.isoformat() if isinstance(d.when, date) else "",
-            "amount": "" if amount is None else money(amount, plan.currency if d.counted else
-                                                      (deal.currency if deal and deal.currency else plan.currency),
-                                                      lang),
+            "amount": "" if amount is None else _amount(d, amount, plan.currency if d.counted else
+                                                        (deal.currency if deal and deal.currency else plan.currency),
+                                                        lang),
             "lines": lines, "counted": d.counted, "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule),
             "detail": "" if d.counted and d.rule == "counted" else localise(d.detail if not d.counted else "", lang)})
     cur = plan.currency
     figures = (f"{money(progress.revenue, cur, lang)}", f"{money(progress.baseline, cur, lang)}",
                f"{money(progress.additional, cur, lang)}")
     objective = money(progress.objective, cur, lang) if progress.objective is not None else "-"
-    no_amount = sum(1 for d in counted if d.rule == "no_amount")
+    no_amount = (sum(1 for d in counted if d.rule == "no_amount")
+                 + sum(_no_amount(d.detail) for d in more if d.counted))
+    listed = len(rows)
     if lang == "fr":
         header = (f"CA {figures[0]} (référence {figures[1]}, supplémentaire {figures[2]}, objectif {objective}) — "
-                  f"{_fr(len(counted), 'affaire comptée', 'affaires comptées')}, "
-                  f"{_fr(len(missed), 'non comptée', 'non comptées')}")
+                  f"{_fr(counted_total, 'affaire comptée', 'affaires comptées')}, "
+                  f"{_fr(missed_total, 'non comptée', 'non comptées')}")
         if no_amount:
             header += (f" ; {no_amount} sans montant ({'comptée' if no_amount < 2 else 'comptées'} pour 0 : à corriger "
                        "dans le CRM)")
+        if listed < counted_total + missed_total:
+            header += (" ; aucune n'est listée" if listed == 0 else " ; seule la première est listée" if listed == 1
+                       else f" ; seules les {listed} premières sont listées")
     else:
         header = (f"Revenue {figures[0]} (baseline {figures[1]}, additional {figures[2]}, objective {objective}) — "
-                  f"{_en(len(counted), 'deal', 'deals')} counted, {len(missed)} not counted")
+                  f"{_en(counted_total, 'deal', 'deals')} counted, {missed_total} not counted")
         if no_amount:
             them = "it" if no_amount == 1 else "them"
             header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
+        if listed < counted_total + missed_total:
+            header += ("; none is listed" if listed == 0 else "; only the first is listed" if listed == 1
+                       else f"; only the first {listed} are listed")
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount)
+
+
+def _counted_amount(detail: str) -> Decimal:
+    """The amount an axis counts for a deal, from its decision's detail: "900.00", or with split attribution
+    "900.00 / 2 = 450.00" (the deal's amount, the number of live axes counting it, this axis's share)."""
+    return Decimal(detail.rpartition(" = ")[2])
+
+
+def _amount(d: Decision, amount: Decimal, currency: str, lang: str) -> str:
+    """A row's amount: what the axis counts, with the split shown ("900,00 € / 2 = 450,00 €") when the deal is
+    divided between several live axes, so the rows add up to the header's revenue."""
+    whole, _, rest = d.detail.partition(" / ")
+    if not d.counted or not rest:
+        return money(amount, currency, lang)
+    divisor = rest.partition(" = ")[0]
+    return f"{money(Decimal(whole), currency, lang)} / {divisor} = {money(amount, currency, lang)}"
+
+
+def _no_amount(detail: str) -> int:
+    """The deals without amount among those a ``truncated`` decision counts: "… not listed (2 with no amount)"."""
+    found = re.search(r"\((\d+) with no amount\)", detail)
+    return int(found.group(1)) if found else 0

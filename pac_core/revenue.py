@@ -215,6 +215,12 @@ class WonLedger:
         picked: list[int] = (lo + np.flatnonzero(keep)[:limit]).tolist()
         return picked
 
+    def count_of(self, days: DateRange, members: Members) -> int:
+        """How many deals of ``members`` closed in the inclusive range (``positions_of`` without a limit)."""
+        if self.day_ordinals is None or self.account_array is None:
+            return len(self.positions_of(days, members))
+        return int(np.count_nonzero(self.select(days, members)[2]))
+
     def select(self, days: DateRange, members: Members) -> tuple[int, int, np.ndarray]:
         """(lo, hi, keep): the deals closed in the inclusive range are the ledger positions [lo, hi), and
         ``keep[k]`` says whether position ``lo + k`` is a deal of ``members`` (from columns; kept per range and
@@ -398,26 +404,47 @@ class WonLedger:
         return sum((v for n, v in sums.items() if contains(members, n)), ZERO)   # exact: any order gives the same
 
     def counted_deals(self, days: DateRange, members: Members, limit: int, flt: DealFilter | None = None,
-                      owner_email: Mapping[AccountKey, str] | None = None) -> list[Decision]:
+                      owner_email: Mapping[AccountKey, str] | None = None, shares: np.ndarray | None = None,
+                      own: int = 0) -> list[Decision]:
         """Up to ``limit`` counted deals of the scope (deterministic order; ``detail`` the amount counted, in the
-        plan's currency, rule ``no_amount`` for a won deal without amount, worth 0), then up to ``limit`` deals of
+        plan's currency, rule ``no_amount`` for a won deal without amount, worth 0; with split attribution,
+        ``shares`` and ``own`` as ``engine._scope_revenue`` takes them, a deal divided between several axes reads
+        "900.00 / 2 = 450.00": its amount, the divisor, the share this scope counts), then up to ``limit`` deals of
         the scope's accounts that a deal condition left out (``other_deal_owner``, ``other_product``), then the
-        scope's rejected deals."""
+        scope's rejected deals. Deals beyond ``limit`` are counted, not listed, as an action's activities are: a
+        ``truncated`` decision (no record) after the counted ones, "58 more counted deals not listed" (with
+        " (2 with no amount)" when some of them have none), and one after the left-out ones, "3 more deals left
+        out not listed", so ``pac explain`` can give the real numbers."""
         out: list[Decision] = []
         if flt is not None and not flt.is_everything:
             kept, missed = measure(self, days, as_set(members), flt, owner_email or {})
             amounts = {p: amount for p, (amount, _) in kept.items()}
-            picked = sorted(kept)[:limit]
+            every = sorted(kept)
+            picked, total = every[:limit], len(every)
         else:
             picked = self.positions_of(days, members, limit)   # the scope's first deals in ledger order
             amounts, missed = {p: self.amounts[p] for p in picked}, []
+            every, total = [], self.count_of(days, members)
         for p in picked:
             source, ident, amount, account = self._listed(p)
             rule = "no_amount" if amount is None else "counted"
-            out.append(Decision(source, ident, True, rule, f"{half_up(amounts[p], 2)}", account, self.days[p]))
+            divisor = 1 if shares is None else int(shares[p]) + own
+            detail = f"{half_up(amounts[p], 2)}"
+            if divisor > 1:
+                detail += f" / {divisor} = {half_up(amounts[p] / divisor, 2)}"
+            out.append(Decision(source, ident, True, rule, detail, account, self.days[p]))
+        if total > len(picked):
+            unlisted = 0
+            if self.warnings:   # a won deal without amount exists somewhere: look for the unlisted ones
+                rest = every[limit:] if every else self.positions_of(days, members)[limit:]
+                unlisted = sum(1 for p in rest if self._listed(p)[2] is None)
+            out.append(Decision("", "", True, "truncated", f"{total - len(picked)} more counted deals not listed"
+                                + (f" ({unlisted} with no amount)" if unlisted else "")))
         for p, rule, detail in sorted(missed)[:limit]:
             source, ident, _, account = self._listed(p)
             out.append(Decision(source, ident, False, rule, detail, account, self.days[p]))
+        if len(missed) > limit:
+            out.append(Decision("", "", False, "truncated", f"{len(missed) - limit} more deals left out not listed"))
         out.extend(d for d, n in zip(self.rejected, self.rejected_accounts, strict=True)
                    if n is not None and contains(members, n) and d.when is not None
                    and isinstance(d.when, date) and days[0] <= d.when <= days[1])

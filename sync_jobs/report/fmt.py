@@ -22,21 +22,15 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+from babel.numbers import format_currency, format_decimal, format_percent
 
+from pac_core.money import LOCALES, NBSP, digits, money
+from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up
 from sync_jobs.report.i18n import labels
 
-NBSP = "\u00a0"        # before € and % in French
-NNBSP = "\u202f"       # French thousands separator
-LOCALES = {"fr": "fr_FR", "en": "en_US"}
 DASH = "–"
-
-
-def _digits(decimals: int) -> str:
-    """The number part of a pattern: ``#,##0`` or ``#,##0.0``."""
-    return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
 @dataclass(frozen=True)
@@ -60,20 +54,14 @@ class Formatter:
         """A plain number with the language's separators; ``–`` when unknown."""
         if value is None:
             return DASH
-        return format_decimal(half_up(value, decimals), format=_digits(decimals), locale=self.locale)
-
-    def _money_pattern(self, number: str) -> str:
-        if self.lang == "fr":
-            return f"{number}{NBSP}¤"
-        symbol = get_currency_symbol(self.currency, self.locale)
-        return f"¤{NBSP}{number}" if symbol[-1:].isalpha() else f"¤{number}"   # CHF 1,500 / €1,500
+        return format_decimal(half_up(value, decimals), format=digits(decimals), locale=self.locale)
 
     def money(self, value: Decimal | float | int | None, decimals: int = 0) -> str:
-        """An amount in the plan's currency, rounded to the unit by default."""
+        """An amount in the plan's currency, rounded to the unit by default (``pac_core.money.money``, which the
+        advisor's sentences use too)."""
         if value is None:
             return DASH
-        return format_currency(half_up(value, decimals), self.currency, format=self._money_pattern(_digits(decimals)),
-                               currency_digits=False, locale=self.locale)
+        return money(value, self.currency, self.lang, decimals)
 
     def money_compact(self, value: Decimal | float | int | None) -> str:
         """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``."""
@@ -86,7 +74,7 @@ class Formatter:
                 scaled, suffix = v / size, unit
                 decimals = 0 if abs(scaled) >= 100 or scaled == int(scaled) else 1
                 break
-        number = _digits(decimals)
+        number = digits(decimals)
         if self.lang == "fr":
             pattern = f"{number}{NBSP}'{suffix}'¤" if suffix else f"{number}{NBSP}¤"
         else:
@@ -100,7 +88,7 @@ class Formatter:
             return DASH
         hundredths = half_up(ratio, decimals, percent=True)
         sign = f"{NBSP}%" if self.lang == "fr" else "%"
-        return format_percent(hundredths.scaleb(-2), format=_digits(decimals) + sign, locale=self.locale)
+        return format_percent(hundredths.scaleb(-2), format=digits(decimals) + sign, locale=self.locale)
 
     def months(self, value: float | None) -> str:
         """``3 mois`` / ``1 month``, ``2.5 months``."""

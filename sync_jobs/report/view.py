@@ -10,12 +10,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
+from pac_core.revenue import last_day
+from pac_core.snapshots import label_of
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
-from sync_jobs.report_inputs import ReportInputs
+from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
 
 PACE_ORDER = (Pace.LATE, Pace.AT_RISK, Pace.ON_TRACK, Pace.DONE, Pace.NOT_STARTED, Pace.INACTIVE)
 
@@ -200,9 +203,20 @@ def segment_roi_notes(inputs: ReportInputs) -> list[tuple[str, float, list[float
     return notes
 
 
+def snapshots_to_date(inputs: ReportInputs) -> list[SnapshotPoint]:
+    """The snapshots a report can show: those evaluated at or before its own instant. A report of a past
+    quarter (``pac report --quarter 2027-Q2``, evaluated at 1 July 00:00) leaves out the snapshots of the
+    months and quarters after it, which the store already holds. A snapshot's instant is its evaluation's
+    ``as_of`` (its period's closing instant, aware), not ``taken_at``, which the store may give back naive."""
+    as_of = inputs.evaluation.as_of
+    return [s for s in inputs.snapshots if s.evaluation.as_of <= as_of]
+
+
 def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
-    """Year-to-date revenue of a segment at each quarterly snapshot, then now (monthly if no quarter)."""
-    snaps = [s for s in inputs.snapshots if s.kind == "quarterly"] or list(inputs.snapshots)
+    """Year-to-date revenue of a segment at each quarterly snapshot up to the report's instant, then now
+    (monthly if no quarter)."""
+    shown = snapshots_to_date(inputs)
+    snaps = [s for s in shown if s.kind == "quarterly"] or shown
     points: list[TrendPoint] = []
     for snap in sorted(snaps, key=lambda s: s.taken_at):
         seg = segment_progress(snap.evaluation, segment_id)
@@ -218,11 +232,12 @@ def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
 
 def action_trend(inputs: ReportInputs) -> list[MonthPoint]:
     """The plan's actions month by month: at the end of each month that has a monthly snapshot (oldest first),
-    then now. Each point counts the actions of today's plan by their pace then, and per rep the share of
-    their targets reached (done capped at each action's target, so one over-achieved action does not hide a
-    missed one). Actions a snapshot does not know (added to the plan later) are left out of that point.
-    Empty when no monthly snapshot has been kept yet."""
-    months = sorted((s for s in inputs.snapshots if s.kind == "monthly"), key=lambda s: (s.taken_at, s.label))
+    then now (snapshots after the report's instant left out, as in ``trend``). Each point counts the actions of
+    today's plan by their pace then, and per rep the share of their targets reached (done capped at each action's
+    target, so one over-achieved action does not hide a missed one). Actions a snapshot does not know (added to
+    the plan later) are left out of that point. Empty when no monthly snapshot up to the report's instant has
+    been kept yet."""
+    months = sorted((s for s in snapshots_to_date(inputs) if s.kind == "monthly"), key=lambda s: (s.taken_at, s.label))
     if not months:
         return []
     points = [_month_point(inputs, snap.label, snap.evaluation) for snap in months]
@@ -248,10 +263,11 @@ def _month_point(inputs: ReportInputs, label: str, evaluation: Evaluation, *, no
 
 
 def current_label(inputs: ReportInputs, *, quarterly: bool = True) -> str:
-    local = Formatter(timezone=inputs.plan.timezone).local(inputs.evaluation.as_of)
-    if quarterly:
-        return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
-    return f"{local.year}-{local.month:02d}"
+    """The label of the "now" point: the quarter (or month) of the last day the evaluation counts
+    (``revenue.last_day``, as the header's ``Formatter.quarter``): a report as of 1 July 00:00, a closed second
+    quarter's end, counts the days up to 30 June, so its point is ``2027-Q2`` (``2027-06``), not the next one."""
+    day = last_day(inputs.evaluation.as_of, ZoneInfo(inputs.plan.timezone))
+    return label_of("quarterly" if quarterly else "monthly", day)
 
 
 def rejected_groups(inputs: ReportInputs) -> list[tuple[str, str, str, int]]:

@@ -11,6 +11,7 @@ from pac_core.plan import ContextChange, ContextKind, Impact, Segment, SegmentKi
 from pac_core.records import DealLine, Records, User
 from pac_core.results import Rule
 from pac_core.scopes import Condition, Scope
+from sync_jobs.report.fmt import Formatter
 from tests.unit.test_engine_support import JULIE, MARC, PARIS, USERS, account, action, axis, plan, visit, won
 
 RHONE = Segment("SEG-69", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),)))
@@ -126,7 +127,30 @@ class TestContext:
         assert rec.rule is Rule.PRIORITISE and rec.evidence["triggers"] == ["lost_key_account"]
         assert rec.evidence["lost_accounts"] == [{"account": "Lyon Chimie", "id": "r1", "on": "2027-04-01",
                                                   "revenue_12m": "50000", "declared": "plan"}]
-        assert "compte clé perdu (Lyon Chimie, 50\u00a0000\u00a0€ sur 12 mois à remplacer)" in rec.summary
+        assert "compte clé perdu (Lyon Chimie, 50\u202f000\u00a0€ sur 12 mois à remplacer)" in rec.summary
+
+    def test_lost_key_account_in_the_plans_currency(self) -> None:
+        """The revenue to replace is written in the plan's currency, as the report writes money (audit G5: a plan in
+        dollars read « 12 110 € »). « Lyon Chimie » is lost on 15 March 2027; the 12 months before, 15 March 2026 to
+        14 March 2027, hold 10 + 12 000 + 100.50 = 12 110.50 (1 on 14 March 2026 and 1 000 on the loss day are out),
+        rounded half up to 12 111 (Babel alone rounds half to even: 12 110)."""
+        axes = (axis("AX-69", "SEG-69"), axis("AX-38", "SEG-38"))
+        ctx = (ContextChange(ContextKind.LOST_KEY_ACCOUNT, on=date(2027, 3, 15), account="Lyon Chimie"),)
+        day_amount = ((date(2026, 3, 14), "1"), (date(2026, 3, 15), "10"), (date(2026, 9, 1), "12000"),
+                      (date(2027, 3, 14), "100.50"), (date(2027, 3, 15), "1000"))
+        expected = {("USD", "fr"): "12\u202f111\u00a0$US", ("USD", "en"): "$12,111",
+                    ("GBP", "en"): "£12,111", ("EUR", "en"): "€12,111", ("EUR", "fr"): "12\u202f111\u00a0€"}
+        for (currency, lang), figure in expected.items():
+            deals = [won(f"k{i}", "r1", amount, day, currency=currency) for i, (day, amount) in enumerate(day_amount)]
+            p = replace(plan(action(axis_id="AX-69"), axes=axes, segments=(RHONE, ISERE), language=lang),
+                        currency=currency, context=ctx)
+            ev = evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=MAY)
+            rec = _by_axis(ev.recommendations)["AX-69"]
+            assert rec.evidence["lost_accounts"][0]["revenue_12m"] == "12110.50"
+            assert Formatter(lang, currency).money(Decimal("12110.50")) == figure   # the report's evidence row
+            said = (f"compte clé perdu (Lyon Chimie, {figure} sur 12 mois à remplacer)" if lang == "fr"
+                    else f"key account lost (Lyon Chimie, {figure} over 12 months to replace)")
+            assert said in rec.summary, (currency, lang, rec.summary)
 
     def test_lost_key_account_read_from_a_crm_field(self) -> None:
         """With crm_field: custom.lost_on, the account whose field holds a date is the lost one."""

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
-from pac_core.engine import evaluate
+from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import explain_action, explain_axis
-from pac_core.records import Records
-from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, visit, won
+from pac_core.plan import Plan
+from pac_core.records import Deal, Records
+from pac_core.results import Evaluation
+from tests.unit.test_engine_support import IN_69, JULIE, PARIS, USERS, account, action, axis, plan, visit, won
 from tests.unit.test_engine_worked_example import _evaluate
 
 
@@ -68,3 +72,101 @@ class TestAgreement:
             "1 affaire comptée, 0 non comptée ; 1 sans montant (comptée pour 0 : à corriger dans le CRM)")
         assert explain_axis(p, ev, "AX-69", deals=deals, lang="en").header.endswith(
             "1 deal counted, 0 not counted; 1 with no amount (counted as 0: fix it in the CRM)")
+
+
+def _axis_69(*deals: Deal, limit: int = 50,
+             who: tuple[str, ...] = ()) -> tuple[Plan, Evaluation, dict[tuple[str, str], Deal]]:
+    """One axis on the 69 with these won deals (account a1), evaluated on 1 June 2027, ``deal_decision_limit``
+    = ``limit``."""
+    p = plan(action(axis_id="AX-69"), axes=(replace(axis("AX-69", "SEG-ARA"), who=who),))
+    ev = evaluate(p, Records(accounts=(account("a1", "69003"),), deals=deals, users=USERS),
+                  as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(deal_decision_limit=limit))
+    return p, ev, {(d.source, d.id): d for d in deals}
+
+
+class TestDealsBeyondTheLimit:
+    """The engine lists at most ``deal_decision_limit`` deals of an axis; the header counts them all (audit G4:
+    an axis of 60 deals read "50 deals counted")."""
+
+    def test_sixty_deals_listed_fifty(self) -> None:
+        """60 won deals of 100 (one a day from 1 January): revenue 60 x 100 = 6 000, 60 counted, 50 listed."""
+        deals = [won(f"d{i:02d}", "a1", "100", date(2027, 1, 1) + timedelta(days=i)) for i in range(60)]
+        p, ev, by_id = _axis_69(*deals)
+        assert ev.axis("AX-69").revenue == Decimal(6000)
+        en = explain_axis(p, ev, "AX-69", deals=by_id, lang="en")
+        assert en.header == ("Revenue €6,000.00 (baseline €0.00, additional €6,000.00, objective €100,000.00) — "
+                             "60 deals counted, 0 not counted; only the first 50 are listed")
+        assert len(en.rows) == 50 and all(r["counted"] for r in en.rows)
+        assert explain_axis(p, ev, "AX-69", deals=by_id).header.endswith(
+            "— 60 affaires comptées, 0 non comptée ; seules les 50 premières sont listées")
+
+    def test_unlisted_deals_without_amount_are_counted_in_the_header(self) -> None:
+        """5 deals, limit 3: 100, 200, 300 listed; the 4th and 5th (no amount, worth 0) are not listed but the
+        header says 5 counted, 2 with no amount, revenue 600."""
+        deals = [won("d1", "a1", "100", date(2027, 2, 1)), won("d2", "a1", "200", date(2027, 2, 2)),
+                 won("d3", "a1", "300", date(2027, 2, 3)), won("d4", "a1", None, date(2027, 2, 4)),
+                 won("d5", "a1", None, date(2027, 2, 5))]
+        p, ev, by_id = _axis_69(*deals, limit=3)
+        en = explain_axis(p, ev, "AX-69", deals=by_id, lang="en")
+        assert en.header.startswith("Revenue €600.00 ")
+        assert en.header.endswith("— 5 deals counted, 0 not counted; 2 with no amount (counted as 0: fix them in the "
+                                  "CRM); only the first 3 are listed")
+        assert [r["record"] for r in en.rows] == ["d1", "d2", "d3"] and en.warnings == 2
+
+    def test_deals_left_out_beyond_the_limit(self) -> None:
+        """An axis for Julie's deals, limit 2: Julie's 3 deals counted (2 listed), Marc's 3 left out (2 listed);
+        revenue 10 + 20 + 30 = 60."""
+        mine = [won(f"j{i}", "a1", str(10 * i), date(2027, 3, i)) for i in (1, 2, 3)]
+        marc = [replace(won(f"m{i}", "a1", "1000", date(2027, 3, i)), owner_id="005M") for i in (1, 2, 3)]
+        p, ev, by_id = _axis_69(*mine, *marc, limit=2, who=(JULIE,))
+        en = explain_axis(p, ev, "AX-69", deals=by_id, lang="en")
+        assert en.header.startswith("Revenue €60.00 ")
+        assert en.header.endswith("— 3 deals counted, 3 not counted; only the first 4 are listed")
+        assert [(r["record"], r["rule"]) for r in en.rows] == [("j1", "counted"), ("j2", "counted"),
+                                                                ("m1", "other_deal_owner"), ("m2", "other_deal_owner")]
+        assert explain_axis(p, ev, "AX-69", deals=by_id).header.endswith(
+            "— 3 affaires comptées, 3 non comptées ; seules les 4 premières sont listées")
+
+    def test_the_explain_limit_is_said_too(self) -> None:
+        """``pac explain --limit 1`` of an axis with 2 deals: "only the first is listed"; with every deal listed
+        the header adds nothing."""
+        deals = [won("d1", "a1", "100", date(2027, 2, 1)), won("d2", "a1", "200", date(2027, 2, 2))]
+        p, ev, by_id = _axis_69(*deals)
+        assert explain_axis(p, ev, "AX-69", deals=by_id, lang="en", limit=1).header.endswith(
+            "— 2 deals counted, 0 not counted; only the first is listed")
+        assert explain_axis(p, ev, "AX-69", deals=by_id, limit=1).header.endswith(
+            "— 2 affaires comptées, 0 non comptée ; seule la première est listée")
+        assert explain_axis(p, ev, "AX-69", deals=by_id, lang="en").header.endswith("— 2 deals counted, 0 not counted")
+
+
+class TestSplitAttribution:
+    """``attribution: split``: each listed deal shows the share the axis counts, with its divisor, so the rows add
+    up to the header (audit G6: the rows showed the whole 900 under a header of 450); under the default,
+    ``full``, the whole amounts."""
+
+    def test_rows_show_the_share_and_add_up_to_the_header(self) -> None:
+        """AX-ALL (every account) and AX-69 (the 69) are live. e1 900 and e3 100.01 on a1 (69) are counted by both:
+        900 / 2 = 450, 100.01 / 2 = 50.005 -> 50.01 (half up); e2 300 on a2 (38) by AX-ALL alone: 300, no divisor.
+        AX-ALL's revenue 450 + 50.005 + 300 = 800.005 -> 800.01 shown; rows 450.00 + 50.01 + 300.00 = 800.01."""
+        axes = (axis("AX-ALL", "SEG-ARA"), axis("AX-69", "SEG-ARA", scope=IN_69))
+        p = plan(action(axis_id="AX-69"), axes=axes)
+        deals = (won("e1", "a1", "900", date(2027, 2, 1)), won("e2", "a2", "300", date(2027, 2, 2)),
+                 won("e3", "a1", "100.01", date(2027, 2, 3)))
+        ev = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
+                                 users=USERS),
+                      as_of=datetime(2027, 6, 1, tzinfo=PARIS), settings=EngineSettings(attribution="split"))
+        assert ev.axis("AX-ALL").revenue == Decimal("800.005")
+        by_id = {(d.source, d.id): d for d in deals}
+        en = explain_axis(p, ev, "AX-ALL", deals=by_id, lang="en")
+        assert en.header.startswith("Revenue €800.01 ")
+        assert [(r["record"], r["amount"]) for r in en.rows] == [
+            ("e1", "€900.00 / 2 = €450.00"), ("e2", "€300.00"), ("e3", "€100.01 / 2 = €50.01")]
+        fr = explain_axis(p, ev, "AX-ALL", deals=by_id)
+        assert [r["amount"].replace("\u202f", " ").replace("\u00a0", " ") for r in fr.rows] == [
+            "900,00 € / 2 = 450,00 €", "300,00 €", "100,01 € / 2 = 50,01 €"]
+        assert [r["amount"] for r in explain_axis(p, ev, "AX-69", deals=by_id, lang="en").rows] == [
+            "€900.00 / 2 = €450.00", "€100.01 / 2 = €50.01"]
+        full = evaluate(p, Records(accounts=(account("a1", "69003"), account("a2", "38000")), deals=deals,
+                                   users=USERS), as_of=datetime(2027, 6, 1, tzinfo=PARIS))
+        assert [r["amount"] for r in explain_axis(p, full, "AX-ALL", deals=by_id, lang="en").rows] == [
+            "€900.00", "€300.00", "€100.01"]   # the default, full attribution: whole amounts, no divisor

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from html import unescape
 
@@ -112,6 +113,22 @@ class TestFigures:
         segments = html_fr[html_fr.index('<section id="segments">'):html_fr.index('<section id="axes">')]
         for label in ("T1 2027", "T2 2027", "T3 2027"):
             assert f">{label}</text>" in segments
+
+    def test_a_past_quarter_names_no_later_period(self) -> None:
+        """``pac report --quarter 2027-Q2`` written once Q3 and July are kept: the header says T2 2027, the
+        segments' trend and the month-by-month block stop at T2 2027 / juin 2027. (The fixture's suspend advice
+        names 2027-Q3, its production quarter, elsewhere on the page.)"""
+        from tests.unit.test_report_view import Q2_END, QUARTERS, _closed, _report
+
+        july = _closed("2027-07", "monthly", datetime(2027, 8, 1, tzinfo=fx.PARIS), 0.5)
+        june = _closed("2027-06", "monthly", Q2_END, 0.5)
+        page = render_html(_report(Q2_END, 0.5, *QUARTERS[:3], june, july))
+        header = page[:page.index('<section id="overview">')]
+        segments = page[page.index('<section id="segments">'):page.index('<section id="axes">')]
+        months = page[page.index('<div class="avoid months">'):]
+        months = months[:months.index("</table></div>")]
+        assert "T2 2027" in header and ">T2 2027</text>" in segments and "juin 2027" in months
+        assert "T3 2027" not in header + segments and "juil. 2027" not in months
 
     def test_data_section_shows_sync_and_rejections(self, html_fr: str) -> None:
         """When the last sync ran, its status, counts, API calls, and rejections grouped by reason."""

@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -19,6 +19,7 @@ from sync_jobs.report.view import (
     axis_status,
     by_axis,
     by_rep,
+    current_label,
     gaps,
     plan_totals,
     refused_groups,
@@ -26,7 +27,7 @@ from sync_jobs.report.view import (
     segment_roi_notes,
     trend,
 )
-from sync_jobs.report_inputs import SnapshotPoint
+from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
 from tests.unit import report_fixtures as fx
 
 FR, EN = Formatter("fr"), Formatter("en")
@@ -121,6 +122,68 @@ class TestTrend:
     def test_no_snapshot_gives_a_single_point(self) -> None:
         """Without history, the trend is today's figure alone (the page then says so)."""
         assert len(trend(replace(fx.inputs(), snapshots=()), "pharma")) == 1
+
+
+def _closed(label: str, kind: str, end: datetime, scale: float) -> SnapshotPoint:
+    """A snapshot as ``pac snapshot`` keeps it: evaluated at its period's end (``end``, local midnight), stored
+    with that instant."""
+    return SnapshotPoint(label, kind, end.astimezone(UTC), fx.evaluation(end, scale=scale))
+
+
+Q1_END, Q2_END, Q3_END = (datetime(2027, m, 1, tzinfo=fx.PARIS) for m in (4, 7, 10))
+Q4_END = datetime(2028, 1, 1, tzinfo=fx.PARIS)
+QUARTERS = (_closed("2027-Q1", "quarterly", Q1_END, 0.2), _closed("2027-Q2", "quarterly", Q2_END, 0.5),
+            _closed("2027-Q3", "quarterly", Q3_END, 0.8), _closed("2027-Q4", "quarterly", Q4_END, 1.0))
+
+
+def _report(as_of: datetime, scale: float, *snapshots: SnapshotPoint) -> ReportInputs:
+    """The fixture's report evaluated at ``as_of`` (``pac report --quarter`` of a closed quarter: its end)."""
+    return replace(fx.inputs(), evaluation=fx.evaluation(as_of, scale=scale), snapshots=snapshots)
+
+
+class TestPastQuarterTrend:
+    """``pac report --quarter 2027-Q2`` written later (as of 1 July 00:00, the figures to 30 June) and the report
+    of a plan that is over (as of 1 January 2028 00:00): the "now" point is the quarter of the last day counted,
+    and the snapshots of later periods, already in the store, are not shown. Rhône-Alpes's revenue is
+    1 754 500 × the scale: 0.2 → 350 900 (Q1), 0.5 → 877 250 (Q2), 1.0 → 1 754 500 (Q4)."""
+
+    def test_the_now_label_is_the_quarter_or_month_of_the_last_day_counted(self) -> None:
+        """As of 1 July 00:00 Paris the last day counted is 30 June: 2027-Q2 / 2027-06; a microsecond later,
+        1 July has begun: 2027-Q3 / 2027-07; 30 June 18:00 is still Q2."""
+        q2_end = _report(Q2_END, 0.5)
+        assert (current_label(q2_end), current_label(q2_end, quarterly=False)) == ("2027-Q2", "2027-06")
+        later = _report(Q2_END + timedelta(microseconds=1), 0.5)
+        assert (current_label(later), current_label(later, quarterly=False)) == ("2027-Q3", "2027-07")
+        evening = _report(datetime(2027, 6, 30, 18, tzinfo=fx.PARIS), 0.5)
+        assert current_label(evening) == "2027-Q2"
+
+    def test_a_past_quarter_shows_no_later_snapshot(self) -> None:
+        """The store holds Q1, Q2 and Q3: the Q2 report shows Q1 and Q2 only (Q2's snapshot is the report's
+        own figures, so no "now" point is added)."""
+        points = trend(_report(Q2_END, 0.5, *QUARTERS[:3]), "rhone-alpes")
+        assert [(p.label, p.revenue) for p in points] == [("2027-Q1", 350_900), ("2027-Q2", 877_250)]
+
+    def test_a_past_quarter_without_its_snapshot_labels_now_by_its_quarter(self) -> None:
+        """Only Q1 kept: the report's own figures are the Q2 point, not a "2027-Q3" one."""
+        points = trend(_report(Q2_END, 0.5, QUARTERS[0]), "rhone-alpes")
+        assert [(p.label, p.revenue) for p in points] == [("2027-Q1", 350_900), ("2027-Q2", 877_250)]
+
+    def test_the_year_end_report_adds_no_next_year_point(self) -> None:
+        """The plan is over: evaluated at 1 January 2028 00:00, the last point is Q4, not "2028-Q1"."""
+        points = trend(_report(Q4_END, 1.0, *QUARTERS), "rhone-alpes")
+        assert [p.label for p in points] == ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
+        assert points[-1].revenue == 1_754_500
+
+    def test_month_by_month_ends_with_the_quarters_last_month(self) -> None:
+        """Monthly snapshots May, June and July kept: the Q2 report's months are May and June (June's snapshot
+        is the report's own figures); with May alone, the "now" month is June, not July."""
+        may, june, july = (_closed(label, "monthly", end, 0.5) for label, end in (
+            ("2027-05", datetime(2027, 6, 1, tzinfo=fx.PARIS)), ("2027-06", Q2_END),
+            ("2027-07", datetime(2027, 8, 1, tzinfo=fx.PARIS))))
+        points = action_trend(_report(Q2_END, 0.5, may, june, july))
+        assert [(p.label, p.now) for p in points] == [("2027-05", False), ("2027-06", False)]
+        points = action_trend(_report(Q2_END, 0.5, may))
+        assert [(p.label, p.now) for p in points] == [("2027-05", False), ("2027-06", True)]
 
 
 def _month(label: str, day: int, done: dict[str, int], pace: Pace) -> SnapshotPoint:

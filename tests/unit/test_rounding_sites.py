@@ -77,10 +77,12 @@ class TestEverySiteAgreesWithTheReport:
 
     def test_advisor_sentences(self) -> None:
         """The advisor's figures: 12.5 % -> 13 % (was 12 %), -12.5 % -> -13 %, -0.4 % -> 0 % (was -0 %),
-        2 500.5 € -> 2 501 € (was 2 500 €), 0.25 month -> 0,3 (was 0,2)."""
+        2 500.5 € -> 2 501 € (was 2 500 €; written as the report writes money since audit G5), 0.25 month -> 0,3
+        (was 0,2)."""
         assert advisor.pct(0.125, "fr") == "13\u00a0%" and advisor.pct(0.625, "en") == "63%"
         assert advisor.pct(-0.125, "en") == "-13%" and advisor.pct(-0.004, "en") == "0%"
-        assert advisor.money(D("2500.5"), "fr") == "2\u00a0501\u00a0€" and advisor.money(D("2500.5"), "en") == "2,501 €"
+        assert advisor.money(D("2500.5"), "EUR", "fr") == "2\u202f501\u00a0€"
+        assert advisor.money(D("2500.5"), "EUR", "en") == "€2,501"
         assert advisor.months(0.25, "fr") == "0,3" and advisor.months(1.25, "en") == "1.3"
 
     def test_notification_of_an_axis_behind(self) -> None:

@@ -1,0 +1,38 @@
+"""An amount in a currency, written for a reader in French or English: the one money format of the report
+(``sync_jobs.report.fmt.Formatter.money``) and of the advisor's sentences.
+
+Through Babel's CLDR data (locales ``fr_FR`` and ``en_US``; no locale of the machine is read): French
+``12 110 €`` / ``12 110 $US`` (narrow no-break space between thousands, no-break space before the symbol),
+English ``€12,110`` / ``$12,110`` / ``CHF 1,500``. The amount is rounded half up first (``rounding.half_up``;
+Babel alone would round half to even).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_currency, get_currency_symbol
+
+from pac_core.rounding import half_up
+
+NBSP = "\u00a0"        # before € and % in French
+NNBSP = "\u202f"       # French thousands separator
+LOCALES = {"fr": "fr_FR", "en": "en_US"}
+
+
+def digits(decimals: int) -> str:
+    """The number part of a pattern: ``#,##0`` or ``#,##0.0``."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def money(value: Decimal | float | int, currency: str, lang: str, decimals: int = 0) -> str:
+    """``value`` in ``currency`` for a reader of ``lang`` (``fr`` or ``en``), rounded half up to ``decimals``."""
+    locale = LOCALES[lang]
+    number = digits(decimals)
+    if lang == "fr":
+        pattern = f"{number}{NBSP}¤"
+    else:
+        symbol = get_currency_symbol(currency, locale)
+        pattern = f"¤{NBSP}{number}" if symbol[-1:].isalpha() else f"¤{number}"   # CHF 1,500 / €1,500
+    return format_currency(half_up(value, decimals), currency, format=pattern, currency_digits=False,
+                           locale=locale)
