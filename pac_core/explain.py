@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pac_core.money import money as format_money
 from pac_core.plan import Plan
 from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
@@ -178,13 +179,9 @@ def localise(detail: str, lang: str) -> str:
 
 
 def money(amount: Decimal, currency: str, lang: str) -> str:
-    """12345.5 -> "12 345,50 €" (fr) or "€12,345.50" / "12,345.50 USD" (en)."""
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency)
-    text = f"{half_up(amount, 2):,}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-        return f"{text}\u00a0{symbol or currency}"
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    """12345.5 -> "12 345,50 €" (fr) or "€12,345.50" (en): to the cent, in the report's money format
+    (``pac_core.money``)."""
+    return format_money(amount, currency, lang, decimals=2)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pac_core.money import money
 from pac_core.results import KpiValue
 from pac_core.rounding import half_up
 from pac_core.text import fold_alnum
@@ -213,9 +214,7 @@ def format_value(kpi: str, value: Decimal | None, lang: str, currency: str = "EU
         number = f"{half_up(value, percent=True)}"
         return f"{number} %" if lang == "fr" else f"{number}%"
     if unit == "money":
-        whole = f"{half_up(value):,}"
-        symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
-        return f"{whole.replace(',', ' ')} {symbol}" if lang == "fr" else f"{symbol}{whole}"
+        return money(value, currency, lang)        # as the report and the advisor write it
     return f"{half_up(value):,}".replace(",", " " if lang == "fr" else ",")
 
 

@@ -69,11 +69,21 @@ class TestEverySiteAgreesWithTheReport:
     def test_kpi_values(self) -> None:
         """5/8 -> 63 % (was 62 %); 1234.5 € -> 1 235 € / €1,235 (was 1 234); a count of 2.5 -> 3 (was 2)."""
         assert format_value("win_rate", D(5) / D(8), "fr") == "63 %"
-        assert format_value("average_won_deal", D("1234.5"), "fr") == "1 235 €"
+        assert format_value("average_won_deal", D("1234.5"), "fr") == "1\u202f235\u00a0€"    # as the report
         assert format_value("average_won_deal", D("1234.5"), "en") == "€1,235"
+        assert format_value("average_won_deal", D("1234.5"), "fr", "USD") == "1\u202f235\u00a0$US"
         assert format_value("new_accounts", D("2.5"), "en") == "3"
         one_in_forty = [KpiValue("coverage", D(1) / D(40), D(1), D(40))]
         assert summary(one_in_forty, ["coverage"], "en") == "Scope coverage: 3% (1 / 40)"
+
+    def test_explain_writes_money_as_the_report(self) -> None:
+        """pac explain's amounts (to the cent) in the report's format: a USD deal reads « 12 345,50 $US » in French
+        as the report's « 12 346 $US », and "CHF 1,500.00" in English. Seen failing before: « 12 345,50 $ » and
+        "1,500.00 CHF"."""
+        from pac_core.explain import money
+        assert money(D("12345.5"), "USD", "fr") == "12\u202f345,50\u00a0$US"
+        assert money(D("1500"), "CHF", "en") == "CHF\u00a01,500.00"
+        assert money(D("5.005"), "EUR", "en") == "€5.01"
 
     def test_advisor_sentences(self) -> None:
         """The advisor's figures: 12.5 % -> 13 % (was 12 %), -12.5 % -> -13 %, -0.4 % -> 0 % (was -0 %),
