@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.money import money
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
-from pac_core.results import AxisProgress, Recommendation, Rule, SegmentProgress
+from pac_core.results import ActionProgress, AxisProgress, Recommendation, Rule, SegmentProgress
 from pac_core.rounding import half_up
 
 
@@ -112,15 +112,16 @@ def months(value: float, lang: str) -> str:
 def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentProgress], *,
            settings: AdvisorSettings, as_of: datetime, load: Mapping[str, Mapping[str, Decimal]],
            quarter_label: str, today: date | None = None,
-           context: AdvisorContext = AdvisorContext()) -> list[Recommendation]:
-    """At most one recommendation per axis (the rule of highest precedence that fires), in plan order of axes."""
+           context: AdvisorContext = AdvisorContext(), actions: Sequence[ActionProgress] = ()) -> list[Recommendation]:
+    """At most one recommendation per axis (the rule of highest precedence that fires), in plan order of axes.
+    ``actions``: the actions' progress (an action whose target is reached needs no new owner)."""
     progress = {a.axis_id: a for a in axes}
     trends = {s.segment_id: s for s in segments}
     today = today or as_of.date()
     candidates: list[Recommendation] = []
     candidates += _suspend(plan, load, settings, quarter_label, today)
     candidates += _drop(plan, progress, settings, as_of, today)
-    candidates += _reassign(plan, context, today)
+    candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
     candidates += _prioritise(plan, trends, settings, context, today)
     candidates += _roll_out(plan, progress, trends, settings, today)
     by_axis: dict[str, list[Recommendation]] = {}
@@ -361,7 +362,10 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSe
     return out
 
 
-def _reassign(plan: Plan, context: AdvisorContext, today: date) -> list[Recommendation]:
+def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset()
+              ) -> list[Recommendation]:
+    """The open actions of a rep who leaves before their window ends, to hand over: neither done nor cancelled in the
+    plan, nor already at their target (``reached``: nothing is left to do)."""
     out = []
     lang = plan.language
     zone = ZoneInfo(plan.timezone)
@@ -372,7 +376,7 @@ def _reassign(plan: Plan, context: AdvisorContext, today: date) -> list[Recommen
             day = leaving.on or today
             actions = [a for a in plan.actions if a.axis_id == axis.id and a.who == leaving.email
                        and a.status not in (ActionStatus.DONE, ActionStatus.CANCELLED)
-                       and last_day[a.id] > day]
+                       and a.id not in reached and last_day[a.id] > day]
             if actions:
                 hits.append((leaving, actions))
         if not hits:

@@ -370,7 +370,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     load = product_load_columns(indexes.records.deal_table, indexes.deal_days, quarter, settings.committed_weight)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
                              quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}", today=today,
-                             context=advisor_context(plan, indexes.records, scopes, ledger, today, zone))
+                             context=advisor_context(plan, indexes.records, scopes, ledger, today, zone),
+                             actions=action_rows)
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
                       rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,

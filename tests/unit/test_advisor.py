@@ -237,6 +237,22 @@ class TestSuspensionOver:
         recs = _advise(deals, as_of, context=leaving, statuses={"AX-69": _suspended(date(2027, 2, 28))})
         assert _rule_of(recs, "AX-69") is None
 
+    def test_an_action_at_its_target_is_not_handed_over(self) -> None:
+        """Julie leaves on 20 February; on 10 February her February action of Rhône's axis (target 1) already has
+        its visit: nothing is left to do, so no reassignment, although the plan still says it is planned. With a
+        target of 2 it is reassigned. Seen failing before: reassigned at 1/1."""
+        leaving = (ContextChange(ContextKind.REP_LEAVING, on=date(2027, 2, 20), who=JULIE),)
+        axes = (axis("AX-69", "SEG-69", budget="5000", name="Grands comptes du Rhône"),
+                axis("AX-38", "SEG-38", budget="5000", name="Relance Isère"))
+        records = Records(accounts=ACCOUNTS, activities=VISITS, deals=tuple(_deals("60000", "50000", "12000",
+                                                                                    "10000")), users=USERS)
+        for target, reassigned in ((1, False), (2, True)):
+            p = replace(plan(action(axis_id="AX-69", window=FEBRUARY, target=target), axes=axes, segments=SEGMENTS),
+                        context=leaving)
+            ev = evaluate(p, records, as_of=datetime(2027, 2, 10, 12, tzinfo=PARIS), settings=CAPACITY)
+            assert ev.actions[0].done == 1
+            assert (_rule_of(ev.recommendations, "AX-69") is Rule.REASSIGN) is reassigned, target
+
     @pytest.mark.parametrize(("status", "dropped"), [
         (AxisStatus(), True),
         (AxisStatus(AxisState.PRIORITISED, rank=1), True),
