@@ -94,8 +94,15 @@ export function barWidth(pct) {
     return Number.isFinite(value) ? Math.max(0, Math.min(100, value)) : 0;
 }
 
-function fmtPct(pct) {
-    return pct === null || pct === undefined ? '—' : `${Math.round(Number(pct))} %`;
+/** A percentage rounded half up, a tie away from zero as pac rounds everywhere (12.5 -> 13, -12.5 -> -13, where
+ * Math.round gives -12), never "-0". */
+export function fmtPct(pct) {
+    if (pct === null || pct === undefined) {
+        return '—';
+    }
+    const value = Number(pct);
+    const whole = Math.sign(value) * Math.round(Math.abs(value));
+    return `${whole === 0 ? 0 : whole} %`;
 }
 
 function shape(node) {

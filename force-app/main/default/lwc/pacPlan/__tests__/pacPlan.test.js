@@ -1,7 +1,7 @@
 import { createElement } from 'lwc';
 import { graphql } from 'lightning/graphql';
 import { getRecord } from 'lightning/uiRecordApi';
-import PacPlan, { axisId, barWidth } from 'c/pacPlan';
+import PacPlan, { axisId, barWidth, fmtPct } from 'c/pacPlan';
 
 const fs = require('fs');
 const path = require('path');
@@ -167,6 +167,14 @@ describe('c-pac-plan', () => {
         await flush();
         await flush();
         expect(element.shadowRoot.querySelector('.error').textContent).toContain('No such column PAC_Pace__c');
+    });
+
+    it('rounds percentages half up, as the report and the CRM fields do', () => {
+        expect(fmtPct(12.5)).toBe('13 %');
+        expect(fmtPct(-12.5)).toBe('-13 %');
+        expect(fmtPct(-0.4)).toBe('0 %');
+        expect(fmtPct(250)).toBe('250 %');
+        expect(fmtPct(null)).toBe('—');
     });
 
     it('reads axis ids and bar widths', () => {
