@@ -114,7 +114,35 @@ def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentP
            quarter_label: str, today: date | None = None,
            context: AdvisorContext = AdvisorContext(), actions: Sequence[ActionProgress] = ()) -> list[Recommendation]:
     """At most one recommendation per axis (the rule of highest precedence that fires), in plan order of axes.
-    ``actions``: the actions' progress (an action whose target is reached needs no new owner)."""
+    ``actions``: the actions' progress (an action whose target is reached needs no new owner). Each sentence is
+    written in the plan's language (``summary``, what the CRM shows) and in the other one (``other``: a report
+    read with ``--lang`` in the other language gives the advice in that language too)."""
+    kwargs: dict[str, Any] = {"settings": settings, "as_of": as_of, "load": load, "quarter_label": quarter_label,
+                              "today": today, "context": context, "actions": actions}
+    out = _advise(plan, axes, segments, **kwargs)
+    for lang in LANGUAGES:
+        if lang == plan.language:
+            continue
+        other = {(r.rule, r.axis_id): r for rec in _advise(replace(plan, language=lang), axes, segments, **kwargs)
+                 for r in (rec, *rec.overruled)}
+        out = [_translated(rec, other, lang) for rec in out]
+    return out
+
+
+LANGUAGES = ("fr", "en")
+
+
+def _translated(rec: Recommendation, other: Mapping[tuple[Rule, str], Recommendation], lang: str) -> Recommendation:
+    """``rec`` (and its overruled rules) with the same recommendation's sentence in ``lang``."""
+    twin = other.get((rec.rule, rec.axis_id))
+    return replace(rec, other={**rec.other, lang: twin.summary} if twin else rec.other,
+                   overruled=tuple(_translated(o, other, lang) for o in rec.overruled))
+
+
+def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentProgress], *,
+            settings: AdvisorSettings, as_of: datetime, load: Mapping[str, Mapping[str, Decimal]],
+            quarter_label: str, today: date | None, context: AdvisorContext,
+            actions: Sequence[ActionProgress]) -> list[Recommendation]:
     progress = {a.axis_id: a for a in axes}
     trends = {s.segment_id: s for s in segments}
     today = today or as_of.date()

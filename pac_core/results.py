@@ -134,6 +134,11 @@ class Recommendation:
     summary: str                         # one sentence in the plan's language
     evidence: dict[str, Any] = field(default_factory=dict)   # figures and thresholds used
     overruled: tuple[Recommendation, ...] = ()   # other rules that fired for the axis, lower in precedence
+    other: dict[str, str] = field(default_factory=dict)   # the same sentence in the other languages (lang -> text)
+
+    def text(self, lang: str) -> str:
+        """The sentence in ``lang`` (a report or review read in another language than the plan's), else as written."""
+        return self.other.get(lang, self.summary)
 
 
 @dataclass(frozen=True)

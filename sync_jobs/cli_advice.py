@@ -58,7 +58,7 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
                 if i == 1:
                     out.append(f"  {words['overruled']}:")
                 indent = "  " if i == 0 else "    "
-                out.append(f"{indent}[{enum_label('rule', rec.rule.value, lang)}] {rec.summary}")
+                out.append(f"{indent}[{enum_label('rule', rec.rule.value, lang)}] {rec.text(lang)}")
                 for label, value, limit in evidence_rows(rec.evidence, plan, fmt):
                     flag = f" ({words['threshold']})" if limit else ""
                     out.append(f"{indent}  - {label}{flag}: {value}")

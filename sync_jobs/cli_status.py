@@ -70,7 +70,7 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
                   markup=False)
     for reco in recos:
         lost = "".join(f" [+{advice.label(o.rule.value)}]" for o in reco.overruled)
-        console.print(f"  {reco.axis_id}: {reco.summary}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)
+        console.print(f"  {reco.axis_id}: {reco.text(lang)}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)
 
 
 @click.command("status")

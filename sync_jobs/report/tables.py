@@ -146,7 +146,7 @@ def recommendations(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column],
                              if fmt.lang == "fr" else f"{label}{' (' + w['threshold'] + ')' if limit else ''}: {value}"
                              for label, value, limit in evidence_rows(reco.evidence, plan, fmt))
         rows.append([enum_label("rule", reco.rule.value, fmt.lang), axes_by.get(reco.axis_id, reco.axis_id),
-                     segs.get(reco.segment_id, reco.segment_id), reco.summary, evidence])
+                     segs.get(reco.segment_id, reco.segment_id), reco.text(fmt.lang), evidence])
     return cols, rows
 
 

@@ -87,3 +87,19 @@ class TestAdvice:
         assert "Abandonner l'axe « Rhône »" in text
         assert "Aussi envisagé, écarté par la règle prioritaire Prioriser Prioriser l'axe « Rhône »" in text
         assert "Évolution du segment -40 %" in text
+
+    def test_a_report_in_the_other_language_gives_the_advice_in_that_language(self) -> None:
+        """A French plan's report read in English (--lang en) writes the advisor's sentences in English, the
+        overruled rule's too; in French they stay French, and the CRM keeps the plan's language (summary). Seen
+        failing before: the English report quoted « Abandonner l'axe … »."""
+        axes = (axis("AX-69", "SEG-69", budget="50000", name="Rhône"), axis("AX-38", "SEG-38", budget="1000"))
+        the_plan = plan(action(axis_id="AX-69"), axes=axes, segments=(RHONE, ISERE))
+        evaluation = evaluate(the_plan, Records(accounts=ACCOUNTS, deals=tuple(_deals("30000", "50000", "20000",
+                                                                                    "10000")), users=USERS),
+                              as_of=datetime(2027, 8, 15, tzinfo=PARIS))
+        english = plain(_section(render_html(ReportInputs(the_plan, evaluation), "en"), "recos"))
+        assert 'Drop axis "Rhône"' in english and 'Prioritise axis "Rhône"' in english
+        assert "Abandonner" not in english and "Prioriser" not in english
+        [drop] = [r for r in evaluation.recommendations if r.axis_id == "AX-69"]
+        assert drop.summary.startswith("Abandonner l'axe « Rhône »") and drop.text("fr") == drop.summary
+        assert "Abandonner l'axe « Rhône »" in plain(_section(render_html(ReportInputs(the_plan, evaluation)), "recos"))
