@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pac_core.errors import InvalidInput, Problem
 from pac_core.periods import is_fiscal, parse_period
 from pac_core.plan import Plan
-from pac_core.revenue import window_days
+from pac_core.revenue import last_day, window_days
 
 
 def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
@@ -65,3 +65,18 @@ def _fiscal_quarter(plan: Plan, k: int, zone: ZoneInfo) -> str:
     window = parse_period(f"Q{k}", year=plan.period.start.year, tz=plan.timezone, within=plan.period)
     first, last = window_days(window, zone)
     return f"Q{k} ({first.isoformat()} to {last.isoformat()})"
+
+
+def fiscal_quarter(plan: Plan, moment: datetime) -> int | None:
+    """On a fiscal plan (``periods.is_fiscal``), which of its own quarters (1 to 4) holds the last day counted at
+    ``moment`` (``revenue.last_day``); None on a calendar plan, or outside the plan's period."""
+    if not is_fiscal(plan.period):
+        return None
+    zone = ZoneInfo(plan.timezone)
+    day = last_day(moment, zone)
+    for k in range(1, 5):
+        window = parse_period(f"Q{k}", year=plan.period.start.year, tz=plan.timezone, within=plan.period)
+        first, last = window_days(window, zone)
+        if first <= day <= last:
+            return k
+    return None

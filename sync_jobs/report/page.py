@@ -3,7 +3,11 @@ network), masthead, KPIs, sections."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from pac_core.report_period import fiscal_quarter
 from pac_core.results import Pace
+from pac_core.revenue import last_day
 from sync_jobs.report import sections_actions, sections_data, sections_kpis, sections_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label, labels
@@ -43,11 +47,23 @@ def _render(inputs: ReportInputs, lang: str | None) -> str:
     ]
     page = render_template("report/page.html", {
         "lang": fmt.lang, "w": words, "plan": inputs.plan, "csp": markup(CSP), "css": markup(CSS),
-        "quarter": fmt.quarter(inputs.evaluation.as_of), "as_of": fmt.datetime(inputs.evaluation.as_of),
+        "quarter": quarter_heading(inputs, fmt), "as_of": fmt.datetime(inputs.evaluation.as_of),
         "period": fmt.date_range(inputs.plan.period.start, inputs.plan.period.end),
         "colon": "\u00a0:" if fmt.lang == "fr" else ":", "section_ids": SECTIONS,
         "cards": kpi_cards(inputs, fmt), "sections": [markup(html) for html in sections]})
     return scrub_page(page)
+
+
+def quarter_heading(inputs: ReportInputs, fmt: Formatter) -> str:
+    """The quarter the report is about: the calendar one (``T2 2027`` / ``Q2 2027``), or on a fiscal plan its own
+    (``T1 de l'exercice 2027-2028`` / ``Q1 of fiscal year 2027-2028``: what ``--quarter T1`` asked for)."""
+    plan, as_of = inputs.plan, inputs.evaluation.as_of
+    k = fiscal_quarter(plan, as_of)
+    if k is None:
+        return fmt.quarter(as_of)
+    zone = ZoneInfo(plan.timezone)
+    years = f"{plan.period.start.astimezone(zone).year}-{last_day(plan.period.end, zone).year}"
+    return f"T{k} de l'exercice {years}" if fmt.lang == "fr" else f"Q{k} of fiscal year {years}"
 
 
 def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str, str]]:

@@ -6,8 +6,11 @@ from datetime import datetime
 import pytest
 
 from pac_core.errors import InvalidInput
-from pac_core.report_period import plan_quarters, report_instant
+from pac_core.report_period import fiscal_quarter, plan_quarters, report_instant
+from pac_core.results import Evaluation
 from pac_core.window import Window
+from sync_jobs.report import render_html
+from sync_jobs.report_inputs import ReportInputs
 from tests.unit import report_fixtures as fx
 
 PLAN = fx.plan()
@@ -53,3 +56,21 @@ class TestReportInstant:
         assert plan_quarters(fiscal) == ["Q1 (2027-04-01 to 2027-06-30)", "Q2 (2027-07-01 to 2027-09-30)",
                                          "Q3 (2027-10-01 to 2027-12-31)", "Q4 (2028-01-01 to 2028-03-31)",
                                          "2027-Q2", "2027-Q3", "2027-Q4", "2028-Q1"]
+
+
+class TestHeading:
+    def test_a_fiscal_plans_report_names_its_own_quarter(self) -> None:
+        """`pac report --quarter T1` on a plan from 1 April 2027 is evaluated at 1 July 00:00: its header says
+        « T1 de l'exercice 2027-2028 » / "Q1 of fiscal year 2027-2028", as asked, not the calendar "T2 2027"; a
+        calendar plan's header keeps its calendar quarter. Seen failing before: « T2 2027 »."""
+        fiscal = replace(PLAN, period=Window(datetime(2027, 4, 1, tzinfo=fx.PARIS),
+                                             datetime(2028, 4, 1, tzinfo=fx.PARIS), "exercice 2027-2028"))
+        now = datetime(2027, 12, 3, 10, tzinfo=fx.PARIS)
+        ends_q1 = report_instant(fiscal, "T1", now)
+        empty = Evaluation(fiscal.id, ends_q1, (), (), ())
+        assert "T1 de l&#x27;exercice 2027-2028</div>" in render_html(ReportInputs(fiscal, empty))
+        assert "Q1 of fiscal year 2027-2028" in render_html(ReportInputs(fiscal, empty), "en")
+        assert fiscal_quarter(fiscal, now) == 3 and fiscal_quarter(PLAN, now) is None
+        calendar = render_html(ReportInputs(PLAN, Evaluation(PLAN.id, datetime(2027, 7, 1, tzinfo=fx.PARIS),
+                                                             (), (), ())))
+        assert "T2 2027" in calendar and "exercice" not in calendar.split("</header>")[0]
