@@ -186,7 +186,9 @@ PAC_AXIS = PacObject(
                      editor="manager", label_fr="Objectif (CA additionnel)"),
             PacField("PAC_Revenue__c", "Additional revenue so far", "Currency", precision=16, scale=2,
                      label_fr="CA additionnel réalisé"),
-            PacField("PAC_ROI__c", "ROI", "Number", precision=12, scale=4, label_fr="ROI"),
+            PacField("PAC_ROI__c", "ROI", "Number", precision=12, scale=4, label_fr="ROI",
+                     description="Return on investment as a ratio: 1.4310 is the report's 143 % "
+                                 "((additional revenue x margin rate - cost) / cost)."),
             PacField("PAC_Target__c", "Actions target", "Number", precision=9, scale=0,
                      description="Sum of the targets of the axis's actions (cancelled ones left out).",
                      label_fr="Objectif des actions"),
