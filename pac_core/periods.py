@@ -17,6 +17,10 @@ What is understood (case and accents ignored):
   day/month (French order): "03/04/2027" is 3 April;
 - ranges, both ends included: "entre le 2 et le 13 mars", "du 2 au 13 mars 2027", "from 2 to 13 March",
   "between March 2 and March 13, 2027", "2027-03-02..2027-03-13";
+- lists: "et"/"and" makes a range only after "entre"/"between". Elsewhere "X et Y" is two periods:
+  their union when they touch ("mai et juin", "semaines 18 et 19", "le 3 et le 4 mai"), else a
+  PeriodError naming the phrase ("mai et juillet", "T2 et T4", "les 3 et 9 mai"): a window is one
+  interval, so write two actions or one range "du … au …";
 - relative periods, from ``today`` (an error without it): "cette semaine", "la semaine prochaine",
   "next month", "ce trimestre", "demain"; "cette année" / "this year" is the plan's year;
 - deadlines: "avant le 30/06/2027", "d'ici le 30 juin", "by March 31, 2027", "before 31/03/2027",
@@ -341,7 +345,7 @@ _OF_YEAR = rf"(?:,?\s*(?:de\s+l'annee\s+|de\s+|of\s+|du\s+|-|/)?\s*(?P<y>{_YEAR}
 _WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|s\.?|w\.?)"
 _WEEK_NO = r"(?:n[o°]\.?\s*|#\s*|number\s+)?"
 _WEEK = _c(rf"(?:la\s+|the\s+)?{_WEEK_WORD}\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
-           rf"(?:\s*(?:a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
+           rf"(?:\s*(?P<sep>a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
 _ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
 _WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of)\s+")
@@ -380,8 +384,12 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     def week(m: re.Match[str]) -> _Part:
         w1 = int(m.group("w"))
         w2 = int(m.groupdict().get("w2") or w1)
+        listed = _g(m, "sep") in ("et", "and") and not _BETWEEN_BEFORE.search(s[max(0, m.start() - 16):m.start()])
 
         def make(y: int) -> tuple[date, date]:
+            if listed and w2 != w1 + 1:     # "semaines 18 et 20": two weeks, not 18 to 20
+                phrase = m.group(0)[:m.end("w2") - m.start()]
+                raise _two_periods(phrase, _week_days(y, w1), _week_days(y, w2))
             first, end = _week_days(y, w1)[0], _week_days(y, w2)[1]
             if end <= first:
                 raise PeriodError(f"weeks {w1} to {w2}: the range ends before it starts",
@@ -451,7 +459,19 @@ def _preposition_before(s: str, pos: int) -> bool:
 
 
 # Ranges and deadlines ----------------------------------------------------------------------------
-_RANGE_FROM = re.compile(r"(?:du|from|entre|between|de|depuis)\s+(?:(?:le|la|the)\s+)?")
+_RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis)\s+(?:(?:le|la|les|the)\s+)?")
+# Only "entre X et Y" / "between X and Y" is a range; elsewhere "X et Y" is a list of two periods.
+_BETWEEN_BEFORE = re.compile(r"(?:^|\s)(?:entre|between)\s+(?:(?:le|la|les|the)\s+)?$")
+
+
+def _two_periods(phrase: str, a: tuple[date, date], b: tuple[date, date]) -> PeriodError:
+    """« mai et juillet », « les 3 et 9 mai »: two periods with a gap, which no one window can be."""
+    def show(days: tuple[date, date]) -> str:
+        return f"{days[0].isoformat()}..{(days[1] - timedelta(days=1)).isoformat()}"
+    return PeriodError(f"{phrase.strip()!r} names two separate periods ({show(a)} and {show(b)}); "
+                       f"a window is one interval",
+                       "write two actions, one for each period, or one range « du … au … » / « de … à … » "
+                       "('from … to …') if the time between counts too; « entre … et … » is a range as well")
 _RANGE_SEP = re.compile(r"(?:\s*(?:\.\.|-|–|—)\s*|\s+(?:au|a|to|through|thru|until|till|et|and|jusqu'au|jusqu'a"
                         r"|jusqu'en)\s+(?:(?:le|la|the)\s+)?)")
 _DEADLINE = re.compile(
@@ -472,6 +492,9 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return None
     sep = _RANGE_SEP.match(s, left[0])
     if sep is None:
+        if lead and lead.group("lead") in ("entre", "between") and left[1].kind == "week" \
+                and re.search(r"\s(?:et|and)\s", s[start_at:left[0]]):
+            return left        # "entre la semaine 18 et la semaine 20": the week pattern took the range
         return None
     right = _date_at(s, sep.end(), day_only=left[1].kind == "day" and left[1].month is not None)
     right_period = _period_at(s, sep.end(), search=False)
@@ -489,14 +512,24 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             b = _day_part(b.day or 0, a.month, b.year)
     elif (a.kind == "day" and a.month is None) or (b.kind == "day" and b.month is None):
         return None
-    if not lead and search and a.kind != "day" and sep.group(0).strip() in ("et", "and"):
-        return None               # "mai et juin" without "entre"/"between" is a list, not a range
-    return right[0], _join(a, b)
+    listed = None
+    if sep.group(0).split()[:1] in (["et"], ["and"]) and not (lead and lead.group("lead") in ("entre", "between")):
+        listed = s[start_at:right[0]]   # "mai et juin", "les 3 et 9 mai": a list, not a range
+    return right[0], _join(a, b, listed=listed)
 
 
-def _join(a: _Part, b: _Part) -> _Part:
+def _join(a: _Part, b: _Part, *, listed: str | None = None) -> _Part:
+    """The range from ``a`` to ``b``; or, when ``listed`` (the phrase "X et Y"), the union of the two
+    periods if they touch, else an error: a window is one interval."""
+    def union(da: tuple[date, date], db: tuple[date, date]) -> tuple[date, date]:
+        if da[1] != db[0]:
+            raise _two_periods(listed or "", da, db)
+        return da[0], db[1]
+
     def resolve(ctx: _Ctx) -> tuple[date, date]:
         if a.year is None and b.year is None:     # each end inside the plan's period
+            if listed is not None:
+                return union(a.days(ctx), b.days(ctx))
             first, end = a.days(ctx)[0], b.days(ctx)[1]
             if end <= first:
                 raise PeriodError(f"the range ends ({end - timedelta(days=1)}) before it starts ({first})",
@@ -507,6 +540,13 @@ def _join(a: _Part, b: _Part) -> _Part:
     def make(y: int) -> tuple[date, date]:
         ya = a.year if a.year is not None else (b.year if b.year is not None else y)
         yb = b.year if b.year is not None else (a.year if a.year is not None else y)
+        if listed is not None:
+            da, db = a.make(ya), b.make(yb)
+            if db[0] < da[1] and a.year is None and b.year is not None:
+                da = a.make(ya - 1)
+            elif db[0] < da[1] and b.year is None and a.year is not None:
+                db = b.make(yb + 1)
+            return union(da, db)
         first, end = a.make(ya)[0], b.make(yb)[1]
         if end <= first and a.year is None and b.year is not None:
             first = a.make(ya - 1)[0]
@@ -713,6 +753,7 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
         if not s[pos].isalnum() or (pos > 0 and s[pos - 1].isalnum()):
             pos += 1
             continue
+        hit = None
         try:
             hit = _parse_at(s, pos, search=True, today=today)
             if hit is not None and _FRACTION.match(s, pos):
@@ -730,6 +771,9 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
             if problems is None:
                 raise
             problems.append(exc)
+            if hit is not None:     # read but impossible ("les 3 et 9 mai"): none of its parts is a period
+                pos = hit[0]
+                continue
             skip = re.compile(r"[\w'./-]+\s*").match(s, pos)
             pos = skip.end() if skip else pos + 1
             continue

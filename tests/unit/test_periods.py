@@ -420,3 +420,92 @@ class TestFindPeriodsProperties:
     def test_fraction_is_not_a_date(self) -> None:
         """"1/2 journée" is half a day, not 1 February."""
         assert find_periods("Organiser 1/2 journée de formation pour 5 distributeurs", year=2027, tz=TZ) == []
+
+
+FY_2027 = parse_period("du 1er avril 2027 au 31 mars 2028", year=2027, tz=TZ)
+
+
+class TestListsJoinedByEt:
+    """« X et Y » is a list; only « entre X et Y » / "between X and Y" is a range (finding 3 of the audit).
+
+    Two periods that touch (« mai et juin ») are read as their union; two with a gap between them
+    (« mai et juillet ») are an error: a window is one interval, and filling the gap would count June.
+    """
+
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        ("mai et juin", date(2027, 5, 1), date(2027, 7, 1)),
+        ("May and June", date(2027, 5, 1), date(2027, 7, 1)),
+        ("T2 et T3", date(2027, 4, 1), date(2027, 10, 1)),
+        ("semaines 18 et 19", date(2027, 5, 3), date(2027, 5, 17)),
+        ("S18 et S19", date(2027, 5, 3), date(2027, 5, 17)),
+        ("weeks 18 and 19", date(2027, 5, 3), date(2027, 5, 17)),
+        ("le 3 et le 4 mai", date(2027, 5, 3), date(2027, 5, 5)),
+        ("2027 et 2028", date(2027, 1, 1), date(2029, 1, 1)),
+    ])
+    def test_adjacent_periods_are_their_union(self, text: str, first: date, end: date) -> None:
+        assert days(text) == (first, end)
+
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        ("entre mai et juillet", date(2027, 5, 1), date(2027, 8, 1)),
+        ("entre T2 et T4", date(2027, 4, 1), date(2028, 1, 1)),
+        ("entre le 3 et le 9 mai", date(2027, 5, 3), date(2027, 5, 10)),
+        ("entre les 3 et 9 mai", date(2027, 5, 3), date(2027, 5, 10)),
+        ("between May 3 and 9", date(2027, 5, 3), date(2027, 5, 10)),
+        ("entre la semaine 18 et la semaine 20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("entre les semaines 18 et 20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("entre S18 et S20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("between weeks 18 and 20", date(2027, 5, 3), date(2027, 5, 24)),
+    ])
+    def test_entre_and_between_make_a_range(self, text: str, first: date, end: date) -> None:
+        assert days(text) == (first, end)
+
+    @pytest.mark.parametrize(("text", "phrase"), [
+        ("mai et juillet", "mai et juillet"),
+        ("T2 et T4", "t2 et t4"),
+        ("semaines 18 et 20", "semaines 18 et 20"),
+        ("S18 et S20", "s18 et s20"),
+        ("weeks 18 and 20", "weeks 18 and 20"),
+        ("le 3 et le 9 mai", "le 3 et le 9 mai"),
+        ("3 et 9 mai", "3 et 9 mai"),
+        ("May 3 and 9", "may 3 and 9"),
+        ("décembre et janvier", "decembre et janvier"),   # calendar plan: December 2027 and January 2027
+    ])
+    def test_a_gap_is_an_error_naming_the_phrase_and_the_fix(self, text: str, phrase: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            parse_period(text, year=2027, tz=TZ)
+        message = str(exc.value)
+        assert f"'{phrase}' names two separate periods" in message
+        assert "write two actions" in message and "du … au …" in message
+
+    def test_the_error_gives_both_periods(self) -> None:
+        with pytest.raises(PeriodError, match=r"2027-05-01\.\.2027-05-31 and 2027-07-01\.\.2027-07-31"):
+            parse_period("mai et juillet", year=2027, tz=TZ)
+
+    def test_adjacent_across_a_fiscal_year_end(self) -> None:
+        """In a plan from April 2027 to March 2028, « décembre et janvier » are December 2027 and January 2028."""
+        w = parse_period("décembre et janvier", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2027, 12, 1), date(2028, 2, 1))
+
+    @pytest.mark.parametrize(("text", "found", "first", "end"), [
+        ("Appeler 20 clients en mai et juin", "mai et juin", date(2027, 5, 1), date(2027, 7, 1)),
+        ("Visiter 5 clients entre le 3 et le 9 mai", "entre le 3 et le 9 mai", date(2027, 5, 3), date(2027, 5, 10)),
+        ("Visiter 5 clients entre les semaines 18 et 20", "entre les semaines 18 et 20",
+         date(2027, 5, 3), date(2027, 5, 24)),
+        ("Visiter 5 clients du 13 et du 83 en juin", "juin", date(2027, 6, 1), date(2027, 7, 1)),
+    ])
+    def test_in_a_sentence(self, text: str, found: str, first: date, end: date) -> None:
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
+        assert (text[a:b], w.start.date(), w.end.date()) == (found, first, end)
+
+    @pytest.mark.parametrize(("text", "phrase"), [
+        ("Visiter 5 clients les 3 et 9 mai", "3 et 9 mai"),
+        ("Visiter 10 clients en semaines 18 et 20", "semaines 18 et 20"),
+        ("Relancer 8 devis en T2 et T4", "t2 et t4"),
+        ("Visiter 10 clients en mai et juillet", "mai et juillet"),
+    ])
+    def test_a_gap_in_a_sentence_is_a_problem(self, text: str, phrase: str) -> None:
+        with pytest.raises(PeriodError, match=f"'{phrase}' names two separate periods"):
+            find_periods(text, year=2027, tz=TZ)
+        problems: list[PeriodError] = []
+        assert find_periods(text, year=2027, tz=TZ, problems=problems) == []
+        assert [f"'{phrase}' names two separate periods" in str(p) for p in problems] == [True]
