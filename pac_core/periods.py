@@ -8,8 +8,10 @@ give ``year`` (the plan's year, used when the text omits it) and optionally ``to
 What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
   "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day).
-  **"S" + a number is always an ISO week** (French usage "S18"), so "S1 2027" is week 1; halves are
-  written "H1"/"H2", "1er semestre", "premier/second semestre", "first/second half".
+  "S" + a number is an ISO week (French usage "S18", also "S3" to "S53" and "S01"), **except "S1" and
+  "S2" alone** ("S1", "S2 2027", "fin S1", "S1-S2"), which French business writing mostly uses for the
+  half-years: they are a PeriodError asking for "semaine 1" or "1er semestre" ("week 1" or "H1");
+  halves are written "H1"/"H2", "1er semestre", "premier/second semestre", "first/second half".
 - months: "mai 2027", "mai", "May 2027", "05/2027", "2027-05", "de mars à mai";
 - quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "second quarter 2027";
 - halves: see above; years: "2027", "année 2027", "FY 2027";
@@ -344,7 +346,7 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
 _OF_YEAR = rf"(?:,?\s*(?:de\s+l'annee\s+|de\s+|of\s+|du\s+|-|/)?\s*(?P<y>{_YEAR}))?"
 _WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|s\.?|w\.?)"
 _WEEK_NO = r"(?:n[o°]\.?\s*|#\s*|number\s+)?"
-_WEEK = _c(rf"(?:la\s+|the\s+)?{_WEEK_WORD}\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
+_WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
            rf"(?:\s*(?P<sep>a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
 _ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
@@ -386,7 +388,17 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         w2 = int(m.groupdict().get("w2") or w1)
         listed = _g(m, "sep") in ("et", "and") and not _BETWEEN_BEFORE.search(s[max(0, m.start() - 16):m.start()])
 
+        word = (_g(m, "word") or "").rstrip(".")
+        # "S1" / "S2" alone: in French business writing usually the half-years (semestres), else weeks 1 and 2
+        semester_like = word == "s" and not m.group("w").startswith("0") and {w1, w2} <= {1, 2}
+
         def make(y: int) -> tuple[date, date]:
+            if semester_like:
+                label = m.group(0)[m.start("word") - m.start():m.end("w2" if _g(m, "w2") else "w") - m.start()]
+                half = "first" if w1 == 1 else "second"
+                raise PeriodError(f"{label.upper()!r} is ambiguous: week {w1} or the {half} half-year (semestre)?",
+                                  f"write « semaine {w1} » / 'week {w1}', or « {'1er' if w1 == 1 else '2e'} semestre » "
+                                  f"/ 'H{w1}'")
             if listed and w2 != w1 + 1:     # "semaines 18 et 20": two weeks, not 18 to 20
                 phrase = m.group(0)[:m.end("w2") - m.start()]
                 raise _two_periods(phrase, _week_days(y, w1), _week_days(y, w2))

@@ -290,3 +290,11 @@ class TestListsJoinedByEt:
         r = lint("Visiter 5 clients les 3 et 9 mai")
         assert r.parsed["window"] is None
         assert any(reason.startswith("when: '3 et 9 mai' names two separate periods") for reason in r.reasons)
+
+
+class TestS1AndS2:
+    def test_bare_s1_is_a_when_problem_not_week_1(self) -> None:
+        """« au S1 » was read as ISO week 1 (4-10 January 2027) with no warning (audit finding 2)."""
+        r = lint("Visiter 10 clients dormants au S1")
+        assert r.parsed["window"] is None
+        assert any(reason.startswith("when: 'S1' is ambiguous") and "1er semestre" in reason for reason in r.reasons)

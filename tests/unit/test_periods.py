@@ -51,7 +51,8 @@ class TestExamples:
         ("Semaine n°18 de 2027", date(2027, 5, 3), date(2027, 5, 10)),
         ("en semaine 18", date(2027, 5, 3), date(2027, 5, 10)),
         ("in week 18", date(2027, 5, 3), date(2027, 5, 10)),
-        ("S1 2027", date(2027, 1, 4), date(2027, 1, 11)),
+        ("S01 2027", date(2027, 1, 4), date(2027, 1, 11)),
+        ("S3", date(2027, 1, 18), date(2027, 1, 25)),
         ("semaines 18 à 20", date(2027, 5, 3), date(2027, 5, 24)),
         ("weeks 18-20", date(2027, 5, 3), date(2027, 5, 24)),
         ("S18-S20", date(2027, 5, 3), date(2027, 5, 24)),
@@ -394,7 +395,8 @@ def expressions(draw: st.DrawFn) -> str:
     month = draw(st.integers(min_value=1, max_value=12))
     day = draw(st.integers(min_value=1, max_value=28))
     week = draw(st.integers(min_value=1, max_value=weeks_in_year(year)))
-    bare = draw(st.integers(min_value=1, max_value=weeks_in_year(2027)))   # "S53" alone reads in the plan's year
+    # "S53" alone reads in the plan's year; "S1" and "S2" alone are refused (week or semestre?)
+    bare = draw(st.integers(min_value=3, max_value=weeks_in_year(2027)))
     return draw(st.sampled_from([
         f"semaine {week} {year}", f"week {week} of {year}", f"S{bare}", f"{year}-W{week:02d}",
         f"{FR_MONTHS[month - 1]} {year}", f"{EN_MONTHS[month - 1]} {year}", f"T{(month + 2) // 3} {year}",
@@ -509,3 +511,53 @@ class TestListsJoinedByEt:
         problems: list[PeriodError] = []
         assert find_periods(text, year=2027, tz=TZ, problems=problems) == []
         assert [f"'{phrase}' names two separate periods" in str(p) for p in problems] == [True]
+
+
+class TestS1AndS2:
+    """Bare « S1 » / « S2 » are ambiguous (week or semestre) and refused; S3 to S53 stay weeks (audit finding 2)."""
+
+    @pytest.mark.parametrize(("text", "label", "fix"), [
+        ("S1", "'S1'", "write « semaine 1 » / 'week 1', or « 1er semestre » / 'H1'"),
+        ("S2", "'S2'", "write « semaine 2 » / 'week 2', or « 2e semestre » / 'H2'"),
+        ("s1 2027", "'S1'", "« 1er semestre »"),
+        ("S.2", "'S.2'", "« 2e semestre »"),
+        ("S 1", "'S 1'", "« semaine 1 »"),
+        ("d'ici fin S1", "'S1'", "« 1er semestre »"),
+        ("fin S2", "'S2'", "« 2e semestre »"),
+        ("S1-S2", "'S1-S2'", "« semaine 1 »"),
+        ("en S2", "'S2'", "'H2'"),
+    ])
+    def test_bare_s1_and_s2_are_refused(self, text: str, label: str, fix: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            parse_period(text, year=2027, tz=TZ)
+        assert f"{label} is ambiguous" in str(exc.value)
+        assert fix in str(exc.value)
+
+    def test_refused_in_a_fiscal_plan_too(self) -> None:
+        """In an April-March plan « S1 » was ISO week 1 of 2028 (3-9 January), far from the half-year meant."""
+        with pytest.raises(PeriodError, match="'S1' is ambiguous"):
+            parse_period("S1", year=2027, tz=TZ, within=FY_2027)
+
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        ("semaine 1", date(2027, 1, 4), date(2027, 1, 11)),
+        ("semaine 2", date(2027, 1, 11), date(2027, 1, 18)),
+        ("week 1", date(2027, 1, 4), date(2027, 1, 11)),
+        ("W2", date(2027, 1, 11), date(2027, 1, 18)),
+        ("S01", date(2027, 1, 4), date(2027, 1, 11)),
+        ("S1-S3", date(2027, 1, 4), date(2027, 1, 25)),
+        ("S3", date(2027, 1, 18), date(2027, 1, 25)),
+        ("S18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("S52", date(2027, 12, 27), date(2028, 1, 3)),
+        ("1er semestre", date(2027, 1, 1), date(2027, 7, 1)),
+        ("H2", date(2027, 7, 1), date(2028, 1, 1)),
+    ])
+    def test_other_weeks_and_halves_are_unchanged(self, text: str, first: date, end: date) -> None:
+        assert days(text) == (first, end)
+
+    def test_in_a_sentence_it_is_a_problem(self) -> None:
+        problems: list[PeriodError] = []
+        assert find_periods("Visiter 10 clients dormants au S1", year=2027, tz=TZ, problems=problems) == []
+        assert ["'S1' is ambiguous" in str(p) for p in problems] == [True]
+        text = "Visiter 10 clients dormants en S20"
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
+        assert (text[a:b], w.start.date(), w.end.date()) == ("S20", date(2027, 5, 17), date(2027, 5, 24))
