@@ -14,7 +14,10 @@ What is understood (case and accents ignored):
   halves are written "H1"/"H2", "1er semestre", "premier/second semestre", "first/second half".
 - months: "mai 2027", "mai", "May 2027", "05/2027", "2027-05", "de mars à mai";
 - quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "second quarter 2027";
-- halves: see above; years: "2027", "année 2027", "FY 2027";
+- halves: see above; years: "2027", "année 2027", "FY 2027". A fiscal year named by its years
+  ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
+  cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
+  "de 2027 à 2028" stay two calendar years;
 - single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
   day/month (French order): "03/04/2027" is 3 April;
 - ranges, both ends included: "entre le 2 et le 13 mars", "du 2 au 13 mars 2027", "from 2 to 13 March",
@@ -476,6 +479,30 @@ _RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis)\s+(?:(?:le|
 _BETWEEN_BEFORE = re.compile(r"(?:^|\s)(?:entre|between)\s+(?:(?:le|la|les|the)\s+)?$")
 
 
+_FISCAL_LABEL = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)?(?P<y1>{_YEAR})\s*[-–—/]\s*"
+                   r"(?P<y2>\d{4}|\d{2})(?!\d)")
+
+
+def _fiscal_label(phrase: str, first_year: int) -> _Part:
+    """« exercice 2027-2028 », "FY 2027-28", « 2027/2028 »: a fiscal year named by its years, whose first
+    month cannot be known (April? July? October?). Reading it as two calendar years made a 24-month plan."""
+    def refuse(_: object) -> tuple[date, date]:
+        y1, y2 = first_year, first_year + 1
+        raise PeriodError(f"{phrase.strip()!r} names a fiscal year by its years: its first month cannot be known",
+                          f"give its days, e.g. period: {y1}-04-01..{y2}-03-31 (« du 1er avril {y1} au 31 mars {y2} »)"
+                          f" for a year from April, or {y1}-01-01..{y2}-12-31 for two calendar years")
+    return _Part("year", first_year, refuse, resolve=refuse)
+
+
+def _fiscal_label_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    m = _FISCAL_LABEL.match(s, pos)
+    if m is None:
+        return None
+    y1, y2 = int(m.group("y1")), m.group("y2")
+    follows = int(y2) == y1 + 1 if len(y2) == 4 else (int(y2) > 12 and int(y2) == (y1 + 1) % 100)
+    return (m.end(), _fiscal_label(m.group(0), y1)) if follows else None   # "2027-05" is May, "2011-12" December
+
+
 def _two_periods(phrase: str, a: tuple[date, date], b: tuple[date, date]) -> PeriodError:
     """« mai et juillet », « les 3 et 9 mai »: two periods with a gap, which no one window can be."""
     def show(days: tuple[date, date]) -> str:
@@ -524,6 +551,9 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             b = _day_part(b.day or 0, a.month, b.year)
     elif (a.kind == "day" and a.month is None) or (b.kind == "day" and b.month is None):
         return None
+    if (b.kind == "year" and a.kind != "year" and a.year is not None and b.year == a.year + 1
+            and sep.group(0).strip() in ("-", "–", "—")):
+        return right[0], _fiscal_label(s[pos:right[0]], a.year)     # "T2 2027-2028"
     listed = None
     if sep.group(0).split()[:1] in (["et"], ["and"]) and not (lead and lead.group("lead") in ("entre", "between")):
         listed = s[start_at:right[0]]   # "mai et juin", "les 3 et 9 mai": a list, not a range
@@ -653,6 +683,9 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
 
 def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
     """The longest time expression starting at ``pos`` of the normalised text ``s``."""
+    fiscal = _fiscal_label_at(s, pos)
+    if fiscal is not None:               # before "2027-2028" the range, "2027/28" the month 28
+        return fiscal
     candidates = [
         _deadline_at(s, pos, today=today),
         _relative_at(s, pos, today=today),
