@@ -35,6 +35,9 @@ Business rules:
 - A date cell under Échéance/Deadline, or under Quand when the statement says "avant le / d'ici /
   by...", becomes "avant le DATE": from the plan's start to the end of that day (the deadline
   the statement means); otherwise a date cell is that day.
+- A date cell whose number format shows no day (Excel stores « juin 2027 » typed in a cell as
+  1 June 2027 shown ``mmm-yy``; also ``mmmm yyyy``, ``mm/yyyy``) is the month the manager sees:
+  "juin 2027", or the deadline "d'ici fin juin 2027" where a date would be "avant le DATE".
 - Every imported action is linted (``pac_core.linter``, with the plan's period) and the results are
   returned with the row of each action; a statement over the linter's 1,000 characters is a problem.
 - The year: ``year``, else the start of ``period``, else the year most Quand cells name, else today's;
@@ -119,6 +122,41 @@ def header_key(text: str) -> str:
 
 
 _BY_HEADER = {header_key(h): c for c in COLUMNS for h in c.headers}
+
+
+_MONTH_NAMES_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                   "novembre", "décembre")
+
+
+@dataclass(frozen=True)
+class MonthCell:
+    """A date cell displayed without its day (number format ``mmm-yy``, ``mmmm yyyy``, ``mm/yyyy``...): Excel
+    stores « juin 2027 » typed in a cell as 1 June 2027, but the manager wrote and sees the month."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{_MONTH_NAMES_FR[self.month - 1]} {self.year}"
+
+
+# Excel number formats: quoted text, escaped characters, [colour]/[$-locale] sections and fills carry no date part.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?:\$[^\]]*|[<>=][^\]]*|colou?r\s*\d+'
+                              r'|black|blue|cyan|green|magenta|red|white|yellow)\]', re.IGNORECASE)
+
+
+def _shown_as_month(number_format: str | None) -> bool:
+    """A date format that shows the month and no day and no time: "mmm-yy", "mmmm yyyy", "mm/yyyy", "mmmm"."""
+    code = _FORMAT_LITERALS.sub("", (number_format or "").split(";")[0]).lower()
+    return "m" in code and not re.search(r"[djhs]", code)     # a month, no day ("jj": French codes), no time
+
+
+def _cell_value(cell: Any) -> Any:
+    """The value of an openpyxl cell, a date shown without its day being the month it shows."""
+    value = cell.value
+    if isinstance(value, (date, datetime)) and _shown_as_month(getattr(cell, "number_format", None)):
+        return MonthCell(value.year, value.month)
+    return value
 
 
 @dataclass
@@ -254,8 +292,8 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
                                 for cells in merged])
         table = Sheet(path.name, ws.title)
         try:
-            _fill(table, ((n, list(values)) for n, values in enumerate(ws.iter_rows(min_row=1, values_only=True),
-                                                                         start=1)), progress)
+            _fill(table, ((n, [_cell_value(cell) for cell in cells])
+                          for n, cells in enumerate(ws.iter_rows(min_row=1), start=1)), progress)
         except (KeyError, OSError, ValueError) as exc:
             raise broken(exc) from None
         return table
@@ -440,7 +478,7 @@ def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
         index = table.columns["when"][0]
         for _, cells in table.rows:
             value = cells[index] if index < len(cells) else None
-            if isinstance(value, (date, datetime)):
+            if isinstance(value, (date, datetime, MonthCell)):
                 years[value.year] += 1
             elif isinstance(value, str):
                 years.update(int(y) for y in _YEAR_IN_TEXT.findall(value))
@@ -469,6 +507,7 @@ class _PlanBuilder:
         self.axis_rows: dict[tuple[str, str], int] = {}
         self.action_rows: list[int] = []
         self.deadline_until = False                   # a date cell was made a deadline (said once)
+        self.month_cells = False                      # a date cell shown without a day was read as a month
         self.people: dict[str, str] = {}              # e-mail -> name
         self.scope_rows: dict[tuple[str, str], int] = {}   # (column, segment or axis id) -> row of its scope
 
@@ -598,10 +637,19 @@ class _PlanBuilder:
         any other cell is the period as written."""
         if isinstance(value, datetime):
             value = value.date()
+        deadline = self.deadline_column or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text)))
+        if isinstance(value, MonthCell):
+            if not self.month_cells:
+                self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} shown without a day "
+                                    f"(e.g. {str(value)!r}) are that month, not its 1st day"
+                                    f"{', by its end as a deadline' if deadline else ''} "
+                                    f"(first: {self.table.where(row, None)})")
+                self.month_cells = True
+            return f"d'ici fin {value}" if deadline else str(value)
         if not isinstance(value, date):
             return _text(value)
         day = f"{value:%d/%m/%Y}"
-        if self.deadline_column or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text))):
+        if deadline:
             if not self.deadline_until:
                 why = (f"column {self.table.columns['when'][1]!r} is a deadline" if self.deadline_column
                        else "the statement says so")

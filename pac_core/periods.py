@@ -8,15 +8,24 @@ give ``year`` (the plan's year, used when the text omits it) and optionally ``to
 What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
   "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day).
-  **"S" + a number is always an ISO week** (French usage "S18"), so "S1 2027" is week 1; halves are
-  written "H1"/"H2", "1er semestre", "premier/second semestre", "first/second half".
+  "S" + a number is an ISO week (French usage "S18", also "S3" to "S53" and "S01"), **except "S1" and
+  "S2" alone** ("S1", "S2 2027", "fin S1", "S1-S2"), which French business writing mostly uses for the
+  half-years: they are a PeriodError asking for "semaine 1" or "1er semestre" ("week 1" or "H1");
+  halves are written "H1"/"H2", "1er semestre", "premier/second semestre", "first/second half".
 - months: "mai 2027", "mai", "May 2027", "05/2027", "2027-05", "de mars à mai";
 - quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "second quarter 2027";
-- halves: see above; years: "2027", "année 2027", "FY 2027";
+- halves: see above; years: "2027", "année 2027", "FY 2027". A fiscal year named by its years
+  ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
+  cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
+  "de 2027 à 2028" stay two calendar years;
 - single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
   day/month (French order): "03/04/2027" is 3 April;
 - ranges, both ends included: "entre le 2 et le 13 mars", "du 2 au 13 mars 2027", "from 2 to 13 March",
   "between March 2 and March 13, 2027", "2027-03-02..2027-03-13";
+- lists: "et"/"and" makes a range only after "entre"/"between". Elsewhere "X et Y" is two periods:
+  their union when they touch ("mai et juin", "semaines 18 et 19", "le 3 et le 4 mai"), else a
+  PeriodError naming the phrase ("mai et juillet", "T2 et T4", "les 3 et 9 mai"): a window is one
+  interval, so write two actions or one range "du … au …";
 - relative periods, from ``today`` (an error without it): "cette semaine", "la semaine prochaine",
   "next month", "ce trimestre", "demain"; "cette année" / "this year" is the plan's year;
 - deadlines: "avant le 30/06/2027", "d'ici le 30 juin", "by March 31, 2027", "before 31/03/2027",
@@ -340,8 +349,8 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
 _OF_YEAR = rf"(?:,?\s*(?:de\s+l'annee\s+|de\s+|of\s+|du\s+|-|/)?\s*(?P<y>{_YEAR}))?"
 _WEEK_WORD = r"(?:semaines?|sem\.?|weeks?|wk\.?|wks?|s\.?|w\.?)"
 _WEEK_NO = r"(?:n[o°]\.?\s*|#\s*|number\s+)?"
-_WEEK = _c(rf"(?:la\s+|the\s+)?{_WEEK_WORD}\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
-           rf"(?:\s*(?:a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
+_WEEK = _c(rf"(?:la\s+|the\s+)?(?P<word>{_WEEK_WORD})\s*{_WEEK_NO}(?P<w>\d{{1,2}})(?!\d)"
+           rf"(?:\s*(?P<sep>a|au|-|to|through|thru|et|and|jusqu'a)\s*(?:la\s+)?(?:{_WEEK_WORD}\s*)?(?P<w2>\d{{1,2}})(?!\d))?"
            rf"{_OF_YEAR}")
 _ISO_WEEK = _c(r"(?P<y>\d{4})-?w(?P<w>\d{1,2})(?:-\d)?")
 _WEEK_OF = re.compile(r"(?:la\s+|the\s+)?(?:semaine\s+du|week\s+of)\s+")
@@ -380,8 +389,22 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     def week(m: re.Match[str]) -> _Part:
         w1 = int(m.group("w"))
         w2 = int(m.groupdict().get("w2") or w1)
+        listed = _g(m, "sep") in ("et", "and") and not _BETWEEN_BEFORE.search(s[max(0, m.start() - 16):m.start()])
+
+        word = (_g(m, "word") or "").rstrip(".")
+        # "S1" / "S2" alone: in French business writing usually the half-years (semestres), else weeks 1 and 2
+        semester_like = word == "s" and not m.group("w").startswith("0") and {w1, w2} <= {1, 2}
 
         def make(y: int) -> tuple[date, date]:
+            if semester_like:
+                label = m.group(0)[m.start("word") - m.start():m.end("w2" if _g(m, "w2") else "w") - m.start()]
+                half = "first" if w1 == 1 else "second"
+                raise PeriodError(f"{label.upper()!r} is ambiguous: week {w1} or the {half} half-year (semestre)?",
+                                  f"write « semaine {w1} » / 'week {w1}', or « {'1er' if w1 == 1 else '2e'} semestre » "
+                                  f"/ 'H{w1}'")
+            if listed and w2 != w1 + 1:     # "semaines 18 et 20": two weeks, not 18 to 20
+                phrase = m.group(0)[:m.end("w2") - m.start()]
+                raise _two_periods(phrase, _week_days(y, w1), _week_days(y, w2))
             first, end = _week_days(y, w1)[0], _week_days(y, w2)[1]
             if end <= first:
                 raise PeriodError(f"weeks {w1} to {w2}: the range ends before it starts",
@@ -451,7 +474,43 @@ def _preposition_before(s: str, pos: int) -> bool:
 
 
 # Ranges and deadlines ----------------------------------------------------------------------------
-_RANGE_FROM = re.compile(r"(?:du|from|entre|between|de|depuis)\s+(?:(?:le|la|the)\s+)?")
+_RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis)\s+(?:(?:le|la|les|the)\s+)?")
+# Only "entre X et Y" / "between X and Y" is a range; elsewhere "X et Y" is a list of two periods.
+_BETWEEN_BEFORE = re.compile(r"(?:^|\s)(?:entre|between)\s+(?:(?:le|la|les|the)\s+)?$")
+
+
+_FISCAL_LABEL = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)?(?P<y1>{_YEAR})\s*[-–—/]\s*"
+                   r"(?P<y2>\d{4}|\d{2})(?!\d)")
+
+
+def _fiscal_label(phrase: str, first_year: int) -> _Part:
+    """« exercice 2027-2028 », "FY 2027-28", « 2027/2028 »: a fiscal year named by its years, whose first
+    month cannot be known (April? July? October?). Reading it as two calendar years made a 24-month plan."""
+    def refuse(_: object) -> tuple[date, date]:
+        y1, y2 = first_year, first_year + 1
+        raise PeriodError(f"{phrase.strip()!r} names a fiscal year by its years: its first month cannot be known",
+                          f"give its days, e.g. period: {y1}-04-01..{y2}-03-31 (« du 1er avril {y1} au 31 mars {y2} »)"
+                          f" for a year from April, or {y1}-01-01..{y2}-12-31 for two calendar years")
+    return _Part("year", first_year, refuse, resolve=refuse)
+
+
+def _fiscal_label_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    m = _FISCAL_LABEL.match(s, pos)
+    if m is None:
+        return None
+    y1, y2 = int(m.group("y1")), m.group("y2")
+    follows = int(y2) == y1 + 1 if len(y2) == 4 else (int(y2) > 12 and int(y2) == (y1 + 1) % 100)
+    return (m.end(), _fiscal_label(m.group(0), y1)) if follows else None   # "2027-05" is May, "2011-12" December
+
+
+def _two_periods(phrase: str, a: tuple[date, date], b: tuple[date, date]) -> PeriodError:
+    """« mai et juillet », « les 3 et 9 mai »: two periods with a gap, which no one window can be."""
+    def show(days: tuple[date, date]) -> str:
+        return f"{days[0].isoformat()}..{(days[1] - timedelta(days=1)).isoformat()}"
+    return PeriodError(f"{phrase.strip()!r} names two separate periods ({show(a)} and {show(b)}); "
+                       f"a window is one interval",
+                       "write two actions, one for each period, or one range « du … au … » / « de … à … » "
+                       "('from … to …') if the time between counts too; « entre … et … » is a range as well")
 _RANGE_SEP = re.compile(r"(?:\s*(?:\.\.|-|–|—)\s*|\s+(?:au|a|to|through|thru|until|till|et|and|jusqu'au|jusqu'a"
                         r"|jusqu'en)\s+(?:(?:le|la|the)\s+)?)")
 _DEADLINE = re.compile(
@@ -472,6 +531,9 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return None
     sep = _RANGE_SEP.match(s, left[0])
     if sep is None:
+        if lead and lead.group("lead") in ("entre", "between") and left[1].kind == "week" \
+                and re.search(r"\s(?:et|and)\s", s[start_at:left[0]]):
+            return left        # "entre la semaine 18 et la semaine 20": the week pattern took the range
         return None
     right = _date_at(s, sep.end(), day_only=left[1].kind == "day" and left[1].month is not None)
     right_period = _period_at(s, sep.end(), search=False)
@@ -489,14 +551,27 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             b = _day_part(b.day or 0, a.month, b.year)
     elif (a.kind == "day" and a.month is None) or (b.kind == "day" and b.month is None):
         return None
-    if not lead and search and a.kind != "day" and sep.group(0).strip() in ("et", "and"):
-        return None               # "mai et juin" without "entre"/"between" is a list, not a range
-    return right[0], _join(a, b)
+    if (b.kind == "year" and a.kind != "year" and a.year is not None and b.year == a.year + 1
+            and sep.group(0).strip() in ("-", "–", "—")):
+        return right[0], _fiscal_label(s[pos:right[0]], a.year)     # "T2 2027-2028"
+    listed = None
+    if sep.group(0).split()[:1] in (["et"], ["and"]) and not (lead and lead.group("lead") in ("entre", "between")):
+        listed = s[start_at:right[0]]   # "mai et juin", "les 3 et 9 mai": a list, not a range
+    return right[0], _join(a, b, listed=listed)
 
 
-def _join(a: _Part, b: _Part) -> _Part:
+def _join(a: _Part, b: _Part, *, listed: str | None = None) -> _Part:
+    """The range from ``a`` to ``b``; or, when ``listed`` (the phrase "X et Y"), the union of the two
+    periods if they touch, else an error: a window is one interval."""
+    def union(da: tuple[date, date], db: tuple[date, date]) -> tuple[date, date]:
+        if da[1] != db[0]:
+            raise _two_periods(listed or "", da, db)
+        return da[0], db[1]
+
     def resolve(ctx: _Ctx) -> tuple[date, date]:
         if a.year is None and b.year is None:     # each end inside the plan's period
+            if listed is not None:
+                return union(a.days(ctx), b.days(ctx))
             first, end = a.days(ctx)[0], b.days(ctx)[1]
             if end <= first:
                 raise PeriodError(f"the range ends ({end - timedelta(days=1)}) before it starts ({first})",
@@ -507,6 +582,13 @@ def _join(a: _Part, b: _Part) -> _Part:
     def make(y: int) -> tuple[date, date]:
         ya = a.year if a.year is not None else (b.year if b.year is not None else y)
         yb = b.year if b.year is not None else (a.year if a.year is not None else y)
+        if listed is not None:
+            da, db = a.make(ya), b.make(yb)
+            if db[0] < da[1] and a.year is None and b.year is not None:
+                da = a.make(ya - 1)
+            elif db[0] < da[1] and b.year is None and a.year is not None:
+                db = b.make(yb + 1)
+            return union(da, db)
         first, end = a.make(ya)[0], b.make(yb)[1]
         if end <= first and a.year is None and b.year is not None:
             first = a.make(ya - 1)[0]
@@ -601,6 +683,9 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
 
 def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
     """The longest time expression starting at ``pos`` of the normalised text ``s``."""
+    fiscal = _fiscal_label_at(s, pos)
+    if fiscal is not None:               # before "2027-2028" the range, "2027/28" the month 28
+        return fiscal
     candidates = [
         _deadline_at(s, pos, today=today),
         _relative_at(s, pos, today=today),
@@ -713,6 +798,7 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
         if not s[pos].isalnum() or (pos > 0 and s[pos - 1].isalnum()):
             pos += 1
             continue
+        hit = None
         try:
             hit = _parse_at(s, pos, search=True, today=today)
             if hit is not None and _FRACTION.match(s, pos):
@@ -730,6 +816,9 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
             if problems is None:
                 raise
             problems.append(exc)
+            if hit is not None:     # read but impossible ("les 3 et 9 mai"): none of its parts is a period
+                pos = hit[0]
+                continue
             skip = re.compile(r"[\w'./-]+\s*").match(s, pos)
             pos = skip.end() if skip else pos + 1
             continue

@@ -126,3 +126,51 @@ def test_the_linter_reads_the_fiscal_year_of_a_plan(tmp_path) -> None:
     by_id = {item["id"]: item for item in json.loads(out.output)}
     assert by_id["A-01"]["parsed"]["window"]["start"].startswith("2028-01-01")
     assert by_id["A-02"]["parsed"]["window"]["start"].startswith("2027-04-01")
+
+
+# Audit finding 6: a fiscal year written by its years (« exercice 2027-2028 ») was read as two calendar years
+# (24 months). Its first month cannot be known from the years, so it is refused with the documented form.
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("exercice 2027-2028", "exercice 2027-2028"),
+    ("l'exercice 2027-2028", "l'exercice 2027-2028"),
+    ("FY 2027-2028", "fy 2027-2028"),
+    ("FY2027-28", "fy2027-28"),
+    ("fiscal year 2027/2028", "fiscal year 2027/2028"),
+    ("2027-2028", "2027-2028"),
+    ("2027 – 2028", "2027 - 2028"),                  # dashes are read as "-"
+    ("2027/28", "2027/28"),
+    ("T2 2027-2028", "t2 2027-2028"),
+])
+def test_a_fiscal_year_written_by_its_years_is_refused(text: str, phrase: str) -> None:
+    with pytest.raises(PeriodError) as exc:
+        parse_period(text, year=2027, tz=TZ)
+    message = str(exc.value)
+    assert f"{phrase!r} names a fiscal year by its years: its first month cannot be known" in message
+    assert "period: 2027-04-01..2028-03-31" in message and "2027-01-01..2028-12-31" in message
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("2027-04-01..2028-03-31", date(2027, 4, 1), date(2028, 3, 31)),
+    ("du 1er avril 2027 au 31 mars 2028", date(2027, 4, 1), date(2028, 3, 31)),
+    ("2027..2028", date(2027, 1, 1), date(2028, 12, 31)),         # an explicit range of two calendar years
+    ("de 2027 à 2028", date(2027, 1, 1), date(2028, 12, 31)),
+    ("2011-12", date(2011, 12, 1), date(2011, 12, 31)),           # a month, not « 2011-2012 »
+    ("2027-05", date(2027, 5, 1), date(2027, 5, 31)),
+    ("exercice 2027", date(2027, 1, 1), date(2027, 12, 31)),
+])
+def test_other_year_forms_are_unchanged(text: str, first: date, last: date) -> None:
+    assert days(text, within=None) == (first, last)
+
+
+def test_a_plan_period_written_by_its_years_is_a_located_error() -> None:
+    text = PLAN.replace('period: "du 1er avril 2027 au 31 mars 2028"', 'period: "exercice 2027-2028"')
+    with pytest.raises(InvalidInput) as exc:
+        load_plan_text(text, "fy.pac.yaml")
+    assert "plan.period: 'exercice 2027-2028' names a fiscal year by its years" in str(exc.value)
+
+
+def test_in_a_statement_it_is_a_problem() -> None:
+    problems: list[PeriodError] = []
+    text = "Augmenter le CA de 10 % sur l'exercice 2027-2028"
+    assert find_periods(text, year=2027, tz=TZ, problems=problems) == []
+    assert ["fiscal year by its years" in str(p) for p in problems] == [True]

@@ -282,3 +282,19 @@ class TestInterface:
         """The window follows the given year and timezone."""
         w = lint_statement("Call 5 prospects in week 18", year=2030, tz="America/New_York").parsed["window"]
         assert w["start"] == "2030-04-29T00:00:00-04:00"
+
+
+class TestListsJoinedByEt:
+    def test_two_separate_days_are_a_when_problem(self) -> None:
+        """« les 3 et 9 mai » is two days: the linter says so instead of reading 3-9 May (audit finding 3)."""
+        r = lint("Visiter 5 clients les 3 et 9 mai")
+        assert r.parsed["window"] is None
+        assert any(reason.startswith("when: '3 et 9 mai' names two separate periods") for reason in r.reasons)
+
+
+class TestS1AndS2:
+    def test_bare_s1_is_a_when_problem_not_week_1(self) -> None:
+        """« au S1 » was read as ISO week 1 (4-10 January 2027) with no warning (audit finding 2)."""
+        r = lint("Visiter 10 clients dormants au S1")
+        assert r.parsed["window"] is None
+        assert any(reason.startswith("when: 'S1' is ambiguous") and "1er semestre" in reason for reason in r.reasons)

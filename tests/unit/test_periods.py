@@ -51,7 +51,8 @@ class TestExamples:
         ("Semaine n°18 de 2027", date(2027, 5, 3), date(2027, 5, 10)),
         ("en semaine 18", date(2027, 5, 3), date(2027, 5, 10)),
         ("in week 18", date(2027, 5, 3), date(2027, 5, 10)),
-        ("S1 2027", date(2027, 1, 4), date(2027, 1, 11)),
+        ("S01 2027", date(2027, 1, 4), date(2027, 1, 11)),
+        ("S3", date(2027, 1, 18), date(2027, 1, 25)),
         ("semaines 18 à 20", date(2027, 5, 3), date(2027, 5, 24)),
         ("weeks 18-20", date(2027, 5, 3), date(2027, 5, 24)),
         ("S18-S20", date(2027, 5, 3), date(2027, 5, 24)),
@@ -394,7 +395,8 @@ def expressions(draw: st.DrawFn) -> str:
     month = draw(st.integers(min_value=1, max_value=12))
     day = draw(st.integers(min_value=1, max_value=28))
     week = draw(st.integers(min_value=1, max_value=weeks_in_year(year)))
-    bare = draw(st.integers(min_value=1, max_value=weeks_in_year(2027)))   # "S53" alone reads in the plan's year
+    # "S53" alone reads in the plan's year; "S1" and "S2" alone are refused (week or semestre?)
+    bare = draw(st.integers(min_value=3, max_value=weeks_in_year(2027)))
     return draw(st.sampled_from([
         f"semaine {week} {year}", f"week {week} of {year}", f"S{bare}", f"{year}-W{week:02d}",
         f"{FR_MONTHS[month - 1]} {year}", f"{EN_MONTHS[month - 1]} {year}", f"T{(month + 2) // 3} {year}",
@@ -420,3 +422,142 @@ class TestFindPeriodsProperties:
     def test_fraction_is_not_a_date(self) -> None:
         """"1/2 journée" is half a day, not 1 February."""
         assert find_periods("Organiser 1/2 journée de formation pour 5 distributeurs", year=2027, tz=TZ) == []
+
+
+FY_2027 = parse_period("du 1er avril 2027 au 31 mars 2028", year=2027, tz=TZ)
+
+
+class TestListsJoinedByEt:
+    """« X et Y » is a list; only « entre X et Y » / "between X and Y" is a range (finding 3 of the audit).
+
+    Two periods that touch (« mai et juin ») are read as their union; two with a gap between them
+    (« mai et juillet ») are an error: a window is one interval, and filling the gap would count June.
+    """
+
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        ("mai et juin", date(2027, 5, 1), date(2027, 7, 1)),
+        ("May and June", date(2027, 5, 1), date(2027, 7, 1)),
+        ("T2 et T3", date(2027, 4, 1), date(2027, 10, 1)),
+        ("semaines 18 et 19", date(2027, 5, 3), date(2027, 5, 17)),
+        ("S18 et S19", date(2027, 5, 3), date(2027, 5, 17)),
+        ("weeks 18 and 19", date(2027, 5, 3), date(2027, 5, 17)),
+        ("le 3 et le 4 mai", date(2027, 5, 3), date(2027, 5, 5)),
+        ("2027 et 2028", date(2027, 1, 1), date(2029, 1, 1)),
+    ])
+    def test_adjacent_periods_are_their_union(self, text: str, first: date, end: date) -> None:
+        assert days(text) == (first, end)
+
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        ("entre mai et juillet", date(2027, 5, 1), date(2027, 8, 1)),
+        ("entre T2 et T4", date(2027, 4, 1), date(2028, 1, 1)),
+        ("entre le 3 et le 9 mai", date(2027, 5, 3), date(2027, 5, 10)),
+        ("entre les 3 et 9 mai", date(2027, 5, 3), date(2027, 5, 10)),
+        ("between May 3 and 9", date(2027, 5, 3), date(2027, 5, 10)),
+        ("entre la semaine 18 et la semaine 20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("entre les semaines 18 et 20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("entre S18 et S20", date(2027, 5, 3), date(2027, 5, 24)),
+        ("between weeks 18 and 20", date(2027, 5, 3), date(2027, 5, 24)),
+    ])
+    def test_entre_and_between_make_a_range(self, text: str, first: date, end: date) -> None:
+        assert days(text) == (first, end)
+
+    @pytest.mark.parametrize(("text", "phrase"), [
+        ("mai et juillet", "mai et juillet"),
+        ("T2 et T4", "t2 et t4"),
+        ("semaines 18 et 20", "semaines 18 et 20"),
+        ("S18 et S20", "s18 et s20"),
+        ("weeks 18 and 20", "weeks 18 and 20"),
+        ("le 3 et le 9 mai", "le 3 et le 9 mai"),
+        ("3 et 9 mai", "3 et 9 mai"),
+        ("May 3 and 9", "may 3 and 9"),
+        ("décembre et janvier", "decembre et janvier"),   # calendar plan: December 2027 and January 2027
+    ])
+    def test_a_gap_is_an_error_naming_the_phrase_and_the_fix(self, text: str, phrase: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            parse_period(text, year=2027, tz=TZ)
+        message = str(exc.value)
+        assert f"'{phrase}' names two separate periods" in message
+        assert "write two actions" in message and "du … au …" in message
+
+    def test_the_error_gives_both_periods(self) -> None:
+        with pytest.raises(PeriodError, match=r"2027-05-01\.\.2027-05-31 and 2027-07-01\.\.2027-07-31"):
+            parse_period("mai et juillet", year=2027, tz=TZ)
+
+    def test_adjacent_across_a_fiscal_year_end(self) -> None:
+        """In a plan from April 2027 to March 2028, « décembre et janvier » are December 2027 and January 2028."""
+        w = parse_period("décembre et janvier", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2027, 12, 1), date(2028, 2, 1))
+
+    @pytest.mark.parametrize(("text", "found", "first", "end"), [
+        ("Appeler 20 clients en mai et juin", "mai et juin", date(2027, 5, 1), date(2027, 7, 1)),
+        ("Visiter 5 clients entre le 3 et le 9 mai", "entre le 3 et le 9 mai", date(2027, 5, 3), date(2027, 5, 10)),
+        ("Visiter 5 clients entre les semaines 18 et 20", "entre les semaines 18 et 20",
+         date(2027, 5, 3), date(2027, 5, 24)),
+        ("Visiter 5 clients du 13 et du 83 en juin", "juin", date(2027, 6, 1), date(2027, 7, 1)),
+    ])
+    def test_in_a_sentence(self, text: str, found: str, first: date, end: date) -> None:
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
+        assert (text[a:b], w.start.date(), w.end.date()) == (found, first, end)
+
+    @pytest.mark.parametrize(("text", "phrase"), [
+        ("Visiter 5 clients les 3 et 9 mai", "3 et 9 mai"),
+        ("Visiter 10 clients en semaines 18 et 20", "semaines 18 et 20"),
+        ("Relancer 8 devis en T2 et T4", "t2 et t4"),
+        ("Visiter 10 clients en mai et juillet", "mai et juillet"),
+    ])
+    def test_a_gap_in_a_sentence_is_a_problem(self, text: str, phrase: str) -> None:
+        with pytest.raises(PeriodError, match=f"'{phrase}' names two separate periods"):
+            find_periods(text, year=2027, tz=TZ)
+        problems: list[PeriodError] = []
+        assert find_periods(text, year=2027, tz=TZ, problems=problems) == []
+        assert [f"'{phrase}' names two separate periods" in str(p) for p in problems] == [True]
+
+
+class TestS1AndS2:
+    """Bare « S1 » / « S2 » are ambiguous (week or semestre) and refused; S3 to S53 stay weeks (audit finding 2)."""
+
+    @pytest.mark.parametrize(("text", "label", "fix"), [
+        ("S1", "'S1'", "write « semaine 1 » / 'week 1', or « 1er semestre » / 'H1'"),
+        ("S2", "'S2'", "write « semaine 2 » / 'week 2', or « 2e semestre » / 'H2'"),
+        ("s1 2027", "'S1'", "« 1er semestre »"),
+        ("S.2", "'S.2'", "« 2e semestre »"),
+        ("S 1", "'S 1'", "« semaine 1 »"),
+        ("d'ici fin S1", "'S1'", "« 1er semestre »"),
+        ("fin S2", "'S2'", "« 2e semestre »"),
+        ("S1-S2", "'S1-S2'", "« semaine 1 »"),
+        ("en S2", "'S2'", "'H2'"),
+    ])
+    def test_bare_s1_and_s2_are_refused(self, text: str, label: str, fix: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            parse_period(text, year=2027, tz=TZ)
+        assert f"{label} is ambiguous" in str(exc.value)
+        assert fix in str(exc.value)
+
+    def test_refused_in_a_fiscal_plan_too(self) -> None:
+        """In an April-March plan « S1 » was ISO week 1 of 2028 (3-9 January), far from the half-year meant."""
+        with pytest.raises(PeriodError, match="'S1' is ambiguous"):
+            parse_period("S1", year=2027, tz=TZ, within=FY_2027)
+
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        ("semaine 1", date(2027, 1, 4), date(2027, 1, 11)),
+        ("semaine 2", date(2027, 1, 11), date(2027, 1, 18)),
+        ("week 1", date(2027, 1, 4), date(2027, 1, 11)),
+        ("W2", date(2027, 1, 11), date(2027, 1, 18)),
+        ("S01", date(2027, 1, 4), date(2027, 1, 11)),
+        ("S1-S3", date(2027, 1, 4), date(2027, 1, 25)),
+        ("S3", date(2027, 1, 18), date(2027, 1, 25)),
+        ("S18", date(2027, 5, 3), date(2027, 5, 10)),
+        ("S52", date(2027, 12, 27), date(2028, 1, 3)),
+        ("1er semestre", date(2027, 1, 1), date(2027, 7, 1)),
+        ("H2", date(2027, 7, 1), date(2028, 1, 1)),
+    ])
+    def test_other_weeks_and_halves_are_unchanged(self, text: str, first: date, end: date) -> None:
+        assert days(text) == (first, end)
+
+    def test_in_a_sentence_it_is_a_problem(self) -> None:
+        problems: list[PeriodError] = []
+        assert find_periods("Visiter 10 clients dormants au S1", year=2027, tz=TZ, problems=problems) == []
+        assert ["'S1' is ambiguous" in str(p) for p in problems] == [True]
+        text = "Visiter 10 clients dormants en S20"
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
+        assert (text[a:b], w.start.date(), w.end.date()) == ("S20", date(2027, 5, 17), date(2027, 5, 24))

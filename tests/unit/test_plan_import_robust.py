@@ -232,3 +232,58 @@ class TestYear:
         code, out = run(str(SAMPLE), "--period", "du 1er avril au 31 mars")
         assert code == 2
         assert "option --period" in out
+
+
+def month_cells(path: Path, column: str) -> Path:
+    """A sheet as Excel saves it when « juin 2027 » and « juillet 2027 » are typed in the cells of ``column``:
+    the dates 1 June / 1 July 2027, displayed without their day."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "PAC"
+    sheet.append([*HEADER[:-1], column])
+    sheet.append(["Ouest", "Dormants", "Rencontrer 8 clients de l'Isère en juin", JULIE, "rdv", 8,
+                  datetime(2027, 6, 1)])
+    sheet.append(["Ouest", "Dormants", "Appeler 10 clients en juillet", JULIE, "appel", 10, datetime(2027, 7, 1)])
+    sheet.append(["Ouest", "Dormants", "Visiter 2 clients le 1er septembre", JULIE, "visite", 2, datetime(2027, 9, 1)])
+    sheet["G2"].number_format = "mmm-yy"          # shown « juin-27 »
+    sheet["G3"].number_format = "mmmm yyyy"       # shown « juillet 2027 »
+    sheet["G4"].number_format = "dd/mm/yyyy"      # a day: stays a day
+    book.save(path)
+    return path
+
+
+class TestMonthCells:
+    """Audit finding 1: a month typed in an Excel cell is that month, not its 1st day."""
+
+    def test_under_quand_a_date_shown_without_its_day_is_the_month(self, tmp_path: Path) -> None:
+        result = import_spreadsheet(month_cells(tmp_path / "p.xlsx", "Quand"), year=2027)
+        june, july, september = load_plan_text(result.text).actions
+        assert (june.window.label, june.window.start.date(), june.window.end.date()) == (
+            "juin 2027", date(2027, 6, 1), date(2027, 7, 1))
+        assert (july.window.label, july.window.start.date(), july.window.end.date()) == (
+            "juillet 2027", date(2027, 7, 1), date(2027, 8, 1))
+        assert (september.window.start.date(), september.window.end.date()) == (date(2027, 9, 1), date(2027, 9, 2))
+        assert [a for a in result.assumed if "shown without a day" in a] == [
+            "date cells of column 'Quand' shown without a day (e.g. 'juin 2027') are that month, not its 1st day "
+            "(first: sheet 'PAC', row 2)"]
+
+    def test_under_echeance_it_is_the_end_of_the_month(self, tmp_path: Path) -> None:
+        result = import_spreadsheet(month_cells(tmp_path / "p.xlsx", "Échéance"), year=2027)
+        june, july, september = load_plan_text(result.text).actions
+        assert (june.window.label, june.window.start.date(), june.window.end.date()) == (
+            "d'ici fin juin 2027", date(2027, 1, 1), date(2027, 7, 1))
+        assert (july.window.start.date(), july.window.end.date()) == (date(2027, 1, 1), date(2027, 8, 1))
+        assert (september.window.label, september.window.end.date()) == ("avant le 01/09/2027", date(2027, 9, 2))
+
+    def test_the_year_is_inferred_from_month_cells(self, tmp_path: Path) -> None:
+        result = import_spreadsheet(month_cells(tmp_path / "p.xlsx", "Quand"), today=date(2026, 3, 1))
+        assert result.year == 2027
+
+    @pytest.mark.parametrize(("number_format", "month"), [
+        ("mmm-yy", True), ("mmmm yyyy", True), ("mm/yyyy", True), ("[$-40C]mmmm\\ yyyy;@", True),
+        ('"mois "mmmm yyyy', True), ("mmmm aaaa", True), ("[Red]mmm-yy", True), ("mmmm", True),
+        ("dd/mm/yyyy", False), ("d-mmm-yy", False), ("jj/mm/aaaa", False), ("yyyy-mm-dd h:mm", False),
+        ("mm:ss", False), ("[h]:mm", False), ("[mm]:ss", False), ("General", False), ("yyyy", False),
+    ])
+    def test_which_formats_show_a_month(self, number_format: str, month: bool) -> None:
+        assert plan_import._shown_as_month(number_format) is month
