@@ -107,6 +107,7 @@ def months(value: float, lang: str) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
+LANGUAGES = ("fr", "en")        # every sentence is written in each (``Recommendation.other``)
 
 
 def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentProgress], *,
@@ -127,9 +128,6 @@ def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentP
                  for r in (rec, *rec.overruled)}
         out = [_translated(rec, other, lang) for rec in out]
     return out
-
-
-LANGUAGES = ("fr", "en")
 
 
 def _translated(rec: Recommendation, other: Mapping[tuple[Rule, str], Recommendation], lang: str) -> Recommendation:

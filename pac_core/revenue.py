@@ -568,16 +568,13 @@ class DealColumnsBook:
         keep = members[self._created_accounts[lo:hi]]
         if flt is not None and not flt.is_everything:
             amounts: list[Decimal] = []
-            table = self._table
             for k in (lo + np.flatnonzero(keep)).tolist():
-                lines = self._kept_lines(int(self._created_rows[k]), flt, owner_email or {})
+                row = int(self._created_rows[k])
+                lines = self._kept_lines(row, flt, owner_email or {})
                 if lines is None:
                     continue
-                if not flt.line_conditions:
-                    amounts.append(self._created_amounts[k])
-                    continue
-                deal_lines = table.lines[int(self._created_rows[k])] if table.lines is not None else ()
-                amounts.append(sum((deal_lines[i].amount or ZERO for i in lines), ZERO) * self._created_rates[k])
+                amounts.append(lines_amount(self._lines_of(row), lines, self._created_rates[k])
+                               if flt.line_conditions else self._created_amounts[k])
             return sum(amounts, ZERO)
         if self._created_units is None:
             return sum(map(self._created_amounts.__getitem__, (lo + np.flatnonzero(keep)).tolist()), ZERO)
@@ -585,18 +582,13 @@ class DealColumnsBook:
         return exact_sum(units[lo:hi], exps[lo:hi], scale, keep)
 
     def _kept_lines(self, row: int, flt: DealFilter, owner_email: Mapping[AccountKey, str]) -> list[int] | None:
-        """The deal of this row as ``flt`` keeps it (the rules of ``measure``): None when its owner fails or, with
-        product conditions, no line matches; else the indexes of its matching lines (every line without them)."""
+        """The deal of this row as ``flt`` keeps it (``DealFilter.verdict``, the rules of won revenue): None when it
+        is left out, else the indexes of the lines that count."""
         table = self._table
-        owner_id = table.owner.at(row)
-        owner = owner_email.get((table.source.at(row), owner_id)) if owner_id else None
-        if flt.owner_problem(owner) is not None:
-            return None
-        lines = table.lines[row] if table.lines is not None else ()
-        if not flt.line_conditions:
-            return list(range(len(lines)))
-        matching = flt.matching_lines(lines)
-        return matching or None
+        return flt.verdict(table.source.at(row), table.owner.at(row), self._lines_of(row), owner_email)[0]
+
+    def _lines_of(self, row: int) -> Sequence[DealLine]:
+        return self._table.lines[row] if self._table.lines is not None else ()
 
 
 def product_load(deals: Sequence[Deal], days: DateRange, committed_weight: Decimal,
@@ -666,6 +658,29 @@ class DealFilter:
         """Indexes of the lines passing every line condition."""
         return [i for i, line in enumerate(lines) if all(_line_passes(c, line) for c in self.line_conditions)]
 
+    def verdict(self, source: str, owner_id: str | None, lines: Sequence[DealLine],
+                owner_email: Mapping[AccountKey, str]) -> tuple[list[int], None] | tuple[None, tuple[str, str]]:
+        """How a deal (its CRM, owner and lines) fares: ``(lines, None)`` when it counts, ``lines`` the indexes of the
+        lines that count (every line without line conditions); ``(None, (rule, detail))`` when it is left out, rule
+        ``other_deal_owner`` or ``other_product``. The one decision of won revenue, lost and created deals."""
+        owner = owner_email.get((source, owner_id)) if owner_id else None
+        problem = self.owner_problem(owner)
+        if problem is not None:
+            return None, ("other_deal_owner", problem)
+        if not self.line_conditions:
+            return list(range(len(lines))), None
+        matching = self.matching_lines(lines)
+        if matching:
+            return matching, None
+        shown = ", ".join(sorted({ln.code or ln.product for ln in lines})) or "no product line"
+        wanted = "; ".join(c.label for c in self.line_conditions)
+        return None, ("other_product", f"{shown} (scope: {wanted})")
+
+
+def lines_amount(lines: Sequence[DealLine], picked: Iterable[int], rate: Decimal) -> Decimal:
+    """The amount of a deal's ``picked`` lines (no amount: 0) in the plan's currency (``rate``: the deal's)."""
+    return sum((lines[i].amount or ZERO for i in picked), ZERO) * rate
+
 
 def _line_values(condition: Condition, line: DealLine) -> set[str]:
     if condition.field == "product_family":
@@ -697,24 +712,16 @@ def measure(ledger: WonLedger, days: DateRange, members: frozenset[int], flt: De
         if number not in big:
             continue
         for pos in positions[number]:
-            deal = ledger.deals[pos]
             if flt.is_everything:
                 kept[pos] = (ledger.amounts[pos], None)
                 continue
-            owner = owner_email.get((deal.source, deal.owner_id)) if deal.owner_id else None
-            problem = flt.owner_problem(owner)
-            if problem is not None:
-                missed.append((pos, "other_deal_owner", problem))
-                continue
-            if not flt.line_conditions:
+            deal = ledger.deals[pos]
+            lines, miss = flt.verdict(deal.source, deal.owner_id, deal.lines, owner_email)
+            if lines is None:
+                assert miss is not None
+                missed.append((pos, *miss))
+            elif not flt.line_conditions:
                 kept[pos] = (ledger.amounts[pos], None)
-                continue
-            lines = flt.matching_lines(deal.lines)
-            if not lines:
-                shown = ", ".join(sorted({ln.code or ln.product for ln in deal.lines})) or "no product line"
-                wanted = "; ".join(c.label for c in flt.line_conditions)
-                missed.append((pos, "other_product", f"{shown} (scope: {wanted})"))
-                continue
-            amount = sum((deal.lines[i].amount or ZERO for i in lines), ZERO) * ledger.rates[pos]
-            kept[pos] = (amount, tuple(lines))
+            else:
+                kept[pos] = (lines_amount(deal.lines, lines, ledger.rates[pos]), tuple(lines))
     return kept, missed

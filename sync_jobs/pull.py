@@ -34,7 +34,6 @@ class PullOutcome:
     watermarks: dict[tuple[str, str], datetime | None] = field(default_factory=dict)
     full_objects: list[tuple[str, str]] = field(default_factory=list)
     readings: dict[tuple[str, str], str] = field(default_factory=dict)   # of the full reads: kept with them
-    reread: list[tuple[str, str]] = field(default_factory=list)   # full reads because the reading changed
     deleted: dict[str, int] = field(default_factory=dict)
 
 
@@ -61,9 +60,11 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
     """Read every object of ``connector`` into ``store``; what was read, rejected and edited goes to ``outcome``."""
     marks = store.watermarks(connector.name)
     for kind in ORDER:
+        # one watermark per CRM object: objects read one after the other each keep their own (``watermark_key``);
+        # a kind held by one object reads it whole (part None)
         parts = connector.parts(kind)
-        # one watermark per CRM object: objects read one after the other each keep their own (``watermark_key``)
-        keys = [watermark_key(kind, part if len(parts) > 1 else None) for part in parts or ("",)]
+        named: list[str | None] = list(parts) if len(parts) > 1 else [None]
+        keys = [watermark_key(kind, part) for part in named]
         kept = [marks.get((connector.name, key)) for key in keys]
         reading = connector.reading(kind) if kind is not ObjectKind.PAC_EDITS else ""
         # the parts of an object kind are read in full together: the records a full read did not see are retired
@@ -71,11 +72,10 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
         do_full = any(needs_full(mark.last_full_at if mark else None, now, reconciliation_days, full) for mark in kept)
         if not do_full and any(mark is not None and reread(mark.reading, reading) for mark in kept):
             do_full = True
-            outcome.reread.append((connector.name, kind.value))
             event(log, "sync.reread", crm=connector.crm, connector=connector.name, object=kind.value,
                   why="the mapping or the connector's rules changed since the last full read")
         n = [0]
-        for part, key, mark in zip(parts if len(parts) > 1 else (None,), keys, kept, strict=True):
+        for part, key, mark in zip(named, keys, kept, strict=True):
             since = None if do_full or mark is None else mark.value
             top: list[datetime | None] = [mark.value if mark else None]
 

@@ -15,6 +15,7 @@ Events and Tasks above the mapping's ``bulk_threshold`` (one
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,7 +39,7 @@ from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.mapping import SalesforceMapping, load_mapping
-from connectors.salesforce.normalise import Normaliser, not_a_report
+from connectors.salesforce.normalise import Normaliser
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, objects_of
 from connectors.salesforce.writeback import Writer
@@ -67,7 +68,6 @@ class SalesforceConnector:
         self.name, self.mapping, self.client = name, mapping, client
         self.reconciliation_days = mapping.reconciliation_days   # the org's advice; settings may override
         self.warnings: list[str] = []
-        self.skipped: dict[str, int] = {}    # rows read that are not records of their own, by reason (not_a_report)
         self.labels_language = "en"      # Salesforce provisioning writes English labels whatever the plan's language
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
         self._user_ids: dict[str, str] = {}
@@ -77,6 +77,11 @@ class SalesforceConnector:
         self.schema = Schema(client, mapping)
         self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
         self.writer = Writer(client, mapping, self._user_ids, self._warn)
+
+    @property
+    def skipped(self) -> Counter[str]:
+        """Rows read that are not records of their own, by reason (``normalise.not_a_report``)."""
+        return self.normaliser.skipped
 
     @property
     def mapping(self) -> SalesforceMapping:
@@ -114,12 +119,14 @@ class SalesforceConnector:
                 return
             if kind is ObjectKind.ACCOUNTS:
                 self._merge_winners.clear()      # this run's merges: noted by its account read, used by the next
+            before = self.skipped.copy()
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
                     yield from self._read(spec, start, since)
-            if kind is ObjectKind.ACTIVITIES and self.skipped:
+            left_out = self.skipped - before
+            if left_out:
                 log.info("%s: rows left out as not activities of their own: %s", self.name,
-                         ", ".join(f"{n} {why}" for why, n in sorted(self.skipped.items())))
+                         ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
 
     def reading(self, kind: ObjectKind) -> str:
         """What decides how ``kind`` is read and normalised (``Connector.reading``): ``READING_RULES`` and the
@@ -154,9 +161,7 @@ class SalesforceConnector:
 
     def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:
         record = spec.normalise(self.normaliser, spec.sobject, row)
-        if record is None:          # an invitee's copy, a series record: not an activity of its own
-            why = not_a_report(spec.sobject, row) or "other"
-            self.skipped[why] = self.skipped.get(why, 0) + 1
+        if record is None:          # an invitee's copy, a series record: not an activity of its own (counted)
             return
         if isinstance(record, User) and record.email and record.active:
             self._user_ids[record.email] = record.id     # the write-back's owners: active users only

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
@@ -168,6 +169,7 @@ class Normaliser:
         self.source, self.m = source, mapping
         self.warn = warn or (lambda text: log.warning(text))
         self._rules: dict[str, list[_Rule]] = {}
+        self.skipped: Counter[str] = Counter()   # rows that are not records of their own, by reason (not_a_report)
 
     def _safe(self, obj: str, record: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
         try:
@@ -217,8 +219,11 @@ class Normaliser:
 
     # -- activities --------------------------------------------------------------------------------
     def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected | None:
-        """The row as an activity; None when it is not a visit report of its own (``not_a_report``)."""
-        if not_a_report(obj, r):
+        """The row as an activity; None when it is not a visit report of its own (``not_a_report``, counted in
+        ``skipped``)."""
+        why = not_a_report(obj, r)
+        if why is not None:
+            self.skipped[why] += 1
             return None
         return self._safe("activities", r, lambda r: self._activity(obj, r))
 
