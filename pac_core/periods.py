@@ -390,7 +390,6 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         w1 = int(m.group("w"))
         w2 = int(m.groupdict().get("w2") or w1)
         listed = _g(m, "sep") in ("et", "and") and not _BETWEEN_BEFORE.search(s[max(0, m.start() - 16):m.start()])
-
         word = (_g(m, "word") or "").rstrip(".")
         # "S1" / "S2" alone: in French business writing usually the half-years (semestres), else weeks 1 and 2
         semester_like = word == "s" and not m.group("w").startswith("0") and {w1, w2} <= {1, 2}
@@ -477,8 +476,16 @@ def _preposition_before(s: str, pos: int) -> bool:
 _RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis)\s+(?:(?:le|la|les|the)\s+)?")
 # Only "entre X et Y" / "between X and Y" is a range; elsewhere "X et Y" is a list of two periods.
 _BETWEEN_BEFORE = re.compile(r"(?:^|\s)(?:entre|between)\s+(?:(?:le|la|les|the)\s+)?$")
-
-
+_RANGE_SEP = re.compile(r"(?:\s*(?:\.\.|-|–|—)\s*|\s+(?:au|a|to|through|thru|until|till|et|and|jusqu'au|jusqu'a"
+                        r"|jusqu'en)\s+(?:(?:le|la|the)\s+)?)")
+_DEADLINE = re.compile(
+    r"(?P<kw>avant\s+(?:le\s+|la\s+|l'|fin\s+|la\s+fin\s+(?:de\s+|du\s+|d')?)?"
+    r"|d'ici\s+(?:le\s+|au\s+|a\s+la\s+|la\s+|l'|a\s+)?(?:(?:la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?)?"
+    r"|au\s+plus\s+tard\s+(?:le\s+|la\s+|l'|fin\s+|en\s+)?|jusqu'(?:au|a\s+la|a|en)\s+(?:fin\s+)?|pour\s+le\s+"
+    r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|prior\s+to|due)\s+"
+    r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
+    r"|(?:a\s+la\s+|la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?)")
+_END_OF_YEAR = _c(r"(?:l')?(?:annee|year)")
 _FISCAL_LABEL = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)?(?P<y1>{_YEAR})\s*[-–—/]\s*"
                    r"(?P<y2>\d{4}|\d{2})(?!\d)")
 
@@ -511,16 +518,6 @@ def _two_periods(phrase: str, a: tuple[date, date], b: tuple[date, date]) -> Per
                        f"a window is one interval",
                        "write two actions, one for each period, or one range « du … au … » / « de … à … » "
                        "('from … to …') if the time between counts too; « entre … et … » is a range as well")
-_RANGE_SEP = re.compile(r"(?:\s*(?:\.\.|-|–|—)\s*|\s+(?:au|a|to|through|thru|until|till|et|and|jusqu'au|jusqu'a"
-                        r"|jusqu'en)\s+(?:(?:le|la|the)\s+)?)")
-_DEADLINE = re.compile(
-    r"(?P<kw>avant\s+(?:le\s+|la\s+|l'|fin\s+|la\s+fin\s+(?:de\s+|du\s+|d')?)?"
-    r"|d'ici\s+(?:le\s+|au\s+|a\s+la\s+|la\s+|l'|a\s+)?(?:(?:la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?)?"
-    r"|au\s+plus\s+tard\s+(?:le\s+|la\s+|l'|fin\s+|en\s+)?|jusqu'(?:au|a\s+la|a|en)\s+(?:fin\s+)?|pour\s+le\s+"
-    r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|prior\s+to|due)\s+"
-    r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
-    r"|(?:a\s+la\s+|la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?)")
-_END_OF_YEAR = _c(r"(?:l')?(?:annee|year)")
 
 
 def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
