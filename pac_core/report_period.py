@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pac_core.errors import InvalidInput, Problem
@@ -60,10 +60,14 @@ def plan_quarters(plan: Plan) -> list[str]:
 
 
 
+def _fiscal_days(plan: Plan, k: int, zone: ZoneInfo) -> tuple[date, date]:
+    """The first and last local days of the fiscal quarter "Qk", as ``--quarter`` resolves it."""
+    return window_days(parse_period(f"Q{k}", year=plan.period.start.year, tz=plan.timezone, within=plan.period), zone)
+
+
 def _fiscal_quarter(plan: Plan, k: int, zone: ZoneInfo) -> str:
     """``"Q1 (2027-04-01 to 2027-06-30)"``: the fiscal quarter "Qk" as ``--quarter`` resolves it, with its days."""
-    window = parse_period(f"Q{k}", year=plan.period.start.year, tz=plan.timezone, within=plan.period)
-    first, last = window_days(window, zone)
+    first, last = _fiscal_days(plan, k, zone)
     return f"Q{k} ({first.isoformat()} to {last.isoformat()})"
 
 
@@ -75,8 +79,7 @@ def fiscal_quarter(plan: Plan, moment: datetime) -> int | None:
     zone = ZoneInfo(plan.timezone)
     day = last_day(moment, zone)
     for k in range(1, 5):
-        window = parse_period(f"Q{k}", year=plan.period.start.year, tz=plan.timezone, within=plan.period)
-        first, last = window_days(window, zone)
+        first, last = _fiscal_days(plan, k, zone)
         if first <= day <= last:
             return k
     return None
