@@ -86,17 +86,32 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     real = [d for d in progress.decisions if d.rule != "truncated"]
     counted = [d for d in real if d.counted]
     missed = [d for d in real if not d.counted]
-    not_listed = sum(_count(d.detail) for d in progress.decisions if d.rule == "truncated" and not d.counted)
+    # the engine lists at most ``counted_limit`` counted activities and ``near_miss_limit`` near misses; a
+    # "truncated" decision of each kind counts the others, which the header counts too
+    more = [d for d in progress.decisions if d.rule == "truncated"]
+    counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
+    uncounted = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
     percent = half_up(progress.progress, percent=True)
     share = f"{percent}\u00a0%" if lang == "fr" else f"{percent} %"
-    uncounted = len(missed) + not_listed
     if lang == "fr":
-        header = (f"{progress.done} / {progress.target} ({share}) — {_fr(len(counted), 'comptée', 'comptées')}, "
+        header = (f"{progress.done} / {progress.target} ({share}) — {_fr(counted_total, 'comptée', 'comptées')}, "
                   f"{_fr(uncounted, 'non comptée', 'non comptées')}")
     else:
-        header = f"{progress.done} / {progress.target} ({share}) — {len(counted)} counted, {uncounted} not counted"
+        header = f"{progress.done} / {progress.target} ({share}) — {counted_total} counted, {uncounted} not counted"
     rows = [_row(d, lang, zone, accounts) for d in (counted + missed)[:limit]]
+    header += _listed(len(rows), counted_total + uncounted, lang)
     return Explanation(action.id, action.text, header, tuple(rows))
+
+
+def _listed(listed: int, total: int, lang: str) -> str:
+    """What the header adds when fewer rows are listed than it counts (the engine's limits, ``--limit``)."""
+    if listed >= total:
+        return ""
+    if lang == "fr":
+        return (" ; aucune n'est listée" if listed == 0 else " ; seule la première est listée" if listed == 1
+                else f" ; seules les {listed} premières sont listées")
+    return ("; none is listed" if listed == 0 else "; only the first is listed" if listed == 1
+            else f"; only the first {listed} are listed")
 
 
 def _fr(n: int, one: str, many: str) -> str:
@@ -260,18 +275,14 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         if no_amount:
             header += (f" ; {no_amount} sans montant ({'comptée' if no_amount < 2 else 'comptées'} pour 0 : à corriger "
                        "dans le CRM)")
-        if listed < counted_total + missed_total:
-            header += (" ; aucune n'est listée" if listed == 0 else " ; seule la première est listée" if listed == 1
-                       else f" ; seules les {listed} premières sont listées")
+        header += _listed(listed, counted_total + missed_total, lang)
     else:
         header = (f"Revenue {figures[0]} (baseline {figures[1]}, additional {figures[2]}, objective {objective}) — "
                   f"{_en(counted_total, 'deal', 'deals')} counted, {missed_total} not counted")
         if no_amount:
             them = "it" if no_amount == 1 else "them"
             header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
-        if listed < counted_total + missed_total:
-            header += ("; none is listed" if listed == 0 else "; only the first is listed" if listed == 1
-                       else f"; only the first {listed} are listed")
+        header += _listed(listed, counted_total + missed_total, lang)
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount)
 
 

@@ -36,9 +36,10 @@ class TestExplain:
                                                                                      "comptée")
 
     def test_limit(self) -> None:
-        """The limit cuts the rows, not the header's counts."""
+        """The limit cuts the rows, not the header's counts, and the header says so."""
         explanation = explain_action(plan(), _evaluate(), "A-01", limit=3)
-        assert len(explanation.rows) == 3 and "8 non comptées" in explanation.header
+        assert len(explanation.rows) == 3
+        assert explanation.header.endswith("4 comptées, 8 non comptées ; seules les 3 premières sont listées")
 
     def test_unknown_action(self) -> None:
         """An unknown action id names the known ones."""
@@ -58,6 +59,21 @@ class TestAgreement:
                           activities=(visit("v1", "a1", datetime(2027, 5, 4, 10, tzinfo=PARIS)),))
         ev = evaluate(p, records, as_of=datetime(2027, 6, 1, tzinfo=PARIS), explain=True)
         assert explain_action(p, ev, "A-01").header == "1 / 5 (20\u00a0%) — 1 comptée, 0 non comptée"
+
+    def test_counted_visits_beyond_the_limit_are_in_the_header(self) -> None:
+        """``counted_limit`` 2, three accounts visited: the header says 3 counted (it said 2, the listed ones,
+        while done read 3), lists 2 rows and says so."""
+        p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA"),))
+        visits = tuple(visit(f"v{d}", f"a{d}", datetime(2027, 5, d, 10, tzinfo=PARIS)) for d in (3, 4, 5))
+        accounts = tuple(account(f"a{d}", "69003") for d in (3, 4, 5))
+        ev = evaluate(p, Records(accounts=accounts, users=USERS, activities=visits),
+                      as_of=datetime(2027, 6, 1, tzinfo=PARIS), explain=True,
+                      settings=EngineSettings(counted_limit=2))
+        explanation = explain_action(p, ev, "A-01", lang="en")
+        assert explanation.header == "3 / 5 (60 %) — 3 counted, 0 not counted; only the first 2 are listed"
+        assert [r["record"] for r in explanation.rows] == ["v3", "v4"]
+        assert explain_action(p, ev, "A-01").header.endswith(
+            "3 comptées, 0 non comptée ; seules les 2 premières sont listées")
 
     def test_one_deal_counted_and_one_without_amount(self) -> None:
         """An axis with one won deal, of no amount: « 1 affaire comptée, 0 non comptée ; 1 sans montant (comptée
