@@ -184,19 +184,30 @@ def _pages(transport: HubSpotTransport, object_type: str, props: list[str], grou
         data: dict[str, Any] = reply.data
         return data
 
-    def following(data: dict[str, Any]) -> str | None:
-        nxt = next_after(data)
-        return None if (not nxt or _capped(nxt, page_size, cap) or not data.get("results")) else nxt
+    # the next page's offset is the number of answers the query gave so far, counted here (the cursor itself is
+    # opaque); ``following`` sees each page once, in order, before the loop below does (``follow`` prefetches)
+    received = 0
 
+    def following(data: dict[str, Any]) -> str | None:
+        nonlocal received
+        received += len(data.get("results") or [])
+        nxt = next_after(data)
+        return None if (not nxt or _capped(received, page_size, cap) or not data.get("results")) else nxt
+
+    given = 0
     for data in follow(lambda: page(None), page, following, what=f"HubSpot search of {object_type}"):
         results = data.get("results") or []
+        given += len(results)
         nxt = next_after(data)
-        yield results, bool(nxt) and bool(results) and _capped(str(nxt), page_size, cap)
+        yield results, bool(nxt) and bool(results) and _capped(given, page_size, cap)
 
 
-def _capped(after: str, page_size: int, cap: int) -> bool:
-    """Whether the page at offset ``after`` would pass the search cap (paging past 10,000 answers 400)."""
-    return int(after) + page_size > cap
+def _capped(offset: int, page_size: int, cap: int) -> bool:
+    """Whether the page at ``offset`` (the answers a query has given so far) would pass the search cap (paging
+    past 10,000 answers 400). The offset is counted, not read from ``paging.next.after``: the API reference
+    types that cursor as an opaque token ("the cursor token to use in the after parameter"); HubSpot's digits
+    today are the same number."""
+    return offset + page_size > cap
 
 
 def next_after(data: dict[str, Any]) -> str | None:

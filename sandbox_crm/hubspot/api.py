@@ -37,14 +37,15 @@ from sandbox_crm.hubspot.search import Search, SearchError
 
 
 class HubSpotApi:
-    """The HubSpot portal of the sandbox CRM (``tier``: starter | professional | enterprise)."""
+    """The HubSpot portal of the sandbox CRM (``tier``: starter | professional | enterprise; ``opaque_cursors``: search
+    cursors as opaque tokens, see ``Search``)."""
 
     name = "hubspot"
     prefixes: tuple[str, ...] = ("/crm/", "/crm-object-schemas/", "/oauth/", "/account-info/")
 
     def __init__(self, org: DemoOrg | None = None, *, tier: str = "enterprise", ten_second_limit: int | None = None,
                  daily_limit: int | None = None, search_per_second: float | None = None,
-                 clock: Any = time.time) -> None:
+                 clock: Any = time.time, opaque_cursors: bool = False) -> None:
         if tier not in TIERS:
             raise ValueError(f"tier must be one of {sorted(TIERS)}")
         self.portal = Portal(tier=tier, clock=clock)
@@ -52,7 +53,7 @@ class HubSpotApi:
         self.limits = RateLimits(ten_second_limit or TIERS[tier][0], daily_limit or TIERS[tier][1],
                                  search_per_second)
         self.objects = Objects(self.portal)
-        self.search = Search()
+        self.search = Search(opaque_cursors=opaque_cursors)
         self.associations = Associations(self.portal)
         self.properties = Properties()
         self.schemas_api = Schemas(self.portal, self.properties)

@@ -8,6 +8,7 @@ groups, 6 filters per group, 18 in all); ``limit`` at most 200; paging past 10,0
 
 from __future__ import annotations
 
+import base64
 import bisect
 import fnmatch
 import json
@@ -204,13 +205,27 @@ def _sort(sort: Any) -> tuple[str, bool]:
 
 
 class Search:
-    """``POST /crm/v3/objects/{type}/search`` over one object type's records (``run`` above)."""
+    """``POST /crm/v3/objects/{type}/search`` over one object type's records (``run`` above).
+
+    ``opaque_cursors``: the ``paging.next.after`` cursor is an opaque token (base64 of the offset), as the API
+    reference types it ("the cursor token"), instead of the offset's digits HubSpot sends today; a client must
+    hand it back as it came, never read it."""
+
+    def __init__(self, *, opaque_cursors: bool = False) -> None:
+        self.opaque_cursors = opaque_cursors
 
     def handle(self, table: Any, body: dict[str, Any]) -> Response:
         rows, keys = table.by_modified()
+        if self.opaque_cursors and body.get("after") is not None:
+            try:
+                body = {**body, "after": base64.urlsafe_b64decode(str(body["after"]).encode("ascii")).decode("ascii")}
+            except ValueError:
+                raise SearchError(f"invalid cursor {body['after']!r}") from None
         page, total, after = run(body, rows, keys, table.kind, table.totals)
         props = list(body.get("properties") or []) or ["hs_object_id", "hs_createdate", "hs_lastmodifieddate"]
         out: dict[str, Any] = {"total": total, "results": [o.render(props) for o in page]}
         if after is not None:
-            out["paging"] = {"next": {"after": str(after), "link": ""}}
+            cursor = base64.urlsafe_b64encode(str(after).encode("ascii")).decode("ascii") if self.opaque_cursors \
+                else str(after)
+            out["paging"] = {"next": {"after": cursor, "link": ""}}
         return Response(200, out)
