@@ -215,6 +215,9 @@ class HubSpotMapping(_Model):
         # hs_merged_object_ids: the ids merged into a company or deal, retired as deleted (``HsObject.merges``)
         companies.append(("companies", MERGED_IDS))
         deals.append(("deals", MERGED_IDS))
+        # createdate: when the deal entered the pipeline (``pipeline_created``), asked for by name rather than left
+        # to the answer's top-level ``createdAt``, which the deal falls back on
+        deals.append(("deals", "createdate"))
         sections = {"companies": ("companies", companies),
                     "meetings": ("activities.meetings", meetings if m.enabled else []),
                     "calls": ("activities.calls", calls if k.enabled else []),

@@ -19,12 +19,13 @@ class TestShippedMapping:
         assert load_mapping().activities.meetings.types["Visite client"] is ActivityType.VISIT
 
     def test_reads_only_mapped_properties(self):
-        """A pull asks for the mapped properties only (plus hs_lastmodifieddate, and the merged ids of companies and
-        deals)."""
+        """A pull asks for the mapped properties only (plus hs_lastmodifieddate, the merged ids of companies and
+        deals, and the deals' createdate)."""
         props = load_mapping().read_properties()
         assert props["companies"] == sorted(["name", "zip", "country", "industry", "type", "annualrevenue",
                                              "hubspot_owner_id", "hs_lastmodifieddate", "hs_merged_object_ids"])
         assert "hs_merged_object_ids" in props["deals"] and "hs_merged_object_ids" not in props["calls"]
+        assert "createdate" in props["deals"]      # pipeline created: asked for, not left to the answer's createdAt
 
 
 class TestOfflineProblems:
