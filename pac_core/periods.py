@@ -33,6 +33,9 @@ What is understood (case and accents ignored):
   is given, else at the start of the plan's year, and ends at the end of the named day** (a deadline
   includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
   "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
+- open-ended starts: "à partir du 15 juin", "à compter du", "dès le", "depuis le", "from 15 June",
+  "starting (on) June 15", "as of", "since": **from the first day of the period named to the end of the
+  plan's period** (its year without ``within``), the mirror of a deadline; with an end, a range.
 
 **Fiscal years.** Given the plan's period (``within=``), a period written without its year resolves
 inside it: in a plan from 1 April 2027 to 31 March 2028, "janvier" is January 2028, "semaine 2" is
@@ -465,6 +468,7 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
 
 
 _PREPOSITIONS = re.compile(r"(?:^|\s)(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au cours de"
+                           r"|from|since|starting|beginning|as of|as from|effective"
                            r"|au cours du|throughout|tout|toute|until|jusqu'en|through|of|d'|de|du|des)\s*$")
 
 
@@ -473,7 +477,8 @@ def _preposition_before(s: str, pos: int) -> bool:
 
 
 # Ranges and deadlines ----------------------------------------------------------------------------
-_RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis)\s+(?:(?:le|la|les|the)\s+)?")
+_RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis|a\s+partir\s+du|a\s+compter\s+du|des|starting"
+                         r"(?:\s+(?:on|from))?)\s+(?:(?:le|la|les|the)\s+)?")
 # Only "entre X et Y" / "between X and Y" is a range; elsewhere "X et Y" is a list of two periods.
 _BETWEEN_BEFORE = re.compile(r"(?:^|\s)(?:entre|between)\s+(?:(?:le|la|les|the)\s+)?$")
 _RANGE_SEP = re.compile(r"(?:\s*(?:\.\.|-|–|—)\s*|\s+(?:au|a|to|through|thru|until|till|et|and|jusqu'au|jusqu'a"
@@ -645,6 +650,40 @@ _WEEKDAYS = (["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
              ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
 
 
+# « à partir du 15 juin », "from 15 June", "starting week 18": a start with no end (audit 2, finding 1).
+_OPEN_START = re.compile(
+    r"(?P<kw>(?:a\s+partir|a\s+compter)\s+(?:du\s+|de\s+la\s+|de\s+l'|de\s+|d')|(?:des|depuis)\s+(?:le\s+|la\s+|l')?"
+    r"|(?:from|since|starting(?:\s+(?:on|from|in|with))?|beginning(?:\s+(?:on|in|with))?|as\s+(?:of|from)|effective)"
+    r"\s+(?:the\s+)?)")
+
+
+def _open_start_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
+    """« à partir du 15 juin », « dès la semaine 18 », "from 15 June", "starting Q3": from the first day of the
+    period named to the end of the plan's period (the mirror of a deadline, which runs from its start)."""
+    kw = _OPEN_START.match(s, pos)
+    if kw is None:
+        return None
+    hit = _date_at(s, kw.end())
+    for other in (_period_at(s, kw.end(), search=search), _relative_at(s, kw.end(), today=today)):
+        if other and (hit is None or other[0] > hit[0]):
+            hit = other
+    if hit is None or (hit[1].kind == "year" and kw.group("kw").startswith("des ")):
+        return None               # « des 2000 clients »: an article and a count
+    inner, phrase = hit[1], s[pos:hit[0]]
+
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        first = inner.days(ctx)[0]
+        end = date(inner.year + 1, 1, 1) if ctx.period is None and inner.year is not None else ctx.plan_year[1]
+        if end <= first:
+            raise PeriodError(f"{phrase.strip()!r} starts on {first.isoformat()}, after the plan's period ends "
+                              f"({(end - timedelta(days=1)).isoformat()}); a start with no end runs to the end of "
+                              f"the plan's period",
+                              "give a start inside the plan's period, or both ends, e.g. « du 15 juin au 30 septembre »"
+                              " / 'from 15 June to 30 September'")
+        return first, end
+    return hit[0], _Part("open", inner.year, lambda y: resolve(_Ctx(y)), resolve=resolve)
+
+
 def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
     """"la semaine prochaine", "this month", "demain"...: resolved from ``today`` (the plan year for "this year")."""
     m = _RELATIVE.match(s, pos)
@@ -685,6 +724,7 @@ def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[in
         return fiscal
     candidates = [
         _deadline_at(s, pos, today=today),
+        _open_start_at(s, pos, search=search, today=today),
         _relative_at(s, pos, today=today),
         _range_at(s, pos, search=search),
         _period_at(s, pos, search=search),

@@ -298,3 +298,18 @@ class TestS1AndS2:
         r = lint("Visiter 10 clients dormants au S1")
         assert r.parsed["window"] is None
         assert any(reason.startswith("when: 'S1' is ambiguous") and "1er semestre" in reason for reason in r.reasons)
+
+
+class TestOpenEndedStart:
+    @pytest.mark.parametrize(("text", "label"), [
+        ("Visiter 5 clients dormants à partir du 15 juin", "à partir du 15 juin"),
+        ("Appeler 10 prospects dès le 15 juin", "dès le 15 juin"),
+        ("Visit 5 dormant customers from 15 June", "from 15 June"),
+        ("Visit 5 dormant customers starting 15 June", "starting 15 June"),
+    ])
+    def test_the_window_runs_to_the_end_of_the_plan(self, text: str, label: str) -> None:
+        """The linter read « à partir du 15 juin » as the day 15 June alone (audit 2, finding 1)."""
+        r = lint(text)
+        assert r.parsed["window"] == {"start": "2027-06-15T00:00:00+02:00", "end": "2028-01-01T00:00:00+01:00",
+                                      "label": label}
+        assert r.parsed["target"] in ("clients dormants", "prospects", "dormant customers")

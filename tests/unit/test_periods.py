@@ -561,3 +561,51 @@ class TestS1AndS2:
         text = "Visiter 10 clients dormants en S20"
         [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
         assert (text[a:b], w.start.date(), w.end.date()) == ("S20", date(2027, 5, 17), date(2027, 5, 24))
+
+
+class TestOpenEndedStart:
+    """« à partir du 15 juin », "from 15 June": a start with no end runs to the end of the plan's period, as a
+    deadline runs from its start (audit 2, finding 1). The parser refused them and the linter read the day alone."""
+
+    @pytest.mark.parametrize("text", [
+        "à partir du 15 juin", "A partir du 15 juin", "à compter du 15 juin", "dès le 15 juin", "depuis le 15 juin",
+        "from 15 June", "from June 15", "starting 15 June", "starting on June 15", "starting from 15 June",
+        "as of June 15", "as from 15 June", "since June 15", "à partir du 15/06", "from 15/06/2027",
+    ])
+    def test_runs_to_the_end_of_the_plan_year(self, text: str) -> None:
+        assert days(text) == (date(2027, 6, 15), date(2028, 1, 1))
+
+    @pytest.mark.parametrize(("text", "first"), [
+        ("à partir de juin", date(2027, 6, 1)),
+        ("from June", date(2027, 6, 1)),
+        ("à partir de la semaine 18", date(2027, 5, 3)),
+        ("starting week 18", date(2027, 5, 3)),
+        ("à partir du T3", date(2027, 7, 1)),
+        ("from Q3", date(2027, 7, 1)),
+    ])
+    def test_a_named_period_starts_on_its_first_day(self, text: str, first: date) -> None:
+        assert days(text) == (first, date(2028, 1, 1))
+
+    def test_in_a_fiscal_plan_it_runs_to_the_plans_last_day(self) -> None:
+        w = parse_period("à partir du 15 janvier", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2028, 1, 15), date(2028, 4, 1))
+        w = parse_period("from 15 June", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2027, 6, 15), date(2028, 4, 1))
+
+    def test_with_an_end_it_is_still_a_range(self) -> None:
+        assert days("à partir du 15 juin jusqu'au 30 juin") == (date(2027, 6, 15), date(2027, 7, 1))
+        assert days("from 15 June to 30 June") == (date(2027, 6, 15), date(2027, 7, 1))
+
+    def test_a_start_after_the_plans_end_is_an_error_with_the_fix(self) -> None:
+        with pytest.raises(PeriodError) as exc:
+            parse_period("à partir du 15 avril 2028", year=2027, tz=TZ, within=FY_2027)
+        message = str(exc.value)
+        assert "starts on 2028-04-15, after the plan's period ends (2028-03-31)" in message
+        assert "« du 15 juin au 30 septembre »" in message
+
+    def test_in_a_sentence_the_whole_phrase_is_the_period(self) -> None:
+        text = "Visiter 5 clients dormants à partir du 15 juin"
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
+        assert (text[a:b], w.start.date(), w.end.date()) == ("à partir du 15 juin", date(2027, 6, 15),
+                                                              date(2028, 1, 1))
+        assert find_periods("Get the list from Marketing", year=2027, tz=TZ) == []
