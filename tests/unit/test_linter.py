@@ -313,3 +313,29 @@ class TestOpenEndedStart:
         assert r.parsed["window"] == {"start": "2027-06-15T00:00:00+02:00", "end": "2028-01-01T00:00:00+01:00",
                                       "label": label}
         assert r.parsed["target"] in ("clients dormants", "prospects", "dormant customers")
+
+
+class TestCountRanges:
+    """« 5 à 8 visites » was read as 5 and « entre 5 et 8 visites » as 8 (audit 2, finding 2). A range of
+    targets is read as its lower bound, the commitment, whatever its form, and the reasons say so."""
+
+    @pytest.mark.parametrize(("text", "phrase", "target"), [
+        ("Faire 5 à 8 visites en juin", "5 à 8", "visites"),
+        ("Faire entre 5 et 8 visites en juin", "entre 5 et 8", "visites"),
+        ("Faire de 5 à 8 visites en juin", "de 5 à 8", "visites"),
+        ("Visiter 5 à 8 clients en juin", "5 à 8", "clients"),
+        ("Visiter entre 5 et 8 clients en juin", "entre 5 et 8", "clients"),
+        ("Visiter 5-8 clients en juin", "5-8", "clients"),
+        ("Do 5 to 8 visits in June", "5 to 8", "visits"),
+        ("Do between 5 and 8 visits in June", "between 5 and 8", "visits"),
+        ("Visit 5-8 customers in June", "5-8", "customers"),
+    ])
+    def test_a_range_is_its_lower_bound_with_a_reason(self, text: str, phrase: str, target: str) -> None:
+        r = lint(text)
+        assert (r.kind, r.parsed["count"], r.parsed["target"]) == ("action", 5, target)
+        assert f"count: {phrase!r} is a range: read as its lower bound, 5" in " ".join(r.reasons)
+        assert "write one number" in " ".join(r.reasons)
+
+    def test_one_number_has_no_range_reason(self) -> None:
+        r = lint("Faire 5 visites en juin")
+        assert r.parsed["count"] == 5 and not any("range" in reason for reason in r.reasons)
