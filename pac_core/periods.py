@@ -8,6 +8,8 @@ give ``year`` (the plan's year, used when the text omits it) and optionally ``to
 What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
   "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day).
+  "semaines 52 à 2" crosses 1 January: each week inside the plan's period (a year written is the end's,
+  as in "du 20 décembre au 10 janvier 2028"), else a PeriodError asking for the years.
   "S" + a number is an ISO week (French usage "S18", also "S3" to "S53" and "S01"), **except "S1" and
   "S2" alone** ("S1", "S2 2027", "fin S1", "S1-S2"), which French business writing mostly uses for the
   half-years: they are a PeriodError asking for "semaine 1" or "1er semestre" ("week 1" or "H1");
@@ -404,15 +406,38 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
                 raise PeriodError(f"{label.upper()!r} is ambiguous: week {w1} or the {half} half-year (semestre)?",
                                   f"write « semaine {w1} » / 'week {w1}', or « {'1er' if w1 == 1 else '2e'} semestre » "
                                   f"/ 'H{w1}'")
+            if w2 < w1:      # "semaines 52 à 2 2028": the year written is the end's, as « du 20 déc. au 10 janv. 2028 »
+                return joined(_week_days(y - 1, w1), _week_days(y, w2))
             if listed and w2 != w1 + 1:     # "semaines 18 et 20": two weeks, not 18 to 20
-                phrase = m.group(0)[:m.end("w2") - m.start()]
-                raise _two_periods(phrase, _week_days(y, w1), _week_days(y, w2))
-            first, end = _week_days(y, w1)[0], _week_days(y, w2)[1]
-            if end <= first:
-                raise PeriodError(f"weeks {w1} to {w2}: the range ends before it starts",
-                                  f"write the earlier week first: semaines {w2} à {w1}")
-            return first, end
-        return _Part("week", _year_of(_g(m, "y")), make)
+                raise _two_periods(phrase(), _week_days(y, w1), _week_days(y, w2))
+            return _week_days(y, w1)[0], _week_days(y, w2)[1]
+
+        def phrase() -> str:
+            return m.group(0)[:m.end("w2") - m.start()]
+
+        def joined(da: tuple[date, date], db: tuple[date, date]) -> tuple[date, date]:
+            if listed and da[1] != db[0]:
+                raise _two_periods(phrase(), da, db)
+            return da[0], db[1]
+
+        def across(ctx: _Ctx) -> tuple[date, date]:
+            """« S52 à S2 » without a year: each week inside the plan's period, as the ends of « de décembre à
+            janvier »; a plan's period with no year end between them is an error giving the years."""
+            if semester_like:
+                make(ctx.year)           # « S2-S1 »: refused as ambiguous first
+            da = _place(_Part("week", None, lambda y: _week_days(y, w1)), ctx)
+            db = _place(_Part("week", None, lambda y: _week_days(y, w2)), ctx)
+            if db[0] < da[1]:
+                y = da[0].isocalendar()[0]
+                first, end = ctx.plan_year
+                raise PeriodError(f"weeks {w1} to {w2} cross a year end, which the plan's period ({first.isoformat()}.."
+                                  f"{(end - timedelta(days=1)).isoformat()}) does not",
+                                  f"give the years: « de la semaine {w1} {y} à la semaine {w2} {y + 1} » / 'week {w1} "
+                                  f"{y} to week {w2} {y + 1}' ({y}-W{w1:02d}..{y + 1}-W{w2:02d}), or « semaines {w2} à "
+                                  f"{w1} » for weeks {w2} to {w1} of {y}")
+            return joined(da, db)
+        year = _year_of(_g(m, "y"))
+        return _Part("week", year, make, resolve=across if w2 < w1 and year is None else None)
 
     add(_WEEK.match(s, pos), week)
     add(_ISO_WEEK.match(s, pos), week)
@@ -477,7 +502,7 @@ def _preposition_before(s: str, pos: int) -> bool:
 
 
 # Ranges and deadlines ----------------------------------------------------------------------------
-_RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis|a\s+partir\s+du|a\s+compter\s+du|des|starting"
+_RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis|a\s+partir\s+d[eu]|a\s+compter\s+d[eu]|des|starting"
                          r"(?:\s+(?:on|from))?)\s+(?:(?:le|la|les|the)\s+)?")
 # Only "entre X et Y" / "between X and Y" is a range; elsewhere "X et Y" is a list of two periods.
 _BETWEEN_BEFORE = re.compile(r"(?:^|\s)(?:entre|between)\s+(?:(?:le|la|les|the)\s+)?$")
@@ -533,9 +558,10 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return None
     sep = _RANGE_SEP.match(s, left[0])
     if sep is None:
-        if lead and lead.group("lead") in ("entre", "between") and left[1].kind == "week" \
-                and re.search(r"\s(?:et|and)\s", s[start_at:left[0]]):
-            return left        # "entre la semaine 18 et la semaine 20": the week pattern took the range
+        if lead and left[1].kind == "week" and re.search(r"\s(?:et|and|a|au|to|through|thru|jusqu'a)\s|-",
+                                                         s[start_at:left[0]]):
+            return left        # "entre la semaine 18 et la semaine 20", « de la semaine 18 à la semaine 20 »,
+            #                    "from week 18 to week 20": the week pattern took the range
         return None
     right = _date_at(s, sep.end(), day_only=left[1].kind == "day" and left[1].month is not None)
     right_period = _period_at(s, sep.end(), search=False)
@@ -724,11 +750,11 @@ def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[in
         return fiscal
     candidates = [
         _deadline_at(s, pos, today=today),
-        _open_start_at(s, pos, search=search, today=today),
         _relative_at(s, pos, today=today),
         _range_at(s, pos, search=search),
         _period_at(s, pos, search=search),
         _date_at(s, pos),
+        _open_start_at(s, pos, search=search, today=today),     # last: "from week 18 to 20" is the range
     ]
     found = [c for c in candidates if c is not None]
     return max(found, key=lambda c: c[0]) if found else None

@@ -609,3 +609,59 @@ class TestOpenEndedStart:
         assert (text[a:b], w.start.date(), w.end.date()) == ("à partir du 15 juin", date(2027, 6, 15),
                                                               date(2028, 1, 1))
         assert find_periods("Get the list from Marketing", year=2027, tz=TZ) == []
+
+
+class TestWeeksAcrossNewYear:
+    """« S52 à S2 » was refused with the advice « semaines 2 à 52 », a different period of 51 weeks (audit 2,
+    finding 3). Each end resolves like a date range's: inside the plan's period, or the year written is the end's."""
+
+    @pytest.mark.parametrize("text", [
+        "S52 à S2", "semaines 52 à 2", "weeks 52-2", "semaine 52 à semaine 2", "entre les semaines 52 et 2",
+        "S52-S2", "de la semaine 52 à la semaine 2", "weeks 52 to 2",
+    ])
+    def test_in_a_fiscal_plan_the_range_crosses_the_year(self, text: str) -> None:
+        w = parse_period(text, year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2027, 12, 27), date(2028, 1, 17))   # W52 2027 .. W2 2028
+
+    def test_the_year_written_is_the_ends(self) -> None:
+        """As « du 20 décembre au 10 janvier 2028 »."""
+        assert days("semaines 52 à 2 2028") == (date(2027, 12, 27), date(2028, 1, 17))
+        assert days("weeks 52-2 2028") == (date(2027, 12, 27), date(2028, 1, 17))
+        assert days("semaines 53 à 1 2027") == (date(2026, 12, 28), date(2027, 1, 11))   # 2026 has 53 weeks
+
+    def test_both_weeks_touching_across_the_year_are_their_union(self) -> None:
+        w = parse_period("semaines 52 et 1", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2027, 12, 27), date(2028, 1, 10))
+
+    @pytest.mark.parametrize("text", ["S52 à S2", "semaines 52 à 2", "weeks 52-2"])
+    def test_in_a_calendar_plan_it_is_an_error_with_the_right_advice(self, text: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days(text)
+        message = str(exc.value)
+        assert "weeks 52 to 2 cross a year end, which the plan's period (2027-01-01..2027-12-31) does not" in message
+        assert "« de la semaine 52 2027 à la semaine 2 2028 » / 'week 52 2027 to week 2 2028'" in message
+        assert "« semaines 2 à 52 » for weeks 2 to 52 of 2027" in message
+        assert "write the earlier week first" not in message
+
+    def test_the_advice_given_parses_to_what_it_says(self) -> None:
+        assert days("de la semaine 52 2027 à la semaine 2 2028") == (date(2027, 12, 27), date(2028, 1, 17))
+        assert days("week 52 2027 to week 2 2028") == (date(2027, 12, 27), date(2028, 1, 17))
+        assert days("2027-W52..2028-W02") == (date(2027, 12, 27), date(2028, 1, 17))
+
+    def test_weeks_in_order_are_unchanged(self) -> None:
+        assert days("semaines 18 à 20") == (date(2027, 5, 3), date(2027, 5, 24))
+        w = parse_period("semaines 2 à 5", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2028, 1, 10), date(2028, 2, 7))
+        with pytest.raises(PeriodError, match="names two separate periods"):
+            days("semaines 18 et 20")
+
+    def test_in_a_statement_the_window_crosses_the_year(self) -> None:
+        text = "Appeler 10 clients dormants semaines 52 à 2"
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ, within=FY_2027)
+        assert (text[a:b], w.start.date(), w.end.date()) == ("semaines 52 à 2", date(2027, 12, 27), date(2028, 1, 17))
+
+    @pytest.mark.parametrize("text", ["de la semaine 18 à la semaine 20", "from week 18 to week 20",
+                                      "à partir de la semaine 18 à la semaine 20", "starting week 18 to week 20"])
+    def test_a_week_range_after_de_or_from_is_the_range(self, text: str) -> None:
+        """Not an open start to the plan's end: « de la semaine 18 à la semaine 20 » was unreadable."""
+        assert days(text) == (date(2027, 5, 3), date(2027, 5, 24))
