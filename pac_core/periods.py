@@ -21,7 +21,8 @@ What is understood (case and accents ignored):
   cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
   "de 2027 à 2028" stay two calendar years;
 - single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
-  day/month (French order): "03/04/2027" is 3 April;
+  day/month (French order) on every plan, English too: "03/04/2027" is 3 April; "6/15/2027", a date only
+  in US month/day order, is a PeriodError giving "15/06/2027", never another date;
 - ranges, both ends included: "entre le 2 et le 13 mars", "du 2 au 13 mars 2027", "from 2 to 13 March",
   "between March 2 and March 13, 2027", "2027-03-02..2027-03-13";
 - lists: "et"/"and" makes a range only after "entre"/"between". Elsewhere "X et Y" is two periods:
@@ -334,6 +335,33 @@ def _month_of(name: str) -> int:
     return _MONTHS[name.rstrip(".")]
 
 
+def _month_day_only(first: int, second: int) -> bool:
+    """"6/15", "12/31": impossible as day/month (there is no month 15), a date as month/day (US order)."""
+    return 1 <= first <= 12 and 12 < second <= calendar.monthrange(2000, first)[1]
+
+
+def _month_day_part(written: str, month: int, day: int, year: int | None) -> _Part:
+    """Numeric dates are day/month on every plan (the plan's language is not a date order): a date that only
+    reads as month/day is refused with its day/month form, not read as another date nor "no month 15"."""
+    def refuse(_: object) -> tuple[date, date]:
+        name = _MONTH_LABELS[month - 1]
+        fr = _FRENCH_MONTHS[month - 1]
+        if year is None:
+            forms = f"{day:02d}/{month:02d}, '{name} {day}' or « {day} {fr} »"
+            meant = f"{name} {day}"
+        else:
+            forms = f"{day:02d}/{month:02d}/{year}, {year}-{month:02d}-{day:02d} or '{name} {day}, {year}'"
+            meant = f"{name} {day}, {year}"
+        raise PeriodError(f"{written!r} is not a day/month date: numeric dates are read day/month (French order, on "
+                          f"every plan), and there is no month {day}",
+                          f"if you mean {meant}, write {forms}")
+    return _Part("day", year, refuse, month, day, resolve=refuse)
+
+
+_FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                  "novembre", "décembre")
+
+
 def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] | None:
     """A calendar day starting at ``pos`` (the month may be missing when ``day_only``)."""
     best: tuple[int, _Part] | None = None
@@ -343,6 +371,8 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
             month = m.group("m")
             mon = int(month) if month.isdigit() else _month_of(month)
             best = (m.end(), _day_part(int(m.group("d")), mon, _year_of(_g(m, "y"))))
+            if pattern is _NUM_DATE and _month_day_only(int(m.group("d")), mon):
+                best = (m.end(), _month_day_part(m.group(0), int(m.group("d")), mon, _year_of(_g(m, "y"))))
     if best is None and day_only:
         m = _DAY_ONLY.match(s, pos)
         if m:

@@ -665,3 +665,39 @@ class TestWeeksAcrossNewYear:
     def test_a_week_range_after_de_or_from_is_the_range(self, text: str) -> None:
         """Not an open start to the plan's end: « de la semaine 18 à la semaine 20 » was unreadable."""
         assert days(text) == (date(2027, 5, 3), date(2027, 5, 24))
+
+
+class TestMonthDayOrder:
+    """Numeric dates are day/month on every plan, French or English (audit 2, finding 4). A date that only reads
+    as month/day ("6/15/2027") was refused with "there is no month 15 (write the month as 01 to 12...)"."""
+
+    @pytest.mark.parametrize(("text", "shown", "fix"), [
+        ("6/15/2027", "6/15/2027", "if you mean June 15, 2027, write 15/06/2027, 2027-06-15 or 'June 15, 2027'"),
+        ("06/15", "06/15", "if you mean June 15, write 15/06, 'June 15' or « 15 juin »"),
+        ("12/31/2027", "12/31/2027", "write 31/12/2027, 2027-12-31 or 'December 31, 2027'"),
+        ("before 6/15/2027", "6/15/2027", "write 15/06/2027"),
+        ("by 06/15", "06/15", "write 15/06"),
+    ])
+    def test_a_month_day_date_is_refused_with_the_day_month_form(self, text: str, shown: str, fix: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days(text)
+        message = str(exc.value)
+        assert f"{shown!r} is not a day/month date: numeric dates are read day/month" in message
+        assert fix in message
+
+    def test_an_ambiguous_date_is_day_month_on_every_plan(self) -> None:
+        """The written decision: « 3/4 » and "3/4" are 3 April; write the month's name to say 4 March."""
+        assert days("3/4") == (date(2027, 4, 3), date(2027, 4, 4))
+        assert days("by 3/4/2027") == (date(2027, 1, 1), date(2027, 4, 4))
+        assert days("March 4") == (date(2027, 3, 4), date(2027, 3, 5))
+
+    def test_impossible_both_ways_keeps_its_message(self) -> None:
+        with pytest.raises(PeriodError, match="there is no month 13"):
+            days("13/13/2027")
+        with pytest.raises(PeriodError, match="February 2027 has 28 days"):
+            days("30/02/2027")
+
+    def test_in_a_statement_it_is_a_when_problem(self) -> None:
+        problems: list[PeriodError] = []
+        assert find_periods("Call 5 prospects by 6/15/2027", year=2027, tz=TZ, problems=problems) == []
+        assert ["is not a day/month date" in str(p) for p in problems] == [True]
