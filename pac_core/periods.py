@@ -19,7 +19,8 @@ What is understood (case and accents ignored):
 - halves: see above; years: "2027", "année 2027", "FY 2027". A fiscal year named by its years
   ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
   cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
-  "de 2027 à 2028" stay two calendar years;
+  "de 2027 à 2028" stay two calendar years. "FY 2027" / "exercice 2027" is the calendar year in a
+  calendar plan, and a PeriodError in a fiscal plan (the fiscal year ending or starting in 2027?);
 - single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
   day/month (French order) on every plan, English too: "03/04/2027" is 3 April; "6/15/2027", a date only
   in US month/day order, is a PeriodError giving "15/06/2027", never another date;
@@ -397,7 +398,7 @@ _QUARTER_ISO = _c(r"(?P<y>\d{4})[-\s]?[tq](?P<q>\d)(?!\d)")
 _HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d)(?!\d)|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))"
            rf"|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
 _HALF_ISO = _c(r"(?P<y>\d{4})[-\s]?h(?P<h>\d)(?!\d)")
-_YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)(?P<y>{_YEAR})")
+_YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|(?P<fy>exercice|fiscal\s+year|fy))\s*)(?P<y>{_YEAR})")
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
 
 
@@ -511,8 +512,30 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     add(_HALF.match(s, pos), half)
     add(_HALF_ISO.match(s, pos), half)
 
-    add(_YEAR_NAMED.match(s, pos), lambda m: _Part("year", int(m.group("y")),
-                                                     lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
+    def year_named(m: re.Match[str]) -> _Part:
+        y = int(m.group("y"))
+        calendar_year = (date(y, 1, 1), date(y + 1, 1, 1))
+        if not _g(m, "fy"):
+            return _Part("year", y, lambda _: calendar_year)      # « année 2027 »: the calendar, always
+
+        def fiscal_year(ctx: _Ctx) -> tuple[date, date]:
+            """« FY 2027 », « exercice 2027 »: the calendar year in a calendar plan (both conventions agree);
+            in a fiscal plan the year it ends or the year it starts? Companies differ: refused with both."""
+            if not ctx.fiscal or ctx.period is None:
+                return calendar_year
+            first, end = ctx.period
+            month = first.month
+
+            def show(a: date, b: date) -> str:
+                return f"{a.isoformat()}..{(b - timedelta(days=1)).isoformat()}"
+            ending = show(date(y - 1, month, 1), date(y, month, 1))
+            starting = show(date(y, month, 1), date(y + 1, month, 1))
+            raise PeriodError(f"{m.group(0)!r} is ambiguous in a fiscal plan ({show(first, end)}): the fiscal year "
+                              f"ending in {y} ({ending}) or the one starting in {y} ({starting})?",
+                              f"write its days, e.g. {ending} or {starting}; « cette année » / 'this year' is the "
+                              f"plan's period ({show(first, end)})")
+        return _Part("year", y, lambda _: calendar_year, resolve=fiscal_year)
+    add(_YEAR_NAMED.match(s, pos), year_named)
 
     def year_bare(m: re.Match[str]) -> _Part | None:
         if search and not _preposition_before(s, m.start()):
