@@ -15,6 +15,8 @@ What is understood (case and accents ignored):
   half-years: they are a PeriodError asking for "semaine 1" or "1er semestre" ("week 1" or "H1");
   halves are written "H1"/"H2", "1er semestre", "premier/second semestre", "first/second half".
 - months: "mai 2027", "mai", "May 2027", "05/2027", "2027-05", "de mars à mai";
+- half months: "première quinzaine de juin" / "first half of June" is the 1st-15th, "seconde (deuxième, 2e,
+  dernière) quinzaine" / "second half of June" the 16th to the month's end; another quinzaine is a PeriodError;
 - quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "second quarter 2027";
 - halves: see above; years: "2027", "année 2027", "FY 2027". A fiscal year named by its years
   ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
@@ -398,6 +400,9 @@ _QUARTER_ISO = _c(r"(?P<y>\d{4})[-\s]?[tq](?P<q>\d)(?!\d)")
 _HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d)(?!\d)|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))"
            rf"|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
 _HALF_ISO = _c(r"(?P<y>\d{4})[-\s]?h(?P<h>\d)(?!\d)")
+# « première quinzaine de juin » (1-15), « seconde quinzaine » (16 to the end), "first half of June"
+_FORTNIGHT = _c(rf"(?:(?:la|le|the)\s+)?(?P<o>{_ORD})\s+(?:quinzaine|half|fortnight)\s+(?:(?:du\s+mois\s+)?(?:de\s+|d')"
+                rf"|of\s+(?:the\s+month\s+of\s+)?)(?P<m>{_MONTH}){_OF_YEAR}")
 _YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|(?P<fy>exercice|fiscal\s+year|fy))\s*)(?P<y>{_YEAR})")
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
 
@@ -512,6 +517,17 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     add(_HALF.match(s, pos), half)
     add(_HALF_ISO.match(s, pos), half)
 
+    def fortnight(m: re.Match[str]) -> _Part:
+        mon, which = _month_of(m.group("m")), _ordinal(m.group("o"), 2)
+        if which not in (1, 2):
+            raise _which_quinzaine(m.group(0))
+
+        def make(y: int) -> tuple[date, date]:
+            first, end = _month_days(y, mon)
+            return (first, date(y, mon, 16)) if which == 1 else (date(y, mon, 16), end)
+        return _Part("fortnight", _year_of(_g(m, "y")), make)
+    add(_FORTNIGHT.match(s, pos), fortnight)
+
     def year_named(m: re.Match[str]) -> _Part:
         y = int(m.group("y"))
         calendar_year = (date(y, 1, 1), date(y + 1, 1, 1))
@@ -543,6 +559,15 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return _Part("year", int(m.group("y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
     add(_YEAR_BARE.match(s, pos), year_bare)
     return max(found, key=lambda f: f[0]) if found else None
+
+
+def _which_quinzaine(written: str) -> PeriodError:
+    return PeriodError(f"{written.strip()!r}: a month has two quinzaines, the 1st to the 15th and the 16th to its end",
+                       "write « première quinzaine de juin » (1-15) or « seconde quinzaine de juin » (16 to the "
+                       "month's end), 'first / second half of June', or the days « du 1er au 15 juin »")
+
+
+_QUINZAINE = re.compile(r"(?<![a-z])(?:quinzaine|fortnight)(?![a-z])")
 
 
 _PREPOSITIONS = re.compile(r"(?:^|\s)(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au cours de"
@@ -823,7 +848,8 @@ _LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|p
                    r"|on|at|le|the|a)\s+)?")
 
 
-_VAGUE = re.compile(rf"(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*(?:{_MONTH_RE})?")
+_VAGUE = re.compile(rf"(?<![a-z])(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*"
+                    rf"(?:{_MONTH_RE})?")
 
 
 # Longest period expression read by parse_period ("entre le 2 et le 13 mars 2027" is 30 characters).
@@ -886,6 +912,8 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
         if hit and hit[0] == len(s):
             first, end = hit[1].days(ctx)
             return _window(first, end, tz, text)
+    if _QUINZAINE.search(s):
+        raise _which_quinzaine(text)
     vague = _VAGUE.search(s)
     if vague:
         raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window",

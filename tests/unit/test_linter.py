@@ -339,3 +339,15 @@ class TestCountRanges:
     def test_one_number_has_no_range_reason(self) -> None:
         r = lint("Faire 5 visites en juin")
         assert r.parsed["count"] == 5 and not any("range" in reason for reason in r.reasons)
+
+
+class TestQuinzaines:
+    def test_the_window_is_half_the_month_and_quinzaine_is_no_count(self) -> None:
+        """The linter took the whole of June for « la première quinzaine de juin » (audit 2, finding 6)."""
+        r = lint("Visiter 5 clients la première quinzaine de juin")
+        assert (r.kind, r.parsed["count"]) == ("action", 5)
+        assert r.parsed["window"] == {"start": "2027-06-01T00:00:00+02:00", "end": "2027-06-16T00:00:00+02:00",
+                                      "label": "la première quinzaine de juin"}
+        r = lint("Visit 5 customers in the second half of June")
+        assert (r.parsed["window"]["start"], r.parsed["window"]["end"]) == ("2027-06-16T00:00:00+02:00",
+                                                                            "2027-07-01T00:00:00+02:00")

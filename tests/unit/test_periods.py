@@ -701,3 +701,52 @@ class TestMonthDayOrder:
         problems: list[PeriodError] = []
         assert find_periods("Call 5 prospects by 6/15/2027", year=2027, tz=TZ, problems=problems) == []
         assert ["is not a day/month date" in str(p) for p in problems] == [True]
+
+
+class TestQuinzaines:
+    """« première quinzaine de juin » was refused as "vague: 'mi'" (the « mi » inside « première ») and
+    « seconde quinzaine » as unreadable; the linter took the whole of June, and "first half of June" was
+    the year's first half (audit 2, finding 6). A month's first quinzaine is the 1st-15th, the second the 16th-end."""
+
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        ("première quinzaine de juin", date(2027, 6, 1), date(2027, 6, 16)),
+        ("la première quinzaine de juin", date(2027, 6, 1), date(2027, 6, 16)),
+        ("1ère quinzaine de juin 2027", date(2027, 6, 1), date(2027, 6, 16)),
+        ("en 1re quinzaine d'avril", date(2027, 4, 1), date(2027, 4, 16)),
+        ("seconde quinzaine de juin", date(2027, 6, 16), date(2027, 7, 1)),
+        ("deuxième quinzaine de juin", date(2027, 6, 16), date(2027, 7, 1)),
+        ("2e quinzaine de février", date(2027, 2, 16), date(2027, 3, 1)),
+        ("dernière quinzaine de décembre", date(2027, 12, 16), date(2028, 1, 1)),
+        ("first half of June", date(2027, 6, 1), date(2027, 6, 16)),
+        ("the second half of June", date(2027, 6, 16), date(2027, 7, 1)),
+        ("first fortnight of June", date(2027, 6, 1), date(2027, 6, 16)),
+        ("d'ici la première quinzaine de juin", date(2027, 1, 1), date(2027, 6, 16)),
+    ])
+    def test_a_quinzaine_is_half_a_month(self, text: str, first: date, end: date) -> None:
+        assert days(text) == (first, end)
+
+    def test_in_a_fiscal_plan_it_is_inside_the_plan(self) -> None:
+        w = parse_period("seconde quinzaine de janvier", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2028, 1, 16), date(2028, 2, 1))
+
+    @pytest.mark.parametrize("text", ["la quinzaine de juin", "troisième quinzaine de juin"])
+    def test_an_unknown_quinzaine_says_how_to_write_it(self, text: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days(text)
+        assert "« première quinzaine de juin » (1-15) or « seconde quinzaine de juin » (16 to the month's end)" \
+            in str(exc.value)
+
+    def test_vague_words_are_whole_words(self) -> None:
+        """« mi-juin » is vague; the « mi » inside another word is not."""
+        with pytest.raises(PeriodError, match="'mi-juin' is no exact window"):
+            days("mi-juin")
+
+    @pytest.mark.parametrize(("text", "label", "first", "end"), [
+        ("Visiter 5 clients la première quinzaine de juin", "la première quinzaine de juin", "2027-06-01",
+         "2027-06-16"),
+        ("Appeler 10 prospects en seconde quinzaine de juin", "seconde quinzaine de juin", "2027-06-16", "2027-07-01"),
+        ("Visit 5 customers in the first half of June", "the first half of June", "2027-06-01", "2027-06-16"),
+    ])
+    def test_in_a_statement(self, text: str, label: str, first: str, end: str) -> None:
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
+        assert (text[a:b], w.start.date().isoformat(), w.end.date().isoformat()) == (label, first, end)
