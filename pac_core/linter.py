@@ -273,6 +273,7 @@ class _Facts:
     result_set: bool = False                     # a result verb on a defined set of accounts
     reminder: bool = False                       # "penser à...", "don't forget to..."
     image: bool = False                          # image-building words
+    count_range: str | None = None               # « 5 à 8 », « entre 5 et 8 »: a range of targets, read as 5
     scope_hints: dict[str, Any] = field(default_factory=dict)
     who: str | None = None
     info_needed: bool = False
@@ -431,6 +432,9 @@ _COLLECTIVE = ("dizaine", "douzaine", "quinzaine", "vingtaine", "trentaine", "ci
 _WORD = re.compile(r"\s*([a-z][a-z-]*'?)")
 _PARTITIVE = re.compile(r"\s*(?:(?:of|de|parmi|among)\s+|d')(?:(?:our|the|my|nos|mes|les|ces|vos|these)\s+)?")
 _COUNT_RANGE = re.compile(r"\s*(?:a|to|-|ou|or)\s*\d+(?!\d)")
+# « entre 5 et 8 visites », "between 5 and 8 visits": « et » / "and" closes the range only after entre / between.
+_COUNT_BETWEEN = re.compile(r"\s*(?:et|and|a|to|-)\s*\d+(?!\d)")
+_COUNT_LEAD = re.compile(r"(?:^|\s)(?P<lead>entre|between|de|from)\s+$")
 _IS_UNIT = re.compile(rf"\s*{_UNITS}")
 
 
@@ -449,10 +453,15 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         if raw.isdigit() and len(raw) == 4 and 1900 <= value <= 2199:
             continue
         pos = m.end()
-        for skip in (_COUNT_RANGE, _PARTITIVE if raw not in _COLLECTIVE else re.compile(r"\s*(?:(?:de|of)\s+|d')")):
-            hit = skip.match(s, pos)
-            if hit:
-                pos = hit.end()
+        lead = _COUNT_LEAD.search(s, max(0, at - 10), at) if raw.isdigit() else None
+        between = lead is not None and lead.group("lead") in ("entre", "between")
+        span = None
+        rng = (_COUNT_BETWEEN if between else _COUNT_RANGE).match(s, pos)
+        if rng:
+            span, pos = (lead.start("lead") if lead else at, rng.end()), rng.end()
+        partitive = (_PARTITIVE if raw not in _COLLECTIVE else re.compile(r"\s*(?:(?:de|of)\s+|d')")).match(s, pos)
+        if partitive:
+            pos = partitive.end()
         first = last = -1
         for _ in range(3):
             word = _WORD.match(s, pos)
@@ -464,6 +473,8 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         if first < 0:
             continue
         facts.count, facts.target = value, text[first:last]
+        if span is not None:
+            facts.count_range = text[span[0]:span[1]].strip()
         head = s[first:last].split()[0]
         noun = next(((k,) for p, k in _NOUNS if p.fullmatch(head)), None)
         facts.count_is_activity = noun is not None
@@ -705,6 +716,9 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
             missing.append("info_needed")
         if not (facts.info_source or info_source):
             missing.append("info_source")
+    if facts.count_range:
+        reasons.append(f"count: {facts.count_range!r} is a range: read as its lower bound, {facts.count} (write one "
+                       f"number, the one committed to, e.g. '{facts.count} {facts.target}')")
     for problem in facts.period_problems:
         reasons.append(f"when: {problem}")
     if len(facts.windows) > 1:

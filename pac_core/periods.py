@@ -8,18 +8,24 @@ give ``year`` (the plan's year, used when the text omits it) and optionally ``to
 What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
   "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day).
+  "semaines 52 à 2" crosses 1 January: each week inside the plan's period (a year written is the end's,
+  as in "du 20 décembre au 10 janvier 2028"), else a PeriodError asking for the years.
   "S" + a number is an ISO week (French usage "S18", also "S3" to "S53" and "S01"), **except "S1" and
   "S2" alone** ("S1", "S2 2027", "fin S1", "S1-S2"), which French business writing mostly uses for the
   half-years: they are a PeriodError asking for "semaine 1" or "1er semestre" ("week 1" or "H1");
   halves are written "H1"/"H2", "1er semestre", "premier/second semestre", "first/second half".
 - months: "mai 2027", "mai", "May 2027", "05/2027", "2027-05", "de mars à mai";
+- half months: "première quinzaine de juin" / "first half of June" is the 1st-15th, "seconde (deuxième, 2e,
+  dernière) quinzaine" / "second half of June" the 16th to the month's end; another quinzaine is a PeriodError;
 - quarters: "T2 2027", "Q2", "2027-Q2", "2e trimestre", "second quarter 2027";
 - halves: see above; years: "2027", "année 2027", "FY 2027". A fiscal year named by its years
   ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
   cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
-  "de 2027 à 2028" stay two calendar years;
+  "de 2027 à 2028" stay two calendar years. "FY 2027" / "exercice 2027" is the calendar year in a
+  calendar plan, and a PeriodError in a fiscal plan (the fiscal year ending or starting in 2027?);
 - single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
-  day/month (French order): "03/04/2027" is 3 April;
+  day/month (French order) on every plan, English too: "03/04/2027" is 3 April; "6/15/2027", a date only
+  in US month/day order, is a PeriodError giving "15/06/2027", never another date;
 - ranges, both ends included: "entre le 2 et le 13 mars", "du 2 au 13 mars 2027", "from 2 to 13 March",
   "between March 2 and March 13, 2027", "2027-03-02..2027-03-13";
 - lists: "et"/"and" makes a range only after "entre"/"between". Elsewhere "X et Y" is two periods:
@@ -33,6 +39,9 @@ What is understood (case and accents ignored):
   is given, else at the start of the plan's year, and ends at the end of the named day** (a deadline
   includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
   "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
+- open-ended starts: "à partir du 15 juin", "à compter du", "dès le", "depuis le", "from 15 June",
+  "starting (on) June 15", "as of", "since": **from the first day of the period named to the end of the
+  plan's period** (its year without ``within``), the mirror of a deadline; with an end, a range.
 
 **Fiscal years.** Given the plan's period (``within=``), a period written without its year resolves
 inside it: in a plan from 1 April 2027 to 31 March 2028, "janvier" is January 2028, "semaine 2" is
@@ -329,6 +338,33 @@ def _month_of(name: str) -> int:
     return _MONTHS[name.rstrip(".")]
 
 
+def _month_day_only(first: int, second: int) -> bool:
+    """"6/15", "12/31": impossible as day/month (there is no month 15), a date as month/day (US order)."""
+    return 1 <= first <= 12 and 12 < second <= calendar.monthrange(2000, first)[1]
+
+
+def _month_day_part(written: str, month: int, day: int, year: int | None) -> _Part:
+    """Numeric dates are day/month on every plan (the plan's language is not a date order): a date that only
+    reads as month/day is refused with its day/month form, not read as another date nor "no month 15"."""
+    def refuse(_: object) -> tuple[date, date]:
+        name = _MONTH_LABELS[month - 1]
+        fr = _FRENCH_MONTHS[month - 1]
+        if year is None:
+            forms = f"{day:02d}/{month:02d}, '{name} {day}' or « {day} {fr} »"
+            meant = f"{name} {day}"
+        else:
+            forms = f"{day:02d}/{month:02d}/{year}, {year}-{month:02d}-{day:02d} or '{name} {day}, {year}'"
+            meant = f"{name} {day}, {year}"
+        raise PeriodError(f"{written!r} is not a day/month date: numeric dates are read day/month (French order, on "
+                          f"every plan), and there is no month {day}",
+                          f"if you mean {meant}, write {forms}")
+    return _Part("day", year, refuse, month, day, resolve=refuse)
+
+
+_FRENCH_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                  "novembre", "décembre")
+
+
 def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] | None:
     """A calendar day starting at ``pos`` (the month may be missing when ``day_only``)."""
     best: tuple[int, _Part] | None = None
@@ -338,6 +374,8 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
             month = m.group("m")
             mon = int(month) if month.isdigit() else _month_of(month)
             best = (m.end(), _day_part(int(m.group("d")), mon, _year_of(_g(m, "y"))))
+            if pattern is _NUM_DATE and _month_day_only(int(m.group("d")), mon):
+                best = (m.end(), _month_day_part(m.group(0), int(m.group("d")), mon, _year_of(_g(m, "y"))))
     if best is None and day_only:
         m = _DAY_ONLY.match(s, pos)
         if m:
@@ -362,7 +400,10 @@ _QUARTER_ISO = _c(r"(?P<y>\d{4})[-\s]?[tq](?P<q>\d)(?!\d)")
 _HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d)(?!\d)|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))"
            rf"|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
 _HALF_ISO = _c(r"(?P<y>\d{4})[-\s]?h(?P<h>\d)(?!\d)")
-_YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)(?P<y>{_YEAR})")
+# « première quinzaine de juin » (1-15), « seconde quinzaine » (16 to the end), "first half of June"
+_FORTNIGHT = _c(rf"(?:(?:la|le|the)\s+)?(?P<o>{_ORD})\s+(?:quinzaine|half|fortnight)\s+(?:(?:du\s+mois\s+)?(?:de\s+|d')"
+                rf"|of\s+(?:the\s+month\s+of\s+)?)(?P<m>{_MONTH}){_OF_YEAR}")
+_YEAR_NAMED = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|(?P<fy>exercice|fiscal\s+year|fy))\s*)(?P<y>{_YEAR})")
 _YEAR_BARE = _c(rf"(?P<y>{_YEAR})")
 
 
@@ -401,15 +442,38 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
                 raise PeriodError(f"{label.upper()!r} is ambiguous: week {w1} or the {half} half-year (semestre)?",
                                   f"write « semaine {w1} » / 'week {w1}', or « {'1er' if w1 == 1 else '2e'} semestre » "
                                   f"/ 'H{w1}'")
+            if w2 < w1:      # "semaines 52 à 2 2028": the year written is the end's, as « du 20 déc. au 10 janv. 2028 »
+                return joined(_week_days(y - 1, w1), _week_days(y, w2))
             if listed and w2 != w1 + 1:     # "semaines 18 et 20": two weeks, not 18 to 20
-                phrase = m.group(0)[:m.end("w2") - m.start()]
-                raise _two_periods(phrase, _week_days(y, w1), _week_days(y, w2))
-            first, end = _week_days(y, w1)[0], _week_days(y, w2)[1]
-            if end <= first:
-                raise PeriodError(f"weeks {w1} to {w2}: the range ends before it starts",
-                                  f"write the earlier week first: semaines {w2} à {w1}")
-            return first, end
-        return _Part("week", _year_of(_g(m, "y")), make)
+                raise _two_periods(phrase(), _week_days(y, w1), _week_days(y, w2))
+            return _week_days(y, w1)[0], _week_days(y, w2)[1]
+
+        def phrase() -> str:
+            return m.group(0)[:m.end("w2") - m.start()]
+
+        def joined(da: tuple[date, date], db: tuple[date, date]) -> tuple[date, date]:
+            if listed and da[1] != db[0]:
+                raise _two_periods(phrase(), da, db)
+            return da[0], db[1]
+
+        def across(ctx: _Ctx) -> tuple[date, date]:
+            """« S52 à S2 » without a year: each week inside the plan's period, as the ends of « de décembre à
+            janvier »; a plan's period with no year end between them is an error giving the years."""
+            if semester_like:
+                make(ctx.year)           # « S2-S1 »: refused as ambiguous first
+            da = _place(_Part("week", None, lambda y: _week_days(y, w1)), ctx)
+            db = _place(_Part("week", None, lambda y: _week_days(y, w2)), ctx)
+            if db[0] < da[1]:
+                y = da[0].isocalendar()[0]
+                first, end = ctx.plan_year
+                raise PeriodError(f"weeks {w1} to {w2} cross a year end, which the plan's period ({first.isoformat()}.."
+                                  f"{(end - timedelta(days=1)).isoformat()}) does not",
+                                  f"give the years: « de la semaine {w1} {y} à la semaine {w2} {y + 1} » / 'week {w1} "
+                                  f"{y} to week {w2} {y + 1}' ({y}-W{w1:02d}..{y + 1}-W{w2:02d}), or « semaines {w2} à "
+                                  f"{w1} » for weeks {w2} to {w1} of {y}")
+            return joined(da, db)
+        year = _year_of(_g(m, "y"))
+        return _Part("week", year, make, resolve=across if w2 < w1 and year is None else None)
 
     add(_WEEK.match(s, pos), week)
     add(_ISO_WEEK.match(s, pos), week)
@@ -453,8 +517,41 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     add(_HALF.match(s, pos), half)
     add(_HALF_ISO.match(s, pos), half)
 
-    add(_YEAR_NAMED.match(s, pos), lambda m: _Part("year", int(m.group("y")),
-                                                     lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
+    def fortnight(m: re.Match[str]) -> _Part:
+        mon, which = _month_of(m.group("m")), _ordinal(m.group("o"), 2)
+        if which not in (1, 2):
+            raise _which_quinzaine(m.group(0))
+
+        def make(y: int) -> tuple[date, date]:
+            first, end = _month_days(y, mon)
+            return (first, date(y, mon, 16)) if which == 1 else (date(y, mon, 16), end)
+        return _Part("fortnight", _year_of(_g(m, "y")), make)
+    add(_FORTNIGHT.match(s, pos), fortnight)
+
+    def year_named(m: re.Match[str]) -> _Part:
+        y = int(m.group("y"))
+        calendar_year = (date(y, 1, 1), date(y + 1, 1, 1))
+        if not _g(m, "fy"):
+            return _Part("year", y, lambda _: calendar_year)      # « année 2027 »: the calendar, always
+
+        def fiscal_year(ctx: _Ctx) -> tuple[date, date]:
+            """« FY 2027 », « exercice 2027 »: the calendar year in a calendar plan (both conventions agree);
+            in a fiscal plan the year it ends or the year it starts? Companies differ: refused with both."""
+            if not ctx.fiscal or ctx.period is None:
+                return calendar_year
+            first, end = ctx.period
+            month = first.month
+
+            def show(a: date, b: date) -> str:
+                return f"{a.isoformat()}..{(b - timedelta(days=1)).isoformat()}"
+            ending = show(date(y - 1, month, 1), date(y, month, 1))
+            starting = show(date(y, month, 1), date(y + 1, month, 1))
+            raise PeriodError(f"{m.group(0)!r} is ambiguous in a fiscal plan ({show(first, end)}): the fiscal year "
+                              f"ending in {y} ({ending}) or the one starting in {y} ({starting})?",
+                              f"write its days, e.g. {ending} or {starting}; « cette année » / 'this year' is the "
+                              f"plan's period ({show(first, end)})")
+        return _Part("year", y, lambda _: calendar_year, resolve=fiscal_year)
+    add(_YEAR_NAMED.match(s, pos), year_named)
 
     def year_bare(m: re.Match[str]) -> _Part | None:
         if search and not _preposition_before(s, m.start()):
@@ -464,7 +561,17 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     return max(found, key=lambda f: f[0]) if found else None
 
 
+def _which_quinzaine(written: str) -> PeriodError:
+    return PeriodError(f"{written.strip()!r}: a month has two quinzaines, the 1st to the 15th and the 16th to its end",
+                       "write « première quinzaine de juin » (1-15) or « seconde quinzaine de juin » (16 to the "
+                       "month's end), 'first / second half of June', or the days « du 1er au 15 juin »")
+
+
+_QUINZAINE = re.compile(r"(?<![a-z])(?:quinzaine|fortnight)(?![a-z])")
+
+
 _PREPOSITIONS = re.compile(r"(?:^|\s)(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au cours de"
+                           r"|from|since|starting|beginning|as of|as from|effective"
                            r"|au cours du|throughout|tout|toute|until|jusqu'en|through|of|d'|de|du|des)\s*$")
 
 
@@ -473,7 +580,8 @@ def _preposition_before(s: str, pos: int) -> bool:
 
 
 # Ranges and deadlines ----------------------------------------------------------------------------
-_RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis)\s+(?:(?:le|la|les|the)\s+)?")
+_RANGE_FROM = re.compile(r"(?P<lead>du|from|entre|between|de|depuis|a\s+partir\s+d[eu]|a\s+compter\s+d[eu]|des|starting"
+                         r"(?:\s+(?:on|from))?)\s+(?:(?:le|la|les|the)\s+)?")
 # Only "entre X et Y" / "between X and Y" is a range; elsewhere "X et Y" is a list of two periods.
 _BETWEEN_BEFORE = re.compile(r"(?:^|\s)(?:entre|between)\s+(?:(?:le|la|les|the)\s+)?$")
 _RANGE_SEP = re.compile(r"(?:\s*(?:\.\.|-|–|—)\s*|\s+(?:au|a|to|through|thru|until|till|et|and|jusqu'au|jusqu'a"
@@ -528,9 +636,10 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return None
     sep = _RANGE_SEP.match(s, left[0])
     if sep is None:
-        if lead and lead.group("lead") in ("entre", "between") and left[1].kind == "week" \
-                and re.search(r"\s(?:et|and)\s", s[start_at:left[0]]):
-            return left        # "entre la semaine 18 et la semaine 20": the week pattern took the range
+        if lead and left[1].kind == "week" and re.search(r"\s(?:et|and|a|au|to|through|thru|jusqu'a)\s|-",
+                                                         s[start_at:left[0]]):
+            return left        # "entre la semaine 18 et la semaine 20", « de la semaine 18 à la semaine 20 »,
+            #                    "from week 18 to week 20": the week pattern took the range
         return None
     right = _date_at(s, sep.end(), day_only=left[1].kind == "day" and left[1].month is not None)
     right_period = _period_at(s, sep.end(), search=False)
@@ -645,6 +754,40 @@ _WEEKDAYS = (["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
              ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
 
 
+# « à partir du 15 juin », "from 15 June", "starting week 18": a start with no end (audit 2, finding 1).
+_OPEN_START = re.compile(
+    r"(?P<kw>(?:a\s+partir|a\s+compter)\s+(?:du\s+|de\s+la\s+|de\s+l'|de\s+|d')|(?:des|depuis)\s+(?:le\s+|la\s+|l')?"
+    r"|(?:from|since|starting(?:\s+(?:on|from|in|with))?|beginning(?:\s+(?:on|in|with))?|as\s+(?:of|from)|effective)"
+    r"\s+(?:the\s+)?)")
+
+
+def _open_start_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
+    """« à partir du 15 juin », « dès la semaine 18 », "from 15 June", "starting Q3": from the first day of the
+    period named to the end of the plan's period (the mirror of a deadline, which runs from its start)."""
+    kw = _OPEN_START.match(s, pos)
+    if kw is None:
+        return None
+    hit = _date_at(s, kw.end())
+    for other in (_period_at(s, kw.end(), search=search), _relative_at(s, kw.end(), today=today)):
+        if other and (hit is None or other[0] > hit[0]):
+            hit = other
+    if hit is None or (hit[1].kind == "year" and kw.group("kw").startswith("des ")):
+        return None               # « des 2000 clients »: an article and a count
+    inner, phrase = hit[1], s[pos:hit[0]]
+
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        first = inner.days(ctx)[0]
+        end = date(inner.year + 1, 1, 1) if ctx.period is None and inner.year is not None else ctx.plan_year[1]
+        if end <= first:
+            raise PeriodError(f"{phrase.strip()!r} starts on {first.isoformat()}, after the plan's period ends "
+                              f"({(end - timedelta(days=1)).isoformat()}); a start with no end runs to the end of "
+                              f"the plan's period",
+                              "give a start inside the plan's period, or both ends, e.g. « du 15 juin au 30 septembre »"
+                              " / 'from 15 June to 30 September'")
+        return first, end
+    return hit[0], _Part("open", inner.year, lambda y: resolve(_Ctx(y)), resolve=resolve)
+
+
 def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] | None:
     """"la semaine prochaine", "this month", "demain"...: resolved from ``today`` (the plan year for "this year")."""
     m = _RELATIVE.match(s, pos)
@@ -689,6 +832,7 @@ def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[in
         _range_at(s, pos, search=search),
         _period_at(s, pos, search=search),
         _date_at(s, pos),
+        _open_start_at(s, pos, search=search, today=today),     # last: "from week 18 to 20" is the range
     ]
     found = [c for c in candidates if c is not None]
     return max(found, key=lambda c: c[0]) if found else None
@@ -704,7 +848,8 @@ _LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|p
                    r"|on|at|le|the|a)\s+)?")
 
 
-_VAGUE = re.compile(rf"(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*(?:{_MONTH_RE})?")
+_VAGUE = re.compile(rf"(?<![a-z])(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*"
+                    rf"(?:{_MONTH_RE})?")
 
 
 # Longest period expression read by parse_period ("entre le 2 et le 13 mars 2027" is 30 characters).
@@ -767,6 +912,8 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
         if hit and hit[0] == len(s):
             first, end = hit[1].days(ctx)
             return _window(first, end, tz, text)
+    if _QUINZAINE.search(s):
+        raise _which_quinzaine(text)
     vague = _VAGUE.search(s)
     if vague:
         raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window",

@@ -174,3 +174,40 @@ def test_in_a_statement_it_is_a_problem() -> None:
     text = "Augmenter le CA de 10 % sur l'exercice 2027-2028"
     assert find_periods(text, year=2027, tz=TZ, problems=problems) == []
     assert ["fiscal year by its years" in str(p) for p in problems] == [True]
+
+
+# Audit 2, finding 5: « FY 2027 » in an April-March plan was silently the calendar year 2027 (January-December),
+# which is neither fiscal year a manager means: the one ending in 2027 (the common English convention,
+# April 2026 - March 2027) or the one starting in 2027 (the plan's own, April 2027 - March 2028).
+@pytest.mark.parametrize(("text", "written"), [
+    ("FY 2027", "fy 2027"), ("FY2027", "fy2027"), ("exercice 2027", "exercice 2027"),
+    ("l'exercice 2027", "l'exercice 2027"), ("fiscal year 2027", "fiscal year 2027"),
+    ("d'ici fin FY 2027", "fy 2027"),
+])
+def test_fy_and_a_year_is_ambiguous_in_a_fiscal_plan(text: str, written: str) -> None:
+    with pytest.raises(PeriodError) as exc:
+        days(text)
+    message = str(exc.value)
+    assert (f"{written!r} is ambiguous in a fiscal plan (2027-04-01..2028-03-31): the fiscal year ending in 2027 "
+            "(2026-04-01..2027-03-31) or the one starting in 2027 (2027-04-01..2028-03-31)?") in message
+    assert "write its days, e.g. 2026-04-01..2027-03-31 or 2027-04-01..2028-03-31" in message
+    assert "« cette année » / 'this year' is the plan's period" in message
+
+
+def test_fy_and_a_year_is_the_calendar_year_in_a_calendar_plan() -> None:
+    """Both conventions agree when the year starts in January."""
+    assert days("FY 2027", within=CALENDAR) == (date(2027, 1, 1), date(2027, 12, 31))
+    assert days("exercice 2027", within=None) == (date(2027, 1, 1), date(2027, 12, 31))
+
+
+def test_a_year_without_fy_keeps_the_calendar_in_a_fiscal_plan() -> None:
+    """A year written in the text keeps the calendar (the documented rule): « année 2027 », « T1 2027 »."""
+    assert days("année 2027") == (date(2027, 1, 1), date(2027, 12, 31))
+    assert days("T1 2027") == (date(2027, 1, 1), date(2027, 3, 31))
+    assert days("cette année") == (date(2027, 4, 1), date(2028, 3, 31))
+
+
+def test_fy_in_a_statement_of_a_fiscal_plan_is_a_problem() -> None:
+    problems: list[PeriodError] = []
+    assert find_periods("Visit 10 dormant customers in FY 2027", year=2027, tz=TZ, problems=problems, within=FY) == []
+    assert ["is ambiguous in a fiscal plan" in str(p) for p in problems] == [True]

@@ -298,3 +298,56 @@ class TestS1AndS2:
         r = lint("Visiter 10 clients dormants au S1")
         assert r.parsed["window"] is None
         assert any(reason.startswith("when: 'S1' is ambiguous") and "1er semestre" in reason for reason in r.reasons)
+
+
+class TestOpenEndedStart:
+    @pytest.mark.parametrize(("text", "label"), [
+        ("Visiter 5 clients dormants à partir du 15 juin", "à partir du 15 juin"),
+        ("Appeler 10 prospects dès le 15 juin", "dès le 15 juin"),
+        ("Visit 5 dormant customers from 15 June", "from 15 June"),
+        ("Visit 5 dormant customers starting 15 June", "starting 15 June"),
+    ])
+    def test_the_window_runs_to_the_end_of_the_plan(self, text: str, label: str) -> None:
+        """The linter read « à partir du 15 juin » as the day 15 June alone (audit 2, finding 1)."""
+        r = lint(text)
+        assert r.parsed["window"] == {"start": "2027-06-15T00:00:00+02:00", "end": "2028-01-01T00:00:00+01:00",
+                                      "label": label}
+        assert r.parsed["target"] in ("clients dormants", "prospects", "dormant customers")
+
+
+class TestCountRanges:
+    """« 5 à 8 visites » was read as 5 and « entre 5 et 8 visites » as 8 (audit 2, finding 2). A range of
+    targets is read as its lower bound, the commitment, whatever its form, and the reasons say so."""
+
+    @pytest.mark.parametrize(("text", "phrase", "target"), [
+        ("Faire 5 à 8 visites en juin", "5 à 8", "visites"),
+        ("Faire entre 5 et 8 visites en juin", "entre 5 et 8", "visites"),
+        ("Faire de 5 à 8 visites en juin", "de 5 à 8", "visites"),
+        ("Visiter 5 à 8 clients en juin", "5 à 8", "clients"),
+        ("Visiter entre 5 et 8 clients en juin", "entre 5 et 8", "clients"),
+        ("Visiter 5-8 clients en juin", "5-8", "clients"),
+        ("Do 5 to 8 visits in June", "5 to 8", "visits"),
+        ("Do between 5 and 8 visits in June", "between 5 and 8", "visits"),
+        ("Visit 5-8 customers in June", "5-8", "customers"),
+    ])
+    def test_a_range_is_its_lower_bound_with_a_reason(self, text: str, phrase: str, target: str) -> None:
+        r = lint(text)
+        assert (r.kind, r.parsed["count"], r.parsed["target"]) == ("action", 5, target)
+        assert f"count: {phrase!r} is a range: read as its lower bound, 5" in " ".join(r.reasons)
+        assert "write one number" in " ".join(r.reasons)
+
+    def test_one_number_has_no_range_reason(self) -> None:
+        r = lint("Faire 5 visites en juin")
+        assert r.parsed["count"] == 5 and not any("range" in reason for reason in r.reasons)
+
+
+class TestQuinzaines:
+    def test_the_window_is_half_the_month_and_quinzaine_is_no_count(self) -> None:
+        """The linter took the whole of June for « la première quinzaine de juin » (audit 2, finding 6)."""
+        r = lint("Visiter 5 clients la première quinzaine de juin")
+        assert (r.kind, r.parsed["count"]) == ("action", 5)
+        assert r.parsed["window"] == {"start": "2027-06-01T00:00:00+02:00", "end": "2027-06-16T00:00:00+02:00",
+                                      "label": "la première quinzaine de juin"}
+        r = lint("Visit 5 customers in the second half of June")
+        assert (r.parsed["window"]["start"], r.parsed["window"]["end"]) == ("2027-06-16T00:00:00+02:00",
+                                                                            "2027-07-01T00:00:00+02:00")

@@ -561,3 +561,192 @@ class TestS1AndS2:
         text = "Visiter 10 clients dormants en S20"
         [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
         assert (text[a:b], w.start.date(), w.end.date()) == ("S20", date(2027, 5, 17), date(2027, 5, 24))
+
+
+class TestOpenEndedStart:
+    """« à partir du 15 juin », "from 15 June": a start with no end runs to the end of the plan's period, as a
+    deadline runs from its start (audit 2, finding 1). The parser refused them and the linter read the day alone."""
+
+    @pytest.mark.parametrize("text", [
+        "à partir du 15 juin", "A partir du 15 juin", "à compter du 15 juin", "dès le 15 juin", "depuis le 15 juin",
+        "from 15 June", "from June 15", "starting 15 June", "starting on June 15", "starting from 15 June",
+        "as of June 15", "as from 15 June", "since June 15", "à partir du 15/06", "from 15/06/2027",
+    ])
+    def test_runs_to_the_end_of_the_plan_year(self, text: str) -> None:
+        assert days(text) == (date(2027, 6, 15), date(2028, 1, 1))
+
+    @pytest.mark.parametrize(("text", "first"), [
+        ("à partir de juin", date(2027, 6, 1)),
+        ("from June", date(2027, 6, 1)),
+        ("à partir de la semaine 18", date(2027, 5, 3)),
+        ("starting week 18", date(2027, 5, 3)),
+        ("à partir du T3", date(2027, 7, 1)),
+        ("from Q3", date(2027, 7, 1)),
+    ])
+    def test_a_named_period_starts_on_its_first_day(self, text: str, first: date) -> None:
+        assert days(text) == (first, date(2028, 1, 1))
+
+    def test_in_a_fiscal_plan_it_runs_to_the_plans_last_day(self) -> None:
+        w = parse_period("à partir du 15 janvier", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2028, 1, 15), date(2028, 4, 1))
+        w = parse_period("from 15 June", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2027, 6, 15), date(2028, 4, 1))
+
+    def test_with_an_end_it_is_still_a_range(self) -> None:
+        assert days("à partir du 15 juin jusqu'au 30 juin") == (date(2027, 6, 15), date(2027, 7, 1))
+        assert days("from 15 June to 30 June") == (date(2027, 6, 15), date(2027, 7, 1))
+
+    def test_a_start_after_the_plans_end_is_an_error_with_the_fix(self) -> None:
+        with pytest.raises(PeriodError) as exc:
+            parse_period("à partir du 15 avril 2028", year=2027, tz=TZ, within=FY_2027)
+        message = str(exc.value)
+        assert "starts on 2028-04-15, after the plan's period ends (2028-03-31)" in message
+        assert "« du 15 juin au 30 septembre »" in message
+
+    def test_in_a_sentence_the_whole_phrase_is_the_period(self) -> None:
+        text = "Visiter 5 clients dormants à partir du 15 juin"
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
+        assert (text[a:b], w.start.date(), w.end.date()) == ("à partir du 15 juin", date(2027, 6, 15),
+                                                              date(2028, 1, 1))
+        assert find_periods("Get the list from Marketing", year=2027, tz=TZ) == []
+
+
+class TestWeeksAcrossNewYear:
+    """« S52 à S2 » was refused with the advice « semaines 2 à 52 », a different period of 51 weeks (audit 2,
+    finding 3). Each end resolves like a date range's: inside the plan's period, or the year written is the end's."""
+
+    @pytest.mark.parametrize("text", [
+        "S52 à S2", "semaines 52 à 2", "weeks 52-2", "semaine 52 à semaine 2", "entre les semaines 52 et 2",
+        "S52-S2", "de la semaine 52 à la semaine 2", "weeks 52 to 2",
+    ])
+    def test_in_a_fiscal_plan_the_range_crosses_the_year(self, text: str) -> None:
+        w = parse_period(text, year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2027, 12, 27), date(2028, 1, 17))   # W52 2027 .. W2 2028
+
+    def test_the_year_written_is_the_ends(self) -> None:
+        """As « du 20 décembre au 10 janvier 2028 »."""
+        assert days("semaines 52 à 2 2028") == (date(2027, 12, 27), date(2028, 1, 17))
+        assert days("weeks 52-2 2028") == (date(2027, 12, 27), date(2028, 1, 17))
+        assert days("semaines 53 à 1 2027") == (date(2026, 12, 28), date(2027, 1, 11))   # 2026 has 53 weeks
+
+    def test_both_weeks_touching_across_the_year_are_their_union(self) -> None:
+        w = parse_period("semaines 52 et 1", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2027, 12, 27), date(2028, 1, 10))
+
+    @pytest.mark.parametrize("text", ["S52 à S2", "semaines 52 à 2", "weeks 52-2"])
+    def test_in_a_calendar_plan_it_is_an_error_with_the_right_advice(self, text: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days(text)
+        message = str(exc.value)
+        assert "weeks 52 to 2 cross a year end, which the plan's period (2027-01-01..2027-12-31) does not" in message
+        assert "« de la semaine 52 2027 à la semaine 2 2028 » / 'week 52 2027 to week 2 2028'" in message
+        assert "« semaines 2 à 52 » for weeks 2 to 52 of 2027" in message
+        assert "write the earlier week first" not in message
+
+    def test_the_advice_given_parses_to_what_it_says(self) -> None:
+        assert days("de la semaine 52 2027 à la semaine 2 2028") == (date(2027, 12, 27), date(2028, 1, 17))
+        assert days("week 52 2027 to week 2 2028") == (date(2027, 12, 27), date(2028, 1, 17))
+        assert days("2027-W52..2028-W02") == (date(2027, 12, 27), date(2028, 1, 17))
+
+    def test_weeks_in_order_are_unchanged(self) -> None:
+        assert days("semaines 18 à 20") == (date(2027, 5, 3), date(2027, 5, 24))
+        w = parse_period("semaines 2 à 5", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2028, 1, 10), date(2028, 2, 7))
+        with pytest.raises(PeriodError, match="names two separate periods"):
+            days("semaines 18 et 20")
+
+    def test_in_a_statement_the_window_crosses_the_year(self) -> None:
+        text = "Appeler 10 clients dormants semaines 52 à 2"
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ, within=FY_2027)
+        assert (text[a:b], w.start.date(), w.end.date()) == ("semaines 52 à 2", date(2027, 12, 27), date(2028, 1, 17))
+
+    @pytest.mark.parametrize("text", ["de la semaine 18 à la semaine 20", "from week 18 to week 20",
+                                      "à partir de la semaine 18 à la semaine 20", "starting week 18 to week 20"])
+    def test_a_week_range_after_de_or_from_is_the_range(self, text: str) -> None:
+        """Not an open start to the plan's end: « de la semaine 18 à la semaine 20 » was unreadable."""
+        assert days(text) == (date(2027, 5, 3), date(2027, 5, 24))
+
+
+class TestMonthDayOrder:
+    """Numeric dates are day/month on every plan, French or English (audit 2, finding 4). A date that only reads
+    as month/day ("6/15/2027") was refused with "there is no month 15 (write the month as 01 to 12...)"."""
+
+    @pytest.mark.parametrize(("text", "shown", "fix"), [
+        ("6/15/2027", "6/15/2027", "if you mean June 15, 2027, write 15/06/2027, 2027-06-15 or 'June 15, 2027'"),
+        ("06/15", "06/15", "if you mean June 15, write 15/06, 'June 15' or « 15 juin »"),
+        ("12/31/2027", "12/31/2027", "write 31/12/2027, 2027-12-31 or 'December 31, 2027'"),
+        ("before 6/15/2027", "6/15/2027", "write 15/06/2027"),
+        ("by 06/15", "06/15", "write 15/06"),
+    ])
+    def test_a_month_day_date_is_refused_with_the_day_month_form(self, text: str, shown: str, fix: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days(text)
+        message = str(exc.value)
+        assert f"{shown!r} is not a day/month date: numeric dates are read day/month" in message
+        assert fix in message
+
+    def test_an_ambiguous_date_is_day_month_on_every_plan(self) -> None:
+        """The written decision: « 3/4 » and "3/4" are 3 April; write the month's name to say 4 March."""
+        assert days("3/4") == (date(2027, 4, 3), date(2027, 4, 4))
+        assert days("by 3/4/2027") == (date(2027, 1, 1), date(2027, 4, 4))
+        assert days("March 4") == (date(2027, 3, 4), date(2027, 3, 5))
+
+    def test_impossible_both_ways_keeps_its_message(self) -> None:
+        with pytest.raises(PeriodError, match="there is no month 13"):
+            days("13/13/2027")
+        with pytest.raises(PeriodError, match="February 2027 has 28 days"):
+            days("30/02/2027")
+
+    def test_in_a_statement_it_is_a_when_problem(self) -> None:
+        problems: list[PeriodError] = []
+        assert find_periods("Call 5 prospects by 6/15/2027", year=2027, tz=TZ, problems=problems) == []
+        assert ["is not a day/month date" in str(p) for p in problems] == [True]
+
+
+class TestQuinzaines:
+    """« première quinzaine de juin » was refused as "vague: 'mi'" (the « mi » inside « première ») and
+    « seconde quinzaine » as unreadable; the linter took the whole of June, and "first half of June" was
+    the year's first half (audit 2, finding 6). A month's first quinzaine is the 1st-15th, the second the 16th-end."""
+
+    @pytest.mark.parametrize(("text", "first", "end"), [
+        ("première quinzaine de juin", date(2027, 6, 1), date(2027, 6, 16)),
+        ("la première quinzaine de juin", date(2027, 6, 1), date(2027, 6, 16)),
+        ("1ère quinzaine de juin 2027", date(2027, 6, 1), date(2027, 6, 16)),
+        ("en 1re quinzaine d'avril", date(2027, 4, 1), date(2027, 4, 16)),
+        ("seconde quinzaine de juin", date(2027, 6, 16), date(2027, 7, 1)),
+        ("deuxième quinzaine de juin", date(2027, 6, 16), date(2027, 7, 1)),
+        ("2e quinzaine de février", date(2027, 2, 16), date(2027, 3, 1)),
+        ("dernière quinzaine de décembre", date(2027, 12, 16), date(2028, 1, 1)),
+        ("first half of June", date(2027, 6, 1), date(2027, 6, 16)),
+        ("the second half of June", date(2027, 6, 16), date(2027, 7, 1)),
+        ("first fortnight of June", date(2027, 6, 1), date(2027, 6, 16)),
+        ("d'ici la première quinzaine de juin", date(2027, 1, 1), date(2027, 6, 16)),
+    ])
+    def test_a_quinzaine_is_half_a_month(self, text: str, first: date, end: date) -> None:
+        assert days(text) == (first, end)
+
+    def test_in_a_fiscal_plan_it_is_inside_the_plan(self) -> None:
+        w = parse_period("seconde quinzaine de janvier", year=2027, tz=TZ, within=FY_2027)
+        assert (w.start.date(), w.end.date()) == (date(2028, 1, 16), date(2028, 2, 1))
+
+    @pytest.mark.parametrize("text", ["la quinzaine de juin", "troisième quinzaine de juin"])
+    def test_an_unknown_quinzaine_says_how_to_write_it(self, text: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days(text)
+        assert "« première quinzaine de juin » (1-15) or « seconde quinzaine de juin » (16 to the month's end)" \
+            in str(exc.value)
+
+    def test_vague_words_are_whole_words(self) -> None:
+        """« mi-juin » is vague; the « mi » inside another word is not."""
+        with pytest.raises(PeriodError, match="'mi-juin' is no exact window"):
+            days("mi-juin")
+
+    @pytest.mark.parametrize(("text", "label", "first", "end"), [
+        ("Visiter 5 clients la première quinzaine de juin", "la première quinzaine de juin", "2027-06-01",
+         "2027-06-16"),
+        ("Appeler 10 prospects en seconde quinzaine de juin", "seconde quinzaine de juin", "2027-06-16", "2027-07-01"),
+        ("Visit 5 customers in the first half of June", "the first half of June", "2027-06-01", "2027-06-16"),
+    ])
+    def test_in_a_statement(self, text: str, label: str, first: str, end: str) -> None:
+        [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
+        assert (text[a:b], w.start.date().isoformat(), w.end.date().isoformat()) == (label, first, end)
