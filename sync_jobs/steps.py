@@ -206,9 +206,11 @@ def with_echoes(store: UnitOfWork, plan_id: str, written: dict[str, dict[tuple[s
 def drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequence[tuple[str, Any]],
             desired: Mapping[tuple[Target, str], Mapping[str, Any]],
             routes: Mapping[str, set[tuple[Target, str]]]) -> tuple[dict[str, dict[tuple[str, str], Any]], list[str]]:
-    """Drift repair: a PAC field whose value read from a CRM differs from what it should be (a hand change to a
-    computed field, or a refused or automated change to an editable one) is forgotten from "last written" to that
-    CRM, so the diff sends it again. Compared with the CRM's actual value, not only with pac's checkpoint."""
+    """Drift repair: a PAC field whose value read from a CRM differs both from what it should be and from what pac
+    last wrote there (a hand change to a computed field, or a refused or automated change to an editable one) is
+    forgotten from "last written" to that CRM, so the diff sends it again, and reported. Compared with the CRM's
+    actual value, not only with pac's checkpoint. A CRM still holding what pac last wrote is no drift: the figure
+    moved (a night's progress, a plan or mapping edit) and the diff writes it as any change."""
     out = {n: dict(rows) for n, rows in written.items()}
     drift: list[str] = []
     for connector, item in observed:
@@ -218,7 +220,8 @@ def drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequ
             continue
         rows = out.get(connector)
         row = rows.get((item.target.value, item.key)) if rows is not None else None
-        if row is None or logical not in row.fields or plan_state.same(item.value, want[logical]):
+        if row is None or logical not in row.fields or plan_state.same(item.value, want[logical]) \
+                or plan_state.same(item.value, row.fields[logical]):
             continue
         fields = {k: v for k, v in row.fields.items() if k != logical}
         rows[(item.target.value, item.key)] = SimpleNamespace(crm_id=row.crm_id, fields=fields)  # type: ignore[index]

@@ -279,6 +279,17 @@ class TestDriftRepair:
         assert any("PAC" not in d and "objective" in d for d in second.drift)
         assert both.sync().written == 0
 
+    def test_a_plan_edit_is_written_not_reported_as_a_hand_change(self, both: Org) -> None:
+        """The objective edited in the plan file (300 000 -> 310 000): the next run writes it to both CRMs and
+        reports no drift: the CRMs still held what pac last wrote (the run said "restored: ... 300000.0 in the
+        CRM, restored to 310000.0" for each CRM, as if a manager had changed it by hand)."""
+        first = both.sync()
+        both.edit_file("objective: {additional_revenue: 300000,", "objective: {additional_revenue: 310000,")
+        second = both.sync()
+        assert float(both.sf_axis(first.plan_id)["PAC_Objective__c"]) == 310000
+        assert float(both.hs_axis(first.plan_id).props["pac_objective"]) == 310000
+        assert second.written >= 2 and second.drift == []
+
     def test_full_sync_restores_a_change_the_incremental_read_cannot_see(self, both: Org) -> None:
         """A HubSpot value changed without moving the record's timestamp: `--full` reads it and restores it."""
         first = both.sync()
