@@ -94,16 +94,23 @@ def sync_job(settings_path: str, plan: str) -> None:
 
 
 def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
-    """The latest fire time of ``trigger`` at or before ``now`` (looked for up to a year back)."""
+    """The latest fire time of ``trigger`` at or before ``now`` (looked for up to a year back), in UTC.
+
+    The walk from fire to fire steps in UTC: a local time the autumn DST change repeats (02:00 twice in Paris on
+    31 October) is the second one only by its ``fold``, which datetime arithmetic drops (PEP 495), so one
+    microsecond after the second 02:00, counted in local time, was a microsecond after the first one, the
+    trigger answered the second 02:00 again, and the walk never ended. A step that does not move forward ends
+    it too."""
     for back in (timedelta(hours=1), timedelta(days=1), timedelta(days=8), timedelta(days=32), timedelta(days=367)):
         fire = trigger.get_next_fire_time(None, now - back)
         if fire is None or fire > now:
             continue
+        fire = fire.astimezone(UTC)
         while True:
             following = trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
-            if following is None or following > now:
+            if following is None or following > now or following.astimezone(UTC) <= fire:
                 return fire
-            fire = following
+            fire = following.astimezone(UTC)
     return None
 
 

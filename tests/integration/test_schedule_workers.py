@@ -30,6 +30,24 @@ class TestClaims:
         assert sched.previous_fire(trigger, paris_2am) == paris_2am
         assert sched.previous_fire(trigger, paris_2am - timedelta(minutes=1)) == paris_2am - timedelta(days=1)
 
+    def test_previous_fire_on_the_autumn_night(self) -> None:
+        """31 October 2027 in Paris, 02:00 happens twice (00:00 and 01:00 UTC): the last fire is the first 02:00
+        until the second one, then the second one all day (previous_fire looped for ever from the second 02:00:
+        asked for the fire after it, one microsecond on, the trigger answers the same instant)."""
+        trigger = CronTrigger.from_crontab("0 2 * * *", timezone="Europe/Paris")
+        first, second = datetime(2027, 10, 31, 0, 0, tzinfo=UTC), datetime(2027, 10, 31, 1, 0, tzinfo=UTC)
+        answers: queue.Queue[list[datetime | None]] = queue.Queue()
+        nows = (first + timedelta(seconds=30), second, second + timedelta(seconds=30), datetime(2027, 10, 31, 9,
+                                                                                               tzinfo=UTC))
+        worker = threading.Thread(target=lambda: answers.put([sched.previous_fire(trigger, n) for n in nows]),
+                                  daemon=True)
+        worker.start()
+        worker.join(30)       # a bound on a hang, not a wait for readiness: the answers take milliseconds
+        assert not worker.is_alive(), "previous_fire did not return"
+        # compared in UTC: Python never finds a time of the repeated hour equal to one of another zone (PEP 495)
+        assert [fire.astimezone(UTC) if fire else None for fire in answers.get_nowait()] == [first, second, second,
+                                                                                              second]
+
     def test_one_worker_per_fire(self, tmp_path, database_url) -> None:
         """Three workers claim the same fire at once: one gets it, the two others are told who; the next night
         is claimed afresh."""
