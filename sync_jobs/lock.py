@@ -35,14 +35,22 @@ from sync_jobs.logs import event
 log = logging.getLogger("pac.lock")
 
 
+CONNECTOR_LOCK = "connector:"   # + a connector's name: the lock every real run of a plan using it holds
+
+
 class LockHeld(PacError):
-    """Another run of the same plan holds the lock."""
+    """Another run of the same plan holds the lock (or, for a ``connector:`` lock, a run of another plan using the
+    same connector)."""
 
     def __init__(self, plan_id: str, holder: str | None, since: datetime | None) -> None:
         who = holder or "another process"
         when = f" since {since.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" if since else ""
-        super().__init__(f"plan {plan_id!r} is already being synced by {who}{when} "
-                         "(wait for it, or pass --wait SECONDS to queue behind it)")
+        if plan_id.startswith(CONNECTOR_LOCK):
+            head = (f"connector {plan_id.removeprefix(CONNECTOR_LOCK)!r} is being synced by {who}{when}, for "
+                    "another plan using it")
+        else:
+            head = f"plan {plan_id!r} is already being synced by {who}{when}"
+        super().__init__(f"{head} (wait for it, or pass --wait SECONDS to queue behind it)")
         self.plan_id, self.holder, self.since = plan_id, holder, since
 
 

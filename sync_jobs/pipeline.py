@@ -42,6 +42,7 @@ the run's hooks (``sync_jobs.hooks``), never through the environment.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
 from sync_jobs.factory import build_connectors
 from sync_jobs.hooks import RunHooks, installed
 from sync_jobs.incremental_night import night_evaluator
+from sync_jobs.lock import CONNECTOR_LOCK, run_lock
 from sync_jobs.run_context import Clock, Evaluator, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
 from sync_jobs.steps import engine_rejections
@@ -106,13 +108,18 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
              clock: Clock = utc_now, dry_run: bool = False, full: bool = False, wait: float = 0.0,
              as_of: datetime | None = None, progress: Callable[..., None] | None = None,
              env: Mapping[str, str] | None = None, evaluator: Evaluator | None = None,
-             hooks: RunHooks | None = None) -> RunResult:
+             hooks: RunHooks | None = None, connector_wait: float | None = None) -> RunResult:
     """Run the sync of one plan (``plan_ref``: its name in the settings, or None for the only one).
 
     ``as_of`` (else the plan's configured ``as_of``, else the clock) is the evaluation date; ``hooks``: the
     points where a test acts (default: those installed in this process, no-ops unless a test launcher
-    installed others). Raises ``LockHeld`` when another run holds the plan's lock after ``wait`` seconds,
-    ``InvalidInput`` for a bad plan or settings. CRM failures do not raise: they give the result's status.
+    installed others). Raises ``LockHeld`` when another run holds the plan's lock after ``wait`` seconds, or
+    when a run of another plan holds the lock of one of its connectors after ``connector_wait`` seconds (default
+    ``wait``), ``InvalidInput`` for a bad plan or settings. CRM failures do not raise: they give the result's status.
+
+    A real run holds its connectors' locks (``connector:NAME``, taken in name order, after the plan's): two plans
+    on one connector share its records, watermarks and reconciliation, and a full read marks deleted what it did
+    not see, including what the other plan's run had just stored. A dry run writes nothing and takes none.
     """
     ps = settings.plan(plan_ref)
     plan, fingerprint = load_plan_file(ps)
@@ -127,7 +134,12 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
                                "check the plan's connectors in the settings")
         store = unit_of_work(engine, dry_run=dry_run)
         hooks = hooks or installed()
-        with store.guard(plan.id, wait=wait, clock=clock):
+        with contextlib.ExitStack() as held:
+            held.enter_context(store.guard(plan.id, wait=wait, clock=clock))
+            if not dry_run:
+                for name in sorted(ps.connectors):
+                    held.enter_context(run_lock(engine, f"{CONNECTOR_LOCK}{name}",
+                                                wait=wait if connector_wait is None else connector_wait))
             now = clock()
             ctx = RunContext(settings=settings, plan_settings=ps, plan=plan, fingerprint=fingerprint,
                              connectors=connectors, store=store, clock=clock, hooks=hooks, now=now,

@@ -6,8 +6,9 @@
   machine was down is run once (coalesced) at start-up if it is still within ``misfire_grace_seconds``.
   When several workers share a PostgreSQL store, each has its own scheduler and job store; each fire of each
   job is claimed in the store (``claim_scheduled_run``) so exactly one worker runs it, the plan's run lock keeps
-  one run per plan, and scheduled runs of plans sharing a connector queue behind each other
-  (``connector_locks``). See docs/operations.md, "Several workers on one PostgreSQL store".
+  one run per plan, and scheduled runs of plans sharing a connector queue behind each other (every real run
+  holds its connectors' locks, ``pipeline.run_sync``; a scheduled one waits up to an hour for them). See
+  docs/operations.md, "Several workers on one PostgreSQL store".
 * ``coalesce=True``, ``max_instances=1``, an explicit ``misfire_grace_time``; job functions are module-level
   (APScheduler stores them by reference) and take only strings (the settings file and the plan name).
 * Snapshots are never skipped, whatever the grace time: a snapshot job takes every closed period of the plan
@@ -19,12 +20,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import logging
 import signal
 import socket
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ from pac_core.errors import InvalidInput
 from sync_jobs.app import take_due_snapshots
 from sync_jobs.evaluation import load_plan_file
 from sync_jobs.exit_codes import exit_code_for
-from sync_jobs.lock import default_owner, run_lock
+from sync_jobs.lock import default_owner
 from sync_jobs.logs import event
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
@@ -55,25 +54,10 @@ log = logging.getLogger("pac.schedule")
 # -- jobs (module-level: APScheduler stores them by reference) ----------------------------------
 def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
     settings = load_settings(settings_path or None)
-    with connector_locks(settings, plan):
-        result = run_sync(plan, settings, wait=60.0)
+    # queue behind another scheduled run using one of this plan's connectors (run_sync takes their locks)
+    result = run_sync(plan, settings, wait=60.0, connector_wait=3600.0)
     after_sync(settings, plan, result.status)
     return result.log_status, exit_code_for(result.status)
-
-
-@contextlib.contextmanager
-def connector_locks(settings: Settings, plan: str, *, wait: float = 3600.0) -> Iterator[None]:
-    """Queue behind any other scheduled run using one of this plan's connectors (the same CRM records, watermarks
-    and written values in the store): two plans on one connector synced at once conflict on those rows (on
-    PostgreSQL, deadlocks marking the records a full read did not see). Locks are taken in name order."""
-    engine = open_store(settings.database())
-    try:
-        with contextlib.ExitStack() as stack:
-            for name in sorted(settings.plan(plan).connectors):
-                stack.enter_context(run_lock(engine, f"connector:{name}", wait=wait))
-            yield
-    finally:
-        engine.dispose()
 
 
 WORKER = default_owner()   # this scheduler process, in claims and log lines: host:pid#token

@@ -252,3 +252,24 @@ class TestTwoPacSyncs:
         assert len(runs) == 2 and all(r.status in ("ok", "partial") for r in runs)
         assert runs[1].started_at >= runs[0].finished_at
         assert sum(int(c.get("written", 0)) for k, c in (runs[1].counts or {}).items() if k != "account") == 0
+
+
+class TestSharedConnector:
+    """Two plans on one connector share its records, watermarks and reconciliation: a full read of one marks
+    deleted what it did not see, including what the other run had just stored (the store audit: live records
+    marked deleted for up to a week). Every real run, not only the scheduler's, takes the connector's lock."""
+
+    def test_a_run_waits_for_another_plans_run_on_its_connector(self, tmp_path, database_url, engine) -> None:
+        """The connector's lock is held (another plan's run): ``run_sync`` is refused, naming the connector
+        (it ran regardless before); a dry run, which writes nothing, still runs."""
+        from pac_config.settings import load_settings
+        from sync_jobs.pipeline import run_sync
+        from tests.fakes import FakeConnector, write_settings
+
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        with run_lock(engine, "connector:fake", owner="worker-9:1#other"):
+            with pytest.raises(LockHeld, match=r"connector 'fake' is being synced by worker-9:1#other"):
+                run_sync(None, settings, connectors={"fake": FakeConnector()})
+            assert run_sync(None, settings, connectors={"fake": FakeConnector()}, dry_run=True).status.value == \
+                "dry_run"
+        assert run_sync(None, settings, connectors={"fake": FakeConnector()}).status.value == "ok"
