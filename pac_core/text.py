@@ -13,12 +13,17 @@ different results):
   and slugs ("Taux de réussite (%)" -> "taux de reussite");
 * ``fold_keep_length``: lower case, accent-free, plain quotes/dashes/spaces, same length as the input: for parsers
   that report spans in the original text.
+
+``closest`` suggests a known value for a mistyped one ("did you mean"): the CRM compares exactly, the suggestion
+forgives case and accents.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 _PLAIN = {"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f": " "}
@@ -74,3 +79,17 @@ def fold_keep_length(text: str) -> str:
         low = _PLAIN.get(low, low)
         out.append(low if len(low) == 1 else ch)
     return "".join(out)
+
+
+def closest(value: str, known: Iterable[str]) -> str | None:
+    """The known value ``value`` most likely meant, for a "did you mean": first one equal to it but for case and
+    accents (``fold_value``: "Annulee" -> "Annulée", "Visite Client" -> "Visite client"), else the closest by
+    ``difflib`` on the folded forms; None when nothing is close."""
+    by_fold: dict[str, str] = {}
+    for k in known:
+        by_fold.setdefault(fold_value(k), k)
+    folded = fold_value(value)
+    if folded in by_fold:
+        return by_fold[folded]
+    close = difflib.get_close_matches(folded, list(by_fold), n=1)
+    return by_fold[close[0]] if close else None

@@ -90,7 +90,7 @@ class HubSpotConnector:
 
     def __init__(self, name: str, mapping: HubSpotMapping, transport: HubSpotTransport) -> None:
         self.name, self.mapping, self.transport = name, mapping, transport
-        self._properties: dict[str, set[str]] = {}
+        self._properties: dict[str, dict[str, dict[str, Any]]] = {}
         self._pipelines: dict[str, Pipeline] | None = None
         self._owners: dict[str, str] | None = None
         self._schemas: dict[str, dict[str, Any]] | None = None   # custom object name -> schema
@@ -105,12 +105,17 @@ class HubSpotConnector:
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
+        return set(self.property_definitions(object_type))
+
+    def property_definitions(self, object_type: str) -> dict[str, dict[str, Any]]:
+        """The portal's properties of ``object_type``, name -> definition as the properties API gives it (``label``,
+        ``type``, ``options`` with ``value`` and ``label``...); empty for an object type the portal lacks."""
         if object_type not in self._properties:
             try:
                 reply = self.transport.call(f"properties.{object_type}", "properties", "get_all", object_type)
-                self._properties[object_type] = {p["name"] for p in reply.data.get("results") or []}
+                self._properties[object_type] = {p["name"]: p for p in reply.data.get("results") or []}
             except NotFound:
-                self._properties[object_type] = set()
+                self._properties[object_type] = {}
         return self._properties[object_type]
 
     def forget_properties(self) -> None:

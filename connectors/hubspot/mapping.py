@@ -10,7 +10,6 @@ the pipeline they are listed under; a stage id from another pipeline is reported
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -31,12 +30,14 @@ from pac_config.loader import (
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus, DealStage
+from pac_core.text import closest, fold_value
 
 
 class PortalFacts(Protocol):
-    """What the online mapping check needs of a connector: the portal's property names and deal pipelines."""
+    """What the online mapping check needs of a connector: the portal's property definitions (name -> the
+    properties API's definition: ``label``, ``type``, ``options`` with ``value`` and ``label``) and deal pipelines."""
 
-    def property_names(self, object_type: str) -> set[str]: ...
+    def property_definitions(self, object_type: str) -> Mapping[str, Mapping[str, Any]]: ...
 
     def deal_pipelines(self) -> Mapping[str, Any]: ...
 
@@ -54,6 +55,13 @@ LEFT_VOICEMAIL = "b2cf5968-551e-4856-9783-52b3da59a7d0"
 NO_ANSWER = "73a0d17f-1163-4015-bdd5-ec830791da20"
 BUSY = "9d9162e7-6cf3-4944-bf63-4dff82258764"
 WRONG_NUMBER = "17b47fee-58de-441e-a44c-c6300d46f273"
+DEFAULT_DISPOSITIONS = frozenset({CONNECTED, LEFT_LIVE_MESSAGE, LEFT_VOICEMAIL, NO_ANSWER, BUSY, WRONG_NUMBER})
+# HubSpot's documented values, accepted by the online check even where a portal's property lists fewer options:
+# hs_meeting_outcome (Meetings guide: scheduled, completed, rescheduled, no show, canceled) and hs_call_status (the
+# Calls guide's ten, and HOLD, MISSED, UNKNOWN of the calling extensions' inbound calls: see ``CallMap``)
+MEETING_OUTCOMES = frozenset({"SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED"})
+CALL_STATUSES = frozenset({"BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED", "IN_PROGRESS",
+                           "NO_ANSWER", "QUEUED", "RINGING", "HOLD", "MISSED", "UNKNOWN"})
 
 
 class _Model(BaseModel):
@@ -98,7 +106,8 @@ class MeetingMap(_Model):
 
 
 class CallMap(_Model):
-    """Calls: ``dispositions`` maps ``hs_call_disposition`` GUIDs (or labels) to a status."""
+    """Calls: ``dispositions`` maps ``hs_call_disposition`` values to a status: the options' GUIDs, as calls hold
+    them, never their labels ("Connected")."""
 
     enabled: bool = True
     start: str = "hs_timestamp"
@@ -271,7 +280,9 @@ def parse_mapping(doc: Document) -> tuple[HubSpotMapping | None, list[Problem]]:
 
 def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
                          path: str | Path | Document | None = None) -> list[Problem]:
-    """Problems only the portal can reveal: unknown properties, unknown pipelines, misplaced stage ids.
+    """Problems only the portal can reveal: unknown properties (a label written for the internal name, a name in the
+    wrong case), mapped values no option of their property has (meeting types and outcomes, call statuses and
+    dispositions), unknown pipelines, misplaced stage ids.
 
     Each problem names the mapping key the ops person wrote (``companies.postal_code``, not the
     property); with ``path`` (the mapping file, or its parsed ``Document``: then not read again) each also
@@ -279,15 +290,13 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
     """
     problems: list[Problem] = []
     for obj, keyed in mapping.read_property_keys().items():
-        known = connector.property_names(obj)
+        defs = connector.property_definitions(obj)
         reported: set[tuple[str, str]] = set()
         for key, prop in keyed:
-            if prop not in known and (key, prop) not in reported:
+            if prop not in defs and (key, prop) not in reported:
                 reported.add((key, prop))
-                close = difflib.get_close_matches(prop, sorted(known), n=1)
-                problems.append(Problem(key, f"the portal has no {obj} property {prop!r}",
-                                        f"did you mean {close[0]!r}?" if close else
-                                        "fix the property name in the mapping or create it in HubSpot"))
+                problems.append(_unknown_property(key, obj, prop, defs))
+    problems += _option_problems(mapping, connector)
     pipelines = connector.deal_pipelines()
     stage_home = {stage: pid for pid, p in pipelines.items() for stage in p.stages}
     for i, pid in enumerate(mapping.deals.pipelines or []):
@@ -308,6 +317,76 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
                                     f"stage {stage!r} is not a stage of pipeline {pid!r}: {where}",
                                     "list it under its own pipeline"))
     return locate(problems, path) if path is not None else problems
+
+
+def _unknown_property(key: str, obj: str, prop: str, defs: Mapping[str, Mapping[str, Any]]) -> Problem:
+    """The problem of a property the portal lacks, with the likeliest meant one: a property whose label it is
+    ("Postal Code" for zip), one whose name differs only in case ("ZIP"), else a close name or label."""
+    labels = {fold_value(str(d.get("label") or "")): name for name, d in defs.items() if d.get("label")}
+    by_lower = {name.lower(): name for name in defs}
+    missing = f"the portal has no {obj} property {prop!r}"
+    if prop.lower() in by_lower:
+        return Problem(key, missing, f"did you mean {by_lower[prop.lower()]!r}? property names are case-sensitive")
+    labelled = labels.get(fold_value(prop))
+    if labelled is not None:
+        return Problem(key, f"{prop!r} is the label of {obj} property {labelled!r}",
+                       f"write the internal name: {labelled}")
+    close = closest(prop, [*defs, *(str(d.get("label")) for d in defs.values() if d.get("label"))])
+    if close is not None:
+        return Problem(key, missing, f"did you mean {close if close in defs else labels[fold_value(close)]!r}?")
+    return Problem(key, missing, "fix the property name in the mapping or create it in HubSpot")
+
+
+def _option_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Problem]:
+    """The mapped values of enumeration properties that no option of the property has, each at its key: a meeting
+    type (``hs_activity_type``) or call disposition (a GUID) is compared exactly with the record's value, a meeting
+    outcome or call status upper-cased (``normalise``), so a typo there matches no record and changes the counts
+    silently. HubSpot's documented outcomes, statuses and default dispositions are accepted even where the
+    portal's options omit them. Nothing for a property the portal lacks (reported on its own) or that has no
+    options (not an enumeration)."""
+    m, c = mapping.activities.meetings, mapping.activities.calls
+    checks: list[tuple[str, str | None, str, list[tuple[str, str]], bool, frozenset[str]]] = []
+    if m.enabled:
+        checks += [("meetings", m.type_property, "meeting type",
+                    [(f"activities.meetings.types.{v}", v) for v in m.types], False, frozenset()),
+                   ("meetings", m.outcome, "meeting outcome",
+                    [(f"activities.meetings.outcomes.{v}", v) for v in m.outcomes], True, MEETING_OUTCOMES)]
+    if c.enabled:
+        checks += [("calls", c.disposition, "call disposition",
+                    [(f"activities.calls.dispositions.{v}", v) for v in c.dispositions], False, DEFAULT_DISPOSITIONS),
+                   ("calls", c.status_property, "call status",
+                    [*((f"activities.calls.statuses.{v}", v) for v in c.statuses),
+                     *((f"activities.calls.disposition_statuses[{i}]", v.strip().upper())
+                       for i, v in enumerate(c.disposition_statuses))], True, CALL_STATUSES)]
+    problems: list[Problem] = []
+    for obj, prop, what, listed, upper, documented in checks:
+        d = connector.property_definitions(obj).get(prop) if prop else None
+        if d is None or d.get("type") != "enumeration":
+            continue
+        options = [o for o in d.get("options") or [] if isinstance(o.get("value"), str)]
+        values = [o["value"].upper() if upper else o["value"] for o in options]
+        allowed = set(values) | documented
+        for key, value in listed:
+            if value in allowed:
+                continue
+            problem = f"{what} {value!r} matches no option of {obj}.{prop}"
+            same = {fold_value(v): v for v in sorted(allowed)}.get(fold_value(value))
+            meant = {fold_value(str(o.get("label") or "")): v for o, v in zip(options, values, strict=True)
+                     if o.get("label")}.get(fold_value(value))
+            if upper and value.upper() in allowed:
+                problems.append(Problem(key, f"{problem}: {what} values are compared upper-cased",
+                                        f"write {value.upper()}"))
+            elif same is not None:      # 'Visite Client' for 'Visite client': records hold the exact value
+                problems.append(Problem(key, problem, f"did you mean {same!r}?"))
+            elif meant is not None:     # 'Connected' for the GUID f240bbac-...: records hold the value, not the label
+                problems.append(Problem(key, f"{value!r} is the label of {what} option {meant!r}",
+                                        f"write the option's value: {meant}"))
+            elif (close := closest(value, sorted(allowed))) is not None:
+                problems.append(Problem(key, problem, f"did you mean {close!r}?"))
+            else:
+                problems.append(Problem(key, problem, f"use one of {sorted(allowed)}" if allowed else
+                                        "the portal defines none: add it in HubSpot or remove it from the mapping"))
+    return problems
 
 
 def provision(connector: Connector, dry_run: bool = False) -> list[str]:

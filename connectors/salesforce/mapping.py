@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -30,6 +31,7 @@ from pac_config.loader import (
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus
+from pac_core.text import closest
 
 
 class Describes(Protocol):
@@ -275,6 +277,30 @@ _TYPES = {  # what a mapped field's describe type must be
     "deals.product_field": {"picklist", "string", "multipicklist"},
 }
 
+# what an activity's status fields must be: ``field`` holds the values listed under ``values``, ``closed_field`` is a
+# checkbox (``Task.IsClosed``)
+_STATUS_TYPES = {"field": {"picklist", "combobox", "string"}, "closed_field": {"boolean"}}
+_PICKLISTS = ("picklist", "multipicklist", "combobox")
+
+
+def _picklist_problems(key: str, name: str, obj: str, f: dict[str, Any] | None,
+                       listed: Sequence[tuple[str | None, object]]) -> list[Problem]:
+    """The listed values (each with its own key path, or None: ``key``) that match no picklist value of field
+    ``f`` of ``obj`` (as ``describe`` gives it, ``picklistValues``: active and inactive values alike, each a value
+    records may hold). Compared exactly, as records are; the suggestion forgives case and accents. Nothing for a
+    field that is missing (reported on its own) or not a picklist (its values cannot be known)."""
+    if f is None or f.get("type") not in _PICKLISTS:
+        return []
+    known = [p["value"] for p in f.get("picklistValues") or [] if isinstance(p.get("value"), str)]
+    problems: list[Problem] = []
+    for path, value in listed:
+        if isinstance(value, str) and value not in known:
+            close = closest(value, known)
+            problems.append(Problem(path or key, f"{name} value {value!r} matches no picklist value of "
+                                    f"{obj}.{f['name']}",
+                                    f"did you mean {close!r}?" if close else f"use one of {known}"))
+    return problems
+
 
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                          path: str | Path | Document | None = None) -> list[Problem]:
@@ -313,24 +339,25 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                                         f"did you mean {close[0]!r}?" if close else
                                         "fix the field name, or grant the integration user read access"))
                 continue
-            allowed = _TYPES.get(key)
+            allowed = _TYPES.get(key) or _STATUS_TYPES.get(key.rsplit(".", 1)[-1] if key.startswith(
+                "activities.status.") else "")
             if allowed and f["type"] not in allowed:
                 problems.append(Problem(key, f"{where}.{f['name']} is a {f['type']} field; expected "
                                         f"{' or '.join(sorted(allowed))}", "map a field of the right type"))
     for i, rule in enumerate(mapping.activities.rules):
         fields = fields_of(rule.object) or {}
         for name, values in rule.where.items():
-            f = fields.get(name.lower())
-            if f is None or f["type"] not in ("picklist", "multipicklist", "combobox"):
-                continue
-            known = [p["value"] for p in f.get("picklistValues", [])]
-            for value in values:
-                if isinstance(value, str) and value not in known:
-                    close = difflib.get_close_matches(value, known, n=1)
-                    problems.append(Problem(f"activities.rules[{i}].where.{name}",
-                                            f"{name} value {value!r} matches no picklist value of "
-                                            f"{rule.object}.{f['name']}",
-                                            f"did you mean {close[0]!r}?" if close else f"use one of {known}"))
+            problems += _picklist_problems(f"activities.rules[{i}].where.{name}", name, rule.object,
+                                           fields.get(name.lower()), [(None, v) for v in values])
+    for obj, st in mapping.activities.status.items():
+        # the status values are compared exactly with the record's value (``normalise``): a value the picklist
+        # lacks ('Annulee' for 'Annulée') matches no record, and those records fall to ``default``, silently
+        if not st.field:
+            continue
+        listed = [(f"activities.status.{obj}.values.{status.value}[{j}]", value)
+                  for status, values in st.values.items() for j, value in enumerate(values)]
+        problems += _picklist_problems(f"activities.status.{obj}.values", st.field, obj,
+                                       (fields_of(obj) or {}).get(st.field.lower()), listed)
     if mapping.deals.currency_field is None and "currencyisocode" in (fields_of("Opportunity") or {}):
         # a multi-currency org (Opportunity has CurrencyIsoCode): reading no currency would take a CHF deal's
         # amount for org_currency, silently

@@ -22,6 +22,8 @@ from sandbox_crm.hubspot.records import (
     MERGED_IDS,
     PORTAL_ID,
     PRIMARY_TYPE,
+    STANDARD_LABELS,
+    STANDARD_OPTIONS,
     STANDARD_PROPERTIES,
     STANDARD_TYPES,
     Obj,
@@ -55,8 +57,10 @@ class Portal:
         self.lock = threading.RLock()
         for name, type_id in STANDARD_TYPES.items():
             table = self.tables[name] = Table(name, type_id)
+            labels, options = STANDARD_LABELS.get(name, {}), STANDARD_OPTIONS.get(name, {})
             for prop, kind, field_type in DEFAULT_PROPERTIES + STANDARD_PROPERTIES[name]:
-                table.define(prop, kind, field_type)
+                table.define(prop, kind, field_type, label=labels.get(prop, ""),
+                             options=[dict(o) for o in options.get(prop, [])])
             table.groups[f"{name}information"] = {"name": f"{name}information", "label": f"{name} information",
                                                   "displayOrder": 0, "archived": False}
         self._seed_pipelines()

@@ -75,6 +75,57 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
     "products": [("name", "string", "text"), ("hs_sku", "string", "text"), ("price", "number", "number")],
     "notes": [("hs_note_body", "string", "textarea"), ("hs_timestamp", "datetime", "date")],
 }
+# Labels of HubSpot's default properties, as the properties API gives them: an admin reads these in HubSpot and may
+# write one where the mapping wants the internal name ("Postal Code" for zip).
+STANDARD_LABELS: dict[str, dict[str, str]] = {
+    "companies": {"name": "Company name", "domain": "Company Domain Name", "zip": "Postal Code", "city": "City",
+                  "country": "Country/Region", "industry": "Industry", "type": "Type",
+                  "annualrevenue": "Annual Revenue", "description": "Description",
+                  "hubspot_owner_id": "Company owner", MERGED_IDS: "Merged Company IDs"},
+    "contacts": {"email": "Email", "firstname": "First Name", "lastname": "Last Name"},
+    "deals": {"dealname": "Deal Name", "amount": "Amount", "closedate": "Close Date", "createdate": "Create Date",
+              "dealstage": "Deal Stage", "pipeline": "Pipeline", "deal_currency_code": "Currency",
+              "hubspot_owner_id": "Deal owner", MERGED_IDS: "Merged Deal IDs"},
+    "meetings": {"hs_meeting_title": "Meeting name", "hs_meeting_start_time": "Start Time",
+                 "hs_meeting_end_time": "End Time", "hs_timestamp": "Activity date",
+                 "hs_meeting_outcome": "Meeting outcome", "hs_activity_type": "Call and meeting type",
+                 "hs_meeting_body": "Meeting description", "hubspot_owner_id": "Activity assigned to"},
+    "calls": {"hs_call_title": "Call Title", "hs_timestamp": "Activity date", "hs_call_disposition": "Call outcome",
+              "hs_call_status": "Call status", "hs_call_body": "Call notes",
+              "hubspot_owner_id": "Activity assigned to"},
+    "line_items": {"name": "Name", "hs_sku": "SKU", "quantity": "Quantity", "price": "Unit price",
+                   "amount": "Net price", "hs_product_id": "Product ID"},
+}
+
+
+def _options(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
+    """Enumeration options as the properties API gives them (``label``, ``value``, ``displayOrder``, ``hidden``)."""
+    return [{"label": label, "value": value, "description": "", "displayOrder": i, "hidden": False}
+            for i, (value, label) in enumerate(pairs)]
+
+
+# The options of the default enumeration properties pac maps (value, label): the meeting outcomes (Meetings guide),
+# the call statuses (Calls guide, and the inbound calls' HOLD, MISSED, UNKNOWN), the default call outcomes (GUID
+# values, labelled), and the call and meeting types this bilingual portal defines (Settings > Objects > Activities).
+STANDARD_OPTIONS: dict[str, dict[str, list[dict[str, Any]]]] = {
+    "meetings": {
+        "hs_meeting_outcome": _options((("SCHEDULED", "Scheduled"), ("COMPLETED", "Completed"),
+                                        ("RESCHEDULED", "Rescheduled"), ("NO_SHOW", "No Show"),
+                                        ("CANCELED", "Canceled"))),
+        "hs_activity_type": _options(tuple((t, t) for t in (
+            "Visite client", "Customer visit", "Visit", "Réunion", "Meeting", "Démonstration", "Demo",
+            "Relance devis", "Appel", "Call")))},
+    "calls": {
+        "hs_call_status": _options(tuple((v, v.replace("_", " ").capitalize().replace("crm", "CRM")) for v in (
+            "BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED", "HOLD", "IN_PROGRESS",
+            "MISSED", "NO_ANSWER", "QUEUED", "RINGING", "UNKNOWN"))),
+        "hs_call_disposition": _options((("9d9162e7-6cf3-4944-bf63-4dff82258764", "Busy"),
+                                         ("f240bbac-87c9-4f6e-bf70-924b57d47db7", "Connected"),
+                                         ("a4c4c377-d246-4b32-a13b-75a56a4cd0ff", "Left live message"),
+                                         ("b2cf5968-551e-4856-9783-52b3da59a7d0", "Left voicemail"),
+                                         ("73a0d17f-1163-4015-bdd5-ec830791da20", "No answer"),
+                                         ("17b47fee-58de-441e-a44c-c6300d46f273", "Wrong number")))},
+}
 READ_ONLY = {"hs_object_id", "hs_lastmodifieddate", "hs_createdate", "createdate"}
 DEFAULT_PROPERTIES = [("hs_object_id", "number", "number"), ("hs_lastmodifieddate", "datetime", "date"),
                        ("hs_createdate", "datetime", "date")]

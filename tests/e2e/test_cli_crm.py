@@ -55,6 +55,16 @@ class TestConfigCheck:
         assert (f"{path}:23 activities.rules[0].where.Type: Type value 'Visite cliente' matches no picklist value "
                 "of Event.Type (did you mean 'Visite client'?)") in out
 
+    def test_online_check_catches_a_status_value_typo(self, tmp_path: Path) -> None:
+        """A status value the org's picklist lacks ('Annulee' for 'Annulée') is a located problem, exit 2 (it used to
+        pass with exit 0, and cancelled visits counted as done)."""
+        path = _broken(tmp_path, ("['Annulée']", "['Annulee']"))
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        assert code == 2
+        line = next(x for x in out.splitlines() if "activities.status.Event.values.cancelled" in x)
+        assert line.startswith(f"{path}:") and "'Annulee' matches no picklist value of Event.Statut__c" in line
+        assert "did you mean 'Annulée'?" in line
+
     def test_online_check_validates_the_product_keys(self, tmp_path: Path) -> None:
         """A misspelt product family field (a relationship field of the line items) is located at its line."""
         path = _broken(tmp_path, ("line_family: Product2.Family", "line_family: Product2.Familly"))
@@ -120,6 +130,26 @@ class TestCrmCommands:
         assert lines[0].startswith(f"{path}:4 deals.pipelines[1]: no deal pipeline with id 'nope'")
         assert lines[1].startswith(f"{path}:10 companies.postal_code: the portal has no companies property 'zipp'")
         assert "did you mean 'zip'?" in lines[1]
+
+    def test_hubspot_online_check_catches_a_meeting_type_typo(self, tmp_path: Path) -> None:
+        """A meeting type in the wrong case matches no option of hs_activity_type: located, exit 2 (it passed with
+        exit 0 and took A-08 from 3 visits to 0)."""
+        text = (ROOT / "config" / "mappings" / "hubspot.default.yaml").read_text(encoding="utf-8")
+        path = tmp_path / "hb.yaml"
+        path.write_text(text.replace("Visite client: visit", "Visite Client: visit", 1), encoding="utf-8")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        line_no = next(i for i, x in enumerate(lines, 1) if "Visite Client" in x)
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        assert code == 2
+        assert (f"{path}:{line_no} activities.meetings.types.Visite Client: meeting type 'Visite Client' matches no "
+                "option of meetings.hs_activity_type (did you mean 'Visite client'?)") in out
+
+    def test_hubspot_shipped_mapping_checks_clean_online(self) -> None:
+        """The shipped HubSpot mapping (its meeting types, outcomes, call statuses and dispositions) checks clean
+        against the sandbox portal."""
+        code, out = run("config", "check", str(ROOT / "config" / "mappings" / "hubspot.default.yaml"), "--online",
+                        "--sandbox")
+        assert code == 0, out
 
     def test_missing_credentials_exit_4_naming_the_variable(self) -> None:
         """Without credentials the command names the variable to set, exit 4."""

@@ -208,6 +208,41 @@ class TestSchema:
         assert [str(p) for p in problems] == ["activities.rules[0].where.Type: Type value 'Visite cliente' matches "
                                               "no picklist value of Event.Type (did you mean 'Visite client'?)"]
 
+    def test_online_check_catches_a_status_value_typo(self, sf: SalesforceConnector, tmp_path: Path) -> None:
+        """A status value the field's picklist lacks ('Annulee' for 'Annulée', 'Complete' for 'Completed') matched
+        no record: cancelled visits fell to ``default: completed`` and counted as done, with the online check OK.
+        Each is now reported at its own key, with the value it differs from by accents or a letter. Seen failing
+        before: check_mapping_online returned [] for this mapping."""
+        path = tmp_path / "m.yaml"
+        path.write_text(DEMO.read_text(encoding="utf-8").replace("['Annulée']", "['Annulee']")
+                        .replace("completed: ['Completed']", "completed: ['Complete']"), encoding="utf-8")
+        problems = check_mapping_online(load_mapping(path), sf, path)
+        assert [(p.path, p.message, p.fix) for p in problems] == [
+            ("activities.status.Event.values.cancelled[0]", "Statut__c value 'Annulee' matches no picklist value of "
+             "Event.Statut__c", "did you mean 'Annulée'?"),
+            ("activities.status.Task.values.completed[0]", "Status value 'Complete' matches no picklist value of "
+             "Task.Status", "did you mean 'Completed'?")]
+        assert all(p.file == str(path) and p.line for p in problems)
+
+    def test_online_check_catches_a_status_field_of_the_wrong_type(self, sf: SalesforceConnector,
+                                                                    tmp_path: Path) -> None:
+        """The status ``field`` must hold the listed values (a picklist or text) and ``closed_field`` be a checkbox.
+        Seen failing before: no problem was reported for either."""
+        path = tmp_path / "m.yaml"
+        path.write_text(DEMO.read_text(encoding="utf-8").replace("field: Statut__c", "field: IsAllDayEvent")
+                        .replace("closed_field: IsClosed", "closed_field: Status"), encoding="utf-8")
+        problems = {p.path: p.message for p in check_mapping_online(load_mapping(path), sf)}
+        assert problems == {
+            "activities.status.Event.field": "Event.IsAllDayEvent is a boolean field; expected combobox or picklist "
+                                             "or string",
+            "activities.status.Task.closed_field": "Task.Status is a picklist field; expected boolean"}
+
+    def test_shipped_mappings_status_values_check_clean(self, sf: SalesforceConnector) -> None:
+        """The demo and default mappings' status values (accents and all) are the sandbox org's picklist values."""
+        for name in ("salesforce.demo.yaml", "salesforce.default.yaml"):
+            problems = check_mapping_online(load_mapping(config_dir() / "mappings" / name), sf)
+            assert [p for p in problems if p.path.startswith("activities.")] == [], name
+
     def test_online_check_catches_a_missing_field(self, sf: SalesforceConnector, tmp_path: Path) -> None:
         """A mapped field the org lacks is reported with a suggestion."""
         path = tmp_path / "m.yaml"

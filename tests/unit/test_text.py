@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pac_core.text import fold_alnum, fold_keep_length, fold_key, fold_value, fold_words
+from pac_core.text import closest, fold_alnum, fold_keep_length, fold_key, fold_value, fold_words
 
 
 class TestFolding:
@@ -40,3 +40,11 @@ class TestFolding:
         """The scope comparison keeps spaces and non-ASCII letters; the key comparison does not."""
         assert fold_value("Code Postal") == "code postal"
         assert fold_key("Code Postal") == "code_postal"
+
+
+def test_closest_forgives_case_and_accents_first() -> None:
+    """The suggestion for a mistyped CRM value: same but for accents or case first, then the closest spelling."""
+    assert closest("Annulee", ["Réalisée", "Annulée", "Absent"]) == "Annulée"
+    assert closest("Visite Client", ["Visite client", "Visite cliente"]) == "Visite client"
+    assert closest("Complete", ["Not Started", "Completed"]) == "Completed"
+    assert closest("zzz", ["Completed"]) is None
