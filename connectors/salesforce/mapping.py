@@ -315,15 +315,18 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
             described[obj] = sf.describe_fields(obj)
         return described[obj]
 
-    def resolve(obj: str, name: str) -> tuple[str, dict[str, Any] | None, dict[str, dict[str, Any]] | None]:
+    def resolve(obj: str, name: str) -> tuple[str, dict[str, Any] | None, dict[str, dict[str, Any]] | None, str]:
+        """(the object holding the field, its describe, that object's fields, the path as Salesforce spells it)."""
         fields = fields_of(obj)
         if fields is None or "." not in name:
-            return obj, (fields or {}).get(name.lower()), fields
+            f = (fields or {}).get(name.lower())
+            return obj, f, fields, f["name"] if f is not None else name
         rel, _, rest = name.partition(".")
         ref = next((f for f in fields.values() if (f.get("relationshipName") or "").lower() == rel.lower()), None)
         if ref is None or not ref.get("referenceTo"):
-            return obj, None, fields
-        return resolve(ref["referenceTo"][0], rest)
+            return obj, None, fields, name
+        where, f, of, spelt = resolve(ref["referenceTo"][0], rest)
+        return where, f, of, f"{ref['relationshipName']}.{spelt}"
 
     for obj, keyed in mapping.read_fields().items():
         if fields_of(obj) is None:
@@ -331,7 +334,12 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                                     "check the object name, or the integration user's access to it"))
             continue
         for key, name in keyed.items():
-            where, f, fields = resolve(obj, name)
+            where, f, fields, spelt = resolve(obj, name)
+            if f is not None and spelt != name:
+                # SOQL takes any case, but the answer's records carry the field as Salesforce spells it: read as
+                # written, every value would be missing (a postal code on no account: every figure 0)
+                problems.append(Problem(key, f"Salesforce spells this field {spelt!r}: records carry it under that "
+                                        "name only", f"write {spelt}"))
             if f is None:
                 known = [v["name"] for v in (fields or {}).values()]
                 close = difflib.get_close_matches(name.rsplit(".", 1)[-1], known, n=1)

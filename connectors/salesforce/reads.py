@@ -83,6 +83,66 @@ def objects_of(kind: ObjectKind, mapping: SalesforceMapping) -> list[SfObject]:
     return found
 
 
+class _Spelling:
+    """The fields of a query's answer as the query wrote them. SOQL takes a field name in any case, but the answer's
+    records carry it as Salesforce spells it (``BillingPostalCode`` for ``billingpostalcode``), and the normaliser
+    reads the name the mapping wrote: every value would be missing. The first records that show a field say how it
+    is spelt; a field spelt otherwise is copied under the written name in every record (relationship paths part by
+    part), and the pull warns once with the spelling to write (``pac config check --online`` reports it too)."""
+
+    def __init__(self, obj: str, fields: list[str], warn: Callable[[str], None]) -> None:
+        self.obj, self.warn = obj, warn
+        self.unsure = list(fields)          # written paths not yet seen in an answer
+        self.respelt: list[list[tuple[str, str]]] = []   # per path: (written part, spelt part) down the path
+
+    def fixed(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if self.unsure and rows:
+            self._learn(rows)
+        for row in rows if self.respelt else ():
+            for parts in self.respelt:
+                node: Any = row
+                for written, spelt in parts:
+                    if not isinstance(node, dict):
+                        break
+                    if written not in node and spelt in node:
+                        node[written] = node[spelt]
+                    node = node.get(written)
+        return rows
+
+    def _learn(self, rows: list[dict[str, Any]]) -> None:
+        still = []
+        for path in self.unsure:
+            parts = _spelt(rows, path.split("."))
+            if parts is None:              # a null relationship in every record so far: look again later (a field
+                head = path.split(".", 1)[0].lower()      # the answer does not carry at all: nothing to learn)
+                if any(k.lower() == head for k in rows[0]):
+                    still.append(path)
+            elif any(written != spelt for written, spelt in parts):
+                self.respelt.append(parts)
+                spelt = ".".join(spelt for _, spelt in parts)
+                self.warn(f"{self.obj}.{path}: Salesforce spells this field {spelt!r}; read as {spelt} for now "
+                          f"(write {spelt} in the mapping)")
+        self.unsure = still
+
+
+def _spelt(rows: list[dict[str, Any]], parts: list[str]) -> list[tuple[str, str]] | None:
+    """(written, spelt) for each part of a field path, from the first record where the path can be followed;
+    None when no record shows it all (a relationship null everywhere)."""
+    for row in rows:
+        out, node = [], row
+        for part in parts:
+            if not isinstance(node, dict):
+                break
+            key = part if part in node else next((k for k in node if k.lower() == part.lower()), None)
+            if key is None:
+                break
+            out.append((part, key))
+            node = node[key]
+        if len(out) == len(parts):
+            return out
+    return None
+
+
 class Reader:
     """The queries of a pull: rows of an sObject since a stamp, the PAC records' values and their history."""
 
@@ -130,12 +190,13 @@ class Reader:
                                            types=self._types(obj), boolean_columns=self._checkboxes(obj))
         else:
             pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
+        spelling = _Spelling(obj, [f for f in dict.fromkeys(fields) if "(" not in f], self.warn)
         if "(SELECT" not in select:
             for page in pages:
-                yield from page
+                yield from spelling.fixed(page)
             return
         for page in pages:
-            for row in page:
+            for row in spelling.fixed(page):
                 yield self._whole_children(row)
 
     def _whole_children(self, row: dict[str, Any]) -> dict[str, Any]:

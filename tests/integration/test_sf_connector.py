@@ -14,7 +14,7 @@ from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.mapping import check_mapping_online, load_mapping
 from pac_config.loader import config_dir
-from pac_core.records import Activity, ActivityStatus, Deal, Rejected
+from pac_core.records import Account, Activity, ActivityStatus, Deal, Rejected
 from pac_core.revenue import DealFilter
 from pac_core.scopes import parse_scope
 from sandbox_crm.demo_org import build_demo_org
@@ -250,6 +250,34 @@ class TestSchema:
                         encoding="utf-8")
         [problem] = check_mapping_online(load_mapping(path), sf)
         assert problem.path == "accounts.postal_code" and "BillingPostalCode" in problem.fix
+
+    def test_online_check_names_a_field_written_in_another_case(self, sf: SalesforceConnector,
+                                                                 tmp_path: Path) -> None:
+        """``postal_code: billingpostalcode``: SOQL takes it, but the records carry BillingPostalCode; the check
+        says how Salesforce spells it (it said "mapping OK" before, and every postal code then read empty)."""
+        path = tmp_path / "m.yaml"
+        path.write_text(DEMO.read_text(encoding="utf-8").replace("BillingPostalCode", "billingpostalcode"),
+                        encoding="utf-8")
+        [problem] = check_mapping_online(load_mapping(path), sf, path)
+        assert problem.path == "accounts.postal_code" and problem.fix == "write BillingPostalCode"
+        assert "spells this field 'BillingPostalCode'" in problem.message
+
+    def test_a_field_written_in_another_case_is_read_all_the_same(self, server: SandboxServer,
+                                                                  tmp_path: Path) -> None:
+        """The same mapping pulled without the check: the postal codes are read (all were missing before: every
+        account outside every département scope), and the pull warns with the spelling to write."""
+        path = tmp_path / "m.yaml"
+        path.write_text(DEMO.read_text(encoding="utf-8").replace("BillingPostalCode", "billingpostalcode"),
+                        encoding="utf-8")
+        right, wrong = (build("sf-main", mapping, sandbox_env(server), policy=NO_WAIT) for mapping in (DEMO, path))
+        try:
+            codes = {a.id: a.postal_code for a in right.pull(ObjectKind.ACCOUNTS, None) if isinstance(a, Account)}
+            read = {a.id: a.postal_code for a in wrong.pull(ObjectKind.ACCOUNTS, None) if isinstance(a, Account)}
+            assert any(codes.values()) and read == codes
+            assert any("write BillingPostalCode" in w for w in wrong.warnings)
+        finally:
+            right.close()
+            wrong.close()
 
     def test_online_check_says_a_multi_currency_org_needs_its_currency_field(self, sf: SalesforceConnector) -> None:
         """The default mapping reads no deal currency (a standard org has one currency). On a multi-currency org
