@@ -16,7 +16,7 @@ from connectors.base import ConnectorError, QuotaExhausted
 from pac_core.errors import InvalidInput
 from sync_jobs import textsafe
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM, EXIT_INTERNAL, EXIT_LOCKED, EXIT_QUOTA
-from sync_jobs.lock import LockHeld
+from sync_jobs.lock import LockHeld, LockLost
 from sync_jobs.logs import redact
 
 
@@ -36,11 +36,11 @@ def exit_code_of(exc: BaseException, *, log_format: str = "text", verbose: int =
 
 def crm_exit_code(exc: BaseException) -> int | None:
     """The exit code of a CRM error that reached the top of any command: 5 for the quota guard, 3 for a held
-    lock, 4 for every other connector error (unreachable, credentials refused, retries given up); None when
+    (or lost) lock, 4 for every other connector error (unreachable, credentials refused, retries given up); None when
     ``exc`` is none of them."""
     if isinstance(exc, QuotaExhausted):
         return EXIT_QUOTA
-    if isinstance(exc, LockHeld):
+    if isinstance(exc, LockHeld | LockLost):
         return EXIT_LOCKED
     if isinstance(exc, ConnectorError):
         return EXIT_CRM

@@ -11,6 +11,13 @@
   longer exists, is taken over.
 
 A second run waits up to ``wait`` seconds, then raises ``LockHeld`` naming the holder and since when.
+
+A lock can be lost while its run goes on: the PostgreSQL connection holding it ends (an idle timeout, a pooler,
+a failover, ``pg_terminate_backend``: the server releases the lock and another worker may take it), or a SQLite
+lease expires unrefreshed and is taken over. ``ensure_held()`` raises ``LockLost`` when any lock this run holds
+is no longer its own; the store calls it before it saves what was written to a CRM and before the run's
+checkpoint (watermarks), so a run that lost its lock stops there instead of running beside another. The
+PostgreSQL lock's connection is kept alive by a heartbeat (``SELECT 1`` every minute), which also notices its end.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, text
@@ -54,6 +62,26 @@ class LockHeld(PacError):
         self.plan_id, self.holder, self.since = plan_id, holder, since
 
 
+class LockLost(PacError):
+    """A lock this run held is no longer its own (its database connection ended, or its lease was taken over)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"the run lock {name!r} was lost while the run went on (its database connection ended or "
+                         "its lease expired): the run stopped before saving more; the next run redoes what is left "
+                         "(check the database's idle-session timeout or pooler if this repeats)")
+        self.name = name
+
+
+_HELD: ContextVar[tuple[_PgLock | _SqliteLock, ...]] = ContextVar("pac_held_locks", default=())
+
+
+def ensure_held() -> None:
+    """Raise ``LockLost`` when a lock held by this run (this thread's ``run_lock`` blocks) is lost."""
+    for lock in _HELD.get():
+        if not lock.still_held():
+            raise LockLost(lock.plan_id)
+
+
 def default_owner() -> str:
     """``host:pid#token``: who holds the lock, unique even for two locks taken in one process."""
     return f"{socket.gethostname()}:{os.getpid()}#{uuid.uuid4().hex[:6]}"
@@ -80,9 +108,11 @@ def run_lock(engine: Engine, plan_id: str, *, wait: float = 0.0, owner: str | No
             event(log, "lock.wait", plan=plan_id, holder=lock.holder()[0], wait_seconds=wait)
             waiting = True
         sleep(poll)
+    token = _HELD.set((*_HELD.get(), lock))
     try:
         yield owner
     finally:
+        _HELD.reset(token)
         lock.release()
 
 
@@ -100,10 +130,16 @@ def _info(engine: Engine, name: str) -> tuple[str | None, datetime | None]:
 
 
 class _PgLock:
+    HEARTBEAT = 60.0    # seconds between two ``SELECT 1`` on the lock's connection
+
     def __init__(self, engine: Engine, plan_id: str, owner: str) -> None:
         self.engine, self.plan_id, self.owner = engine, plan_id, owner
         self.conn: Connection | None = None
         self.key: int | None = None
+        self.lost = False
+        self._mutex = threading.Lock()      # the connection is used by the run's thread and the heartbeat
+        self._stop = threading.Event()
+        self._beat: threading.Thread | None = None
 
     def _key(self, conn: Connection) -> int:
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
@@ -121,20 +157,45 @@ class _PgLock:
         conn.execute(text("INSERT INTO pac_run_lock (name, owner, acquired_at, expires_at) VALUES (:n, :o, :a, :e) "
                           "ON CONFLICT (name) DO UPDATE SET owner = :o, acquired_at = :a, expires_at = :e"),
                      {"n": self.plan_id, "o": self.owner, "a": now, "e": now + timedelta(days=1)})
+        self._beat = threading.Thread(target=self._heartbeat, name="pac-lock-heartbeat", daemon=True)
+        self._beat.start()
         return True
+
+    def still_held(self) -> bool:
+        """The lock is this session's for as long as its connection lives: a query on it tells."""
+        with self._mutex:
+            if self.lost or self.conn is None:
+                return False
+            try:
+                self.conn.execute(text("SELECT 1"))
+            except Exception:   # the connection ended: the server released the lock with it
+                self.lost = True
+            return not self.lost
+
+    def _heartbeat(self) -> None:
+        while not self._stop.wait(self.HEARTBEAT) and self.still_held():
+            pass
 
     def holder(self) -> tuple[str | None, datetime | None]:
         return _info(self.engine, self.plan_id)
 
     def release(self) -> None:
+        self._stop.set()
+        if self._beat is not None:
+            self._beat.join(timeout=5)
         if self.conn is None:
             return
-        with contextlib.suppress(Exception):
-            self.conn.execute(text("DELETE FROM pac_run_lock WHERE name = :n AND owner = :o"),
-                              {"n": self.plan_id, "o": self.owner})
-        self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
-        self.conn.close()
-        self.conn = None
+        with self._mutex:
+            try:
+                with contextlib.suppress(Exception):
+                    self.conn.execute(text("DELETE FROM pac_run_lock WHERE name = :n AND owner = :o"),
+                                      {"n": self.plan_id, "o": self.owner})
+                self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+                self.conn.close()
+            except Exception:    # the connection is gone, and the lock with it: nothing left to release
+                with contextlib.suppress(Exception):
+                    self.conn.invalidate()
+            self.conn = None
 
 
 class _SqliteLock:
@@ -192,6 +253,14 @@ class _SqliteLock:
 
     def holder(self) -> tuple[str | None, datetime | None]:
         return _info(self.engine, self.plan_id)
+
+    def still_held(self) -> bool:
+        """The lease row is still this run's (not taken over after it expired unrefreshed)."""
+        try:
+            owner, _ = _info(self.engine, self.plan_id)
+        except Exception:   # the store cannot be read: its own error will tell
+            return True
+        return owner == self.owner
 
     def release(self) -> None:
         self._stop.set()

@@ -28,7 +28,7 @@ from connectors.base import ObjectKind
 from pac_core.columnar import RecordColumns
 from pac_core.records import Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
-from sync_jobs.lock import run_lock
+from sync_jobs.lock import ensure_held, run_lock
 from sync_jobs.logs import redact
 from sync_jobs.store import records as store_records
 from sync_jobs.store import repo
@@ -112,6 +112,7 @@ class UnitOfWork:
 
     def save_written(self, plan_id: str, connector: str,
                      rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+        ensure_held()     # a run that lost its lock stops before saving more (``LockLost``)
         return repo.save_written(self.engine, plan_id, connector, rows, now)
 
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
@@ -119,7 +120,9 @@ class UnitOfWork:
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
                    readings: Mapping[tuple[str, str], str] | None = None) -> None:
-        """The run log, its rejections, its advice and the new watermarks (None: none moves), in one transaction."""
+        """The run log, its rejections, its advice and the new watermarks (None: none moves), in one transaction;
+        ``LockLost`` instead when the run lost its lock (the run is then closed as failed, no watermark moved)."""
+        ensure_held()
         repo.finish_run(self.engine, run_id, status=status, now=now, counts=counts, api=api, errors=errors,
                         watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections,
                         advice=advice, readings=readings)
