@@ -39,7 +39,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_last_synced": ("Last synced by pac", "Dernière synchronisation pac"),
     "pac_priority": ("Priority rank", "Rang de priorité"),
     "pac_objective": ("Additional revenue objective", "Objectif de CA supplémentaire"),
-    "pac_revenue": ("Revenue won", "CA supplémentaire gagné"),
+    # the axis's additional revenue (won revenue minus the baseline), as Salesforce's PAC_Revenue__c: "Revenue
+    # won" read as the won revenue itself, which it is not
+    "pac_revenue": ("Additional revenue so far", "CA supplémentaire à date"),
     "pac_roi": ("ROI", "ROI"),
     "pac_done": ("Done", "Réalisé"),
     "pac_axis_key": ("Axis key", "Clé de l'axe"),
@@ -132,7 +134,7 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                             tuple(s.value for s in AxisState), labels=STATUS_LABELS["axis"]),
                                "priority": _p("pac_priority", "Priority rank", "number"),
                                "objective": _p("pac_objective", "Additional revenue objective", "number"),
-                               "revenue": _p("pac_revenue", "Revenue won", "number"),
+                               "revenue": _p("pac_revenue", "Additional revenue so far", "number"),
                                "roi": _p("pac_roi", "ROI", "number"),
                                **{f"kpi_{k}": _p(f"pac_{k}{'_pct' if unit == 'ratio' else ''}",
                                                  label + (" (%)" if unit == "ratio" else ""), "number")

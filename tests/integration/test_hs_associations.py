@@ -62,6 +62,8 @@ class TestLabels:
             assert any(line.startswith("labelled 11 properties on pac_action in en") for line in done), done
             status = api.table("pac_axis").properties["pac_status"]
             assert status["label"] == "Axis status"
+            # the additional revenue (won minus baseline), not the won revenue: it read "Revenue won"
+            assert api.table("pac_axis").properties["pac_revenue"]["label"] == "Additional revenue so far"
             assert [o["value"] for o in status["options"]] == ["active", "prioritised", "suspended", "dropped"]
             assert connector.provision_schema() == [] and connector.check_schema() == []
 
