@@ -9,6 +9,7 @@ import pytest
 from connectors.base import SchemaError
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import check_mapping_offline, default_mapping_path
+from pac_core.errors import InvalidInput
 
 SHIPPED = default_mapping_path()
 
@@ -44,12 +45,15 @@ class TestMappingOffline:
         assert any("did you mean 'visit'" in p.fix for p in problems)
 
     def test_writeback_to_a_non_pac_field_is_refused(self, tmp_path: Path) -> None:
-        """A mapping that would overwrite Account.Industry is refused, offline and at build time."""
+        """A mapping that would overwrite Account.Industry is refused, offline and at build time, as a problem of
+        the file (InvalidInput: exit 2 at its line), not as what the org lacks (SchemaError: it was, and `pac sync`
+        said "cannot connect" with exit 4)."""
         path = _variant(tmp_path, "      axes: PAC_Axes__c", "      axes: Industry")
         [problem] = check_mapping_offline(path)
         assert problem.path == "writeback.account.fields.axes" and "may not write Account.Industry" in problem.message
-        with pytest.raises(SchemaError, match="Industry"):
+        with pytest.raises(InvalidInput, match=r"m\.yaml:\d+ writeback\.account\.fields\.axes: .*Industry") as caught:
             build("sf", path, {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "y"})
+        assert not isinstance(caught.value, SchemaError)
 
     def test_writeback_to_another_object_is_refused(self, tmp_path: Path) -> None:
         """The axis write-back may only target PAC_Axis__c."""
