@@ -9,6 +9,7 @@ sandbox CRM and points the command at it, for a try-out with no account anywhere
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator
@@ -181,7 +182,8 @@ def _check_one(crm: str, name: str, build: Any, console: Any) -> int:
         finally:
             connector.close()
     except InvalidInput as exc:      # the connector's configuration, read before any call: the others are checked
-        for problem in exc.problems:
+        for problem in exc.problems:   # "sf-main (salesforce): ...", the name said once
+            problem = dataclasses.replace(problem, path="") if problem.path == name else problem
             console.print(textsafe.text(f"{name} ({crm}): {redact(str(problem))}", style="red"))
         return EXIT_BAD_INPUT
     except ConnectorError as exc:

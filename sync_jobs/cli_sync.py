@@ -134,7 +134,7 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
     except LockHeld as exc:
         textsafe.echo(exc, err=True)
         sys.exit(EXIT_LOCKED)
-    except ConnectorError as exc:    # raised while building a connector (missing credentials...)
+    except ConnectorError as exc:    # a CRM error outside the run's steps (a variable not set is InvalidInput: 2)
         textsafe.echo(redact(f"cannot connect: {exc}"), err=True)
         sys.exit(EXIT_CRM)
     if dry_run:

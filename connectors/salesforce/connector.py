@@ -230,7 +230,7 @@ def build(name: str, mapping_path: str | Path, env: Mapping[str, str], *, prefix
           max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> SalesforceConnector:
     """A connector from a mapping file and ``{prefix}*`` environment variables (nothing is called yet).
 
-    Raises ``AuthError`` naming the variables to set, ``InvalidInput`` for any problem of the mapping file (a
+    Raises ``CredentialsMissing`` naming the variables to set, ``InvalidInput`` for any problem of the mapping file (a
     write-back to a field other than the PAC fields included: the file is wrong, not the org, so exit 2 at its
     line); ``SchemaError`` is kept for what the org lacks, found once the connector calls it.
     """
@@ -242,5 +242,5 @@ def connect(name: str, mapping: SalesforceMapping, env: Mapping[str, str], *, pr
             max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> SalesforceConnector:
     """A connector from a mapping already loaded and checked (``mapping.parse_mapping``: ``pac config check``
     parses the file once) and ``{prefix}*`` environment variables (nothing is called yet)."""
-    creds = Credentials.from_env(env, prefix)
+    creds = Credentials.from_env(env, prefix, connector=name)
     return SalesforceConnector(name, mapping, SfClient(creds, max_daily_share=max_daily_share, policy=policy))

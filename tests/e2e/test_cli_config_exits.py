@@ -62,3 +62,32 @@ def test_a_salesforce_mapping_missing_its_sections_is_exit_2(tmp_path: Path) -> 
     assert done.returncode == 2, done.stdout + done.stderr
     assert "cannot connect" not in done.stderr
     assert f"{mapping}:1 writeback: required key is missing (add writeback:)" in done.stderr
+
+
+def test_a_missing_salesforce_credential_is_exit_2_naming_the_connector_and_where_to_set_it(tmp_path: Path) -> None:
+    """PAC_SF_CLIENT_SECRET not set (or empty): a configuration problem, exit 2, the message names the connector,
+    the variable and both places to set it, whole (it was "cannot connect: ... needs PAC_SF_CLIENT_SECRET: ***
+    them in the environment", exit 4)."""
+    for value in (None, ""):
+        env = {k: v for k, v in SF_CREDENTIALS.items() if k != "PAC_SF_CLIENT_SECRET"}
+        if value is not None:
+            env["PAC_SF_CLIENT_SECRET"] = value
+        done = _sync(tmp_path, _settings(tmp_path), **env, **HS_CREDENTIALS)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert done.stderr.strip() == ("sf-main: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_SECRET "
+                                       "(set it in the environment or in the file PAC_SECRETS_FILE names)")
+
+
+def test_missing_hubspot_credentials_are_exit_2(tmp_path: Path) -> None:
+    """No HubSpot token nor OAuth variables: exit 2 naming hs-west and the variables; a partial OAuth set names
+    the ones missing."""
+    done = _sync(tmp_path, _settings(tmp_path), **SF_CREDENTIALS)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith("hs-west: no HubSpot credentials") and "cannot connect" not in done.stderr
+    assert "set PAC_HS_ACCESS_TOKEN (private app) or PAC_HS_CLIENT_ID" in done.stderr
+    assert "PAC_SECRETS_FILE" in done.stderr
+    done = _sync(tmp_path, _settings(tmp_path), **SF_CREDENTIALS, PAC_HS_CLIENT_ID="id",
+                 PAC_HS_CLIENT_SECRET="s-123456")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip() == ("hs-west: HubSpot OAuth also needs PAC_HS_REFRESH_TOKEN (set it in the environment "
+                                   "or in the file PAC_SECRETS_FILE names)")

@@ -69,20 +69,26 @@ class TestMappingOffline:
 
 class TestCredentials:
     def test_missing_variables_are_named_never_valued(self) -> None:
-        """AuthError names each missing variable and prints no secret value."""
-        from connectors.base import AuthError
+        """CredentialsMissing (configuration, exit 2: not an AuthError, the CRM refused nothing) names the
+        connector and each missing variable, where to set them, and prints no secret value."""
+        from connectors.base import ConnectorError, CredentialsMissing
 
-        with pytest.raises(AuthError) as err:
+        with pytest.raises(CredentialsMissing) as err:
             build("sf", SHIPPED, {"PAC_SF_AUTH": "client_credentials", "PAC_SF_CLIENT_SECRET": "s3cr3t-value"})
         text = str(err.value)
-        assert "PAC_SF_CLIENT_ID" in text and "PAC_SF_DOMAIN" in text and "s3cr3t-value" not in text
+        assert text == ("sf: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_ID, PAC_SF_DOMAIN (set them in "
+                        "the environment or in the file PAC_SECRETS_FILE names)")
+        assert isinstance(err.value, InvalidInput) and not isinstance(err.value, ConnectorError)
 
     def test_unknown_auth_mode(self) -> None:
-        """An unknown PAC_SF_AUTH lists the supported modes."""
-        from connectors.base import AuthError
+        """An unknown PAC_SF_AUTH lists the supported modes; a long value (a pasted secret?) is not echoed."""
+        from connectors.base import CredentialsMissing
 
-        with pytest.raises(AuthError, match="jwt, client_credentials"):
+        with pytest.raises(CredentialsMissing, match=r"'magic', not a login mode.*jwt, client_credentials"):
             build("sf", SHIPPED, {"PAC_SF_AUTH": "magic"})
+        with pytest.raises(CredentialsMissing, match="a value of 32 characters") as err:
+            build("sf", SHIPPED, {"PAC_SF_AUTH": "x" * 32})
+        assert "xxxx" not in str(err.value)
 
     def test_secrets_are_listed_for_redaction(self) -> None:
         """secrets() returns the credential values the CLI must redact."""
