@@ -91,3 +91,17 @@ def test_missing_hubspot_credentials_are_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.strip() == ("hs-west: HubSpot OAuth also needs PAC_HS_REFRESH_TOKEN (set it in the environment "
                                    "or in the file PAC_SECRETS_FILE names)")
+
+
+def test_a_secrets_file_of_export_lines_is_read_and_its_settings_shown(tmp_path: Path) -> None:
+    """A secrets file written as `pac sandbox` writes its own (``export NAME='value'``): its variables are read
+    (they were stored under "export NAME": "set PAC_SF_AUTH to one of jwt, ***, ..."), and its settings are not
+    hidden as secrets (client_credentials, the domain)."""
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text("export PAC_SF_AUTH='client_credentials'\nexport PAC_SF_DOMAIN=acme.my.salesforce.com\n"
+                       "export PAC_SF_CLIENT_ID='the-client-id'\n", encoding="utf-8")
+    secrets.chmod(0o600)
+    done = _sync(tmp_path, _settings(tmp_path), PAC_SECRETS_FILE=str(secrets), **HS_CREDENTIALS)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip() == ("sf-main: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_SECRET "
+                                   "(set it in the environment or in the file PAC_SECRETS_FILE names)")
