@@ -105,3 +105,14 @@ def test_a_secrets_file_of_export_lines_is_read_and_its_settings_shown(tmp_path:
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.strip() == ("sf-main: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_SECRET "
                                    "(set it in the environment or in the file PAC_SECRETS_FILE names)")
+
+
+def test_a_token_pasted_as_env_prefix_is_exit_2_and_never_printed(tmp_path: Path) -> None:
+    """``env_prefix: <a token>``: exit 2 at its line, the token nowhere in the output (it was printed in "set
+    <token>ACCESS_TOKEN ...", four times, with exit 4)."""
+    token = "CJbT4kLmQ93xYz0987secretvalue"
+    done = _sync(tmp_path, _settings(tmp_path, hs_prefix=token), **SF_CREDENTIALS, **HS_CREDENTIALS)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{tmp_path / 'pac.yaml'}:4 connectors[1].env_prefix: a value of 29 characters is not a variable " \
+           "prefix" in done.stderr
+    assert token not in done.stdout + done.stderr
