@@ -2,7 +2,9 @@
 
 Adapters translate every vendor exception into these, so sync_jobs never catches a vendor type:
 
-* ``AuthError``: credentials refused or missing; fatal for this connector's run.
+* ``AuthError``: credentials refused; fatal for this connector's run.
+* ``CredentialsMissing``: a credential variable not set, empty or malformed, found while the connector is built
+  (before any call): a configuration problem (an ``InvalidInput``, exit 2), not a ``ConnectorError``.
 * ``RateLimited(retry_after)``: the CRM asked us to slow down; retriable after ``retry_after`` s.
 * ``QuotaExhausted``: the configured share of the daily allocation is spent; stop, resume tomorrow.
 * ``TransientError``: 5xx, dropped connection, timeout; retriable with backoff.
@@ -19,6 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+from pac_core.errors import InvalidInput, Problem
 from pac_core.records import Record, Rejected
 
 
@@ -28,6 +31,18 @@ class ConnectorError(Exception):
 
 class AuthError(ConnectorError):
     pass
+
+
+WHERE_CREDENTIALS = "in the environment or in the file PAC_SECRETS_FILE names"
+
+
+class CredentialsMissing(InvalidInput):
+    """A credential variable is not set, empty or malformed: the connector cannot be built, nothing was sent to the
+    CRM. Configuration (exit 2), never "CRM unreachable or credentials refused" (exit 4). Names variables, never
+    values; ``connector`` (its name in the settings) leads the message when known."""
+
+    def __init__(self, message: str, fix: str, connector: str = "") -> None:
+        super().__init__(Problem(connector, message, fix))
 
 
 class RateLimited(ConnectorError):

@@ -34,6 +34,7 @@ CRON_FIELDS = (("minute", "minute", "0-59"), ("hour", "hour", "0-23"), ("day", "
                ("month", "month", "1-12"), ("day_of_week", "weekday", "mon-sun"))
 CRON_HELP = ("5-field cron: minute hour day month weekday, e.g. '0 2 * * *' for 02:00 daily, "
              "'30 6 * * mon-fri' for 06:30 on weekdays")
+PREFIX = r"[A-Z][A-Z0-9_]{0,30}_"     # env_prefix: PAC_SF_, PAC_HS2_
 NAME_HELP = "lowercase letters, digits, '-' or '_', starting with a letter, e.g. sf-main"
 
 
@@ -87,6 +88,21 @@ class ConnectorSettings(_Frozen):
             raise PydanticCustomError("name", "{shown} is not a connector name", {
                 "shown": repr(value), "fix": f"use at most 40 {NAME_HELP}"})
         return value
+
+    @field_validator("env_prefix")
+    @classmethod
+    def _env_prefix(cls, value: str | None) -> str | None:
+        """The start of the connector's variable names (``PAC_HS2_`` -> ``PAC_HS2_ACCESS_TOKEN``): capitals, digits
+        and '_', ending with '_'. A long wrong value is not echoed: it may be a token pasted at the wrong place."""
+        if value is None or re.fullmatch(PREFIX, value):
+            return value
+        shown = repr(value) if len(value) <= 20 else f"a value of {len(value)} characters"
+        fix = (f"write {value.upper()}: variable names are in capitals" if re.fullmatch(PREFIX, value.upper()) else
+               "write the start of the connector's variable names: capitals, digits and '_', ending with '_', "
+               "e.g. PAC_HS2_ for PAC_HS2_ACCESS_TOKEN")
+        raise PydanticCustomError("env_prefix", "{shown} is not a variable prefix", {
+            "shown": shown, "fix": f"{fix}; secrets never go in this file: set them in the environment or in the "
+                                   "file PAC_SECRETS_FILE names"})
 
     @property
     def prefix(self) -> str:

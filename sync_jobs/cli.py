@@ -108,8 +108,8 @@ COMMANDS = {
                     "Why ID counts what it counts, from the stored records: an action (A-01) lists the activities "
                     "counted and the near misses; an axis (AX-...) lists the won deals counted and left out, with "
                     "amounts, close dates, owners, product lines and reasons."),
-    "history": Lazy("sync_jobs.cli_state:history_command", "Who changed an axis or action (KEY: its id, e.g. "
-                    "AX-RA-DORM or A-01), what, when and from where."),
+    "history": Lazy("sync_jobs.cli_state:history_command", "Who changed an axis or action (KEY: its id, such "
+                    "as AX-RA-DORM or A-01), what, when and from where."),
     "notify": Lazy("sync_jobs.cli_notify:notify_cmd",
                    "Send the digests of alerts not yet sent: actions late or done, axes behind, new recommendations, "
                    "rejected records to fix; per person on the channels the settings give them (notifications: "

@@ -9,6 +9,7 @@ sandbox CRM and points the command at it, for a try-out with no account anywhere
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator
@@ -171,7 +172,8 @@ def _sandbox_env_for(cfg: Any, env: dict[str, str]) -> dict[str, str]:
 
 
 def _check_one(crm: str, name: str, build: Any, console: Any) -> int:
-    """Check one connector: 0 when the CRM has everything, 2 when something is missing, 4 on a CRM error."""
+    """Check one connector: 0 when the CRM has everything, 2 when something is missing or its mapping (or
+    credential variables) cannot be used, 4 on a CRM error."""
     try:
         connector = build()
         try:
@@ -179,6 +181,11 @@ def _check_one(crm: str, name: str, build: Any, console: Any) -> int:
             usage = connector.usage()
         finally:
             connector.close()
+    except InvalidInput as exc:      # the connector's configuration, read before any call: the others are checked
+        for problem in exc.problems:   # "sf-main (salesforce): ...", the name said once
+            problem = dataclasses.replace(problem, path="") if problem.path == name else problem
+            console.print(textsafe.text(f"{name} ({crm}): {redact(str(problem))}", style="red"))
+        return EXIT_BAD_INPUT
     except ConnectorError as exc:
         console.print(textsafe.text(f"{name} ({crm}): CRM error: {redact(str(exc))}", style="red"))
         return EXIT_CRM

@@ -59,7 +59,7 @@ def sandbox_cmd(where: Path) -> None:
     db = where / "pac.db"
     for suffix in ("", "-wal", "-shm", "-journal"):   # a fresh org needs a fresh store (watermarks, ids)
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    settings_path = write_demo_settings(db, where / "pac.yaml").resolve()
+    settings_path = write_demo_settings(db, where / "pac.yaml", by="pac sandbox").resolve()
     settings = load_settings(settings_path, env={})
     stop = threading.Event()
 

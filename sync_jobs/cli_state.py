@@ -58,7 +58,7 @@ _FIELD_WORDS = {"axis_status": "status", "axis_priority": "priority", "action_st
 @click.argument("key")
 @click.option("--plan", "plan_ref", help="Plan name in the settings (default: the only plan).")
 def history_command(key: str, plan_ref: str | None) -> None:
-    """Who changed an axis or action (KEY: its id, e.g. AX-RA-DORM or A-01), what, when and from where."""
+    """Who changed an axis or action (KEY: its id, such as AX-RA-DORM or A-01), what, when and from where."""
     settings = cli_common.settings(read_only=True)
     plan = load_plan(settings.plan(plan_ref).file)
     full = key if key.startswith(f"{plan.id}:") else f"{plan.id}:{key}"

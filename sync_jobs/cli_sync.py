@@ -23,15 +23,20 @@ from sync_jobs.logs import redact
 from sync_jobs.notify import after_sync
 from sync_jobs.pipeline import RunResult, run_sync
 from sync_jobs.rejections import group_rejections
+from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import ProgressView, counts_table, examples, new_part, reason_words
 
+# how a dry run that got through ends (its status is the real run's: ok, partial; or dry_run)
+DRY_RUN_THROUGH = (RunStatus.OK, RunStatus.PARTIAL, RunStatus.DRY_RUN)
 LONG_VALUE = 80   # characters of a value's repr shown in the dry run's table; longer ones are printed below it
 
 
 def print_changes(console: Console, changes: dict[str, list[Any]],
-                  previous: dict[str, dict[str, dict[str, Any]]] | None = None) -> None:
-    """The dry run's exact changes: one line per CRM record and field, with the value last written."""
-    table = Table(title="Changes a real run would write (dry run: nothing was written)")
+                  previous: dict[str, dict[str, dict[str, Any]]] | None = None, *, stopped: bool = False) -> None:
+    """The dry run's exact changes: one line per CRM record and field, with the value last written. ``stopped``:
+    the run did not get through (a CRM refused or unreachable...), so no changes do not mean "up to date"."""
+    table = Table(title="Changes found before the run stopped (dry run: nothing was written; the list may be "
+                        "incomplete)" if stopped else "Changes a real run would write (dry run: nothing was written)")
     for col in ("CRM", "record", "field", "last written", "new value"):
         table.add_column(col)
     n = 0
@@ -55,6 +60,8 @@ def print_changes(console: Console, changes: dict[str, list[Any]],
         console.print(table)
         for line in long:
             console.print(line, markup=False, highlight=False, soft_wrap=True)
+    elif stopped:
+        console.print("Dry run stopped before it knew what to write (why: below); nothing was written.")
     else:
         console.print("Dry run: nothing to write, the CRMs are up to date.")
 
@@ -134,11 +141,11 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
     except LockHeld as exc:
         textsafe.echo(exc, err=True)
         sys.exit(EXIT_LOCKED)
-    except ConnectorError as exc:    # raised while building a connector (missing credentials...)
+    except ConnectorError as exc:    # a CRM error outside the run's steps (a variable not set is InvalidInput: 2)
         textsafe.echo(redact(f"cannot connect: {exc}"), err=True)
         sys.exit(EXIT_CRM)
     if dry_run:
-        print_changes(console, result.changes, result.previous)
+        print_changes(console, result.changes, result.previous, stopped=result.status not in DRY_RUN_THROUGH)
     print_result(console, result)
     print_rejection_summary(console, result)
     print_warning_summary(console, result)

@@ -49,9 +49,10 @@ class DemoViews:
     counts_table: Callable[[str, dict[str, dict[str, int]]], Any]
 
 
-def write_demo_settings(db: Path | str, where: Path) -> Path:
+def write_demo_settings(db: Path | str, where: Path, *, by: str = "pac demo") -> Path:
     """A settings file for the demo store (a SQLite path or any URL): the shipped connectors, plan and
-    engine section (fx rates, advisor thresholds, capacity), absolute paths, the demo clock."""
+    engine section (fx rates, advisor thresholds, capacity), absolute paths, the demo clock. ``by``: the command
+    its header names (``pac demo``, ``pac sandbox``)."""
     shipped = load_settings(default_settings_path(), env={})
     url = db if isinstance(db, str) and "://" in db else f"sqlite:///{Path(db).resolve()}"
     lines = [f"database_url: '{url}'", "connectors:"]
@@ -68,7 +69,7 @@ def write_demo_settings(db: Path | str, where: Path) -> Path:
         values = getattr(engine, name)
         lines.append(f"  {name}: {{" + ", ".join(f"{k}: {v}" for k, v in values.items()) + "}")
     where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)   # the demo's store goes there too: private
-    header = "# written by `pac demo`: the demo's store and clock\n"
+    header = f"# written by `{by}`: the demo's store and clock\n"
     where.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     return where
 

@@ -10,10 +10,14 @@ from datetime import UTC, datetime
 
 from sync_jobs.plaintext import clean
 
+# A secret's value after its key, as a form body, JSON, a dict's repr, YAML or an env dump echo it:
+# ``client_secret=…``, ``"access_token": "…"``, ``password: …``, ``PAC_SF_CLIENT_SECRET=…``. The key may end an
+# identifier (``PAC_HS_ACCESS_TOKEN``): ``_mask`` reads the whole of it to tell data from prose.
+_KEY_VALUE = re.compile(r"(?i)((?P<key>access_token|refresh_token|client_secret|password|session_id|sessionid|token|"
+                        r"private_key|security_token)(?P<sep>[\"']?\s*[:=]\s*[\"']?))[^\s'\",&}]+")
 _SECRET_PATTERNS = [
     re.compile(r"(?i)(authorization:\s*bearer\s+)[^\s'\"]+"),
-    re.compile(r"(?i)((?:access_token|refresh_token|client_secret|password|session_id|sessionid|token|"
-               r"private_key|security_token)[\"']?\s*[:=]\s*[\"']?)[^\s'\",&}]+"),
+    _KEY_VALUE,
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=!-]{8,}"),
     # Salesforce session ids / access tokens, wherever they appear: 00D + org id + '!' + token
     re.compile(r"()\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._]{20,}"),
@@ -33,8 +37,24 @@ def redact(text: str) -> str:
     for secret in _known_secrets:
         text = text.replace(secret, "***")
     for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(r"\1***", text)
+        text = pattern.sub(_mask, text)
     return text
+
+
+def _mask(match: re.Match[str]) -> str:
+    """``***`` for the secret a pattern found (its group 1 is what leads to it, kept), except for the words after
+    an environment variable's NAME in a sentence: ``PAC_SF_CLIENT_SECRET: set it in the environment`` names the
+    variable. An upper-case NAME followed by ``:`` and an unquoted word is that; ``NAME=value`` (an env dump, a
+    secrets file) and a quoted value (``"NAME": "…"``) are data. (Values read from the environment or the secrets
+    file are hidden whatever surrounds them: ``register_secret``.)"""
+    if match.re is _KEY_VALUE:
+        text, start = match.string, match.start()
+        while start and (text[start - 1].isalnum() or text[start - 1] == "_"):    # the identifier's head: PAC_SF_
+            start -= 1
+        name, sep = text[start:match.end("key")], match.group("sep")
+        if name.isupper() and "=" not in sep and not any(q in sep for q in "'\""):
+            return match.group(0)
+    return match.group(1) + "***"
 
 
 class RedactingFilter(logging.Filter):

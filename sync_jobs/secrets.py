@@ -1,13 +1,17 @@
 """Credentials come only from the environment or a secrets file, and are registered for redaction.
 
-``PAC_SECRETS_FILE`` names a file of ``KEY=VALUE`` lines (``#`` comments and blank lines allowed) that
-must be readable by its owner only (mode 0600): anything looser is refused with the ``chmod`` fix.
-The environment wins over the file, so an operator can override one value for one run.
+``PAC_SECRETS_FILE`` names a file of ``KEY=VALUE`` lines (``#`` comments and blank lines allowed; a leading
+``export `` is accepted, the format ``pac sandbox`` writes) that must be readable by its owner only (mode 0600):
+anything looser is refused with the ``chmod`` fix. The environment wins over the file, so an operator can
+override one value for one run. In both, the values of secret-named variables (``SECRET_WORDS``) are
+registered for redaction, not the settings beside them (``PAC_SF_AUTH``, ``PAC_SF_DOMAIN``, a CA bundle's
+path); the connectors register their own credentials when built (``secrets()``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +20,13 @@ from pac_core.errors import InvalidInput, Problem
 from sync_jobs.logs import register_secret
 
 SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "KEY", "SESSION")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_EXPORT = re.compile(r"^export\s+")
+
+
+def secret_named(name: str) -> bool:
+    """Whether a variable's name says it holds a credential (token, secret, password, key, session)."""
+    return any(word in name.upper() for word in SECRET_WORDS)
 
 
 def read_secrets_file(path: str | Path) -> dict[str, str]:
@@ -47,11 +58,18 @@ def read_secrets_file(path: str | Path) -> dict[str, str]:
         if not sep or not key.strip():
             raise InvalidInput(Problem("", "expected KEY=VALUE", "one secret per line, e.g. PAC_HS_ACCESS_TOKEN=...",
                                        file=str(path), line=number))
+        key = _EXPORT.sub("", key.strip(), count=1)   # `export NAME=value`: the file `pac sandbox` writes
+        if not _NAME.fullmatch(key):     # never echoed: it may be a pasted secret (a base64 token ends with '=')
+            raise InvalidInput(Problem("", "the text before '=' is not a variable name (letters, digits and _, "
+                                           "not starting with a digit)",
+                                       "write NAME=VALUE, e.g. PAC_HS_ACCESS_TOKEN=...; `export NAME=VALUE` is "
+                                       "accepted too", file=str(path), line=number))
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
-        values[key.strip()] = value
-        register_secret(value)
+        values[key] = value
+        if secret_named(key):
+            register_secret(value)
     return values
 
 
@@ -67,6 +85,6 @@ def connector_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
         merged.update(read_secrets_file(env["PAC_SECRETS_FILE"]))
     merged.update(env)
     for name, value in merged.items():
-        if name.startswith("PAC_") and any(word in name.upper() for word in SECRET_WORDS):
+        if name.startswith("PAC_") and secret_named(name):
             register_secret(value)
     return merged

@@ -30,8 +30,9 @@ from typing import Any
 from connectors.base import (
     EDIT_FIELDS,
     EDIT_LOGICAL,
+    WHERE_CREDENTIALS,
     ApiUsage,
-    AuthError,
+    CredentialsMissing,
     ManagerEdit,
     ObjectKind,
     PacValue,
@@ -474,7 +475,7 @@ def build(name: str, mapping_path: str | Path | None, env: Mapping[str, str], *,
 
     ``ACCESS_TOKEN`` (a private app) or ``CLIENT_ID`` + ``CLIENT_SECRET`` + ``REFRESH_TOKEN`` (OAuth);
     ``HOST`` (default https://api.hubapi.com), ``CA_BUNDLE``, ``SEARCH_PER_SECOND`` (default 4).
-    A missing variable raises ``AuthError`` naming it (never a value).
+    A missing or unusable variable raises ``CredentialsMissing`` naming it (never a value): exit 2.
     """
     return connect(name, load_mapping(mapping_path), env, prefix=prefix, max_daily_share=max_daily_share,
                    policy=policy)
@@ -490,18 +491,23 @@ def connect(name: str, mapping: HubSpotMapping, env: Mapping[str, str], *, prefi
         names = [f"{prefix}CLIENT_ID", f"{prefix}CLIENT_SECRET", f"{prefix}REFRESH_TOKEN"]
         missing = [n for n in names if not env.get(n, "").strip()]
         if len(missing) == len(names):
-            raise AuthError(f"no HubSpot credentials: set {prefix}ACCESS_TOKEN (private app) or {', '.join(names)} "
-                            "(OAuth)")
+            raise CredentialsMissing(f"no HubSpot credentials: neither {prefix}ACCESS_TOKEN nor the OAuth variables "
+                                     "are set", f"set {prefix}ACCESS_TOKEN (private app) or {', '.join(names)} "
+                                     f"(OAuth), {WHERE_CREDENTIALS}", name)
         if missing:
-            raise AuthError(f"HubSpot OAuth needs {', '.join(missing)} (set in the environment)")
+            them = "it" if len(missing) == 1 else "them"
+            raise CredentialsMissing(f"HubSpot OAuth also needs {', '.join(missing)}",
+                                     f"set {them} {WHERE_CREDENTIALS}", name)
         oauth = OAuthCredentials(*(env[n].strip() for n in names))
     ca_bundle = env.get(f"{prefix}CA_BUNDLE") or None
     if ca_bundle and not Path(ca_bundle).is_file():
-        raise AuthError(f"{prefix}CA_BUNDLE names no readable file")
+        raise CredentialsMissing(f"{prefix}CA_BUNDLE names no readable file",
+                                 "set it to the path of a PEM bundle, or unset it", name)
     try:
         search_rate = float(env.get(f"{prefix}SEARCH_PER_SECOND") or DEFAULT_SEARCH_PER_SECOND)
     except ValueError:
-        raise AuthError(f"{prefix}SEARCH_PER_SECOND must be a number") from None
+        raise CredentialsMissing(f"{prefix}SEARCH_PER_SECOND must be a number",
+                                 f"set it to the searches per second, e.g. {DEFAULT_SEARCH_PER_SECOND}", name) from None
     limiter = RateLimiter(max_daily_share=max_daily_share, search_per_second=search_rate)
     transport = HubSpotTransport(host=env.get(f"{prefix}HOST") or DEFAULT_HOST, access_token=token or None,
                                  oauth=oauth, ca_bundle=ca_bundle, policy=policy, limiter=limiter)

@@ -34,9 +34,11 @@ from simple_salesforce.api import Salesforce
 from simple_salesforce.util import call_salesforce
 
 from connectors.base import (
+    WHERE_CREDENTIALS,
     ApiUsage,
     AuthError,
     ConnectorError,
+    CredentialsMissing,
     QuotaExhausted,
     RateLimited,
     SchemaError,
@@ -68,26 +70,34 @@ class Credentials:
     prefix: str = "PAC_SF_"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], prefix: str = "PAC_SF_") -> Credentials:
+    def from_env(cls, env: Mapping[str, str], prefix: str = "PAC_SF_", connector: str = "") -> Credentials:
+        """The credentials ``{prefix}*`` variables give; ``CredentialsMissing`` (exit 2, naming ``connector`` and
+        the variables, never a value) when one is not set, empty or unusable."""
         def get(name: str) -> str | None:
             value = env.get(prefix + name)
             return value.strip() if value and value.strip() else None
 
+        modes = f"one of {', '.join(AUTH_MODES)} (jwt or client_credentials preferred)"
         auth = get("AUTH")
         if auth is None:
-            raise AuthError(f"set {prefix}AUTH to one of {', '.join(AUTH_MODES)} (jwt or client_credentials preferred)")
+            raise CredentialsMissing(f"{prefix}AUTH is not set", f"set {prefix}AUTH to {modes}, {WHERE_CREDENTIALS}",
+                                     connector)
         if auth not in AUTH_MODES:
-            raise AuthError(f"{prefix}AUTH is {auth!r}; set it to one of {', '.join(AUTH_MODES)}")
+            shown = repr(auth) if len(auth) <= 20 else f"a value of {len(auth)} characters"
+            raise CredentialsMissing(f"{prefix}AUTH is {shown}, not a login mode", f"set it to {modes}", connector)
         missing = [prefix + n for n in NEEDED[auth] if get(n) is None]
         if auth != "session" and get("DOMAIN") is None:
             missing.append(prefix + "DOMAIN")
         if missing:
-            raise AuthError(f"{prefix}AUTH={auth} needs {', '.join(missing)}: set them in the environment")
+            them = "it" if len(missing) == 1 else "them"
+            raise CredentialsMissing(f"{prefix}AUTH={auth} also needs {', '.join(missing)}",
+                                     f"set {them} {WHERE_CREDENTIALS}", connector)
         names = {*NEEDED[auth], "SECURITY_TOKEN"}
         values = {n: v for n in names if (v := get(n)) is not None}
         ca = get("CA_BUNDLE")
         if ca is not None and not Path(ca).is_file():
-            raise AuthError(f"{prefix}CA_BUNDLE names no readable file; set it to a PEM bundle path")
+            raise CredentialsMissing(f"{prefix}CA_BUNDLE names no readable file",
+                                     "set it to the path of a PEM bundle, or unset it", connector)
         domain = (get("DOMAIN") or "").removeprefix("https://").rstrip("/")
         if domain in ("login", "test"):             # simple-salesforce's shorthand
             domain += ".salesforce.com"

@@ -27,7 +27,6 @@ from connectors.base import (
     ApiUsage,
     ManagerEdit,
     ObjectKind,
-    SchemaError,
     SchemaIssue,
     Target,
     WriteChange,
@@ -43,7 +42,6 @@ from connectors.salesforce.normalise import Normaliser
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, objects_of
 from connectors.salesforce.writeback import Writer
-from pac_core.errors import InvalidInput
 from pac_core.records import Record, Rejected, User
 
 log = logging.getLogger(__name__)
@@ -232,15 +230,11 @@ def build(name: str, mapping_path: str | Path, env: Mapping[str, str], *, prefix
           max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> SalesforceConnector:
     """A connector from a mapping file and ``{prefix}*`` environment variables (nothing is called yet).
 
-    Raises ``AuthError`` naming the variables to set, ``SchemaError`` when the mapping would write a
-    field other than the PAC fields, ``InvalidInput`` for any other mapping problem.
+    Raises ``CredentialsMissing`` naming the variables to set, ``InvalidInput`` for any problem of the mapping file (a
+    write-back to a field other than the PAC fields included: the file is wrong, not the org, so exit 2 at its
+    line); ``SchemaError`` is kept for what the org lacks, found once the connector calls it.
     """
-    try:
-        mapping = load_mapping(mapping_path)
-    except InvalidInput as exc:
-        if any(p.path.startswith("writeback") for p in exc.problems):
-            raise SchemaError(str(exc)) from None
-        raise
+    mapping = load_mapping(mapping_path)
     return connect(name, mapping, env, prefix=prefix, max_daily_share=max_daily_share, policy=policy)
 
 
@@ -248,5 +242,5 @@ def connect(name: str, mapping: SalesforceMapping, env: Mapping[str, str], *, pr
             max_daily_share: float = 0.5, policy: RetryPolicy | None = None) -> SalesforceConnector:
     """A connector from a mapping already loaded and checked (``mapping.parse_mapping``: ``pac config check``
     parses the file once) and ``{prefix}*`` environment variables (nothing is called yet)."""
-    creds = Credentials.from_env(env, prefix)
+    creds = Credentials.from_env(env, prefix, connector=name)
     return SalesforceConnector(name, mapping, SfClient(creds, max_daily_share=max_daily_share, policy=policy))

@@ -151,8 +151,10 @@ class TestCrmCommands:
                         "--sandbox")
         assert code == 0, out
 
-    def test_missing_credentials_exit_4_naming_the_variable(self) -> None:
-        """Without credentials the command names the variable to set, exit 4."""
+    def test_missing_credentials_exit_2_naming_the_variable(self) -> None:
+        """Without credentials the command names the connector and the variable to set: a configuration problem,
+        exit 2 (it was 4, "CRM unreachable or credentials refused")."""
         env = {k: "" for k in os.environ if k.startswith("PAC_SF_")}
         code, out = run("crm", "check", env={**env, "PAC_SF_AUTH": ""})
-        assert code == 4 and "set PAC_SF_AUTH" in out
+        assert code == 2 and "sf-main (salesforce): PAC_SF_AUTH is not set (set PAC_SF_AUTH to one of" in out
+        assert "CRM error" not in out

@@ -55,6 +55,27 @@ class TestEveryConnector:
         assert "sf-main (salesforce): the CRM has every object and field" in done.stdout
         assert "hs-west (hubspot): CRM error" in done.stdout
 
+    def test_a_mapping_error_is_exit_2_at_its_line_the_other_crm_still_checked(self, crm, tmp_path) -> None:
+        """A write-back to a standard field in sf-main's mapping is a problem of the file: printed at its line with
+        its fix, HubSpot still checked, exit 2 (it was "CRM error" and exit 4, as if the org had refused)."""
+        settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        for c in sandbox_connectors(settings, crm).values():
+            c.close()
+        sf = next(c for c in settings.connectors if c.crm == "salesforce")
+        bad = tmp_path / "salesforce.yaml"
+        text = Path(sf.mapping).read_text(encoding="utf-8")
+        assert "      revenue: PAC_Revenue__c" in text
+        bad.write_text(text.replace("      revenue: PAC_Revenue__c", "      revenue: AnnualRevenue", 1),
+                       encoding="utf-8")
+        source = Path(settings.source)
+        source.write_text(source.read_text(encoding="utf-8").replace(str(sf.mapping), str(bad)), encoding="utf-8")
+        env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source, "COLUMNS": "200"}
+        done = pac(env, "crm", "check")
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"sf-main (salesforce): {bad}:" in done.stdout and "writeback.axis.fields.revenue" in done.stdout
+        assert "CRM error" not in done.stdout
+        assert "hs-west (hubspot): the CRM has every object and field" in done.stdout
+
     def test_fresh_sandboxes_list_what_each_crm_lacks(self) -> None:
         """`pac crm check --sandbox` starts a fresh sandbox per CRM of the plan and lists what each lacks, exit 2."""
         done = pac({**os.environ, "COLUMNS": "200"}, "crm", "check", "--sandbox")

@@ -46,6 +46,8 @@ def test_sandbox_serves_a_sync_from_another_process_and_stops_on_ctrl_c(tmp_path
         env_file = Path(next(line.split(": ", 1)[1] for line in lines if line.startswith("Environment file: ")))
         assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
         assert all(f"export {k}=" in env_file.read_text(encoding="utf-8") for k in env)
+        header = Path(env["PAC_CONFIG"]).read_text(encoding="utf-8").splitlines()[0]
+        assert header == "# written by `pac sandbox`: the demo's store and clock"     # it said `pac demo`
         user = tmp_path / "elsewhere"
         user.mkdir()
         run = {**base, **env}

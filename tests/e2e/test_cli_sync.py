@@ -115,6 +115,17 @@ class TestSync:
         assert wrong.encode() not in _store_bytes(settings)
 
 
+    def test_a_failed_dry_run_does_not_say_the_crms_are_up_to_date(self, crm, setup) -> None:
+        """A dry run stopped by refused credentials: exit 4 and "failed", without the line "nothing to write, the
+        CRMs are up to date" above it (printed before: it contradicted the failure)."""
+        _, env, cwd = setup
+        done = pac({**env, "PAC_SF_CLIENT_SECRET": "wrong-secret-123456"}, cwd, "sync", "--dry-run")
+        assert done.returncode == 4, done.stdout + done.stderr
+        assert ": failed" in done.stdout and "credentials refused" in done.stdout
+        assert "up to date" not in done.stdout
+        assert "Dry run stopped before it knew what to write (why: below); nothing was written." in done.stdout
+
+
 class TestExplain:
     def test_explain_lists_counted_visits_and_reasons(self, setup) -> None:
         """After a sync, `pac explain A-01` shows 4 / 5 with the worked example's reasons."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target, WriteChange
+from connectors.base import AuthError, CredentialsMissing, ObjectKind, QuotaExhausted, Target, WriteChange
 from connectors.hubspot.connector import build
 from pac_core.records import Account
 from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
@@ -111,16 +111,17 @@ class TestOAuth:
 
 class TestCredentials:
     def test_missing_variables_are_named(self):
-        """No token and a partial OAuth set: the missing variables are named."""
-        with pytest.raises(AuthError, match="PAC_HS_REFRESH_TOKEN"):
+        """No token and a partial OAuth set: the missing variables are named (configuration, exit 2: the portal
+        refused nothing)."""
+        with pytest.raises(CredentialsMissing, match="PAC_HS_REFRESH_TOKEN"):
             build("hs", None, {"PAC_HS_CLIENT_ID": "x", "PAC_HS_CLIENT_SECRET": "secret-y"})
-        with pytest.raises(AuthError, match="PAC_HS_ACCESS_TOKEN"):
+        with pytest.raises(CredentialsMissing, match="PAC_HS_ACCESS_TOKEN"):
             build("hs", None, {})
 
     def test_custom_prefix(self, portal):
         """Another prefix reads another portal's variables."""
         _, _server = portal
-        with pytest.raises(AuthError, match="PAC_HS2_ACCESS_TOKEN"):
+        with pytest.raises(CredentialsMissing, match="PAC_HS2_ACCESS_TOKEN"):
             build("hs2", None, {"PAC_HS_ACCESS_TOKEN": "x"}, prefix="PAC_HS2_")
 
 

@@ -130,3 +130,13 @@ def test_the_goldens_are_every_help() -> None:
     names = sorted("_".join(("pac", *args)) + ".txt" for args in _every_help())
     assert len(names) == 24
     assert sorted(p.name for p in HELP_GOLDEN.glob("*.txt")) == names
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_no_listed_summary_stops_at_an_abbreviation(group: str) -> None:
+    """``pac --help`` lists each summary up to its first sentence's end: "(KEY: its id, e.g." was all `history`
+    showed. No listed summary may stop at an abbreviation."""
+    done = CliRunner().invoke(cli.main, [*([group] if group else []), "--help"], terminal_width=1000)
+    listed = done.output.partition("Commands:")[2].splitlines()
+    assert done.exit_code == 0 and listed
+    assert [line for line in listed if line.rstrip().endswith(("e.g.", "i.e.", "etc.", "cf."))] == []

@@ -102,3 +102,31 @@ class TestCron:
     def test_good_expressions_pass(self, cron: str) -> None:
         """Steps, ranges, lists and named weekdays are accepted unchanged."""
         assert check_cron(cron) == cron
+
+
+class TestEnvPrefix:
+    @pytest.mark.parametrize(("value", "shown"), [
+        ("on", "'on'"), ("PAC_HS", "'PAC_HS'"), ("pac_hs2_", "'pac_hs2_'"), ("PAC HS_", "'PAC HS_'"),
+        ("CJbT4kLmQ93xYz0987secretvalue", "a value of 29 characters"),
+    ])
+    def test_a_wrong_env_prefix_is_refused_at_its_line_without_echoing_a_long_value(self, tmp_path: Path, value: str,
+                                                                                     shown: str) -> None:
+        """env_prefix must look like PAC_HS2_ (capitals, digits, '_', ending with '_'): refused at its line with the
+        fix, a long value (a pasted token?) never echoed. It was accepted, and then echoed in "set
+        CJbT...ACCESS_TOKEN" with exit 4."""
+        text = f"connectors:\n  - name: hs\n    crm: hubspot\n    mapping: m.yaml\n    env_prefix: '{value}'\n" \
+               "plans:\n  - file: plan.pac.yaml\n    connectors: [hs]\n"
+        [problem] = settings_problems(tmp_path, text)
+        assert problem.startswith(f"5 connectors[0].env_prefix: {shown} is not a variable prefix"), problem
+        assert "PAC_SECRETS_FILE" in problem
+        assert ("write PAC_HS2_: variable names are in capitals" if value == "pac_hs2_" else "e.g. PAC_HS2_") in problem
+        if len(value) > 20:
+            assert value not in problem
+
+    def test_a_good_env_prefix_is_kept(self, tmp_path: Path) -> None:
+        (tmp_path / "m.yaml").write_text("crm: fake\n", encoding="utf-8")
+        (tmp_path / "plan.pac.yaml").write_text("plan: {name: x, year: 2027}\n", encoding="utf-8")
+        path = tmp_path / "pac.yaml"
+        path.write_text("connectors:\n  - {name: hs, crm: hubspot, mapping: m.yaml, env_prefix: PAC_HS2_}\n"
+                        "plans:\n  - {file: plan.pac.yaml, connectors: [hs]}\n", encoding="utf-8")
+        assert load_settings(path, env={}).connector("hs").prefix == "PAC_HS2_"

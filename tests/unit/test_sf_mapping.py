@@ -9,6 +9,7 @@ import pytest
 from connectors.base import SchemaError
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import check_mapping_offline, default_mapping_path
+from pac_core.errors import InvalidInput
 
 SHIPPED = default_mapping_path()
 
@@ -44,12 +45,15 @@ class TestMappingOffline:
         assert any("did you mean 'visit'" in p.fix for p in problems)
 
     def test_writeback_to_a_non_pac_field_is_refused(self, tmp_path: Path) -> None:
-        """A mapping that would overwrite Account.Industry is refused, offline and at build time."""
+        """A mapping that would overwrite Account.Industry is refused, offline and at build time, as a problem of
+        the file (InvalidInput: exit 2 at its line), not as what the org lacks (SchemaError: it was, and `pac sync`
+        said "cannot connect" with exit 4)."""
         path = _variant(tmp_path, "      axes: PAC_Axes__c", "      axes: Industry")
         [problem] = check_mapping_offline(path)
         assert problem.path == "writeback.account.fields.axes" and "may not write Account.Industry" in problem.message
-        with pytest.raises(SchemaError, match="Industry"):
+        with pytest.raises(InvalidInput, match=r"m\.yaml:\d+ writeback\.account\.fields\.axes: .*Industry") as caught:
             build("sf", path, {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "y"})
+        assert not isinstance(caught.value, SchemaError)
 
     def test_writeback_to_another_object_is_refused(self, tmp_path: Path) -> None:
         """The axis write-back may only target PAC_Axis__c."""
@@ -65,20 +69,26 @@ class TestMappingOffline:
 
 class TestCredentials:
     def test_missing_variables_are_named_never_valued(self) -> None:
-        """AuthError names each missing variable and prints no secret value."""
-        from connectors.base import AuthError
+        """CredentialsMissing (configuration, exit 2: not an AuthError, the CRM refused nothing) names the
+        connector and each missing variable, where to set them, and prints no secret value."""
+        from connectors.base import ConnectorError, CredentialsMissing
 
-        with pytest.raises(AuthError) as err:
+        with pytest.raises(CredentialsMissing) as err:
             build("sf", SHIPPED, {"PAC_SF_AUTH": "client_credentials", "PAC_SF_CLIENT_SECRET": "s3cr3t-value"})
         text = str(err.value)
-        assert "PAC_SF_CLIENT_ID" in text and "PAC_SF_DOMAIN" in text and "s3cr3t-value" not in text
+        assert text == ("sf: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_ID, PAC_SF_DOMAIN (set them in "
+                        "the environment or in the file PAC_SECRETS_FILE names)")
+        assert isinstance(err.value, InvalidInput) and not isinstance(err.value, ConnectorError)
 
     def test_unknown_auth_mode(self) -> None:
-        """An unknown PAC_SF_AUTH lists the supported modes."""
-        from connectors.base import AuthError
+        """An unknown PAC_SF_AUTH lists the supported modes; a long value (a pasted secret?) is not echoed."""
+        from connectors.base import CredentialsMissing
 
-        with pytest.raises(AuthError, match="jwt, client_credentials"):
+        with pytest.raises(CredentialsMissing, match=r"'magic', not a login mode.*jwt, client_credentials"):
             build("sf", SHIPPED, {"PAC_SF_AUTH": "magic"})
+        with pytest.raises(CredentialsMissing, match="a value of 32 characters") as err:
+            build("sf", SHIPPED, {"PAC_SF_AUTH": "x" * 32})
+        assert "xxxx" not in str(err.value)
 
     def test_secrets_are_listed_for_redaction(self) -> None:
         """secrets() returns the credential values the CLI must redact."""

@@ -98,6 +98,44 @@ class TestSecrets:
         assert env["PAC_SF_CLIENT_ID"] == "from-env-id"
         assert "very-secret" not in redact("secret is very-secret-value-42")
 
+    def test_only_secret_named_values_of_the_file_are_hidden(self, tmp_path) -> None:
+        """The file's settings that are no secret (the login mode, the org's domain, a CA bundle's path) stay
+        readable in messages, as they are when set in the environment: an admin sees which org refused the login.
+        Secret-named ones (TOKEN, SECRET, PASSWORD, KEY, SESSION) are hidden. (Every value of 6 characters or
+        more was hidden.)"""
+        path = tmp_path / "secrets.env"
+        ca = tmp_path / "corporate-ca-4711.pem"
+        path.write_text("PAC_SF_AUTH=client_credentials\nPAC_SF_DOMAIN=audit-org-4711.my.salesforce.com\n"
+                        f"PAC_SF_CA_BUNDLE={ca}\nPAC_SF_CLIENT_SECRET=file-secret-4711\n", encoding="utf-8")
+        os.chmod(path, 0o600)
+        read_secrets_file(path)
+        shown = f"the client_credentials login at audit-org-4711.my.salesforce.com (CA {ca})"
+        assert redact(shown) == shown
+        assert redact("sent file-secret-4711") == "sent ***"
+
+    def test_export_lines_as_pac_sandbox_writes_them_are_read(self, tmp_path) -> None:
+        """``export NAME=value`` (the format of `pac sandbox`'s file, sh-quoted) gives NAME, not "export NAME"."""
+        from sync_jobs.cli_sandbox import write_env_file
+
+        path = write_env_file(tmp_path / "sandbox.env", {"PAC_SF_AUTH": "client_credentials",
+                                                         "PAC_HS_ACCESS_TOKEN": "pat-na1-sandbox token"})
+        assert read_secrets_file(path) == {"PAC_SF_AUTH": "client_credentials",
+                                           "PAC_HS_ACCESS_TOKEN": "pat-na1-sandbox token"}
+        assert redact("token pat-na1-sandbox token") == "token ***"
+
+    @pytest.mark.parametrize("key", ["PAC SF AUTH", "exported PAC_X", "1PAC", "PAC-SF-AUTH", "CJbT4kLm+/x"])
+    def test_a_key_that_is_no_variable_name_is_refused_at_its_line(self, tmp_path, key) -> None:
+        """A key that is not a variable name is refused with file:line and the fix, never echoed (it may be a
+        pasted secret: a base64 token's '=' makes it look like KEY=VALUE). It was stored under that key."""
+        path = tmp_path / "secrets.env"
+        path.write_text(f"# creds\n{key}=value\n", encoding="utf-8")
+        os.chmod(path, 0o600)
+        with pytest.raises(InvalidInput) as caught:
+            read_secrets_file(path)
+        text = str(caught.value)
+        assert text.startswith(f"{path}:2 ") and "not a variable name" in text and "NAME=VALUE" in text
+        assert key not in text
+
     def test_malformed_line_names_file_and_line(self, tmp_path) -> None:
         """A line without '=' is reported with its line number."""
         path = tmp_path / "secrets.env"

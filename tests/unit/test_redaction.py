@@ -1,0 +1,38 @@
+"""The redaction patterns (sync_jobs/logs.py): a secret's value after its key is hidden wherever it is echoed (a
+form body, JSON, a dict's repr, an env dump, YAML), but the words after a variable's NAME in a sentence are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync_jobs.logs import redact
+
+HIDDEN = {
+    "client_secret=abc123&grant_type=x": "client_secret=***&grant_type=x",         # a token request echoed
+    '{"access_token": "00Dxx!AQ-token-value", "x": 1}': '{"access_token": "***", "x": 1}',
+    "{'refresh_token': 'r-abc-123'}": "{'refresh_token': '***'}",
+    "password: hunter2": "password: ***",                                            # YAML, lowercase key
+    "Password=hunter2": "Password=***",
+    "PAC_SF_CLIENT_SECRET=abc123": "PAC_SF_CLIENT_SECRET=***",                        # an env dump
+    "export PAC_HS_ACCESS_TOKEN=pat-na1-xyz": "export PAC_HS_ACCESS_TOKEN=***",
+    'PAC_HS_ACCESS_TOKEN: "quoted-value"': 'PAC_HS_ACCESS_TOKEN: "***"',               # a quoted value is data
+    '"PAC_SF_PASSWORD": "pw"': '"PAC_SF_PASSWORD": "***"',
+    "session_id=00D0000000000AB!tok": "session_id=***",
+    "Authorization: Bearer abcdefgh12345": "Authorization: Bearer ***",
+}
+
+
+@pytest.mark.parametrize(("text", "shown"), list(HIDDEN.items()))
+def test_secret_values_after_their_key_are_hidden(text: str, shown: str) -> None:
+    assert redact(text) == shown
+
+
+@pytest.mark.parametrize("text", [
+    "sf-main: PAC_SF_AUTH=client_credentials needs PAC_SF_CLIENT_SECRET: set them in the environment",
+    "PAC_HS_ACCESS_TOKEN: not set (set it in the environment)",
+    "check PAC_SF_PASSWORD: Salesforce refused it",
+])
+def test_words_after_a_variable_name_in_a_sentence_are_kept(text: str) -> None:
+    """``NAME: words`` names a variable in a sentence: the audit saw "needs PAC_SF_CLIENT_SECRET: *** them in the
+    environment". Only ``NAME=value``, or a quoted value, is data."""
+    assert redact(text) == text
