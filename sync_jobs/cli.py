@@ -91,7 +91,8 @@ PLAN_COMMANDS = {
 }
 CONFIG_COMMANDS = {
     "check": Lazy("sync_jobs.cli_crm:config_check",
-                  "Validate a field mapping: every problem at once, with file, line, key and fix."),
+                  "Validate a field mapping, or the settings file (pac.yaml) with the mappings and plans it "
+                  "names: every problem at once, with file, line, key and fix."),
 }
 CRM_COMMANDS = {
     "check": Lazy("sync_jobs.cli_crm:crm_check",
@@ -144,7 +145,7 @@ def main(ctx: click.Context, log_format: str, verbose: int) -> None:
                   pac sandbox              that sandbox CRM alone, to try sync/status/explain by hand
     Managers:     pac plan check FILE      validate a plan;  pac plan lint FILE  5Q check
                   pac report -o pac.html   the quarterly sales-meeting report
-    Ops:          pac config check FILE    validate a field mapping
+    Ops:          pac config check FILE    validate a field mapping, or pac.yaml and all it names
                   pac crm check / provision, pac sync, pac status, pac schedule
     """
     ctx.ensure_object(dict)

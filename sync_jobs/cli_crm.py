@@ -116,14 +116,59 @@ def _print_problems(problems: list[Problem], path: Path) -> None:
     console.print(textsafe.text(f"{len(problems)} problem(s) in {path}", style="bold red"))
 
 
+EMPTY_FIX = ("a field mapping starts with 'crm: salesforce' or 'crm: hubspot' (copy config/mappings/*.default.yaml); "
+             "the settings file with 'connectors:' and 'plans:' (copy config/pac.yaml)")
+
+
+def _is_settings(doc: Document) -> bool:
+    """The settings file (pac.yaml): ``connectors:`` or ``plans:`` at the top, no ``crm:``."""
+    data = doc.data
+    return isinstance(data, dict) and "crm" not in data and bool({"connectors", "plans"} & set(data))
+
+
+def _check_settings(path: Path) -> None:
+    """The settings file, then every mapping and plan it names, offline: every problem at once, each in its file."""
+    try:
+        settings = load_settings(path, env={})
+    except InvalidInput as exc:
+        _print_problems(exc.problems, path)
+        sys.exit(EXIT_BAD_INPUT)
+    problems: list[Problem] = []
+    for connector in settings.connectors:
+        try:
+            doc = load_yaml(connector.mapping)
+            problems += registry.crm_spec(_crm_of(doc)).parse_mapping(doc)[1]
+        except InvalidInput as exc:
+            problems += exc.problems
+    for plan in settings.plans:
+        try:
+            load_plan(plan.file)
+        except InvalidInput as exc:
+            problems += [p if p.file else dataclasses.replace(p, file=str(plan.file)) for p in exc.problems]
+    if problems:
+        _print_problems(problems, path)
+        sys.exit(EXIT_BAD_INPUT)
+    n, m = len(settings.connectors), len(settings.plans)
+    _console().print(textsafe.text(
+        f"{path}: settings OK ({n} connector{'s' if n != 1 else ''}, {m} plan{'s' if m != 1 else ''}; their mappings "
+        "and plans checked too, offline: `pac config check MAPPING --online` checks a mapping against its CRM)",
+        style="green"))
+
+
 @click.command("check")
 @click.argument("mapping", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from env).")
 @click.option("--sandbox", is_flag=True, help="With --online: check against the local sandbox CRM.")
 def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
-    """Validate a field mapping: every problem at once, with file, line, key and fix."""
+    """Validate a field mapping, or the settings file (pac.yaml) with the mappings and plans it names: every
+    problem at once, with file, line, key and fix."""
     try:
         doc = load_yaml(mapping)   # the one parse: the crm, the offline problems, the connector, the problems' lines
+        if doc.data is None or doc.data == {}:
+            raise InvalidInput(Problem("", "the file is empty", EMPTY_FIX, file=str(mapping)))
+        if _is_settings(doc):
+            _check_settings(mapping)
+            return
         crm = _crm_of(doc)
     except InvalidInput as exc:
         _print_problems(exc.problems, mapping)

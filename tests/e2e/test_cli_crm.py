@@ -87,6 +87,41 @@ class TestConfigCheck:
         assert code == 2 and "unknown or missing crm 'pipedrive'" in out
 
 
+class TestSettingsCheck:
+    """``pac config check`` on the settings file (pac.yaml) checks it, its mappings and plans (it answered
+    "crm: unknown or missing crm None", and only ``pac sync --dry-run``, which needs credentials and the CRM,
+    checked the settings)."""
+
+    def test_shipped_settings_ok(self) -> None:
+        """config/pac.yaml, its two mappings and its plan: exit 0."""
+        code, out = run("config", "check", str(ROOT / "config" / "pac.yaml"))
+        assert code == 0 and "settings OK (2 connectors, 1 plan" in out, out
+
+    def test_a_bad_cron_and_a_broken_plan_are_located(self, tmp_path: Path) -> None:
+        """A cron of 4 fields and a plan whose axis names an unknown segment: both reported, each in its file."""
+        shipped = (ROOT / "config" / "pac.yaml").read_text(encoding="utf-8")
+        plan = (ROOT / "config" / "plans" / "example.pac.yaml").read_text(encoding="utf-8")
+        (tmp_path / "plan.pac.yaml").write_text(plan.replace("segment: S-GC", "segment: S-NOPE", 1), encoding="utf-8")
+        for name in ("salesforce.demo.yaml", "hubspot.default.yaml"):
+            (tmp_path / name).write_text((ROOT / "config" / "mappings" / name).read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+        text = shipped.replace("mappings/", "").replace("plans/example.pac.yaml", "plan.pac.yaml")
+        settings = tmp_path / "pac.yaml"
+        settings.write_text(text.replace('cron: "0 2 * * *"', "cron: '0 2 * *'", 1), encoding="utf-8")
+        code, out = run("config", "check", str(settings))
+        assert code == 2 and f"{settings}:28 schedule.cron" in out and "has 4 fields, not 5" in out, out
+        settings.write_text(text, encoding="utf-8")
+        code, out = run("config", "check", str(settings))
+        assert code == 2 and str(tmp_path / "plan.pac.yaml") in out and "S-NOPE" in out, out
+
+    def test_an_empty_file_says_so(self, tmp_path: Path) -> None:
+        """An empty file is named empty, with what either kind of file starts with."""
+        path = tmp_path / "pac.yaml"
+        path.write_text("# nothing yet\n", encoding="utf-8")
+        code, out = run("config", "check", str(path))
+        assert code == 2 and "the file is empty" in out and "connectors:" in out and "crm: salesforce" in out, out
+
+
 class TestCrmCommands:
     def test_check_on_a_fresh_sandbox_lists_what_provision_creates(self) -> None:
         """`pac crm check --sandbox` says the sandbox is fresh and lists exactly what the dry run would create."""
