@@ -5,8 +5,10 @@
   ``pac_key`` and axes are not stored in HubSpot (the report shows them);
 * accounts: batch update of the company's PAC properties by its id (never created);
 * owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API;
-* a 207 multi-status answer gives one failed ``WriteResult`` per record named in its errors, the
-  rest succeed; a whole batch refused by a transient fault is retryable on the next run;
+* a record is written only when the answer's ``results`` hold it (an upsert's result by its ``pac_key``
+  property, an update's by its id): a 207 multi-status error naming it (``context.ids``) fails it with that
+  message; any other record is a retryable failure "not confirmed by HubSpot" carrying the batch's error
+  messages that name no record of it; a whole batch refused by a transient fault is retryable on the next run;
 * associations (action -> axis, axis -> companies, action -> companies) follow the plan both ways: see
   ``connectors.hubspot.associations``.
 
@@ -339,17 +341,25 @@ class Writer:
                 if object_type == "companies":      # the one object pac both reads and writes
                     stamps[key] = parse_datetime(obj.get("updatedAt"))
         failed: dict[str, tuple[str, bool]] = {}
+        unattributed: list[str] = []        # the batch's error messages that name none of its records
         for error in data.get("errors") or []:
-            for record_id in (error.get("context") or {}).get("ids") or []:
-                key = ids.get(str(record_id), str(record_id))
-                failed[key] = (error.get("message") or error.get("category") or "refused",
-                               str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)
+            message = error.get("message") or error.get("category") or "refused"
+            named = [ids[str(r)] for r in (error.get("context") or {}).get("ids") or [] if str(r) in ids]
+            for key in named:
+                failed[key] = (message, str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)
+            if not named:
+                unattributed.append(message)
+        unconfirmed = "not confirmed by HubSpot (absent from the batch's results)"
+        if unattributed:
+            unconfirmed += ": " + "; ".join(dict.fromkeys(unattributed))
         out = []
         for i, change, _ in batch:
             if change.key in failed:
                 message, retryable = failed[change.key]
                 out.append((i, WriteResult(change.key, False, change.crm_id, message, retryable)))
-            else:
-                out.append((i, WriteResult(change.key, True, crm_ids.get(change.key, change.crm_id),
+            elif change.key in crm_ids:
+                out.append((i, WriteResult(change.key, True, crm_ids[change.key],
                                            modified_at=stamps.get(change.key))))
+            else:       # neither confirmed nor named: not written as far as pac knows, sent again next run
+                out.append((i, WriteResult(change.key, False, change.crm_id, unconfirmed, retryable=True)))
         return out
