@@ -4,7 +4,9 @@
   same change written twice leaves one record); in fallback mode actions become tasks upserted by
   ``pac_key`` and axes are not stored in HubSpot (the report shows them);
 * accounts: batch update of the company's PAC properties by its id (never created);
-* owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API;
+* owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API; an e-mail that is no owner of
+  the portal (yet) is left out with a warning and named in the result's ``unsent``, so it is not recorded as
+  written and is sent again on the next run;
 * a record is written only when the answer's ``results`` hold it (an upsert's result by its ``pac_key``
   property, an update's by its id): a 207 multi-status error naming it (``context.ids``) fails it with that
   message; any other record is a retryable failure "not confirmed by HubSpot" carrying the batch's error
@@ -28,7 +30,7 @@ from typing import Any
 
 from more_itertools import chunked
 
-from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult
+from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult, nothing_to_send
 from connectors.hubspot.associations import DEFAULT_CAP, AxisTargets, Links, choose_company, parse_axes
 from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.reads import batch_read, list_objects, read_associations
@@ -119,6 +121,7 @@ class Writer:
         changes, targets = split_action_companies(changes)
         results: list[WriteResult | None] = [None] * len(changes)
         groups: dict[tuple[str, str], list[tuple[int, WriteChange, dict[str, str]]]] = {}
+        unsent: dict[int, frozenset[str]] = {}
         for i, change in enumerate(changes):
             where, props_or_error = self._inputs(change)
             if isinstance(props_or_error, str):
@@ -127,11 +130,17 @@ class Writer:
             if where is None:     # nothing to store for this target in this layout
                 results[i] = WriteResult(change.key, True, None)
                 continue
+            if change.target is not Target.ACCOUNT and change.fields.get("owner_email") \
+                    and "hubspot_owner_id" not in props_or_error:     # no such owner (warned): sent again next run
+                if nothing_to_send(change, frozenset({"owner_email"})):     # only that owner: no call
+                    results[i] = WriteResult(change.key, True, change.crm_id, unsent=frozenset(change.fields))
+                    continue
+                unsent[i] = frozenset({"owner_email"})
             groups.setdefault(where, []).append((i, change, props_or_error))
         for (object_type, verb), items in groups.items():
             for batch in chunked(items, BATCH_WRITE):
                 for i, result in self._send(object_type, verb, batch):
-                    results[i] = result
+                    results[i] = replace(result, unsent=unsent[i]) if result.ok and i in unsent else result
         if not self.fallback:
             if self.full:
                 self._linked("axis_companies", lambda: self._settle_all_axes(changes, results))
