@@ -84,7 +84,7 @@ class Writer:
             result = results[i]
             if result is not None and result.ok:
                 results[i] = replace(result, unsent=left_out)
-        return [r for r in results if r is not None]
+        return [r if r is not None else _no_result(c) for r, c in zip(results, changes, strict=True)]
 
     def _unsent(self, change: WriteChange, record: Mapping[str, Any]) -> frozenset[str]:
         """The logical fields of ``change`` its record leaves out: an owner e-mail with no active user (warned by
@@ -131,7 +131,10 @@ class Writer:
         # pac's own change, so the next incremental pull does not read it again (see ``_account_where``).
         answered = self.client.server_time
         stamp = answered + timedelta(seconds=1) if answered is not None and path == "composite/sobjects" else None
-        for (i, _), res in zip(chunk, saved or [], strict=False):
+        answered_for = chunk[: len(saved or [])]
+        for i, _ in chunk[len(answered_for):]:     # fewer results than records (documented: one each, in order)
+            results[i] = _no_result(changes[i])
+        for (i, _), res in zip(answered_for, saved or [], strict=False):
             if res.get("success"):
                 results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id,
                                          modified_at=stamp if changes[i].target is Target.ACCOUNT else None)
@@ -243,3 +246,10 @@ class Writer:
                 if r.get("Email"):
                     self.user_ids.setdefault(str(r["Email"]).lower(), str(r["Id"]))
         self._no_active_user |= wanted - self.user_ids.keys()
+
+
+def _no_result(change: WriteChange) -> WriteResult:
+    """A record the answer says nothing about: perhaps applied, perhaps not; sent again next run (an upsert by key, or
+    an update by id, so a second write changes nothing more)."""
+    return WriteResult(change.key, False, change.crm_id, "no result from Salesforce for this record; retried on "
+                       "the next run", retryable=True)
