@@ -176,10 +176,20 @@ class WriteResult:
     error: str = ""
     retryable: bool = False   # e.g. UNABLE_TO_LOCK_ROW: retried on the next run
     modified_at: datetime | None = None   # the record's change stamp right after this write, when the CRM says
+    # logical fields of the change the connector left out of an accepted write (an owner e-mail with no active CRM
+    # user, warned): not recorded as written, so the next run sends them again. When they are all its fields
+    # (``nothing_to_send``), nothing was sent: the record is neither written nor refused
+    unsent: frozenset[str] = frozenset()
 
     def recorded(self) -> dict[str, str]:
         """What the last-written row keeps beside the fields sent: the CRM's change stamp of this write."""
         return {CRM_STAMP: self.modified_at.isoformat()} if self.modified_at is not None else {}
+
+
+def nothing_to_send(change: WriteChange, unsent: frozenset[str]) -> bool:
+    """Whether ``change`` has nothing left to send once its ``unsent`` fields are left out: ``last_synced`` only
+    rides along a change (an owner that still cannot be set, night after night, costs no write)."""
+    return bool(unsent) and not set(change.fields) - unsent - {"last_synced"}
 
 
 def own_stamps(written: Mapping[tuple[str, str], Any] | None, target: Target) -> dict[str, datetime]:

@@ -3,7 +3,9 @@
 A test books faults (``server.faults.inject("salesforce", "rate_limit", path="query", times=2)``); the server
 takes the first matching one for each request to a dialect and either drops the connection (``drop``) or hands
 it to the dialect, which answers it in its vendor's documented format (a 403 ``REQUEST_LIMIT_EXCEEDED``, a 429
-with ``Retry-After``, a 503, an expired session, a locked row, a used-up daily quota).
+with ``Retry-After``, a 503, an expired session, a locked row, a used-up daily quota). One is no documented
+behaviour, for the client's guard against it: ``short_answer`` (Salesforce sObject Collections) applies every record
+and answers only the first ``keep`` results.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-FAULT_KINDS = ("rate_limit", "server_error", "drop", "expire_session", "lock_row", "quota")
+FAULT_KINDS = ("rate_limit", "server_error", "drop", "expire_session", "lock_row", "quota", "short_answer")
 
 
 class Addressed(Protocol):

@@ -2,7 +2,9 @@
 
 ``CrmWriter`` (a real run) sends batches of ``batch_size`` changes to ``connector.write`` (which itself splits into
 the CRM's maximum per call) and, after each batch, saves the records the CRM accepted as "last written" right away,
-so a crash after this point never re-sends them; refused ones are left as they were and retried on the next run.
+so a crash after this point never re-sends them; refused ones are left as they were and retried on the next run, and
+so are the fields of an accepted record that the connector left unsent (``WriteResult.unsent``: an owner with no
+active CRM user yet).
 CRM writes are not transactional: a dry run's ``RecordingWriter`` records the changes and sends nothing.
 """
 
@@ -60,9 +62,12 @@ class CrmWriter:
             accepted = []
             for change, result in zip(batch, results, strict=True):
                 target = change.target.value
-                if result.ok:
+                if result.ok:       # what was sent (not the fields left unsent), + the CRM's stamp of pac's write
+                    sent = {k: v for k, v in change.fields.items() if k not in result.unsent}
+                    if not sent:    # nothing of it could be sent (an owner with no active user yet): tried next run
+                        continue
                     accepted.append((target, change.key, result.crm_id or change.crm_id,
-                                     {**change.fields, **result.recorded()}))   # + the CRM's stamp of pac's write
+                                     {**sent, **result.recorded()}))
                     outcome.written[target] = outcome.written.get(target, 0) + 1
                 else:
                     outcome.failed[target] = outcome.failed.get(target, 0) + 1

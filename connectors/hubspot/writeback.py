@@ -4,9 +4,13 @@
   same change written twice leaves one record); in fallback mode actions become tasks upserted by
   ``pac_key`` and axes are not stored in HubSpot (the report shows them);
 * accounts: batch update of the company's PAC properties by its id (never created);
-* owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API;
-* a 207 multi-status answer gives one failed ``WriteResult`` per record named in its errors, the
-  rest succeed; a whole batch refused by a transient fault is retryable on the next run;
+* owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API; an e-mail that is no owner of
+  the portal (yet) is left out with a warning and named in the result's ``unsent``, so it is not recorded as
+  written and is sent again on the next run;
+* a record is written only when the answer's ``results`` hold it (an upsert's result by its ``pac_key``
+  property, an update's by its id): a 207 multi-status error naming it (``context.ids``) fails it with that
+  message; any other record is a retryable failure "not confirmed by HubSpot" carrying the batch's error
+  messages that name no record of it; a whole batch refused by a transient fault is retryable on the next run;
 * associations (action -> axis, axis -> companies, action -> companies) follow the plan both ways: see
   ``connectors.hubspot.associations``.
 
@@ -26,7 +30,7 @@ from typing import Any
 
 from more_itertools import chunked
 
-from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult
+from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult, nothing_to_send
 from connectors.hubspot.associations import DEFAULT_CAP, AxisTargets, Links, choose_company, parse_axes
 from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.reads import batch_read, list_objects, read_associations
@@ -117,6 +121,7 @@ class Writer:
         changes, targets = split_action_companies(changes)
         results: list[WriteResult | None] = [None] * len(changes)
         groups: dict[tuple[str, str], list[tuple[int, WriteChange, dict[str, str]]]] = {}
+        unsent: dict[int, frozenset[str]] = {}
         for i, change in enumerate(changes):
             where, props_or_error = self._inputs(change)
             if isinstance(props_or_error, str):
@@ -125,11 +130,17 @@ class Writer:
             if where is None:     # nothing to store for this target in this layout
                 results[i] = WriteResult(change.key, True, None)
                 continue
+            if change.target is not Target.ACCOUNT and change.fields.get("owner_email") \
+                    and "hubspot_owner_id" not in props_or_error:     # no such owner (warned): sent again next run
+                if nothing_to_send(change, frozenset({"owner_email"})):     # only that owner: no call
+                    results[i] = WriteResult(change.key, True, change.crm_id, unsent=frozenset(change.fields))
+                    continue
+                unsent[i] = frozenset({"owner_email"})
             groups.setdefault(where, []).append((i, change, props_or_error))
         for (object_type, verb), items in groups.items():
             for batch in chunked(items, BATCH_WRITE):
                 for i, result in self._send(object_type, verb, batch):
-                    results[i] = result
+                    results[i] = replace(result, unsent=unsent[i]) if result.ok and i in unsent else result
         if not self.fallback:
             if self.full:
                 self._linked("axis_companies", lambda: self._settle_all_axes(changes, results))
@@ -339,17 +350,25 @@ class Writer:
                 if object_type == "companies":      # the one object pac both reads and writes
                     stamps[key] = parse_datetime(obj.get("updatedAt"))
         failed: dict[str, tuple[str, bool]] = {}
+        unattributed: list[str] = []        # the batch's error messages that name none of its records
         for error in data.get("errors") or []:
-            for record_id in (error.get("context") or {}).get("ids") or []:
-                key = ids.get(str(record_id), str(record_id))
-                failed[key] = (error.get("message") or error.get("category") or "refused",
-                               str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)
+            message = error.get("message") or error.get("category") or "refused"
+            named = [ids[str(r)] for r in (error.get("context") or {}).get("ids") or [] if str(r) in ids]
+            for key in named:
+                failed[key] = (message, str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)
+            if not named:
+                unattributed.append(message)
+        unconfirmed = "not confirmed by HubSpot (absent from the batch's results)"
+        if unattributed:
+            unconfirmed += ": " + "; ".join(dict.fromkeys(unattributed))
         out = []
         for i, change, _ in batch:
             if change.key in failed:
                 message, retryable = failed[change.key]
                 out.append((i, WriteResult(change.key, False, change.crm_id, message, retryable)))
-            else:
-                out.append((i, WriteResult(change.key, True, crm_ids.get(change.key, change.crm_id),
+            elif change.key in crm_ids:
+                out.append((i, WriteResult(change.key, True, crm_ids[change.key],
                                            modified_at=stamps.get(change.key))))
+            else:       # neither confirmed nor named: not written as far as pac knows, sent again next run
+                out.append((i, WriteResult(change.key, False, change.crm_id, unconfirmed, retryable=True)))
         return out

@@ -1,7 +1,9 @@
 """Writing PAC progress to a Salesforce org: sObject Collections upserts by ``PAC_Key__c`` (200 records per call,
 ``allOrNone`` false, axes before actions so an action's axis lookup resolves) and account PAC fields
 (``PAC_Axes__c``, ``PAC_Target__c``) updated by id through ``PATCH /composite/sobjects``; any other Account field
-is refused. Values are coerced to the fields' JSON forms (dates, amounts, picklists, lookups by external id).
+is refused. Values are coerced to the fields' JSON forms (dates, amounts, picklists, lookups by external id). An
+owner e-mail with no active user is left out (a warning) and named in the result's ``unsent``: not recorded as
+written, it is sent again on the next run.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -26,6 +29,7 @@ from connectors.base import (
     TransientError,
     WriteChange,
     WriteResult,
+    nothing_to_send,
 )
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
@@ -51,6 +55,7 @@ class Writer:
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         """Upsert PAC records by ``PAC_Key__c`` and update account PAC fields by id, 200 per call."""
         results: list[WriteResult | None] = [None] * len(changes)
+        unsent: dict[int, frozenset[str]] = {}
         self._resolve_owners(changes)
         groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         # axes first: an action names its axis by the axis's PAC key (a lookup resolved by Salesforce)
@@ -65,12 +70,30 @@ class Writer:
             if change.target is Target.ACCOUNT and set(record) <= {"attributes", "id"}:
                 results[i] = WriteResult(change.key, True, change.crm_id)   # no field this org keeps: no call
                 continue
+            if left_out := self._unsent(change, record):
+                if nothing_to_send(change, left_out):      # only an owner that still has no active user: no call
+                    results[i] = WriteResult(change.key, True, change.crm_id, unsent=frozenset(change.fields))
+                    continue
+                unsent[i] = left_out
             groups.setdefault(path, []).append((i, record))
         for path, items in groups.items():
             items = self._without_failed_axes(items, changes, results)
             for chunk in chunked(items, BATCH):
                 self._write_chunk(path, chunk, changes, results)
-        return [r for r in results if r is not None]
+        for i, left_out in unsent.items():
+            result = results[i]
+            if result is not None and result.ok:
+                results[i] = replace(result, unsent=left_out)
+        return [r if r is not None else _no_result(c) for r, c in zip(results, changes, strict=True)]
+
+    def _unsent(self, change: WriteChange, record: Mapping[str, Any]) -> frozenset[str]:
+        """The logical fields of ``change`` its record leaves out: an owner e-mail with no active user (warned by
+        ``_values``), kept unrecorded so the owner is sent again on the next run."""
+        if change.target is Target.ACCOUNT or "OwnerId" in record:
+            return frozenset()
+        w = self.mapping.writeback
+        mapped = (w.axis if change.target is Target.AXIS else w.action).fields
+        return frozenset(f for f, v in change.fields.items() if mapped.get(f) == "OwnerId" and v not in (None, ""))
 
     @staticmethod
     def _without_failed_axes(items: list[tuple[int, dict[str, Any]]], changes: Sequence[WriteChange],
@@ -108,7 +131,10 @@ class Writer:
         # pac's own change, so the next incremental pull does not read it again (see ``_account_where``).
         answered = self.client.server_time
         stamp = answered + timedelta(seconds=1) if answered is not None and path == "composite/sobjects" else None
-        for (i, _), res in zip(chunk, saved or [], strict=False):
+        answered_for = chunk[: len(saved or [])]
+        for i, _ in chunk[len(answered_for):]:     # fewer results than records (documented: one each, in order)
+            results[i] = _no_result(changes[i])
+        for (i, _), res in zip(answered_for, saved or [], strict=False):
             if res.get("success"):
                 results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id,
                                          modified_at=stamp if changes[i].target is Target.ACCOUNT else None)
@@ -220,3 +246,10 @@ class Writer:
                 if r.get("Email"):
                     self.user_ids.setdefault(str(r["Email"]).lower(), str(r["Id"]))
         self._no_active_user |= wanted - self.user_ids.keys()
+
+
+def _no_result(change: WriteChange) -> WriteResult:
+    """A record the answer says nothing about: perhaps applied, perhaps not; sent again next run (an upsert by key, or
+    an update by id, so a second write changes nothing more)."""
+    return WriteResult(change.key, False, change.crm_id, "no result from Salesforce for this record; retried on "
+                       "the next run", retryable=True)

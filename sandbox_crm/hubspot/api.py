@@ -7,8 +7,8 @@ schemas (``properties.py``), owners and deal pipelines (``owners.py``), and the 
 Bearer auth and HubSpot's 401 bodies (``auth.py``); the ``X-HubSpot-RateLimit-*`` headers from a real rolling
 10-second window and a daily counter, 429 bodies as documented (``limits.py``). Faults (``server.faults``,
 ``faults.py``): rate_limit, server_error, drop (core), expire_session, lock_row (one record of a batch write
-refused, retryable), quota (daily limit reached); with ``echo=True``, server_error and lock_row messages echo the
-request's Authorization header (redaction tests).
+refused, retryable; ``context=`` says how its error names it), quota (daily limit reached); with ``echo=True``,
+server_error and lock_row messages echo the request's Authorization header (redaction tests).
 
 ``HubSpotApi`` owns one of each component, all sharing one ``Portal`` (the data, ``portal.py``), and routes each
 request to the component that answers it. Seeded from the demo organisation's "hubspot" records. Helpers

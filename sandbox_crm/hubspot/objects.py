@@ -1,7 +1,9 @@
 """CRM v3 objects in the sandbox portal (``/crm/v3/objects/{type}``): basic get and list (``archived``,
 ``properties``, ``propertiesWithHistory``, ``after`` paging), create, and batch read/create/update/upsert/archive
 with 207 multi-status bodies, after HubSpot's published OpenAPI specs; a ``lock_row`` fault refuses one record of
-a batch write (retryable)."""
+a batch write (retryable). Its error names the record in ``context.ids`` as it was sent (the ``pac_key`` of an upsert),
+unless the fault says otherwise: ``context="object_id"`` names the HubSpot object id instead, ``context="none"`` gives
+a context without ``ids`` (HubSpot documents every field of an error as optional; ``context`` is a free map)."""
 
 from __future__ import annotations
 
@@ -130,9 +132,16 @@ class Objects:
             key = str(item.get("id", ""))
             props = dict(item.get("properties") or {})
             if locked is not None and key == locked:
-                errors.append(input_error("CONFLICT", "The record is being updated by another process; retry later"
-                                           + echo(req, fault),
-                                           [key]))
+                refusal = input_error("CONFLICT", "The record is being updated by another process; retry later"
+                                      + echo(req, fault), [key])
+                named = (fault.detail.get("context") if fault is not None else None) or "ids"
+                if named == "object_id":        # the record by its HubSpot id, not by the idProperty value sent
+                    unique = item.get("idProperty") if verb == "upsert" else id_property
+                    hs_id = table.unique.get(unique, {}).get(key) if unique else key
+                    refusal["context"] = {"ids": [hs_id]} if hs_id else {}
+                elif named == "none":
+                    refusal["context"] = {"propertyName": sorted(props)[:1]}
+                errors.append(refusal)
                 continue
             problem = self.invalid(table, props)
             if problem:

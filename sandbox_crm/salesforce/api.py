@@ -6,7 +6,8 @@ Endpoints (``/services/...``): OAuth 2.0 token (JWT bearer, client credentials, 
 sObject Collections (``records.py``), Tooling API provisioning (``tooling.py``) and Bulk API 2.0 query jobs
 (``bulk.py``). Every data response carries ``Sforce-Limit-Info: api-usage=used/max``; errors are JSON arrays of
 ``{message, errorCode, fields}``. Faults come from ``server.faults`` (``faults.py``); with ``echo=True``, a refused
-login echoes the request body and a ``lock_row`` the Authorization header (redaction tests).
+login echoes the request body and a ``lock_row`` the Authorization header (redaction tests); ``short_answer``
+(``keep=N``) answers a collection call with its first N results only, every record saved (no documented behaviour).
 
 ``SalesforceApi`` owns one of each component, all sharing one ``Org`` (the data, ``org.py``) and one
 ``FieldSecurity`` (``access.py``), and routes each request to the component that answers it.

@@ -129,6 +129,8 @@ class RecordWrites:
             except SaveError as exc:
                 results.append({"success": False, "errors": [{"statusCode": exc.code, "message": exc.message,
                                                                "fields": exc.fields}]})
+        if fault is not None and fault.kind == "short_answer":     # not documented: every record saved, fewer results
+            results = results[: int(fault.detail.get("keep", len(results) - 1))]
         if all_or_none and not all(r["success"] for r in results):
             results = [r if not r["success"] else {"id": r["id"], "success": False, "errors": [
                 {"statusCode": "ALL_OR_NONE_OPERATION_ROLLED_BACK", "message": "Record rolled back because not "

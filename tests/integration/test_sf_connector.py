@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,9 @@ from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs.hooks import RunHooks
+from sync_jobs.store import open_store, repo
+from sync_jobs.writeback import CrmWriter
 
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
 NO_WAIT = RetryPolicy(max_attempts=4, sleep=lambda _s: None, jitter=lambda: 0.0)
@@ -152,6 +156,30 @@ class TestWrite:
         results = sf.write(_changes(3))
         assert [r.ok for r in results] == [True, False, True]
         assert results[1].retryable and "UNABLE_TO_LOCK_ROW" in results[1].error
+
+    def test_a_short_answer_fails_the_records_it_leaves_out(self, sf: SalesforceConnector, server: SandboxServer,
+                                                            tmp_path: Path) -> None:
+        """A composite/sobjects answer with fewer results than records (not documented; the org applied them all):
+        every record still has a result, those the answer left out a retryable failure, so the write step goes on,
+        saves the others as last written, and the next run upserts the rest again by key. Seen failing before:
+        write() returned 2 results for 3 changes, and CrmWriter's zip(strict=True) raised ValueError (run failed)."""
+        engine = open_store(f"sqlite:///{tmp_path / 'pac.db'}")
+
+        class Store:
+            def save_written(self, plan_id: str, connector: str, rows: Any, now: datetime) -> int:
+                return repo.save_written(engine, plan_id, connector, rows, now)
+
+        server.faults.inject("salesforce", "short_answer", path="composite/sobjects", keep=2)
+        results = sf.write(_changes(3))
+        assert [(r.key, r.ok, r.retryable) for r in results] == [
+            ("pac-2027:A-000", True, False), ("pac-2027:A-001", True, False), ("pac-2027:A-002", False, True)]
+        assert "no result from Salesforce" in results[2].error
+        server.faults.inject("salesforce", "short_answer", path="composite/sobjects", keep=2)
+        outcome = CrmWriter(Store(), RunHooks(), batch_size=200).write("plan", sf, _changes(3), now=datetime.now(UTC))
+        assert (outcome.written, outcome.failed) == ({"action": 2}, {"action": 1})
+        assert "no result from Salesforce" in outcome.errors[0] and "retried next run" in outcome.errors[0]
+        assert sorted(key for _, key in repo.written(engine, "plan", "sf-main")) == ["pac-2027:A-000", "pac-2027:A-001"]
+        engine.dispose()
 
     def test_validation_error_is_reported_not_raised(self, sf: SalesforceConnector) -> None:
         """A value the org refuses (bad picklist) fails that record only, not retryable."""
