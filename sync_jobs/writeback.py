@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from connectors.base import Connector, WriteChange
 from sync_jobs.hooks import RunHooks
+from sync_jobs.lock import ensure_held
 from sync_jobs.logs import event, redact
 
 log = logging.getLogger("pac.sync")
@@ -57,6 +58,7 @@ class CrmWriter:
         done = 0
         it = iter(changes)
         while batch := list(islice(it, self.batch_size)):
+            ensure_held()   # a run that lost its lock sends nothing more (``LockLost``): another may hold it now
             results = connector.write(batch)
             self.hooks.after_crm_write(connector.name)
             accepted = []

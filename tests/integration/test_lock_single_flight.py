@@ -294,20 +294,7 @@ class TestLostLock:
 
         class Thief(RunHooks):
             def after_crm_write(self, connector: str) -> None:
-                with engine.begin() as conn:
-                    [name] = conn.execute(text("SELECT name FROM pac_run_lock WHERE name NOT LIKE 'connector:%'")
-                                          ).scalars().all()
-                    if engine.dialect.name == "postgresql":   # the backend holding the plan's advisory lock
-                        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-                        key = int.from_bytes(hashlib.blake2b(f"pac:{schema}:{name}".encode(), digest_size=8).digest(),
-                                             "big") >> 1
-                        pid = conn.execute(text(
-                            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = :hi "
-                            "AND objid = :lo AND objsubid = 1"), {"hi": key >> 32, "lo": key & 0xFFFFFFFF}
-                        ).scalar_one()
-                        conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
-                    else:
-                        conn.execute(text("UPDATE pac_run_lock SET owner = 'thief:1#x' WHERE name = :n"), {"n": name})
+                _steal(engine)
 
         settings = load_settings(write_settings(tmp_path, database_url), env={})
         crm = FakeConnector()
@@ -316,7 +303,52 @@ class TestLostLock:
         with pytest.raises(LockLost) as caught:
             run_sync(None, settings, connectors={"fake": crm}, hooks=Thief())
         assert crm_exit_code(caught.value) == 3 and crm.writes, "the CRM was written, then the lock lost"
-        with engine.connect() as conn:
-            assert conn.execute(text("SELECT count(*) FROM pac_written")).scalar_one() == 0
-            assert conn.execute(text("SELECT count(*) FROM pac_watermark")).scalar_one() == 0
-            assert conn.execute(text("SELECT status FROM pac_run")).scalars().all() == ["failed"]
+        _nothing_saved(engine)
+
+    def test_a_run_that_lost_its_lock_before_writing_sends_nothing(self, tmp_path, database_url, engine) -> None:
+        """The lock is lost once the changes are computed, before any write: no CRM write at all."""
+        from pac_config.settings import load_settings
+        from sync_jobs.hooks import RunHooks
+        from sync_jobs.lock import LockLost
+        from sync_jobs.pipeline import run_sync
+        from tests.fakes import FakeConnector, account, user, visit, write_settings
+
+        class Thief(RunHooks):
+            def before_writes(self) -> None:
+                _steal(engine)
+
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", datetime(2027, 5, 4, 9,
+                                                                                              tzinfo=UTC)))
+        with pytest.raises(LockLost):
+            run_sync(None, settings, connectors={"fake": crm}, hooks=Thief())
+        assert crm.writes == []
+        _nothing_saved(engine)
+
+
+def _steal(engine) -> None:
+    """Lose the plan's run lock as a dropped connection (PostgreSQL: its backend terminated) or an expired lease
+    taken over (SQLite) would."""
+    with engine.begin() as conn:
+        [name] = conn.execute(text("SELECT name FROM pac_run_lock WHERE name NOT LIKE 'connector:%'")
+                              ).scalars().all()
+        if engine.dialect.name == "postgresql":   # the backend holding the plan's advisory lock
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            key = int.from_bytes(hashlib.blake2b(f"pac:{schema}:{name}".encode(), digest_size=8).digest(),
+                                 "big") >> 1
+            pid = conn.execute(text(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = :hi "
+                "AND objid = :lo AND objsubid = 1"), {"hi": key >> 32, "lo": key & 0xFFFFFFFF}
+            ).scalar_one()
+            conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        else:
+            conn.execute(text("UPDATE pac_run_lock SET owner = 'thief:1#x' WHERE name = :n"), {"n": name})
+
+
+def _nothing_saved(engine) -> None:
+    """Nothing saved as written, no watermark, the run closed as failed."""
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM pac_written")).scalar_one() == 0
+        assert conn.execute(text("SELECT count(*) FROM pac_watermark")).scalar_one() == 0
+        assert conn.execute(text("SELECT status FROM pac_run")).scalars().all() == ["failed"]
