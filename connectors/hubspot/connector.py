@@ -58,7 +58,7 @@ from connectors.hubspot.normalise import (
     parse_pipelines,
     to_user,
 )
-from connectors.hubspot.objects import Deletions, HsObject, Source, objects_of
+from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
     batch_read,
     list_objects,
@@ -99,6 +99,9 @@ class HubSpotConnector:
         self.labels_language = "en"          # labels written by provisioning: the plan's language (fr or en)
         self.axis_targets: AxisTargets | None = None    # axis id -> companies, from the pipeline (associations)
         self._accounts_full = False          # this run read every company: links are reconciled in full, once
+        # companies that merged others, seen by this run's incremental company read: their meetings, calls and deals
+        # (moved to them by the merge, stamps unchanged) are read by the next pulls of this run
+        self._merge_winners: set[str] = set()
         self._links_settled = False
         self._links: Links | None = None
         self._written: Mapping[tuple[str, str], Any] | None = None
@@ -230,6 +233,7 @@ class HubSpotConnector:
         # search answers lack, so the quota guard knows where it stands before the first search)
         if object_type == "companies":
             self._accounts_full = self._accounts_full or since_ms is None
+            self._merge_winners.clear()      # this run's merges: noted by its company read, used by the next pulls
         props = self._props(object_type)
         skip: list[tuple[int, int]] = []
         if spec.own_writes and since_ms is not None:
@@ -253,13 +257,21 @@ class HubSpotConnector:
                              if spec.company else {})
                 yield buffer, companies, (self._lines(ids) if lines_too else {})
 
+        winners = sorted(self._merge_winners) if since_ms is not None and spec.company else []
+        seen: set[str] = set()
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
         for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
             for obj in buffer:
                 i = obj["id"]
+                if winners:
+                    seen.add(str(i))
+                if object_type == "companies" and since_ms is not None and merged_ids(obj):
+                    self._merge_winners.add(str(i))
                 yield convert(obj, companies.get(i), lines.get(i, ()))
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
+        if winners:
+            yield from self._moved_by_merges(spec, winners, seen, props, convert, lines_too)
         if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
             return
         # Deleted visit reports and won deals must stop counting at once: archived engagements, companies and deals
@@ -271,6 +283,30 @@ class HubSpotConnector:
                 continue
             record = convert(obj | {"archived": True}, None, ())
             yield _deleted(record, obj, self.name)
+            if spec.merges:
+                yield from self._merged_away(spec, obj)
+
+    def _moved_by_merges(self, spec: HsObject, winners: Sequence[str], seen: set[str], props: list[str],
+                         convert: Convert, lines_too: bool) -> Iterator[Record | Rejected]:
+        """The records of ``spec`` associated with companies that merged others (``winners``), which the search did
+        not return: a merge moves the merged companies' meetings, calls and deals to the new company without
+        changing their stamps, so no incremental search sees them, and left on the retired ids they would stop
+        counting until the next full read. Read by association and by id (a few calls, on a night with merges)."""
+        links = read_associations(self.transport, "companies", spec.object_type, winners)
+        ids = sorted({str(to["toObjectId"]) for tos in links.values() for to in tos} - seen)
+        if not ids:
+            return
+        wanted = self.mapping.deals.pipelines if spec.object_type == "deals" else None
+        found = [obj for obj in batch_read(self.transport, spec.object_type, ids, props)
+                 if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted]
+        if not found:
+            return
+        ids = [obj["id"] for obj in found]
+        companies = {i: choose_company(tos) for i, tos in
+                     read_associations(self.transport, spec.object_type, "companies", ids).items()}
+        lines = self._lines(ids) if lines_too else {}
+        for obj in found:
+            yield convert(obj, companies.get(obj["id"]), lines.get(obj["id"], ()))
             if spec.merges:
                 yield from self._merged_away(spec, obj)
 

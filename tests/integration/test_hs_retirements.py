@@ -63,11 +63,12 @@ def _won(api: HubSpotApi, company: str, amount: str, owner: str) -> str:
     return deal
 
 
-def _night(engine: Engine, connector: HubSpotConnector, since: datetime | None, run_id: int) -> datetime | None:
-    """One night's pull of users, companies and deals into the store (a full read when ``since`` is None, as the
-    pipeline does on a first run); the new watermark (the highest change stamp read)."""
+def _night(engine: Engine, connector: HubSpotConnector, since: datetime | None, run_id: int,
+           kinds: tuple[ObjectKind, ...] = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.DEALS)) -> datetime | None:
+    """One night's pull of users, companies and deals (or ``kinds``) into the store (a full read when ``since`` is
+    None, as the pipeline does on a first run); the new watermark (the highest change stamp read)."""
     top = since
-    for kind in (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.DEALS):
+    for kind in kinds:
         got = [r for r in connector.pull(kind, since, full=since is None) if not isinstance(r, Rejected)]
         store_records.upsert_records(engine, connector.name, got, run_id=run_id, now=NIGHT)
         stamps = [r.modified_at for r in got if kind is not ObjectKind.USERS and r.modified_at is not None]
@@ -112,6 +113,34 @@ class TestMerges:
         assert not {a, b} & (set(api.tables["companies"].rows) | set(api.tables["companies"].archived))
         assert {x.id: x.account_id for x in stored.deals if not x.deleted} == {d: c}
         assert _april_revenue(stored) == Decimal("1000")
+
+    def test_the_children_of_merged_companies_keep_counting_on_the_next_incremental_night(self, engine, portal):
+        """Lyon A keyed twice, a 1,000 EUR won deal and a visit on each copy. The companies are merged (new company C);
+        the deals and the visits are not: HubSpot moves their associations to C without touching their stamps, so
+        the night's searches do not see them. The next incremental night must still hold both deals and both visits,
+        now on C: 2,000 EUR. Before, they stayed on the retired ids until the next full read and stopped counting."""
+        api, connector, julie = portal
+        a, b = _company(api, "Lyon A", julie), _company(api, "Lyon A (doublon)", julie)
+        d1, d2 = _won(api, a, "1000", julie), _won(api, b, "1000", julie)
+        visits = [api.add("meetings", {"hs_meeting_start_time": "2027-04-12T08:00:00.000Z",
+                                       "hs_activity_type": "Visite client", "hs_meeting_outcome": "COMPLETED",
+                                       "hubspot_owner_id": julie}, companies=(company,), modified=STAMP)
+                  for company in (a, b)]
+        kinds = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.ACTIVITIES, ObjectKind.DEALS)
+        mark = _night(engine, connector, None, run_id=1, kinds=kinds)
+        assert _april_revenue(_stored(engine, connector)) == Decimal("2000")
+
+        # a day later (a contact changed then: the portal's clock moves on), the merge; the night after reads from
+        # half a day after the seeded stamps, far past the overlap
+        api.add("contacts", {"email": "x@example.com"}, modified=STAMP + timedelta(days=1))
+        c = api.merge("companies", a, b)
+        assert mark == STAMP
+        _night(engine, connector, STAMP + timedelta(hours=12), run_id=2, kinds=kinds)
+        stored = _stored(engine, connector)
+        assert _live(stored) == ([c], sorted([d1, d2]))
+        assert {x.id: x.account_id for x in stored.deals if not x.deleted} == {d1: c, d2: c}
+        assert {x.id: x.account_id for x in stored.activities if not x.deleted} == dict.fromkeys(visits, c)
+        assert _april_revenue(stored) == Decimal("2000")
 
     def test_a_chain_of_merges_retires_every_id(self, engine, portal):
         """A and B merge into C, then C and E into F: F lists A, B, C and E; a night that only sees F (C was never
