@@ -46,7 +46,7 @@ from connectors.hubspot.schema import (
     TASK_STATUS,
     Prop,
 )
-from connectors.hubspot.transport import BadRequest, Forbidden, HubSpotTransport
+from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpotTransport, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,8 @@ class Writer:
     def _linked(self, what: str, step: Callable[[], None]) -> None:
         try:
             step()
-        except (TransientError, RateLimited, BadRequest, Forbidden, LookupError) as exc:
+        except (TransientError, RateLimited, BadRequest, Forbidden, NotFound, Conflict, LookupError) as exc:
+            # (a link refused as not found or conflicting: an object archived or merged since it was read)
             log.warning("hubspot.write.%s_failed error=%s (retried with the next change or reconciliation)",
                         what, exc)
 

@@ -219,3 +219,23 @@ class TestSandboxDialect:
             archived = transport.call("t", "associations", "archive", "companies", axis_type,
                                       {"inputs": [{"from": {"id": company}, "to": [{"id": axis}]}]})
             assert archived.status == 204 and _links(api, "companies", "pac_axis") == {}
+
+
+class TestLinkFailures:
+    def test_a_link_refused_with_404_does_not_fail_the_night(self, tmp_path: Path) -> None:
+        """The associations API answers 404 to the link calls of a first sync (after the PAC records and companies
+        were written): the night gets through, its writes counted; the next run links what is left. It ended
+        "CRM unreachable: NotFound" (exit 4), while docs/hubspot.md says link failures never fail the night."""
+        settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        with start_sandbox() as server:
+            server.faults.inject("hubspot", "server_error", path="^/crm/v4/associations/.*/batch/create", times=50,
+                                 status=404)
+            connectors = sandbox_connectors(settings, server)
+            try:
+                first = run_sync(None, settings, connectors=connectors)
+            finally:
+                for c in connectors.values():
+                    c.close()
+            # the example org's rejected records make a first run "partial" (got through), never "crm_unreachable"
+            assert first.status.got_through and first.errors == [], (first.status, first.errors)
+            assert first.written > 0

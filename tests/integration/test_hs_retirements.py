@@ -63,8 +63,11 @@ def _won(api: HubSpotApi, company: str, amount: str, owner: str) -> str:
     return deal
 
 
+NIGHT_KINDS = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.DEALS)
+
+
 def _night(engine: Engine, connector: HubSpotConnector, since: datetime | None, run_id: int,
-           kinds: tuple[ObjectKind, ...] = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.DEALS)) -> datetime | None:
+           kinds: tuple[ObjectKind, ...] = NIGHT_KINDS) -> datetime | None:
     """One night's pull of users, companies and deals (or ``kinds``) into the store (a full read when ``since`` is
     None, as the pipeline does on a first run); the new watermark (the highest change stamp read)."""
     top = since
