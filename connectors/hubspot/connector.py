@@ -271,7 +271,18 @@ class HubSpotConnector:
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
         if winners:
-            yield from self._moved_by_merges(spec, winners, seen, props, convert, lines_too)
+            links = read_associations(self.transport, "companies", object_type, winners)
+            moved = {str(to["toObjectId"]) for tos in links.values() for to in tos} - seen
+            yield from self._read_by_id(spec, sorted(moved), props, convert, lines_too)
+            seen |= moved
+        if lines_too and since_ms is not None:
+            # a line item edited (amount, product, quantity) leaves its deal's stamp as it is: the deals of the line
+            # items changed since the watermark are read too (one search page on a quiet night)
+            edited = [o["id"] for o in search_modified(self.transport, "line_items", [], since_ms)]
+            if edited:
+                owners = read_associations(self.transport, "line_items", "deals", edited)
+                deals = {str(to["toObjectId"]) for tos in owners.values() for to in tos} - seen
+                yield from self._read_by_id(spec, sorted(deals), props, convert, lines_too)
         if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
             return
         # Deleted visit reports and won deals must stop counting at once: archived engagements, companies and deals
@@ -286,14 +297,12 @@ class HubSpotConnector:
             if spec.merges:
                 yield from self._merged_away(spec, obj)
 
-    def _moved_by_merges(self, spec: HsObject, winners: Sequence[str], seen: set[str], props: list[str],
-                         convert: Convert, lines_too: bool) -> Iterator[Record | Rejected]:
-        """The records of ``spec`` associated with companies that merged others (``winners``), which the search did
-        not return: a merge moves the merged companies' meetings, calls and deals to the new company without
-        changing their stamps, so no incremental search sees them, and left on the retired ids they would stop
-        counting until the next full read. Read by association and by id (a few calls, on a night with merges)."""
-        links = read_associations(self.transport, "companies", spec.object_type, winners)
-        ids = sorted({str(to["toObjectId"]) for tos in links.values() for to in tos} - seen)
+    def _read_by_id(self, spec: HsObject, ids: Sequence[str], props: list[str], convert: Convert,
+                    lines_too: bool) -> Iterator[Record | Rejected]:
+        """Records of ``spec`` by id, which the search did not return although they changed for pac: those a merge
+        moved to a new company (HubSpot moves the merged companies' meetings, calls and deals without changing
+        their stamps: left on the retired ids they would stop counting until the next full read), and deals whose
+        line items changed. A few calls on a night that has them; the deal pipelines the mapping reads only."""
         if not ids:
             return
         wanted = self.mapping.deals.pipelines if spec.object_type == "deals" else None
@@ -301,10 +310,11 @@ class HubSpotConnector:
                  if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted]
         if not found:
             return
-        ids = [obj["id"] for obj in found]
+        got = [obj["id"] for obj in found]
         companies = {i: choose_company(tos) for i, tos in
-                     read_associations(self.transport, spec.object_type, "companies", ids).items()}
-        lines = self._lines(ids) if lines_too else {}
+                     read_associations(self.transport, spec.object_type, "companies", got).items()} \
+            if spec.company else {}
+        lines = self._lines(got) if lines_too else {}
         for obj in found:
             yield convert(obj, companies.get(obj["id"]), lines.get(obj["id"], ()))
             if spec.merges:

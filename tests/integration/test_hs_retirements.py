@@ -177,7 +177,8 @@ class TestDeletions:
 
     def test_deletions_cost_one_archive_list_call_per_object(self, portal):
         """A night with nothing new reads one search page and one archive list page per object: companies 2 calls,
-        deals 2 (before: 1 each; the archive lists were read on full reads only)."""
+        deals 2 (before: 1 each; the archive lists were read on full reads only), and the line items' search page
+        (a line edited leaves its deal's stamp as it is)."""
         api, connector, julie = portal
         _won(api, _company(api, "Lyon A", julie), "700", julie)
         list(connector.pull(ObjectKind.DEALS, None, full=True))         # (stage meanings read once per run)
@@ -186,4 +187,5 @@ class TestDeletions:
         list(connector.pull(ObjectKind.ACCOUNTS, later))
         list(connector.pull(ObjectKind.DEALS, later))
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
-        assert spent == {"search.companies": 1, "list.companies": 1, "search.deals": 1, "list.deals": 1}
+        assert spent == {"search.companies": 1, "list.companies": 1, "search.deals": 1, "list.deals": 1,
+                         "search.line_items": 1}

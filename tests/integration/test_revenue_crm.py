@@ -5,7 +5,7 @@ lines."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -149,3 +149,21 @@ class TestSalesforceProductFamilies:
             assert _axis_in_april(records).axis("AX").revenue == Decimal("17300")
         finally:
             rig.close()
+
+
+class TestHubSpotLineItemEdits:
+    def test_a_line_edited_without_its_deal_is_read_on_the_next_incremental_night(self, portal):
+        """A won deal with one PUMP line of 1,000; a day later the line's amount is corrected to 1,200 in HubSpot
+        (the line item changes, its deal's stamp does not: nothing in HubSpot's documentation says editing a line
+        item touches the deal). The next incremental pull must return the deal with its line at 1,200. Before,
+        only deals whose own stamp moved were read: the line stayed at 1,000 until the next full read."""
+        api, connector, deal, _ = portal
+        deal_id = deal("pump", "2027-04-10T10:00:00.000Z", "1000", lines=(("PUMP", "1000"),))
+        first = {d.id: d for d in connector.pull(ObjectKind.DEALS, None) if isinstance(d, Deal)}
+        assert [x.amount for x in first[deal_id].lines] == [Decimal("1000")]
+        mark = max(d.modified_at for d in first.values() if d.modified_at) + timedelta(hours=12)
+        [(line_id, _)] = list(api.portal.links[("deals", "line_items")][deal_id].items())
+        api.add("contacts", {"email": "x@example.com"}, modified=mark + timedelta(hours=12))   # the clock moves on
+        api.update("line_items", line_id, {"amount": "1200"})
+        again = {d.id: d for d in connector.pull(ObjectKind.DEALS, mark) if isinstance(d, Deal)}
+        assert deal_id in again and [x.amount for x in again[deal_id].lines] == [Decimal("1200")]
