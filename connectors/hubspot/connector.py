@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -247,7 +247,7 @@ class HubSpotConnector:
                                page_size=spec.page_size, skip=skip)
         lines_too = spec.lines and self.mapping.deals.line_items
 
-        def fetched() -> Iterator[tuple[list[dict[str, Any]], dict[str, str | None], dict[str, tuple[DealLine, ...]]]]:
+        def fetched() -> Iterator[tuple[list[dict[str, Any]], dict[str, str | None], Lines]]:
             for buffer in _buffered(live, ASSOCIATION_BUFFER):
                 ids = [o["id"] for o in buffer]
                 # each record's company at once: the raw associations (several objects per record) are dropped
@@ -255,19 +255,20 @@ class HubSpotConnector:
                 companies = ({i: choose_company(tos) for i, tos in
                               read_associations(self.transport, object_type, "companies", ids).items()}
                              if spec.company else {})
-                yield buffer, companies, (self._lines(ids) if lines_too else {})
+                yield buffer, companies, (self._lines(ids) if lines_too else NO_LINES)
 
         winners = sorted(self._merge_winners) if since_ms is not None and spec.company else []
+        by_lines = lines_too and since_ms is not None
         seen: set[str] = set()
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
         for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
             for obj in buffer:
                 i = obj["id"]
-                if winners:
+                if winners or by_lines:
                     seen.add(str(i))
                 if object_type == "companies" and since_ms is not None and merged_ids(obj):
                     self._merge_winners.add(str(i))
-                yield convert(obj, companies.get(i), lines.get(i, ()))
+                yield convert(lines.restamped(obj), companies.get(i), lines.of(i))
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
         if winners:
@@ -275,10 +276,16 @@ class HubSpotConnector:
             moved = {str(to["toObjectId"]) for tos in links.values() for to in tos} - seen
             yield from self._read_by_id(spec, sorted(moved), props, convert, lines_too)
             seen |= moved
-        if lines_too and since_ms is not None:
+        if by_lines:
             # a line item edited (amount, product, quantity) leaves its deal's stamp as it is: the deals of the line
-            # items changed since the watermark are read too (one search page on a quiet night)
-            edited = [o["id"] for o in search_modified(self.transport, "line_items", [], since_ms)]
+            # items changed since the watermark are read again, and each deal read carries its latest line's stamp
+            # when that is later than its own (``Lines.restamped``), so the watermark passes the lines it read and a
+            # quiet night finds none (one search page). Searched from the watermark itself, not minus the overlap:
+            # the overlap's lines would send their deals to be read again every night (and strictly after it: the
+            # line that made the watermark was read).
+            assert since_ms is not None
+            lines_since = since_ms + self.mapping.overlap_minutes * 60_000 + 1
+            edited = [o["id"] for o in search_modified(self.transport, "line_items", [], lines_since)]
             if edited:
                 owners = read_associations(self.transport, "line_items", "deals", edited)
                 deals = {str(to["toObjectId"]) for tos in owners.values() for to in tos} - seen
@@ -314,9 +321,9 @@ class HubSpotConnector:
         companies = {i: choose_company(tos) for i, tos in
                      read_associations(self.transport, spec.object_type, "companies", got).items()} \
             if spec.company else {}
-        lines = self._lines(got) if lines_too else {}
+        lines = self._lines(got) if lines_too else NO_LINES
         for obj in found:
-            yield convert(obj, companies.get(obj["id"]), lines.get(obj["id"], ()))
+            yield convert(lines.restamped(obj), companies.get(obj["id"]), lines.of(obj["id"]))
             if spec.merges:
                 yield from self._merged_away(spec, obj)
 
@@ -330,18 +337,23 @@ class HubSpotConnector:
         for old in ids:
             yield _bare_deleted(spec.kind, old, self.name, when)
 
-    def _lines(self, deal_ids: Sequence[str]) -> dict[str, tuple[DealLine, ...]]:
+    def _lines(self, deal_ids: Sequence[str]) -> Lines:
         links = read_associations(self.transport, "deals", "line_items", deal_ids)
         owner_of = {str(to["toObjectId"]): deal for deal, tos in links.items() for to in tos}
         if not owner_of:
-            return {}
+            return NO_LINES
         out: dict[str, list[DealLine]] = {}
+        stamps: dict[str, datetime] = {}
         read = line_reader(self.mapping)
         for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items")):
+            deal = owner_of[str(obj["id"])]
+            stamp = _when_or_none(obj)
+            if stamp is not None and (deal not in stamps or stamp > stamps[deal]):
+                stamps[deal] = stamp
             line = read(obj)
             if line is not None:
-                out.setdefault(owner_of[str(obj["id"])], []).append(line)
-        return {deal: tuple(sorted(lines, key=lambda x: x.product)) for deal, lines in out.items()}
+                out.setdefault(deal, []).append(line)
+        return Lines({deal: tuple(sorted(lines, key=lambda x: x.product)) for deal, lines in out.items()}, stamps)
 
     def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit]:
         """Status and priority values of PAC records changed in the portal since ``since``.
@@ -509,10 +521,41 @@ def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[
 
 
 def _when(obj: dict[str, Any]) -> datetime:
-    props = obj.get("properties") or {}
-    stamp = parse_datetime(props.get("hs_lastmodifieddate")) or parse_datetime(obj.get("updatedAt"))
+    stamp = _when_or_none(obj)
     assert stamp is not None
     return stamp
+
+
+def _when_or_none(obj: dict[str, Any]) -> datetime | None:
+    props = obj.get("properties") or {}
+    return parse_datetime(props.get("hs_lastmodifieddate")) or parse_datetime(obj.get("updatedAt"))
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Deals' line items read together: per deal its lines, and the latest change stamp among them."""
+
+    lines: Mapping[str, tuple[DealLine, ...]]
+    stamps: Mapping[str, datetime]
+
+    def of(self, deal: str) -> tuple[DealLine, ...]:
+        return self.lines.get(deal, ())
+
+    def restamped(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """The deal as read, stamped with its latest line's change when that is later than its own: a deal's
+        stamp is when its figures last changed, lines included (what the watermark then passes)."""
+        stamp = self.stamps.get(str(obj.get("id")))
+        if stamp is None:
+            return obj
+        own = _when_or_none(obj)
+        if own is not None and own >= stamp:
+            return obj
+        props = {**(obj.get("properties") or {}),
+                 "hs_lastmodifieddate": stamp.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")}
+        return {**obj, "properties": props}
+
+
+NO_LINES = Lines({}, {})
 
 
 def build(name: str, mapping_path: str | Path | None, env: Mapping[str, str], *, prefix: str = "PAC_HS_",

@@ -167,3 +167,11 @@ class TestHubSpotLineItemEdits:
         api.update("line_items", line_id, {"amount": "1200"})
         again = {d.id: d for d in connector.pull(ObjectKind.DEALS, mark) if isinstance(d, Deal)}
         assert deal_id in again and [x.amount for x in again[deal_id].lines] == [Decimal("1200")]
+        # the deal carries its line's stamp, so the next quiet night (from the new watermark) reads it no more
+        watermark = max(d.modified_at for d in again.values() if d.modified_at)
+        assert watermark > mark
+        before = dict(connector.usage().by_endpoint)
+        assert [d for d in connector.pull(ObjectKind.DEALS, watermark) if isinstance(d, Deal)
+                and d.id == deal_id] == []
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert "batch_read.deals" not in spent and spent.get("search.line_items") == 1, spent
