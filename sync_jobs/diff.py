@@ -17,6 +17,8 @@ edit in one CRM reaches the others (the CRM it was made in is recorded as holdin
 ``name`` is the record's title: the item's id and text, cut at 80 characters (Salesforce's ``Name``) and then
 ending with « … »; the action's whole statement is ``text``. ``plan`` is the plan's name. An axis's ``target``
 and ``done`` add up its actions (cancelled ones left out; each action's ``done`` counted up to its target).
+An axis's ``revenue`` is its additional revenue (``won_revenue`` minus ``baseline``): the three are written, so
+a manager can reconcile it with the won revenue their CRM's reports show.
 ``currency`` is the plan's currency, written with the amounts where the CRM keeps one per record.
 Fields a connector does not declare it keeps (``keeps()``) are left out of its changes: see ``kept_by``.
 """
@@ -41,7 +43,7 @@ MANAGER_FIELDS = frozenset({"status", "priority", "target", "window_end"})
 NAME_LENGTH = 80
 """Salesforce's ``Name`` of a custom object holds 80 characters; a longer title ends with « … »."""
 
-EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "target", "done", "currency"}),
+EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "target", "done", "currency", "won_revenue", "baseline"}),
                    Target.ACTION: frozenset({"plan", "text"})}
 """Fields sent only to connectors that say they keep them (``keeps(target)``): older connectors never see them."""
 
@@ -114,6 +116,8 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "priority": axis.status.rank,
             "objective": _money(objective),
             "revenue": _money(p.additional) if p else None,
+            "won_revenue": _money(p.revenue) if p else None,
+            "baseline": _money(p.baseline) if p else None,
             "progress_pct": _pct(p.progress) if p else None,
             "pace": p.pace.value if p else None,
             "roi": _ratio(p.roi) if p else None,

@@ -106,6 +106,7 @@ class HubSpotConnector:
         self._links: Links | None = None
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._names: dict[str, str] | None = None
+        self._lacking: dict[Target, frozenset[str]] = {}   # PAC properties the portal lacks, per custom object
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -125,6 +126,7 @@ class HubSpotConnector:
     def forget_properties(self) -> None:
         self._properties.clear()
         self._schemas = None
+        self._lacking.clear()
 
     def deal_pipelines(self) -> dict[str, Pipeline]:
         if self._pipelines is None:
@@ -466,10 +468,37 @@ class HubSpotConnector:
         self.axis_targets = AxisTargets(plan_id, {a: frozenset(str(c) for c in cs) for a, cs in companies.items()})
 
     def keeps(self, target: Target) -> frozenset[str]:
-        """The logical fields of this portal's PAC records and companies (none of the extended fields)."""
+        """The logical fields of this portal's PAC records and companies (of the extended fields, the axis's
+        ``won_revenue`` and ``baseline``), less the axis properties the portal lacks (``lacking``: the axis gained
+        properties since pac_axis was first provisioned, actions none)."""
         if target is Target.ACCOUNT:
             return frozenset(COMPANY_PROPS)
-        return frozenset(AXIS_PROPS if target is Target.AXIS else ACTION_PROPS)
+        if target is Target.ACTION:
+            return frozenset(ACTION_PROPS)
+        lacking = self.lacking(target)
+        return frozenset(k for k, p in AXIS_PROPS.items() if p.name not in lacking)
+
+    def lacking(self, target: Target) -> frozenset[str]:
+        """The PAC properties of ``target``'s custom object the portal lacks: a portal provisioned by an older pac,
+        before they existed. They are left out of the write-back, with a warning naming them and the command that
+        creates them, so the rest is written. One properties call per object and run (none in fallback mode, or
+        when the object is missing: the write says so)."""
+        if target not in self._lacking:
+            w = self.mapping.writeback
+            type_id = None if self.fallback() else self.object_type(
+                w.axis_object if target is Target.AXIS else w.action_object)
+            missing: frozenset[str] = frozenset()
+            if type_id is not None:
+                props = AXIS_PROPS if target is Target.AXIS else ACTION_PROPS
+                known = self.property_names(type_id)
+                missing = frozenset(p.name for p in props.values() if p.name not in known)
+                if missing:
+                    name = w.axis_object if target is Target.AXIS else w.action_object
+                    log.warning("hubspot.schema %s lacks %s (a portal provisioned by an older pac): left out of the "
+                                "sync, everything else is written; to fill them run: pac crm provision hubspot", name,
+                                ", ".join(p.name for p in props.values() if p.name in missing))
+            self._lacking[target] = missing
+        return self._lacking[target]
 
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from connectors.base import SchemaIssue
+from connectors.base import SchemaError, SchemaIssue
 from connectors.hubspot.mapping import HubSpotMapping
 from connectors.hubspot.schema import (
     COMPANY_PROPS,
@@ -45,6 +45,8 @@ class Portal(Protocol):
     def custom_schemas(self) -> dict[str, dict[str, Any]] | None: ...
 
     def property_names(self, object_type: str) -> set[str]: ...
+
+    def property_definitions(self, object_type: str) -> dict[str, dict[str, Any]]: ...
 
     def forget_properties(self) -> None: ...
 
@@ -144,13 +146,26 @@ def provision(connector: Portal) -> list[str]:
         known = connector.property_names(object_type)
         missing = [p for p in props if p.name not in known]
         if missing:
-            body = {"inputs": [p.create_body(w.group, lang) for p in missing]}
-            connector.transport.call(f"properties.create.{object_type}", "properties.batch", "create",
-                                     object_type, body)
+            group = w.group if object_type in GROUPED else _group_of(connector, object_type, w.group)
+            body = {"inputs": [p.create_body(group, lang) for p in missing]}
+            reply = connector.transport.call(f"properties.create.{object_type}", "properties.batch", "create",
+                                             object_type, body)
+            refused = (reply.data.get("errors") or []) if isinstance(reply.data, dict) else []
+            if refused:     # a 207: some inputs created, others not (each error names its property)
+                raise SchemaError(f"HubSpot refused to create properties on {display}: "
+                                  + "; ".join(f"{e.get('message')}" for e in refused))
             done.append(f"created {len(missing)} properties on {display}: {', '.join(p.name for p in missing)}")
         done += _relabel_properties(connector, object_type, display, [p for p in props if p not in missing], lang)
     connector.forget_properties()
     return done
+
+
+def _group_of(connector: Portal, object_type: str, default: str) -> str:
+    """The property group of a custom object's PAC properties: the one its schema created them in (its own
+    information group: the PAC group exists on companies, deals and tasks only), so a property added to a portal
+    provisioned by an older pac joins its siblings and is accepted."""
+    key = connector.property_definitions(object_type).get(KEY) or {}
+    return str(key.get("groupName") or default)
 
 
 def _link_actions_to_axes(connector: Portal) -> list[str]:

@@ -42,6 +42,10 @@ LABELS: dict[str, tuple[str, str]] = {
     # the axis's additional revenue (won revenue minus the baseline), as Salesforce's PAC_Revenue__c: "Revenue
     # won" read as the won revenue itself, which it is not
     "pac_revenue": ("Additional revenue so far", "CA supplémentaire à date"),
+    # what it is counted from: the won revenue to date and the baseline (the same span a year earlier, or the plan's
+    # fixed figure), so the figure reconciles with a report of won deals
+    "pac_won_revenue": ("Won revenue so far", "CA gagné à date"),
+    "pac_baseline": ("Baseline (same span a year earlier)", "CA de référence"),
     "pac_roi": ("ROI", "ROI"),
     "pac_done": ("Done", "Réalisé"),
     "pac_axis_key": ("Axis key", "Clé de l'axe"),
@@ -135,6 +139,8 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "priority": _p("pac_priority", "Priority rank", "number"),
                                "objective": _p("pac_objective", "Additional revenue objective", "number"),
                                "revenue": _p("pac_revenue", "Additional revenue so far", "number"),
+                               "won_revenue": _p("pac_won_revenue", "Won revenue so far", "number"),
+                               "baseline": _p("pac_baseline", "Baseline (same span a year earlier)", "number"),
                                "roi": _p("pac_roi", "ROI", "number"),
                                **{f"kpi_{k}": _p(f"pac_{k}{'_pct' if unit == 'ratio' else ''}",
                                                  label + (" (%)" if unit == "ratio" else ""), "number")

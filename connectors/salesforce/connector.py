@@ -196,7 +196,17 @@ class SalesforceConnector:
         return self.writer.record(change)
 
     def keeps(self, target: Target) -> frozenset[str]:
-        return self.writer.keeps(target)
+        """The logical fields the mapping writes for ``target``, less those whose field this run's read of the PAC
+        records found missing in the org (``Reader.lacking``: an org provisioned before the field existed, warned
+        about with the command to run), so an upgraded pac's new fields never fail an older org's writes."""
+        kept = self.writer.keeps(target)
+        w = self.mapping.writeback
+        tmap = {Target.AXIS: w.axis, Target.ACTION: w.action}.get(target)
+        lacking = self.reader.lacking.get(tmap.object, frozenset()) if tmap is not None else frozenset()
+        if not lacking:
+            return kept
+        assert tmap is not None
+        return frozenset(k for k in kept if tmap.fields.get(k) not in lacking)
 
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()
@@ -217,7 +227,9 @@ class SalesforceConnector:
         return self.schema.check()
 
     def provision_schema(self) -> list[str]:
-        return self.schema.provision()
+        done = self.schema.provision()
+        self.reader.lacking.clear()       # known again from the next read of the PAC records
+        return done
 
     def usage(self) -> ApiUsage:
         return self.client.usage

@@ -154,6 +154,8 @@ class Reader:
                  describe: Callable[[str], dict[str, dict[str, Any]] | None] | None = None) -> None:
         self.client, self.mapping, self.warn = client, mapping, warn
         self.describe = describe      # an object's fields by lower-case name (the connector's cached describe)
+        # PAC object -> the mapped fields its PAC query found missing this run (an org provisioned by an older pac)
+        self.lacking: dict[str, frozenset[str]] = {}
 
     def activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "AccountId", "Subject", "IsDeleted", "SystemModstamp", "ActivityDate"]
@@ -257,10 +259,8 @@ class Reader:
             editable.update(tmap.editable)
             computed = {crm: lg for lg, crm in tmap.fields.items()
                         if crm not in editable and lg not in _NOT_DRIFT and crm != "OwnerId"}
-            fields = ["Id", tmap.key_field, *editable, *computed, "LastModifiedById", "LastModifiedDate",
-                      "SystemModstamp"]
             try:
-                rows = list(self.rows(tmap.object, fields, start, deleted=False))
+                rows = self._pac_rows(tmap.object, tmap.key_field, editable, computed, start)
             except SchemaError as exc:
                 self.warn(f"salesforce.pac_edits object={tmap.object} skipped: {exc} (run pac crm provision)")
                 continue
@@ -293,6 +293,36 @@ class Reader:
                 for fld, logical in computed.items():
                     yield PacValue(target, str(key), logical, get(r, fld), stamp,  # type: ignore[arg-type]
                                    by_id=record_by, by_integration=record_by == me)
+
+    def _pac_rows(self, obj: str, key_field: str, editable: dict[str, str], computed: dict[str, str],
+                  start: datetime | None) -> list[dict[str, Any]]:
+        """The PAC records of ``obj`` changed since ``start``. A mapped field the org lacks (an org provisioned by an
+        older pac, before the field existed) fails the query: the describe names the missing fields, which are left
+        out of this read (``editable`` and ``computed`` lose them), recorded in ``lacking`` (the write-back leaves
+        them out too, ``SalesforceConnector.keeps``) and named in a warning with the command that creates them.
+        ``SchemaError`` when the query fails for another reason."""
+        def query() -> list[dict[str, Any]]:
+            fields = ["Id", key_field, *editable, *computed, "LastModifiedById", "LastModifiedDate", "SystemModstamp"]
+            return list(self.rows(obj, fields, start, deleted=False))
+
+        try:
+            return query()
+        except SchemaError:
+            described = self.describe(obj) if self.describe is not None else None
+            if described is None:
+                raise
+            mapped = dict.fromkeys(self.mapping.write_fields().get(obj, {}).values())
+            missing = frozenset(f for f in mapped if "." not in f and f.lower() not in described)
+            if not missing & (editable.keys() | computed.keys()):
+                raise
+        self.lacking[obj] = missing
+        self.warn(f"salesforce.schema {obj} lacks {', '.join(f for f in mapped if f in missing)} (an org provisioned "
+                  "by an older pac): left out of the sync, everything else is written; to fill them run: pac crm "
+                  "provision salesforce (or deploy force-app/ with the sf CLI)")
+        for gone in missing:
+            editable.pop(gone, None)
+            computed.pop(gone, None)
+        return query()
 
     def _field_history(self, obj: str, target: Target, key_field: str, editable: Mapping[str, str],
                        rows: list[dict[str, Any]], written: Mapping[tuple[str, str], Any] | None

@@ -186,6 +186,14 @@ PAC_AXIS = PacObject(
                      editor="manager", label_fr="Objectif (CA additionnel)"),
             PacField("PAC_Revenue__c", "Additional revenue so far", "Currency", precision=16, scale=2,
                      label_fr="CA additionnel réalisé"),
+            PacField("PAC_Won_Revenue__c", "Won revenue so far", "Currency", precision=16, scale=2,
+                     description="Revenue won on the axis's scope in its period to date (additional revenue = "
+                                 "won revenue - baseline).",
+                     label_fr="CA gagné à date"),
+            PacField("PAC_Baseline__c", "Baseline (same span a year earlier)", "Currency", precision=16, scale=2,
+                     description="Revenue won on the same scope over the same span a year earlier, or the plan's "
+                                 "fixed baseline when it gives one: what the additional revenue is counted from.",
+                     label_fr="CA de référence"),
             PacField("PAC_ROI__c", "ROI", "Number", precision=12, scale=4, label_fr="ROI",
                      description="Return on investment as a ratio: 1.4310 is the report's 143 % "
                                  "((additional revenue x margin rate - cost) / cost)."),

@@ -8,6 +8,8 @@ import NO_AXIS from '@salesforce/label/c.PAC_No_Axis';
 import ACTIONS from '@salesforce/label/c.PAC_Actions';
 import ACCOUNTS from '@salesforce/label/c.PAC_Accounts';
 import LOAD_ERROR from '@salesforce/label/c.PAC_Load_Error';
+import WON_REVENUE from '@salesforce/label/c.PAC_Won_Revenue';
+import BASELINE from '@salesforce/label/c.PAC_Baseline';
 
 // Pace values written by pac (PAC_Pace__c, a restricted picklist): the colour of the badge and the bar.
 const PACE_TONE = {
@@ -42,6 +44,8 @@ const AXIS_FIELDS = `
     PAC_Pace__c { value displayValue }
     PAC_Revenue__c { value displayValue }
     PAC_Objective__c { value displayValue }
+    PAC_Won_Revenue__c { value displayValue }
+    PAC_Baseline__c { value displayValue }
     PAC_Done__c { value }
     PAC_Target__c { value }
     PAC_Actions__r(first: 50, orderBy: { PAC_Window_End__c: { order: ASC } }) {
@@ -127,7 +131,7 @@ export default class PacPlan extends LightningElement {
     @api recordId;
     @api objectApiName;
 
-    label = { TITLE, NO_AXIS, ACTIONS, ACCOUNTS, LOAD_ERROR };
+    label = { TITLE, NO_AXIS, ACTIONS, ACCOUNTS, LOAD_ERROR, WON_REVENUE, BASELINE };
     axes = [];
     accounts = [];
     error;
@@ -197,6 +201,11 @@ export default class PacPlan extends LightningElement {
                 plan: node.PAC_Plan__c?.value,
                 revenue: node.PAC_Revenue__c?.displayValue,
                 objective: node.PAC_Objective__c?.displayValue,
+                // what the additional revenue is counted from: won so far minus the baseline (absent before the
+                // org is provisioned with them, or before pac's next run writes them)
+                wonRevenue: node.PAC_Won_Revenue__c?.displayValue,
+                baseline: node.PAC_Baseline__c?.displayValue,
+                hasBasis: Boolean(node.PAC_Won_Revenue__c?.displayValue && node.PAC_Baseline__c?.displayValue),
                 actions: (node.PAC_Actions__r?.edges || []).map((e) => ({
                     ...shape(e.node),
                     owner: e.node.Owner?.Name?.value,

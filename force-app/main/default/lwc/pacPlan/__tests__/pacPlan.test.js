@@ -19,12 +19,13 @@ function action(id, name, done, target, pct, pace, paceLabel, owner, due) {
     };
 }
 
-function axis(id, key, name, pct, pace, paceLabel, done, target, revenue, objective, actions) {
+function axis(id, key, name, pct, pace, paceLabel, done, target, revenue, objective, actions, won, baseline) {
     return {
         node: {
             Id: id, Name: v(name), PAC_Key__c: v(key), PAC_Plan__c: v('PAC 2027 Durand Process'),
             PAC_Status__c: v('active', 'Actif'), PAC_Progress_Pct__c: v(pct), PAC_Pace__c: v(pace, paceLabel),
             PAC_Revenue__c: v(null, revenue), PAC_Objective__c: v(null, objective),
+            PAC_Won_Revenue__c: v(null, won), PAC_Baseline__c: v(null, baseline),
             PAC_Done__c: v(done), PAC_Target__c: v(target), PAC_Actions__r: { edges: actions }
         }
     };
@@ -38,7 +39,7 @@ function axesData(count = 2) {
                     'Dans le rythme', 'Paul Durand'),
                 action('a01000000000002AAA', 'A-02 Relancer les devis ouverts des dormants', 1, 5, 20, 'late',
                     'En retard', 'Julie Martin')
-            ]),
+            ], '141 000 €', '48 000 €'),
         axis('a00000000000002AAA', 'pac-2027-durand:AX-SO-MAINT', 'AX-SO-MAINT Contrats de maintenance', 250,
             'done', 'Atteint', 12, 12, '50 000 €', '20 000 €', [
                 action('a01000000000003AAA', 'A-03 Proposer un contrat de maintenance à 12 clients', 12, 12, 100,
@@ -124,6 +125,21 @@ describe('c-pac-plan', () => {
         expect(second.querySelector('[data-bar]').style.width).toBe('100%');
         expect(second.querySelector('[data-pct]').textContent).toBe('250 %');
         expect(second.querySelector('[data-bar]').className).toContain('pace_done');
+    });
+
+    it('shows the won revenue and the baseline the additional revenue is counted from', async () => {
+        const element = mount();
+        graphql.emit(axesData());
+        await flush();
+        const [first, second] = element.shadowRoot.querySelectorAll('li.axis');
+        // 141 000 € won - 48 000 € baseline = the 93 000 € additional revenue shown against the objective
+        expect(first.querySelector('.meta').textContent).toContain('93 000 € / 150 000 €');
+        const basis = first.querySelector('[data-basis]').textContent;
+        expect(basis).toContain('141 000 €');
+        expect(basis).toContain('48 000 €');
+        expect(basis.indexOf('141 000 €')).toBeLessThan(basis.indexOf('48 000 €'));
+        // an axis not yet written with them (an org provisioned before, or before pac's next run): no empty line
+        expect(second.querySelector('[data-basis]')).toBeNull();
     });
 
     it('asks for the running axes on the Home page', async () => {
