@@ -16,6 +16,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from pac_core.errors import InvalidInput, Problem
+from sync_jobs.logs import register_secret
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -160,6 +161,7 @@ def open_store(url: str) -> Engine:
     """An engine on an up-to-date schema. A SQLite store SQLite itself finds read-only (a read-only mount, a
     journal file owned by another user) is refused in plain words, exit 2, like the checks before opening."""
     engine = make_engine(url)
+    register_secret(engine.url.password if isinstance(engine.url.password, str) else None)   # never in a log line
     try:
         upgrade(engine)
     except OperationalError as exc:

@@ -36,3 +36,16 @@ def test_words_after_a_variable_name_in_a_sentence_are_kept(text: str) -> None:
     """``NAME: words`` names a variable in a sentence: the audit saw "needs PAC_SF_CLIENT_SECRET: *** them in the
     environment". Only ``NAME=value``, or a quoted value, is data."""
     assert redact(text) == text
+
+
+def test_the_store_password_is_never_printed() -> None:
+    """The database URL's password (PAC_DATABASE_URL, not a secret-named variable) is registered when the store is
+    opened, so a message that quotes it alone (a driver's error, a traceback) prints *** (it printed it)."""
+    from sqlalchemy.exc import OperationalError
+
+    from sync_jobs.logs import redact
+    from sync_jobs.store import open_store
+
+    with pytest.raises(OperationalError):   # nothing listens on port 1: refused at once
+        open_store("postgresql+psycopg://pac:Zq7-store-pw@127.0.0.1:1/pac")
+    assert redact("password authentication failed: Zq7-store-pw") == "password authentication failed: ***"
