@@ -481,19 +481,21 @@ class HubSpotConnector:
     def lacking(self, target: Target) -> frozenset[str]:
         """The PAC properties of ``target``'s custom object the portal lacks: a portal provisioned by an older pac,
         before they existed. They are left out of the write-back, with a warning naming them and the command that
-        creates them, so the rest is written. One properties call per object and run (none in fallback mode, or
-        when the object is missing: the write says so)."""
+        creates them, so the rest is written. Read from the schemas list the run reads anyway (each schema lists
+        its properties), else one properties call per object and run (none in fallback mode, or when the object is
+        missing: the write says so)."""
         if target not in self._lacking:
             w = self.mapping.writeback
-            type_id = None if self.fallback() else self.object_type(
-                w.axis_object if target is Target.AXIS else w.action_object)
+            name = w.axis_object if target is Target.AXIS else w.action_object
+            type_id = None if self.fallback() else self.object_type(name)
             missing: frozenset[str] = frozenset()
             if type_id is not None:
                 props = AXIS_PROPS if target is Target.AXIS else ACTION_PROPS
-                known = self.property_names(type_id)
+                listed = ((self.custom_schemas() or {}).get(name) or {}).get("properties")
+                known = {str(p.get("name")) for p in listed if isinstance(p, dict)} if isinstance(listed, list) \
+                    else self.property_names(type_id)
                 missing = frozenset(p.name for p in props.values() if p.name not in known)
                 if missing:
-                    name = w.axis_object if target is Target.AXIS else w.action_object
                     log.warning("hubspot.schema %s lacks %s (a portal provisioned by an older pac): left out of the "
                                 "sync, everything else is written; to fill them run: pac crm provision hubspot", name,
                                 ", ".join(p.name for p in props.values() if p.name in missing))

@@ -123,14 +123,14 @@ class Schemas:
             return error(403, "This portal does not have access to custom objects (requires an Enterprise "
                           "subscription).", "MISSING_SCOPES")
         if not rest and method == "GET":
-            return Response(200, {"results": list(self.portal.schemas.values())})
+            return Response(200, {"results": [self._current(s) for s in self.portal.schemas.values()]})
         if rest:
             schema = next((s for s in self.portal.schemas.values() if rest[0] in (s["name"], s["objectTypeId"],
                                                                           s["fullyQualifiedName"])), None)
             if schema is None:
                 return error(404, f"Unknown object type {rest[0]}", "OBJECT_NOT_FOUND")
             if len(rest) == 1 and method == "GET":
-                return Response(200, schema)
+                return Response(200, self._current(schema))
             if len(rest) == 1 and method == "PATCH":
                 return self.update_schema(schema, body or {})
             if rest[1:] == ["associations"] and method == "POST":
@@ -179,6 +179,12 @@ class Schemas:
 
 
 
+
+    def _current(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """The schema as it stands: its object's properties now (added or removed since it was created), not the
+        list it was created with."""
+        table = self.portal.table(schema["name"])
+        return schema if table is None else {**schema, "properties": list(table.properties.values())}
 
     def define_association(self, schema: dict[str, Any], body: dict[str, Any]) -> Response:
         """``POST /crm-object-schemas/v3/schemas/{objectType}/associations`` (AssociationDefinitionEgg)."""
