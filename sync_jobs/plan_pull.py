@@ -96,6 +96,11 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
                 line, col = node.lc.value("status")
                 edits.append((line, col, str(state.value)))
                 out.append(PulledChange(item, "status", node.get("status"), state.value, where))
+            elif field == "action_status":       # no `status:` line (planned by default): one after the id
+                line, col = node.lc.value("id")
+                inserts.append((line, col, f", status: {state.value}" if node.fa.flow_style()
+                                else f"\n{' ' * node.lc.key('id')[1]}status: {state.value}"))
+                out.append(PulledChange(item, "status", None, state.value, where))
             elif field == "action_target":
                 line, col = node["what"].lc.value("count")
                 edits.append((line, col, str(state.value)))

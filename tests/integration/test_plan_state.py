@@ -302,6 +302,35 @@ class TestDriftRepair:
 
 
 class TestPlanPull:
+    def test_an_action_status_accepted_from_a_crm_reaches_an_action_written_without_status(
+            self, tmp_path: Path) -> None:
+        """A-02 has no `status:` line (it defaults to planned); a manager cancelled it in a CRM and the sync accepted
+        it: `pac plan pull` writes `status: cancelled` into A-02's block. It was dropped (neither in the diff nor
+        in the changes), so the edit lived only in the store."""
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        text = org.plan.read_text(encoding="utf-8")
+        block = text.index("  - id: A-02")
+        status_at = text.index("    status: fait\n", block)
+        org.plan.write_text(text[:status_at] + text[status_at + len("    status: fait\n"):], encoding="utf-8")
+        plan_id = _plan_id(org)
+        now = datetime.now(UTC)
+        engine = open_store(org.settings.database())
+        try:
+            repo.save_field_states(engine, plan_id, [
+                {"target": "action", "key": f"{plan_id}:A-02", "field": "action_status", "value": "cancelled",
+                 "source": "crm", "connector": "sf-main", "who_id": "005N", "who_name": "Nathalie Garnier",
+                 "changed_at": now, "file_value": "planned", "updated_at": now}], [])
+        finally:
+            engine.dispose()
+        from pac_config.planfile import load_plan
+        from sync_jobs.plan_pull import pull_plan
+
+        [change] = pull_plan(org.settings, None)
+        assert (change.item, change.field, change.old, change.new) == ("A-02", "status", None, "cancelled")
+        assert load_plan(org.plan).action("A-02").status.value == "cancelled"
+        after = org.plan.read_text(encoding="utf-8")
+        assert "  - id: A-02\n    status: cancelled\n    axis: AX-RA-DORM\n" in after
+
     def test_a_rank_given_in_a_crm_to_an_axis_written_as_a_mapping(self, tmp_path: Path) -> None:
         """An accepted CRM rank for an axis written `{state: active}` becomes `{state: prioritised, rank: 3}`, in
         place; `--dry-run` only prints the diff."""
