@@ -118,7 +118,10 @@ class TargetMap(_Model):
     key_field: str = "PAC_Key__c"
     fields: dict[str, str]                     # logical field -> CRM field
     editable: dict[str, str] = Field(default_factory=dict)   # CRM field -> edit name (axis_status...)
-    field_history: bool = False     # Field History Tracking is on for the editable fields: read <Object>__History
+    # who set each editable field, from <Object>__History (Field History Tracking: force-app/ and pac crm provision
+    # turn it on); false: the record's LastModifiedById, which a later write by pac (another field, the same
+    # record) takes over, so a manager's edit made while a run wrote would read as pac's own and be undone
+    field_history: bool = True
 
 
 class AccountWriteMap(_Model):

@@ -100,7 +100,8 @@ class TestPull:
 class TestFieldHistory:
     def test_the_fields_own_author_from_field_history(self, sf: SalesforceConnector, server: SandboxServer) -> None:
         """Nathalie drops the axis, then pac writes its revenue (pac is now the record's last modifier): with
-        Field History Tracking read, the status is still hers; record-level LastModifiedById alone says pac."""
+        Field History Tracking read (the default), the status is still hers; record-level LastModifiedById alone
+        (field_history: false) says pac."""
         api = server.api("salesforce")
         api.enable_history("PAC_Axis__c", "PAC_Status__c", "PAC_Priority__c")
         [axis] = sf.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Axe", "status": "active"})])
@@ -108,11 +109,13 @@ class TestFieldHistory:
         api.edit("PAC_Axis__c", axis.crm_id, by=manager, PAC_Status__c="dropped")
         sf.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"revenue": 1200.0})])
         assert api.row("PAC_Axis__c", axis.crm_id)["LastModifiedById"] == sf.client.user_id
+        w = sf.mapping.writeback
+        with_history = sf.mapping
+        sf.mapping = sf.mapping.model_copy(update={"writeback": w.model_copy(update={
+            "axis": w.axis.model_copy(update={"field_history": False})})})
         [plain] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
         assert plain.value == "dropped" and plain.by_integration           # record level: looks like pac's
-        w = sf.mapping.writeback
-        sf.mapping = sf.mapping.model_copy(update={"writeback": w.model_copy(update={
-            "axis": w.axis.model_copy(update={"field_history": True})})})
+        sf.mapping = with_history      # the default (field_history: true)
         [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
         assert (edit.value, edit.by_id, edit.by_name, edit.by_integration) == ("dropped", manager,
                                                                               "Nathalie Garnier", False)

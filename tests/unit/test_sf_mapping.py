@@ -108,3 +108,14 @@ class TestCredentials:
         creds = Credentials.from_env({**base, "PAC_SF_DOMAIN": "https://acme.my.salesforce.com/"})
         assert creds.token_url() == "https://acme.my.salesforce.com/services/oauth2/token"
         assert creds.api_version == "62.0"
+
+
+def test_the_shipped_mappings_read_who_set_each_editable_field_from_field_history() -> None:
+    """The default: a manager's edit is hers even when pac wrote another field of the record afterwards (with the
+    record's LastModifiedById alone it read as pac's own and was undone; the third end-to-end audit)."""
+    from connectors.salesforce.mapping import load_mapping
+    from pac_config.loader import config_dir
+
+    for name in ("salesforce.default.yaml", "salesforce.demo.yaml"):
+        w = load_mapping(config_dir() / "mappings" / name).writeback
+        assert w.axis.field_history and w.action.field_history, name
