@@ -158,10 +158,11 @@ def _check_settings(path: Path) -> None:
 @click.command("check")
 @click.argument("mapping", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from env).")
-@click.option("--sandbox", is_flag=True, help="With --online: check against the local sandbox CRM.")
+@click.option("--sandbox", is_flag=True, help="Check online against the local sandbox CRM (implies --online).")
 def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     """Validate a field mapping, or the settings file (pac.yaml) with the mappings and plans it names: every
     problem at once, with file, line, key and fix."""
+    online = online or sandbox      # --sandbox alone was ignored: the check ran offline and said nothing of it
     try:
         doc = load_yaml(mapping)   # the one parse: the crm, the offline problems, the connector, the problems' lines
         if doc.data is None or doc.data == {}:

@@ -166,6 +166,15 @@ class TestCrmCommands:
         assert lines[1].startswith(f"{path}:10 companies.postal_code: the portal has no companies property 'zipp'")
         assert "did you mean 'zip'?" in lines[1]
 
+    def test_sandbox_alone_checks_online(self, tmp_path: Path) -> None:
+        """`--sandbox` without `--online` checks against the sandbox too (it was ignored: the offline check passed a
+        meeting type the portal lacks, exit 0)."""
+        text = (ROOT / "config" / "mappings" / "hubspot.default.yaml").read_text(encoding="utf-8")
+        path = tmp_path / "hb.yaml"
+        path.write_text(text.replace("Visite client: visit", "Visite Client: visit", 1), encoding="utf-8")
+        code, out = run("config", "check", str(path), "--sandbox")
+        assert code == 2 and "matches no option of meetings.hs_activity_type" in out, out
+
     def test_hubspot_online_check_catches_a_meeting_type_typo(self, tmp_path: Path) -> None:
         """A meeting type in the wrong case matches no option of hs_activity_type: located, exit 2 (it passed with
         exit 0 and took A-08 from 3 visits to 0)."""
