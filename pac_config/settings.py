@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
 from pac_config.notifications import NotificationSettings
+from pac_config.planfile import load_plan
 from pac_core.engine_settings import EngineSettings
 from pac_core.errors import InvalidInput, Problem
 
@@ -190,12 +191,26 @@ class Settings(_Frozen):
         for plan in self.plans:
             if ref in (plan.key, str(plan.file)) or Path(ref).resolve() == plan.file.resolve():
                 return plan
-        known = ", ".join(p.key for p in self.plans) or "none"
+        ids = {plan.key: _plan_id(plan.file) for plan in self.plans}     # the id `pac status` prints, from the file
+        for plan in self.plans:
+            if ids[plan.key] == ref:
+                return plan
+        known = ", ".join(f"{p.key} (plan id {ids[p.key]})" if ids[p.key] and ids[p.key] != p.key else p.key
+                          for p in self.plans) or "none"
         raise InvalidInput(Problem("plans", f"no plan named {ref!r}", f"configured plans: {known}",
                                    file=self.source or None))
 
     def connector(self, name: str) -> ConnectorSettings:
         return next(c for c in self.connectors if c.name == name)
+
+
+def _plan_id(path: Path) -> str | None:
+    """The id of the plan in ``path`` (its ``id``, else its name's slug, as ``Plan`` makes it); None when the file
+    cannot be read as a plan."""
+    try:
+        return load_plan(path).id
+    except Exception:   # a broken plan: its own command reports it
+        return None
 
 
 def default_settings_path() -> Path:

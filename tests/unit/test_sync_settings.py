@@ -71,6 +71,19 @@ class TestBadSettings:
             settings.plan("tset")
 
 
+    def test_a_plan_is_found_by_its_plan_id_too(self, tmp_path) -> None:
+        """`pac status` prints the plan's id (from its file); --plan takes it as well as the settings name (it said
+        "no plan named ..." for the id pac itself printed)."""
+        from pac_config.planfile import load_plan
+
+        settings = load_settings(default_settings_path(), env={})
+        [plan] = settings.plans
+        plan_id = load_plan(plan.file).id
+        assert plan_id != plan.key and settings.plan(plan_id) is plan
+        with pytest.raises(InvalidInput, match=f"configured plans: {plan.key} \\(plan id {plan_id}\\)"):
+            settings.plan("nope")
+
+
 class TestSecrets:
     def test_secrets_file_readable_by_others_is_refused_with_the_fix(self, tmp_path) -> None:
         """Mode 0644 is refused and the message gives the chmod command."""
