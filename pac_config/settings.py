@@ -182,6 +182,10 @@ class Settings(_Frozen):
 
     def plan(self, ref: str | None) -> PlanSettings:
         """The plan named ``ref`` (or whose file is ``ref``); the only plan when ``ref`` is None."""
+        if not self.plans:
+            raise InvalidInput(Problem("plans", "no plan is configured",
+                                       "add one under plans: (name, file, connectors), as config/pac.yaml does",
+                                       file=self.source or None))
         if ref is None:
             if len(self.plans) == 1:
                 return self.plans[0]

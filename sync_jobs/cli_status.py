@@ -73,6 +73,14 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
         console.print(f"  {reco.axis_id}: {reco.text(lang)}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)
 
 
+def store_name(engine: Engine) -> str:
+    """The store as people name it: a SQLite file's path, else its URL without the password."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        return url.database
+    return url.render_as_string(hide_password=True)
+
+
 @click.command("status")
 @click.option("--plan", "plan_ref", help="Only this plan's runs.")
 @click.option("--limit", default=10, show_default=True, help="How many runs to list.")
@@ -102,7 +110,13 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
                       r.status + (" (dry)" if r.dry_run else ""), str(total["read"]), str(total["written"]),
                       str(total["rejected"]) + new_part(total["rejected"], total["rejected_new"] if compared
                                                         else None), calls, left or "-")
-    console.print(table if runs else "No run yet: try `pac sync` (or `pac demo`).")
+    if runs:
+        console.print(table)
+    elif settings.plans:
+        console.print(f"No run yet in {store_name(engine)}: try `pac sync` (or `pac demo`).", markup=False)
+    else:   # the store may be right (a reader of runs needs no plan), the settings have nothing to run
+        console.print(f"No run yet in {store_name(engine)}, and {settings.source or 'the settings'} configure no "
+                      "plan: add one under plans: (name, file, connectors), as config/pac.yaml does.", markup=False)
     marks = repo.watermarks(engine)
     if marks:
         wt = Table(title="Watermarks (highest change stamp read, per connector and object)")

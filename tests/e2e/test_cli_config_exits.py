@@ -116,3 +116,31 @@ def test_a_token_pasted_as_env_prefix_is_exit_2_and_never_printed(tmp_path: Path
     assert f"{tmp_path / 'pac.yaml'}:4 connectors[1].env_prefix: a value of 29 characters is not a variable " \
            "prefix" in done.stderr
     assert token not in done.stdout + done.stderr
+
+
+class TestSettingsWithoutPlans:
+    """A settings file with no plan (empty, or comments only): the commands say so, with the fix (sync said
+    "0 plans are configured (name one with --plan ())"; status said only "No run yet", from a store it did not
+    name)."""
+
+    def test_sync_says_no_plan_is_configured(self, tmp_path: Path) -> None:
+        settings = tmp_path / "pac.yaml"
+        settings.write_text("# nothing yet\n", encoding="utf-8")
+        done = _sync(tmp_path, settings)
+        assert done.returncode == 2, done.stderr
+        assert "no plan is configured" in done.stderr and "plans:" in done.stderr and "--plan ()" not in done.stderr
+
+    def test_status_says_no_plan_is_configured(self, tmp_path: Path) -> None:
+        """status still lists the store's runs (none here), naming the store, and says the settings have no plan."""
+        settings = tmp_path / "pac.yaml"
+        settings.write_text("# nothing yet\n", encoding="utf-8")
+        base = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
+        done = run_pac("status", env={**base, "PAC_CONFIG": str(settings)}, cwd=tmp_path, timeout=120)
+        assert done.returncode == 0 and "No run yet in " in done.stdout, (done.stdout, done.stderr)
+        assert f"{settings} configure no plan: add one under plans:" in " ".join(done.stdout.split()), done.stdout
+
+    def test_status_names_the_store_it_read(self, tmp_path: Path) -> None:
+        """A store with no run: status names it, so an admin reading the wrong one sees it."""
+        done = run_pac("status", env={**{k: v for k, v in os.environ.items() if not k.startswith("PAC_")},
+                                      "PAC_CONFIG": str(_settings(tmp_path))}, cwd=tmp_path, timeout=120)
+        assert done.returncode == 0 and f"No run yet in {tmp_path / 'pac.db'}" in done.stdout, done.stdout
