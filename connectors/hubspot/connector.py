@@ -68,7 +68,7 @@ from connectors.hubspot.reads import (
     search_modified,
     to_ms,
 )
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_STATUS_BACK
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, task_status
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
 from connectors.hubspot.writeback import Writer
 from connectors.paging import ahead, follow
@@ -364,15 +364,7 @@ class HubSpotConnector:
         In fallback mode only actions (their task's status) can be edited; axes live in the report.
         """
         if self.fallback():
-            if "pac_key" not in self.property_names("tasks"):
-                return
-            has_key = [{"propertyName": KEY, "operator": "HAS_PROPERTY"}]
-            for obj in search_modified(self.transport, "tasks", [KEY, "hs_task_status", "pac_status"], since_ms,
-                                       filters=has_key):
-                p = obj.get("properties") or {}
-                status = TASK_STATUS_BACK.get(p.get("hs_task_status") or "")
-                if p.get(KEY) and status and status != p.get("pac_status"):
-                    yield ManagerEdit(Target.ACTION, p[KEY], "action_status", status, _when(obj))
+            yield from self._pull_task_edits(since_ms)
             return
         w = self.mapping.writeback
         for name, target, props in ((w.axis_object, Target.AXIS, AXIS_PROPS), (w.action_object, Target.ACTION,
@@ -398,6 +390,35 @@ class HubSpotConnector:
                 for prop, logical in computed.items():
                     yield PacValue(target, p[KEY], logical, p.get(prop), _when(obj), by_integration=True)
 
+    def _pull_task_edits(self, since_ms: int | None) -> Iterator[ManagerEdit]:
+        """Fallback: each changed task's action status, with who set it. The status is read from ``hs_task_status``
+        together with the status pac holds for the action (what it last wrote, a manager's edit it accepted
+        included, else the task's ``pac_status``): see ``schema.task_status``. Not against the task's pac_status
+        alone: an accepted edit is not written back to it (the task holds it already), so a later reopen would
+        equal that stale value and be lost. Who set it comes from the property history of ``hs_task_status``, read
+        only for tasks whose status differs from what pac last wrote: a person's change names a user; pac's own
+        writes, workflows and other apps do not, and are never a manager's edit."""
+        if KEY not in self.property_names("tasks"):
+            return
+        has_key = [{"propertyName": KEY, "operator": "HAS_PROPERTY"}]
+        written = self._written
+        read: list[tuple[dict[str, Any], str, str, bool]] = []
+        for obj in search_modified(self.transport, "tasks", [KEY, "hs_task_status", "pac_status"], since_ms,
+                                   filters=has_key):
+            p = obj.get("properties") or {}
+            key = p.get(KEY)
+            row = written.get((Target.ACTION.value, key)) if written is not None and key else None
+            last = row.fields.get("status") if row is not None else None
+            known = str(getattr(last, "value", last)) if last is not None else p.get("pac_status")
+            status = task_status(p.get("hs_task_status"), known)
+            if key and status:
+                read.append((obj, key, status, last is None or not same_value(status, known)))
+        who = self._history("tasks", [str(obj["id"]) for obj, _, _, differs in read if differs], ["hs_task_status"])
+        for obj, key, status, _ in read:
+            at, by_id, by_name, mine = who.get((str(obj["id"]), "hs_task_status")) or (_when(obj), None, "", True)
+            yield ManagerEdit(Target.ACTION, key, "action_status", status, at, by_id=by_id, by_name=by_name,
+                              by_integration=mine)
+
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
         """What pac last wrote to this portal's PAC records (``(target, key) -> row with .fields``): a record whose
         editable values are all equal to it needs no property-history read (its values are pac's own)."""
@@ -420,11 +441,17 @@ class HubSpotConnector:
                                        for prop, edit in editable.items() if EDIT_LOGICAL[edit] in row.fields):
                 continue
             ids.append(str(obj["id"]))
+        return self._history(object_type, ids, list(editable))
+
+    def _history(self, object_type: str, ids: Sequence[str], props: Sequence[str]
+                 ) -> dict[tuple[str, str], tuple[datetime, str | None, str, bool]]:
+        """(record id, property) -> (when, HubSpot user id, name, set by an app) from the newest property history
+        entry of ``props`` of the records ``ids`` (``_who_changed``)."""
         out: dict[tuple[str, str], tuple[datetime, str | None, str, bool]] = {}
         if not ids:
             return out
         names = self._user_names()
-        for obj in batch_read(self.transport, object_type, ids, [KEY], history=list(editable)):
+        for obj in batch_read(self.transport, object_type, list(ids), [KEY], history=list(props)):
             for prop, entries in (obj.get("propertiesWithHistory") or {}).items():
                 if not entries:
                     continue

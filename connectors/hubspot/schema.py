@@ -5,8 +5,9 @@ Two write-back layouts (``writeback.mode``):
 * **custom objects** (Enterprise portals, schemas API allowed): ``pac_axis`` and ``pac_action`` with
   a unique ``pac_key`` for idempotent batch upserts, associated to companies;
 * **fallback** (the schemas API answers 403): one HubSpot task per action (``hs_task_subject``, due
-  date ``hs_timestamp`` = the action's window end, ``hubspot_owner_id``), upserted by a unique
-  ``pac_key`` task property; axis figures stay in the report.
+  date ``hs_timestamp`` = noon UTC of the action's last day, ``hs_task_status`` COMPLETED or NOT_STARTED,
+  ``hubspot_owner_id``), the action's status in ``pac_status``, upserted by a unique ``pac_key`` task property;
+  axis figures stay in the report.
 
 In both, companies get a "PAC" property group (``pac_axes``: the axes that target the company,
 ``pac_target``: targeted by the plan, ``pac_last_synced``). Every property written is declared here:
@@ -160,9 +161,23 @@ COMPANY_PROPS: dict[str, Prop] = {"axes": _p("pac_axes", "PAC axes targeting thi
                                   "last_synced": _COMMON["last_synced"]}
 # Fallback: the action's figures on its task; these HubSpot task properties are written as well.
 TASK_NATIVE = {"name": "hs_task_subject", "window_end": "hs_timestamp", "status": "hs_task_status"}
-TASK_STATUS = {"planned": "NOT_STARTED", "in_progress": "IN_PROGRESS", "done": "COMPLETED", "cancelled": "DEFERRED"}
-TASK_STATUS_BACK = {v: k for k, v in TASK_STATUS.items()} | {"WAITING": "in_progress"}
+# hs_task_status gets only the two values HubSpot's tasks guide documents ("either COMPLETED or NOT_STARTED"): an
+# action in progress is a task not completed yet, a cancelled one a task closed (off the rep's to-do list). The
+# action's own status is the task's pac_status; ``task_status`` reads the two back together.
+TASK_STATUS = {"planned": "NOT_STARTED", "in_progress": "NOT_STARTED", "done": "COMPLETED", "cancelled": "COMPLETED"}
+# read back: the two values pac writes, and the finer ones a portal may still offer or an older pac wrote
+TASK_STATUS_BACK = {"NOT_STARTED": "planned", "COMPLETED": "done", "IN_PROGRESS": "in_progress",
+                    "WAITING": "in_progress", "DEFERRED": "cancelled"}
 TASK_PROPS: dict[str, Prop] = {k: v for k, v in ACTION_PROPS.items() if k != "name"}
+
+
+def task_status(hs_task_status: str | None, known: str | None) -> str | None:
+    """The action status a task stands for: ``known`` (the status pac holds for it: what pac last wrote, else the
+    task's pac_status) while hs_task_status is what pac writes for that status; otherwise what hs_task_status says
+    (a person completed or reopened the task). None for a value pac does not know."""
+    if known in TASK_STATUS and TASK_STATUS[known] == hs_task_status:
+        return known
+    return TASK_STATUS_BACK.get(hs_task_status or "")
 
 LOGICAL_EXTRA = {"owner_email"}   # handled for every target
 

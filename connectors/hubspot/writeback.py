@@ -92,6 +92,17 @@ def _iso(text: str) -> date | datetime | str:
         return text
 
 
+def due_instant(value: Any) -> Any:
+    """A task's due instant (``hs_timestamp``) for the action's last day: noon UTC of that day. HubSpot shows the
+    instant in each user's own timezone; noon UTC is that same calendar day from UTC-11 to UTC+11, where midnight
+    UTC was the day before anywhere west of UTC. (The write-back gives the day only, not the plan's timezone; and
+    the end of the day in the plan's timezone would be the next day for users east of it.) An instant is kept."""
+    day = _iso(value) if isinstance(value, str) else value
+    if isinstance(day, date) and not isinstance(day, datetime):
+        return datetime.combine(day, time(12), UTC)
+    return day
+
+
 def split_action_companies(changes: Sequence[WriteChange]) -> tuple[list[WriteChange], dict[str, list[str]]]:
     """The changes without the ``companies`` of action changes, and action key -> those company ids
     (associations to make, not a property to write)."""
@@ -198,7 +209,7 @@ class Writer:
         if "name" in native:
             out["hs_task_subject"] = fmt(None, native["name"])
         if "window_end" in native:
-            out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), native["window_end"])
+            out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), due_instant(native["window_end"]))
         if "status" in native:
             out["hs_task_status"] = TASK_STATUS.get(fmt(None, native["status"]), "NOT_STARTED")
         return out

@@ -95,8 +95,9 @@ class TestFallback:
             assert len(tasks) == 1
             task = tasks[0].props
             assert task["hs_task_subject"] == "Visiter 5 clients dormants du 31"
-            assert task["hs_timestamp"] == "1809820800000" and task["hubspot_owner_id"] == owner
-            assert task["hs_task_status"] == "IN_PROGRESS" and task["pac_key"] == "pac-2027:A-07"
+            assert task["hs_timestamp"] == "1809864000000" and task["hubspot_owner_id"] == owner   # noon UTC
+            assert task["hs_task_status"] == "NOT_STARTED" and task["pac_status"] == "in_progress"
+            assert task["pac_key"] == "pac-2027:A-07"
             connector.write(_changes(company))
             assert len(api.tables["tasks"].rows) == 1
 

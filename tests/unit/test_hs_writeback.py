@@ -3,8 +3,10 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
+
 from connectors.base import Target, WriteChange
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, task_status
 from connectors.hubspot.writeback import Writer, fmt
 
 
@@ -26,7 +28,7 @@ class TestFmt:
         """The pipeline gives an action's last day as ISO text ("2027-05-23"): a datetime property (the fallback
         task's due date ``hs_timestamp``, which HubSpot takes as epoch ms or a full UTC instant) gets that day's
         midnight UTC in ms, a date property the day, other text stays as it is. Seen failing before: hs_timestamp
-        was sent as "2027-05-23"."""
+        was sent as "2027-05-23". The task's due date itself is noon UTC of that day (``due_instant``)."""
         stamp = Prop("hs_timestamp", "", "datetime", "date")
         assert fmt(stamp, "2027-05-23") == "1811030400000"           # 2027-05-23T00:00:00Z
         assert fmt(stamp, "2027-05-23T08:30:00+00:00") == "1811061000000"
@@ -34,7 +36,7 @@ class TestFmt:
         assert fmt(stamp, "soon") == "soon"
         task = _writer(fallback=True)._task_props(WriteChange(Target.ACTION, "pac-2027:A-1", {
             "name": "Visiter", "window_end": "2027-05-23", "status": "planned"}))
-        assert isinstance(task, dict) and task["hs_timestamp"] == "1811030400000"
+        assert isinstance(task, dict) and task["hs_timestamp"] == "1811073600000"    # 2027-05-23T12:00:00Z
 
 
 class TestInputs:
@@ -56,14 +58,28 @@ class TestInputs:
         assert where == ("companies", "update") and props == {"pac_axes": "AX-1", "pac_target": "true"}
 
     def test_fallback_action_is_a_task_due_at_window_end(self):
-        """In fallback mode an action is a task: subject, due date = window end, status, owner."""
+        """In fallback mode an action is a task: subject, due date = noon UTC of the window's last day, status
+        (hs_task_status only COMPLETED or NOT_STARTED, the action's own in pac_status), owner."""
         where, props = _writer(fallback=True)._inputs(WriteChange(Target.ACTION, "pac:A-01", {
             "name": "Visiter 5 clients dormants", "window_end": date(2027, 5, 9), "status": "in_progress",
             "owner_email": "lea.rousseau@durand-process.example"}))
         assert where == ("tasks", "upsert")
         assert props["hs_task_subject"] == "Visiter 5 clients dormants"
-        assert props["hs_timestamp"] == "1809820800000" and props["hs_task_status"] == "IN_PROGRESS"
+        assert props["hs_timestamp"] == "1809864000000"      # 2027-05-09T12:00:00Z
+        assert props["hs_task_status"] == "NOT_STARTED" and props["pac_status"] == "in_progress"
         assert props["hubspot_owner_id"] == "102" and props["pac_key"] == "pac:A-01"
+
+    @pytest.mark.parametrize(("status", "written"), [("planned", "NOT_STARTED"), ("in_progress", "NOT_STARTED"),
+                                                     ("done", "COMPLETED"), ("cancelled", "COMPLETED")])
+    def test_task_status_is_one_the_tasks_guide_documents(self, status, written):
+        """hs_task_status gets COMPLETED or NOT_STARTED only; read back with pac's status it is that status again
+        (no false edit), and a person's change of it reads as done / planned."""
+        props = _writer(fallback=True)._task_props(WriteChange(Target.ACTION, "pac:A-01", {"status": status}))
+        assert isinstance(props, dict) and props["hs_task_status"] == written and props["pac_status"] == status
+        assert task_status(written, status) == status
+        flipped = "NOT_STARTED" if written == "COMPLETED" else "COMPLETED"
+        assert task_status(flipped, status) == ("planned" if flipped == "NOT_STARTED" else "done")
+        assert task_status("DEFERRED", status) == "cancelled" and task_status("nonsense", status) is None
 
     def test_fallback_axis_has_no_home(self):
         """In fallback mode axes are not stored in HubSpot (nothing to send)."""

@@ -1,0 +1,134 @@
+"""HubSpot fallback (tasks) end to end: the example plan synced by the real pipeline into a Starter portal of the
+sandbox CRM (the schemas API answers 403, so each action is a task), then a manager's and a workflow's changes."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pac_config.settings import load_settings
+from sandbox_crm.demo_org import build_demo_org
+from sandbox_crm.hubspot import HubSpotApi
+from sandbox_crm.server import SandboxServer
+from sync_jobs.demo import write_demo_settings
+from sync_jobs.pipeline import RunResult, run_sync
+from tests.fakes import sandbox_connectors
+
+SHIPPED_PLAN = Path(__file__).resolve().parents[2] / "config" / "plans" / "example.pac.yaml"
+WORKFLOW = {"sourceType": "AUTOMATION_PLATFORM", "sourceId": "workflow:4711", "sourceLabel": "Workflows"}
+
+
+class Starter:
+    """A Starter portal seeded with the demo organisation, and settings syncing the example plan to it alone."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.api = HubSpotApi(build_demo_org(), tier="starter", ten_second_limit=1_000_000)
+        self.server = SandboxServer([self.api]).start()
+        plan = tmp / "plan.pac.yaml"
+        shutil.copy(SHIPPED_PLAN, plan)
+        os.utime(plan, (1_600_000_000, 1_600_000_000))       # written long before any CRM edit
+        path = write_demo_settings(f"sqlite:///{tmp / 'pac.db'}", tmp / "pac.yaml")
+        text = path.read_text(encoding="utf-8").replace(str(SHIPPED_PLAN), str(plan))
+        text = re.sub(r"connectors: \[[^\]]*\]", "connectors: [hs-west]", text)
+        text = "\n".join(line for line in text.splitlines() if "crm: salesforce" not in line) + "\n"
+        path.write_text(text, encoding="utf-8")
+        self.settings = load_settings(path, env={})
+
+    def sync(self) -> RunResult:
+        connectors = sandbox_connectors(self.settings, self.server)
+        try:
+            result = run_sync(None, self.settings, connectors=connectors)
+        finally:
+            for c in connectors.values():
+                c.close()
+        assert not result.errors, result.errors
+        return result
+
+    def tasks(self) -> dict[str, Any]:
+        """pac_key -> the task (its ``props``, ``id``)."""
+        return {o.props["pac_key"]: o for o in self.api.tables["tasks"].rows.values() if o.props.get("pac_key")}
+
+    def user(self, email_start: str) -> int:
+        return next(o["userId"] for o in self.api.owners if str(o.get("email", "")).startswith(email_start))
+
+
+def _status(result: RunResult, key: str) -> str:
+    assert result.plan is not None
+    [action] = [a for a in result.plan.actions if a.id == key.split(":", 1)[1]]
+    return action.status.value
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Iterator[Starter]:
+    started = Starter(tmp_path)
+    try:
+        yield started
+    finally:
+        started.server.stop()
+
+
+def _planned(portal: Starter) -> list[str]:
+    return sorted(k for k, t in portal.tasks().items() if t.props.get("pac_status") == "planned")
+
+
+class TestStarterPortal:
+    def test_second_sync_updates_the_same_tasks(self, portal: Starter) -> None:
+        """Two syncs: one task per action, the same ids (upserted by pac_key), the second run writes nothing."""
+        first = portal.sync()
+        ids = {k: t.id for k, t in portal.tasks().items()}
+        assert first.plan is not None and len(ids) == len(first.plan.actions) == len(portal.api.tables["tasks"].rows)
+        second = portal.sync()
+        assert {k: t.id for k, t in portal.tasks().items()} == ids and second.written == 0
+
+    def test_a_reopened_task_reopens_the_action(self, portal: Starter) -> None:
+        """A manager completes a task, then reopens it: the plan follows both changes (the old code compared the
+        read status with the task's pac_status, still 'planned' after the completion was accepted, so the reopen
+        was never seen and the plan stayed 'done')."""
+        portal.sync()
+        key = _planned(portal)[0]
+        task, hugo = portal.tasks()[key], portal.user("hugo")
+        portal.api.update("tasks", task.id, {"hs_task_status": "COMPLETED"}, by_user=hugo)
+        assert _status(portal.sync(), key) == "done"
+        portal.api.update("tasks", task.id, {"hs_task_status": "NOT_STARTED"}, by_user=hugo)
+        reopened = portal.sync()
+        assert _status(reopened, key) == "planned"
+        assert _status(portal.sync(), key) == "planned"
+
+    def test_a_workflow_completing_a_task_is_no_managers_edit(self, portal: Starter) -> None:
+        """A status set by a workflow (no user in the property history) is not an edit: the plan keeps its status
+        and pac restores the task (the old code took any status change as a manager's edit)."""
+        portal.sync()
+        key = _planned(portal)[0]
+        portal.api.update("tasks", portal.tasks()[key].id, {"hs_task_status": "COMPLETED"}, source=WORKFLOW)
+        after = portal.sync()
+        assert _status(after, key) == "planned"
+        assert portal.tasks()[key].props["hs_task_status"] == "NOT_STARTED"
+
+    def test_only_documented_task_statuses_are_written(self, portal: Starter) -> None:
+        """hs_task_status gets COMPLETED or NOT_STARTED only (the tasks guide's values); the action's own status
+        stays in pac_status, and reading it back is no edit (a third run writes nothing)."""
+        first = portal.sync()
+        tasks = portal.tasks()
+        assert {t.props["hs_task_status"] for t in tasks.values()} <= {"COMPLETED", "NOT_STARTED"}
+        assert "in_progress" in {t.props["pac_status"] for t in tasks.values()}
+        for key, task in tasks.items():
+            assert task.props["pac_status"] == _status(first, key)
+        portal.sync()
+        third = portal.sync()
+        assert third.written == 0 and not third.conflicts and not third.state_changes
+
+    def test_due_date_is_the_same_day_west_and_east_of_utc(self, portal: Starter) -> None:
+        """hs_timestamp is noon UTC of the action's last day: the same calendar day from UTC-11 to UTC+11 (the old
+        code wrote midnight UTC, the day before anywhere west of UTC)."""
+        portal.sync()
+        for task in portal.tasks().values():
+            due = datetime.fromtimestamp(int(task.props["hs_timestamp"]) / 1000, UTC)
+            assert (due.hour, due.minute) == (12, 0)
+            assert due.date().isoformat() == task.props["pac_window_end"]
