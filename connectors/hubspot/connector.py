@@ -280,14 +280,12 @@ class HubSpotConnector:
             seen |= moved
         if by_lines:
             # a line item edited (amount, product, quantity) leaves its deal's stamp as it is: the deals of the line
-            # items changed since the watermark are read again, and each deal read carries its latest line's stamp
-            # when that is later than its own (``Lines.restamped``), so the watermark passes the lines it read and a
-            # quiet night finds none (one search page). Searched from the watermark itself, not minus the overlap:
-            # the overlap's lines would send their deals to be read again every night (and strictly after it: the
-            # line that made the watermark was read).
+            # items changed since the watermark (minus the overlap, as every search: a line edited while this pull
+            # ran, or not yet in the search index, is found the next night) are read again, and each deal read
+            # carries its latest line's stamp when that is later than its own (``Lines.restamped``), so the
+            # watermark passes the lines it read and a quiet night re-reads only the overlap's
             assert since_ms is not None
-            lines_since = since_ms + self.mapping.overlap_minutes * 60_000 + 1
-            edited = [o["id"] for o in search_modified(self.transport, "line_items", [], lines_since)]
+            edited = [o["id"] for o in search_modified(self.transport, "line_items", [], since_ms)]
             if edited:
                 owners = read_associations(self.transport, "line_items", "deals", edited)
                 deals = {str(to["toObjectId"]) for tos in owners.values() for to in tos} - seen

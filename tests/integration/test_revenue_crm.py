@@ -167,11 +167,66 @@ class TestHubSpotLineItemEdits:
         api.update("line_items", line_id, {"amount": "1200"})
         again = {d.id: d for d in connector.pull(ObjectKind.DEALS, mark) if isinstance(d, Deal)}
         assert deal_id in again and [x.amount for x in again[deal_id].lines] == [Decimal("1200")]
-        # the deal carries its line's stamp, so the next quiet night (from the new watermark) reads it no more
+        # the deal carries its line's stamp (when its figures last changed), so the watermark passes the line: a
+        # quiet night searches the lines from there minus the overlap only (one page), never from the old mark
+        line_stamp = api.tables["line_items"].rows[line_id].modified
+        assert again[deal_id].modified_at is not None
+        assert int(again[deal_id].modified_at.timestamp() * 1000) == line_stamp
         watermark = max(d.modified_at for d in again.values() if d.modified_at)
-        assert watermark > mark
         before = dict(connector.usage().by_endpoint)
-        assert [d for d in connector.pull(ObjectKind.DEALS, watermark) if isinstance(d, Deal)
-                and d.id == deal_id] == []
+        list(connector.pull(ObjectKind.DEALS, watermark + timedelta(minutes=11)))   # past the overlap: nothing
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
         assert "batch_read.deals" not in spent and spent.get("search.line_items") == 1, spent
+
+    def test_a_line_edited_while_a_night_reads_is_found_the_next_night(self):
+        """Night 2 searches the line items; right after, L2 is corrected to 2,500, then L1 (whose deal this night
+        reads) a second later: L1's stamp carries the watermark past L2's edit. The next night must still find
+        L2 (its search runs from the watermark minus the overlap, as every search). Before, it searched from the
+        watermark itself: D2 kept its 2,000 line until the next full read (the review's reproduction)."""
+        now = [datetime(2027, 5, 1, 2, 0, tzinfo=UTC).timestamp()]
+        api = HubSpotApi(None, clock=lambda: now[0])
+        with SandboxServer([api]) as server:
+            julie = api.add_owner(JULIE, "Julie", "Martin")
+            company = api.add("companies", {"name": "Lyon A", "zip": "69003", "hubspot_owner_id": julie})
+            connector = sandbox_connector(server)
+
+            def deal(name: str, amount: str) -> tuple[str, str]:
+                d = api.add("deals", {"dealname": name, "closedate": "2027-04-10T10:00:00.000Z",
+                                      "pipeline": "default", "dealstage": "closedwon", "deal_currency_code": "EUR",
+                                      "hubspot_owner_id": julie, "amount": amount})
+                api.associate("deals", d, "companies", company, primary=True)
+                line = api.add("line_items", {"name": "PUMP", "hs_sku": "PUMP", "quantity": "1", "amount": amount})
+                api.associate("deals", d, "line_items", line)
+                return d, line
+
+            try:
+                _, l1 = deal("one", "1000")
+                d2, l2 = deal("two", "2000")
+                now[0] += 3600
+                deal("zero", "10")                     # a later deal: night 1's watermark an hour after D1 and D2
+                night1 = [r for r in connector.pull(ObjectKind.DEALS, None) if isinstance(r, Deal)]
+                mark = max(r.modified_at for r in night1 if r.modified_at)
+                now[0] += 86400
+                api.update("line_items", l1, {"amount": "1100"})
+                real_call = connector.transport.call
+
+                def call(what: str, *args, **kwargs):   # the edits land right after night 2's line search
+                    reply = real_call(what, *args, **kwargs)
+                    if what == "search.line_items":
+                        connector.transport.call = real_call
+                        now[0] += 1
+                        api.update("line_items", l2, {"amount": "2500"})
+                        now[0] += 1
+                        api.update("line_items", l1, {"amount": "1200"})
+                    return reply
+
+                connector.transport.call = call
+                now[0] += 3600
+                night2 = [r for r in connector.pull(ObjectKind.DEALS, mark) if isinstance(r, Deal)]
+                connector.transport.call = real_call
+                mark2 = max([mark, *(r.modified_at for r in night2 if r.modified_at)])
+                now[0] += 86400
+                night3 = {r.id: r for r in connector.pull(ObjectKind.DEALS, mark2) if isinstance(r, Deal)}
+                assert d2 in night3 and [x.amount for x in night3[d2].lines] == [Decimal("2500")]
+            finally:
+                connector.close()
