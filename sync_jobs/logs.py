@@ -41,18 +41,22 @@ def redact(text: str) -> str:
     return text
 
 
+_PROSE = re.compile(r" [a-z]+ [a-z]")   # ": set them ...": a lower-case word, then the sentence goes on
+
+
 def _mask(match: re.Match[str]) -> str:
     """``***`` for the secret a pattern found (its group 1 is what leads to it, kept), except for the words after
     an environment variable's NAME in a sentence: ``PAC_SF_CLIENT_SECRET: set it in the environment`` names the
-    variable. An upper-case NAME followed by ``:`` and an unquoted word is that; ``NAME=value`` (an env dump, a
-    secrets file) and a quoted value (``"NAME": "…"``) are data. (Values read from the environment or the secrets
-    file are hidden whatever surrounds them: ``register_secret``.)"""
+    variable. Only that shape is kept: an upper-case NAME, then ``": "``, then a word of lower-case letters that the
+    sentence goes on after, on the same line. ``NAME=value`` (an env dump, a secrets file), ``NAME:value``, a quoted
+    value, ``PASSWORD: hunter2`` (YAML) or a value ending its line are data. (Values read from the environment, the
+    secrets file or the database URL are hidden whatever surrounds them: ``register_secret``.)"""
     if match.re is _KEY_VALUE:
         text, start = match.string, match.start()
         while start and (text[start - 1].isalnum() or text[start - 1] == "_"):    # the identifier's head: PAC_SF_
             start -= 1
         name, sep = text[start:match.end("key")], match.group("sep")
-        if name.isupper() and "=" not in sep and not any(q in sep for q in "'\""):
+        if name.isupper() and sep == ":" + " " and _PROSE.match(text, match.end("sep") - 1):
             return match.group(0)
     return match.group(1) + "***"
 
