@@ -268,7 +268,11 @@ class HubSpotConnector:
                 i = obj["id"]
                 if winners or by_lines:
                     seen.add(str(i))
-                if object_type == "companies" and since_ms is not None and merged_ids(obj):
+                if object_type == "companies" and since_ms is not None and merged_ids(obj) \
+                        and _created_since(obj, since_ms):
+                    # a merge makes a new company (HubSpot's changelog: "a new record with a new ID"): one created
+                    # since the watermark is this night's merge; an older one listing merged ids merged long ago,
+                    # and its children need no new read whenever it changes
                     self._merge_winners.add(str(i))
                 yield convert(lines.restamped(obj), companies.get(i), lines.of(i))
                 if spec.merges:
@@ -574,6 +578,12 @@ def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[
             buffer = []
     if buffer:
         yield buffer
+
+
+def _created_since(obj: dict[str, Any], since_ms: int) -> bool:
+    """The record was created at or after ``since_ms`` (its ``createdAt``, else ``hs_createdate``; unknown: yes)."""
+    created = parse_datetime(obj.get("createdAt")) or parse_datetime((obj.get("properties") or {}).get("hs_createdate"))
+    return created is None or to_ms(created) >= since_ms
 
 
 def _when(obj: dict[str, Any]) -> datetime:

@@ -145,6 +145,27 @@ class TestMerges:
         assert {x.id: x.account_id for x in stored.activities if not x.deleted} == dict.fromkeys(visits, c)
         assert _april_revenue(stored) == Decimal("2000")
 
+    def test_a_company_merged_long_ago_does_not_send_its_children_to_be_read_again(self, engine, portal):
+        """The merged company C, edited weeks after the merge (its name), lists merged ids for ever: that night reads
+        C, and no association or record of its children (the review: every change of a merged key account re-read
+        all its meetings, calls and deals)."""
+        api, connector, julie = portal
+        a, b = _company(api, "Lyon A", julie), _company(api, "Lyon A (doublon)", julie)
+        _won(api, a, "1000", julie)
+        kinds = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.ACTIVITIES, ObjectKind.DEALS)
+        c = api.merge("companies", a, b)
+        mark = _night(engine, connector, None, run_id=1, kinds=kinds)
+        assert mark is not None
+        api.add("contacts", {"email": "x@example.com"}, modified=mark + timedelta(days=20))   # weeks later
+        api.update("companies", c, {"name": "Lyon A SA"})
+        api.requests.clear()
+        _night(engine, connector, mark + timedelta(days=19), run_id=2, kinds=kinds)
+        asked = [path for _, path, _ in api.requests]
+        assert any("/companies/search" in p for p in asked)
+        children = [p for p in asked if "/associations/companies/" in p
+                    or ("/objects/deals/batch/read" in p)]
+        assert children == [], asked
+
     def test_a_chain_of_merges_retires_every_id(self, engine, portal):
         """A and B merge into C, then C and E into F: F lists A, B, C and E; a night that only sees F (C was never
         stored) still retires A, B and E. One company left."""
