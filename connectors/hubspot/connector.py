@@ -99,9 +99,10 @@ class HubSpotConnector:
         self.labels_language = "en"          # labels written by provisioning: the plan's language (fr or en)
         self.axis_targets: AxisTargets | None = None    # axis id -> companies, from the pipeline (associations)
         self._accounts_full = False          # this run read every company: links are reconciled in full, once
-        # companies that merged others, seen by this run's incremental company read: their meetings, calls and deals
-        # (moved to them by the merge, stamps unchanged) are read by the next pulls of this run
-        self._merge_winners: set[str] = set()
+        # companies that merged others, seen by this run's company read, with when they were created (a merge makes
+        # a new company): the meetings, calls and deals a merge since a pull's watermark moved to them (stamps
+        # unchanged) are read by that pull
+        self._merge_winners: dict[str, int] = {}
         self._links_settled = False
         self._links: Links | None = None
         self._written: Mapping[tuple[str, str], Any] | None = None
@@ -259,7 +260,8 @@ class HubSpotConnector:
                              if spec.company else {})
                 yield buffer, companies, (self._lines(ids) if lines_too else NO_LINES)
 
-        winners = sorted(self._merge_winners) if since_ms is not None and spec.company else []
+        winners = sorted(i for i, created in self._merge_winners.items() if created >= since_ms) \
+            if since_ms is not None and spec.company else []
         by_lines = lines_too and since_ms is not None
         seen: set[str] = set()
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
@@ -268,12 +270,12 @@ class HubSpotConnector:
                 i = obj["id"]
                 if winners or by_lines:
                     seen.add(str(i))
-                if object_type == "companies" and since_ms is not None and merged_ids(obj) \
-                        and _created_since(obj, since_ms):
+                if object_type == "companies" and merged_ids(obj):
                     # a merge makes a new company (HubSpot's changelog: "a new record with a new ID"): one created
-                    # since the watermark is this night's merge; an older one listing merged ids merged long ago,
-                    # and its children need no new read whenever it changes
-                    self._merge_winners.add(str(i))
+                    # since a pull's watermark is a merge that pull has not seen; an older one merged long ago, and
+                    # its children need no new read whenever it changes (also noted on a full company read: the
+                    # activities and deals may still be read incrementally)
+                    self._merge_winners[str(i)] = _created_ms(obj)
                 yield convert(lines.restamped(obj), companies.get(i), lines.of(i))
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
@@ -580,10 +582,11 @@ def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[
         yield buffer
 
 
-def _created_since(obj: dict[str, Any], since_ms: int) -> bool:
-    """The record was created at or after ``since_ms`` (its ``createdAt``, else ``hs_createdate``; unknown: yes)."""
+def _created_ms(obj: dict[str, Any]) -> int:
+    """When the record was created (``createdAt``, else ``hs_createdate``), in ms; unknown: as late as can be, so a
+    merge is never missed for want of it."""
     created = parse_datetime(obj.get("createdAt")) or parse_datetime((obj.get("properties") or {}).get("hs_createdate"))
-    return created is None or to_ms(created) >= since_ms
+    return to_ms(created) if created is not None else 2**62
 
 
 def _when(obj: dict[str, Any]) -> datetime:

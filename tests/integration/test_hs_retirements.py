@@ -145,6 +145,23 @@ class TestMerges:
         assert {x.id: x.account_id for x in stored.activities if not x.deleted} == dict.fromkeys(visits, c)
         assert _april_revenue(stored) == Decimal("2000")
 
+    def test_a_merge_seen_by_a_full_company_read_still_moves_the_incremental_children(self, engine, portal):
+        """The night after the merge reads the companies in full (their reading changed, say) and the deals
+        incrementally: the deals the merge moved are still read, now on C (a merge was noted only by an incremental
+        company read)."""
+        api, connector, julie = portal
+        a, b = _company(api, "Lyon A", julie), _company(api, "Lyon A (doublon)", julie)
+        d1, d2 = _won(api, a, "1000", julie), _won(api, b, "1000", julie)
+        mark = _night(engine, connector, None, run_id=1)
+        assert mark is not None
+        api.add("contacts", {"email": "x@example.com"}, modified=STAMP + timedelta(days=1))
+        c = api.merge("companies", a, b)
+        since = STAMP + timedelta(hours=12)
+        list(connector.pull(ObjectKind.ACCOUNTS, since, full=True))
+        deals = {d.id: d.account_id for d in connector.pull(ObjectKind.DEALS, since)
+                 if not isinstance(d, Rejected) and not d.deleted}
+        assert deals == {d1: c, d2: c}
+
     def test_a_company_merged_long_ago_does_not_send_its_children_to_be_read_again(self, engine, portal):
         """The merged company C, edited weeks after the merge (its name), lists merged ids for ever: that night reads
         C, and no association or record of its children (the review: every change of a merged key account re-read
