@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
@@ -185,11 +185,20 @@ class WriteResult:
         """What the last-written row keeps beside the fields sent: the CRM's change stamp of this write."""
         return {CRM_STAMP: self.modified_at.isoformat()} if self.modified_at is not None else {}
 
+    def with_unsent(self, unsent: frozenset[str]) -> WriteResult:
+        """This result with ``unsent`` named when the write was accepted (a refused one records nothing anyway)."""
+        return replace(self, unsent=unsent) if self.ok and unsent else self
+
 
 def nothing_to_send(change: WriteChange, unsent: frozenset[str]) -> bool:
     """Whether ``change`` has nothing left to send once its ``unsent`` fields are left out: ``last_synced`` only
     rides along a change (an owner that still cannot be set, night after night, costs no write)."""
     return bool(unsent) and not set(change.fields) - unsent - {"last_synced"}
+
+
+def nothing_sent(change: WriteChange) -> WriteResult:
+    """The result of a change with nothing to send (``nothing_to_send``): no call made, nothing recorded as written."""
+    return WriteResult(change.key, True, change.crm_id, unsent=frozenset(change.fields))
 
 
 def own_stamps(written: Mapping[tuple[str, str], Any] | None, target: Target) -> dict[str, datetime]:

@@ -17,7 +17,7 @@ language by default). The engine's details are worded in English with the plan's
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -83,12 +83,7 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
         raise KeyError(f"no action {action_id!r} in plan {plan.name!r} (known: {known})") from None
     lang = _lang(plan, lang)
     zone = ZoneInfo(plan.timezone)
-    real = [d for d in progress.decisions if d.rule != "truncated"]
-    counted = [d for d in real if d.counted]
-    missed = [d for d in real if not d.counted]
-    # the engine lists at most ``counted_limit`` counted activities and ``near_miss_limit`` near misses; a
-    # "truncated" decision of each kind counts the others, which the header counts too
-    more = [d for d in progress.decisions if d.rule == "truncated"]
+    counted, missed, more = _tally(progress.decisions)
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     uncounted = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
     percent = half_up(progress.progress, percent=True)
@@ -112,6 +107,16 @@ def _listed(listed: int, total: int, lang: str) -> str:
                 else f" ; seules les {listed} premières sont listées")
     return ("; none is listed" if listed == 0 else "; only the first is listed" if listed == 1
             else f"; only the first {listed} are listed")
+
+
+def _tally(decisions: Sequence[Decision]) -> tuple[list[Decision], list[Decision], list[Decision]]:
+    """The listed decisions, counted then not counted, and the engine's ``truncated`` ones: it lists at most
+    ``counted_limit`` counted activities and ``near_miss_limit`` near misses of an action, ``deal_decision_limit``
+    deals of each kind of an axis, and counts the others in a "truncated" decision ("58 more counted deals not
+    listed (2 with no amount)"), which the headers count too."""
+    real = [d for d in decisions if d.rule != "truncated"]
+    return ([d for d in real if d.counted], [d for d in real if not d.counted],
+            [d for d in decisions if d.rule == "truncated"])
 
 
 def _fr(n: int, one: str, many: str) -> str:
@@ -228,12 +233,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         raise KeyError(f"no axis {axis_id!r} in plan {plan.name!r} (known: {known})") from None
     lang = _lang(plan, lang)
     flt = DealFilter.of(plan.axis_scope(axis).deals_part, axis.who)
-    real = [d for d in progress.decisions if d.rule != "truncated"]
-    counted = [d for d in real if d.counted]
-    missed = [d for d in real if not d.counted]
-    # the engine lists at most ``deal_decision_limit`` deals of each kind and counts the others in a "truncated"
-    # decision ("58 more counted deals not listed (2 with no amount)"), as it does for an action's activities
-    more = [d for d in progress.decisions if d.rule == "truncated"]
+    counted, missed, more = _tally(progress.decisions)
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     missed_total = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
     rows = []

@@ -15,8 +15,9 @@ A second run waits up to ``wait`` seconds, then raises ``LockHeld`` naming the h
 A lock can be lost while its run goes on: the PostgreSQL connection holding it ends (an idle timeout, a pooler,
 a failover, ``pg_terminate_backend``: the server releases the lock and another worker may take it), or a SQLite
 lease expires unrefreshed and is taken over. ``ensure_held()`` raises ``LockLost`` when any lock this run holds
-is no longer its own; the store calls it before it saves what was written to a CRM and before the run's
-checkpoint (watermarks), so a run that lost its lock stops there instead of running beside another. The
+is no longer its own; the writer calls it before each batch it sends to a CRM, the store before it saves what a
+CRM accepted and before the run's checkpoint (watermarks), so a run that lost its lock stops there instead of
+running beside another. The
 PostgreSQL lock's connection is kept alive by a heartbeat (``SELECT 1`` every minute), which also notices its end.
 """
 

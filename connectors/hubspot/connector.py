@@ -253,12 +253,7 @@ class HubSpotConnector:
         def fetched() -> Iterator[tuple[list[dict[str, Any]], dict[str, str | None], Lines]]:
             for buffer in _buffered(live, ASSOCIATION_BUFFER):
                 ids = [o["id"] for o in buffer]
-                # each record's company at once: the raw associations (several objects per record) are dropped
-                # here instead of living as long as the buffer
-                companies = ({i: choose_company(tos) for i, tos in
-                              read_associations(self.transport, object_type, "companies", ids).items()}
-                             if spec.company else {})
-                yield buffer, companies, (self._lines(ids) if lines_too else NO_LINES)
+                yield buffer, self._companies(spec, ids), (self._lines(ids) if lines_too else NO_LINES)
 
         winners = sorted(i for i, created in self._merge_winners.items() if created >= since_ms) \
             if since_ms is not None and spec.company else []
@@ -324,14 +319,20 @@ class HubSpotConnector:
         if not found:
             return
         got = [obj["id"] for obj in found]
-        companies = {i: choose_company(tos) for i, tos in
-                     read_associations(self.transport, spec.object_type, "companies", got).items()} \
-            if spec.company else {}
+        companies = self._companies(spec, got)
         lines = self._lines(got) if lines_too else NO_LINES
         for obj in found:
             yield convert(lines.restamped(obj), companies.get(obj["id"]), lines.of(obj["id"]))
             if spec.merges:
                 yield from self._merged_away(spec, obj)
+
+    def _companies(self, spec: HsObject, ids: Sequence[str]) -> dict[str, str | None]:
+        """Record id -> its company (``choose_company``), for an object linked to companies; the raw associations
+        (several objects per record) are dropped here instead of living as long as the records."""
+        if not spec.company:
+            return {}
+        return {i: choose_company(tos)
+                for i, tos in read_associations(self.transport, spec.object_type, "companies", ids).items()}
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
         """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops

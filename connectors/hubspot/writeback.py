@@ -30,7 +30,15 @@ from typing import Any
 
 from more_itertools import chunked
 
-from connectors.base import RateLimited, Target, TransientError, WriteChange, WriteResult, nothing_to_send
+from connectors.base import (
+    RateLimited,
+    Target,
+    TransientError,
+    WriteChange,
+    WriteResult,
+    nothing_sent,
+    nothing_to_send,
+)
 from connectors.hubspot.associations import DEFAULT_CAP, AxisTargets, Links, choose_company, parse_axes
 from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.reads import batch_read, list_objects, read_associations
@@ -144,14 +152,14 @@ class Writer:
             if change.target is not Target.ACCOUNT and change.fields.get("owner_email") \
                     and "hubspot_owner_id" not in props_or_error:     # no such owner (warned): sent again next run
                 if nothing_to_send(change, frozenset({"owner_email"})):     # only that owner: no call
-                    results[i] = WriteResult(change.key, True, change.crm_id, unsent=frozenset(change.fields))
+                    results[i] = nothing_sent(change)
                     continue
                 unsent[i] = frozenset({"owner_email"})
             groups.setdefault(where, []).append((i, change, props_or_error))
         for (object_type, verb), items in groups.items():
             for batch in chunked(items, BATCH_WRITE):
                 for i, result in self._send(object_type, verb, batch):
-                    results[i] = replace(result, unsent=unsent[i]) if result.ok and i in unsent else result
+                    results[i] = result.with_unsent(unsent.get(i, frozenset()))
         if not self.fallback:
             if self.full:
                 self._linked("axis_companies", lambda: self._settle_all_axes(changes, results))

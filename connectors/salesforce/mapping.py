@@ -9,7 +9,6 @@ account's ``PAC_*__c`` fields: any other field is refused here, before anything 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -345,9 +344,9 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                                         "name only", f"write {spelt}"))
             if f is None:
                 known = [v["name"] for v in (fields or {}).values()]
-                close = difflib.get_close_matches(name.rsplit(".", 1)[-1], known, n=1)
+                close = closest(name.rsplit(".", 1)[-1], known)
                 problems.append(Problem(key, f"{where} has no field {name.rsplit('.', 1)[-1]!r}",
-                                        f"did you mean {close[0]!r}?" if close else
+                                        f"did you mean {close!r}?" if close else
                                         "fix the field name, or grant the integration user read access"))
                 continue
             allowed = _TYPES.get(key) or _STATUS_TYPES.get(key.rsplit(".", 1)[-1] if key.startswith(

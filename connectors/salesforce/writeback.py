@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -29,6 +28,7 @@ from connectors.base import (
     TransientError,
     WriteChange,
     WriteResult,
+    nothing_sent,
     nothing_to_send,
 )
 from connectors.salesforce.client import SfClient
@@ -72,7 +72,7 @@ class Writer:
                 continue
             if left_out := self._unsent(change, record):
                 if nothing_to_send(change, left_out):      # only an owner that still has no active user: no call
-                    results[i] = WriteResult(change.key, True, change.crm_id, unsent=frozenset(change.fields))
+                    results[i] = nothing_sent(change)
                     continue
                 unsent[i] = left_out
             groups.setdefault(path, []).append((i, record))
@@ -82,8 +82,8 @@ class Writer:
                 self._write_chunk(path, chunk, changes, results)
         for i, left_out in unsent.items():
             result = results[i]
-            if result is not None and result.ok:
-                results[i] = replace(result, unsent=left_out)
+            if result is not None:
+                results[i] = result.with_unsent(left_out)
         return [r if r is not None else _no_result(c) for r, c in zip(results, changes, strict=True)]
 
     def _unsent(self, change: WriteChange, record: Mapping[str, Any]) -> frozenset[str]:
@@ -131,10 +131,9 @@ class Writer:
         # pac's own change, so the next incremental pull does not read it again (see ``_account_where``).
         answered = self.client.server_time
         stamp = answered + timedelta(seconds=1) if answered is not None and path == "composite/sobjects" else None
-        answered_for = chunk[: len(saved or [])]
-        for i, _ in chunk[len(answered_for):]:     # fewer results than records (documented: one each, in order)
-            results[i] = _no_result(changes[i])
-        for (i, _), res in zip(answered_for, saved or [], strict=False):
+        # (fewer results than records, though Salesforce documents one each, in order: those left without one are
+        # retryable failures, ``write``'s ``_no_result``)
+        for (i, _), res in zip(chunk, saved or [], strict=False):
             if res.get("success"):
                 results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id,
                                          modified_at=stamp if changes[i].target is Target.ACCOUNT else None)
