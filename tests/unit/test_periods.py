@@ -402,7 +402,8 @@ def expressions(draw: st.DrawFn) -> str:
         f"{FR_MONTHS[month - 1]} {year}", f"{EN_MONTHS[month - 1]} {year}", f"T{(month + 2) // 3} {year}",
         f"le {day} {FR_MONTHS[month - 1]} {year}", f"{EN_MONTHS[month - 1]} {day}, {year}",
         f"avant le {day:02d}/{month:02d}/{year}", f"by end of {EN_MONTHS[month - 1]} {year}",
-        f"du {day} au {day + 1} {FR_MONTHS[month - 1]} {year}",
+        # (a range's last day no later than the 28th: « du 28 au 29 février 2001 » names a day that does not exist)
+        f"du {min(day, 27)} au {min(day, 27) + 1} {FR_MONTHS[month - 1]} {year}",
     ]))
 
 
