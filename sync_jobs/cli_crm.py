@@ -34,6 +34,7 @@ from sync_jobs import textsafe
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM
 from sync_jobs.logs import redact, register_secret
 from sync_jobs.secrets import connector_env
+from sync_jobs.store.db import check_url
 
 CRMS = tuple(registry.CRMS)
 
@@ -134,6 +135,12 @@ def _check_settings(path: Path) -> None:
         _print_problems(exc.problems, path)
         sys.exit(EXIT_BAD_INPUT)
     problems: list[Problem] = []
+    if settings.database_url is not None:   # the file's value (PAC_DATABASE_URL is not read here)
+        try:
+            check_url(settings.database_url)
+        except InvalidInput as exc:
+            line = load_yaml(path).line(("database_url",))
+            problems += [Problem("database_url", p.message, p.fix, file=str(path), line=line) for p in exc.problems]
     for connector in settings.connectors:
         try:
             doc = load_yaml(connector.mapping)

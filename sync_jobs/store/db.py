@@ -22,19 +22,25 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 SUPPORTED = ("sqlite:///PATH (a SQLite file; the default is .pac/pac.db) or postgresql+psycopg://USER@HOST/DATABASE "
-             "(PostgreSQL through psycopg 3; postgresql:// is read the same way)")
+             "(PostgreSQL through psycopg 3; postgresql:// and postgres:// are read the same way)")
 _WHERE = "database_url in the settings, or PAC_DATABASE_URL"
 
 
 def check_url(url: str) -> URL:
     """The store's URL, parsed and checked: SQLite, or PostgreSQL through an installed driver. Anything else
     (``mysql://``, a driver that is not installed, a typo) is refused with ``InvalidInput`` (exit 2) naming
-    what is supported. ``postgresql://`` without a driver means psycopg 3, the driver pac installs."""
+    what is supported. ``postgresql://`` without a driver means psycopg 3, the driver pac installs; ``postgres://``
+    (the spelling Heroku, Render and many hosts hand out, which SQLAlchemy no longer reads) means the same."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         scheme = url.split("://", 1)[0] if "://" in url else url[:20]
         raise _refuse(f"{scheme!r} is not a database URL") from None
+    except ValueError:   # SQLAlchemy reads the port as an integer
+        port = url.rsplit("@", 1)[-1].split("/", 1)[0]
+        raise _refuse(f"the port in {port!r} is not a number") from None
+    if parsed.drivername == "postgres" or parsed.drivername.startswith("postgres+"):
+        parsed = parsed.set(drivername="postgresql" + parsed.drivername[len("postgres"):])
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     shown = parsed.render_as_string(hide_password=True)
     if backend not in ("sqlite", "postgresql"):

@@ -16,6 +16,7 @@ import pytest
 from pac_config.settings import load_settings
 from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store
+from sync_jobs.store.db import check_url
 from tests.cli import PAC, run_pac
 from tests.e2e.conftest import copy_demo_store
 from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
@@ -100,7 +101,8 @@ class TestReadOnlyStore:
 
 class TestUnsupportedUrl:
     @pytest.mark.parametrize("url", ["mysql://pac:s3cret@db.example/pac", "postgresql+psycopg2://pac@db/pac",
-                                     "oracle://pac@db/pac", "not a url"])
+                                     "oracle://pac@db/pac", "not a url",
+                                     "postgresql://pac:s3cret@db.example:543a/pac"])
     @pytest.mark.parametrize("command", COMMANDS[:4], ids=[c[0] for c in COMMANDS[:4]])
     def test_exit_2_listing_what_is_supported(self, tmp_path, url, command) -> None:
         """PAC_DATABASE_URL naming an unsupported database or a driver not installed: exit 2 with the
@@ -111,6 +113,22 @@ class TestUnsupportedUrl:
         assert "sqlite:///PATH" in done.stderr and "postgresql+psycopg://" in done.stderr
         assert "s3cret" not in done.stderr and "Traceback" not in done.stderr
         assert not (tmp_path / "pac.db").exists()
+
+    def test_postgres_scheme_is_postgresql(self) -> None:
+        """``postgres://`` (what Heroku, Render and many hosts hand out; SQLAlchemy 2 no longer reads it) is
+        PostgreSQL through psycopg, like ``postgresql://`` (failed before: NoSuchModuleError, exit 6)."""
+        for url in ("postgres://pac:pw@db.example/pac", "postgres+psycopg://pac:pw@db.example/pac"):
+            assert check_url(url).drivername == "postgresql+psycopg", url
+
+    def test_config_check_names_the_line(self, tmp_path) -> None:
+        """`pac config check` checks the file's database_url as the commands will (passed before: settings OK)."""
+        config = write_settings(tmp_path, "mysql://pac:s3cret@db.example/pac")
+        done = pac("config", "check", str(config), cwd=tmp_path, env=_env())
+        assert done.returncode == 2, done.stdout
+        line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if "database_url" in text)
+        assert f"{config.name}:{line} database_url: mysql://pac:***@db.example/pac: mysql is not supported" \
+            in done.stdout, done.stdout
+        assert "s3cret" not in done.stdout + done.stderr
 
 
 class TestFailedCommandsHideNothing:
