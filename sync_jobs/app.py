@@ -37,6 +37,7 @@ from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
 from sync_jobs.report_inputs import ReportInputs, RunSummary, SnapshotPoint
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
+from sync_jobs.store_guard import require_sync
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,8 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
     ps = settings.plan(plan_ref)
     plan, _ = load_plan_file(ps)
     own = engine is None
+    if own:   # figures from an empty store would read as "0 / 5" and "every axis within thresholds"
+        require_sync(settings.database(), ps.key, plan.id)
     engine = engine or open_store(settings.database())
     try:
         plan, _refused = effective_plan(engine, plan)

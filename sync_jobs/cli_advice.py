@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import click
 
+from pac_config.planfile import load_plan
 from pac_core.kpi_vocabulary import summary
 from pac_core.plan import Plan
 from pac_core.results import Evaluation
@@ -85,16 +86,17 @@ def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: s
       pac advice --lang en
     """
     settings = cli_common.settings(read_only=True)
+    declared = load_plan(settings.plan(plan_ref).file)   # an unknown axis is refused before the store is read
+    if axis_id is not None and axis_id not in {a.id for a in declared.axes}:
+        words = WORDS[lang or declared.language]
+        known = ", ".join(a.id for a in declared.axes)
+        click.echo(f"{words['unknown'].format(axis=axis_id)} ({words['fix'].format(known=known)})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     now = current(settings, plan_ref, as_of=cli_common.as_of(as_of))
     plan, evaluation = now.plan, now.evaluation
     lang = lang or plan.language
     if lang != plan.language:      # the sentences are the engine's: evaluate again in the asked language
         plan = replace(plan, language=lang)
         evaluation = evaluate(plan, now.records, evaluation.as_of, settings)
-    if axis_id is not None and axis_id not in {a.id for a in plan.axes}:
-        words = WORDS[lang]
-        known = ", ".join(a.id for a in plan.axes)
-        click.echo(f"{words['unknown'].format(axis=axis_id)} ({words['fix'].format(known=known)})", err=True)
-        sys.exit(EXIT_BAD_INPUT)
     for line in advice_lines(plan, evaluation, lang, axis_id):
         click.echo(line)

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import click
 from rich.table import Table
 
+from pac_config.planfile import load_plan
 from pac_core.explain import REASONS, explain_action, explain_axis, localise
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
@@ -46,17 +47,17 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     and the near misses; an axis (AX-...) lists the won deals counted and left out, with amounts, close
     dates, owners, product lines and reasons."""
     settings = cli_common.settings(read_only=True)
-    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), explain=[item_id])
-    plan = now.plan
-    if any(a.id == item_id for a in plan.axes):
-        _axis(now, item_id, limit, lang)
-    elif any(a.id == item_id for a in plan.actions):
-        _action(now, item_id, limit, lang)
-    else:
+    plan = load_plan(settings.plan(plan_ref).file)   # an unknown id is refused before the store is read
+    if not any(a.id == item_id for a in (*plan.axes, *plan.actions)):
         click.echo(f"no action or axis {item_id!r} in plan {plan.name!r} (actions: "
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
                    err=True)
         sys.exit(EXIT_BAD_INPUT)
+    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), explain=[item_id])
+    if any(a.id == item_id for a in now.plan.axes):
+        _axis(now, item_id, limit, lang)
+    else:
+        _action(now, item_id, limit, lang)
 
 
 def _lang(plan: Plan, lang: str | None) -> str:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tests.cli import run_pac as pac
 
@@ -103,11 +104,15 @@ class TestReportCommand:
 
 
 class TestNoSync:
-    def test_no_store_is_refused_and_none_is_created(self, tmp_path: Path) -> None:
-        """With the shipped settings and no sync yet, pac report exits 2, says what to run, creates nothing."""
+    @pytest.mark.parametrize("command", [("report", "-o", "pac.html"), ("explain", "A-01"), ("advice",)],
+                             ids=["report", "explain", "advice"])
+    def test_no_store_is_refused_and_none_is_created(self, tmp_path: Path, command: tuple[str, ...]) -> None:
+        """With the shipped settings and no sync yet, pac report exits 2, says what to run, creates nothing.
+        So do explain and advice (before: "0 / 5 (0 %)" and "every axis within thresholds", exit 0, from an
+        empty store they created)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
-        result = pac("report", "-o", "pac.html", env=env, cwd=tmp_path)
-        assert result.returncode == 2
+        result = pac(*command, env=env, cwd=tmp_path)
+        assert result.returncode == 2, result.stdout
         assert "no sync recorded for plan example: run `pac sync` (or `pac demo`)" in result.stderr
         assert sorted(p.name for p in tmp_path.iterdir()) == []
 
