@@ -918,8 +918,21 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     if vague:
         raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window",
                           "write the days, e.g. 'du 10 au 20 mars' or 'before March 20'")
+    if s.startswith("du ") and (hit := _parse_at(s, 3, search=False, today=today)) and hit[0] == len(s):
+        day = text.strip()[2:].strip()
+        raise PeriodError(f"{text!r} says when the action starts, not when it ends",
+                          f"write both ends ('du {day} au ...'), 'à partir du {day}' for the rest of the plan, "
+                          f"or 'le {day}' for that day alone")
+    fiscal_part = _OF_FISCAL.search(s)
+    if fiscal_part and _parse_at(s, 0, search=False, today=today) is not None:
+        part = text.strip().split()[0]
+        raise PeriodError(f"{text!r}: the plan's period is its fiscal year already",
+                          f"write {part!r} alone (in a plan over a fiscal year, 'T1', 'Q1', 'S1' are that year's)")
     raise PeriodError(f"cannot read {text!r} as a period", f"write it as one of the forms understood, {EXAMPLES}")
 
+
+_OF_FISCAL = re.compile(r"\s+(?:de\s+l'\s*|of\s+the\s+|in\s+the\s+|du\s+)"
+                        r"(?:exercice|fiscal\s+year|annee\s+fiscale|fy)$")
 
 _FRACTION = re.compile(r"[1-3]/[2-4]\s+(?:de\s+|d')?(?:journees?|jours?|days?|heures?|hours?|temps|time|mois|months?"
                        r"|semaines?|weeks?|of)\b")

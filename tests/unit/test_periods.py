@@ -216,6 +216,10 @@ class TestBadInput:
         ("", "write when"),
         ("semaine", "forms understood"),
         ("semaine 18 et des poussières", "forms understood"),
+        # a start without an end, a quarter "of the exercice": the fix says what to write (generic before)
+        ("du 15 juin", "'à partir du 15 juin' for the rest of the plan, or 'le 15 juin' for that day alone"),
+        ("T1 de l'exercice", "write 'T1' alone"),
+        ("Q1 of the fiscal year", "write 'Q1' alone"),
     ])
     def test_raises_with_a_fix(self, text: str, fix: str) -> None:
         """Impossible or unreadable periods raise PeriodError whose message carries the fix."""
