@@ -2,7 +2,8 @@
 
 Business rules: an activity's type is the first mapping rule it matches (None when none); Events
 are timed by ``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted;
-Tasks by ``CompletedDateTime``, else their ``ActivityDate`` as ``day``; a deal is won per the mapping
+Tasks by their ``ActivityDate`` as ``day`` (the date the rep gave, what Salesforce's reports and timeline
+show), else ``CompletedDateTime``; a deal is won per the mapping
 (``IsWon`` or listed stages), lost when closed and not won, else open; amounts are Decimal in the
 deal's currency (``currency_field`` or the org's); e-mails are lower-cased; a postal code that maps
 to no département keeps ``departement=None`` and is logged as a warning, never rejected. Texts
@@ -251,9 +252,9 @@ class Normaliser:
                 day = sf_date(r.get("ActivityDate"))
             else:
                 start = sf_datetime(r.get("ActivityDateTime") or r.get("StartDateTime"))
-        else:
-            start = sf_datetime(r.get("CompletedDateTime"))
-            day = None if start else sf_date(r.get("ActivityDate"))
+        else:   # a Task's date is the one the rep gave (a call logged on Monday for Friday is Friday's)
+            day = sf_date(r.get("ActivityDate"))
+            start = None if day else sf_datetime(r.get("CompletedDateTime"))
         if start is None and day is None and not r.get("IsDeleted"):
             raise Malformed(f"{obj} has no date (ActivityDateTime, ActivityDate)")
         what = r.get("WhatId")

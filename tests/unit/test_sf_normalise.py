@@ -65,6 +65,19 @@ class TestActivities:
                                   "CompletedDateTime": "2027-05-06T08:00:00.000+0000", "SystemModstamp": STAMP})
         assert isinstance(act, Activity) and act.type is ActivityType.CALL and act.status is ActivityStatus.COMPLETED
 
+    def test_a_call_logged_late_counts_on_the_date_the_rep_gave(self) -> None:
+        """A call made on Friday 28 May and logged on Wednesday 2 June (ActivityDate 2027-05-28, CompletedDateTime
+        2 June): May's call, as Salesforce's activity reports and timeline date it (failed before: 2 June 09:00
+        Paris, counted in June). A closed task with no ActivityDate keeps its CompletedDateTime."""
+        n, _ = _normaliser()
+        task = {"Id": "00T1", "TaskSubtype": "Call", "Status": "Completed", "IsDeleted": False,
+                "CompletedDateTime": "2027-06-02T07:00:00.000+0000", "SystemModstamp": STAMP}
+        late = n.activity("Task", {**task, "ActivityDate": "2027-05-28"})
+        undated = n.activity("Task", {**task, "ActivityDate": None})
+        assert isinstance(late, Activity) and isinstance(undated, Activity)
+        assert (late.day, late.start) == (date(2027, 5, 28), None)
+        assert (undated.day, undated.start) == (None, datetime(2027, 6, 2, 7, tzinfo=UTC))
+
     def test_a_task_closed_by_a_status_of_the_orgs_own_is_completed(self) -> None:
         """Salesforce lets an org add closed Task statuses ('Clôturée'); it marks them closed in IsClosed. A call
         task with such a status is a completed call (default mapping and demo mapping); open with an unlisted
