@@ -61,10 +61,10 @@ def _one_or_ordered(value: object) -> object:
     be a list")."""
     if value is None:
         return value
-    names = value if isinstance(value, list) else [value]
     if not isinstance(value, (str, list)):
         raise PydanticCustomError("field_list", "must be a field name or a list of field names, not {value}",
                                   {"value": repr(value)[:40], "fix": _LIST_FIX})
+    names = value if isinstance(value, list) else [value]
     if not names:
         raise PydanticCustomError("field_list", "an empty list names no field", {"fix": _LIST_FIX})
     for i, item in enumerate(names, 1):
@@ -82,8 +82,9 @@ def _one_or_ordered(value: object) -> object:
     return value
 
 
-# One Account field, or an ordered list of them: the first holding a value is read (``first_of``). A Salesforce org
-# with Person Accounts keeps a business account's address in Billing*, a person account's in PersonMailing*.
+# One Account field, or an ordered list of them: the first holding a value is read (``normalise.first_of``). A
+# Salesforce org with Person Accounts keeps a business account's address in Billing*, a person account's in
+# PersonMailing*.
 Fields = Annotated[str | list[str], BeforeValidator(_one_or_ordered)]
 
 
