@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from pac_config.loader import (
     MAX_MAPPING_TEXT,
@@ -49,12 +50,56 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_MAPPING_TEXT)
 
 
+_LIST_FIX = ("write one field's API name, e.g. BillingPostalCode, or an ordered list of them, e.g. "
+             "[BillingPostalCode, PersonMailingPostalCode] (the first non-empty value wins); null if the org has none")
+
+
+def _one_or_ordered(value: object) -> object:
+    """A field, or an ordered list of fields (kept as written: a single field's fingerprint is today's). Anything
+    else, a list that names no field, holds something else than a field name or names a field twice, is refused
+    here with the fix, once (the schema would report each member of ``str | list[str]``: "must be text" and "must
+    be a list")."""
+    if value is None:
+        return value
+    if not isinstance(value, (str, list)):
+        raise PydanticCustomError("field_list", "must be a field name or a list of field names, not {value}",
+                                  {"value": repr(value)[:40], "fix": _LIST_FIX})
+    names = value if isinstance(value, list) else [value]
+    if not names:
+        raise PydanticCustomError("field_list", "an empty list names no field", {"fix": _LIST_FIX})
+    for i, item in enumerate(names, 1):
+        if isinstance(value, list) and (not isinstance(item, str) or not item.strip()):
+            raise PydanticCustomError("field_list", "item {i} of the list, {item}, is not a field name",
+                                      {"i": i, "item": repr(item)[:40], "fix": "write the field's API name, e.g. "
+                                       "PersonMailingPostalCode (one field per item)"})
+        if len(item) > MAX_MAPPING_TEXT:
+            raise PydanticCustomError("field_list", "must be at most {max_length} characters long",
+                                      {"max_length": MAX_MAPPING_TEXT, "fix": "shorten it"})
+    twice = next((f for i, f in enumerate(names) if f in names[:i]), None)
+    if twice is not None:
+        raise PydanticCustomError("field_list", "{field} is listed twice", {"field": twice,
+                                  "fix": "list each field once"})
+    return value
+
+
+# One Account field, or an ordered list of them: the first holding a value is read (``normalise.first_of``). A
+# Salesforce org with Person Accounts keeps a business account's address in Billing*, a person account's in
+# PersonMailing*.
+Fields = Annotated[str | list[str], BeforeValidator(_one_or_ordered)]
+
+
+def field_list(fields: str | list[str] | None) -> list[str]:
+    """The fields of a mapping key that names one field or an ordered list of them, in order."""
+    return [] if fields is None else [fields] if isinstance(fields, str) else list(fields)
+
+
 class AccountMap(_Model):
-    """Account fields read into ``Account``; ``null`` means the org has no such field."""
+    """Account fields read into ``Account``; ``null`` means the org has no such field. ``postal_code`` and
+    ``country`` may list several fields, in order: the first non-empty value wins (Person Accounts)."""
 
     name: str = "Name"
-    postal_code: str | None = "BillingPostalCode"
-    country: str | None = "BillingCountry"
+    postal_code: Fields | None = "BillingPostalCode"
+    country: Fields | None = "BillingCountry"
     industry: str | None = "Industry"
     account_type: str | None = "Type"
     annual_revenue: str | None = "AnnualRevenue"
@@ -147,10 +192,15 @@ class SalesforceMapping(_Model):
     def read_fields(self) -> dict[str, dict[str, str]]:
         """Per object, key path in the mapping -> field it reads (for offline and online checks)."""
         a = self.accounts
-        acc = {f"accounts.{k}": v for k, v in (("name", a.name), ("postal_code", a.postal_code),
-                                                ("country", a.country), ("industry", a.industry),
-                                                ("account_type", a.account_type),
-                                                ("annual_revenue", a.annual_revenue), ("dormant", a.dormant)) if v}
+        acc: dict[str, str] = {}
+        for k, v in (("name", a.name), ("postal_code", a.postal_code), ("country", a.country),
+                     ("industry", a.industry), ("account_type", a.account_type),
+                     ("annual_revenue", a.annual_revenue), ("dormant", a.dormant)):
+            # one field keeps its key (``accounts.postal_code``); a list's fields are keyed one by one (``[1]``)
+            if isinstance(v, list):
+                acc.update({f"accounts.{k}[{i}]": f for i, f in enumerate(v)})
+            elif v:
+                acc[f"accounts.{k}"] = v
         acc.update({f"accounts.custom.{k}": v for k, v in a.custom.items()})
         out: dict[str, dict[str, str]] = {"Account": acc, "Event": {}, "Task": {}}
         for i, rule in enumerate(self.activities.rules):
@@ -227,7 +277,7 @@ def parse_mapping(doc: Document) -> tuple[SalesforceMapping | None, list[Problem
             if fld not in target.fields.values():
                 problems.append(doc.problem(("writeback", name, "editable", fld), f"{fld} is not among the "
                                             "fields written for this object", "list it under fields too"))
-    if mapping.accounts.postal_code is None:
+    if not field_list(mapping.accounts.postal_code):
         problems.append(doc.problem(("accounts", "postal_code"), "no postal code field: départements and "
                                     "régions cannot be derived", "set it to BillingPostalCode or your field"))
     return (None if problems else mapping), problems
@@ -349,8 +399,9 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                                         f"did you mean {close!r}?" if close else
                                         "fix the field name, or grant the integration user read access"))
                 continue
-            allowed = _TYPES.get(key) or _STATUS_TYPES.get(key.rsplit(".", 1)[-1] if key.startswith(
-                "activities.status.") else "")
+            # a listed field (``accounts.postal_code[1]``) must be of its key's type
+            allowed = _TYPES.get(re.sub(r"\[\d+\]$", "", key)) or _STATUS_TYPES.get(
+                key.rsplit(".", 1)[-1] if key.startswith("activities.status.") else "")
             if allowed and f["type"] not in allowed:
                 problems.append(Problem(key, f"{where}.{f['name']} is a {f['type']} field; expected "
                                         f"{' or '.join(sorted(allowed))}", "map a field of the right type"))

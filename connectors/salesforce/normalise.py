@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.salesforce.mapping import SalesforceMapping
+from connectors.salesforce.mapping import SalesforceMapping, field_list
 from pac_core.errors import GeographyError
 from pac_core.geography import departement_from_postal_code, region_of_departement
 from pac_core.plan import ActivityType
@@ -115,6 +115,17 @@ def get(record: dict[str, Any], path: str) -> Any:
     return node
 
 
+def first_of(record: dict[str, Any], fields: str | list[str] | None) -> Any:
+    """The value of the first of ``fields`` (one field, or the mapping's ordered list) that holds one; blank text
+    holds none. ``[BillingPostalCode, PersonMailingPostalCode]``: a business account's billing code, a person
+    account's own (Person Accounts keep it in the person's mailing address)."""
+    for path in field_list(fields):
+        value = get(record, path)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return value
+    return None
+
+
 def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
     """The records of a parent-to-child subquery field (``{"totalSize", "done", "records": [...]}`` or null)."""
     value = record.get(name)
@@ -194,9 +205,9 @@ class Normaliser:
         name = get(r, a.name)
         if not name:
             raise Malformed("account has no name")
-        postal = get(r, a.postal_code) if a.postal_code else None
-        postal = str(postal).strip() if postal not in (None, "") else None
-        country = country_code(get(r, a.country) if a.country else None, a.default_country)
+        postal = first_of(r, a.postal_code)
+        postal = str(postal).strip() if postal is not None else None
+        country = country_code(first_of(r, a.country), a.default_country)
         departement = region = None
         if postal and country == "FR":
             departement, region = self._geography(str(r["Id"]), postal)
