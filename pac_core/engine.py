@@ -599,9 +599,11 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
     flt = DealFilter.of(segment.scope.deals_part)
     # the account numbers as a set only where deals are read one by one (deal conditions)
     member_set = scopes.members(segment.scope, reference) if not flt.is_everything else frozenset()
-    days = to_date(window_days(plan.period, zone), as_of, zone)
+    whole = window_days(plan.period, zone)
+    days = to_date(whole, as_of, zone)
     revenue = _scope_revenue(ledger, days, members, member_set, None, flt, owner_email)
     baseline = _scope_revenue(ledger, baseline_range(days), members, member_set, None, flt, owner_email)
+    period_baseline = _scope_revenue(ledger, baseline_range(whole), members, member_set, None, flt, owner_email)
     axes = [a for a in plan.axes
             if a.segment_id == segment_id and a.objective is not None and not axis_inactive(a, today)]
     objective = sum((a.objective.additional_revenue for a in axes if a.objective), ZERO) if axes else None
@@ -613,7 +615,7 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
         roi = kpis.roi(revenue - baseline, margin, sum(costs, ZERO))
     trend = float(revenue / baseline - 1) if baseline > 0 else None
     return SegmentProgress(segment_id=segment_id, revenue=revenue, baseline=baseline, additional=revenue - baseline,
-                           objective=objective, roi=roi, trend=trend,
+                           objective=objective, roi=roi, trend=trend, period_baseline=period_baseline,
                            kpis=_scope_kpis(segment.scope, members, member_set, reference, days, scopes, ledger, book,
                                             visits, revenue, flt, owner_email))
 

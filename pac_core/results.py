@@ -93,6 +93,9 @@ class SegmentProgress:
     roi: float | None
     trend: float | None = None       # revenue growth vs baseline, a ratio
     kpis: tuple[KpiValue, ...] = ()  # every KPI of the vocabulary over the segment's scope and the plan's period
+    # the scope's revenue over the plan's whole period a year earlier (``baseline`` is its part to date): the
+    # year's target is ``period_baseline + objective``, the same figure whatever the evaluation date
+    period_baseline: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,9 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
                        ("trend", fmt.percent(seg.trend)), ("roi", fmt.percent(seg.roi))]
         points = trend(inputs, segment.id)
         target = None
-        if seg is not None and seg.objective is not None:
-            target = seg.baseline + seg.objective
+        if seg is not None and seg.objective is not None and seg.period_baseline is not None:
+            # the year's target: the whole period's baseline (not its part to date, which grows with the date)
+            target = seg.period_baseline + seg.objective
         columns = [(p.label, p.revenue) for p in points]
         note = ""
         if len(points) <= 1 and seg is not None:

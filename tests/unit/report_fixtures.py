@@ -162,13 +162,14 @@ def evaluation(as_of: datetime = AS_OF, scale: float = 1.0) -> Evaluation:
         _axis("pharma-mx50", sc(356_000), sc(262_000), 120_000, Pace.ON_TRACK, 30_000, 0.094 * s),
         _axis("gc-salons", 0, 0, None, Pace.INACTIVE, None, None, None),
     )
+    # the whole year's baseline does not move with the evaluation date (not scaled)
     segments = (
         SegmentProgress("rhone-alpes", Decimal(sc(1_754_500)), Decimal(sc(1_608_500)), Decimal(sc(146_000)),
-                        Decimal(230_000), 0.65, 0.091),
+                        Decimal(230_000), 0.65, 0.091, period_baseline=Decimal(2_540_000)),
         SegmentProgress("pharma", Decimal(sc(1_336_000)), Decimal(sc(1_172_000)), Decimal(sc(164_000)),
-                        Decimal(370_000), 0.12, 0.14),
+                        Decimal(370_000), 0.12, 0.14, period_baseline=Decimal(1_850_000)),
         SegmentProgress("grands-comptes", Decimal(sc(2_100_000)), Decimal(sc(2_250_000)), Decimal(sc(-150_000)),
-                        None, None, -0.067),
+                        None, None, -0.067, period_baseline=Decimal(3_560_000)),
     )
     recos = (
         Recommendation(Rule.ROLL_OUT, "dormants-69", "rhone-alpes",

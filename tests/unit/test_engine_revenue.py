@@ -499,3 +499,18 @@ class TestSegmentDealConditions:
         [segment] = _run(deals, (axis("AX", "MARC"),), segments=(marc,)).segments
         assert (segment.revenue, segment.baseline, segment.trend) == (400, 100, 3.0)
         assert {k.kpi: k.value for k in segment.kpis}["won_deals"] == 1
+
+
+class TestSegmentPeriodBaseline:
+    """The segment's baseline over the plan's whole period (the year's target is it plus the objective)."""
+
+    DEALS = (won("spring", "big-chem", "800", date(2026, 3, 1)), won("autumn", "big-chem", "500", date(2026, 10, 1)),
+             won("now", "big-chem", "900", date(2027, 3, 1)))
+
+    def test_whole_year_a_year_earlier_whatever_the_date(self) -> None:
+        """On 15 June the baseline to date is 800 (March 2026); the whole year's is 1,300 (March and October
+        2026), the same on 15 June as at the year's end."""
+        june = _run(self.DEALS, (axis("AX", "SEG"),), as_of=datetime(2027, 6, 16, tzinfo=PARIS)).segments[0]
+        end = _run(self.DEALS, (axis("AX", "SEG"),)).segments[0]
+        assert (june.baseline, june.period_baseline) == (800, 1300)
+        assert (end.baseline, end.period_baseline) == (1300, 1300)

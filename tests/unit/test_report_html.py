@@ -273,3 +273,23 @@ class TestMonthByMonth:
         assert "Mois par mois" in block and 'class="chart months"' in block
         assert "juin 2027" in block and "juil. 2027" in block and "août 2027 (aujourd&#x27;hui)" in block
         assert block.count("<tr><td><b>") == len({a.who for a in base.plan.actions})
+
+
+class TestSegmentTargetLine:
+    def test_the_years_target_is_the_whole_periods_baseline_plus_the_objective(self, monkeypatch) -> None:
+        """Rhône-Alpes: baseline to date 1,608,500 €, the whole year's 2,540,000 €, objective 230,000 €: the
+        dashed target line is drawn at 2,770,000 €, not at the baseline to date + objective (1,838,500 €)."""
+        from sync_jobs.report import charts, sections_plan
+        from sync_jobs.report.fmt import Formatter
+
+        drawn: dict[str, Decimal | None] = {}
+        real = charts.trend_chart
+
+        def spy(points, target, fmt, *, title, legend):
+            drawn[title.split(" — ")[0]] = target
+            return real(points, target, fmt, title=title, legend=legend)
+
+        monkeypatch.setattr(charts, "trend_chart", spy)
+        sections_plan.segments(fx.inputs(), Formatter("fr", "EUR"))
+        assert drawn["Rhône-Alpes"] == Decimal(2_770_000)
+        assert drawn["Industrie pharmaceutique"] == Decimal(1_850_000 + 370_000)
