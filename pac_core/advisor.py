@@ -8,7 +8,8 @@ sees what was weighed and why it lost):
    current calendar quarter ((won + open quantity x ``committed_weight``) / capacity, capacity from the plan's
    ``context`` or the settings), or a market **threat** declared on the axis or its segment;
 2. **drop**: ROI below ``drop_max_roi`` once ``drop_min_elapsed`` of the objective's period has elapsed, in
-   favour of the live axis with the best ROI when one is better;
+   favour of the best axis the advisor keeps (live, neither dropped nor suspended here, ROI not negative and
+   better), else saying that no better axis is kept;
 3. **reassign**: a rep leaving (declared in the plan, or inactive in the CRM) still owns open actions of the
    axis that end after the leaving day;
 4. **prioritise**: the segment's revenue is down ``prioritise_min_decline`` or more vs baseline, or the
@@ -146,7 +147,8 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     today = today or as_of.date()
     candidates: list[Recommendation] = []
     candidates += _suspend(plan, load, settings, quarter_label, today)
-    candidates += _drop(plan, progress, settings, as_of, today)
+    suspended = frozenset(r.axis_id for r in candidates)
+    candidates += _drop(plan, progress, settings, as_of, today, suspended)
     candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
     candidates += _prioritise(plan, trends, settings, context, today)
     candidates += _roll_out(plan, progress, trends, settings, today)
@@ -232,30 +234,40 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
 
 
 def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
-          as_of: datetime, today: date) -> list[Recommendation]:
+          as_of: datetime, today: date, suspended: frozenset[str] = frozenset()) -> list[Recommendation]:
+    """The drop rule, each dropped axis "in favour of" the best axis the advisor keeps: a live axis it neither
+    drops nor suspends (``suspended``: the axes the suspend rule fires for), whose ROI is known, not negative and
+    better than the dropped one's. With none, the sentence says so: an axis told to drop is never named as the
+    one to put the effort into (audit F2: « drop Automotive in favour of Food growth », then « drop Food growth »)."""
     out = []
     lang = plan.language
     live = _live(plan, today)
+    fired: list[tuple[Axis, float, float]] = []
     for axis in live:
-        p = progress[axis.id]
-        roi = p.roi
+        roi = progress[axis.id].roi
         if axis.objective is None or roi is None:
             continue
         elapsed = axis.objective.period.elapsed_share(as_of)
         if elapsed < s.drop_min_elapsed or roi >= s.drop_max_roi:
             continue
-        others = [(other_roi, o) for o in live
-                  if o.id != axis.id and (other_roi := progress[o.id].roi) is not None]
-        best = max(others, key=lambda pair: (pair[0], pair[1].id), default=None)
+        fired.append((axis, roi, elapsed))
+    stopped = suspended | {axis.id for axis, _, _ in fired}
+    kept = [(other_roi, o) for o in live
+            if o.id not in stopped and (other_roi := progress[o.id].roi) is not None and other_roi >= 0]
+    for axis, roi, elapsed in fired:
+        p = progress[axis.id]
+        best = max(kept, key=lambda pair: (pair[0], pair[1].id), default=None)
         better = best if best is not None and best[0] > roi else None
         if lang == "fr":
             summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI {pct(roi, lang)} après "
                        f"{pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
-            summary += (f" au profit de {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better else ".")
+            summary += (f" au profit de {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better
+                        else " : aucun meilleur axe n'est conservé pour reprendre l'effort.")
         else:
             summary = (f"Drop axis {_name(plan, axis)} (ROI {pct(roi, lang)} after {pct(elapsed, lang)} "
                        f"of the period, threshold {pct(s.drop_max_roi, lang)})")
-            summary += (f" in favour of {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better else ".")
+            summary += (f" in favour of {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better
+                        else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,
                                     "min_elapsed": s.drop_min_elapsed, "additional": str(p.additional),
                                     "cost": str(p.cost) if p.cost is not None else None,

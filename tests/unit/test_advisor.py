@@ -25,6 +25,7 @@ ACCOUNTS = (account("r1", "69003"), account("i1", "38000"))
 CAPACITY = EngineSettings(capacity={"PX200": Decimal("100")})
 NEUTRAL_AS_OF = datetime(2027, 4, 1, tzinfo=PARIS)
 FEBRUARY = Window(datetime(2027, 2, 1, tzinfo=PARIS), datetime(2027, 3, 1, tzinfo=PARIS), "février")
+AUGUST_15 = datetime(2027, 8, 15, 10, tzinfo=PARIS)   # 62 % of 2027 elapsed: past the drop rule's 50 %
 VISITS = (visit("v-r1", "r1", datetime(2027, 2, 10, 9, tzinfo=PARIS)),)     # AX-69's action carried out
 
 
@@ -102,6 +103,37 @@ class TestDrop:
         assert Rule.DROP not in {r.rule for r in recs}
 
 
+    def test_never_in_favour_of_an_axis_itself_dropped(self) -> None:
+        """Rhône's axis earns 10,000 more (ROI (10000 x 0.3 - 5000) / 5000 = -40 %), Isère's nothing (-100 %), on
+        15 August: both are dropped, so neither is the one to put the effort into (audit F2: « drop Automotive in
+        favour of Food growth », then « drop Food growth »); each sentence says no better axis is kept."""
+        recs = _advise(_deals("60000", "50000", "10000", "10000"), AUGUST_15)
+        drops = {r.axis_id: r for r in recs if r.rule is Rule.DROP}
+        assert set(drops) == {"AX-69", "AX-38"}
+        assert [r.evidence["in_favour_of"] for r in drops.values()] == [None, None]
+        assert drops["AX-38"].summary == ("Abandonner l'axe « Relance Isère » (ROI -100\u00a0% après 62\u00a0% de la "
+                                          "période, seuil 0\u00a0%) : aucun meilleur axe n'est conservé pour reprendre "
+                                          "l'effort.")
+        assert drops["AX-38"].text("en") == ('Drop axis "Relance Isère" (ROI -100% after 62% of the period, '
+                                             'threshold 0%): no better axis is kept to take over the effort.')
+
+    def test_never_in_favour_of_an_axis_the_advisor_suspends(self) -> None:
+        """Rhône's axis pays back (95 PX200 won this quarter, 95 % of a capacity of 100) but the advisor suspends
+        it: Isère's losing axis is dropped in favour of none."""
+        deals = [*_deals("150000", "50000", "10000", "10000"),
+                 won("px", "r1", "1000", date(2027, 8, 2), lines=(DealLine("PX200", Decimal("95")),))]
+        recs = _advise(deals, AUGUST_15)
+        assert _rules(recs) == [(Rule.SUSPEND, "AX-69"), (Rule.DROP, "AX-38")]
+        assert recs[1].evidence["in_favour_of"] is None
+
+    def test_never_in_favour_of_an_axis_losing_money(self) -> None:
+        """With ``drop_max_roi`` at -50 %, Rhône's axis (-40 %) is kept but loses money: Isère's axis (-100 %),
+        dropped, is not moved to it."""
+        recs = _advise(_deals("60000", "50000", "10000", "10000"), AUGUST_15,
+                       settings=replace(CAPACITY, drop_max_roi=-0.5))
+        assert _rules(recs) == [(Rule.DROP, "AX-38")] and recs[0].evidence["in_favour_of"] is None
+
+
 class TestPrioritise:
     def test_falling_segment_axes_become_priorities(self) -> None:
         """Isère's revenue is down 20 %: its axis becomes a priority."""
@@ -150,7 +182,6 @@ def _rule_of(recs, axis_id: str) -> Rule | None:
     return next((r.rule for r in recs if r.axis_id == axis_id), None)
 
 
-AUGUST_15 = datetime(2027, 8, 15, 10, tzinfo=PARIS)   # 62 % of 2027 elapsed: past the drop rule's 50 %
 
 
 class TestSuspensionOver:
