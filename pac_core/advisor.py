@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.money import money
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
+from pac_core.report_period import quarter_phrase
 from pac_core.results import ActionProgress, AxisProgress, Recommendation, Rule, SegmentProgress
 from pac_core.rounding import half_up
 
@@ -277,6 +278,15 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
     return out
 
 
+def _in_quarter(plan: Plan, label: str) -> str:
+    """« en 2027-Q3 » / "in 2027-Q3" on a calendar plan; on a fiscal plan its own quarter, as the report's header
+    names it (« au T2 de l'exercice 2027-2028 » / "in Q2 of fiscal year 2027-2028")."""
+    name = quarter_phrase(plan, label, plan.language)
+    if plan.language == "fr":
+        return f"en {name}" if name == label else f"au {name}"
+    return f"in {name}"
+
+
 def _events(plan: Plan, impact: Impact, today: date) -> list[Any]:
     return [c for c in plan.context if c.kind is ContextKind.MARKET_EVENT and c.impact is impact and c.applies(today)]
 
@@ -374,11 +384,11 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSe
             top = max(overloaded, key=lambda row: row["load"])
             if lang == "fr":
                 summary = (f"Suspendre l'axe {_name(plan, axis)} : la production de {top['product']} est chargée à "
-                           f"{pct(top['load'], lang)} de sa capacité en {quarter_label} "
+                           f"{pct(top['load'], lang)} de sa capacité {_in_quarter(plan, quarter_label)} "
                            f"(seuil {pct(s.suspend_load, lang)}).")
             else:
                 summary = (f"Suspend axis {_name(plan, axis)}: production of {top['product']} is loaded at "
-                           f"{pct(top['load'], lang)} of capacity in {quarter_label} "
+                           f"{pct(top['load'], lang)} of capacity {_in_quarter(plan, quarter_label)} "
                            f"(threshold {pct(s.suspend_load, lang)}).")
         if events:
             evidence["triggers"].append("market_threat")

@@ -83,3 +83,39 @@ def fiscal_quarter(plan: Plan, moment: datetime) -> int | None:
         if first <= day <= last:
             return k
     return None
+
+
+def fiscal_start(plan: Plan) -> date | None:
+    """The first local day of a fiscal plan's year (``periods.is_fiscal``: 1 April 2027 for a year from April to
+    March); None on a calendar plan."""
+    if not is_fiscal(plan.period):
+        return None
+    return plan.period.start.astimezone(ZoneInfo(plan.timezone)).date()
+
+
+def fiscal_quarter_of(label: str, start: date) -> tuple[int, int] | None:
+    """Which quarter of which fiscal year a calendar quarter label (``2027-Q3``, a snapshot's or the advisor's) is,
+    for fiscal years starting on ``start``'s day and month: ``(k, first year)``, (2, 2027) for ``2027-Q3`` on a
+    year from 1 April (July-September is the second quarter of 2027-2028). None when the calendar quarters do
+    not fall on the fiscal year's quarters (a year from 1 February): that quarter is no fiscal quarter."""
+    year, quarter = int(label[:4]), int(label[-1])
+    offset = (year * 12 + 3 * quarter - 3) - (start.year * 12 + start.month - 1)
+    if offset % 3:
+        return None
+    years, months = divmod(offset, 12)
+    return months // 3 + 1, start.year + years
+
+
+def quarter_phrase(plan: Plan, label: str, lang: str) -> str:
+    """A calendar quarter label (``2027-Q3``) as a sentence names it: as it is on a calendar plan; on a fiscal
+    plan by the plan's own quarters, as the report's header (« T2 de l'exercice 2027-2028 » / "Q2 of fiscal year
+    2027-2028"), or as a calendar quarter said so when it is none of them (« T3 civil 2027 » / "calendar Q3
+    2027")."""
+    start = fiscal_start(plan)
+    if start is None:
+        return label
+    found = fiscal_quarter_of(label, start)
+    if found is None:
+        return f"T{label[-1]} civil {label[:4]}" if lang == "fr" else f"calendar Q{label[-1]} {label[:4]}"
+    k, first = found
+    return f"T{k} de l'exercice {first}-{first + 1}" if lang == "fr" else f"Q{k} of fiscal year {first}-{first + 1}"

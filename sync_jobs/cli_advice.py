@@ -40,7 +40,7 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
     """The advice as plain lines, in ``lang``: per axis (or the one asked) its recommendation, each piece of
     evidence, the overruled rules with theirs, then the KPIs the plan names for the axis."""
     words = WORDS[lang]
-    fmt = Formatter(lang=lang, currency=plan.currency, timezone=plan.timezone)
+    fmt = Formatter.for_plan(plan, lang)
     recos = {r.axis_id: r for r in evaluation.recommendations}
     progress = {a.axis_id: a for a in evaluation.axes}
     out: list[str] = []

@@ -26,6 +26,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from pac_core.money import LOCALES, NBSP, digits, money
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
+from pac_core.plan import Plan
+from pac_core.report_period import fiscal_quarter_of, fiscal_start
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up
 from sync_jobs.report.i18n import labels
@@ -35,11 +37,21 @@ DASH = "–"
 
 @dataclass(frozen=True)
 class Formatter:
-    """Formats figures for one language (``fr`` or ``en``), one currency and one timezone."""
+    """Formats figures for one language (``fr`` or ``en``), one currency and one timezone; ``fiscal_start``, the
+    first day of a fiscal plan's year (``pac_core.report_period.fiscal_start``), names quarters by the plan's own
+    (``for_plan`` sets it)."""
 
     lang: str = "fr"
     currency: str = "EUR"
     timezone: str = "Europe/Paris"
+    fiscal_start: dt.date | None = None
+
+    @classmethod
+    def for_plan(cls, plan: Plan, lang: str | None = None) -> Formatter:
+        """The plan's formatter: its currency, timezone and, on a fiscal plan, its quarters; in ``lang`` or the
+        plan's language."""
+        return cls(lang=lang or plan.language, currency=plan.currency, timezone=plan.timezone,
+                   fiscal_start=fiscal_start(plan))
 
     def __post_init__(self) -> None:
         if self.lang not in LOCALES:
@@ -162,12 +174,24 @@ class Formatter:
         return format_date(last_day(self.local(moment), ZoneInfo(self.timezone)), "QQQ y", locale=self.locale)
 
     def period_label(self, label: str) -> str:
-        """Snapshot labels (``2027-Q1``, ``2027-04``) written for the reader: ``T1 2027``, ``avr. 2027``."""
+        """Snapshot labels (``2027-Q1``, ``2027-04``) written for the reader: ``T1 2027``, ``avr. 2027``. On a
+        fiscal plan a quarter is the plan's own, as the header names it (« T1 de l'exercice 2027-2028 »):
+        ``T1 ex. 2027-28`` / ``Q1 FY2027-28`` for April-June 2027 on a year from April; a calendar quarter that
+        is none of the plan's quarters (a year from February) is named by its months, ``avr.–juin 2027``."""
         year, _, rest = label.partition("-")
         if not year.isdigit():
             return label
         if rest.upper().startswith("Q") and rest[1:].isdigit() and 1 <= int(rest[1:]) <= 4:
-            return format_date(date(int(year), 3 * int(rest[1:]) - 2, 1), "QQQ y", locale=self.locale)
+            first = date(int(year), 3 * int(rest[1:]) - 2, 1)
+            if self.fiscal_start is None:
+                return format_date(first, "QQQ y", locale=self.locale)
+            found = fiscal_quarter_of(f"{year}-Q{rest[1:]}", self.fiscal_start)
+            if found is None:
+                return (f'{format_date(first, "MMM", locale=self.locale)}{DASH}'
+                        f'{format_date(first.replace(month=first.month + 2), "MMM y", locale=self.locale)}')
+            k, start = found
+            years = f"{start}-{(start + 1) % 100:02d}"
+            return f"T{k} ex. {years}" if self.lang == "fr" else f"Q{k} FY{years}"
         if rest.isdigit() and 1 <= int(rest) <= 12:
             return format_date(date(int(year), int(rest), 1), "MMM y", locale=self.locale)
         return label

@@ -24,7 +24,7 @@ SECTIONS = ("overview", "segments", "axes", "kpis", "actions", "gaps", "recos", 
 
 
 def formatter_for(inputs: ReportInputs, lang: str | None) -> Formatter:
-    return Formatter(lang=lang or inputs.plan.language, currency=inputs.plan.currency, timezone=inputs.plan.timezone)
+    return Formatter.for_plan(inputs.plan, lang)
 
 
 def render(inputs: ReportInputs, lang: str | None = None) -> str:

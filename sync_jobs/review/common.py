@@ -15,8 +15,7 @@ REP_BLOCKS = (("late", Pace.LATE), ("at_risk", Pace.AT_RISK), ("done", Pace.DONE
 
 
 def formatter(review: Review, lang: str | None) -> Formatter:
-    plan = review.plan
-    return Formatter(lang=lang or plan.language, currency=plan.currency, timezone=plan.timezone)
+    return Formatter.for_plan(review.plan, lang)
 
 
 def shown_axes(review: Review) -> list[AxisLine]:

@@ -174,6 +174,25 @@ class TestSuspend:
         assert Rule.SUSPEND not in {r.rule for r in recs}
 
 
+class TestFiscalQuarter:
+    def test_suspension_names_the_plans_own_quarter(self) -> None:
+        """On a plan from April 2027 to March 2028, July-September is its second quarter: the sentence says so, as
+        the report's header does (« T2 de l'exercice 2027-2028 »), in both languages; the evidence keeps the
+        calendar label the load was measured on."""
+        axes = (axis("AX-69", "SEG-69", budget="5000", products=("PX200",), name="Grands comptes du Rhône"),
+                axis("AX-38", "SEG-38", budget="5000", name="Relance Isère"))
+        july = Window(datetime(2027, 7, 1, tzinfo=PARIS), datetime(2027, 8, 1, tzinfo=PARIS), "juillet")
+        p = plan(action(axis_id="AX-69", window=july), axes=axes, segments=SEGMENTS)
+        p = replace(p, period=Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2028, 4, 1, tzinfo=PARIS), "FY"))
+        deals = [won("px", "r1", "1000", date(2027, 8, 2), lines=(DealLine("PX200", Decimal("95")),))]
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS), as_of=AUGUST_15,
+                      settings=CAPACITY)
+        [rec] = [r for r in ev.recommendations if r.rule is Rule.SUSPEND]
+        assert rec.evidence["quarter"] == "2027-Q3"
+        assert "capacité au T2 de l'exercice 2027-2028 (seuil" in rec.summary
+        assert "capacity in Q2 of fiscal year 2027-2028 (threshold" in rec.text("en")
+
+
 def _suspended(until: date | None) -> AxisStatus:
     return AxisStatus(AxisState.SUSPENDED, reason="grève", until=until)
 

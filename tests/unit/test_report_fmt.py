@@ -118,3 +118,27 @@ class TestDates:
         assert plain(FR.months(4.5)) == "4,5 mois"
         assert plain(EN.months(1)) == "1 month"
         assert plain(EN.months(6.0)) == "6 months"
+
+
+class TestFiscalQuarters:
+    """On a fiscal plan a quarter is named by the plan's own quarters, as the report's header names it (audit F3:
+    header « T1 de l'exercice 2027-2028 » above chart columns « T2 2027 »)."""
+
+    APRIL = Formatter("fr", fiscal_start=date(2027, 4, 1))
+
+    def test_calendar_quarters_named_by_the_fiscal_year(self) -> None:
+        """On a year from 1 April 2027, April-June 2027 is T1 of 2027-2028, January-March 2028 its T4, and
+        January-March 2027 the previous year's T4."""
+        assert [self.APRIL.period_label(q) for q in ("2027-Q2", "2027-Q3", "2028-Q1", "2027-Q1")] == [
+            "T1 ex. 2027-28", "T2 ex. 2027-28", "T4 ex. 2027-28", "T4 ex. 2026-27"]
+        assert Formatter("en", fiscal_start=date(2027, 4, 1)).period_label("2027-Q3") == "Q2 FY2027-28"
+
+    def test_months_unchanged_and_calendar_plans_unchanged(self) -> None:
+        """A month is a month on any plan; on a calendar plan a quarter keeps its calendar name."""
+        assert self.APRIL.period_label("2027-07") == "juil. 2027"
+        assert Formatter("fr").period_label("2027-Q2") == "T2 2027"
+
+    def test_a_calendar_quarter_that_is_no_fiscal_quarter_is_named_by_its_months(self) -> None:
+        """On a year from 1 February, April-June is none of the plan's quarters: named by its months."""
+        assert Formatter("fr", fiscal_start=date(2027, 2, 1)).period_label("2027-Q2") == "avr.–juin 2027"
+        assert Formatter("en", fiscal_start=date(2027, 2, 1)).period_label("2027-Q2") == "Apr–Jun 2027"

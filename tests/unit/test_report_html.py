@@ -293,3 +293,32 @@ class TestSegmentTargetLine:
         sections_plan.segments(fx.inputs(), Formatter("fr", "EUR"))
         assert drawn["Rhône-Alpes"] == Decimal(2_770_000)
         assert drawn["Industrie pharmaceutique"] == Decimal(1_850_000 + 370_000)
+
+
+class TestFiscalPlanQuarters:
+    """A plan from April 2027 to March 2028: the header, the segment charts and the evidence name one quarter
+    one way, the plan's own (audit F3: « T2 de l'exercice 2027-2028 » above columns « T2 2027 », « T3 2027 »)."""
+
+    @staticmethod
+    def _fiscal() -> ReportInputs:
+        from pac_core.window import Window
+
+        inputs = fx.inputs()
+        year = Window(datetime(2027, 4, 1, tzinfo=fx.PARIS), datetime(2028, 4, 1, tzinfo=fx.PARIS), "exercice")
+        return replace(inputs, plan=replace(inputs.plan, period=year))
+
+    def test_charts_name_the_quarters_as_the_header(self) -> None:
+        """As of 20 August 2027 the header reads T2 of 2027-2028; the columns of the closed snapshots (calendar
+        Q1 and Q2 2027) and today's read T4 ex. 2026-27, T1 ex. 2027-28, T2 ex. 2027-28; no calendar name."""
+        for lang, header, now, before in (("fr", "T2 de l'exercice 2027-2028", "T2 ex. 2027-28", "T1 ex. 2027-28"),
+                                          ("en", "Q2 of fiscal year 2027-2028", "Q2 FY2027-28", "Q1 FY2027-28")):
+            html = plain(render_html(self._fiscal(), lang))
+            columns = re.findall(r'font-size="11.5" fill="#1f2a3c">([^<]*)</text>', html)
+            assert header in html
+            assert {now, before} <= set(columns)
+            assert not re.search(r"[TQ][1-4] 2027\b", " ".join(columns)), columns
+
+    def test_the_suspend_evidence_names_the_fiscal_quarter(self) -> None:
+        """The suspension's quarter (calendar 2027-Q3 in the evidence) is shown as T2 ex. 2027-28."""
+        html = plain(render_html(self._fiscal()))
+        assert "<th>Trimestre</th><td class=\"num\">T2 ex. 2027-28</td>" in html
