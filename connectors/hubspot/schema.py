@@ -51,6 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_done": ("Done", "Réalisé"),
     "pac_axis_key": ("Axis key", "Clé de l'axe"),
 }
+PROGRESS_LABELS = {"axis": ("Additional revenue progress (%)", "Avancement du CA supplémentaire (%)")}
 STATUS_LABELS = {"axis": ("Axis status", "Statut de l'axe"), "action": ("Action status", "Statut de l'action")}
 TARGET_LABELS = {"action": ("Target", "Cible"), "companies": ("Targeted by the PAC", "Ciblée par le PAC"),
                  "deals": ("Deal's company targeted by the PAC", "Entreprise de l'affaire ciblée par le PAC")}
@@ -137,6 +138,10 @@ _COMMON = {
 AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "status": _p("pac_status", "Axis status", "enumeration",
                                             tuple(s.value for s in AxisState), labels=STATUS_LABELS["axis"]),
+                               # an axis's progress is its additional revenue against its objective (as the
+                               # report's and Salesforce's), an action's done / target: one name, two labels
+                               "progress_pct": _p("pac_progress_pct", "Additional revenue progress (%)", "number",
+                                                  labels=PROGRESS_LABELS["axis"]),
                                "priority": _p("pac_priority", "Priority rank", "number"),
                                "objective": _p("pac_objective", "Additional revenue objective", "number"),
                                "revenue": _p("pac_revenue", "Additional revenue so far", "number"),

@@ -121,11 +121,19 @@ PACE_LABELS = {"done": ("Done", "Atteint"), "on_track": ("On track", "Dans le ry
 
 _KEY = PacField("PAC_Key__c", "PAC Key", "Text", length=255, external_id=True, unique=True,
                 description="Stable key written by pac (plan:id); the upsert key.", label_fr="Clé PAC")
+_PLAN = PacField("PAC_Plan__c", "Plan", "Text", length=255, description="The plan's name.", label_fr="Plan")
+# One API name, one meaning per object: an action's progress is done / target; an axis's is its additional revenue
+# against its objective, as the report's axis progress bar and the axis's pace (its actions' done and target have
+# their own fields: « 6 of 11 actions » next to a revenue progress of 16.3 % read as a contradiction, audit F4).
+_ACTION_PROGRESS = PacField("PAC_Progress_Pct__c", "Progress %", "Percent", precision=18, scale=1,
+                            description="Done / target, in percent (above 100 when exceeded).",
+                            label_fr="Avancement %")
+_AXIS_PROGRESS = PacField("PAC_Progress_Pct__c", "Additional revenue progress %", "Percent", precision=18, scale=1,
+                          description="Additional revenue so far / objective, in percent (above 100 when exceeded), "
+                                      "as the report's axis progress; the pace compares it with the share of the "
+                                      "period elapsed. The axis's actions: Actions done and Actions target.",
+                          label_fr="Avancement du CA additionnel %")
 _COMMON = (
-    PacField("PAC_Plan__c", "Plan", "Text", length=255, description="The plan's name.", label_fr="Plan"),
-    PacField("PAC_Progress_Pct__c", "Progress %", "Percent", precision=18, scale=1,
-             description="Progress against the target, in percent (above 100 when exceeded).",
-             label_fr="Avancement %"),
     PacField("PAC_Pace__c", "Pace", "Picklist", values=PACE_VALUES,
              value_labels=tuple(PACE_LABELS[v][0] for v in PACE_VALUES),
              value_labels_fr=tuple(PACE_LABELS[v][1] for v in PACE_VALUES),
@@ -175,7 +183,7 @@ PAC_AXIS = PacObject(
     "PAC_Axis__c", "PAC Axis", "PAC Axes", label_fr="Axe PAC", plural_label_fr="Axes PAC",
     description="A development axis of the Commercial Action Plan, kept up to date by pac.",
     sharing="ReadWrite",
-    fields=(_KEY, *_COMMON,
+    fields=(_KEY, _PLAN, _AXIS_PROGRESS, *_COMMON,
             PacField("PAC_Status__c", "Status", "Picklist", values=("active", "prioritised", "suspended", "dropped"),
                      value_labels=("Active", "Prioritised", "Suspended", "Dropped"),
                      value_labels_fr=("Actif", "Prioritaire", "Suspendu", "Abandonné"),
@@ -209,7 +217,7 @@ PAC_ACTION = PacObject(
     "PAC_Action__c", "PAC Action", "PAC Actions", label_fr="Action PAC", plural_label_fr="Actions PAC",
     gender_fr="Feminine", sharing="Private",
     description="A 5Q action of the plan: its owner is the rep who acts.",
-    fields=(_KEY, *_COMMON,
+    fields=(_KEY, _PLAN, _ACTION_PROGRESS, *_COMMON,
             PacField("PAC_Axis__c", "Axis", "Lookup", reference_to="PAC_Axis__c", relationship="PAC_Actions",
                      description="The axis this action serves (set by pac through the axis's PAC Key).",
                      label_fr="Axe"),

@@ -84,3 +84,12 @@ class TestInputs:
     def test_fallback_axis_has_no_home(self):
         """In fallback mode axes are not stored in HubSpot (nothing to send)."""
         assert _writer(fallback=True)._inputs(WriteChange(Target.AXIS, "pac:AX", {"name": "x"}))[0] is None
+
+
+class TestProgressLabels:
+    def test_axis_progress_is_the_additional_revenue_progress_action_progress_done_over_target(self) -> None:
+        """One property name, ``pac_progress_pct``, labelled for what pac writes on each object (audit F4)."""
+        assert [AXIS_PROPS["progress_pct"].label_in(lang) for lang in ("en", "fr")] == [
+            "Additional revenue progress (%)", "Avancement du CA supplémentaire (%)"]
+        assert [ACTION_PROPS["progress_pct"].label_in(lang) for lang in ("en", "fr")] == ["Progress (%)",
+                                                                                           "Avancement (%)"]

@@ -219,3 +219,20 @@ class TestScreens:
         for report in _texts(root, "report"):
             folder, name = report.split("/")
             assert (DEFAULT / "reports" / folder / f"{name}.report-meta.xml").is_file()
+
+
+class TestProgressField:
+    """``PAC_Progress_Pct__c`` holds one thing per object, and says which (audit F4: « Actions target 11 / Actions
+    done 6 » next to « Progress % 16.3 », the axis's revenue progress, under a label read as done / target)."""
+
+    def test_the_axis_progress_is_labelled_as_its_additional_revenue_progress(self) -> None:
+        root = _parse(DEFAULT / "objects" / "PAC_Axis__c" / "fields" / "PAC_Progress_Pct__c.field-meta.xml")
+        assert root.findtext(f"{NS}label") == "Additional revenue progress %"
+        assert (root.findtext(f"{NS}description") or "").startswith("Additional revenue so far / objective")
+        fr = _parse(DEFAULT / "objectTranslations" / "PAC_Axis__c-fr" / "PAC_Progress_Pct__c.fieldTranslation-meta.xml")
+        assert fr.findtext(f"{NS}label") == "Avancement du CA additionnel %"
+
+    def test_the_action_progress_is_done_over_target(self) -> None:
+        root = _parse(DEFAULT / "objects" / "PAC_Action__c" / "fields" / "PAC_Progress_Pct__c.field-meta.xml")
+        assert (root.findtext(f"{NS}label"), root.findtext(f"{NS}description")) == (
+            "Progress %", "Done / target, in percent (above 100 when exceeded).")
