@@ -136,10 +136,14 @@ def trend_chart(points: list[tuple[str, Decimal]], target: Decimal | None, fmt: 
     """Year-to-date revenue per period as columns, the year's target as a dashed line."""
     width, height, left, bottom, top = 460, 230, 64, 34, 30
     plot_w, plot_h = width - left - 12, height - top - bottom
-    peak = float(max([v for _, v in points] + [target or 0] + [Decimal(1)]))
-    step = nice_step(peak * 1.08 / 5)
-    ticks = int(-(-peak * 1.08 // step))
-    scale = plot_h / (step * ticks)
+    peak = float(max([v for _, v in points] + [target or Decimal(0)] + [Decimal(0)]))
+    if peak > 0:
+        step = money_step(peak * 1.08 / 5)
+        ticks = int(-(-peak * 1.08 // step))
+        scale = plot_h / (step * ticks)
+    else:
+        # nothing won and no target: one tick at 0, no made-up scale (it read « 0 €, 0 €, 1 €, 1 € ... »)
+        step, ticks, scale = 1.0, 0, 0.0
     out = [_svg_open(width, height, title, css_class="chart trend")]
     for k in range(ticks + 1):
         tick = step * k
@@ -214,6 +218,13 @@ def pace_columns_chart(columns: list[tuple[str, dict[str, int]]], order: list[st
         x += 28 + 6.5 * len(name)
     out.append("</svg>")
     return "".join(out)
+
+
+def money_step(raw: float) -> float:
+    """A round step for money ticks: ``nice_step``, but whole units (the ticks are written to the unit, so 0.25 or
+    2.5 would read « 0 €, 0 €, 1 € » or « 3 €, 5 €, 8 € »): at least 1, and 5 rather than 2.5."""
+    step = max(nice_step(raw), 1.0)
+    return 5.0 if step == 2.5 else step
 
 
 def nice_step(raw: float) -> float:

@@ -53,6 +53,30 @@ class TestTrend:
         assert charts.nice_step(0.0) == 1.0
 
 
+class TestTrendTicks:
+    """The y-axis of a segment's trend chart reads whole, distinct amounts (audit F6: a segment with no revenue
+    read « 0 €, 0 €, 1 €, 1 €, 1 €, 1 € »)."""
+
+    @staticmethod
+    def _ticks(points, target=None) -> list[str]:
+        svg = charts.trend_chart(points, target, FR, title="t", legend=("CA", "Cible"))
+        return re.findall(r'<text x="58" y="[\d.]+" text-anchor="end" font-size="11" fill="#5b6b82">([^<]*)<', svg)
+
+    def test_no_revenue_and_no_target_is_one_tick_at_zero(self) -> None:
+        assert self._ticks([("2027-Q2", Decimal(0)), ("2027-Q3", Decimal(0))]) == ["0\u00a0€"]
+
+    def test_small_amounts_step_by_whole_units(self) -> None:
+        """3 € at most: 0, 1, 2, 3, 4 €; 11 €: 0, 5, 10, 15 €, never 2.5 € steps written rounded (3, 5, 8 €)."""
+        ticks = self._ticks([("2027-Q2", Decimal(3))])
+        assert ticks == [f"{n}\u00a0€" for n in range(5)]
+        assert self._ticks([("2027-Q2", Decimal(11))]) == [f"{n}\u00a0€" for n in (0, 5, 10, 15)]
+
+    def test_a_target_alone_gives_the_scale(self) -> None:
+        """Nothing won yet against a 10,000 € target: the scale reaches the target."""
+        ticks = self._ticks([("2027-Q2", Decimal(0))], Decimal(10_000))
+        assert ticks[0] == "0\u00a0€" and ticks[-1] == "12,5\u00a0k€" and len(ticks) == len(set(ticks))
+
+
 class TestRankingScale:
     def test_an_outlier_is_cut_so_the_others_stay_readable(self) -> None:
         """An ROI far above the others is drawn cut (with a chevron) at twice the next one."""
