@@ -438,14 +438,26 @@ _COUNT_LEAD = re.compile(r"(?:^|\s)(?P<lead>entre|between|de|from)\s+$")
 _IS_UNIT = re.compile(rf"\s*{_UNITS}")
 
 
+_TIMES = re.compile(r"\s*(?:fois|times)(?![a-z])")
+
+
 def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, int]]) -> None:
-    """The first count of something (``5 clients dormants``), skipping amounts, durations and places."""
+    """The first count of something (``5 clients dormants``), skipping amounts, durations and places.
+
+    « N fois » / "N times" after an activity verb is how many times that activity is done (« Appeler 6 fois des
+    clients dormants en juillet »: 6 calls, audit F7), the count of the action, not a measured result; when the
+    statement also counts its accounts (« appeler 2 fois 5 prospects »), the accounts are its count."""
+    times: tuple[int, str] | None = None
     for m in _NUMBER.finditer(s):
         at = m.start()
         if _inside(at, facts.period_spans) or _inside(at, places):
             continue
         raw = m.group(1) or m.group(2)
         value = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        repeat = _TIMES.match(s, m.end())
+        if repeat and times is None and facts.verb is not None and facts.verb_at < at:
+            times = (value, text[m.end():repeat.end()].strip())
+            continue
         unit = _IS_UNIT.match(s, m.end()) or re.compile(r"\s*(?:a|to|-)\s*\d+\s*%").match(s, m.end())
         if unit:
             facts.measure.append(text[at:unit.end()].strip())
@@ -481,6 +493,9 @@ def _count_and_target(text: str, s: str, facts: _Facts, places: list[tuple[int, 
         if noun is not None and facts.activity_type is None:
             facts.activity_type = noun[0]
         return
+    if times is not None:
+        facts.count, facts.target = times
+        facts.count_is_activity = True
 
 
 _NAME = re.compile(r"[A-ZÀ-Ý][\w'&.-]*(?:\s+(?:[A-ZÀ-Ý&][\w'&.-]*|de|du|des|la|et))*(?<!\s(?:de|du|la|et))")

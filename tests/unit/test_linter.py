@@ -97,6 +97,9 @@ class TestCorpus:
         ("Réactiver les clients dormants de la Loire", "objective"),           # a defined set, no date nor count
         ("Reactivate the dormant customers in Loire", "objective"),
         ("Creuser le potentiel des hôpitaux du Nord", "intention"),            # "hôpitaux" holds no "taux"
+        ("Appeler 6 fois des clients dormants du 69 en juillet", "action"),  # « N fois » counts the activity
+        ("Call food accounts 4 times from week 26 to week 27", "action"),
+        ("Appeler 3 fois nos clients", "objective"),                          # counted, no time bound
     ])
     def test_issue_11_misses(self, text: str, kind: str) -> None:
         assert lint(text).kind == kind
@@ -351,3 +354,27 @@ class TestQuinzaines:
         r = lint("Visit 5 customers in the second half of June")
         assert (r.parsed["window"]["start"], r.parsed["window"]["end"]) == ("2027-06-16T00:00:00+02:00",
                                                                             "2027-07-01T00:00:00+02:00")
+
+
+class TestTimesIsACount:
+    """« Appeler 6 fois … en juillet » / "Call … 4 times": how many times the activity is done, the action's count,
+    not a measured result (audit F7: listed under « Actions à préciser » as an objective missing what and how
+    many)."""
+
+    @pytest.mark.parametrize(("text", "count"), [
+        ("Appeler 6 fois des clients dormants du 69 en juillet", 6),
+        ("Call food accounts 4 times from week 26 to week 27", 4),
+    ])
+    def test_an_action_with_its_count(self, text: str, count: int) -> None:
+        result = lint(text)
+        assert result.kind == "action" and result.parsed["count"] == count
+        assert not {"what", "how_many"} & set(result.missing)
+
+    def test_accounts_counted_too_are_the_count(self) -> None:
+        """« Appeler 2 fois 5 prospects »: the 5 prospects are the action's count."""
+        result = lint("Appeler 2 fois 5 prospects de l'Ain en mai")
+        assert (result.kind, result.parsed["count"], result.parsed["target"]) == ("action", 5, "prospects")
+
+    def test_a_result_verb_keeps_it_a_result(self) -> None:
+        """« Augmenter de 2 fois le CA »: no activity verb, a result to reach."""
+        assert lint("Augmenter de 2 fois le CA en 2027").kind == "objective"
