@@ -53,6 +53,13 @@ def read_advice(run_id: int, kept: Mapping[str, Any]) -> RunAdvice:
                      recommendations_from_payload(kept["recommendations"]), dict(kept.get("labels") or {}))
 
 
+def advice_heading(plan_name: str, axes: int, kept: str = "") -> str:
+    """``Advice for PLAN (1 axis; evidence: pac advice AXIS):``, the count agreed (it read "1 axes"). The line is
+    pac's English, as the rest of ``pac status`` (the sentences under it are in the plan's language); the report's
+    words (``i18n.counted``) are not imported here: ``pac status`` loads no report module."""
+    return f"Advice for {plan_name} ({axes} {'axis' if axes == 1 else 'axes'}; evidence: pac advice AXIS){kept}:"
+
+
 def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: int | None) -> None:
     """``pac status``'s advice block, as the plan's latest evaluating run kept it (``read_advice``): one
     line per axis with a recommendation (rule, sentence, overruled rules); said when no run kept any yet."""
@@ -66,8 +73,7 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
     if not recos:
         console.print(f"Advice{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False)
         return
-    console.print(f"Advice for {advice.plan_name} ({len(recos)} axes; evidence: pac advice AXIS){kept}:",
-                  markup=False)
+    console.print(advice_heading(advice.plan_name, len(recos), kept), markup=False)
     for reco in recos:
         lost = "".join(f" [+{advice.label(o.rule.value)}]" for o in reco.overruled)
         console.print(f"  {reco.axis_id}: {reco.text(lang)}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)

@@ -104,6 +104,7 @@ FR: dict[str, str] = {
     "each_activity": "chaque activité",
     "forecast": "Projection fin de période",
     "info_needed": "Information nécessaire",
+    "info_needed_sep": " : ",       # French puts a space before the colon, English none
     "unknown_person": "Non attribué",
     # gaps
     "statement": "Énoncé",
@@ -252,6 +253,7 @@ EN: dict[str, str] = {
     "each_activity": "each activity",
     "forecast": "Forecast at window end",
     "info_needed": "Information needed",
+    "info_needed_sep": ": ",
     "unknown_person": "Unassigned",
     "statement": "Statement",
     "missing": "What is missing",

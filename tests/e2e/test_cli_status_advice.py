@@ -64,7 +64,8 @@ def test_status_lists_the_kept_advice_without_evaluating(demo_run: DemoRun, tmp_
     finally:
         engine.dispose()
     block = _advice_block(done.output)
-    assert block[0] == (f"Advice for {advice.plan_name} ({len(advice.recommendations)} axes; evidence: pac advice "
+    n = len(advice.recommendations)
+    assert block[0] == (f"Advice for {advice.plan_name} ({n} {'axis' if n == 1 else 'axes'}; evidence: pac advice "
                         "AXIS):")
     assert len(block) == 1 + len(advice.recommendations) >= 2
     for line, reco in zip(block[1:], advice.recommendations, strict=True):   # as status printed them before

@@ -322,3 +322,11 @@ class TestFiscalPlanQuarters:
         """The suspension's quarter (calendar 2027-Q3 in the evidence) is shown as T2 ex. 2027-28."""
         html = plain(render_html(self._fiscal()))
         assert "<th>Trimestre</th><td class=\"num\">T2 ex. 2027-28</td>" in html
+
+
+class TestInformationNeeded:
+    def test_the_colon_follows_each_languages_typography(self, html_fr: str, html_en: str) -> None:
+        """« Information nécessaire : … » in French; "Information needed: …" in English, with no space before the
+        colon (it read "Information needed : …")."""
+        assert "Information nécessaire : " in plain(html_fr)
+        assert "Information needed: " in plain(html_en) and "Information needed :" not in plain(html_en)

@@ -1,0 +1,35 @@
+"""``pac status``'s advice block, as a run kept it: its heading counts the advised axes in agreement."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from rich.console import Console
+
+from pac_core.results import Recommendation, Rule
+from pac_core.snapshots import recommendations_payload
+from sync_jobs import cli_status
+
+
+def _kept(n: int) -> dict[str, Any]:
+    recos = [Recommendation(Rule.ROLL_OUT, f"AX-{i}", "S-1", f"Déployer l'axe {i}.", {}) for i in range(n)]
+    return {"plan": "PAC 2027", "language": "fr", "as_of": "2027-08-16T00:00:00+02:00",
+            "recommendations": recommendations_payload(recos), "labels": {"roll_out": "Déployer"}}
+
+
+class TestAdviceHeading:
+    @pytest.mark.parametrize(("n", "heading"), [
+        (1, "Advice for PAC 2027 (1 axis; evidence: pac advice AXIS):"),
+        (2, "Advice for PAC 2027 (2 axes; evidence: pac advice AXIS):"),
+    ])
+    def test_the_count_agrees(self, monkeypatch: pytest.MonkeyPatch, n: int, heading: str) -> None:
+        """One advised axis is "1 axis" (it read "1 axes"), two are "2 axes"."""
+        monkeypatch.setattr(cli_status.repo, "latest_advice", lambda engine, plan_id: SimpleNamespace(
+            id=7, advice=_kept(n)))
+        out = io.StringIO()
+        cli_status.print_kept_advice(Console(file=out, width=200), None, "plan", 7)  # type: ignore[arg-type]
+        lines = out.getvalue().splitlines()
+        assert lines[0] == heading and len(lines) == 1 + n
