@@ -160,6 +160,13 @@ class SalesforceConnector:
             return reading_of(READING_RULES, kind.value, parts.get(kind), rates)
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
+    def online_notes(self) -> list[str]:
+        """What ``pac config check --online`` says besides problems: in a multi-currency org, which exchange rates
+        will convert the amounts (the org's, dated or not, or none); nothing for a single-currency mapping."""
+        if not self.mapping.multi_currency():
+            return []
+        return [f"currency: {self.org_rates().summary()}"]
+
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None) -> Iterator[Record | Rejected]:
         where = self._account_where(start, since) if spec.own_writes else ""
         fields = spec.fields(self.reader, spec.sobject)

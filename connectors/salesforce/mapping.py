@@ -386,8 +386,9 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
         problems.append(Problem("deals.currency_field", "the org is multi-currency (Opportunity has "
                                 f"CurrencyIsoCode) but the mapping reads no deal currency: every amount would be "
                                 f"taken as {mapping.org_currency}",
-                                "set deals.currency_field: CurrencyIsoCode (and engine.fx_rates in the settings "
-                                "for each currency other than the plan's)"))
+                                "set deals.currency_field: CurrencyIsoCode (the org's exchange rates then convert "
+                                "amounts into its corporate currency; engine.fx_rates converts that into the plan's "
+                                "currency if they differ)"))
     for obj, keyed in mapping.write_fields().items():
         fields = fields_of(obj)
         if fields is None:

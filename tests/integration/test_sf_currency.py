@@ -62,6 +62,7 @@ class TestOrgRatesOverHttp:
             deals = {d.id: d for d in sf.pull(ObjectKind.DEALS, None) if isinstance(d, Deal)}
             accounts = {a.id: a for a in sf.pull(ObjectKind.ACCOUNTS, None) if isinstance(a, Account)}
             calls = dict(sf.usage().by_endpoint)
+            [note] = sf.online_notes()           # pac config check --online: which rates, read once already
         finally:
             sf.close()
         feb, may, eur = deals[ids["feb"]], deals[ids["may"]], deals[ids["eur"]]
@@ -72,6 +73,8 @@ class TestOrgRatesOverHttp:
         assert accounts[ids["acc-JPY"]].annual_revenue == Decimal("6250000.00")
         assert accounts[ids["acc-USD"]].annual_revenue == Decimal("48148148.15")
         assert accounts[ids["acc-EUR"]].annual_revenue == Decimal(60_000_000)
+        assert "corporate currency EUR" in note
+        assert "dated rate of their CloseDate (DatedConversionRate, 2 rates)" in note
         # CurrencyType and DatedConversionRate (query); deals, the accounts' COUNT() and accounts (queryAll), as before
         assert calls.get("query") == 2 and calls.get("queryAll") == 3
 
