@@ -189,6 +189,10 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
                 connector = _secrets_registered(registry.connect(crm, f"{crm}-cli", parsed, env))
                 try:
                     problems = spec.check_mapping_online(parsed, connector, doc)
+                    # what the connector will do with the org beyond its fields (Salesforce: which exchange rates)
+                    notes = getattr(connector, "online_notes", None)
+                    for note in notes() if callable(notes) and not problems else ():
+                        _console().print(textsafe.text(f"{mapping}: {note}"))
                 finally:
                     connector.close()
             except ConnectorError as exc:
