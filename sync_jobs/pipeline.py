@@ -123,11 +123,17 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     """
     ps = settings.plan(plan_ref)
     plan, fingerprint = load_plan_file(ps)
-    engine = open_store(settings.database())
     owned = connectors is None
+    if connectors is None:   # before the store: a credential not set leaves no store behind
+        connectors = build_connectors(settings, ps.connectors, env)
     try:
-        if connectors is None:
-            connectors = build_connectors(settings, ps.connectors, env)
+        engine = open_store(settings.database())
+    except BaseException:
+        if owned:
+            for c in connectors.values():
+                c.close()
+        raise
+    try:
         missing = [n for n in ps.connectors if n not in connectors]
         if missing:
             raise InvalidInput(f"plan {ps.key!r} uses connectors {missing} that were not built",
