@@ -432,7 +432,7 @@ class HubSpotConnector:
     def _who_changed(self, object_type: str, target: Target, found: list[dict[str, Any]],
                      editable: Mapping[str, str]) -> dict[tuple[str, str], tuple[datetime, str | None, str, bool]]:
         """(record id, property) -> (when, HubSpot user id, name, set by an app) from the property history
-        (``propertiesWithHistory`` on a batch read, 100 records per call): only for records whose editable values
+        (``propertiesWithHistory`` on a batch read, 50 records per call: ``reads.HISTORY_BATCH``): only for records whose editable values
         differ from what pac last wrote (all of them when that is unknown). A change is a person's when its newest
         history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``); pac's writes (and other
         apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
