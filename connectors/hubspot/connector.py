@@ -3,9 +3,10 @@
 Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 
 * incremental pulls read what changed at or after ``since - overlap_minutes`` (``hs_lastmodifieddate``);
-* activities (meetings, calls) are linked to a company through associations v4 read in batches of
-  1,000; with several companies the **primary** association (label "Primary") wins, else the company
-  with the smallest id; with none the activity is kept with no account (the engine reports it);
+* activities (meetings, calls) and deals are linked to a company through associations v4 read in batches of
+  1,000; with several companies the **primary** association wins (recognised by HubSpot's typeId, deal -> company
+  5: ``associations.choose_company``), else the company with the smallest id; with none the record is kept with no
+  account (the engine reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
@@ -79,7 +80,8 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 4   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept
+READING_RULES = 5   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+#                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024)
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500

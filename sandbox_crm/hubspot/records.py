@@ -24,7 +24,12 @@ ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 
                      ("companies", "calls"): 181, ("deals", "companies"): 341, ("companies", "deals"): 342,
                      ("deals", "line_items"): 19, ("line_items", "deals"): 20, ("tasks", "companies"): 192,
                      ("companies", "tasks"): 191}
-PRIMARY_TYPE = 5          # the "Primary" label (deal -> company); used for any primary association here
+# HubSpot-defined primary association to a company, per pair: (typeId, label). The typeIds never changed; the labels
+# did on 19 Feb 2024 ("Primary Company" -> "<Object> with Primary Company", developer changelog "Changes to primary
+# labels for HubSpot-defined association labels"). Engagements (meetings, calls...) have no primary company.
+PRIMARY_TYPES = {("deals", "companies"): (5, "Deal with Primary Company"),
+                 ("contacts", "companies"): (1, "Contact with Primary Company"),
+                 ("tickets", "companies"): (26, "Ticket with Primary Company")}
 MEETING_OUTCOME = {"completed": "COMPLETED", "planned": "SCHEDULED", "cancelled": "CANCELED", "no_show": "NO_SHOW"}
 CALL_DISPOSITION = {"completed": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
                     "no_show": "73a0d17f-1163-4015-bdd5-ec830791da20"}

@@ -152,15 +152,18 @@ class TestIncremental:
 
 class TestAwkwardRecords:
     def test_engagement_company_rules_and_missing_start(self, fresh):
-        """Primary company wins, no company means no account, no start means rejected with a reason."""
+        """Two companies and no primary (HubSpot defines none for engagements): the smallest id; no company means no
+        account; no start means rejected with a reason."""
         api, _, connector = fresh
         a, b = list(api.tables["companies"].rows)[:2]
-        two = api.add("meetings", {"hs_timestamp": START}, companies=(a, b), primary=b)
+        with pytest.raises(ValueError, match="no primary association from meetings to companies"):
+            api.add("meetings", {"hs_timestamp": START}, companies=(a, b), primary=b)
+        two = api.add("meetings", {"hs_timestamp": START}, companies=(b, a))
         none = api.add("meetings", {"hs_timestamp": START})
         no_start = api.add("meetings", {"hs_meeting_outcome": "COMPLETED"}, companies=(a,))
         pulled = list(connector.pull(ObjectKind.ACTIVITIES, None))
         found = _by_id(pulled)
-        assert found[two].account_id == b and found[none].account_id is None
+        assert found[two].account_id == min(a, b, key=int) and found[none].account_id is None
         rejected = [r for r in pulled if isinstance(r, Rejected) and r.id == no_start]
         assert len(rejected) == 1 and "no start time" in rejected[0].reason
 

@@ -81,6 +81,26 @@ class TestHubSpotCloseInstants:
         assert sorted(d.when for d in ev.axis("AX").decisions) == [date(2027, 4, 1), date(2027, 4, 30)]
 
 
+class TestHubSpotPrimaryCompany:
+    def test_the_primary_company_by_type_id_takes_the_revenue(self, portal):
+        """A won deal of 20,000 € linked to a Paris company (unlabelled) and, as its primary, to a Lyon one with the
+        larger id: HubSpot labels that association "Deal with Primary Company" (typeId 5) since February 2024, so
+        the deal is Lyon's and its 20,000 € count for the Rhône axis. Failed before: only the label "Primary" was
+        recognised, the deal went to the smallest id (Paris) and the axis counted 0 €."""
+        api, connector, _, _ = portal
+        paris = api.add("companies", {"name": "Paris SA", "zip": "75008"})
+        lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+        assert int(paris) < int(lyon)
+        won = api.add("deals", {"dealname": "two companies", "closedate": "2027-04-12T10:00:00.000Z",
+                                "pipeline": "default", "dealstage": "closedwon", "amount": "20000",
+                                "deal_currency_code": "EUR"})
+        api.associate("deals", won, "companies", paris)
+        api.associate("deals", won, "companies", lyon, primary=True)
+        records = _pull(connector)
+        assert {d.id: d.account_id for d in records.deals}[won] == lyon
+        assert _axis_in_april(records).axis("AX").revenue == Decimal("20000")
+
+
 class TestHubSpotDealsWithoutAmount:
     def test_counted_as_won_worth_zero_with_a_warning(self, portal):
         """A won deal with no amount is an axis deal worth 0 and a warning, not a rejection."""

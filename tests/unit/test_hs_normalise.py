@@ -228,6 +228,33 @@ class TestChooseCompany:
                  {"toObjectId": 9, "associationTypes": [{"typeId": 5, "label": "Primary"}]}]
         assert choose_company(links) == "9"
 
+    def test_the_primary_is_recognised_by_its_type_id_whatever_its_label(self):
+        """A deal's primary company as HubSpot answers since 19 Feb 2024: typeId 5 labelled "Deal with Primary
+        Company", beside the unlabelled 341, on the larger id: it wins. Failed before: only the label "Primary"
+        counted, so the smaller id (unlabelled) won."""
+        links = [{"toObjectId": 150, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 341,
+                                                           "label": None}]},
+                 {"toObjectId": 205, "associationTypes": [
+                     {"category": "HUBSPOT_DEFINED", "typeId": 5, "label": "Deal with Primary Company"},
+                     {"category": "HUBSPOT_DEFINED", "typeId": 341, "label": None}]}]
+        assert choose_company(links, "deals") == "205"
+        assert choose_company(links) == "205"
+        unlabelled = [{**links[0]}, {"toObjectId": 205, "associationTypes": [
+            {"category": "HUBSPOT_DEFINED", "typeId": 5, "label": None}]}]
+        assert choose_company(unlabelled, "deals") == "205"
+
+    def test_type_ids_are_per_object_pair_and_a_primary_label_is_the_fallback(self):
+        """typeId 1 is the primary of a contact, not of a deal; a portal's own label containing "primary"
+        (USER_DEFINED) still marks the primary when no HubSpot-defined primary type is there."""
+        contact_primary = [{"toObjectId": 3, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279}]},
+                           {"toObjectId": 8, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 1}]}]
+        assert choose_company(contact_primary, "contacts") == "8"
+        assert choose_company(contact_primary, "deals") == "3"
+        labelled = [{"toObjectId": 3, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 341}]},
+                    {"toObjectId": 8, "associationTypes": [{"category": "USER_DEFINED", "typeId": 1042,
+                                                            "label": "Primary account"}]}]
+        assert choose_company(labelled, "deals") == "8"
+
     def test_else_smallest_id(self):
         """Without a primary the smallest company id is chosen, deterministically."""
         links = [{"toObjectId": 12, "associationTypes": []}, {"toObjectId": 5, "associationTypes": []}]
