@@ -17,6 +17,7 @@ from sandbox_crm.hubspot.records import (
     CALL_STATUS,
     DEAL_STAGES,
     DEFAULT_PROPERTIES,
+    HOME_AMOUNT,
     MAINTENANCE_STAGES,
     MEETING_OUTCOME,
     MERGED_IDS,
@@ -43,6 +44,7 @@ class Portal:
     def __init__(self, *, tier: str, clock: Any = time.time) -> None:
         self.tier = tier
         self.clock = clock
+        self.company_currency = "EUR"       # Settings > Account defaults > Currency (the demo's deals are in it)
         self.tables: dict[str, Table] = {}
         self.links: dict[tuple[str, str], dict[str, dict[str, tuple[int, str | None]]]] = {}
         self.owners: list[dict[str, Any]] = []
@@ -274,6 +276,8 @@ class Portal:
             stamp = closed if closed < as_of else created_before(deal.key, as_of)
             deal_id = self.add("deals", {
                 "dealname": deal.name, "amount": deal.amount, "deal_currency_code": deal.currency,
+                # HubSpot's own conversion into the company currency: the demo's deals are all in it
+                HOME_AMOUNT: deal.amount if deal.currency in (None, "", self.company_currency) else None,
                 "closedate": as_iso(close), "pipeline": "default", "dealstage": stage,
                 "hubspot_owner_id": owner_of.get(deal.owner_email or "")}, modified=stamp)
             company = company_of.get(deal.account_key or "")

@@ -50,7 +50,10 @@ MAINTENANCE_STAGES = (("1001", "Renewal due", False, "0.5"), ("1002", "Renewed",
 # IDs property to view previously merged records"): calculated by a merge, the ids merged into the record, in
 # HubSpot's multi-value encoding "id1;id2"; never written through the API.
 MERGED_IDS = "hs_merged_object_ids"
-CALCULATED = {MERGED_IDS}
+# "Amount in company currency" (HubSpot's default deal properties): the deal's amount converted into the portal's
+# company currency (``Portal.company_currency``), calculated by HubSpot, never written through the API
+HOME_AMOUNT = "amount_in_home_currency"
+CALCULATED = {MERGED_IDS, HOME_AMOUNT}
 
 STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, fieldType)
     "companies": [("name", "string", "text"), ("domain", "string", "text"), ("zip", "string", "text"),
@@ -63,7 +66,7 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
               ("createdate", "datetime", "date"),
               ("dealstage", "enumeration", "select"), ("pipeline", "enumeration", "select"),
               ("deal_currency_code", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select"),
-              (MERGED_IDS, "enumeration", "checkbox")],
+              (HOME_AMOUNT, "number", "calculation_equation"), (MERGED_IDS, "enumeration", "checkbox")],
     "meetings": [("hs_meeting_title", "string", "text"), ("hs_meeting_start_time", "datetime", "date"),
                  ("hs_meeting_end_time", "datetime", "date"), ("hs_timestamp", "datetime", "date"),
                  ("hs_meeting_outcome", "enumeration", "select"), ("hs_activity_type", "enumeration", "select"),
