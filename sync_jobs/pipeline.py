@@ -56,6 +56,7 @@ from connectors.base import (
     ConnectorError,
     QuotaExhausted,
     RateLimited,
+    RequestRefused,
     SchemaError,
     TransientError,
 )
@@ -186,6 +187,9 @@ def stopped_by(exc: Exception) -> tuple[RunStatus, str]:
         return RunStatus.BAD_INPUT, f"CRM schema: {exc} (run `pac crm provision`)"
     if isinstance(exc, AuthError):
         return RunStatus.CRM_UNREACHABLE, f"credentials refused: {exc}"
+    if isinstance(exc, RequestRefused):     # reached, and refused as invalid: the same request fails again (exit 2)
+        return RunStatus.BAD_INPUT, (f"the CRM refused a request: {exc} (check the mapping against the CRM with "
+                                     "`pac config check MAPPING --online`; if it passes, report it with the log)")
     return RunStatus.CRM_UNREACHABLE, f"CRM unreachable: {type(exc).__name__}: {exc}"
 
 

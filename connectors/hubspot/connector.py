@@ -3,9 +3,10 @@
 Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 
 * incremental pulls read what changed at or after ``since - overlap_minutes`` (``hs_lastmodifieddate``);
-* activities (meetings, calls) are linked to a company through associations v4 read in batches of
-  1,000; with several companies the **primary** association (label "Primary") wins, else the company
-  with the smallest id; with none the activity is kept with no account (the engine reports it);
+* activities (meetings, calls) and deals are linked to a company through associations v4 read in batches of
+  1,000; with several companies the **primary** association wins (recognised by HubSpot's typeId, deal -> company
+  5: ``associations.choose_company``), else the company with the smallest id; with none the record is kept with no
+  account (the engine reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
@@ -15,7 +16,8 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   leave search without being archived, and are emitted as deleted records with the merged record, so the
   store retires them on the same run (no account twice, no won revenue counted two or three times);
 * deals take won / lost / open from the pipelines API, their company and line items from associations;
-* users are the portal's owners (``/crm/v3/owners``).
+* users are the portal's owners (``/crm/v3/owners``), active and archived (deactivated users) on every pull: one
+  object read in two lists, usually one call each, so a rep who left is inactive the next night.
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 4   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept
+READING_RULES = 5   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+#                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024)
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -197,7 +200,7 @@ class HubSpotConnector:
                 if part is not None and spec.object_type != part:
                     continue
                 if spec.source is Source.OWNERS:
-                    yield from self._pull_users(full)
+                    yield from self._pull_users()
                 elif spec.source is Source.PAC_RECORDS:
                     yield from self._pull_edits(since_ms)
                 else:
@@ -215,12 +218,19 @@ class HubSpotConnector:
             for owner in data.get("results") or []:
                 yield owner | ({"archived": True} if archived else {})
 
-    def _pull_users(self, full: bool) -> Iterator[Record | Rejected]:
-        for owner in self._owner_pages(archived=False):
-            yield to_user(owner, self.name)
-        if full:
-            for owner in self._owner_pages(archived=True):
+    def _pull_users(self) -> Iterator[Record | Rejected]:
+        """Every owner, active then archived, on every pull (full or not): HubSpot lists the owners of deactivated users
+        only with ``archived=true``, and the owners API has no "changed since" filter. So a rep who left is inactive
+        the night their user is deactivated (the advisor's "reassign" fires then), not at the next full read up to
+        ``reconciliation_days`` later; one more call a night (500 owners per page). The names of both lists are kept
+        for the property history's editors (``_user_names``)."""
+        names: dict[str, str] = {}
+        for archived in (False, True):
+            for owner in self._owner_pages(archived=archived):
+                if owner.get("userId") is not None:
+                    names[str(owner["userId"])] = _owner_name(owner)
                 yield to_user(owner, self.name)
+        self._names = names
 
     def _props(self, object_type: str) -> list[str]:
         return self.mapping.read_properties().get(object_type, [])
@@ -432,10 +442,10 @@ class HubSpotConnector:
     def _who_changed(self, object_type: str, target: Target, found: list[dict[str, Any]],
                      editable: Mapping[str, str]) -> dict[tuple[str, str], tuple[datetime, str | None, str, bool]]:
         """(record id, property) -> (when, HubSpot user id, name, set by an app) from the property history
-        (``propertiesWithHistory`` on a batch read, 100 records per call): only for records whose editable values
-        differ from what pac last wrote (all of them when that is unknown). A change is a person's when its newest
-        history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``); pac's writes (and other
-        apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
+        (``propertiesWithHistory`` on a batch read, 50 records per call: ``reads.HISTORY_BATCH``): only for records
+        whose editable values differ from what pac last wrote (all of them when that is unknown). A change is a
+        person's when its newest history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``);
+        pac's writes (and other apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
         written = self._written
         ids = []
         for obj in found:
@@ -470,10 +480,12 @@ class HubSpotConnector:
         return out
 
     def _user_names(self) -> dict[str, str]:
-        """HubSpot user id -> name, from the owners (each owner carries its ``userId``): one call, cached."""
+        """HubSpot user id -> name, from the owners, active and archived (each owner carries its ``userId``): a
+        manager's edit made by a user deactivated since is still named. Kept from this run's owners pull, else read
+        (two lists), cached."""
         if self._names is None:
-            self._names = {str(o["userId"]): f"{o.get('firstName') or ''} {o.get('lastName') or ''}".strip()
-                           for o in self._owner_pages(archived=False) if o.get("userId") is not None}
+            self._names = {str(o["userId"]): _owner_name(o) for archived in (False, True)
+                           for o in self._owner_pages(archived=archived) if o.get("userId") is not None}
         return self._names
 
     # -- write, schema, usage -----------------------------------------------------------------------
@@ -551,6 +563,10 @@ class HubSpotConnector:
 
     def close(self) -> None:
         self.transport.close()
+
+
+def _owner_name(owner: dict[str, Any]) -> str:
+    return f"{owner.get('firstName') or ''} {owner.get('lastName') or ''}".strip()
 
 
 def _deleted(record: Record | Rejected, obj: dict[str, Any], source: str) -> Record:

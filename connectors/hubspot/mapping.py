@@ -152,6 +152,10 @@ class DealMap(_Model):
     amount: str = "amount"
     currency: str | None = "deal_currency_code"
     default_currency: str | None = None          # deals without a currency code (the portal's currency)
+    # the portal's company currency (None: ``default_currency``): a deal in another currency is taken in it, with
+    # HubSpot's own converted amount (``connectors.hubspot.currency``); None for both: deals keep their currency
+    home_currency: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
+    amount_in_home_currency: str | None = "amount_in_home_currency"   # "Amount in company currency" (calculated)
     close_date: str = "closedate"
     stage: str = "dealstage"
     pipeline: str = "pipeline"
@@ -217,8 +221,8 @@ class HubSpotMapping(_Model):
         meetings = keyed("activities.meetings", m, ("start", "fallback_start", "title", "owner", "type_property",
                                                     "outcome"))
         calls = keyed("activities.calls", k, ("start", "title", "owner", "disposition", "status_property"))
-        deals = keyed("deals", d, ("name", "amount", "currency", "close_date", "stage", "pipeline", "owner",
-                                   *(() if d.line_items else ("product_property",))))
+        deals = keyed("deals", d, ("name", "amount", "currency", "amount_in_home_currency", "close_date", "stage",
+                                   "pipeline", "owner", *(() if d.line_items else ("product_property",))))
         lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
                  ("deals.line_items", "quantity"), ("deals.line_items", "amount")]
         # hs_merged_object_ids: the ids merged into a company or deal, retired as deleted (``HsObject.merges``)

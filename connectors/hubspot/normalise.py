@@ -17,7 +17,9 @@ Business rules applied here:
 * **Deals**: amounts arrive as strings and may carry thousands separators in either convention
   ("12,500.50", "12 500,50", "12.500,50"); an amount that is not a number rejects the deal. The stage
   (won / lost / open) comes from the pipelines API; a stage id that is not in the deal's pipeline
-  rejects the deal with the pipeline it belongs to.
+  rejects the deal with the pipeline it belongs to. A deal in another currency than the portal's company currency
+  (``deals.home_currency``, else ``default_currency``) is taken in the company currency: ``amount_in_home_currency``
+  and its lines scaled by the same ratio (``currency.in_home_currency``).
 * **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
   ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
 * **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0.
@@ -35,6 +37,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connectors.hubspot.currency import in_home_currency
 from connectors.hubspot.mapping import MERGED_IDS, HubSpotMapping
 from pac_core import geography
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Rejected, User
@@ -311,7 +314,8 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
     d = m.deals
     pipeline_p, stage_p, amount_p, close_p, owner_p, name_p = d.pipeline, d.stage, d.amount, d.close_date, d.owner, \
         d.name
-    currency_p, default_currency = d.currency, d.default_currency
+    currency_p, default_currency, home_p = d.currency, d.default_currency, d.amount_in_home_currency
+    company_currency = (d.home_currency or default_currency or "").upper() or None   # the portal's
     product_p = d.product_property if not d.line_items else None   # line items off: a deal property names the line
 
     def read(obj: dict[str, Any], account_id: str | None, lines: tuple[DealLine, ...]) -> Deal | Rejected:
@@ -336,6 +340,13 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
         if product_p and (get(product_p) or "").strip():
             value = p[product_p].strip()
             lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
+        if company_currency and home_p and currency and currency.upper() != company_currency:
+            try:
+                converted = in_home_currency(amount, parse_amount(get(home_p)), lines, company_currency)
+            except ValueError as exc:
+                return Rejected(source, "deals", obj["id"], f"{home_p}: {exc}")
+            if converted is not None:
+                (amount, lines), currency = converted, company_currency
         close_date, closed_at = parse_day_or_instant(get(close_p))
         return Deal(obj["id"], source, account_id, get(owner_p) or None, amount, currency.upper() if currency else None,
                     close_date, stage, get(name_p) or "", lines, bool(obj.get("archived")), _modified(obj, get),

@@ -24,7 +24,12 @@ ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 
                      ("companies", "calls"): 181, ("deals", "companies"): 341, ("companies", "deals"): 342,
                      ("deals", "line_items"): 19, ("line_items", "deals"): 20, ("tasks", "companies"): 192,
                      ("companies", "tasks"): 191}
-PRIMARY_TYPE = 5          # the "Primary" label (deal -> company); used for any primary association here
+# HubSpot-defined primary association to a company, per pair: (typeId, label). The typeIds never changed; the labels
+# did on 19 Feb 2024 ("Primary Company" -> "<Object> with Primary Company", developer changelog "Changes to primary
+# labels for HubSpot-defined association labels"). Engagements (meetings, calls...) have no primary company.
+PRIMARY_TYPES = {("deals", "companies"): (5, "Deal with Primary Company"),
+                 ("contacts", "companies"): (1, "Contact with Primary Company"),
+                 ("tickets", "companies"): (26, "Ticket with Primary Company")}
 MEETING_OUTCOME = {"completed": "COMPLETED", "planned": "SCHEDULED", "cancelled": "CANCELED", "no_show": "NO_SHOW"}
 CALL_DISPOSITION = {"completed": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
                     "no_show": "73a0d17f-1163-4015-bdd5-ec830791da20"}
@@ -45,7 +50,10 @@ MAINTENANCE_STAGES = (("1001", "Renewal due", False, "0.5"), ("1002", "Renewed",
 # IDs property to view previously merged records"): calculated by a merge, the ids merged into the record, in
 # HubSpot's multi-value encoding "id1;id2"; never written through the API.
 MERGED_IDS = "hs_merged_object_ids"
-CALCULATED = {MERGED_IDS}
+# "Amount in company currency" (HubSpot's default deal properties): the deal's amount converted into the portal's
+# company currency (``Portal.company_currency``), calculated by HubSpot, never written through the API
+HOME_AMOUNT = "amount_in_home_currency"
+CALCULATED = {MERGED_IDS, HOME_AMOUNT}
 
 STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, fieldType)
     "companies": [("name", "string", "text"), ("domain", "string", "text"), ("zip", "string", "text"),
@@ -58,7 +66,7 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
               ("createdate", "datetime", "date"),
               ("dealstage", "enumeration", "select"), ("pipeline", "enumeration", "select"),
               ("deal_currency_code", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select"),
-              (MERGED_IDS, "enumeration", "checkbox")],
+              (HOME_AMOUNT, "number", "calculation_equation"), (MERGED_IDS, "enumeration", "checkbox")],
     "meetings": [("hs_meeting_title", "string", "text"), ("hs_meeting_start_time", "datetime", "date"),
                  ("hs_meeting_end_time", "datetime", "date"), ("hs_timestamp", "datetime", "date"),
                  ("hs_meeting_outcome", "enumeration", "select"), ("hs_activity_type", "enumeration", "select"),
