@@ -252,7 +252,15 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         if field is None:
             return []
         current = _inner_model(field.annotation)
-    return list(getattr(current, "model_fields", {}).keys())
+    return [name for key, field in getattr(current, "model_fields", {}).items() for name in _spellings(key, field)]
+
+
+def _spellings(key: str, field: Any) -> list[str]:
+    """The keys a field may be written as: its alias (``from``) or name, and its other accepted names."""
+    choices = getattr(field.validation_alias, "choices", None)
+    if choices:
+        return [c for c in choices if isinstance(c, str)]
+    return [field.alias or key]
 
 
 def _inner_model(annotation: Any) -> Any:
