@@ -67,11 +67,11 @@ def test_sandbox_serves_a_sync_from_another_process_and_stops_on_ctrl_c(tmp_path
 
 
 def test_printed_commands_run_from_a_fresh_terminal_after_dev_pac_sandbox(tmp_path: Path) -> None:
-    """README: `./dev pac sandbox` starts it as .venv/bin/pac, without putting pac on the PATH. The commands it
-    prints for "another terminal, in this directory" run as printed in a new shell whose PATH has no pac (they
-    said `pac sync`: command not found)."""
+    """README: `./dev pac sandbox` starts the installed script by its path inside the clone, without putting pac on
+    the PATH. The commands it prints for "another terminal, in this directory" run as printed in a new shell whose
+    PATH has no pac (they said `pac sync`: command not found). The script here stands for the one ./dev runs."""
     repo = Path(__file__).resolve().parents[2]
-    script = tmp_path / ".venv" / "bin" / "pac"      # what ./dev runs: the installed script, by its path
+    script = tmp_path / "env" / "bin" / "pac"      # as ./dev runs it: an installed script, by its path
     script.parent.mkdir(parents=True)
     script.write_text(f"#!{sys.executable}\nfrom sync_jobs.cli import run\nrun()\n", encoding="utf-8")
     script.chmod(0o755)
@@ -86,7 +86,7 @@ def test_printed_commands_run_from_a_fresh_terminal_after_dev_pac_sandbox(tmp_pa
         source = block[0].strip()
         sync = next(line.split("  ", 2)[1].strip() for line in block if line.strip().endswith(
             "pull, evaluate, write back (then again: nothing to write)"))
-        assert source.startswith("set -a; . ") and sync == ".venv/bin/pac sync", block
+        assert source.startswith("set -a; . ") and sync == "env/bin/pac sync", block
         synced = subprocess.run(["bash", "--noprofile", "--norc", "-c", f"{source}\n{sync}"], cwd=tmp_path, env=shell,
                                 capture_output=True, text=True, timeout=300)
         assert synced.returncode == 1, synced.stdout + synced.stderr      # the first run: partial, not 127
