@@ -62,6 +62,9 @@ DEFAULT_DISPOSITIONS = frozenset({CONNECTED, LEFT_LIVE_MESSAGE, LEFT_VOICEMAIL, 
 MEETING_OUTCOMES = frozenset({"SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED"})
 CALL_STATUSES = frozenset({"BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED", "IN_PROGRESS",
                            "NO_ANSWER", "QUEUED", "RINGING", "HOLD", "MISSED", "UNKNOWN"})
+# hs_call_direction (Calls guide: "the direction of the call from the perspective of the HubSpot user": INBOUND when
+# the user received the call, OUTBOUND when the user made it)
+CALL_DIRECTIONS = frozenset({"INBOUND", "OUTBOUND"})
 
 
 class _Model(BaseModel):
@@ -139,6 +142,12 @@ class CallMap(_Model):
         "CONNECTING": ActivityStatus.PLANNED, "IN_PROGRESS": ActivityStatus.PLANNED,   # change re-reads the call
         "CALLING_CRM_USER": ActivityStatus.PLANNED, "HOLD": ActivityStatus.PLANNED})
     disposition_statuses: list[str] = Field(default_factory=lambda: ["COMPLETED"])   # the call outcome says
+    # ``hs_call_direction``: a call whose direction is set and not listed under ``count_directions`` is read with no
+    # type (counted for no action; ``pac explain`` lists it as "unknown type"): by default a client's call to the rep
+    # (INBOUND) is not the rep's own calling effort. A call with no direction (logged by hand, or by an app that
+    # does not set it) counts. ``direction_property: null``: every call counts. Values are compared upper-cased.
+    direction_property: str | None = "hs_call_direction"
+    count_directions: list[str] = Field(default_factory=lambda: ["OUTBOUND"])
 
 
 class ActivityMap(_Model):
@@ -216,7 +225,8 @@ class HubSpotMapping(_Model):
                      *((f"companies.custom.{name}", prop) for name, prop in c.custom.items())]
         meetings = keyed("activities.meetings", m, ("start", "fallback_start", "title", "owner", "type_property",
                                                     "outcome"))
-        calls = keyed("activities.calls", k, ("start", "title", "owner", "disposition", "status_property"))
+        calls = keyed("activities.calls", k, ("start", "title", "owner", "disposition", "status_property",
+                                              "direction_property"))
         deals = keyed("deals", d, ("name", "amount", "currency", "close_date", "stage", "pipeline", "owner",
                                    *(() if d.line_items else ("product_property",))))
         lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
@@ -357,7 +367,10 @@ def _option_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Pr
                    ("calls", c.status_property, "call status",
                     [*((f"activities.calls.statuses.{v}", v) for v in c.statuses),
                      *((f"activities.calls.disposition_statuses[{i}]", v.strip().upper())
-                       for i, v in enumerate(c.disposition_statuses))], True, CALL_STATUSES)]
+                       for i, v in enumerate(c.disposition_statuses))], True, CALL_STATUSES),
+                   ("calls", c.direction_property, "call direction",
+                    [(f"activities.calls.count_directions[{i}]", v.strip().upper())
+                     for i, v in enumerate(c.count_directions)], True, CALL_DIRECTIONS)]
     problems: list[Problem] = []
     for obj, prop, what, listed, upper, documented in checks:
         d = connector.property_definitions(obj).get(prop) if prop else None

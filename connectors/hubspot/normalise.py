@@ -8,7 +8,9 @@ Business rules applied here:
 * **Activities**: meetings take their type from ``hs_activity_type`` (mapping ``meetings.types``, else
   ``default_type``) and their status from ``hs_meeting_outcome``; calls take their status from
   ``hs_call_status`` when the mapping lists it under ``statuses`` (MISSED: no_show, RINGING: planned...), else
-  (COMPLETED, or empty) from ``hs_call_disposition``; an unlisted call status rejects the call. The start is
+  (COMPLETED, or empty) from ``hs_call_disposition``; an unlisted call status rejects the call; a call whose
+  ``hs_call_direction`` is set and not under ``calls.count_directions`` (INBOUND by default: the client rang the
+  rep) has no type, so it counts for no action, while one with no direction counts. The start is
   ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an engagement with neither is rejected ("no start
   time"), never counted.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
@@ -273,6 +275,7 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         cm.status_property
     kind, dispositions, no_disposition, statuses = cm.type, dict(cm.dispositions), cm.no_disposition, dict(cm.statuses)
     by_disposition = frozenset(s.strip().upper() for s in cm.disposition_statuses) | {""}
+    direction_p, counted = cm.direction_property, frozenset(d.strip().upper() for d in cm.count_directions) | {""}
     no_start = f"call has no start time ({cm.start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
@@ -295,8 +298,10 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
                 if status is None:
                     return Rejected(source, "activities", obj["id"], f"call disposition {disposition!r} is not in "
                                     "the mapping (activities.calls.dispositions)")
-        return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, get(title_p) or "",
-                        None, bool(obj.get("archived")), _modified(obj, get))
+        # a direction the mapping does not count (INBOUND: the client rang the rep) leaves the call without a type
+        direction = str(get(direction_p) or "").strip().upper() if direction_p else ""
+        return Activity(obj["id"], source, kind if direction in counted else None, get(owner_p) or None, account_id,
+                        start, status, get(title_p) or "", None, bool(obj.get("archived")), _modified(obj, get))
 
     return read
 

@@ -242,8 +242,12 @@ class Portal:
                     # about half the unanswered calls are inbound calls nobody picked up: HubSpot files them
                     # MISSED, with no call outcome (the Calls guide, "Identify voicemails vs. recorded calls")
                     status, disposition = "MISSED", None
+                # the demo's calls are the reps' own (OUTBOUND); the unanswered inbound ones are left with no
+                # direction, as a calling app that does not set it files them (they are no-shows either way)
+                direction = "OUTBOUND" if status != "MISSED" else None
                 props = {"hs_call_title": act.subject, "hs_timestamp": as_iso(start), "hubspot_owner_id": owner,
-                         "hs_call_status": status, "hs_call_disposition": disposition}
+                         "hs_call_status": status, "hs_call_disposition": disposition,
+                         "hs_call_direction": direction}
                 object_type = "calls"
             else:
                 end = start + timedelta(minutes=act.duration_minutes) if start else None

@@ -65,6 +65,7 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
                  ("hs_meeting_body", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
     "calls": [("hs_call_title", "string", "text"), ("hs_timestamp", "datetime", "date"),
               ("hs_call_disposition", "enumeration", "select"), ("hs_call_status", "enumeration", "select"),
+              ("hs_call_direction", "enumeration", "select"),
               ("hs_call_body", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
     "tasks": [("hs_task_subject", "string", "text"), ("hs_task_body", "string", "textarea"),
               ("hs_timestamp", "datetime", "date"), ("hs_task_status", "enumeration", "select"),
@@ -91,7 +92,7 @@ STANDARD_LABELS: dict[str, dict[str, str]] = {
                  "hs_meeting_outcome": "Meeting outcome", "hs_activity_type": "Call and meeting type",
                  "hs_meeting_body": "Meeting description", "hubspot_owner_id": "Activity assigned to"},
     "calls": {"hs_call_title": "Call Title", "hs_timestamp": "Activity date", "hs_call_disposition": "Call outcome",
-              "hs_call_status": "Call status", "hs_call_body": "Call notes",
+              "hs_call_status": "Call status", "hs_call_direction": "Call direction", "hs_call_body": "Call notes",
               "hubspot_owner_id": "Activity assigned to"},
     "line_items": {"name": "Name", "hs_sku": "SKU", "quantity": "Quantity", "price": "Unit price",
                    "amount": "Net price", "hs_product_id": "Product ID"},
@@ -124,7 +125,9 @@ STANDARD_OPTIONS: dict[str, dict[str, list[dict[str, Any]]]] = {
                                          ("a4c4c377-d246-4b32-a13b-75a56a4cd0ff", "Left live message"),
                                          ("b2cf5968-551e-4856-9783-52b3da59a7d0", "Left voicemail"),
                                          ("73a0d17f-1163-4015-bdd5-ec830791da20", "No answer"),
-                                         ("17b47fee-58de-441e-a44c-c6300d46f273", "Wrong number")))},
+                                         ("17b47fee-58de-441e-a44c-c6300d46f273", "Wrong number"))),
+        # Calls guide: "the direction of the call from the perspective of the HubSpot user"
+        "hs_call_direction": _options((("INBOUND", "Inbound"), ("OUTBOUND", "Outbound")))},
 }
 READ_ONLY = {"hs_object_id", "hs_lastmodifieddate", "hs_createdate", "createdate"}
 DEFAULT_PROPERTIES = [("hs_object_id", "number", "number"), ("hs_lastmodifieddate", "datetime", "date"),

@@ -266,6 +266,15 @@ class TestOnlineOptionCheck:
              "call status 'DONE' matches no option of calls.hs_call_status", problems[-1].fix)]
         assert problems[-1].fix.startswith("use one of ['BUSY', 'CALLING_CRM_USER', 'CANCELED', 'COMPLETED',")
 
+    def test_call_directions_are_checked_against_the_portal(self, tmp_path):
+        """``calls.count_directions`` lists hs_call_direction values (compared upper-cased): 'outbound' passes, a
+        value the property does not have (OUTGOING) is located with the one meant; the shipped mapping's
+        ``direction_property`` exists in the portal (audit F6)."""
+        problems = self._check(tmp_path, "activities:\n  calls:\n    count_directions: [outbound, OUTGOING]\n")
+        assert [(p.line, p.path, p.message, p.fix) for p in problems] == [
+            (3, "activities.calls.count_directions[1]",
+             "call direction 'OUTGOING' matches no option of calls.hs_call_direction", "did you mean 'OUTBOUND'?")]
+
     def test_documented_values_pass_where_the_portal_lists_fewer(self, tmp_path):
         """HubSpot's documented outcomes, call statuses and default dispositions are never flagged, even on a portal
         whose property lists fewer options (MISSED and HOLD are inbound calling's); the shipped mapping checks

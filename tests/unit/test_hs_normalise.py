@@ -182,6 +182,35 @@ class TestActivities:
         assert isinstance(call, Activity) and call.status is ActivityStatus.NO_SHOW
 
 
+    @pytest.mark.parametrize(("direction", "counted"), [
+        ("OUTBOUND", True), ("outbound", True), ("", True), (None, True), ("INBOUND", False)])
+    def test_inbound_call_is_not_the_reps_call(self, direction, counted):
+        """hs_call_direction (Calls guide: INBOUND when the HubSpot user received the call, OUTBOUND when they made
+        it): a client's call to the rep, connected, has no type (counted for no action); an outbound call, or one
+        with no direction, is a call. Audit F6: before, the inbound call 2004 counted toward "Call 10 clients"."""
+        props = {"hs_timestamp": "2027-05-18T08:00:00Z", "hs_call_status": "COMPLETED",
+                 "hs_call_disposition": CONNECTED}
+        if direction is not None:
+            props["hs_call_direction"] = direction
+        call = to_call(_obj(props, "2004"), "hs", MAPPING, "101")
+        assert isinstance(call, Activity) and call.status is ActivityStatus.COMPLETED
+        assert call.type is (ActivityType.CALL if counted else None)
+
+    def test_every_direction_counts_when_the_mapping_lists_both_or_none(self):
+        """``count_directions: [OUTBOUND, INBOUND]`` or ``direction_property: null``: an inbound call is a call."""
+        inbound = _obj({"hs_timestamp": "2027-05-18T08:00:00Z", "hs_call_direction": "INBOUND",
+                        "hs_call_disposition": CONNECTED})
+        for update in ({"count_directions": ["OUTBOUND", "INBOUND"]}, {"direction_property": None}):
+            calls = MAPPING.activities.calls.model_copy(update=update)
+            mapping = MAPPING.model_copy(update={"activities": MAPPING.activities.model_copy(update={"calls": calls})})
+            call = to_call(inbound, "hs", mapping, None)
+            assert isinstance(call, Activity) and call.type is ActivityType.CALL
+
+    def test_call_direction_is_read(self):
+        """The calls search asks for hs_call_direction (the shipped mapping's ``direction_property``)."""
+        assert "hs_call_direction" in MAPPING.read_properties()["calls"]
+
+
 class TestDeals:
     def test_won_deal_with_comma_amount(self):
         """A closed-won deal with amount '12,500.50' is won for 12500.50 EUR."""
