@@ -22,6 +22,7 @@ from sandbox_crm.hubspot.records import (
     MERGED_IDS,
     PORTAL_ID,
     PRIMARY_TYPE,
+    PRIMARY_TYPES,
     STANDARD_LABELS,
     STANDARD_OPTIONS,
     STANDARD_PROPERTIES,
@@ -172,8 +173,10 @@ class Portal:
                   type_id: int | None = None) -> None:
         """Link two records both ways (like HubSpot); the engagement's own timestamp does not move."""
         with self.lock:
-            forward = type_id or (PRIMARY_TYPE if primary else self.assoc_types.get((from_type, to_type), ("", 1))[1])
-            backward = self.assoc_types.get((to_type, from_type), ("", 1))[1]
+            forward = type_id or (PRIMARY_TYPES.get((from_type, to_type), PRIMARY_TYPE) if primary
+                                  else self.assoc_types.get((from_type, to_type), ("", 1))[1])
+            backward = PRIMARY_TYPES.get((to_type, from_type), 0) if primary else 0
+            backward = backward or self.assoc_types.get((to_type, from_type), ("", 1))[1]
             label = "Primary" if primary else None
             self.links.setdefault((from_type, to_type), {}).setdefault(from_id, {})[to_id] = (forward, label)
             self.links.setdefault((to_type, from_type), {}).setdefault(to_id, {})[from_id] = (backward, label)
@@ -281,6 +284,13 @@ class Portal:
                                                "amount": amount,
                                                "hs_product_id": products.get(code)}, modified=stamp)
                 self.associate("deals", deal_id, "line_items", line)
+        # each company's main contact, its primary company that company (contacts -> companies typeId 1): created
+        # last, so the other records keep their ids
+        for i, acc in enumerate(org.accounts):
+            domain = "".join(ch for ch in acc.key.lower() if ch.isalnum()) or f"c{i}"
+            contact = self.add("contacts", {"email": f"contact@{domain}.example", "firstname": "Contact",
+                                            "lastname": acc.name}, modified=base + timedelta(minutes=i))
+            self.associate("contacts", contact, "companies", company_of[acc.key], primary=True)
 
 
 def _merged(obj: Obj) -> list[str]:

@@ -23,8 +23,14 @@ STANDARD_TYPES = {"contacts": "0-1", "companies": "0-2", "deals": "0-3", "produc
 ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 187, ("calls", "companies"): 182,
                      ("companies", "calls"): 181, ("deals", "companies"): 341, ("companies", "deals"): 342,
                      ("deals", "line_items"): 19, ("line_items", "deals"): 20, ("tasks", "companies"): 192,
-                     ("companies", "tasks"): 191}
+                     ("companies", "tasks"): 191,
+                     # engagements' contacts and contacts' companies (unlabelled), as the associations v4 guide lists
+                     ("meetings", "contacts"): 200, ("contacts", "meetings"): 199, ("calls", "contacts"): 194,
+                     ("contacts", "calls"): 193, ("contacts", "companies"): 279, ("companies", "contacts"): 280}
 PRIMARY_TYPE = 5          # the "Primary" label (deal -> company); used for any primary association here
+# a pair whose primary association has its own HubSpot-defined type: a contact's primary company is typeId 1 (and
+# 2 from the company's side), not the deal's 5
+PRIMARY_TYPES = {("contacts", "companies"): 1, ("companies", "contacts"): 2}
 MEETING_OUTCOME = {"completed": "COMPLETED", "planned": "SCHEDULED", "cancelled": "CANCELED", "no_show": "NO_SHOW"}
 CALL_DISPOSITION = {"completed": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
                     "no_show": "73a0d17f-1163-4015-bdd5-ec830791da20"}

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.hubspot.associations import choose_company
+from connectors.hubspot.associations import choose_company, contact_primary_company
 from connectors.hubspot.mapping import CONNECTED, NO_ANSWER, load_mapping
 from connectors.hubspot.normalise import (
     parse_amount,
@@ -248,6 +248,26 @@ class TestUsers:
         """An owner with no e-mail is a user with email None (reported, never matched)."""
         user = to_user({"id": 8, "firstName": "Compte", "lastName": "Salon"}, "hs")
         assert user.email is None and user.name == "Compte Salon"
+
+
+class TestContactPrimaryCompany:
+    def test_type_1_is_the_primary_company_whatever_its_label(self):
+        """contacts -> companies: the HubSpot-defined type 1 is the primary company, labelled "Primary" before
+        19 Feb 2024 and "Contact with Primary Company" since (the changelog says to rely on the typeId only); it
+        comes with the unlabelled 279 on the same company, while other companies carry 279 alone."""
+        links = [{"toObjectId": 150, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279,
+                                                           "label": None}]},
+                 {"toObjectId": 205, "associationTypes": [
+                     {"category": "HUBSPOT_DEFINED", "typeId": 1, "label": "Contact with Primary Company"},
+                     {"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None}]}]
+        assert contact_primary_company(links) == "205"
+
+    def test_no_primary_company(self):
+        """Unlabelled companies only, a user-defined type 1, or none at all: no primary company."""
+        assert contact_primary_company([{"toObjectId": 150, "associationTypes": [{"typeId": 279}]}]) is None
+        assert contact_primary_company([{"toObjectId": 150, "associationTypes": [
+            {"category": "USER_DEFINED", "typeId": 1, "label": "Ancien employeur"}]}]) is None
+        assert contact_primary_company(None) is None and contact_primary_company([]) is None
 
 
 class TestChooseCompany:
