@@ -73,6 +73,12 @@ def check_command(file: Path) -> None:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
     _console().print(textsafe.text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
+    # with settings naming this plan (PAC_CONFIG, else the shipped ones): its actions no connector can measure
+    from pac_config.settings import default_settings_path
+    from sync_jobs.coverage import settings_warnings
+    configured = os.environ.get("PAC_CONFIG")
+    for warning in settings_warnings(plan, file, Path(configured) if configured else default_settings_path()):
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
 
 
 @click.command("import")

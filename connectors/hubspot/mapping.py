@@ -207,6 +207,23 @@ class HubSpotMapping(_Model):
             return {}
         return {name: COMPANY_PROPS[name].name for name in ("axes", "target")}
 
+    def activity_types(self) -> frozenset[ActivityType]:
+        """The activity types this mapping can read records as (the plan check warns of an action counting
+        another): the meeting types and ``default_type`` of enabled meetings, the type of enabled calls."""
+        m, c = self.activities.meetings, self.activities.calls
+        types = {*m.types.values(), *((m.default_type,) if m.default_type else ())} if m.enabled else set()
+        return frozenset(types | ({c.type} if c.enabled else set()))
+
+    def activity_type_fix(self, kind: ActivityType) -> str:
+        """How to make this mapping read records of ``kind`` (the plan check's advice)."""
+        if kind is ActivityType.EMAIL:
+            return ("HubSpot e-mails are not read by this connector (docs/hubspot.md §2): measure the action with "
+                    "meetings or calls, or from another CRM")
+        if kind is self.activities.calls.type and not self.activities.calls.enabled:
+            return "enable activities.calls in its mapping"
+        return (f"list the portal's meeting type for it under activities.meetings.types (e.g. 'Relance devis: "
+                f"{kind.value}') in its mapping (docs/hubspot.md §2)")
+
     def read_properties(self) -> dict[str, list[str]]:
         """Object type -> the only properties a pull asks for (HubSpot answers 414 when asked for all)."""
         return {obj: sorted({prop for _, prop in keyed}) for obj, keyed in self.read_property_keys().items()}

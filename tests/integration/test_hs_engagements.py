@@ -61,6 +61,13 @@ actions:
     what: {activity: call, count: 10, counting: activities}
     when: "Q2 2027"
     status: in_progress
+  - id: A-4
+    axis: AX-RA
+    text: "Send 5 follow-up e-mails in Q2"
+    who: julie@audit.example
+    what: {activity: email, count: 5, counting: activities}
+    when: "Q2 2027"
+    status: in_progress
 """
 
 
@@ -166,3 +173,25 @@ def test_julies_calls_leave_out_the_client_ringing_her(audit: AuditPortal) -> No
         for c in connectors.values():
             c.close()
     assert len(inbound) == 1 and inbound[0].type is None and inbound[0].account_id == ids[101]
+
+
+def test_sync_warns_of_the_email_action_no_connector_reads(audit: AuditPortal) -> None:
+    """A-4 counts e-mails, which the shipped HubSpot mapping does not read: the run says so (audit F3; before: 0 / 5
+    and nothing said), and its status is not changed by it."""
+    result = audit.sync()
+    assert result.evaluation is not None and result.evaluation.action("A-4").done == 0
+    assert len(result.unmeasured) == 1 and result.unmeasured[0].startswith(
+        "action A-4 counts 'email' activities, which none of the plan's connectors reads (hs-audit (hubspot))")
+
+
+def test_pac_sync_prints_the_warning(audit: AuditPortal) -> None:
+    """`pac sync`'s summary (``cli_sync.print_result``) prints each such warning under the counts."""
+    import io
+
+    from rich.console import Console
+
+    from sync_jobs.cli_sync import print_result
+
+    out = io.StringIO()
+    print_result(Console(file=out, width=400), audit.sync())
+    assert [line for line in out.getvalue().splitlines() if line.startswith("warning: action A-4 counts 'email'")]
