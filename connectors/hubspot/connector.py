@@ -3,7 +3,8 @@
 Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 
 * incremental pulls read what changed at or after ``since - overlap_minutes`` (``hs_lastmodifieddate``);
-* activities (meetings, calls) are linked to a company through associations v4 read in batches of
+* activities (meetings, calls, and e-mails when the mapping reads them) are linked to a company through
+  associations v4 read in batches of
   1,000; with several companies the **primary** association (label "Primary") wins, else the company
   with the smallest id; with none, the primary company of its contacts (engagement -> contacts, then
   contacts -> companies of type 1: two more association reads per 1,000 such engagements, none when every
@@ -359,7 +360,7 @@ class HubSpotConnector:
                    for c, tos in read_associations(self.transport, "contacts", "companies", contacts).items()} \
             if contacts else {}
         only: dict[str, str] = {}
-        what = spec.object_type.removesuffix("s")
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
         for i, cs in via.items():
             theirs = sorted({company for c in cs if (company := primary.get(c))}, key=_numeric)
             if theirs:

@@ -18,7 +18,14 @@ from typing import Any
 
 from connectors.base import ObjectKind
 from connectors.hubspot.mapping import HubSpotMapping
-from connectors.hubspot.normalise import Pipeline, account_reader, call_reader, deal_reader, meeting_reader
+from connectors.hubspot.normalise import (
+    Pipeline,
+    account_reader,
+    call_reader,
+    deal_reader,
+    email_reader,
+    meeting_reader,
+)
 from connectors.hubspot.reads import MODIFIED, SEARCH_LIMIT
 from pac_core.records import DealLine, Record, Rejected
 
@@ -71,6 +78,16 @@ def _no_lines(read: Callable[[dict[str, Any], str | None], Record | Rejected]) -
     return lambda obj, company, _lines: read(obj, company)
 
 
+def _email_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
+    """Only the e-mail directions the mapping counts are searched (outgoing by default): replies and forwarded
+    e-mails, often most of a portal's e-mails, cost no call."""
+    e = m.activities.emails
+    if not e.direction_property or not e.count_directions:
+        return []
+    return [{"propertyName": e.direction_property, "operator": "IN",
+             "values": sorted({d.strip().upper() for d in e.count_directions})}]
+
+
 def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
     d = m.deals
     return [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
@@ -87,6 +104,9 @@ OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "calls", deletions=Deletions.EVERY_PULL, company=True,
              contacts=True, enabled=lambda m: m.activities.calls.enabled,
              reader=lambda m, s, _p: _no_lines(call_reader(m, s))),
+    HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "emails", deletions=Deletions.EVERY_PULL, company=True,
+             contacts=True, enabled=lambda m: m.activities.emails.enabled, filters=_email_filter,
+             reader=lambda m, s, _p: _no_lines(email_reader(m, s))),
     HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, lines=True,
              pipelines=True, merges=True, filters=_pipeline_filter,
              reader=deal_reader),

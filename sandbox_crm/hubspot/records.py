@@ -18,7 +18,7 @@ from sandbox_crm.http import Request, Response
 PORTAL_ID = 4242
 TIERS = {"starter": (100, 250_000), "professional": (190, 625_000), "enterprise": (190, 1_000_000)}
 STANDARD_TYPES = {"contacts": "0-1", "companies": "0-2", "deals": "0-3", "products": "0-7", "line_items": "0-8",
-                  "tasks": "0-27", "notes": "0-46", "meetings": "0-47", "calls": "0-48"}
+                  "tasks": "0-27", "notes": "0-46", "meetings": "0-47", "calls": "0-48", "emails": "0-49"}
 # HubSpot-defined association type ids (from -> to) used by the sandbox.
 ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 187, ("calls", "companies"): 182,
                      ("companies", "calls"): 181, ("deals", "companies"): 341, ("companies", "deals"): 342,
@@ -26,7 +26,9 @@ ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 
                      ("companies", "tasks"): 191,
                      # engagements' contacts and contacts' companies (unlabelled), as the associations v4 guide lists
                      ("meetings", "contacts"): 200, ("contacts", "meetings"): 199, ("calls", "contacts"): 194,
-                     ("contacts", "calls"): 193, ("contacts", "companies"): 279, ("companies", "contacts"): 280}
+                     ("contacts", "calls"): 193, ("contacts", "companies"): 279, ("companies", "contacts"): 280,
+                     ("emails", "companies"): 186, ("companies", "emails"): 185, ("emails", "contacts"): 198,
+                     ("contacts", "emails"): 197}
 PRIMARY_TYPE = 5          # the "Primary" label (deal -> company); used for any primary association here
 # a pair whose primary association has its own HubSpot-defined type: a contact's primary company is typeId 1 (and
 # 2 from the company's side), not the deal's 5
@@ -73,6 +75,10 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
               ("hs_call_disposition", "enumeration", "select"), ("hs_call_status", "enumeration", "select"),
               ("hs_call_direction", "enumeration", "select"),
               ("hs_call_body", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
+    # the Emails guide's properties (https://developers.hubspot.com/docs/api-reference/crm-emails-v3/guide)
+    "emails": [("hs_timestamp", "datetime", "date"), ("hubspot_owner_id", "enumeration", "select"),
+               ("hs_email_direction", "enumeration", "select"), ("hs_email_status", "enumeration", "select"),
+               ("hs_email_subject", "string", "text"), ("hs_email_text", "string", "textarea")],
     "tasks": [("hs_task_subject", "string", "text"), ("hs_task_body", "string", "textarea"),
               ("hs_timestamp", "datetime", "date"), ("hs_task_status", "enumeration", "select"),
               ("hs_task_priority", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select")],
@@ -100,6 +106,9 @@ STANDARD_LABELS: dict[str, dict[str, str]] = {
     "calls": {"hs_call_title": "Call Title", "hs_timestamp": "Activity date", "hs_call_disposition": "Call outcome",
               "hs_call_status": "Call status", "hs_call_direction": "Call direction", "hs_call_body": "Call notes",
               "hubspot_owner_id": "Activity assigned to"},
+    "emails": {"hs_timestamp": "Activity date", "hubspot_owner_id": "Activity assigned to",
+               "hs_email_direction": "Email direction", "hs_email_status": "Email send status",
+               "hs_email_subject": "Email subject", "hs_email_text": "Email body"},
     "line_items": {"name": "Name", "hs_sku": "SKU", "quantity": "Quantity", "price": "Unit price",
                    "amount": "Net price", "hs_product_id": "Product ID"},
 }
@@ -134,6 +143,11 @@ STANDARD_OPTIONS: dict[str, dict[str, list[dict[str, Any]]]] = {
                                          ("17b47fee-58de-441e-a44c-c6300d46f273", "Wrong number"))),
         # Calls guide: "the direction of the call from the perspective of the HubSpot user"
         "hs_call_direction": _options((("INBOUND", "Inbound"), ("OUTBOUND", "Outbound")))},
+    "emails": {
+        "hs_email_direction": _options((("EMAIL", "Email"), ("INCOMING_EMAIL", "Incoming email"),
+                                        ("FORWARDED_EMAIL", "Forwarded email"))),
+        "hs_email_status": _options(tuple((v, v.capitalize()) for v in (
+            "BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT")))},
 }
 READ_ONLY = {"hs_object_id", "hs_lastmodifieddate", "hs_createdate", "createdate"}
 DEFAULT_PROPERTIES = [("hs_object_id", "number", "number"), ("hs_lastmodifieddate", "datetime", "date"),

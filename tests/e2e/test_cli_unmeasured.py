@@ -34,8 +34,8 @@ actions:
      what: {activity: email, count: 5, counting: activities}, when: "Q2 2027", status: in_progress}
 """
 WARNING = ("action A-4 counts 'email' activities, which none of the plan's connectors reads (hs-audit (hubspot)): "
-           "it will stay at 0 whatever is done. To measure it: hs-audit: HubSpot e-mails are not read by this "
-           "connector")
+           "it will stay at 0 whatever is done. To measure it: hs-audit: set activities.emails.enabled: true in "
+           "its mapping to read HubSpot e-mails")
 
 
 def _files(tmp: Path, *, with_salesforce: bool = False) -> tuple[Path, Path]:

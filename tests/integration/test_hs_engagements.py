@@ -75,7 +75,7 @@ class AuditPortal:
     """The audit's records (``/tmp/audit-hs/data_main.py`` and ``data_extra.py``) in a sandbox portal; ``ids`` maps
     the audit's ids to the sandbox's."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, mapping: Path | None = None) -> None:
         self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
         julie = api.add_owner("julie@audit.example", "Julie", "Martin")
         api.add_owner("nat@audit.example", "Nathalie", "Garnier")
@@ -115,13 +115,21 @@ class AuditPortal:
         call(2002, "2027-05-06T10:00:00.000Z", status="NO_ANSWER", disposition="")
         call(2003, "2027-05-07T10:00:00.000Z", status="", disposition="")
         call(2004, "2027-05-18T08:00:00.000Z", direction="INBOUND")
+        # data_extra.py: Julie's follow-up e-mail to Lyon Chimie (sent from the CRM: direction EMAIL), and the
+        # client's reply (INCOMING_EMAIL), which is not her e-mail
+        ids[4001] = api.add("emails", {"hubspot_owner_id": julie, "hs_timestamp": "2027-05-12T08:00:00.000Z",
+                                       "hs_email_direction": "EMAIL", "hs_email_subject": "Relance devis",
+                                       "hs_email_status": "SENT"}, companies=(ids[101],))
+        ids[4002] = api.add("emails", {"hubspot_owner_id": julie, "hs_timestamp": "2027-05-13T08:00:00.000Z",
+                                       "hs_email_direction": "INCOMING_EMAIL", "hs_email_subject": "RE: Relance devis"},
+                            companies=(ids[101],))
         self.server = SandboxServer([api]).start()
         plan = tmp / "plan.pac.yaml"
         plan.write_text(PLAN, encoding="utf-8")
         settings = tmp / "pac.yaml"
         settings.write_text(
             f"database_url: 'sqlite:///{tmp / 'pac.db'}'\n"
-            f"connectors:\n  - {{name: hs-audit, crm: hubspot, mapping: '{default_mapping_path()}', "
+            f"connectors:\n  - {{name: hs-audit, crm: hubspot, mapping: '{mapping or default_mapping_path()}', "
             "env_prefix: PAC_HS_}\n"
             f"plans:\n  - {{name: audit, file: '{plan}', connectors: [hs-audit], "
             "as_of: '2027-06-30T18:00:00+02:00'}\n", encoding="utf-8")
@@ -195,3 +203,34 @@ def test_pac_sync_prints_the_warning(audit: AuditPortal) -> None:
     out = io.StringIO()
     print_result(Console(file=out, width=400), audit.sync())
     assert [line for line in out.getvalue().splitlines() if line.startswith("warning: action A-4 counts 'email'")]
+
+
+def _emails_on(tmp: Path) -> Path:
+    """The shipped mapping with ``activities.emails.enabled: true``."""
+    text = default_mapping_path().read_text(encoding="utf-8")
+    assert "  emails:\n    enabled: false\n" in text
+    path = tmp / "hubspot.emails.yaml"
+    path.write_text(text.replace("  emails:\n    enabled: false\n", "  emails:\n    enabled: true\n"), encoding="utf-8")
+    return path
+
+
+def test_emails_opted_in_count_the_reps_sent_email(tmp_path: Path) -> None:
+    """With ``activities.emails.enabled: true``: A-4 counts Julie's sent e-mail 4001, 1 / 5 (audit F3: before,
+    0 / 5 and no request to emails); the reply 4002 is not searched (the direction filter), and no warning is left."""
+    portal = AuditPortal(tmp_path, mapping=_emails_on(tmp_path))
+    try:
+        result = portal.sync()
+        requests = list(portal.api.requests)
+    finally:
+        portal.server.stop()
+    assert result.evaluation is not None and result.evaluation.action("A-4").done == 1
+    assert result.unmeasured == []
+    searches = [body for method, path, body in requests if path.endswith("/objects/emails/search")]
+    assert searches and all({"propertyName": "hs_email_direction", "operator": "IN", "values": ["EMAIL"]}
+                            in group["filters"] for body in searches for group in body["filterGroups"])
+
+
+def test_shipped_mapping_reads_no_emails(audit: AuditPortal) -> None:
+    """E-mails are opt-in: the shipped mapping sends no request to the emails API."""
+    audit.sync()
+    assert audit.api.requests and not [p for _, p, _ in audit.api.requests if "/emails" in p]

@@ -16,6 +16,7 @@ from connectors.hubspot.normalise import (
     to_account,
     to_call,
     to_deal,
+    to_email,
     to_meeting,
     to_user,
 )
@@ -209,6 +210,47 @@ class TestActivities:
     def test_call_direction_is_read(self):
         """The calls search asks for hs_call_direction (the shipped mapping's ``direction_property``)."""
         assert "hs_call_direction" in MAPPING.read_properties()["calls"]
+
+
+class TestEmails:
+    EMAILS = MAPPING.model_copy(update={"activities": MAPPING.activities.model_copy(update={
+        "emails": MAPPING.activities.emails.model_copy(update={"enabled": True})})})
+
+    @pytest.mark.parametrize(("status", "want"), [
+        ("SENT", ActivityStatus.COMPLETED), ("sent", ActivityStatus.COMPLETED), ("", ActivityStatus.COMPLETED),
+        ("SCHEDULED", ActivityStatus.PLANNED), ("SENDING", ActivityStatus.PLANNED),
+        ("BOUNCED", ActivityStatus.CANCELLED), ("FAILED", ActivityStatus.CANCELLED)])
+    def test_sent_email_is_an_email_activity(self, status, want):
+        """An e-mail the rep sent (hs_email_direction EMAIL) is an ``email`` activity on its hs_timestamp, its
+        status from hs_email_status (HubSpot's Emails guide: BOUNCED, FAILED, SCHEDULED, SENDING, SENT)."""
+        email = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00.000Z", "hs_email_direction": "EMAIL",
+                               "hs_email_status": status, "hs_email_subject": "Relance devis",
+                               "hubspot_owner_id": "501"}, "4001"), "hs", self.EMAILS, "101")
+        assert isinstance(email, Activity)
+        assert (email.type, email.status, email.account_id, email.owner_id, email.subject) == (
+            ActivityType.EMAIL, want, "101", "501", "Relance devis")
+        assert email.start == datetime(2027, 5, 12, 8, tzinfo=UTC)
+
+    def test_reply_has_no_type_and_odd_status_is_rejected(self):
+        """A reply (INCOMING_EMAIL) read all the same has no type; a send status the mapping does not list is
+        reported, never counted; no hs_timestamp is rejected."""
+        reply = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00Z", "hs_email_direction": "INCOMING_EMAIL"}),
+                         "hs", self.EMAILS, None)
+        assert isinstance(reply, Activity) and reply.type is None
+        odd = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00Z", "hs_email_status": "QUEUED"}, "9"), "hs",
+                       self.EMAILS, None)
+        assert odd == Rejected("hs", "activities", "9", "e-mail status 'QUEUED' is not in the mapping "
+                               "(activities.emails.statuses)")
+        assert isinstance(to_email(_obj({"hs_email_status": "SENT"}), "hs", self.EMAILS, None), Rejected)
+
+    def test_emails_are_read_only_when_enabled(self):
+        """The shipped mapping reads no e-mails (opt-in); enabled, the search asks for their mapped properties."""
+        assert "emails" not in MAPPING.read_properties()
+        assert ActivityType.EMAIL not in MAPPING.activity_types()
+        assert self.EMAILS.read_properties()["emails"] == sorted(
+            ["hs_timestamp", "hs_email_subject", "hubspot_owner_id", "hs_email_direction", "hs_email_status",
+             "hs_lastmodifieddate"])
+        assert ActivityType.EMAIL in self.EMAILS.activity_types()
 
 
 class TestDeals:
