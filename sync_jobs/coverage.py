@@ -6,12 +6,20 @@ failure: the plan is valid, and the action may be measured later (a mapping chan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from connectors.hubspot import mapping as hubspot_mapping
+from connectors.salesforce import mapping as salesforce_mapping
+from pac_config.loader import Document, load_yaml
+from pac_config.settings import load_settings
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
+
+# the mapping parsers by CRM (the mapping modules only: `pac plan check` does not load the CRM clients)
+_PARSERS: dict[str, Callable[[Document], tuple[Any, list[Any]]]] = {
+    "hubspot": hubspot_mapping.parse_mapping, "salesforce": salesforce_mapping.parse_mapping}
 
 
 def unmeasured(plan: Plan, connectors: Sequence[tuple[str, str, Any]]) -> list[str]:
@@ -44,9 +52,6 @@ def settings_warnings(plan: Plan, plan_file: Path, settings_path: Path | None) -
     plan: ``pac config check`` reports the settings' own problems)."""
     if settings_path is None or not settings_path.is_file():
         return []
-    from connectors import registry  # the CRM clients: imported only when settings are there
-    from pac_config.loader import load_yaml
-    from pac_config.settings import load_settings
     try:
         settings = load_settings(settings_path, env={})
         entries = [p for p in settings.plans if p.file.resolve() == plan_file.resolve()]
@@ -55,7 +60,8 @@ def settings_warnings(plan: Plan, plan_file: Path, settings_path: Path | None) -
             found = []
             for name in entry.connectors:
                 cfg = settings.connector(name)
-                mapping, problems = registry.crm_spec(cfg.crm).parse_mapping(load_yaml(cfg.mapping))
+                parse = _PARSERS.get(cfg.crm)
+                mapping, problems = parse(load_yaml(cfg.mapping)) if parse else (None, [])
                 if mapping is None or problems:
                     return []
                 found.append((name, cfg.crm, mapping))
