@@ -107,6 +107,24 @@ class Links:
         self.removed += len(drop)
 
 
+# The contact -> company association HubSpot defines for a contact's primary company (typeId 1; the unlabelled one is
+# 279), from the associations v4 guide's table of HubSpot-defined types. Its label ("Primary", "Contact with Primary
+# Company" since 19 February 2024) is not relied on: HubSpot's changelog, "Changes to primary labels for
+# HubSpot-defined association labels": "only the typeId should be used for any programmatic reference".
+CONTACT_PRIMARY_COMPANY = 1
+
+
+def contact_primary_company(associations: list[dict[str, Any]] | None) -> str | None:
+    """A contact's primary company (contacts -> companies of HubSpot-defined type 1), else None: a contact whose
+    companies are all unlabelled (or which has none) gives no company."""
+    for to in associations or []:
+        for t in to.get("associationTypes") or []:
+            if str(t.get("typeId")) == str(CONTACT_PRIMARY_COMPANY) and \
+                    str(t.get("category") or "HUBSPOT_DEFINED") == "HUBSPOT_DEFINED":
+                return str(to["toObjectId"])
+    return None
+
+
 def parse_axes(value: Any) -> list[str]:
     """An account change's ``axes``: ``"AX-1; AX-2"`` (as the pipeline writes it), a list, or None (cleared)."""
     if value is None or value == "":

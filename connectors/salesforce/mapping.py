@@ -189,6 +189,16 @@ class SalesforceMapping(_Model):
     deals: DealsMap = DealsMap()
     writeback: WritebackMap
 
+    def activity_types(self) -> frozenset[ActivityType]:
+        """The activity types this mapping can read records as (the plan check warns of an action counting
+        another): those of its ``activities.rules``."""
+        return frozenset(rule.type for rule in self.activities.rules)
+
+    def activity_type_fix(self, kind: ActivityType) -> str:
+        """How to make this mapping read records of ``kind`` (the plan check's advice)."""
+        return (f"add an activities.rules entry with type: {kind.value} to its mapping, e.g. {{object: Task, type: "
+                f"{kind.value}, where: {{Subject: [...]}}}} (docs/salesforce.md)")
+
     def read_fields(self) -> dict[str, dict[str, str]]:
         """Per object, key path in the mapping -> field it reads (for offline and online checks)."""
         a = self.accounts

@@ -22,6 +22,7 @@ from sandbox_crm.hubspot.records import (
     MEETING_OUTCOME,
     MERGED_IDS,
     PORTAL_ID,
+    PRIMARY_BACKWARD,
     PRIMARY_TYPES,
     STANDARD_LABELS,
     STANDARD_OPTIONS,
@@ -183,7 +184,8 @@ class Portal:
         with self.lock:
             forward, label = PRIMARY_TYPES[(from_type, to_type)] if primary else \
                 (type_id or self.assoc_types.get((from_type, to_type), ("", 1))[1], None)
-            backward = self.assoc_types.get((to_type, from_type), ("", 1))[1]
+            backward = (PRIMARY_BACKWARD.get((to_type, from_type), 0) if primary else 0) \
+                or self.assoc_types.get((to_type, from_type), ("", 1))[1]
             self.links.setdefault((from_type, to_type), {}).setdefault(from_id, {})[to_id] = (forward, label)
             self.links.setdefault((to_type, from_type), {}).setdefault(to_id, {})[from_id] = (backward, None)
 
@@ -251,8 +253,12 @@ class Portal:
                     # about half the unanswered calls are inbound calls nobody picked up: HubSpot files them
                     # MISSED, with no call outcome (the Calls guide, "Identify voicemails vs. recorded calls")
                     status, disposition = "MISSED", None
+                # the demo's calls are the reps' own (OUTBOUND); the unanswered inbound ones are left with no
+                # direction, as a calling app that does not set it files them (they are no-shows either way)
+                direction = "OUTBOUND" if status != "MISSED" else None
                 props = {"hs_call_title": act.subject, "hs_timestamp": as_iso(start), "hubspot_owner_id": owner,
-                         "hs_call_status": status, "hs_call_disposition": disposition}
+                         "hs_call_status": status, "hs_call_disposition": disposition,
+                         "hs_call_direction": direction}
                 object_type = "calls"
             else:
                 end = start + timedelta(minutes=act.duration_minutes) if start else None
@@ -288,6 +294,13 @@ class Portal:
                                                "amount": amount,
                                                "hs_product_id": products.get(code)}, modified=stamp)
                 self.associate("deals", deal_id, "line_items", line)
+        # each company's main contact, its primary company that company (contacts -> companies typeId 1): created
+        # last, so the other records keep their ids
+        for i, acc in enumerate(org.accounts):
+            domain = "".join(ch for ch in acc.key.lower() if ch.isalnum()) or f"c{i}"
+            contact = self.add("contacts", {"email": f"contact@{domain}.example", "firstname": "Contact",
+                                            "lastname": acc.name}, modified=base + timedelta(minutes=i))
+            self.associate("contacts", contact, "companies", company_of[acc.key], primary=True)
 
 
 def _merged(obj: Obj) -> list[str]:

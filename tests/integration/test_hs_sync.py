@@ -167,6 +167,62 @@ class TestAwkwardRecords:
         rejected = [r for r in pulled if isinstance(r, Rejected) and r.id == no_start]
         assert len(rejected) == 1 and "no start time" in rejected[0].reason
 
+    def test_engagement_with_a_contact_only_takes_its_primary_company(self, fresh):
+        """Meetings and calls created by calendar sync or an integration often carry only the contact: with no
+        company, the engagement takes its contact's primary company (contacts -> companies typeId 1); contacts with
+        different primary companies give the smallest id; a contact with no primary company (unlabelled 279 only)
+        rejects the engagement naming it; no contact at all leaves it with no account. Audit F5: before, every one
+        of them had no account."""
+        api, _, connector = fresh
+        a, b, c = sorted(api.tables["companies"].rows, key=int)[:3]
+        julie = api.add("contacts", {"email": "julie.client@example.com"})
+        paul = api.add("contacts", {"email": "paul.client@example.com"})
+        loose = api.add("contacts", {"email": "loose@example.com"})
+        api.associate("contacts", julie, "companies", b, primary=True)
+        api.associate("contacts", julie, "companies", c)                # unlabelled: not her primary company
+        api.associate("contacts", paul, "companies", a, primary=True)
+        api.associate("contacts", loose, "companies", c)                # a company, but no primary one
+        visit = {"hs_timestamp": START, "hs_activity_type": "Visite client", "hs_meeting_outcome": "COMPLETED"}
+        by_contact = api.add("meetings", visit)
+        api.associate("meetings", by_contact, "contacts", julie)
+        two = api.add("meetings", visit)
+        api.associate("meetings", two, "contacts", julie)
+        api.associate("meetings", two, "contacts", paul)
+        own = api.add("meetings", visit, companies=(c,))               # its own company wins over its contact's
+        api.associate("meetings", own, "contacts", paul)
+        stray = api.add("meetings", visit)
+        api.associate("meetings", stray, "contacts", loose)
+        nobody = api.add("meetings", visit)
+        call = api.add("calls", {"hs_timestamp": START, "hs_call_disposition": CONNECTED,
+                                 "hs_call_direction": "OUTBOUND"})
+        api.associate("calls", call, "contacts", julie)
+        pulled = list(connector.pull(ObjectKind.ACTIVITIES, None))
+        found = _by_id(pulled)
+        assert {i: found[i].account_id for i in (by_contact, two, own, nobody, call)} == {
+            by_contact: b, two: min(a, b, key=int), own: c, nobody: None, call: b}
+        assert [r.reason for r in pulled if isinstance(r, Rejected) and r.id == stray] == [
+            f"meeting associated with contact {loose} only: associate it with a company (the contact has no primary "
+            "company)"]
+        assert stray not in found
+
+    def test_contacts_are_read_only_for_engagements_without_company(self, fresh):
+        """The contact reads cost calls only when an engagement has no company: a pull whose engagements all have
+        one asks for no contact association; a meeting with neither company nor contact adds one (its contacts:
+        none, so no contact's companies are read)."""
+        api, _, connector = fresh
+        company = next(iter(api.tables["companies"].rows))
+        mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
+        api.add("meetings", {"hs_timestamp": START}, companies=(company,), modified=mark + timedelta(hours=2))
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert not any("contacts" in k for k in spent) and spent.get("associations.meetings.companies") == 1
+        api.add("meetings", {"hs_timestamp": START}, modified=mark + timedelta(hours=3))
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert {k: v for k, v in spent.items() if "contacts" in k} == {"associations.meetings.contacts": 1}
+
     def test_missed_and_ringing_calls_are_not_completed_calls(self, fresh):
         """Calls as HubSpot files them: an inbound call nobody answered (MISSED, no outcome), one still ringing the
         rep (CALLING_CRM_USER), one on hold, one completed and connected, one with a status the mapping does not

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.hubspot.associations import choose_company
+from connectors.hubspot.associations import choose_company, contact_primary_company
 from connectors.hubspot.mapping import CONNECTED, NO_ANSWER, load_mapping
 from connectors.hubspot.normalise import (
     parse_amount,
@@ -16,6 +16,7 @@ from connectors.hubspot.normalise import (
     to_account,
     to_call,
     to_deal,
+    to_email,
     to_meeting,
     to_user,
 )
@@ -182,6 +183,76 @@ class TestActivities:
         assert isinstance(call, Activity) and call.status is ActivityStatus.NO_SHOW
 
 
+    @pytest.mark.parametrize(("direction", "counted"), [
+        ("OUTBOUND", True), ("outbound", True), ("", True), (None, True), ("INBOUND", False)])
+    def test_inbound_call_is_not_the_reps_call(self, direction, counted):
+        """hs_call_direction (Calls guide: INBOUND when the HubSpot user received the call, OUTBOUND when they made
+        it): a client's call to the rep, connected, has no type (counted for no action); an outbound call, or one
+        with no direction, is a call. Audit F6: before, the inbound call 2004 counted toward "Call 10 clients"."""
+        props = {"hs_timestamp": "2027-05-18T08:00:00Z", "hs_call_status": "COMPLETED",
+                 "hs_call_disposition": CONNECTED}
+        if direction is not None:
+            props["hs_call_direction"] = direction
+        call = to_call(_obj(props, "2004"), "hs", MAPPING, "101")
+        assert isinstance(call, Activity) and call.status is ActivityStatus.COMPLETED
+        assert call.type is (ActivityType.CALL if counted else None)
+
+    def test_every_direction_counts_when_the_mapping_lists_both_or_none(self):
+        """``count_directions: [OUTBOUND, INBOUND]`` or ``direction_property: null``: an inbound call is a call."""
+        inbound = _obj({"hs_timestamp": "2027-05-18T08:00:00Z", "hs_call_direction": "INBOUND",
+                        "hs_call_disposition": CONNECTED})
+        for update in ({"count_directions": ["OUTBOUND", "INBOUND"]}, {"direction_property": None}):
+            calls = MAPPING.activities.calls.model_copy(update=update)
+            mapping = MAPPING.model_copy(update={"activities": MAPPING.activities.model_copy(update={"calls": calls})})
+            call = to_call(inbound, "hs", mapping, None)
+            assert isinstance(call, Activity) and call.type is ActivityType.CALL
+
+    def test_call_direction_is_read(self):
+        """The calls search asks for hs_call_direction (the shipped mapping's ``direction_property``)."""
+        assert "hs_call_direction" in MAPPING.read_properties()["calls"]
+
+
+class TestEmails:
+    EMAILS = MAPPING.model_copy(update={"activities": MAPPING.activities.model_copy(update={
+        "emails": MAPPING.activities.emails.model_copy(update={"enabled": True})})})
+
+    @pytest.mark.parametrize(("status", "want"), [
+        ("SENT", ActivityStatus.COMPLETED), ("sent", ActivityStatus.COMPLETED), ("", ActivityStatus.COMPLETED),
+        ("SCHEDULED", ActivityStatus.PLANNED), ("SENDING", ActivityStatus.PLANNED),
+        ("BOUNCED", ActivityStatus.CANCELLED), ("FAILED", ActivityStatus.CANCELLED)])
+    def test_sent_email_is_an_email_activity(self, status, want):
+        """An e-mail the rep sent (hs_email_direction EMAIL) is an ``email`` activity on its hs_timestamp, its
+        status from hs_email_status (HubSpot's Emails guide: BOUNCED, FAILED, SCHEDULED, SENDING, SENT)."""
+        email = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00.000Z", "hs_email_direction": "EMAIL",
+                               "hs_email_status": status, "hs_email_subject": "Relance devis",
+                               "hubspot_owner_id": "501"}, "4001"), "hs", self.EMAILS, "101")
+        assert isinstance(email, Activity)
+        assert (email.type, email.status, email.account_id, email.owner_id, email.subject) == (
+            ActivityType.EMAIL, want, "101", "501", "Relance devis")
+        assert email.start == datetime(2027, 5, 12, 8, tzinfo=UTC)
+
+    def test_reply_has_no_type_and_odd_status_is_rejected(self):
+        """A reply (INCOMING_EMAIL) read all the same has no type; a send status the mapping does not list is
+        reported, never counted; no hs_timestamp is rejected."""
+        reply = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00Z", "hs_email_direction": "INCOMING_EMAIL"}),
+                         "hs", self.EMAILS, None)
+        assert isinstance(reply, Activity) and reply.type is None
+        odd = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00Z", "hs_email_status": "QUEUED"}, "9"), "hs",
+                       self.EMAILS, None)
+        assert odd == Rejected("hs", "activities", "9", "e-mail status 'QUEUED' is not in the mapping "
+                               "(activities.emails.statuses)")
+        assert isinstance(to_email(_obj({"hs_email_status": "SENT"}), "hs", self.EMAILS, None), Rejected)
+
+    def test_emails_are_read_only_when_enabled(self):
+        """The shipped mapping reads no e-mails (opt-in); enabled, the search asks for their mapped properties."""
+        assert "emails" not in MAPPING.read_properties()
+        assert ActivityType.EMAIL not in MAPPING.activity_types()
+        assert self.EMAILS.read_properties()["emails"] == sorted(
+            ["hs_timestamp", "hs_email_subject", "hubspot_owner_id", "hs_email_direction", "hs_email_status",
+             "hs_lastmodifieddate"])
+        assert ActivityType.EMAIL in self.EMAILS.activity_types()
+
+
 class TestDeals:
     def test_won_deal_with_comma_amount(self):
         """A closed-won deal with amount '12,500.50' is won for 12500.50 EUR."""
@@ -271,6 +342,26 @@ class TestUsers:
         """An owner with no e-mail is a user with email None (reported, never matched)."""
         user = to_user({"id": 8, "firstName": "Compte", "lastName": "Salon"}, "hs")
         assert user.email is None and user.name == "Compte Salon"
+
+
+class TestContactPrimaryCompany:
+    def test_type_1_is_the_primary_company_whatever_its_label(self):
+        """contacts -> companies: the HubSpot-defined type 1 is the primary company, labelled "Primary" before
+        19 Feb 2024 and "Contact with Primary Company" since (the changelog says to rely on the typeId only); it
+        comes with the unlabelled 279 on the same company, while other companies carry 279 alone."""
+        links = [{"toObjectId": 150, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279,
+                                                           "label": None}]},
+                 {"toObjectId": 205, "associationTypes": [
+                     {"category": "HUBSPOT_DEFINED", "typeId": 1, "label": "Contact with Primary Company"},
+                     {"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None}]}]
+        assert contact_primary_company(links) == "205"
+
+    def test_no_primary_company(self):
+        """Unlabelled companies only, a user-defined type 1, or none at all: no primary company."""
+        assert contact_primary_company([{"toObjectId": 150, "associationTypes": [{"typeId": 279}]}]) is None
+        assert contact_primary_company([{"toObjectId": 150, "associationTypes": [
+            {"category": "USER_DEFINED", "typeId": 1, "label": "Ancien employeur"}]}]) is None
+        assert contact_primary_company(None) is None and contact_primary_company([]) is None
 
 
 class TestChooseCompany:
