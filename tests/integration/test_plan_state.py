@@ -215,6 +215,36 @@ class TestCrmEdits:
         state = both.states()[("axis", f"{first.plan_id}:{AXIS}", "axis_status")]
         assert (state.source, state.who_id, state.who_name) == ("crm", sf.ids["u-nathalie-sf"], "Nathalie Garnier")
 
+    def test_a_rank_already_given_is_refused_alone_and_the_target_edit_applies(
+            self, tmp_path: Path, server: SandboxServer) -> None:
+        """The same night in Salesforce Nathalie sets A-01's target 5 -> 8 and gives AX-GC-QUOTES priority 1, which
+        AX-PHARMA-MX50 holds: the run applies the target (plan, store) and refuses the rank alone, reported with the
+        run's problems and kept in `pac history` as refused; Salesforce gets the axis's priority back.
+        Failed before: the run refused every edit (target 5) while the history said the target was applied."""
+        org = Org(tmp_path, server, ("sf-main",))
+        first = org.sync()
+        sf = server.api("salesforce")
+        [action] = sf.find("PAC_Action__c", PAC_Key__c=f"{first.plan_id}:A-01")
+        sf.edit("PAC_Action__c", action["Id"], by=sf.ids["u-nathalie-sf"], PAC_Target__c=8)
+        sf.edit("PAC_Axis__c", org.sf_axis(first.plan_id)["Id"], by=sf.ids["u-nathalie-sf"], PAC_Priority__c=1)
+        second = org.sync()
+        assert second.plan is not None and second.plan.action("A-01").target == 8, second.errors
+        assert _status_of(second) == "active"
+        [refused] = [e for e in second.errors if "refused" in e]
+        assert f"{first.plan_id}:{AXIS} axis_priority = 1 refused" in refused
+        assert "rank 1 is already given to AX-PHARMA-MX50" in refused and "Nathalie Garnier" in refused
+        states = org.states()
+        assert states[("action", f"{first.plan_id}:A-01", "action_target")].value == 8
+        assert states[("axis", f"{first.plan_id}:{AXIS}", "axis_priority")].value is None
+        engine = open_store(org.settings.database())
+        try:
+            events = repo.field_events(engine, first.plan_id)
+        finally:
+            engine.dispose()
+        outcomes = {(e.field, str(e.value)): e.outcome for e in events if e.source == "crm"}
+        assert outcomes == {("action_target", "8"): "applied", ("axis_priority", "1"): "refused"}
+        assert org.sf_axis(first.plan_id)["PAC_Priority__c"] in (None, "")
+
     def test_the_integration_users_changes_are_never_edits(self, both: Org) -> None:
         """A status changed by pac's integration user (as pac's writes are) does not become the plan's, and is
         restored."""
