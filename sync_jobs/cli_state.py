@@ -93,7 +93,7 @@ def history_command(key: str, plan_ref: str | None) -> None:
         where = {"file": "the plan file", "pac": "pac"}.get(e.source, e.connector or "a CRM")
         by = (e.who_name or e.who_id or "someone") if e.source == "crm" else "-"
         outcome = {"applied": "applied", "lost": "not applied (conflict: a later change won)",
-                   "refused": "refused"}.get(e.outcome, e.outcome)
+                   "refused": f"refused: {e.note}" if e.note else "refused"}.get(e.outcome, e.outcome)
         table.add_row(f"{e.changed_at:%Y-%m-%d %H:%M}", _FIELD_WORDS.get(e.field, e.field),
                       "-" if e.old_value is None else str(e.old_value), str(e.value), where, by, outcome)
     console.print(table)

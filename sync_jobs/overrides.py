@@ -205,7 +205,8 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
         old = out.values[k]
         lost = tuple(c for c in ordered[:-1] if repr(c.value) != repr(kept.value))
         if k in refused:      # not the plan's value: neither stored as the field's state nor taken as a CRM's
-            out.refused.append(f"{refused[k]} (from {kept.where()})")
+            edit = SimpleNamespace(key=k[1], field=k[2], value=kept.value)
+            out.refused.append(f"{refusal(edit, refused[k])} (from {kept.where()})")
             out.events.append(_event(k, kept, old, run_id, "refused", refused[k]))
             out.events.extend(_event(k, c, old, run_id, "lost", f"a later change won, itself refused: {refused[k]}")
                               for c in lost)
@@ -290,11 +291,12 @@ def apply_overrides(plan: Plan, edits: Iterable[Any]) -> tuple[Plan, list[str]]:
     alone when the result breaks the method's rules (a rank another axis holds...). The refused ones are tried
     again once the others are in (two axes swapping ranks), until no more can be applied."""
     current, refused = apply_each(plan, edits)
-    return current, [message for _edit, message in refused]
+    return current, [refusal(edit, why) for edit, why in refused]
 
 
 def apply_each(plan: Plan, edits: Iterable[Any]) -> tuple[Plan, list[tuple[Any, str]]]:
-    """``apply_overrides`` with the refused edits themselves: (edit, why) in the order given. The usual night (no
+    """``apply_overrides`` with the refused edits themselves: (edit, why) in the order given (``why``: the reason
+    alone, ``refusal`` words the whole line). The usual night (no
     edit breaks a rule) is checked once for all its edits; only when that fails is each checked on its own (a
     check reads the whole plan: one per edit would cost edits x plan size on every run)."""
     pending = list(edits)
@@ -310,20 +312,26 @@ def apply_each(plan: Plan, edits: Iterable[Any]) -> tuple[Plan, list[tuple[Any, 
             try:
                 current = _apply_one(current, edit)
             except (LookupError, ValueError, TypeError, InvalidInput) as exc:   # InvalidInput: a broken rule
-                failed.append((edit, _why(plan, edit, exc)))
+                failed.append((edit, _why(exc)))
         if len(failed) == len(pending):
             break
         pending = [edit for edit, _ in failed]
     return current, failed
 
 
-def _why(plan: Plan, edit: Any, exc: Exception) -> str:
+def _why(exc: Exception) -> str:
+    """Why an edit is refused, in plain words (``refusal`` puts the edit in front)."""
     if isinstance(exc, LookupError):
-        return f"{edit.key} {edit.field}: no such record or field in the plan"
+        return "no such record or field in the plan"
     if isinstance(exc, InvalidInput):
         rules = "; ".join(f"{p.message}" + (f" ({p.fix})" if p.fix else "") for p in exc.problems)
-        return f"{edit.key} {edit.field} = {edit.value!r} refused, it breaks the plan's rules: {rules}"
-    return f"{edit.key} {edit.field} = {edit.value!r} refused: {exc}"
+        return f"it breaks the plan's rules: {rules}"
+    return str(exc)
+
+
+def refusal(edit: Any, why: str) -> str:
+    """``pac-…:AX-2 axis_priority = 1 refused: it breaks the plan's rules: rank 1 is already given to AX-1 (…)``."""
+    return f"{edit.key} {edit.field} = {edit.value!r} refused: {why}"
 
 
 def _apply_one(plan: Plan, edit: Any) -> Plan:

@@ -62,7 +62,7 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
     # the plan as the nights made it: each edit on its own, a rank-less prioritisation given the next free rank
     rows = [SimpleNamespace(key=k[1], field=k[2], value=s.value, k=k) for k, s in sorted(wanted.items())]
     effective, failed = plan_state.apply_each(plan, rows)
-    refused = {row.k: why for row, why in failed}
+    refused = {row.k: plan_state.refusal(row, why) for row, why in failed}
     yaml = YAML()
     text = ps.file.read_text(encoding="utf-8")
     doc = yaml.load(text)          # round trip: only to locate each value (line, column); the text is edited in place

@@ -244,6 +244,13 @@ class TestCrmEdits:
         outcomes = {(e.field, str(e.value)): e.outcome for e in events if e.source == "crm"}
         assert outcomes == {("action_target", "8"): "applied", ("axis_priority", "1"): "refused"}
         assert org.sf_axis(first.plan_id)["PAC_Priority__c"] in (None, "")
+        from tests.cli import run_pac
+
+        history = run_pac("history", AXIS, env={**os.environ, "PAC_CONFIG": str(tmp_path / "pac.yaml")},
+                          cwd=tmp_path)
+        assert history.returncode == 0, history.stderr
+        [row] = [line for line in history.stdout.splitlines() if "priority" in line]
+        assert "refused: it breaks the plan's rules: rank 1 is already given to AX-PHARMA-MX50" in row
 
     def test_the_integration_users_changes_are_never_edits(self, both: Org) -> None:
         """A status changed by pac's integration user (as pac's writes are) does not become the plan's, and is

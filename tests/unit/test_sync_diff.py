@@ -130,7 +130,7 @@ class TestOverrides:
             SimpleNamespace(key=f"{plan.id}:A-01", field="action_target", value=4),
             SimpleNamespace(key=f"{plan.id}:AX-1", field="axis_priority", value=1)])
         assert edited.action("A-01").target == 4 and edited.axis("AX-1").status.state is AxisState.ACTIVE
-        assert refused == [f"{plan.id}:AX-1 axis_priority = 1 refused, it breaks the plan's rules: rank 1 is "
+        assert refused == [f"{plan.id}:AX-1 axis_priority = 1 refused: it breaks the plan's rules: rank 1 is "
                            "already given to AX-2 (give each prioritised axis its own rank, or change AX-2's first)"]
 
     def test_two_axes_swapping_ranks_both_apply(self, plan) -> None:
