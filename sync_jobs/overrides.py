@@ -205,8 +205,8 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
         old = out.values[k]
         lost = tuple(c for c in ordered[:-1] if repr(c.value) != repr(kept.value))
         if k in refused:      # not the plan's value: neither stored as the field's state nor taken as a CRM's
-            edit = SimpleNamespace(key=k[1], field=k[2], value=kept.value)
-            out.refused.append(f"{refusal(edit, refused[k])} (from {kept.where()})")
+            row = SimpleNamespace(key=k[1], field=k[2], value=kept.value)
+            out.refused.append(f"{refusal(row, refused[k])} (from {kept.where()})")
             out.events.append(_event(k, kept, old, run_id, "refused", refused[k]))
             out.events.extend(_event(k, c, old, run_id, "lost", f"a later change won, itself refused: {refused[k]}")
                               for c in lost)
