@@ -68,7 +68,7 @@ def decide_plan_state(ctx: RunContext) -> None:
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
     ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, decision.values))
-    ctx.result.errors.extend(refused)
+    ctx.result.errors.extend([*decision.refused, *refused])
 
 
 def load(ctx: RunContext) -> None:
