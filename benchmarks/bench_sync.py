@@ -8,7 +8,8 @@ that the peak memory measured here is the sync's own. Three runs of the shipped 
    PAC fields updated: the account write-back);
 2. an incremental sync right after it: nothing changed in the CRMs except what run 1 wrote, so it re-reads
    the accounts (and any other record) whose change stamp the write-back moved, and writes nothing;
-3. a second incremental sync: nothing changed at all, so it reads one page per object and writes nothing.
+3. a second incremental sync: nothing changed at all, so it reads one page per object (and the multi-currency
+   demo org's exchange rates: one CurrencyType query per run) and writes nothing.
 
 For each: API calls per CRM (counted by the connectors, retries included, also per endpoint) against the
 theoretical minimum for the documented page and batch sizes (Salesforce: 2,000 rows per query page, 200
@@ -35,6 +36,9 @@ from pathlib import Path
 from typing import Any
 
 SF_PAGE, SF_BATCH = 2000, 200
+# the demo mapping is multi-currency: each run reads the org's exchange rates, one CurrencyType query (the demo org
+# holds none, so no DatedConversionRate query follows); a single-currency mapping makes none
+SF_RATES = 1
 HS_PAGE, HS_ASSOC, HS_BATCH = 200, 1000, 100
 BASE_ACCOUNTS, BASE_ACTIVITIES = 753, 4728      # the demo org at scale 1 of its own generator
 
@@ -119,7 +123,7 @@ def minimum_calls(counts: Mapping[str, Mapping[str, int]],
     sf, hs = counts["salesforce"], counts["hubspot"]
     sf_min = (1 + pages(sf["users"], SF_PAGE) + pages(sf["accounts"], SF_PAGE) + pages(sf["others"], SF_PAGE)
               + pages(sf["calls"], SF_PAGE) + pages(sf["deals"], SF_PAGE) + pages(sf["lines"], SF_PAGE)
-              + 2 + batches("sf-main", SF_BATCH))
+              + 2 + SF_RATES + batches("sf-main", SF_BATCH))
     hs_min = (1 + 1 + pages(hs["accounts"], HS_PAGE) + pages(hs["others"], HS_PAGE) + pages(hs["calls"], HS_PAGE)
               + pages(hs["others"], HS_ASSOC) + pages(hs["calls"], HS_ASSOC) + pages(hs["deals"], HS_PAGE)
               + pages(hs["deals"], HS_ASSOC) * 2 + pages(hs["lines"], HS_BATCH)

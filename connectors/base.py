@@ -9,6 +9,7 @@ Adapters translate every vendor exception into these, so sync_jobs never catches
 * ``QuotaExhausted``: the configured share of the daily allocation is spent; stop, resume tomorrow.
 * ``TransientError``: 5xx, dropped connection, timeout; retriable with backoff.
 * ``RecordRejected(id, reason)``: one record refused (on read: malformed; on write: validation).
+* ``RequestRefused``: a whole request refused as invalid (HTTP 400): bad input, exit 2, not "CRM unreachable".
 """
 
 from __future__ import annotations
@@ -71,6 +72,13 @@ class RecordRejected(ConnectorError):
 
 class SchemaError(ConnectorError):
     """The CRM lacks an object or field the mapping needs (run ``pac crm provision``)."""
+
+
+class RequestRefused(ConnectorError):
+    """The CRM refused a request as invalid (HubSpot: HTTP 400, e.g. ``VALIDATION_ERROR``), with its own message. The
+    CRM was reached and the credentials accepted, and sending the same request again cannot succeed: bad input (a
+    mapping naming what the portal does not accept, or a request pac should not have sent), exit 2, never "CRM
+    unreachable" (exit 4)."""
 
 
 class ObjectKind(StrEnum):

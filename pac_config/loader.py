@@ -103,9 +103,14 @@ class Document:
         kind = err["type"]
         if kind == "extra_forbidden":
             key = str(loc[-1])
-            known = _fields_at(model, tuple(err["loc"])[:-1])
+            owner = _model_at(model, tuple(err["loc"])[:-1])
+            known = _field_names(owner)
             close = difflib.get_close_matches(key, known, n=1)
             fix = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(sorted(known))}"
+            hint = getattr(owner, "key_hints", {}).get(key)   # a key that belongs elsewhere says where
+            if hint is not None:
+                value = err.get("input")
+                fix = hint.format(value=value if isinstance(value, str | int | float) else "...")
             return self.problem(loc, f"unknown key {key!r}", fix)
         if kind == "missing":
             return self.problem(loc, "required key is missing", f"add {loc[-1]}:")
@@ -243,16 +248,29 @@ def _expected_values(expected: str) -> list[str]:
     return [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",") if part.strip()]
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> Any:
+    """The model of the mapping at ``loc`` (a problem's location without its key); None when it is not a model."""
     current: Any = model
     for part in loc:
         if isinstance(part, int) or current is None:
             continue
         field = getattr(current, "model_fields", {}).get(part)
         if field is None:
-            return []
+            return None
         current = _inner_model(field.annotation)
-    return list(getattr(current, "model_fields", {}).keys())
+    return current
+
+
+def _field_names(model: Any) -> list[str]:
+    return [name for key, field in getattr(model, "model_fields", {}).items() for name in _spellings(key, field)]
+
+
+def _spellings(key: str, field: Any) -> list[str]:
+    """The keys a field may be written as: its alias (``from``) or name, and its other accepted names."""
+    choices = getattr(field.validation_alias, "choices", None)
+    if choices:
+        return [c for c in choices if isinstance(c, str)]
+    return [field.alias or key]
 
 
 def _inner_model(annotation: Any) -> Any:

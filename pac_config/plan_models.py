@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from pac_core.kpi_vocabulary import VOCABULARY
@@ -306,11 +306,38 @@ class PersonIn(_Model):
     role: str = Field("", description="rep, manager...")
 
 
+SWOT_KEY_ALIASES = {
+    "strengths": ("forces",),
+    "weaknesses": ("faiblesses",),
+    "opportunities": ("opportunités", "opportunites"),
+    "threats": ("menaces",),
+}
+"""The French names of the SWOT keys (docs/plan-format.md, *Segments*), with and without accents."""
+
+
+def _swot_list(key: str, description: str) -> Any:
+    return Field(default_factory=list, description=description,
+                 validation_alias=AliasChoices(key, *SWOT_KEY_ALIASES[key]))
+
+
 class SwotIn(_Model):
-    strengths: list[str] = Field(default_factory=list, description="Forces (internal).")
-    weaknesses: list[str] = Field(default_factory=list, description="Faiblesses (internal).")
-    opportunities: list[str] = Field(default_factory=list, description="Opportunités (external).")
-    threats: list[str] = Field(default_factory=list, description="Menaces (external).")
+    strengths: list[str] = _swot_list("strengths", "Forces (internal).")
+    weaknesses: list[str] = _swot_list("weaknesses", "Faiblesses (internal).")
+    opportunities: list[str] = _swot_list("opportunities", "Opportunités (external).")
+    threats: list[str] = _swot_list("threats", "Menaces (external).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_spelling_each(cls, value: Any) -> Any:
+        """``forces`` and ``strengths`` in one SWOT are one list written twice: refused, not half dropped."""
+        if isinstance(value, dict):
+            for key, aliases in SWOT_KEY_ALIASES.items():
+                written = [k for k in (key, *aliases) if k in value]
+                if len(written) > 1:
+                    raise PydanticCustomError("swot_twice", "{first} and {second} are the same list ({key})", {
+                        "first": repr(written[0]), "second": repr(written[1]), "key": key,
+                        "fix": "keep one of them, with every sentence"})
+        return value
 
 
 class SegmentIn(_Model):
@@ -430,6 +457,9 @@ def plan_json_schema() -> dict[str, Any]:
     status = schema["$defs"]["AxisStatusIn"]
     states = {"type": "string", "enum": spellings(AXIS_STATE_ALIASES)}
     schema["$defs"]["AxisStatusIn"] = {"anyOf": [states, status], "description": status.pop("description", "")}
+    swot = schema["$defs"]["SwotIn"]["properties"]
+    for key, aliases in SWOT_KEY_ALIASES.items():
+        swot.update({alias: {**swot[key], "description": f"Alias of {key}."} for alias in aliases})
     schema = _with_scope_refs(schema)
     schema["$defs"].update(_scope_defs())
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "PAC plan file", **schema}

@@ -9,7 +9,6 @@ file: connectors take them from the environment (see ``sync_jobs.secrets``).
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import os
 import re
@@ -18,7 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -118,7 +117,10 @@ class ScheduleSettings(_Frozen):
     misfire_grace_seconds: int = Field(default=3600, ge=1)
     monthly_snapshot: str | None = "30 5 1 * *"
     quarterly_snapshot: str | None = "45 5 1 1,4,7,10 *"
-    jobstore: Path | None = None     # default .pac/scheduler-<host>-<pid-free name>.db
+    # the job store is one scheduler process's own file (docs/operations.md): not a setting a shared file could hold
+    key_hints: ClassVar[dict[str, str]] = {
+        "jobstore": "each scheduler process names its own with  pac schedule --jobstore FILE  "
+                    "(default .pac/scheduler-<host>.db); remove this key"}
 
     @field_validator("cron", "monthly_snapshot", "quarterly_snapshot")
     @classmethod
@@ -148,12 +150,39 @@ class PlanSettings(_Frozen):
         return self.name or self.file.name.split(".")[0]
 
 
+class AdvisorSettings(_Frozen):
+    """``engine.advisor``: the engine's thresholds and limits, each a field of ``pac_core.engine.EngineSettings``
+    of the same name and type (defaults and meanings in docs/engine.md); a key left out keeps the engine's default.
+    The tables (``fx_rates``, ``capacity``) and the attribution rule have their own keys under ``engine``."""
+
+    key_hints: ClassVar[dict[str, str]] = {
+        "attribution": "write it as engine.attribution: {value}, beside advisor:",
+        "fx_rates": "write the rates under engine.fx_rates, beside advisor:",
+        "capacity": "write the capacities under engine.capacity, beside advisor:"}
+
+    attribution_days: int | None = Field(None, ge=1)
+    dormant_default_months: int | None = Field(None, ge=1)
+    rollout_min_roi: float | None = None
+    rollout_max_months_to_roi: float | None = None
+    rollout_lagging_growth: float | None = None
+    drop_max_roi: float | None = None
+    drop_min_elapsed: float | None = None
+    prioritise_min_decline: float | None = None
+    suspend_load: float | None = None
+    committed_weight: Decimal | None = Field(None, ge=0, le=1)
+    near_miss_limit: int | None = Field(None, ge=0)
+    counted_limit: int | None = Field(None, ge=0)
+    deal_decision_limit: int | None = Field(None, ge=0)
+
+
 class EngineSection(_Frozen):
     """Passed to ``pac_core.engine.EngineSettings``: fx rates (1 unit of currency = rate x plan currency),
-    advisor thresholds (ratios), production capacity per product (units per calendar quarter)."""
+    the attribution rule of deals in several axes, the advisor's thresholds and the engine's limits,
+    production capacity per product (units per calendar quarter)."""
 
     fx_rates: dict[str, Decimal] = Field(default_factory=dict)
-    advisor: dict[str, float] = Field(default_factory=dict)
+    attribution: Literal["full", "split"] = "full"
+    advisor: AdvisorSettings = AdvisorSettings()
     capacity: dict[str, Decimal] = Field(default_factory=dict)
     # true: `pac sync` evaluates a night from the night before (sync_jobs/incremental_night.py, exact); off by
     # default because on the store's columns it costs more than a full evaluation today (docs/engine.md)
@@ -333,16 +362,9 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
 
 
 def engine_settings(settings: Settings, plan_currency: str = "EUR") -> EngineSettings:
-    """``pac_core.engine.EngineSettings`` built from the ``engine`` section (only the fields it has)."""
+    """``pac_core.engine.EngineSettings`` built from the ``engine`` section: its tables, its attribution rule and
+    the ``advisor`` keys written (the others keep the engine's defaults)."""
     section = settings.engine
-    values: dict[str, Any] = {}
-    names = {f.name for f in dataclasses.fields(EngineSettings)}
-    for name, table in (("fx_rates", section.fx_rates), ("capacity", section.capacity)):
-        if name in names and table:
-            values[name] = dict(table)
-    for key, value in section.advisor.items():
-        if key in names:
-            values[key] = value
-    if "advisor" in names and section.advisor:
-        values["advisor"] = dict(section.advisor)
+    values: dict[str, Any] = {"fx_rates": dict(section.fx_rates), "capacity": dict(section.capacity),
+                              "attribution": section.attribution, **section.advisor.model_dump(exclude_none=True)}
     return EngineSettings(**values)

@@ -41,6 +41,7 @@ from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Pl
 from pac_core.report_period import quarter_phrase
 from pac_core.results import ActionProgress, AxisProgress, Recommendation, Rule, SegmentProgress
 from pac_core.rounding import half_up
+from pac_core.text import fold_value
 
 
 class AdvisorSettings(Protocol):
@@ -368,7 +369,7 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSe
             capacity = capacities.get(product)
             if not capacity or capacity <= 0:
                 continue
-            row = load.get(product, {})
+            row = load.get(fold_value(product), {})   # the load is keyed by every key of a line, folded
             won, committed = row.get("won", Decimal(0)), row.get("committed", Decimal(0))
             ratio = float((won + committed) / Decimal(capacity))
             if ratio >= s.suspend_load:

@@ -367,7 +367,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                                             filters=filters, owner_email=indexes.emails)
 
     quarter = _quarter_days(today)
-    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, quarter, settings.committed_weight)
+    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, quarter, settings.committed_weight,
+                                today)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
                              quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}", today=today,
                              context=advisor_context(plan, indexes.records, scopes, ledger, today, zone),

@@ -123,7 +123,8 @@ class ActivityIndex:
                         problems[(s_code, o_code)] = "the activity has no owner"
                         continue
                     if "@" not in owner:
-                        problems[(s_code, o_code)] = f"owner {owner} has no e-mail among the users of {source}"
+                        problems[(s_code, o_code)] = (f"owner {owner} is not among the users of {source} (a queue, "
+                                                      "or a user pac's integration user cannot read)")
                         continue
                     email = owner.strip().lower()
                 pair_email[s_code, o_code] = distinct.setdefault(email, len(distinct))
@@ -146,9 +147,12 @@ class ActivityIndex:
         acc = np.asarray(account_number, dtype=np.int64)
         type_codes = table.type.codes
         kinds = table.type.values
-        # rejections, in row order: owner and start problems first, then no account / unknown type
+        # rejections, in row order: owner and start problems first, then no account. Only an activity of a
+        # mapped type is rejected: one that matches no rule (a to-do, an internal meeting) is no plan activity,
+        # left out quietly (pac explain still lists it among an action's near misses)
         rejected: list[Decision] = []
-        for i in np.flatnonzero(excluded & ~table.deleted).tolist():
+        typed = type_codes >= 0
+        for i in np.flatnonzero(excluded & ~table.deleted & typed).tolist():
             a = acts[i]
             s_code, o_code = int(table.source.codes[i]), int(table.owner.codes[i])
             problem = problems.get((s_last if s_code < 0 else s_code, o_last if o_code < 0 else o_code))
@@ -161,7 +165,7 @@ class ActivityIndex:
                 rejected.append(Decision(a.source, a.id, False, "no_start",
                                          "the activity has neither a start time nor a day", a.account_id, a.start))
         unmatchable = (acc < 0) | (type_codes < 0)
-        for i in np.flatnonzero(unmatchable & ~excluded & ~table.deleted).tolist():
+        for i in np.flatnonzero(unmatchable & ~excluded & ~table.deleted & typed).tolist():
             a = acts[i]
             start = a.start if a.start is not None else local_midnight(a.day, zone)  # type: ignore[arg-type]
             cls._reject_unmatchable(a, None if acc[i] < 0 else int(acc[i]), start, rejected)
@@ -221,10 +225,6 @@ class ActivityIndex:
         elif number is None:
             rejected.append(Decision(a.source, a.id, False, "no_account",
                                      f"account {a.account_id} is not among the accounts of {a.source}",
-                                     a.account_id, start))
-        else:
-            rejected.append(Decision(a.source, a.id, False, "unknown_type",
-                                     f"{a.subject or 'activity'}: its type matches no mapped activity type",
                                      a.account_id, start))
 
 

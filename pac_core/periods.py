@@ -845,7 +845,7 @@ _normalise = fold_keep_length
 
 
 _LEAD = re.compile(r"\s*(?:(?:en|in|during|pendant|durant|courant|sur|over|for|pour|dans|au\s+cours\s+(?:de|du)"
-                   r"|on|at|le|the|a)\s+)?")
+                   r"|on|at|le|les|the|a)\s+)?")   # « les 3 et 4 mai », plural of « le 3 et le 4 mai »
 
 
 _VAGUE = re.compile(rf"(?<![a-z])(?:mi|mid|debut|early|late|courant|vers|around|fin\s+de\s+semaine)\s*-?\s*"

@@ -478,9 +478,13 @@ def _money_problem(deal: Deal, day: date | None, number: int | None, currency: s
 
 
 def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
-                         committed_weight: Decimal) -> dict[str, dict[str, Decimal]]:
-    """``product_load`` on deal columns (``days_of``: each row's ``Deal.day`` ordinal): only the rows closing in
-    the range are read, their lines as they are."""
+                         committed_weight: Decimal, today: date | None = None) -> dict[str, dict[str, Decimal]]:
+    """Per product, the quantities of the deals closing in the quarter ``days`` (``days_of``: each row's
+    ``Deal.day`` ordinal): ``won`` (won deals closed by ``today``) and ``committed`` (open deals, and deals won
+    after ``today``, which were still open on that day, weighted). A line is found under each of its keys
+    (capacity key, code, name), folded (``fold_value``), once per key: the plan names products by code
+    ("PX200") while a Salesforce mapping may key lines by ``Product2.Name``, so ``load[fold_value("PX200")]``
+    finds the line whichever key holds the code."""
     lost = [k for k, v in enumerate(table.stage.values) if v is DealStage.LOST]
     rows = np.flatnonzero(~table.deleted & ~np.isin(table.stage.codes, lost) & (days_of != NO_DAY)
                           & (days_of >= days[0].toordinal()) & (days_of <= days[1].toordinal()))
@@ -488,15 +492,18 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
     if table.lines is None:
         return out
     won_code = [k for k, v in enumerate(table.stage.values) if v is DealStage.WON]
-    won = np.isin(table.stage.codes[rows], won_code).tolist()
-    quantities: dict[str, tuple[list[Decimal], list[Decimal]]] = {}     # product -> (won, open) quantities
+    won_mask = np.isin(table.stage.codes[rows], won_code)
+    if today is not None:
+        won_mask &= days_of[rows] <= today.toordinal()
+    quantities: dict[str, tuple[list[Decimal], list[Decimal]]] = {}     # key -> (won, open) quantities
     all_lines = table.lines
-    for i, is_won in zip(rows.tolist(), won, strict=True):
+    for i, is_won in zip(rows.tolist(), won_mask.tolist(), strict=True):
         for line in all_lines[i]:
-            found = quantities.get(line.product)
-            if found is None:
-                found = quantities[line.product] = ([], [])
-            found[0 if is_won else 1].append(line.quantity)
+            for key in {fold_value(k) for k in (line.product, line.code, line.name) if k}:
+                found = quantities.get(key)
+                if found is None:
+                    found = quantities[key] = ([], [])
+                found[0 if is_won else 1].append(line.quantity)
     for product, (won_quantities, open_quantities) in quantities.items():
         out[product] = {"won": sum(won_quantities, ZERO),
                         "committed": sum((q * committed_weight for q in open_quantities), ZERO)}
@@ -589,25 +596,6 @@ class DealColumnsBook:
 
     def _lines_of(self, row: int) -> Sequence[DealLine]:
         return self._table.lines[row] if self._table.lines is not None else ()
-
-
-def product_load(deals: Sequence[Deal], days: DateRange, committed_weight: Decimal,
-                 zone: tzinfo = UTC) -> dict[str, dict[str, Decimal]]:
-    """Per product: won quantity and committed (open deals, weighted) quantity closing in the range."""
-    out: dict[str, dict[str, Decimal]] = {}
-    for deal in deals:
-        day = deal.day(zone)
-        if deal.deleted or day is None or not days[0] <= day <= days[1]:
-            continue
-        if deal.stage is DealStage.LOST:
-            continue
-        for line in deal.lines:
-            row = out.setdefault(line.product, {"won": ZERO, "committed": ZERO})
-            if deal.stage is DealStage.WON:
-                row["won"] += line.quantity
-            else:
-                row["committed"] += line.quantity * committed_weight
-    return out
 
 
 # --------------------------------------------------------------------------------------------

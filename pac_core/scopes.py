@@ -386,6 +386,14 @@ def _negate(condition: Condition, out: _Collector, where: str) -> Condition | No
         return Condition(condition.field, "is", (flag,), label)
     if condition.op in _INVERSE:
         return Condition(condition.field, _INVERSE[condition.op], condition.values, f"hors {condition.label}")
-    out.add(where, f"{condition.label} cannot be negated",
-            "write the opposite condition directly (e.g. annual_revenue: {lt: ...}), outside not:")
+    if condition.op == "dormant_months":
+        fix = ("no scope says 'a won deal within N months': take it out of not:, or negate the CRM's flag "
+               "instead (not: {dormant: true})")
+    elif condition.op == "between":
+        low, high = condition.values
+        fix = (f"write the opposite directly, outside not: {condition.field}: {{lt: {low}}} or "
+               f"{condition.field}: {{gt: {high}}} (one axis or action each)")
+    else:
+        fix = "write the opposite condition directly, outside not:"
+    out.add(where, f"{condition.label} cannot be negated", fix)
     return None

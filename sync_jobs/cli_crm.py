@@ -31,6 +31,7 @@ from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs import textsafe
+from sync_jobs.coverage import unmeasured
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM
 from sync_jobs.logs import redact, register_secret
 from sync_jobs.secrets import connector_env
@@ -141,20 +142,29 @@ def _check_settings(path: Path) -> None:
         except InvalidInput as exc:
             line = load_yaml(path).line(("database_url",))
             problems += [Problem("database_url", p.message, p.fix, file=str(path), line=line) for p in exc.problems]
+    mappings: dict[str, tuple[str, str, Any]] = {}
     for connector in settings.connectors:
         try:
             doc = load_yaml(connector.mapping)
-            problems += registry.crm_spec(_crm_of(doc)).parse_mapping(doc)[1]
+            parsed, found = registry.crm_spec(_crm_of(doc)).parse_mapping(doc)
+            problems += found
+            mappings[connector.name] = (connector.name, connector.crm, parsed)
         except InvalidInput as exc:
             problems += exc.problems
+    warnings: list[str] = []
     for plan in settings.plans:
         try:
-            load_plan(plan.file)
+            loaded = load_plan(plan.file)
         except InvalidInput as exc:
             problems += [p if p.file else dataclasses.replace(p, file=str(plan.file)) for p in exc.problems]
+            continue
+        warnings += [f"{plan.file}: {w}" for w in unmeasured(loaded, [mappings[n] for n in plan.connectors
+                                                                         if n in mappings])]
     if problems:
         _print_problems(problems, path)
         sys.exit(EXIT_BAD_INPUT)
+    for warning in warnings:
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     n, m = len(settings.connectors), len(settings.plans)
     _console().print(textsafe.text(
         f"{path}: settings OK ({n} connector{'s' if n != 1 else ''}, {m} plan{'s' if m != 1 else ''}; their mappings "
@@ -189,6 +199,10 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
                 connector = _secrets_registered(registry.connect(crm, f"{crm}-cli", parsed, env))
                 try:
                     problems = spec.check_mapping_online(parsed, connector, doc)
+                    # what the connector will do with the org beyond its fields (Salesforce: which exchange rates)
+                    notes = getattr(connector, "online_notes", None)
+                    for note in notes() if callable(notes) and not problems else ():
+                        _console().print(textsafe.text(f"{mapping}: {note}"))
                 finally:
                     connector.close()
             except ConnectorError as exc:

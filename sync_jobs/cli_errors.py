@@ -12,7 +12,7 @@ import traceback
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from connectors.base import ConnectorError, QuotaExhausted
+from connectors.base import ConnectorError, QuotaExhausted, RequestRefused
 from pac_core.errors import InvalidInput
 from sync_jobs import textsafe
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM, EXIT_INTERNAL, EXIT_LOCKED, EXIT_QUOTA
@@ -21,8 +21,9 @@ from sync_jobs.logs import redact
 
 
 def exit_code_of(exc: BaseException, *, log_format: str = "text", verbose: int = 0) -> int:
-    """Print what went wrong (one line on stderr) and return the exit code: 2 for bad input, 5 for the quota guard,
-    3 for a held lock, 4 for every other connector error, 6 for anything else (``report_internal_error``)."""
+    """Print what went wrong (one line on stderr) and return the exit code: 2 for bad input (a request the CRM refused
+    as invalid too), 5 for the quota guard, 3 for a held lock, 4 for every other connector error, 6 for anything else
+    (``report_internal_error``)."""
     if isinstance(exc, InvalidInput):
         textsafe.echo(exc, err=True)
         return EXIT_BAD_INPUT
@@ -36,10 +37,12 @@ def exit_code_of(exc: BaseException, *, log_format: str = "text", verbose: int =
 
 def crm_exit_code(exc: BaseException) -> int | None:
     """The exit code of a CRM error that reached the top of any command: 5 for the quota guard, 3 for a held
-    (or lost) lock, 4 for every other connector error (unreachable, credentials refused, retries given up); None when
-    ``exc`` is none of them."""
+    (or lost) lock, 2 for a request the CRM refused as invalid (``RequestRefused``: it was reached), 4 for every other
+    connector error (unreachable, credentials refused, retries given up); None when ``exc`` is none of them."""
     if isinstance(exc, QuotaExhausted):
         return EXIT_QUOTA
+    if isinstance(exc, RequestRefused):
+        return EXIT_BAD_INPUT
     if isinstance(exc, LockHeld | LockLost):
         return EXIT_LOCKED
     if isinstance(exc, ConnectorError):

@@ -48,7 +48,7 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     dates, owners, product lines and reasons."""
     settings = cli_common.settings(read_only=True)
     plan = load_plan(settings.plan(plan_ref).file)   # an unknown id is refused before the store is read
-    if not any(a.id == item_id for a in (*plan.axes, *plan.actions)):
+    if item_id not in {a.id for a in plan.axes} | {a.id for a in plan.actions}:
         click.echo(f"no action or axis {item_id!r} in plan {plan.name!r} (actions: "
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
                    err=True)

@@ -27,8 +27,10 @@ from rich.text import Text
 from pac_config.plan_import import ImportResult, import_spreadsheet
 from pac_config.plan_models import plan_json_schema
 from pac_config.planfile import load_plan, plan_summary
+from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
 from sync_jobs import textsafe
+from sync_jobs.coverage import settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.run_views import Bars
 
@@ -73,6 +75,10 @@ def check_command(file: Path) -> None:
         _report(exc.problems, f"{file} is not a valid plan")
         sys.exit(EXIT_BAD_INPUT)
     _console().print(textsafe.text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
+    # with settings naming this plan (PAC_CONFIG, else the shipped ones): its actions no connector can measure
+    configured = os.environ.get("PAC_CONFIG")
+    for warning in settings_warnings(plan, file, Path(configured) if configured else default_settings_path()):
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
 
 
 @click.command("import")

@@ -21,12 +21,18 @@ import click
 
 from pac_config.settings import load_settings
 from sandbox_crm.run import sandbox_env, start_sandbox
-from sync_jobs import textsafe
+from sync_jobs import cli_common, textsafe
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.exit_codes import EXIT_OK
 from sync_jobs.factory import build_connectors
 
 READY = "Ctrl-C stops the sandbox."
+TRY_IT = (("sync", "pull, evaluate, write back (then again: nothing to write)"),
+          ("sync --dry-run", "what a run would write"),
+          ("status", "the runs, watermarks, rejected records"),
+          ("explain A-01", "which visits counted for A-01 and why the others did not"),
+          ("report -o pac.html", ""))
+"""The commands printed for the other terminal, after the program as this process was started."""
 
 
 def write_env_file(path: Path, env: dict[str, str]) -> Path:
@@ -49,9 +55,10 @@ def sandbox_cmd(where: Path) -> None:
     """Start the sandbox CRM (Salesforce + HubSpot, demo data) and print the settings to use it by hand.
 
     \b
-    In another terminal, in the same directory:
+    In another terminal, in the same directory (the commands are printed
+    as this one was started: .venv/bin/pac after ./dev pac sandbox):
       set -a; . .pac/sandbox/sandbox.env; set +a
-      pac sync && pac status && pac explain A-01
+      .venv/bin/pac sync && .venv/bin/pac status && .venv/bin/pac explain A-01
     Ctrl-C (or SIGTERM) stops it. Each start is a fresh org and a fresh store.
     """
     console = textsafe.console(soft_wrap=True)   # one path, one line: copy-pastable
@@ -87,11 +94,9 @@ def sandbox_cmd(where: Path) -> None:
             console.print(f"Environment file: {env_file}")
             console.print("\nIn another terminal, in this directory:")
             console.print(f"  set -a; . {shlex.quote(str(env_file))}; set +a")
-            console.print("  pac sync            pull, evaluate, write back (then again: nothing to write)")
-            console.print("  pac sync --dry-run  what a run would write")
-            console.print("  pac status          the runs, watermarks, rejected records")
-            console.print("  pac explain A-01    which visits counted for A-01 and why the others did not")
-            console.print("  pac report -o pac.html")
+            pac = cli_common.program()   # .venv/bin/pac when started so (./dev pac sandbox): `pac` is not on PATH
+            for command, what in TRY_IT:
+                console.print(f"  {pac} {command:<16} {what}".rstrip(), markup=False)
             console.print("or give the variables one by one:")
             for key, value in env.items():
                 console.print(f"  export {key}={shlex.quote(value)}")

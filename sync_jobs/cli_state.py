@@ -2,18 +2,22 @@
 
 * ``pac plan pull [PLAN]`` writes the CRM edits the last runs accepted (``sync_jobs.overrides``) back into the plan
   file, keeping its comments and layout (ruamel.yaml round trip), and lists what it changed; ``--dry-run`` prints
-  the diff and writes nothing. The file then says what the CRMs say, so it stays the readable source of truth.
+  the diff and writes nothing; an edit that would make the file invalid is left out and named (exit 1). The file
+  then says what the CRMs say, so it stays the readable source of truth.
 * ``pac history KEY`` lists who changed an axis's or action's editable values, when, and from where (the plan file,
   a CRM user by name, pac), conflicts included.
 """
 
 from __future__ import annotations
 
+import sys
+
 import click
 from rich.table import Table
 
 from pac_config.planfile import load_plan
 from sync_jobs import cli_common, textsafe
+from sync_jobs.exit_codes import EXIT_PARTIAL
 from sync_jobs.plan_pull import pull_plan
 from sync_jobs.store import open_store, repo
 
@@ -35,19 +39,29 @@ def pull_command(plan_ref: str | None, dry_run: bool) -> None:
     """
     console = _console()
     settings = cli_common.settings(read_only=True)
-    changes = pull_plan(settings, plan_ref, dry_run=dry_run)
-    if not changes:
+    pulled = pull_plan(settings, plan_ref, dry_run=dry_run)
+    if not pulled:
         console.print("The plan file already says what the CRMs say: nothing to pull.")
         return
-    table = Table(title="Would change in the plan file" if dry_run else "Changed in the plan file")
-    for col in ("item", "field", "was", "now", "from"):
-        table.add_column(col)
-    for c in changes:
-        table.add_row(c.item, c.field, str(c.old), str(c.new), c.where)
-    console.print(table)
-    if not dry_run:
+    changes = [c for c in pulled if not c.refused]
+    left_out = [c for c in pulled if c.refused]
+    if changes:
+        table = Table(title="Would change in the plan file" if dry_run else "Changed in the plan file")
+        for col in ("item", "field", "was", "now", "from"):
+            table.add_column(col)
+        for c in changes:
+            table.add_row(c.item, c.field, str(c.old), str(c.new), c.where)
+        console.print(table)
+    for c in left_out:
+        console.print(f"{'would leave' if dry_run else 'left'} out: {c.item} {c.field} = {c.new!r} from {c.where}: "
+                      f"{c.refused}", markup=False)
+    if changes and not dry_run:
         console.print(f"✓ {settings.plan(plan_ref).file} updated ({len(changes)} change"
                       f"{'s' if len(changes) != 1 else ''}); check it with `pac plan check` and commit it.")
+    if left_out:
+        console.print(f"{len(left_out)} edit{'s' if len(left_out) != 1 else ''} not written: the plan file stays "
+                      "valid; fix them in the CRM or the file (`pac history KEY`).")
+        sys.exit(EXIT_PARTIAL)
 
 
 _FIELD_WORDS = {"axis_status": "status", "axis_priority": "priority", "action_status": "status",
@@ -79,7 +93,7 @@ def history_command(key: str, plan_ref: str | None) -> None:
         where = {"file": "the plan file", "pac": "pac"}.get(e.source, e.connector or "a CRM")
         by = (e.who_name or e.who_id or "someone") if e.source == "crm" else "-"
         outcome = {"applied": "applied", "lost": "not applied (conflict: a later change won)",
-                   "refused": "refused"}.get(e.outcome, e.outcome)
+                   "refused": f"refused: {e.note}" if e.note else "refused"}.get(e.outcome, e.outcome)
         table.add_row(f"{e.changed_at:%Y-%m-%d %H:%M}", _FIELD_WORDS.get(e.field, e.field),
                       "-" if e.old_value is None else str(e.old_value), str(e.value), where, by, outcome)
     console.print(table)

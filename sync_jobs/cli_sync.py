@@ -106,6 +106,8 @@ def print_result(console: Console, result: Any) -> None:
                                                                        else ""))
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
+    for warning in getattr(result, "unmeasured", []) or []:
+        console.print(f"[yellow]warning:[/] {textsafe.markup(warning)}", markup=True, highlight=False)
     print_plan_state(console, result)
 
 

@@ -51,8 +51,8 @@ class DemoViews:
 
 def write_demo_settings(db: Path | str, where: Path, *, by: str = "pac demo") -> Path:
     """A settings file for the demo store (a SQLite path or any URL): the shipped connectors, plan and
-    engine section (fx rates, advisor thresholds, capacity), absolute paths, the demo clock. ``by``: the command
-    its header names (``pac demo``, ``pac sandbox``)."""
+    engine section (fx rates, attribution, advisor thresholds, capacity), absolute paths, the demo clock. ``by``:
+    the command its header names (``pac demo``, ``pac sandbox``)."""
     shipped = load_settings(default_settings_path(), env={})
     url = db if isinstance(db, str) and "://" in db else f"sqlite:///{Path(db).resolve()}"
     lines = [f"database_url: '{url}'", "connectors:"]
@@ -64,9 +64,10 @@ def write_demo_settings(db: Path | str, where: Path, *, by: str = "pac demo") ->
         lines.append(f"  - {{name: {p.key}, file: '{p.file}', connectors: [{', '.join(p.connectors)}], "
                      f"as_of: '{DEMO_AS_OF.isoformat()}'}}")
     engine = shipped.engine
-    lines.append("engine:")
-    for name in ("fx_rates", "advisor", "capacity"):
-        values = getattr(engine, name)
+    lines += ["engine:", f"  attribution: {engine.attribution}"]
+    tables = {"fx_rates": engine.fx_rates, "advisor": engine.advisor.model_dump(exclude_none=True),
+              "capacity": engine.capacity}
+    for name, values in tables.items():
         lines.append(f"  {name}: {{" + ", ".join(f"{k}: {v}" for k, v in values.items()) + "}")
     where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)   # the demo's store goes there too: private
     header = f"# written by `{by}`: the demo's store and clock\n"

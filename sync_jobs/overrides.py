@@ -25,7 +25,9 @@ Each editable value has a **state** in the store (``pac_field_state``): its valu
    ``pac plan pull`` writes accepted CRM edits back into the plan file.
 
 An edit that would break the method's rules (e.g. a rank already given, a due date before the window's start) is
-not applied and is reported.
+refused alone (``apply_each``: each change applied on its own, in the order made) and reported, recorded ``refused``
+in ``pac history`` and never stored as the field's value; the night's other edits apply. A status set to
+prioritised with no rank gets the next free rank (``next_free_rank``: one more than the highest held).
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ class Decision:
     echoes: list[tuple[str, str, str, str, Any]] = field(default_factory=list)
     new_states: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)   # changes that break the method's rules: not applied, why
 
 
 def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequence[tuple[str, ManagerEdit]],
@@ -192,20 +195,30 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
         candidates.setdefault(k, []).append(Change(value, "crm", edit.modified_at, connector, edit.by_id,
                                                    edit.by_name))
     rank = {name: i for i, name in enumerate(order)}
+    winners: dict[tuple[str, str, str], list[Change]] = {}
     for k, changes in candidates.items():
-        distinct = {repr(c.value) for c in changes}
-        ordered = sorted(changes, key=lambda c: (c.at, c.source == "crm", -rank.get(c.connector or "", 0)))
+        winners[k] = sorted(changes, key=lambda c: (c.at, c.source == "crm", -rank.get(c.connector or "", 0)))
+    refused, notes = _check_changes(plan, out.values, {k: ordered[-1] for k, ordered in winners.items()})
+    for k, ordered in winners.items():
+        distinct = {repr(c.value) for c in ordered}
         kept = ordered[-1]
         old = out.values[k]
+        lost = tuple(c for c in ordered[:-1] if repr(c.value) != repr(kept.value))
+        if k in refused:      # not the plan's value: neither stored as the field's state nor taken as a CRM's
+            row = SimpleNamespace(key=k[1], field=k[2], value=kept.value)
+            out.refused.append(f"{refusal(row, refused[k])} (from {kept.where()})")
+            out.events.append(_event(k, kept, old, run_id, "refused", refused[k]))
+            out.events.extend(_event(k, c, old, run_id, "lost", f"a later change won, itself refused: {refused[k]}")
+                              for c in lost)
+            continue
         out.values[k] = kept.value
         out.changed[k] = kept
         file_value = files[k]
         out.new_states.append(_state(k, kept, file_value, now))
         if kept.source == "crm":
             out.echoes.append((kept.connector or "", k[0], k[1], LOGICAL[k[2]], kept.value))
-        lost = tuple(c for c in ordered[:-1] if repr(c.value) != repr(kept.value))
-        out.events.append(_event(k, kept, old, run_id, "applied",
-                                 "conflict: " + RULE if lost else ""))
+        note = "; ".join(n for n in ("conflict: " + RULE if lost else "", notes.get(k, "")) if n)
+        out.events.append(_event(k, kept, old, run_id, "applied", note))
         if len(distinct) > 1 and lost:
             conflict = Conflict(k[0], k[1], k[2], kept, lost)
             out.conflicts.append(conflict)
@@ -220,6 +233,27 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
 
 
 _MISSING = object()
+
+
+def _check_changes(plan: Plan, before: Mapping[tuple[str, str, str], Any], kept: Mapping[tuple[str, str, str], Change]
+                   ) -> tuple[dict[tuple[str, str, str], str], dict[tuple[str, str, str], str]]:
+    """Which of this run's winning changes break the method's rules, each checked on its own (``apply_each``, in
+    the order they were made) on the plan as the values ``before`` them make it: (key -> why refused, key -> note
+    on an applied one: the rank given to an axis prioritised with no rank)."""
+    base, _ = apply_overrides(plan, overrides_of(plan, before))
+    edits = [SimpleNamespace(key=k[1], field=k[2], value=c.value, k=k)
+             for k, c in sorted(kept.items(), key=lambda kc: (kc[1].at, kc[0]))]
+    after, failed = apply_each(base, edits)
+    refused = {edit.k: why for edit, why in failed}
+    ranks = {f"{plan.id}:{a.id}": a.status.rank for a in after.axes}
+    notes = {}
+    for k, change in kept.items():
+        if k[2] == "axis_status" and k not in refused and change.value == AxisState.PRIORITISED.value:
+            given = kept.get((k[0], k[1], "axis_priority"))
+            if (given is None or (k[0], k[1], "axis_priority") in refused) and not before.get(
+                    (k[0], k[1], "axis_priority")):
+                notes[k] = f"no rank given: rank {ranks.get(k[1])}, the next free one"
+    return refused, notes
 
 
 def _state(k: tuple[str, str, str], change: Change, file_value: Any, now: datetime) -> dict[str, Any]:
@@ -243,49 +277,113 @@ def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any]) -> list
             if k in files and not same(files[k], v)]
 
 
+def next_free_rank(axes: Iterable[Any], but: str = "") -> int:
+    """The rank a prioritised axis gets when none is given (a CRM status set to prioritised with the priority left
+    empty): the next one after the ranks the other prioritised axes hold (1 when none is)."""
+    return 1 + max((a.status.rank or 0 for a in axes
+                    if a.id != but and a.status.state is AxisState.PRIORITISED), default=0)
+
+
 def apply_overrides(plan: Plan, edits: Iterable[Any]) -> tuple[Plan, list[str]]:
-    """The plan with each edit (rows with key, field, value) applied; plus what was refused."""
+    """The plan with each edit (rows with key, field, value) applied; plus what was refused, one line per edit.
+
+    Each edit stands or falls on its own: it is applied to the plan as the edits before it left it, and refused
+    alone when the result breaks the method's rules (a rank another axis holds...). The refused ones are tried
+    again once the others are in (two axes swapping ranks), until no more can be applied."""
+    current, refused = apply_each(plan, edits)
+    return current, [refusal(edit, why) for edit, why in refused]
+
+
+def apply_each(plan: Plan, edits: Iterable[Any]) -> tuple[Plan, list[tuple[Any, str]]]:
+    """``apply_overrides`` with the refused edits themselves: (edit, why) in the order given (``why``: the reason
+    alone, ``refusal`` words the whole line). The usual night (no
+    edit breaks a rule) is checked once for all its edits; only when that fails is each checked on its own (a
+    check reads the whole plan: one per edit would cost edits x plan size on every run)."""
+    pending = list(edits)
+    try:
+        return _apply(plan, pending), []
+    except (LookupError, ValueError, TypeError, InvalidInput):
+        pass
+    current = plan
+    failed: list[tuple[Any, str]] = []
+    while pending:
+        failed = []
+        for edit in pending:
+            try:
+                current = _apply_one(current, edit)
+            except (LookupError, ValueError, TypeError, InvalidInput) as exc:   # InvalidInput: a broken rule
+                failed.append((edit, _why(exc)))
+        if len(failed) == len(pending):
+            break
+        pending = [edit for edit, _ in failed]
+    return current, failed
+
+
+def _why(exc: Exception) -> str:
+    """Why an edit is refused, in plain words (``refusal`` puts the edit in front)."""
+    if isinstance(exc, LookupError):
+        return "no such record or field in the plan"
+    if isinstance(exc, InvalidInput):
+        rules = "; ".join(f"{p.message}" + (f" ({p.fix})" if p.fix else "") for p in exc.problems)
+        return f"it breaks the plan's rules: {rules}"
+    return str(exc)
+
+
+def refusal(edit: Any, why: str) -> str:
+    """``pac-…:AX-2 axis_priority = 1 refused: it breaks the plan's rules: rank 1 is already given to AX-1 (…)``."""
+    return f"{edit.key} {edit.field} = {edit.value!r} refused: {why}"
+
+
+def _apply_one(plan: Plan, edit: Any) -> Plan:
+    return _apply(plan, [edit])
+
+
+def _apply(plan: Plan, edits: Sequence[Any]) -> Plan:
+    """The plan with the edits applied in order, checked once at the end (``InvalidInput`` when it breaks a rule,
+    or an edit gives an axis a rank another holds; ``LookupError`` when a record or field is not the plan's)."""
     axes = {a.id: a for a in plan.axes}
     actions = {a.id: a for a in plan.actions}
-    refused: list[str] = []
     for edit in edits:
-        item = _key_id(plan, edit.key)
-        try:
-            if edit.field == "axis_status" and item in axes:
-                state = AxisState(str(edit.value).lower())
-                old = axes[item].status
-                status = AxisStatus(state=state, rank=old.rank if state is AxisState.PRIORITISED else None,
-                                    reason=old.reason or (EDITED_IN_CRM if state in (AxisState.SUSPENDED,
-                                                                                     AxisState.DROPPED) else ""),
-                                    until=old.until if state is AxisState.SUSPENDED else None)
-                if state is AxisState.PRIORITISED and status.rank is None:
-                    status = dataclasses.replace(status, rank=len(plan.axes))
-                axes[item] = dataclasses.replace(axes[item], status=status)
-            elif edit.field == "axis_priority" and item in axes:
-                rank = None if edit.value in (None, "") else int(float(edit.value))
-                old = axes[item].status
-                state = AxisState.PRIORITISED if rank else (AxisState.ACTIVE if old.state is AxisState.PRIORITISED
-                                                            else old.state)
-                axes[item] = dataclasses.replace(axes[item], status=dataclasses.replace(old, state=state, rank=rank))
-            elif edit.field == "action_status" and item in actions:
-                actions[item] = dataclasses.replace(actions[item], status=ActionStatus(str(edit.value).lower()))
-            elif edit.field == "action_target" and item in actions:
-                target = int(float(edit.value))
-                if target < 1:
-                    raise ValueError("a target is at least 1")
-                actions[item] = dataclasses.replace(actions[item], target=target)
-            elif edit.field == "action_due" and item in actions:
-                window = actions[item].window
-                day = date.fromisoformat(str(edit.value)[:10])
-                end = datetime.combine(day + timedelta(days=1), datetime.min.time(), window.start.tzinfo)
-                actions[item] = dataclasses.replace(actions[item], window=Window(window.start, end, window.label))
-            else:
-                refused.append(f"{edit.key} {edit.field}: no such record or field in the plan")
-        except (ValueError, TypeError, InvalidInput) as exc:     # InvalidInput: a window ending before it starts
-            refused.append(f"{edit.key} {edit.field}={edit.value!r}: {exc}")
-    try:
-        return dataclasses.replace(plan, axes=tuple(axes[a.id] for a in plan.axes),
-                                   actions=tuple(actions[a.id] for a in plan.actions)), refused
-    except InvalidInput as exc:
-        refused.append(f"manager edits not applied, they break the plan's rules: {exc}")
-        return plan, refused
+        _edit_into(axes, actions, _key_id(plan, edit.key), edit)
+    return dataclasses.replace(plan, axes=tuple(axes[a.id] for a in plan.axes),
+                               actions=tuple(actions[a.id] for a in plan.actions))
+
+
+def _edit_into(axes: dict[str, Any], actions: dict[str, Any], item: str, edit: Any) -> None:
+    if edit.field == "axis_status" and item in axes:
+        state = AxisState(str(edit.value).lower())
+        old = axes[item].status
+        status = AxisStatus(state=state, rank=old.rank if state is AxisState.PRIORITISED else None,
+                            reason=old.reason or (EDITED_IN_CRM if state in (AxisState.SUSPENDED,
+                                                                             AxisState.DROPPED) else ""),
+                            until=old.until if state is AxisState.SUSPENDED else None)
+        if state is AxisState.PRIORITISED and status.rank is None:
+            status = dataclasses.replace(status, rank=next_free_rank(axes.values(), but=item))
+        axes[item] = dataclasses.replace(axes[item], status=status)
+    elif edit.field == "axis_priority" and item in axes:
+        rank = None if edit.value in (None, "") else int(float(edit.value))
+        old = axes[item].status
+        state = AxisState.PRIORITISED if rank else (AxisState.ACTIVE if old.state is AxisState.PRIORITISED
+                                                    else old.state)
+        axes[item] = dataclasses.replace(axes[item], status=dataclasses.replace(old, state=state, rank=rank))
+    elif edit.field == "action_status" and item in actions:
+        actions[item] = dataclasses.replace(actions[item], status=ActionStatus(str(edit.value).lower()))
+    elif edit.field == "action_target" and item in actions:
+        target = int(float(edit.value))
+        if target < 1:
+            raise ValueError("a target is at least 1")
+        actions[item] = dataclasses.replace(actions[item], target=target)
+    elif edit.field == "action_due" and item in actions:
+        window = actions[item].window
+        day = date.fromisoformat(str(edit.value)[:10])
+        end = datetime.combine(day + timedelta(days=1), datetime.min.time(), window.start.tzinfo)
+        actions[item] = dataclasses.replace(actions[item], window=Window(window.start, end, window.label))
+    else:
+        raise LookupError(edit.key)
+    if item in axes and axes[item].status.state is AxisState.PRIORITISED:
+        rank = axes[item].status.rank
+        holder = next((a.id for a in axes.values() if a.id != item and a.status.state is AxisState.PRIORITISED
+                       and a.status.rank == rank), None)
+        if holder is not None:
+            raise InvalidInput(f"rank {rank} is already given to {holder}",
+                               f"give each prioritised axis its own rank, or change {holder}'s first")

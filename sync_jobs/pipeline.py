@@ -56,6 +56,7 @@ from connectors.base import (
     ConnectorError,
     QuotaExhausted,
     RateLimited,
+    RequestRefused,
     SchemaError,
     TransientError,
 )
@@ -123,11 +124,17 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     """
     ps = settings.plan(plan_ref)
     plan, fingerprint = load_plan_file(ps)
-    engine = open_store(settings.database())
     owned = connectors is None
+    if connectors is None:   # before the store: a credential not set leaves no store behind
+        connectors = build_connectors(settings, ps.connectors, env)
     try:
-        if connectors is None:
-            connectors = build_connectors(settings, ps.connectors, env)
+        engine = open_store(settings.database())
+    except BaseException:
+        if owned:
+            for c in connectors.values():
+                c.close()
+        raise
+    try:
         missing = [n for n in ps.connectors if n not in connectors]
         if missing:
             raise InvalidInput(f"plan {ps.key!r} uses connectors {missing} that were not built",
@@ -180,6 +187,9 @@ def stopped_by(exc: Exception) -> tuple[RunStatus, str]:
         return RunStatus.BAD_INPUT, f"CRM schema: {exc} (run `pac crm provision`)"
     if isinstance(exc, AuthError):
         return RunStatus.CRM_UNREACHABLE, f"credentials refused: {exc}"
+    if isinstance(exc, RequestRefused):     # reached, and refused as invalid: the same request fails again (exit 2)
+        return RunStatus.BAD_INPUT, (f"the CRM refused a request: {exc} (check the mapping against the CRM with "
+                                     "`pac config check MAPPING --online`; if it passes, report it with the log)")
     return RunStatus.CRM_UNREACHABLE, f"CRM unreachable: {type(exc).__name__}: {exc}"
 
 

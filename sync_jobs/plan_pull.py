@@ -5,18 +5,22 @@ changed. ``dry_run`` prints the diff and writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from ruamel.yaml import YAML
 
-from pac_config.planfile import load_plan
+from pac_config.planfile import load_plan, load_plan_text
 from pac_config.settings import Settings
+from pac_core.errors import InvalidInput
+from pac_core.plan import AxisState, AxisStatus
 from sync_jobs import overrides as plan_state
 from sync_jobs.store import open_store, repo
 
@@ -28,10 +32,21 @@ class PulledChange:
     old: Any
     new: Any
     where: str           # where the value came from, in plain words
+    refused: str = ""    # why it is left out of the file (it would break the plan's rules); empty: written
+
+
+@dataclass
+class _Group:
+    """The text edits of one item's pulled changes: written together or left out together."""
+
+    changes: list[PulledChange]
+    edits: list[tuple[int, int, str]] = field(default_factory=list)     # (line, column, new scalar text)
+    inserts: list[tuple[int, int, str]] = field(default_factory=list)   # (line, column, text after the scalar)
 
 
 def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False) -> list[PulledChange]:
-    """Write the accepted CRM edits into the plan file (atomically, comments kept); returns what changed."""
+    """Write the accepted CRM edits into the plan file (atomically, comments kept); returns what changed, and what
+    was left out because it would break the plan's rules (``refused``): the file is never left invalid."""
     ps = settings.plan(plan_ref)
     plan = load_plan(ps.file)
     engine = open_store(settings.database())
@@ -44,87 +59,137 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
               and not plan_state.same(s.value, files[k]) and plan_state.same(s.file_value, files[k])}
     if not wanted:
         return []
+    # the plan as the nights made it: each edit on its own, a rank-less prioritisation given the next free rank
+    rows = [SimpleNamespace(key=k[1], field=k[2], value=s.value, k=k) for k, s in sorted(wanted.items())]
+    effective, failed = plan_state.apply_each(plan, rows)
+    refused = {row.k: plan_state.refusal(row, why) for row, why in failed}
     yaml = YAML()
     text = ps.file.read_text(encoding="utf-8")
     doc = yaml.load(text)          # round trip: only to locate each value (line, column); the text is edited in place
-    lines = text.splitlines(keepends=True)
     axes = {str(a.get("id")): a for a in doc.get("axes") or []}
     actions = {str(a.get("id")): a for a in doc.get("actions") or []}
-    out: list[PulledChange] = []
-    edits: list[tuple[int, int, str]] = []      # (line, column, new scalar text)
-    inserts: list[tuple[int, int, str]] = []    # (line, column, text inserted after the scalar there)
-    for (target, key, field), state in sorted(wanted.items()):
+    groups: list[_Group] = []
+    left_out: list[PulledChange] = []
+    by_axis: dict[str, list[tuple[str, Any]]] = {}
+    for (target, key, field_name), state in sorted(wanted.items()):
         item = key.split(":", 1)[1] if ":" in key else key
         where = plan_state.Change(state.value, state.source, state.changed_at, state.connector, state.who_id,
                                   state.who_name).where()
-        if target == "axis" and item in axes:
-            node = axes[item]
-            status = node.get("status")
-            mapping = hasattr(status, "get")
-            if field == "axis_status":
-                old = status.get("state") if mapping else status
-                reason = f'"{state.value} in {where} on {state.changed_at:%Y-%m-%d}"'
-                needs_reason = state.value in ("suspended", "dropped") and not (mapping and status.get("reason"))
-                if mapping:
-                    line, col = status.lc.value("state")
-                    edits.append((line, col, str(state.value)))
-                    if needs_reason:
-                        inserts.append((line, col, f", reason: {reason}" if status.fa.flow_style()
-                                        else f"\n{' ' * status.lc.key('state')[1]}reason: {reason}"))
-                else:
-                    line, col = node.lc.value("status")
-                    edits.append((line, col, f"{{state: {state.value}, reason: {reason}}}" if needs_reason
-                                  else str(state.value)))
-                out.append(PulledChange(item, "status", old, state.value, where))
-            elif field == "axis_priority" and mapping and "rank" in status:
-                line, col = status.lc.value("rank")
-                edits.append((line, col, str(state.value)))
-                out.append(PulledChange(item, "rank", status.get("rank"), state.value, where))
-            elif field == "axis_priority" and mapping and state.value:    # {state: active} -> prioritised, ranked
-                line, col = status.lc.value("state")
-                edits.append((line, col, "prioritised"))
-                inserts.append((line, col, f", rank: {state.value}" if status.fa.flow_style()
-                                else f"\n{' ' * status.lc.key('state')[1]}rank: {state.value}"))
-                out.append(PulledChange(item, "rank", None, state.value, where))
-            elif field == "axis_priority" and not mapping and state.value:
-                line, col = node.lc.value("status")
-                edits.append((line, col, f"{{state: prioritised, rank: {state.value}}}"))
-                out.append(PulledChange(item, "rank", None, state.value, where))
+        if (target, key, field_name) in refused:
+            left_out.append(PulledChange(item, _FILE_KEY[field_name], files[(target, key, field_name)], state.value,
+                                         where, refused[(target, key, field_name)]))
+        elif target == "axis" and item in axes:
+            by_axis.setdefault(item, []).append((where, SimpleNamespace(field=field_name,
+                                                                        changed_at=state.changed_at)))
         elif target == "action" and item in actions:
-            node = actions[item]
-            if field == "action_status" and "status" in node:
-                line, col = node.lc.value("status")
-                edits.append((line, col, str(state.value)))
-                out.append(PulledChange(item, "status", node.get("status"), state.value, where))
-            elif field == "action_status":       # no `status:` line (planned by default): one after the id
-                line, col = node.lc.value("id")
-                inserts.append((line, col, f", status: {state.value}" if node.fa.flow_style()
-                                else f"\n{' ' * node.lc.key('id')[1]}status: {state.value}"))
-                out.append(PulledChange(item, "status", None, state.value, where))
-            elif field == "action_target":
-                line, col = node["what"].lc.value("count")
-                edits.append((line, col, str(state.value)))
-                out.append(PulledChange(item, "count", node["what"].get("count"), state.value, where))
-            elif field == "action_due":
-                when = f"{plan.action(item).window.start.date().isoformat()}..{state.value}"
-                line, col = node.lc.value("when")
-                edits.append((line, col, f'"{when}"'))
-                out.append(PulledChange(item, "when", node.get("when"), when, where))
-    for line, col, new in sorted(edits + [(li, co, "\0" + t) for li, co, t in inserts], reverse=True):
-        current = lines[line]
-        stop = col + _scalar_length(current[col:])
-        if new.startswith("\0"):
-            lines[line] = current[:stop] + new[1:] + current[stop:]
-        else:
-            lines[line] = current[:col] + new + current[stop:]
-    new_text = "".join(lines)
+            groups.append(_action_group(plan, actions[item], item, field_name, state.value, where))
+    for item, pulled in by_axis.items():
+        groups.append(_axis_group(axes[item], item, plan.axis(item).status, effective.axis(item).status, pulled))
+    lines = text.splitlines(keepends=True)
+    new_text, problem = _render(lines, groups), None
+    try:
+        load_plan_text(new_text, str(ps.file))
+    except InvalidInput as exc:        # each item on its own: the file keeps those that leave it valid
+        problem = exc
+    if problem is not None:
+        kept: list[_Group] = []
+        for group in groups:
+            try:
+                load_plan_text(_render(lines, [*kept, group]), str(ps.file))
+            except InvalidInput as exc:
+                why = "; ".join(str(p) for p in exc.problems)
+                left_out.extend(dataclasses.replace(c, refused=f"the plan file would be invalid: {why}")
+                                for c in group.changes)
+            else:
+                kept.append(group)
+        groups, new_text = kept, _render(lines, kept)
+    out = [c for g in groups for c in g.changes] + left_out
     if dry_run:
         diff = difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                     str(ps.file), f"{ps.file} (after pull)")
         sys.stdout.write("".join(diff))
         return out
-    _write_atomically(ps.file, new_text, check=load_plan)
+    if groups:
+        _write_atomically(ps.file, new_text, check=lambda tmp: load_plan_text(
+            Path(tmp).read_text(encoding="utf-8"), str(ps.file)))
     return out
+
+
+_FILE_KEY = {"axis_status": "status", "axis_priority": "rank", "action_status": "status", "action_target": "count",
+             "action_due": "when"}
+
+
+def _axis_group(node: Any, item: str, before: AxisStatus, final: AxisStatus, pulled: list[tuple[str, Any]]
+                ) -> _Group:
+    """The axis's ``status`` written as the nights left it: its state, its rank when prioritised (the one given
+    when the CRM left it empty), the reason a suspended or dropped axis needs."""
+    status = node.get("status")
+    mapping = hasattr(status, "get")
+    old_state = str(status.get("state") if mapping else status)
+    old_rank = status.get("rank") if mapping else None
+    where, state = pulled[-1]
+    new_state = final.state.value
+    rank = final.rank if final.state is AxisState.PRIORITISED else None
+    reason = f'"{new_state} in {where} on {state.changed_at:%Y-%m-%d}"'
+    needs_reason = new_state in ("suspended", "dropped") and not (mapping and status.get("reason"))
+    fields = {s.field: w for w, s in pulled}
+    group = _Group([])
+    if "axis_status" in fields:
+        group.changes.append(PulledChange(item, "status", old_state, new_state, fields["axis_status"]))
+    if rank is not None and rank != old_rank:
+        group.changes.append(PulledChange(item, "rank", old_rank, rank, fields.get(
+            "axis_priority", "pac (no rank given in the CRM: the next free one)")))
+    if mapping:
+        line, col = status.lc.value("state")
+        flow = status.fa.flow_style()
+        indent = " " * status.lc.key("state")[1]
+        if final.state is not before.state:      # the file's own word (actif, prioritaire) kept otherwise
+            group.edits.append((line, col, new_state))
+        if rank is not None and "rank" in status:
+            rline, rcol = status.lc.value("rank")
+            group.edits.append((rline, rcol, str(rank)))
+        elif rank is not None:
+            group.inserts.append((line, col, f", rank: {rank}" if flow else f"\n{indent}rank: {rank}"))
+        if needs_reason:
+            group.inserts.append((line, col, f", reason: {reason}" if flow else f"\n{indent}reason: {reason}"))
+    else:
+        line, col = node.lc.value("status")
+        extra = (f", rank: {rank}" if rank is not None else "") + (f", reason: {reason}" if needs_reason else "")
+        group.edits.append((line, col, f"{{state: {new_state}{extra}}}" if extra else new_state))
+    return group
+
+
+def _action_group(plan: Any, node: Any, item: str, field_name: str, value: Any, where: str) -> _Group:
+    if field_name == "action_status" and "status" in node:
+        line, col = node.lc.value("status")
+        return _Group([PulledChange(item, "status", node.get("status"), value, where)], [(line, col, str(value))])
+    if field_name == "action_status":       # no `status:` line (planned by default): one after the id
+        line, col = node.lc.value("id")
+        return _Group([PulledChange(item, "status", None, value, where)], [],
+                      [(line, col, f", status: {value}" if node.fa.flow_style()
+                        else f"\n{' ' * node.lc.key('id')[1]}status: {value}")])
+    if field_name == "action_target":
+        line, col = node["what"].lc.value("count")
+        return _Group([PulledChange(item, "count", node["what"].get("count"), value, where)],
+                      [(line, col, str(value))])
+    when = f"{plan.action(item).window.start.date().isoformat()}..{value}"
+    line, col = node.lc.value("when")
+    return _Group([PulledChange(item, "when", node.get("when"), when, where)], [(line, col, f'"{when}"')])
+
+
+def _render(lines: list[str], groups: list[_Group]) -> str:
+    """The file's text with the groups' edits and inserts made (from the end, so positions hold)."""
+    out = list(lines)
+    edits = [e for g in groups for e in g.edits]
+    inserts = [(li, co, "\0" + t) for g in groups for li, co, t in g.inserts]
+    for line, col, new in sorted(edits + inserts, reverse=True):
+        current = out[line]
+        stop = col + _scalar_length(current[col:])
+        if new.startswith("\0"):
+            out[line] = current[:stop] + new[1:] + current[stop:]
+        else:
+            out[line] = current[:col] + new + current[stop:]
+    return "".join(out)
 
 
 def _scalar_length(rest: str) -> int:

@@ -13,7 +13,7 @@ class RunStatus(StrEnum):
     OK = "ok"                              # got through, nothing new to look at
     PARTIAL = "partial"                    # got through; new rejected records or writes the CRM refused
     DRY_RUN = "dry_run"                    # a dry run that got through: nothing written anywhere
-    BAD_INPUT = "bad_input"                # the plan, the settings or the CRM's schema cannot be used
+    BAD_INPUT = "bad_input"                # the plan, the settings, the CRM's schema or a request the CRM refused
     CRM_UNREACHABLE = "crm_unreachable"    # a CRM down, or its credentials refused
     QUOTA_STOPPED = "quota_stopped"        # stopped before exceeding the configured share of the API allocation
     LOCKED = "locked"                      # another run of the plan holds its lock (``LockHeld``)

@@ -16,6 +16,7 @@ from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
+from sync_jobs.coverage import connector_mappings, unmeasured
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.pull import pull_connector
 from sync_jobs.run_advice import kept_advice
@@ -32,6 +33,9 @@ def begin(ctx: RunContext) -> None:
     ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
+    ctx.result.unmeasured = unmeasured(ctx.plan, connector_mappings([(n, ctx.connectors[n]) for n in ctx.names]))
+    for warning in ctx.result.unmeasured:
+        event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
 
 
 def pull(ctx: RunContext) -> None:
@@ -64,7 +68,7 @@ def decide_plan_state(ctx: RunContext) -> None:
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
     ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, decision.values))
-    ctx.result.errors.extend(refused)
+    ctx.result.errors.extend([*decision.refused, *refused])
 
 
 def load(ctx: RunContext) -> None:

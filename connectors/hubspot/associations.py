@@ -34,6 +34,13 @@ log = logging.getLogger(__name__)
 
 WRITE_BATCH = 100                  # inputs per batch/create and batch/archive call
 DEFAULT_CAP = 1_000                # companies per axis above which the axis is linked to none
+# HubSpot-defined primary association to a company, by typeId per (from, to) pair (associations v4, "HubSpot defined
+# association types": "Primary: the main company that the other record is associated with"). Recognised by typeId:
+# HubSpot relabelled them on 19 Feb 2024 ("Primary Company" -> "Deal with Primary Company"...) and says "only the
+# typeId should be used for any programmatic reference to an association" (developer changelog, "Changes to primary
+# labels for HubSpot-defined association labels"). Engagements (meetings, calls) have none.
+PRIMARY_TYPE_IDS: Mapping[tuple[str, str], int] = {("deals", "companies"): 5, ("contacts", "companies"): 1,
+                                                   ("tickets", "companies"): 26}
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,24 @@ class Links:
         self.removed += len(drop)
 
 
+# The contact -> company association HubSpot defines for a contact's primary company (typeId 1; the unlabelled one is
+# 279), from the associations v4 guide's table of HubSpot-defined types. Its label ("Primary", "Contact with Primary
+# Company" since 19 February 2024) is not relied on: HubSpot's changelog, "Changes to primary labels for
+# HubSpot-defined association labels": "only the typeId should be used for any programmatic reference".
+CONTACT_PRIMARY_COMPANY = 1
+
+
+def contact_primary_company(associations: list[dict[str, Any]] | None) -> str | None:
+    """A contact's primary company (contacts -> companies of HubSpot-defined type 1), else None: a contact whose
+    companies are all unlabelled (or which has none) gives no company."""
+    for to in associations or []:
+        for t in to.get("associationTypes") or []:
+            if str(t.get("typeId")) == str(CONTACT_PRIMARY_COMPANY) and \
+                    str(t.get("category") or "HUBSPOT_DEFINED") == "HUBSPOT_DEFINED":
+                return str(to["toObjectId"])
+    return None
+
+
 def parse_axes(value: Any) -> list[str]:
     """An account change's ``axes``: ``"AX-1; AX-2"`` (as the pipeline writes it), a list, or None (cleared)."""
     if value is None or value == "":
@@ -109,14 +134,36 @@ def parse_axes(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
-def choose_company(associations: list[dict[str, Any]] | None) -> str | None:
-    """The primary associated company (label "Primary"), else the one with the smallest id, else None."""
+def choose_company(associations: list[dict[str, Any]] | None, from_type: str | None = None) -> str | None:
+    """The primary associated company, else the one with the smallest id, else None.
+
+    The primary is the association whose type is the HubSpot-defined primary typeId of ``from_type`` -> companies
+    (``PRIMARY_TYPE_IDS``: deals 5), whatever its label says; ``from_type`` None accepts any of those typeIds (none
+    of them is a type between an engagement and a company). Failing that, a type whose label contains "primary"
+    (a portal's own label, or an answer from before HubSpot's typeIds were relied on)."""
     if not associations:
         return None
     if len(associations) == 1:          # the usual case (one company): it wins, primary or not
         return str(associations[0]["toObjectId"])
-    for to in associations:
-        if any(str(t.get("label") or "").lower() == "primary" for t in to.get("associationTypes") or []):
-            return str(to["toObjectId"])
+    ids = set(PRIMARY_TYPE_IDS.values()) if from_type is None else \
+        {PRIMARY_TYPE_IDS[(from_type, "companies")]} if (from_type, "companies") in PRIMARY_TYPE_IDS else set()
+
+    def by_type(t: dict[str, Any]) -> bool:
+        return str(t.get("category") or "HUBSPOT_DEFINED") == "HUBSPOT_DEFINED" and _type_id(t) in ids
+
+    def by_label(t: dict[str, Any]) -> bool:
+        return "primary" in str(t.get("label") or "").lower()
+
+    for primary in (by_type, by_label):
+        for to in associations:
+            if any(primary(t) for t in to.get("associationTypes") or []):
+                return str(to["toObjectId"])
     return str(min(associations, key=lambda to: int(to["toObjectId"]) if str(to["toObjectId"]).isdigit()
                    else 0)["toObjectId"])
+
+
+def _type_id(association_type: dict[str, Any]) -> int | None:
+    try:
+        return int(association_type.get("typeId"))     # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None

@@ -3,9 +3,15 @@
 Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 
 * incremental pulls read what changed at or after ``since - overlap_minutes`` (``hs_lastmodifieddate``);
-* activities (meetings, calls) are linked to a company through associations v4 read in batches of
-  1,000; with several companies the **primary** association (label "Primary") wins, else the company
-  with the smallest id; with none the activity is kept with no account (the engine reports it);
+* activities (meetings, calls, and e-mails when the mapping reads them) and deals are linked to a company through
+  associations v4 read in batches of 1,000; with several companies the **primary** association wins (recognised
+  by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the company with the smallest id;
+  an engagement with no company takes the primary company of its contacts (engagement -> contacts, then
+  contacts -> companies of type 1: two more association reads per 1,000 such engagements, none when every
+  engagement has a company; contacts with different primary companies: the smallest id); an engagement linked to
+  contacts none of which has a primary company is rejected, naming them ("associated with contact N only:
+  associate it with a company"); a record with neither company nor contact is kept with no account (the engine
+  reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
@@ -15,14 +21,15 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   leave search without being archived, and are emitted as deleted records with the merged record, so the
   store retires them on the same run (no account twice, no won revenue counted two or three times);
 * deals take won / lost / open from the pipelines API, their company and line items from associations;
-* users are the portal's owners (``/crm/v3/owners``).
+* users are the portal's owners (``/crm/v3/owners``), active and archived (deactivated users) on every pull: one
+  object read in two lists, usually one call each, so a rep who left is inactive the next night.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,7 +54,7 @@ from connectors.base import (
 )
 from connectors.heap import frozen_heap
 from connectors.hubspot import provisioning
-from connectors.hubspot.associations import AxisTargets, Links, choose_company
+from connectors.hubspot.associations import AxisTargets, Links, choose_company, contact_primary_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, load_mapping
 from connectors.hubspot.normalise import (
@@ -78,7 +85,9 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 4   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept
+READING_RULES = 6   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+#                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
+#                     6: an engagement with no company takes its contacts' primary company, a call's direction is read
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -197,7 +206,7 @@ class HubSpotConnector:
                 if part is not None and spec.object_type != part:
                     continue
                 if spec.source is Source.OWNERS:
-                    yield from self._pull_users(full)
+                    yield from self._pull_users()
                 elif spec.source is Source.PAC_RECORDS:
                     yield from self._pull_edits(since_ms)
                 else:
@@ -215,12 +224,19 @@ class HubSpotConnector:
             for owner in data.get("results") or []:
                 yield owner | ({"archived": True} if archived else {})
 
-    def _pull_users(self, full: bool) -> Iterator[Record | Rejected]:
-        for owner in self._owner_pages(archived=False):
-            yield to_user(owner, self.name)
-        if full:
-            for owner in self._owner_pages(archived=True):
+    def _pull_users(self) -> Iterator[Record | Rejected]:
+        """Every owner, active then archived, on every pull (full or not): HubSpot lists the owners of deactivated users
+        only with ``archived=true``, and the owners API has no "changed since" filter. So a rep who left is inactive
+        the night their user is deactivated (the advisor's "reassign" fires then), not at the next full read up to
+        ``reconciliation_days`` later; one more call a night (500 owners per page). The names of both lists are kept
+        for the property history's editors (``_user_names``)."""
+        names: dict[str, str] = {}
+        for archived in (False, True):
+            for owner in self._owner_pages(archived=archived):
+                if owner.get("userId") is not None:
+                    names[str(owner["userId"])] = _owner_name(owner)
                 yield to_user(owner, self.name)
+        self._names = names
 
     def _props(self, object_type: str) -> list[str]:
         return self.mapping.read_properties().get(object_type, [])
@@ -250,7 +266,7 @@ class HubSpotConnector:
                                page_size=spec.page_size, skip=skip)
         lines_too = spec.lines and self.mapping.deals.line_items
 
-        def fetched() -> Iterator[tuple[list[dict[str, Any]], dict[str, str | None], Lines]]:
+        def fetched() -> Iterator[tuple[list[dict[str, Any]], Companies, Lines]]:
             for buffer in _buffered(live, ASSOCIATION_BUFFER):
                 ids = [o["id"] for o in buffer]
                 yield buffer, self._companies(spec, ids), (self._lines(ids) if lines_too else NO_LINES)
@@ -271,7 +287,7 @@ class HubSpotConnector:
                     # its children need no new read whenever it changes (also noted on a full company read: the
                     # activities and deals may still be read incrementally)
                     self._merge_winners[str(i)] = _created_ms(obj)
-                yield convert(lines.restamped(obj), companies.get(i), lines.of(i))
+                yield companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)), obj, self.name)
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
         if winners:
@@ -322,17 +338,46 @@ class HubSpotConnector:
         companies = self._companies(spec, got)
         lines = self._lines(got) if lines_too else NO_LINES
         for obj in found:
-            yield convert(lines.restamped(obj), companies.get(obj["id"]), lines.of(obj["id"]))
+            yield companies.checked(convert(lines.restamped(obj), companies.get(obj["id"]), lines.of(obj["id"])),
+                                    obj, self.name)
             if spec.merges:
                 yield from self._merged_away(spec, obj)
 
-    def _companies(self, spec: HsObject, ids: Sequence[str]) -> dict[str, str | None]:
+    def _companies(self, spec: HsObject, ids: Sequence[str]) -> Companies:
         """Record id -> its company (``choose_company``), for an object linked to companies; the raw associations
-        (several objects per record) are dropped here instead of living as long as the records."""
+        (several objects per record) are dropped here instead of living as long as the records.
+
+        An engagement with no company (``spec.contacts``) takes the primary company of its contacts: meetings or
+        calls created by calendar sync, an integration or the API often carry only the contact, and HubSpot shows
+        them on that contact's timeline alone. Two more association reads per 1,000 such engagements (the
+        engagements' contacts, then those contacts' companies), none when every engagement has a company. Contacts
+        with different primary companies: the smallest id, as for several companies. An engagement whose contacts
+        have no primary company is rejected, naming them (``Companies.checked``)."""
         if not spec.company:
-            return {}
-        return {i: choose_company(tos)
-                for i, tos in read_associations(self.transport, spec.object_type, "companies", ids).items()}
+            return NO_COMPANIES
+        found: dict[str, str | None] = {
+            str(i): choose_company(tos)
+            for i, tos in read_associations(self.transport, spec.object_type, "companies", ids).items()}
+        orphans = [str(i) for i in ids if found.get(str(i)) is None] if spec.contacts else []
+        if not orphans:
+            return Companies(found)
+        via = {i: sorted({str(to["toObjectId"]) for to in tos}, key=_numeric)
+               for i, tos in read_associations(self.transport, spec.object_type, "contacts", orphans).items()}
+        contacts = sorted({c for cs in via.values() for c in cs}, key=_numeric)
+        primary = {c: contact_primary_company(tos)
+                   for c, tos in read_associations(self.transport, "contacts", "companies", contacts).items()} \
+            if contacts else {}
+        only: dict[str, str] = {}
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        for i, cs in via.items():
+            theirs = sorted({company for c in cs if (company := primary.get(c))}, key=_numeric)
+            if theirs:
+                found[i] = theirs[0]
+            elif cs:
+                whom = f"contact {cs[0]}" if len(cs) == 1 else f"contacts {', '.join(cs)}"
+                none = "the contact has no" if len(cs) == 1 else "none of them has a"
+                only[i] = f"{what} associated with {whom} only: associate it with a company ({none} primary company)"
+        return Companies(found, only)
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
         """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops
@@ -432,10 +477,10 @@ class HubSpotConnector:
     def _who_changed(self, object_type: str, target: Target, found: list[dict[str, Any]],
                      editable: Mapping[str, str]) -> dict[tuple[str, str], tuple[datetime, str | None, str, bool]]:
         """(record id, property) -> (when, HubSpot user id, name, set by an app) from the property history
-        (``propertiesWithHistory`` on a batch read, 100 records per call): only for records whose editable values
-        differ from what pac last wrote (all of them when that is unknown). A change is a person's when its newest
-        history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``); pac's writes (and other
-        apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
+        (``propertiesWithHistory`` on a batch read, 50 records per call: ``reads.HISTORY_BATCH``): only for records
+        whose editable values differ from what pac last wrote (all of them when that is unknown). A change is a
+        person's when its newest history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``);
+        pac's writes (and other apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
         written = self._written
         ids = []
         for obj in found:
@@ -470,10 +515,12 @@ class HubSpotConnector:
         return out
 
     def _user_names(self) -> dict[str, str]:
-        """HubSpot user id -> name, from the owners (each owner carries its ``userId``): one call, cached."""
+        """HubSpot user id -> name, from the owners, active and archived (each owner carries its ``userId``): a
+        manager's edit made by a user deactivated since is still named. Kept from this run's owners pull, else read
+        (two lists), cached."""
         if self._names is None:
-            self._names = {str(o["userId"]): f"{o.get('firstName') or ''} {o.get('lastName') or ''}".strip()
-                           for o in self._owner_pages(archived=False) if o.get("userId") is not None}
+            self._names = {str(o["userId"]): _owner_name(o) for archived in (False, True)
+                           for o in self._owner_pages(archived=archived) if o.get("userId") is not None}
         return self._names
 
     # -- write, schema, usage -----------------------------------------------------------------------
@@ -553,6 +600,10 @@ class HubSpotConnector:
         self.transport.close()
 
 
+def _owner_name(owner: dict[str, Any]) -> str:
+    return f"{owner.get('firstName') or ''} {owner.get('lastName') or ''}".strip()
+
+
 def _deleted(record: Record | Rejected, obj: dict[str, Any], source: str) -> Record:
     """An archived record flagged deleted; one that cannot be normalised still comes back, bare, as deleted."""
     when = parse_datetime(obj.get("archivedAt")) or _when(obj)
@@ -626,6 +677,34 @@ class Lines:
 
 
 NO_LINES = Lines({}, {})
+
+
+@dataclass(frozen=True)
+class Companies:
+    """Records' companies read together (``HubSpotConnector._companies``): record id -> company, and the engagements
+    linked only to contacts that have no primary company, with the rejection that says so."""
+
+    of: Mapping[str, str | None]
+    contact_only: Mapping[str, str] = field(default_factory=dict)
+
+    def get(self, record_id: Any) -> str | None:
+        return self.of.get(str(record_id))
+
+    def checked(self, record: Record | Rejected, obj: dict[str, Any], source: str) -> Record | Rejected:
+        """``record``, or its rejection when its engagement is linked to such contacts only (a record already
+        rejected keeps its own reason)."""
+        reason = self.contact_only.get(str(obj["id"]))
+        if reason is None or isinstance(record, Rejected):
+            return record
+        return Rejected(source, "activities", str(obj["id"]), reason)
+
+
+NO_COMPANIES = Companies({})
+
+
+def _numeric(record_id: str) -> tuple[int, str]:
+    """HubSpot ids in numeric order (the smallest id first), any other text after them."""
+    return (int(record_id), "") if record_id.isdigit() else (2**63, record_id)
 
 
 def build(name: str, mapping_path: str | Path | None, env: Mapping[str, str], *, prefix: str = "PAC_HS_",

@@ -62,6 +62,12 @@ DEFAULT_DISPOSITIONS = frozenset({CONNECTED, LEFT_LIVE_MESSAGE, LEFT_VOICEMAIL, 
 MEETING_OUTCOMES = frozenset({"SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED"})
 CALL_STATUSES = frozenset({"BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED", "IN_PROGRESS",
                            "NO_ANSWER", "QUEUED", "RINGING", "HOLD", "MISSED", "UNKNOWN"})
+# hs_call_direction (Calls guide: "the direction of the call from the perspective of the HubSpot user": INBOUND when
+# the user received the call, OUTBOUND when the user made it)
+CALL_DIRECTIONS = frozenset({"INBOUND", "OUTBOUND"})
+# hs_email_direction and hs_email_status as HubSpot's Emails guide lists them
+EMAIL_DIRECTIONS = frozenset({"EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL"})
+EMAIL_STATUSES = frozenset({"BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT"})
 
 
 class _Model(BaseModel):
@@ -139,11 +145,42 @@ class CallMap(_Model):
         "CONNECTING": ActivityStatus.PLANNED, "IN_PROGRESS": ActivityStatus.PLANNED,   # change re-reads the call
         "CALLING_CRM_USER": ActivityStatus.PLANNED, "HOLD": ActivityStatus.PLANNED})
     disposition_statuses: list[str] = Field(default_factory=lambda: ["COMPLETED"])   # the call outcome says
+    # ``hs_call_direction``: a call whose direction is set and not listed under ``count_directions`` is read with no
+    # type (counted for no action; ``pac explain`` lists it as "unknown type"): by default a client's call to the rep
+    # (INBOUND) is not the rep's own calling effort. A call with no direction (logged by hand, or by an app that
+    # does not set it) counts. ``direction_property: null``: every call counts. Values are compared upper-cased.
+    direction_property: str | None = "hs_call_direction"
+    count_directions: list[str] = Field(default_factory=lambda: ["OUTBOUND"])
+
+
+class EmailMap(_Model):
+    """E-mail engagements (``/crm/v3/objects/emails``), read as ``type`` (``email``) when ``enabled``: off by default,
+    since many portals log thousands of e-mails a month and reading them costs search calls. HubSpot's Emails guide
+    (https://developers.hubspot.com/docs/api-reference/crm-emails-v3/guide): ``hs_timestamp`` places the e-mail on
+    the timeline, ``hubspot_owner_id`` is its creator, ``hs_email_direction`` is EMAIL (sent from the CRM, or sent and
+    logged with the BCC address), INCOMING_EMAIL (a reply to a logged e-mail) or FORWARDED_EMAIL, and
+    ``hs_email_status`` BOUNCED, FAILED, SCHEDULED, SENDING or SENT. Only the directions under ``count_directions``
+    are read (a search filter: the others cost nothing); a status listed under ``statuses`` gives the e-mail's status,
+    an empty one ``no_status``, any other rejects the e-mail (reported, never counted)."""
+
+    enabled: bool = False
+    start: str = "hs_timestamp"
+    title: str = "hs_email_subject"
+    owner: str = "hubspot_owner_id"
+    type: ActivityType = ActivityType.EMAIL
+    direction_property: str | None = "hs_email_direction"
+    count_directions: list[str] = Field(default_factory=lambda: ["EMAIL"])
+    status_property: str | None = "hs_email_status"
+    statuses: dict[str, ActivityStatus] = Field(default_factory=lambda: {
+        "SENT": ActivityStatus.COMPLETED, "SCHEDULED": ActivityStatus.PLANNED, "SENDING": ActivityStatus.PLANNED,
+        "BOUNCED": ActivityStatus.CANCELLED, "FAILED": ActivityStatus.CANCELLED})   # never delivered
+    no_status: ActivityStatus = ActivityStatus.COMPLETED        # an e-mail logged with no send status was sent
 
 
 class ActivityMap(_Model):
     meetings: MeetingMap = MeetingMap()
     calls: CallMap = CallMap()
+    emails: EmailMap = EmailMap()
     company_choice: Literal["primary_then_first"] = "primary_then_first"
 
 
@@ -152,6 +189,10 @@ class DealMap(_Model):
     amount: str = "amount"
     currency: str | None = "deal_currency_code"
     default_currency: str | None = None          # deals without a currency code (the portal's currency)
+    # the portal's company currency (None: ``default_currency``): a deal in another currency is taken in it, with
+    # HubSpot's own converted amount (``connectors.hubspot.currency``); None for both: deals keep their currency
+    home_currency: str | None = Field(None, pattern=r"^[A-Za-z]{3}$")
+    amount_in_home_currency: str | None = "amount_in_home_currency"   # "Amount in company currency" (calculated)
     close_date: str = "closedate"
     stage: str = "dealstage"
     pipeline: str = "pipeline"
@@ -198,6 +239,23 @@ class HubSpotMapping(_Model):
             return {}
         return {name: COMPANY_PROPS[name].name for name in ("axes", "target")}
 
+    def activity_types(self) -> frozenset[ActivityType]:
+        """The activity types this mapping can read records as (the plan check warns of an action counting
+        another): the meeting types and ``default_type`` of enabled meetings, the type of enabled calls."""
+        m, c, e = self.activities.meetings, self.activities.calls, self.activities.emails
+        types = {*m.types.values(), *((m.default_type,) if m.default_type else ())} if m.enabled else set()
+        return frozenset(types | ({c.type} if c.enabled else set()) | ({e.type} if e.enabled else set()))
+
+    def activity_type_fix(self, kind: ActivityType) -> str:
+        """How to make this mapping read records of ``kind`` (the plan check's advice)."""
+        if kind is self.activities.emails.type:
+            return ("set activities.emails.enabled: true in its mapping to read HubSpot e-mails (opt-in: it costs "
+                    "search calls, docs/hubspot.md §2)")
+        if kind is self.activities.calls.type and not self.activities.calls.enabled:
+            return "enable activities.calls in its mapping"
+        return (f"list the portal's meeting type for it under activities.meetings.types (e.g. 'Relance devis: "
+                f"{kind.value}') in its mapping (docs/hubspot.md §2)")
+
     def read_properties(self) -> dict[str, list[str]]:
         """Object type -> the only properties a pull asks for (HubSpot answers 414 when asked for all)."""
         return {obj: sorted({prop for _, prop in keyed}) for obj, keyed in self.read_property_keys().items()}
@@ -216,9 +274,12 @@ class HubSpotMapping(_Model):
                      *((f"companies.custom.{name}", prop) for name, prop in c.custom.items())]
         meetings = keyed("activities.meetings", m, ("start", "fallback_start", "title", "owner", "type_property",
                                                     "outcome"))
-        calls = keyed("activities.calls", k, ("start", "title", "owner", "disposition", "status_property"))
-        deals = keyed("deals", d, ("name", "amount", "currency", "close_date", "stage", "pipeline", "owner",
-                                   *(() if d.line_items else ("product_property",))))
+        calls = keyed("activities.calls", k, ("start", "title", "owner", "disposition", "status_property",
+                                              "direction_property"))
+        e = self.activities.emails
+        emails = keyed("activities.emails", e, ("start", "title", "owner", "direction_property", "status_property"))
+        deals = keyed("deals", d, ("name", "amount", "currency", "amount_in_home_currency", "close_date", "stage",
+                                   "pipeline", "owner", *(() if d.line_items else ("product_property",))))
         lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
                  ("deals.line_items", "quantity"), ("deals.line_items", "amount")]
         # hs_merged_object_ids: the ids merged into a company or deal, retired as deleted (``HsObject.merges``)
@@ -230,6 +291,7 @@ class HubSpotMapping(_Model):
         sections = {"companies": ("companies", companies),
                     "meetings": ("activities.meetings", meetings if m.enabled else []),
                     "calls": ("activities.calls", calls if k.enabled else []),
+                    "emails": ("activities.emails", emails if e.enabled else []),
                     "deals": ("deals", deals), "line_items": ("deals.line_items", lines if d.line_items else [])}
         out: dict[str, list[tuple[str, str]]] = {}
         for obj, (section, pairs) in sections.items():
@@ -357,7 +419,17 @@ def _option_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Pr
                    ("calls", c.status_property, "call status",
                     [*((f"activities.calls.statuses.{v}", v) for v in c.statuses),
                      *((f"activities.calls.disposition_statuses[{i}]", v.strip().upper())
-                       for i, v in enumerate(c.disposition_statuses))], True, CALL_STATUSES)]
+                       for i, v in enumerate(c.disposition_statuses))], True, CALL_STATUSES),
+                   ("calls", c.direction_property, "call direction",
+                    [(f"activities.calls.count_directions[{i}]", v.strip().upper())
+                     for i, v in enumerate(c.count_directions)], True, CALL_DIRECTIONS)]
+    e = mapping.activities.emails
+    if e.enabled:
+        checks += [("emails", e.direction_property, "e-mail direction",
+                    [(f"activities.emails.count_directions[{i}]", v.strip().upper())
+                     for i, v in enumerate(e.count_directions)], True, EMAIL_DIRECTIONS),
+                   ("emails", e.status_property, "e-mail status",
+                    [(f"activities.emails.statuses.{v}", v) for v in e.statuses], True, EMAIL_STATUSES)]
     problems: list[Problem] = []
     for obj, prop, what, listed, upper, documented in checks:
         d = connector.property_definitions(obj).get(prop) if prop else None

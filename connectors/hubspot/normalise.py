@@ -8,7 +8,11 @@ Business rules applied here:
 * **Activities**: meetings take their type from ``hs_activity_type`` (mapping ``meetings.types``, else
   ``default_type``) and their status from ``hs_meeting_outcome``; calls take their status from
   ``hs_call_status`` when the mapping lists it under ``statuses`` (MISSED: no_show, RINGING: planned...), else
-  (COMPLETED, or empty) from ``hs_call_disposition``; an unlisted call status rejects the call. The start is
+  (COMPLETED, or empty) from ``hs_call_disposition``; an unlisted call status rejects the call; a call whose
+  ``hs_call_direction`` is set and not under ``calls.count_directions`` (INBOUND by default: the client rang the
+  rep) has no type, so it counts for no action, while one with no direction counts; e-mails (opt-in, mapping
+  ``emails``) are read as ``email`` with their status from ``hs_email_status`` (SENT: completed; none: completed;
+  an unlisted one rejects the e-mail). The start is
   ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an engagement with neither is rejected ("no start
   time"), never counted.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
@@ -17,7 +21,9 @@ Business rules applied here:
 * **Deals**: amounts arrive as strings and may carry thousands separators in either convention
   ("12,500.50", "12 500,50", "12.500,50"); an amount that is not a number rejects the deal. The stage
   (won / lost / open) comes from the pipelines API; a stage id that is not in the deal's pipeline
-  rejects the deal with the pipeline it belongs to.
+  rejects the deal with the pipeline it belongs to. A deal in another currency than the portal's company currency
+  (``deals.home_currency``, else ``default_currency``) is taken in the company currency: ``amount_in_home_currency``
+  and its lines scaled by the same ratio (``currency.in_home_currency``).
 * **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
   ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
 * **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0.
@@ -35,6 +41,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connectors.hubspot.currency import in_home_currency
 from connectors.hubspot.mapping import MERGED_IDS, HubSpotMapping
 from pac_core import geography
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Rejected, User
@@ -273,6 +280,7 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         cm.status_property
     kind, dispositions, no_disposition, statuses = cm.type, dict(cm.dispositions), cm.no_disposition, dict(cm.statuses)
     by_disposition = frozenset(s.strip().upper() for s in cm.disposition_statuses) | {""}
+    direction_p, counted = cm.direction_property, frozenset(d.strip().upper() for d in cm.count_directions) | {""}
     no_start = f"call has no start time ({cm.start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
@@ -295,8 +303,10 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
                 if status is None:
                     return Rejected(source, "activities", obj["id"], f"call disposition {disposition!r} is not in "
                                     "the mapping (activities.calls.dispositions)")
-        return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, get(title_p) or "",
-                        None, bool(obj.get("archived")), _modified(obj, get))
+        # a direction the mapping does not count (INBOUND: the client rang the rep) leaves the call without a type
+        direction = str(get(direction_p) or "").strip().upper() if direction_p else ""
+        return Activity(obj["id"], source, kind if direction in counted else None, get(owner_p) or None, account_id,
+                        start, status, get(title_p) or "", None, bool(obj.get("archived")), _modified(obj, get))
 
     return read
 
@@ -305,13 +315,48 @@ def to_call(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str
     return call_reader(m, source)(obj, account_id)
 
 
+def email_reader(m: HubSpotMapping, source: str) -> ActivityReader:
+    """E-mail object and its company -> ``Activity`` of the mapping's ``emails.type`` (or ``Rejected``: no
+    ``hs_timestamp``, a send status the mapping does not list). The search reads only the directions the mapping
+    counts; an e-mail of another direction read all the same (by id, after a merge) has no type."""
+    em = m.activities.emails
+    start_p, title_p, owner_p, status_p, direction_p = em.start, em.title, em.owner, em.status_property, \
+        em.direction_property
+    kind, statuses, no_status = em.type, dict(em.statuses), em.no_status
+    counted = frozenset(d.strip().upper() for d in em.count_directions)
+    no_start = f"e-mail has no timestamp ({em.start} empty)"
+
+    def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
+        p = obj.get("properties") or {}
+        get = p.get
+        start = parse_datetime(get(start_p))
+        if start is None:
+            return Rejected(source, "activities", obj["id"], no_start)
+        send = str(get(status_p) or "").strip().upper() if status_p else ""
+        status = statuses.get(send) if send else no_status
+        if status is None:
+            return Rejected(source, "activities", obj["id"], f"e-mail status {send!r} is not in the mapping "
+                            "(activities.emails.statuses)")
+        direction = str(get(direction_p) or "").strip().upper() if direction_p else ""
+        typed = kind if not direction_p or not counted or direction in counted else None
+        return Activity(obj["id"], source, typed, get(owner_p) or None, account_id, start, status, get(title_p) or "",
+                        None, bool(obj.get("archived")), _modified(obj, get))
+
+    return read
+
+
+def to_email(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str | None) -> Activity | Rejected:
+    return email_reader(m, source)(obj, account_id)
+
+
 def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline]) -> DealReader:
     """Deal object, its company and line items -> ``Deal`` (or ``Rejected``: an unknown pipeline, a stage of
     another pipeline, an amount that is not a number)."""
     d = m.deals
     pipeline_p, stage_p, amount_p, close_p, owner_p, name_p = d.pipeline, d.stage, d.amount, d.close_date, d.owner, \
         d.name
-    currency_p, default_currency = d.currency, d.default_currency
+    currency_p, default_currency, home_p = d.currency, d.default_currency, d.amount_in_home_currency
+    company_currency = (d.home_currency or default_currency or "").upper() or None   # the portal's
     product_p = d.product_property if not d.line_items else None   # line items off: a deal property names the line
 
     def read(obj: dict[str, Any], account_id: str | None, lines: tuple[DealLine, ...]) -> Deal | Rejected:
@@ -336,6 +381,13 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
         if product_p and (get(product_p) or "").strip():
             value = p[product_p].strip()
             lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
+        if company_currency and home_p and currency and currency.upper() != company_currency:
+            try:
+                converted = in_home_currency(amount, parse_amount(get(home_p)), lines, company_currency)
+            except ValueError as exc:
+                return Rejected(source, "deals", obj["id"], f"{home_p}: {exc}")
+            if converted is not None:
+                (amount, lines), currency = converted, company_currency
         close_date, closed_at = parse_day_or_instant(get(close_p))
         return Deal(obj["id"], source, account_id, get(owner_p) or None, amount, currency.upper() if currency else None,
                     close_date, stage, get(name_p) or "", lines, bool(obj.get("archived")), _modified(obj, get),

@@ -4,9 +4,9 @@ Each entry says where the records come from (``source``: the owners API, a searc
 or the PAC records), the object type and its properties (the mapping's), the cursor field and page size, where
 deleted records come from (``deletions``: the archived list on every pull, on full reads only, or nowhere; and
 ``merges``: the ids a merged record lists in ``hs_merged_object_ids``), what rides along (the company of each
-record through associations v4, a deal's line items), the filters the mapping adds (deal pipelines), and how a
-record is normalised. Adding an object kind is one entry here (see
-docs/architecture.md); the loop itself is ``HubSpotConnector.pull``.
+record through associations v4, else for an engagement the primary company of its contacts; a deal's line
+items), the filters the mapping adds (deal pipelines), and how a record is normalised. Adding an object kind is
+one entry here (see docs/architecture.md); the loop itself is ``HubSpotConnector.pull``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,14 @@ from typing import Any
 
 from connectors.base import ObjectKind
 from connectors.hubspot.mapping import HubSpotMapping
-from connectors.hubspot.normalise import Pipeline, account_reader, call_reader, deal_reader, meeting_reader
+from connectors.hubspot.normalise import (
+    Pipeline,
+    account_reader,
+    call_reader,
+    deal_reader,
+    email_reader,
+    meeting_reader,
+)
 from connectors.hubspot.reads import MODIFIED, SEARCH_LIMIT
 from pac_core.records import DealLine, Record, Rejected
 
@@ -54,6 +61,8 @@ class HsObject:
     page_size: int = SEARCH_LIMIT
     deletions: Deletions = Deletions.NONE
     company: bool = False                           # linked to its company through associations v4
+    # an engagement with no company takes the primary company of its contacts (``HubSpotConnector._companies``)
+    contacts: bool = False
     lines: bool = False                             # a deal's line items (when the mapping reads them)
     own_writes: bool = False                        # pac writes it: its own write bursts are left out of reads
     merges: bool = False                            # HubSpot merges its records: hs_merged_object_ids retires ids
@@ -69,6 +78,16 @@ def _no_lines(read: Callable[[dict[str, Any], str | None], Record | Rejected]) -
     return lambda obj, company, _lines: read(obj, company)
 
 
+def _email_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
+    """Only the e-mail directions the mapping counts are searched (outgoing by default): replies and forwarded
+    e-mails, often most of a portal's e-mails, cost no call."""
+    e = m.activities.emails
+    if not e.direction_property or not e.count_directions:
+        return []
+    return [{"propertyName": e.direction_property, "operator": "IN",
+             "values": sorted({d.strip().upper() for d in e.count_directions})}]
+
+
 def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
     d = m.deals
     return [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
@@ -80,11 +99,14 @@ OBJECTS: tuple[HsObject, ...] = (
              merges=True,
              reader=lambda m, s, _p: _no_company(account_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "meetings", deletions=Deletions.EVERY_PULL, company=True,
-             enabled=lambda m: m.activities.meetings.enabled,
+             contacts=True, enabled=lambda m: m.activities.meetings.enabled,
              reader=lambda m, s, _p: _no_lines(meeting_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "calls", deletions=Deletions.EVERY_PULL, company=True,
-             enabled=lambda m: m.activities.calls.enabled,
+             contacts=True, enabled=lambda m: m.activities.calls.enabled,
              reader=lambda m, s, _p: _no_lines(call_reader(m, s))),
+    HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "emails", deletions=Deletions.EVERY_PULL, company=True,
+             contacts=True, enabled=lambda m: m.activities.emails.enabled, filters=_email_filter,
+             reader=lambda m, s, _p: _no_lines(email_reader(m, s))),
     HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, lines=True,
              pipelines=True, merges=True, filters=_pipeline_filter,
              reader=deal_reader),

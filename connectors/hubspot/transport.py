@@ -8,7 +8,8 @@ records). Request bodies are plain dicts: the client serialises them as they are
 Errors are translated here, and only here, by HTTP status (the client's exception classes differ per
 sub-package): 401 -> refresh the OAuth token once, else ``AuthError``; 403 -> ``Forbidden``; 404 ->
 ``NotFound``; 409 -> ``Conflict``; 429 -> ``RateLimited`` (``Retry-After``) or ``QuotaExhausted`` for the
-daily policy; 5xx and urllib3 connection errors -> ``TransientError``; other 4xx -> ``BadRequest``.
+daily policy; 5xx and urllib3 connection errors -> ``TransientError``; other 4xx -> ``BadRequest`` (a
+``RequestRefused``: bad input, exit 2, with HubSpot's category and message).
 ``RateLimited`` and ``TransientError`` are retried by ``connectors.retry.call_with_retry``.
 """
 
@@ -32,6 +33,7 @@ from connectors.base import (
     ConnectorError,
     QuotaExhausted,
     RateLimited,
+    RequestRefused,
     TransientError,
 )
 from connectors.hubspot.limits import RateLimiter
@@ -71,7 +73,10 @@ class Conflict(ConnectorError):
     """409: what we tried to create already exists (provisioning treats it as done)."""
 
 
-class BadRequest(ConnectorError):
+class BadRequest(RequestRefused):
+    """400 (and any other 4xx not named above): HubSpot refused the request as invalid; its message and category
+    (``VALIDATION_ERROR``...) are in the text."""
+
     def __init__(self, message: str, body: Any = None) -> None:
         super().__init__(message)
         self.body = body
@@ -255,7 +260,9 @@ def translate(exc: Any, what: str, limiter: RateLimiter | None = None) -> Connec
         if "SSL" in str(getattr(exc, "reason", "")):
             return ConnectorError(f"HubSpot {what}: TLS verification failed (check PAC_HS_CA_BUNDLE and PAC_HS_HOST)")
         return TransientError(detail)
-    return BadRequest(detail, body)
+    category = body.get("category") if isinstance(body, dict) else None     # VALIDATION_ERROR...
+    return BadRequest(f"HubSpot {what}: HTTP {status}" + (f" {category}" if category else "")
+                      + (f": {message}" if message else ""), body)
 
 
 def _json(raw: Any) -> Any:

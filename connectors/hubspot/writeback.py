@@ -330,7 +330,7 @@ class Writer:
             homes = read_associations(self.transport, "deals", "companies", deal_ids)
             inputs = []
             for deal in deal_ids:
-                company = choose_company(homes.get(deal))
+                company = choose_company(homes.get(deal), "deals")
                 if company in axes_of:
                     axes = axes_of[company]
                     inputs.append({"id": deal, "properties": {axes_prop.name: fmt(axes_prop, axes),

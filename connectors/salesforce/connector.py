@@ -37,6 +37,7 @@ from connectors.base import (
 from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
+from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
 from connectors.salesforce.mapping import SalesforceMapping, load_mapping
 from connectors.salesforce.normalise import Normaliser
 from connectors.salesforce.provisioning import Schema
@@ -72,6 +73,7 @@ class SalesforceConnector:
         # accounts that won a merge, seen by this run's incremental account read (losers: IsDeleted, MasterRecordId)
         self._merge_winners: set[str] = set()
         self._written: Mapping[tuple[str, str], Any] | None = None
+        self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
         self.schema = Schema(client, mapping)
         self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
         self.writer = Writer(client, mapping, self._user_ids, self._warn)
@@ -102,6 +104,19 @@ class SalesforceConnector:
         return self.client.secrets()
 
     # -- pull ------------------------------------------------------------------------------------------
+    def org_rates(self) -> OrgRates:
+        """A multi-currency org's exchange rates (``currency.read_rates``: CurrencyType, and DatedConversionRate with
+        advanced currency management), read once per connector, i.e. once per run (a run builds its connectors),
+        before the first pull of accounts or deals, which the normaliser converts with them. A single-currency
+        mapping (no ``deals.currency_field``) reads none: no query, ``NO_RATES``."""
+        if not self.mapping.multi_currency():
+            return NO_RATES
+        if self._rates is None:
+            self._rates = read_rates(self.client, self._warn)
+            log.info("%s: %s", self.name, self._rates.summary())
+        self.normaliser.rates = self._rates
+        return self._rates
+
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:
         return tuple(spec.sobject for spec in objects_of(kind, self.mapping)) if kind is not ObjectKind.PAC_EDITS \
             else ("PAC",)
@@ -117,6 +132,8 @@ class SalesforceConnector:
                 return
             if kind is ObjectKind.ACCOUNTS:
                 self._merge_winners.clear()      # this run's merges: noted by its account read, used by the next
+            if kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
+                self.org_rates()                 # converts amounts in a multi-currency org (nothing otherwise)
             before = self.skipped.copy()
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
@@ -128,7 +145,9 @@ class SalesforceConnector:
 
     def reading(self, kind: ObjectKind) -> str:
         """What decides how ``kind`` is read and normalised (``Connector.reading``): ``READING_RULES`` and the
-        mapping's section for it."""
+        mapping's section for it; in a multi-currency org, for accounts and deals, also the org's exchange rates
+        (``OrgRates.digest``), so a change of the org's rates reads them in full once and every stored amount is
+        converted again (a single-currency mapping's fingerprint is unchanged: no rates, no query)."""
         m = self.mapping
         parts: dict[ObjectKind, Any] = {
             ObjectKind.USERS: None,
@@ -136,7 +155,17 @@ class SalesforceConnector:
             ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json"),
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json")],
         }
+        if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
+            rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
+            return reading_of(READING_RULES, kind.value, parts.get(kind), rates)
         return reading_of(READING_RULES, kind.value, parts.get(kind))
+
+    def online_notes(self) -> list[str]:
+        """What ``pac config check --online`` says besides problems: in a multi-currency org, which exchange rates
+        will convert the amounts (the org's, dated or not, or none); nothing for a single-currency mapping."""
+        if not self.mapping.multi_currency():
+            return []
+        return [f"currency: {self.org_rates().summary()}"]
 
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None) -> Iterator[Record | Rejected]:
         where = self._account_where(start, since) if spec.own_writes else ""

@@ -189,6 +189,16 @@ class SalesforceMapping(_Model):
     deals: DealsMap = DealsMap()
     writeback: WritebackMap
 
+    def activity_types(self) -> frozenset[ActivityType]:
+        """The activity types this mapping can read records as (the plan check warns of an action counting
+        another): those of its ``activities.rules``."""
+        return frozenset(rule.type for rule in self.activities.rules)
+
+    def activity_type_fix(self, kind: ActivityType) -> str:
+        """How to make this mapping read records of ``kind`` (the plan check's advice)."""
+        return (f"add an activities.rules entry with type: {kind.value} to its mapping, e.g. {{object: Task, type: "
+                f"{kind.value}, where: {{Subject: [...]}}}} (docs/salesforce.md)")
+
     def read_fields(self) -> dict[str, dict[str, str]]:
         """Per object, key path in the mapping -> field it reads (for offline and online checks)."""
         a = self.accounts
@@ -202,6 +212,8 @@ class SalesforceMapping(_Model):
             elif v:
                 acc[f"accounts.{k}"] = v
         acc.update({f"accounts.custom.{k}": v for k, v in a.custom.items()})
+        if self.account_currency_field():
+            acc["deals.currency_field"] = str(self.account_currency_field())
         out: dict[str, dict[str, str]] = {"Account": acc, "Event": {}, "Task": {}}
         for i, rule in enumerate(self.activities.rules):
             for name in rule.where:
@@ -223,6 +235,16 @@ class SalesforceMapping(_Model):
                 ("line_amount", d.line_amount), ("line_service_date", d.line_service_date),
                 ("line_code", d.line_code), ("line_family", d.line_family), ("line_name", d.line_name)) if v}
         return {k: v for k, v in out.items() if v or k in self.activities.objects()}
+
+    def multi_currency(self) -> bool:
+        """Whether the mapping reads a currency per record (``deals.currency_field``): a multi-currency org, whose
+        amounts the connector converts with the org's own rates (``connectors.salesforce.currency``)."""
+        return self.deals.currency_field is not None
+
+    def account_currency_field(self) -> str | None:
+        """The field holding an account's currency when its annual revenue is read in a multi-currency org: the
+        deals' currency field (``CurrencyIsoCode``, which every object with currency fields carries there)."""
+        return self.deals.currency_field if self.accounts.annual_revenue else None
 
     def account_fields(self) -> dict[str, str]:
         """Logical account field (``axes``, ``target``) -> the Account PAC field the write-back fills."""
@@ -425,8 +447,9 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
         problems.append(Problem("deals.currency_field", "the org is multi-currency (Opportunity has "
                                 f"CurrencyIsoCode) but the mapping reads no deal currency: every amount would be "
                                 f"taken as {mapping.org_currency}",
-                                "set deals.currency_field: CurrencyIsoCode (and engine.fx_rates in the settings "
-                                "for each currency other than the plan's)"))
+                                "set deals.currency_field: CurrencyIsoCode (the org's exchange rates then convert "
+                                "amounts into its corporate currency; engine.fx_rates converts that into the plan's "
+                                "currency if they differ)"))
     for obj, keyed in mapping.write_fields().items():
         fields = fields_of(obj)
         if fields is None:

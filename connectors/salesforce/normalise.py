@@ -5,7 +5,9 @@ are timed by ``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` b
 Tasks by their ``ActivityDate`` as ``day`` (the date the rep gave, what Salesforce's reports and timeline
 show), else ``CompletedDateTime``; a deal is won per the mapping
 (``IsWon`` or listed stages), lost when closed and not won, else open; amounts are Decimal in the
-deal's currency (``currency_field`` or the org's); e-mails are lower-cased; a postal code that maps
+deal's currency (``currency_field`` or the org's), or, in a multi-currency org whose rates the connector read
+(``currency``), in its corporate currency: deals and lines at the rate of the CloseDate, an account's annual revenue
+at ``CurrencyType``'s; e-mails are lower-cased; a postal code that maps
 to no département keeps ``departement=None`` and is logged as a warning, never rejected. Texts
 (subjects, names) are kept as data, whatever HTML they hold.
 """
@@ -17,10 +19,12 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import SalesforceMapping, field_list
 from pac_core.errors import GeographyError
 from pac_core.geography import departement_from_postal_code, region_of_departement
@@ -182,6 +186,10 @@ class Normaliser:
         self.warn = warn or (lambda text: log.warning(text))
         self._rules: dict[str, list[_Rule]] = {}
         self.skipped: Counter[str] = Counter()   # rows that are not records of their own, by reason (not_a_report)
+        # a multi-currency org's rates (the connector reads them before a pull of accounts or deals): amounts in a
+        # currency they know are converted into the corporate currency
+        self.rates: OrgRates = NO_RATES
+        self._unrated: set[str] = set()          # account currencies without a rate, warned about once
 
     def _safe(self, obj: str, record: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
         try:
@@ -217,9 +225,27 @@ class Normaliser:
             id=str(r["Id"]), source=self.source, name=str(name), postal_code=postal, departement=departement,
             region=region, country=country, industry=get(r, a.industry) if a.industry else None,
             account_type=get(r, a.account_type) if a.account_type else None,
-            annual_revenue=decimal(get(r, a.annual_revenue)) if a.annual_revenue else None,
+            annual_revenue=self._annual_revenue(r),
             owner_id=r.get("OwnerId"), dormant=bool(dormant) if dormant is not None else None, custom=custom,
             deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))
+
+    def _annual_revenue(self, r: dict[str, Any]) -> Decimal | None:
+        """``AnnualRevenue`` in the corporate currency: in a multi-currency org it is in the account's own currency,
+        converted at ``CurrencyType``'s rate (dated rates apply to opportunities only); a currency without a rate
+        keeps the amount as it is, with a warning once per currency."""
+        a = self.m.accounts
+        revenue = decimal(get(r, a.annual_revenue)) if a.annual_revenue else None
+        field = self.m.account_currency_field()
+        if revenue is None or field is None or self.rates.corporate is None:
+            return revenue
+        iso = _text(get(r, field))
+        if self.rates.knows(iso):
+            return self.rates.convert(revenue, iso, None, dated=False)
+        if iso and iso not in self._unrated:
+            self._unrated.add(iso)
+            self.warn(f"salesforce.account_currency currency={iso} has no rate in CurrencyType: AnnualRevenue of "
+                      f"{iso} accounts read as is, not in {self.rates.corporate}")
+        return revenue
 
     def _geography(self, account_id: str, postal: str) -> tuple[str | None, str | None]:
         try:
@@ -312,9 +338,16 @@ class Normaliser:
             value = str(get(r, d.product_field)).strip()
             lines.append(DealLine(value, Decimal(1), decimal(get(r, d.amount)), None, code=value, family=value,
                                   name=value))
+        amount, close = decimal(get(r, d.amount)), sf_date(get(r, d.close_date))
+        iso = str(currency) if currency else None
+        if self.rates.knows(iso):
+            # the org's rate in force on the CloseDate (ACM), else CurrencyType's: the deal and each line, rounded
+            # each to the corporate currency's decimals, as a report of converted amounts shows them
+            amount = self.rates.convert(amount, iso, close, dated=True)
+            lines = [replace(line, amount=self.rates.convert(line.amount, iso, close, dated=True)) for line in lines]
+            iso = self.rates.corporate
         return Deal(
             id=str(r["Id"]), source=self.source, account_id=r.get("AccountId"), owner_id=r.get("OwnerId"),
-            amount=decimal(get(r, d.amount)), currency=str(currency) if currency else None,
-            close_date=sf_date(get(r, d.close_date)), stage=stage, name=str(r.get("Name") or ""),
+            amount=amount, currency=iso, close_date=close, stage=stage, name=str(r.get("Name") or ""),
             lines=tuple(lines), deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")),
             created_at=sf_datetime(r.get("CreatedDate")))

@@ -1,6 +1,7 @@
 """Associations v4 in the sandbox portal (``/crm/v4/associations/{from}/{to}/batch/{read|create|associate/default|
 archive}``, ``/labels``), after HubSpot's published OpenAPI spec: writes need an association definition between
-the two types; a primary association carries the "Primary" label."""
+the two types; a primary association (deal -> company) is read as HubSpot gives it since 19 Feb 2024: its
+HubSpot-defined type (typeId 5, label "Deal with Primary Company") listed alongside the unlabelled one (341)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sandbox_crm.http import Response
 from sandbox_crm.hubspot.portal import Portal
-from sandbox_crm.hubspot.records import Table, batch_body, error, input_error, ms_to_iso
+from sandbox_crm.hubspot.records import PRIMARY_TYPES, Table, batch_body, error, input_error, ms_to_iso
 
 
 class Associations:
@@ -46,11 +47,12 @@ class Associations:
             if not tos:
                 missing.append(from_id)
                 continue
-            category = self.portal.assoc_types.get((from_table.name, to_table.name), ("HUBSPOT_DEFINED", 0))[0]
+            category, plain = self.portal.assoc_types.get((from_table.name, to_table.name), ("HUBSPOT_DEFINED", 0))
             results.append({"from": {"id": from_id}, "to": [
-                {"toObjectId": int(to_id), "associationTypes": [
-                    {"category": "HUBSPOT_DEFINED" if label == "Primary" else category, "typeId": type_id,
-                     "label": label}]}
+                {"toObjectId": int(to_id), "associationTypes": (
+                    [{"category": "HUBSPOT_DEFINED", "typeId": type_id, "label": label},
+                     {"category": category, "typeId": plain, "label": None}] if label else
+                    [{"category": category, "typeId": type_id, "label": None}])}
                 for to_id, (type_id, label) in sorted(tos.items(), key=lambda kv: int(kv[0]))]})
         errors = [input_error("NO_ASSOCIATIONS_FOUND", f"No {to_type} is associated with {from_type} {i}.", [i])
                   for i in missing]
@@ -94,4 +96,7 @@ class Associations:
             return error(400, f"Unknown object type {from_type} or {to_type}", "VALIDATION_ERROR")
         found = self.portal.assoc_types.get((from_table.name, to_table.name))
         results = [] if found is None else [{"category": found[0], "typeId": found[1], "label": None}]
+        primary = PRIMARY_TYPES.get((from_table.name, to_table.name))
+        if primary is not None and results:
+            results.insert(0, {"category": "HUBSPOT_DEFINED", "typeId": primary[0], "label": primary[1]})
         return Response(200, {"results": results})

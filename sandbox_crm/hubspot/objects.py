@@ -1,6 +1,7 @@
 """CRM v3 objects in the sandbox portal (``/crm/v3/objects/{type}``): basic get and list (``archived``,
 ``properties``, ``propertiesWithHistory``, ``after`` paging), create, and batch read/create/update/upsert/archive
-with 207 multi-status bodies, after HubSpot's published OpenAPI specs; a ``lock_row`` fault refuses one record of
+with 207 multi-status bodies, after HubSpot's published OpenAPI specs (a batch read with ``propertiesWithHistory``
+takes at most 50 inputs, as HubSpot's answer says); a ``lock_row`` fault refuses one record of
 a batch write (retryable). Its error names the record in ``context.ids`` as it was sent (the ``pac_key`` of an upsert),
 unless the fault says otherwise: ``context="object_id"`` names the HubSpot object id instead, ``context="none"`` gives
 a context without ``ids`` (HubSpot documents every field of an error as optional; ``context`` is a free map)."""
@@ -24,6 +25,8 @@ from sandbox_crm.hubspot.records import (
     ms_to_iso,
 )
 from sandbox_crm.hubspot.search import iso_to_ms, typed
+
+HISTORY_LIMIT = 50          # inputs of a batch read with propertiesWithHistory (HubSpot answers 400 above)
 
 
 def props_arg(req: Request) -> list[str] | None:
@@ -100,6 +103,10 @@ class Objects:
         limit = 100
         if len(inputs) > limit:
             return error(400, f"Batch of {len(inputs)} inputs exceeds the limit of {limit}", "VALIDATION_ERROR")
+        if verb == "read" and body.get("propertiesWithHistory") and len(inputs) > HISTORY_LIMIT:
+            # HubSpot's own answer (HubSpot/hubspot-api-python#143); the batch read reference does not say it
+            return error(400, "The maximum number of inputs supported in a batch request for property histories is "
+                         f"{HISTORY_LIMIT}. Please reduce the number of items and try again", "VALIDATION_ERROR")
         started = ms_to_iso(self.portal.now_ms())
         if verb == "read":
             id_property = body.get("idProperty")

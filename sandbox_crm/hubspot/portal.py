@@ -17,11 +17,13 @@ from sandbox_crm.hubspot.records import (
     CALL_STATUS,
     DEAL_STAGES,
     DEFAULT_PROPERTIES,
+    HOME_AMOUNT,
     MAINTENANCE_STAGES,
     MEETING_OUTCOME,
     MERGED_IDS,
     PORTAL_ID,
-    PRIMARY_TYPE,
+    PRIMARY_BACKWARD,
+    PRIMARY_TYPES,
     STANDARD_LABELS,
     STANDARD_OPTIONS,
     STANDARD_PROPERTIES,
@@ -43,6 +45,7 @@ class Portal:
     def __init__(self, *, tier: str, clock: Any = time.time) -> None:
         self.tier = tier
         self.clock = clock
+        self.company_currency = "EUR"       # Settings > Account defaults > Currency (the demo's deals are in it)
         self.tables: dict[str, Table] = {}
         self.links: dict[tuple[str, str], dict[str, dict[str, tuple[int, str | None]]]] = {}
         self.owners: list[dict[str, Any]] = []
@@ -93,6 +96,8 @@ class Portal:
         with self.lock:
             table = self.tables[object_type] if object_type in self.tables else self.table(object_type)
             assert table is not None, f"no object type {object_type}"
+            if primary is not None and (table.name, "companies") not in PRIMARY_TYPES:
+                raise ValueError(f"HubSpot defines no primary association from {table.name} to companies")
             ms = modified if isinstance(modified, int) else (to_ms(modified) if modified else self.now_ms())
             self._last_ms = max(self._last_ms, ms)
             obj = Obj(self._new_id(), {k: as_str(v) for k, v in properties.items() if v is not None}, ms, ms)
@@ -170,13 +175,19 @@ class Portal:
 
     def associate(self, from_type: str, from_id: str, to_type: str, to_id: str, *, primary: bool = False,
                   type_id: int | None = None) -> None:
-        """Link two records both ways (like HubSpot); the engagement's own timestamp does not move."""
+        """Link two records both ways (like HubSpot); the engagement's own timestamp does not move. ``primary``: the
+        pair's HubSpot-defined primary association (deal -> company typeId 5, "Deal with Primary Company"), read back
+        alongside the unlabelled type as HubSpot does; a pair HubSpot defines no primary for (an engagement and a
+        company) is refused."""
+        if primary and (from_type, to_type) not in PRIMARY_TYPES:
+            raise ValueError(f"HubSpot defines no primary association from {from_type} to {to_type}")
         with self.lock:
-            forward = type_id or (PRIMARY_TYPE if primary else self.assoc_types.get((from_type, to_type), ("", 1))[1])
-            backward = self.assoc_types.get((to_type, from_type), ("", 1))[1]
-            label = "Primary" if primary else None
+            forward, label = PRIMARY_TYPES[(from_type, to_type)] if primary else \
+                (type_id or self.assoc_types.get((from_type, to_type), ("", 1))[1], None)
+            backward = (PRIMARY_BACKWARD.get((to_type, from_type), 0) if primary else 0) \
+                or self.assoc_types.get((to_type, from_type), ("", 1))[1]
             self.links.setdefault((from_type, to_type), {}).setdefault(from_id, {})[to_id] = (forward, label)
-            self.links.setdefault((to_type, from_type), {}).setdefault(to_id, {})[from_id] = (backward, label)
+            self.links.setdefault((to_type, from_type), {}).setdefault(to_id, {})[from_id] = (backward, None)
 
     def define_association(self, from_type: str, to_type: str) -> int:
         """Register the (user-defined) association type between two object types, both ways; its id."""
@@ -242,8 +253,12 @@ class Portal:
                     # about half the unanswered calls are inbound calls nobody picked up: HubSpot files them
                     # MISSED, with no call outcome (the Calls guide, "Identify voicemails vs. recorded calls")
                     status, disposition = "MISSED", None
+                # the demo's calls are the reps' own (OUTBOUND); the unanswered inbound ones are left with no
+                # direction, as a calling app that does not set it files them (they are no-shows either way)
+                direction = "OUTBOUND" if status != "MISSED" else None
                 props = {"hs_call_title": act.subject, "hs_timestamp": as_iso(start), "hubspot_owner_id": owner,
-                         "hs_call_status": status, "hs_call_disposition": disposition}
+                         "hs_call_status": status, "hs_call_disposition": disposition,
+                         "hs_call_direction": direction}
                 object_type = "calls"
             else:
                 end = start + timedelta(minutes=act.duration_minutes) if start else None
@@ -267,6 +282,8 @@ class Portal:
             stamp = closed if closed < as_of else created_before(deal.key, as_of)
             deal_id = self.add("deals", {
                 "dealname": deal.name, "amount": deal.amount, "deal_currency_code": deal.currency,
+                # HubSpot's own conversion into the company currency: the demo's deals are all in it
+                HOME_AMOUNT: deal.amount if deal.currency in (None, "", self.company_currency) else None,
                 "closedate": as_iso(close), "pipeline": "default", "dealstage": stage,
                 "hubspot_owner_id": owner_of.get(deal.owner_email or "")}, modified=stamp)
             company = company_of.get(deal.account_key or "")
@@ -277,6 +294,13 @@ class Portal:
                                                "amount": amount,
                                                "hs_product_id": products.get(code)}, modified=stamp)
                 self.associate("deals", deal_id, "line_items", line)
+        # each company's main contact, its primary company that company (contacts -> companies typeId 1): created
+        # last, so the other records keep their ids
+        for i, acc in enumerate(org.accounts):
+            domain = "".join(ch for ch in acc.key.lower() if ch.isalnum()) or f"c{i}"
+            contact = self.add("contacts", {"email": f"contact@{domain}.example", "firstname": "Contact",
+                                            "lastname": acc.name}, modified=base + timedelta(minutes=i))
+            self.associate("contacts", contact, "companies", company_of[acc.key], primary=True)
 
 
 def _merged(obj: Obj) -> list[str]:

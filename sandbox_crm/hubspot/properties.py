@@ -28,7 +28,7 @@ _FIELD_TYPES = {"textarea", "text", "date", "file", "number", "select", "radio",
                 "calculation_equation"}
 STANDARD_OBJECTS = {"CONTACT": "contacts", "COMPANY": "companies", "DEAL": "deals", "TICKET": "tickets",
                     "LINE_ITEM": "line_items", "PRODUCT": "products", "TASK": "tasks", "MEETING": "meetings",
-                    "CALL": "calls", "NOTE": "notes"}
+                    "CALL": "calls", "NOTE": "notes", "EMAIL": "emails"}
 
 
 class Properties:

@@ -18,13 +18,25 @@ from sandbox_crm.http import Request, Response
 PORTAL_ID = 4242
 TIERS = {"starter": (100, 250_000), "professional": (190, 625_000), "enterprise": (190, 1_000_000)}
 STANDARD_TYPES = {"contacts": "0-1", "companies": "0-2", "deals": "0-3", "products": "0-7", "line_items": "0-8",
-                  "tasks": "0-27", "notes": "0-46", "meetings": "0-47", "calls": "0-48"}
+                  "tasks": "0-27", "notes": "0-46", "meetings": "0-47", "calls": "0-48", "emails": "0-49"}
 # HubSpot-defined association type ids (from -> to) used by the sandbox.
 ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 187, ("calls", "companies"): 182,
                      ("companies", "calls"): 181, ("deals", "companies"): 341, ("companies", "deals"): 342,
                      ("deals", "line_items"): 19, ("line_items", "deals"): 20, ("tasks", "companies"): 192,
-                     ("companies", "tasks"): 191}
-PRIMARY_TYPE = 5          # the "Primary" label (deal -> company); used for any primary association here
+                     ("companies", "tasks"): 191,
+                     # engagements' contacts and contacts' companies (unlabelled), as the associations v4 guide lists
+                     ("meetings", "contacts"): 200, ("contacts", "meetings"): 199, ("calls", "contacts"): 194,
+                     ("contacts", "calls"): 193, ("contacts", "companies"): 279, ("companies", "contacts"): 280,
+                     ("emails", "companies"): 186, ("companies", "emails"): 185, ("emails", "contacts"): 198,
+                     ("contacts", "emails"): 197}
+# HubSpot-defined primary association to a company, per pair: (typeId, label). The typeIds never changed; the labels
+# did on 19 Feb 2024 ("Primary Company" -> "<Object> with Primary Company", developer changelog "Changes to primary
+# labels for HubSpot-defined association labels"). Engagements (meetings, calls...) have no primary company.
+PRIMARY_TYPES = {("deals", "companies"): (5, "Deal with Primary Company"),
+                 ("contacts", "companies"): (1, "Contact with Primary Company"),
+                 ("tickets", "companies"): (26, "Ticket with Primary Company")}
+# the company's side of a primary association where the sandbox keeps it typed: company -> contact 2
+PRIMARY_BACKWARD = {("companies", "contacts"): 2}
 MEETING_OUTCOME = {"completed": "COMPLETED", "planned": "SCHEDULED", "cancelled": "CANCELED", "no_show": "NO_SHOW"}
 CALL_DISPOSITION = {"completed": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
                     "no_show": "73a0d17f-1163-4015-bdd5-ec830791da20"}
@@ -45,7 +57,10 @@ MAINTENANCE_STAGES = (("1001", "Renewal due", False, "0.5"), ("1002", "Renewed",
 # IDs property to view previously merged records"): calculated by a merge, the ids merged into the record, in
 # HubSpot's multi-value encoding "id1;id2"; never written through the API.
 MERGED_IDS = "hs_merged_object_ids"
-CALCULATED = {MERGED_IDS}
+# "Amount in company currency" (HubSpot's default deal properties): the deal's amount converted into the portal's
+# company currency (``Portal.company_currency``), calculated by HubSpot, never written through the API
+HOME_AMOUNT = "amount_in_home_currency"
+CALCULATED = {MERGED_IDS, HOME_AMOUNT}
 
 STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, fieldType)
     "companies": [("name", "string", "text"), ("domain", "string", "text"), ("zip", "string", "text"),
@@ -58,14 +73,19 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
               ("createdate", "datetime", "date"),
               ("dealstage", "enumeration", "select"), ("pipeline", "enumeration", "select"),
               ("deal_currency_code", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select"),
-              (MERGED_IDS, "enumeration", "checkbox")],
+              (HOME_AMOUNT, "number", "calculation_equation"), (MERGED_IDS, "enumeration", "checkbox")],
     "meetings": [("hs_meeting_title", "string", "text"), ("hs_meeting_start_time", "datetime", "date"),
                  ("hs_meeting_end_time", "datetime", "date"), ("hs_timestamp", "datetime", "date"),
                  ("hs_meeting_outcome", "enumeration", "select"), ("hs_activity_type", "enumeration", "select"),
                  ("hs_meeting_body", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
     "calls": [("hs_call_title", "string", "text"), ("hs_timestamp", "datetime", "date"),
               ("hs_call_disposition", "enumeration", "select"), ("hs_call_status", "enumeration", "select"),
+              ("hs_call_direction", "enumeration", "select"),
               ("hs_call_body", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select")],
+    # the Emails guide's properties (https://developers.hubspot.com/docs/api-reference/crm-emails-v3/guide)
+    "emails": [("hs_timestamp", "datetime", "date"), ("hubspot_owner_id", "enumeration", "select"),
+               ("hs_email_direction", "enumeration", "select"), ("hs_email_status", "enumeration", "select"),
+               ("hs_email_subject", "string", "text"), ("hs_email_text", "string", "textarea")],
     "tasks": [("hs_task_subject", "string", "text"), ("hs_task_body", "string", "textarea"),
               ("hs_timestamp", "datetime", "date"), ("hs_task_status", "enumeration", "select"),
               ("hs_task_priority", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select")],
@@ -91,8 +111,11 @@ STANDARD_LABELS: dict[str, dict[str, str]] = {
                  "hs_meeting_outcome": "Meeting outcome", "hs_activity_type": "Call and meeting type",
                  "hs_meeting_body": "Meeting description", "hubspot_owner_id": "Activity assigned to"},
     "calls": {"hs_call_title": "Call Title", "hs_timestamp": "Activity date", "hs_call_disposition": "Call outcome",
-              "hs_call_status": "Call status", "hs_call_body": "Call notes",
+              "hs_call_status": "Call status", "hs_call_direction": "Call direction", "hs_call_body": "Call notes",
               "hubspot_owner_id": "Activity assigned to"},
+    "emails": {"hs_timestamp": "Activity date", "hubspot_owner_id": "Activity assigned to",
+               "hs_email_direction": "Email direction", "hs_email_status": "Email send status",
+               "hs_email_subject": "Email subject", "hs_email_text": "Email body"},
     "line_items": {"name": "Name", "hs_sku": "SKU", "quantity": "Quantity", "price": "Unit price",
                    "amount": "Net price", "hs_product_id": "Product ID"},
 }
@@ -124,7 +147,14 @@ STANDARD_OPTIONS: dict[str, dict[str, list[dict[str, Any]]]] = {
                                          ("a4c4c377-d246-4b32-a13b-75a56a4cd0ff", "Left live message"),
                                          ("b2cf5968-551e-4856-9783-52b3da59a7d0", "Left voicemail"),
                                          ("73a0d17f-1163-4015-bdd5-ec830791da20", "No answer"),
-                                         ("17b47fee-58de-441e-a44c-c6300d46f273", "Wrong number")))},
+                                         ("17b47fee-58de-441e-a44c-c6300d46f273", "Wrong number"))),
+        # Calls guide: "the direction of the call from the perspective of the HubSpot user"
+        "hs_call_direction": _options((("INBOUND", "Inbound"), ("OUTBOUND", "Outbound")))},
+    "emails": {
+        "hs_email_direction": _options((("EMAIL", "Email"), ("INCOMING_EMAIL", "Incoming email"),
+                                        ("FORWARDED_EMAIL", "Forwarded email"))),
+        "hs_email_status": _options(tuple((v, v.capitalize()) for v in (
+            "BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT")))},
 }
 READ_ONLY = {"hs_object_id", "hs_lastmodifieddate", "hs_createdate", "createdate"}
 DEFAULT_PROPERTIES = [("hs_object_id", "number", "number"), ("hs_lastmodifieddate", "datetime", "date"),

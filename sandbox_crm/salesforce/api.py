@@ -18,8 +18,8 @@ Test helpers (no HTTP): ``ids`` (demo key -> Salesforce id), ``row``, ``rows``, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from connectors.salesforce.schema import PAC_OBJECTS
@@ -134,6 +134,13 @@ class SalesforceApi:
         """Merge two records as Salesforce does (``Org.merge``): children reparented without a stamp change, the
         loser deleted with ``MasterRecordId``."""
         self.org.merge(sobject, master_id, loser_id)
+
+    def set_currency_rates(self, corporate: str, rates: Mapping[str, float],
+                           dated: Mapping[str, Sequence[tuple[date, float]]] | None = None,
+                           places: Mapping[str, int] | None = None) -> None:
+        """A multi-currency org's CurrencyType and DatedConversionRate rows (``Org.set_currency_rates``); the demo org
+        has none (its deals' currencies are converted by pac's settings)."""
+        self.org.set_currency_rates(corporate, rates, dated, places)
 
     def enable_history(self, sobject: str, *fields: str) -> None:
         """Field History Tracking for ``fields`` of ``sobject`` (``Org.enable_history``)."""

@@ -8,8 +8,8 @@ name (unset fields are absent, read as null), plus ``_type``; ids are 18-charact
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sandbox_crm.salesforce.schema import (
@@ -249,6 +249,29 @@ class Org:
     def create(self, sobject: str, **values: Any) -> str:
         with self.lock:
             return self.insert(sobject, values, stamp=self.next_stamp())
+
+    def set_currency_rates(self, corporate: str, rates: Mapping[str, float],
+                           dated: Mapping[str, Sequence[tuple[date, float]]] | None = None,
+                           places: Mapping[str, int] | None = None) -> None:
+        """The exchange rates of a multi-currency org, replacing any before: ``CurrencyType`` rows for ``corporate``
+        (rate 1, ``IsCorporate``) and each of ``rates`` (ISO code -> units per corporate unit; ``places``: decimal
+        places, default 2); with ``dated`` (advanced currency management: ISO code -> (StartDate, rate) rows),
+        ``DatedConversionRate`` rows whose ``NextStartDate`` Salesforce sets: the next row's StartDate, or null."""
+        if "CurrencyType" not in self.schema:
+            raise ValueError("a single-currency org has no CurrencyType")
+        with self.lock:
+            for name in ("CurrencyType", "DatedConversionRate"):
+                self.store[name].clear()
+            for iso, rate in {corporate: 1.0, **rates}.items():
+                self.insert("CurrencyType", {"IsoCode": iso, "ConversionRate": rate, "IsActive": True,
+                                             "IsCorporate": iso == corporate,
+                                             "DecimalPlaces": (places or {}).get(iso, 2)}, stamp=self.next_stamp())
+            for iso, rows in (dated or {}).items():
+                ordered = sorted(rows)
+                for i, (start, rate) in enumerate(ordered):
+                    following = ordered[i + 1][0] if i + 1 < len(ordered) else None
+                    self.insert("DatedConversionRate", {"IsoCode": iso, "ConversionRate": rate, "StartDate": start,
+                                                        "NextStartDate": following}, stamp=self.next_stamp())
 
     def enable_history(self, sobject: str, *fields: str) -> None:
         """Field History Tracking switched on in Setup for ``fields`` of ``sobject`` (at most 20 per object): each

@@ -80,7 +80,7 @@ EVENT_TYPES = ("Visite client", "Customer visit", "Réunion", "Meeting", "Démon
 TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
 STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", "Closed Lost")
 VISIT_STATUSES = ("Réalisée", "Planifiée", "Annulée", "Absent")
-CURRENCIES = ("EUR", "USD", "CHF", "GBP")
+CURRENCIES = ("EUR", "USD", "CHF", "GBP", "JPY")
 
 
 def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = True) -> dict[str, SObject]:
@@ -138,8 +138,13 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         _ro("IsWon", "boolean", nillable=False), _ro("IsClosed", "boolean", nillable=False),
         SField("CloseDate", "date", nillable=False), SField("Amount", "currency", precision=18, scale=2),
         SField("Type", "picklist", length=255, picklist=("New Business", "Existing Business")))
+    extra: list[SObject] = []
     if multi_currency:
         opportunity.add(SField("CurrencyIsoCode", "picklist", length=3, picklist=CURRENCIES, restricted=True))
+        # every object with currency fields carries the record's currency in a multi-currency org
+        account.add(SField("CurrencyIsoCode", "picklist", label="Account Currency", length=3, picklist=CURRENCIES,
+                           restricted=True))
+        extra = currency_objects()
     opportunity.children["OpportunityLineItems"] = ("OpportunityLineItem", "OpportunityId")
     product = SObject("Product2", "01t", "Product").add(
         *_system(owner=False), SField("Name", "string", length=255, nillable=False),
@@ -153,7 +158,25 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         _ro("ProductCode", "string", length=255), SField("Quantity", "double", precision=12, scale=2),
         SField("UnitPrice", "currency", precision=18, scale=2), SField("TotalPrice", "currency", precision=18, scale=2),
         SField("ServiceDate", "date"))
-    return {o.name: o for o in (user, account, event, task, opportunity, product, line)}
+    return {o.name: o for o in (user, account, event, task, opportunity, product, line, *extra)}
+
+
+def currency_objects() -> list[SObject]:
+    """A multi-currency org's exchange rates, as the Object Reference describes them: ``CurrencyType`` (one row per
+    currency, ``ConversionRate`` units per corporate unit) and ``DatedConversionRate`` (advanced currency management:
+    ``StartDate``, ``NextStartDate`` read-only, set by Salesforce). Neither has ``IsDeleted`` or an owner."""
+    stamps = [f for f in _system(owner=False) if f.name != "IsDeleted"]
+    iso = SField("IsoCode", "picklist", label="Currency ISO Code", length=3, picklist=CURRENCIES,
+                 restricted=True, nillable=False)
+    rate = SField("ConversionRate", "double", label="Conversion Rate", precision=18, scale=6, nillable=False)
+    currency_type = SObject("CurrencyType", "02c", "Currency Type").add(
+        *stamps, iso, rate, SField("DecimalPlaces", "int", label="Decimal Places", precision=9, nillable=False),
+        SField("IsActive", "boolean", label="Active", nillable=False),
+        SField("IsCorporate", "boolean", label="Corporate Currency", nillable=False))
+    dated = SObject("DatedConversionRate", "04w", "Dated Conversion Rate").add(
+        *stamps, iso, rate, SField("StartDate", "date", label="Start Date", nillable=False),
+        _ro("NextStartDate", "date", label="Next Start Date"))
+    return [currency_type, dated]
 
 
 _META_TYPES = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",

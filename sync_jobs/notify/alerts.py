@@ -6,7 +6,10 @@ keys say how often a state may come back:
 * ``action:A-01:late`` / ``action:A-01:done``: the action's window closed with its target missed, or its
   target was reached: once (both states are final for a window);
 * ``axis:AX-1:at_risk:2027-05`` (or ``late``): an axis behind its pace: at most once a month while it stays so;
-* ``reco:drop:AX-1``: a recommendation of the advisor: once per rule and axis;
+* ``reco:drop:AX-1``: a recommendation of the advisor: once per rule and axis, and per what it is about when the
+  same rule can come back with something new (``reco_key``): ``reco:reassign:AX-38:julie.martin@…`` (the people
+  leaving), ``reco:suspend:AX-1:2027-Q3`` (the quarter), ``reco:prioritise:AX-1:decline+001…`` (the segment's
+  decline, the lost key accounts);
 * ``rejected:sf-main:activities:00U…:<reason digest>``: a CRM record refused, with what to fix: once per record
   and reason.
 
@@ -22,7 +25,7 @@ from dataclasses import dataclass
 
 from pac_core.plan import Plan
 from pac_core.records import Rejected
-from pac_core.results import Evaluation, Pace
+from pac_core.results import Evaluation, Pace, Recommendation, Rule
 from pac_core.rounding import half_up
 
 
@@ -33,6 +36,26 @@ class Alert:
     subject: str              # the action or axis id, or the record id
     values: dict[str, str]    # what the digest says (texts, figures), already plain strings
     to: tuple[str, ...]       # e-mails of the people concerned
+
+
+LANGUAGES = ("fr", "en")
+
+
+def reco_key(reco: Recommendation) -> str:
+    """``reco:RULE:AXIS``, plus what the advice is about when the same rule can come back for the same axis with
+    something new to say: the people leaving (reassign), the quarter (suspend), the lost key accounts and/or the
+    segment's decline (prioritise). A second rep leaving the axis is a new alert; the same advice standing is not."""
+    base = f"reco:{reco.rule.value}:{reco.axis_id}"
+    evidence = reco.evidence or {}
+    about: list[str] = []
+    if reco.rule is Rule.REASSIGN:
+        about = sorted({str(r.get("who", "")).strip().lower() for r in evidence.get("leaving") or []} - {""})
+    elif reco.rule is Rule.SUSPEND and evidence.get("quarter"):
+        about = [str(evidence["quarter"])]
+    elif reco.rule is Rule.PRIORITISE:
+        about = (["decline"] if "segment_decline" in (evidence.get("triggers") or []) else []) + sorted(
+            str(a.get("id", "")) for a in evidence.get("lost_accounts") or [])
+    return f"{base}:{'+'.join(about)}" if about else base
 
 
 def managers(plan: Plan) -> tuple[str, ...]:
@@ -64,8 +87,9 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
                               "expected": expected}, heads))
     for reco in evaluation.recommendations:
         name = axes[reco.axis_id].name if reco.axis_id in axes else reco.axis_id
-        out.append(Alert(f"reco:{reco.rule.value}:{reco.axis_id}", "recommendation", reco.axis_id,
-                         {"rule": reco.rule.value, "axis": name, "summary": reco.summary}, heads))
+        words = {f"summary_{lang}": reco.text(lang) for lang in LANGUAGES}    # the digest picks the person's
+        out.append(Alert(reco_key(reco), "recommendation", reco.axis_id,
+                         {"rule": reco.rule.value, "axis": name, "summary": reco.summary, **words}, heads))
     for r in rejected:
         digest = hashlib.sha256(r.reason.encode()).hexdigest()[:12]
         out.append(Alert(f"rejected:{r.source}:{r.object}:{r.id}:{digest}", "rejected", r.id,

@@ -38,4 +38,5 @@ def _values(alert: Alert, lang: str) -> dict[str, str]:
         values["expected"] = values["expected"] or "–"
     if alert.kind == "recommendation":
         values["rule"] = enum_label("rule", values["rule"], lang)
+        values["summary"] = values.get(f"summary_{lang}") or values["summary"]   # the advice in the person's words
     return values

@@ -78,6 +78,17 @@ def test_a_missing_salesforce_credential_is_exit_2_naming_the_connector_and_wher
                                        "(set it in the environment or in the file PAC_SECRETS_FILE names)")
 
 
+def test_a_missing_credential_leaves_no_store_behind(tmp_path: Path) -> None:
+    """The first `pac sync` of a new install with a credential not set: exit 2, and no empty store created on
+    the way (failed before: pac.db created, then the credential refused)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
+    done = run_pac("sync", env={**base, "PAC_CONFIG": str(_settings(tmp_path)), **SF_CREDENTIALS}, cwd=tmp_path,
+                   timeout=120)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "PAC_HS_ACCESS_TOKEN" in done.stderr
+    assert not (tmp_path / "pac.db").exists()
+
+
 def test_missing_hubspot_credentials_are_exit_2(tmp_path: Path) -> None:
     """No HubSpot token nor OAuth variables: exit 2 naming hs-west and the variables; a partial OAuth set names
     the ones missing."""

@@ -79,6 +79,15 @@ class TestConfigCheck:
         code, out = run("config", "check", str(path), "--online", "--sandbox")
         assert code == 0, out
 
+    def test_online_check_says_which_exchange_rates_convert_amounts(self) -> None:
+        """The demo mapping is multi-currency: the check says which rates will be used (the sandbox's demo org keeps
+        none, so engine.fx_rates converts, as in a single-currency org); the default mapping says nothing of it."""
+        code, out = run("config", "check", str(DEMO), "--online", "--sandbox")
+        assert code == 0, out
+        assert f"{DEMO}: currency: the org gave no exchange rates (CurrencyType empty or not readable)" in out
+        code, out = run("config", "check", str(DEFAULT), "--online", "--sandbox")
+        assert "currency: the org" not in out
+
     def test_unknown_crm(self, tmp_path: Path) -> None:
         """A file without crm: salesforce|hubspot is refused with its line."""
         path = tmp_path / "m.yaml"

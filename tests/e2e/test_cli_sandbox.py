@@ -7,6 +7,7 @@ import shlex
 import signal
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 from tests.cli import PAC, run_pac
@@ -63,3 +64,34 @@ def test_sandbox_serves_a_sync_from_another_process_and_stops_on_ctrl_c(tmp_path
         out, err = sandbox.communicate(timeout=60)
     assert sandbox.returncode == 0, err
     assert "Sandbox stopped" in out and "Traceback" not in err
+
+
+def test_printed_commands_run_from_a_fresh_terminal_after_dev_pac_sandbox(tmp_path: Path) -> None:
+    """README: `./dev pac sandbox` starts the installed script by its path inside the clone, without putting pac on
+    the PATH. The commands it prints for "another terminal, in this directory" run as printed in a new shell whose
+    PATH has no pac (they said `pac sync`: command not found). The script here stands for the one ./dev runs."""
+    repo = Path(__file__).resolve().parents[2]
+    script = tmp_path / "env" / "bin" / "pac"      # as ./dev runs it: an installed script, by its path
+    script.parent.mkdir(parents=True)
+    script.write_text(f"#!{sys.executable}\nfrom sync_jobs.cli import run\nrun()\n", encoding="utf-8")
+    script.chmod(0o755)
+    shell = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
+    shell |= {"PATH": os.pathsep.join(d for d in os.defpath.split(os.pathsep) if d and not (Path(d) / "pac").exists()),
+              "PYTHONPATH": str(repo)}   # this checkout's pac, wherever the interpreter's install points
+    sandbox = subprocess.Popen([str(script), "sandbox"], cwd=tmp_path, env=shell, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        lines = read_until_ready(sandbox)
+        block = lines[lines.index("In another terminal, in this directory:") + 1:]
+        source = block[0].strip()
+        sync = next(line.split("  ", 2)[1].strip() for line in block if line.strip().endswith(
+            "pull, evaluate, write back (then again: nothing to write)"))
+        assert source.startswith("set -a; . ") and sync == "env/bin/pac sync", block
+        synced = subprocess.run(["bash", "--noprofile", "--norc", "-c", f"{source}\n{sync}"], cwd=tmp_path, env=shell,
+                                capture_output=True, text=True, timeout=300)
+        assert synced.returncode == 1, synced.stdout + synced.stderr      # the first run: partial, not 127
+        assert "2 rejected (2 new)" in synced.stdout
+    finally:
+        sandbox.send_signal(signal.SIGINT)
+        _, err = sandbox.communicate(timeout=60)
+    assert sandbox.returncode == 0, err

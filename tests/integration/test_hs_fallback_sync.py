@@ -28,11 +28,22 @@ WORKFLOW = {"sourceType": "AUTOMATION_PLATFORM", "sourceId": "workflow:4711", "s
 class Starter:
     """A Starter portal seeded with the demo organisation, and settings syncing the example plan to it alone."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, *, extra_actions: int = 0) -> None:
         self.api = HubSpotApi(build_demo_org(), tier="starter", ten_second_limit=1_000_000)
         self.server = SandboxServer([self.api]).start()
         plan = tmp / "plan.pac.yaml"
         shutil.copy(SHIPPED_PLAN, plan)
+        if extra_actions:       # more actions of a HubSpot rep (the file ends with the actions and comments)
+            with plan.open("a", encoding="utf-8") as out:
+                out.write("".join(f"""
+  - id: A-X{i:02d}
+    axis: AX-SO-DORM
+    text: "Appeler le client dormant {i} de Gironde en juin"
+    who: hugo.lambert@durand-process.example
+    what: {{activity: appel, count: 1, scope: {{departement: "33", dormant: {{months: 12}}}}}}
+    when: "juin 2027"
+    status: prévu
+""" for i in range(1, extra_actions + 1)))
         os.utime(plan, (1_600_000_000, 1_600_000_000))       # written long before any CRM edit
         path = write_demo_settings(f"sqlite:///{tmp / 'pac.db'}", tmp / "pac.yaml")
         text = path.read_text(encoding="utf-8").replace(str(SHIPPED_PLAN), str(plan))
@@ -74,6 +85,16 @@ def portal(tmp_path: Path) -> Iterator[Starter]:
         started.server.stop()
 
 
+@pytest.fixture
+def crowded(tmp_path: Path) -> Iterator[Starter]:
+    """The Starter portal with 55 more actions (so more than 50 tasks)."""
+    started = Starter(tmp_path, extra_actions=55)
+    try:
+        yield started
+    finally:
+        started.server.stop()
+
+
 def _planned(portal: Starter) -> list[str]:
     return sorted(k for k, t in portal.tasks().items() if t.props.get("pac_status") == "planned")
 
@@ -100,6 +121,20 @@ class TestStarterPortal:
         reopened = portal.sync()
         assert _status(reopened, key) == "planned"
         assert _status(portal.sync(), key) == "planned"
+
+    def test_more_than_fifty_completed_tasks_are_accepted(self, crowded: Starter) -> None:
+        """A manager completes 55 tasks in one day: the next night reads their property history 50 per call (HubSpot,
+        and the sandbox, answer 400 VALIDATION_ERROR above 50) and accepts every completion. Failed before: the
+        history batch of 55 was refused and every later night stopped "CRM unreachable" (exit 4), writing nothing."""
+        crowded.sync()
+        hugo = crowded.user("hugo")
+        completed = [key for key in _planned(crowded) if ":A-X" in key]
+        assert len(completed) == 55
+        for key in completed:
+            crowded.api.update("tasks", crowded.tasks()[key].id, {"hs_task_status": "COMPLETED"}, by_user=hugo)
+        after = crowded.sync()
+        assert {key: _status(after, key) for key in completed} == dict.fromkeys(completed, "done")
+        assert crowded.sync().written == 0
 
     def test_a_workflow_completing_a_task_is_no_managers_edit(self, portal: Starter) -> None:
         """A status set by a workflow (no user in the property history) is not an edit: the plan keeps its status

@@ -266,6 +266,27 @@ class TestOnlineOptionCheck:
              "call status 'DONE' matches no option of calls.hs_call_status", problems[-1].fix)]
         assert problems[-1].fix.startswith("use one of ['BUSY', 'CALLING_CRM_USER', 'CANCELED', 'COMPLETED',")
 
+    def test_call_directions_are_checked_against_the_portal(self, tmp_path):
+        """``calls.count_directions`` lists hs_call_direction values (compared upper-cased): 'outbound' passes, a
+        value the property does not have (OUTGOING) is located with the one meant; the shipped mapping's
+        ``direction_property`` exists in the portal (audit F6)."""
+        problems = self._check(tmp_path, "activities:\n  calls:\n    count_directions: [outbound, OUTGOING]\n")
+        assert [(p.line, p.path, p.message, p.fix) for p in problems] == [
+            (3, "activities.calls.count_directions[1]",
+             "call direction 'OUTGOING' matches no option of calls.hs_call_direction", "did you mean 'OUTBOUND'?")]
+
+    def test_email_directions_and_statuses_are_checked_once_enabled(self, tmp_path):
+        """``activities.emails`` (opt-in): its properties exist in the portal (the sandbox's emails object), and a
+        direction or status no option has is located; disabled, nothing of it is checked."""
+        assert self._check(tmp_path, "activities:\n  emails:\n    count_directions: [SENT]\n") == []
+        problems = self._check(tmp_path, "activities:\n  emails:\n    enabled: true\n"
+                                         "    count_directions: [SENT]\n    statuses:\n      DELIVERED: completed\n")
+        assert [(p.line, p.path, p.message) for p in problems] == [
+            (4, "activities.emails.count_directions[0]",
+             "e-mail direction 'SENT' matches no option of emails.hs_email_direction"),
+            (6, "activities.emails.statuses.DELIVERED",
+             "e-mail status 'DELIVERED' matches no option of emails.hs_email_status")]
+
     def test_documented_values_pass_where_the_portal_lists_fewer(self, tmp_path):
         """HubSpot's documented outcomes, call statuses and default dispositions are never flagged, even on a portal
         whose property lists fewer options (MISSED and HOLD are inbound calling's); the shipped mapping checks

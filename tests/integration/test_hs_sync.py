@@ -81,6 +81,21 @@ class TestDemoPortal:
         users = list(sandbox_connector(server).pull(ObjectKind.USERS, None))
         assert sorted(u.email or "" for u in users) == sorted((u.email or "").lower() for u in DEMO.users)
 
+    def test_an_owner_archived_since_the_last_pull_is_inactive_the_next_night(self, fresh):
+        """A rep's HubSpot user is deactivated (its owner listed only with archived=true): the next incremental pull
+        reads that owner, inactive, with one more owners call (the archived list), so the advisor's "reassign" comes
+        that night. Failed before: archived owners were listed on full reads only, so the store kept the rep active
+        for up to reconciliation_days (7)."""
+        api, _, connector = fresh
+        owner = next(o for o in api.owners if o.get("email") and not o["archived"])
+        first = {u.id: u for u in connector.pull(ObjectKind.USERS, None) if isinstance(u, User)}
+        assert first[owner["id"]].active
+        owner["archived"] = True                     # the user deactivated in HubSpot
+        calls = connector.usage().by_endpoint["owners"]
+        night = {u.id: u for u in connector.pull(ObjectKind.USERS, START) if isinstance(u, User)}
+        assert not night[owner["id"]].active and night.keys() == first.keys()
+        assert connector.usage().by_endpoint["owners"] - calls == 2     # active and archived: one page each
+
     def test_deal_lines(self, portal):
         """Deals carry their line items (product code, quantity, amount)."""
         _, server = portal
@@ -137,17 +152,76 @@ class TestIncremental:
 
 class TestAwkwardRecords:
     def test_engagement_company_rules_and_missing_start(self, fresh):
-        """Primary company wins, no company means no account, no start means rejected with a reason."""
+        """Two companies and no primary (HubSpot defines none for engagements): the smallest id; no company means no
+        account; no start means rejected with a reason."""
         api, _, connector = fresh
         a, b = list(api.tables["companies"].rows)[:2]
-        two = api.add("meetings", {"hs_timestamp": START}, companies=(a, b), primary=b)
+        with pytest.raises(ValueError, match="no primary association from meetings to companies"):
+            api.add("meetings", {"hs_timestamp": START}, companies=(a, b), primary=b)
+        two = api.add("meetings", {"hs_timestamp": START}, companies=(b, a))
         none = api.add("meetings", {"hs_timestamp": START})
         no_start = api.add("meetings", {"hs_meeting_outcome": "COMPLETED"}, companies=(a,))
         pulled = list(connector.pull(ObjectKind.ACTIVITIES, None))
         found = _by_id(pulled)
-        assert found[two].account_id == b and found[none].account_id is None
+        assert found[two].account_id == min(a, b, key=int) and found[none].account_id is None
         rejected = [r for r in pulled if isinstance(r, Rejected) and r.id == no_start]
         assert len(rejected) == 1 and "no start time" in rejected[0].reason
+
+    def test_engagement_with_a_contact_only_takes_its_primary_company(self, fresh):
+        """Meetings and calls created by calendar sync or an integration often carry only the contact: with no
+        company, the engagement takes its contact's primary company (contacts -> companies typeId 1); contacts with
+        different primary companies give the smallest id; a contact with no primary company (unlabelled 279 only)
+        rejects the engagement naming it; no contact at all leaves it with no account. Audit F5: before, every one
+        of them had no account."""
+        api, _, connector = fresh
+        a, b, c = sorted(api.tables["companies"].rows, key=int)[:3]
+        julie = api.add("contacts", {"email": "julie.client@example.com"})
+        paul = api.add("contacts", {"email": "paul.client@example.com"})
+        loose = api.add("contacts", {"email": "loose@example.com"})
+        api.associate("contacts", julie, "companies", b, primary=True)
+        api.associate("contacts", julie, "companies", c)                # unlabelled: not her primary company
+        api.associate("contacts", paul, "companies", a, primary=True)
+        api.associate("contacts", loose, "companies", c)                # a company, but no primary one
+        visit = {"hs_timestamp": START, "hs_activity_type": "Visite client", "hs_meeting_outcome": "COMPLETED"}
+        by_contact = api.add("meetings", visit)
+        api.associate("meetings", by_contact, "contacts", julie)
+        two = api.add("meetings", visit)
+        api.associate("meetings", two, "contacts", julie)
+        api.associate("meetings", two, "contacts", paul)
+        own = api.add("meetings", visit, companies=(c,))               # its own company wins over its contact's
+        api.associate("meetings", own, "contacts", paul)
+        stray = api.add("meetings", visit)
+        api.associate("meetings", stray, "contacts", loose)
+        nobody = api.add("meetings", visit)
+        call = api.add("calls", {"hs_timestamp": START, "hs_call_disposition": CONNECTED,
+                                 "hs_call_direction": "OUTBOUND"})
+        api.associate("calls", call, "contacts", julie)
+        pulled = list(connector.pull(ObjectKind.ACTIVITIES, None))
+        found = _by_id(pulled)
+        assert {i: found[i].account_id for i in (by_contact, two, own, nobody, call)} == {
+            by_contact: b, two: min(a, b, key=int), own: c, nobody: None, call: b}
+        assert [r.reason for r in pulled if isinstance(r, Rejected) and r.id == stray] == [
+            f"meeting associated with contact {loose} only: associate it with a company (the contact has no primary "
+            "company)"]
+        assert stray not in found
+
+    def test_contacts_are_read_only_for_engagements_without_company(self, fresh):
+        """The contact reads cost calls only when an engagement has no company: a pull whose engagements all have
+        one asks for no contact association; a meeting with neither company nor contact adds one (its contacts:
+        none, so no contact's companies are read)."""
+        api, _, connector = fresh
+        company = next(iter(api.tables["companies"].rows))
+        mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
+        api.add("meetings", {"hs_timestamp": START}, companies=(company,), modified=mark + timedelta(hours=2))
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert not any("contacts" in k for k in spent) and spent.get("associations.meetings.companies") == 1
+        api.add("meetings", {"hs_timestamp": START}, modified=mark + timedelta(hours=3))
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert {k: v for k, v in spent.items() if "contacts" in k} == {"associations.meetings.contacts": 1}
 
     def test_missed_and_ringing_calls_are_not_completed_calls(self, fresh):
         """Calls as HubSpot files them: an inbound call nobody answered (MISSED, no outcome), one still ringing the
@@ -218,3 +292,22 @@ class TestManagerEdits:
         assert rank.value == 2 and rank.by_integration
         reads = [b for m, p, b in api.requests if p.endswith("/batch/read") and b.get("propertiesWithHistory")]
         assert reads and set(reads[-1]["propertiesWithHistory"]) == {"pac_status", "pac_priority"}
+
+    def test_an_edit_by_a_user_deactivated_since_keeps_its_name(self, fresh):
+        """Nathalie suspends the axis in the app, then her HubSpot user is deactivated (her owner archived) before
+        pac reads the edit: it is still hers by name. Failed before: editors were named from active owners only, so
+        the edit was recorded with an empty name."""
+        api, server, connector = fresh
+        connector.provision_schema()
+        connector.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Dormants", "status": "active"})])
+        record = next(iter(api.table("pac_axis").rows))
+        nathalie = next(o for o in api.owners if o.get("email") == "nathalie.garnier@durand-process.example")
+        api.update("pac_axis", record, {"pac_status": "suspended"}, by_user=nathalie["userId"])
+        nathalie["archived"] = True
+        later = sandbox_connector(server)       # the next night's connector: no owner read yet
+        try:
+            [edit] = [e for e in later.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
+        finally:
+            later.close()
+        assert (edit.value, edit.by_id, edit.by_name, edit.by_integration) == (
+            "suspended", str(nathalie["userId"]), "Nathalie Garnier", False)

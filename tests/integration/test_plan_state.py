@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -214,6 +215,43 @@ class TestCrmEdits:
         state = both.states()[("axis", f"{first.plan_id}:{AXIS}", "axis_status")]
         assert (state.source, state.who_id, state.who_name) == ("crm", sf.ids["u-nathalie-sf"], "Nathalie Garnier")
 
+    def test_a_rank_already_given_is_refused_alone_and_the_target_edit_applies(
+            self, tmp_path: Path, server: SandboxServer) -> None:
+        """The same night in Salesforce Nathalie sets A-01's target 5 -> 8 and gives AX-GC-QUOTES priority 1, which
+        AX-PHARMA-MX50 holds: the run applies the target (plan, store) and refuses the rank alone, reported with the
+        run's problems and kept in `pac history` as refused; Salesforce gets the axis's priority back.
+        Failed before: the run refused every edit (target 5) while the history said the target was applied."""
+        org = Org(tmp_path, server, ("sf-main",))
+        first = org.sync()
+        sf = server.api("salesforce")
+        [action] = sf.find("PAC_Action__c", PAC_Key__c=f"{first.plan_id}:A-01")
+        sf.edit("PAC_Action__c", action["Id"], by=sf.ids["u-nathalie-sf"], PAC_Target__c=8)
+        sf.edit("PAC_Axis__c", org.sf_axis(first.plan_id)["Id"], by=sf.ids["u-nathalie-sf"], PAC_Priority__c=1)
+        second = org.sync()
+        assert second.plan is not None and second.plan.action("A-01").target == 8, second.errors
+        assert _status_of(second) == "active"
+        [refused] = [e for e in second.errors if "refused" in e]
+        assert f"{first.plan_id}:{AXIS} axis_priority = 1 refused" in refused
+        assert "rank 1 is already given to AX-PHARMA-MX50" in refused and "Nathalie Garnier" in refused
+        states = org.states()
+        assert states[("action", f"{first.plan_id}:A-01", "action_target")].value == 8
+        assert states[("axis", f"{first.plan_id}:{AXIS}", "axis_priority")].value is None
+        engine = open_store(org.settings.database())
+        try:
+            events = repo.field_events(engine, first.plan_id)
+        finally:
+            engine.dispose()
+        outcomes = {(e.field, str(e.value)): e.outcome for e in events if e.source == "crm"}
+        assert outcomes == {("action_target", "8"): "applied", ("axis_priority", "1"): "refused"}
+        assert org.sf_axis(first.plan_id)["PAC_Priority__c"] in (None, "")
+        from tests.cli import run_pac
+
+        history = run_pac("history", AXIS, env={**os.environ, "PAC_CONFIG": str(tmp_path / "pac.yaml")},
+                          cwd=tmp_path)
+        assert history.returncode == 0, history.stderr
+        [row] = [line for line in history.stdout.splitlines() if "priority" in line]
+        assert "refused: it breaks the plan's rules: rank 1 is already given to AX-PHARMA-MX50" in row
+
     def test_the_integration_users_changes_are_never_edits(self, both: Org) -> None:
         """A status changed by pac's integration user (as pac's writes are) does not become the plan's, and is
         restored."""
@@ -358,3 +396,91 @@ class TestPlanPull:
         after = org.plan.read_text(encoding="utf-8")
         assert "    segment: S-GC\n    status: {state: prioritised, rank: 3}\n" in after
         assert len(after.splitlines()) == len(before.splitlines())
+
+
+def _crm_states(org: Org, plan_id: str, *rows: tuple[str, str, str, Any, Any]) -> None:
+    """Store accepted CRM edits by Nathalie in sf-main: (target, item, field, value, the file's value then)."""
+    now = datetime.now(UTC)
+    engine = open_store(org.settings.database())
+    try:
+        repo.save_field_states(engine, plan_id, [
+            {"target": target, "key": f"{plan_id}:{item}", "field": field, "value": value, "source": "crm",
+             "connector": "sf-main", "who_id": "005N", "who_name": "Nathalie Garnier", "changed_at": now,
+             "file_value": file_value, "updated_at": now} for target, item, field, value, file_value in rows], [])
+    finally:
+        engine.dispose()
+
+
+class TestPlanPullEditsOnTheirOwn:
+    """Audit F5: a CRM "prioritised" status with no rank, and an edit that would make the file invalid."""
+
+    def test_a_prioritised_status_with_no_rank_is_written_with_the_next_free_rank(
+            self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """AX-RA-MAINT set to prioritised in Salesforce with the priority left empty, A-01's target 5 -> 6: the
+        dry run shows `{state: prioritised, rank: 3}` (ranks 1 and 2 are held) and writes nothing; the pull writes
+        both, and the file is a valid plan. Failed before: the dry run showed a bare `prioritised`, the pull raised
+        InvalidInput naming a temporary file, and the target edit was never written."""
+        from pac_config.planfile import load_plan
+        from sync_jobs.plan_pull import pull_plan
+
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        plan_id = _plan_id(org)
+        _crm_states(org, plan_id, ("axis", "AX-RA-MAINT", "axis_status", "prioritised", "active"),
+                    ("action", "A-01", "action_target", 6, 5))
+        before = org.plan.read_text(encoding="utf-8")
+        dry = pull_plan(org.settings, None, dry_run=True)
+        diff = capsys.readouterr().out
+        assert "+    status: {state: prioritised, rank: 3}\n" in diff and "count: 6" in diff
+        assert org.plan.read_text(encoding="utf-8") == before
+        changes = pull_plan(org.settings, None)
+        assert changes == dry
+        assert {(c.item, c.field, c.old, c.new, c.refused) for c in changes} == {
+            ("A-01", "count", 5, 6, ""), ("AX-RA-MAINT", "status", "active", "prioritised", ""),
+            ("AX-RA-MAINT", "rank", None, 3, "")}
+        plan = load_plan(org.plan)
+        assert (plan.axis("AX-RA-MAINT").status.state.value, plan.axis("AX-RA-MAINT").status.rank) == (
+            "prioritised", 3)
+        assert plan.action("A-01").target == 6
+        after = org.plan.read_text(encoding="utf-8")
+        assert len(after.splitlines()) == len(before.splitlines())
+
+    def test_an_edit_breaking_a_rule_is_left_out_and_the_others_written(self, tmp_path: Path) -> None:
+        """The file gave AX-GC-QUOTES rank 4 after the night accepted AX-RA-MAINT's priority 1 from Salesforce, which
+        AX-PHARMA-MX50 holds in the file: that edit is left out with the reason, A-01's target is written, the file
+        stays valid. Failed before: the pull raised (naming a temporary file) and wrote nothing."""
+        from pac_config.planfile import load_plan
+        from sync_jobs.plan_pull import pull_plan
+
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        plan_id = _plan_id(org)
+        _crm_states(org, plan_id, ("axis", "AX-RA-MAINT", "axis_priority", 1, None),
+                    ("action", "A-01", "action_target", 6, 5))
+        changes = pull_plan(org.settings, None)
+        [left_out] = [c for c in changes if c.refused]
+        assert (left_out.item, left_out.field, left_out.new) == ("AX-RA-MAINT", "rank", 1)
+        assert "rank 1 is already given to AX-PHARMA-MX50" in left_out.refused
+        assert [(c.item, c.field, c.new) for c in changes if not c.refused] == [("A-01", "count", 6)]
+        plan = load_plan(org.plan)
+        assert plan.action("A-01").target == 6 and plan.axis("AX-RA-MAINT").status.state.value == "active"
+
+    def test_a_file_the_edits_would_make_invalid_is_named_with_its_line(
+            self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Should an edit pass the plan's rules yet make the file invalid (here: the rule check bypassed), it is left
+        out with the plan file's own name and line, never a temporary file's, and the other edit is written."""
+        from pac_config.planfile import load_plan
+        from pac_core.plan import AxisState, AxisStatus
+        from sync_jobs import overrides as plan_state
+        from sync_jobs import plan_pull
+
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        plan_id = _plan_id(org)
+        _crm_states(org, plan_id, ("axis", "AX-RA-MAINT", "axis_priority", 1, None),
+                    ("action", "A-01", "action_target", 6, 5))
+        ranked = SimpleNamespace(axis=lambda item: SimpleNamespace(status=AxisStatus(AxisState.PRIORITISED, 1)))
+        monkeypatch.setattr(plan_state, "apply_each", lambda plan, edits: (ranked, []))
+        changes = plan_pull.pull_plan(org.settings, None)
+        [left_out] = [c for c in changes if c.refused]
+        assert re.search(rf"{re.escape(str(org.plan))}:\d+ axes\[\d\]\.status\.rank: rank 1 is also given",
+                         left_out.refused), left_out.refused
+        assert ".pac.yaml." not in left_out.refused.replace(str(org.plan), "")
+        assert load_plan(org.plan).action("A-01").target == 6

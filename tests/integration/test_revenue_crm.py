@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -79,6 +80,63 @@ class TestHubSpotCloseInstants:
         ev = _axis_in_april(_pull(connector))
         assert ev.axis("AX").revenue == Decimal("1030")
         assert sorted(d.when for d in ev.axis("AX").decisions) == [date(2027, 4, 1), date(2027, 4, 30)]
+
+
+class TestHubSpotPrimaryCompany:
+    def test_the_primary_company_by_type_id_takes_the_revenue(self, portal):
+        """A won deal of 20,000 € linked to a Paris company (unlabelled) and, as its primary, to a Lyon one with the
+        larger id: HubSpot labels that association "Deal with Primary Company" (typeId 5) since February 2024, so
+        the deal is Lyon's and its 20,000 € count for the Rhône axis. Failed before: only the label "Primary" was
+        recognised, the deal went to the smallest id (Paris) and the axis counted 0 €."""
+        api, connector, _, _ = portal
+        paris = api.add("companies", {"name": "Paris SA", "zip": "75008"})
+        lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+        assert int(paris) < int(lyon)
+        won = api.add("deals", {"dealname": "two companies", "closedate": "2027-04-12T10:00:00.000Z",
+                                "pipeline": "default", "dealstage": "closedwon", "amount": "20000",
+                                "deal_currency_code": "EUR"})
+        api.associate("deals", won, "companies", paris)
+        api.associate("deals", won, "companies", lyon, primary=True)
+        records = _pull(connector)
+        assert {d.id: d.account_id for d in records.deals}[won] == lyon
+        assert _axis_in_april(records).axis("AX").revenue == Decimal("20000")
+
+
+class TestHubSpotMultiCurrencyPortal:
+    def test_a_usd_deal_counts_hubspots_company_currency_amount(self, tmp_path):
+        """The audit's axis in an EUR portal (mapping deals.home_currency: EUR): a 20,000 EUR deal on its primary
+        company (typeId 5, the larger id) and a USD 5,000 deal whose "Amount in company currency" is 4,600 (HubSpot's
+        rate, fixed at its close): the axis counts 24,600 EUR, with no fx_rates at all, and the USD deal's line is
+        scaled to 4,600.00. Failed before: amount_in_home_currency was never read; the USD deal was set aside (no
+        exchange rate for USD into EUR) and the axis counted 20,000 at best."""
+        mapping = tmp_path / "hubspot.yaml"
+        shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
+        text = shipped.read_text(encoding="utf-8")
+        assert "  home_currency: null\n" in text
+        mapping.write_text(text.replace("  home_currency: null\n", "  home_currency: EUR\n"), encoding="utf-8")
+        api = HubSpotApi(None)
+        with SandboxServer([api]) as server:
+            paris = api.add("companies", {"name": "Paris SA", "zip": "75008"})
+            lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+            won = {"pipeline": "default", "dealstage": "closedwon", "closedate": "2027-04-12T10:00:00.000Z"}
+            eur = api.add("deals", {**won, "dealname": "EUR", "amount": "20000", "deal_currency_code": "EUR",
+                                    "amount_in_home_currency": "20000"})
+            api.associate("deals", eur, "companies", paris)
+            api.associate("deals", eur, "companies", lyon, primary=True)
+            usd = api.add("deals", {**won, "dealname": "USD", "amount": "5000", "deal_currency_code": "USD",
+                                    "amount_in_home_currency": "4600"}, companies=(lyon,))
+            line = api.add("line_items", {"name": "MX50", "hs_sku": "MX50", "quantity": "1", "amount": "5000"})
+            api.associate("deals", usd, "line_items", line)
+            connector = sandbox_connector(server, mapping=str(mapping))
+            try:
+                records = _pull(connector)
+            finally:
+                connector.close()
+        deals = {d.id: d for d in records.deals}
+        assert (deals[usd].amount, deals[usd].currency, deals[usd].lines[0].amount) == (
+            Decimal("4600"), "EUR", Decimal("4600.00"))
+        ev = _axis_in_april(records)
+        assert ev.axis("AX").revenue == Decimal("24600") and not [r for r in ev.rejected if r.record_id == usd]
 
 
 class TestHubSpotDealsWithoutAmount:

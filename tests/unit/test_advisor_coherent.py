@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pac_core.engine import evaluate
 from pac_core.plan import ContextChange, ContextKind, Impact, Segment, SegmentKind
-from pac_core.records import DealLine, Records, User
+from pac_core.records import DealLine, DealStage, Records, User
 from pac_core.results import Rule
 from pac_core.scopes import Condition, Scope
 from sync_jobs.report.fmt import Formatter
@@ -187,6 +187,39 @@ class TestContext:
                  won("px", "r1", "1", date(2027, 5, 2), lines=(DealLine("PX200", Decimal(9)),))]
         rec = _by_axis(_run(deals, MAY, axes=axes, context=ctx))["AX-69"]
         assert rec.rule is Rule.SUSPEND and rec.evidence["products"][0]["capacity"] == "10"
+
+    def test_lines_keyed_by_product_name_count_for_the_code(self) -> None:
+        """Salesforce's default mapping keys a line by Product2.Name ("Pompe doseuse PX200"); the plan names the
+        product by its code. Capacity 40, 31 won + 20 open x 0.5 = 102.5 %: suspend (failed before: no advice,
+        the load looked up under "PX200" found nothing)."""
+        axes = (axis("AX-69", "SEG-69", products=("PX200",)), axis("AX-38", "SEG-38"))
+        ctx = (ContextChange(ContextKind.CAPACITY, product="PX200", capacity=Decimal(40)),)
+
+        def line(quantity: int) -> tuple[DealLine, ...]:
+            return (DealLine("Pompe doseuse PX200", Decimal(quantity), code="PX200", name="Pompe doseuse PX200"),)
+        deals = [*_deals("50000", "50000", "10000", "10000"),
+                 won("d1", "r1", "1", date(2027, 4, 10), lines=line(1)),
+                 won("d4", "r1", "1", date(2027, 5, 5), lines=line(30)),
+                 won("d5", "r1", "1", date(2027, 6, 28), stage=DealStage.OPEN, lines=line(20))]
+        rec = _by_axis(_run(deals, MAY, axes=axes, context=ctx))["AX-69"]
+        assert rec.rule is Rule.SUSPEND
+        [row] = rec.evidence["products"]
+        assert (row["product"], row["won"], row["committed"], row["load"]) == ("PX200", "31", "10.0", 1.025)
+
+    def test_deals_won_after_the_evaluation_date_were_still_open_then(self) -> None:
+        """Evaluated on 20 May: PX200 deals won on 2 and 28 June were open that day, so they weigh as committed
+        (capacity 40: 9 won + 36 x 0.5 = 67.5 %, no suspension). Failed before: 45 "won" on 20 May, 112.5 %,
+        suspend, while the same evaluation's revenue to date had none of them."""
+        axes = (axis("AX-69", "SEG-69", products=("PX200",)), axis("AX-38", "SEG-38"))
+        ctx = (ContextChange(ContextKind.CAPACITY, product="PX200", capacity=Decimal(40)),)
+        deals = [*_deals("50000", "50000", "10000", "10000"),
+                 won("may", "r1", "1", date(2027, 5, 2), lines=(DealLine("PX200", Decimal(9)),)),
+                 won("june", "r1", "1", date(2027, 6, 2), lines=(DealLine("PX200", Decimal(30)),)),
+                 won("late", "r1", "1", date(2027, 6, 28), lines=(DealLine("PX200", Decimal(6)),))]
+        recs = _by_axis(_run(deals, MAY, axes=axes, context=ctx))
+        assert "AX-69" not in recs or recs["AX-69"].rule is not Rule.SUSPEND
+        later = _by_axis(_run(deals, datetime(2027, 6, 29, tzinfo=PARIS), axes=axes, context=ctx))["AX-69"]
+        assert later.rule is Rule.SUSPEND and later.evidence["products"][0]["won"] == "45"
 
 
 

@@ -179,8 +179,29 @@ class TestBadRecords:
         ev = _run((action(),), acts)
         assert ev.action("A-01").done == 0
         assert {d.record_id: d.rule for d in ev.rejected} == {
-            "noacc": "no_account", "ghost": "no_account", "noowner": "no_owner", "notype": "unknown_type",
-            "naive": "no_start", "nostart": "no_start"}
+            "noacc": "no_account", "ghost": "no_account", "noowner": "no_owner",
+            "naive": "no_start", "nostart": "no_start"}   # notype: no plan activity, not rejected (below)
+
+    def test_activities_of_no_mapped_type_are_left_out_quietly(self) -> None:
+        """A to-do, an internal meeting with no account, a call to a lead, a task owned by a queue: when they match
+        no mapped type they are no plan activity, so they are not "rejected records" (which make a night exit 1
+        and a manager look for a data error), whatever else they lack. Failed before: four rejections."""
+        acts = [
+            visit("todo", "acc1", utc(5, 3, 10), kind=None),
+            visit("internal", None, utc(5, 3, 11), kind=None),
+            visit("queue", "acc2", utc(5, 3, 12), kind=None, owner="00G000000000QUE"),
+            visit("undated", "acc3", None, kind=None),
+            visit("visit", None, utc(5, 3, 13)),     # a visit with no account is a data error: still rejected
+        ]
+        ev = _run((action(),), acts)
+        assert [(d.record_id, d.rule) for d in ev.rejected] == [("visit", "no_account")]
+
+    def test_a_visit_owned_by_a_queue_names_the_queue(self) -> None:
+        """A visit whose owner is no user (a Salesforce queue, 00G...) is rejected saying so (before: "has no
+        e-mail among the users", which sent admins looking for an e-mail)."""
+        ev = _run((action(),), [visit("queue", "acc2", utc(5, 3, 12), owner="00G000000000QUE")])
+        assert [d.rule for d in ev.rejected] == ["no_owner"]
+        assert "a queue" in ev.rejected[0].detail
 
     def test_rejected_visits_of_the_rep_show_as_near_misses(self) -> None:
         """Julie's visit with no account and her visit of unknown type appear in the action's explanation."""

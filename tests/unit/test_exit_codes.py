@@ -11,6 +11,7 @@ import click
 import pytest
 
 from connectors.base import AuthError, QuotaExhausted, TransientError
+from connectors.hubspot.transport import BadRequest, translate
 from sync_jobs import cli, exit_codes
 from sync_jobs.cli_sync import run_exit_code
 from sync_jobs.pipeline import RunResult
@@ -36,7 +37,8 @@ def test_no_module_numbers_its_own_exit_codes() -> None:
 
 
 @pytest.mark.parametrize(("error", "code"), [(TransientError("cannot reach the org"), 4), (AuthError("refused"), 4),
-                                             (QuotaExhausted("spent"), 5), (ValueError("bug"), 6)])
+                                             (QuotaExhausted("spent"), 5), (ValueError("bug"), 6),
+                                             (BadRequest("HubSpot batch_read.tasks: HTTP 400 VALIDATION_ERROR"), 2)])
 def test_a_crm_error_reaching_the_top_of_any_command_has_its_code(monkeypatch, capsys, error, code) -> None:
     """A connector error escaping any command exits 4 (5 for the quota guard) with its message, not 6
     "unexpected error"; anything else is still 6."""
@@ -53,6 +55,26 @@ def test_a_crm_error_reaching_the_top_of_any_command_has_its_code(monkeypatch, c
         cli.main.commands.pop("explode")
     assert caught.value.code == code
     assert str(error) in capsys.readouterr().err
+
+
+class _Refused:
+    """What hubspot-api-client raises: ``status``, ``body`` (a JSON string), ``headers``."""
+
+    status = 400
+    body = ('{"status":"error","message":"The maximum number of inputs supported in a batch request for property '
+            'histories is 50. Please reduce the number of items and try again","category":"VALIDATION_ERROR"}')
+    headers = None
+
+
+def test_a_request_hubspot_refuses_stops_the_run_as_bad_input_with_its_message() -> None:
+    """HubSpot's 400 VALIDATION_ERROR is bad input (exit 2) with HubSpot's category and message, not "CRM
+    unreachable" (exit 4: the portal was reached and answered). Failed before: stopped_by gave crm_unreachable."""
+    from sync_jobs.pipeline import stopped_by
+
+    status, message = stopped_by(translate(_Refused(), "batch_read.tasks"))
+    assert status is RunStatus.BAD_INPUT and exit_codes.exit_code_for(status) == 2
+    assert "HubSpot batch_read.tasks: HTTP 400 VALIDATION_ERROR: The maximum number of inputs supported in a batch " \
+           "request for property histories is 50" in message and "unreachable" not in message
 
 
 @pytest.mark.parametrize(("status", "code"), [("ok", 0), ("dry_run", 0), ("partial", 1), ("bad_input", 2),

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.hubspot.associations import choose_company
+from connectors.hubspot.associations import choose_company, contact_primary_company
 from connectors.hubspot.mapping import CONNECTED, NO_ANSWER, load_mapping
 from connectors.hubspot.normalise import (
     parse_amount,
@@ -16,11 +16,12 @@ from connectors.hubspot.normalise import (
     to_account,
     to_call,
     to_deal,
+    to_email,
     to_meeting,
     to_user,
 )
 from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealStage, Rejected, User
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
 MAPPING = load_mapping()
 PIPELINES = parse_pipelines([
@@ -182,6 +183,76 @@ class TestActivities:
         assert isinstance(call, Activity) and call.status is ActivityStatus.NO_SHOW
 
 
+    @pytest.mark.parametrize(("direction", "counted"), [
+        ("OUTBOUND", True), ("outbound", True), ("", True), (None, True), ("INBOUND", False)])
+    def test_inbound_call_is_not_the_reps_call(self, direction, counted):
+        """hs_call_direction (Calls guide: INBOUND when the HubSpot user received the call, OUTBOUND when they made
+        it): a client's call to the rep, connected, has no type (counted for no action); an outbound call, or one
+        with no direction, is a call. Audit F6: before, the inbound call 2004 counted toward "Call 10 clients"."""
+        props = {"hs_timestamp": "2027-05-18T08:00:00Z", "hs_call_status": "COMPLETED",
+                 "hs_call_disposition": CONNECTED}
+        if direction is not None:
+            props["hs_call_direction"] = direction
+        call = to_call(_obj(props, "2004"), "hs", MAPPING, "101")
+        assert isinstance(call, Activity) and call.status is ActivityStatus.COMPLETED
+        assert call.type is (ActivityType.CALL if counted else None)
+
+    def test_every_direction_counts_when_the_mapping_lists_both_or_none(self):
+        """``count_directions: [OUTBOUND, INBOUND]`` or ``direction_property: null``: an inbound call is a call."""
+        inbound = _obj({"hs_timestamp": "2027-05-18T08:00:00Z", "hs_call_direction": "INBOUND",
+                        "hs_call_disposition": CONNECTED})
+        for update in ({"count_directions": ["OUTBOUND", "INBOUND"]}, {"direction_property": None}):
+            calls = MAPPING.activities.calls.model_copy(update=update)
+            mapping = MAPPING.model_copy(update={"activities": MAPPING.activities.model_copy(update={"calls": calls})})
+            call = to_call(inbound, "hs", mapping, None)
+            assert isinstance(call, Activity) and call.type is ActivityType.CALL
+
+    def test_call_direction_is_read(self):
+        """The calls search asks for hs_call_direction (the shipped mapping's ``direction_property``)."""
+        assert "hs_call_direction" in MAPPING.read_properties()["calls"]
+
+
+class TestEmails:
+    EMAILS = MAPPING.model_copy(update={"activities": MAPPING.activities.model_copy(update={
+        "emails": MAPPING.activities.emails.model_copy(update={"enabled": True})})})
+
+    @pytest.mark.parametrize(("status", "want"), [
+        ("SENT", ActivityStatus.COMPLETED), ("sent", ActivityStatus.COMPLETED), ("", ActivityStatus.COMPLETED),
+        ("SCHEDULED", ActivityStatus.PLANNED), ("SENDING", ActivityStatus.PLANNED),
+        ("BOUNCED", ActivityStatus.CANCELLED), ("FAILED", ActivityStatus.CANCELLED)])
+    def test_sent_email_is_an_email_activity(self, status, want):
+        """An e-mail the rep sent (hs_email_direction EMAIL) is an ``email`` activity on its hs_timestamp, its
+        status from hs_email_status (HubSpot's Emails guide: BOUNCED, FAILED, SCHEDULED, SENDING, SENT)."""
+        email = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00.000Z", "hs_email_direction": "EMAIL",
+                               "hs_email_status": status, "hs_email_subject": "Relance devis",
+                               "hubspot_owner_id": "501"}, "4001"), "hs", self.EMAILS, "101")
+        assert isinstance(email, Activity)
+        assert (email.type, email.status, email.account_id, email.owner_id, email.subject) == (
+            ActivityType.EMAIL, want, "101", "501", "Relance devis")
+        assert email.start == datetime(2027, 5, 12, 8, tzinfo=UTC)
+
+    def test_reply_has_no_type_and_odd_status_is_rejected(self):
+        """A reply (INCOMING_EMAIL) read all the same has no type; a send status the mapping does not list is
+        reported, never counted; no hs_timestamp is rejected."""
+        reply = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00Z", "hs_email_direction": "INCOMING_EMAIL"}),
+                         "hs", self.EMAILS, None)
+        assert isinstance(reply, Activity) and reply.type is None
+        odd = to_email(_obj({"hs_timestamp": "2027-05-12T08:00:00Z", "hs_email_status": "QUEUED"}, "9"), "hs",
+                       self.EMAILS, None)
+        assert odd == Rejected("hs", "activities", "9", "e-mail status 'QUEUED' is not in the mapping "
+                               "(activities.emails.statuses)")
+        assert isinstance(to_email(_obj({"hs_email_status": "SENT"}), "hs", self.EMAILS, None), Rejected)
+
+    def test_emails_are_read_only_when_enabled(self):
+        """The shipped mapping reads no e-mails (opt-in); enabled, the search asks for their mapped properties."""
+        assert "emails" not in MAPPING.read_properties()
+        assert ActivityType.EMAIL not in MAPPING.activity_types()
+        assert self.EMAILS.read_properties()["emails"] == sorted(
+            ["hs_timestamp", "hs_email_subject", "hubspot_owner_id", "hs_email_direction", "hs_email_status",
+             "hs_lastmodifieddate"])
+        assert ActivityType.EMAIL in self.EMAILS.activity_types()
+
+
 class TestDeals:
     def test_won_deal_with_comma_amount(self):
         """A closed-won deal with amount '12,500.50' is won for 12500.50 EUR."""
@@ -209,6 +280,58 @@ class TestDeals:
         assert isinstance(deal, Rejected) and "lots" in deal.reason
 
 
+def _home(home_currency: str | None = "EUR", default_currency: str | None = None):
+    """The shipped mapping with the portal's company currency (and the default currency of deals without one)."""
+    return MAPPING.model_copy(update={"deals": MAPPING.deals.model_copy(update={
+        "home_currency": home_currency, "default_currency": default_currency})})
+
+
+def _foreign(amount: str, home: str | None, currency: str = "USD"):
+    props = {"pipeline": "default", "dealstage": "closedwon", "amount": amount, "deal_currency_code": currency,
+             "closedate": "2027-05-20T10:00:00Z"}
+    return _obj(props | ({"amount_in_home_currency": home} if home is not None else {}))
+
+
+class TestHomeCurrency:
+    def test_a_deal_in_another_currency_takes_hubspots_amount_in_company_currency(self):
+        """The audit's deal: USD 5,000 in an EUR portal, HubSpot's "Amount in company currency" 4,600: read as
+        4,600 EUR, its lines scaled by 0.92 (USD 3,333.33 -> 3,066.66, USD 1,666.67 -> 1,533.34). Failed before:
+        pac read USD 5,000, which the engine set aside with no USD rate (or converted at its own fixed rate)."""
+        lines = (DealLine("MX50", Decimal(1), Decimal("3333.33")), DealLine("PX200", Decimal(2), Decimal("1666.67")))
+        deal = to_deal(_foreign("5000", "4600"), "hs", _home(), PIPELINES, "c1", lines)
+        assert isinstance(deal, Deal) and (deal.amount, deal.currency) == (Decimal("4600"), "EUR")
+        assert [(x.product, x.quantity, x.amount) for x in deal.lines] == [
+            ("MX50", Decimal(1), Decimal("3066.66")), ("PX200", Decimal(2), Decimal("1533.34"))]
+
+    def test_lines_round_half_up_to_the_company_currencys_minor_unit(self):
+        """Each line is rounded on its own, half up: 0.05 at a ratio of 0.5 is 0.03 EUR (not 0.02, the banker's
+        rounding); a JPY portal has no cents: 1 USD at 500/3 is 167 JPY; a line with no amount keeps none."""
+        half = to_deal(_foreign("100", "50"), "hs", _home(), PIPELINES, "c1",
+                       (DealLine("A", Decimal(1), Decimal("0.05")), DealLine("B", Decimal(1), None)))
+        assert isinstance(half, Deal) and [x.amount for x in half.lines] == [Decimal("0.03"), None]
+        yen = to_deal(_foreign("3", "500"), "hs", _home("JPY"), PIPELINES, "c1",
+                      (DealLine("A", Decimal(1), Decimal("1")),))
+        assert isinstance(yen, Deal) and (yen.currency, yen.lines[0].amount) == ("JPY", Decimal("167"))
+
+    def test_what_stays_in_the_deals_own_currency(self):
+        """A deal in the company currency is read as it is; so is every deal when the mapping names no company
+        currency (home_currency and default_currency null: fx_rates convert), one HubSpot gives no converted amount
+        for, and one of amount 0 (no ratio for its lines). default_currency stands for the company currency."""
+        same = to_deal(_foreign("700", "650", "eur"), "hs", _home(), PIPELINES, "c1", ())
+        assert isinstance(same, Deal) and (same.amount, same.currency) == (Decimal("700"), "EUR")
+        for mapping, obj in ((MAPPING, _foreign("5000", "4600")), (_home(), _foreign("5000", None)),
+                             (_home(), _foreign("0", "0"))):
+            kept = to_deal(obj, "hs", mapping, PIPELINES, "c1", ())
+            assert isinstance(kept, Deal) and kept.currency == "USD"
+        by_default = to_deal(_foreign("5000", "4600"), "hs", _home(None, "EUR"), PIPELINES, "c1", ())
+        assert isinstance(by_default, Deal) and (by_default.amount, by_default.currency) == (Decimal("4600"), "EUR")
+
+    def test_a_converted_amount_that_is_not_a_number_rejects_the_deal(self):
+        """HubSpot's converted amount unreadable: the deal is rejected naming the property, never counted."""
+        deal = to_deal(_foreign("5000", "n/a"), "hs", _home(), PIPELINES, "c1", ())
+        assert isinstance(deal, Rejected) and "amount_in_home_currency" in deal.reason and "n/a" in deal.reason
+
+
 class TestUsers:
     def test_email_lower_cased(self):
         """Owner e-mails are lower-cased: the identity across CRMs."""
@@ -221,12 +344,59 @@ class TestUsers:
         assert user.email is None and user.name == "Compte Salon"
 
 
+class TestContactPrimaryCompany:
+    def test_type_1_is_the_primary_company_whatever_its_label(self):
+        """contacts -> companies: the HubSpot-defined type 1 is the primary company, labelled "Primary" before
+        19 Feb 2024 and "Contact with Primary Company" since (the changelog says to rely on the typeId only); it
+        comes with the unlabelled 279 on the same company, while other companies carry 279 alone."""
+        links = [{"toObjectId": 150, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279,
+                                                           "label": None}]},
+                 {"toObjectId": 205, "associationTypes": [
+                     {"category": "HUBSPOT_DEFINED", "typeId": 1, "label": "Contact with Primary Company"},
+                     {"category": "HUBSPOT_DEFINED", "typeId": 279, "label": None}]}]
+        assert contact_primary_company(links) == "205"
+
+    def test_no_primary_company(self):
+        """Unlabelled companies only, a user-defined type 1, or none at all: no primary company."""
+        assert contact_primary_company([{"toObjectId": 150, "associationTypes": [{"typeId": 279}]}]) is None
+        assert contact_primary_company([{"toObjectId": 150, "associationTypes": [
+            {"category": "USER_DEFINED", "typeId": 1, "label": "Ancien employeur"}]}]) is None
+        assert contact_primary_company(None) is None and contact_primary_company([]) is None
+
+
 class TestChooseCompany:
     def test_primary_wins(self):
         """With several companies the one labelled Primary is chosen."""
         links = [{"toObjectId": 5, "associationTypes": [{"typeId": 188, "label": None}]},
                  {"toObjectId": 9, "associationTypes": [{"typeId": 5, "label": "Primary"}]}]
         assert choose_company(links) == "9"
+
+    def test_the_primary_is_recognised_by_its_type_id_whatever_its_label(self):
+        """A deal's primary company as HubSpot answers since 19 Feb 2024: typeId 5 labelled "Deal with Primary
+        Company", beside the unlabelled 341, on the larger id: it wins. Failed before: only the label "Primary"
+        counted, so the smaller id (unlabelled) won."""
+        links = [{"toObjectId": 150, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 341,
+                                                           "label": None}]},
+                 {"toObjectId": 205, "associationTypes": [
+                     {"category": "HUBSPOT_DEFINED", "typeId": 5, "label": "Deal with Primary Company"},
+                     {"category": "HUBSPOT_DEFINED", "typeId": 341, "label": None}]}]
+        assert choose_company(links, "deals") == "205"
+        assert choose_company(links) == "205"
+        unlabelled = [{**links[0]}, {"toObjectId": 205, "associationTypes": [
+            {"category": "HUBSPOT_DEFINED", "typeId": 5, "label": None}]}]
+        assert choose_company(unlabelled, "deals") == "205"
+
+    def test_type_ids_are_per_object_pair_and_a_primary_label_is_the_fallback(self):
+        """typeId 1 is the primary of a contact, not of a deal; a portal's own label containing "primary"
+        (USER_DEFINED) still marks the primary when no HubSpot-defined primary type is there."""
+        contact_primary = [{"toObjectId": 3, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 279}]},
+                           {"toObjectId": 8, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 1}]}]
+        assert choose_company(contact_primary, "contacts") == "8"
+        assert choose_company(contact_primary, "deals") == "3"
+        labelled = [{"toObjectId": 3, "associationTypes": [{"category": "HUBSPOT_DEFINED", "typeId": 341}]},
+                    {"toObjectId": 8, "associationTypes": [{"category": "USER_DEFINED", "typeId": 1042,
+                                                            "label": "Primary account"}]}]
+        assert choose_company(labelled, "deals") == "8"
 
     def test_else_smallest_id(self):
         """Without a primary the smallest company id is chosen, deterministically."""

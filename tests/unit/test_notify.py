@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from pac_config.settings import load_settings
 from pac_core.errors import InvalidInput
 from pac_core.records import Rejected
+from pac_core.results import Recommendation, Rule
 from sync_jobs.notify.alerts import compute_alerts
 from sync_jobs.notify.digest import render_digest
 from tests.unit import report_fixtures as fx
@@ -33,7 +35,7 @@ class TestAlerts:
         assert alerts["axis:maint-ra:at_risk:2027-08"] == (MANAGER,)
         assert {k for k in alerts if k.startswith("reco:")} == {
             "reco:roll_out:dormants-69", "reco:drop:maint-ra", "reco:prioritise:pharma-mx50",
-            "reco:suspend:pharma-px200"}
+            "reco:suspend:pharma-px200:2027-Q3"}
         assert [k for k in alerts if k.startswith("rejected:")] == [
             "rejected:sf-main:activities:00U1:" + __import__("hashlib").sha256(
                 b"no_account: the activity has no account").hexdigest()[:12]]
@@ -44,7 +46,52 @@ class TestAlerts:
         assert "axis:maint-ra:at_risk:2027-07" in july and "action:A-01:late" in july
 
 
+    def test_a_second_person_leaving_the_same_axis_is_a_new_alert(self) -> None:
+        """Marc leaves AX maint-ra in May (alert sent); in October Julie, who took over A-10, leaves too: another
+        alert, which the sender has not delivered yet. The same departure standing (an action more to hand over)
+        keeps its key: sent once. Failed before: both were `reco:reassign:maint-ra`, Julie's never sent."""
+        def reassign(who: str, actions: list[str]) -> Recommendation:
+            return Recommendation(Rule.REASSIGN, "maint-ra", "rhone-alpes", f"Réaffecter {actions} : {who} s'en va.",
+                                  {"leaving": [{"who": who, "on": None, "declared": False, "note": "",
+                                                "actions": actions}]})
+
+        def keys(*recos: Recommendation) -> set[str]:
+            evaluation = dataclasses.replace(fx.evaluation(), recommendations=recos)
+            return {a.key for a in compute_alerts(fx.plan(), evaluation, [], month="2027-10")
+                    if a.kind == "recommendation"}
+
+        may = keys(reassign("marc.dubois@durand-process.example", ["A-10", "A-12"]))
+        october = keys(reassign(JULIE, ["A-10"]))
+        assert may == {"reco:reassign:maint-ra:marc.dubois@durand-process.example"}
+        assert october == {f"reco:reassign:maint-ra:{JULIE}"}
+        assert keys(reassign("Marc.Dubois@durand-process.example", ["A-10", "A-12", "A-14"])) == may
+
+    def test_a_suspend_coming_back_in_another_quarter_is_a_new_alert(self) -> None:
+        """Suspended for 2027-Q1, lifted, overloaded again in 2027-Q3: two alerts, one per quarter."""
+        [suspend] = [r for r in fx.evaluation().recommendations if r.rule is Rule.SUSPEND]
+        q1 = dataclasses.replace(suspend, evidence={**suspend.evidence, "quarter": "2027-Q1"})
+        keys = {a.key for reco in (q1, suspend) for a in compute_alerts(
+            fx.plan(), dataclasses.replace(fx.evaluation(), recommendations=(reco,)), [], month="2027-08")
+            if a.kind == "recommendation"}
+        assert keys == {"reco:suspend:pharma-px200:2027-Q1", "reco:suspend:pharma-px200:2027-Q3"}
+
+
 class TestDigest:
+    def test_advice_in_the_persons_language(self) -> None:
+        """A French plan, a manager set to English: the advisor's sentence comes in English (the engine gives both,
+        `Recommendation.text`), the French one for a French reader. Failed before: always the plan's French."""
+        english = "Suspend axis \"PX200 pumps in pharma\": production of PX200 is loaded at 96% of capacity in 2027-Q3."
+        recos = tuple(dataclasses.replace(r, other={"en": english}) if r.rule is Rule.SUSPEND else r
+                      for r in fx.evaluation().recommendations)
+        evaluation = dataclasses.replace(fx.evaluation(), recommendations=recos)
+        mine = [a for a in compute_alerts(fx.plan(), evaluation, [], month="2027-08") if MANAGER in a.to]
+        _, body_en = render_digest(mine, "en")
+        _, body_fr = render_digest(mine, "fr")
+        assert f"- Suspend · Pompes doseuses PX200 en pharma: {english}" in body_en.splitlines()
+        assert "Suspendre l'axe" not in body_en
+        assert "Suspendre · Pompes doseuses PX200 en pharma : Suspendre l'axe « Pompes doseuses PX200 en pharma »" \
+            in body_fr
+
     def test_julie_in_english(self) -> None:
         mine = [a for a in _alerts() if JULIE in a.to]
         title, body = render_digest(mine, "en")

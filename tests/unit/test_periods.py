@@ -447,6 +447,10 @@ class TestListsJoinedByEt:
         ("S18 et S19", date(2027, 5, 3), date(2027, 5, 17)),
         ("weeks 18 and 19", date(2027, 5, 3), date(2027, 5, 17)),
         ("le 3 et le 4 mai", date(2027, 5, 3), date(2027, 5, 5)),
+        ("les 3 et 4 mai", date(2027, 5, 3), date(2027, 5, 5)),          # the plural: was unreadable
+        ("les 30 et 31 mai 2027", date(2027, 5, 30), date(2027, 6, 1)),
+        ("les 31 mai et 1er juin", date(2027, 5, 31), date(2027, 6, 2)),
+        ("les semaines 18 et 19", date(2027, 5, 3), date(2027, 5, 17)),
         ("2027 et 2028", date(2027, 1, 1), date(2029, 1, 1)),
     ])
     def test_adjacent_periods_are_their_union(self, text: str, first: date, end: date) -> None:
@@ -474,6 +478,7 @@ class TestListsJoinedByEt:
         ("weeks 18 and 20", "weeks 18 and 20"),
         ("le 3 et le 9 mai", "le 3 et le 9 mai"),
         ("3 et 9 mai", "3 et 9 mai"),
+        ("les 3 et 9 mai", "3 et 9 mai"),        # docs/plan-format.md's example: was "cannot read"
         ("May 3 and 9", "may 3 and 9"),
         ("décembre et janvier", "decembre et janvier"),   # calendar plan: December 2027 and January 2027
     ])

@@ -144,3 +144,14 @@ class TestJsonSchema:
         """The example's first line points editors at the schema."""
         first = EXAMPLE.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../plan.schema.json"
+
+    def test_schema_accepts_the_french_swot_keys(self) -> None:
+        """Editors do not flag forces, faiblesses, opportunités (or opportunites) and menaces."""
+        validator = jsonschema.Draft202012Validator(plan_json_schema())
+        segment = {"id": "S", "name": "n", "kind": "mixte", "swot": {
+            "forces": ["a"], "faiblesses": ["b"], "opportunités": ["c"], "menaces": ["d"]}}
+        plan = {"plan": {"name": "p", "year": 2027}, "segments": [segment]}
+        assert list(validator.iter_errors(plan)) == []
+        segment["swot"] = {"opportunites": ["c"], "forcse": ["a"]}
+        assert [e.message for e in validator.iter_errors(plan)] == [
+            "Additional properties are not allowed ('forcse' was unexpected)"]

@@ -103,3 +103,53 @@ class TestDecide:
         echo = plan_state.decide(plan, {}, [], _written(plan, "suspended"), file_changed_at=FILE_AT, now=NOW,
                                  order=["sf"], legacy=legacy)
         assert echo.values[("axis", f"{plan.id}:AX-1", "axis_status")] == "active"
+
+
+def _crm(plan, target, item, field, value, at):
+    return ("sf", ManagerEdit(target, f"{plan.id}:{item}", field, value, at, by_id="005N", by_name="Nathalie"))
+
+
+class TestEditsStandOnTheirOwn:
+    """One edit that breaks a rule is refused alone; the night's other edits apply (audit F2)."""
+
+    def test_a_rank_already_given_is_refused_and_the_target_edit_applies(self, plan) -> None:
+        """Same night in Salesforce: A-01's target 2 -> 4 (valid) and AX-1 priority 1, which AX-2 holds. The target
+        is 4 in the decided values and in the effective plan; the rank edit is refused: not stored as the field's
+        state, not taken as held by the CRM, recorded `refused` in the history with the reason, and reported.
+        Failed before: decide recorded both `applied` and apply_overrides refused the whole batch (target 2)."""
+        ten = NOW.replace(hour=10)
+        edits = [_crm(plan, Target.ACTION, "A-01", "action_target", 4, ten),
+                 _crm(plan, Target.AXIS, "AX-1", "axis_priority", 1, ten + timedelta(minutes=5))]
+        out = plan_state.decide(plan, _states(plan), edits, {}, file_changed_at=FILE_AT, now=NOW, order=["sf"])
+        rank_key = ("axis", f"{plan.id}:AX-1", "axis_priority")
+        target_key = ("action", f"{plan.id}:A-01", "action_target")
+        assert out.values[target_key] == 4 and out.values[rank_key] is None
+        assert set(out.changed) == {target_key}
+        outcomes = {(e["field"], e["value"]): (e["outcome"], e["note"]) for e in out.events}
+        assert outcomes[("action_target", 4)][0] == "applied"
+        assert outcomes[("axis_priority", 1)][0] == "refused"
+        assert "rank 1 is already given to AX-2" in outcomes[("axis_priority", 1)][1]
+        [refused] = out.refused
+        assert f"{plan.id}:AX-1 axis_priority = 1 refused" in refused and "sf (Nathalie)" in refused
+        assert not [s for s in out.new_states if s["field"] == "axis_priority" and s.get("value") == 1]
+        assert [e for e in out.echoes if e[3] == "priority"] == []
+        effective, problems = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, out.values))
+        assert effective.action("A-01").target == 4 and problems == []
+        assert effective.axis("AX-1").status.rank is None
+
+    def test_prioritised_with_no_rank_gets_the_next_free_rank(self) -> None:
+        """AX-2 holds rank 2 (= the number of axes); AX-1 set to prioritised in the CRM with no priority gets rank 3
+        (the next free one), said in its history; A-01's target edit of the same night applies too.
+        Failed before: AX-1 was given rank len(axes) = 2, AX-2's, and every edit of the night was refused."""
+        plan2 = load_plan_text(SMALL_PLAN.replace("rank: 1", "rank: 2"), "plan.pac.yaml")
+        ten = NOW.replace(hour=10)
+        edits = [_crm(plan2, Target.AXIS, "AX-1", "axis_status", "prioritised", ten),
+                 _crm(plan2, Target.ACTION, "A-01", "action_target", 4, ten)]
+        out = plan_state.decide(plan2, _states(plan2), edits, {}, file_changed_at=FILE_AT, now=NOW, order=["sf"])
+        assert out.refused == []
+        [status_event] = [e for e in out.events if e["field"] == "axis_status"]
+        assert status_event["outcome"] == "applied" and "rank 3" in status_event["note"]
+        effective, problems = plan_state.apply_overrides(plan2, plan_state.overrides_of(plan2, out.values))
+        assert problems == []
+        assert (effective.axis("AX-1").status.state.value, effective.axis("AX-1").status.rank) == ("prioritised", 3)
+        assert effective.action("A-01").target == 4

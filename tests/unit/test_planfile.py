@@ -226,3 +226,43 @@ class TestPlanText:
         doubled = MINIMAL + MINIMAL[MINIMAL.index("  - id: A-01"):]
         (line,) = text_problems(doubled)
         assert line.startswith("t.pac.yaml:21 actions[1].id: id 'A-01' is used twice")
+
+
+class TestFrenchSwotKeys:
+    """docs/plan-format.md, Segments: the SWOT keys may be written in French (forces, faiblesses...)."""
+
+    ENGLISH = ("    swot:\n      strengths: [Proximité]\n      weaknesses: [Peu de visites]\n"
+               "      opportunities: [Renouvellement du parc]\n      threats: [Concurrent local]\n")
+
+    def with_swot(self, block: str) -> str:
+        return MINIMAL.replace("    scope: {region: Auvergne-Rhône-Alpes}\n",
+                               "    scope: {region: Auvergne-Rhône-Alpes}\n" + block)
+
+    @pytest.mark.parametrize(("forces", "faiblesses", "opportunites", "menaces"), [
+        ("forces", "faiblesses", "opportunités", "menaces"),
+        ("forces", "faiblesses", "opportunites", "menaces"),
+    ])
+    def test_french_keys_load_the_same_swot(self, forces: str, faiblesses: str, opportunites: str,
+                                            menaces: str) -> None:
+        """The French keys, with or without accents, give the SWOT the English keys give."""
+        french = self.ENGLISH.replace("strengths", forces).replace("weaknesses", faiblesses).replace(
+            "opportunities", opportunites).replace("threats", menaces)
+        english_swot = load_plan_text(self.with_swot(self.ENGLISH)).segments[0].swot
+        assert english_swot.strengths == ("Proximité",) and english_swot.threats == ("Concurrent local",)
+        assert load_plan_text(self.with_swot(french)).segments[0].swot == english_swot
+
+    def test_one_key_in_both_languages_is_refused(self) -> None:
+        """forces and strengths in one SWOT: one problem naming both, not one of the lists silently dropped."""
+        (line,) = text_problems(self.with_swot("    swot: {strengths: [a], forces: [b]}\n"))
+        assert line.startswith("t.pac.yaml:10 segments[0].swot:") and "'forces'" in line and "'strengths'" in line
+
+    def test_problem_in_a_french_list_is_located_at_its_line(self) -> None:
+        """A sentence too long under menaces points at the menaces line, and the segment still loads for the rest."""
+        block = self.ENGLISH.replace("threats: [Concurrent local]", "menaces: [" + "x" * 2001 + "]")
+        (line,) = text_problems(self.with_swot(block))
+        assert line.startswith("t.pac.yaml:14 segments[0].swot.menaces[0]: must be at most 2000 characters")
+
+    def test_misspelt_french_key_suggests_it(self) -> None:
+        """'faiblesse' (singular) is unknown, with 'faiblesses' proposed."""
+        (line,) = text_problems(self.with_swot("    swot: {faiblesse: [a]}\n"))
+        assert "unknown key 'faiblesse'" in line and "did you mean 'faiblesses'?" in line

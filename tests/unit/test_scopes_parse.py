@@ -137,6 +137,13 @@ class TestParseScopeNegation:
         assert "takes a mapping" in problems({"not": "Chimie"})[0]
         assert "cannot be negated" in problems({"not": {"dormant": {"months": 12}}})[0]
 
+    def test_each_non_negatable_condition_gets_its_own_fix(self) -> None:
+        """not: {dormant: {months: 3}} is told about dormancy, not about annual_revenue (the fix was copied from it)."""
+        (dormant,) = problems({"not": {"dormant": {"months": 3}}})
+        assert "annual_revenue" not in dormant and "not: {dormant: true}" in dormant
+        (revenue,) = problems({"not": {"annual_revenue": {"between": [1000, 5000]}}})
+        assert "annual_revenue: {lt: 1000}" in revenue
+
 
 class TestParseScopeErrors:
     def test_none_and_empty_mean_everything(self) -> None:

@@ -1,11 +1,16 @@
 """Settings files (config/pac.yaml, PAC_CONFIG): every mistake in one run, located, with a fix."""
 
+import dataclasses
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from pac_config.settings import check_cron, load_settings
+from pac_config.settings import AdvisorSettings, EngineSection, check_cron, engine_settings, load_settings
+from pac_core.engine_settings import EngineSettings
 from pac_core.errors import InvalidInput
+from pac_core.kpi_vocabulary import BY_ID
+from sync_jobs.demo import write_demo_settings
 
 MANY = """\
 connectors:
@@ -130,3 +135,88 @@ class TestEnvPrefix:
         path.write_text("connectors:\n  - {name: hs, crm: hubspot, mapping: m.yaml, env_prefix: PAC_HS2_}\n"
                         "plans:\n  - {file: plan.pac.yaml, connectors: [hs]}\n", encoding="utf-8")
         assert load_settings(path, env={}).connector("hs").prefix == "PAC_HS2_"
+
+
+ENGINE = """\
+engine:
+  advisor:
+    rollout_min_roi: 0.3
+{extra}"""
+
+
+def engine_of(tmp_path: Path, text: str) -> EngineSettings:
+    path = tmp_path / "pac.yaml"
+    path.write_text(text, encoding="utf-8")
+    return engine_settings(load_settings(path, env={}))
+
+
+class TestEngineSection:
+    """docs/operations.md, Settings: engine.advisor takes the engine's thresholds and limits, engine.attribution the
+    attribution rule; a misspelt key is an error, not a threshold silently left at its default."""
+
+    def test_misspelt_threshold_is_refused_with_the_close_name(self, tmp_path: Path) -> None:
+        """rollout_min_rio: its line, the key, and the key meant."""
+        found = settings_problems(tmp_path, ENGINE.format(extra="    rollout_min_rio: 0.3\n"))
+        assert found == ["4 engine.advisor.rollout_min_rio: unknown key 'rollout_min_rio' "
+                         "(did you mean 'rollout_min_roi'?)"]
+
+    def test_thresholds_reach_the_engine(self, tmp_path: Path) -> None:
+        """Every key written is the engine's value; the others keep the engine's defaults."""
+        settings = engine_of(tmp_path, ENGINE.format(extra="    committed_weight: 0.25\n    near_miss_limit: 10\n"))
+        assert (settings.rollout_min_roi, settings.committed_weight, settings.near_miss_limit) == (
+            0.3, Decimal("0.25"), 10)
+        assert (settings.drop_max_roi, settings.attribution) == (EngineSettings().drop_max_roi, "full")
+
+    def test_whole_numbers_stay_whole(self, tmp_path: Path) -> None:
+        """attribution_days: 30 is the int 30: the report's KPI formula reads "dans les 30 jours", not 30.0."""
+        settings = engine_of(tmp_path, "engine:\n  advisor: {attribution_days: 30, dormant_default_months: 18}\n")
+        assert (settings.attribution_days, settings.dormant_default_months) == (30, 18)
+        assert type(settings.attribution_days) is int and type(settings.dormant_default_months) is int
+        assert "dans les 30 jours" in BY_ID["visit_to_win"].formula("fr", settings.attribution_days)
+
+    def test_a_fraction_of_days_is_refused(self, tmp_path: Path) -> None:
+        """attribution_days: 30.5 is not a number of days."""
+        (line,) = settings_problems(tmp_path, "engine:\n  advisor: {attribution_days: 30.5}\n")
+        assert line.startswith("2 engine.advisor.attribution_days: must be a whole number")
+
+    def test_split_attribution_is_a_setting(self, tmp_path: Path) -> None:
+        """engine.attribution: split (docs/engine.md, Overlapping axes) reaches the engine."""
+        assert engine_of(tmp_path, "engine:\n  attribution: split\n").attribution == "split"
+        (line,) = settings_problems(tmp_path, "engine:\n  attribution: spilt\n")
+        assert line.startswith("2 engine.attribution: 'spilt' is not allowed (did you mean 'split'?")
+
+    def test_attribution_under_advisor_says_where_it_goes(self, tmp_path: Path) -> None:
+        """advisor: {attribution: split} is refused with the key to write instead."""
+        (line,) = settings_problems(tmp_path, "engine:\n  advisor: {attribution: split}\n")
+        assert line == ("2 engine.advisor.attribution: unknown key 'attribution' "
+                        "(write it as engine.attribution: split, beside advisor:)")
+
+    def test_advisor_keys_are_the_engine_fields(self) -> None:
+        """Every field of EngineSettings is settable: the tables and the attribution rule have their own keys."""
+        own_keys = {"fx_rates", "capacity", "attribution"}
+        assert set(AdvisorSettings.model_fields) == {f.name for f in dataclasses.fields(EngineSettings)} - own_keys
+        assert own_keys <= set(EngineSection.model_fields)
+
+    def test_demo_settings_carry_the_engine_section(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """pac demo / pac sandbox copy the shipped engine section: attribution, thresholds and tables alike."""
+        shipped = tmp_path / "shipped.yaml"
+        config = Path(__file__).resolve().parents[2] / "config"
+        mapping = config / "mappings" / "salesforce.demo.yaml"
+        shipped.write_text(f"connectors: [{{name: sf, crm: salesforce, mapping: '{mapping}'}}]\n"
+                           f"plans: [{{file: '{config}/plans/example.pac.yaml', connectors: [sf]}}]\n"
+                           "engine:\n  attribution: split\n  fx_rates: {USD: 0.92}\n  capacity: {PX200: 240}\n"
+                           "  advisor: {rollout_min_roi: 0.3, attribution_days: 30}\n", encoding="utf-8")
+        monkeypatch.setattr("sync_jobs.demo.default_settings_path", lambda: shipped)
+        demo = engine_settings(load_settings(write_demo_settings(tmp_path / "demo.db", tmp_path / "demo.yaml"),
+                                             env={}))
+        assert demo == engine_of(tmp_path, shipped.read_text(encoding="utf-8"))
+        assert (demo.attribution, demo.rollout_min_roi, demo.attribution_days) == ("split", 0.3, 30)
+
+
+class TestScheduleSection:
+    def test_jobstore_is_not_a_setting(self, tmp_path: Path) -> None:
+        """schedule.jobstore was accepted and ignored (pac schedule reads --jobstore): now an unknown key."""
+        (line,) = settings_problems(tmp_path, "schedule:\n  jobstore: /srv/pac/jobs.db\n")
+        assert line.startswith("2 schedule.jobstore: unknown key 'jobstore' (")
+        assert "--jobstore" in line
+

@@ -122,3 +122,22 @@ class TestOverrides:
         _, refused = apply_overrides(plan, [SimpleNamespace(key=f"{plan.id}:A-01", field="action_status",
                                                             value="maybe")])
         assert refused
+
+    def test_each_edit_stands_or_falls_on_its_own(self, plan) -> None:
+        """A valid target edit and a rank another axis holds: the target applies, only the rank edit is refused,
+        with the reason. Failed before: the whole batch was refused (the plan returned unchanged)."""
+        edited, refused = apply_overrides(plan, [
+            SimpleNamespace(key=f"{plan.id}:A-01", field="action_target", value=4),
+            SimpleNamespace(key=f"{plan.id}:AX-1", field="axis_priority", value=1)])
+        assert edited.action("A-01").target == 4 and edited.axis("AX-1").status.state is AxisState.ACTIVE
+        assert refused == [f"{plan.id}:AX-1 axis_priority = 1 refused: it breaks the plan's rules: rank 1 is "
+                           "already given to AX-2 (give each prioritised axis its own rank, or change AX-2's first)"]
+
+    def test_two_axes_swapping_ranks_both_apply(self, plan) -> None:
+        """AX-1 takes rank 1 and AX-2 moves to 2 the same night: the first alone breaks the rule, both together do
+        not; the refused one is tried again once the other is in."""
+        edited, refused = apply_overrides(plan, [
+            SimpleNamespace(key=f"{plan.id}:AX-1", field="axis_priority", value=1),
+            SimpleNamespace(key=f"{plan.id}:AX-2", field="axis_priority", value=2)])
+        assert refused == []
+        assert (edited.axis("AX-1").status.rank, edited.axis("AX-2").status.rank) == (1, 2)

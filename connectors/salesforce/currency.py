@@ -1,0 +1,165 @@
+"""A multi-currency org's own exchange rates, and amounts converted into its corporate currency with them.
+
+Salesforce keeps them in two objects (Object Reference): ``CurrencyType`` (``IsoCode``, ``ConversionRate``: the
+"conversion rate of this currency type against the corporate currency", i.e. units of that currency per one unit of
+the corporate currency; ``IsCorporate``; ``DecimalPlaces``), "not available in single-currency organizations"; and,
+with Advanced Currency Management (ACM), ``DatedConversionRate`` (``IsoCode``, ``ConversionRate``, ``StartDate``,
+``NextStartDate``: "the day after the end date for this exchange rate"), not available without ACM.
+
+What Salesforce converts with which rate (SOQL and SOSL Reference, convertCurrency()): "If an org has enabled
+advanced currency management, dated exchange rates are used when converting currency fields on opportunities,
+opportunity line items, and opportunity history ... the conversion rate that corresponds to a given field (for
+example, CloseDate on opportunities). When advanced currency management isn't enabled, the most recent conversion
+date entered is used". So an opportunity and its lines are converted at the dated rate in force on the CloseDate
+(``StartDate <= CloseDate < NextStartDate``), else at ``CurrencyType``'s rate; every other record (an account's
+``AnnualRevenue``) at ``CurrencyType``'s rate. Each converted amount is ``amount / rate``, rounded half up to the
+corporate currency's ``DecimalPlaces``, one record (and one line) at a time, as a report of converted amounts shows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any
+
+from connectors.base import SchemaError
+from connectors.salesforce.client import SfClient
+
+log = logging.getLogger(__name__)
+CURRENCY_TYPES = "SELECT IsoCode, ConversionRate, DecimalPlaces, IsCorporate, IsActive FROM CurrencyType"
+DATED_RATES = ("SELECT IsoCode, ConversionRate, StartDate, NextStartDate FROM DatedConversionRate "
+               "ORDER BY IsoCode, StartDate")
+_NONE: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class DatedRate:
+    """One ``DatedConversionRate`` row: ``rate`` units of the currency per corporate unit from ``start`` to the day
+    before ``next_start`` (None: still in force)."""
+
+    start: date
+    next_start: date | None
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class OrgRates:
+    """The org's rates as read at the start of a pull; ``corporate`` None when the org gave none (single-currency
+    org, no access to ``CurrencyType``, an empty table): nothing is converted then, ``engine.fx_rates`` applies as
+    before."""
+
+    corporate: str | None = None
+    places: int = 2                                                   # the corporate currency's DecimalPlaces
+    static: Mapping[str, Decimal] = field(default_factory=lambda: _NONE)             # CurrencyType, by IsoCode
+    dated: Mapping[str, tuple[DatedRate, ...]] = field(default_factory=lambda: _NONE)  # ACM, by IsoCode
+
+    def rate(self, iso: str, day: date | None, *, dated: bool) -> Decimal | None:
+        """Units of ``iso`` per corporate unit: the dated rate in force on ``day`` when ``dated`` (opportunities and
+        their lines) and the org has one, else ``CurrencyType``'s; None when the org has no rate for ``iso``."""
+        if dated and day is not None:
+            for row in self.dated.get(iso, ()):
+                if row.start <= day and (row.next_start is None or day < row.next_start):
+                    return row.rate
+        return self.static.get(iso)
+
+    def convert(self, amount: Decimal | None, iso: str | None, day: date | None, *, dated: bool
+                ) -> Decimal | None:
+        """``amount`` in ``iso`` as an amount of the corporate currency (half up to its decimal places); unchanged
+        when it is None or already corporate. Call only for a currency ``rate`` knows."""
+        if amount is None or iso is None or iso == self.corporate:
+            return amount
+        rate = self.rate(iso, day, dated=dated)
+        assert rate is not None
+        return (amount / rate).quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
+
+    def knows(self, iso: str | None) -> bool:
+        """Whether an amount in ``iso`` is converted (the org has a rate for it, or it is the corporate currency)."""
+        return self.corporate is not None and iso is not None and (iso == self.corporate or iso in self.static)
+
+    def digest(self, *, dated: bool) -> str:
+        """A short fingerprint of the rates a record kind is converted with (``dated``: opportunities, which read
+        the dated rates too), kept in the connector's reading: a change of the org's rates re-reads the records."""
+        text = json.dumps([self.corporate, self.places, sorted((k, str(v)) for k, v in self.static.items()),
+                           sorted((k, [(str(r.start), str(r.next_start), str(r.rate)) for r in rows])
+                                  for k, rows in self.dated.items()) if dated else []], separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def summary(self) -> str:
+        """Which rates convert the amounts, in one sentence (``pac config check --online``, the pull's log)."""
+        if self.corporate is None:
+            return ("the org gave no exchange rates (CurrencyType empty or not readable): amounts stay in their own "
+                    "currency and engine.fx_rates converts them, as in a single-currency org")
+        how = (f"opportunities and their lines at the dated rate of their CloseDate (DatedConversionRate, "
+               f"{sum(len(v) for v in self.dated.values())} rates), account annual revenue at CurrencyType's rate"
+               if self.dated else "opportunities, their lines and account annual revenue at CurrencyType's rate "
+               "(no advanced currency management)")
+        others = ", ".join(sorted(k for k in self.static if k != self.corporate)) or "none"
+        return (f"the org's own exchange rates convert amounts into its corporate currency {self.corporate} "
+                f"(rounded half up to {self.places} decimals per record): {how}; currencies with a rate: {others}; "
+                f"engine.fx_rates converts {self.corporate} into the plan's currency when they differ")
+
+
+NO_RATES = OrgRates()
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() and number > 0 else None
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def read_rates(client: SfClient, warn: Callable[[str], None]) -> OrgRates:
+    """The org's rates: one ``CurrencyType`` query, and one ``DatedConversionRate`` query when that gave a corporate
+    currency (an org without ACM answers it INVALID_TYPE, an emulator may answer no rows: no dated rates). A row
+    whose rate is not a positive number is left out, with a warning; an org without ``CurrencyType`` (it is not
+    multi-currency, or the integration user may not read it) gives ``NO_RATES``, with a warning."""
+    try:
+        rows = [r for page in client.query_pages(CURRENCY_TYPES) for r in page]
+    except SchemaError as exc:
+        warn(f"salesforce.currency CurrencyType unreadable ({exc}): amounts stay in their own currency, converted "
+             "by engine.fx_rates (check that the org is multi-currency, or map deals.currency_field: null)")
+        return NO_RATES
+    corporate = next((r for r in rows if r.get("IsCorporate") is True), None)
+    if corporate is None or not corporate.get("IsoCode"):
+        if rows:
+            warn("salesforce.currency CurrencyType has no corporate currency: amounts stay in their own currency")
+        return NO_RATES
+    static: dict[str, Decimal] = {}
+    for r in rows:
+        rate = _decimal(r.get("ConversionRate"))
+        if rate is None:
+            warn(f"salesforce.currency CurrencyType {r.get('IsoCode')} has no usable rate "
+                 f"({r.get('ConversionRate')!r}): its amounts stay in {r.get('IsoCode')}")
+        elif r.get("IsoCode"):
+            static[str(r["IsoCode"])] = rate
+    try:
+        dated_rows = [r for page in client.query_pages(DATED_RATES) for r in page]
+    except SchemaError:
+        dated_rows = []              # no advanced currency management: the object does not exist
+    dated: dict[str, list[DatedRate]] = {}
+    for r in dated_rows:
+        rate, start = _decimal(r.get("ConversionRate")), _day(r.get("StartDate"))
+        if rate is None or start is None or not r.get("IsoCode"):
+            warn(f"salesforce.currency DatedConversionRate {r.get('IsoCode')} from {r.get('StartDate')} left out: "
+                 f"no usable rate or start date ({r.get('ConversionRate')!r})")
+            continue
+        dated.setdefault(str(r["IsoCode"]), []).append(DatedRate(start, _day(r.get("NextStartDate")), rate))
+    places = corporate.get("DecimalPlaces")
+    return OrgRates(str(corporate["IsoCode"]), int(places) if isinstance(places, int | float) else 2,
+                    MappingProxyType(static),
+                    MappingProxyType({k: tuple(sorted(v, key=lambda d: d.start)) for k, v in dated.items()}))

@@ -1,0 +1,71 @@
+"""Actions that none of their plan's connectors can measure: an action counting an activity type that no connector's
+mapping reads records as (e-mails on a HubSpot-only plan) stays at 0 whatever the reps do, late and at risk with
+nothing to fix in the CRM. ``pac config check`` (settings), ``pac plan check`` (a plan the settings name) and
+``pac sync`` warn of each, naming the action, the type and the connectors, and saying what to do. A warning, never a
+failure: the plan is valid, and the action may be measured later (a mapping changed, a connector added)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from connectors.hubspot import mapping as hubspot_mapping
+from connectors.salesforce import mapping as salesforce_mapping
+from pac_config.loader import Document, load_yaml
+from pac_config.settings import load_settings
+from pac_core.errors import InvalidInput
+from pac_core.plan import Plan
+
+# the mapping parsers by CRM (the mapping modules only: `pac plan check` does not load the CRM clients)
+_PARSERS: dict[str, Callable[[Document], tuple[Any, list[Any]]]] = {
+    "hubspot": hubspot_mapping.parse_mapping, "salesforce": salesforce_mapping.parse_mapping}
+
+
+def unmeasured(plan: Plan, connectors: Sequence[tuple[str, str, Any]]) -> list[str]:
+    """One warning per action whose activity type none of ``connectors`` ((name, crm, mapping) of each connector
+    of the plan) reads. A mapping that cannot tell its types (no ``activity_types``) is taken to read every one."""
+    if not connectors or any(not hasattr(m, "activity_types") for _, _, m in connectors):
+        return []
+    readable = set().union(*(m.activity_types() for _, _, m in connectors))
+    names = ", ".join(f"{name} ({crm})" for name, crm, _ in connectors)
+    out = []
+    for action in plan.actions:
+        kind = action.activity_type
+        if kind in readable:
+            continue
+        fixes = "; ".join(f"{name}: {m.activity_type_fix(kind)}" for name, _, m in connectors)
+        out.append(f"action {action.id} counts {kind.value!r} activities, which none of the plan's connectors reads "
+                   f"({names}): it will stay at 0 whatever is done. To measure it: {fixes}; or count another "
+                   "activity")
+    return out
+
+
+def connector_mappings(connectors: Sequence[tuple[str, Any]]) -> list[tuple[str, str, Any]]:
+    """(name, crm, mapping) of built connectors ((name, connector)), for ``unmeasured``."""
+    return [(name, str(getattr(c, "crm", "")), getattr(c, "mapping", None)) for name, c in connectors]
+
+
+def settings_warnings(plan: Plan, plan_file: Path, settings_path: Path | None) -> list[str]:
+    """``pac plan check``: the warnings for ``plan`` when the settings (``settings_path``) name its file, with the
+    mappings of that entry's connectors; nothing when they do not, or cannot be read (the plan check is about the
+    plan: ``pac config check`` reports the settings' own problems)."""
+    if settings_path is None or not settings_path.is_file():
+        return []
+    try:
+        settings = load_settings(settings_path, env={})
+        entries = [p for p in settings.plans if p.file.resolve() == plan_file.resolve()]
+        out: list[str] = []
+        for entry in entries:
+            found = []
+            for name in entry.connectors:
+                cfg = settings.connector(name)
+                parse = _PARSERS.get(cfg.crm)
+                mapping, problems = parse(load_yaml(cfg.mapping)) if parse else (None, [])
+                if mapping is None or problems:
+                    return []
+                found.append((name, cfg.crm, mapping))
+            out += unmeasured(plan, found)
+        return list(dict.fromkeys(out))
+    except (InvalidInput, OSError, LookupError):
+        return []
