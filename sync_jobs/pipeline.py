@@ -76,6 +76,7 @@ from sync_jobs.run_context import Clock, Evaluator, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
 from sync_jobs.steps import engine_rejections
 from sync_jobs.store import open_store
+from sync_jobs.store.db import check_store
 from sync_jobs.unit_of_work import unit_of_work
 
 __all__ = ["STEPS", "RunResult", "RunStatus", "effective_plan", "engine_rejections", "evaluate", "load_plan_file",
@@ -125,7 +126,8 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     ps = settings.plan(plan_ref)
     plan, fingerprint = load_plan_file(ps)
     owned = connectors is None
-    if connectors is None:   # before the store: a credential not set leaves no store behind
+    check_store(settings.database())   # the store's URL and access first (as every command), creating nothing
+    if connectors is None:   # then the connectors, before the store: a credential not set leaves no store behind
         connectors = build_connectors(settings, ps.connectors, env)
     try:
         engine = open_store(settings.database())

@@ -78,15 +78,8 @@ def prepare_sqlite_file(database: str) -> None:
     except (PermissionError, FileExistsError, NotADirectoryError) as exc:
         raise _unwritable(f"cannot create the folder {folder} for the store ({exc.strerror or exc})", path,
                           f"create it and give the user running pac write access (mkdir -p {folder})") from None
-    if path.is_dir():
-        raise _unwritable(f"the store {path} is a folder, not a file", path, "name a file, e.g. .pac/pac.db")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise _unwritable(f"the folder {folder} of the store is not writable by this user", path,
-                          f"give the user running pac write access to the folder (chmod u+rwx {folder})")
+    _refuse_inaccessible(path, folder)
     if path.exists():
-        if not os.access(path, os.R_OK | os.W_OK):
-            raise _unwritable(f"the store {path} is read-only for this user", path,
-                              f"make it writable by the user running pac (chmod 600 {path})")
         return
     try:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))   # an empty file is an empty database
@@ -95,6 +88,32 @@ def prepare_sqlite_file(database: str) -> None:
     except PermissionError as exc:
         raise _unwritable(f"cannot create the store {path} ({exc.strerror})", path,
                           f"give the user running pac write access to {folder}") from None
+
+
+def _refuse_inaccessible(path: Path, folder: Path) -> None:
+    if path.is_dir():
+        raise _unwritable(f"the store {path} is a folder, not a file", path, "name a file, e.g. .pac/pac.db")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _unwritable(f"the folder {folder} of the store is not writable by this user", path,
+                          f"give the user running pac write access to the folder (chmod u+rwx {folder})")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise _unwritable(f"the store {path} is read-only for this user", path,
+                          f"make it writable by the user running pac (chmod 600 {path})")
+
+
+def check_store(url: str) -> None:
+    """What ``open_store`` would refuse, checked before anything is created: the URL, and a SQLite file's access
+    (the file and its folder when they exist, else the nearest folder that does). ``pac sync`` checks this, then its
+    connectors' settings and credentials, then opens the store: a mistake in either leaves no empty store behind."""
+    parsed = check_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+        return
+    path = Path(database)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    _refuse_inaccessible(path, folder)
 
 
 def make_engine(url: str) -> Engine:
