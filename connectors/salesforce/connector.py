@@ -51,7 +51,9 @@ log = logging.getLogger(__name__)
 # 2: Events that are invitees' copies, series records or proposals, and Tasks that are series masters, are left out.
 # 3: a deal's line items past the first batch of its OpportunityLineItems subquery are read (nextRecordsUrl).
 # 4: Bulk API 2.0 rows are shaped as REST rows (relationship columns nested, cells typed by the describe).
-READING_RULES = 4
+# 5: a Task is dated by its ActivityDate (CompletedDateTime only without one); an activity on a lead with no account
+#    is left out (``normalise.not_a_report``).
+READING_RULES = 5
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)

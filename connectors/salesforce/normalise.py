@@ -166,9 +166,15 @@ def not_a_report(obj: str, r: dict[str, Any]) -> str | None:
       the pattern and repeats the first occurrence's date; ``GroupEventType`` 3 is the series record of a Lightning
       recurring event. Each occurrence is its own row, and counts.
     * ``proposed``: ``GroupEventType`` 2, a meeting proposed to a contact and not confirmed yet.
+    * ``lead``: an activity on a lead (``WhoId`` of the Lead key prefix ``00Q``) and no account: a prospect before
+      its conversion, outside the accounts a plan's scopes read; converting the lead moves its activities to the
+      new account and contact (a new ``SystemModstamp``), and they are read then.
     """
     if _flag(r.get("IsRecurrence")):
         return "series"
+    who = r.get("WhoId")
+    if not r.get("AccountId") and isinstance(who, str) and who.startswith("00Q") and not _account_what(r):
+        return "lead"
     if obj == "Event":
         if _flag(r.get("IsChild")):
             return "invitee_copy"
@@ -176,6 +182,11 @@ def not_a_report(obj: str, r: dict[str, Any]) -> str | None:
         if kind is not None and str(kind) in ("2", "3"):
             return "proposed" if str(kind) == "2" else "series"
     return None
+
+
+def _account_what(r: dict[str, Any]) -> bool:
+    what = r.get("WhatId")
+    return isinstance(what, str) and what.startswith("001")
 
 
 class Normaliser:

@@ -158,7 +158,8 @@ class Reader:
         self.lacking: dict[str, frozenset[str]] = {}
 
     def activity_fields(self, obj: str) -> list[str]:
-        base = ["Id", "OwnerId", "WhatId", "AccountId", "Subject", "IsDeleted", "SystemModstamp", "ActivityDate"]
+        base = ["Id", "OwnerId", "WhatId", "WhoId", "AccountId", "Subject", "IsDeleted", "SystemModstamp",
+                "ActivityDate"]
         base += ["ActivityDateTime", "StartDateTime", "IsAllDayEvent", "IsChild", "GroupEventType", "IsRecurrence"] \
             if obj == "Event" else ["CompletedDateTime", "IsRecurrence"]
         return base + list(self.mapping.read_fields().get(obj, {}).values())

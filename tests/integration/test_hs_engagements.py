@@ -234,3 +234,20 @@ def test_shipped_mapping_reads_no_emails(audit: AuditPortal) -> None:
     """E-mails are opt-in: the shipped mapping sends no request to the emails API."""
     audit.sync()
     assert audit.api.requests and not [p for _, p, _ in audit.api.requests if "/emails" in p]
+
+
+def test_an_inbound_call_on_a_contact_with_no_company_is_no_rejected_record(audit: AuditPortal) -> None:
+    """A client with no company rings Julie (INBOUND, associated with its contact only): not her call, so no plan
+    activity, and no rejected record making the night exit 1 (failed before: rejected "call associated with
+    contact N only"). Julie's outbound call to the same contact is still rejected, naming the contact."""
+    api, ids = audit.api, audit.ids
+    julie = next(o["id"] for o in api.portal.owners if o["email"] == "julie@audit.example")
+    ids[7002] = api.add("contacts", {"email": "someone@nowhere.example", "firstname": "Anne"})
+    for key, direction in ((2005, "INBOUND"), (2006, "OUTBOUND")):
+        ids[key] = api.add("calls", {"hubspot_owner_id": julie, "hs_timestamp": "2027-05-19T08:00:00.000Z",
+                                     "hs_call_status": "COMPLETED", "hs_call_disposition": CONNECTED,
+                                     "hs_call_direction": direction, "hs_call_title": f"c{key}"})
+        api.associate("calls", ids[key], "contacts", ids[7002])
+    result = audit.sync()
+    assert [(r.id, r.reason.split(":")[0]) for r in result.rejections] == [
+        (ids[2006], f"call associated with contact {ids[7002]} only")]

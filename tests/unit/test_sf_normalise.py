@@ -58,6 +58,21 @@ class TestActivities:
         n, _ = _normaliser()
         assert n.activity("Event", _event(Type="Other")).type is None  # type: ignore[union-attr]
 
+    def test_a_call_to_a_lead_is_left_out_not_rejected(self) -> None:
+        """A call Task on a lead (WhoId 00Q..., no account: Salesforce sets AccountId only for contacts and
+        accounts) is a prospect's, outside every scope: left out and counted under 'lead', not a 'no account'
+        rejection that makes an SDR team's every night exit 1 (failed before: an Activity with no account). The
+        same call on a contact of an account, or with an account as What, stays a call."""
+        n, _ = _normaliser()
+        call = {"Id": "00T9", "TaskSubtype": "Call", "Status": "Completed", "IsDeleted": False,
+                "ActivityDate": "2027-05-06", "SystemModstamp": STAMP}
+        assert n.activity("Task", {**call, "WhoId": "00Q000000000001", "AccountId": None}) is None
+        assert n.skipped["lead"] == 1
+        on_contact = n.activity("Task", {**call, "WhoId": "003000000000001", "AccountId": "001000000000001"})
+        with_what = n.activity("Task", {**call, "WhoId": "00Q000000000001", "WhatId": "001000000000002"})
+        assert isinstance(on_contact, Activity) and on_contact.account_id == "001000000000001"
+        assert isinstance(with_what, Activity) and with_what.account_id == "001000000000002"
+
     def test_closed_call_task(self) -> None:
         """A completed Call task is a completed call at its CompletedDateTime."""
         n, _ = _normaliser()
