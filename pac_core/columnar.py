@@ -278,16 +278,25 @@ class AccountColumns:
             self._first_won = first
         return first
 
-    def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int, until: date) -> int:
+    def won_within(self, accounts: np.ndarray, days: np.ndarray, span: int, until: date,
+                   won_keys: np.ndarray | None = None) -> int:
         """How many distinct accounts have a won close date within ``span`` days on or after one of their visits
         (``accounts`` / ``days``: one visit each, ordinals), and not after ``until`` (the evaluation date: a deal
-        won later had not been won yet)."""
+        won later had not been won yet). ``won_keys``: only these won deals (``won_key`` of each, sorted), e.g. those
+        of a product axis; default every won deal."""
+        keys_won = self.won_keys if won_keys is None else won_keys
         keep = accounts >= 0
         numbers = accounts[keep].astype(np.int64) << _DAY_BITS
         keys = numbers | days[keep].astype(np.int64)
         last = np.minimum(keys + span, numbers | until.toordinal())
-        hit = np.searchsorted(self.won_keys, last, side="right") > np.searchsorted(self.won_keys, keys)
+        hit = np.searchsorted(keys_won, last, side="right") > np.searchsorted(keys_won, keys)
         return len(np.unique(accounts[keep][hit]))
+
+    @staticmethod
+    def won_key(numbers: Iterable[int], days: Iterable[date]) -> np.ndarray:
+        """The sorted ``won_keys`` of some won deals (their account numbers and close dates)."""
+        return np.sort(np.array([(n << _DAY_BITS) | d.toordinal() for n, d in zip(numbers, days, strict=True)],
+                                dtype=np.int64))
 
     def won_dates_of(self, number: int) -> tuple[date, ...]:
         """One account's won close dates, sorted."""

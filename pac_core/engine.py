@@ -37,6 +37,7 @@ from pac_core.revenue import (
     baseline_range,
     last_day,
     product_load_columns,
+    prorated,
     to_date,
     window_days,
 )
@@ -351,15 +352,20 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
     visit_days = _VisitDays(counted.values(), index, zone)
     axis_rows = [_axis_progress(plan, axis, shares, ledger,
-                                _visits(counted[axis.id], index, scopes, visit_days, settings, today), settings, as_of,
+                                _visits(counted[axis.id], index, scopes, visit_days, settings, today,
+                                        _kept_won_keys(ledger, filters[axis.id], indexes.emails, today,
+                                                       index.acc[counted[axis.id]])),
+                                settings, as_of,
                                 zone,
                                 today, filters[axis.id], indexes.emails, scopes, book)
                  for axis in plan.axes]
     segment_rows = []
     for seg in plan.segments:
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
-        visits = _visits(np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64), index,
-                         scopes, visit_days, settings, today)
+        seg_positions = np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64)
+        visits = _visits(seg_positions, index, scopes, visit_days, settings, today,
+                         _kept_won_keys(ledger, DealFilter.of(seg.scope.deals_part), indexes.emails, today,
+                                        index.acc[seg_positions]))
         segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone, today,
                                               indexes.emails))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
@@ -469,8 +475,8 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     inactive = axis_inactive(axis, today)
     revenue = _scope_revenue(ledger, days, members, member_set, None if shares is None else shares.revenue, flt,
                              owner_email, int(inactive))
-    if objective is not None and objective.baseline is not None:
-        baseline = objective.baseline * Decimal(str(share))
+    if objective is not None and objective.baseline is not None:   # pro-rated day for day, as the revenue
+        baseline = prorated(objective.baseline, window_days(period, zone), as_of, zone)
     else:
         baseline = _scope_revenue(ledger, baseline_range(days), members, member_set,
                                   None if shares is None else shares.baseline, flt, owner_email, int(inactive))
@@ -533,12 +539,25 @@ class _VisitDays:
 
 
 def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, days: _VisitDays,
-            settings: EngineSettings, today: date) -> _Visits:
+            settings: EngineSettings, today: date, won_keys: np.ndarray | None = None) -> _Visits:
     """The visits at these positions: the visited accounts, and how many of them were won within
-    ``attribution_days`` on or after a visit and by ``today`` (visit days local to the plan's timezone)."""
+    ``attribution_days`` on or after a visit and by ``today`` (visit days local to the plan's timezone); ``won_keys``:
+    only those won deals (a scope's deal conditions, ``_kept_won_keys``)."""
     accounts = index.acc[positions]
     return _Visits(positions, np.unique(accounts[accounts >= 0]),
-                   columns.won_within(accounts, days.of(positions), settings.attribution_days, today))
+                   columns.won_within(accounts, days.of(positions), settings.attribution_days, today, won_keys))
+
+
+def _kept_won_keys(ledger: WonLedger, flt: DealFilter, owner_email: Mapping[tuple[str, str], str],
+                   today: date, visited: np.ndarray) -> np.ndarray | None:
+    """The won keys of the deals of the ``visited`` accounts that a scope's deal conditions keep (a product axis
+    converts on its products' sales, not on any sale, as its other won-deal KPIs); None when it has none (every won
+    deal counts)."""
+    if flt.is_everything or not ledger.days:
+        return None
+    accounts = frozenset(int(n) for n in np.unique(visited[visited >= 0]).tolist())
+    kept, _ = measure_revenue(ledger, (min(ledger.days), today), accounts, flt, owner_email)
+    return AccountColumns.won_key([ledger.accounts[pos] for pos in kept], [ledger.days[pos] for pos in kept])
 
 
 def _won_accounts(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]) -> np.ndarray:

@@ -135,6 +135,17 @@ def last_day(as_of: datetime, zone: ZoneInfo) -> date:
     return (as_of.astimezone(UTC) - _ONE_MICROSECOND).astimezone(zone).date()
 
 
+def prorated(amount: Decimal, days: DateRange, as_of: datetime, zone: ZoneInfo) -> Decimal:
+    """``amount`` pro-rated by the share of the range's local days up to the evaluation date (``last_day``
+    included), day for day as the revenue it is compared with: 20,000 over a 365-day year is 20,000 x 273 / 365
+    at the end of September, whatever hour summer time took in March (an elapsed-time share lost it: 2.28 less)."""
+    first, last = days
+    upto = min(last, last_day(as_of, zone))
+    if upto < first:
+        return amount * 0
+    return amount * ((upto - first).days + 1) / ((last - first).days + 1)
+
+
 def to_date(days: DateRange, as_of: datetime, zone: ZoneInfo) -> DateRange:
     """The part of a range up to the evaluation date (``last_day``: its local calendar day included)."""
     return days[0], min(days[1], last_day(as_of, zone))

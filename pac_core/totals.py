@@ -39,6 +39,7 @@ from pac_core.revenue import (
     as_set,
     baseline_range,
     measure,
+    prorated,
     to_date,
     window_days,
 )
@@ -72,8 +73,8 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
         earlier = _positions(ledger, baseline_range(days), members[axis.id], flt, emails)
         objective = axis.objective
         if objective is not None and objective.baseline is not None:
-            share = Decimal(str(objective.period.elapsed_share(as_of)))
-            fixed += max(ZERO, objective.baseline * share - earlier.common(covered).total(ledger))
+            share_of = prorated(objective.baseline, window_days(objective.period, zone), as_of, zone)
+            fixed += max(ZERO, share_of - earlier.common(covered).total(ledger))
         else:
             measured.merge(earlier)
         covered.merge(earlier)

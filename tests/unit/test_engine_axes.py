@@ -53,3 +53,27 @@ class TestAxisKpis:
         """An axis with no objective has no progress, no ROI and an on-track pace while its period runs."""
         axis = _axis()
         assert (axis.progress, axis.roi, axis.pace) == (None, None, Pace.ON_TRACK)
+
+    def test_a_product_axis_converts_on_its_products_only(self) -> None:
+        """The dormant-customers axis limited to MX50 sales: Lyon A's 15 June deal is a PX200 pump, another product,
+        so none of the four visited accounts converted for this axis (failed before: 1 of 4, the visit-to-win
+        counted a sale its own revenue and won-deal KPIs leave out); an MX50 line in the same deal converts it."""
+        from dataclasses import replace
+        from decimal import Decimal
+
+        from pac_core.records import DealLine
+        from pac_core.scopes import Condition, Scope
+        from tests.unit.test_engine_support import DORMANT
+
+        base = plan()
+        mx50 = Scope((DORMANT, Condition("product", "in", ("MX50",))))
+        product_plan = replace(base, axes=(replace(base.axes[0], scope=mx50),))
+
+        def conversion(lines: tuple[DealLine, ...]) -> float | None:
+            deals = (replace(DEALS[0], lines=lines), DEALS[1])
+            records = Records(accounts=ACCOUNTS, activities=ACTIVITIES, deals=deals, users=USERS)
+            return evaluate(product_plan, records, as_of=YEAR_END).axis("AX-DORMANT").conversion
+
+        pump = DealLine("PX200", Decimal(1), Decimal(10000), code="PX200")
+        analyser = DealLine("MX50", Decimal(1), Decimal(2000), code="MX50")
+        assert (conversion((pump,)), conversion((pump, analyser))) == (0.0, 0.25)

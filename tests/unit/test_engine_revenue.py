@@ -172,11 +172,18 @@ class TestBaselineAndRoi:
         assert progress.roi == 2.0      # (100000 x 0.3 - 10000) / 10000
 
     def test_fixed_baseline_is_prorated_to_date(self) -> None:
-        """A fixed baseline of 120,000 counts for half when half the year has elapsed."""
+        """A fixed baseline of 120,000 on 2 July at noon counts for the 183 days of 2027 up to that day, as the
+        revenue it is compared with: 120,000 x 183 / 365."""
         as_of = datetime(2027, 7, 2, 12, tzinfo=PARIS)
         progress = _run([], (axis("AX", "SEG", baseline="120000"),), as_of=as_of).axis("AX")
-        share = (as_of.timestamp() - datetime(2027, 1, 1, tzinfo=PARIS).timestamp()) / (365 * 86400)
-        assert abs(float(progress.baseline) - 120000 * share) < 0.01
+        assert progress.baseline == Decimal(120000) * 183 / 365
+
+    def test_fixed_baseline_keeps_summer_times_hour(self) -> None:
+        """At the end of September (1 October 00:00 Paris), 20,000 x 273 / 365 = 14,958.90 to the cent: the plan's
+        days, not its elapsed seconds (failed before: 14,956.62, the hour summer time took in March lost)."""
+        as_of = datetime(2027, 10, 1, tzinfo=PARIS)
+        progress = _run([], (axis("AX", "SEG", baseline="20000"),), as_of=as_of).axis("AX")
+        assert progress.baseline.quantize(Decimal("0.01")) == Decimal("14958.90")
 
     def test_time_to_roi(self) -> None:
         """30,000 additional in 6 months at 30 % margin covers a 3,000 cost in 2 months."""
