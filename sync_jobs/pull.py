@@ -35,6 +35,9 @@ class PullOutcome:
     full_objects: list[tuple[str, str]] = field(default_factory=list)
     readings: dict[tuple[str, str], str] = field(default_factory=dict)   # of the full reads: kept with them
     deleted: dict[str, int] = field(default_factory=dict)
+    # the previous run's connector rejections, by (connector, object, CRM id): those this pull reads again (fixed,
+    # deleted or rejected again) are dropped; the others still stand and are carried into this run's rejections
+    standing: dict[tuple[str, str, str], Rejected] = field(default_factory=dict)
 
 
 def needs_full(last_full_at: datetime | None, now: datetime, days: int, full: bool) -> bool:
@@ -84,6 +87,8 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
                         ) -> Iterator[Record]:
                 for item in connector.pull(kind, since, full=do_full, part=part):
                     n[0] += 1
+                    if outcome.standing:
+                        outcome.standing.pop((connector.name, kind.value, str(getattr(item, "id", ""))), None)
                     stamp = getattr(item, "modified_at", None)
                     if stamp is not None and (top[0] is None or stamp > top[0]):
                         top[0] = stamp
@@ -102,6 +107,8 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
                 outcome.full_objects.append((connector.name, key))
                 outcome.readings[(connector.name, key)] = reading
         if do_full and kind is not ObjectKind.PAC_EDITS:
+            for seen in [k for k in outcome.standing if k[:2] == (connector.name, kind.value)]:
+                del outcome.standing[seen]    # a full read saw every record of the kind: not seen is gone
             gone = store.mark_unseen_deleted(connector.name, kind.value, run_id, now)
             outcome.deleted[kind.value] = outcome.deleted.get(kind.value, 0) + gone
         outcome.read[kind.value] = outcome.read.get(kind.value, 0) + n[0]

@@ -40,7 +40,13 @@ def begin(ctx: RunContext) -> None:
 
 def pull(ctx: RunContext) -> None:
     """Every connector's objects since their watermarks into the unit of work: ``pulled`` (counts, rejections,
-    the CRM edits of editable values, the watermarks seen)."""
+    the CRM edits of editable values, the watermarks seen). A record a connector rejected in the previous run and
+    that this pull does not read again (an incremental read only reads what changed) still stands: it is carried
+    into this run's rejections, as known, until the record is read again (fixed, deleted or still wrong) or a full
+    read of its kind does not see it."""
+    ctx.pulled.standing = {(c, o, i): Rejected(c, o, i, reason)
+                           for c, o, i, reason in ctx.store.previous_rejections(ctx.plan.id, ctx.result.run_id)
+                           if c in ctx.names and not _engine_reason(reason)}
     for name in ctx.names:
         connector = ctx.connectors[name]
         # what pac last wrote: no property-history read (HubSpot) for records holding pac's own values
@@ -50,6 +56,7 @@ def pull(ctx: RunContext) -> None:
                        outcome=ctx.pulled, progress=ctx.progress)
         for secret in connector.secrets():  # live sessions exist only now
             register_secret(secret)
+    ctx.pulled.rejected.extend(ctx.pulled.standing[key] for key in sorted(ctx.pulled.standing))
 
 
 def decide_plan_state(ctx: RunContext) -> None:
@@ -234,6 +241,14 @@ def drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequ
 
 
 _DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})
+# the rules of the engine's set-asides (``Evaluation.rejected``), stored as "rule: detail": recomputed every run from
+# the stored records, never carried over (``pull``)
+_ENGINE_RULES = _DEAL_RULES | {"no_account", "no_owner", "no_start", "unknown_type"}
+
+
+def _engine_reason(reason: str) -> bool:
+    rule = reason.split(":", 1)[0]
+    return rule in _ENGINE_RULES
 
 
 def labels_of(records: Records | RecordColumns, kind: str) -> dict[tuple[str, str], str]:

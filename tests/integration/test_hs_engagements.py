@@ -11,6 +11,7 @@ shipped mapping: what Julie's visit and call actions count in Q2 2027.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -135,10 +136,10 @@ class AuditPortal:
             "as_of: '2027-06-30T18:00:00+02:00'}\n", encoding="utf-8")
         self.settings = load_settings(settings, env={})
 
-    def sync(self) -> RunResult:
+    def sync(self, *, full: bool = False) -> RunResult:
         connectors = sandbox_connectors(self.settings, self.server)
         try:
-            result = run_sync(None, self.settings, connectors=connectors)
+            result = run_sync(None, self.settings, connectors=connectors, full=full)
         finally:
             for c in connectors.values():
                 c.close()
@@ -251,3 +252,24 @@ def test_an_inbound_call_on_a_contact_with_no_company_is_no_rejected_record(audi
     result = audit.sync()
     assert [(r.id, r.reason.split(":")[0]) for r in result.rejections] == [
         (ids[2006], f"call associated with contact {ids[7002]} only")]
+
+
+def test_a_rejected_record_stands_until_it_is_read_again(audit: AuditPortal) -> None:
+    """A meeting with no start time, last changed a month ago: rejected on the first night; the next nights read
+    only what changed, yet it is still listed, as known (no new rejection, the run not partial), and a full read
+    finds it known too. Fixed in HubSpot, it counts the next night. Failed before: gone from the second night's
+    rejections, then "new" again on the full read (exit 1 with nothing changed)."""
+    julie = next(o["id"] for o in audit.api.portal.owners if o["email"] == "julie@audit.example")
+    bad = audit.api.add("meetings", {"hubspot_owner_id": julie, "hs_meeting_start_time": "", "hs_timestamp": "",
+                                     "hs_meeting_outcome": "COMPLETED", "hs_activity_type": "Visite client",
+                                     "hs_meeting_title": "no start"},
+                        modified=datetime(2026, 11, 1, tzinfo=UTC), companies=(audit.ids[101],))
+    first = audit.sync()
+    assert [r.id for r in first.rejections] == [bad] and [r.id for r in first.new_rejections] == [bad]
+    for night in (audit.sync(), audit.sync(full=True)):
+        assert [r.id for r in night.rejections] == [bad], night.rejections
+        assert night.new_rejections == [] and night.status.value == "ok"
+    audit.api.update("meetings", bad, {"hs_meeting_start_time": "2027-05-10T08:00:00.000Z"})
+    fixed = audit.sync()
+    assert fixed.rejections == [] and fixed.evaluation is not None
+    assert fixed.evaluation.action("A-1").done == 4
