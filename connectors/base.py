@@ -188,6 +188,9 @@ class WriteResult:
     # user, warned): not recorded as written, so the next run sends them again. When they are all its fields
     # (``nothing_to_send``), nothing was sent: the record is neither written nor refused
     unsent: frozenset[str] = frozenset()
+    # False: accepted, but this CRM's layout keeps no such record (HubSpot without custom objects: an axis's figures);
+    # recorded as written, so it is not sent again, and not counted among the records written
+    stored: bool = True
 
     def recorded(self) -> dict[str, str]:
         """What the last-written row keeps beside the fields sent: the CRM's change stamp of this write."""

@@ -70,7 +70,8 @@ class CrmWriter:
                         continue
                     accepted.append((target, change.key, result.crm_id or change.crm_id,
                                      {**sent, **result.recorded()}))
-                    outcome.written[target] = outcome.written.get(target, 0) + 1
+                    if result.stored:   # else accepted, kept nowhere in this CRM (HubSpot fallback: axes)
+                        outcome.written[target] = outcome.written.get(target, 0) + 1
                 else:
                     outcome.failed[target] = outcome.failed.get(target, 0) + 1
                     again = "retried next run" if result.retryable else "refused"

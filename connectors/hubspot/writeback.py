@@ -146,8 +146,8 @@ class Writer:
             if isinstance(props_or_error, str):
                 results[i] = WriteResult(change.key, False, change.crm_id, props_or_error)
                 continue
-            if where is None:     # nothing to store for this target in this layout
-                results[i] = WriteResult(change.key, True, None)
+            if where is None:     # nothing to store for this target in this layout (fallback: axes)
+                results[i] = WriteResult(change.key, True, None, stored=False)
                 continue
             if change.target is not Target.ACCOUNT and change.fields.get("owner_email") \
                     and "hubspot_owner_id" not in props_or_error:     # no such owner (warned): sent again next run
@@ -335,12 +335,16 @@ class Writer:
                     axes = axes_of[company]
                     inputs.append({"id": deal, "properties": {axes_prop.name: fmt(axes_prop, axes),
                                                               target_prop.name: "true" if axes else "false"}})
+            failed = 0
             for batch in chunked(inputs, BATCH_WRITE):
                 reply = self.transport.call("batch_update.deals", "objects.batch", "update", "deals",
                                             {"inputs": list(batch)})
                 for error in (reply.data or {}).get("errors") or []:
+                    failed += len((error.get("context") or {}).get("ids") or ())
                     log.warning("hubspot.write.deal_failed ids=%s error=%s",
                                 (error.get("context") or {}).get("ids"), error.get("message"))
+            log.info("hubspot.write.deals updated=%d failed=%d (their companies' axes copied onto them)",
+                     len(inputs) - failed, failed)
         except (TransientError, RateLimited, BadRequest, Forbidden) as exc:
             log.warning("hubspot.write.deals_failed error=%s", exc)
 

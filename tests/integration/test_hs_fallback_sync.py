@@ -108,6 +108,17 @@ class TestStarterPortal:
         second = portal.sync()
         assert {k: t.id for k, t in portal.tasks().items()} == ids and second.written == 0
 
+    def test_the_counts_say_what_was_stored(self, portal: Starter) -> None:
+        """Without custom objects no axis record exists in HubSpot: the run counts its tasks and companies as
+        written, and no axis (failed before: 'axis written 8', though no axis request is sent); a second run
+        writes nothing, axes included."""
+        first = portal.sync()
+        assert first.plan is not None
+        written = {obj: c.get("written", 0) for obj, c in first.counts.items()}
+        assert written.get("axis", 0) == 0, written
+        assert written["action"] == len(first.plan.actions) and written["account"] > 0, written
+        assert portal.sync().written == 0
+
     def test_a_reopened_task_reopens_the_action(self, portal: Starter) -> None:
         """A manager completes a task, then reopens it: the plan follows both changes (the old code compared the
         read status with the task's pac_status, still 'planned' after the completion was accepted, so the reopen
