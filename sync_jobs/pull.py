@@ -85,8 +85,14 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
             def records(kind: ObjectKind = kind, part: str | None = part, top: list[datetime | None] = top,
                         since: datetime | None = since, do_full: bool = do_full, n: list[int] = n
                         ) -> Iterator[Record]:
+                edited: set[tuple[str, str]] = set()     # the PAC records behind the edit values: one read each
                 for item in connector.pull(kind, since, full=do_full, part=part):
-                    n[0] += 1
+                    if isinstance(item, ManagerEdit):
+                        if (item.target.value, item.key) not in edited:
+                            edited.add((item.target.value, item.key))
+                            n[0] += 1
+                    else:
+                        n[0] += 1
                     if outcome.standing:
                         outcome.standing.pop((connector.name, kind.value, str(getattr(item, "id", ""))), None)
                     stamp = getattr(item, "modified_at", None)

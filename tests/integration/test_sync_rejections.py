@@ -227,3 +227,20 @@ class TestNoDoubleCounting:
         out, _ = pipeline.engine_rejections(evaluation, records,
                                             [Rejected("fake", "activities", "v9", "start: not a date")])
         assert [(r.object, r.id) for r in out] == [("deals", "d1")]
+
+
+class TestReadCounts:
+    def test_a_pac_record_read_with_its_edit_values_counts_once(self, settings) -> None:
+        """A connector gives every editable value of a changed PAC record (one item per field): the run's 'read'
+        counts the record once (failed before: one per field, 'read 131' on a night with about 35 records)."""
+        from connectors.base import Target
+        from tests.fakes import edit
+
+        crm = _crm()
+        at = W18.replace(day=10)
+        crm.put(edit("pac-2027:A-01", "action_status", "planned", at, Target.ACTION),
+                edit("pac-2027:A-01", "action_target", 5, at, Target.ACTION),
+                edit("pac-2027:A-01", "action_due", "2027-05-09", at, Target.ACTION),
+                edit("pac-2027:AX-1", "axis_status", "active", at))
+        result = _sync(settings, crm)
+        assert result.counts[ObjectKind.PAC_EDITS.value]["read"] == 2
