@@ -363,11 +363,11 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     for seg in plan.segments:
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
         seg_positions = np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64)
+        seg_filter = DealFilter.of(seg.scope.deals_part)
         visits = _visits(seg_positions, index, scopes, visit_days, settings, today,
-                         _kept_won_keys(ledger, DealFilter.of(seg.scope.deals_part), indexes.emails, today,
-                                        index.acc[seg_positions]))
+                         _kept_won_keys(ledger, seg_filter, indexes.emails, today, index.acc[seg_positions]))
         segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone, today,
-                                              indexes.emails))
+                                              indexes.emails, seg_filter))
     # segment ROI and the plan's totals: over the live axes, each won deal once (pac_core/totals.py)
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
                                             filters=filters, owner_email=indexes.emails)
@@ -556,7 +556,7 @@ def _kept_won_keys(ledger: WonLedger, flt: DealFilter, owner_email: Mapping[tupl
     if flt.is_everything or not ledger.days:
         return None
     accounts = frozenset(int(n) for n in np.unique(visited[visited >= 0]).tolist())
-    kept, _ = measure_revenue(ledger, (min(ledger.days), today), accounts, flt, owner_email)
+    kept, _ = measure_revenue(ledger, (ledger.days[0], today), accounts, flt, owner_email)   # sorted by close day
     return AccountColumns.won_key([ledger.accounts[pos] for pos in kept], [ledger.days[pos] for pos in kept])
 
 
@@ -607,16 +607,16 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
 
 def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,
                       book: DealColumnsBook, visits: _Visits, as_of: datetime, zone: ZoneInfo, today: date,
-                      owner_email: Mapping[tuple[str, str], str]) -> SegmentProgress:
+                      owner_email: Mapping[tuple[str, str], str], flt: DealFilter) -> SegmentProgress:
     """Segment totals and KPIs over the segment's scope and the plan's period to date: each deal once, whatever
     the axes. The scope's deal conditions (``deal_owner``, ``product``...) apply as they do to an axis: a deal
     counts when it passes them, for the amounts of its matching lines; the KPIs read the visits of all its axes'
-    actions. The objective is its **live** axes' (``axis_inactive`` on ``today``: a dropped axis, or one suspended
+    actions (``flt``: the scope's deal conditions, ``DealFilter.of(segment.scope.deals_part)``). The objective is its
+    **live** axes' (``axis_inactive`` on ``today``: a dropped axis, or one suspended
     until a day not yet past, is left out), as the plan's objective and the segment's ROI (pac_core/totals.py)."""
     segment = plan.segment(segment_id)
     reference = plan.period.start.astimezone(zone).date()
     members = scopes.member_mask(segment.scope, reference)
-    flt = DealFilter.of(segment.scope.deals_part)
     # the account numbers as a set only where deals are read one by one (deal conditions)
     member_set = scopes.members(segment.scope, reference) if not flt.is_everything else frozenset()
     whole = window_days(plan.period, zone)

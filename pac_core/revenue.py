@@ -508,9 +508,11 @@ def product_load_columns(table: DealTable, days_of: np.ndarray, days: DateRange,
         won_mask &= days_of[rows] <= today.toordinal()
     quantities: dict[str, tuple[list[Decimal], list[Decimal]]] = {}     # key -> (won, open) quantities
     all_lines = table.lines
+    folded: dict[str, str] = {}      # each distinct key folded once
     for i, is_won in zip(rows.tolist(), won_mask.tolist(), strict=True):
         for line in all_lines[i]:
-            for key in {fold_value(k) for k in (line.product, line.code, line.name) if k}:
+            for key in {folded.get(k) or folded.setdefault(k, fold_value(k))
+                        for k in (line.product, line.code, line.name) if k}:
                 found = quantities.get(key)
                 if found is None:
                     found = quantities[key] = ([], [])

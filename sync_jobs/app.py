@@ -49,11 +49,13 @@ class Current:
 
 
 def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime | None = None,
-            engine: Engine | None = None, explain: Sequence[str] = ()) -> Current:
+            engine: Engine | None = None, explain: Sequence[str] = (), plan: Plan | None = None) -> Current:
     """The plan (with CRM edits) evaluated on the stored records; ``explain``: the actions whose
-    per-record decisions are kept (``pac explain``), in the same pass."""
+    per-record decisions are kept (``pac explain``), in the same pass; ``plan``: the plan file as the caller
+    already loaded it (read once)."""
     ps = settings.plan(plan_ref)
-    plan, _ = load_plan_file(ps)
+    if plan is None:
+        plan, _ = load_plan_file(ps)
     own = engine is None
     if own:   # figures from an empty store would read as "0 / 5" and "every axis within thresholds"
         require_sync(settings.database(), ps.key, plan.id)

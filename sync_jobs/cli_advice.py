@@ -92,7 +92,7 @@ def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: s
         known = ", ".join(a.id for a in declared.axes)
         click.echo(f"{words['unknown'].format(axis=axis_id)} ({words['fix'].format(known=known)})", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of))
+    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), plan=declared)
     plan, evaluation = now.plan, now.evaluation
     lang = lang or plan.language
     if lang != plan.language:      # the sentences are the engine's: evaluate again in the asked language

@@ -53,7 +53,7 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
                    err=True)
         sys.exit(EXIT_BAD_INPUT)
-    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), explain=[item_id])
+    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), explain=[item_id], plan=plan)
     if any(a.id == item_id for a in now.plan.axes):
         _axis(now, item_id, limit, lang)
     else:

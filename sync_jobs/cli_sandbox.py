@@ -55,10 +55,10 @@ def sandbox_cmd(where: Path) -> None:
     """Start the sandbox CRM (Salesforce + HubSpot, demo data) and print the settings to use it by hand.
 
     \b
-    In another terminal, in the same directory (the commands are printed
-    as this one was started: .venv/bin/pac after ./dev pac sandbox):
+    In another terminal, in the same directory (the commands are printed as
+    this one was started: by the installed script's path after ./dev pac sandbox):
       set -a; . .pac/sandbox/sandbox.env; set +a
-      .venv/bin/pac sync && .venv/bin/pac status && .venv/bin/pac explain A-01
+      pac sync && pac status && pac explain A-01
     Ctrl-C (or SIGTERM) stops it. Each start is a fresh org and a fresh store.
     """
     console = textsafe.console(soft_wrap=True)   # one path, one line: copy-pastable

@@ -305,3 +305,16 @@ def sandbox_connectors(settings: Any, server: Any, sleeps: list[float] | None = 
         if provision:
             out[c.name].provision_schema()
     return out
+
+
+def sandbox_sync(settings: Any, server: Any, **kw: Any) -> Any:
+    """One ``run_sync`` of the only plan through the real connectors on the sandbox (``sandbox_connectors``), closed
+    after; ``kw`` for ``run_sync`` (``full``, ``clock``...)."""
+    from sync_jobs.pipeline import run_sync  # the pipeline imports much of pac: only for the tests that sync
+
+    connectors = sandbox_connectors(settings, server)
+    try:
+        return run_sync(None, settings, connectors=connectors, **kw)
+    finally:
+        for c in connectors.values():
+            c.close()

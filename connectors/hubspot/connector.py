@@ -694,7 +694,7 @@ class Companies:
         """``record``, or its rejection when its engagement is linked to such contacts only (a record already
         rejected keeps its own reason)."""
         reason = self.contact_only.get(str(obj["id"]))
-        if reason is None or isinstance(record, Rejected) or getattr(record, "type", True) is None:
+        if reason is None or isinstance(record, Rejected) or (isinstance(record, Activity) and record.type is None):
             return record   # an activity of no counted type (an inbound call) is no plan activity: never rejected
         return Rejected(source, "activities", str(obj["id"]), reason)
 

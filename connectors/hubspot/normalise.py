@@ -237,6 +237,11 @@ def _country(value: Any) -> str | None:
     return _COUNTRIES.get(s.lower(), s.upper() if len(s) == 2 else s)
 
 
+def _code(get: Callable[[str], Any], prop: str | None) -> str:
+    """A property's value as an upper-case code: an outcome, a status, a direction ("" when unmapped or empty)."""
+    return str(get(prop) or "").strip().upper() if prop else ""
+
+
 def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
     """Meeting object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped outcome)."""
     mm = m.activities.meetings
@@ -252,7 +257,7 @@ def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         kind = types.get((get(type_p) or "").strip(), default_type)
-        outcome = (get(outcome_p) or "").strip().upper()
+        outcome = _code(get, outcome_p)
         if outcome:
             status = outcomes.get(outcome)
             if status is None:
@@ -290,7 +295,7 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         disposition = (get(disposition_p) or "").strip()
-        call_status = str(get(status_p) or "").strip().upper() if status_p else ""
+        call_status = _code(get, status_p)
         status = statuses.get(call_status)
         if status is None and call_status not in by_disposition:
             return Rejected(source, "activities", obj["id"], f"call status {call_status!r} is not in the mapping "
@@ -304,7 +309,7 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
                     return Rejected(source, "activities", obj["id"], f"call disposition {disposition!r} is not in "
                                     "the mapping (activities.calls.dispositions)")
         # a direction the mapping does not count (INBOUND: the client rang the rep) leaves the call without a type
-        direction = str(get(direction_p) or "").strip().upper() if direction_p else ""
+        direction = _code(get, direction_p)
         return Activity(obj["id"], source, kind if direction in counted else None, get(owner_p) or None, account_id,
                         start, status, get(title_p) or "", None, bool(obj.get("archived")), _modified(obj, get))
 
@@ -332,12 +337,12 @@ def email_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         start = parse_datetime(get(start_p))
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
-        send = str(get(status_p) or "").strip().upper() if status_p else ""
+        send = _code(get, status_p)
         status = statuses.get(send) if send else no_status
         if status is None:
             return Rejected(source, "activities", obj["id"], f"e-mail status {send!r} is not in the mapping "
                             "(activities.emails.statuses)")
-        direction = str(get(direction_p) or "").strip().upper() if direction_p else ""
+        direction = _code(get, direction_p)
         typed = kind if not direction_p or not counted or direction in counted else None
         return Activity(obj["id"], source, typed, get(owner_p) or None, account_id, start, status, get(title_p) or "",
                         None, bool(obj.get("archived")), _modified(obj, get))

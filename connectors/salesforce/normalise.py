@@ -173,7 +173,7 @@ def not_a_report(obj: str, r: dict[str, Any]) -> str | None:
     if _flag(r.get("IsRecurrence")):
         return "series"
     who = r.get("WhoId")
-    if not r.get("AccountId") and isinstance(who, str) and who.startswith("00Q") and not _account_what(r):
+    if _account_of(r) is None and isinstance(who, str) and who.startswith("00Q"):
         return "lead"
     if obj == "Event":
         if _flag(r.get("IsChild")):
@@ -184,9 +184,11 @@ def not_a_report(obj: str, r: dict[str, Any]) -> str | None:
     return None
 
 
-def _account_what(r: dict[str, Any]) -> bool:
+def _account_of(r: dict[str, Any]) -> str | None:
+    """An Event's or Task's account: its ``AccountId`` (Salesforce derives it from What or Who), else a What that is
+    an account (the Account key prefix ``001``)."""
     what = r.get("WhatId")
-    return isinstance(what, str) and what.startswith("001")
+    return r.get("AccountId") or (what if isinstance(what, str) and what.startswith("001") else None)
 
 
 class Normaliser:
@@ -305,8 +307,7 @@ class Normaliser:
             start = None if day else sf_datetime(r.get("CompletedDateTime"))
         if start is None and day is None and not r.get("IsDeleted"):
             raise Malformed(f"{obj} has no date (ActivityDateTime, ActivityDate)")
-        what = r.get("WhatId")
-        account = r.get("AccountId") or (what if isinstance(what, str) and what.startswith("001") else None)
+        account = _account_of(r)
         return Activity(
             id=str(r["Id"]), source=self.source, type=kind, owner_id=r.get("OwnerId"), account_id=account,
             start=start, status=self._status(obj, r), subject=str(r.get("Subject") or ""), day=day,

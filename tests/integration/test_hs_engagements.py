@@ -22,8 +22,8 @@ from pac_config.settings import load_settings
 from pac_core.records import Activity
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
-from sync_jobs.pipeline import RunResult, run_sync
-from tests.fakes import sandbox_connectors
+from sync_jobs.pipeline import RunResult
+from tests.fakes import sandbox_connectors, sandbox_sync
 
 PLAN = """\
 plan:
@@ -137,12 +137,7 @@ class AuditPortal:
         self.settings = load_settings(settings, env={})
 
     def sync(self, *, full: bool = False) -> RunResult:
-        connectors = sandbox_connectors(self.settings, self.server)
-        try:
-            result = run_sync(None, self.settings, connectors=connectors, full=full)
-        finally:
-            for c in connectors.values():
-                c.close()
+        result: RunResult = sandbox_sync(self.settings, self.server, full=full)
         assert not result.errors, result.errors
         return result
 

@@ -18,8 +18,8 @@ from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.demo import write_demo_settings
-from sync_jobs.pipeline import RunResult, run_sync
-from tests.fakes import sandbox_connectors
+from sync_jobs.pipeline import RunResult
+from tests.fakes import sandbox_sync
 
 SHIPPED_PLAN = Path(__file__).resolve().parents[2] / "config" / "plans" / "example.pac.yaml"
 WORKFLOW = {"sourceType": "AUTOMATION_PLATFORM", "sourceId": "workflow:4711", "sourceLabel": "Workflows"}
@@ -53,12 +53,7 @@ class Starter:
         self.settings = load_settings(path, env={})
 
     def sync(self) -> RunResult:
-        connectors = sandbox_connectors(self.settings, self.server)
-        try:
-            result = run_sync(None, self.settings, connectors=connectors)
-        finally:
-            for c in connectors.values():
-                c.close()
+        result: RunResult = sandbox_sync(self.settings, self.server)
         assert not result.errors, result.errors
         return result
 
