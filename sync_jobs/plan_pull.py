@@ -42,6 +42,7 @@ class _Group:
     changes: list[PulledChange]
     edits: list[tuple[int, int, str]] = field(default_factory=list)     # (line, column, new scalar text)
     inserts: list[tuple[int, int, str]] = field(default_factory=list)   # (line, column, text after the scalar)
+    removals: list[tuple[int, int, int]] = field(default_factory=list)  # (line, key column, value column; -1: line)
 
 
 def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False) -> list[PulledChange]:
@@ -139,6 +140,8 @@ def _axis_group(node: Any, item: str, before: AxisStatus, final: AxisStatus, pul
     if rank is not None and rank != old_rank:
         group.changes.append(PulledChange(item, "rank", old_rank, rank, fields.get(
             "axis_priority", "pac (no rank given in the CRM: the next free one)")))
+    elif rank is None and old_rank is not None:     # no longer prioritised: its rank goes with it
+        group.changes.append(PulledChange(item, "rank", old_rank, None, fields.get("axis_status", where)))
     if mapping:
         line, col = status.lc.value("state")
         flow = status.fa.flow_style()
@@ -150,6 +153,8 @@ def _axis_group(node: Any, item: str, before: AxisStatus, final: AxisStatus, pul
             group.edits.append((rline, rcol, str(rank)))
         elif rank is not None:
             group.inserts.append((line, col, f", rank: {rank}" if flow else f"\n{indent}rank: {rank}"))
+        elif "rank" in status:
+            group.removals.append(_key_span(status, "rank", flow))
         if needs_reason:
             group.inserts.append((line, col, f", reason: {reason}" if flow else f"\n{indent}reason: {reason}"))
     else:
@@ -177,19 +182,46 @@ def _action_group(plan: Any, node: Any, item: str, field_name: str, value: Any, 
     return _Group([PulledChange(item, "when", node.get("when"), when, where)], [(line, col, f'"{when}"')])
 
 
+def _key_span(mapping: Any, key: str, flow: bool) -> tuple[int, int, int]:
+    """Where ``key: value`` stands in the text, to remove it: its whole line in a block mapping; in a flow mapping
+    the pair with the comma before it (or after it, when it comes first)."""
+    line, col = mapping.lc.key(key)
+    if not flow:
+        return line, 0, -1
+    vline, vcol = mapping.lc.value(key)
+    return line, col, vcol if vline == line else col
+
+
 def _render(lines: list[str], groups: list[_Group]) -> str:
-    """The file's text with the groups' edits and inserts made (from the end, so positions hold)."""
+    """The file's text with the groups' edits, inserts and removals made (from the end, so positions hold)."""
     out = list(lines)
     edits = [e for g in groups for e in g.edits]
     inserts = [(li, co, "\0" + t) for g in groups for li, co, t in g.inserts]
-    for line, col, new in sorted(edits + inserts, reverse=True):
+    removals = [(li, co, f"\1{end}") for g in groups for li, co, end in g.removals]
+    for line, col, new in sorted(edits + inserts + removals, reverse=True):
         current = out[line]
+        if new.startswith("\1"):
+            out[line] = _removed(current, col, int(new[1:]))
+            continue
         stop = col + _scalar_length(current[col:])
         if new.startswith("\0"):
             out[line] = current[:stop] + new[1:] + current[stop:]
         else:
             out[line] = current[:col] + new + current[stop:]
     return "".join(out)
+
+
+def _removed(text: str, col: int, value_col: int) -> str:
+    """``text`` without the pair whose key starts at ``col`` (its value at ``value_col``); ``value_col`` -1: the
+    whole line goes."""
+    if value_col < 0:
+        return ""
+    stop = value_col + _scalar_length(text[value_col:])
+    comma = text.rfind(",", 0, col)
+    if comma >= 0 and not text[comma + 1:col].strip():
+        return text[:comma] + text[stop:]
+    after = len(text[stop:]) - len(text[stop:].lstrip(" ,"))    # first pair: the comma after it goes
+    return text[:col] + text[stop + after:]
 
 
 def _scalar_length(rest: str) -> int:

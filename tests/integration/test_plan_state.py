@@ -444,6 +444,35 @@ class TestPlanPullEditsOnTheirOwn:
         after = org.plan.read_text(encoding="utf-8")
         assert len(after.splitlines()) == len(before.splitlines())
 
+    @pytest.mark.parametrize(("written", "state", "expected"), [
+        (" {state: prioritised, rank: 1}  # ROI", "active", "status: {state: active}  # ROI\n"),
+        (" {rank: 1, state: prioritised}", "suspended",
+         'status: {state: suspended, reason: "suspended in sf-main (Nathalie Garnier) on '),
+        ("\n      state: prioritised\n      rank: 1   # first\n      reason: ROI", "active",
+         "status:\n      state: active\n      reason: ROI\n")])
+    def test_an_axis_no_longer_prioritised_loses_its_rank_line(self, tmp_path: Path, written: str, state: str,
+                                                                expected: str) -> None:
+        """AX-PHARMA-MX50 (prioritised, rank 1 in the file) set back to active or suspended in Salesforce: the pull
+        writes the state and takes the rank out (flow or block style, first pair or not), so the file says what the
+        plan is. Failed before: `{state: active, rank: 1}` was written, a rank the plan no longer has."""
+        from pac_config.planfile import load_plan
+        from sync_jobs.plan_pull import pull_plan
+
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        org.edit_file("status: {state: prioritised, rank: 1}  # ROI le plus rapide : à déployer ensuite dans les "
+                      "autres territoires", f"status:{written}")
+        plan_id = _plan_id(org)
+        _crm_states(org, plan_id, ("axis", "AX-PHARMA-MX50", "axis_status", state, "prioritised"))
+        changes = pull_plan(org.settings, None)
+        assert {(c.item, c.field, c.old, c.new, c.refused) for c in changes} == {
+            ("AX-PHARMA-MX50", "status", "prioritised", state, ""), ("AX-PHARMA-MX50", "rank", 1, None, "")}
+        after = org.plan.read_text(encoding="utf-8")
+        assert "    segment: S-PHARMA\n    scope: {product: MX50}                 # le CA des lignes MX50 des " \
+               f"laboratoires\n    {expected}" in after
+        assert "rank" not in after.split("id: AX-PHARMA-MX50", 1)[1].split("- id:", 1)[0]
+        status = load_plan(org.plan).axis("AX-PHARMA-MX50").status
+        assert (status.state.value, status.rank) == (state, None)
+
     def test_an_edit_breaking_a_rule_is_left_out_and_the_others_written(self, tmp_path: Path) -> None:
         """The file gave AX-GC-QUOTES rank 4 after the night accepted AX-RA-MAINT's priority 1 from Salesforce, which
         AX-PHARMA-MX50 holds in the file: that edit is left out with the reason, A-01's target is written, the file
