@@ -167,7 +167,7 @@ def test_julies_calls_leave_out_the_client_ringing_her(audit: AuditPortal) -> No
     ids = audit.ids
     assert result.evaluation.action("A-3").done == 2
     # the inbound call has no type: counted for no action and no rejected record (a night with one does not exit 1);
-    # pac explain lists it among Julie's near misses ("unknown type")
+    # pac explain lists it among Julie's near misses ("type not counted")
     assert result.rejections == []
     connectors = sandbox_connectors(audit.settings, audit.server, provision=False)
     try:

@@ -209,6 +209,8 @@ class TestBadRecords:
         ev = _run((action(),), acts)
         assert {d.record_id: d.rule for d in ev.action("A-01").decisions} == {
             "noacc": "no_account", "notype": "unknown_type"}
+        [untyped] = [d for d in ev.action("A-01").decisions if d.record_id == "notype"]
+        assert "an inbound call" in untyped.detail    # what a rep's inbound call or an unlisted type looks like
 
     def test_deleted_bad_record_is_not_reported(self) -> None:
         """A deleted activity with no account is simply gone: nothing to report."""
