@@ -172,7 +172,7 @@ _TO_FR = (
     ("the won deal has no close date", "l'affaire gagnée n'a pas de date de clôture"),
     ("is not among the accounts of", "n'est pas parmi les comptes de"),
     ("is negative", "est négatif"), ("no exchange rate for", "pas de taux de change pour"),
-    ("(add it to the fx rates)", "(ajoutez-le aux taux de change)"), (" into ", " en "),
+    ("(add it to engine.fx_rates in pac.yaml)", "(ajoutez-le à engine.fx_rates dans pac.yaml)"), (" into ", " en "),
     ("no product line", "aucune ligne de produit"), ("unknown owner", "propriétaire inconnu"),
     ("not dormant", "non dormant"), ("unknown", "inconnu"), ("the window", "la période"),
     (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no_show", "absent"),

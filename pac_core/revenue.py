@@ -484,7 +484,7 @@ def _money_problem(deal: Deal, day: date | None, number: int | None, currency: s
         return "negative_amount", f"amount {deal.amount} is negative"
     cur = (deal.currency or currency).upper()
     if cur != currency and cur not in fx_rates:
-        return "unknown_currency", f"no exchange rate for {cur} into {currency} (add it to the fx rates)"
+        return "unknown_currency", f"no exchange rate for {cur} into {currency} (add it to engine.fx_rates in pac.yaml)"
     return None
 
 
