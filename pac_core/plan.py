@@ -16,6 +16,8 @@ from pac_core.scopes import EVERYTHING, Scope
 from pac_core.text import fold_alnum
 from pac_core.window import Window
 
+MAX_RANK = 999      # the highest priority rank the CRMs hold (Salesforce PAC_Priority__c is a 3-digit Number)
+
 
 class SegmentKind(StrEnum):
     HORIZONTAL = "horizontal"   # geography: région, territoire, département
@@ -260,6 +262,10 @@ def check_invariants(plan: Plan) -> list[Problem]:
             if st.rank is None or st.rank < 1:
                 out.append(Problem(f"{at}.status.rank", "a prioritised axis needs a rank >= 1",
                                    "add rank: 1 for the first priority"))
+            elif st.rank > MAX_RANK:
+                out.append(Problem(f"{at}.status.rank", f"rank {st.rank} is above {MAX_RANK}, the highest the CRMs' "
+                                   "priority field holds (Salesforce PAC_Priority__c: 3 digits)",
+                                   f"give a rank from 1 to {MAX_RANK}"))
             elif st.rank in ranks:
                 out.append(Problem(f"{at}.status.rank", f"rank {st.rank} is also given to {ranks[st.rank]}",
                                    "give each prioritised axis its own rank"))
@@ -343,8 +349,15 @@ def _check_context(plan: Plan, out: list[Problem], segment_ids: set[str], axis_i
 
 
 def _unique(out: list[Problem], where: str, ids: list[str]) -> None:
-    seen: set[str] = set()
+    """Each id once, letter case aside: the CRMs match pac's keys without case (a Salesforce external id that is
+    unique is case-insensitive unless declared otherwise: ``A-01`` and ``a-01`` would be one record)."""
+    seen: dict[str, str] = {}
     for i, item in enumerate(ids):
-        if item in seen:
+        other = seen.get(item.casefold())
+        if other == item:
             out.append(Problem(f"{where}[{i}].id", f"id {item!r} is used twice", "give each one its own id"))
-        seen.add(item)
+        elif other is not None:
+            out.append(Problem(f"{where}[{i}].id", f"id {item!r} differs from {other!r} only in letter case, and the "
+                               "CRMs match ids without case (they would be one record)",
+                               "give each one its own id"))
+        seen.setdefault(item.casefold(), item)

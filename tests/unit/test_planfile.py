@@ -227,6 +227,24 @@ class TestPlanText:
         (line,) = text_problems(doubled)
         assert line.startswith("t.pac.yaml:21 actions[1].id: id 'A-01' is used twice")
 
+    def test_ids_differing_only_in_case_are_refused(self) -> None:
+        """a-01 beside A-01: the CRMs match keys without case (Salesforce's unique external id PAC_Key__c), so both
+        actions would be one record and one of them vanish from the CRM. Failed before: the plan was OK."""
+        doubled = MINIMAL + MINIMAL[MINIMAL.index("  - id: A-01"):].replace("id: A-01", "id: a-01", 1)
+        (line,) = text_problems(doubled)
+        assert line.startswith("t.pac.yaml:21 actions[1].id: id 'a-01' differs from 'A-01' only in letter case")
+        assert "give each one its own id" in line
+
+    def test_a_rank_above_what_the_crms_hold_is_refused(self) -> None:
+        """Salesforce's PAC_Priority__c holds 3 digits: rank 1000 would be refused there every night (and hold back
+        the axis's actions). Failed before: the plan was OK."""
+        status = "    status: {state: prioritised, rank: 1000}\n"
+        ranked = MINIMAL.replace("    segment: S-RA\n", "    segment: S-RA\n" + status, 1)
+        assert ranked != MINIMAL
+        (line,) = text_problems(ranked)
+        assert "status.rank: rank 1000 is above 999" in line and "give a rank from 1 to 999" in line
+        assert load_plan_text(ranked.replace("rank: 1000", "rank: 999"), "t.pac.yaml").axes[0].status.rank == 999
+
 
 class TestFrenchSwotKeys:
     """docs/plan-format.md, Segments: the SWOT keys may be written in French (forces, faiblesses...)."""
