@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from sandbox_crm.faults import Fault
@@ -242,9 +242,18 @@ class RecordWrites:
             if isinstance(value, bool):
                 raise bad
             try:
-                return Decimal(str(value))
+                number = Decimal(str(value))
             except InvalidOperation:
                 raise bad from None
+            if not number.is_finite():
+                raise bad
+            if f.precision:       # Number(p, s): rounded to s places, at most p - s digits before the point
+                if f.scale is not None:
+                    number = number.quantize(Decimal(1).scaleb(-f.scale), rounding=ROUND_HALF_UP)
+                if abs(number) >= Decimal(10) ** (f.precision - (f.scale or 0)):
+                    raise SaveError("NUMBER_OUTSIDE_VALID_RANGE", f"{f.label or f.name}: value outside of valid "
+                                     f"range on numeric field: {value}", [f.name])
+            return number
         if f.type == "date":
             try:
                 return date.fromisoformat(str(value))
