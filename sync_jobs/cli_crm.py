@@ -128,8 +128,9 @@ def _is_settings(doc: Document) -> bool:
     return isinstance(data, dict) and "crm" not in data and bool({"connectors", "plans"} & set(data))
 
 
-def _check_settings(path: Path) -> None:
-    """The settings file, then every mapping and plan it names, offline: every problem at once, each in its file."""
+def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) -> None:
+    """The settings file, then every mapping and plan it names, offline: every problem at once, each in its file;
+    with ``online``, then every connector's mapping against its CRM (credentials under the connector's prefix)."""
     try:
         settings = load_settings(path, env={})
     except InvalidInput as exc:
@@ -143,12 +144,14 @@ def _check_settings(path: Path) -> None:
             line = load_yaml(path).line(("database_url",))
             problems += [Problem("database_url", p.message, p.fix, file=str(path), line=line) for p in exc.problems]
     mappings: dict[str, tuple[str, str, Any]] = {}
+    docs: dict[str, Document] = {}
     for connector in settings.connectors:
         try:
             doc = load_yaml(connector.mapping)
             parsed, found = registry.crm_spec(_crm_of(doc)).parse_mapping(doc)
             problems += found
             mappings[connector.name] = (connector.name, connector.crm, parsed)
+            docs[connector.name] = doc
         except InvalidInput as exc:
             problems += exc.problems
     warnings: list[str] = []
@@ -163,13 +166,41 @@ def _check_settings(path: Path) -> None:
     if problems:
         _print_problems(problems, path)
         sys.exit(EXIT_BAD_INPUT)
+    if online:
+        for cfg in settings.connectors:
+            problems += _online_problems(cfg, mappings[cfg.name][2], docs[cfg.name], sandbox)
+        if problems:
+            _print_problems(problems, path)
+            sys.exit(EXIT_BAD_INPUT)
     for warning in warnings:
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     n, m = len(settings.connectors), len(settings.plans)
+    checked = ("their mappings checked against their CRMs, their plans too" if online else
+               "their mappings and plans checked too, offline: add --online to check each mapping against its CRM")
     _console().print(textsafe.text(
-        f"{path}: settings OK ({n} connector{'s' if n != 1 else ''}, {m} plan{'s' if m != 1 else ''}; their mappings "
-        "and plans checked too, offline: `pac config check MAPPING --online` checks a mapping against its CRM)",
+        f"{path}: settings OK ({n} connector{'s' if n != 1 else ''}, {m} plan{'s' if m != 1 else ''}; {checked})",
         style="green"))
+
+
+def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool) -> list[Problem]:
+    """One configured connector's mapping checked against its CRM, with the credentials under its own prefix (or a
+    local sandbox CRM's); a CRM error stops the command (exit 4)."""
+    spec = registry.crm_spec(cfg.crm)
+    with _environment(sandbox, cfg.crm, provisioned=True) as base:
+        env = _sandbox_env_for(cfg, base) if sandbox else connector_env(base)
+        try:
+            connector = _secrets_registered(registry.connect(cfg.crm, cfg.name, parsed, env, prefix=cfg.prefix))
+            try:
+                return spec.check_mapping_online(parsed, connector, doc)
+            finally:
+                connector.close()
+        except InvalidInput as exc:      # the connector's own configuration (its credential variables)
+            named = [p if p.path.startswith(cfg.name) else dataclasses.replace(p, path=f"{cfg.name} {p.path}".strip())
+                     for p in exc.problems]
+            return named
+        except ConnectorError as exc:
+            _fail_crm(exc)
+            return []
 
 
 @click.command("check")
@@ -185,7 +216,7 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
         if doc.data is None or doc.data == {}:
             raise InvalidInput(Problem("", "the file is empty", EMPTY_FIX, file=str(mapping)))
         if _is_settings(doc):
-            _check_settings(mapping)
+            _check_settings(mapping, online=online, sandbox=sandbox)
             return
         crm = _crm_of(doc)
     except InvalidInput as exc:

@@ -106,6 +106,35 @@ class TestSettingsCheck:
         code, out = run("config", "check", str(ROOT / "config" / "pac.yaml"))
         assert code == 0 and "settings OK (2 connectors, 1 plan" in out, out
 
+    def test_online_checks_every_mapping_against_its_crm(self, tmp_path: Path) -> None:
+        """`pac config check pac.yaml --online` (here --sandbox) checks each named mapping against its CRM: a field
+        the org lacks is named with the mapping's file and line and the command exits 2; without credentials each
+        connector says which variables to set. Failed before (ops audit F6): the flag was ignored, "settings OK",
+        exit 0, and the sync then counted nothing."""
+        shipped = (ROOT / "config" / "pac.yaml").read_text(encoding="utf-8")
+        (tmp_path / "plan.pac.yaml").write_text(
+            (ROOT / "config" / "plans" / "example.pac.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        mapping = (ROOT / "config" / "mappings" / "salesforce.demo.yaml").read_text(encoding="utf-8")
+        assert "industry: Industry" in mapping
+        (tmp_path / "salesforce.demo.yaml").write_text(mapping.replace("industry: Industry", "industry: Industri"),
+                                                       encoding="utf-8")
+        (tmp_path / "hubspot.default.yaml").write_text(
+            (ROOT / "config" / "mappings" / "hubspot.default.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        settings = tmp_path / "pac.yaml"
+        settings.write_text(shipped.replace("mappings/", "").replace("plans/example.pac.yaml", "plan.pac.yaml"),
+                            encoding="utf-8")
+        code, out = run("config", "check", str(settings))
+        assert code == 0 and "add --online" in out, out
+        code, out = run("config", "check", str(settings), "--sandbox")
+        line = next(i for i, text in enumerate(mapping.splitlines(), 1) if "industry: Industry" in text)
+        assert code == 2 and f"{tmp_path / 'salesforce.demo.yaml'}:{line} accounts.industry" in out, out
+        assert "'Industry'" in out and "1 problem(s)" in out, out
+        code, out = run("config", "check", str(ROOT / "config" / "pac.yaml"), "--online",
+                        env={"PAC_SF_AUTH": "", "PAC_HS_ACCESS_TOKEN": ""})
+        assert code == 2 and "sf-main" in out and "PAC_SF_AUTH" in out and "hs-west" in out, out
+        code, out = run("config", "check", str(ROOT / "config" / "pac.yaml"), "--sandbox")
+        assert code == 0 and "checked against their CRMs" in out, out
+
     def test_a_bad_cron_and_a_broken_plan_are_located(self, tmp_path: Path) -> None:
         """A cron of 4 fields and a plan whose axis names an unknown segment: both reported, each in its file."""
         shipped = (ROOT / "config" / "pac.yaml").read_text(encoding="utf-8")
