@@ -173,20 +173,25 @@ def run(ctx: RunContext, steps_: tuple[Step, ...] = STEPS) -> RunResult:
             step.run(ctx)
             ctx.result.timings[step.timing] = ctx.result.timings.get(step.timing, 0.0) + time.perf_counter() - tick
     except (QuotaExhausted, SchemaError, AuthError, TransientError, RateLimited, ConnectorError) as exc:
-        ctx.status, error = stopped_by(exc)
+        ctx.status, error = stopped_by(exc, mappings=[ctx.settings.connector(n).mapping for n in ctx.names],
+                                       settings=ctx.settings.source or "pac.yaml")
         ctx.result.errors.append(error)
     steps.tally(ctx)
     steps.checkpoint(ctx)
     return ctx.result
 
 
-def stopped_by(exc: Exception) -> tuple[RunStatus, str]:
-    """The status of a run a CRM stopped, and the error it reports."""
+def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = "pac.yaml") -> tuple[RunStatus, str]:
+    """The status of a run a CRM stopped, and the error it reports (``mappings``: the run's mapping files, which a
+    field the CRM lacks is most often a typo of)."""
     if isinstance(exc, QuotaExhausted):
         return RunStatus.QUOTA_STOPPED, (f"stopped before exceeding the configured share of the daily API "
                                          f"allocation: {exc} (the next run resumes where this one stopped)")
     if isinstance(exc, SchemaError):
-        return RunStatus.BAD_INPUT, f"CRM schema: {exc} (run `pac crm provision`)"
+        where = f" ({', '.join(str(m) for m in mappings)})" if mappings else ""
+        return RunStatus.BAD_INPUT, (f"CRM schema: {exc} (a field of the mapping{where}: `pac config check "
+                                     f"{settings} --online` names its line and the fix; a PAC object or field: "
+                                     "`pac crm provision`)")
     if isinstance(exc, AuthError):
         return RunStatus.CRM_UNREACHABLE, f"credentials refused: {exc}"
     if isinstance(exc, RequestRefused):     # reached, and refused as invalid: the same request fails again (exit 2)
