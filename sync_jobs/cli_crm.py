@@ -345,7 +345,8 @@ def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandb
 @click.command("provision")
 @click.argument("target", type=click.Choice(CRMS))
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Field mapping file (default: the shipped one).")
+              help="Field mapping file (default: each configured connector of that CRM, with its own mapping and "
+                   "credentials; else the shipped one).")
 @click.option("--dry-run", is_flag=True, help="Only say what would be created.")
 @click.option("--sandbox", is_flag=True, help="Use the local sandbox CRM (a try-out, no account).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
@@ -357,14 +358,40 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
     Exit 0 when the check after provisioning is clean; 2 when something is still missing (each item
     printed with its fix, e.g. properties the mapping reads, which are the CRM's own and never created).
     """
-    mapping = mapping or _default_mapping(target, sandbox)
     console = _console()
     if sandbox:
         console.print(textsafe.text(SANDBOX_FRESH, style="yellow"))
+    targets = [] if mapping or sandbox else _configured(target)
+    if not targets:
+        targets = [(f"{target}-cli", mapping or _default_mapping(target, sandbox), None)]
+    worst = 0
+    for name, path, prefix in targets:
+        worst = max(worst, _provision_one(target, name, path, prefix, dry_run=dry_run, sandbox=sandbox, lang=lang,
+                                          named=len(targets) > 1 or not name.endswith("-cli")))
+    if worst:
+        sys.exit(worst)
+
+
+def _configured(crm: str) -> list[tuple[str, Path, str | None]]:
+    """The configured connectors of ``crm`` (PAC_CONFIG, else the shipped settings): name, mapping, prefix; none
+    when there are no usable settings."""
+    try:
+        settings = load_settings(os.environ.get("PAC_CONFIG") or default_settings_path())
+    except (InvalidInput, OSError):
+        return []
+    return [(c.name, Path(c.mapping), c.prefix) for c in settings.connectors if c.crm == crm]
+
+
+def _provision_one(target: str, name: str, mapping: Path, prefix: str | None, *, dry_run: bool, sandbox: bool,
+                   lang: str | None, named: bool) -> int:
+    """One CRM provisioned (or, ``dry_run``, what would be); 0 when the check after it is clean, else 2."""
+    console = _console()
+    who = f"{name} ({target}, {mapping})" if named else target
     remaining: list[Any] = []
-    with _environment(sandbox, target) as env:
+    with _environment(sandbox, target) as base:
+        env = base if sandbox else connector_env(base)
         try:
-            connector = _build(target, mapping, env)
+            connector = _secrets_registered(registry.build(target, name, mapping, env, prefix=prefix))
             connector.labels_language = lang or _plan_language()
             try:
                 if dry_run:
@@ -377,12 +404,15 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
                 connector.close()
         except ConnectorError as exc:
             _fail_crm(exc)
+    if named:
+        console.print(textsafe.text(f"{who}:", style="bold"))
     for line in lines or ["nothing to do: the CRM already has every PAC object and field"]:
         console.print(textsafe.text(line))
     if dry_run:
-        return
+        return 0
     if remaining:
-        _print_issues(target, remaining, "issue(s) left after provisioning")
-        sys.exit(EXIT_BAD_INPUT)
-    console.print(textsafe.text(f"{target}: checked after provisioning: the CRM has every object and field the mapping "
-                       "needs", style="green"))
+        _print_issues(who, remaining, "issue(s) left after provisioning")
+        return EXIT_BAD_INPUT
+    console.print(textsafe.text(f"{who}: checked after provisioning: the CRM has every object and field the mapping "
+                                "needs", style="green"))
+    return 0

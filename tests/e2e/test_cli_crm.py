@@ -9,6 +9,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from sandbox_crm.run import sandbox_env
+from sandbox_crm.salesforce import SalesforceApi
+from sandbox_crm.server import SandboxServer
 from sync_jobs.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,3 +243,26 @@ class TestCrmCommands:
         code, out = run("crm", "check", env={**env, "PAC_SF_AUTH": ""})
         assert code == 2 and "sf-main (salesforce): PAC_SF_AUTH is not set (set PAC_SF_AUTH to one of" in out
         assert "CRM error" not in out
+
+    def test_provision_uses_the_configured_connectors_mapping(self, tmp_path: Path) -> None:
+        """`pac crm provision salesforce` with settings (PAC_CONFIG) provisions each configured Salesforce connector
+        with its own mapping and credentials: a mapped field the org lacks is listed after provisioning (exit 2).
+        Failed before (ops audit F5): it checked the shipped default mapping and answered "the CRM has every object
+        and field the mapping needs", exit 0, while the sync stopped on that field."""
+        mapping = tmp_path / "sf.yaml"
+        text = DEFAULT.read_text(encoding="utf-8")
+        assert "industry: Industry" in text
+        mapping.write_text(text.replace("industry: Industry", "industry: Industri"), encoding="utf-8")
+        plan = tmp_path / "plan.pac.yaml"
+        plan.write_text((ROOT / "config" / "plans" / "example.pac.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        settings = tmp_path / "pac.yaml"
+        settings.write_text(f"connectors:\n  - {{name: sf-acme, crm: salesforce, mapping: '{mapping}', "
+                            "env_prefix: PAC_ACME_}\nplans:\n"
+                            "  - {name: p, file: plan.pac.yaml, connectors: [sf-acme]}\n",
+                            encoding="utf-8")
+        with SandboxServer([SalesforceApi(None, provisioned=False)]) as server:
+            env = {k.replace("PAC_SF_", "PAC_ACME_", 1): v for k, v in sandbox_env(server).items()}
+            code, out = run("crm", "provision", "salesforce", env={**env, "PAC_CONFIG": str(settings)})
+        assert code == 2, out
+        assert f"sf-acme (salesforce, {mapping})" in out and "created object PAC_Axis__c" in out, out
+        assert "Industri" in out and "has every object and field" not in out, out
