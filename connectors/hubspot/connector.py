@@ -548,14 +548,13 @@ class HubSpotConnector:
 
     def keeps(self, target: Target) -> frozenset[str]:
         """The logical fields of this portal's PAC records and companies (of the extended fields, the axis's
-        ``won_revenue`` and ``baseline``), less the axis properties the portal lacks (``lacking``: the axis gained
-        properties since pac_axis was first provisioned, actions none)."""
+        ``won_revenue`` and ``baseline``, the action's ``text``), less the properties the portal lacks (``lacking``:
+        the objects gained properties since they were first provisioned)."""
         if target is Target.ACCOUNT:
             return frozenset(COMPANY_PROPS)
-        if target is Target.ACTION:
-            return frozenset(ACTION_PROPS)
         lacking = self.lacking(target)
-        return frozenset(k for k, p in AXIS_PROPS.items() if p.name not in lacking)
+        return frozenset(k for k, p in (ACTION_PROPS if target is Target.ACTION else AXIS_PROPS).items()
+                         if p.name not in lacking)
 
     def lacking(self, target: Target) -> frozenset[str]:
         """The PAC properties of ``target``'s custom object the portal lacks: a portal provisioned by an older pac,

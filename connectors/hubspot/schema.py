@@ -50,6 +50,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_roi": ("ROI", "ROI"),
     "pac_done": ("Done", "Réalisé"),
     "pac_axis_key": ("Axis key", "Clé de l'axe"),
+    "pac_text": ("Action statement", "Énoncé de l'action"),
 }
 PROGRESS_LABELS = {"axis": ("Additional revenue progress (%)", "Avancement du CA supplémentaire (%)")}
 STATUS_LABELS = {"axis": ("Axis status", "Statut de l'axe"), "action": ("Action status", "Statut de l'action")}
@@ -158,14 +159,17 @@ ACTION_PROPS: dict[str, Prop] = {**_COMMON,
                                               tuple(s.value for s in ActionStatus), labels=STATUS_LABELS["action"]),
                                  "target": _p("pac_target", "Target", "number", labels=TARGET_LABELS["action"]),
                                  "done": _p("pac_done", "Done", "number"),
-                                 "axis_key": _p("pac_axis_key", "Axis key", "string")}
+                                 "axis_key": _p("pac_axis_key", "Axis key", "string"),
+                                 # the whole statement: pac_name, the record's title, is cut at 80 characters
+                                 "text": Prop("pac_text", "Action statement", "string", "textarea")}
 COMPANY_PROPS: dict[str, Prop] = {"axes": _p("pac_axes", "PAC axes targeting this company", "string",
                                               labels=AXES_LABELS["companies"]),
                                   "target": _p("pac_target", "Targeted by the PAC", "bool",
                                                labels=TARGET_LABELS["companies"]),
                                   "last_synced": _COMMON["last_synced"]}
 # Fallback: the action's figures on its task; these HubSpot task properties are written as well.
-TASK_NATIVE = {"name": "hs_task_subject", "window_end": "hs_timestamp", "status": "hs_task_status"}
+TASK_NATIVE = {"name": "hs_task_subject", "text": "hs_task_body", "window_end": "hs_timestamp",
+               "status": "hs_task_status"}
 # hs_task_status gets only the two values HubSpot's tasks guide documents ("either COMPLETED or NOT_STARTED"): an
 # action in progress is a task not completed yet, a cancelled one a task closed (off the rep's to-do list). The
 # action's own status is the task's pac_status; ``task_status`` reads the two back together.
@@ -173,7 +177,7 @@ TASK_STATUS = {"planned": "NOT_STARTED", "in_progress": "NOT_STARTED", "done": "
 # read back: the two values pac writes, and the finer ones a portal may still offer or an older pac wrote
 TASK_STATUS_BACK = {"NOT_STARTED": "planned", "COMPLETED": "done", "IN_PROGRESS": "in_progress",
                     "WAITING": "in_progress", "DEFERRED": "cancelled"}
-TASK_PROPS: dict[str, Prop] = {k: v for k, v in ACTION_PROPS.items() if k != "name"}
+TASK_PROPS: dict[str, Prop] = {k: v for k, v in ACTION_PROPS.items() if k not in ("name", "text")}
 
 
 def task_status(hs_task_status: str | None, known: str | None) -> str | None:

@@ -210,12 +210,15 @@ class Writer:
 
     def _task_props(self, change: WriteChange) -> dict[str, str] | str:
         native = {f: change.fields[f] for f in TASK_NATIVE if f in change.fields}
-        rest = WriteChange(change.target, change.key, {k: v for k, v in change.fields.items() if k != "name"})
+        rest = WriteChange(change.target, change.key, {k: v for k, v in change.fields.items()
+                                                       if k not in ("name", "text")})
         out = self._props(rest, TASK_PROPS)
         if isinstance(out, str):
             return out
         if "name" in native:
             out["hs_task_subject"] = fmt(None, native["name"])
+        if "text" in native:
+            out["hs_task_body"] = fmt(None, native["text"])
         if "window_end" in native:
             out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), due_instant(native["window_end"]))
         if "status" in native:
