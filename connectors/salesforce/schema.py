@@ -115,9 +115,11 @@ class PacObject:
 
 
 PACE_VALUES = tuple(p.value for p in Pace)
-PACE_LABELS = {"done": ("Done", "Atteint"), "on_track": ("On track", "Dans le rythme"),
-               "at_risk": ("At risk", "À risque"), "late": ("Late", "En retard"),
-               "not_started": ("Not started", "Pas commencé"), "inactive": ("Inactive", "Inactif")}
+# the report's and HubSpot's words (one verdict wherever a manager reads it): "late" is a window closed with the
+# target missed, so "Missed" / « Manquée », not "Late" / « En retard », which reads as still catching up
+PACE_LABELS = {"done": ("Done", "Terminée"), "on_track": ("On track", "Dans les temps"),
+               "at_risk": ("At risk", "À risque"), "late": ("Missed", "Manquée"),
+               "not_started": ("Not started", "À venir"), "inactive": ("Inactive", "Inactive")}
 
 _KEY = PacField("PAC_Key__c", "PAC Key", "Text", length=255, external_id=True, unique=True,
                 description="Stable key written by pac (plan:id); the upsert key.", label_fr="Clé PAC")

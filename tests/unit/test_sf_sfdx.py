@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from connectors.salesforce.mapping import load_mapping
+from connectors.hubspot.schema import OPTION_LABELS
 from connectors.salesforce.schema import PAC_OBJECTS
+from sync_jobs.report.i18n import ENUMS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "force-app" / "main" / "default"
@@ -89,6 +91,18 @@ class TestRenderedSource:
                 root = _parse(path)
                 assert root.findtext(f"{NS}label") == f.label_fr
                 assert _texts(root, "masterLabel") == list(f.values)     # API values stay stable
+
+
+    def test_pace_reads_the_same_in_salesforce_hubspot_and_the_report(self) -> None:
+        """One verdict wherever a manager looks: Salesforce's pace labels (English and French), HubSpot's options and
+        the report's words. Failed before (write-back audit F4): 'late' was « En retard » in Salesforce, « Manquée »
+        in HubSpot and the report (whose glossary says: window closed, target missed)."""
+        salesforce = {(obj.name, v): (en, fr) for obj in PAC_OBJECTS for f in obj.fields if f.name == "PAC_Pace__c"
+                      for v, en, fr in zip(f.values, f.value_labels, f.value_labels_fr, strict=True)}
+        assert {name for name, _ in salesforce} == {"PAC_Axis__c", "PAC_Action__c"}
+        for (_, value), labels in salesforce.items():
+            assert labels == OPTION_LABELS[value] == (ENUMS["pace"]["en"][value], ENUMS["pace"]["fr"][value]), value
+        assert ("PAC_Action__c", "late") in salesforce and salesforce["PAC_Action__c", "late"] == ("Missed", "Manquée")
 
 
 class TestAccessModel:

@@ -34,16 +34,16 @@ function axis(id, key, name, pct, pace, paceLabel, done, target, revenue, object
 function axesData(count = 2) {
     const edges = [
         axis('a00000000000001AAA', 'pac-2027-durand:AX-RA-DORM', 'AX-RA-DORM Réactiver les clients dormants', 62,
-            'on_track', 'Dans le rythme', 7, 15, '93 000 €', '150 000 €', [
+            'on_track', 'Dans les temps', 7, 15, '93 000 €', '150 000 €', [
                 action('a01000000000001AAA', 'A-01 Visiter 10 clients dormants du Rhône', 6, 10, 60, 'on_track',
-                    'Dans le rythme', 'Paul Durand'),
+                    'Dans les temps', 'Paul Durand'),
                 action('a01000000000002AAA', 'A-02 Relancer les devis ouverts des dormants', 1, 5, 20, 'late',
-                    'En retard', 'Julie Martin')
+                    'Manquée', 'Julie Martin')
             ], '141 000 €', '48 000 €'),
         axis('a00000000000002AAA', 'pac-2027-durand:AX-SO-MAINT', 'AX-SO-MAINT Contrats de maintenance', 250,
-            'done', 'Atteint', 12, 12, '50 000 €', '20 000 €', [
+            'done', 'Terminée', 12, 12, '50 000 €', '20 000 €', [
                 action('a01000000000003AAA', 'A-03 Proposer un contrat de maintenance à 12 clients', 12, 12, 100,
-                    'done', 'Atteint', 'Paul Durand')
+                    'done', 'Terminée', 'Paul Durand')
             ])
     ].slice(0, count);
     return { uiapi: { query: { PAC_Axis__c: { edges } } } };
@@ -108,10 +108,10 @@ describe('c-pac-plan', () => {
         expect(bars).toHaveLength(3);
         expect(bars[0].style.width).toBe('62%');
         expect(bars[0].className).toContain('pace_on-track');
-        expect(axes[0].querySelector('[data-pace]').textContent).toBe('Dans le rythme');
+        expect(axes[0].querySelector('[data-pace]').textContent).toBe('Dans les temps');
         const actions = axes[0].querySelectorAll('li.action');
         expect(actions).toHaveLength(2);
-        expect(actions[1].querySelector('[data-pace]').textContent).toBe('En retard');
+        expect(actions[1].querySelector('[data-pace]').textContent).toBe('Manquée');
         expect(actions[1].querySelector('[data-bar]').className).toContain('pace_late');
         expect(actions[1].querySelector('.meta').textContent).toContain('Julie Martin');
         expect(axes[0].querySelector('.figures').textContent).toContain('7 / 15');
