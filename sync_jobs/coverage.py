@@ -6,7 +6,7 @@ failure: the plan is valid, and the action may be measured later (a mapping chan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,30 @@ def unmeasured(plan: Plan, connectors: Sequence[tuple[str, str, Any]]) -> list[s
         out.append(f"action {action.id} counts {kind.value!r} activities, which none of the plan's connectors reads "
                    f"({names}): it will stay at 0 whatever is done. To measure it: {fixes}; or count another "
                    "activity")
+    return out
+
+
+def unmeasured_for_owners(plan: Plan, connectors: Sequence[tuple[str, str, Any]],
+                          users_of: Mapping[str, set[str]]) -> list[str]:
+    """One warning per action that some connector of the plan measures, but none of those its owner works in (is
+    a user of): a rep who is a HubSpot user only, with an action counting activities only the Salesforce mapping
+    reads, stays at 0 (their records are in HubSpot). Actions whose owner is a user of no connector are left to
+    the other warnings (an unknown owner)."""
+    if not connectors or any(not hasattr(m, "activity_types") for _, _, m in connectors):
+        return []
+    types = {name: m.activity_types() for name, _, m in connectors}
+    readable = set().union(*types.values())
+    out = []
+    for action in plan.actions:
+        kind, who = action.activity_type, action.who.lower()
+        homes = [(name, crm, m) for name, crm, m in connectors if who in users_of.get(name, set())]
+        if kind not in readable or not homes or any(kind in types[name] for name, _, _ in homes):
+            continue
+        where = ", ".join(f"{name} ({crm})" for name, crm, _ in homes)
+        fixes = "; ".join(f"{name}: {m.activity_type_fix(kind)}" for name, _, m in homes)
+        out.append(f"action {action.id} counts {kind.value!r} activities, but its owner {action.who} works only in "
+                   f"{where}, which does not read them: it will stay at 0 whatever is done. To measure it: {fixes}; "
+                   "or count another activity")
     return out
 
 

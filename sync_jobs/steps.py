@@ -16,7 +16,7 @@ from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
-from sync_jobs.coverage import connector_mappings, unmeasured
+from sync_jobs.coverage import connector_mappings, unmeasured, unmeasured_for_owners
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.pull import pull_connector
 from sync_jobs.run_advice import kept_advice
@@ -108,6 +108,10 @@ def route(ctx: RunContext) -> None:
     ctx.desired = diff.desired_state(ctx.effective, ctx.evaluation)
     users_of = {n: ctx.store.user_emails(n) for n in names}
     ctx.routes = diff.route(ctx.effective, names, users_of)
+    for warning in unmeasured_for_owners(ctx.effective, connector_mappings([(n, ctx.connectors[n]) for n in names]),
+                                         users_of):
+        ctx.result.unmeasured.append(warning)
+        event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
     ctx.written, ctx.result.drift = drifted(ctx.written, ctx.pulled.edits, ctx.desired, ctx.routes)
     ctx.accounts = account_changes(ctx)
 
