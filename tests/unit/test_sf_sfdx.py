@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.salesforce.mapping import load_mapping
 from connectors.hubspot.schema import OPTION_LABELS
+from connectors.salesforce.mapping import load_mapping
 from connectors.salesforce.schema import PAC_OBJECTS
 from sync_jobs.report.i18n import ENUMS
 
