@@ -97,3 +97,29 @@ class TestTaskSection:
         [problem] = check_mapping_offline(path)
         assert (problem.line, problem.path) == (3, "activities.tasks.enabled")
         assert "no task would count" in problem.message and "activities.tasks.types" in problem.fix
+
+
+class TestTasksReading:
+    """``Connector.reading`` of activities (a change makes the next sync read every activity again): the tasks
+    section counts only while tasks are read, so shipping it changed nothing for portals that do not read them."""
+
+    @staticmethod
+    def _reading(**tasks):
+        from connectors.base import ObjectKind
+        from connectors.hubspot.connector import HubSpotConnector
+
+        m = load_mapping()
+        m = m.model_copy(update={"activities": m.activities.model_copy(update={
+            "tasks": m.activities.tasks.model_copy(update=tasks)})})
+        return HubSpotConnector("hs", m, None).reading(ObjectKind.ACTIVITIES)   # type: ignore[arg-type]
+
+    def test_disabled_tasks_leave_the_reading_as_before_them(self):
+        """The shipped mapping's activities reading is the one pac gave before the tasks section existed (computed
+        on the previous commit, e7102f4): no portal reads all its activities again for it."""
+        assert self._reading() == "6:fbcc99f352074dd4"
+        assert self._reading(subjects={}, types={"CALL": ActivityType.CALL}) == self._reading()
+
+    def test_enabling_or_editing_read_tasks_changes_it(self):
+        on = self._reading(enabled=True)
+        assert on != self._reading()
+        assert self._reading(enabled=True, default_type=ActivityType.MEETING) != on
