@@ -216,9 +216,9 @@ class TaskMap(_Model):
     title: str = "hs_task_subject"
     owner: str = "hubspot_owner_id"
     type_property: str | None = "hs_task_type"
-    # hs_task_type -> pac type. None by default: a completed CALL or EMAIL task often stands beside the call or e-mail
-    # logged from it (the task queue logs one), which already counts; list them for a team that logs its calls and
-    # e-mails only as completed tasks
+    # hs_task_type -> pac type. None by default: a CALL or EMAIL task is usually worked by calling or e-mailing from
+    # HubSpot, which logs a call or e-mail of its own that already counts; list them for a team that logs its calls
+    # and e-mails only as completed tasks
     types: dict[str, ActivityType] = Field(default_factory=dict)
     subjects: dict[str, ActivityType] = Field(default_factory=lambda: {
         "Relance devis": ActivityType.QUOTE_FOLLOW_UP, "Relance de devis": ActivityType.QUOTE_FOLLOW_UP,
