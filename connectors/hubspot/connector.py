@@ -3,9 +3,9 @@
 Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 
 * incremental pulls read what changed at or after ``since - overlap_minutes`` (``hs_lastmodifieddate``);
-* activities (meetings, calls, and e-mails when the mapping reads them) and deals are linked to a company through
-  associations v4 read in batches of 1,000; with several companies the **primary** association wins (recognised
-  by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the company with the smallest id;
+* activities (meetings, calls, and e-mails and tasks when the mapping reads them) and deals are linked to a company
+  through associations v4 read in batches of 1,000; with several companies the **primary** association wins
+  (recognised by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the smallest company id;
   an engagement with no company takes the primary company of its contacts (engagement -> contacts, then
   contacts -> companies of type 1: two more association reads per 1,000 such engagements, none when every
   engagement has a company; contacts with different primary companies: the smallest id); an engagement linked to
@@ -20,6 +20,8 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 * a merge makes a new company or deal whose ``hs_merged_object_ids`` lists the ids merged into it: those ids
   leave search without being archived, and are emitted as deleted records with the merged record, so the
   store retires them on the same run (no account twice, no won revenue counted two or three times);
+* pac's own tasks (the fallback write-back's, each with its ``pac_key``) are no visit reports: the tasks search
+  leaves them out where the portal has that property, and the task reader drops any read otherwise;
 * deals take won / lost / open from the pipelines API, their company and line items from associations;
 * users are the portal's owners (``/crm/v3/owners``), active and archived (deactivated users) on every pull: one
   object read in two lists, usually one call each, so a rep who left is inactive the next night.
@@ -187,8 +189,11 @@ class HubSpotConnector:
         mapping's section for it; for deals also what the portal's pipelines say each stage means (read once per
         run anyway: a stage an admin turns into "closed won" re-reads every deal)."""
         m = self.mapping
+        # tasks disabled normalise nothing: their section is left out, so adding it (or editing it while off) does not
+        # make every portal read all its activities again
+        activities = m.activities.model_dump(mode="json", exclude=None if m.activities.tasks.enabled else {"tasks"})
         parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: m.companies.model_dump(mode="json"),
-                                        ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json")}
+                                        ObjectKind.ACTIVITIES: activities}
         if kind is ObjectKind.DEALS:
             parts[kind] = [m.deals.model_dump(mode="json"),
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
@@ -253,7 +258,7 @@ class HubSpotConnector:
         if object_type == "companies":
             self._accounts_full = self._accounts_full or since_ms is None
             self._merge_winners.clear()      # this run's merges: noted by its company read, used by the next pulls
-        props = self._props(object_type)
+        props = sorted({*self._props(object_type), *spec.extra_props})
         skip: list[tuple[int, int]] = []
         if spec.own_writes and since_ms is not None:
             # pac writes this object (companies: their PAC properties): an incremental read leaves out the spans
@@ -262,7 +267,8 @@ class HubSpotConnector:
             # those seconds (or between pac's pull and pac's write of it) is read by the full reconciliation.
             own = [to_ms(at) for at in own_stamps(self._written, Target.ACCOUNT).values()]
             skip = own_write_spans(own, since_ms)
-        live = search_modified(self.transport, object_type, props, since_ms, filters=spec.filters(self.mapping),
+        filters = spec.filters(self.mapping) + (self._not_pac_keyed(object_type) if spec.pac_keyed else [])
+        live = search_modified(self.transport, object_type, props, since_ms, filters=filters,
                                page_size=spec.page_size, skip=skip)
         lines_too = spec.lines and self.mapping.deals.line_items
 
@@ -275,6 +281,7 @@ class HubSpotConnector:
             if since_ms is not None and spec.company else []
         by_lines = lines_too and since_ms is not None
         seen: set[str] = set()
+        pac_own = 0     # pac's own tasks read and left out
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
         for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
             for obj in buffer:
@@ -287,7 +294,11 @@ class HubSpotConnector:
                     # its children need no new read whenever it changes (also noted on a full company read: the
                     # activities and deals may still be read incrementally)
                     self._merge_winners[str(i)] = _created_ms(obj)
-                yield companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)), obj, self.name)
+                record = companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)), obj, self.name)
+                if record is None:      # one of pac's own tasks: no record of its own
+                    pac_own += 1
+                    continue
+                yield record
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
         if winners:
@@ -308,6 +319,7 @@ class HubSpotConnector:
                 deals = {str(to["toObjectId"]) for tos in owners.values() for to in tos} - seen
                 yield from self._read_by_id(spec, sorted(deals), props, convert, lines_too)
         if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
+            self._left_out(object_type, pac_own)
             return
         # Deleted visit reports and won deals must stop counting at once: archived engagements, companies and deals
         # are listed on every pull (one call per 100 archived records: HubSpot's list has no "archived since"
@@ -317,9 +329,28 @@ class HubSpotConnector:
             if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
                 continue
             record = convert(obj | {"archived": True}, None, ())
+            if record is None:
+                pac_own += 1
+                continue
             yield _deleted(record, obj, self.name)
             if spec.merges:
                 yield from self._merged_away(spec, obj)
+        self._left_out(object_type, pac_own)
+
+    def _left_out(self, object_type: str, own: int) -> None:
+        if own:
+            log.info("%s: %d of pac's own %s (the fallback write-back's, carrying %s) left out: no visit reports",
+                     self.name, own, object_type, KEY)
+
+    def _not_pac_keyed(self, object_type: str) -> list[dict[str, Any]]:
+        """The search filter leaving out pac's own records of ``object_type`` (tasks: the fallback write-back's, one
+        per action, each with its ``pac_key``), where they can exist: a portal written in fallback mode whose tasks
+        have that property (a filter on a property the portal lacks would be refused). Both are known to the run
+        anyway (the schemas list and the tasks' properties, read once and kept), so this costs no call. Elsewhere
+        the task reader drops any record carrying a ``pac_key`` (``normalise.task_reader``)."""
+        if not self.fallback() or KEY not in self.property_names(object_type):
+            return []
+        return [{"propertyName": KEY, "operator": "NOT_HAS_PROPERTY"}]
 
     def _read_by_id(self, spec: HsObject, ids: Sequence[str], props: list[str], convert: Convert,
                     lines_too: bool) -> Iterator[Record | Rejected]:
@@ -338,8 +369,11 @@ class HubSpotConnector:
         companies = self._companies(spec, got)
         lines = self._lines(got) if lines_too else NO_LINES
         for obj in found:
-            yield companies.checked(convert(lines.restamped(obj), companies.get(obj["id"]), lines.of(obj["id"])),
-                                    obj, self.name)
+            record = companies.checked(convert(lines.restamped(obj), companies.get(obj["id"]), lines.of(obj["id"])),
+                                       obj, self.name)
+            if record is None:      # one of pac's own tasks
+                continue
+            yield record
             if spec.merges:
                 yield from self._merged_away(spec, obj)
 
@@ -689,11 +723,12 @@ class Companies:
     def get(self, record_id: Any) -> str | None:
         return self.of.get(str(record_id))
 
-    def checked(self, record: Record | Rejected, obj: dict[str, Any], source: str) -> Record | Rejected:
+    def checked(self, record: Record | Rejected | None, obj: dict[str, Any], source: str) -> Record | Rejected | None:
         """``record``, or its rejection when its engagement is linked to such contacts only (a record already
-        rejected keeps its own reason)."""
+        rejected keeps its own reason; None, no record, stays None)."""
         reason = self.contact_only.get(str(obj["id"]))
-        if reason is None or isinstance(record, Rejected) or (isinstance(record, Activity) and record.type is None):
+        if reason is None or record is None or isinstance(record, Rejected) or (isinstance(record, Activity)
+                                                                                 and record.type is None):
             return record   # an activity of no counted type (an inbound call) is no plan activity: never rejected
         return Rejected(source, "activities", str(obj["id"]), reason)
 

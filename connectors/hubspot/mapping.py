@@ -10,6 +10,7 @@ the pipeline they are listed under; a stage id from another pipeline is reported
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -68,6 +69,21 @@ CALL_DIRECTIONS = frozenset({"INBOUND", "OUTBOUND"})
 # hs_email_direction and hs_email_status as HubSpot's Emails guide lists them
 EMAIL_DIRECTIONS = frozenset({"EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL"})
 EMAIL_STATUSES = frozenset({"BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT"})
+# hs_task_status: the Tasks guide names COMPLETED and NOT_STARTED and shows WAITING in its example
+# (https://developers.hubspot.com/docs/api/crm/tasks); the property's options add IN_PROGRESS and DEFERRED
+TASK_STATUSES = frozenset({"COMPLETED", "NOT_STARTED", "IN_PROGRESS", "WAITING", "DEFERRED"})
+# hs_task_type as the Tasks guide lists them ("EMAIL, CALL, or TODO"); a portal's options may offer more (the
+# LinkedIn Sales Navigator types LINKED_IN_CONNECT, LINKED_IN_MESSAGE): the online check reads them from the portal
+TASK_TYPES = frozenset({"CALL", "EMAIL", "TODO"})
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def subject_words(text: str) -> str:
+    """A task subject or subject keyword as its words, case, accents and punctuation aside ("Relance de devis -
+    Dupont" -> "relance de devis dupont"): how ``activities.tasks.subjects`` keywords are matched."""
+    return " ".join(_WORD.findall(fold_value(text)))
 
 
 class _Model(BaseModel):
@@ -177,10 +193,54 @@ class EmailMap(_Model):
     no_status: ActivityStatus = ActivityStatus.COMPLETED        # an e-mail logged with no send status was sent
 
 
+class TaskMap(_Model):
+    """HubSpot tasks (``/crm/v3/objects/tasks``) read as activities when ``enabled``: off by default (a portal's to-dos
+    are many, and most are no visit report). HubSpot's Tasks guide (https://developers.hubspot.com/docs/api/crm/tasks):
+    ``hs_timestamp`` is the task's **due date** (required), ``hubspot_owner_id`` the user it is assigned to,
+    ``hs_task_subject`` its title, ``hs_task_status`` COMPLETED or NOT_STARTED (the property also offers IN_PROGRESS,
+    WAITING and DEFERRED), ``hs_task_type`` EMAIL, CALL or TODO (a portal may offer more).
+
+    * **Date**: the due date, as Salesforce Tasks are dated by their ``ActivityDate`` (the date the rep gave, what
+      both CRMs' task views and reports show); ``fallback_start`` (``hs_task_completion_date``, when HubSpot saw the
+      task completed) only when it has none. A portal whose reps leave stale due dates may swap the two.
+    * **Type**: the first keyword of ``subjects`` the subject contains (case, accents and punctuation aside: "Relance
+      de devis Dupont" holds "Relance de devis") wins; else ``types`` by ``hs_task_type`` (compared upper-cased);
+      else ``default_type`` (None: the task is read with no type, counted for no action).
+    * **Status**: ``statuses`` (compared upper-cased): COMPLETED counts, the others are planned (not done); an
+      empty status is ``no_status``; any other value rejects the task (reported, never counted).
+    * pac's own tasks (the fallback write-back's, one per action, carrying ``pac_key``) are never read."""
+
+    enabled: bool = False
+    start: str = "hs_timestamp"
+    fallback_start: str | None = "hs_task_completion_date"
+    title: str = "hs_task_subject"
+    owner: str = "hubspot_owner_id"
+    type_property: str | None = "hs_task_type"
+    # hs_task_type -> pac type. None by default: a CALL or EMAIL task is usually worked by calling or e-mailing from
+    # HubSpot, which logs a call or e-mail of its own that already counts; list them for a team that logs its calls
+    # and e-mails only as completed tasks
+    types: dict[str, ActivityType] = Field(default_factory=dict)
+    subjects: dict[str, ActivityType] = Field(default_factory=lambda: {
+        "Relance devis": ActivityType.QUOTE_FOLLOW_UP, "Relance de devis": ActivityType.QUOTE_FOLLOW_UP,
+        "Quote follow-up": ActivityType.QUOTE_FOLLOW_UP})
+    default_type: ActivityType | None = None
+    status_property: str = "hs_task_status"
+    statuses: dict[str, ActivityStatus] = Field(default_factory=lambda: {
+        "COMPLETED": ActivityStatus.COMPLETED, "NOT_STARTED": ActivityStatus.PLANNED,
+        "IN_PROGRESS": ActivityStatus.PLANNED, "WAITING": ActivityStatus.PLANNED, "DEFERRED": ActivityStatus.PLANNED})
+    no_status: ActivityStatus = ActivityStatus.PLANNED       # a task nobody marked completed is not done
+
+    def read_types(self) -> frozenset[ActivityType]:
+        """The types a task can be read as: those of ``subjects``, ``types`` and ``default_type``."""
+        return frozenset({*self.subjects.values(), *self.types.values(),
+                          *((self.default_type,) if self.default_type else ())})
+
+
 class ActivityMap(_Model):
     meetings: MeetingMap = MeetingMap()
     calls: CallMap = CallMap()
     emails: EmailMap = EmailMap()
+    tasks: TaskMap = TaskMap()
     company_choice: Literal["primary_then_first"] = "primary_then_first"
 
 
@@ -242,9 +302,10 @@ class HubSpotMapping(_Model):
     def activity_types(self) -> frozenset[ActivityType]:
         """The activity types this mapping can read records as (the plan check warns of an action counting
         another): the meeting types and ``default_type`` of enabled meetings, the type of enabled calls."""
-        m, c, e = self.activities.meetings, self.activities.calls, self.activities.emails
+        m, c, e, t = self.activities.meetings, self.activities.calls, self.activities.emails, self.activities.tasks
         types = {*m.types.values(), *((m.default_type,) if m.default_type else ())} if m.enabled else set()
-        return frozenset(types | ({c.type} if c.enabled else set()) | ({e.type} if e.enabled else set()))
+        return frozenset(types | ({c.type} if c.enabled else set()) | ({e.type} if e.enabled else set())
+                         | (t.read_types() if t.enabled else set()))
 
     def activity_type_fix(self, kind: ActivityType) -> str:
         """How to make this mapping read records of ``kind`` (the plan check's advice)."""
@@ -253,8 +314,16 @@ class HubSpotMapping(_Model):
                     "search calls, docs/hubspot.md §2)")
         if kind is self.activities.calls.type and not self.activities.calls.enabled:
             return "enable activities.calls in its mapping"
+        t = self.activities.tasks
+        if not t.enabled:
+            tasks = "set activities.tasks.enabled: true to read HubSpot tasks (opt-in)" + (
+                f": its subjects already read as {kind.value} tasks titled " + ", ".join(
+                    repr(k) for k, v in t.subjects.items() if v is kind) if kind in t.subjects.values() else
+                " and map a task type or subject keyword to it (activities.tasks.types or subjects)")
+        else:
+            tasks = f"map a task type or subject keyword to {kind.value} (activities.tasks.types or subjects)"
         return (f"list the portal's meeting type for it under activities.meetings.types (e.g. 'Relance devis: "
-                f"{kind.value}') in its mapping (docs/hubspot.md §2)")
+                f"{kind.value}'), or {tasks}, in its mapping (docs/hubspot.md §2)")
 
     def read_properties(self) -> dict[str, list[str]]:
         """Object type -> the only properties a pull asks for (HubSpot answers 414 when asked for all)."""
@@ -278,6 +347,9 @@ class HubSpotMapping(_Model):
                                               "direction_property"))
         e = self.activities.emails
         emails = keyed("activities.emails", e, ("start", "title", "owner", "direction_property", "status_property"))
+        t = self.activities.tasks
+        tasks = keyed("activities.tasks", t, ("start", "fallback_start", "title", "owner", "type_property",
+                                              "status_property"))
         deals = keyed("deals", d, ("name", "amount", "currency", "amount_in_home_currency", "close_date", "stage",
                                    "pipeline", "owner", *(() if d.line_items else ("product_property",))))
         lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
@@ -292,6 +364,7 @@ class HubSpotMapping(_Model):
                     "meetings": ("activities.meetings", meetings if m.enabled else []),
                     "calls": ("activities.calls", calls if k.enabled else []),
                     "emails": ("activities.emails", emails if e.enabled else []),
+                    "tasks": ("activities.tasks", tasks if t.enabled else []),
                     "deals": ("deals", deals), "line_items": ("deals.line_items", lines if d.line_items else [])}
         out: dict[str, list[tuple[str, str]]] = {}
         for obj, (section, pairs) in sections.items():
@@ -337,7 +410,34 @@ def parse_mapping(doc: Document) -> tuple[HubSpotMapping | None, list[Problem]]:
     if mapping.companies.postal_code is None and mapping.companies.default_country:
         problems.append(doc.problem(("companies", "postal_code"), "no postal code property: départements "
                                     "and régions cannot be derived", "set it to the portal's zip property"))
+    problems += _task_problems(doc, mapping.activities.tasks)
     return (None if problems else mapping), problems
+
+
+def _task_problems(doc: Document, t: TaskMap) -> list[Problem]:
+    """``activities.tasks`` mistakes that would silently count nothing: a type or status written otherwise than
+    upper-case (HubSpot's values are codes, compared upper-cased), an empty subject keyword (it would match every
+    task), tasks read with nothing they could be read as."""
+    problems: list[Problem] = []
+    for section, codes, what in (("types", t.types, "task type"), ("statuses", t.statuses, "task status")):
+        for code in codes:
+            if code != code.strip().upper():
+                problems.append(doc.problem(("activities", "tasks", section, code),
+                                            f"{what} {code!r}: HubSpot's values are codes compared upper-cased",
+                                            f"write {code.strip().upper()}"))
+    for keyword in t.subjects:
+        if not subject_words(keyword):
+            problems.append(doc.problem(("activities", "tasks", "subjects", keyword),
+                                        "an empty subject keyword would match every task",
+                                        "write the words a task's subject holds, e.g. 'Relance devis'"))
+    if t.enabled and not t.read_types():
+        problems.append(doc.problem(("activities", "tasks", "enabled"),
+                                    "tasks are read but no task type, subject keyword or default_type is mapped: "
+                                    "no task would count",
+                                    "map hs_task_type values under activities.tasks.types (e.g. 'CALL: call') or "
+                                    "keywords under activities.tasks.subjects (e.g. 'Relance devis: "
+                                    "quote_follow_up')"))
+    return problems
 
 
 def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
@@ -430,6 +530,12 @@ def _option_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Pr
                      for i, v in enumerate(e.count_directions)], True, EMAIL_DIRECTIONS),
                    ("emails", e.status_property, "e-mail status",
                     [(f"activities.emails.statuses.{v}", v) for v in e.statuses], True, EMAIL_STATUSES)]
+    t = mapping.activities.tasks
+    if t.enabled:
+        checks += [("tasks", t.type_property, "task type",
+                    [(f"activities.tasks.types.{v}", v) for v in t.types], True, TASK_TYPES),
+                   ("tasks", t.status_property, "task status",
+                    [(f"activities.tasks.statuses.{v}", v) for v in t.statuses], True, TASK_STATUSES)]
     problems: list[Problem] = []
     for obj, prop, what, listed, upper, documented in checks:
         d = connector.property_definitions(obj).get(prop) if prop else None

@@ -12,7 +12,11 @@ Business rules applied here:
   ``hs_call_direction`` is set and not under ``calls.count_directions`` (INBOUND by default: the client rang the
   rep) has no type, so it counts for no action, while one with no direction counts; e-mails (opt-in, mapping
   ``emails``) are read as ``email`` with their status from ``hs_email_status`` (SENT: completed; none: completed;
-  an unlisted one rejects the e-mail). The start is
+  an unlisted one rejects the e-mail); tasks (opt-in, mapping ``tasks``) take their type from a subject keyword
+  (``tasks.subjects``), else ``hs_task_type`` (``tasks.types``), else ``default_type``, their status from
+  ``hs_task_status`` (COMPLETED: completed; NOT_STARTED, IN_PROGRESS, WAITING, DEFERRED: planned), their date from
+  ``hs_timestamp`` (the due date), else ``hs_task_completion_date``; pac's own tasks (``pac_key`` set) are never
+  read. The start is
   ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an engagement with neither is rejected ("no start
   time"), never counted.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
@@ -42,7 +46,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.hubspot.currency import in_home_currency
-from connectors.hubspot.mapping import MERGED_IDS, HubSpotMapping
+from connectors.hubspot.mapping import MERGED_IDS, HubSpotMapping, subject_words
+from connectors.hubspot.schema import KEY
 from pac_core import geography
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Rejected, User
 
@@ -352,6 +357,53 @@ def email_reader(m: HubSpotMapping, source: str) -> ActivityReader:
 
 def to_email(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str | None) -> Activity | Rejected:
     return email_reader(m, source)(obj, account_id)
+
+
+TaskReader = Callable[[dict[str, Any], str | None], Activity | Rejected | None]
+
+
+def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
+    """Task object and its company -> ``Activity`` (or ``Rejected``: no due date nor completion date, a status the
+    mapping does not list; or None: one of pac's own tasks). Its type: the first ``subjects`` keyword its subject
+    holds (words compared case-, accent- and punctuation-free), else ``types`` by ``hs_task_type``, else
+    ``default_type`` (None: read with no type, counted for no action). pac's own tasks, the fallback write-back's
+    (one per action, its ``pac_key`` set: ``schema.KEY``), are no visit report: None, never stored. The search
+    leaves them out already where the portal has that property; this catches any read otherwise (by id, archived)."""
+    tm = m.activities.tasks
+    start_p, fallback_p, title_p, owner_p, type_p, status_p = tm.start, tm.fallback_start, tm.title, tm.owner, \
+        tm.type_property, tm.status_property
+    types, statuses, no_status, default_type = dict(tm.types), dict(tm.statuses), tm.no_status, tm.default_type
+    keywords = tuple((f" {subject_words(k)} ", kind) for k, kind in tm.subjects.items() if subject_words(k))
+    no_start = f"task has no due date ({tm.start}" + (f" and {tm.fallback_start} empty)" if tm.fallback_start
+                                                       else " empty)")
+
+    def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected | None:
+        p = obj.get("properties") or {}
+        get = p.get
+        if get(KEY):
+            return None
+        start = parse_datetime(get(start_p)) or (parse_datetime(get(fallback_p)) if fallback_p else None)
+        if start is None:
+            return Rejected(source, "activities", obj["id"], no_start)
+        code = _code(get, status_p)
+        status = statuses.get(code) if code else no_status
+        if status is None:
+            return Rejected(source, "activities", obj["id"], f"task status {code!r} is not in the mapping "
+                            "(activities.tasks.statuses)")
+        title = str(get(title_p) or "")
+        words = f" {subject_words(title)} " if keywords and title else ""
+        kind = next((k for keyword, k in keywords if keyword in words), None) if words else None
+        if kind is None:
+            kind = types.get(_code(get, type_p), default_type) if type_p else default_type
+        return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, title, None,
+                        bool(obj.get("archived")), _modified(obj, get))
+
+    return read
+
+
+def to_task(obj: dict[str, Any], source: str, m: HubSpotMapping, account_id: str | None
+            ) -> Activity | Rejected | None:
+    return task_reader(m, source)(obj, account_id)
 
 
 def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline]) -> DealReader:

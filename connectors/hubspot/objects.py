@@ -25,8 +25,10 @@ from connectors.hubspot.normalise import (
     deal_reader,
     email_reader,
     meeting_reader,
+    task_reader,
 )
 from connectors.hubspot.reads import MODIFIED, SEARCH_LIMIT
+from connectors.hubspot.schema import KEY
 from pac_core.records import DealLine, Record, Rejected
 
 
@@ -43,8 +45,9 @@ class Deletions(StrEnum):
     NONE = "none"
 
 
-Convert = Callable[[dict[str, Any], str | None, tuple[DealLine, ...]], Record | Rejected]
-"""(object, company id, line items) -> a normalised record."""
+Convert = Callable[[dict[str, Any], str | None, tuple[DealLine, ...]], Record | Rejected | None]
+"""(object, company id, line items) -> a normalised record; None for an object that is no record of pac's (one of
+pac's own tasks)."""
 
 Reader = Callable[[HubSpotMapping, str, Mapping[str, Pipeline]], Convert]
 """(mapping, source, deal pipelines) -> the object's converter, built once per pull of the object."""
@@ -68,13 +71,20 @@ class HsObject:
     merges: bool = False                            # HubSpot merges its records: hs_merged_object_ids retires ids
     pipelines: bool = False                         # needs the deal pipelines (read first: stage meanings)
     filters: Callable[[HubSpotMapping], list[dict[str, Any]]] = lambda _m: []
+    # properties read beside the mapping's (not checked against the portal: HubSpot ignores a requested property
+    # an object type lacks, "If any of the specified properties are not present on the requested object(s), they
+    # will be ignored", the objects API reference)
+    extra_props: tuple[str, ...] = ()
+    # pac writes records of this type (tasks, the fallback write-back's), each with its ``pac_key``: where the portal
+    # has that property the search leaves them out (``NOT_HAS_PROPERTY``), and the reader drops any read otherwise
+    pac_keyed: bool = False
 
 
 def _no_company(read: Callable[[dict[str, Any]], Record | Rejected]) -> Convert:
     return lambda obj, _company, _lines: read(obj)
 
 
-def _no_lines(read: Callable[[dict[str, Any], str | None], Record | Rejected]) -> Convert:
+def _no_lines(read: Callable[[dict[str, Any], str | None], Record | Rejected | None]) -> Convert:
     return lambda obj, company, _lines: read(obj, company)
 
 
@@ -107,6 +117,9 @@ OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "emails", deletions=Deletions.EVERY_PULL, company=True,
              contacts=True, enabled=lambda m: m.activities.emails.enabled, filters=_email_filter,
              reader=lambda m, s, _p: _no_lines(email_reader(m, s))),
+    HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "tasks", deletions=Deletions.EVERY_PULL, company=True,
+             contacts=True, enabled=lambda m: m.activities.tasks.enabled, extra_props=(KEY,), pac_keyed=True,
+             reader=lambda m, s, _p: _no_lines(task_reader(m, s))),
     HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, lines=True,
              pipelines=True, merges=True, filters=_pipeline_filter,
              reader=deal_reader),

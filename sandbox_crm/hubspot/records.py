@@ -28,7 +28,7 @@ ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 
                      ("meetings", "contacts"): 200, ("contacts", "meetings"): 199, ("calls", "contacts"): 194,
                      ("contacts", "calls"): 193, ("contacts", "companies"): 279, ("companies", "contacts"): 280,
                      ("emails", "companies"): 186, ("companies", "emails"): 185, ("emails", "contacts"): 198,
-                     ("contacts", "emails"): 197}
+                     ("contacts", "emails"): 197, ("tasks", "contacts"): 204, ("contacts", "tasks"): 203}
 # HubSpot-defined primary association to a company, per pair: (typeId, label). The typeIds never changed; the labels
 # did on 19 Feb 2024 ("Primary Company" -> "<Object> with Primary Company", developer changelog "Changes to primary
 # labels for HubSpot-defined association labels"). Engagements (meetings, calls...) have no primary company.
@@ -86,9 +86,12 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
     "emails": [("hs_timestamp", "datetime", "date"), ("hubspot_owner_id", "enumeration", "select"),
                ("hs_email_direction", "enumeration", "select"), ("hs_email_status", "enumeration", "select"),
                ("hs_email_subject", "string", "text"), ("hs_email_text", "string", "textarea")],
+    # the Tasks guide's properties (https://developers.hubspot.com/docs/api/crm/tasks: hs_timestamp is the due date),
+    # and hs_task_completion_date, when the task was completed (a plain property here: tests set it)
     "tasks": [("hs_task_subject", "string", "text"), ("hs_task_body", "string", "textarea"),
               ("hs_timestamp", "datetime", "date"), ("hs_task_status", "enumeration", "select"),
-              ("hs_task_priority", "enumeration", "select"), ("hubspot_owner_id", "enumeration", "select")],
+              ("hs_task_priority", "enumeration", "select"), ("hs_task_type", "enumeration", "select"),
+              ("hs_task_completion_date", "datetime", "date"), ("hubspot_owner_id", "enumeration", "select")],
     "line_items": [("name", "string", "text"), ("hs_sku", "string", "text"), ("quantity", "number", "number"),
                    ("price", "number", "number"), ("amount", "number", "number"),
                    ("hs_product_id", "string", "text")],
@@ -116,6 +119,9 @@ STANDARD_LABELS: dict[str, dict[str, str]] = {
     "emails": {"hs_timestamp": "Activity date", "hubspot_owner_id": "Activity assigned to",
                "hs_email_direction": "Email direction", "hs_email_status": "Email send status",
                "hs_email_subject": "Email subject", "hs_email_text": "Email body"},
+    "tasks": {"hs_task_subject": "Task Title", "hs_task_body": "Notes", "hs_timestamp": "Due date",
+              "hs_task_status": "Task Status", "hs_task_priority": "Priority", "hs_task_type": "Task Type",
+              "hs_task_completion_date": "Completed at", "hubspot_owner_id": "Assigned to"},
     "line_items": {"name": "Name", "hs_sku": "SKU", "quantity": "Quantity", "price": "Unit price",
                    "amount": "Net price", "hs_product_id": "Product ID"},
 }
@@ -155,6 +161,14 @@ STANDARD_OPTIONS: dict[str, dict[str, list[dict[str, Any]]]] = {
                                         ("FORWARDED_EMAIL", "Forwarded email"))),
         "hs_email_status": _options(tuple((v, v.capitalize()) for v in (
             "BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT")))},
+    # hs_task_status: the guide's COMPLETED and NOT_STARTED (WAITING in its example), and IN_PROGRESS and DEFERRED a
+    # portal's property offers; hs_task_type: the guide's EMAIL, CALL and TODO, and the LinkedIn Sales Navigator types
+    "tasks": {
+        "hs_task_status": _options((("NOT_STARTED", "Not started"), ("IN_PROGRESS", "In progress"),
+                                    ("WAITING", "Waiting"), ("COMPLETED", "Completed"), ("DEFERRED", "Deferred"))),
+        "hs_task_type": _options((("CALL", "Call"), ("EMAIL", "Email"), ("TODO", "To-do"),
+                                  ("LINKED_IN_CONNECT", "Sales Navigator - Connection Request"),
+                                  ("LINKED_IN_MESSAGE", "Sales Navigator - InMail")))},
 }
 READ_ONLY = {"hs_object_id", "hs_lastmodifieddate", "hs_createdate", "createdate"}
 DEFAULT_PROPERTIES = [("hs_object_id", "number", "number"), ("hs_lastmodifieddate", "datetime", "date"),

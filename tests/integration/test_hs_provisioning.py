@@ -287,6 +287,27 @@ class TestOnlineOptionCheck:
             (6, "activities.emails.statuses.DELIVERED",
              "e-mail status 'DELIVERED' matches no option of emails.hs_email_status")]
 
+    def test_task_section_is_checked_against_the_portal_once_enabled(self, tmp_path):
+        """``activities.tasks`` (opt-in): disabled, nothing of it is checked; enabled, its properties exist in the
+        portal (the sandbox's tasks object: the Tasks guide's properties), a label written for the internal name
+        gives the name, and a task type or status no option of hs_task_type / hs_task_status has is located with
+        the value meant; the shipped section, enabled, checks clean."""
+        bad = ("    fallback_start: Completed at\n"          # line 4: the label of hs_task_completion_date
+               "    types:\n      LINKED_IN_MESSAGES: email\n"   # line 6
+               "    statuses:\n      DONE: completed\n")        # line 8
+        assert self._check(tmp_path, "activities:\n  tasks:\n    enabled: false\n" + bad) == []
+        problems = self._check(tmp_path, "activities:\n  tasks:\n    enabled: true\n" + bad)
+        assert [(p.line, p.path, p.message, p.fix) for p in problems] == [
+            (4, "activities.tasks.fallback_start", "'Completed at' is the label of tasks property "
+             "'hs_task_completion_date'", "write the internal name: hs_task_completion_date"),
+            (6, "activities.tasks.types.LINKED_IN_MESSAGES",
+             "task type 'LINKED_IN_MESSAGES' matches no option of tasks.hs_task_type",
+             "did you mean 'LINKED_IN_MESSAGE'?"),
+            (8, "activities.tasks.statuses.DONE", "task status 'DONE' matches no option of tasks.hs_task_status",
+             problems[-1].fix)]
+        assert problems[-1].fix == "use one of ['COMPLETED', 'DEFERRED', 'IN_PROGRESS', 'NOT_STARTED', 'WAITING']"
+        assert self._check(tmp_path, "activities:\n  tasks:\n    enabled: true\n") == []
+
     def test_documented_values_pass_where_the_portal_lists_fewer(self, tmp_path):
         """HubSpot's documented outcomes, call statuses and default dispositions are never flagged, even on a portal
         whose property lists fewer options (MISSED and HOLD are inbound calling's); the shipped mapping checks

@@ -16,6 +16,7 @@ from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
+from tests.integration.test_hs_tasks import tasks_on
 
 DEMO = build_demo_org().for_crm("hubspot")
 START = datetime(2027, 5, 4, 9, tzinfo=UTC)
@@ -114,6 +115,20 @@ class TestDemoPortal:
         list(connector.pull(ObjectKind.ACTIVITIES, mark))
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
         assert spent == {"search.meetings": 1, "search.calls": 1, "list.meetings": 1, "list.calls": 1}
+
+    def test_no_change_incremental_with_tasks_reads_their_page_and_archive_list(self, portal, tmp_path):
+        """With ``activities.tasks.enabled`` on this Enterprise portal (custom objects: pac writes no task), a quiet
+        night costs the tasks' search page and archived list too, and nothing else: no properties read for the
+        pac_key filter (only a fallback portal has pac's tasks), no schemas read beyond the first pull's."""
+        _, server = portal
+        connector = sandbox_connector(server, mapping=tasks_on(tmp_path))
+        acts = [a for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity)]
+        mark = max(a.modified_at for a in acts) + timedelta(days=1)
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.ACTIVITIES, mark))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert spent == {"search.meetings": 1, "search.calls": 1, "list.meetings": 1, "list.calls": 1,
+                         "search.tasks": 1, "list.tasks": 1}
 
 
 class TestIncremental:

@@ -57,3 +57,69 @@ class TestOfflineProblems:
         """A YAML syntax error becomes one located problem, not a crash."""
         problems = check_mapping_offline(_write(tmp_path, "companies: [\n"))
         assert len(problems) == 1 and "YAML" in problems[0].message
+
+
+class TestTaskSection:
+    """``activities.tasks`` (opt-in HubSpot tasks): its mistakes are named with file, line, key and fix."""
+
+    def test_shipped_section_is_off_and_reads_quote_follow_ups_once_on(self):
+        tasks = load_mapping().activities.tasks
+        assert tasks.enabled is False and tasks.default_type is None and tasks.types == {}
+        assert tasks.subjects["Relance devis"] is ActivityType.QUOTE_FOLLOW_UP
+        assert tasks.read_types() == {ActivityType.QUOTE_FOLLOW_UP}
+
+    def test_misspelt_key_names_file_line_key_and_fix(self, tmp_path):
+        path = _write(tmp_path, "activities:\n  tasks:\n    enabled: true\n    subject: {Relance devis: "
+                                "quote_follow_up}\n")
+        [problem] = check_mapping_offline(path)
+        assert (problem.file, problem.line, problem.path, problem.message, problem.fix) == (
+            str(path), 4, "activities.tasks.subject", "unknown key 'subject'", "did you mean 'subjects'?")
+
+    def test_unknown_activity_type_is_located(self, tmp_path):
+        path = _write(tmp_path, "activities:\n  tasks:\n    types:\n      CALL: appel\n")
+        [problem] = check_mapping_offline(path)
+        assert (problem.line, problem.path) == (4, "activities.tasks.types.CALL")
+
+    def test_codes_not_upper_case_and_empty_keyword(self, tmp_path):
+        """hs_task_type and hs_task_status values are codes compared upper-cased: 'call' would never match; an
+        empty keyword would match every task."""
+        path = _write(tmp_path, "activities:\n  tasks:\n    types:\n      call: call\n    statuses:\n"
+                                "      Completed: completed\n    subjects:\n      ' - ': quote_follow_up\n")
+        problems = check_mapping_offline(path)
+        assert [(p.line, p.path, p.fix) for p in problems] == [
+            (4, "activities.tasks.types.call", "write CALL"),
+            (6, "activities.tasks.statuses.Completed", "write COMPLETED"),
+            (8, "activities.tasks.subjects. - ", "write the words a task's subject holds, e.g. 'Relance devis'")]
+
+    def test_enabled_with_nothing_mapped_is_a_problem(self, tmp_path):
+        """Tasks read with no type, keyword or default_type would all count for nothing: said, with the fix."""
+        path = _write(tmp_path, "activities:\n  tasks:\n    enabled: true\n    subjects: {}\n")
+        [problem] = check_mapping_offline(path)
+        assert (problem.line, problem.path) == (3, "activities.tasks.enabled")
+        assert "no task would count" in problem.message and "activities.tasks.types" in problem.fix
+
+
+class TestTasksReading:
+    """``Connector.reading`` of activities (a change makes the next sync read every activity again): the tasks
+    section counts only while tasks are read, so shipping it changed nothing for portals that do not read them."""
+
+    @staticmethod
+    def _reading(**tasks):
+        from connectors.base import ObjectKind
+        from connectors.hubspot.connector import HubSpotConnector
+
+        m = load_mapping()
+        m = m.model_copy(update={"activities": m.activities.model_copy(update={
+            "tasks": m.activities.tasks.model_copy(update=tasks)})})
+        return HubSpotConnector("hs", m, None).reading(ObjectKind.ACTIVITIES)   # type: ignore[arg-type]
+
+    def test_disabled_tasks_leave_the_reading_as_before_them(self):
+        """The shipped mapping's activities reading is the one pac gave before the tasks section existed (computed
+        on the previous commit, e7102f4): no portal reads all its activities again for it."""
+        assert self._reading() == "6:fbcc99f352074dd4"
+        assert self._reading(subjects={}, types={"CALL": ActivityType.CALL}) == self._reading()
+
+    def test_enabling_or_editing_read_tasks_changes_it(self):
+        on = self._reading(enabled=True)
+        assert on != self._reading()
+        assert self._reading(enabled=True, default_type=ActivityType.MEETING) != on

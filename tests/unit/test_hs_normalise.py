@@ -18,6 +18,7 @@ from connectors.hubspot.normalise import (
     to_deal,
     to_email,
     to_meeting,
+    to_task,
     to_user,
 )
 from pac_core.plan import ActivityType
@@ -251,6 +252,91 @@ class TestEmails:
             ["hs_timestamp", "hs_email_subject", "hubspot_owner_id", "hs_email_direction", "hs_email_status",
              "hs_lastmodifieddate"])
         assert ActivityType.EMAIL in self.EMAILS.activity_types()
+
+
+class TestTasks:
+    """HubSpot tasks (opt-in, ``activities.tasks``): the Tasks guide's properties (https://developers.hubspot.com/docs/
+    api/crm/tasks): ``hs_timestamp`` the due date, ``hs_task_status``, ``hs_task_type``, ``hubspot_owner_id``."""
+
+    TASKS = MAPPING.model_copy(update={"activities": MAPPING.activities.model_copy(update={
+        "tasks": MAPPING.activities.tasks.model_copy(update={"enabled": True, "types": {"CALL": ActivityType.CALL}})})})
+
+    @staticmethod
+    def _task(props, id_="6001"):
+        base = {"hs_timestamp": "2027-05-12T08:00:00.000Z", "hs_task_status": "COMPLETED", "hs_task_type": "TODO",
+                "hs_task_subject": "Relance devis Lyon Chimie", "hubspot_owner_id": "501"}
+        return _obj(base | props, id_)
+
+    @pytest.mark.parametrize(("status", "want"), [
+        ("COMPLETED", ActivityStatus.COMPLETED), ("completed", ActivityStatus.COMPLETED),
+        ("NOT_STARTED", ActivityStatus.PLANNED), ("IN_PROGRESS", ActivityStatus.PLANNED),
+        ("WAITING", ActivityStatus.PLANNED), ("DEFERRED", ActivityStatus.PLANNED), ("", ActivityStatus.PLANNED)])
+    def test_status_completed_counts_and_the_others_are_planned(self, status, want):
+        """Only a COMPLETED task is done; NOT_STARTED, IN_PROGRESS, WAITING, DEFERRED and no status are not."""
+        task = to_task(self._task({"hs_task_status": status}), "hs", self.TASKS, "101")
+        assert isinstance(task, Activity) and task.status is want
+
+    def test_quote_follow_up_from_the_subject_on_its_due_date_for_its_owner(self):
+        """A completed "Relance devis ..." to-do is a quote follow-up of its owner (hubspot_owner_id), on its company,
+        dated by hs_timestamp (the due date), not by when it was completed."""
+        task = to_task(self._task({"hs_task_completion_date": "2027-05-20T16:00:00.000Z"}), "hs", self.TASKS, "101")
+        assert isinstance(task, Activity)
+        assert (task.id, task.type, task.owner_id, task.account_id, task.subject) == (
+            "6001", ActivityType.QUOTE_FOLLOW_UP, "501", "101", "Relance devis Lyon Chimie")
+        assert task.start == datetime(2027, 5, 12, 8, tzinfo=UTC)
+
+    @pytest.mark.parametrize(("subject", "kind", "want"), [
+        ("RELANCE de DEVIS - Grenoble Pharma", "TODO", ActivityType.QUOTE_FOLLOW_UP),   # case, accents, punctuation
+        ("Quote follow-up: ACME", "CALL", ActivityType.QUOTE_FOLLOW_UP),   # the subject wins over the type
+        ("Call Paul back", "CALL", ActivityType.CALL),                      # types (compared upper-cased)
+        ("Call Paul back", "call", ActivityType.CALL),
+        ("Relancement devisage", "TODO", None),                             # whole words only
+        ("Send the brochure", "TODO", None),                                # no mapped type, default_type null
+        ("Connect on LinkedIn", "LINKED_IN_CONNECT", None)])
+    def test_type_from_subject_keyword_then_task_type(self, subject, kind, want):
+        task = to_task(self._task({"hs_task_subject": subject, "hs_task_type": kind}), "hs", self.TASKS, "101")
+        assert isinstance(task, Activity) and task.type is want
+
+    def test_default_type_reads_tasks_of_other_types(self):
+        tasks = self.TASKS.activities.tasks.model_copy(update={"default_type": ActivityType.MEETING})
+        activities = self.TASKS.activities.model_copy(update={"tasks": tasks})
+        mapping = self.TASKS.model_copy(update={"activities": activities})
+        task = to_task(self._task({"hs_task_subject": "Send the brochure"}), "hs", mapping, None)
+        assert isinstance(task, Activity) and task.type is ActivityType.MEETING
+
+    def test_completion_date_only_without_a_due_date(self):
+        """hs_timestamp is required by HubSpot; a task without one (imported) falls back on hs_task_completion_date."""
+        task = to_task(self._task({"hs_timestamp": "", "hs_task_completion_date": "1810512000000"}), "hs",
+                       self.TASKS, None)
+        assert isinstance(task, Activity) and task.start == datetime(2027, 5, 17, tzinfo=UTC)
+
+    def test_pacs_own_task_is_no_record(self):
+        """The fallback write-back's task (one per action, its pac_key set) is never read, whatever its subject,
+        type and status: a COMPLETED "Relance devis ..." task of pac's would otherwise count."""
+        assert to_task(self._task({"pac_key": "pac-2027:A-5"}), "hs", self.TASKS, "101") is None
+        assert isinstance(to_task(self._task({"pac_key": ""}), "hs", self.TASKS, "101"), Activity)
+        assert isinstance(to_task(self._task({"pac_key": None}), "hs", self.TASKS, "101"), Activity)
+
+    def test_malformed_task_is_rejected_naming_the_fix(self):
+        """No date at all, or a status the mapping does not list: reported, never counted."""
+        undated = to_task(self._task({"hs_timestamp": ""}, "6009"), "hs", self.TASKS, "101")
+        assert undated == Rejected("hs", "activities", "6009", "task has no due date (hs_timestamp and "
+                                   "hs_task_completion_date empty)")
+        odd = to_task(self._task({"hs_task_status": "DONE"}, "6010"), "hs", self.TASKS, "101")
+        assert odd == Rejected("hs", "activities", "6010", "task status 'DONE' is not in the mapping "
+                               "(activities.tasks.statuses)")
+        garbled = to_task(self._task({"hs_timestamp": "next tuesday"}, "6011"), "hs", self.TASKS, "101")
+        assert isinstance(garbled, Rejected) and garbled.id == "6011"
+
+    def test_tasks_are_read_only_when_enabled(self):
+        """The shipped mapping reads no tasks (opt-in); enabled, the search asks for their mapped properties and
+        quote follow-ups (its subject keywords) become measurable."""
+        assert "tasks" not in MAPPING.read_properties()
+        assert ActivityType.QUOTE_FOLLOW_UP not in MAPPING.activity_types()
+        assert self.TASKS.read_properties()["tasks"] == sorted(
+            ["hs_timestamp", "hs_task_completion_date", "hs_task_subject", "hubspot_owner_id", "hs_task_type",
+             "hs_task_status", "hs_lastmodifieddate"])
+        assert {ActivityType.QUOTE_FOLLOW_UP, ActivityType.CALL} <= self.TASKS.activity_types()
 
 
 class TestDeals:
