@@ -58,12 +58,15 @@ from connectors.hubspot.associations import AxisTargets, Links, choose_company, 
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, load_mapping
 from connectors.hubspot.normalise import (
+    Labels,
     Pipeline,
     line_reader,
     merged_ids,
+    option_labels,
     parse_datetime,
     parse_pipelines,
     to_user,
+    with_labels,
 )
 from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
@@ -88,6 +91,10 @@ log = logging.getLogger(__name__)
 READING_RULES = 6   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
 #                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
 #                     6: an engagement with no company takes its contacts' primary company, a call's direction is read
+
+# How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
+# dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
+COMPANY_RULES = "option labels"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -187,7 +194,7 @@ class HubSpotConnector:
         mapping's section for it; for deals also what the portal's pipelines say each stage means (read once per
         run anyway: a stage an admin turns into "closed won" re-reads every deal)."""
         m = self.mapping
-        parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: m.companies.model_dump(mode="json"),
+        parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: [m.companies.model_dump(mode="json"), COMPANY_RULES],
                                         ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json")}
         if kind is ObjectKind.DEALS:
             parts[kind] = [m.deals.model_dump(mode="json"),
@@ -247,7 +254,7 @@ class HubSpotConnector:
         assert spec.reader is not None
         object_type = spec.object_type
         pipelines = self.deal_pipelines() if spec.pipelines else {}
-        convert = spec.reader(self.mapping, self.name, pipelines)
+        convert = self._labelled(spec, spec.reader(self.mapping, self.name, pipelines))
         # (stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers that
         # search answers lack, so the quota guard knows where it stands before the first search)
         if object_type == "companies":
@@ -320,6 +327,23 @@ class HubSpotConnector:
             yield _deleted(record, obj, self.name)
             if spec.merges:
                 yield from self._merged_away(spec, obj)
+
+    def _labelled(self, spec: HsObject, convert: Convert) -> Convert:
+        """``convert`` reading the dropdowns plan scopes test as their option labels (``spec.labelled``): a dropdown
+        holds an internal value (``PHARMACEUTICALS``, ``agro``), HubSpot shows its label, and plan authors write
+        that. The property definitions are read on the first record converted (one call a run, cached): a run
+        that reads no company makes none, so a no-change night costs what it did."""
+        if not spec.labelled:
+            return convert
+        labels: Labels | None = None
+
+        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected:
+            nonlocal labels
+            if labels is None:
+                labels = option_labels(self.property_definitions(spec.object_type), self.mapping.labelled().values())
+            return convert(with_labels(obj, labels) if labels else obj, company, lines)
+
+        return read
 
     def _read_by_id(self, spec: HsObject, ids: Sequence[str], props: list[str], convert: Convert,
                     lines_too: bool) -> Iterator[Record | Rejected]:

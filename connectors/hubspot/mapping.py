@@ -68,6 +68,10 @@ CALL_DIRECTIONS = frozenset({"INBOUND", "OUTBOUND"})
 # hs_email_direction and hs_email_status as HubSpot's Emails guide lists them
 EMAIL_DIRECTIONS = frozenset({"EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL"})
 EMAIL_STATUSES = frozenset({"BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT"})
+# The field types of an enumeration whose values pac reads as their option labels (``HubSpotMapping.labelled``):
+# a dropdown (select), radio buttons, multiple checkboxes ("a;b"). A single checkbox (booleancheckbox) keeps
+# its true / false, which plan scopes test with ``is``.
+LABELLED_FIELD_TYPES = frozenset({"select", "radio", "checkbox"})
 
 
 class _Model(BaseModel):
@@ -85,7 +89,7 @@ class CompanyMap(_Model):
     account_type: str | None = "type"
     annual_revenue: str | None = "annualrevenue"
     owner: str = "hubspot_owner_id"
-    dormant: str | None = None                     # a checkbox property, when the portal keeps one
+    dormant: str | None = None                     # a single checkbox property (type bool), when the portal keeps one
     default_country: str | None = "FR"             # postal codes of companies with no country
     custom: dict[str, str] = Field(default_factory=dict)   # logical name -> property
 
@@ -255,6 +259,15 @@ class HubSpotMapping(_Model):
             return "enable activities.calls in its mapping"
         return (f"list the portal's meeting type for it under activities.meetings.types (e.g. 'Relance devis: "
                 f"{kind.value}') in its mapping (docs/hubspot.md §2)")
+
+    def labelled(self) -> dict[str, str]:
+        """Mapping key -> company property whose enumeration values are read as their option labels: the properties
+        plan scopes test (industry, type, custom). A dropdown stores an internal value (``PHARMACEUTICALS``, ``agro``)
+        while HubSpot shows, and plan authors write, its label (« Pharmaceutique », « Agroalimentaire »)."""
+        c = self.companies
+        keyed = [("companies.industry", c.industry), ("companies.account_type", c.account_type),
+                 *((f"companies.custom.{name}", prop) for name, prop in c.custom.items())]
+        return {key: prop for key, prop in keyed if prop}
 
     def read_properties(self) -> dict[str, list[str]]:
         """Object type -> the only properties a pull asks for (HubSpot answers 414 when asked for all)."""
