@@ -56,7 +56,7 @@ from connectors.heap import frozen_heap
 from connectors.hubspot import provisioning
 from connectors.hubspot.associations import AxisTargets, Links, choose_company, contact_primary_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
-from connectors.hubspot.mapping import HubSpotMapping, load_mapping
+from connectors.hubspot.mapping import HubSpotMapping, label_notes, load_mapping
 from connectors.hubspot.normalise import (
     Labels,
     Pipeline,
@@ -607,6 +607,11 @@ class HubSpotConnector:
 
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()
+
+    def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
+        """What ``pac config check --online`` adds to a mapping found OK: the dropdowns plan scopes test, read as their
+        labels, and the plans' scope values (``plan_values``) that are an option's internal value or no option."""
+        return label_notes(self.mapping, self, plan_values)
 
     def check_schema(self) -> list[SchemaIssue]:
         return provisioning.check(self)

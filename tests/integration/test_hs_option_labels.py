@@ -1,4 +1,5 @@
-"""HubSpot dropdowns read as their labels (ops audit F1): through hubspot-api-client against the sandbox portal."""
+"""HubSpot dropdowns read as their labels, and what the online mapping check says of company properties, PAC objects
+and stage overrides (ops audit F1, F4, F7, F8): through hubspot-api-client against the sandbox portal."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base import ObjectKind
+from connectors.hubspot.mapping import check_mapping_online, label_notes, load_mapping, provision
 from pac_core.records import Account
 from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.hubspot import HubSpotApi
@@ -95,3 +97,85 @@ class TestDropdownsReadAsLabels:
             mark = max(a.modified_at for a in accounts.values() if a.modified_at) + timedelta(days=1)
             assert _accounts(quiet, mark) == {}
             assert "properties.companies" not in quiet.usage().by_endpoint
+
+
+class TestOnlineCheck:
+    @staticmethod
+    def _check(api: HubSpotApi, path: Path, *, provisioned: bool = True) -> list[Any]:
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server, mapping=path)
+            if provisioned:
+                provision(connector)
+            return check_mapping_online(load_mapping(path), connector, path)
+
+    def test_a_dormant_property_that_is_no_checkbox_is_refused(self, tmp_path: Path) -> None:
+        """Audit F4: a dropdown Oui / Non as `companies.dormant` read every company as not dormant, and the check
+        said OK. Seen failing before: no problem. A single checkbox (type bool) passes."""
+        path = _mapping(tmp_path, "companies:\n  dormant: client_dormant_fr\n")
+        problems = self._check(_berthier(), path)
+        assert [(p.line, p.path) for p in problems] == [(3, "companies.dormant")]
+        assert problems[0].message.startswith("companies property 'client_dormant_fr' is of type enumeration (field "
+                                              "type select), not a single checkbox")
+        assert "type bool, field type booleancheckbox" in problems[0].fix
+        assert self._check(_berthier(), _mapping(tmp_path, "companies:\n  dormant: client_dormant\n")) == []
+
+    def test_a_stage_label_written_for_its_id_names_the_id(self, tmp_path: Path) -> None:
+        """Audit F8: `stage_overrides: {distribution: {Gagnée: won}}` got "no pipeline has it (list it under its own
+        pipeline)". Seen failing before. The label compares without case or accents; a label of another pipeline's
+        stage names that pipeline."""
+        path = _mapping(tmp_path, "deals:\n  stage_overrides:\n    distribution:\n      Gagnée: won\n"
+                                  "      PERDUE: lost\n    default:\n      Renewed: won\n      nope: won\n")
+        problems = self._check(_berthier(), path)
+        assert [(p.line, p.path, p.message, p.fix) for p in problems] == [
+            (5, "deals.stage_overrides.distribution.Gagnée",
+             "'Gagnée' is the label of stage 'gagnee' of pipeline 'distribution'", "write the id: gagnee"),
+            (6, "deals.stage_overrides.distribution.PERDUE",
+             "'PERDUE' is the label of stage 'perdue' of pipeline 'distribution'", "write the id: perdue"),
+            (8, "deals.stage_overrides.default.Renewed",
+             "'Renewed' is the label of stage '1002' of pipeline 'maintenance', not of pipeline 'default'",
+             "write the id 1002 under its own pipeline maintenance"),
+            (9, "deals.stage_overrides.default.nope",
+             "stage 'nope' is not a stage of pipeline 'default': no pipeline has it", problems[-1].fix)]
+        assert problems[-1].fix.startswith("write one of the pipeline's stage ids: ['appointmentscheduled', ")
+
+    def test_an_unprovisioned_portal_is_reported_as_salesforce_reports_its_org(self, tmp_path: Path) -> None:
+        """Audit F7: before `pac crm provision hubspot`, the online check said "mapping OK" while `pac crm check`
+        listed 9 issues (the Salesforce check reports its missing PAC objects, exit 2). Seen failing before: []."""
+        path = _mapping(tmp_path, "companies:\n  name: name\nwriteback:\n  mode: auto\n")
+        problems = self._check(_berthier(), path, provisioned=False)
+        by_path: dict[str, list[str]] = {}
+        for p in problems:
+            by_path.setdefault(p.path, []).append(p.message)
+            assert p.fix == "run `pac crm provision hubspot`"
+        assert by_path["writeback.axis_object"] == ["pac_axis: custom object missing"]
+        assert by_path["writeback.action_object"] == ["pac_action: custom object missing"]
+        assert "companies.pac_axes: PAC property missing" in by_path["writeback.accounts"]
+        assert "companies: property group 'pac' missing" in by_path["writeback.group"]
+        assert {p.line for p in problems} == {4}                     # the writeback section of the file
+        assert self._check(_berthier(), path) == []                  # provisioned: clean
+
+    def test_the_check_says_dropdowns_are_read_by_label_and_names_plan_values_that_match_none(
+            self, tmp_path: Path) -> None:
+        """`--online` says which scope properties are dropdowns read by their labels and names the plans' values
+        that are an option's internal value (write the label) or no option at all."""
+        path = _mapping(tmp_path, "companies:\n  industry: secteur_activite\n  custom:\n    gammes: gammes\n")
+        plan_values = {"industry": [("plan.yaml segment S-AGRO", "Agroalimentaire"),
+                                    ("plan.yaml axis AX-1", "agro"), ("plan.yaml axis AX-2", "Agroalimentair"),
+                                    ("plan.yaml action A-1", "Textile")]}
+        with SandboxServer([_berthier()]) as server:
+            notes = label_notes(load_mapping(path), sandbox_connector(server), plan_values)
+        assert notes == [
+            "companies.industry: secteur_activite is a dropdown: pac reads its values as their labels, as HubSpot "
+            "shows them ('Agroalimentaire', not 'agro'): write those labels in plan scopes ('Agroalimentaire', "
+            "'Chimie')",
+            "warning: plan.yaml axis AX-1: 'agro' is the internal value of option 'Agroalimentaire' of "
+            "companies.secteur_activite: pac reads the label, so write 'Agroalimentaire'",
+            "warning: plan.yaml axis AX-2: 'Agroalimentair' is no option of companies.secteur_activite: no company of "
+            "this portal can match it (did you mean 'Agroalimentaire'?)",
+            "warning: plan.yaml action A-1: 'Textile' is no option of companies.secteur_activite: no company of this "
+            "portal can match it (its labels: 'Agroalimentaire', 'Chimie')",
+            "companies.account_type: type is a dropdown: pac reads its values as their labels, as HubSpot shows them "
+            "('Prospect', not 'PROSPECT'): write those labels in plan scopes ('Prospect', 'Client', 'Partenaire', "
+            "...)",
+            "companies.custom.gammes: gammes is a dropdown: pac reads its values as their labels, as HubSpot shows "
+            "them ('Pompes PX', not 'px'): write those labels in plan scopes ('Pompes PX', 'Mélangeurs MX')"]
