@@ -203,6 +203,35 @@ def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool) -> lis
             return []
 
 
+SCOPE_VALUE_OPS = frozenset({"in", "not_in"})
+
+
+def _plan_scope_values(mapping: Path) -> dict[str, list[tuple[str, str]]]:
+    """The values the configured plans' scopes test on the account fields a CRM reads from a list of options
+    (``industry``, ``account_type``, ``custom.<name>``), for the plans that read through a connector using ``mapping``
+    (settings: ``PAC_CONFIG``, else the shipped file): scope field -> (where, value). Empty when no usable settings
+    name this mapping: the check of a mapping never fails for want of them."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    try:
+        settings = load_settings(os.environ.get("PAC_CONFIG") or default_settings_path())
+        mine = {c.name for c in settings.connectors if Path(c.mapping).resolve() == mapping.resolve()}
+        for ref in settings.plans:
+            if not mine & set(ref.connectors):
+                continue
+            plan = load_plan(ref.file)
+            scoped = [*(("segment", x.id, x.scope) for x in plan.segments),
+                      *(("axis", x.id, x.scope) for x in plan.axes),
+                      *(("action", x.id, x.scope) for x in plan.actions)]
+            for kind, ident, scope in scoped:
+                for c in scope.conditions:
+                    if c.op in SCOPE_VALUE_OPS and (c.field in ("industry", "account_type")
+                                                    or c.field.startswith("custom.")):
+                        out.setdefault(c.field, []).extend((f"{ref.file} {kind} {ident}", str(v)) for v in c.values)
+    except Exception:   # no usable settings or plan here (reported by their own checks): nothing to compare
+        return {}
+    return out
+
+
 @click.command("check")
 @click.argument("mapping", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--online", is_flag=True, help="Also check against the CRM's describe() (credentials from env).")
@@ -229,11 +258,17 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
             try:
                 connector = _secrets_registered(registry.connect(crm, f"{crm}-cli", parsed, env))
                 try:
+                    if sandbox and crm == "hubspot":
+                        # the sandbox portal starts with nothing of pac's: provisioned here (the Salesforce sandbox
+                        # org starts provisioned), so the check is of the mapping, as against a provisioned portal
+                        connector.provision_schema()
                     problems = spec.check_mapping_online(parsed, connector, doc)
-                    # what the connector will do with the org beyond its fields (Salesforce: which exchange rates)
+                    # what the connector will do with the org beyond its fields (Salesforce: which exchange rates;
+                    # HubSpot: the dropdowns read as their labels, and the plans' scope values none of them has)
                     notes = getattr(connector, "online_notes", None)
-                    for note in notes() if callable(notes) and not problems else ():
-                        _console().print(textsafe.text(f"{mapping}: {note}"))
+                    for note in notes(_plan_scope_values(mapping)) if callable(notes) and not problems else ():
+                        style = "yellow" if note.startswith("warning: ") else ""
+                        _console().print(textsafe.text(f"{mapping}: {note}", style=style))
                 finally:
                     connector.close()
             except ConnectorError as exc:

@@ -58,14 +58,17 @@ from connectors.heap import frozen_heap
 from connectors.hubspot import provisioning
 from connectors.hubspot.associations import AxisTargets, Links, choose_company, contact_primary_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
-from connectors.hubspot.mapping import HubSpotMapping, load_mapping
+from connectors.hubspot.mapping import HubSpotMapping, label_notes, load_mapping
 from connectors.hubspot.normalise import (
+    Labels,
     Pipeline,
     line_reader,
     merged_ids,
+    option_labels,
     parse_datetime,
     parse_pipelines,
     to_user,
+    with_labels,
 )
 from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
@@ -90,6 +93,10 @@ log = logging.getLogger(__name__)
 READING_RULES = 6   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
 #                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
 #                     6: an engagement with no company takes its contacts' primary company, a call's direction is read
+
+# How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
+# dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
+COMPANY_RULES = "option labels"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -192,7 +199,7 @@ class HubSpotConnector:
         # tasks disabled normalise nothing: their section is left out, so adding it (or editing it while off) does not
         # make every portal read all its activities again
         activities = m.activities.model_dump(mode="json", exclude=None if m.activities.tasks.enabled else {"tasks"})
-        parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: m.companies.model_dump(mode="json"),
+        parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: [m.companies.model_dump(mode="json"), COMPANY_RULES],
                                         ObjectKind.ACTIVITIES: activities}
         if kind is ObjectKind.DEALS:
             parts[kind] = [m.deals.model_dump(mode="json"),
@@ -252,7 +259,7 @@ class HubSpotConnector:
         assert spec.reader is not None
         object_type = spec.object_type
         pipelines = self.deal_pipelines() if spec.pipelines else {}
-        convert = spec.reader(self.mapping, self.name, pipelines)
+        convert = self._labelled(spec, spec.reader(self.mapping, self.name, pipelines))
         # (stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers that
         # search answers lack, so the quota guard knows where it stands before the first search)
         if object_type == "companies":
@@ -351,6 +358,23 @@ class HubSpotConnector:
         if not self.fallback() or KEY not in self.property_names(object_type):
             return []
         return [{"propertyName": KEY, "operator": "NOT_HAS_PROPERTY"}]
+
+    def _labelled(self, spec: HsObject, convert: Convert) -> Convert:
+        """``convert`` reading the dropdowns plan scopes test as their option labels (``spec.labelled``): a dropdown
+        holds an internal value (``PHARMACEUTICALS``, ``agro``), HubSpot shows its label, and plan authors write
+        that. The property definitions are read on the first record converted (one call a run, cached): a run
+        that reads no company makes none, so a no-change night costs what it did."""
+        if not spec.labelled:
+            return convert
+        labels: Labels | None = None
+
+        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
+            nonlocal labels
+            if labels is None:
+                labels = option_labels(self.property_definitions(spec.object_type), self.mapping.labelled().values())
+            return convert(with_labels(obj, labels) if labels else obj, company, lines)
+
+        return read
 
     def _read_by_id(self, spec: HsObject, ids: Sequence[str], props: list[str], convert: Convert,
                     lines_too: bool) -> Iterator[Record | Rejected]:
@@ -616,6 +640,11 @@ class HubSpotConnector:
 
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()
+
+    def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
+        """What ``pac config check --online`` adds to a mapping found OK: the dropdowns plan scopes test, read as their
+        labels, and the plans' scope values (``plan_values``) that are an option's internal value or no option."""
+        return label_notes(self.mapping, self, plan_values)
 
     def check_schema(self) -> list[SchemaIssue]:
         return provisioning.check(self)

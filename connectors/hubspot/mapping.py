@@ -11,13 +11,13 @@ the pipeline they are listed under; a stage id from another pipeline is reported
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectors.base import Connector
+from connectors.base import Connector, SchemaIssue
 from connectors.hubspot.schema import COMPANY_PROPS
 from pac_config.loader import (
     MAX_MAPPING_TEXT,
@@ -41,6 +41,8 @@ class PortalFacts(Protocol):
     def property_definitions(self, object_type: str) -> Mapping[str, Mapping[str, Any]]: ...
 
     def deal_pipelines(self) -> Mapping[str, Any]: ...
+
+    def check_schema(self) -> list[SchemaIssue]: ...
 
 
 DEFAULT_MAPPING = "mappings/hubspot.default.yaml"
@@ -86,6 +88,12 @@ def subject_words(text: str) -> str:
     return " ".join(_WORD.findall(fold_value(text)))
 
 
+# The field types of an enumeration whose values pac reads as their option labels (``HubSpotMapping.labelled``):
+# a dropdown (select), radio buttons, multiple checkboxes ("a;b"). A single checkbox (booleancheckbox) keeps
+# its true / false, which plan scopes test with ``is``.
+LABELLED_FIELD_TYPES = frozenset({"select", "radio", "checkbox"})
+
+
 class _Model(BaseModel):
     # str_max_length: a field name, a type or stage label longer than that is a pasting slip (the limit is said)
     model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=MAX_MAPPING_TEXT)
@@ -101,7 +109,7 @@ class CompanyMap(_Model):
     account_type: str | None = "type"
     annual_revenue: str | None = "annualrevenue"
     owner: str = "hubspot_owner_id"
-    dormant: str | None = None                     # a checkbox property, when the portal keeps one
+    dormant: str | None = None                     # a single checkbox property (type bool), when the portal keeps one
     default_country: str | None = "FR"             # postal codes of companies with no country
     custom: dict[str, str] = Field(default_factory=dict)   # logical name -> property
 
@@ -325,6 +333,15 @@ class HubSpotMapping(_Model):
         return (f"list the portal's meeting type for it under activities.meetings.types (e.g. 'Relance devis: "
                 f"{kind.value}'), or {tasks}, in its mapping (docs/hubspot.md §2)")
 
+    def labelled(self) -> dict[str, str]:
+        """Mapping key -> company property whose enumeration values are read as their option labels: the properties
+        plan scopes test (industry, type, custom). A dropdown stores an internal value (``PHARMACEUTICALS``, ``agro``)
+        while HubSpot shows, and plan authors write, its label (« Pharmaceutique », « Agroalimentaire »)."""
+        c = self.companies
+        keyed = [("companies.industry", c.industry), ("companies.account_type", c.account_type),
+                 *((f"companies.custom.{name}", prop) for name, prop in c.custom.items())]
+        return {key: prop for key, prop in keyed if prop}
+
     def read_properties(self) -> dict[str, list[str]]:
         """Object type -> the only properties a pull asks for (HubSpot answers 414 when asked for all)."""
         return {obj: sorted({prop for _, prop in keyed}) for obj, keyed in self.read_property_keys().items()}
@@ -459,6 +476,7 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
                 reported.add((key, prop))
                 problems.append(_unknown_property(key, obj, prop, defs))
     problems += _option_problems(mapping, connector)
+    problems += _dormant_problems(mapping, connector)
     pipelines = connector.deal_pipelines()
     stage_home = {stage: pid for pid, p in pipelines.items() for stage in p.stages}
     for i, pid in enumerate(mapping.deals.pipelines or []):
@@ -473,12 +491,107 @@ def check_mapping_online(mapping: HubSpotMapping, connector: PortalFacts,
         for stage in stages:
             if stage in pipelines[pid].stages:
                 continue
+            key = f"deals.stage_overrides.{pid}.{stage}"
+            labelled = _stage_by_label(stage, pid, pipelines)
+            if labelled is not None:    # 'Gagnée' for the stage gagnee: overrides are keyed by stage id
+                where_label, sid = labelled
+                if where_label == pid:
+                    problems.append(Problem(key, f"{stage!r} is the label of stage {sid!r} of pipeline {pid!r}",
+                                            f"write the id: {sid}"))
+                else:
+                    problems.append(Problem(key, f"{stage!r} is the label of stage {sid!r} of pipeline "
+                                            f"{where_label!r}, not of pipeline {pid!r}",
+                                            f"write the id {sid} under its own pipeline {where_label}"))
+                continue
             home = stage_home.get(stage)
             where = f"it belongs to pipeline {home!r}" if home else "no pipeline has it"
-            problems.append(Problem(f"deals.stage_overrides.{pid}.{stage}",
-                                    f"stage {stage!r} is not a stage of pipeline {pid!r}: {where}",
-                                    "list it under its own pipeline"))
+            problems.append(Problem(key, f"stage {stage!r} is not a stage of pipeline {pid!r}: {where}",
+                                    "list it under its own pipeline" if home else
+                                    f"write one of the pipeline's stage ids: {sorted(pipelines[pid].stages)}"))
+    problems += _provisioning_problems(mapping, connector)
     return locate(problems, path) if path is not None else problems
+
+
+def _stage_by_label(text: str, pid: str, pipelines: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(pipeline id, stage id) of the stage whose label ``text`` is (case- and accent-insensitively), looked for in
+    pipeline ``pid`` first, then in the others; None when no stage has that label."""
+    folded = fold_value(text)
+    for home in (pid, *(p for p in sorted(pipelines) if p != pid)):
+        labels = getattr(pipelines[home], "labels", None) or {}
+        found = sorted(sid for sid, label in labels.items() if fold_value(str(label)) == folded)
+        if found:
+            return home, found[0]
+    return None
+
+
+def _dormant_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Problem]:
+    """``companies.dormant`` must be a single checkbox: pac reads "true" as dormant and anything else as not dormant,
+    so a dropdown Oui / Non (or a text) would make every company not dormant, silently."""
+    prop = mapping.companies.dormant
+    d = connector.property_definitions("companies").get(prop) if prop else None
+    if d is None or d.get("type") == "bool" or d.get("fieldType") == "booleancheckbox":
+        return []       # unknown: reported as such; a checkbox (type bool, or an enumeration shown as one): fine
+    return [Problem("companies.dormant", f"companies property {prop!r} is of type {d.get('type')} (field type "
+                    f"{d.get('fieldType')}), not a single checkbox: pac reads only a checkbox's true as dormant, so "
+                    "every company would read as not dormant",
+                    "map a single checkbox property (HubSpot type bool, field type booleancheckbox: create one and "
+                    "tick it on the dormant companies), or set companies.dormant: null")]
+
+
+def _provisioning_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Problem]:
+    """What the write-back needs and the portal lacks (the PAC custom objects, property group and properties: the
+    issues ``pac crm check`` lists, less the mapped properties already reported), each at its mapping key: the
+    mapping cannot work on this portal until `pac crm provision hubspot` has run (as the Salesforce check reports
+    the PAC objects and fields its org lacks)."""
+    w = mapping.writeback
+    keys = {w.axis_object: "writeback.axis_object", w.action_object: "writeback.action_object"}
+    out = []
+    for issue in connector.check_schema():
+        if issue.problem.startswith("the mapping reads"):
+            continue        # a mapped property the portal lacks: reported above with its key and a did-you-mean
+        what = f"{issue.object}.{issue.field}" if issue.field else issue.object
+        key = keys.get(issue.object) or ("writeback.accounts" if issue.object == "companies" and issue.field
+                                         else "writeback.group" if issue.field is None else "writeback")
+        out.append(Problem(key, f"{what}: {issue.problem}", issue.fix))
+    return out
+
+
+def label_notes(mapping: HubSpotMapping, connector: PortalFacts,
+                plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
+    """What ``pac config check --online`` says of the company properties plan scopes test (``HubSpotMapping.labelled``)
+    that are dropdowns: their values are read as their option labels, the words HubSpot shows. With
+    ``plan_values`` (scope field, ``industry`` / ``account_type`` / ``custom.<name>`` -> (where, value) of the plans
+    using this mapping), one more line per value that is an option's internal value rather than its label (write the
+    label), or matches no option at all (no company of this portal can match it)."""
+    defs = connector.property_definitions("companies")
+    notes: list[str] = []
+    for key, prop in mapping.labelled().items():
+        d = defs.get(prop) or {}
+        if d.get("type") != "enumeration" or d.get("fieldType") not in LABELLED_FIELD_TYPES:
+            continue
+        options = [(str(o.get("value")), str(o.get("label") or o.get("value")))
+                   for o in d.get("options") or [] if isinstance(o, dict) and o.get("value") not in (None, "")]
+        shown = ", ".join(f"{label!r}" for _, label in options[:3]) + (", ..." if len(options) > 3 else "")
+        example = next(((v, label) for v, label in options if v != label), None)
+        notes.append(f"{key}: {prop} is a dropdown: pac reads its values as their labels, as HubSpot shows them"
+                     + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
+                     + f": write those labels in plan scopes ({shown})")
+        by_label = {fold_value(label): label for _, label in options}
+        by_value = {fold_value(v): label for v, label in options}
+        field = key.removeprefix("companies.")
+        for where, value in (plan_values or {}).get(field, ()):
+            folded = fold_value(value)
+            if folded in by_label:
+                continue
+            if folded in by_value:
+                notes.append(f"warning: {where}: {value!r} is the internal value of option {by_value[folded]!r} of "
+                             f"companies.{prop}: pac reads the label, so write {by_value[folded]!r}")
+            else:
+                close = closest(value, [label for _, label in options])
+                notes.append(f"warning: {where}: {value!r} is no option of companies.{prop}: no company of this portal "
+                             "can match it" + (f" (did you mean {close!r}?)" if close else
+                                               f" (its labels: {shown})"))
+    return notes
 
 
 def _unknown_property(key: str, obj: str, prop: str, defs: Mapping[str, Mapping[str, Any]]) -> Problem:

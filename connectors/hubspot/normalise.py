@@ -4,7 +4,9 @@ Business rules applied here:
 
 * **Accounts**: a company's French postal code gives its département and région; a code that maps to
   none leaves them empty (the account still counts where no geography is needed). Companies without a
-  country are read as ``companies.default_country``.
+  country are read as ``companies.default_country``. The dropdowns plan scopes test (industry, type, custom
+  properties) are read as their option labels, the words HubSpot shows and plan authors write
+  (``with_labels``: the connector reads the company property definitions once, on a run that reads companies).
 * **Activities**: meetings take their type from ``hs_activity_type`` (mapping ``meetings.types``, else
   ``default_type``) and their status from ``hs_meeting_outcome``; calls take their status from
   ``hs_call_status`` when the mapping lists it under ``statuses`` (MISSED: no_show, RINGING: planned...), else
@@ -39,14 +41,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.hubspot.currency import in_home_currency
-from connectors.hubspot.mapping import MERGED_IDS, HubSpotMapping, subject_words
+from connectors.hubspot.mapping import LABELLED_FIELD_TYPES, MERGED_IDS, HubSpotMapping, subject_words
 from connectors.hubspot.schema import KEY
 from pac_core import geography
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Rejected, User
@@ -58,6 +60,7 @@ class Pipeline:
     id: str
     label: str
     stages: dict[str, DealStage] = field(default_factory=dict)   # stage id -> won / lost / open
+    labels: dict[str, str] = field(default_factory=dict)         # stage id -> its label (the online check's hints)
 
 
 def stage_of(metadata: Mapping[str, Any]) -> DealStage:
@@ -82,8 +85,46 @@ def parse_pipelines(results: list[dict[str, Any]], overrides: Mapping[str, Mappi
         for stage, meaning in (overrides.get(p["id"]) or {}).items():
             if stage in stages:
                 stages[stage] = DealStage(meaning)
-        out[p["id"]] = Pipeline(p["id"], p.get("label", p["id"]), stages)
+        labels = {s["id"]: str(s.get("label") or s["id"]) for s in p.get("stages", []) if not s.get("archived")}
+        out[p["id"]] = Pipeline(p["id"], p.get("label", p["id"]), stages, labels)
     return out
+
+
+Labels = Mapping[str, tuple[Mapping[str, str], bool]]
+"""Property -> (option value -> its label, multiple checkboxes: the value lists options as "a;b")."""
+
+
+def option_labels(definitions: Mapping[str, Mapping[str, Any]], props: Iterable[str]
+                  ) -> dict[str, tuple[dict[str, str], bool]]:
+    """The option labels of those of ``props`` that are enumerations of a labelled field type (dropdown, radio,
+    multiple checkboxes: ``mapping.LABELLED_FIELD_TYPES``), from the properties API's definitions."""
+    out: dict[str, tuple[dict[str, str], bool]] = {}
+    for prop in props:
+        d = definitions.get(prop) or {}
+        if d.get("type") != "enumeration" or d.get("fieldType") not in LABELLED_FIELD_TYPES:
+            continue
+        table = {str(o["value"]): str(o["label"]) for o in d.get("options") or []
+                 if isinstance(o, dict) and o.get("value") not in (None, "") and o.get("label")}
+        if table:
+            out[prop] = (table, d.get("fieldType") == "checkbox")
+    return out
+
+
+def with_labels(obj: dict[str, Any], labels: Labels) -> dict[str, Any]:
+    """The object with each of ``labels``' properties holding its options' labels instead of their internal values
+    ("PHARMACEUTICALS" -> "Pharmaceutique"; multiple checkboxes "a;b" -> "Label A;Label B"); a value no option has
+    (an option deleted since) is kept as it is."""
+    props = obj.get("properties") or {}
+    changed: dict[str, str] = {}
+    for prop, (table, multiple) in labels.items():
+        raw = props.get(prop)
+        if raw in (None, ""):
+            continue
+        text = str(raw)
+        label = ";".join(table.get(v, v) for v in text.split(";")) if multiple else table.get(text, text)
+        if label != text:
+            changed[prop] = label
+    return {**obj, "properties": {**props, **changed}} if changed else obj
 
 
 def parse_amount(text: Any) -> Decimal | None:

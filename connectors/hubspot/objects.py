@@ -70,6 +70,9 @@ class HsObject:
     own_writes: bool = False                        # pac writes it: its own write bursts are left out of reads
     merges: bool = False                            # HubSpot merges its records: hs_merged_object_ids retires ids
     pipelines: bool = False                         # needs the deal pipelines (read first: stage meanings)
+    # the dropdowns plan scopes test are read as their option labels (``HubSpotMapping.labelled``): the object's
+    # property definitions are read once, when the first record comes (a run that reads none makes no call)
+    labelled: bool = False
     filters: Callable[[HubSpotMapping], list[dict[str, Any]]] = lambda _m: []
     # properties read beside the mapping's (not checked against the portal: HubSpot ignores a requested property
     # an object type lacks, "If any of the specified properties are not present on the requested object(s), they
@@ -106,7 +109,7 @@ def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
 OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.USERS, Source.OWNERS, "owners", deletions=Deletions.FULL, page_size=500),
     HsObject(ObjectKind.ACCOUNTS, Source.SEARCH, "companies", deletions=Deletions.EVERY_PULL, own_writes=True,
-             merges=True,
+             merges=True, labelled=True,
              reader=lambda m, s, _p: _no_company(account_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "meetings", deletions=Deletions.EVERY_PULL, company=True,
              contacts=True, enabled=lambda m: m.activities.meetings.enabled,

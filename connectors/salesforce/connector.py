@@ -162,9 +162,10 @@ class SalesforceConnector:
             return reading_of(READING_RULES, kind.value, parts.get(kind), rates)
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
-    def online_notes(self) -> list[str]:
+    def online_notes(self, plan_values: Any = None) -> list[str]:
         """What ``pac config check --online`` says besides problems: in a multi-currency org, which exchange rates
-        will convert the amounts (the org's, dated or not, or none); nothing for a single-currency mapping."""
+        will convert the amounts (the org's, dated or not, or none); nothing for a single-currency mapping.
+        (``plan_values``, the plans' scope values HubSpot compares with its dropdowns' labels: not used here.)"""
         if not self.mapping.multi_currency():
             return []
         return [f"currency: {self.org_rates().summary()}"]

@@ -15,6 +15,7 @@ from sandbox_crm.hubspot.records import (
     ASSOCIATION_TYPES,
     CALL_DISPOSITION,
     CALL_STATUS,
+    COMPANY_VALUES,
     DEAL_STAGES,
     DEFAULT_PROPERTIES,
     HOME_AMOUNT,
@@ -238,8 +239,11 @@ class Portal:
         for i, acc in enumerate(org.accounts):
             company_of[acc.key] = self.add("companies", {
                 "name": acc.name, "zip": acc.postal_code, "city": acc.city,
-                "country": "France" if acc.country == "FR" else acc.country, "industry": acc.industry,
-                "type": acc.account_type, "annualrevenue": acc.annual_revenue, "description": acc.description,
+                "country": "France" if acc.country == "FR" else acc.country,
+                # dropdowns: the option's internal value (pac reads its label, the demo's word, back)
+                "industry": COMPANY_VALUES["industry"].get(acc.industry or "", acc.industry),
+                "type": COMPANY_VALUES["type"].get(acc.account_type or "", acc.account_type),
+                "annualrevenue": acc.annual_revenue, "description": acc.description,
                 "hubspot_owner_id": owner_of.get(acc.owner_email or "")}, modified=base + timedelta(minutes=i))
         as_of = to_ms(org.as_of)
         for act in org.activities:

@@ -64,8 +64,9 @@ CALCULATED = {MERGED_IDS, HOME_AMOUNT}
 
 STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, fieldType)
     "companies": [("name", "string", "text"), ("domain", "string", "text"), ("zip", "string", "text"),
-                  ("city", "string", "text"), ("country", "string", "text"), ("industry", "string", "text"),
-                  ("type", "string", "text"), ("annualrevenue", "number", "number"),
+                  ("city", "string", "text"), ("country", "string", "text"),
+                  ("industry", "enumeration", "select"), ("type", "enumeration", "select"),
+                  ("annualrevenue", "number", "number"),
                   ("description", "string", "textarea"), ("hubspot_owner_id", "enumeration", "select"),
                   (MERGED_IDS, "enumeration", "checkbox")],
     "contacts": [("email", "string", "text"), ("firstname", "string", "text"), ("lastname", "string", "text")],
@@ -133,10 +134,23 @@ def _options(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, Any]]:
             for i, (value, label) in enumerate(pairs)]
 
 
-# The options of the default enumeration properties pac maps (value, label): the meeting outcomes (Meetings guide),
+# The options of the default enumeration properties pac maps (value, label): the companies' industry and type; the
+# meeting outcomes (Meetings guide),
 # the call statuses (Calls guide, and the inbound calls' HOLD, MISSED, UNKNOWN), the default call outcomes (GUID
 # values, labelled), and the call and meeting types this bilingual portal defines (Settings > Objects > Activities).
+# Company industry and type: dropdowns, as on a real portal, whose records hold internal values (HubSpot's own, e.g.
+# PHARMACEUTICALS, PROSPECT, RESELLER) while HubSpot shows their labels, here the French words of this portal's demo
+# organisation (its accounts' ``industry`` / ``account_type``, ``demo_org.INDUSTRIES`` / ``ACCOUNT_TYPES``).
+INDUSTRY_OPTIONS = (("PHARMACEUTICALS", "Pharmaceutique"), ("FOOD_PRODUCTION", "Agroalimentaire"),
+                    ("CHEMICALS", "Chimie"), ("COSMETICS", "Cosmétique"), ("AUTOMOTIVE", "Automobile"),
+                    ("ENVIRONMENTAL_SERVICES", "Traitement de l'eau"))
+# HubSpot's default types (PROSPECT, PARTNER, RESELLER, VENDOR, OTHER) in French, and the portal's own CUSTOMER
+TYPE_OPTIONS = (("PROSPECT", "Prospect"), ("CUSTOMER", "Client"), ("PARTNER", "Partenaire"),
+                ("RESELLER", "Distributeur"), ("VENDOR", "Fournisseur"), ("OTHER", "Autre"))
+COMPANY_VALUES = {"industry": {label: value for value, label in INDUSTRY_OPTIONS},
+                  "type": {label: value for value, label in TYPE_OPTIONS}}
 STANDARD_OPTIONS: dict[str, dict[str, list[dict[str, Any]]]] = {
+    "companies": {"industry": _options(INDUSTRY_OPTIONS), "type": _options(TYPE_OPTIONS)},
     "meetings": {
         "hs_meeting_outcome": _options((("SCHEDULED", "Scheduled"), ("COMPLETED", "Completed"),
                                         ("RESCHEDULED", "Rescheduled"), ("NO_SHOW", "No Show"),

@@ -235,6 +235,36 @@ class TestCrmCommands:
         code, out = run("config", "check", str(ROOT / "config" / "mappings" / "hubspot.default.yaml"), "--online",
                         "--sandbox")
         assert code == 0, out
+        # industry and type are dropdowns in the portal: read by their labels, which the shipped plan writes
+        assert ("companies.industry: industry is a dropdown: pac reads its values as their labels, as HubSpot shows "
+                "them ('Pharmaceutique', not 'PHARMACEUTICALS')") in out
+        assert "companies.account_type: type is a dropdown" in out and "warning" not in out
+
+    def test_hubspot_online_check_names_plan_values_no_dropdown_label_matches(self, tmp_path: Path) -> None:
+        """A plan scope written with the internal value (PHARMACEUTICALS) or a value no option has is named, with
+        the label to write: a warning, exit 0 (a plan's Salesforce accounts may hold it)."""
+        config = tmp_path / "config"
+        (config / "mappings").mkdir(parents=True)
+        (config / "plans").mkdir()
+        mapping = config / "mappings" / "hubspot.default.yaml"
+        mapping.write_text((ROOT / "config" / "mappings" / "hubspot.default.yaml").read_text(encoding="utf-8"),
+                           encoding="utf-8")
+        plan = (ROOT / "config" / "plans" / "example.pac.yaml").read_text(encoding="utf-8")
+        assert "scope: {industry: Pharmaceutique}" in plan and "scope: {industry: Agroalimentaire}" in plan
+        plan = plan.replace("scope: {industry: Pharmaceutique}", "scope: {industry: PHARMACEUTICALS}", 1)
+        plan = plan.replace("scope: {industry: Agroalimentaire}", "scope: {industry: Agro-alimentaire bio}", 1)
+        (config / "plans" / "example.pac.yaml").write_text(plan, encoding="utf-8")
+        settings = (ROOT / "config" / "pac.yaml").read_text(encoding="utf-8")
+        (config / "pac.yaml").write_text(settings.replace("mappings/salesforce.demo.yaml",
+                                                          str(ROOT / "config" / "mappings" / "salesforce.demo.yaml")),
+                                         encoding="utf-8")
+        code, out = run("config", "check", str(mapping), "--sandbox", env={"PAC_CONFIG": str(config / "pac.yaml")})
+        assert code == 0, out
+        flat = " ".join(out.split())
+        assert ("'PHARMACEUTICALS' is the internal value of option 'Pharmaceutique' of companies.industry: pac reads "
+                "the label, so write 'Pharmaceutique'") in flat
+        assert "'Agro-alimentaire bio' is no option of companies.industry: no company of this portal can match it" \
+            in flat
 
     def test_missing_credentials_exit_2_naming_the_variable(self) -> None:
         """Without credentials the command names the connector and the variable to set: a configuration problem,

@@ -172,6 +172,14 @@ class TestFallback:
             sandbox_connector(server, mapping=path).write(_changes(company))
 
 
+def _provisioned(server):
+    """A connector on a portal pac has provisioned: the online check reports the PAC objects a portal lacks (as the
+    Salesforce one does), so these tests of the mapping's own problems run where they exist."""
+    connector = sandbox_connector(server)
+    provision(connector)
+    return connector
+
+
 class TestOnlineMappingCheck:
     def test_unknown_property_and_foreign_stage(self, tmp_path):
         """The portal reveals a misspelt property and a stage id listed under the wrong pipeline."""
@@ -180,7 +188,7 @@ class TestOnlineMappingCheck:
                         "    default: {'1002': won}\n", encoding="utf-8")
         api, _, _ = _portal()
         with SandboxServer([api]) as server:
-            connector = sandbox_connector(server)
+            connector = _provisioned(server)
             problems = check_mapping_online(load_mapping(path), connector)
             messages = {p.path: p.message for p in problems}
             assert messages["companies.postal_code"] == "the portal has no companies property 'zipcode'"
@@ -194,7 +202,7 @@ class TestOnlineMappingCheck:
                         "  name: name\n  postal_code: zipp\n  custom:\n    sector: secteurr\n", encoding="utf-8")
         api, _, _ = _portal()
         with SandboxServer([api]) as server:
-            problems = check_mapping_online(load_mapping(path), sandbox_connector(server), path)
+            problems = check_mapping_online(load_mapping(path), _provisioned(server), path)
         assert [(p.line, p.path) for p in problems] == [
             (3, "deals.stage_overrides.default.1002"), (10, "companies.postal_code"), (12, "companies.custom.sector")]
         assert str(problems[1]).startswith(f"{path}:10 companies.postal_code: the portal has no companies property "
@@ -211,13 +219,13 @@ class TestOnlineOptionCheck:
         path.write_text(text, encoding="utf-8")
         api, _, _ = _portal()
         with SandboxServer([api]) as server:
-            return check_mapping_online(load_mapping(path), sandbox_connector(server), path)
+            return check_mapping_online(load_mapping(path), _provisioned(server), path)
 
     def test_the_sandbox_gives_options_and_labels_as_the_properties_api(self):
         """GET /crm/v3/properties/{objectType}: each option with value and label, the default properties' labels."""
         api, _, _ = _portal()
         with SandboxServer([api]) as server:
-            connector = sandbox_connector(server)
+            connector = _provisioned(server)
             calls = connector.property_definitions("calls")
             dispositions = {o["value"]: o["label"] for o in calls["hs_call_disposition"]["options"]}
             assert dispositions["f240bbac-87c9-4f6e-bf70-924b57d47db7"] == "Connected"
@@ -318,7 +326,7 @@ class TestOnlineOptionCheck:
                                               if o["value"] not in ("MISSED", "HOLD", "UNKNOWN")]
         calls["hs_call_disposition"]["options"] = []
         with SandboxServer([api]) as server:
-            assert check_mapping_online(load_mapping(), sandbox_connector(server)) == []
+            assert check_mapping_online(load_mapping(), _provisioned(server)) == []
 
     def test_a_property_label_or_case_names_the_internal_name(self, tmp_path):
         """'Postal Code' (the label of zip) and 'ZIP' got "no companies property" with no suggestion. Seen failing

@@ -8,6 +8,7 @@ import pytest
 from connectors.hubspot.associations import choose_company, contact_primary_company
 from connectors.hubspot.mapping import CONNECTED, NO_ANSWER, load_mapping
 from connectors.hubspot.normalise import (
+    option_labels,
     parse_amount,
     parse_date,
     parse_datetime,
@@ -20,6 +21,7 @@ from connectors.hubspot.normalise import (
     to_meeting,
     to_task,
     to_user,
+    with_labels,
 )
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
@@ -492,3 +494,27 @@ class TestChooseCompany:
     def test_none(self):
         """No association means no account."""
         assert choose_company(None) is None and choose_company([]) is None
+
+
+OPTION_DEFINITIONS = {
+    "industry": {"type": "enumeration", "fieldType": "select",
+                 "options": [{"value": "PHARMACEUTICALS", "label": "Pharmaceutique"}]},
+    "gammes": {"type": "enumeration", "fieldType": "checkbox",
+               "options": [{"value": "px", "label": "Pompes PX"}, {"value": "mx", "label": "Mélangeurs MX"}]},
+    "flag": {"type": "enumeration", "fieldType": "booleancheckbox",
+             "options": [{"value": "true", "label": "Yes"}, {"value": "false", "label": "No"}]},
+    "city": {"type": "string", "fieldType": "text", "options": []}}
+
+
+class TestOptionLabels:
+    """Dropdowns read as their labels (``option_labels`` + ``with_labels``): only enumerations shown as a dropdown,
+    radio buttons or multiple checkboxes; a single checkbox keeps true / false, a text property its text."""
+
+    def test_labels_replace_values_where_the_property_is_a_dropdown(self):
+        labels = option_labels(OPTION_DEFINITIONS, ["industry", "gammes", "flag", "city", "absent"])
+        assert sorted(labels) == ["gammes", "industry"]
+        obj = _obj({"industry": "PHARMACEUTICALS", "gammes": "mx;px;old", "flag": "true", "city": "Lyon"})
+        props = with_labels(obj, labels)["properties"]
+        assert (props["industry"], props["gammes"], props["flag"], props["city"]) == (
+            "Pharmaceutique", "Mélangeurs MX;Pompes PX;old", "true", "Lyon")
+        assert with_labels(_obj({"industry": None}), labels)["properties"]["industry"] is None
