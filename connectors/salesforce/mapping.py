@@ -31,7 +31,7 @@ from pac_config.loader import (
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus
-from pac_core.text import closest
+from pac_core.text import closest, fold_value
 
 
 class Describes(Protocol):
@@ -365,15 +365,48 @@ def _picklist_problems(key: str, name: str, obj: str, f: dict[str, Any] | None,
     field that is missing (reported on its own) or not a picklist (its values cannot be known)."""
     if f is None or f.get("type") not in _PICKLISTS:
         return []
-    known = [p["value"] for p in f.get("picklistValues") or [] if isinstance(p.get("value"), str)]
-    problems: list[Problem] = []
-    for path, value in listed:
-        if isinstance(value, str) and value not in known:
-            close = closest(value, known)
-            problems.append(Problem(path or key, f"{name} value {value!r} matches no picklist value of "
-                                    f"{obj}.{f['name']}",
-                                    f"did you mean {close!r}?" if close else f"use one of {known}"))
-    return problems
+    entries = [p for p in f.get("picklistValues") or [] if isinstance(p.get("value"), str)]
+    known = [p["value"] for p in entries]
+    # a value's label (what users see) may differ from the value (its API name), which records hold: an org that
+    # relabelled "Closed Won" « Gagnée » keeps StageName = 'Closed Won' ("Protect Picklist API Names", Salesforce
+    # Help; describe's picklistValues carry both, ``value`` and ``label``)
+    labelled = {str(p["label"]): p["value"] for p in entries if isinstance(p.get("label"), str)
+                and p["label"] != p["value"]}
+    return [_value_problem(path or key, f"{name} value {value!r}", f"{obj}.{f['name']}'s picklist value",
+                           f"picklist value of {obj}.{f['name']}", value, known, labelled)
+            for path, value in listed if isinstance(value, str) and value not in known]
+
+
+def _value_problem(key: str, what: str, owner: str, kind: str, value: str, known: list[str],
+                   labelled: dict[str, str], held: str = "the value") -> Problem:
+    """``value`` (``what``) is not one of ``known``: a label written for its value (``labelled``: label -> value) is
+    told as such, with the value to write; else the closest value (by value, then by label: 'Gagnee' for the value
+    labelled « Gagnée »), else the values. ``owner`` names what a label belongs to, ``kind`` what was expected,
+    ``held`` what records hold (the value, an API name)."""
+    if value in labelled:
+        return Problem(key, f"{what} is the label of {owner} {labelled[value]!r}: records hold {held}, not the "
+                       "label", f"write {held}: {labelled[value]!r}")
+    folded = fold_value(value)
+    same = next((k for k in known if fold_value(k) == folded), None)
+    if same is None:
+        same = next((v for lb, v in labelled.items() if fold_value(lb) == folded), None)
+    close = same or closest(value, known)
+    if close is None and (label := closest(value, labelled)) is not None:
+        close = labelled[label]
+    hint = {v: lb for lb, v in labelled.items()}.get(close or "")
+    return Problem(key, f"{what} matches no {kind}",
+                   f"did you mean {close!r}{f', labelled {hint!r}' if hint else ''}?" if close
+                   else f"use one of {known}")
+
+
+def _deal_value_problems(d: DealsMap, fields: dict[str, dict[str, Any]] | None) -> list[Problem]:
+    """The values the deals' keys compare records with, checked against the org: ``won_stages`` against
+    ``Opportunity.StageName``'s picklist (a value the picklist lacks, 'Gagnee' for 'Gagnée', or a label where the
+    value differs, « Gagnée » for 'Closed Won', won no deal: every axis's revenue 0, silently)."""
+    if fields is None:
+        return []                 # reported with the object
+    return _picklist_problems("deals.won_stages", "StageName", "Opportunity", fields.get("stagename"),
+                              [(f"deals.won_stages[{j}]", v) for j, v in enumerate(d.won_stages)])
 
 
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
@@ -441,6 +474,7 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                   for status, values in st.values.items() for j, value in enumerate(values)]
         problems += _picklist_problems(f"activities.status.{obj}.values", st.field, obj,
                                        (fields_of(obj) or {}).get(st.field.lower()), listed)
+    problems += _deal_value_problems(mapping.deals, fields_of("Opportunity"))
     if mapping.deals.currency_field is None and "currencyisocode" in (fields_of("Opportunity") or {}):
         # a multi-currency org (Opportunity has CurrencyIsoCode): reading no currency would take a CHF deal's
         # amount for org_currency, silently
