@@ -10,7 +10,7 @@ account's ``PAC_*__c`` fields: any other field is refused here, before anything 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
@@ -135,12 +135,22 @@ class ActivitiesMap(_Model):
         return sorted({r.object for r in self.rules})
 
 
+# a deal filter's conditions: Opportunity field (or relationship path, ``RecordType.DeveloperName``) -> the values
+# it is compared with, exactly as records hold them (each list names at least one value)
+DealConditions = dict[str, Annotated[list[str | bool], Field(min_length=1)]]
+
+
 class DealsMap(_Model):
-    """Opportunities: ``won_stages`` (StageName values) overrides the ``won`` checkbox when given."""
+    """Opportunities: ``won_stages`` (StageName values) overrides the ``won`` checkbox when given. ``where`` and
+    ``exclude`` say which opportunities are deals pac counts: with ``where``, only those whose fields all hold one
+    of the listed values (as an activity rule's ``where``: an empty field matches nothing); with ``exclude``, not
+    those where any listed field holds one of its values (an empty field excludes nothing)."""
 
     won: str = "IsWon"
     closed: str = "IsClosed"
     won_stages: list[str] = Field(default_factory=list)
+    where: DealConditions = Field(default_factory=dict)
+    exclude: DealConditions = Field(default_factory=dict)
     amount: str = "Amount"
     close_date: str = "CloseDate"
     currency_field: str | None = None          # CurrencyIsoCode in multi-currency orgs
@@ -229,6 +239,8 @@ class SalesforceMapping(_Model):
                                                            ("currency_field", d.currency_field),
                                                            ("product_field", None if d.line_items
                                                             else d.product_field)) if v}
+        for part in ("where", "exclude"):
+            out["Opportunity"].update({f"deals.{part}.{name}": name for name in getattr(d, part)})
         if d.line_items:
             out["OpportunityLineItem"] = {f"deals.{k}": v for k, v in (
                 ("line_product", d.line_product), ("line_quantity", d.line_quantity),
@@ -399,14 +411,50 @@ def _value_problem(key: str, what: str, owner: str, kind: str, value: str, known
                    else f"use one of {known}")
 
 
-def _deal_value_problems(d: DealsMap, fields: dict[str, dict[str, Any]] | None) -> list[Problem]:
+# the fields naming an opportunity's record type -> what of its describe's ``recordTypeInfos`` they hold
+_RECORD_TYPE_KEYS = {("RecordType", "developername"): "developerName", ("RecordType", "name"): "name",
+                     ("Opportunity", "recordtypeid"): "recordTypeId"}
+
+
+def _deal_value_problems(d: DealsMap, sf: Describes, fields: dict[str, dict[str, Any]] | None,
+                         resolve: Callable[[str, str], tuple[str, dict[str, Any] | None, Any, str]]
+                         ) -> list[Problem]:
     """The values the deals' keys compare records with, checked against the org: ``won_stages`` against
     ``Opportunity.StageName``'s picklist (a value the picklist lacks, 'Gagnee' for 'Gagnée', or a label where the
-    value differs, « Gagnée » for 'Closed Won', won no deal: every axis's revenue 0, silently)."""
+    value differs, « Gagnée » for 'Closed Won', won no deal: every axis's revenue 0, silently); the values of
+    ``where`` and ``exclude`` against their field's picklist, and record types (``RecordType.DeveloperName``,
+    ``RecordType.Name``, ``RecordTypeId``) against the object's record types (a filter naming none filters
+    nothing: the partner deals it was written for would count)."""
     if fields is None:
         return []                 # reported with the object
-    return _picklist_problems("deals.won_stages", "StageName", "Opportunity", fields.get("stagename"),
-                              [(f"deals.won_stages[{j}]", v) for j, v in enumerate(d.won_stages)])
+    problems = _picklist_problems("deals.won_stages", "StageName", "Opportunity", fields.get("stagename"),
+                                  [(f"deals.won_stages[{j}]", v) for j, v in enumerate(d.won_stages)])
+    types = getattr(sf, "record_types", None)
+    for part in ("where", "exclude"):
+        for name, values in getattr(d, part).items():
+            listed = [(f"deals.{part}.{name}[{j}]", v) for j, v in enumerate(values)]
+            where, f, _, _ = resolve("Opportunity", name)
+            kind = _RECORD_TYPE_KEYS.get((where, str((f or {}).get("name", "")).lower()))
+            if f is not None and kind is not None and types is not None:
+                problems += _record_type_problems(kind, types("Opportunity"), listed)
+            else:
+                problems += _picklist_problems(f"deals.{part}.{name}", name, where, f, listed)
+    return problems
+
+
+def _record_type_problems(kind: str, infos: list[dict[str, Any]], listed: list[tuple[str, object]]) -> list[Problem]:
+    """The listed record types (``kind``: ``developerName``, ``name`` the label, or ``recordTypeId``) Opportunity's
+    describe does not list (``recordTypeInfos``); a label written where the API name is compared is told so."""
+    known = [str(i[kind]) for i in infos if isinstance(i.get(kind), str)]
+    if not known:
+        return []
+    labelled = {str(i["name"]): str(i["developerName"]) for i in infos if kind == "developerName"
+                and isinstance(i.get("name"), str) and isinstance(i.get("developerName"), str)
+                and i["name"] != i["developerName"]}
+    what = {"developerName": "record type API name", "name": "record type label", "recordTypeId": "record type id"}
+    return [_value_problem(path, f"{what[kind]} {value!r}", "record type", "record type of Opportunity", value,
+                           known, labelled, "the API name")
+            for path, value in listed if isinstance(value, str) and value not in known]
 
 
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
@@ -474,7 +522,7 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                   for status, values in st.values.items() for j, value in enumerate(values)]
         problems += _picklist_problems(f"activities.status.{obj}.values", st.field, obj,
                                        (fields_of(obj) or {}).get(st.field.lower()), listed)
-    problems += _deal_value_problems(mapping.deals, fields_of("Opportunity"))
+    problems += _deal_value_problems(mapping.deals, sf, fields_of("Opportunity"), resolve)
     if mapping.deals.currency_field is None and "currencyisocode" in (fields_of("Opportunity") or {}):
         # a multi-currency org (Opportunity has CurrencyIsoCode): reading no currency would take a CHF deal's
         # amount for org_currency, silently

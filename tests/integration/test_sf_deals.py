@@ -1,18 +1,20 @@
-"""What "won" means on a Salesforce org read through simple-salesforce against the sandbox CRM: won stages checked
-against StageName's picklist (values, not labels), figures worked out by hand (ops audit F2)."""
+"""Which opportunities are deals pac counts, and what "won" means, on a Salesforce org read through simple-salesforce
+against the sandbox CRM: won stages checked against StageName's picklist (values, not labels), opportunities of a
+record type left out (``deals.exclude`` / ``deals.where``), figures worked out by hand, an incremental night where a
+deal moves into the excluded record type (ops audit F2 and F3)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from connectors.base import ObjectKind
+from connectors.base import ObjectKind, SchemaError
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.mapping import check_mapping_online, load_mapping
@@ -25,12 +27,16 @@ from pac_core.window import Window
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs.store import open_store, repo
+from sync_jobs.store import records as store_records
+from tests.integration.sf_runs import SfRuns
 from tests.unit.test_engine_support import JULIE, PARIS, action, axis, plan
 
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
 NO_WAIT = RetryPolicy(max_attempts=4, sleep=lambda _s: None, jitter=lambda: 0.0)
 APRIL = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 5, 1, tzinfo=PARIS), "avril")
 SEG = Segment("SEG", "Rhône", SegmentKind.HORIZONTAL, parse_scope({"departement": "69"}))
+PARTNER = "{RecordType.DeveloperName: [Partner_Deal]}"
 
 
 @dataclass
@@ -107,6 +113,12 @@ def _pulled(connector: SalesforceConnector) -> Records:
         connector.close()
 
 
+def _stored(database_url: str) -> Records:
+    engine = open_store(database_url)
+    return _records(*(list(store_records.iter_records(engine, ["sf-main"], kind))
+                      for kind in ("deals", "accounts", "users")))
+
+
 def _april(records: Records, scope: dict[str, Any] | None = None) -> Decimal:
     """The won revenue an axis on the Rhône counts in April 2027 (baseline 0), on products ``scope`` if given."""
     ax = axis("AX", "SEG", scope=parse_scope(scope or {}), baseline="0")
@@ -152,3 +164,94 @@ class TestWonStages:
             assert check_mapping_online(load_mapping(mapping), connector) == []
         finally:
             connector.close()
+
+
+class TestRecordTypeFilter:
+    def test_the_partner_deal_is_left_out_of_every_figure(self, org: Org, tmp_path: Path) -> None:
+        """Hand-computed: without a filter the axis counts 20,000 + 8,000 + 50,000 + 12,000 = 90,000 and its MAINT
+        lines 5,000 + 50,000 = 55,000; with ``exclude: {RecordType.DeveloperName: [Partner_Deal]}`` the partner deal
+        O3 goes, its line with it: 40,000 and 5,000; O2, which has no record type, still counts (an empty field
+        excludes nothing). With ``where: {RecordType.DeveloperName: [Standard]}`` only O1 and O4 count: 32,000 (an
+        empty field matches no ``where``). Seen failing before: the key ``exclude`` was refused (unknown key), and
+        no mapping could leave the 50,000 out (ops audit F3)."""
+        plain = _pulled(org.connector(org.mapping(tmp_path)))
+        assert (_april(plain), _april(plain, {"product": "MAINT"})) == (Decimal("90000"), Decimal("55000"))
+        excluding = org.connector(org.mapping(tmp_path, f"  exclude: {PARTNER}\n"))
+        records = _pulled(excluding)
+        assert (_april(records), _april(records, {"product": "MAINT"})) == (Decimal("40000"), Decimal("5000"))
+        [o3] = [d for d in records.deals if d.id == org.ids["O3"]]
+        assert o3.deleted and o3.lines == () and excluding.skipped == {"deals_exclude": 1}
+        only = _pulled(org.connector(org.mapping(tmp_path, "  where: {RecordType.DeveloperName: [Standard]}\n")))
+        assert _april(only) == Decimal("32000")
+        assert {d.id for d in only.deals if not d.deleted} == {org.ids["O1"], org.ids["O4"]}
+
+    def test_the_sandbox_filters_and_selects_the_record_type_as_the_api_does(self, org: Org) -> None:
+        """``RecordType.DeveloperName`` in SELECT (nested under ``RecordType``, null for a deal without one) and in
+        WHERE through simple-salesforce; ``RecordTypeId`` on an object without record types is "No such column"."""
+        connector = org.connector(DEMO)
+        try:
+            rows = [r for page in connector.client.query_pages(
+                "SELECT Id, RecordType.DeveloperName, RecordType.Name FROM Opportunity ORDER BY Name") for r in page]
+            assert [(r["RecordType"] or {}).get("DeveloperName") for r in rows] == [
+                "Standard", None, "Partner_Deal", "Standard"]
+            assert rows[2]["RecordType"]["Name"] == "Partenaire"
+            partner = [r["Id"] for page in connector.client.query_pages(
+                "SELECT Id FROM Opportunity WHERE RecordType.DeveloperName = 'Partner_Deal'") for r in page]
+            assert partner == [org.ids["O3"]]
+            with pytest.raises(SchemaError, match="RecordTypeId"):
+                list(connector.client.query_pages("SELECT Id, RecordTypeId FROM Account"))
+        finally:
+            connector.close()
+
+    def test_online_check_of_the_filter(self, org: Org, tmp_path: Path) -> None:
+        """The filter's fields must exist (relationship paths followed) and its values be the org's: a record type's
+        label written for its API name, a misspelt record type, a picklist value the field lacks are each reported at
+        their key; the right filter checks clean."""
+        good = org.mapping(tmp_path, f"  exclude: {PARTNER}\n")
+        bad = org.mapping(tmp_path, "  exclude: {RecordType.DeveloperName: [Partenaire, Partner_Dael], "
+                                    "RecordType.DeveloperNam: [X], Type: ['New Busines']}\n")
+        connector = org.connector(good)
+        try:
+            assert check_mapping_online(load_mapping(good), connector, good) == []
+            problems = {p.path: (p.message, p.fix) for p in check_mapping_online(load_mapping(bad), connector, bad)}
+        finally:
+            connector.close()
+        assert problems == {
+            "deals.exclude.RecordType.DeveloperName[0]": (
+                "record type API name 'Partenaire' is the label of record type 'Partner_Deal': records hold the API "
+                "name, not the label", "write the API name: 'Partner_Deal'"),
+            "deals.exclude.RecordType.DeveloperName[1]": (
+                "record type API name 'Partner_Dael' matches no record type of Opportunity",
+                "did you mean 'Partner_Deal', labelled 'Partenaire'?"),
+            "deals.exclude.RecordType.DeveloperNam": ("RecordType has no field 'DeveloperNam'",
+                                                      "did you mean 'DeveloperName'?"),
+            "deals.exclude.Type[0]": ("Type value 'New Busines' matches no picklist value of Opportunity.Type",
+                                      "did you mean 'New Business'?")}
+
+
+def test_a_deal_moved_into_the_excluded_record_type_stops_counting_the_next_night(org: Org, tmp_path: Path,
+                                                                                  database_url: str) -> None:
+    """Through the pipeline and the store. Night 1 (full read): 20,000 + 8,000 + 12,000 = 40,000 (O3, the partner
+    deal, left out). During the day O4 (12,000) is moved into the partner record type: night 2 reads deals
+    incrementally, sees O4 (its SystemModstamp moved) and stores it as left out: 28,000. Then O3 is moved back to
+    Standard: night 3, 78,000. A filter in the SOQL WHERE alone would never have read O4 again, and its 12,000 would
+    have counted until the next full reconciliation."""
+    runs = SfRuns(tmp_path, database_url, org.server, org.mapping(tmp_path, f"  exclude: {PARTNER}\n"))
+    runs.crm_now[0] = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    runs.sync()
+    assert _april(_stored(database_url)) == Decimal("40000")
+    full_at = {obj: m.last_full_at for (_, obj), m in repo.watermarks(open_store(database_url), "sf-main").items()}
+
+    runs.crm_now[0] += timedelta(hours=1)
+    org.api.edit("Opportunity", org.ids["O4"], RecordTypeId=org.ids["partner"])
+    runs.sync()
+    stored = _stored(database_url)
+    assert _april(stored) == Decimal("28000")
+    assert {d.id for d in stored.deals if d.deleted} == {org.ids["O3"], org.ids["O4"]}
+    marks = repo.watermarks(open_store(database_url), "sf-main")
+    assert marks[("sf-main", "deals")].last_full_at == full_at["deals"]     # an incremental read of deals
+
+    runs.crm_now[0] += timedelta(hours=1)
+    org.api.edit("Opportunity", org.ids["O3"], RecordTypeId=org.ids["standard"])
+    runs.sync()
+    assert _april(_stored(database_url)) == Decimal("78000")
