@@ -82,7 +82,8 @@ class SalesforceConnector:
 
     @property
     def skipped(self) -> Counter[str]:
-        """Rows read that are not records of their own, by reason (``normalise.not_a_report``)."""
+        """Rows read that are not records pac counts, by reason (``normalise.not_a_report``, and ``Normaliser.left_out``
+        for deals the mapping's deal filter leaves out)."""
         return self.normaliser.skipped
 
     @property
@@ -142,7 +143,7 @@ class SalesforceConnector:
                     yield from self._read(spec, start, since)
             left_out = self.skipped - before
             if left_out:
-                log.info("%s: rows left out as not activities of their own: %s", self.name,
+                log.info("%s: rows left out (not records pac counts): %s", self.name,
                          ", ".join(f"{n} {why}" for why, n in sorted(left_out.items())))
 
     def reading(self, kind: ObjectKind) -> str:
@@ -155,7 +156,9 @@ class SalesforceConnector:
             ObjectKind.USERS: None,
             ObjectKind.ACCOUNTS: m.accounts.model_dump(mode="json"),
             ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json"),
-            ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json")],
+            # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
+            ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
+                k for k in ("where", "exclude") if not getattr(m.deals, k)})],
         }
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
             rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
@@ -254,6 +257,10 @@ class SalesforceConnector:
     def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None:
         """The object's fields by lower-case name (one describe call per object and run), None if absent."""
         return self.schema.describe_fields(sobject)
+
+    def record_types(self, sobject: str) -> list[dict[str, Any]]:
+        """The object's record types, from its describe (``recordTypeInfos``; no call besides the describe)."""
+        return self.schema.record_types(sobject)
 
     def check_schema(self) -> list[SchemaIssue]:
         return self.schema.check()

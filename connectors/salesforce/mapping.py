@@ -10,7 +10,7 @@ account's ``PAC_*__c`` fields: any other field is refused here, before anything 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
@@ -31,7 +31,7 @@ from pac_config.loader import (
 from pac_core.errors import Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus
-from pac_core.text import closest
+from pac_core.text import closest, fold_value
 
 
 class Describes(Protocol):
@@ -135,12 +135,22 @@ class ActivitiesMap(_Model):
         return sorted({r.object for r in self.rules})
 
 
+# a deal filter's conditions: Opportunity field (or relationship path, ``RecordType.DeveloperName``) -> the values
+# it is compared with, exactly as records hold them (each list names at least one value)
+DealConditions = dict[str, Annotated[list[str | bool], Field(min_length=1)]]
+
+
 class DealsMap(_Model):
-    """Opportunities: ``won_stages`` (StageName values) overrides the ``won`` checkbox when given."""
+    """Opportunities: ``won_stages`` (StageName values) overrides the ``won`` checkbox when given. ``where`` and
+    ``exclude`` say which opportunities are deals pac counts: with ``where``, only those whose fields all hold one
+    of the listed values (as an activity rule's ``where``: an empty field matches nothing); with ``exclude``, not
+    those where any listed field holds one of its values (an empty field excludes nothing)."""
 
     won: str = "IsWon"
     closed: str = "IsClosed"
     won_stages: list[str] = Field(default_factory=list)
+    where: DealConditions = Field(default_factory=dict)
+    exclude: DealConditions = Field(default_factory=dict)
     amount: str = "Amount"
     close_date: str = "CloseDate"
     currency_field: str | None = None          # CurrencyIsoCode in multi-currency orgs
@@ -229,6 +239,8 @@ class SalesforceMapping(_Model):
                                                            ("currency_field", d.currency_field),
                                                            ("product_field", None if d.line_items
                                                             else d.product_field)) if v}
+        for part in ("where", "exclude"):
+            out["Opportunity"].update({f"deals.{part}.{name}": name for name in getattr(d, part)})
         if d.line_items:
             out["OpportunityLineItem"] = {f"deals.{k}": v for k, v in (
                 ("line_product", d.line_product), ("line_quantity", d.line_quantity),
@@ -365,15 +377,84 @@ def _picklist_problems(key: str, name: str, obj: str, f: dict[str, Any] | None,
     field that is missing (reported on its own) or not a picklist (its values cannot be known)."""
     if f is None or f.get("type") not in _PICKLISTS:
         return []
-    known = [p["value"] for p in f.get("picklistValues") or [] if isinstance(p.get("value"), str)]
-    problems: list[Problem] = []
-    for path, value in listed:
-        if isinstance(value, str) and value not in known:
-            close = closest(value, known)
-            problems.append(Problem(path or key, f"{name} value {value!r} matches no picklist value of "
-                                    f"{obj}.{f['name']}",
-                                    f"did you mean {close!r}?" if close else f"use one of {known}"))
+    entries = [p for p in f.get("picklistValues") or [] if isinstance(p.get("value"), str)]
+    known = [p["value"] for p in entries]
+    # a value's label (what users see) may differ from the value (its API name), which records hold: an org that
+    # relabelled "Closed Won" « Gagnée » keeps StageName = 'Closed Won' ("Protect Picklist API Names", Salesforce
+    # Help; describe's picklistValues carry both, ``value`` and ``label``)
+    labelled = {str(p["label"]): p["value"] for p in entries if isinstance(p.get("label"), str)
+                and p["label"] != p["value"]}
+    return [_value_problem(path or key, f"{name} value {value!r}", f"{obj}.{f['name']}'s picklist value",
+                           f"picklist value of {obj}.{f['name']}", value, known, labelled)
+            for path, value in listed if isinstance(value, str) and value not in known]
+
+
+def _value_problem(key: str, what: str, owner: str, kind: str, value: str, known: list[str],
+                   labelled: dict[str, str], held: str = "the value") -> Problem:
+    """``value`` (``what``) is not one of ``known``: a label written for its value (``labelled``: label -> value) is
+    told as such, with the value to write; else the closest value (by value, then by label: 'Gagnee' for the value
+    labelled « Gagnée »), else the values. ``owner`` names what a label belongs to, ``kind`` what was expected,
+    ``held`` what records hold (the value, an API name)."""
+    if value in labelled:
+        return Problem(key, f"{what} is the label of {owner} {labelled[value]!r}: records hold {held}, not the "
+                       "label", f"write {held}: {labelled[value]!r}")
+    folded = fold_value(value)
+    same = next((k for k in known if fold_value(k) == folded), None)
+    if same is None:
+        same = next((v for lb, v in labelled.items() if fold_value(lb) == folded), None)
+    close = same or closest(value, known)
+    if close is None and (label := closest(value, labelled)) is not None:
+        close = labelled[label]
+    hint = {v: lb for lb, v in labelled.items()}.get(close or "")
+    return Problem(key, f"{what} matches no {kind}",
+                   f"did you mean {close!r}{f', labelled {hint!r}' if hint else ''}?" if close
+                   else f"use one of {known}")
+
+
+# the fields naming an opportunity's record type -> what of its describe's ``recordTypeInfos`` they hold
+_RECORD_TYPE_KEYS = {("RecordType", "developername"): "developerName", ("RecordType", "name"): "name",
+                     ("Opportunity", "recordtypeid"): "recordTypeId"}
+
+
+def _deal_value_problems(d: DealsMap, sf: Describes, fields: dict[str, dict[str, Any]] | None,
+                         resolve: Callable[[str, str], tuple[str, dict[str, Any] | None, Any, str]]
+                         ) -> list[Problem]:
+    """The values the deals' keys compare records with, checked against the org: ``won_stages`` against
+    ``Opportunity.StageName``'s picklist (a value the picklist lacks, 'Gagnee' for 'Gagnée', or a label where the
+    value differs, « Gagnée » for 'Closed Won', won no deal: every axis's revenue 0, silently); the values of
+    ``where`` and ``exclude`` against their field's picklist, and record types (``RecordType.DeveloperName``,
+    ``RecordType.Name``, ``RecordTypeId``) against the object's record types (a filter naming none filters
+    nothing: the partner deals it was written for would count)."""
+    if fields is None:
+        return []                 # reported with the object
+    problems = _picklist_problems("deals.won_stages", "StageName", "Opportunity", fields.get("stagename"),
+                                  [(f"deals.won_stages[{j}]", v) for j, v in enumerate(d.won_stages)])
+    types = getattr(sf, "record_types", None)
+    for part in ("where", "exclude"):
+        for name, values in getattr(d, part).items():
+            listed = [(f"deals.{part}.{name}[{j}]", v) for j, v in enumerate(values)]
+            where, f, _, _ = resolve("Opportunity", name)
+            kind = _RECORD_TYPE_KEYS.get((where, str((f or {}).get("name", "")).lower()))
+            if f is not None and kind is not None and types is not None:
+                problems += _record_type_problems(kind, types("Opportunity"), listed)
+            else:
+                problems += _picklist_problems(f"deals.{part}.{name}", name, where, f, listed)
     return problems
+
+
+def _record_type_problems(kind: str, infos: list[dict[str, Any]], listed: list[tuple[str, object]]) -> list[Problem]:
+    """The listed record types (``kind``: ``developerName``, ``name`` the label, or ``recordTypeId``) Opportunity's
+    describe does not list (``recordTypeInfos``); a label written where the API name is compared is told so."""
+    known = [str(i[kind]) for i in infos if isinstance(i.get(kind), str)]
+    if not known:
+        return []
+    labelled = {str(i["name"]): str(i["developerName"]) for i in infos if kind == "developerName"
+                and isinstance(i.get("name"), str) and isinstance(i.get("developerName"), str)
+                and i["name"] != i["developerName"]}
+    what = {"developerName": "record type API name", "name": "record type label", "recordTypeId": "record type id"}
+    return [_value_problem(path, f"{what[kind]} {value!r}", "record type", "record type of Opportunity", value,
+                           known, labelled, "the API name")
+            for path, value in listed if isinstance(value, str) and value not in known]
 
 
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
@@ -441,6 +522,7 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                   for status, values in st.values.items() for j, value in enumerate(values)]
         problems += _picklist_problems(f"activities.status.{obj}.values", st.field, obj,
                                        (fields_of(obj) or {}).get(st.field.lower()), listed)
+    problems += _deal_value_problems(mapping.deals, sf, fields_of("Opportunity"), resolve)
     if mapping.deals.currency_field is None and "currencyisocode" in (fields_of("Opportunity") or {}):
         # a multi-currency org (Opportunity has CurrencyIsoCode): reading no currency would take a CHF deal's
         # amount for org_currency, silently

@@ -328,12 +328,46 @@ class Normaliser:
 
     # -- deals ---------------------------------------------------------------------------------------
     def deal(self, r: dict[str, Any]) -> Deal | Rejected:
+        """The row as a deal; an opportunity the mapping's deal filter leaves out (``left_out``, counted in
+        ``skipped``) comes back as a deleted deal, so that it replaces the version a store may hold: a deal moved
+        into an excluded record type is read by the next incremental run (its ``SystemModstamp`` moves) and stops
+        counting that night, its line items with it."""
+        why = self.left_out(r)
+        if why is not None:
+            self.skipped[why] += 1
+            return self._safe("deals", r, self._left_out_deal)
         return self._safe("deals", r, self._deal)
+
+    def left_out(self, r: dict[str, Any]) -> str | None:
+        """Why an Opportunity row is not a deal pac counts, or None: ``deals_where`` when one of the fields of
+        ``deals.where`` holds none of its values (an empty field included), ``deals_exclude`` when a field of
+        ``deals.exclude`` holds one of its values (an empty field never does). Values are compared exactly, as
+        records hold them (``RecordType.DeveloperName``, a relationship path, reads the record type's API name)."""
+        d = self.m.deals
+        for f, values in d.where.items():
+            if get(r, f) not in values:
+                return "deals_where"
+        for f, values in d.exclude.items():
+            value = get(r, f)
+            if value is not None and value in values:
+                return "deals_exclude"
+        return None
+
+    def _stage(self, r: dict[str, Any]) -> DealStage:
+        d = self.m.deals
+        won = (get(r, "StageName") in d.won_stages) if d.won_stages else bool(get(r, d.won))
+        return DealStage.WON if won else DealStage.LOST if get(r, d.closed) else DealStage.OPEN
+
+    def _left_out_deal(self, r: dict[str, Any]) -> Deal:
+        """A deal the filter leaves out, as the store keeps it: deleted (counted nowhere: no revenue, no line, no
+        pipeline, no dormancy), with no amount or line (whatever they hold, they are not read)."""
+        return Deal(id=str(r["Id"]), source=self.source, account_id=r.get("AccountId"), owner_id=r.get("OwnerId"),
+                    amount=None, currency=None, close_date=None, stage=self._stage(r), name=str(r.get("Name") or ""),
+                    deleted=True, modified_at=sf_datetime(r.get("SystemModstamp")))
 
     def _deal(self, r: dict[str, Any]) -> Deal:
         d = self.m.deals
-        won = (get(r, "StageName") in d.won_stages) if d.won_stages else bool(get(r, d.won))
-        stage = DealStage.WON if won else DealStage.LOST if get(r, d.closed) else DealStage.OPEN
+        stage = self._stage(r)
         currency = get(r, d.currency_field) if d.currency_field else self.m.org_currency
         lines: list[DealLine] = []
         if d.line_items:

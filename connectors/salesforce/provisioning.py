@@ -25,6 +25,7 @@ class Schema:
     def __init__(self, client: SfClient, mapping: SalesforceMapping) -> None:
         self.client, self.mapping = client, mapping
         self.describes: dict[str, dict[str, dict[str, Any]] | None] = {}
+        self.record_type_infos: dict[str, list[dict[str, Any]]] = {}
 
     def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None:
         """The object's fields by lower-case name (one describe call per object and run), None if absent."""
@@ -32,7 +33,16 @@ class Schema:
             described = self.client.describe(sobject)
             self.describes[sobject] = None if described is None else {
                 f["name"].lower(): f for f in described.get("fields", [])}
+            infos = (described or {}).get("recordTypeInfos")
+            self.record_type_infos[sobject] = [i for i in infos if isinstance(i, dict)] \
+                if isinstance(infos, list) else []
         return self.describes[sobject]
+
+    def record_types(self, sobject: str) -> list[dict[str, Any]]:
+        """The object's record types as its describe lists them (``recordTypeInfos``: ``developerName`` the API
+        name, ``name`` the label, ``recordTypeId``; the master record type first), from the same describe call."""
+        self.describe_fields(sobject)
+        return self.record_type_infos.get(sobject, [])
 
     def check(self) -> list[SchemaIssue]:
         issues: list[SchemaIssue] = []

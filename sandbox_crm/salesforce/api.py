@@ -13,7 +13,7 @@ login echoes the request body and a ``lock_row`` the Authorization header (redac
 ``FieldSecurity`` (``access.py``), and routes each request to the component that answers it.
 
 Test helpers (no HTTP): ``ids`` (demo key -> Salesforce id), ``row``, ``rows``, ``find``, ``edit``, ``delete``,
-``create``, ``merge``, ``enable_history``, ``set_daily_max``, ``used``.
+``create``, ``merge``, ``add_record_type``, ``relabel``, ``enable_history``, ``set_daily_max``, ``used``.
 """
 
 from __future__ import annotations
@@ -141,6 +141,14 @@ class SalesforceApi:
         """A multi-currency org's CurrencyType and DatedConversionRate rows (``Org.set_currency_rates``); the demo org
         has none (its deals' currencies are converted by pac's settings)."""
         self.org.set_currency_rates(corporate, rates, dated, places)
+
+    def add_record_type(self, sobject: str, developer_name: str, label: str | None = None) -> str:
+        """A record type of ``sobject`` (``Org.add_record_type``): its ``RecordType`` id."""
+        return self.org.add_record_type(sobject, developer_name, label)
+
+    def relabel(self, sobject: str, field_name: str, value: str, label: str) -> None:
+        """A picklist value shown under another label, its value unchanged (``Org.relabel``)."""
+        self.org.relabel(sobject, field_name, value, label)
 
     def enable_history(self, sobject: str, *fields: str) -> None:
         """Field History Tracking for ``fields`` of ``sobject`` (``Org.enable_history``)."""

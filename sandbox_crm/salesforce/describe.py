@@ -3,12 +3,15 @@ Guide documents it; each user sees the fields field-level security lets them rea
 
 from __future__ import annotations
 
+from typing import Any
+
 from sandbox_crm.http import Response
 from sandbox_crm.salesforce.access import FieldSecurity
 from sandbox_crm.salesforce.org import Org
 from sandbox_crm.salesforce.wire import error
 
 MAX_COLLECTION = 200     # the global describe's maxBatchSize: sObject Collections take 200 records
+MASTER_RECORD_TYPE = "012000000000000AAA"    # the master record type's id, the same in every org
 
 
 class Describe:
@@ -33,4 +36,16 @@ class Describe:
             "queryable": True, "updateable": True, "createable": True,
             "fields": self.security.described_fields(obj, user),
             "childRelationships": [{"relationshipName": rel, "childSObject": child, "field": fld}
-                                   for rel, (child, fld) in obj.children.items()]})
+                                   for rel, (child, fld) in obj.children.items()],
+            "recordTypeInfos": self.record_type_infos(obj.name)})
+
+    def record_type_infos(self, sobject: str) -> list[dict[str, Any]]:
+        """The object's record types as its describe lists them (``recordTypeInfos``): the master record type
+        (``012000000000000AAA``), which every object has, then each of ``RecordType``'s rows for it: ``name`` is
+        the label, ``developerName`` the API name."""
+        master = {"active": True, "available": True, "defaultRecordTypeMapping": True, "developerName": "Master",
+                  "master": True, "name": "Master", "recordTypeId": MASTER_RECORD_TYPE}
+        return [master] + [{"active": bool(r.get("IsActive")), "available": True, "defaultRecordTypeMapping": False,
+                            "developerName": r["DeveloperName"], "master": False, "name": r["Name"],
+                            "recordTypeId": r["Id"]}
+                           for r in self.org.store["RecordType"].values() if r.get("SobjectType") == sobject]

@@ -273,6 +273,30 @@ class Org:
                     self.insert("DatedConversionRate", {"IsoCode": iso, "ConversionRate": rate, "StartDate": start,
                                                         "NextStartDate": following}, stamp=self.next_stamp())
 
+    def add_record_type(self, sobject: str, developer_name: str, label: str | None = None, *,
+                        active: bool = True) -> str:
+        """A record type of ``sobject`` created in Setup (``DeveloperName`` its API name, ``Name`` its label): a
+        ``RecordType`` row; the object's records carry the lookup ``RecordTypeId`` (relationship ``RecordType``)
+        from its first record type on (an object without record types has no such field: "No such column")."""
+        with self.lock:
+            obj = self.schema[sobject]
+            if obj.lookup("RecordTypeId") is None:
+                obj.add(SField("RecordTypeId", "reference", label="Record Type ID", length=18,
+                               reference_to=("RecordType",), relationship="RecordType"))
+                self.accessors.clear()
+            return self.insert("RecordType", {"SobjectType": sobject, "DeveloperName": developer_name,
+                                              "Name": label or developer_name, "IsActive": active},
+                               stamp=self.next_stamp())
+
+    def relabel(self, sobject: str, field_name: str, value: str, label: str) -> None:
+        """A picklist value relabelled in Setup: its label changes, its value (API name), what records hold,
+        does not ("Closed Won" shown as « Gagnée »)."""
+        with self.lock:
+            f = self.field(self.schema[sobject], field_name)
+            if value not in f.picklist:
+                raise ValueError(f"{sobject}.{field_name} has no value {value!r}")
+            f.labels[value] = label
+
     def enable_history(self, sobject: str, *fields: str) -> None:
         """Field History Tracking switched on in Setup for ``fields`` of ``sobject`` (at most 20 per object): each
         later change of one of them, by the API or in the UI, adds a row to ``<Object>__History`` (``ParentId``,

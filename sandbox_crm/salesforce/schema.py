@@ -23,6 +23,9 @@ class SField:
     reference_to: tuple[str, ...] = ()
     relationship: str | None = None
     picklist: tuple[str, ...] = ()
+    # a picklist value's label where it differs from the value (its API name): an admin may relabel "Closed Won"
+    # « Gagnée », records keep "Closed Won" (describe's picklistValues carry both, ``value`` and ``label``)
+    labels: dict[str, str] = field(default_factory=dict)
     restricted: bool = False
     external_id: bool = False
     unique: bool = False
@@ -158,7 +161,23 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         _ro("ProductCode", "string", length=255), SField("Quantity", "double", precision=12, scale=2),
         SField("UnitPrice", "currency", precision=18, scale=2), SField("TotalPrice", "currency", precision=18, scale=2),
         SField("ServiceDate", "date"))
-    return {o.name: o for o in (user, account, event, task, opportunity, product, line, *extra)}
+    return {o.name: o for o in (user, account, event, task, opportunity, product, line, record_type_object(),
+                                *extra)}
+
+
+def record_type_object() -> SObject:
+    """``RecordType`` as the Object Reference describes it (one row per record type of any object: ``SobjectType``,
+    ``DeveloperName`` the API name, ``Name`` the label, which admins translate and rename); no ``IsDeleted``, no
+    owner. Every org has the object; an object's records carry ``RecordTypeId`` once it has record types
+    (``Org.add_record_type``)."""
+    stamps = [f for f in _system(owner=False) if f.name != "IsDeleted"]
+    return SObject("RecordType", "012", "Record Type").add(
+        *stamps, SField("Name", "string", label="Name", length=80, nillable=False),
+        SField("DeveloperName", "string", label="Record Type Name", length=80, nillable=False),
+        SField("SobjectType", "picklist", label="SObject Type Name", length=40, nillable=False),
+        SField("IsActive", "boolean", label="Active", nillable=False),
+        SField("Description", "string", label="Description", length=255),
+        _ro("NamespacePrefix", "string", label="Namespace Prefix", length=15))
 
 
 def currency_objects() -> list[SObject]:
@@ -241,8 +260,8 @@ def describe_field(f: SField) -> dict[str, Any]:
         "calculated": False, "filterable": True, "sortable": f.type != "textarea",
         "referenceTo": list(f.reference_to), "relationshipName": f.relationship,
         "restrictedPicklist": f.restricted,
-        "picklistValues": [{"active": True, "defaultValue": False, "label": v, "validFor": None, "value": v}
-                           for v in f.picklist],
+        "picklistValues": [{"active": True, "defaultValue": False, "label": f.labels.get(v, v), "validFor": None,
+                            "value": v} for v in f.picklist],
         "soapType": _SOAP.get(f.type, "xsd:string"),
     }
 

@@ -230,8 +230,9 @@ class TestSingleCurrencyOrg:
         m = load_mapping(DEFAULT)
         sf = SalesforceConnector("sf", m, _NoCalls())  # type: ignore[arg-type]
         assert sf.org_rates() is NO_RATES
-        assert sf.reading(ObjectKind.DEALS) == reading_of(READING_RULES, "deals",
-                                                          [m.org_currency, m.deals.model_dump(mode="json")])
+        # the deal filter's keys, unset, are not part of it (they came later: tests/unit/test_sf_mapping.py)
+        assert sf.reading(ObjectKind.DEALS) == reading_of(READING_RULES, "deals", [
+            m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"})])
         assert sf.reading(ObjectKind.ACCOUNTS) == reading_of(READING_RULES, "accounts",
                                                              m.accounts.model_dump(mode="json"))
         assert "CurrencyIsoCode" not in m.read_fields()["Account"].values()

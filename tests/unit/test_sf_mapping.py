@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.base import SchemaError
+from connectors.base import ObjectKind, SchemaError
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import check_mapping_offline, default_mapping_path
 from pac_core.errors import InvalidInput
@@ -43,6 +43,23 @@ class TestMappingOffline:
         problems = check_mapping_offline(path)
         assert {p.path.split(".")[0] for p in problems} == {"activities", "overlap_minutes"}
         assert any("did you mean 'visit'" in p.fix for p in problems)
+
+    def test_deal_filter_keys_are_read_and_checked(self, tmp_path: Path) -> None:
+        """``deals.exclude`` / ``deals.where``: their fields are selected with the deals (relationship paths too), an
+        empty value list (it would leave every deal out, or none) is refused at its line, and a mapping without a
+        filter keeps the deals' reading fingerprint it had before the keys existed (no full re-read on upgrade)."""
+        env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
+        assert build("sf", SHIPPED, env).reading(ObjectKind.DEALS) == "5:0cd1058bdd91967a"   # as before
+        path = _variant(tmp_path, "  won_stages: []\n", "  won_stages: []\n  exclude: {RecordType.DeveloperName: "
+                        "[Partner_Deal]}\n  where: {Type: ['New Business', 'Existing Business']}\n")
+        assert check_mapping_offline(path) == []
+        connector = build("sf", path, env)
+        assert "RecordType.DeveloperName" in connector.reader.deal_fields() and "Type" in connector.reader.deal_fields()
+        assert connector.reading(ObjectKind.DEALS) != "5:0cd1058bdd91967a"        # a new filter: read in full again
+        empty = _variant(tmp_path, "  won_stages: []\n", "  won_stages: []\n  exclude:\n    Type: []\n")
+        [problem] = check_mapping_offline(empty)
+        line = empty.read_text(encoding="utf-8").splitlines().index("    Type: []") + 1
+        assert (problem.path, problem.line, problem.message) == ("deals.exclude.Type", line, "needs at least 1 item")
 
     def test_writeback_to_a_non_pac_field_is_refused(self, tmp_path: Path) -> None:
         """A mapping that would overwrite Account.Industry is refused, offline and at build time, as a problem of

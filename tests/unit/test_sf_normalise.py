@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from connectors.salesforce.mapping import load_mapping
+from connectors.salesforce.mapping import SalesforceMapping, load_mapping
 from connectors.salesforce.normalise import Normaliser
 from pac_config.loader import config_dir
 from pac_core.plan import ActivityType
@@ -168,6 +168,39 @@ class TestAccountsDealsUsers:
                        "SystemModstamp": STAMP, "OpportunityLineItems": None})
         assert isinstance(deal, Deal) and deal.amount is None and deal.currency == "EUR"
         assert deal.stage is DealStage.LOST
+
+    def test_deal_filter_leaves_out_a_deal_as_deleted(self) -> None:
+        """``deals.exclude`` leaves out a deal where any listed field holds one of its values (an empty field, a
+        record type that is null, excludes nothing); ``deals.where`` keeps a deal only when every listed field holds
+        one of its values (an empty field matches nothing). A deal left out comes back deleted, with no amount or
+        line (it replaces a stored version: counted nowhere), and is counted in ``skipped``."""
+        base, _ = _normaliser()
+
+        def with_deals(**filters: object) -> Normaliser:
+            raw = base.m.model_dump()
+            raw["deals"].update(filters)
+            return Normaliser("sf", SalesforceMapping.model_validate(raw))
+
+        def opp(record_type: str | None, kind: str | None = "New Business") -> dict[str, object]:
+            return {"Id": "0063", "Name": "P", "AccountId": "0011", "IsWon": True, "IsClosed": True, "Amount": 5e4,
+                    "CloseDate": "2027-04-15", "SystemModstamp": STAMP, "Type": kind,
+                    "RecordType": None if record_type is None else {"DeveloperName": record_type},
+                    "OpportunityLineItems": {"totalSize": 1, "done": True, "records": [
+                        {"Product2": {"Name": "MAINT"}, "Quantity": 1.0, "TotalPrice": 5e4}]}}
+
+        exclude = with_deals(exclude={"RecordType.DeveloperName": ["Partner_Deal"], "Type": ["Interne"]})
+        gone = exclude.deal(opp("Partner_Deal"))
+        assert isinstance(gone, Deal) and gone.deleted and gone.amount is None and gone.lines == ()
+        assert gone.stage is DealStage.WON and gone.modified_at is not None
+        assert exclude.deal(opp("Standard", "Interne")).deleted is True           # any listed field: left out
+        kept = [exclude.deal(opp(rt)) for rt in ("Standard", None)]
+        assert [(d.deleted, d.amount) for d in kept] == [(False, Decimal("50000"))] * 2   # type: ignore[union-attr]
+        assert exclude.skipped == {"deals_exclude": 2}
+        where = with_deals(where={"RecordType.DeveloperName": ["Standard"], "Type": ["New Business"]})
+        assert [where.deal(opp(rt)).deleted for rt in ("Standard", None, "Partner_Deal")] == [  # type: ignore[union-attr]
+            False, True, True]
+        assert where.deal(opp("Standard", None)).deleted is True                 # every listed field: kept
+        assert where.skipped == {"deals_where": 3}
 
     def test_user_email_lower_cased(self) -> None:
         """E-mails are the identity across CRMs: lower-cased."""
