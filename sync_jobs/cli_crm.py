@@ -182,6 +182,26 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
         style="green"))
 
 
+def _checked_online(spec: Any, connector: Any, parsed: Any, doc: Document, mapping: Path, sandbox: bool
+                    ) -> list[Problem]:
+    """A mapping's problems against its CRM (``connector``, closed after), and what the connector will do with the
+    CRM beyond its fields, printed when the mapping is clean (Salesforce: which exchange rates; HubSpot: the
+    dropdowns read as their labels, and the plans' scope values none of them has)."""
+    try:
+        if sandbox and spec.name == "hubspot":
+            # the sandbox portal starts with nothing of pac's: provisioned here (the Salesforce sandbox org starts
+            # provisioned), so the check is of the mapping, as against a provisioned portal
+            connector.provision_schema()
+        problems: list[Problem] = spec.check_mapping_online(parsed, connector, doc)
+        notes = getattr(connector, "online_notes", None)
+        for note in notes(_plan_scope_values(mapping)) if callable(notes) and not problems else ():
+            style = "yellow" if note.startswith("warning: ") else ""
+            _console().print(textsafe.text(f"{mapping}: {note}", style=style))
+        return problems
+    finally:
+        connector.close()
+
+
 def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool) -> list[Problem]:
     """One configured connector's mapping checked against its CRM, with the credentials under its own prefix (or a
     local sandbox CRM's); a CRM error stops the command (exit 4)."""
@@ -190,10 +210,7 @@ def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool) -> lis
         env = _sandbox_env_for(cfg, base) if sandbox else connector_env(base)
         try:
             connector = _secrets_registered(registry.connect(cfg.crm, cfg.name, parsed, env, prefix=cfg.prefix))
-            try:
-                return spec.check_mapping_online(parsed, connector, doc)
-            finally:
-                connector.close()
+            return _checked_online(spec, connector, parsed, doc, Path(cfg.mapping), sandbox)
         except InvalidInput as exc:      # the connector's own configuration (its credential variables)
             named = [p if p.path.startswith(cfg.name) else dataclasses.replace(p, path=f"{cfg.name} {p.path}".strip())
                      for p in exc.problems]
@@ -257,20 +274,7 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
         with _environment(sandbox, crm, provisioned=True) as env:
             try:
                 connector = _secrets_registered(registry.connect(crm, f"{crm}-cli", parsed, env))
-                try:
-                    if sandbox and crm == "hubspot":
-                        # the sandbox portal starts with nothing of pac's: provisioned here (the Salesforce sandbox
-                        # org starts provisioned), so the check is of the mapping, as against a provisioned portal
-                        connector.provision_schema()
-                    problems = spec.check_mapping_online(parsed, connector, doc)
-                    # what the connector will do with the org beyond its fields (Salesforce: which exchange rates;
-                    # HubSpot: the dropdowns read as their labels, and the plans' scope values none of them has)
-                    notes = getattr(connector, "online_notes", None)
-                    for note in notes(_plan_scope_values(mapping)) if callable(notes) and not problems else ():
-                        style = "yellow" if note.startswith("warning: ") else ""
-                        _console().print(textsafe.text(f"{mapping}: {note}", style=style))
-                finally:
-                    connector.close()
+                problems = _checked_online(spec, connector, parsed, doc, mapping, sandbox)
             except ConnectorError as exc:
                 _fail_crm(exc)
     if problems:
