@@ -15,7 +15,7 @@ who                    Qui, Who, Owner, Responsable              yes (an e-mail)
 activity               Quoi, Activité, What, Activity            yes (visite, appel...)
 count                  Combien, Nombre, How many, Count          yes
 counting               Comptage, Counting                        no
-when                   Quand, Échéance, When, Deadline           yes
+when                   Quand, Échéance, Date limite, When...     yes
 scope                  Périmètre, Scope                          no (the action's accounts)
 segment_scope          Périmètre du segment, Segment scope       no (once per segment)
 axis_scope             Périmètre de l'axe, Axis scope            no (once per axis)
@@ -32,9 +32,11 @@ Business rules:
 - Périmètre is written ``key: values`` separated by ``;`` (e.g. ``département: 69, 38; dormant: 12 mois;
   CA >= 50 M€; sauf type: Distributeur``); keys as in plan scopes (docs/plan-format.md).
 - CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, else Windows-1252 (Excel).
-- A date cell under Échéance/Deadline, or under Quand when the statement says "avant le / d'ici /
-  by...", becomes "avant le DATE": from the plan's start to the end of that day (the deadline
-  the statement means); otherwise a date cell is that day.
+- A date under Échéance/Deadline/Date limite/Date butoir/Due date, or under Quand when the statement says
+  "avant le / d'ici / by...", becomes "avant le DATE": from the plan's start to the end of that day (the
+  deadline the statement means), whether it is a date cell or text (every CSV cell); otherwise a date is
+  that day. Under those deadline headers a single period written as text is due by its end (« juin 2027 »
+  → « d'ici fin juin 2027 », « S24 » → « d'ici fin S24 »); a cell that says its bounds is kept as written.
 - A date cell whose number format shows no day (Excel stores « juin 2027 » typed in a cell as
   1 June 2027 shown ``mmm-yy``; also ``mmmm yyyy``, ``mm/yyyy``) is the month the manager sees:
   "juin 2027", or the deadline "d'ici fin juin 2027" where a date would be "avant le DATE".
@@ -58,7 +60,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +95,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("activity", ("Quoi", "Activité", "Type d'activité", "What", "Activity"), True),
     Column("count", ("Combien", "Nombre", "Cible", "How many", "Count", "Target"), True),
     Column("counting", ("Comptage", "Counting")),
-    Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period"), True),
+    Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period", "Date limite", "Date butoir",
+                    "Due date", "Due by"), True),
     Column("scope", ("Périmètre", "Scope", "Périmètre de l'action", "Action scope")),
     Column("segment_scope", ("Périmètre du segment", "Périmètre segment", "Segment scope")),
     Column("axis_scope", ("Périmètre de l'axe", "Périmètre axe", "Axis scope")),
@@ -102,8 +105,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", ("Statut", "Status", "État")),
 )
 _REPEATED = ("segment", "segment_kind", "axis")   # blank = the row above
-# A date cell under one of these headers is a deadline: "until" that day (from the plan's start).
-_DEADLINE_HEADERS = {"echeance", "deadline", "date limite", "due date", "due", "date butoir", "avant le", "by"}
 # A statement that says "avant le / d'ici / by..." makes a date cell its deadline whatever the header.
 _DEADLINE_WORDS = re.compile(r"\b(?:avant|d'ici|au plus tard|jusqu'au|jusqu'a|by|before|until|till|no later than"
                              r"|not later than|prior to|due)\b")
@@ -122,6 +123,13 @@ def header_key(text: str) -> str:
 
 
 _BY_HEADER = {header_key(h): c for c in COLUMNS for h in c.headers}
+
+# A date (cell or text) under one of these headers is a deadline: "until" that day (from the plan's start).
+_DEADLINE_HEADERS = {header_key(h) for h in ("Échéance", "Deadline", "Date limite", "Date butoir", "Due date",
+                                             "Due by")}
+# A when cell that already says its bounds (a deadline, a range, a start): kept as written under Échéance.
+_BOUND_WORDS = re.compile(r"\b(?:avant|d'ici|au plus tard|jusqu|fin|by|before|until|till|end|du|au|entre|between"
+                          r"|from|a partir|a compter|des|depuis|to|through|et|and|prior|due)\b|\.\.")
 
 
 _MONTH_NAMES_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -502,6 +510,7 @@ class _PlanBuilder:
         self.assumed: list[str] = []
         when_header = header_key(table.columns["when"][1]) if "when" in table.columns else ""
         self.deadline_column = when_header in _DEADLINE_HEADERS
+        self.within = parse_period(period, year=year, tz=tz) if period else None   # checked by the caller
         self.segment_rows: dict[str, int] = {}        # name -> first row
         self.segment_kinds: dict[str, str] = {}
         self.axis_rows: dict[tuple[str, str], int] = {}
@@ -632,12 +641,14 @@ class _PlanBuilder:
         return action
 
     def _when(self, row: int, value: Any, text: Any) -> Any:
-        """A date cell is that day, or the deadline "until" that day (from the plan's start, the day
-        included) when its column is an Échéance/Deadline or when the statement says "avant le / by...";
-        any other cell is the period as written."""
+        """A date is that day, or the deadline "until" that day (from the plan's start, the day included)
+        when its column is an Échéance/Deadline or when the statement says "avant le / by..."; the same
+        whether it is a date cell or text (every CSV cell): the manager cannot see a cell's type. Under
+        Échéance any single period written as text (« juin 2027 », « S24 », « T2 ») is due by its end."""
         if isinstance(value, datetime):
             value = value.date()
-        deadline = self.deadline_column or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text)))
+        deadline = bool(self.deadline_column
+                        or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text))))
         if isinstance(value, MonthCell):
             if not self.month_cells:
                 self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} shown without a day "
@@ -647,18 +658,51 @@ class _PlanBuilder:
                 self.month_cells = True
             return f"d'ici fin {value}" if deadline else str(value)
         if not isinstance(value, date):
-            return _text(value)
+            value = _text(value)
+            return self._when_text(row, value, deadline) if isinstance(value, str) and value else value
         day = f"{value:%d/%m/%Y}"
         if deadline:
-            if not self.deadline_until:
-                why = (f"column {self.table.columns['when'][1]!r} is a deadline" if self.deadline_column
-                       else "the statement says so")
-                self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} are deadlines when "
-                                    f"{why}: 'avant le {day}' runs from the plan's start to the end of {day} "
-                                    f"(first: {self.table.where(row, None)})")
-                self.deadline_until = True
+            self._said_deadline(row, f"avant le {day}", day)
             return f"avant le {day}"
         return day
+
+    def _when_text(self, row: int, text: str, deadline: bool) -> str:
+        """A when cell written as text. Under Échéance, a date or one period that does not say its bounds
+        already is due by its end (« 30/04/2027 » → « avant le 30/04/2027 », « juin 2027 » → « d'ici fin juin
+        2027 », « S24 » → « d'ici fin S24 »); under Quand, a date or a month follows the statement's « avant
+        le / d'ici / by », as a date cell does. Anything else, and what cannot be read, is kept as written
+        (the plan check then says what is wrong with it)."""
+        if not deadline or _BOUND_WORDS.search(fold_keep_length(text)):
+            return text
+        try:
+            window = parse_period(text, year=self.year, tz=self.tz, within=self.within)
+        except PeriodError:
+            return text
+        first, end = window.start.date(), window.end.date()
+        if end - first == timedelta(days=1):
+            phrase = "avant le " + re.sub(r"(?i)^le\s+", "", text)
+        elif self.deadline_column or (first.day == 1 and end == (first + timedelta(days=32)).replace(day=1)):
+            phrase = f"d'ici fin {text}"
+        else:
+            return text
+        try:
+            due = parse_period(phrase, year=self.year, tz=self.tz, within=self.within)
+        except PeriodError:
+            return text
+        if due.end != window.end:
+            return text
+        self._said_deadline(row, phrase, text)
+        return phrase
+
+    def _said_deadline(self, row: int, phrase: str, written: str) -> None:
+        if self.deadline_until:
+            return
+        column = self.table.columns["when"][1]
+        what = (f"dates and periods of column {column!r} are deadlines (due by their end)" if self.deadline_column
+                else f"dates of column {column!r} are deadlines where the statement says « avant le / d'ici / by »")
+        self.assumed.append(f"{what}: {phrase!r} runs from the plan's start to the end of {written} "
+                            f"(first: {self.table.where(row, None)})")
+        self.deadline_until = True
 
     def _dump(self, segments: list[CommentedMap], axes: list[CommentedMap], actions: CommentedSeq) -> str:
         doc = CommentedMap()
