@@ -42,8 +42,12 @@ Business rules:
   "juin 2027", or the deadline "d'ici fin juin 2027" where a date would be "avant le DATE".
 - Every imported action is linted (``pac_core.linter``, with the plan's period) and the results are
   returned with the row of each action; a statement over the linter's 1,000 characters is a problem.
-- The year: ``year``, else the start of ``period``, else the year most Quand cells name, else today's;
-  what was assumed is returned in plain words.
+- After a French month name two digits are a year (Excel FR shows a month as « juin-27 »; the day is
+  « 27 juin »): « juin 27 » / « juin-27 » is June 2027, « 03-mai » 3 May; two digits that could be a day
+  and a year far from the plan (« juin 15 » in 2027) are refused, asking for « 15 juin » or « juin 2015 ».
+- The year: ``year``, else the start of ``period``, else the year most Quand cells name (« 30/04/27 »
+  and « juin-27 » name 2027), else today's; what was assumed is returned in plain words, and a window
+  outside the plan's period says which period was taken and why.
 - Bounds, each in the message that refuses more: 50 MB per file, 10,000 action rows (a sheet that
   declares more is refused before it is read), 128 KiB per CSV cell. An .xlsx is read in openpyxl's
   read-only mode (row by row, small memory); merged ranges are read from the sheet's XML part.
@@ -134,6 +138,43 @@ _BOUND_WORDS = re.compile(r"\b(?:avant|d'ici|au plus tard|jusqu|fin|by|before|un
 
 _MONTH_NAMES_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                    "novembre", "décembre")
+
+# French month names and the abbreviations Excel FR shows (« juin-27 », « 03-mai », « janv.-27 »), accents folded.
+_FR_MONTH = (r"(?:janvier|janv|fevrier|fevr|fev|mars|avril|avr|mai|juin|juillet|juil|aout|septembre|sept|octobre|oct"
+             r"|novembre|nov|decembre|dec)\.?")
+# « juin 27 », « juin-27 », « 3 mai 27 »: a French month name then two digits (Excel FR's « mmm-aa »).
+_MONTH_YY = re.compile(rf"(?<![\w.])(?:(?P<d>\d{{1,2}})(?:er)?[\s-]+)?(?P<m>{_FR_MONTH})(?:\s*-\s*|\s+|/)"
+                       rf"(?P<yy>\d{{2}})(?![\w/:.,]|\s*(?:h|heures?)\b)")
+# « 03-mai », « 3-mai-2027 »: Excel FR's « jj-mmm » display of a date cell, saved as text.
+_DAY_DASH_MONTH = re.compile(rf"(?<![\w/.])(?P<d>\d{{1,2}})-(?P<m>{_FR_MONTH})(?![\w-])")
+# « 30/04/27 »: a numeric date with a two-digit year.
+_NUM_DATE_YY = re.compile(r"(?<![\w/.])\d{1,2}[/.]\d{1,2}[/.](?P<yy>\d{2})(?![\w/.])")
+
+
+def _short_years(text: str, years: tuple[int, int]) -> tuple[str, tuple[str, str] | None]:
+    """``text`` with Excel FR's short forms written out: « juin 27 » / « juin-27 » → « juin 2027 » (after a
+    month name two digits are a year: the manager who means the day writes « 27 juin »), « 03-mai » → « 03
+    mai »; and the problem (message, fix) when two digits after a month could be a day as well as a year far
+    from the plan's ``years`` (first, last): « juin 15 » in a 2027 plan is neither surely June 2015 nor the
+    15th."""
+    out: list[str] = []
+    last, problem = 0, None
+    for m in _MONTH_YY.finditer(fold_keep_length(text)):
+        yy = int(m.group("yy"))
+        year = 2000 + yy
+        if m.group("d") is None and yy <= 31 and not years[0] - 1 <= year <= years[1] + 1:
+            month = text[m.start("m"):m.end("m")]
+            problem = (f"{text!r}: is « {month} {m.group('yy')} » the month of {month} {year}, or the {yy}th?",
+                       f"write « {yy} {month} » for the day, or « {month} {year} » for the month")
+            continue
+        out.append(text[last:m.start()] + text[m.start():m.end("m")].replace("-", " ") + f" {year}")
+        last = m.end()
+    text = "".join(out) + text[last:]
+    out, last = [], 0
+    for m in _DAY_DASH_MONTH.finditer(fold_keep_length(text)):
+        out.append(text[last:m.start()] + f"{m.group('d')} {text[m.start('m'):m.end('m')]}")
+        last = m.end()
+    return "".join(out) + text[last:], problem
 
 
 @dataclass(frozen=True)
@@ -462,7 +503,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     except InvalidInput as exc:
         problems += [builder.locate(p) for p in exc.problems]
     if problems or plan is None:
-        raise InvalidInput(_dedupe(problems))
+        raise InvalidInput(_dedupe([_say_period(p, year, period, assumed) for p in problems]))
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
@@ -490,6 +531,10 @@ def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
                 years[value.year] += 1
             elif isinstance(value, str):
                 years.update(int(y) for y in _YEAR_IN_TEXT.findall(value))
+                folded = fold_keep_length(value)
+                years.update(2000 + int(m.group("yy")) for m in _NUM_DATE_YY.finditer(folded))
+                years.update(2000 + int(m.group("yy")) for m in _MONTH_YY.finditer(folded)
+                             if m.group("d") or abs(2000 + int(m.group("yy")) - today.year) <= 2)
     column = table.columns.get("when", (0, "Quand"))[1]
     if not years:
         return today.year, (f"year {today.year}: this year, as no cell of column {column!r} names one "
@@ -497,6 +542,17 @@ def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
     year, n = max(years.items(), key=lambda kv: (kv[1], -kv[0]))
     return year, (f"year {year}: {n} of {sum(years.values())} dates of column {column!r} are in {year} "
                   "(give --year or --period to choose)")
+
+
+def _say_period(problem: Problem, year: int, period: str | None, assumed: list[str]) -> Problem:
+    """A window outside the plan's period, with the period pac took and why (the year may be a guess)."""
+    if "outside the plan's period" not in problem.message:
+        return problem
+    taken = f"« {period} »" if period else f"{year} ({year}-01-01 to {year}-12-31)"
+    why = f": assumed {assumed[0]}" if assumed else ""
+    return Problem(problem.path, f"{problem.message} {taken}{why}",
+                   "check the year written in this cell, or give the plan's year with --year (or --period)",
+                   file=problem.file, line=problem.line)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -672,6 +728,14 @@ class _PlanBuilder:
         2027 », « S24 » → « d'ici fin S24 »); under Quand, a date or a month follows the statement's « avant
         le / d'ici / by », as a date cell does. Anything else, and what cannot be read, is kept as written
         (the plan check then says what is wrong with it)."""
+        if self.within is not None:
+            years = (self.within.start.year, (self.within.end - timedelta(days=1)).year)
+        else:
+            years = (self.year, self.year)
+        text, problem = _short_years(text, years)
+        if problem is not None:
+            self.problems.append(self.problem(row, "when", *problem))
+            return text
         if not deadline or _BOUND_WORDS.search(fold_keep_length(text)):
             return text
         try:

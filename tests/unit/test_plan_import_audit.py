@@ -99,3 +99,53 @@ class TestDeadlineColumn:
         rows = [[*HEADER, header], action("Appeler 10 clients avant le 30 avril", "appel", 10, "30/04/2027")]
         assert windows(csv_file(tmp_path / "p.csv", rows), year=2027) == [
             (date(2027, 1, 1), date(2027, 5, 1), "avant le 30/04/2027")]
+
+
+class TestShortYears:
+    """Audit 2, 9, 10: « juin 27 » (Excel FR shows a month cell as « juin-27 ») is June 2027, not 27 June of this
+    year; « 30/04/27 » names 2027; what cannot be decided is refused with its row and column."""
+
+    TODAY = date(2026, 12, 5)
+
+    def test_a_month_then_two_digits_is_the_month_of_that_year(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"],
+                action("Visiter 5 clients dormants en juin", "visite", 5, "juin 27"),
+                action("Appeler 8 clients en mai", "appel", 8, "mai-27"),
+                action("Faire 3 démos avant fin juin", "démo", 3, "fin juin 27"),
+                action("Visiter 4 clients le 3 mai", "visite", 4, "03-mai")]
+        result = import_spreadsheet(csv_file(tmp_path / "p.csv", rows), today=self.TODAY)
+        assert result.year == 2027
+        got = [(a.window.start.date(), a.window.end.date()) for a in load_plan_text(result.text).actions]
+        assert got == [(date(2027, 6, 1), date(2027, 7, 1)), (date(2027, 5, 1), date(2027, 6, 1)),
+                       (date(2027, 1, 1), date(2027, 7, 1)), (date(2027, 5, 3), date(2027, 5, 4))]
+
+    def test_juin_27_and_juin_dash_27_read_the_same_and_27_juin_stays_a_day(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"], action("Visiter 5 clients", "visite", 5, "juin 27"),
+                action("Visiter 5 clients", "visite", 5, "juin-27"), action("Visiter 5 clients", "visite", 5,
+                                                                             "27 juin")]
+        first, second, third = windows(csv_file(tmp_path / "p.csv", rows), year=2027)
+        assert first[:2] == second[:2] == (date(2027, 6, 1), date(2027, 7, 1))
+        assert third[:2] == (date(2027, 6, 27), date(2027, 6, 28))
+
+    def test_a_month_then_a_number_far_from_the_plan_is_refused_as_ambiguous(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"], action("Visiter 5 clients", "visite", 5, "juin 15")]
+        found = problems(csv_file(tmp_path / "p.csv", rows), year=2027)
+        assert len(found) == 1
+        assert "line 2, column 'Quand'" in found[0] and "juin 2015" in found[0] and "15 juin" in found[0]
+
+    def test_two_digit_years_of_numeric_dates_give_the_plan_year(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"], action("Visiter 5 clients en semaine 18", "visite", 5, "S18"),
+                action("Appeler 10 clients avant le 30 avril", "appel", 10, "avant le 30/04/27"),
+                action("Visiter 4 clients le 3 mai", "visite", 4, "03/05/27")]
+        result = import_spreadsheet(csv_file(tmp_path / "p.csv", rows), today=self.TODAY)
+        assert result.year == 2027
+        assert load_plan_text(result.text).actions[0].window.start.date() == date(2027, 5, 3)
+
+    def test_outside_the_period_says_the_year_pac_assumed(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"], action("Visiter 5 clients en semaine 18", "visite", 5, "S18"),
+                action("Visiter 4 clients le 3 mai 2028", "visite", 4, "03/05/2028"),
+                action("Visiter 4 clients en juin", "visite", 4, "juin 2027"),
+                action("Visiter 4 clients en juillet", "visite", 4, "juillet 2027")]
+        found = problems(csv_file(tmp_path / "p.csv", rows), today=self.TODAY)
+        assert len(found) == 1 and "line 3" in found[0] and "outside the plan's period" in found[0]
+        assert "2027-01-01 to 2027-12-31" in found[0] and "assumed year 2027" in found[0] and "--year" in found[0]
