@@ -26,8 +26,10 @@ status                 Statut, Status, État                      no
 
 Business rules:
 
-- A blank Segment, Type de segment or Axe cell repeats the value of the row above (the usual way a
-  spreadsheet groups actions); **merged cells are refused** (openpyxl only keeps the top-left value,
+- A blank Segment cell repeats the value of the row above (the usual way a spreadsheet groups actions),
+  and so does a blank Type de segment or Axe cell **within the same segment**: under a new segment a blank
+  Axe is a located error and a blank type the default "horizontal" flagged « à vérifier »; **merged cells
+  are refused** (openpyxl only keeps the top-left value,
   so the rows below would silently lose theirs): the error names the sheet and range, to unmerge.
 - Périmètre is written ``key: values`` separated by ``;`` (e.g. ``département: 69, 38; dormant: 12 mois;
   CA >= 50 M€; sauf type: Distributeur``); keys as in plan scopes (docs/plan-format.md).
@@ -602,12 +604,28 @@ class _PlanBuilder:
         used_ids: set[str] = set()
         for number, cells in self.table.rows:
             values = {c.key: self.cell(cells, c.key) for c in COLUMNS}
-            for key in _REPEATED:
-                if _blank(values[key]):
+            reported: set[str] = set()
+            # Grouping rows: a blank Segment repeats the row above; a blank Type de segment or Axe repeats it
+            # only while the segment is the same (a new segment with a blank axis is not the previous one's).
+            written = None if _blank(values["segment"]) else str(_plain(values["segment"])).strip()
+            same_group = written is None or written == previous.get("segment")
+            if written is None:
+                values["segment"] = previous.get("segment")
+            for key in ("segment_kind", "axis"):
+                if _blank(values[key]) and same_group:
                     values[key] = previous.get(key)
+            if _blank(values["axis"]) and not same_group and not _blank(values["segment"]):
+                above = previous.get("segment")
+                self.problems.append(self.problem(
+                    number, "axis", f"this cell is empty and this row starts the segment {written!r}"
+                    + (f" (the row above is in {str(above)!r})" if above else "") + ": a blank "
+                    f"{self.table.columns['axis'][1]!r} repeats the row above only within the same segment",
+                    "write this row's axis"))
+                reported.add("axis")
+            for key in _REPEATED:
                 previous[key] = values[key]
             for key in ("segment", "axis", "text", "who", "activity", "count", "when"):
-                if _blank(values[key]):
+                if _blank(values[key]) and key not in reported:
                     self.problems.append(self.problem(number, key, "this cell is empty", "fill it in"))
             if _blank(values["segment"]) or _blank(values["axis"]):
                 continue

@@ -149,3 +149,32 @@ class TestShortYears:
         found = problems(csv_file(tmp_path / "p.csv", rows), today=self.TODAY)
         assert len(found) == 1 and "line 3" in found[0] and "outside the plan's period" in found[0]
         assert "2027-01-01 to 2027-12-31" in found[0] and "assumed year 2027" in found[0] and "--year" in found[0]
+
+
+class TestGroups:
+    """Audit 3: a blank Type de segment / Axe repeats the row above only within the same segment."""
+
+    def test_a_new_segment_does_not_inherit_the_previous_type_and_axis(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"],
+                action("Visiter 5 clients en mai", "visite", 5, "mai"),
+                action("Appeler 5 clients en juin", "appel", 5, "juin", segment="", kind=None, axis=None),
+                action("Faire 3 démos en juin", "démo", 3, "juin", segment="Industrie pharmaceutique", kind=None,
+                       axis=None)]
+        found = problems(csv_file(tmp_path / "p.csv", rows), year=2027)
+        assert len(found) == 1, found
+        assert "line 4, column 'Axe'" in found[0] and "Industrie pharmaceutique" in found[0]
+        assert "line 3" not in found[0]
+
+    def test_a_new_segment_with_a_blank_type_gets_the_flagged_default(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"],
+                action("Visiter 5 clients en mai", "visite", 5, "mai"),
+                action("Faire 3 démos en juin", "démo", 3, "juin", segment="Industrie pharmaceutique", kind=None,
+                       axis="Démonstrations"),
+                action("Faire 2 démos en mai", "démo", 2, "mai", segment="", kind=None, axis=None)]
+        result = import_spreadsheet(csv_file(tmp_path / "p.csv", rows), year=2027)
+        plan = load_plan_text(result.text)
+        kinds = {s.name: s.kind.value for s in plan.segments}
+        assert kinds == {"Rhône-Alpes": "horizontal", "Industrie pharmaceutique": "horizontal"}
+        pharma = result.text[result.text.index("Industrie pharmaceutique"):]
+        assert "à vérifier" in pharma.split("\n", 2)[1]
+        assert [a.axis_id for a in plan.actions][1:] == [plan.axes[1].id, plan.axes[1].id]
