@@ -9,7 +9,7 @@ key                    accepted headers (first = documented)     required
 segment                Segment                                   yes
 segment_kind           Type de segment, Segment type             no (horizontal)
 axis                   Axe, Axe de développement, Axis           yes
-id                     Id, Id action, Action id, Réf             no (A-01...)
+id                     Id, Id action, Action id, Réf             no (A-01...; a Réf given twice is refused)
 text                   Action, Énoncé, Statement                 yes
 who                    Qui, Who, Owner, Responsable              yes (an e-mail)
 activity               Quoi, Activité, What, Activity            yes (visite, appel...)
@@ -577,6 +577,10 @@ class _PlanBuilder:
         self.month_cells = False                      # a date cell shown without a day was read as a month
         self.people: dict[str, str] = {}              # e-mail -> name
         self.scope_rows: dict[tuple[str, str], int] = {}   # (column, segment or axis id) -> row of its scope
+        self.id_rows: dict[str, int] = {}             # given Réf (without case) -> its first row
+        self.id_written: dict[str, str] = {}          # given Réf (without case) -> as first written
+        self.given_ids = {str(_plain(v)).strip().casefold() for _, cells in table.rows
+                          if not _blank(v := self.cell(cells, "id"))}
 
     def cell(self, cells: list[Any], key: str) -> Any:
         if key not in self.table.columns:
@@ -683,10 +687,24 @@ class _PlanBuilder:
 
     def _action(self, row: int, values: dict[str, Any], axis_id: str, used: set[str], n: int) -> CommentedMap:
         self.action_rows.append(row)
-        ident = str(_plain(values["id"])).strip() if not _blank(values["id"]) else f"A-{n:02d}"
-        if ident in used:
-            ident = f"{ident}-{n}"
-        used.add(ident)
+        if _blank(values["id"]):       # the next number no Réf of the file uses
+            k = n
+            while f"A-{k:02d}".casefold() in self.given_ids or f"A-{k:02d}".casefold() in used:
+                k += 1
+            ident = f"A-{k:02d}"
+        else:
+            ident = str(_plain(values["id"])).strip()
+            first = self.id_rows.setdefault(ident.casefold(), row)
+            if first != row:
+                written = self.id_written[ident.casefold()]
+                same = "" if written == ident else f" ({written!r}: the CRMs match ids without letter case)"
+                self.problems.append(self.problem(
+                    row, "id", f"Réf {ident!r} is already the Réf of {self.table.where(first, None)}{same}",
+                    "give each action its own Réf (it is the action's key in the CRM, PAC_Key__c), or leave the "
+                    "cell blank to number the action"))
+                ident = f"{ident}-{n}"     # the plan check then reports nothing more about it
+            self.id_written.setdefault(ident.casefold(), ident)
+        used.add(ident.casefold())
         who = _email(values["who"], self.people)
         what = CommentedMap(activity=_text(values["activity"]), count=_count(values["count"]))
         if not _blank(values["counting"]):

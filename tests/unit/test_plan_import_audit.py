@@ -178,3 +178,25 @@ class TestGroups:
         pharma = result.text[result.text.index("Industrie pharmaceutique"):]
         assert "à vérifier" in pharma.split("\n", 2)[1]
         assert [a.axis_id for a in plan.actions][1:] == [plan.axes[1].id, plan.axes[1].id]
+
+
+class TestIds:
+    """Audit 5: a Réf given twice is refused (ids are the CRM keys), never renamed without a word."""
+
+    @pytest.mark.parametrize("again", ["A-01", "a-01"])
+    def test_a_duplicated_ref_names_both_rows(self, tmp_path: Path, again: str) -> None:
+        rows = [[*HEADER, "Quand", "Réf"],
+                [*action("Visiter 5 clients en mai", "visite", 5, "mai"), "A-01"],
+                [*action("Visiter 6 clients en juin", "visite", 6, "juin"), "A-02"],
+                [*action("Appeler 7 clients en juin", "appel", 7, "juin"), again]]
+        found = problems(csv_file(tmp_path / "p.csv", rows), year=2027)
+        assert len(found) == 1, found
+        assert "line 4, column 'Réf'" in found[0] and "line 2" in found[0] and f"{again!r}" in found[0]
+
+    def test_a_blank_ref_takes_a_number_no_given_ref_uses(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand", "Réf"],
+                [*action("Visiter 5 clients en mai", "visite", 5, "mai"), "A-02"],
+                [*action("Visiter 6 clients en juin", "visite", 6, "juin"), None],
+                [*action("Appeler 7 clients en juin", "appel", 7, "juin"), None]]
+        plan = load_plan_text(import_spreadsheet(csv_file(tmp_path / "p.csv", rows), year=2027).text)
+        assert [a.id for a in plan.actions] == ["A-02", "A-03", "A-04"]
