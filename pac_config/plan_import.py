@@ -33,7 +33,9 @@ Business rules:
   so the rows below would silently lose theirs): the error names the sheet and range, to unmerge.
 - Périmètre is written ``key: values`` separated by ``;`` (e.g. ``département: 69, 38; dormant: 12 mois;
   CA >= 50 M€; sauf type: Distributeur``); keys as in plan scopes (docs/plan-format.md).
-- CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, else Windows-1252 (Excel).
+- CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, UTF-16 with its BOM (Excel's
+  « Texte Unicode »), else Windows-1252 (Excel) when no byte is UTF-8; a file mixing the two, or in
+  another encoding (Mac Roman), is refused with the line of the first byte that does not fit.
 - A date under Échéance/Deadline/Date limite/Date butoir/Due date, or under Quand when the statement says
   "avant le / d'ici / by...", becomes "avant le DATE": from the plan's start to the end of that day (the
   deadline the statement means), whether it is a date cell or text (every CSV cell); otherwise a date is
@@ -216,6 +218,7 @@ class Sheet:
 
     name: str                        # file name, for messages
     sheet: str | None                # xlsx sheet title; None for CSV
+    encoding: str | None = None      # a CSV's: UTF-8, UTF-16, Windows-1252
     header_row: int = 0
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
@@ -268,16 +271,64 @@ def read_table(path: Path, *, sheet: str | None = None, progress: Progress | Non
                                    "check that it exists and that you may read it", file=path.name)) from None
 
 
-def _read_csv(path: Path, progress: Progress | None) -> Sheet:
-    data = path.read_bytes()
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Letters Windows-1252 has but French and English text do not use between letters: what a Mac « CSV
+# (Macintosh) » file's é, à, â, ä (bytes 0x8E, 0x88, 0x89, 0x8A) become when read as Windows-1252.
+_NOT_CP1252_TEXT = re.compile(r"(?<=[^\W\d_])[ŽžˆŠš˜‰]|[ŽžˆŠš˜‰](?=[^\W\d_])")
+_SAVE_AGAIN = ("save the file again from the spreadsheet as « CSV UTF-8 (délimité par des virgules) », or as « CSV "
+               "(séparateur: point-virgule) » throughout")
+
+
+def _decode_csv(data: bytes, name: str) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: UTF-8 (with or without BOM), UTF-16 with its mark (Excel's
+    « Texte Unicode »), or Windows-1252 (Excel's « CSV » on French Windows) when no byte of the file is
+    UTF-8. A file mixing the two (one character pasted from elsewhere), or in another encoding, is
+    refused with the line of the first byte that does not fit: read as Windows-1252, every « ô » of its
+    UTF-8 part would become « Ã´ » without a word."""
+    def refuse(at: int, message: str, fix: str = _SAVE_AGAIN) -> InvalidInput:
+        breaks = list(re.finditer(rb"\r\n?|\n", data[:at]))       # Excel for Mac ends lines with CR alone
+        start = breaks[-1].end() if breaks else 0
+        end = re.compile(rb"[\r\n]").search(data, at)
+        shown = data[max(start, at - 30):end.start() if end else len(data)][:60].decode("utf-8", "replace").strip()
+        line = len(breaks) + 1
+        return InvalidInput(Problem(f"line {line}", f"{message} (in « {shown} »)", fix, file=name))
+
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(Problem("", f"the file starts with the UTF-16 mark but is not UTF-16 text "
+                                           f"({exc.reason} at byte {exc.start})", _SAVE_AGAIN, file=name)) from None
+    if b"\x00" in data[:4096]:
+        raise InvalidInput(Problem("", "the file holds NUL bytes: it looks like UTF-16 text without its byte order "
+                                       "mark (or is not text)", _SAVE_AGAIN, file=name))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")   # Excel's "CSV" on French Windows
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    if _UTF8_SEQUENCE.search(data):
+        raise refuse(first_bad, f"byte 0x{data[first_bad]:02X} of this line is not UTF-8 while the rest of the "
+                                "file is: the file mixes two encodings (a character pasted from another file?), "
+                                "and reading it all as Windows-1252 would turn every « ô » into « Ã´ »",
+                     _SAVE_AGAIN + "; or retype that character")
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise refuse(exc.start, f"byte 0x{data[exc.start]:02X} is neither UTF-8 nor Windows-1252 (a Mac « CSV "
+                                "(Macintosh) » file?)") from None
+    odd = _NOT_CP1252_TEXT.search(text)
+    if odd:
+        raise refuse(odd.start(), f"byte 0x{data[odd.start()]:02X} reads as « {odd.group(0)} » in Windows-1252: the "
+                                  "file is in another encoding (a Mac « CSV (Macintosh) » file?)")
+    return text, "Windows-1252"
+
+
+def _read_csv(path: Path, progress: Progress | None) -> Sheet:
+    text, encoding = _decode_csv(path.read_bytes(), path.name)
     # the header line decides: headers hold few delimiters ("Périmètre (département, industrie)" has one comma)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(";,\t", key=re.sub(r'"[^"]*"', "", first).count)
-    table = Sheet(path.name, None)
+    table = Sheet(path.name, None, encoding=encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
@@ -481,6 +532,9 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         raise InvalidInput(Problem("", f"file not found: {path}", "check the path"))
     table = read_table(path, sheet=sheet, progress=progress)
     assumed: list[str] = []
+    if table.encoding == "Windows-1252":
+        assumed.append("the file is not UTF-8: it was read as Windows-1252 (Excel's « CSV (séparateur: "
+                       "point-virgule) »); check the accents of the output")
     if period is not None:
         try:
             window = parse_period(period, year=year or (today or date.today()).year, tz=tz)

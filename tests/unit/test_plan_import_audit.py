@@ -200,3 +200,45 @@ class TestIds:
                 [*action("Appeler 7 clients en juin", "appel", 7, "juin"), None]]
         plan = load_plan_text(import_spreadsheet(csv_file(tmp_path / "p.csv", rows), year=2027).text)
         assert [a.id for a in plan.actions] == ["A-02", "A-03", "A-04"]
+
+
+ENC_ROWS = [[*HEADER, "Quand"], action("Visiter 5 clients de l'Isère en mai", "visite", 5, "mai"),
+            action("Appeler 5 clients en juin", "appel", 5, "juin")]
+
+
+class TestEncodings:
+    """Audit 6 and 13: a file mixing encodings is refused with the line, never read as mojibake; UTF-16 is read."""
+
+    def test_one_windows_1252_byte_in_a_utf8_file_is_refused_with_its_line(self, tmp_path: Path) -> None:
+        path = csv_file(tmp_path / "p.csv", ENC_ROWS)
+        data = path.read_bytes().replace("l'Isère".encode(), b"l\x92Is\xc3\xa8re")   # ’ pasted as cp1252
+        assert b"\x92" in data and "Rhône".encode() in data
+        path.write_bytes(data)
+        found = problems(path, year=2027)
+        assert len(found) == 1, found
+        assert "line 2" in found[0] and "0x92" in found[0] and "CSV UTF-8" in found[0] and "Isère" in found[0]
+
+    def test_a_mac_roman_file_is_refused_not_read_as_windows_1252(self, tmp_path: Path) -> None:
+        path = csv_file(tmp_path / "p.csv", ENC_ROWS, encoding="mac_roman")
+        found = problems(path, year=2027)
+        assert len(found) == 1, found
+        assert "line 2" in found[0] and "Windows-1252" in found[0] and "CSV UTF-8" in found[0]
+
+    def test_a_plain_windows_1252_file_is_read_and_said(self, tmp_path: Path) -> None:
+        result = import_spreadsheet(csv_file(tmp_path / "p.csv", ENC_ROWS, encoding="cp1252"), year=2027)
+        assert "name: Rhône-Alpes" in result.text
+        assert any("Windows-1252" in a for a in result.assumed)
+
+    def test_excel_unicode_text_utf16_is_read(self, tmp_path: Path) -> None:
+        path = tmp_path / "p.txt"
+        path.write_bytes(b"\xff\xfe" + "\r\n".join("\t".join("" if v is None else str(v) for v in r)
+                                                   for r in ENC_ROWS).encode("utf-16-le"))
+        result = import_spreadsheet(path, year=2027)
+        assert "name: Rhône-Alpes" in result.text and "l'Isère" in result.text
+
+    def test_utf16_without_its_mark_is_refused_naming_the_encoding(self, tmp_path: Path) -> None:
+        path = tmp_path / "p.csv"
+        path.write_bytes("\r\n".join(";".join("" if v is None else str(v) for v in r)
+                                     for r in ENC_ROWS).encode("utf-16-le"))
+        found = problems(path, year=2027)
+        assert len(found) == 1 and "UTF-16" in found[0] and "CSV UTF-8" in found[0]
