@@ -46,6 +46,8 @@ Business rules:
   "juin 2027", or the deadline "d'ici fin juin 2027" where a date would be "avant le DATE".
 - Every imported action is linted (``pac_core.linter``, with the plan's period) and the results are
   returned with the row of each action; a statement over the linter's 1,000 characters is a problem.
+  Where the statement's confident reading (activity verb, one count, one window, départements) and the
+  columns disagree, a warning per row names each disagreement (``statement_disagreements``).
 - After a French month name two digits are a year (Excel FR shows a month as « juin-27 »; the day is
   « 27 juin »): « juin 27 » / « juin-27 » is June 2027, « 03-mai » 3 May; two digits that could be a day
   and a year far from the plan (« juin 15 » in 2027) are refused, asking for « 15 juin » or « juin 2015 ».
@@ -502,6 +504,7 @@ class ImportResult:
     year: int
     assumed: list[str] = field(default_factory=list)            # plain sentences
     lint: list[tuple[str, LintResult]] = field(default_factory=list)   # (where: row and id, result)
+    warnings: list[str] = field(default_factory=list)           # rows whose statement and columns disagree
 
     @property
     def actions(self) -> int:
@@ -563,14 +566,58 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
+    warnings: list[str] = []
     for n, (row, action) in enumerate(zip(builder.action_rows, plan.actions, strict=True), start=1):
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress("actions linted", n)
         result = lint_statement(action.text, year=year, tz=tz, today=today, people=people, who=action.who,
                                 info_needed=action.info_needed or None, info_source=action.info_from or None,
                                 within=plan.period)
-        results.append((f"{table.where(row, None)} ({action.id})", result))
-    return ImportResult(text, year, assumed, results)
+        where = f"{table.where(row, None)} ({action.id})"
+        results.append((where, result))
+        disagree = statement_disagreements(result, action, today=today)
+        if disagree:
+            named = "; ".join(f"{said}, column {table.columns[key][1]!r} {counted}"
+                              for key, said, counted in disagree if key in table.columns)
+            warnings.append(f"{where}: the statement and the columns disagree: {named} (the columns are what pac "
+                            "counts, the statement what reps read in the CRM: make them say the same)")
+    return ImportResult(text, year, assumed, results, warnings)
+
+
+def _days(start: datetime, end: datetime) -> str:
+    return f"{start:%Y-%m-%d} to {(end - timedelta(days=1)):%Y-%m-%d}"
+
+
+def statement_disagreements(result: LintResult, action: Any, *, today: date | None = None
+                            ) -> list[tuple[str, str, str]]:
+    """Where the statement, as the linter reads it, says another thing than the action's fields:
+    (column key, what the statement says, what the field says). Only what the linter reads with
+    confidence is compared: its activity verb, one count (not a range), one window (no other period, no
+    period problem), the départements it names. A deadline read from ``today`` compares its end only."""
+    parsed = result.parsed
+    out: list[tuple[str, str, str]] = []
+    activity = parsed.get("activity_type")
+    if activity and activity != action.activity_type.value:
+        out.append(("activity", f"statement says {parsed.get('verb') or activity} ({activity})",
+                    f"{action.activity_type.value}"))
+    count = parsed.get("count")
+    if count is not None and count != action.target and not any(r.startswith("count:") for r in result.reasons):
+        out.append(("count", f"statement says {count}", str(action.target)))
+    window = parsed.get("window")
+    unsure = any(r.startswith(("when:", "several periods")) for r in result.reasons)
+    if window and not unsure:
+        start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
+        counted = action.window
+        from_today = today is not None and start.date() == today
+        if end != counted.end or (start != counted.start and not from_today):
+            out.append(("when", f"statement says {window['label']} ({_days(start, end)})",
+                        f"{counted.label} ({_days(counted.start, counted.end)})"))
+    named = (parsed.get("scope_hints") or {}).get("departements")
+    given = [c for c in action.scope.conditions if c.field == "departement" and c.op == "in"]
+    if named and given and set(named) != {str(v) for c in given for v in c.values}:
+        out.append(("scope", f"statement says département {', '.join(sorted(named))}",
+                    ", ".join(sorted(str(v) for c in given for v in c.values))))
+    return out
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d\d)(?!\d)")

@@ -140,6 +140,8 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
         sys.exit(EXIT_BAD_INPUT)
     for sentence in result.assumed:
         err.print(Text(f"assumed: {sentence}", style="yellow"))
+    for warning in result.warnings:
+        err.print(Text(f"warning: {warning}", style="yellow"))
     _print_lint(err, result)
     if output is None:
         click.echo(result.text, nl=False)

@@ -242,3 +242,20 @@ class TestEncodings:
                                      for r in ENC_ROWS).encode("utf-16-le"))
         found = problems(path, year=2027)
         assert len(found) == 1 and "UTF-16" in found[0] and "CSV UTF-8" in found[0]
+
+
+class TestStatementAndColumns:
+    """Audit 4: the statement (what reps read in the CRM) and the columns (what is counted) disagree: said."""
+
+    def test_each_disagreement_is_a_warning_on_its_row(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand", "Périmètre"],
+                [*action("Visiter 5 clients dormants du 69 en semaine 18", "appel", 50, "S28"), "département: 38"],
+                [*action("Visiter 5 clients dormants du 69 en semaine 18", "visite", 5, "S18"), "département: 69"],
+                [*action("Appeler 10 clients avant le 30 avril", "appel", 10, "30/04/2027"), ""]]
+        result = import_spreadsheet(csv_file(tmp_path / "p.csv", rows), year=2027, today=date(2026, 12, 5))
+        assert len(result.warnings) == 1, result.warnings
+        warning = result.warnings[0]
+        assert warning.startswith("line 2 (A-01)")
+        for said in ("visit", "call", "'Quoi'", "5", "50", "'Combien'", "semaine 18", "S28", "'Quand'",
+                     "2027-07-12", "69", "38", "'Périmètre'"):
+            assert said in warning, said
