@@ -221,6 +221,7 @@ class Sheet:
     name: str                        # file name, for messages
     sheet: str | None                # xlsx sheet title; None for CSV
     encoding: str | None = None      # a CSV's: UTF-8, UTF-16, Windows-1252
+    sheets: list[str] = field(default_factory=list)   # every sheet of the workbook, for messages
     header_row: int = 0
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
@@ -394,7 +395,7 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
                                         "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
                                         "Type de segment or Axe cell repeats the row above", file=path.name)
                                 for cells in merged])
-        table = Sheet(path.name, ws.title)
+        table = Sheet(path.name, ws.title, sheets=list(book.sheetnames))
         try:
             _fill(table, ((n, [_cell_value(cell) for cell in cells])
                           for n, cells in enumerate(ws.iter_rows(min_row=1), start=1)), progress)
@@ -477,9 +478,16 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
     missing = [c for c in COLUMNS if c.required and c.key not in table.columns]
     if missing:
         accepted = "; ".join(f"{c.headers[0]}: {', '.join(c.headers)}" for c in missing)
+        shown = " | ".join(str(_plain(c)).strip() for c in header if not _blank(c))[:80]
+        where = f"row {table.header_row}" if table.sheet else f"line {table.header_row}"
+        others = ""
+        if table.sheet is not None and len(table.sheets) > 1:
+            others = f", or choose the sheet of actions with --sheet (sheets: {', '.join(table.sheets)})"
         problems.append(Problem(table.where(table.header_row or None, None) or "header",
-                                f"missing column(s): {', '.join(c.headers[0] for c in missing)}",
-                                f"add them to the header row (accepted names: {accepted})", file=table.name))
+                                f"missing column(s): {', '.join(c.headers[0] for c in missing)}: {where} "
+                                f"(« {shown} ») was read as the header, the header being the first non-empty row",
+                                "make the header row the first non-empty one (delete the title rows above it) and "
+                                f"give it these columns (accepted names: {accepted}){others}", file=table.name))
     if problems:
         raise InvalidInput(problems)
     if not table.rows:
@@ -993,9 +1001,13 @@ def _text(value: Any) -> Any:
 
 
 def _count(value: Any) -> Any:
+    """A whole number as a spreadsheet writes it: 5, « 5,0 » / « 5.0 » (a « 0,0 » number format, as the .xlsx
+    5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check."""
     value = _plain(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return int(value)
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)
+        if m:
+            return int(re.sub(r"\D", "", m.group(1)))
     return value
 
 

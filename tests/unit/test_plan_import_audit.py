@@ -259,3 +259,28 @@ class TestStatementAndColumns:
         for said in ("visit", "call", "'Quoi'", "5", "50", "'Combien'", "semaine 18", "S28", "'Quand'",
                      "2027-07-12", "69", "38", "'Périmètre'"):
             assert said in warning, said
+
+
+class TestSmaller:
+    """Audit 10 and 8: « 5,0 » is 5 like the .xlsx 5.0; a title row or another sheet: the message says how the
+    header row is found, and --sheet with the workbook's sheets."""
+
+    def test_a_whole_number_written_with_a_decimal_comma(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"], action("Visiter 5 clients en mai", "visite", "5,0", "mai"),
+                action("Appeler 1000 clients en mai", "appel", "1\u00a0000", "mai")]
+        plan = load_plan_text(import_spreadsheet(csv_file(tmp_path / "p.csv", rows), year=2027).text)
+        assert [a.target for a in plan.actions] == [5, 1000]
+
+    def test_a_title_row_and_another_sheet_are_explained(self, tmp_path: Path) -> None:
+        book = Workbook()
+        first = book.active
+        first.title = "Synthèse"
+        first.append(["Plan d'actions commerciales 2027"])
+        first.append([])
+        first.append([*HEADER, "Quand"])
+        book.create_sheet("Actions")
+        book.save(tmp_path / "p.xlsx")
+        found = problems(tmp_path / "p.xlsx", year=2027)
+        assert len(found) == 1
+        assert "row 1 (« Plan d'actions commerciales 2027 ») was read as the header" in found[0]
+        assert "first non-empty row" in found[0] and "--sheet" in found[0] and "Synthèse, Actions" in found[0]
