@@ -570,7 +570,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     except InvalidInput as exc:
         problems += [builder.locate(p) for p in exc.problems]
     if problems or plan is None:
-        raise InvalidInput(_dedupe([_say_period(p, year, period, assumed) for p in problems]))
+        raise InvalidInput(_once([_say_period(p, year, period, assumed) for p in problems]))
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
@@ -666,6 +666,16 @@ def _say_period(problem: Problem, year: int, period: str | None, assumed: list[s
                    file=problem.file, line=problem.line)
 
 
+def _once(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, located: a cell said empty is not also a bad e-mail or an unknown activity, and a
+    person's bad e-mail (``people[1].email``, made from a Qui cell) is said at the row of that cell."""
+    empty = {p.path for p in problems if p.message == "this cell is empty"}
+    located = {p.message for p in problems if not p.path.startswith("people[")}
+    return _dedupe([p for p in problems
+                    if (p.message == "this cell is empty" or p.path not in empty)
+                    and not (p.path.startswith("people[") and p.message in located)])
+
+
 def _dedupe(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
@@ -739,7 +749,8 @@ class _PlanBuilder:
                 previous[key] = values[key]
             for key in ("segment", "axis", "text", "who", "activity", "count", "when"):
                 if _blank(values[key]) and key not in reported:
-                    self.problems.append(self.problem(number, key, "this cell is empty", "fill it in"))
+                    self.problems.append(self.problem(number, key, "this cell is empty", "fill it in" + (
+                        "" if key in _REPEATED else ": only Segment, Type de segment and Axe repeat the row above")))
             if _blank(values["segment"]) or _blank(values["axis"]):
                 continue
             segment = self._segment(segments, number, str(_plain(values["segment"])), values["segment_kind"])

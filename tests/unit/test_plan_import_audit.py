@@ -284,3 +284,17 @@ class TestSmaller:
         assert len(found) == 1
         assert "row 1 (« Plan d'actions commerciales 2027 ») was read as the header" in found[0]
         assert "first non-empty row" in found[0] and "--sheet" in found[0] and "Synthèse, Actions" in found[0]
+
+
+class TestOnce:
+    """Audit 12: each problem once, each with its row (a blank Qui was said twice, a bad owner once unlocated)."""
+
+    def test_a_blank_cell_and_a_bad_owner_are_said_once_with_their_row(self, tmp_path: Path) -> None:
+        rows = [[*HEADER, "Quand"], action("Visiter 5 clients en mai", "visite", 5, "mai"),
+                [None, None, None, "Appeler 5 clients en juin", None, "appel", 5, "juin"],
+                [None, None, None, "Appeler 6 clients en juin", "a@x.example; b@x.example", "appel", 6, "juin"]]
+        found = problems(csv_file(tmp_path / "p.csv", rows), year=2027)
+        assert len(found) == 2, found
+        assert found[0].startswith("p.csv line 3, column 'Qui': this cell is empty")
+        assert "repeat the row above" in found[0]
+        assert found[1].startswith("p.csv line 4, column 'Qui'") and "not an e-mail address" in found[1]
