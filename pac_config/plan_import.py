@@ -9,13 +9,13 @@ key                    accepted headers (first = documented)     required
 segment                Segment                                   yes
 segment_kind           Type de segment, Segment type             no (horizontal)
 axis                   Axe, Axe de développement, Axis           yes
-id                     Id, Id action, Action id, Réf             no (A-01...)
+id                     Id, Id action, Action id, Réf             no (A-01...; a Réf given twice is refused)
 text                   Action, Énoncé, Statement                 yes
 who                    Qui, Who, Owner, Responsable              yes (an e-mail)
 activity               Quoi, Activité, What, Activity            yes (visite, appel...)
 count                  Combien, Nombre, How many, Count          yes
 counting               Comptage, Counting                        no
-when                   Quand, Échéance, When, Deadline           yes
+when                   Quand, Échéance, Date limite, When...     yes
 scope                  Périmètre, Scope                          no (the action's accounts)
 segment_scope          Périmètre du segment, Segment scope       no (once per segment)
 axis_scope             Périmètre de l'axe, Axis scope            no (once per axis)
@@ -26,22 +26,34 @@ status                 Statut, Status, État                      no
 
 Business rules:
 
-- A blank Segment, Type de segment or Axe cell repeats the value of the row above (the usual way a
-  spreadsheet groups actions); **merged cells are refused** (openpyxl only keeps the top-left value,
+- A blank Segment cell repeats the value of the row above (the usual way a spreadsheet groups actions),
+  and so does a blank Type de segment or Axe cell **within the same segment**: under a new segment a blank
+  Axe is a located error and a blank type the default "horizontal" flagged « à vérifier »; **merged cells
+  are refused** (openpyxl only keeps the top-left value,
   so the rows below would silently lose theirs): the error names the sheet and range, to unmerge.
 - Périmètre is written ``key: values`` separated by ``;`` (e.g. ``département: 69, 38; dormant: 12 mois;
   CA >= 50 M€; sauf type: Distributeur``); keys as in plan scopes (docs/plan-format.md).
-- CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, else Windows-1252 (Excel).
-- A date cell under Échéance/Deadline, or under Quand when the statement says "avant le / d'ici /
-  by...", becomes "avant le DATE": from the plan's start to the end of that day (the deadline
-  the statement means); otherwise a date cell is that day.
+- CSV: ``;``, ``,`` or tab delimiter (sniffed), UTF-8 with or without BOM, UTF-16 with its BOM (Excel's
+  « Texte Unicode »), else Windows-1252 (Excel) when no byte is UTF-8; a file mixing the two, or in
+  another encoding (Mac Roman), is refused with the line of the first byte that does not fit.
+- A date under Échéance/Deadline/Date limite/Date butoir/Due date, or under Quand when the statement says
+  "avant le / d'ici / by...", becomes "avant le DATE": from the plan's start to the end of that day (the
+  deadline the statement means), whether it is a date cell or text (every CSV cell); otherwise a date is
+  that day. Under those deadline headers a single period written as text is due by its end (« juin 2027 »
+  → « d'ici fin juin 2027 », « S24 » → « d'ici fin S24 »); a cell that says its bounds is kept as written.
 - A date cell whose number format shows no day (Excel stores « juin 2027 » typed in a cell as
   1 June 2027 shown ``mmm-yy``; also ``mmmm yyyy``, ``mm/yyyy``) is the month the manager sees:
   "juin 2027", or the deadline "d'ici fin juin 2027" where a date would be "avant le DATE".
 - Every imported action is linted (``pac_core.linter``, with the plan's period) and the results are
   returned with the row of each action; a statement over the linter's 1,000 characters is a problem.
-- The year: ``year``, else the start of ``period``, else the year most Quand cells name, else today's;
-  what was assumed is returned in plain words.
+  Where the statement's confident reading (activity verb, one count, one window, départements) and the
+  columns disagree, a warning per row names each disagreement (``statement_disagreements``).
+- After a French month name two digits are a year (Excel FR shows a month as « juin-27 »; the day is
+  « 27 juin »): « juin 27 » / « juin-27 » is June 2027, « 03-mai » 3 May; two digits that could be a day
+  and a year far from the plan (« juin 15 » in 2027) are refused, asking for « 15 juin » or « juin 2015 ».
+- The year: ``year``, else the start of ``period``, else the year most Quand cells name (« 30/04/27 »
+  and « juin-27 » name 2027), else today's; what was assumed is returned in plain words, and a window
+  outside the plan's period says which period was taken and why.
 - Bounds, each in the message that refuses more: 50 MB per file, 10,000 action rows (a sheet that
   declares more is refused before it is read), 128 KiB per CSV cell. An .xlsx is read in openpyxl's
   read-only mode (row by row, small memory); merged ranges are read from the sheet's XML part.
@@ -58,7 +70,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +105,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("activity", ("Quoi", "Activité", "Type d'activité", "What", "Activity"), True),
     Column("count", ("Combien", "Nombre", "Cible", "How many", "Count", "Target"), True),
     Column("counting", ("Comptage", "Counting")),
-    Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period"), True),
+    Column("when", ("Quand", "Échéance", "Période", "When", "Deadline", "Period", "Date limite", "Date butoir",
+                    "Due date", "Due by"), True),
     Column("scope", ("Périmètre", "Scope", "Périmètre de l'action", "Action scope")),
     Column("segment_scope", ("Périmètre du segment", "Périmètre segment", "Segment scope")),
     Column("axis_scope", ("Périmètre de l'axe", "Périmètre axe", "Axis scope")),
@@ -102,8 +115,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", ("Statut", "Status", "État")),
 )
 _REPEATED = ("segment", "segment_kind", "axis")   # blank = the row above
-# A date cell under one of these headers is a deadline: "until" that day (from the plan's start).
-_DEADLINE_HEADERS = {"echeance", "deadline", "date limite", "due date", "due", "date butoir", "avant le", "by"}
 # A statement that says "avant le / d'ici / by..." makes a date cell its deadline whatever the header.
 _DEADLINE_WORDS = re.compile(r"\b(?:avant|d'ici|au plus tard|jusqu'au|jusqu'a|by|before|until|till|no later than"
                              r"|not later than|prior to|due)\b")
@@ -123,9 +134,53 @@ def header_key(text: str) -> str:
 
 _BY_HEADER = {header_key(h): c for c in COLUMNS for h in c.headers}
 
+# A date (cell or text) under one of these headers is a deadline: "until" that day (from the plan's start).
+_DEADLINE_HEADERS = {header_key(h) for h in ("Échéance", "Deadline", "Date limite", "Date butoir", "Due date",
+                                             "Due by")}
+# A when cell that already says its bounds (a deadline, a range, a start): kept as written under Échéance.
+_BOUND_WORDS = re.compile(r"\b(?:avant|d'ici|au plus tard|jusqu|fin|by|before|until|till|end|du|au|entre|between"
+                          r"|from|a partir|a compter|des|depuis|to|through|et|and|prior|due)\b|\.\.")
+
 
 _MONTH_NAMES_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                    "novembre", "décembre")
+
+# French month names and the abbreviations Excel FR shows (« juin-27 », « 03-mai », « janv.-27 »), accents folded.
+_FR_MONTH = (r"(?:janvier|janv|fevrier|fevr|fev|mars|avril|avr|mai|juin|juillet|juil|aout|septembre|sept|octobre|oct"
+             r"|novembre|nov|decembre|dec)\.?")
+# « juin 27 », « juin-27 », « 3 mai 27 »: a French month name then two digits (Excel FR's « mmm-aa »).
+_MONTH_YY = re.compile(rf"(?<![\w.])(?:(?P<d>\d{{1,2}})(?:er)?[\s-]+)?(?P<m>{_FR_MONTH})(?:\s*-\s*|\s+|/)"
+                       rf"(?P<yy>\d{{2}})(?![\w/:.,]|\s*(?:h|heures?)\b)")
+# « 03-mai », « 3-mai-2027 »: Excel FR's « jj-mmm » display of a date cell, saved as text.
+_DAY_DASH_MONTH = re.compile(rf"(?<![\w/.])(?P<d>\d{{1,2}})-(?P<m>{_FR_MONTH})(?![\w-])")
+# « 30/04/27 »: a numeric date with a two-digit year.
+_NUM_DATE_YY = re.compile(r"(?<![\w/.])\d{1,2}[/.]\d{1,2}[/.](?P<yy>\d{2})(?![\w/.])")
+
+
+def _short_years(text: str, years: tuple[int, int]) -> tuple[str, tuple[str, str] | None]:
+    """``text`` with Excel FR's short forms written out: « juin 27 » / « juin-27 » → « juin 2027 » (after a
+    month name two digits are a year: the manager who means the day writes « 27 juin »), « 03-mai » → « 03
+    mai »; and the problem (message, fix) when two digits after a month could be a day as well as a year far
+    from the plan's ``years`` (first, last): « juin 15 » in a 2027 plan is neither surely June 2015 nor the
+    15th."""
+    out: list[str] = []
+    last, problem = 0, None
+    for m in _MONTH_YY.finditer(fold_keep_length(text)):
+        yy = int(m.group("yy"))
+        year = 2000 + yy
+        if m.group("d") is None and yy <= 31 and not years[0] - 1 <= year <= years[1] + 1:
+            month = text[m.start("m"):m.end("m")]
+            problem = (f"{text!r}: is « {month} {m.group('yy')} » the month of {month} {year}, or the {yy}th?",
+                       f"write « {yy} {month} » for the day, or « {month} {year} » for the month")
+            continue
+        out.append(text[last:m.start()] + text[m.start():m.end("m")].replace("-", " ") + f" {year}")
+        last = m.end()
+    text = "".join(out) + text[last:]
+    out, last = [], 0
+    for m in _DAY_DASH_MONTH.finditer(fold_keep_length(text)):
+        out.append(text[last:m.start()] + f"{m.group('d')} {text[m.start('m'):m.end('m')]}")
+        last = m.end()
+    return "".join(out) + text[last:], problem
 
 
 @dataclass(frozen=True)
@@ -165,6 +220,8 @@ class Sheet:
 
     name: str                        # file name, for messages
     sheet: str | None                # xlsx sheet title; None for CSV
+    encoding: str | None = None      # a CSV's: UTF-8, UTF-16, Windows-1252
+    sheets: list[str] = field(default_factory=list)   # every sheet of the workbook, for messages
     header_row: int = 0
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)   # key -> (index, header as written)
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)     # (row number, cells)
@@ -217,16 +274,64 @@ def read_table(path: Path, *, sheet: str | None = None, progress: Progress | Non
                                    "check that it exists and that you may read it", file=path.name)) from None
 
 
-def _read_csv(path: Path, progress: Progress | None) -> Sheet:
-    data = path.read_bytes()
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Letters Windows-1252 has but French and English text do not use between letters: what a Mac « CSV
+# (Macintosh) » file's é, à, â, ä (bytes 0x8E, 0x88, 0x89, 0x8A) become when read as Windows-1252.
+_NOT_CP1252_TEXT = re.compile(r"(?<=[^\W\d_])[ŽžˆŠš˜‰]|[ŽžˆŠš˜‰](?=[^\W\d_])")
+_SAVE_AGAIN = ("save the file again from the spreadsheet as « CSV UTF-8 (délimité par des virgules) », or as « CSV "
+               "(séparateur: point-virgule) » throughout")
+
+
+def _decode_csv(data: bytes, name: str) -> tuple[str, str]:
+    """The text of a CSV file and its encoding: UTF-8 (with or without BOM), UTF-16 with its mark (Excel's
+    « Texte Unicode »), or Windows-1252 (Excel's « CSV » on French Windows) when no byte of the file is
+    UTF-8. A file mixing the two (one character pasted from elsewhere), or in another encoding, is
+    refused with the line of the first byte that does not fit: read as Windows-1252, every « ô » of its
+    UTF-8 part would become « Ã´ » without a word."""
+    def refuse(at: int, message: str, fix: str = _SAVE_AGAIN) -> InvalidInput:
+        breaks = list(re.finditer(rb"\r\n?|\n", data[:at]))       # Excel for Mac ends lines with CR alone
+        start = breaks[-1].end() if breaks else 0
+        end = re.compile(rb"[\r\n]").search(data, at)
+        shown = data[max(start, at - 30):end.start() if end else len(data)][:60].decode("utf-8", "replace").strip()
+        line = len(breaks) + 1
+        return InvalidInput(Problem(f"line {line}", f"{message} (in « {shown} »)", fix, file=name))
+
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(Problem("", f"the file starts with the UTF-16 mark but is not UTF-16 text "
+                                           f"({exc.reason} at byte {exc.start})", _SAVE_AGAIN, file=name)) from None
+    if b"\x00" in data[:4096]:
+        raise InvalidInput(Problem("", "the file holds NUL bytes: it looks like UTF-16 text without its byte order "
+                                       "mark (or is not text)", _SAVE_AGAIN, file=name))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")   # Excel's "CSV" on French Windows
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    if _UTF8_SEQUENCE.search(data):
+        raise refuse(first_bad, f"byte 0x{data[first_bad]:02X} of this line is not UTF-8 while the rest of the "
+                                "file is: the file mixes two encodings (a character pasted from another file?), "
+                                "and reading it all as Windows-1252 would turn every « ô » into « Ã´ »",
+                     _SAVE_AGAIN + "; or retype that character")
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise refuse(exc.start, f"byte 0x{data[exc.start]:02X} is neither UTF-8 nor Windows-1252 (a Mac « CSV "
+                                "(Macintosh) » file?)") from None
+    odd = _NOT_CP1252_TEXT.search(text)
+    if odd:
+        raise refuse(odd.start(), f"byte 0x{data[odd.start()]:02X} reads as « {odd.group(0)} » in Windows-1252: the "
+                                  "file is in another encoding (a Mac « CSV (Macintosh) » file?)")
+    return text, "Windows-1252"
+
+
+def _read_csv(path: Path, progress: Progress | None) -> Sheet:
+    text, encoding = _decode_csv(path.read_bytes(), path.name)
     # the header line decides: headers hold few delimiters ("Périmètre (département, industrie)" has one comma)
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(";,\t", key=re.sub(r'"[^"]*"', "", first).count)
-    table = Sheet(path.name, None)
+    table = Sheet(path.name, None, encoding=encoding)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
@@ -290,7 +395,7 @@ def _read_xlsx(path: Path, sheet: str | None, progress: Progress | None) -> Shee
                                         "unmerge them (Home > Merge & Center > Unmerge cells); a blank Segment, "
                                         "Type de segment or Axe cell repeats the row above", file=path.name)
                                 for cells in merged])
-        table = Sheet(path.name, ws.title)
+        table = Sheet(path.name, ws.title, sheets=list(book.sheetnames))
         try:
             _fill(table, ((n, [_cell_value(cell) for cell in cells])
                           for n, cells in enumerate(ws.iter_rows(min_row=1), start=1)), progress)
@@ -373,9 +478,16 @@ def _fill(table: Sheet, rows: Iterable[tuple[int, list[Any]]], progress: Progres
     missing = [c for c in COLUMNS if c.required and c.key not in table.columns]
     if missing:
         accepted = "; ".join(f"{c.headers[0]}: {', '.join(c.headers)}" for c in missing)
+        shown = " | ".join(str(_plain(c)).strip() for c in header if not _blank(c))[:80]
+        where = f"row {table.header_row}" if table.sheet else f"line {table.header_row}"
+        others = ""
+        if table.sheet is not None and len(table.sheets) > 1:
+            others = f", or choose the sheet of actions with --sheet (sheets: {', '.join(table.sheets)})"
         problems.append(Problem(table.where(table.header_row or None, None) or "header",
-                                f"missing column(s): {', '.join(c.headers[0] for c in missing)}",
-                                f"add them to the header row (accepted names: {accepted})", file=table.name))
+                                f"missing column(s): {', '.join(c.headers[0] for c in missing)}: {where} "
+                                f"(« {shown} ») was read as the header, the header being the first non-empty row",
+                                "make the header row the first non-empty one (delete the title rows above it) and "
+                                f"give it these columns (accepted names: {accepted}){others}", file=table.name))
     if problems:
         raise InvalidInput(problems)
     if not table.rows:
@@ -400,6 +512,7 @@ class ImportResult:
     year: int
     assumed: list[str] = field(default_factory=list)            # plain sentences
     lint: list[tuple[str, LintResult]] = field(default_factory=list)   # (where: row and id, result)
+    warnings: list[str] = field(default_factory=list)           # rows whose statement and columns disagree
 
     @property
     def actions(self) -> int:
@@ -430,6 +543,9 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
         raise InvalidInput(Problem("", f"file not found: {path}", "check the path"))
     table = read_table(path, sheet=sheet, progress=progress)
     assumed: list[str] = []
+    if table.encoding == "Windows-1252":
+        assumed.append("the file is not UTF-8: it was read as Windows-1252 (Excel's « CSV (séparateur: "
+                       "point-virgule) »); check the accents of the output")
     if period is not None:
         try:
             window = parse_period(period, year=year or (today or date.today()).year, tz=tz)
@@ -454,18 +570,62 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     except InvalidInput as exc:
         problems += [builder.locate(p) for p in exc.problems]
     if problems or plan is None:
-        raise InvalidInput(_dedupe(problems))
+        raise InvalidInput(_once([_say_period(p, year, period, assumed) for p in problems]))
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
+    warnings: list[str] = []
     for n, (row, action) in enumerate(zip(builder.action_rows, plan.actions, strict=True), start=1):
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress("actions linted", n)
         result = lint_statement(action.text, year=year, tz=tz, today=today, people=people, who=action.who,
                                 info_needed=action.info_needed or None, info_source=action.info_from or None,
                                 within=plan.period)
-        results.append((f"{table.where(row, None)} ({action.id})", result))
-    return ImportResult(text, year, assumed, results)
+        where = f"{table.where(row, None)} ({action.id})"
+        results.append((where, result))
+        disagree = statement_disagreements(result, action, today=today)
+        if disagree:
+            named = "; ".join(f"{said}, column {table.columns[key][1]!r} {counted}"
+                              for key, said, counted in disagree if key in table.columns)
+            warnings.append(f"{where}: the statement and the columns disagree: {named} (the columns are what pac "
+                            "counts, the statement what reps read in the CRM: make them say the same)")
+    return ImportResult(text, year, assumed, results, warnings)
+
+
+def _days(start: datetime, end: datetime) -> str:
+    return f"{start:%Y-%m-%d} to {(end - timedelta(days=1)):%Y-%m-%d}"
+
+
+def statement_disagreements(result: LintResult, action: Any, *, today: date | None = None
+                            ) -> list[tuple[str, str, str]]:
+    """Where the statement, as the linter reads it, says another thing than the action's fields:
+    (column key, what the statement says, what the field says). Only what the linter reads with
+    confidence is compared: its activity verb, one count (not a range), one window (no other period, no
+    period problem), the départements it names. A deadline read from ``today`` compares its end only."""
+    parsed = result.parsed
+    out: list[tuple[str, str, str]] = []
+    activity = parsed.get("activity_type")
+    if activity and activity != action.activity_type.value:
+        out.append(("activity", f"statement says {parsed.get('verb') or activity} ({activity})",
+                    f"{action.activity_type.value}"))
+    count = parsed.get("count")
+    if count is not None and count != action.target and not any(r.startswith("count:") for r in result.reasons):
+        out.append(("count", f"statement says {count}", str(action.target)))
+    window = parsed.get("window")
+    unsure = any(r.startswith(("when:", "several periods")) for r in result.reasons)
+    if window and not unsure:
+        start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
+        counted = action.window
+        from_today = today is not None and start.date() == today
+        if end != counted.end or (start != counted.start and not from_today):
+            out.append(("when", f"statement says {window['label']} ({_days(start, end)})",
+                        f"{counted.label} ({_days(counted.start, counted.end)})"))
+    named = (parsed.get("scope_hints") or {}).get("departements")
+    given = [c for c in action.scope.conditions if c.field == "departement" and c.op == "in"]
+    if named and given and set(named) != {str(v) for c in given for v in c.values}:
+        out.append(("scope", f"statement says département {', '.join(sorted(named))}",
+                    ", ".join(sorted(str(v) for c in given for v in c.values))))
+    return out
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
@@ -482,6 +642,10 @@ def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
                 years[value.year] += 1
             elif isinstance(value, str):
                 years.update(int(y) for y in _YEAR_IN_TEXT.findall(value))
+                folded = fold_keep_length(value)
+                years.update(2000 + int(m.group("yy")) for m in _NUM_DATE_YY.finditer(folded))
+                years.update(2000 + int(m.group("yy")) for m in _MONTH_YY.finditer(folded)
+                             if m.group("d") or abs(2000 + int(m.group("yy")) - today.year) <= 2)
     column = table.columns.get("when", (0, "Quand"))[1]
     if not years:
         return today.year, (f"year {today.year}: this year, as no cell of column {column!r} names one "
@@ -489,6 +653,27 @@ def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
     year, n = max(years.items(), key=lambda kv: (kv[1], -kv[0]))
     return year, (f"year {year}: {n} of {sum(years.values())} dates of column {column!r} are in {year} "
                   "(give --year or --period to choose)")
+
+
+def _say_period(problem: Problem, year: int, period: str | None, assumed: list[str]) -> Problem:
+    """A window outside the plan's period, with the period pac took and why (the year may be a guess)."""
+    if "outside the plan's period" not in problem.message:
+        return problem
+    taken = f"« {period} »" if period else f"{year} ({year}-01-01 to {year}-12-31)"
+    why = f": assumed {assumed[0]}" if assumed else ""
+    return Problem(problem.path, f"{problem.message} {taken}{why}",
+                   "check the year written in this cell, or give the plan's year with --year (or --period)",
+                   file=problem.file, line=problem.line)
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, located: a cell said empty is not also a bad e-mail or an unknown activity, and a
+    person's bad e-mail (``people[1].email``, made from a Qui cell) is said at the row of that cell."""
+    empty = {p.path for p in problems if p.message == "this cell is empty"}
+    located = {p.message for p in problems if not p.path.startswith("people[")}
+    return _dedupe([p for p in problems
+                    if (p.message == "this cell is empty" or p.path not in empty)
+                    and not (p.path.startswith("people[") and p.message in located)])
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:
@@ -502,6 +687,7 @@ class _PlanBuilder:
         self.assumed: list[str] = []
         when_header = header_key(table.columns["when"][1]) if "when" in table.columns else ""
         self.deadline_column = when_header in _DEADLINE_HEADERS
+        self.within = parse_period(period, year=year, tz=tz) if period else None   # checked by the caller
         self.segment_rows: dict[str, int] = {}        # name -> first row
         self.segment_kinds: dict[str, str] = {}
         self.axis_rows: dict[tuple[str, str], int] = {}
@@ -510,6 +696,10 @@ class _PlanBuilder:
         self.month_cells = False                      # a date cell shown without a day was read as a month
         self.people: dict[str, str] = {}              # e-mail -> name
         self.scope_rows: dict[tuple[str, str], int] = {}   # (column, segment or axis id) -> row of its scope
+        self.id_rows: dict[str, int] = {}             # given Réf (without case) -> its first row
+        self.id_written: dict[str, str] = {}          # given Réf (without case) -> as first written
+        self.given_ids = {str(_plain(v)).strip().casefold() for _, cells in table.rows
+                          if not _blank(v := self.cell(cells, "id"))}
 
     def cell(self, cells: list[Any], key: str) -> Any:
         if key not in self.table.columns:
@@ -537,13 +727,30 @@ class _PlanBuilder:
         used_ids: set[str] = set()
         for number, cells in self.table.rows:
             values = {c.key: self.cell(cells, c.key) for c in COLUMNS}
-            for key in _REPEATED:
-                if _blank(values[key]):
+            reported: set[str] = set()
+            # Grouping rows: a blank Segment repeats the row above; a blank Type de segment or Axe repeats it
+            # only while the segment is the same (a new segment with a blank axis is not the previous one's).
+            written = None if _blank(values["segment"]) else str(_plain(values["segment"])).strip()
+            same_group = written is None or written == previous.get("segment")
+            if written is None:
+                values["segment"] = previous.get("segment")
+            for key in ("segment_kind", "axis"):
+                if _blank(values[key]) and same_group:
                     values[key] = previous.get(key)
+            if _blank(values["axis"]) and not same_group and not _blank(values["segment"]):
+                above = previous.get("segment")
+                self.problems.append(self.problem(
+                    number, "axis", f"this cell is empty and this row starts the segment {written!r}"
+                    + (f" (the row above is in {str(above)!r})" if above else "") + ": a blank "
+                    f"{self.table.columns['axis'][1]!r} repeats the row above only within the same segment",
+                    "write this row's axis"))
+                reported.add("axis")
+            for key in _REPEATED:
                 previous[key] = values[key]
             for key in ("segment", "axis", "text", "who", "activity", "count", "when"):
-                if _blank(values[key]):
-                    self.problems.append(self.problem(number, key, "this cell is empty", "fill it in"))
+                if _blank(values[key]) and key not in reported:
+                    self.problems.append(self.problem(number, key, "this cell is empty", "fill it in" + (
+                        "" if key in _REPEATED else ": only Segment, Type de segment and Axe repeat the row above")))
             if _blank(values["segment"]) or _blank(values["axis"]):
                 continue
             segment = self._segment(segments, number, str(_plain(values["segment"])), values["segment_kind"])
@@ -600,10 +807,24 @@ class _PlanBuilder:
 
     def _action(self, row: int, values: dict[str, Any], axis_id: str, used: set[str], n: int) -> CommentedMap:
         self.action_rows.append(row)
-        ident = str(_plain(values["id"])).strip() if not _blank(values["id"]) else f"A-{n:02d}"
-        if ident in used:
-            ident = f"{ident}-{n}"
-        used.add(ident)
+        if _blank(values["id"]):       # the next number no Réf of the file uses
+            k = n
+            while f"A-{k:02d}".casefold() in self.given_ids or f"A-{k:02d}".casefold() in used:
+                k += 1
+            ident = f"A-{k:02d}"
+        else:
+            ident = str(_plain(values["id"])).strip()
+            first = self.id_rows.setdefault(ident.casefold(), row)
+            if first != row:
+                written = self.id_written[ident.casefold()]
+                same = "" if written == ident else f" ({written!r}: the CRMs match ids without letter case)"
+                self.problems.append(self.problem(
+                    row, "id", f"Réf {ident!r} is already the Réf of {self.table.where(first, None)}{same}",
+                    "give each action its own Réf (it is the action's key in the CRM, PAC_Key__c), or leave the "
+                    "cell blank to number the action"))
+                ident = f"{ident}-{n}"     # the plan check then reports nothing more about it
+            self.id_written.setdefault(ident.casefold(), ident)
+        used.add(ident.casefold())
         who = _email(values["who"], self.people)
         what = CommentedMap(activity=_text(values["activity"]), count=_count(values["count"]))
         if not _blank(values["counting"]):
@@ -632,12 +853,14 @@ class _PlanBuilder:
         return action
 
     def _when(self, row: int, value: Any, text: Any) -> Any:
-        """A date cell is that day, or the deadline "until" that day (from the plan's start, the day
-        included) when its column is an Échéance/Deadline or when the statement says "avant le / by...";
-        any other cell is the period as written."""
+        """A date is that day, or the deadline "until" that day (from the plan's start, the day included)
+        when its column is an Échéance/Deadline or when the statement says "avant le / by..."; the same
+        whether it is a date cell or text (every CSV cell): the manager cannot see a cell's type. Under
+        Échéance any single period written as text (« juin 2027 », « S24 », « T2 ») is due by its end."""
         if isinstance(value, datetime):
             value = value.date()
-        deadline = self.deadline_column or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text)))
+        deadline = bool(self.deadline_column
+                        or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text))))
         if isinstance(value, MonthCell):
             if not self.month_cells:
                 self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} shown without a day "
@@ -647,18 +870,59 @@ class _PlanBuilder:
                 self.month_cells = True
             return f"d'ici fin {value}" if deadline else str(value)
         if not isinstance(value, date):
-            return _text(value)
+            value = _text(value)
+            return self._when_text(row, value, deadline) if isinstance(value, str) and value else value
         day = f"{value:%d/%m/%Y}"
         if deadline:
-            if not self.deadline_until:
-                why = (f"column {self.table.columns['when'][1]!r} is a deadline" if self.deadline_column
-                       else "the statement says so")
-                self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} are deadlines when "
-                                    f"{why}: 'avant le {day}' runs from the plan's start to the end of {day} "
-                                    f"(first: {self.table.where(row, None)})")
-                self.deadline_until = True
+            self._said_deadline(row, f"avant le {day}", day)
             return f"avant le {day}"
         return day
+
+    def _when_text(self, row: int, text: str, deadline: bool) -> str:
+        """A when cell written as text. Under Échéance, a date or one period that does not say its bounds
+        already is due by its end (« 30/04/2027 » → « avant le 30/04/2027 », « juin 2027 » → « d'ici fin juin
+        2027 », « S24 » → « d'ici fin S24 »); under Quand, a date or a month follows the statement's « avant
+        le / d'ici / by », as a date cell does. Anything else, and what cannot be read, is kept as written
+        (the plan check then says what is wrong with it)."""
+        if self.within is not None:
+            years = (self.within.start.year, (self.within.end - timedelta(days=1)).year)
+        else:
+            years = (self.year, self.year)
+        text, problem = _short_years(text, years)
+        if problem is not None:
+            self.problems.append(self.problem(row, "when", *problem))
+            return text
+        if not deadline or _BOUND_WORDS.search(fold_keep_length(text)):
+            return text
+        try:
+            window = parse_period(text, year=self.year, tz=self.tz, within=self.within)
+        except PeriodError:
+            return text
+        first, end = window.start.date(), window.end.date()
+        if end - first == timedelta(days=1):
+            phrase = "avant le " + re.sub(r"(?i)^le\s+", "", text)
+        elif self.deadline_column or (first.day == 1 and end == (first + timedelta(days=32)).replace(day=1)):
+            phrase = f"d'ici fin {text}"
+        else:
+            return text
+        try:
+            due = parse_period(phrase, year=self.year, tz=self.tz, within=self.within)
+        except PeriodError:
+            return text
+        if due.end != window.end:
+            return text
+        self._said_deadline(row, phrase, text)
+        return phrase
+
+    def _said_deadline(self, row: int, phrase: str, written: str) -> None:
+        if self.deadline_until:
+            return
+        column = self.table.columns["when"][1]
+        what = (f"dates and periods of column {column!r} are deadlines (due by their end)" if self.deadline_column
+                else f"dates of column {column!r} are deadlines where the statement says « avant le / d'ici / by »")
+        self.assumed.append(f"{what}: {phrase!r} runs from the plan's start to the end of {written} "
+                            f"(first: {self.table.where(row, None)})")
+        self.deadline_until = True
 
     def _dump(self, segments: list[CommentedMap], axes: list[CommentedMap], actions: CommentedSeq) -> str:
         doc = CommentedMap()
@@ -748,9 +1012,13 @@ def _text(value: Any) -> Any:
 
 
 def _count(value: Any) -> Any:
+    """A whole number as a spreadsheet writes it: 5, « 5,0 » / « 5.0 » (a « 0,0 » number format, as the .xlsx
+    5.0), « 1 000 » (a thousands space, also no-break); 5,5 stays refused by the plan check."""
     value = _plain(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+\s*", value):
-        return int(value)
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.]0+)?\s*", value)
+        if m:
+            return int(re.sub(r"\D", "", m.group(1)))
     return value
 
 

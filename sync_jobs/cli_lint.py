@@ -23,6 +23,7 @@ from pac_config.loader import load_yaml
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
 from pac_core.periods import parse_period
+from pac_core.window import Window
 from sync_jobs import textsafe
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
 
@@ -40,6 +41,7 @@ class Statement:
     who: str | None = None
     info_needed: str | None = None
     info_source: str | None = None
+    when: str | None = None            # a plan action's when: (the window counted), as written
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ def _plan_source(file: str, text: str) -> Source:
             str(action["text"]).strip(), line=doc.line(("actions", i, "text")),
             id=str(action["id"]) if action.get("id") is not None else f"actions[{i}]",
             who=str(action["who"]) if action.get("who") else None,
-            info_needed=str(info.get("needed") or "") or None, info_source=str(info.get("from") or "") or None))
+            info_needed=str(info.get("needed") or "") or None, info_source=str(info.get("from") or "") or None,
+            when=str(action["when"]) if action.get("when") not in (None, "") else None))
     if problems:
         raise InvalidInput(problems)
     people: list[str] = []
@@ -151,16 +154,43 @@ def _summary(results: list[LintResult]) -> str:
     return line
 
 
-def _window_text(result: LintResult) -> str:
-    window = result.parsed.get("window")
-    if not window:
-        return ""
+def _shown(window: dict[str, str]) -> str:
     start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
     last = (end - timedelta(days=1)).date()     # windows end at midnight after their last day
     return f"{window['label']} ({start:%Y-%m-%d} to {last:%Y-%m-%d})"
 
 
-def _print_table(results: list[LintResult], statements: list[Statement]) -> None:
+def _differs(said: dict[str, str] | None, counted: dict[str, str] | None, today: date | None) -> bool:
+    """The statement's window is not the one counted (a deadline read from --today compares its end only)."""
+    if not said or not counted or said["end"] != counted["end"]:
+        return bool(said and counted)
+    return said["start"] != counted["start"] and not (today and said["start"][:10] == today.isoformat())
+
+
+def _window_text(result: LintResult, counted: dict[str, str] | None = None, today: date | None = None) -> str:
+    """The window counted (a plan action's when:) when there is one, else the statement's; both when they differ."""
+    window = result.parsed.get("window")
+    if counted is None:
+        return _shown(window) if window else ""
+    if window and _differs(window, counted, today):
+        return f"{_shown(counted)}; statement: {_shown(window)}"
+    return _shown(counted)
+
+
+def _counted_window(statement: Statement, *, year: int, tz: str, within: Window | None) -> dict[str, str] | None:
+    """The window pac counts for a plan action: its when:, read as `pac plan check` reads it (None if unreadable:
+    the check says why)."""
+    if statement.when is None:
+        return None
+    try:
+        window = parse_period(statement.when, year=year, tz=tz, within=within)
+    except InvalidInput:
+        return None
+    return {"start": window.start.isoformat(), "end": window.end.isoformat(), "label": window.label}
+
+
+def _print_table(results: list[LintResult], statements: list[Statement],
+                 counted: list[dict[str, str] | None], today: date | None) -> None:
     console = textsafe.console()
     with_ids = any(s.id for s in statements)
     table = Table(show_lines=False, header_style="bold")
@@ -169,11 +199,18 @@ def _print_table(results: list[LintResult], statements: list[Statement]) -> None
     table.add_column("kind", no_wrap=True)
     table.add_column("missing", ratio=1)
     table.add_column("window", ratio=1)
-    for statement, result in zip(statements, results, strict=True):
+    for statement, result, window in zip(statements, results, counted, strict=True):
         where = statement.id if with_ids else str(statement.line or "")
         table.add_row(where, result.text, textsafe.text(result.kind, style=KIND_STYLE[result.kind]),
-                      ", ".join(m.replace("_", " ") for m in result.missing) or "—", _window_text(result))
+                      ", ".join(m.replace("_", " ") for m in result.missing) or "—",
+                      _window_text(result, window, today))
     console.print(table)
+    for statement, result, window in zip(statements, results, counted, strict=True):
+        said = result.parsed.get("window")
+        if window and said and _differs(said, window, today):
+            console.print(textsafe.text(f"{statement.id}: the window counted is when: {_shown(window)}, not the "
+                                        f"statement's {_shown(said)} (make the statement and when: say the same)",
+                                        style="yellow"))
     for statement, result in zip(statements, results, strict=True):
         if result.kind != "action":
             where = statement.id or f"line {statement.line}"
@@ -238,15 +275,18 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
     results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
                               info_needed=s.info_needed, info_source=s.info_source, within=within)
                for s in source.statements]
+    counted = [_counted_window(s, year=the_year, tz=zone, within=within) for s in source.statements]
     if fmt == "json":
         out: list[dict[str, Any]] = []
-        for statement, result in zip(source.statements, results, strict=True):
+        for statement, result, window in zip(source.statements, results, counted, strict=True):
             item = result.to_json()
             if statement.id:
                 item["id"] = statement.id
             item["line"] = statement.line
+            if window is not None:
+                item["counted_window"] = window     # the action's when:, what pac counts
             out.append(item)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        _print_table(results, source.statements)
+        _print_table(results, source.statements, counted, today_date)
     sys.exit(EXIT_OK if all(r.kind == "action" for r in results) else EXIT_PARTIAL)   # 1: findings to act on

@@ -103,8 +103,9 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
     Columns (French or English headers; see docs/plan-format.md):
       Segment, Type de segment, Axe, Action, Qui, Quoi (activité), Combien, Quand,
       Périmètre, Information nécessaire, Auprès de qui, Statut.
-    A date cell under Échéance / Deadline (or under Quand when the statement says "avant le...")
-    becomes "avant le DATE": from the plan's start to the end of that day. Every imported action is
+    A date under Échéance / Date limite / Deadline (or under Quand when the statement says "avant
+    le..."), a date cell or text alike, becomes "avant le DATE": from the plan's start to the end of
+    that day; a period there is due by its end ("d'ici fin juin 2027"). Every imported action is
     linted (action, objective or intention) and the lint printed; what was assumed is said.
     Nothing is written when any row has a problem; every problem names its row and column (exit 2).
     """
@@ -139,6 +140,8 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
         sys.exit(EXIT_BAD_INPUT)
     for sentence in result.assumed:
         err.print(Text(f"assumed: {sentence}", style="yellow"))
+    for warning in result.warnings:
+        err.print(Text(f"warning: {warning}", style="yellow"))
     _print_lint(err, result)
     if output is None:
         click.echo(result.text, nl=False)

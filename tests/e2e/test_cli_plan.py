@@ -111,3 +111,30 @@ class TestInstalledCommand:
         bad = subprocess.run([*PAC, "plan", "check", str(DATA / "week_54.pac.yaml")], capture_output=True,
                              text=True, timeout=60, check=False)
         assert bad.returncode == 2 and "week 54 does not exist" in bad.stdout
+
+
+class TestImportThenLint:
+    """Audit 4: the statement says one thing, the columns another: the import warns per row, and
+    `pac plan lint` on the imported file shows the window actually counted (the `when:`), not the statement's."""
+
+    CSV = ("Segment;Axe;Action;Qui;Quoi;Combien;Quand;Périmètre\n"
+           "Rhône-Alpes;Clients dormants;Visiter 5 clients dormants du 69 en semaine 18;"
+           "julie.martin@durand-process.example;appel;50;S28;département: 38\n")
+
+    def test_the_import_warns_and_the_lint_shows_the_counted_window(self, tmp_path: Path) -> None:
+        source = tmp_path / "pac.csv"
+        source.write_text(self.CSV, encoding="utf-8")
+        out_file = tmp_path / "plan.pac.yaml"
+        code, out = run("plan", "import", str(source), "--year", "2027", "-o", str(out_file))
+        assert code == 0, out
+        warning = next(line for line in out.splitlines() if line.startswith("warning:"))
+        assert "line 2 (A-01)" in warning and "S28 (2027-07-12 to 2027-07-18)" in warning and "50" in warning
+        code, out = run("plan", "lint", str(out_file), "--format", "json")
+        item = json.loads(out)[0]
+        assert item["counted_window"]["label"] == "S28"
+        assert item["counted_window"]["start"].startswith("2027-07-12")
+        assert item["parsed"]["window"]["label"] == "semaine 18"          # the statement's reading, unchanged
+        result = CliRunner().invoke(main, ["plan", "lint", str(out_file)], terminal_width=240)
+        assert "S28 (2027-07-12 to 2027-07-18)" in result.stdout
+        assert "A-01: the window counted is when: S28 (2027-07-12 to 2027-07-18), not the statement's semaine 18 " \
+               "(2027-05-03 to 2027-05-09)" in " ".join(result.stdout.split())
