@@ -168,7 +168,7 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
         sys.exit(EXIT_BAD_INPUT)
     if online:
         for cfg in settings.connectors:
-            problems += _online_problems(cfg, mappings[cfg.name][2], docs[cfg.name], sandbox)
+            problems += _online_problems(cfg, mappings[cfg.name][2], docs[cfg.name], sandbox, path)
         if problems:
             _print_problems(problems, path)
             sys.exit(EXIT_BAD_INPUT)
@@ -182,8 +182,8 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
         style="green"))
 
 
-def _checked_online(spec: Any, connector: Any, parsed: Any, doc: Document, mapping: Path, sandbox: bool
-                    ) -> list[Problem]:
+def _checked_online(spec: Any, connector: Any, parsed: Any, doc: Document, mapping: Path, sandbox: bool,
+                    settings: Path | None = None) -> list[Problem]:
     """A mapping's problems against its CRM (``connector``, closed after), and what the connector will do with the
     CRM beyond its fields, printed when the mapping is clean (Salesforce: which exchange rates; HubSpot: the
     dropdowns read as their labels, and the plans' scope values none of them has)."""
@@ -194,7 +194,7 @@ def _checked_online(spec: Any, connector: Any, parsed: Any, doc: Document, mappi
             connector.provision_schema()
         problems: list[Problem] = spec.check_mapping_online(parsed, connector, doc)
         notes = getattr(connector, "online_notes", None)
-        for note in notes(_plan_scope_values(mapping)) if callable(notes) and not problems else ():
+        for note in notes(_plan_scope_values(mapping, settings)) if callable(notes) and not problems else ():
             style = "yellow" if note.startswith("warning: ") else ""
             _console().print(textsafe.text(f"{mapping}: {note}", style=style))
         return problems
@@ -202,15 +202,15 @@ def _checked_online(spec: Any, connector: Any, parsed: Any, doc: Document, mappi
         connector.close()
 
 
-def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool) -> list[Problem]:
+def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool, settings: Path) -> list[Problem]:
     """One configured connector's mapping checked against its CRM, with the credentials under its own prefix (or a
-    local sandbox CRM's); a CRM error stops the command (exit 4)."""
+    local sandbox CRM's), the plans' scope values read from ``settings``; a CRM error stops the command (exit 4)."""
     spec = registry.crm_spec(cfg.crm)
     with _environment(sandbox, cfg.crm, provisioned=True) as base:
         env = _sandbox_env_for(cfg, base) if sandbox else connector_env(base)
         try:
             connector = _secrets_registered(registry.connect(cfg.crm, cfg.name, parsed, env, prefix=cfg.prefix))
-            return _checked_online(spec, connector, parsed, doc, Path(cfg.mapping), sandbox)
+            return _checked_online(spec, connector, parsed, doc, Path(cfg.mapping), sandbox, settings)
         except InvalidInput as exc:      # the connector's own configuration (its credential variables)
             named = [p if p.path.startswith(cfg.name) else dataclasses.replace(p, path=f"{cfg.name} {p.path}".strip())
                      for p in exc.problems]
@@ -223,14 +223,14 @@ def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool) -> lis
 SCOPE_VALUE_OPS = frozenset({"in", "not_in"})
 
 
-def _plan_scope_values(mapping: Path) -> dict[str, list[tuple[str, str]]]:
+def _plan_scope_values(mapping: Path, settings_path: Path | None = None) -> dict[str, list[tuple[str, str]]]:
     """The values the configured plans' scopes test on the account fields a CRM reads from a list of options
     (``industry``, ``account_type``, ``custom.<name>``), for the plans that read through a connector using ``mapping``
-    (settings: ``PAC_CONFIG``, else the shipped file): scope field -> (where, value). Empty when no usable settings
-    name this mapping: the check of a mapping never fails for want of them."""
+    (``settings_path``, else ``PAC_CONFIG``, else the shipped file): scope field -> (where, value). Empty when no
+    usable settings name this mapping: the check of a mapping never fails for want of them."""
     out: dict[str, list[tuple[str, str]]] = {}
     try:
-        settings = load_settings(os.environ.get("PAC_CONFIG") or default_settings_path())
+        settings = load_settings(settings_path or os.environ.get("PAC_CONFIG") or default_settings_path())
         mine = {c.name for c in settings.connectors if Path(c.mapping).resolve() == mapping.resolve()}
         for ref in settings.plans:
             if not mine & set(ref.connectors):

@@ -20,7 +20,7 @@ DEFAULT = ROOT / "config" / "mappings" / "salesforce.default.yaml"
 PAC = Path(sys.executable).parent / "pac"
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+def run(*args: str, env: dict[str, str | None] | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args), env=env)
     return result.exit_code, result.output
 
@@ -265,6 +265,11 @@ class TestCrmCommands:
                 "the label, so write 'Pharmaceutique'") in flat
         assert "'Agro-alimentaire bio' is no option of companies.industry: no company of this portal can match it" \
             in flat
+        # the settings file checked itself reads its own plans (re-verification F4: it read PAC_CONFIG's, so
+        # `pac config check pac.yaml --online` without PAC_CONFIG named none of these values)
+        code, out = run("config", "check", str(config / "pac.yaml"), "--sandbox", env={"PAC_CONFIG": None})
+        flat = " ".join(out.split())
+        assert code == 0 and "write 'Pharmaceutique'" in flat and "'Agro-alimentaire bio' is no option" in flat, out
 
     def test_missing_credentials_exit_2_naming_the_variable(self) -> None:
         """Without credentials the command names the connector and the variable to set: a configuration problem,
