@@ -162,9 +162,10 @@ _TO_FR = (
     ("the activity has no account", "l'activité n'a pas de compte"),
     ("the activity was deleted in the CRM", "l'activité a été supprimée dans le CRM"),
     ("the account was deleted in the CRM", "le compte a été supprimé dans le CRM"),
-    ("no counted activity type: a type the mapping does not list, or a direction it does not count (an inbound call)",
-     "aucun type d'activité compté : un type que le mapping ne liste pas, ou un sens qu'il ne compte pas (un appel "
-     "entrant)"),
+    ("no counted activity type: a type the mapping does not list (a meeting's type, a task's type or subject), or a "
+     "direction it does not count (an inbound call)",
+     "aucun type d'activité compté : un type que le mapping ne liste pas (type d'une réunion, type ou objet d'une "
+     "tâche), ou un sens qu'il ne compte pas (un appel entrant)"),
     ("more counted activities not listed", "autres activités comptées non listées"),
     ("more near misses not listed", "autres activités non comptées non listées"),
     ("the won deal has no amount: counted as won, worth 0", "affaire gagnée sans montant : comptée, pour 0"),

@@ -411,8 +411,8 @@ class Matcher:
         if rule == "wrong_type":
             return f"{a.type.value if a.type else '?'}, not {action.activity_type.value}"
         if rule == "unknown_type":
-            return ("no counted activity type: a type the mapping does not list, or a direction it does not count "
-                    "(an inbound call)")
+            return ("no counted activity type: a type the mapping does not list (a meeting's type, a task's type or "
+                    "subject), or a direction it does not count (an inbound call)")
         if rule == "outside_window":
             t = float(ix.ts[pos])
             side = "before" if t < action.window.start.timestamp() else "after"
