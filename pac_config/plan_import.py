@@ -277,7 +277,10 @@ def read_table(path: Path, *, sheet: str | None = None, progress: Progress | Non
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # Letters Windows-1252 has but French and English text do not use between letters: what a Mac « CSV
 # (Macintosh) » file's é, à, â, ä (bytes 0x8E, 0x88, 0x89, 0x8A) become when read as Windows-1252.
-_NOT_CP1252_TEXT = re.compile(r"(?<=[^\W\d_])[ŽžˆŠš˜‰]|[ŽžˆŠš˜‰](?=[^\W\d_])")
+# What a Mac Roman (« CSV (Macintosh) ») accent reads as in Windows-1252, where French text never has it: next to a
+# letter (é -> Ž, à -> ˆ, â -> ‰, É -> ƒ...), or between two letters for the signs that also close a word (ô -> ™,
+# î -> ”, ï -> •, Ç -> ‚: « Rh™ne »)
+_NOT_CP1252_TEXT = re.compile(r"(?<=[^\W\d_])[ŽžˆŠš˜‰ƒ]|[ŽžˆŠš˜‰ƒ](?=[^\W\d_])|(?<=[^\W\d_])[™”•‚](?=[^\W\d_])")
 _SAVE_AGAIN = ("save the file again from the spreadsheet as « CSV UTF-8 (délimité par des virgules) », or as « CSV "
                "(séparateur: point-virgule) » throughout")
 

@@ -224,6 +224,19 @@ class TestEncodings:
         assert len(found) == 1, found
         assert "line 2" in found[0] and "Windows-1252" in found[0] and "CSV UTF-8" in found[0]
 
+    def test_a_mac_roman_file_whose_only_accents_are_o_circumflex_and_capital_e_is_refused(self, tmp_path: Path
+                                                                                           ) -> None:
+        """ô and É are ™ and ƒ in Windows-1252 (« Rh™ne-Alpes »): the file is refused, not imported as mojibake
+        (re-verification F5: exit 0 with « Rh™ne-Alpes »); a real ™ or ” after a word stays readable."""
+        rows = [[*HEADER, "Quand"], action("Visiter 5 clients d'Épinal en mai", "visite", 5, "mai")]
+        path = csv_file(tmp_path / "p.csv", rows, encoding="mac_roman")
+        assert "Rh\u2122ne".encode("cp1252") in path.read_bytes()
+        found = problems(path, year=2027)
+        assert len(found) == 1 and "Windows-1252" in found[0] and "CSV UTF-8" in found[0], found
+        rows = [[*HEADER, "Quand"], action("Visiter 5 clients “PX200™” en mai", "visite", 5, "mai")]
+        result = import_spreadsheet(csv_file(tmp_path / "q.csv", rows, encoding="cp1252"), year=2027)
+        assert "name: Rhône-Alpes" in result.text and "PX200™”" in result.text
+
     def test_a_plain_windows_1252_file_is_read_and_said(self, tmp_path: Path) -> None:
         result = import_spreadsheet(csv_file(tmp_path / "p.csv", ENC_ROWS, encoding="cp1252"), year=2027)
         assert "name: Rhône-Alpes" in result.text
