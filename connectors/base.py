@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +24,24 @@ from typing import Any, Protocol, runtime_checkable
 
 from pac_core.errors import InvalidInput, Problem
 from pac_core.records import Record, Rejected
+
+# Credentials a connector obtains while it runs (an OAuth access token from a refresh, a Salesforce session from a
+# login, a signed JWT assertion): each is handed to every hook the moment it exists, before any call can echo it.
+# The layer above subscribes (``sync_jobs.logs`` registers it for redaction); connectors import nothing of it.
+_secret_hooks: list[Callable[[str], None]] = []
+
+
+def on_new_secret(hook: Callable[[str], None]) -> None:
+    """Call ``hook(value)`` with every credential a connector obtains from now on (once per hook)."""
+    if hook not in _secret_hooks:
+        _secret_hooks.append(hook)
+
+
+def new_secret(value: str | None) -> None:
+    """A connector obtained ``value``, a credential: every hook hears of it at once."""
+    if value:
+        for hook in list(_secret_hooks):
+            hook(value)
 
 
 class ConnectorError(Exception):

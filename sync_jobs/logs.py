@@ -8,6 +8,7 @@ import re
 import sys
 from datetime import UTC, datetime
 
+from connectors.base import on_new_secret
 from sync_jobs.plaintext import clean
 
 # A secret's value after its key, as a form body, JSON, a dict's repr, YAML or an env dump echo it:
@@ -31,6 +32,9 @@ def register_secret(value: str | None) -> None:
     """Values read from the environment as credentials: never printed, whatever the context."""
     if value and len(value) >= 6:
         _known_secrets.add(value)
+
+
+on_new_secret(register_secret)   # a token a connector obtains mid-run (a refresh, a login) is hidden from then on
 
 
 def redact(text: str) -> str:

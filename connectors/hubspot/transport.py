@@ -35,6 +35,7 @@ from connectors.base import (
     RateLimited,
     RequestRefused,
     TransientError,
+    new_secret,
 )
 from connectors.hubspot.limits import RateLimiter
 from connectors.retry import RetryPolicy, call_with_retry
@@ -217,6 +218,7 @@ class HubSpotTransport:
             self._set_token(token, float(body.get("expires_in") or 1800))
 
     def _set_token(self, token: str, expires_in: float) -> None:
+        new_secret(token)               # hidden from every log line before any call carries it
         self._token = token
         self._expires_at = self._clock() + max(expires_in - 60.0, 1.0)
         self._client.access_token = token

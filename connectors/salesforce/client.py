@@ -43,6 +43,7 @@ from connectors.base import (
     RateLimited,
     SchemaError,
     TransientError,
+    new_secret,
 )
 from connectors.paging import follow
 from connectors.retry import RetryPolicy, call_with_retry
@@ -121,9 +122,11 @@ def _jwt_assertion(creds: Credentials) -> str:
     claims = {"iss": creds.values["CONSUMER_KEY"], "sub": creds.values["USERNAME"], "aud": audience,
               "exp": int(time.time()) + 180}
     try:
-        return jwt.encode(claims, key, algorithm="RS256")
+        assertion = jwt.encode(claims, key, algorithm="RS256")
     except Exception:
         raise AuthError(f"the key in {creds.prefix}PRIVATE_KEY_FILE is not an RSA private key (PEM)") from None
+    new_secret(assertion)               # a bearer credential for its 3 minutes
+    return assertion
 
 
 def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, str, str | None]:
@@ -214,6 +217,7 @@ class SfClient:
     def login(self) -> None:
         token, instance_url, user_id = call_with_retry(lambda: authenticate(self.creds, self.session),
                                                        policy=self.policy, what="salesforce.login")
+        new_secret(token)               # hidden from every log line before any call carries it
         self.user_id = user_id or self.user_id
         self._sf = Salesforce(session_id=token, instance_url=instance_url, session=self.session,
                               version=self.creds.api_version)

@@ -9,6 +9,7 @@ from connectors.hubspot.connector import build
 from pac_core.records import Account
 from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs.logs import redact
 from tests.contract.factory_hubspot import SleepLog, sandbox_connector
 
 OAUTH = {"PAC_HS_ACCESS_TOKEN": "", "PAC_HS_CLIENT_ID": OAUTH_CLIENT_ID, "PAC_HS_CLIENT_SECRET": OAUTH_CLIENT_SECRET,
@@ -120,6 +121,18 @@ class TestOAuth:
         assert len(_accounts(connector)) == 5
         assert connector.usage().by_endpoint["oauth.token"] == 2
         assert OAUTH_REFRESH_TOKEN in connector.secrets() and OAUTH_CLIENT_SECRET in connector.secrets()
+
+    def test_a_refreshed_token_is_hidden_the_moment_it_is_obtained(self, portal):
+        """The access token a refresh gets mid-pull is registered for redaction at once, not when the pull ends: a
+        CRM or proxy error repeating it bare during the pull printed it (security audit F1). Seen failing before the
+        fix: the token was printed as it is until ``steps.pull`` asked ``secrets()`` after the connector's pull."""
+        api, server = portal
+        connector = sandbox_connector(server, env=OAUTH)
+        pages = iter(connector.pull(ObjectKind.ACCOUNTS, None))
+        next(pages)                                         # the pull has started: a token was fetched for it
+        issued = sorted(api.tokens)
+        assert len(issued) == 1 and issued[0] in connector.secrets()
+        assert redact(f"HTTP 502 (rejected credential {issued[0]})") == "HTTP 502 (rejected credential ***)"
 
     def test_private_token_refused_is_an_auth_error(self, portal):
         """A private app token answered 401 cannot be refreshed: AuthError naming the variable."""
