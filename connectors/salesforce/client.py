@@ -99,7 +99,14 @@ class Credentials:
         if ca is not None and not Path(ca).is_file():
             raise CredentialsMissing(f"{prefix}CA_BUNDLE names no readable file",
                                      "set it to the path of a PEM bundle, or unset it", connector)
-        domain = (get("DOMAIN") or "").removeprefix("https://").rstrip("/")
+        for url in ("DOMAIN", "INSTANCE_URL"):   # both carry a credential (the token request, every call)
+            value = get(url) or ""
+            if "://" in value and not value.lower().startswith("https://"):
+                raise CredentialsMissing(f"{prefix}{url} is not an https:// URL: pac would send the Salesforce "
+                                         "credentials unencrypted",
+                                         "set it to the host (acme.my.salesforce.com) or its https:// URL"
+                                         if url == "DOMAIN" else "set it to the org's https:// URL", connector)
+        domain = re.sub(r"(?i)^https://", "", get("DOMAIN") or "").rstrip("/")
         if domain in ("login", "test"):             # simple-salesforce's shorthand
             domain += ".salesforce.com"
         return cls(auth, domain, (get("API_VERSION") or "62.0").removeprefix("v"), values, ca, prefix)

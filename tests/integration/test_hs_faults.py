@@ -11,6 +11,7 @@ from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFR
 from sandbox_crm.server import SandboxServer
 from sync_jobs.logs import redact
 from tests.contract.factory_hubspot import SleepLog, sandbox_connector
+from tests.receivers import HttpReceiver
 
 OAUTH = {"PAC_HS_ACCESS_TOKEN": "", "PAC_HS_CLIENT_ID": OAUTH_CLIENT_ID, "PAC_HS_CLIENT_SECRET": OAUTH_CLIENT_SECRET,
          "PAC_HS_REFRESH_TOKEN": OAUTH_REFRESH_TOKEN}
@@ -159,6 +160,19 @@ class TestCredentials:
             build("hs", None, {"PAC_HS_CLIENT_ID": "x", "PAC_HS_CLIENT_SECRET": "secret-y"})
         with pytest.raises(CredentialsMissing, match="PAC_HS_ACCESS_TOKEN"):
             build("hs", None, {})
+
+    @pytest.mark.parametrize("env", [{"PAC_HS_ACCESS_TOKEN": "pat-plain-http-token"}, OAUTH])
+    def test_a_plain_http_host_is_refused_before_any_call(self, env):
+        """``PAC_HS_HOST=http://…`` would send the token (or the client secret and refresh token) in clear: refused
+        at build time, naming the variable and the fix, never its value (security audit F3). Seen failing before
+        the fix: the connector was built, and its first call sent ``Authorization: Bearer <token>`` over HTTP."""
+        with HttpReceiver() as plain:
+            host = f"http://127.0.0.1:{plain.port}"
+            with pytest.raises(CredentialsMissing) as info:
+                build("hs", None, env | {"PAC_HS_HOST": host})
+            assert plain.requests == []
+        problem = str(info.value)
+        assert "PAC_HS_HOST" in problem and "https://" in problem and str(plain.port) not in problem
 
     def test_custom_prefix(self, portal):
         """Another prefix reads another portal's variables."""
