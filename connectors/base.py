@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import ssl
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -50,6 +51,30 @@ class ConnectorError(Exception):
 
 class AuthError(ConnectorError):
     pass
+
+
+def certificate_refused(exc: BaseException) -> bool:
+    """Whether ``exc``, or what it wraps (urllib3's ``MaxRetryError`` holds an ``SSLError`` as its reason, requests'
+    ``SSLError`` a ``MaxRetryError``), is a TLS certificate that did not verify: a configuration problem (a proxy
+    re-signing TLS, a CA bundle not set), never a passing outage worth retrying."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        todo += [x for x in (current.__cause__, current.__context__, getattr(current, "reason", None), *current.args)
+                 if isinstance(x, BaseException)]
+    return False
+
+
+def untrusted_certificate(host: str, ca_variable: str) -> AuthError:
+    """The error for a certificate that did not verify: the host, and the variable that names the CA to trust."""
+    return AuthError(f"TLS certificate verification failed for {host}: set {ca_variable} to the CA that signed its "
+                     "certificate (a PEM file)")
 
 
 WHERE_CREDENTIALS = "in the environment or in the file PAC_SECRETS_FILE names"

@@ -43,7 +43,9 @@ from connectors.base import (
     RateLimited,
     SchemaError,
     TransientError,
+    certificate_refused,
     new_secret,
+    untrusted_certificate,
 )
 from connectors.paging import follow
 from connectors.retry import RetryPolicy, call_with_retry
@@ -151,6 +153,8 @@ def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, st
     try:
         response = session.post(creds.token_url(), data=data, timeout=60)
     except requests.RequestException as exc:
+        if certificate_refused(exc):
+            raise untrusted_certificate(creds.domain, f"{creds.prefix}CA_BUNDLE") from None
         raise TransientError(f"cannot reach {creds.domain}: {type(exc).__name__}") from None
     if response.status_code >= 500:
         raise TransientError(f"{creds.domain} answered {response.status_code} to the token request")
@@ -245,6 +249,9 @@ class SfClient:
                     reauthed = True
                     self.login()
                 except Exception as exc:
+                    if certificate_refused(exc):
+                        host = self._sf.sf_instance if self._sf is not None else self.creds.domain
+                        raise untrusted_certificate(host, f"{self.creds.prefix}CA_BUNDLE") from None
                     raise translate(exc, what) from None
 
         return call_with_retry(attempt, policy=self.policy, what=what)
