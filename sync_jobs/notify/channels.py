@@ -23,6 +23,7 @@ from sync_jobs.logs import redact, register_secret
 
 log = logging.getLogger("pac.notify")
 _MODES = {"starttls": "starttls", "ssl": "ssl", "none": "insecure"}
+_warned_unencrypted: set[tuple[str, int]] = set()
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,10 @@ def _email(to: str, settings: NotificationSettings, env: Mapping[str, str]) -> C
             return Channel("email", None, f"{mail.password_env} is not set: put the SMTP password in the environment "
                                           "or the secrets file (PAC_SECRETS_FILE)")
         register_secret(password)
+        if mail.security == "none" and (mail.smtp_host, mail.smtp_port) not in _warned_unencrypted:
+            _warned_unencrypted.add((mail.smtp_host, mail.smtp_port))      # once, not once per person
+            log.warning("notifications.email.security: none sends the SMTP password unencrypted to %s:%s; set "
+                        "security: starttls (or ssl) if the server offers it", mail.smtp_host, mail.smtp_port)
         auth = f"{quote(mail.user, safe='')}:{quote(password, safe='')}@"
     query = urlencode({"mode": _MODES[mail.security], "from": mail.sender, "to": to, "smtp": mail.smtp_host})
     return Channel("email", f"mailto://{auth}{mail.smtp_host}:{mail.smtp_port}/?{query}")

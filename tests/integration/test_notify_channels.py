@@ -67,6 +67,21 @@ class TestEmail:
         assert (sender, rcpt) == ("pac@durand-process.example", ["julie.martin@durand-process.example"])
         assert message["Subject"] == "Échéances — 2 actions" and "- ligne" in smtp.text_of(message)
 
+    def test_a_password_over_an_unencrypted_connection_is_warned_of(self, caplog: pytest.LogCaptureFixture) -> None:
+        """``security: none`` with a login sends the SMTP password in clear: said at WARNING, naming the setting and
+        the fix, never the password (security audit F7). Seen failing before the fix: nothing was said."""
+        person = Recipient(who="julie.martin@durand-process.example")
+        mail = EmailChannel(smtp_host="127.0.0.1", smtp_port=2525, security="none",
+                            sender="pac@durand-process.example", user="pac@durand-process.example")
+        with caplog.at_level(logging.WARNING, logger="pac.notify"):
+            [channel] = channels_for(person, NotificationSettings(email=mail, people=(person,)),
+                                     {"PAC_SMTP_PASSWORD": "smtp-Pw-7h6g5f4e"})
+        assert channel.url is not None
+        [record] = [r for r in caplog.records if r.name == "pac.notify"]
+        text = record.getMessage()
+        assert record.levelno == logging.WARNING and "notifications.email.security: none" in text
+        assert "unencrypted" in text and "starttls" in text and "smtp-Pw-7h6g5f4e" not in text
+
     def test_refused_by_the_server(self) -> None:
         person = Recipient(who="julie.martin@durand-process.example")
         with SmtpReceiver(refuse=True) as smtp:
