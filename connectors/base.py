@@ -28,7 +28,7 @@ from pac_core.records import Record, Rejected
 
 # Credentials a connector obtains while it runs (an OAuth access token from a refresh, a Salesforce session from a
 # login, a signed JWT assertion): each is handed to every hook the moment it exists, before any call can echo it.
-# The layer above subscribes (``sync_jobs.logs`` registers it for redaction); connectors import nothing of it.
+# The layer above subscribes (``sync_jobs.secrets`` registers it for redaction); connectors import nothing of it.
 _secret_hooks: list[Callable[[str], None]] = []
 
 

@@ -8,7 +8,6 @@ import re
 import sys
 from datetime import UTC, datetime
 
-from connectors.base import on_new_secret
 from sync_jobs.plaintext import clean
 
 # A secret's value after its key, as a form body, JSON, a dict's repr, YAML or an env dump echo it:
@@ -35,9 +34,6 @@ def register_secret(value: str | None) -> None:
     if value and len(value) >= 6 and value not in _known_secrets:
         _known_secrets.add(value)
         _longest_first = sorted(_known_secrets, key=len, reverse=True)
-
-
-on_new_secret(register_secret)   # a token a connector obtains mid-run (a refresh, a login) is hidden from then on
 
 
 def redact(text: str) -> str:

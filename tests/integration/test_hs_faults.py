@@ -9,6 +9,7 @@ from connectors.hubspot.connector import build
 from pac_core.records import Account
 from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs import secrets  # noqa: F401  (subscribes the redaction to new credentials, as every command does)
 from sync_jobs.logs import redact
 from tests.contract.factory_hubspot import SleepLog, sandbox_connector
 from tests.receivers import HttpReceiver

@@ -3,6 +3,8 @@ every log line the moment they exist, through the real requests + simple-salesfo
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -11,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from connectors.salesforce.client import Credentials, SfClient
+from sync_jobs import secrets  # noqa: F401  (subscribes the redaction to new credentials, as every command does)
 from sync_jobs.logs import redact
 
 DOMAIN = "acme.my.salesforce.com"
@@ -54,3 +57,13 @@ def test_a_jwt_assertion_is_hidden_once_signed(tmp_path: Path) -> None:
     assertion = parse_qs(body if isinstance(body, str) else body.decode())["assertion"][0]
     assert assertion.startswith("eyJ")
     assert redact(f"invalid_grant: {assertion}") == "invalid_grant: ***"
+
+
+def test_every_path_that_builds_a_connector_subscribes_the_redaction() -> None:
+    """The pipeline's builder (sync_jobs.factory) and the CLI's crm commands import the subscription: a credential
+    a connector announces is hidden from then on."""
+    probe = ("import sync_jobs.{0}; from connectors.base import new_secret; from sync_jobs.logs import redact; "
+             "new_secret('obtained-at-run-time-42'); print(redact('x obtained-at-run-time-42 y'))")
+    for module in ("factory", "cli_crm"):
+        done = subprocess.run([sys.executable, "-c", probe.format(module)], capture_output=True, text=True, check=False)
+        assert done.stdout.strip() == "x *** y", (module, done.stderr[-2000:])
