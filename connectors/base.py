@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import ssl
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -25,6 +26,24 @@ from typing import Any, Protocol, runtime_checkable
 from pac_core.errors import InvalidInput, Problem
 from pac_core.records import Record, Rejected
 
+# Credentials a connector obtains while it runs (an OAuth access token from a refresh, a Salesforce session from a
+# login, a signed JWT assertion): each is handed to every hook the moment it exists, before any call can echo it.
+# The layer above subscribes (``sync_jobs.secrets`` registers it for redaction); connectors import nothing of it.
+_secret_hooks: list[Callable[[str], None]] = []
+
+
+def on_new_secret(hook: Callable[[str], None]) -> None:
+    """Call ``hook(value)`` with every credential a connector obtains from now on (once per hook)."""
+    if hook not in _secret_hooks:
+        _secret_hooks.append(hook)
+
+
+def new_secret(value: str | None) -> None:
+    """A connector obtained ``value``, a credential: every hook hears of it at once."""
+    if value:
+        for hook in list(_secret_hooks):
+            hook(value)
+
 
 class ConnectorError(Exception):
     """Base of connector errors; messages never contain a secret."""
@@ -32,6 +51,30 @@ class ConnectorError(Exception):
 
 class AuthError(ConnectorError):
     pass
+
+
+def certificate_refused(exc: BaseException) -> bool:
+    """Whether ``exc``, or what it wraps (urllib3's ``MaxRetryError`` holds an ``SSLError`` as its reason, requests'
+    ``SSLError`` a ``MaxRetryError``), is a TLS certificate that did not verify: a configuration problem (a proxy
+    re-signing TLS, a CA bundle not set), never a passing outage worth retrying."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        todo += [x for x in (current.__cause__, current.__context__, getattr(current, "reason", None), *current.args)
+                 if isinstance(x, BaseException)]
+    return False
+
+
+def untrusted_certificate(host: str, ca_variable: str) -> AuthError:
+    """The error for a certificate that did not verify: the host, and the variable that names the CA to trust."""
+    return AuthError(f"TLS certificate verification failed for {host}: set {ca_variable} to the CA that signed its "
+                     "certificate (a PEM file)")
 
 
 WHERE_CREDENTIALS = "in the environment or in the file PAC_SECRETS_FILE names"

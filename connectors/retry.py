@@ -117,8 +117,16 @@ def _retry(fn: Callable[[], T], policy: RetryPolicy, what: str) -> T:
 
 
 def _first_line(error: Exception) -> str:
+    """The error's first line, cut at about 120 characters between words: half a token (an echoed credential cut in
+    two) would match no redaction, so the word the cut falls in is left out whole."""
     text = str(error).strip().splitlines()
-    return text[0][:120] if text else type(error).__name__
+    if not text:
+        return type(error).__name__
+    line = text[0]
+    if len(line) <= 120:
+        return line
+    head = line[:121]
+    return head.rsplit(" ", 1)[0] + " …" if " " in head else f"{type(error).__name__} …"
 
 
 def _given_up(error: RateLimited | TransientError, why: str) -> Exception:

@@ -24,8 +24,10 @@ class _Frozen(BaseModel):
 
 def _env_name(value: str | None, key: str) -> str | None:
     if value is not None and not ENV_NAME.match(value):
-        raise PydanticCustomError("env_name", "{key} names an environment variable, not a value: {shown}", {
-            "key": key, "shown": repr(value[:12] + "…" if len(value) > 12 else value),
+        # the value may be the secret itself, pasted: none of it is shown, only its length
+        raise PydanticCustomError("env_name", "{key} names an environment variable, not a value: the value given "
+                                  "({length} characters) is not a variable's name (capitals, digits and _)", {
+            "key": key, "length": len(value),
             "fix": "write the variable's name (e.g. PAC_SLACK_JULIE) and put the secret URL or password in the "
                    "environment or the secrets file, never in this file"})
     return value

@@ -25,16 +25,19 @@ _SECRET_PATTERNS = [
     re.compile(r"()\bpat-[a-z]{2,4}\d?-[0-9a-f-]{20,}"),
 ]
 _known_secrets: set[str] = set()
+_longest_first: list[str] = []     # a secret that holds another (a URL and its token) is replaced whole first
 
 
 def register_secret(value: str | None) -> None:
     """Values read from the environment as credentials: never printed, whatever the context."""
-    if value and len(value) >= 6:
+    global _longest_first
+    if value and len(value) >= 6 and value not in _known_secrets:
         _known_secrets.add(value)
+        _longest_first = sorted(_known_secrets, key=len, reverse=True)
 
 
 def redact(text: str) -> str:
-    for secret in _known_secrets:
+    for secret in _longest_first:
         text = text.replace(secret, "***")
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(_mask, text)
@@ -97,7 +100,9 @@ def setup_logging(log_format: str = "text", verbose: int = 0) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("urllib3", "simple_salesforce", "apscheduler", "sqlalchemy.engine", "alembic"):
+    # Libraries' DEBUG lines repeat what they send: a request's URL (a webhook's token path, a Teams ``sig=``), a
+    # payload. They stay at WARNING under -vv, whatever the redaction would catch.
+    for noisy in ("urllib3", "simple_salesforce", "apscheduler", "sqlalchemy.engine", "alembic", "apprise"):
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 

@@ -5,7 +5,10 @@
 anything looser is refused with the ``chmod`` fix. The environment wins over the file, so an operator can
 override one value for one run. In both, the values of secret-named variables (``SECRET_WORDS``) are
 registered for redaction, not the settings beside them (``PAC_SF_AUTH``, ``PAC_SF_DOMAIN``, a CA bundle's
-path); the connectors register their own credentials when built (``secrets()``).
+path); the connectors register their own credentials when built (``secrets()``), and a credential a connector
+obtains while it runs (a refresh, a login) the moment it exists: this module subscribes ``register_secret`` to
+``connectors.base.new_secret``. Every path that builds a connector imports it (``sync_jobs.factory``, the CLI's
+``crm`` commands); ``sync_jobs.logs`` itself stays free of connectors (``pac --help`` loads it).
 """
 
 from __future__ import annotations
@@ -16,12 +19,15 @@ import stat
 from collections.abc import Mapping
 from pathlib import Path
 
+from connectors.base import on_new_secret
 from pac_core.errors import InvalidInput, Problem
 from sync_jobs.logs import register_secret
 
 SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "KEY", "SESSION")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXPORT = re.compile(r"^export\s+")
+
+on_new_secret(register_secret)    # a token a connector obtains mid-run (a refresh, a login) is hidden from then on
 
 
 def secret_named(name: str) -> bool:

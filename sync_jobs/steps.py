@@ -54,7 +54,7 @@ def pull(ctx: RunContext) -> None:
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
                        reconciliation_days=ctx.settings.connector(name).reconciliation_days, full=ctx.full,
                        outcome=ctx.pulled, progress=ctx.progress)
-        for secret in connector.secrets():  # live sessions exist only now
+        for secret in connector.secrets():  # (a token obtained mid-pull was registered then: base.new_secret)
             register_secret(secret)
     ctx.pulled.rejected.extend(ctx.pulled.standing[key] for key in sorted(ctx.pulled.standing))
 

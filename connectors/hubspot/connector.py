@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from connectors.base import (
     EDIT_FIELDS,
@@ -775,7 +776,7 @@ def build(name: str, mapping_path: str | Path | None, env: Mapping[str, str], *,
     """A connector from the mapping file and ``{prefix}*`` environment variables.
 
     ``ACCESS_TOKEN`` (a private app) or ``CLIENT_ID`` + ``CLIENT_SECRET`` + ``REFRESH_TOKEN`` (OAuth);
-    ``HOST`` (default https://api.hubapi.com), ``CA_BUNDLE``, ``SEARCH_PER_SECOND`` (default 4).
+    ``HOST`` (default https://api.hubapi.com; https only), ``CA_BUNDLE``, ``SEARCH_PER_SECOND`` (default 4).
     A missing or unusable variable raises ``CredentialsMissing`` naming it (never a value): exit 2.
     """
     return connect(name, load_mapping(mapping_path), env, prefix=prefix, max_daily_share=max_daily_share,
@@ -809,7 +810,14 @@ def connect(name: str, mapping: HubSpotMapping, env: Mapping[str, str], *, prefi
     except ValueError:
         raise CredentialsMissing(f"{prefix}SEARCH_PER_SECOND must be a number",
                                  f"set it to the searches per second, e.g. {DEFAULT_SEARCH_PER_SECOND}", name) from None
+    host = (env.get(f"{prefix}HOST") or "").strip() or DEFAULT_HOST
+    if urlsplit(host).scheme.lower() != "https" or not urlsplit(host).hostname:
+        # every call carries the token (the refresh, the client secret and refresh token): never over plain HTTP
+        raise CredentialsMissing(f"{prefix}HOST is not an https:// URL: pac would send the HubSpot credentials "
+                                 "unencrypted", f"unset it (the default is {DEFAULT_HOST}) or set it to the https:// "
+                                 "URL of your proxy", name)
     limiter = RateLimiter(max_daily_share=max_daily_share, search_per_second=search_rate)
-    transport = HubSpotTransport(host=env.get(f"{prefix}HOST") or DEFAULT_HOST, access_token=token or None,
-                                 oauth=oauth, ca_bundle=ca_bundle, policy=policy, limiter=limiter)
+    transport = HubSpotTransport(host=host, access_token=token or None,
+                                 oauth=oauth, ca_bundle=ca_bundle, policy=policy, limiter=limiter,
+                                 ca_variable=f"{prefix}CA_BUNDLE")
     return HubSpotConnector(name, mapping, transport)

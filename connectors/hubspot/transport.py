@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import urllib3
 from hubspot import HubSpot
@@ -35,6 +36,9 @@ from connectors.base import (
     RateLimited,
     RequestRefused,
     TransientError,
+    certificate_refused,
+    new_secret,
+    untrusted_certificate,
 )
 from connectors.hubspot.limits import RateLimiter
 from connectors.retry import RetryPolicy, call_with_retry
@@ -106,7 +110,7 @@ class HubSpotTransport:
     def __init__(self, *, host: str = DEFAULT_HOST, access_token: str | None = None,
                  oauth: OAuthCredentials | None = None, ca_bundle: str | None = None,
                  policy: RetryPolicy | None = None, limiter: RateLimiter | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, ca_variable: str = "PAC_HS_CA_BUNDLE") -> None:
         if not access_token and oauth is None:
             raise AuthError("HubSpot needs PAC_HS_ACCESS_TOKEN, or PAC_HS_CLIENT_ID, PAC_HS_CLIENT_SECRET and "
                             "PAC_HS_REFRESH_TOKEN")
@@ -115,6 +119,8 @@ class HubSpotTransport:
         self.limiter = limiter or RateLimiter()
         self.usage = ApiUsage()
         self._clock = clock
+        self._host = urlsplit(host).netloc
+        self._ca_variable = ca_variable         # named when the host's certificate does not verify
         self._token = access_token
         self._expires_at = float("inf") if access_token else 0.0
         self._refresh_lock = threading.Lock()
@@ -178,6 +184,8 @@ class HubSpotTransport:
         try:
             response = getattr(self.api(api), method)(*args, _preload_content=False, **kwargs)
         except urllib3.exceptions.HTTPError as exc:
+            if certificate_refused(exc):
+                raise untrusted_certificate(self._host, self._ca_variable) from None
             raise TransientError(f"HubSpot {what}: connection failed ({type(exc).__name__})") from None
         except Exception as exc:
             if type(exc).__module__.startswith("hubspot.") and hasattr(exc, "status"):
@@ -203,6 +211,8 @@ class HubSpotTransport:
                     _preload_content=False)
                 body = json.loads(response.data or b"{}")
             except urllib3.exceptions.HTTPError as exc:
+                if certificate_refused(exc):
+                    raise untrusted_certificate(self._host, self._ca_variable) from None
                 raise TransientError(f"HubSpot token refresh: connection failed ({type(exc).__name__})") from None
             except Exception as exc:
                 if hasattr(exc, "status"):
@@ -217,6 +227,7 @@ class HubSpotTransport:
             self._set_token(token, float(body.get("expires_in") or 1800))
 
     def _set_token(self, token: str, expires_in: float) -> None:
+        new_secret(token)               # hidden from every log line before any call carries it
         self._token = token
         self._expires_at = self._clock() + max(expires_in - 60.0, 1.0)
         self._client.access_token = token

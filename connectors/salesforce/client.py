@@ -43,6 +43,9 @@ from connectors.base import (
     RateLimited,
     SchemaError,
     TransientError,
+    certificate_refused,
+    new_secret,
+    untrusted_certificate,
 )
 from connectors.paging import follow
 from connectors.retry import RetryPolicy, call_with_retry
@@ -98,7 +101,14 @@ class Credentials:
         if ca is not None and not Path(ca).is_file():
             raise CredentialsMissing(f"{prefix}CA_BUNDLE names no readable file",
                                      "set it to the path of a PEM bundle, or unset it", connector)
-        domain = (get("DOMAIN") or "").removeprefix("https://").rstrip("/")
+        for url in ("DOMAIN", "INSTANCE_URL"):   # both carry a credential (the token request, every call)
+            value = get(url) or ""
+            if "://" in value and not value.lower().startswith("https://"):
+                raise CredentialsMissing(f"{prefix}{url} is not an https:// URL: pac would send the Salesforce "
+                                         "credentials unencrypted",
+                                         "set it to the host (acme.my.salesforce.com) or its https:// URL"
+                                         if url == "DOMAIN" else "set it to the org's https:// URL", connector)
+        domain = re.sub(r"(?i)^https://", "", get("DOMAIN") or "").rstrip("/")
         if domain in ("login", "test"):             # simple-salesforce's shorthand
             domain += ".salesforce.com"
         return cls(auth, domain, (get("API_VERSION") or "62.0").removeprefix("v"), values, ca, prefix)
@@ -121,9 +131,11 @@ def _jwt_assertion(creds: Credentials) -> str:
     claims = {"iss": creds.values["CONSUMER_KEY"], "sub": creds.values["USERNAME"], "aud": audience,
               "exp": int(time.time()) + 180}
     try:
-        return jwt.encode(claims, key, algorithm="RS256")
+        assertion = jwt.encode(claims, key, algorithm="RS256")
     except Exception:
         raise AuthError(f"the key in {creds.prefix}PRIVATE_KEY_FILE is not an RSA private key (PEM)") from None
+    new_secret(assertion)               # a bearer credential for its 3 minutes
+    return assertion
 
 
 def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, str, str | None]:
@@ -141,6 +153,8 @@ def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, st
     try:
         response = session.post(creds.token_url(), data=data, timeout=60)
     except requests.RequestException as exc:
+        if certificate_refused(exc):
+            raise untrusted_certificate(creds.domain, f"{creds.prefix}CA_BUNDLE") from None
         raise TransientError(f"cannot reach {creds.domain}: {type(exc).__name__}") from None
     if response.status_code >= 500:
         raise TransientError(f"{creds.domain} answered {response.status_code} to the token request")
@@ -214,6 +228,7 @@ class SfClient:
     def login(self) -> None:
         token, instance_url, user_id = call_with_retry(lambda: authenticate(self.creds, self.session),
                                                        policy=self.policy, what="salesforce.login")
+        new_secret(token)               # hidden from every log line before any call carries it
         self.user_id = user_id or self.user_id
         self._sf = Salesforce(session_id=token, instance_url=instance_url, session=self.session,
                               version=self.creds.api_version)
@@ -234,6 +249,9 @@ class SfClient:
                     reauthed = True
                     self.login()
                 except Exception as exc:
+                    if certificate_refused(exc):
+                        host = self._sf.sf_instance if self._sf is not None else self.creds.domain
+                        raise untrusted_certificate(host, f"{self.creds.prefix}CA_BUNDLE") from None
                     raise translate(exc, what) from None
 
         return call_with_retry(attempt, policy=self.policy, what=what)

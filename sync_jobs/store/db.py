@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 SUPPORTED = ("sqlite:///PATH (a SQLite file; the default is .pac/pac.db) or postgresql+psycopg://USER@HOST/DATABASE "
              "(PostgreSQL through psycopg 3; postgresql:// and postgres:// are read the same way)")
 _WHERE = "database_url in the settings, or PAC_DATABASE_URL"
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 
 
 def check_url(url: str) -> URL:
@@ -33,9 +35,11 @@ def check_url(url: str) -> URL:
     (the spelling Heroku, Render and many hosts hand out, which SQLAlchemy no longer reads) means the same."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        scheme = url.split("://", 1)[0] if "://" in url else url[:20]
-        raise _refuse(f"{scheme!r} is not a database URL") from None
+    except ArgumentError:       # what it holds may be a password (user:password@host with no scheme): not shown
+        scheme = url.split("://", 1)[0]
+        shown = f"{scheme!r}" if "://" in url and _SCHEME.fullmatch(scheme) else \
+            f"the value ({len(url)} characters: no scheme:// at its start)"
+        raise _refuse(f"{shown} is not a database URL") from None
     except ValueError:   # SQLAlchemy reads the port as an integer
         port = url.rsplit("@", 1)[-1].split("/", 1)[0]
         raise _refuse(f"the port in {port!r} is not a number") from None

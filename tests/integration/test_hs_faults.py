@@ -9,7 +9,10 @@ from connectors.hubspot.connector import build
 from pac_core.records import Account
 from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs import secrets  # noqa: F401  (subscribes the redaction to new credentials, as every command does)
+from sync_jobs.logs import redact
 from tests.contract.factory_hubspot import SleepLog, sandbox_connector
+from tests.receivers import HttpReceiver
 
 OAUTH = {"PAC_HS_ACCESS_TOKEN": "", "PAC_HS_CLIENT_ID": OAUTH_CLIENT_ID, "PAC_HS_CLIENT_SECRET": OAUTH_CLIENT_SECRET,
          "PAC_HS_REFRESH_TOKEN": OAUTH_REFRESH_TOKEN}
@@ -121,6 +124,18 @@ class TestOAuth:
         assert connector.usage().by_endpoint["oauth.token"] == 2
         assert OAUTH_REFRESH_TOKEN in connector.secrets() and OAUTH_CLIENT_SECRET in connector.secrets()
 
+    def test_a_refreshed_token_is_hidden_the_moment_it_is_obtained(self, portal):
+        """The access token a refresh gets mid-pull is registered for redaction at once, not when the pull ends: a
+        CRM or proxy error repeating it bare during the pull printed it (security audit F1). Seen failing before the
+        fix: the token was printed as it is until ``steps.pull`` asked ``secrets()`` after the connector's pull."""
+        api, server = portal
+        connector = sandbox_connector(server, env=OAUTH)
+        pages = iter(connector.pull(ObjectKind.ACCOUNTS, None))
+        next(pages)                                         # the pull has started: a token was fetched for it
+        issued = sorted(api.tokens)
+        assert len(issued) == 1 and issued[0] in connector.secrets()
+        assert redact(f"HTTP 502 (rejected credential {issued[0]})") == "HTTP 502 (rejected credential ***)"
+
     def test_private_token_refused_is_an_auth_error(self, portal):
         """A private app token answered 401 cannot be refreshed: AuthError naming the variable."""
         _, server = portal
@@ -146,6 +161,19 @@ class TestCredentials:
             build("hs", None, {"PAC_HS_CLIENT_ID": "x", "PAC_HS_CLIENT_SECRET": "secret-y"})
         with pytest.raises(CredentialsMissing, match="PAC_HS_ACCESS_TOKEN"):
             build("hs", None, {})
+
+    @pytest.mark.parametrize("env", [{"PAC_HS_ACCESS_TOKEN": "pat-plain-http-token"}, OAUTH])
+    def test_a_plain_http_host_is_refused_before_any_call(self, env):
+        """``PAC_HS_HOST=http://…`` would send the token (or the client secret and refresh token) in clear: refused
+        at build time, naming the variable and the fix, never its value (security audit F3). Seen failing before
+        the fix: the connector was built, and its first call sent ``Authorization: Bearer <token>`` over HTTP."""
+        with HttpReceiver() as plain:
+            host = f"http://127.0.0.1:{plain.port}"
+            with pytest.raises(CredentialsMissing) as info:
+                build("hs", None, env | {"PAC_HS_HOST": host})
+            assert plain.requests == []
+        problem = str(info.value)
+        assert "PAC_HS_HOST" in problem and "https://" in problem and str(plain.port) not in problem
 
     def test_custom_prefix(self, portal):
         """Another prefix reads another portal's variables."""

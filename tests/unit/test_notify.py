@@ -127,6 +127,18 @@ class TestSettings:
         assert section.enabled and section.email is not None and section.email.smtp_port == 587
         assert section.people[0].who == JULIE and section.email.password_env == "PAC_SMTP_PASSWORD"
 
+    @pytest.mark.parametrize("pasted", ["Cn4ry!Pw-x9z", "CANARYsmtpPW-longer-than-twelve"])
+    def test_a_password_pasted_for_its_variable_is_not_echoed(self, tmp_path: Path, pasted: str) -> None:
+        """A value where ``password_env`` names a variable is refused without printing any of it (its first 12
+        characters were printed: all of a short password; security audit F4). Seen failing before the fix."""
+        path = _settings(tmp_path, "notifications:\n  email: {smtp_host: smtp.example.com, sender: pac@example.com, "
+                                   f"user: pac@example.com, password_env: '{pasted}'}}\n")
+        with pytest.raises(InvalidInput) as caught:
+            load_settings(path, env={})
+        text = str(caught.value)
+        assert "password_env names an environment variable, not a value" in text and f"{len(pasted)} characters" in text
+        assert pasted[:4] not in text and pasted[-4:] not in text
+
     @pytest.mark.parametrize(("people", "message", "where"), [
         ("    - {who: julie, channels: [email]}\n", "'julie' is not an e-mail address", "who: julie"),
         ("    - {who: a@b.fr, channels: [sms]}\n", "notifications.people[0].channels[0]", "[sms]"),

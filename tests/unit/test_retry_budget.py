@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from connectors.base import RateLimited, TransientError
 from connectors.retry import RetryBudget, RetryPolicy, call_with_retry
 from connectors.salesforce.client import Credentials, SfClient
+from sync_jobs.logs import redact, register_secret
 
 
 def closed_port() -> int:
@@ -69,3 +71,25 @@ class TestBudget:
             with pytest.raises(TransientError):
                 call_with_retry(lambda: (_ for _ in ()).throw(TransientError("503")), policy=policy)
         assert sum(slept) <= 20.0 and slept == [4.0, 8.0, 4.0]
+
+
+def test_a_retry_line_never_cuts_a_secret_in_two(caplog) -> None:
+    """The retry.wait line shows the error's first 120 characters: cutting inside a token left its head, which no
+    redaction matches (security audit rerun: ``rejected credential hs-oauth-4077d9640451456b83aec7368b9bcc6``).
+    Seen failing before the fix: the token's first 31 characters were printed. A cut falls between words."""
+    token = "hs-oauth-4077d9640451456b83aec7368b9bcc6f0e1"
+    register_secret(token)
+    message = "HubSpot owners: HTTP 502: Internal error; please try again (rejected credential " + token + ")"
+    assert message.index(token) < 120 < message.index(token) + len(token)
+    failures = iter([TransientError(message)])
+
+    def flaky() -> str:
+        for failure in failures:
+            raise failure
+        return "ok"
+
+    no_wait = RetryPolicy(sleep=lambda _s: None, jitter=lambda: 0.0)
+    with caplog.at_level(logging.INFO, logger="connectors.retry"):
+        assert call_with_retry(flaky, policy=no_wait, what="owners") == "ok"
+    [line] = [redact(r.getMessage()) for r in caplog.records if r.getMessage().startswith("retry.wait")]
+    assert "rejected credential" in line and token[:9] not in line
