@@ -39,6 +39,8 @@ FIELD_NAMES = {
     "owner": "propriétaire du compte", "name": "nom", "dormant": "dormant",
 }
 
+# fields a CRM may fill from a multi-select list (options joined by ";"), and every custom field
+MULTI_VALUE_FIELDS = frozenset({"industry", "account_type"})
 PLAIN_FIELDS = frozenset({"country", "departement", "region", "industry", "account_type", "name",
                           "annual_revenue"})
 TEXT_FIELDS = frozenset({"country", "postal_code", "departement", "region", "industry", "account_type",
@@ -120,6 +122,9 @@ class ValueTest:
         self.exact = frozenset(v for v in values if not (isinstance(v, str) and v.endswith("*")))
         self.prefixes = tuple(v[:-1] for v in values if isinstance(v, str) and v.endswith("*"))
         self.values = values
+        # a multi-select field holds its options joined by ";" (Salesforce multi-select picklists, HubSpot multiple
+        # checkboxes): "in" holds when one of them is listed
+        self.options = op in ("in", "not_in") and (field in MULTI_VALUE_FIELDS or field.startswith("custom."))
         self.bounds = tuple(v for v in values if isinstance(v, Decimal))   # all of them for gte..between
         if op in ("gte", "lte", "gt", "lt", "between") and not all(isinstance(v, Decimal) for v in values):
             raise ScopeError(f"{condition.label or field}: {op} needs numbers, got {condition.values!r}",
@@ -127,13 +132,17 @@ class ValueTest:
         if op == "between" and len(values) != 2:
             raise ScopeError(f"{condition.label or field}: between needs two bounds", "write [low, high]")
 
+    def _hit(self, value: Any) -> bool:
+        return value in self.exact or (bool(self.prefixes) and isinstance(value, str)
+                                       and value.startswith(self.prefixes))
+
     def __call__(self, value: Any) -> bool:
         op = self.condition.op
         if value is None:
             return op == "not_in"
         if op in ("in", "not_in"):
-            hit = value in self.exact or (bool(self.prefixes) and isinstance(value, str)
-                                          and value.startswith(self.prefixes))
+            hit = self._hit(value) or (self.options and isinstance(value, str) and ";" in value
+                                       and any(self._hit(part.strip()) for part in value.split(";")))
             return hit if op == "in" else not hit
         if op == "is":
             return value == bool(self.values[0]) if isinstance(value, bool) else False

@@ -6,8 +6,10 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
+from pac_core.columnar import AccountColumns, AccountTable
 from pac_core.errors import ScopeError
 from pac_core.records import Account
 from pac_core.scope_eval import ScopeIndex, compile_scope, describe_failure, months_before
@@ -162,3 +164,36 @@ class TestScopeIndex:
         """A deleted account is outside every scope, the empty one included."""
         index = ScopeIndex([_acc("a"), _acc("b", deleted=True)], OWNERS, [(), ()])
         assert index.members(Scope(), REF) == {0}
+
+
+class TestMultiSelect:
+    """A multi-select field holds its options joined by ";" (Salesforce multi-select picklists, HubSpot multiple
+    checkboxes, read as « Pompes PX;Mélangeurs MX »): a scope listing one option holds the account (re-verification
+    F3: it matched only the whole joined value, 3,000 instead of 8,000)."""
+
+    ACCOUNTS = (_acc("both", industry="Pompes PX;Mélangeurs MX"), _acc("one", industry="Pompes PX"),
+                _acc("other", industry="Mélangeurs MX"), _acc("none", industry=None),
+                _acc("custom", custom={"gammes": "Filtres; Pompes PX"}))
+
+    def _members(self, scope: Scope) -> set[str]:
+        by_object = {a.id for a in self.ACCOUNTS if _check(scope, a) is None}
+        index = ScopeIndex(list(self.ACCOUNTS), OWNERS, [()] * len(self.ACCOUNTS))
+        assert {self.ACCOUNTS[i].id for i in index.members(scope, REF)} == by_object
+        return by_object
+
+    def test_one_option_listed_holds_an_account_with_several(self) -> None:
+        assert self._members(_one("industry", "in", "pompes px")) == {"both", "one"}
+        assert self._members(_one("industry", "not_in", "Pompes PX")) == {"other", "none", "custom"}
+        assert self._members(_one("custom.gammes", "in", "Pompes PX")) == {"custom"}
+        assert self._members(_one("industry", "in", "Pompes PX;Mélangeurs MX")) == {"both"}   # the whole, as before
+
+    def test_the_engine_on_columns_agrees(self) -> None:
+        """The same scopes through the account columns evaluate() reads (what `pac sync` runs)."""
+        expected = {_one("industry", "in", "pompes px"): {"both", "one"},
+                    _one("industry", "not_in", "Pompes PX"): {"other", "none", "custom"},
+                    _one("custom.gammes", "in", "Pompes PX"): {"custom"}}
+        columns = AccountColumns(AccountTable.of(list(self.ACCOUNTS)), OWNERS, np.zeros(0, dtype=np.int64),
+                                 np.zeros(0, dtype=np.int64), 12, list(expected))
+        for scope, members in expected.items():
+            mask = columns.member_mask(scope, REF)
+            assert {self.ACCOUNTS[i].id for i in np.flatnonzero(mask).tolist()} == members, scope
