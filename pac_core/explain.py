@@ -16,6 +16,7 @@ language by default). The engine's details are worded in English with the plan's
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.money import money as format_money
-from pac_core.plan import Plan
+from pac_core.plan import ACTIVITY_WORDS, Plan
 from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
 from pac_core.revenue import DealFilter
@@ -191,10 +192,17 @@ _TO_EN = (
 )
 
 
+# "visit, not call" (an activity of another type than the action's), whole, in French
+_KINDS_FR = {f"{a[0]}, not {b[0]}": f"{a[1]}, pas {b[1]}"
+             for a, b in itertools.permutations(ACTIVITY_WORDS.values(), 2)}
+
+
 def localise(detail: str, lang: str) -> str:
     """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above)."""
     if not detail:
         return detail
+    if lang == "fr" and detail in _KINDS_FR:
+        return _KINDS_FR[detail]
     table = _TO_FR if lang == "fr" else _TO_EN
     for old, new in table:
         detail = detail.replace(old, new)

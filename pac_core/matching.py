@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Rows
-from pac_core.plan import Action, ActivityType, Counting, Plan
+from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, Counting, Plan
 from pac_core.records import Account, Activity, ActivityStatus, User
 from pac_core.results import Decision
 from pac_core.scope_eval import AccountKey, compile_scope, describe_failure
@@ -409,7 +409,7 @@ class Matcher:
         ix = self.index
         a = ix.acts[pos]
         if rule == "wrong_type":
-            return f"{a.type.value if a.type else '?'}, not {action.activity_type.value}"
+            return f"{ACTIVITY_WORDS[a.type][0] if a.type else '?'}, not {ACTIVITY_WORDS[action.activity_type][0]}"
         if rule == "unknown_type":
             return ("no counted activity type: a type the mapping does not list (a meeting's type, a task's type or "
                     "subject), or a direction it does not count (an inbound call)")

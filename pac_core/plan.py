@@ -41,6 +41,14 @@ class ActivityType(StrEnum):
     QUOTE_FOLLOW_UP = "quote_follow_up"
 
 
+# what each activity type is called in explanations (English, French)
+ACTIVITY_WORDS: dict[ActivityType, tuple[str, str]] = {
+    ActivityType.VISIT: ("visit", "visite"), ActivityType.CALL: ("call", "appel"),
+    ActivityType.MEETING: ("meeting", "réunion"), ActivityType.DEMO: ("demo", "démo"),
+    ActivityType.EMAIL: ("e-mail", "e-mail"), ActivityType.QUOTE_FOLLOW_UP: ("quote follow-up", "relance de devis"),
+}
+
+
 class Counting(StrEnum):
     DISTINCT_ACCOUNTS = "distinct_accounts"   # an account counts once, whatever the visits
     ACTIVITIES = "activities"                 # every matching activity counts

@@ -35,6 +35,13 @@ class TestExplain:
         assert (first_lyon["account"], first_lyon["when"], first_lyon["reason"]) == ("Lyon A", "2027-05-03 09:30",
                                                                                      "comptée")
 
+    def test_another_activity_type_is_named_in_the_plans_words(self) -> None:
+        """v10, Julie's call: « appel, pas visite » in French, "call, not visit" in English (the French line read
+        « call, pas visit », the engine's codes; « quote_follow_up » for a quote follow-up)."""
+        fr = {r["record"]: r["detail"] for r in explain_action(plan(), _evaluate(), "A-01").rows}
+        en = {r["record"]: r["detail"] for r in explain_action(plan(language="en"), _evaluate(), "A-01").rows}
+        assert (fr["v10"], en["v10"]) == ("appel, pas visite", "call, not visit")
+
     def test_limit(self) -> None:
         """The limit cuts the rows, not the header's counts, and the header says so."""
         explanation = explain_action(plan(), _evaluate(), "A-01", limit=3)
