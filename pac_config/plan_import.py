@@ -583,7 +583,9 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
             progress("actions linted", n)
         result = lint_statement(action.text, year=year, tz=tz, today=today, people=people, who=action.who,
                                 info_needed=action.info_needed or None, info_source=action.info_from or None,
-                                within=plan.period)
+                                within=plan.period, when={"start": action.window.start.isoformat(),
+                                                          "end": action.window.end.isoformat(),
+                                                          "label": action.window.label})
         where = f"{table.where(row, None)} ({action.id})"
         results.append((where, result))
         disagree = statement_disagreements(result, action, today=today)

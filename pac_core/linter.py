@@ -29,7 +29,7 @@ type, count, target, named target, scope hints (départements, régions, industr
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -696,13 +696,15 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
 
 def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, people: Iterable[str] = (),
                    who: str | None = None, info_needed: str | None = None,
-                   info_source: str | None = None, within: Window | None = None) -> LintResult:
+                   info_source: str | None = None, within: Window | None = None,
+                   when: Mapping[str, str] | None = None) -> LintResult:
     """Classify one statement and say what it lacks to be a 5Q action.
 
-    ``people`` are names or e-mails of the plan's people (to find who acts); ``who``, ``info_needed``
-    and ``info_source`` are the structured fields of a plan file's action, when there are some: they
-    count as given even if the text does not repeat them. ``year``/``tz``/``today`` resolve periods,
-    and ``within`` (the plan's period) places those written without a year (fiscal years).
+    ``people`` are names or e-mails of the plan's people (to find who acts); ``who``, ``info_needed``,
+    ``info_source`` and ``when`` (the window of its ``when:``: start, end, label) are the structured fields of a
+    plan file's action, when there are some: they count as given even if the text does not repeat them.
+    ``year``/``tz``/``today`` resolve periods, and ``within`` (the plan's period) places those written without a
+    year (fiscal years).
     """
     people_list = [p for p in people if p]
     # One space between words: every pattern then meets at most one blank where it allows some, and
@@ -711,6 +713,8 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
     cut = statement_too_long(work)
     work = work[:MAX_STATEMENT_CHARS]
     facts = _gather(work, year=year, tz=tz, today=today, people=people_list, within=within)
+    if when is not None and not facts.windows and not facts.relative_unresolved:
+        facts.windows.append(dict(when))      # the action's when: is its time bound
     kind, reasons = _classify(facts)
     if cut:
         reasons.append(f"only the first {MAX_STATEMENT_CHARS:,} characters were read: {cut}")

@@ -272,10 +272,10 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
             within = parse_period(source.period, year=the_year, tz=zone)
         except InvalidInput as exc:
             _fail(f"{file}: plan.period: {exc}", "pac plan check says more; write e.g. period: 2027")
-    results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
-                              info_needed=s.info_needed, info_source=s.info_source, within=within)
-               for s in source.statements]
     counted = [_counted_window(s, year=the_year, tz=zone, within=within) for s in source.statements]
+    results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
+                              info_needed=s.info_needed, info_source=s.info_source, within=within, when=window)
+               for s, window in zip(source.statements, counted, strict=True)]
     if fmt == "json":
         out: list[dict[str, Any]] = []
         for statement, result, window in zip(source.statements, results, counted, strict=True):

@@ -109,6 +109,18 @@ class TestPlanFiles:
         assert items[0]["parsed"]["window"]["start"] == "2028-05-01T00:00:00-04:00"
         assert items[1]["kind"] == "objective"
 
+    def test_a_when_field_is_the_time_bound_of_a_statement_without_one(self, write) -> None:
+        """« Visit 5 dormant customers » with `when: week 18` (as `pac plan import` writes an Échéance / Quand
+        column): an action, nothing missing, its window the when:'s. Failed before (re-verification F6): an
+        objective missing 'when', beside the window pac counts."""
+        plan = PLAN.replace('text: "Visit 5 dormant customers in week 18"',
+                            'text: "Visit 5 dormant customers"\n    when: "week 18"')
+        assert plan != PLAN
+        code, out, _ = run(str(write("p.yaml", plan)), "--format", "json")
+        first = json.loads(out)[0]
+        assert code == 1 and (first["kind"], first["missing"]) == ("action", []), first   # A-2 is an objective
+        assert first["counted_window"]["start"] == first["parsed"]["window"]["start"] == "2028-05-01T00:00:00-04:00"
+
     def test_text_output_shows_ids(self, write) -> None:
         """The table lists plan actions by id and explains the non-actions."""
         code, out, _ = run(str(write("p.yaml", PLAN)))
