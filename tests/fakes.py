@@ -224,6 +224,24 @@ def _zero() -> Any:
     return Decimal(0)
 
 
+AUDIT_PEOPLE = ("  - {email: nat@audit.example, name: Nathalie Garnier, role: manager}\n"
+                "  - {email: julie@audit.example, name: Julie Martin, role: rep}\n")
+
+
+def audit_plan(name: str, language: str, actions: str, *, people: str = AUDIT_PEOPLE, client_axis: bool = True
+               ) -> str:
+    """The audits' small plan: Julie (and Nathalie) in Rhône-Alpes, one axis on its clients (``client_axis``: scoped
+    to account type Client), then ``actions`` (the YAML list items under ``actions:``)."""
+    scope = "    scope: {account_type: Client}\n" if client_axis else ""
+    return (f'plan: {{name: "{name}", year: 2027, timezone: Europe/Paris, currency: EUR, language: {language}}}\n'
+            f"people:\n{people}"
+            "segments:\n  - {id: S-RA, name: Rhone-Alpes, kind: horizontal, scope: {region: Auvergne-Rhône-Alpes}}\n"
+            "axes:\n  - id: AX-RA\n    name: Clients Rhone-Alpes\n    segment: S-RA\n" + scope +
+            "    status: active\n    objective: {additional_revenue: 100000, baseline: 0, margin_rate: 0.3, "
+            "budget: 10000, expected_roi: 2}\n"
+            f"actions:\n{actions}")
+
+
 SMALL_PLAN = """\
 plan:
   name: "Test plan"
@@ -274,8 +292,21 @@ def edit(key: str, field: str, value: Any, at: datetime, target: Target = Target
     return ManagerEdit(target=target, key=key, field=field, value=value, modified_at=at)
 
 
-__all__ = ["SMALL_PLAN", "AuthError", "Clock", "FakeConnector", "TransientError", "account", "edit",
-           "fake_evaluate", "user", "visit", "write_settings"]
+__all__ = [
+    "AUDIT_PEOPLE",
+    "SMALL_PLAN",
+    "AuthError",
+    "Clock",
+    "FakeConnector",
+    "TransientError",
+    "account",
+    "audit_plan",
+    "edit",
+    "fake_evaluate",
+    "user",
+    "visit",
+    "write_settings",
+]
 
 
 # -- the sandbox CRM, through the real connectors ---------------------------------------------------

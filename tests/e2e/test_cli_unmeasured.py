@@ -9,30 +9,17 @@ from pathlib import Path
 
 from connectors.hubspot.mapping import default_mapping_path
 from tests.cli import run_pac
+from tests.fakes import audit_plan
 
 HS_MAPPING = default_mapping_path()
 SF_DEMO = HS_MAPPING.parent / "salesforce.demo.yaml"
 
-PLAN = """\
-plan: {name: "Audit HS", year: 2027, timezone: Europe/Paris, currency: EUR, language: en}
-people:
-  - {email: nat@audit.example, name: Nathalie Garnier, role: manager}
-  - {email: julie@audit.example, name: Julie Martin, role: rep}
-segments:
-  - {id: S-RA, name: Rhone-Alpes, kind: horizontal, scope: {region: Auvergne-Rhône-Alpes}}
-axes:
-  - id: AX-RA
-    name: Clients Rhone-Alpes
-    segment: S-RA
-    scope: {account_type: Client}
-    status: active
-    objective: {additional_revenue: 100000, baseline: 0, margin_rate: 0.3, budget: 10000, expected_roi: 2}
-actions:
+PLAN = audit_plan("Audit HS", "en", """\
   - {id: A-1, axis: AX-RA, text: "Visit 10 clients in Q2", who: julie@audit.example,
      what: {activity: visit, count: 10, counting: activities}, when: "Q2 2027", status: in_progress}
   - {id: A-4, axis: AX-RA, text: "Send 5 follow-up e-mails in Q2", who: julie@audit.example,
      what: {activity: email, count: 5, counting: activities}, when: "Q2 2027", status: in_progress}
-"""
+""")
 WARNING = ("action A-4 counts 'email' activities, which none of the plan's connectors reads (hs-audit (hubspot)): "
            "it will stay at 0 whatever is done. To measure it: hs-audit: set activities.emails.enabled: true in "
            "its mapping to read HubSpot e-mails")

@@ -23,31 +23,9 @@ from pac_core.records import Activity
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult
-from tests.fakes import sandbox_connectors, sandbox_sync
+from tests.fakes import audit_plan, sandbox_connectors, sandbox_sync
 
-PLAN = """\
-plan:
-  name: "Audit HS"
-  year: 2027
-  timezone: Europe/Paris
-  currency: EUR
-  language: en
-people:
-  - {email: nat@audit.example, name: Nathalie Garnier, role: manager}
-  - {email: julie@audit.example, name: Julie Martin, role: rep}
-segments:
-  - id: S-RA
-    name: Rhone-Alpes
-    kind: horizontal
-    scope: {region: Auvergne-Rhône-Alpes}
-axes:
-  - id: AX-RA
-    name: Clients Rhone-Alpes
-    segment: S-RA
-    scope: {account_type: Client}
-    status: active
-    objective: {additional_revenue: 100000, baseline: 0, margin_rate: 0.3, budget: 10000, expected_roi: 2}
-actions:
+PLAN = audit_plan("Audit HS", "en", """\
   - id: A-1
     axis: AX-RA
     text: "Visit 10 clients in Q2"
@@ -69,7 +47,7 @@ actions:
     what: {activity: email, count: 5, counting: activities}
     when: "Q2 2027"
     status: in_progress
-"""
+""")
 
 
 class AuditPortal:

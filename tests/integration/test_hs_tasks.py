@@ -37,28 +37,14 @@ from pac_core.records import Activity
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult
-from tests.fakes import sandbox_connectors, sandbox_sync
+from tests.fakes import audit_plan, sandbox_connectors, sandbox_sync
 
-PLAN = """\
-plan: {name: "Relances HS", year: 2027, timezone: Europe/Paris, currency: EUR, language: fr}
-people:
-  - {email: nat@audit.example, name: Nathalie Garnier, role: manager}
-  - {email: julie@audit.example, name: Julie Martin, role: rep}
-segments:
-  - {id: S-RA, name: Rhone-Alpes, kind: horizontal, scope: {region: Auvergne-Rhône-Alpes}}
-axes:
-  - id: AX-RA
-    name: Clients Rhone-Alpes
-    segment: S-RA
-    scope: {account_type: Client}
-    status: active
-    objective: {additional_revenue: 100000, baseline: 0, margin_rate: 0.3, budget: 10000, expected_roi: 2}
-actions:
+PLAN = audit_plan("Relances HS", "fr", """\
   - {id: A-1, axis: AX-RA, text: "Visiter 10 clients au T2", who: julie@audit.example,
      what: {activity: visit, count: 10, counting: activities}, when: "Q2 2027", status: in_progress}
   - {id: A-5, axis: AX-RA, text: "Relance devis : 5 relances en T2", who: julie@audit.example,
      what: {activity: quote_follow_up, count: 5, counting: activities}, when: "Q2 2027", status: in_progress}
-"""
+""")
 # the tasks' change stamps: an hour apart, 6001 the latest, so a no-change night's overlap (10 minutes before the
 # watermark) holds 6001 alone
 LATEST = datetime(2027, 6, 29, 12, tzinfo=UTC)

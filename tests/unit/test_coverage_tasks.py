@@ -5,23 +5,14 @@ from connectors.hubspot.mapping import load_mapping
 from pac_config.planfile import load_plan_text
 from pac_core.plan import ActivityType
 from sync_jobs.coverage import unmeasured
+from tests.fakes import audit_plan
 
-PLAN = load_plan_text("""\
-plan: {name: "Relances", year: 2027, timezone: Europe/Paris, currency: EUR, language: fr}
-people:
-  - {email: julie@audit.example, name: Julie Martin, role: rep}
-segments:
-  - {id: S-RA, name: Rhone-Alpes, kind: horizontal, scope: {region: Auvergne-Rhône-Alpes}}
-axes:
-  - id: AX-RA
-    name: Clients Rhone-Alpes
-    segment: S-RA
-    status: active
-    objective: {additional_revenue: 100000, baseline: 0, margin_rate: 0.3, budget: 10000, expected_roi: 2}
-actions:
+JULIE = "  - {email: julie@audit.example, name: Julie Martin, role: rep}\n"
+
+PLAN = load_plan_text(audit_plan("Relances", "fr", """\
   - {id: A-5, axis: AX-RA, text: "Relancer 5 devis au T2", who: julie@audit.example,
      what: {activity: quote_follow_up, count: 5, counting: activities}, when: "Q2 2027", status: in_progress}
-""")
+""", people=JULIE, client_axis=False))
 SHIPPED = load_mapping()
 
 
