@@ -51,7 +51,7 @@ from connectors.hubspot.currency import in_home_currency
 from connectors.hubspot.mapping import LABELLED_FIELD_TYPES, MERGED_IDS, HubSpotMapping, subject_words
 from connectors.hubspot.schema import KEY
 from pac_core import geography
-from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Rejected, User
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
@@ -288,6 +288,15 @@ def _code(get: Callable[[str], Any], prop: str | None) -> str:
     return str(get(prop) or "").strip().upper() if prop else ""
 
 
+def _mapped(get: Callable[[str], Any], prop: str | None, table: Mapping[str, ActivityStatus],
+            empty: ActivityStatus | None, what: str, key: str) -> tuple[ActivityStatus | None, str]:
+    """An engagement's status from a code property through the mapping's ``table`` (``empty`` when the property is
+    empty): (status, ""), or (None, why the record is rejected: a code the mapping does not list)."""
+    code = _code(get, prop)
+    status = table.get(code) if code else empty
+    return (status, "") if status is not None else (None, f"{what} {code!r} is not in the mapping ({key})")
+
+
 def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
     """Meeting object and its company -> ``Activity`` (or ``Rejected``: no start time, an unmapped outcome)."""
     mm = m.activities.meetings
@@ -303,14 +312,10 @@ def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         kind = types.get((get(type_p) or "").strip(), default_type)
-        outcome = _code(get, outcome_p)
-        if outcome:
-            status = outcomes.get(outcome)
-            if status is None:
-                return Rejected(source, "activities", obj["id"], f"meeting outcome {outcome!r} is not in the mapping "
-                                "(activities.meetings.outcomes)")
-        else:
-            status = no_outcome
+        status, unmapped = _mapped(get, outcome_p, outcomes, no_outcome, "meeting outcome",
+                                   "activities.meetings.outcomes")
+        if status is None:
+            return Rejected(source, "activities", obj["id"], unmapped)
         return Activity(obj["id"], source, kind, get(owner_p) or None, account_id, start, status, get(title_p) or "",
                         None, bool(obj.get("archived")), _modified(obj, get))
 
@@ -383,11 +388,9 @@ def email_reader(m: HubSpotMapping, source: str) -> ActivityReader:
         start = parse_datetime(get(start_p))
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
-        send = _code(get, status_p)
-        status = statuses.get(send) if send else no_status
+        status, unmapped = _mapped(get, status_p, statuses, no_status, "e-mail status", "activities.emails.statuses")
         if status is None:
-            return Rejected(source, "activities", obj["id"], f"e-mail status {send!r} is not in the mapping "
-                            "(activities.emails.statuses)")
+            return Rejected(source, "activities", obj["id"], unmapped)
         direction = _code(get, direction_p)
         typed = kind if not direction_p or not counted or direction in counted else None
         return Activity(obj["id"], source, typed, get(owner_p) or None, account_id, start, status, get(title_p) or "",
@@ -426,11 +429,9 @@ def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
         start = parse_datetime(get(start_p)) or (parse_datetime(get(fallback_p)) if fallback_p else None)
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
-        code = _code(get, status_p)
-        status = statuses.get(code) if code else no_status
+        status, unmapped = _mapped(get, status_p, statuses, no_status, "task status", "activities.tasks.statuses")
         if status is None:
-            return Rejected(source, "activities", obj["id"], f"task status {code!r} is not in the mapping "
-                            "(activities.tasks.statuses)")
+            return Rejected(source, "activities", obj["id"], unmapped)
         title = str(get(title_p) or "")
         words = f" {subject_words(title)} " if keywords and title else ""
         kind = next((k for keyword, k in keywords if keyword in words), None) if words else None

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from pac_config.plan_import import import_spreadsheet
 from pac_config.planfile import load_plan_text
 from pac_core.errors import InvalidInput
+from tests.unit.test_plan_import_robust import xlsx
 
 JULIE = "julie.martin@durand-process.example"
 HEADER = ["Segment", "Type de segment", "Axe", "Action", "Qui", "Quoi", "Combien"]
@@ -21,16 +22,6 @@ def csv_file(path: Path, rows: list[list[object]], *, encoding: str = "utf-8") -
         text = "" if value is None else str(value)
         return f'"{text}"' if ";" in text else text
     path.write_bytes(("\r\n".join(";".join(cell(v) for v in r) for r in rows) + "\r\n").encode(encoding))
-    return path
-
-
-def xlsx(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "PAC"
-    for values in rows:
-        sheet.append(values)
-    book.save(path)
     return path
 
 
