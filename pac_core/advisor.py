@@ -36,6 +36,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_percent
+
 from pac_core.money import money
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
 from pac_core.report_period import quarter_phrase
@@ -101,8 +103,10 @@ class AdvisorContext:
 
 
 def pct(value: float, lang: str) -> str:
-    text = f"{half_up(value, percent=True)} %"
-    return text.replace(" ", "\u00a0") if lang == "fr" else text.replace(" ", "")
+    """A ratio as a whole percentage, written as the report writes it: « 2 101 % » / "2,101%" (CLDR's grouping)."""
+    sign = "\u00a0%" if lang == "fr" else "%"
+    return format_percent(half_up(value, percent=True).scaleb(-2), format="#,##0" + sign,
+                          locale="fr_FR" if lang == "fr" else "en_US")
 
 
 def months(value: float, lang: str) -> str:

@@ -9,12 +9,14 @@ from decimal import Decimal
 
 import pytest
 
+from pac_core.advisor import pct
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import AxisState, AxisStatus, ContextChange, ContextKind, Segment, SegmentKind
 from pac_core.records import DealLine, DealStage, Records
 from pac_core.results import Evaluation, Pace, Rule
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
+from sync_jobs.report.fmt import Formatter
 from tests.unit.test_engine_support import JULIE, PARIS, USERS, account, action, axis, plan, visit, won
 
 SEGMENTS = (
@@ -317,3 +319,11 @@ class TestSuspensionOver:
         isere = next(a for a in ev.axes if a.axis_id == "AX-38")
         assert (_rule_of(ev.recommendations, "AX-38") is Rule.DROP) is dropped
         assert (isere.pace is not Pace.INACTIVE) is dropped and ("AX-38" in ev.plan.axis_ids) is dropped
+
+
+def test_a_large_roi_is_grouped_as_the_report_writes_it() -> None:
+    """ROI 2,101 % in the advisor's sentence as in the report's evidence (US audit: « ROI 2101% » beside
+    « 2,101% »): the same CLDR grouping, English and French."""
+    for lang in ("en", "fr"):
+        assert pct(21.01, lang) == Formatter(lang=lang).percent(21.01), lang
+    assert (pct(21.01, "en"), pct(21.01, "fr"), pct(0.7, "fr")) == ("2,101%", "2\u202f101\u00a0%", "70\u00a0%")
