@@ -417,7 +417,11 @@ class Matcher:
             t = float(ix.ts[pos])
             side = "before" if t < action.window.start.timestamp() else "after"
             local = datetime.fromtimestamp(t, self.zone).strftime("%Y-%m-%d %H:%M")
-            return f"{local}, {side} {action.window.label or 'the window'}"
+            first = action.window.start.astimezone(self.zone).date()
+            last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
+            days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+            label = action.window.label
+            return f"{local}, {side} {label} ({days})" if label else f"{local}, {side} the window ({days})"
         if rule in STATUS_RULES.values():
             return a.status.value
         if rule == "duplicate_account":

@@ -41,6 +41,9 @@ class TestExplain:
         fr = {r["record"]: r["detail"] for r in explain_action(plan(), _evaluate(), "A-01").rows}
         en = {r["record"]: r["detail"] for r in explain_action(plan(language="en"), _evaluate(), "A-01").rows}
         assert (fr["v10"], en["v10"]) == ("appel, pas visite", "call, not visit")
+        # a visit outside the window says which days the window holds (ISO weeks differ from US weeks: US audit)
+        assert (fr["v4"], en["v4"]) == ("2027-05-10 00:15, après semaine 18 (2027-05-03 – 2027-05-09)",
+                                        "2027-05-10 00:15, after week 18 (2027-05-03 – 2027-05-09)")
 
     def test_limit(self) -> None:
         """The limit cuts the rows, not the header's counts, and the header says so."""
