@@ -25,6 +25,7 @@ from simple_salesforce.format import format_soql
 
 from connectors.base import (
     ApiUsage,
+    ConnectorError,
     ManagerEdit,
     ObjectKind,
     SchemaIssue,
@@ -38,7 +39,7 @@ from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
-from connectors.salesforce.mapping import SalesforceMapping, load_mapping
+from connectors.salesforce.mapping import SalesforceMapping, label_notes, load_mapping
 from connectors.salesforce.normalise import Normaliser
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, objects_of
@@ -54,6 +55,10 @@ log = logging.getLogger(__name__)
 # 5: a Task is dated by its ActivityDate (CompletedDateTime only without one); an activity on a lead with no account
 #    is left out (``normalise.not_a_report``).
 READING_RULES = 5
+# How accounts are read besides READING_RULES and the mapping: the picklists plan scopes test come as their labels
+# (SOQL toLabel(), ``Reader.labelled``; before, as their API names): part of the accounts' fingerprint only, so an
+# existing install re-reads its accounts in full once, and nothing else.
+ACCOUNT_RULES = "picklists by label"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -154,7 +159,7 @@ class SalesforceConnector:
         m = self.mapping
         parts: dict[ObjectKind, Any] = {
             ObjectKind.USERS: None,
-            ObjectKind.ACCOUNTS: m.accounts.model_dump(mode="json"),
+            ObjectKind.ACCOUNTS: [m.accounts.model_dump(mode="json"), ACCOUNT_RULES],
             ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json"),
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
@@ -165,13 +170,29 @@ class SalesforceConnector:
             return reading_of(READING_RULES, kind.value, parts.get(kind), rates)
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
-    def online_notes(self, plan_values: Any = None) -> list[str]:
-        """What ``pac config check --online`` says besides problems: in a multi-currency org, which exchange rates
-        will convert the amounts (the org's, dated or not, or none); nothing for a single-currency mapping.
-        (``plan_values``, the plans' scope values HubSpot compares with its dropdowns' labels: not used here.)"""
-        if not self.mapping.multi_currency():
-            return []
-        return [f"currency: {self.org_rates().summary()}"]
+    def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
+        """What ``pac config check --online`` says besides problems: the picklists plan scopes test, read as their
+        labels in the integration user's language, and the plans' scope values (``plan_values``: scope field ->
+        (where, value)) that are a picklist entry's API name or match no label (``mapping.label_notes``); in a
+        multi-currency org, which exchange rates will convert the amounts (the org's, dated or not, or none)."""
+        notes = label_notes(self.mapping, self, self.reader.labelled(), plan_values)
+        if self.mapping.multi_currency():
+            notes.append(f"currency: {self.org_rates().summary()}")
+        return notes
+
+    def user_language(self) -> str | None:
+        """The integration user's language (``User.LanguageLocaleKey``: ``fr``, ``en_US``), which decides the labels
+        toLabel() and describe return; one query, made by the online check only. None when it cannot be read."""
+        try:
+            self.client.sf  # noqa: B018 - logs in, which tells the integration user's id
+            if not self.client.user_id:
+                return None
+            soql = format_soql("SELECT LanguageLocaleKey FROM User WHERE Id = {}", self.client.user_id)
+            rows = [r for page in self.client.query_pages(soql) for r in page]
+        except ConnectorError as exc:
+            log.info("salesforce.user_language unavailable: %s", exc)
+            return None
+        return str(rows[0].get("LanguageLocaleKey") or "") or None if rows else None
 
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None) -> Iterator[Record | Rejected]:
         where = self._account_where(start, since) if spec.own_writes else ""

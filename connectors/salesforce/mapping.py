@@ -10,7 +10,7 @@ account's ``PAC_*__c`` fields: any other field is refused here, before anything 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
@@ -38,6 +38,12 @@ class Describes(Protocol):
     """What the online mapping check needs of a connector: the org's describe of an object."""
 
     def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None: ...
+
+
+class LabelFacts(Describes, Protocol):
+    """What the online check's notes on picklist labels need of a connector: the describe, the user's language."""
+
+    def user_language(self) -> str | None: ...
 
 
 DEFAULT_MAPPING = "mappings/salesforce.default.yaml"
@@ -208,6 +214,15 @@ class SalesforceMapping(_Model):
         """How to make this mapping read records of ``kind`` (the plan check's advice)."""
         return (f"add an activities.rules entry with type: {kind.value} to its mapping, e.g. {{object: Task, type: "
                 f"{kind.value}, where: {{Subject: [...]}}}} (docs/salesforce.md)")
+
+    def labelled(self) -> dict[str, str]:
+        """Mapping key -> Account field plan scopes test by value (industry, type, custom), read as its picklist
+        labels when it is a picklist (``Reader.labelled``): a picklist stores its entry's API name (``Chemicals``)
+        while Salesforce shows, and plan authors write, its label, translated into the user's language (« Chimie »)."""
+        a = self.accounts
+        keyed = [("accounts.industry", a.industry), ("accounts.account_type", a.account_type),
+                 *((f"accounts.custom.{name}", fld) for name, fld in a.custom.items())]
+        return {key: fld for key, fld in keyed if fld}
 
     def read_fields(self) -> dict[str, dict[str, str]]:
         """Per object, key path in the mapping -> field it reads (for offline and online checks)."""
@@ -455,6 +470,50 @@ def _record_type_problems(kind: str, infos: list[dict[str, Any]], listed: list[t
     return [_value_problem(path, f"{what[kind]} {value!r}", "record type", "record type of Opportunity", value,
                            known, labelled, "the API name")
             for path, value in listed if isinstance(value, str) and value not in known]
+
+
+def label_notes(mapping: SalesforceMapping, sf: LabelFacts, labelled: frozenset[str],
+                plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
+    """What ``pac config check --online`` says of the Account fields plan scopes test that are read as their picklist
+    labels (``labelled``, ``Reader.labelled``): one line each, naming the integration user's language (which decides
+    the labels toLabel() returns, and describe's, listed here); with ``plan_values`` (scope field, ``industry`` /
+    ``account_type`` / ``custom.<name>`` -> (where, value) of the plans using this mapping), one more line per value
+    that is an entry's API name rather than its label (write the label: a plan spanning Salesforce and HubSpot then
+    uses one word for both), or matches no label at all."""
+    fields = sf.describe_fields("Account") or {}
+    notes: list[str] = []
+    language: str | None = None
+    for key, name in mapping.labelled().items():
+        f = fields.get(name.lower())
+        if name not in labelled or f is None:
+            continue
+        if language is None:
+            language = sf.user_language() or ""
+        entries = [(str(p["value"]), str(p.get("label") or p["value"])) for p in f.get("picklistValues") or []
+                   if isinstance(p, dict) and isinstance(p.get("value"), str)]
+        shown = ", ".join(f"{label!r}" for _, label in entries[:3]) + (", ..." if len(entries) > 3 else "")
+        example = next(((v, label) for v, label in entries if v != label), None)
+        kind = "multi-select picklist" if f.get("type") == "multipicklist" else "picklist"
+        notes.append(f"{key}: Account.{f['name']} is a {kind}: pac reads its values as their labels (SOQL toLabel()), "
+                     f"in the integration user's language{f' ({language})' if language else ''}"
+                     + (f" ({example[1]!r}, not {example[0]!r})" if example else "")
+                     + f": write those labels in plan scopes ({shown})")
+        by_label = {fold_value(label) for _, label in entries}
+        by_value = {fold_value(v): label for v, label in entries}
+        for where, value in (plan_values or {}).get(key.removeprefix("accounts."), ()):
+            folded = fold_value(value)
+            if folded in by_label:
+                continue
+            if folded in by_value:
+                notes.append(f"warning: {where}: {value!r} is the API name of the picklist value labelled "
+                             f"{by_value[folded]!r} of Account.{f['name']}: pac reads the label, so write "
+                             f"{by_value[folded]!r}")
+            else:
+                close = closest(value, [label for _, label in entries])
+                notes.append(f"warning: {where}: {value!r} matches no label of Account.{f['name']}'s picklist: only "
+                             "an account holding a value outside the picklist can match it"
+                             + (f" (did you mean {close!r}?)" if close else f" (its labels: {shown})"))
+    return notes
 
 
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,

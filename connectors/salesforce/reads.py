@@ -43,6 +43,17 @@ ACCOUNT_BATCH = 200         # account ids per "AccountId IN (...)" query (merge 
 CURSOR = "SystemModstamp"
 BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
 _NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not compared for drift repair
+# Account's standard picklists (Object Reference, Account: Industry and Type are picklists, whatever the org): read by
+# their labels with no describe; any other field plan scopes test is typed by Account's describe (``Reader.labelled``)
+STANDARD_PICKLISTS = frozenset({"industry", "type"})
+# the field types toLabel() translates ("Regular, multiselect, division, or currency code picklist fields", SOQL and
+# SOSL Reference, toLabel())
+LABELLED_TYPES = frozenset({"picklist", "multipicklist"})
+
+
+def plain(field: str) -> str:
+    """``Industry`` for ``toLabel(Industry)``; any other field as it is."""
+    return field[8:-1] if field.startswith("toLabel(") and field.endswith(")") else field
 
 
 @dataclass(frozen=True)
@@ -62,10 +73,8 @@ class SfObject:
 OBJECTS: tuple[SfObject, ...] = (
     SfObject(ObjectKind.USERS, "User", lambda _r, _o: ["Id", "Email", "Name", "IsActive", "SystemModstamp"],
              lambda n, _o, r: n.user(r), deleted=False),
-    SfObject(ObjectKind.ACCOUNTS, "Account",
-             lambda rd, _o: ["Id", "OwnerId", "IsDeleted", "MasterRecordId", "SystemModstamp",
-                             *rd.mapping.read_fields()["Account"].values()],
-             lambda n, _o, r: n.account(r), own_writes=True),
+    SfObject(ObjectKind.ACCOUNTS, "Account", lambda rd, _o: rd.account_fields(), lambda n, _o, r: n.account(r),
+             own_writes=True),
     SfObject(ObjectKind.ACTIVITIES, "Event", lambda rd, o: rd.activity_fields(o), lambda n, o, r: n.activity(o, r)),
     SfObject(ObjectKind.ACTIVITIES, "Task", lambda rd, o: rd.activity_fields(o), lambda n, o, r: n.activity(o, r)),
     SfObject(ObjectKind.DEALS, "Opportunity", lambda rd, _o: rd.deal_fields(), lambda n, _o, r: n.deal(r)),
@@ -157,6 +166,32 @@ class Reader:
         # PAC object -> the mapped fields its PAC query found missing this run (an org provisioned by an older pac)
         self.lacking: dict[str, frozenset[str]] = {}
 
+    def account_fields(self) -> list[str]:
+        """The Account query's fields: the mapping's, those ``labelled`` through ``toLabel()`` (the label comes back
+        under the field's name: the normaliser reads it as it read the value)."""
+        labelled = self.labelled()
+        return ["Id", "OwnerId", "IsDeleted", "MasterRecordId", "SystemModstamp",
+                *(f"toLabel({f})" if f in labelled else f for f in self.mapping.read_fields()["Account"].values())]
+
+    def labelled(self) -> frozenset[str]:
+        """The Account fields read as their picklist labels: those plan scopes test (``SalesforceMapping.labelled``:
+        industry, type, custom) that are picklists or multi-select picklists, read through SOQL ``toLabel()``, which
+        returns each entry's label translated into the integration user's language (a value with no entry comes
+        back as it is). ``Industry`` and ``Type`` are standard picklists: no call. Another field (a custom
+        ``Secteur__c``) is typed by Account's describe, one call per run shared with the schema checks and Bulk
+        reads; with no describe it is read as stored. Left out: a relationship path (``Parent.Industry``), and a
+        field the query also reads as itself for another key (``country: BillingCountryCode``: SOQL would need an
+        alias)."""
+        scoped = self.mapping.labelled()
+        others = {f.lower() for key, f in self.mapping.read_fields()["Account"].items() if key not in scoped}
+        wanted = [f for f in dict.fromkeys(scoped.values()) if "." not in f and f.lower() not in others]
+        if all(f.lower() in STANDARD_PICKLISTS for f in wanted):
+            return frozenset(wanted)
+        described = self.describe("Account") if self.describe is not None else None
+        if described is None:
+            return frozenset(f for f in wanted if f.lower() in STANDARD_PICKLISTS)
+        return frozenset(f for f in wanted if (described.get(f.lower()) or {}).get("type") in LABELLED_TYPES)
+
     def activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "WhoId", "AccountId", "Subject", "IsDeleted", "SystemModstamp",
                 "ActivityDate"]
@@ -193,7 +228,7 @@ class Reader:
                                            types=self._types(obj), boolean_columns=self._checkboxes(obj))
         else:
             pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
-        spelling = _Spelling(obj, [f for f in dict.fromkeys(fields) if "(" not in f], self.warn)
+        spelling = _Spelling(obj, [plain(f) for f in dict.fromkeys(fields) if "(" not in plain(f)], self.warn)
         if "(SELECT" not in select:
             for page in pages:
                 yield from spelling.fixed(page)

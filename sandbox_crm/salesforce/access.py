@@ -23,6 +23,7 @@ from connectors.salesforce.permissions import INTEGRATION, PERMISSION_SETS
 from connectors.salesforce.schema import PAC_OBJECTS
 from sandbox_crm.salesforce.org import Org
 from sandbox_crm.salesforce.schema import SField, SObject, describe_field
+from sandbox_crm.salesforce.soql import labelled
 from sandbox_crm.salesforce.wire import SaveError
 
 SETUP_OBJECTS = frozenset({"PermissionSet", "ObjectPermissions", "FieldPermissions", "PermissionSetAssignment"})
@@ -76,7 +77,7 @@ class FieldSecurity:
         if not self.restricted_fields:
             return
         access = self.field_access(user)
-        for name in names:
+        for name in (labelled(n) or n for n in names):
             if "." not in name and self._restricted(sobject, name) and (sobject, name.lower()) not in access:
                 raise SaveError("INVALID_FIELD", f"No such column '{name}' on entity '{sobject}'. If you are "
                                 "attempting to use a custom field, be sure to append the '__c' after the custom "

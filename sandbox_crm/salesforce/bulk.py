@@ -16,7 +16,7 @@ from sandbox_crm.http import Request, Response
 from sandbox_crm.salesforce.org import Org
 from sandbox_crm.salesforce.query import SoqlQueries
 from sandbox_crm.salesforce.schema import SObject
-from sandbox_crm.salesforce.soql import Query
+from sandbox_crm.salesforce.soql import Query, labelled
 from sandbox_crm.salesforce.wire import error as _error
 from sandbox_crm.salesforce.wire import json_value as _json_value
 from sandbox_crm.salesforce.wire import sf_datetime
@@ -69,7 +69,7 @@ class BulkQueryJobs:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
         obj = self.org.schema[q.sobject]
-        names = [self._header(obj, f) for f in q.fields]
+        names = [q.aliases.get(f) or self._header(obj, labelled(f) or f) for f in q.fields]
         writer.writerow(names)
         for row in chunk:
             values = [self.org.resolve(row, f) for f in q.fields]

@@ -22,6 +22,7 @@ from sandbox_crm.salesforce.schema import (
     permission_schema,
     standard_schema,
 )
+from sandbox_crm.salesforce.soql import labelled
 from sandbox_crm.salesforce.wire import SaveError, sf_id, to18
 
 Row = dict[str, Any]
@@ -31,7 +32,7 @@ def user_fields(email: str, name: str) -> dict[str, Any]:
     """A ``User`` row's fields for ``email`` and ``name``."""
     first, _, last = name.partition(" ")
     return {"Username": email.lower(), "Email": email, "FirstName": first, "LastName": last or first,
-            "Name": name, "IsActive": True}
+            "Name": name, "IsActive": True, "LanguageLocaleKey": "fr"}
 
 
 class Org:
@@ -100,7 +101,33 @@ class Org:
             cached = self.accessors[(sobject, path)] = self._build_accessor(sobject, path)
         return cached
 
+    def field_at(self, sobject: str, path: str) -> SField:
+        """The field ``path`` ends on ("Industry", "Owner.Email": User's Email; a polymorphic relationship's first
+        type); ``SaveError`` INVALID_FIELD as ``accessor`` raises it."""
+        self.accessor(sobject, path)
+        head, _, tail = path.partition(".")
+        obj = self.schema[sobject]
+        if not tail:
+            return self.field(obj, head)
+        ref = next(f for f in obj.fields.values() if f.relationship and f.relationship.lower() == head.lower())
+        return self.field_at(next(t for t in ref.reference_to if t in self.schema), tail)
+
+    def _label_accessor(self, sobject: str, path: str) -> Callable[[Row], Any]:
+        """``toLabel(path)``: the picklist entry's label of the value (``SField.label_of``), as "Regular,
+        multiselect, division, or currency code picklist fields" and record type names are translated (SOQL and
+        SOSL Reference, toLabel()); any other field is refused."""
+        value = self.accessor(sobject, path)
+        f = self.field_at(sobject, path)
+        owner = path.rsplit(".", 1)[0] if "." in path else sobject
+        if f.type not in ("picklist", "multipicklist") and not (f.name == "Name" and owner.lower() == "recordtype"):
+            raise SaveError("INVALID_FIELD", f"toLabel() is not supported on field {path} of type {f.type}: the "
+                            "sandbox translates picklist and multi-select picklist fields and record type names")
+        return lambda row: f.label_of(value(row))
+
     def _build_accessor(self, sobject: str, path: str) -> Callable[[Row], Any]:
+        wrapped = labelled(path)
+        if wrapped is not None:
+            return self._label_accessor(sobject, wrapped)
         obj = self.schema[sobject]
         head, _, tail = path.partition(".")
         if not tail:

@@ -20,7 +20,7 @@ from typing import Any
 from sandbox_crm.http import Request, Response
 from sandbox_crm.salesforce.access import FieldSecurity
 from sandbox_crm.salesforce.org import Org, Row
-from sandbox_crm.salesforce.soql import Query, parse
+from sandbox_crm.salesforce.soql import Query, labelled, parse
 from sandbox_crm.salesforce.wire import SaveError, error, json_value
 
 MAX_BATCH, MIN_BATCH = 2000, 200
@@ -130,8 +130,14 @@ class SoqlQueries:
         obj = self.org.schema[sobject]
         for path in q.fields:
             f = obj.fields.get(path) if "." not in path else None
+            inner = labelled(path)
             if f is not None:
                 out[path] = json_value(row.get(path))
+            elif inner is not None and (path in q.aliases or "." not in inner):
+                # toLabel(Industry): the label under the field's name ("Industry"), or under its alias
+                out[q.aliases.get(path) or self.org.field(obj, inner).name] = json_value(self.org.resolve(row, path))
+            elif inner is not None:
+                self._put(version, out, sobject, row, inner.split("."), label=True)
             else:
                 self._put(version, out, sobject, row, path.split("."))
         for sub in q.subqueries:
@@ -158,11 +164,12 @@ class SoqlQueries:
         return per_query[relationship]
 
     def _put(self, version: str, out: dict[str, Any], sobject: str, row: dict[str, Any] | None,
-             parts: list[str]) -> None:
+             parts: list[str], *, label: bool = False) -> None:
         obj = self.org.schema[sobject]
         if len(parts) == 1:
             f = obj.lookup(parts[0])
-            out[f.name if f else parts[0]] = json_value(row.get(f.name) if row and f else None)
+            value = row.get(f.name) if row and f else None
+            out[f.name if f else parts[0]] = json_value(f.label_of(value) if label and f else value)
             return
         ref = next(f for f in obj.fields.values() if f.relationship and f.relationship.lower() == parts[0].lower())
         target_id = row.get(ref.name) if row else None
@@ -173,4 +180,4 @@ class SoqlQueries:
             return
         node = out.get(ref.relationship) or {"attributes": self._attributes(version, target_type, target_id)}
         out[ref.relationship] = node
-        self._put(version, node, target_type, target, parts[1:])
+        self._put(version, node, target_type, target, parts[1:], label=label)

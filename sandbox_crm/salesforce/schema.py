@@ -33,6 +33,15 @@ class SField:
     precision: int = 0
     scale: int = 0
 
+    def label_of(self, value: Any) -> Any:
+        """What ``toLabel()`` returns for ``value``: the picklist entry's label (each entry's of a multi-select
+        picklist's ``a;b``, joined the same way); a value with no entry comes back as it is."""
+        if not isinstance(value, str) or not self.labels:
+            return value
+        if self.type == "multipicklist":
+            return ";".join(self.labels.get(part, part) for part in value.split(";"))
+        return self.labels.get(value, value)
+
 
 @dataclass
 class SObject:
@@ -78,6 +87,12 @@ def _system(owner: bool = True) -> list[SField]:
 INDUSTRY_VALUES = ("Pharmaceutique", "Agroalimentaire", "Chimie", "Cosmétique", "Automobile", "Traitement de l'eau",
                    "Agriculture", "Banking", "Chemicals", "Energy", "Manufacturing", "Other")
 ACCOUNT_TYPES = ("Client", "Prospect", "Distributeur", "Customer - Direct", "Partner", "Other")
+# the standard English entries as a French-speaking org shows them (Translation Workbench): label != value, for tests;
+# the demo's own entries (Pharmaceutique, Client...) are labelled as they are, so the demo's figures do not move
+INDUSTRY_LABELS = {"Banking": "Banque", "Chemicals": "Industrie chimique",
+                   "Energy": "Énergie", "Manufacturing": "Industrie manufacturière", "Other": "Autre"}
+ACCOUNT_TYPE_LABELS = {"Customer - Direct": "Client direct", "Partner": "Partenaire", "Other": "Autre"}
+LANGUAGES = ("fr", "en_US", "de", "es", "it")
 EVENT_TYPES = ("Visite client", "Customer visit", "Réunion", "Meeting", "Démonstration", "Appel", "Call",
                "Email", "Relance devis", "Other")
 TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
@@ -92,13 +107,15 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         *_system(owner=False), SField("Username", "string", length=80, nillable=False),
         SField("Email", "email", length=80, nillable=False), _ro("Name", "string", length=121),
         SField("FirstName", "string", length=40), SField("LastName", "string", length=80, nillable=False),
-        SField("IsActive", "boolean", nillable=False))
+        SField("IsActive", "boolean", nillable=False),
+        # the language the user's Salesforce speaks: toLabel() and describe labels follow it
+        SField("LanguageLocaleKey", "picklist", label="Language", length=40, picklist=LANGUAGES))
     account = SObject("Account", "001", "Account").add(
         *_system(), SField("Name", "string", length=255, nillable=False),
         SField("BillingStreet", "textarea", length=255), SField("BillingCity", "string", length=40),
         SField("BillingPostalCode", "string", length=20), SField("BillingCountry", "string", length=80),
-        SField("Industry", "picklist", length=255, picklist=INDUSTRY_VALUES),
-        SField("Type", "picklist", length=255, picklist=ACCOUNT_TYPES),
+        SField("Industry", "picklist", length=255, picklist=INDUSTRY_VALUES, labels=dict(INDUSTRY_LABELS)),
+        SField("Type", "picklist", length=255, picklist=ACCOUNT_TYPES, labels=dict(ACCOUNT_TYPE_LABELS)),
         SField("AnnualRevenue", "currency", precision=18, scale=0),
         SField("Description", "textarea", length=32000),
         _ro("MasterRecordId", "reference", reference_to=("Account",), relationship="MasterRecord"))

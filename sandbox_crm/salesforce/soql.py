@@ -1,8 +1,11 @@
 """A SOQL subset for the sandbox CRM: parse once, filter and sort in-memory sObjects.
 
-Supported: ``SELECT f1, Rel.Field, COUNT() FROM Type [WHERE ...] [ORDER BY f [ASC|DESC] [NULLS FIRST|LAST], ...]
-[LIMIT n] [OFFSET n]``; conditions with AND / OR / NOT and parentheses; ``= != <> < <= > >=``, ``IN (...)``,
-``NOT IN (...)``, ``LIKE`` (case-insensitive, ``%`` and ``_``), ``null``, ``true/false``, numbers,
+Supported: ``SELECT f1, Rel.Field, toLabel(f) [alias], COUNT() FROM Type [WHERE ...] [ORDER BY f [ASC|DESC]
+[NULLS FIRST|LAST], ...] [LIMIT n] [OFFSET n]``; ``toLabel(f)`` (a picklist entry's label, under the field's name
+or its alias) in SELECT and WHERE, not in ORDER BY ("The toLabel() function can't be used with ORDER BY"); a field
+selected both as itself and through toLabel() needs an alias, as the SOQL reference says; conditions with AND / OR
+/ NOT and parentheses; ``= != <> < <= > >=``, ``IN (...)``, ``NOT IN (...)``, ``LIKE`` (case-insensitive, ``%``
+and ``_``), ``null``, ``true/false``, numbers,
 quoted strings with backslash escapes, date (``2027-05-03``) and datetime (``2027-05-03T07:30:00Z``,
 ``...+02:00``, ``...000+0000``) literals. As in Salesforce, ``=`` on text ignores case.
 Anything else raises ``SoqlError`` (answered as ``MALFORMED_QUERY``).
@@ -110,6 +113,7 @@ class Query:
     limit: int | None = None
     offset: int = 0
     count: bool = False                # SELECT COUNT()
+    aliases: dict[str, str] = field(default_factory=dict)   # a field as written ("toLabel(Industry)") -> its alias
     subqueries: list[Query] = field(default_factory=list)   # (SELECT ... FROM ChildRelationship)
 
     def run(self, rows: Iterable[dict[str, Any]], resolve: Resolver) -> list[dict[str, Any]]:
@@ -127,6 +131,12 @@ class Query:
         if self.limit is not None:
             selected = selected[: self.limit]
         return selected
+
+
+def labelled(path: str) -> str | None:
+    """The field inside ``toLabel(field)`` (any case), or None for a plain field path."""
+    match = re.fullmatch(r"tolabel\((.+)\)", path, re.IGNORECASE)
+    return match.group(1) if match else None
 
 
 def _sortable(value: Any) -> Any:
@@ -171,6 +181,7 @@ class _Parser:
     def query(self, nested: bool = False) -> Query:
         self.expect_keyword("SELECT")
         fields: list[str] = []
+        aliases: dict[str, str] = {}
         subqueries: list[Query] = []
         count = False
         while True:
@@ -186,7 +197,14 @@ class _Parser:
                     continue
                 break
             name = self.take("name").value
-            if name.upper() == "COUNT" and self.peek() and self.peek().value == "(":  # type: ignore[union-attr]
+            if name.upper() == "TOLABEL" and self.peek() and self.peek().value == "(":  # type: ignore[union-attr]
+                written = self.to_label()
+                fields.append(written)
+                tok = self.peek()
+                if tok is not None and tok.kind == "name" and tok.value.upper() != "FROM":
+                    self.pos += 1
+                    aliases[written] = tok.value
+            elif name.upper() == "COUNT" and self.peek() and self.peek().value == "(":  # type: ignore[union-attr]
                 self.take("punct", "(")
                 if self.peek() and self.peek().kind == "name":  # type: ignore[union-attr]
                     self.pos += 1
@@ -200,13 +218,19 @@ class _Parser:
             break
         self.expect_keyword("FROM")
         sobject = self.take("name").value
-        q = Query(fields, sobject, count=count, subqueries=subqueries)
+        named = [aliases.get(f) or (labelled(f) or f) for f in fields]
+        twice = next((n for i, n in enumerate(named) if n.lower() in (m.lower() for m in named[:i])), None)
+        if twice is not None:
+            raise SoqlError(f"duplicate field selected: {twice}")
+        q = Query(fields, sobject, count=count, subqueries=subqueries, aliases=aliases)
         if self.keyword("WHERE"):
             q.where = self.or_expr()
             q.where_fields = self.where_fields
         if self.keyword("ORDER", "BY"):
             while True:
                 key = OrderKey(self.take("name").value)
+                if key.field.upper() == "TOLABEL":
+                    raise SoqlError("toLabel() can't be used in ORDER BY: picklists sort in their defined order")
                 if self.keyword("DESC"):
                     key.descending = True
                 else:
@@ -266,8 +290,17 @@ class _Parser:
             return {"null": None, "true": True, "false": False}[tok.value.lower()]
         raise SoqlError(f"expected a value but found {tok.text!r}")
 
+    def to_label(self) -> str:
+        """``toLabel(field)`` after its name: the field path, kept as ``toLabel(path)`` (``Org.accessor`` reads it)."""
+        self.take("punct", "(")
+        inner = self.take("name").value
+        self.take("punct", ")")
+        return f"toLabel({inner})"
+
     def comparison(self) -> Predicate:
         name = self.take("name").value
+        if name.upper() == "TOLABEL" and self.peek() is not None and self.peek().value == "(":  # type: ignore[union-attr]
+            name = self.to_label()
         self.where_fields.append(name)
         resolve = self.resolve
         if self.keyword("NOT", "IN") or self.keyword("IN"):

@@ -149,3 +149,46 @@ class TestWritesAndFaults:
         pages = list(sf.bulk2.Account.query("SELECT Id, Name FROM Account", max_records=50))
         rows = sum(page.count("\n") - 1 for page in pages)
         assert len(pages) > 1 and rows == sf.query("SELECT COUNT() FROM Account")["totalSize"]
+
+
+class TestToLabel:
+    """``toLabel()`` as the SOQL and SOSL Reference documents it: a picklist entry's label (in the querying user's
+    language) under the field's name in SELECT, compared in WHERE, never in ORDER BY, an alias when the field is
+    also selected as itself; a value with no entry comes back as it is."""
+
+    @pytest.fixture
+    def org(self) -> Iterator[tuple[SalesforceApi, Salesforce]]:
+        api = SalesforceApi(None)
+        with SandboxServer([api]) as srv:
+            body = _token(srv, grant_type="client_credentials", client_id=SF_CLIENT_ID,
+                          client_secret=SF_CLIENT_SECRET).json()
+            yield api, Salesforce(session_id=body["access_token"], instance_url=body["instance_url"],
+                                  session=_session(srv), version="62.0")
+
+    def test_select_where_alias_and_bulk(self, org: tuple[SalesforceApi, Salesforce]) -> None:
+        api, sf = org
+        lyon = api.create("Account", Name="Lyon", Industry="Chemicals", Type="Partner")
+        api.create("Account", Name="Paris", Industry="Pharmaceutique")
+        api.create("Account", Name="Vide")
+        api.relabel("Account", "Industry", "Chemicals", "Chimie")
+        rows = sf.query("SELECT Name, toLabel(Industry), toLabel(Type) FROM Account ORDER BY Name")["records"]
+        assert [(r["Name"], r["Industry"], r["Type"]) for r in rows] == [
+            ("Lyon", "Chimie", "Partenaire"), ("Paris", "Pharmaceutique", None), ("Vide", None, None)]
+        both = sf.query("SELECT Id, Industry, toLabel(Industry) shown FROM Account WHERE toLabel(Industry) = 'chimie'")
+        assert [(r["Id"], r["Industry"], r["shown"]) for r in both["records"]] == [(lyon, "Chemicals", "Chimie")]
+        pages = list(sf.bulk2.Account.query("SELECT Name, toLabel(Industry) FROM Account"))
+        assert '"Name","Industry"' in pages[0] and '"Lyon","Chimie"' in pages[0]
+
+    @pytest.mark.parametrize(("text", "message"), [
+        ("SELECT Industry, toLabel(Industry) FROM Account", "duplicate field selected: Industry"),
+        ("SELECT Id FROM Account ORDER BY toLabel(Industry)", "can't be used in ORDER BY"),
+        ("SELECT toLabel(Name) FROM Account", "not supported on field Name of type string")])
+    def test_what_it_refuses(self, org: tuple[SalesforceApi, Salesforce], text: str, message: str) -> None:
+        with pytest.raises(SalesforceMalformedRequest) as err:
+            org[1].query(text)
+        assert message in err.value.content[0]["message"]
+
+    def test_the_users_language_is_a_user_field(self, org: tuple[SalesforceApi, Salesforce]) -> None:
+        """``User.LanguageLocaleKey`` (what decides the labels toLabel() returns): the sandbox's users speak French."""
+        rows = org[1].query("SELECT LanguageLocaleKey FROM User")["records"]
+        assert rows and {r["LanguageLocaleKey"] for r in rows} == {"fr"}
