@@ -135,7 +135,8 @@ def _salesforce_side() -> SalesforceApi:
                      Industry="Chemicals", Type="Client", OwnerId=julie)
     sf.create("Opportunity", Name="SF won", AccountId=lyon, OwnerId=julie, StageName="Closed Won",
               CloseDate=date(2027, 4, 10), Amount=Decimal(10000), CurrencyIsoCode="EUR")
-    sf.create("Event", Subject="Visite", Type="Visite client", WhatId=lyon, OwnerId=julie, ActivityDate=date(2027, 5, 5),
+    sf.create("Event", Subject="Visite", Type="Visite client", WhatId=lyon, OwnerId=julie,
+              ActivityDate=date(2027, 5, 5),
               ActivityDateTime=datetime(2027, 5, 5, 8, tzinfo=UTC), StartDateTime=datetime(2027, 5, 5, 8, tzinfo=UTC),
               EndDateTime=datetime(2027, 5, 5, 9, tzinfo=UTC), Statut__c="Réalisée")
     return sf
@@ -163,8 +164,9 @@ class TestCountedInScope:
         annecy = hs.add("companies", {"name": "Annecy Chem HS", "zip": "74000", "country": "France",
                                       "industry": "CHEMICALS", "type": "CUSTOMER", "hubspot_owner_id": julie})
         for company, amount in ((grenoble, 5000), (annecy, 3000)):
-            hs.add("deals", {"dealname": "HS won", "amount": str(amount), "dealstage": "closedwon", "pipeline": "default",
-                             "closedate": "2027-04-12T10:00:00Z", "hubspot_owner_id": julie}, companies=(company,))
+            hs.add("deals", {"dealname": "HS won", "amount": str(amount), "dealstage": "closedwon",
+                             "pipeline": "default", "closedate": "2027-04-12T10:00:00Z", "hubspot_owner_id": julie},
+                   companies=(company,))
         hs.add("meetings", {"hubspot_owner_id": julie, "hs_meeting_start_time": "2027-05-03T09:00:00Z",
                             "hs_timestamp": "2027-05-03T09:00:00Z", "hs_meeting_outcome": "COMPLETED",
                             "hs_activity_type": "Visite client", "hs_meeting_title": "Visite"}, companies=(grenoble,))
