@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from pac_core.columnar import AccountTable, ActivityTable, DealTable, RecordColumns
 from pac_core.engine import EngineSettings, evaluate
-from pac_core.incremental import Changes, KeptState, _Columns, evaluate_incremental
+from pac_core.incremental import ENGINE_VERSION, Changes, KeptState, _Columns, evaluate_incremental
 from pac_core.plan import (
     Action,
     ActivityType,
@@ -298,7 +298,7 @@ def test_a_changed_user_or_setting_makes_a_full_night() -> None:
     assert stats.mode == "full"
     older = replace(kept, engine_version="1")        # a state kept before windows ended at the evaluation instant
     _, _, stats = evaluate_incremental(plan, records, Changes(), older, as_of=AS_OF, settings=SETTINGS)
-    assert (stats.mode, stats.reason) == ("full", "engine version 1 -> 2")
+    assert (stats.mode, stats.reason) == ("full", f"engine version 1 -> {ENGINE_VERSION}")
 
 
 def test_a_won_deal_moving_account_changes_dormancy_and_stays_exact() -> None:
