@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
-from pac_core.geography import resolve_departement, resolve_region
+from pac_core.geography import country_code, country_suggestion, resolve_departement, resolve_region
 from pac_core.text import fold_key
 
 DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code")
@@ -115,11 +115,6 @@ _LABELS = {
     "product_code": "code produit",
 }
 _SYMBOLS = {"gte": "≥", "lte": "≤", "gt": ">", "lt": "<"}
-_COUNTRIES = {
-    "france": "FR", "belgique": "BE", "belgium": "BE", "suisse": "CH", "switzerland": "CH",
-    "luxembourg": "LU", "monaco": "MC", "allemagne": "DE", "germany": "DE", "espagne": "ES", "spain": "ES",
-    "italie": "IT", "italy": "IT", "royaume-uni": "GB", "united kingdom": "GB", "uk": "GB",
-}
 _POSTAL = re.compile(r"^(?:\d|2[AaBb])[\dA-Za-z]{0,4}\*?$")
 
 
@@ -296,12 +291,14 @@ def _region(item: object, out: _Collector, where: str) -> object:
 
 def _country(item: object, out: _Collector, where: str) -> object:
     text = str(item).strip()
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        return text.upper()
-    code = _COUNTRIES.get(text.lower())
+    code = country_code(text)
     if code:
         return code
-    out.add(where, f"unknown country {text!r}", "write the ISO 3166 code, e.g. FR")
+    close = country_suggestion(text)
+    fix = (f"did you mean {close}?" if close else
+           "write the ISO 3166 code (US, FR, GB...), its 3-letter code (USA, FRA) or its English or French name "
+           "(United States, France; États-Unis)")
+    out.add(where, f"unknown country {text!r}", fix)
     return None
 
 

@@ -65,6 +65,18 @@ class TestParseScopeGeography:
         assert only({"pays": "Belgique"}).values == ("BE",)
         assert "unknown country" in problems({"country": "Atlantis"})[0]
 
+    @pytest.mark.parametrize("written", ["USA", "United States", "U.S.", "United States of America", "us"])
+    def test_us_country_names_and_codes(self, written: str) -> None:
+        """`country: USA` (or "United States") is the US, as in the connectors, not an unknown country."""
+        assert only({"country": written}).values == ("US",)
+
+    def test_unknown_country_fix_gives_codes_and_names_in_both_languages(self) -> None:
+        """The fix shows the accepted forms with more than French examples, and a did-you-mean when close."""
+        (line,) = problems({"country": "Atlantis"})
+        assert "US" in line and "FR" in line and "United States" in line
+        assert "did you mean US" in problems({"country": "Untied States"})[0]
+        assert "unknown country 'XQ'" in problems({"country": "XQ"})[0]
+
     def test_postal_codes_and_prefixes(self) -> None:
         """5 digits or a prefix ending in *; a number is padded back to 5 digits."""
         assert only({"postal_code": ["69*", "38000", 1000]}).values == ("69*", "38000", "01000")
