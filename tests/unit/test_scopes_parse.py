@@ -82,6 +82,11 @@ class TestParseScopeGeography:
         assert only({"postal_code": ["69*", "38000", 1000]}).values == ("69*", "38000", "01000")
         assert "not a postal code" in problems({"postal_code": "6900"})[0]
 
+    def test_postal_code_fix_has_a_zip_example_too(self) -> None:
+        """A US ZIP+4 in the plan is refused with a fix a US manager can use (a prefix), not French codes only."""
+        (line,) = problems({"postal_code": "60601-1234"})
+        assert '"60601*"' in line and '"69*"' in line
+
 
 class TestParseScopeAttributes:
     def test_industry_stored_as_written(self) -> None:
@@ -167,6 +172,14 @@ class TestParseScopeErrors:
         """A misspelt key names the field it probably meant."""
         assert problems({"industri": "Chimie"}) == ["scope.industri: unknown scope field 'industri' "
                                                     "(did you mean 'industry'?)"]
+
+    @pytest.mark.parametrize("key", ["state", "province", "county", "État", "canton"])
+    def test_a_state_key_points_to_custom_state(self, key: str) -> None:
+        """pac's geography (département, région) is France's: `state: IL` is refused with the way that works,
+        a custom field mapped to the CRM's state field, or ZIP prefixes (audit US F7)."""
+        (line,) = problems({key: "IL"})
+        assert f"unknown scope field {key!r}" in line
+        assert "custom.state" in line and "BillingState" in line and '"606*"' in line
 
     def test_every_problem_at_once_with_path(self) -> None:
         """Three mistakes give three problems, under the given path."""
