@@ -884,7 +884,8 @@ class _PlanBuilder:
             return _flow(scope_from_text(str(_plain(value))))
         except ValueError as exc:
             self.problems.append(self.problem(row, key, str(exc), "write key: values separated by ';', e.g. "
-                                              "'département: 69, 38; dormant: 12 mois'"))
+                                              "'custom.state: IL; dormant: 12 months' or « département: 69, 38; "
+                                              "dormant: 12 mois »"))
             return None
 
     def problem(self, row: int | None, key: str | None, message: str, fix: str = "") -> Problem:
@@ -1292,4 +1293,4 @@ def _dormant_value(value_text: str, part: str) -> Any:
     m = re.fullmatch(r"(\d+)\s*(mois|months?|m)?", text)
     if m:
         return {"months": int(m.group(1))}
-    raise ValueError(f"{part!r}: write 'dormant' (the CRM's flag) or 'dormant: 12 mois'")
+    raise ValueError(f"{part!r}: write 'dormant' (the CRM's flag) or 'dormant: 12 months' (« dormant: 12 mois »)")

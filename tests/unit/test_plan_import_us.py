@@ -148,3 +148,14 @@ def test_cli_options(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "currency: USD" in text and "when: by March 4, 2027" in text and "timezone: America/Chicago" in text
+
+
+def test_scope_cell_fixes_give_english_examples_too(tmp_path: Path) -> None:
+    """A Scope cell that cannot be read: the fix shows an English example beside the French one."""
+    path = csv_file(tmp_path / "us.csv", EN_HEADER.replace("Due date\n", "Due date,Scope\n"),
+                    [en_row("Call 10 customers", "March 4, 2027") + ',"dormant: often"',
+                     en_row("Call 5 customers", "March 4, 2027") + ',"whatever"'])
+    found = problems(path)
+    assert len(found) == 2
+    assert "'dormant: 12 months'" in found[0] and "12 mois" in found[0]
+    assert "custom.state: IL" in found[1] and "département: 69" in found[1]
