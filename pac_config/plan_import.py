@@ -41,6 +41,11 @@ Business rules:
   deadline the statement means), whether it is a date cell or text (every CSV cell); otherwise a date is
   that day. Under those deadline headers a single period written as text is due by its end (« juin 2027 »
   → « d'ici fin juin 2027 », « S24 » → « d'ici fin S24 »); a cell that says its bounds is kept as written.
+- Numeric dates (« 3/4/2027 ») are read in the order the file's own dates show (``_date_order``): some only
+  month/day (3/31/2027) and none only day/month: month/day; both: refused naming rows; all ambiguous: day/month
+  (the plan's rule), said; ``date_order`` (--date-order) decides instead. They are written out in the plan's
+  language ("by March 4, 2027", « avant le 04/03/2027 »). The plan's language is ``language`` or the headers'
+  (English headers: en; its periods, name and comments are then English), its currency ``currency`` or EUR.
 - A date cell whose number format shows no day (Excel stores « juin 2027 » typed in a cell as
   1 June 2027 shown ``mmm-yy``; also ``mmmm yyyy``, ``mm/yyyy``) is the month the manager sees:
   "juin 2027", or the deadline "d'ici fin juin 2027" where a date would be "avant le DATE".
@@ -74,6 +79,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from babel.core import get_global
 from openpyxl import load_workbook
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -142,6 +148,22 @@ _BOUND_WORDS = re.compile(r"\b(?:avant|d'ici|au plus tard|jusqu|fin|by|before|un
                           r"|from|a partir|a compter|des|depuis|to|through|et|and|prior|due)\b|\.\.")
 
 
+# Headers in one language only (Segment, Id, Action, Ref, Source are both): the plan's language when not given.
+_ENGLISH_HEADERS = frozenset(header_key(h) for h in (
+    "Segment type", "Segment kind", "Axis", "Development axis", "Action id", "Statement", "Action statement", "Who",
+    "Owner", "What", "Activity", "How many", "Count", "Target", "Counting", "When", "Deadline", "Period", "Due date",
+    "Due by", "Scope", "Action scope", "Segment scope", "Axis scope", "Information needed", "Info needed",
+    "From whom", "Information from", "Status"))
+_FRENCH_HEADERS = frozenset(header_key(h) for c in COLUMNS for h in c.headers) - _ENGLISH_HEADERS - frozenset(
+    header_key(h) for h in ("Segment", "Id", "Action", "Ref", "Source"))
+
+# A numeric date: « 3/4/2027 », « 31.03.27 », « 5/9 » (day and month in an order the file decides, see
+# ``_date_order``); not inside an ISO date, a fraction of a number or a longer run of digits.
+_NUMERIC_DATE = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/.-]|,\d)")
+DATE_ORDERS = ("dmy", "mdy")
+
+_MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                   "November", "December")
 _MONTH_NAMES_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
                    "novembre", "décembre")
 
@@ -534,18 +556,48 @@ def import_plan(path: str | Path, *, year: int, tz: str = "Europe/Paris", plan_n
 
 def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str | None = None,
                        tz: str = "Europe/Paris", plan_name: str | None = None, sheet: str | None = None,
-                       today: date | None = None, progress: Progress | None = None) -> ImportResult:
+                       today: date | None = None, progress: Progress | None = None, language: str | None = None,
+                       currency: str | None = None, date_order: str | None = None) -> ImportResult:
     """Import ``path`` (see the module docstring), lint every action, and say what was assumed.
 
     The plan's year is ``year``; else the start of ``period`` (the plan's period, e.g. a fiscal year
     "du 1er avril 2027 au 31 mars 2028"); else the year most of the Quand cells name; else ``today``'s
-    (the caller's clock) - each said in ``assumed``. Raises InvalidInput with every problem located.
+    (the caller's clock) - each said in ``assumed``. The plan's ``language`` (en, fr) is the headers' when not
+    given; its ``currency`` EUR when not given; numeric dates are read in ``date_order`` (dmy, mdy), else in the
+    order the file's own dates show (``_date_order``). Raises InvalidInput with every problem located.
     """
     path = Path(path)
+    options: list[Problem] = []
+    if language is not None and language not in ("en", "fr"):
+        options.append(Problem("option --language", f"unknown language {language!r}", "use en or fr"))
+    if currency is not None:
+        currency = currency.strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency) or currency not in get_global("all_currencies"):
+            options.append(Problem("option --currency", f"{currency!r} is not an ISO 4217 currency code",
+                                   "write its 3 letters, e.g. USD, EUR, GBP, CHF"))
+    if date_order is not None and date_order not in DATE_ORDERS:
+        options.append(Problem("option --date-order", f"unknown date order {date_order!r}",
+                               "use mdy (month/day, US) or dmy (day/month)"))
+    if options:
+        raise InvalidInput(options)
     if not path.is_file():
         raise InvalidInput(Problem("", f"file not found: {path}", "check the path"))
     table = read_table(path, sheet=sheet, progress=progress)
     assumed: list[str] = []
+    if language is None:
+        language, why = _guess_language(table)
+        if why:
+            assumed.append(why)
+    if currency is None:
+        currency = "EUR"
+        if language == "en":
+            assumed.append("currency EUR: the plan's amounts (objectives, budgets, costs) are in euros; give "
+                           "--currency (e.g. USD) if they are not")
+    order, said, order_problems = _date_order(table, date_order)
+    if order_problems:
+        raise InvalidInput(order_problems)
+    if said:
+        assumed.append(said)
     if table.encoding == "Windows-1252":
         assumed.append("the file is not UTF-8: it was read as Windows-1252 (Excel's « CSV (séparateur: "
                        "point-virgule) »); check the accents of the output")
@@ -561,8 +613,10 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     if year is None:
         year, why = _infer_year(table, today or date.today())
         assumed.append(why)
-    builder = _PlanBuilder(table, year=year, tz=tz, period=period,
-                           plan_name=plan_name or f"PAC {year} (importé de {path.name})")
+    default_name = (f"Action plan {year} (imported from {path.name})" if language == "en"
+                    else f"PAC {year} (importé de {path.name})")
+    builder = _PlanBuilder(table, year=year, tz=tz, period=period, plan_name=plan_name or default_name,
+                           language=language, currency=currency, order=order)
     text = builder.yaml()
     problems = list(builder.problems)
     if progress is not None:
@@ -581,7 +635,9 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     for n, (row, action) in enumerate(zip(builder.action_rows, plan.actions, strict=True), start=1):
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress("actions linted", n)
-        result = lint_statement(action.text, year=year, tz=tz, today=today, people=people, who=action.who,
+        # the statement's numeric dates in the file's order, as the column's were read (the text is kept as written)
+        said = builder.dates_written(action.text, statement=True)
+        result = lint_statement(said, year=year, tz=tz, today=today, people=people, who=action.who,
                                 info_needed=action.info_needed or None, info_source=action.info_from or None,
                                 within=plan.period, when={"start": action.window.start.isoformat(),
                                                           "end": action.window.end.isoformat(),
@@ -660,12 +716,86 @@ def _infer_year(table: Sheet, today: date) -> tuple[int, str]:
                   "(give --year or --period to choose)")
 
 
+def _guess_language(table: Sheet) -> tuple[str, str | None]:
+    """The plan's language from the table's headers: en when more are English-only than French-only (Owner,
+    Activity, Due date), else fr; and the sentence saying it (None for fr, the default)."""
+    english = [h for _, h in table.columns.values() if header_key(h) in _ENGLISH_HEADERS]
+    french = [h for _, h in table.columns.values() if header_key(h) in _FRENCH_HEADERS]
+    if len(english) > len(french):
+        return "en", (f"language en: the headers are English ({', '.join(english[:4])}): an English plan; give "
+                      "--language fr for a French one")
+    return "fr", None
+
+
+def _numeric_dates(text: str, *, full_only: bool = False) -> Iterator[tuple[str, int, int]]:
+    """The numeric dates of ``text``: (as written, first number, second number); with ``full_only`` those with a
+    year only (in a statement, « 1/2 » is a half)."""
+    for m in _NUMERIC_DATE.finditer(text):
+        if full_only and m.group(4) is None:
+            continue
+        yield m.group(0), int(m.group(1)), int(m.group(3))
+
+
+def _date_order(table: Sheet, option: str | None) -> tuple[str, str | None, list[Problem]]:
+    """How the file's numeric dates read, decided by the file's own evidence: (dmy or mdy, the sentence saying
+    what was assumed, the problems). A date whose first number is over 12 (31/03/2027) can only be day/month,
+    whose second is (3/31/2027) only month/day. Some only month/day and none only day/month: the file is
+    month/day (a US sheet: its 3/4/2027 is March 4); both kinds: refused, naming the rows (3/4/2027 could be
+    either); all ambiguous: day/month, as a plan reads them, said. ``option`` (--date-order) decides instead,
+    and a date impossible in that order is refused with its row."""
+    only: dict[str, list[tuple[int, str, str]]] = {"dmy": [], "mdy": []}     # order -> (row, column key, written)
+    ambiguous: list[tuple[int, str, str]] = []
+    for key, full_only in (("when", False), ("text", True)):
+        if key not in table.columns:
+            continue
+        index = table.columns[key][0]
+        for row, cells in table.rows:
+            value = cells[index] if index < len(cells) else None
+            if not isinstance(value, str):
+                continue
+            for written, a, b in _numeric_dates(value, full_only=full_only):
+                if 12 < a <= 31 and 1 <= b <= 12:
+                    only["dmy"].append((row, key, written))
+                elif 12 < b <= 31 and 1 <= a <= 12:
+                    only["mdy"].append((row, key, written))
+                elif 1 <= a <= 12 and 1 <= b <= 12 and a != b:
+                    ambiguous.append((row, key, written))
+
+    def rows(found: list[tuple[int, str, str]]) -> str:
+        shown = [f"{table.where(row, key)}: {written!r}" for row, key, written in found[:3]]
+        return "; ".join(shown) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+
+    names = {"dmy": "day/month", "mdy": "month/day"}
+    if option is not None:
+        other = "mdy" if option == "dmy" else "dmy"
+        return option, None, [Problem(table.where(row, key), f"{written!r} is not a {names[option]} date "
+                                      f"(--date-order {option}): it can only be read {names[other]}",
+                                      f"write it {names[option]}, or leave out --date-order to let the file's "
+                                      "dates decide", file=table.name) for row, key, written in only[other]]
+    if only["mdy"] and only["dmy"]:
+        return "dmy", None, [Problem(table.where(None, "when") or table.name,
+                                     f"the file's numeric dates are in both orders: month/day ({rows(only['mdy'])}) "
+                                     f"and day/month ({rows(only['dmy'])}), so a date such as 3/4/2027 cannot be read",
+                                     "write them all one way (or as 'March 4, 2027' / « 4 mars 2027 »), or choose "
+                                     "with --date-order mdy or dmy (the dates of the other order are then refused)",
+                                     file=table.name)]
+    if only["mdy"]:
+        example = f"; so {ambiguous[0][2]!r} is read month/day" if ambiguous else ""
+        return "mdy", (f"numeric dates are month/day (US order): {rows(only['mdy'][:1])} can only be read so, and "
+                       f"no date of the file only day/month{example} (give --date-order dmy to refuse them)"), []
+    if ambiguous:
+        return "dmy", (f"numeric dates are day/month, as a plan reads them: none of them says its order "
+                       f"(first: {rows(ambiguous[:1])}); give --date-order mdy if they are month/day"), []
+    return "dmy", None, []
+
+
 def _say_period(problem: Problem, year: int, period: str | None, assumed: list[str]) -> Problem:
     """A window outside the plan's period, with the period pac took and why (the year may be a guess)."""
     if "outside the plan's period" not in problem.message:
         return problem
     taken = f"« {period} »" if period else f"{year} ({year}-01-01 to {year}-12-31)"
-    why = f": assumed {assumed[0]}" if assumed else ""
+    year_said = next((a for a in assumed if a.startswith("year ")), None)
+    why = f": assumed {year_said}" if year_said else ""
     return Problem(problem.path, f"{problem.message} {taken}{why}",
                    "check the year written in this cell, or give the plan's year with --year (or --period)",
                    file=problem.file, line=problem.line)
@@ -686,8 +816,10 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
 
 
 class _PlanBuilder:
-    def __init__(self, table: Sheet, *, year: int, tz: str, plan_name: str, period: str | None = None) -> None:
+    def __init__(self, table: Sheet, *, year: int, tz: str, plan_name: str, period: str | None = None,
+                 language: str = "fr", currency: str = "EUR", order: str = "dmy") -> None:
         self.table, self.year, self.tz, self.plan_name, self.period = table, year, tz, plan_name, period
+        self.language, self.currency, self.order = language, currency, order
         self.problems: list[Problem] = []
         self.assumed: list[str] = []
         when_header = header_key(table.columns["when"][1]) if "when" in table.columns else ""
@@ -713,12 +845,47 @@ class _PlanBuilder:
         value = cells[index] if index < len(cells) else None
         return value.strip() if isinstance(value, str) else value
 
+    def dates_written(self, text: str, *, statement: bool = False) -> str:
+        """``text`` with its numeric dates read in the file's order and written out unambiguously in the plan's
+        language (« 3/4/2027 » of a month/day file: "March 4, 2027", « 04/03/2027 »); a French plan's day/month
+        dates stay as written. A statement's dates without a year, and impossible dates, are left alone."""
+        def one(m: re.Match[str]) -> str:
+            a, b, yy = int(m.group(1)), int(m.group(3)), m.group(4)
+            month, day = (a, b) if self.order == "mdy" else (b, a)
+            year = None if yy is None else (2000 + int(yy) if len(yy) == 2 else int(yy))
+            try:
+                date(year or 2000, month, day)
+            except ValueError:
+                return m.group(0)
+            if self.language == "en":
+                return f"{_MONTH_NAMES_EN[month - 1]} {day}" + (f", {year}" if year else "")
+            if self.order == "dmy":
+                return m.group(0)
+            return f"{day:02d}/{month:02d}" + (f"/{year}" if year else "")
+        if statement:
+            return _NUMERIC_DATE.sub(lambda m: one(m) if m.group(4) else m.group(0), text)
+        return _NUMERIC_DATE.sub(one, text)
+
+    def _day(self, value: date) -> str:
+        if self.language == "en":
+            return f"{_MONTH_NAMES_EN[value.month - 1]} {value.day}, {value.year}"
+        return f"{value:%d/%m/%Y}"
+
+    def _by(self, day: str) -> str:
+        """The deadline "until the end of ``day``" in the plan's language."""
+        return f"by {day}" if self.language == "en" else f"avant le {day}"
+
+    def _by_end(self, period: str) -> str:
+        """The deadline "by the end of ``period``" in the plan's language."""
+        return f"by end of {period}" if self.language == "en" else f"d'ici fin {period}"
+
     def _scope_cell(self, row: int, key: str, value: Any) -> CommentedMap | None:
         try:
             return _flow(scope_from_text(str(_plain(value))))
         except ValueError as exc:
             self.problems.append(self.problem(row, key, str(exc), "write key: values separated by ';', e.g. "
-                                              "'département: 69, 38; dormant: 12 mois'"))
+                                              "'custom.state: IL; dormant: 12 months' or « département: 69, 38; "
+                                              "dormant: 12 mois »"))
             return None
 
     def problem(self, row: int | None, key: str | None, message: str, fix: str = "") -> Problem:
@@ -787,7 +954,8 @@ class _PlanBuilder:
             seg = CommentedMap(id=_unique_id("S", name, {s["id"] for s in segments.values()}), name=name)
             seg["kind"] = str(_plain(kind)) if not _blank(kind) else "horizontal"
             if _blank(kind):
-                seg.yaml_add_eol_comment("à vérifier : type de segment absent du tableur", "kind")
+                seg.yaml_add_eol_comment("to check: no segment type in the sheet" if self.language == "en" else
+                                         "à vérifier : type de segment absent du tableur", "kind")
             seg["swot"] = CommentedMap(strengths=[], weaknesses=[], opportunities=[], threats=[])
             seg["swot"].fa.set_flow_style()
             segments[name] = seg
@@ -873,14 +1041,15 @@ class _PlanBuilder:
                                     f"{', by its end as a deadline' if deadline else ''} "
                                     f"(first: {self.table.where(row, None)})")
                 self.month_cells = True
-            return f"d'ici fin {value}" if deadline else str(value)
+            month = f"{_MONTH_NAMES_EN[value.month - 1]} {value.year}" if self.language == "en" else str(value)
+            return self._by_end(month) if deadline else month
         if not isinstance(value, date):
             value = _text(value)
             return self._when_text(row, value, deadline) if isinstance(value, str) and value else value
-        day = f"{value:%d/%m/%Y}"
+        day = self._day(value)
         if deadline:
-            self._said_deadline(row, f"avant le {day}", day)
-            return f"avant le {day}"
+            self._said_deadline(row, self._by(day), day)
+            return self._by(day)
         return day
 
     def _when_text(self, row: int, text: str, deadline: bool) -> str:
@@ -893,6 +1062,7 @@ class _PlanBuilder:
             years = (self.within.start.year, (self.within.end - timedelta(days=1)).year)
         else:
             years = (self.year, self.year)
+        text = self.dates_written(text)
         text, problem = _short_years(text, years)
         if problem is not None:
             self.problems.append(self.problem(row, "when", *problem))
@@ -905,9 +1075,9 @@ class _PlanBuilder:
             return text
         first, end = window.start.date(), window.end.date()
         if end - first == timedelta(days=1):
-            phrase = "avant le " + re.sub(r"(?i)^le\s+", "", text)
+            phrase = self._by(re.sub(r"(?i)^(?:le|on|the)\s+", "", text))
         elif self.deadline_column or (first.day == 1 and end == (first + timedelta(days=32)).replace(day=1)):
-            phrase = f"d'ici fin {text}"
+            phrase = self._by_end(text)
         else:
             return text
         try:
@@ -931,7 +1101,8 @@ class _PlanBuilder:
 
     def _dump(self, segments: list[CommentedMap], axes: list[CommentedMap], actions: CommentedSeq) -> str:
         doc = CommentedMap()
-        header = CommentedMap(name=self.plan_name, year=self.year, timezone=self.tz, currency="EUR", language="fr")
+        header = CommentedMap(name=self.plan_name, year=self.year, timezone=self.tz, currency=self.currency,
+                              language=self.language)
         if self.period:
             header["period"] = self.period
         doc["plan"] = _flow(header)
@@ -941,7 +1112,12 @@ class _PlanBuilder:
         doc["segments"] = CommentedSeq(segments)
         doc["axes"] = CommentedSeq(axes)
         doc["actions"] = actions
+        sheet = f" (sheet {self.table.sheet})" if self.table.sheet else ""
         doc.yaml_set_start_comment(
+            f"Imported from {self.table.name}{sheet} by `pac plan import`.\n"
+            "To complete: each segment's SWOT, the segments' kind, each axis's objective\n"
+            "(objective: additional_revenue, margin_rate, budget or effort_days + day_cost), the people\n"
+            "(people: name, role), then check with `pac plan check`." if self.language == "en" else
             f"Importé de {self.table.name}{f' (feuille {self.table.sheet})' if self.table.sheet else ''} "
             "par `pac plan import`.\n"
             "À compléter : le SWOT de chaque segment, le type des segments (kind), l'objectif de chaque axe\n"
@@ -975,7 +1151,8 @@ class _PlanBuilder:
         return Problem(p.path, p.message, p.fix, file=self.table.name)
 
 
-_OPTIONS = {"plan.timezone": "--tz", "plan.year": "--year", "plan.name": "--plan-name", "plan": "--year"}
+_OPTIONS = {"plan.timezone": "--tz", "plan.year": "--year", "plan.name": "--plan-name", "plan": "--year",
+            "plan.currency": "--currency", "plan.language": "--language"}
 _ACTION_KEYS = {
     "id": "id", "axis": "axis", "text": "text", "who": "who", "when": "when", "status": "status",
     "what": "activity", "what.activity": "activity", "what.count": "count", "what.counting": "counting",
@@ -1116,4 +1293,4 @@ def _dormant_value(value_text: str, part: str) -> Any:
     m = re.fullmatch(r"(\d+)\s*(mois|months?|m)?", text)
     if m:
         return {"months": int(m.group(1))}
-    raise ValueError(f"{part!r}: write 'dormant' (the CRM's flag) or 'dormant: 12 mois'")
+    raise ValueError(f"{part!r}: write 'dormant' (the CRM's flag) or 'dormant: 12 months' (« dormant: 12 mois »)")

@@ -253,7 +253,8 @@ def _scope_defs() -> dict[str, Any]:
                                                "properties": {"months": {"type": "integer", "minimum": 1}}}]}
     docs = {
         "departement": "Départements: codes or names ('69', 'Rhône', '2A').",
-        "region": "Régions (2016 names or codes).", "country": "ISO 3166 codes (FR).",
+        "region": "Régions (2016 names or codes).",
+        "country": "Countries: ISO 3166 codes (US, FR), 3-letter codes (USA), English or French names (United States).",
         "postal_code": "Postal codes; a trailing * is a prefix ('69*').",
         "industry": "Industries as written in the CRM.", "account_type": "Account types (Client, Prospect...).",
         "annual_revenue": "Account revenue: {gte: '50 M€'}, {between: [a, b]}.",

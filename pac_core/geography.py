@@ -1,4 +1,4 @@
-"""French geography: postal codes, the 101 départements and the 13 + 5 régions of 2016.
+"""Geography: countries as people write them, and France's postal codes, 101 départements and 13 + 5 régions of 2016.
 
 Business rules:
 - A postal code maps to a département by its first digits, except where that would be a guess:
@@ -12,12 +12,22 @@ Business rules:
   ignored.
 - Régions are the 2016 ones; the pre-2016 names ("Rhône-Alpes", "Midi-Pyrénées"...) and the usual
   acronyms (ARA, IDF, PACA...) are accepted and give the 2016 name.
+- A country is its ISO 3166-1 alpha-2 code, read by ``country_code`` from what a CRM keeps or a plan says: the
+  alpha-2 or alpha-3 code, or the English or French name (Unicode CLDR's, through Babel, which pac already uses for
+  its number and date formats), or a common variant ("U.S.", "United States of America", "UK", "Holland"); case,
+  accents, dots and hyphens ignored. The one reader for the Salesforce and HubSpot connectors and plan scopes.
+  Département and région are France's only: elsewhere, scope by country, postal code prefix or a ``custom`` field.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+import babel.core
+from babel import Locale
 
 from pac_core.errors import GeographyError
 from pac_core.text import fold_words
@@ -231,3 +241,95 @@ def departements_of_region(region: str) -> tuple[str, ...]:
     """The département codes of a région (any accepted spelling), in code order."""
     name = resolve_region(region)
     return tuple(code for code, (_, r) in DEPARTEMENTS.items() if r == name)
+
+
+# -- countries ------------------------------------------------------------------------------------------------------
+
+# Bumped whenever ``country_code`` reads a value otherwise: the connectors put it in their accounts' reading, so the
+# accounts stored are read and normalised again (1: CLDR names in English and French, alpha-3 codes, variants).
+COUNTRY_READING = "1"
+
+# CLDR territories that are not countries (European Union, eurozone, United Nations, Outlying Oceania, unknown,
+# pseudo-locales): never a country code.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+# Spellings CLDR does not give (its names are "United States", « États-Unis »): abbreviations, official long forms,
+# parts of a country and a few native names, folded (``_country_key``).
+_COUNTRY_VARIANTS: dict[str, str] = {
+    "us": "US", "u s": "US", "usa": "US", "u s a": "US", "united states of america": "US", "america": "US",
+    "etats unis d amerique": "US", "etatsunis": "US",
+    "uk": "GB", "u k": "GB", "great britain": "GB", "britain": "GB", "grande bretagne": "GB", "england": "GB",
+    "angleterre": "GB", "scotland": "GB", "ecosse": "GB", "wales": "GB", "pays de galles": "GB",
+    "northern ireland": "GB", "irlande du nord": "GB",
+    "united kingdom of great britain and northern ireland": "GB",
+    "royaume uni de grande bretagne et d irlande du nord": "GB",
+    "republique francaise": "FR", "french republic": "FR", "france metropolitaine": "FR", "metropolitan france": "FR",
+    "fx": "FR",
+    "confederation suisse": "CH", "swiss confederation": "CH", "schweiz": "CH", "svizzera": "CH",
+    "deutschland": "DE", "federal republic of germany": "DE", "republique federale d allemagne": "DE",
+    "belgie": "BE", "belgien": "BE", "kingdom of belgium": "BE", "royaume de belgique": "BE",
+    "luxemburg": "LU", "letzebuerg": "LU", "grand duchy of luxembourg": "LU", "grand duche de luxembourg": "LU",
+    "principality of monaco": "MC", "principaute de monaco": "MC",
+    "holland": "NL", "nederland": "NL", "kingdom of the netherlands": "NL",
+    "espana": "ES", "italia": "IT", "osterreich": "AT", "polska": "PL", "portugal": "PT", "eire": "IE",
+    "czech republic": "CZ", "republique tcheque": "CZ",
+    "prc": "CN", "p r c": "CN", "people s republic of china": "CN", "peoples republic of china": "CN",
+    "republique populaire de chine": "CN", "mainland china": "CN", "chine continentale": "CN",
+    "hong kong": "HK", "hongkong": "HK", "macao": "MO", "macau": "MO",
+    "korea": "KR", "republic of korea": "KR", "coree": "KR", "republique de coree": "KR",
+    "nippon": "JP", "nihon": "JP",
+    "russian federation": "RU", "federation de russie": "RU",
+    "uae": "AE", "u a e": "AE", "eau": "AE",
+    "ivory coast": "CI", "vatican": "VA", "holy see": "VA", "saint siege": "VA",
+    "drc": "CD", "rdc": "CD", "democratic republic of the congo": "CD", "republique democratique du congo": "CD",
+    "republic of the congo": "CG", "republique du congo": "CG",
+    "palestine": "PS", "macedonia": "MK", "macedoine": "MK", "turkiye": "TR",
+}
+_ARTICLE = re.compile(r"^(?:the|la|le|les|l) ")
+
+
+def _country_key(text: str) -> str:
+    """How country spellings are compared: accents, case, dots ("U.S.A." is "usa"), hyphens, apostrophes and the
+    leading article ("the Netherlands", « les États-Unis ») ignored, "&" read as "and"."""
+    key = fold_words(str(text).replace(".", "").replace("&", " and "))
+    return _ARTICLE.sub("", key)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Every known spelling of a country, folded -> its alpha-2 code: built once from CLDR and the variants."""
+    names: dict[str, str] = {}
+    codes = frozenset(str(code) for code in Locale.parse("en").territories
+                      if len(str(code)) == 2 and str(code).isalpha() and code not in _NOT_COUNTRIES)
+    for language in ("en", "fr"):
+        for code, name in Locale.parse(language).territories.items():
+            if str(code) in codes:
+                names.setdefault(_country_key(name), str(code))
+    # CLDR's territory aliases hold ISO 3166-1 alpha-3 codes ("USA" -> ["US"]) beside old codes of split countries
+    aliases: Mapping[str, list[str]] = babel.core.get_global("territory_aliases")
+    for alias, targets in aliases.items():
+        if len(alias) == 3 and alias.isalpha() and len(targets) == 1 and targets[0] in codes:
+            names.setdefault(alias.lower(), targets[0])
+    for code in codes:
+        names.setdefault(code.lower(), code)
+    names.update(_COUNTRY_VARIANTS)
+    return names
+
+
+def country_code(text: object) -> str | None:
+    """The ISO 3166-1 alpha-2 code of the country ``text`` names ("United States", "U.S.", "USA", "us",
+    « États-Unis » -> "US"), or None when it names none (empty, or unknown: the caller decides)."""
+    if text is None:
+        return None
+    key = _country_key(str(text))
+    if not key:
+        return None
+    names = _countries()
+    return names.get(key) or names.get(key.replace(" ", ""))
+
+
+def country_suggestion(text: object) -> str | None:
+    """The code of the known country spelt most like ``text`` (a did-you-mean), or None."""
+    names = _countries()
+    close = difflib.get_close_matches(_country_key(str(text)), [k for k in names if len(k) > 3], n=1, cutoff=0.75)
+    return names[close[0]] if close else None

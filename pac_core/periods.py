@@ -83,7 +83,8 @@ __all__ = [
     "weeks_in_year",
 ]
 
-EXAMPLES = "e.g. 'semaine 18', 'mai 2027', 'T2 2027', 'du 2 au 13 mars', 'avant le 30/06/2027', 'by March 31, 2027'"
+EXAMPLES = ("e.g. 'week 18', 'May 2027', 'Q2 2027', 'from March 2 to 13', 'by March 31, 2027'; "
+            "'semaine 18', 'mai 2027', 'T2 2027', 'du 2 au 13 mars', 'avant le 30/06/2027'")
 
 
 
@@ -355,9 +356,10 @@ def _month_day_part(written: str, month: int, day: int, year: int | None) -> _Pa
         else:
             forms = f"{day:02d}/{month:02d}/{year}, {year}-{month:02d}-{day:02d} or '{name} {day}, {year}'"
             meant = f"{name} {day}, {year}"
-        raise PeriodError(f"{written!r} is not a day/month date: numeric dates are read day/month (French order, on "
-                          f"every plan), and there is no month {day}",
-                          f"if you mean {meant}, write {forms}")
+        raise PeriodError(f"{written!r} is not a day/month date: numeric dates are read day/month in a plan, "
+                          f"and there is no month {day}",
+                          f"if you mean {meant}, write {forms} (pac plan import reads a sheet's month/day dates "
+                          "by itself, or with --date-order mdy)")
     return _Part("day", year, refuse, month, day, resolve=refuse)
 
 
@@ -800,7 +802,9 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
     def make(y: int) -> tuple[date, date]:
         if today is None:
             raise RelativePeriodError(f"{phrase!r} depends on today's date, which is not given",
-                              "give today's date (--today), or write the period itself, e.g. semaine 18 or mai")
+                                      "write the period itself, e.g. 'June 2027' or 'week 18' (« juin 2027 », "
+                                      "« semaine 18 »): a plan's when is read on any day (pac plan lint alone "
+                                      "reads a statement from a day: --today)")
         weekday = m.group("wd_en") or m.group("wd_fr")
         if weekday:
             index = (_WEEKDAYS[0] if m.group("wd_en") else _WEEKDAYS[1]).index(weekday)

@@ -28,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pac_core.errors import InvalidInput, Problem, ScopeError
-from pac_core.geography import resolve_departement, resolve_region
+from pac_core.geography import country_code, country_suggestion, resolve_departement, resolve_region
 from pac_core.text import fold_key
 
 DEAL_FIELDS = ("deal_owner", "product", "product_family", "product_code")
@@ -115,11 +115,9 @@ _LABELS = {
     "product_code": "code produit",
 }
 _SYMBOLS = {"gte": "≥", "lte": "≤", "gt": ">", "lt": "<"}
-_COUNTRIES = {
-    "france": "FR", "belgique": "BE", "belgium": "BE", "suisse": "CH", "switzerland": "CH",
-    "luxembourg": "LU", "monaco": "MC", "allemagne": "DE", "germany": "DE", "espagne": "ES", "spain": "ES",
-    "italie": "IT", "italy": "IT", "royaume-uni": "GB", "united kingdom": "GB", "uk": "GB",
-}
+# Keys of a non-French subdivision: no such field, the error says what works (a custom field, ZIP prefixes).
+_STATE_KEYS = frozenset({"state", "states", "province", "provinces", "county", "canton", "cantons", "etat",
+                         "land", "bundesland", "us_state", "state_code"})
 _POSTAL = re.compile(r"^(?:\d|2[AaBb])[\dA-Za-z]{0,4}\*?$")
 
 
@@ -225,6 +223,12 @@ def _canonical_field(key: str, out: _Collector, where: str) -> str | None:
     found = KEY_ALIASES.get(fold_key(key))
     if found:
         return found
+    if fold_key(key) in _STATE_KEYS:
+        out.add(where, f"unknown scope field {key!r}",
+                "pac's own geography (département, région) is France's: map the CRM's state field as a custom "
+                "attribute (Salesforce `custom: {state: BillingState}`, HubSpot `custom: {state: state}`) and write "
+                "`custom.state: IL` with the CRM's own values, or scope by ZIP prefix (postal_code: \"606*\")")
+        return None
     known = sorted({*FIELDS, "custom.<name>", "not"})
     close = difflib.get_close_matches(fold_key(key), [*KEY_ALIASES, *NEGATION_KEYS], n=1, cutoff=0.6)
     suggestion = KEY_ALIASES.get(close[0], close[0]) if close else None
@@ -296,12 +300,14 @@ def _region(item: object, out: _Collector, where: str) -> object:
 
 def _country(item: object, out: _Collector, where: str) -> object:
     text = str(item).strip()
-    if re.fullmatch(r"[A-Za-z]{2}", text):
-        return text.upper()
-    code = _COUNTRIES.get(text.lower())
+    code = country_code(text)
     if code:
         return code
-    out.add(where, f"unknown country {text!r}", "write the ISO 3166 code, e.g. FR")
+    close = country_suggestion(text)
+    fix = (f"did you mean {close}?" if close else
+           "write the ISO 3166 code (US, FR, GB...), its 3-letter code (USA, FRA) or its English or French name "
+           "(United States, France; États-Unis)")
+    out.add(where, f"unknown country {text!r}", fix)
     return None
 
 
@@ -309,7 +315,8 @@ def _postal_code(item: object, out: _Collector, where: str) -> object:
     text = f"{item:05d}" if isinstance(item, int) and not isinstance(item, bool) else str(item).strip()
     if not _POSTAL.match(text) or ("*" not in text and len(text) != 5):
         out.add(where, f"{text!r} is not a postal code or a prefix",
-                "write 5 digits (\"38000\") or a prefix ending in * (\"69*\"), quoted")
+                "write 5 digits (\"38000\", \"60601\") or a prefix ending in * (\"69*\", \"606*\"), quoted; "
+                "for a ZIP+4 its first 5 digits as a prefix (\"60601*\")")
         return None
     return text.upper()
 

@@ -85,18 +85,28 @@ def check_command(file: Path) -> None:
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the plan here (default: print it).")
-@click.option("--plan-name", help="The plan's name (default: 'PAC <year> (importé de <file>)').")
+@click.option("--plan-name", help="The plan's name (default: 'PAC <year> (importé de <file>)', in English 'Action "
+                                   "plan <year> (imported from <file>)').")
 @click.option("--year", type=click.IntRange(2000, 2100),
               help="The plan's year, for periods written without one. Default: the start of --period, else the "
                    "year most dates of the Quand column name, else this year (the import says which).")
 @click.option("--period", metavar="TEXT",
-              help="The plan's period when it is not the calendar year, e.g. 'du 1er avril 2027 au 31 mars 2028' "
-                   "(a fiscal year: « janvier », « T1 » then resolve inside it).")
-@click.option("--tz", default="Europe/Paris", show_default=True, help="The plan's timezone (IANA name).")
+              help="The plan's period when it is not the calendar year, e.g. '2027-02-01..2028-01-31' or 'du 1er "
+                   "avril 2027 au 31 mars 2028' (a fiscal year: 'January', 'Q1' then resolve inside it).")
+@click.option("--tz", "--timezone", "tz", default="Europe/Paris", show_default=True,
+              help="The plan's timezone (IANA name, e.g. America/Chicago).")
+@click.option("--language", type=click.Choice(["en", "fr"]),
+              help="The plan's language (its periods and comments). Default: the headers' (English headers: en).")
+@click.option("--currency", metavar="CODE",
+              help="ISO 4217 code of the plan's amounts, e.g. USD. Default: EUR (said when the plan is English).")
+@click.option("--date-order", type=click.Choice(["mdy", "dmy"]),
+              help="How numeric dates read: mdy (3/4/2027 is March 4) or dmy (3/4/2027 is 3 April). Default: the "
+                   "file's own dates decide (one only month/day, 3/31/2027, and none only day/month: mdy), else dmy.")
 @click.option("--sheet", help="Sheet of an .xlsx workbook (default: the active sheet).")
 @click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
 def import_command(source: Path, output: Path | None, plan_name: str | None, year: int | None,
-                   period: str | None, tz: str, sheet: str | None, force: bool) -> None:
+                   period: str | None, tz: str, language: str | None, currency: str | None, date_order: str | None,
+                   sheet: str | None, force: bool) -> None:
     """Turn a spreadsheet (.xlsx or .csv, one row per action) into a plan file.
 
     \b
@@ -134,7 +144,8 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
                     tasks[what] = bar.add_task(what, total=None)
                 bar.update(tasks[what], completed=count)
             result = import_spreadsheet(source, year=year, period=period, tz=tz, plan_name=plan_name, sheet=sheet,
-                                        today=datetime.now(zone).date(), progress=progress)
+                                        today=datetime.now(zone).date(), progress=progress, language=language,
+                                        currency=currency, date_order=date_order)
     except InvalidInput as exc:
         _report(exc.problems, f"{source} was not imported (nothing written)")
         sys.exit(EXIT_BAD_INPUT)

@@ -86,6 +86,7 @@ from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTranspo
 from connectors.hubspot.writeback import Writer
 from connectors.paging import ahead, follow
 from connectors.retry import RetryPolicy
+from pac_core.geography import COUNTRY_READING
 from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Record, Rejected, User
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,8 @@ class HubSpotConnector:
         # tasks disabled normalise nothing: their section is left out, so adding it (or editing it while off) does not
         # make every portal read all its activities again
         activities = m.activities.model_dump(mode="json", exclude=None if m.activities.tasks.enabled else {"tasks"})
-        parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: [m.companies.model_dump(mode="json"), COMPANY_RULES],
+        parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: [m.companies.model_dump(mode="json"), COMPANY_RULES,
+                                                               COUNTRY_READING],
                                         ObjectKind.ACTIVITIES: activities}
         if kind is ObjectKind.DEALS:
             parts[kind] = [m.deals.model_dump(mode="json"),

@@ -273,14 +273,13 @@ def _french_place(postal: str) -> tuple[str | None, str | None]:
     return departement, geography.region_of_departement(departement)
 
 
-_COUNTRIES = {"france": "FR", "fr": "FR", "fra": "FR", "république française": "FR"}
-
-
 def _country(value: Any) -> str | None:
-    if not value:
+    """A company's ISO 3166 alpha-2 country from the free-text property ("United States", "USA", "U.S." are US;
+    ``geography.country_code``), the text as typed when it names none, None when empty."""
+    s = str(value or "").strip()
+    if not s:
         return None
-    s = str(value).strip()
-    return _COUNTRIES.get(s.lower(), s.upper() if len(s) == 2 else s)
+    return geography.country_code(s) or s
 
 
 def _code(get: Callable[[str], Any], prop: str | None) -> str:

@@ -44,6 +44,7 @@ from connectors.salesforce.normalise import Normaliser
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, objects_of
 from connectors.salesforce.writeback import Writer
+from pac_core.geography import COUNTRY_READING
 from pac_core.records import Record, Rejected, User
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,9 @@ class SalesforceConnector:
         m = self.mapping
         parts: dict[ObjectKind, Any] = {
             ObjectKind.USERS: None,
-            ObjectKind.ACCOUNTS: [m.accounts.model_dump(mode="json"), ACCOUNT_RULES],
+            # the scope picklists read as labels (ACCOUNT_RULES) and how a country is read (geography.COUNTRY_READING):
+            # a change normalises the stored accounts again
+            ObjectKind.ACCOUNTS: [m.accounts.model_dump(mode="json"), ACCOUNT_RULES, COUNTRY_READING],
             ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json"),
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={

@@ -27,15 +27,12 @@ from typing import Any
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import SalesforceMapping, field_list
 from pac_core.errors import GeographyError
+from pac_core.geography import country_code as geography_country
 from pac_core.geography import departement_from_postal_code, region_of_departement
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
 log = logging.getLogger(__name__)
-COUNTRIES = {"france": "FR", "fr": "FR", "japan": "JP", "japon": "JP", "switzerland": "CH", "suisse": "CH",
-             "belgique": "BE", "belgium": "BE", "germany": "DE", "allemagne": "DE", "spain": "ES", "espagne": "ES",
-             "italy": "IT", "italie": "IT", "united kingdom": "GB", "royaume-uni": "GB", "united states": "US",
-             "usa": "US", "luxembourg": "LU", "monaco": "MC"}
 _DT = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$")
 
 
@@ -144,12 +141,12 @@ def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 def country_code(value: Any, default: str | None) -> str | None:
-    if value in (None, ""):
+    """The account's ISO 3166 alpha-2 country (``geography.country_code``: "U.S.", "United States of America",
+    "USA" are US), the mapping's default when empty, the text as written (60 characters) when it names none."""
+    if value is None or not str(value).strip():
         return default
     text = str(value).strip()
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    return COUNTRIES.get(text.lower(), text[:60])
+    return geography_country(text) or text[:60]
 
 
 def _flag(value: Any) -> bool:

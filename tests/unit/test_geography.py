@@ -8,6 +8,8 @@ from pac_core.errors import GeographyError
 from pac_core.geography import (
     DEPARTEMENTS,
     REGIONS,
+    country_code,
+    country_suggestion,
     departement_from_postal_code,
     departement_name,
     departements_of_region,
@@ -150,3 +152,50 @@ class TestRegions:
         """An old région name lists the départements of its 2016 région."""
         assert "69" in departements_of_region("Rhône-Alpes")
         assert "63" in departements_of_region("Rhône-Alpes")
+
+
+class TestCountries:
+    """One country reader for both connectors and plan scopes: codes and English / French names to ISO alpha-2."""
+
+    @pytest.mark.parametrize(("written", "code"), [
+        ("United States", "US"), ("USA", "US"), ("U.S.", "US"), ("U.S.A.", "US"), ("us", "US"),
+        ("United States of America", "US"), ("États-Unis", "US"), ("les Etats-Unis", "US"),
+        ("UK", "GB"), ("United Kingdom", "GB"), ("Royaume-Uni", "GB"), ("GBR", "GB"), ("England", "GB"),
+        ("Canada", "CA"), ("CAN", "CA"), ("Switzerland", "CH"), ("Suisse", "CH"), ("CHE", "CH"),
+        ("Belgium", "BE"), ("Belgique", "BE"), ("Luxembourg", "LU"), ("Monaco", "MC"), ("MCO", "MC"),
+        ("Japan", "JP"), ("Japon", "JP"), ("China", "CN"), ("Chine", "CN"), ("CHN", "CN"),
+        ("Germany", "DE"), ("Allemagne", "DE"), ("Deutschland", "DE"), ("the Netherlands", "NL"),
+        ("Pays-Bas", "NL"), ("Holland", "NL"), ("Czechia", "CZ"), ("République tchèque", "CZ"),
+        ("Irlande", "IE"), ("Poland", "PL"), ("Pologne", "PL"), ("FRANCE", "FR"), ("fra", "FR"),
+        ("Côte d'Ivoire", "CI"), ("cote d’ivoire", "CI"),
+    ])
+    def test_codes_and_names_give_the_alpha2_code(self, written: str, code: str) -> None:
+        """Alpha-2, alpha-3, English and French names and usual abbreviations, any case, accents or dots."""
+        assert country_code(written) == code
+
+    def test_every_eu_member_in_english_and_french(self) -> None:
+        """The 27 EU members are read from their English and their French names."""
+        members = {
+            "AT": ("Austria", "Autriche"), "BE": ("Belgium", "Belgique"), "BG": ("Bulgaria", "Bulgarie"),
+            "HR": ("Croatia", "Croatie"), "CY": ("Cyprus", "Chypre"), "CZ": ("Czechia", "Tchéquie"),
+            "DK": ("Denmark", "Danemark"), "EE": ("Estonia", "Estonie"), "FI": ("Finland", "Finlande"),
+            "FR": ("France", "France"), "DE": ("Germany", "Allemagne"), "GR": ("Greece", "Grèce"),
+            "HU": ("Hungary", "Hongrie"), "IE": ("Ireland", "Irlande"), "IT": ("Italy", "Italie"),
+            "LV": ("Latvia", "Lettonie"), "LT": ("Lithuania", "Lituanie"), "LU": ("Luxembourg", "Luxembourg"),
+            "MT": ("Malta", "Malte"), "NL": ("Netherlands", "Pays-Bas"), "PL": ("Poland", "Pologne"),
+            "PT": ("Portugal", "Portugal"), "RO": ("Romania", "Roumanie"), "SK": ("Slovakia", "Slovaquie"),
+            "SI": ("Slovenia", "Slovénie"), "ES": ("Spain", "Espagne"), "SE": ("Sweden", "Suède"),
+        }
+        assert len(members) == 27
+        read = {code: (country_code(en), country_code(fr)) for code, (en, fr) in members.items()}
+        assert read == {code: (code, code) for code in members}
+
+    @pytest.mark.parametrize("written", ["Atlantis", "", "   ", None, "EU", "ZZ", "Q2"])
+    def test_what_names_no_country_is_none(self, written: str | None) -> None:
+        """Unknown text, empty values and CLDR regions that are not countries (EU, ZZ) name no country."""
+        assert country_code(written) is None
+
+    def test_a_misspelt_country_gets_a_suggestion(self) -> None:
+        """'Untied States' suggests US: the plan's error can say "did you mean"."""
+        assert country_suggestion("Untied States") == "US"
+        assert country_suggestion("Atlantis") is None

@@ -93,6 +93,18 @@ class TestAccounts:
         assert isinstance(account, Account)
         assert (account.departement, account.region, account.country) == ("69", "Auvergne-Rhône-Alpes", "FR")
 
+    @pytest.mark.parametrize("written", ["United States", "USA", "U.S.", "United States of America", "us"])
+    def test_us_country_as_typed_reads_as_us(self, written):
+        """HubSpot's country property is free text: "United States", "USA", "U.S." all read as US (they were kept
+        as typed, and a plan's `country: US` silently left those companies out)."""
+        account = to_account(_obj({"name": "Chicago Tools", "zip": "60601", "country": written}), "hs", MAPPING)
+        assert isinstance(account, Account) and (account.country, account.departement) == ("US", None)
+
+    def test_unknown_country_is_kept_as_typed(self):
+        """A country no reader knows is kept as written (it is reported by scope explanations, never guessed)."""
+        account = to_account(_obj({"name": "X", "country": "Atlantis"}), "hs", MAPPING)
+        assert isinstance(account, Account) and account.country == "Atlantis"
+
     def test_unmappable_zip_leaves_geography_empty(self):
         """A zip that maps to no département keeps the account, without département."""
         account = to_account(_obj({"name": "Monaco SA", "zip": "98000"}), "hs", MAPPING)

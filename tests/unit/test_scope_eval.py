@@ -66,6 +66,13 @@ class TestText:
         assert _check(scope, _acc("a", owner_id="005J")) is None
         assert _check(scope, _acc("b", owner_id="005X")) is not None
 
+    def test_custom_text_ignores_case_and_accents_not_abbreviations(self) -> None:
+        """custom.state "il" holds "IL"; "Québec" holds "QUEBEC"; but "Illinois" is not "IL": a plan writes the
+        CRM's own values (docs/plan-format.md, "Outside France")."""
+        assert _check(_one("custom.state", "in", "il"), _acc("a", custom={"state": "IL"})) is None
+        assert _check(_one("custom.state", "in", "Québec"), _acc("b", custom={"state": "QUEBEC "})) is None
+        assert _check(_one("custom.state", "in", "IL"), _acc("c", custom={"state": "Illinois"})) is not None
+
     def test_custom_field(self) -> None:
         """custom.<name> reads the mapped custom attribute."""
         scope = _one("custom.segment_abc", "in", "A")

@@ -65,10 +65,27 @@ class TestParseScopeGeography:
         assert only({"pays": "Belgique"}).values == ("BE",)
         assert "unknown country" in problems({"country": "Atlantis"})[0]
 
+    @pytest.mark.parametrize("written", ["USA", "United States", "U.S.", "United States of America", "us"])
+    def test_us_country_names_and_codes(self, written: str) -> None:
+        """`country: USA` (or "United States") is the US, as in the connectors, not an unknown country."""
+        assert only({"country": written}).values == ("US",)
+
+    def test_unknown_country_fix_gives_codes_and_names_in_both_languages(self) -> None:
+        """The fix shows the accepted forms with more than French examples, and a did-you-mean when close."""
+        (line,) = problems({"country": "Atlantis"})
+        assert "US" in line and "FR" in line and "United States" in line
+        assert "did you mean US" in problems({"country": "Untied States"})[0]
+        assert "unknown country 'XQ'" in problems({"country": "XQ"})[0]
+
     def test_postal_codes_and_prefixes(self) -> None:
         """5 digits or a prefix ending in *; a number is padded back to 5 digits."""
         assert only({"postal_code": ["69*", "38000", 1000]}).values == ("69*", "38000", "01000")
         assert "not a postal code" in problems({"postal_code": "6900"})[0]
+
+    def test_postal_code_fix_has_a_zip_example_too(self) -> None:
+        """A US ZIP+4 in the plan is refused with a fix a US manager can use (a prefix), not French codes only."""
+        (line,) = problems({"postal_code": "60601-1234"})
+        assert '"60601*"' in line and '"69*"' in line
 
 
 class TestParseScopeAttributes:
@@ -155,6 +172,14 @@ class TestParseScopeErrors:
         """A misspelt key names the field it probably meant."""
         assert problems({"industri": "Chimie"}) == ["scope.industri: unknown scope field 'industri' "
                                                     "(did you mean 'industry'?)"]
+
+    @pytest.mark.parametrize("key", ["state", "province", "county", "État", "canton"])
+    def test_a_state_key_points_to_custom_state(self, key: str) -> None:
+        """pac's geography (département, région) is France's: `state: IL` is refused with the way that works,
+        a custom field mapped to the CRM's state field, or ZIP prefixes (audit US F7)."""
+        (line,) = problems({key: "IL"})
+        assert f"unknown scope field {key!r}" in line
+        assert "custom.state" in line and "BillingState" in line and '"606*"' in line
 
     def test_every_problem_at_once_with_path(self) -> None:
         """Three mistakes give three problems, under the given path."""

@@ -17,6 +17,7 @@ from pac_config.loader import config_dir
 from pac_config.planfile import load_plan_text
 from pac_core.engine import evaluate
 from pac_core.engine_settings import EngineSettings
+from pac_core.geography import COUNTRY_READING
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, Deal, Records, Rejected, User
 
@@ -233,9 +234,11 @@ class TestSingleCurrencyOrg:
         # the deal filter's keys, unset, are not part of it (they came later: tests/unit/test_sf_mapping.py)
         assert sf.reading(ObjectKind.DEALS) == reading_of(READING_RULES, "deals", [
             m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"})])
-        # the accounts' carries ACCOUNT_RULES since their scope picklists are read as labels (read again once then)
+        # accounts: the mapping's section, the scope picklists read as labels and how countries are read (a change
+        # re-reads the accounts once)
         assert sf.reading(ObjectKind.ACCOUNTS) == reading_of(READING_RULES, "accounts",
-                                                             [m.accounts.model_dump(mode="json"), ACCOUNT_RULES])
+                                                             [m.accounts.model_dump(mode="json"), ACCOUNT_RULES,
+                                                              COUNTRY_READING])
         assert "CurrencyIsoCode" not in m.read_fields()["Account"].values()
 
     def test_deals_keep_their_amounts(self) -> None:

@@ -136,6 +136,16 @@ class TestAccountsDealsUsers:
         assert isinstance(acc, Account) and acc.departement == "69" and acc.country == "FR"
         assert acc.region == "Auvergne-Rhône-Alpes" and acc.annual_revenue == Decimal("12000000.0") and not warnings
 
+    def test_us_country_spellings_read_as_us(self) -> None:
+        """BillingCountry "U.S." and "United States of America" (free text on an org without state and country
+        picklists) read as US, like "USA": a plan's `country: US` scope holds them."""
+        n, warnings = _normaliser("salesforce.default.yaml")
+        for written in ("United States", "USA", "U.S.", "United States of America", "us"):
+            acc = n.account({"Id": "0019", "Name": "Chicago Tools", "BillingPostalCode": "60601",
+                             "BillingCountry": written, "SystemModstamp": STAMP})
+            assert isinstance(acc, Account) and (acc.country, acc.departement) == ("US", None), written
+        assert not warnings
+
     def test_unmappable_postal_code_is_a_warning_not_a_rejection(self) -> None:
         """A 4-digit French code keeps departement None and is reported as a warning."""
         n, warnings = _normaliser()
