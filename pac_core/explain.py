@@ -88,7 +88,7 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     uncounted = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
     percent = half_up(progress.progress, percent=True)
-    share = f"{percent}\u00a0%" if lang == "fr" else f"{percent} %"
+    share = f"{percent}\u00a0%" if lang == "fr" else f"{percent}%"     # as the report writes them
     if lang == "fr":
         header = (f"{progress.done} / {progress.target} ({share}) — {_fr(counted_total, 'comptée', 'comptées')}, "
                   f"{_fr(uncounted, 'non comptée', 'non comptées')}")

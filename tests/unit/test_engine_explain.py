@@ -19,9 +19,9 @@ from tests.unit.test_engine_worked_example import _evaluate
 
 class TestExplain:
     def test_header_of_the_worked_example(self) -> None:
-        """The English header reads "4 / 5 (80 %) — 4 counted, 8 not counted"."""
+        """The English header reads "4 / 5 (80%) — 4 counted, 8 not counted" (the report's "80%"; it read "80 %")."""
         p = plan(language="en")
-        assert explain_action(p, _evaluate(), "A-01").header == "4 / 5 (80 %) — 4 counted, 8 not counted"
+        assert explain_action(p, _evaluate(), "A-01").header == "4 / 5 (80%) — 4 counted, 8 not counted"
 
     def test_french_header(self) -> None:
         """A French plan gets a French header."""
@@ -80,7 +80,7 @@ class TestAgreement:
                       as_of=datetime(2027, 6, 1, tzinfo=PARIS), explain=True,
                       settings=EngineSettings(counted_limit=2))
         explanation = explain_action(p, ev, "A-01", lang="en")
-        assert explanation.header == "3 / 5 (60 %) — 3 counted, 0 not counted; only the first 2 are listed"
+        assert explanation.header == "3 / 5 (60%) — 3 counted, 0 not counted; only the first 2 are listed"
         assert [r["record"] for r in explanation.rows] == ["v3", "v4"]
         assert explain_action(p, ev, "A-01").header.endswith(
             "3 comptées, 0 non comptée ; seules les 2 premières sont listées")
