@@ -57,7 +57,7 @@ class TestEverySiteAgreesWithTheReport:
         p, ev = _one_of_eight()
         assert ev.actions[0].progress == 0.125 and plain(FR.percent(0.125)) == "13 %"
         assert explain_action(p, ev, "A-01").header.startswith("1 / 8 (13\u00a0%) — 1 ")
-        assert explain_action(p, ev, "A-01", lang="en").header == "1 / 8 (13 %) — 1 counted, 0 not counted"
+        assert explain_action(p, ev, "A-01", lang="en").header == "1 / 8 (13%) — 1 counted, 0 not counted"
 
     def test_kpi_line_written_to_the_crm(self) -> None:
         """Win rate 1/8 and coverage 1/8 read 13 % (was 12 %) in the CRM's text field."""
