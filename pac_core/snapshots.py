@@ -37,7 +37,7 @@ KINDS = ("monthly", "quarterly")
 _LABEL = re.compile(r"^\s*(\d{4})-(?:(0[1-9]|1[0-2])|[QqTt]([1-4]))\s*$")
 # a fiscal plan's quarter that is no calendar quarter, by its first and last months: 2027-02..2027-04
 _MONTHS = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])\s*\.\.\s*(\d{4})-(0[1-9]|1[0-2])\s*$")
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                 "November", "December")
 LABEL_FORMS = "write a month as 2027-03 or a quarter as 2027-Q1 (on a fiscal plan, its own quarter as Q1)"
 
@@ -116,13 +116,24 @@ def period_window(label: str, tz: str) -> Window:
     return quarter_window(year, int(norm[-1]), tz) if kind == "quarterly" else month_window(year, int(norm[5:]), tz)
 
 
+def month_span(first: date, last: date) -> str:
+    """The months from ``first``'s to ``last``'s, in English for messages: ``January to March 2027``,
+    ``November 2027 to January 2028``."""
+    head = MONTH_NAMES[first.month - 1] + ("" if first.year == last.year else f" {first.year}")
+    return f"{head} to {MONTH_NAMES[last.month - 1]} {last.year}"
+
+
 def months_named(label: str) -> str:
-    """A quarter label by its months, in English for messages: ``January to March 2027``, ``November 2027 to
-    January 2028``."""
+    """A quarter label by its months, in English for messages: ``January to March 2027``."""
     first = _first_month(parse_label(label)[1])
     last = first + 2
-    head = _MONTH_NAMES[first % 12] + ("" if first // 12 == last // 12 else f" {first // 12}")
-    return f"{head} to {_MONTH_NAMES[last % 12]} {last // 12}"
+    return month_span(date(first // 12, first % 12 + 1, 1), date(last // 12, last % 12 + 1, 1))
+
+
+def is_plan_quarter(label: str, phase: int) -> bool:
+    """Whether the quarter ``label`` is one of the quarters of a plan of that ``phase`` (``quarter_phase``): any
+    calendar quarter on a calendar plan, ``2027-05..2027-07`` but not ``2027-Q2`` on a year from February."""
+    return _first_month(parse_label(label)[1]) % 3 == phase
 
 
 def quarter_labels(within: Window) -> list[str]:
@@ -148,12 +159,11 @@ def plan_label(text: str, within: Window, tz: str) -> tuple[str, str]:
         kind, label = "quarterly", _quarter_of_months(first.year * 12 + first.month - 1)
     else:
         kind, label = parse_label(text)
-    phase = quarter_phase(within)
-    if kind == "quarterly" and _first_month(label) % 3 != phase:
+    if kind == "quarterly" and not is_plan_quarter(label, quarter_phase(within)):
         start = within.start.astimezone(ZoneInfo(tz))
         quarters = ", ".join(f"Q{k} = {q}" for k, q in enumerate(quarter_labels(within)[:4], 1))
         raise PeriodError(f"{label} ({months_named(label)}) is not one of the plan's quarters (its year starts on "
-                          f"{start.day} {_MONTH_NAMES[start.month - 1]})",
+                          f"{start.day} {MONTH_NAMES[start.month - 1]})",
                           f"name one of the plan's quarters, Q1 to Q4 ({quarters}), or a month (2027-03)")
     return kind, label
 

@@ -120,3 +120,22 @@ class TestFiscalQuarters:
         assert result.returncode == 2, result.stderr
         assert "2027-08..2027-10 has not ended yet" in result.stderr
         assert "2027-02..2027-04, 2027-05..2027-07" in result.stderr
+
+    def test_the_report_names_the_plans_quarters_by_their_months(self, synced_february, tmp_path) -> None:
+        """After `--period Q1`, `pac report --quarter Q2` is headed Q2 with its months and its columns are Q1 Feb–Apr
+        and Q2 May–Jul (the audit's column read "Jul–Sep 2027"); `--quarter 2027-Q2` (April-June) is refused
+        naming the plan's quarters."""
+        config = Path(synced_february.source)
+        assert pac("snapshot", "--period", "Q1", config=config, cwd=tmp_path).returncode == 0
+        done = pac("report", "--quarter", "Q2", "-o", "q2.html", config=config, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        html = (tmp_path / "q2.html").read_text(encoding="utf-8")
+        assert "Q2 of fiscal year 2027-2028 (May–July 2027)" in html
+        assert ">Q1 Feb–Apr</text>" in html and ">Q2 May–Jul</text>" in html
+        assert "Jul–Sep" not in html
+        refused = pac("report", "--quarter", "2027-Q2", "-o", "cq2.html", config=config, cwd=tmp_path)
+        assert refused.returncode == 2, refused.stderr
+        assert "2027-Q2 (April to June 2027) is not one of the plan's quarters (its year starts on 1 February)" \
+            in refused.stderr
+        assert "Q2 (2027-05-01 to 2027-07-31)" in refused.stderr
+        assert not (tmp_path / "cq2.html").exists()
