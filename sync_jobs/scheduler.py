@@ -143,8 +143,8 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
     if not cron:
         return None
     now = now or datetime.now(UTC)
-    plan = load_plan_file(ps)[0]
-    fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, plan), timezone=plan.timezone), now)
+    loaded = load_plan_file(ps)[0]
+    fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, loaded), timezone=loaded.timezone), now)
     if fire is None:
         return None
     job_id, table = f"{job}:{ps.key}", ScheduleClaim.__table__   # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -295,3 +296,15 @@ class TestFiscalQuarters:
         settings = self._settings(tmp_path, "2027-05-01T05:45:00-05:00")
         sched.snapshot_job(settings.source, "test", "quarterly")
         assert _snapshots(settings) == [("quarterly", "2027-02..2027-04", datetime(2027, 5, 1, 5, 0, tzinfo=UTC))]
+
+    def test_a_worker_claims_the_fire_after_the_plans_quarter(self, tmp_path) -> None:
+        """Workers sharing a store claim each fire of the plan's quarterly cron: one claimed on 15 April (the fire
+        of 1 February) does not hold the fire of 1 May, which ends the plan's first quarter."""
+        settings = self._settings(tmp_path, "2027-05-01T05:45:00-05:00")
+        chicago = ZoneInfo("America/Chicago")
+        assert sched.claim_scheduled_run(settings, "test", "quarterly", now=datetime(2027, 4, 15, tzinfo=chicago),
+                                         worker="w1") is None
+        assert sched.claim_scheduled_run(settings, "test", "quarterly", now=datetime(2027, 5, 1, 6, tzinfo=chicago),
+                                         worker="w2") is None
+        assert sched.claim_scheduled_run(settings, "test", "quarterly", now=datetime(2027, 5, 1, 7, tzinfo=chicago),
+                                         worker="w1") == "w2"
