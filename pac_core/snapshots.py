@@ -119,6 +119,8 @@ def period_window(label: str, tz: str) -> Window:
 def month_span(first: date, last: date) -> str:
     """The months from ``first``'s to ``last``'s, in English for messages: ``January to March 2027``,
     ``November 2027 to January 2028``."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{MONTH_NAMES[first.month - 1]} {first.year}"
     head = MONTH_NAMES[first.month - 1] + ("" if first.year == last.year else f" {first.year}")
     return f"{head} to {MONTH_NAMES[last.month - 1]} {last.year}"
 

@@ -94,6 +94,8 @@ class TestFebruaryYear:
             assert f"{asked} (April to June 2027) is not one of the plan's quarters (its year starts on 1 February)" \
                 in message
             assert "Q2 (2027-05-01 to 2027-07-31)" in message
+        with pytest.raises(InvalidInput, match=r"May 2027 \(May 2027\) is not one of the plan's quarters"):
+            report_instant(self.FEB, "May 2027", self.NOW)
 
     def test_the_plans_quarters(self) -> None:
         """Q2 ends on 31 July (evaluated at 1 August 00:00); the quarters offered are the plan's four only."""
