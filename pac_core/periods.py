@@ -33,7 +33,8 @@ What is understood (case and accents ignored):
   PeriodError naming the phrase ("mai et juillet", "T2 et T4", "les 3 et 9 mai"): a window is one
   interval, so write two actions or one range "du … au …";
 - relative periods, from ``today`` (an error without it): "cette semaine", "la semaine prochaine",
-  "next month", "ce trimestre", "demain"; "cette année" / "this year" is the plan's year;
+  "next month", "ce trimestre", "demain"; "cette année" / "this year" is the plan's year, and in a fiscal
+  year "ce trimestre" / "this quarter" the plan's quarter holding today ("next quarter" the one after);
 - deadlines: "avant le 30/06/2027", "d'ici le 30 juin", "by March 31, 2027", "before 31/03/2027",
   "d'ici fin avril", "by end of April", "fin mars". **A deadline's window starts at ``today`` when it
   is given, else at the start of the plan's year, and ends at the end of the named day** (a deadline
@@ -799,7 +800,7 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
     if re.search(r"annee|year", phrase):
         return m.end(), _Part("year", None, lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
 
-    def make(y: int) -> tuple[date, date]:
+    def make(y: int, ctx: _Ctx | None = None) -> tuple[date, date]:
         if today is None:
             raise RelativePeriodError(f"{phrase!r} depends on today's date, which is not given",
                                       "write the period itself, e.g. 'June 2027' or 'week 18' (« juin 2027 », "
@@ -820,9 +821,13 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         if re.search(r"mois|month", phrase):
             index = today.year * 12 + today.month - 1 + step
             return _month_days(index // 12, index % 12 + 1)
+        if ctx is not None and ctx.fiscal:   # the plan's quarter holding today (a year from February: May-July)
+            months = (today.year - ctx.start.year) * 12 + today.month - ctx.start.month
+            first = _add_months(ctx.start, 3 * (months // 3 + step))
+            return first, _add_months(first, 3)
         index = today.year * 4 + (today.month - 1) // 3 + step
         return _quarter_days(index // 4, index % 4 + 1)
-    return m.end(), _Part("relative", None, make, resolve=lambda ctx: make(ctx.year))
+    return m.end(), _Part("relative", None, make, resolve=lambda ctx: make(ctx.year, ctx))
 
 
 def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:

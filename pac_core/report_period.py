@@ -9,6 +9,7 @@ from pac_core.errors import InvalidInput, Problem
 from pac_core.periods import is_fiscal, parse_period
 from pac_core.plan import Plan
 from pac_core.revenue import last_day, window_days
+from pac_core.snapshots import MONTH_NAMES, month_span, quarter_phase
 
 
 def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
@@ -19,7 +20,8 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
     is a fiscal plan's first quarter, "2027-Q2" a calendar quarter): the quarter's end in the plan's timezone
     (its exclusive end: every figure counts the days up to its last one, ``revenue.last_day``), or now when
     it is still running; a quarter that has not begun, or one outside the plan's period, is refused with the
-    plan's quarters.
+    plan's quarters, and so is, on a year from February or March, a period that is none of its quarters
+    ("2027-Q2", April-June, on a year from February, whose quarters are February-April, May-July...).
     """
     period = plan.period
     zone = ZoneInfo(plan.timezone)
@@ -37,6 +39,14 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
         raise InvalidInput(Problem("--quarter", f"{quarter} is outside the plan's period "
                                    f"({first:%Y-%m-%d} to {last:%Y-%m-%d})",
                                    f"choose one of the plan's quarters: {', '.join(quarters)}"))
+    if quarter_phase(period):   # a year from February or March: a calendar quarter is none of the plan's
+        days = window_days(window, zone)
+        if days not in [_fiscal_days(plan, k, zone) for k in range(1, 5)]:
+            shown = (month_span(*days) if days[0].day == 1 and (days[1] + timedelta(days=1)).day == 1
+                     else f"{days[0].isoformat()} to {days[1].isoformat()}")
+            raise InvalidInput(Problem("--quarter", f"{quarter} ({shown}) is not one of the plan's quarters (its year "
+                                       f"starts on {first.day} {MONTH_NAMES[first.month - 1]})",
+                                       f"choose one of the plan's quarters: {', '.join(quarters)}"))
     if window.start > now:
         raise InvalidInput(Problem("--quarter", f"{quarter} has not started yet (now is {now:%Y-%m-%d})",
                                    f"choose a quarter that has begun among the plan's quarters, {', '.join(quarters)}, "
@@ -47,12 +57,15 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
 def plan_quarters(plan: Plan) -> list[str]:
     """The quarters a ``--quarter`` can name: the calendar quarters the plan's period touches, in its timezone
     (``["2027-Q1", ..., "2027-Q4"]``); a fiscal plan's own quarters first (``"Q1 (2027-04-01 to 2027-06-30)"``,
-    ...: "Q1" resolves to them)."""
+    ...: "Q1" resolves to them), and only those on a year from February or March, whose quarters are no calendar
+    quarters."""
     zone = ZoneInfo(plan.timezone)
     first = plan.period.start.astimezone(zone)
     last = (plan.period.end - timedelta(microseconds=1)).astimezone(zone)
     year, q = first.year, (first.month - 1) // 3
     out = [_fiscal_quarter(plan, k, zone) for k in range(1, 5)] if is_fiscal(plan.period) else []
+    if quarter_phase(plan.period):
+        return out   # a year from February or March: no calendar quarter is one of its quarters
     while (year, q) <= (last.year, (last.month - 1) // 3):
         out.append(f"{year}-Q{q + 1}")
         year, q = (year + 1, 0) if q == 3 else (year, q + 1)
@@ -63,6 +76,11 @@ def plan_quarters(plan: Plan) -> list[str]:
 def _fiscal_days(plan: Plan, k: int, zone: ZoneInfo) -> tuple[date, date]:
     """The first and last local days of the fiscal quarter "Qk", as ``--quarter`` resolves it."""
     return window_days(parse_period(f"Q{k}", year=plan.period.start.year, tz=plan.timezone, within=plan.period), zone)
+
+
+def fiscal_quarter_days(plan: Plan, k: int) -> tuple[date, date]:
+    """The first and last local days of a fiscal plan's quarter ``k`` (1 to 4)."""
+    return _fiscal_days(plan, k, ZoneInfo(plan.timezone))
 
 
 def _fiscal_quarter(plan: Plan, k: int, zone: ZoneInfo) -> str:

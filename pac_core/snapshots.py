@@ -29,35 +29,79 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.errors import PeriodError
-from pac_core.periods import month_window, quarter_window
+from pac_core.periods import is_fiscal, month_window, parse_period, quarter_window
 from pac_core.results import Evaluation, Recommendation
 from pac_core.window import Window
 
 KINDS = ("monthly", "quarterly")
 _LABEL = re.compile(r"^\s*(\d{4})-(?:(0[1-9]|1[0-2])|[QqTt]([1-4]))\s*$")
+# a fiscal plan's quarter that is no calendar quarter, by its first and last months: 2027-02..2027-04
+_MONTHS = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])\s*\.\.\s*(\d{4})-(0[1-9]|1[0-2])\s*$")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December")
+LABEL_FORMS = "write a month as 2027-03 or a quarter as 2027-Q1 (on a fiscal plan, its own quarter as Q1)"
 
 
 def month_label(day: date | datetime) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def quarter_label(day: date | datetime) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+def _quarter_of_months(index: int) -> str:
+    """The quarter whose first month is ``index`` (year * 12 + month - 1): ``2027-Q2`` when it is a calendar
+    quarter, else by its months, ``2027-02..2027-04``."""
+    if index % 3 == 0:
+        return f"{index // 12}-Q{index % 12 // 3 + 1}"
+    last = index + 2
+    return f"{index // 12}-{index % 12 + 1:02d}..{last // 12}-{last % 12 + 1:02d}"
 
 
-def label_of(kind: str, day: date | datetime) -> str:
-    """The label of the month (``monthly``) or quarter (``quarterly``) holding ``day`` (a local date)."""
-    return quarter_label(day) if kind == "quarterly" else month_label(day)
+def _first_month(label: str) -> int:
+    """year * 12 + month - 1 of a quarter label's first month."""
+    if ".." in label:
+        return int(label[:4]) * 12 + int(label[5:7]) - 1
+    return int(label[:4]) * 12 + 3 * int(label[-1]) - 3
+
+
+def quarter_label(day: date | datetime, phase: int = 0) -> str:
+    """The quarter holding ``day``: a calendar one (``2027-Q2``) when ``phase`` is 0, else the quarter of a year
+    whose quarters start ``phase`` months after the calendar's (1 for a year from February: ``2027-05..2027-07``
+    for 20 May), ``quarter_phase``."""
+    index = day.year * 12 + day.month - 1
+    return _quarter_of_months(index - (index - phase) % 3)
+
+
+def label_of(kind: str, day: date | datetime, phase: int = 0) -> str:
+    """The label of the month (``monthly``) or quarter (``quarterly``) holding ``day`` (a local date); a quarter of
+    a plan whose quarters are no calendar quarters with their ``phase`` (``quarter_phase``)."""
+    return quarter_label(day, phase) if kind == "quarterly" else month_label(day)
+
+
+def quarter_phase(within: Window | None) -> int:
+    """How many months (0 to 2) a plan's quarters start after the calendar quarters: 0 on a calendar plan and on
+    a fiscal year from April, July or October (its quarters are calendar quarters), 1 on a fiscal year from
+    February (quarters February-April...), 2 from March (``periods.is_fiscal``)."""
+    if within is None or not is_fiscal(within):
+        return 0
+    return (within.start.month - 1) % 3
 
 
 def parse_label(text: str) -> tuple[str, str]:
-    """``("monthly", "2027-03")`` for ``2027-03``, ``("quarterly", "2027-Q1")`` for ``2027-Q1`` (or ``2027-T1``).
+    """``("monthly", "2027-03")`` for ``2027-03``, ``("quarterly", "2027-Q1")`` for ``2027-Q1`` (or ``2027-T1``),
+    ``("quarterly", "2027-02..2027-04")`` for three months that are a fiscal plan's quarter (written ``2027-Q2``
+    when they are a calendar quarter: ``2027-04..2027-06``).
 
-    Raises ``PeriodError`` for anything else, with the two accepted forms."""
+    Raises ``PeriodError`` for anything else, with the accepted forms."""
+    months = _MONTHS.match(text or "")
+    if months is not None:
+        y1, m1, y2, m2 = (int(g) for g in months.groups())
+        first, last = y1 * 12 + m1 - 1, y2 * 12 + m2 - 1
+        if last - first != 2:
+            raise PeriodError(f"{text!r} is not three months in a row (a quarter)",
+                              "write a quarter by its first and last months, e.g. 2027-02..2027-04")
+        return "quarterly", _quarter_of_months(first)
     m = _LABEL.match(text or "")
     if m is None:
-        raise PeriodError(f"{text!r} is not a month or a quarter",
-                          "write a month as 2027-03 or a quarter as 2027-Q1")
+        raise PeriodError(f"{text!r} is not a month or a quarter", LABEL_FORMS)
     year, month, quarter = m.groups()
     return ("monthly", f"{year}-{month}") if month else ("quarterly", f"{year}-Q{quarter}")
 
@@ -66,7 +110,64 @@ def period_window(label: str, tz: str) -> Window:
     """The period ``label`` names, as a window [start, end) of local days in ``tz``."""
     kind, norm = parse_label(label)
     year = int(norm[:4])
+    if kind == "quarterly" and ".." in norm:
+        first = month_window(year, int(norm[5:7]), tz)
+        return Window(first.start, month_window(int(norm[-7:-3]), int(norm[-2:]), tz).end, norm)
     return quarter_window(year, int(norm[-1]), tz) if kind == "quarterly" else month_window(year, int(norm[5:]), tz)
+
+
+def month_span(first: date, last: date) -> str:
+    """The months from ``first``'s to ``last``'s, in English for messages: ``January to March 2027``,
+    ``November 2027 to January 2028``."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{MONTH_NAMES[first.month - 1]} {first.year}"
+    head = MONTH_NAMES[first.month - 1] + ("" if first.year == last.year else f" {first.year}")
+    return f"{head} to {MONTH_NAMES[last.month - 1]} {last.year}"
+
+
+def months_named(label: str) -> str:
+    """A quarter label by its months, in English for messages: ``January to March 2027``."""
+    first = _first_month(parse_label(label)[1])
+    last = first + 2
+    return month_span(date(first // 12, first % 12 + 1, 1), date(last // 12, last % 12 + 1, 1))
+
+
+def is_plan_quarter(label: str, phase: int) -> bool:
+    """Whether the quarter ``label`` is one of the quarters of a plan of that ``phase`` (``quarter_phase``): any
+    calendar quarter on a calendar plan, ``2027-05..2027-07`` but not ``2027-Q2`` on a year from February."""
+    return _first_month(parse_label(label)[1]) % 3 == phase
+
+
+def quarter_labels(within: Window) -> list[str]:
+    """The labels of a plan's quarters (``quarter_phase``), from the one holding its first day to the last that
+    starts inside it."""
+    phase = quarter_phase(within)
+    index = within.start.year * 12 + within.start.month - 1
+    index -= (index - phase) % 3
+    out = []
+    while date(index // 12, index % 12 + 1, 1) < within.end.date():
+        out.append(_quarter_of_months(index))
+        index += 3
+    return out
+
+
+def plan_label(text: str, within: Window, tz: str) -> tuple[str, str]:
+    """What ``pac snapshot --period`` names, read as the plan reads periods: a month (``2027-03``), a quarter label
+    (``parse_label``) or one of the plan's own quarters written ``Q1``..``Q4`` / ``T1``..``T4`` (on a fiscal
+    plan its own, as ``pac report --quarter Q1``). A calendar quarter that is none of the plan's quarters (on a
+    year from February) is refused, naming the plan's quarters with their months."""
+    if re.fullmatch(r"\s*[QqTt][1-4]\s*", text or ""):
+        first = parse_period(text, year=within.start.year, tz=tz, within=within).start
+        kind, label = "quarterly", _quarter_of_months(first.year * 12 + first.month - 1)
+    else:
+        kind, label = parse_label(text)
+    if kind == "quarterly" and not is_plan_quarter(label, quarter_phase(within)):
+        start = within.start.astimezone(ZoneInfo(tz))
+        quarters = ", ".join(f"Q{k} = {q}" for k, q in enumerate(quarter_labels(within)[:4], 1))
+        raise PeriodError(f"{label} ({months_named(label)}) is not one of the plan's quarters (its year starts on "
+                          f"{start.day} {MONTH_NAMES[start.month - 1]})",
+                          f"name one of the plan's quarters, Q1 to Q4 ({quarters}), or a month (2027-03)")
+    return kind, label
 
 
 def closing_instant(label: str, tz: str) -> datetime:
@@ -81,28 +182,29 @@ def _step(kind: str, label: str, n: int) -> str:
     """The label ``n`` periods after (negative: before) ``label``."""
     year = int(label[:4])
     if kind == "quarterly":
-        index = year * 4 + int(label[-1]) - 1 + n
-        return f"{index // 4}-Q{index % 4 + 1}"
+        return _quarter_of_months(_first_month(label) + 3 * n)
     index = year * 12 + int(label[5:]) - 1 + n
     return f"{index // 12}-{index % 12 + 1:02d}"
 
 
-def last_closed(kind: str, now: datetime, tz: str) -> str:
+def last_closed(kind: str, now: datetime, tz: str, phase: int = 0) -> str:
     """The label of the latest period of ``kind`` that has ended at ``now`` (an aware instant): at
     2027-04-01 00:00 Europe/Paris (2027-03-31T22:00Z) the quarter closed is 2027-Q1; a second earlier,
-    2026-Q4."""
+    2026-Q4. Quarters are the plan's (``phase``, ``quarter_phase``)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    current = label_of(kind, now.astimezone(ZoneInfo(tz)))
+    current = label_of(kind, now.astimezone(ZoneInfo(tz)), phase)
     if period_window(current, tz).start.astimezone(UTC) > now.astimezone(UTC):
         current = _step(kind, current, -1)   # a skipped local midnight: the period begins a little later
     return _step(kind, current, -1)
 
 
 def closed_periods(kind: str, now: datetime, tz: str, within: Window) -> list[str]:
-    """The periods of ``kind`` that overlap ``within`` (the plan's period) and have ended at ``now``, oldest first."""
-    first = label_of(kind, within.start.astimezone(ZoneInfo(tz)))
-    last = last_closed(kind, now, tz)
+    """The periods of ``kind`` that overlap ``within`` (the plan's period) and have ended at ``now``, oldest first;
+    quarters are the plan's own (``quarter_phase``: on a year from February, February-April...)."""
+    phase = quarter_phase(within)
+    first = label_of(kind, within.start.astimezone(ZoneInfo(tz)), phase)
+    last = last_closed(kind, now, tz, phase)
     out = []
     label = first
     while label <= last and period_window(label, tz).start < within.end:

@@ -29,8 +29,9 @@ from pac_core.snapshots import (
     due_snapshots,
     evaluation_from_payload,
     last_closed,
-    parse_label,
     period_window,
+    plan_label,
+    quarter_phase,
     snapshot_payload,
 )
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
@@ -82,7 +83,9 @@ def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = N
                   now: datetime | None = None, engine: Engine | None = None) -> str:
     """Keep the evaluation of a closed period as its snapshot (replacing one already kept); returns its label.
 
-    ``period``: ``2027-03`` (monthly) or ``2027-Q1`` (quarterly); default: the last period of ``kind`` that has
+    ``period``: ``2027-03`` (monthly) or ``2027-Q1`` (quarterly), or one of the plan's quarters as the plan reads
+    it (``Q1``: on a year from February, ``2027-02..2027-04``, ``snapshots.plan_label``; a calendar quarter that is
+    none of the plan's is refused); default: the last period of ``kind`` that has
     ended at ``now`` (default: the plan's configured ``as_of``, else the clock). The plan is evaluated at the
     period's end in its timezone (``closing_instant``), and the snapshot is stored with that instant (the
     report's trends sort by it). A period that has not ended, or that lies outside the plan's period, is refused
@@ -98,8 +101,8 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
     now = now or ps.as_of or datetime.now(UTC)
     tz = plan.timezone
     wanted: list[tuple[str, str]] = []
-    for text in periods or [last_closed(kind or "monthly", now, tz)]:
-        what, label = parse_label(text)
+    for text in periods or [last_closed(kind or "monthly", now, tz, quarter_phase(plan.period))]:
+        what, label = plan_label(text, plan.period, tz)
         if kind is not None and what != kind:
             raise InvalidInput(Problem("--period", f"{text} is a {what[:-2]}, not a {kind[:-2]}",
                                        "write a month as 2027-03 or a quarter as 2027-Q1"))

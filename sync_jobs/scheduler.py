@@ -1,6 +1,8 @@
 """``pac schedule``: APScheduler 3 runs each plan's sync on its cron, plus monthly and quarterly snapshots.
 
-* Cron expressions come from the settings (default ``0 2 * * *``) and are read in the plan's timezone.
+* Cron expressions come from the settings (default ``0 2 * * *``) and are read in the plan's timezone. On a
+  fiscal year from February or March the quarterly snapshot's default months (1,4,7,10) become the plan's
+  quarters' first months (``snapshot_cron``: 2,5,8,11 for a year from February).
 * The job store is a SQLite file of this scheduler process only (APScheduler forbids two schedulers on one
   store; a lock file next to it refuses a second process). Jobs persist there, so a run missed while the
   machine was down is run once (coalesced) at start-up if it is still within ``misfire_grace_seconds``.
@@ -38,6 +40,8 @@ from sqlalchemy.exc import IntegrityError
 
 from pac_config.settings import Settings, load_settings
 from pac_core.errors import InvalidInput
+from pac_core.plan import Plan
+from pac_core.snapshots import quarter_phase
 from sync_jobs.app import take_due_snapshots
 from sync_jobs.evaluation import load_plan_file
 from sync_jobs.exit_codes import exit_code_for
@@ -49,6 +53,35 @@ from sync_jobs.store import open_store
 from sync_jobs.store.tables import ScheduleClaim
 
 log = logging.getLogger("pac.schedule")
+
+
+# -- the plan's quarters -------------------------------------------------------------------------
+CALENDAR_QUARTER_MONTHS = (1, 4, 7, 10)
+
+
+def _months(field: str) -> set[int]:
+    """The months a crontab month field names (``1,4,7,10``, ``*/3``, ``1-12/3``...), as APScheduler reads it."""
+    trigger = CronTrigger(month=field, day=1, hour=0, timezone=UTC)
+    out: set[int] = set()
+    fire = trigger.get_next_fire_time(None, datetime(2001, 1, 1, tzinfo=UTC))
+    while fire is not None and fire.year == 2001:
+        out.add(fire.month)
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(days=1))
+    return out
+
+
+def snapshot_cron(cron: str, kind: str, plan: Plan) -> str:
+    """The cron a plan's snapshot job runs on. On a fiscal year from February or March (``quarter_phase``), whose
+    quarters are no calendar quarters, a quarterly cron on the calendar quarters' first months (the default
+    ``45 5 1 1,4,7,10 *``, or ``*/3``) fires on the plan's quarters' first months instead (``2,5,8,11`` for a
+    year from February), just after each of its quarters ends. Any other cron is the settings' as written (a
+    snapshot job takes every quarter of the plan that has ended, whenever it fires)."""
+    phase = quarter_phase(plan.period)
+    fields = cron.split()
+    if kind != "quarterly" or not phase or len(fields) != 5 or _months(fields[3]) != set(CALENDAR_QUARTER_MONTHS):
+        return cron
+    fields[3] = ",".join(str(m + phase) for m in CALENDAR_QUARTER_MONTHS)
+    return " ".join(fields)
 
 
 # -- jobs (module-level: APScheduler stores them by reference) ----------------------------------
@@ -110,7 +143,8 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
     if not cron:
         return None
     now = now or datetime.now(UTC)
-    fire = previous_fire(CronTrigger.from_crontab(cron, timezone=load_plan_file(ps)[0].timezone), now)
+    loaded = load_plan_file(ps)[0]
+    fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, loaded), timezone=loaded.timezone), now)
     if fire is None:
         return None
     job_id, table = f"{job}:{ps.key}", ScheduleClaim.__table__   # type: ignore[attr-defined]
@@ -192,7 +226,8 @@ def wanted_jobs(settings: Settings) -> list[dict[str, Any]]:
         for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
             if cron:
                 jobs.append({"id": f"{kind}:{ps.key}", "func": "sync_jobs.scheduler:snapshot_job",
-                             "args": [source, ps.key, kind], "trigger": CronTrigger.from_crontab(cron, timezone=tz),
+                             "args": [source, ps.key, kind],
+                             "trigger": CronTrigger.from_crontab(snapshot_cron(cron, kind, plan), timezone=tz),
                              "options": options})
     return jobs
 

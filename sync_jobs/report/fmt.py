@@ -16,6 +16,7 @@ Babel).
 from __future__ import annotations
 
 import datetime as dt  # in the annotations of Formatter, where `date` and `datetime` are methods
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -33,6 +34,7 @@ from pac_core.rounding import half_up
 from sync_jobs.report.i18n import labels
 
 DASH = "–"
+_MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")   # a plan's quarter by its months, 2027-02..2027-04
 
 
 @dataclass(frozen=True)
@@ -173,11 +175,31 @@ class Formatter:
         00:00, a closed second quarter's end, the last day counted is 30 June, so T2)."""
         return format_date(last_day(self.local(moment), ZoneInfo(self.timezone)), "QQQ y", locale=self.locale)
 
+    def month_span(self, first: dt.date, last: dt.date, width: str = "MMM") -> str:
+        """The months from ``first``'s to ``last``'s: ``May–Jul 2027`` / ``mai–juil. 2027``, ``Nov 2027–Jan 2028``;
+        ``width="MMMM"`` writes them in full (``May–July 2027``)."""
+        tail = format_date(last, f"{width} y", locale=self.locale)
+        if first.year != last.year:
+            return f'{format_date(first, f"{width} y", locale=self.locale)}{DASH}{tail}'
+        return f'{format_date(first, width, locale=self.locale)}{DASH}{tail}'
+
     def period_label(self, label: str) -> str:
         """Snapshot labels (``2027-Q1``, ``2027-04``) written for the reader: ``T1 2027``, ``avr. 2027``. On a
         fiscal plan a quarter is the plan's own, as the header names it (« T1 de l'exercice 2027-2028 »):
         ``T1 ex. 2027-28`` / ``Q1 FY2027-28`` for April-June 2027 on a year from April; a calendar quarter that
-        is none of the plan's quarters (a year from February) is named by its months, ``avr.–juin 2027``."""
+        is none of the plan's quarters (a year from February) is named by its months, ``avr.–juin 2027``. A plan's
+        quarter that is no calendar quarter (``2027-05..2027-07``, a year from February) is named by the plan's
+        quarter and its months, ``T2 mai–juil.`` / ``Q2 May–Jul`` (the header names the year)."""
+        months = _MONTHS.match(label)
+        if months is not None:
+            y1, m1, y2, m2 = (int(g) for g in months.groups())
+            first, last = date(y1, m1, 1), date(y2, m2, 1)
+            offset = (y1 - (self.fiscal_start or first).year) * 12 + m1 - (self.fiscal_start or first).month
+            if self.fiscal_start is None or offset % 3:
+                return self.month_span(first, last)
+            head = f"{'T' if self.lang == 'fr' else 'Q'}{offset // 3 % 4 + 1}"
+            return (f'{head} {format_date(first, "MMM", locale=self.locale)}{DASH}'
+                    f'{format_date(last, "MMM", locale=self.locale)}')
         year, _, rest = label.partition("-")
         if not year.isdigit():
             return label

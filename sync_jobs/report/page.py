@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from pac_core.report_period import fiscal_quarter
+from pac_core.report_period import fiscal_quarter, fiscal_quarter_days
 from pac_core.results import Pace
 from pac_core.revenue import last_day
+from pac_core.snapshots import quarter_phase
 from sync_jobs.report import sections_actions, sections_data, sections_kpis, sections_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label, labels
@@ -56,14 +57,19 @@ def _render(inputs: ReportInputs, lang: str | None) -> str:
 
 def quarter_heading(inputs: ReportInputs, fmt: Formatter) -> str:
     """The quarter the report is about: the calendar one (``T2 2027`` / ``Q2 2027``), or on a fiscal plan its own
-    (``T1 de l'exercice 2027-2028`` / ``Q1 of fiscal year 2027-2028``: what ``--quarter T1`` asked for)."""
+    (``T1 de l'exercice 2027-2028`` / ``Q1 of fiscal year 2027-2028``: what ``--quarter T1`` asked for), with its
+    months when they are no calendar quarter (a year from February: ``Q2 of fiscal year 2027-2028 (May–July
+    2027)``)."""
     plan, as_of = inputs.plan, inputs.evaluation.as_of
     k = fiscal_quarter(plan, as_of)
     if k is None:
         return fmt.quarter(as_of)
     zone = ZoneInfo(plan.timezone)
     years = f"{plan.period.start.astimezone(zone).year}-{last_day(plan.period.end, zone).year}"
-    return f"T{k} de l'exercice {years}" if fmt.lang == "fr" else f"Q{k} of fiscal year {years}"
+    head = f"T{k} de l'exercice {years}" if fmt.lang == "fr" else f"Q{k} of fiscal year {years}"
+    if not quarter_phase(plan.period):
+        return head
+    return f"{head} ({fmt.month_span(*fiscal_quarter_days(plan, k), width='MMMM')})"
 
 
 def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str, str]]:

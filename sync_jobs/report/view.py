@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
-from pac_core.snapshots import label_of
+from pac_core.snapshots import is_plan_quarter, label_of, quarter_phase
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
@@ -213,10 +213,13 @@ def snapshots_to_date(inputs: ReportInputs) -> list[SnapshotPoint]:
 
 
 def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
-    """Year-to-date revenue of a segment at each quarterly snapshot up to the report's instant, then now
-    (monthly if no quarter)."""
+    """Year-to-date revenue of a segment at each quarterly snapshot of the plan's quarters up to the report's
+    instant, then now (monthly if no quarter). On a year from February or March, quarterly snapshots of calendar
+    quarters (kept by hand or before pac knew the plan's quarters) are none of the plan's: left out."""
     shown = snapshots_to_date(inputs)
-    snaps = [s for s in shown if s.kind == "quarterly"] or shown
+    phase = quarter_phase(inputs.plan.period)
+    snaps = ([s for s in shown if s.kind == "quarterly" and is_plan_quarter(s.label, phase)]
+             or [s for s in shown if s.kind != "quarterly"])
     points: list[TrendPoint] = []
     for snap in sorted(snaps, key=lambda s: s.taken_at):
         seg = segment_progress(snap.evaluation, segment_id)
@@ -265,9 +268,11 @@ def _month_point(inputs: ReportInputs, label: str, evaluation: Evaluation, *, no
 def current_label(inputs: ReportInputs, *, quarterly: bool = True) -> str:
     """The label of the "now" point: the quarter (or month) of the last day the evaluation counts
     (``revenue.last_day``, as the header's ``Formatter.quarter``): a report as of 1 July 00:00, a closed second
-    quarter's end, counts the days up to 30 June, so its point is ``2027-Q2`` (``2027-06``), not the next one."""
+    quarter's end, counts the days up to 30 June, so its point is ``2027-Q2`` (``2027-06``), not the next one. A
+    quarter is the plan's (``snapshots.quarter_phase``): on a year from February, as of 1 August,
+    ``2027-05..2027-07``."""
     day = last_day(inputs.evaluation.as_of, ZoneInfo(inputs.plan.timezone))
-    return label_of("quarterly" if quarterly else "monthly", day)
+    return label_of("quarterly" if quarterly else "monthly", day, quarter_phase(inputs.plan.period))
 
 
 def rejected_groups(inputs: ReportInputs) -> list[tuple[str, str, str, int]]:

@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -240,3 +241,70 @@ def _read_until(proc: subprocess.Popen, needles: list[str], timeout: float) -> s
         seen.append(line)
         if all(n in line for n in needles):
             return "".join(seen)
+
+
+FEBRUARY = ('  timezone: Europe/Paris\n', '  timezone: America/Chicago\n  period: "2027-02-01..2028-01-31"\n')
+
+
+class TestFiscalQuarters:
+    """Audit US, F5: the default quarterly cron (1 January, April, July, October) only ever closed calendar
+    quarters, so a plan whose year starts on 1 February never got a snapshot of its own quarters. The quarterly
+    job now fires after each of the plan's quarters ends and keeps it."""
+
+    @staticmethod
+    def _settings(tmp_path, as_of: str, period: tuple[str, str] = FEBRUARY, extra: str = ""):
+        from tests.fakes import SMALL_PLAN
+
+        path = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}", plan_text=SMALL_PLAN.replace(*period),
+                              extra=extra or "schedule: {misfire_grace_seconds: 600}")
+        text = path.read_text(encoding="utf-8").replace("connectors: [fake]}",
+                                                        f"connectors: [fake], as_of: '{as_of}'}}")
+        path.write_text(text, encoding="utf-8")
+        return load_settings(path, env={})
+
+    def test_the_default_cron_fires_after_the_plans_quarters(self, tmp_path) -> None:
+        """On a year from February the default quarterly cron fires on 1 February, May, August and November
+        (05:45 Chicago); the monthly one is unchanged."""
+        from sync_jobs.evaluation import load_plan_file
+
+        settings = self._settings(tmp_path, "2027-05-01T05:45:00-05:00")
+        jobs = {j["id"]: j for j in sched.wanted_jobs(settings)}
+        quarterly = jobs["quarterly:test"]["trigger"]
+        assert "month='2,5,8,11'" in str(quarterly) and str(quarterly.timezone) == "America/Chicago"
+        assert "month='*'" in str(jobs["monthly:test"]["trigger"])
+        plan = load_plan_file(settings.plan("test"))[0]
+        assert sched.snapshot_cron("0 6 1 */3 *", "quarterly", plan) == "0 6 1 2,5,8,11 *"
+        assert sched.snapshot_cron("0 6 1 1,4,7,10 *", "monthly", plan) == "0 6 1 1,4,7,10 *"
+
+    def test_calendar_and_april_plans_and_a_custom_cron_unchanged(self, tmp_path) -> None:
+        """A calendar plan and a year from April keep 1,4,7,10; a cron that names other months is kept as written."""
+        april = ('  timezone: Europe/Paris\n', '  timezone: Europe/Paris\n  period: "2027-04-01..2028-03-31"\n')
+        for name, period in (("calendar", ("", "")), ("april", april)):
+            (tmp_path / name).mkdir()
+            settings = self._settings(tmp_path / name, "2027-05-01T05:45:00+02:00", period)
+            jobs = {j["id"]: j for j in sched.wanted_jobs(settings)}
+            assert "month='1,4,7,10'" in str(jobs["quarterly:test"]["trigger"])
+        (tmp_path / "custom").mkdir()
+        custom = self._settings(tmp_path / "custom", "2027-05-01T05:45:00-05:00",
+                                extra='schedule: {quarterly_snapshot: "45 5 1 3,6,9,12 *"}')
+        jobs = {j["id"]: j for j in sched.wanted_jobs(custom)}
+        assert "month='3,6,9,12'" in str(jobs["quarterly:test"]["trigger"])
+
+    def test_the_job_on_1_may_keeps_february_to_april(self, tmp_path) -> None:
+        """The quarterly job at 05:45 on 1 May (Chicago) keeps the plan's first quarter, February-April, evaluated
+        at its end (1 May 00:00 Chicago, 05:00 UTC)."""
+        settings = self._settings(tmp_path, "2027-05-01T05:45:00-05:00")
+        sched.snapshot_job(settings.source, "test", "quarterly")
+        assert _snapshots(settings) == [("quarterly", "2027-02..2027-04", datetime(2027, 5, 1, 5, 0, tzinfo=UTC))]
+
+    def test_a_worker_claims_the_fire_after_the_plans_quarter(self, tmp_path) -> None:
+        """Workers sharing a store claim each fire of the plan's quarterly cron: one claimed on 15 April (the fire
+        of 1 February) does not hold the fire of 1 May, which ends the plan's first quarter."""
+        settings = self._settings(tmp_path, "2027-05-01T05:45:00-05:00")
+        chicago = ZoneInfo("America/Chicago")
+        assert sched.claim_scheduled_run(settings, "test", "quarterly", now=datetime(2027, 4, 15, tzinfo=chicago),
+                                         worker="w1") is None
+        assert sched.claim_scheduled_run(settings, "test", "quarterly", now=datetime(2027, 5, 1, 6, tzinfo=chicago),
+                                         worker="w2") is None
+        assert sched.claim_scheduled_run(settings, "test", "quarterly", now=datetime(2027, 5, 1, 7, tzinfo=chicago),
+                                         worker="w1") == "w2"

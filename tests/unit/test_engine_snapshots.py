@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,6 +21,7 @@ from pac_core.snapshots import (
     last_closed,
     parse_label,
     period_window,
+    plan_label,
     snapshot_payload,
 )
 from pac_core.window import Window
@@ -141,3 +143,70 @@ class TestClosingInstant:
         ev = evaluate(plan(), Records(accounts=ACCOUNTS, activities=ACTIVITIES, deals=deals, users=USERS),
                       as_of=closing_instant("2027-Q1", "Europe/Paris"), settings=EngineSettings())
         assert ev.axes[0].revenue == 100
+
+
+class TestFiscalQuarters:
+    """A plan whose year starts on 1 February has quarters February-April, May-July, August-October and
+    November-January, none of them a calendar quarter (audit US, F5: `pac snapshot --period Q1` was refused,
+    `--period 2027-Q1` took January-March, and the scheduler only ever kept calendar quarters). Its quarterly
+    snapshots close its own quarters and are labelled by their months, ``2027-02..2027-04``."""
+
+    TZ = "America/Chicago"
+    CHICAGO = ZoneInfo(TZ)
+    FEB = Window(datetime(2027, 2, 1, tzinfo=CHICAGO), datetime(2028, 2, 1, tzinfo=CHICAGO), "2027-02-01..2028-01-31")
+    APRIL = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2028, 4, 1, tzinfo=PARIS), "exercice")
+    YEAR = Window(datetime(2027, 1, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS), "2027")
+
+    def test_the_quarters_due_are_the_plans(self) -> None:
+        """On 1 August 2027 (05:45, the scheduler's hour) Q1 and Q2 have ended; on 1 July only Q1; on 1 February
+        2028 the fourth, November-January, too. Months are unchanged."""
+        due = [due_snapshots("quarterly", datetime(y, m, 1, 5, 45, tzinfo=self.CHICAGO), self.TZ, self.FEB, [])
+               for y, m in ((2027, 7), (2027, 8), (2028, 2))]
+        assert due == [["2027-02..2027-04"], ["2027-02..2027-04", "2027-05..2027-07"],
+                       ["2027-02..2027-04", "2027-05..2027-07", "2027-08..2027-10", "2027-11..2028-01"]]
+        assert due_snapshots("quarterly", datetime(2027, 8, 1, 6, tzinfo=self.CHICAGO), self.TZ, self.FEB,
+                             ["2027-02..2027-04"]) == ["2027-05..2027-07"]
+        assert due_snapshots("monthly", datetime(2027, 4, 1, 6, tzinfo=self.CHICAGO), self.TZ, self.FEB, []) == [
+            "2027-02", "2027-03"]
+
+    def test_a_quarter_of_months_is_a_period(self) -> None:
+        """``2027-11..2028-01`` is 1 November 2027 to 31 January 2028 in the plan's zone, and closes at the first
+        instant of February; three months that are a calendar quarter are written as one (``2027-Q2``)."""
+        window = period_window("2027-11..2028-01", self.TZ)
+        assert (window.start, window.end) == (datetime(2027, 11, 1, tzinfo=self.CHICAGO),
+                                              datetime(2028, 2, 1, tzinfo=self.CHICAGO))
+        assert closing_instant("2027-11..2028-01", self.TZ) == datetime(2028, 2, 1, 6, tzinfo=UTC)
+        assert parse_label("2027-02..2027-04") == ("quarterly", "2027-02..2027-04")
+        assert parse_label("2027-04..2027-06") == ("quarterly", "2027-Q2")
+        for bad in ("2027-02..2027-05", "2027-04..2027-02"):
+            with pytest.raises(PeriodError, match="not three months in a row"):
+                parse_label(bad)
+        with pytest.raises(PeriodError, match="not a month or a quarter"):
+            parse_label("2027-02..2027-13")
+
+    def test_the_plans_quarter_named_as_the_plan_reads_it(self) -> None:
+        """``--period Q1`` is the plan's first quarter, as ``pac report --quarter Q1``: February-April on a year
+        from February, April-June (calendar 2027-Q2, as before) on a year from April, January-March on a
+        calendar plan; a month or a canonical label is read as before."""
+        assert plan_label("Q1", self.FEB, self.TZ) == ("quarterly", "2027-02..2027-04")
+        assert plan_label("T4", self.FEB, self.TZ) == ("quarterly", "2027-11..2028-01")
+        assert plan_label("2027-05..2027-07", self.FEB, self.TZ) == ("quarterly", "2027-05..2027-07")
+        assert plan_label("2027-03", self.FEB, self.TZ) == ("monthly", "2027-03")
+        assert plan_label("Q1", self.APRIL, "Europe/Paris") == ("quarterly", "2027-Q2")
+        assert plan_label("2027-Q3", self.APRIL, "Europe/Paris") == ("quarterly", "2027-Q3")
+        assert plan_label("Q1", self.YEAR, "Europe/Paris") == ("quarterly", "2027-Q1")
+
+    def test_a_calendar_quarter_of_a_february_year_is_refused_with_the_plans_quarters(self) -> None:
+        """2027-Q1 (January-March) is none of the plan's quarters: refused, naming them with their months."""
+        with pytest.raises(PeriodError) as caught:
+            plan_label("2027-Q1", self.FEB, self.TZ)
+        message = str(caught.value)
+        assert "2027-Q1 (January to March 2027) is not one of the plan's quarters (its year starts on 1 February)" \
+            in message
+        assert "Q1 = 2027-02..2027-04, Q2 = 2027-05..2027-07, Q3 = 2027-08..2027-10, Q4 = 2027-11..2028-01" in message
+
+    def test_calendar_and_april_plans_unchanged(self) -> None:
+        """Years from January or April keep calendar-quarter labels."""
+        now = datetime(2027, 10, 1, 6, tzinfo=PARIS)
+        assert due_snapshots("quarterly", now, "Europe/Paris", self.APRIL, []) == ["2027-Q2", "2027-Q3"]
+        assert due_snapshots("quarterly", now, "Europe/Paris", self.YEAR, []) == ["2027-Q1", "2027-Q2", "2027-Q3"]

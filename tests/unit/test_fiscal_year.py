@@ -211,3 +211,40 @@ def test_fy_in_a_statement_of_a_fiscal_plan_is_a_problem() -> None:
     problems: list[PeriodError] = []
     assert find_periods("Visit 10 dormant customers in FY 2027", year=2027, tz=TZ, problems=problems, within=FY) == []
     assert ["is ambiguous in a fiscal plan" in str(p) for p in problems] == [True]
+
+
+# Audit US, finding F6: in a plan from 1 February, "Q2" is May-July but "this quarter" was the calendar quarter
+# (April-June), so `pac plan lint` warned of a disagreement between "this quarter" and `when: Q2` that was false.
+FEB = parse_period("2027-02-01..2028-01-31", year=2027, tz="America/Chicago")
+
+
+@pytest.mark.parametrize(("text", "today", "first", "last"), [
+    ("this quarter", date(2027, 5, 20), date(2027, 5, 1), date(2027, 7, 31)),
+    ("ce trimestre", date(2027, 5, 20), date(2027, 5, 1), date(2027, 7, 31)),
+    ("next quarter", date(2027, 5, 20), date(2027, 8, 1), date(2027, 10, 31)),
+    ("le trimestre prochain", date(2027, 7, 31), date(2027, 8, 1), date(2027, 10, 31)),
+    ("this quarter", date(2027, 12, 5), date(2027, 11, 1), date(2028, 1, 31)),      # Q4 runs over 1 January
+    ("this quarter", date(2028, 1, 10), date(2027, 11, 1), date(2028, 1, 31)),
+    ("next quarter", date(2027, 12, 5), date(2028, 2, 1), date(2028, 4, 30)),       # the next year's Q1
+    ("by next quarter", date(2027, 5, 20), date(2027, 5, 20), date(2027, 10, 31)),  # a deadline, from today
+])
+def test_relative_quarters_are_the_plans_quarters(text: str, today: date, first: date, last: date) -> None:
+    """"this quarter" is the plan's quarter holding today, "next quarter" the one after, as "Q2" is the plan's."""
+    assert days(text, within=FEB, today=today) == (first, last)
+
+
+@pytest.mark.parametrize("within", [FY, CALENDAR, None])
+def test_relative_quarters_unchanged_where_the_plans_quarters_are_calendar_ones(within: object) -> None:
+    """A calendar plan, or a year from April, has calendar quarters: "this quarter" on 20 May is April-June."""
+    assert days("this quarter", within=within, today=date(2027, 5, 20)) == (date(2027, 4, 1), date(2027, 6, 30))
+    assert days("next quarter", within=within, today=date(2027, 5, 20)) == (date(2027, 7, 1), date(2027, 9, 30))
+
+
+def test_lint_this_quarter_and_q2_agree_in_a_february_plan() -> None:
+    """The audit's A-05: "Call 10 Illinois customers this quarter", `when: Q2`, linted on 20 May 2027: no warning
+    that the statement and the window disagree (both are May-July)."""
+    window = parse_period("Q2", year=2027, tz="America/Chicago", within=FEB)
+    when = {"start": window.start.isoformat(), "end": window.end.isoformat(), "label": "Q2"}
+    result = lint_statement("Call 10 Illinois customers this quarter", year=2027, tz="America/Chicago",
+                            today=date(2027, 5, 20), within=FEB, when=when)
+    assert (result.parsed["window"]["start"], result.parsed["window"]["end"]) == (when["start"], when["end"])

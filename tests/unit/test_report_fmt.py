@@ -142,3 +142,18 @@ class TestFiscalQuarters:
         """On a year from 1 February, April-June is none of the plan's quarters: named by its months."""
         assert Formatter("fr", fiscal_start=date(2027, 2, 1)).period_label("2027-Q2") == "avr.–juin 2027"
         assert Formatter("en", fiscal_start=date(2027, 2, 1)).period_label("2027-Q2") == "Apr–Jun 2027"
+
+
+class TestFebruaryYearQuarters:
+    """On a year from 1 February a quarterly snapshot of the plan's own quarter is labelled by its months
+    (``2027-05..2027-07``); the report names it by the plan's quarter and its months (audit US, F5)."""
+
+    def test_the_plans_quarters_by_their_months(self) -> None:
+        en, fr = Formatter("en", fiscal_start=date(2027, 2, 1)), Formatter("fr", fiscal_start=date(2027, 2, 1))
+        assert [en.period_label(q) for q in ("2027-02..2027-04", "2027-05..2027-07", "2027-11..2028-01")] == [
+            "Q1 Feb–Apr", "Q2 May–Jul", "Q4 Nov–Jan"]
+        assert fr.period_label("2027-08..2027-10") == "T3 août–oct."
+
+    def test_without_a_fiscal_year_by_their_months_and_years(self) -> None:
+        assert Formatter("en").period_label("2027-05..2027-07") == "May–Jul 2027"
+        assert Formatter("en").period_label("2027-11..2028-01") == "Nov 2027–Jan 2028"

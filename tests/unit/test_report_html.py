@@ -330,3 +330,53 @@ class TestInformationNeeded:
         colon (it read "Information needed : …")."""
         assert "Information nécessaire : " in plain(html_fr)
         assert "Information needed: " in plain(html_en) and "Information needed :" not in plain(html_en)
+
+
+class TestFebruaryYearQuarters:
+    """A plan from 1 February 2027 (fiscal Q1 February-April, Q2 May-July, Q3 August-October, Q4 November-January),
+    audit US F5: `pac report --quarter Q2` (as of 1 August) had the header "Q2 of fiscal year 2027-2028" above a
+    year-to-date column "Jul–Sep 2027" holding the revenue to 31 July, and the default report (5 December) a
+    column "Oct–Dec 2027" under "Q4 of fiscal year". Columns now name the plan's quarters by their months."""
+
+    @staticmethod
+    def _february(as_of: datetime) -> ReportInputs:
+        from pac_core.snapshots import closing_instant
+        from pac_core.window import Window
+        from sync_jobs.report_inputs import SnapshotPoint
+
+        inputs = fx.inputs()
+        year = Window(datetime(2027, 2, 1, tzinfo=fx.PARIS), datetime(2028, 2, 1, tzinfo=fx.PARIS), "2027-02..2028-01")
+        snaps = tuple(SnapshotPoint(label, "quarterly", closing_instant(label, "Europe/Paris"),
+                                    fx.evaluation(closing_instant(label, "Europe/Paris"), scale=scale))
+                      for label, scale in (("2027-02..2027-04", 0.2), ("2027-05..2027-07", 0.4),
+                                           ("2027-08..2027-10", 0.7)))
+        return replace(inputs, plan=replace(inputs.plan, period=year), snapshots=snaps,
+                       evaluation=replace(inputs.evaluation, as_of=as_of))
+
+    @staticmethod
+    def _columns(html: str) -> set[str]:
+        return set(re.findall(r'font-size="11.5" fill="#1f2a3c">([^<]*)</text>', html))
+
+    def test_the_second_quarters_report(self) -> None:
+        """As of 1 August 00:00 (--quarter Q2): header Q2 with its months, columns Q1 Feb–Apr and Q2 May–Jul."""
+        for lang, header, columns in (
+                ("en", "Q2 of fiscal year 2027-2028 (May–July 2027)", {"Q1 Feb–Apr", "Q2 May–Jul"}),
+                ("fr", "T2 de l'exercice 2027-2028 (mai–juillet 2027)", {"T1 févr.–avr.", "T2 mai–juil."})):
+            html = plain(render_html(self._february(datetime(2027, 8, 1, tzinfo=fx.PARIS)), lang))
+            assert header in html
+            assert columns <= self._columns(html), self._columns(html)
+            assert not re.search(r"(Jul|juil\.)–(Sep|sept\.)|Q3|T3 ", " ".join(self._columns(html)))
+
+    def test_the_report_of_5_december(self) -> None:
+        """As of 5 December: header Q4 (November-January), the running column Q4 Nov–Jan, not Oct–Dec."""
+        html = plain(render_html(self._february(datetime(2027, 12, 5, 12, tzinfo=fx.PARIS)), "en"))
+        assert "Q4 of fiscal year 2027-2028 (November 2027–January 2028)" in html
+        assert {"Q1 Feb–Apr", "Q2 May–Jul", "Q3 Aug–Oct", "Q4 Nov–Jan"} <= self._columns(html), self._columns(html)
+        assert "Oct–Dec" not in html
+
+    def test_calendar_quarter_snapshots_are_left_out_of_the_trend(self) -> None:
+        """Calendar quarters kept before (2027-Q2, April-June) are none of the plan's: not drawn among its own."""
+        inputs = self._february(datetime(2027, 8, 1, tzinfo=fx.PARIS))
+        old = fx.inputs().snapshots[1]   # 2027-Q2
+        html = plain(render_html(replace(inputs, snapshots=(*inputs.snapshots, old)), "en"))
+        assert "Apr–Jun" not in " ".join(self._columns(html))

@@ -74,3 +74,31 @@ class TestHeading:
         calendar = render_html(ReportInputs(PLAN, Evaluation(PLAN.id, datetime(2027, 7, 1, tzinfo=fx.PARIS),
                                                              (), (), ())))
         assert "T2 2027" in calendar and "exercice" not in calendar.split("</header>")[0]
+
+
+class TestFebruaryYear:
+    """A plan from 1 February 2027 to 31 January 2028: its quarters are February-April, May-July, August-October and
+    November-January, none a calendar quarter (audit US, F5: `--quarter 2027-Q2` gave a report headed "Q2 of
+    fiscal year 2027-2028" holding April-June)."""
+
+    FEB = replace(PLAN, period=Window(datetime(2027, 2, 1, tzinfo=fx.PARIS), datetime(2028, 2, 1, tzinfo=fx.PARIS),
+                                      "2027-02-01..2028-01-31"))
+    NOW = datetime(2027, 12, 5, 12, tzinfo=fx.PARIS)
+
+    def test_a_calendar_quarter_is_refused_naming_the_plans_quarters(self) -> None:
+        """2027-Q2 (April-June) and « T2 2027 » are none of the plan's quarters: refused, with the plan's."""
+        for asked in ("2027-Q2", "T2 2027"):
+            with pytest.raises(InvalidInput) as caught:
+                report_instant(self.FEB, asked, self.NOW)
+            message = str(caught.value)
+            assert f"{asked} (April to June 2027) is not one of the plan's quarters (its year starts on 1 February)" \
+                in message
+            assert "Q2 (2027-05-01 to 2027-07-31)" in message
+        with pytest.raises(InvalidInput, match=r"May 2027 \(May 2027\) is not one of the plan's quarters"):
+            report_instant(self.FEB, "May 2027", self.NOW)
+
+    def test_the_plans_quarters(self) -> None:
+        """Q2 ends on 31 July (evaluated at 1 August 00:00); the quarters offered are the plan's four only."""
+        assert report_instant(self.FEB, "Q2", self.NOW) == datetime(2027, 8, 1, tzinfo=fx.PARIS)
+        assert plan_quarters(self.FEB) == ["Q1 (2027-02-01 to 2027-04-30)", "Q2 (2027-05-01 to 2027-07-31)",
+                                           "Q3 (2027-08-01 to 2027-10-31)", "Q4 (2027-11-01 to 2028-01-31)"]
