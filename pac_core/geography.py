@@ -246,12 +246,23 @@ def departements_of_region(region: str) -> tuple[str, ...]:
 # -- countries ------------------------------------------------------------------------------------------------------
 
 # Bumped whenever ``country_code`` reads a value otherwise: the connectors put it in their accounts' reading, so the
-# accounts stored are read and normalised again (1: CLDR names in English and French, alpha-3 codes, variants).
-COUNTRY_READING = "1"
+# accounts stored are read and normalised again (1: CLDR names in English and French, alpha-3 codes, variants;
+# 2: fillers such as "N/A" read as no country, names CLDR lacks, overseas départements keep their département).
+COUNTRY_READING = "2"
 
 # CLDR territories that are not countries (European Union, eurozone, United Nations, Outlying Oceania, unknown,
 # pseudo-locales): never a country code.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+# CLDR territories that are no ISO 3166-1 country: groupings, and the exceptionally reserved codes of parts of a
+# country (IC Canary Islands, EA Ceuta and Melilla: Spain; AC, TA, DG, CP; CQ Sark): their names read as the country
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "IC", "EA", "AC", "TA", "DG", "CP", "CQ"})
+# French overseas départements (Guadeloupe 971, Martinique 972, Guyane 973, La Réunion 974, Mayotte 976): an account
+# whose country is one of them has its département and région from its postal code, as a French one
+FRENCH_GEOGRAPHY = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT"})
+# what CRMs hold in a country field that names no country, read as an empty field ("N/A" is not Namibia): as typed
+# (lower-cased), and folded (``_country_key``)
+_NO_COUNTRY_TYPED = frozenset({"n/a", "n / a", "n.a.", "n.a", "n.c.", "n/c"})
+_NO_COUNTRY = frozenset({"none", "unknown", "inconnu", "non renseigne", "not applicable", "non applicable", "tbd",
+                         "a definir"})
 
 # Spellings CLDR does not give (its names are "United States", « États-Unis »): abbreviations, official long forms,
 # parts of a country and a few native names, folded (``_country_key``).
@@ -283,7 +294,12 @@ _COUNTRY_VARIANTS: dict[str, str] = {
     "ivory coast": "CI", "vatican": "VA", "holy see": "VA", "saint siege": "VA",
     "drc": "CD", "rdc": "CD", "democratic republic of the congo": "CD", "republique democratique du congo": "CD",
     "republic of the congo": "CG", "republique du congo": "CG",
-    "palestine": "PS", "macedonia": "MK", "macedoine": "MK", "turkiye": "TR",
+    "palestine": "PS", "macedonia": "MK", "macedoine": "MK", "turkiye": "TR", "turkey": "TR", "turquie": "TR",
+    "myanmar": "MM", "burma": "MM", "birmanie": "MM", "swaziland": "SZ", "saint lucia": "LC", "st lucia": "LC",
+    "sainte lucie": "LC", "saint kitts and nevis": "KN", "st kitts and nevis": "KN", "ksa": "SA", "dprk": "KP",
+    "north korea": "KP", "coree du nord": "KP", "south korea": "KR", "coree du sud": "KR",
+    "canary islands": "ES", "iles canaries": "ES", "canaries": "ES", "ceuta": "ES", "melilla": "ES",
+    "ceuta and melilla": "ES", "ceuta et melilla": "ES", "guyane": "GF", "la guyane": "GF",
 }
 _ARTICLE = re.compile(r"^(?:the|la|le|les|l) ")
 
@@ -326,6 +342,14 @@ def country_code(text: object) -> str | None:
         return None
     names = _countries()
     return names.get(key) or names.get(key.replace(" ", ""))
+
+
+def names_no_country(text: object) -> bool:
+    """True for what a CRM's country field holds when it names none ("N/A", "n.a.", "-", "unknown"...): read as an
+    empty field, never as the country whose code it spells (NA, Namibia)."""
+    raw = str(text).strip().lower()
+    key = _country_key(raw)
+    return raw in _NO_COUNTRY_TYPED or key in _NO_COUNTRY or not key.strip("-?/ ")
 
 
 def country_suggestion(text: object) -> str | None:

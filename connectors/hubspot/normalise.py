@@ -243,7 +243,7 @@ def account_reader(m: HubSpotMapping, source: str) -> AccountReader:
         postal = ((get(postal_p) or "").strip() or None) if postal_p else None
         country = _country(get(country_p) if country_p else None) or default_country
         departement = region = None
-        if postal and country == "FR":
+        if postal and country in geography.FRENCH_GEOGRAPHY:
             departement, region = _french_place(postal)
         try:
             revenue = parse_amount(get(revenue_p)) if revenue_p else None
@@ -277,7 +277,7 @@ def _country(value: Any) -> str | None:
     """A company's ISO 3166 alpha-2 country from the free-text property ("United States", "USA", "U.S." are US;
     ``geography.country_code``), the text as typed when it names none, None when empty."""
     s = str(value or "").strip()
-    if not s:
+    if not s or geography.names_no_country(s):
         return None
     return geography.country_code(s) or s
 

@@ -27,8 +27,8 @@ from typing import Any
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import SalesforceMapping, field_list
 from pac_core.errors import GeographyError
+from pac_core.geography import FRENCH_GEOGRAPHY, departement_from_postal_code, names_no_country, region_of_departement
 from pac_core.geography import country_code as geography_country
-from pac_core.geography import departement_from_postal_code, region_of_departement
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
@@ -143,7 +143,7 @@ def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
 def country_code(value: Any, default: str | None) -> str | None:
     """The account's ISO 3166 alpha-2 country (``geography.country_code``: "U.S.", "United States of America",
     "USA" are US), the mapping's default when empty, the text as written (60 characters) when it names none."""
-    if value is None or not str(value).strip():
+    if value is None or not str(value).strip() or names_no_country(value):
         return default
     text = str(value).strip()
     return geography_country(text) or text[:60]
@@ -227,7 +227,7 @@ class Normaliser:
         postal = str(postal).strip() if postal is not None else None
         country = country_code(first_of(r, a.country), a.default_country)
         departement = region = None
-        if postal and country == "FR":
+        if postal and country in FRENCH_GEOGRAPHY:
             departement, region = self._geography(str(r["Id"]), postal)
         custom = {k: get(r, f) for k, f in a.custom.items()}
         dormant = get(r, a.dormant) if a.dormant else None

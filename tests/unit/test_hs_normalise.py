@@ -100,6 +100,35 @@ class TestAccounts:
         account = to_account(_obj({"name": "Chicago Tools", "zip": "60601", "country": written}), "hs", MAPPING)
         assert isinstance(account, Account) and (account.country, account.departement) == ("US", None)
 
+    @pytest.mark.parametrize(("written", "country", "departement", "region"), [
+        ("N/A", "FR", "69", "Auvergne-Rhône-Alpes"), ("n.a.", "FR", "69", "Auvergne-Rhône-Alpes"),
+        ("Unknown", "FR", "69", "Auvergne-Rhône-Alpes")])
+    def test_a_country_filler_is_an_empty_country(self, written, country, departement, region):
+        """« N/A » names no country: the mapping's default (FR), not Namibia (NA) with no département (second
+        re-verification F2)."""
+        account = to_account(_obj({"name": "Lyon A", "zip": "69003", "country": written}), "hs", MAPPING)
+        assert isinstance(account, Account)
+        assert (account.country, account.departement, account.region) == (country, departement, region)
+
+    @pytest.mark.parametrize(("written", "code", "departement"), [
+        ("Réunion", "RE", "974"), ("La Réunion", "RE", "974"), ("Martinique", "MQ", "972"), ("GP", "GP", "971"),
+        ("Guyane", "GF", "973"), ("Mayotte", "YT", "976")])
+    def test_an_overseas_departement_named_as_its_country_keeps_its_departement(self, written, code, departement):
+        """A Réunion company (country « Réunion », the RE Salesforce's country picklist lists) is in the 974 and
+        its région, as it is with country France (second re-verification F5: no département)."""
+        zip_code = {"974": "97400", "972": "97200", "971": "97100", "973": "97300", "976": "97600"}[departement]
+        account = to_account(_obj({"name": "Saint-Denis SA", "zip": zip_code, "country": written}), "hs", MAPPING)
+        assert isinstance(account, Account) and (account.country, account.departement) == (code, departement)
+        assert account.region is not None
+
+    @pytest.mark.parametrize(("written", "code"), [("Turkey", "TR"), ("Burma", "MM"), ("Myanmar", "MM"),
+                                                   ("Swaziland", "SZ"), ("Canary Islands", "ES"), ("KSA", "SA")])
+    def test_common_names_cldr_lacks(self, written, code):
+        """Names CLDR no longer gives (« Türkiye ») or never did: read (second re-verification F3, F4: Turkey was
+        kept as typed, the Canary Islands read as IC, no ISO country)."""
+        account = to_account(_obj({"name": "X", "country": written}), "hs", MAPPING)
+        assert isinstance(account, Account) and account.country == code
+
     def test_unknown_country_is_kept_as_typed(self):
         """A country no reader knows is kept as written (it is reported by scope explanations, never guessed)."""
         account = to_account(_obj({"name": "X", "country": "Atlantis"}), "hs", MAPPING)

@@ -146,6 +146,17 @@ class TestAccountsDealsUsers:
             assert isinstance(acc, Account) and (acc.country, acc.departement) == ("US", None), written
         assert not warnings
 
+    def test_a_country_filler_and_an_overseas_departement(self) -> None:
+        """« N/A » is an empty country (the default, FR: the 69), not Namibia; « Réunion » keeps the 974."""
+        n, warnings = _normaliser("salesforce.default.yaml")
+        acc = n.account({"Id": "0019", "Name": "Lyon", "BillingPostalCode": "69003", "BillingCountry": "N/A",
+                         "SystemModstamp": STAMP})
+        assert isinstance(acc, Account) and (acc.country, acc.departement) == ("FR", "69")
+        acc = n.account({"Id": "0020", "Name": "Saint-Denis", "BillingPostalCode": "97400", "BillingCountry": "Réunion",
+                         "SystemModstamp": STAMP})
+        assert isinstance(acc, Account) and (acc.country, acc.departement) == ("RE", "974") and acc.region
+        assert not warnings
+
     def test_unmappable_postal_code_is_a_warning_not_a_rejection(self) -> None:
         """A 4-digit French code keeps departement None and is reported as a warning."""
         n, warnings = _normaliser()
