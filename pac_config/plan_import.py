@@ -161,6 +161,9 @@ _FRENCH_HEADERS = frozenset(header_key(h) for c in COLUMNS for h in c.headers) -
 # ``_date_order``); not inside an ISO date, a fraction of a number or a longer run of digits.
 _NUMERIC_DATE = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/.-]|,\d)")
 DATE_ORDERS = ("dmy", "mdy")
+# the words that put a date right after them in a statement: "by 4/5", « avant le 4/5 », « jusqu'au 30/4 »
+_DATE_WORD = re.compile(r"(?:\b(?:by|before|until|till|on|from|to|through|due|le|du|au|jusqu'au|jusqu’au)|^)\s*$",
+                        re.IGNORECASE)
 
 _MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                    "November", "December")
@@ -862,8 +865,9 @@ class _PlanBuilder:
             if self.order == "dmy":
                 return m.group(0)
             return f"{day:02d}/{month:02d}" + (f"/{year}" if year else "")
-        if statement:
-            return _NUMERIC_DATE.sub(lambda m: one(m) if m.group(4) else m.group(0), text)
+        if statement:     # a yearless pair is a date only after a word that introduces one (« 4/5 clients » is not)
+            return _NUMERIC_DATE.sub(lambda m: one(m) if m.group(4) or _DATE_WORD.search(text, 0, m.start())
+                                     else m.group(0), text)
         return _NUMERIC_DATE.sub(one, text)
 
     def _day(self, value: date) -> str:

@@ -59,6 +59,16 @@ class TestDateOrder:
         # the statement's 3/4/2027 is read in the same order: no disagreement with its own column
         assert not [w for w in result.warnings if "A-03" in w]
 
+    def test_a_yearless_statement_date_after_by_is_read_in_the_files_order(self, tmp_path: Path) -> None:
+        """« Call 10 customers by 4/5 » beside a 4/5/2027 column in a month/day file: April 5 both, no disagreement
+        (second re-verification F1: the statement's 4/5 was read 4 May, a false warning); « 4/5 clients » with no
+        date word before it stays a number pair."""
+        path = csv_file(tmp_path / "us.csv", EN_HEADER, [
+            en_row("Call 10 customers by 4/5", "4/5/2027"), en_row("Call 5 customers", "3/31/2027", count=5)])
+        result = import_spreadsheet(path, period=PERIOD, tz="America/Chicago")
+        assert windows(result.text)[0][1] == date(2027, 4, 6)
+        assert result.warnings == [], result.warnings
+
     def test_both_orders_in_one_file_are_refused_naming_rows(self, tmp_path: Path) -> None:
         """3/31/2027 (month/day only) and 31/03/2027 (day/month only) in one file: 3/4/2027 cannot be read."""
         path = csv_file(tmp_path / "mixed.csv", EN_HEADER, [
