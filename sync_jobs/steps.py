@@ -22,6 +22,7 @@ from sync_jobs.pull import pull_connector
 from sync_jobs.run_advice import kept_advice
 from sync_jobs.run_context import RunContext
 from sync_jobs.run_status import RunStatus
+from sync_jobs.store.repo import reason_head
 from sync_jobs.unit_of_work import UnitOfWork
 
 log = logging.getLogger("pac.sync")
@@ -298,13 +299,15 @@ def engine_rejections(evaluation: Evaluation, records: Records | RecordColumns, 
 
 def new_rejections(store: UnitOfWork, plan_id: str, run_id: int | None,
                    rejections: Sequence[Rejected]) -> list[Rejected]:
-    """The rejections that are new: not rejected with the same reason (compared redacted, as stored) by the plan's
-    previous finished run (``repo.previous_rejections``). The others are known: reported, but no run is partial
-    because of them, so exit code 1 keeps meaning "something changed: look"."""
+    """The rejections that are new: not rejected for the same reason by the plan's previous finished run
+    (``repo.previous_rejections``). The reason is compared by its code (``reason_head``: ``unknown_currency``, the
+    engine's rule), not its words, so a new version's rewording (a fix hint) is no new rejection on the night of an
+    upgrade. The others are known: reported, but no run is partial because of them, so exit code 1 keeps meaning
+    "something changed: look"."""
     if not rejections:
         return []
-    known = store.previous_rejections(plan_id, run_id)
-    return [r for r in rejections if (r.source, r.object, r.id, redact(r.reason)) not in known]
+    known = {(c, o, i, reason_head(reason)) for c, o, i, reason in store.previous_rejections(plan_id, run_id)}
+    return [r for r in rejections if (r.source, r.object, r.id, reason_head(redact(r.reason))) not in known]
 
 
 def account_changes(ctx: RunContext) -> dict[str, list[Any]]:

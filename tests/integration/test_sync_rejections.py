@@ -161,6 +161,24 @@ class TestNewRejections:
         assert (second.status, new.id, new.reason.split(":")[0]) == ("partial", "d1",
                                                                                        "negative_amount")
 
+    def test_a_reason_reworded_by_a_new_version_is_not_new(self, settings) -> None:
+        """The CHF deal rejected by a previous version whose words differed (its fix hint: « add it to the fx
+        rates »): the same reason code, so known, and the run after the upgrade is ok. Failed before (upgrade
+        audit F1): compared word for word, it was new and the upgrade night exited 1."""
+        crm = _crm()
+        first = _sync(settings, crm)
+        engine = open_store(settings.database())
+        try:
+            with engine.begin() as conn:
+                changed = conn.execute(text("UPDATE pac_rejection SET reason = 'unknown_currency: no exchange rate "
+                                            "for CHF (add it to the fx rates)' WHERE run_id = :run AND crm_id = 'd1'"),
+                                       {"run": first.run_id}).rowcount
+        finally:
+            engine.dispose()
+        assert changed == 1
+        second = _sync(settings, crm, full=True)
+        assert (second.status, second.new_rejections) == ("ok", [])
+
     def test_a_failed_run_in_between_leaves_known_records_known(self, settings) -> None:
         """A run that fails (CRM unreachable while reading deals) is not the previous finished run: the next run
         compares with the last one that went through, and is ok."""
