@@ -242,6 +242,22 @@ def audit_plan(name: str, language: str, actions: str, *, people: str = AUDIT_PE
             f"actions:\n{actions}")
 
 
+def one_connector_settings(tmp: Path, plan_text: str, connector: str, mapping: Path | str, plan_name: str,
+                           *, crm: str = "hubspot", prefix: str = "PAC_HS_",
+                           as_of: str = "2027-06-30T18:00:00+02:00") -> Any:
+    """Settings of one plan (``plan_text``, written beside them) on one connector, a SQLite store in ``tmp``, the
+    plan evaluated at ``as_of``: the audits' portals."""
+    plan = tmp / "plan.pac.yaml"
+    plan.write_text(plan_text, encoding="utf-8")
+    settings = tmp / "pac.yaml"
+    settings.write_text(
+        f"database_url: 'sqlite:///{tmp / 'pac.db'}'\n"
+        f"connectors:\n  - {{name: {connector}, crm: {crm}, mapping: '{mapping}', env_prefix: {prefix}}}\n"
+        f"plans:\n  - {{name: {plan_name}, file: '{plan}', connectors: [{connector}], as_of: '{as_of}'}}\n",
+        encoding="utf-8")
+    return load_settings(settings, env={})
+
+
 SMALL_PLAN = """\
 plan:
   name: "Test plan"
@@ -286,6 +302,22 @@ def write_settings(tmp: Path, database_url: str, connectors: Sequence[tuple[str,
     path = tmp / "pac.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def synced_one_visit(tmp: Path, database_url: str, as_of: str, visit_at: datetime, plan_text: str = SMALL_PLAN
+                     ) -> Any:
+    """Settings of the small plan (``plan_text``) evaluated at ``as_of``, on a store holding one sync of Julie's
+    one visit (``visit_at``) through the fake connector and ``fake_evaluate``."""
+    from sync_jobs.pipeline import run_sync  # the pipeline imports much of pac: only for the tests that sync
+
+    path = write_settings(tmp, database_url, plan_text=plan_text)
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "connectors: [fake]}", f"connectors: [fake], as_of: '{as_of}'}}"), encoding="utf-8")
+    settings = load_settings(path, env={})
+    crm = FakeConnector()
+    crm.put(user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", visit_at))
+    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+    return settings
 
 
 def edit(key: str, field: str, value: Any, at: datetime, target: Target = Target.AXIS) -> ManagerEdit:

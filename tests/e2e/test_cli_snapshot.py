@@ -13,7 +13,17 @@ from pac_config.settings import load_settings
 from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store, repo
 from tests.cli import run_pac
-from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+from tests.fakes import (
+    SMALL_PLAN,
+    Clock,
+    FakeConnector,
+    account,
+    fake_evaluate,
+    synced_one_visit,
+    user,
+    visit,
+    write_settings,
+)
 
 
 def pac(*args: str, config: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -79,15 +89,8 @@ def synced_february(tmp_path, database_url):
     """The small plan over a fiscal year from 1 February 2027 (Chicago), synced, its clock on 2 August 2027."""
     plan_text = SMALL_PLAN.replace("  timezone: Europe/Paris\n",
                                    '  timezone: America/Chicago\n  period: "2027-02-01..2028-01-31"\n')
-    path = write_settings(tmp_path, database_url, plan_text=plan_text)
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "connectors: [fake]}", "connectors: [fake], as_of: '2027-08-02T09:00:00-05:00'}"), encoding="utf-8")
-    settings = load_settings(path, env={})
-    crm = FakeConnector()
-    crm.put(user("u1", "julie@example.com"), account("a1"),
-            visit("v1", "u1", "a1", datetime(2027, 5, 4, 15, tzinfo=UTC)))
-    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
-    return settings
+    return synced_one_visit(tmp_path, database_url, "2027-08-02T09:00:00-05:00", datetime(2027, 5, 4, 15, tzinfo=UTC),
+                            plan_text=plan_text)
 
 
 class TestFiscalQuarters:

@@ -13,13 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from pac_config.settings import load_settings
-from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store
 from sync_jobs.store.db import check_url
 from tests.cli import PAC, run_pac
 from tests.e2e.conftest import copy_demo_store
-from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+from tests.fakes import synced_one_visit, write_settings
 
 COMMANDS = [("sync",), ("status",), ("explain", "A-01"), ("report", "-o", "out.html"),
             ("snapshot", "--period", "2027-Q1")]
@@ -51,15 +49,8 @@ def _env(**extra: str) -> dict[str, str]:
 @pytest.fixture
 def synced(tmp_path):
     """A SQLite store in ``tmp_path/store`` holding one sync of the small plan (clock: 20 May 2027)."""
-    path = write_settings(tmp_path, f"sqlite:///{tmp_path / 'store' / 'pac.db'}")
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "connectors: [fake]}", "connectors: [fake], as_of: '2027-05-20T18:00:00+02:00'}"), encoding="utf-8")
-    settings = load_settings(path, env={})
-    crm = FakeConnector()
-    crm.put(user("u1", "julie@example.com"), account("a1"),
-            visit("v1", "u1", "a1", datetime(2027, 5, 4, 8, tzinfo=UTC)))
-    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
-    return settings
+    return synced_one_visit(tmp_path, f"sqlite:///{tmp_path / 'store' / 'pac.db'}", "2027-05-20T18:00:00+02:00",
+                            datetime(2027, 5, 4, 8, tzinfo=UTC))
 
 
 class TestPrivateStore:

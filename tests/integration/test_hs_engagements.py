@@ -18,12 +18,11 @@ import pytest
 
 from connectors.base import ObjectKind
 from connectors.hubspot.mapping import CONNECTED, default_mapping_path
-from pac_config.settings import load_settings
 from pac_core.records import Activity
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult
-from tests.fakes import audit_plan, sandbox_connectors, sandbox_sync
+from tests.fakes import audit_plan, one_connector_settings, sandbox_connectors, sandbox_sync
 
 PLAN = audit_plan("Audit HS", "en", """\
   - id: A-1
@@ -103,16 +102,7 @@ class AuditPortal:
                                        "hs_email_direction": "INCOMING_EMAIL", "hs_email_subject": "RE: Relance devis"},
                             companies=(ids[101],))
         self.server = SandboxServer([api]).start()
-        plan = tmp / "plan.pac.yaml"
-        plan.write_text(PLAN, encoding="utf-8")
-        settings = tmp / "pac.yaml"
-        settings.write_text(
-            f"database_url: 'sqlite:///{tmp / 'pac.db'}'\n"
-            f"connectors:\n  - {{name: hs-audit, crm: hubspot, mapping: '{mapping or default_mapping_path()}', "
-            "env_prefix: PAC_HS_}\n"
-            f"plans:\n  - {{name: audit, file: '{plan}', connectors: [hs-audit], "
-            "as_of: '2027-06-30T18:00:00+02:00'}\n", encoding="utf-8")
-        self.settings = load_settings(settings, env={})
+        self.settings = one_connector_settings(tmp, PLAN, "hs-audit", mapping or default_mapping_path(), "audit")
 
     def sync(self, *, full: bool = False) -> RunResult:
         result: RunResult = sandbox_sync(self.settings, self.server, full=full)

@@ -31,13 +31,12 @@ import pytest
 
 from connectors.base import ObjectKind
 from connectors.hubspot.mapping import default_mapping_path
-from pac_config.settings import load_settings
 from pac_core.plan import ActivityType
 from pac_core.records import Activity
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult
-from tests.fakes import audit_plan, sandbox_connectors, sandbox_sync
+from tests.fakes import audit_plan, one_connector_settings, sandbox_connectors, sandbox_sync
 
 PLAN = audit_plan("Relances HS", "fr", """\
   - {id: A-1, axis: AX-RA, text: "Visiter 10 clients au T2", who: julie@audit.example,
@@ -99,16 +98,8 @@ class TaskPortal:
         task(6008, "2027-03-31T10:00:00.000Z", hs_task_completion_date="2027-06-02T15:00:00.000Z")
         task(6009, "")
         self.server = SandboxServer([api]).start()
-        plan = tmp / "plan.pac.yaml"
-        plan.write_text(PLAN, encoding="utf-8")
-        settings = tmp / "pac.yaml"
         mapping = tasks_on(tmp) if tasks else default_mapping_path()
-        settings.write_text(
-            f"database_url: 'sqlite:///{tmp / 'pac.db'}'\n"
-            f"connectors:\n  - {{name: hs-julie, crm: hubspot, mapping: '{mapping}', env_prefix: PAC_HS_}}\n"
-            f"plans:\n  - {{name: relances, file: '{plan}', connectors: [hs-julie], "
-            "as_of: '2027-06-30T18:00:00+02:00'}\n", encoding="utf-8")
-        self.settings = load_settings(settings, env={})
+        self.settings = one_connector_settings(tmp, PLAN, "hs-julie", mapping, "relances")
 
     def sync(self, *, full: bool = False) -> RunResult:
         result: RunResult = sandbox_sync(self.settings, self.server, full=full)
