@@ -122,7 +122,8 @@ def import_command(source: Path, output: Path | None, plan_name: str | None, yea
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        _report([Problem("option --tz", f"unknown timezone {tz!r}", "use an IANA name such as Europe/Paris")],
+        _report([Problem("option --tz / --timezone", f"unknown timezone {tz!r}",
+                         "use an IANA name such as Europe/Paris or America/Chicago")],
                 "import refused")
         sys.exit(EXIT_BAD_INPUT)
     if output is not None and output.exists() and not force:

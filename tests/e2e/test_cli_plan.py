@@ -89,9 +89,11 @@ class TestPlanImport:
         assert code == 0 and out_file.read_text(encoding="utf-8").startswith("# Importé de")
 
     def test_bad_timezone_option(self) -> None:
-        """An unknown --tz is refused before reading the file."""
-        code, out = run("plan", "import", str(SAMPLE), "--tz", "Mars/Olympus")
-        assert code == 2 and "option --tz: unknown timezone 'Mars/Olympus'" in out
+        """An unknown --tz (or --timezone, its other name, which the message names too) is refused before reading the
+        file."""
+        for option in ("--tz", "--timezone"):
+            code, out = run("plan", "import", str(SAMPLE), option, "Mars/Olympus")
+            assert code == 2 and "option --tz / --timezone: unknown timezone 'Mars/Olympus'" in out, out
 
 
 class TestPlanSchema:
