@@ -384,6 +384,27 @@ _STATUS_TYPES = {"field": {"picklist", "combobox", "string"}, "closed_field": {"
 _PICKLISTS = ("picklist", "multipicklist", "combobox")
 
 
+def _broken_relationship(obj: str, path: str, fields_of: Callable[[str], dict[str, dict[str, Any]] | None]
+                         ) -> tuple[str, str] | None:
+    """(problem, fix) when a relationship of ``path`` (``RecordType.DeveloperName``) is none of its object's, else
+    None (the path's last field is the missing one). An object without record types has no ``RecordTypeId``, so no
+    ``RecordType`` relationship: said as such, not as a missing ``DeveloperName``."""
+    parts = path.split(".")
+    for rel in parts[:-1]:
+        fields = fields_of(obj) or {}
+        ref = next((f for f in fields.values() if (f.get("relationshipName") or "").lower() == rel.lower()), None)
+        if ref is None or not ref.get("referenceTo"):
+            if rel.lower() == "recordtype":
+                return (f"{obj} has no record types in this org (no RecordTypeId field), so {path} holds nothing",
+                        "leave this condition out, or create the record types first")
+            lookups = sorted(str(f["relationshipName"]) for f in fields.values() if f.get("relationshipName"))
+            close = closest(rel, lookups)
+            return (f"{obj} has no relationship {rel!r} (in {path})",
+                    f"did you mean {close!r}?" if close else "write the lookup's relationship name, e.g. Account")
+        obj = ref["referenceTo"][0]
+    return None
+
+
 def _picklist_problems(key: str, name: str, obj: str, f: dict[str, Any] | None,
                        listed: Sequence[tuple[str | None, object]]) -> list[Problem]:
     """The listed values (each with its own key path, or None: ``key``) that match no picklist value of field
@@ -555,6 +576,10 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                 problems.append(Problem(key, f"Salesforce spells this field {spelt!r}: records carry it under that "
                                         "name only", f"write {spelt}"))
             if f is None:
+                broken = _broken_relationship(obj, name, fields_of)
+                if broken is not None:
+                    problems.append(Problem(key, *broken))
+                    continue
                 known = [v["name"] for v in (fields or {}).values()]
                 close = closest(name.rsplit(".", 1)[-1], known)
                 problems.append(Problem(key, f"{where} has no field {name.rsplit('.', 1)[-1]!r}",

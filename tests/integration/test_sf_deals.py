@@ -229,6 +229,26 @@ class TestRecordTypeFilter:
                                       "did you mean 'New Business'?")}
 
 
+def test_a_record_type_filter_on_an_org_without_record_types_says_so(tmp_path: Path) -> None:
+    """An org with no record type on Opportunity has no RecordTypeId: the check says that (docs audit F3: it said
+    "Opportunity has no field 'DeveloperName'", sending the admin after a field that exists on RecordType)."""
+    with SandboxServer([SalesforceApi(None)]) as server:
+        text = DEMO.read_text(encoding="utf-8")
+        mapping = tmp_path / "m.yaml"
+        mapping.write_text(text.replace("  won_stages: []\n", f"  won_stages: []\n  exclude: {PARTNER}\n"),
+                           encoding="utf-8")
+        connector = build("sf-main", mapping, sandbox_env(server), policy=NO_WAIT)
+        try:
+            problems = [(p.path, p.message, p.fix) for p in check_mapping_online(load_mapping(mapping), connector,
+                                                                                 mapping)]
+        finally:
+            connector.close()
+    assert problems == [("deals.exclude.RecordType.DeveloperName",
+                         "Opportunity has no record types in this org (no RecordTypeId field), so "
+                         "RecordType.DeveloperName holds nothing",
+                         "leave this condition out, or create the record types first")]
+
+
 def test_a_deal_moved_into_the_excluded_record_type_stops_counting_the_next_night(org: Org, tmp_path: Path,
                                                                                   database_url: str) -> None:
     """Through the pipeline and the store. Night 1 (full read): 20,000 + 8,000 + 12,000 = 40,000 (O3, the partner
