@@ -36,9 +36,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_percent
-
-from pac_core.money import money
+from pac_core.money import money, percent
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
 from pac_core.report_period import quarter_phrase
 from pac_core.results import ActionProgress, AxisProgress, Recommendation, Rule, SegmentProgress
@@ -103,10 +101,8 @@ class AdvisorContext:
 
 
 def pct(value: float, lang: str) -> str:
-    """A ratio as a whole percentage, written as the report writes it: « 2 101 % » / "2,101%" (CLDR's grouping)."""
-    sign = "\u00a0%" if lang == "fr" else "%"
-    return format_percent(half_up(value, percent=True).scaleb(-2), format="#,##0" + sign,
-                          locale="fr_FR" if lang == "fr" else "en_US")
+    """A ratio as a whole percentage, written as the report writes it (``money.percent``)."""
+    return percent(value, lang)
 
 
 def months(value: float, lang: str) -> str:

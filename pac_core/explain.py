@@ -26,11 +26,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.money import money as format_money
+from pac_core.money import percent
 from pac_core.plan import ACTIVITY_WORDS, Plan
 from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
 from pac_core.revenue import DealFilter
-from pac_core.rounding import half_up
 
 REASONS = {   # the one wording of each decision rule, for pac explain and the report
     "fr": {
@@ -87,8 +87,7 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
     counted, missed, more = _tally(progress.decisions)
     counted_total = len(counted) + sum(_count(d.detail) for d in more if d.counted)
     uncounted = len(missed) + sum(_count(d.detail) for d in more if not d.counted)
-    percent = half_up(progress.progress, percent=True)
-    share = f"{percent}\u00a0%" if lang == "fr" else f"{percent}%"     # as the report writes them
+    share = percent(progress.progress, lang)     # as the report writes it
     if lang == "fr":
         header = (f"{progress.done} / {progress.target} ({share}) — {_fr(counted_total, 'comptée', 'comptées')}, "
                   f"{_fr(uncounted, 'non comptée', 'non comptées')}")

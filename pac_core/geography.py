@@ -344,12 +344,16 @@ def country_code(text: object) -> str | None:
     return names.get(key) or names.get(key.replace(" ", ""))
 
 
-def names_no_country(text: object) -> bool:
-    """True for what a CRM's country field holds when it names none ("N/A", "n.a.", "-", "unknown"...): read as an
-    empty field, never as the country whose code it spells (NA, Namibia)."""
-    raw = str(text).strip().lower()
-    key = _country_key(raw)
-    return raw in _NO_COUNTRY_TYPED or key in _NO_COUNTRY or not key.strip("-?/ ")
+def account_country(value: object, default: str | None) -> str | None:
+    """An account's country as both connectors read it from a CRM's field: its alpha-2 code (``country_code``);
+    ``default`` (the mapping's ``default_country``) when the field is empty or holds a filler that names no
+    country ("N/A", "n.a.", "-", "Unknown": never NA, Namibia); else the text as written (60 characters), which no
+    country scope holds."""
+    text = "" if value is None else str(value).strip()
+    key = _country_key(text.lower())
+    if text.lower() in _NO_COUNTRY_TYPED or key in _NO_COUNTRY or not key.strip("-?/ "):
+        return default
+    return country_code(text) or text[:60]
 
 
 def country_suggestion(text: object) -> str | None:

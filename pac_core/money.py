@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_currency, get_currency_symbol
+from babel.numbers import format_currency, format_percent, get_currency_symbol
 
 from pac_core.rounding import half_up
 
@@ -36,3 +36,11 @@ def money(value: Decimal | float | int, currency: str, lang: str, decimals: int 
         pattern = f"¤{NBSP}{number}" if symbol[-1:].isalpha() else f"¤{number}"   # CHF 1,500 / €1,500
     return format_currency(half_up(value, decimals), currency, format=pattern, currency_digits=False,
                            locale=locale)
+
+
+def percent(ratio: Decimal | float, lang: str, decimals: int = 0) -> str:
+    """A ratio (1.0 = 100 %) as a percentage for a reader of ``lang``, rounded half up: « 2 101 % » / "2,101%"
+    (CLDR's grouping; a no-break space before « % » in French)."""
+    sign = f"{NBSP}%" if lang == "fr" else "%"
+    return format_percent(half_up(ratio, decimals, percent=True).scaleb(-2), format=digits(decimals) + sign,
+                          locale=LOCALES[lang])

@@ -12,7 +12,7 @@ import contextlib
 import dataclasses
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from pac_config.loader import Document, load_yaml
 from pac_config.planfile import load_plan
 from pac_config.settings import default_settings_path, load_settings
 from pac_core.errors import InvalidInput, Problem
+from pac_core.plan import Plan
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
@@ -155,12 +156,14 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
         except InvalidInput as exc:
             problems += exc.problems
     warnings: list[str] = []
+    plans: list[tuple[Any, Plan]] = []     # (the settings' entry, its plan), read once
     for plan in settings.plans:
         try:
             loaded = load_plan(plan.file)
         except InvalidInput as exc:
             problems += [p if p.file else dataclasses.replace(p, file=str(plan.file)) for p in exc.problems]
             continue
+        plans.append((plan, loaded))
         warnings += [f"{plan.file}: {w}" for w in unmeasured(loaded, [mappings[n] for n in plan.connectors
                                                                          if n in mappings])]
     if problems:
@@ -168,7 +171,8 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
         sys.exit(EXIT_BAD_INPUT)
     if online:
         for cfg in settings.connectors:
-            problems += _online_problems(cfg, mappings[cfg.name][2], docs[cfg.name], sandbox, path)
+            values = _scope_values(settings, Path(cfg.mapping), plans)
+            problems += _online_problems(cfg, mappings[cfg.name][2], docs[cfg.name], sandbox, values)
         if problems:
             _print_problems(problems, path)
             sys.exit(EXIT_BAD_INPUT)
@@ -183,7 +187,7 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
 
 
 def _checked_online(spec: Any, connector: Any, parsed: Any, doc: Document, mapping: Path, sandbox: bool,
-                    settings: Path | None = None) -> list[Problem]:
+                    scope_values: Mapping[str, list[tuple[str, str]]]) -> list[Problem]:
     """A mapping's problems against its CRM (``connector``, closed after), and what the connector will do with the
     CRM beyond its fields, printed when the mapping is clean (Salesforce: which exchange rates; HubSpot: the
     dropdowns read as their labels, and the plans' scope values none of them has)."""
@@ -194,7 +198,7 @@ def _checked_online(spec: Any, connector: Any, parsed: Any, doc: Document, mappi
             connector.provision_schema()
         problems: list[Problem] = spec.check_mapping_online(parsed, connector, doc)
         notes = getattr(connector, "online_notes", None)
-        for note in notes(_plan_scope_values(mapping, settings)) if callable(notes) and not problems else ():
+        for note in notes(scope_values) if callable(notes) and not problems else ():
             style = "yellow" if note.startswith("warning: ") else ""
             _console().print(textsafe.text(f"{mapping}: {note}", style=style))
         return problems
@@ -202,15 +206,17 @@ def _checked_online(spec: Any, connector: Any, parsed: Any, doc: Document, mappi
         connector.close()
 
 
-def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool, settings: Path) -> list[Problem]:
+def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool,
+                     scope_values: Mapping[str, list[tuple[str, str]]]) -> list[Problem]:
     """One configured connector's mapping checked against its CRM, with the credentials under its own prefix (or a
-    local sandbox CRM's), the plans' scope values read from ``settings``; a CRM error stops the command (exit 4)."""
+    local sandbox CRM's), beside the plans' ``scope_values`` (``_scope_values``); a CRM error stops the command
+    (exit 4)."""
     spec = registry.crm_spec(cfg.crm)
     with _environment(sandbox, cfg.crm, provisioned=True) as base:
         env = _sandbox_env_for(cfg, base) if sandbox else connector_env(base)
         try:
             connector = _secrets_registered(registry.connect(cfg.crm, cfg.name, parsed, env, prefix=cfg.prefix))
-            return _checked_online(spec, connector, parsed, doc, Path(cfg.mapping), sandbox, settings)
+            return _checked_online(spec, connector, parsed, doc, Path(cfg.mapping), sandbox, scope_values)
         except InvalidInput as exc:      # the connector's own configuration (its credential variables)
             named = [p if p.path.startswith(cfg.name) else dataclasses.replace(p, path=f"{cfg.name} {p.path}".strip())
                      for p in exc.problems]
@@ -223,29 +229,34 @@ def _online_problems(cfg: Any, parsed: Any, doc: Document, sandbox: bool, settin
 SCOPE_VALUE_OPS = frozenset({"in", "not_in"})
 
 
-def _plan_scope_values(mapping: Path, settings_path: Path | None = None) -> dict[str, list[tuple[str, str]]]:
-    """The values the configured plans' scopes test on the account fields a CRM reads from a list of options
-    (``industry``, ``account_type``, ``custom.<name>``), for the plans that read through a connector using ``mapping``
-    (``settings_path``, else ``PAC_CONFIG``, else the shipped file): scope field -> (where, value). Empty when no
-    usable settings name this mapping: the check of a mapping never fails for want of them."""
-    out: dict[str, list[tuple[str, str]]] = {}
+def _plan_scope_values(mapping: Path) -> dict[str, list[tuple[str, str]]]:
+    """``_scope_values`` of the configured settings (``PAC_CONFIG``, else the shipped file), for ``pac config check
+    MAPPING``: empty when no usable settings name this mapping (the check of a mapping never fails for want of
+    them)."""
     try:
-        settings = load_settings(settings_path or os.environ.get("PAC_CONFIG") or default_settings_path())
-        mine = {c.name for c in settings.connectors if Path(c.mapping).resolve() == mapping.resolve()}
-        for ref in settings.plans:
-            if not mine & set(ref.connectors):
-                continue
-            plan = load_plan(ref.file)
-            scoped = [*(("segment", x.id, x.scope) for x in plan.segments),
-                      *(("axis", x.id, x.scope) for x in plan.axes),
-                      *(("action", x.id, x.scope) for x in plan.actions)]
-            for kind, ident, scope in scoped:
-                for c in scope.conditions:
-                    if c.op in SCOPE_VALUE_OPS and (c.field in ("industry", "account_type")
-                                                    or c.field.startswith("custom.")):
-                        out.setdefault(c.field, []).extend((f"{ref.file} {kind} {ident}", str(v)) for v in c.values)
+        settings = load_settings(os.environ.get("PAC_CONFIG") or default_settings_path())
+        return _scope_values(settings, mapping, [(ref, load_plan(ref.file)) for ref in settings.plans])
     except Exception:   # no usable settings or plan here (reported by their own checks): nothing to compare
         return {}
+
+
+def _scope_values(settings: Any, mapping: Path, plans: Sequence[tuple[Any, Plan]]) -> dict[str, list[tuple[str, str]]]:
+    """The values the plans' scopes test on the account fields a CRM reads from a list of options (``industry``,
+    ``account_type``, ``custom.<name>``), for the plans (settings entry, plan) that read through a connector using
+    ``mapping``: scope field -> (where, value)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    mine = {c.name for c in settings.connectors if Path(c.mapping).resolve() == mapping.resolve()}
+    for ref, plan in plans:
+        if not mine & set(ref.connectors):
+            continue
+        scoped = [*(("segment", x.id, x.scope) for x in plan.segments),
+                  *(("axis", x.id, x.scope) for x in plan.axes),
+                  *(("action", x.id, x.scope) for x in plan.actions)]
+        tested = [(f"{ref.file} {kind} {ident}", c) for kind, ident, scope in scoped for c in scope.conditions
+                  if c.op in SCOPE_VALUE_OPS and (c.field in ("industry", "account_type")
+                                                  or c.field.startswith("custom."))]
+        for where, c in tested:
+            out.setdefault(c.field, []).extend((where, str(v)) for v in c.values)
     return out
 
 
@@ -274,7 +285,7 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
         with _environment(sandbox, crm, provisioned=True) as env:
             try:
                 connector = _secrets_registered(registry.connect(crm, f"{crm}-cli", parsed, env))
-                problems = _checked_online(spec, connector, parsed, doc, mapping, sandbox)
+                problems = _checked_online(spec, connector, parsed, doc, mapping, sandbox, _plan_scope_values(mapping))
             except ConnectorError as exc:
                 _fail_crm(exc)
     if problems:

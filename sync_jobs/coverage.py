@@ -22,23 +22,31 @@ _PARSERS: dict[str, Callable[[Document], tuple[Any, list[Any]]]] = {
     "hubspot": hubspot_mapping.parse_mapping, "salesforce": salesforce_mapping.parse_mapping}
 
 
+def _types_read(connectors: Sequence[tuple[str, str, Any]]) -> dict[str, frozenset[Any]] | None:
+    """The activity types each connector's mapping reads; None when there is no connector, or a mapping cannot tell
+    its types (no ``activity_types``: taken to read every one, so nothing is warned of)."""
+    if not connectors or any(not hasattr(m, "activity_types") for _, _, m in connectors):
+        return None
+    return {name: frozenset(m.activity_types()) for name, _, m in connectors}
+
+
+def _warning(action: Any, why: str, fixers: Sequence[tuple[str, str, Any]]) -> str:
+    kind = action.activity_type
+    fixes = "; ".join(f"{name}: {m.activity_type_fix(kind)}" for name, _, m in fixers)
+    return (f"action {action.id} counts {kind.value!r} activities, {why}: it will stay at 0 whatever is done. "
+            f"To measure it: {fixes}; or count another activity")
+
+
 def unmeasured(plan: Plan, connectors: Sequence[tuple[str, str, Any]]) -> list[str]:
     """One warning per action whose activity type none of ``connectors`` ((name, crm, mapping) of each connector
     of the plan) reads. A mapping that cannot tell its types (no ``activity_types``) is taken to read every one."""
-    if not connectors or any(not hasattr(m, "activity_types") for _, _, m in connectors):
+    types = _types_read(connectors)
+    if types is None:
         return []
-    readable = set().union(*(m.activity_types() for _, _, m in connectors))
+    readable = frozenset().union(*types.values())
     names = ", ".join(f"{name} ({crm})" for name, crm, _ in connectors)
-    out = []
-    for action in plan.actions:
-        kind = action.activity_type
-        if kind in readable:
-            continue
-        fixes = "; ".join(f"{name}: {m.activity_type_fix(kind)}" for name, _, m in connectors)
-        out.append(f"action {action.id} counts {kind.value!r} activities, which none of the plan's connectors reads "
-                   f"({names}): it will stay at 0 whatever is done. To measure it: {fixes}; or count another "
-                   "activity")
-    return out
+    return [_warning(action, f"which none of the plan's connectors reads ({names})", connectors)
+            for action in plan.actions if action.activity_type not in readable]
 
 
 def unmeasured_for_owners(plan: Plan, connectors: Sequence[tuple[str, str, Any]],
@@ -47,10 +55,10 @@ def unmeasured_for_owners(plan: Plan, connectors: Sequence[tuple[str, str, Any]]
     a user of): a rep who is a HubSpot user only, with an action counting activities only the Salesforce mapping
     reads, stays at 0 (their records are in HubSpot). Actions whose owner is a user of no connector are left to
     the other warnings (an unknown owner)."""
-    if not connectors or any(not hasattr(m, "activity_types") for _, _, m in connectors):
+    types = _types_read(connectors)
+    if types is None:
         return []
-    types = {name: m.activity_types() for name, _, m in connectors}
-    readable = set().union(*types.values())
+    readable = frozenset().union(*types.values())
     out = []
     for action in plan.actions:
         kind, who = action.activity_type, action.who.lower()
@@ -58,10 +66,8 @@ def unmeasured_for_owners(plan: Plan, connectors: Sequence[tuple[str, str, Any]]
         if kind not in readable or not homes or any(kind in types[name] for name, _, _ in homes):
             continue
         where = ", ".join(f"{name} ({crm})" for name, crm, _ in homes)
-        fixes = "; ".join(f"{name}: {m.activity_type_fix(kind)}" for name, _, m in homes)
-        out.append(f"action {action.id} counts {kind.value!r} activities, but its owner {action.who} works only in "
-                   f"{where}, which does not read them: it will stay at 0 whatever is done. To measure it: {fixes}; "
-                   "or count another activity")
+        out.append(_warning(action, f"but its owner {action.who} works only in {where}, which does not read them",
+                            homes))
     return out
 
 

@@ -28,6 +28,7 @@ from connectors.base import (
     WriteChange,
     WriteResult,
 )
+from connectors.hubspot.mapping import default_mapping_path
 from connectors.retry import NO_WAIT, RetryPolicy, call_with_retry
 from pac_config.settings import load_settings
 from pac_core.plan import ActivityType, Plan
@@ -368,6 +369,23 @@ def sandbox_connectors(settings: Any, server: Any, sleeps: list[float] | None = 
         if provision:
             out[c.name].provision_schema()
     return out
+
+
+def sandbox_sync_clean(settings: Any, server: Any, **kw: Any) -> Any:
+    """``sandbox_sync``, asserting the run reported no error (the audits' portals sync cleanly)."""
+    result = sandbox_sync(settings, server, **kw)
+    assert not result.errors, result.errors
+    return result
+
+
+def hubspot_opted_in(tmp: Path, section: str) -> Path:
+    """The shipped HubSpot mapping with ``activities.<section>.enabled: true`` (e-mails, tasks: off by default)."""
+    text = default_mapping_path().read_text(encoding="utf-8")
+    off = f"  {section}:\n    enabled: false\n"
+    assert off in text
+    path = tmp / f"hubspot.{section}.yaml"
+    path.write_text(text.replace(off, f"  {section}:\n    enabled: true\n"), encoding="utf-8")
+    return path
 
 
 def sandbox_sync(settings: Any, server: Any, **kw: Any) -> Any:

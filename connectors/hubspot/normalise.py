@@ -241,7 +241,7 @@ def account_reader(m: HubSpotMapping, source: str) -> AccountReader:
         oid = obj["id"]
         name = (get(name_p) or "").strip()
         postal = ((get(postal_p) or "").strip() or None) if postal_p else None
-        country = _country(get(country_p) if country_p else None) or default_country
+        country = geography.account_country(get(country_p) if country_p else None, default_country)
         departement = region = None
         if postal and country in geography.FRENCH_GEOGRAPHY:
             departement, region = _french_place(postal)
@@ -273,18 +273,16 @@ def _french_place(postal: str) -> tuple[str | None, str | None]:
     return departement, geography.region_of_departement(departement)
 
 
-def _country(value: Any) -> str | None:
-    """A company's ISO 3166 alpha-2 country from the free-text property ("United States", "USA", "U.S." are US;
-    ``geography.country_code``), the text as typed when it names none, None when empty."""
-    s = str(value or "").strip()
-    if not s or geography.names_no_country(s):
-        return None
-    return geography.country_code(s) or s
-
-
 def _code(get: Callable[[str], Any], prop: str | None) -> str:
     """A property's value as an upper-case code: an outcome, a status, a direction ("" when unmapped or empty)."""
     return str(get(prop) or "").strip().upper() if prop else ""
+
+
+def _started(obj: dict[str, Any], *props: str | None) -> tuple[Callable[[str], Any], datetime | None]:
+    """An engagement's property getter, and its start: the first of ``props`` (start, then fallback) that holds an
+    instant."""
+    get = (obj.get("properties") or {}).get
+    return get, next((t for t in (parse_datetime(get(p)) for p in props if p) if t is not None), None)
 
 
 def _mapped(get: Callable[[str], Any], prop: str | None, table: Mapping[str, ActivityStatus],
@@ -305,9 +303,7 @@ def meeting_reader(m: HubSpotMapping, source: str) -> ActivityReader:
     no_start = f"meeting has no start time ({mm.start} and {mm.fallback_start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
-        p = obj.get("properties") or {}
-        get = p.get
-        start = parse_datetime(get(start_p)) or parse_datetime(get(fallback_p))
+        get, start = _started(obj, start_p, fallback_p)
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         kind = types.get((get(type_p) or "").strip(), default_type)
@@ -339,9 +335,7 @@ def call_reader(m: HubSpotMapping, source: str) -> ActivityReader:
     no_start = f"call has no start time ({cm.start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
-        p = obj.get("properties") or {}
-        get = p.get
-        start = parse_datetime(get(start_p))
+        get, start = _started(obj, start_p)
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         disposition = (get(disposition_p) or "").strip()
@@ -382,9 +376,7 @@ def email_reader(m: HubSpotMapping, source: str) -> ActivityReader:
     no_start = f"e-mail has no timestamp ({em.start} empty)"
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected:
-        p = obj.get("properties") or {}
-        get = p.get
-        start = parse_datetime(get(start_p))
+        get, start = _started(obj, start_p)
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         status, unmapped = _mapped(get, status_p, statuses, no_status, "e-mail status", "activities.emails.statuses")
@@ -421,11 +413,9 @@ def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
                                                        else " empty)")
 
     def read(obj: dict[str, Any], account_id: str | None) -> Activity | Rejected | None:
-        p = obj.get("properties") or {}
-        get = p.get
+        get, start = _started(obj, start_p, fallback_p)
         if get(KEY):
             return None
-        start = parse_datetime(get(start_p)) or (parse_datetime(get(fallback_p)) if fallback_p else None)
         if start is None:
             return Rejected(source, "activities", obj["id"], no_start)
         status, unmapped = _mapped(get, status_p, statuses, no_status, "task status", "activities.tasks.statuses")

@@ -27,8 +27,7 @@ from typing import Any
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import SalesforceMapping, field_list
 from pac_core.errors import GeographyError
-from pac_core.geography import FRENCH_GEOGRAPHY, departement_from_postal_code, names_no_country, region_of_departement
-from pac_core.geography import country_code as geography_country
+from pac_core.geography import FRENCH_GEOGRAPHY, account_country, departement_from_postal_code, region_of_departement
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
@@ -140,15 +139,6 @@ def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def country_code(value: Any, default: str | None) -> str | None:
-    """The account's ISO 3166 alpha-2 country (``geography.country_code``: "U.S.", "United States of America",
-    "USA" are US), the mapping's default when empty, the text as written (60 characters) when it names none."""
-    if value is None or not str(value).strip() or names_no_country(value):
-        return default
-    text = str(value).strip()
-    return geography_country(text) or text[:60]
-
-
 def _flag(value: Any) -> bool:
     """A checkbox as the API answers it: JSON true (REST), or "true" (a CSV cell of Bulk API 2.0 left as text)."""
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
@@ -225,7 +215,7 @@ class Normaliser:
             raise Malformed("account has no name")
         postal = first_of(r, a.postal_code)
         postal = str(postal).strip() if postal is not None else None
-        country = country_code(first_of(r, a.country), a.default_country)
+        country = account_country(first_of(r, a.country), a.default_country)
         departement = region = None
         if postal and country in FRENCH_GEOGRAPHY:
             departement, region = self._geography(str(r["Id"]), postal)

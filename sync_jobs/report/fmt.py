@@ -23,9 +23,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
 
-from pac_core.money import LOCALES, NBSP, digits, money
+from pac_core.money import LOCALES, NBSP, digits, money, percent
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.plan import Plan
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
@@ -98,11 +98,7 @@ class Formatter:
 
     def percent(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
-        if ratio is None:
-            return DASH
-        hundredths = half_up(ratio, decimals, percent=True)
-        sign = f"{NBSP}%" if self.lang == "fr" else "%"
-        return format_percent(hundredths.scaleb(-2), format=digits(decimals) + sign, locale=self.locale)
+        return DASH if ratio is None else percent(ratio, self.lang, decimals)
 
     def months(self, value: float | None) -> str:
         """``3 mois`` / ``1 month``, ``2.5 months``."""

@@ -22,7 +22,13 @@ from pac_core.records import Activity
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult
-from tests.fakes import audit_plan, one_connector_settings, sandbox_connectors, sandbox_sync
+from tests.fakes import (
+    audit_plan,
+    hubspot_opted_in,
+    one_connector_settings,
+    sandbox_connectors,
+    sandbox_sync_clean,
+)
 
 PLAN = audit_plan("Audit HS", "en", """\
   - id: A-1
@@ -105,8 +111,7 @@ class AuditPortal:
         self.settings = one_connector_settings(tmp, PLAN, "hs-audit", mapping or default_mapping_path(), "audit")
 
     def sync(self, *, full: bool = False) -> RunResult:
-        result: RunResult = sandbox_sync(self.settings, self.server, full=full)
-        assert not result.errors, result.errors
+        result: RunResult = sandbox_sync_clean(self.settings, self.server, full=full)
         return result
 
 
@@ -169,19 +174,10 @@ def test_pac_sync_prints_the_warning(audit: AuditPortal) -> None:
     assert [line for line in out.getvalue().splitlines() if line.startswith("warning: action A-4 counts 'email'")]
 
 
-def _emails_on(tmp: Path) -> Path:
-    """The shipped mapping with ``activities.emails.enabled: true``."""
-    text = default_mapping_path().read_text(encoding="utf-8")
-    assert "  emails:\n    enabled: false\n" in text
-    path = tmp / "hubspot.emails.yaml"
-    path.write_text(text.replace("  emails:\n    enabled: false\n", "  emails:\n    enabled: true\n"), encoding="utf-8")
-    return path
-
-
 def test_emails_opted_in_count_the_reps_sent_email(tmp_path: Path) -> None:
     """With ``activities.emails.enabled: true``: A-4 counts Julie's sent e-mail 4001, 1 / 5 (audit F3: before,
     0 / 5 and no request to emails); the reply 4002 is not searched (the direction filter), and no warning is left."""
-    portal = AuditPortal(tmp_path, mapping=_emails_on(tmp_path))
+    portal = AuditPortal(tmp_path, mapping=hubspot_opted_in(tmp_path, "emails"))
     try:
         result = portal.sync()
         requests = list(portal.api.requests)

@@ -16,7 +16,7 @@ from sandbox_crm.demo_org import build_demo_org
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
-from tests.integration.test_hs_tasks import tasks_on
+from tests.fakes import hubspot_opted_in
 
 DEMO = build_demo_org().for_crm("hubspot")
 START = datetime(2027, 5, 4, 9, tzinfo=UTC)
@@ -121,7 +121,7 @@ class TestDemoPortal:
         night costs the tasks' search page and archived list too, and nothing else: no properties read for the
         pac_key filter (only a fallback portal has pac's tasks), no schemas read beyond the first pull's."""
         _, server = portal
-        connector = sandbox_connector(server, mapping=tasks_on(tmp_path))
+        connector = sandbox_connector(server, mapping=hubspot_opted_in(tmp_path, "tasks"))
         acts = [a for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity)]
         mark = max(a.modified_at for a in acts) + timedelta(days=1)
         before = dict(connector.usage().by_endpoint)

@@ -36,7 +36,13 @@ from pac_core.records import Activity
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult
-from tests.fakes import audit_plan, one_connector_settings, sandbox_connectors, sandbox_sync
+from tests.fakes import (
+    audit_plan,
+    hubspot_opted_in,
+    one_connector_settings,
+    sandbox_connectors,
+    sandbox_sync_clean,
+)
 
 PLAN = audit_plan("Relances HS", "fr", """\
   - {id: A-1, axis: AX-RA, text: "Visiter 10 clients au T2", who: julie@audit.example,
@@ -47,15 +53,6 @@ PLAN = audit_plan("Relances HS", "fr", """\
 # the tasks' change stamps: an hour apart, 6001 the latest, so a no-change night's overlap (10 minutes before the
 # watermark) holds 6001 alone
 LATEST = datetime(2027, 6, 29, 12, tzinfo=UTC)
-
-
-def tasks_on(tmp: Path) -> Path:
-    """The shipped mapping with ``activities.tasks.enabled: true``."""
-    text = default_mapping_path().read_text(encoding="utf-8")
-    assert "  tasks:\n    enabled: false\n" in text
-    path = tmp / "hubspot.tasks.yaml"
-    path.write_text(text.replace("  tasks:\n    enabled: false\n", "  tasks:\n    enabled: true\n"), encoding="utf-8")
-    return path
 
 
 class TaskPortal:
@@ -98,12 +95,11 @@ class TaskPortal:
         task(6008, "2027-03-31T10:00:00.000Z", hs_task_completion_date="2027-06-02T15:00:00.000Z")
         task(6009, "")
         self.server = SandboxServer([api]).start()
-        mapping = tasks_on(tmp) if tasks else default_mapping_path()
+        mapping = hubspot_opted_in(tmp, "tasks") if tasks else default_mapping_path()
         self.settings = one_connector_settings(tmp, PLAN, "hs-julie", mapping, "relances")
 
     def sync(self, *, full: bool = False) -> RunResult:
-        result: RunResult = sandbox_sync(self.settings, self.server, full=full)
-        assert not result.errors, result.errors
+        result: RunResult = sandbox_sync_clean(self.settings, self.server, full=full)
         return result
 
     def activities(self) -> dict[str, Activity]:
