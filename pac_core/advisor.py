@@ -5,7 +5,8 @@ others that fired for it are kept in ``Recommendation.overruled`` with their own
 sees what was weighed and why it lost):
 
 1. **suspend**: a product of the axis loaded at or above ``suspend_load`` of its production capacity in the
-   current calendar quarter ((won + open quantity x ``committed_weight``) / capacity, capacity from the plan's
+   plan's current quarter (a calendar quarter, or the plan's own on a fiscal year from February or March) ((won
+   + open quantity x ``committed_weight``) / capacity, capacity from the plan's
    ``context`` or the settings), or a market **threat** declared on the axis or its segment;
 2. **drop**: ROI below ``drop_max_roi`` once ``drop_min_elapsed`` of the objective's period has elapsed, in
    favour of the best axis the advisor keeps (live, neither dropped nor suspended here, ROI not negative and

@@ -44,6 +44,7 @@ from pac_core.revenue import (
 from pac_core.revenue import measure as measure_revenue
 from pac_core.scope_eval import AccountKey, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
+from pac_core.snapshots import quarter_label, quarter_phase
 from pac_core.text import fold_value
 from pac_core.totals import with_totals
 from pac_core.window import Window
@@ -372,11 +373,11 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     segment_rows, plan_totals = with_totals(plan, segment_rows, axis_rows, axis_members, ledger, as_of=as_of, zone=zone,
                                             filters=filters, owner_email=indexes.emails)
 
-    quarter = _quarter_days(today)
-    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, quarter, settings.committed_weight,
-                                today)
+    phase = quarter_phase(plan.period)
+    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, _quarter_days(today, phase),
+                                settings.committed_weight, today)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
-                             quarter_label=f"{today.year}-Q{(today.month - 1) // 3 + 1}", today=today,
+                             quarter_label=quarter_label(today, phase), today=today,
                              context=advisor_context(plan, indexes.records, scopes, ledger, today, zone),
                              actions=action_rows)
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
@@ -640,10 +641,13 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
                                             visits, revenue, flt, owner_email))
 
 
-def _quarter_days(today: date) -> tuple[date, date]:
-    first_month = (today.month - 1) // 3 * 3 + 1
-    first = date(today.year, first_month, 1)
-    nxt = date(today.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)
+def _quarter_days(today: date, phase: int) -> tuple[date, date]:
+    """The first and last days of the plan's quarter holding ``today``: a calendar quarter, or on a fiscal year from
+    February or March (``phase`` 1 or 2, ``snapshots.quarter_phase``) the plan's own, February-April..."""
+    index = today.year * 12 + today.month - 1
+    index -= (index - phase) % 3
+    first = date(index // 12, index % 12 + 1, 1)
+    nxt = date((index + 3) // 12, (index + 3) % 12 + 1, 1)
     return first, nxt - timedelta(days=1)
 
 

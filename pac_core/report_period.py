@@ -115,9 +115,17 @@ def fiscal_quarter_of(label: str, start: date) -> tuple[int, int] | None:
     """Which quarter of which fiscal year a calendar quarter label (``2027-Q3``, a snapshot's or the advisor's) is,
     for fiscal years starting on ``start``'s day and month: ``(k, first year)``, (2, 2027) for ``2027-Q3`` on a
     year from 1 April (July-September is the second quarter of 2027-2028). None when the calendar quarters do
-    not fall on the fiscal year's quarters (a year from 1 February): that quarter is no fiscal quarter."""
-    year, quarter = int(label[:4]), int(label[-1])
-    offset = (year * 12 + 3 * quarter - 3) - (start.year * 12 + start.month - 1)
+    not fall on the fiscal year's quarters (a year from 1 February): that quarter is no fiscal quarter. A plan's
+    own quarter (``2027-05..2027-07``) is found by its first month."""
+    if ".." in label:
+        return _fiscal_quarter_at(int(label[:4]) * 12 + int(label[5:7]) - 1, start)
+    return _fiscal_quarter_at(int(label[:4]) * 12 + 3 * int(label[-1]) - 3, start)
+
+
+def _fiscal_quarter_at(month: int, start: date) -> tuple[int, int] | None:
+    """``(k, first year)`` of the fiscal quarter starting on month index ``month`` (year x 12 + month - 1), None
+    when no fiscal quarter starts that month."""
+    offset = month - (start.year * 12 + start.month - 1)
     if offset % 3:
         return None
     years, months = divmod(offset, 12)
@@ -125,10 +133,10 @@ def fiscal_quarter_of(label: str, start: date) -> tuple[int, int] | None:
 
 
 def quarter_phrase(plan: Plan, label: str, lang: str) -> str:
-    """A calendar quarter label (``2027-Q3``) as a sentence names it: as it is on a calendar plan; on a fiscal
-    plan by the plan's own quarters, as the report's header (« T2 de l'exercice 2027-2028 » / "Q2 of fiscal year
-    2027-2028"), or as a calendar quarter said so when it is none of them (« T3 civil 2027 » / "calendar Q3
-    2027")."""
+    """A quarter label (``2027-Q3``, or a plan's own ``2027-05..2027-07``) as a sentence names it: as it is on a
+    calendar plan; on a fiscal plan by the plan's own quarters, as the report's header (« T2 de l'exercice
+    2027-2028 » / "Q2 of fiscal year 2027-2028"), or as a calendar quarter said so when it is none of them (« T3
+    civil 2027 » / "calendar Q3 2027")."""
     start = fiscal_start(plan)
     if start is None:
         return label

@@ -194,6 +194,28 @@ class TestFiscalQuarter:
         assert "capacité au T2 de l'exercice 2027-2028 (seuil" in rec.summary
         assert "capacity in Q2 of fiscal year 2027-2028 (threshold" in rec.text("en")
 
+    def test_capacity_measured_over_the_plans_quarter_on_a_year_from_february(self) -> None:
+        """A plan from 1 February 2027: its second quarter is May-July, no calendar quarter. On 10 May the load is
+        measured over May-July, as the manager's capacity is planned: 50 won on 5 May + 90 open closing on 20 July
+        x 0.5 = 95 of 100, suspend; the 20 won on 20 April belong to the first quarter (February-April). Over the
+        calendar quarter (April-June) it was 20 + 50 = 70 %, no suspension, and the sentence said « T2 civil »."""
+        axes = (axis("AX-69", "SEG-69", budget="5000", products=("PX200",), name="Grands comptes du Rhône"),
+                axis("AX-38", "SEG-38", budget="5000", name="Relance Isère"))
+        may = Window(datetime(2027, 5, 1, tzinfo=PARIS), datetime(2027, 6, 1, tzinfo=PARIS), "mai")
+        p = plan(action(axis_id="AX-69", window=may), axes=axes, segments=SEGMENTS)
+        p = replace(p, period=Window(datetime(2027, 2, 1, tzinfo=PARIS), datetime(2028, 2, 1, tzinfo=PARIS), "FY"))
+        deals = [won("apr", "r1", "1000", date(2027, 4, 20), lines=(DealLine("PX200", Decimal("20")),)),
+                 won("may", "r1", "1000", date(2027, 5, 5), lines=(DealLine("PX200", Decimal("50")),)),
+                 won("jul", "r1", "1000", date(2027, 7, 20), stage=DealStage.OPEN,
+                     lines=(DealLine("PX200", Decimal("90")),))]
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=tuple(deals), users=USERS),
+                      as_of=datetime(2027, 5, 10, 10, tzinfo=PARIS), settings=CAPACITY)
+        [rec] = [r for r in ev.recommendations if r.rule is Rule.SUSPEND]
+        assert rec.evidence["quarter"] == "2027-05..2027-07"
+        assert rec.evidence["products"][0]["load"] == 0.95
+        assert "capacité au T2 de l'exercice 2027-2028 (seuil" in rec.summary
+        assert "capacity in Q2 of fiscal year 2027-2028 (threshold" in rec.text("en")
+
 
 def _suspended(until: date | None) -> AxisStatus:
     return AxisStatus(AxisState.SUSPENDED, reason="grève", until=until)
