@@ -350,6 +350,9 @@ _CELL: dict[str, Callable[[str], Any]] = {"boolean": lambda text: text == "true"
                                           "percent": _number(float)}
 
 
+_STANDARD_CHECKBOX = re.compile(r"Is[A-Z][A-Za-z0-9]*")   # IsDeleted, IsWon, IsPersonAccount: no __c, no _
+
+
 def bulk_row_shaper(header: list[str], types: Mapping[str, str], boolean_columns: frozenset[str] = frozenset()
                     ) -> Callable[[list[str]], dict[str, Any]]:
     """How a Bulk API 2.0 CSV row becomes a row shaped as REST answers it.
@@ -359,15 +362,17 @@ def bulk_row_shaper(header: list[str], types: Mapping[str, str], boolean_columns
       null, as REST answers a null lookup.
     * Cells are typed as REST's JSON is, by the object's describe (``types``: lower-case field name -> describe
       type): checkboxes become booleans, int fields ints, double, currency and percent fields floats. A column the
-      describe does not type (a relationship column's field, or no describe at hand) is a boolean when its field
-      name starts with ``Is`` or it is one of ``boolean_columns`` (the mapping's checkboxes), else text.
+      describe does not type (a relationship column's field, or no describe at hand) is a boolean when it is one
+      of ``boolean_columns`` (the mapping's checkboxes) or its field is named as Salesforce's standard checkboxes
+      are (``IsDeleted``, ``IsPersonAccount``: ``Is``, a capital, no ``__c``), else text: ``Istat_Code__c`` or
+      ``Island__c`` stay text, as REST answers them.
     * An empty cell is null.
     """
     plan: list[tuple[list[str], Callable[[str], Any] | None]] = []
     for column in header:
         path = column.split(".")
         kind = types.get(column.lower()) if len(path) == 1 else None
-        if kind is None and (path[-1].startswith("Is") or column in boolean_columns):
+        if kind is None and (_STANDARD_CHECKBOX.fullmatch(path[-1]) or column in boolean_columns):
             kind = "boolean"
         plan.append((path, _CELL.get(kind or "")))
     relations = sorted({path[0] for path, _ in plan if len(path) > 1})
