@@ -186,7 +186,10 @@ def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = 
     field the CRM lacks is most often a typo of)."""
     if isinstance(exc, QuotaExhausted):
         return RunStatus.QUOTA_STOPPED, (f"stopped before exceeding the configured share of the daily API "
-                                         f"allocation: {exc} (the next run resumes where this one stopped)")
+                                         f"allocation: {exc} (nothing was written and no watermark moved: the next "
+                                         f"run reads the same changes again, so run it once the CRM's rolling 24-hour "
+                                         f"allocation has room, or raise this connector's max_daily_share in "
+                                         f"{settings})")
     if isinstance(exc, SchemaError):
         where = f" ({', '.join(str(m) for m in mappings)})" if mappings else ""
         return RunStatus.BAD_INPUT, (f"CRM schema: {exc} (a field of the mapping{where}: `pac config check "

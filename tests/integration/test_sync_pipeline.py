@@ -114,6 +114,8 @@ class TestFailures:
         engine = open_store(settings.database())
         assert stopped.status == "quota_stopped"
         assert repo.watermarks(engine, "fake") == {} and "daily API allocation" in stopped.errors[0]
+        # what the operator reads is what happens: nothing written, the next run reads the same changes again
+        assert "nothing was written" in stopped.errors[0] and "reads the same changes again" in stopped.errors[0]
         crm.usage_.used = 0       # tomorrow: a new rolling allocation
         crm.usage_.limit = 100
         resumed = _sync(settings, crm)
