@@ -628,15 +628,9 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
     axes = [a for a in plan.axes
             if a.segment_id == segment_id and a.objective is not None and not axis_inactive(a, today)]
     objective = sum((a.objective.additional_revenue for a in axes if a.objective), ZERO) if axes else None
-    costs = [a.objective.cost for a in axes if a.objective and a.objective.cost is not None]
-    roi = None
-    if costs and objective:
-        margin = sum((a.objective.margin_rate * a.objective.additional_revenue for a in axes if a.objective),
-                     ZERO) / objective
-        roi = kpis.roi(revenue - baseline, margin, sum(costs, ZERO))
     trend = float(revenue / baseline - 1) if baseline > 0 else None
     return SegmentProgress(segment_id=segment_id, revenue=revenue, baseline=baseline, additional=revenue - baseline,
-                           objective=objective, roi=roi, trend=trend, period_baseline=period_baseline,
+                           objective=objective, roi=None, trend=trend, period_baseline=period_baseline,  # roi: totals
                            kpis=_scope_kpis(segment.scope, members, member_set, reference, days, scopes, ledger, book,
                                             visits, revenue, flt, owner_email))
 

@@ -11,8 +11,10 @@ counts a deal several times. Here, per group of axes (the whole plan, or one seg
 * **baseline**: likewise on the same days a year earlier; an axis with a fixed baseline (pro-rated by the
   elapsed share of its period, as for the axis) adds that figure, less the year-earlier revenue of its
   accounts that the other live axes already counted (never below zero);
-* **objective** and **cost**: sums over the live axes; **ROI** = (additional x margin - cost) / cost, the
-  margin being the live axes' margin rates weighted by their objectives.
+* **objective** and **cost**: sums over the live axes; **ROI** = (gross margin - cost) / cost, the gross
+  margin being each counted deal (or line) at the margin rate of the axis counting it (the mean of their rates
+  where several do), less the baseline's deals likewise, less each fixed baseline at its axis's rate: over
+  disjoint axes, the sum of each axis's additional revenue x its rate, as the axes' table reads.
 
 Pure: it reads the engine's won-deal ledger, the axes' account sets and their results.
 """
@@ -65,16 +67,25 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     measured = Units.empty(size)    # ledger positions of the year-earlier deals summed as baseline
     covered = Units.empty(size)     # year-earlier positions already accounted for (measured or in a fixed figure)
     fixed = ZERO
+    fixed_margin = ZERO             # each fixed figure's part x its axis's margin rate
+    this_year: list[tuple[Units, Decimal | None]] = []    # each axis's deals, with its margin rate
+    year_before: list[tuple[Units, Decimal | None]] = []
     # axes measured on the year before first, so a fixed baseline knows which of its deals are already counted
     for axis in sorted(live, key=_has_fixed_baseline):
         days = _days(plan, axis, as_of, zone)
         flt = filters.get(axis.id)
-        counted.merge(_positions(ledger, days, members[axis.id], flt, emails))
+        rate = axis.objective.margin_rate if axis.objective is not None else None
+        mine = _positions(ledger, days, members[axis.id], flt, emails)
+        counted.merge(mine)
+        this_year.append((mine, rate))
         earlier = _positions(ledger, baseline_range(days), members[axis.id], flt, emails)
+        year_before.append((earlier, rate))
         objective = axis.objective
         if objective is not None and objective.baseline is not None:
             share_of = prorated(objective.baseline, window_days(objective.period, zone), as_of, zone)
-            fixed += max(ZERO, share_of - earlier.common(covered).total(ledger))
+            part = max(ZERO, share_of - earlier.common(covered).total(ledger))
+            fixed += part
+            fixed_margin += part * objective.margin_rate
         else:
             measured.merge(earlier)
         covered.merge(earlier)
@@ -85,14 +96,10 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     target = sum((o.additional_revenue for o in objectives), ZERO) if objectives else None
     costs = [c for c in (results[a.id].cost for a in live) if c is not None]
     cost = sum(costs, ZERO) if costs else None
-    margin = ZERO
-    if target:
-        margin = sum((o.margin_rate * o.additional_revenue for o in objectives), ZERO) / target
-    elif objectives:
-        margin = sum((o.margin_rate for o in objectives), ZERO) / len(objectives)
+    gross = _margin(ledger, counted, this_year) - _margin(ledger, measured, year_before) - fixed_margin
     return PlanTotals(
         revenue=revenue, baseline=baseline, additional=additional, objective=target,
-        progress=kpis.ratio(additional, target), cost=cost, roi=kpis.roi(additional, margin, cost),
+        progress=kpis.ratio(additional, target), cost=cost, roi=kpis.roi(gross, Decimal(1), cost),
         axis_ids=tuple(a.id for a in live),
         left_out=tuple(a.id for a in axes if results[a.id].pace is Pace.INACTIVE),
         overlap=sum((results[a.id].additional for a in live), ZERO) - additional)
@@ -114,6 +121,41 @@ def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[
               for s in segments]
     return ranked, live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone, filters=filters,
                                owner_email=owner_email)
+
+
+def _margin(ledger: WonLedger, union: Units, parts: Sequence[tuple[Units, Decimal | None]]) -> Decimal:
+    """The gross margin on the amounts ``union`` counts: each deal (or counted line) at the margin rate of the axis
+    counting it, the mean of their rates where several do (axes with no objective have no rate and are left out
+    of the mean; a deal only they count brings no margin). Over disjoint axes it is exactly the sum of each axis's
+    additional revenue x its own rate, which is what the axes' table shows."""
+    rated = [(units, rate) for units, rate in parts if rate is not None]
+    if not rated:
+        return ZERO
+    # which rated axes count each position: one bit per axis, in words of 62 bits
+    keys = np.zeros((len(union.whole), (len(rated) + 61) // 62), dtype=np.int64)
+    for k, (units, _) in enumerate(rated):
+        touched = units.whole.copy()
+        touched[list(units.lines)] = True
+        keys[touched, k // 62] |= np.int64(1) << np.int64(k % 62)
+    counted = union.whole.copy()
+    counted[list(union.lines)] = True
+    rows = np.flatnonzero(counted & keys.any(axis=1))
+    if not len(rows):
+        return ZERO
+    patterns, group = np.unique(keys[rows], axis=0, return_inverse=True)
+    gross = ZERO
+    for g, pattern in enumerate(patterns.tolist()):
+        rates = [rate for k, (_, rate) in enumerate(rated) if pattern[k // 62] >> (k % 62) & 1]
+        mean = sum(rates, ZERO) / len(rates)
+        positions = rows[group.reshape(-1) == g]
+        whole = np.zeros(len(union.whole), dtype=bool)
+        whole[positions] = union.whole[positions]
+        amount = ledger.sum_at(whole)
+        for pos in positions[~union.whole[positions]].tolist():
+            deal_lines = ledger.deals[pos].lines
+            amount += sum((deal_lines[i].amount or ZERO for i in union.lines[pos]), ZERO) * ledger.rates[pos]
+        gross += amount * mean
+    return gross
 
 
 def _has_fixed_baseline(axis: Axis) -> bool:

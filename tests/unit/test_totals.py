@@ -16,6 +16,7 @@ from pac_core.snapshots import evaluation_from_payload, snapshot_payload
 from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
 
 RHONE = Segment("RHONE", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),)))
+ISERE = Segment("ISERE", "Isère", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("38",)),)))
 PHARMA = Segment("PHARMA", "Pharma", SegmentKind.VERTICAL, Scope((Condition("industry", "in", ("Pharmaceutique",)),)))
 BIG = Scope((Condition("annual_revenue", "gte", (50_000_000,), "grands comptes"),))
 SUSPENDED = AxisStatus(AxisState.SUSPENDED, reason="PX200 production full", until=date(2027, 9, 30))
@@ -82,6 +83,32 @@ class TestPlanTotals:
         totals = _evaluate(NEXT_YEAR, mx50_baseline="40000").plan
         assert totals is not None
         assert (totals.revenue, totals.baseline, totals.additional) == (180_000, 50_000, 130_000)
+
+    def test_roi_takes_each_axis_margin_on_what_that_axis_brought(self) -> None:
+        """Disjoint axes, margins 30 % and 50 %, reaching their objectives unevenly (audit E F1): Rhône brings
+        150,000 - 30,000 = 120,000 at 30 % = 36,000, Isère 30,000 at 50 % = 15,000; 51,000 of margin for 20,000 of
+        cost: ROI (51,000 - 20,000) / 20,000 = 155 %, what the axes' table adds up to. Weighting the rates by the
+        objectives (100,000 and 300,000) gave 45 % on 150,000: 237.5 %."""
+        p = plan(action(axis_id="AX-RA"), axes=(axis("AX-RA", "RHONE", additional="100000", margin="0.3"),
+                                               axis("AX-38", "ISERE", additional="300000", margin="0.5")),
+                 segments=(RHONE, ISERE))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=AUGUST)
+        assert ev.plan is not None
+        assert (ev.axis("AX-RA").additional, ev.axis("AX-38").additional) == (120_000, 30_000)
+        assert ev.plan.roi == pytest.approx(1.55)
+        by_axes = (120_000 * 0.3 + 30_000 * 0.5 - 20_000) / 20_000
+        assert ev.plan.roi == pytest.approx(by_axes)
+
+    def test_a_deal_two_axes_count_takes_the_mean_of_their_margins(self) -> None:
+        """Rhône (30 %) and Rhône's big accounts (50 %) both count big-pharma: its deals at 40 %, small-chem's at
+        30 %: (100,000 x 0.4 + 50,000 x 0.3) - (20,000 x 0.4 + 10,000 x 0.3) = 44,000 for 20,000 of cost: ROI
+        120 %, the plan's and the Rhône segment's."""
+        p = plan(action(axis_id="AX-RA"), axes=(axis("AX-RA", "RHONE", margin="0.3"),
+                                               axis("AX-RA-BIG", "RHONE", scope=BIG, margin="0.5")),
+                 segments=(RHONE,))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=AUGUST)
+        assert ev.plan is not None and ev.plan.roi == pytest.approx(1.2)
+        assert ev.segments[0].roi == pytest.approx(1.2)
 
     def test_fixed_baseline_is_pro_rated_like_the_axis(self) -> None:
         """On 31 August a lone fixed-baseline axis gives the plan its own pro-rated baseline."""
