@@ -39,7 +39,7 @@ from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
-from connectors.salesforce.mapping import SalesforceMapping, label_notes, load_mapping
+from connectors.salesforce.mapping import SalesforceMapping, label_notes, load_mapping, person_account_notes
 from connectors.salesforce.normalise import Normaliser
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, objects_of
@@ -176,12 +176,28 @@ class SalesforceConnector:
     def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
         """What ``pac config check --online`` says besides problems: the picklists plan scopes test, read as their
         labels in the integration user's language, and the plans' scope values (``plan_values``: scope field ->
-        (where, value)) that are a picklist entry's API name or match no label (``mapping.label_notes``); in a
-        multi-currency org, which exchange rates will convert the amounts (the org's, dated or not, or none)."""
+        (where, value)) that are a picklist entry's API name or match no label (``mapping.label_notes``); on an org
+        with Person Accounts, a warning when the mapping reads no person address field, with how many person accounts
+        it places nowhere (``mapping.person_account_notes``); in a multi-currency org, which exchange rates will
+        convert the amounts (the org's, dated or not, or none)."""
         notes = label_notes(self.mapping, self, self.reader.labelled(), plan_values)
+        notes += person_account_notes(self.mapping, self, self.unplaced_person_accounts)
         if self.mapping.multi_currency():
             notes.append(f"currency: {self.org_rates().summary()}")
         return notes
+
+    def unplaced_person_accounts(self, postal_fields: Sequence[str]) -> int | None:
+        """How many person accounts hold a ``PersonMailingPostalCode`` and none of ``postal_fields`` (what the mapping
+        reads): those it places in no département. One ``COUNT()`` query, made by the online check only; None when
+        it cannot be read."""
+        empty = " AND ".join(f"{name} = null" for name in postal_fields)
+        soql = ("SELECT COUNT() FROM Account WHERE IsPersonAccount = true AND PersonMailingPostalCode != null"  # noqa: S608
+                f" AND {empty}")
+        try:
+            return self.client.count(soql)
+        except ConnectorError as exc:
+            log.info("salesforce.person_accounts count unavailable: %s", exc)
+            return None
 
     def user_language(self) -> str | None:
         """The integration user's language (``User.LanguageLocaleKey``: ``fr``, ``en_US``), which decides the labels

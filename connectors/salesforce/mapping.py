@@ -537,6 +537,53 @@ def label_notes(mapping: SalesforceMapping, sf: LabelFacts, labelled: frozenset[
     return notes
 
 
+# The person's own address of a person account, which Salesforce adds to Account only when Person Accounts are enabled
+# (with IsPersonAccount): what ``accounts.postal_code`` and ``accounts.country`` list after the Billing field
+PERSON_ADDRESS = {"postal_code": "PersonMailingPostalCode", "country": "PersonMailingCountry"}
+
+
+def _reads_person_field(fields: list[str]) -> bool:
+    """Whether one of ``fields`` is a person account's own: a ``Person*`` field, or a contact field Salesforce shows on
+    Account (``*__pc``): a mapping naming one chose where person accounts keep their address."""
+    return any(f.lower().startswith("person") or f.lower().endswith("__pc") for f in fields)
+
+
+def person_account_notes(mapping: SalesforceMapping, sf: Describes,
+                         unplaced: Callable[[list[str]], int | None] | None = None) -> list[str]:
+    """A warning of ``pac config check --online`` (exit code unchanged) when Account's describe shows Person Accounts
+    (``IsPersonAccount``, ``PersonMailingPostalCode``) and ``accounts.postal_code`` or ``accounts.country`` lists no
+    person field: a person account usually keeps its address in the person's mailing address, so read through the
+    Billing fields alone it lands in no département and no région, silently (docs/salesforce.md, *Person
+    Accounts*). ``unplaced`` (the postal code fields read) says how many person accounts hold a
+    ``PersonMailingPostalCode`` and none of them (None: unknown)."""
+    fields = sf.describe_fields("Account") or {}
+    if "ispersonaccount" not in fields and PERSON_ADDRESS["postal_code"].lower() not in fields:
+        return []
+    a = mapping.accounts
+    missing = {key: listed for key in PERSON_ADDRESS if (listed := field_list(getattr(a, key)))
+               and not _reads_person_field(listed)}
+    if not missing:
+        return []
+    keys = ", ".join(f"accounts.{key}" for key in missing)
+    read = ", ".join(f for listed in missing.values() for f in listed)
+    # a country read as its ISO code (BillingCountryCode, State and Country picklists) has the person's code beside it
+    person = {key: PERSON_ADDRESS[key] + ("Code" if key == "country" and any(f.endswith("CountryCode") for f in listed)
+                                          else "") for key, listed in missing.items()}
+    fixes = " and ".join(f"{key}: [{', '.join([*listed, person[key]])}]" for key, listed in missing.items())
+    hidden = [person[key] for key in missing if person[key].lower() not in fields]
+    count = unplaced(missing["postal_code"]) if unplaced is not None and "postal_code" in missing \
+        and not hidden else None
+    found = ("" if count is None else
+             f"; {count} person account{' has' if count == 1 else 's have'} a PersonMailingPostalCode and no "
+             f"{' nor '.join(missing['postal_code'])} today")
+    grant = f"grant the integration user read access to {', '.join(hidden)}, then " if hidden else ""
+    lost = ("falls outside every département and région scope, silently" if "postal_code" in missing else
+            f"is taken to be in default_country ({a.default_country})" if a.default_country else "has no country")
+    return [f"warning: {keys}: the org has Person Accounts (Account.IsPersonAccount) and the mapping reads {read} "
+            f"only: a person account whose address is the person's mailing address (PersonMailing*) {lost}{found}. "
+            f"Fix: {grant}write {fixes} (the first non-empty value wins; docs/salesforce.md, Person Accounts)"]
+
+
 def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                          path: str | Path | Document | None = None) -> list[Problem]:
     """Problems only the org can reveal, from ``describe()``: missing fields, wrong types, unknown picklist

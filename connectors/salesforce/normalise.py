@@ -3,7 +3,8 @@
 Business rules: an activity's type is the first mapping rule it matches (None when none); Events
 are timed by ``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted;
 Tasks by their ``ActivityDate`` as ``day`` (the date the rep gave, what Salesforce's reports and timeline
-show), else ``CompletedDateTime``; a deal is won per the mapping
+show), else ``CompletedDateTime``; an undated row is rejected only when it is a completed activity of a mapped
+type (an open to-do with no due date is no plan activity, left out); a deal is won per the mapping
 (``IsWon`` or listed stages), lost when closed and not won, else open; amounts are Decimal in the
 deal's currency (``currency_field`` or the org's), or, in a multi-currency org whose rates the connector read
 (``currency``), in its corporate currency: deals and lines at the rate of the CloseDate, an account's annual revenue
@@ -258,7 +259,8 @@ class Normaliser:
     # -- activities --------------------------------------------------------------------------------
     def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected | None:
         """The row as an activity; None when it is not a visit report of its own (``not_a_report``, counted in
-        ``skipped``)."""
+        ``skipped``). A row with no date (an open Task with no due date, a to-do) is rejected only when it is a
+        completed activity of a mapped type; any other comes back deleted, counted in ``skipped`` as ``undated``."""
         why = not_a_report(obj, r)
         if why is not None:
             self.skipped[why] += 1
@@ -292,13 +294,21 @@ class Normaliser:
         else:   # a Task's date is the one the rep gave (a call logged on Monday for Friday is Friday's)
             day = sf_date(r.get("ActivityDate"))
             start = None if day else sf_datetime(r.get("CompletedDateTime"))
-        if start is None and day is None and not r.get("IsDeleted"):
-            raise Malformed(f"{obj} has no date (ActivityDateTime, ActivityDate)")
-        account = _account_of(r)
+        status, modified = self._status(obj, r), sf_datetime(r.get("SystemModstamp"))
+        deleted = bool(r.get("IsDeleted"))
+        if start is None and day is None and not deleted:
+            if kind is not None and status is ActivityStatus.COMPLETED:
+                # a call or visit done, with no date to count it on: the CRM's record needs fixing
+                raise Malformed(f"{obj} has no date (ActivityDateTime, ActivityDate)")
+            # an open to-do with no due date, or a row matching no rule: no plan activity, and it cannot be counted
+            # in any window. Left out (counted in ``skipped``) as a deleted activity, which replaces the dated
+            # version a store may hold (a call reopened and its due date cleared stops counting)
+            self.skipped["undated"] += 1
+            deleted = True
         return Activity(
-            id=str(r["Id"]), source=self.source, type=kind, owner_id=r.get("OwnerId"), account_id=account,
-            start=start, status=self._status(obj, r), subject=str(r.get("Subject") or ""), day=day,
-            deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))
+            id=str(r["Id"]), source=self.source, type=kind, owner_id=r.get("OwnerId"), account_id=_account_of(r),
+            start=start, status=status, subject=str(r.get("Subject") or ""), day=day,
+            deleted=deleted, modified_at=modified)
 
     def _status(self, obj: str, r: dict[str, Any]) -> ActivityStatus:
         st = self.m.activities.status.get(obj)  # type: ignore[call-overload]

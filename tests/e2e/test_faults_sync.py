@@ -113,11 +113,12 @@ class TestPartialBatch:
 
 class TestMalformedRecord:
     def test_malformed_record_is_skipped_and_reported(self, crm, settings) -> None:
-        """An event with no date is rejected by the connector, stored with its reason; the run goes on."""
+        """A customer visit (a mapped type, filed: completed) with no date is rejected by the connector, stored with
+        its reason; the run goes on. (An undated row that is no plan activity, untyped or open, is left out.)"""
         sf = crm.api("salesforce")
         owner = sf.find("User")[0]["Id"]
-        bad = sf.create("Event", Subject="Visite sans date", OwnerId=owner, ActivityDateTime=None,
-                        IsAllDayEvent=False, ActivityDate=None)
+        bad = sf.create("Event", Subject="Visite sans date", Type="Visite client", OwnerId=owner,
+                        ActivityDateTime=None, IsAllDayEvent=False, ActivityDate=None)
         result = _sync(settings, crm)
         engine = open_store(settings.database())
         rejected = {r.id: r.reason for r in repo.rejections(engine, result.run_id)}

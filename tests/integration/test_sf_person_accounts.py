@@ -117,3 +117,58 @@ class TestPersonAccountsOverHttp:
         assert problems["accounts.postal_code[1]"].fix == "write PersonMailingPostalCode"
         assert "is a boolean field" in problems["accounts.country[1]"].message
         assert (problems["accounts.postal_code[1]"].line, problems["accounts.country[1]"].line) == (12, 13)
+
+
+def _person_notes(server: SandboxServer, mapping: Path) -> tuple[list[str], list[str]]:
+    """What `pac config check MAPPING --online` says of ``mapping`` on the org: its problems on ``accounts.*`` (they
+    exit 2) and its notes mentioning Person Accounts (printed, exit 0)."""
+    connector = build("sf", mapping, sandbox_env(server), policy=NO_WAIT)
+    try:
+        problems = [p.path for p in check_mapping_online(load_mapping(mapping), connector)
+                    if p.path.startswith("accounts.")]
+        return problems, [n for n in connector.online_notes() if "Person" in n]
+    finally:
+        connector.close()
+
+
+class TestOnlineWarning:
+    def test_the_shipped_mapping_on_an_org_with_person_accounts_is_warned_with_the_fix(self, server: SandboxServer
+                                                                                       ) -> None:
+        """An org with Person Accounts: a business account (BillingPostalCode 69001), a person account with only
+        PersonMailingPostalCode 69003 (read with the shipped mapping: no département, no région) and one with both.
+        The online check stays clean (exit code unchanged) and warns once, naming both keys, the one person account
+        left outside every scope, and the lists to write. Seen failing on the old code: no note at all."""
+        api: SalesforceApi = server.api("salesforce")
+        _person_accounts(api)
+        owner = api.integration_user
+        api.create("Account", Name="Lyon SARL", BillingPostalCode="69001", OwnerId=owner, IsPersonAccount=False)
+        api.create("Account", Name="Jean Dupont", PersonMailingPostalCode="69003", PersonMailingCountry="France",
+                   OwnerId=owner, IsPersonAccount=True)
+        api.create("Account", Name="Marie Curie", BillingPostalCode="75005", PersonMailingPostalCode="69003",
+                   OwnerId=owner, IsPersonAccount=True)
+        problems, notes = _person_notes(server, default_mapping_path())
+        assert problems == []
+        assert notes == [
+            "warning: accounts.postal_code, accounts.country: the org has Person Accounts (Account.IsPersonAccount) "
+            "and the mapping reads BillingPostalCode, BillingCountry only: a person account whose address is the "
+            "person's mailing address (PersonMailing*) falls outside every département and région scope, silently; "
+            "1 person account has a PersonMailingPostalCode and no BillingPostalCode today. Fix: write postal_code: "
+            "[BillingPostalCode, PersonMailingPostalCode] and country: [BillingCountry, PersonMailingCountry] (the "
+            "first non-empty value wins; docs/salesforce.md, Person Accounts)"]
+
+    def test_a_mapping_listing_the_person_fields_is_not_warned(self, server: SandboxServer, tmp_path: Path) -> None:
+        """Both keys listing their PersonMailing field: no warning; the country alone missing it: a warning for
+        ``accounts.country`` only (a person account's country is read as default_country), with its fix."""
+        _person_accounts(server.api("salesforce"))
+        assert _person_notes(server, _mapping(tmp_path)) == ([], [])
+        country = _mapping(tmp_path, "  postal_code: [BillingPostalCode, PersonMailingPostalCode]\n"
+                                     "  country: BillingCountry")
+        [note] = _person_notes(server, country)[1]
+        assert note.startswith("warning: accounts.country: the org has Person Accounts (Account.IsPersonAccount) and "
+                               "the mapping reads BillingCountry only: a person account whose address is the person's "
+                               "mailing address (PersonMailing*) is taken to be in default_country (FR). Fix: write "
+                               "country: [BillingCountry, PersonMailingCountry]"), note
+
+    def test_an_org_without_person_accounts_is_not_warned(self, server: SandboxServer) -> None:
+        """The shipped mapping on a standard org (no IsPersonAccount): no note about Person Accounts."""
+        assert _person_notes(server, default_mapping_path()) == ([], [])

@@ -120,6 +120,27 @@ class TestActivities:
         out = n.activity("Event", _event(ActivityDateTime=None, StartDateTime=None))
         assert isinstance(out, Rejected) and "no date" in out.reason
 
+    def test_an_undated_row_is_rejected_only_when_a_completed_activity_of_a_mapped_type(self) -> None:
+        """Task.ActivityDate is nillable ("New Task" leaves Due Date blank) and CompletedDateTime is set only once the
+        task is closed. With the shipped mapping: an open to-do (TaskSubtype Task, Not Started), an open call, a
+        deferred call and a completed to-do, none dated, are no activity to count: each comes back deleted (it
+        replaces a dated version the store may hold) and counted under 'undated'. A completed call with no date is
+        rejected. Seen failing on the old code: all five rejected 'Task has no date'."""
+        n, _ = _normaliser("salesforce.default.yaml")
+        base = {"IsDeleted": False, "ActivityDate": None, "CompletedDateTime": None, "AccountId": "0011",
+                "OwnerId": "0051", "SystemModstamp": STAMP}
+        rows = {"todo": ("Task", "Not Started"), "open_call": ("Call", "Not Started"), "deferred": ("Call", "Deferred"),
+                "done_todo": ("Task", "Completed"), "done_call": ("Call", "Completed")}
+        out = {name: n.activity("Task", {**base, "Id": name, "TaskSubtype": subtype, "Status": status})
+               for name, (subtype, status) in rows.items()}
+        left_out = [out.pop(name) for name in ("todo", "open_call", "deferred", "done_todo")]
+        assert [(a.id, a.deleted, a.day, a.start) for a in left_out if isinstance(a, Activity)] == [
+            ("todo", True, None, None), ("open_call", True, None, None), ("deferred", True, None, None),
+            ("done_todo", True, None, None)]
+        assert n.skipped == {"undated": 4}
+        rejected = out["done_call"]
+        assert isinstance(rejected, Rejected) and rejected.reason == "Task has no date (ActivityDateTime, ActivityDate)"
+
     def test_garbled_datetime_is_rejected(self) -> None:
         """An unreadable datetime becomes a Rejected with the value in the reason."""
         n, _ = _normaliser()

@@ -10,7 +10,13 @@ import pytest
 
 from connectors.base import ObjectKind
 from connectors.salesforce.connector import build
-from connectors.salesforce.mapping import SalesforceMapping, check_mapping_offline, default_mapping_path, load_mapping
+from connectors.salesforce.mapping import (
+    SalesforceMapping,
+    check_mapping_offline,
+    default_mapping_path,
+    load_mapping,
+    person_account_notes,
+)
 from connectors.salesforce.normalise import Normaliser
 from pac_config.planfile import load_plan_text
 from pac_core.engine import evaluate
@@ -162,3 +168,42 @@ class TestListErrors:
         m = load_mapping(SHIPPED)
         assert (m.accounts.postal_code, m.accounts.country) == ("BillingPostalCode", "BillingCountry")
         assert "[BillingPostalCode, PersonMailingPostalCode]" in SHIPPED.read_text(encoding="utf-8")
+
+
+class _Org:
+    """Account's describe as an org with Person Accounts answers it: the Billing fields, IsPersonAccount and the
+    person fields the integration user may read (``person``)."""
+
+    def __init__(self, *person: str) -> None:
+        names = ("Name", "BillingPostalCode", "BillingCountry", "BillingCountryCode", "IsPersonAccount", *person)
+        self.fields = {n.lower(): {"name": n, "type": "boolean" if n.startswith("Is") else "string"} for n in names}
+
+    def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None:
+        return self.fields if sobject == "Account" else None
+
+
+class TestPersonAccountWarning:
+    def test_hidden_person_fields_say_to_grant_them_and_count_nothing(self, tmp_path: Path) -> None:
+        """IsPersonAccount shown but PersonMailingPostalCode hidden from the integration user (field-level security):
+        the fix grants it first, and no count is asked (the query would fail on the hidden field)."""
+        asked: list[list[str]] = []
+        [note] = person_account_notes(load_mapping(SHIPPED), _Org(), lambda listed: asked.append(listed) or 0)
+        assert asked == [] and "Fix: grant the integration user read access to PersonMailingPostalCode, " \
+            "PersonMailingCountry, then write postal_code: [BillingPostalCode, PersonMailingPostalCode]" in note
+
+    def test_a_country_code_is_completed_by_the_persons_code(self, tmp_path: Path) -> None:
+        """``country: BillingCountryCode`` (State and Country picklists): the fix lists PersonMailingCountryCode."""
+        path = _mapping_file(tmp_path, "  postal_code: [BillingPostalCode, PersonMailingPostalCode]\n"
+                                       "  country: BillingCountryCode")
+        org = _Org("PersonMailingPostalCode", "PersonMailingCountryCode")
+        [note] = person_account_notes(load_mapping(path), org)
+        assert note.startswith("warning: accounts.country: ") and \
+            note.endswith("Fix: write country: [BillingCountryCode, PersonMailingCountryCode] (the first non-empty "
+                          "value wins; docs/salesforce.md, Person Accounts)")
+
+    def test_a_person_contact_field_is_a_choice_made(self, tmp_path: Path) -> None:
+        """A mapping reading a contact field Salesforce shows on person accounts (``Code_Postal__pc``) and a
+        ``Person*`` country chose where person accounts keep their address: no warning."""
+        path = _mapping_file(tmp_path, "  postal_code: [BillingPostalCode, Code_Postal__pc]\n"
+                                       "  country: [BillingCountry, PersonOtherCountry]")
+        assert person_account_notes(load_mapping(path), _Org("PersonMailingPostalCode")) == []

@@ -1,0 +1,113 @@
+"""Tasks with no date, through the real pipeline over the sandbox org (simple-salesforce, the shipped mapping): an
+open to-do with no due date is an ordinary Salesforce record (``Task.ActivityDate`` is nillable, "New Task" leaves Due
+Date blank, ``CompletedDateTime`` is set only when the task is closed), no plan activity, and never a rejection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from connectors.salesforce.connector import build
+from connectors.salesforce.mapping import default_mapping_path
+from pac_config.settings import load_settings
+from sandbox_crm.run import sandbox_env
+from sandbox_crm.salesforce import SalesforceApi
+from sandbox_crm.server import SandboxServer
+from sync_jobs import pipeline
+from sync_jobs.run_context import RunResult
+from sync_jobs.store import open_store
+from sync_jobs.store.records import load_records
+from tests.fakes import SMALL_PLAN, Clock, write_settings
+from tests.integration.sf_runs import NO_WAIT
+
+# SMALL_PLAN with one more action: Julie calls one customer in May (the clock of the runs is 20 May 2027)
+CALL_PLAN = SMALL_PLAN + """\
+  - id: A-03
+    axis: AX-1
+    text: "Call 1 customer in May"
+    who: julie@example.com
+    what: {activity: call, count: 1}
+    when: "May 2027"
+"""
+
+
+class Org:
+    """An org with Julie and one account in Lyon; ``sync()`` runs the real pipeline (real evaluator) once."""
+
+    def __init__(self, server: SandboxServer, tmp_path: Path, database_url: str) -> None:
+        self.server, self.api = server, server.api("salesforce")
+        self.settings = load_settings(write_settings(tmp_path, database_url, connectors=(("sf-main", "salesforce"),),
+                                                     plan_text=CALL_PLAN), env={})
+        self.clock = Clock()
+        self.owner = self.api.create("User", Username="julie@example.com", Email="julie@example.com", LastName="M",
+                                     Name="Julie M", IsActive=True)
+        self.account = self.api.create("Account", Name="Lyon SARL", BillingPostalCode="69001", OwnerId=self.owner)
+
+    def task(self, subject: str, subtype: str, status: str, day: date | None = None) -> str:
+        return self.api.create("Task", Subject=subject, TaskSubtype=subtype, Status=status, WhatId=self.account,
+                               OwnerId=self.owner, ActivityDate=day)
+
+    def sync(self) -> RunResult:
+        connector = build("sf-main", default_mapping_path(), sandbox_env(self.server), policy=NO_WAIT)
+        connector.provision_schema()
+        try:
+            result = pipeline.run_sync(None, self.settings, connectors={"sf-main": connector}, clock=self.clock)
+        finally:
+            connector.close()
+        self.clock.advance(hours=1)
+        return result
+
+
+@pytest.fixture
+def org(tmp_path: Path, database_url: str) -> Iterator[Org]:
+    with SandboxServer([SalesforceApi(None, multi_currency=False)]) as srv:
+        yield Org(srv, tmp_path, database_url)
+
+
+def _done(result: RunResult, action: str) -> int:
+    assert result.evaluation is not None
+    return result.evaluation.action(action).done
+
+
+class TestUndatedTasks:
+    def test_open_tasks_with_no_due_date_leave_the_night_ok(self, org: Org) -> None:
+        """A night after a to-do ('Envoyer la plaquette', TaskSubtype Task, Not Started) and a planned call (Call,
+        Not Started), both with no due date, were added: status ok, 0 rejected, the logged call still counted. Seen
+        failing on the old code: partial, both rejected 'Task has no date (ActivityDateTime, ActivityDate)'."""
+        org.task("Appel Lyon SARL", "Call", "Completed", date(2027, 5, 4))
+        first = org.sync()
+        assert (first.status, first.rejections, _done(first, "A-03")) == ("ok", [], 1)
+        org.task("Envoyer la plaquette", "Task", "Not Started")
+        org.task("Rappeler Lyon SARL", "Call", "Not Started")
+        second = org.sync()
+        assert (second.status, second.rejections, second.new_rejections) == ("ok", [], [])
+        assert second.counts["activities"].get("rejected", 0) == 0 and _done(second, "A-03") == 1
+
+    def test_a_completed_call_with_no_date_is_still_rejected(self, org: Org) -> None:
+        """A completed call with neither a due date nor a completion instant is a call that cannot be counted on any
+        day: the record needs fixing in the CRM, so it stays a rejection and the night is partial."""
+        org.sync()
+        bad = org.task("Appel sans date", "Call", "Completed")
+        result = org.sync()
+        assert result.status == "partial"
+        assert [(r.object, r.id, r.reason) for r in result.rejections] == [
+            ("activities", bad, "Task has no date (ActivityDateTime, ActivityDate)")]
+
+    def test_a_call_reopened_with_its_due_date_cleared_stops_counting(self, org: Org) -> None:
+        """A completed call of 4 May counts for A-03; the rep reopens it (Not Started) and clears its due date: the
+        stored call is replaced by the undated row, left out as deleted, so A-03 is 0 of 1 and the night ok. Seen
+        failing on the old code: the new version was rejected, the stored completed call kept counting (1 of 1)."""
+        call = org.task("Appel Lyon SARL", "Call", "Completed", date(2027, 5, 4))
+        assert _done(org.sync(), "A-03") == 1
+        org.api.edit("Task", call, Status="Not Started", ActivityDate=None)
+        result = org.sync()
+        assert (result.status, result.rejections, _done(result, "A-03")) == ("ok", [], 0)
+        engine = open_store(org.settings.database())
+        try:
+            [stored] = [a for a in load_records(engine, ["sf-main"]).activities if a.id == call]
+        finally:
+            engine.dispose()
+        assert (stored.deleted, stored.day, stored.start) == (True, None, None)
