@@ -4,14 +4,15 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 
 * incremental pulls read what changed at or after ``since - overlap_minutes`` (``hs_lastmodifieddate``);
 * activities (meetings, calls, and e-mails and tasks when the mapping reads them) and deals are linked to a company
-  through associations v4 read in batches of 1,000; with several companies the **primary** association wins
-  (recognised by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the smallest company id;
-  an engagement with no company takes the primary company of its contacts (engagement -> contacts, then
-  contacts -> companies of type 1: two more association reads per 1,000 such engagements, none when every
-  engagement has a company; contacts with different primary companies: the smallest id); an engagement linked to
-  contacts none of which has a primary company is rejected, naming them ("associated with contact N only:
-  associate it with a company"); a record with neither company nor contact is kept with no account (the engine
-  reports it);
+  through associations v4 read in batches of 1,000; a deal with several companies counts for its **primary**
+  association (recognised by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the smallest
+  company id; an engagement (no primary company in HubSpot) with several counts for the one that is the primary
+  company of one of its contacts, else the smallest id; an engagement with no company takes the primary company of
+  its contacts (engagement -> contacts, then contacts -> companies of type 1: two more association reads per 1,000
+  engagements with no company or several, none when each has one; contacts with different primary companies: the
+  smallest id); an engagement linked to contacts none of which has a primary company is rejected, naming them
+  ("associated with contact N only: associate it with a company"); a record with neither company nor contact is
+  kept with no account (the engine reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
@@ -92,9 +93,10 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 6   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+READING_RULES = 7   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
 #                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
-#                     6: an engagement with no company takes its contacts' primary company, a call's direction is read
+#                     6: an engagement with no company takes its contacts' primary company, a call's direction is read;
+#                     7: an engagement with several companies counts for its contacts' primary company among them
 
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
 # dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
@@ -408,29 +410,40 @@ class HubSpotConnector:
         """Record id -> its company (``choose_company``), for an object linked to companies; the raw associations
         (several objects per record) are dropped here instead of living as long as the records.
 
+        An engagement (``spec.engagement``: HubSpot defines no primary company for meetings, calls, e-mails and
+        tasks) linked to several companies counts for the one that is the primary company of one of its contacts
+        (the person met belongs there), the smallest id among several such, else the smallest of its companies.
         An engagement with no company (``spec.contacts``) takes the primary company of its contacts: meetings or
         calls created by calendar sync, an integration or the API often carry only the contact, and HubSpot shows
-        them on that contact's timeline alone. Two more association reads per 1,000 such engagements (the
-        engagements' contacts, then those contacts' companies), none when every engagement has a company. Contacts
-        with different primary companies: the smallest id, as for several companies. An engagement whose contacts
-        have no primary company is rejected, naming them (``Companies.checked``)."""
+        them on that contact's timeline alone. Both cost two more association reads per 1,000 such engagements (the
+        engagements' contacts, then those contacts' companies), none when every engagement has exactly one company.
+        Contacts with different primary companies: the smallest id, as for several companies. An engagement whose
+        contacts have no primary company is rejected, naming them (``Companies.checked``)."""
         if not spec.company:
             return NO_COMPANIES
-        found: dict[str, str | None] = {
-            str(i): choose_company(tos)
-            for i, tos in read_associations(self.transport, spec.object_type, "companies", ids).items()}
+        links = read_associations(self.transport, spec.object_type, "companies", ids)
+        found: dict[str, str | None] = {str(i): choose_company(tos) for i, tos in links.items()}
+        several = [str(i) for i, tos in links.items() if len(tos) > 1] if spec.engagement else []
         orphans = [str(i) for i in ids if found.get(str(i)) is None] if spec.contacts else []
-        if not orphans:
+        if not orphans and not several:
             return Companies(found)
         via = {i: sorted({str(to["toObjectId"]) for to in tos}, key=_numeric)
-               for i, tos in read_associations(self.transport, spec.object_type, "contacts", orphans).items()}
+               for i, tos in read_associations(self.transport, spec.object_type, "contacts",
+                                               [*orphans, *several]).items()}
         contacts = sorted({c for cs in via.values() for c in cs}, key=_numeric)
         primary = {c: contact_primary_company(tos)
                    for c, tos in read_associations(self.transport, "contacts", "companies", contacts).items()} \
             if contacts else {}
+        for i in several:
+            # among the engagement's own companies, those that are a contact's primary company
+            primaries = {company for c in via.get(i, ()) if (company := primary.get(c))}
+            preferred = [to for to in links[i] if str(to["toObjectId"]) in primaries]
+            if preferred:
+                found[i] = choose_company(preferred)
         only: dict[str, str] = {}
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
-        for i, cs in via.items():
+        for i in orphans:
+            cs = via.get(i, [])
             theirs = sorted({company for c in cs if (company := primary.get(c))}, key=_numeric)
             if theirs:
                 found[i] = theirs[0]

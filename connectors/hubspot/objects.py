@@ -66,6 +66,9 @@ class HsObject:
     company: bool = False                           # linked to its company through associations v4
     # an engagement with no company takes the primary company of its contacts (``HubSpotConnector._companies``)
     contacts: bool = False
+    # an engagement (meeting, call, e-mail, task: HubSpot defines no primary company for it) with several companies
+    # counts for the one that is the primary company of one of its contacts (``HubSpotConnector._companies``)
+    engagement: bool = False
     lines: bool = False                             # a deal's line items (when the mapping reads them)
     own_writes: bool = False                        # pac writes it: its own write bursts are left out of reads
     merges: bool = False                            # HubSpot merges its records: hs_merged_object_ids retires ids
@@ -112,16 +115,17 @@ OBJECTS: tuple[HsObject, ...] = (
              merges=True, labelled=True,
              reader=lambda m, s, _p: _no_company(account_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "meetings", deletions=Deletions.EVERY_PULL, company=True,
-             contacts=True, enabled=lambda m: m.activities.meetings.enabled,
+             contacts=True, engagement=True, enabled=lambda m: m.activities.meetings.enabled,
              reader=lambda m, s, _p: _no_lines(meeting_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "calls", deletions=Deletions.EVERY_PULL, company=True,
-             contacts=True, enabled=lambda m: m.activities.calls.enabled,
+             contacts=True, engagement=True, enabled=lambda m: m.activities.calls.enabled,
              reader=lambda m, s, _p: _no_lines(call_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "emails", deletions=Deletions.EVERY_PULL, company=True,
-             contacts=True, enabled=lambda m: m.activities.emails.enabled, filters=_email_filter,
+             contacts=True, engagement=True, enabled=lambda m: m.activities.emails.enabled, filters=_email_filter,
              reader=lambda m, s, _p: _no_lines(email_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "tasks", deletions=Deletions.EVERY_PULL, company=True,
-             contacts=True, enabled=lambda m: m.activities.tasks.enabled, extra_props=(KEY,), pac_keyed=True,
+             contacts=True, engagement=True, enabled=lambda m: m.activities.tasks.enabled, extra_props=(KEY,),
+             pac_keyed=True,
              reader=lambda m, s, _p: _no_lines(task_reader(m, s))),
     HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, lines=True,
              pipelines=True, merges=True, filters=_pipeline_filter,

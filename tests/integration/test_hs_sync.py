@@ -220,6 +220,44 @@ class TestAwkwardRecords:
             "company)"]
         assert stray not in found
 
+    def test_engagement_with_several_companies_prefers_its_contacts_primary_company(self, fresh):
+        """HubSpot defines no primary company for engagements: among an engagement's own companies, the one that is
+        the primary company of one of its contacts wins (the smallest id among several such), else the smallest id,
+        as before. A contact's primary company the engagement is not on is never taken. Costs one engagement ->
+        contacts read and one contacts -> companies read for the pull, none for a pull whose engagements have one
+        company each. Audit B-4: before, the smallest id whatever the contacts."""
+        api, _, connector = fresh
+        a, b, c, d = sorted(api.tables["companies"].rows, key=int)[:4]
+        paul, eve, zoe = (api.add("contacts", {"email": f"{who}@client.example"}) for who in ("paul", "eve", "zoe"))
+        api.associate("contacts", paul, "companies", c, primary=True)
+        api.associate("contacts", eve, "companies", b, primary=True)
+        api.associate("contacts", zoe, "companies", d, primary=True)
+        mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
+        later = mark + timedelta(hours=2)
+        visit = {"hs_timestamp": START, "hs_activity_type": "Visite client", "hs_meeting_outcome": "COMPLETED"}
+
+        def meeting(companies: tuple[str, ...], *contacts: str, kind: str = "meetings") -> str:
+            made = api.add(kind, visit if kind == "meetings" else {
+                "hs_timestamp": START, "hs_call_disposition": CONNECTED, "hs_call_direction": "OUTBOUND"},
+                companies=companies, modified=later)
+            for contact in contacts:
+                api.associate(kind, made, "contacts", contact)
+            return made
+
+        paul_met = meeting((a, c), paul)                 # Paul's primary company c, though a is smaller
+        both = meeting((a, b, c), paul, eve)             # c and b are primary companies: the smaller, b
+        elsewhere = meeting((a, b), zoe)                 # Zoe's primary company d is not among them: a
+        nobody = meeting((b, a))                         # no contact: a
+        call = meeting((a, c), paul, kind="calls")       # calls as meetings
+        before = dict(connector.usage().by_endpoint)
+        found = _by_id(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert {i: found[i].account_id for i in (paul_met, both, elsewhere, nobody, call)} == {
+            paul_met: c, both: b, elsewhere: a, nobody: a, call: c}
+        assert {k: v for k, v in spent.items() if "contacts" in k} == {
+            "associations.meetings.contacts": 1, "associations.calls.contacts": 1,
+            "associations.contacts.companies": 2}
+
     def test_contacts_are_read_only_for_engagements_without_company(self, fresh):
         """The contact reads cost calls only when an engagement has no company: a pull whose engagements all have
         one asks for no contact association; a meeting with neither company nor contact adds one (its contacts:
