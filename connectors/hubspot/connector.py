@@ -7,12 +7,12 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   through associations v4 read in batches of 1,000; a deal with several companies counts for its **primary**
   association (recognised by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the smallest
   company id; an engagement (no primary company in HubSpot) with several counts for the one that is the primary
-  company of one of its contacts, else the smallest id; an engagement with no company takes the primary company of
-  its contacts (engagement -> contacts, then contacts -> companies of type 1: two more association reads per 1,000
-  engagements with no company or several, none when each has one; contacts with different primary companies: the
-  smallest id); an engagement linked to contacts none of which has a primary company is rejected, naming them
-  ("associated with contact N only: associate it with a company"); a record with neither company nor contact is
-  kept with no account (the engine reports it);
+  company of one of its contacts, else the smallest id; an engagement or a deal with no company takes the primary
+  company of its contacts (record -> contacts, then contacts -> companies of type 1: two more association reads per
+  1,000 records with no company, or engagements with several, none when each has one; contacts with different
+  primary companies: the smallest id); an engagement or a won deal linked to contacts none of which has a primary
+  company is rejected, naming them ("associated with contact N only: associate it with a company"); a record with
+  neither company nor contact is kept with no account (the engine reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
@@ -93,10 +93,11 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 7   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+READING_RULES = 8   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
 #                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
 #                     6: an engagement with no company takes its contacts' primary company, a call's direction is read;
-#                     7: an engagement with several companies counts for its contacts' primary company among them
+#                     7: an engagement with several companies counts for its contacts' primary company among them;
+#                     8: a deal with no company takes its contacts' primary company
 
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
 # dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
@@ -413,12 +414,13 @@ class HubSpotConnector:
         An engagement (``spec.engagement``: HubSpot defines no primary company for meetings, calls, e-mails and
         tasks) linked to several companies counts for the one that is the primary company of one of its contacts
         (the person met belongs there), the smallest id among several such, else the smallest of its companies.
-        An engagement with no company (``spec.contacts``) takes the primary company of its contacts: meetings or
-        calls created by calendar sync, an integration or the API often carry only the contact, and HubSpot shows
-        them on that contact's timeline alone. Both cost two more association reads per 1,000 such engagements (the
-        engagements' contacts, then those contacts' companies), none when every engagement has exactly one company.
-        Contacts with different primary companies: the smallest id, as for several companies. An engagement whose
-        contacts have no primary company is rejected, naming them (``Companies.checked``)."""
+        An engagement or a deal with no company (``spec.contacts``) takes the primary company of its contacts:
+        meetings or calls created by calendar sync, an integration or the API often carry only the contact, and
+        HubSpot shows them on that contact's timeline alone; deals created by an e-commerce or quoting integration
+        often carry only the buyer. Both cost two more association reads per 1,000 such records (their contacts,
+        then those contacts' companies), none when every record has exactly one company (a deal with several has its
+        primary). Contacts with different primary companies: the smallest id, as for several companies. A record
+        whose contacts have no primary company is rejected, naming them (``Companies.checked``: a won deal only)."""
         if not spec.company:
             return NO_COMPANIES
         links = read_associations(self.transport, spec.object_type, "companies", ids)
@@ -451,7 +453,7 @@ class HubSpotConnector:
                 whom = f"contact {cs[0]}" if len(cs) == 1 else f"contacts {', '.join(cs)}"
                 none = "the contact has no" if len(cs) == 1 else "none of them has a"
                 only[i] = f"{what} associated with {whom} only: associate it with a company ({none} primary company)"
-        return Companies(found, only)
+        return Companies(found, only, spec.kind.value)
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
         """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops
@@ -760,22 +762,28 @@ NO_LINES = Lines({}, {})
 @dataclass(frozen=True)
 class Companies:
     """Records' companies read together (``HubSpotConnector._companies``): record id -> company, and the engagements
-    linked only to contacts that have no primary company, with the rejection that says so."""
+    and deals linked only to contacts that have no primary company, with the rejection that says so (``kind``: the
+    records' object kind, as rejections name it)."""
 
     of: Mapping[str, str | None]
     contact_only: Mapping[str, str] = field(default_factory=dict)
+    kind: str = ObjectKind.ACTIVITIES.value
 
     def get(self, record_id: Any) -> str | None:
         return self.of.get(str(record_id))
 
     def checked(self, record: Record | Rejected | None, obj: dict[str, Any], source: str) -> Record | Rejected | None:
-        """``record``, or its rejection when its engagement is linked to such contacts only (a record already
-        rejected keeps its own reason; None, no record, stays None)."""
+        """``record``, or its rejection when it is linked to such contacts only (a record already rejected keeps its
+        own reason; None, no record, stays None). Only what would count is rejected: an activity of no counted type
+        (an inbound call) is no plan activity, and an open or lost deal brings no revenue (the engine sets aside only
+        a won deal with no account): both are kept with no account, as a record with neither company nor contact."""
         reason = self.contact_only.get(str(obj["id"]))
-        if reason is None or record is None or isinstance(record, Rejected) or (isinstance(record, Activity)
-                                                                                 and record.type is None):
-            return record   # an activity of no counted type (an inbound call) is no plan activity: never rejected
-        return Rejected(source, "activities", str(obj["id"]), reason)
+        if reason is None or record is None or isinstance(record, Rejected):
+            return record
+        if (isinstance(record, Activity) and record.type is None) or (isinstance(record, Deal)
+                                                                       and record.stage is not DealStage.WON):
+            return record
+        return Rejected(source, self.kind, str(obj["id"]), reason)
 
 
 NO_COMPANIES = Companies({})

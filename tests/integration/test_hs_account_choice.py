@@ -10,11 +10,18 @@ Grenoble Pharma (contacts -> companies, HubSpot-defined type 1). Julie's complet
 * M5 is on Paul and Eve only, no company: their primary companies differ, the smaller id (Grenoble).
 
 A-69 « Visit clients in the Rhône (69) » counts M1: 1 / 10; A-38 « Visit clients in Isère (38) » M2 and M5: 2 / 10.
+
+Julie's won deals (the mapping's ``deals.home_currency: EUR``), all counted by the axis AX-RA (clients in
+Auvergne-Rhône-Alpes): D1 10,000 on both companies, Lyon its primary; D2 2,000 on both, no primary; D3 4,000 on Paul
+only, no company (an e-commerce or quoting integration's deal): it counts on Paul's primary company, Lyon Chimie (audit
+B-5: before, set aside "no_account", as no meeting on Paul ever was); D4 USD 5,000, 4,600 in the company currency; D5
+1,000 and D6 700. The axis: 10,000 + 2,000 + 4,000 + 4,600 + 1,000 + 700 = 22,300 (18,300 before).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -55,8 +62,18 @@ class AccountPortal:
         self.meeting("M1", "2027-05-03T08:00:00Z", companies=("gre", "lyon"), contacts=("paul",))
         self.meeting("M2", "2027-05-04T08:00:00Z", companies=("gre", "lyon"))
         self.meeting("M5", "2027-05-05T08:00:00Z", contacts=("paul", "eve"))
+        self.deal("D1", "10000", "2027-05-10T10:00:00Z", companies=("gre", "lyon"), primary="lyon")
+        self.deal("D2", "2000", "2027-05-11T10:00:00Z", companies=("gre", "lyon"))
+        self.deal("D3", "4000", "2027-05-12T10:00:00Z", contacts=("paul",))
+        self.deal("D4", "5000", "2027-05-13T10:00:00Z", companies=("lyon",), currency="USD", home="4600")
+        self.deal("D5", "1000", "2027-04-01T00:00:00Z", companies=("lyon",))
+        self.deal("D6", "700", "2027-03-31T21:30:00Z", companies=("lyon",))
         self.server = SandboxServer([api]).start()
-        self.settings = one_connector_settings(tmp, PLAN, "hs-b", default_mapping_path(), "b")
+        text = default_mapping_path().read_text(encoding="utf-8")
+        assert "  home_currency: null\n" in text
+        mapping = tmp / "hubspot.yaml"
+        mapping.write_text(text.replace("  home_currency: null\n", "  home_currency: EUR\n"), encoding="utf-8")
+        self.settings = one_connector_settings(tmp, PLAN, "hs-b", mapping, "b")
 
     def meeting(self, key: str, start: str, *, companies: tuple[str, ...] = (), contacts: tuple[str, ...] = ()
                 ) -> None:
@@ -67,6 +84,19 @@ class AccountPortal:
             companies=tuple(self.ids[c] for c in companies))
         for contact in contacts:
             self.api.associate("meetings", self.ids[key], "contacts", self.ids[contact])
+
+    def deal(self, key: str, amount: str, close: str, *, companies: tuple[str, ...] = (),
+             contacts: tuple[str, ...] = (), primary: str | None = None, currency: str = "EUR",
+             home: str | None = None, stage: str = "closedwon") -> None:
+        """Julie's deal ``key`` (won unless said) in the default pipeline, on these companies and contacts."""
+        props = {"dealname": key, "pipeline": "default", "dealstage": stage, "amount": amount, "closedate": close,
+                 "deal_currency_code": currency, "hubspot_owner_id": self.julie}
+        if home is not None:
+            props["amount_in_home_currency"] = home
+        self.ids[key] = self.api.add("deals", props, companies=tuple(self.ids[c] for c in companies),
+                                     primary=self.ids[primary] if primary else None)
+        for contact in contacts:
+            self.api.associate("deals", self.ids[key], "contacts", self.ids[contact])
 
     def sync(self, *, full: bool = False) -> RunResult:
         result: RunResult = sandbox_sync_clean(self.settings, self.server, full=full)
@@ -90,3 +120,30 @@ def test_a_visit_on_two_companies_counts_on_the_primary_company_of_the_contact_m
     assert result.evaluation is not None
     assert (result.evaluation.action("A-69").done, result.evaluation.action("A-38").done) == (1, 2)
     assert result.rejections == []
+
+
+def test_a_won_deal_on_a_contact_only_counts_on_the_contacts_primary_company(portal: AccountPortal) -> None:
+    """D3 (4,000, won, on Paul only) counts on Lyon Chimie, Paul's primary company, as a meeting on Paul does: the
+    axis 22,300, no deal set aside. Failed before (audit B-5): 18,300, D3 rejected "no_account: the won deal has no
+    account"."""
+    result = portal.sync()
+    assert result.evaluation is not None
+    assert result.evaluation.axis("AX-RA").revenue == Decimal("22300")
+    assert result.rejections == []
+
+
+def test_a_won_deal_on_a_contact_with_no_primary_company_is_rejected_naming_it(portal: AccountPortal) -> None:
+    """A won deal on a contact with no primary company (a company, unlabelled only) is rejected in the engagements'
+    words, naming the contact and the fix; an open deal on the same contact brings no revenue and is kept, with no
+    account, as before (no rejection that would make every night exit 1). Failed before: "no_account: the won deal
+    has no account", which said neither why nor what to do."""
+    api, ids = portal.api, portal.ids
+    ids["ann"] = api.add("contacts", {"email": "ann@nowhere.example", "firstname": "Ann"})
+    api.associate("contacts", ids["ann"], "companies", ids["gre"])          # unlabelled: not her primary company
+    portal.deal("D7", "3000", "2027-05-20T10:00:00Z", contacts=("ann",))
+    portal.deal("D8", "9000", "2027-09-20T10:00:00Z", contacts=("ann",), stage="contractsent")
+    result = portal.sync()
+    assert [(r.object, r.id, r.reason) for r in result.rejections] == [
+        ("deals", ids["D7"], f"deal associated with contact {ids['ann']} only: associate it with a company (the "
+                             "contact has no primary company)")]
+    assert result.evaluation is not None and result.evaluation.axis("AX-RA").revenue == Decimal("22300")

@@ -258,6 +258,52 @@ class TestAwkwardRecords:
             "associations.meetings.contacts": 1, "associations.calls.contacts": 1,
             "associations.contacts.companies": 2}
 
+    def test_deal_with_a_contact_only_takes_its_primary_company(self, fresh):
+        """A deal with no company (an e-commerce or quoting integration's, carrying the buyer only) takes its
+        contacts' primary company, as an engagement does: the smallest id when they differ. A won deal on a contact
+        with no primary company is rejected naming it; a lost one is kept with no account (it brings no revenue).
+        The contacts are read only for the deals with no company: a pull of deals that all have one reads none.
+        Audit B-5: before, every one of them had no account."""
+        api, _, connector = fresh
+        a, b = sorted(api.tables["companies"].rows, key=int)[:2]
+        paul, eve, loose = (api.add("contacts", {"email": f"{who}@client.example"}) for who in ("paul", "eve", "x"))
+        api.associate("contacts", paul, "companies", b, primary=True)
+        api.associate("contacts", eve, "companies", a, primary=True)
+        api.associate("contacts", loose, "companies", a)               # a company, but no primary one
+        mark = max(d.modified_at for d in connector.pull(ObjectKind.DEALS, None) if isinstance(d, Deal))
+        later = mark + timedelta(hours=2)
+
+        def deal(stage: str, *contacts: str, companies: tuple[str, ...] = ()) -> str:
+            made = api.add("deals", {"dealname": "web order", "pipeline": "default", "dealstage": stage,
+                                     "amount": "1200", "closedate": "2027-05-12T10:00:00Z"},
+                           companies=companies, modified=later)
+            for contact in contacts:
+                api.associate("deals", made, "contacts", contact)
+            return made
+
+        own = deal("closedwon", paul, companies=(a,))                  # its own company wins over its contact's
+        before = dict(connector.usage().by_endpoint)
+        assert _by_id(connector.pull(ObjectKind.DEALS, mark + timedelta(hours=1)))[own].account_id == a
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert not any("contacts" in k for k in spent)
+        buyer = deal("closedwon", paul)
+        two = deal("closedwon", paul, eve)
+        stray = deal("closedwon", loose)
+        lost = deal("closedlost", loose)
+        nobody = deal("closedwon")
+        before = dict(connector.usage().by_endpoint)
+        pulled = list(connector.pull(ObjectKind.DEALS, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        found = _by_id(pulled)
+        assert {i: found[i].account_id for i in (own, buyer, two, lost, nobody)} == {
+            own: a, buyer: b, two: a, lost: None, nobody: None}
+        assert [(r.object, r.reason) for r in pulled if isinstance(r, Rejected) and r.id == stray] == [
+            ("deals", f"deal associated with contact {loose} only: associate it with a company (the contact has no "
+                      "primary company)")]
+        assert stray not in found
+        assert {k: v for k, v in spent.items() if "contacts" in k} == {
+            "associations.deals.contacts": 1, "associations.contacts.companies": 1}
+
     def test_contacts_are_read_only_for_engagements_without_company(self, fresh):
         """The contact reads cost calls only when an engagement has no company: a pull whose engagements all have
         one asks for no contact association; a meeting with neither company nor contact adds one (its contacts:
