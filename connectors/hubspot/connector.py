@@ -10,9 +10,11 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   company of one of its contacts, else the smallest id; an engagement or a deal with no company takes the primary
   company of its contacts (record -> contacts, then contacts -> companies of type 1: two more association reads per
   1,000 records with no company, or engagements with several, none when each has one; contacts with different
-  primary companies: the smallest id); an engagement or a won deal linked to contacts none of which has a primary
-  company is rejected, naming them ("associated with contact N only: associate it with a company"); a record with
-  neither company nor contact is kept with no account (the engine reports it);
+  primary companies: the smallest id); an engagement that neither places takes the company of the deal it is on
+  (engagement -> deals, then deals -> companies, the deal's primary: two more reads per 1,000 such engagements); an
+  engagement or a won deal linked to contacts none of which has a primary company (and, for an engagement, to no
+  deal with a company) is rejected, naming them ("associated with contact N only: associate it with a company"); a
+  record with no company, contact or such deal is kept with no account (the engine reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
@@ -93,11 +95,12 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 8   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+READING_RULES = 9   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
 #                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
 #                     6: an engagement with no company takes its contacts' primary company, a call's direction is read;
 #                     7: an engagement with several companies counts for its contacts' primary company among them;
-#                     8: a deal with no company takes its contacts' primary company
+#                     8: a deal with no company takes its contacts' primary company;
+#                     9: an engagement no company of its own nor of its contacts places takes its deal's company
 
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
 # dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
@@ -419,8 +422,10 @@ class HubSpotConnector:
         HubSpot shows them on that contact's timeline alone; deals created by an e-commerce or quoting integration
         often carry only the buyer. Both cost two more association reads per 1,000 such records (their contacts,
         then those contacts' companies), none when every record has exactly one company (a deal with several has its
-        primary). Contacts with different primary companies: the smallest id, as for several companies. A record
-        whose contacts have no primary company is rejected, naming them (``Companies.checked``: a won deal only)."""
+        primary). Contacts with different primary companies: the smallest id, as for several companies. An
+        engagement that neither places (a quote follow-up task created on a deal) takes the company of its deal
+        (``_deal_companies``: two more reads per 1,000 such engagements). A record whose contacts have no primary
+        company and no deal places is rejected, naming them (``Companies.checked``: a won deal only)."""
         if not spec.company:
             return NO_COMPANIES
         links = read_associations(self.transport, spec.object_type, "companies", ids)
@@ -453,7 +458,31 @@ class HubSpotConnector:
                 whom = f"contact {cs[0]}" if len(cs) == 1 else f"contacts {', '.join(cs)}"
                 none = "the contact has no" if len(cs) == 1 else "none of them has a"
                 only[i] = f"{what} associated with {whom} only: associate it with a company ({none} primary company)"
+        lost = [i for i in orphans if found.get(i) is None] if spec.engagement else []
+        if lost:
+            for i, company in self._deal_companies(spec, lost).items():
+                found[i] = company
+                only.pop(i, None)
         return Companies(found, only, spec.kind.value)
+
+    def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> dict[str, str]:
+        """Engagement id -> the company of the deal it is on, for engagements that no company of their own nor of
+        their contacts places (a quote follow-up task created on the deal): the deal's company as the deal itself is
+        read (``choose_company``: its primary, deal -> company type 5, else the smallest id); on several deals, the
+        smallest id among their companies. Engagements on no deal, or on deals with no company, are left out. Two
+        association reads per 1,000 such engagements (their deals, then those deals' companies)."""
+        via = read_associations(self.transport, spec.object_type, "deals", ids)
+        deals = sorted({str(to["toObjectId"]) for tos in via.values() for to in tos}, key=_numeric)
+        if not deals:
+            return {}
+        company = {d: chosen for d, tos in read_associations(self.transport, "deals", "companies", deals).items()
+                   if (chosen := choose_company(tos))}
+        out: dict[str, str] = {}
+        for i, tos in via.items():
+            theirs = sorted({company[d] for to in tos if (d := str(to["toObjectId"])) in company}, key=_numeric)
+            if theirs:
+                out[i] = theirs[0]
+        return out
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
         """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops

@@ -68,7 +68,8 @@ class HsObject:
     # (``HubSpotConnector._companies``)
     contacts: bool = False
     # an engagement (meeting, call, e-mail, task: HubSpot defines no primary company for it) with several companies
-    # counts for the one that is the primary company of one of its contacts (``HubSpotConnector._companies``)
+    # counts for the one that is the primary company of one of its contacts; one that neither its companies nor its
+    # contacts place takes the company of the deal it is on (``HubSpotConnector._companies``)
     engagement: bool = False
     lines: bool = False                             # a deal's line items (when the mapping reads them)
     own_writes: bool = False                        # pac writes it: its own write bursts are left out of reads

@@ -16,6 +16,10 @@ Auvergne-Rhône-Alpes): D1 10,000 on both companies, Lyon its primary; D2 2,000 
 only, no company (an e-commerce or quoting integration's deal): it counts on Paul's primary company, Lyon Chimie (audit
 B-5: before, set aside "no_account", as no meeting on Paul ever was); D4 USD 5,000, 4,600 in the company currency; D5
 1,000 and D6 700. The axis: 10,000 + 2,000 + 4,000 + 4,600 + 1,000 + 700 = 22,300 (18,300 before).
+
+With tasks read (``activities.tasks.enabled``), Julie's quote follow-up task created on D1 alone (no company, no
+contact) counts for D1's primary company, Lyon Chimie, and so does her visit logged on D5 alone (audit G-4: before,
+both had no account).
 """
 
 from __future__ import annotations
@@ -39,13 +43,17 @@ PLAN = audit_plan("Audit B accounts", "en", """\
   - {id: A-38, axis: AX-RA, text: "Visit clients in Isere (38) in Q2", who: julie@audit.example,
      what: {activity: visit, count: 10, counting: activities, scope: {departement: "38"}}, when: "Q2 2027",
      status: in_progress}
+  - {id: A-QF, axis: AX-RA, text: "Follow up 5 quotes in the Rhone (69) in Q2", who: julie@audit.example,
+     what: {activity: quote_follow_up, count: 5, counting: activities, scope: {departement: "69"}},
+     when: "Q2 2027", status: in_progress}
 """)
 
 
 class AccountPortal:
-    """Audit B's companies, contacts and engagements in a Starter sandbox portal; ``ids`` by the names above."""
+    """Audit B's companies, contacts, engagements and deals in a Starter sandbox portal; ``ids`` by the names above.
+    ``tasks``: the mapping reads tasks."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, *, tasks: bool = False) -> None:
         self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
         self.julie = julie = api.add_owner("julie@audit.example", "Julie", "Martin")
         api.add_owner("nat@audit.example", "Nathalie", "Garnier")
@@ -72,7 +80,11 @@ class AccountPortal:
         text = default_mapping_path().read_text(encoding="utf-8")
         assert "  home_currency: null\n" in text
         mapping = tmp / "hubspot.yaml"
-        mapping.write_text(text.replace("  home_currency: null\n", "  home_currency: EUR\n"), encoding="utf-8")
+        text = text.replace("  home_currency: null\n", "  home_currency: EUR\n")
+        if tasks:
+            assert "  tasks:\n    enabled: false\n" in text
+            text = text.replace("  tasks:\n    enabled: false\n", "  tasks:\n    enabled: true\n")
+        mapping.write_text(text, encoding="utf-8")
         self.settings = one_connector_settings(tmp, PLAN, "hs-b", mapping, "b")
 
     def meeting(self, key: str, start: str, *, companies: tuple[str, ...] = (), contacts: tuple[str, ...] = ()
@@ -84,6 +96,12 @@ class AccountPortal:
             companies=tuple(self.ids[c] for c in companies))
         for contact in contacts:
             self.api.associate("meetings", self.ids[key], "contacts", self.ids[contact])
+
+    def task(self, key: str, due: str, subject: str) -> None:
+        """Julie's completed task ``key``, due then, on no company or contact (tests associate it)."""
+        self.ids[key] = self.api.add("tasks", {"hubspot_owner_id": self.julie, "hs_timestamp": due,
+                                               "hs_task_subject": subject, "hs_task_status": "COMPLETED",
+                                               "hs_task_type": "TODO"})
 
     def deal(self, key: str, amount: str, close: str, *, companies: tuple[str, ...] = (),
              contacts: tuple[str, ...] = (), primary: str | None = None, currency: str = "EUR",
@@ -106,6 +124,15 @@ class AccountPortal:
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[AccountPortal]:
     made = AccountPortal(tmp_path)
+    try:
+        yield made
+    finally:
+        made.server.stop()
+
+
+@pytest.fixture
+def tasks_portal(tmp_path: Path) -> Iterator[AccountPortal]:
+    made = AccountPortal(tmp_path, tasks=True)
     try:
         yield made
     finally:
@@ -147,3 +174,18 @@ def test_a_won_deal_on_a_contact_with_no_primary_company_is_rejected_naming_it(p
         ("deals", ids["D7"], f"deal associated with contact {ids['ann']} only: associate it with a company (the "
                              "contact has no primary company)")]
     assert result.evaluation is not None and result.evaluation.axis("AX-RA").revenue == Decimal("22300")
+
+
+def test_a_quote_follow_up_task_on_a_deal_only_counts_on_the_deals_company(tasks_portal: AccountPortal) -> None:
+    """Julie's « Relance devis » task created on D1 alone (no company, no contact) counts for D1's primary company,
+    Lyon Chimie: A-QF 1 / 5; her visit logged on D5 alone counts there too: A-69 2 / 10; nothing set aside. Failed
+    before (audit G-4): A-QF 0 / 5, A-69 1 / 10, both "no_account: the activity has no account"."""
+    portal, api, ids = tasks_portal, tasks_portal.api, tasks_portal.ids
+    portal.task("T1", "2027-05-21T08:00:00Z", "Relance devis D1")
+    api.associate("tasks", ids["T1"], "deals", ids["D1"])
+    portal.meeting("M9", "2027-05-06T08:00:00Z")
+    api.associate("meetings", ids["M9"], "deals", ids["D5"])
+    result = portal.sync()
+    assert result.evaluation is not None
+    assert (result.evaluation.action("A-QF").done, result.evaluation.action("A-69").done) == (1, 2)
+    assert result.rejections == []

@@ -304,10 +304,57 @@ class TestAwkwardRecords:
         assert {k: v for k, v in spent.items() if "contacts" in k} == {
             "associations.deals.contacts": 1, "associations.contacts.companies": 1}
 
+    def test_engagement_on_a_deal_only_takes_the_deals_company(self, fresh):
+        """An engagement with neither company nor contact but on a deal (a quote follow-up created on the deal) counts
+        for the deal's company as the deal is read: its primary (type 5), else the smallest id; on two deals, the
+        smallest of their companies; on a deal with no company, no account as before. One whose contact has no
+        primary company but whose deal has a company counts there instead of being rejected. Costs the engagement ->
+        deals and deals -> companies reads for those engagements only. Audit G-4: before, no account."""
+        api, _, connector = fresh
+        a, b, c = sorted(api.tables["companies"].rows, key=int)[:3]
+        loose = api.add("contacts", {"email": "loose@example.com"})
+        api.associate("contacts", loose, "companies", a)                 # a company, but no primary one
+        mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
+        later = mark + timedelta(hours=2)
+
+        def deal(companies: tuple[str, ...] = (), primary: str | None = None) -> str:
+            return api.add("deals", {"dealname": "quote", "pipeline": "default", "dealstage": "contractsent",
+                                     "amount": "1200"}, companies=companies, primary=primary, modified=mark)
+
+        on_c, on_ab, bare = deal((a, c), primary=c), deal((b, a)), deal()
+
+        def engagement(*deals: str, kind: str = "meetings", contact: str | None = None) -> str:
+            made = api.add(kind, {"hs_timestamp": START, "hs_activity_type": "Visite client",
+                                  "hs_meeting_outcome": "COMPLETED"} if kind == "meetings" else {
+                "hs_timestamp": START, "hs_call_disposition": CONNECTED, "hs_call_direction": "OUTBOUND"},
+                modified=later)
+            for d in deals:
+                api.associate(kind, made, "deals", d)
+            if contact:
+                api.associate(kind, made, "contacts", contact)
+            return made
+
+        primary = engagement(on_c)              # the deal's primary company c, though a is smaller
+        smallest = engagement(on_ab)            # no primary: a
+        two = engagement(on_c, on_ab)           # c and a: a
+        no_company = engagement(bare)           # the deal has no company: no account
+        stray = engagement(on_c, contact=loose)  # its contact places it nowhere, its deal does: c, not rejected
+        call = engagement(on_c, kind="calls")
+        before = dict(connector.usage().by_endpoint)
+        pulled = list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        found = _by_id(pulled)
+        assert {i: found[i].account_id if i in found else "rejected"
+                for i in (primary, smallest, two, no_company, stray, call)} == {
+            primary: c, smallest: a, two: a, no_company: None, stray: c, call: c}
+        assert not [r for r in pulled if isinstance(r, Rejected)]
+        assert {k: v for k, v in spent.items() if "deals" in k} == {
+            "associations.meetings.deals": 1, "associations.calls.deals": 1, "associations.deals.companies": 2}
+
     def test_contacts_are_read_only_for_engagements_without_company(self, fresh):
-        """The contact reads cost calls only when an engagement has no company: a pull whose engagements all have
-        one asks for no contact association; a meeting with neither company nor contact adds one (its contacts:
-        none, so no contact's companies are read)."""
+        """The contact and deal reads cost calls only when an engagement has no company: a pull whose engagements
+        all have one asks for no contact nor deal association; a meeting with neither company nor contact adds one
+        each (its contacts: none, so no contact's companies are read; its deals: none, so no deal's companies)."""
         api, _, connector = fresh
         company = next(iter(api.tables["companies"].rows))
         mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
@@ -315,12 +362,14 @@ class TestAwkwardRecords:
         before = dict(connector.usage().by_endpoint)
         list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
-        assert not any("contacts" in k for k in spent) and spent.get("associations.meetings.companies") == 1
+        assert not any("contacts" in k or "deals" in k for k in spent)
+        assert spent.get("associations.meetings.companies") == 1
         api.add("meetings", {"hs_timestamp": START}, modified=mark + timedelta(hours=3))
         before = dict(connector.usage().by_endpoint)
         list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
-        assert {k: v for k, v in spent.items() if "contacts" in k} == {"associations.meetings.contacts": 1}
+        assert {k: v for k, v in spent.items() if "contacts" in k or "deals" in k} == {
+            "associations.meetings.contacts": 1, "associations.meetings.deals": 1}
 
     def test_missed_and_ringing_calls_are_not_completed_calls(self, fresh):
         """Calls as HubSpot files them: an inbound call nobody answered (MISSED, no outcome), one still ringing the
