@@ -4,14 +4,17 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 
 * incremental pulls read what changed at or after ``since - overlap_minutes`` (``hs_lastmodifieddate``);
 * activities (meetings, calls, and e-mails and tasks when the mapping reads them) and deals are linked to a company
-  through associations v4 read in batches of 1,000; with several companies the **primary** association wins
-  (recognised by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the smallest company id;
-  an engagement with no company takes the primary company of its contacts (engagement -> contacts, then
-  contacts -> companies of type 1: two more association reads per 1,000 such engagements, none when every
-  engagement has a company; contacts with different primary companies: the smallest id); an engagement linked to
-  contacts none of which has a primary company is rejected, naming them ("associated with contact N only:
-  associate it with a company"); a record with neither company nor contact is kept with no account (the engine
-  reports it);
+  through associations v4 read in batches of 1,000; a deal with several companies counts for its **primary**
+  association (recognised by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the smallest
+  company id; an engagement (no primary company in HubSpot) with several counts for the one that is the primary
+  company of one of its contacts, else the smallest id; an engagement or a deal with no company takes the primary
+  company of its contacts (record -> contacts, then contacts -> companies of type 1: two more association reads per
+  1,000 records with no company, or engagements with several, none when each has one; contacts with different
+  primary companies: the smallest id); an engagement that neither places takes the company of the deal it is on
+  (engagement -> deals, then deals -> companies, the deal's primary: two more reads per 1,000 such engagements); an
+  engagement or a won deal linked to contacts none of which has a primary company (and, for an engagement, to no
+  deal with a company) is rejected, naming them ("associated with contact N only: associate it with a company"); a
+  record with no company, contact or such deal is kept with no account (the engine reports it);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
@@ -92,9 +95,12 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 6   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+READING_RULES = 9   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
 #                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
-#                     6: an engagement with no company takes its contacts' primary company, a call's direction is read
+#                     6: an engagement with no company takes its contacts' primary company, a call's direction is read;
+#                     7: an engagement with several companies counts for its contacts' primary company among them;
+#                     8: a deal with no company takes its contacts' primary company;
+#                     9: an engagement no company of its own nor of its contacts places takes its deal's company
 
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
 # dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
@@ -408,29 +414,43 @@ class HubSpotConnector:
         """Record id -> its company (``choose_company``), for an object linked to companies; the raw associations
         (several objects per record) are dropped here instead of living as long as the records.
 
-        An engagement with no company (``spec.contacts``) takes the primary company of its contacts: meetings or
-        calls created by calendar sync, an integration or the API often carry only the contact, and HubSpot shows
-        them on that contact's timeline alone. Two more association reads per 1,000 such engagements (the
-        engagements' contacts, then those contacts' companies), none when every engagement has a company. Contacts
-        with different primary companies: the smallest id, as for several companies. An engagement whose contacts
-        have no primary company is rejected, naming them (``Companies.checked``)."""
+        An engagement (``spec.engagement``: HubSpot defines no primary company for meetings, calls, e-mails and
+        tasks) linked to several companies counts for the one that is the primary company of one of its contacts
+        (the person met belongs there), the smallest id among several such, else the smallest of its companies.
+        An engagement or a deal with no company (``spec.contacts``) takes the primary company of its contacts:
+        meetings or calls created by calendar sync, an integration or the API often carry only the contact, and
+        HubSpot shows them on that contact's timeline alone; deals created by an e-commerce or quoting integration
+        often carry only the buyer. Both cost two more association reads per 1,000 such records (their contacts,
+        then those contacts' companies), none when every record has exactly one company (a deal with several has its
+        primary). Contacts with different primary companies: the smallest id, as for several companies. An
+        engagement that neither places (a quote follow-up task created on a deal) takes the company of its deal
+        (``_deal_companies``: two more reads per 1,000 such engagements). A record whose contacts have no primary
+        company and no deal places is rejected, naming them (``Companies.checked``: a won deal only)."""
         if not spec.company:
             return NO_COMPANIES
-        found: dict[str, str | None] = {
-            str(i): choose_company(tos)
-            for i, tos in read_associations(self.transport, spec.object_type, "companies", ids).items()}
+        links = read_associations(self.transport, spec.object_type, "companies", ids)
+        found: dict[str, str | None] = {str(i): choose_company(tos) for i, tos in links.items()}
+        several = [str(i) for i, tos in links.items() if len(tos) > 1] if spec.engagement else []
         orphans = [str(i) for i in ids if found.get(str(i)) is None] if spec.contacts else []
-        if not orphans:
+        if not orphans and not several:
             return Companies(found)
         via = {i: sorted({str(to["toObjectId"]) for to in tos}, key=_numeric)
-               for i, tos in read_associations(self.transport, spec.object_type, "contacts", orphans).items()}
+               for i, tos in read_associations(self.transport, spec.object_type, "contacts",
+                                               [*orphans, *several]).items()}
         contacts = sorted({c for cs in via.values() for c in cs}, key=_numeric)
         primary = {c: contact_primary_company(tos)
                    for c, tos in read_associations(self.transport, "contacts", "companies", contacts).items()} \
             if contacts else {}
+        for i in several:
+            # among the engagement's own companies, those that are a contact's primary company
+            primaries = {company for c in via.get(i, ()) if (company := primary.get(c))}
+            preferred = [to for to in links[i] if str(to["toObjectId"]) in primaries]
+            if preferred:
+                found[i] = choose_company(preferred)
         only: dict[str, str] = {}
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
-        for i, cs in via.items():
+        for i in orphans:
+            cs = via.get(i, [])
             theirs = sorted({company for c in cs if (company := primary.get(c))}, key=_numeric)
             if theirs:
                 found[i] = theirs[0]
@@ -438,7 +458,31 @@ class HubSpotConnector:
                 whom = f"contact {cs[0]}" if len(cs) == 1 else f"contacts {', '.join(cs)}"
                 none = "the contact has no" if len(cs) == 1 else "none of them has a"
                 only[i] = f"{what} associated with {whom} only: associate it with a company ({none} primary company)"
-        return Companies(found, only)
+        lost = [i for i in orphans if found.get(i) is None] if spec.engagement else []
+        if lost:
+            for i, company in self._deal_companies(spec, lost).items():
+                found[i] = company
+                only.pop(i, None)
+        return Companies(found, only, spec.kind.value)
+
+    def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> dict[str, str]:
+        """Engagement id -> the company of the deal it is on, for engagements that no company of their own nor of
+        their contacts places (a quote follow-up task created on the deal): the deal's company as the deal itself is
+        read (``choose_company``: its primary, deal -> company type 5, else the smallest id); on several deals, the
+        smallest id among their companies. Engagements on no deal, or on deals with no company, are left out. Two
+        association reads per 1,000 such engagements (their deals, then those deals' companies)."""
+        via = read_associations(self.transport, spec.object_type, "deals", ids)
+        deals = sorted({str(to["toObjectId"]) for tos in via.values() for to in tos}, key=_numeric)
+        if not deals:
+            return {}
+        company = {d: chosen for d, tos in read_associations(self.transport, "deals", "companies", deals).items()
+                   if (chosen := choose_company(tos))}
+        out: dict[str, str] = {}
+        for i, tos in via.items():
+            theirs = sorted({company[d] for to in tos if (d := str(to["toObjectId"])) in company}, key=_numeric)
+            if theirs:
+                out[i] = theirs[0]
+        return out
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
         """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops
@@ -747,22 +791,28 @@ NO_LINES = Lines({}, {})
 @dataclass(frozen=True)
 class Companies:
     """Records' companies read together (``HubSpotConnector._companies``): record id -> company, and the engagements
-    linked only to contacts that have no primary company, with the rejection that says so."""
+    and deals linked only to contacts that have no primary company, with the rejection that says so (``kind``: the
+    records' object kind, as rejections name it)."""
 
     of: Mapping[str, str | None]
     contact_only: Mapping[str, str] = field(default_factory=dict)
+    kind: str = ObjectKind.ACTIVITIES.value
 
     def get(self, record_id: Any) -> str | None:
         return self.of.get(str(record_id))
 
     def checked(self, record: Record | Rejected | None, obj: dict[str, Any], source: str) -> Record | Rejected | None:
-        """``record``, or its rejection when its engagement is linked to such contacts only (a record already
-        rejected keeps its own reason; None, no record, stays None)."""
+        """``record``, or its rejection when it is linked to such contacts only (a record already rejected keeps its
+        own reason; None, no record, stays None). Only what would count is rejected: an activity of no counted type
+        (an inbound call) is no plan activity, and an open or lost deal brings no revenue (the engine sets aside only
+        a won deal with no account): both are kept with no account, as a record with neither company nor contact."""
         reason = self.contact_only.get(str(obj["id"]))
-        if reason is None or record is None or isinstance(record, Rejected) or (isinstance(record, Activity)
-                                                                                 and record.type is None):
-            return record   # an activity of no counted type (an inbound call) is no plan activity: never rejected
-        return Rejected(source, "activities", str(obj["id"]), reason)
+        if reason is None or record is None or isinstance(record, Rejected):
+            return record
+        if (isinstance(record, Activity) and record.type is None) or (isinstance(record, Deal)
+                                                                       and record.stage is not DealStage.WON):
+            return record
+        return Rejected(source, self.kind, str(obj["id"]), reason)
 
 
 NO_COMPANIES = Companies({})

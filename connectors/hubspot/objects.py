@@ -4,8 +4,8 @@ Each entry says where the records come from (``source``: the owners API, a searc
 or the PAC records), the object type and its properties (the mapping's), the cursor field and page size, where
 deleted records come from (``deletions``: the archived list on every pull, on full reads only, or nowhere; and
 ``merges``: the ids a merged record lists in ``hs_merged_object_ids``), what rides along (the company of each
-record through associations v4, else for an engagement the primary company of its contacts; a deal's line
-items), the filters the mapping adds (deal pipelines), and how a record is normalised. Adding an object kind is
+record through associations v4, else for an engagement or a deal the primary company of its contacts; a deal's
+line items), the filters the mapping adds (deal pipelines), and how a record is normalised. Adding an object kind is
 one entry here (see docs/architecture.md); the loop itself is ``HubSpotConnector.pull``.
 """
 
@@ -64,8 +64,13 @@ class HsObject:
     page_size: int = SEARCH_LIMIT
     deletions: Deletions = Deletions.NONE
     company: bool = False                           # linked to its company through associations v4
-    # an engagement with no company takes the primary company of its contacts (``HubSpotConnector._companies``)
+    # an engagement or a deal with no company takes the primary company of its contacts
+    # (``HubSpotConnector._companies``)
     contacts: bool = False
+    # an engagement (meeting, call, e-mail, task: HubSpot defines no primary company for it) with several companies
+    # counts for the one that is the primary company of one of its contacts; one that neither its companies nor its
+    # contacts place takes the company of the deal it is on (``HubSpotConnector._companies``)
+    engagement: bool = False
     lines: bool = False                             # a deal's line items (when the mapping reads them)
     own_writes: bool = False                        # pac writes it: its own write bursts are left out of reads
     merges: bool = False                            # HubSpot merges its records: hs_merged_object_ids retires ids
@@ -112,19 +117,20 @@ OBJECTS: tuple[HsObject, ...] = (
              merges=True, labelled=True,
              reader=lambda m, s, _p: _no_company(account_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "meetings", deletions=Deletions.EVERY_PULL, company=True,
-             contacts=True, enabled=lambda m: m.activities.meetings.enabled,
+             contacts=True, engagement=True, enabled=lambda m: m.activities.meetings.enabled,
              reader=lambda m, s, _p: _no_lines(meeting_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "calls", deletions=Deletions.EVERY_PULL, company=True,
-             contacts=True, enabled=lambda m: m.activities.calls.enabled,
+             contacts=True, engagement=True, enabled=lambda m: m.activities.calls.enabled,
              reader=lambda m, s, _p: _no_lines(call_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "emails", deletions=Deletions.EVERY_PULL, company=True,
-             contacts=True, enabled=lambda m: m.activities.emails.enabled, filters=_email_filter,
+             contacts=True, engagement=True, enabled=lambda m: m.activities.emails.enabled, filters=_email_filter,
              reader=lambda m, s, _p: _no_lines(email_reader(m, s))),
     HsObject(ObjectKind.ACTIVITIES, Source.SEARCH, "tasks", deletions=Deletions.EVERY_PULL, company=True,
-             contacts=True, enabled=lambda m: m.activities.tasks.enabled, extra_props=(KEY,), pac_keyed=True,
+             contacts=True, engagement=True, enabled=lambda m: m.activities.tasks.enabled, extra_props=(KEY,),
+             pac_keyed=True,
              reader=lambda m, s, _p: _no_lines(task_reader(m, s))),
-    HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, lines=True,
-             pipelines=True, merges=True, filters=_pipeline_filter,
+    HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, contacts=True,
+             lines=True, pipelines=True, merges=True, filters=_pipeline_filter,
              reader=deal_reader),
     HsObject(ObjectKind.PAC_EDITS, Source.PAC_RECORDS),
 )

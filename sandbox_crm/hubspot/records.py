@@ -28,7 +28,12 @@ ASSOCIATION_TYPES = {("meetings", "companies"): 188, ("companies", "meetings"): 
                      ("meetings", "contacts"): 200, ("contacts", "meetings"): 199, ("calls", "contacts"): 194,
                      ("contacts", "calls"): 193, ("contacts", "companies"): 279, ("companies", "contacts"): 280,
                      ("emails", "companies"): 186, ("companies", "emails"): 185, ("emails", "contacts"): 198,
-                     ("contacts", "emails"): 197, ("tasks", "contacts"): 204, ("contacts", "tasks"): 203}
+                     ("contacts", "emails"): 197, ("tasks", "contacts"): 204, ("contacts", "tasks"): 203,
+                     # a deal's contacts (unlabelled: HubSpot defines no primary contact), engagements' deals
+                     ("deals", "contacts"): 3, ("contacts", "deals"): 4, ("meetings", "deals"): 212,
+                     ("deals", "meetings"): 211, ("calls", "deals"): 206, ("deals", "calls"): 205,
+                     ("emails", "deals"): 210, ("deals", "emails"): 209, ("tasks", "deals"): 216,
+                     ("deals", "tasks"): 215}
 # HubSpot-defined primary association to a company, per pair: (typeId, label). The typeIds never changed; the labels
 # did on 19 Feb 2024 ("Primary Company" -> "<Object> with Primary Company", developer changelog "Changes to primary
 # labels for HubSpot-defined association labels"). Engagements (meetings, calls...) have no primary company.

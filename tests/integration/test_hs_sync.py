@@ -220,10 +220,141 @@ class TestAwkwardRecords:
             "company)"]
         assert stray not in found
 
+    def test_engagement_with_several_companies_prefers_its_contacts_primary_company(self, fresh):
+        """HubSpot defines no primary company for engagements: among an engagement's own companies, the one that is
+        the primary company of one of its contacts wins (the smallest id among several such), else the smallest id,
+        as before. A contact's primary company the engagement is not on is never taken. Costs one engagement ->
+        contacts read and one contacts -> companies read for the pull, none for a pull whose engagements have one
+        company each. Audit B-4: before, the smallest id whatever the contacts."""
+        api, _, connector = fresh
+        a, b, c, d = sorted(api.tables["companies"].rows, key=int)[:4]
+        paul, eve, zoe = (api.add("contacts", {"email": f"{who}@client.example"}) for who in ("paul", "eve", "zoe"))
+        api.associate("contacts", paul, "companies", c, primary=True)
+        api.associate("contacts", eve, "companies", b, primary=True)
+        api.associate("contacts", zoe, "companies", d, primary=True)
+        mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
+        later = mark + timedelta(hours=2)
+        visit = {"hs_timestamp": START, "hs_activity_type": "Visite client", "hs_meeting_outcome": "COMPLETED"}
+
+        def meeting(companies: tuple[str, ...], *contacts: str, kind: str = "meetings") -> str:
+            made = api.add(kind, visit if kind == "meetings" else {
+                "hs_timestamp": START, "hs_call_disposition": CONNECTED, "hs_call_direction": "OUTBOUND"},
+                companies=companies, modified=later)
+            for contact in contacts:
+                api.associate(kind, made, "contacts", contact)
+            return made
+
+        paul_met = meeting((a, c), paul)                 # Paul's primary company c, though a is smaller
+        both = meeting((a, b, c), paul, eve)             # c and b are primary companies: the smaller, b
+        elsewhere = meeting((a, b), zoe)                 # Zoe's primary company d is not among them: a
+        nobody = meeting((b, a))                         # no contact: a
+        call = meeting((a, c), paul, kind="calls")       # calls as meetings
+        before = dict(connector.usage().by_endpoint)
+        found = _by_id(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert {i: found[i].account_id for i in (paul_met, both, elsewhere, nobody, call)} == {
+            paul_met: c, both: b, elsewhere: a, nobody: a, call: c}
+        assert {k: v for k, v in spent.items() if "contacts" in k} == {
+            "associations.meetings.contacts": 1, "associations.calls.contacts": 1,
+            "associations.contacts.companies": 2}
+
+    def test_deal_with_a_contact_only_takes_its_primary_company(self, fresh):
+        """A deal with no company (an e-commerce or quoting integration's, carrying the buyer only) takes its
+        contacts' primary company, as an engagement does: the smallest id when they differ. A won deal on a contact
+        with no primary company is rejected naming it; a lost one is kept with no account (it brings no revenue).
+        The contacts are read only for the deals with no company: a pull of deals that all have one reads none.
+        Audit B-5: before, every one of them had no account."""
+        api, _, connector = fresh
+        a, b = sorted(api.tables["companies"].rows, key=int)[:2]
+        paul, eve, loose = (api.add("contacts", {"email": f"{who}@client.example"}) for who in ("paul", "eve", "x"))
+        api.associate("contacts", paul, "companies", b, primary=True)
+        api.associate("contacts", eve, "companies", a, primary=True)
+        api.associate("contacts", loose, "companies", a)               # a company, but no primary one
+        mark = max(d.modified_at for d in connector.pull(ObjectKind.DEALS, None) if isinstance(d, Deal))
+        later = mark + timedelta(hours=2)
+
+        def deal(stage: str, *contacts: str, companies: tuple[str, ...] = ()) -> str:
+            made = api.add("deals", {"dealname": "web order", "pipeline": "default", "dealstage": stage,
+                                     "amount": "1200", "closedate": "2027-05-12T10:00:00Z"},
+                           companies=companies, modified=later)
+            for contact in contacts:
+                api.associate("deals", made, "contacts", contact)
+            return made
+
+        own = deal("closedwon", paul, companies=(a,))                  # its own company wins over its contact's
+        before = dict(connector.usage().by_endpoint)
+        assert _by_id(connector.pull(ObjectKind.DEALS, mark + timedelta(hours=1)))[own].account_id == a
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert not any("contacts" in k for k in spent)
+        buyer = deal("closedwon", paul)
+        two = deal("closedwon", paul, eve)
+        stray = deal("closedwon", loose)
+        lost = deal("closedlost", loose)
+        nobody = deal("closedwon")
+        before = dict(connector.usage().by_endpoint)
+        pulled = list(connector.pull(ObjectKind.DEALS, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        found = _by_id(pulled)
+        assert {i: found[i].account_id for i in (own, buyer, two, lost, nobody)} == {
+            own: a, buyer: b, two: a, lost: None, nobody: None}
+        assert [(r.object, r.reason) for r in pulled if isinstance(r, Rejected) and r.id == stray] == [
+            ("deals", f"deal associated with contact {loose} only: associate it with a company (the contact has no "
+                      "primary company)")]
+        assert stray not in found
+        assert {k: v for k, v in spent.items() if "contacts" in k} == {
+            "associations.deals.contacts": 1, "associations.contacts.companies": 1}
+
+    def test_engagement_on_a_deal_only_takes_the_deals_company(self, fresh):
+        """An engagement with neither company nor contact but on a deal (a quote follow-up created on the deal) counts
+        for the deal's company as the deal is read: its primary (type 5), else the smallest id; on two deals, the
+        smallest of their companies; on a deal with no company, no account as before. One whose contact has no
+        primary company but whose deal has a company counts there instead of being rejected. Costs the engagement ->
+        deals and deals -> companies reads for those engagements only. Audit G-4: before, no account."""
+        api, _, connector = fresh
+        a, b, c = sorted(api.tables["companies"].rows, key=int)[:3]
+        loose = api.add("contacts", {"email": "loose@example.com"})
+        api.associate("contacts", loose, "companies", a)                 # a company, but no primary one
+        mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
+        later = mark + timedelta(hours=2)
+
+        def deal(companies: tuple[str, ...] = (), primary: str | None = None) -> str:
+            return api.add("deals", {"dealname": "quote", "pipeline": "default", "dealstage": "contractsent",
+                                     "amount": "1200"}, companies=companies, primary=primary, modified=mark)
+
+        on_c, on_ab, bare = deal((a, c), primary=c), deal((b, a)), deal()
+
+        def engagement(*deals: str, kind: str = "meetings", contact: str | None = None) -> str:
+            made = api.add(kind, {"hs_timestamp": START, "hs_activity_type": "Visite client",
+                                  "hs_meeting_outcome": "COMPLETED"} if kind == "meetings" else {
+                "hs_timestamp": START, "hs_call_disposition": CONNECTED, "hs_call_direction": "OUTBOUND"},
+                modified=later)
+            for d in deals:
+                api.associate(kind, made, "deals", d)
+            if contact:
+                api.associate(kind, made, "contacts", contact)
+            return made
+
+        primary = engagement(on_c)              # the deal's primary company c, though a is smaller
+        smallest = engagement(on_ab)            # no primary: a
+        two = engagement(on_c, on_ab)           # c and a: a
+        no_company = engagement(bare)           # the deal has no company: no account
+        stray = engagement(on_c, contact=loose)  # its contact places it nowhere, its deal does: c, not rejected
+        call = engagement(on_c, kind="calls")
+        before = dict(connector.usage().by_endpoint)
+        pulled = list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        found = _by_id(pulled)
+        assert {i: found[i].account_id if i in found else "rejected"
+                for i in (primary, smallest, two, no_company, stray, call)} == {
+            primary: c, smallest: a, two: a, no_company: None, stray: c, call: c}
+        assert not [r for r in pulled if isinstance(r, Rejected)]
+        assert {k: v for k, v in spent.items() if "deals" in k} == {
+            "associations.meetings.deals": 1, "associations.calls.deals": 1, "associations.deals.companies": 2}
+
     def test_contacts_are_read_only_for_engagements_without_company(self, fresh):
-        """The contact reads cost calls only when an engagement has no company: a pull whose engagements all have
-        one asks for no contact association; a meeting with neither company nor contact adds one (its contacts:
-        none, so no contact's companies are read)."""
+        """The contact and deal reads cost calls only when an engagement has no company: a pull whose engagements
+        all have one asks for no contact nor deal association; a meeting with neither company nor contact adds one
+        each (its contacts: none, so no contact's companies are read; its deals: none, so no deal's companies)."""
         api, _, connector = fresh
         company = next(iter(api.tables["companies"].rows))
         mark = max(a.modified_at for a in connector.pull(ObjectKind.ACTIVITIES, None) if isinstance(a, Activity))
@@ -231,12 +362,14 @@ class TestAwkwardRecords:
         before = dict(connector.usage().by_endpoint)
         list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
-        assert not any("contacts" in k for k in spent) and spent.get("associations.meetings.companies") == 1
+        assert not any("contacts" in k or "deals" in k for k in spent)
+        assert spent.get("associations.meetings.companies") == 1
         api.add("meetings", {"hs_timestamp": START}, modified=mark + timedelta(hours=3))
         before = dict(connector.usage().by_endpoint)
         list(connector.pull(ObjectKind.ACTIVITIES, mark + timedelta(hours=1)))
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
-        assert {k: v for k, v in spent.items() if "contacts" in k} == {"associations.meetings.contacts": 1}
+        assert {k: v for k, v in spent.items() if "contacts" in k or "deals" in k} == {
+            "associations.meetings.contacts": 1, "associations.meetings.deals": 1}
 
     def test_missed_and_ringing_calls_are_not_completed_calls(self, fresh):
         """Calls as HubSpot files them: an inbound call nobody answered (MISSED, no outcome), one still ringing the
