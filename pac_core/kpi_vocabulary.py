@@ -2,19 +2,21 @@
 
 Every KPI is measured on a *scope over a span*: an axis's scope (segment AND axis) over its objective's
 period, or a segment's scope over the plan's period, both **to date** (first day up to the evaluation day,
-local calendar days in the plan's timezone). "Visits" are the activities counted by the actions of the
-axis (of every axis of the segment), every rule of their action passed, repeat visits included.
+local calendar days in the plan's timezone). The "visits" behind the KPIs named after them (visit-to-win,
+revenue per visit, accounts visited: the managers' words) are the activities counted by the actions of the axis
+(of every axis of the segment), whatever their type (visits, calls, meetings...), every rule of their action
+passed, repeats included; their formula lines say so.
 
 * ``reactivation_rate`` = dormant accounts with a won deal in the span / dormant accounts of the scope;
   dormant at the span's first day, by the scope's own dormancy rule when it has one, else ``dormant: true``
   (the CRM flag, else no won deal in ``dormant_default_months`` months);
 * ``win_rate`` = won deals / (won + lost deals), closed in the span on the scope's accounts, by number;
-* ``visit_to_win`` = visited accounts with a won deal within ``attribution_days`` on or after a visit /
-  visited accounts;
+* ``visit_to_win`` = accounts touched by a counted activity with a won deal within ``attribution_days`` on
+  or after such an activity / accounts touched by a counted activity;
 * ``average_won_deal`` = won revenue / won deals, closed in the span on the scope's accounts;
-* ``coverage`` = visited accounts of the scope / accounts of the scope;
+* ``coverage`` = accounts of the scope touched by a counted activity / accounts of the scope;
 * ``new_accounts`` = accounts of the scope whose first won deal ever (in the CRM's data) closes in the span;
-* ``revenue_per_visit`` = the axis's revenue / visits;
+* ``revenue_per_visit`` = the axis's revenue / counted activities;
 * ``pipeline_created`` = amount of the deals (any stage, not deleted) created in the span on the scope's
   accounts, converted into the plan's currency (a deal without amount counts 0; one in a currency
   without rate is left out);
@@ -73,9 +75,10 @@ VOCABULARY: tuple[Kpi, ...] = (
         ("taux de transformation", "taux de signature", "taux de signature des devis", "taux de gain",
          "taux de succès", "hit rate", "closing rate", "success rate")),
     Kpi("visit_to_win", "conversion visite-commande", "visit-to-win conversion", "ratio",
-        "comptes visités avec une affaire gagnée dans les {days} jours (attribution_days) après une visite "
-        "/ comptes visités",
-        "visited accounts with a won deal within {days} days (attribution_days) after a visit / visited accounts",
+        "comptes touchés par une activité comptée avec une affaire gagnée dans les {days} jours "
+        "(attribution_days) après une telle activité / comptes touchés par une activité comptée",
+        "accounts touched by a counted activity with a won deal within {days} days (attribution_days) after such "
+        "an activity / accounts touched by a counted activity",
         ("taux de conversion", "conversion", "conversion des visites", "visite commande", "visit to win",
          "visit to win rate", "essais convertis en commande", "visites converties")),
     Kpi("average_won_deal", "montant moyen des affaires gagnées", "average won deal", "money",
@@ -84,15 +87,17 @@ VOCABULARY: tuple[Kpi, ...] = (
         ("panier moyen", "montant moyen", "affaire moyenne", "ticket moyen", "average deal", "average deal size",
          "average won deal size")),
     Kpi("coverage", "couverture du périmètre", "scope coverage", "ratio",
-        "comptes du périmètre visités / comptes du périmètre",
-        "visited accounts of the scope / accounts of the scope",
+        "comptes du périmètre touchés par une activité comptée / comptes du périmètre",
+        "accounts of the scope touched by a counted activity / accounts of the scope",
         ("couverture", "taux de couverture", "coverage of the scope", "couverture du portefeuille")),
     Kpi("new_accounts", "nouveaux comptes", "new accounts", "count",
         "comptes du périmètre dont la première affaire gagnée tombe dans la période",
         "accounts of the scope whose first ever won deal closes in the period",
         ("nouveaux clients", "comptes conquis", "clients conquis", "new customers", "accounts won")),
     Kpi("revenue_per_visit", "CA par visite", "revenue per visit", "money",
-        "chiffre d'affaires de l'axe / visites comptées", "the axis's revenue / counted visits",
+        "chiffre d'affaires de l'axe / activités comptées par ses actions (visites, appels, rendez-vous…, "
+        "répétitions comprises)",
+        "the axis's revenue / activities counted by its actions (visits, calls, meetings…, repeats included)",
         ("chiffre d'affaires par visite", "ca visite", "revenue visit")),
     Kpi("pipeline_created", "pipeline créé", "pipeline created", "money",
         "montant des affaires créées sur la période (toutes étapes)",
@@ -104,8 +109,8 @@ VOCABULARY: tuple[Kpi, ...] = (
         ("clients visités", "prospects visités", "laboratoires visités", "clients dormants visités",
          "comptes contactés", "clients contactés", "clients dormants contactés", "accounts contacted")),
     Kpi("activities_done", "activités réalisées", "activities done", "count",
-        "activités comptées par les actions (visites répétées comprises)",
-        "activities counted by the actions (repeat visits included)",
+        "activités comptées par les actions (visites, appels, rendez-vous…, répétitions comprises)",
+        "activities counted by the actions (visits, calls, meetings…, repeats included)",
         ("visites réalisées", "démonstrations réalisées", "rendez-vous réalisés", "appels passés",
          "devis relancés", "visits done", "activities")),
     Kpi("won_deals", "affaires gagnées", "won deals", "count",

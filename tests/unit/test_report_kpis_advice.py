@@ -65,8 +65,33 @@ class TestKpiSection:
             the_axis.objective, kpis=("visit_to_win",))),))
         inputs = replace(base, plan=the_plan, attribution_days=60)
         text = plain(_section(render_html(inputs), "kpis"))
-        assert "affaire gagnée dans les 60 jours (attribution_days) après une visite" in text and "90 jours" not in text
+        assert "affaire gagnée dans les 60 jours (attribution_days) après une telle activité" in text
+        assert "90 jours" not in text
         assert "within 60 days" in plain(_section(render_html(inputs, "en"), "kpis"))
+
+    def test_per_visit_formulas_say_every_counted_activity_counts(self) -> None:
+        """« CA par visite » divides by every activity the axis's actions count, calls and meetings too
+        (activities_done): its formula line says so, as do visit-to-win's and coverage's, under the managers' KPI
+        names. Seen failing on the old code: "chiffre d'affaires de l'axe / visites comptées", and a manager
+        divided 96,500 by the 3 visits (32,167) where pac divided by 11 activities, 8 of them calls (audit E, F3)."""
+        base = _kpi_inputs()
+        the_axis = base.plan.axes[0]
+        assert the_axis.objective is not None
+        the_plan = replace(base.plan, axes=(replace(the_axis, objective=replace(
+            the_axis.objective, kpis=("revenue_per_visit", "visit_to_win", "coverage"))),))
+        inputs = replace(base, plan=the_plan)
+        fr = plain(_section(render_html(inputs), "kpis"))
+        assert ("CA par visite chiffre d'affaires de l'axe / activités comptées par ses actions (visites, appels, "
+                "rendez-vous…, répétitions comprises)") in fr
+        assert ("Couverture du périmètre comptes du périmètre touchés par une activité comptée / comptes du "
+                "périmètre") in fr
+        en = plain(_section(render_html(inputs, "en"), "kpis"))
+        assert ("Revenue per visit the axis's revenue / activities counted by its actions (visits, calls, "
+                "meetings…, repeats included)") in en
+        assert "/ accounts touched by a counted activity" in en
+        for text in (fr, en):
+            assert not any(w in text for w in ("visites comptées", "comptes visités", "counted visits",
+                                               "visited accounts", "après une visite", "after a visit")), text
 
 
 class TestAdvice:

@@ -118,10 +118,10 @@ class TestEverySiteAgreesWithTheReport:
 
     def test_crm_numeric_fields(self) -> None:
         """Money to cents 10.005 -> 10.01 (was 10.0), a percentage to 0.1 of 0.0125 -> 1.3 (was 1.2), a ratio to
-        three places 0.0625 -> 0.063 (was 0.062)."""
+        PAC_ROI__c's four places 0.03125 -> 0.0313 (half to even gives 0.0312)."""
         assert diff._money(D("10.005")) == 10.01
         assert diff._pct(0.0125) == 1.3
-        assert diff._ratio(0.0625) == 0.063
+        assert diff._ratio(0.03125) == 0.0313
 
     def test_demo_console_table_and_handled_lines(self) -> None:
         """The demo's axes table: 12.5 % -> 13 % and 1 234.5 € -> 1,235 (were 12 % and 1,234)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -39,6 +40,16 @@ class TestDesiredState:
         state = diff.desired_state(plan, fake_evaluate(plan, Records(), NOW))
         action = state[(Target.ACTION, f"{plan.id}:A-01")]
         assert (action["window_start"], action["window_end"]) == ("2027-05-03", "2027-05-09")
+
+    def test_roi_is_written_at_the_fields_four_places(self, plan) -> None:
+        """PAC_ROI__c is a Number(12, 4) ("1.4310 is the report's 143 %"), HubSpot's pac_roi the same value: an
+        ROI of 0.1875 is written 0.1875 and -0.00956 as -0.0096. Seen failing on the old code: 0.188 and -0.01
+        (three places: 18.8 % where the report says 19 %)."""
+        ev = fake_evaluate(plan, Records(), NOW)
+        rois = {"AX-1": 0.1875, "AX-2": -0.00956}
+        ev = replace(ev, axes=tuple(replace(a, roi=rois[a.axis_id]) for a in ev.axes))
+        state = diff.desired_state(plan, ev)
+        assert [state[(Target.AXIS, f"{plan.id}:{a}")]["roi"] for a in ("AX-1", "AX-2")] == [0.1875, -0.0096]
 
 
 class TestChangesFor:

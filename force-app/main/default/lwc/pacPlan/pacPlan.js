@@ -10,6 +10,7 @@ import ACCOUNTS from '@salesforce/label/c.PAC_Accounts';
 import LOAD_ERROR from '@salesforce/label/c.PAC_Load_Error';
 import WON_REVENUE from '@salesforce/label/c.PAC_Won_Revenue';
 import BASELINE from '@salesforce/label/c.PAC_Baseline';
+import LOCALE from '@salesforce/i18n/locale';
 
 // Pace values written by pac (PAC_Pace__c, a restricted picklist): the colour of the badge and the bar.
 const PACE_TONE = {
@@ -98,15 +99,27 @@ export function barWidth(pct) {
     return Number.isFinite(value) ? Math.max(0, Math.min(100, value)) : 0;
 }
 
-/** A percentage rounded half up, a tie away from zero as pac rounds everywhere (12.5 -> 13, -12.5 -> -13, where
- * Math.round gives -12), never "-0". */
+// A Percent field's value in the user's locale (@salesforce/i18n/locale), to the field's scale: one decimal, so
+// every digit the field holds is shown and none is added (80 -> "80 %", not "80.0 %").
+const PCT_OPTIONS = { style: 'unit', unit: 'percent', maximumFractionDigits: 1 };
+let pctFormat;
+try {
+    pctFormat = new Intl.NumberFormat(LOCALE, PCT_OPTIONS);
+} catch (e) {
+    // a locale this browser's Intl does not know: the browser's own rather than no component at all
+    pctFormat = new Intl.NumberFormat(undefined, PCT_OPTIONS);
+}
+
+/** A progress: the value of the Percent field it comes from, the one its record page shows (PAC_Progress_Pct__c,
+ * in percent, which pac rounded half up to the field's one decimal), never rounded again, in the user's locale:
+ * 47.5 -> "47.5%" for an English user, "47,5 %" for a French one; never "-0". Rounding the field's 47.5 again
+ * gave "48 %" where the report says 47 % (47.4763 %). */
 export function fmtPct(pct) {
-    if (pct === null || pct === undefined) {
+    const value = pct === null || pct === undefined || pct === '' ? NaN : Number(pct);
+    if (!Number.isFinite(value)) {
         return '—';
     }
-    const value = Number(pct);
-    const whole = Math.sign(value) * Math.round(Math.abs(value));
-    return `${whole === 0 ? 0 : whole} %`;
+    return pctFormat.format(value === 0 ? 0 : value);
 }
 
 function shape(node) {

@@ -6,6 +6,15 @@ import PacPlan, { axisId, barWidth, fmtPct } from 'c/pacPlan';
 const fs = require('fs');
 const path = require('path');
 
+// The user's locale (@salesforce/i18n/locale). sfdx-lwc-jest's transformer turns the import into a require with
+// 'en-US' as its fallback, so a test gives its own value with jest.mock, virtual since the module exists only in
+// the org. These fixtures are a French org's (« 93 000 € »), and so is the screenshot page.
+jest.mock('@salesforce/i18n/locale', () => ({ default: 'fr-FR' }), { virtual: true });
+
+// Intl's French percent: a no-break space before the sign, a narrow no-break space between thousands
+const NBSP = '\u00a0';
+const NNBSP = '\u202f';
+
 // GraphQL answers shaped as the UI API returns them (uiapi.query.<Object>.edges[].node, fields as {value, displayValue}).
 const v = (value, displayValue) => ({ value, displayValue: displayValue === undefined ? null : displayValue });
 
@@ -123,7 +132,7 @@ describe('c-pac-plan', () => {
         await flush();
         const second = element.shadowRoot.querySelectorAll('li.axis')[1];
         expect(second.querySelector('[data-bar]').style.width).toBe('100%');
-        expect(second.querySelector('[data-pct]').textContent).toBe('250 %');
+        expect(second.querySelector('[data-pct]').textContent).toBe(`250${NBSP}%`);
         expect(second.querySelector('[data-bar]').className).toContain('pace_done');
     });
 
@@ -185,12 +194,32 @@ describe('c-pac-plan', () => {
         expect(element.shadowRoot.querySelector('.error').textContent).toContain('No such column PAC_Pace__c');
     });
 
-    it('rounds percentages half up, as the report and the CRM fields do', () => {
-        expect(fmtPct(12.5)).toBe('13 %');
-        expect(fmtPct(-12.5)).toBe('-13 %');
-        expect(fmtPct(-0.4)).toBe('0 %');
-        expect(fmtPct(250)).toBe('250 %');
+    it('shows the progress the field holds, never rounded again', async () => {
+        // AX-MAINT at 9 500 / 20 010 = 47.4763 %: pac writes PAC_Progress_Pct__c 47.5 (one decimal, half up) and
+        // the report says 47 %; rounding the field's 47.5 again gave "48 %" (audit E, F2). An action at 1/67
+        // (1.49 %) is written 1.5, was shown "2 %".
+        const element = mount();
+        const data = axesData(1);
+        const [node] = data.uiapi.query.PAC_Axis__c.edges;
+        node.node.PAC_Progress_Pct__c = v(47.5);
+        node.node.PAC_Actions__r.edges[0].node.PAC_Progress_Pct__c = v(1.5);
+        graphql.emit(data);
+        await flush();
+        const axisEl = element.shadowRoot.querySelector('li.axis');
+        expect(axisEl.querySelector('[data-pct]').textContent).toBe(`47,5${NBSP}%`);
+        expect(axisEl.querySelector('.track').title).toBe(`47,5${NBSP}%`);
+        const actionPcts = [...axisEl.querySelectorAll('li.action')].map((li) => li.querySelector('.track').title);
+        expect(actionPcts).toEqual([`1,5${NBSP}%`, `20${NBSP}%`]);
+    });
+
+    it('formats a percentage in the user locale as the record page shows the Percent field', () => {
+        expect(fmtPct(47.5)).toBe(`47,5${NBSP}%`);
+        expect(fmtPct(80)).toBe(`80${NBSP}%`);
+        expect(fmtPct(1234.5)).toBe(`1${NNBSP}234,5${NBSP}%`);
+        expect(fmtPct(-12.5)).toBe(`-12,5${NBSP}%`);
+        expect(fmtPct(-0)).toBe(`0${NBSP}%`);
         expect(fmtPct(null)).toBe('—');
+        expect(fmtPct(undefined)).toBe('—');
     });
 
     it('reads axis ids and bar widths', () => {
