@@ -23,5 +23,8 @@ rm -rf "$out"
 node_modules/.bin/sf project convert source --root-dir force-app --output-dir "$out/mdapi" >/dev/null 2>"$out.log" || {
   cat "$out.log" >&2; echo "salesforce check: sf project convert source failed" >&2; exit 1; }
 test -f "$out/mdapi/package.xml" || { echo "salesforce check: no package.xml converted" >&2; exit 1; }
+if find "$out/mdapi" -path '*__tests__*' | grep -q .; then
+  echo "salesforce check: Jest tests (__tests__) were converted for deployment: .forceignore must list **/__tests__/**" >&2; exit 1
+fi
 echo "sf project convert source: $(grep -c '<members>' "$out/mdapi/package.xml") components converted"
 node_modules/.bin/sfdx-lwc-jest -- --ci --silent
