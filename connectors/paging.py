@@ -1,11 +1,13 @@
 """The one cursor pager of the connectors, with a loop guard.
 
 Every CRM read that follows a server cursor goes through ``follow``: Salesforce's ``nextRecordsUrl`` (REST
-query) and ``Sforce-Locator`` (Bulk API 2.0 results), HubSpot's ``paging.next.after`` (search, list, owners;
+query) and ``Sforce-Locator`` (Bulk API 2.0 results), HubSpot's ``paging.next.after`` (list, owners;
 associations v4 page each record's links with its own cursor inside one batch call: they use ``CursorGuard``,
-the same guard, directly). A server that hands back a cursor it already gave (a proxy replaying a page, a vendor bug, a
-sandbox fault) would otherwise make the loop read the same page forever and spend the org's daily allocation:
-``follow`` stops at the first repeated cursor with a ``ConnectorError`` naming what was being read.
+the same guard, directly). HubSpot's search pages are keyset pages (``connectors/hubspot/reads.py``): their
+"cursor" is the next search itself, so an answer that would make pac ask the same search twice stops the same way.
+A server that hands back a cursor it already gave (a proxy replaying a page, a vendor bug, a sandbox fault) would
+otherwise make the loop read the same page forever and spend the org's daily allocation: ``follow`` stops at the
+first repeated cursor with a ``ConnectorError`` naming what was being read.
 
 ``ahead`` runs any iterator one item ahead in a worker thread: the HubSpot pull reads its next buffer of records
 (search pages, associations, line items) while the current one is normalised.

@@ -1,12 +1,17 @@
 """Reading from HubSpot at the documented maxima, lazily.
 
 * ``search_modified``: every object changed at or after a timestamp, ascending by
-  ``hs_lastmodifieddate``, 200 per page. A search query returns at most 10,000 results (paging past
-  that answers 400), so before reaching the cap the window **slides**: a new query starts at the last
-  timestamp seen (``GTE``), and the ids already yielded at that timestamp are skipped. Loop guard: when a
-  whole window shares one timestamp (more than the cap can page through), the records of that
-  timestamp are paged by ``hs_object_id`` (``EQ`` timestamp, ``GT`` last id), then the search goes on
-  strictly after it. No record is missed or yielded twice.
+  ``hs_lastmodifieddate``, 200 per page, by **keyset paging**: each page is a new search from the last stamp read,
+  never a page asked for by ``after``. HubSpot's ``after`` is a position in a result set the search computes again
+  for every page ("You must format the value in the ``after`` parameter as an integer"; "limited to 10,000 total
+  results for any given query"): a record already read that someone changes while pac pages leaves its place for
+  the end of the sort, every later record moves back one place, and the next offset jumps over one of them (which
+  the watermark then passes, until the next full read). From the last stamp read, a record that moves is read again
+  with its new stamp, and none is skipped. The records already read at that stamp are left out by id (the later
+  stamps OR that stamp's other ids: ``hs_object_id NOT_IN``), or, when that does not fit HubSpot's filter and body
+  limits, read again first and left out here: each (id, stamp) is yielded once. A page whose records all share one
+  stamp has no later stamp to start from: that stamp is paged by ``hs_object_id`` (``EQ`` stamp, ``GT`` last id,
+  sorted by id), then the search goes on strictly after it. No query is paged, so none nears the 10,000-result cap.
 * ``list_objects``: the plain list endpoint (``archived=true`` for deleted records on reconciliation).
 * ``read_associations``: associations v4 batch read, 1,000 ids per call, following per-id paging.
 * ``batch_read``: objects by id, 100 per call, 50 when it reads property history (the next call made while the
@@ -16,7 +21,9 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +34,6 @@ from connectors.hubspot.transport import HubSpotTransport
 from connectors.paging import CursorGuard, ahead, follow
 
 SEARCH_LIMIT = 200
-SEARCH_CAP = 10_000
 BATCH_READ = 100
 # HubSpot answers a batch read with ``propertiesWithHistory`` and more than 50 inputs 400 VALIDATION_ERROR "The maximum
 # number of inputs supported in a batch request for property histories is 50" (the cap is in that answer only, not in
@@ -38,6 +44,9 @@ LIST_LIMIT = 100
 MODIFIED = "hs_lastmodifieddate"
 OBJECT_ID = "hs_object_id"
 MAX_SKIP_SPANS = 4          # five filter groups at most: one per gap around the spans
+# the search guide's limits: "a maximum of five filterGroups with up to six filters in each group, with a maximum of
+# 18 filters in total"; "If the body of your request exceeds 3,000 characters, a 400 error will be returned"
+MAX_GROUPS, MAX_GROUP_FILTERS, MAX_FILTERS, MAX_BODY = 5, 6, 18, 3_000
 
 
 def to_ms(value: datetime) -> int:
@@ -64,85 +73,154 @@ def _stamp_ms(text: str) -> int | None:
 
 def search_modified(transport: HubSpotTransport, object_type: str, properties: Sequence[str],
                     since_ms: int | None, *, filters: Sequence[dict[str, Any]] = (),
-                    page_size: int = SEARCH_LIMIT, cap: int = SEARCH_CAP,
-                    skip: Sequence[tuple[int, int]] = ()) -> Iterator[dict[str, Any]]:
-    """Objects with ``hs_lastmodifieddate >= since_ms`` (all when None), ascending, each exactly once.
+                    page_size: int = SEARCH_LIMIT, skip: Sequence[tuple[int, int]] = ()) -> Iterator[dict[str, Any]]:
+    """Objects with ``hs_lastmodifieddate >= since_ms`` (all when None), ascending, each (id, stamp) once.
 
-    ``skip``: spans ``(first, last)`` of change stamps (ms, both included) to leave out, at most
-    ``MAX_SKIP_SPANS``: pac's own write bursts (see ``own_write_spans``). The search asks for the gaps
-    between them, one filter group each (HubSpot ORs the groups, at most five)."""
+    Keyset paging (the module docstring says why): every page is a new search from the last stamp read, none is
+    asked for by ``after``. ``skip``: spans ``(first, last)`` of change stamps (ms, both included) to leave out, at
+    most ``MAX_SKIP_SPANS``: pac's own write bursts (see ``own_write_spans``). The search asks for the gaps between
+    them, one filter group each (HubSpot ORs the groups, at most five)."""
     gaps = _gaps(skip)
     props = sorted(set(properties) | {MODIFIED})
-    lower, strict = since_ms, False
-    seen: set[str] = set()                     # ids already yielded at timestamp ``lower``
-    while True:
-        window = list(filters)
-        if lower is not None:
-            window.append({"propertyName": MODIFIED, "operator": "GT" if strict else "GTE", "value": str(lower)})
-        last_ts: int | None = None
-        at_last: set[str] = set()              # the ids stamped ``last_ts``, the window's last stamp
-        capped = False
-        # The answers come in ascending stamp order, so only the window's first records can be stamped ``lower``
-        # (those already yielded are in ``seen``), and only its last ones decide where the next window starts:
-        # a record's stamp is read at those two edges, not for every record.
-        leading = lower is not None
-        groups = [window + gap for gap in gaps]
-        for results, page_capped in _pages(transport, object_type, props, groups, MODIFIED, page_size, cap):
-            capped = capped or page_capped
-            start = 0
-            if leading:
-                for obj in results:
-                    if _ts(obj) != lower:
-                        leading = False
-                        break
-                    start += 1
-                    if obj["id"] not in seen:
-                        seen.add(obj["id"])
-                        yield obj
-            yield from (results[start:] if start else results)
-            last_ts, at_last = _trailing(results, last_ts, at_last)
-        if not capped:
-            return
-        if lower is not None and last_ts == lower and not strict:   # (last_ts is a stamp: lower is one too)
-            # Loop guard: the whole window shares one timestamp; page it by id, then go strictly past it.
-            yield from _same_timestamp(transport, object_type, props, filters, lower, seen, page_size, cap)
-            strict, seen = True, set()
-            continue
-        lower, strict = last_ts, False
-        seen = at_last
+    starts: dict[str, _Start] = {}          # the loop guard's key of each next page -> where it starts
+
+    def page(start: _Start) -> tuple[_Start, dict[str, Any]]:
+        body = _search_body(start, filters, gaps, props, page_size)
+        reply = transport.call(f"search.{object_type}", "objects.search", "do_search", object_type, body, search=True)
+        data: dict[str, Any] = reply.data
+        return start, data
+
+    def following(key: str) -> tuple[_Start, dict[str, Any]]:
+        return page(starts[key])
+
+    def cursor(answer: tuple[_Start, dict[str, Any]]) -> str | None:
+        start, data = answer
+        nxt = _next_start(start, data.get("results") or [], bool(next_after(data)))
+        if nxt is None:
+            return None
+        key = str(nxt)
+        starts[key] = nxt
+        return key
+
+    for start, data in follow(lambda: page(_Start(since_ms)), following, cursor,
+                              what=f"HubSpot search of {object_type}"):
+        results: list[dict[str, Any]] = data.get("results") or []
+        if not start.read:
+            yield from results
+        elif start.by_id:
+            yield from (obj for obj in results if obj["id"] not in start.read)
+        else:
+            # the records of the lower bound's stamp come first; those the page before ended on are already read.
+            # Only these first records' stamps are read (and the last ones', by ``_next_start``), not every record's
+            n = 0
+            for obj in results:
+                if _ts(obj) != start.stamp:
+                    break
+                n += 1
+                if obj["id"] not in start.read:
+                    yield obj
+            yield from (results[n:] if n else results)
 
 
-def _trailing(results: list[dict[str, Any]], last_ts: int | None, at_last: set[str]) -> tuple[int | None, set[str]]:
-    """The last stamp after this page and the ids stamped with it, from the page's last records backwards (a run
-    of equal stamps that fills the whole page goes on from the pages before: ``last_ts``, ``at_last``)."""
-    if not results:
-        return last_ts, at_last
-    ts = _ts(results[-1])
-    run: set[str] = set()
+@dataclass(frozen=True)
+class _Start:
+    """Where one search page starts. ``stamp``: the records changed at or after it (strictly after when ``past``;
+    all records when None), by stamp; ``by_id``: inside the one stamp ``stamp`` that filled a whole page, the records
+    of an id above ``after_id`` (all of the stamp when None), by id. ``read``: the ids already yielded at ``stamp``,
+    left out of this page (by the search, or here when they come again at its start)."""
+
+    stamp: int | None
+    past: bool = False
+    by_id: bool = False
+    after_id: str | None = None
+    read: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def __str__(self) -> str:
+        """The page's query, the loop guard's key: a query asked twice means an answer made no progress."""
+        if self.by_id:
+            return f"{MODIFIED} = {self.stamp}, {OBJECT_ID} > {self.after_id or 0}"
+        if self.stamp is None:
+            return f"{MODIFIED} from the first"
+        return f"{MODIFIED} {'>' if self.past else '>='} {self.stamp}"
+
+
+def _search_body(start: _Start, filters: Sequence[dict[str, Any]], gaps: list[list[dict[str, Any]]],
+                 props: list[str], page_size: int) -> dict[str, Any]:
+    """The search that reads the page starting at ``start``.
+
+    From a stamp some records of which were read (a page ended inside it), the search asks for the later stamps
+    OR the stamp's records of other ids (``hs_object_id NOT_IN``), so that the records read are not read again: an
+    import stamping 100 companies per millisecond would otherwise cost twice the pages. When that does not fit
+    HubSpot's limits (five filter groups, six filters per group and 18 in all, 3,000 characters of body), the
+    search starts at the stamp (``GTE``) and the records read come again first (``search_modified`` leaves them
+    out)."""
+    def body(groups: list[list[dict[str, Any]]], sort: str) -> dict[str, Any]:
+        return {"filterGroups": [{"filters": g} for g in groups if g],
+                "sorts": [{"propertyName": sort, "direction": "ASCENDING"}], "properties": props, "limit": page_size}
+
+    stamp = None if start.stamp is None else str(start.stamp)
+    if start.by_id:
+        window = [*filters, {"propertyName": MODIFIED, "operator": "EQ", "value": stamp}]
+        if start.after_id is not None:
+            window.append({"propertyName": OBJECT_ID, "operator": "GT", "value": start.after_id})
+        return body([window], OBJECT_ID)
+    if start.stamp is None:
+        return body([[*filters, *gap] for gap in gaps], MODIFIED)
+    if start.read and not start.past:
+        after = {"propertyName": MODIFIED, "operator": "GT", "value": stamp}
+        rest = [*filters, {"propertyName": MODIFIED, "operator": "EQ", "value": stamp},
+                {"propertyName": OBJECT_ID, "operator": "NOT_IN", "values": sorted(start.read)}]
+        groups = [[*filters, after, *gap] for gap in gaps if _open_after(gap, start.stamp)] + [rest]
+        leaving_out = body(groups, MODIFIED)
+        if _fits(groups, leaving_out):
+            return leaving_out
+    bound = {"propertyName": MODIFIED, "operator": "GT" if start.past else "GTE", "value": stamp}
+    return body([[*filters, bound, *gap] for gap in gaps], MODIFIED)
+
+
+def _open_after(gap: list[dict[str, Any]], stamp: int) -> bool:
+    """Whether the gap holds stamps after ``stamp`` (a gap that ends before it is left out of the search)."""
+    return all(f["operator"] != "LT" or int(f["value"]) > stamp + 1 for f in gap)
+
+
+def _fits(groups: list[list[dict[str, Any]]], body: dict[str, Any]) -> bool:
+    """Whether a search is within HubSpot's documented limits ("a maximum of five filterGroups with up to six filters
+    in each group, with a maximum of 18 filters in total"; "If the body of your request exceeds 3,000 characters, a
+    400 error will be returned")."""
+    return (len(groups) <= MAX_GROUPS and max(map(len, groups)) <= MAX_GROUP_FILTERS
+            and sum(map(len, groups)) <= MAX_FILTERS and len(json.dumps(body)) <= MAX_BODY)
+
+
+def _next_start(start: _Start, results: list[dict[str, Any]], more: bool) -> _Start | None:
+    """Where the page after ``results`` starts (None: the search is over).
+
+    * After a page by stamp: at the page's last stamp, with the ids read at that stamp (a record changed while pac
+      pages is not lost: it went past the last stamp read, and comes in a later page with its new stamp).
+    * After a page whose records all share one stamp (no later stamp to start from): that stamp, by id.
+    * After the last page by id: strictly after that stamp."""
+    if start.by_id:
+        if more and results:
+            return _Start(start.stamp, by_id=True, after_id=str(results[-1]["id"]), read=start.read)
+        return _Start(start.stamp, past=True)
+    if not more or not results:
+        return None
+    last = _ts(results[-1])
+    run = _trailing(results, last)
+    if len(run) < len(results):
+        return _Start(last, read=run)
+    # the whole page shares one stamp: a search from it could answer this same page again
+    earlier = start.read if last == start.stamp and not start.past else frozenset()
+    return _Start(last, by_id=True, read=earlier | run)
+
+
+def _trailing(results: list[dict[str, Any]], ts: int) -> frozenset[str]:
+    """The ids of the page's last records stamped ``ts`` (the page's last stamp), read from the end backwards."""
+    run: list[str] = []
     for obj in reversed(results):
         if _ts(obj) != ts:
-            return ts, run
-        run.add(obj["id"])
-    return ts, (at_last | run if ts == last_ts else run)
-
-
-def _same_timestamp(transport: HubSpotTransport, object_type: str, props: list[str],
-                    filters: Sequence[dict[str, Any]], ts: int, skip: set[str], page_size: int, cap: int
-                    ) -> Iterator[dict[str, Any]]:
-    last_id: str | None = None
-    while True:
-        window = [*filters, {"propertyName": MODIFIED, "operator": "EQ", "value": str(ts)}]
-        if last_id is not None:
-            window.append({"propertyName": OBJECT_ID, "operator": "GT", "value": last_id})
-        capped = False
-        for results, page_capped in _pages(transport, object_type, props, [window], OBJECT_ID, page_size, cap):
-            capped = capped or page_capped
-            for obj in results:
-                if obj["id"] not in skip:
-                    yield obj
-                last_id = obj["id"]
-        if not capped:
-            return
+            break
+        run.append(obj["id"])
+    return frozenset(run)
 
 
 def _gaps(skip: Sequence[tuple[int, int]]) -> list[list[dict[str, Any]]]:
@@ -173,46 +251,6 @@ def own_write_spans(stamps: Iterable[int], since_ms: int, *, pause_ms: int = 60_
         else:
             spans.append((ms, ms))
     return spans[-MAX_SKIP_SPANS:]
-
-
-def _pages(transport: HubSpotTransport, object_type: str, props: list[str], groups: list[list[dict[str, Any]]],
-           sort: str, page_size: int, cap: int) -> Iterator[tuple[list[dict[str, Any]], bool]]:
-    """(the page's objects, capped) for one query; ``capped`` is True on the last page when the cap stopped
-    paging."""
-    def page(after: str | None) -> dict[str, Any]:
-        body: dict[str, Any] = {"filterGroups": [{"filters": g} for g in groups if g],
-                                "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
-                                "properties": props, "limit": page_size}
-        if after is not None:
-            body["after"] = after
-        reply = transport.call(f"search.{object_type}", "objects.search", "do_search", object_type, body, search=True)
-        data: dict[str, Any] = reply.data
-        return data
-
-    # the next page's offset is the number of answers the query gave so far, counted here (the cursor itself is
-    # opaque); ``following`` sees each page once, in order, before the loop below does (``follow`` prefetches)
-    received = 0
-
-    def following(data: dict[str, Any]) -> str | None:
-        nonlocal received
-        received += len(data.get("results") or [])
-        nxt = next_after(data)
-        return None if (not nxt or _capped(received, page_size, cap) or not data.get("results")) else nxt
-
-    given = 0
-    for data in follow(lambda: page(None), page, following, what=f"HubSpot search of {object_type}"):
-        results = data.get("results") or []
-        given += len(results)
-        nxt = next_after(data)
-        yield results, bool(nxt) and bool(results) and _capped(given, page_size, cap)
-
-
-def _capped(offset: int, page_size: int, cap: int) -> bool:
-    """Whether the page at ``offset`` (the answers a query has given so far) would pass the search cap (paging
-    past 10,000 answers 400). The offset is counted, not read from ``paging.next.after``: the API reference
-    types that cursor as an opaque token ("the cursor token to use in the after parameter"); HubSpot's digits
-    today are the same number."""
-    return offset + page_size > cap
 
 
 def next_after(data: dict[str, Any]) -> str | None:

@@ -1,8 +1,10 @@
 """The sandbox's HubSpot CRM search: filter groups, sorts, ``after`` paging and the 10,000-result cap.
 
 Semantics follow HubSpot's search guide: filters in a group are ANDed, groups are ORed (at most 5
-groups, 6 filters per group, 18 in all); ``limit`` at most 200; paging past 10,000 results answers
-400. Values compare by property type: numbers as numbers, dates and datetimes as epoch milliseconds
+groups, 6 filters per group, 18 in all); one sorting rule ("Only one sorting rule can be applied to any
+search"; more answers 400); ``limit`` at most 200; paging past 10,000 results answers 400; a body of more than
+3,000 characters answers 400 ("If the body of your request exceeds 3,000 characters, a 400 error will be
+returned"). Values compare by property type: numbers as numbers, dates and datetimes as epoch milliseconds
 (the filter value may be milliseconds or ISO 8601), text case-insensitively.
 """
 
@@ -20,6 +22,7 @@ from typing import Any
 from sandbox_crm.http import Response
 
 MAX_LIMIT = 200
+MAX_BODY = 3_000
 RESULT_CAP = 10_000
 OPERATORS = {"EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY",
              "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"}
@@ -120,12 +123,21 @@ def _compile(f: dict[str, Any], kind_of: Callable[[str], str]) -> Callable[[Any]
 
 
 def _range(groups: list[dict[str, Any]]) -> tuple[int | None, int | None, bool]:
-    """(lowest, highest modified ms a match can have, whether modified is the only filtered property)."""
-    if len(groups) != 1:
+    """(lowest, highest modified ms a match can have, whether modified is the only filtered property): over every
+    group (they are ORed), so a search from a stamp in several groups still starts at that stamp."""
+    if not groups:
         return None, None, False
+    bounds = [_group_range(g) for g in groups]
+    lows, highs = [b[0] for b in bounds], [b[1] for b in bounds]
+    low = None if any(v is None for v in lows) else min(v for v in lows if v is not None)
+    high = None if any(v is None for v in highs) else max(v for v in highs if v is not None)
+    return low, high, len(groups) == 1 and bounds[0][2]
+
+
+def _group_range(group: dict[str, Any]) -> tuple[int | None, int | None, bool]:
     low = high = None
     only = True
-    for f in groups[0].get("filters") or []:
+    for f in group.get("filters") or []:
         op = f.get("operator")
         if f.get("propertyName") != MODIFIED or op not in ("GT", "GTE", "EQ", "LT", "LTE"):
             only = False
@@ -148,6 +160,8 @@ def run(body: dict[str, Any], rows_by_modified: list[Any], keys: list[tuple[int,
     ``rows_by_modified`` is sorted by ``keys`` = (modified ms, numeric id), the common sort; ``totals``
     caches a query's total across its pages (cleared by the caller on every write).
     """
+    if len(json.dumps(body)) > MAX_BODY:
+        raise SearchError(f"the request body exceeds {MAX_BODY} characters")
     limit = int(body.get("limit") or 10)
     if limit > MAX_LIMIT or limit < 1:
         raise SearchError(f"limit must be between 1 and {MAX_LIMIT}")
@@ -158,6 +172,8 @@ def run(body: dict[str, Any], rows_by_modified: list[Any], keys: list[tuple[int,
     groups = body.get("filterGroups") or []
     match = compile_groups(groups, kind_of)
     sorts = [_sort(s) for s in body.get("sorts") or []]
+    if len(sorts) > 1:
+        raise SearchError("only one sorting rule can be applied to a search")
     low, high, only_modified = _range(groups)
     lo = bisect.bisect_left(keys, (low, -1)) if low is not None else 0
     hi = bisect.bisect_left(keys, (high + 1, -1)) if high is not None else len(keys)

@@ -2,9 +2,10 @@
 
 The real client libraries talk HTTP to the sandbox CRM wrapped in ``Replaying``: it answers like the sandbox,
 except that the paged answers it replays carry a cursor pac already followed (Salesforce ``nextRecordsUrl``
-and Bulk API 2.0 ``Sforce-Locator``; HubSpot ``paging.next.after`` of search, list, owners and each record's
-associations). It replays at most ``REPLAYS`` times, then ends the paging, so the code before the loop guard
-finished (with every record read ``REPLAYS`` times over) instead of hanging: these tests failed there, and now
+and Bulk API 2.0 ``Sforce-Locator``; HubSpot ``paging.next.after`` of list, owners and each record's
+associations; HubSpot search, paged by keyset, gets its first page again for every later search). It replays at
+most ``REPLAYS`` times, then ends the paging, so the code before the loop guard finished (with every record read
+``REPLAYS`` times over) instead of hanging: these tests failed there, and now
 see a ``ConnectorError`` naming the read and the repeated cursor.
 """
 
@@ -68,7 +69,8 @@ class Replaying:
         body = request.json() if request.body else None
         key = (request.method, request.path)
         asked = request.arg("after") or (body.get("after") if isinstance(body, dict) else None)
-        if asked == HS_CURSOR and key in self.saved:        # the page after the cursor: the same page again
+        # the page after the cursor, or any later search (pac's keyset pages are new searches): the same page again
+        if (asked == HS_CURSOR or request.path.endswith("/search")) and key in self.saved:
             saved = self.saved[key]
             if not self._more():
                 saved.body.pop("paging", None)
@@ -146,10 +148,13 @@ def test_salesforce_bulk_stops_on_a_repeated_locator(sf: SalesforceConnector,
     assert sf_server[1].replays == 2
 
 
-def test_hubspot_search_stops_on_a_repeated_after(hs: tuple[HubSpotConnector, HubSpotApi, Replaying]) -> None:
+def test_hubspot_search_stops_when_a_page_repeats(hs: tuple[HubSpotConnector, HubSpotApi, Replaying]) -> None:
+    """The search pages by keyset (each page a new search from the last stamp or id read, no ``after``): a server
+    that answers every search with the same page and "more" would ask pac for the same next search forever; the
+    second time pac is about to ask it, the read stops."""
     connector, _api, replaying = hs
     _stops(lambda: connector.pull(ObjectKind.ACCOUNTS, None), "HubSpot search of companies")
-    assert replaying.replays == 1
+    assert replaying.replays == 2       # the lone company's stamp by id, then the same id again: stopped
 
 
 def test_hubspot_owners_stop_on_a_repeated_after(hs: tuple[HubSpotConnector, HubSpotApi, Replaying]) -> None:

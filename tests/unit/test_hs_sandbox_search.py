@@ -69,3 +69,40 @@ class TestSearch:
         """A limit above 200 is refused."""
         with pytest.raises(hs.SearchError):
             _run({"limit": 201})
+
+    def test_one_sorting_rule(self):
+        """"Only one sorting rule can be applied to any search" (the search guide): a second is refused."""
+        sorts = [{"propertyName": "hs_lastmodifieddate"}, {"propertyName": "hs_object_id"}]
+        with pytest.raises(hs.SearchError, match="one sorting rule"):
+            _run({"limit": 5, "sorts": sorts})
+
+    def test_keyset_inside_one_stamp(self):
+        """pac's page inside one stamp: ``EQ`` stamp and ``GT`` id, sorted by id, answers the stamp's higher ids."""
+        body = _filters({"propertyName": "hs_lastmodifieddate", "operator": "EQ", "value": "1005"},
+                        {"propertyName": "hs_object_id", "operator": "GT", "value": "10"})
+        page, total, after = _run(body | {"sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]})
+        assert [r.id for r in page] == ["11"] and total == 1 and after is None
+
+    def test_keyset_from_a_stamp(self):
+        """pac's page from a stamp: ``GTE`` stamp sorted by stamp, ascending, the stamp's records included."""
+        body = _filters({"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": "1008"})
+        page, total, after = _run(body | {"limit": 3, "sorts": [{"propertyName": "hs_lastmodifieddate"}]})
+        assert [(r.id, r.modified) for r in page] == [("16", 1008), ("17", 1008), ("18", 1009)]
+        assert total == 5 and after == 3
+
+    def test_body_of_more_than_3000_characters(self):
+        """"If the body of your request exceeds 3,000 characters, a 400 error will be returned" (the search guide)."""
+        ids = [str(10_000_000_000 + i) for i in range(250)]
+        with pytest.raises(hs.SearchError, match="3000 characters"):
+            _run(_filters({"propertyName": "hs_object_id", "operator": "NOT_IN", "values": ids}))
+
+    def test_groups_from_one_stamp(self):
+        """Two groups from one stamp (pac's page after a page that ended inside a stamp: later stamps, or that
+        stamp's other ids), sorted by stamp: the stamp's other records first, then the later ones."""
+        body = {"filterGroups": [
+            {"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "GT", "value": "1008"}]},
+            {"filters": [{"propertyName": "hs_lastmodifieddate", "operator": "EQ", "value": "1008"},
+                         {"propertyName": "hs_object_id", "operator": "NOT_IN", "values": ["16"]}]}],
+            "limit": 3, "sorts": [{"propertyName": "hs_lastmodifieddate"}]}
+        page, total, after = _run(body)
+        assert [r.id for r in page] == ["17", "18", "19"] and total == 4 and after == 3
