@@ -47,6 +47,7 @@ MAX_SKIP_SPANS = 4          # five filter groups at most: one per gap around the
 # the search guide's limits: "a maximum of five filterGroups with up to six filters in each group, with a maximum of
 # 18 filters in total"; "If the body of your request exceeds 3,000 characters, a 400 error will be returned"
 MAX_GROUPS, MAX_GROUP_FILTERS, MAX_FILTERS, MAX_BODY = 5, 6, 18, 3_000
+MAX_VALUES = 100   # values of one IN / NOT_IN filter: kept at 100, beyond it the page re-reads the stamp (GTE)
 
 
 def to_ms(value: datetime) -> int:
@@ -188,7 +189,8 @@ def _fits(groups: list[list[dict[str, Any]]], body: dict[str, Any]) -> bool:
     in each group, with a maximum of 18 filters in total"; "If the body of your request exceeds 3,000 characters, a
     400 error will be returned")."""
     return (len(groups) <= MAX_GROUPS and max(map(len, groups)) <= MAX_GROUP_FILTERS
-            and sum(map(len, groups)) <= MAX_FILTERS and len(json.dumps(body)) <= MAX_BODY)
+            and sum(map(len, groups)) <= MAX_FILTERS and len(json.dumps(body)) <= MAX_BODY
+            and all(len(f.get("values") or ()) <= MAX_VALUES for group in groups for f in group))
 
 
 def _next_start(start: _Start, results: list[dict[str, Any]], more: bool) -> _Start | None:
