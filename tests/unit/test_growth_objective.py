@@ -7,18 +7,25 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from pac_config.planfile import load_plan_text
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.errors import InvalidInput
+from pac_core.explain import explain_axis
 from pac_core.growth import parse_growth_rate, with_evaluation
 from pac_core.growth_words import provenance, span_label
 from pac_core.plan import Axis, Objective, Plan, Segment, SegmentKind
 from pac_core.records import Records
 from pac_core.results import AxisProgress, Evaluation, Pace
 from pac_core.scopes import Condition, Scope
+from sync_jobs.cli import main
+from sync_jobs.report import tables
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report_inputs import ReportInputs
 from tests.unit.test_engine_support import PARIS, USERS, YEAR_2027, account, action, plan, won
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -282,3 +289,51 @@ class TestWords:
     def test_the_base_period_is_named_as_a_manager_names_it(self, first: date, last: date, fr: str, en: str) -> None:
         assert (span_label((first, last), "fr"), span_label((first, last), "en")) == (fr, en)
 
+
+class TestSurfaces:
+    """The surfaces a manager reads, each from the plan file and an evaluation of it."""
+
+    def _inputs(self, axis: Axis) -> ReportInputs:
+        p = _plan(axis)
+        return ReportInputs(plan=p, evaluation=evaluate(p, RECORDS, as_of=YEAR_END))
+
+    def test_the_workbook_shows_the_amount_and_where_it_comes_from(self) -> None:
+        """The workbook's Axes sheet: the objective column holds 33,000, a last column says how."""
+        cols, rows = tables.axes(self._inputs(_axis(None, rate="0.3")), Formatter(lang="en"))
+        assert [c[0] for c in cols][7] == "Objective" and cols[-1] == ("Objective: how it is set", "text")
+        assert (rows[0][7], rows[0][-1]) == (33000, "+30% of €110,000 (the scope's 2026 revenue) = €33,000")
+
+    def test_a_plan_of_amounts_keeps_its_workbook_columns(self) -> None:
+        with_amounts, _ = tables.axes(self._inputs(_axis("33000")), Formatter(lang="en"))
+        with_rate, _ = tables.axes(self._inputs(_axis(None, rate="0.3")), Formatter(lang="en"))
+        assert with_amounts == with_rate[:-1]
+
+    def test_pac_explain_axis(self) -> None:
+        p = _plan(_axis(None, rate="0.3"))
+        found = explain_axis(p, evaluate(p, RECORDS, as_of=YEAR_END), "AX-CLIENTS", deals={}, lang="fr")
+        assert found.objective == f"Objectif : +30{NBSP}% de 110{NNBSP}000{NBSP}€ (CA 2026 du périmètre) = " \
+                                  f"33{NNBSP}000{NBSP}€"
+        assert f"objectif 33{NNBSP}000,00{NBSP}€" in found.header
+
+    def test_plan_check_says_what_the_objective_is_measured_on(self, tmp_path: Path) -> None:
+        path = tmp_path / "pac.yaml"
+        path.write_text(PLAN_FILE.format(value='"30 %"', more=""), encoding="utf-8")
+        shown = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
+            "AX objective: +30% of the scope's 2026 revenue, measured on the CRM's won deals at each evaluation "
+            "(after a sync, pac explain AX shows the amount)"]
+
+    def test_plan_check_shows_the_amount_of_a_fixed_baseline(self, tmp_path: Path) -> None:
+        path = tmp_path / "pac.yaml"
+        path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 20000"), encoding="utf-8")
+        shown = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
+            "AX objective: +30% of €20,000 (the plan's fixed baseline) = €6,000"]
+
+    def test_plan_check_warns_of_a_fixed_baseline_of_zero(self, tmp_path: Path) -> None:
+        path = tmp_path / "pac.yaml"
+        path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 0"), encoding="utf-8")
+        shown = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
+            "warning: axis AX: a growth of +30% gives no objective: its fixed baseline is 0 (write the additional "
+            "revenue as an amount, e.g. additional_revenue: 20000)"]
