@@ -1120,13 +1120,14 @@ class _PlanBuilder:
         doc.yaml_set_start_comment(
             f"Imported from {self.table.name}{sheet} by `pac plan import`.\n"
             "To complete: each segment's SWOT, the segments' kind, each axis's objective\n"
-            "(objective: additional_revenue, margin_rate, budget or effort_days + day_cost), the people\n"
-            "(people: name, role), then check with `pac plan check`." if self.language == "en" else
+            "(objective: additional_revenue, an amount or \"30 %\" of last year's, margin_rate, budget or\n"
+            "effort_days + day_cost), the people (people: name, role), then check with `pac plan check`."
+            if self.language == "en" else
             f"Importé de {self.table.name}{f' (feuille {self.table.sheet})' if self.table.sheet else ''} "
             "par `pac plan import`.\n"
             "À compléter : le SWOT de chaque segment, le type des segments (kind), l'objectif de chaque axe\n"
-            "(objective: additional_revenue, margin_rate, budget ou effort_days + day_cost), les personnes\n"
-            "(people: name, role), puis vérifier avec `pac plan check`.")
+            "(objective: additional_revenue, un montant ou \"30 %\" de l'an passé, margin_rate, budget ou\n"
+            "effort_days + day_cost), les personnes (people: name, role), puis vérifier avec `pac plan check`.")
         yaml = YAML()
         yaml.indent(mapping=2, sequence=4, offset=2)
         yaml.width = 120

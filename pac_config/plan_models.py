@@ -8,6 +8,7 @@ They also generate the JSON Schema editors use (``pac plan schema > config/plan.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -16,7 +17,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
+from pac_core.growth import parse_growth_rate
 from pac_core.kpi_vocabulary import VOCABULARY
+from pac_core.plan import MAX_GROWTH_RATE
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_money
 from pac_core.text import fold_key
 
@@ -143,6 +146,44 @@ def _money(value: object) -> object:
     return amount
 
 
+@dataclass(frozen=True)
+class GrowthRate:
+    """An objective written as a percentage of the axis's baseline (``"30 %"`` -> ``GrowthRate(Decimal("0.3"))``)."""
+
+    rate: Decimal
+
+
+def _objective_amount(value: object) -> object:
+    """An objective's ``additional_revenue``: an amount, or a growth over the baseline written as a percentage
+    (pac_core.growth: ``"30 %"``, ``"+30%"``, ``"12,5 %"``, ``"30 pct"``), above 0 and at most +1,000 %."""
+    try:
+        rate = parse_growth_rate(value)
+    except ValueError as exc:
+        raise PydanticCustomError("growth", "{error}", {
+            "error": str(exc), "fix": "write the percentage with a decimal comma or point, e.g. \"12,5 %\""}) from None
+    if rate is None:
+        try:
+            if value is not None:
+                parse_money(value)
+        except ValueError as exc:
+            raise PydanticCustomError("money", "{error}", {
+                "error": str(exc), "fix": "write an amount such as 150000 or \"150 k€\", or a growth over the "
+                                          "baseline such as \"30 %\""}) from None
+        return _money(value)
+    if rate <= 0:
+        raise PydanticCustomError("growth", "{shown} is not a growth: the objective is the revenue the axis must "
+                                  "add over its baseline", {
+                                      "shown": _brief(value),
+                                      "fix": "write the rise expected, e.g. \"30 %\", or the additional revenue as "
+                                             "an amount"})
+    if rate > MAX_GROWTH_RATE:
+        raise PydanticCustomError("growth", "{shown} is more than +{limit} %, the largest growth pac accepts", {
+            "shown": _brief(value), "limit": f"{MAX_GROWTH_RATE * 100:,.0f}",
+            "fix": "check the figure (\"30 %\" is 30 percent); for an axis that starts from almost nothing, write "
+                   "the additional revenue as an amount, e.g. 50000"})
+    return GrowthRate(rate)
+
+
 def _brief(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -226,6 +267,9 @@ _NUM_OR_TEXT = {"anyOf": [{"type": "number"}, {"type": "string"}]}
 Text = Annotated[str, BeforeValidator(_text)]
 Money = Annotated[Decimal, BeforeValidator(_money),
                   WithJsonSchema({**_NUM_OR_TEXT, "description": "An amount: 150000, \"150 k€\", \"1,5 M€\"."})]
+ObjectiveAmount = Annotated[Decimal | GrowthRate, BeforeValidator(_objective_amount), WithJsonSchema({
+    **_NUM_OR_TEXT, "description": "The additional revenue over the period: an amount (150000, \"150 k€\", "
+    "\"1,5 M€\"), or a growth over the baseline of the whole period as a percentage (\"30 %\", \"12,5 %\")."})]
 Rate = Annotated[Decimal, BeforeValidator(_rate),
                  WithJsonSchema({**_NUM_OR_TEXT, "description": "A share: 0.35 or \"35 %\"."})]
 Baseline = Annotated[Decimal | str, BeforeValidator(_baseline), WithJsonSchema({
@@ -364,7 +408,9 @@ class AxisStatusIn(_Model):
 
 
 class ObjectiveIn(_Model):
-    additional_revenue: Money = Field(description="Additional revenue the axis must bring over the period.")
+    additional_revenue: ObjectiveAmount = Field(description=(
+        "Additional revenue the axis must bring over the period: an amount, or \"30 %\" of its baseline (the same "
+        "period a year earlier, or the fixed baseline)."))
     period: Text | None = Field(None, description="Defaults to the plan's period.")
     baseline: Baseline = "previous_year"
     margin_rate: Rate = Decimal("0.3")

@@ -33,8 +33,9 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 
 from pac_config.loader import Document, _inner_model, load_yaml, plain
-from pac_config.plan_models import ActionIn, AxisIn, ContextIn, PersonIn, PlanHeaderIn, SegmentIn, TopIn
+from pac_config.plan_models import ActionIn, AxisIn, ContextIn, GrowthRate, PersonIn, PlanHeaderIn, SegmentIn, TopIn
 from pac_core.errors import InvalidInput, PeriodError, Problem, ScopeError
+from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import resolve as resolve_kpi
 from pac_core.kpi_vocabulary import suggest as suggest_kpi
 from pac_core.kpi_vocabulary import vocabulary_hint
@@ -295,6 +296,11 @@ class _Builder:
         if period is None or not ok:
             return None
         baseline = None if o.baseline == "previous_year" else Decimal(o.baseline)
+        if isinstance(o.additional_revenue, GrowthRate):   # "30 %": the amount is rate x the whole period's baseline
+            objective = Objective(Decimal(0), period, baseline, o.margin_rate, o.budget, o.effort_days, o.day_cost,
+                                  o.expected_roi, kpi_ids, growth_rate=o.additional_revenue.rate)
+            # a fixed baseline is known now (pac plan check shows the amount); a measured one at each evaluation
+            return objective if baseline is None else resolved(objective, baseline)
         return Objective(o.additional_revenue, period, baseline, o.margin_rate, o.budget, o.effort_days,
                          o.day_cost, o.expected_roi, kpi_ids)
 

@@ -23,6 +23,7 @@ from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
 from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
 from pac_core.engine_settings import EngineSettings
+from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
 from pac_core.plan import Action, ActionStatus, ActivityType, Axis, ContextKind, Counting, Plan, axis_inactive
@@ -75,8 +76,52 @@ def evaluate(plan: Plan, records: Records | RecordColumns, *, as_of: datetime,
         explain = (explain,)
     with gc_paused():
         indexes = build_indexes(plan, records, settings)
+        plan = with_growth_objectives(plan, indexes, as_of, settings)
         counts = count_actions(plan, indexes, until=as_of.timestamp())
         return _evaluate(plan, indexes, counts, as_of, settings, explain)
+
+
+def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
+                           settings: EngineSettings = EngineSettings()) -> Plan:
+    """The plan whose objectives written as a percentage (``Objective.growth_rate``, pac_core/growth.py) carry their
+    amount: the rate x the axis's baseline over its **whole** objective period, what ``_axis_progress`` measures as
+    its baseline at the period's end: the fixed ``baseline`` when the objective declares one, else the axis's scope
+    revenue (segment AND axis scope, its deal conditions and ``who``) over the period a year earlier; under
+    ``attribution: split`` each year-earlier deal divided among the live axes counting it over their whole periods,
+    as the baseline to date divides it. Everything downstream (progress, pace, segment and plan objectives, ROI,
+    advice, write-back, snapshots) then reads the amount as if it had been written. The same plan when none is."""
+    rated = [axis for axis in plan.axes if axis.objective is not None and axis.objective.growth_rate is not None]
+    if not rated:
+        return plan
+    zone, ledger, scopes, emails = indexes.zone, indexes.ledger, indexes.columns, indexes.emails
+    today = last_day(as_of, zone)
+    bases: dict[str, Decimal] = {}
+    measured = [axis for axis in rated if not _fixed_baseline(axis)]
+    split = settings.attribution == "split"
+    read = (plan.axes if split else measured) if measured else []   # split: every axis's share of a deal is read
+    members = {axis.id: scopes.member_mask(plan.axis_scope(axis), _axis_reference(plan, axis, zone)) for axis in read}
+    filters = {axis.id: DealFilter.of(plan.axis_scope(axis).deals_part, axis.who) for axis in read}
+    shares = None
+    if measured and split:
+        # every axis's whole period: evaluated as of the end of the latest one, each axis's days are its whole period
+        end = max([plan.period.end, *(a.objective.period.end for a in plan.axes if a.objective is not None)])
+        shares = _split_shares(plan, [a for a in plan.axes if not axis_inactive(a, today)], members, filters, ledger,
+                               end, zone, emails)
+    for axis in rated:
+        objective = axis.objective
+        assert objective is not None
+        if objective.baseline is not None:
+            bases[axis.id] = objective.baseline
+            continue
+        flt = filters[axis.id]
+        member_set = (scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
+                      if not flt.is_everything else frozenset())
+        bases[axis.id] = _scope_revenue(ledger, baseline_range(window_days(objective.period, zone)), members[axis.id],
+                                        member_set, None if shares is None else shares.baseline, flt, emails,
+                                        int(axis_inactive(axis, today)))
+    return replace(plan, axes=tuple(replace(axis, objective=resolved(axis.objective, bases[axis.id]))
+                                    if axis.objective is not None and axis.id in bases else axis
+                                    for axis in plan.axes))
 
 
 def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Evaluation,
@@ -494,6 +539,8 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     done = len(visits.positions)
     return AxisProgress(
         axis_id=axis.id, revenue=revenue, baseline=baseline, additional=additional, objective=target,
+        growth_rate=objective.growth_rate if objective else None,
+        growth_base=objective.growth_base if objective else None,
         progress=progress, expected_by_now=share if target is not None else None, pace=axis_pace,
         cost=cost, roi=kpis.roi(additional, margin, cost),
         time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of)),

@@ -25,6 +25,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pac_core.growth import with_evaluation
+from pac_core.growth_words import provenance
 from pac_core.money import money as format_money
 from pac_core.money import percent
 from pac_core.plan import ACTIVITY_WORDS, Plan
@@ -216,13 +218,15 @@ def money(amount: Decimal, currency: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class AxisExplanation:
-    """What ``pac explain AXIS`` prints: ``header``, then one row per deal (plain dicts)."""
+    """What ``pac explain AXIS`` prints: ``header``, ``objective`` (where an objective written as a percentage
+    comes from, "" otherwise), then one row per deal (plain dicts)."""
 
     axis_id: str
     name: str
     header: str
     rows: tuple[dict[str, Any], ...]
     warnings: int
+    objective: str = ""
 
 
 def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Mapping[tuple[str, str], Deal],
@@ -235,6 +239,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     a deal several live axes count reads "900,00 € / 2 = 450,00 €", the share this axis counts), ``lines`` (product
     lines counted, product-scoped axes), ``counted``, ``rule``, ``reason``, ``detail``.
     Raises KeyError naming the known ids when the axis does not exist."""
+    plan = with_evaluation(plan, evaluation)     # an objective written as a percentage: the amount resolved
     try:
         axis = plan.axis(axis_id)
         progress = evaluation.axis(axis_id)
@@ -293,7 +298,10 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
             them = "it" if no_amount == 1 else "them"
             header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
         header += _listed(listed, counted_total + missed_total, lang)
-    return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount)
+    origin = provenance(axis.objective, ZoneInfo(plan.timezone), cur, lang)
+    if origin:
+        origin = f"Objectif : {origin}" if lang == "fr" else f"Objective: {origin}"
+    return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin)
 
 
 def _counted_amount(detail: str) -> Decimal:

@@ -17,6 +17,7 @@ from pac_core.text import fold_alnum
 from pac_core.window import Window
 
 MAX_RANK = 999      # the highest priority rank the CRMs hold (Salesforce PAC_Priority__c is a 3-digit Number)
+MAX_GROWTH_RATE = Decimal(10)   # +1,000 %: the largest growth objective written as a percentage (pac_core.growth)
 
 
 class SegmentKind(StrEnum):
@@ -99,6 +100,12 @@ class Objective:
 
     ``baseline`` is a fixed figure; None means "the same period a year earlier, same scope".
     Cost is ``budget`` or ``effort_days`` x ``day_cost``; ROI = (additional x margin - cost) / cost.
+
+    An objective written as a percentage (``additional_revenue: "30 %"``, pac_core.growth) has ``growth_rate``
+    (0.30): its amount is that share of the axis's baseline over the whole period, known only from the records.
+    As loaded, ``growth_base`` is None and ``additional_revenue`` 0 (not an objective yet: ``resolved`` is False);
+    ``evaluate()`` resolves it first (``growth_base``: the baseline, ``additional_revenue``: the rate x it, to
+    the cent), and every figure reads that amount, as if the manager had written it.
     """
 
     additional_revenue: Decimal
@@ -110,6 +117,13 @@ class Objective:
     day_cost: Decimal | None = None
     expected_roi: Decimal | None = None
     kpis: tuple[str, ...] = ()
+    growth_rate: Decimal | None = None    # written as a percentage: 0.30 for "+30 %"
+    growth_base: Decimal | None = None    # the baseline the rate was applied to (set by evaluate())
+
+    @property
+    def resolved(self) -> bool:
+        """An amount is known: written as one, or a percentage whose baseline evaluate() has measured."""
+        return self.growth_rate is None or self.growth_base is not None
 
     @property
     def cost(self) -> Decimal | None:
@@ -290,9 +304,13 @@ def check_invariants(plan: Plan) -> list[Problem]:
                                    "add them under people, or fix the spelling"))
         obj = axis.objective
         if obj is not None:
-            if obj.additional_revenue <= 0:
+            if obj.growth_rate is None and obj.additional_revenue <= 0:
                 out.append(Problem(f"{at}.objective.additional_revenue", "the growth objective must be positive",
                                    "write the additional revenue expected, e.g. 150000"))
+            elif obj.growth_rate is not None and not Decimal(0) < obj.growth_rate <= MAX_GROWTH_RATE:
+                out.append(Problem(f"{at}.objective.additional_revenue",
+                                   f"a growth rate is above 0 and at most +{MAX_GROWTH_RATE * 100:.0f} %",
+                                   "write the growth expected over the baseline, e.g. \"30 %\", or an amount"))
             if not Decimal(0) <= obj.margin_rate <= Decimal(1):
                 out.append(Problem(f"{at}.objective.margin_rate", "the margin rate is a share between 0 and 1",
                                    "write 0.35 for 35 %"))

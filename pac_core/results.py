@@ -81,6 +81,10 @@ class AxisProgress:
     revenue_per_visit: Decimal | None = None
     decisions: tuple[Decision, ...] = ()
     kpis: tuple[KpiValue, ...] = ()  # every KPI of the vocabulary (pac_core.kpi_vocabulary), in its order
+    # an objective written as a percentage (pac_core.growth): the rate (0.30) and the whole period's baseline it
+    # was applied to (``objective`` = rate x base, to the cent); None for an objective written as an amount
+    growth_rate: Decimal | None = None
+    growth_base: Decimal | None = None
 
 
 @dataclass(frozen=True)

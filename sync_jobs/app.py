@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pac_config.settings import PlanSettings, Settings, engine_settings
 from pac_core.errors import InvalidInput, Problem
+from pac_core.growth import with_evaluation
 from pac_core.linter import lint_statement
 from pac_core.plan import Plan
 from pac_core.records import Records
@@ -53,7 +54,8 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
             engine: Engine | None = None, explain: Sequence[str] = (), plan: Plan | None = None) -> Current:
     """The plan (with CRM edits) evaluated on the stored records; ``explain``: the actions whose
     per-record decisions are kept (``pac explain``), in the same pass; ``plan``: the plan file as the caller
-    already loaded it (read once)."""
+    already loaded it (read once). The plan returned carries the amounts of its objectives written as a
+    percentage, as the evaluation resolved them (``pac_core.growth.with_evaluation``)."""
     ps = settings.plan(plan_ref)
     if plan is None:
         plan, _ = load_plan_file(ps)
@@ -65,7 +67,9 @@ def current(settings: Settings, plan_ref: str | None = None, *, as_of: datetime 
         plan, _refused = effective_plan(engine, plan)
         records = store_records.load_records(engine, ps.connectors)
         when = as_of or ps.as_of or datetime.now(UTC)
-        return Current(plan, evaluate(plan, records, when, settings, explain=list(explain)), records, ps)
+        evaluation = evaluate(plan, records, when, settings, explain=list(explain))
+        # objectives written as a percentage carry the amount the evaluation resolved (pac_core/growth.py)
+        return Current(with_evaluation(plan, evaluation), evaluation, records, ps)
     finally:
         if own:
             engine.dispose()

@@ -108,6 +108,8 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None) -> None:
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {explanation.name}", markup=True)
     console.print(explanation.header, markup=False)
+    if explanation.objective:
+        console.print(explanation.objective, markup=False)
     product_scoped = any(row["lines"] for row in explanation.rows)
     table = Table()
     columns = ["", words["record"], words["CRM"], words["deal"], words["account"], words["owner"], words["close"],

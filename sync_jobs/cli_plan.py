@@ -29,6 +29,8 @@ from pac_config.plan_models import plan_json_schema
 from pac_config.planfile import load_plan, plan_summary
 from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
+from pac_core.growth_words import provenance, zero_base_warning
+from pac_core.plan import Plan
 from sync_jobs import textsafe
 from sync_jobs.coverage import settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
@@ -66,7 +68,8 @@ def check_command(file: Path) -> None:
     """Validate a plan file (YAML): shape, periods, scopes and the method's rules.
 
     Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
-    prints a one-line summary and exits 0 when the plan is valid.
+    prints a one-line summary and exits 0 when the plan is valid, then what each objective written as a
+    percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings.
     """
     try:
         with _PlanProgress() as progress:
@@ -79,6 +82,28 @@ def check_command(file: Path) -> None:
     configured = os.environ.get("PAC_CONFIG")
     for warning in settings_warnings(plan, file, Path(configured) if configured else default_settings_path()):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+    for line, warned in _growth_lines(plan):
+        _console().print(textsafe.text(line, style="yellow" if warned else ""))
+
+
+def _growth_lines(plan: Plan) -> list[tuple[str, bool]]:
+    """Per objective written as a percentage: where its amount comes from (the amount itself when the baseline is
+    fixed; otherwise what it is measured on, since the check reads no store), or a warning when it gives no objective
+    (a fixed baseline of 0; a measured one of 0 is warned of by ``pac sync``, which has the records)."""
+    zone = ZoneInfo(plan.timezone)
+    out = []
+    for axis in plan.axes:
+        objective = axis.objective
+        if objective is None or objective.growth_rate is None:
+            continue
+        if objective.growth_base == 0:
+            out.append((f"warning: axis {axis.id}: {zero_base_warning(objective, zone)}", True))
+            continue
+        line = f"{axis.id} objective: {provenance(objective, zone, plan.currency, 'en')}"
+        if not objective.resolved:
+            line += f" (after a sync, pac explain {axis.id} shows the amount)"
+        out.append((line, False))
+    return out
 
 
 @click.command("import")

@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.base import Connector, Target, WriteChange
+from pac_core.growth import with_evaluation
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.plan import Axis, Plan
@@ -106,7 +107,9 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
 
 
 def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str], dict[str, Any]]:
-    """Every axis and action record with the values the CRM should show (manager fields included)."""
+    """Every axis and action record with the values the CRM should show (manager fields included); an objective
+    written as a percentage is written as the amount the evaluation resolved (pac_core/growth.py)."""
+    plan = with_evaluation(plan, evaluation)
     out: dict[tuple[Target, str], dict[str, Any]] = {}
     axes = {a.axis_id: a for a in evaluation.axes}
     advice = {r.axis_id: r for r in evaluation.recommendations}

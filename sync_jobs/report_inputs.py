@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pac_core.growth import with_evaluation
 from pac_core.plan import Plan
 from pac_core.records import Rejected
 from pac_core.results import Evaluation
@@ -42,3 +43,8 @@ class ReportInputs:
     lint: tuple[dict[str, Any], ...] = ()         # linter results (text, kind, missing, parsed) per action
     people: dict[str, str] = field(default_factory=dict)   # e-mail -> display name
     attribution_days: int = 90                    # the engine's conversion window (EngineSettings), for the glossary
+
+    def __post_init__(self) -> None:
+        # objectives written as a percentage: the amounts this evaluation resolved (pac_core/growth.py), so every
+        # section reads the objective the figures were computed against
+        object.__setattr__(self, "plan", with_evaluation(self.plan, self.evaluation))

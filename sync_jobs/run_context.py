@@ -48,7 +48,8 @@ class RunResult:
     conflicts: list[str] = field(default_factory=list)        # editable values changed on several sides (overrides)
     state_changes: dict[tuple[str, str, str], Change] = field(default_factory=dict)   # (t, key, f) -> Change
     drift: list[str] = field(default_factory=list)            # hand-changed PAC fields restored
-    # actions none of the plan's connectors can measure (``sync_jobs.coverage``): warned of, never a failure
+    # actions none of the plan's connectors can measure (``sync_jobs.coverage``), objectives written as a percentage
+    # of a baseline of 0 (``pac_core.growth``): warned of, never a failure
     unmeasured: list[str] = field(default_factory=list)
 
     @property

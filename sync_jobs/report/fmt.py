@@ -25,9 +25,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
+from pac_core.growth_words import provenance
 from pac_core.money import LOCALES, NBSP, digits, money, percent
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
-from pac_core.plan import Plan
+from pac_core.plan import Objective, Plan
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up
@@ -76,6 +77,11 @@ class Formatter:
         if value is None:
             return DASH
         return money(value, self.currency, self.lang, decimals)
+
+    def objective_origin(self, objective: Objective | None) -> str:
+        """Where an objective written as a percentage comes from (``pac_core.growth.provenance``): « +30 % de
+        110 000 € (CA 2026 du périmètre) = 33 000 € »; "" for an objective written as an amount."""
+        return provenance(objective, ZoneInfo(self.timezone), self.currency, self.lang)
 
     def money_compact(self, value: Decimal | float | int | None) -> str:
         """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``."""

@@ -86,6 +86,12 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
                  p.conversion, p.revenue_per_visit] if p else [None] * 11)
         rows.append([r.axis.name, r.segment.name, axis_status(r.axis, fmt), r.axis.status.reason, *fig,
                      obj.additional_revenue if obj else None, *rest])
+    if any(r.axis.objective is not None and r.axis.objective.growth_rate is not None for r in axis_rows(inputs)):
+        # objectives written as a percentage: where each amount comes from (only then, so other plans' files keep
+        # their columns)
+        cols.append((w["objective_origin"], "text"))
+        for row, r in zip(rows, axis_rows(inputs), strict=True):
+            row.append(fmt.objective_origin(r.axis.objective))
     return cols, rows
 
 

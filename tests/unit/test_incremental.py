@@ -46,15 +46,19 @@ EMAILS = tuple(f"rep{i}@example.com" for i in range(4))
 SETTINGS = EngineSettings(fx_rates={"USD": Decimal("0.9")})
 
 
-def _plan(rng: random.Random, n_actions: int = 12) -> Plan:
+def _plan(rng: random.Random, n_actions: int = 12, *, growth: bool = False) -> Plan:
+    """``growth``: every objective written as a percentage (pac_core/growth.py), "+30 %" of the axis's measured
+    baseline, "+25 %" of the fixed one."""
     segments = (Segment("ARA", "Auvergne-Rhône-Alpes", SegmentKind.HORIZONTAL,
                         Scope((Condition("region", "in", ("Auvergne-Rhône-Alpes",), "ARA"),))),
                 Segment("IDF", "Île-de-France", SegmentKind.HORIZONTAL,
                         Scope((Condition("region", "in", ("Île-de-France",), "IDF"),))))
     dormant = Scope((Condition("dormant", "is", (True,), "dormants"),))
     axes = tuple(Axis(f"{s.id}-{k}", f"{k} {s.id}", s.id, dormant if k == "dorm" else Scope(()),
-                      objective=Objective(Decimal(100_000), YEAR, budget=Decimal(5_000),
-                                          baseline=Decimal(20_000) if k == "dorm" else None))
+                      objective=Objective(Decimal(0 if growth else 100_000), YEAR, budget=Decimal(5_000),
+                                          baseline=Decimal(20_000) if k == "dorm" else None,
+                                          growth_rate=(Decimal("0.25") if k == "dorm" else Decimal("0.3")) if growth
+                                          else None))
                  for s in segments for k in ("dorm", "all"))
     actions = []
     for k in range(n_actions):
@@ -222,6 +226,31 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
         assert stats.mode == "incremental"
         assert not quiet or stats.actions_reselected == 0
         _assert_same(evaluation, _full(plan, after, as_of))
+        records = after
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), split=st.booleans())
+def test_incremental_nights_equal_full_evaluations_with_percentage_objectives(seed: int, size: int,
+                                                                              split: bool) -> None:
+    """The same property with every objective written as a percentage (resolved by ``evaluate()`` from the deals a
+    year earlier, which the nights edit): two nights of random changes, full or split attribution."""
+    rng = random.Random(seed)
+    plan, records = _plan(rng, growth=True), _records(rng, 200)
+    night_settings = replace(SETTINGS, attribution="split" if split else "full")
+    evaluation, kept, _ = evaluate_incremental(plan, records, None, None, as_of=AS_OF, settings=night_settings)
+    _assert_same(evaluation, evaluate(plan, records, as_of=AS_OF, settings=night_settings))
+    # a measured baseline (not the fixed 20,000 of the dormant axes) is not 0: the objectives are not all 0
+    assert any(a.growth_base for a in evaluation.axes if a.axis_id.endswith("-all"))
+    as_of = AS_OF
+    for _ in range(2):
+        after = _night(rng, records, size)
+        as_of += timedelta(days=1)
+        given = _stored_like(after) if rng.random() < 0.5 else after
+        evaluation, kept, stats = evaluate_incremental(plan, given, Changes.between(records, after), kept,
+                                                       as_of=as_of, settings=night_settings)
+        assert stats.mode == "incremental"
+        _assert_same(evaluation, evaluate(plan, after, as_of=as_of, settings=night_settings))
         records = after
 
 

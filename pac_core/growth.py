@@ -1,0 +1,76 @@
+"""A growth objective written as a percentage, as managers say it: "+30 % on the clients of Rhône-Alpes".
+
+``additional_revenue: "30 %"`` in the plan file means 30 % of the axis's **baseline for the whole objective
+period**: the axis's scope revenue over the same period a year earlier (what the engine measures as the axis's
+baseline at the period's end, its `who` and deal conditions included; under ``attribution: split`` its share), or
+the fixed ``baseline:`` the objective declares. That figure is known only from the records, so ``evaluate()``
+resolves the amount first (``Objective.growth_base``, and ``additional_revenue`` = rate x base, to the cent) and
+every figure downstream reads that amount exactly as if the manager had written it; the rate stays on the
+objective so that every surface can say where the amount comes from (``pac_core.growth_words.provenance``):
+« +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) = €33,000".
+
+Spellings (``parse_growth_rate``): a number followed by ``%``, ``pct``, ``percent`` or « pour cent », an optional
+``+``, a decimal comma or point, spaces anywhere: ``30 %``, ``+30%``, ``12,5 %``, ``30 pct``. A bare number is
+always an amount.
+
+This module reads no records and imports no NumPy (the plan file's reader uses it); the words are in
+``pac_core.growth_words``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+
+from pac_core.plan import Objective, Plan
+from pac_core.results import Evaluation
+from pac_core.rounding import half_up
+
+_RATE = re.compile(r"^([+-]?)(\d+(?:[.,]\d+)?)(%|pct|percent|pourcent)$")
+
+
+def parse_growth_rate(value: object) -> Decimal | None:
+    """``"30 %"`` -> ``Decimal("0.3")``; None when ``value`` is not written as a percentage (an amount, or
+    anything else: the amount's reader says what is wrong). The sign is kept (``"-10 %"`` -> ``-0.1``): the plan's
+    rules refuse it with its fix. Raises ValueError for a percentage whose number cannot be read alike by every
+    reader (``"1,500 %"``: thousands or decimals?)."""
+    if not isinstance(value, str):
+        return None
+    text = re.sub(r"\s", "", value).lower()
+    match = _RATE.match(text)
+    if not match:
+        return None
+    number = match.group(2)
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", number):
+        raise ValueError(f"{value!r} is ambiguous (thousands or decimals?)")
+    try:
+        rate = Decimal(number.replace(",", ".")) / 100
+    except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
+        return None
+    return -rate if match.group(1) == "-" else rate
+
+
+def resolved(objective: Objective, base: Decimal) -> Objective:
+    """The objective with its amount: ``growth_rate`` x ``base``, rounded half up to the cent (an amount as a
+    manager writes one). An objective written as an amount is returned as it is."""
+    if objective.growth_rate is None:
+        return objective
+    return replace(objective, additional_revenue=half_up(objective.growth_rate * base, 2), growth_base=base)
+
+
+def with_evaluation(plan: Plan, evaluation: Evaluation) -> Plan:
+    """``plan`` with the amounts ``evaluation`` resolved for its percentage objectives (``AxisProgress.growth_base``),
+    for a surface that holds the plan file and an evaluation of it (the report, ``pac explain``, the CRM's objective).
+    The same plan when it has none (or the evaluation does not carry them)."""
+    bases = {a.axis_id: a.growth_base for a in evaluation.axes if a.growth_base is not None}
+    changed = [axis.id for axis in plan.axes
+               if axis.objective is not None and axis.objective.growth_rate is not None and axis.id in bases]
+    if not changed:
+        return plan
+    return replace(plan, axes=tuple(
+        replace(axis, objective=resolved(axis.objective, bases[axis.id]))
+        if axis.objective is not None and axis.id in changed else axis for axis in plan.axes))
+
+
+__all__ = ["parse_growth_rate", "resolved", "with_evaluation"]

@@ -1,0 +1,90 @@
+"""The words that say where an objective written as a percentage comes from (pac_core/growth.py), in French or
+English: « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
+€33,000", what the report, ``pac explain AXIS``, ``pac plan check`` and ``pac sync`` say."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from pac_core.money import LOCALES, money, percent
+from pac_core.plan import Objective
+from pac_core.revenue import DateRange, baseline_range, window_days
+
+
+def base_days(objective: Objective, zone: ZoneInfo) -> DateRange:
+    """The days whose revenue the rate applies to: the objective's whole period, a year earlier."""
+    return baseline_range(window_days(objective.period, zone))
+
+
+def span_label(days: DateRange, lang: str) -> str:
+    """A span of days as a manager names it: ``2026``, ``T2 2026`` / ``Q2 2026``, ``mai 2026`` / ``May 2026``,
+    ``avril 2026 – mars 2027`` / ``April 2026 – March 2027``, else its first and last days."""
+    first, last = days
+    locale = LOCALES[lang]
+    whole_months = first.day == 1 and (last + timedelta(days=1)).day == 1
+    if whole_months and (first.month, last.month) == (1, 12) and first.year == last.year:
+        return str(first.year)
+    if whole_months:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        if months == 1:
+            return format_date(first, "LLLL y", locale=locale)
+        if months == 3 and first.month % 3 == 1:
+            return f"{'T' if lang == 'fr' else 'Q'}{first.month // 3 + 1} {first.year}"
+        return f"{format_date(first, 'LLLL y', locale=locale)} – {format_date(last, 'LLLL y', locale=locale)}"
+    return f"{format_date(first, 'long', locale=locale)} – {format_date(last, 'long', locale=locale)}"
+
+
+def _rate_text(rate: Decimal, lang: str) -> str:
+    """``+30 %`` / ``+30%``, ``+12,5 %`` / ``+12.5%``: as many decimals as written (at most 2)."""
+    exponent = (rate * 100).normalize().as_tuple().exponent
+    decimals = min(2, max(0, -exponent)) if isinstance(exponent, int) else 0
+    return "+" + percent(rate, lang, decimals)
+
+
+def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+    """Where a percentage objective's amount comes from, in ``lang`` ("" for an objective written as an amount):
+    « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
+    €33,000"; with a fixed baseline « (référence fixée dans le plan) » / "(the plan's fixed baseline)"; before the
+    records are read (``pac plan check`` reads no store) what it will be measured on. A baseline of 0 says why there
+    is no objective and what to write instead."""
+    if objective is None or objective.growth_rate is None:
+        return ""
+    rate = _rate_text(objective.growth_rate, lang)
+    span = span_label(base_days(objective, zone), lang)
+    fixed = objective.baseline is not None
+    if lang == "fr":
+        source = "référence fixée dans le plan" if fixed else f"CA {span} du périmètre"
+    else:
+        source = "the plan's fixed baseline" if fixed else f"the scope's {span} revenue"
+    if objective.growth_base is None:   # a measured baseline, before the records are read
+        return (f"{rate} du CA {span} du périmètre, mesuré sur les affaires gagnées du CRM à chaque évaluation"
+                if lang == "fr" else
+                f"{rate} of the scope's {span} revenue, measured on the CRM's won deals at each evaluation")
+    base = money(objective.growth_base, currency, lang)
+    amount = money(objective.additional_revenue, currency, lang)
+    text = (f"{rate} de {base} ({source}) = {amount}" if lang == "fr"
+            else f"{rate} of {base} ({source}) = {amount}")
+    if objective.growth_base == 0:
+        if lang == "fr":
+            why = (f"le périmètre n'a rien vendu en {span}" if not fixed else "la référence est 0")
+            text += f" : {why}, un pourcentage n'y fixe aucun objectif (écrivez un montant)"
+        else:
+            why = f"the scope sold nothing in {span}" if not fixed else "the baseline is 0"
+            text += f": {why}, so a percentage sets no objective (write an amount)"
+    return text
+
+
+def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
+    """What ``pac plan check`` says of a percentage objective whose baseline is 0 (fixed, or measured on the
+    records of the last sync): it gives no objective."""
+    span = span_label(base_days(objective, zone), "en")
+    where = "its fixed baseline is 0" if objective.baseline is not None else f"its scope won no deal in {span}"
+    return (f"a growth of {_rate_text(objective.growth_rate or Decimal(0), 'en')} gives no objective: {where} "
+            "(write the additional revenue as an amount, e.g. additional_revenue: 20000)")
+
+
+__all__ = ["base_days", "provenance", "span_label", "zero_base_warning"]

@@ -1,0 +1,339 @@
+"""A growth objective written as a percentage ("+30 %" on the clients of Rhône-Alpes): the spellings the plan file
+accepts and refuses, the amount ``evaluate()`` resolves (the rate x the axis's baseline over the whole period), every
+figure equal to the same plan with that amount written, and the words that say where the amount comes from."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pac_config.planfile import load_plan_text
+from pac_core.engine import EngineSettings, evaluate
+from pac_core.errors import InvalidInput
+from pac_core.explain import explain_axis
+from pac_core.growth import parse_growth_rate, with_evaluation
+from pac_core.growth_words import provenance, span_label
+from pac_core.plan import Axis, Objective, Plan, Segment, SegmentKind
+from pac_core.records import Records
+from pac_core.results import AxisProgress, Evaluation, Pace
+from pac_core.scopes import Condition, Scope
+from sync_jobs.cli import main
+from sync_jobs.report import tables
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report_inputs import ReportInputs
+from tests.unit.test_engine_support import PARIS, USERS, YEAR_2027, account, action, plan, won
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+SEG = Segment("SEG", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),)))
+CLIENTS = Scope((Condition("account_type", "in", ("Client",), "clients"),))
+ACCOUNTS = (
+    account("lyon", "69003", account_type="Client"),
+    account("villeurbanne", "69100", account_type="Client"),
+    account("bron", "69500", account_type="Client"),
+    account("prospect", "69200", account_type="Prospect"),     # outside the axis's scope (a prospect)
+    account("grenoble", "38000", account_type="Client"),       # outside the segment (département 38)
+)
+# 2026, the baseline year: 40,000 + 25,000 + 30,000 + 15,000 = 110,000 on the axis's accounts
+DEALS_2026 = (won("b1", "lyon", "40000", date(2026, 2, 10)), won("b2", "villeurbanne", "25000", date(2026, 5, 5)),
+              won("b3", "bron", "30000", date(2026, 9, 30)), won("b4", "lyon", "15000", date(2026, 12, 31)),
+              won("x1", "prospect", "70000", date(2026, 3, 1)), won("x2", "grenoble", "50000", date(2026, 6, 1)),
+              won("x3", "villeurbanne", "99000", date(2025, 12, 31)))
+# 2027: 60,000 + 50,000 + 20,000 = 130,000 on the axis's accounts
+DEALS_2027 = (won("n1", "lyon", "60000", date(2027, 3, 1)), won("n2", "villeurbanne", "50000", date(2027, 7, 1)),
+              won("n3", "bron", "20000", date(2027, 11, 15)), won("y1", "prospect", "8000", date(2027, 4, 1)))
+RECORDS = Records(accounts=ACCOUNTS, deals=DEALS_2026 + DEALS_2027, users=USERS)
+YEAR_END = datetime(2028, 1, 10, tzinfo=PARIS)
+MID_YEAR = datetime(2027, 7, 1, tzinfo=PARIS)      # 30 June included
+
+
+def _axis(amount: str | None, *, rate: str | None = None, baseline: str | None = None, ident: str = "AX-CLIENTS",
+          scope: Scope = CLIENTS) -> Axis:
+    objective = Objective(Decimal(amount or 0), YEAR_2027, None if baseline is None else Decimal(baseline),
+                          Decimal("0.3"), Decimal("10000"), growth_rate=None if rate is None else Decimal(rate))
+    return Axis(ident, "Clients du Rhône", "SEG", scope, objective=objective)
+
+
+def _plan(*axes: Axis, language: str = "fr") -> Plan:
+    return plan(action(axis_id=axes[0].id), axes=axes, segments=(SEG,), language=language)
+
+
+def _figures(progress: AxisProgress) -> dict[str, object]:
+    """Every field of an axis's progress but the rate and the base (the displayed provenance)."""
+    return {f.name: getattr(progress, f.name) for f in fields(progress) if f.name not in ("growth_rate", "growth_base")}
+
+
+class TestSpellings:
+    @pytest.mark.parametrize(("written", "rate"), [
+        ("30 %", "0.3"), ("30%", "0.3"), ("+30 %", "0.3"), ("+ 30 %", "0.3"), (f"30{NBSP}%", "0.3"),
+        (f"30{NNBSP}%", "0.3"), ("12,5 %", "0.125"), ("12.5%", "0.125"), ("30 pct", "0.3"), ("30 percent", "0.3"),
+        ("30 pour cent", "0.3"), ("-10 %", "-0.1"), ("1500 %", "15")])
+    def test_percentages_read(self, written: str, rate: str) -> None:
+        assert parse_growth_rate(written) == Decimal(rate)
+
+    @pytest.mark.parametrize("written", [150000, "150 k€", "1,5 M€", "0.3", 0.3, "30", "trente %", None])
+    def test_other_values_are_not_percentages(self, written: object) -> None:
+        """A bare number is always an amount (0.3 is 0.30 €, never 30 %): the amount's reader judges it."""
+        assert parse_growth_rate(written) is None
+
+    def test_thousands_or_decimals_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="ambiguous"):
+            parse_growth_rate("1,500 %")
+
+
+PLAN_FILE = """\
+plan: {{name: PAC 2027, year: 2027, timezone: Europe/Paris, language: fr}}
+people: [{{email: julie@example.com, name: Julie}}]
+segments:
+  - {{id: SEG, name: Rhône, kind: horizontal, scope: {{departement: "69"}}}}
+axes:
+  - id: AX
+    name: Clients du Rhône
+    segment: SEG
+    objective:
+      additional_revenue: {value}
+      budget: 10000{more}
+actions:
+  - {{id: A-01, axis: AX, text: "Visiter 5 clients en mai", who: julie@example.com,
+     what: {{activity: visite, count: 5}}, when: mai}}
+"""
+
+
+def _load(value: str, more: str = "") -> Plan:
+    return load_plan_text(PLAN_FILE.format(value=value, more=more), "pac.yaml")
+
+
+def _problems(value: str, more: str = "") -> list[str]:
+    with pytest.raises(InvalidInput) as caught:
+        _load(value, more)
+    return [str(p) for p in caught.value.problems]
+
+
+class TestPlanFile:
+    def test_a_percentage_is_a_growth_rate_resolved_later(self) -> None:
+        """"+30 %" is kept as the rate; the amount (unknown until the records are read) is not an objective yet."""
+        objective = _load('"+30 %"').axes[0].objective
+        assert objective is not None
+        assert (objective.growth_rate, objective.growth_base, objective.resolved) == (Decimal("0.3"), None, False)
+
+    def test_french_decimal_comma(self) -> None:
+        objective = _load('"12,5 %"').axes[0].objective
+        assert objective is not None and objective.growth_rate == Decimal("0.125")
+
+    def test_with_a_fixed_baseline_the_amount_is_known_at_once(self) -> None:
+        """baseline: 20000 and "30 %": 6,000, known when the plan is read (pac plan check can show it)."""
+        objective = _load('"30 %"', "\n      baseline: 20000").axes[0].objective
+        assert objective is not None
+        assert (objective.additional_revenue, objective.growth_base, objective.resolved) == (6000, 20000, True)
+
+    def test_margin_and_cost_are_read_as_before(self) -> None:
+        objective = _load('"30 %"', "\n      margin_rate: \"35 %\"").axes[0].objective
+        assert objective is not None and (objective.margin_rate, objective.cost) == (Decimal("0.35"), 10000)
+
+    def test_an_amount_is_still_an_amount(self) -> None:
+        objective = _load('"150 k€"').axes[0].objective
+        assert objective is not None and (objective.additional_revenue, objective.growth_rate) == (150000, None)
+
+    def test_a_negative_rate_is_refused_with_its_key_and_fix(self) -> None:
+        assert _problems('"-10 %"') == [
+            "pac.yaml:10 axes[0].objective.additional_revenue: '-10 %' is not a growth: the objective is the revenue "
+            "the axis must add over its baseline (write the rise expected, e.g. \"30 %\", or the additional revenue "
+            "as an amount)"]
+
+    def test_zero_is_refused(self) -> None:
+        [problem] = _problems('"0 %"')
+        assert "axes[0].objective.additional_revenue: '0 %' is not a growth" in problem
+
+    def test_an_absurd_rate_is_refused_naming_the_limit(self) -> None:
+        assert _problems('"1500 %"') == [
+            "pac.yaml:10 axes[0].objective.additional_revenue: '1500 %' is more than +1,000 %, the largest growth pac "
+            "accepts (check the figure (\"30 %\" is 30 percent); for an axis that starts from almost nothing, write "
+            "the additional revenue as an amount, e.g. 50000)"]
+
+    def test_garbage_says_both_forms(self) -> None:
+        assert _problems('"trente"') == [
+            "pac.yaml:10 axes[0].objective.additional_revenue: 'trente' is not an amount (write an amount such as "
+            "150000 or \"150 k€\", or a growth over the baseline such as \"30 %\")"]
+
+
+class TestResolvedAmount:
+    """Baseline 110,000 (the axis's clients in 2026), rate 30 % -> objective 33,000."""
+
+    def test_objective_is_the_rate_of_the_whole_periods_baseline(self) -> None:
+        axis = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=YEAR_END).axis("AX-CLIENTS")
+        assert (axis.objective, axis.growth_rate, axis.growth_base) == (Decimal("33000.00"), Decimal("0.3"), 110000)
+        # 130,000 - 110,000 = 20,000 of 33,000; ROI (20,000 x 0.3 - 10,000) / 10,000
+        assert (axis.additional, axis.progress, axis.roi) == (20000, 20000 / 33000, -0.4)
+
+    def test_the_objective_does_not_shrink_with_the_date(self) -> None:
+        """On 30 June the baseline to date is 65,000 (40,000 + 25,000); the objective is still the whole year's."""
+        axis = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=MID_YEAR).axis("AX-CLIENTS")
+        assert (axis.baseline, axis.objective, axis.growth_base) == (65000, 33000, 110000)
+
+    @pytest.mark.parametrize("as_of", [MID_YEAR, YEAR_END, datetime(2027, 3, 15, 9, tzinfo=PARIS)])
+    @pytest.mark.parametrize("attribution", ["full", "split"])
+    def test_every_figure_equals_the_plan_with_the_amount_written(self, as_of: datetime, attribution: str) -> None:
+        """Field by field: actions, axes (but the displayed rate and base), segments, plan totals, advice."""
+        other = _axis("50000", ident="AX-ALL", scope=Scope(()))     # overlaps the clients: split divides deals
+        settings = EngineSettings(attribution=attribution)
+        with_rate = evaluate(_plan(_axis(None, rate="0.3"), other), RECORDS, as_of=as_of, settings=settings)
+        base = with_rate.axis("AX-CLIENTS").growth_base
+        assert base is not None
+        amount = (Decimal("0.3") * base).quantize(Decimal("0.01"))
+        written = evaluate(_plan(_axis(str(amount)), other), RECORDS, as_of=as_of, settings=settings)
+        assert with_rate.actions == written.actions
+        assert [_figures(a) for a in with_rate.axes] == [_figures(a) for a in written.axes]
+        assert with_rate.segments == written.segments
+        assert with_rate.plan == written.plan
+        assert with_rate.recommendations == written.recommendations
+        assert (with_rate.rejected, with_rate.warnings) == (written.rejected, written.warnings)
+
+    def test_split_attribution_takes_the_axis_share_of_the_baseline(self) -> None:
+        """Under split the axis's baseline is its share: the clients' 110,000 are shared with an axis over every
+        account of the segment (each deal halved: 55,000), the prospect's 70,000 is that axis's alone."""
+        other = _axis("50000", ident="AX-ALL", scope=Scope(()))
+        split = evaluate(_plan(_axis(None, rate="0.3"), other), RECORDS, as_of=YEAR_END,
+                         settings=EngineSettings(attribution="split"))
+        clients = split.axis("AX-CLIENTS")
+        assert (clients.growth_base, clients.objective) == (55000, Decimal("16500.00"))
+        # at the period's end the baseline the axis is measured against is that same figure
+        assert clients.baseline == 55000
+
+    def test_a_fixed_baseline_is_the_base(self) -> None:
+        axis = evaluate(_plan(_axis(None, rate="0.3", baseline="20000")), RECORDS, as_of=YEAR_END).axis("AX-CLIENTS")
+        assert (axis.objective, axis.growth_base) == (6000, 20000)
+
+    def test_who_and_deal_conditions_limit_the_base_as_they_limit_the_baseline(self) -> None:
+        """An axis of Julie's deals only: Marc's 2026 deal (25,000) is not part of its base."""
+        deals = tuple(replace(d, owner_id="005M") if d.id == "b2" else d for d in DEALS_2026 + DEALS_2027)
+        julie = replace(_axis(None, rate="0.3"), who=("julie.martin@durand-process.example",))
+        axis = evaluate(_plan(julie), replace(RECORDS, deals=deals), as_of=YEAR_END).axis("AX-CLIENTS")
+        assert (axis.growth_base, axis.objective) == (85000, Decimal("25500.00"))
+
+    def test_a_scope_with_no_history_has_an_objective_of_zero(self) -> None:
+        """No won deal a year earlier: 30 % of 0 is 0, no progress to measure (never a division by zero)."""
+        records = replace(RECORDS, deals=DEALS_2027)
+        evaluation = evaluate(_plan(_axis(None, rate="0.3")), records, as_of=MID_YEAR)
+        axis = evaluation.axis("AX-CLIENTS")
+        assert (axis.objective, axis.growth_base, axis.progress, axis.pace) == (0, 0, None, Pace.ON_TRACK)
+        assert evaluation.segments[0].objective == 0
+        assert evaluation.plan is not None and (evaluation.plan.objective, evaluation.plan.progress) == (0, None)
+
+    def test_the_plan_with_the_evaluations_amounts(self) -> None:
+        """What the report, pac explain and the CRM's objective read: the plan file with the resolved amounts."""
+        p = _plan(_axis(None, rate="0.3"))
+        objective = with_evaluation(p, evaluate(p, RECORDS, as_of=YEAR_END)).axes[0].objective
+        assert objective is not None
+        assert (objective.additional_revenue, objective.growth_base, objective.growth_rate) == (33000, 110000,
+                                                                                                Decimal("0.3"))
+
+    def test_an_evaluation_without_rates_leaves_the_plan_as_it_is(self) -> None:
+        p = _plan(_axis("33000"))
+        assert with_evaluation(p, evaluate(p, RECORDS, as_of=YEAR_END)) is p
+
+    def test_a_snapshot_keeps_the_rate_and_the_base(self) -> None:
+        from pac_core.snapshots import evaluation_from_payload, snapshot_payload
+
+        evaluation = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=YEAR_END)
+        back: Evaluation = evaluation_from_payload(snapshot_payload(evaluation))
+        assert back == evaluation and back.axis("AX-CLIENTS").growth_base == 110000
+
+
+class TestWords:
+    def _resolved(self, deals: tuple = DEALS_2026 + DEALS_2027, rate: str = "0.3", baseline: str | None = None):
+        p = _plan(_axis(None, rate=rate, baseline=baseline))
+        return with_evaluation(p, evaluate(p, replace(RECORDS, deals=deals), as_of=YEAR_END)).axes[0].objective
+
+    def test_french(self) -> None:
+        assert provenance(self._resolved(), PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de 110{NNBSP}000{NBSP}€ (CA 2026 du périmètre) = 33{NNBSP}000{NBSP}€")
+
+    def test_english(self) -> None:
+        assert provenance(self._resolved(), PARIS, "EUR", "en") == (
+            "+30% of €110,000 (the scope's 2026 revenue) = €33,000")
+
+    def test_a_decimal_rate_keeps_its_decimal(self) -> None:
+        assert provenance(self._resolved(rate="0.125"), PARIS, "USD", "en") == (
+            "+12.5% of $110,000 (the scope's 2026 revenue) = $13,750")
+
+    def test_fixed_baseline(self) -> None:
+        assert provenance(self._resolved(baseline="20000"), PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de 20{NNBSP}000{NBSP}€ (référence fixée dans le plan) = 6{NNBSP}000{NBSP}€")
+
+    def test_no_history_says_why_in_both_languages(self) -> None:
+        objective = self._resolved(deals=DEALS_2027)
+        assert provenance(objective, PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de 0{NBSP}€ (CA 2026 du périmètre) = 0{NBSP}€ : le périmètre n'a rien vendu en 2026, "
+            "un pourcentage n'y fixe aucun objectif (écrivez un montant)")
+        assert provenance(objective, PARIS, "EUR", "en") == (
+            "+30% of €0 (the scope's 2026 revenue) = €0: the scope sold nothing in 2026, so a percentage sets no "
+            "objective (write an amount)")
+
+    def test_before_the_records_are_read(self) -> None:
+        assert provenance(_axis(None, rate="0.3").objective, PARIS, "EUR", "en") == (
+            "+30% of the scope's 2026 revenue, measured on the CRM's won deals at each evaluation")
+
+    def test_an_amount_has_no_provenance(self) -> None:
+        assert provenance(_axis("33000").objective, PARIS, "EUR", "fr") == ""
+
+    @pytest.mark.parametrize(("first", "last", "fr", "en"), [
+        (date(2026, 1, 1), date(2026, 12, 31), "2026", "2026"),
+        (date(2026, 4, 1), date(2026, 6, 30), "T2 2026", "Q2 2026"),
+        (date(2026, 5, 1), date(2026, 5, 31), "mai 2026", "May 2026"),
+        (date(2026, 4, 1), date(2027, 3, 31), "avril 2026 – mars 2027", "April 2026 – March 2027"),
+        (date(2026, 5, 3), date(2026, 5, 28), "3 mai 2026 – 28 mai 2026", "May 3, 2026 – May 28, 2026")])
+    def test_the_base_period_is_named_as_a_manager_names_it(self, first: date, last: date, fr: str, en: str) -> None:
+        assert (span_label((first, last), "fr"), span_label((first, last), "en")) == (fr, en)
+
+
+class TestSurfaces:
+    """The surfaces a manager reads, each from the plan file and an evaluation of it."""
+
+    def _inputs(self, axis: Axis) -> ReportInputs:
+        p = _plan(axis)
+        return ReportInputs(plan=p, evaluation=evaluate(p, RECORDS, as_of=YEAR_END))
+
+    def test_the_workbook_shows_the_amount_and_where_it_comes_from(self) -> None:
+        """The workbook's Axes sheet: the objective column holds 33,000, a last column says how."""
+        cols, rows = tables.axes(self._inputs(_axis(None, rate="0.3")), Formatter(lang="en"))
+        assert [c[0] for c in cols][7] == "Objective" and cols[-1] == ("Objective: how it is set", "text")
+        assert (rows[0][7], rows[0][-1]) == (33000, "+30% of €110,000 (the scope's 2026 revenue) = €33,000")
+
+    def test_a_plan_of_amounts_keeps_its_workbook_columns(self) -> None:
+        with_amounts, _ = tables.axes(self._inputs(_axis("33000")), Formatter(lang="en"))
+        with_rate, _ = tables.axes(self._inputs(_axis(None, rate="0.3")), Formatter(lang="en"))
+        assert with_amounts == with_rate[:-1]
+
+    def test_pac_explain_axis(self) -> None:
+        p = _plan(_axis(None, rate="0.3"))
+        found = explain_axis(p, evaluate(p, RECORDS, as_of=YEAR_END), "AX-CLIENTS", deals={}, lang="fr")
+        assert found.objective == f"Objectif : +30{NBSP}% de 110{NNBSP}000{NBSP}€ (CA 2026 du périmètre) = " \
+                                  f"33{NNBSP}000{NBSP}€"
+        assert f"objectif 33{NNBSP}000,00{NBSP}€" in found.header
+
+    def test_plan_check_says_what_the_objective_is_measured_on(self, tmp_path: Path) -> None:
+        path = tmp_path / "pac.yaml"
+        path.write_text(PLAN_FILE.format(value='"30 %"', more=""), encoding="utf-8")
+        shown = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
+            "AX objective: +30% of the scope's 2026 revenue, measured on the CRM's won deals at each evaluation "
+            "(after a sync, pac explain AX shows the amount)"]
+
+    def test_plan_check_shows_the_amount_of_a_fixed_baseline(self, tmp_path: Path) -> None:
+        path = tmp_path / "pac.yaml"
+        path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 20000"), encoding="utf-8")
+        shown = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
+            "AX objective: +30% of €20,000 (the plan's fixed baseline) = €6,000"]
+
+    def test_plan_check_warns_of_a_fixed_baseline_of_zero(self, tmp_path: Path) -> None:
+        path = tmp_path / "pac.yaml"
+        path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 0"), encoding="utf-8")
+        shown = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
+            "warning: axis AX: a growth of +30% gives no objective: its fixed baseline is 0 (write the additional "
+            "revenue as an amount, e.g. additional_revenue: 20000)"]
