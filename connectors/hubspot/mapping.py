@@ -51,6 +51,10 @@ DEFAULT_MAPPING = "mappings/hubspot.default.yaml"
 # developer changelog, "Updated merge functionality for contacts and companies"). Engagements cannot be merged.
 MERGED_IDS = "hs_merged_object_ids"
 
+# A line item's own amount, "Net price": price x quantity - discount, one billing period of a recurring line; what a
+# line counts when its ``deals.line_amount`` property is empty
+LINE_AMOUNT_FALLBACK = "amount"
+
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
 LEFT_LIVE_MESSAGE = "a4c4c377-d246-4b32-a13b-75a56a4cd0ff"
@@ -268,6 +272,13 @@ class DealMap(_Model):
     pipelines: list[str] | None = None           # pipeline ids to read; None: every deal pipeline
     stage_overrides: dict[str, dict[str, DealStage]] = Field(default_factory=dict)  # pipeline -> stage -> won/lost/open
     line_items: bool = True
+    # the line item property a line counts on product axes: the one that adds up to the deal amount the portal uses.
+    # A line's ``amount`` ("Net price") is ONE billing period of a recurring line (price x quantity - discount); the
+    # deal amount is, by the portal's "Default deal amount" setting (Settings > Objects > Deals), the lines' total
+    # contract value (TCV, the setting's default: recurring revenue over the term and one-time charges), ACV, ARR or
+    # MRR, which HubSpot also calculates per line: hs_tcv, hs_acv, hs_arr, hs_mrr. A line with the property empty
+    # counts its ``amount`` (a one-time line's TCV and ACV are its amount anyway).
+    line_amount: str = "hs_tcv"
     product: str = "hs_sku"                       # line item property naming the product
     product_fallback: str = "name"
     # what product scopes match (product, product_code, product_family) on a line item
@@ -369,8 +380,9 @@ class HubSpotMapping(_Model):
                                               "status_property"))
         deals = keyed("deals", d, ("name", "amount", "currency", "amount_in_home_currency", "close_date", "stage",
                                    "pipeline", "owner", *(() if d.line_items else ("product_property",))))
-        lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
-                 ("deals.line_items", "quantity"), ("deals.line_items", "amount")]
+        lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name",
+                                     "line_amount")),
+                 ("deals.line_items", "quantity"), ("deals.line_items", LINE_AMOUNT_FALLBACK)]
         # hs_merged_object_ids: the ids merged into a company or deal, retired as deleted (``HsObject.merges``)
         companies.append(("companies", MERGED_IDS))
         deals.append(("deals", MERGED_IDS))
