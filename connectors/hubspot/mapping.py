@@ -119,11 +119,16 @@ class CompanyMap(_Model):
 
 
 class MeetingMap(_Model):
-    """Meetings: ``types`` maps ``hs_activity_type`` values (the portal's "call and meeting types")."""
+    """Meetings: ``types`` maps ``hs_activity_type`` values (the portal's "call and meeting types").
+
+    A meeting is dated by ``hs_timestamp``: HubSpot's Meetings guide (https://developers.hubspot.com/docs/api/crm/
+    meetings), "Required. This field marks the date and time that the meeting occurred ... When the property value is
+    missing, the value will default to hs_meeting_start_time", and the record timeline and activity reports place
+    the meeting on it. ``hs_meeting_start_time`` (``fallback_start``) only when it is empty."""
 
     enabled: bool = True
-    start: str = "hs_meeting_start_time"
-    fallback_start: str = "hs_timestamp"
+    start: str = "hs_timestamp"
+    fallback_start: str = "hs_meeting_start_time"
     title: str = "hs_meeting_title"
     owner: str = "hubspot_owner_id"
     type_property: str = "hs_activity_type"

@@ -19,8 +19,8 @@ Business rules applied here:
   ``hs_task_status`` (COMPLETED: completed; NOT_STARTED, IN_PROGRESS, WAITING, DEFERRED: planned), their date from
   ``hs_timestamp`` (the due date), else ``hs_task_completion_date``; pac's own tasks (``pac_key`` set) are never
   read. The start is
-  ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an engagement with neither is rejected ("no start
-  time"), never counted.
+  ``hs_timestamp`` (a meeting's "date and time that the meeting occurred", else its ``hs_meeting_start_time``); an
+  engagement with neither is rejected ("no start time"), never counted.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
   ``closed_at`` and the engine takes its date in the plan's timezone (00:30 in Paris on 1 April, 22:30 UTC on
   31 March, is 1 April); a plain "YYYY-MM-DD" stays that calendar date. Activities keep their instants.

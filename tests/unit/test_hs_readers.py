@@ -39,8 +39,8 @@ class TestMissingAndEmpty:
         read = meeting_reader(MAPPING, "hs")
         for obj in ({"id": "7"}, {"id": "7", "properties": None}, _obj({}, "7")):
             record = read(obj, None)
-            assert record == Rejected("hs", "activities", "7", "meeting has no start time (hs_meeting_start_time "
-                                                               "and hs_timestamp empty)")
+            assert record == Rejected("hs", "activities", "7", "meeting has no start time (hs_timestamp and "
+                                                               "hs_meeting_start_time empty)")
 
     def test_empty_strings_read_as_absent(self):
         """Empty owner, title, type, outcome: no owner, empty subject, the default type, the no-outcome status."""
