@@ -62,7 +62,7 @@ from connectors.heap import frozen_heap
 from connectors.hubspot import provisioning
 from connectors.hubspot.associations import AxisTargets, Links, choose_company, contact_primary_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
-from connectors.hubspot.mapping import HubSpotMapping, label_notes, load_mapping
+from connectors.hubspot.mapping import HubSpotMapping, disposition_notes, label_notes, load_mapping
 from connectors.hubspot.normalise import (
     Labels,
     Pipeline,
@@ -675,8 +675,9 @@ class HubSpotConnector:
 
     def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
         """What ``pac config check --online`` adds to a mapping found OK: the dropdowns plan scopes test, read as their
-        labels, and the plans' scope values (``plan_values``) that are an option's internal value or no option."""
-        return label_notes(self.mapping, self, plan_values)
+        labels, and the plans' scope values (``plan_values``) that are an option's internal value or no option; the
+        portal's call outcomes the mapping does not map (each such call would be rejected every night)."""
+        return label_notes(self.mapping, self, plan_values) + disposition_notes(self.mapping, self)
 
     def check_schema(self) -> list[SchemaIssue]:
         return provisioning.check(self)

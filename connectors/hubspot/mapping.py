@@ -611,6 +611,32 @@ def label_notes(mapping: HubSpotMapping, connector: PortalFacts,
     return notes
 
 
+def disposition_notes(mapping: HubSpotMapping, connector: PortalFacts) -> list[str]:
+    """What ``pac config check --online`` warns of in the portal's call outcomes: one warning per option of the
+    disposition property (``hs_call_disposition``: HubSpot's six defaults and the portal's own, added under Settings >
+    Objects > Calls, each a GUID with its label) that ``activities.calls.dispositions`` does not map. A call with such
+    an outcome is rejected every night (``call disposition '…' is not in the mapping``: ``pac sync`` exits 1) unless
+    its status decides (``calls.statuses``); said before the first night, with the line to add. Nothing when calls
+    are not read, or the property is no dropdown of this portal (reported on its own when missing)."""
+    c = mapping.activities.calls
+    d = connector.property_definitions("calls").get(c.disposition) if c.enabled and c.disposition else None
+    if d is None or d.get("type") != "enumeration":
+        return []
+    notes = []
+    for option in d.get("options") or []:
+        value = option.get("value") if isinstance(option, dict) else None
+        if not isinstance(value, str) or not value or value in c.dispositions:
+            continue
+        label = str(option.get("label") or value)
+        unless = (f", unless its {c.status_property} is one of activities.calls.statuses" if c.status_property
+                  else "")
+        notes.append(f"warning: activities.calls.dispositions: the portal's call outcome {label!r} ({value}) is not "
+                     f"mapped: each call logged with it is rejected, not counted (`pac sync` exits 1){unless}; map "
+                     f"it: add `{value}: completed` under activities.calls.dispositions (or no_show, cancelled, "
+                     "planned: what the outcome means)")
+    return notes
+
+
 def _unknown_property(key: str, obj: str, prop: str, defs: Mapping[str, Mapping[str, Any]]) -> Problem:
     """The problem of a property the portal lacks, with the likeliest meant one: a property whose label it is
     ("Postal Code" for zip), one whose name differs only in case ("ZIP"), else a close name or label."""
