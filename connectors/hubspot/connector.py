@@ -23,6 +23,9 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 * a merge makes a new company or deal whose ``hs_merged_object_ids`` lists the ids merged into it: those ids
   leave search without being archived, and are emitted as deleted records with the merged record, so the
   store retires them on the same run (no account twice, no won revenue counted two or three times);
+* with ``deals.pipelines`` set, a deal moved to another pipeline leaves the deals search: an incremental pull also
+  searches the deals of the other pipelines changed since the watermark (ids only) and retires them as deleted, so
+  a won deal moved out stops counting that night (a deal read by id and found in another pipeline likewise);
 * pac's own tasks (the fallback write-back's, each with its ``pac_key``) are no visit reports: the tasks search
   leaves them out where the portal has that property, and the task reader drops any read otherwise;
 * deals take won / lost / open from the pipelines API, their company and line items from associations;
@@ -62,7 +65,7 @@ from connectors.heap import frozen_heap
 from connectors.hubspot import provisioning
 from connectors.hubspot.associations import AxisTargets, Links, choose_company, contact_primary_company
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
-from connectors.hubspot.mapping import HubSpotMapping, label_notes, load_mapping
+from connectors.hubspot.mapping import HubSpotMapping, disposition_notes, label_notes, load_mapping
 from connectors.hubspot.normalise import (
     Labels,
     Pipeline,
@@ -329,11 +332,29 @@ class HubSpotConnector:
             # carries its latest line's stamp when that is later than its own (``Lines.restamped``), so the
             # watermark passes the lines it read and a quiet night re-reads only the overlap's
             assert since_ms is not None
-            edited = [o["id"] for o in search_modified(self.transport, "line_items", [], since_ms)]
+            edited = {str(o["id"]): _when_or_none(o) for o in search_modified(self.transport, "line_items", [],
+                                                                                since_ms)}
             if edited:
-                owners = read_associations(self.transport, "line_items", "deals", edited)
-                deals = {str(to["toObjectId"]) for tos in owners.values() for to in tos} - seen
-                yield from self._read_by_id(spec, sorted(deals), props, convert, lines_too)
+                owners = read_associations(self.transport, "line_items", "deals", list(edited))
+                deals: set[str] = set()
+                stamps: dict[str, datetime] = {}     # deal -> its latest edited line's stamp
+                for line, tos in owners.items():
+                    for deal in (str(to["toObjectId"]) for to in tos):
+                        deals.add(deal)
+                        stamp = edited.get(line)
+                        if stamp is not None and (deal not in stamps or stamp > stamps[deal]):
+                            stamps[deal] = stamp
+                yield from self._read_by_id(spec, sorted(deals - seen), props, convert, lines_too, Lines({}, stamps))
+        leaving = spec.left(self.mapping) if since_ms is not None else []
+        if leaving:
+            # a record moved out of what the mapping reads (a deal moved to a pipeline ``deals.pipelines`` leaves out:
+            # its ``pipeline`` changed, so did its stamp) no longer matches the search above, which would never return
+            # it again: those changed since the watermark are searched for their ids alone (one page on a quiet night)
+            # and retired as deleted, as merged ids are, so a won deal moved out stops counting that night instead of
+            # at the next full read (``reconciliation_days``). After the reads above: a record read there and moved
+            # out since is retired, its latest state.
+            for obj in search_modified(self.transport, object_type, [], since_ms, filters=leaving):
+                yield _bare_deleted(spec.kind, str(obj["id"]), self.name, _when(obj))
         if spec.deletions is Deletions.NONE or (spec.deletions is Deletions.FULL and not full):
             self._left_out(object_type, pac_own)
             return
@@ -386,16 +407,24 @@ class HubSpotConnector:
         return read
 
     def _read_by_id(self, spec: HsObject, ids: Sequence[str], props: list[str], convert: Convert,
-                    lines_too: bool) -> Iterator[Record | Rejected]:
+                    lines_too: bool, edited: Lines | None = None) -> Iterator[Record | Rejected]:
         """Records of ``spec`` by id, which the search did not return although they changed for pac: those a merge
         moved to a new company (HubSpot moves the merged companies' meetings, calls and deals without changing
         their stamps: left on the retired ids they would stop counting until the next full read), and deals whose
-        line items changed. A few calls on a night that has them; the deal pipelines the mapping reads only."""
+        line items changed (``edited``: their latest edited line's stamp). A few calls on a night that has them.
+
+        A deal of a pipeline the mapping does not read (``deals.pipelines``) is retired (deleted), as the search for
+        the deals that left those pipelines retires them: stored from before it moved, it would count until the
+        next full read. It carries its edited line's stamp when later than its own, so the watermark passes it."""
         if not ids:
             return
         wanted = self.mapping.deals.pipelines if spec.object_type == "deals" else None
-        found = [obj for obj in batch_read(self.transport, spec.object_type, ids, props)
-                 if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted]
+        found = []
+        for obj in batch_read(self.transport, spec.object_type, ids, props):
+            if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted:
+                found.append(obj)
+            else:
+                yield _bare_deleted(spec.kind, str(obj["id"]), self.name, _when((edited or NO_LINES).restamped(obj)))
         if not found:
             return
         got = [obj["id"] for obj in found]
@@ -690,8 +719,9 @@ class HubSpotConnector:
 
     def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
         """What ``pac config check --online`` adds to a mapping found OK: the dropdowns plan scopes test, read as their
-        labels, and the plans' scope values (``plan_values``) that are an option's internal value or no option."""
-        return label_notes(self.mapping, self, plan_values)
+        labels, and the plans' scope values (``plan_values``) that are an option's internal value or no option; the
+        portal's call outcomes the mapping does not map (each such call would be rejected every night)."""
+        return label_notes(self.mapping, self, plan_values) + disposition_notes(self.mapping, self)
 
     def check_schema(self) -> list[SchemaIssue]:
         return provisioning.check(self)

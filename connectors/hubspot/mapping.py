@@ -51,6 +51,10 @@ DEFAULT_MAPPING = "mappings/hubspot.default.yaml"
 # developer changelog, "Updated merge functionality for contacts and companies"). Engagements cannot be merged.
 MERGED_IDS = "hs_merged_object_ids"
 
+# A line item's own amount, "Net price": price x quantity - discount, one billing period of a recurring line; what a
+# line counts when its ``deals.line_amount`` property is empty
+LINE_AMOUNT_FALLBACK = "amount"
+
 # HubSpot's default call dispositions (GUIDs are the same in every portal).
 CONNECTED = "f240bbac-87c9-4f6e-bf70-924b57d47db7"
 LEFT_LIVE_MESSAGE = "a4c4c377-d246-4b32-a13b-75a56a4cd0ff"
@@ -115,11 +119,16 @@ class CompanyMap(_Model):
 
 
 class MeetingMap(_Model):
-    """Meetings: ``types`` maps ``hs_activity_type`` values (the portal's "call and meeting types")."""
+    """Meetings: ``types`` maps ``hs_activity_type`` values (the portal's "call and meeting types").
+
+    A meeting is dated by ``hs_timestamp``: HubSpot's Meetings guide (https://developers.hubspot.com/docs/api/crm/
+    meetings), "Required. This field marks the date and time that the meeting occurred ... When the property value is
+    missing, the value will default to hs_meeting_start_time", and the record timeline and activity reports place
+    the meeting on it. ``hs_meeting_start_time`` (``fallback_start``) only when it is empty."""
 
     enabled: bool = True
-    start: str = "hs_meeting_start_time"
-    fallback_start: str = "hs_timestamp"
+    start: str = "hs_timestamp"
+    fallback_start: str = "hs_meeting_start_time"
     title: str = "hs_meeting_title"
     owner: str = "hubspot_owner_id"
     type_property: str = "hs_activity_type"
@@ -268,6 +277,13 @@ class DealMap(_Model):
     pipelines: list[str] | None = None           # pipeline ids to read; None: every deal pipeline
     stage_overrides: dict[str, dict[str, DealStage]] = Field(default_factory=dict)  # pipeline -> stage -> won/lost/open
     line_items: bool = True
+    # the line item property a line counts on product axes: the one that adds up to the deal amount the portal uses.
+    # A line's ``amount`` ("Net price") is ONE billing period of a recurring line (price x quantity - discount); the
+    # deal amount is, by the portal's "Default deal amount" setting (Settings > Objects > Deals), the lines' total
+    # contract value (TCV, the setting's default: recurring revenue over the term and one-time charges), ACV, ARR or
+    # MRR, which HubSpot also calculates per line: hs_tcv, hs_acv, hs_arr, hs_mrr. A line with the property empty
+    # counts its ``amount`` (a one-time line's TCV and ACV are its amount anyway).
+    line_amount: str = "hs_tcv"
     product: str = "hs_sku"                       # line item property naming the product
     product_fallback: str = "name"
     # what product scopes match (product, product_code, product_family) on a line item
@@ -369,8 +385,9 @@ class HubSpotMapping(_Model):
                                               "status_property"))
         deals = keyed("deals", d, ("name", "amount", "currency", "amount_in_home_currency", "close_date", "stage",
                                    "pipeline", "owner", *(() if d.line_items else ("product_property",))))
-        lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name")),
-                 ("deals.line_items", "quantity"), ("deals.line_items", "amount")]
+        lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name",
+                                     "line_amount")),
+                 ("deals.line_items", "quantity"), ("deals.line_items", LINE_AMOUNT_FALLBACK)]
         # hs_merged_object_ids: the ids merged into a company or deal, retired as deleted (``HsObject.merges``)
         companies.append(("companies", MERGED_IDS))
         deals.append(("deals", MERGED_IDS))
@@ -591,6 +608,32 @@ def label_notes(mapping: HubSpotMapping, connector: PortalFacts,
                 notes.append(f"warning: {where}: {value!r} is no option of companies.{prop}: no company of this portal "
                              "can match it" + (f" (did you mean {close!r}?)" if close else
                                                f" (its labels: {shown})"))
+    return notes
+
+
+def disposition_notes(mapping: HubSpotMapping, connector: PortalFacts) -> list[str]:
+    """What ``pac config check --online`` warns of in the portal's call outcomes: one warning per option of the
+    disposition property (``hs_call_disposition``: HubSpot's six defaults and the portal's own, added under Settings >
+    Objects > Calls, each a GUID with its label) that ``activities.calls.dispositions`` does not map. A call with such
+    an outcome is rejected every night (``call disposition '…' is not in the mapping``: ``pac sync`` exits 1) unless
+    its status decides (``calls.statuses``); said before the first night, with the line to add. Nothing when calls
+    are not read, or the property is no dropdown of this portal (reported on its own when missing)."""
+    c = mapping.activities.calls
+    d = connector.property_definitions("calls").get(c.disposition) if c.enabled and c.disposition else None
+    if d is None or d.get("type") != "enumeration":
+        return []
+    notes = []
+    for option in d.get("options") or []:
+        value = option.get("value") if isinstance(option, dict) else None
+        if not isinstance(value, str) or not value or value in c.dispositions:
+            continue
+        label = str(option.get("label") or value)
+        unless = (f", unless its {c.status_property} is one of activities.calls.statuses" if c.status_property
+                  else "")
+        notes.append(f"warning: activities.calls.dispositions: the portal's call outcome {label!r} ({value}) is not "
+                     f"mapped: each call logged with it is rejected, not counted (`pac sync` exits 1){unless}; map "
+                     f"it: add `{value}: completed` under activities.calls.dispositions (or no_show, cancelled, "
+                     "planned: what the outcome means)")
     return notes
 
 

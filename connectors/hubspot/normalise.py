@@ -19,8 +19,8 @@ Business rules applied here:
   ``hs_task_status`` (COMPLETED: completed; NOT_STARTED, IN_PROGRESS, WAITING, DEFERRED: planned), their date from
   ``hs_timestamp`` (the due date), else ``hs_task_completion_date``; pac's own tasks (``pac_key`` set) are never
   read. The start is
-  ``hs_meeting_start_time`` (meetings) or ``hs_timestamp``; an engagement with neither is rejected ("no start
-  time"), never counted.
+  ``hs_timestamp`` (a meeting's "date and time that the meeting occurred", else its ``hs_meeting_start_time``); an
+  engagement with neither is rejected ("no start time"), never counted.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
   ``closed_at`` and the engine takes its date in the plan's timezone (00:30 in Paris on 1 April, 22:30 UTC on
   31 March, is 1 April); a plain "YYYY-MM-DD" stays that calendar date. Activities keep their instants.
@@ -48,7 +48,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.hubspot.currency import in_home_currency
-from connectors.hubspot.mapping import LABELLED_FIELD_TYPES, MERGED_IDS, HubSpotMapping, subject_words
+from connectors.hubspot.mapping import (
+    LABELLED_FIELD_TYPES,
+    LINE_AMOUNT_FALLBACK,
+    MERGED_IDS,
+    HubSpotMapping,
+    subject_words,
+)
 from connectors.hubspot.schema import KEY
 from pac_core import geography
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
@@ -494,6 +500,7 @@ def line_reader(m: HubSpotMapping) -> LineReader:
     d = m.deals
     product_p, fallback_p, code_p, family_p, name_p = d.product, d.product_fallback, d.line_code, d.line_family, \
         d.line_name
+    amount_p = d.line_amount
 
     def read(obj: dict[str, Any]) -> DealLine | None:
         p = obj.get("properties") or {}
@@ -505,7 +512,11 @@ def line_reader(m: HubSpotMapping) -> LineReader:
             quantity = parse_amount(get("quantity"))
             if quantity is None:        # no quantity: one unit; a quantity of 0 stays 0
                 quantity = Decimal(1)
-            amount = parse_amount(get("amount"))
+            # the property that adds up to the deal amount (hs_tcv by default: a recurring line's whole contract),
+            # else the line's own amount (one billing period); "0" is 0 (an ARR of a one-time line), not empty
+            amount = parse_amount(get(amount_p))
+            if amount is None and amount_p != LINE_AMOUNT_FALLBACK:
+                amount = parse_amount(get(LINE_AMOUNT_FALLBACK))
         except ValueError:
             return None
         return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,

@@ -5,8 +5,9 @@ or the PAC records), the object type and its properties (the mapping's), the cur
 deleted records come from (``deletions``: the archived list on every pull, on full reads only, or nowhere; and
 ``merges``: the ids a merged record lists in ``hs_merged_object_ids``), what rides along (the company of each
 record through associations v4, else for an engagement or a deal the primary company of its contacts; a deal's
-line items), the filters the mapping adds (deal pipelines), and how a record is normalised. Adding an object kind is
-one entry here (see docs/architecture.md); the loop itself is ``HubSpotConnector.pull``.
+line items), the filters the mapping adds (deal pipelines) and the records that leave them (``left``: a deal moved
+to a pipeline the mapping does not read, retired on the night it moves), and how a record is normalised. Adding an
+object kind is one entry here (see docs/architecture.md); the loop itself is ``HubSpotConnector.pull``.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ class HsObject:
     # property definitions are read once, when the first record comes (a run that reads none makes no call)
     labelled: bool = False
     filters: Callable[[HubSpotMapping], list[dict[str, Any]]] = lambda _m: []
+    # the filters matching the records that no longer match ``filters`` (a deal moved to a pipeline the mapping does
+    # not read): ``filters`` hides them from an incremental search, so those changed since the watermark are searched
+    # for their ids alone and retired as deleted (``HubSpotConnector._pull_search``); a full read retires them anyway
+    left: Callable[[HubSpotMapping], list[dict[str, Any]]] = lambda _m: []
     # properties read beside the mapping's (not checked against the portal: HubSpot ignores a requested property
     # an object type lacks, "If any of the specified properties are not present on the requested object(s), they
     # will be ignored", the objects API reference)
@@ -111,6 +116,14 @@ def _pipeline_filter(m: HubSpotMapping) -> list[dict[str, Any]]:
     return [{"propertyName": d.pipeline, "operator": "IN", "values": sorted(d.pipelines)}] if d.pipelines else []
 
 
+def _pipeline_left(m: HubSpotMapping) -> list[dict[str, Any]]:
+    """The deals of the pipelines ``deals.pipelines`` leaves out: a deal moved there (its ``pipeline`` changed, which
+    changes its ``hs_lastmodifieddate``) no longer matches ``_pipeline_filter``, so the search that read it stops
+    returning it; it must stop counting that night."""
+    d = m.deals
+    return [{"propertyName": d.pipeline, "operator": "NOT_IN", "values": sorted(d.pipelines)}] if d.pipelines else []
+
+
 OBJECTS: tuple[HsObject, ...] = (
     HsObject(ObjectKind.USERS, Source.OWNERS, "owners", deletions=Deletions.FULL, page_size=500),
     HsObject(ObjectKind.ACCOUNTS, Source.SEARCH, "companies", deletions=Deletions.EVERY_PULL, own_writes=True,
@@ -130,7 +143,7 @@ OBJECTS: tuple[HsObject, ...] = (
              pac_keyed=True,
              reader=lambda m, s, _p: _no_lines(task_reader(m, s))),
     HsObject(ObjectKind.DEALS, Source.SEARCH, "deals", deletions=Deletions.EVERY_PULL, company=True, contacts=True,
-             lines=True, pipelines=True, merges=True, filters=_pipeline_filter,
+             lines=True, pipelines=True, merges=True, filters=_pipeline_filter, left=_pipeline_left,
              reader=deal_reader),
     HsObject(ObjectKind.PAC_EDITS, Source.PAC_RECORDS),
 )

@@ -98,9 +98,13 @@ STANDARD_PROPERTIES: dict[str, list[tuple[str, str, str]]] = {   # (name, type, 
               ("hs_timestamp", "datetime", "date"), ("hs_task_status", "enumeration", "select"),
               ("hs_task_priority", "enumeration", "select"), ("hs_task_type", "enumeration", "select"),
               ("hs_task_completion_date", "datetime", "date"), ("hubspot_owner_id", "enumeration", "select")],
+    # with the recurring billing properties and the amounts HubSpot calculates from them (knowledge base, "HubSpot's
+    # default line item properties"): stored as given here, where HubSpot calculates them
     "line_items": [("name", "string", "text"), ("hs_sku", "string", "text"), ("quantity", "number", "number"),
                    ("price", "number", "number"), ("amount", "number", "number"),
-                   ("hs_product_id", "string", "text")],
+                   ("hs_product_id", "string", "text"), ("recurringbillingfrequency", "enumeration", "select"),
+                   ("hs_recurring_billing_period", "string", "text"), ("hs_tcv", "number", "number"),
+                   ("hs_acv", "number", "number"), ("hs_arr", "number", "number"), ("hs_mrr", "number", "number")],
     "products": [("name", "string", "text"), ("hs_sku", "string", "text"), ("price", "number", "number")],
     "notes": [("hs_note_body", "string", "textarea"), ("hs_timestamp", "datetime", "date")],
 }
@@ -129,7 +133,10 @@ STANDARD_LABELS: dict[str, dict[str, str]] = {
               "hs_task_status": "Task Status", "hs_task_priority": "Priority", "hs_task_type": "Task Type",
               "hs_task_completion_date": "Completed at", "hubspot_owner_id": "Assigned to"},
     "line_items": {"name": "Name", "hs_sku": "SKU", "quantity": "Quantity", "price": "Unit price",
-                   "amount": "Net price", "hs_product_id": "Product ID"},
+                   "amount": "Net price", "hs_product_id": "Product ID",
+                   "recurringbillingfrequency": "Billing frequency", "hs_recurring_billing_period": "Term",
+                   "hs_tcv": "Total contract value", "hs_acv": "Annual contract value",
+                   "hs_arr": "Annual recurring revenue", "hs_mrr": "Monthly recurring revenue"},
 }
 
 

@@ -104,25 +104,37 @@ class TestTasksReading:
     section counts only while tasks are read, so shipping it changed nothing for portals that do not read them."""
 
     @staticmethod
-    def _reading(**tasks):
+    def _reading(*, start_first: bool = False, **tasks):
         from connectors.base import ObjectKind
         from connectors.hubspot.connector import HubSpotConnector
 
         m = load_mapping()
+        meetings = m.activities.meetings
+        if start_first:     # the meetings' dates as shipped before audit B-3: the start time first
+            meetings = meetings.model_copy(update={"start": "hs_meeting_start_time", "fallback_start": "hs_timestamp"})
         m = m.model_copy(update={"activities": m.activities.model_copy(update={
-            "tasks": m.activities.tasks.model_copy(update=tasks)})})
+            "meetings": meetings, "tasks": m.activities.tasks.model_copy(update=tasks)})})
         return HubSpotConnector("hs", m, None).reading(ObjectKind.ACTIVITIES)   # type: ignore[arg-type]
 
     def test_disabled_tasks_leave_the_reading_as_before_them(self, monkeypatch):
-        """The shipped mapping's activities reading is the one pac gave before the tasks section existed (computed
-        on the previous commit, e7102f4, at ``READING_RULES`` 6): no portal reads all its activities again for it.
-        Later rule versions change the reading on purpose (audit B's account rules, 5 Dec 2026), so the mapping's
-        part is compared at version 6."""
+        """With the meetings dated as they were then (start time first), the shipped mapping's activities reading is
+        the one pac gave before the tasks section existed (computed on the previous commit, e7102f4, at
+        ``READING_RULES`` 6): no portal reads all its activities again for it. Later rule versions change the reading
+        on purpose (audit B's account rules, 5 Dec 2026), so the mapping's part is compared at version 6."""
         from connectors.hubspot import connector
 
         monkeypatch.setattr(connector, "READING_RULES", 6)
-        assert self._reading() == "6:fbcc99f352074dd4"
+        assert self._reading(start_first=True) == "6:fbcc99f352074dd4"
         assert self._reading(subjects={}, types={"CALL": ActivityType.CALL}) == self._reading()
+
+    def test_dating_meetings_by_hs_timestamp_reads_the_activities_again_once(self, monkeypatch):
+        """The shipped meetings dated by hs_timestamp (audit B-3) give another reading than the start time first:
+        a store synced before reads its activities again on its next sync, so every stored meeting is dated anew."""
+        from connectors.hubspot import connector
+
+        monkeypatch.setattr(connector, "READING_RULES", 6)
+        assert self._reading() == "6:7b4b27884b0efd4c"
+        assert self._reading() != self._reading(start_first=True)
 
     def test_enabling_or_editing_read_tasks_changes_it(self):
         on = self._reading(enabled=True)

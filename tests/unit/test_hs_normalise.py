@@ -168,10 +168,20 @@ class TestActivities:
         act = to_meeting(_obj({"hs_meeting_outcome": "COMPLETED"}), "hs", MAPPING, "c1")
         assert isinstance(act, Rejected) and "no start time" in act.reason
 
-    def test_hs_timestamp_is_the_fallback_start(self):
+    def test_hs_timestamp_alone_dates_the_meeting(self):
         """Without hs_meeting_start_time the meeting starts at hs_timestamp."""
         act = to_meeting(_obj({"hs_timestamp": "2027-05-02T22:30:00Z"}), "hs", MAPPING, None)
         assert act.start == datetime(2027, 5, 2, 22, 30, tzinfo=UTC)
+
+    def test_hs_timestamp_wins_over_the_start_time(self):
+        """hs_timestamp "marks the date and time that the meeting occurred" (Meetings guide): it dates the meeting
+        when the start time differs; the start time only when hs_timestamp is empty."""
+        both = to_meeting(_obj({"hs_timestamp": "2027-03-30T08:00:00Z",
+                                "hs_meeting_start_time": "2027-04-02T08:00:00Z"}), "hs", MAPPING, None)
+        assert both.start == datetime(2027, 3, 30, 8, tzinfo=UTC)
+        start_only = to_meeting(_obj({"hs_timestamp": "", "hs_meeting_start_time": "2027-04-02T08:00:00Z"}), "hs",
+                                MAPPING, None)
+        assert start_only.start == datetime(2027, 4, 2, 8, tzinfo=UTC)
 
     def test_unknown_outcome_is_rejected(self):
         """An outcome the mapping does not know is reported rather than guessed."""

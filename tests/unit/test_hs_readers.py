@@ -39,8 +39,8 @@ class TestMissingAndEmpty:
         read = meeting_reader(MAPPING, "hs")
         for obj in ({"id": "7"}, {"id": "7", "properties": None}, _obj({}, "7")):
             record = read(obj, None)
-            assert record == Rejected("hs", "activities", "7", "meeting has no start time (hs_meeting_start_time "
-                                                               "and hs_timestamp empty)")
+            assert record == Rejected("hs", "activities", "7", "meeting has no start time (hs_timestamp and "
+                                                               "hs_meeting_start_time empty)")
 
     def test_empty_strings_read_as_absent(self):
         """Empty owner, title, type, outcome: no owner, empty subject, the default type, the no-outcome status."""
@@ -74,6 +74,17 @@ class TestMissingAndEmpty:
         assert read(_obj({"hs_sku": " ", "name": ""})) is None
         assert read(_obj({"hs_sku": "MX50", "amount": "900"})) == DealLine("MX50", Decimal(1), Decimal(900),
                                                                           code="MX50")
+
+    @pytest.mark.parametrize(("props", "want"), [
+        ({"amount": "1000", "hs_tcv": "12000"}, 12_000),     # a 12-month line at 1,000 a month: its contract
+        ({"amount": "1000", "hs_tcv": ""}, 1_000),           # no TCV given: the line's own amount
+        ({"amount": "1000"}, 1_000),
+        ({"amount": "1000", "hs_tcv": "0"}, 0),              # 0 is a value, not an empty property
+        ({"hs_tcv": "12000"}, 12_000)])
+    def test_line_amount_is_its_tcv_else_its_amount(self, props, want):
+        """The shipped ``deals.line_amount`` (``hs_tcv``) when HubSpot gave one, else the line's ``amount``."""
+        line = line_reader(MAPPING)(_obj({"hs_sku": "MAINT", "quantity": "1", **props}))
+        assert line is not None and line.amount == Decimal(want)
 
     @pytest.mark.parametrize(("quantity", "want"), [("0", 0), ("0.0", 0), ("", 1), (None, 1), ("3", 3)])
     def test_line_quantity_zero_stays_zero(self, quantity, want):

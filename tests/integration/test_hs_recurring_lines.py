@@ -1,0 +1,119 @@
+"""A product axis and the whole-deal axis agree on a deal with a recurring line item (audit B, finding B-2).
+
+HubSpot's line item ``amount`` ("Net price") is one billing period: price x quantity - discount (HubSpot's answer in
+the community thread "update field hs_term_in_months for line item through API": price 6,000, quantity 2, monthly,
+P24M gives ``"amount": "12000.000"``, with ``hs_acv`` and ``hs_tcv`` apart). The deal amount a portal shows when
+line items are added is, by the portal's *Default deal amount* setting, their total contract value (TCV, "the total
+value of the deal, based on the line items associated to the deal, including any recurring revenue and one-time
+charges": knowledge base, "Edit price and term details in the line items editor"). So the shipped mapping reads each
+line's ``hs_tcv`` (``deals.line_amount``), its ``amount`` when HubSpot gave none. Synced by the real pipeline through
+hubspot-api-client against the sandbox portal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from connectors.hubspot.mapping import default_mapping_path
+from sandbox_crm.hubspot import HubSpotApi
+from sandbox_crm.server import SandboxServer
+from sync_jobs.pipeline import RunResult
+from tests.fakes import audit_plan, one_connector_settings, sandbox_sync_clean
+
+
+def _product_axis(axis: str, product: str) -> str:
+    return (f"  - id: {axis}\n    name: {product} contracts\n    segment: S-RA\n"
+            f"    scope: {{account_type: Client, product: {product}}}\n    status: active\n"
+            "    objective: {additional_revenue: 50000, baseline: 0, margin_rate: 0.3, budget: 1000, "
+            "expected_roi: 2}\n")
+
+
+PLAN = audit_plan("B2", "en", """\
+  - id: A-1
+    axis: AX-RA
+    text: "Visit clients in Q2"
+    who: julie@audit.example
+    what: {activity: visit, count: 10, counting: activities}
+    when: "Q2 2027"
+    status: in_progress
+""").replace("actions:\n", _product_axis("AX-MAINT", "MAINT") + _product_axis("AX-SETUP", "SETUP") + "actions:\n",
+             1)
+
+
+class Portal:
+    """Julie's client Lyon Chimie with three won deals, each amount its lines' TCV (HubSpot's default deal amount):
+
+    * the audit's maintenance contract: one line MAINT at 1,000 a month, quantity 1, 12 months (``amount`` 1,000,
+      ``hs_tcv`` 12,000): deal amount 12,000;
+    * a one-time set-up: one line SETUP of 3,000 (``hs_tcv`` 3,000, as ``amount``): deal amount 3,000;
+    * an older set-up whose line HubSpot gave no ``hs_tcv`` (``amount`` 500 only): deal amount 500."""
+
+    def __init__(self, tmp: Path, mapping: Path) -> None:
+        self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        julie = api.add_owner("julie@audit.example", "Julie", "Martin")
+        lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France", "type": "Client",
+                                     "hubspot_owner_id": julie})
+
+        def won(name: str, amount: str, *lines: dict[str, str]) -> None:
+            deal = api.add("deals", {"dealname": name, "pipeline": "default", "dealstage": "closedwon",
+                                     "amount": amount, "closedate": "2027-05-10T10:00:00Z",
+                                     "deal_currency_code": "EUR", "hubspot_owner_id": julie},
+                           companies=(lyon,), primary=lyon)
+            for line in lines:
+                api.associate("deals", deal, "line_items", api.add("line_items", line))
+
+        won("Maintenance 12 months", "12000",
+            {"name": "Maintenance", "hs_sku": "MAINT", "quantity": "1", "price": "1000", "amount": "1000",
+             "recurringbillingfrequency": "monthly", "hs_recurring_billing_period": "P12M",
+             "hs_tcv": "12000", "hs_acv": "12000", "hs_arr": "12000", "hs_mrr": "1000"})
+        won("Set-up", "3000", {"name": "Set-up", "hs_sku": "SETUP", "quantity": "1", "price": "3000",
+                               "amount": "3000", "hs_tcv": "3000", "hs_acv": "3000", "hs_arr": "0", "hs_mrr": "0"})
+        won("Set-up (imported)", "500", {"name": "Set-up", "hs_sku": "SETUP", "quantity": "1", "amount": "500"})
+        self.server = SandboxServer([api]).start()
+        self.settings = one_connector_settings(tmp, PLAN, "hs-b", mapping, "b2")
+
+    def sync(self) -> RunResult:
+        result: RunResult = sandbox_sync_clean(self.settings, self.server)
+        return result
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Iterator[Portal]:
+    p = Portal(tmp_path, default_mapping_path())
+    try:
+        yield p
+    finally:
+        p.server.stop()
+
+
+def test_a_recurring_line_counts_its_contract_on_its_product_axis(shipped: Portal) -> None:
+    """The 12-month maintenance contract counts 12,000 on the MAINT axis, as on the whole-deal axis. Failed before:
+    1,000 (one month), while the whole-deal axis counted 12,000."""
+    axis = shipped.sync().evaluation.axis
+    assert axis("AX-MAINT").revenue == 12_000
+    assert axis("AX-RA").revenue == 12_000 + 3_000 + 500
+
+
+def test_a_one_time_line_and_a_line_without_tcv_count_their_amount(shipped: Portal) -> None:
+    """A one-time line's TCV is its amount (3,000); a line HubSpot gave no ``hs_tcv`` counts its ``amount`` (500)."""
+    assert shipped.sync().evaluation.axis("AX-SETUP").revenue == 3_000 + 500
+
+
+def test_a_portal_whose_deal_amount_is_the_acv_maps_hs_acv(tmp_path: Path) -> None:
+    """``deals.line_amount`` names the line property that adds up to the portal's deal amount: ``hs_acv`` for a
+    portal whose default deal amount is the ACV (here the same 12,000 for a 12-month contract), ``amount`` for the
+    old reading (one billing period)."""
+    text = default_mapping_path().read_text(encoding="utf-8")
+    assert "  line_amount: hs_tcv " in text
+    for prop, want in (("hs_acv", 12_000), ("amount", 1_000)):
+        mapping = tmp_path / f"hubspot.{prop}.yaml"
+        mapping.write_text(text.replace("  line_amount: hs_tcv ", f"  line_amount: {prop} "), encoding="utf-8")
+        where = tmp_path / prop
+        where.mkdir()
+        p = Portal(where, mapping)
+        try:
+            assert p.sync().evaluation.axis("AX-MAINT").revenue == want
+        finally:
+            p.server.stop()
