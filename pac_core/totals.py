@@ -126,36 +126,52 @@ def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[
 def _margin(ledger: WonLedger, union: Units, parts: Sequence[tuple[Units, Decimal | None]]) -> Decimal:
     """The gross margin on the amounts ``union`` counts: each deal (or counted line) at the margin rate of the axis
     counting it, the mean of their rates where several do (axes with no objective have no rate and are left out
-    of the mean; a deal only they count brings no margin). Over disjoint axes it is exactly the sum of each axis's
-    additional revenue x its own rate, which is what the axes' table shows."""
+    of the mean; what only they count brings no margin). A deal some axis counts by its lines (a product axis) is
+    taken line by line: each line at the mean rate of the axes counting the whole deal and of those counting that
+    line, the rest of the deal's amount (not on a line) at the whole-deal axes' mean. Over disjoint axes (or
+    disjoint lines) it is exactly the sum of each axis's additional revenue x its own rate, which is what the axes'
+    table shows."""
     rated = [(units, rate) for units, rate in parts if rate is not None]
     if not rated:
         return ZERO
-    # which rated axes count each position: one bit per axis, in words of 62 bits
+    by_lines = {pos for units, _ in rated for pos in units.lines}
+    gross = ZERO
+    # deals no rated axis counts by lines: one mean per set of axes counting them (one bit per axis, 62 a word)
     keys = np.zeros((len(union.whole), (len(rated) + 61) // 62), dtype=np.int64)
     for k, (units, _) in enumerate(rated):
-        touched = units.whole.copy()
-        touched[list(units.lines)] = True
-        keys[touched, k // 62] |= np.int64(1) << np.int64(k % 62)
-    counted = union.whole.copy()
-    counted[list(union.lines)] = True
-    rows = np.flatnonzero(counted & keys.any(axis=1))
-    if not len(rows):
-        return ZERO
-    patterns, group = np.unique(keys[rows], axis=0, return_inverse=True)
-    gross = ZERO
-    for g, pattern in enumerate(patterns.tolist()):
-        rates = [rate for k, (_, rate) in enumerate(rated) if pattern[k // 62] >> (k % 62) & 1]
-        mean = sum(rates, ZERO) / len(rates)
-        positions = rows[group.reshape(-1) == g]
-        whole = np.zeros(len(union.whole), dtype=bool)
-        whole[positions] = union.whole[positions]
-        amount = ledger.sum_at(whole)
-        for pos in positions[~union.whole[positions]].tolist():
-            deal_lines = ledger.deals[pos].lines
-            amount += sum((deal_lines[i].amount or ZERO for i in union.lines[pos]), ZERO) * ledger.rates[pos]
-        gross += amount * mean
+        keys[units.whole, k // 62] |= np.int64(1) << np.int64(k % 62)
+    plain = union.whole & keys.any(axis=1)
+    plain[list(by_lines)] = False
+    rows = np.flatnonzero(plain)
+    if len(rows):
+        patterns, group = np.unique(keys[rows], axis=0, return_inverse=True)
+        for g, pattern in enumerate(patterns.tolist()):
+            chosen = np.zeros(len(union.whole), dtype=bool)
+            chosen[rows[group.reshape(-1) == g]] = True
+            gross += ledger.sum_at(chosen) * _mean([r for k, (_, r) in enumerate(rated)
+                                                    if pattern[k // 62] >> (k % 62) & 1])
+    # deals some rated axis counts by lines: line by line
+    for pos in sorted(by_lines):
+        if not union.whole[pos] and pos not in union.lines:
+            continue
+        wholes = [r for units, r in rated if units.whole[pos]]
+        deal_lines = ledger.deals[pos].lines
+        counted = range(len(deal_lines)) if union.whole[pos] else sorted(union.lines[pos])
+        on_lines = ZERO
+        for i in counted:
+            amount = (deal_lines[i].amount or ZERO) * ledger.rates[pos]
+            on_lines += amount
+            rates = wholes + [r for units, r in rated if i in units.lines.get(pos, ())]
+            gross += amount * _mean(rates)
+        if union.whole[pos] and wholes:
+            one = np.zeros(len(union.whole), dtype=bool)
+            one[pos] = True
+            gross += (ledger.sum_at(one) - on_lines) * _mean(wholes)
     return gross
+
+
+def _mean(rates: Sequence[Decimal]) -> Decimal:
+    return sum(rates, ZERO) / len(rates) if rates else ZERO
 
 
 def _has_fixed_baseline(axis: Axis) -> bool:

@@ -10,7 +10,7 @@ import pytest
 
 from pac_core.engine import evaluate
 from pac_core.plan import AxisState, AxisStatus, Segment, SegmentKind
-from pac_core.records import Records
+from pac_core.records import DealLine, Records
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
 from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
@@ -109,6 +109,26 @@ class TestPlanTotals:
         ev = evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=AUGUST)
         assert ev.plan is not None and ev.plan.roi == pytest.approx(1.2)
         assert ev.segments[0].roi == pytest.approx(1.2)
+
+    @pytest.mark.parametrize("axes,gross", [
+        ((("AX-MAINT", ("MAINT",), "0.5"), ("AX-SERV", ("SERV",), "0.2")), 3000 * 0.5 + 1000 * 0.2),
+        ((("AX-RA", None, "0.3"), ("AX-MAINT", ("MAINT",), "0.5")), 3000 * 0.4 + 1000 * 0.3),
+    ], ids=["two product axes on different lines", "whole-deal axis and a product axis"])
+    def test_product_axes_take_their_margin_line_by_line(self, axes, gross) -> None:
+        """One 4,000 deal, lines MAINT 3,000 and SERV 1,000 (audit R-1). Product axes at 50 % and 20 % count
+        disjoint lines: 1,500 + 200 = 1,700 of margin for 2,000 of cost, ROI -15 % (one mean over the deal gave
+        -30 %); a whole-deal axis at 30 % with the MAINT axis at 50 %: MAINT's line at 40 %, SERV's at 30 %: 1,500,
+        ROI -25 % (-20 % before)."""
+        lines = (DealLine("MAINT", Decimal(1), Decimal(3000), code="MAINT"),
+                 DealLine("SERV", Decimal(1), Decimal(1000), code="SERV"))
+        deal = won("d1", "small-chem", "4000", date(2027, 3, 1), lines=lines)
+        made = tuple(axis(ident, "RHONE", budget="1000", margin=margin,
+                          scope=Scope((Condition("product", "in", products),)) if products else Scope(()))
+                     for ident, products, margin in axes)
+        p = plan(action(axis_id=made[0].id), axes=made, segments=(RHONE,))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=(deal,), users=USERS), as_of=AUGUST)
+        assert ev.plan is not None and ev.plan.roi == pytest.approx((gross - 2000) / 2000)
+        assert ev.segments[0].roi == pytest.approx((gross - 2000) / 2000)
 
     def test_fixed_baseline_is_pro_rated_like_the_axis(self) -> None:
         """On 31 August a lone fixed-baseline axis gives the plan its own pro-rated baseline."""
