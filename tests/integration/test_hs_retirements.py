@@ -145,6 +145,44 @@ class TestMerges:
         assert {x.id: x.account_id for x in stored.activities if not x.deleted} == dict.fromkeys(visits, c)
         assert _april_revenue(stored) == Decimal("2000")
 
+    def test_records_placed_through_a_contact_or_a_deal_follow_the_merge(self, engine, portal):
+        """A 1,000 EUR won deal and a visit on Paul only (his primary company Lyon A places them), and a quote
+        follow-up visit on a deal only (the deal's company places it). Lyon A is merged with its duplicate: HubSpot
+        moves Paul's primary association and the deal's company to the new company C without touching the records'
+        stamps. The next incremental night must have them on C (audit R-2). Before, they stayed on the retired id:
+        April revenue 1,000 -> 0 until the next full read, the visits on a deleted account."""
+        api, connector, julie = portal
+        a, b = _company(api, "Lyon A", julie), _company(api, "Lyon A (doublon)", julie)
+        paul = api.add("contacts", {"email": "paul@lyon.example"}, modified=STAMP)
+        api.associate("contacts", paul, "companies", a, primary=True)
+        web = api.add("deals", {"dealname": "Web order", "amount": "1000", "closedate": "2027-04-10T10:00:00.000Z",
+                                "pipeline": "default", "dealstage": "closedwon", "deal_currency_code": "EUR",
+                                "hubspot_owner_id": julie}, modified=STAMP)
+        api.associate("deals", web, "contacts", paul)
+        quote = api.add("deals", {"dealname": "Devis", "amount": "500", "closedate": "2027-06-10T10:00:00.000Z",
+                                  "pipeline": "default", "dealstage": "appointmentscheduled",
+                                  "deal_currency_code": "EUR", "hubspot_owner_id": julie}, modified=STAMP)
+        api.associate("deals", quote, "companies", a, primary=True)
+        meeting = {"hs_timestamp": "2027-04-12T08:00:00.000Z", "hs_activity_type": "Visite client",
+                   "hs_meeting_outcome": "COMPLETED", "hubspot_owner_id": julie}
+        on_paul = api.add("meetings", dict(meeting), modified=STAMP)
+        api.associate("meetings", on_paul, "contacts", paul)
+        on_deal = api.add("meetings", dict(meeting), modified=STAMP)
+        api.associate("meetings", on_deal, "deals", quote)
+        kinds = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.ACTIVITIES, ObjectKind.DEALS)
+        _night(engine, connector, None, run_id=1, kinds=kinds)
+        stored = _stored(engine, connector)
+        assert {x.id: x.account_id for x in stored.activities} == {on_paul: a, on_deal: a}
+        assert _april_revenue(stored) == Decimal("1000")
+
+        api.add("contacts", {"email": "x@example.com"}, modified=STAMP + timedelta(days=1))
+        c = api.merge("companies", a, b)
+        _night(engine, connector, STAMP + timedelta(hours=12), run_id=2, kinds=kinds)
+        stored = _stored(engine, connector)
+        assert {x.id: x.account_id for x in stored.deals if not x.deleted} == {web: c, quote: c}
+        assert {x.id: x.account_id for x in stored.activities if not x.deleted} == {on_paul: c, on_deal: c}
+        assert _april_revenue(stored) == Decimal("1000")
+
     def test_a_merge_seen_by_a_full_company_read_still_moves_the_incremental_children(self, engine, portal):
         """The night after the merge reads the companies in full (their reading changed, say) and the deals
         incrementally: the deals the merge moved are still read, now on C (a merge was noted only by an incremental
