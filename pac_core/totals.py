@@ -144,12 +144,18 @@ def _margin(ledger: WonLedger, union: Units, parts: Sequence[tuple[Units, Decima
     plain[list(by_lines)] = False
     rows = np.flatnonzero(plain)
     if len(rows):
-        patterns, group = np.unique(keys[rows], axis=0, return_inverse=True)
-        for g, pattern in enumerate(patterns.tolist()):
-            chosen = np.zeros(len(union.whole), dtype=bool)
-            chosen[rows[group.reshape(-1) == g]] = True
-            gross += ledger.sum_at(chosen) * _mean([r for k, (_, r) in enumerate(rated)
-                                                    if pattern[k // 62] >> (k % 62) & 1])
+        if keys.shape[1] == 1:      # up to 62 rated axes: one word per deal, a plain sort
+            flat, group = np.unique(keys[rows, 0], return_inverse=True)
+            patterns = [[int(word)] for word in flat.tolist()]
+        else:
+            found, group = np.unique(keys[rows], axis=0, return_inverse=True)
+            patterns = found.tolist()
+        group = group.reshape(-1)
+        order = np.argsort(group, kind="stable")
+        bounds = np.cumsum(np.bincount(group, minlength=len(patterns)))[:-1]
+        for pattern, positions in zip(patterns, np.split(rows[order], bounds), strict=True):
+            gross += ledger.sum_at(np.sort(positions)) * _mean([r for k, (_, r) in enumerate(rated)
+                                                                if pattern[k // 62] >> (k % 62) & 1])
     # deals some rated axis counts by lines: line by line
     for pos in sorted(by_lines):
         if not union.whole[pos] and pos not in union.lines:
