@@ -115,6 +115,12 @@ class UnitOfWork:
         ensure_held()     # a run that lost its lock stops before saving more (``LockLost``)
         return repo.save_written(self.engine, plan_id, connector, rows, now)
 
+    def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                       ) -> dict[tuple[str, str], str]:
+        """Fields of records (by CRM id) removed from what was last written: the next run sends them again."""
+        ensure_held()
+        return repo.forget_written(self.engine, plan_id, connector, items)
+
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
@@ -219,6 +225,10 @@ class DryRun(UnitOfWork):
     def save_written(self, plan_id: str, connector: str,
                      rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
         return 0
+
+    def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                       ) -> dict[tuple[str, str], str]:
+        return {}
 
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],

@@ -157,6 +157,35 @@ def save_written(engine: Engine, plan_id: str, connector: str,
     return n
 
 
+def forget_written(engine: Engine, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                   ) -> dict[tuple[str, str], str]:
+    """Remove fields from what was last written to records named by their CRM id (``(target, crm id, fields)``), so
+    the next diff sends them again (a HubSpot link that failed: ``connectors.base.LinkFailure``). One transaction;
+    returns ``(target, crm id) -> key`` of the rows found (an id with no row is left out)."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for target, crm_id, fields in items:
+        wanted.setdefault((target, crm_id), set()).update(fields)
+    found: dict[tuple[str, str], str] = {}
+    if not wanted:
+        return found
+    ids_of: dict[str, list[str]] = {}
+    for target, crm_id in wanted:
+        ids_of.setdefault(target, []).append(crm_id)
+    with engine.begin() as conn:
+        for target, ids in ids_of.items():
+            for chunk in chunked(ids, WRITTEN_CHUNK):
+                query = select(_W.c.key, _W.c.crm_id, _W.c.fields).where(
+                    _W.c.plan_id == plan_id, _W.c.connector == connector, _W.c.target == target,
+                    _W.c.crm_id.in_(chunk))
+                for key, crm_id, fields in conn.execute(query).all():
+                    found[(target, crm_id)] = key
+                    drop = wanted[(target, crm_id)]
+                    kept = {k: v for k, v in (fields or {}).items() if k not in drop}
+                    conn.execute(_W.update().where(_W.c.plan_id == plan_id, _W.c.connector == connector,
+                                                   _W.c.target == target, _W.c.key == key).values(fields=kept))
+    return found
+
+
 def _insert(engine: Engine) -> Any:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
