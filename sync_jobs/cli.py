@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 import click
 
+from sync_jobs import interrupts
 from sync_jobs.logs import setup_logging
 
 _options: dict[str, Any] = {"log_format": "text", "verbose": 0}   # the top-level options, for run()'s error line
@@ -171,7 +172,9 @@ def crm() -> None:
 
 def run() -> None:
     """The ``pac`` entry point: an error that reaches the top becomes one line and its exit code
-    (``sync_jobs.cli_errors``), never a bare traceback that cron reads as exit 1."""
+    (``sync_jobs.cli_errors``), never a bare traceback that cron reads as exit 1. SIGTERM takes the path of Ctrl-C
+    (``sync_jobs.interrupts``): a run being synced is closed as interrupted, never left ``running``."""
+    interrupts.install()
     try:
         main(standalone_mode=True)
     except Exception as exc:

@@ -34,7 +34,10 @@ those the previous finished run (``ok`` or ``partial``) of the plan did not reje
 
 The run returns a ``RunStatus`` (``sync_jobs.run_status``), never an exit code: only the command line maps one to
 the other. An exception that escapes a real run (the store failing, a bug) closes its run log as ``failed`` with
-the error (redacted) before it propagates, so no run stays ``running``; ``pac`` maps it to exit code 6.
+the error (redacted) before it propagates, so no run stays ``running``; ``pac`` maps it to exit code 6. SIGTERM
+takes the path of Ctrl-C (``sync_jobs.interrupts``): the run is closed ``failed``, "interrupted by SIGTERM". A
+process killed outright (SIGKILL) cannot close its run: the next run of the plan closes it once it holds the plan's
+lock (``UnitOfWork.guard``), which proves the killed one is gone.
 
 Tests act at named points of a run (before the writes, after a CRM accepted a batch, after the writes) through
 the run's hooks (``sync_jobs.hooks``), never through the environment.

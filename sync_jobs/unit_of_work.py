@@ -28,8 +28,9 @@ from connectors.base import ObjectKind
 from pac_core.columnar import RecordColumns
 from pac_core.records import Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
+from sync_jobs.interrupts import interruption
 from sync_jobs.lock import ensure_held, run_lock
-from sync_jobs.logs import redact
+from sync_jobs.logs import event, redact
 from sync_jobs.store import records as store_records
 from sync_jobs.store import repo
 from sync_jobs.store.codec import kind_of
@@ -38,6 +39,12 @@ from sync_jobs.writeback import CrmWriter, RecordingWriter, Writer
 
 log = logging.getLogger("pac.sync")
 Clock = Callable[[], datetime]
+
+# what an interrupted run means for the next one (run errors, ``pac sync``'s message)
+INTERRUPTED_NEXT = "nothing is lost, the next run starts over (no watermark moved; what a CRM accepted is kept)"
+# the error of a run left ``running`` by a process that ended without closing it, closed by the next run
+ABANDONED = (f"interrupted: the process ended without closing the run (killed, or its machine stopped); "
+             f"{INTERRUPTED_NEXT}")
 
 
 class UnitOfWork:
@@ -51,8 +58,14 @@ class UnitOfWork:
     @contextlib.contextmanager
     def guard(self, plan_id: str, *, wait: float, clock: Clock) -> Iterator[None]:
         """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds); an exception that escapes closes the
-        run it started as ``failed`` (redacted error, no watermark moved), then propagates."""
+        run it started as ``failed`` (redacted error, no watermark moved), then propagates. Once the lock is held,
+        every older run of the plan still marked ``running`` is closed as ``failed`` (``ABANDONED``): holding the
+        lock proves its process is gone (killed by SIGKILL, the machine down), and ``pac status`` no longer shows
+        it running for ever."""
         with run_lock(self.engine, plan_id, wait=wait):
+            closed = repo.close_running_runs(self.engine, plan_id, clock(), ABANDONED)
+            if closed:
+                event(log, "sync.abandoned_runs_closed", plan=plan_id, runs=",".join(map(str, closed)))
             latest = repo.runs(self.engine, plan_id, limit=1)
             before = int(latest[0].id or 0) if latest else 0
             try:
@@ -135,9 +148,12 @@ class UnitOfWork:
 
     def _close_crashed_runs(self, plan_id: str, after: int, exc: BaseException, clock: Clock) -> None:
         """Best effort: the store itself may be what failed, and the original exception is the one to report."""
-        what = "interrupted" if isinstance(exc, KeyboardInterrupt | SystemExit) else "unexpected error"
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        message = redact(f"{what}: {type(exc).__name__}: {first}".rstrip(": "))
+        if isinstance(exc, KeyboardInterrupt):
+            message = f"interrupted by {interruption(exc)}: {INTERRUPTED_NEXT}"
+        else:
+            what = "interrupted" if isinstance(exc, SystemExit) else "unexpected error"
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            message = redact(f"{what}: {type(exc).__name__}: {first}".rstrip(": "))
         try:
             for run in repo.runs(self.engine, plan_id, limit=5):
                 if run.id is not None and run.id > after and run.status == "running":

@@ -394,6 +394,21 @@ def latest_advice(engine: Engine, plan_id: str) -> Run | None:
         return session.exec(query.order_by(col(Run.id).desc()).limit(1)).first()
 
 
+def close_running_runs(engine: Engine, plan_id: str, now: datetime, error: str) -> list[int]:
+    """Close every run of the plan still marked ``running`` as ``failed`` with ``error`` added to its errors (its
+    counts and API figures kept; no watermark, rejection or advice: it never checkpointed); returns their ids.
+    Called by a run holding the plan's lock, which proves those runs' processes are gone."""
+    with Session(engine) as session:
+        found = list(session.exec(select(Run).where(Run.plan_id == plan_id, col(Run.finished_at).is_(None),
+                                                    Run.status == "running")))
+        for run in found:
+            run.status, run.finished_at = "failed", now
+            run.errors = [*(run.errors or []), redact(error)]
+            session.add(run)
+        session.commit()
+        return sorted(int(run.id) for run in found if run.id is not None)
+
+
 def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:
     with Session(engine) as session:
         query = select(Run).order_by(col(Run.id).desc()).limit(limit)
