@@ -64,19 +64,24 @@ def _runs(database_url: str) -> list[Run]:
 
 
 class TestSigterm:
-    def test_sigterm_closes_the_run_as_interrupted(self, crm: Any, tmp_path: Path) -> None:
+    @pytest.mark.parametrize(("sent", "words"), [(signal.SIGTERM, "SIGTERM"), (signal.SIGINT, "Ctrl-C (SIGINT)")])
+    def test_sigterm_or_ctrl_c_closes_the_run_as_interrupted_exit_130(self, crm: Any, tmp_path: Path,
+                                                                      sent: signal.Signals, words: str) -> None:
         """SIGTERM to a `pac sync` holding its lock takes the path of Ctrl-C: the run is closed ``failed``,
-        "interrupted by SIGTERM", the lock is free for the next run at once. It exited -15 with no message and the
-        run stayed ``running`` in `pac status` for good (audit C F2)."""
+        "interrupted by SIGTERM", the lock is free for the next run at once, and `pac` exits 130 saying what to do.
+        SIGTERM exited -15 with no message and the run stayed ``running`` in `pac status` for good (audit C F2);
+        Ctrl-C exited 1, the code of a finished run with new rejections, with click's bare "Aborted!" (F3)."""
         database_url = f"sqlite:///{tmp_path / 'pac.db'}"
         env = _setup(crm, tmp_path, database_url)
         proc = paused_sync(env, tmp_path, tmp_path / "release")
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sent)
         out, err = proc.communicate(timeout=120)
-        assert proc.returncode == 1, (proc.returncode, out, err)
+        assert proc.returncode == 130, (proc.returncode, out, err)
+        assert f"pac: sync interrupted by {words}: the run is closed as interrupted; nothing is lost, the next run " \
+               "starts over (run `pac sync` again) (exit 130)" in err and "Aborted!" not in err, err
         [run] = _runs(database_url)
         assert run.status == "failed" and run.finished_at is not None
-        assert any("interrupted by SIGTERM" in e and "the next run starts over" in e for e in run.errors), run.errors
+        assert any(f"interrupted by {words}" in e and "the next run starts over" in e for e in run.errors), run.errors
         after = subprocess.run([*PAC, "sync"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
         assert after.returncode in (0, 1), after.stderr
         assert [r.status for r in _runs(database_url)] == ["failed", "partial"]
