@@ -14,6 +14,7 @@ Light on purpose: loaded by ``sync_jobs.cli`` before any command (``pac --help``
 from __future__ import annotations
 
 import signal
+import threading
 from types import FrameType
 
 
@@ -35,3 +36,34 @@ def interruption(exc: BaseException) -> str:
     if isinstance(exc, Terminated):
         return str(exc.args[0]) if exc.args else "SIGTERM"
     return "Ctrl-C (SIGINT)"
+
+
+class StopRequest:
+    """A stop asked of runs in other threads (``pac schedule``'s signal handler, in the main thread, for the sync
+    running in a job thread, where no signal handler runs). A run given ``check`` calls it between its steps, before
+    each write batch and each pulled object, and while it waits for a lock (``sync_jobs.pipeline.run_sync``): once a
+    stop is asked, it raises there as the signal would have in the run's own thread (``Terminated``, or
+    ``KeyboardInterrupt`` for SIGINT), so the run is closed as interrupted and nothing more is sent."""
+
+    def __init__(self) -> None:
+        self._signal: str | None = None
+        self._lock = threading.Lock()
+
+    def request(self, signal_name: str) -> None:
+        with self._lock:
+            self._signal = self._signal or signal_name
+
+    def clear(self) -> None:
+        with self._lock:
+            self._signal = None
+
+    @property
+    def requested(self) -> str | None:
+        """The signal that asked for the stop, or None."""
+        return self._signal
+
+    def check(self) -> None:
+        """Raise when a stop was asked."""
+        name = self._signal
+        if name is not None:
+            raise KeyboardInterrupt() if name == "SIGINT" else Terminated(name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -56,13 +57,15 @@ class UnitOfWork:
         self.engine = engine
 
     @contextlib.contextmanager
-    def guard(self, plan_id: str, *, wait: float, clock: Clock) -> Iterator[None]:
-        """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds); an exception that escapes closes the
+    def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
+              ) -> Iterator[None]:
+        """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds; ``stop`` is called while it waits, and
+        raises to stop waiting: ``sync_jobs.interrupts``); an exception that escapes closes the
         run it started as ``failed`` (redacted error, no watermark moved), then propagates. Once the lock is held,
         every older run of the plan still marked ``running`` is closed as ``failed`` (``ABANDONED``): holding the
         lock proves its process is gone (killed by SIGKILL, the machine down), and ``pac status`` no longer shows
         it running for ever."""
-        with run_lock(self.engine, plan_id, wait=wait):
+        with run_lock(self.engine, plan_id, wait=wait, sleep=stoppable_sleep(stop)):
             closed = repo.close_running_runs(self.engine, plan_id, clock(), ABANDONED)
             if closed:
                 event(log, "sync.abandoned_runs_closed", plan=plan_id, runs=",".join(map(str, closed)))
@@ -74,8 +77,9 @@ class UnitOfWork:
                 self._close_crashed_runs(plan_id, before, exc, clock)
                 raise
 
-    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None) -> Writer:
-        return CrmWriter(self, hooks, batch_size=batch_size, progress=progress)
+    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,
+               stop: Callable[[], None] | None = None) -> Writer:
+        return CrmWriter(self, hooks, batch_size=batch_size, progress=progress, stop=stop)
 
     # -- reads ---------------------------------------------------------------------------------------
     def watermarks(self, connector: str) -> dict[tuple[str, str], Watermark]:
@@ -174,10 +178,12 @@ class DryRun(UnitOfWork):
         self.gone_emails: dict[str, set[str]] = {}                # connector -> e-mails of users a full read lost
 
     @contextlib.contextmanager
-    def guard(self, plan_id: str, *, wait: float, clock: Clock) -> Iterator[None]:
+    def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
+              ) -> Iterator[None]:
         yield    # nothing is written: no lock to hold, no run to close
 
-    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None) -> Writer:
+    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,
+               stop: Callable[[], None] | None = None) -> Writer:
         return RecordingWriter()
 
     def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records | RecordColumns:
@@ -252,6 +258,19 @@ class DryRun(UnitOfWork):
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
                    readings: Mapping[tuple[str, str], str] | None = None) -> None:
         pass
+
+
+def stoppable_sleep(stop: Callable[[], None] | None) -> Callable[[float], None]:
+    """``time.sleep`` for a lock's wait, calling ``stop`` before and after (it raises to stop waiting)."""
+    if stop is None:
+        return time.sleep
+
+    def sleep(seconds: float) -> None:
+        stop()
+        time.sleep(seconds)
+        stop()
+
+    return sleep
 
 
 def unit_of_work(engine: Engine, *, dry_run: bool) -> UnitOfWork:

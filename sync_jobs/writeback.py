@@ -82,8 +82,9 @@ class CrmWriter:
     batches already accepted have been checkpointed."""
 
     def __init__(self, store: WrittenStore, hooks: RunHooks, *, batch_size: int,
-                 progress: Callable[..., None] | None = None) -> None:
+                 progress: Callable[..., None] | None = None, stop: Callable[[], None] | None = None) -> None:
         self.store, self.hooks, self.batch_size, self.progress = store, hooks, batch_size, progress
+        self.stop = stop       # called before each batch: raises to stop the run (``sync_jobs.interrupts``)
 
     def write(self, plan_id: str, connector: Connector, changes: Sequence[WriteChange], *,
               now: datetime) -> WriteOutcome:
@@ -92,6 +93,8 @@ class CrmWriter:
         done = 0
         it = iter(changes)
         while batch := list(islice(it, self.batch_size)):
+            if self.stop is not None:   # a stop asked (pac schedule stopping): nothing more is sent
+                self.stop()
             ensure_held()   # a run that lost its lock sends nothing more (``LockLost``): another may hold it now
             results = connector.write(batch)
             self.hooks.after_crm_write(connector.name)
@@ -127,6 +130,8 @@ class CrmWriter:
         """The connector's reconciliation of links (``Connector.settle_links``: nothing, and no call, unless the run
         read every account); the field that makes each failed link again is forgotten from what was last written
         to its record, so the next run sends it."""
+        if self.stop is not None:
+            self.stop()
         ensure_held()
         failures = connector.settle_links()
         outcome = WriteOutcome()

@@ -1,6 +1,7 @@
 """A `pac sync` stopped from outside (SIGTERM from systemd, Kubernetes or a cron timeout; Ctrl-C; SIGKILL) never
 leaves its run ``running``: real processes, paused before their writes with the plan's lock held
-(``tests.faults --pause-at``), on the sandbox CRM."""
+(``tests.faults --pause-at``), on the sandbox CRM; and a stop asked from another thread (`pac schedule` stopping,
+``sync_jobs.interrupts.StopRequest``) reaches a run at its next check."""
 
 from __future__ import annotations
 
@@ -9,16 +10,32 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from connectors.base import ObjectKind
+from pac_config.settings import load_settings
 from sandbox_crm.run import start_sandbox
+from sync_jobs.interrupts import StopRequest, Terminated
+from sync_jobs.lock import run_lock
+from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.tables import Run
 from tests.cli import PAC
-from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
+from tests.fakes import (
+    FakeConnector,
+    account,
+    fake_evaluate,
+    sandbox_connectors,
+    sandbox_env_fast,
+    sandbox_settings,
+    user,
+    visit,
+    write_settings,
+)
 from tests.faults import FAULTS, faults_env
 
 PAUSED_WITHIN = 300     # seconds a first sync of the demo org may take to reach its writes, on a loaded machine
@@ -40,18 +57,21 @@ def _setup(crm: Any, tmp_path: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def paused_sync(env: dict[str, str], cwd: Path, release: Path) -> subprocess.Popen[str]:
-    """``pac sync`` in a process of its own, stopped before its writes (lock held, changes computed) until
-    ``release`` exists; returns once it says so (``release.paused``), or fails with its output."""
-    proc = subprocess.Popen([*FAULTS, "--pause-at", f"before_writes:{release}", "--", "sync"], cwd=cwd,
-                            env=faults_env(env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def paused_sync(env: dict[str, str], cwd: Path, release: Path, command: tuple[str, ...] = ("sync",),
+                stderr: Any = subprocess.PIPE) -> subprocess.Popen[str]:
+    """``pac sync`` (or ``command``, which runs one: ``schedule``) in a process of its own, stopped before its writes
+    (lock held, changes computed) until ``release`` exists; returns once it says so (``release.paused``), or fails
+    with its output. ``stderr``: a file for a chatty command (a pipe nobody reads would fill and block it)."""
+    proc = subprocess.Popen([*FAULTS, "--pause-at", f"before_writes:{release}", "--", *command], cwd=cwd,
+                            env=faults_env(env), stdout=subprocess.PIPE, stderr=stderr, text=True)
     paused, deadline = Path(f"{release}.paused"), time.monotonic() + PAUSED_WITHIN
     while not paused.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     if not paused.exists():
         proc.kill()
         out, err = proc.communicate()
-        raise AssertionError(f"the sync never reached its writes (exit {proc.returncode}): {out[-2000:]} {err[-2000:]}")
+        raise AssertionError(f"the sync never reached its writes (exit {proc.returncode}): {out[-2000:]} "
+                             f"{(err or '')[-2000:]}")
     return proc
 
 
@@ -107,3 +127,59 @@ class TestKilled:
         assert any("the process ended without closing the run" in e for e in killed.errors), killed.errors
         status = subprocess.run([*PAC, "status"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         assert status.returncode == 0 and "running" not in status.stdout, status.stdout
+
+
+class _StoppedWhilePulling(FakeConnector):
+    """A CRM whose first accounts' read is when `pac schedule` is asked to stop (its signal handler sets the
+    request)."""
+
+    def __init__(self, stop: StopRequest) -> None:
+        super().__init__()
+        self.stop, self.asked = stop, False
+
+    def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
+             ) -> Iterator[Any]:
+        if kind is ObjectKind.ACCOUNTS and not self.asked:
+            self.stop.request("SIGTERM")
+            self.asked = True
+        yield from super().pull(kind, since, full=full, part=part)
+
+
+class TestStopRequest:
+    """A stop asked from another thread (`pac schedule` stopping) reaches a run at its next check."""
+
+    def test_a_run_stops_at_its_next_check_closed_as_interrupted_with_nothing_written(self, tmp_path: Path,
+                                                                                      database_url: str) -> None:
+        """Asked while the accounts are read: the next object is not read, nothing is written, the run is closed
+        ``failed`` "interrupted by SIGTERM"; the next run (no stop) goes through."""
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        stop = StopRequest()
+        crm = _StoppedWhilePulling(stop)
+        crm.put(user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", datetime(2027, 5, 3, 9, 0,
+                                                                                                  tzinfo=UTC)))
+        with pytest.raises(Terminated):
+            run_sync(None, settings, connectors={"fake": crm}, evaluator=fake_evaluate, stop=stop.check)
+        assert crm.writes == [] and "pull/activities" not in crm.usage().by_endpoint
+        [run] = _runs(database_url)
+        assert run.status == "failed" and any("interrupted by SIGTERM" in e for e in run.errors), run.errors
+        stop.clear()
+        again = run_sync(None, settings, connectors={"fake": crm}, evaluator=fake_evaluate, stop=stop.check)
+        assert again.status.got_through and crm.writes
+
+    def test_a_run_waiting_for_a_connector_lock_stops_at_once(self, tmp_path: Path, database_url: str) -> None:
+        """A scheduled run queues up to an hour for a connector another plan's run holds: a stop asked then ends
+        the wait (the scheduler would have waited for it, and systemd killed it), before any run is logged."""
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        stop = StopRequest()
+        stop.request("SIGTERM")
+        engine = open_store(database_url)
+        try:
+            with run_lock(engine, "connector:fake", owner="worker-9:1#other"):
+                started = time.monotonic()
+                with pytest.raises(Terminated):
+                    run_sync(None, settings, connectors={"fake": FakeConnector()}, connector_wait=3600.0,
+                             stop=stop.check)
+                assert time.monotonic() - started < 30
+        finally:
+            engine.dispose()
+        assert _runs(database_url) == []
