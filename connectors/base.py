@@ -234,6 +234,10 @@ class WriteResult:
     # False: accepted, but this CRM's layout keeps no such record (HubSpot without custom objects: an axis's figures);
     # recorded as written, so it is not sent again, and not counted among the records written
     stored: bool = True
+    # accepted, but a link that goes with it failed (HubSpot: the action's association to its axis, a company's to
+    # the axes that target it): what failed, in words; the field that makes the link is in ``unsent``, so the next
+    # run sends it and makes the link again. Reported among the run's errors (the run is partial)
+    link_error: str = ""
 
     def recorded(self) -> dict[str, str]:
         """What the last-written row keeps beside the fields sent: the CRM's change stamp of this write."""
@@ -242,6 +246,21 @@ class WriteResult:
     def with_unsent(self, unsent: frozenset[str]) -> WriteResult:
         """This result with ``unsent`` named when the write was accepted (a refused one records nothing anyway)."""
         return replace(self, unsent=unsent) if self.ok and unsent else self
+
+
+@dataclass(frozen=True)
+class LinkFailure:
+    """A link between CRM records (a HubSpot association) that a connector's full reconciliation of links
+    (``Connector.settle_links``) could not make or remove. ``crm_id`` names the PAC record or account whose
+    ``field`` (an action's ``axis_key``, an account's ``axes``) makes the link again when it is written once more:
+    the pipeline forgets that field from what was last written there, so the next run sends it; None when no record
+    can carry it (the read of an axis's links failed: the next full reconciliation settles it). ``target`` is that
+    record's kind; ``error`` says what failed, for the run's errors."""
+
+    target: Target
+    crm_id: str | None
+    field: str
+    error: str
 
 
 def nothing_to_send(change: WriteChange, unsent: frozenset[str]) -> bool:
@@ -353,6 +372,14 @@ class Connector(Protocol):
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         """Upsert in batches at the CRM's maximum; one result per change, in order."""
+        ...
+
+    def settle_links(self) -> list[LinkFailure]:
+        """After a real run's writes, on a run that read every account (a full reconciliation, once per run): the
+        links between PAC records and accounts the CRM keeps apart from fields (HubSpot associations: each action
+        to its axis, each axis to its companies) compared with what the CRM holds and made equal to the plan, even
+        when nothing was written; the links it could not make or remove. Nothing to do, and no call, on other runs
+        or for a CRM whose links are fields (Salesforce lookups, written with the records)."""
         ...
 
     # -- schema ----------------------------------------------------------------------------------

@@ -10,17 +10,21 @@ error reporter (``sync_jobs.cli_errors``) is loaded the same way, once an error 
 scheduler, once ``pac schedule`` runs (``run_lazily``).
 
 Exit codes: ``sync_jobs.exit_codes`` (0 ok, 1 partial, 2 bad input, 3 locked, 4 CRM, 5 quota, 6 unexpected error:
-see the log, one redacted line, a JSON event under ``--log-format json``; the traceback with ``-v``).
+see the log, one redacted line, a JSON event under ``--log-format json``; the traceback with ``-v``; 130 interrupted
+by Ctrl-C or SIGTERM, with one line saying so, instead of click's bare "Aborted!" and exit 1).
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from typing import Any, NamedTuple
 
 import click
 
+from sync_jobs import interrupts
+from sync_jobs.exit_codes import EXIT_INTERRUPTED
 from sync_jobs.logs import setup_logging
 
 _options: dict[str, Any] = {"log_format": "text", "verbose": 0}   # the top-level options, for run()'s error line
@@ -77,6 +81,38 @@ class LazyGroup(click.Group):
                 formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in commands])
 
 
+# what an interrupted command means, for those that keep state: the run closed, what to do
+INTERRUPTED_WORDS = {
+    "sync": "the run is closed as interrupted; nothing is lost, the next run starts over (run `pac sync` again)",
+}
+
+
+class RootGroup(LazyGroup):
+    """``pac`` itself: a command interrupted by Ctrl-C or SIGTERM (``sync_jobs.interrupts``) ends with one line
+    saying so and exit 130 (``EXIT_INTERRUPTED``), not click's bare "Aborted!" and exit 1, the code of a finished
+    run with findings."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise click.exceptions.Exit(interrupted(exc, ctx.invoked_subcommand)) from exc
+
+
+def interrupted(exc: BaseException, command: str | None) -> int:
+    """Say that ``command`` was interrupted, how, and what it means (one line on stderr; a JSON ``interrupted``
+    event under ``--log-format json``); returns ``EXIT_INTERRUPTED``."""
+    what = interrupts.interruption(exc)
+    words = INTERRUPTED_WORDS.get(command or "", "run it again")
+    line = f"pac: {command or 'command'} interrupted by {what}: {words} (exit {EXIT_INTERRUPTED})"
+    if _options.get("log_format") == "json":
+        logging.getLogger("pac").warning(f"interrupted exit={EXIT_INTERRUPTED}", extra={"fields": {
+            "exit": EXIT_INTERRUPTED, "command": command, "signal": what, "message": line}})
+    else:
+        click.echo(line, err=True)
+    return EXIT_INTERRUPTED
+
+
 PLAN_COMMANDS = {
     "check": Lazy("sync_jobs.cli_plan:check_command",
                   "Validate a plan file (YAML): shape, periods, scopes and the method's rules."),
@@ -129,7 +165,7 @@ COMMANDS = {
 }
 
 
-@click.group(cls=LazyGroup, lazy=COMMANDS,
+@click.group(cls=RootGroup, lazy=COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: one JSON object per log line, for log collectors.")
@@ -171,7 +207,9 @@ def crm() -> None:
 
 def run() -> None:
     """The ``pac`` entry point: an error that reaches the top becomes one line and its exit code
-    (``sync_jobs.cli_errors``), never a bare traceback that cron reads as exit 1."""
+    (``sync_jobs.cli_errors``), never a bare traceback that cron reads as exit 1. SIGTERM takes the path of Ctrl-C
+    (``sync_jobs.interrupts``): a run being synced is closed as interrupted, never left ``running``."""
+    interrupts.install()
     try:
         main(standalone_mode=True)
     except Exception as exc:

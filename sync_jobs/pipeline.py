@@ -34,7 +34,10 @@ those the previous finished run (``ok`` or ``partial``) of the plan did not reje
 
 The run returns a ``RunStatus`` (``sync_jobs.run_status``), never an exit code: only the command line maps one to
 the other. An exception that escapes a real run (the store failing, a bug) closes its run log as ``failed`` with
-the error (redacted) before it propagates, so no run stays ``running``; ``pac`` maps it to exit code 6.
+the error (redacted) before it propagates, so no run stays ``running``; ``pac`` maps it to exit code 6. SIGTERM
+takes the path of Ctrl-C (``sync_jobs.interrupts``): the run is closed ``failed``, "interrupted by SIGTERM". A
+process killed outright (SIGKILL) cannot close its run: the next run of the plan closes it once it holds the plan's
+lock (``UnitOfWork.guard``), which proves the killed one is gone.
 
 Tests act at named points of a run (before the writes, after a CRM accepted a batch, after the writes) through
 the run's hooks (``sync_jobs.hooks``), never through the environment.
@@ -77,7 +80,7 @@ from sync_jobs.run_status import RunStatus
 from sync_jobs.steps import engine_rejections
 from sync_jobs.store import open_store
 from sync_jobs.store.db import check_store
-from sync_jobs.unit_of_work import unit_of_work
+from sync_jobs.unit_of_work import stoppable_sleep, unit_of_work
 
 __all__ = ["STEPS", "RunResult", "RunStatus", "effective_plan", "engine_rejections", "evaluate", "load_plan_file",
            "run_sync", "utc_now"]
@@ -110,7 +113,8 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
              clock: Clock = utc_now, dry_run: bool = False, full: bool = False, wait: float = 0.0,
              as_of: datetime | None = None, progress: Callable[..., None] | None = None,
              env: Mapping[str, str] | None = None, evaluator: Evaluator | None = None,
-             hooks: RunHooks | None = None, connector_wait: float | None = None) -> RunResult:
+             hooks: RunHooks | None = None, connector_wait: float | None = None,
+             stop: Callable[[], None] | None = None) -> RunResult:
     """Run the sync of one plan (``plan_ref``: its name in the settings, or None for the only one).
 
     ``as_of`` (else the plan's configured ``as_of``, else the clock) is the evaluation date; ``hooks``: the
@@ -118,6 +122,10 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     installed others). Raises ``LockHeld`` when another run holds the plan's lock after ``wait`` seconds, or
     when a run of another plan holds the lock of one of its connectors after ``connector_wait`` seconds (default
     ``wait``), ``InvalidInput`` for a bad plan or settings. CRM failures do not raise: they give the result's status.
+
+    ``stop`` (``pac schedule``: ``sync_jobs.interrupts.StopRequest.check``) is called while the run waits for a lock,
+    between its steps, before each pulled object and each write batch: once it raises (a ``KeyboardInterrupt``),
+    the run stops there and is closed as interrupted, as on Ctrl-C, with nothing more sent.
 
     A real run holds its connectors' locks (``connector:NAME``, taken in name order, after the plan's): two plans
     on one connector share its records, watermarks and reconciliation, and a full read marks deleted what it did
@@ -144,18 +152,20 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
         store = unit_of_work(engine, dry_run=dry_run)
         hooks = hooks or installed()
         with contextlib.ExitStack() as held:
-            held.enter_context(store.guard(plan.id, wait=wait, clock=clock))
+            held.enter_context(store.guard(plan.id, wait=wait, clock=clock, stop=stop))
             if not dry_run:
                 for name in sorted(ps.connectors):
                     held.enter_context(run_lock(engine, f"{CONNECTOR_LOCK}{name}",
-                                                wait=wait if connector_wait is None else connector_wait))
+                                                wait=wait if connector_wait is None else connector_wait,
+                                                sleep=stoppable_sleep(stop)))
             now = clock()
             ctx = RunContext(settings=settings, plan_settings=ps, plan=plan, fingerprint=fingerprint,
                              connectors=connectors, store=store, clock=clock, hooks=hooks, now=now,
-                             writer=store.writer(hooks, batch_size=settings.writeback.batch_size, progress=progress),
+                             writer=store.writer(hooks, batch_size=settings.writeback.batch_size, progress=progress,
+                                                 stop=stop),
                              evaluator=evaluator or _evaluator(engine, settings, ps.connectors, plan.id, now,
                                                                full=full, dry_run=dry_run),
-                             full=full, as_of=as_of, progress=progress)
+                             full=full, as_of=as_of, progress=progress, stop=stop)
             return run(ctx)
     finally:
         if owned and connectors:
@@ -169,6 +179,8 @@ def run(ctx: RunContext, steps_: tuple[Step, ...] = STEPS) -> RunResult:
     steps.begin(ctx)
     try:
         for step in steps_:
+            if ctx.stop is not None:    # a stop asked (pac schedule stopping): the run ends here, interrupted
+                ctx.stop()
             tick = time.perf_counter()
             step.run(ctx)
             ctx.result.timings[step.timing] = ctx.result.timings.get(step.timing, 0.0) + time.perf_counter() - tick

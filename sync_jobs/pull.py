@@ -59,8 +59,9 @@ def reread(kept: str | None, reading: str) -> bool:
 
 def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | None, now: datetime,
                    reconciliation_days: int, full: bool, outcome: PullOutcome,
-                   progress: Callable[..., None] | None = None) -> None:
-    """Read every object of ``connector`` into ``store``; what was read, rejected and edited goes to ``outcome``."""
+                   progress: Callable[..., None] | None = None, stop: Callable[[], None] | None = None) -> None:
+    """Read every object of ``connector`` into ``store``; what was read, rejected and edited goes to ``outcome``.
+    ``stop`` is called before each object it reads (it raises to stop the run: ``sync_jobs.interrupts``)."""
     marks = store.watermarks(connector.name)
     for kind in ORDER:
         # one watermark per CRM object: objects read one after the other each keep their own (``watermark_key``);
@@ -79,6 +80,8 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
                   why="the mapping or the connector's rules changed since the last full read")
         n = [0]
         for part, key, mark in zip(named, keys, kept, strict=True):
+            if stop is not None:
+                stop()
             since = None if do_full or mark is None else mark.value
             top: list[datetime | None] = [mark.value if mark else None]
 

@@ -90,6 +90,9 @@ class RunContext:
     full: bool = False
     as_of: datetime | None = None
     progress: Callable[..., None] | None = None
+    # called between the steps, before each pulled object and write batch: raises to stop the run (a stop asked by
+    # ``pac schedule``'s signal handler, ``sync_jobs.interrupts.StopRequest``)
+    stop: Callable[[], None] | None = None
     result: RunResult = field(init=False)
     status: RunStatus = RunStatus.OK            # how the steps ended (the result's, once finished)
 

@@ -60,13 +60,15 @@ class ProgressView(Bars):
 
 
 def counts_table(title: str, counts: dict[str, dict[str, int]]) -> Table:
-    """A run's figures per object: read, rejected, deleted, written, failed."""
-    figures: tuple[str, ...] = ("read", "rejected", "warnings", "deleted", "written", "failed")
-    figures = tuple(f for f in figures if f != "warnings" or any(c.get("warnings") for c in counts.values()))
+    """A run's figures per object: read, rejected, deleted, written, failed (and, when there are any, warnings and
+    records whose links the CRM did not make)."""
+    figures: tuple[str, ...] = ("read", "rejected", "warnings", "deleted", "written", "failed", "links_failed")
+    optional = ("warnings", "links_failed")
+    figures = tuple(f for f in figures if f not in optional or any(c.get(f) for c in counts.values()))
     table = Table(title=title)
     table.add_column("object")
     for col in figures:
-        table.add_column(col, justify="right")
+        table.add_column(col.replace("_", " "), justify="right")
     for obj, c in sorted(counts.items()):
         table.add_row(obj, *(str(c.get(k, "")) for k in figures))
     return table

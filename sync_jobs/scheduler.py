@@ -17,15 +17,23 @@
   that has no snapshot yet (``sync_jobs.app.take_due_snapshots``), the scheduler runs that catch-up for every
   plan at start-up before its first job, and a snapshot job reported missed (beyond its grace) is run again
   at once as a one-off job.
-* SIGTERM or SIGINT shuts the scheduler down cleanly; every run logs one ``schedule.run`` line.
+* SIGTERM or SIGINT shuts the scheduler down cleanly and stops the sync running then (``STOP``, a
+  ``sync_jobs.interrupts.StopRequest``): it stops at its next check, between its steps, before its next pulled
+  object or write batch, or while it waits for a lock, and is closed as interrupted (``failed``, "interrupted by
+  SIGTERM"), with nothing more sent; the process logs ``schedule.stopping`` with the runs it waits for, then
+  ``schedule.stopped`` once they have stopped, and exits 0. A snapshot job running then is short and ends first.
+  Every run logs one ``schedule.run`` line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import signal
 import socket
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -44,7 +52,8 @@ from pac_core.plan import Plan
 from pac_core.snapshots import quarter_phase
 from sync_jobs.app import take_due_snapshots
 from sync_jobs.evaluation import load_plan_file
-from sync_jobs.exit_codes import exit_code_for
+from sync_jobs.exit_codes import EXIT_INTERRUPTED, exit_code_for
+from sync_jobs.interrupts import StopRequest, interruption
 from sync_jobs.lock import default_owner
 from sync_jobs.logs import event
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
@@ -85,10 +94,39 @@ def snapshot_cron(cron: str, kind: str, plan: Plan) -> str:
 
 
 # -- jobs (module-level: APScheduler stores them by reference) ----------------------------------
+STOP = StopRequest()   # asked by run_scheduler's signal handler; every sync this process runs checks it
+
+
+class _Running:
+    """The sync jobs running in this process, so that a stopping scheduler waits for them to stop."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def one(self) -> Iterator[None]:
+        with self.changed:
+            self.count += 1
+        try:
+            yield
+        finally:
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_idle(self) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0)
+
+
+RUNNING = _Running()
+
+
 def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
     settings = load_settings(settings_path or None)
     # queue behind another scheduled run using one of this plan's connectors (run_sync takes their locks)
-    result = run_sync(plan, settings, wait=60.0, connector_wait=3600.0)
+    result = run_sync(plan, settings, wait=60.0, connector_wait=3600.0, stop=STOP.check)
     after_sync(settings, plan, result.status)
     return result.log_status, exit_code_for(result.status)
 
@@ -98,16 +136,22 @@ WORKER = default_owner()   # this scheduler process, in claims and log lines: ho
 
 def sync_job(settings_path: str, plan: str) -> None:
     """The nightly sync of one plan, unless another worker sharing the store has claimed this night's run;
-    never raises (the next run retries), always logs one line (``schedule.run`` or ``schedule.skip``)."""
-    try:
-        holder = claim_scheduled_run(load_settings(settings_path or None), plan, "sync")
-        if holder is not None:
-            event(log, "schedule.skip", job="sync", plan=plan, claimed_by=holder, worker=WORKER)
-            return
-        status, code = _run_plan(settings_path, plan)
-    except Exception as exc:  # a failed night must not kill the scheduler
-        status, code = f"error: {type(exc).__name__}: {exc}", -1
-    event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
+    never raises (the next run retries), always logs one line (``schedule.run`` or ``schedule.skip``). A stop of
+    the scheduler (``STOP``) stops it at its next check: logged ``status=interrupted by SIGTERM ... exit=130``."""
+    with RUNNING.one():
+        try:
+            STOP.check()      # the scheduler is stopping: no new run
+            holder = claim_scheduled_run(load_settings(settings_path or None), plan, "sync")
+            if holder is not None:
+                event(log, "schedule.skip", job="sync", plan=plan, claimed_by=holder, worker=WORKER)
+                return
+            status, code = _run_plan(settings_path, plan)
+        except KeyboardInterrupt as exc:   # the scheduler's stop, checked by the run: closed as interrupted
+            status, code = (f"interrupted by {interruption(exc)}: the run is closed as interrupted; the next run "
+                            "starts over", EXIT_INTERRUPTED)
+        except Exception as exc:  # a failed night must not kill the scheduler
+            status, code = f"error: {type(exc).__name__}: {exc}", -1
+        event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
 
 
 def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
@@ -323,10 +367,12 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
     sync_jobstore(settings, path)
     scheduler = build_scheduler(settings, path)
     stopping: list[str] = []
+    STOP.clear()
 
     def stop(signum: int, _frame: Any) -> None:
         event(log, "schedule.stop", signal=signal.Signals(signum).name)
         stopping.append(signal.Signals(signum).name)
+        STOP.request(signal.Signals(signum).name)    # the sync running now stops at its next check
         if scheduler.running:
             scheduler.shutdown(wait=False)
 
@@ -341,5 +387,8 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
     catch_up_snapshots(settings)
     if not stopping:
         scheduler.start()      # blocks until stop() shuts it down
+    if RUNNING.count:          # each stops at its next check (STOP), closed as interrupted
+        event(log, "schedule.stopping", runs=RUNNING.count)
+        RUNNING.wait_idle()
     event(log, "schedule.stopped")
     guard.close()

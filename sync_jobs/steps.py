@@ -23,10 +23,11 @@ from sync_jobs.coverage import connector_mappings, unmeasured, unmeasured_for_ow
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.pull import pull_connector
 from sync_jobs.run_advice import kept_advice
-from sync_jobs.run_context import RunContext
+from sync_jobs.run_context import RunContext, RunResult
 from sync_jobs.run_status import RunStatus
 from sync_jobs.store.repo import reason_head
 from sync_jobs.unit_of_work import UnitOfWork
+from sync_jobs.writeback import WriteOutcome
 
 log = logging.getLogger("pac.sync")
 
@@ -57,7 +58,7 @@ def pull(ctx: RunContext) -> None:
         connector.remember_written(ctx.store.written(ctx.plan.id, name))
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
                        reconciliation_days=ctx.settings.connector(name).reconciliation_days, full=ctx.full,
-                       outcome=ctx.pulled, progress=ctx.progress)
+                       outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop)
         for secret in connector.secrets():  # (a token obtained mid-pull was registered then: base.new_secret)
             register_secret(secret)
     ctx.pulled.rejected.extend(ctx.pulled.standing[key] for key in sorted(ctx.pulled.standing))
@@ -128,7 +129,9 @@ def route(ctx: RunContext) -> None:
 
 def write(ctx: RunContext) -> None:
     """Per connector, the fields that differ from what was last written (``result.changes``, with the values they
-    replace in ``result.previous``), handed to the writer; written and failed counts, refused writes' errors."""
+    replace in ``result.previous``), handed to the writer; then the connector's links settled (HubSpot, on a run
+    that read every company: even with nothing to write). Written and failed counts, refused writes' and failed
+    links' errors."""
     ctx.hooks.before_writes()
     result, last_of = ctx.result, ctx.written
     for name in ctx.names:
@@ -138,26 +141,31 @@ def write(ctx: RunContext) -> None:
         result.changes[name] = changes
         result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes
                                  if (c.target.value, c.key) in last}
-        if not changes:
-            continue
         # HubSpot links each axis to the companies it targets, under a cap (Salesforce: a lookup, nothing to note)
         connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(last, ctx.accounts.get(name, [])))
-        outcome = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now)
-        for target, n in outcome.written.items():
-            result.count(target, "written", n)
-        for target, n in outcome.failed.items():
-            result.count(target, "failed", n)
-        result.errors.extend(outcome.errors)
+        if changes:
+            _counted(result, ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now))
+        _counted(result, ctx.writer.settle_links(ctx.plan.id, connector))
     ctx.hooks.after_writes()
 
 
+def _counted(result: RunResult, outcome: WriteOutcome) -> None:
+    for target, n in outcome.written.items():
+        result.count(target, "written", n)
+    for target, n in outcome.failed.items():
+        result.count(target, "failed", n)
+    for target, n in outcome.links_failed.items():
+        result.count(target, "links_failed", n)
+    result.errors.extend(outcome.errors)
+
+
 def compare_rejections(ctx: RunContext) -> None:
-    """``result.new_rejections``: those the previous finished run did not have; they, or a write the CRM refused,
-    make the run ``partial``."""
+    """``result.new_rejections``: those the previous finished run did not have; they, a write the CRM refused or a
+    link it did not make, make the run ``partial``."""
     result = ctx.result
     rejections = [*ctx.pulled.rejected, *ctx.set_aside]
     result.new_rejections = new_rejections(ctx.store, ctx.plan.id, result.run_id, rejections)
-    if result.new_rejections or any(c.get("failed") for c in result.counts.values()):
+    if result.new_rejections or any(c.get("failed") or c.get("links_failed") for c in result.counts.values()):
         ctx.status = RunStatus.PARTIAL
 
 

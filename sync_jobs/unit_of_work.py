@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
@@ -28,8 +29,9 @@ from connectors.base import ObjectKind
 from pac_core.columnar import RecordColumns
 from pac_core.records import Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
+from sync_jobs.interrupts import interruption
 from sync_jobs.lock import ensure_held, run_lock
-from sync_jobs.logs import redact
+from sync_jobs.logs import event, redact
 from sync_jobs.store import records as store_records
 from sync_jobs.store import repo
 from sync_jobs.store.codec import kind_of
@@ -38,6 +40,12 @@ from sync_jobs.writeback import CrmWriter, RecordingWriter, Writer
 
 log = logging.getLogger("pac.sync")
 Clock = Callable[[], datetime]
+
+# what an interrupted run means for the next one (run errors, ``pac sync``'s message)
+INTERRUPTED_NEXT = "nothing is lost, the next run starts over (no watermark moved; what a CRM accepted is kept)"
+# the error of a run left ``running`` by a process that ended without closing it, closed by the next run
+ABANDONED = (f"interrupted: the process ended without closing the run (killed, or its machine stopped); "
+             f"{INTERRUPTED_NEXT}")
 
 
 class UnitOfWork:
@@ -49,10 +57,18 @@ class UnitOfWork:
         self.engine = engine
 
     @contextlib.contextmanager
-    def guard(self, plan_id: str, *, wait: float, clock: Clock) -> Iterator[None]:
-        """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds); an exception that escapes closes the
-        run it started as ``failed`` (redacted error, no watermark moved), then propagates."""
-        with run_lock(self.engine, plan_id, wait=wait):
+    def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
+              ) -> Iterator[None]:
+        """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds; ``stop`` is called while it waits, and
+        raises to stop waiting: ``sync_jobs.interrupts``); an exception that escapes closes the
+        run it started as ``failed`` (redacted error, no watermark moved), then propagates. Once the lock is held,
+        every older run of the plan still marked ``running`` is closed as ``failed`` (``ABANDONED``): holding the
+        lock proves its process is gone (killed by SIGKILL, the machine down), and ``pac status`` no longer shows
+        it running for ever."""
+        with run_lock(self.engine, plan_id, wait=wait, sleep=stoppable_sleep(stop)):
+            closed = repo.close_running_runs(self.engine, plan_id, clock(), ABANDONED)
+            if closed:
+                event(log, "sync.abandoned_runs_closed", plan=plan_id, runs=",".join(map(str, closed)))
             latest = repo.runs(self.engine, plan_id, limit=1)
             before = int(latest[0].id or 0) if latest else 0
             try:
@@ -61,8 +77,9 @@ class UnitOfWork:
                 self._close_crashed_runs(plan_id, before, exc, clock)
                 raise
 
-    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None) -> Writer:
-        return CrmWriter(self, hooks, batch_size=batch_size, progress=progress)
+    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,
+               stop: Callable[[], None] | None = None) -> Writer:
+        return CrmWriter(self, hooks, batch_size=batch_size, progress=progress, stop=stop)
 
     # -- reads ---------------------------------------------------------------------------------------
     def watermarks(self, connector: str) -> dict[tuple[str, str], Watermark]:
@@ -115,6 +132,12 @@ class UnitOfWork:
         ensure_held()     # a run that lost its lock stops before saving more (``LockLost``)
         return repo.save_written(self.engine, plan_id, connector, rows, now)
 
+    def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                       ) -> dict[tuple[str, str], str]:
+        """Fields of records (by CRM id) removed from what was last written: the next run sends them again."""
+        ensure_held()
+        return repo.forget_written(self.engine, plan_id, connector, items)
+
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
@@ -129,9 +152,12 @@ class UnitOfWork:
 
     def _close_crashed_runs(self, plan_id: str, after: int, exc: BaseException, clock: Clock) -> None:
         """Best effort: the store itself may be what failed, and the original exception is the one to report."""
-        what = "interrupted" if isinstance(exc, KeyboardInterrupt | SystemExit) else "unexpected error"
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        message = redact(f"{what}: {type(exc).__name__}: {first}".rstrip(": "))
+        if isinstance(exc, KeyboardInterrupt):
+            message = f"interrupted by {interruption(exc)}: {INTERRUPTED_NEXT}"
+        else:
+            what = "interrupted" if isinstance(exc, SystemExit) else "unexpected error"
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            message = redact(f"{what}: {type(exc).__name__}: {first}".rstrip(": "))
         try:
             for run in repo.runs(self.engine, plan_id, limit=5):
                 if run.id is not None and run.id > after and run.status == "running":
@@ -152,10 +178,12 @@ class DryRun(UnitOfWork):
         self.gone_emails: dict[str, set[str]] = {}                # connector -> e-mails of users a full read lost
 
     @contextlib.contextmanager
-    def guard(self, plan_id: str, *, wait: float, clock: Clock) -> Iterator[None]:
+    def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
+              ) -> Iterator[None]:
         yield    # nothing is written: no lock to hold, no run to close
 
-    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None) -> Writer:
+    def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,
+               stop: Callable[[], None] | None = None) -> Writer:
         return RecordingWriter()
 
     def load_records(self, connectors: list[str], rejected: Iterable[Rejected]) -> Records | RecordColumns:
@@ -220,12 +248,29 @@ class DryRun(UnitOfWork):
                      rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
         return 0
 
+    def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                       ) -> dict[tuple[str, str], str]:
+        return {}
+
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
                    readings: Mapping[tuple[str, str], str] | None = None) -> None:
         pass
+
+
+def stoppable_sleep(stop: Callable[[], None] | None) -> Callable[[float], None]:
+    """``time.sleep`` for a lock's wait, calling ``stop`` before and after (it raises to stop waiting)."""
+    if stop is None:
+        return time.sleep
+
+    def sleep(seconds: float) -> None:
+        stop()
+        time.sleep(seconds)
+        stop()
+
+    return sleep
 
 
 def unit_of_work(engine: Engine, *, dry_run: bool) -> UnitOfWork:

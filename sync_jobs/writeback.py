@@ -4,7 +4,11 @@
 the CRM's maximum per call) and, after each batch, saves the records the CRM accepted as "last written" right away,
 so a crash after this point never re-sends them; refused ones are left as they were and retried on the next run, and
 so are the fields of an accepted record that the connector left unsent (``WriteResult.unsent``: an owner with no
-active CRM user yet).
+active CRM user yet; the field that makes a link that failed, ``WriteResult.link_error``).
+After the writes, ``settle_links`` lets the connector reconcile the links it keeps apart from fields (HubSpot
+associations, on a run that read every account); a link it could not make has the field that makes it forgotten
+from what was last written, so the next run sends it again. A failed link is an error of the run (counted
+``links_failed``: the run is partial), never a refused write.
 CRM writes are not transactional: a dry run's ``RecordingWriter`` records the changes and sends nothing.
 """
 
@@ -17,7 +21,7 @@ from datetime import datetime
 from itertools import islice
 from typing import Any, Protocol
 
-from connectors.base import Connector, WriteChange
+from connectors.base import Connector, LinkFailure, WriteChange
 from sync_jobs.hooks import RunHooks
 from sync_jobs.lock import ensure_held
 from sync_jobs.logs import event, redact
@@ -25,16 +29,22 @@ from sync_jobs.logs import event, redact
 log = logging.getLogger("pac.sync")
 
 
+LINK_EXAMPLES = 3     # records named in a failed links' error line, the others counted
+
+
 @dataclass
 class WriteOutcome:
     written: dict[str, int] = field(default_factory=dict)     # target -> records accepted
     failed: dict[str, int] = field(default_factory=dict)      # target -> records refused
+    links_failed: dict[str, int] = field(default_factory=dict)   # target -> records whose links failed
     errors: list[str] = field(default_factory=list)
 
 
 class Writer(Protocol):
     def write(self, plan_id: str, connector: Connector, changes: Sequence[WriteChange], *,
               now: datetime) -> WriteOutcome: ...
+
+    def settle_links(self, plan_id: str, connector: Connector) -> WriteOutcome: ...
 
 
 class WrittenStore(Protocol):
@@ -43,27 +53,57 @@ class WrittenStore(Protocol):
     def save_written(self, plan_id: str, connector: str,
                      rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int: ...
 
+    def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                       ) -> dict[tuple[str, str], str]: ...
+
+
+def link_errors(connector: str, failed: Iterable[tuple[str, str | None, str]]) -> list[str]:
+    """One error line per kind of record and failure (``(target, record key or None, error)``), naming a few
+    records: ``hs-west action K1, K2 (+2 more): link to its axis ...: HTTP 502 ... (the next run makes it again)``.
+    A failure naming no record is settled by the next full reconciliation."""
+    groups: dict[tuple[str, str, bool], list[str]] = {}
+    for target, key, error in failed:
+        groups.setdefault((target, error, key is not None), []).append(key or "")
+    out = []
+    for (target, error, named), keys in groups.items():
+        if not named:
+            out.append(redact(f"{connector}: {error} (the next full reconciliation settles it: "
+                              "`pac sync --full` does it now)"))
+            continue
+        keys = sorted(dict.fromkeys(keys))
+        more = f" (+{len(keys) - LINK_EXAMPLES} more)" if len(keys) > LINK_EXAMPLES else ""
+        out.append(redact(f"{connector} {target} {', '.join(keys[:LINK_EXAMPLES])}{more}: {error} (not recorded "
+                          "as written: the next run makes the link again)"))
+    return out
+
 
 class CrmWriter:
     """Sends the changes, batch by batch; ``QuotaExhausted`` and other connector errors propagate after the
     batches already accepted have been checkpointed."""
 
     def __init__(self, store: WrittenStore, hooks: RunHooks, *, batch_size: int,
-                 progress: Callable[..., None] | None = None) -> None:
+                 progress: Callable[..., None] | None = None, stop: Callable[[], None] | None = None) -> None:
         self.store, self.hooks, self.batch_size, self.progress = store, hooks, batch_size, progress
+        self.stop = stop       # called before each batch: raises to stop the run (``sync_jobs.interrupts``)
 
     def write(self, plan_id: str, connector: Connector, changes: Sequence[WriteChange], *,
               now: datetime) -> WriteOutcome:
         outcome = WriteOutcome()
+        unlinked: list[tuple[str, str | None, str]] = []     # the records whose links failed, said once at the end
         done = 0
         it = iter(changes)
         while batch := list(islice(it, self.batch_size)):
+            if self.stop is not None:   # a stop asked (pac schedule stopping): nothing more is sent
+                self.stop()
             ensure_held()   # a run that lost its lock sends nothing more (``LockLost``): another may hold it now
             results = connector.write(batch)
             self.hooks.after_crm_write(connector.name)
             accepted = []
             for change, result in zip(batch, results, strict=True):
                 target = change.target.value
+                if result.ok and result.link_error:     # written, but not its links: counted, sent again next run
+                    outcome.links_failed[target] = outcome.links_failed.get(target, 0) + 1
+                    unlinked.append((target, change.key, result.link_error))
                 if result.ok:       # what was sent (not the fields left unsent), + the CRM's stamp of pac's write
                     sent = {k: v for k, v in change.fields.items() if k not in result.unsent}
                     if not sent:    # nothing of it could be sent (an owner with no active user yet): tried next run
@@ -83,7 +123,39 @@ class CrmWriter:
                   records=len(batch), accepted=len(accepted))
             if self.progress:
                 self.progress("write", connector=connector.name, done=done, total=len(changes))
+        outcome.errors.extend(link_errors(connector.name, unlinked))
         return outcome
+
+    def settle_links(self, plan_id: str, connector: Connector) -> WriteOutcome:
+        """The connector's reconciliation of links (``Connector.settle_links``: nothing, and no call, unless the run
+        read every account); the field that makes each failed link again is forgotten from what was last written
+        to its record, so the next run sends it."""
+        if self.stop is not None:
+            self.stop()
+        ensure_held()
+        failures = connector.settle_links()
+        outcome = WriteOutcome()
+        if not failures:
+            return outcome
+        found = self.store.forget_written(plan_id, connector.name, [(f.target.value, f.crm_id, _fields(f))
+                                                                     for f in failures if f.crm_id])
+        named: list[tuple[str, str | None, str]] = []
+        for failure in failures:
+            target = failure.target.value
+            key = found.get((target, failure.crm_id)) if failure.crm_id else None
+            if key is None and failure.crm_id:      # no record pac wrote: named by its CRM id
+                key = failure.crm_id
+            named.append((target, key, failure.error))
+            outcome.links_failed[target] = outcome.links_failed.get(target, 0) + 1
+        outcome.errors.extend(link_errors(connector.name, named))
+        event(log, "sync.links", connector=connector.name, failed=len(failures))
+        return outcome
+
+
+def _fields(failure: LinkFailure) -> tuple[str, ...]:
+    """The fields forgotten for a failed link: an account's ``target`` goes with its ``axes`` (a company is written
+    again only while what was last written to it differs from what it should hold)."""
+    return ("axes", "target") if failure.field == "axes" else (failure.field,)
 
 
 class RecordingWriter:
@@ -97,3 +169,6 @@ class RecordingWriter:
               now: datetime) -> WriteOutcome:
         self.recorded.setdefault(connector.name, []).extend(changes)
         return WriteOutcome()
+
+    def settle_links(self, plan_id: str, connector: Connector) -> WriteOutcome:
+        return WriteOutcome()      # a dry run touches no link

@@ -18,6 +18,7 @@ from connectors import registry
 from connectors.base import (
     ApiUsage,
     AuthError,
+    LinkFailure,
     ManagerEdit,
     ObjectKind,
     QuotaExhausted,
@@ -158,6 +159,9 @@ class FakeConnector:
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
         self.axis_targets = {axis: frozenset(ids) for axis, ids in companies.items()}
+
+    def settle_links(self) -> list[LinkFailure]:
+        return []                   # no links apart from fields
 
     def check_schema(self) -> list[SchemaIssue]:
         return []

@@ -14,8 +14,13 @@ create`` with the pair's association type, read from ``GET /crm/v4/associations/
 what the plan no longer targets are removed (``batch/archive``): a company that leaves an axis's scope loses
 its link on the night its ``pac_axes`` changes. On a full reconciliation (the first sync, then every
 ``reconciliation_days``) every axis's links are compared with all its targets, which also settles an axis that
-crossed the cap either way and links removed or added by hand. Failures are logged and retried on the next
-change or reconciliation: links are a convenience, never a reason to fail a night.
+crossed the cap either way and links removed or added by hand, and every action's link to its axis.
+
+A link call that fails (an error after the retries, or a link named among the ``errors`` of a 207 multi-status
+answer: HubSpot's error-handling guide, "207 Multi-Status: Returned when there are different statuses (e.g., errors
+and successes)") is returned by ``Links.settle`` as a ``LinkFailed``, never raised: the writer leaves the field that
+makes the link (an action's ``axis_key``, a company's ``axes``) unrecorded, so the next run sends it and makes the
+link again, and the run reports the failure (docs/hubspot.md, *Associations*).
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from typing import Any
 
 from more_itertools import chunked
 
+from connectors.base import RateLimited, TransientError
 from connectors.hubspot.reads import read_associations
-from connectors.hubspot.transport import HubSpotTransport
+from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpotTransport, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +59,22 @@ class AxisTargets:
     def key(self, axis_id: str) -> str:
         """The axis record's ``pac_key``, e.g. ``pac-2027-durand-process:AX-RA-DORM``."""
         return axis_id if ":" in axis_id else f"{self.plan_id}:{axis_id}"
+
+
+# what a link call may fail with, once the transport's retries are spent: a passing fault (5xx, a dropped connection,
+# a rate limit), or a refusal (an object archived or merged since it was read: 404, 409; a missing scope: 403)
+LINK_ERRORS: tuple[type[Exception], ...] = (TransientError, RateLimited, BadRequest, Forbidden, NotFound, Conflict,
+                                            LookupError)
+
+
+@dataclass(frozen=True)
+class LinkFailed:
+    """A link ``settle`` could not make or remove: ``from_id`` -> ``to_id`` (None: a link of ``from_id`` whose
+    other end is unknown, because the read of its current links failed), and why."""
+
+    from_id: str
+    to_id: str | None
+    error: str
 
 
 @dataclass
@@ -83,28 +105,112 @@ class Links:
         return {i: {str(to["toObjectId"]) for to in tos} for i, tos in found.items()}
 
     def settle(self, from_type: str, to_type: str, desired: Mapping[str, set[str]],
-               current: Mapping[str, set[str]] | None = None) -> None:
-        """Make the links of each ``desired`` key exactly its set (keys absent from ``desired`` are untouched)."""
+               current: Mapping[str, set[str]] | None = None) -> list[LinkFailed]:
+        """Make the links of each ``desired`` key exactly its set (keys absent from ``desired`` are untouched);
+        returns the links it could not make or remove (nothing raised: a failed batch does not stop the others,
+        but after a passing fault that outlived the retries the rest of this pair's calls are not tried)."""
         if not desired:
-            return
-        have = self.current(from_type, to_type, desired) if current is None else current
+            return []
+        try:
+            have = self.current(from_type, to_type, desired) if current is None else current
+        except LINK_ERRORS as exc:
+            error = f"reading the current {from_type} -> {to_type} links: {exc}"
+            ends: dict[str, list[str | None]] = {f: [*sorted(wanted)] or [None] for f, wanted in desired.items()}
+            return [LinkFailed(f, t, error) for f, tos in ends.items() for t in tos]
         add = [(f, t) for f, wanted in desired.items() for t in sorted(wanted - have.get(f, set()))]
         drop = [(f, t) for f, wanted in desired.items() for t in sorted(have.get(f, set()) - wanted)]
-        if add:
-            spec = self.association_type(from_type, to_type)
-            for batch in chunked(add, WRITE_BATCH):
-                self.transport.call(f"associations.create.{from_type}.{to_type}", "associations", "create",
-                                    from_type, to_type, {"inputs": [{"from": {"id": f}, "to": {"id": t},
-                                                                     "types": [spec]} for f, t in batch]})
-            self.created += len(add)
+        failed: list[LinkFailed] = []
+        given_up = ""        # a passing fault past the retries: the remaining batches would only wait as long
+        spec: dict[str, Any] | None = None
+        for batch in chunked(add, WRITE_BATCH):
+            if given_up:
+                failed.extend(LinkFailed(f, t, given_up) for f, t in batch)
+                continue
+            try:
+                spec = spec or self.association_type(from_type, to_type)
+                reply = self.transport.call(f"associations.create.{from_type}.{to_type}", "associations", "create",
+                                            from_type, to_type, {"inputs": [{"from": {"id": f}, "to": {"id": t},
+                                                                             "types": [spec]} for f, t in batch]})
+            except LINK_ERRORS as exc:
+                given_up = str(exc) if isinstance(exc, TransientError | RateLimited) else ""
+                failed.extend(LinkFailed(f, t, str(exc)) for f, t in batch)
+                continue
+            refused = multi_status(reply.data, batch, confirmed=created_links(reply.data))
+            failed.extend(refused)
+            self.created += len(batch) - len(refused)
         for batch in chunked(drop, WRITE_BATCH):
+            if given_up:
+                failed.extend(LinkFailed(f, t, given_up) for f, t in batch)
+                continue
             grouped: dict[str, list[dict[str, str]]] = {}
             for f, t in batch:
                 grouped.setdefault(f, []).append({"id": t})
-            self.transport.call(f"associations.archive.{from_type}.{to_type}", "associations", "archive",
-                                from_type, to_type, {"inputs": [{"from": {"id": f}, "to": tos}
-                                                                for f, tos in grouped.items()]})
-        self.removed += len(drop)
+            try:
+                reply = self.transport.call(f"associations.archive.{from_type}.{to_type}", "associations",
+                                            "archive", from_type, to_type,
+                                            {"inputs": [{"from": {"id": f}, "to": tos} for f, tos in grouped.items()]})
+            except LINK_ERRORS as exc:
+                given_up = str(exc) if isinstance(exc, TransientError | RateLimited) else ""
+                failed.extend(LinkFailed(f, t, str(exc)) for f, t in batch)
+                continue
+            refused = multi_status(reply.data, batch, confirmed=None)
+            failed.extend(refused)
+            self.removed += len(batch) - len(refused)
+        if failed:
+            log.warning("hubspot.links_failed from=%s to=%s failed=%d of=%d error=%s", from_type, to_type, len(failed),
+                        len(add) + len(drop), failed[0].error)
+        return failed
+
+
+def created_links(data: Any) -> set[tuple[str, str]]:
+    """The (from, to) pairs a ``batch/create`` answer lists among its ``results``."""
+    out: set[tuple[str, str]] = set()
+    results = data.get("results") if isinstance(data, dict) else None
+    for result in results if isinstance(results, list) else []:
+        if isinstance(result, dict) and result.get("fromObjectId") is not None:
+            out.add((str(result.get("fromObjectId")), str(result.get("toObjectId"))))
+    return out
+
+
+def multi_status(data: Any, batch: Iterable[tuple[str, str]], *, confirmed: set[tuple[str, str]] | None
+                 ) -> list[LinkFailed]:
+    """The links of ``batch`` a 207 multi-status answer refused: none when the answer has no ``errors`` (200, 201,
+    204: all made). With errors, a link fails when an error names one of its ids (``context``: HubSpot documents it
+    as a free map), or, when no error names any link of the batch, when it is not among the answer's results
+    (``confirmed``: the pairs a ``batch/create`` lists; None for ``batch/archive``, which lists none: then every
+    link of the batch counts as failed, and is settled again by the next run). Its message is HubSpot's."""
+    listed = data.get("errors") if isinstance(data, dict) else None
+    errors = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
+    if not errors:
+        return []
+    pairs = list(batch)
+    ids = {i for pair in pairs for i in pair}
+    named: dict[str, list[str]] = {}
+    loose: list[str] = []
+    for error in errors:
+        message = str(error.get("message") or error.get("category") or "refused")
+        hits = {str(v) for v in _context_ids(error.get("context"))} & ids
+        for i in hits:
+            named.setdefault(i, []).append(message)
+        if not hits:
+            loose.append(message)
+    failed: list[LinkFailed] = []
+    for f, t in pairs:
+        own = named.get(f, []) + named.get(t, [])
+        if own:
+            failed.append(LinkFailed(f, t, "; ".join(dict.fromkeys(own))))
+        elif not named and (confirmed is None or (f, t) not in confirmed):
+            failed.append(LinkFailed(f, t, "; ".join(dict.fromkeys(loose))))
+    return failed
+
+
+def _context_ids(context: Any) -> list[Any]:
+    """Every value an error's ``context`` holds (``{"ids": [...]}``, ``{"fromObjectId": [...]}``...), flattened."""
+    if isinstance(context, dict):
+        return [v for value in context.values() for v in _context_ids(value)]
+    if isinstance(context, list | tuple):
+        return [v for value in context for v in _context_ids(value)]
+    return [context] if isinstance(context, str | int) else []
 
 
 # The contact -> company association HubSpot defines for a contact's primary company (typeId 1; the unlabelled one is

@@ -49,6 +49,7 @@ from connectors.base import (
     WHERE_CREDENTIALS,
     ApiUsage,
     CredentialsMissing,
+    LinkFailure,
     ManagerEdit,
     ObjectKind,
     PacValue,
@@ -683,19 +684,32 @@ class HubSpotConnector:
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         if not changes:
             return []
-        fallback = self.fallback()
-        w = self.mapping.writeback
-        self._links = self._links or Links(self.transport)
-        full = self._accounts_full and not self._links_settled and self.axis_targets is not None
-        writer = Writer(self.transport, fallback=fallback, owner_id=self.owner_id,
-                        axis_type=None if fallback else self.object_type(w.axis_object),
-                        action_type=None if fallback else self.object_type(w.action_object),
-                        targets=self.axis_targets, cap=w.companies_per_axis, full=full, links=self._links)
-        if not fallback and (writer.axis_type is None or writer.action_type is None):
+        writer = self._writer()
+        if not writer.fallback and (writer.axis_type is None or writer.action_type is None):
             raise SchemaError("the PAC custom objects are missing in this portal: run `pac crm provision hubspot`")
-        results = writer.write(changes)
-        self._links_settled = self._links_settled or full
-        return results
+        return writer.write(changes)
+
+    def settle_links(self) -> list[LinkFailure]:
+        """On a run that read every company (the first sync, every ``reconciliation_days``, ``pac sync --full``),
+        once, after its writes: every axis record of the plan linked to exactly its companies and every action
+        record to its axis, compared with what HubSpot holds, even when nothing was written (``associations``).
+        No call on any other run."""
+        if not self._accounts_full or self._links_settled or self.axis_targets is None:
+            return []
+        self._links_settled = True
+        writer = self._writer()
+        if writer.fallback or writer.axis_type is None:
+            return []
+        return writer.settle_all()
+
+    def _writer(self) -> Writer:
+        w = self.mapping.writeback
+        fallback = self.fallback()
+        self._links = self._links or Links(self.transport)
+        return Writer(self.transport, fallback=fallback, owner_id=self.owner_id,
+                      axis_type=None if fallback else self.object_type(w.axis_object),
+                      action_type=None if fallback else self.object_type(w.action_object),
+                      targets=self.axis_targets, cap=w.companies_per_axis, links=self._links)
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
         """The plan's targets in this portal (axis id -> company ids), given by the pipeline before it writes:

@@ -12,7 +12,10 @@
   message; any other record is a retryable failure "not confirmed by HubSpot" carrying the batch's error
   messages that name no record of it; a whole batch refused by a transient fault is retryable on the next run;
 * associations (action -> axis, axis -> companies, action -> companies) follow the plan both ways: see
-  ``connectors.hubspot.associations``.
+  ``connectors.hubspot.associations``. A link that fails leaves the record accepted with ``link_error`` and the
+  field that makes the link in ``unsent`` (an action's ``axis_key``, a company's ``axes`` and ``target``), so it is
+  not recorded as written and the next run sends it again; ``Writer.settle_all`` is the full reconciliation of the
+  links (``HubSpotConnector.settle_links``).
 
 Only properties declared in ``connectors.hubspot.schema`` are ever written: a change naming any other
 field is refused (its result says which field), and nothing of that record is written.
@@ -31,6 +34,7 @@ from typing import Any
 from more_itertools import chunked
 
 from connectors.base import (
+    LinkFailure,
     RateLimited,
     Target,
     TransientError,
@@ -39,7 +43,14 @@ from connectors.base import (
     nothing_sent,
     nothing_to_send,
 )
-from connectors.hubspot.associations import DEFAULT_CAP, AxisTargets, Links, choose_company, parse_axes
+from connectors.hubspot.associations import (
+    DEFAULT_CAP,
+    LINK_ERRORS,
+    AxisTargets,
+    Links,
+    choose_company,
+    parse_axes,
+)
 from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.reads import batch_read, list_objects, read_associations
 from connectors.hubspot.schema import (
@@ -54,7 +65,7 @@ from connectors.hubspot.schema import (
     TASK_STATUS,
     Prop,
 )
-from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpotTransport, NotFound
+from connectors.hubspot.transport import BadRequest, Forbidden, HubSpotTransport
 
 log = logging.getLogger(__name__)
 
@@ -125,16 +136,44 @@ def split_action_companies(changes: Sequence[WriteChange]) -> tuple[list[WriteCh
     return out, targets
 
 
+# the fields left unrecorded with a link field: an account's ``target`` goes with its ``axes`` (a company cleared of
+# every axis is written again only while what was last written to it differs from the cleared values)
+_WITH = {"axes": frozenset({"axes", "target"})}
+
+
+def _with_link_failures(changes: Sequence[WriteChange], results: list[WriteResult], failures: Sequence[LinkFailure]
+                        ) -> list[WriteResult]:
+    """``results`` with each accepted record whose links failed carrying ``link_error`` and, in ``unsent``, the
+    fields that make them again (so they are not recorded as written and the next run sends them)."""
+    if not failures:
+        return results
+    by_record: dict[tuple[Target, str], list[LinkFailure]] = {}
+    for failure in failures:
+        by_record.setdefault((failure.target, str(failure.crm_id)), []).append(failure)
+    out = []
+    for change, result in zip(changes, results, strict=True):
+        mine = by_record.pop((change.target, str(result.crm_id)), None) if result.ok and result.crm_id else None
+        if mine:
+            fields = frozenset().union(*(_WITH.get(f.field, frozenset({f.field})) for f in mine))
+            result = replace(result, unsent=result.unsent | fields,
+                             link_error="; ".join(dict.fromkeys(f.error for f in mine)))
+        out.append(result)
+    for (target, crm_id), lost in by_record.items():     # no record of this write: only logged (never expected)
+        log.warning("hubspot.write.link_failed target=%s id=%s error=%s", target.value, crm_id, lost[0].error)
+    return out
+
+
 class Writer:
     """One ``write()`` call's work; ``owner_id`` resolves e-mails, ``object_type`` names HubSpot types."""
 
     def __init__(self, transport: HubSpotTransport, *, fallback: bool, owner_id: Callable[[str], str | None],
                  axis_type: str | None, action_type: str | None, targets: AxisTargets | None = None,
-                 cap: int = DEFAULT_CAP, full: bool = False, links: Links | None = None) -> None:
+                 cap: int = DEFAULT_CAP, links: Links | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.axis_type, self.action_type = axis_type, action_type
-        self.targets, self.cap, self.full = targets, cap, full       # associations: the plan's targets, the cap
+        self.targets, self.cap = targets, cap       # associations: the plan's targets, the cap
         self.links = links or Links(transport)
+        self._listed: dict[str, dict[str, dict[str, Any]]] = {}     # object type -> the plan's records, once
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         changes, targets = split_action_companies(changes)
@@ -160,17 +199,32 @@ class Writer:
             for batch in chunked(items, BATCH_WRITE):
                 for i, result in self._send(object_type, verb, batch):
                     results[i] = result.with_unsent(unsent.get(i, frozenset()))
+        failures: list[LinkFailure] = []
         if not self.fallback:
-            if self.full:
-                self._linked("axis_companies", lambda: self._settle_all_axes(changes, results))
-            else:
-                self._linked("axis_companies", lambda: self._link_axes(changes, results))
-            self._linked("action_axis", lambda: self._link_actions_to_axes(changes, results))
-        self._linked("action_companies", lambda: self._link_actions_to_companies(changes, results, targets))
+            failures += self._linked("links to the PAC axes that target it", lambda: self._link_axes(changes, results),
+                                     lambda: self._written(changes, results, Target.ACCOUNT, "axes"))
+            failures += self._linked("link to its axis", lambda: self._link_actions_to_axes(changes, results),
+                                     lambda: self._written(changes, results, Target.ACTION, "axis_key"))
+        failures += self._linked("links to its companies",
+                                 lambda: self._link_actions_to_companies(changes, results, targets),
+                                 lambda: [(t, i, ACTION_COMPANIES) for t, i, _f in
+                                          self._written(changes, results, Target.ACTION, "", keys=set(targets))])
         if self.fallback:   # with custom objects, axes live on pac_axis records associated to companies
             self._write_deals(changes, results)
-        return [r if r is not None else WriteResult(c.key, False, error="not written")
-                for r, c in zip(results, changes, strict=True)]
+        return _with_link_failures(changes, [r if r is not None else WriteResult(c.key, False, error="not written")
+                                             for r, c in zip(results, changes, strict=True)], failures)
+
+    def settle_all(self) -> list[LinkFailure]:
+        """Full reconciliation of the links, after the run's writes: every axis record of the plan linked to
+        exactly its targets, every action record of the plan to exactly the axis its ``pac_axis_key`` names,
+        compared with what HubSpot holds (the first sync, every ``reconciliation_days``, ``pac sync --full``).
+        The links it could not make or remove, named by the record whose field makes them again."""
+        if self.fallback or self.targets is None or not self.axis_type:
+            return []
+        failures = self._linked("the PAC axes' links to their companies", self._settle_all_axes, list)
+        if self.action_type:
+            failures += self._linked("the PAC actions' links to their axes", self._settle_all_actions, list)
+        return failures
 
     # -- building inputs -------------------------------------------------------------------------
     def _inputs(self, change: WriteChange) -> tuple[tuple[str, str] | None, dict[str, str] | str]:
@@ -226,13 +280,28 @@ class Writer:
         return out
 
     # -- associations (see connectors.hubspot.associations) ------------------------------------------
-    def _linked(self, what: str, step: Callable[[], None]) -> None:
+    def _linked(self, what: str, step: Callable[[], list[LinkFailure]],
+                involved: Callable[[], list[tuple[Target, str, str]]]) -> list[LinkFailure]:
+        """The step's failed links; when the step itself fails (reading the axis records, listing them), a failure
+        for each record ``involved`` (target, id, field), or one naming no record (a full reconciliation)."""
         try:
-            step()
-        except (TransientError, RateLimited, BadRequest, Forbidden, NotFound, Conflict, LookupError) as exc:
+            return step()
+        except LINK_ERRORS as exc:
             # (a link refused as not found or conflicting: an object archived or merged since it was read)
-            log.warning("hubspot.write.%s_failed error=%s (retried with the next change or reconciliation)",
-                        what, exc)
+            log.warning("hubspot.write.links_failed what=%s error=%s", what, exc)
+            records = involved()
+            if not records:
+                return [LinkFailure(Target.AXIS, None, "", f"{what}: {exc}")]
+            return [LinkFailure(target, crm_id, field, f"{what}: {exc}") for target, crm_id, field in records]
+
+    @staticmethod
+    def _written(changes: Sequence[WriteChange], results: Sequence[WriteResult | None], target: Target,
+                 field: str, keys: set[str] | None = None) -> list[tuple[Target, str, str]]:
+        """(target, id, ``field``) of the accepted changes of ``target`` naming ``field`` (or whose key is in
+        ``keys``)."""
+        return [(target, str(r.crm_id), field) for c, r in zip(changes, results, strict=True)
+                if c.target is target and r is not None and r.ok and r.crm_id
+                and (c.key in keys if keys is not None else field in c.fields)]
 
     def _axis_records(self, keys: Iterable[str], changes: Sequence[WriteChange],
                       results: Sequence[WriteResult | None]) -> dict[str, str]:
@@ -260,58 +329,112 @@ class Writer:
             return set()
         return {a for a, companies in self.targets.companies.items() if len(companies) > self.cap}
 
-    def _link_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
+    def _link_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> list[LinkFailure]:
         """Each company whose ``pac_axes`` changed is linked to exactly the axes (under the cap) that now
         target it: new links created, links to axes that left (or went over the cap) removed."""
         changed = {str(c.crm_id): parse_axes(c.fields.get("axes")) for c, r in zip(changes, results, strict=True)
                    if c.target is Target.ACCOUNT and r is not None and r.ok and c.crm_id and "axes" in c.fields}
         if not changed or not self.axis_type:
-            return
+            return []
         over = self._over_cap()
         keys = {company: {k for a in axes if a not in over and (k := self._axis_key(a, changes))}
                 for company, axes in changed.items()}
         ids = self._axis_records({k for ks in keys.values() for k in ks}, changes, results)
-        self.links.settle("companies", self.axis_type,
-                          {company: {ids[k] for k in ks if k in ids} for company, ks in keys.items()})
+        failures = [LinkFailure(Target.ACCOUNT, company, "axes", f"link to the PAC axis {k}: no such record in HubSpot")
+                    for company, ks in keys.items() for k in sorted(ks) if k not in ids]
+        desired = {company: {ids[k] for k in ks if k in ids} for company, ks in keys.items()}
+        for failed in self.links.settle("companies", self.axis_type, desired):
+            failures.append(LinkFailure(Target.ACCOUNT, failed.from_id, "axes",
+                                        f"links to the PAC axes that target it: {failed.error}"))
+        return failures
 
-    def _settle_all_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
+    def _plan_records(self, object_type: str, properties: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """pac_key -> the plan's records of ``object_type`` (those whose key starts with the plan id): id, props;
+        listed once per writer (the full reconciliation reads the axes for both kinds of links)."""
+        assert self.targets is not None
+        if object_type not in self._listed:
+            prefix = f"{self.targets.plan_id}:"
+            out = {}
+            for obj in list_objects(self.transport, object_type, [KEY, *properties]):
+                props = obj.get("properties") or {}
+                key = props.get(KEY)
+                if key and str(key).startswith(prefix):
+                    out[str(key)] = {"id": str(obj["id"]), **props}
+            self._listed[object_type] = out
+        return self._listed[object_type]
+
+    def _settle_all_axes(self) -> list[LinkFailure]:
         """Full reconciliation: every axis record of the plan linked to exactly its targets (none over the cap,
-        none for an axis that targets nothing or is no longer in force)."""
-        if self.targets is None or not self.axis_type:
-            return
-        prefix = f"{self.targets.plan_id}:"
-        records = {(obj.get("properties") or {}).get(KEY): str(obj["id"])
-                   for obj in list_objects(self.transport, self.axis_type, [KEY])}
+        none for an axis that targets nothing or is no longer in force). A failed link is named by its company
+        (its ``axes``, written again, links it again), or by none when the company is no axis's target any more
+        (a link to remove: the next full reconciliation removes it)."""
+        assert self.targets is not None and self.axis_type
+        prefix = len(self.targets.plan_id) + 1
+        records = self._plan_records(self.axis_type, [])
         over = self._over_cap()
-        desired = {}
+        desired, key_of = {}, {}
         for key, record in records.items():
-            if not key or not key.startswith(prefix):
-                continue
-            companies = self.targets.companies.get(key[len(prefix):], frozenset())
-            desired[record] = set() if key[len(prefix):] in over else set(companies)
-        self.links.settle(self.axis_type, "companies", desired)
+            companies = self.targets.companies.get(key[prefix:], frozenset())
+            desired[record["id"]] = set() if key[prefix:] in over else set(companies)
+            key_of[record["id"]] = key
+        targeted = set().union(*self.targets.companies.values()) if self.targets.companies else set()
+        failures = []
+        for failed in self.links.settle(self.axis_type, "companies", desired):
+            axis = key_of.get(failed.from_id, failed.from_id)
+            if failed.to_id is not None and failed.to_id in targeted:
+                failures.append(LinkFailure(Target.ACCOUNT, failed.to_id, "axes",
+                                            f"link to the PAC axis {axis}: {failed.error}"))
+            else:
+                which = f"link to company {failed.to_id}" if failed.to_id else "links to its companies"
+                failures.append(LinkFailure(Target.AXIS, None, "",
+                                            f"PAC axis {axis}: {which}: {failed.error}"))
+        return failures
 
-    def _link_actions_to_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
-        """Each action written with its ``axis_key`` (new, or moved to another axis) linked to that axis only."""
-        wanted = {r.crm_id: str(c.fields["axis_key"]) for c, r in zip(changes, results, strict=True)
+    def _settle_all_actions(self) -> list[LinkFailure]:
+        """Full reconciliation: every action record of the plan linked to exactly the axis record its
+        ``pac_axis_key`` names (to none when that axis has no record)."""
+        assert self.action_type and self.axis_type
+        axes = {key: record["id"] for key, record in self._plan_records(self.axis_type, []).items()}
+        actions = self._plan_records(self.action_type, [ACTION_PROPS["axis_key"].name])
+        axis_prop = ACTION_PROPS["axis_key"].name
+        desired = {a["id"]: ({axes[a[axis_prop]]} if a.get(axis_prop) in axes else set()) for a in actions.values()}
+        key_of = {a["id"]: key for key, a in actions.items()}
+        return [LinkFailure(Target.ACTION, failed.from_id, "axis_key",
+                            f"link to its axis ({key_of.get(failed.from_id, failed.from_id)}): {failed.error}")
+                for failed in self.links.settle(self.action_type, self.axis_type, desired)]
+
+    def _link_actions_to_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]
+                              ) -> list[LinkFailure]:
+        """Each action written with its ``axis_key`` (new, or moved to another axis) linked to that axis only (to
+        none, and reported, when the axis has no record in HubSpot: its upsert failed)."""
+        wanted = {str(r.crm_id): str(c.fields["axis_key"]) for c, r in zip(changes, results, strict=True)
                   if c.target is Target.ACTION and r is not None and r.ok and r.crm_id and c.fields.get("axis_key")}
         if not wanted or not self.action_type or not self.axis_type:
-            return
+            return []
         ids = self._axis_records(set(wanted.values()), changes, results)
-        self.links.settle(self.action_type, self.axis_type,
-                          {action: ({ids[key]} if key in ids else set()) for action, key in wanted.items()})
+        failures = [LinkFailure(Target.ACTION, action, "axis_key", f"link to its axis {key}: no such record in HubSpot")
+                    for action, key in wanted.items() if key not in ids]
+        for failed in self.links.settle(self.action_type, self.axis_type,
+                                        {action: ({ids[key]} if key in ids else set())
+                                         for action, key in wanted.items()}):
+            failures.append(LinkFailure(Target.ACTION, failed.from_id, "axis_key",
+                                        f"link to its axis {wanted[failed.from_id]}: {failed.error}"))
+        return failures
 
     def _link_actions_to_companies(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],
-                                   targets: Mapping[str, list[str]]) -> None:
+                                   targets: Mapping[str, list[str]]) -> list[LinkFailure]:
         """Each written action's record (its task in fallback, else its ``pac_action`` object) linked to exactly
         the companies its change names (``companies``), none when they are more than the cap."""
         object_type = "tasks" if self.fallback else self.action_type
         if not targets or not object_type:
-            return
+            return []
         desired = {str(r.crm_id): (set(targets[c.key]) if len(targets[c.key]) <= self.cap else set())
                    for c, r in zip(changes, results, strict=True)
                    if c.key in targets and c.target is Target.ACTION and r is not None and r.ok and r.crm_id}
-        self.links.settle(object_type, "companies", desired)
+        return [LinkFailure(Target.ACTION, failed.from_id, ACTION_COMPANIES,
+                            f"link to company {failed.to_id}: {failed.error}" if failed.to_id
+                            else f"links to its companies: {failed.error}")
+                for failed in self.links.settle(object_type, "companies", desired)]
 
     def _write_deals(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]) -> None:
         """Copy each written company's ``axes`` onto the deals whose primary company it is (``pac_axes``,

@@ -26,6 +26,7 @@ from simple_salesforce.format import format_soql
 from connectors.base import (
     ApiUsage,
     ConnectorError,
+    LinkFailure,
     ManagerEdit,
     ObjectKind,
     SchemaIssue,
@@ -288,6 +289,10 @@ class SalesforceConnector:
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
         """Salesforce keeps no axis -> account links (accounts carry ``PAC_Axes__c``): nothing to note."""
+
+    def settle_links(self) -> list[LinkFailure]:
+        """An action's axis is a lookup written with the action, an account's axes a field: no links to settle."""
+        return []
 
     # -- schema ----------------------------------------------------------------------------------------
     @property

@@ -157,6 +157,35 @@ def save_written(engine: Engine, plan_id: str, connector: str,
     return n
 
 
+def forget_written(engine: Engine, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                   ) -> dict[tuple[str, str], str]:
+    """Remove fields from what was last written to records named by their CRM id (``(target, crm id, fields)``), so
+    the next diff sends them again (a HubSpot link that failed: ``connectors.base.LinkFailure``). One transaction;
+    returns ``(target, crm id) -> key`` of the rows found (an id with no row is left out)."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    for target, crm_id, fields in items:
+        wanted.setdefault((target, crm_id), set()).update(fields)
+    found: dict[tuple[str, str], str] = {}
+    if not wanted:
+        return found
+    ids_of: dict[str, list[str]] = {}
+    for target, crm_id in wanted:
+        ids_of.setdefault(target, []).append(crm_id)
+    with engine.begin() as conn:
+        for target, ids in ids_of.items():
+            for chunk in chunked(ids, WRITTEN_CHUNK):
+                query = select(_W.c.key, _W.c.crm_id, _W.c.fields).where(
+                    _W.c.plan_id == plan_id, _W.c.connector == connector, _W.c.target == target,
+                    _W.c.crm_id.in_(chunk))
+                for key, crm_id, fields in conn.execute(query).all():
+                    found[(target, crm_id)] = key
+                    drop = wanted[(target, crm_id)]
+                    kept = {k: v for k, v in (fields or {}).items() if k not in drop}
+                    conn.execute(_W.update().where(_W.c.plan_id == plan_id, _W.c.connector == connector,
+                                                   _W.c.target == target, _W.c.key == key).values(fields=kept))
+    return found
+
+
 def _insert(engine: Engine) -> Any:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
@@ -363,6 +392,21 @@ def latest_advice(engine: Engine, plan_id: str) -> Run | None:
     with Session(engine) as session:
         query = select(Run).where(Run.plan_id == plan_id, col(Run.advice).is_not(None))
         return session.exec(query.order_by(col(Run.id).desc()).limit(1)).first()
+
+
+def close_running_runs(engine: Engine, plan_id: str, now: datetime, error: str) -> list[int]:
+    """Close every run of the plan still marked ``running`` as ``failed`` with ``error`` added to its errors (its
+    counts and API figures kept; no watermark, rejection or advice: it never checkpointed); returns their ids.
+    Called by a run holding the plan's lock, which proves those runs' processes are gone."""
+    with Session(engine) as session:
+        found = list(session.exec(select(Run).where(Run.plan_id == plan_id, col(Run.finished_at).is_(None),
+                                                    Run.status == "running")))
+        for run in found:
+            run.status, run.finished_at = "failed", now
+            run.errors = [*(run.errors or []), redact(error)]
+            session.add(run)
+        session.commit()
+        return sorted(int(run.id) for run in found if run.id is not None)
 
 
 def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:

@@ -14,6 +14,7 @@ from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.run_status import RunStatus
 from tests.contract.factory_hubspot import sandbox_connector
 from tests.fakes import sandbox_connectors, sandbox_settings
 
@@ -119,7 +120,8 @@ class TestWriterLinks:
 
     def test_axis_over_the_cap_is_linked_to_no_company(self, tmp_path: Path) -> None:
         """With companies_per_axis 2: AX-BIG (3 companies) is linked to none, AX-SMALL (2) to both; a full
-        reconciliation removes the links AX-BIG had and links AX-SMALL's unchanged companies."""
+        reconciliation (``settle_links`` after a full read, once per run) removes the links AX-BIG had and links
+        AX-SMALL's unchanged companies."""
         api, companies = _portal()
         shipped = Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml"
         mapping = tmp_path / "hubspot.yaml"
@@ -135,9 +137,33 @@ class TestWriterLinks:
             connector.note_axis_targets(PLAN, {"AX-BIG": companies[:3], "AX-SMALL": companies[2:4]})
             connector.write([_account(companies[3], "AX-SMALL")])
             assert _links(api, "pac_axis", "companies") == {big: set(companies[:3]), small: {companies[3]}}
-            list(connector.pull(ObjectKind.ACCOUNTS, None))  # a full read: the next write reconciles every axis
+            list(connector.pull(ObjectKind.ACCOUNTS, None))  # a full read: links reconciled after the writes
             connector.write([_account(companies[3], "AX-SMALL")])
+            assert connector.settle_links() == []
             assert _links(api, "pac_axis", "companies") == {small: set(companies[2:4])}
+
+
+    def test_links_refused_inside_a_207_are_reported_and_their_fields_sent_again(self) -> None:
+        """A company merged or deleted since it was read: HubSpot answers the links' batch/create 207, naming it
+        (OBJECT_NOT_FOUND). The action is written and linked to the company that exists; its ``companies`` is
+        left unsent with HubSpot's message, so the next run tries again. A full reconciliation naming such a
+        company reports it by the company. Before, the 207's errors were ignored: the link counted as made."""
+        api, (company, *_) = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            ax1, action = connector.write([_axis("AX-1"), WriteChange(Target.ACTION, f"{PLAN}:A-1", {
+                "name": "Visiter", "axis_key": f"{PLAN}:AX-1", "companies": [company, "999999"]})])
+            assert ax1.ok and action.ok and action.unsent == {"companies"}
+            assert "999999" in action.link_error and "No object with id 999999" in action.link_error
+            assert _links(api, "pac_action", "companies") == {action.crm_id: {company}}
+            assert _links(api, "pac_action", "pac_axis") == {action.crm_id: {ax1.crm_id}}
+            connector.note_axis_targets(PLAN, {"AX-1": [company, "999998"]})
+            list(connector.pull(ObjectKind.ACCOUNTS, None))     # a full read: the links are reconciled
+            [failure] = connector.settle_links()
+            assert (failure.target, failure.crm_id, failure.field) == (Target.ACCOUNT, "999998", "axes")
+            assert "No object with id 999998" in failure.error and f"{PLAN}:AX-1" in failure.error
+            assert _links(api, "pac_axis", "companies") == {ax1.crm_id: {company}}
 
 
 @pytest.fixture(scope="module")
@@ -221,21 +247,98 @@ class TestSandboxDialect:
             assert archived.status == 204 and _links(api, "companies", "pac_axis") == {}
 
 
+def _sync(settings: Any, server: SandboxServer, **kw: Any) -> RunResult:
+    connectors = sandbox_connectors(settings, server)
+    try:
+        return run_sync(None, settings, connectors=connectors, **kw)
+    finally:
+        for c in connectors.values():
+            c.close()
+
+
+def _wanted_links(api: HubSpotApi) -> dict[tuple[str, str], dict[str, set[str]]]:
+    """The links HubSpot should hold, from its own records: each PAC action to the axis its ``pac_axis_key`` names,
+    each axis to the companies whose ``pac_axes`` name it."""
+    record = {o.props["pac_key"]: o.id for o in api.table("pac_axis").rows.values()}
+    actions = {a.id: {record[a.props["pac_axis_key"]]} for a in api.table("pac_action").rows.values()}
+    by_id = {key.split(":", 1)[1]: axis for key, axis in record.items()}
+    companies: dict[str, set[str]] = {}
+    for company in api.tables["companies"].rows.values():
+        for axis in filter(None, (company.props.get("pac_axes") or "").split("; ")):
+            companies.setdefault(by_id[axis], set()).add(company.id)
+    return {("pac_action", "pac_axis"): actions, ("pac_axis", "companies"): companies}
+
+
+def _held_links(api: HubSpotApi) -> dict[tuple[str, str], dict[str, set[str]]]:
+    return {pair: _links(api, *pair) for pair in (("pac_action", "pac_axis"), ("pac_axis", "companies"))}
+
+
 class TestLinkFailures:
     def test_a_link_refused_with_404_does_not_fail_the_night(self, tmp_path: Path) -> None:
         """The associations API answers 404 to the link calls of a first sync (after the PAC records and companies
-        were written): the night gets through, its writes counted; the next run links what is left. It ended
-        "CRM unreachable: NotFound" (exit 4), while docs/hubspot.md says link failures never fail the night."""
+        were written): the night gets through (partial, not "CRM unreachable"), its writes counted, the links that
+        failed reported; the next run links them. It ended "CRM unreachable: NotFound" (exit 4) once, while
+        docs/hubspot.md says link failures never stop the night."""
         settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
         with start_sandbox() as server:
             server.faults.inject("hubspot", "server_error", path="^/crm/v4/associations/.*/batch/create", times=50,
                                  status=404)
-            connectors = sandbox_connectors(settings, server)
-            try:
-                first = run_sync(None, settings, connectors=connectors)
-            finally:
-                for c in connectors.values():
-                    c.close()
-            # the example org's rejected records make a first run "partial" (got through), never "crm_unreachable"
-            assert first.status.got_through and first.errors == [], (first.status, first.errors)
-            assert first.written > 0
+            first = _sync(settings, server)
+            assert first.status.got_through and first.written > 0, (first.status, first.errors)
+            assert first.errors and all("link" in e and "next run" in e for e in first.errors), first.errors
+            server.faults.clear()
+            _sync(settings, server)
+            api = server.api("hubspot")
+            assert _held_links(api) == _wanted_links(api)
+
+    def test_links_lost_to_a_5xx_storm_are_made_by_the_next_run(self, tmp_path: Path) -> None:
+        """HubSpot answers 502 to every associations batch/create of the first sync, past the retries (audit C F1):
+        the run is partial, its errors say which links failed and that the next run makes them; the next run, with
+        nothing else to write, makes every one (the demo: 4 actions to their axes, 124 axis-company links). Before,
+        the run said nothing (errors []), the actions' axis_key was recorded as written, and no later run, not even
+        ``--full``, made the links again (0 and 92 of them)."""
+        settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        with start_sandbox() as server:
+            server.faults.inject("hubspot", "server_error", path="^/crm/v4/associations/.*/batch/create", times=50)
+            first = _sync(settings, server)
+            server.faults.clear()
+            api = server.api("hubspot")
+            assert first.status == RunStatus.PARTIAL and first.written > 0
+            failed = [e for e in first.errors if e.startswith("hs-west ")]
+            assert failed and all("link" in e and "next run" in e for e in failed), first.errors
+            assert any("pac_action" in e or "its axis" in e for e in failed), failed
+            assert sum(c.get("links_failed", 0) for c in first.counts.values()) > 0, first.counts
+            wanted = _wanted_links(api)
+            assert wanted[("pac_action", "pac_axis")] and wanted[("pac_axis", "companies")]
+            assert _held_links(api) != wanted
+            second = _sync(settings, server)
+            assert _held_links(api) == wanted, second.errors
+            assert not any(e.startswith("hs-west ") for e in second.errors), second.errors
+            third = _sync(settings, server)
+            assert third.status == RunStatus.OK and third.written == 0 and not third.errors, third.errors
+
+    def test_full_reconciliation_settles_links_on_a_night_with_nothing_to_write(self, tmp_path: Path) -> None:
+        """Links removed or added by hand are put back as the plan says by ``pac sync --full`` even when no HubSpot
+        field changed (the write step skipped a connector with no change, so they were never compared); a plain
+        night with nothing to write makes no association call."""
+        settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        with start_sandbox() as server:
+            _sync(settings, server)
+            api = server.api("hubspot")
+            wanted = _wanted_links(api)
+            assert _held_links(api) == wanted
+            action, [axis] = next(iter(wanted[("pac_action", "pac_axis")].items()))
+            api.unassociate("pac_action", action, "pac_axis", axis)
+            linked_axis, companies = next(iter(wanted[("pac_axis", "companies")].items()))
+            for company in sorted(companies)[:3]:
+                api.unassociate("pac_axis", linked_axis, "companies", company)
+            stranger = next(c for c in api.tables["companies"].rows if c not in companies)
+            api.associate("pac_axis", linked_axis, "companies", stranger)
+            api.requests.clear()
+            quiet = _sync(settings, server)
+            pac = {api.table(name).type_id for name in ("pac_axis", "pac_action")} | {"pac_axis", "pac_action"}
+            assert quiet.written == 0 and not [p for _m, p, _b in api.requests if "/crm/v4/associations" in p
+                                               and pac & set(p.split("/"))]
+            full = _sync(settings, server, full=True)
+            assert full.written == 0 and full.status == RunStatus.OK, full.errors
+            assert _held_links(api) == wanted

@@ -139,6 +139,56 @@ class TestProcess:
         assert proc.returncode == 0, err
         assert "schedule.start" in err and '"signal": "SIGTERM"' in err and "schedule.stopped" in err
 
+    def test_sigterm_stops_the_sync_it_runs_at_its_next_step(self, tmp_path) -> None:
+        """SIGTERM to `pac schedule` while its nightly sync runs (held before its writes by tests.faults, then let
+        go): the sync stops before sending anything, its run is closed ``failed`` "interrupted by SIGTERM", its line
+        says exit 130, and the scheduler logs schedule.stopped after it and exits 0. Before (audit C F4), the
+        scheduler shut down but the sync went on to its end, writes included, and the process waited for it (under
+        systemd's 90 s stop timeout: SIGKILL, the run left running)."""
+        from sandbox_crm.run import start_sandbox
+        from sync_jobs.store import open_store, repo
+        from tests.fakes import sandbox_connectors, sandbox_env_fast, sandbox_settings
+        from tests.integration.test_interrupted_runs import paused_sync
+
+        log = tmp_path / "schedule.log"
+        with start_sandbox() as crm, log.open("w") as stderr:
+            settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+            for connector in sandbox_connectors(settings, crm).values():
+                connector.close()
+            store = tmp_path / "jobs.db"
+            sched.sync_jobstore(settings, store)
+            _set_next_run(settings, store, f"sync:{settings.plans[0].key}", datetime.now(UTC) - timedelta(minutes=1))
+            env = {**os.environ, **sandbox_env_fast(crm), "PAC_CONFIG": settings.source}
+            env.pop("PAC_DATABASE_URL", None)
+            release = tmp_path / "release"
+            proc = paused_sync(env, tmp_path, release, stderr=stderr,
+                               command=("--log-format", "json", "schedule", "--jobstore", str(store)))
+            crm.reset_counts()
+            proc.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 60
+            stopped = '"event": "schedule.stop signal=SIGTERM"'
+            while stopped not in log.read_text() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert stopped in log.read_text(), log.read_text()
+            release.touch()             # the sync goes on from its pause: its next check stops it
+            proc.communicate(timeout=120)
+            writes = [e for e in crm.log if e[1] in ("POST", "PATCH") and ("composite/sobjects" in e[2] or (
+                "/batch/" in e[2] and "read" not in e[2] and "search" not in e[2]))]
+        err = log.read_text()
+        assert proc.returncode == 0, err
+        assert writes == [], writes
+        engine = open_store(settings.database())
+        try:
+            [run] = repo.runs(engine)
+        finally:
+            engine.dispose()
+        assert run.status == "failed" and any("interrupted by SIGTERM" in e for e in run.errors), run.errors
+        order = ['"event": "schedule.stopping runs=1"', '"event": "schedule.run job=sync',
+                 '"event": "schedule.stopped"']
+        assert all(line in err for line in order) and sorted(order, key=err.index) == order, err
+        ran = next(line for line in err.splitlines() if '"event": "schedule.run job=sync' in line)
+        assert '"exit": 130' in ran and "interrupted by SIGTERM" in ran, ran
+
     def test_second_scheduler_on_the_same_job_store_is_refused(self, settings, tmp_path) -> None:
         """Two scheduler processes must never share a job store: the second one is told to use its own."""
         import fcntl

@@ -14,6 +14,7 @@ from connectors.base import AuthError, QuotaExhausted, TransientError
 from connectors.hubspot.transport import BadRequest, translate
 from sync_jobs import cli, exit_codes
 from sync_jobs.cli_sync import run_exit_code
+from sync_jobs.interrupts import Terminated
 from sync_jobs.pipeline import RunResult
 from sync_jobs.run_status import RunStatus
 
@@ -55,6 +56,25 @@ def test_a_crm_error_reaching_the_top_of_any_command_has_its_code(monkeypatch, c
         cli.main.commands.pop("explode")
     assert caught.value.code == code
     assert str(error) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("interrupt", "words"), [(KeyboardInterrupt(), "interrupted by Ctrl-C (SIGINT)"),
+                                                   (Terminated("SIGTERM"), "interrupted by SIGTERM")])
+def test_an_interrupted_command_exits_130_saying_so(monkeypatch, capsys, interrupt, words) -> None:
+    """Ctrl-C (or SIGTERM, which takes its path) ends any command with exit 130 and a line saying what happened and
+    what to do; it exited 1, the code of a run with new rejections, with click's bare "Aborted!" (audit C F3)."""
+    @click.command("sync")
+    def interrupted_sync() -> None:
+        raise interrupt
+
+    monkeypatch.setitem(cli.main.commands, "sync", interrupted_sync)
+    monkeypatch.setattr(sys, "argv", ["pac", "sync"])
+    with pytest.raises(SystemExit) as caught:
+        cli.run()
+    err = capsys.readouterr().err
+    assert caught.value.code == exit_codes.EXIT_INTERRUPTED == 130
+    assert f"pac: sync {words}: the run is closed as interrupted; nothing is lost, the next run starts over" in err
+    assert "Aborted!" not in err
 
 
 class _Refused:
@@ -102,7 +122,7 @@ def test_an_unknown_status_is_an_error_not_exit_0() -> None:
 def test_the_codes_are_distinct_and_named_once() -> None:
     codes = {name: value for name, value in vars(exit_codes).items() if name.startswith("EXIT_")}
     assert codes == {"EXIT_OK": 0, "EXIT_PARTIAL": 1, "EXIT_BAD_INPUT": 2, "EXIT_LOCKED": 3, "EXIT_CRM": 4,
-                     "EXIT_QUOTA": 5, "EXIT_INTERNAL": 6}
+                     "EXIT_QUOTA": 5, "EXIT_INTERNAL": 6, "EXIT_INTERRUPTED": 130}
 
 
 @pytest.mark.parametrize(("status", "code"), [("ok", 0), ("partial", 1), ("dry_run", 0), ("quota_stopped", 5),

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from connectors.base import Target, WriteChange
+from connectors.hubspot.associations import LinkFailed, created_links, multi_status
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, task_status
 from connectors.hubspot.writeback import Writer, fmt
 
@@ -93,3 +94,35 @@ class TestProgressLabels:
             "Additional revenue progress (%)", "Avancement du CA supplémentaire (%)"]
         assert [ACTION_PROPS["progress_pct"].label_in(lang) for lang in ("en", "fr")] == ["Progress (%)",
                                                                                            "Avancement (%)"]
+
+
+class TestMultiStatusLinks:
+    """Which links of an associations ``batch/create`` or ``batch/archive`` a 207 multi-status answer refused
+    (HubSpot's error-handling guide: "207 Multi-Status: Returned when there are different statuses (e.g., errors
+    and successes)"). Ignored before: a refused link was counted as made and never tried again."""
+
+    BATCH = (("a1", "c1"), ("a1", "c2"), ("a2", "c3"))
+
+    def test_an_answer_without_errors_refuses_nothing(self):
+        assert multi_status({"status": "COMPLETE", "results": []}, self.BATCH, confirmed=set()) == []
+        assert multi_status(None, self.BATCH, confirmed=None) == []      # batch/archive's 204, no body
+
+    def test_an_error_naming_an_id_fails_the_links_of_that_id_with_hubspots_message(self):
+        data = {"results": [{"fromObjectId": "a1", "toObjectId": "c1"}], "numErrors": 1,
+                "errors": [{"status": "error", "category": "OBJECT_NOT_FOUND", "message": "No object with id c2",
+                            "context": {"ids": ["c2"]}}]}
+        assert multi_status(data, self.BATCH, confirmed={("a1", "c1")}) == [
+            LinkFailed("a1", "c2", "No object with id c2")]
+
+    def test_errors_naming_no_link_fail_those_absent_from_the_results(self):
+        """HubSpot documents an error's ``context`` as a free map: with none of the batch's ids in it, a created
+        link is one the answer lists; the others failed, with the answer's messages."""
+        data = {"results": [{"fromObjectId": 7, "toObjectId": 8}, {"fromObjectId": "a2", "toObjectId": "c3"}],
+                "errors": [{"category": "INTERNAL_ERROR", "message": "try again", "context": {}}]}
+        failed = multi_status(data, [("7", "8"), *self.BATCH], confirmed=created_links(data))
+        assert failed == [LinkFailed("a1", "c1", "try again"), LinkFailed("a1", "c2", "try again")]
+
+    def test_an_archive_answer_with_anonymous_errors_fails_its_whole_batch(self):
+        """``batch/archive`` lists no results: with errors naming none of its links, every one is tried again."""
+        data = {"errors": [{"category": "RATE_LIMITS", "message": "busy"}]}
+        assert [(f.from_id, f.to_id) for f in multi_status(data, self.BATCH, confirmed=None)] == list(self.BATCH)

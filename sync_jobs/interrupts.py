@@ -1,0 +1,69 @@
+"""How ``pac`` stops when it is asked to: SIGTERM takes the path of Ctrl-C.
+
+SIGTERM is what ``kill``, systemd (``systemctl stop``), Kubernetes, and cron or CI timeouts send. Without a handler
+Python ends at once with no clean-up: a ``pac sync`` ended that way exited -15 with no message and left its run
+``running`` in ``pac status`` for good. ``install()`` (called by ``sync_jobs.cli.run`` for every command) makes it
+raise ``Terminated``, a ``KeyboardInterrupt``, in the main thread, as Ctrl-C (SIGINT) raises ``KeyboardInterrupt``:
+the run being synced is closed as ``failed`` with the words of ``interruption`` (``sync_jobs.unit_of_work``), the
+locks are released, and the command exits with its own code (``sync_jobs.exit_codes.EXIT_INTERRUPTED``). Commands
+that stop cleanly on their own (``pac schedule``, ``pac sandbox``) install their own handlers over it.
+
+Light on purpose: loaded by ``sync_jobs.cli`` before any command (``pac --help`` included).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+
+class Terminated(KeyboardInterrupt):
+    """The process was sent SIGTERM (its args: the signal's name)."""
+
+
+def raise_terminated(signum: int, _frame: FrameType | None) -> None:
+    raise Terminated(signal.Signals(signum).name)
+
+
+def install() -> None:
+    """SIGTERM raises ``Terminated`` in the main thread from now on (call it from the main thread)."""
+    signal.signal(signal.SIGTERM, raise_terminated)
+
+
+def interruption(exc: BaseException) -> str:
+    """How the process was stopped, in words: ``SIGTERM`` or ``Ctrl-C (SIGINT)``."""
+    if isinstance(exc, Terminated):
+        return str(exc.args[0]) if exc.args else "SIGTERM"
+    return "Ctrl-C (SIGINT)"
+
+
+class StopRequest:
+    """A stop asked of runs in other threads (``pac schedule``'s signal handler, in the main thread, for the sync
+    running in a job thread, where no signal handler runs). A run given ``check`` calls it between its steps, before
+    each write batch and each pulled object, and while it waits for a lock (``sync_jobs.pipeline.run_sync``): once a
+    stop is asked, it raises there as the signal would have in the run's own thread (``Terminated``, or
+    ``KeyboardInterrupt`` for SIGINT), so the run is closed as interrupted and nothing more is sent."""
+
+    def __init__(self) -> None:
+        self._signal: str | None = None
+        self._lock = threading.Lock()
+
+    def request(self, signal_name: str) -> None:
+        with self._lock:
+            self._signal = self._signal or signal_name
+
+    def clear(self) -> None:
+        with self._lock:
+            self._signal = None
+
+    @property
+    def requested(self) -> str | None:
+        """The signal that asked for the stop, or None."""
+        return self._signal
+
+    def check(self) -> None:
+        """Raise when a stop was asked."""
+        name = self._signal
+        if name is not None:
+            raise KeyboardInterrupt() if name == "SIGINT" else Terminated(name)
