@@ -238,6 +238,9 @@ class WriteResult:
     # the axes that target it): what failed, in words; the field that makes the link is in ``unsent``, so the next
     # run sends it and makes the link again. Reported among the run's errors (the run is partial)
     link_error: str = ""
+    # of ``unsent``, the fields withheld because their link failed (not for another reason): a full reconciliation of
+    # links later in the run (``Connector.settle_links``) that makes the link lets them be recorded as written
+    link_fields: frozenset[str] = frozenset()
 
     def recorded(self) -> dict[str, str]:
         """What the last-written row keeps beside the fields sent: the CRM's change stamp of this write."""
@@ -374,12 +377,13 @@ class Connector(Protocol):
         """Upsert in batches at the CRM's maximum; one result per change, in order."""
         ...
 
-    def settle_links(self) -> list[LinkFailure]:
+    def settle_links(self) -> list[LinkFailure] | None:
         """After a real run's writes, on a run that read every account (a full reconciliation, once per run): the
         links between PAC records and accounts the CRM keeps apart from fields (HubSpot associations: each action
         to its axis, each axis to its companies) compared with what the CRM holds and made equal to the plan, even
-        when nothing was written; the links it could not make or remove. Nothing to do, and no call, on other runs
-        or for a CRM whose links are fields (Salesforce lookups, written with the records)."""
+        when nothing was written; the links it could not make or remove, including those of this run's writes it
+        does not settle (so every write-time link failure it does not list is made). None, and no call, on other
+        runs or for a CRM whose links are fields (Salesforce lookups, written with the records)."""
         ...
 
     # -- schema ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, Protocol
 
@@ -32,19 +32,35 @@ log = logging.getLogger("pac.sync")
 LINK_EXAMPLES = 3     # records named in a failed links' error line, the others counted
 
 
+@dataclass(frozen=True)
+class Unlinked:
+    """A record written whose links failed (``WriteResult.link_error``), with the fields withheld for them."""
+
+    target: str
+    key: str
+    crm_id: str | None
+    error: str
+    fields: Mapping[str, Any]
+
+
 @dataclass
 class WriteOutcome:
     written: dict[str, int] = field(default_factory=dict)     # target -> records accepted
     failed: dict[str, int] = field(default_factory=dict)      # target -> records refused
     links_failed: dict[str, int] = field(default_factory=dict)   # target -> records whose links failed
     errors: list[str] = field(default_factory=list)
+    # records written whose links failed, with the fields withheld for it: reported by ``settle_links``, unless the
+    # run's full reconciliation of links makes them (then those fields are recorded as written)
+    unlinked: list[Unlinked] = field(default_factory=list)
+
 
 
 class Writer(Protocol):
     def write(self, plan_id: str, connector: Connector, changes: Sequence[WriteChange], *,
               now: datetime) -> WriteOutcome: ...
 
-    def settle_links(self, plan_id: str, connector: Connector) -> WriteOutcome: ...
+    def settle_links(self, plan_id: str, connector: Connector, unlinked: Sequence[Unlinked] = (), *,
+                     now: datetime | None = None) -> WriteOutcome: ...
 
 
 class WrittenStore(Protocol):
@@ -89,7 +105,6 @@ class CrmWriter:
     def write(self, plan_id: str, connector: Connector, changes: Sequence[WriteChange], *,
               now: datetime) -> WriteOutcome:
         outcome = WriteOutcome()
-        unlinked: list[tuple[str, str | None, str]] = []     # the records whose links failed, said once at the end
         done = 0
         it = iter(changes)
         while batch := list(islice(it, self.batch_size)):
@@ -101,9 +116,10 @@ class CrmWriter:
             accepted = []
             for change, result in zip(batch, results, strict=True):
                 target = change.target.value
-                if result.ok and result.link_error:     # written, but not its links: counted, sent again next run
-                    outcome.links_failed[target] = outcome.links_failed.get(target, 0) + 1
-                    unlinked.append((target, change.key, result.link_error))
+                if result.ok and result.link_error:     # written, but not its links: said by settle_links
+                    outcome.unlinked.append(Unlinked(target, change.key, result.crm_id or change.crm_id,
+                                                     result.link_error, {k: v for k, v in change.fields.items()
+                                                                         if k in result.link_fields}))
                 if result.ok:       # what was sent (not the fields left unsent), + the CRM's stamp of pac's write
                     sent = {k: v for k, v in change.fields.items() if k not in result.unsent}
                     if not sent:    # nothing of it could be sent (an owner with no active user yet): tried next run
@@ -123,18 +139,35 @@ class CrmWriter:
                   records=len(batch), accepted=len(accepted))
             if self.progress:
                 self.progress("write", connector=connector.name, done=done, total=len(changes))
-        outcome.errors.extend(link_errors(connector.name, unlinked))
         return outcome
 
-    def settle_links(self, plan_id: str, connector: Connector) -> WriteOutcome:
-        """The connector's reconciliation of links (``Connector.settle_links``: nothing, and no call, unless the run
+    def settle_links(self, plan_id: str, connector: Connector, unlinked: Sequence[Unlinked] = (), *,
+                     now: datetime | None = None) -> WriteOutcome:
+        """The connector's reconciliation of links (``Connector.settle_links``: None, and no call, unless the run
         read every account); the field that makes each failed link again is forgotten from what was last written
-        to its record, so the next run sends it."""
+        to its record, so the next run sends it. ``unlinked``, the records of this run's writes whose links failed:
+        on a run that settled its links, those the settlement does not list were made by it (a passing outage),
+        and their withheld fields are recorded as written; otherwise each is reported (the run is partial) and
+        sent again by the next run."""
         if self.stop is not None:
             self.stop()
         ensure_held()
         failures = connector.settle_links()
         outcome = WriteOutcome()
+        if failures is None:
+            for u in unlinked:
+                outcome.links_failed[u.target] = outcome.links_failed.get(u.target, 0) + 1
+            outcome.errors.extend(link_errors(connector.name, [(u.target, u.key, u.error) for u in unlinked]))
+            return outcome
+        still = {(f.target.value, f.crm_id) for f in failures}
+        made = [u for u in unlinked if u.crm_id is not None and (u.target, u.crm_id) not in still]
+        if made:
+            self.store.save_written(plan_id, connector.name, [(u.target, u.key, u.crm_id, u.fields) for u in made],
+                                    now or datetime.now(UTC))
+        lost = [u for u in unlinked if u.crm_id is None]
+        for u in lost:
+            outcome.links_failed[u.target] = outcome.links_failed.get(u.target, 0) + 1
+        outcome.errors.extend(link_errors(connector.name, [(u.target, u.key, u.error) for u in lost]))
         if not failures:
             return outcome
         found = self.store.forget_written(plan_id, connector.name, [(f.target.value, f.crm_id, _fields(f))
@@ -170,5 +203,6 @@ class RecordingWriter:
         self.recorded.setdefault(connector.name, []).extend(changes)
         return WriteOutcome()
 
-    def settle_links(self, plan_id: str, connector: Connector) -> WriteOutcome:
+    def settle_links(self, plan_id: str, connector: Connector, unlinked: Sequence[Unlinked] = (), *,
+                     now: datetime | None = None) -> WriteOutcome:
         return WriteOutcome()      # a dry run touches no link

@@ -160,8 +160,8 @@ class FakeConnector:
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
         self.axis_targets = {axis: frozenset(ids) for axis, ids in companies.items()}
 
-    def settle_links(self) -> list[LinkFailure]:
-        return []                   # no links apart from fields
+    def settle_links(self) -> list[LinkFailure] | None:
+        return None                 # no links apart from fields
 
     def check_schema(self) -> list[SchemaIssue]:
         return []

@@ -90,7 +90,7 @@ from connectors.hubspot.reads import (
 )
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, task_status
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
-from connectors.hubspot.writeback import Writer
+from connectors.hubspot.writeback import SETTLED_FIELDS, Writer
 from connectors.paging import ahead, follow
 from connectors.retry import RetryPolicy
 from pac_core.geography import COUNTRY_READING
@@ -133,6 +133,7 @@ class HubSpotConnector:
         # a new company): the meetings, calls and deals a merge since a pull's watermark moved to them (stamps
         # unchanged) are read by that pull
         self._merge_winners: dict[str, int] = {}
+        self._unsettled: list[LinkFailure] = []     # this run's write-time link failures settle_links does not redo
         self._links_settled = False
         self._links: Links | None = None
         self._written: Mapping[tuple[str, str], Any] | None = None
@@ -687,20 +688,26 @@ class HubSpotConnector:
         writer = self._writer()
         if not writer.fallback and (writer.axis_type is None or writer.action_type is None):
             raise SchemaError("the PAC custom objects are missing in this portal: run `pac crm provision hubspot`")
-        return writer.write(changes)
+        results = writer.write(changes)
+        for change, result in zip(changes, results, strict=True):
+            # links the settlement does not compare (an action's companies): still failed after it, say so then
+            for f in sorted(result.link_fields - SETTLED_FIELDS):
+                self._unsettled.append(LinkFailure(change.target, result.crm_id, f, result.link_error))
+        return results
 
-    def settle_links(self) -> list[LinkFailure]:
+    def settle_links(self) -> list[LinkFailure] | None:
         """On a run that read every company (the first sync, every ``reconciliation_days``, ``pac sync --full``),
         once, after its writes: every axis record of the plan linked to exactly its companies and every action
-        record to its axis, compared with what HubSpot holds, even when nothing was written (``associations``).
-        No call on any other run."""
+        record to its axis, compared with what HubSpot holds, even when nothing was written (``associations``),
+        with the links of this run's writes it does not compare (an action's companies) that failed. None, and
+        no call, on any other run."""
         if not self._accounts_full or self._links_settled or self.axis_targets is None:
-            return []
+            return None
         self._links_settled = True
         writer = self._writer()
         if writer.fallback or writer.axis_type is None:
-            return []
-        return writer.settle_all()
+            return None
+        return writer.settle_all() + self._unsettled
 
     def _writer(self) -> Writer:
         w = self.mapping.writeback

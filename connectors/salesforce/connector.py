@@ -290,9 +290,9 @@ class SalesforceConnector:
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
         """Salesforce keeps no axis -> account links (accounts carry ``PAC_Axes__c``): nothing to note."""
 
-    def settle_links(self) -> list[LinkFailure]:
+    def settle_links(self) -> list[LinkFailure] | None:
         """An action's axis is a lookup written with the action, an account's axes a field: no links to settle."""
-        return []
+        return None
 
     # -- schema ----------------------------------------------------------------------------------------
     @property
