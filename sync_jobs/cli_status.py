@@ -23,6 +23,7 @@ from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
 from sync_jobs.run_views import new_part, print_rejection_table
 from sync_jobs.store import open_store, repo
+from sync_jobs.unit_of_work import ABANDONED_HEAD
 
 NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
              "en": "No recommendation: every axis is within its thresholds."}
@@ -105,6 +106,8 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         table.add_column(col)
     for r in runs:
         took = f"{(r.finished_at - r.started_at).total_seconds():.1f}s" if r.finished_at else "running"
+        if r.finished_at and any(e.startswith(ABANDONED_HEAD) for e in r.errors or ()):
+            took = "killed"     # closed by the next run: when it died is not known, its finish is that run's start
         counts = r.counts or {}
         total = {k: sum(int(c.get(k, 0)) for c in counts.values())
                  for k in ("read", "written", "rejected", "rejected_new")}

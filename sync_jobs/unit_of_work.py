@@ -44,8 +44,8 @@ Clock = Callable[[], datetime]
 # what an interrupted run means for the next one (run errors, ``pac sync``'s message)
 INTERRUPTED_NEXT = "nothing is lost, the next run starts over (no watermark moved; what a CRM accepted is kept)"
 # the error of a run left ``running`` by a process that ended without closing it, closed by the next run
-ABANDONED = (f"interrupted: the process ended without closing the run (killed, or its machine stopped); "
-             f"{INTERRUPTED_NEXT}")
+ABANDONED_HEAD = "interrupted: the process ended without closing the run"
+ABANDONED = f"{ABANDONED_HEAD} (killed, or its machine stopped); {INTERRUPTED_NEXT}"
 
 
 class UnitOfWork:
