@@ -13,10 +13,10 @@ from connectors.base import ObjectKind, Target, WriteChange
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
-from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.pipeline import RunResult
 from sync_jobs.run_status import RunStatus
 from tests.contract.factory_hubspot import sandbox_connector
-from tests.fakes import sandbox_connectors, sandbox_settings
+from tests.fakes import sandbox_settings, sandbox_sync
 
 PLAN = "pac-2027"
 LEA = "lea.rousseau@durand-process.example"
@@ -177,12 +177,7 @@ def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     settings = sandbox_settings(tmp, f"sqlite:///{tmp / 'pac.db'}")
 
     def sync(server: SandboxServer) -> RunResult:
-        connectors = sandbox_connectors(settings, server)
-        try:
-            return run_sync(None, settings, connectors=connectors)
-        finally:
-            for c in connectors.values():
-                c.close()
+        return _sync(settings, server)
 
     with start_sandbox() as server:
         first = sync(server)
@@ -252,12 +247,8 @@ class TestSandboxDialect:
 
 
 def _sync(settings: Any, server: SandboxServer, **kw: Any) -> RunResult:
-    connectors = sandbox_connectors(settings, server)
-    try:
-        return run_sync(None, settings, connectors=connectors, **kw)
-    finally:
-        for c in connectors.values():
-            c.close()
+    result: RunResult = sandbox_sync(settings, server, **kw)
+    return result
 
 
 def _wanted_links(api: HubSpotApi) -> dict[tuple[str, str], dict[str, set[str]]]:
