@@ -21,9 +21,9 @@ from pac_config.planfile import load_plan
 from pac_core.results import Recommendation
 from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
+from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.run_views import new_part, print_rejection_table
 from sync_jobs.store import open_store, repo
-from sync_jobs.unit_of_work import ABANDONED_HEAD
 
 NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
              "en": "No recommendation: every axis is within its thresholds."}

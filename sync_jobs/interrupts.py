@@ -17,6 +17,10 @@ import signal
 import threading
 from types import FrameType
 
+# the head of the error a run gets when the next run closes it, its process having ended without closing it
+# (killed): ``unit_of_work.ABANDONED``, and how ``pac status`` recognises such a run
+ABANDONED_HEAD = "interrupted: the process ended without closing the run"
+
 
 class Terminated(KeyboardInterrupt):
     """The process was sent SIGTERM (its args: the signal's name)."""
