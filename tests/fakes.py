@@ -382,6 +382,34 @@ def sandbox_sync_clean(settings: Any, server: Any, **kw: Any) -> Any:
     return result
 
 
+class SeededPortal:
+    """A sandbox HubSpot portal a test seeds (``api``: a Starter portal whose rate limit no test reaches), served
+    once seeded (``serve``) with one plan's settings on it: ``sync()`` is ``sandbox_sync_clean`` on them; a context
+    manager that stops the server (the audits' portals)."""
+
+    def __init__(self) -> None:
+        from sandbox_crm.hubspot import HubSpotApi  # the sandbox only for the tests that seed one
+
+        self.api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        self.server: Any = None
+        self.settings: Any = None
+
+    def serve(self) -> None:
+        from sandbox_crm.server import SandboxServer
+
+        self.server = SandboxServer([self.api]).start()
+
+    def sync(self, **kw: Any) -> Any:
+        return sandbox_sync_clean(self.settings, self.server, **kw)
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+
 def hubspot_opted_in(tmp: Path, section: str) -> Path:
     """The shipped HubSpot mapping with ``activities.<section>.enabled: true`` (e-mails, tasks: off by default)."""
     text = default_mapping_path().read_text(encoding="utf-8")

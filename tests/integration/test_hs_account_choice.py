@@ -31,10 +31,7 @@ from pathlib import Path
 import pytest
 
 from connectors.hubspot.mapping import default_mapping_path
-from sandbox_crm.hubspot import HubSpotApi
-from sandbox_crm.server import SandboxServer
-from sync_jobs.pipeline import RunResult
-from tests.fakes import audit_plan, one_connector_settings, sandbox_sync_clean
+from tests.fakes import SeededPortal, audit_plan, one_connector_settings
 
 PLAN = audit_plan("Audit B accounts", "en", """\
   - {id: A-69, axis: AX-RA, text: "Visit clients in the Rhone (69) in Q2", who: julie@audit.example,
@@ -49,12 +46,13 @@ PLAN = audit_plan("Audit B accounts", "en", """\
 """)
 
 
-class AccountPortal:
+class AccountPortal(SeededPortal):
     """Audit B's companies, contacts, engagements and deals in a Starter sandbox portal; ``ids`` by the names above.
     ``tasks``: the mapping reads tasks."""
 
     def __init__(self, tmp: Path, *, tasks: bool = False) -> None:
-        self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        super().__init__()
+        api = self.api
         self.julie = julie = api.add_owner("julie@audit.example", "Julie", "Martin")
         api.add_owner("nat@audit.example", "Nathalie", "Garnier")
         ids: dict[str, str] = {}
@@ -76,7 +74,7 @@ class AccountPortal:
         self.deal("D4", "5000", "2027-05-13T10:00:00Z", companies=("lyon",), currency="USD", home="4600")
         self.deal("D5", "1000", "2027-04-01T00:00:00Z", companies=("lyon",))
         self.deal("D6", "700", "2027-03-31T21:30:00Z", companies=("lyon",))
-        self.server = SandboxServer([api]).start()
+        self.serve()
         text = default_mapping_path().read_text(encoding="utf-8")
         assert "  home_currency: null\n" in text
         mapping = tmp / "hubspot.yaml"
@@ -116,27 +114,18 @@ class AccountPortal:
         for contact in contacts:
             self.api.associate("deals", self.ids[key], "contacts", self.ids[contact])
 
-    def sync(self, *, full: bool = False) -> RunResult:
-        result: RunResult = sandbox_sync_clean(self.settings, self.server, full=full)
-        return result
 
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[AccountPortal]:
-    made = AccountPortal(tmp_path)
-    try:
+    with AccountPortal(tmp_path) as made:
         yield made
-    finally:
-        made.server.stop()
 
 
 @pytest.fixture
 def tasks_portal(tmp_path: Path) -> Iterator[AccountPortal]:
-    made = AccountPortal(tmp_path, tasks=True)
-    try:
+    with AccountPortal(tmp_path, tasks=True) as made:
         yield made
-    finally:
-        made.server.stop()
 
 
 def test_a_visit_on_two_companies_counts_on_the_primary_company_of_the_contact_met(portal: AccountPortal) -> None:

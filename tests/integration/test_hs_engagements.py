@@ -19,15 +19,12 @@ import pytest
 from connectors.base import ObjectKind
 from connectors.hubspot.mapping import CONNECTED, default_mapping_path
 from pac_core.records import Activity
-from sandbox_crm.hubspot import HubSpotApi
-from sandbox_crm.server import SandboxServer
-from sync_jobs.pipeline import RunResult
 from tests.fakes import (
+    SeededPortal,
     audit_plan,
     hubspot_opted_in,
     one_connector_settings,
     sandbox_connectors,
-    sandbox_sync_clean,
 )
 
 PLAN = audit_plan("Audit HS", "en", """\
@@ -55,12 +52,13 @@ PLAN = audit_plan("Audit HS", "en", """\
 """)
 
 
-class AuditPortal:
+class AuditPortal(SeededPortal):
     """The audit's records (``/tmp/audit-hs/data_main.py`` and ``data_extra.py``) in a sandbox portal; ``ids`` maps
     the audit's ids to the sandbox's."""
 
     def __init__(self, tmp: Path, mapping: Path | None = None) -> None:
-        self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        super().__init__()
+        api = self.api
         julie = api.add_owner("julie@audit.example", "Julie", "Martin")
         api.add_owner("nat@audit.example", "Nathalie", "Garnier")
         ids: dict[int, str] = {}
@@ -107,21 +105,15 @@ class AuditPortal:
         ids[4002] = api.add("emails", {"hubspot_owner_id": julie, "hs_timestamp": "2027-05-13T08:00:00.000Z",
                                        "hs_email_direction": "INCOMING_EMAIL", "hs_email_subject": "RE: Relance devis"},
                             companies=(ids[101],))
-        self.server = SandboxServer([api]).start()
+        self.serve()
         self.settings = one_connector_settings(tmp, PLAN, "hs-audit", mapping or default_mapping_path(), "audit")
 
-    def sync(self, *, full: bool = False) -> RunResult:
-        result: RunResult = sandbox_sync_clean(self.settings, self.server, full=full)
-        return result
 
 
 @pytest.fixture
 def audit(tmp_path: Path) -> Iterator[AuditPortal]:
-    portal = AuditPortal(tmp_path)
-    try:
+    with AuditPortal(tmp_path) as portal:
         yield portal
-    finally:
-        portal.server.stop()
 
 
 def test_julies_visits_count_the_meeting_filed_on_her_clients_contact(audit: AuditPortal) -> None:
@@ -177,12 +169,9 @@ def test_pac_sync_prints_the_warning(audit: AuditPortal) -> None:
 def test_emails_opted_in_count_the_reps_sent_email(tmp_path: Path) -> None:
     """With ``activities.emails.enabled: true``: A-4 counts Julie's sent e-mail 4001, 1 / 5 (audit F3: before,
     0 / 5 and no request to emails); the reply 4002 is not searched (the direction filter), and no warning is left."""
-    portal = AuditPortal(tmp_path, mapping=hubspot_opted_in(tmp_path, "emails"))
-    try:
+    with AuditPortal(tmp_path, mapping=hubspot_opted_in(tmp_path, "emails")) as portal:
         result = portal.sync()
         requests = list(portal.api.requests)
-    finally:
-        portal.server.stop()
     assert result.evaluation is not None and result.evaluation.action("A-4").done == 1
     assert result.unmeasured == []
     searches = [body for method, path, body in requests if path.endswith("/objects/emails/search")]

@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 
 from connectors.hubspot.mapping import default_mapping_path
-from sandbox_crm.hubspot import HubSpotApi
-from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult
-from tests.fakes import audit_plan, one_connector_settings, sandbox_sync_clean
+from tests.fakes import SeededPortal, audit_plan, one_connector_settings, sandbox_sync_clean
 
 PLAN = audit_plan("B3", "en", """\
   - id: A-Q1
@@ -35,14 +33,15 @@ PLAN = audit_plan("B3", "en", """\
 """)
 
 
-class Portal:
+class Portal(SeededPortal):
     """M3: ``hs_timestamp`` 2027-03-30T08:00Z, ``hs_meeting_start_time`` 2027-04-02T08:00Z (an integration set them
     apart, or the start was edited), last changed on 1 October 2026; M1: both on 3 May, changed on 1 November 2026 (so
     an incremental read's overlap window holds M1 only)."""
 
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        super().__init__()
+        api = self.api
         julie = api.add_owner("julie@audit.example", "Julie", "Martin")
         lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France", "type": "Client",
                                      "hubspot_owner_id": julie})
@@ -54,7 +53,7 @@ class Portal:
 
         visit("M3", "2027-03-30T08:00:00.000Z", "2027-04-02T08:00:00.000Z", datetime(2026, 10, 1, tzinfo=UTC))
         visit("M1", "2027-05-03T08:00:00.000Z", "2027-05-03T08:00:00.000Z", datetime(2026, 11, 1, tzinfo=UTC))
-        self.server = SandboxServer([api]).start()
+        self.serve()
 
     def sync(self, mapping: Path) -> RunResult:
         settings = one_connector_settings(self.tmp, PLAN, "hs-b", mapping, "b3")
@@ -64,11 +63,8 @@ class Portal:
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[Portal]:
-    p = Portal(tmp_path)
-    try:
+    with Portal(tmp_path) as p:
         yield p
-    finally:
-        p.server.stop()
 
 
 def _done(result: RunResult) -> tuple[int, int]:

@@ -16,12 +16,9 @@ import pytest
 
 from connectors.hubspot.mapping import default_mapping_path
 from pac_core.records import Deal
-from sandbox_crm.hubspot import HubSpotApi
-from sandbox_crm.server import SandboxServer
-from sync_jobs.pipeline import RunResult
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
-from tests.fakes import audit_plan, one_connector_settings, sandbox_sync_clean
+from tests.fakes import SeededPortal, audit_plan, one_connector_settings
 
 PLAN = audit_plan("B1", "en", """\
   - id: A-1
@@ -44,12 +41,13 @@ def _default_pipeline_only(tmp: Path) -> Path:
     return path
 
 
-class Portal:
+class Portal(SeededPortal):
     """Julie's client Lyon Chimie with two won deals of the ``default`` pipeline: D1 10,000 (with a line item) and
     D2 3,000; ``maintenance`` is a pipeline the mapping does not read."""
 
     def __init__(self, tmp: Path, *, pipelines: bool = True) -> None:
-        self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        super().__init__()
+        api = self.api
         julie = api.add_owner("julie@audit.example", "Julie", "Martin")
         lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France", "type": "Client",
                                      "hubspot_owner_id": julie})
@@ -68,13 +66,10 @@ class Portal:
         maintenance = next(p for p in api.portal.pipelines["deals"] if p["id"] == "maintenance")
         self.maintenance_won = next(s["id"] for s in maintenance["stages"] if s["metadata"]["isClosed"] == "true"
                                     and float(s["metadata"]["probability"]) >= 1)
-        self.server = SandboxServer([api]).start()
+        self.serve()
         mapping = _default_pipeline_only(tmp) if pipelines else default_mapping_path()
         self.settings = one_connector_settings(tmp, PLAN, "hs-b", mapping, "b1")
 
-    def sync(self, *, full: bool = False) -> RunResult:
-        result: RunResult = sandbox_sync_clean(self.settings, self.server, full=full)
-        return result
 
     def stored(self, deal: str) -> Deal:
         engine = open_store(self.settings.database())
@@ -90,11 +85,8 @@ class Portal:
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[Portal]:
-    p = Portal(tmp_path)
-    try:
+    with Portal(tmp_path) as p:
         yield p
-    finally:
-        p.server.stop()
 
 
 def test_a_won_deal_moved_to_an_unread_pipeline_stops_counting_that_night(portal: Portal) -> None:
@@ -126,14 +118,11 @@ def test_a_deal_read_again_for_its_line_in_an_unread_pipeline_is_retired(portal:
 def _quiet_night(tmp: Path, *, pipelines: bool) -> Counter[str]:
     """The calls of a no-change sync after a first one, by endpoint."""
     tmp.mkdir()
-    made = Portal(tmp, pipelines=pipelines)
-    try:
+    with Portal(tmp, pipelines=pipelines) as made:
         made.sync()
         quiet = made.sync()
         assert quiet.written == 0
         return Counter(quiet.api["hs-b"]["by_endpoint"])
-    finally:
-        made.server.stop()
 
 
 def test_a_quiet_night_costs_one_deals_search_page_more_only_with_pipelines_set(tmp_path: Path) -> None:

@@ -17,10 +17,7 @@ from pathlib import Path
 import pytest
 
 from connectors.hubspot.mapping import default_mapping_path
-from sandbox_crm.hubspot import HubSpotApi
-from sandbox_crm.server import SandboxServer
-from sync_jobs.pipeline import RunResult
-from tests.fakes import audit_plan, one_connector_settings, sandbox_sync_clean
+from tests.fakes import SeededPortal, audit_plan, one_connector_settings
 
 
 def _product_axis(axis: str, product: str) -> str:
@@ -42,7 +39,7 @@ PLAN = audit_plan("B2", "en", """\
              1)
 
 
-class Portal:
+class Portal(SeededPortal):
     """Julie's client Lyon Chimie with three won deals, each amount its lines' TCV (HubSpot's default deal amount):
 
     * the audit's maintenance contract: one line MAINT at 1,000 a month, quantity 1, 12 months (``amount`` 1,000,
@@ -51,7 +48,8 @@ class Portal:
     * an older set-up whose line HubSpot gave no ``hs_tcv`` (``amount`` 500 only): deal amount 500."""
 
     def __init__(self, tmp: Path, mapping: Path) -> None:
-        self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        super().__init__()
+        api = self.api
         julie = api.add_owner("julie@audit.example", "Julie", "Martin")
         lyon = api.add("companies", {"name": "Lyon Chimie", "zip": "69001", "country": "France", "type": "Client",
                                      "hubspot_owner_id": julie})
@@ -71,21 +69,15 @@ class Portal:
         won("Set-up", "3000", {"name": "Set-up", "hs_sku": "SETUP", "quantity": "1", "price": "3000",
                                "amount": "3000", "hs_tcv": "3000", "hs_acv": "3000", "hs_arr": "0", "hs_mrr": "0"})
         won("Set-up (imported)", "500", {"name": "Set-up", "hs_sku": "SETUP", "quantity": "1", "amount": "500"})
-        self.server = SandboxServer([api]).start()
+        self.serve()
         self.settings = one_connector_settings(tmp, PLAN, "hs-b", mapping, "b2")
 
-    def sync(self) -> RunResult:
-        result: RunResult = sandbox_sync_clean(self.settings, self.server)
-        return result
 
 
 @pytest.fixture
 def shipped(tmp_path: Path) -> Iterator[Portal]:
-    p = Portal(tmp_path, default_mapping_path())
-    try:
+    with Portal(tmp_path, default_mapping_path()) as p:
         yield p
-    finally:
-        p.server.stop()
 
 
 def test_a_recurring_line_counts_its_contract_on_its_product_axis(shipped: Portal) -> None:
@@ -112,8 +104,5 @@ def test_a_portal_whose_deal_amount_is_the_acv_maps_hs_acv(tmp_path: Path) -> No
         mapping.write_text(text.replace("  line_amount: hs_tcv ", f"  line_amount: {prop} "), encoding="utf-8")
         where = tmp_path / prop
         where.mkdir()
-        p = Portal(where, mapping)
-        try:
+        with Portal(where, mapping) as p:
             assert p.sync().evaluation.axis("AX-MAINT").revenue == want
-        finally:
-            p.server.stop()

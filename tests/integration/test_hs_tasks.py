@@ -33,15 +33,12 @@ from connectors.base import ObjectKind
 from connectors.hubspot.mapping import default_mapping_path
 from pac_core.plan import ActivityType
 from pac_core.records import Activity
-from sandbox_crm.hubspot import HubSpotApi
-from sandbox_crm.server import SandboxServer
-from sync_jobs.pipeline import RunResult
 from tests.fakes import (
+    SeededPortal,
     audit_plan,
     hubspot_opted_in,
     one_connector_settings,
     sandbox_connectors,
-    sandbox_sync_clean,
 )
 
 PLAN = audit_plan("Relances HS", "fr", """\
@@ -55,12 +52,13 @@ PLAN = audit_plan("Relances HS", "fr", """\
 LATEST = datetime(2027, 6, 29, 12, tzinfo=UTC)
 
 
-class TaskPortal:
+class TaskPortal(SeededPortal):
     """Julie's portal (Starter: no custom objects) with the tasks above; ``ids`` maps the keys above to the sandbox's
     ids. ``tasks``: read them (the shipped mapping with tasks enabled), else the shipped mapping."""
 
     def __init__(self, tmp: Path, *, tasks: bool) -> None:
-        self.api = api = HubSpotApi(tier="starter", ten_second_limit=1_000_000)
+        super().__init__()
+        api = self.api
         julie = api.add_owner("julie@audit.example", "Julie", "Martin")
         api.add_owner("nat@audit.example", "Nathalie", "Garnier")
         ids: dict[int, str] = {}
@@ -94,13 +92,10 @@ class TaskPortal:
         task(6007, "2027-06-30T22:30:00.000Z")
         task(6008, "2027-03-31T10:00:00.000Z", hs_task_completion_date="2027-06-02T15:00:00.000Z")
         task(6009, "")
-        self.server = SandboxServer([api]).start()
+        self.serve()
         mapping = hubspot_opted_in(tmp, "tasks") if tasks else default_mapping_path()
         self.settings = one_connector_settings(tmp, PLAN, "hs-julie", mapping, "relances")
 
-    def sync(self, *, full: bool = False) -> RunResult:
-        result: RunResult = sandbox_sync_clean(self.settings, self.server, full=full)
-        return result
 
     def activities(self) -> dict[str, Activity]:
         """What a pull of activities reads now (the connector alone, nothing stored)."""
@@ -115,11 +110,8 @@ class TaskPortal:
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[TaskPortal]:
-    made = TaskPortal(tmp_path, tasks=True)
-    try:
+    with TaskPortal(tmp_path, tasks=True) as made:
         yield made
-    finally:
-        made.server.stop()
 
 
 def test_quote_follow_ups_count_julies_completed_tasks(portal: TaskPortal) -> None:
@@ -169,16 +161,13 @@ def test_pacs_written_tasks_are_never_read(portal: TaskPortal) -> None:
 def _second_night(tmp: Path, *, tasks: bool) -> tuple[Counter[str], list[tuple[str, str, Any]]]:
     """The calls of a no-change sync after a first one (by endpoint), and its requests."""
     tmp.mkdir()
-    made = TaskPortal(tmp, tasks=tasks)
-    try:
+    with TaskPortal(tmp, tasks=tasks) as made:
         made.sync()
         made.api.requests.clear()
         second = made.sync()
         assert second.written == 0              # nothing changed: nothing written
         calls: Counter[str] = Counter(second.api["hs-julie"]["by_endpoint"])
         return calls, list(made.api.requests)
-    finally:
-        made.server.stop()
 
 
 def test_a_no_change_night_costs_the_tasks_page_only_when_enabled(tmp_path: Path) -> None:
