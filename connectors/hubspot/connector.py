@@ -133,6 +133,7 @@ class HubSpotConnector:
         # a new company): the meetings, calls and deals a merge since a pull's watermark moved to them (stamps
         # unchanged) are read by that pull
         self._merge_winners: dict[str, int] = {}
+        self._winner_links: dict[tuple[str, tuple[str, ...]], list[str]] = {}   # (to type, winners) -> their ids
         self._unsettled: list[LinkFailure] = []     # this run's write-time link failures settle_links does not redo
         self._links_settled = False
         self._links: Links | None = None
@@ -279,6 +280,7 @@ class HubSpotConnector:
         if object_type == "companies":
             self._accounts_full = self._accounts_full or since_ms is None
             self._merge_winners.clear()      # this run's merges: noted by its company read, used by the next pulls
+            self._winner_links.clear()
         props = sorted({*self._props(object_type), *spec.extra_props})
         skip: list[tuple[int, int]] = []
         if spec.own_writes and since_ms is not None:
@@ -411,8 +413,8 @@ class HubSpotConnector:
         """Ids of ``spec``'s records that this run's merges may have moved to a new company: those associated with
         the winners, and those placed without a company association of their own (``_companies``), which a merge
         moves too: through their contacts (the merged companies' contacts, and with them their primary company,
-        move to the winner), and for an engagement through its deal (the winner's deals). Two or three association
-        reads per 1,000 winners, only on a night with merges."""
+        move to the winner), and for an engagement through its deal (the winner's deals). The winners' contacts and
+        deals are read once per run for every object; only on a night with merges."""
         def linked(from_type: str, ids: list[str]) -> set[str]:
             if not ids:
                 return set()
@@ -420,10 +422,14 @@ class HubSpotConnector:
                                                                       ids).values() for to in tos}
 
         def of_winners(to_type: str) -> list[str]:
-            found = read_associations(self.transport, "companies", to_type, winners)
-            return sorted({str(to["toObjectId"]) for tos in found.values() for to in tos}, key=_numeric)
+            key = (to_type, tuple(winners))     # the winners' contacts and deals serve every object of the run
+            if key not in self._winner_links:
+                found = read_associations(self.transport, "companies", to_type, winners)
+                self._winner_links[key] = sorted({str(to["toObjectId"]) for tos in found.values() for to in tos},
+                                                 key=_numeric)
+            return self._winner_links[key]
 
-        moved = linked("companies", winners)
+        moved = set(of_winners(spec.object_type))
         if spec.contacts:
             moved |= linked("contacts", of_winners("contacts"))
         if spec.engagement:
