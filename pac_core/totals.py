@@ -40,6 +40,7 @@ from pac_core.revenue import (
     WonLedger,
     as_set,
     baseline_range,
+    lines_amount,
     measure,
     prorated,
     to_date,
@@ -50,8 +51,11 @@ from pac_core.revenue import (
 def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, Members], ledger: WonLedger,
                 *, as_of: datetime, zone: ZoneInfo, segment_id: str | None = None,
                 filters: Mapping[str, DealFilter] | None = None,
-                owner_email: Mapping[tuple[str, str], str] | None = None) -> PlanTotals:
+                owner_email: Mapping[tuple[str, str], str] | None = None,
+                units: dict[str, tuple[Units, Units]] | None = None) -> PlanTotals:
     """Totals over the live axes of the plan (``segment_id`` None) or of one segment; see the module's rules.
+    ``units``: each axis's deals this year and a year earlier, filled as they are found (``with_totals`` shares
+    it between the segments and the plan, so no axis's deals are selected twice).
 
     ``members`` maps an axis id to the account numbers of its scope (segment AND axis), as the engine computed
     them for the axis's own figures (a set, or a boolean array per account number); ``filters`` its deal
@@ -59,6 +63,7 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     deal counted whole by one axis is counted whole). Whole deals are a boolean array over the ledger's positions.
     """
     filters, emails = filters or {}, owner_email or {}
+    units = {} if units is None else units
     results = {r.axis_id: r for r in rows}
     axes = [a for a in plan.axes if a.id in results and (segment_id is None or a.segment_id == segment_id)]
     live = [a for a in axes if results[a.id].pace is not Pace.INACTIVE]
@@ -72,13 +77,14 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     year_before: list[tuple[Units, Decimal | None]] = []
     # axes measured on the year before first, so a fixed baseline knows which of its deals are already counted
     for axis in sorted(live, key=_has_fixed_baseline):
-        days = _days(plan, axis, as_of, zone)
-        flt = filters.get(axis.id)
+        if axis.id not in units:
+            days, flt = _days(plan, axis, as_of, zone), filters.get(axis.id)
+            units[axis.id] = (_positions(ledger, days, members[axis.id], flt, emails),
+                              _positions(ledger, baseline_range(days), members[axis.id], flt, emails))
+        mine, earlier = units[axis.id]
         rate = axis.objective.margin_rate if axis.objective is not None else None
-        mine = _positions(ledger, days, members[axis.id], flt, emails)
         counted.merge(mine)
         this_year.append((mine, rate))
-        earlier = _positions(ledger, baseline_range(days), members[axis.id], flt, emails)
         year_before.append((earlier, rate))
         objective = axis.objective
         if objective is not None and objective.baseline is not None:
@@ -116,11 +122,13 @@ def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[
     spent on it: its live axes' additional revenue, each deal once, against their cost. None when no live axis
     of the segment has a cost.
     """
+    units: dict[str, tuple[Units, Units]] = {}     # each axis's deals, selected once for every group
     ranked = [replace(s, roi=live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone,
-                                         segment_id=s.segment_id, filters=filters, owner_email=owner_email).roi)
+                                         segment_id=s.segment_id, filters=filters, owner_email=owner_email,
+                                         units=units).roi)
               for s in segments]
     return ranked, live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone, filters=filters,
-                               owner_email=owner_email)
+                               owner_email=owner_email, units=units)
 
 
 def _margin(ledger: WonLedger, union: Units, parts: Sequence[tuple[Units, Decimal | None]]) -> Decimal:
@@ -165,14 +173,12 @@ def _margin(ledger: WonLedger, union: Units, parts: Sequence[tuple[Units, Decima
         counted = range(len(deal_lines)) if union.whole[pos] else sorted(union.lines[pos])
         on_lines = ZERO
         for i in counted:
-            amount = (deal_lines[i].amount or ZERO) * ledger.rates[pos]
+            amount = lines_amount(deal_lines, (i,), ledger.rates[pos])
             on_lines += amount
             rates = wholes + [r for units, r in rated if i in units.lines.get(pos, ())]
             gross += amount * _mean(rates)
         if union.whole[pos] and wholes:
-            one = np.zeros(len(union.whole), dtype=bool)
-            one[pos] = True
-            gross += (ledger.sum_at(one) - on_lines) * _mean(wholes)
+            gross += (ledger.sum_at(np.array([pos])) - on_lines) * _mean(wholes)
     return gross
 
 
@@ -231,8 +237,7 @@ class Units:
         """The amount counted: whole deals' amounts and the counted lines' amounts (converted like the deal)."""
         total = ledger.sum_at(self.whole)      # exact: any order gives the same sum
         for pos, lines in self.lines.items():
-            deal_lines = ledger.deals[pos].lines
-            total += sum((deal_lines[i].amount or ZERO for i in lines), ZERO) * ledger.rates[pos]
+            total += lines_amount(ledger.deals[pos].lines, lines, ledger.rates[pos])
         return total
 
 
