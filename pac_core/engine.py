@@ -45,7 +45,7 @@ from pac_core.revenue import (
 from pac_core.revenue import measure as measure_revenue
 from pac_core.scope_eval import AccountKey, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
-from pac_core.snapshots import quarter_label, quarter_phase
+from pac_core.snapshots import quarter_days, quarter_label, quarter_phase
 from pac_core.text import fold_value
 from pac_core.totals import with_totals
 from pac_core.window import Window
@@ -419,7 +419,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                                             filters=filters, owner_email=indexes.emails)
 
     phase = quarter_phase(plan.period)
-    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, _quarter_days(today, phase),
+    load = product_load_columns(indexes.records.deal_table, indexes.deal_days, quarter_days(today, phase),
                                 settings.committed_weight, today)
     recommendations = advise(plan, axis_rows, segment_rows, settings=settings, as_of=as_of, load=load,
                              quarter_label=quarter_label(today, phase), today=today,
@@ -680,16 +680,6 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
                            objective=objective, roi=None, trend=trend, period_baseline=period_baseline,  # roi: totals
                            kpis=_scope_kpis(segment.scope, members, member_set, reference, days, scopes, ledger, book,
                                             visits, revenue, flt, owner_email))
-
-
-def _quarter_days(today: date, phase: int) -> tuple[date, date]:
-    """The first and last days of the plan's quarter holding ``today``: a calendar quarter, or on a fiscal year from
-    February or March (``phase`` 1 or 2, ``snapshots.quarter_phase``) the plan's own, February-April..."""
-    index = today.year * 12 + today.month - 1
-    index -= (index - phase) % 3
-    first = date(index // 12, index % 12 + 1, 1)
-    nxt = date((index + 3) // 12, (index + 3) % 12 + 1, 1)
-    return first, nxt - timedelta(days=1)
 
 
 def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: AccountColumns, ledger: WonLedger,

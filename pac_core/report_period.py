@@ -9,7 +9,7 @@ from pac_core.errors import InvalidInput, Problem
 from pac_core.periods import is_fiscal, parse_period
 from pac_core.plan import Plan
 from pac_core.revenue import last_day, window_days
-from pac_core.snapshots import MONTH_NAMES, month_span, quarter_phase
+from pac_core.snapshots import MONTH_NAMES, first_month, month_span, quarter_phase
 
 
 def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
@@ -117,9 +117,7 @@ def fiscal_quarter_of(label: str, start: date) -> tuple[int, int] | None:
     year from 1 April (July-September is the second quarter of 2027-2028). None when the calendar quarters do
     not fall on the fiscal year's quarters (a year from 1 February): that quarter is no fiscal quarter. A plan's
     own quarter (``2027-05..2027-07``) is found by its first month."""
-    if ".." in label:
-        return _fiscal_quarter_at(int(label[:4]) * 12 + int(label[5:7]) - 1, start)
-    return _fiscal_quarter_at(int(label[:4]) * 12 + 3 * int(label[-1]) - 3, start)
+    return _fiscal_quarter_at(first_month(label), start)
 
 
 def _fiscal_quarter_at(month: int, start: date) -> tuple[int, int] | None:

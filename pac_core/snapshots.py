@@ -22,7 +22,7 @@ import re
 import types
 import typing
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -55,8 +55,8 @@ def _quarter_of_months(index: int) -> str:
     return f"{index // 12}-{index % 12 + 1:02d}..{last // 12}-{last % 12 + 1:02d}"
 
 
-def _first_month(label: str) -> int:
-    """year * 12 + month - 1 of a quarter label's first month."""
+def first_month(label: str) -> int:
+    """year * 12 + month - 1 of a quarter label's first month (``2027-Q3``, or a plan's own ``2027-05..2027-07``)."""
     if ".." in label:
         return int(label[:4]) * 12 + int(label[5:7]) - 1
     return int(label[:4]) * 12 + 3 * int(label[-1]) - 3
@@ -66,8 +66,19 @@ def quarter_label(day: date | datetime, phase: int = 0) -> str:
     """The quarter holding ``day``: a calendar one (``2027-Q2``) when ``phase`` is 0, else the quarter of a year
     whose quarters start ``phase`` months after the calendar's (1 for a year from February: ``2027-05..2027-07``
     for 20 May), ``quarter_phase``."""
+    return _quarter_of_months(_quarter_start(day, phase))
+
+
+def quarter_days(day: date | datetime, phase: int = 0) -> tuple[date, date]:
+    """The first and last days of the quarter holding ``day`` (``phase`` as for ``quarter_label``)."""
+    index = _quarter_start(day, phase)
+    return date(index // 12, index % 12 + 1, 1), date((index + 3) // 12, (index + 3) % 12 + 1, 1) - timedelta(days=1)
+
+
+def _quarter_start(day: date | datetime, phase: int) -> int:
+    """year * 12 + month - 1 of the first month of the quarter holding ``day``."""
     index = day.year * 12 + day.month - 1
-    return _quarter_of_months(index - (index - phase) % 3)
+    return index - (index - phase) % 3
 
 
 def label_of(kind: str, day: date | datetime, phase: int = 0) -> str:
@@ -127,7 +138,7 @@ def month_span(first: date, last: date) -> str:
 
 def months_named(label: str) -> str:
     """A quarter label by its months, in English for messages: ``January to March 2027``."""
-    first = _first_month(parse_label(label)[1])
+    first = first_month(parse_label(label)[1])
     last = first + 2
     return month_span(date(first // 12, first % 12 + 1, 1), date(last // 12, last % 12 + 1, 1))
 
@@ -135,15 +146,13 @@ def months_named(label: str) -> str:
 def is_plan_quarter(label: str, phase: int) -> bool:
     """Whether the quarter ``label`` is one of the quarters of a plan of that ``phase`` (``quarter_phase``): any
     calendar quarter on a calendar plan, ``2027-05..2027-07`` but not ``2027-Q2`` on a year from February."""
-    return _first_month(parse_label(label)[1]) % 3 == phase
+    return first_month(parse_label(label)[1]) % 3 == phase
 
 
 def quarter_labels(within: Window) -> list[str]:
     """The labels of a plan's quarters (``quarter_phase``), from the one holding its first day to the last that
     starts inside it."""
-    phase = quarter_phase(within)
-    index = within.start.year * 12 + within.start.month - 1
-    index -= (index - phase) % 3
+    index = _quarter_start(within.start, quarter_phase(within))
     out = []
     while date(index // 12, index % 12 + 1, 1) < within.end.date():
         out.append(_quarter_of_months(index))
@@ -182,7 +191,7 @@ def _step(kind: str, label: str, n: int) -> str:
     """The label ``n`` periods after (negative: before) ``label``."""
     year = int(label[:4])
     if kind == "quarterly":
-        return _quarter_of_months(_first_month(label) + 3 * n)
+        return _quarter_of_months(first_month(label) + 3 * n)
     index = year * 12 + int(label[5:]) - 1 + n
     return f"{index // 12}-{index % 12 + 1:02d}"
 
