@@ -265,6 +265,13 @@ class LinkFailure:
     field: str
     error: str
 
+    @property
+    def fields(self) -> frozenset[str]:
+        """The fields left unrecorded for this link: an account's ``target`` goes with its ``axes`` (a company
+        cleared of every axis is written again only while what was last written to it differs from the cleared
+        values)."""
+        return frozenset({"axes", "target"}) if self.field == "axes" else frozenset({self.field})
+
 
 def nothing_to_send(change: WriteChange, unsent: frozenset[str]) -> bool:
     """Whether ``change`` has nothing left to send once its ``unsent`` fields are left out: ``last_synced`` only
@@ -322,6 +329,9 @@ class Connector(Protocol):
 
     name: str       # the connector instance name, used as Record.source ("sf-main")
     crm: str        # "salesforce" | "hubspot" (a key of ``connectors.registry.CRMS``)
+    # the fields whose links ``settle_links`` compares and makes: a write-time link failure of those fields alone
+    # is made by a run that settles its links (empty for a CRM whose links are fields)
+    settled_link_fields: frozenset[str]
     labels_language: str   # language of the labels ``provision_schema`` writes ("en" or "fr"), where the CRM has any
 
     # -- read ------------------------------------------------------------------------------------
@@ -381,9 +391,8 @@ class Connector(Protocol):
         """After a real run's writes, on a run that read every account (a full reconciliation, once per run): the
         links between PAC records and accounts the CRM keeps apart from fields (HubSpot associations: each action
         to its axis, each axis to its companies) compared with what the CRM holds and made equal to the plan, even
-        when nothing was written; the links it could not make or remove, including those of this run's writes it
-        does not settle (so every write-time link failure it does not list is made). None, and no call, on other
-        runs or for a CRM whose links are fields (Salesforce lookups, written with the records)."""
+        when nothing was written; the links it could not make or remove. None, and no call, on other runs or for a
+        CRM whose links are fields (Salesforce lookups, written with the records)."""
         ...
 
     # -- schema ----------------------------------------------------------------------------------

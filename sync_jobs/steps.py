@@ -143,11 +143,9 @@ def write(ctx: RunContext) -> None:
                                  if (c.target.value, c.key) in last}
         # HubSpot links each axis to the companies it targets, under a cap (Salesforce: a lookup, nothing to note)
         connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(last, ctx.accounts.get(name, [])))
-        written = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now) if changes else None
-        if written is not None:
-            _counted(result, written)
-        _counted(result, ctx.writer.settle_links(ctx.plan.id, connector, written.unlinked if written else (),
-                                                 now=ctx.now))
+        written = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now) if changes else WriteOutcome()
+        _counted(result, written)
+        _counted(result, ctx.writer.settle_links(ctx.plan.id, connector, written.unlinked, now=ctx.now))
     ctx.hooks.after_writes()
 
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, Protocol
 
-from connectors.base import Connector, LinkFailure, WriteChange
+from connectors.base import Connector, WriteChange
 from sync_jobs.hooks import RunHooks
 from sync_jobs.lock import ensure_held
 from sync_jobs.logs import event, redact
@@ -159,18 +159,22 @@ class CrmWriter:
                 outcome.links_failed[u.target] = outcome.links_failed.get(u.target, 0) + 1
             outcome.errors.extend(link_errors(connector.name, [(u.target, u.key, u.error) for u in unlinked]))
             return outcome
-        still = {(f.target.value, f.crm_id) for f in failures}
-        made = [u for u in unlinked if u.crm_id is not None and (u.target, u.crm_id) not in still]
-        if made:
-            self.store.save_written(plan_id, connector.name, [(u.target, u.key, u.crm_id, u.fields) for u in made],
+        still = {(f.target.value, f.crm_id) for f in failures}      # reported below, with their records
+
+        def made(u: Unlinked) -> bool:
+            return u.crm_id is not None and set(u.fields) <= connector.settled_link_fields
+
+        done = [u for u in unlinked if made(u) and (u.target, u.crm_id) not in still]
+        if done:
+            self.store.save_written(plan_id, connector.name, [(u.target, u.key, u.crm_id, u.fields) for u in done],
                                     now or datetime.now(UTC))
-        lost = [u for u in unlinked if u.crm_id is None]
+        lost = [u for u in unlinked if not made(u) and (u.target, u.crm_id) not in still]
         for u in lost:
             outcome.links_failed[u.target] = outcome.links_failed.get(u.target, 0) + 1
         outcome.errors.extend(link_errors(connector.name, [(u.target, u.key, u.error) for u in lost]))
         if not failures:
             return outcome
-        found = self.store.forget_written(plan_id, connector.name, [(f.target.value, f.crm_id, _fields(f))
+        found = self.store.forget_written(plan_id, connector.name, [(f.target.value, f.crm_id, tuple(sorted(f.fields)))
                                                                      for f in failures if f.crm_id])
         named: list[tuple[str, str | None, str]] = []
         for failure in failures:
@@ -183,12 +187,6 @@ class CrmWriter:
         outcome.errors.extend(link_errors(connector.name, named))
         event(log, "sync.links", connector=connector.name, failed=len(failures))
         return outcome
-
-
-def _fields(failure: LinkFailure) -> tuple[str, ...]:
-    """The fields forgotten for a failed link: an account's ``target`` goes with its ``axes`` (a company is written
-    again only while what was last written to it differs from what it should hold)."""
-    return ("axes", "target") if failure.field == "axes" else (failure.field,)
 
 
 class RecordingWriter:

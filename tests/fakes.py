@@ -57,6 +57,8 @@ class Clock:
 class FakeConnector:
     """An in-memory CRM. ``records[kind]`` holds what the CRM has; ``pac[(target, key)]`` what PAC wrote."""
 
+    settled_link_fields: frozenset[str] = frozenset()     # no links apart from fields
+
     def __init__(self, name: str = "fake", crm: str = "salesforce", *, page_size: int = 2000,
                  batch_size: int = 200, overlap: timedelta = timedelta(minutes=10), daily_limit: int = 100_000,
                  max_daily_share: float = 0.5) -> None:

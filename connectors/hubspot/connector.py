@@ -118,6 +118,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 class HubSpotConnector:
     crm = "hubspot"
+    settled_link_fields = SETTLED_FIELDS    # each action to its axis, each axis to its companies
 
     def __init__(self, name: str, mapping: HubSpotMapping, transport: HubSpotTransport) -> None:
         self.name, self.mapping, self.transport = name, mapping, transport
@@ -134,7 +135,6 @@ class HubSpotConnector:
         # unchanged) are read by that pull
         self._merge_winners: dict[str, int] = {}
         self._winner_links: dict[tuple[str, tuple[str, ...]], list[str]] = {}   # (to type, winners) -> their ids
-        self._unsettled: list[LinkFailure] = []     # this run's write-time link failures settle_links does not redo
         self._links_settled = False
         self._links: Links | None = None
         self._written: Mapping[tuple[str, str], Any] | None = None
@@ -694,26 +694,20 @@ class HubSpotConnector:
         writer = self._writer()
         if not writer.fallback and (writer.axis_type is None or writer.action_type is None):
             raise SchemaError("the PAC custom objects are missing in this portal: run `pac crm provision hubspot`")
-        results = writer.write(changes)
-        for change, result in zip(changes, results, strict=True):
-            # links the settlement does not compare (an action's companies): still failed after it, say so then
-            for f in sorted(result.link_fields - SETTLED_FIELDS):
-                self._unsettled.append(LinkFailure(change.target, result.crm_id, f, result.link_error))
-        return results
+        return writer.write(changes)
 
     def settle_links(self) -> list[LinkFailure] | None:
         """On a run that read every company (the first sync, every ``reconciliation_days``, ``pac sync --full``),
         once, after its writes: every axis record of the plan linked to exactly its companies and every action
-        record to its axis, compared with what HubSpot holds, even when nothing was written (``associations``),
-        with the links of this run's writes it does not compare (an action's companies) that failed. None, and
-        no call, on any other run."""
+        record to its axis (``settled_link_fields``), compared with what HubSpot holds, even when nothing was
+        written (``associations``). None, and no call, on any other run."""
         if not self._accounts_full or self._links_settled or self.axis_targets is None:
             return None
         self._links_settled = True
         writer = self._writer()
         if writer.fallback or writer.axis_type is None:
             return None
-        return writer.settle_all() + self._unsettled
+        return writer.settle_all()
 
     def _writer(self) -> Writer:
         w = self.mapping.writeback

@@ -136,9 +136,6 @@ def split_action_companies(changes: Sequence[WriteChange]) -> tuple[list[WriteCh
     return out, targets
 
 
-# the fields left unrecorded with a link field: an account's ``target`` goes with its ``axes`` (a company cleared of
-# every axis is written again only while what was last written to it differs from the cleared values)
-_WITH = {"axes": frozenset({"axes", "target"})}
 # the fields whose links a full reconciliation compares and makes (``Writer.settle_all``: each action to its axis,
 # each axis to its companies); an action's ``companies`` it does not
 SETTLED_FIELDS = frozenset({"axis_key", "axes", "target"})
@@ -157,7 +154,7 @@ def _with_link_failures(changes: Sequence[WriteChange], results: list[WriteResul
     for change, result in zip(changes, results, strict=True):
         mine = by_record.pop((change.target, str(result.crm_id)), None) if result.ok and result.crm_id else None
         if mine:
-            fields = frozenset().union(*(_WITH.get(f.field, frozenset({f.field})) for f in mine))
+            fields = frozenset().union(*(f.fields for f in mine))
             result = replace(result, unsent=result.unsent | fields, link_fields=fields,
                              link_error="; ".join(dict.fromkeys(f.error for f in mine)))
         out.append(result)

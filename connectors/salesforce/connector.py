@@ -71,6 +71,7 @@ class SalesforceConnector:
     (``writeback``), normalisation (``normalise``) and schema (``provisioning``) composed behind the Protocol."""
 
     crm = "salesforce"
+    settled_link_fields: frozenset[str] = frozenset()     # its links are fields
 
     def __init__(self, name: str, mapping: SalesforceMapping, client: SfClient) -> None:
         self.name, self.mapping, self.client = name, mapping, client
