@@ -174,6 +174,8 @@ class Writer:
         self.targets, self.cap = targets, cap       # associations: the plan's targets, the cap
         self.links = links or Links(transport)
         self._listed: dict[str, dict[str, dict[str, Any]]] = {}     # object type -> the plan's records, once
+        self._axis_ids: dict[str, str] = {}         # pac_key -> pac_axis record id, found by this write
+        self._axis_unknown: set[str] = set()        # pac_keys read and not found
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         changes, targets = split_action_companies(changes)
@@ -207,8 +209,8 @@ class Writer:
                                      lambda: self._written(changes, results, Target.ACTION, "axis_key"))
         failures += self._linked("links to its companies",
                                  lambda: self._link_actions_to_companies(changes, results, targets),
-                                 lambda: [(t, i, ACTION_COMPANIES) for t, i, _f in
-                                          self._written(changes, results, Target.ACTION, "", keys=set(targets))])
+                                 lambda: self._written(changes, results, Target.ACTION, ACTION_COMPANIES,
+                                                       keys=set(targets)))
         if self.fallback:   # with custom objects, axes live on pac_axis records associated to companies
             self._write_deals(changes, results)
         return _with_link_failures(changes, [r if r is not None else WriteResult(c.key, False, error="not written")
@@ -305,15 +307,18 @@ class Writer:
 
     def _axis_records(self, keys: Iterable[str], changes: Sequence[WriteChange],
                       results: Sequence[WriteResult | None]) -> dict[str, str]:
-        """pac_key -> pac_axis record id, from this write's results, else read by ``pac_key`` (100 per call)."""
-        ids = {c.key: r.crm_id for c, r in zip(changes, results, strict=True)
-               if c.target is Target.AXIS and r is not None and r.ok and r.crm_id}
-        unknown = sorted(set(keys) - set(ids))
+        """pac_key -> pac_axis record id, from this write's results, else read by ``pac_key`` (100 per call), each
+        key once per write (the companies' links and the actions' both ask)."""
+        ids = self._axis_ids
+        ids.update({c.key: str(r.crm_id) for c, r in zip(changes, results, strict=True)
+                    if c.target is Target.AXIS and r is not None and r.ok and r.crm_id})
+        unknown = sorted(set(keys) - set(ids) - self._axis_unknown)
         if unknown and self.axis_type:
             for obj in batch_read(self.transport, self.axis_type, unknown, [KEY], id_property=KEY):
                 key = (obj.get("properties") or {}).get(KEY)
                 if key:
                     ids[key] = str(obj["id"])
+            self._axis_unknown |= set(unknown) - set(ids)
         return {k: v for k, v in ids.items() if k and v}
 
     def _axis_key(self, axis: str, changes: Sequence[WriteChange]) -> str | None:
