@@ -83,7 +83,7 @@ class LazyGroup(click.Group):
 
 # what an interrupted command means, for those that keep state: the run closed, what to do
 INTERRUPTED_WORDS = {
-    "sync": "the run is closed as interrupted; nothing is lost, the next run starts over (run `pac sync` again)",
+    "sync": f"the run is closed as interrupted; {interrupts.NOTHING_LOST} (run `pac sync` again)",
 }
 
 

@@ -20,6 +20,8 @@ from types import FrameType
 # the head of the error a run gets when the next run closes it, its process having ended without closing it
 # (killed): ``unit_of_work.ABANDONED``, and how ``pac status`` recognises such a run
 ABANDONED_HEAD = "interrupted: the process ended without closing the run"
+# what an interrupted run means for the next one (the run's error, ``pac sync``'s line)
+NOTHING_LOST = "nothing is lost, the next run starts over"
 
 
 class Terminated(KeyboardInterrupt):

@@ -29,7 +29,7 @@ from connectors.base import ObjectKind
 from pac_core.columnar import RecordColumns
 from pac_core.records import Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
-from sync_jobs.interrupts import ABANDONED_HEAD, interruption
+from sync_jobs.interrupts import ABANDONED_HEAD, NOTHING_LOST, interruption
 from sync_jobs.lock import ensure_held, run_lock
 from sync_jobs.logs import event, redact
 from sync_jobs.store import records as store_records
@@ -42,7 +42,7 @@ log = logging.getLogger("pac.sync")
 Clock = Callable[[], datetime]
 
 # what an interrupted run means for the next one (run errors, ``pac sync``'s message)
-INTERRUPTED_NEXT = "nothing is lost, the next run starts over (no watermark moved; what a CRM accepted is kept)"
+INTERRUPTED_NEXT = f"{NOTHING_LOST} (no watermark moved; what a CRM accepted is kept)"
 # the error of a run left ``running`` by a process that ended without closing it, closed by the next run
 ABANDONED = f"{ABANDONED_HEAD} (killed, or its machine stopped); {INTERRUPTED_NEXT}"
 
