@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from pac_core.money import LOCALES, money, percent
-from pac_core.plan import Objective
+from pac_core.plan import Axis, Objective
 from pac_core.revenue import DateRange, baseline_range, window_days
 
 
@@ -87,4 +87,13 @@ def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
             "(write the additional revenue as an amount, e.g. additional_revenue: 20000)")
 
 
-__all__ = ["base_days", "provenance", "span_label", "zero_base_warning"]
+def zero_base_line(axis: Axis, zone: ZoneInfo) -> str | None:
+    """``axis AX: ...`` (``zero_base_warning``) for an axis whose objective, written as a percentage, has a baseline
+    of 0; None for any other axis."""
+    objective = axis.objective
+    if objective is None or objective.growth_rate is None or objective.growth_base != 0:
+        return None
+    return f"axis {axis.id}: {zero_base_warning(objective, zone)}"
+
+
+__all__ = ["base_days", "provenance", "span_label", "zero_base_line", "zero_base_warning"]

@@ -29,7 +29,7 @@ from pac_config.plan_models import plan_json_schema
 from pac_config.planfile import load_plan, plan_summary
 from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
-from pac_core.growth_words import provenance, zero_base_warning
+from pac_core.growth_words import provenance, zero_base_line
 from pac_core.plan import Plan
 from sync_jobs import textsafe
 from sync_jobs.coverage import settings_warnings
@@ -96,8 +96,9 @@ def _growth_lines(plan: Plan) -> list[tuple[str, bool]]:
         objective = axis.objective
         if objective is None or objective.growth_rate is None:
             continue
-        if objective.growth_base == 0:
-            out.append((f"warning: axis {axis.id}: {zero_base_warning(objective, zone)}", True))
+        warning = zero_base_line(axis, zone)
+        if warning is not None:
+            out.append((f"warning: {warning}", True))
             continue
         line = f"{axis.id} objective: {provenance(objective, zone, plan.currency, 'en')}"
         if not objective.resolved:

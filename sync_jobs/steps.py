@@ -14,7 +14,7 @@ from connectors.base import Connector, PacValue, Target
 from pac_config.settings import engine_settings
 from pac_core.columnar import ActivityTable, RecordColumns
 from pac_core.growth import with_evaluation
-from pac_core.growth_words import zero_base_warning
+from pac_core.growth_words import zero_base_line
 from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
@@ -103,9 +103,10 @@ def evaluate(ctx: RunContext) -> None:
         names_of = labels_of(records, "deals")
         result.labels.update({(w.source, "deals", w.id): names_of.get((w.source, w.id), "") for w in result.warnings})
     # an objective written as a percentage over a scope that sold nothing a year earlier: no objective (growth.py)
+    zone = ZoneInfo(ctx.effective.timezone)
     for axis in with_evaluation(ctx.effective, evaluation).axes:
-        if axis.objective is not None and axis.objective.growth_rate is not None and axis.objective.growth_base == 0:
-            warning = f"axis {axis.id}: {zero_base_warning(axis.objective, ZoneInfo(ctx.effective.timezone))}"
+        warning = zero_base_line(axis, zone)
+        if warning is not None:
             result.unmeasured.append(warning)
             event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
 

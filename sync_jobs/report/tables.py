@@ -77,8 +77,8 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
             (w["roi"], "percent"), (w["expected_roi"], "percent"), (w["time_to_roi"], "months"),
             (w["activities"], "int"), (w["coverage"], "percent"), (w["conversion"], "percent"),
             (w["revenue_per_visit"], "money")]
-    rows = []
-    for r in axis_rows(inputs):
+    rows, listed = [], axis_rows(inputs)
+    for r in listed:
         p, obj = r.progress, r.axis.objective
         fig = [p.revenue, p.baseline, p.additional] if p else [None] * 3
         rest = ([p.progress, p.expected_by_now, _pace(p.pace, fmt.lang), p.cost, p.roi,
@@ -86,11 +86,11 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
                  p.conversion, p.revenue_per_visit] if p else [None] * 11)
         rows.append([r.axis.name, r.segment.name, axis_status(r.axis, fmt), r.axis.status.reason, *fig,
                      obj.additional_revenue if obj else None, *rest])
-    if any(r.axis.objective is not None and r.axis.objective.growth_rate is not None for r in axis_rows(inputs)):
+    if any(r.axis.objective is not None and r.axis.objective.growth_rate is not None for r in listed):
         # objectives written as a percentage: where each amount comes from (only then, so other plans' files keep
         # their columns)
         cols.append((w["objective_origin"], "text"))
-        for row, r in zip(rows, axis_rows(inputs), strict=True):
+        for row, r in zip(rows, listed, strict=True):
             row.append(fmt.objective_origin(r.axis.objective))
     return cols, rows
 
