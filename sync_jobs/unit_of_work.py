@@ -68,12 +68,10 @@ class UnitOfWork:
             closed = repo.close_running_runs(self.engine, plan_id, clock(), ABANDONED)
             if closed:
                 event(log, "sync.abandoned_runs_closed", plan=plan_id, runs=",".join(map(str, closed)))
-            latest = repo.runs(self.engine, plan_id, limit=1)
-            before = int(latest[0].id or 0) if latest else 0
             try:
                 yield
             except BaseException as exc:
-                self._close_crashed_runs(plan_id, before, exc, clock)
+                self._close_crashed_runs(plan_id, exc, clock)
                 raise
 
     def writer(self, hooks: RunHooks, *, batch_size: int, progress: Callable[..., None] | None,
@@ -149,8 +147,10 @@ class UnitOfWork:
                         watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections,
                         advice=advice, readings=readings)
 
-    def _close_crashed_runs(self, plan_id: str, after: int, exc: BaseException, clock: Clock) -> None:
-        """Best effort: the store itself may be what failed, and the original exception is the one to report."""
+    def _close_crashed_runs(self, plan_id: str, exc: BaseException, clock: Clock) -> None:
+        """The run this guard started, closed as failed (the lock held proves every other run of the plan still
+        ``running`` was closed when it was taken). Best effort: the store itself may be what failed, and the
+        original exception is the one to report."""
         if isinstance(exc, KeyboardInterrupt):
             message = f"interrupted by {interruption(exc)}: {INTERRUPTED_NEXT}"
         else:
@@ -158,10 +158,7 @@ class UnitOfWork:
             first = str(exc).splitlines()[0] if str(exc) else ""
             message = redact(f"{what}: {type(exc).__name__}: {first}".rstrip(": "))
         try:
-            for run in repo.runs(self.engine, plan_id, limit=5):
-                if run.id is not None and run.id > after and run.status == "running":
-                    repo.finish_run(self.engine, run.id, status="failed", now=clock(), counts=run.counts or {},
-                                    api=run.api or {}, errors=[*(run.errors or []), message])
+            repo.close_running_runs(self.engine, plan_id, clock(), message)
         except Exception as again:
             log.warning(redact(f"could not close the failed run of {plan_id}: {type(again).__name__}: {again}"))
 
