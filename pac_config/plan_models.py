@@ -132,14 +132,13 @@ MAX_TEXT = 2_000
 """The longest text of a plan (an action's statement, a name, a SWOT line), in characters."""
 
 
-def _money(value: object) -> object:
+def _money(value: object, fix: str = "write a number or an amount: 150000, \"150 k€\", \"1,5 M€\"") -> object:
     if value is None:
         return None
     try:
         amount = parse_money(value)
     except ValueError as exc:
-        raise PydanticCustomError("money", "{error}", {
-            "error": str(exc), "fix": "write a number or an amount: 150000, \"150 k€\", \"1,5 M€\""}) from None
+        raise PydanticCustomError("money", "{error}", {"error": str(exc), "fix": fix}) from None
     if abs(amount) > MAX_AMOUNT:
         raise PydanticCustomError("money", "{shown} is more than {limit}, the largest amount pac accepts", {
             "shown": _brief(value), "limit": f"{MAX_AMOUNT:,}", "fix": "check the number of zeros"})
@@ -162,14 +161,8 @@ def _objective_amount(value: object) -> object:
         raise PydanticCustomError("growth", "{error}", {
             "error": str(exc), "fix": "write the percentage with a decimal comma or point, e.g. \"12,5 %\""}) from None
     if rate is None:
-        try:
-            if value is not None:
-                parse_money(value)
-        except ValueError as exc:
-            raise PydanticCustomError("money", "{error}", {
-                "error": str(exc), "fix": "write an amount such as 150000 or \"150 k€\", or a growth over the "
-                                          "baseline such as \"30 %\""}) from None
-        return _money(value)
+        return _money(value, fix="write an amount such as 150000 or \"150 k€\", or a growth over the baseline "
+                                 "such as \"30 %\"")
     if rate <= 0:
         raise PydanticCustomError("growth", "{shown} is not a growth: the objective is the revenue the axis must "
                                   "add over its baseline", {
