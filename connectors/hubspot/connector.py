@@ -344,9 +344,7 @@ class HubSpotConnector:
                 for line, tos in owners.items():
                     for deal in (str(to["toObjectId"]) for to in tos):
                         deals.add(deal)
-                        stamp = edited.get(line)
-                        if stamp is not None and (deal not in stamps or stamp > stamps[deal]):
-                            stamps[deal] = stamp
+                        _keep_latest(stamps, deal, edited.get(line))
                 yield from self._read_by_id(spec, sorted(deals - seen), props, convert, lines_too, Lines({}, stamps))
         leaving = spec.left(self.mapping) if since_ms is not None else []
         if leaving:
@@ -563,9 +561,7 @@ class HubSpotConnector:
         read = line_reader(self.mapping)
         for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items")):
             deal = owner_of[str(obj["id"])]
-            stamp = _when_or_none(obj)
-            if stamp is not None and (deal not in stamps or stamp > stamps[deal]):
-                stamps[deal] = stamp
+            _keep_latest(stamps, deal, _when_or_none(obj))
             line = read(obj)
             if line is not None:
                 out.setdefault(deal, []).append(line)
@@ -832,6 +828,12 @@ def _when(obj: dict[str, Any]) -> datetime:
 def _when_or_none(obj: dict[str, Any]) -> datetime | None:
     props = obj.get("properties") or {}
     return parse_datetime(props.get("hs_lastmodifieddate")) or parse_datetime(obj.get("updatedAt"))
+
+
+def _keep_latest(stamps: dict[str, datetime], deal: str, stamp: datetime | None) -> None:
+    """``stamps[deal]``: the latest of the line stamps seen for the deal."""
+    if stamp is not None and (deal not in stamps or stamp > stamps[deal]):
+        stamps[deal] = stamp
 
 
 @dataclass(frozen=True)
