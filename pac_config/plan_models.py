@@ -300,7 +300,7 @@ def _scope_defs() -> dict[str, Any]:
         "product": "Product code, family or name of a deal line (revenue: the matching lines' amounts).",
         "product_family": "Product family of a deal line (Salesforce Product2.Family).",
         "product_code": "Product code / SKU of a deal line.", "name": "Account names.",
-        "dormant": "true (the CRM's flag) or {months: N}: no won deal for N months.",
+        "dormant": "true (the CRM's flag) or {months: N}: a won deal before, none for N months.",
     }
     shape = {"annual_revenue": "ScopeRevenue", "dormant": "ScopeDormant"}
     props: dict[str, Any] = {

@@ -171,8 +171,9 @@ class AccountColumns:
 
     def _dormant_rows(self, numbers: np.ndarray, rule: tuple[bool, int, bool], low: np.ndarray | int,
                       high: np.ndarray | int) -> np.ndarray:
-        """Per row: account ``numbers[i]`` passes the dormancy rule (wanted, months, use the flag first), its won
-        close dates searched in [low, high) (ordinals: one pair for every row, or one per row)."""
+        """Per row: account ``numbers[i]`` passes the dormancy rule (wanted, months, use the flag first): dormant by
+        won deals = one closed before ``low`` and none in [low, high) (ordinals: one pair for every row, or one per
+        row)."""
         wanted, _, use_flag = rule
         result = np.empty(len(numbers), dtype=bool)
         todo = np.ones(len(numbers), dtype=bool)
@@ -188,8 +189,10 @@ class AccountColumns:
             if isinstance(high, np.ndarray):
                 high = high[todo]
             base = some << _DAY_BITS
-            won = np.searchsorted(self.won_keys, base | high) > np.searchsorted(self.won_keys, base | low)
-            result[todo] = won != wanted
+            at_low = np.searchsorted(self.won_keys, base | low)
+            won = np.searchsorted(self.won_keys, base | high) > at_low
+            before = at_low > np.searchsorted(self.won_keys, base)
+            result[todo] = (before & ~won) == wanted
         return result
 
     def _dormant_key(self, condition: Condition, reference: date) -> tuple[Any, ...]:
@@ -210,7 +213,7 @@ class AccountColumns:
                 lo, hi = np.searchsorted(self.won_days_sorted, [low, high])
                 active = np.zeros(self.n, dtype=bool)
                 active[self.won_accounts_by_day[lo:hi]] = True
-                passing = active != wanted
+                passing = ((self._first_won_days() < low) & ~active) == wanted   # bought before, not since
                 if use_flag:
                     flagged = self.flags != 0
                     passing[flagged] = (self.flags[flagged] == 1) == wanted

@@ -21,7 +21,7 @@ class EngineSettings:
 
     fx_rates: Mapping[str, Decimal] = field(default_factory=lambda: _NO_RATES)  # currency -> rate into plan's
     attribution_days: int = 90               # conversion window after a visit, in days
-    dormant_default_months: int = 12         # "dormant" without a CRM flag: no won deal in this many months
+    dormant_default_months: int = 12         # "dormant" without a CRM flag: won before, none in this many months
     attribution: str = "full"                # "full": a deal counts for every axis holding it; "split": evenly
     rollout_min_roi: float = 0.5             # roll out: ROI at least this...
     rollout_max_months_to_roi: float = 6.0   # ...and paid back within this many months...

@@ -53,8 +53,9 @@ from pac_core.results import Evaluation
 from pac_core.scope_eval import dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
-ENGINE_VERSION = "3"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
+ENGINE_VERSION = "4"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 # 2 (5 Dec 2026): windows end at the evaluation instant (kept candidates stay a superset; a full night once anyway)
+# 4: dormancy by won deals needs a won deal before the N months (a never-won prospect is not dormant: audit E F2)
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -6,8 +6,9 @@ Semantics, shared by both paths so they can never disagree:
 * ``postal_code`` values ending with ``*`` are prefixes ("69*" holds 69003);
 * a missing attribute fails every operator except ``not_in`` (an unknown département is not "in 69",
   and it is "not in 38");
-* ``dormant is True`` uses the account's CRM flag when it has one, else the rule "no won deal whose
-  close date falls in the ``default_months`` months before the reference date";
+* ``dormant is True`` uses the account's CRM flag when it has one, else the rule "at least one won deal
+  closed before the reference date, and none whose close date falls in the ``default_months`` months before
+  it" (a dormant customer has bought before: a prospect that never won a deal is not dormant);
   ``dormant_months N`` always applies the rule with N months (the flag is ignored);
 * the reference date is chosen by the caller: for an action, the first day of its window (an account
   visited in week 18 and won in week 19 was dormant when the action began and keeps counting); for an
@@ -76,14 +77,15 @@ def months_before(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def won_in_months(won: WonDates | None, reference: date, months: int) -> bool:
-    """True when a won close date falls in [reference - months, reference)."""
+def dormant_by_deals(won: WonDates | None, reference: date, months: int) -> bool:
+    """The dormancy rule on won close dates: one before ``reference - months`` and none in [reference - months,
+    reference). ``won``: the sorted dates, or the last one before ``reference`` (None: never won)."""
     if won is None:
         return False
     low = months_before(reference, months)
     if isinstance(won, date):
-        return low <= won < reference
-    return bisect_left(won, low) < bisect_left(won, reference)
+        return won < low
+    return 0 < bisect_left(won, low) == bisect_left(won, reference)
 
 
 def account_value(account: Account, field: str, owner_email: Mapping[AccountKey, str]) -> Any:
@@ -198,7 +200,7 @@ def compile_scope(
                 if use_flag and account.dormant is not None:
                     return account.dormant == wanted
                 won = last_won.get((account.source, account.id))
-                return (not won_in_months(won, as_of_for_dormant, months)) == wanted
+                return dormant_by_deals(won, as_of_for_dormant, months) == wanted
 
             tests.append((condition, dormant_test))
         else:
@@ -327,7 +329,7 @@ class ScopeIndex:
 
     def _dormancy_test(self, condition: Condition, reference: date) -> Callable[[int], bool]:
         """Per account, the rule of ``_dormancy_filter``: the CRM flag first when the condition uses it, else
-        "a won deal closed in [reference - months, reference)" means active (not dormant)."""
+        dormant = a won deal closed before ``reference - months`` and none in [reference - months, reference)."""
         wanted, months, use_flag = dormancy_rule(condition, self.default_months)
         low = months_before(reference, months)
         won = self.won_dates
@@ -339,7 +341,7 @@ class ScopeIndex:
                 if code:
                     return (code == 1) == wanted
             dates = won[n]
-            return (bool(dates) and bisect_left(dates, low) < bisect_left(dates, reference)) != wanted
+            return (0 < bisect_left(dates, low) == bisect_left(dates, reference)) == wanted
 
         return test
 
@@ -412,18 +414,18 @@ class ScopeIndex:
             # a small scope seen once: test its accounts' own won dates (the span's marks are built
             # from its second use on, when scopes share a reference date, as a plan's actions do)
             won = self.won_dates
-            active: frozenset[int] = frozenset(
-                n for n in base if bisect_left(won[n], low) < bisect_left(won[n], reference))
+            dormant: frozenset[int] = frozenset(
+                n for n in base if 0 < bisect_left(won[n], low) == bisect_left(won[n], reference))
             if not use_flag:
-                return base - active if wanted else base & active
+                return base & dormant if wanted else base - dormant
             flag_true, flag_false, flag_none = self._dormant_flags()
-            by_rule = (flag_none & base) - active if wanted else (flag_none & base) & active
+            by_rule = (flag_none & base) & dormant if wanted else (flag_none & base) - dormant
             return (base & (flag_true if wanted else flag_false)) | by_rule
-        marks = self._won_marks(low, reference)
+        marks, before = self._won_marks(low, reference), self._won_marks(date.min, low)
         every, flagged_true, flagged_false, unflagged = self._flag_split(base)
         ruled = unflagged if use_flag else every
-        won_in_span = map(marks.__getitem__, ruled)
-        kept = list(compress(ruled, map(not_, won_in_span) if wanted else won_in_span))
+        dormant_marks = [before[n] and not marks[n] for n in ruled]
+        kept = list(compress(ruled, dormant_marks if wanted else map(not_, dormant_marks)))
         if use_flag:
             kept.extend(flagged_true if wanted else flagged_false)
         return frozenset(kept)

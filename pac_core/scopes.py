@@ -380,7 +380,7 @@ def _dormant(value: object, out: _Collector, where: str) -> list[Condition]:
         out.add(f"{where}.{next(iter(value))}", f"{months!r} is not a number of months",
                 "write a whole number of months >= 1, e.g. months: 12")
         return []
-    out.add(where, "dormant is true/false (the CRM's flag) or {months: N} (no won deal for N months)",
+    out.add(where, "dormant is true/false (the CRM's flag) or {months: N} (won before, no won deal for N months)",
             "write dormant: {months: 12}")
     return []
 

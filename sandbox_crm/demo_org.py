@@ -562,3 +562,13 @@ def _deals(rng: random.Random, scale: float, accounts: list[DemoAccount]) -> Ite
                    "CHF", date(2027, 2, 25), "won", [("MX50", Decimal(1), Decimal(9100))])
     yield DemoDeal("deal-no-amount", "Opportunité sans montant", "acc-script", JULIE, None, "EUR",
                    date(2027, 4, 30), "won", [])
+    # the dormant clients' last order, in 2025: a dormant customer has bought before (a never-won account is a
+    # prospect, not dormant: docs/engine.md, *Scopes and dormancy*). Before the 12 months of any 2027 window and
+    # out of 2026, they count in no figure of the story; no random draw, so nothing else moves.
+    maint = PRODUCTS["MAINT"][1]
+    bought_2026 = won_2026 | {"acc-bron", "acc-lyon-a"}
+    lapsed = [a for a in pool if a.account_type == "Client" and a.key not in bought_2026] + \
+        [a for a in accounts if a.key in example_keys and a.key not in bought_2026]
+    for i, account in enumerate(lapsed):
+        yield _deal(f"deal-2025-{i + 1:04d}", account, [("MAINT", Decimal(1), maint)],
+                    date(2025, 1, 6) + timedelta(days=(i * 37) % 330), "won")

@@ -58,29 +58,39 @@ def _won(did: str, account_id: str, day: date, source: str = "sf") -> Deal:
                 close_date=day)
 
 
+def _bought_before(*keys: tuple[str, str]) -> tuple[Deal, ...]:
+    """A won deal in 2025 for each (source, account id): a customer that bought before, dormant by 12 months in
+    2027 (a never-won account is a prospect, not dormant)."""
+    return tuple(_won(f"old-{aid}", aid, date(2025, 3, 1), source) for source, aid in keys)
+
+
 def _row(fields, crm_id=None):
     return SimpleNamespace(fields=dict(fields), crm_id=crm_id)
 
 
 class TestTargetedAxes:
     def test_scope_and_dormancy_decide_the_axes_of_each_account(self, plan) -> None:
-        """A dormant 69 account gets the dormant axis, a 69 account won last year does not, pharma gets AX-PH."""
+        """A dormant 69 account (bought in 2025, not since) gets the dormant axis, a 69 account won last year does
+        not, nor a 69 prospect that never bought; pharma gets AX-PH."""
         records = Records(accounts=(_account("dorm", departement="69"), _account("won", departement="69"),
                                     _account("pharma", departement="69", industry="Pharmaceutique"),
-                                    _account("lyon-nothing", departement="38")),
-                          deals=(_won("d1", "won", date(2026, 9, 1)),))
+                                    _account("prospect", departement="69"), _account("lyon-nothing", departement="38")),
+                          deals=(_won("d1", "won", date(2026, 9, 1)),
+                                 *_bought_before(("sf", "dorm"), ("sf", "pharma"))))
         held = at.targeted_axes(plan, records, AS_OF)
         assert held == {("sf", "dorm"): ("AX-RA-DORM",), ("sf", "pharma"): ("AX-PH", "AX-RA-DORM")}
 
     def test_suspended_and_dropped_axes_target_nobody(self, plan) -> None:
         """AX-OFF (suspended) and AX-GONE (dropped) hold accounts in scope, yet never appear."""
-        records = Records(accounts=(_account("p", industry="Pharmaceutique", departement="69"),))
+        records = Records(accounts=(_account("p", industry="Pharmaceutique", departement="69"),),
+                          deals=_bought_before(("sf", "p")))
         assert at.targeted_axes(plan, records, AS_OF) == {("sf", "p"): ("AX-PH", "AX-RA-DORM")}
 
     def test_deleted_accounts_and_other_sources_are_not_targets(self, plan) -> None:
         """A deleted account is in no scope; ``sources`` keeps only the named connectors' accounts."""
         records = Records(accounts=(_account("del", departement="69", deleted=True),
-                                    _account("hs1", "hs", departement="69")))
+                                    _account("hs1", "hs", departement="69")),
+                          deals=_bought_before(("sf", "del"), ("hs", "hs1")))
         assert at.targeted_axes(plan, records, AS_OF, sources=["sf"]) == {}
         assert at.targeted_axes(plan, records, AS_OF) == {("hs", "hs1"): ("AX-RA-DORM",)}
 
@@ -148,7 +158,8 @@ class TestChangesByConnector:
     def test_each_account_goes_to_its_own_connector(self, plan) -> None:
         """Salesforce accounts go to sf, HubSpot companies to hs; a connector keeping no field gets nothing."""
         records = Records(accounts=(_account("001A", "sf", departement="69"), _account("77", "hs", departement="69"),
-                                    _account("88", "other", departement="69")))
+                                    _account("88", "other", departement="69")),
+                          deals=_bought_before(("sf", "001A"), ("hs", "77"), ("other", "88")))
         out = at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"], "hs": ["axes", "target"],
                                                              "other": []}, {})
         assert {n: [c.key for c in cs] for n, cs in out.items()} == {"sf": ["sf:001A"], "hs": ["hs:77"]}

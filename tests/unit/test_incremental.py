@@ -378,8 +378,9 @@ def test_an_account_entering_a_scope_reselects_the_actions_with_activities_on_it
 
 
 def test_a_won_deal_moving_away_makes_its_old_account_dormant_again() -> None:
-    """No CRM flag: dormant = no won deal in 12 months before the window's first day. The deal's old account
-    (known only from the kept state) becomes dormant, and its visits count for the dormancy actions."""
+    """No CRM flag: dormant = a won deal before the window's first day and none in the 12 months before it (each
+    account also has a won deal in 2025). The deal's old account (known only from the kept state) becomes dormant,
+    and its visits count for the dormancy actions."""
     rng = random.Random(3)
     plan, records = _plan(rng, 16), _records(rng, 800)
     dormancy = Scope((Condition("dormant", "is", (True,), "dormants"),))
@@ -387,9 +388,10 @@ def test_a_won_deal_moving_away_makes_its_old_account_dormant_again() -> None:
     accounts = tuple(replace(a, dormant=None, deleted=False) for a in records.accounts)
     deals = tuple(replace(d, stage=DealStage.WON, deleted=False, close_date=date(2026, 12, 1), amount=Decimal(10))
                   for d in records.deals)
-    records = replace(records, accounts=accounts, deals=deals)
+    earlier = tuple(replace(d, id=f"{d.id}-2025", close_date=date(2025, 1, 15)) for d in deals)
+    records = replace(records, accounts=accounts, deals=deals + earlier)
     kept = _first(plan, records)
-    moved = replace(records, deals=tuple(replace(d, account_id="C999") for d in records.deals))
+    moved = replace(records, deals=tuple(replace(d, account_id="C999") for d in deals) + earlier)
     before, after = _full(plan, records, AS_OF), _full(plan, moved, AS_OF)
     assert sum(a.done for a in after.actions) > sum(a.done for a in before.actions)
     evaluation, kept, _ = evaluate_incremental(plan, moved, Changes.between(records, moved), kept, as_of=AS_OF,

@@ -204,3 +204,63 @@ class TestMultiSelect:
         for scope, members in expected.items():
             mask = columns.member_mask(scope, REF)
             assert {self.ACCOUNTS[i].id for i in np.flatnonzero(mask).tolist()} == members, scope
+
+
+class TestDormancyNeedsAnEarlierWin:
+    """Dormant by won deals (no CRM flag, or ``dormant: {months: N}``) = at least one won deal before the
+    reference date and none in the N months before it: a prospect that never bought is not a dormant customer
+    (audit E F2: it was, so its first order counted as a reactivation and as a new account)."""
+
+    # prospect: never won; old: won in 2025 only; recent: won in 2026-10; later: first win after the reference;
+    # flagged: no won deal, flagged dormant in the CRM (the flag decides for dormant: true)
+    ACCOUNTS = (_acc("prospect"), _acc("old"), _acc("recent"), _acc("later"), _acc("flagged", dormant=True))
+    WON = ((), (date(2025, 3, 1),), (date(2025, 3, 1), date(2026, 10, 1)), (date(2027, 6, 1),), ())
+    BY_RULE = frozenset({"old"})
+    BY_FLAG_FIRST = frozenset({"old", "flagged"})
+
+    def _scopes(self) -> dict[Scope, set[str]]:
+        every = {a.id for a in self.ACCOUNTS}
+        return {_one("dormant", "dormant_months", 12): self.BY_RULE,
+                _one("dormant", "is", True): self.BY_FLAG_FIRST,
+                _one("dormant", "is", False): every - self.BY_FLAG_FIRST}
+
+    def test_per_account(self) -> None:
+        won = {("sf", a.id): w for a, w in zip(self.ACCOUNTS, self.WON, strict=True)}
+        for scope, expected in self._scopes().items():
+            assert {a.id for a in self.ACCOUNTS if _check(scope, a, won) is None} == expected, scope
+        last_before = {("sf", a.id): max((d for d in w if d < REF), default=None)
+                       for a, w in zip(self.ACCOUNTS, self.WON, strict=True)}
+        last_before = {k: v for k, v in last_before.items() if v is not None}
+        scope = _one("dormant", "dormant_months", 12)
+        assert {a.id for a in self.ACCOUNTS if _check(scope, a, last_before) is None} == self.BY_RULE
+
+    def test_set_index_both_ways(self) -> None:
+        """The set index, on a scope's own dates (small scope seen once) and on the span's marks, agrees."""
+        for scope, expected in self._scopes().items():
+            index = ScopeIndex(list(self.ACCOUNTS), OWNERS, list(self.WON))
+            assert {self.ACCOUNTS[i].id for i in index.members(scope, REF)} == expected, scope
+            test = ScopeIndex(list(self.ACCOUNTS), OWNERS, list(self.WON)).contains(scope, REF)
+            assert {a.id for i, a in enumerate(self.ACCOUNTS) if test(i)} == expected, scope
+        # a busy year: many won deals in the span make a small scope judged on its own dates
+        accounts = [*self.ACCOUNTS, *(_acc(f"busy{i}", departement="38") for i in range(40))]
+        won = [*self.WON, *((date(2026, 9, 1),) for _ in range(40))]
+        scope = Scope((Condition("departement", "not_in", ("38",)), Condition("dormant", "dormant_months", (12,))))
+        assert {accounts[i].id for i in ScopeIndex(accounts, OWNERS, won).members(scope, REF)} == self.BY_RULE
+        index = ScopeIndex(accounts, OWNERS, won)
+        index.members(_one("dormant", "dormant_months", 12), REF)       # the span's marks built from now on
+        assert {accounts[i].id for i in index.members(scope, REF)} == self.BY_RULE
+
+    def test_account_columns(self) -> None:
+        """The columns the engine reads: member masks, sizes and per-row tests agree."""
+        numbers = [n for n, w in enumerate(self.WON) for _ in w]
+        days = [d.toordinal() for w in self.WON for d in w]
+        scopes = self._scopes()
+        columns = AccountColumns(AccountTable.of(list(self.ACCOUNTS)), OWNERS, np.array(numbers, dtype=np.int64),
+                                 np.array(days, dtype=np.int64), 12, list(scopes))
+        every = np.arange(len(self.ACCOUNTS))
+        for scope, expected in scopes.items():
+            mask = columns.member_mask(scope, REF)
+            assert {self.ACCOUNTS[i].id for i in np.flatnonzero(mask).tolist()} == expected, scope
+            assert columns.size(scope, REF) == len(expected), scope
+            inside = columns.inside_many([scope], [REF], np.zeros(len(every), dtype=np.int64), every)
+            assert {self.ACCOUNTS[i].id for i in np.flatnonzero(inside).tolist()} == expected, scope

@@ -120,7 +120,7 @@ class TestParseScopeAttributes:
         assert "not an amount" in problems({"annual_revenue": {"gte": "beaucoup"}})[0]
 
     def test_dormant_flag_and_months(self) -> None:
-        """dormant: true is the CRM's flag; {months: N} is no won deal for N months."""
+        """dormant: true is the CRM's flag; {months: N} is a won deal before and none for N months."""
         assert only({"dormant": True}) == Condition("dormant", "is", (True,), "dormant")
         assert only({"dormant": {"months": 12}}) == Condition("dormant", "dormant_months", (12,), "dormant 12 mois")
         assert only({"dormant": {"mois": 6}}).values == (6,)
