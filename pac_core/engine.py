@@ -635,17 +635,21 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     dormant = members if has_dormancy else scopes.member_mask(scope & _DORMANT, reference)
     if flt.is_everything:
         won_accounts = _won_accounts(ledger, scopes, days)
-        won = int(np.count_nonzero(ledger.select(days, members)[2]))
+        lo, _, keep = ledger.select(days, members)
+        won = int(np.count_nonzero(keep))
+        no_amount = ledger.without_amount(lo + np.flatnonzero(keep))
         won_revenue = ledger.total(days, members)
     else:
         kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
         won = len(kept)
+        no_amount = ledger.without_amount(np.fromiter(kept, dtype=np.int64, count=len(kept)))
         won_revenue = sum((amount for amount, _ in kept.values()), ZERO)
         won_accounts = np.zeros(scopes.n, dtype=bool)
         won_accounts[[ledger.accounts[pos] for pos in kept]] = True
     return measure(ScopeFacts(
         accounts=int(np.count_nonzero(members)), dormant=int(np.count_nonzero(dormant)),
-        reactivated=int(np.count_nonzero(dormant & won_accounts)), won=won, won_revenue=won_revenue,
+        reactivated=int(np.count_nonzero(dormant & won_accounts)), won=won, won_no_amount=no_amount,
+        won_revenue=won_revenue,
         lost=book.lost_count(days, members, flt, owner_email),
         created=book.created_total(days, members, flt, owner_email),
         new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days))),

@@ -9,11 +9,14 @@ passed, repeats included; their formula lines say so.
 
 * ``reactivation_rate`` = dormant accounts with a won deal in the span / dormant accounts of the scope;
   dormant at the span's first day, by the scope's own dormancy rule when it has one, else ``dormant: true``
-  (the CRM flag, else no won deal in ``dormant_default_months`` months);
+  (the CRM flag, else a won deal before and none in ``dormant_default_months`` months: a never-won prospect is not
+  dormant, so a first-ever win is a new account, never a reactivation);
 * ``win_rate`` = won deals / (won + lost deals), closed in the span on the scope's accounts, by number;
 * ``visit_to_win`` = accounts touched by a counted activity with a won deal within ``attribution_days`` on
   or after such an activity / accounts touched by a counted activity;
-* ``average_won_deal`` = won revenue / won deals, closed in the span on the scope's accounts;
+* ``average_won_deal`` = won revenue / won deals with an amount, closed in the span on the scope's accounts (a won
+  deal with no amount is unknown, not a 0 order: left out of the denominator, ``KpiValue.excluded`` says how many;
+  it stays in ``won_deals`` and ``win_rate``);
 * ``coverage`` = accounts of the scope touched by a counted activity / accounts of the scope;
 * ``new_accounts`` = accounts of the scope whose first won deal ever (in the CRM's data) closes in the span;
 * ``revenue_per_visit`` = the axis's revenue / counted activities;
@@ -30,12 +33,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from pac_core.money import money
+from pac_core.money import count, money, percent
 from pac_core.results import KpiValue
-from pac_core.rounding import half_up
 from pac_core.text import fold_alnum
 
 ZERO = Decimal(0)
@@ -70,8 +72,10 @@ VOCABULARY: tuple[Kpi, ...] = (
         "dormant accounts with a won deal in the period / dormant accounts of the scope",
         ("réactivation", "taux de réactivation des dormants", "dormant reactivation rate", "reactivation")),
     Kpi("win_rate", "taux de réussite", "win rate", "ratio",
-        "affaires gagnées / affaires conclues (gagnées + perdues) sur la période",
-        "won deals / closed deals (won + lost) in the period",
+        "affaires (opportunités CRM) gagnées / gagnées + perdues, conclues sur la période, en nombre (le « taux de "
+        "transformation » d'un plan est ce chiffre)",
+        "deals (CRM opportunities) won / won + lost, closed in the period, by number (a plan's « taux de "
+        "transformation » is this figure)",
         ("taux de transformation", "taux de signature", "taux de signature des devis", "taux de gain",
          "taux de succès", "hit rate", "closing rate", "success rate")),
     Kpi("visit_to_win", "conversion visite-commande", "visit-to-win conversion", "ratio",
@@ -82,8 +86,10 @@ VOCABULARY: tuple[Kpi, ...] = (
         ("taux de conversion", "conversion", "conversion des visites", "visite commande", "visit to win",
          "visit to win rate", "essais convertis en commande", "visites converties")),
     Kpi("average_won_deal", "montant moyen des affaires gagnées", "average won deal", "money",
-        "chiffre d'affaires gagné / nombre d'affaires gagnées sur la période",
-        "won revenue / number of won deals in the period",
+        "chiffre d'affaires gagné / nombre d'affaires gagnées avec un montant sur la période (une affaire gagnée "
+        "sans montant est exclue : montant inconnu, pas une commande à 0)",
+        "won revenue / number of won deals with an amount in the period (a won deal with no amount is left out: "
+        "its amount is unknown, not 0)",
         ("panier moyen", "montant moyen", "affaire moyenne", "ticket moyen", "average deal", "average deal size",
          "average won deal size")),
     Kpi("coverage", "couverture du périmètre", "scope coverage", "ratio",
@@ -163,6 +169,7 @@ class ScopeFacts:
     dormant: int                  # of them, dormant at the span's first day
     reactivated: int              # dormant accounts of the scope with a won deal in the span
     won: int                      # won deals closed in the span on the scope's accounts
+    won_no_amount: int            # of them, deals with no amount (counted as won, worth 0: unknown, not free)
     won_revenue: Decimal          # their revenue
     lost: int                     # lost deals closed in the span on the scope's accounts
     created: Decimal              # amount of the deals created in the span on the scope's accounts
@@ -186,7 +193,8 @@ def measure(facts: ScopeFacts) -> tuple[KpiValue, ...]:
         "reactivation_rate": _ratio("reactivation_rate", facts.reactivated, facts.dormant),
         "win_rate": _ratio("win_rate", won, won + facts.lost),
         "visit_to_win": _ratio("visit_to_win", facts.converted, facts.visited),
-        "average_won_deal": _ratio("average_won_deal", facts.won_revenue, won),
+        "average_won_deal": replace(_ratio("average_won_deal", facts.won_revenue, won - facts.won_no_amount),
+                                    excluded=facts.won_no_amount),
         "coverage": _ratio("coverage", facts.visited_in_scope, facts.accounts),
         "new_accounts": KpiValue("new_accounts", Decimal(facts.new_accounts)),
         "revenue_per_visit": _ratio("revenue_per_visit", facts.revenue, facts.activities),
@@ -211,16 +219,21 @@ CORE = ("reactivation_rate", "win_rate", "visit_to_win", "average_won_deal", "co
 
 
 def format_value(kpi: str, value: Decimal | None, lang: str, currency: str = "EUR") -> str:
-    """A KPI's value as plain text for a CRM field: 67 % / 2 750 € (fr), 67% / €2,750 (en); – when unknown."""
+    """A KPI's value as plain text for a CRM field: 67 % / 2 750 € / 1 234 (fr), 67% / €2,750 / 1,234 (en); – when
+    unknown. One set of separators, the report's (``pac_core.money``): in French a narrow no-break space between
+    thousands and a no-break space before « % » and « € »."""
     if value is None:
         return "–"
     unit = BY_ID[kpi].unit
     if unit == "ratio":
-        number = f"{half_up(value, percent=True)}"
-        return f"{number} %" if lang == "fr" else f"{number}%"
+        return percent(value, lang)
     if unit == "money":
         return money(value, currency, lang)        # as the report and the advisor write it
-    return f"{half_up(value):,}".replace(",", " " if lang == "fr" else ",")
+    return count(value, lang)
+
+
+_LEFT_OUT = {"fr": ("affaire sans montant exclue", "affaires sans montant exclues"),
+             "en": ("deal with no amount left out", "deals with no amount left out")}
 
 
 def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency: str = "EUR") -> str:
@@ -232,6 +245,8 @@ def summary(values: Iterable[KpiValue], ids: Sequence[str], lang: str, currency:
         colon = " :" if lang == "fr" else ":"
         text = f"{kpi.title(lang)}{colon} {format_value(v.kpi, v.value, lang, currency)}"
         if kpi.unit == "ratio" and v.denominator:
-            text += f" ({half_up(v.numerator or 0)} / {half_up(v.denominator)})"
+            text += f" ({count(v.numerator or 0, lang)} / {count(v.denominator, lang)})"
+        if v.excluded:
+            text += f" ({v.excluded} {_LEFT_OUT[lang][v.excluded > 1]})"
         out.append(text)
     return " · ".join(out)

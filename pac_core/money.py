@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_percent, get_currency_symbol
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
 from pac_core.rounding import half_up
 
@@ -36,6 +36,11 @@ def money(value: Decimal | float | int, currency: str, lang: str, decimals: int 
         pattern = f"¤{NBSP}{number}" if symbol[-1:].isalpha() else f"¤{number}"   # CHF 1,500 / €1,500
     return format_currency(half_up(value, decimals), currency, format=pattern, currency_digits=False,
                            locale=locale)
+
+
+def count(value: Decimal | float | int, lang: str) -> str:
+    """A whole number (rounded half up) with the language's grouping: « 1 234 » (narrow no-break space) / "1,234"."""
+    return format_decimal(half_up(value), format=digits(0), locale=LOCALES[lang])
 
 
 def percent(ratio: Decimal | float, lang: str, decimals: int = 0) -> str:

@@ -60,6 +60,7 @@ class KpiValue:
     value: Decimal | None
     numerator: Decimal | None = None
     denominator: Decimal | None = None
+    excluded: int = 0                # left out of the denominator: ``average_won_deal``'s won deals with no amount
 
 
 @dataclass(frozen=True)

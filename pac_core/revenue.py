@@ -462,6 +462,13 @@ class WonLedger:
         return out
 
 
+    def without_amount(self, positions: np.ndarray) -> int:
+        """How many of the deals at these ledger positions (an index array) are won deals with no amount (counted
+        as won, worth 0: the ``no_amount`` warnings); read only when the ledger has such a warning."""
+        if not self.warnings or not len(positions):
+            return 0
+        return sum(1 for p in positions.tolist() if self._listed(p)[2] is None)
+
     def _listed(self, position: int) -> tuple[str, str, Decimal | None, str | None]:
         """(source, id, amount as the CRM gave it, account id) of the deal at a ledger position: read from the deal
         columns when the ledger has them (no record object), else from the deal."""

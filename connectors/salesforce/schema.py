@@ -153,13 +153,15 @@ KPI_FIELDS = (
              description="Dormant accounts of the scope with a won deal in the period / dormant accounts.",
              label_fr="Taux de réactivation"),
     PacField("PAC_Win_Rate__c", "Win rate", "Percent", precision=5, scale=1,
-             description="Won deals / (won + lost) closed in the period, on the scope's accounts.",
+             description="Deals (CRM opportunities) won / won + lost, closed in the period on the scope's accounts, "
+                         "by number.",
              label_fr="Taux de réussite"),
     PacField("PAC_Visit_To_Win__c", "Visit-to-win conversion", "Percent", precision=5, scale=1,
              description="Visited accounts won within the attribution window after a visit / visited accounts.",
              label_fr="Conversion visite-commande"),
     PacField("PAC_Average_Won_Deal__c", "Average won deal", "Currency", precision=16, scale=2,
-             description="Won revenue / won deals in the period.",
+             description="Won revenue / won deals with an amount in the period (a won deal with no amount is left "
+                         "out, not counted as 0).",
              label_fr="Montant moyen des affaires gagnées"),
     PacField("PAC_Coverage__c", "Scope coverage", "Percent", precision=5, scale=1,
              description="Visited accounts of the scope / accounts of the scope.",
@@ -168,7 +170,8 @@ KPI_FIELDS = (
              description="Accounts of the scope whose first won deal closes in the period.",
              label_fr="Nouveaux comptes"),
     PacField("PAC_Revenue_Per_Visit__c", "Revenue per visit", "Currency", precision=16, scale=2,
-             description="The axis's revenue / counted visits.",
+             description="The axis's revenue / activities counted by its actions (visits, calls, meetings..., "
+                         "repeats included).",
              label_fr="CA par visite"),
     PacField("PAC_Pipeline_Created__c", "Pipeline created", "Currency", precision=16, scale=2,
              description="Amount of the deals created in the period on the scope's accounts.",

@@ -146,6 +146,12 @@ FR: dict[str, str] = {
     "source": "Source",
     "none_rejected": "Aucun enregistrement rejeté.",
     "explain_hint": "Le détail par enregistrement : pac explain ACTION.",
+    "engine_warnings": "Comptées avec un défaut de données",
+    "no_amount_hint": ("Affaires gagnées sans montant : comptées comme gagnées (affaires gagnées, taux de réussite) "
+                       "pour 0 €, et exclues du montant moyen des affaires gagnées ; à corriger dans le CRM "
+                       "(le détail : pac explain AXE)."),
+    "no_amount_left_out_one": "affaire sans montant exclue",
+    "no_amount_left_out_many": "affaires sans montant exclues",
     "unknown": "inconnu",
     "seconds": "s",
     "month_one": "mois",
@@ -302,6 +308,11 @@ EN: dict[str, str] = {
     "source": "Source",
     "none_rejected": "No record rejected.",
     "explain_hint": "Record-level detail: pac explain ACTION.",
+    "engine_warnings": "Counted with a data-quality warning",
+    "no_amount_hint": ("Won deals with no amount: counted as won (won deals, win rate) worth 0, and left out of the "
+                       "average won deal; fix them in the CRM (detail: pac explain AXIS)."),
+    "no_amount_left_out_one": "deal with no amount left out",
+    "no_amount_left_out_many": "deals with no amount left out",
     "unknown": "unknown",
     "seconds": "s",
     "month_one": "month",

@@ -1,4 +1,5 @@
-"""The data behind the figures: the last sync (status, counts, API calls) and what was rejected and why.
+"""The data behind the figures: the last sync (status, counts, API calls), what was rejected and why, and what was
+counted with a data-quality warning (won deals with no amount).
 
 Rejected records are shown grouped by reason, without their CRM ids: the meeting needs to know how
 much is missing and why; ``pac explain`` and ``pac status`` give record-level detail to ops staff.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import labels
 from sync_jobs.report.templating import render as render_template
-from sync_jobs.report.view import refused_groups, rejected_groups
+from sync_jobs.report.view import refused_groups, rejected_groups, warning_groups
 from sync_jobs.report_inputs import ReportInputs
 
 COUNT_KEYS = ("read", "rejected", "deleted", "written", "failed")   # per object, as the run log keeps them
@@ -29,4 +30,5 @@ def data(inputs: ReportInputs, fmt: Formatter) -> str:
     return render_template("report/data.html", {
         "w": words, "lang": fmt.lang, "fmt": fmt, "run": run, "duration": duration, "count_keys": keys,
         "count_headers": [(words["object"], ""), *((words[k], "num") for k in keys)],
-        "rejected": rejected_groups(inputs), "refused": refused_groups(inputs.evaluation)})
+        "rejected": rejected_groups(inputs), "refused": refused_groups(inputs.evaluation),
+        "warned": warning_groups(inputs.evaluation)})

@@ -29,12 +29,19 @@ def kpi_value(value: KpiValue, fmt: Formatter) -> str:
 
 
 def kpi_parts(value: KpiValue, fmt: Formatter) -> str:
-    """« 4 / 6 » for a ratio, « 11 000 € / 4 » for an average; empty for a count or a sum."""
+    """« 4 / 6 » for a ratio, « 11 000 € / 4 » for an average, « 5 000 € / 2 ; 1 affaire sans montant exclue » when
+    won deals with no amount were left out of it; empty for a count or a sum, and for a ratio over nothing (the
+    value « – » alone, not « – (0 / 0) »)."""
     if value.numerator is None or value.denominator is None:
         return ""
+    words = labels(fmt.lang)
     unit = BY_ID[value.kpi].unit
     top = fmt.money(value.numerator) if unit == "money" else fmt.number(value.numerator)
-    return f"{top} / {fmt.number(value.denominator)}"
+    parts = f"{top} / {fmt.number(value.denominator)}" if value.value is not None else ""
+    if value.excluded:
+        left_out = words["no_amount_left_out_one" if value.excluded == 1 else "no_amount_left_out_many"]
+        parts += ("" if not parts else " ; " if fmt.lang == "fr" else "; ") + f"{fmt.number(value.excluded)} {left_out}"
+    return parts
 
 
 def _cell(value: KpiValue | None, fmt: Formatter) -> tuple[str, str] | None:

@@ -27,6 +27,7 @@ from sync_jobs.report.view import (
     refused_groups,
     rejected_groups,
     segment_progress,
+    warning_groups,
 )
 from sync_jobs.report_inputs import ReportInputs
 
@@ -182,6 +183,8 @@ def data(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
         rows.append([w["rejected_records"], f"{source} · {enum_label('object', obj, fmt.lang)} · {reason}", n])
     for rule, n in refused_groups(inputs.evaluation):
         rows.append([w["engine_refused"], enum_label("decision", rule, fmt.lang), n])
+    for rule, n in warning_groups(inputs.evaluation):
+        rows.append([w["engine_warnings"], enum_label("decision", rule, fmt.lang), n])
     return cols, rows
 
 

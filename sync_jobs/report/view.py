@@ -289,6 +289,12 @@ def refused_groups(evaluation: Evaluation) -> list[tuple[str, int]]:
     return Counter(d.rule for d in evaluation.rejected).most_common()
 
 
+def warning_groups(evaluation: Evaluation) -> list[tuple[str, int]]:
+    """Records counted with a data-quality warning (``Evaluation.warnings``: won deals with no amount), grouped by
+    rule."""
+    return Counter(d.rule for d in evaluation.warnings).most_common()
+
+
 CORE_5Q = frozenset({"who", "what", "how_many", "when", "target", "measure", "owner", "date"})
 COMPLEMENT_5Q = frozenset({"info_needed", "info_source"})
 

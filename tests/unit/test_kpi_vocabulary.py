@@ -31,6 +31,7 @@ from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
 from pac_core.window import Window
 from tests.unit.test_engine_support import (
+    DORMANT,
     IN_69,
     PARIS,
     USERS,
@@ -142,12 +143,52 @@ class TestMeasuredPerAxisAndSegment:
         assert got["revenue"][0] == D(15000)
 
     def test_scope_dormancy_rule_defines_the_dormant(self) -> None:
-        """An axis whose scope is 'dormant 12 months' counts its own accounts as the dormant ones (a1, a2, a4
-        had no won deal in 2026; a3 did), whatever the CRM flags."""
+        """An axis whose scope is 'dormant 12 months' counts its own accounts as the dormant ones (a1 and a4 won a
+        deal before 2026 and none in 2026; a3 won one in 2026; a2 never won one: a prospect), whatever the CRM
+        flags."""
         dormant_axis = axis("AX-69", "SEG-ARA", scope=IN_69 & Scope((Condition("dormant", "dormant_months", (12,)),)))
         the_plan = replace(_plan(), axes=(dormant_axis,))
         got = _values(evaluate(the_plan, _records(), as_of=AS_OF).axis("AX-69").kpis)
-        assert got["reactivation_rate"] == (D(2) / D(3), D(2), D(3))
+        assert got["reactivation_rate"] == (D(1), D(2), D(2))
+
+    def test_a_prospect_that_never_bought_is_not_dormant(self) -> None:
+        """a7 (69, no CRM flag) had no won deal before 2027: a prospect, not a dormant customer. Its first order
+        (10 May) is a new account, not a reactivation, and its visit does not count for « visiter des clients
+        dormants » (audit E F2: 3 / 4 reactivated and 3 dormant visits, a7 counted twice over)."""
+        records = _records()
+        records = replace(records, accounts=(*records.accounts, account("a7", "69400", dormant=None)),
+                          deals=(*records.deals, won("w7", "a7", "500", date(2027, 5, 10))),
+                          activities=(*records.activities, visit("v7", "a7", utc(5, 6, 14))))
+        dormant_visits = action(axis_id="AX-69", scope=IN_69 & Scope((DORMANT,)))
+        the_plan = replace(_plan(), actions=(dormant_visits,))
+        evaluation = evaluate(the_plan, records, as_of=AS_OF)
+        got = _values(evaluation.axis("AX-69").kpis)
+        assert got["reactivation_rate"] == (D(2) / D(3), D(2), D(3))     # a1, a4 of dormant a1, a2, a4
+        assert got["new_accounts"][0] == 1                               # a7
+        assert evaluation.action("A-01").done == 2                       # a1 (flag), a4 (won in 2025); not a7
+        rule_axis = axis("AX-69", "SEG-ARA", scope=IN_69 & Scope((Condition("dormant", "dormant_months", (12,)),)))
+        by_rule = evaluate(replace(the_plan, axes=(rule_axis,)), records, as_of=AS_OF)
+        got = _values(by_rule.axis("AX-69").kpis)
+        assert got["reactivation_rate"] == (D(1), D(2), D(2))             # a1 (won 2024), a4 (2025); not a2, a7
+        assert got["new_accounts"][0] == 0
+
+    def test_a_won_deal_with_no_amount_is_left_out_of_the_average(self) -> None:
+        """w4 (a4, 5 May) has no amount: unknown, not a 0 € order. The average won deal is 9 000 / 3 = 3 000 (d1
+        5 000, w3a 3 000, w3b 1 000), one deal left out; it is still a won deal of won_deals and win_rate
+        (audit E F3: 9 000 / 4 = 2 250)."""
+        records = _records()
+        records = replace(records, deals=tuple(replace(d, amount=None) if d.id == "w4" else d for d in records.deals))
+        evaluation = evaluate(_plan(), records, as_of=AS_OF)
+        values = {v.kpi: v for v in evaluation.axis("AX-69").kpis}
+        average = values["average_won_deal"]
+        assert (average.value, average.numerator, average.denominator, average.excluded) == (D(3000), D(9000), D(3), 1)
+        assert values["won_deals"].value == 4
+        assert (values["win_rate"].numerator, values["win_rate"].denominator) == (D(4), D(6))
+        segment = {v.kpi: v for v in evaluation.segments[0].kpis}["average_won_deal"]
+        assert (segment.value, segment.denominator, segment.excluded) == (D(13000) / D(4), D(4), 1)   # + w5 4 000
+        everything_missing = replace(records, deals=tuple(replace(d, amount=None) for d in records.deals))
+        none_known = {v.kpi: v for v in evaluate(_plan(), everything_missing, as_of=AS_OF).axis("AX-69").kpis}
+        assert (none_known["average_won_deal"].value, none_known["average_won_deal"].excluded) == (None, 4)
 
     def test_empty_denominators_are_none(self) -> None:
         """No deal closed, no visit: ratios are None (unknown), not 0."""

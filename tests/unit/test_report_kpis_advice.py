@@ -46,13 +46,14 @@ class TestKpiSection:
         """The segment row gives the core KPIs over its own scope; the formulas of what is shown follow."""
         text = plain(_section(render_html(_kpi_inputs()), "kpis"))
         assert "Auvergne-Rhône-Alpes 67 % 2 / 3 71 % 5 / 7" in text        # reactivation, then win rate 5 / 7
-        assert "Taux de réussite affaires gagnées / affaires conclues (gagnées + perdues) sur la période" in text
+        assert ("Taux de réussite affaires (opportunités CRM) gagnées / gagnées + perdues, conclues sur la "
+                "période") in text
 
     def test_english_report(self) -> None:
         """In English the KPI names and formulas are English."""
         text = plain(_section(render_html(_kpi_inputs(), "en"), "kpis"))
         assert "Reactivation rate 67% (2 / 3)" in text.replace("67 %", "67%")
-        assert "won deals / closed deals (won + lost) in the period" in text
+        assert "deals (CRM opportunities) won / won + lost, closed in the period" in text
 
 
     def test_the_conversion_formula_gives_the_configured_window(self) -> None:
@@ -68,6 +69,22 @@ class TestKpiSection:
         assert "affaire gagnée dans les 60 jours (attribution_days) après une telle activité" in text
         assert "90 jours" not in text
         assert "within 60 days" in plain(_section(render_html(inputs, "en"), "kpis"))
+
+    def test_win_rate_formula_says_what_it_counts(self) -> None:
+        """The plan named « taux de transformation »; the report shows « Taux de réussite » with a formula line saying
+        it counts CRM opportunities, won / won + lost, and that it is the plan's « taux de transformation » (audit E
+        F11: « affaires gagnées / affaires conclues » left the reader guessing whether quotes or prospects counted)."""
+        base = _kpi_inputs()
+        the_axis = base.plan.axes[0]
+        assert the_axis.objective is not None
+        the_plan = replace(base.plan, axes=(replace(the_axis, objective=replace(
+            the_axis.objective, kpis=("win_rate",))),))
+        inputs = replace(base, plan=the_plan)
+        fr = plain(_section(render_html(inputs), "kpis"))
+        assert ("Taux de réussite affaires (opportunités CRM) gagnées / gagnées + perdues, conclues sur la période, en "
+                "nombre (le « taux de transformation » d'un plan est ce chiffre)") in fr
+        en = plain(_section(render_html(inputs, "en"), "kpis"))
+        assert "Win rate deals (CRM opportunities) won / won + lost, closed in the period, by number" in en
 
     def test_per_visit_formulas_say_every_counted_activity_counts(self) -> None:
         """« CA par visite » divides by every activity the axis's actions count, calls and meetings too

@@ -63,18 +63,38 @@ class TestEverySiteAgreesWithTheReport:
         """Win rate 1/8 and coverage 1/8 read 13 % (was 12 %) in the CRM's text field."""
         _, ev = _one_of_eight()
         assert summary(ev.axes[0].kpis, ["win_rate", "coverage"], "fr") == (
-            "Taux de réussite : 13 % (1 / 8) · Couverture du périmètre : 13 % (1 / 8)")
+            "Taux de réussite : 13\u00a0% (1 / 8) · Couverture du périmètre : 13\u00a0% (1 / 8)")
         assert summary(ev.axes[0].kpis, ["win_rate"], "en") == "Win rate: 13% (1 / 8)"
 
     def test_kpi_values(self) -> None:
         """5/8 -> 63 % (was 62 %); 1234.5 € -> 1 235 € / €1,235 (was 1 234); a count of 2.5 -> 3 (was 2)."""
-        assert format_value("win_rate", D(5) / D(8), "fr") == "63 %"
+        assert format_value("win_rate", D(5) / D(8), "fr") == "63\u00a0%"
         assert format_value("average_won_deal", D("1234.5"), "fr") == "1\u202f235\u00a0€"    # as the report
         assert format_value("average_won_deal", D("1234.5"), "en") == "€1,235"
         assert format_value("average_won_deal", D("1234.5"), "fr", "USD") == "1\u202f235\u00a0$US"
         assert format_value("new_accounts", D("2.5"), "en") == "3"
         one_in_forty = [KpiValue("coverage", D(1) / D(40), D(1), D(40))]
         assert summary(one_in_forty, ["coverage"], "en") == "Scope coverage: 3% (1 / 40)"
+
+    def test_the_crm_line_has_one_kind_of_space(self) -> None:
+        """Counts, parts and percentages take the amounts' separators (audit E F11: a plain space in « 1 234 » and
+        before « % » beside « 1 667 € »): a narrow no-break space between thousands and a no-break space before
+        « % » in French, as pac_core.money writes amounts and the report writes percentages."""
+        assert format_value("new_accounts", D(1234), "fr") == "1\u202f234"
+        assert format_value("new_accounts", D(1234), "en") == "1,234"
+        assert format_value("win_rate", D("12.345"), "fr") == "1\u202f235\u00a0%"
+        assert format_value("win_rate", D("12.345"), "en") == "1,235%"
+        big = [KpiValue("coverage", D(1234) / D(2000), D(1234), D(2000))]
+        assert summary(big, ["coverage"], "fr") == "Couverture du périmètre : 62\u00a0% (1\u202f234 / 2\u202f000)"
+        assert summary(big, ["coverage"], "en") == "Scope coverage: 62% (1,234 / 2,000)"
+
+    def test_the_crm_line_names_the_deals_left_out_of_the_average(self) -> None:
+        """A won deal with no amount is left out of the average (audit E F3), and the CRM's line says so."""
+        average = [KpiValue("average_won_deal", D(2500), D(5000), D(2), excluded=1)]
+        assert summary(average, ["average_won_deal"], "fr") == (
+            "Montant moyen des affaires gagnées : 2\u202f500\u00a0€ (1 affaire sans montant exclue)")
+        assert summary(average, ["average_won_deal"], "en") == (
+            "Average won deal: €2,500 (1 deal with no amount left out)")
 
     def test_explain_writes_money_as_the_report(self) -> None:
         """pac explain's amounts (to the cent) in the report's format: a USD deal reads « 12 345,50 $US » in French

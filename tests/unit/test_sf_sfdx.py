@@ -142,6 +142,17 @@ class TestAccessModel:
             assert self._fls(name) and all(read for read, _ in self._fls(name).values())
         assert self._fls("PAC_Integration") and all(edit for _, edit in self._fls("PAC_Integration").values())
 
+    def test_kpi_descriptions_say_what_the_engine_divides(self) -> None:
+        """Revenue per visit divides by every activity the actions count (calls too), the average won deal by the
+        won deals with an amount, the win rate counts CRM opportunities (audit E F11: "counted visits")."""
+        fields = DEFAULT / "objects" / "PAC_Axis__c" / "fields"
+        described = {name: _parse(fields / f"{name}.field-meta.xml").findtext(f"{NS}description") or ""
+                     for name in ("PAC_Revenue_Per_Visit__c", "PAC_Average_Won_Deal__c", "PAC_Win_Rate__c")}
+        assert "activities counted by its actions" in described["PAC_Revenue_Per_Visit__c"]
+        assert "counted visits" not in described["PAC_Revenue_Per_Visit__c"]
+        assert "won deals with an amount" in described["PAC_Average_Won_Deal__c"]
+        assert "(CRM opportunities) won / won + lost" in described["PAC_Win_Rate__c"]
+
     def test_history_is_tracked_on_what_people_edit(self) -> None:
         for obj in PAC_OBJECTS:
             for f in obj.fields:
