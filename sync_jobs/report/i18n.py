@@ -407,10 +407,12 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
 COUNTED: dict[str, dict[str, tuple[str, str]]] = {
     "fr": {"action": ("{n} action", "{n} actions"),
            "pace_at_risk": ("{n} action à risque", "{n} actions à risque"),
-           "pace_late": ("{n} action manquée", "{n} actions manquées")},
+           "pace_late": ("{n} action manquée", "{n} actions manquées"),
+           "pace_not_started": ("{n} action à venir", "{n} actions à venir")},
     "en": {"action": ("{n} action", "{n} actions"),
            "pace_at_risk": ("{n} action at risk", "{n} actions at risk"),
-           "pace_late": ("{n} missed action", "{n} missed actions")},
+           "pace_late": ("{n} missed action", "{n} missed actions"),
+           "pace_not_started": ("{n} action to come", "{n} actions to come")},
 }
 
 

@@ -3,8 +3,10 @@ network), masthead, KPIs, sections."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from pac_core import kpis
 from pac_core.report_period import fiscal_quarter, fiscal_quarter_days
 from pac_core.results import Pace
 from pac_core.revenue import last_day
@@ -72,12 +74,25 @@ def quarter_heading(inputs: ReportInputs, fmt: Formatter) -> str:
     return f"{head} ({fmt.month_span(*fiscal_quarter_days(plan, k), width='MMMM')})"
 
 
+def _additional_tone(inputs: ReportInputs, additional: Decimal, progress: float | None) -> str:
+    """The « CA supplémentaire » card's tone: bad below last year (negative additional revenue) or when the plan's
+    period is over with its objective missed; else from the plan's pace, as an axis's (``kpis.pace``: progress
+    against the share of the plan's period elapsed): good on track (or done, or not started), warn at risk."""
+    if additional < 0:
+        return "bad"
+    if progress is None:
+        return "warn"
+    period, as_of = inputs.plan.period, inputs.evaluation.as_of
+    pace = kpis.pace(progress, 1.0, period.elapsed_share(as_of), period, as_of)
+    return {Pace.LATE: "bad", Pace.AT_RISK: "warn"}.get(pace, "good")
+
+
 def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str, str]]:
     """The headline cards: (label, value, note, tone), tone one of good, warn, bad."""
     words = labels(fmt.lang)
     totals = plan_totals(inputs)
     progress = totals["progress"]
-    tone = "good" if progress is not None and progress >= 0.5 else "warn"
+    tone = _additional_tone(inputs, totals["additional"], progress)
     notes = []
     if progress is not None:
         notes.append(f'{fmt.percent(progress)} {words["kpi_of_objective"]}')
@@ -92,8 +107,9 @@ def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str,
     counts = pace_counts(action_rows(inputs))
     live = sum(n for p, n in counts.items() if p is not Pace.INACTIVE)
     fine = counts.get(Pace.DONE, 0) + counts.get(Pace.ON_TRACK, 0)
-    behind = [counted(f"pace_{p.value}", counts[p], fmt.lang, fmt.number(counts[p])) for p in (Pace.AT_RISK, Pace.LATE)
-              if counts.get(p)]
+    # not-started actions stay in the count (the plan's actions) and are named, as the late ones
+    behind = [counted(f"pace_{p.value}", counts[p], fmt.lang, fmt.number(counts[p]))
+              for p in (Pace.AT_RISK, Pace.LATE, Pace.NOT_STARTED) if counts.get(p)]
     cards.append((words["kpi_actions"], f"{fine} / {live}", " · ".join([words["kpi_actions_note"], *behind]),
                   "bad" if counts.get(Pace.LATE) else ("warn" if counts.get(Pace.AT_RISK) else "good")))
     run = inputs.last_run

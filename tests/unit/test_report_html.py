@@ -8,10 +8,11 @@ from html import unescape
 
 import pytest
 
-from pac_core.results import Evaluation, Pace, PlanTotals
+from pac_core.results import Decision, Evaluation, KpiValue, Pace, PlanTotals
 from sync_jobs.logs import register_secret
 from sync_jobs.report import render_html
-from sync_jobs.report.fmt import NBSP, NNBSP
+from sync_jobs.report.fmt import NBSP, NNBSP, Formatter
+from sync_jobs.report.page import kpi_cards
 from sync_jobs.report_inputs import ReportInputs
 from tests.unit import report_fixtures as fx
 
@@ -145,6 +146,14 @@ class TestHeadline:
         assert "2 actions à risque · 1 action manquée" in plain(html_fr)
         assert "2 actions at risk · 1 missed action" in plain(html_en)
         assert "1 manquée" not in plain(html_fr) and "2 en retard" not in plain(html_fr)
+
+    def test_actions_card_names_the_actions_to_come(self, html_fr: str, html_en: str) -> None:
+        """A-04 has not started: it is one of the card's 8 live actions and the note names it (audit E F8: counted
+        in « 4 / 8 » but named nowhere)."""
+        assert "<div class=\"value\">4 / 8</div>" in plain(html_fr)
+        note = "terminées ou dans les temps · 2 actions à risque · 1 action manquée · 1 action à venir"
+        assert note in plain(html_fr)
+        assert "done or on track · 2 actions at risk · 1 missed action · 1 action to come" in plain(html_en)
 
     def test_headline_is_the_engines_each_deal_once(self) -> None:
         """With the engine's plan totals the card shows its figures and says each deal is counted once."""
@@ -380,3 +389,59 @@ class TestFebruaryYearQuarters:
         old = fx.inputs().snapshots[1]   # 2027-Q2
         html = plain(render_html(replace(inputs, snapshots=(*inputs.snapshots, old)), "en"))
         assert "Apr–Jun" not in " ".join(self._columns(html))
+
+
+class TestWonDealsWithNoAmount:
+    """A won deal with no amount is left out of the average won deal, and the report says so twice: in the
+    value's parts and in the data section (audit E F3: it was a 0 € order, and the warning appeared nowhere)."""
+
+    def _inputs(self) -> ReportInputs:
+        inputs = fx.inputs()
+        average = KpiValue("average_won_deal", Decimal(2500), Decimal(5000), Decimal(2), excluded=1)
+        undefined = KpiValue("win_rate", None, Decimal(0), Decimal(0))
+        axes = tuple(replace(a, kpis=(undefined, average)) if a.axis_id == "dormants-69" else a
+                     for a in inputs.evaluation.axes)
+        why = "the won deal has no amount: counted as won, worth 0"
+        warnings = tuple(Decision("sf-main", ident, True, "no_amount", why) for ident in ("006A", "006B"))
+        return replace(inputs, evaluation=replace(inputs.evaluation, axes=axes, warnings=warnings))
+
+    def test_the_average_names_the_deals_left_out(self) -> None:
+        fr = plain(render_html(self._inputs()))
+        en = plain(render_html(self._inputs(), "en"))
+        assert "<b>2 500 €</b> <span class=\"sub\">(5 000 € / 2 ; 1 affaire sans montant exclue)</span>" in fr
+        assert "<b>€2,500</b> <span class=\"sub\">(€5,000 / 2; 1 deal with no amount left out)</span>" in en
+
+    def test_an_undefined_ratio_is_a_dash_alone(self) -> None:
+        fr = plain(render_html(self._inputs()))
+        kpis = fr[fr.index('<section id="kpis">'):]
+        assert "Taux de réussite</span> <b>–</b></li>" in kpis and "(0 / 0)" not in fr
+
+    def test_the_data_section_lists_the_warnings(self) -> None:
+        fr = plain(render_html(self._inputs()))
+        data = fr[fr.index('<section id="data">'):]
+        assert "comptée sans montant (0)</td><td class=\"num\">2" in data
+        assert "exclues du montant moyen des affaires gagnées" in data
+        en = plain(render_html(self._inputs(), "en"))
+        assert "counted with no amount (0)</td><td class=\"num\">2" in en[en.index('<section id="data">'):]
+
+
+class TestHeadlineTones:
+    """The « CA supplémentaire » card's colour follows the plan's pace (progress against the share of the period
+    elapsed, as an axis's pace), and a negative additional revenue is red (audit E F7: "good" from 50 % of the
+    objective whatever the date, never red)."""
+
+    @staticmethod
+    def _tone(progress: float, additional: int, as_of: datetime) -> str:
+        inputs = fx.inputs()
+        totals = PlanTotals(Decimal(1_000_000), Decimal(1_000_000 - additional), Decimal(additional),
+                            Decimal(100_000), progress, Decimal(10_000), 0.1, ())
+        evaluation = replace(inputs.evaluation, plan=totals, as_of=as_of)
+        return kpi_cards(replace(inputs, evaluation=evaluation), Formatter("fr", "EUR", "Europe/Paris"))[0][3]
+
+    def test_tone_from_the_pace(self) -> None:
+        end_of_q1 = datetime(2027, 4, 1, 0, 0, tzinfo=fx.PARIS)           # a quarter elapsed: 25 % expected
+        assert self._tone(0.40, 40_000, end_of_q1) == "good"               # ahead of its pace (was warn)
+        assert self._tone(0.55, 55_000, fx.AS_OF) == "warn"                # 63 % expected on 20 August (was good)
+        assert self._tone(0.70, 70_000, fx.AS_OF) == "good"
+        assert self._tone(0.50, 50_000, datetime(2028, 1, 1, 12, tzinfo=fx.PARIS)) == "bad"   # the year is over
+        assert self._tone(-0.03, -3_000, end_of_q1) == "bad"               # below last year (was warn)
