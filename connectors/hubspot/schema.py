@@ -51,6 +51,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_done": ("Done", "Réalisé"),
     "pac_axis_key": ("Axis key", "Clé de l'axe"),
     "pac_text": ("Action statement", "Énoncé de l'action"),
+    "pac_kpis": ("KPIs", "Indicateurs"),
+    "pac_advice": ("Advice", "Recommandation"),
 }
 PROGRESS_LABELS = {"axis": ("Additional revenue progress (%)", "Avancement du CA supplémentaire (%)")}
 STATUS_LABELS = {"axis": ("Axis status", "Statut de l'axe"), "action": ("Action status", "Statut de l'action")}
@@ -124,8 +126,10 @@ def _p(name: str, label: str, kind: str, options: tuple[str, ...] = (), unique: 
 
 
 _PACE = tuple(p.value for p in Pace)
-# the core KPIs of pac_core.kpi_vocabulary, one number property each (ratios as percentages, like progress)
-_KPIS = tuple((k, BY_ID[k].en.capitalize(), BY_ID[k].unit) for k in CORE)
+# the core KPIs of pac_core.kpi_vocabulary, one number property each (ratios as percentages, like progress),
+# labelled with the vocabulary's English and French names (Salesforce's labels), unit suffix included
+_KPIS = tuple((k, tuple(name + (" (%)" if BY_ID[k].unit == "ratio" else "")
+                        for name in (BY_ID[k].en.capitalize(), BY_ID[k].title("fr"))), BY_ID[k].unit) for k in CORE)
 _COMMON = {
     "key": _p(KEY, "PAC key", "string", unique=True),
     "name": _p("pac_name", "PAC name", "string"),
@@ -149,9 +153,9 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "won_revenue": _p("pac_won_revenue", "Won revenue so far", "number"),
                                "baseline": _p("pac_baseline", "Baseline (same span a year earlier)", "number"),
                                "roi": _p("pac_roi", "ROI", "number"),
-                               **{f"kpi_{k}": _p(f"pac_{k}{'_pct' if unit == 'ratio' else ''}",
-                                                 label + (" (%)" if unit == "ratio" else ""), "number")
-                                  for k, label, unit in _KPIS},
+                               **{f"kpi_{k}": _p(f"pac_{k}{'_pct' if unit == 'ratio' else ''}", pair[0],
+                                                 "number", labels=(pair[0], pair[1]))
+                                  for k, pair, unit in _KPIS},
                                "kpis": Prop("pac_kpis", "KPIs", "string", "textarea"),
                                "advice": Prop("pac_advice", "Advice", "string", "textarea")}
 ACTION_PROPS: dict[str, Prop] = {**_COMMON,

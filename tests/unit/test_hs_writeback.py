@@ -96,6 +96,20 @@ class TestProgressLabels:
                                                                                            "Avancement (%)"]
 
 
+class TestKpiLabels:
+    def test_kpi_and_advice_properties_are_labelled_in_french(self) -> None:
+        """``--lang fr`` labels the KPI, KPIs and advice properties in French, the words of the KPI vocabulary and
+        of Salesforce's French labels, unit suffix kept (audit E F10: "Win rate (%)" under fr)."""
+        fr = {k: AXIS_PROPS[k].label_in("fr") for k in ("kpi_win_rate", "kpi_reactivation_rate",
+                                                        "kpi_average_won_deal", "kpi_new_accounts", "kpis", "advice")}
+        assert fr == {"kpi_win_rate": "Taux de réussite (%)", "kpi_reactivation_rate": "Taux de réactivation (%)",
+                      "kpi_average_won_deal": "Montant moyen des affaires gagnées",
+                      "kpi_new_accounts": "Nouveaux comptes",
+                      "kpis": "Indicateurs", "advice": "Recommandation"}
+        assert AXIS_PROPS["kpi_win_rate"].label_in("en") == "Win rate (%)"
+        assert AXIS_PROPS["kpis"].label_in("en") == "KPIs"
+
+
 class TestMultiStatusLinks:
     """Which links of an associations ``batch/create`` or ``batch/archive`` a 207 multi-status answer refused
     (HubSpot's error-handling guide: "207 Multi-Status: Returned when there are different statuses (e.g., errors
