@@ -73,7 +73,7 @@ class TestSalesforce:
         assert row["PAC_Win_Rate__c"] == Decimal("66.7") and row["PAC_Coverage__c"] == 75
         assert row["PAC_Average_Won_Deal__c"] == 2750 and row["PAC_Pipeline_Created__c"] == 12000
         assert row["PAC_Reactivation_Rate__c"] == Decimal("66.7") and row["PAC_New_Accounts__c"] == 0
-        assert row["PAC_KPIs__c"] == "Taux de réussite : 67 % (4 / 6) · Couverture du périmètre : 75 % (3 / 4)"
+        assert row["PAC_KPIs__c"] == "Taux de réussite : 67\u00a0% (4 / 6) · Couverture du périmètre : 75\u00a0% (3 / 4)"
 
     def test_axis_won_revenue_and_baseline_written(self, salesforce) -> None:
         """PAC_Axis__c gets the won revenue (11,000) and the baseline (2,500) beside the additional revenue (8,500),
@@ -115,7 +115,7 @@ class TestHubSpot:
                           and v.replace(".", "", 1).isdigit()}
                 assert number["pac_win_rate_pct"] == Decimal("66.7") and number["pac_coverage_pct"] == 75
                 assert number["pac_average_won_deal"] == 2750 and number["pac_new_accounts"] == 0
-                assert obj.props["pac_kpis"].startswith("Taux de réussite : 67 % (4 / 6)")
+                assert obj.props["pac_kpis"].startswith("Taux de réussite : 67\u00a0% (4 / 6)")
             finally:
                 connector.close()
 
