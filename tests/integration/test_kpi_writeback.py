@@ -73,7 +73,8 @@ class TestSalesforce:
         assert row["PAC_Win_Rate__c"] == Decimal("66.7") and row["PAC_Coverage__c"] == 75
         assert row["PAC_Average_Won_Deal__c"] == 2750 and row["PAC_Pipeline_Created__c"] == 12000
         assert row["PAC_Reactivation_Rate__c"] == Decimal("66.7") and row["PAC_New_Accounts__c"] == 0
-        assert row["PAC_KPIs__c"] == "Taux de réussite : 67\u00a0% (4 / 6) · Couverture du périmètre : 75\u00a0% (3 / 4)"
+        assert row["PAC_KPIs__c"] == ("Taux de réussite : 67\u00a0% (4 / 6) · Couverture du périmètre : 75\u00a0% "
+                                      "(3 / 4)")
 
     def test_axis_won_revenue_and_baseline_written(self, salesforce) -> None:
         """PAC_Axis__c gets the won revenue (11,000) and the baseline (2,500) beside the additional revenue (8,500),
