@@ -43,7 +43,7 @@ from pac_core.revenue import (
     window_days,
 )
 from pac_core.revenue import measure as measure_revenue
-from pac_core.scope_eval import AccountKey, is_dormancy, months_before
+from pac_core.scope_eval import AccountKey, dormancy_rule, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import quarter_days, quarter_label, quarter_phase
 from pac_core.text import fold_value
@@ -631,8 +631,10 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     in its revenue; and only the lost and created deals ``flt`` keeps (``DealColumnsBook``): ``win_rate`` compares
     one population of deals, ``pipeline_created`` adds the matching lines' amounts.
     """
-    has_dormancy = any(is_dormancy(c) for c in scope.conditions)
-    dormant = members if has_dormancy else scopes.member_mask(scope & _DORMANT, reference)
+    # a scope of dormant accounts is its own dormant population; any other (``dormant: false`` too) is narrowed to
+    # its dormant accounts
+    wants_dormant = any(is_dormancy(c) and dormancy_rule(c, 12)[0] for c in scope.conditions)
+    dormant = members if wants_dormant else scopes.member_mask(scope & _DORMANT, reference)
     if flt.is_everything:
         won_accounts = _won_accounts(ledger, scopes, days)
         lo, _, keep = ledger.select(days, members)

@@ -151,6 +151,14 @@ class TestMeasuredPerAxisAndSegment:
         got = _values(evaluate(the_plan, _records(), as_of=AS_OF).axis("AX-69").kpis)
         assert got["reactivation_rate"] == (D(1), D(2), D(2))
 
+    def test_an_active_customers_scope_has_no_dormant_to_reactivate(self) -> None:
+        """An axis on active customers (``dormant: false``: a3, a5, a6 by their flags, none in 69 but a3) has no
+        dormant account, so no reactivation rate: its own members are not its "dormant" ones (was 1 / 1: a3, an
+        active customer winning a deal, read as a reactivation)."""
+        active_axis = axis("AX-69", "SEG-ARA", scope=IN_69 & Scope((Condition("dormant", "is", (False,), "actifs"),)))
+        got = _values(evaluate(replace(_plan(), axes=(active_axis,)), _records(), as_of=AS_OF).axis("AX-69").kpis)
+        assert got["reactivation_rate"] == (None, D(0), D(0))
+
     def test_a_prospect_that_never_bought_is_not_dormant(self) -> None:
         """a7 (69, no CRM flag) had no won deal before 2027: a prospect, not a dormant customer. Its first order
         (10 May) is a new account, not a reactivation, and its visit does not count for « visiter des clients
