@@ -654,7 +654,7 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
         won_revenue=won_revenue,
         lost=book.lost_count(days, members, flt, owner_email),
         created=book.created_total(days, members, flt, owner_email),
-        new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days))),
+        new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days) & ~dormant)),
         visited=len(visits.visited), visited_in_scope=int(np.count_nonzero(members[visits.visited])),
         converted=visits.converted, activities=len(visits.positions), revenue=revenue))
 

@@ -159,6 +159,16 @@ class TestMeasuredPerAxisAndSegment:
         got = _values(evaluate(replace(_plan(), axes=(active_axis,)), _records(), as_of=AS_OF).axis("AX-69").kpis)
         assert got["reactivation_rate"] == (None, D(0), D(0))
 
+    def test_an_account_the_crm_flags_dormant_is_reactivated_not_new(self) -> None:
+        """a2 is flagged dormant by the CRM (a customer whose orders predate the CRM) and wins its first CRM deal in
+        May: a reactivation, not also a new account (was counted as both)."""
+        records = _records()
+        records = replace(records, deals=(*records.deals, won("w2", "a2", "600", date(2027, 5, 8))))
+        before = _values(evaluate(_plan(), _records(), as_of=AS_OF).axis("AX-69").kpis)
+        got = _values(evaluate(_plan(), records, as_of=AS_OF).axis("AX-69").kpis)
+        assert got["reactivation_rate"][1] == before["reactivation_rate"][1] + 1
+        assert got["new_accounts"][0] == before["new_accounts"][0]
+
     def test_a_prospect_that_never_bought_is_not_dormant(self) -> None:
         """a7 (69, no CRM flag) had no won deal before 2027: a prospect, not a dormant customer. Its first order
         (10 May) is a new account, not a reactivation, and its visit does not count for « visiter des clients
