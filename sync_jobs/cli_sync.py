@@ -127,6 +127,8 @@ def print_plan_state(console: Console, result: Any) -> None:
         console.print(f"[yellow]conflict:[/] {textsafe.markup(conflict)}", markup=True, highlight=False)
     for drift in getattr(result, "drift", []) or []:
         console.print(f"restored: {drift}", markup=False)
+    for line in getattr(result, "retired", []) or []:
+        console.print(line, markup=False, highlight=False)
 
 
 @click.command("sync")
