@@ -336,9 +336,9 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
     "pace": {
         # at_risk: behind, window still open; late: window closed, target missed (hence "Manquée" / "Missed")
         "fr": {"done": "Terminée", "on_track": "Dans les temps", "at_risk": "À risque", "late": "Manquée",
-               "not_started": "À venir", "inactive": "Inactive"},
+               "not_started": "À venir", "inactive": "Inactive", "removed": "Retirée du plan"},
         "en": {"done": "Done", "on_track": "On track", "at_risk": "At risk", "late": "Missed",
-               "not_started": "Not started", "inactive": "Inactive"},
+               "not_started": "Not started", "inactive": "Inactive", "removed": "Removed from plan"},
     },
     "state": {
         "fr": {"active": "Actif", "prioritised": "Prioritaire n° {rank}", "suspended": "Suspendu",
