@@ -6,7 +6,9 @@
   (window not open, or at its very first instant: the instant a period that ends there is evaluated at) >
   late (window closed, target missed) > on track (done >= expected by now) > at risk;
 * forecast = done / elapsed share, never below done, capped at ``FORECAST_CAP`` x target (and at
-  the scope's size when distinct accounts are counted); before the window opens it is done;
+  the scope's size when distinct accounts are counted); none (None: "too early") before ``FORECAST_MIN_SHARE`` of
+  the window has elapsed, unless the target is already reached (then at least done): one visit a few hours into a
+  quarter projected 200 % (audit B S1);
 * ROI = (additional revenue x margin rate - cost) / cost, a ratio (0.5 = 50 %); None without a cost;
 * time to ROI (months from the period's start) = cost / (monthly additional revenue x margin rate),
   where the monthly additional revenue is the additional revenue to date / months elapsed; None when
@@ -22,6 +24,7 @@ from pac_core.results import Pace
 from pac_core.window import Window
 
 FORECAST_CAP = 3.0
+FORECAST_MIN_SHARE = 0.10     # share of the window elapsed before a forecast is given (target not reached)
 DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -38,7 +41,9 @@ def pace(done: float, target: float, expected: float, window: Window, as_of: dat
     return Pace.ON_TRACK if done >= expected else Pace.AT_RISK
 
 
-def forecast(done: float, target: float, share: float, ceiling: float | None = None) -> float:
+def forecast(done: float, target: float, share: float, ceiling: float | None = None) -> float | None:
+    if share < FORECAST_MIN_SHARE and not (target > 0 and done >= target):
+        return None     # too early to project
     if share <= 0:
         return float(done)
     projected = done / share

@@ -46,7 +46,7 @@ class ActionProgress:
     progress: float                  # done / target
     expected_by_now: float           # target x elapsed share of the window
     pace: Pace
-    forecast: float                  # linear projection at the end of the window
+    forecast: float | None           # linear projection at the end of the window; None: too early (kpis.forecast)
     coverage: float | None = None    # share of the scope's accounts touched
     decisions: tuple[Decision, ...] = ()
 

@@ -14,6 +14,7 @@ import click
 from pac_config.planfile import load_plan
 from pac_core.kpi_vocabulary import summary
 from pac_core.plan import Plan
+from pac_core.plan_end import ended_line
 from pac_core.results import Evaluation
 from sync_jobs import cli_common
 from sync_jobs.app import current
@@ -45,7 +46,10 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
     progress = {a.axis_id: a for a in evaluation.axes}
     out: list[str] = []
     axes = [a for a in plan.axes if axis_id is None or a.id == axis_id]
-    if axis_id is None and not recos:
+    ended = ended_line(plan, evaluation.as_of, lang)
+    if ended is not None:       # the plan is over: no advice (pac_core.plan_end), said instead of "none"
+        out.append(ended)
+    elif axis_id is None and not recos:
         out.append(words["none"])
     for axis in axes:
         reco = recos.get(axis.id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -18,6 +18,8 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from pac_config.planfile import load_plan
+from pac_core.errors import InvalidInput
+from pac_core.plan_end import ended_line
 from pac_core.results import Recommendation
 from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
@@ -61,9 +63,14 @@ def advice_heading(plan_name: str, axes: int, kept: str = "") -> str:
     return f"Advice for {plan_name} ({axes} {'axis' if axes == 1 else 'axes'}; evidence: pac advice AXIS){kept}:"
 
 
-def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: int | None) -> None:
+def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: int | None,
+                      ended: str | None = None) -> None:
     """``pac status``'s advice block, as the plan's latest evaluating run kept it (``read_advice``): one
-    line per axis with a recommendation (rule, sentence, overruled rules); said when no run kept any yet."""
+    line per axis with a recommendation (rule, sentence, overruled rules); said when no run kept any yet.
+    ``ended``: the plan's period is over (``pac_core.plan_end.ended_line``), said once, in place of "no
+    recommendation" (advice a run kept before the end is still listed, under it)."""
+    if ended is not None:
+        console.print(ended, markup=False, highlight=False)
     row = repo.latest_advice(engine, plan_id)
     if row is None or row.id is None or row.advice is None:
         console.print(ADVICE_LATER, markup=False)
@@ -72,7 +79,8 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
     recos, lang = advice.recommendations, advice.language
     kept = "" if row.id == last_run else f" (kept by run {row.id}, the last that evaluated the plan)"
     if not recos:
-        console.print(f"Advice{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False)
+        if ended is None:
+            console.print(f"Advice{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False)
         return
     console.print(advice_heading(advice.plan_name, len(recos), kept), markup=False)
     for reco in recos:
@@ -164,5 +172,18 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
             print_rejection_table(console, groups, f"Last run's rejected records ({listed}{new}, counted "
                                                    "nowhere; fix them in the CRM)")
     if runs:
-        print_kept_advice(console, engine, runs[0].plan_id, runs[0].id)
+        print_kept_advice(console, engine, runs[0].plan_id, runs[0].id, ended=_plan_ended(settings, runs[0].plan_id))
     engine.dispose()
+
+
+def _plan_ended(settings: Any, plan_id: str) -> str | None:
+    """The line saying the plan ``plan_id`` is over (``pac_core.plan_end``), on its settings' clock (``as_of``, else
+    now); None while it runs, or when no plan of the settings has that id (a plan file that no longer loads)."""
+    for ps in settings.plans:
+        try:
+            plan = load_plan(ps.file)
+        except (InvalidInput, OSError):     # pac status reports runs; the plan file's problems are pac plan check's
+            continue
+        if plan.id == plan_id:
+            return ended_line(plan, ps.as_of or datetime.now(UTC))
+    return None

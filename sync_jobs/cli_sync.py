@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.base import ConnectorError
+from pac_core.plan_end import ended_line
 from sync_jobs import cli_common, textsafe
 from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, exit_code_for
 from sync_jobs.lock import LockHeld
@@ -109,6 +110,10 @@ def print_result(console: Console, result: Any) -> None:
     for warning in getattr(result, "unmeasured", []) or []:
         console.print(f"[yellow]warning:[/] {textsafe.markup(warning)}", markup=True, highlight=False)
     print_plan_state(console, result)
+    plan, evaluation = getattr(result, "plan", None), getattr(result, "evaluation", None)
+    ended = ended_line(plan, evaluation.as_of) if plan is not None and evaluation is not None else None
+    if ended is not None:       # past the plan's period: said once (pac_core.plan_end)
+        console.print(ended, markup=False, highlight=False)
 
 
 def print_plan_state(console: Console, result: Any) -> None:
@@ -122,6 +127,8 @@ def print_plan_state(console: Console, result: Any) -> None:
         console.print(f"[yellow]conflict:[/] {textsafe.markup(conflict)}", markup=True, highlight=False)
     for drift in getattr(result, "drift", []) or []:
         console.print(f"restored: {drift}", markup=False)
+    for line in getattr(result, "retired", []) or []:
+        console.print(line, markup=False, highlight=False)
 
 
 @click.command("sync")

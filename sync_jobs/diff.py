@@ -21,6 +21,13 @@ An axis's ``revenue`` is its additional revenue (``won_revenue`` minus ``baselin
 a manager can reconcile it with the won revenue their CRM's reports show.
 ``currency`` is the plan's currency, written with the amounts where the CRM keeps one per record.
 Fields a connector does not declare it keeps (``keeps()``) are left out of its changes: see ``kept_by``.
+
+**Retired records** (audit B F4): an axis or action record pac wrote to a CRM (a row of what was last written there)
+whose item is no longer in the plan is neither deleted (its history, the links reps made to it) nor left showing its
+last figures as if live: ``retired`` names them, and their one desired field is ``pace`` = ``REMOVED`` (« Retirée
+du plan » / "Removed from plan"), diffed like any field: written once, then nothing while it stays out of the plan;
+put back in the plan, the record gets the plan's values again (its pace first of all). Read from the store: no
+CRM call.
 """
 
 from __future__ import annotations
@@ -152,6 +159,28 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "window_end": _last_day(action.window.end),
         }
     return out
+
+
+REMOVED = "removed"
+"""The pace of a PAC record whose axis or action is no longer in the plan (a value of the CRMs' pace picklist,
+``connectors.salesforce.schema.PACE_VALUES``, ``connectors.hubspot.schema``; never an engine pace)."""
+
+_PLAN_TARGETS = (Target.AXIS.value, Target.ACTION.value)
+
+
+def retired(desired: Mapping[tuple[Target, str], Any], written: Mapping[str, Mapping[tuple[str, str], Any]]
+            ) -> dict[str, list[tuple[Target, str]]]:
+    """Per connector, the axis and action records pac last wrote there whose key the plan no longer has
+    (``desired``): the records to mark ``REMOVED`` (see the module docstring)."""
+    return {name: sorted((Target(t), key) for t, key in rows if t in _PLAN_TARGETS and (Target(t), key) not in desired)
+            for name, rows in written.items()}
+
+
+def retired_line(key: str, connector: str, *, dry_run: bool = False) -> str:
+    """``A-91: no longer in the plan, marked removed in sf-main`` (``pac sync``; a dry run says "would be")."""
+    item = key.split(":", 1)[-1]
+    return (f"{item}: no longer in the plan, would be marked removed in {connector} (dry run)" if dry_run
+            else f"{item}: no longer in the plan, marked removed in {connector}")
 
 
 def _action_totals(plan: Plan, axis_id: str, evaluation: Evaluation) -> dict[str, int]:

@@ -48,6 +48,8 @@ class RunResult:
     conflicts: list[str] = field(default_factory=list)        # editable values changed on several sides (overrides)
     state_changes: dict[tuple[str, str, str], Change] = field(default_factory=dict)   # (t, key, f) -> Change
     drift: list[str] = field(default_factory=list)            # hand-changed PAC fields restored
+    # records of axes and actions no longer in the plan, marked removed by this run (diff.retired_line)
+    retired: list[str] = field(default_factory=list)
     # actions none of the plan's connectors can measure (``sync_jobs.coverage``), objectives written as a percentage
     # of a baseline of 0 (``pac_core.growth``): warned of, never a failure
     unmeasured: list[str] = field(default_factory=list)
@@ -105,6 +107,7 @@ class RunContext:
     desired: dict[tuple[Target, str], dict[str, Any]] = field(default_factory=dict)   # route
     routes: dict[str, set[tuple[Target, str]]] = field(default_factory=dict)  # route
     accounts: dict[str, list[WriteChange]] = field(default_factory=dict)      # route
+    retiring: dict[str, set[str]] = field(default_factory=dict)   # route: per connector, keys no longer in the plan
 
     def __post_init__(self) -> None:
         self.result = RunResult(plan_id=self.plan.id, plan=self.plan)

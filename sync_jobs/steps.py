@@ -120,6 +120,12 @@ def route(ctx: RunContext) -> None:
     ctx.desired = diff.desired_state(ctx.effective, ctx.evaluation)
     users_of = {n: ctx.store.user_emails(n) for n in names}
     ctx.routes = diff.route(ctx.effective, names, users_of)
+    # the records of items no longer in the plan: their pace marked removed (written once, diffed as any field)
+    for name, keys in diff.retired(ctx.desired, ctx.written).items():
+        for item in keys:
+            ctx.desired[item] = {"pace": diff.REMOVED}
+            ctx.routes[name].add(item)
+            ctx.retiring.setdefault(name, set()).add(item[1])
     for warning in unmeasured_for_owners(ctx.effective, connector_mappings([(n, ctx.connectors[n]) for n in names]),
                                          users_of):
         ctx.result.unmeasured.append(warning)
@@ -146,8 +152,22 @@ def write(ctx: RunContext) -> None:
         connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(last, ctx.accounts.get(name, [])))
         written = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now) if changes else WriteOutcome()
         _counted(result, written)
+        result.retired += _retired_lines(ctx, name, changes)
         _counted(result, ctx.writer.settle_links(ctx.plan.id, connector, written.unlinked, now=ctx.now))
     ctx.hooks.after_writes()
+
+
+def _retired_lines(ctx: RunContext, name: str, changes: Sequence[Any]) -> list[str]:
+    """One line per record of an item no longer in the plan that this run marks removed in ``name`` (a dry run:
+    would mark); a write the CRM refused says nothing here (its error does, and the next run tries again)."""
+    keys = [c.key for c in changes if c.key in ctx.retiring.get(name, ())]
+    if not keys:
+        return []
+    if ctx.store.discards:
+        return [diff.retired_line(k, name, dry_run=True) for k in keys]
+    now = ctx.store.written(ctx.plan.id, name)
+    done = {k for (t, k), row in now.items() if row.fields.get("pace") == diff.REMOVED}
+    return [diff.retired_line(k, name) for k in keys if k in done]
 
 
 def _counted(result: RunResult, outcome: WriteOutcome) -> None:

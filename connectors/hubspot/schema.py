@@ -64,6 +64,7 @@ OPTION_LABELS: dict[str, tuple[str, str]] = {
     # pace (pac_core.results.Pace): "late" is a missed action, window closed
     "done": ("Done", "Terminée"), "on_track": ("On track", "Dans les temps"), "at_risk": ("At risk", "À risque"),
     "late": ("Missed", "Manquée"), "not_started": ("Not started", "À venir"), "inactive": ("Inactive", "Inactive"),
+    "removed": ("Removed from plan", "Retirée du plan"),
     # axis state (pac_core.plan.AxisState)
     "active": ("Active", "Actif"), "prioritised": ("Prioritised", "Prioritaire"),
     "suspended": ("Suspended", "Suspendu"), "dropped": ("Dropped", "Abandonné"),
@@ -125,7 +126,8 @@ def _p(name: str, label: str, kind: str, options: tuple[str, ...] = (), unique: 
     return Prop(name, label, kind, field_type, options, unique, labels)
 
 
-_PACE = tuple(p.value for p in Pace)
+# the engine's paces, and "removed": a record whose axis or action is no longer in the plan (sync_jobs.diff.REMOVED)
+_PACE = (*(p.value for p in Pace), "removed")
 # the core KPIs of pac_core.kpi_vocabulary, one number property each (ratios as percentages, like progress),
 # labelled with the vocabulary's English and French names (Salesforce's labels), unit suffix included
 _KPIS = tuple((k, tuple(name + (" (%)" if BY_ID[k].unit == "ratio" else "")

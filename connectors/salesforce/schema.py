@@ -114,12 +114,14 @@ class PacObject:
         return next(f for f in self.fields if f.name == name)
 
 
-PACE_VALUES = tuple(p.value for p in Pace)
+# the engine's paces, and "removed": a record whose axis or action is no longer in the plan (sync_jobs.diff.REMOVED)
+PACE_VALUES = (*(p.value for p in Pace), "removed")
 # the report's and HubSpot's words (one verdict wherever a manager reads it): "late" is a window closed with the
 # target missed, so "Missed" / « Manquée », not "Late" / « En retard », which reads as still catching up
 PACE_LABELS = {"done": ("Done", "Terminée"), "on_track": ("On track", "Dans les temps"),
                "at_risk": ("At risk", "À risque"), "late": ("Missed", "Manquée"),
-               "not_started": ("Not started", "À venir"), "inactive": ("Inactive", "Inactive")}
+               "not_started": ("Not started", "À venir"), "inactive": ("Inactive", "Inactive"),
+               "removed": ("Removed from plan", "Retirée du plan")}
 
 _KEY = PacField("PAC_Key__c", "PAC Key", "Text", length=255, external_id=True, unique=True,
                 description="Stable key written by pac (plan:id); the upsert key.", label_fr="Clé PAC")

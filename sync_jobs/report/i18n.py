@@ -57,6 +57,7 @@ FR: dict[str, str] = {
     "objective_origin": "Objectif : calcul",
     "progress": "Avancement",
     "expected": "Attendu à date",
+    "too_early": "– (trop tôt)",     # no forecast before 10 % of the window (pac_core.kpis.forecast)
     "pace": "Rythme",
     "roi": "ROI",
     "expected_roi": "ROI visé",
@@ -214,6 +215,7 @@ EN: dict[str, str] = {
     "objective_origin": "Objective: how it is set",
     "progress": "Progress",
     "expected": "Expected by now",
+    "too_early": "– (too early)",
     "pace": "Pace",
     "roi": "ROI",
     "expected_roi": "Target ROI",
@@ -345,9 +347,9 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
     "pace": {
         # at_risk: behind, window still open; late: window closed, target missed (hence "Manquée" / "Missed")
         "fr": {"done": "Terminée", "on_track": "Dans les temps", "at_risk": "À risque", "late": "Manquée",
-               "not_started": "À venir", "inactive": "Inactive"},
+               "not_started": "À venir", "inactive": "Inactive", "removed": "Retirée du plan"},
         "en": {"done": "Done", "on_track": "On track", "at_risk": "At risk", "late": "Missed",
-               "not_started": "Not started", "inactive": "Inactive"},
+               "not_started": "Not started", "inactive": "Inactive", "removed": "Removed from plan"},
     },
     "state": {
         "fr": {"active": "Actif", "prioritised": "Prioritaire n° {rank}", "suspended": "Suspendu",

@@ -219,7 +219,7 @@ def test_raw_client_sees_restricted_pace(fresh) -> None:
     field = sf.describe_fields("PAC_Action__c")["pac_pace__c"]
     assert field["type"] == "picklist" and field["restrictedPicklist"]
     assert [v["value"] for v in field["picklistValues"]] == ["done", "on_track", "at_risk", "late", "not_started",
-                                                              "inactive"]
+                                                              "inactive", "removed"]
     [refused] = sf.client.sf.restful("composite/sobjects/PAC_Action__c/PAC_Key__c", method="PATCH", json={
         "allOrNone": True, "records": [{"attributes": {"type": "PAC_Action__c"}, "PAC_Key__c": "x",
                                         "PAC_Pace__c": "behind"}]})

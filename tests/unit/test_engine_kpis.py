@@ -35,13 +35,23 @@ class TestForecast:
         assert kpis.forecast(2, 5, 0.5) == 4.0
 
     def test_capped(self) -> None:
-        """One done after 1 % of the window does not project 100: capped at 3 x target, and at the scope size."""
-        assert kpis.forecast(1, 5, 0.01) == 15.0
-        assert kpis.forecast(1, 5, 0.01, ceiling=8) == 8.0
+        """One done after 20 % of the window does not project past 3 x target, nor past the scope size."""
+        assert kpis.forecast(4, 5, 0.2) == 15.0
+        assert kpis.forecast(4, 5, 0.2, ceiling=8) == 8.0
 
-    def test_not_started(self) -> None:
-        """Before the window opens the forecast is what is done."""
-        assert kpis.forecast(0, 5, 0.0) == 0.0
+    def test_too_early(self) -> None:
+        """Audit B S1: one visit 2.5 hours into a 91-day window (share 0.00114) projected 6.0 on a target of 3.
+        Before 10 % of the window has elapsed there is no forecast (None), unless the target is reached."""
+        assert kpis.forecast(1, 3, 2.5 / 2184, ceiling=6) is None
+        assert kpis.forecast(1, 5, 0.0999) is None
+        assert kpis.forecast(0, 5, 0.0) is None
+        assert kpis.forecast(1, 5, 0.10) == 10.0
+
+    def test_too_early_but_target_reached(self) -> None:
+        """Target already reached early: the forecast is given, at least what is done."""
+        assert kpis.forecast(3, 3, 0.01) == 9.0
+        assert kpis.forecast(3, 3, 0.01, ceiling=3) == 3.0
+        assert kpis.forecast(2, 2, 0.0) == 2.0
 
 
 class TestRoi:

@@ -488,7 +488,9 @@ class TestSegmentDealConditions:
     def test_prioritise_reads_the_product_segments_trend(self) -> None:
         """MAINT is down 25 % (threshold 10 %): its axis (no budget, so no ROI and no drop) is to be prioritised,
         the evidence quoting 300 against 400. Counted on whole deals the segment would be up 67 %: no advice."""
-        ev = _run(self._deals(), (axis("AX-M", "MAINT", budget=None),), segments=(self.MAINT,))
+        # at the plan's end instant (on 10 January 2028 the plan is over: no advice, pac_core.plan_end)
+        ev = _run(self._deals(), (axis("AX-M", "MAINT", budget=None),), segments=(self.MAINT,),
+                  as_of=datetime(2028, 1, 1, tzinfo=PARIS))
         [rec] = ev.recommendations
         assert (rec.rule, rec.axis_id, rec.segment_id) == (Rule.PRIORITISE, "AX-M", "MAINT")
         assert rec.evidence["triggers"] == ["segment_decline"]

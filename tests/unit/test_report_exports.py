@@ -130,6 +130,24 @@ class TestActionsCsv:
         rows = list(csv.DictReader(text.splitlines()))
         assert rows[0]["Progress (%)"] == "80.0" and rows[0]["Pace"] == "Missed"
 
+    def test_too_early_forecast_is_said(self, tmp_path: Path) -> None:
+        """An action with no forecast yet (less than 10 % of its window elapsed: ``kpis.forecast`` None) shows
+        « – (trop tôt) » / "– (too early)" in the CSV and the workbook, not an empty cell or a projection."""
+        inputs = fx.inputs()
+        first = inputs.evaluation.actions[0]
+        early = replace(inputs, evaluation=replace(inputs.evaluation, actions=(
+            replace(first, forecast=None), *inputs.evaluation.actions[1:])))
+        fr = list(csv.DictReader(write_actions_csv(early, tmp_path / "fr.csv").read_text(encoding="utf-8-sig")
+                                 .splitlines(), delimiter=";"))
+        en = list(csv.DictReader(write_actions_csv(early, tmp_path / "en.csv", "en").read_text(encoding="utf-8-sig")
+                                 .splitlines()))
+        assert fr[0]["Projection fin de période"] == "– (trop tôt)"
+        assert en[0]["Forecast at window end"] == "– (too early)"
+        assert en[1]["Forecast at window end"] not in ("", "– (too early)")
+        sheet = openpyxl.load_workbook(write_xlsx(early, tmp_path / "e.xlsx", "en"))["Actions"]
+        header = [c.value for c in sheet[3]]
+        assert sheet.cell(4, header.index("Forecast at window end") + 1).value == "– (too early)"
+
     def test_formula_text_is_neutralised(self, tmp_path: Path) -> None:
         """A cell starting with '=' gets a leading apostrophe so Excel shows it as text."""
         text = write_actions_csv(hostile_inputs(), tmp_path / "a.csv").read_text(encoding="utf-8-sig")

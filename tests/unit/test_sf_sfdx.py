@@ -166,7 +166,8 @@ class TestAccessModel:
             root = _parse(DEFAULT / "objects" / obj / "fields" / "PAC_Pace__c.field-meta.xml")
             assert root.findtext(f"{NS}type") == "Picklist"
             assert root.findtext(f"{NS}valueSet/{NS}restricted") == "true"
-            assert _texts(root, "fullName")[1:] == ["done", "on_track", "at_risk", "late", "not_started", "inactive"]
+            assert _texts(root, "fullName")[1:] == ["done", "on_track", "at_risk", "late", "not_started", "inactive",
+                                                   "removed"]
             pct = _parse(DEFAULT / "objects" / obj / "fields" / "PAC_Progress_Pct__c.field-meta.xml")
             assert int(pct.findtext(f"{NS}precision") or 0) - int(pct.findtext(f"{NS}scale") or 0) > 4
         axes = _parse(DEFAULT / "objects" / "Account" / "fields" / "PAC_Axes__c.field-meta.xml")
@@ -196,7 +197,7 @@ class TestScreens:
         assert "PAC_Action__c.PAC_Axis__c" in related
 
     @pytest.mark.parametrize("obj,name,scope,filters", [
-        ("PAC_Action__c", "My_Actions", "Mine", []),
+        ("PAC_Action__c", "My_Actions", "Mine", [("PAC_Pace__c", "removed")]),   # notEqual: not retired
         ("PAC_Action__c", "Late_Actions", "Everything", [("PAC_Pace__c", "late")]),
         ("PAC_Axis__c", "Axes_at_Risk", "Everything", [("PAC_Pace__c", "at_risk,late"),
                                                         ("PAC_Status__c", "active,prioritised")]),

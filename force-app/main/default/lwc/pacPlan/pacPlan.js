@@ -22,6 +22,8 @@ const PACE_TONE = {
     inactive: 'pace_idle'
 };
 const RUNNING = ['active', 'prioritised'];
+// The pace pac gives a record whose axis or action is no longer in the plan (kept for its history, never listed here).
+const REMOVED = 'removed';
 
 const ACTION_FIELDS = `
     Id
@@ -191,7 +193,7 @@ export default class PacPlan extends LightningElement {
             const ids = this.axesOfRecord.length ? this.axesOfRecord : ['-'];
             return { or: ids.map((id) => ({ PAC_Key__c: { like: `%:${id}` } })) };
         }
-        return { PAC_Status__c: { in: RUNNING } };
+        return { and: [{ PAC_Status__c: { in: RUNNING } }, { PAC_Pace__c: { ne: REMOVED } }] };
     }
 
     get planVariables() {
@@ -219,7 +221,7 @@ export default class PacPlan extends LightningElement {
                 wonRevenue: node.PAC_Won_Revenue__c?.displayValue,
                 baseline: node.PAC_Baseline__c?.displayValue,
                 hasBasis: Boolean(node.PAC_Won_Revenue__c?.displayValue && node.PAC_Baseline__c?.displayValue),
-                actions: (node.PAC_Actions__r?.edges || []).map((e) => ({
+                actions: (node.PAC_Actions__r?.edges || []).filter((e) => e.node.PAC_Pace__c?.value !== REMOVED).map((e) => ({
                     ...shape(e.node),
                     owner: e.node.Owner?.Name?.value,
                     due: e.node.PAC_Window_End__c?.displayValue || e.node.PAC_Window_End__c?.value

@@ -155,8 +155,21 @@ describe('c-pac-plan', () => {
         mount();
         await flush();
         expect(graphql.getLastConfig().variables).toEqual({
-            where: { PAC_Status__c: { in: ['active', 'prioritised'] } }
+            where: { and: [{ PAC_Status__c: { in: ['active', 'prioritised'] } }, { PAC_Pace__c: { ne: 'removed' } }] }
         });
+    });
+
+    it('lists no action pac marked removed from the plan', async () => {
+        const data = axesData(1);
+        data.uiapi.query.PAC_Axis__c.edges[0].node.PAC_Actions__r.edges.push(
+            action('a01000000000009AAA', 'A-91 Action retirée du plan', 3, 2, 150, 'removed', 'Retirée du plan',
+                'Julie Martin'));
+        const element = mount();
+        graphql.emit(data);
+        await flush();
+        const text = element.shadowRoot.textContent;
+        expect(text).toContain('A-01 Visiter 10 clients dormants du Rhône');
+        expect(text).not.toContain('A-91');
     });
 
     it('on an account, asks for the axes named in its PAC_Axes__c', async () => {
