@@ -54,6 +54,25 @@ class TestReportInputs:
         assert snap.action("A-01").pace is Pace.NOT_STARTED
         assert app.load_report_inputs(synced, as_of=AS_OF).evaluation.action("A-01").done == 2   # May: both
 
+    def test_an_automatic_retake_leaves_the_kept_snapshot(self, synced, caplog) -> None:
+        """Audit B, F3: the scheduler's takes (``take_snapshots``) replaced a kept snapshot silently. A period already
+        kept is left as it is, with a log line saying why; ``replace`` replaces it."""
+        from sync_jobs.store import open_store, repo
+
+        app.take_snapshot(synced, None, period="2027-04", now=AS_OF)
+        engine = open_store(synced.database())
+        try:
+            first = repo.snapshots(engine, "test-plan")[0].payload
+            later = datetime(2027, 5, 25, tzinfo=UTC)
+            with caplog.at_level("INFO", logger="pac.snapshot"):
+                assert app.take_snapshots(synced, None, "monthly", ["2027-04"], now=later) == []
+            assert [s.payload for s in repo.snapshots(engine, "test-plan")] == [first]
+            assert "snapshot 2027-04 of test-plan already kept" in caplog.text
+            assert app.take_snapshots(synced, None, "monthly", ["2027-04"], now=later, replace=True) == ["2027-04"]
+            assert repo.snapshots(engine, "test-plan")[0].payload["kept"]["taken_on"].startswith("2027-05-25")
+        finally:
+            engine.dispose()
+
     def test_a_running_or_foreign_period_is_refused(self, synced) -> None:
         """May is still running on 20 May; 2026-12 is outside the 2027 plan: both refused, with the choices."""
         from pac_core.errors import InvalidInput
