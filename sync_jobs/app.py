@@ -140,8 +140,9 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                 if refuse_kept:
                     raise InvalidInput(Problem("--period", f"{label} is already kept (taken on "
                                                f"{taken_words(kept_before[what, label], tz)}): taking it again would "
-                                               "replace the figures kept then", "add --replace to replace them "
-                                               "(what changes is printed), or leave the kept snapshot as it is"))
+                                               "replace the figures kept then",
+                                               "add --replace to replace them and print what changes, or leave the "
+                                               "kept snapshot as it is"))
                 log.info("snapshot %s of %s already kept (taken on %s): left as it is (pac snapshot --period %s "
                          "--replace replaces it)", label, plan.id, taken_words(kept_before[what, label], tz), label)
         if all((what, label) in kept_before for what, label in wanted) and not replace:
@@ -210,13 +211,14 @@ def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: st
 
 def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
     evaluation = evaluation_from_payload(row.payload)
-    return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation.as_of), taken_on(row.payload))
+    return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload))
 
 
-def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], closed: datetime) -> Plan:
+def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
     """The plan a snapshot was evaluated with: its plan version (``pac_plan_version``) with the CRM edits it kept
-    (``snapshots.KEPT``). A snapshot kept before pac recorded them: the version in force at the period's end
-    (``closed``; the first one when the plan was imported later) with the edits the store holds now; ``plan``
+    (``snapshots.KEPT``). A snapshot kept before pac recorded them: the latest version imported by the period's end
+    (the snapshot ``evaluation``'s ``as_of``; the first one when the plan was imported later) whose actions and axes
+    are the snapshot's (else the latest of them), with the edits the store holds now; ``plan``
     (today's file with its edits) when the store has no version of the plan."""
     info = payload.get(KEPT) or {}
     versions = repo.plan_versions(engine, plan.id)
@@ -224,12 +226,17 @@ def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], closed: datet
         return effective_plan(engine, plan)[0]
     if info.get("plan_version") is not None:
         chosen = next((v for v in versions if v.version == info["plan_version"]), versions[-1])
-    else:
-        before = [v for v in versions if _aware(v.imported_at) <= closed]
-        chosen = before[-1] if before else versions[0]
-    then = load_plan_text(chosen.content, chosen.source_path)
-    if info.get("plan_version") is None:
+    else:   # kept before pac recorded its plan: the latest version of then that has the snapshot's actions and axes
+        before = [v for v in versions if _aware(v.imported_at) <= evaluation.as_of] or versions[:1]
+        ids = ({a.action_id for a in evaluation.actions}, {a.axis_id for a in evaluation.axes})
+        for version in reversed(before):
+            then = load_plan_text(version.content, version.source_path)
+            if ({a.id for a in then.actions}, {a.id for a in then.axes}) == ids:
+                break
+        else:
+            then = load_plan_text(before[-1].content, before[-1].source_path)
         return effective_plan(engine, then)[0]
+    then = load_plan_text(chosen.content, chosen.source_path)
     edits = [SimpleNamespace(key=k, field=f, value=v) for k, f, v in info.get("edits") or ()]
     return apply_overrides(then, edits)[0]
 
