@@ -34,6 +34,9 @@ from pac_core.results import Evaluation, Recommendation
 from pac_core.window import Window
 
 KINDS = ("monthly", "quarterly")
+# the key of a snapshot's payload that says when and with which plan it was taken (``sync_jobs.app``): ``taken_on``
+# (ISO instant), ``plan_version`` (``pac_plan_version``) and ``edits`` ([key, field, value] of the CRM edits applied)
+KEPT = "kept"
 _LABEL = re.compile(r"^\s*(\d{4})-(?:(0[1-9]|1[0-2])|[QqTt]([1-4]))\s*$")
 # a fiscal plan's quarter that is no calendar quarter, by its first and last months: 2027-02..2027-04
 _MONTHS = re.compile(r"^\s*(\d{4})-(0[1-9]|1[0-2])\s*\.\.\s*(\d{4})-(0[1-9]|1[0-2])\s*$")
@@ -245,8 +248,10 @@ def snapshot_payload(evaluation: Evaluation, *, with_decisions: bool = True) -> 
 
 
 def evaluation_from_payload(payload: dict[str, Any]) -> Evaluation:
-    """The ``Evaluation`` that ``snapshot_payload`` encoded (equal to the original)."""
-    evaluation: Evaluation = _decode(Evaluation, payload)
+    """The ``Evaluation`` that ``snapshot_payload`` encoded (equal to the original). Keys that are no field of an
+    ``Evaluation`` (``KEPT``: when and with which plan a snapshot was taken) are left out."""
+    names = {f.name for f in dataclasses.fields(Evaluation)}
+    evaluation: Evaluation = _decode(Evaluation, {k: v for k, v in payload.items() if k in names})
     return evaluation
 
 

@@ -8,23 +8,28 @@ plan file with the manager's CRM edits applied, as of the given date (default: t
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from pac_config.planfile import load_plan_text
 from pac_config.settings import PlanSettings, Settings, engine_settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.growth import with_evaluation
 from pac_core.linter import lint_statement
 from pac_core.plan import Plan
 from pac_core.records import Records
+from pac_core.restatement import Restatement, since_close
 from pac_core.results import Evaluation
 from pac_core.snapshots import (
+    KEPT,
     closed_periods,
     closing_instant,
     due_snapshots,
@@ -35,12 +40,14 @@ from pac_core.snapshots import (
     quarter_phase,
     snapshot_payload,
 )
-from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
-from sync_jobs.report_inputs import ReportInputs, RunSummary, SnapshotPoint
+from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file, plan_edits
+from sync_jobs.overrides import apply_overrides
+from sync_jobs.report_inputs import ReportBasis, ReportInputs, RunSummary, SnapshotPoint
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
 from sync_jobs.store_guard import require_sync
 
+log = logging.getLogger("pac.snapshot")
 
 @dataclass(frozen=True)
 class Current:
@@ -84,8 +91,9 @@ def run_summary(row: Any, conflicts: Sequence[str] = ()) -> RunSummary:
 
 
 def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = None, *, period: str | None = None,
-                  now: datetime | None = None, engine: Engine | None = None) -> str:
-    """Keep the evaluation of a closed period as its snapshot (replacing one already kept); returns its label.
+                  now: datetime | None = None, engine: Engine | None = None, replace: bool = False) -> str:
+    """Keep the evaluation of a closed period as its snapshot; returns its label. One already kept for the period
+    is refused (``InvalidInput`` naming when it was taken and ``--replace``) unless ``replace``.
 
     ``period``: ``2027-03`` (monthly) or ``2027-Q1`` (quarterly), or one of the plan's quarters as the plan reads
     it (``Q1``: on a year from February, ``2027-02..2027-04``, ``snapshots.plan_label``; a calendar quarter that is
@@ -94,14 +102,19 @@ def take_snapshot(settings: Settings, plan_ref: str | None, kind: str | None = N
     period's end in its timezone (``closing_instant``), and the snapshot is stored with that instant (the
     report's trends sort by it). A period that has not ended, or that lies outside the plan's period, is refused
     (``InvalidInput``, with the periods that can be taken)."""
-    return take_snapshots(settings, plan_ref, kind, [period] if period else None, now=now, engine=engine)[0]
+    return take_snapshots(settings, plan_ref, kind, [period] if period else None, now=now, engine=engine,
+                          replace=replace, refuse_kept=True)[0]
 
 
 def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, periods: Sequence[str] | None, *,
-                   now: datetime | None = None, engine: Engine | None = None) -> list[str]:
-    """``take_snapshot`` for several periods, reading the store once (the scheduler's catch-up)."""
+                   now: datetime | None = None, engine: Engine | None = None, replace: bool = False,
+                   refuse_kept: bool = False) -> list[str]:
+    """``take_snapshot`` for several periods, reading the store once (the scheduler's catch-up); returns the
+    labels kept. A period already kept is left as it is (logged, not in the list; ``refuse_kept``: refused) unless
+    ``replace``. Each snapshot keeps, besides the evaluation, when it was taken (``now``), the plan version and the
+    CRM edits it was evaluated with (``snapshots.KEPT``), so ``kept_plan`` rebuilds that plan."""
     ps = settings.plan(plan_ref)
-    plan, _ = load_plan_file(ps)
+    plan, fingerprint = load_plan_file(ps)
     now = now or ps.as_of or datetime.now(UTC)
     tz = plan.timezone
     wanted: list[tuple[str, str]] = []
@@ -121,20 +134,116 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
     own = engine is None
     engine = engine or open_store(settings.database())
     try:
-        effective, _refused = effective_plan(engine, plan)
-        records = store_records.load_records(engine, ps.connectors)
+        kept_before = {(s.kind, s.label): s for s in repo.snapshots(engine, plan.id)}
         for what, label in wanted:
+            if (what, label) in kept_before and not replace:
+                if refuse_kept:
+                    raise InvalidInput(Problem("--period", f"{label} is already kept (taken on "
+                                               f"{taken_words(kept_before[what, label], tz)}): taking it again would "
+                                               "replace the figures kept then",
+                                               "add --replace to replace them and print what changes, or leave the "
+                                               "kept snapshot as it is"))
+                log.info("snapshot %s of %s already kept (taken on %s): left as it is (pac snapshot --period %s "
+                         "--replace replaces it)", label, plan.id, taken_words(kept_before[what, label], tz), label)
+        if all((what, label) in kept_before for what, label in wanted) and not replace:
+            return []
+        effective, _refused = effective_plan(engine, plan)
+        edits = [[e.key, e.field, e.value] for e in plan_edits(engine, plan)]
+        version, _ = repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file),
+                                            ps.file.read_text(encoding="utf-8"), now)
+        kept_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
+        records = store_records.load_records(engine, ps.connectors)
+        taken = []
+        for what, label in wanted:
+            if (what, label) in kept_before and not replace:
+                continue
             end = closing_instant(label, tz)
             evaluation = evaluate(effective, records, end, settings)
             try:
-                repo.save_snapshot(engine, effective.id, what, label, snapshot_payload(evaluation),
-                                   end.astimezone(UTC))
-            except IntegrityError:   # another scheduler worker sharing the store kept the same one first
+                repo.save_snapshot(engine, effective.id, what, label,
+                                   {**snapshot_payload(evaluation), KEPT: kept_info}, end.astimezone(UTC),
+                                   replace=replace)
+            except IntegrityError:   # another scheduler worker sharing the store kept the same one first: it stays
+                log.info("snapshot %s of %s kept meanwhile by another worker: left as it is", label, plan.id)
                 continue
-        return [label for _, label in wanted]
+            taken.append(label)
+        return taken
     finally:
         if own:
             engine.dispose()
+
+
+def taken_words(row: Any, tz: str) -> str:
+    """When a kept snapshot was taken, for messages: ``2027-04-01 05:45 (Europe/Paris)``; a snapshot kept before
+    pac recorded it: ``an unknown date``."""
+    taken = taken_on(row.payload)
+    return f"{taken.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} ({tz})" if taken else "an unknown date"
+
+
+def taken_on(payload: dict[str, Any]) -> datetime | None:
+    """When the snapshot holding ``payload`` was taken (``snapshots.KEPT``); None for one kept before pac
+    recorded it."""
+    text = (payload.get(KEPT) or {}).get("taken_on")
+    return datetime.fromisoformat(text) if text else None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A kept snapshot as the report reads it: its evaluation, the plan it was evaluated with, when it was taken."""
+
+    label: str
+    evaluation: Evaluation
+    plan: Plan
+    taken_on: datetime | None
+
+
+def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str) -> Kept | None:
+    """The snapshot kept for ``label`` (None when there is none)."""
+    ps = settings.plan(plan_ref)
+    plan, _ = load_plan_file(ps)
+    engine = open_store(settings.database())
+    try:
+        row = repo.snapshot(engine, plan.id, kind, label)
+        return None if row is None else _kept(engine, plan, row)
+    finally:
+        engine.dispose()
+
+
+def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
+    evaluation = evaluation_from_payload(row.payload)
+    return Kept(row.label, evaluation, kept_plan(engine, plan, row.payload, evaluation), taken_on(row.payload))
+
+
+def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
+    """The plan a snapshot was evaluated with: its plan version (``pac_plan_version``) with the CRM edits it kept
+    (``snapshots.KEPT``). A snapshot kept before pac recorded them: the latest version imported by the period's end
+    (the snapshot ``evaluation``'s ``as_of``; the first one when the plan was imported later) whose actions and axes
+    are the snapshot's (else the latest of them), with the edits the store holds now; ``plan``
+    (today's file with its edits) when the store has no version of the plan."""
+    info = payload.get(KEPT) or {}
+    versions = repo.plan_versions(engine, plan.id)
+    if not versions:
+        return effective_plan(engine, plan)[0]
+    if info.get("plan_version") is not None:
+        chosen = next((v for v in versions if v.version == info["plan_version"]), versions[-1])
+    else:   # kept before pac recorded its plan: the latest version of then that has the snapshot's actions and axes
+        before = [v for v in versions if _aware(v.imported_at) <= evaluation.as_of] or versions[:1]
+        ids = ({a.action_id for a in evaluation.actions}, {a.axis_id for a in evaluation.axes})
+        for version in reversed(before):
+            then = load_plan_text(version.content, version.source_path)
+            if ({a.id for a in then.actions}, {a.id for a in then.axes}) == ids:
+                break
+        else:
+            then = load_plan_text(before[-1].content, before[-1].source_path)
+        return effective_plan(engine, then)[0]
+    then = load_plan_text(chosen.content, chosen.source_path)
+    edits = [SimpleNamespace(key=k, field=f, value=v) for k, f, v in info.get("edits") or ()]
+    return apply_overrides(then, edits)[0]
+
+
+def _aware(moment: datetime) -> datetime:
+    """An instant the store may give back naive (SQLite) as an aware one (UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, now: datetime | None = None
@@ -154,20 +263,36 @@ def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, n
 
 
 def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of: datetime | None = None,
-                       linter: Callable[..., Any] | None = None) -> ReportInputs:
-    """Everything the quarterly report shows, from the store (no CRM call)."""
+                       linter: Callable[..., Any] | None = None, closed: bool = False,
+                       restated: bool = False) -> ReportInputs:
+    """Everything the quarterly report shows, from the store (no CRM call).
+
+    ``closed``: ``as_of`` is the end of a closed quarter (``pac report --quarter``). When a quarterly snapshot of
+    it is kept, the report is that snapshot (its evaluation, the plan it was taken with), and today's
+    re-evaluation of the quarter only says what changed since (``ReportInputs.basis``); ``restated``: the
+    re-evaluation is the report (what ``pac report --quarter`` gave before), the header saying so."""
     engine = open_store(settings.database())
     try:
         now = current(settings, plan_ref, as_of=as_of, engine=engine)
-        points = [SnapshotPoint(s.label, s.kind, s.taken_at, evaluation_from_payload(s.payload))
-                  for s in repo.snapshots(engine, now.plan.id)]
-        runs = repo.runs(engine, now.plan.id, limit=1, include_dry=False)
-        last = run_summary(runs[0], repo.run_conflicts(engine, now.plan.id, runs[0].id)) if runs else None
+        rows = repo.snapshots(engine, now.plan.id)
+        points = [SnapshotPoint(s.label, s.kind, s.taken_at, evaluation_from_payload(s.payload)) for s in rows]
+        plan, evaluation, basis = now.plan, now.evaluation, None
+        if closed:
+            row = next((r for r, p in zip(rows, points, strict=True)
+                        if p.kind == "quarterly" and p.evaluation.as_of == now.evaluation.as_of), None)
+            kept = _kept(engine, load_plan_file(now.settings)[0], row) if row is not None else None
+            since = since_close(kept.plan, kept.evaluation, now.plan, now.evaluation) if kept else Restatement()
+            if kept is not None and not restated:
+                plan, evaluation = kept.plan, kept.evaluation
+            basis = ReportBasis("snapshot" if kept is not None and not restated else "restated",
+                                now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since)
+        runs = repo.runs(engine, plan.id, limit=1, include_dry=False)
+        last = run_summary(runs[0], repo.run_conflicts(engine, plan.id, runs[0].id)) if runs else None
         rejected = tuple(repo.rejections(engine, runs[0].id)) if runs and runs[0].id is not None else ()
-        people = {p.email: p.name for p in now.plan.people if p.name}
-        return ReportInputs(plan=now.plan, evaluation=now.evaluation, snapshots=tuple(points), last_run=last,
-                            rejected=rejected, lint=tuple(_lint(now.plan, linter)), people=people,
-                            attribution_days=engine_settings(settings, now.plan.currency).attribution_days)
+        people = {p.email: p.name for p in plan.people if p.name}
+        return ReportInputs(plan=plan, evaluation=evaluation, snapshots=tuple(points), last_run=last,
+                            rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
+                            attribution_days=engine_settings(settings, plan.currency).attribution_days, basis=basis)
     finally:
         engine.dispose()
 

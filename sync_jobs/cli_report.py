@@ -20,8 +20,12 @@ FORMATS = ("html", "xlsx", "csv")
 @click.command("report")
 @click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
 @click.option("--quarter", metavar="2027-Q2",
-              help="Figures as they stood at the end of that quarter (now, if it is still running). "
-                   "Also T2 2027, Q2.")
+              help="The quarter's report: a closed quarter as kept at its close (its snapshot, with what "
+                   "changed since), else re-evaluated at its end on today's records; now, if it is still "
+                   "running. Also T2 2027, Q2.")
+@click.option("--restated", is_flag=True,
+              help="With --quarter of a closed quarter: re-evaluate it at its end on today's records and plan "
+                   "(late entries and plan edits included) instead of showing its kept snapshot.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Labels, numbers and dates; default: the plan's.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="html (default), xlsx (one sheet per view) or csv (action progress); default from -o's suffix.")
@@ -29,7 +33,7 @@ FORMATS = ("html", "xlsx", "csv")
               help="File to write, e.g. pac-2027-T2.html.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
               help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
-def report(plan_ref: str | None, quarter: str | None, lang: str | None, fmt: str | None, output: Path,
+def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str | None, fmt: str | None, output: Path,
            config_path: Path | None) -> None:
     """Write the quarterly sales-meeting report from the last sync's data.
 
@@ -38,6 +42,7 @@ def report(plan_ref: str | None, quarter: str | None, lang: str | None, fmt: str
     print it (A4 landscape). Examples:
       pac report -o pac.html
       pac report --quarter 2027-Q2 --lang en -o q2.html
+      pac report --quarter 2027-Q1 --restated -o q1.html   (re-evaluated on today's records)
       pac report --format xlsx -o pac.xlsx      (managers who rework the figures)
       pac report --format csv -o actions.csv    (action progress; ';' in French, ',' in English)
     """
@@ -46,8 +51,12 @@ def report(plan_ref: str | None, quarter: str | None, lang: str | None, fmt: str
     ps = settings.plan(plan_ref)
     plan = load_plan(ps.file)
     require_sync(settings.database(), ps.key, plan.id)
-    as_of = report_instant(plan, quarter, ps.as_of or datetime.now(UTC))
-    inputs = load_report_inputs(settings, plan_ref, as_of=as_of)
+    now = ps.as_of or datetime.now(UTC)
+    as_of = report_instant(plan, quarter, now)
+    if restated and quarter is None:
+        raise click.UsageError("--restated goes with --quarter (a closed quarter)")
+    inputs = load_report_inputs(settings, plan_ref, as_of=as_of, closed=quarter is not None and as_of < now,
+                                restated=restated)
     if fmt == "html":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render_html(inputs, lang), encoding="utf-8")

@@ -6,7 +6,9 @@ The scheduler closes each month and quarter on its own (``monthly_snapshot`` / `
 with a catch-up at start-up); this command takes one by hand: after a first deploy mid-year, to redo one
 after a late CRM correction, or for a period the scheduler never saw. The plan is evaluated on the stored
 records at the period's end in the plan's timezone (its last day counted in full); the snapshot is labelled
-by that period and replaces one kept before under the same label. No CRM call.
+by that period, with when it was taken and the plan version it was evaluated with. A period already kept is
+refused (its figures are what the manager saw then) unless ``--replace``, which prints what changes before
+replacing it. No CRM call.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ import click
 
 from pac_config.planfile import load_plan
 from pac_config.settings import load_settings
+from pac_core.restatement import since_close
 from pac_core.revenue import last_day
 from pac_core.snapshots import closing_instant, plan_label
-from sync_jobs.app import take_snapshot
+from sync_jobs.app import kept_snapshot, take_snapshot
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.restated import since_lines
 from sync_jobs.store_guard import require_sync
 
 
@@ -30,9 +35,12 @@ from sync_jobs.store_guard import require_sync
               help="The closed quarter (2027-Q1, also 2027-T1; Q1 is the plan's first quarter, on a fiscal plan "
                    "its own) or month (2027-03) to keep.")
 @click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
+@click.option("--replace", is_flag=True,
+              help="Replace a snapshot of the period kept before (re-evaluated on today's records and plan); "
+                   "what changes is printed.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
               help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
-def snapshot(period: str, plan_ref: str | None, config_path: Path | None) -> None:
+def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path | None) -> None:
     """Keep a closed month's or quarter's figures (the plan at its end) for the report's trends.
 
     \b
@@ -40,17 +48,27 @@ def snapshot(period: str, plan_ref: str | None, config_path: Path | None) -> Non
       pac snapshot --period 2027-Q1            Q1's revenue, ROI and actions, at the end of 31 March
       pac snapshot --period Q1                 the plan's first quarter (a year from February: Feb-Apr)
       pac snapshot --period 2027-03 --plan west
+      pac snapshot --period 2027-Q1 --replace  Q1 again (after late entries or an upgrade): prints what changes
     A period still running, or outside the plan's period, is refused (exit 2) with the periods that can
-    be taken. Needs a sync of the plan in the store (exit 2 otherwise); makes no CRM call.
+    be taken; so is one already kept, unless --replace. Needs a sync of the plan in the store (exit 2
+    otherwise); makes no CRM call.
     """
     settings = load_settings(config_path)
     ps = settings.plan(plan_ref)
     plan = load_plan(ps.file)
     kind, label = plan_label(period, plan.period, plan.timezone)
     require_sync(settings.database(), ps.key, plan.id)
-    take_snapshot(settings, ps.key, kind, period=label, now=ps.as_of or datetime.now(UTC))
+    before = kept_snapshot(settings, ps.key, kind, label) if replace else None
+    take_snapshot(settings, ps.key, kind, period=label, now=ps.as_of or datetime.now(UTC), replace=replace)
     zone = ZoneInfo(plan.timezone)
     last = last_day(closing_instant(label, plan.timezone), zone)
     what = "quarterly (revenue, ROI, actions)" if kind == "quarterly" else "monthly (actions)"
     click.echo(f"{label}: {what} snapshot of {plan.name} kept, evaluated at the end of its last day, "
                f"{last:%Y-%m-%d} ({plan.timezone}); `pac report` shows it in the trends.")
+    after = kept_snapshot(settings, ps.key, kind, label) if before is not None else None
+    if before is not None and after is not None:
+        lines = since_lines(since_close(before.plan, before.evaluation, after.plan, after.evaluation),
+                            after.evaluation.as_of, Formatter.for_plan(after.plan, "en"))
+        taken = f"{before.taken_on.astimezone(zone):%Y-%m-%d %H:%M}" if before.taken_on else "an unknown date"
+        click.echo(f"{label}: replaced the snapshot taken on {taken}; "
+                   + ("what changes:\n  " + "\n  ".join(lines) if lines else "no figure changes."))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -37,10 +38,16 @@ def evaluate(plan: Plan, records: Records | RecordColumns, as_of: datetime, sett
 def effective_plan(engine: Engine, plan: Plan) -> tuple[Plan, list[str]]:
     """The plan file with the stored state of its manager-editable values applied (``sync_jobs.overrides``):
     the CRM edits accepted by the last run, unless the file changed the value since."""
+    return plan_state.apply_overrides(plan, plan_edits(engine, plan))
+
+
+def plan_edits(engine: Engine, plan: Plan) -> list[Any]:
+    """The rows (key, field, value) ``effective_plan`` applies to the plan file: what a snapshot keeps with its
+    plan version, so the plan it was taken with can be rebuilt (``sync_jobs.app.kept_plan``)."""
     states = repo.field_states(engine, plan.id)
     values = {k: row.value for k, row in states.items()}
     files = plan_state.file_values(plan)
     for k, row in states.items():
         if k in files and not plan_state.same(row.file_value, files[k]):
             values[k] = files[k]          # edited in the file since the last run: the next run decides
-    return plan_state.apply_overrides(plan, plan_state.overrides_of(plan, values))
+    return plan_state.overrides_of(plan, values)

@@ -9,6 +9,7 @@ from typing import Any
 from pac_core.growth import with_evaluation
 from pac_core.plan import Plan
 from pac_core.records import Rejected
+from pac_core.restatement import Restatement
 from pac_core.results import Evaluation
 
 
@@ -34,6 +35,20 @@ class SnapshotPoint:
 
 
 @dataclass(frozen=True)
+class ReportBasis:
+    """What the figures of a closed quarter's report are (``pac report --quarter``): ``snapshot``, the quarter as
+    kept at its close (``taken_on``: when the snapshot was taken), or ``restated``, re-evaluated on today's records
+    and plan (``--restated``, or no snapshot kept: ``kept`` False). ``since``: what today's re-evaluation changes
+    against the snapshot (empty when nothing does, or no snapshot is kept)."""
+
+    kind: str                     # "snapshot" | "restated"
+    closed_at: datetime           # the quarter's end (its closing instant)
+    taken_on: datetime | None = None
+    kept: bool = False
+    since: Restatement = field(default_factory=Restatement)
+
+
+@dataclass(frozen=True)
 class ReportInputs:
     plan: Plan
     evaluation: Evaluation
@@ -43,6 +58,7 @@ class ReportInputs:
     lint: tuple[dict[str, Any], ...] = ()         # linter results (text, kind, missing, parsed) per action
     people: dict[str, str] = field(default_factory=dict)   # e-mail -> display name
     attribution_days: int = 90                    # the engine's conversion window (EngineSettings), for the glossary
+    basis: ReportBasis | None = None              # a closed quarter's report: kept snapshot or restated (None: today)
 
     def __post_init__(self) -> None:
         # objectives written as a percentage: the amounts this evaluation resolved (pac_core/growth.py), so every

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from pac_core.snapshots import period_window, quarter_labels
 from sync_jobs.report import charts
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report.templating import markup
 from sync_jobs.report.templating import render as render_template
-from sync_jobs.report.view import AxisRow, axis_rows, axis_status, is_live, segment_progress, segment_roi_notes, trend
+from sync_jobs.report.view import (
+    AxisRow,
+    axis_rows,
+    axis_status,
+    current_label,
+    is_live,
+    segment_progress,
+    segment_roi_notes,
+    trend,
+)
 from sync_jobs.report.widgets import e, empty
 from sync_jobs.report_inputs import ReportInputs
 
@@ -91,7 +101,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         if len(points) <= 1 and seg is not None:
             # no history yet: compare with the baseline (same period a year earlier) instead
             columns = [(words["baseline"], seg.baseline), *columns]
-            note = f'<p class="hint">{e(words["no_snapshot"])}</p>'
+            note = f'<p class="hint">{e(words["first_quarter" if first_quarter_closed(inputs) else "no_snapshot"])}</p>'
         if columns:
             chart = charts.trend_chart(columns, target, fmt, title=f'{segment.name} — {words["chart_trend"]}',
                                        legend=(words["revenue"], words["legend_target"])) + note
@@ -120,3 +130,11 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
     return render_template("report/axes.html", _values(
         fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out,
         colon="\u00a0:" if fmt.lang == "fr" else ":"))
+
+
+def first_quarter_closed(inputs: ReportInputs) -> bool:
+    """Whether the report is of the plan's first quarter, closed (``--quarter`` of it): there is no trend yet, and
+    none is to come from an earlier quarter."""
+    plan = inputs.plan
+    first = quarter_labels(plan.period)[0]
+    return current_label(inputs) == first and inputs.evaluation.as_of >= period_window(first, plan.timezone).end

@@ -14,6 +14,7 @@ body{margin:0;background:var(--soft);color:var(--ink);font:15px/1.45 "Segoe UI",
 h1{font-size:30px;margin:4px 0 6px;font-weight:700;letter-spacing:-.01em}
 .meta{color:#d4def0;font-size:14px}
 .meta span+span:before{content:"·";margin:0 10px;color:#7d8fb3}
+.since{margin-top:8px;color:#ffd98a;font-size:13px}
 nav.toc{background:#fff;border-bottom:1px solid var(--line)}
 nav.toc .page{padding-bottom:0;display:flex;flex-wrap:wrap;gap:4px 22px}
 nav.toc a{display:inline-block;padding:10px 0;color:var(--muted);text-decoration:none;font-size:13.5px;

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from sync_jobs.report.i18n import labels
 from sync_jobs.report.page import formatter_for
+from sync_jobs.report.restated import since_lines, status_line
 from sync_jobs.report.scrub import scrub
 from sync_jobs.report.tables import iter_views
 from sync_jobs.report_inputs import ReportInputs
@@ -42,13 +42,13 @@ def formats(lang: str, currency: str) -> dict[str, str]:
 
 def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     fmt = formatter_for(inputs, lang)
-    words = labels(fmt.lang)
     number_formats = formats(fmt.lang, inputs.plan.currency)
     book = Workbook()
     blank = book.active   # the empty sheet a new workbook starts with (None only for a write-only one)
     if blank is not None:
         book.remove(blank)
-    subtitle = f'{words["as_of"]} {fmt.datetime(inputs.evaluation.as_of)}'
+    since = since_lines(inputs.basis.since, inputs.basis.closed_at, fmt) if inputs.basis else []
+    subtitle = " · ".join([status_line(inputs, fmt), *since])
     for name, (columns, rows) in iter_views(inputs, fmt):
         sheet = book.create_sheet(name)
         sheet["A1"] = scrub(f"{inputs.plan.name} — {name}")

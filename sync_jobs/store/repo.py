@@ -421,13 +421,22 @@ def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include
 
 # -- snapshots -----------------------------------------------------------------------------------
 def save_snapshot(engine: Engine, plan_id: str, kind: str, label: str, payload: dict[str, Any],
-                  now: datetime) -> None:
-    """Keep one snapshot per (plan, kind, label): taking it again replaces it."""
+                  now: datetime, *, replace: bool = False) -> None:
+    """Keep one snapshot per (plan, kind, label): ``replace`` replaces one kept before, otherwise a second one
+    of the same label raises ``IntegrityError`` (the kept one stays)."""
     with Session(engine) as session:
-        session.exec(delete(Snapshot).where(col(Snapshot.plan_id) == plan_id, col(Snapshot.kind) == kind,
-                                            col(Snapshot.label) == label))
+        if replace:
+            session.exec(delete(Snapshot).where(col(Snapshot.plan_id) == plan_id, col(Snapshot.kind) == kind,
+                                                col(Snapshot.label) == label))
         session.add(Snapshot(plan_id=plan_id, kind=kind, label=label, taken_at=now, payload=payload))
         session.commit()
+
+
+def snapshot(engine: Engine, plan_id: str, kind: str, label: str) -> Snapshot | None:
+    """The snapshot kept for (plan, kind, label), if any."""
+    with Session(engine) as session:
+        return session.exec(select(Snapshot).where(col(Snapshot.plan_id) == plan_id, col(Snapshot.kind) == kind,
+                                                   col(Snapshot.label) == label)).first()
 
 
 def snapshots(engine: Engine, plan_id: str) -> list[Snapshot]:

@@ -27,13 +27,14 @@ class TestReportCommand:
         assert "pac.html: html, fr" in result.stdout
 
     def test_lang_and_past_quarter(self, demo: tuple[Path, dict[str, str]]) -> None:
-        """--lang en --quarter 2027-Q1 gives the English report as it stood on 1 April 2027."""
+        """--lang en --quarter 2027-Q1 gives the English report as Q1 closed: its snapshot (the demo keeps one), at
+        the end of 31 March."""
         where, env = demo
         result = pac("report", "--lang", "en", "--quarter", "2027-Q1", "-o", "q1.html", env=env, cwd=where)
         assert result.returncode == 0, result.stderr
         html = (where / "q1.html").read_text(encoding="utf-8")
         assert '<html lang="en">' in html and "The plan at a glance" in html
-        assert "Status as of April 1, 2027 at 00:00" in html
+        assert "Status at the end of March 31, 2027 (snapshot of May 20, 2027)" in html
         assert "Quarterly sales meeting · Q1 2027" in html     # the quarter asked for, not the next one
 
     def test_xlsx(self, demo: tuple[Path, dict[str, str]]) -> None:

@@ -161,8 +161,13 @@ class TestRunAdvice:
 
 
 class TestSnapshots:
-    def test_snapshot_per_label_is_replaced(self, engine) -> None:
-        """Taking the 2027-Q2 snapshot twice keeps the last one only."""
+    def test_snapshot_per_label_is_replaced_only_when_asked(self, engine) -> None:
+        """Taking the 2027-Q2 snapshot again is refused (the kept one stays); with ``replace`` the last one is kept."""
+        from sqlalchemy.exc import IntegrityError
+
         repo.save_snapshot(engine, "p", "quarterly", "2027-Q2", {"v": 1}, NOW)
-        repo.save_snapshot(engine, "p", "quarterly", "2027-Q2", {"v": 2}, NOW)
-        assert [s.payload for s in repo.snapshots(engine, "p")] == [{"v": 2}]
+        with pytest.raises(IntegrityError):
+            repo.save_snapshot(engine, "p", "quarterly", "2027-Q2", {"v": 2}, NOW)
+        assert [s.payload for s in repo.snapshots(engine, "p")] == [{"v": 1}]
+        repo.save_snapshot(engine, "p", "quarterly", "2027-Q2", {"v": 3}, NOW, replace=True)
+        assert [s.payload for s in repo.snapshots(engine, "p")] == [{"v": 3}]

@@ -54,6 +54,51 @@ class TestReportInputs:
         assert snap.action("A-01").pace is Pace.NOT_STARTED
         assert app.load_report_inputs(synced, as_of=AS_OF).evaluation.action("A-01").done == 2   # May: both
 
+    def test_an_automatic_retake_leaves_the_kept_snapshot(self, synced, caplog) -> None:
+        """Audit B, F3: the scheduler's takes (``take_snapshots``) replaced a kept snapshot silently. A period already
+        kept is left as it is, with a log line saying why; ``replace`` replaces it."""
+        from sync_jobs.store import open_store, repo
+
+        app.take_snapshot(synced, None, period="2027-04", now=AS_OF)
+        engine = open_store(synced.database())
+        try:
+            first = repo.snapshots(engine, "test-plan")[0].payload
+            later = datetime(2027, 5, 25, tzinfo=UTC)
+            with caplog.at_level("INFO", logger="pac.snapshot"):
+                assert app.take_snapshots(synced, None, "monthly", ["2027-04"], now=later) == []
+            assert [s.payload for s in repo.snapshots(engine, "test-plan")] == [first]
+            assert "snapshot 2027-04 of test-plan already kept" in caplog.text
+            assert app.take_snapshots(synced, None, "monthly", ["2027-04"], now=later, replace=True) == ["2027-04"]
+            assert repo.snapshots(engine, "test-plan")[0].payload["kept"]["taken_on"].startswith("2027-05-25")
+        finally:
+            engine.dispose()
+
+    def test_a_snapshot_kept_before_its_plan_was_recorded_reads_the_plan_of_then(self, synced) -> None:
+        """A quarterly snapshot with no plan version in its payload (kept by an older pac), the plan edited since
+        (A-02 removed): the closed quarter's report is read with the stored plan version that has the snapshot's
+        actions, so A-02 is still in it and listed as removed since."""
+        from pathlib import Path
+
+        from sync_jobs.store import open_store, repo
+
+        app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF)
+        engine = open_store(synced.database())
+        try:
+            row = repo.snapshots(engine, "test-plan")[0]
+            legacy = {k: v for k, v in row.payload.items() if k != "kept"}
+            repo.save_snapshot(engine, "test-plan", "quarterly", "2027-Q1", legacy, row.taken_at, replace=True)
+        finally:
+            engine.dispose()
+        plan = Path(synced.plan(None).file)
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text[:text.index("  - id: A-02")], encoding="utf-8")
+        run_sync(None, synced, connectors={"fake": FakeConnector()}, clock=Clock(AS_OF), evaluator=fake_evaluate)
+        q1_end = datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
+        inputs = app.load_report_inputs(synced, as_of=q1_end, closed=True)
+        assert inputs.basis is not None and inputs.basis.kind == "snapshot" and inputs.basis.taken_on is None
+        assert [a.id for a in inputs.plan.actions] == ["A-01", "A-02"]
+        assert inputs.basis.since.removed == ("A-02",)
+
     def test_a_running_or_foreign_period_is_refused(self, synced) -> None:
         """May is still running on 20 May; 2026-12 is outside the 2027 plan: both refused, with the choices."""
         from pac_core.errors import InvalidInput

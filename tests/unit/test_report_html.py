@@ -445,3 +445,31 @@ class TestHeadlineTones:
         assert self._tone(0.70, 70_000, fx.AS_OF) == "good"
         assert self._tone(0.50, 50_000, datetime(2028, 1, 1, 12, tzinfo=fx.PARIS)) == "bad"   # the year is over
         assert self._tone(-0.03, -3_000, end_of_q1) == "bad"               # below last year (was warn)
+
+
+class TestClosedQuarterHeader:
+    """Audit B, S3 and F5: the Q1 report, evaluated at 1 April 00:00, was headed "Status as of April 1, 2027 at
+    00:00" (as if 1 April counted) and its trend said "No history yet: the trend appears after the first quarter
+    closes" although Q1 had closed."""
+
+    @staticmethod
+    def _q1(lang: str) -> str:
+        q1_end = datetime(2027, 4, 1, tzinfo=fx.PARIS)
+        inputs = fx.inputs()
+        q1 = ReportInputs(plan=inputs.plan, evaluation=replace(inputs.evaluation, as_of=q1_end),
+                          snapshots=inputs.snapshots[:1])
+        return plain(render_html(q1, lang))
+
+    def test_a_midnight_is_the_end_of_the_day_before(self) -> None:
+        en, fr = self._q1("en"), self._q1("fr")
+        assert "Status at the end of March 31, 2027" in en and "Status as of April 1" not in en
+        assert "Situation à la fin du 31 mars 2027" in fr and "Situation au 1er avril" not in fr
+
+    def test_the_plans_first_quarter_says_the_trend_starts_next_quarter(self) -> None:
+        en, fr = self._q1("en"), self._q1("fr")
+        assert "First quarter of the plan: the trend starts with the next quarter." in en
+        assert "Premier trimestre du plan : la tendance commence au trimestre suivant." in fr
+        assert "No history yet" not in en and "Pas encore d'historique" not in fr
+
+    def test_a_time_of_day_stays_as_it_was(self, html_en: str) -> None:
+        assert "Status as of August 20, 2027 at 18:00" in plain(html_en)

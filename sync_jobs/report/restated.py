@@ -1,0 +1,76 @@
+"""The report's status line and, for a closed quarter, what its figures are and what changed since its close.
+
+``status_line``: « Situation au 20 mai 2027 à 18:00 », or at a local midnight (a closed quarter's end, which
+counts the days up to the one before, ``revenue.last_day``) « Situation à la fin du 31 mars 2027 »; a closed
+quarter read from its kept snapshot: « Chiffres arrêtés au 31 mars 2027 (instantané du 1er avril 2027) »,
+re-evaluated: « …, recalculé sur les données actuelles ». ``since_lines``: today's re-evaluation against the
+snapshot (``pac_core.restatement``), a few lines; ``pac snapshot --replace`` prints them too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pac_core.restatement import Restatement
+from pac_core.revenue import last_day
+from sync_jobs.report.fmt import Formatter
+from sync_jobs.report.i18n import labels
+from sync_jobs.report_inputs import ReportInputs
+
+SHOWN = 6   # ids listed per line, then "+N"
+
+
+def end_words(instant: datetime, fmt: Formatter) -> str | None:
+    """The day an instant ends, when it is a local midnight (``31 mars 2027`` for 1 April 00:00); else None."""
+    day = last_day(instant, ZoneInfo(fmt.timezone))
+    return fmt.date(day) if day != fmt.local(instant).date() else None
+
+
+def status_line(inputs: ReportInputs, fmt: Formatter) -> str:
+    """The header's "as of" words, with what a closed quarter's figures are (``ReportInputs.basis``)."""
+    words = labels(fmt.lang)
+    instant = inputs.evaluation.as_of
+    day = end_words(instant, fmt)
+    status = words["as_of_end"].format(day=day) if day else f'{words["as_of"]} {fmt.datetime(instant)}'
+    basis = inputs.basis
+    if basis is None:
+        return status
+    if basis.kind == "snapshot":
+        taken = words["basis_taken"].format(day=fmt.date(basis.taken_on)) if basis.taken_on else words["basis_kept"]
+        return f'{words["basis_snapshot"].format(day=day or fmt.datetime(instant))} ({taken})'
+    extra = "" if basis.kept else f' ({words["basis_no_snapshot"]})'
+    return f'{status}, {words["basis_restated"]}{extra}'
+
+
+def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[str]:
+    """What changed since the close, a few lines: a heading, then the plan's revenue, the actions whose done
+    count changed, the axes whose additional revenue changed, the actions and axes added or removed since
+    (each list cut after ``SHOWN`` ids). Empty when nothing did."""
+    if not since:
+        return []
+    words = labels(fmt.lang)
+    colon = "\u00a0:" if fmt.lang == "fr" else ":"
+    sep = " ; " if fmt.lang == "fr" else "; "
+    lines = [words["since_head"].format(day=end_words(closed, fmt) or fmt.datetime(closed)) + colon]
+    if since.revenue is not None:
+        before, after = since.revenue
+        delta = after - before
+        sign = "+" if delta > 0 else "−"
+        lines.append(f'{words["since_revenue"]} {fmt.money(before)} → {fmt.money(after)} '
+                     f'({sign}{fmt.money(abs(delta))})')
+    if since.actions:
+        lines.append(f'{words["since_actions"]}{colon} ' + _cut(
+            [f"{i} {d0}/{t0} → {d1}/{t1}" for i, d0, t0, d1, t1 in since.actions], sep))
+    if since.axes:
+        lines.append(f'{words["since_axes"]}{colon} ' + _cut(
+            [f"{i} {fmt.money(a0)} → {fmt.money(a1)}" for i, a0, a1 in since.axes], sep))
+    for key, ids in (("since_added", since.added), ("since_removed", since.removed)):
+        if ids:
+            lines.append(f"{words[key]}{colon} " + _cut(list(ids), ", "))
+    return lines
+
+
+def _cut(items: list[str], sep: str) -> str:
+    shown = sep.join(items[:SHOWN])
+    return shown + (f"{sep}+{len(items) - SHOWN}" if len(items) > SHOWN else "")
