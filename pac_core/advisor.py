@@ -8,14 +8,15 @@ sees what was weighed and why it lost):
    plan's current quarter (a calendar quarter, or the plan's own on a fiscal year from February or March) ((won
    + open quantity x ``committed_weight``) / capacity, capacity from the plan's
    ``context`` or the settings), or a market **threat** declared on the axis or its segment;
-2. **drop**: ROI below ``drop_max_roi`` once ``drop_min_elapsed`` of the objective's period has elapsed, in
+2. **drop**: ROI to date (the margin to date against the cost to date, ``pac_core.kpis``) below ``drop_max_roi``
+   once ``drop_min_elapsed`` of the objective's period has elapsed, in
    favour of the best axis the advisor keeps (live, neither dropped nor suspended here, ROI not negative and
    better), else saying that no better axis is kept;
 3. **reassign**: a rep leaving (declared in the plan, or inactive in the CRM) still owns open actions of the
    axis that end after the leaving day;
 4. **prioritise**: the segment's revenue is down ``prioritise_min_decline`` or more vs baseline, or the
    segment lost a key account, or a market **opportunity** is declared on the axis or its segment;
-5. **roll out**: ROI >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, towards
+5. **roll out**: ROI to date >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, towards
    the other segments, **of any kind**, growing less than ``rollout_lagging_growth`` and not already running
    an equivalent axis (same own scope and same products, whatever its state or ROI).
 
@@ -217,11 +218,11 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             continue
         names = ", ".join(_quoted(plan, g.name) for g in lagging)
         if lang == "fr":
-            summary = (f"Déployer l'axe {_name(plan, axis)} (ROI {pct(p.roi, lang)}, rentabilisé en "
+            summary = (f"Déployer l'axe {_name(plan, axis)} (ROI à date {pct(p.roi, lang)}, rentabilisé en "
                        f"{months(p.time_to_roi_months, lang)} mois sur « {segment.name} ») vers {names}, "
                        f"où la croissance est inférieure à {pct(s.rollout_lagging_growth, lang)}.")
         else:
-            summary = (f"Roll out axis {_name(plan, axis)} (ROI {pct(p.roi, lang)}, paid back in "
+            summary = (f"Roll out axis {_name(plan, axis)} (ROI to date {pct(p.roi, lang)}, paid back in "
                        f"{months(p.time_to_roi_months, lang)} months in \"{segment.name}\") to {names}, "
                        f"where growth is below {pct(s.rollout_lagging_growth, lang)}.")
         out.append(Recommendation(Rule.ROLL_OUT, axis.id, segment.id, summary, {
@@ -262,18 +263,19 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
         best = max(kept, key=lambda pair: (pair[0], pair[1].id), default=None)
         better = best if best is not None and best[0] > roi else None
         if lang == "fr":
-            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI {pct(roi, lang)} après "
+            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI à date {pct(roi, lang)} après "
                        f"{pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
-            summary += (f" au profit de {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better
+            summary += (f" au profit de {_name(plan, better[1])} (ROI à date {pct(better[0], lang)})." if better
                         else " : aucun meilleur axe n'est conservé pour reprendre l'effort.")
         else:
-            summary = (f"Drop axis {_name(plan, axis)} (ROI {pct(roi, lang)} after {pct(elapsed, lang)} "
+            summary = (f"Drop axis {_name(plan, axis)} (ROI to date {pct(roi, lang)} after {pct(elapsed, lang)} "
                        f"of the period, threshold {pct(s.drop_max_roi, lang)})")
-            summary += (f" in favour of {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better
+            summary += (f" in favour of {_name(plan, better[1])} (ROI to date {pct(better[0], lang)})." if better
                         else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,
                                     "min_elapsed": s.drop_min_elapsed, "additional": str(p.additional),
                                     "cost": str(p.cost) if p.cost is not None else None,
+                                    "cost_to_date": str(p.cost_to_date) if p.cost_to_date is not None else None,
                                     "in_favour_of": better[1].id if better else None,
                                     "in_favour_of_roi": better[0] if better else None}
         out.append(Recommendation(Rule.DROP, axis.id, axis.segment_id, summary, evidence))

@@ -7,10 +7,15 @@
   late (window closed, target missed) > on track (done >= expected by now) > at risk;
 * forecast = done / elapsed share, never below done, capped at ``FORECAST_CAP`` x target (and at
   the scope's size when distinct accounts are counted); before the window opens it is done;
-* ROI = (additional revenue x margin rate - cost) / cost, a ratio (0.5 = 50 %); None without a cost;
-* time to ROI (months from the period's start) = cost / (monthly additional revenue x margin rate),
+* ROI to date = (additional revenue x margin rate - cost to date) / cost to date, a ratio (0.5 = 50 %),
+  the cost to date being the objective's cost pro-rated day for day over its period as a fixed baseline is
+  (``revenue.prorated``): revenue to date against the cost to date, so it equals the whole period's ROI at the
+  current pace, and at the period's end it is the whole cost's; None without a cost to date (no cost, a cost of
+  0, or a period not started);
+* time to ROI (months from the period's start) = the whole cost / (monthly additional revenue x margin rate),
   where the monthly additional revenue is the additional revenue to date / months elapsed; None when
-  nothing additional is earned yet.
+  nothing additional is earned yet. It agrees with the ROI to date: positive exactly when the payback falls
+  within the period (up to the day-versus-instant count of the elapsed share).
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ def ratio(part: float | Decimal, whole: float | Decimal | int | None) -> float |
 
 
 def roi(additional: Decimal, margin_rate: Decimal, cost: Decimal | None) -> float | None:
+    """(additional x margin_rate - cost) / cost; ``cost`` is the cost **to date** (``pac_core.revenue.prorated``)."""
     if cost is None or cost <= 0:
         return None
     return float((additional * margin_rate - cost) / cost)

@@ -40,8 +40,8 @@ FR: dict[str, str] = {
     "kpi_additional": "CA supplémentaire",
     "kpi_of_objective": "de l'objectif",
     "kpi_objective": "Objectif",
-    "kpi_roi": "ROI du plan",
-    "kpi_roi_note": "(gain × marge − coût) / coût",
+    "kpi_roi": "ROI du plan à date",
+    "kpi_roi_note": "(gain × marge − coût au prorata) / coût au prorata",
     "kpi_actions": "Actions",
     "kpi_actions_note": "terminées ou dans les temps",
     "kpi_sync": "Dernière synchronisation",
@@ -58,7 +58,7 @@ FR: dict[str, str] = {
     "progress": "Avancement",
     "expected": "Attendu à date",
     "pace": "Rythme",
-    "roi": "ROI",
+    "roi": "ROI à date",
     "expected_roi": "ROI visé",
     "cost": "Coût",
     "time_to_roi": "Retour sur invest.",
@@ -69,7 +69,7 @@ FR: dict[str, str] = {
     "trend": "Tendance",
     "kind": "Type",
     "chart_revenue_vs_objective": "CA supplémentaire par axe, comparé à l'objectif",
-    "chart_roi_ranking": "Classement des axes par ROI",
+    "chart_roi_ranking": "Classement des axes par ROI à date",
     "chart_trend": "CA cumulé sur l'année, par trimestre",
     "legend_achieved": "Réalisé",
     "legend_objective": "Objectif",
@@ -162,14 +162,16 @@ FR: dict[str, str] = {
     "total_live": "Total des axes actifs (chaque affaire comptée une fois)",
     "left_out": "hors total",
     "left_out_note": "Hors totaux et hors classement (suspendus ou abandonnés)",
-    "roi_note": "ROI = (CA supplémentaire × marge − coût) / coût. ROI du plan et d'un segment : sur ses axes "
-                "actifs (ni suspendus ni abandonnés), chaque affaire comptée une fois même si plusieurs axes "
-                "la couvrent, rapporté au coût de ces axes. Le ROI d'un axe compte toutes les affaires de son "
-                "périmètre.",
+    "roi_note": "ROI à date = (CA supplémentaire × marge − coût au prorata) / coût au prorata, le coût au prorata "
+                "étant le coût de l'objectif réparti jour par jour sur sa période jusqu'à la date (comme le CA "
+                "comparé) : c'est le ROI de la période entière au rythme actuel. ROI du plan et d'un segment : sur "
+                "ses axes actifs (ni suspendus ni abandonnés), chaque affaire comptée une fois même si plusieurs axes "
+                "la couvrent, rapporté au coût au prorata de ces axes. Le ROI d'un axe compte toutes les affaires de "
+                "son périmètre.",
     "roi_segment_note": "{segment} : ROI {roi} alors que ses axes sont à {axes}. Leurs périmètres se recouvrent "
                         "et chaque axe compte les mêmes gains ; comptées une fois, les affaires de ses axes "
                         "{verdict}.",
-    "roi_below_cost": "ne couvrent pas leur coût",
+    "roi_below_cost": "ne couvrent pas leur coût au prorata",
     "roi_below_axes": "rapportent moins que chaque axe pris seul",
     "and": "et",
     "gaps_complement": "Action à compléter",
@@ -192,8 +194,8 @@ EN: dict[str, str] = {
     "kpi_additional": "Additional revenue",
     "kpi_of_objective": "of objective",
     "kpi_objective": "Objective",
-    "kpi_roi": "Plan ROI",
-    "kpi_roi_note": "(gain × margin − cost) / cost",
+    "kpi_roi": "Plan ROI to date",
+    "kpi_roi_note": "(gain × margin − cost to date) / cost to date",
     "kpi_actions": "Actions",
     "kpi_actions_note": "done or on track",
     "kpi_sync": "Last sync",
@@ -209,7 +211,7 @@ EN: dict[str, str] = {
     "progress": "Progress",
     "expected": "Expected by now",
     "pace": "Pace",
-    "roi": "ROI",
+    "roi": "ROI to date",
     "expected_roi": "Target ROI",
     "cost": "Cost",
     "time_to_roi": "Payback",
@@ -220,7 +222,7 @@ EN: dict[str, str] = {
     "trend": "Trend",
     "kind": "Kind",
     "chart_revenue_vs_objective": "Additional revenue per axis against objective",
-    "chart_roi_ranking": "Axes ranked by ROI",
+    "chart_roi_ranking": "Axes ranked by ROI to date",
     "chart_trend": "Year-to-date revenue by quarter",
     "legend_achieved": "Achieved",
     "legend_objective": "Objective",
@@ -318,12 +320,14 @@ EN: dict[str, str] = {
     "total_live": "Total of the live axes (each deal counted once)",
     "left_out": "left out",
     "left_out_note": "Left out of totals and ranking (suspended or dropped)",
-    "roi_note": "ROI = (additional revenue × margin − cost) / cost. Plan and segment ROI: over their live axes "
+    "roi_note": "ROI to date = (additional revenue × margin − cost to date) / cost to date, the cost to date being "
+                "the objective's cost spread day by day over its period up to the date (as the revenue it is set "
+                "against): the whole period's ROI at the current pace. Plan and segment ROI: over their live axes "
                 "(neither suspended nor dropped), each deal counted once even when several axes hold it, against "
-                "those axes' cost. An axis's ROI counts every deal of its own scope.",
+                "those axes' cost to date. An axis's ROI counts every deal of its own scope.",
     "roi_segment_note": "{segment}: ROI {roi} while its axes are at {axes}. Their scopes overlap and each axis "
                         "counts the same gains; counted once, the deals of its axes {verdict}.",
-    "roi_below_cost": "do not cover their cost",
+    "roi_below_cost": "do not cover their cost to date",
     "roi_below_axes": "return less than each axis alone",
     "and": "and",
     "gaps_complement": "Action to complete",

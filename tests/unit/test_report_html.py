@@ -97,7 +97,7 @@ class TestFigures:
         """Each recommendation shows its rule, its figures, and which figures are thresholds."""
         text = plain(html_fr)
         assert "Déployer" in text and "Abandonner" in text and "Prioriser" in text and "Suspendre" in text
-        assert "ROI minimal <span class=\"tag\">seuil</span></th><td class=\"num\">50 %" in text
+        assert "ROI à date minimal <span class=\"tag\">seuil</span></th><td class=\"num\">50 %" in text
         assert "Au profit de</th><td class=\"num\">Clients dormants" in text
         assert "PX200 96 % (gagné 120 + engagé 40 / capacité 166)" in text
 
