@@ -61,7 +61,21 @@ FR: dict[str, str] = {
     "roi": "ROI à date",
     "expected_roi": "ROI visé",
     "cost": "Coût",
-    "time_to_roi": "Retour sur invest.",
+    # a payback time, not the ROI (« retour sur investissement » is the ROI in French: audit E F6)
+    "time_to_roi": "Délai de retour (mois depuis le début)",
+    "payback": "Délai de retour",
+    "figures_formulas": "Comment chaque chiffre est calculé :",
+    "formula_roi": "(CA supplémentaire × marge − coût au prorata) / coût au prorata. Le coût au prorata est le coût "
+                   "de l'objectif réparti jour par jour sur sa période jusqu'à la date : c'est le ROI de la période "
+                   "entière au rythme actuel.",
+    "formula_payback": "coût de l'objectif / (CA supplémentaire × marge / mois écoulés) : les mois, comptés depuis "
+                       "le début de la période, qu'il faut au rythme actuel pour couvrir le coût (7,9 mois sur une "
+                       "année civile : fin août) ; « – » tant qu'aucune marge supplémentaire n'est gagnée.",
+    "formula_expected": "part écoulée de la période de l'objectif (pour une action, de sa fenêtre) : l'avancement "
+                        "qu'un rythme régulier aurait atteint aujourd'hui.",
+    "formula_pace": "{done} : objectif atteint ; {not_started} : période pas commencée ; {late} : période close, "
+                    "objectif manqué ; {on_track} : avancement au moins égal à l'attendu à date ; {at_risk} : en "
+                    "dessous ; {inactive} : action annulée, axe suspendu ou abandonné.",
     "activities": "Activités",
     "coverage": "Couverture",
     "conversion": "Conversion",
@@ -214,7 +228,20 @@ EN: dict[str, str] = {
     "roi": "ROI to date",
     "expected_roi": "Target ROI",
     "cost": "Cost",
-    "time_to_roi": "Payback",
+    "time_to_roi": "Payback (months from period start)",
+    "payback": "Payback",
+    "figures_formulas": "How each figure is computed:",
+    "formula_roi": "(additional revenue × margin − cost to date) / cost to date. The cost to date is the objective's "
+                   "cost spread day by day over its period up to the date: the whole period's ROI at the current "
+                   "pace.",
+    "formula_payback": "the objective's cost / (additional revenue × margin / months elapsed): the months, counted "
+                       "from the period's start, it takes at the current pace to cover the cost (7.9 months on a "
+                       "calendar year: late August); \"–\" while no additional margin is earned.",
+    "formula_expected": "the share of the objective's period elapsed (for an action, of its window): the progress a "
+                        "steady pace would have reached today.",
+    "formula_pace": "{done}: target reached; {not_started}: period not begun; {late}: period over, target missed; "
+                    "{on_track}: progress at least the expected by now; {at_risk}: below it; {inactive}: action "
+                    "cancelled, axis suspended or dropped.",
     "activities": "Activities",
     "coverage": "Coverage",
     "conversion": "Conversion",

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from sync_jobs.report import charts
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.i18n import ENUMS, enum_label, labels
 from sync_jobs.report.templating import markup
 from sync_jobs.report.templating import render as render_template
 from sync_jobs.report.view import AxisRow, axis_rows, axis_status, is_live, segment_progress, segment_roi_notes, trend
@@ -117,6 +117,9 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
                          for r in rows if not is_live(r))
     ordered = sorted(rows, key=lambda r: (not is_live(r), r.progress is None or r.progress.roi is None,
                                           -(r.progress.roi or 0) if r.progress else 0))
+    formulas = [(words["roi"], words["formula_roi"]), (words["payback"], words["formula_payback"]),
+                (words["expected"], words["formula_expected"]),
+                (words["pace"], words["formula_pace"].format(**ENUMS["pace"][fmt.lang]))]
     return render_template("report/axes.html", _values(
-        fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out,
+        fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out, formulas=formulas,
         colon="\u00a0:" if fmt.lang == "fr" else ":"))

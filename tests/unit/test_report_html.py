@@ -139,6 +139,36 @@ class TestFigures:
         assert "devise sans taux de change" in data
 
 
+class TestPaybackAndFormulas:
+    def test_payback_column_says_months_from_the_period_start(self, html_fr: str, html_en: str) -> None:
+        """« Retour sur invest. » is the ROI in French, but the column holds a payback in months counted from the
+        period's start (audit E F6): its header says so, in both languages."""
+        for html, header in ((html_fr, "Délai de retour (mois depuis le début)"),
+                             (html_en, "Payback (months from period start)")):
+            text = plain(html)
+            axes = text[text.index('<section id="axes">'):]
+            assert f">{header}</th>" in axes
+        assert "Retour sur invest." not in plain(html_fr)
+
+    def test_formula_list_explains_roi_payback_expected_and_pace(self, html_fr: str, html_en: str) -> None:
+        """Under the axes' table, « Comment chaque chiffre est calculé » gives how the ROI to date, the payback, the
+        expected-by-now figure and the pace are computed (audit E F6: only the KPIs had formulas, and a report
+        whose axes name no KPI had none at all)."""
+        for html, titles, words in (
+                (html_fr, ("ROI à date", "Délai de retour", "Attendu à date", "Rythme"),
+                 ("coût au prorata", "depuis le début de la période", "part écoulée", "Dans les temps")),
+                (html_en, ("ROI to date", "Payback", "Expected by now", "Pace"),
+                 ("cost to date", "from the period's start", "share of the", "On track"))):
+            text = plain(html)
+            axes = text[text.index('<section id="axes">'):]
+            formulas = axes[axes.index('class="kpi-formulas"'):]
+            formulas = formulas[:formulas.index("</dl>")]
+            for title in titles:
+                assert f"<dt>{title}</dt>" in formulas, title
+            for word in words:
+                assert word in formulas, word
+
+
 class TestHeadline:
     def test_behind_actions_agree_in_number(self, html_fr: str, html_en: str) -> None:
         """The actions card says '2 actions à risque · 1 action manquée' (and '1 missed action' in English)."""
