@@ -14,7 +14,8 @@
   0, or a period not started);
 * time to ROI (months from the period's start) = the whole cost / (monthly additional revenue x margin rate),
   where the monthly additional revenue is the additional revenue to date / months elapsed; None when
-  nothing additional is earned yet. It agrees with the ROI to date: positive exactly when the payback falls
+  nothing additional is earned yet, and None for a cost of 0 (nothing to pay back: the report says « sans coût »,
+  not « 0 mois »). It agrees with the ROI to date: positive exactly when the payback falls
   within the period (up to the day-versus-instant count of the elapsed share).
 """
 
@@ -77,7 +78,7 @@ def time_to_roi_months(additional: Decimal, margin_rate: Decimal, cost: Decimal 
     if cost is None or months <= 0:
         return None
     if cost <= 0:
-        return 0.0
+        return None     # nothing to pay back (audit E F5: it read « 0 mois »)
     monthly_margin = float(additional * margin_rate) / months
     if monthly_margin <= 0:
         return None

@@ -31,6 +31,8 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "cost_to_date": ("Coût au prorata à date", "Cost to date (pro rata)", "money", False),
     "in_favour_of": ("Au profit de", "In favour of", "axis", False),
     "in_favour_of_roi": ("ROI à date de cet axe", "ROI to date of that axis", "percent", False),
+    "in_favour_of_additional": ("CA supplémentaire de cet axe (sans coût)", "Additional revenue of that axis (no cost)",
+                                "money", False),
     "revenue": ("CA réalisé", "Revenue", "money", False),
     "baseline": ("Référence", "Baseline", "money", False),
     "trend": ("Évolution du segment", "Segment trend", "percent", False),

@@ -64,10 +64,13 @@ FR: dict[str, str] = {
     # a payback time, not the ROI (« retour sur investissement » is the ROI in French: audit E F6)
     "time_to_roi": "Délai de retour (mois depuis le début)",
     "payback": "Délai de retour",
+    # an axis whose cost is 0: its ROI is not finite and there is nothing to pay back (« – » means unknown)
+    "no_cost": "sans coût",
     "figures_formulas": "Comment chaque chiffre est calculé :",
     "formula_roi": "(CA supplémentaire × marge − coût au prorata) / coût au prorata. Le coût au prorata est le coût "
                    "de l'objectif réparti jour par jour sur sa période jusqu'à la date : c'est le ROI de la période "
-                   "entière au rythme actuel.",
+                   "entière au rythme actuel. « sans coût » : l'objectif ne coûte rien (budget 0), le ROI n'est pas "
+                   "un nombre fini ; ces axes sont listés à part, après le classement.",
     "formula_payback": "coût de l'objectif / (CA supplémentaire × marge / mois écoulés) : les mois, comptés depuis "
                        "le début de la période, qu'il faut au rythme actuel pour couvrir le coût (7,9 mois sur une "
                        "année civile : fin août) ; « – » tant qu'aucune marge supplémentaire n'est gagnée.",
@@ -230,10 +233,12 @@ EN: dict[str, str] = {
     "cost": "Cost",
     "time_to_roi": "Payback (months from period start)",
     "payback": "Payback",
+    "no_cost": "no cost",
     "figures_formulas": "How each figure is computed:",
     "formula_roi": "(additional revenue × margin − cost to date) / cost to date. The cost to date is the objective's "
                    "cost spread day by day over its period up to the date: the whole period's ROI at the current "
-                   "pace.",
+                   "pace. \"no cost\": the objective costs nothing (budget 0), its ROI is not a finite number; such "
+                   "axes are listed apart, after the ranking.",
     "formula_payback": "the objective's cost / (additional revenue × margin / months elapsed): the months, counted "
                        "from the period's start, it takes at the current pace to cover the cost (7.9 months on a "
                        "calendar year: late August); \"–\" while no additional margin is earned.",

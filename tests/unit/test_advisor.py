@@ -37,9 +37,9 @@ def _deals(rhone_now: str, rhone_before: str, isere_now: str, isere_before: str)
 
 
 def _evaluate(deals, as_of, *, settings=CAPACITY, language="fr", statuses=None, visits=VISITS,
-              context=()) -> Evaluation:
+              context=(), rhone_budget="5000") -> Evaluation:
     statuses = statuses or {}
-    axes = (axis("AX-69", "SEG-69", budget="5000", products=("PX200",), name="Grands comptes du Rhône",
+    axes = (axis("AX-69", "SEG-69", budget=rhone_budget, products=("PX200",), name="Grands comptes du Rhône",
                  status=statuses.get("AX-69", AxisStatus())),
             axis("AX-38", "SEG-38", budget="5000", name="Relance Isère", status=statuses.get("AX-38", AxisStatus())))
     p = plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=SEGMENTS, language=language)
@@ -128,6 +128,27 @@ class TestDrop:
         recs = _advise(deals, AUGUST_15)
         assert _rules(recs) == [(Rule.SUSPEND, "AX-69"), (Rule.DROP, "AX-38")]
         assert recs[1].evidence["in_favour_of"] is None
+
+    def test_in_favour_of_an_axis_with_no_cost_that_brings_revenue(self) -> None:
+        """Rhône's axis costs nothing (budget 0) and brings 100,000 more: its return is free, the best there is, so
+        Isère's losing axis is dropped in its favour, the sentence saying why (audit E F5: « aucun meilleur axe
+        n'est conservé » while it was there, its ROI unknown)."""
+        ev = _evaluate(_deals("150000", "50000", "10000", "10000"), AUGUST_15, rhone_budget="0")
+        rhone = ev.axis("AX-69")
+        assert (rhone.cost, rhone.roi, rhone.time_to_roi_months) == (0, None, None)
+        [rec] = [r for r in ev.recommendations if r.axis_id == "AX-38"]
+        assert (rec.rule, rec.evidence["in_favour_of"], rec.evidence["in_favour_of_roi"]) == (Rule.DROP, "AX-69", None)
+        assert rec.evidence["in_favour_of_additional"] == "100000"
+        assert rec.summary.endswith("au profit de « Grands comptes du Rhône » (sans coût, CA supplémentaire "
+                                    "100\u202f000\u00a0€).")
+        assert rec.text("en").endswith('in favour of "Grands comptes du Rhône" (no cost, additional revenue '
+                                       '€100,000).')
+
+    def test_never_in_favour_of_a_free_axis_that_brings_nothing(self) -> None:
+        """A free axis whose additional revenue is not positive returns nothing: not a target."""
+        recs = _advise(_deals("50000", "50000", "10000", "10000"), AUGUST_15, rhone_budget="0")
+        [rec] = [r for r in recs if r.axis_id == "AX-38"]
+        assert (rec.rule, rec.evidence["in_favour_of"]) == (Rule.DROP, None)
 
     def test_never_in_favour_of_an_axis_losing_money(self) -> None:
         """With ``drop_max_roi`` at -50 %, Rhône's axis (-40 %) is kept but loses money: Isère's axis (-100 %),

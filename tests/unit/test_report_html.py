@@ -169,6 +169,27 @@ class TestPaybackAndFormulas:
                 assert word in formulas, word
 
 
+class TestNoCost:
+    def test_an_axis_with_no_cost_reads_no_cost_not_unknown(self) -> None:
+        """An axis whose cost is 0: its ROI and payback read « sans coût » / "no cost" (not « – », unknown, nor
+        « 0 mois »), and the ranking lists it apart, unranked (audit E F5)."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        free = tuple(replace(a, cost=Decimal(0), roi=None, time_to_roi_months=None) if a.axis_id == "maint-ra" else a
+                     for a in ev.axes)
+        inputs = replace(inputs, evaluation=replace(ev, axes=free))
+        name = next(a.name for a in inputs.plan.axes if a.id == "maint-ra")
+        for lang, words in (("fr", "sans coût"), ("en", "no cost")):
+            text = plain(render_html(inputs, lang))
+            axes = text[text.index('<section id="axes">'):text.index('</section>', text.index('<section id="axes">'))]
+            row = axes[axes.index(f"<b>{name}</b>"):]
+            row = row[:row.index("</tr>")]
+            assert row.count(words) == 2 and "0 mois" not in row and "0 months" not in row, row
+            assert f"· {name}<" in axes and words in axes[:axes.index("</svg>")]
+            overview = text[text.index('<section id="overview"'):text.index('<section id="segments"')]
+            assert words in overview
+
+
 class TestHeadline:
     def test_behind_actions_agree_in_number(self, html_fr: str, html_en: str) -> None:
         """The actions card says '2 actions à risque · 1 action manquée' (and '1 missed action' in English)."""
