@@ -92,7 +92,10 @@ class Prop:
     options: tuple[str, ...] = ()
     unique: bool = False
     labels: tuple[str, str] | None = None   # (English, French); None: the LABELS entry, else ``label``
-    descriptions: tuple[str, str] | None = None   # (English, French) description shown with the property
+    # (English, French) description shown with the property: set when the properties API creates it
+    # (PropertyCreate); HubSpot's published PropertyUpdate and a custom object schema's property definitions take
+    # none, so neither a relabel nor a schema creation sends it
+    descriptions: tuple[str, str] | None = None
 
     def description_in(self, lang: str) -> str | None:
         return pick(self.descriptions, lang) if self.descriptions else None
@@ -122,8 +125,6 @@ class Prop:
         body: dict[str, Any] = {}
         if existing.get("label") != self.label_in(lang):
             body["label"] = self.label_in(lang)
-        if self.descriptions and existing.get("description") != self.description_in(lang):
-            body["description"] = self.description_in(lang)
         if self.options:
             wanted = self.option_bodies(lang)
             have = {o.get("value"): o.get("label") for o in existing.get("options") or []}
@@ -236,7 +237,8 @@ class CustomObject:
 
     def create_body(self, group: str, lang: str = "en", associated: tuple[str, ...] = ("COMPANY",)
                     ) -> dict[str, Any]:
-        props = [{k: v for k, v in p.create_body(group, lang).items() if k != "groupName"}
+        # a schema's property definitions take neither groupName nor description (ObjectTypePropertyCreate)
+        props = [{k: v for k, v in p.create_body(group, lang).items() if k not in ("groupName", "description")}
                  for p in self.props.values()]
         return {"name": self.name, "labels": self.labels_in(lang), "primaryDisplayProperty": "pac_name",
                 "secondaryDisplayProperties": ["pac_status", "pac_pace"], "searchableProperties": ["pac_name", KEY],
