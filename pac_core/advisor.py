@@ -8,14 +8,16 @@ sees what was weighed and why it lost):
    plan's current quarter (a calendar quarter, or the plan's own on a fiscal year from February or March) ((won
    + open quantity x ``committed_weight``) / capacity, capacity from the plan's
    ``context`` or the settings), or a market **threat** declared on the axis or its segment;
-2. **drop**: ROI below ``drop_max_roi`` once ``drop_min_elapsed`` of the objective's period has elapsed, in
+2. **drop**: ROI to date (the margin to date against the cost to date, ``pac_core.kpis``) below ``drop_max_roi``
+   once ``drop_min_elapsed`` of the objective's period has elapsed, in
    favour of the best axis the advisor keeps (live, neither dropped nor suspended here, ROI not negative and
-   better), else saying that no better axis is kept;
+   better; an axis with no cost bringing positive additional revenue is a free return, the best of all), else
+   saying that no better axis is kept;
 3. **reassign**: a rep leaving (declared in the plan, or inactive in the CRM) still owns open actions of the
    axis that end after the leaving day;
 4. **prioritise**: the segment's revenue is down ``prioritise_min_decline`` or more vs baseline, or the
    segment lost a key account, or a market **opportunity** is declared on the axis or its segment;
-5. **roll out**: ROI >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, towards
+5. **roll out**: ROI to date >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, towards
    the other segments, **of any kind**, growing less than ``rollout_lagging_growth`` and not already running
    an equivalent axis (same own scope and same products, whatever its state or ROI).
 
@@ -30,6 +32,7 @@ thresholds used (JSON-safe); summaries are one sentence in the plan's language (
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -221,11 +224,11 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             continue
         names = ", ".join(_quoted(plan, g.name) for g in lagging)
         if lang == "fr":
-            summary = (f"Déployer l'axe {_name(plan, axis)} (ROI {pct(p.roi, lang)}, rentabilisé en "
+            summary = (f"Déployer l'axe {_name(plan, axis)} (ROI à date {pct(p.roi, lang)}, rentabilisé en "
                        f"{months(p.time_to_roi_months, lang)} mois sur « {segment.name} ») vers {names}, "
                        f"où la croissance est inférieure à {pct(s.rollout_lagging_growth, lang)}.")
         else:
-            summary = (f"Roll out axis {_name(plan, axis)} (ROI {pct(p.roi, lang)}, paid back in "
+            summary = (f"Roll out axis {_name(plan, axis)} (ROI to date {pct(p.roi, lang)}, paid back in "
                        f"{months(p.time_to_roi_months, lang)} months in \"{segment.name}\") to {names}, "
                        f"where growth is below {pct(s.rollout_lagging_growth, lang)}.")
         out.append(Recommendation(Rule.ROLL_OUT, axis.id, segment.id, summary, {
@@ -244,7 +247,9 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
           as_of: datetime, today: date, suspended: frozenset[str] = frozenset()) -> list[Recommendation]:
     """The drop rule, each dropped axis "in favour of" the best axis the advisor keeps: a live axis it neither
     drops nor suspends (``suspended``: the axes the suspend rule fires for), whose ROI is known, not negative and
-    better than the dropped one's. With none, the sentence says so: an axis told to drop is never named as the
+    better than the dropped one's, or whose cost is 0 with positive additional revenue: a free return, ranked
+    above any ROI (its ROI is not a finite number; audit E F5: it was never a target), the bigger additional
+    revenue first. With none, the sentence says so: an axis told to drop is never named as the
     one to put the effort into (audit F2: « drop Automotive in favour of Food growth », then « drop Food growth »)."""
     out = []
     lang = plan.language
@@ -261,27 +266,44 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
     stopped = suspended | {axis.id for axis, _, _ in fired}
     kept = [(other_roi, o) for o in live
             if o.id not in stopped and (other_roi := progress[o.id].roi) is not None and other_roi >= 0]
+    # free returns: no cost, positive additional revenue; ranked above every ROI, by additional revenue
+    kept += [(math.inf, o) for o in live if o.id not in stopped and _free(progress[o.id])]
+    free_rank = {o.id: float(progress[o.id].additional) for _, o in kept if _free(progress[o.id])}
     for axis, roi, elapsed in fired:
         p = progress[axis.id]
-        best = max(kept, key=lambda pair: (pair[0], pair[1].id), default=None)
+        best = max(kept, key=lambda pair: (pair[0], free_rank.get(pair[1].id, 0.0), pair[1].id), default=None)
         better = best if best is not None and best[0] > roi else None
+        free = better is not None and better[1].id in free_rank
+        why = ""
+        if better is not None:
+            added = money(progress[better[1].id].additional, plan.currency, lang)
+            why = ((f"sans coût, CA supplémentaire {added}" if lang == "fr" else f"no cost, additional revenue {added}")
+                   if free else f"{'ROI à date' if lang == 'fr' else 'ROI to date'} {pct(better[0], lang)}")
         if lang == "fr":
-            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI {pct(roi, lang)} après "
+            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI à date {pct(roi, lang)} après "
                        f"{pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
-            summary += (f" au profit de {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better
+            summary += (f" au profit de {_name(plan, better[1])} ({why})." if better
                         else " : aucun meilleur axe n'est conservé pour reprendre l'effort.")
         else:
-            summary = (f"Drop axis {_name(plan, axis)} (ROI {pct(roi, lang)} after {pct(elapsed, lang)} "
+            summary = (f"Drop axis {_name(plan, axis)} (ROI to date {pct(roi, lang)} after {pct(elapsed, lang)} "
                        f"of the period, threshold {pct(s.drop_max_roi, lang)})")
-            summary += (f" in favour of {_name(plan, better[1])} (ROI {pct(better[0], lang)})." if better
+            summary += (f" in favour of {_name(plan, better[1])} ({why})." if better
                         else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,
                                     "min_elapsed": s.drop_min_elapsed, "additional": str(p.additional),
                                     "cost": str(p.cost) if p.cost is not None else None,
+                                    "cost_to_date": str(p.cost_to_date) if p.cost_to_date is not None else None,
                                     "in_favour_of": better[1].id if better else None,
-                                    "in_favour_of_roi": better[0] if better else None}
+                                    "in_favour_of_roi": better[0] if better and not free else None}
+        if free and better is not None:
+            evidence["in_favour_of_additional"] = str(progress[better[1].id].additional)
         out.append(Recommendation(Rule.DROP, axis.id, axis.segment_id, summary, evidence))
     return out
+
+
+def _free(p: AxisProgress) -> bool:
+    """No cost and positive additional revenue: a return for nothing (its ROI is not a finite number)."""
+    return p.cost is not None and p.cost == 0 and p.additional > 0
 
 
 def _in_quarter(plan: Plan, label: str) -> str:

@@ -530,6 +530,9 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
     target = objective.additional_revenue if objective else None
     progress = kpis.ratio(additional, target)
     cost = objective.cost if objective else None
+    # the cost to date, pro-rated day for day over the objective's period as a fixed baseline is: the ROI compares
+    # the margin to date with what was spent to date (audit E F1), so it is the period's ROI at the current pace
+    cost_to_date = None if cost is None else prorated(cost, window_days(period, zone), as_of, zone)
     margin = objective.margin_rate if objective else Decimal(0)
     if progress is None:
         # no objective, no revenue pace to judge: only inactive / not started / on track
@@ -542,7 +545,7 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         growth_rate=objective.growth_rate if objective else None,
         growth_base=objective.growth_base if objective else None,
         progress=progress, expected_by_now=share if target is not None else None, pace=axis_pace,
-        cost=cost, roi=kpis.roi(additional, margin, cost),
+        cost=cost, cost_to_date=cost_to_date, roi=kpis.roi(additional, margin, cost_to_date),
         time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of)),
         activities_done=done,
         coverage=kpis.ratio(int(np.count_nonzero(members[visits.visited])), int(np.count_nonzero(members))),

@@ -9,10 +9,16 @@
   the scope's size when distinct accounts are counted); none (None: "too early") before ``FORECAST_MIN_SHARE`` of
   the window has elapsed, unless the target is already reached (then at least done): one visit a few hours into a
   quarter projected 200 % (audit B S1);
-* ROI = (additional revenue x margin rate - cost) / cost, a ratio (0.5 = 50 %); None without a cost;
-* time to ROI (months from the period's start) = cost / (monthly additional revenue x margin rate),
+* ROI to date = (additional revenue x margin rate - cost to date) / cost to date, a ratio (0.5 = 50 %),
+  the cost to date being the objective's cost pro-rated day for day over its period as a fixed baseline is
+  (``revenue.prorated``): revenue to date against the cost to date, so it equals the whole period's ROI at the
+  current pace, and at the period's end it is the whole cost's; None without a cost to date (no cost, a cost of
+  0, or a period not started);
+* time to ROI (months from the period's start) = the whole cost / (monthly additional revenue x margin rate),
   where the monthly additional revenue is the additional revenue to date / months elapsed; None when
-  nothing additional is earned yet.
+  nothing additional is earned yet, and None for a cost of 0 (nothing to pay back: the report says « sans coût »,
+  not « 0 mois »). It agrees with the ROI to date: positive exactly when the payback falls
+  within the period (up to the day-versus-instant count of the elapsed share).
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ def ratio(part: float | Decimal, whole: float | Decimal | int | None) -> float |
 
 
 def roi(additional: Decimal, margin_rate: Decimal, cost: Decimal | None) -> float | None:
+    """(additional x margin_rate - cost) / cost; ``cost`` is the cost **to date** (``pac_core.revenue.prorated``)."""
     if cost is None or cost <= 0:
         return None
     return float((additional * margin_rate - cost) / cost)
@@ -76,7 +83,7 @@ def time_to_roi_months(additional: Decimal, margin_rate: Decimal, cost: Decimal 
     if cost is None or months <= 0:
         return None
     if cost <= 0:
-        return 0.0
+        return None     # nothing to pay back (audit E F5: it read « 0 mois »)
     monthly_margin = float(additional * margin_rate) / months
     if monthly_margin <= 0:
         return None

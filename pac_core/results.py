@@ -73,9 +73,9 @@ class AxisProgress:
     progress: float | None           # additional / objective
     expected_by_now: float | None
     pace: Pace
-    cost: Decimal | None
-    roi: float | None                # (additional x margin - cost) / cost
-    time_to_roi_months: float | None
+    cost: Decimal | None             # the objective's cost for its whole period
+    roi: float | None                # ROI to date: (additional x margin - cost_to_date) / cost_to_date
+    time_to_roi_months: float | None  # payback, months from the period's start: cost / margin per month to date
     activities_done: int = 0
     coverage: float | None = None
     conversion: float | None = None  # visited accounts with a won deal within the attribution window
@@ -86,6 +86,9 @@ class AxisProgress:
     # was applied to (``objective`` = rate x base, to the cent); None for an objective written as an amount
     growth_rate: Decimal | None = None
     growth_base: Decimal | None = None
+    # ``cost`` pro-rated day for day over the objective's period up to the evaluation date, as a fixed baseline is
+    # (0 before the period starts, ``cost`` once it is over); None without a cost
+    cost_to_date: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -110,8 +113,9 @@ class PlanTotals:
     Live axes are those not suspended or dropped (``pace`` not inactive). ``revenue`` sums the won deals
     in the union of their scopes and periods (to date), a deal once however many axes hold it; ``baseline``
     is the same on the days a year earlier (a fixed baseline counts for its axis, less what the axes already
-    counted hold of it); ``objective`` and ``cost`` sum the live axes'; ``roi`` = (additional x margin - cost)
-    / cost with the margin rates weighted by objective. Money in the plan's currency, ratios as floats.
+    counted hold of it); ``objective``, ``cost`` and ``cost_to_date`` sum the live axes'; ``roi`` is the ROI to
+    date, (gross margin - cost to date) / cost to date, each counted deal at the margin rate of the axis counting
+    it (``pac_core.totals``). Money in the plan's currency, ratios as floats.
     """
 
     revenue: Decimal
@@ -124,6 +128,7 @@ class PlanTotals:
     axis_ids: tuple[str, ...] = ()       # the live axes counted
     left_out: tuple[str, ...] = ()       # suspended or dropped axes, not counted
     overlap: Decimal = Decimal(0)        # sum of the live axes' additional revenue minus ``additional``
+    cost_to_date: Decimal | None = None  # sum of the live axes' costs to date (each over its own period)
 
 
 class Rule(StrEnum):

@@ -11,10 +11,12 @@ counts a deal several times. Here, per group of axes (the whole plan, or one seg
 * **baseline**: likewise on the same days a year earlier; an axis with a fixed baseline (pro-rated by the
   elapsed share of its period, as for the axis) adds that figure, less the year-earlier revenue of its
   accounts that the other live axes already counted (never below zero);
-* **objective** and **cost**: sums over the live axes; **ROI** = (gross margin - cost) / cost, the gross
-  margin being each counted deal (or line) at the margin rate of the axis counting it (the mean of their rates
-  where several do), less the baseline's deals likewise, less each fixed baseline at its axis's rate: over
-  disjoint axes, the sum of each axis's additional revenue x its rate, as the axes' table reads.
+* **objective** and **cost**: sums over the live axes; **ROI to date** = (gross margin - cost to date) / cost
+  to date, the cost to date summing each live axis's cost pro-rated over its own objective period up to the
+  evaluation date (as the axis's own ROI reads it), the gross margin being each counted deal (or line) at the
+  margin rate of the axis counting it (the mean of their rates where several do), less the baseline's deals
+  likewise, less each fixed baseline at its axis's rate: over disjoint axes, the sum of each axis's additional
+  revenue x its rate, as the axes' table reads.
 
 Pure: it reads the engine's won-deal ledger, the axes' account sets and their results.
 """
@@ -102,10 +104,13 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     target = sum((o.additional_revenue for o in objectives), ZERO) if objectives else None
     costs = [c for c in (results[a.id].cost for a in live) if c is not None]
     cost = sum(costs, ZERO) if costs else None
+    spent = [c for c in (results[a.id].cost_to_date for a in live) if c is not None]
+    cost_to_date = sum(spent, ZERO) if spent else None
     gross = _margin(ledger, counted, this_year) - _margin(ledger, measured, year_before) - fixed_margin
     return PlanTotals(
         revenue=revenue, baseline=baseline, additional=additional, objective=target,
-        progress=kpis.ratio(additional, target), cost=cost, roi=kpis.roi(gross, Decimal(1), cost),
+        progress=kpis.ratio(additional, target), cost=cost, cost_to_date=cost_to_date,
+        roi=kpis.roi(gross, Decimal(1), cost_to_date),
         axis_ids=tuple(a.id for a in live),
         left_out=tuple(a.id for a in axes if results[a.id].pace is Pace.INACTIVE),
         overlap=sum((results[a.id].additional for a in live), ZERO) - additional)
@@ -119,8 +124,8 @@ def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[
 
     A segment's revenue, baseline, additional revenue and trend stay those of its whole scope, deal conditions
     included (what the segment did: a product segment its product's lines); its ROI is the return of what was
-    spent on it: its live axes' additional revenue, each deal once, against their cost. None when no live axis
-    of the segment has a cost.
+    spent on it: its live axes' additional revenue, each deal once, against their cost to date. None when no live
+    axis of the segment has a cost to date.
     """
     units: dict[str, tuple[Units, Units]] = {}     # each axis's deals, selected once for every group
     ranked = [replace(s, roi=live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone,

@@ -69,7 +69,8 @@ def check_command(file: Path) -> None:
 
     Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
     prints a one-line summary and exits 0 when the plan is valid, then what each objective written as a
-    percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings.
+    percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings, and a warning for each
+    axis whose cost is 0 (a forgotten budget?).
     """
     try:
         with _PlanProgress() as progress:
@@ -84,6 +85,17 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for line, warned in _growth_lines(plan):
         _console().print(textsafe.text(line, style="yellow" if warned else ""))
+    for warning in zero_cost_warnings(plan):
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+
+
+def zero_cost_warnings(plan: Plan) -> list[str]:
+    """An axis whose objective costs 0 (``budget: 0``, or 0 effort days or day cost): a forgotten budget is likelier
+    than a free axis, and its ROI is no number (the report says « sans coût » / "no cost"; audit E F5). An
+    objective with no cost written at all is not warned of here (its ROI is unknown, « – »)."""
+    return [f"axis {axis.id}: its cost is 0, so it has no ROI (the report says \"no cost\"): if the axis does cost "
+            "something, write its budget (or effort_days and day_cost)"
+            for axis in plan.axes if axis.objective is not None and axis.objective.cost == 0]
 
 
 def _growth_lines(plan: Plan) -> list[tuple[str, bool]]:

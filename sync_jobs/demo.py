@@ -266,7 +266,7 @@ def print_progress(console: Console, plan: Any, evaluation: Any) -> None:
     console.print(actions)
     axes = Table(title=f"Development axes: additional revenue ({plan.currency}) since {plan.period.start:%d %b} "
                        "vs the same days a year earlier (or the axis's fixed baseline)")
-    for col in ("axis", "status", "additional", "objective", "progress", "expected by now", "ROI", "pace"):
+    for col in ("axis", "status", "additional", "objective", "progress", "expected by now", "ROI to date", "pace"):
         axes.add_column(col, justify="left" if col in ("axis", "status", "pace") else "right")
     for axis in plan.axes:
         p = evaluation.axis(axis.id)

@@ -16,7 +16,7 @@ a write to anything else is refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pac_core.kpi_vocabulary import BY_ID, CORE
@@ -47,13 +47,21 @@ LABELS: dict[str, tuple[str, str]] = {
     # fixed figure), so the figure reconciles with a report of won deals
     "pac_won_revenue": ("Won revenue so far", "CA gagné à date"),
     "pac_baseline": ("Baseline (same span a year earlier)", "CA de référence"),
-    "pac_roi": ("ROI", "ROI"),
+    # a ratio (0.1875 = 18.75 %) beside properties in percent (audit E F9): the label says how to read it
+    "pac_roi": ("ROI to date (1 = 100 %)", "ROI à date (1 = 100 %)"),
     "pac_done": ("Done", "Réalisé"),
     "pac_axis_key": ("Axis key", "Clé de l'axe"),
     "pac_text": ("Action statement", "Énoncé de l'action"),
     "pac_kpis": ("KPIs", "Indicateurs"),
     "pac_advice": ("Advice", "Recommandation"),
 }
+ROI_DESCRIPTIONS = (
+    "ROI to date as a ratio: 0.1875 is 18.75 % (19 % in the report), 1 is 100 %. (Additional revenue x margin rate "
+    "- cost to date) / cost to date, the cost spread day by day over the objective's period: the period's ROI at "
+    "the current pace.",
+    "ROI à date en ratio : 0,1875 vaut 18,75 % (19 % dans le rapport), 1 vaut 100 %. (CA supplémentaire × marge − "
+    "coût au prorata) / coût au prorata, le coût étant réparti jour par jour sur la période de l'objectif : le ROI "
+    "de la période au rythme actuel.")
 PROGRESS_LABELS = {"axis": ("Additional revenue progress (%)", "Avancement du CA supplémentaire (%)")}
 STATUS_LABELS = {"axis": ("Axis status", "Statut de l'axe"), "action": ("Action status", "Statut de l'action")}
 TARGET_LABELS = {"action": ("Target", "Cible"), "companies": ("Targeted by the PAC", "Ciblée par le PAC"),
@@ -87,6 +95,13 @@ class Prop:
     options: tuple[str, ...] = ()
     unique: bool = False
     labels: tuple[str, str] | None = None   # (English, French); None: the LABELS entry, else ``label``
+    # (English, French) description shown with the property: set when the properties API creates it
+    # (PropertyCreate); HubSpot's published PropertyUpdate and a custom object schema's property definitions take
+    # none, so neither a relabel nor a schema creation sends it
+    descriptions: tuple[str, str] | None = None
+
+    def description_in(self, lang: str) -> str | None:
+        return pick(self.descriptions, lang) if self.descriptions else None
 
     def label_in(self, lang: str) -> str:
         pair = self.labels or LABELS.get(self.name) or (self.label, self.label)
@@ -103,6 +118,8 @@ class Prop:
             body["options"] = self.option_bodies(lang)
         if self.unique:
             body["hasUniqueValue"] = True
+        if self.descriptions:
+            body["description"] = self.description_in(lang)
         return body
 
     def relabel_body(self, existing: dict[str, Any], lang: str) -> dict[str, Any] | None:
@@ -154,7 +171,8 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "revenue": _p("pac_revenue", "Additional revenue so far", "number"),
                                "won_revenue": _p("pac_won_revenue", "Won revenue so far", "number"),
                                "baseline": _p("pac_baseline", "Baseline (same span a year earlier)", "number"),
-                               "roi": _p("pac_roi", "ROI", "number"),
+                               "roi": replace(_p("pac_roi", "ROI to date (1 = 100 %)", "number"),
+                                              descriptions=ROI_DESCRIPTIONS),
                                **{f"kpi_{k}": _p(f"pac_{k}{'_pct' if unit == 'ratio' else ''}", pair[0],
                                                  "number", labels=(pair[0], pair[1]))
                                   for k, pair, unit in _KPIS},
@@ -225,7 +243,8 @@ class CustomObject:
 
     def create_body(self, group: str, lang: str = "en", associated: tuple[str, ...] = ("COMPANY",)
                     ) -> dict[str, Any]:
-        props = [{k: v for k, v in p.create_body(group, lang).items() if k != "groupName"}
+        # a schema's property definitions take neither groupName nor description (ObjectTypePropertyCreate)
+        props = [{k: v for k, v in p.create_body(group, lang).items() if k not in ("groupName", "description")}
                  for p in self.props.values()]
         return {"name": self.name, "labels": self.labels_in(lang), "primaryDisplayProperty": "pac_name",
                 "secondaryDisplayProperties": ["pac_status", "pac_pace"], "searchableProperties": ["pac_name", KEY],

@@ -46,6 +46,8 @@ class PacField:
     value_labels_fr: tuple[str, ...] = ()
     editor: Editor = "sync"         # who edits it besides the integration user (see the module docstring)
     reference_to: str | None = None             # Lookup: the parent object
+    help: str = ""                  # inline help (the "i" users see beside the field), English
+    help_fr: str = ""               # its French translation
     relationship: str | None = None             # Lookup: the child relationship name on the parent
 
     @property
@@ -61,6 +63,8 @@ class PacField:
     def metadata(self) -> dict[str, Any]:
         """The ``Metadata`` body of a Tooling API ``CustomField`` create."""
         meta: dict[str, Any] = {"label": self.label, "type": self.type, "description": self.description}
+        if self.help:
+            meta["inlineHelpText"] = self.help
         if self.type == "Checkbox":
             meta["defaultValue"] = "false"
         for key in ("length", "precision", "scale"):
@@ -209,9 +213,19 @@ PAC_AXIS = PacObject(
                      description="Revenue won on the same scope over the same span a year earlier, or the plan's "
                                  "fixed baseline when it gives one: what the additional revenue is counted from.",
                      label_fr="CA de référence"),
-            PacField("PAC_ROI__c", "ROI", "Number", precision=12, scale=4, label_fr="ROI",
-                     description="Return on investment as a ratio: 1.4310 is the report's 143 % "
-                                 "((additional revenue x margin rate - cost) / cost)."),
+            # a ratio beside fields in percent (audit E F9): the type stays (orgs have it deployed), the label and the
+            # inline help say how to read it
+            PacField("PAC_ROI__c", "ROI to date (1 = 100 %)", "Number", precision=12, scale=4,
+                     label_fr="ROI à date (1 = 100 %)",
+                     description="ROI to date as a ratio: 1.4310 is the report's 143 % ((additional revenue x margin "
+                                 "rate - cost to date) / cost to date, the cost pro-rated day by day over the "
+                                 "objective's period).",
+                     help="ROI to date as a ratio: 0.1875 is 18.75 % (19 % in the report), 1 is 100 %. (Additional "
+                          "revenue x margin rate - cost to date) / cost to date, the cost spread day by day over the "
+                          "objective's period: the period's ROI at the current pace.",
+                     help_fr="ROI à date en ratio : 0,1875 vaut 18,75 % (19 % dans le rapport), 1 vaut 100 %. (CA "
+                             "supplémentaire × marge − coût au prorata) / coût au prorata, le coût étant réparti jour "
+                             "par jour sur la période de l'objectif : le ROI de la période au rythme actuel."),
             PacField("PAC_Target__c", "Actions target", "Number", precision=9, scale=0,
                      description="Sum of the targets of the axis's actions (cancelled ones left out).",
                      label_fr="Objectif des actions"),

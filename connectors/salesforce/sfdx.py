@@ -43,6 +43,8 @@ def field_xml(f: PacField) -> str:
     if f.description:
         body += _el("description", f.description, 1)
     body += _el("externalId", f.external_id, 1)
+    if f.help:
+        body += _el("inlineHelpText", f.help, 1)
     body += _el("label", f.label, 1)
     if f.length is not None:
         body += _el("length", f.length, 1)
@@ -122,7 +124,8 @@ def object_translation_xml(o: PacObject) -> str:
 
 
 def field_translation_xml(f: PacField) -> str:
-    body = _el("label", f.label_fr or f.label, 1) + _el("name", f.name, 1)
+    body = _el("help", f.help_fr, 1) if f.help_fr else ""
+    body += _el("label", f.label_fr or f.label, 1) + _el("name", f.name, 1)
     for value, label in zip(f.values, f.value_labels_fr, strict=False):
         body += f"    <picklistValues>\n{_el('masterLabel', value, 2)}{_el('translation', label, 2)}" \
                 "    </picklistValues>\n"

@@ -108,6 +108,8 @@ class Properties:
                             label=item["label"], unique=bool(item.get("hasUniqueValue")), options=item.get("options"),
                             custom=True)
         prop["custom"] = True
+        if item.get("description"):     # kept as HubSpot keeps it (pac_roi's says how to read the ratio)
+            prop["description"] = item["description"]
         return prop
 
 

@@ -7,6 +7,7 @@ also carries its figure as text, so nothing is told by colour alone.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
@@ -89,11 +90,14 @@ def bars_vs_target(bars: list[Bar], fmt: Formatter, *, title: str, legend: tuple
     return "".join(out)
 
 
-def ranking(items: list[tuple[str, float | None]], fmt: Formatter, *, title: str) -> str:
-    """Axes sorted by ROI, best first; negative ROI drawn left of the zero line in red."""
+def ranking(items: list[tuple[str, float | None]], fmt: Formatter, *, title: str, free: Sequence[str] = ()) -> str:
+    """Axes sorted by ROI, best first; negative ROI drawn left of the zero line in red. ``free``: the axes whose
+    cost is 0, listed apart after the ranked ones (« · Axe  sans coût », no rank, no bar: their ROI is not a
+    number to rank, and they are not below the negative ones, audit E F5); axes with an unknown ROI last."""
     known = sorted(((label, v) for label, v in items if v is not None), key=lambda t: t[1], reverse=True)
     unknown = [(label, v) for label, v in items if v is None]
-    rows = known + unknown
+    apart = len(known)
+    rows = known + [(label, None) for label in free] + unknown
     label_w, bar_w, row_h = 270, 520, 28
     width, height = label_w + bar_w + 90, 12 + row_h * max(len(rows), 1)
     lo = min([0.0] + [v for _, v in known])
@@ -108,10 +112,13 @@ def ranking(items: list[tuple[str, float | None]], fmt: Formatter, *, title: str
     out = [_svg_open(width, height, title)]
     for i, (label, value) in enumerate(rows):
         y = 8 + i * row_h
+        is_free = apart <= i < apart + len(free)
+        rank = f"{i + 1}." if value is not None else "·" if is_free else "–."
         out.append(f'<text x="{label_w - 10}" y="{y + 14}" text-anchor="end" font-size="13" fill="{INK}">'
-                   f'<title>{_e(label)}</title>{i + 1 if value is not None else "–"}. {_e(_clip(label, 36))}</text>')
+                   f'<title>{_e(label)}</title>{rank} {_e(_clip(label, 36))}</text>')
         if value is None:
-            out.append(f'<text x="{zero + 6:.1f}" y="{y + 14}" font-size="12" fill="{MUTED}">–</text>')
+            out.append(f'<text x="{zero + 6:.1f}" y="{y + 14}" font-size="12" fill="{MUTED}">'
+                       f'{_e(fmt.no_cost) if is_free else "–"}</text>')
             continue
         full = abs(value) * scale
         w = min(full, (hi if value >= 0 else -lo) * scale)

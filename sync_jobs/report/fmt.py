@@ -106,6 +106,19 @@ class Formatter:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
         return DASH if ratio is None else percent(ratio, self.lang, decimals)
 
+    @property
+    def no_cost(self) -> str:
+        """« sans coût » / "no cost": an axis whose cost is 0 (its ROI is not finite, there is nothing to pay back)."""
+        return labels(self.lang)["no_cost"]
+
+    def roi(self, ratio: float | None, cost: Decimal | None) -> str:
+        """An ROI, or « sans coût » / "no cost" when the cost is 0 (« – » stays for unknown: audit E F5)."""
+        return self.no_cost if cost is not None and cost == 0 else self.percent(ratio)
+
+    def payback(self, months: float | None, cost: Decimal | None) -> str:
+        """A payback in months, or « sans coût » / "no cost" when the cost is 0 (it read « 0 mois »)."""
+        return self.no_cost if cost is not None and cost == 0 else self.months(months)
+
     def months(self, value: float | None) -> str:
         """``3 mois`` / ``1 month``, ``2.5 months``."""
         if value is None:

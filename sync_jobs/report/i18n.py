@@ -53,8 +53,8 @@ FR: dict[str, str] = {
     "kpi_additional": "CA supplémentaire",
     "kpi_of_objective": "de l'objectif",
     "kpi_objective": "Objectif",
-    "kpi_roi": "ROI du plan",
-    "kpi_roi_note": "(gain × marge − coût) / coût",
+    "kpi_roi": "ROI du plan à date",
+    "kpi_roi_note": "(gain × marge − coût au prorata) / coût au prorata",
     "kpi_actions": "Actions",
     "kpi_actions_note": "terminées ou dans les temps",
     "kpi_sync": "Dernière synchronisation",
@@ -72,10 +72,27 @@ FR: dict[str, str] = {
     "expected": "Attendu à date",
     "too_early": "– (trop tôt)",     # no forecast before 10 % of the window (pac_core.kpis.forecast)
     "pace": "Rythme",
-    "roi": "ROI",
+    "roi": "ROI à date",
     "expected_roi": "ROI visé",
     "cost": "Coût",
-    "time_to_roi": "Retour sur invest.",
+    # a payback time, not the ROI (« retour sur investissement » is the ROI in French: audit E F6)
+    "time_to_roi": "Délai de retour (mois depuis le début)",
+    "payback": "Délai de retour",
+    # an axis whose cost is 0: its ROI is not finite and there is nothing to pay back (« – » means unknown)
+    "no_cost": "sans coût",
+    "figures_formulas": "Comment chaque chiffre est calculé :",
+    "formula_roi": "(CA supplémentaire × marge − coût au prorata) / coût au prorata. Le coût au prorata est le coût "
+                   "de l'objectif réparti jour par jour sur sa période jusqu'à la date : c'est le ROI de la période "
+                   "entière au rythme actuel. « sans coût » : l'objectif ne coûte rien (budget 0), le ROI n'est pas "
+                   "un nombre fini ; ces axes sont listés à part, après le classement.",
+    "formula_payback": "coût de l'objectif / (CA supplémentaire × marge / mois écoulés) : les mois, comptés depuis "
+                       "le début de la période, qu'il faut au rythme actuel pour couvrir le coût (7,9 mois sur une "
+                       "année civile : fin août) ; « – » tant qu'aucune marge supplémentaire n'est gagnée.",
+    "formula_expected": "part écoulée de la période de l'objectif (pour une action, de sa fenêtre) : l'avancement "
+                        "qu'un rythme régulier aurait atteint aujourd'hui.",
+    "formula_pace": "{done} : objectif atteint ; {not_started} : période pas commencée ; {late} : période close, "
+                    "objectif manqué ; {on_track} : avancement au moins égal à l'attendu à date ; {at_risk} : en "
+                    "dessous ; {inactive} : action annulée, axe suspendu ou abandonné.",
     "activities": "Activités",
     "coverage": "Couverture",
     "conversion": "Conversion",
@@ -83,7 +100,7 @@ FR: dict[str, str] = {
     "trend": "Tendance",
     "kind": "Type",
     "chart_revenue_vs_objective": "CA supplémentaire par axe, comparé à l'objectif",
-    "chart_roi_ranking": "Classement des axes par ROI",
+    "chart_roi_ranking": "Classement des axes par ROI à date",
     "chart_trend": "CA cumulé sur l'année, par trimestre",
     "legend_achieved": "Réalisé",
     "legend_objective": "Objectif",
@@ -182,14 +199,16 @@ FR: dict[str, str] = {
     "total_live": "Total des axes actifs (chaque affaire comptée une fois)",
     "left_out": "hors total",
     "left_out_note": "Hors totaux et hors classement (suspendus ou abandonnés)",
-    "roi_note": "ROI = (CA supplémentaire × marge − coût) / coût. ROI du plan et d'un segment : sur ses axes "
-                "actifs (ni suspendus ni abandonnés), chaque affaire comptée une fois même si plusieurs axes "
-                "la couvrent, rapporté au coût de ces axes. Le ROI d'un axe compte toutes les affaires de son "
-                "périmètre.",
+    "roi_note": "ROI à date = (CA supplémentaire × marge − coût au prorata) / coût au prorata, le coût au prorata "
+                "étant le coût de l'objectif réparti jour par jour sur sa période jusqu'à la date (comme le CA "
+                "comparé) : c'est le ROI de la période entière au rythme actuel. ROI du plan et d'un segment : sur "
+                "ses axes actifs (ni suspendus ni abandonnés), chaque affaire comptée une fois même si plusieurs axes "
+                "la couvrent, rapporté au coût au prorata de ces axes. Le ROI d'un axe compte toutes les affaires de "
+                "son périmètre.",
     "roi_segment_note": "{segment} : ROI {roi} alors que ses axes sont à {axes}. Leurs périmètres se recouvrent "
                         "et chaque axe compte les mêmes gains ; comptées une fois, les affaires de ses axes "
                         "{verdict}.",
-    "roi_below_cost": "ne couvrent pas leur coût",
+    "roi_below_cost": "ne couvrent pas leur coût au prorata",
     "roi_below_axes": "rapportent moins que chaque axe pris seul",
     "and": "et",
     "gaps_complement": "Action à compléter",
@@ -225,8 +244,8 @@ EN: dict[str, str] = {
     "kpi_additional": "Additional revenue",
     "kpi_of_objective": "of objective",
     "kpi_objective": "Objective",
-    "kpi_roi": "Plan ROI",
-    "kpi_roi_note": "(gain × margin − cost) / cost",
+    "kpi_roi": "Plan ROI to date",
+    "kpi_roi_note": "(gain × margin − cost to date) / cost to date",
     "kpi_actions": "Actions",
     "kpi_actions_note": "done or on track",
     "kpi_sync": "Last sync",
@@ -243,10 +262,25 @@ EN: dict[str, str] = {
     "expected": "Expected by now",
     "too_early": "– (too early)",
     "pace": "Pace",
-    "roi": "ROI",
+    "roi": "ROI to date",
     "expected_roi": "Target ROI",
     "cost": "Cost",
-    "time_to_roi": "Payback",
+    "time_to_roi": "Payback (months from period start)",
+    "payback": "Payback",
+    "no_cost": "no cost",
+    "figures_formulas": "How each figure is computed:",
+    "formula_roi": "(additional revenue × margin − cost to date) / cost to date. The cost to date is the objective's "
+                   "cost spread day by day over its period up to the date: the whole period's ROI at the current "
+                   "pace. \"no cost\": the objective costs nothing (budget 0), its ROI is not a finite number; such "
+                   "axes are listed apart, after the ranking.",
+    "formula_payback": "the objective's cost / (additional revenue × margin / months elapsed): the months, counted "
+                       "from the period's start, it takes at the current pace to cover the cost (7.9 months on a "
+                       "calendar year: late August); \"–\" while no additional margin is earned.",
+    "formula_expected": "the share of the objective's period elapsed (for an action, of its window): the progress a "
+                        "steady pace would have reached today.",
+    "formula_pace": "{done}: target reached; {not_started}: period not begun; {late}: period over, target missed; "
+                    "{on_track}: progress at least the expected by now; {at_risk}: below it; {inactive}: action "
+                    "cancelled, axis suspended or dropped.",
     "activities": "Activities",
     "coverage": "Coverage",
     "conversion": "Conversion",
@@ -254,7 +288,7 @@ EN: dict[str, str] = {
     "trend": "Trend",
     "kind": "Kind",
     "chart_revenue_vs_objective": "Additional revenue per axis against objective",
-    "chart_roi_ranking": "Axes ranked by ROI",
+    "chart_roi_ranking": "Axes ranked by ROI to date",
     "chart_trend": "Year-to-date revenue by quarter",
     "legend_achieved": "Achieved",
     "legend_objective": "Objective",
@@ -357,12 +391,14 @@ EN: dict[str, str] = {
     "total_live": "Total of the live axes (each deal counted once)",
     "left_out": "left out",
     "left_out_note": "Left out of totals and ranking (suspended or dropped)",
-    "roi_note": "ROI = (additional revenue × margin − cost) / cost. Plan and segment ROI: over their live axes "
+    "roi_note": "ROI to date = (additional revenue × margin − cost to date) / cost to date, the cost to date being "
+                "the objective's cost spread day by day over its period up to the date (as the revenue it is set "
+                "against): the whole period's ROI at the current pace. Plan and segment ROI: over their live axes "
                 "(neither suspended nor dropped), each deal counted once even when several axes hold it, against "
-                "those axes' cost. An axis's ROI counts every deal of its own scope.",
+                "those axes' cost to date. An axis's ROI counts every deal of its own scope.",
     "roi_segment_note": "{segment}: ROI {roi} while its axes are at {axes}. Their scopes overlap and each axis "
                         "counts the same gains; counted once, the deals of its axes {verdict}.",
-    "roi_below_cost": "do not cover their cost",
+    "roi_below_cost": "do not cover their cost to date",
     "roi_below_axes": "return less than each axis alone",
     "and": "and",
     "gaps_complement": "Action to complete",

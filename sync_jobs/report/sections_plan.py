@@ -7,7 +7,7 @@ from markupsafe import Markup
 from pac_core.snapshots import period_window, quarter_labels
 from sync_jobs.report import charts
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.i18n import ENUMS, enum_label, labels
 from sync_jobs.report.templating import markup
 from sync_jobs.report.templating import render as render_template
 from sync_jobs.report.view import (
@@ -120,15 +120,23 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
     (``templates/report/axes.html``)."""
     words = labels(fmt.lang)
     rows = axis_rows(inputs)
-    ranking = charts.ranking([(r.axis.name, r.progress.roi if r.progress else None) for r in rows if is_live(r)],
-                             fmt, title=words["chart_roi_ranking"])
+    ranked = [r for r in rows if is_live(r)]
+    ranking = charts.ranking([(r.axis.name, r.progress.roi if r.progress else None) for r in ranked
+                              if not _no_cost(r)], fmt, title=words["chart_roi_ranking"],
+                             free=[r.axis.name for r in ranked if _no_cost(r)])
     left_out = "; ".join(f"{r.axis.name} ({axis_status(r.axis, fmt)}"
                          + (f", {r.axis.status.reason})" if r.axis.status.reason else ")")
                          for r in rows if not is_live(r))
-    ordered = sorted(rows, key=lambda r: (not is_live(r), r.progress is None or r.progress.roi is None,
+    # live axes by ROI, then those with no cost, then unknown ROIs; the left-out ones last
+    ordered = sorted(rows, key=lambda r: (not is_live(r),
+                                          0 if r.progress is not None and r.progress.roi is not None
+                                          else 1 if _no_cost(r) else 2,
                                           -(r.progress.roi or 0) if r.progress else 0))
+    formulas = [(words["roi"], words["formula_roi"]), (words["payback"], words["formula_payback"]),
+                (words["expected"], words["formula_expected"]),
+                (words["pace"], words["formula_pace"].format(**ENUMS["pace"][fmt.lang]))]
     return render_template("report/axes.html", _values(
-        fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out,
+        fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out, formulas=formulas,
         colon="\u00a0:" if fmt.lang == "fr" else ":"))
 
 
@@ -138,3 +146,8 @@ def first_quarter_closed(inputs: ReportInputs) -> bool:
     plan = inputs.plan
     first = quarter_labels(plan.period)[0]
     return current_label(inputs) == first and inputs.evaluation.as_of >= period_window(first, plan.timezone).end
+
+
+def _no_cost(row: AxisRow) -> bool:
+    """An axis whose cost is 0: no finite ROI, listed apart (« sans coût »), not ranked last."""
+    return row.progress is not None and row.progress.cost is not None and row.progress.cost == 0

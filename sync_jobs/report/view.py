@@ -157,7 +157,7 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
     live axes' scopes, so overlapping axes (Rhône-Alpes and pharma hold the same laboratory) are not added
     twice, and leaves suspended and dropped axes out (``left_out``). Data written before it existed (an old
     snapshot) falls back to adding the live axes' figures: ``counted_once`` is then False.
-    ROI = (additional × margin − Σ cost of the live axes) / Σ cost.
+    ROI to date = (additional × margin − Σ cost to date of the live axes) / Σ cost to date.
     """
     rows = axis_rows(inputs)
     left_out = [r for r in rows if not is_live(r)]
@@ -166,7 +166,7 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         return {"additional": done.additional, "objective": done.objective, "progress": done.progress,
                 "roi": done.roi, "cost": done.cost, "overlap": done.overlap, "counted_once": True,
                 "left_out": left_out}
-    additional = objective = cost = Decimal(0)
+    additional = objective = cost = spent_sum = Decimal(0)
     weighted = 0.0
     for row in rows:
         obj, prog = row.axis.objective, row.progress
@@ -175,14 +175,18 @@ def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
         if obj is not None:
             additional += prog.additional
             objective += obj.additional_revenue
-        if prog.cost and prog.roi is not None:
-            weighted += prog.roi * float(prog.cost)
-            cost += prog.cost
+        # each axis's ROI weighted by the cost it was computed on: its cost to date (an old snapshot without it
+        # holds the ROI on the whole cost)
+        spent = prog.cost_to_date if prog.cost_to_date is not None else prog.cost
+        if spent and prog.roi is not None:
+            weighted += prog.roi * float(spent)
+            spent_sum += spent
+            cost += prog.cost or 0
     return {
         "additional": additional,
         "objective": objective or None,
         "progress": float(additional / objective) if objective else None,
-        "roi": weighted / float(cost) if cost else None,
+        "roi": weighted / float(spent_sum) if spent_sum else None,
         "cost": cost or None, "overlap": None, "counted_once": False, "left_out": left_out,
     }
 

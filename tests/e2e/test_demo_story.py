@@ -37,17 +37,20 @@ class TestDemoStory:
         assert (a01.done, a01.target) == (4, 5)
 
     def test_axes_roi_and_progress_are_believable(self, now) -> None:
-        """Every axis: ROI between -50 % and +400 %, additional revenue between -20 % and +100 % of its objective."""
+        """Every axis: ROI to date between -50 % and +500 %, additional revenue between -20 % and +100 % of its
+        objective. The ROI to date is the year's ROI at the current pace (audit E F1): on 20 May (140 of 365 days)
+        the agri-food maintenance axis reads 485 %, 143 % against the whole year's cost before."""
         assert now.evaluation.axes
         for axis in now.evaluation.axes:
-            assert axis.roi is not None and -0.5 <= axis.roi <= 4.0, (axis.axis_id, axis.roi)
+            assert axis.roi is not None and -0.5 <= axis.roi <= 5.0, (axis.axis_id, axis.roi)
             assert axis.progress is not None and -0.2 <= axis.progress <= 1.0, (axis.axis_id, axis.progress)
 
     def test_segments_roi_are_believable(self, now) -> None:
-        """Every segment's ROI (whole segment vs its axes' cost) lies between -100 % and +400 %."""
+        """Every segment's ROI to date (its live axes' deals once vs their cost to date) lies between -100 % and
+        +500 % (the agri-food segment is its maintenance axis, 485 %)."""
         assert now.evaluation.segments
         for seg in now.evaluation.segments:
-            assert seg.roi is None or -1.0 <= seg.roi <= 4.0, (seg.segment_id, seg.roi)
+            assert seg.roi is None or -1.0 <= seg.roi <= 5.0, (seg.segment_id, seg.roi)
 
     def test_axes_spread_ahead_on_track_behind(self, now) -> None:
         """Live axes: some clearly ahead of the time elapsed, some on track, one or two behind."""

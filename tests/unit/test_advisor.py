@@ -37,9 +37,9 @@ def _deals(rhone_now: str, rhone_before: str, isere_now: str, isere_before: str)
 
 
 def _evaluate(deals, as_of, *, settings=CAPACITY, language="fr", statuses=None, visits=VISITS,
-              context=()) -> Evaluation:
+              context=(), rhone_budget="5000") -> Evaluation:
     statuses = statuses or {}
-    axes = (axis("AX-69", "SEG-69", budget="5000", products=("PX200",), name="Grands comptes du Rhône",
+    axes = (axis("AX-69", "SEG-69", budget=rhone_budget, products=("PX200",), name="Grands comptes du Rhône",
                  status=statuses.get("AX-69", AxisStatus())),
             axis("AX-38", "SEG-38", budget="5000", name="Relance Isère", status=statuses.get("AX-38", AxisStatus())))
     p = plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=SEGMENTS, language=language)
@@ -106,17 +106,18 @@ class TestDrop:
 
 
     def test_never_in_favour_of_an_axis_itself_dropped(self) -> None:
-        """Rhône's axis earns 10,000 more (ROI (10000 x 0.3 - 5000) / 5000 = -40 %), Isère's nothing (-100 %), on
-        15 August: both are dropped, so neither is the one to put the effort into (audit F2: « drop Automotive in
-        favour of Food growth », then « drop Food growth »); each sentence says no better axis is kept."""
+        """Rhône's axis earns 10,000 more (ROI to date (10000 x 0.3 - 5000 x 227 / 365) / (5000 x 227 / 365) =
+        -3.5 %), Isère's nothing (-100 %), on 15 August: both are dropped, so neither is the one to put the effort
+        into (audit F2: « drop Automotive in favour of Food growth », then « drop Food growth »); each sentence says
+        no better axis is kept."""
         recs = _advise(_deals("60000", "50000", "10000", "10000"), AUGUST_15)
         drops = {r.axis_id: r for r in recs if r.rule is Rule.DROP}
         assert set(drops) == {"AX-69", "AX-38"}
         assert [r.evidence["in_favour_of"] for r in drops.values()] == [None, None]
-        assert drops["AX-38"].summary == ("Abandonner l'axe « Relance Isère » (ROI -100\u00a0% après 62\u00a0% de la "
-                                          "période, seuil 0\u00a0%) : aucun meilleur axe n'est conservé pour reprendre "
-                                          "l'effort.")
-        assert drops["AX-38"].text("en") == ('Drop axis "Relance Isère" (ROI -100% after 62% of the period, '
+        assert drops["AX-38"].summary == ("Abandonner l'axe « Relance Isère » (ROI à date -100\u00a0% après "
+                                          "62\u00a0% de la période, seuil 0\u00a0%) : aucun meilleur axe n'est "
+                                          "conservé pour reprendre l'effort.")
+        assert drops["AX-38"].text("en") == ('Drop axis "Relance Isère" (ROI to date -100% after 62% of the period, '
                                              'threshold 0%): no better axis is kept to take over the effort.')
 
     def test_never_in_favour_of_an_axis_the_advisor_suspends(self) -> None:
@@ -127,6 +128,27 @@ class TestDrop:
         recs = _advise(deals, AUGUST_15)
         assert _rules(recs) == [(Rule.SUSPEND, "AX-69"), (Rule.DROP, "AX-38")]
         assert recs[1].evidence["in_favour_of"] is None
+
+    def test_in_favour_of_an_axis_with_no_cost_that_brings_revenue(self) -> None:
+        """Rhône's axis costs nothing (budget 0) and brings 100,000 more: its return is free, the best there is, so
+        Isère's losing axis is dropped in its favour, the sentence saying why (audit E F5: « aucun meilleur axe
+        n'est conservé » while it was there, its ROI unknown)."""
+        ev = _evaluate(_deals("150000", "50000", "10000", "10000"), AUGUST_15, rhone_budget="0")
+        rhone = ev.axis("AX-69")
+        assert (rhone.cost, rhone.roi, rhone.time_to_roi_months) == (0, None, None)
+        [rec] = [r for r in ev.recommendations if r.axis_id == "AX-38"]
+        assert (rec.rule, rec.evidence["in_favour_of"], rec.evidence["in_favour_of_roi"]) == (Rule.DROP, "AX-69", None)
+        assert rec.evidence["in_favour_of_additional"] == "100000"
+        assert rec.summary.endswith("au profit de « Grands comptes du Rhône » (sans coût, CA supplémentaire "
+                                    "100\u202f000\u00a0€).")
+        assert rec.text("en").endswith('in favour of "Grands comptes du Rhône" (no cost, additional revenue '
+                                       '€100,000).')
+
+    def test_never_in_favour_of_a_free_axis_that_brings_nothing(self) -> None:
+        """A free axis whose additional revenue is not positive returns nothing: not a target."""
+        recs = _advise(_deals("50000", "50000", "10000", "10000"), AUGUST_15, rhone_budget="0")
+        [rec] = [r for r in recs if r.axis_id == "AX-38"]
+        assert (rec.rule, rec.evidence["in_favour_of"]) == (Rule.DROP, None)
 
     def test_never_in_favour_of_an_axis_losing_money(self) -> None:
         """With ``drop_max_roi`` at -50 %, Rhône's axis (-40 %) is kept but loses money: Isère's axis (-100 %),
@@ -232,17 +254,18 @@ class TestSuspensionOver:
     every rule of the advisor considers it too (audit F4). Until that day, inclusive, it is left alone."""
 
     def test_dropped_once_its_suspension_is_over(self) -> None:
-        """Isère's axis, suspended until 31 March, has earned nothing by 15 August: ROI (0 x 0.3 - 5000) / 5000
-        = -100 % after 62 % of the year: drop it in favour of Rhône's axis (ROI (100000 x 0.3 - 5000) / 5000 =
-        500 %). The engine already counts it: pace not inactive, in the plan totals."""
+        """Isère's axis, suspended until 31 March, has earned nothing by 15 August: ROI to date -100 % after 62 % of
+        the year: drop it in favour of Rhône's axis (ROI to date (100000 x 0.3 - 5000 x 227 / 365) / (5000 x 227 /
+        365) = 865 %; 500 % on the whole year's cost before audit E F1). The engine already counts it: pace not
+        inactive, in the plan totals."""
         ev = _evaluate(_deals("150000", "50000", "10000", "10000"), AUGUST_15,
                        statuses={"AX-38": _suspended(date(2027, 3, 31))})
         isere = next(a for a in ev.axes if a.axis_id == "AX-38")
         assert isere.pace is not Pace.INACTIVE and "AX-38" in ev.plan.axis_ids
         [rec] = [r for r in ev.recommendations if r.axis_id == "AX-38"]
         assert rec.rule is Rule.DROP
-        assert (rec.evidence["roi"], rec.evidence["in_favour_of"], rec.evidence["in_favour_of_roi"]) == (-1.0, "AX-69",
-                                                                                                        5.0)
+        assert (rec.evidence["roi"], rec.evidence["in_favour_of"]) == (-1.0, "AX-69")
+        assert rec.evidence["in_favour_of_roi"] == pytest.approx(30_000 * 365 / (5_000 * 227) - 1)
 
     def test_suspended_until_today_is_still_suspended(self) -> None:
         """The until-day is inclusive: suspended until 15 August, the axis is left out on 15 August (pace inactive,
@@ -256,13 +279,13 @@ class TestSuspensionOver:
         assert _rule_of(ev.recommendations, "AX-38") is Rule.DROP
 
     def test_an_axis_whose_suspension_is_over_is_the_better_one_to_drop_for(self) -> None:
-        """Rhône's axis, suspended until 31 March, pays back 500 %: Isère's losing axis is dropped in its favour
+        """Rhône's axis, suspended until 31 March, pays back 865 % to date: Isère's losing axis is dropped in its favour
         (it was dropped in favour of nothing while Rhône's axis was taken for suspended)."""
         recs = _advise(_deals("150000", "50000", "10000", "10000"), AUGUST_15,
                        statuses={"AX-69": _suspended(date(2027, 3, 31))})
         [rec] = [r for r in recs if r.axis_id == "AX-38"]
         assert (rec.rule, rec.evidence["in_favour_of"]) == (Rule.DROP, "AX-69")
-        assert rec.summary.endswith("au profit de « Grands comptes du Rhône » (ROI 500\u00a0%).")
+        assert rec.summary.endswith("au profit de « Grands comptes du Rhône » (ROI à date 865\u00a0%).")
 
     def test_still_suspended_axis_is_no_better_one_to_drop_for(self) -> None:
         """The same Rhône axis suspended until 31 December is not a candidate: Isère's axis is dropped in favour

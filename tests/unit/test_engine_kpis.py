@@ -59,6 +59,12 @@ class TestRoi:
         """ROI = (additional x margin - cost) / cost."""
         assert kpis.roi(Decimal("100000"), Decimal("0.3"), Decimal("10000")) == 2.0
 
+    def test_no_cost_has_no_payback(self) -> None:
+        """A cost of 0 has nothing to pay back: no payback figure (the report says « sans coût »), not « 0 mois »
+        (audit E F5)."""
+        assert kpis.time_to_roi_months(Decimal("5000"), Decimal("0.3"), Decimal("0"), 6.0) is None
+        assert kpis.roi(Decimal("5000"), Decimal("0.3"), Decimal("0")) is None
+
     def test_time_to_roi_none_without_gain(self) -> None:
         """No additional margin yet: time to ROI is unknown."""
         assert kpis.time_to_roi_months(Decimal("-5"), Decimal("0.3"), Decimal("100"), 3.0) is None

@@ -192,6 +192,43 @@ class TestBaselineAndRoi:
         progress = _run(deals, (axis("AX", "SEG", budget="3000"),), as_of=as_of).axis("AX")
         assert abs(progress.time_to_roi_months - 2.0) < 0.01
 
+    def test_roi_to_date_compares_the_cost_to_date(self) -> None:
+        """ROI to date on 15 July at noon (196 of 2027's 365 days): 5,000 additional x 30 % = 1,500 of margin against
+        the cost to date, 2,000 x 196 / 365 = 1,073.97, not the whole year's 2,000: (1,500 - 1,073.97) / 1,073.97 =
+        +39.7 %, the year's ROI at this pace ((1,500 x 365 / 196 - 2,000) / 2,000). Audit E F1: it read -25 %."""
+        as_of = datetime(2027, 7, 15, 12, tzinfo=PARIS)
+        deals = [won("now", "big-pharma", "5000", date(2027, 5, 10))]
+        progress = _run(deals, (axis("AX", "SEG", budget="2000", additional="20000"),), as_of=as_of).axis("AX")
+        assert progress.roi == pytest.approx(1500 * 365 / (2000 * 196) - 1)
+        assert progress.roi == pytest.approx((1500 * 365 / 196 - 2000) / 2000)
+        assert progress.roi == pytest.approx(0.39668, abs=1e-5)
+        assert progress.cost == 2000 and progress.cost_to_date == Decimal(2000) * 196 / 365
+
+    def test_roi_to_date_before_the_period_starts_is_unknown(self) -> None:
+        """On 31 December 2026 nothing of 2027's cost is spent yet: the ROI to date is unknown, not -100 %."""
+        progress = _run([], (axis("AX", "SEG", budget="2000"),), as_of=datetime(2026, 12, 31, 12, tzinfo=PARIS))
+        assert (progress.axis("AX").roi, progress.axis("AX").cost_to_date) == (None, 0)
+
+    def test_roi_at_the_period_end_is_on_the_whole_cost(self) -> None:
+        """Once the period is over, the cost to date is the whole cost: (100,000 x 0.3 - 10,000) / 10,000."""
+        progress = _run([won("now", "big-pharma", "100000", date(2027, 6, 1))], (axis("AX", "SEG"),)).axis("AX")
+        assert (progress.roi, progress.cost_to_date) == (2.0, 10000)
+
+    def test_an_axis_on_course_for_40_percent_is_not_dropped(self) -> None:
+        """The drop rule reads the ROI to date: on 15 July (54 % of the year elapsed, past the 50 % threshold) the
+        axis above is at +39.7 %, so no drop. Audit E F1: « Abandonner l'axe … (ROI -25 % …) » on the whole year's
+        cost."""
+        as_of = datetime(2027, 7, 15, 12, tzinfo=PARIS)
+        deals = [won("now", "big-pharma", "5000", date(2027, 5, 10))]
+        ev = _run(deals, (axis("AX", "SEG", budget="2000", additional="20000"),), as_of=as_of)
+        assert ev.axis("AX").roi is not None and ev.axis("AX").roi > 0
+        assert [r.rule for r in ev.recommendations if r.axis_id == "AX"] == []
+        slower = _run([won("now", "big-pharma", "3000", date(2027, 5, 10))],
+                      (axis("AX", "SEG", budget="2000", additional="20000"),), as_of=as_of)
+        # 900 of margin against 1,073.97 spent: -16.2 %, dropped (the rule still fires on a real loss)
+        assert slower.axis("AX").roi == pytest.approx(900 * 365 / (2000 * 196) - 1)
+        assert [r.rule for r in slower.recommendations if r.axis_id == "AX"] == [Rule.DROP]
+
     def test_no_cost_no_roi(self) -> None:
         """Without a budget or effort cost, ROI and time to ROI are unknown, not zero."""
         progress = _run([won("d", "big-pharma", "100", date(2027, 3, 1))], (axis("AX", "SEG", budget=None),)).axis("AX")

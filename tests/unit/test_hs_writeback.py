@@ -110,6 +110,24 @@ class TestKpiLabels:
         assert AXIS_PROPS["kpis"].label_in("en") == "KPIs"
 
 
+class TestRoiLabel:
+    def test_pac_roi_says_it_is_a_ratio_to_date(self) -> None:
+        """``pac_roi`` holds a ratio (0.1875 for the report's 19 %) beside properties in percent: its label says so,
+        in both languages, and its description (where the properties API creates it) gives the formula (audit E
+        F9: labelled « ROI », read as 0.19 %)."""
+        prop = AXIS_PROPS["roi"]
+        assert [prop.label_in(lang) for lang in ("en", "fr")] == ["ROI to date (1 = 100 %)", "ROI à date (1 = 100 %)"]
+        assert "0.1875" in prop.create_body("pac", "en")["description"]
+        assert "cost to date" in prop.create_body("pac", "en")["description"]
+        body = prop.create_body("pac", "fr")
+        assert body["label"] == "ROI à date (1 = 100 %)"
+        assert "0,1875" in body["description"] and "coût au prorata" in body["description"]
+        # HubSpot's PropertyUpdate takes no description: a relabel sends the label only
+        assert prop.relabel_body({"label": "ROI", "description": ""}, "fr") == {"label": "ROI à date (1 = 100 %)"}
+        assert prop.relabel_body({"label": "ROI à date (1 = 100 %)"}, "fr") is None
+        assert "description" not in AXIS_PROPS["objective"].create_body("pac", "fr")
+
+
 class TestMultiStatusLinks:
     """Which links of an associations ``batch/create`` or ``batch/archive`` a 207 multi-status answer refused
     (HubSpot's error-handling guide: "207 Multi-Status: Returned when there are different statuses (e.g., errors

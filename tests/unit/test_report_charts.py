@@ -31,6 +31,13 @@ class TestRanking:
         assert order == sorted(order)
         assert svg.index("1. A<") < svg.index("–. None<")
 
+    def test_no_cost_axes_are_listed_apart_after_the_ranking(self) -> None:
+        """An axis with no cost has no ROI to rank: it is listed after the ranked axes as « sans coût », with no
+        rank, never as the last of the ranking below an axis at -310 % (audit E F5); unknown ROIs come after it."""
+        svg = charts.ranking([("A", 0.4), ("C", -3.1), ("None", None)], FR, title="ROI", free=["Libre"])
+        assert svg.index("1. A<") < svg.index("2. C<") < svg.index("· Libre<") < svg.index("–. None<")
+        assert "3. Libre" not in svg and "sans coût" in svg
+
     def test_labels_are_escaped(self) -> None:
         """An axis named like markup is drawn as text."""
         svg = charts.ranking([("<script>alert(1)</script>", 0.5)], FR, title="<b>")

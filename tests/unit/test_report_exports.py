@@ -77,7 +77,7 @@ class TestWorkbook:
         row = {h: c for h, c in zip(header, sheet[4], strict=True)}
         assert row["Axe"].value == "Clients dormants"
         assert row["CA supplémentaire"].value == 114_500 and "€" in row["CA supplémentaire"].number_format
-        assert row["ROI"].value == pytest.approx(1.23) and row["ROI"].number_format == "0%"
+        assert row["ROI à date"].value == pytest.approx(1.23) and row["ROI à date"].number_format == "0%"
         assert row["Activités"].data_type == "n"
 
     def test_dates_are_dates(self, book: openpyxl.Workbook) -> None:

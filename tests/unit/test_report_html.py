@@ -98,7 +98,7 @@ class TestFigures:
         """Each recommendation shows its rule, its figures, and which figures are thresholds."""
         text = plain(html_fr)
         assert "Déployer" in text and "Abandonner" in text and "Prioriser" in text and "Suspendre" in text
-        assert "ROI minimal <span class=\"tag\">seuil</span></th><td class=\"num\">50 %" in text
+        assert "ROI à date minimal <span class=\"tag\">seuil</span></th><td class=\"num\">50 %" in text
         assert "Au profit de</th><td class=\"num\">Clients dormants" in text
         assert "PX200 96 % (gagné 120 + engagé 40 / capacité 166)" in text
 
@@ -138,6 +138,57 @@ class TestFigures:
         assert "1 840" in data and ">40<" in data
         assert "event has no account</td><td class=\"num\">2" in data
         assert "devise sans taux de change" in data
+
+
+class TestPaybackAndFormulas:
+    def test_payback_column_says_months_from_the_period_start(self, html_fr: str, html_en: str) -> None:
+        """« Retour sur invest. » is the ROI in French, but the column holds a payback in months counted from the
+        period's start (audit E F6): its header says so, in both languages."""
+        for html, header in ((html_fr, "Délai de retour (mois depuis le début)"),
+                             (html_en, "Payback (months from period start)")):
+            text = plain(html)
+            axes = text[text.index('<section id="axes">'):]
+            assert f">{header}</th>" in axes
+        assert "Retour sur invest." not in plain(html_fr)
+
+    def test_formula_list_explains_roi_payback_expected_and_pace(self, html_fr: str, html_en: str) -> None:
+        """Under the axes' table, « Comment chaque chiffre est calculé » gives how the ROI to date, the payback, the
+        expected-by-now figure and the pace are computed (audit E F6: only the KPIs had formulas, and a report
+        whose axes name no KPI had none at all)."""
+        for html, titles, words in (
+                (html_fr, ("ROI à date", "Délai de retour", "Attendu à date", "Rythme"),
+                 ("coût au prorata", "depuis le début de la période", "part écoulée", "Dans les temps")),
+                (html_en, ("ROI to date", "Payback", "Expected by now", "Pace"),
+                 ("cost to date", "from the period's start", "share of the", "On track"))):
+            text = plain(html)
+            axes = text[text.index('<section id="axes">'):]
+            formulas = axes[axes.index('class="kpi-formulas"'):]
+            formulas = formulas[:formulas.index("</dl>")]
+            for title in titles:
+                assert f"<dt>{title}</dt>" in formulas, title
+            for word in words:
+                assert word in formulas, word
+
+
+class TestNoCost:
+    def test_an_axis_with_no_cost_reads_no_cost_not_unknown(self) -> None:
+        """An axis whose cost is 0: its ROI and payback read « sans coût » / "no cost" (not « – », unknown, nor
+        « 0 mois »), and the ranking lists it apart, unranked (audit E F5)."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        free = tuple(replace(a, cost=Decimal(0), roi=None, time_to_roi_months=None) if a.axis_id == "maint-ra" else a
+                     for a in ev.axes)
+        inputs = replace(inputs, evaluation=replace(ev, axes=free))
+        name = next(a.name for a in inputs.plan.axes if a.id == "maint-ra")
+        for lang, words in (("fr", "sans coût"), ("en", "no cost")):
+            text = plain(render_html(inputs, lang))
+            axes = text[text.index('<section id="axes">'):text.index('</section>', text.index('<section id="axes">'))]
+            row = axes[axes.index(f"<b>{name}</b>"):]
+            row = row[:row.index("</tr>")]
+            assert row.count(words) == 2 and "0 mois" not in row and "0 months" not in row, row
+            assert f"· {name}<" in axes and words in axes[:axes.index("</svg>")]
+            overview = text[text.index('<section id="overview"'):text.index('<section id="segments"')]
+            assert words in overview
 
 
 class TestHeadline:

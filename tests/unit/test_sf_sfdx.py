@@ -93,6 +93,25 @@ class TestRenderedSource:
                 assert _texts(root, "masterLabel") == list(f.values)     # API values stay stable
 
 
+    def test_roi_field_says_it_is_a_ratio_to_date(self) -> None:
+        """PAC_ROI__c stays a Number(12, 4) holding a ratio (orgs have it deployed), labelled as one in English and
+        French, with inline help users see (audit E F9: labelled « ROI », 0,1875 read as 0.19 %)."""
+        path = DEFAULT / "objects" / "PAC_Axis__c" / "fields" / "PAC_ROI__c.field-meta.xml"
+        root = _parse(path)
+        assert (root.findtext(f"{NS}type"), root.findtext(f"{NS}precision"), root.findtext(f"{NS}scale")) == (
+            "Number", "12", "4")
+        assert root.findtext(f"{NS}label") == "ROI to date (1 = 100 %)"
+        assert "0.1875" in (root.findtext(f"{NS}inlineHelpText") or "")
+        tags = [child.tag.removeprefix(NS) for child in root]
+        assert tags.index("externalId") < tags.index("inlineHelpText") < tags.index("label")
+        fr = _parse(DEFAULT / "objectTranslations" / "PAC_Axis__c-fr" / "PAC_ROI__c.fieldTranslation-meta.xml")
+        assert fr.findtext(f"{NS}label") == "ROI à date (1 = 100 %)"
+        assert "0,1875" in (fr.findtext(f"{NS}help") or "")
+        assert [child.tag.removeprefix(NS) for child in fr] == ["help", "label", "name"]
+        for obj in PAC_OBJECTS:
+            for f in obj.fields:
+                assert len(f.label) <= 40 and len(f.label_fr) <= 40, f.name
+
     def test_pace_reads_the_same_in_salesforce_hubspot_and_the_report(self) -> None:
         """One verdict wherever a manager looks: Salesforce's pace labels (English and French), HubSpot's options and
         the report's words. Failed before (write-back audit F4): 'late' was « En retard » in Salesforce, « Manquée »

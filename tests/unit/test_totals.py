@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from pac_core.plan import AxisState, AxisStatus, Segment, SegmentKind
 from pac_core.records import DealLine, Records
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
+from pac_core.window import Window
 from tests.unit.test_engine_support import PARIS, USERS, account, action, axis, plan, won
 
 RHONE = Segment("RHONE", "Rhône", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("69",)),)))
@@ -22,6 +24,7 @@ BIG = Scope((Condition("annual_revenue", "gte", (50_000_000,), "grands comptes")
 SUSPENDED = AxisStatus(AxisState.SUSPENDED, reason="PX200 production full", until=date(2027, 9, 30))
 DROPPED = AxisStatus(AxisState.DROPPED, reason="too weak")
 AUGUST = datetime(2027, 8, 31, 18, 0, tzinfo=PARIS)       # PX200 still suspended
+TO_DATE = 243 / 365       # share of a 2027 cost spent by 31 August (1 January - 31 August, day for day)
 NEXT_YEAR = datetime(2028, 1, 10, tzinfo=PARIS)          # the whole of 2027 elapsed, suspension over
 ACCOUNTS = (
     account("big-pharma", "69003", annual_revenue=Decimal("90000000"), industry="Pharmaceutique"),
@@ -68,8 +71,31 @@ class TestPlanTotals:
         assert totals.progress == pytest.approx(0.5)
 
     def test_roi_uses_the_summed_cost_of_live_axes(self) -> None:
-        """ROI = (150,000 x 0.3 - 30,000) / 30,000 = 50 %."""
-        assert _evaluate().plan.roi == pytest.approx(0.5)   # type: ignore[union-attr]
+        """ROI to date = (150,000 x 0.3 - 30,000 x 243 / 365) / (30,000 x 243 / 365) = 125 % (50 % on the whole
+        year's cost before audit E F1); at the year's end the whole cost: (45,000 - 40,000) / 40,000, PX200 back."""
+        spent = 30_000 * TO_DATE
+        assert _evaluate().plan.roi == pytest.approx((45_000 - spent) / spent)   # type: ignore[union-attr]
+        assert _evaluate(NEXT_YEAR).plan.roi == pytest.approx(0.125)   # type: ignore[union-attr]
+
+    def test_roi_to_date_sums_each_live_axis_cost_to_date_over_its_own_period(self) -> None:
+        """On 31 August (243 of 2027's 365 days) the year-long Rhône axis has spent 10,000 x 243 / 365; an H2 axis
+        (1 July - 31 December, 184 days) 10,000 x 62 / 184. The plan's ROI to date: (36,000 + 500 - both) / both =
+        264 %, Isère's margin being its August deal's 1,000 x 0.5 (audit E F1: against the whole 20,000 it read
+        82.5 %)."""
+        h2 = Window(datetime(2027, 7, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS), "S2")
+        isere = axis("AX-38", "ISERE", margin="0.5")
+        isere = replace(isere, objective=replace(isere.objective, period=h2))
+        p = plan(action(axis_id="AX-RA"), axes=(axis("AX-RA", "RHONE"), isere), segments=(RHONE, ISERE))
+        deals = (*DEALS, won("d-gre-h2", "grenoble-pharma", "1000", date(2027, 8, 1)))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=AUGUST)
+        assert (ev.axis("AX-RA").additional, ev.axis("AX-38").additional) == (120_000, 1_000)
+        spent = Decimal(10_000) * 243 / 365 + Decimal(10_000) * 62 / 184
+        gross = 120_000 * 0.3 + 1_000 * 0.5
+        assert ev.plan is not None and ev.plan.roi == pytest.approx((gross - float(spent)) / float(spent))
+        assert ev.plan.cost == 20_000 and ev.plan.cost_to_date == spent
+        rhone = next(s for s in ev.segments if s.segment_id == "RHONE")
+        assert rhone.roi == pytest.approx(ev.axis("AX-RA").roi)
+        assert rhone.roi == pytest.approx(36_000 * 365 / (10_000 * 243) - 1)
 
     def test_a_suspension_that_has_ended_counts_again(self) -> None:
         """After its until-day PX200 is live again: its cost joins, its deals were already counted once."""
@@ -87,28 +113,33 @@ class TestPlanTotals:
     def test_roi_takes_each_axis_margin_on_what_that_axis_brought(self) -> None:
         """Disjoint axes, margins 30 % and 50 %, reaching their objectives unevenly (audit E F1): Rhône brings
         150,000 - 30,000 = 120,000 at 30 % = 36,000, Isère 30,000 at 50 % = 15,000; 51,000 of margin for 20,000 of
-        cost: ROI (51,000 - 20,000) / 20,000 = 155 %, what the axes' table adds up to. Weighting the rates by the
-        objectives (100,000 and 300,000) gave 45 % on 150,000: 237.5 %."""
+        cost to date (20,000 x 243 / 365 on 31 August): ROI to date 283 %, what the axes' table adds up to (155 %
+        at the year's end on the same deals). Weighting the rates by the objectives (100,000 and 300,000) gave 45 %
+        on 150,000."""
         p = plan(action(axis_id="AX-RA"), axes=(axis("AX-RA", "RHONE", additional="100000", margin="0.3"),
                                                axis("AX-38", "ISERE", additional="300000", margin="0.5")),
                  segments=(RHONE, ISERE))
         ev = evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=AUGUST)
         assert ev.plan is not None
         assert (ev.axis("AX-RA").additional, ev.axis("AX-38").additional) == (120_000, 30_000)
-        assert ev.plan.roi == pytest.approx(1.55)
-        by_axes = (120_000 * 0.3 + 30_000 * 0.5 - 20_000) / 20_000
+        spent = 20_000 * TO_DATE
+        assert ev.plan.roi == pytest.approx((51_000 - spent) / spent)
+        by_axes = (120_000 * 0.3 + 30_000 * 0.5 - spent) / spent
         assert ev.plan.roi == pytest.approx(by_axes)
+        weighted = sum(a.roi * float(a.cost_to_date) for a in ev.axes) / spent   # type: ignore[operator, arg-type]
+        assert ev.plan.roi == pytest.approx(weighted)
 
     def test_a_deal_two_axes_count_takes_the_mean_of_their_margins(self) -> None:
         """Rhône (30 %) and Rhône's big accounts (50 %) both count big-pharma: its deals at 40 %, small-chem's at
-        30 %: (100,000 x 0.4 + 50,000 x 0.3) - (20,000 x 0.4 + 10,000 x 0.3) = 44,000 for 20,000 of cost: ROI
-        120 %, the plan's and the Rhône segment's."""
+        30 %: (100,000 x 0.4 + 50,000 x 0.3) - (20,000 x 0.4 + 10,000 x 0.3) = 44,000 for 20,000 x 243 / 365 of
+        cost to date: ROI to date 230 % (120 % on the whole year's cost), the plan's and the Rhône segment's."""
         p = plan(action(axis_id="AX-RA"), axes=(axis("AX-RA", "RHONE", margin="0.3"),
                                                axis("AX-RA-BIG", "RHONE", scope=BIG, margin="0.5")),
                  segments=(RHONE,))
         ev = evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=AUGUST)
-        assert ev.plan is not None and ev.plan.roi == pytest.approx(1.2)
-        assert ev.segments[0].roi == pytest.approx(1.2)
+        spent = 20_000 * TO_DATE
+        assert ev.plan is not None and ev.plan.roi == pytest.approx((44_000 - spent) / spent)
+        assert ev.segments[0].roi == pytest.approx((44_000 - spent) / spent)
 
     @pytest.mark.parametrize("axes,gross", [
         ((("AX-MAINT", ("MAINT",), "0.5"), ("AX-SERV", ("SERV",), "0.2")), 3000 * 0.5 + 1000 * 0.2),
@@ -116,9 +147,9 @@ class TestPlanTotals:
     ], ids=["two product axes on different lines", "whole-deal axis and a product axis"])
     def test_product_axes_take_their_margin_line_by_line(self, axes, gross) -> None:
         """One 4,000 deal, lines MAINT 3,000 and SERV 1,000 (audit R-1). Product axes at 50 % and 20 % count
-        disjoint lines: 1,500 + 200 = 1,700 of margin for 2,000 of cost, ROI -15 % (one mean over the deal gave
-        -30 %); a whole-deal axis at 30 % with the MAINT axis at 50 %: MAINT's line at 40 %, SERV's at 30 %: 1,500,
-        ROI -25 % (-20 % before)."""
+        disjoint lines: 1,500 + 200 = 1,700 of margin for 2,000 x 243 / 365 of cost to date (one mean over the deal
+        gave less); a whole-deal axis at 30 % with the MAINT axis at 50 %: MAINT's line at 40 %, SERV's at 30 %:
+        1,500."""
         lines = (DealLine("MAINT", Decimal(1), Decimal(3000), code="MAINT"),
                  DealLine("SERV", Decimal(1), Decimal(1000), code="SERV"))
         deal = won("d1", "small-chem", "4000", date(2027, 3, 1), lines=lines)
@@ -127,8 +158,9 @@ class TestPlanTotals:
                      for ident, products, margin in axes)
         p = plan(action(axis_id=made[0].id), axes=made, segments=(RHONE,))
         ev = evaluate(p, Records(accounts=ACCOUNTS, deals=(deal,), users=USERS), as_of=AUGUST)
-        assert ev.plan is not None and ev.plan.roi == pytest.approx((gross - 2000) / 2000)
-        assert ev.segments[0].roi == pytest.approx((gross - 2000) / 2000)
+        spent = 2000 * TO_DATE
+        assert ev.plan is not None and ev.plan.roi == pytest.approx((gross - spent) / spent)
+        assert ev.segments[0].roi == pytest.approx((gross - spent) / spent)
 
     def test_fixed_baseline_is_pro_rated_like_the_axis(self) -> None:
         """On 31 August a lone fixed-baseline axis gives the plan its own pro-rated baseline."""
@@ -141,10 +173,11 @@ class TestPlanTotals:
 
 class TestSegmentRoi:
     def test_segment_roi_counts_its_live_axes_deals_once(self) -> None:
-        """Rhône: its live axes' union brings 120,000 for 20,000 of cost: ROI 80 %, below both axes' ROI."""
+        """Rhône: its live axes' union brings 120,000 for 20,000 x 243 / 365 of cost to date: ROI to date 170 %,
+        below both axes' ROI."""
         ev = _evaluate()
         rhone = next(s for s in ev.segments if s.segment_id == "RHONE")
-        assert rhone.roi == pytest.approx((120_000 * 0.3 - 20_000) / 20_000)
+        assert rhone.roi == pytest.approx((120_000 * 0.3 - 20_000 * TO_DATE) / (20_000 * TO_DATE))
         assert rhone.roi < min(ev.axis("AX-RA").roi, ev.axis("AX-RA-BIG").roi)   # type: ignore[type-var]
 
     def test_segment_figures_other_than_roi_stay_on_its_whole_scope(self) -> None:
