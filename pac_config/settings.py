@@ -165,6 +165,7 @@ class AdvisorSettings(_Frozen):
     rollout_min_roi: float | None = None
     rollout_max_months_to_roi: float | None = None
     rollout_lagging_growth: float | None = None
+    rollout_min_elapsed: float | None = None
     drop_max_roi: float | None = None
     drop_min_elapsed: float | None = None
     prioritise_min_decline: float | None = None

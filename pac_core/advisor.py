@@ -17,8 +17,9 @@ sees what was weighed and why it lost):
    axis that end after the leaving day;
 4. **prioritise**: the segment's revenue is down ``prioritise_min_decline`` or more vs baseline, or the
    segment lost a key account, or a market **opportunity** is declared on the axis or its segment;
-5. **roll out**: ROI to date >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, towards
-   the other segments, **of any kind**, growing less than ``rollout_lagging_growth`` and not already running
+5. **roll out**: ROI to date >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, once
+   ``rollout_min_elapsed`` of the objective's period has elapsed (the ROI to date is the period's at the current
+   pace: a projection, not made on a few weeks' deals), towards the other segments, **of any kind**, growing less than ``rollout_lagging_growth`` and not already running
    an equivalent axis (same own scope and same products, whatever its state or ROI).
 
 Why this order: protect production and declared threats first (a suspension is a hard constraint), then
@@ -59,6 +60,8 @@ class AdvisorSettings(Protocol):
     def rollout_max_months_to_roi(self) -> float: ...
     @property
     def rollout_lagging_growth(self) -> float: ...
+    @property
+    def rollout_min_elapsed(self) -> float: ...
     @property
     def drop_max_roi(self) -> float: ...
     @property
@@ -161,7 +164,7 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     candidates += _drop(plan, progress, settings, as_of, today, suspended)
     candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
     candidates += _prioritise(plan, trends, settings, context, today)
-    candidates += _roll_out(plan, progress, trends, settings, today)
+    candidates += _roll_out(plan, progress, trends, settings, as_of, today)
     by_axis: dict[str, list[Recommendation]] = {}
     for rec in candidates:
         by_axis.setdefault(rec.axis_id, []).append(rec)
@@ -196,7 +199,7 @@ def equivalent(a: Axis, b: Axis) -> bool:
 
 
 def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[str, SegmentProgress],
-              s: AdvisorSettings, today: date) -> list[Recommendation]:
+              s: AdvisorSettings, as_of: datetime, today: date) -> list[Recommendation]:
     out = []
     lang = plan.language
     for axis in _live(plan, today):
@@ -206,6 +209,8 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             continue
         if p.roi < s.rollout_min_roi or p.time_to_roi_months > s.rollout_max_months_to_roi:
             continue
+        if axis.objective is not None and axis.objective.period.elapsed_share(as_of) < s.rollout_min_elapsed:
+            continue    # the ROI to date projects the pace: not on a few weeks' deals
         if not p.activities_done:
             # none of the axis's actions has counted an activity yet: its scope's growth is the market's, not
             # the axis's doing, and there is nothing carried out to roll out elsewhere
@@ -234,7 +239,7 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
         out.append(Recommendation(Rule.ROLL_OUT, axis.id, segment.id, summary, {
             "roi": p.roi, "time_to_roi_months": p.time_to_roi_months,
             "min_roi": s.rollout_min_roi, "max_months_to_roi": s.rollout_max_months_to_roi,
-            "lagging_growth_below": s.rollout_lagging_growth,
+            "lagging_growth_below": s.rollout_lagging_growth, "min_elapsed": s.rollout_min_elapsed,
             "to_segments": [g.id for g in lagging],
             "to_segment_kinds": {g.id: g.kind.value for g in lagging},
             "growth": {g.id: trends[g.id].trend for g in lagging},

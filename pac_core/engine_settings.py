@@ -25,7 +25,8 @@ class EngineSettings:
     attribution: str = "full"                # "full": a deal counts for every axis holding it; "split": evenly
     rollout_min_roi: float = 0.5             # roll out: ROI at least this...
     rollout_max_months_to_roi: float = 6.0   # ...and paid back within this many months...
-    rollout_lagging_growth: float = 0.05     # ...to horizontal segments growing less than this
+    rollout_lagging_growth: float = 0.05     # ...to horizontal segments growing less than this...
+    rollout_min_elapsed: float = 0.2         # ...once this share of the objective's period has elapsed
     drop_max_roi: float = 0.0                # drop: ROI below this...
     drop_min_elapsed: float = 0.5            # ...once this share of the objective's period has elapsed
     prioritise_min_decline: float = 0.10     # prioritise: segment revenue down by at least this vs baseline
@@ -45,7 +46,7 @@ class EngineSettings:
         fix(self, "fx_rates", MappingProxyType({str(k).upper(): _decimal(v) for k, v in self.fx_rates.items()}))
         fix(self, "capacity", MappingProxyType({str(k): _decimal(v) for k, v in self.capacity.items()}))
         fix(self, "committed_weight", _decimal(self.committed_weight))
-        for name in ("rollout_min_roi", "rollout_max_months_to_roi", "rollout_lagging_growth", "drop_max_roi",
+        for name in ("rollout_min_roi", "rollout_max_months_to_roi", "rollout_lagging_growth", "rollout_min_elapsed", "drop_max_roi",
                      "drop_min_elapsed", "prioritise_min_decline", "suspend_load"):
             fix(self, name, float(getattr(self, name)))
 

@@ -80,6 +80,17 @@ class TestRollOut:
         assert Rule.ROLL_OUT not in {r.rule for r in recs}
         assert Rule.ROLL_OUT in {r.rule for r in _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF)}
 
+    def test_no_roll_out_on_a_few_weeks_of_deals(self) -> None:
+        """The ROI to date is the period's at the current pace: on 20 February (14 % of the year) a few weeks'
+        deals project far, so nothing is rolled out before ``rollout_min_elapsed`` (20 %) of the period; the same
+        axis, the same deals and visit, is rolled out at the end of the first quarter (NEUTRAL_AS_OF, 25 %)."""
+        deals = _deals("150000", "50000", "10000", "10000")
+        early = datetime(2027, 2, 20, tzinfo=PARIS)
+        p = _evaluate(deals, early).axis("AX-69")
+        assert p.roi is not None and p.roi > 0.5 and p.activities_done == 1
+        assert Rule.ROLL_OUT not in {r.rule for r in _advise(deals, early)}
+        assert Rule.ROLL_OUT in {r.rule for r in _advise(deals, NEUTRAL_AS_OF)}
+
     def test_no_roll_out_when_others_grow(self) -> None:
         """The same fast axis is not rolled out when Isère already grows by 20 %."""
         recs = _advise(_deals("150000", "50000", "12000", "10000"), NEUTRAL_AS_OF)
