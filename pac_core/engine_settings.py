@@ -46,8 +46,8 @@ class EngineSettings:
         fix(self, "fx_rates", MappingProxyType({str(k).upper(): _decimal(v) for k, v in self.fx_rates.items()}))
         fix(self, "capacity", MappingProxyType({str(k): _decimal(v) for k, v in self.capacity.items()}))
         fix(self, "committed_weight", _decimal(self.committed_weight))
-        for name in ("rollout_min_roi", "rollout_max_months_to_roi", "rollout_lagging_growth", "rollout_min_elapsed", "drop_max_roi",
-                     "drop_min_elapsed", "prioritise_min_decline", "suspend_load"):
+        for name in ("rollout_min_roi", "rollout_max_months_to_roi", "rollout_lagging_growth", "rollout_min_elapsed",
+                     "drop_max_roi", "drop_min_elapsed", "prioritise_min_decline", "suspend_load"):
             fix(self, name, float(getattr(self, name)))
 
 
