@@ -20,7 +20,8 @@ sees what was weighed and why it lost):
 5. **roll out**: ROI to date >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, once
    ``rollout_min_elapsed`` of the objective's period has elapsed (the ROI to date is the period's at the current
    pace: a projection, not made on a few weeks' deals), towards the other segments, **of any kind**, growing less
-   than ``rollout_lagging_growth`` and not already running an equivalent axis (same own scope and same products, whatever its state or ROI).
+   than ``rollout_lagging_growth`` and not already running an equivalent axis (same own
+   scope and same products, whatever its state or ROI).
 
 Why this order: protect production and declared threats first (a suspension is a hard constraint), then
 stop losing money (an axis that does not pay back is not prioritised, even in a falling segment), then keep
