@@ -342,6 +342,9 @@ class PersonIn(_Model):
     email: Email
     name: str = ""
     role: str = Field("", description="rep, manager...")
+    aliases: list[Email] = Field(default_factory=list, description=(
+        "The person's other e-mails in the CRMs (a former address after a domain migration, their address in "
+        "another CRM): records owned under them count as this person's. Never another person's e-mail."))
 
 
 SWOT_KEY_ALIASES = {

@@ -262,7 +262,7 @@ class _Builder:
     # -- conversions ------------------------------------------------------------------------
 
     def _person(self, p: Any, i: int) -> Person:
-        return Person(email=p.email, name=p.name, role=p.role)
+        return Person(email=p.email, name=p.name, role=p.role, aliases=tuple(p.aliases))
 
     def _segment(self, s: Any, i: int) -> Segment:
         scope = self._scope(s.scope, ("segments", i, "scope"))
