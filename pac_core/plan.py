@@ -258,6 +258,15 @@ class Plan:
         (``pac_core.matching.owner_emails``). Empty when no one has aliases."""
         return {alias: p.email for p in self.people for alias in p.aliases if alias != p.email}
 
+    def emails_of(self, email: str) -> frozenset[str]:
+        """Every e-mail of the person ``email`` names (lower-case): it, and their aliases when they are in
+        ``people``; the e-mail alone otherwise."""
+        email = email.strip().lower()
+        for person in self.people:
+            if person.email == email or email in person.aliases:
+                return frozenset((person.email, *person.aliases))
+        return frozenset((email,))
+
 
 def _slug(text: str) -> str:
     return fold_alnum(text, "-") or "plan"
