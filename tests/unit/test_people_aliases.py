@@ -149,3 +149,37 @@ class TestPlanFile:
             load_plan_text(plan_text().replace(f"who: {OLD}, what", f"who: {NEW}, what"), "t.pac.yaml")
         (problem,) = info.value.problems
         assert problem.path == "actions[0].who" and OLD in problem.fix
+
+
+class TestPeopleMessages:
+    """Audit A F5: the plan check's messages about people."""
+
+    def test_a_person_without_email_is_one_problem_whose_fix_names_the_email_the_plan_uses(self) -> None:
+        """Before: the missing e-mail, then « julie.martin@acme.fr is not in the plan's people (add them under
+        people...) » for the axis and the action, although she is under people."""
+        text = plan_text("[]").replace(f"email: {OLD}, name: Julie Martin", "name: Julie Martin")
+        with pytest.raises(InvalidInput) as info:
+            load_plan_text(text, "t.pac.yaml")
+        (problem,) = info.value.problems
+        assert (problem.line, problem.path, problem.message) == (4, "people[0].email", "required key is missing")
+        assert problem.fix == f"add email: {OLD}: the plan names this e-mail, which no entry of people has"
+
+    def test_a_who_written_as_a_name_suggests_that_persons_email(self) -> None:
+        text = plan_text("[]").replace(f"who: {OLD}, what", "who: Julie Martin, what").replace(
+            f"who: [{OLD}]", "who: [julie martin]")
+        with pytest.raises(InvalidInput) as info:
+            load_plan_text(text, "t.pac.yaml")
+        axis, action = info.value.problems
+        assert (axis.path, action.path) == ("axes[0].who[0]", "actions[0].who")
+        assert action.message == "'Julie Martin' is not an e-mail address"
+        assert action.fix == axis.fix == (f"did you mean {OLD}, Julie Martin's e-mail under people? "
+                                          "identify people by e-mail")
+
+    def test_name_and_address_suggests_the_bare_email(self) -> None:
+        """« Julie Martin <julie.martin@acme.fr> » is refused in a plan file (the spreadsheet import reads it, and
+        adds the person to people); the fix gives the e-mail to write."""
+        text = plan_text("[]").replace(f"who: {OLD}, what", f"who: 'Julie Martin <{OLD}>', what")
+        with pytest.raises(InvalidInput) as info:
+            load_plan_text(text, "t.pac.yaml")
+        (problem,) = info.value.problems
+        assert problem.fix == f"write the bare e-mail, {OLD}; the name goes under people, as name:"
