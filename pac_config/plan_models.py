@@ -203,12 +203,17 @@ def _baseline(value: object) -> object:
 
 
 def _email(value: object) -> object:
+    fix = "identify people by e-mail, e.g. julie.martin@durand-process.example"
     if isinstance(value, str):
         text = value.strip().lower()
         if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
             return text
-    raise PydanticCustomError("email", "{shown} is not an e-mail address", {
-        "shown": repr(value), "fix": "identify people by e-mail, e.g. julie.martin@durand-process.example"})
+        # "Julie Martin <julie.martin@x>" (what the spreadsheet import reads, adding the person to people): refused in
+        # a plan file, which names people by their bare e-mail and keeps the name under people
+        named = re.fullmatch(r".*<\s*([^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)\s*>", text)
+        if named:
+            fix = f"write the bare e-mail, {named[1]}; the name goes under people, as name:"
+    raise PydanticCustomError("email", "{shown} is not an e-mail address", {"shown": repr(value), "fix": fix})
 
 
 def _ident(value: object) -> object:
@@ -342,6 +347,9 @@ class PersonIn(_Model):
     email: Email
     name: str = ""
     role: str = Field("", description="rep, manager...")
+    aliases: list[Email] = Field(default_factory=list, description=(
+        "The person's other e-mails in the CRMs (a former address after a domain migration, their address in "
+        "another CRM): records owned under them count as this person's. Never another person's e-mail."))
 
 
 SWOT_KEY_ALIASES = {

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -59,6 +60,7 @@ from pac_core.plan import (
     Swot,
 )
 from pac_core.scopes import EVERYTHING, Scope, parse_scope
+from pac_core.text import fold_value
 from pac_core.window import Window
 
 T = TypeVar("T")
@@ -132,6 +134,9 @@ class _Builder:
         self.period: Window | None = None
         self.within: Window | None = None     # the plan's period once read (None while reading it)
         self.raw_ids: dict[str, set[str]] = {name: set() for name in SECTIONS}
+        # e-mails an action or axis names that no people entry has, while an entry has no readable e-mail: one
+        # problem (that entry's), whose fix names them, rather than one "not in the plan's people" each
+        self.unnamed: list[str] = []
         # (section, index in the file) -> key paths (relative to the item) holding a stand-in value
         self.filled: dict[tuple[str, int], list[tuple[str | int, ...]]] = {}
 
@@ -163,7 +168,9 @@ class _Builder:
             built: dict[str, list[tuple[int, Any]]] = {"people": people, "segments": segments, "axes": axes,
                                                         "actions": actions, "context": context}
             self.problems += [p for p in (self._invariant(p, built) for p in exc.problems) if p is not None]
+            self._people_fixes()
             return None, self.problems
+        self._people_fixes()
         return (plan if not self.problems else None), self.problems
 
     def _header(self) -> None:
@@ -262,7 +269,7 @@ class _Builder:
     # -- conversions ------------------------------------------------------------------------
 
     def _person(self, p: Any, i: int) -> Person:
-        return Person(email=p.email, name=p.name, role=p.role)
+        return Person(email=p.email, name=p.name, role=p.role, aliases=tuple(p.aliases))
 
     def _segment(self, s: Any, i: int) -> Segment:
         scope = self._scope(s.scope, ("segments", i, "scope"))
@@ -340,6 +347,36 @@ class _Builder:
         return ContextChange(ContextKind(c.kind), c.on, c.until, c.note.strip(), c.segment, c.axis, c.who,
                              c.account, c.crm_field, c.product, c.capacity, Impact(c.impact) if c.impact else None)
 
+    # -- people -----------------------------------------------------------------------------
+
+    def _nameless_people(self) -> list[int]:
+        """The people entries (indices in the file) whose e-mail is missing or unreadable (a stand-in holds it)."""
+        return [i for (section, i), spots in self.filled.items() if section == "people" and ("email",) in spots]
+
+    def _people_fixes(self) -> None:
+        """Fixes that need the people section: the e-mail a nameless entry should have (the ones the plan names
+        that no entry has), and the e-mail of the person a ``who`` names by their name."""
+        raw = self.doc.data.get("people")
+        by_name: dict[str, tuple[str, str]] = {}
+        for item in raw if isinstance(raw, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("email"), str):
+                email = item["email"].strip().lower()
+                if "@" in email:
+                    by_name.setdefault(fold_value(" ".join(item["name"].split())), (email, item["name"].strip()))
+        emails = list(dict.fromkeys(self.unnamed))
+        unnamed = (f"{emails[0]}: the plan names this e-mail, which no entry of people has" if len(emails) == 1 else
+                   f"one of {', '.join(emails)}: the plan names them, and no entry of people has them")
+        for k, p in enumerate(self.problems):
+            if emails and re.fullmatch(r"people\[\d+\]\.email", p.path):
+                self.problems[k] = replace(p, fix=f"{'add' if p.message == 'required key is missing' else 'write'} "
+                                                  f"email: {unnamed}")
+            elif p.message.endswith("is not an e-mail address") and re.search(r"\.who(\[\d+\])?$", p.path):
+                value = _value_at(self.doc.data, _split(p.path))
+                found = by_name.get(fold_value(" ".join(value.split()))) if isinstance(value, str) else None
+                if found:
+                    self.problems[k] = replace(p, fix=f"did you mean {found[0]}, {found[1]}'s e-mail under people? "
+                                                      "identify people by e-mail")
+
     # -- helpers ----------------------------------------------------------------------------
 
     def _window(self, text: str, at: tuple[str | int, ...]) -> Window | None:
@@ -376,6 +413,13 @@ class _Builder:
                 section, attr = ref
                 if str(getattr(obj, attr)) in self.raw_ids[section]:
                     return None
+                if section == "people" and self._nameless_people():
+                    self.unnamed.append(str(getattr(obj, attr)))
+                    return None
+            if (len(parts) == 4 and parts[2] == "who" and isinstance(parts[3], int) and "not in the plan" in p.message
+                    and self._nameless_people()):   # an axis's who[j]
+                self.unnamed.append(str(obj.who[parts[3]]))
+                return None
             if parts[2:] == ["target"]:
                 parts[2:] = ["what", "count"]
             rest = tuple(parts[2:])
@@ -447,6 +491,18 @@ def _model_at(model: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseM
             return None
         current = _inner_model(field.annotation)
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _value_at(data: Any, parts: Sequence[str | int]) -> Any:
+    node = data
+    for part in parts:
+        if isinstance(node, dict) and isinstance(part, str):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return None
+    return node
 
 
 def _parent(path: str) -> str:

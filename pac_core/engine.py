@@ -225,7 +225,7 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     columns = as_columns(records)
     accounts, activities, deals = columns.account_table, columns.activity_table, columns.deal_table
     numbers = _AccountNumbers(accounts)
-    emails = owner_emails(columns.users)
+    emails = owner_emails(columns.users, plan.aliases())
     deal_numbers = numbers.of(deals.source, deals.account)
     deal_days = deals.days(zone)
     won_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.WON]
@@ -694,15 +694,21 @@ def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledge
 def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: AccountColumns, ledger: WonLedger,
                     today: date, zone: ZoneInfo) -> AdvisorContext:
     """The plan's declared context changes resolved against the records, plus what the CRM itself shows:
-    reps whose every CRM user is inactive (they left), accounts marked lost by a mapped field (``crm_field``)."""
+    reps whose every CRM user is inactive (they left): every user of every e-mail of theirs (``people[].aliases``),
+    accounts marked lost by a mapped field (``crm_field``)."""
     leaving: list[RepLeaving] = []
     declared = set()
+    aliases = plan.aliases()
     for change in plan.context:
         if change.kind is ContextKind.REP_LEAVING and change.who:
-            leaving.append(RepLeaving(change.who.lower(), change.on, "plan", change.note))
-            declared.add(change.who.lower())
-    active = {u.email for u in records.users if u.email and u.active}
-    gone = sorted({u.email for u in records.users if u.email and not u.active} - active - declared)
+            who = aliases.get(change.who.lower(), change.who.lower())
+            leaving.append(RepLeaving(who, change.on, "plan", change.note))
+            declared.add(who)
+    identity = {u.email: aliases.get(u.email.strip().lower(), u.email.strip().lower())
+                for u in records.users if u.email and u.email.strip()}
+    active = {identity[u.email] for u in records.users if u.email in identity and u.active}
+    gone = sorted({identity[u.email] for u in records.users if u.email in identity and not u.active}
+                  - active - declared)
     leaving += [RepLeaving(email, None, "crm") for email in gone]
 
     reference = plan.period.start.astimezone(zone).date()

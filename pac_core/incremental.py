@@ -28,8 +28,8 @@ An action is *touched* (its candidates selected again) when
 4. an activity on a *changed account* (an account record that changed, appeared or disappeared) could be a
    candidate (same test).
 Deals never touch an action: candidates do not read them (won deals only decide dormancy, which candidates
-leave to the engine). A change of users (e-mails decide owners), of the engine version or of the settings makes a
-full night.
+leave to the engine). A change of users (e-mails decide owners) or of the plan's ``people[].aliases`` (which person an
+e-mail is), of the engine version or of the settings makes a full night.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ import numpy as np
 from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
 from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
-from pac_core.matching import owner_emails
+from pac_core.matching import owner_emails, resolve_owner
 from pac_core.plan import Action, Plan
 from pac_core.records import ActivityStatus, Records, User
 from pac_core.results import Evaluation
@@ -139,8 +139,12 @@ def settings_fingerprint(settings: EngineSettings) -> str:
     return _digest(tuple(sorted((k, repr(v)) for k, v in vars(settings).items())))
 
 
-def users_fingerprint(users: Iterable[User]) -> str:
-    return _digest(sorted(((u.source, u.id, u.email, u.active) for u in users), key=repr))
+def users_fingerprint(users: Iterable[User], aliases: Mapping[str, str] | None = None) -> str:
+    """The users as owners resolve: each user's e-mail and activity, and the plan's ``people[].aliases`` (which
+    person an e-mail is): a change of either makes a full night. Without aliases, the users' digest alone (what
+    nights kept before aliases existed hold)."""
+    users_part = sorted(((u.source, u.id, u.email, u.active) for u in users), key=repr)
+    return _digest((users_part, sorted(aliases.items())) if aliases else users_part)
 
 
 def _digest(value: object) -> str:
@@ -158,8 +162,8 @@ def evaluate_incremental(plan: Plan, records: Records | RecordColumns, changes: 
     rows, handed to ``evaluate()`` as columns (no record object is made for it).
 
     A full night (every action's candidates selected from every activity) when ``full`` is asked, when there is
-    no kept state or no change list, or when the engine version, the settings or the users changed; an incremental
-    one otherwise.
+    no kept state or no change list, or when the engine version, the settings, the users or the plan's aliases
+    changed; an incremental one otherwise.
 
     The cyclic garbage collector is paused for the night, as ``evaluate()`` pauses it for itself: the selection
     makes hundreds of thousands of small acyclic objects (keys, dictionaries), which would otherwise trigger full
@@ -173,11 +177,11 @@ def evaluate_incremental(plan: Plan, records: Records | RecordColumns, changes: 
 
 def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None, kept: KeptState | None,
            as_of: datetime, settings: EngineSettings, full: bool) -> tuple[Evaluation, KeptState, NightStats]:
-    reason = _full_reason(records, changes, kept, settings, full)
+    reason = _full_reason(records, changes, kept, settings, full, plan.aliases())
     fingerprints = action_fingerprints(plan)
     zone = ZoneInfo(plan.timezone)
     table = as_columns(records)
-    emails = owner_emails(table.users)
+    emails = owner_emails(table.users, plan.aliases())
     columns = _Columns(table, emails, zone)
     if reason is not None or changes is None or kept is None:
         touched: dict[str, str] = {a.id: "full" for a in plan.actions}
@@ -199,7 +203,7 @@ def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None
     previous = kept.actions if kept is not None and reason is None else {}
     new_kept = KeptState(
         engine_version=ENGINE_VERSION, settings_fingerprint=settings_fingerprint(settings),
-        users_fingerprint=users_fingerprint(table.users), as_of=as_of,
+        users_fingerprint=users_fingerprint(table.users, plan.aliases()), as_of=as_of,
         actions={a.id: KeptAction(fingerprints[a.id], candidates[a.id] if a.id in candidates
                                   else previous[a.id].candidates) for a in plan.actions},
         rejected=_rejected_activities(evaluation, columns, positions))
@@ -213,7 +217,7 @@ def _night(plan: Plan, records: Records | RecordColumns, changes: Changes | None
 
 
 def _full_reason(records: Records | RecordColumns, changes: Changes | None, kept: KeptState | None,
-                 settings: EngineSettings, full: bool) -> str | None:
+                 settings: EngineSettings, full: bool, aliases: Mapping[str, str]) -> str | None:
     if full:
         return "full evaluation asked"
     if kept is None:
@@ -224,8 +228,8 @@ def _full_reason(records: Records | RecordColumns, changes: Changes | None, kept
         return f"engine version {kept.engine_version} -> {ENGINE_VERSION}"
     if kept.settings_fingerprint != settings_fingerprint(settings):
         return "engine settings changed"
-    if kept.users_fingerprint != users_fingerprint(records.users):   # re-stored but equal users are no change
-        return "users changed"
+    if kept.users_fingerprint != users_fingerprint(records.users, aliases):   # re-stored equal users: no change
+        return "users or people's aliases changed" if aliases else "users changed"
     return None
 
 
@@ -454,7 +458,7 @@ def _owner_email(source: str | None, owner_id: str | None, emails: Mapping[Key, 
         return None
     email = emails.get((source, owner_id))
     if email is None and "@" in owner_id:
-        email = owner_id.strip().lower()
+        email = resolve_owner(emails, owner_id)
     return email
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import compress
@@ -50,9 +50,33 @@ FEW_KEYS = 8                    # owners looked up one by one (a column scan eac
 NEAR_SPAN = timedelta(days=1)   # how far outside a window an activity is still reported as a near miss
 
 
-def owner_emails(users: Sequence[User]) -> dict[AccountKey, str]:
-    """(source, user id) -> lower-case e-mail; users with no e-mail are left out (never matched)."""
-    return {(u.source, u.id): u.email.strip().lower() for u in users if u.email and u.email.strip()}
+class OwnerEmails(dict[AccountKey, str]):
+    """(source, user id) -> the owner's identity: the user's lower-case e-mail, or the plan e-mail of the person it
+    is an alias of (``people[].aliases``). ``resolve`` gives the identity of an e-mail written as an owner id."""
+
+    def __init__(self, pairs: Iterable[tuple[AccountKey, str]], aliases: Mapping[str, str]) -> None:
+        super().__init__(pairs)
+        self.aliases = dict(aliases)
+
+    def resolve(self, email: str) -> str:
+        email = email.strip().lower()
+        return self.aliases.get(email, email)
+
+
+def owner_emails(users: Sequence[User], aliases: Mapping[str, str] | None = None) -> OwnerEmails:
+    """(source, user id) -> lower-case e-mail, an alias resolved to its person's plan e-mail (``aliases``:
+    ``Plan.aliases()``), so that every consumer (matching, revenue, scopes, routing) sees one identity per person;
+    users with no e-mail are left out (never matched)."""
+    known = aliases or {}
+    return OwnerEmails((((u.source, u.id), known.get(e, e)) for u in users if u.email
+                        for e in (u.email.strip().lower(),) if e), known)
+
+
+def resolve_owner(emails: Mapping[AccountKey, str], email: str) -> str:
+    """The identity of an owner given as an e-mail (an owner id that is one): its person's plan e-mail when it is
+    an alias in ``emails`` (an ``OwnerEmails``), else the lower-case e-mail."""
+    resolve = getattr(emails, "resolve", None)
+    return resolve(email) if resolve is not None else email.strip().lower()
 
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -126,7 +150,7 @@ class ActivityIndex:
                         problems[(s_code, o_code)] = (f"owner {owner} is not among the users of {source} (a queue, "
                                                       "or a user pac's integration user cannot read)")
                         continue
-                    email = owner.strip().lower()
+                    email = resolve_owner(emails, owner)
                 pair_email[s_code, o_code] = distinct.setdefault(email, len(distinct))
         s_last, o_last = len(table.source.values), len(table.owner.values)
         email_codes = pair_email[table.source.codes, table.owner.codes]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from pac_core.matching import owner_emails, resolve_owner
 from pac_core.plan import Plan
 from pac_core.records import Activity, Records
 from pac_core.results import Decision, Evaluation
@@ -24,7 +25,7 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
     "no account"); records with no date at all are listed too. In time order."""
     action = plan.action(action_id)
     who = action.who.strip().lower()
-    emails = {(u.source, u.id): (u.email or "").strip().lower() for u in records.users}
+    emails = owner_emails(records.users, plan.aliases())
     window = action.window
     slack = max(window.end - window.start, NEAR)
     by_key = {(a.source, a.id): a for a in records.activities}
@@ -33,7 +34,7 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
         activity = by_key.get((d.source, d.record_id))
         if activity is None or activity.deleted:
             continue
-        owner = (activity.owner_id or "").strip().lower()
+        owner = resolve_owner(emails, activity.owner_id or "")
         if emails.get((activity.source, activity.owner_id or "")) != who and owner != who:
             continue
         if activity.type is not None and activity.type is not action.activity_type:

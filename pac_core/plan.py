@@ -67,6 +67,7 @@ class Person:
     email: str            # lower-case; the identity that joins CRMs
     name: str = ""
     role: str = ""        # "rep", "manager"...
+    aliases: tuple[str, ...] = ()   # lower-case: the person's other e-mails (a former address, another CRM's)
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,20 @@ class Plan:
     def axis_scope(self, axis: Axis) -> Scope:
         return self.segment(axis.segment_id).scope & axis.scope
 
+    def aliases(self) -> dict[str, str]:
+        """Each alias of ``people`` (lower-case) -> the person's plan e-mail: the one identity owners resolve to
+        (``pac_core.matching.owner_emails``). Empty when no one has aliases."""
+        return {alias: p.email for p in self.people for alias in p.aliases if alias != p.email}
+
+    def emails_of(self, email: str) -> frozenset[str]:
+        """Every e-mail of the person ``email`` names (lower-case): it, and their aliases when they are in
+        ``people``; the e-mail alone otherwise."""
+        email = email.strip().lower()
+        for person in self.people:
+            if person.email == email or email in person.aliases:
+                return frozenset((person.email, *person.aliases))
+        return frozenset((email,))
+
 
 def _slug(text: str) -> str:
     return fold_alnum(text, "-") or "plan"
@@ -270,6 +285,7 @@ def check_invariants(plan: Plan) -> list[Problem]:
     segment_ids = {s.id for s in plan.segments}
     axis_ids = {a.id for a in plan.axes}
     emails = {p.email for p in plan.people}
+    aliases = _check_people(plan, out)
     ranks: dict[int, str] = {}
     for i, axis in enumerate(plan.axes):
         at = f"axes[{i}]"
@@ -299,6 +315,8 @@ def check_invariants(plan: Plan) -> list[Problem]:
         for j, person in enumerate(axis.who):
             if "@" not in person:
                 out.append(Problem(f"{at}.who[{j}]", f"{person!r} is not an e-mail", "identify the rep by e-mail"))
+            elif person in aliases:
+                out.append(_alias_used(f"{at}.who[{j}]", person, aliases[person]))
             elif emails and person not in emails:
                 out.append(Problem(f"{at}.who[{j}]", f"{person} is not in the plan's people",
                                    "add them under people, or fix the spelling"))
@@ -328,6 +346,8 @@ def check_invariants(plan: Plan) -> list[Problem]:
                                "say how many, e.g. 5"))
         if "@" not in action.who:
             out.append(Problem(f"{at}.who", f"{action.who!r} is not an e-mail", "identify the rep by e-mail"))
+        elif action.who in aliases:
+            out.append(_alias_used(f"{at}.who", action.who, aliases[action.who]))
         elif emails and action.who not in emails:
             out.append(Problem(f"{at}.who", f"{action.who} is not in the plan's people",
                                "add them under people, or fix the spelling"))
@@ -338,8 +358,60 @@ def check_invariants(plan: Plan) -> list[Problem]:
         if action.window.start < plan.period.start or action.window.end > plan.period.end:
             out.append(Problem(f"{at}.when", f"the window {action.window.label or ''} is outside the plan's period",
                                "check the year, or widen the plan's period"))
+    _check_owner_conditions(plan, out, aliases)
     _check_context(plan, out, segment_ids, axis_ids)
     return out
+
+
+def _check_people(plan: Plan, out: list[Problem]) -> dict[str, tuple[int, Person]]:
+    """Each e-mail is one person: an alias may be neither another person's e-mail (nor their own) nor given twice.
+    Returns each alias -> (index, person) of the first person giving it."""
+    owners: dict[str, tuple[int, Person]] = {}
+    for i, person in enumerate(plan.people):
+        owners.setdefault(person.email, (i, person))
+    aliases: dict[str, tuple[int, Person]] = {}
+    for i, person in enumerate(plan.people):
+        for j, alias in enumerate(person.aliases):
+            at = f"people[{i}].aliases[{j}]"
+            if alias == person.email:
+                out.append(Problem(at, f"{alias} is already this person's e-mail", "remove it from the aliases"))
+            elif alias in owners:
+                k, other = owners[alias]
+                out.append(Problem(at, f"{alias} is the e-mail of {_who(other)} (people[{k}]): one e-mail is one "
+                                   "person", "remove it from the aliases, or merge the two entries into one person"))
+            elif alias in aliases:
+                k, other = aliases[alias]
+                where = "this person" if k == i else f"{_who(other)} (people[{k}])"
+                out.append(Problem(at, f"{alias} is also an alias of {where}",
+                                   "give each e-mail once, under the person it belongs to"))
+            else:
+                aliases[alias] = (i, person)
+    return aliases
+
+
+def _who(person: Person) -> str:
+    return f"{person.name} <{person.email}>" if person.name else person.email
+
+
+def _alias_used(at: str, email: str, owner: tuple[int, Person]) -> Problem:
+    k, person = owner
+    return Problem(at, f"{email} is an alias of {_who(person)} (people[{k}].aliases)",
+                   f"write their plan e-mail, {person.email} (the aliases are only read in the CRMs)")
+
+
+def _check_owner_conditions(plan: Plan, out: list[Problem], aliases: dict[str, tuple[int, Person]]) -> None:
+    """``account_owner`` / ``deal_owner`` conditions name people by their plan e-mail, as ``who`` does."""
+    if not aliases:
+        return
+    scopes = ([(f"segments[{i}].scope", s.scope) for i, s in enumerate(plan.segments)]
+              + [(f"axes[{i}].scope", a.scope) for i, a in enumerate(plan.axes)]
+              + [(f"actions[{i}].what.scope", a.scope) for i, a in enumerate(plan.actions)])
+    for at, scope in scopes:
+        for condition in scope.conditions:
+            if condition.field in ("owner", "deal_owner"):
+                for value in condition.values:
+                    if str(value) in aliases:
+                        out.append(_alias_used(f"{at}.{condition.field}", str(value), aliases[str(value)]))
 
 
 def _check_context(plan: Plan, out: list[Problem], segment_ids: set[str], axis_ids: set[str]) -> None:

@@ -85,8 +85,8 @@ def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
     if not axes or not accounts:
         return {}
     numbers = {(a.source, a.id): i for i, a in enumerate(accounts)}
-    index = ScopeIndex(accounts, owner_emails(records.users), won_dates(records.deals, numbers, len(accounts), zone),
-                       default_months)
+    index = ScopeIndex(accounts, owner_emails(records.users, plan.aliases()),
+                       won_dates(records.deals, numbers, len(accounts), zone), default_months)
     held: dict[int, list[str]] = {}
     for axis in axes:                          # sorted by id: each account's list comes out sorted
         for number in index.members(plan.axis_scope(axis), _reference(plan, axis, zone)):

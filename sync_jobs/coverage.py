@@ -1,8 +1,14 @@
-"""Actions that none of their plan's connectors can measure: an action counting an activity type that no connector's
+"""Owners and actions the plan's connectors cannot measure.
+
+Actions that none of their plan's connectors can measure: an action counting an activity type that no connector's
 mapping reads records as (e-mails on a HubSpot-only plan) stays at 0 whatever the reps do, late and at risk with
 nothing to fix in the CRM. ``pac config check`` (settings), ``pac plan check`` (a plan the settings name) and
 ``pac sync`` warn of each, naming the action, the type and the connectors, and saying what to do. A warning, never a
-failure: the plan is valid, and the action may be measured later (a mapping changed, a connector added)."""
+failure: the plan is valid, and the action may be measured later (a mapping changed, a connector added).
+
+People the connectors do not know (``unknown_owners``): an e-mail the plan names people by that is a user of none
+of the plan's connectors (a rep's e-mail changed in the CRM, a typo, someone with no CRM user) counts nothing;
+``pac sync`` warns of each (it reads the users; ``pac plan check`` and ``pac config check`` read none)."""
 
 from __future__ import annotations
 
@@ -12,10 +18,12 @@ from typing import Any
 
 from connectors.hubspot import mapping as hubspot_mapping
 from connectors.salesforce import mapping as salesforce_mapping
-from pac_config.loader import Document, load_yaml
+from pac_config.loader import Document, format_path, load_yaml
 from pac_config.settings import load_settings
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
+from pac_core.records import User
+from pac_core.text import fold_value
 
 # the mapping parsers by CRM (the mapping modules only: `pac plan check` does not load the CRM clients)
 _PARSERS: dict[str, Callable[[Document], tuple[Any, list[Any]]]] = {
@@ -54,21 +62,140 @@ def unmeasured_for_owners(plan: Plan, connectors: Sequence[tuple[str, str, Any]]
     """One warning per action that some connector of the plan measures, but none of those its owner works in (is
     a user of): a rep who is a HubSpot user only, with an action counting activities only the Salesforce mapping
     reads, stays at 0 (their records are in HubSpot). Actions whose owner is a user of no connector are left to
-    the other warnings (an unknown owner)."""
+    ``unknown_owners``."""
     types = _types_read(connectors)
     if types is None:
         return []
     readable = frozenset().union(*types.values())
     out = []
     for action in plan.actions:
-        kind, who = action.activity_type, action.who.lower()
-        homes = [(name, crm, m) for name, crm, m in connectors if who in users_of.get(name, set())]
+        kind, emails = action.activity_type, plan.emails_of(action.who)
+        homes = [(name, crm, m) for name, crm, m in connectors if not emails.isdisjoint(users_of.get(name, set()))]
         if kind not in readable or not homes or any(kind in types[name] for name, _, _ in homes):
             continue
         where = ", ".join(f"{name} ({crm})" for name, crm, _ in homes)
         out.append(_warning(action, f"but its owner {action.who} works only in {where}, which does not read them",
                             homes))
     return out
+
+
+_OWNER_FIELDS = ("owner", "deal_owner")   # the scope conditions naming people (account_owner is "owner")
+
+
+def _plan_emails(plan: Plan) -> dict[str, list[tuple[tuple[str | int, ...], str, str]]]:
+    """Each e-mail the plan names people by -> where: (key path in the file, the item's id, what it decides:
+    "people", "action", "revenue")."""
+    out: dict[str, list[tuple[tuple[str | int, ...], str, str]]] = {}
+    for i, person in enumerate(plan.people):
+        out.setdefault(person.email, []).append((("people", i), "", "people"))
+    scopes: list[tuple[tuple[str | int, ...], str, Any]] = [
+        *((("segments", i, "scope"), s.id, s.scope) for i, s in enumerate(plan.segments)),
+        *((("axes", i, "scope"), a.id, a.scope) for i, a in enumerate(plan.axes)),
+        *((("actions", i, "what", "scope"), a.id, a.scope) for i, a in enumerate(plan.actions))]
+    for i, axis in enumerate(plan.axes):
+        for j, who in enumerate(axis.who):
+            out.setdefault(who.lower(), []).append((("axes", i, "who", j), axis.id, "revenue"))
+    for i, action in enumerate(plan.actions):
+        out.setdefault(action.who.lower(), []).append((("actions", i, "who"), action.id, "action"))
+    for at, ident, scope in scopes:
+        for condition in scope.conditions:
+            if condition.field in _OWNER_FIELDS:
+                for value in condition.values:
+                    if "@" in str(value):
+                        out.setdefault(str(value).lower(), []).append(((*at, condition.field), ident, "revenue"))
+    return out
+
+
+def _located(doc: Document | None, path: tuple[str | int, ...], email: str) -> tuple[int | None, str]:
+    """The line and the written key of a place ``_plan_emails`` names: a scope condition is found under the key
+    the file writes it with (account_owner, propriétaire...), by its value."""
+    if doc is None:
+        return None, format_path(path)
+    if path and path[-1] in _OWNER_FIELDS:
+        node: Any = doc.data
+        for part in path[:-1]:
+            node = (node.get(part) if isinstance(node, dict) else
+                    node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None)
+        written = [k for k, v in node.items() if email in str(v).lower()] if isinstance(node, dict) else []
+        if written:
+            path = (*path[:-1], written[0])
+    return doc.line(path), format_path(path)
+
+
+def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]], users: Sequence[User]
+                   ) -> list[str]:
+    """One warning per e-mail the plan names people by (``people``, an action's or axis's ``who``, an
+    ``account_owner`` / ``deal_owner`` condition) that is a user of none of the plan's connectors (``users_of``:
+    connector -> its users' lower-case e-mails), the person's ``aliases`` included: nothing of theirs can count
+    (their actions stay at 0 and are written to no CRM, no deal or account is theirs). Each names the places in
+    ``plan_file`` (line and key) and the fix; when a CRM user (``users``) has the same name or the same local part
+    under another address, it names that user (an e-mail changed in the CRM: a domain migration). In the plan's
+    language."""
+    known = set().union(*users_of.values()) if users_of else set()
+    named = _plan_emails(plan)
+    unknown = [e for e in named if known.isdisjoint(plan.emails_of(e))]
+    if not unknown:
+        return []
+    try:
+        doc: Document | None = load_yaml(plan_file)
+    except (InvalidInput, OSError):
+        doc = None
+    identities = {e for p in plan.people for e in (p.email, *p.aliases)}
+    names = {p.email: p.name for p in plan.people}
+    fr = plan.language == "fr"
+    crms = ", ".join(users_of)
+    out = []
+    for email in unknown:
+        places = named[email]
+        where = []
+        for k, (path, ident, _) in enumerate(places):
+            line, key = _located(doc, path, email)
+            spot = (str(plan_file) if k == 0 else "") + (f":{line}" if line else "")
+            where.append(f"{spot} {key}".strip() + (f" ({ident})" if ident else ""))
+        ids = list(dict.fromkeys(ident for _, ident, _ in places if ident))
+        kinds = {kind for _, _, kind in places}
+        lookalikes = _lookalikes(email, names.get(email, ""), users, identities)
+        if fr:
+            what = [*(["ses actions restent à 0 et ne sont écrites dans aucun CRM"] if "action" in kinds else []),
+                    *(["aucune affaire ni aucun compte ne compte comme le sien"] if "revenue" in kinds else [])]
+            text = (f"{', '.join(ids) + ' : ' if ids else ''}{email} n'est utilisateur d'aucun CRM du plan ({crms}) "
+                    f"({', '.join(where)}) : {' ; '.join(what) or 'rien ne peut compter pour cette personne'}. ")
+            if lookalikes:
+                text += (" ; ".join(f"{c} a {e} ({n})" if n else f"{c} a {e}" for c, e, n in lookalikes)
+                         + " : si cette personne a changé d'adresse, écrivez la nouvelle dans le plan, ou "
+                           "ajoutez-la à ses `aliases` dans people.")
+            else:
+                text += ("Corrigez l'adresse dans le plan, ajoutez son adresse dans le CRM à ses `aliases` dans "
+                         "people, ou créez-lui un utilisateur dans l'un de ces CRM.")
+        else:
+            what = [*(["their actions stay at 0 and are written to no CRM"] if "action" in kinds else []),
+                    *(["no deal or account counts as theirs"] if "revenue" in kinds else [])]
+            text = (f"{', '.join(ids) + ': ' if ids else ''}{email} is a user of none of the plan's CRMs ({crms}) "
+                    f"({', '.join(where)}): {'; '.join(what) or 'nothing can count for them'}. ")
+            if lookalikes:
+                text += ("; ".join(f"{c} has {e} ({n})" if n else f"{c} has {e}" for c, e, n in lookalikes)
+                         + ": if this person changed address, write the new one in the plan, or add it to their "
+                           "`aliases` in people.")
+            else:
+                text += ("Fix the address in the plan, add their address in the CRM to their `aliases` in people, "
+                         "or give them a user in one of these CRMs.")
+        out.append(text)
+    return out
+
+
+def _lookalikes(email: str, name: str, users: Sequence[User], taken: set[str]) -> list[tuple[str, str, str]]:
+    """(connector, e-mail, name) of the CRM users that may be the person ``email`` under another address: the
+    same local part, or the same name (accents and case aside); addresses the plan already gives someone are not
+    proposed."""
+    local, wanted = email.split("@", 1)[0], fold_value(name) if name.strip() else None
+    out: dict[tuple[str, str], str] = {}
+    for user in users:
+        other = (user.email or "").strip().lower()
+        if not other or other in taken:
+            continue
+        if other.split("@", 1)[0] == local or (wanted is not None and fold_value(user.name) == wanted):
+            out.setdefault((user.source, other), user.name)
+    return [(c, e, n) for (c, e), n in sorted(out.items())]
 
 
 def connector_mappings(connectors: Sequence[tuple[str, Any]]) -> list[tuple[str, str, Any]]:

@@ -3,8 +3,10 @@
 Routing when a plan spans several CRMs (e.g. Salesforce for most reps, HubSpot for the South-West):
 
 * **axes** go to every connector of the plan (every team sees the plan's axes);
-* an **action** goes to each connector where its owner (``who``, an e-mail) is a user; when the owner is a
-  user of none of them, it goes to the plan's first connector, so no action is ever invisible.
+* an **action** goes to each connector where its owner (``who``, an e-mail, or one of its ``people[].aliases``)
+  is a user; when the owner is a user of none of them, it goes nowhere (``pac sync`` warns of that owner:
+  ``sync_jobs.coverage.unknown_owners``): a record owned by the integration user in a CRM the rep does not work in
+  would be counted by nobody. A record written before stays as it was.
 
 Field values are JSON scalars, so that what was written can be stored and compared exactly: text,
 numbers rounded for display (money to cents, percentages to 0.1), dates as ISO ``YYYY-MM-DD``,
@@ -208,6 +210,20 @@ def kept_by(desired: Mapping[tuple[Target, str], Mapping[str, Any]], connector: 
     return out
 
 
+def local_owners(desired: Mapping[tuple[Target, str], Mapping[str, Any]], plan: Plan, emails: set[str]
+                 ) -> dict[tuple[Target, str], dict[str, Any]]:
+    """``desired`` with each action's ``owner_email`` as one CRM knows its owner: when their plan e-mail is none of
+    its users (``emails``) but one of their ``people[].aliases`` is, that alias (the CRM's owner is set by e-mail)."""
+    out = {key: dict(fields) for key, fields in desired.items()}
+    for (target, _key), fields in out.items():
+        owner = fields.get("owner_email")
+        if target is Target.ACTION and isinstance(owner, str) and owner not in emails:
+            known = sorted(plan.emails_of(owner) & emails)
+            if known:
+                fields["owner_email"] = known[0]
+    return out
+
+
 def route(plan: Plan, connectors: Sequence[str], users_of: Mapping[str, set[str]]
           ) -> dict[str, set[tuple[Target, str]]]:
     """Which records each connector receives (see the module docstring for the rule)."""
@@ -216,7 +232,8 @@ def route(plan: Plan, connectors: Sequence[str], users_of: Mapping[str, set[str]
         for name in connectors:
             out[name].add((Target.AXIS, record_key(plan, axis.id)))
     for action in plan.actions:
-        homes = [n for n in connectors if action.who.lower() in users_of.get(n, set())] or list(connectors[:1])
+        emails = plan.emails_of(action.who)
+        homes = [n for n in connectors if not emails.isdisjoint(users_of.get(n, set()))]
         for name in homes:
             out[name].add((Target.ACTION, record_key(plan, action.id)))
     return out

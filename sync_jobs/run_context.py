@@ -106,6 +106,7 @@ class RunContext:
     set_aside: list[Rejected] = field(default_factory=list)                   # evaluate
     desired: dict[tuple[Target, str], dict[str, Any]] = field(default_factory=dict)   # route
     routes: dict[str, set[tuple[Target, str]]] = field(default_factory=dict)  # route
+    users_of: dict[str, set[str]] = field(default_factory=dict)              # route: each CRM's user e-mails
     accounts: dict[str, list[WriteChange]] = field(default_factory=dict)      # route
     retiring: dict[str, set[str]] = field(default_factory=dict)   # route: per connector, keys no longer in the plan
 

@@ -19,7 +19,7 @@ from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
-from sync_jobs.coverage import connector_mappings, unmeasured, unmeasured_for_owners
+from sync_jobs.coverage import connector_mappings, unknown_owners, unmeasured, unmeasured_for_owners
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.pull import pull_connector
 from sync_jobs.run_advice import kept_advice
@@ -113,12 +113,13 @@ def evaluate(ctx: RunContext) -> None:
 
 def route(ctx: RunContext) -> None:
     """What each CRM should hold: ``desired`` (fields per PAC record), ``routes`` (the records each CRM gets, by
-    where their owners work), ``written`` without the hand-changed fields (drift, the result's), ``accounts``
-    (the account PAC fields to update, per connector)."""
+    where their owners work; ``users_of``, each CRM's user e-mails; a warning per plan e-mail no CRM knows),
+    ``written`` without the hand-changed fields (drift, the result's), ``accounts`` (the account PAC fields to
+    update, per connector)."""
     assert ctx.effective is not None and ctx.evaluation is not None and ctx.records is not None
     names = ctx.names
     ctx.desired = diff.desired_state(ctx.effective, ctx.evaluation)
-    users_of = {n: ctx.store.user_emails(n) for n in names}
+    users_of = ctx.users_of = {n: ctx.store.user_emails(n) for n in names}
     ctx.routes = diff.route(ctx.effective, names, users_of)
     # the records of items no longer in the plan: their pace marked removed (written once, diffed as any field)
     for name, keys in diff.retired(ctx.desired, ctx.written).items():
@@ -126,6 +127,10 @@ def route(ctx: RunContext) -> None:
             ctx.desired[item] = {"pace": diff.REMOVED}
             ctx.routes[name].add(item)
             ctx.retiring.setdefault(name, set()).add(item[1])
+    users = [u for u in ctx.records.users if u.source in users_of]
+    for warning in unknown_owners(ctx.effective, ctx.plan_settings.file, users_of, users):
+        ctx.result.unmeasured.append(warning)
+        event(log, "sync.unknown_owner", plan=ctx.plan.id, warning=warning)
     for warning in unmeasured_for_owners(ctx.effective, connector_mappings([(n, ctx.connectors[n]) for n in names]),
                                          users_of):
         ctx.result.unmeasured.append(warning)
@@ -144,6 +149,8 @@ def write(ctx: RunContext) -> None:
     for name in ctx.names:
         connector, last = ctx.connectors[name], last_of[name]
         kept = diff.kept_by(ctx.desired, connector)   # the fields this CRM keeps
+        if ctx.effective is not None and ctx.effective.aliases():   # an owner this CRM knows under an alias
+            kept = diff.local_owners(kept, ctx.effective, ctx.users_of.get(name, set()))
         changes = diff.changes_for(kept, ctx.routes[name], last, ctx.now) + ctx.accounts.get(name, [])
         result.changes[name] = changes
         result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes

@@ -37,7 +37,8 @@ def _synced(tmp_path: Path, database_url: str, deals: tuple[Deal, ...]) -> tuple
     path.write_text(path.read_text(encoding="utf-8").replace(
         "connectors: [fake]}", "connectors: [fake], as_of: '2027-07-01T00:00:00+02:00'}"), encoding="utf-8")
     crm = FakeConnector()
-    crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), visit("v1", "u1", "a1", W18), *deals)
+    crm.put(user("u1", "julie@example.com"), user("u2", "lea@example.com"),   # A-02 is Léa's: a user, no warning
+            account("a1"), account("a2"), visit("v1", "u1", "a1", W18), *deals)
     result = pipeline.run_sync(None, load_settings(path, env={}), connectors={"fake": crm}, clock=Clock())
     return path, crm, result
 

@@ -20,7 +20,8 @@ W18 = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
 
 
 def _seed(crm: FakeConnector) -> None:
-    crm.put(user("u1", "julie@example.com", crm.name), account("a1", crm.name), account("a2", crm.name),
+    crm.put(user("u1", "julie@example.com", crm.name), user("u2", "lea@example.com", crm.name),
+            account("a1", crm.name), account("a2", crm.name),
             visit("v1", "u1", "a1", W18, crm.name), visit("v2", "u1", "a2", W18.replace(day=5), crm.name))
 
 
@@ -51,7 +52,8 @@ class TestIdempotence:
     def test_a_new_visit_updates_only_the_changed_fields(self, settings) -> None:
         """A new visit changes A-01's count, progress and pace (and last_synced), nothing else."""
         crm = FakeConnector()
-        crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), account("a3"),
+        crm.put(user("u1", "julie@example.com"), user("u2", "lea@example.com"),
+                account("a1"), account("a2"), account("a3"),
                 visit("v1", "u1", "a1", W18))
         clock = Clock()
         first = _sync(settings, crm, clock)
@@ -156,7 +158,8 @@ class TestDryRun:
     def test_dry_run_after_a_change_shows_old_and_new_values(self, settings) -> None:
         """After a new visit, the dry run lists A-01's done going from 1 to 2, and still writes nothing."""
         crm = FakeConnector()
-        crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"), visit("v1", "u1", "a1", W18))
+        crm.put(user("u1", "julie@example.com"), user("u2", "lea@example.com"),
+                account("a1"), account("a2"), visit("v1", "u1", "a1", W18))
         clock = Clock()
         first = _sync(settings, crm, clock)
         crm.put(visit("v2", "u1", "a2", W18.replace(day=5), modified_at=clock.now))

@@ -442,3 +442,43 @@ def test_key_lookups_over_many_sources_and_key_sets_equal_a_plain_key_test() -> 
         wanted = [(a.source, a.id) in keys for a in acts]
         assert any(wanted)
         assert found.tolist() == wanted
+
+
+FORMER = tuple(f"rep{i}@former.example" for i in range(2))   # rep0's and rep1's other addresses (people[].aliases)
+
+
+def _with_aliases(plan: Plan, aliases: bool) -> Plan:
+    return replace(plan, people=tuple(Person(e, e, aliases=(FORMER[i],) if aliases and i < len(FORMER) else ())
+                                      for i, e in enumerate(EMAILS)))
+
+
+def _aliased_records(rng: random.Random) -> Records:
+    """The random records, with a user for each former address (sf: a user; hs: an owner id that is the e-mail)
+    owning about a third of the activities."""
+    records = _records(rng, 300)
+    users = (*records.users, *(User(f"F{i}", "sf", e) for i, e in enumerate(FORMER)))
+    owners = ("F0", "F1", FORMER[0], FORMER[1])
+    activities = tuple(replace(a, owner_id=rng.choice(owners)) if rng.random() < 0.3 else a
+                       for a in records.activities)
+    return replace(records, users=users, activities=activities)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), flip=st.integers(0, 2))
+def test_incremental_nights_with_aliases_equal_full_evaluations(seed: int, size: int, flip: int) -> None:
+    """Owners under a person's other e-mails (``people[].aliases``): nights of random changes equal full evaluations;
+    the night the aliases are given (or taken back) is a full one, the others incremental."""
+    rng = random.Random(seed)
+    aliases = rng.random() < 0.5
+    plan, records = _with_aliases(_plan(rng), aliases), _aliased_records(rng)
+    kept = _first(plan, records)
+    for night in range(3):
+        after = _night(rng, records, size)
+        if night == flip:
+            aliases = not aliases
+            plan = _with_aliases(plan, aliases)
+        evaluation, kept, stats = evaluate_incremental(plan, after, Changes.between(records, after), kept,
+                                                       as_of=AS_OF, settings=SETTINGS)
+        assert stats.mode == ("full" if night == flip else "incremental")
+        _assert_same(evaluation, _full(plan, after, AS_OF))
+        records = after

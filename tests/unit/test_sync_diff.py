@@ -100,11 +100,29 @@ class TestRoute:
         assert (Target.ACTION, f"{plan.id}:A-02") not in routes["sf"]
         assert {k for k in routes["sf"] if k[0] is Target.AXIS} == {k for k in routes["hs"] if k[0] is Target.AXIS}
 
-    def test_owner_unknown_everywhere_goes_to_the_first_connector(self, plan) -> None:
-        """An action whose owner is in no CRM lands in the plan's first connector rather than nowhere."""
-        routes = diff.route(plan, ["sf", "hs"], {"sf": set(), "hs": set()})
-        assert (Target.ACTION, f"{plan.id}:A-01") in routes["sf"]
-        assert (Target.ACTION, f"{plan.id}:A-01") not in routes["hs"]
+    def test_owner_unknown_everywhere_goes_nowhere(self, plan) -> None:
+        """An action whose owner is a user of no CRM is written to none (audit A F2: it went to the first connector,
+        a record owned by the integration user in a CRM the rep does not work in); the axes still go everywhere."""
+        routes = diff.route(plan, ["sf", "hs"], {"sf": {"lea@example.com"}, "hs": set()})
+        assert (Target.ACTION, f"{plan.id}:A-01") not in routes["sf"] | routes["hs"]
+        assert (Target.ACTION, f"{plan.id}:A-02") in routes["sf"]
+        assert {k for k in routes["hs"] if k[0] is Target.AXIS} == {(Target.AXIS, f"{plan.id}:AX-1"),
+                                                                    (Target.AXIS, f"{plan.id}:AX-2")}
+
+    def test_an_owner_known_under_an_alias_goes_to_that_crm_with_that_address(self) -> None:
+        """Julie is julie.m@example.net in HubSpot (``people[].aliases``): A-01 goes to HubSpot, and its owner is
+        written there under the address HubSpot knows (the CRM sets the owner by e-mail)."""
+        julie = "{email: julie@example.com, name: Julie}"
+        aliased = load_plan_text(SMALL_PLAN.replace(julie, julie[:-1] + ", aliases: [julie.m@example.net]}"),
+                                 "plan.pac.yaml")
+        routes = diff.route(aliased, ["sf", "hs"], {"sf": {"lea@example.com"}, "hs": {"julie.m@example.net"}})
+        key = (Target.ACTION, f"{aliased.id}:A-01")
+        assert key in routes["hs"] and key not in routes["sf"]
+        desired = diff.desired_state(aliased, fake_evaluate(aliased, Records(), NOW))
+        assert desired[key]["owner_email"] == "julie@example.com"
+        hubspot = diff.local_owners(desired, aliased, {"julie.m@example.net"})
+        assert hubspot[key]["owner_email"] == "julie.m@example.net"
+        assert diff.local_owners(desired, aliased, {"julie@example.com"})[key]["owner_email"] == "julie@example.com"
 
 
 class TestOverrides:
