@@ -327,6 +327,52 @@ class TestLostLock:
         _nothing_saved(engine)
 
 
+    @pytest.mark.timeout(600)
+    @pytest.mark.parametrize("crm_prefix", ["/services/data/", "/crm/"])
+    def test_a_run_that_lost_its_lock_sends_no_further_call(self, crm, tmp_path, database_url, engine,
+                                                             crm_prefix) -> None:
+        """Audit C, F2: one write batch is several HTTP calls (Salesforce: the axes' upsert, the actions' upsert,
+        the accounts' update; HubSpot: upserts, updates, associations). The lock is lost right after the CRM
+        (Salesforce, then HubSpot) answered its first write call of the run: no write call follows it (before, the
+        lock was checked once per batch, and the lost run sent the batch's other calls beside the run that took
+        over)."""
+        from sync_jobs.lock import LockLost
+        from tests.fakes import sandbox_settings, sandbox_sync
+
+        settings = sandbox_settings(tmp_path, database_url)
+        writes: list[str] = []
+        stolen: list[str] = []
+        route = crm.route
+
+        def stealing_route(request):  # type: ignore[no-untyped-def]
+            write = request.method in ("POST", "PATCH", "PUT", "DELETE") and any(
+                w in request.path for w in ("composite/sobjects", "/batch/upsert", "/batch/update",
+                                            "/batch/create", "/batch/archive")) and "/properties/" not in request.path
+            if write and not request.path.startswith(crm_prefix):
+                write = False
+            if write:
+                writes.append(f"{request.method} {request.path}" + (" (after the loss)" if stolen else ""))
+            answer = route(request)
+            if write and not stolen:
+                _steal(engine)
+                stolen.append(request.path)
+            return answer
+
+        crm.route = stealing_route
+        try:
+            with pytest.raises(LockLost):
+                sandbox_sync(settings, crm)
+        finally:
+            crm.route = route
+        assert stolen, "the run made no write call"
+        assert [w for w in writes if "(after the loss)" in w] == [], writes
+        with engine.connect() as conn:     # only what the CRM accepted before the loss is saved (Salesforce's)
+            saved = set(conn.execute(text("SELECT DISTINCT connector FROM pac_written")).scalars())
+            assert conn.execute(text("SELECT count(*) FROM pac_watermark")).scalar_one() == 0
+            assert conn.execute(text("SELECT status FROM pac_run")).scalars().all() == ["failed"]
+        assert saved == ({"sf-main"} if crm_prefix == "/crm/" else set())
+
+
 def _steal(engine) -> None:
     """Lose the plan's run lock as a dropped connection (PostgreSQL: its backend terminated) or an expired lease
     taken over (SQLite) would."""
