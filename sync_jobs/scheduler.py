@@ -51,14 +51,15 @@ from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.snapshots import quarter_phase
 from sync_jobs.app import take_due_snapshots
+from sync_jobs.cli_errors import crm_exit_code
 from sync_jobs.evaluation import load_plan_file
-from sync_jobs.exit_codes import EXIT_INTERRUPTED, exit_code_for
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_LOCKED, exit_code_for
 from sync_jobs.interrupts import StopRequest, interruption
-from sync_jobs.lock import default_owner
-from sync_jobs.logs import event
+from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
+from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
-from sync_jobs.store import open_store
+from sync_jobs.store import open_store, repo
 from sync_jobs.store.tables import ScheduleClaim
 
 log = logging.getLogger("pac.schedule")
@@ -123,10 +124,14 @@ class _Running:
 RUNNING = _Running()
 
 
+PLAN_LOCK_WAIT = 60.0          # seconds a scheduled run waits for its plan's lock (another run of the plan)
+CONNECTOR_LOCK_WAIT = 3600.0   # and for each of its connectors' locks (runs of other plans on the connector)
+
+
 def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
     settings = load_settings(settings_path or None)
     # queue behind another scheduled run using one of this plan's connectors (run_sync takes their locks)
-    result = run_sync(plan, settings, wait=60.0, connector_wait=3600.0, stop=STOP.check)
+    result = run_sync(plan, settings, wait=PLAN_LOCK_WAIT, connector_wait=CONNECTOR_LOCK_WAIT, stop=STOP.check)
     after_sync(settings, plan, result.status)
     return result.log_status, exit_code_for(result.status)
 
@@ -139,6 +144,7 @@ def sync_job(settings_path: str, plan: str) -> None:
     never raises (the next run retries), always logs one line (``schedule.run`` or ``schedule.skip``). A stop of
     the scheduler (``STOP``) stops it at its next check: logged ``status=interrupted by SIGTERM ... exit=130``."""
     with RUNNING.one():
+        began = datetime.now(UTC)
         try:
             STOP.check()      # the scheduler is stopping: no new run
             holder = claim_scheduled_run(load_settings(settings_path or None), plan, "sync")
@@ -149,9 +155,46 @@ def sync_job(settings_path: str, plan: str) -> None:
         except KeyboardInterrupt as exc:   # the scheduler's stop, checked by the run: closed as interrupted
             status, code = (f"interrupted by {interruption(exc)}: the run is closed as interrupted; the next run "
                             "starts over", EXIT_INTERRUPTED)
+        except LockHeld as exc:   # this worker claimed the fire, and the run could not start: said where ops look
+            status, code = f"locked: {fire_not_run(settings_path, plan, exc, began)}", EXIT_LOCKED
+            event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
+                  worker=WORKER)
+            return
         except Exception as exc:  # a failed night must not kill the scheduler
-            status, code = f"error: {type(exc).__name__}: {exc}", -1
+            code = crm_exit_code(exc) or (EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_INTERNAL)
+            status = f"error: {type(exc).__name__}: {exc}"
         event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
+
+
+def fire_not_run(settings_path: str, plan: str, exc: LockHeld, began: datetime) -> str:
+    """A claimed fire whose run could not get its plan's lock (held past ``PLAN_LOCK_WAIT``) or a connector's
+    (past ``CONNECTOR_LOCK_WAIT``): kept as a run of status ``locked`` with the cause and what to do (``pac status``
+    shows it), so a night that did not run is never lost silently; returns that cause."""
+    settings = load_settings(settings_path or None)
+    ps = settings.plan(plan)
+    who = exc.holder or "another process"
+    since = f" since {exc.since.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" if exc.since else ""
+    if exc.plan_id.startswith(CONNECTOR_LOCK):
+        name = exc.plan_id.removeprefix(CONNECTOR_LOCK)
+        others = ", ".join(sorted(p.key for p in settings.plans if name in p.connectors and p.key != ps.key))
+        error = (f"not run: connector {name!r} stayed busy for {CONNECTOR_LOCK_WAIT:.0f} s with runs of other plans "
+                 f"using it ({others or 'none in these settings'}; held by {who}{since}); this fire's sync of "
+                 f"{plan!r} did not run: it runs at its next fire, or now with `pac sync --plan {plan}`. If this "
+                 f"repeats, the runs of the plans sharing {name!r} take longer than that in a row: spread their "
+                 f"crons (plans[].schedule.cron in {settings.source or 'the settings'})")
+    else:
+        error = (f"not run: another run of plan {plan!r} held its lock ({who}{since}) for the {PLAN_LOCK_WAIT:.0f} s "
+                 f"a scheduled run waits; this fire's sync did not run: it runs at its next fire, or now with "
+                 f"`pac sync --plan {plan}` once that run has ended (`pac status`)")
+    try:
+        engine = open_store(settings.database())
+        try:
+            repo.record_run_not_run(engine, load_plan_file(ps)[0].id, began, datetime.now(UTC), error)
+        finally:
+            engine.dispose()
+    except Exception as again:     # the store failing: the log line still says it
+        log.warning(redact(f"could not record the fire of {plan} that did not run: {type(again).__name__}: {again}"))
+    return error
 
 
 def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:

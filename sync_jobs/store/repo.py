@@ -431,6 +431,18 @@ def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, rep
         return True
 
 
+def record_run_not_run(engine: Engine, plan_id: str, began: datetime, now: datetime, error: str) -> int:
+    """A scheduled run that could not start (its plan's or a connector's lock held too long), kept as a run of
+    status ``locked`` with ``error`` (its cause and what to do), so ``pac status`` shows the night that did not run;
+    returns its id."""
+    with Session(engine) as session:
+        run = Run(plan_id=plan_id, started_at=began, finished_at=now, status="locked", errors=[redact(error)])
+        session.add(run)
+        session.commit()
+        assert run.id is not None
+        return run.id
+
+
 def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:
     with Session(engine) as session:
         query = select(Run).order_by(col(Run.id).desc()).limit(limit)
