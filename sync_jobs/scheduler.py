@@ -43,7 +43,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from pac_config.settings import Settings, load_settings
@@ -218,27 +218,65 @@ def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
     return None
 
 
+def worker_now() -> datetime:
+    """This worker's clock."""
+    return datetime.now(UTC)
+
+
+CLOCK_MARGIN = timedelta(seconds=60)   # a worker's clock this far from the store's is said (fix NTP)
+
+
+def store_now(engine: Any) -> datetime:
+    """The store's clock, the one every worker claims by: PostgreSQL's ``now()``; a SQLite store is a file of this
+    machine, whose clock every process using it shares."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            moment = conn.execute(text("SELECT now()")).scalar_one()
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
 def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetime | None = None,
                         worker: str = WORKER) -> str | None:
     """Claim this fire of ``job`` ("sync", "monthly", "quarterly") for ``plan`` in the shared store: None when
     this worker has it (it runs), else the worker that claimed it first (this one skips). One row per job
     holds its last claimed fire time; a worker claims by moving it forward (an UPDATE that only one of several
-    concurrent workers can win) or by inserting the first row (the primary key refuses a second one)."""
+    concurrent workers can win) or by inserting the first row (the primary key refuses a second one).
+
+    The fire is computed from the store's clock (``store_now``; ``now`` for tests), not this worker's: a worker
+    whose clock runs ahead would claim a future fire, run the plan early and leave every worker skipping it until
+    that time. A worker whose clock is off by more than ``CLOCK_MARGIN`` says so; a stored fire time ahead of the
+    store's clock (claimed so before 6 Dec 2026) is taken over, with a warning."""
     ps = settings.plan(plan)
     schedule = ps.schedule or settings.schedule
     cron = {"sync": schedule.cron, "monthly": schedule.monthly_snapshot, "quarterly": schedule.quarterly_snapshot}[job]
     if not cron:
         return None
-    now = now or datetime.now(UTC)
     loaded = load_plan_file(ps)[0]
-    fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, loaded), timezone=loaded.timezone), now)
-    if fire is None:
-        return None
     job_id, table = f"{job}:{ps.key}", ScheduleClaim.__table__   # type: ignore[attr-defined]
     engine = open_store(settings.database())
     try:
+        if now is None:
+            now, mine = store_now(engine), worker_now()
+            if abs(mine - now) > CLOCK_MARGIN:
+                skew = (mine - now).total_seconds()
+                log.warning(f"schedule.clock_skew worker={worker} job={job_id}: this worker's clock is "
+                            f"{abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} the store's: fix NTP on this "
+                            "machine (claims use the store's clock)")
+        fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, loaded), timezone=loaded.timezone),
+                             now)
+        if fire is None:
+            return None
+        ahead = now + CLOCK_MARGIN
+        with engine.connect() as conn:
+            stored = conn.execute(select(table.c.fire_time, table.c.worker).where(table.c.job_id == job_id)).first()
+        if stored is not None and _utc(stored.fire_time) > ahead:
+            log.warning(f"schedule.future_claim job={job_id} fire_time={_utc(stored.fire_time):%Y-%m-%d %H:%M:%S} "
+                        f"claimed_by={stored.worker}: a fire ahead of the store's clock (that worker's clock ran "
+                        "ahead: fix NTP there); taken over")
         with engine.begin() as conn:
-            moved = conn.execute(update(table).where(table.c.job_id == job_id, table.c.fire_time < fire)
+            moved = conn.execute(update(table).where(table.c.job_id == job_id,
+                                                     or_(table.c.fire_time < fire, table.c.fire_time > ahead))
                                  .values(fire_time=fire, worker=worker, claimed_at=now)).rowcount
         if moved:
             return None
@@ -253,6 +291,10 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
         return row.worker if row is not None and row.worker != worker else (None if row is not None else "?")
     finally:
         engine.dispose()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def snapshot_job(settings_path: str, plan: str, kind: str) -> None:

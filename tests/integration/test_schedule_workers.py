@@ -86,6 +86,36 @@ def _many_plans(tmp_path: Path, url: str) -> Path:
     return path
 
 
+class TestClockAhead:
+    """Audit C, F4: a worker whose clock ran ahead claimed a future fire time, and every worker then skipped the
+    plan until real time reached it (``UPDATE ... WHERE fire_time < :fire`` never matched)."""
+
+    def test_a_future_claim_does_not_block_the_plan(self, tmp_path, database_url, caplog) -> None:
+        import logging
+
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        ahead = datetime.now(UTC) + timedelta(days=90)
+        assert sched.claim_scheduled_run(settings, "test", "sync", now=ahead, worker="skewed") is None
+        with caplog.at_level(logging.WARNING, logger="pac.schedule"):
+            holder = sched.claim_scheduled_run(settings, "test", "sync", worker="w2")
+        assert holder is None, f"the plan stays claimed by {holder}"
+        assert any("ahead of the store's clock" in r.getMessage() for r in caplog.records), caplog.text
+        assert sched.claim_scheduled_run(settings, "test", "sync", worker="w3") == "w2"   # once per fire still
+
+    def test_a_worker_whose_clock_is_ahead_claims_by_the_stores_clock(self, tmp_path, database_url,
+                                                                      monkeypatch, caplog) -> None:
+        import logging
+
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        monkeypatch.setattr(sched, "worker_now", lambda: datetime.now(UTC) + timedelta(days=1))
+        with caplog.at_level(logging.WARNING, logger="pac.schedule"):
+            assert sched.claim_scheduled_run(settings, "test", "sync", worker="skewed") is None
+        assert any("clock is" in r.getMessage() and "fix NTP" in r.getMessage() for r in caplog.records), \
+            caplog.text
+        monkeypatch.setattr(sched, "worker_now", lambda: datetime.now(UTC))
+        assert sched.claim_scheduled_run(settings, "test", "sync", worker="right") == "skewed"   # the same fire
+
+
 class TestFireNotRun:
     """Audit C, F3: a fire this worker claimed but could not run (the plan's lock held for the minute it waits,
     or a connector's for the hour) was lost silently: no run row, an info line ``exit=-1`` advising ``--wait``,
