@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import signal
 import socket
@@ -137,6 +138,31 @@ def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
 
 
 WORKER = default_owner()   # this scheduler process, in claims and log lines: host:pid#token
+LOADED: dict[str, str] = {}   # the settings file this scheduler loaded its jobs from -> its content's digest
+
+
+def _digest(settings_path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(settings_path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def settings_changed(settings_path: str, plan: str, job: str) -> None:
+    """At each fire: a warning when the settings file differs from the one this scheduler built its jobs from (a
+    plan added does not run, a removed one fails at each fire, an edited cron is not followed) until restarted."""
+    loaded = LOADED.get(settings_path)
+    if loaded is not None and _digest(settings_path) != loaded:
+        log.warning(f"schedule.settings_changed job={job} plan={plan} settings={settings_path}: the settings file "
+                    "changed since this worker started; its jobs are still those of the file it loaded (a plan "
+                    "added does not run, a plan removed fails at each fire, a cron edited is not followed): "
+                    "restart every pac schedule worker using it")
+
+
+def remember_settings(settings_path: str) -> None:
+    """The settings file as the scheduler built its jobs from it (``settings_changed`` compares with it)."""
+    if settings_path:
+        LOADED[settings_path] = _digest(settings_path) or ""
 
 
 def sync_job(settings_path: str, plan: str) -> None:
@@ -145,6 +171,7 @@ def sync_job(settings_path: str, plan: str) -> None:
     the scheduler (``STOP``) stops it at its next check: logged ``status=interrupted by SIGTERM ... exit=130``."""
     with RUNNING.one():
         began = datetime.now(UTC)
+        settings_changed(settings_path, plan, "sync")
         try:
             STOP.check()      # the scheduler is stopping: no new run
             holder = claim_scheduled_run(load_settings(settings_path or None), plan, "sync")
@@ -301,6 +328,7 @@ def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
     """Close the month (actions) or quarter (revenue, ROI) that has just ended for the report's trends, and
     any earlier closed period of the plan still without its snapshot (by one worker only, when several share
     the store). Never raises; logs one line."""
+    settings_changed(settings_path, plan, f"{kind}_snapshot")
     try:
         holder = claim_scheduled_run(load_settings(settings_path or None), plan, kind)
     except Exception:   # the snapshot itself says what is wrong with the settings or the store
@@ -450,6 +478,7 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
                            "give each scheduler process its own --jobstore file") from None
     open_store(settings.database()).dispose()   # a store it cannot use is said now (exit 2), not every night
     sync_jobstore(settings, path)
+    remember_settings(str(Path(settings.source).resolve()) if settings.source else "")
     scheduler = build_scheduler(settings, path)
     stopping: list[str] = []
     STOP.clear()
