@@ -14,10 +14,12 @@ Adapters translate every vendor exception into these, so sync_jobs never catches
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import ssl
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -43,6 +45,30 @@ def new_secret(value: str | None) -> None:
     if value:
         for hook in list(_secret_hooks):
             hook(value)
+
+
+# The check run before each HTTP call that writes to a CRM (``checked_writes``): the layer above passes its run-lock
+# check (``sync_jobs.lock.ensure_held``), so a run that lost its lock stops before its next write call, not at the
+# end of a write batch of several calls. Connectors import nothing of it: their clients call ``before_write()``.
+_before_write: ContextVar[Callable[[], None] | None] = ContextVar("pac_before_write", default=None)
+
+
+@contextlib.contextmanager
+def checked_writes(check: Callable[[], None]) -> Iterator[None]:
+    """In this block (this thread), ``check()`` runs before every write call (each attempt, retries included) a
+    connector's client sends; it raises to stop the write there."""
+    token = _before_write.set(check)
+    try:
+        yield
+    finally:
+        _before_write.reset(token)
+
+
+def before_write() -> None:
+    """Called by a client right before it sends a call that writes to its CRM (``checked_writes``)."""
+    check = _before_write.get()
+    if check is not None:
+        check()
 
 
 class ConnectorError(Exception):

@@ -15,9 +15,11 @@ A second run waits up to ``wait`` seconds, then raises ``LockHeld`` naming the h
 A lock can be lost while its run goes on: the PostgreSQL connection holding it ends (an idle timeout, a pooler,
 a failover, ``pg_terminate_backend``: the server releases the lock and another worker may take it), or a SQLite
 lease expires unrefreshed and is taken over. ``ensure_held()`` raises ``LockLost`` when any lock this run holds
-is no longer its own; the writer calls it before each batch it sends to a CRM, the store before it saves what a
-CRM accepted and before the run's checkpoint (watermarks), so a run that lost its lock stops there instead of
-running beside another. The
+is no longer its own; the writer calls it before each batch it sends to a CRM and, through
+``connectors.base.checked_writes``, the connectors' clients before each write call of the batch (a batch is
+several HTTP calls: one per object, links...), the store before it saves what a CRM accepted and before the run's
+checkpoint (watermarks), so a run that lost its lock stops before its next write call instead of running beside
+another. One check is one store round trip for all the run's locks (``ensure_held``). The
 PostgreSQL lock's connection is kept alive by a heartbeat (``SELECT 1`` every minute), which also notices its end.
 """
 
@@ -36,7 +38,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from pac_core.errors import PacError
 from sync_jobs.logs import event
@@ -77,10 +79,59 @@ _HELD: ContextVar[tuple[_PgLock | _SqliteLock, ...]] = ContextVar("pac_held_lock
 
 
 def ensure_held() -> None:
-    """Raise ``LockLost`` when a lock held by this run (this thread's ``run_lock`` blocks) is lost."""
-    for lock in _HELD.get():
-        if not lock.still_held():
-            raise LockLost(lock.plan_id)
+    """Raise ``LockLost`` when a lock held by this run (this thread's ``run_lock`` blocks: the plan's and its
+    connectors') is lost. One store round trip for all of them: run before every CRM write call, it must be cheap
+    (PostgreSQL: one query of ``pg_locks`` on the plan lock's connection; SQLite: one read of ``pac_run_lock``)."""
+    held = _HELD.get()
+    pg = [lock for lock in held if isinstance(lock, _PgLock)]
+    lite = [lock for lock in held if isinstance(lock, _SqliteLock)]
+    lost = (_pg_lost(pg) if pg else None) or (_sqlite_lost(lite) if lite else None)
+    if lost is not None:
+        raise LockLost(lost)
+
+
+# the advisory locks still granted to the sessions (pid, and its start: a pid the OS reuses is another session)
+_PG_HELD = text("SELECT l.pid, a.backend_start, l.classid, l.objid FROM pg_locks l "
+                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+                "AND l.objsubid = 1 AND l.pid = ANY(:pids)")
+
+
+def _pg_lost(locks: list[_PgLock]) -> str | None:
+    """The name of a lost lock among ``locks``, or None: a query on the first one's connection (it answers: that
+    connection lives) finds each lock still granted to the session that took it (the server releases a session's
+    advisory locks when it ends)."""
+    for lock in locks:
+        if lock.lost or lock.conn is None or lock.session is None:
+            return lock.plan_id
+    probe = locks[0]
+    with probe._mutex:
+        conn = probe.conn
+        if conn is None:
+            return probe.plan_id
+        try:
+            rows = conn.execute(_PG_HELD, {"pids": [lock.session[0] for lock in locks if lock.session]}).all()
+        except Exception:   # the connection ended: the server released its lock with it
+            probe.lost = True
+            return probe.plan_id
+    granted = {(pid, start, classid, objid) for pid, start, classid, objid in rows}
+    for lock in locks:
+        assert lock.session is not None and lock.key is not None
+        if (*lock.session, lock.key >> 32, lock.key & 0xFFFFFFFF) not in granted:
+            lock.lost = True
+            return lock.plan_id
+    return None
+
+
+def _sqlite_lost(locks: list[_SqliteLock]) -> str | None:
+    """The name of a lost lease among ``locks`` (its row no longer names this run), or None: one read."""
+    try:
+        query = text("SELECT name, owner FROM pac_run_lock WHERE name IN :names").bindparams(
+            bindparam("names", expanding=True))
+        with locks[0].engine.connect() as conn:
+            owners: dict[str, str] = dict(conn.execute(query, {"names": [lock.plan_id for lock in locks]}).all())
+    except Exception:   # the store cannot be read: its own error will tell
+        return None
+    return next((lock.plan_id for lock in locks if owners.get(lock.plan_id) != lock.owner), None)
 
 
 def default_owner() -> str:
@@ -137,6 +188,7 @@ class _PgLock:
         self.engine, self.plan_id, self.owner = engine, plan_id, owner
         self.conn: Connection | None = None
         self.key: int | None = None
+        self.session: tuple[int, datetime] | None = None    # the lock's session: (backend pid, backend start)
         self.lost = False
         self._mutex = threading.Lock()      # the connection is used by the run's thread and the heartbeat
         self._stop = threading.Event()
@@ -154,6 +206,9 @@ class _PgLock:
             conn.close()
             return False
         self.conn = conn
+        pid, start = conn.execute(text("SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+                                  ).one()
+        self.session = (int(pid), start)
         now = _now()
         conn.execute(text("INSERT INTO pac_run_lock (name, owner, acquired_at, expires_at) VALUES (:n, :o, :a, :e) "
                           "ON CONFLICT (name) DO UPDATE SET owner = :o, acquired_at = :a, expires_at = :e"),

@@ -106,7 +106,7 @@ def setup_logging(log_format: str = "text", verbose: int = 0) -> None:
         logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
-def event(logger: logging.Logger, name: str, **fields: object) -> None:
-    """A structured event: ``sync.batch crm=salesforce object=action records=200``."""
+def event(logger: logging.Logger, name: str, *, level: int = logging.INFO, **fields: object) -> None:
+    """A structured event: ``sync.batch crm=salesforce object=action records=200`` (at ``level``: info)."""
     text = name + "".join(f" {k}={v}" for k, v in fields.items())
-    logger.info(text, extra={"fields": fields})
+    logger.log(level, text, extra={"fields": fields})

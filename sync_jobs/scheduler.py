@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import signal
 import socket
@@ -43,7 +44,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from pac_config.settings import Settings, load_settings
@@ -51,14 +52,15 @@ from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.snapshots import quarter_phase
 from sync_jobs.app import take_due_snapshots
+from sync_jobs.cli_errors import crm_exit_code
 from sync_jobs.evaluation import load_plan_file
-from sync_jobs.exit_codes import EXIT_INTERRUPTED, exit_code_for
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_LOCKED, exit_code_for
 from sync_jobs.interrupts import StopRequest, interruption
-from sync_jobs.lock import default_owner
-from sync_jobs.logs import event
+from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
+from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
-from sync_jobs.store import open_store
+from sync_jobs.store import open_store, repo
 from sync_jobs.store.tables import ScheduleClaim
 
 log = logging.getLogger("pac.schedule")
@@ -123,15 +125,44 @@ class _Running:
 RUNNING = _Running()
 
 
+PLAN_LOCK_WAIT = 60.0          # seconds a scheduled run waits for its plan's lock (another run of the plan)
+CONNECTOR_LOCK_WAIT = 3600.0   # and for each of its connectors' locks (runs of other plans on the connector)
+
+
 def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
     settings = load_settings(settings_path or None)
     # queue behind another scheduled run using one of this plan's connectors (run_sync takes their locks)
-    result = run_sync(plan, settings, wait=60.0, connector_wait=3600.0, stop=STOP.check)
+    result = run_sync(plan, settings, wait=PLAN_LOCK_WAIT, connector_wait=CONNECTOR_LOCK_WAIT, stop=STOP.check)
     after_sync(settings, plan, result.status)
     return result.log_status, exit_code_for(result.status)
 
 
 WORKER = default_owner()   # this scheduler process, in claims and log lines: host:pid#token
+LOADED: dict[str, str] = {}   # the settings file this scheduler loaded its jobs from -> its content's digest
+
+
+def _digest(settings_path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(settings_path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def settings_changed(settings_path: str, plan: str, job: str) -> None:
+    """At each fire: a warning when the settings file differs from the one this scheduler built its jobs from (a
+    plan added does not run, a removed one fails at each fire, an edited cron is not followed) until restarted."""
+    loaded = LOADED.get(settings_path)
+    if loaded is not None and _digest(settings_path) != loaded:
+        log.warning(f"schedule.settings_changed job={job} plan={plan} settings={settings_path}: the settings file "
+                    "changed since this worker started; its jobs are still those of the file it loaded (a plan "
+                    "added does not run, a plan removed fails at each fire, a cron edited is not followed): "
+                    "restart every pac schedule worker using it")
+
+
+def remember_settings(settings_path: str) -> None:
+    """The settings file as the scheduler built its jobs from it (``settings_changed`` compares with it)."""
+    if settings_path:
+        LOADED[settings_path] = _digest(settings_path) or ""
 
 
 def sync_job(settings_path: str, plan: str) -> None:
@@ -139,6 +170,8 @@ def sync_job(settings_path: str, plan: str) -> None:
     never raises (the next run retries), always logs one line (``schedule.run`` or ``schedule.skip``). A stop of
     the scheduler (``STOP``) stops it at its next check: logged ``status=interrupted by SIGTERM ... exit=130``."""
     with RUNNING.one():
+        began = datetime.now(UTC)
+        settings_changed(settings_path, plan, "sync")
         try:
             STOP.check()      # the scheduler is stopping: no new run
             holder = claim_scheduled_run(load_settings(settings_path or None), plan, "sync")
@@ -149,9 +182,46 @@ def sync_job(settings_path: str, plan: str) -> None:
         except KeyboardInterrupt as exc:   # the scheduler's stop, checked by the run: closed as interrupted
             status, code = (f"interrupted by {interruption(exc)}: the run is closed as interrupted; the next run "
                             "starts over", EXIT_INTERRUPTED)
+        except LockHeld as exc:   # this worker claimed the fire, and the run could not start: said where ops look
+            status, code = f"locked: {fire_not_run(settings_path, plan, exc, began)}", EXIT_LOCKED
+            event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
+                  worker=WORKER)
+            return
         except Exception as exc:  # a failed night must not kill the scheduler
-            status, code = f"error: {type(exc).__name__}: {exc}", -1
+            code = crm_exit_code(exc) or (EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_INTERNAL)
+            status = f"error: {type(exc).__name__}: {exc}"
         event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
+
+
+def fire_not_run(settings_path: str, plan: str, exc: LockHeld, began: datetime) -> str:
+    """A claimed fire whose run could not get its plan's lock (held past ``PLAN_LOCK_WAIT``) or a connector's
+    (past ``CONNECTOR_LOCK_WAIT``): kept as a run of status ``locked`` with the cause and what to do (``pac status``
+    shows it), so a night that did not run is never lost silently; returns that cause."""
+    settings = load_settings(settings_path or None)
+    ps = settings.plan(plan)
+    who = exc.holder or "another process"
+    since = f" since {exc.since.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" if exc.since else ""
+    if exc.plan_id.startswith(CONNECTOR_LOCK):
+        name = exc.plan_id.removeprefix(CONNECTOR_LOCK)
+        others = ", ".join(sorted(p.key for p in settings.plans if name in p.connectors and p.key != ps.key))
+        error = (f"not run: connector {name!r} stayed busy for {CONNECTOR_LOCK_WAIT:.0f} s with runs of other plans "
+                 f"using it ({others or 'none in these settings'}; held by {who}{since}); this fire's sync of "
+                 f"{plan!r} did not run: it runs at its next fire, or now with `pac sync --plan {plan}`. If this "
+                 f"repeats, the runs of the plans sharing {name!r} take longer than that in a row: spread their "
+                 f"crons (plans[].schedule.cron in {settings.source or 'the settings'})")
+    else:
+        error = (f"not run: another run of plan {plan!r} held its lock ({who}{since}) for the {PLAN_LOCK_WAIT:.0f} s "
+                 f"a scheduled run waits; this fire's sync did not run: it runs at its next fire, or now with "
+                 f"`pac sync --plan {plan}` once that run has ended (`pac status`)")
+    try:
+        engine = open_store(settings.database())
+        try:
+            repo.record_run_not_run(engine, load_plan_file(ps)[0].id, began, datetime.now(UTC), error)
+        finally:
+            engine.dispose()
+    except Exception as again:     # the store failing: the log line still says it
+        log.warning(redact(f"could not record the fire of {plan} that did not run: {type(again).__name__}: {again}"))
+    return error
 
 
 def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
@@ -175,27 +245,65 @@ def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
     return None
 
 
+def worker_now() -> datetime:
+    """This worker's clock."""
+    return datetime.now(UTC)
+
+
+CLOCK_MARGIN = timedelta(seconds=60)   # a worker's clock this far from the store's is said (fix NTP)
+
+
+def store_now(engine: Any) -> datetime:
+    """The store's clock, the one every worker claims by: PostgreSQL's ``now()``; a SQLite store is a file of this
+    machine, whose clock every process using it shares."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            moment = conn.execute(text("SELECT now()")).scalar_one()
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return datetime.now(UTC)
+
+
 def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetime | None = None,
                         worker: str = WORKER) -> str | None:
     """Claim this fire of ``job`` ("sync", "monthly", "quarterly") for ``plan`` in the shared store: None when
     this worker has it (it runs), else the worker that claimed it first (this one skips). One row per job
     holds its last claimed fire time; a worker claims by moving it forward (an UPDATE that only one of several
-    concurrent workers can win) or by inserting the first row (the primary key refuses a second one)."""
+    concurrent workers can win) or by inserting the first row (the primary key refuses a second one).
+
+    The fire is computed from the store's clock (``store_now``; ``now`` for tests), not this worker's: a worker
+    whose clock runs ahead would claim a future fire, run the plan early and leave every worker skipping it until
+    that time. A worker whose clock is off by more than ``CLOCK_MARGIN`` says so; a stored fire time ahead of the
+    store's clock (claimed so before 6 Dec 2026) is taken over, with a warning."""
     ps = settings.plan(plan)
     schedule = ps.schedule or settings.schedule
     cron = {"sync": schedule.cron, "monthly": schedule.monthly_snapshot, "quarterly": schedule.quarterly_snapshot}[job]
     if not cron:
         return None
-    now = now or datetime.now(UTC)
     loaded = load_plan_file(ps)[0]
-    fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, loaded), timezone=loaded.timezone), now)
-    if fire is None:
-        return None
     job_id, table = f"{job}:{ps.key}", ScheduleClaim.__table__   # type: ignore[attr-defined]
     engine = open_store(settings.database())
     try:
+        if now is None:
+            now, mine = store_now(engine), worker_now()
+            if abs(mine - now) > CLOCK_MARGIN:
+                skew = (mine - now).total_seconds()
+                log.warning(f"schedule.clock_skew worker={worker} job={job_id}: this worker's clock is "
+                            f"{abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} the store's: fix NTP on this "
+                            "machine (claims use the store's clock)")
+        fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, loaded), timezone=loaded.timezone),
+                             now)
+        if fire is None:
+            return None
+        ahead = now + CLOCK_MARGIN
+        with engine.connect() as conn:
+            stored = conn.execute(select(table.c.fire_time, table.c.worker).where(table.c.job_id == job_id)).first()
+        if stored is not None and _utc(stored.fire_time) > ahead:
+            log.warning(f"schedule.future_claim job={job_id} fire_time={_utc(stored.fire_time):%Y-%m-%d %H:%M:%S} "
+                        f"claimed_by={stored.worker}: a fire ahead of the store's clock (that worker's clock ran "
+                        "ahead: fix NTP there); taken over")
         with engine.begin() as conn:
-            moved = conn.execute(update(table).where(table.c.job_id == job_id, table.c.fire_time < fire)
+            moved = conn.execute(update(table).where(table.c.job_id == job_id,
+                                                     or_(table.c.fire_time < fire, table.c.fire_time > ahead))
                                  .values(fire_time=fire, worker=worker, claimed_at=now)).rowcount
         if moved:
             return None
@@ -212,10 +320,15 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
         engine.dispose()
 
 
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
     """Close the month (actions) or quarter (revenue, ROI) that has just ended for the report's trends, and
     any earlier closed period of the plan still without its snapshot (by one worker only, when several share
     the store). Never raises; logs one line."""
+    settings_changed(settings_path, plan, f"{kind}_snapshot")
     try:
         holder = claim_scheduled_run(load_settings(settings_path or None), plan, kind)
     except Exception:   # the snapshot itself says what is wrong with the settings or the store
@@ -365,6 +478,7 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
                            "give each scheduler process its own --jobstore file") from None
     open_store(settings.database()).dispose()   # a store it cannot use is said now (exit 2), not every night
     sync_jobstore(settings, path)
+    remember_settings(str(Path(settings.source).resolve()) if settings.source else "")
     scheduler = build_scheduler(settings, path)
     stopping: list[str] = []
     STOP.clear()

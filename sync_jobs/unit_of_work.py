@@ -54,16 +54,19 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.run_id: int | None = None      # the run this unit of work started (``start_run``): the only one it closes
 
     @contextlib.contextmanager
     def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
               ) -> Iterator[None]:
         """Hold the plan's run lock (``LockHeld`` after ``wait`` seconds; ``stop`` is called while it waits, and
         raises to stop waiting: ``sync_jobs.interrupts``); an exception that escapes closes the
-        run it started as ``failed`` (redacted error, no watermark moved), then propagates. Once the lock is held,
-        every older run of the plan still marked ``running`` is closed as ``failed`` (``ABANDONED``): holding the
-        lock proves its process is gone (killed by SIGKILL, the machine down), and ``pac status`` no longer shows
-        it running for ever."""
+        run it started, by its id, as ``failed`` (redacted error, no watermark moved), then propagates. Once the lock
+        is held, every older run of the plan still marked ``running`` is closed as ``failed`` (``ABANDONED``):
+        holding the lock shows its process is gone (killed by SIGKILL, the machine down), and ``pac status`` no
+        longer shows it running for ever. A run whose lock was lost while it went on (``LockLost``) was closed so
+        by the run that took the lock over; it then writes its real cause over that on its own row, and never
+        touches the other run's."""
         with run_lock(self.engine, plan_id, wait=wait, sleep=stoppable_sleep(stop)):
             closed = repo.close_running_runs(self.engine, plan_id, clock(), ABANDONED)
             if closed:
@@ -108,7 +111,8 @@ class UnitOfWork:
         repo.save_plan_version(self.engine, plan_id, fingerprint, source_path, content, now)
 
     def start_run(self, plan_id: str, now: datetime, *, full: bool) -> int | None:
-        return repo.start_run(self.engine, plan_id, now, full=full)
+        self.run_id = repo.start_run(self.engine, plan_id, now, full=full)
+        return self.run_id
 
     def upsert_records(self, connector: str, records: Iterable[Record], *, run_id: int | None,
                        now: datetime) -> int:
@@ -148,17 +152,19 @@ class UnitOfWork:
                         advice=advice, readings=readings)
 
     def _close_crashed_runs(self, plan_id: str, exc: BaseException, clock: Clock) -> None:
-        """The run this guard started, closed as failed (the lock held proves every other run of the plan still
-        ``running`` was closed when it was taken). Best effort: the store itself may be what failed, and the
-        original exception is the one to report."""
+        """The run this guard started (by its id: after a ``LockLost`` another run of the plan may be running),
+        closed as failed, or its error set right if the run that took its lost lock over closed it as abandoned.
+        Best effort: the store itself may be what failed, and the original exception is the one to report."""
         if isinstance(exc, KeyboardInterrupt):
             message = f"interrupted by {interruption(exc)}: {INTERRUPTED_NEXT}"
         else:
             what = "interrupted" if isinstance(exc, SystemExit) else "unexpected error"
             first = str(exc).splitlines()[0] if str(exc) else ""
             message = redact(f"{what}: {type(exc).__name__}: {first}".rstrip(": "))
+        if self.run_id is None:     # it failed before starting its run: no row of its own
+            return
         try:
-            repo.close_running_runs(self.engine, plan_id, clock(), message)
+            repo.close_own_run(self.engine, self.run_id, clock(), message, replacing=ABANDONED_HEAD)
         except Exception as again:
             log.warning(redact(f"could not close the failed run of {plan_id}: {type(again).__name__}: {again}"))
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, Protocol
 
-from connectors.base import Connector, WriteChange
+from connectors.base import Connector, WriteChange, checked_writes
 from sync_jobs.hooks import RunHooks
 from sync_jobs.lock import ensure_held
 from sync_jobs.logs import event, redact
@@ -111,7 +111,8 @@ class CrmWriter:
             if self.stop is not None:   # a stop asked (pac schedule stopping): nothing more is sent
                 self.stop()
             ensure_held()   # a run that lost its lock sends nothing more (``LockLost``): another may hold it now
-            results = connector.write(batch)
+            with checked_writes(ensure_held):   # nor the next call of the batch (several calls: axes, actions...)
+                results = connector.write(batch)
             self.hooks.after_crm_write(connector.name)
             accepted = []
             for change, result in zip(batch, results, strict=True):
@@ -152,7 +153,8 @@ class CrmWriter:
         if self.stop is not None:
             self.stop()
         ensure_held()
-        failures = connector.settle_links()
+        with checked_writes(ensure_held):
+            failures = connector.settle_links()
         outcome = WriteOutcome()
         if failures is None:
             for u in unlinked:

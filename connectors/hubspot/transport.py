@@ -36,6 +36,7 @@ from connectors.base import (
     RateLimited,
     RequestRefused,
     TransientError,
+    before_write,
     certificate_refused,
     new_secret,
     untrusted_certificate,
@@ -49,6 +50,10 @@ DEFAULT_HOST = "https://api.hubapi.com"
 
 # Where each API object lives in the client; each access to ``client.crm.X.Y_api`` builds a new
 # ApiClient and connection pool, so every one is built once and cached.
+# the SDK methods pac calls that only read (a batch ``read`` and a search are POSTs that change nothing); any other
+# method writes, and each of its attempts first passes ``connectors.base.before_write``
+READ_METHODS = frozenset({"get_all", "get_page", "get_by_id", "do_search", "read"})
+
 _API_PATHS: dict[str, Callable[[HubSpot], Any]] = {
     "objects.basic": lambda c: c.crm.objects.basic_api,
     "objects.batch": lambda c: c.crm.objects.batch_api,
@@ -175,6 +180,8 @@ class HubSpotTransport:
 
     def _once(self, what: str, api: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
               search: bool) -> Reply:
+        if method not in READ_METHODS:     # a write: a run that lost its lock stops before sending it
+            before_write()
         if self.oauth is not None and self._clock() >= self._expires_at:
             self.refresh()
         self.limiter.before(search=search)

@@ -43,6 +43,7 @@ from connectors.base import (
     RateLimited,
     SchemaError,
     TransientError,
+    before_write,
     certificate_refused,
     new_secret,
     untrusted_certificate,
@@ -233,9 +234,12 @@ class SfClient:
         self._sf = Salesforce(session_id=token, instance_url=instance_url, session=self.session,
                               version=self.creds.api_version)
 
-    def call(self, fn: Callable[[Salesforce], T], what: str) -> T:
-        """Run ``fn(sf)`` with translation, retries and one re-authentication."""
+    def call(self, fn: Callable[[Salesforce], T], what: str, *, write: bool = False) -> T:
+        """Run ``fn(sf)`` with translation, retries and one re-authentication; ``write``: the call writes to the org,
+        each attempt first passes ``connectors.base.before_write`` (a run that lost its lock stops there)."""
         def attempt() -> T:
+            if write:
+                before_write()
             self.guard()
             reauthed = False
             while True:
@@ -322,7 +326,8 @@ class SfClient:
         return int(self.call(lambda sf: sf.query(soql, include_deleted=include_deleted), "count")["totalSize"])
 
     def restful(self, path: str, method: str = "GET", **kwargs: Any) -> Any:
-        return self.call(lambda sf: sf.restful(path, method=method, **kwargs), path.split("/", 1)[0])
+        return self.call(lambda sf: sf.restful(path, method=method, **kwargs), path.split("/", 1)[0],
+                         write=method.upper() != "GET")
 
     def describe(self, sobject: str) -> dict[str, Any] | None:
         """The object's describe, or None when the org has no such object (or hides it from us)."""

@@ -397,7 +397,9 @@ def latest_advice(engine: Engine, plan_id: str) -> Run | None:
 def close_running_runs(engine: Engine, plan_id: str, now: datetime, error: str) -> list[int]:
     """Close every run of the plan still marked ``running`` as ``failed`` with ``error`` added to its errors (its
     counts and API figures kept; no watermark, rejection or advice: it never checkpointed); returns their ids.
-    Called by a run holding the plan's lock, which proves those runs' processes are gone."""
+    Called by a run holding the plan's lock, before it starts its own, which shows those runs' processes are gone
+    (or, for a run whose lock was lost, that it no longer holds the lock: that one replaces the error with its own
+    cause, ``close_own_run``)."""
     with Session(engine) as session:
         found = list(session.exec(select(Run).where(Run.plan_id == plan_id, col(Run.finished_at).is_(None),
                                                     Run.status == "running")))
@@ -407,6 +409,38 @@ def close_running_runs(engine: Engine, plan_id: str, now: datetime, error: str) 
             session.add(run)
         session.commit()
         return sorted(int(run.id) for run in found if run.id is not None)
+
+
+def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, replacing: str) -> bool:
+    """Close the run ``run_id`` as ``failed`` with ``error`` added to its errors, by the run itself on its failure
+    path; a row another run already closed as abandoned (an error starting with ``replacing``: its lock was taken
+    over while it went on) gets ``error`` in place of that one. A row that finished otherwise is left as it is.
+    Never touches another run. Returns whether the row changed."""
+    with Session(engine) as session:
+        run = session.get(Run, run_id)
+        if run is None:
+            return False
+        errors = list(run.errors or [])
+        kept = [e for e in errors if not e.startswith(replacing)]
+        if run.status != "running" and (run.status != "failed" or kept == errors):
+            return False
+        run.status, run.finished_at = "failed", now    # its real end, not the start of the run that took over
+        run.errors = [*kept, redact(error)]
+        session.add(run)
+        session.commit()
+        return True
+
+
+def record_run_not_run(engine: Engine, plan_id: str, began: datetime, now: datetime, error: str) -> int:
+    """A scheduled run that could not start (its plan's or a connector's lock held too long), kept as a run of
+    status ``locked`` with ``error`` (its cause and what to do), so ``pac status`` shows the night that did not run;
+    returns its id."""
+    with Session(engine) as session:
+        run = Run(plan_id=plan_id, started_at=began, finished_at=now, status="locked", errors=[redact(error)])
+        session.add(run)
+        session.commit()
+        assert run.id is not None
+        return run.id
 
 
 def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:

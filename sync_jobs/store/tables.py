@@ -97,7 +97,7 @@ class Run(SQLModel, table=True):
     plan_id: str = Field(index=True)
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = "running"                   # running, ok, partial, failed, quota_stopped
+    status: str = "running"                   # running, ok, partial, failed, quota_stopped, locked (did not start)
     dry_run: bool = False
     full: bool = False
     counts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

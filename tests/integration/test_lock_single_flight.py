@@ -327,6 +327,112 @@ class TestLostLock:
         _nothing_saved(engine)
 
 
+    @pytest.mark.timeout(600)
+    @pytest.mark.parametrize("crm_prefix", ["/services/data/", "/crm/"])
+    def test_a_run_that_lost_its_lock_sends_no_further_call(self, crm, tmp_path, database_url, engine,
+                                                             crm_prefix) -> None:
+        """Audit C, F2: one write batch is several HTTP calls (Salesforce: the axes' upsert, the actions' upsert,
+        the accounts' update; HubSpot: upserts, updates, associations). The lock is lost right after the CRM
+        (Salesforce, then HubSpot) answered its first write call of the run: no write call follows it (before, the
+        lock was checked once per batch, and the lost run sent the batch's other calls beside the run that took
+        over)."""
+        from sync_jobs.lock import LockLost
+        from tests.fakes import sandbox_settings, sandbox_sync
+
+        settings = sandbox_settings(tmp_path, database_url)
+        writes: list[str] = []
+        stolen: list[str] = []
+        route = crm.route
+
+        def stealing_route(request):  # type: ignore[no-untyped-def]
+            write = request.method in ("POST", "PATCH", "PUT", "DELETE") and any(
+                w in request.path for w in ("composite/sobjects", "/batch/upsert", "/batch/update",
+                                            "/batch/create", "/batch/archive")) and "/properties/" not in request.path
+            if write and not request.path.startswith(crm_prefix):
+                write = False
+            if write:
+                writes.append(f"{request.method} {request.path}" + (" (after the loss)" if stolen else ""))
+            answer = route(request)
+            if write and not stolen:
+                _steal(engine)
+                stolen.append(request.path)
+            return answer
+
+        crm.route = stealing_route
+        try:
+            with pytest.raises(LockLost):
+                sandbox_sync(settings, crm)
+        finally:
+            crm.route = route
+        assert stolen, "the run made no write call"
+        assert [w for w in writes if "(after the loss)" in w] == [], writes
+        with engine.connect() as conn:     # only what the CRM accepted before the loss is saved (Salesforce's)
+            saved = set(conn.execute(text("SELECT DISTINCT connector FROM pac_written")).scalars())
+            assert conn.execute(text("SELECT count(*) FROM pac_watermark")).scalar_one() == 0
+            assert conn.execute(text("SELECT status FROM pac_run")).scalars().all() == ["failed"]
+        assert saved == ({"sf-main"} if crm_prefix == "/crm/" else set())
+
+
+    def test_each_run_closes_only_its_own_row(self, tmp_path, database_url, engine) -> None:
+        """Audit C, F1: run A loses its lock before its writes and run B takes it over while A is still alive. B
+        closes A's row as "process ended" (it cannot know better); A, failing with LockLost, then writes its real
+        cause on its own row and leaves B's alone (before, A closed B's running row with A's LockLost error, and
+        A's own row kept "the process ended", which was false)."""
+        import threading
+
+        from pac_config.settings import load_settings
+        from sync_jobs.hooks import RunHooks
+        from sync_jobs.lock import LockLost
+        from sync_jobs.pipeline import run_sync
+        from sync_jobs.unit_of_work import UnitOfWork
+        from tests.fakes import FakeConnector, account, user, visit, write_settings
+
+        started, done, b_runs = threading.Event(), threading.Event(), []
+
+        def newcomer(plan_id: str) -> None:
+            store = UnitOfWork(engine)
+            with store.guard(plan_id, wait=30, clock=lambda: datetime.now(UTC)):
+                b_runs.append(store.start_run(plan_id, datetime.now(UTC), full=False))
+                started.set()
+                done.wait(60)
+
+        class TakeOver(RunHooks):
+            def before_writes(self) -> None:
+                plan_id = _lose_to_newcomer(engine)
+                threading.Thread(target=newcomer, args=(plan_id,), daemon=True).start()
+                assert started.wait(30), "the newcomer never took the lock"
+
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", datetime(2027, 5, 4, 9,
+                                                                                              tzinfo=UTC)))
+        try:
+            with pytest.raises(LockLost):
+                run_sync(None, settings, connectors={"fake": crm}, hooks=TakeOver())
+            runs = {r.id: r for r in repo.runs(engine)}
+        finally:
+            done.set()
+        [b_id] = b_runs
+        [a_id] = [i for i in runs if i != b_id]
+        assert (runs[b_id].status, runs[b_id].errors) == ("running", []), runs[b_id].errors
+        assert runs[a_id].status == "failed"
+        assert len(runs[a_id].errors) == 1 and "LockLost: the run lock" in runs[a_id].errors[0], runs[a_id].errors
+
+
+def _lose_to_newcomer(engine) -> str:
+    """Lose the plan's run lock so that another run can take it at once (PostgreSQL: its backend terminated;
+    SQLite: its lease expired); returns the plan id."""
+    if engine.dialect.name == "postgresql":
+        _steal(engine)
+    with engine.begin() as conn:
+        [name] = conn.execute(text("SELECT name FROM pac_run_lock WHERE name NOT LIKE 'connector:%'")
+                              ).scalars().all()
+        if engine.dialect.name != "postgresql":
+            conn.execute(text("UPDATE pac_run_lock SET expires_at = '2000-01-01 00:00:00' WHERE name = :n"),
+                         {"n": name})
+    return str(name)
+
+
 def _steal(engine) -> None:
     """Lose the plan's run lock as a dropped connection (PostgreSQL: its backend terminated) or an expired lease
     taken over (SQLite) would."""

@@ -86,6 +86,84 @@ def _many_plans(tmp_path: Path, url: str) -> Path:
     return path
 
 
+class TestClockAhead:
+    """Audit C, F4: a worker whose clock ran ahead claimed a future fire time, and every worker then skipped the
+    plan until real time reached it (``UPDATE ... WHERE fire_time < :fire`` never matched)."""
+
+    def test_a_future_claim_does_not_block_the_plan(self, tmp_path, database_url, caplog) -> None:
+        import logging
+
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        ahead = datetime.now(UTC) + timedelta(days=90)
+        assert sched.claim_scheduled_run(settings, "test", "sync", now=ahead, worker="skewed") is None
+        with caplog.at_level(logging.WARNING, logger="pac.schedule"):
+            holder = sched.claim_scheduled_run(settings, "test", "sync", worker="w2")
+        assert holder is None, f"the plan stays claimed by {holder}"
+        assert any("ahead of the store's clock" in r.getMessage() for r in caplog.records), caplog.text
+        assert sched.claim_scheduled_run(settings, "test", "sync", worker="w3") == "w2"   # once per fire still
+
+    def test_a_worker_whose_clock_is_ahead_claims_by_the_stores_clock(self, tmp_path, database_url,
+                                                                      monkeypatch, caplog) -> None:
+        import logging
+
+        settings = load_settings(write_settings(tmp_path, database_url), env={})
+        monkeypatch.setattr(sched, "worker_now", lambda: datetime.now(UTC) + timedelta(days=1))
+        with caplog.at_level(logging.WARNING, logger="pac.schedule"):
+            assert sched.claim_scheduled_run(settings, "test", "sync", worker="skewed") is None
+        assert any("clock is" in r.getMessage() and "fix NTP" in r.getMessage() for r in caplog.records), \
+            caplog.text
+        monkeypatch.setattr(sched, "worker_now", lambda: datetime.now(UTC))
+        assert sched.claim_scheduled_run(settings, "test", "sync", worker="right") == "skewed"   # the same fire
+
+
+class TestFireNotRun:
+    """Audit C, F3: a fire this worker claimed but could not run (the plan's lock held for the minute it waits,
+    or a connector's for the hour) was lost silently: no run row, an info line ``exit=-1`` advising ``--wait``,
+    which ``pac schedule`` does not take."""
+
+    def test_a_claimed_fire_that_cannot_get_its_lock_is_a_locked_run(self, tmp_path, database_url, monkeypatch,
+                                                                      caplog) -> None:
+        import logging
+
+        from sandbox_crm.run import start_sandbox
+        from sync_jobs.evaluation import load_plan_file
+        from sync_jobs.lock import run_lock
+        from sync_jobs.store import open_store, repo
+        from tests.fakes import sandbox_env_fast, sandbox_settings
+
+        monkeypatch.setattr(sched, "PLAN_LOCK_WAIT", 0.2)        # the minute and the hour, scaled down
+        monkeypatch.setattr(sched, "CONNECTOR_LOCK_WAIT", 0.2)
+        with start_sandbox() as crm:
+            for name, value in sandbox_env_fast(crm).items():
+                monkeypatch.setenv(name, value)
+            settings = sandbox_settings(tmp_path, database_url)
+            ps = settings.plans[0]
+            plan_id = load_plan_file(ps)[0].id
+            engine = open_store(database_url)
+            try:
+                lines = []
+                for held in (plan_id, "connector:sf-main"):
+                    caplog.clear()
+                    with caplog.at_level(logging.INFO, logger="pac.schedule"), \
+                            run_lock(engine, held, owner="other-host:42#abcdef"):
+                        with engine.begin() as conn:      # a fresh claim for each attempt
+                            conn.execute(sched.ScheduleClaim.__table__.delete())  # type: ignore[attr-defined]
+                        sched.sync_job(settings.source, ps.key)
+                    [line] = [r for r in caplog.records if "schedule.run" in r.getMessage()]
+                    lines.append(line)
+                runs = sorted(repo.runs(engine), key=lambda r: r.id)
+            finally:
+                engine.dispose()
+        assert [r.status for r in runs] == ["locked", "locked"], [(r.status, r.errors) for r in runs]
+        plan_busy, connector_busy = (r.errors for r in runs)
+        assert len(plan_busy) == 1 and "other-host:42#abcdef" in plan_busy[0] and "did not run" in plan_busy[0]
+        assert len(connector_busy) == 1 and "connector 'sf-main'" in connector_busy[0], connector_busy
+        assert all("--wait SECONDS" not in e for e in plan_busy + connector_busy)
+        assert "cron" in connector_busy[0]         # the advice fits a scheduler: spread the crons
+        assert all(line.levelno == logging.WARNING and " exit=3 " in line.getMessage() for line in lines), \
+            [line.getMessage() for line in lines]
+
+
 def test_three_workers_thirty_plans(tmp_path, pg_url) -> None:
     """3 real `pac schedule` processes share one PostgreSQL store and 30 plans, every sync due at once: each
     plan is synced by exactly one worker (one `schedule.run`, two `schedule.skip`, one run row), the work is
