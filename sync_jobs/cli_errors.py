@@ -12,11 +12,9 @@ import traceback
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from connectors.base import ConnectorError, QuotaExhausted, RequestRefused
 from pac_core.errors import InvalidInput
 from sync_jobs import textsafe
-from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM, EXIT_INTERNAL, EXIT_LOCKED, EXIT_QUOTA
-from sync_jobs.lock import LockHeld, LockLost
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL, crm_exit_code
 from sync_jobs.logs import redact
 
 
@@ -33,21 +31,6 @@ def exit_code_of(exc: BaseException, *, log_format: str = "text", verbose: int =
         return EXIT_INTERNAL
     textsafe.echo(redact(f"pac: {exc} (exit {code})"), err=True)
     return code
-
-
-def crm_exit_code(exc: BaseException) -> int | None:
-    """The exit code of a CRM error that reached the top of any command: 5 for the quota guard, 3 for a held
-    (or lost) lock, 2 for a request the CRM refused as invalid (``RequestRefused``: it was reached), 4 for every other
-    connector error (unreachable, credentials refused, retries given up); None when ``exc`` is none of them."""
-    if isinstance(exc, QuotaExhausted):
-        return EXIT_QUOTA
-    if isinstance(exc, RequestRefused):
-        return EXIT_BAD_INPUT
-    if isinstance(exc, LockHeld | LockLost):
-        return EXIT_LOCKED
-    if isinstance(exc, ConnectorError):
-        return EXIT_CRM
-    return None
 
 
 def report_internal_error(exc: BaseException, *, log_format: str = "text", verbose: int = 0) -> str:

@@ -52,9 +52,15 @@ from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.snapshots import quarter_phase
 from sync_jobs.app import take_due_snapshots
-from sync_jobs.cli_errors import crm_exit_code
 from sync_jobs.evaluation import load_plan_file
-from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_LOCKED, exit_code_for
+from sync_jobs.exit_codes import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_LOCKED,
+    crm_exit_code,
+    exit_code_for,
+)
 from sync_jobs.interrupts import StopRequest, interruption
 from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
 from sync_jobs.logs import event, redact
