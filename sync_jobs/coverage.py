@@ -125,7 +125,8 @@ def _located(doc: Document | None, path: tuple[str | int, ...], email: str) -> t
 def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]], users: Sequence[User]
                    ) -> list[str]:
     """One warning per e-mail the plan names people by (``people``, an action's or axis's ``who``, an
-    ``account_owner`` / ``deal_owner`` condition) that is a user of none of the plan's connectors (``users_of``:
+    ``account_owner`` / ``deal_owner`` condition; a ``people`` entry alone, owning nothing, is not warned of) that is
+    a user of none of the plan's connectors (``users_of``:
     connector -> its users' lower-case e-mails), the person's ``aliases`` included: nothing of theirs can count
     (their actions stay at 0 and are written to no CRM, no deal or account is theirs). Each names the places in
     ``plan_file`` (line and key) and the fix; when a CRM user (``users``) has the same name or the same local part
@@ -133,7 +134,9 @@ def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]]
     language."""
     known = set().union(*users_of.values()) if users_of else set()
     named = _plan_emails(plan)
-    unknown = [e for e in named if known.isdisjoint(plan.emails_of(e))]
+    # a person listed in people who owns nothing (a director, an assistant) decides nothing: not warned every night
+    unknown = [e for e, places in named.items() if known.isdisjoint(plan.emails_of(e))
+               and any(kind != "people" for _, _, kind in places)]
     if not unknown:
         return []
     try:

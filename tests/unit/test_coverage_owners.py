@@ -119,3 +119,13 @@ def test_aliases_make_the_owner_known_and_people_known_everywhere_say_nothing(tm
         "name: Zoé Blanc, role: rep", "name: Zoé Blanc, role: rep, aliases: [z.blanc@acme.fr]")
     assert _unknown(tmp_path, "en", text) == []
     assert unknown_owners(load_plan(tmp_path / "plan.pac.yaml"), tmp_path / "plan.pac.yaml", {}, []) != []
+
+
+def test_a_person_who_owns_nothing_is_not_warned_of(tmp_path: Path) -> None:
+    """A director listed in people, owning no action, axis or scope and a user of no CRM, decides nothing: no
+    warning every night (re-verification: she was warned of on every sync)."""
+    text = UNKNOWN_PLAN.replace("  - {{email: zoe.blanc@acme.fr,",
+                                "  - {{email: anne.directrice@acme.fr, name: Anne Directrice, role: manager}}\n"
+                                "  - {{email: zoe.blanc@acme.fr,")
+    warnings = _unknown(tmp_path, "en", text)
+    assert len(warnings) == 2 and not [w for w in warnings if "anne.directrice" in w], warnings
