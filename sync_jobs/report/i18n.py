@@ -70,7 +70,6 @@ FR: dict[str, str] = {
     "objective_origin": "Objectif : calcul",
     "progress": "Avancement",
     "expected": "Attendu à date",
-    "too_early": "– (trop tôt)",     # no forecast before 10 % of the window (pac_core.kpis.forecast)
     "pace": "Rythme",
     "roi": "ROI à date",
     "expected_roi": "ROI visé",
@@ -260,7 +259,6 @@ EN: dict[str, str] = {
     "objective_origin": "Objective: how it is set",
     "progress": "Progress",
     "expected": "Expected by now",
-    "too_early": "– (too early)",
     "pace": "Pace",
     "roi": "ROI to date",
     "expected_roi": "Target ROI",

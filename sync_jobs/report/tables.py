@@ -136,7 +136,7 @@ def actions(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[li
         rows.append([r.who_name, a.id, a.text, r.axis.name, action_what(a, fmt), first, last, a.window.label,
                      p.done if p else None, a.target, p.progress if p else None,
                      p.expected_by_now if p else None,
-                     None if p is None else w["too_early"] if p.forecast is None else p.forecast,
+                     p.forecast if p else None,    # a number column: empty when too early (the pace says why)
                      _pace(r.pace, fmt.lang),
                      str(r.pace) if r.pace is not None else ""])
     return cols, rows

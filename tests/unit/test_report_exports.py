@@ -130,9 +130,10 @@ class TestActionsCsv:
         rows = list(csv.DictReader(text.splitlines()))
         assert rows[0]["Progress (%)"] == "80.0" and rows[0]["Pace"] == "Missed"
 
-    def test_too_early_forecast_is_said(self, tmp_path: Path) -> None:
-        """An action with no forecast yet (less than 10 % of its window elapsed: ``kpis.forecast`` None) shows
-        « – (trop tôt) » / "– (too early)" in the CSV and the workbook, not an empty cell or a projection."""
+    def test_too_early_forecast_is_an_empty_cell(self, tmp_path: Path) -> None:
+        """An action with no forecast yet (less than 10 % of its window elapsed: ``kpis.forecast`` None) leaves
+        the forecast cell empty in the CSV and the workbook, not a projection, and not words in a number column
+        a spreadsheet sums (re-verification: « – (trop tôt) » was written there)."""
         inputs = fx.inputs()
         first = inputs.evaluation.actions[0]
         early = replace(inputs, evaluation=replace(inputs.evaluation, actions=(
@@ -141,12 +142,12 @@ class TestActionsCsv:
                                  .splitlines(), delimiter=";"))
         en = list(csv.DictReader(write_actions_csv(early, tmp_path / "en.csv", "en").read_text(encoding="utf-8-sig")
                                  .splitlines()))
-        assert fr[0]["Projection fin de période"] == "– (trop tôt)"
-        assert en[0]["Forecast at window end"] == "– (too early)"
-        assert en[1]["Forecast at window end"] not in ("", "– (too early)")
+        assert fr[0]["Projection fin de période"] == "" and en[0]["Forecast at window end"] == ""
+        assert float(en[1]["Forecast at window end"]) >= 0
         sheet = openpyxl.load_workbook(write_xlsx(early, tmp_path / "e.xlsx", "en"))["Actions"]
         header = [c.value for c in sheet[3]]
-        assert sheet.cell(4, header.index("Forecast at window end") + 1).value == "– (too early)"
+        assert sheet.cell(4, header.index("Forecast at window end") + 1).value is None
+        assert isinstance(sheet.cell(5, header.index("Forecast at window end") + 1).value, int | float)
 
     def test_formula_text_is_neutralised(self, tmp_path: Path) -> None:
         """A cell starting with '=' gets a leading apostrophe so Excel shows it as text."""
