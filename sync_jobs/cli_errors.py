@@ -14,7 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from pac_core.errors import InvalidInput
 from sync_jobs import textsafe
-from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL, crm_exit_code
+from sync_jobs.crm_exit import crm_exit_code
+from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_INTERNAL
 from sync_jobs.logs import redact
 
 

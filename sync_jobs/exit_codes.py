@@ -36,22 +36,3 @@ def exit_code_for(status: str) -> int:
     except KeyError:
         raise ValueError(f"no exit code for run status {status!r}: add it to sync_jobs.exit_codes") from None
 
-
-def crm_exit_code(exc: BaseException) -> int | None:
-    """The exit code of a CRM error that reached the top of any command: 5 for the quota guard, 3 for a held
-    (or lost) lock, 2 for a request the CRM refused as invalid (``RequestRefused``: it was reached), 4 for every other
-    connector error (unreachable, credentials refused, retries given up); None when ``exc`` is none of them. The
-    command line's errors and ``pac schedule``'s fires read it (the error classes imported here, when one is met:
-    the table above stays light for ``--help``)."""
-    from connectors.base import ConnectorError, QuotaExhausted, RequestRefused
-    from sync_jobs.lock import LockHeld, LockLost
-
-    if isinstance(exc, QuotaExhausted):
-        return EXIT_QUOTA
-    if isinstance(exc, RequestRefused):
-        return EXIT_BAD_INPUT
-    if isinstance(exc, LockHeld | LockLost):
-        return EXIT_LOCKED
-    if isinstance(exc, ConnectorError):
-        return EXIT_CRM
-    return None

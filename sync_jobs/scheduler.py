@@ -52,13 +52,13 @@ from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.snapshots import quarter_phase
 from sync_jobs.app import take_due_snapshots
+from sync_jobs.crm_exit import crm_exit_code
 from sync_jobs.evaluation import load_plan_file
 from sync_jobs.exit_codes import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_LOCKED,
-    crm_exit_code,
     exit_code_for,
 )
 from sync_jobs.interrupts import StopRequest, interruption

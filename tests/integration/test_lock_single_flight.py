@@ -286,7 +286,7 @@ class TestLostLock:
         taken over): the run raises LockLost (exit 3), saves nothing as written, moves no watermark and is closed
         as failed; before, it saved, checkpointed and ended ok."""
         from pac_config.settings import load_settings
-        from sync_jobs.exit_codes import crm_exit_code
+        from sync_jobs.crm_exit import crm_exit_code
         from sync_jobs.hooks import RunHooks
         from sync_jobs.lock import LockLost
         from sync_jobs.pipeline import run_sync
