@@ -22,8 +22,9 @@ class TestReview:
     def test_may_review_for_the_manager(self, demo: tuple[Path, dict[str, str]]) -> None:
         """May 2027 as of the demo clock, against the April snapshot: A-01 late at 4 / 5 for Julie; A-09 (Hugo, due
         with April, 2 / 15) was already missed in April's snapshot (taken at April's end), so it is late and
-        nothing of it changed in May; the team table and the advisor's one roll-out (the agro-food maintenance
-        axis, whose actions have counted nothing yet, is not rolled out)."""
+        nothing of it changed in May; the team table and the advisor's five roll-outs (ROI to date, the margin
+        against the cost to date: the axes paid back within 6 months; the agro-food maintenance axis, whose
+        actions have counted nothing yet, is not rolled out)."""
         where, env = demo
         result = pac("review", "--month", "2027-05", "-o", "mai.md", env=env, cwd=where)
         assert result.returncode == 0, result.stderr
@@ -40,7 +41,8 @@ class TestReview:
         late = hugo[hugo.index("### En retard"):hugo.index("### À risque")]
         assert "(A-09) | 1er–30 avril 2027 | 2 / 15 | Manquée |" in late
         assert "(A-09)" not in changed and "À risque → Manquée" not in changed
-        assert text.count("- **Déployer** ·") == 1
+        rollouts = [line for line in text.splitlines() if line.startswith("- **Déployer** ·")]
+        assert len(rollouts) == 5 and not [line for line in rollouts if "agroalimentaires" in line], rollouts
 
     def test_rep_review_in_english_html(self, demo: tuple[Path, dict[str, str]]) -> None:
         """--rep keeps Julie's part only (no team table); --lang en; the page has no script."""
@@ -104,19 +106,19 @@ def email_settings(port: int, extra: str = "") -> str:
 class TestNotify:
     def test_dry_run_prints_and_records_nothing(self, demo: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
         """--dry-run prints each digest: Julie's holds A-01 missed at 4 / 5 only; the manager's the team's 4 missed
-        and 3 done actions, 2 axes at risk, 1 roll-out, 2 rejected records (the won deal with no amount is a
+        and 3 done actions, 2 axes at risk, 5 roll-outs, 2 rejected records (the won deal with no amount is a
         warning, not a rejection); run twice, it prints the same."""
         env = store_copy(demo, tmp_path, email_settings(2525))
         first = pac("notify", "--dry-run", env=env, cwd=tmp_path)
         assert first.returncode == 0, first.stderr
         out = first.stdout
         assert f"== {JULIE} · email · would send · 1 alert(s)" in out
-        assert f"== {MANAGER} · email · would send · 12 alert(s)" in out
+        assert f"== {MANAGER} · email · would send · 16 alert(s)" in out
         julie = out[out.index(f"== {JULIE}"):]
         assert "- Visiter 5 clients dormants du 69 en semaine 18 : 4 / 5 (Clients dormants Rhône-Alpes)" in julie
         manager = out[out.index(f"== {MANAGER}"):out.index(f"== {JULIE}")]
         for heading in ("Actions manquées (fenêtre close) (4)", "Actions terminées (3)",
-                        "Axes en retard sur leur rythme (2)", "Nouvelles recommandations du conseiller (1)",
+                        "Axes en retard sur leur rythme (2)", "Nouvelles recommandations du conseiller (5)",
                         "Enregistrements du CRM rejetés, à corriger (2)"):
             assert heading in manager
         assert pac("notify", "--dry-run", env=env, cwd=tmp_path).stdout == out
@@ -157,7 +159,7 @@ class TestNotify:
         path, _headers, body = hook.requests[-1]
         assert path.startswith("/workflows/wf0123/triggers/manual/paths/invoke") and f"sig={SIGNATURE}" in path
         card = json.dumps(body, ensure_ascii=False)
-        assert "PAC — ce qui a changé pour vous (12)" in card and "Visiter 5 clients dormants du 69" in card
+        assert "PAC — ce qui a changé pour vous (16)" in card and "Visiter 5 clients dormants du 69" in card
         assert len(hook.requests) == 2
 
     def test_smtp_password_from_secrets_file_never_printed(self, demo: tuple[Path, dict[str, str]],

@@ -55,7 +55,7 @@ class TestLabels:
             assert pace["label"] == "Rythme"
             assert [(o["value"], o["label"]) for o in pace["options"]] == [
                 ("done", "Terminée"), ("on_track", "Dans les temps"), ("at_risk", "À risque"), ("late", "Manquée"),
-                ("not_started", "À venir"), ("inactive", "Inactive")]
+                ("not_started", "À venir"), ("inactive", "Inactive"), ("removed", "Retirée du plan")]
             assert api.tables["companies"].properties["pac_axes"]["label"] == "Axes du PAC qui ciblent l'entreprise"
             connector.labels_language = "en"
             done = connector.provision_schema()
