@@ -158,6 +158,8 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         console.print(f"Last run's problems ({len(runs[0].errors)}):")
         for e in runs[0].errors[:10]:
             console.print(f"  - {e}", markup=False)
+    # what the records say comes from the last run that read them: a fire that could not start (locked) read nothing
+    runs = [r for r in runs if r.status != "locked"] or runs[:0]
     warned = sum(int(c.get("warnings", 0)) for c in (runs[0].counts or {}).values()) if runs else 0
     if warned:
         console.print(f"Last run's data-quality warnings: {warned} won deal(s) with no amount, counted as won "

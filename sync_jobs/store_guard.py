@@ -31,7 +31,8 @@ def require_sync(url: str, plan_key: str, plan_id: str) -> None:
         if not inspect(engine).has_table(Run.__tablename__):
             raise problem
         with Session(engine) as session:
-            query = select(col(Run.id)).where(col(Run.plan_id) == plan_id, col(Run.dry_run).is_(False)).limit(1)
+            query = select(col(Run.id)).where(col(Run.plan_id) == plan_id, col(Run.dry_run).is_(False),
+                                              col(Run.status) != "locked").limit(1)
             if session.execute(query).first() is None:
                 raise problem
     except SQLAlchemyError as exc:

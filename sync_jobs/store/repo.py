@@ -444,12 +444,14 @@ def record_run_not_run(engine: Engine, plan_id: str, began: datetime, now: datet
 
 
 def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:
+    """The latest runs, newest first; ``include_dry=False``: the runs that ran for real, so neither a dry run nor a
+    scheduled fire that could not start (``locked``, ``record_run_not_run``: it read and wrote nothing)."""
     with Session(engine) as session:
         query = select(Run).order_by(col(Run.id).desc()).limit(limit)
         if plan_id:
             query = query.where(Run.plan_id == plan_id)
         if not include_dry:
-            query = query.where(col(Run.dry_run).is_(False))
+            query = query.where(col(Run.dry_run).is_(False), col(Run.status) != "locked")
         return list(session.exec(query))
 
 

@@ -123,6 +123,25 @@ class TestRuns:
             "partial", 1, stamp, NOW)
         assert repo.rejections(engine, run_id)[0].reason == "currency CHF has no rate"
 
+    def test_a_fire_that_could_not_start_is_not_the_last_run(self, engine, database_url) -> None:
+        """A scheduled fire recorded as ``locked`` (it read and wrote nothing) is listed, but the report, the
+        digests and the store guard read the last run that ran: its rejections (review: the locked row hid them,
+        and a store holding only a locked row passed for a synced one)."""
+        from pac_core.errors import InvalidInput
+        from sync_jobs.store_guard import require_sync
+
+        repo.record_run_not_run(engine, "p", NOW - timedelta(days=1), NOW - timedelta(days=1), "lock held")
+        with pytest.raises(InvalidInput):
+            require_sync(database_url, "p", "p")
+        run_id = repo.start_run(engine, "p", NOW)
+        repo.add_rejections(engine, run_id, [Rejected("sf", "deals", "006X", "currency CHF has no rate")])
+        repo.finish_run(engine, run_id, status="partial", now=NOW, counts={}, api={}, errors=[])
+        repo.record_run_not_run(engine, "p", NOW + timedelta(hours=1), NOW + timedelta(hours=1), "lock held")
+        assert [r.status for r in repo.runs(engine, "p")] == ["locked", "partial", "locked"]
+        [last] = repo.runs(engine, "p", limit=1, include_dry=False)
+        assert last.id == run_id and repo.rejections(engine, last.id)[0].reason == "currency CHF has no rate"
+        require_sync(database_url, "p", "p")
+
     def test_watermark_never_moves_back(self, engine) -> None:
         """A run that saw only older stamps keeps the newer watermark."""
         for stamp in (NOW, NOW - timedelta(days=1)):
