@@ -7,7 +7,7 @@
   late (window closed, target missed) > on track (done >= expected by now) > at risk;
 * forecast = done / elapsed share, never below done, capped at ``FORECAST_CAP`` x target (and at
   the scope's size when distinct accounts are counted); none (None: "too early") before ``FORECAST_MIN_SHARE`` of
-  the window has elapsed, unless the target is already reached (then at least done): one visit a few hours into a
+  the window has elapsed, unless the target is already reached (then what is done): one visit a few hours into a
   quarter projected 200 % (audit B S1);
 * ROI to date = (additional revenue x margin rate - cost to date) / cost to date, a ratio (0.5 = 50 %),
   the cost to date being the objective's cost pro-rated day for day over its period as a fixed baseline is
@@ -48,10 +48,9 @@ def pace(done: float, target: float, expected: float, window: Window, as_of: dat
 
 
 def forecast(done: float, target: float, share: float, ceiling: float | None = None) -> float | None:
-    if share < FORECAST_MIN_SHARE and not (target > 0 and done >= target):
-        return None     # too early to project
-    if share <= 0:
-        return float(done)
+    if share < FORECAST_MIN_SHARE:
+        # too early to project: none, or what is done when the target is already reached (not 3 x the target)
+        return float(done) if target > 0 and done >= target else None
     projected = done / share
     cap = FORECAST_CAP * target
     if ceiling is not None:
