@@ -189,7 +189,11 @@ def sync_job(settings_path: str, plan: str) -> None:
             status, code = (f"interrupted by {interruption(exc)}: the run is closed as interrupted; the next run "
                             "starts over", EXIT_INTERRUPTED)
         except LockHeld as exc:   # this worker claimed the fire, and the run could not start: said where ops look
-            status, code = f"locked: {fire_not_run(settings_path, plan, exc, began)}", EXIT_LOCKED
+            try:
+                status = f"locked: {fire_not_run(settings_path, plan, exc, began)}"
+            except Exception as failed:  # the store or the settings failed too: still logged, never raised
+                status = f"locked: {redact(str(exc))} (not kept in the store: {type(failed).__name__}: {failed})"
+            code = EXIT_LOCKED
             event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
                   worker=WORKER)
             return

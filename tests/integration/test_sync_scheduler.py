@@ -379,3 +379,28 @@ class TestFiscalQuarters:
                                          worker="w2") is None
         assert sched.claim_scheduled_run(settings, "test", "quarterly", now=datetime(2027, 5, 1, 7, tzinfo=chicago),
                                          worker="w1") == "w2"
+
+
+class TestLockedFire:
+    def test_a_locked_fire_whose_record_fails_is_still_logged_and_never_raises(self, settings, monkeypatch,
+                                                                               caplog) -> None:
+        """A fire whose run could not get its lock is kept as a ``locked`` run; when keeping it fails too (the
+        store down), the job still logs its one ``schedule.run`` line and does not raise (review: the handler
+        raised out of the job, which must never raise)."""
+        import logging
+
+        from sync_jobs.lock import LockHeld
+
+        def held(*_: object) -> tuple[str, int]:
+            raise LockHeld("test", "worker-b", None)
+
+        def store_down(*_: object) -> str:
+            raise RuntimeError("the store is down")
+
+        monkeypatch.setattr(sched, "claim_scheduled_run", lambda *_: None)
+        monkeypatch.setattr(sched, "_run_plan", held)
+        monkeypatch.setattr(sched, "fire_not_run", store_down)
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            sched.sync_job(str(settings.source), "test")
+        ran = [r.getMessage() for r in caplog.records if "schedule.run" in r.getMessage()]
+        assert len(ran) == 1 and " exit=3 " in ran[0] and "not kept in the store" in ran[0], ran
