@@ -215,6 +215,18 @@ def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:
 
 
 def kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
+    """``_kept_plan``, or ``plan`` (today's file with its edits, what the report read before snapshots kept their
+    plan) when the stored version of then no longer loads (a plan format since tightened): the report is made, and
+    the log says so, rather than a closed quarter's report failing."""
+    try:
+        return _kept_plan(engine, plan, payload, evaluation)
+    except InvalidInput as exc:
+        log.warning(f"report.kept_plan plan={plan.id}: the plan version the snapshot was taken with no longer loads "
+                    f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}): today's plan is used")
+        return effective_plan(engine, plan)[0]
+
+
+def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: Evaluation) -> Plan:
     """The plan a snapshot was evaluated with: its plan version (``pac_plan_version``) with the CRM edits it kept
     (``snapshots.KEPT``). A snapshot kept before pac recorded them: the latest version imported by the period's end
     (the snapshot ``evaluation``'s ``as_of``; the first one when the plan was imported later) whose actions and axes

@@ -99,6 +99,30 @@ class TestReportInputs:
         assert [a.id for a in inputs.plan.actions] == ["A-01", "A-02"]
         assert inputs.basis.since.removed == ("A-02",)
 
+    def test_a_plan_version_that_no_longer_loads_falls_back_to_todays_plan(self, synced, caplog) -> None:
+        """The plan version a snapshot was taken with no longer loads (the plan format tightened since): the closed
+        quarter's report is still made, with today's plan, and the log says why (review: it failed)."""
+        from sqlmodel import Session, select
+
+        from sync_jobs.store import open_store
+        from sync_jobs.store.tables import PlanVersion
+
+        app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF)
+        engine = open_store(synced.database())
+        try:
+            with Session(engine) as session:
+                for version in session.exec(select(PlanVersion)):
+                    version.content = "plan: [this is no plan]\n"
+                    session.add(version)
+                session.commit()
+        finally:
+            engine.dispose()
+        q1_end = datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
+        inputs = app.load_report_inputs(synced, as_of=q1_end, closed=True)
+        assert inputs.basis is not None and inputs.basis.kind == "snapshot"
+        assert [a.id for a in inputs.plan.actions] == ["A-01", "A-02"]
+        assert "no longer loads" in caplog.text
+
     def test_a_running_or_foreign_period_is_refused(self, synced) -> None:
         """May is still running on 20 May; 2026-12 is outside the 2027 plan: both refused, with the choices."""
         from pac_core.errors import InvalidInput
