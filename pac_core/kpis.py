@@ -64,6 +64,17 @@ def ratio(part: float | Decimal, whole: float | Decimal | int | None) -> float |
     return float(part) / float(whole)
 
 
+# how to read the CRM's ROI field, a ratio beside fields in percent (audit E F9): its help text in English and
+# French, the same in Salesforce (inlineHelpText) and HubSpot (the property's description)
+ROI_HELP = (
+    "ROI to date as a ratio: 0.1875 is 18.75 % (19 % in the report), 1 is 100 %. (Additional revenue x margin rate "
+    "- cost to date) / cost to date, the cost spread day by day over the objective's period: the period's ROI at "
+    "the current pace.",
+    "ROI à date en ratio : 0,1875 vaut 18,75 % (19 % dans le rapport), 1 vaut 100 %. (CA supplémentaire × marge − "
+    "coût au prorata) / coût au prorata, le coût étant réparti jour par jour sur la période de l'objectif : le ROI "
+    "de la période au rythme actuel.")
+
+
 def roi(additional: Decimal, margin_rate: Decimal, cost: Decimal | None) -> float | None:
     """(additional x margin_rate - cost) / cost; ``cost`` is the cost **to date** (``pac_core.revenue.prorated``)."""
     if cost is None or cost <= 0:

@@ -45,6 +45,7 @@ from sync_jobs.overrides import apply_overrides
 from sync_jobs.report_inputs import ReportBasis, ReportInputs, RunSummary, SnapshotPoint
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
+from sync_jobs.store.db import stored_instant
 from sync_jobs.store_guard import require_sync
 
 log = logging.getLogger("pac.snapshot")
@@ -177,7 +178,12 @@ def taken_words(row: Any, tz: str) -> str:
     """When a kept snapshot was taken, for messages: ``2027-04-01 05:45 (Europe/Paris)``; a snapshot kept before
     pac recorded it: ``an unknown date``."""
     taken = taken_on(row.payload)
-    return f"{taken.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M} ({tz})" if taken else "an unknown date"
+    return f"{when_taken(taken, tz)} ({tz})" if taken else when_taken(taken, tz)
+
+
+def when_taken(taken: datetime | None, tz: str) -> str:
+    """``taken`` (a snapshot's ``taken_on``) in the plan's timezone, ``2027-04-01 05:45``, or ``an unknown date``."""
+    return f"{taken.astimezone(ZoneInfo(tz)):%Y-%m-%d %H:%M}" if taken else "an unknown date"
 
 
 def taken_on(payload: dict[str, Any]) -> datetime | None:
@@ -239,7 +245,7 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
     if info.get("plan_version") is not None:
         chosen = next((v for v in versions if v.version == info["plan_version"]), versions[-1])
     else:   # kept before pac recorded its plan: the latest version of then that has the snapshot's actions and axes
-        before = [v for v in versions if _aware(v.imported_at) <= evaluation.as_of] or versions[:1]
+        before = [v for v in versions if stored_instant(v.imported_at) <= evaluation.as_of] or versions[:1]
         ids = ({a.action_id for a in evaluation.actions}, {a.axis_id for a in evaluation.axes})
         for version in reversed(before):
             then = load_plan_text(version.content, version.source_path)
@@ -251,11 +257,6 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
     then = load_plan_text(chosen.content, chosen.source_path)
     edits = [SimpleNamespace(key=k, field=f, value=v) for k, f, v in info.get("edits") or ()]
     return apply_overrides(then, edits)[0]
-
-
-def _aware(moment: datetime) -> datetime:
-    """An instant the store may give back naive (SQLite) as an aware one (UTC)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, now: datetime | None = None

@@ -24,7 +24,7 @@ from pac_config.settings import load_settings
 from pac_core.restatement import since_close
 from pac_core.revenue import last_day
 from pac_core.snapshots import closing_instant, plan_label
-from sync_jobs.app import kept_snapshot, take_snapshot
+from sync_jobs.app import kept_snapshot, take_snapshot, when_taken
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.restated import since_lines
 from sync_jobs.store_guard import require_sync
@@ -69,6 +69,5 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
     if before is not None and after is not None:
         lines = since_lines(since_close(before.plan, before.evaluation, after.plan, after.evaluation),
                             after.evaluation.as_of, Formatter.for_plan(after.plan, "en"))
-        taken = f"{before.taken_on.astimezone(zone):%Y-%m-%d %H:%M}" if before.taken_on else "an unknown date"
-        click.echo(f"{label}: replaced the snapshot taken on {taken}; "
+        click.echo(f"{label}: replaced the snapshot taken on {when_taken(before.taken_on, plan.timezone)}; "
                    + ("what changes:\n  " + "\n  ".join(lines) if lines else "no figure changes."))

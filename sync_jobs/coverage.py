@@ -122,6 +122,26 @@ def _located(doc: Document | None, path: tuple[str | int, ...], email: str) -> t
     return doc.line(path), format_path(path)
 
 
+# the unknown-owner warning's words, by the plan's language
+_UNKNOWN_WORDS = {
+    "fr": {"colon": " : ", "semi": " ; ", "unknown": "n'est utilisateur d'aucun CRM du plan",
+           "action": "ses actions restent à 0 et ne sont écrites dans aucun CRM",
+           "revenue": "aucune affaire ni aucun compte ne compte comme le sien",
+           "nothing": "rien ne peut compter pour cette personne", "has": "a",
+           "moved": " : si cette personne a changé d'adresse, écrivez la nouvelle dans le plan, ou ajoutez-la à ses "
+                    "`aliases` dans people.",
+           "fix": "Corrigez l'adresse dans le plan, ajoutez son adresse dans le CRM à ses `aliases` dans people, ou "
+                  "créez-lui un utilisateur dans l'un de ces CRM."},
+    "en": {"colon": ": ", "semi": "; ", "unknown": "is a user of none of the plan's CRMs",
+           "action": "their actions stay at 0 and are written to no CRM",
+           "revenue": "no deal or account counts as theirs", "nothing": "nothing can count for them", "has": "has",
+           "moved": ": if this person changed address, write the new one in the plan, or add it to their `aliases` "
+                    "in people.",
+           "fix": "Fix the address in the plan, add their address in the CRM to their `aliases` in people, or give "
+                  "them a user in one of these CRMs."},
+}
+
+
 def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]], users: Sequence[User]
                    ) -> list[str]:
     """One warning per e-mail the plan names people by (``people``, an action's or axis's ``who``, an
@@ -145,7 +165,7 @@ def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]]
         doc = None
     identities = {e for p in plan.people for e in (p.email, *p.aliases)}
     names = {p.email: p.name for p in plan.people}
-    fr = plan.language == "fr"
+    w = _UNKNOWN_WORDS["fr" if plan.language == "fr" else "en"]
     crms = ", ".join(users_of)
     out = []
     for email in unknown:
@@ -158,30 +178,14 @@ def unknown_owners(plan: Plan, plan_file: Path, users_of: Mapping[str, set[str]]
         ids = list(dict.fromkeys(ident for _, ident, _ in places if ident))
         kinds = {kind for _, _, kind in places}
         lookalikes = _lookalikes(email, names.get(email, ""), users, identities)
-        if fr:
-            what = [*(["ses actions restent à 0 et ne sont écrites dans aucun CRM"] if "action" in kinds else []),
-                    *(["aucune affaire ni aucun compte ne compte comme le sien"] if "revenue" in kinds else [])]
-            text = (f"{', '.join(ids) + ' : ' if ids else ''}{email} n'est utilisateur d'aucun CRM du plan ({crms}) "
-                    f"({', '.join(where)}) : {' ; '.join(what) or 'rien ne peut compter pour cette personne'}. ")
-            if lookalikes:
-                text += (" ; ".join(f"{c} a {e} ({n})" if n else f"{c} a {e}" for c, e, n in lookalikes)
-                         + " : si cette personne a changé d'adresse, écrivez la nouvelle dans le plan, ou "
-                           "ajoutez-la à ses `aliases` dans people.")
-            else:
-                text += ("Corrigez l'adresse dans le plan, ajoutez son adresse dans le CRM à ses `aliases` dans "
-                         "people, ou créez-lui un utilisateur dans l'un de ces CRM.")
+        what = [w[kind] for kind in ("action", "revenue") if kind in kinds]
+        text = (f"{', '.join(ids) + w['colon'] if ids else ''}{email} {w['unknown']} ({crms}) ({', '.join(where)})"
+                f"{w['colon']}{w['semi'].join(what) or w['nothing']}. ")
+        if lookalikes:
+            text += w["semi"].join(f"{c} {w['has']} {e}" + (f" ({n})" if n else "") for c, e, n in lookalikes)
+            text += w["moved"]
         else:
-            what = [*(["their actions stay at 0 and are written to no CRM"] if "action" in kinds else []),
-                    *(["no deal or account counts as theirs"] if "revenue" in kinds else [])]
-            text = (f"{', '.join(ids) + ': ' if ids else ''}{email} is a user of none of the plan's CRMs ({crms}) "
-                    f"({', '.join(where)}): {'; '.join(what) or 'nothing can count for them'}. ")
-            if lookalikes:
-                text += ("; ".join(f"{c} has {e} ({n})" if n else f"{c} has {e}" for c, e, n in lookalikes)
-                         + ": if this person changed address, write the new one in the plan, or add it to their "
-                           "`aliases` in people.")
-            else:
-                text += ("Fix the address in the plan, add their address in the CRM to their `aliases` in people, "
-                         "or give them a user in one of these CRMs.")
+            text += w["fix"]
         out.append(text)
     return out
 

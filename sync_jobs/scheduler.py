@@ -67,6 +67,7 @@ from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store, repo
+from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import ScheduleClaim
 
 log = logging.getLogger("pac.schedule")
@@ -268,8 +269,7 @@ def store_now(engine: Any) -> datetime:
     machine, whose clock every process using it shares."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            moment = conn.execute(text("SELECT now()")).scalar_one()
-        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            return stored_instant(conn.execute(text("SELECT now()")).scalar_one())
     return datetime.now(UTC)
 
 
@@ -307,8 +307,8 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
         ahead = now + CLOCK_MARGIN
         with engine.connect() as conn:
             stored = conn.execute(select(table.c.fire_time, table.c.worker).where(table.c.job_id == job_id)).first()
-        if stored is not None and _utc(stored.fire_time) > ahead:
-            log.warning(f"schedule.future_claim job={job_id} fire_time={_utc(stored.fire_time):%Y-%m-%d %H:%M:%S} "
+        if stored is not None and (stored_fire := stored_instant(stored.fire_time)) > ahead:
+            log.warning(f"schedule.future_claim job={job_id} fire_time={stored_fire:%Y-%m-%d %H:%M:%S} "
                         f"claimed_by={stored.worker}: a fire ahead of the store's clock (that worker's clock ran "
                         "ahead: fix NTP there); taken over")
         with engine.begin() as conn:
@@ -328,10 +328,6 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
         return row.worker if row is not None and row.worker != worker else (None if row is not None else "?")
     finally:
         engine.dispose()
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def snapshot_job(settings_path: str, plan: str, kind: str) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pac_core.kpi_vocabulary import BY_ID, CORE
+from pac_core.kpis import ROI_HELP
 from pac_core.plan import ActionStatus, AxisState
 from pac_core.results import Pace
 
@@ -55,13 +56,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_kpis": ("KPIs", "Indicateurs"),
     "pac_advice": ("Advice", "Recommandation"),
 }
-ROI_DESCRIPTIONS = (
-    "ROI to date as a ratio: 0.1875 is 18.75 % (19 % in the report), 1 is 100 %. (Additional revenue x margin rate "
-    "- cost to date) / cost to date, the cost spread day by day over the objective's period: the period's ROI at "
-    "the current pace.",
-    "ROI à date en ratio : 0,1875 vaut 18,75 % (19 % dans le rapport), 1 vaut 100 %. (CA supplémentaire × marge − "
-    "coût au prorata) / coût au prorata, le coût étant réparti jour par jour sur la période de l'objectif : le ROI "
-    "de la période au rythme actuel.")
+ROI_DESCRIPTIONS = ROI_HELP   # the property's description where HubSpot takes one (Salesforce's help text)
 PROGRESS_LABELS = {"axis": ("Additional revenue progress (%)", "Avancement du CA supplémentaire (%)")}
 STATUS_LABELS = {"axis": ("Axis status", "Statut de l'axe"), "action": ("Action status", "Statut de l'action")}
 TARGET_LABELS = {"action": ("Target", "Cible"), "companies": ("Targeted by the PAC", "Ciblée par le PAC"),

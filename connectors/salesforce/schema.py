@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pac_core.kpis import ROI_HELP
 from pac_core.results import Pace
 
 Editor = Literal["sync", "manager", "rep"]
@@ -220,12 +221,7 @@ PAC_AXIS = PacObject(
                      description="ROI to date as a ratio: 1.4310 is the report's 143 % ((additional revenue x margin "
                                  "rate - cost to date) / cost to date, the cost pro-rated day by day over the "
                                  "objective's period).",
-                     help="ROI to date as a ratio: 0.1875 is 18.75 % (19 % in the report), 1 is 100 %. (Additional "
-                          "revenue x margin rate - cost to date) / cost to date, the cost spread day by day over the "
-                          "objective's period: the period's ROI at the current pace.",
-                     help_fr="ROI à date en ratio : 0,1875 vaut 18,75 % (19 % dans le rapport), 1 vaut 100 %. (CA "
-                             "supplémentaire × marge − coût au prorata) / coût au prorata, le coût étant réparti jour "
-                             "par jour sur la période de l'objectif : le ROI de la période au rythme actuel."),
+                     help=ROI_HELP[0], help_fr=ROI_HELP[1]),
             PacField("PAC_Target__c", "Actions target", "Number", precision=9, scale=0,
                      description="Sum of the targets of the axis's actions (cancelled ones left out).",
                      label_fr="Objectif des actions"),

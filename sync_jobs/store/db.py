@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,12 @@ SUPPORTED = ("sqlite:///PATH (a SQLite file; the default is .pac/pac.db) or post
              "(PostgreSQL through psycopg 3; postgresql:// and postgres:// are read the same way)")
 _WHERE = "database_url in the settings, or PAC_DATABASE_URL"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+def stored_instant(moment: datetime) -> datetime:
+    """An instant as the store gives it back, aware: SQLite keeps no offset, so its naive instants are UTC (every
+    instant is stored in UTC); PostgreSQL's are aware already."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def check_url(url: str) -> URL:

@@ -11,12 +11,13 @@ harmless (it is only re-examined); missing one is not, hence the margin.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, delete, func, select
 from sqlmodel import Session
 
 from pac_core.incremental import Changes, KeptAction, KeptState, Key
+from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import KeptActionRow, KeptNight, StoredRecord
 
 RECHECK = timedelta(hours=2)   # longer than any run: see the module's docstring
@@ -104,6 +105,4 @@ def _keys(pairs: list[list[str]]) -> list[Key]:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
+    return None if value is None else stored_instant(value)
