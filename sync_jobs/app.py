@@ -138,14 +138,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
         kept_before = {(s.kind, s.label): s for s in repo.snapshots(engine, plan.id)}
         for what, label in wanted:
             if (what, label) in kept_before and not replace:
-                if refuse_kept:
-                    raise InvalidInput(Problem("--period", f"{label} is already kept (taken on "
-                                               f"{taken_words(kept_before[what, label], tz)}): taking it again would "
-                                               "replace the figures kept then",
-                                               "add --replace to replace them and print what changes, or leave the "
-                                               "kept snapshot as it is"))
-                log.info("snapshot %s of %s already kept (taken on %s): left as it is (pac snapshot --period %s "
-                         "--replace replaces it)", label, plan.id, taken_words(kept_before[what, label], tz), label)
+                _already_kept(kept_before[what, label], plan.id, tz, refuse=refuse_kept)
         if all((what, label) in kept_before for what, label in wanted) and not replace:
             return []
         effective, _refused = effective_plan(engine, plan)
@@ -164,14 +157,31 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                 repo.save_snapshot(engine, effective.id, what, label,
                                    {**snapshot_payload(evaluation), KEPT: kept_info}, end.astimezone(UTC),
                                    replace=replace)
-            except IntegrityError:   # another scheduler worker sharing the store kept the same one first: it stays
-                log.info("snapshot %s of %s kept meanwhile by another worker: left as it is", label, plan.id)
+            except IntegrityError:   # another worker sharing the store kept it between the read above and this insert
+                row = repo.snapshot(engine, effective.id, what, label)
+                if row is None:      # not that: the store refused the row for another reason
+                    raise
+                _already_kept(row, plan.id, tz, refuse=refuse_kept, meanwhile=True)
                 continue
             taken.append(label)
         return taken
     finally:
         if own:
             engine.dispose()
+
+
+def _already_kept(row: Any, plan_id: str, tz: str, *, refuse: bool, meanwhile: bool = False) -> None:
+    """A period kept before (``row``, its snapshot): refused (``refuse``, ``pac snapshot``: ``InvalidInput`` naming
+    when it was taken and ``--replace``), else left as it is with a log line (the scheduler's jobs). ``meanwhile``:
+    kept by another worker sharing the store between this one's read and its insert; said the same way."""
+    taken = taken_words(row, tz) + (", by another worker meanwhile" if meanwhile else "")
+    if refuse:
+        raise InvalidInput(Problem("--period", f"{row.label} is already kept (taken on {taken}): taking it again "
+                                   "would replace the figures kept then",
+                                   "add --replace to replace them and print what changes, or leave the kept "
+                                   "snapshot as it is"))
+    log.info("snapshot %s of %s already kept (taken on %s): left as it is (pac snapshot --period %s --replace "
+             "replaces it)", row.label, plan_id, taken, row.label)
 
 
 def taken_words(row: Any, tz: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from more_itertools import chunked
 from sqlalchemy import Engine, Table, delete, func, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from pac_core.records import Rejected
@@ -28,6 +29,7 @@ from sync_jobs.store.tables import (
     Written,
 )
 
+SAVE_ATTEMPTS = 5            # inserts of a plan version refused because another worker recorded one meanwhile
 WRITTEN_CHUNK = 500          # keys per IN list and rows per multi-row upsert statement
 
 
@@ -46,18 +48,26 @@ def save_plan_version(engine: Engine, plan_id: str, fingerprint: str, source_pat
                       now: datetime) -> tuple[PlanVersion, bool]:
     """Record the plan file; a new version only when its fingerprint differs from the latest one.
 
-    Returns (the current version, whether it was created). Older versions are kept.
+    Returns (the current version, whether it was created). Older versions are kept. Another worker sharing the
+    store may record a version between the read of the latest one and the insert (two snapshot jobs, a snapshot
+    and a sync): the insert is refused by (plan, version) and the latest is read again.
     """
-    with Session(engine) as session:
+    for _attempt in range(SAVE_ATTEMPTS):
         latest = latest_plan_version(engine, plan_id)
         if latest is not None and latest.fingerprint == fingerprint:
             return latest, False
         row = PlanVersion(plan_id=plan_id, version=(latest.version + 1) if latest else 1, fingerprint=fingerprint,
                           source_path=source_path, content=content, imported_at=now)
-        session.add(row)
-        session.commit()
-        session.refresh(row)
-        return row, True
+        with Session(engine) as session:
+            session.add(row)
+            try:
+                session.commit()
+            except IntegrityError:   # that version was recorded meanwhile: read the latest again
+                continue
+            session.refresh(row)
+            return row, True
+    raise RuntimeError(f"plan {plan_id}: the plan version could not be recorded in {SAVE_ATTEMPTS} attempts, other "
+                       "workers recording versions at the same time")
 
 
 def latest_plan_version(engine: Engine, plan_id: str) -> PlanVersion | None:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
 from connectors.base import ObjectKind
 from pac_config.settings import load_settings
+from pac_core.errors import InvalidInput
 from pac_core.records import Rejected
 from pac_core.results import Pace
 from sync_jobs import app
 from sync_jobs.pipeline import run_sync
+from sync_jobs.store import open_store, repo
+from sync_jobs.store.tables import PlanVersion
 from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
 
 AS_OF = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
@@ -131,6 +136,84 @@ class TestReportInputs:
             app.take_snapshot(synced, None, period="2027-05", now=AS_OF)
         with pytest.raises(InvalidInput, match="outside the plan's period"):
             app.take_snapshot(synced, None, period="2026-12", now=AS_OF)
+
+
+class TestTwoWorkersKeepTheSameSnapshot:
+    """Two workers sharing the store keep the same period at once: the other one's insert lands between this one's
+    "is it kept?" read and its own insert (simulated deterministically by wrapping the store's write). The loser
+    says the period is already kept, as a kept period is refused or left, and the winner's snapshot stays."""
+
+    @staticmethod
+    def _other_worker_first(monkeypatch, payload: dict) -> None:
+        real = repo.save_snapshot
+
+        def racing(engine, plan_id, kind, label, body, now, *, replace=False):
+            if not racing.done:   # the other worker commits its snapshot just before this one's insert
+                racing.done = True
+                real(engine, plan_id, kind, label, payload, now)
+            real(engine, plan_id, kind, label, body, now, replace=replace)
+
+        racing.done = False
+        monkeypatch.setattr(repo, "save_snapshot", racing)
+
+    def _kept_payloads(self, settings) -> list[dict]:
+        engine = open_store(settings.database())
+        try:
+            return [s.payload for s in repo.snapshots(engine, "test-plan")]
+        finally:
+            engine.dispose()
+
+    def test_pac_snapshot_losing_the_race_is_refused_as_already_kept(self, synced, monkeypatch) -> None:
+        """``pac snapshot`` (``take_snapshot``): an IndexError (no label taken) before; now the refusal of a kept
+        period, naming when the other worker took it, and the other worker's figures stay."""
+        other = {"kept": {"taken_on": "2027-05-20T03:45:00+00:00"}, "by": "the other worker"}
+        self._other_worker_first(monkeypatch, other)
+        with pytest.raises(InvalidInput, match=r"2027-Q1 is already kept \(taken on 2027-05-20 05:45 "
+                                               r"\(Europe/Paris\), by another worker meanwhile\).*--replace"):
+            app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF)
+        assert self._kept_payloads(synced) == [other]
+
+    def test_the_schedulers_catch_up_losing_the_race_leaves_the_kept_one(self, synced, monkeypatch, caplog) -> None:
+        """The scheduler's quarterly job (``take_due_snapshots``): the period is left as kept by the other worker,
+        logged as an already kept one is, and not reported as taken."""
+        other = {"kept": {"taken_on": "2027-05-20T03:45:00+00:00"}, "by": "the other worker"}
+        self._other_worker_first(monkeypatch, other)
+        with caplog.at_level("INFO", logger="pac.snapshot"):
+            assert app.take_due_snapshots(synced, None, "quarterly", now=AS_OF) == []
+        assert self._kept_payloads(synced) == [other]
+        assert "snapshot 2027-Q1 of test-plan already kept (taken on 2027-05-20 05:45 (Europe/Paris)" in caplog.text
+
+    def test_the_plan_version_recorded_meanwhile_is_the_one_used(self, synced, monkeypatch) -> None:
+        """Both workers record the plan file (edited since the last sync) before keeping the snapshot: the other
+        one's version N+1 lands between this one's read of the latest version and its insert. An IntegrityError
+        before; now that version is the one the snapshot names."""
+        plan = Path(synced.plan(None).file)
+        plan.write_text(plan.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        fingerprint = app.load_plan_file(synced.plan(None))[1]
+        real = repo.latest_plan_version
+
+        def racing(engine, plan_id):
+            latest = real(engine, plan_id)
+            if not racing.done and latest is not None and latest.fingerprint != fingerprint:
+                racing.done = True
+                with Session(engine) as session:
+                    session.add(PlanVersion(plan_id=plan_id, version=latest.version + 1, fingerprint=fingerprint,
+                                            source_path=str(plan), content=plan.read_text(encoding="utf-8"),
+                                            imported_at=AS_OF))
+                    session.commit()
+            return latest
+
+        racing.done = False
+        monkeypatch.setattr(repo, "latest_plan_version", racing)
+        assert app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF) == "2027-Q1"
+        assert racing.done
+        engine = open_store(synced.database())
+        try:
+            versions = repo.plan_versions(engine, "test-plan")
+        finally:
+            engine.dispose()
+        assert [v.fingerprint for v in versions][-1] == fingerprint and len({v.version for v in versions}) == 2
+        assert self._kept_payloads(synced)[0]["kept"]["plan_version"] == versions[-1].version
 
 
 class TestReviewPreviousMonth:
