@@ -25,7 +25,8 @@ FORMATS = ("html", "xlsx", "csv")
                    "running. Also T2 2027, Q2.")
 @click.option("--restated", is_flag=True,
               help="With --quarter of a closed quarter: re-evaluate it at its end on today's records and plan "
-                   "(late entries and plan edits included) instead of showing its kept snapshot.")
+                   "(late entries and plan edits included) instead of showing its kept snapshot. With the "
+                   "running quarter it changes nothing (a note on stderr says so).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Labels, numbers and dates; default: the plan's.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               help="html (default), xlsx (one sheet per view) or csv (action progress); default from -o's suffix.")
@@ -55,8 +56,12 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
     as_of = report_instant(plan, quarter, now)
     if restated and quarter is None:
         raise click.UsageError("--restated goes with --quarter (a closed quarter)")
-    inputs = load_report_inputs(settings, plan_ref, as_of=as_of, closed=quarter is not None and as_of < now,
-                                restated=restated)
+    closed = quarter is not None and as_of < now
+    if restated and not closed:   # the running quarter: no snapshot kept yet, the report is already today's
+        click.echo(f"note: --restated changes nothing: {quarter.strip() if quarter else ''} is still running, so the "
+                   "report is already today's evaluation on the current records and plan (a quarter's snapshot is "
+                   "kept once it closes)", err=True)
+    inputs = load_report_inputs(settings, plan_ref, as_of=as_of, closed=closed, restated=restated)
     if fmt == "html":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render_html(inputs, lang), encoding="utf-8")

@@ -66,6 +66,20 @@ class TestReportCommand:
         a01 = next(r for r in rows if r["Id"] == "A-01")
         assert (a01["Fait"], a01["Cible"], a01["Avancement (%)"]) == ("4", "5", "80,0")
 
+    def test_restated_of_the_running_quarter_says_it_changes_nothing(self, demo: tuple[Path, dict[str, str]]) -> None:
+        """--restated with the running quarter (2027-Q2 on the demo clock, 20 May) has no kept snapshot to set aside:
+        the report is today's evaluation, as without it (exit 0), and one line on stderr says so (it was silently
+        ignored)."""
+        where, env = demo
+        result = pac("report", "--quarter", "2027-Q2", "--restated", "-o", "q2r.csv", env=env, cwd=where)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.strip() == ("note: --restated changes nothing: 2027-Q2 is still running, so the report is "
+                                         "already today's evaluation on the current records and plan (a quarter's "
+                                         "snapshot is kept once it closes)")
+        plain = pac("report", "--quarter", "2027-Q2", "-o", "q2.csv", env=env, cwd=where)
+        assert plain.returncode == 0 and plain.stderr == ""
+        assert (where / "q2r.csv").read_bytes() == (where / "q2.csv").read_bytes()
+
     def test_future_quarter_is_refused(self, demo: tuple[Path, dict[str, str]]) -> None:
         """A quarter that has not begun exits 2 with the fix in the message."""
         where, env = demo
