@@ -309,13 +309,18 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
                 plan, evaluation = kept.plan, kept.evaluation
             basis = ReportBasis("snapshot" if kept is not None and not restated else "restated",
                                 now.evaluation.as_of, kept.taken_on if kept else None, kept is not None, since)
-        runs = repo.runs(engine, plan.id, limit=1, include_dry=False)
+        runs, run_of = repo.runs(engine, plan.id, limit=1, include_dry=False), "latest"
+        if basis is not None and basis.kind == "snapshot":   # the sync the kept figures were taken from
+            then = (repo.runs(engine, plan.id, limit=1, include_dry=False, finished_by=basis.taken_on)
+                    if basis.taken_on is not None else [])
+            runs, run_of = (then, "snapshot") if then else (runs, "latest_unknown")
         last = run_summary(runs[0], repo.run_conflicts(engine, plan.id, runs[0].id)) if runs else None
         rejected = tuple(repo.rejections(engine, runs[0].id)) if runs and runs[0].id is not None else ()
         people = {p.email: p.name for p in plan.people if p.name}
         return ReportInputs(plan=plan, evaluation=evaluation, snapshots=tuple(points), last_run=last,
                             rejected=rejected, lint=tuple(_lint(plan, linter)), people=people,
-                            attribution_days=engine_settings(settings, plan.currency).attribution_days, basis=basis)
+                            attribution_days=engine_settings(settings, plan.currency).attribution_days, basis=basis,
+                            run_of=run_of)
     finally:
         engine.dispose()
 

@@ -59,6 +59,10 @@ class ReportInputs:
     people: dict[str, str] = field(default_factory=dict)   # e-mail -> display name
     attribution_days: int = 90                    # the engine's conversion window (EngineSettings), for the glossary
     basis: ReportBasis | None = None              # a closed quarter's report: kept snapshot or restated (None: today)
+    # which sync ``last_run`` is: "latest", the last one to date; "snapshot", the last one finished when the kept
+    # snapshot the report shows was taken (its figures came from it); "latest_unknown", the last one to date beside a
+    # kept snapshot that does not say when it was taken (kept before pac recorded it), labelled so
+    run_of: str = "latest"
 
     def __post_init__(self) -> None:
         # objectives written as a percentage: the amounts this evaluation resolved (pac_core/growth.py), so every

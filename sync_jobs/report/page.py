@@ -14,7 +14,7 @@ from pac_core.snapshots import quarter_phase
 from sync_jobs.report import sections_actions, sections_data, sections_kpis, sections_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import counted, enum_label, labels
-from sync_jobs.report.restated import since_lines, status_line
+from sync_jobs.report.restated import run_words, since_lines, status_line
 from sync_jobs.report.scrub import one_environment, scrub_page
 from sync_jobs.report.style import CSS
 from sync_jobs.report.templating import markup
@@ -114,11 +114,11 @@ def kpi_cards(inputs: ReportInputs, fmt: Formatter) -> list[tuple[str, str, str,
               for p in (Pace.AT_RISK, Pace.LATE, Pace.NOT_STARTED) if counts.get(p)]
     cards.append((words["kpi_actions"], f"{fine} / {live}", " · ".join([words["kpi_actions_note"], *behind]),
                   "bad" if counts.get(Pace.LATE) else ("warn" if counts.get(Pace.AT_RISK) else "good")))
-    run = inputs.last_run
+    run, title = inputs.last_run, run_words(inputs, fmt)[1]
     if run is None:
-        cards.append((words["kpi_sync"], "–", words["no_sync"], "warn"))
+        cards.append((title, "–", words["no_sync"], "warn"))
     else:
         status = enum_label("sync_status", run.status, fmt.lang)
-        cards.append((words["kpi_sync"], status, fmt.datetime(run.finished_at or run.started_at),
+        cards.append((title, status, fmt.datetime(run.finished_at or run.started_at),
                       "good" if run.status == "ok" else "warn"))
     return cards

@@ -43,6 +43,20 @@ def status_line(inputs: ReportInputs, fmt: Formatter) -> str:
     return f'{status}, {words["basis_restated"]}{extra}'
 
 
+def run_words(inputs: ReportInputs, fmt: Formatter) -> tuple[str, str]:
+    """The heading of the sync the report shows (the data section's, the workbook's *Data* rows) and its card's
+    title, by ``ReportInputs.run_of``: the last sync (« Dernière synchronisation »); beside a kept snapshot, the one
+    it was taken from (« Dernière synchronisation avant l'instantané du 1er avril 2027 »), or today's labelled so when
+    the snapshot does not say when it was taken."""
+    words = labels(fmt.lang)
+    basis = inputs.basis
+    if inputs.run_of == "snapshot" and basis is not None and basis.taken_on is not None:
+        return words["last_sync_snapshot"].format(day=fmt.date(basis.taken_on)), words["kpi_sync_snapshot"]
+    if inputs.run_of == "latest_unknown":
+        return words["last_sync_unknown"], words["kpi_sync_unknown"]
+    return words["last_sync"], words["kpi_sync"]
+
+
 def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[str]:
     """What changed since the close, a few lines: a heading, then the plan's revenue, the actions whose done
     count changed, the axes whose additional revenue changed, the actions and axes added or removed since

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import labels
+from sync_jobs.report.restated import run_words
 from sync_jobs.report.templating import render as render_template
 from sync_jobs.report.view import refused_groups, rejected_groups, warning_groups
 from sync_jobs.report_inputs import ReportInputs
@@ -28,7 +29,8 @@ def data(inputs: ReportInputs, fmt: Formatter) -> str:
         present = {k for c in run.counts.values() for k in c}
         keys = [k for k in COUNT_KEYS if k in present] or ["read"]
     return render_template("report/data.html", {
-        "w": words, "lang": fmt.lang, "fmt": fmt, "run": run, "duration": duration, "count_keys": keys,
+        "w": words, "lang": fmt.lang, "fmt": fmt, "run": run, "run_heading": run_words(inputs, fmt)[0],
+        "duration": duration, "count_keys": keys,
         "count_headers": [(words["object"], ""), *((words[k], "num") for k in keys)],
         "rejected": rejected_groups(inputs), "refused": refused_groups(inputs.evaluation),
         "warned": warning_groups(inputs.evaluation)})

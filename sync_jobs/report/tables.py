@@ -17,6 +17,7 @@ from pac_core.revenue import last_day
 from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.restated import run_words
 from sync_jobs.report.sections_data import COUNT_KEYS
 from sync_jobs.report.view import (
     action_rows,
@@ -164,13 +165,13 @@ def data(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
     w = labels(fmt.lang)
     cols = [(w["sec_data"], "text"), (w["object"], "text"), (w["count"], "any")]
     rows: list[list[Any]] = []
-    run = inputs.last_run
+    run, heading = inputs.last_run, run_words(inputs, fmt)[0]
     if run is None:
-        rows.append([w["last_sync"], w["status"], w["no_sync"]])
+        rows.append([heading, w["status"], w["no_sync"]])
     else:
-        rows += [[w["last_sync"], w["status"], enum_label("sync_status", run.status, fmt.lang)],
-                 [w["last_sync"], w["started"], fmt.local(run.started_at).replace(tzinfo=None)],
-                 [w["last_sync"], w["finished"],
+        rows += [[heading, w["status"], enum_label("sync_status", run.status, fmt.lang)],
+                 [heading, w["started"], fmt.local(run.started_at).replace(tzinfo=None)],
+                 [heading, w["finished"],
                   fmt.local(run.finished_at).replace(tzinfo=None) if run.finished_at else None]]
         for obj, counts in run.counts.items():
             for key in COUNT_KEYS:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from more_itertools import chunked
@@ -453,15 +453,19 @@ def record_run_not_run(engine: Engine, plan_id: str, began: datetime, now: datet
         return run.id
 
 
-def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True) -> list[Run]:
+def runs(engine: Engine, plan_id: str | None = None, limit: int = 10, *, include_dry: bool = True,
+         finished_by: datetime | None = None) -> list[Run]:
     """The latest runs, newest first; ``include_dry=False``: the runs that ran for real, so neither a dry run nor a
-    scheduled fire that could not start (``locked``, ``record_run_not_run``: it read and wrote nothing)."""
+    scheduled fire that could not start (``locked``, ``record_run_not_run``: it read and wrote nothing);
+    ``finished_by``: the runs that had ended by then (what a snapshot taken then read)."""
     with Session(engine) as session:
         query = select(Run).order_by(col(Run.id).desc()).limit(limit)
         if plan_id:
             query = query.where(Run.plan_id == plan_id)
         if not include_dry:
             query = query.where(col(Run.dry_run).is_(False), col(Run.status) != "locked")
+        if finished_by is not None:   # instants are stored in UTC (SQLite keeps no offset)
+            query = query.where(col(Run.finished_at).is_not(None), col(Run.finished_at) <= finished_by.astimezone(UTC))
         return list(session.exec(query))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +15,13 @@ from pac_core.records import Rejected
 from pac_core.results import Pace
 from sync_jobs import app
 from sync_jobs.pipeline import run_sync
+from sync_jobs.report import render_html
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.tables import PlanVersion
 from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
 
 AS_OF = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+Q1_END = datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -136,6 +138,45 @@ class TestReportInputs:
             app.take_snapshot(synced, None, period="2027-05", now=AS_OF)
         with pytest.raises(InvalidInput, match="outside the plan's period"):
             app.take_snapshot(synced, None, period="2026-12", now=AS_OF)
+
+
+class TestAClosedQuartersRun:
+    """A closed quarter's report made from its kept snapshot shows the sync the snapshot was taken from (the last
+    one finished when it was taken), beside the frozen figures, not today's last sync."""
+
+    def test_the_snapshot_report_shows_the_run_it_was_taken_from(self, synced) -> None:
+        """The snapshot is taken after the first sync (partial, deal d9 rejected); a later sync is ok and rejects
+        nothing. Before the fix the Q1 report showed that later sync (ok, no rejection) under "Last sync"."""
+        app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF + timedelta(hours=1))
+        later = AS_OF + timedelta(days=1)
+        run_sync(None, synced, connectors={"fake": FakeConnector()}, clock=Clock(later), evaluator=fake_evaluate)
+        inputs = app.load_report_inputs(synced, as_of=Q1_END, closed=True)
+        assert inputs.basis is not None and inputs.basis.kind == "snapshot"
+        assert inputs.last_run is not None and inputs.last_run.status == "partial"
+        assert inputs.last_run.started_at == AS_OF and [r.id for r in inputs.rejected] == ["d9"]
+        assert inputs.run_of == "snapshot"
+        html = render_html(inputs, "en")
+        assert "<h3>Last sync before the snapshot of May 20, 2027</h3>" in html
+        assert "The snapshot&#x27;s sync" in html                      # the card
+        restated = app.load_report_inputs(synced, as_of=Q1_END, closed=True, restated=True)
+        assert restated.last_run is not None and restated.last_run.started_at == later   # today's records: today's
+        assert restated.run_of == "latest"
+
+    def test_a_snapshot_that_does_not_say_when_it_was_taken_labels_todays_run(self, synced) -> None:
+        """A snapshot kept before pac recorded when it was taken: the run it came from is unknown; today's last
+        sync is shown, labelled as such."""
+        app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF + timedelta(hours=1))
+        engine = open_store(synced.database())
+        try:
+            row = repo.snapshots(engine, "test-plan")[0]
+            legacy = {k: v for k, v in row.payload.items() if k != "kept"}
+            repo.save_snapshot(engine, "test-plan", "quarterly", "2027-Q1", legacy, row.taken_at, replace=True)
+        finally:
+            engine.dispose()
+        inputs = app.load_report_inputs(synced, as_of=Q1_END, closed=True)
+        assert inputs.last_run is not None and inputs.run_of == "latest_unknown"
+        assert "<h3>Latest sync to date (the snapshot does not say which sync it was taken from)</h3>" in render_html(
+            inputs, "en")
 
 
 class TestTwoWorkersKeepTheSameSnapshot:
