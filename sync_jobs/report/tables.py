@@ -39,6 +39,12 @@ def _pace(pace: Any, lang: str) -> str:
     return enum_label("pace", str(pace), lang) if pace is not None else ""
 
 
+def _no_cost(value: Any, cost: Any, fmt: Formatter) -> Any:
+    """An axis's ROI or payback as the page reads it: « sans coût » / "no cost" (``Formatter.no_cost``) when its cost
+    is 0 (no finite ROI, nothing to pay back), else the number (empty when unknown)."""
+    return fmt.no_cost if cost is not None and cost == 0 else value
+
+
 def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
     w = labels(fmt.lang)
     cols = [(w["segment"], "text"), (w["axis"], "text"), (w["status"], "text"), (w["additional"], "money"),
@@ -49,7 +55,8 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
         p, obj = r.progress, r.axis.objective
         rows.append([r.segment.name, r.axis.name, axis_status(r.axis, fmt), p.additional if p else None,
                      obj.additional_revenue if obj else None, p.progress if p else None,
-                     p.expected_by_now if p else None, _pace(r.pace, fmt.lang), p.roi if p else None])
+                     p.expected_by_now if p else None, _pace(r.pace, fmt.lang),
+                     _no_cost(p.roi, p.cost, fmt) if p else None])
     t = plan_totals(inputs)
     label = w["total_live"] if t["counted_once"] else w["total"]
     rows.append([label, "", "", t["additional"], t["objective"], t["progress"], None, "", t["roi"]])
@@ -83,8 +90,9 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
     for r in listed:
         p, obj = r.progress, r.axis.objective
         fig = [p.revenue, p.baseline, p.additional] if p else [None] * 3
-        rest = ([p.progress, p.expected_by_now, _pace(p.pace, fmt.lang), p.cost, p.roi,
-                 obj.expected_roi if obj else None, p.time_to_roi_months, p.activities_done, p.coverage,
+        rest = ([p.progress, p.expected_by_now, _pace(p.pace, fmt.lang), p.cost, _no_cost(p.roi, p.cost, fmt),
+                 obj.expected_roi if obj else None, _no_cost(p.time_to_roi_months, p.cost, fmt), p.activities_done,
+                 p.coverage,
                  p.conversion, p.revenue_per_visit] if p else [None] * 11)
         rows.append([r.axis.name, r.segment.name, axis_status(r.axis, fmt), r.axis.status.reason, *fig,
                      obj.additional_revenue if obj else None, *rest])

@@ -109,6 +109,35 @@ class TestWorkbook:
         assert "Partielle" in values
 
 
+class TestNoCostInTheWorkbook:
+    @pytest.mark.parametrize(("lang", "words", "overview", "roi", "payback"),
+                             [("fr", "sans coût", "Synthèse", "ROI à date", "Délai de retour (mois depuis le début)"),
+                              ("en", "no cost", "Overview", "ROI to date", "Payback (months from period start)")])
+    def test_an_axis_with_no_cost_reads_no_cost_as_the_page_does(self, tmp_path: Path, lang: str, words: str,
+                                                                  overview: str, roi: str, payback: str) -> None:
+        """An axis whose cost is 0: the page reads « sans coût » / "no cost" for its ROI (overview and axes tables)
+        and its payback; the workbook left those cells empty, as for an unknown ROI. The other axes' ROI stay
+        numbers formatted 0%."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        free = tuple(replace(a, cost=Decimal(0), roi=None, time_to_roi_months=None) if a.axis_id == "maint-ra" else a
+                     for a in ev.axes)
+        inputs = replace(inputs, evaluation=replace(ev, axes=free))
+        name = next(a.name for a in inputs.plan.axes if a.id == "maint-ra")
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / f"free-{lang}.xlsx", lang))
+        for sheet_name, columns in ((overview, (roi,)), ("Axes", (roi, payback))):
+            sheet = book[sheet_name]
+            header = [c.value for c in sheet[3]]
+            axis = header.index("Axe" if lang == "fr" else "Axis")
+            rows = {row[axis].value: row for row in sheet.iter_rows(min_row=4)}
+            assert name in rows, sheet_name
+            for column in columns:
+                assert rows[name][header.index(column)].value == words, (sheet_name, column)
+            others = [row[header.index(roi)] for axis, row in rows.items() if axis not in (name, "", None)]
+            numbers = [c for c in others if c.value is not None]
+            assert numbers and all(isinstance(c.value, float) and c.number_format == "0%" for c in numbers), sheet_name
+
+
 class TestActionsCsv:
     def test_french_csv_for_excel(self, tmp_path: Path) -> None:
         """French: BOM, ';' separator, decimal comma, ISO dates, pace in words and as a code."""
