@@ -334,3 +334,18 @@ def picklist_gaps(obj: str, spec: PacField, described: Mapping[str, Any]) -> tup
                      f"{', '.join(map(repr, inactive))} of {where}")
     return problem, "; ".join(fixes)
 
+
+def refused_value_fix(obj: str, fields: list[str], message: str) -> str:
+    """What to add to Salesforce's per-record ``INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`` for a PAC picklist of
+    ``obj`` (``fields``: the error's fields): the value the org lacks and the fix ``picklist_gaps`` gives; "" for
+    any other field, or a value pac does not write."""
+    for name in fields:
+        spec = pac_field(obj, name)
+        if spec is None or not spec.values:
+            continue
+        value = next((v for v in spec.values if message.rstrip().endswith(f": {v}")), None)
+        if value is not None:
+            return (f"{obj}.{name} lacks the value {value!r} or has it inactive (an org provisioned by an older "
+                    f"pac): deploy force-app/ ({DEPLOY}), or add or activate it in Setup; pac crm check names every "
+                    "such value")
+    return ""

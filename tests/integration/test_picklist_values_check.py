@@ -2,11 +2,12 @@
 picklist ``PAC_Pace__c`` and their ``pac_pace`` dropdown lack it, so each write of it is refused. ``pac crm check``
 (and ``pac config check --online``) compare the values pac writes with the org's describe ``picklistValues`` and the
 portal's property ``options``, naming each missing value, its field and the fix, with no call more than the check
-made before. Through simple-salesforce and hubspot-api-client against the
+made before; the night's refusal names the same fix. Through simple-salesforce and hubspot-api-client against the
 sandbox CRM, the shipped example plan spanning both CRMs."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from sandbox_crm.server import SandboxServer
 from sync_jobs import cli_crm
 from sync_jobs.textsafe import console as make_console
 from tests.fakes import sandbox_connectors
-from tests.integration.test_plan_state import BOTH
+from tests.integration.test_plan_state import BOTH, _plan_id
+from tests.integration.test_retired_records import HS_ACTION, SF_ACTION, _block
 from tests.integration.test_upgrade_new_axis_fields import Upgraded
 
 SF_PACE = {("PAC_Axis__c", "PAC_Pace__c"), ("PAC_Action__c", "PAC_Pace__c")}
@@ -153,3 +155,21 @@ def test_pac_crm_check_prints_them(old: Upgraded, capsys: pytest.CaptureFixture[
     assert out.count("run `pac crm provision hubspot` (it adds the missing options, values unchanged)") == 2
     assert "`pac crm provision salesforce` fixes none of these: each needs what its fix says" in out
 
+
+def test_the_night_refusal_names_the_fix(old: Upgraded) -> None:
+    """An action removed from the plan is marked ``removed``: the org and the portal refuse it, and the run's error
+    says what to do, not only the CRM's words. Seen failing before: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST: Pace:
+    bad value for restricted picklist field: removed (refused)' and 'removed was not one of the allowed options for
+    property "pac_pace"', with no fix."""
+    old.sync()
+    text = old.plan.read_text(encoding="utf-8")
+    old.plan.write_text(text.replace(_block(text, SF_ACTION), "").replace(_block(text, HS_ACTION), ""),
+                        encoding="utf-8")
+    night = old.sync()
+    plan_id = _plan_id(old)
+    [sf_error] = [e for e in night.errors if e.startswith(f"sf-main {plan_id}:{SF_ACTION}")]
+    [hs_error] = [e for e in night.errors if e.startswith(f"hs-west {plan_id}:{HS_ACTION}")]
+    assert "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" in sf_error
+    assert re.search(r"PAC_Action__c\.PAC_Pace__c lacks the value 'removed'.*" + re.escape(DEPLOY), sf_error), sf_error
+    assert "pac crm check" in sf_error
+    assert "pac_pace lacks the option 'removed'" in hs_error and "run `pac crm provision hubspot`" in hs_error
