@@ -297,9 +297,10 @@ def field_length(obj: str, crm_field: str) -> int | None:
 DEPLOY = "sf project deploy start --source-dir force-app --target-org ORG"
 
 
-def _listed(values: list[str], spec: PacField) -> str:
+def _listed(values: list[str], spec: PacField, *, named: bool = False) -> str:
+    """``'removed' (Removed from plan)``, or with ``named`` ``'removed' (label 'Removed from plan')``."""
     labels = dict(zip(spec.values, spec.value_labels or spec.values, strict=True))
-    return ", ".join(f"{v!r} ({labels[v]})" for v in values)
+    return ", ".join(f"{v!r} (label {labels[v]!r})" if named else f"{v!r} ({labels[v]})" for v in values)
 
 
 def picklist_gaps(obj: str, spec: PacField, described: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -327,8 +328,8 @@ def picklist_gaps(obj: str, spec: PacField, described: Mapping[str, Any]) -> tup
     fixes = []
     if missing:
         fixes.append(f"an org provisioned by an older pac: deploy force-app/ ({DEPLOY}), or in Setup add the value"
-                     f"{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} to {where} (API name as "
-                     "written, label as above); `pac crm provision salesforce` does not change an existing picklist")
+                     f"{'s' if len(missing) > 1 else ''} {_listed(missing, spec, named=True)} to {where}; "
+                     "`pac crm provision salesforce` does not change an existing picklist")
     if inactive:
         fixes.append(f"in Setup activate the value{'s' if len(inactive) > 1 else ''} "
                      f"{', '.join(map(repr, inactive))} of {where}")
