@@ -345,6 +345,7 @@ class SchemaIssue:
     field: str | None
     problem: str
     fix: str
+    by_provisioning: bool = True     # `pac crm provision` fixes it (else only what ``fix`` says does)
 
 
 @runtime_checkable

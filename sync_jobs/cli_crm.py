@@ -342,11 +342,22 @@ def _check_one(crm: str, name: str, build: Any, console: Any) -> int:
                                     style="green"))
     else:
         _print_issues(f"{name} ({crm})", issues, "schema issue(s)")
-        console.print(f"`pac crm provision {crm}` creates the PAC objects and fields listed "
-                      "(`--dry-run` to see them first)")
+        console.print(_provision_note(crm, issues))
     if usage.limit:
         console.print(f"{name}: API usage: {usage.used} of {usage.limit} today ({usage.calls} call(s) by this check)")
     return EXIT_BAD_INPUT if issues else 0
+
+
+def _provision_note(crm: str, issues: Sequence[Any]) -> str:
+    """The line under ``pac crm check``'s table: what `pac crm provision` fixes of it (a picklist value a Salesforce
+    org lacks, a field of another type or a mapped field the CRM lacks are fixed by what their row says)."""
+    fixed = sum(1 for i in issues if i.by_provisioning)
+    if fixed == len(issues):
+        return f"`pac crm provision {crm}` creates the PAC objects and fields listed (`--dry-run` to see them first)"
+    if fixed:
+        return (f"`pac crm provision {crm}` fixes {fixed} of the {len(issues)} issues (`--dry-run` to see them "
+                "first); the others need what their fix says")
+    return f"`pac crm provision {crm}` fixes none of these: each needs what its fix says"
 
 
 @click.command("check")

@@ -52,6 +52,7 @@ class Portal(Protocol):
 
 
 PROVISION = "run `pac crm provision hubspot`"
+OPTIONS_FIX = f"{PROVISION} (it adds the missing options, values unchanged)"
 GROUPED = ("companies", "deals", "tasks")      # standard objects that get the PAC property group
 
 
@@ -94,7 +95,7 @@ def check(connector: Portal) -> list[SchemaIssue]:
         for prop in props:
             if prop not in known:
                 issues.append(SchemaIssue(object_type, prop, "the mapping reads a property the portal lacks",
-                                          "fix the property name in the HubSpot mapping"))
+                                          "fix the property name in the HubSpot mapping", by_provisioning=False))
     if not connector.fallback():
         w = connector.mapping.writeback
         for obj in custom_objects(w.axis_object, w.action_object):
@@ -106,13 +107,32 @@ def check(connector: Portal) -> list[SchemaIssue]:
                                       "(each action linked to its axis)", PROVISION))
     group = connector.mapping.writeback.group
     for object_type, display, wanted in _wanted(connector):
-        known = connector.property_names(object_type)
+        defs = connector.property_definitions(object_type)
         for pac_prop in wanted:
-            if pac_prop.name not in known:
+            if pac_prop.name not in defs:
                 issues.append(SchemaIssue(display, pac_prop.name, "PAC property missing", PROVISION))
+            elif (lacking := missing_options(pac_prop, defs[pac_prop.name], _lang(connector))) is not None:
+                issues.append(SchemaIssue(display, pac_prop.name, lacking, OPTIONS_FIX))
         if object_type in GROUPED and not _has_group(connector, object_type, group):
             issues.append(SchemaIssue(display, None, f"property group {group!r} missing", PROVISION))
     return issues
+
+
+def missing_options(prop: Prop, definition: dict[str, Any], lang: str = "en") -> str | None:
+    """What a PAC dropdown of the portal (``definition``, as the properties API gives it, with its ``options``)
+    lacks of the option values pac writes: HubSpot refuses a write of any other value, as on a portal provisioned
+    before pac wrote it (``pac_pace`` = ``removed``, 5 Dec 2026). None when it has them all. Compared with the
+    properties read the check makes anyway: no call of its own."""
+    if not prop.options:
+        return None
+    have = {str(o.get("value")) for o in definition.get("options") or [] if isinstance(o, dict)}
+    missing = [o for o in prop.options if o not in have]
+    if not missing:
+        return None
+    labels = {o["value"]: o["label"] for o in prop.option_bodies(lang)}
+    listed = ", ".join(f"{v!r} ({labels[v]})" for v in missing)
+    return (f"{prop.name} lacks the option{'s' if len(missing) > 1 else ''} {listed}, which pac writes: HubSpot "
+            f"refuses {'them' if len(missing) > 1 else 'it'}")
 
 
 def _has_group(connector: Portal, object_type: str, group: str) -> bool:

@@ -16,6 +16,7 @@ a write to anything else is refused.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -249,6 +250,23 @@ class CustomObject:
 def custom_objects(axis_name: str, action_name: str) -> tuple[CustomObject, CustomObject]:
     return (CustomObject(axis_name, "PAC axis", "PAC axes", AXIS_PROPS, OBJECT_LABELS["axis"]),
             CustomObject(action_name, "PAC action", "PAC actions", ACTION_PROPS, OBJECT_LABELS["action"]))
+
+
+_NOT_AN_OPTION = re.compile(r"([\w-]+) was not one of the allowed options")
+
+
+def refused_option_fix(message: str) -> str:
+    """What to add to HubSpot's refusal of a value a PAC dropdown lacks (``removed was not one of the allowed options``,
+    naming the property): the option and the fix ``pac crm check`` gives; "" for any other refusal."""
+    found = _NOT_AN_OPTION.search(message)
+    if found is None:
+        return ""
+    value = found.group(1)
+    for prop in (*AXIS_PROPS.values(), *ACTION_PROPS.values()):
+        if value in prop.options and prop.name in message:
+            return (f"{prop.name} lacks the option {value!r} (a portal provisioned by an older pac): run `pac crm "
+                    "provision hubspot`, which adds it; pac crm check names every such option")
+    return ""
 
 
 def association_name(action_name: str, axis_name: str) -> str:

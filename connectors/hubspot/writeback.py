@@ -64,6 +64,7 @@ from connectors.hubspot.schema import (
     TASK_PROPS,
     TASK_STATUS,
     Prop,
+    refused_option_fix,
 )
 from connectors.hubspot.transport import BadRequest, Forbidden, HubSpotTransport
 
@@ -494,7 +495,9 @@ class Writer:
         except (TransientError, RateLimited) as exc:
             return [(i, WriteResult(c.key, False, c.crm_id, str(exc), retryable=True)) for i, c, _ in batch]
         except BadRequest as exc:
-            return [(i, WriteResult(c.key, False, c.crm_id, str(exc))) for i, c, _ in batch]
+            fix = refused_option_fix(str(exc))
+            text = f"{exc} ({fix})" if fix else str(exc)
+            return [(i, WriteResult(c.key, False, c.crm_id, text)) for i, c, _ in batch]
         data = reply.data or {}
         crm_ids: dict[str, str] = {}
         stamps: dict[str, datetime | None] = {}     # a company's updatedAt after this write: pac's own change
@@ -508,6 +511,8 @@ class Writer:
         unattributed: list[str] = []        # the batch's error messages that name none of its records
         for error in data.get("errors") or []:
             message = error.get("message") or error.get("category") or "refused"
+            if fix := refused_option_fix(message):      # a portal provisioned before pac wrote that option
+                message += f" ({fix})"
             named = [ids[str(r)] for r in (error.get("context") or {}).get("ids") or [] if str(r) in ids]
             for key in named:
                 failed[key] = (message, str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from connectors.salesforce.schema import pac_field, picklist_gaps
 from pac_config.loader import (
     MAX_MAPPING_TEXT,
     Document,
@@ -677,6 +678,8 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
             elif not f.get("updateable") and not key.endswith("key_field"):
                 problems.append(Problem(key, f"{obj}.{name} is not updateable by the integration user",
                                         "grant edit access to the field (permission set PAC_Integration)"))
+            elif (spec := pac_field(obj, name)) is not None and (gap := picklist_gaps(obj, spec, f)) is not None:
+                problems.append(Problem(key, *gap))     # values pac writes that the org refuses (``pac crm check``)
     return locate(problems, path) if path is not None else problems
 
 

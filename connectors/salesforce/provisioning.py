@@ -12,7 +12,7 @@ from connectors.base import ConnectorError, SchemaError, SchemaIssue
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import SalesforceMapping
 from connectors.salesforce.permissions import grant_access
-from connectors.salesforce.schema import PAC_OBJECTS, PacObject, pac_field
+from connectors.salesforce.schema import PAC_OBJECTS, PacObject, pac_field, picklist_gaps
 
 _DESCRIBE_TYPE = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
                   "Percent": "percent", "Checkbox": "boolean", "Date": "date", "DateTime": "datetime",
@@ -66,7 +66,10 @@ class Schema:
                     issues.append(SchemaIssue(obj, name, f"{obj}.{name} is a {f.get('type')} field; pac writes a "
                                               f"{_DESCRIBE_TYPE[spec.type]} ({spec.type}) there",
                                               "an org provisioned by an older pac: change the field's type in Setup "
-                                              f"to {spec.type} (or deploy force-app/), see docs/salesforce.md"))
+                                              f"to {spec.type} (or deploy force-app/), see docs/salesforce.md",
+                                              by_provisioning=False))
+                elif spec is not None and (gap := picklist_gaps(obj, spec, f)) is not None:
+                    issues.append(SchemaIssue(obj, name, *gap, by_provisioning=False))
         for obj, keyed in self.mapping.read_fields().items():
             fields = self.describe_fields(obj)
             if fields is None:
@@ -76,7 +79,8 @@ class Schema:
             for key, name in keyed.items():
                 if "." not in name and name.lower() not in fields:
                     issues.append(SchemaIssue(obj, name, f"{obj}.{name} does not exist ({key})",
-                                              "fix the mapping (pac config check --online says more)"))
+                                              "fix the mapping (pac config check --online says more)",
+                                              by_provisioning=False))
         return issues
 
     def provision(self) -> list[str]:

@@ -19,6 +19,7 @@ French translations deployed as ``objectTranslations`` for French-speaking users
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -291,3 +292,61 @@ def pac_field(obj: str, crm_field: str) -> PacField | None:
 def field_length(obj: str, crm_field: str) -> int | None:
     spec = pac_field(obj, crm_field)
     return spec.length if spec is not None else None
+
+
+DEPLOY = "sf project deploy start --source-dir force-app --target-org ORG"
+
+
+def _listed(values: list[str], spec: PacField, *, named: bool = False) -> str:
+    """``'removed' (Removed from plan)``, or with ``named`` ``'removed' (label 'Removed from plan')``."""
+    labels = dict(zip(spec.values, spec.value_labels or spec.values, strict=True))
+    return ", ".join(f"{v!r} (label {labels[v]!r})" if named else f"{v!r} ({labels[v]})" for v in values)
+
+
+def picklist_gaps(obj: str, spec: PacField, described: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(problem, fix) when the org's picklist ``obj.spec.name`` (its describe, ``described``) lacks values pac
+    writes, or has them inactive: a restricted picklist refuses them (``INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST``,
+    per record), as in an org provisioned before pac wrote them (``removed``, 5 Dec 2026). None when it has them
+    all, active. Compared with describe's ``picklistValues`` (``value``, ``active``): no call of its own."""
+    if not spec.values or described.get("type") != "picklist":
+        return None
+    have = {str(v.get("value")): bool(v.get("active", True)) for v in described.get("picklistValues") or []
+            if isinstance(v, dict)}
+    missing = [v for v in spec.values if v not in have]
+    inactive = [v for v in spec.values if have.get(v) is False]
+    if not missing and not inactive:
+        return None
+    where = f"{obj}.{spec.name}"
+    parts = []
+    if missing:
+        parts.append(f"lacks the picklist value{'s' if len(missing) > 1 else ''} {_listed(missing, spec)}")
+    if inactive:
+        parts.append(f"has the picklist value{'s' if len(inactive) > 1 else ''} {_listed(inactive, spec)} inactive")
+    them = "them" if len(missing) + len(inactive) > 1 else "it"
+    problem = (f"{where} {' and '.join(parts)}, which pac writes: the org refuses {them} "
+               "(INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST)")
+    fixes = []
+    if missing:
+        fixes.append(f"an org provisioned by an older pac: deploy force-app/ ({DEPLOY}), or in Setup add the value"
+                     f"{'s' if len(missing) > 1 else ''} {_listed(missing, spec, named=True)} to {where}; "
+                     "`pac crm provision salesforce` does not change an existing picklist")
+    if inactive:
+        fixes.append(f"in Setup activate the value{'s' if len(inactive) > 1 else ''} "
+                     f"{', '.join(map(repr, inactive))} of {where}")
+    return problem, "; ".join(fixes)
+
+
+def refused_value_fix(obj: str, fields: list[str], message: str) -> str:
+    """What to add to Salesforce's per-record ``INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`` for a PAC picklist of
+    ``obj`` (``fields``: the error's fields): the value the org lacks and the fix ``picklist_gaps`` gives; "" for
+    any other field, or a value pac does not write."""
+    for name in fields:
+        spec = pac_field(obj, name)
+        if spec is None or not spec.values:
+            continue
+        value = next((v for v in spec.values if message.rstrip().endswith(f": {v}")), None)
+        if value is not None:
+            return (f"{obj}.{name} lacks the value {value!r} or has it inactive (an org provisioned by an older "
+                    f"pac): deploy force-app/ ({DEPLOY}), or add or activate it in Setup; pac crm check names every "
+                    "such value")
+    return ""

@@ -33,7 +33,7 @@ from connectors.base import (
 )
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
-from connectors.salesforce.schema import field_length, pac_field
+from connectors.salesforce.schema import field_length, pac_field, refused_value_fix
 
 log = logging.getLogger(__name__)
 BATCH = 200                 # sObject Collections maximum
@@ -133,7 +133,7 @@ class Writer:
         stamp = answered + timedelta(seconds=1) if answered is not None and path == "composite/sobjects" else None
         # (fewer results than records, though Salesforce documents one each, in order: those left without one are
         # retryable failures, ``write``'s ``_no_result``)
-        for (i, _), res in zip(chunk, saved or [], strict=False):
+        for (i, rec), res in zip(chunk, saved or [], strict=False):
             if res.get("success"):
                 results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id,
                                          modified_at=stamp if changes[i].target is Target.ACCOUNT else None)
@@ -141,6 +141,10 @@ class Writer:
                 errors = res.get("errors") or [{}]
                 codes = {e.get("statusCode") for e in errors}
                 text = "; ".join(f"{e.get('statusCode')}: {e.get('message')}" for e in errors)
+                obj = str(rec.get("attributes", {}).get("type", ""))
+                fixes = [refused_value_fix(obj, list(e.get("fields") or []), str(e.get("message") or ""))
+                         for e in errors if e.get("statusCode") == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"]
+                text += "".join(f" ({fix})" for fix in dict.fromkeys(fixes) if fix)
                 results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, text,
                                          retryable=bool(codes & RETRYABLE_SAVE))
 

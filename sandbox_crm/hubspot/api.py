@@ -117,6 +117,15 @@ class HubSpotApi:
     def table(self, object_type: str) -> Table | None:
         return self.portal.table(object_type)
 
+    def remove_option(self, object_type: str, prop: str, value: str) -> None:
+        """An option deleted from a property in the portal's settings: gone from the properties API's ``options``,
+        and a write of that value refused, as on a portal provisioned before pac wrote it."""
+        table = self.portal.table(object_type)
+        definition = table.properties.get(prop) if table is not None else None
+        if definition is None or value not in {o.get("value") for o in definition.get("options") or []}:
+            raise ValueError(f"{object_type}.{prop} has no option {value!r}")
+        definition["options"] = [o for o in definition["options"] if o.get("value") != value]
+
     def add(self, object_type: str, properties: dict[str, Any], *, modified: datetime | int | None = None,
             companies: tuple[str, ...] | list[str] = (), primary: str | None = None,
             source: dict[str, Any] | None = None) -> str:

@@ -150,6 +150,11 @@ class SalesforceApi:
         """A picklist value shown under another label, its value unchanged (``Org.relabel``)."""
         self.org.relabel(sobject, field_name, value, label)
 
+    def remove_picklist_value(self, sobject: str, field_name: str, value: str, *, deactivate: bool = False) -> None:
+        """A picklist value deleted (or deactivated) in Setup (``Org.remove_picklist_value``): an org provisioned
+        before pac wrote that value."""
+        self.org.remove_picklist_value(sobject, field_name, value, deactivate=deactivate)
+
     def enable_history(self, sobject: str, *fields: str) -> None:
         """Field History Tracking for ``fields`` of ``sobject`` (``Org.enable_history``)."""
         self.org.enable_history(sobject, *fields)

@@ -324,6 +324,20 @@ class Org:
                 raise ValueError(f"{sobject}.{field_name} has no value {value!r}")
             f.labels[value] = label
 
+    def remove_picklist_value(self, sobject: str, field_name: str, value: str, *, deactivate: bool = False) -> None:
+        """A picklist value deleted in Setup (gone from describe's ``picklistValues``), or with ``deactivate``
+        deactivated (listed with ``active`` false): a restricted picklist then refuses it
+        (``INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST``), as in an org provisioned before the value existed."""
+        with self.lock:
+            f = self.field(self.schema[sobject], field_name)
+            if value not in f.picklist:
+                raise ValueError(f"{sobject}.{field_name} has no value {value!r}")
+            if deactivate:
+                f.inactive.add(value)
+            else:
+                f.picklist = tuple(v for v in f.picklist if v != value)
+                f.labels.pop(value, None)
+
     def enable_history(self, sobject: str, *fields: str) -> None:
         """Field History Tracking switched on in Setup for ``fields`` of ``sobject`` (at most 20 per object): each
         later change of one of them, by the API or in the UI, adds a row to ``<Object>__History`` (``ParentId``,

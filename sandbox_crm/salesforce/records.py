@@ -230,7 +230,7 @@ class RecordWrites:
             if f.length and len(value) > f.length:
                 raise SaveError("STRING_TOO_LONG", f"{f.label or f.name}: data value too large: {value[:40]}... "
                                  f"(max length={f.length})", [f.name])
-            if f.type == "picklist" and f.restricted and value not in f.picklist:
+            if f.type == "picklist" and f.restricted and (value not in f.picklist or value in f.inactive):
                 raise SaveError("INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                                  f"{f.label or f.name}: bad value for restricted picklist field: {value}", [f.name])
             return value

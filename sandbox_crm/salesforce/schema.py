@@ -26,6 +26,9 @@ class SField:
     # a picklist value's label where it differs from the value (its API name): an admin may relabel "Closed Won"
     # « Gagnée », records keep "Closed Won" (describe's picklistValues carry both, ``value`` and ``label``)
     labels: dict[str, str] = field(default_factory=dict)
+    # values deactivated in Setup: still in describe's picklistValues with ``active`` false, refused by a restricted
+    # picklist as a value it does not have
+    inactive: set[str] = field(default_factory=set)
     restricted: bool = False
     external_id: bool = False
     unique: bool = False
@@ -277,8 +280,8 @@ def describe_field(f: SField) -> dict[str, Any]:
         "calculated": False, "filterable": True, "sortable": f.type != "textarea",
         "referenceTo": list(f.reference_to), "relationshipName": f.relationship,
         "restrictedPicklist": f.restricted,
-        "picklistValues": [{"active": True, "defaultValue": False, "label": f.labels.get(v, v), "validFor": None,
-                            "value": v} for v in f.picklist],
+        "picklistValues": [{"active": v not in f.inactive, "defaultValue": False, "label": f.labels.get(v, v),
+                            "validFor": None, "value": v} for v in f.picklist],
         "soapType": _SOAP.get(f.type, "xsd:string"),
     }
 

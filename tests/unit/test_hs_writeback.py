@@ -7,7 +7,7 @@ import pytest
 
 from connectors.base import Target, WriteChange
 from connectors.hubspot.associations import LinkFailed, created_links, multi_status
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, task_status
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, refused_option_fix, task_status
 from connectors.hubspot.writeback import Writer, fmt
 
 
@@ -158,3 +158,15 @@ class TestMultiStatusLinks:
         """``batch/archive`` lists no results: with errors naming none of its links, every one is tried again."""
         data = {"errors": [{"category": "RATE_LIMITS", "message": "busy"}]}
         assert [(f.from_id, f.to_id) for f in multi_status(data, self.BATCH, confirmed=None)] == list(self.BATCH)
+
+
+def test_a_refused_option_names_the_fix_in_hubspots_own_words() -> None:
+    """HubSpot's batch refusal of a value a PAC dropdown lacks ("Property values were not valid", the option's
+    INVALID_OPTION inside) gets the fix `pac crm check` gives; any other refusal is left as HubSpot said it."""
+    real = ('Property values were not valid: [{"isValid":false,"message":"removed was not one of the allowed '
+            'options: [label: \\"Done\\"\\nvalue: \\"done\\"]","error":"INVALID_OPTION","name":"pac_pace"}]')
+    assert refused_option_fix(real) == ("pac_pace lacks the option 'removed' (a portal provisioned by an older pac): "
+                                        "run `pac crm provision hubspot`, which adds it; pac crm check names every "
+                                        "such option")
+    assert refused_option_fix('behind was not one of the allowed options for property "pac_pace"') == ""
+    assert refused_option_fix('Property "pac_pace" does not exist') == ""
