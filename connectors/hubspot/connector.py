@@ -714,10 +714,13 @@ class HubSpotConnector:
                       action_type=None if fallback else self.object_type(w.action_object),
                       targets=self.axis_targets, cap=w.companies_per_axis, links=self._links)
 
-    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
-        """The plan's targets in this portal (axis id -> company ids), given by the pipeline before it writes:
-        axes are linked to their companies under ``writeback.companies_per_axis`` (see ``associations``)."""
-        self.axis_targets = AxisTargets(plan_id, {a: frozenset(str(c) for c in cs) for a, cs in companies.items()})
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
+                          owners: Mapping[str, str] | None = None) -> None:
+        """The targets in this portal (axis token -> company ids; ``owners``: token -> its plan, for plans sharing
+        the portal), given by the pipeline before it writes: axes are linked to their companies under
+        ``writeback.companies_per_axis`` (see ``associations``)."""
+        self.axis_targets = AxisTargets(plan_id, {a: frozenset(str(c) for c in cs) for a, cs in companies.items()},
+                                        dict(owners or {}))
 
     def keeps(self, target: Target) -> frozenset[str]:
         """The logical fields of this portal's PAC records and companies (of the extended fields, the axis's
