@@ -75,7 +75,7 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         account = _dormant_69(server)
 
         def sync(step: str, plan: str, settings: Any = both) -> None:
-            connectors = sandbox_connectors(settings, server)
+            connectors = sandbox_connectors(settings, server, provision=not seen)   # provisioned once
             server.reset_counts()
             try:
                 result: RunResult = run_sync(plan, settings, connectors=connectors)
