@@ -88,7 +88,7 @@ from connectors.hubspot.reads import (
     search_modified,
     to_ms,
 )
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, task_status
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_NATIVE, TASK_PROPS, task_status
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
 from connectors.hubspot.writeback import SETTLED_FIELDS, Writer
 from connectors.paging import ahead, follow
@@ -728,6 +728,8 @@ class HubSpotConnector:
         the objects gained properties since they were first provisioned)."""
         if target is Target.ACCOUNT:
             return frozenset(COMPANY_PROPS)
+        if target is Target.ACTION and self.fallback():
+            return frozenset(TASK_PROPS) | frozenset(TASK_NATIVE)
         lacking = self.lacking(target)
         return frozenset(k for k, p in (ACTION_PROPS if target is Target.ACTION else AXIS_PROPS).items()
                          if p.name not in lacking)

@@ -24,6 +24,10 @@ const PACE_TONE = {
 const RUNNING = ['active', 'prioritised'];
 // The pace pac gives a record whose axis or action is no longer in the plan (kept for its history, never listed here).
 const REMOVED = 'removed';
+// A plan still running: its records' plan end (PAC_Plan_End__c, the period's last day, written by pac) is today or
+// later. An ended plan's records (last year's, kept as history, still "active" and "late") are left out, as the list
+// views do; a record pac has not written it on yet (a mapping without plan_end) is kept.
+const PLAN_RUNNING = { or: [{ PAC_Plan_End__c: { gte: { literal: 'TODAY' } } }, { PAC_Plan_End__c: { eq: null } }] };
 
 const ACTION_FIELDS = `
     Id
@@ -204,9 +208,9 @@ export default class PacPlan extends LightningElement {
                 return undefined;
             }
             const tokens = this.axesOfRecord.length ? this.axesOfRecord : ['-'];
-            return { or: tokens.map(keyFilter) };
+            return { and: [{ or: tokens.map(keyFilter) }, PLAN_RUNNING] };
         }
-        return { and: [{ PAC_Status__c: { in: RUNNING } }, { PAC_Pace__c: { ne: REMOVED } }] };
+        return { and: [{ PAC_Status__c: { in: RUNNING } }, { PAC_Pace__c: { ne: REMOVED } }, PLAN_RUNNING] };
     }
 
     get planVariables() {

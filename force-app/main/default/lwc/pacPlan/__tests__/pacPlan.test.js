@@ -155,8 +155,25 @@ describe('c-pac-plan', () => {
         mount();
         await flush();
         expect(graphql.getLastConfig().variables).toEqual({
-            where: { and: [{ PAC_Status__c: { in: ['active', 'prioritised'] } }, { PAC_Pace__c: { ne: 'removed' } }] }
+            where: {
+                and: [{ PAC_Status__c: { in: ['active', 'prioritised'] } }, { PAC_Pace__c: { ne: 'removed' } },
+                    { or: [{ PAC_Plan_End__c: { gte: { literal: 'TODAY' } } }, { PAC_Plan_End__c: { eq: null } }] }]
+            }
         });
+    });
+
+    it('leaves out an ended plan on Home and on an account (its records are history)', async () => {
+        // 4 January 2027: the 2026 plan ended on 31 December, its records keep status active and pace late; pac
+        // writes each record's plan end (PAC_Plan_End__c), and records it has not written it on yet stay listed
+        const running = { or: [{ PAC_Plan_End__c: { gte: { literal: 'TODAY' } } }, { PAC_Plan_End__c: { eq: null } }] };
+        mount();
+        await flush();
+        expect(graphql.getLastConfig().variables.where.and).toContainEqual(running);
+        document.body.removeChild(document.body.firstChild);
+        mount({ recordId: '001000000000001AAA', objectApiName: 'Account' });
+        getRecord.emit(ACCOUNT_RECORD);
+        await flush();
+        expect(graphql.getLastConfig().variables.where.and).toContainEqual(running);
     });
 
     it('lists no action pac marked removed from the plan', async () => {
@@ -176,9 +193,9 @@ describe('c-pac-plan', () => {
         mount({ recordId: '001000000000001AAA', objectApiName: 'Account' });
         getRecord.emit(ACCOUNT_RECORD);
         await flush();
-        expect(graphql.getLastConfig().variables).toEqual({
-            where: { or: [{ PAC_Key__c: { like: '%:AX-RA-DORM' } }, { PAC_Key__c: { like: '%:AX-SO-MAINT' } }] }
-        });
+        expect(graphql.getLastConfig().variables.where.and[0]).toEqual(
+            { or: [{ PAC_Key__c: { like: '%:AX-RA-DORM' } }, { PAC_Key__c: { like: '%:AX-SO-MAINT' } }] }
+        );
     });
 
     it('on an axis, asks for it and lists the accounts it targets (exact ids only)', async () => {
@@ -206,7 +223,7 @@ describe('c-pac-plan', () => {
                 displayValue: null } }
         });
         await flush();
-        expect(graphql.getLastConfig().variables.where.or).toEqual([
+        expect(graphql.getLastConfig().variables.where.and[0].or).toEqual([
             { PAC_Key__c: { like: '%:AX-SO-MAINT' } },
             { PAC_Key__c: { eq: 'pac-2026-durand:AX-RA-DORM' } },
             { PAC_Key__c: { eq: 'pac-2027-durand:AX-RA-DORM' } }
