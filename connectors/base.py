@@ -405,9 +405,12 @@ class Connector(Protocol):
         the mapping writes nothing on accounts."""
         ...
 
-    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
-        """The plan's targets in this CRM (axis id -> account ids), given before ``write`` (HubSpot links each
-        axis to its companies; a CRM without such links ignores it)."""
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
+                          owners: Mapping[str, str] | None = None) -> None:
+        """The targets in this CRM (axis token, as the accounts' ``axes`` name it -> account ids), given before
+        ``write`` (HubSpot links each axis to its companies; a CRM without such links ignores it). The tokens are
+        the axis ids of ``plan_id``, or of the plan ``owners`` names for them (plans sharing the CRM), or whole
+        axis keys ``plan:AX-01`` (an id two plans share)."""
         ...
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:

@@ -16,6 +16,21 @@ Business rules:
   that was written before and that no axis holds any more is **cleared** (``axes`` null, ``target`` False);
   deleted or vanished accounts are left alone (a write to them would be refused on every run).
 
+Several plans on one connector (the 2026 plan still running when the 2027 one starts, one plan per business unit)
+share the account's fields:
+
+* each plan's run saves its **contribution** (account key -> the ids of its axes that target the account) in the
+  store (``pac_account_axes``), written to the CRM or not;
+* the account's ``axes`` are the union of the contributions of every plan in the settings that uses the connector
+  (``combined``): an axis id contributed by one plan is written as it is (``AX-RA-DORM``: a single plan's values
+  are unchanged); an id two plans contribute on that connector is written qualified by its plan everywhere on it,
+  as the axis record's key (``pac-2026-durand:AX-01; pac-2027-durand:AX-01``), so no token names two axes;
+* the diff is made against what the CRM last received from **any** plan (``diff_base``: the newest written row of
+  the account), so a plan writes only when the CRM's value must change, and two plans computing the same value
+  from the same contributions never write it back and forth; a plan that no longer targets an account leaves the
+  other plans' axes on it; the contributions of a plan removed from the settings stop counting, and the next run
+  of a plan on that connector takes its axes off the accounts.
+
 Set-based: one scope index over all accounts, one pass per axis over its members; no loop over
 accounts x axes.
 """
@@ -23,6 +38,7 @@ accounts x axes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -106,14 +122,16 @@ def desired_fields(axis_ids: Sequence[str]) -> dict[str, Any]:
 
 
 def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: Iterable[str],
-                    written: Mapping[tuple[str, str], Any], declared: Iterable[str] = ACCOUNT_FIELDS
-                    ) -> list[WriteChange]:
+                    written: Mapping[tuple[str, str], Any], declared: Iterable[str] = ACCOUNT_FIELDS,
+                    own: Mapping[tuple[str, str], Any] | None = None) -> list[WriteChange]:
     """The account updates for one connector, sorted by key.
 
     ``targeted``: account id -> axis ids holding it (this connector's accounts only); ``live``: ids of this
     connector's accounts that exist and are not deleted; ``written``: the last-written rows of this plan and
     connector, keyed ``(target, key)`` with ``.fields``; ``declared``: the logical fields the connector's
-    mapping keeps (others are neither computed nor sent). Only differing fields are sent.
+    mapping keeps (others are neither computed nor sent). Only differing fields are sent. ``own``: this plan's
+    rows when ``written`` is what any plan last wrote (``diff_base``): a change also carries the fields that differ
+    from this plan's row, so that its row, once saved, holds what the CRM holds.
     """
     keep = [f for f in ACCOUNT_FIELDS if f in set(declared)]
     if not keep:
@@ -136,8 +154,100 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
         row = written.get((Target.ACCOUNT.value, key))
         previous = row.fields if row is not None else {}
         fields = {f: want[f] for f in keep if row is None or f not in previous or previous[f] != want[f]}
+        mine = own.get((Target.ACCOUNT.value, key)) if fields and own is not None else row
+        if mine is not row:
+            kept = mine.fields if mine is not None else {}
+            fields.update({f: want[f] for f in keep if f not in kept or kept[f] != want[f]})
         if fields:
             out.append(WriteChange(target=Target.ACCOUNT, key=key, fields=fields, crm_id=account_id))
+    return out
+
+
+@dataclass
+class Shared:
+    """One connector's account write-back for one plan's run: the updates, the plan's own contribution (account
+    key -> its axis ids, to save), the plan of each token the accounts will hold, and the rows diffed against."""
+
+    changes: list[WriteChange] = field(default_factory=list)
+    own: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    base: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+
+
+def combined(plan_id: str, own: Mapping[str, Sequence[str]], others: Mapping[str, Mapping[str, Sequence[str]]]
+             ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """Account key -> the tokens its ``axes`` hold for every plan's contribution (``own`` is ``plan_id``'s,
+    ``others``: plan id -> its contribution), sorted; and token -> the plan it names an axis of. An axis id that
+    two plans contribute (anywhere on the connector) is qualified by its plan, ``plan:AX-01``; any other is
+    written bare. With no other plan, the tokens are the plan's axis ids."""
+    plans: dict[str, Mapping[str, Sequence[str]]] = {plan_id: own}
+    plans.update((p, rows) for p, rows in sorted(others.items()) if p != plan_id)
+    contributors: dict[str, set[str]] = {}
+    for plan, rows in plans.items():
+        for ids in rows.values():
+            for axis in ids:
+                contributors.setdefault(axis, set()).add(plan)
+    ambiguous = {a for a, who in contributors.items() if len(who) > 1}
+    tokens: dict[str, set[str]] = {}
+    owners: dict[str, str] = {}
+    for plan, rows in plans.items():
+        for key, ids in rows.items():
+            for axis in ids:
+                token = f"{plan}:{axis}" if axis in ambiguous else axis
+                owners[token] = plan
+                tokens.setdefault(key, set()).add(token)
+    return {k: tuple(sorted(v)) for k, v in tokens.items() if v}, owners
+
+
+def diff_base(plan_id: str, own: Mapping[tuple[str, str], Any], everyone: Mapping[str, Sequence[Any]]
+              ) -> dict[tuple[str, str], Any]:
+    """What the connector's accounts last received from any plan: per account, the newest of the plans' written
+    rows (``everyone``: account key -> each plan's row, from the store), this plan's own rows (``own``, as the run
+    holds them) winning ties; the rows of other targets are ``own``'s."""
+    out = dict(own)
+    for key, rows in everyone.items():
+        others = [r for r in rows if r.plan_id != plan_id]
+        if not others:
+            continue
+        newest = max(others, key=lambda r: r.written_at)
+        mine = out.get((Target.ACCOUNT.value, key))
+        when = getattr(mine, "written_at", None)
+        if mine is None or (when is not None and newest.written_at > when):
+            out[(Target.ACCOUNT.value, key)] = newest
+    return out
+
+
+def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
+                   declared: Mapping[str, Iterable[str]], written: Mapping[str, Mapping[tuple[str, str], Any]],
+                   *, default_months: int = 12, others: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]]
+                   | None = None, everyone: Mapping[str, Mapping[str, Sequence[Any]]] | None = None
+                   ) -> dict[str, Shared]:
+    """Per connector name in ``declared`` (name -> logical fields kept; connectors keeping none are left out):
+    the account updates and what goes with them. ``written``: name -> this plan's last-written rows there;
+    ``others``: name -> the contributions of the other plans in force there (plan id -> account key -> axis
+    ids); ``everyone``: name -> account key -> every plan's written row of the account (None: this plan's only)."""
+    names = [n for n, fields in declared.items() if set(fields) & set(ACCOUNT_FIELDS)]
+    if not names:
+        return {}
+    held = targeted_axes(plan, records, as_of, default_months=default_months, sources=names)
+    live: dict[str, set[str]] = {n: set() for n in names}
+    for account in records.accounts:
+        ids = live.get(account.source)
+        if ids is not None and not account.deleted:
+            ids.add(account.id)
+    own: dict[str, dict[str, tuple[str, ...]]] = {n: {} for n in names}
+    for (source, account_id), axis_ids in held.items():
+        if account_id in live[source]:
+            own[source][account_key(source, account_id)] = axis_ids
+    out: dict[str, Shared] = {}
+    for n in names:
+        tokens, owners = combined(plan.id, own[n], (others or {}).get(n, {}))
+        prefix = len(n) + 1
+        targeted = {key[prefix:]: ids for key, ids in tokens.items()}
+        mine = written.get(n, {})
+        base = diff_base(plan.id, mine, everyone[n]) if everyone is not None and n in everyone else mine
+        changes = account_changes(n, targeted, live[n], base, declared[n], own=mine if base is not mine else None)
+        out[n] = Shared(changes, own[n], owners, base)
     return out
 
 
@@ -145,20 +255,10 @@ def changes_by_connector(plan: Plan, records: Records | RecordColumns, as_of: da
                          declared: Mapping[str, Iterable[str]], written: Mapping[str, Mapping[tuple[str, str], Any]],
                          *, default_months: int = 12) -> dict[str, list[WriteChange]]:
     """Account updates per connector name, for the connectors in ``declared`` (name -> logical fields kept;
-    connectors keeping none are left out). ``written``: name -> that connector's last-written rows."""
-    names = [n for n, fields in declared.items() if set(fields) & set(ACCOUNT_FIELDS)]
-    if not names:
-        return {}
-    held = targeted_axes(plan, records, as_of, default_months=default_months, sources=names)
-    targeted: dict[str, dict[str, tuple[str, ...]]] = {n: {} for n in names}
-    for (source, account_id), axis_ids in held.items():
-        targeted[source][account_id] = axis_ids
-    live: dict[str, set[str]] = {n: set() for n in names}
-    for account in records.accounts:
-        ids = live.get(account.source)
-        if ids is not None and not account.deleted:
-            ids.add(account.id)
-    return {n: account_changes(n, targeted[n], live[n], written.get(n, {}), declared[n]) for n in names}
+    connectors keeping none are left out), the plan alone on them. ``written``: name -> that connector's
+    last-written rows."""
+    return {n: s.changes for n, s in shared_changes(plan, records, as_of, declared, written,
+                                                    default_months=default_months).items()}
 
 
 def axis_companies(written: Mapping[tuple[str, str], Any], changes: Iterable[WriteChange]) -> dict[str, set[str]]:

@@ -17,7 +17,9 @@ edit in one CRM reaches the others (the CRM it was made in is recorded as holdin
 ``last_synced`` is sent only along with another change, so a run with no change writes nothing.
 
 ``name`` is the record's title: the item's id and text, cut at 80 characters (Salesforce's ``Name``) and then
-ending with « … »; the action's whole statement is ``text``. ``plan`` is the plan's name. An axis's ``target``
+ending with « … »; the action's whole statement is ``text``. ``plan`` is the plan's name, ``plan_end`` its period's
+last day, on every record: once it is past, the record is an ended plan's, kept as history and left out of the
+CRMs' running views (docs/salesforce.md, *An ended plan's records*). An axis's ``target``
 and ``done`` add up its actions (cancelled ones left out; each action's ``done`` counted up to its target).
 An axis's ``revenue`` is its additional revenue (``won_revenue`` minus ``baseline``): the three are written, so
 a manager can reconcile it with the won revenue their CRM's reports show.
@@ -53,8 +55,9 @@ MANAGER_FIELDS = frozenset({"status", "priority", "target", "window_end"})
 NAME_LENGTH = 80
 """Salesforce's ``Name`` of a custom object holds 80 characters; a longer title ends with « … »."""
 
-EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "target", "done", "currency", "won_revenue", "baseline"}),
-                   Target.ACTION: frozenset({"plan", "text"})}
+EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "plan_end", "target", "done", "currency", "won_revenue",
+                                           "baseline"}),
+                   Target.ACTION: frozenset({"plan", "plan_end", "text"})}
 """Fields sent only to connectors that say they keep them (``keeps(target)``): older connectors never see them."""
 
 
@@ -128,6 +131,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
         out[(Target.AXIS, record_key(plan, axis.id))] = {
             "name": title(f"{axis.id} {axis.name}"),
             "plan": plan.name,
+            "plan_end": _last_day(plan.period.end),
             "currency": plan.currency,
             "status": axis.status.state.value,
             "priority": axis.status.rank,
@@ -150,6 +154,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "name": title(f"{action.id} {action.text}"),
             "text": action.text,
             "plan": plan.name,
+            "plan_end": _last_day(plan.period.end),
             "status": action.status.value,
             "axis_key": record_key(plan, action.axis_id),
             "owner_email": action.who,

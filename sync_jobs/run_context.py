@@ -14,6 +14,7 @@ from pac_core.columnar import RecordColumns
 from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
+from sync_jobs.account_targets import Shared
 from sync_jobs.hooks import RunHooks
 from sync_jobs.overrides import Change
 from sync_jobs.pull import PullOutcome
@@ -108,6 +109,7 @@ class RunContext:
     routes: dict[str, set[tuple[Target, str]]] = field(default_factory=dict)  # route
     users_of: dict[str, set[str]] = field(default_factory=dict)              # route: each CRM's user e-mails
     accounts: dict[str, list[WriteChange]] = field(default_factory=dict)      # route
+    shared: dict[str, Shared] = field(default_factory=dict)   # route: per connector, the accounts' plans and base
     retiring: dict[str, set[str]] = field(default_factory=dict)   # route: per connector, keys no longer in the plan
 
     def __post_init__(self) -> None:

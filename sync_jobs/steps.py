@@ -11,8 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.base import Connector, PacValue, Target
+from pac_config.planfile import load_plan
 from pac_config.settings import engine_settings
 from pac_core.columnar import ActivityTable, RecordColumns
+from pac_core.errors import InvalidInput
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import zero_base_line
 from pac_core.records import Records, Rejected
@@ -156,7 +158,10 @@ def write(ctx: RunContext) -> None:
         result.previous[name] = {c.key: dict(last[(c.target.value, c.key)].fields) for c in changes
                                  if (c.target.value, c.key) in last}
         # HubSpot links each axis to the companies it targets, under a cap (Salesforce: a lookup, nothing to note)
-        connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(last, ctx.accounts.get(name, [])))
+        shared = ctx.shared.get(name)
+        connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(
+            shared.base if shared is not None else last, ctx.accounts.get(name, [])),
+            owners=shared.owners if shared is not None else None)
         written = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now) if changes else WriteOutcome()
         _counted(result, written)
         result.retired += _retired_lines(ctx, name, changes)
@@ -362,8 +367,33 @@ def account_changes(ctx: RunContext) -> dict[str, list[Any]]:
     if not any(declared.values()):
         return {}
     months = engine_settings(ctx.settings, ctx.effective.currency).dormant_default_months
-    return account_targets.changes_by_connector(ctx.effective, ctx.records, ctx.when, declared, ctx.written,
-                                                default_months=months)
+    names = [n for n, fields in declared.items() if fields]
+    others = {n: _other_contributions(ctx, n) for n in names}
+    everyone = {n: ctx.store.written_accounts(n) for n in names}
+    ctx.shared = account_targets.shared_changes(ctx.effective, ctx.records, ctx.when, declared, ctx.written,
+                                                default_months=months, others=others, everyone=everyone)
+    for name, shared in ctx.shared.items():
+        ctx.store.save_account_axes(ctx.plan.id, name, shared.own, ctx.now)
+    return {n: shared.changes for n, shared in ctx.shared.items()}
+
+
+def _other_contributions(ctx: RunContext, name: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The contributions to connector ``name``'s account fields of the other plans in force there: the plans of
+    the settings that use it (a plan removed from the settings, or no longer using the connector, counts no more).
+    When a plan file of the settings cannot be read, its id is unknown: every stored contribution counts."""
+    stored = ctx.store.account_axes(name)
+    stored.pop(ctx.plan.id, None)
+    if not stored:
+        return {}
+    ids: set[str] = set()
+    for ps in ctx.settings.plans:
+        if name not in ps.connectors or ps.file == ctx.plan_settings.file:
+            continue
+        try:
+            ids.add(load_plan(ps.file).id)
+        except (InvalidInput, OSError):
+            return stored
+    return {plan_id: rows for plan_id, rows in stored.items() if plan_id in ids}
 
 
 def usage(connector: Connector) -> dict[str, Any]:

@@ -91,6 +91,17 @@ class UnitOfWork:
     def field_states(self, plan_id: str) -> dict[tuple[str, str, str], FieldState]:
         return repo.field_states(self.engine, plan_id)
 
+    def account_axes(self, connector: str) -> dict[str, dict[str, tuple[str, ...]]]:
+        return repo.account_axes(self.engine, connector)
+
+    def written_accounts(self, connector: str) -> dict[str, list[Written]]:
+        return repo.written_accounts(self.engine, connector)
+
+    def save_account_axes(self, plan_id: str, connector: str, rows: Mapping[str, tuple[str, ...]],
+                          now: datetime) -> int:
+        ensure_held()
+        return repo.save_account_axes(self.engine, plan_id, connector, rows, now)
+
     def overrides(self, plan_id: str) -> list[Override]:
         return repo.overrides(self.engine, plan_id)
 
@@ -248,6 +259,10 @@ class DryRun(UnitOfWork):
 
     def save_written(self, plan_id: str, connector: str,
                      rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+        return 0
+
+    def save_account_axes(self, plan_id: str, connector: str, rows: Mapping[str, tuple[str, ...]],
+                          now: datetime) -> int:
         return 0
 
     def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]

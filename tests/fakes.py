@@ -159,7 +159,8 @@ class FakeConnector:
     def account_fields(self) -> dict[str, str]:
         return {}                   # no account write-back
 
-    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
+                          owners: Mapping[str, str] | None = None) -> None:
         self.axis_targets = {axis: frozenset(ids) for axis, ids in companies.items()}
 
     def settle_links(self) -> list[LinkFailure] | None:

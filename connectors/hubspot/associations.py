@@ -51,14 +51,25 @@ PRIMARY_TYPE_IDS: Mapping[tuple[str, str], int] = {("deals", "companies"): 5, ("
 
 @dataclass(frozen=True)
 class AxisTargets:
-    """The plan's targets in this portal, given by the pipeline before it writes: axis id -> company ids."""
+    """The targets in this portal, given by the pipeline before it writes: axis token (as companies' ``pac_axes``
+    name it) -> company ids. A token is an axis id of the plan ``owners`` names for it (``plan_id`` when none:
+    the plan alone in the portal), or a whole key ``plan:AX-01`` (an id two plans sharing the portal use)."""
 
     plan_id: str
     companies: Mapping[str, frozenset[str]]
+    owners: Mapping[str, str] = field(default_factory=dict)
 
     def key(self, axis_id: str) -> str:
         """The axis record's ``pac_key``, e.g. ``pac-2027-durand-process:AX-RA-DORM``."""
-        return axis_id if ":" in axis_id else f"{self.plan_id}:{axis_id}"
+        return axis_id if ":" in axis_id else f"{self.owners.get(axis_id, self.plan_id)}:{axis_id}"
+
+    def token(self, key: str) -> str:
+        """How companies' ``pac_axes`` name this plan's axis record ``key``: the key itself when it is qualified
+        there, else its axis id; a key no company names and whose id is another plan's token: the key."""
+        bare = key[len(self.plan_id) + 1:]
+        if key in self.companies or self.owners.get(bare, self.plan_id) != self.plan_id:
+            return key
+        return bare
 
 
 # what a link call may fail with, once the transport's retries are spent: a passing fault (5xx, a dropped connection,

@@ -88,7 +88,7 @@ from connectors.hubspot.reads import (
     search_modified,
     to_ms,
 )
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, task_status
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_NATIVE, TASK_PROPS, task_status
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
 from connectors.hubspot.writeback import SETTLED_FIELDS, Writer
 from connectors.paging import ahead, follow
@@ -714,10 +714,13 @@ class HubSpotConnector:
                       action_type=None if fallback else self.object_type(w.action_object),
                       targets=self.axis_targets, cap=w.companies_per_axis, links=self._links)
 
-    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
-        """The plan's targets in this portal (axis id -> company ids), given by the pipeline before it writes:
-        axes are linked to their companies under ``writeback.companies_per_axis`` (see ``associations``)."""
-        self.axis_targets = AxisTargets(plan_id, {a: frozenset(str(c) for c in cs) for a, cs in companies.items()})
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
+                          owners: Mapping[str, str] | None = None) -> None:
+        """The targets in this portal (axis token -> company ids; ``owners``: token -> its plan, for plans sharing
+        the portal), given by the pipeline before it writes: axes are linked to their companies under
+        ``writeback.companies_per_axis`` (see ``associations``)."""
+        self.axis_targets = AxisTargets(plan_id, {a: frozenset(str(c) for c in cs) for a, cs in companies.items()},
+                                        dict(owners or {}))
 
     def keeps(self, target: Target) -> frozenset[str]:
         """The logical fields of this portal's PAC records and companies (of the extended fields, the axis's
@@ -725,6 +728,8 @@ class HubSpotConnector:
         the objects gained properties since they were first provisioned)."""
         if target is Target.ACCOUNT:
             return frozenset(COMPANY_PROPS)
+        if target is Target.ACTION and self.fallback():
+            return frozenset(TASK_PROPS) | frozenset(TASK_NATIVE)
         lacking = self.lacking(target)
         return frozenset(k for k, p in (ACTION_PROPS if target is Target.ACTION else AXIS_PROPS).items()
                          if p.name not in lacking)

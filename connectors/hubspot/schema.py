@@ -40,6 +40,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_window_start": ("Window start", "Début de la fenêtre"),
     "pac_window_end": ("Window end", "Fin de la fenêtre"),
     "pac_last_synced": ("Last synced by pac", "Dernière synchronisation pac"),
+    # the plan's last day (Salesforce's PAC_Plan_End__c): past, the record is an ended plan's, out of running views
+    "pac_plan_end": ("Plan end", "Fin du plan"),
     "pac_priority": ("Priority rank", "Rang de priorité"),
     "pac_objective": ("Additional revenue objective", "Objectif de CA supplémentaire"),
     # the axis's additional revenue (won revenue minus the baseline), as Salesforce's PAC_Revenue__c: "Revenue
@@ -153,6 +155,7 @@ _COMMON = {
     "window_start": _p("pac_window_start", "Window start", "date"),
     "window_end": _p("pac_window_end", "Window end", "date"),
     "last_synced": _p("pac_last_synced", "Last synced by pac", "datetime"),
+    "plan_end": _p("pac_plan_end", "Plan end", "date"),
 }
 # logical field -> property, per target. ``owner_email`` becomes ``hubspot_owner_id`` (an owner lookup).
 AXIS_PROPS: dict[str, Prop] = {**_COMMON,
@@ -197,7 +200,9 @@ TASK_STATUS = {"planned": "NOT_STARTED", "in_progress": "NOT_STARTED", "done": "
 # read back: the two values pac writes, and the finer ones a portal may still offer or an older pac wrote
 TASK_STATUS_BACK = {"NOT_STARTED": "planned", "COMPLETED": "done", "IN_PROGRESS": "in_progress",
                     "WAITING": "in_progress", "DEFERRED": "cancelled"}
-TASK_PROPS: dict[str, Prop] = {k: v for k, v in ACTION_PROPS.items() if k not in ("name", "text")}
+# The plan's end is not written on fallback tasks: a portal provisioned before it would refuse every task write (the
+# missing-property check reads custom objects' schemas only); a task leaves the rep's list by its status.
+TASK_PROPS: dict[str, Prop] = {k: v for k, v in ACTION_PROPS.items() if k not in ("name", "text", "plan_end")}
 
 
 def task_status(hs_task_status: str | None, known: str | None) -> str | None:

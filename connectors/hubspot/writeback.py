@@ -375,13 +375,13 @@ class Writer:
         (its ``axes``, written again, links it again), or by none when the company is no axis's target any more
         (a link to remove: the next full reconciliation removes it)."""
         assert self.targets is not None and self.axis_type
-        prefix = len(self.targets.plan_id) + 1
         records = self._plan_records(self.axis_type, [])
         over = self._over_cap()
         desired, key_of = {}, {}
         for key, record in records.items():
-            companies = self.targets.companies.get(key[prefix:], frozenset())
-            desired[record["id"]] = set() if key[prefix:] in over else set(companies)
+            token = self.targets.token(key)
+            companies = self.targets.companies.get(token, frozenset())
+            desired[record["id"]] = set() if token in over else set(companies)
             key_of[record["id"]] = key
         targeted = set().union(*self.targets.companies.values()) if self.targets.companies else set()
         failures = []

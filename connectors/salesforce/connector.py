@@ -288,7 +288,8 @@ class SalesforceConnector:
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()
 
-    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]]) -> None:
+    def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
+                          owners: Mapping[str, str] | None = None) -> None:
         """Salesforce keeps no axis -> account links (accounts carry ``PAC_Axes__c``): nothing to note."""
 
     def settle_links(self) -> list[LinkFailure] | None:

@@ -152,6 +152,13 @@ _COMMON = (
     PacField("PAC_Window_Start__c", "Window start", "Date", editor="manager", label_fr="Début"),
     PacField("PAC_Window_End__c", "Window end", "Date", editor="manager", label_fr="Échéance"),
     PacField("PAC_Last_Synced__c", "Last synced", "DateTime", label_fr="Dernière synchronisation"),
+    # the plan's last day, on every record: a record whose plan end is past belongs to an ended plan, kept as history
+    # and left out of the running views (list views, the pacPlan component), as a record removed from the plan is.
+    # Neither the item's window (an action of the running plan is late once its window closes, as last year's are)
+    # nor the pace (done / late is the year-end verdict) nor the status (the managers') can say it.
+    PacField("PAC_Plan_End__c", "Plan end", "Date",
+             description="The last day of the plan's period, written by pac: past, the plan has ended and its "
+                         "records are left out of the running views.", label_fr="Fin du plan"),
 )
 
 # The axis's KPIs (docs/engine.md, KPI vocabulary): one field per core KPI, the named ones as a readable line,

@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, col, select
 from pac_core.records import Rejected
 from sync_jobs.logs import redact
 from sync_jobs.store.tables import (
+    AccountAxes,
     FieldEvent,
     FieldState,
     Override,
@@ -41,6 +42,7 @@ def table_of(model: type[SQLModel]) -> Table:
 
 
 _W = table_of(Written)
+_AX = table_of(AccountAxes)
 
 
 # -- plan versions -------------------------------------------------------------------------------
@@ -194,6 +196,51 @@ def forget_written(engine: Engine, plan_id: str, connector: str, items: Iterable
                     conn.execute(_W.update().where(_W.c.plan_id == plan_id, _W.c.connector == connector,
                                                    _W.c.target == target, _W.c.key == key).values(fields=kept))
     return found
+
+
+# -- each plan's axes per account (shared account fields) ---------------------------------------------
+def account_axes(engine: Engine, connector: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Plan id -> account key -> the ids of that plan's axes targeting the account, for every plan that saved
+    some on ``connector`` (one query)."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    with engine.connect() as conn:
+        query = select(_AX.c.plan_id, _AX.c.key, _AX.c.axes).where(_AX.c.connector == connector)
+        for plan_id, key, axes in conn.execute(query):
+            out.setdefault(plan_id, {})[key] = tuple(axes)
+    return out
+
+
+def save_account_axes(engine: Engine, plan_id: str, connector: str,
+                      rows: Mapping[str, tuple[str, ...]], now: datetime) -> int:
+    """Replace the plan's contribution on ``connector`` by ``rows`` (account key -> axis ids; an empty tuple or
+    a key left out: none), touching only the rows that differ. Returns how many rows were inserted, updated or
+    deleted."""
+    with engine.begin() as conn:
+        query = select(_AX.c.key, _AX.c.axes).where(_AX.c.plan_id == plan_id, _AX.c.connector == connector)
+        stored = {key: tuple(axes) for key, axes in conn.execute(query)}
+        gone = [k for k in stored if not rows.get(k)]
+        upserts = [{"plan_id": plan_id, "connector": connector, "key": k, "axes": list(v), "saved_at": now}
+                   for k, v in rows.items() if v and stored.get(k) != tuple(v)]
+        for chunk in chunked(gone, WRITTEN_CHUNK):
+            conn.execute(delete(_AX).where(_AX.c.plan_id == plan_id, _AX.c.connector == connector,
+                                           _AX.c.key.in_(chunk)))
+        if upserts:
+            stmt = _insert(engine)(_AX)
+            stmt = stmt.on_conflict_do_update(index_elements=["plan_id", "connector", "key"],
+                                              set_={c: stmt.excluded[c] for c in ("axes", "saved_at")})
+            for batch in chunked(upserts, WRITTEN_CHUNK):
+                conn.execute(stmt, batch)
+    return len(gone) + len(upserts)
+
+
+def written_accounts(engine: Engine, connector: str) -> dict[str, list[Written]]:
+    """Account key -> the last-written rows of that account on ``connector``, one per plan that wrote it."""
+    out: dict[str, list[Written]] = {}
+    with Session(engine) as session:
+        query = select(Written).where(Written.connector == connector, Written.target == "account")
+        for row in session.exec(query):
+            out.setdefault(row.key, []).append(row)
+    return out
 
 
 def _insert(engine: Engine) -> Any:

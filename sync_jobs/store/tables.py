@@ -1,7 +1,8 @@
 """Persistence rows. Records keep the CRM's normalised record as a JSON payload plus indexed columns.
 
 Keys: records by (connector, kind, crm_id); watermarks by (connector, object); what was last written
-by (plan, connector, target, key); manager overrides by (plan, target, key, field).
+by (plan, connector, target, key); each plan's axes targeting each account by (plan, connector, key);
+manager overrides by (plan, target, key, field).
 """
 
 from __future__ import annotations
@@ -73,6 +74,19 @@ class Written(SQLModel, table=True):
     crm_id: str | None = None
     fields: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     written_at: datetime
+
+
+class AccountAxes(SQLModel, table=True):
+    """One plan's contribution to one CRM account's PAC fields: the ids of the plan's axes in force that target it
+    (as its last real run computed them, written to the CRM or not). The account's fields are computed from every
+    configured plan's contribution on that connector (``sync_jobs.account_targets``)."""
+
+    __tablename__ = "pac_account_axes"
+    plan_id: str = Field(primary_key=True)
+    connector: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)       # <connector>:<account id>, as the account's written row
+    axes: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    saved_at: datetime
 
 
 class Override(SQLModel, table=True):

@@ -6,6 +6,7 @@ amounts in a multi-currency org, and the whole demo sync filling every field the
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,17 @@ class TestDemoSyncFillsWhatIsShown:
             assert len(row["Name"]) <= 80
             if len(f"{action.id} {action.text}") > 80:
                 assert row["Name"].endswith("…")
+
+    @pytest.mark.parametrize("obj", ["PAC_Axis__c", "PAC_Action__c"])
+    def test_every_record_carries_its_plans_last_day(self, org, obj) -> None:
+        """PAC_Plan_End__c is the plan's last day on every record: once past, the running views leave it out (an ended
+        plan's records kept as history, audit year-end F5)."""
+        api, plan, _ = org
+        rows = api.rows(obj)
+        assert rows
+        last = (plan.period.end - timedelta(microseconds=1)).date().isoformat()
+        assert last.endswith("-12-31")
+        assert {str(r.get("PAC_Plan_End__c")) for r in rows} == {last}
 
     def test_an_axis_adds_up_its_actions(self, org) -> None:
         """An axis's target and done add up all its actions (in either CRM; cancelled left out, done capped)."""

@@ -55,7 +55,7 @@ class TestFieldAccess:
         connector = _connector(server)
         done = connector.provision_schema()
         assert "created object PAC_Axis__c" in done and f"created permission set {PERMISSION_SET}" in done
-        assert "granted field access on 41 field(s) in PAC_Integration" in done     # 39 before won revenue, baseline
+        assert "granted field access on 43 field(s) in PAC_Integration" in done     # 41 before plan end
         assert {f"created field PAC_Axis__c.{f}" for f in ("PAC_Won_Revenue__c", "PAC_Baseline__c")} <= set(done)
         assert "created permission set PAC_Manager" in done and "created permission set PAC_Rep" in done
         assert "granted object access on 2 object(s) in PAC_Integration" in done
@@ -117,7 +117,7 @@ class TestFieldAccess:
         connector._describes.clear()
         issues = connector.check_schema()
         assert issues and all("not updateable by the integration user" in i.problem for i in issues)
-        assert connector.provision_schema() == ["set field access on 41 existing row(s) of PAC_Integration"]
+        assert connector.provision_schema() == ["set field access on 43 existing row(s) of PAC_Integration"]
         assert connector.check_schema() == []
 
     def test_refused_setup_changes_stop_with_the_instruction(self, fresh) -> None:

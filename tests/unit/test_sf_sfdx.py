@@ -215,16 +215,33 @@ class TestScreens:
         related = _texts(self._layout("PAC_Axis__c-PAC Axis Layout"), "relatedList")
         assert "PAC_Action__c.PAC_Axis__c" in related
 
+    RUNNING = (("PAC_Plan_End__c", "TODAY"), ("PAC_Plan_End__c", None))
+
     @pytest.mark.parametrize("obj,name,scope,filters", [
-        ("PAC_Action__c", "My_Actions", "Mine", [("PAC_Pace__c", "removed")]),   # notEqual: not retired
-        ("PAC_Action__c", "Late_Actions", "Everything", [("PAC_Pace__c", "late")]),
+        # the last two: the plan has not ended (today or later, or not written yet)
+        ("PAC_Action__c", "My_Actions", "Mine", [("PAC_Pace__c", "removed"), *RUNNING]),   # notEqual: not retired
+        ("PAC_Action__c", "Late_Actions", "Everything", [("PAC_Pace__c", "late"), *RUNNING]),
         ("PAC_Axis__c", "Axes_at_Risk", "Everything", [("PAC_Pace__c", "at_risk,late"),
-                                                        ("PAC_Status__c", "active,prioritised")]),
+                                                        ("PAC_Status__c", "active,prioritised"), *RUNNING]),
     ])
     def test_list_views(self, obj: str, name: str, scope: str, filters: list[tuple[str, str]]) -> None:
         root = _parse(DEFAULT / "objects" / obj / "listViews" / f"{name}.listView-meta.xml")
         assert root.findtext(f"{NS}filterScope") == scope
         assert [(f.findtext(f"{NS}field"), f.findtext(f"{NS}value")) for f in root.iter(f"{NS}filters")] == filters
+
+    @pytest.mark.parametrize("obj,name", [("PAC_Action__c", "My_Actions"), ("PAC_Action__c", "Late_Actions"),
+                                          ("PAC_Axis__c", "Axes_at_Risk")])
+    def test_running_list_views_leave_out_an_ended_plans_records(self, obj: str, name: str) -> None:
+        """In January the ended plan's late actions and axes are history, not this year's « Late actions » / « Axes at
+        risk » (audit year-end F5): each running view keeps records whose plan ends today or later, or says nothing
+        (a record pac has not written the field on yet, e.g. a mapping copied from an older default)."""
+        root = _parse(DEFAULT / "objects" / obj / "listViews" / f"{name}.listView-meta.xml")
+        filters = [(f.findtext(f"{NS}field"), f.findtext(f"{NS}operation"), f.findtext(f"{NS}value") or "")
+                   for f in root.iter(f"{NS}filters")]
+        ended = [i + 1 for i, f in enumerate(filters) if f[0] == "PAC_Plan_End__c"]
+        assert [filters[i - 1][1:] for i in ended] == [("greaterOrEqual", "TODAY"), ("equals", "")]
+        others = " AND ".join(str(i + 1) for i in range(len(filters)) if i + 1 not in ended)
+        assert root.findtext(f"{NS}booleanFilter") == f"{others} AND ({ended[0]} OR {ended[1]})"
 
     def test_app_with_tabs_and_pages(self) -> None:
         app = _parse(DEFAULT / "applications" / "PAC_Plan.app-meta.xml")

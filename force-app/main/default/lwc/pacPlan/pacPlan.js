@@ -24,6 +24,10 @@ const PACE_TONE = {
 const RUNNING = ['active', 'prioritised'];
 // The pace pac gives a record whose axis or action is no longer in the plan (kept for its history, never listed here).
 const REMOVED = 'removed';
+// A plan still running: its records' plan end (PAC_Plan_End__c, the period's last day, written by pac) is today or
+// later. An ended plan's records (last year's, kept as history, still "active" and "late") are left out, as the list
+// views do; a record pac has not written it on yet (a mapping without plan_end) is kept.
+const PLAN_RUNNING = { or: [{ PAC_Plan_End__c: { gte: { literal: 'TODAY' } } }, { PAC_Plan_End__c: { eq: null } }] };
 
 const ACTION_FIELDS = `
     Id
@@ -95,6 +99,17 @@ export function axisId(key) {
     return key ? key.slice(key.lastIndexOf(':') + 1) : '';
 }
 
+/** The axes an account's PAC_Axes__c names: ids (AX-01) and, for an id two plans on the org use, the axis record's
+ * key (pac-2027-durand:AX-01), joined by "; " (a list cut at 255 characters ends with « … »). */
+export function axisTokens(text) {
+    return (text || '').split(';').map((s) => s.trim()).filter((s) => s && s !== '…');
+}
+
+/** The axis records one token names: a key (it holds ':') exactly, a bare id by the key's suffix ':AX-01'. */
+export function keyFilter(token) {
+    return token.includes(':') ? { PAC_Key__c: { eq: token } } : { PAC_Key__c: { like: `%:${token}` } };
+}
+
 /** A progress bar's width: 0..100 %, whatever the figure (an axis may be at 250 %). */
 export function barWidth(pct) {
     const value = Number(pct);
@@ -152,15 +167,17 @@ export default class PacPlan extends LightningElement {
     error;
     loaded = false;
     axesOfRecord;
+    axisKey;
 
-    // the record's own PAC field first: the axes an account is targeted by, or the axis's key
+    // the record's own PAC field first: the axes an account is targeted by (ids, or keys plan:ID), or the axis's key
     @wire(getRecord, { recordId: '$recordId', fields: '$recordFields' })
     record({ data }) {
         if (data && this.objectApiName === 'Account') {
-            const text = getFieldValue(data, ACCOUNT_AXES) || '';
-            this.axesOfRecord = text.split(';').map((s) => s.trim()).filter((s) => s && s !== '…');
+            this.axesOfRecord = axisTokens(getFieldValue(data, ACCOUNT_AXES));
         } else if (data) {
-            this.axesOfRecord = [axisId(getFieldValue(data, AXIS_KEY))];
+            const key = getFieldValue(data, AXIS_KEY) || '';
+            this.axesOfRecord = [axisId(key)];
+            this.axisKey = key;
         }
     }
 
@@ -190,10 +207,10 @@ export default class PacPlan extends LightningElement {
             if (!this.axesOfRecord) {
                 return undefined;
             }
-            const ids = this.axesOfRecord.length ? this.axesOfRecord : ['-'];
-            return { or: ids.map((id) => ({ PAC_Key__c: { like: `%:${id}` } })) };
+            const tokens = this.axesOfRecord.length ? this.axesOfRecord : ['-'];
+            return { and: [{ or: tokens.map(keyFilter) }, PLAN_RUNNING] };
         }
-        return { and: [{ PAC_Status__c: { in: RUNNING } }, { PAC_Pace__c: { ne: REMOVED } }] };
+        return { and: [{ PAC_Status__c: { in: RUNNING } }, { PAC_Pace__c: { ne: REMOVED } }, PLAN_RUNNING] };
     }
 
     get planVariables() {
@@ -227,10 +244,11 @@ export default class PacPlan extends LightningElement {
                     due: e.node.PAC_Window_End__c?.displayValue || e.node.PAC_Window_End__c?.value
                 }))
             }));
-            const id = this.axesOfRecord?.[0];
-            // exact ids only: a LIKE on AX-1 also finds AX-10
+            // the axis's id or its key (an id two plans on the org use is written as the key), exactly: a LIKE on
+            // AX-1 also finds AX-10, and on AX-1 it finds the other plan's key other-plan:AX-1
+            const names = [this.axesOfRecord?.[0], this.axisKey].filter(Boolean);
             this.accounts = (data.uiapi.query.Account?.edges || [])
-                .filter(({ node }) => (node.PAC_Axes__c?.value || '').split(';').map((s) => s.trim()).includes(id))
+                .filter(({ node }) => axisTokens(node.PAC_Axes__c?.value).some((t) => names.includes(t)))
                 .map(({ node }) => ({ id: node.Id, name: node.Name?.value, url: `/lightning/r/${node.Id}/view` }));
         }
     }

@@ -155,8 +155,25 @@ describe('c-pac-plan', () => {
         mount();
         await flush();
         expect(graphql.getLastConfig().variables).toEqual({
-            where: { and: [{ PAC_Status__c: { in: ['active', 'prioritised'] } }, { PAC_Pace__c: { ne: 'removed' } }] }
+            where: {
+                and: [{ PAC_Status__c: { in: ['active', 'prioritised'] } }, { PAC_Pace__c: { ne: 'removed' } },
+                    { or: [{ PAC_Plan_End__c: { gte: { literal: 'TODAY' } } }, { PAC_Plan_End__c: { eq: null } }] }]
+            }
         });
+    });
+
+    it('leaves out an ended plan on Home and on an account (its records are history)', async () => {
+        // 4 January 2027: the 2026 plan ended on 31 December, its records keep status active and pace late; pac
+        // writes each record's plan end (PAC_Plan_End__c), and records it has not written it on yet stay listed
+        const running = { or: [{ PAC_Plan_End__c: { gte: { literal: 'TODAY' } } }, { PAC_Plan_End__c: { eq: null } }] };
+        mount();
+        await flush();
+        expect(graphql.getLastConfig().variables.where.and).toContainEqual(running);
+        document.body.removeChild(document.body.firstChild);
+        mount({ recordId: '001000000000001AAA', objectApiName: 'Account' });
+        getRecord.emit(ACCOUNT_RECORD);
+        await flush();
+        expect(graphql.getLastConfig().variables.where.and).toContainEqual(running);
     });
 
     it('lists no action pac marked removed from the plan', async () => {
@@ -176,9 +193,9 @@ describe('c-pac-plan', () => {
         mount({ recordId: '001000000000001AAA', objectApiName: 'Account' });
         getRecord.emit(ACCOUNT_RECORD);
         await flush();
-        expect(graphql.getLastConfig().variables).toEqual({
-            where: { or: [{ PAC_Key__c: { like: '%:AX-RA-DORM' } }, { PAC_Key__c: { like: '%:AX-SO-MAINT' } }] }
-        });
+        expect(graphql.getLastConfig().variables.where.and[0]).toEqual(
+            { or: [{ PAC_Key__c: { like: '%:AX-RA-DORM' } }, { PAC_Key__c: { like: '%:AX-SO-MAINT' } }] }
+        );
     });
 
     it('on an axis, asks for it and lists the accounts it targets (exact ids only)', async () => {
@@ -194,6 +211,44 @@ describe('c-pac-plan', () => {
         await flush();
         const names = [...element.shadowRoot.querySelectorAll('[data-account] a')].map((a) => a.textContent);
         expect(names).toEqual(['Chimie Rhône SA', 'Laboratoires Lyonnais']);
+    });
+
+    it('on an account, matches a plan-qualified key exactly and a bare id by its suffix', async () => {
+        // two plans on the org using AX-RA-DORM: the account holds the axis records' keys, an id used by one plan
+        // stays bare (multiplan: sync_jobs/account_targets.py)
+        mount({ recordId: '001000000000001AAA', objectApiName: 'Account' });
+        getRecord.emit({
+            apiName: 'Account', id: '001000000000001AAA',
+            fields: { PAC_Axes__c: { value: 'AX-SO-MAINT; pac-2026-durand:AX-RA-DORM; pac-2027-durand:AX-RA-DORM',
+                displayValue: null } }
+        });
+        await flush();
+        expect(graphql.getLastConfig().variables.where.and[0].or).toEqual([
+            { PAC_Key__c: { like: '%:AX-SO-MAINT' } },
+            { PAC_Key__c: { eq: 'pac-2026-durand:AX-RA-DORM' } },
+            { PAC_Key__c: { eq: 'pac-2027-durand:AX-RA-DORM' } }
+        ]);
+    });
+
+    it('on an axis, lists the accounts naming it by its id or by its plan-qualified key', async () => {
+        const element = mount({ recordId: 'a00000000000001AAA', objectApiName: 'PAC_Axis__c' });
+        getRecord.emit(AXIS_RECORD);
+        await flush();
+        const acc = (id, name, axes) => ({ node: { Id: id, Name: v(name), PAC_Axes__c: v(axes) } });
+        const data = axesData(1);
+        data.uiapi.query.Account = {
+            edges: [
+                acc('001000000000001AAA', 'Chimie Rhône SA', 'AX-RA-DORM'),
+                acc('001000000000004AAA', 'Fonderies du Rhône', 'pac-2026-durand:AX-RA-DORM; pac-2027-durand:AX-RA-DORM'),
+                acc('001000000000005AAA', 'Verreries de Lyon', 'pac-2026-durand:AX-RA-DORM'),
+                acc('001000000000006AAA', 'Papeteries Alpines', 'pac-2027-durand:AX-RA-DORM-2')
+            ]
+        };
+        graphql.emit(data);
+        await flush();
+        const names = [...element.shadowRoot.querySelectorAll('[data-account] a')].map((a) => a.textContent);
+        // the 2026 plan's axis of the same id is another record: its accounts are not this axis's
+        expect(names).toEqual(['Chimie Rhône SA', 'Fonderies du Rhône']);
     });
 
     it('says when there is no axis, and shows errors', async () => {
