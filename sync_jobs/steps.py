@@ -369,7 +369,7 @@ def account_changes(ctx: RunContext) -> dict[str, list[Any]]:
     months = engine_settings(ctx.settings, ctx.effective.currency).dormant_default_months
     names = [n for n, fields in declared.items() if fields]
     others = {n: _other_contributions(ctx, n) for n in names}
-    everyone = {n: ctx.store.written_accounts(n) for n in names}
+    everyone = {n: ctx.store.written_accounts(n, other_than=ctx.plan.id) for n in names}
     ctx.shared = account_targets.shared_changes(ctx.effective, ctx.records, ctx.when, declared, ctx.written,
                                                 default_months=months, others=others, everyone=everyone)
     for name, shared in ctx.shared.items():
@@ -381,8 +381,7 @@ def _other_contributions(ctx: RunContext, name: str) -> dict[str, dict[str, tupl
     """The contributions to connector ``name``'s account fields of the other plans in force there: the plans of
     the settings that use it (a plan removed from the settings, or no longer using the connector, counts no more).
     When a plan file of the settings cannot be read, its id is unknown: every stored contribution counts."""
-    stored = ctx.store.account_axes(name)
-    stored.pop(ctx.plan.id, None)
+    stored = ctx.store.account_axes(name, other_than=ctx.plan.id)
     if not stored:
         return {}
     ids: set[str] = set()

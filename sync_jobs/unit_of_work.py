@@ -91,11 +91,11 @@ class UnitOfWork:
     def field_states(self, plan_id: str) -> dict[tuple[str, str, str], FieldState]:
         return repo.field_states(self.engine, plan_id)
 
-    def account_axes(self, connector: str) -> dict[str, dict[str, tuple[str, ...]]]:
-        return repo.account_axes(self.engine, connector)
+    def account_axes(self, connector: str, other_than: str | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
+        return repo.account_axes(self.engine, connector, other_than)
 
-    def written_accounts(self, connector: str) -> dict[str, list[Written]]:
-        return repo.written_accounts(self.engine, connector)
+    def written_accounts(self, connector: str, other_than: str | None = None) -> dict[str, list[Written]]:
+        return repo.written_accounts(self.engine, connector, other_than)
 
     def save_account_axes(self, plan_id: str, connector: str, rows: Mapping[str, tuple[str, ...]],
                           now: datetime) -> int:

@@ -199,12 +199,14 @@ def forget_written(engine: Engine, plan_id: str, connector: str, items: Iterable
 
 
 # -- each plan's axes per account (shared account fields) ---------------------------------------------
-def account_axes(engine: Engine, connector: str) -> dict[str, dict[str, tuple[str, ...]]]:
+def account_axes(engine: Engine, connector: str, other_than: str | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
     """Plan id -> account key -> the ids of that plan's axes targeting the account, for every plan that saved
-    some on ``connector`` (one query)."""
+    some on ``connector`` but ``other_than`` (one query; a plan alone on its connector reads no row)."""
     out: dict[str, dict[str, tuple[str, ...]]] = {}
     with engine.connect() as conn:
         query = select(_AX.c.plan_id, _AX.c.key, _AX.c.axes).where(_AX.c.connector == connector)
+        if other_than is not None:
+            query = query.where(_AX.c.plan_id != other_than)
         for plan_id, key, axes in conn.execute(query):
             out.setdefault(plan_id, {})[key] = tuple(axes)
     return out
@@ -233,11 +235,14 @@ def save_account_axes(engine: Engine, plan_id: str, connector: str,
     return len(gone) + len(upserts)
 
 
-def written_accounts(engine: Engine, connector: str) -> dict[str, list[Written]]:
-    """Account key -> the last-written rows of that account on ``connector``, one per plan that wrote it."""
+def written_accounts(engine: Engine, connector: str, other_than: str | None = None) -> dict[str, list[Written]]:
+    """Account key -> the last-written rows of that account on ``connector``, one per plan that wrote it, but
+    ``other_than`` (a plan alone on its connector reads no row: its own rows are the run's ``written``)."""
     out: dict[str, list[Written]] = {}
     with Session(engine) as session:
         query = select(Written).where(Written.connector == connector, Written.target == "account")
+        if other_than is not None:
+            query = query.where(Written.plan_id != other_than)
         for row in session.exec(query):
             out.setdefault(row.key, []).append(row)
     return out
