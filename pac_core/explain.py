@@ -29,6 +29,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import provenance
 from pac_core.money import money as format_money
 from pac_core.money import percent
+from pac_core.periods import cut_note
 from pac_core.plan import ACTIVITY_WORDS, Plan
 from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
@@ -68,6 +69,7 @@ class Explanation:
     text: str
     header: str
     rows: tuple[dict[str, Any], ...]
+    cut: str = ""      # a week straddling the plan's edge, counted on the plan's days only (periods.cut_note)
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
@@ -97,7 +99,7 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
         header = f"{progress.done} / {progress.target} ({share}) — {counted_total} counted, {uncounted} not counted"
     rows = [_row(d, lang, zone, accounts) for d in (counted + missed)[:limit]]
     header += _listed(len(rows), counted_total + uncounted, lang)
-    return Explanation(action.id, action.text, header, tuple(rows))
+    return Explanation(action.id, action.text, header, tuple(rows), cut_note(action.window, lang) or "")
 
 
 def _listed(listed: int, total: int, lang: str) -> str:

@@ -9,7 +9,9 @@ What is understood (case and accents ignored):
 - ISO weeks: "semaine 18", "sem. 18", "S18", "week 18", "wk 18", "W18", "2027-W18", "semaine 18 2027",
   "semaines 18 à 20", "semaine du 3 mai" / "week of May 3" (the ISO week holding that day).
   "semaines 52 à 2" crosses 1 January: each week inside the plan's period (a year written is the end's,
-  as in "du 20 décembre au 10 janvier 2028"), else a PeriodError asking for the years.
+  as in "du 20 décembre au 10 janvier 2028"), else a PeriodError giving the plan's part of it.
+  With the plan's period (``within``), an ISO week straddling its first or last day is cut to the plan's days
+  ("semaine 53" of a 2026 plan is 28-31 December 2026); ``Window.uncut`` keeps the days written, ``cut_note`` says it.
   "S" + a number is an ISO week (French usage "S18", also "S3" to "S53" and "S01"), **except "S1" and
   "S2" alone** ("S1", "S2 2027", "fin S1", "S1-S2"), which French business writing mostly uses for the
   half-years: they are a PeriodError asking for "semaine 1" or "1er semestre" ("week 1" or "H1");
@@ -65,7 +67,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,7 +77,9 @@ from pac_core.window import Window
 
 __all__ = [
     "RelativePeriodError",
+    "cut_note",
     "day_window",
+    "days_phrase",
     "find_periods",
     "iso_week_window",
     "month_window",
@@ -106,10 +110,12 @@ def _midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=zone)
 
 
-def _window(first: date, end: date, tz: str, label: str) -> Window:
-    """The window of whole local days [first, end) (``end`` is the day after the last day)."""
+def _window(first: date, end: date, tz: str, label: str, uncut: tuple[date, date] | None = None) -> Window:
+    """The window of whole local days [first, end) (``end`` is the day after the last day); ``uncut``: the days
+    written, when a week straddling the plan's edge was cut to the plan's days."""
     zone = _zone(tz)
-    return Window(_midnight(first, zone), _midnight(end, zone), label)
+    return Window(_midnight(first, zone), _midnight(end, zone), label,
+                  (_midnight(uncut[0], zone), _midnight(uncut[1], zone)) if uncut else None)
 
 
 def weeks_in_year(year: int) -> int:
@@ -232,6 +238,13 @@ class _Ctx:
 
     year: int
     period: tuple[date, date] | None = None
+    cuts: list[tuple[date, date]] = field(default_factory=list, compare=False)   # weeks cut to the period (written)
+
+    def uncut(self, days: tuple[date, date]) -> tuple[date, date] | None:
+        """The days written, when a week was cut to the plan's period while resolving ``days``; else None."""
+        if not self.cuts:
+            return None
+        return min(days[0], *(c[0] for c in self.cuts)), max(days[1], *(c[1] for c in self.cuts))
 
     @property
     def fiscal(self) -> bool:
@@ -271,10 +284,57 @@ class _Part:
         if isinstance(ctx, int):
             ctx = _Ctx(ctx)
         if self.resolve is not None:
-            return self.resolve(ctx)
-        if self.year is not None:
-            return self.make(self.year)
-        return _place(self, ctx)
+            days = self.resolve(ctx)
+        elif self.year is not None:
+            days = self.make(self.year)
+        else:
+            days = _place(self, ctx)
+        return _edge_cut(days, ctx) if self.kind == "week" else days
+
+
+_WEEK_DAYS = timedelta(days=7)
+_MOST_OF_A_WEEK = 4     # ISO: a week straddling 1 January is the year's that holds 4 of its days
+
+
+def _edge_cut(days: tuple[date, date], ctx: _Ctx) -> tuple[date, date]:
+    """ISO weeks straddling the plan's first or last day, cut to the plan's days: « semaine 53 » of a 2026 plan
+    (28 December 2026 - 3 January 2027) is 28-31 December 2026, « semaine 1 » (29 December 2025 - 4 January 2026)
+    1-4 January 2026; the cut is recorded in ``ctx.cuts`` (it is said). Only the part of the edge week is cut: a
+    window reaching further out of the plan, or wholly outside it, is kept as written (the plan check refuses it)."""
+    if ctx.period is None:
+        return days
+    first, end = ctx.period
+    if (first <= days[0] and days[1] <= end) or days[1] <= first or end <= days[0]:
+        return days
+    if first - days[0] >= _WEEK_DAYS or days[1] - end >= _WEEK_DAYS:
+        return days
+    ctx.cuts.append(days)
+    return max(days[0], first), min(days[1], end)
+
+
+def _days_inside(days: tuple[date, date], period: tuple[date, date]) -> int:
+    return max(0, (min(days[1], period[1]) - max(days[0], period[0])).days)
+
+
+def _place_week(part: _Part, ctx: _Ctx, first: date, end: date) -> tuple[date, date] | None:
+    """A week (or weeks) written without its year: the occurrence with the most days inside the plan's period, among
+    those with at most 3 days outside on either side (a week straddling the plan's edge is the plan's when 4 of its
+    days are in it, as ISO gives a week straddling 1 January to the year that holds 4 of its days: « semaine 1 » of a
+    2025 plan is 30 December 2024 - 5 January 2025, not 29 December 2025 - 4 January 2026). None: no such week."""
+    best: tuple[int, bool, tuple[date, date]] | None = None
+    for y in range(first.year - 1, (end - timedelta(days=1)).year + 2):
+        try:
+            days = part.make(y)
+        except PeriodError:
+            continue
+        outside_before, outside_after = (first - days[0]).days, (days[1] - end).days
+        if _days_inside(days, (first, end)) == 0 or outside_before > 7 - _MOST_OF_A_WEEK \
+                or outside_after > 7 - _MOST_OF_A_WEEK:
+            continue
+        score = (_days_inside(days, (first, end)), first <= days[0] < end, days)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    return best[2] if best else None
 
 
 def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
@@ -305,6 +365,8 @@ def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
     if len(inside) > 1:
         raise PeriodError(f"this {part.kind} occurs {len(inside)} times in the plan's period "
                           f"({', '.join(d[0].isoformat() for d in inside)})", "write the year, e.g. 'mai 2028'")
+    if part.kind == "week" and (week := _place_week(part, ctx, first, end)) is not None:
+        return week
     if inside:
         return inside[0]
     return part.make(first.year)      # impossible (an error that says why) or outside (the check says so)
@@ -467,13 +529,7 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             da = _place(_Part("week", None, lambda y: _week_days(y, w1)), ctx)
             db = _place(_Part("week", None, lambda y: _week_days(y, w2)), ctx)
             if db[0] < da[1]:
-                y = da[0].isocalendar()[0]
-                first, end = ctx.plan_year
-                raise PeriodError(f"weeks {w1} to {w2} cross a year end, which the plan's period ({first.isoformat()}.."
-                                  f"{(end - timedelta(days=1)).isoformat()}) does not",
-                                  f"give the years: « de la semaine {w1} {y} à la semaine {w2} {y + 1} » / 'week {w1} "
-                                  f"{y} to week {w2} {y + 1}' ({y}-W{w1:02d}..{y + 1}-W{w2:02d}), or « semaines {w2} à "
-                                  f"{w1} » for weeks {w2} to {w1} of {y}")
+                raise _weeks_across(w1, w2, da, db, ctx)
             return joined(da, db)
         year = _year_of(_g(m, "y"))
         return _Part("week", year, make, resolve=across if w2 < w1 and year is None else None)
@@ -562,6 +618,37 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return _Part("year", int(m.group("y")), lambda y: (date(y, 1, 1), date(y + 1, 1, 1)))
     add(_YEAR_BARE.match(s, pos), year_bare)
     return max(found, key=lambda f: f[0]) if found else None
+
+
+def _weeks_phrase(a: int, b: int) -> str:
+    return (f"« semaines {a} à {b} » / 'weeks {a} to {b}'" if a < b else f"« semaine {a} » / 'week {a}'")
+
+
+def _weeks_across(w1: int, w2: int, da: tuple[date, date], db: tuple[date, date], ctx: _Ctx) -> PeriodError:
+    """« S52 à S2 » in a plan whose period holds no year end: refused, with fixes that pass in this plan (the part
+    of the range in it, its last weeks or its first ones, the edge week cut to the plan's days). Giving the years
+    (« de la semaine 52 2026 à la semaine 2 2027 ») named a window outside the plan as well (year-end audit F1)."""
+    first, end = ctx.plan_year
+    shown = f"{first.isoformat()}..{(end - timedelta(days=1)).isoformat()}"
+    plan = _Ctx(ctx.year, ctx.plan_year)
+    y, yb = da[0].isocalendar()[0], db[0].isocalendar()[0]
+
+    def inside(a: int, b: int, year: int) -> str | None:
+        days = _edge_cut((_week_days(year, a)[0], _week_days(year, b)[1]), plan)
+        if not (first <= days[0] and days[1] <= end):
+            return None
+        return f"{_weeks_phrase(a, b)} ({days_phrase(days[0], days[1] - timedelta(days=1), 'fr')})"
+    fixes = []
+    if (tail := inside(w1, weeks_in_year(y), y)) is not None:
+        rest = f"weeks 1 to {w2}" if w2 > 1 else "week 1"
+        fixes.append(f"{tail} for the plan's last weeks, and put {rest} of {y + 1} in the next plan")
+    if (head := inside(1, w2, yb)) is not None:
+        fixes.append(f"{head} if the start of {yb} was meant")
+    if w2 < w1 and inside(w2, w1, y) is not None:
+        fixes.append(f"« semaines {w2} à {w1} » for weeks {w2} to {w1} of {y}")
+    return PeriodError(f"weeks {w1} to {w2} cross a year end, which the plan's period ({shown}) does not",
+                       f"write {'; or '.join(fixes)}; or widen the plan's period" if fixes else
+                       "write the weeks inside the plan's period, or widen the plan's period")
 
 
 def _which_quinzaine(written: str) -> PeriodError:
@@ -669,6 +756,23 @@ def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
     return right[0], _join(a, b, listed=listed)
 
 
+def _range_across(da: tuple[date, date], db: tuple[date, date], period: tuple[date, date]) -> PeriodError:
+    """« décembre-janvier », « du 20 décembre au 10 janvier » in a plan whose period holds no year end. Not cut to
+    the plan's days (only a week straddling the plan's edge is: a month or a day named is a whole one the plan does not
+    hold, and dropping it silently would change the action): refused, with the part inside the plan as a fix that
+    passes. It used to say "give both years", which named a window outside the plan as well."""
+    first, end = period
+    last = end - timedelta(days=1)
+    b_last = db[1] - timedelta(days=1)
+    written_last = date(b_last.year + 1, b_last.month, min(b_last.day, calendar.monthrange(b_last.year + 1,
+                                                                                            b_last.month)[1]))
+    shown = f"{first.isoformat()}..{last.isoformat()}"
+    return PeriodError(f"the range crosses a year end ({da[0].isoformat()}..{written_last.isoformat()}),"
+                       f" which the plan's period ({shown}) does not",
+                       f"write the part inside the plan, « {days_phrase(da[0], last, 'fr')} » ({da[0].isoformat()}.."
+                       f"{last.isoformat()}), and put the rest in the next plan; or widen the plan's period")
+
+
 def _join(a: _Part, b: _Part, *, listed: str | None = None) -> _Part:
     """The range from ``a`` to ``b``; or, when ``listed`` (the phrase "X et Y"), the union of the two
     periods if they touch, else an error: a window is one interval."""
@@ -681,7 +785,10 @@ def _join(a: _Part, b: _Part, *, listed: str | None = None) -> _Part:
         if a.year is None and b.year is None:     # each end inside the plan's period
             if listed is not None:
                 return union(a.days(ctx), b.days(ctx))
-            first, end = a.days(ctx)[0], b.days(ctx)[1]
+            da, db = a.days(ctx), b.days(ctx)
+            first, end = da[0], db[1]
+            if end <= first and ctx.period is not None and db[0].month < da[0].month:
+                raise _range_across(da, db, ctx.period)
             if end <= first:
                 raise PeriodError(f"the range ends ({end - timedelta(days=1)}) before it starts ({first})",
                                   "write the earlier date first, and give both years if it crosses a year end")
@@ -919,8 +1026,9 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     for start in dict.fromkeys((0, lead.end() if lead else 0)):
         hit = _parse_at(s, start, search=False, today=today)
         if hit and hit[0] == len(s):
+            ctx.cuts.clear()
             first, end = hit[1].days(ctx)
-            return _window(first, end, tz, text)
+            return _window(first, end, tz, text, ctx.uncut((first, end)))
     if _QUINZAINE.search(s):
         raise _which_quinzaine(text)
     vague = _VAGUE.search(s)
@@ -945,6 +1053,53 @@ _OF_FISCAL = re.compile(r"\s+(?:de\s+l'\s*|of\s+the\s+|in\s+the\s+|du\s+)"
 
 _FRACTION = re.compile(r"[1-3]/[2-4]\s+(?:de\s+|d')?(?:journees?|jours?|days?|heures?|hours?|temps|time|mois|months?"
                        r"|semaines?|weeks?|of)\b")
+
+
+def _fr_day(d: date, *, year: bool = True) -> str:
+    day = "1er" if d.day == 1 else str(d.day)
+    return f"{day} {_FRENCH_MONTHS[d.month - 1]}" + (f" {d.year}" if year else "")
+
+
+def _en_day(d: date, *, year: bool = True) -> str:
+    return f"{_MONTH_LABELS[d.month - 1]} {d.day}" + (f", {d.year}" if year else "")
+
+
+def days_phrase(first: date, last: date, language: str) -> str:
+    """The days from ``first`` to ``last`` (included) as a manager writes them: « du 28 au 31 décembre 2026 »,
+    « du 29 décembre 2025 au 4 janvier 2026 », « le 1er janvier 2027 »; "December 28 to 31, 2026"."""
+    if language == "fr":
+        if first == last:
+            return f"le {_fr_day(first)}"
+        if (first.year, first.month) == (last.year, last.month):
+            return f"du {'1er' if first.day == 1 else first.day} au {_fr_day(last)}"
+        return f"du {_fr_day(first, year=first.year != last.year)} au {_fr_day(last)}"
+    if first == last:
+        return _en_day(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{_MONTH_LABELS[first.month - 1]} {first.day} to {last.day}, {last.year}"
+    return f"{_en_day(first, year=first.year != last.year)} to {_en_day(last)}"
+
+
+def cut_note(window: Window, language: str = "fr") -> str | None:
+    """What a window cut to the plan's period kept, and why; None when it was not cut (``Window.uncut``):
+    « semaine 53 : du 28 au 31 décembre 2026 (la semaine 53 finit le 3 janvier 2027, après la fin du plan) » /
+    "semaine 53: December 28 to 31, 2026 (week 53 ends on January 3, 2027, after the plan's end)"."""
+    if window.uncut is None:
+        return None
+    first, last = window.start.date(), (window.end.date() - timedelta(days=1))
+    written_first, written_last = window.uncut[0].date(), window.uncut[1].date() - timedelta(days=1)
+    fr = language == "fr"
+    why: list[str] = []
+    if written_first < first:
+        week = written_first.isocalendar()[1]
+        why.append(f"la semaine {week} commence le {_fr_day(written_first)}, avant le début du plan" if fr else
+                   f"week {week} starts on {_en_day(written_first)}, before the plan's start")
+    if last < written_last:
+        week = written_last.isocalendar()[1]
+        why.append(f"la semaine {week} finit le {_fr_day(written_last)}, après la fin du plan" if fr else
+                   f"week {week} ends on {_en_day(written_last)}, after the plan's end")
+    label = window.label.strip()
+    return f"{label}{' :' if fr else ':'} {days_phrase(first, last, language)} ({'; '.join(why)})"
 
 
 def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
@@ -973,9 +1128,10 @@ def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
                 end = hit[0]
                 while end > pos and s[end - 1] in " ,":
                     end -= 1
+                ctx.cuts.clear()
                 first, last = hit[1].days(ctx)
                 a, b = where[pos], (where[end - 1] + 1 if end > pos else where[pos])
-                out.append(((a, b), _window(first, last, tz, text[a:b])))
+                out.append(((a, b), _window(first, last, tz, text[a:b], ctx.uncut((first, last)))))
                 pos = end
                 continue
         except PeriodError as exc:

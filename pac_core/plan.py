@@ -7,7 +7,7 @@ at once (``PlanError``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -356,11 +356,26 @@ def check_invariants(plan: Plan) -> list[Problem]:
                                f"{condition.field} selects deals (revenue), not the accounts an action counts",
                                "move it to the axis's scope (or give the axis who:); the action already has its who"))
         if action.window.start < plan.period.start or action.window.end > plan.period.end:
-            out.append(Problem(f"{at}.when", f"the window {action.window.label or ''} is outside the plan's period",
-                               "check the year, or widen the plan's period"))
+            out.append(_outside_period(f"{at}.when", action.window, plan.period))
     _check_owner_conditions(plan, out, aliases)
     _check_context(plan, out, segment_ids, axis_ids)
     return out
+
+
+def _outside_period(at: str, window: Window, period: Window) -> Problem:
+    """An action's window that leaves the plan's period (a week straddling its edge was cut already, in
+    pac_core.periods). Its fix names days that pass: the part inside the plan when there is one, else the plan's
+    period itself (never "check the year" alone, which looped when the year was right: year-end audit F1)."""
+    def days(a: datetime, b: datetime) -> str:
+        return f"{a.date().isoformat()}..{(b.date() - timedelta(days=1)).isoformat()}"
+    message = (f"the window {window.label or ''} ({days(window.start, window.end)}) is outside the plan's period "
+               f"({days(period.start, period.end)})")
+    start, end = max(window.start, period.start), min(window.end, period.end)
+    if start < end:
+        return Problem(at, message, f"write the part inside the plan, {days(start, end)}, and put the rest in the plan "
+                                    "that holds it; or widen the plan's period")
+    return Problem(at, message, "check the year written, or put the action in the plan of that period, or widen this "
+                                "plan's period")
 
 
 def _check_people(plan: Plan, out: list[Problem]) -> dict[str, tuple[int, Person]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pac_core.errors import PeriodError
@@ -12,12 +12,16 @@ from pac_core.errors import PeriodError
 class Window:
     """A half-open interval [start, end) of aware datetimes (the plan's timezone is kept in tzinfo).
 
-    ``label`` keeps the text it was parsed from ("semaine 18"), for messages and reports.
+    ``label`` keeps the text it was parsed from ("semaine 18"), for messages and reports. ``uncut`` is set when
+    the text named more than the window: an ISO week straddling the plan's first or last day is cut to the plan's
+    days (« semaine 53 » of a 2026 plan is 28-31 December 2026), and ``uncut`` keeps the bounds written (28 December
+    2026 to 4 January 2027) for the note that says so (``pac_core.periods.cut_note``). It takes no part in equality.
     """
 
     start: datetime
     end: datetime
     label: str = ""
+    uncut: tuple[datetime, datetime] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:

@@ -72,6 +72,8 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
     console.print(explanation.header, markup=False)
+    if explanation.cut:
+        console.print(explanation.cut, markup=False)
     table = Table()
     for col in ("", words["record"], words["CRM"], words["account"], words["when"], words["reason"], words["detail"]):
         table.add_column(col)

@@ -22,7 +22,7 @@ from rich.table import Table
 from pac_config.loader import load_yaml
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
-from pac_core.periods import parse_period
+from pac_core.periods import cut_note, parse_period
 from pac_core.window import Window
 from sync_jobs import textsafe
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
@@ -51,6 +51,8 @@ class Source:
     tz: str | None = None
     people: tuple[str, ...] = ()
     period: str | None = None          # the plan's period as written (a fiscal year...)
+    language: str = "fr"               # the plan's language (the notes of weeks cut to the plan's period)
+    plan: bool = False                 # a plan file (its period, written or its year, places the windows)
 
 
 def _fail(message: str, fix: str = "") -> None:
@@ -128,8 +130,9 @@ def _plan_source(file: str, text: str) -> Source:
         if isinstance(person, dict):
             people.extend(str(person[k]) for k in ("name", "email") if person.get(k))
     period = header.get("period")
+    language = "en" if str(header.get("language") or "").strip().lower() in ("en", "english") else "fr"
     return Source(statements, year=year, tz=str(tz) if tz else None, people=tuple(people),
-                  period=str(period) if period else None)
+                  period=str(period) if period else None, language=language, plan=True)
 
 
 def _load(file: str) -> Source:
@@ -177,16 +180,20 @@ def _window_text(result: LintResult, counted: dict[str, str] | None = None, toda
     return _shown(counted)
 
 
-def _counted_window(statement: Statement, *, year: int, tz: str, within: Window | None) -> dict[str, str] | None:
+def _counted_window(statement: Statement, *, year: int, tz: str, within: Window | None,
+                    language: str = "fr") -> dict[str, str] | None:
     """The window pac counts for a plan action: its when:, read as `pac plan check` reads it (None if unreadable:
-    the check says why)."""
+    the check says why); ``cut`` says what a week straddling the plan's edge kept (pac_core.periods.cut_note)."""
     if statement.when is None:
         return None
     try:
         window = parse_period(statement.when, year=year, tz=tz, within=within)
     except InvalidInput:
         return None
-    return {"start": window.start.isoformat(), "end": window.end.isoformat(), "label": window.label}
+    out = {"start": window.start.isoformat(), "end": window.end.isoformat(), "label": window.label}
+    if (note := cut_note(window, language)) is not None:
+        out["cut"] = note
+    return out
 
 
 def _print_table(results: list[LintResult], statements: list[Statement],
@@ -211,6 +218,9 @@ def _print_table(results: list[LintResult], statements: list[Statement],
             console.print(textsafe.text(f"{statement.id}: the window counted is when: {_shown(window)}, not the "
                                         f"statement's {_shown(said)} (make the statement and when: say the same)",
                                         style="yellow"))
+    for statement, window in zip(statements, counted, strict=True):
+        if window and "cut" in window:
+            console.print(textsafe.text(f"warning: {statement.id}: {window['cut']}", style="yellow"))
     for statement, result in zip(statements, results, strict=True):
         if result.kind != "action":
             where = statement.id or f"line {statement.line}"
@@ -267,12 +277,13 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
         _fail(f"unknown timezone {zone[:60]!r}", "use an IANA name such as Europe/Paris")
     the_year = year or source.year or (today_date.year if today_date else date.today().year)
     within = None
-    if source.period and not year:
-        try:
-            within = parse_period(source.period, year=the_year, tz=zone)
+    if source.plan and not year and (source.period or source.year):
+        try:      # a plan without period: is its calendar year, as pac plan check reads it
+            within = parse_period(source.period or str(source.year), year=the_year, tz=zone)
         except InvalidInput as exc:
             _fail(f"{file}: plan.period: {exc}", "pac plan check says more; write e.g. period: 2027")
-    counted = [_counted_window(s, year=the_year, tz=zone, within=within) for s in source.statements]
+    counted = [_counted_window(s, year=the_year, tz=zone, within=within, language=source.language)
+               for s in source.statements]
     results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
                               info_needed=s.info_needed, info_source=s.info_source, within=within, when=window)
                for s, window in zip(source.statements, counted, strict=True)]

@@ -30,6 +30,7 @@ from pac_config.planfile import load_plan, plan_summary
 from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
 from pac_core.growth_words import provenance, zero_base_line
+from pac_core.periods import cut_note
 from pac_core.plan import Plan
 from sync_jobs import textsafe
 from sync_jobs.coverage import settings_warnings
@@ -69,8 +70,9 @@ def check_command(file: Path) -> None:
 
     Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
     prints a one-line summary and exits 0 when the plan is valid, then what each objective written as a
-    percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings, and a warning for each
-    axis whose cost is 0 (a forgotten budget?).
+    percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings, a warning for each
+    axis whose cost is 0 (a forgotten budget?), and one for each action whose week straddling the plan's first or
+    last day is cut to the plan's days.
     """
     try:
         with _PlanProgress() as progress:
@@ -87,6 +89,16 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(line, style="yellow" if warned else ""))
     for warning in zero_cost_warnings(plan):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+    for warning in cut_week_warnings(plan):
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+
+
+def cut_week_warnings(plan: Plan) -> list[str]:
+    """An action whose week straddles the plan's first or last day, counted on the plan's days only: « A-W53 : semaine
+    53 : du 28 au 31 décembre 2026 (la semaine 53 finit le 3 janvier 2027, après la fin du plan) »
+    (year-end audit F1)."""
+    return [f"{action.id}{' :' if plan.language == 'fr' else ':'} {note}" for action in plan.actions
+            if (note := cut_note(action.window, plan.language)) is not None]
 
 
 def zero_cost_warnings(plan: Plan) -> list[str]:

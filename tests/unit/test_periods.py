@@ -649,7 +649,9 @@ class TestWeeksAcrossNewYear:
             days(text)
         message = str(exc.value)
         assert "weeks 52 to 2 cross a year end, which the plan's period (2027-01-01..2027-12-31) does not" in message
-        assert "« de la semaine 52 2027 à la semaine 2 2028 » / 'week 52 2027 to week 2 2028'" in message
+        # the plan's part, not « de la semaine 52 2027 à la semaine 2 2028 », outside the plan too (year-end audit F1)
+        assert "« semaine 52 » / 'week 52' (du 27 au 31 décembre 2027) for the plan's last weeks" in message
+        assert "« semaine 52 2027 à la semaine 2 2028 »" not in message
         assert "« semaines 2 à 52 » for weeks 2 to 52 of 2027" in message
         assert "write the earlier week first" not in message
 

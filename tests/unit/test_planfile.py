@@ -152,8 +152,9 @@ class TestPlanText:
     def test_when_outside_the_plan_period(self) -> None:
         """An action dated in another year is refused at its when line."""
         found = text_problems(MINIMAL.replace('"semaine 18"', '"2028-W18"'))
-        assert found == ["t.pac.yaml:20 actions[0].when: the window 2028-W18 is outside the plan's period "
-                         "(check the year, or widen the plan's period)"]
+        assert found == ["t.pac.yaml:20 actions[0].when: the window 2028-W18 (2028-05-01..2028-05-07) is outside the "
+                         "plan's period (2027-01-01..2027-12-31) (check the year written, or put the action in the "
+                         "plan of that period, or widen this plan's period)"]
 
     def test_zero_count_points_at_what_count(self) -> None:
         """The invariant on target is reported at what.count, where the user wrote it."""
