@@ -199,7 +199,8 @@ def forget_written(engine: Engine, plan_id: str, connector: str, items: Iterable
 
 
 # -- each plan's axes per account (shared account fields) ---------------------------------------------
-def account_axes(engine: Engine, connector: str, other_than: str | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
+def account_axes(engine: Engine, connector: str,
+                 other_than: str | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
     """Plan id -> account key -> the ids of that plan's axes targeting the account, for every plan that saved
     some on ``connector`` but ``other_than`` (one query; a plan alone on its connector reads no row)."""
     out: dict[str, dict[str, tuple[str, ...]]] = {}
