@@ -1,0 +1,91 @@
+"""The first hours of a plan (audit year-end F4): on 1 January at 02:00 no axis or action is « À risque » and no
+axis is told to prioritise because its segment sold nothing on a bank holiday; the verdicts wait for a tenth of
+the window or period (``kpis.FORECAST_MIN_SHARE``, the forecast's own threshold; ``prioritise_min_elapsed``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from pac_core import kpis
+from pac_core.engine import EngineSettings, evaluate
+from pac_core.plan import ContextChange, ContextKind
+from pac_core.records import Records
+from pac_core.results import Pace, Rule
+from pac_core.window import Window
+from tests.unit.test_advisor import ACCOUNTS, SEGMENTS
+from tests.unit.test_engine_support import PARIS, USERS, WEEK_18, action, axis, plan, visit, won
+
+NEW_YEAR_2AM = datetime(2027, 1, 1, 2, tzinfo=PARIS)
+FEB_10 = datetime(2027, 2, 10, tzinfo=PARIS)           # 11 % of 2027 elapsed
+JANUARY = Window(datetime(2027, 1, 1, tzinfo=PARIS), datetime(2027, 2, 1, tzinfo=PARIS), "janvier")
+# a segment that sold on 1 January 2026 and not (yet) on 1 January 2027: -100 %
+DEALS = (won("r-then", "r1", "5000", date(2026, 1, 1)), won("i-then", "i1", "5000", date(2026, 1, 1)))
+
+
+DEFAULTS = EngineSettings()
+
+
+def _evaluate(as_of: datetime, *, settings: EngineSettings = DEFAULTS, context: tuple = (),
+              deals: tuple = DEALS):
+    axes = (axis("AX-69", "SEG-69", name="Grands comptes du Rhône"), axis("AX-38", "SEG-38", name="Relance Isère"))
+    p = plan(action(axis_id="AX-69", window=JANUARY, target=3), axes=axes, segments=SEGMENTS)
+    p = replace(p, context=context)
+    return evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=as_of, settings=settings)
+
+
+class TestPaceGrace:
+    def test_no_verdict_in_the_first_tenth_of_the_window(self) -> None:
+        """A tenth of week 18 is 16.8 hours: 0 of 5 on Monday 10:00 is not « À risque », on Tuesday it is."""
+        assert kpis.pace(0, 5, 5 * WEEK_18.elapsed_share(datetime(2027, 5, 3, 10, tzinfo=PARIS)), WEEK_18,
+                         datetime(2027, 5, 3, 10, tzinfo=PARIS)) is Pace.ON_TRACK
+        tuesday = datetime(2027, 5, 4, 10, tzinfo=PARIS)
+        assert kpis.pace(0, 5, 5 * WEEK_18.elapsed_share(tuesday), WEEK_18, tuesday) is Pace.AT_RISK
+
+    def test_a_reached_target_is_still_done(self) -> None:
+        assert kpis.pace(5, 5, 0.1, WEEK_18, datetime(2027, 5, 3, 1, tzinfo=PARIS)) is Pace.DONE
+
+    def test_first_night_of_the_year(self) -> None:
+        """1 January 02:00: the axes (0 € of 100 000 €, ≈ 23 € expected) and the January action (0 of 3) are on
+        track, not at risk (they were: audit year-end F4); past a tenth of their span, at risk."""
+        ev = _evaluate(NEW_YEAR_2AM)
+        assert [a.pace for a in ev.axes] == [Pace.ON_TRACK, Pace.ON_TRACK]
+        assert [a.pace for a in ev.actions] == [Pace.ON_TRACK]
+        later = _evaluate(FEB_10)
+        assert [a.pace for a in later.axes] == [Pace.AT_RISK, Pace.AT_RISK]
+        assert [a.pace for a in later.actions] == [Pace.LATE]
+        assert [a.pace for a in _evaluate(datetime(2027, 1, 5, tzinfo=PARIS)).actions] == [Pace.AT_RISK]
+
+
+class TestPrioritiseWaits:
+    def test_no_prioritise_from_one_bank_holiday(self) -> None:
+        """Both segments « reculent de 100 % » on 1 January (5 000 € on 1 January 2026, nothing yet in 2027): no
+        « Prioriser » before a tenth of the plan's period (it was written to the CRM: audit year-end F4)."""
+        ev = _evaluate(NEW_YEAR_2AM)
+        assert [s.trend for s in ev.segments] == [-1.0, -1.0]
+        assert ev.recommendations == ()
+
+    def test_prioritises_once_a_tenth_has_elapsed(self) -> None:
+        recos = _evaluate(FEB_10).recommendations
+        assert [(r.rule, r.axis_id) for r in recos] == [(Rule.PRIORITISE, "AX-69"), (Rule.PRIORITISE, "AX-38")]
+
+    def test_the_wait_is_a_setting(self) -> None:
+        recos = _evaluate(NEW_YEAR_2AM, settings=EngineSettings(prioritise_min_elapsed=0)).recommendations
+        assert [r.rule for r in recos] == [Rule.PRIORITISE, Rule.PRIORITISE]
+        assert EngineSettings().prioritise_min_elapsed == 0.1
+
+    def test_a_lost_key_account_does_not_wait(self) -> None:
+        """The wait is for a trend to mean something; a key account lost on 1 January is a fact: prioritised."""
+        lost = ContextChange(ContextKind.LOST_KEY_ACCOUNT, account="r1", on=date(2027, 1, 1))
+        recos = _evaluate(NEW_YEAR_2AM, context=(lost,)).recommendations
+        assert [(r.rule, r.axis_id, r.evidence["triggers"]) for r in recos] == \
+            [(Rule.PRIORITISE, "AX-69", ["lost_key_account"])]
+
+
+def test_a_visit_counts_from_the_first_hour() -> None:
+    """The grace changes the verdict, not the count: a visit at 01:00 is done and shown."""
+    axes = (axis("AX-69", "SEG-69"),)
+    p = plan(action(axis_id="AX-69", window=JANUARY, target=1), axes=axes, segments=SEGMENTS[:1])
+    ev = evaluate(p, Records(accounts=ACCOUNTS, activities=(visit("v", "r1", datetime(2027, 1, 1, 1, tzinfo=PARIS)),),
+                             users=USERS), as_of=NEW_YEAR_2AM)
+    assert ev.actions[0].done == 1 and ev.actions[0].pace is Pace.DONE
