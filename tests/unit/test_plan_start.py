@@ -7,14 +7,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
+from connectors.base import Target
 from pac_core import kpis
 from pac_core.engine import EngineSettings, evaluate
+from pac_core.kpi_vocabulary import summary
 from pac_core.plan import ContextChange, ContextKind
 from pac_core.records import Records
 from pac_core.results import Pace, Rule
+from pac_core.scopes import Scope
 from pac_core.window import Window
 from tests.unit.test_advisor import ACCOUNTS, SEGMENTS
-from tests.unit.test_engine_support import PARIS, USERS, WEEK_18, action, axis, plan, visit, won
+from sync_jobs.diff import desired_state, record_key
+from tests.unit.test_engine_support import DORMANT, PARIS, USERS, WEEK_18, action, axis, plan, visit, won
 
 NEW_YEAR_2AM = datetime(2027, 1, 1, 2, tzinfo=PARIS)
 FEB_10 = datetime(2027, 2, 10, tzinfo=PARIS)           # 11 % of 2027 elapsed
@@ -89,3 +93,44 @@ def test_a_visit_counts_from_the_first_hour() -> None:
     ev = evaluate(p, Records(accounts=ACCOUNTS, activities=(visit("v", "r1", datetime(2027, 1, 1, 1, tzinfo=PARIS)),),
                              users=USERS), as_of=NEW_YEAR_2AM)
     assert ev.actions[0].done == 1 and ev.actions[0].pace is Pace.DONE
+
+
+DEC_5_2026 = datetime(2026, 12, 5, 2, tzinfo=PARIS)     # the 2027 plan configured a month ahead
+NAMED = ("reactivation_rate", "coverage", "accounts_visited")
+
+
+def _not_started():
+    """The 2027 plan as of 5 December 2026: dormant accounts in its scope (r1 and i1), none visited yet."""
+    axes = tuple(replace(a, objective=replace(a.objective, kpis=NAMED)) for a in
+                 (axis("AX-69", "SEG-69", scope=Scope((DORMANT,))), axis("AX-38", "SEG-38", scope=Scope((DORMANT,)))))
+    p = plan(action(axis_id="AX-69", window=JANUARY, target=3), axes=axes, segments=SEGMENTS)
+    deals = (won("r-old", "r1", "5000", date(2024, 3, 1)), won("i-old", "i1", "5000", date(2024, 3, 1)))
+    return p, evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=DEC_5_2026)
+
+
+class TestRatesOfASpanNotBegun:
+    def test_no_rate_before_the_period_begins(self) -> None:
+        """Reactivation and coverage over 1 January 2027 → 5 December 2026: no rate (« – »), not « 0 % (0 / 1) »
+        (the CRM read 0 %: audit year-end F3); the counts stay (0 accounts visited is true)."""
+        _, ev = _not_started()
+        kpis_of = {v.kpi: v for v in ev.axes[0].kpis}
+        assert kpis_of["reactivation_rate"].value is None and kpis_of["coverage"].value is None
+        assert kpis_of["accounts_visited"].value == 0
+        assert ev.axes[0].coverage is None
+        assert summary(ev.axes[0].kpis, NAMED, "fr") == \
+            "Taux de réactivation : – · Couverture du périmètre : – · Comptes visités : 0"
+
+    def test_crm_fields_are_null(self) -> None:
+        p, ev = _not_started()
+        fields = desired_state(p, ev)[(Target.AXIS, record_key(p, "AX-69"))]
+        assert fields["kpi_reactivation_rate"] is None and fields["kpi_coverage"] is None
+        assert "0 %" not in fields["kpis"] and "–" in fields["kpis"]
+
+    def test_rates_once_begun(self) -> None:
+        """From the period's first day the rates exist, 0 % included."""
+        p, _ = _not_started()
+        deals = (won("r-old", "r1", "5000", date(2024, 3, 1)), won("i-old", "i1", "5000", date(2024, 3, 1)))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=NEW_YEAR_2AM)
+        kpis_of = {v.kpi: v for v in ev.axes[0].kpis}
+        assert (kpis_of["reactivation_rate"].value, kpis_of["reactivation_rate"].denominator) == (0, 1)
+        assert kpis_of["coverage"].value == 0
