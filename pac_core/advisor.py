@@ -46,7 +46,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.money import money, percent
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
-from pac_core.plan_end import plan_ended
+from pac_core.plan_end import plan_ended, plan_started
 from pac_core.report_period import quarter_phrase
 from pac_core.results import ActionProgress, AxisProgress, Recommendation, Rule, SegmentProgress
 from pac_core.rounding import half_up
@@ -131,11 +131,12 @@ def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentP
            quarter_label: str, today: date | None = None,
            context: AdvisorContext = AdvisorContext(), actions: Sequence[ActionProgress] = ()) -> list[Recommendation]:
     """At most one recommendation per axis (the rule of highest precedence that fires), in plan order of axes;
-    none once the plan's period is over (``pac_core.plan_end``: the plan can no longer be acted on).
+    none once the plan's period is over (``pac_core.plan_end``: the plan can no longer be acted on), nor before it
+    begins (nothing of it has happened: no figure to advise on).
     ``actions``: the actions' progress (an action whose target is reached needs no new owner). Each sentence is
     written in the plan's language (``summary``, what the CRM shows) and in the other one (``other``: a report
     read with ``--lang`` in the other language gives the advice in that language too)."""
-    if plan_ended(plan, as_of):     # a plan that is over: nothing left to act on (pac_core.plan_end says so)
+    if plan_ended(plan, as_of) or not plan_started(plan, as_of):     # outside its period (pac_core.plan_end says so)
         return []
     kwargs: dict[str, Any] = {"settings": settings, "as_of": as_of, "load": load, "quarter_label": quarter_label,
                               "today": today, "context": context, "actions": actions}

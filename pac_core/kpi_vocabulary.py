@@ -35,8 +35,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from decimal import Decimal
+from functools import partial
 
 from pac_core.money import count, money, percent
 from pac_core.results import KpiValue

@@ -4,22 +4,35 @@ the window or period (``kpis.FORECAST_MIN_SHARE``, the forecast's own threshold;
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from rich.console import Console
 
 from connectors.base import Target
 from pac_core import kpis
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.kpi_vocabulary import summary
-from pac_core.plan import ContextChange, ContextKind
+from pac_config.planfile import load_plan
+from pac_core.plan import ContextChange, ContextKind, Impact
+from pac_core.plan_end import starts_line
 from pac_core.records import Records
 from pac_core.results import Pace, Rule
 from pac_core.scopes import Scope
 from pac_core.window import Window
-from tests.unit.test_advisor import ACCOUNTS, SEGMENTS
+from sync_jobs import cli_status
+from sync_jobs.cli_advice import advice_lines
+from sync_jobs.cli_sync import print_result
 from sync_jobs.diff import desired_state, record_key
+from sync_jobs.run_context import RunResult
+from tests.unit.test_advisor import ACCOUNTS, SEGMENTS
 from tests.unit.test_engine_support import DORMANT, PARIS, USERS, WEEK_18, action, axis, plan, visit, won
 
+SHIPPED = Path(__file__).resolve().parents[2] / "config" / "plans" / "example.pac.yaml"
 NEW_YEAR_2AM = datetime(2027, 1, 1, 2, tzinfo=PARIS)
 FEB_10 = datetime(2027, 2, 10, tzinfo=PARIS)           # 11 % of 2027 elapsed
 JANUARY = Window(datetime(2027, 1, 1, tzinfo=PARIS), datetime(2027, 2, 1, tzinfo=PARIS), "janvier")
@@ -134,3 +147,78 @@ class TestRatesOfASpanNotBegun:
         kpis_of = {v.kpi: v for v in ev.axes[0].kpis}
         assert (kpis_of["reactivation_rate"].value, kpis_of["reactivation_rate"].denominator) == (0, 1)
         assert kpis_of["coverage"].value == 0
+
+
+STARTS_FR = "Le plan commence le 1er janvier 2027."
+STARTS_EN = "The plan starts on January 1, 2027."
+
+
+class TestStartsLine:
+    """« Le plan commence le … », the counterpart of « Le plan s'est terminé le … », in sync, status and advice: a
+    plan configured ahead said nothing of it and « Aucune recommandation : chaque axe est dans les seuils fixés »
+    claimed an evaluation that did not happen (audit year-end F3)."""
+
+    def test_words(self) -> None:
+        p = plan()
+        assert starts_line(p, DEC_5_2026) == STARTS_FR and starts_line(p, DEC_5_2026, "en") == STARTS_EN
+        assert starts_line(p, datetime(2027, 1, 1, tzinfo=PARIS)) == STARTS_FR    # its first instant: not begun
+        assert starts_line(p, NEW_YEAR_2AM) is None
+
+    def test_no_advice_before_the_plan_begins(self) -> None:
+        """A market opportunity declared in force from December: no « Prioriser » for a plan not begun."""
+        opportunity = ContextChange(ContextKind.MARKET_EVENT, on=date(2026, 12, 1), impact=Impact.OPPORTUNITY,
+                                    segment_id="SEG-69", note="salon")
+        assert _evaluate(DEC_5_2026, context=(opportunity,)).recommendations == ()
+        assert [r.rule for r in _evaluate(NEW_YEAR_2AM, context=(opportunity,)).recommendations] == \
+            [Rule.PRIORITISE]
+
+    def test_pac_advice_says_it_instead_of_every_axis_within_thresholds(self) -> None:
+        p, ev = _not_started()
+        lines = advice_lines(p, ev, "fr")
+        assert lines[0] == STARTS_FR and not any("seuils" in line for line in lines)
+        assert advice_lines(p, ev, "en")[0] == STARTS_EN
+
+    def test_pac_sync_says_it_once(self) -> None:
+        p, ev = _not_started()
+        out = io.StringIO()
+        print_result(Console(file=out, width=200), RunResult(plan_id=p.id, plan=p, evaluation=ev))
+        assert out.getvalue().count(STARTS_FR) == 1
+
+    def test_pac_status_says_it_and_names_the_plan(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """With two plans shown, the advice line names the plan it is about."""
+        monkeypatch.setattr(cli_status.repo, "latest_advice", lambda engine, plan_id: SimpleNamespace(
+            id=7, advice={"plan": "PAC 2027", "language": "fr", "as_of": "2026-12-05T02:00:00+01:00",
+                          "recommendations": [], "labels": {}}))
+        out = io.StringIO()
+        cli_status.print_kept_advice(Console(file=out, width=200), None, "plan", 7,  # type: ignore[arg-type]
+                                     notice=starts_line(plan(), DEC_5_2026), named="PAC 2027")
+        assert out.getvalue().splitlines() == [f"Advice for PAC 2027: {STARTS_FR}"]
+        out = io.StringIO()
+        cli_status.print_kept_advice(Console(file=out, width=200), None, "plan", 7,  # type: ignore[arg-type]
+                                     named="PAC 2027")
+        assert out.getvalue().splitlines() == [
+            "Advice for PAC 2027: Aucune recommandation : chaque axe est dans les seuils fixés."]
+
+
+def _write_plan(folder: Path, year: int) -> Path:
+    """The shipped example plan moved to ``year`` (« PAC 2026 — Durand Process »...), in a folder of its own."""
+    folder.mkdir()
+    for shipped in SHIPPED.parent.glob("example.*"):
+        (folder / shipped.name).write_text(shipped.read_text(encoding="utf-8").replace("2027", str(year)),
+                                           encoding="utf-8")
+    return folder / SHIPPED.name
+
+
+class TestStatusOfTwoPlans:
+    """``pac status`` with the 2026 and 2027 plans in the settings (the ended one's line names the next plan)."""
+
+    def test_period_notice(self, tmp_path: Path) -> None:
+        old, new = _write_plan(tmp_path / "p2026", 2026), _write_plan(tmp_path / "p2027", 2027)
+        settings = SimpleNamespace(plans=(SimpleNamespace(file=old, as_of=datetime(2027, 1, 4, 2, tzinfo=PARIS)),
+                                          SimpleNamespace(file=new, as_of=DEC_5_2026)))
+        plans = [load_plan(old), load_plan(new)]
+        assert [p.name for p in plans] == ["PAC 2026 — Durand Process", "PAC 2027 — Durand Process"]
+        _, line_2026 = cli_status._period_notice(settings, plans[0].id)
+        assert line_2026 == ("Le plan s'est terminé le 31 décembre 2026 : le plan suivant, « PAC 2027 — Durand Process », est en "
+                             "place ; retirez celui-ci de plans: quand ses saisies tardives sont comptées.")
+        assert cli_status._period_notice(settings, plans[1].id) == (plans[1], STARTS_FR)
