@@ -14,10 +14,10 @@ import pytest
 from rich.console import Console
 
 from connectors.base import Target
+from pac_config.planfile import load_plan
 from pac_core import kpis
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.kpi_vocabulary import summary
-from pac_config.planfile import load_plan
 from pac_core.plan import ContextChange, ContextKind, Impact
 from pac_core.plan_end import starts_line
 from pac_core.records import Records
@@ -219,6 +219,7 @@ class TestStatusOfTwoPlans:
         plans = [load_plan(old), load_plan(new)]
         assert [p.name for p in plans] == ["PAC 2026 — Durand Process", "PAC 2027 — Durand Process"]
         _, line_2026 = cli_status._period_notice(settings, plans[0].id)
-        assert line_2026 == ("Le plan s'est terminé le 31 décembre 2026 : le plan suivant, « PAC 2027 — Durand Process », est en "
-                             "place ; retirez celui-ci de plans: quand ses saisies tardives sont comptées.")
+        assert line_2026 == ("Le plan s'est terminé le 31 décembre 2026 : le plan suivant, « PAC 2027 — Durand "
+                             "Process », est en place ; retirez celui-ci de plans: quand ses saisies tardives sont "
+                             "comptées.")
         assert cli_status._period_notice(settings, plans[1].id) == (plans[1], STARTS_FR)
