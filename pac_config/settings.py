@@ -169,6 +169,7 @@ class AdvisorSettings(_Frozen):
     drop_max_roi: float | None = None
     drop_min_elapsed: float | None = None
     prioritise_min_decline: float | None = None
+    prioritise_min_elapsed: float | None = None
     suspend_load: float | None = None
     committed_weight: Decimal | None = Field(None, ge=0, le=1)
     near_miss_limit: int | None = Field(None, ge=0)

@@ -15,8 +15,10 @@ sees what was weighed and why it lost):
    saying that no better axis is kept;
 3. **reassign**: a rep leaving (declared in the plan, or inactive in the CRM) still owns open actions of the
    axis that end after the leaving day;
-4. **prioritise**: the segment's revenue is down ``prioritise_min_decline`` or more vs baseline, or the
-   segment lost a key account, or a market **opportunity** is declared on the axis or its segment;
+4. **prioritise**: the segment's revenue is down ``prioritise_min_decline`` or more vs baseline once
+   ``prioritise_min_elapsed`` of the plan's period (the trend's span) has elapsed (not from one bank holiday against
+   last year's), or the segment lost a key account, or a market **opportunity** is declared on the axis or its
+   segment (facts, not a trend: no wait);
 5. **roll out**: ROI to date >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, once
    ``rollout_min_elapsed`` of the objective's period has elapsed (the ROI to date is the period's at the current
    pace: a projection, not made on a few weeks' deals), towards the other segments, **of any kind**, growing less
@@ -44,7 +46,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.money import money, percent
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
-from pac_core.plan_end import plan_ended
+from pac_core.plan_end import plan_ended, plan_started
 from pac_core.report_period import quarter_phrase
 from pac_core.results import ActionProgress, AxisProgress, Recommendation, Rule, SegmentProgress
 from pac_core.rounding import half_up
@@ -69,6 +71,8 @@ class AdvisorSettings(Protocol):
     def drop_min_elapsed(self) -> float: ...
     @property
     def prioritise_min_decline(self) -> float: ...
+    @property
+    def prioritise_min_elapsed(self) -> float: ...
     @property
     def suspend_load(self) -> float: ...
     @property
@@ -127,11 +131,12 @@ def advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[SegmentP
            quarter_label: str, today: date | None = None,
            context: AdvisorContext = AdvisorContext(), actions: Sequence[ActionProgress] = ()) -> list[Recommendation]:
     """At most one recommendation per axis (the rule of highest precedence that fires), in plan order of axes;
-    none once the plan's period is over (``pac_core.plan_end``: the plan can no longer be acted on).
+    none once the plan's period is over (``pac_core.plan_end``: the plan can no longer be acted on), nor before it
+    begins (nothing of it has happened: no figure to advise on).
     ``actions``: the actions' progress (an action whose target is reached needs no new owner). Each sentence is
     written in the plan's language (``summary``, what the CRM shows) and in the other one (``other``: a report
     read with ``--lang`` in the other language gives the advice in that language too)."""
-    if plan_ended(plan, as_of):     # a plan that is over: nothing left to act on (pac_core.plan_end says so)
+    if plan_ended(plan, as_of) or not plan_started(plan, as_of):     # outside its period (pac_core.plan_end says so)
         return []
     kwargs: dict[str, Any] = {"settings": settings, "as_of": as_of, "load": load, "quarter_label": quarter_label,
                               "today": today, "context": context, "actions": actions}
@@ -164,7 +169,7 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     suspended = frozenset(r.axis_id for r in candidates)
     candidates += _drop(plan, progress, settings, as_of, today, suspended)
     candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
-    candidates += _prioritise(plan, trends, settings, context, today)
+    candidates += _prioritise(plan, trends, settings, context, today, plan.period.elapsed_share(as_of))
     candidates += _roll_out(plan, progress, trends, settings, as_of, today)
     by_axis: dict[str, list[Recommendation]] = {}
     for rec in candidates:
@@ -330,7 +335,10 @@ def _concerns(change: Any, axis: Axis) -> bool:
 
 
 def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: AdvisorSettings, context: AdvisorContext,
-                today: date) -> list[Recommendation]:
+                today: date, elapsed: float) -> list[Recommendation]:
+    """``elapsed``: the share of the plan's period elapsed, the span of the segments' trends: a decline is not read
+    before ``prioritise_min_elapsed`` of it (on 1 January at 02:00 a segment that sold on 1 January last year was
+    « down 100 % »: audit year-end F4)."""
     out = []
     lang = plan.language
     opportunities = _events(plan, Impact.OPPORTUNITY, today)
@@ -342,7 +350,7 @@ def _prioritise(plan: Plan, trends: Mapping[str, SegmentProgress], s: AdvisorSet
         reasons_fr, reasons_en = [], []
         evidence: dict[str, Any] = {"revenue": str(sp.revenue), "baseline": str(sp.baseline), "trend": sp.trend,
                                     "min_decline": s.prioritise_min_decline, "triggers": []}
-        if sp.trend is not None and sp.trend <= -s.prioritise_min_decline:
+        if sp.trend is not None and sp.trend <= -s.prioritise_min_decline and elapsed >= s.prioritise_min_elapsed:
             evidence["triggers"].append("segment_decline")
             reasons_fr.append(f"le chiffre d'affaires de « {segment.name} » recule de {pct(-sp.trend, lang)} "
                               f"(seuil {pct(s.prioritise_min_decline, lang)})")

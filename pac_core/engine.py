@@ -548,7 +548,8 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         cost=cost, cost_to_date=cost_to_date, roi=kpis.roi(additional, margin, cost_to_date),
         time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of)),
         activities_done=done,
-        coverage=kpis.ratio(int(np.count_nonzero(members[visits.visited])), int(np.count_nonzero(members))),
+        coverage=kpis.ratio(int(np.count_nonzero(members[visits.visited])), int(np.count_nonzero(members)))
+        if days[0] <= days[1] else None,    # no rate over a period not begun (audit year-end F3), as its KPIs
         conversion=kpis.ratio(visits.converted, len(visits.visited)),
         revenue_per_visit=(revenue / done) if done else None,
         decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
@@ -659,7 +660,7 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
         created=book.created_total(days, members, flt, owner_email),
         new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days) & ~dormant)),
         visited=len(visits.visited), visited_in_scope=int(np.count_nonzero(members[visits.visited])),
-        converted=visits.converted, activities=len(visits.positions), revenue=revenue))
+        converted=visits.converted, activities=len(visits.positions), revenue=revenue, begun=days[0] <= days[1]))
 
 
 def _segment_progress(plan: Plan, segment_id: str, scopes: AccountColumns, ledger: WonLedger,

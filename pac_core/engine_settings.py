@@ -29,7 +29,8 @@ class EngineSettings:
     rollout_min_elapsed: float = 0.2         # ...once this share of the objective's period has elapsed
     drop_max_roi: float = 0.0                # drop: ROI below this...
     drop_min_elapsed: float = 0.5            # ...once this share of the objective's period has elapsed
-    prioritise_min_decline: float = 0.10     # prioritise: segment revenue down by at least this vs baseline
+    prioritise_min_decline: float = 0.10     # prioritise: segment revenue down by at least this vs baseline...
+    prioritise_min_elapsed: float = 0.1      # ...once this share of the plan's period (the trend's span) has elapsed
     suspend_load: float = 0.9                # suspend: (won + committed) / capacity at least this
     committed_weight: Decimal = Decimal("0.5")   # weight of open deals' quantities in "committed"
     capacity: Mapping[str, Decimal] = field(default_factory=lambda: _NO_RATES)  # product -> quantity/quarter
@@ -47,7 +48,8 @@ class EngineSettings:
         fix(self, "capacity", MappingProxyType({str(k): _decimal(v) for k, v in self.capacity.items()}))
         fix(self, "committed_weight", _decimal(self.committed_weight))
         for name in ("rollout_min_roi", "rollout_max_months_to_roi", "rollout_lagging_growth", "rollout_min_elapsed",
-                     "drop_max_roi", "drop_min_elapsed", "prioritise_min_decline", "suspend_load"):
+                     "drop_max_roi", "drop_min_elapsed", "prioritise_min_decline", "prioritise_min_elapsed",
+                     "suspend_load"):
             fix(self, name, float(getattr(self, name)))
 
 

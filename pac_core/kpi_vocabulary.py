@@ -2,7 +2,8 @@
 
 Every KPI is measured on a *scope over a span*: an axis's scope (segment AND axis) over its objective's
 period, or a segment's scope over the plan's period, both **to date** (first day up to the evaluation day,
-local calendar days in the plan's timezone). The "visits" behind the KPIs named after them (visit-to-win,
+local calendar days in the plan's timezone); over a span not begun (a plan configured ahead) no ratio exists
+(None, « – »), the counts are 0. The "visits" behind the KPIs named after them (visit-to-win,
 revenue per visit, accounts visited: the managers' words) are the activities counted by the actions of the axis
 (of every axis of the segment), whatever their type (visits, calls, meetings...), every rule of their action
 passed, repeats included; their formula lines say so.
@@ -35,6 +36,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 
 from pac_core.money import count, money, percent
 from pac_core.results import KpiValue
@@ -179,25 +181,31 @@ class ScopeFacts:
     converted: int                # visited accounts won within the attribution window
     activities: int               # counted activities
     revenue: Decimal
+    begun: bool = True            # False: the span has not begun (a plan configured ahead): no rate exists
 
 
-def _ratio(kpi: str, part: int | Decimal, whole: int | Decimal) -> KpiValue:
+def _ratio_of(kpi: str, part: int | Decimal, whole: int | Decimal, begun: bool = True) -> KpiValue:
     part, whole = Decimal(part), Decimal(whole)
+    if not begun:       # over a span not begun there is nothing to measure: « – », not « 0 % (0 / 37) »
+        return KpiValue(kpi, None)
     return KpiValue(kpi, part / whole if whole else None, part, whole)
 
 
 def measure(facts: ScopeFacts) -> tuple[KpiValue, ...]:
-    """Every KPI of the vocabulary on one scope, in vocabulary order."""
+    """Every KPI of the vocabulary on one scope, in vocabulary order; no ratio (None) over a span not begun
+    (``facts.begun``: the plan's 2027 period as of December 2026 read « Taux de réactivation : 0 % (0 / 37) »,
+    audit year-end F3); the counts and sums are 0 there, which is true."""
     won = facts.won
+    ratio = partial(_ratio_of, begun=facts.begun)
     values = {
-        "reactivation_rate": _ratio("reactivation_rate", facts.reactivated, facts.dormant),
-        "win_rate": _ratio("win_rate", won, won + facts.lost),
-        "visit_to_win": _ratio("visit_to_win", facts.converted, facts.visited),
-        "average_won_deal": replace(_ratio("average_won_deal", facts.won_revenue, won - facts.won_no_amount),
+        "reactivation_rate": ratio("reactivation_rate", facts.reactivated, facts.dormant),
+        "win_rate": ratio("win_rate", won, won + facts.lost),
+        "visit_to_win": ratio("visit_to_win", facts.converted, facts.visited),
+        "average_won_deal": replace(ratio("average_won_deal", facts.won_revenue, won - facts.won_no_amount),
                                     excluded=facts.won_no_amount),
-        "coverage": _ratio("coverage", facts.visited_in_scope, facts.accounts),
+        "coverage": ratio("coverage", facts.visited_in_scope, facts.accounts),
         "new_accounts": KpiValue("new_accounts", Decimal(facts.new_accounts)),
-        "revenue_per_visit": _ratio("revenue_per_visit", facts.revenue, facts.activities),
+        "revenue_per_visit": ratio("revenue_per_visit", facts.revenue, facts.activities),
         "pipeline_created": KpiValue("pipeline_created", facts.created),
         "accounts_visited": KpiValue("accounts_visited", Decimal(facts.visited)),
         "activities_done": KpiValue("activities_done", Decimal(facts.activities)),

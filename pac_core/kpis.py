@@ -4,7 +4,10 @@
 * expected by now = target x elapsed share of the window;
 * pace: inactive (cancelled action, suspended or dropped axis) > done (target reached) > not started
   (window not open, or at its very first instant: the instant a period that ends there is evaluated at) >
-  late (window closed, target missed) > on track (done >= expected by now) > at risk;
+  late (window closed, target missed) > on track (done >= expected by now, or less than ``FORECAST_MIN_SHARE``
+  of the window elapsed: no verdict yet) > at risk. Behind the expected figure is the forecast below the target
+  (done / share < target), so the pace waits as the forecast does: on 1 January at 02:00 an axis with 0 € of
+  150 000 € (34 € expected) read « À risque » (audit year-end F4);
 * forecast = done / elapsed share, never below done, capped at ``FORECAST_CAP`` x target (and at
   the scope's size when distinct accounts are counted); none (None: "too early") before ``FORECAST_MIN_SHARE`` of
   the window has elapsed, unless the target is already reached (then what is done): one visit a few hours into a
@@ -44,6 +47,8 @@ def pace(done: float, target: float, expected: float, window: Window, as_of: dat
         return Pace.NOT_STARTED
     if as_of >= window.end:
         return Pace.LATE
+    if window.elapsed_share(as_of) < FORECAST_MIN_SHARE:
+        return Pace.ON_TRACK        # too early for a verdict, as for a forecast (audit year-end F4)
     return Pace.ON_TRACK if done >= expected else Pace.AT_RISK
 
 

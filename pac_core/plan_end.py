@@ -1,14 +1,17 @@
-"""A plan whose period is over (audit B S2): the advisor gives it no new advice, and ``pac sync``, ``pac status`` and
-``pac advice`` say it once, pointing to the next plan.
+"""A plan outside its period: over (audit B S2), or not begun (audit year-end F3). The advisor gives it no advice,
+and ``pac sync``, ``pac status`` and ``pac advice`` say it once: « Le plan s'est terminé le … » pointing to the next
+plan (the one the settings already hold, when they do: audit year-end F6), or « Le plan commence le … ».
 
 The plan is over once its period's last day is past: evaluated after the period's end instant (as of 1 January
 2028 00:00, the end of a 2027 plan, the last day is still 31 December: ``revenue.last_day``; the year-end report and
-snapshot keep their advice).
+snapshot keep their advice). It has not begun up to its period's first instant included (as of 1 January 2027 00:00
+nothing of the 2027 plan has happened: the pace's "not started").
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pac_core.plan import Plan
@@ -24,13 +27,55 @@ def plan_ended(plan: Plan, as_of: datetime) -> bool:
     return as_of > plan.period.end
 
 
-def ended_line(plan: Plan, as_of: datetime, lang: str | None = None) -> str | None:
+def plan_started(plan: Plan, as_of: datetime) -> bool:
+    """Whether anything of the plan's period has happened at ``as_of`` (after its first instant)."""
+    return as_of > plan.period.start
+
+
+def _day(day: date, lang: str) -> str:
+    """« 1er janvier 2027 » / "January 1, 2027"."""
+    if lang == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {_MONTHS['fr'][day.month - 1]} {day.year}"
+    return f"{_MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
+
+
+def following(plan: Plan, plans: Iterable[Plan]) -> Plan | None:
+    """The plan among ``plans`` (another one) that runs on from where ``plan`` ends: its period holds the first
+    instant after ``plan``'s (the 2027 plan for the 2026 one, configured beside it)."""
+    return next((p for p in plans if p.id != plan.id and p.period.start <= plan.period.end < p.period.end), None)
+
+
+def ended_line(plan: Plan, as_of: datetime, lang: str | None = None, next_plan: Plan | None = None) -> str | None:
     """« Le plan s'est terminé le 31 décembre 2027 : écrivez le plan suivant. » / "The plan ended on December 31,
-    2027: write the next plan." (``lang``, default the plan's), or None while the plan runs."""
+    2027: write the next plan." (``lang``, default the plan's), or None while the plan runs. ``next_plan``: the
+    plan the settings already hold for what follows (``following``): named instead, with what is left to do,
+    remove this one from the settings' ``plans:``."""
     if not plan_ended(plan, as_of):
         return None
-    last = (plan.period.end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date()
-    if (lang or plan.language) == "fr":
-        day = "1er" if last.day == 1 else str(last.day)
-        return f"Le plan s'est terminé le {day} {_MONTHS['fr'][last.month - 1]} {last.year} : écrivez le plan suivant."
-    return f"The plan ended on {_MONTHS['en'][last.month - 1]} {last.day}, {last.year}: write the next plan."
+    lang = lang or plan.language
+    last = _day((plan.period.end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date(), lang)
+    if lang == "fr":
+        then = ("écrivez le plan suivant." if next_plan is None else
+                f"le plan suivant, « {next_plan.name} », est en place ; retirez celui-ci de plans: quand ses "
+                "saisies tardives sont comptées.")
+        return f"Le plan s'est terminé le {last} : {then}"
+    then = ("write the next plan." if next_plan is None else
+            f"the next plan, \"{next_plan.name}\", is in place; remove this one from plans: once its late entries "
+            "are counted.")
+    return f"The plan ended on {last}: {then}"
+
+
+def starts_line(plan: Plan, as_of: datetime, lang: str | None = None) -> str | None:
+    """« Le plan commence le 1er janvier 2027. » / "The plan starts on January 1, 2027." (``lang``, default the
+    plan's) while nothing of its period has happened, else None."""
+    if plan_started(plan, as_of):
+        return None
+    lang = lang or plan.language
+    first = _day(plan.period.start.astimezone(ZoneInfo(plan.timezone)).date(), lang)
+    return f"Le plan commence le {first}." if lang == "fr" else f"The plan starts on {first}."
+
+
+def period_line(plan: Plan, as_of: datetime, lang: str | None = None, next_plan: Plan | None = None) -> str | None:
+    """The plan is outside its period at ``as_of``: ``ended_line`` or ``starts_line``, said in place of "no
+    recommendation"; None while it runs."""
+    return ended_line(plan, as_of, lang, next_plan) or starts_line(plan, as_of, lang)

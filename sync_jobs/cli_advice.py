@@ -14,7 +14,7 @@ import click
 from pac_config.planfile import load_plan
 from pac_core.kpi_vocabulary import summary
 from pac_core.plan import Plan
-from pac_core.plan_end import ended_line
+from pac_core.plan_end import period_line, plan_ended
 from pac_core.results import Evaluation
 from sync_jobs import cli_common
 from sync_jobs.app import current
@@ -37,18 +37,20 @@ WORDS = {
 }
 
 
-def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | None = None) -> list[str]:
+def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | None = None,
+                 next_plan: Plan | None = None) -> list[str]:
     """The advice as plain lines, in ``lang``: per axis (or the one asked) its recommendation, each piece of
-    evidence, the overruled rules with theirs, then the KPIs the plan names for the axis."""
+    evidence, the overruled rules with theirs, then the KPIs the plan names for the axis. A plan outside its period
+    says so first (``pac_core.plan_end.period_line``; ``next_plan``: the one the settings hold after it)."""
     words = WORDS[lang]
     fmt = Formatter.for_plan(plan, lang)
     recos = {r.axis_id: r for r in evaluation.recommendations}
     progress = {a.axis_id: a for a in evaluation.axes}
     out: list[str] = []
     axes = [a for a in plan.axes if axis_id is None or a.id == axis_id]
-    ended = ended_line(plan, evaluation.as_of, lang)
-    if ended is not None:       # the plan is over: no advice (pac_core.plan_end), said instead of "none"
-        out.append(ended)
+    outside = period_line(plan, evaluation.as_of, lang, next_plan)
+    if outside is not None:     # over or not begun: no advice (pac_core.plan_end), said instead of "none"
+        out.append(outside)
     elif axis_id is None and not recos:
         out.append(words["none"])
     for axis in axes:
@@ -102,5 +104,6 @@ def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: s
     if lang != plan.language:      # the sentences are the engine's: evaluate again in the asked language
         plan = replace(plan, language=lang)
         evaluation = evaluate(plan, now.records, evaluation.as_of, settings)
-    for line in advice_lines(plan, evaluation, lang, axis_id):
+    following = cli_common.following_plan(settings, plan) if plan_ended(plan, evaluation.as_of) else None
+    for line in advice_lines(plan, evaluation, lang, axis_id, following):
         click.echo(line)

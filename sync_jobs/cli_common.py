@@ -10,7 +10,11 @@ from datetime import datetime
 
 import click
 
-from pac_config.settings import Settings, default_settings_path, discover_settings_path, load_settings
+from pac_config.planfile import load_plan
+from pac_config.settings import PlanSettings, Settings, default_settings_path, discover_settings_path, load_settings
+from pac_core.errors import InvalidInput
+from pac_core.plan import Plan
+from pac_core.plan_end import following
 from sync_jobs import textsafe
 
 AS_OF_FORMS = "2027-05-20T18:00+02:00 or 2027-05-20T16:00Z (ISO 8601: date, T, time, timezone offset)"
@@ -67,3 +71,21 @@ def log_format() -> str:
     """``--log-format`` of this invocation (``text`` outside a command)."""
     ctx = click.get_current_context(silent=True)
     return str(ctx.find_root().params.get("log_format") or "text") if ctx is not None else "text"
+
+
+def settings_plans(settings: Settings) -> list[tuple[PlanSettings, Plan]]:
+    """The plans the settings list (``plans:``) with their entries, each as its file loads; a file that no longer
+    loads is left out (its problems are ``pac plan check``'s)."""
+    out = []
+    for ps in settings.plans:
+        try:
+            out.append((ps, load_plan(ps.file)))
+        except (InvalidInput, OSError):
+            continue
+    return out
+
+
+def following_plan(settings: Settings, plan: Plan) -> Plan | None:
+    """The plan the settings already hold for the period after ``plan``'s (``pac_core.plan_end.following``): an
+    ended plan's line names it instead of asking to write it (audit year-end F6)."""
+    return following(plan, (p for _, p in settings_plans(settings)))

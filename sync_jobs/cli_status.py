@@ -18,8 +18,8 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from pac_config.planfile import load_plan
-from pac_core.errors import InvalidInput
-from pac_core.plan_end import ended_line
+from pac_core.plan import Plan
+from pac_core.plan_end import following, period_line
 from pac_core.results import Recommendation
 from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
@@ -64,13 +64,16 @@ def advice_heading(plan_name: str, axes: int, kept: str = "") -> str:
 
 
 def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: int | None,
-                      ended: str | None = None) -> None:
+                      notice: str | None = None, named: str | None = None) -> None:
     """``pac status``'s advice block, as the plan's latest evaluating run kept it (``read_advice``): one
     line per axis with a recommendation (rule, sentence, overruled rules); said when no run kept any yet.
-    ``ended``: the plan's period is over (``pac_core.plan_end.ended_line``), said once, in place of "no
-    recommendation" (advice a run kept before the end is still listed, under it)."""
-    if ended is not None:
-        console.print(ended, markup=False, highlight=False)
+    ``notice``: the plan is outside its period (``pac_core.plan_end.period_line``: over, or not begun), said once,
+    in place of "no recommendation" (advice a run kept before the end is still listed, under it). ``named``: the
+    plan's name, when the status shows several plans: the lines say which plan they are about (audit year-end F3:
+    « Advice: Aucune recommandation » under two plans' runs)."""
+    head = "Advice" if named is None else f"Advice for {named}"
+    if notice is not None:
+        console.print(notice if named is None else f"{head}: {notice}", markup=False, highlight=False)
     row = repo.latest_advice(engine, plan_id)
     if row is None or row.id is None or row.advice is None:
         console.print(ADVICE_LATER, markup=False)
@@ -79,8 +82,8 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
     recos, lang = advice.recommendations, advice.language
     kept = "" if row.id == last_run else f" (kept by run {row.id}, the last that evaluated the plan)"
     if not recos:
-        if ended is None:
-            console.print(f"Advice{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False)
+        if notice is None:
+            console.print(f"{head}{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False)
         return
     console.print(advice_heading(advice.plan_name, len(recos), kept), markup=False)
     for reco in recos:
@@ -174,18 +177,21 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
             print_rejection_table(console, groups, f"Last run's rejected records ({listed}{new}, counted "
                                                    "nowhere; fix them in the CRM)")
     if runs:
-        print_kept_advice(console, engine, runs[0].plan_id, runs[0].id, ended=_plan_ended(settings, runs[0].plan_id))
+        plan_key = runs[0].plan_id
+        plan, notice = _period_notice(settings, plan_key)
+        several = plan_ref is None and (len(settings.plans) > 1 or len({r.plan_id for r in runs}) > 1)
+        print_kept_advice(console, engine, plan_key, runs[0].id, notice=notice,
+                          named=(plan.name if plan is not None else plan_key) if several else None)
     engine.dispose()
 
 
-def _plan_ended(settings: Any, plan_id: str) -> str | None:
-    """The line saying the plan ``plan_id`` is over (``pac_core.plan_end``), on its settings' clock (``as_of``, else
-    now); None while it runs, or when no plan of the settings has that id (a plan file that no longer loads)."""
-    for ps in settings.plans:
-        try:
-            plan = load_plan(ps.file)
-        except (InvalidInput, OSError):     # pac status reports runs; the plan file's problems are pac plan check's
-            continue
+def _period_notice(settings: Any, plan_id: str) -> tuple[Plan | None, str | None]:
+    """The settings' plan ``plan_id`` (None when no plan file of the settings loads with that id), and the line
+    saying it is over, naming the next plan the settings hold, or not begun (``pac_core.plan_end``), on its
+    settings' clock (``as_of``, else now); None while it runs."""
+    loaded = cli_common.settings_plans(settings)
+    for ps, plan in loaded:
         if plan.id == plan_id:
-            return ended_line(plan, ps.as_of or datetime.now(UTC))
-    return None
+            following_plan = following(plan, (p for _, p in loaded))
+            return plan, period_line(plan, ps.as_of or datetime.now(UTC), next_plan=following_plan)
+    return None, None

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.base import ConnectorError
-from pac_core.plan_end import ended_line
+from pac_core.plan import Plan
+from pac_core.plan_end import period_line, plan_ended
 from sync_jobs import cli_common, textsafe
 from sync_jobs.exit_codes import EXIT_CRM, EXIT_LOCKED, exit_code_for
 from sync_jobs.lock import LockHeld
@@ -99,7 +100,10 @@ def print_warning_summary(console: Console, result: Any) -> None:
 WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth 0"}
 
 
-def print_result(console: Console, result: Any) -> None:
+def print_result(console: Console, result: Any, next_plan: Plan | None = None) -> None:
+    """The run's counts, API calls, errors and warnings, the plan's state it changed, and the plan outside its
+    period (``pac_core.plan_end.period_line``: ended, naming ``next_plan`` when the settings hold it, or not
+    begun)."""
     console.print(counts_table(f"Sync of {result.plan_id}: {result.log_status}", result.counts))
     for name, api in result.api.items():
         left = api.get("remaining")
@@ -111,9 +115,10 @@ def print_result(console: Console, result: Any) -> None:
         console.print(f"[yellow]warning:[/] {textsafe.markup(warning)}", markup=True, highlight=False)
     print_plan_state(console, result)
     plan, evaluation = getattr(result, "plan", None), getattr(result, "evaluation", None)
-    ended = ended_line(plan, evaluation.as_of) if plan is not None and evaluation is not None else None
-    if ended is not None:       # past the plan's period: said once (pac_core.plan_end)
-        console.print(ended, markup=False, highlight=False)
+    outside = period_line(plan, evaluation.as_of, next_plan=next_plan) \
+        if plan is not None and evaluation is not None else None
+    if outside is not None:     # past the plan's period or before it: said once (pac_core.plan_end)
+        console.print(outside, markup=False, highlight=False)
 
 
 def print_plan_state(console: Console, result: Any) -> None:
@@ -155,12 +160,21 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
         sys.exit(EXIT_CRM)
     if dry_run:
         print_changes(console, result.changes, result.previous, stopped=result.status not in DRY_RUN_THROUGH)
-    print_result(console, result)
+    print_result(console, result, _next_plan(settings, result))
     print_rejection_summary(console, result)
     print_warning_summary(console, result)
     if not dry_run:   # the nightly run's last step: the digests (notifications.enabled), never failing the run
         after_sync(settings, plan_ref, result.status)
     sys.exit(run_exit_code(result))
+
+
+def _next_plan(settings: Any, result: RunResult) -> Plan | None:
+    """For an ended plan, the plan the settings hold for what follows (the other plans' files are read then
+    only)."""
+    plan, evaluation = getattr(result, "plan", None), getattr(result, "evaluation", None)
+    if plan is None or evaluation is None or not plan_ended(plan, evaluation.as_of):
+        return None
+    return cli_common.following_plan(settings, plan)
 
 
 def run_exit_code(result: RunResult) -> int:

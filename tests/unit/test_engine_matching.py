@@ -289,11 +289,12 @@ class TestPace:
     def test_at_the_windows_first_instant_it_has_not_started(self) -> None:
         """At 3 May 00:00, week 18's first instant (the instant a period closing on 2 May is evaluated at),
         nothing of the window has happened: not started, as the day rule says (revenue.last_day); a
-        microsecond later it runs (with nothing done it is already, by a hair, at risk). The axis of a plan
+        microsecond later it runs (with nothing done, on track: no verdict in the first tenth of the window, audit
+        year-end F4; it read « at risk » by a hair). The axis of a plan
         evaluated at the plan's first instant has not started either."""
         start = datetime(2027, 5, 3, tzinfo=PARIS)
         assert _run((action(),), [], as_of=start).action("A-01").pace is Pace.NOT_STARTED
-        assert _run((action(),), [], as_of=start.replace(microsecond=1)).action("A-01").pace is Pace.AT_RISK
+        assert _run((action(),), [], as_of=start.replace(microsecond=1)).action("A-01").pace is Pace.ON_TRACK
         first = _run((action(),), [], as_of=datetime(2027, 1, 1, tzinfo=PARIS))
         assert {a.pace for a in first.axes} == {Pace.NOT_STARTED}
 

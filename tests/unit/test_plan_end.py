@@ -75,7 +75,7 @@ class TestEndedLine:
                           "recommendations": recommendations_payload(kept), "labels": {}}))
         out = io.StringIO()
         cli_status.print_kept_advice(Console(file=out, width=200), None, "plan", 7,  # type: ignore[arg-type]
-                                     ended=ended_line(plan(), MARCH_2028))
+                                     notice=ended_line(plan(), MARCH_2028))
         text = out.getvalue()
         assert text.count(FR) == 1 and "seuils" not in text
 
