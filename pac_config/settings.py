@@ -117,6 +117,8 @@ class ScheduleSettings(_Frozen):
     misfire_grace_seconds: int = Field(default=3600, ge=1)
     monthly_snapshot: str | None = "30 5 1 * *"
     quarterly_snapshot: str | None = "45 5 1 1,4,7,10 *"
+    # days after a plan's period ends during which pac schedule still syncs it (late entries), then stops its jobs
+    after_end_days: int = Field(default=31, ge=0)
     # the job store is one scheduler process's own file (docs/operations.md): not a setting a shared file could hold
     key_hints: ClassVar[dict[str, str]] = {
         "jobstore": "each scheduler process names its own with  pac schedule --jobstore FILE  "

@@ -96,6 +96,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
     zone, ledger, scopes, emails = indexes.zone, indexes.ledger, indexes.columns, indexes.emails
     today = last_day(as_of, zone)
     bases: dict[str, Decimal] = {}
+    provisional: dict[str, date] = {}   # the last day counted of a base period not over at ``as_of``
     measured = [axis for axis in rated if not _fixed_baseline(axis)]
     split = settings.attribution == "split"
     read = (plan.axes if split else measured) if measured else []   # split: every axis's share of a deal is read
@@ -116,12 +117,29 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
         flt = filters[axis.id]
         member_set = (scopes.members(plan.axis_scope(axis), _axis_reference(plan, axis, zone))
                       if not flt.is_everything else frozenset())
-        bases[axis.id] = _scope_revenue(ledger, baseline_range(window_days(objective.period, zone)), members[axis.id],
-                                        member_set, None if shares is None else shares.baseline, flt, emails,
-                                        int(axis_inactive(axis, today)))
-    return replace(plan, axes=tuple(replace(axis, objective=resolved(axis.objective, bases[axis.id]))
+        days, through = base_to_date(objective.period, as_of, zone)
+        if through is not None:
+            provisional[axis.id] = through
+        bases[axis.id] = _scope_revenue(ledger, days, members[axis.id], member_set,
+                                        None if shares is None else shares.baseline, flt, emails,
+                                        int(axis_inactive(axis, today))) if days[0] <= days[1] else ZERO
+    return replace(plan, axes=tuple(replace(axis, objective=resolved(axis.objective, bases[axis.id],
+                                                                     provisional.get(axis.id)))
                                     if axis.objective is not None and axis.id in bases else axis
                                     for axis in plan.axes))
+
+
+def base_to_date(period: Window, as_of: datetime, zone: ZoneInfo) -> tuple[tuple[date, date], date | None]:
+    """The days whose revenue a percentage objective over ``period`` applies to, as of ``as_of``, and the last day
+    counted when they are not all over yet (None once they are): the period a year earlier, whole once its last day
+    has ended at ``as_of`` (the figure is final), else cut at the evaluation date (``last_day``, as every figure to
+    date): on 5 December 2026 a 2027 objective's base is 2026's revenue from 1 January to 5 December, provisional,
+    never deals dated after the evaluation date. Before the base period starts the range is empty (first > last)."""
+    first, last = baseline_range(window_days(period, zone))
+    if as_of.astimezone(zone).date() > last:   # the base period's last day is over (at its end's midnight too)
+        return (first, last), None
+    today = last_day(as_of, zone)   # at most ``last``
+    return (first, today), today
 
 
 def explain_actions(plan: Plan, records: Records | RecordColumns, evaluation: Evaluation,
@@ -544,6 +562,7 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         axis_id=axis.id, revenue=revenue, baseline=baseline, additional=additional, objective=target,
         growth_rate=objective.growth_rate if objective else None,
         growth_base=objective.growth_base if objective else None,
+        growth_base_through=objective.growth_base_through if objective else None,
         progress=progress, expected_by_now=share if target is not None else None, pace=axis_pace,
         cost=cost, cost_to_date=cost_to_date, roi=kpis.roi(additional, margin, cost_to_date),
         time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of)),

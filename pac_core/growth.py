@@ -3,10 +3,13 @@
 ``additional_revenue: "30 %"`` in the plan file means 30 % of the axis's **baseline for the whole objective
 period**: the axis's scope revenue over the same period a year earlier (what the engine measures as the axis's
 baseline at the period's end, its `who` and deal conditions included; under ``attribution: split`` its share), or
-the fixed ``baseline:`` the objective declares. That figure is known only from the records, so ``evaluate()``
-resolves the amount first (``Objective.growth_base``, and ``additional_revenue`` = rate x base, to the cent) and
-every figure downstream reads that amount exactly as if the manager had written it; the rate stays on the
-objective so that every surface can say where the amount comes from (``pac_core.growth_words.provenance``):
+the fixed ``baseline:`` the objective declares. While that year-earlier period is not over at the evaluation instant
+(a 2027 plan synced in December 2026), the base is its revenue up to the evaluation date, provisional
+(``Objective.growth_base_through``), and becomes final once the period is over. That figure is known only from
+the records, so ``evaluate()`` resolves the amount first (``Objective.growth_base``, and ``additional_revenue`` =
+rate x base, to the cent) and every figure downstream reads that amount exactly as if the manager had written it;
+the rate stays on the objective so that every surface can say where the amount comes from
+(``pac_core.growth_words.provenance``):
 « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) = €33,000".
 
 Spellings (``parse_growth_rate``): a number followed by ``%``, ``pct``, ``percent`` or « pour cent », an optional
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pac_core.plan import Objective, Plan
@@ -51,25 +55,27 @@ def parse_growth_rate(value: object) -> Decimal | None:
     return -rate if match.group(1) == "-" else rate
 
 
-def resolved(objective: Objective, base: Decimal) -> Objective:
+def resolved(objective: Objective, base: Decimal, through: date | None = None) -> Objective:
     """The objective with its amount: ``growth_rate`` x ``base``, rounded half up to the cent (an amount as a
-    manager writes one). An objective written as an amount is returned as it is."""
+    manager writes one); ``through``: the last day a provisional base counts (its period was not over yet). An
+    objective written as an amount is returned as it is."""
     if objective.growth_rate is None:
         return objective
-    return replace(objective, additional_revenue=half_up(objective.growth_rate * base, 2), growth_base=base)
+    return replace(objective, additional_revenue=half_up(objective.growth_rate * base, 2), growth_base=base,
+                   growth_base_through=through)
 
 
 def with_evaluation(plan: Plan, evaluation: Evaluation) -> Plan:
     """``plan`` with the amounts ``evaluation`` resolved for its percentage objectives (``AxisProgress.growth_base``),
     for a surface that holds the plan file and an evaluation of it (the report, ``pac explain``, the CRM's objective).
     The same plan when it has none (or the evaluation does not carry them)."""
-    bases = {a.axis_id: a.growth_base for a in evaluation.axes if a.growth_base is not None}
+    bases = {a.axis_id: (a.growth_base, a.growth_base_through) for a in evaluation.axes if a.growth_base is not None}
     changed = [axis.id for axis in plan.axes
                if axis.objective is not None and axis.objective.growth_rate is not None and axis.id in bases]
     if not changed:
         return plan
     return replace(plan, axes=tuple(
-        replace(axis, objective=resolved(axis.objective, bases[axis.id]))
+        replace(axis, objective=resolved(axis.objective, *bases[axis.id]))
         if axis.objective is not None and axis.id in changed else axis for axis in plan.axes))
 
 

@@ -1,10 +1,12 @@
 """The words that say where an objective written as a percentage comes from (pac_core/growth.py), in French or
 English: « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
-€33,000", what the report, ``pac explain AXIS``, ``pac plan check`` and ``pac sync`` say."""
+€33,000" (a base whose period is not over at the evaluation instant: « (CA 2026 du périmètre au 5 décembre,
+provisoire : 2026 n'est pas terminé) »), what the report, ``pac explain AXIS``, ``pac plan check`` and ``pac sync``
+say."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -45,21 +47,48 @@ def _rate_text(rate: Decimal, lang: str) -> str:
     return "+" + percent(rate, lang, decimals)
 
 
+def _day_text(day: date, days: DateRange, lang: str) -> str:
+    """``5 décembre`` / ``December 5`` (``1er`` in French), with the year when the span is not all of ``day``'s."""
+    first, last = days
+    year = "" if first.year == last.year == day.year else f" {day.year}"
+    if lang == "fr":
+        return f"{'1er' if day.day == 1 else day.day} {format_date(day, 'MMMM', locale=LOCALES[lang])}{year}"
+    return f"{format_date(day, 'MMMM', locale=LOCALES[lang])} {day.day}{',' if year else ''}{year}"
+
+
+def _not_over(span: str, lang: str) -> str:
+    """« 2026 n'est pas terminé » / "2026 is not over"; a span of days: « la période … »."""
+    if "–" in span:
+        return "la période n'est pas terminée" if lang == "fr" else "the period is not over"
+    return f"{span} n'est pas terminé" if lang == "fr" else f"{span} is not over"
+
+
 def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
     """Where a percentage objective's amount comes from, in ``lang`` ("" for an objective written as an amount):
     « +30 % de 110 000 € (CA 2026 du périmètre) = 33 000 € » / "+30% of €110,000 (the scope's 2026 revenue) =
     €33,000"; with a fixed baseline « (référence fixée dans le plan) » / "(the plan's fixed baseline)"; before the
     records are read (``pac plan check`` reads no store) what it will be measured on. A baseline of 0 says why there
-    is no objective and what to write instead."""
+    is no objective and what to write instead.
+
+    A base whose period was not over at the evaluation instant (``Objective.growth_base_through``: the evaluation
+    date) is that period's revenue to date, and says so: « +30 % de 3 450 800 € (CA 2026 du périmètre au 5 décembre,
+    provisoire : 2026 n'est pas terminé) = 1 035 240 € » / "+30% of €3,450,800 (the scope's 2026 revenue to
+    December 5, provisional: 2026 is not over) = €1,035,240"."""
     if objective is None or objective.growth_rate is None:
         return ""
     rate = _rate_text(objective.growth_rate, lang)
-    span = span_label(base_days(objective, zone), lang)
+    days = base_days(objective, zone)
+    span = span_label(days, lang)
     fixed = objective.baseline is not None
+    through = None if fixed else objective.growth_base_through
     if lang == "fr":
         source = "référence fixée dans le plan" if fixed else f"CA {span} du périmètre"
+        if through is not None:
+            source += f" au {_day_text(through, days, lang)}, provisoire : {_not_over(span, lang)}"
     else:
         source = "the plan's fixed baseline" if fixed else f"the scope's {span} revenue"
+        if through is not None:
+            source += f" to {_day_text(through, days, lang)}, provisional: {_not_over(span, lang)}"
     if objective.growth_base is None:   # a measured baseline, before the records are read
         return (f"{rate} du CA {span} du périmètre, mesuré sur les affaires gagnées du CRM à chaque évaluation"
                 if lang == "fr" else
@@ -70,10 +99,13 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
             else f"{rate} of {base} ({source}) = {amount}")
     if objective.growth_base == 0:
         if lang == "fr":
-            why = (f"le périmètre n'a rien vendu en {span}" if not fixed else "la référence est 0")
+            sold = "n'a encore rien vendu" if through is not None else "n'a rien vendu"
+            why = (f"le périmètre {sold} en {span}" if not fixed else "la référence est 0")
             text += f" : {why}, un pourcentage n'y fixe aucun objectif (écrivez un montant)"
         else:
-            why = f"the scope sold nothing in {span}" if not fixed else "the baseline is 0"
+            sold = "has sold nothing" if through is not None else "sold nothing"
+            why = f"the scope {sold} in {span}{' so far' if through is not None else ''}" if not fixed \
+                else "the baseline is 0"
             text += f": {why}, so a percentage sets no objective (write an amount)"
     return text
 
@@ -82,7 +114,8 @@ def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
     """What ``pac plan check`` says of a percentage objective whose baseline is 0 (fixed, or measured on the
     records of the last sync): it gives no objective."""
     span = span_label(base_days(objective, zone), "en")
-    where = "its fixed baseline is 0" if objective.baseline is not None else f"its scope won no deal in {span}"
+    so_far = f" so far ({span} is not over)" if objective.growth_base_through is not None else ""
+    where = "its fixed baseline is 0" if objective.baseline is not None else f"its scope won no deal in {span}{so_far}"
     return (f"a growth of {_rate_text(objective.growth_rate or Decimal(0), 'en')} gives no objective: {where} "
             "(write the additional revenue as an amount, e.g. additional_revenue: 20000)")
 

@@ -120,6 +120,9 @@ class Objective:
     kpis: tuple[str, ...] = ()
     growth_rate: Decimal | None = None    # written as a percentage: 0.30 for "+30 %"
     growth_base: Decimal | None = None    # the baseline the rate was applied to (set by evaluate())
+    # set by evaluate() when the base period was not over at the evaluation instant: the last day its revenue
+    # counts (the base is provisional); None for a final base
+    growth_base_through: date | None = None
 
     @property
     def resolved(self) -> bool:

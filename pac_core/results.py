@@ -86,6 +86,9 @@ class AxisProgress:
     # was applied to (``objective`` = rate x base, to the cent); None for an objective written as an amount
     growth_rate: Decimal | None = None
     growth_base: Decimal | None = None
+    # the last day the base counts when its period (a year earlier) was not over at the evaluation instant: the base
+    # is then that period's revenue to date, provisional (``engine.base_to_date``); None once it is final
+    growth_base_through: date | None = None
     # ``cost`` pro-rated day for day over the objective's period up to the evaluation date, as a fixed baseline is
     # (0 before the period starts, ``cost`` once it is over); None without a cost
     cost_to_date: Decimal | None = None

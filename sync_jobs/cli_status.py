@@ -25,6 +25,7 @@ from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
 from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.run_views import new_part, print_rejection_table
+from sync_jobs.schedule_end import schedule_line
 from sync_jobs.store import open_store, repo
 
 NO_ADVICE = {"fr": "Aucune recommandation : chaque axe est dans les seuils fixés.",
@@ -151,6 +152,8 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         if latest is not None:
             console.print(f"Plan {plan_key}: version {latest.version} ({latest.source_path}, "
                           f"imported {latest.imported_at:%Y-%m-%d %H:%M} UTC)", markup=False)
+    if runs and (scheduled := _schedule_after_end(settings, runs[0].plan_id)):   # an ended plan's nightly sync
+        console.print(scheduled, markup=False, soft_wrap=True)
     conflicts = repo.run_conflicts(engine, runs[0].plan_id, runs[0].id) if runs else []
     if conflicts:
         console.print(f"Last run's conflicts on the plan ({len(conflicts)}; the later change won, see "
@@ -183,6 +186,15 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         print_kept_advice(console, engine, plan_key, runs[0].id, notice=notice,
                           named=(plan.name if plan is not None else plan_key) if several else None)
     engine.dispose()
+
+
+def _schedule_after_end(settings: Any, plan_id: str) -> str | None:
+    """Whether ``pac schedule`` still syncs the ended plan ``plan_id`` (``sync_jobs.schedule_end``), on its settings'
+    clock as ``_period_notice``; None while it runs, or when no plan of the settings loads with that id."""
+    for ps, plan in cli_common.settings_plans(settings):
+        if plan.id == plan_id:
+            return schedule_line(plan, ps.schedule or settings.schedule, ps.key, ps.as_of or datetime.now(UTC))
+    return None
 
 
 def _period_notice(settings: Any, plan_id: str) -> tuple[Plan | None, str | None]:

@@ -66,6 +66,7 @@ from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
 from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
+from sync_jobs.schedule_end import job_end, last_day, sync_end
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import stored_instant
 from sync_jobs.store.tables import ScheduleClaim
@@ -375,23 +376,43 @@ def default_jobstore() -> Path:
     return Path(".pac") / f"scheduler-{socket.gethostname()}.db"
 
 
-def wanted_jobs(settings: Settings) -> list[dict[str, Any]]:
-    """Each plan's sync and snapshot jobs: id, function reference, args, cron trigger in the plan's zone."""
+def _cron(expr: str, tz: str, end: datetime) -> CronTrigger:
+    """``CronTrigger.from_crontab(expr, tz)`` that fires no more after ``end`` (APScheduler then removes the job)."""
+    minute, hour, day, month, day_of_week = expr.split()
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone=tz,
+                       end_date=end)
+
+
+def wanted_jobs(settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Each plan's sync and snapshot jobs: id, function reference, args, cron trigger in the plan's zone. Each
+    trigger ends ``schedule.after_end_days`` after the plan's end (``sync_jobs.schedule_end.job_end``); a job
+    whose end has passed (at ``now``: the plan's ``as_of``, else this worker's clock) is left out, and the plan's
+    jobs left out are logged once (``schedule.skip ... ended=...``): this runs when the scheduler starts."""
     jobs = []
     source = str(Path(settings.source).resolve()) if settings.source else ""
     options = job_options(settings)
     for ps in settings.plans:
         plan, _ = load_plan_file(ps)
         schedule = ps.schedule or settings.schedule
-        tz = plan.timezone
-        jobs.append({"id": f"sync:{ps.key}", "func": "sync_jobs.scheduler:sync_job", "args": [source, ps.key],
-                     "trigger": CronTrigger.from_crontab(schedule.cron, timezone=tz), "options": options})
-        for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
-            if cron:
-                jobs.append({"id": f"{kind}:{ps.key}", "func": "sync_jobs.scheduler:snapshot_job",
-                             "args": [source, ps.key, kind],
-                             "trigger": CronTrigger.from_crontab(snapshot_cron(cron, kind, plan), timezone=tz),
-                             "options": options})
+        tz, at = plan.timezone, ps.as_of or now or worker_now()
+        crons = [("sync", schedule.cron, "sync_jobs.scheduler:sync_job", [source, ps.key])]
+        crons += [(kind, snapshot_cron(cron, kind, plan), "sync_jobs.scheduler:snapshot_job", [source, ps.key, kind])
+                  for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot))
+                  if cron]
+        dropped = []
+        for kind, cron, func, args in crons:
+            end = job_end(plan, cron, schedule.after_end_days)
+            if at > end:
+                dropped.append(kind)
+                continue
+            jobs.append({"id": f"{kind}:{ps.key}", "func": func, "args": args, "trigger": _cron(cron, tz, end),
+                         "options": options})
+        if dropped:
+            log.info(f"schedule.skip plan={ps.key} jobs={','.join(dropped)} ended={last_day(plan)}: the plan "
+                     f"ended on {last_day(plan)}, more than schedule.after_end_days ({schedule.after_end_days}) "
+                     f"ago: no longer scheduled (its sync stopped on {sync_end(plan, schedule):%Y-%m-%d %H:%M %Z}); "
+                     f"`pac sync --plan {ps.key}` still syncs it by hand; remove it from plans: once it is no "
+                     "longer needed")
     return jobs
 
 
@@ -455,7 +476,8 @@ def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
                 job.remove()
         for spec in wanted:
             stored = helper.get_job(spec["id"])
-            if stored is not None and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]:
+            if (stored is not None and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
+                    and getattr(stored.trigger, "end_date", None) == spec["trigger"].end_date):
                 changed = {k: v for k, v in spec["options"].items() if getattr(stored, k, None) != v}
                 if changed:
                     stored.modify(**changed)

@@ -148,6 +148,9 @@ FR: dict[str, str] = {
                   "disent pas quelle information préparer ni auprès de qui l'obtenir.",
     # recommendations
     "no_recos": "Aucune recommandation ce trimestre : les axes sont dans les seuils fixés.",
+    "sec_recos_next": "Pour le plan suivant",
+    "recos_next_intro": "Le plan est terminé : voici les conclusions du conseiller sur ses axes, à reprendre en "
+                        "écrivant le plan suivant.",
     "evidence": "Éléments chiffrés",
     "threshold": "seuil",
     # data
@@ -336,6 +339,8 @@ EN: dict[str, str] = {
                   "rewrite these statements as measurable actions. Then come the actions that do not say "
                   "what information to prepare, nor from whom to get it.",
     "no_recos": "No recommendation this quarter: every axis is within its thresholds.",
+    "sec_recos_next": "For the next plan",
+    "recos_next_intro": "The plan is over: the advisor's conclusions on its axes, for writing the next plan.",
     "sec_kpis": "Key performance indicators",
     "kpi_level": "Level",
     "kpi_scope": "Axis or segment",
@@ -434,6 +439,13 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
                "reassign": "Réaffecter"},
         "en": {"roll_out": "Roll out", "drop": "Drop", "prioritise": "Prioritise", "suspend": "Suspend",
                "reassign": "Reassign"},
+    },
+    # the same rules worded for the next plan, in the report of a plan whose period is over (``for_next_plan``)
+    "rule_next": {
+        "fr": {"roll_out": "Reconduire et étendre", "drop": "Ne pas reconduire", "prioritise": "Reconduire en priorité",
+               "suspend": "Réexaminer", "reassign": "Réattribuer"},
+        "en": {"roll_out": "Renew and extend", "drop": "Do not renew", "prioritise": "Renew as a priority",
+               "suspend": "Reconsider", "reassign": "Reassign"},
     },
     "activity": {
         "fr": {"visit": "visites", "call": "appels", "meeting": "rendez-vous", "demo": "démonstrations",
@@ -608,6 +620,27 @@ PARTS: dict[str, Mapping[str, Mapping[str, str]]] = {
     "digest": DIGEST,
     "context": CONTEXT,
 }
+
+
+# how a recommendation's sentence (``pac_core.advisor``) begins, and the words that begin it for the next plan
+NEXT_PLAN: dict[str, tuple[tuple[str, str], ...]] = {
+    "fr": (("Abandonner l'axe ", "Ne pas reconduire l'axe "), ("Déployer l'axe ", "Reconduire et étendre l'axe "),
+           ("Prioriser l'axe ", "Reconduire en priorité l'axe "), ("Suspendre l'axe ", "Réexaminer l'axe "),
+           ("Réaffecter les actions ", "Réattribuer dans le plan suivant les actions ")),
+    "en": (("Drop axis ", "Do not renew axis "), ("Roll out axis ", "Renew and extend axis "),
+           ("Prioritise axis ", "Make a priority of axis "), ("Suspend axis ", "Reconsider axis "),
+           ("Reassign actions ", "In the next plan, reassign actions ")),
+}
+
+
+def for_next_plan(text: str, lang: str) -> str:
+    """A recommendation's sentence worded for the next plan, when the plan's period is over (audit yearend F7): « Ne
+    pas reconduire l'axe … au profit de … » for « Abandonner l'axe … », "Renew and extend axis …" for "Roll out axis
+    …"; a sentence that begins otherwise is left as it is."""
+    for now, then in NEXT_PLAN.get(lang, ()):
+        if text.startswith(now):
+            return then + text[len(now):]
+    return text
 
 
 def counted(key: str, n: int, lang: str, number: str | None = None) -> str:

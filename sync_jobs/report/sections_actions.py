@@ -21,6 +21,8 @@ from sync_jobs.report.view import (
     gaps,
     pace_counts,
     person_name,
+    reco_text,
+    reco_words,
 )
 from sync_jobs.report_inputs import ReportInputs
 
@@ -94,12 +96,19 @@ def recommendations(inputs: ReportInputs, fmt: Formatter) -> str:
     plan = inputs.plan
     axis_names = {a.id: a.name for a in plan.axes}
     segment_names = {s.id: s.name for s in plan.segments}
+    rule_kind, heading = reco_words(inputs)   # a plan whose period is over: worded for the next plan
     recos = []
     for reco in inputs.evaluation.recommendations:
         where = " · ".join(x for x in (axis_names.get(reco.axis_id, ""), segment_names.get(reco.segment_id, "")) if x)
-        recos.append({"reco": reco, "where": where, "evidence": list(evidence_rows(reco.evidence, plan, fmt)),
-                      "overruled": [(o, list(evidence_rows(o.evidence, plan, fmt))) for o in reco.overruled]})
-    return render_template("report/recos.html", {"w": labels(fmt.lang), "lang": fmt.lang, "recos": recos,
+        recos.append({"rule": enum_label(rule_kind, reco.rule.value, fmt.lang), "rule_code": reco.rule.value,
+                      "text": reco_text(inputs, reco.text(fmt.lang), fmt.lang), "where": where,
+                      "evidence": list(evidence_rows(reco.evidence, plan, fmt)),
+                      "overruled": [(enum_label(rule_kind, o.rule.value, fmt.lang),
+                                     reco_text(inputs, o.text(fmt.lang), fmt.lang),
+                                     list(evidence_rows(o.evidence, plan, fmt))) for o in reco.overruled]})
+    w = labels(fmt.lang)
+    return render_template("report/recos.html", {"w": w, "lang": fmt.lang, "recos": recos, "title": w[heading],
+                                                 "intro": w["recos_next_intro"] if heading != "sec_recos" else "",
                                                  "context": context_lines(inputs, fmt)})
 
 

@@ -25,6 +25,8 @@ from sync_jobs.report.view import (
     axis_rows,
     axis_status,
     plan_totals,
+    reco_text,
+    reco_words,
     refused_groups,
     rejected_groups,
     segment_progress,
@@ -158,13 +160,16 @@ def recommendations(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column],
     plan = inputs.plan
     axes_by = {a.id: a.name for a in plan.axes}
     segs = {s.id: s.name for s in plan.segments}
+    rule_kind, heading = reco_words(inputs)   # a plan whose period is over: worded for the next plan
+    cols[3] = (w[heading], "text")
     rows = []
     for reco in inputs.evaluation.recommendations:
         evidence = "\n".join(f"{label}{' (' + w['threshold'] + ')' if limit else ''} : {value}"
                              if fmt.lang == "fr" else f"{label}{' (' + w['threshold'] + ')' if limit else ''}: {value}"
                              for label, value, limit in evidence_rows(reco.evidence, plan, fmt))
-        rows.append([enum_label("rule", reco.rule.value, fmt.lang), axes_by.get(reco.axis_id, reco.axis_id),
-                     segs.get(reco.segment_id, reco.segment_id), reco.text(fmt.lang), evidence])
+        rows.append([enum_label(rule_kind, reco.rule.value, fmt.lang), axes_by.get(reco.axis_id, reco.axis_id),
+                     segs.get(reco.segment_id, reco.segment_id), reco_text(inputs, reco.text(fmt.lang), fmt.lang),
+                     evidence])
     return cols, rows
 
 

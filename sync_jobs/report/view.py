@@ -17,7 +17,7 @@ from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Seg
 from pac_core.revenue import last_day
 from pac_core.snapshots import is_plan_quarter, label_of, quarter_phase
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.i18n import enum_label, for_next_plan, labels
 from sync_jobs.report_inputs import ReportInputs, SnapshotPoint
 
 PACE_ORDER = (Pace.LATE, Pace.AT_RISK, Pace.ON_TRACK, Pace.DONE, Pace.NOT_STARTED, Pace.INACTIVE)
@@ -71,6 +71,22 @@ class MonthPoint:
     paces: dict[Pace, int]                       # actions per pace
     reps: dict[str, tuple[float, float]]         # rep e-mail -> (sum of done capped at target, sum of targets)
     now: bool = False
+
+
+def plan_over(inputs: ReportInputs) -> bool:
+    """The plan's period is over at the report's instant (the evaluation's, a closed quarter's snapshot taken at the
+    plan's end included): its recommendations are then worded for the next plan (``i18n.for_next_plan``)."""
+    return inputs.evaluation.as_of >= inputs.plan.period.end
+
+
+def reco_words(inputs: ReportInputs) -> tuple[str, str]:
+    """The enum kind of the rules' names and the recommendations' heading key: the next plan's when it is over."""
+    return ("rule_next", "sec_recos_next") if plan_over(inputs) else ("rule", "sec_recos")
+
+
+def reco_text(inputs: ReportInputs, text: str, lang: str) -> str:
+    """A recommendation's sentence as the report shows it: as the advisor wrote it, or for the next plan."""
+    return for_next_plan(text, lang) if plan_over(inputs) else text
 
 
 def person_name(inputs: ReportInputs, email: str) -> str:

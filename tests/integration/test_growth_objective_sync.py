@@ -32,10 +32,11 @@ def _deal(ident: str, amount: str, close: date) -> Deal:
     return Deal(ident, "fake", "a1", "u1", Decimal(amount), "EUR", close, DealStage.WON, modified_at=W18)
 
 
-def _synced(tmp_path: Path, database_url: str, deals: tuple[Deal, ...]) -> tuple[Path, FakeConnector, object]:
+def _synced(tmp_path: Path, database_url: str, deals: tuple[Deal, ...],
+            as_of: str = "2027-07-01T00:00:00+02:00") -> tuple[Path, FakeConnector, object]:
     path = write_settings(tmp_path, database_url, plan_text=PLAN)
     path.write_text(path.read_text(encoding="utf-8").replace(
-        "connectors: [fake]}", "connectors: [fake], as_of: '2027-07-01T00:00:00+02:00'}"), encoding="utf-8")
+        "connectors: [fake]}", f"connectors: [fake], as_of: '{as_of}'}}"), encoding="utf-8")
     crm = FakeConnector()
     crm.put(user("u1", "julie@example.com"), user("u2", "lea@example.com"),   # A-02 is Léa's: a user, no warning
             account("a1"), account("a2"), visit("v1", "u1", "a1", W18), *deals)
@@ -81,3 +82,16 @@ def test_a_scope_with_no_history_is_warned_of_and_its_objective_is_zero(tmp_path
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:   # SQLite only: the store is not what this tests
     return f"sqlite:///{tmp_path / 'pac.db'}"
+
+
+def test_before_the_base_year_is_over_the_crm_gets_the_base_to_date_and_explain_says_provisional(
+        tmp_path: Path, database_url: str) -> None:
+    """The 2027 plan synced on 5 December 2026 (audit yearend F2): a 2026 deal closed on 20 December is after the
+    evaluation date, so the base is 110,000 to date (not 130,000) and the objective 33,000 (not 39,000), provisional."""
+    deals = (*HISTORY, _deal("b3", "20000", date(2026, 12, 20)))
+    path, crm, _ = _synced(tmp_path, database_url, deals, "2026-12-05T02:00:00+01:00")
+    assert crm.pac[("axis", "test-plan:AX-1")]["objective"] == Decimal("33000.00")
+    shown = CliRunner().invoke(main, ["explain", "AX-1"], env={"PAC_CONFIG": str(path), "COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert ("Objective: +30% of €110,000 (the scope's 2026 revenue to December 5, provisional: 2026 is not over) "
+            "= €33,000") in shown.output

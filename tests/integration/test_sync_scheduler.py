@@ -3,6 +3,7 @@ its own job store, clean shutdown of a real ``pac schedule`` process on SIGTERM.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -11,14 +12,18 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
+from click.testing import CliRunner
 
 from pac_config.settings import load_settings
+from pac_core.errors import InvalidInput
 from sync_jobs import scheduler as sched
-from tests.fakes import write_settings
+from sync_jobs.cli import main
+from tests.fakes import synced_one_visit, write_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -404,3 +409,107 @@ class TestLockedFire:
             sched.sync_job(str(settings.source), "test")
         ran = [r.getMessage() for r in caplog.records if "schedule.run" in r.getMessage()]
         assert len(ran) == 1 and " exit=3 " in ran[0] and "not kept in the store" in ran[0], ran
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class TestAfterThePlansEnd:
+    """Audit yearend F6: an ended plan kept its nightly sync (and snapshot jobs) scheduled for ever, at a live plan's
+    API cost. Its jobs now end ``schedule.after_end_days`` (31) after the plan's end (2027 plan: 1 February 2028
+    00:00 Paris), the first fires after the end (the last day's sync, the year-end snapshots) always included, and a
+    scheduler started later schedules none of them, saying why once. The clock is given (``now``)."""
+
+    @staticmethod
+    def _settings(tmp_path, schedule: str = "") -> Any:
+        return load_settings(write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}",
+                                            extra=f"schedule: {{misfire_grace_seconds: 600{schedule}}}"), env={})
+
+    @staticmethod
+    def _fires(trigger: Any, after: datetime) -> list[datetime]:
+        """Every fire of ``trigger`` from ``after`` on (bounded: a trigger with no end would fail the test)."""
+        fires, previous = [], None
+        while (fire := trigger.get_next_fire_time(previous, previous + timedelta(seconds=1) if previous else after)):
+            fires.append(fire)
+            previous = fire
+            assert len(fires) < 100, "the trigger does not end"
+        return fires
+
+    def test_a_live_plans_jobs_end_31_days_after_its_end(self, tmp_path) -> None:
+        jobs = {j["id"]: j for j in sched.wanted_jobs(self._settings(tmp_path), datetime(2027, 12, 5, tzinfo=PARIS))}
+        assert set(jobs) == {"sync:test", "monthly:test", "quarterly:test"}
+        assert {j["trigger"].end_date for j in jobs.values()} == {datetime(2028, 2, 1, tzinfo=PARIS)}
+        syncs = self._fires(jobs["sync:test"]["trigger"], datetime(2028, 1, 25, tzinfo=PARIS))
+        assert (syncs[0], syncs[-1], len(syncs)) == (datetime(2028, 1, 25, 2, tzinfo=PARIS),
+                                                     datetime(2028, 1, 31, 2, tzinfo=PARIS), 7)
+        # the year-end snapshots, taken after the end, still fire once
+        assert self._fires(jobs["quarterly:test"]["trigger"], datetime(2027, 12, 5, tzinfo=PARIS)) == [
+            datetime(2028, 1, 1, 5, 45, tzinfo=PARIS)]
+        assert self._fires(jobs["monthly:test"]["trigger"], datetime(2027, 12, 5, tzinfo=PARIS)) == [
+            datetime(2028, 1, 1, 5, 30, tzinfo=PARIS)]
+
+    def test_after_the_grace_the_plan_has_no_job_and_the_log_says_why_once(self, tmp_path, caplog) -> None:
+        settings, store = self._settings(tmp_path), tmp_path / "jobs.db"
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            assert len(sched.wanted_jobs(settings, datetime(2028, 1, 31, 23, 59, tzinfo=PARIS))) == 3
+            assert not [r for r in caplog.records if "schedule.skip" in r.getMessage()]
+            sched.sync_jobstore(settings, store)     # a scheduler started in December: its jobs are stored
+            caplog.clear()
+            assert sched.wanted_jobs(settings, datetime(2028, 2, 1, 0, 1, tzinfo=PARIS)) == []
+        skipped = [r.getMessage() for r in caplog.records if "schedule.skip" in r.getMessage()]
+        assert skipped == [
+            "schedule.skip plan=test jobs=sync,monthly,quarterly ended=2027-12-31: the plan ended on 2027-12-31, "
+            "more than schedule.after_end_days (31) ago: no longer scheduled (its sync stopped on 2028-02-01 00:00 "
+            "CET); `pac sync --plan test` still syncs it by hand; remove it from plans: once it is no longer needed"]
+
+    def test_a_restart_after_the_grace_removes_the_stored_jobs(self, tmp_path, monkeypatch) -> None:
+        settings, store = self._settings(tmp_path), tmp_path / "jobs.db"
+        assert {j.id for j in sched.sync_jobstore(settings, store)} == {"sync:test", "monthly:test", "quarterly:test"}
+        monkeypatch.setattr(sched, "worker_now", lambda: datetime(2028, 3, 1, tzinfo=PARIS))
+        assert sched.sync_jobstore(settings, store) == []
+
+    def test_after_end_days_zero_still_syncs_the_last_day_and_takes_the_year_end_snapshots(self, tmp_path) -> None:
+        """Each job ends at its first fire after the end at the earliest: the sync of 1 January 02:00 (the last
+        day's records) before the snapshots of 05:30 and 05:45."""
+        jobs = {j["id"]: j["trigger"] for j in sched.wanted_jobs(self._settings(tmp_path, ", after_end_days: 0"),
+                                                                    datetime(2027, 12, 5, tzinfo=PARIS))}
+        assert self._fires(jobs["sync:test"], datetime(2027, 12, 31, 12, tzinfo=PARIS)) == [
+            datetime(2028, 1, 1, 2, tzinfo=PARIS)]
+        assert [self._fires(jobs[k], datetime(2027, 12, 5, tzinfo=PARIS)) for k in ("monthly:test", "quarterly:test")
+                ] == [[datetime(2028, 1, 1, 5, 30, tzinfo=PARIS)], [datetime(2028, 1, 1, 5, 45, tzinfo=PARIS)]]
+
+    def test_a_plans_own_schedule_sets_its_grace(self, tmp_path) -> None:
+        settings = load_settings(write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}"), env={})
+        path = Path(settings.source)
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "connectors: [fake]}", "connectors: [fake], schedule: {after_end_days: 90}}"), encoding="utf-8")
+        jobs = sched.wanted_jobs(load_settings(path, env={}), datetime(2028, 3, 1, tzinfo=PARIS))
+        assert {j["trigger"].end_date for j in jobs} == {datetime(2028, 3, 31, tzinfo=PARIS)}
+
+    def test_a_negative_grace_is_refused(self, tmp_path) -> None:
+        with pytest.raises(InvalidInput, match="after_end_days"):
+            self._settings(tmp_path, ", after_end_days: -1")
+
+
+class TestStatusAfterTheEnd:
+    """``pac status`` says whether ``pac schedule`` still syncs an ended plan (audit yearend F6)."""
+
+    def _status(self, tmp_path, as_of: str) -> str:
+        settings = synced_one_visit(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}", as_of,
+                                    datetime(2027, 12, 20, 9, tzinfo=UTC))
+        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "250"})
+        assert shown.exit_code == 0, shown.output
+        return shown.output
+
+    def test_a_live_plan_says_nothing(self, tmp_path) -> None:
+        assert "Nightly sync" not in self._status(tmp_path, "2027-12-21T18:00:00+01:00")
+
+    def test_within_the_grace(self, tmp_path) -> None:
+        assert ("Nightly sync: pac schedule still syncs this plan for late entries until 2028-02-01 00:00 CET (the "
+                "plan ended on 2027-12-31; schedule.after_end_days: 31), then stops.") in self._status(
+                    tmp_path, "2028-01-10T18:00:00+01:00")
+
+    def test_after_the_grace(self, tmp_path) -> None:
+        assert ("Nightly sync: no longer scheduled since 2028-02-01 00:00 CET (the plan ended on 2027-12-31; "
+                "schedule.after_end_days: 31); `pac sync --plan test` still syncs it by hand. Remove it from plans: "
+                "once it is no longer needed.") in self._status(tmp_path, "2028-03-01T18:00:00+01:00")

@@ -17,11 +17,12 @@ from pac_core.engine import EngineSettings, evaluate
 from pac_core.errors import InvalidInput
 from pac_core.explain import explain_axis
 from pac_core.growth import parse_growth_rate, with_evaluation
-from pac_core.growth_words import provenance, span_label
+from pac_core.growth_words import provenance, span_label, zero_base_warning
 from pac_core.plan import Axis, Objective, Plan, Segment, SegmentKind
 from pac_core.records import Records
 from pac_core.results import AxisProgress, Evaluation, Pace
 from pac_core.scopes import Condition, Scope
+from pac_core.snapshots import evaluation_from_payload, snapshot_payload
 from sync_jobs.cli import main
 from sync_jobs.report import tables
 from sync_jobs.report.fmt import Formatter
@@ -64,7 +65,8 @@ def _plan(*axes: Axis, language: str = "fr") -> Plan:
 
 def _figures(progress: AxisProgress) -> dict[str, object]:
     """Every field of an axis's progress but the rate and the base (the displayed provenance)."""
-    return {f.name: getattr(progress, f.name) for f in fields(progress) if f.name not in ("growth_rate", "growth_base")}
+    return {f.name: getattr(progress, f.name) for f in fields(progress)
+            if f.name not in ("growth_rate", "growth_base", "growth_base_through")}
 
 
 class TestSpellings:
@@ -288,6 +290,102 @@ class TestWords:
         (date(2026, 5, 3), date(2026, 5, 28), "3 mai 2026 – 28 mai 2026", "May 3, 2026 – May 28, 2026")])
     def test_the_base_period_is_named_as_a_manager_names_it(self, first: date, last: date, fr: str, en: str) -> None:
         assert (span_label((first, last), "fr"), span_label((first, last), "en")) == (fr, en)
+
+
+DECEMBER_5 = datetime(2026, 12, 5, 2, tzinfo=PARIS)   # the 2027 plan synced in December: 2026 is not over
+
+
+class TestBaseNotOverYet:
+    """The 2027 objective resolved during 2026 (audit yearend F2): the base is 2026's revenue up to the evaluation
+    date (b4, 15,000 closed on 31 December, is after it), marked provisional on every surface, and final, the same
+    figure as today's, once 2026 is over."""
+
+    def test_the_base_is_cut_at_the_evaluation_date_and_provisional(self) -> None:
+        """5 December: 40,000 + 25,000 + 30,000 = 95,000 (not 110,000 with a deal dated 31 December), 28,500."""
+        axis = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=DECEMBER_5).axis("AX-CLIENTS")
+        assert (axis.growth_base, axis.objective, axis.growth_base_through) == (95000, Decimal("28500.00"),
+                                                                                date(2026, 12, 5))
+
+    @pytest.mark.parametrize(("as_of", "base", "through"), [
+        (datetime(2026, 12, 31, 23, 59, tzinfo=PARIS), 110000, date(2026, 12, 31)),   # the last day is not over
+        (datetime(2027, 1, 1, tzinfo=PARIS), 110000, None),                            # its end: final
+        (MID_YEAR, 110000, None),
+        (datetime(2025, 11, 5, tzinfo=PARIS), 0, date(2025, 11, 4))])                  # before 2026 began
+    def test_final_once_the_base_period_is_over(self, as_of: datetime, base: int, through: date | None) -> None:
+        axis = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=as_of).axis("AX-CLIENTS")
+        assert (axis.growth_base, axis.growth_base_through) == (base, through)
+
+    def test_a_fixed_baseline_is_never_provisional(self) -> None:
+        axis = evaluate(_plan(_axis(None, rate="0.3", baseline="20000")), RECORDS,
+                        as_of=DECEMBER_5).axis("AX-CLIENTS")
+        assert (axis.growth_base, axis.growth_base_through) == (20000, None)
+
+    def test_split_attribution_cuts_the_base_too(self) -> None:
+        """Each 2026 deal of the clients halved with the axis over every account: 95,000 / 2 to date."""
+        other = _axis("50000", ident="AX-ALL", scope=Scope(()))
+        axis = evaluate(_plan(_axis(None, rate="0.3"), other), RECORDS, as_of=DECEMBER_5,
+                        settings=EngineSettings(attribution="split")).axis("AX-CLIENTS")
+        assert (axis.growth_base, axis.growth_base_through) == (47500, date(2026, 12, 5))
+
+    @pytest.mark.parametrize("attribution", ["full", "split"])
+    def test_every_figure_equals_the_plan_with_the_amount_written(self, attribution: str) -> None:
+        other = _axis("50000", ident="AX-ALL", scope=Scope(()))
+        settings = EngineSettings(attribution=attribution)
+        with_rate = evaluate(_plan(_axis(None, rate="0.3"), other), RECORDS, as_of=DECEMBER_5, settings=settings)
+        base = with_rate.axis("AX-CLIENTS").growth_base
+        assert base is not None and with_rate.axis("AX-CLIENTS").growth_base_through == date(2026, 12, 5)
+        amount = (Decimal("0.3") * base).quantize(Decimal("0.01"))
+        written = evaluate(_plan(_axis(str(amount)), other), RECORDS, as_of=DECEMBER_5, settings=settings)
+        assert [_figures(a) for a in with_rate.axes] == [_figures(a) for a in written.axes]
+        assert (with_rate.actions, with_rate.segments, with_rate.plan) == (written.actions, written.segments,
+                                                                           written.plan)
+
+    def _objective(self, as_of: datetime = DECEMBER_5, deals: tuple = DEALS_2026 + DEALS_2027) -> Objective:
+        p = _plan(_axis(None, rate="0.3"))
+        objective = with_evaluation(p, evaluate(p, replace(RECORDS, deals=deals), as_of=as_of)).axes[0].objective
+        assert objective is not None
+        return objective
+
+    def test_the_words_say_provisional_in_both_languages(self) -> None:
+        objective = self._objective()
+        assert provenance(objective, PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de 95{NNBSP}000{NBSP}€ (CA 2026 du périmètre au 5 décembre, provisoire : 2026 n'est pas "
+            f"terminé) = 28{NNBSP}500{NBSP}€")
+        assert provenance(objective, PARIS, "EUR", "en") == (
+            "+30% of €95,000 (the scope's 2026 revenue to December 5, provisional: 2026 is not over) = €28,500")
+
+    def test_the_first_of_the_month_and_a_day_of_another_year(self) -> None:
+        assert "(CA 2026 du périmètre au 1er décembre, provisoire" in provenance(
+            self._objective(datetime(2026, 12, 1, 9, tzinfo=PARIS)), PARIS, "EUR", "fr")
+        assert "(the scope's 2026 revenue to November 4, 2025, provisional: 2026 is not over)" in provenance(
+            self._objective(datetime(2025, 11, 5, tzinfo=PARIS)), PARIS, "EUR", "en")
+
+    def test_nothing_sold_yet_says_so_far(self) -> None:
+        objective = self._objective(deals=DEALS_2027)
+        assert provenance(objective, PARIS, "EUR", "fr").endswith(
+            "le périmètre n'a encore rien vendu en 2026, un pourcentage n'y fixe aucun objectif (écrivez un montant)")
+        assert zero_base_warning(objective, PARIS) == (
+            "a growth of +30% gives no objective: its scope won no deal in 2026 so far (2026 is not over) (write the "
+            "additional revenue as an amount, e.g. additional_revenue: 20000)")
+
+    def test_once_over_the_words_are_todays(self) -> None:
+        assert provenance(self._objective(datetime(2027, 1, 1, tzinfo=PARIS)), PARIS, "EUR", "fr") == (
+            f"+30{NBSP}% de 110{NNBSP}000{NBSP}€ (CA 2026 du périmètre) = 33{NNBSP}000{NBSP}€")
+
+    def test_pac_explain_and_the_workbook_say_provisional(self) -> None:
+        p = _plan(_axis(None, rate="0.3"))
+        evaluation = evaluate(p, RECORDS, as_of=DECEMBER_5)
+        found = explain_axis(p, evaluation, "AX-CLIENTS", deals={}, lang="fr")
+        assert found.objective == (f"Objectif : +30{NBSP}% de 95{NNBSP}000{NBSP}€ (CA 2026 du périmètre au 5 "
+                                   f"décembre, provisoire : 2026 n'est pas terminé) = 28{NNBSP}500{NBSP}€")
+        _, rows = tables.axes(ReportInputs(plan=p, evaluation=evaluation), Formatter(lang="en"))
+        assert (rows[0][7], rows[0][-1]) == (Decimal("28500.00"), "+30% of €95,000 (the scope's 2026 revenue to "
+                                             "December 5, provisional: 2026 is not over) = €28,500")
+
+    def test_a_snapshot_keeps_the_provisional_mark(self) -> None:
+        evaluation = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=DECEMBER_5)
+        back: Evaluation = evaluation_from_payload(snapshot_payload(evaluation))
+        assert back == evaluation and back.axis("AX-CLIENTS").growth_base_through == date(2026, 12, 5)
 
 
 class TestSurfaces:

@@ -38,6 +38,7 @@ from pac_core.window import Window
 PARIS = ZoneInfo("Europe/Paris")
 YEAR = Window(datetime(2027, 1, 1, tzinfo=PARIS), datetime(2028, 1, 1, tzinfo=PARIS), "2027")
 AS_OF = datetime(2027, 6, 10, 18, tzinfo=PARIS)
+DECEMBER = datetime(2026, 12, 1, 18, tzinfo=PARIS)   # the 2027 plan before it starts: its 2026 base is not over
 SOURCES = ("sf", "hs")
 DEPTS = (("69", "Auvergne-Rhône-Alpes"), ("38", "Auvergne-Rhône-Alpes"), ("75", "Île-de-France"))
 INDUSTRIES = ("Chimie", "Pharmaceutique")
@@ -230,11 +231,13 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), split=st.booleans())
-def test_incremental_nights_equal_full_evaluations_with_percentage_objectives(seed: int, size: int,
-                                                                              split: bool) -> None:
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), split=st.booleans(),
+       start=st.sampled_from([AS_OF, DECEMBER]))
+def test_incremental_nights_equal_full_evaluations_with_percentage_objectives(seed: int, size: int, split: bool,
+                                                                              start: datetime) -> None:
     """The same property with every objective written as a percentage (resolved by ``evaluate()`` from the deals a
-    year earlier, which the nights edit): two nights of random changes, full or split attribution."""
+    year earlier, which the nights edit): two nights of random changes, full or split attribution; in June 2027
+    (2026 closed) or in December 2026, when the base is 2026 to date, provisional, and grows night after night."""
     rng = random.Random(seed)
     plan, records = _plan(rng, growth=True), _records(rng, 200)
     # a won deal in 2026 on every account, so that every measured base is above 0 whatever the seed draws (seed 50
@@ -244,11 +247,13 @@ def test_incremental_nights_equal_full_evaluations_with_percentage_objectives(se
                  for n, account in enumerate(records.accounts))
     records = replace(records, deals=records.deals + base)
     night_settings = replace(SETTINGS, attribution="split" if split else "full")
-    evaluation, kept, _ = evaluate_incremental(plan, records, None, None, as_of=AS_OF, settings=night_settings)
-    _assert_same(evaluation, evaluate(plan, records, as_of=AS_OF, settings=night_settings))
+    evaluation, kept, _ = evaluate_incremental(plan, records, None, None, as_of=start, settings=night_settings)
+    _assert_same(evaluation, evaluate(plan, records, as_of=start, settings=night_settings))
     # a measured baseline (not the fixed 20,000 of the dormant axes) is not 0: the objectives are not all 0
     assert any(a.growth_base for a in evaluation.axes if a.axis_id.endswith("-all"))
-    as_of = AS_OF
+    provisional = {a.growth_base_through for a in evaluation.axes if a.axis_id.endswith("-all")}
+    assert provisional == ({None} if start == AS_OF else {date(2026, 12, 1)})
+    as_of = start
     for _ in range(2):
         after = _night(rng, records, size)
         as_of += timedelta(days=1)

@@ -7,11 +7,14 @@ from dataclasses import replace
 from datetime import date, datetime
 from html import unescape
 
+import pytest
+
 from pac_core.engine import evaluate
 from pac_core.plan import ContextChange, ContextKind, Impact
 from pac_core.records import Records
-from sync_jobs.report import render_html
-from sync_jobs.report.fmt import NBSP, NNBSP
+from sync_jobs.report import render_html, tables
+from sync_jobs.report.fmt import NBSP, NNBSP, Formatter
+from sync_jobs.report.i18n import for_next_plan
 from sync_jobs.report_inputs import ReportInputs
 from tests.unit.test_advisor_coherent import ACCOUNTS, ISERE, RHONE, _deals
 from tests.unit.test_engine_support import PARIS, USERS, action, axis, plan
@@ -145,3 +148,53 @@ class TestAdvice:
         [drop] = [r for r in evaluation.recommendations if r.axis_id == "AX-69"]
         assert drop.summary.startswith("Abandonner l'axe « Rhône »") and drop.text("fr") == drop.summary
         assert "Abandonner l'axe « Rhône »" in plain(_section(render_html(ReportInputs(the_plan, evaluation)), "recos"))
+
+
+class TestAdviceForTheNextPlan:
+    """Audit yearend F7: the year-end report of an ended plan recommended « Abandonner l'axe … au profit de … » for
+    a plan with no day left. The report still carries the advisor's conclusions (for writing next year's plan), but
+    once the plan's period is over at the report's instant they are worded for the next plan."""
+
+    @staticmethod
+    def _inputs(as_of: datetime) -> ReportInputs:
+        axes = (axis("AX-69", "SEG-69", budget="50000", name="Rhône"), axis("AX-38", "SEG-38", budget="1000"))
+        the_plan = plan(action(axis_id="AX-69"), axes=axes, segments=(RHONE, ISERE))
+        evaluation = evaluate(the_plan, Records(accounts=ACCOUNTS, deals=tuple(_deals("30000", "50000", "20000",
+                                                                                    "10000")), users=USERS),
+                              as_of=datetime(2027, 8, 15, tzinfo=PARIS))
+        # the same conclusions, as a report made at (or after) the plan's end shows them: presentation only
+        return ReportInputs(the_plan, replace(evaluation, as_of=as_of))
+
+    def test_at_the_plans_end_the_section_is_for_the_next_plan(self) -> None:
+        """The Q4 snapshot is evaluated at the plan's end instant (1 January 00:00): the plan is over."""
+        text = plain(_section(render_html(self._inputs(datetime(2028, 1, 1, tzinfo=PARIS))), "recos"))
+        assert text.startswith(" Pour le plan suivant Le plan est terminé : voici les conclusions du conseiller")
+        assert "Ne pas reconduire l'axe « Rhône »" in text and "Abandonner" not in text
+        assert "écarté par la règle prioritaire Reconduire en priorité Reconduire en priorité l'axe « Rhône »" in text
+        english = plain(_section(render_html(self._inputs(datetime(2028, 1, 5, tzinfo=PARIS)), "en"), "recos"))
+        assert english.startswith(" For the next plan The plan is over: the advisor's conclusions on its axes")
+        assert 'Do not renew Rhône · Rhône Do not renew axis "Rhône"' in english
+        assert "Drop" not in english and "Prioritise" not in english
+
+    def test_the_workbook_sheet_too(self) -> None:
+        cols, rows = tables.recommendations(self._inputs(datetime(2028, 1, 1, tzinfo=PARIS)), Formatter(lang="fr"))
+        assert cols[3][0] == "Pour le plan suivant"
+        assert rows and [r[0] for r in rows] == ["Ne pas reconduire"] * len(rows)
+        assert rows[0][3].startswith("Ne pas reconduire l'axe « Rhône »")
+
+    def test_a_second_before_the_end_the_words_are_the_advisors(self) -> None:
+        text = plain(_section(render_html(self._inputs(datetime(2027, 12, 31, 23, 59, tzinfo=PARIS))), "recos"))
+        assert text.startswith(" Recommandations") and "Abandonner l'axe « Rhône »" in text
+
+    @pytest.mark.parametrize(("lang", "written", "shown"), [
+        ("fr", "Déployer l'axe « A » (ROI à date 80 %) vers « B ».", "Reconduire et étendre l'axe « A » (ROI à date "
+                                                                     "80 %) vers « B »."),
+        ("fr", "Suspendre l'axe « A » : chargée.", "Réexaminer l'axe « A » : chargée."),
+        ("fr", "Réaffecter les actions A-01 de l'axe « A » : Julie s'en va.",
+         "Réattribuer dans le plan suivant les actions A-01 de l'axe « A » : Julie s'en va."),
+        ("en", "Roll out axis \"A\" to \"B\".", "Renew and extend axis \"A\" to \"B\"."),
+        ("en", "Suspend axis \"A\": loaded.", "Reconsider axis \"A\": loaded."),
+        ("en", "Reassign actions A-01 of axis \"A\".", "In the next plan, reassign actions A-01 of axis \"A\"."),
+        ("en", "Something else.", "Something else.")])
+    def test_every_rule_has_its_next_plan_words(self, lang: str, written: str, shown: str) -> None:
+        assert for_next_plan(written, lang) == shown
