@@ -60,7 +60,7 @@ class TestLabels:
             connector.labels_language = "en"
             done = connector.provision_schema()
             assert "labelled custom object pac_axis in en: PAC axis / PAC axes" in done
-            assert any(line.startswith("labelled 12 properties on pac_action in en") for line in done), done
+            assert any(line.startswith("labelled 13 properties on pac_action in en") for line in done), done
             status = api.table("pac_axis").properties["pac_status"]
             assert status["label"] == "Axis status"
             # the additional revenue (won minus baseline), not the won revenue: it read "Revenue won"
