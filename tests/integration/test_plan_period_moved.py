@@ -13,6 +13,7 @@ import pytest
 from pac_core.errors import InvalidInput
 from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
+from sync_jobs.app import take_snapshot
 from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store, repo
 from tests.fakes import sandbox_connectors
@@ -80,6 +81,9 @@ def test_last_years_file_edited_for_the_new_year_is_refused_before_any_crm_write
 
     with pytest.raises(InvalidInput):   # a dry run is refused the same way
         _sync(org, dry_run=True)
+    with pytest.raises(InvalidInput, match="period moved from 2026 to 2027"):   # and a snapshot, which saves a version
+        take_snapshot(org.settings, None, "monthly")
+    assert _stored(org) == stored
 
 
 def test_keep_plan_id_continues_the_id_once_then_runs_go_on(org: Org) -> None:
