@@ -58,6 +58,7 @@ from pac_core.plan import (
     Segment,
     SegmentKind,
     Swot,
+    default_plan_id,
 )
 from pac_core.scopes import EVERYTHING, Scope, parse_scope
 from pac_core.text import fold_value
@@ -114,6 +115,37 @@ def check_plan_file(path: str | Path) -> list[Problem]:
 def plan_fingerprint(path: str | Path) -> str:
     """sha256 (hex) of the file's bytes: a new version of the plan is stored when it changes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# the file's top-level ``plan:`` block: its line, then the indented, blank and comment lines that follow
+_HEADER_BLOCK = re.compile(r"^plan:[^\n]*(?:\n(?:[ \t]+[^\n]*|[ \t]*#[^\n]*|[ \t]*)(?=\n|\Z))*", re.M)
+_IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
+
+
+def plan_id_of(path: str | Path) -> tuple[str, bool] | None:
+    """The id of the plan in ``path`` as ``Plan`` makes it (its ``id:``, else its name's slug) and whether the file
+    wrote it (``id:``), read from the ``plan:`` header only (the settings read it for every configured plan: one
+    small parse, not the whole file's); None when the file or its header cannot be read (its own check says why)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    block = _HEADER_BLOCK.search(text)
+    for source in ([block.group(0)] if block else []) + [text]:
+        try:
+            data = load_yaml(str(path), text=source).data
+        except InvalidInput:
+            continue
+        header = data.get("plan") if isinstance(data, dict) else None
+        if not isinstance(header, dict):
+            continue
+        given = header.get("id")
+        if given is not None:
+            ident = str(given).strip() if isinstance(given, (str, int)) and not isinstance(given, bool) else ""
+            return (ident, True) if _IDENT.fullmatch(ident) else None
+        name = header.get("name")
+        return (default_plan_id(name), False) if isinstance(name, str) else None
+    return None
 
 
 def _load(doc: Document, progress: Progress | None = None) -> Plan:
@@ -548,4 +580,4 @@ def plan_summary(plan: Plan) -> str:
             f"{count(len(plan.actions), 'action', 'actions')}")
 
 
-__all__ = ["check_plan_file", "load_plan", "load_plan_text", "plan_fingerprint", "plan_summary"]
+__all__ = ["check_plan_file", "load_plan", "load_plan_text", "plan_fingerprint", "plan_id_of", "plan_summary"]

@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
 from pac_config.notifications import NotificationSettings
-from pac_config.planfile import load_plan
+from pac_config.planfile import load_plan, plan_id_of
 from pac_core.engine_settings import EngineSettings
 from pac_core.errors import InvalidInput, Problem
 
@@ -343,6 +343,7 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
         missing_file(("connectors", i, "mapping"), "mapping file", c.get("mapping"))
     names = list(first)
     seen: dict[str, int] = {}
+    ids: dict[str, tuple[int, str, Path, bool]] = {}   # plan id -> (index, key, file, whether its id: gave it)
     for i, p in items("plans"):
         missing_file(("plans", i, "file"), "plan file", p.get("file"))
         key = p.get("name") if isinstance(p.get("name"), str) else (
@@ -354,6 +355,8 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
                                         f"{doc.line(('plans', seen[key]))})"))
         elif key is not None:
             seen[key] = i
+            if isinstance(p.get("file"), str):
+                _same_plan_id(doc, ids, i, key, _resolve(base, Path(p["file"])), problems)
         refs = p.get("connectors")
         for j, ref in enumerate(refs if isinstance(refs, list) else []):
             if isinstance(ref, str) and ref not in first:
@@ -363,6 +366,30 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
                        "add it under connectors: (none is configured)")
                 problems.append(doc.problem(("plans", i, "connectors", j), f"unknown connector {ref!r}", fix))
     return problems
+
+
+def _same_plan_id(doc: Document, ids: dict[str, tuple[int, str, Path, bool]], i: int, key: str, file: Path,
+                  problems: list[Problem]) -> None:
+    """A problem when the plan ``key`` (entry ``i``, its ``file``) has the plan id of an entry read before it (``ids``,
+    which it joins otherwise): the store keys runs, plan versions, snapshots and written values by plan id and the
+    CRM records by ``plan-id:A-01``, so the two plans' runs would overwrite each other's records and mark the others
+    removed. A file that cannot be read has no id here (its own check reports it)."""
+    found = plan_id_of(file) if file.is_file() else None
+    if found is None:
+        return
+    pid, given = found
+    if pid not in ids:
+        ids[pid] = (i, key, file, given)
+        return
+    _j, other, other_file, other_given = ids[pid]
+    how = ("the slug of their names" if not (given or other_given) else
+           "their id:" if given and other_given else "one's id: is the other's name's slug")
+    problems.append(doc.problem(
+        ("plans", i, "file"),
+        f"plans {other} ({other_file}) and {key} ({file}) have the same plan id {pid!r} ({how}): the store and the "
+        f"CRM records (PAC_Key__c, pac_key '{pid}:A-01') are keyed by it, so each plan's run would overwrite the "
+        "other's records and mark the others removed",
+        f"give one of them another name: in its plan: header, or an id:, e.g. id: {pid}-2"))
 
 
 def engine_settings(settings: Settings, plan_currency: str = "EUR") -> EngineSettings:

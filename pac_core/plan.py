@@ -272,7 +272,13 @@ class Plan:
 
 
 def _slug(text: str) -> str:
-    return fold_alnum(text, "-") or "plan"
+    return default_plan_id(text)
+
+
+def default_plan_id(name: str) -> str:
+    """The id of a plan whose file gives no ``id:``: the slug of its name (``PAC Durand Process`` ->
+    ``pac-durand-process``). The store and the CRM records (``plan-id:A-01``) are keyed by a plan's id."""
+    return fold_alnum(name, "-") or "plan"
 
 
 def check_invariants(plan: Plan) -> list[Problem]:

@@ -42,6 +42,7 @@ from pac_core.snapshots import (
 )
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file, plan_edits
 from sync_jobs.overrides import apply_overrides
+from sync_jobs.plan_identity import check_period_kept
 from sync_jobs.report_inputs import ReportBasis, ReportInputs, RunSummary, SnapshotPoint
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
@@ -141,6 +142,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
                 _already_kept(kept_before[what, label], plan.id, tz, refuse=refuse_kept)
         if all((what, label) in kept_before for what, label in wanted) and not replace:
             return []
+        check_period_kept(engine, plan, file=str(ps.file))   # a new year's plan under last year's id: refused
         effective, _refused = effective_plan(engine, plan)
         edits = [[e.key, e.field, e.value] for e in plan_edits(engine, plan)]
         version, _ = repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file),

@@ -144,14 +144,18 @@ def print_plan_state(console: Console, result: Any) -> None:
               help="Seconds to wait if another run of this plan holds the lock (else exit 3).")
 @click.option("--as-of", "as_of", callback=cli_common.as_of_option, metavar="DATETIME",
               help="Evaluation date and time with its offset, e.g. 2027-05-20T18:00+02:00; default now.")
-def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: datetime | None) -> None:
+@click.option("--keep-plan-id", is_flag=True,
+              help="Continue the plan's id into a period that does not overlap its last one (a new year's plan "
+                   "under last year's name): its CRM records are overwritten. Default: refused (exit 2).")
+def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of: datetime | None,
+             keep_plan_id: bool) -> None:
     """Pull from the CRMs, evaluate the plan, write back only what changed."""
     console = cli_common.table_console()
     settings = cli_common.settings()
     try:
         with ProgressView(textsafe.console(stderr=True)) as view:
             result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=as_of,
-                              progress=view)
+                              progress=view, keep_plan_id=keep_plan_id)
     except LockHeld as exc:
         textsafe.echo(exc, err=True)
         sys.exit(EXIT_LOCKED)

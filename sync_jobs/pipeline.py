@@ -75,6 +75,7 @@ from sync_jobs.factory import build_connectors
 from sync_jobs.hooks import RunHooks, installed
 from sync_jobs.incremental_night import night_evaluator
 from sync_jobs.lock import CONNECTOR_LOCK, run_lock
+from sync_jobs.plan_identity import check_period_kept
 from sync_jobs.run_context import Clock, Evaluator, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
 from sync_jobs.steps import engine_rejections
@@ -114,7 +115,7 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
              as_of: datetime | None = None, progress: Callable[..., None] | None = None,
              env: Mapping[str, str] | None = None, evaluator: Evaluator | None = None,
              hooks: RunHooks | None = None, connector_wait: float | None = None,
-             stop: Callable[[], None] | None = None) -> RunResult:
+             stop: Callable[[], None] | None = None, keep_plan_id: bool = False) -> RunResult:
     """Run the sync of one plan (``plan_ref``: its name in the settings, or None for the only one).
 
     ``as_of`` (else the plan's configured ``as_of``, else the clock) is the evaluation date; ``hooks``: the
@@ -122,6 +123,9 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     installed others). Raises ``LockHeld`` when another run holds the plan's lock after ``wait`` seconds, or
     when a run of another plan holds the lock of one of its connectors after ``connector_wait`` seconds (default
     ``wait``), ``InvalidInput`` for a bad plan or settings. CRM failures do not raise: they give the result's status.
+
+    A plan whose period no longer overlaps the period of its id's last stored version is refused (``InvalidInput``)
+    before anything is written, unless ``keep_plan_id`` (``sync_jobs.plan_identity``).
 
     ``stop`` (``pac schedule``: ``sync_jobs.interrupts.StopRequest.check``) is called while the run waits for a lock,
     between its steps, before each pulled object and each write batch: once it raises (a ``KeyboardInterrupt``),
@@ -149,6 +153,7 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
         if missing:
             raise InvalidInput(f"plan {ps.key!r} uses connectors {missing} that were not built",
                                "check the plan's connectors in the settings")
+        check_period_kept(engine, plan, keep_plan_id=keep_plan_id, file=str(ps.file))
         store = unit_of_work(engine, dry_run=dry_run)
         hooks = hooks or installed()
         with contextlib.ExitStack() as held:

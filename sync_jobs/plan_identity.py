@@ -1,0 +1,64 @@
+"""A plan id keeps its period: a plan whose period no longer overlaps the period of the last version the store
+holds for its id (last year's file edited in place for the new year, a new file keeping last year's name) is
+refused before anything is written (docs/plan-format.md, *Plan identity*).
+
+The store and the CRM records (``plan-id:A-01``) are keyed by plan id: syncing the new year's plan under last
+year's id would turn last year's A-01 into this year's in the CRM, mark last year's other actions removed and mix
+the two years' snapshots and quarters under one id. An admin who really wants to continue the id says so once
+(``pac sync --keep-plan-id``): the new version is then recorded and later runs go on from it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from pac_config.planfile import load_plan_text
+from pac_core.errors import InvalidInput, Problem
+from pac_core.plan import Plan
+from pac_core.window import Window
+from sync_jobs.store import repo
+
+log = logging.getLogger("pac.sync")
+
+KEEP_FLAG = "--keep-plan-id"
+
+
+def period_words(window: Window) -> str:
+    """A plan period for messages: its label when the file wrote one (``2026``), else its days."""
+    return window.label or f"{window.start.date()}..{(window.end - timedelta(days=1)).date()}"
+
+
+def check_period_kept(engine: Engine, plan: Plan, *, keep_plan_id: bool = False, file: str | None = None) -> None:
+    """``InvalidInput`` (exit 2) when ``plan``'s period does not overlap the period of the latest plan version the
+    store holds for ``plan.id``; nothing when they overlap (a period widened or shortened), when the store holds no
+    version, or when that version no longer loads (a plan format since tightened: logged). ``keep_plan_id``: the
+    admin continues the id into the new period (logged, not refused). ``file``: the plan file, named in the error."""
+    latest = repo.latest_plan_version(engine, plan.id)
+    if latest is None:
+        return
+    try:
+        then = load_plan_text(latest.content, latest.source_path).period
+    except InvalidInput:
+        log.warning("sync.period_check plan=%s: the stored version %s no longer loads: its period is not compared",
+                    plan.id, latest.version)
+        return
+    now = plan.period
+    if now.start < then.end and then.start < now.end:
+        return
+    old, new = period_words(then), period_words(now)
+    if keep_plan_id:
+        log.warning("sync.period_moved plan=%s from=%s to=%s: continued under the same plan id (%s)", plan.id, old,
+                    new, KEEP_FLAG)
+        return
+    raise InvalidInput(Problem(
+        "plan.period",
+        f"plan {plan.id!r}: this plan's period moved from {old} to {new} (the store's last version of this plan id, "
+        f"version {latest.version} from {latest.source_path}, covers {old}): syncing it would overwrite {old}'s "
+        f"records in the CRM with {new}'s actions of the same ids ({plan.id}:A-01 of {old} would become A-01 of "
+        f"{new}), mark {old}'s other records removed and mix the two periods' snapshots under one id",
+        f"a new year's plan needs its own name (or id:) so that {old}'s records, snapshots and reports stay; keep "
+        f"{old}'s file in plans: until its late entries are counted; to continue the same plan id into {new} "
+        f"anyway, run  pac sync {KEEP_FLAG}  once; nothing was written", file=file))
