@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pac_core.results import Pace
+from pac_core.results import Pace, Recommendation
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import enum_label, labels
+from sync_jobs.report.i18n import enum_label, for_next_plan, labels
 from sync_jobs.review.model import ActionLine, AxisLine, Review
 
 SECOND = timedelta(seconds=1)
@@ -51,9 +51,28 @@ def anchor(email: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in email.lower())
 
 
+def advice_words(review: Review, lang: str) -> dict[str, object]:
+    """The advisor's news as the templates show them: the section's title and lead, the kind of the rules' names,
+    and each recommendation's sentence. Once the plan is over (``Review.plan_over``) they are the quarterly report's
+    words for the next plan (« Pour le plan suivant », « Ne pas reconduire l'axe … », ``i18n.for_next_plan``): a
+    plan with no day left cannot « Abandonner » or « Suspendre » anything (audit reverify N1)."""
+    if not review.plan_over:
+        w = labels(lang, "review")
+        return {"news_title": w["news"], "news_lead": w["news_lead"], "news_intro": "", "rule_kind": "rule",
+                "reco_text": lambda reco: reco.text(lang)}
+    report = labels(lang)
+
+    def next_plan_text(reco: Recommendation) -> str:
+        return for_next_plan(reco.text(lang), lang)
+
+    return {"news_title": report["sec_recos_next"], "news_lead": report["recos_next_intro"],
+            "news_intro": report["recos_next_intro"], "rule_kind": "rule_next", "reco_text": next_plan_text}
+
+
 def values(review: Review, fmt: Formatter) -> dict[str, object]:
     """What both templates are given."""
-    return {"review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
+    return {**advice_words(review, fmt.lang),
+            "review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
             "month": fmt.period_label(review.month), "compared": compared(review, fmt),
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,

@@ -104,6 +104,12 @@ class Review:
     withdrawn: tuple[Recommendation, ...]   # made at the previous review, no longer made
     manager: bool                   # the manager's part is shown (no --rep)
 
+    @property
+    def plan_over(self) -> bool:
+        """The plan's period is over at the review's instant (its last month, closed): the advisor's news are then
+        worded for the next plan, as the quarterly report's (``sync_jobs.report.view.plan_over``; audit reverify N1)."""
+        return self.as_of >= self.plan.period.end
+
 
 def person_names(plan: Plan, crm_names: Mapping[str, str] | None = None) -> dict[str, str]:
     names = dict(crm_names or {})

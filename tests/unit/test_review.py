@@ -126,3 +126,42 @@ class TestRendering:
         assert "toujours valable" not in text + html and "(nouveau)" not in text and 'class="tag' not in html
         later = render_markdown(_review())
         assert "(nouveau)" in later
+
+
+class TestPlanOver:
+    """The review of the plan's last month, closed at the plan's end, words the advisor's conclusions for the next plan
+    as the quarterly report does (``i18n.for_next_plan``; audit reverify N1)."""
+
+    END = datetime(2028, 1, 1, tzinfo=PARIS)
+
+    def _last_month(self):
+        return build_review(fx.plan(), replace(fx.evaluation(), as_of=self.END), _before(), month="2027-12",
+                            previous="2027-11", previous_source="snapshot",
+                            next_until=datetime(2028, 2, 1, tzinfo=PARIS))
+
+    def test_markdown_words_the_advice_for_the_next_plan(self) -> None:
+        """Seen failing before the fix: « Nouvelles du conseiller », « **Abandonner** · … : Abandonner l'axe … »."""
+        text = render_markdown(self._last_month())
+        assert "## Pour le plan suivant" in text and "Nouvelles du conseiller" not in text
+        assert "Le plan est terminé : voici les conclusions du conseiller" in text
+        assert ("- **Ne pas reconduire** · Contrats de maintenance (nouveau)\u00a0: Ne pas reconduire l'axe "
+                "« Contrats de maintenance » (ROI -21 %") in text
+        assert "- **Réexaminer** · Pompes doseuses PX200 en pharma (toujours valable)\u00a0: Réexaminer l'axe" in text
+        assert "Abandonner" not in text and "Suspendre" not in text and "Déployer" not in text
+        assert "- Reconduire et étendre · Salons professionnels" in text     # the withdrawn roll-out, same words
+
+    def test_html_and_english(self) -> None:
+        html = render_html(self._last_month())
+        assert "Pour le plan suivant" in html and "Ne pas reconduire l&#x27;axe" in html
+        assert "Abandonner" not in html and ">Suspendre<" not in html
+        text = render_markdown(self._last_month(), "en")
+        assert "## For the next plan" in text and "- **Do not renew** · Contrats de maintenance (new):" in text
+        assert "**Drop**" not in text and "**Suspend**" not in text   # (the fixture's sentences are French only)
+
+    def test_running_last_month_keeps_the_advice_as_made(self) -> None:
+        """On 5 December the plan still runs: « Abandonner l'axe … » is advice the manager can still act on."""
+        review = build_review(fx.plan(), replace(fx.evaluation(), as_of=datetime(2027, 12, 5, tzinfo=PARIS)),
+                              _before(), month="2027-12", previous="2027-11", previous_source="snapshot",
+                              next_until=datetime(2028, 2, 1, tzinfo=PARIS))
+        text = render_markdown(review)
+        assert "## Nouvelles du conseiller" in text and "- **Abandonner** · Contrats de maintenance" in text
