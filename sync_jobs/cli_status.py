@@ -65,31 +65,34 @@ def advice_heading(plan_name: str, axes: int, kept: str = "") -> str:
 
 
 def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: int | None,
-                      notice: str | None = None, named: str | None = None) -> None:
+                      notice: str | None = None, named: str | None = None, indent: str = "") -> None:
     """``pac status``'s advice block, as the plan's latest evaluating run kept it (``read_advice``): one
     line per axis with a recommendation (rule, sentence, overruled rules); said when no run kept any yet.
     ``notice``: the plan is outside its period (``pac_core.plan_end.period_line``: over, or not begun), said once,
     in place of "no recommendation" (advice a run kept before the end is still listed, under it). ``named``: the
     plan's name, when the status shows several plans: the lines say which plan they are about (audit year-end F3:
-    « Advice: Aucune recommandation » under two plans' runs)."""
+    « Advice: Aucune recommandation » under two plans' runs). ``indent``: before each line (a plan's block)."""
     head = "Advice" if named is None else f"Advice for {named}"
     if notice is not None:
-        console.print(notice if named is None else f"{head}: {notice}", markup=False, highlight=False)
+        console.print(indent + (notice if named is None else f"{head}: {notice}"), markup=False, highlight=False,
+                      soft_wrap=bool(indent))
     row = repo.latest_advice(engine, plan_id)
     if row is None or row.id is None or row.advice is None:
-        console.print(ADVICE_LATER, markup=False)
+        console.print(indent + ADVICE_LATER, markup=False, soft_wrap=bool(indent))
         return
     advice = read_advice(row.id, row.advice)
     recos, lang = advice.recommendations, advice.language
     kept = "" if row.id == last_run else f" (kept by run {row.id}, the last that evaluated the plan)"
     if not recos:
         if notice is None:
-            console.print(f"{head}{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False)
+            console.print(f"{indent}{head}{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False,
+                          soft_wrap=bool(indent))
         return
-    console.print(advice_heading(advice.plan_name, len(recos), kept), markup=False)
+    console.print(indent + advice_heading(advice.plan_name, len(recos), kept), markup=False, soft_wrap=bool(indent))
     for reco in recos:
         lost = "".join(f" [+{advice.label(o.rule.value)}]" for o in reco.overruled)
-        console.print(f"  {reco.axis_id}: {reco.text(lang)}{lost}".replace("\u00a0", " "), markup=False, soft_wrap=True)
+        console.print(f"{indent}  {reco.axis_id}: {reco.text(lang)}{lost}".replace("\u00a0", " "), markup=False,
+                      soft_wrap=True)
 
 
 def store_name(engine: Engine) -> str:
@@ -147,13 +150,15 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
             wt.add_row(connector, obj, f"{w.value:%Y-%m-%d %H:%M:%S}" if w.value else "-",
                        f"{w.last_full_at:%Y-%m-%d %H:%M}" if w.last_full_at else "never")
         console.print(wt)
-    for plan_key in sorted({r.plan_id for r in runs}):
-        latest = repo.latest_plan_version(engine, plan_key)
-        if latest is not None:
-            console.print(f"Plan {plan_key}: version {latest.version} ({latest.source_path}, "
-                          f"imported {latest.imported_at:%Y-%m-%d %H:%M} UTC)", markup=False)
-    if runs and (scheduled := _schedule_after_end(settings, runs[0].plan_id)):   # an ended plan's nightly sync
-        console.print(scheduled, markup=False, soft_wrap=True)
+    # several plans in the settings and no --plan: one block per plan at the end (audit reverify N2), not the last
+    # run's plan's lines only
+    blocks = cli_common.settings_plans(settings) if plan_ref is None and len(settings.plans) > 1 else []
+    in_blocks = {plan.id for _, plan in blocks}
+    for plan_key in sorted({r.plan_id for r in runs} - in_blocks):
+        if (version := _version_text(engine, plan_key)) is not None:
+            console.print(f"Plan {plan_key}: {version}", markup=False)
+    if not blocks and runs and (scheduled := _schedule_after_end(settings, runs[0].plan_id)):   # an ended plan's
+        console.print(scheduled, markup=False, soft_wrap=True)                                  # nightly sync
     conflicts = repo.run_conflicts(engine, runs[0].plan_id, runs[0].id) if runs else []
     if conflicts:
         console.print(f"Last run's conflicts on the plan ({len(conflicts)}; the later change won, see "
@@ -179,13 +184,49 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
                    if any("rejected_new" in c for c in last.values()) else "")
             print_rejection_table(console, groups, f"Last run's rejected records ({listed}{new}, counted "
                                                    "nowhere; fix them in the CRM)")
-    if runs:
+    if blocks:
+        for entry, shown in blocks:
+            _print_plan_block(console, engine, settings, entry, shown)
+    elif runs:
         plan_key = runs[0].plan_id
         plan, notice = _period_notice(settings, plan_key)
         several = plan_ref is None and (len(settings.plans) > 1 or len({r.plan_id for r in runs}) > 1)
         print_kept_advice(console, engine, plan_key, runs[0].id, notice=notice,
                           named=(plan.name if plan is not None else plan_key) if several else None)
     engine.dispose()
+
+
+def _version_text(engine: Engine, plan_id: str) -> str | None:
+    """``version 3 (plans/pac-2027.yaml, imported 2027-01-01 01:00 UTC)``: the plan's latest stored version."""
+    latest = repo.latest_plan_version(engine, plan_id)
+    if latest is None:
+        return None
+    return f"version {latest.version} ({latest.source_path}, imported {latest.imported_at:%Y-%m-%d %H:%M} UTC)"
+
+
+def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, plan: Plan) -> None:
+    """One plan's block of ``pac status`` when the settings hold several (audit reverify N2): its name and last run,
+    then, indented and each naming the plan, its period notice with its advice, and its nightly sync once it ended.
+    Each plan's own lines, whichever plan ran last (they were all the last run's plan's)."""
+    head = f"Plan {ps.key} « {plan.name} » ({plan.id})"
+    found = repo.runs(engine, plan.id, limit=5)
+    last = next((r for r in found if r.status != "locked"), found[0] if found else None)
+    clock = ps.as_of or datetime.now(UTC)
+    notice = period_line(plan, clock, next_plan=following(plan, (p for _, p in cli_common.settings_plans(settings))))
+    console.print()
+    if last is None:
+        console.print(f"{head}: no run yet (`pac sync --plan {ps.key}`)", markup=False, soft_wrap=True)
+        if notice is not None:
+            console.print(f"  {notice}", markup=False, soft_wrap=True)
+        return
+    version = _version_text(engine, plan.id)
+    console.print(f"{head}: last run {last.id} ({last.status}{' (dry)' if last.dry_run else ''}, started "
+                  f"{last.started_at:%Y-%m-%d %H:%M} UTC)" + (f"; {version}" if version else ""),
+                  markup=False, soft_wrap=True)
+    scheduled = schedule_line(plan, ps.schedule or settings.schedule, ps.key, clock, named=True)
+    if scheduled is not None:
+        console.print(f"  {scheduled}", markup=False, soft_wrap=True)
+    print_kept_advice(console, engine, plan.id, last.id, notice=notice, named=plan.name, indent="  ")
 
 
 def _schedule_after_end(settings: Any, plan_id: str) -> str | None:

@@ -41,18 +41,21 @@ def last_day(plan: Plan) -> str:
     return f"{(plan.period.end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date()}"
 
 
-def schedule_line(plan: Plan, schedule: ScheduleSettings, name: str, now: datetime | None = None) -> str | None:
+def schedule_line(plan: Plan, schedule: ScheduleSettings, name: str, now: datetime | None = None, *,
+                  named: bool = False) -> str | None:
     """What ``pac status`` says of an ended plan's nightly sync (None while the plan runs): still synced until
-    ``sync_end`` for late entries, or no longer synced by ``pac schedule`` (by hand still)."""
+    ``sync_end`` for late entries, or no longer synced by ``pac schedule`` (by hand still). ``named``: the line names
+    the plan (``Nightly sync of pac-2026: … still syncs it``), when the status shows several (audit reverify N2)."""
     now = now or datetime.now(UTC)
     if now <= plan.period.end:
         return None
     end = sync_end(plan, schedule)
     why = f"the plan ended on {last_day(plan)}; schedule.after_end_days: {schedule.after_end_days}"
+    head, it = (f"Nightly sync of {name}", "it") if named else ("Nightly sync", "this plan")
     if now <= end:
-        return (f"Nightly sync: pac schedule still syncs this plan for late entries until {end:%Y-%m-%d %H:%M %Z} "
+        return (f"{head}: pac schedule still syncs {it} for late entries until {end:%Y-%m-%d %H:%M %Z} "
                 f"({why}), then stops.")
-    return (f"Nightly sync: no longer scheduled since {end:%Y-%m-%d %H:%M %Z} ({why}); `pac sync --plan {name}` "
+    return (f"{head}: no longer scheduled since {end:%Y-%m-%d %H:%M %Z} ({why}); `pac sync --plan {name}` "
             "still syncs it by hand. Remove it from plans: once it is no longer needed.")
 
 
