@@ -564,8 +564,9 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         growth_base=objective.growth_base if objective else None,
         growth_base_through=objective.growth_base_through if objective else None,
         progress=progress, expected_by_now=share if target is not None else None, pace=axis_pace,
-        cost=cost, cost_to_date=cost_to_date, roi=kpis.roi(additional, margin, cost_to_date),
-        time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of)),
+        cost=cost, cost_to_date=cost_to_date, roi=kpis.roi(additional, margin, cost_to_date, share=share),
+        time_to_roi_months=kpis.time_to_roi_months(additional, margin, cost, kpis.months_elapsed(period, as_of),
+                                                   share=share),
         activities_done=done,
         coverage=kpis.ratio(int(np.count_nonzero(members[visits.visited])), int(np.count_nonzero(members)))
         if days[0] <= days[1] else None,    # no rate over a period not begun (audit year-end F3), as its KPIs

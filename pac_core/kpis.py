@@ -16,12 +16,15 @@
   the cost to date being the objective's cost pro-rated day for day over its period as a fixed baseline is
   (``revenue.prorated``): revenue to date against the cost to date, so it equals the whole period's ROI at the
   current pace, and at the period's end it is the whole cost's; None without a cost to date (no cost, a cost of
-  0, or a period not started);
+  0, or a period not started), and None ("too early") before ``FORECAST_MIN_SHARE`` of the objective's period, as
+  the forecast: on 1 January at 02:00 a 5 000 € deal of 1 January last year against nothing yet read -6 488 %
+  (audit reverify N7);
 * time to ROI (months from the period's start) = the whole cost / (monthly additional revenue x margin rate),
   where the monthly additional revenue is the additional revenue to date / months elapsed; None when
   nothing additional is earned yet, and None for a cost of 0 (nothing to pay back: the report says « sans coût »,
   not « 0 mois »). It agrees with the ROI to date: positive exactly when the payback falls
-  within the period (up to the day-versus-instant count of the elapsed share).
+  within the period (up to the day-versus-instant count of the elapsed share). None too before
+  ``FORECAST_MIN_SHARE`` of the period, as the ROI.
 """
 
 from __future__ import annotations
@@ -80,9 +83,12 @@ ROI_HELP = (
     "de la période au rythme actuel.")
 
 
-def roi(additional: Decimal, margin_rate: Decimal, cost: Decimal | None) -> float | None:
-    """(additional x margin_rate - cost) / cost; ``cost`` is the cost **to date** (``pac_core.revenue.prorated``)."""
-    if cost is None or cost <= 0:
+def roi(additional: Decimal, margin_rate: Decimal, cost: Decimal | None, *, share: float = 1.0) -> float | None:
+    """(additional x margin_rate - cost) / cost; ``cost`` is the cost **to date** (``pac_core.revenue.prorated``).
+    ``share``: of the objective's period elapsed; before ``FORECAST_MIN_SHARE`` None, "too early", as the forecast:
+    the ROI to date projects the period's at the current pace, and two hours of a year against a deal of last
+    1 January read -6 488 % (audit reverify N7)."""
+    if cost is None or cost <= 0 or share < FORECAST_MIN_SHARE:
         return None
     return float((additional * margin_rate - cost) / cost)
 
@@ -94,8 +100,10 @@ def months_elapsed(window: Window, as_of: datetime) -> float:
 
 
 def time_to_roi_months(additional: Decimal, margin_rate: Decimal, cost: Decimal | None,
-                       months: float) -> float | None:
-    if cost is None or months <= 0:
+                       months: float, *, share: float = 1.0) -> float | None:
+    """The payback in months (module docstring); None before ``FORECAST_MIN_SHARE`` of the period (``share``), as the
+    ROI to date it agrees with."""
+    if cost is None or months <= 0 or share < FORECAST_MIN_SHARE:
         return None
     if cost <= 0:
         return None     # nothing to pay back (audit E F5: it read « 0 mois »)

@@ -107,10 +107,13 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     spent = [c for c in (results[a.id].cost_to_date for a in live) if c is not None]
     cost_to_date = sum(spent, ZERO) if spent else None
     gross = _margin(ledger, counted, this_year) - _margin(ledger, measured, year_before) - fixed_margin
+    # no ROI before a tenth of the periods it is spent over, as each axis's (kpis.roi; audit reverify N7): the
+    # longest-running objective with a cost decides
+    share = max((o.period.elapsed_share(as_of) for o in objectives if o.cost is not None), default=1.0)
     return PlanTotals(
         revenue=revenue, baseline=baseline, additional=additional, objective=target,
         progress=kpis.ratio(additional, target), cost=cost, cost_to_date=cost_to_date,
-        roi=kpis.roi(gross, Decimal(1), cost_to_date),
+        roi=kpis.roi(gross, Decimal(1), cost_to_date, share=share),
         axis_ids=tuple(a.id for a in live),
         left_out=tuple(a.id for a in axes if results[a.id].pace is Pace.INACTIVE),
         overlap=sum((results[a.id].additional for a in live), ZERO) - additional)

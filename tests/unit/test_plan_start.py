@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -97,6 +98,40 @@ class TestPrioritiseWaits:
         recos = _evaluate(NEW_YEAR_2AM, context=(lost,)).recommendations
         assert [(r.rule, r.axis_id, r.evidence["triggers"]) for r in recos] == \
             [(Rule.PRIORITISE, "AX-69", ["lost_key_account"])]
+
+
+class TestRoiWaits:
+    """ROI to date is the period's ROI projected at the current pace: it waits for a tenth of the objective's
+    period as the forecast and the pace do (audit reverify N7)."""
+
+    def test_no_roi_in_the_first_tenth(self) -> None:
+        """1 January 02:00: 5 000 € sold on 1 January 2026, nothing yet in 2027: ROI None (it read -5 575 %, written
+        to PAC_ROI__c as -55.75; the audit saw -6 488 %), the CRM field null. Seen failing before the fix."""
+        ev = _evaluate(NEW_YEAR_2AM)
+        assert [(a.roi, a.time_to_roi_months) for a in ev.axes] == [(None, None), (None, None)]
+        assert all(a.cost_to_date is not None and a.cost_to_date > 0 for a in ev.axes)    # known, only too early
+        p = plan(action(axis_id="AX-69", window=JANUARY, target=3),
+                 axes=(axis("AX-69", "SEG-69", name="Grands comptes du Rhône"), axis("AX-38", "SEG-38")),
+                 segments=SEGMENTS)
+        rows = desired_state(p, ev)
+        assert [rows[(Target.AXIS, record_key(p, a))]["roi"] for a in ("AX-69", "AX-38")] == [None, None]
+        assert ev.plan is not None and ev.plan.roi is None
+        assert all(s.roi is None for s in ev.segments)
+
+    def test_roi_once_a_tenth_has_elapsed(self) -> None:
+        """10 February (11 % of 2027): the ROI to date is given, -236,875 % (-5 000 € against 1 096 € spent)."""
+        assert [a.roi for a in _evaluate(FEB_10).axes] == [-2.36875, -2.36875]
+        assert kpis.roi(Decimal("100000"), Decimal("0.3"), Decimal("10000"), share=0.0999) is None
+        assert kpis.roi(Decimal("100000"), Decimal("0.3"), Decimal("10000"), share=0.10) == 2.0
+
+    def test_the_advisor_rules_are_unchanged(self) -> None:
+        """Drop waits for half the period and roll-out for rollout_min_elapsed (0.2), both past the tenth: with
+        those waits at 0, nothing fires before the tenth either (no ROI), and at 11 % the ROI-based rules see it."""
+        waits = EngineSettings(drop_min_elapsed=0.0, rollout_min_elapsed=0.0, prioritise_min_elapsed=1.0)
+        assert _evaluate(NEW_YEAR_2AM, settings=waits).recommendations == ()
+        assert {r.rule for r in _evaluate(FEB_10, settings=waits).recommendations} == {Rule.DROP}
+        assert EngineSettings().drop_min_elapsed >= kpis.FORECAST_MIN_SHARE
+        assert EngineSettings().rollout_min_elapsed >= kpis.FORECAST_MIN_SHARE
 
 
 def test_a_visit_counts_from_the_first_hour() -> None:
