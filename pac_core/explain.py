@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.growth import with_evaluation
-from pac_core.growth_words import provenance
+from pac_core.growth_words import objective_line
 from pac_core.money import money as format_money
 from pac_core.money import percent
 from pac_core.periods import cut_note
@@ -300,9 +300,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
             them = "it" if no_amount == 1 else "them"
             header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
         header += _listed(listed, counted_total + missed_total, lang)
-    origin = provenance(axis.objective, ZoneInfo(plan.timezone), cur, lang)
-    if origin:
-        origin = f"Objectif : {origin}" if lang == "fr" else f"Objective: {origin}"
+    origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang)
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin)
 
 

@@ -110,6 +110,24 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
     return text
 
 
+def objective_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+    """« Objectif : » / "Objective: " and the ``provenance`` ("" for an objective written as an amount): what
+    ``pac explain AXIS`` says, and the CRM's KPI text while the base is provisional (``provisional_line``)."""
+    origin = provenance(objective, zone, currency, lang)
+    if not origin:
+        return ""
+    return f"Objectif : {origin}" if lang == "fr" else f"Objective: {origin}"
+
+
+def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
+    """``objective_line`` while the objective is provisional (its base period not over at the evaluation: a 2027
+    objective resolved on 5 December 2026), else "": the CRM holds the resolved amount in its objective field,
+    and this line in the axis's KPI text says it will still move (audit reverify N7)."""
+    if objective is None or objective.growth_base is None or objective.growth_base_through is None:
+        return ""
+    return objective_line(objective, zone, currency, lang)
+
+
 def zero_base_warning(objective: Objective, zone: ZoneInfo) -> str:
     """What ``pac plan check`` says of a percentage objective whose baseline is 0 (fixed, or measured on the
     records of the last sync): it gives no objective."""

@@ -40,9 +40,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from connectors.base import Connector, Target, WriteChange
 from pac_core.growth import with_evaluation
+from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.plan import Axis, Plan
@@ -107,6 +109,11 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
                              else _money(value) if unit == "money" else int(value))
     named = axis.objective.kpis if axis.objective else ()
     out["kpis"] = kpi_summary(progress.kpis, named, plan.language, plan.currency) if progress else ""
+    # a percentage objective whose base year is not over moves night after night: its KPI text says so, in the
+    # words of pac explain (« Objectif : +30 % de … (CA 2026 du périmètre au 5 décembre, provisoire : …) = … »)
+    provisional = provisional_line(axis.objective, ZoneInfo(plan.timezone), plan.currency, plan.language)
+    if provisional:
+        out["kpis"] = "\n".join(line for line in (out["kpis"], provisional) if line)
     text = ""
     if advice is not None:
         text = advice.summary

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from connectors.base import Target
 from pac_config.planfile import load_plan_text
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.errors import InvalidInput
@@ -24,6 +25,7 @@ from pac_core.results import AxisProgress, Evaluation, Pace
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
 from sync_jobs.cli import main
+from sync_jobs.diff import desired_state, record_key
 from sync_jobs.report import tables
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report_inputs import ReportInputs
@@ -381,6 +383,26 @@ class TestBaseNotOverYet:
         _, rows = tables.axes(ReportInputs(plan=p, evaluation=evaluation), Formatter(lang="en"))
         assert (rows[0][7], rows[0][-1]) == (Decimal("28500.00"), "+30% of €95,000 (the scope's 2026 revenue to "
                                              "December 5, provisional: 2026 is not over) = €28,500")
+
+    def test_the_crm_text_says_provisional(self) -> None:
+        """The CRM gets the resolved objective (PAC_Objective__c / pac_objective, 28,500, moving night after night) and,
+        in the axis's KPI text (PAC_KPIs__c / pac_kpis), where it comes from and that it is provisional; once the
+        base year is over the line is gone (audit reverify N7). Seen failing before the fix: no « provisoire » in
+        any value written."""
+        p = _plan(_axis(None, rate="0.3"))
+        row = desired_state(p, evaluate(p, RECORDS, as_of=DECEMBER_5))[(Target.AXIS, record_key(p, "AX-CLIENTS"))]
+        assert row["objective"] == 28500.0
+        assert row["kpis"].splitlines()[-1] == (
+            f"Objectif : +30{NBSP}% de 95{NNBSP}000{NBSP}€ (CA 2026 du périmètre au 5 décembre, provisoire : 2026 "
+            f"n'est pas terminé) = 28{NNBSP}500{NBSP}€")
+        assert len(row["kpis"].splitlines()) == 2          # the KPIs' line kept above it
+        english = _plan(_axis(None, rate="0.3"), language="en")
+        row = desired_state(english, evaluate(english, RECORDS, as_of=DECEMBER_5))[
+            (Target.AXIS, record_key(english, "AX-CLIENTS"))]
+        assert row["kpis"].endswith("\nObjective: +30% of €95,000 (the scope's 2026 revenue to December 5, "
+                                    "provisional: 2026 is not over) = €28,500")
+        final = desired_state(p, evaluate(p, RECORDS, as_of=MID_YEAR))[(Target.AXIS, record_key(p, "AX-CLIENTS"))]
+        assert "Objectif" not in final["kpis"] and "\n" not in final["kpis"] and final["objective"] == 33000.0
 
     def test_a_snapshot_keeps_the_provisional_mark(self) -> None:
         evaluation = evaluate(_plan(_axis(None, rate="0.3")), RECORDS, as_of=DECEMBER_5)
