@@ -31,6 +31,10 @@ PROCESS_ALONE = "AX-AGRO-MAINT; AX-GC-QUOTES; AX-RA-DORM; AX-RA-MAINT"
 BOTH = ("AX-BU-MAINT; AX-BU-QUOTES; AX-GC-QUOTES; AX-RA-MAINT; "
         f"{POMPES}:AX-AGRO-MAINT; {POMPES}:AX-RA-DORM; {PROCESS}:AX-AGRO-MAINT; {PROCESS}:AX-RA-DORM")
 COMPANY_ALONE = "AX-GC-QUOTES; AX-PHARMA-MX50; AX-SO-DORM"
+# the example's axes while pompes is in the settings: an id pompes also has is qualified, whether pompes targets the
+# account with it or not (its axis record of that id is on the connector)
+PROCESS_BESIDE = f"AX-GC-QUOTES; AX-RA-MAINT; {PROCESS}:AX-AGRO-MAINT; {PROCESS}:AX-RA-DORM"
+COMPANY_BESIDE = f"AX-GC-QUOTES; {PROCESS}:AX-PHARMA-MX50; {PROCESS}:AX-SO-DORM"
 COMPANY_BOTH = (f"AX-BU-QUOTES; AX-GC-QUOTES; {POMPES}:AX-PHARMA-MX50; {POMPES}:AX-SO-DORM; "
                 f"{PROCESS}:AX-PHARMA-MX50; {PROCESS}:AX-SO-DORM")
 
@@ -104,8 +108,9 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 
 def test_each_plan_alone_first(shared: dict[str, Any]) -> None:
-    """The first plan's run writes its own axes, as a single plan always did."""
-    assert (shared["process 1"]["sf"], shared["process 1"]["hs"]) == (PROCESS_ALONE, COMPANY_ALONE)
+    """The first plan's run writes its own axes, the ids pompes also has qualified (pompes has not run: no stored
+    contribution; seen failing before, bare ids then)."""
+    assert (shared["process 1"]["sf"], shared["process 1"]["hs"]) == (PROCESS_BESIDE, COMPANY_BESIDE)
 
 
 def test_the_second_plan_adds_its_axes_to_the_firsts(shared: dict[str, Any]) -> None:
@@ -123,10 +128,11 @@ def test_no_ping_pong_the_second_round_writes_nothing(shared: dict[str, Any]) ->
 
 
 def test_a_plan_no_longer_targeting_leaves_the_others_axes(shared: dict[str, Any]) -> None:
-    """pompes drops every axis holding the account and the company: the example's axes stay (and lose their
-    plan prefix: no other plan uses those ids there any more)."""
+    """pompes drops every axis holding the account and the company: the example's axes stay, still qualified where
+    pompes has an axis of that id (a dropped axis keeps its record on the connector, under the same id: a bare id
+    would name both); seen failing before (the prefixes went: ids were qualified only while both plans targeted)."""
     step = shared["pompes drops"]
-    assert (step["sf"], step["target"], step["hs"]) == (PROCESS_ALONE, True, COMPANY_ALONE)
+    assert (step["sf"], step["target"], step["hs"]) == (PROCESS_BESIDE, True, COMPANY_BESIDE)
 
 
 def test_hubspot_company_is_linked_to_each_plans_axis_records(shared: dict[str, Any]) -> None:
