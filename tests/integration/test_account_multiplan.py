@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 
 from pac_config.settings import load_settings
 from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.demo import DEMO_AS_OF, write_demo_settings
 from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.store.db import alembic_config, make_engine
 from tests.fakes import sandbox_connectors
 from tests.integration.test_account_writeback import _account_writes, _dormant_69
 
@@ -148,3 +150,31 @@ def test_a_plan_removed_from_the_settings_stops_counting(shared: dict[str, Any])
     step = shared["pompes removed"]
     assert (step["sf"], step["hs"]) == (PROCESS_ALONE, COMPANY_ALONE)
     assert step["links"] == {f"{PROCESS}:AX-GC-QUOTES", f"{PROCESS}:AX-PHARMA-MX50", f"{PROCESS}:AX-SO-DORM"}
+
+
+def test_the_first_run_after_the_upgrade_keeps_the_other_plans_axes(tmp_path: Path) -> None:
+    """A store from before pac_account_axes (0007): the example alone wrote its axes; the store upgraded, pompes
+    runs first: the account holds both plans' axes (0008 fills each plan's contribution from what it last wrote);
+    seen failing before (pompes' axes alone, the example's dropped until its own run)."""
+    example = (PLANS / "example.pac.yaml").read_text(encoding="utf-8")
+    (tmp_path / "process.pac.yaml").write_text(example, encoding="utf-8")
+    (tmp_path / "pompes.pac.yaml").write_text(_pompes(example), encoding="utf-8")
+    shutil.copy(PLANS / "example.actions.csv", tmp_path / "example.actions.csv")
+    both, alone = _settings(tmp_path, ("process", "pompes")), _settings(tmp_path, ("process",))
+    with start_sandbox() as server:
+        account = _dormant_69(server)
+        for plan, settings, provision in (("process", alone, True), ("pompes", both, False)):
+            connectors = sandbox_connectors(settings, server, provision=provision)
+            try:
+                result = run_sync(plan, settings, connectors=connectors)
+            finally:
+                for c in connectors.values():
+                    c.close()
+            assert result.accounts_written > 0
+            if plan == "process":         # the store as pac 0007 left it: no pac_account_axes
+                engine = make_engine(f"sqlite:///{tmp_path / 'pac.db'}")
+                command.downgrade(alembic_config(engine), "0007")
+                engine.dispose()
+                assert server.api("salesforce").row("Account", account)["PAC_Axes__c"] == PROCESS_ALONE
+        assert server.api("salesforce").row("Account", account)["PAC_Axes__c"] == BOTH
+        assert server.api("hubspot").table("companies").rows[COMPANY].props.get("pac_axes") == COMPANY_BOTH
