@@ -21,10 +21,15 @@ share the account's fields:
 
 * each plan's run saves its **contribution** (account key -> the ids of its axes that target the account) in the
   store (``pac_account_axes``), written to the CRM or not;
-* the account's ``axes`` are the union of the contributions of every plan in the settings that uses the connector
-  (``combined``): an axis id contributed by one plan is written as it is (``AX-RA-DORM``: a single plan's values
-  are unchanged); an id two plans contribute on that connector is written qualified by its plan everywhere on it,
-  as the axis record's key (``pac-2026-durand:AX-01; pac-2027-durand:AX-01``), so no token names two axes;
+* a plan is **in force** until its period is over (``pac_core.plan_end.plan_ended`` at the run's instant); a plan
+  whose period is over targets no account: its run contributes nothing (it takes its axes off), and the other
+  plans' runs leave its stored contribution out;
+* the account's ``axes`` are the union of the contributions of every plan in force in the settings that uses the
+  connector (``combined``): an axis id only one of those plans has is written as it is (``AX-RA-DORM``: a single
+  plan's values are unchanged); an id two of them have in their plan files (any status, targeting or not) is
+  written qualified by its plan everywhere on it, as the axis record's key (``pac-2026-durand:AX-01;
+  pac-2027-durand:AX-01``), so no token names two axes; bare ids first, then the keys plan by plan, the running
+  plan's first (``Sharer.rank``), so a CRM's cut (Salesforce's 255 characters, whole tokens) drops the next plan's;
 * the diff is made against what the CRM last received from **any** plan (``diff_base``: the newest written row of
   the account), so a plan writes only when the CRM's value must change, and two plans computing the same value
   from the same contributions never write it back and forth; a plan that no longer targets an account leaves the
