@@ -17,6 +17,7 @@ from sandbox_crm.run import start_sandbox
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import RunResult, run_sync
 from tests.fakes import sandbox_connectors
+from tests.integration.test_account_multiplan import _links
 from tests.integration.test_account_writeback import _account_writes, _dormant_69
 
 PLANS = Path(__file__).resolve().parents[2] / "config" / "plans"
@@ -74,7 +75,8 @@ def yearend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
                           "sf": sf.row("Account", account)["PAC_Axes__c"],
                           "target": sf.row("Account", account)["PAC_Target__c"],
                           "hs": hs.rows[COMPANY].props.get("pac_axes"),
-                          "all": {a["Id"]: a.get("PAC_Axes__c") for a in sf.rows("Account")}}
+                          "all": {a["Id"]: a.get("PAC_Axes__c") for a in sf.rows("Account")},
+                          "links": _links(server, COMPANY)}
 
         sync("dec y26", "y26", DECEMBER)
         sync("dec y27", "y27", DECEMBER)
@@ -120,6 +122,9 @@ def test_an_ended_plans_run_takes_its_axes_off(yearend: dict[str, Any]) -> None:
     step = yearend["jan y26"]
     assert step["result"].accounts_written > 0
     assert (step["sf"], step["target"], step["hs"]) == (ALONE_27, True, COMPANY_27)
+    assert yearend["dec y27"]["links"] == {f"{Y26}:AX-GC-QUOTES", f"{Y26}:AX-PHARMA-MX50", f"{Y26}:AX-PHARMA-PX200",
+                                           f"{Y27}:AX-GC-QUOTES", f"{Y27}:AX-PHARMA-MX50", f"{Y27}:AX-SO-DORM"}
+    assert step["links"] == {f"{Y27}:AX-GC-QUOTES", f"{Y27}:AX-PHARMA-MX50", f"{Y27}:AX-SO-DORM"}
     holding = [v for v in step["all"].values() if v]
     assert holding and not [v for v in holding if Y26 in v or ":" in v]
 
