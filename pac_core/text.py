@@ -93,3 +93,22 @@ def closest(value: str, known: Iterable[str]) -> str | None:
         return by_fold[folded]
     close = difflib.get_close_matches(folded, list(by_fold), n=1)
     return by_fold[close[0]] if close else None
+
+
+def cut_list(text: str, limit: int, sep: str = "; ", mark: str = "…") -> str:
+    """``text``, a list joined by ``sep``, fitted in ``limit`` characters by dropping whole items from the end and
+    ending with ``mark`` as one more item (``cut_list("A; B; C", 6) == "A; …"``); never an item cut in the middle
+    (a cut item would name something else). Unchanged when it fits; ``mark`` alone when not even the first item
+    fits."""
+    if len(text) <= limit:
+        return text
+    items = text.split(sep)
+    size = len(mark)
+    kept: list[str] = []
+    for item in items:
+        grown = size + len(item) + len(sep)
+        if grown > limit:
+            break
+        kept.append(item)
+        size = grown
+    return sep.join([*kept, mark])

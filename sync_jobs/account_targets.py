@@ -21,10 +21,15 @@ share the account's fields:
 
 * each plan's run saves its **contribution** (account key -> the ids of its axes that target the account) in the
   store (``pac_account_axes``), written to the CRM or not;
-* the account's ``axes`` are the union of the contributions of every plan in the settings that uses the connector
-  (``combined``): an axis id contributed by one plan is written as it is (``AX-RA-DORM``: a single plan's values
-  are unchanged); an id two plans contribute on that connector is written qualified by its plan everywhere on it,
-  as the axis record's key (``pac-2026-durand:AX-01; pac-2027-durand:AX-01``), so no token names two axes;
+* a plan is **in force** until its period is over (``pac_core.plan_end.plan_ended`` at the run's instant); a plan
+  whose period is over targets no account: its run contributes nothing (it takes its axes off), and the other
+  plans' runs leave its stored contribution out;
+* the account's ``axes`` are the union of the contributions of every plan in force in the settings that uses the
+  connector (``combined``): an axis id only one of those plans has is written as it is (``AX-RA-DORM``: a single
+  plan's values are unchanged); an id two of them have in their plan files (any status, targeting or not) is
+  written qualified by its plan everywhere on it, as the axis record's key (``pac-2026-durand:AX-01;
+  pac-2027-durand:AX-01``), so no token names two axes; bare ids first, then the keys plan by plan, the running
+  plan's first (``Sharer.rank``), so a CRM's cut (Salesforce's 255 characters, whole tokens) drops the next plan's;
 * the diff is made against what the CRM last received from **any** plan (``diff_base``: the newest written row of
   the account), so a plan writes only when the CRM's value must change, and two plans computing the same value
   from the same contributions never write it back and forth; a plan that no longer targets an account leaves the
@@ -47,6 +52,7 @@ from connectors.base import Connector, Target, WriteChange
 from pac_core.columnar import RecordColumns
 from pac_core.matching import owner_emails
 from pac_core.plan import Axis, Plan, axis_inactive
+from pac_core.plan_end import plan_ended
 from pac_core.records import Deal, DealStage, Records
 from pac_core.scope_eval import AccountKey, ScopeIndex
 
@@ -114,16 +120,17 @@ def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
     return {(accounts[n].source, accounts[n].id): tuple(ids) for n, ids in held.items()}
 
 
-def desired_fields(axis_ids: Sequence[str]) -> dict[str, Any]:
-    """The account fields for the axes that hold it (none: the cleared values)."""
+def desired_fields(axis_ids: Sequence[str], *, ordered: bool = False) -> dict[str, Any]:
+    """The account fields for the axes that hold it (none: the cleared values); the ids sorted, or kept in the
+    given order when ``ordered`` (the order ``combined`` gives several plans' tokens)."""
     if not axis_ids:
         return dict(CLEARED)
-    return {"axes": SEPARATOR.join(sorted(axis_ids)), "target": True}
+    return {"axes": SEPARATOR.join(axis_ids if ordered else sorted(axis_ids)), "target": True}
 
 
 def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: Iterable[str],
                     written: Mapping[tuple[str, str], Any], declared: Iterable[str] = ACCOUNT_FIELDS,
-                    own: Mapping[tuple[str, str], Any] | None = None) -> list[WriteChange]:
+                    own: Mapping[tuple[str, str], Any] | None = None, *, ordered: bool = False) -> list[WriteChange]:
     """The account updates for one connector, sorted by key.
 
     ``targeted``: account id -> axis ids holding it (this connector's accounts only); ``live``: ids of this
@@ -131,7 +138,8 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
     connector, keyed ``(target, key)`` with ``.fields``; ``declared``: the logical fields the connector's
     mapping keeps (others are neither computed nor sent). Only differing fields are sent. ``own``: this plan's
     rows when ``written`` is what any plan last wrote (``diff_base``): a change also carries the fields that differ
-    from this plan's row, so that its row, once saved, holds what the CRM holds.
+    from this plan's row, so that its row, once saved, holds what the CRM holds. ``ordered``: ``targeted``'s ids are
+    in the order to write (``combined``'s), else they are sorted.
     """
     keep = [f for f in ACCOUNT_FIELDS if f in set(declared)]
     if not keep:
@@ -142,7 +150,7 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
     wanted: dict[str, tuple[str, dict[str, Any]]] = {}
     for account_id, axis_ids in targeted.items():
         if account_id in live_ids:
-            wanted[account_key(source, account_id)] = (account_id, desired_fields(axis_ids))
+            wanted[account_key(source, account_id)] = (account_id, desired_fields(axis_ids, ordered=ordered))
     for (target, key), row in written.items():
         if target != Target.ACCOUNT.value or key in wanted or not key.startswith(prefix):
             continue
@@ -174,29 +182,65 @@ class Shared:
     base: Mapping[tuple[str, str], Any] = field(default_factory=dict)
 
 
-def combined(plan_id: str, own: Mapping[str, Sequence[str]], others: Mapping[str, Mapping[str, Sequence[str]]]
+@dataclass(frozen=True)
+class Sharer:
+    """A plan of the settings on a connector whose accounts' fields it shares: its id, the ids of all its axes (any
+    status: each has its axis record on the connector), its period (None: unknown, its file unreadable) and its
+    contribution (account key -> the ids of its axes targeting the account)."""
+
+    plan_id: str
+    axis_ids: frozenset[str]
+    start: datetime | None = None
+    end: datetime | None = None
+    rows: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, plan: Plan, rows: Mapping[str, Sequence[str]]) -> Sharer:
+        return cls(plan.id, frozenset(a.id for a in plan.axes), plan.period.start, plan.period.end, rows)
+
+    def over(self, as_of: datetime) -> bool:
+        """Whether the plan's period is over at ``as_of`` (``pac_core.plan_end.plan_ended``): it targets nothing."""
+        return self.end is not None and as_of > self.end
+
+    def rank(self, as_of: datetime) -> tuple[int, float, str]:
+        """The plan's place in an account's list, first first: the plans whose period holds ``as_of``, the most
+        recently started first; then the plans not begun, the soonest first; then those of unknown period; ties by
+        plan id."""
+        if self.start is None:
+            return (2, 0.0, self.plan_id)
+        if as_of > self.start:
+            return (0, -self.start.timestamp(), self.plan_id)
+        return (1, self.start.timestamp(), self.plan_id)
+
+
+def combined(me: Sharer, others: Iterable[Sharer], as_of: datetime
              ) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
-    """Account key -> the tokens its ``axes`` hold for every plan's contribution (``own`` is ``plan_id``'s,
-    ``others``: plan id -> its contribution), sorted; and token -> the plan it names an axis of. An axis id that
-    two plans contribute (anywhere on the connector) is qualified by its plan, ``plan:AX-01``; any other is
-    written bare. With no other plan, the tokens are the plan's axis ids."""
-    plans: dict[str, Mapping[str, Sequence[str]]] = {plan_id: own}
-    plans.update((p, rows) for p, rows in sorted(others.items()) if p != plan_id)
-    contributors: dict[str, set[str]] = {}
-    for plan, rows in plans.items():
-        for ids in rows.values():
-            for axis in ids:
-                contributors.setdefault(axis, set()).add(plan)
-    ambiguous = {a for a, who in contributors.items() if len(who) > 1}
-    tokens: dict[str, set[str]] = {}
+    """Account key -> the tokens its ``axes`` hold for the contributions of ``me`` and the ``others`` in force at
+    ``as_of`` (a plan whose period is over counts for nothing), in the order to write; and token -> the plan it
+    names an axis of.
+
+    An axis id that two plans in force both have (their plan files, whether or not both target accounts with it) is
+    qualified by its plan, ``plan:AX-01``; any other is written bare. Order: the bare tokens sorted, then the
+    qualified ones plan by plan (``Sharer.rank``: the running plan's before the next one's), each plan's by axis id,
+    so a list cut at a CRM's length (Salesforce's 255 characters) loses the qualified tokens of the plans that matter
+    least. With no other plan, the tokens are the plan's axis ids, sorted."""
+    plans = [p for p in (me, *sorted((o for o in others if o.plan_id != me.plan_id), key=lambda o: o.plan_id))
+             if not p.over(as_of)]
+    having: dict[str, int] = {}
+    for plan in plans:
+        for axis in plan.axis_ids | {a for ids in plan.rows.values() for a in ids}:
+            having[axis] = having.get(axis, 0) + 1
+    rank = {plan.plan_id: plan.rank(as_of) for plan in plans}
+    tokens: dict[str, set[tuple[tuple[int, float, str] | tuple[()], str, str]]] = {}
     owners: dict[str, str] = {}
-    for plan, rows in plans.items():
-        for key, ids in rows.items():
+    for plan in plans:
+        for key, ids in plan.rows.items():
             for axis in ids:
-                token = f"{plan}:{axis}" if axis in ambiguous else axis
-                owners[token] = plan
-                tokens.setdefault(key, set()).add(token)
-    return {k: tuple(sorted(v)) for k, v in tokens.items() if v}, owners
+                qualified = having[axis] > 1
+                token = f"{plan.plan_id}:{axis}" if qualified else axis
+                owners[token] = plan.plan_id
+                tokens.setdefault(key, set()).add(((rank[plan.plan_id] if qualified else ()), axis, token))
+    return {k: tuple(t for _, _, t in sorted(v)) for k, v in tokens.items() if v}, owners
 
 
 def diff_base(plan_id: str, own: Mapping[tuple[str, str], Any], everyone: Mapping[str, Sequence[Any]]
@@ -219,17 +263,19 @@ def diff_base(plan_id: str, own: Mapping[tuple[str, str], Any], everyone: Mappin
 
 def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
                    declared: Mapping[str, Iterable[str]], written: Mapping[str, Mapping[tuple[str, str], Any]],
-                   *, default_months: int = 12, others: Mapping[str, Mapping[str, Mapping[str, Sequence[str]]]]
-                   | None = None, everyone: Mapping[str, Mapping[str, Sequence[Any]]] | None = None
-                   ) -> dict[str, Shared]:
+                   *, default_months: int = 12, others: Mapping[str, Sequence[Sharer]] | None = None,
+                   everyone: Mapping[str, Mapping[str, Sequence[Any]]] | None = None) -> dict[str, Shared]:
     """Per connector name in ``declared`` (name -> logical fields kept; connectors keeping none are left out):
     the account updates and what goes with them. ``written``: name -> this plan's last-written rows there;
-    ``others``: name -> the contributions of the other plans in force there (plan id -> account key -> axis
-    ids); ``everyone``: name -> account key -> every plan's written row of the account (None: this plan's only)."""
+    ``others``: name -> the other plans of the settings there, with their contributions (``combined`` leaves out
+    those whose period is over); ``everyone``: name -> account key -> every plan's written row of the account
+    (None: this plan's only). A plan whose period is over at ``as_of`` targets no account: its contribution is
+    empty, and its run takes its axes off (leaving the other plans')."""
     names = [n for n, fields in declared.items() if set(fields) & set(ACCOUNT_FIELDS)]
     if not names:
         return {}
-    held = targeted_axes(plan, records, as_of, default_months=default_months, sources=names)
+    over = plan_ended(plan, as_of)
+    held = {} if over else targeted_axes(plan, records, as_of, default_months=default_months, sources=names)
     live: dict[str, set[str]] = {n: set() for n in names}
     for account in records.accounts:
         ids = live.get(account.source)
@@ -241,12 +287,13 @@ def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime
             own[source][account_key(source, account_id)] = axis_ids
     out: dict[str, Shared] = {}
     for n in names:
-        tokens, owners = combined(plan.id, own[n], (others or {}).get(n, {}))
+        tokens, owners = combined(Sharer.of(plan, own[n]), (others or {}).get(n, ()), as_of)
         prefix = len(n) + 1
         targeted = {key[prefix:]: ids for key, ids in tokens.items()}
         mine = written.get(n, {})
         base = diff_base(plan.id, mine, everyone[n]) if everyone is not None and n in everyone else mine
-        changes = account_changes(n, targeted, live[n], base, declared[n], own=mine if base is not mine else None)
+        changes = account_changes(n, targeted, live[n], base, declared[n], own=mine if base is not mine else None,
+                                  ordered=True)
         out[n] = Shared(changes, own[n], owners, base)
     return out
 

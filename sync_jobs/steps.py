@@ -17,6 +17,7 @@ from pac_core.columnar import ActivityTable, RecordColumns
 from pac_core.errors import InvalidInput
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import zero_base_line
+from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
@@ -377,22 +378,29 @@ def account_changes(ctx: RunContext) -> dict[str, list[Any]]:
     return {n: shared.changes for n, shared in ctx.shared.items()}
 
 
-def _other_contributions(ctx: RunContext, name: str) -> dict[str, dict[str, tuple[str, ...]]]:
-    """The contributions to connector ``name``'s account fields of the other plans in force there: the plans of
-    the settings that use it (a plan removed from the settings, or no longer using the connector, counts no more).
-    When a plan file of the settings cannot be read, its id is unknown: every stored contribution counts."""
-    stored = ctx.store.account_axes(name, other_than=ctx.plan.id)
-    if not stored:
-        return {}
-    ids: set[str] = set()
-    for ps in ctx.settings.plans:
-        if name not in ps.connectors or ps.file == ctx.plan_settings.file:
-            continue
+def _other_contributions(ctx: RunContext, name: str) -> list[account_targets.Sharer]:
+    """The other plans of the settings that use connector ``name`` (a plan removed from the settings, or no longer
+    using the connector, counts no more), each with its axis ids, its period and its stored contribution to the
+    accounts' fields (``account_targets.combined`` leaves out those whose period is over). A plan alone on its
+    connector reads nothing. When a plan file of the settings cannot be read, its id is unknown: every other stored
+    contribution counts, its plan's period and axes unknown."""
+    files = [ps.file for ps in ctx.settings.plans if name in ps.connectors and ps.file != ctx.plan_settings.file]
+    if not files:
+        return []
+    plans: list[Plan] = []
+    unreadable = False
+    for file in files:
         try:
-            ids.add(load_plan(ps.file).id)
+            plans.append(load_plan(file))
         except (InvalidInput, OSError):
-            return stored
-    return {plan_id: rows for plan_id, rows in stored.items() if plan_id in ids}
+            unreadable = True
+    stored = ctx.store.account_axes(name, other_than=ctx.plan.id)
+    out = [account_targets.Sharer.of(p, stored.get(p.id, {})) for p in plans if p.id != ctx.plan.id]
+    if unreadable:
+        known = {p.id for p in plans}
+        out += [account_targets.Sharer(plan_id, frozenset(a for ids in rows.values() for a in ids), rows=rows)
+                for plan_id, rows in sorted(stored.items()) if plan_id not in known]
+    return out
 
 
 def usage(connector: Connector) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from connectors.base import (
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
 from connectors.salesforce.schema import field_length, pac_field, refused_value_fix
+from pac_core.text import cut_list
 
 log = logging.getLogger(__name__)
 BATCH = 200                 # sObject Collections maximum
@@ -156,7 +157,12 @@ class Writer:
             unknown = sorted(set(change.fields) - ACCOUNT_LOGICAL)
             if unknown:
                 raise ValueError(f"field(s) {unknown} are not PAC fields of accounts: refused")
-            values = self._values("Account", w.account.fields, change.fields)
+            fields = dict(change.fields)
+            crm_axes = w.account.fields.get("axes")
+            limit = field_length("Account", crm_axes) if crm_axes else None
+            if limit and isinstance(fields.get("axes"), str):    # whole tokens dropped, never one cut in the middle
+                fields["axes"] = cut_list(_CONTROL.sub("", fields["axes"]), limit)
+            values = self._values("Account", w.account.fields, fields)
             foreign = sorted(f for f in values if not PAC_FIELD.match(f))
             if foreign:     # the mapping check refuses these too; never reach the CRM whatever built the mapping
                 raise ValueError(f"Account.{', Account.'.join(foreign)} is not a PAC field: refused")

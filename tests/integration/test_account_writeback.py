@@ -175,6 +175,21 @@ class TestSalesforceAccountUpdate:
         assert all((sf.row("Account", i)["PAC_Axes__c"], sf.row("Account", i)["PAC_Target__c"]) == ("AX-1", True)
                    for i in ids)
 
+    def test_a_list_over_255_characters_drops_whole_tokens(self, server: SandboxServer,
+                                                           connectors: dict[str, Any]) -> None:
+        """PAC_Axes__c holds 255 characters: eight tokens of 34 (272, and 14 of separators: 286) keep the first
+        seven and end "; …" (253); seen failing before (the eighth token cut in the middle, « …AX-RA-0006; pa… »: a
+        text that names no axis record)."""
+        sf = server.api("salesforce")
+        account = sf.rows("Account")[0]["Id"]
+        tokens = [f"pac-2027-durand-process:AX-RA-{n:04d}" for n in range(8)]
+        assert [len(t) for t in tokens] == [34] * 8
+        (result,) = connectors["sf-main"].write([WriteChange(Target.ACCOUNT, f"sf-main:{account}",
+                                                             {"axes": "; ".join(tokens), "target": True}, account)])
+        assert result.ok
+        assert sf.row("Account", account)["PAC_Axes__c"] == "; ".join(tokens[:7]) + "; …"
+        assert len("; ".join(tokens[:7]) + "; …") == 253
+
     def test_any_other_account_field_is_refused(self, server: SandboxServer, connectors: dict[str, Any]) -> None:
         """A change naming a field that is not a PAC account field is refused before any call; the account is
         untouched."""

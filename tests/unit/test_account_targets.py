@@ -172,6 +172,59 @@ class TestChangesByConnector:
         assert at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, written) == {"sf": []}
 
 
+    def test_a_plan_whose_period_is_over_clears_what_it_wrote(self, plan) -> None:
+        """Evaluated after its period's end (1 January 2028, the 2027 plan's): the plan targets no account, its run
+        clears the account it wrote; seen failing before (the account kept AX-RA-DORM, no change)."""
+        records = Records(accounts=(_account("001A", departement="69"),), deals=_bought_before(("sf", "001A")))
+        first = at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, {})
+        assert [c.fields for c in first["sf"]] == [{"axes": "AX-RA-DORM", "target": True}]
+        written = {"sf": {("account", c.key): _row(c.fields, c.crm_id) for c in first["sf"]}}
+        after = at.changes_by_connector(plan, records, datetime(2028, 1, 1, 0, 0, tzinfo=UTC),
+                                        {"sf": ["axes", "target"]}, written)
+        assert [(c.key, c.fields) for c in after["sf"]] == [("sf:001A", {"axes": None, "target": False})]
+
+
+def _sharer(plan_id: str, axes: str, start: str, end: str, rows: dict[str, tuple[str, ...]]) -> at.Sharer:
+    return at.Sharer(plan_id, frozenset(axes.split()), datetime.fromisoformat(start), datetime.fromisoformat(end),
+                     rows)
+
+
+# the 2026 plan (running on 5 December 2026) and the 2027 one (not begun), both having AX-1 and AX-2
+Y26 = _sharer("y26", "AX-1 AX-2 AX-3", "2025-12-31T23:00:00+00:00", "2026-12-31T23:00:00+00:00",
+              {"sf:1": ("AX-1", "AX-3")})
+Y27 = _sharer("y27", "AX-1 AX-2 AX-9", "2026-12-31T23:00:00+00:00", "2027-12-31T23:00:00+00:00",
+              {"sf:1": ("AX-1", "AX-2", "AX-9")})
+DEC = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
+JAN = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)
+
+
+class TestCombined:
+    def test_alone_the_tokens_are_the_sorted_ids(self) -> None:
+        tokens, owners = at.combined(_sharer("p", "AX-2 AX-1", "2027-01-01T00:00:00+00:00",
+                                             "2028-01-01T00:00:00+00:00", {"sf:1": ("AX-2", "AX-1")}), [], DEC)
+        assert (tokens, owners) == ({"sf:1": ("AX-1", "AX-2")}, {"AX-1": "p", "AX-2": "p"})
+
+    def test_ids_both_plans_have_are_qualified_the_running_plan_first(self) -> None:
+        """5 December: AX-1 and AX-2 are in both plan files (the 2026 plan does not target with AX-2): qualified;
+        AX-3 and AX-9 bare, first; then the running 2026 plan's, then the 2027 plan's, whichever plan runs."""
+        want = ("AX-3", "AX-9", "y26:AX-1", "y27:AX-1", "y27:AX-2")
+        assert at.combined(Y26, [Y27], DEC)[0] == {"sf:1": want}
+        assert at.combined(Y27, [Y26], DEC)[0] == {"sf:1": want}
+
+    def test_the_running_plan_comes_first_whatever_its_id(self) -> None:
+        """The plan not begun is named "a-next": still after the running one, whose id sorts last."""
+        nxt = at.Sharer("a-next", Y27.axis_ids, Y27.start, Y27.end, Y27.rows)
+        now = at.Sharer("z-now", Y26.axis_ids, Y26.start, Y26.end, Y26.rows)
+        assert at.combined(now, [nxt], DEC)[0] == {"sf:1": ("AX-3", "AX-9", "z-now:AX-1", "a-next:AX-1",
+                                                            "a-next:AX-2")}
+
+    def test_a_plan_whose_period_is_over_counts_for_nothing(self) -> None:
+        """4 January 2027: the 2026 plan is over; its contribution and its ids count no more, whichever plan runs."""
+        assert at.combined(Y27, [Y26], JAN) == ({"sf:1": ("AX-1", "AX-2", "AX-9")},
+                                                {"AX-1": "y27", "AX-2": "y27", "AX-9": "y27"})
+        assert at.combined(Y26, [Y27], JAN)[0] == {"sf:1": ("AX-1", "AX-2", "AX-9")}
+
+
 class TestAccountFields:
     def test_fields_come_from_the_connectors_mapping(self) -> None:
         """A connector whose mapping declares account fields gets them (a HubSpot connector built from the shipped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pac_core.text import closest, fold_alnum, fold_keep_length, fold_key, fold_value, fold_words
+from pac_core.text import closest, cut_list, fold_alnum, fold_keep_length, fold_key, fold_value, fold_words
 
 
 class TestFolding:
@@ -48,3 +48,16 @@ def test_closest_forgives_case_and_accents_first() -> None:
     assert closest("Visite Client", ["Visite client", "Visite cliente"]) == "Visite client"
     assert closest("Complete", ["Not Started", "Completed"]) == "Completed"
     assert closest("zzz", ["Completed"]) is None
+
+
+class TestCutList:
+    def test_fits_unchanged(self) -> None:
+        assert cut_list("AX-1; AX-2", 10) == "AX-1; AX-2"
+
+    def test_drops_whole_items_and_ends_with_the_mark(self) -> None:
+        """11 characters over 10: "AX-1; …" (7); never "AX-1; AX-…"."""
+        assert cut_list("AX-1; AX-22", 10) == "AX-1; …"
+        assert cut_list("AX-1; AX-2; AX-3", 13) == "AX-1; AX-2; …"
+
+    def test_no_item_fits(self) -> None:
+        assert cut_list("AX-123456", 5) == "…"

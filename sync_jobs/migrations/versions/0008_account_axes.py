@@ -1,5 +1,10 @@
 """each plan's axes targeting each CRM account (pac_account_axes): plans sharing a connector share its account fields
 
+The table starts with each plan's contribution as it last wrote it on the accounts (pac_written, target account): up to
+0007 each plan wrote only its own axes, bare ids joined by "; ", so its last-written `axes` is its contribution; the
+first run of one plan after the upgrade then keeps the other plans' axes on the accounts instead of dropping them
+until they run (audit re-verification N6). A cleared account (axes null) contributes nothing.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-05 19:00:00
@@ -24,6 +29,22 @@ def upgrade() -> None:
     sa.Column('saved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('plan_id', 'connector', 'key')
     )
+    written = sa.table('pac_written', sa.column('plan_id', sa.String()), sa.column('connector', sa.String()),
+                       sa.column('target', sa.String()), sa.column('key', sa.String()), sa.column('fields', sa.JSON()),
+                       sa.column('written_at', sqlmodel.sql.sqltypes.UTCDateTime()))
+    axes = sa.table('pac_account_axes', sa.column('plan_id', sa.String()), sa.column('connector', sa.String()),
+                    sa.column('key', sa.String()), sa.column('axes', sa.JSON()),
+                    sa.column('saved_at', sqlmodel.sql.sqltypes.UTCDateTime()))
+    query = sa.select(written.c.plan_id, written.c.connector, written.c.key, written.c.fields, written.c.written_at
+                      ).where(written.c.target == 'account')
+    rows = []
+    for plan_id, connector, key, fields, written_at in op.get_bind().execute(query):
+        value = (fields or {}).get('axes')
+        ids = sorted({t for t in value.split('; ') if t and t != '…'}) if isinstance(value, str) else []
+        if ids:
+            rows.append({'plan_id': plan_id, 'connector': connector, 'key': key, 'axes': ids, 'saved_at': written_at})
+    for start in range(0, len(rows), 500):
+        op.bulk_insert(axes, rows[start:start + 500])
 
 
 def downgrade() -> None:
