@@ -640,7 +640,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
             progress("actions linted", n)
         # the statement's numeric dates in the file's order, as the column's were read (the text is kept as written)
         said = builder.dates_written(action.text, statement=True)
-        result = lint_statement(said, year=year, tz=tz, today=today, people=people, who=action.who,
+        result = lint_statement(said, year=year, tz=tz, today=today, people=people, who=action.who, language=language,
                                 info_needed=action.info_needed or None, info_source=action.info_from or None,
                                 within=plan.period, when={"start": action.window.start.isoformat(),
                                                           "end": action.window.end.isoformat(),
@@ -1074,7 +1074,7 @@ class _PlanBuilder:
         if not deadline or _BOUND_WORDS.search(fold_keep_length(text)):
             return text
         try:
-            window = parse_period(text, year=self.year, tz=self.tz, within=self.within)
+            window = parse_period(text, year=self.year, tz=self.tz, within=self.within, language=self.language)
         except PeriodError:
             return text
         first, end = window.start.date(), window.end.date()
@@ -1085,7 +1085,7 @@ class _PlanBuilder:
         else:
             return text
         try:
-            due = parse_period(phrase, year=self.year, tz=self.tz, within=self.within)
+            due = parse_period(phrase, year=self.year, tz=self.tz, within=self.within, language=self.language)
         except PeriodError:
             return text
         if due.end != window.end:

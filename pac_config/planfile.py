@@ -416,7 +416,7 @@ class _Builder:
             return None
         try:
             return parse_period(text, year=self.header.year, tz=self.header.timezone,
-                                within=self.within)
+                                within=self.within, language=self.header.language)
         except PeriodError as exc:
             self.problems += [self.doc.problem(at, p.message, p.fix) for p in exc.problems]
             return None

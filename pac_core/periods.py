@@ -66,7 +66,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,8 +90,48 @@ __all__ = [
     "weeks_in_year",
 ]
 
-EXAMPLES = ("e.g. 'week 18', 'May 2027', 'Q2 2027', 'from March 2 to 13', 'by March 31, 2027'; "
-            "'semaine 18', 'mai 2027', 'T2 2027', 'du 2 au 13 mars', 'avant le 30/06/2027'")
+_EXAMPLES_EN = "'week 18', 'May 2027', 'Q2 2027', 'from March 2 to 13', 'by March 31, 2027'"
+_EXAMPLES_FR = "'semaine 18', 'mai 2027', 'T2 2027', 'du 2 au 13 mars', 'avant le 30/06/2027'"
+EXAMPLES = f"e.g. {_EXAMPLES_EN}; {_EXAMPLES_FR}"
+
+# The plan's language while a period is read (``parse_period`` / ``find_periods``' ``language``): the examples an
+# error's fix gives are written in it ("write week 1 to week 52" in an English plan, « semaine 1 » in a French
+# one); None (a caller that does not know it) keeps both languages' examples.
+_LANGUAGE: ContextVar[str | None] = ContextVar("pac_period_language", default=None)
+
+
+@contextmanager
+def _speaking(language: str | None) -> Iterator[None]:
+    token = _LANGUAGE.set(language)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def _say(fr: str, en: str, both: str | None = None) -> str:
+    """An example for an error's fix in the plan's language: ``fr`` or ``en``; ``both`` (default « fr » / 'en'
+    joined) when the language is not known."""
+    language = _LANGUAGE.get()
+    if language == "fr":
+        return fr
+    if language == "en":
+        return en
+    return both if both is not None else f"{fr} / {en}"
+
+
+def _day_language() -> str:
+    """The language days are written in for an error's fix: the plan's, French when it is not known."""
+    return "en" if _LANGUAGE.get() == "en" else "fr"
+
+
+def _quoted(phrase: str) -> str:
+    """A phrase to write, quoted as the plan's language quotes: « du 1er au 4 janvier » / 'January 1 to 4'."""
+    return f"'{phrase}'" if _LANGUAGE.get() == "en" else f"« {phrase} »"
+
+
+def _examples() -> str:
+    return f"e.g. {_say(_EXAMPLES_FR, _EXAMPLES_EN, f'{_EXAMPLES_EN}; {_EXAMPLES_FR}')}"
 
 
 
@@ -127,17 +169,20 @@ def _check_week(year: int, week: int) -> None:
     n = weeks_in_year(year)
     if not 1 <= week <= n:
         raise PeriodError(f"week {week} does not exist in {year}",
-                          f"{year} has {n} ISO weeks; write semaine 1 to semaine {n}")
+                          f"{year} has {n} ISO weeks; write "
+                          + _say(f"semaine 1 to semaine {n}", f"week 1 to week {n}", f"semaine 1 to semaine {n}"))
 
 
 def _check_month(month: int) -> None:
     if not 1 <= month <= 12:
-        raise PeriodError(f"there is no month {month}", "write the month as 01 to 12, e.g. 2027-05 or mai 2027")
+        raise PeriodError(f"there is no month {month}", "write the month as 01 to 12, e.g. 2027-05 or "
+                          + _say("mai 2027", "May 2027", "mai 2027"))
 
 
 def _check_quarter(q: int) -> None:
     if not 1 <= q <= 4:
-        raise PeriodError(f"there is no quarter {q}", "a year has 4 quarters: write T1 to T4 (Q1 to Q4)")
+        raise PeriodError(f"there is no quarter {q}", "a year has 4 quarters: write "
+                          + _say("T1 to T4", "Q1 to Q4", "T1 to T4 (Q1 to Q4)"))
 
 
 def _week_days(year: int, week: int) -> tuple[date, date]:
@@ -158,7 +203,9 @@ def _quarter_days(year: int, q: int) -> tuple[date, date]:
 
 def _half_days(year: int, h: int) -> tuple[date, date]:
     if h not in (1, 2):
-        raise PeriodError(f"there is no half {h}", "write H1 or H2 (premier or second semestre)")
+        raise PeriodError(f"there is no half {h}", "write H1 or H2 ("
+                          + _say("premier or second semestre", "first or second half", "premier or second semestre")
+                          + ")")
     return (date(year, 1, 1), date(year, 7, 1)) if h == 1 else (date(year, 7, 1), date(year + 1, 1, 1))
 
 
@@ -364,7 +411,8 @@ def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
             inside.append(days)
     if len(inside) > 1:
         raise PeriodError(f"this {part.kind} occurs {len(inside)} times in the plan's period "
-                          f"({', '.join(d[0].isoformat() for d in inside)})", "write the year, e.g. 'mai 2028'")
+                          f"({', '.join(d[0].isoformat() for d in inside)})",
+                          "write the year, e.g. " + _say("'mai 2028'", "'May 2028'", "'mai 2028'"))
     if part.kind == "week" and (week := _place_week(part, ctx, first, end)) is not None:
         return week
     if inside:
@@ -375,7 +423,8 @@ def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
 def _day_part(day: int, month: int | None, year: int | None) -> _Part:
     def make(y: int) -> tuple[date, date]:
         if month is None:
-            raise PeriodError(f"day {day} has no month", "name the month, e.g. 'le 15 mars' or 15/03/2027")
+            raise PeriodError(f"day {day} has no month", "name the month, e.g. "
+                             + _say("'le 15 mars'", "'15 March'", "'le 15 mars'") + " or 15/03/2027")
         d = _day(y, month, day)
         return d, d + timedelta(days=1)
     return _Part("day", year, make, month, day)
@@ -414,7 +463,7 @@ def _month_day_part(written: str, month: int, day: int, year: int | None) -> _Pa
         name = _MONTH_LABELS[month - 1]
         fr = _FRENCH_MONTHS[month - 1]
         if year is None:
-            forms = f"{day:02d}/{month:02d}, '{name} {day}' or « {day} {fr} »"
+            forms = f"{day:02d}/{month:02d}, '{name} {day}'" + _say(f" or « {day} {fr} »", "", f" or « {day} {fr} »")
             meant = f"{name} {day}"
         else:
             forms = f"{day:02d}/{month:02d}/{year}, {year}-{month:02d}-{day:02d} or '{name} {day}, {year}'"
@@ -504,9 +553,10 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             if semester_like:
                 label = m.group(0)[m.start("word") - m.start():m.end("w2" if _g(m, "w2") else "w") - m.start()]
                 half = "first" if w1 == 1 else "second"
-                raise PeriodError(f"{label.upper()!r} is ambiguous: week {w1} or the {half} half-year (semestre)?",
-                                  f"write « semaine {w1} » / 'week {w1}', or « {'1er' if w1 == 1 else '2e'} semestre » "
-                                  f"/ 'H{w1}'")
+                raise PeriodError(f"{label.upper()!r} is ambiguous: week {w1} or the {half} half-year"
+                                  f"{_say(' (semestre)', '', ' (semestre)')}?",
+                                  "write " + _say(f"« semaine {w1} »", f"'week {w1}'") + ", or "
+                                  + _say(f"« {'1er' if w1 == 1 else '2e'} semestre »", f"'H{w1}'"))
             if w2 < w1:      # "semaines 52 à 2 2028": the year written is the end's, as « du 20 déc. au 10 janv. 2028 »
                 return joined(_week_days(y - 1, w1), _week_days(y, w2))
             if listed and w2 != w1 + 1:     # "semaines 18 et 20": two weeks, not 18 to 20
@@ -607,8 +657,8 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
             starting = show(date(y, month, 1), date(y + 1, month, 1))
             raise PeriodError(f"{m.group(0)!r} is ambiguous in a fiscal plan ({show(first, end)}): the fiscal year "
                               f"ending in {y} ({ending}) or the one starting in {y} ({starting})?",
-                              f"write its days, e.g. {ending} or {starting}; « cette année » / 'this year' is the "
-                              f"plan's period ({show(first, end)})")
+                              f"write its days, e.g. {ending} or {starting}; "
+                              + _say("« cette année »", "'this year'") + f" is the plan's period ({show(first, end)})")
         return _Part("year", y, lambda _: calendar_year, resolve=fiscal_year)
     add(_YEAR_NAMED.match(s, pos), year_named)
 
@@ -621,7 +671,8 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
 
 
 def _weeks_phrase(a: int, b: int) -> str:
-    return (f"« semaines {a} à {b} » / 'weeks {a} to {b}'" if a < b else f"« semaine {a} » / 'week {a}'")
+    return (_say(f"« semaines {a} à {b} »", f"'weeks {a} to {b}'") if a < b
+            else _say(f"« semaine {a} »", f"'week {a}'"))
 
 
 def _weeks_across(w1: int, w2: int, da: tuple[date, date], db: tuple[date, date], ctx: _Ctx) -> PeriodError:
@@ -637,7 +688,7 @@ def _weeks_across(w1: int, w2: int, da: tuple[date, date], db: tuple[date, date]
         days = _edge_cut((_week_days(year, a)[0], _week_days(year, b)[1]), plan)
         if not (first <= days[0] and days[1] <= end):
             return None
-        return f"{_weeks_phrase(a, b)} ({days_phrase(days[0], days[1] - timedelta(days=1), 'fr')})"
+        return f"{_weeks_phrase(a, b)} ({days_phrase(days[0], days[1] - timedelta(days=1), _day_language())})"
     fixes = []
     if (tail := inside(w1, weeks_in_year(y), y)) is not None:
         rest = f"weeks 1 to {w2}" if w2 > 1 else "week 1"
@@ -645,16 +696,22 @@ def _weeks_across(w1: int, w2: int, da: tuple[date, date], db: tuple[date, date]
     if (head := inside(1, w2, yb)) is not None:
         fixes.append(f"{head} if the start of {yb} was meant")
     if w2 < w1 and inside(w2, w1, y) is not None:
-        fixes.append(f"« semaines {w2} à {w1} » for weeks {w2} to {w1} of {y}")
+        backwards = _say(f"« semaines {w2} à {w1} »", f"'weeks {w2} to {w1}'", f"« semaines {w2} à {w1} »")
+        fixes.append(f"{backwards} for weeks {w2} to {w1} of {y}")
     return PeriodError(f"weeks {w1} to {w2} cross a year end, which the plan's period ({shown}) does not",
                        f"write {'; or '.join(fixes)}; or widen the plan's period" if fixes else
                        "write the weeks inside the plan's period, or widen the plan's period")
 
 
 def _which_quinzaine(written: str) -> PeriodError:
-    return PeriodError(f"{written.strip()!r}: a month has two quinzaines, the 1st to the 15th and the 16th to its end",
-                       "write « première quinzaine de juin » (1-15) or « seconde quinzaine de juin » (16 to the "
-                       "month's end), 'first / second half of June', or the days « du 1er au 15 juin »")
+    return PeriodError(f"{written.strip()!r}: a month has two {_say('quinzaines', 'halves', 'quinzaines')}, the 1st "
+                       "to the 15th and the 16th to its end",
+                       _say("write « première quinzaine de juin » (1-15) or « seconde quinzaine de juin » (16 to "
+                            "the month's end), or the days « du 1er au 15 juin »",
+                            "write 'first half of June' (1-15) or 'second half of June' (16 to the month's end), or "
+                            "the days 'from 1 to 15 June'",
+                            "write « première quinzaine de juin » (1-15) or « seconde quinzaine de juin » (16 to the "
+                            "month's end), 'first / second half of June', or the days « du 1er au 15 juin »"))
 
 
 _QUINZAINE = re.compile(r"(?<![a-z])(?:quinzaine|fortnight)(?![a-z])")
@@ -714,8 +771,12 @@ def _two_periods(phrase: str, a: tuple[date, date], b: tuple[date, date]) -> Per
         return f"{days[0].isoformat()}..{(days[1] - timedelta(days=1)).isoformat()}"
     return PeriodError(f"{phrase.strip()!r} names two separate periods ({show(a)} and {show(b)}); "
                        f"a window is one interval",
-                       "write two actions, one for each period, or one range « du … au … » / « de … à … » "
-                       "('from … to …') if the time between counts too; « entre … et … » is a range as well")
+                       "write two actions, one for each period, or one range "
+                       + _say("« du … au … » / « de … à … » if the time between counts too; « entre … et … » is a "
+                              "range as well",
+                              "'from … to …' if the time between counts too; 'between … and …' is a range as well",
+                              "« du … au … » / « de … à … » ('from … to …') if the time between counts too; "
+                              "« entre … et … » is a range as well"))
 
 
 def _range_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
@@ -769,7 +830,8 @@ def _range_across(da: tuple[date, date], db: tuple[date, date], period: tuple[da
     shown = f"{first.isoformat()}..{last.isoformat()}"
     return PeriodError(f"the range crosses a year end ({da[0].isoformat()}..{written_last.isoformat()}),"
                        f" which the plan's period ({shown}) does not",
-                       f"write the part inside the plan, « {days_phrase(da[0], last, 'fr')} » ({da[0].isoformat()}.."
+                       f"write the part inside the plan, {_quoted(days_phrase(da[0], last, _day_language()))} "
+                       f"({da[0].isoformat()}.."
                        f"{last.isoformat()}), and put the rest in the next plan; or widen the plan's period")
 
 
@@ -892,8 +954,8 @@ def _open_start_at(s: str, pos: int, *, search: bool, today: date | None) -> tup
             raise PeriodError(f"{phrase.strip()!r} starts on {first.isoformat()}, after the plan's period ends "
                               f"({(end - timedelta(days=1)).isoformat()}); a start with no end runs to the end of "
                               f"the plan's period",
-                              "give a start inside the plan's period, or both ends, e.g. « du 15 juin au 30 septembre »"
-                              " / 'from 15 June to 30 September'")
+                              "give a start inside the plan's period, or both ends, e.g. "
+                              + _say("« du 15 juin au 30 septembre »", "'from 15 June to 30 September'"))
         return first, end
     return hit[0], _Part("open", inner.year, lambda y: resolve(_Ctx(y)), resolve=resolve)
 
@@ -910,9 +972,11 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
     def make(y: int, ctx: _Ctx | None = None) -> tuple[date, date]:
         if today is None:
             raise RelativePeriodError(f"{phrase!r} depends on today's date, which is not given",
-                                      "write the period itself, e.g. 'June 2027' or 'week 18' (« juin 2027 », "
-                                      "« semaine 18 »): a plan's when is read on any day (pac plan lint alone "
-                                      "reads a statement from a day: --today)")
+                                      "write the period itself, e.g. "
+                                      + _say("« juin 2027 » or « semaine 18 »", "'June 2027' or 'week 18'",
+                                             "'June 2027' or 'week 18' (« juin 2027 », « semaine 18 »)")
+                                      + ": a plan's when is read on any day (pac plan lint alone reads a statement "
+                                      "from a day: --today)")
         weekday = m.group("wd_en") or m.group("wd_fr")
         if weekday:
             index = (_WEEKDAYS[0] if m.group("wd_en") else _WEEKDAYS[1]).index(weekday)
@@ -1006,22 +1070,30 @@ def _context(year: int, within: Window | None) -> _Ctx:
     return _Ctx(year, (within.start.date(), within.end.date()))
 
 
-def parse_period(text: str, *, year: int, tz: str, today: date | None = None, within: Window | None = None) -> Window:
+def parse_period(text: str, *, year: int, tz: str, today: date | None = None, within: Window | None = None,
+                 language: str | None = None) -> Window:
     """The window of a whole time expression (see the module docstring); ``label`` is ``text``.
 
     ``within`` is the plan's period (a window of whole local days): a period written without its
     year resolves inside it ("janvier" in a plan from April 2027 to March 2028 is January 2028, "T1"
     its first quarter), and deadlines start at its first day. Without it, the year is ``year``.
-    Raises PeriodError with a fix when the text is not one period or names an impossible one.
+    Raises PeriodError with a fix when the text is not one period or names an impossible one; ``language``
+    (the plan's, ``fr`` or ``en``) is the language of the examples the fix gives ("write week 1 to week 52"),
+    both languages' when None.
     """
+    with _speaking(language):
+        return _parse_period(text, year=year, tz=tz, today=today, within=within)
+
+
+def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: Window | None) -> Window:
     _zone(tz)
     ctx = _context(year, within)
     if len(text) > MAX_PERIOD_CHARS:
         raise PeriodError(f"the period is {len(text):,} characters long; a period is at most {MAX_PERIOD_CHARS} "
-                          f"characters", f"write only when, {EXAMPLES}")
+                          f"characters", f"write only when, {_examples()}")
     s = _one_space(_normalise(text))[0].strip().rstrip(".;,")
     if not s:
-        raise PeriodError("empty period", f"write when, {EXAMPLES}")
+        raise PeriodError("empty period", f"write when, {_examples()}")
     lead = _LEAD.match(s)
     for start in dict.fromkeys((0, lead.end() if lead else 0)):
         hit = _parse_at(s, start, search=False, today=today)
@@ -1034,7 +1106,9 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     vague = _VAGUE.search(s)
     if vague:
         raise PeriodError(f"{text!r} is vague: {vague.group(0)!r} is no exact window",
-                          "write the days, e.g. 'du 10 au 20 mars' or 'before March 20'")
+                          "write the days, e.g. " + _say("'du 10 au 20 mars' or 'avant le 20 mars'",
+                                                         "'from 10 to 20 March' or 'before March 20'",
+                                                         "'du 10 au 20 mars' or 'before March 20'"))
     if s.startswith("du ") and (hit := _parse_at(s, 3, search=False, today=today)) and hit[0] == len(s):
         day = text.strip()[2:].strip()
         raise PeriodError(f"{text!r} says when the action starts, not when it ends",
@@ -1044,8 +1118,9 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     if fiscal_part and _parse_at(s, 0, search=False, today=today) is not None:
         part = text.strip().split()[0]
         raise PeriodError(f"{text!r}: the plan's period is its fiscal year already",
-                          f"write {part!r} alone (in a plan over a fiscal year, 'T1', 'Q1', 'S1' are that year's)")
-    raise PeriodError(f"cannot read {text!r} as a period", f"write it as one of the forms understood, {EXAMPLES}")
+                          f"write {part!r} alone (in a plan over a fiscal year, "
+                          + _say("'T1', 'S1'", "'Q1', 'H1'", "'T1', 'Q1', 'S1'") + " are that year's)")
+    raise PeriodError(f"cannot read {text!r} as a period", f"write it as one of the forms understood, {_examples()}")
 
 
 _OF_FISCAL = re.compile(r"\s+(?:de\s+l'\s*|of\s+the\s+|in\s+the\s+|du\s+)"
@@ -1104,12 +1179,19 @@ def cut_note(window: Window, language: str = "fr") -> str | None:
 
 def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
                  problems: list[PeriodError] | None = None,
-                 within: Window | None = None) -> list[tuple[tuple[int, int], Window]]:
+                 within: Window | None = None, language: str | None = None) -> list[tuple[tuple[int, int], Window]]:
     """The time expressions inside a free sentence: ((start, end) span in ``text``, window), in order.
 
     An expression that is recognised but impossible ("semaine 54") raises PeriodError, unless
-    ``problems`` is a list: then the error is appended there and the expression skipped.
+    ``problems`` is a list: then the error is appended there and the expression skipped. ``language``: as
+    ``parse_period``'s.
     """
+    with _speaking(language):
+        return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
+
+
+def _find_periods(text: str, *, year: int, tz: str, today: date | None, problems: list[PeriodError] | None,
+                  within: Window | None) -> list[tuple[tuple[int, int], Window]]:
     _zone(tz)
     ctx = _context(year, within)
     s, where = _one_space(_normalise(text))

@@ -33,7 +33,7 @@ def report_instant(plan: Plan, quarter: str | None, now: datetime) -> datetime:
                                        "write the report once the plan's period has begun"))
         return min(now, period.end)
     # resolved inside the plan's period: on a fiscal plan (from 1 April), "T1" / "Q1" is its first quarter
-    window = parse_period(quarter, year=period.start.year, tz=plan.timezone, within=period)
+    window = parse_period(quarter, year=period.start.year, tz=plan.timezone, within=period, language=plan.language)
     quarters = plan_quarters(plan)
     if window.end <= period.start or window.start >= period.end:
         raise InvalidInput(Problem("--quarter", f"{quarter} is outside the plan's period "

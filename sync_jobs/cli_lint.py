@@ -187,7 +187,7 @@ def _counted_window(statement: Statement, *, year: int, tz: str, within: Window 
     if statement.when is None:
         return None
     try:
-        window = parse_period(statement.when, year=year, tz=tz, within=within)
+        window = parse_period(statement.when, year=year, tz=tz, within=within, language=language)
     except InvalidInput:
         return None
     out = {"start": window.start.isoformat(), "end": window.end.isoformat(), "label": window.label}
@@ -285,7 +285,8 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
     counted = [_counted_window(s, year=the_year, tz=zone, within=within, language=source.language)
                for s in source.statements]
     results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
-                              info_needed=s.info_needed, info_source=s.info_source, within=within, when=window)
+                              info_needed=s.info_needed, info_source=s.info_source, within=within, when=window,
+                              language=source.language if source.plan else None)
                for s, window in zip(source.statements, counted, strict=True)]
     if fmt == "json":
         out: list[dict[str, Any]] = []
