@@ -750,10 +750,54 @@ def _fiscal_label(phrase: str, first_year: int) -> _Part:
     month cannot be known (April? July? October?). Reading it as two calendar years made a 24-month plan."""
     def refuse(_: object) -> tuple[date, date]:
         y1, y2 = first_year, first_year + 1
+        french = _say(f" (« du 1er avril {y1} au 31 mars {y2} »)", "", f" (« du 1er avril {y1} au 31 mars {y2} »)")
         raise PeriodError(f"{phrase.strip()!r} names a fiscal year by its years: its first month cannot be known",
-                          f"give its days, e.g. period: {y1}-04-01..{y2}-03-31 (« du 1er avril {y1} au 31 mars {y2} »)"
-                          f" for a year from April, or {y1}-01-01..{y2}-12-31 for two calendar years")
+                          f"give its days, e.g. period: {y1}-04-01..{y2}-03-31{french} for a year from April, "
+                          f"or {y1}-01-01..{y2}-12-31 for two calendar years")
     return _Part("year", first_year, refuse, resolve=refuse)
+
+
+# « T3 de l'exercice 2027-2028 », « T3 ex. 2027-28 », "Q3 of fiscal year 2027-2028", "Q3 FY2027-28": the names the
+# report gives a fiscal plan's quarters (sync_jobs/report: its header and its charts), typed back (fiscal audit F2).
+_FISCAL_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:[tq](?P<q>[1-4])|(?P<o>{_ORD})\s+(?:trimestre|quarter))\s*"
+                     r"(?:(?:de\s+l'\s*|du\s+|of\s+(?:the\s+)?|in\s+(?:the\s+)?)?"
+                     r"(?:exercice|ex\.?|fiscal\s+year|fy)\s*)"
+                     rf"(?P<y1>{_YEAR})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d{{2}})(?!\d)")
+
+
+def _fiscal_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    """A quarter of a fiscal year named by its years, as the report names a fiscal plan's quarters: in a plan over that
+    fiscal year, its own quarter (« T3 de l'exercice 2027-2028 » is October-December 2027 on a year from April);
+    elsewhere refused with what to write (its first month cannot be known from its years)."""
+    m = _FISCAL_QUARTER.match(s, pos)
+    if m is None:
+        return None
+    y1, y2 = int(m.group("y1")), m.group("y2")
+    if not (int(y2) == y1 + 1 if len(y2) == 4 else int(y2) == (y1 + 1) % 100):
+        return None
+    k = _ordinal(o, 4) if (o := _g(m, "o")) else int(m.group("q"))
+    if not 1 <= k <= 4:
+        return None
+    phrase = m.group(0).strip()
+
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        if ctx.fiscal and ctx.period is not None and ctx.period[0].year == y1:
+            start = _add_months(ctx.period[0], 3 * (k - 1))
+            return start, _add_months(start, 3)
+        own = _say(f"'T{k}'", f"'Q{k}'")
+        if ctx.fiscal and ctx.period is not None:
+            first, end = ctx.period
+            shown = f"{first.isoformat()}..{(end - timedelta(days=1)).isoformat()}"
+            raise PeriodError(f"{phrase!r} is a quarter of the fiscal year {y1}-{y1 + 1}, not of the plan's "
+                              f"({shown})",
+                              f"write {own} for the plan's own quarter {k}, or the quarter's days")
+        april = _add_months(date(y1, 4, 1), 3 * (k - 1))
+        last = _add_months(april, 3) - timedelta(days=1)
+        raise PeriodError(f"{phrase!r} names a quarter of a fiscal year by its years: its first month cannot be known",
+                          f"give its days ({april.isoformat()}..{last.isoformat()} on a year from April); in a plan "
+                          f"over that fiscal year (period: {y1}-04-01..{y1 + 1}-03-31, say) write {own}, its own "
+                          f"quarter {k}")
+    return m.end(), _Part("quarter", None, lambda y: resolve(_Ctx(y)), index=k, resolve=resolve)
 
 
 def _fiscal_label_at(s: str, pos: int) -> tuple[int, _Part] | None:
@@ -1003,7 +1047,7 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
 
 def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
     """The longest time expression starting at ``pos`` of the normalised text ``s``."""
-    fiscal = _fiscal_label_at(s, pos)
+    fiscal = _fiscal_quarter_at(s, pos) or _fiscal_label_at(s, pos)
     if fiscal is not None:               # before "2027-2028" the range, "2027/28" the month 28
         return fiscal
     candidates = [
