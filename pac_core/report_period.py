@@ -143,3 +143,34 @@ def quarter_phrase(plan: Plan, label: str, lang: str) -> str:
         return f"T{label[-1]} civil {label[:4]}" if lang == "fr" else f"calendar Q{label[-1]} {label[:4]}"
     k, first = found
     return f"T{k} de l'exercice {first}-{first + 1}" if lang == "fr" else f"Q{k} of fiscal year {first}-{first + 1}"
+
+
+def calendar_quarter_asked(plan: Plan, quarter: str) -> tuple[int, int, int, int, tuple[date, date]] | None:
+    """On a fiscal plan whose quarters are calendar quarters (a year from April, July or October), a ``--quarter``
+    written as a calendar quarter with its year (``Q3 2027``, ``2027-Q3``) that is not the same-numbered quarter of
+    the plan: ``(n, year, k, fiscal, days)``, the calendar quarter n of ``year``, which is quarter k of the fiscal
+    year starting in ``fiscal``, and ``days``
+    (first, last) of the plan's own quarter n, the one a manager writing « Q3 » of a fiscal plan may have meant
+    (fiscal audit F3). None on a calendar plan, for a quarter written without its year (``Q3``: the plan's own) or
+    a fiscal label (``Q3 FY2027-28``), and when the quarter is not read."""
+    start = fiscal_start(plan)
+    if start is None:
+        return None
+    zone = ZoneInfo(plan.timezone)
+    try:
+        within = window_days(parse_period(quarter, year=plan.period.start.year, tz=plan.timezone,
+                                          within=plan.period), zone)
+        alone = window_days(parse_period(quarter, year=plan.period.start.year, tz=plan.timezone), zone)
+    except InvalidInput:
+        return None
+    first, last = within
+    month = first.year * 12 + first.month - 1
+    after = last + timedelta(days=1)
+    if within != alone or first.day != 1 or (first.month - 1) % 3 or (after.day, after.year * 12 + after.month - 1) \
+            != (1, month + 3):
+        return None
+    n = (first.month - 1) // 3 + 1
+    found = _fiscal_quarter_at(month, start)
+    if found is None or found[0] == n:
+        return None
+    return n, first.year, found[0], found[1], fiscal_quarter_days(plan, n)

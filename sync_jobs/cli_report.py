@@ -11,7 +11,7 @@ from pac_config.planfile import load_plan
 from pac_config.settings import load_settings
 from pac_core.report_period import report_instant
 from sync_jobs.app import load_report_inputs
-from sync_jobs.report import render_html, write_actions_csv, write_xlsx
+from sync_jobs.report import calendar_quarter_note, render_html, write_actions_csv, write_xlsx
 from sync_jobs.store_guard import require_sync
 
 FORMATS = ("html", "xlsx", "csv")
@@ -57,6 +57,8 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
     if restated and quarter is None:
         raise click.UsageError("--restated goes with --quarter (a closed quarter)")
     closed = quarter is not None and as_of < now
+    if quarter is not None and (note := calendar_quarter_note(plan, quarter, lang)) is not None:
+        click.echo(note, err=True)     # Q3 2027 on a year from April is its Q2: said, not silent (fiscal audit F3)
     if restated and not closed:   # the running quarter: no snapshot kept yet, the report is already today's
         click.echo(f"note: --restated changes nothing: {quarter.strip() if quarter else ''} is still running, so the "
                    "report is already today's evaluation on the current records and plan (a quarter's snapshot is "

@@ -11,7 +11,9 @@ from pathlib import Path
 from sync_jobs.report import csv_export, page, workbook
 from sync_jobs.report_inputs import ReportInputs
 
-__all__ = ["render_html", "write_actions_csv", "write_xlsx"]
+__all__ = ["calendar_quarter_note", "render_html", "write_actions_csv", "write_xlsx"]
+
+calendar_quarter_note = page.calendar_quarter_note
 
 
 def render_html(inputs: ReportInputs, lang: str | None = None) -> str:

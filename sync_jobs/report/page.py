@@ -3,11 +3,13 @@ network), masthead, KPIs, sections."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pac_core import kpis
-from pac_core.report_period import fiscal_quarter, fiscal_quarter_days
+from pac_core.plan import Plan
+from pac_core.report_period import calendar_quarter_asked, fiscal_quarter, fiscal_quarter_days
 from pac_core.results import Pace
 from pac_core.revenue import last_day
 from pac_core.snapshots import quarter_phase
@@ -74,6 +76,25 @@ def quarter_heading(inputs: ReportInputs, fmt: Formatter) -> str:
     if not quarter_phase(plan.period):
         return head
     return f"{head} ({fmt.month_span(*fiscal_quarter_days(plan, k), width='MMMM')})"
+
+
+def calendar_quarter_note(plan: Plan, quarter: str, lang: str | None = None) -> str | None:
+    """The note ``pac report`` prints on stderr when ``--quarter`` names a calendar quarter with its year, not the
+    same-numbered quarter of a fiscal plan (fiscal audit F3): "note: Q3 2027 is the calendar quarter Jul–Sep 2027,
+    the plan's Q2 (fiscal year 2027-2028); for the plan's Q3 (Oct–Dec 2027) write --quarter Q3", in ``lang`` (the
+    plan's by default). None otherwise (a calendar plan, ``Q3``, ``Q3 FY2027-28``)."""
+    asked = calendar_quarter_asked(plan, quarter)
+    if asked is None:
+        return None
+    n, year, k, fiscal, own = asked
+    fmt = Formatter.for_plan(plan, lang)
+    months = fmt.month_span(date(year, 3 * n - 2, 1), date(year, 3 * n, 1))
+    written, years = " ".join(quarter.split()), f"{fiscal}-{fiscal + 1}"
+    if fmt.lang == "fr":
+        return (f"note : {written} est le trimestre civil {months}, le T{k} du plan (exercice {years}) ; pour le "
+                f"T{n} du plan ({fmt.month_span(*own)}), écrivez --quarter T{n}")
+    return (f"note: {written} is the calendar quarter {months}, the plan's Q{k} (fiscal year {years}); for the plan's "
+            f"Q{n} ({fmt.month_span(*own)}) write --quarter Q{n}")
 
 
 def _additional_tone(inputs: ReportInputs, additional: Decimal, progress: float | None) -> str:
