@@ -87,8 +87,12 @@ FR: dict[str, str] = {
                    "entière au rythme actuel. « sans coût » : l'objectif ne coûte rien (budget 0), le ROI n'est pas "
                    "un nombre fini ; ces axes sont listés à part, après le classement.",
     "formula_payback": "coût de l'objectif / (CA supplémentaire × marge / mois écoulés) : les mois, comptés depuis "
-                       "le début de la période, qu'il faut au rythme actuel pour couvrir le coût (7,9 mois sur une "
-                       "année civile : fin août) ; « – » tant qu'aucune marge supplémentaire n'est gagnée.",
+                       "le début de la période, qu'il faut au rythme actuel pour couvrir le coût "
+                       "({example}) ; « – » tant qu'aucune marge supplémentaire n'est gagnée.",
+    # the payback's example follows the plan's period (fiscal audit F4: "late August" on an April-March year)
+    "payback_example_calendar": "7,9 mois sur une année civile : fin août",
+    "payback_example_from": "7,9 mois depuis le {start} : {when}",
+    "early_month": "début {month}", "mid_month": "mi-{month}", "late_month": "fin {month}",
     "formula_expected": "part écoulée de la période de l'objectif (pour une action, de sa fenêtre) : l'avancement "
                         "qu'un rythme régulier aurait atteint aujourd'hui.",
     "formula_pace": "{done} : objectif atteint ; {not_started} : période pas commencée ; {late} : période close, "
@@ -281,8 +285,11 @@ EN: dict[str, str] = {
                    "pace. \"no cost\": the objective costs nothing (budget 0), its ROI is not a finite number; such "
                    "axes are listed apart, after the ranking.",
     "formula_payback": "the objective's cost / (additional revenue × margin / months elapsed): the months, counted "
-                       "from the period's start, it takes at the current pace to cover the cost (7.9 months on a "
-                       "calendar year: late August); \"–\" while no additional margin is earned.",
+                       "from the period's start, it takes at the current pace to cover the cost "
+                       "({example}); \"–\" while no additional margin is earned.",
+    "payback_example_calendar": "7.9 months on a calendar year: late August",
+    "payback_example_from": "7.9 months from {start}: {when}",
+    "early_month": "early {month}", "mid_month": "mid-{month}", "late_month": "late {month}",
     "formula_expected": "the share of the objective's period elapsed (for an action, of its window): the progress a "
                         "steady pace would have reached today.",
     "formula_pace": "{done}: target reached; {not_started}: period not begun; {late}: period over, target missed; "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from babel.dates import format_date
 from markupsafe import Markup
 
 from pac_core.snapshots import period_window, quarter_labels
@@ -115,6 +118,11 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
     return render_template("report/segments.html", _values(fmt, axis_rows(inputs), cards=cards))
 
 
+# 7.9 months, the formula's example, in days: 1 January + 240 days is 29 August (late August), 1 April + 240 days
+# 27 November
+PAYBACK_EXAMPLE_DAYS = 240
+
+
 def axes(inputs: ReportInputs, fmt: Formatter) -> str:
     """Per axis: revenue, baseline, additional revenue vs objective, pace, cost, ROI; and the ROI ranking
     (``templates/report/axes.html``)."""
@@ -132,12 +140,31 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
                                           0 if r.progress is not None and r.progress.roi is not None
                                           else 1 if _no_cost(r) else 2,
                                           -(r.progress.roi or 0) if r.progress else 0))
-    formulas = [(words["roi"], words["formula_roi"]), (words["payback"], words["formula_payback"]),
+    formulas = [(words["roi"], words["formula_roi"]),
+                (words["payback"], words["formula_payback"].format(example=payback_example(inputs, fmt))),
                 (words["expected"], words["formula_expected"]),
                 (words["pace"], words["formula_pace"].format(**ENUMS["pace"][fmt.lang]))]
     return render_template("report/axes.html", _values(
         fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out, formulas=formulas,
         colon="\u00a0:" if fmt.lang == "fr" else ":"))
+
+
+def payback_example(inputs: ReportInputs, fmt: Formatter) -> str:
+    """The payback formula's example, on the plan's period: 7.9 months from its start (« 7,9 mois sur une année
+    civile : fin août » on a calendar year; "7.9 months from April 1: late November" on a year from April: it said
+    late August whatever the plan, fiscal audit F4)."""
+    words = labels(fmt.lang)
+    start = fmt.local(inputs.plan.period.start).date()
+    if (start.month, start.day) == (1, 1):
+        return words["payback_example_calendar"]
+    day = start + timedelta(days=PAYBACK_EXAMPLE_DAYS)
+    part = "early_month" if day.day <= 10 else "mid_month" if day.day <= 20 else "late_month"
+    if fmt.lang == "fr":
+        first = format_date(start, "'1er' MMMM" if start.day == 1 else "d MMMM", locale=fmt.locale)
+    else:
+        first = format_date(start, "MMMM d", locale=fmt.locale)
+    month = format_date(day, "MMMM", locale=fmt.locale)
+    return words["payback_example_from"].format(start=first, when=words[part].format(month=month))
 
 
 def first_quarter_closed(inputs: ReportInputs) -> bool:
