@@ -423,14 +423,18 @@ def hubspot_opted_in(tmp: Path, section: str) -> Path:
     return path
 
 
-def sandbox_sync(settings: Any, server: Any, **kw: Any) -> Any:
-    """One ``run_sync`` of the only plan through the real connectors on the sandbox (``sandbox_connectors``), closed
-    after; ``kw`` for ``run_sync`` (``full``, ``clock``...)."""
+def sandbox_sync(settings: Any, server: Any, plan: str | None = None, *, provision: bool = True,
+                 reset_counts: bool = False, **kw: Any) -> Any:
+    """One ``run_sync`` of ``plan`` (default: the only plan) through the real connectors on the sandbox
+    (``sandbox_connectors``, provisioned unless ``provision`` is false), closed after; ``reset_counts``: the
+    server's call counts start once the connectors are made; ``kw`` for ``run_sync`` (``full``, ``clock``...)."""
     from sync_jobs.pipeline import run_sync  # the pipeline imports much of pac: only for the tests that sync
 
-    connectors = sandbox_connectors(settings, server)
+    connectors = sandbox_connectors(settings, server, provision=provision)
+    if reset_counts:
+        server.reset_counts()
     try:
-        return run_sync(None, settings, connectors=connectors, **kw)
+        return run_sync(plan, settings, connectors=connectors, **kw)
     finally:
         for c in connectors.values():
             c.close()

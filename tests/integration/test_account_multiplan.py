@@ -18,9 +18,9 @@ from pac_config.settings import load_settings
 from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.demo import DEMO_AS_OF, write_demo_settings
-from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.pipeline import RunResult
 from sync_jobs.store.db import alembic_config, make_engine
-from tests.fakes import sandbox_connectors
+from tests.fakes import sandbox_sync
 from tests.integration.test_account_writeback import _account_writes, _dormant_69
 
 PLANS = Path(__file__).resolve().parents[2] / "config" / "plans"
@@ -81,13 +81,8 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
         account = _dormant_69(server)
 
         def sync(step: str, plan: str, settings: Any = both) -> None:
-            connectors = sandbox_connectors(settings, server, provision=not seen)   # provisioned once
-            server.reset_counts()
-            try:
-                result: RunResult = run_sync(plan, settings, connectors=connectors)
-            finally:
-                for c in connectors.values():
-                    c.close()
+            result: RunResult = sandbox_sync(settings, server, plan, provision=not seen,   # provisioned once
+                                             reset_counts=True)
             seen[step] = {"result": result, "writes": _account_writes(server),
                           "sf": sf.row("Account", account)["PAC_Axes__c"],
                           "target": sf.row("Account", account)["PAC_Target__c"],
@@ -164,12 +159,7 @@ def test_the_first_run_after_the_upgrade_keeps_the_other_plans_axes(tmp_path: Pa
     with start_sandbox() as server:
         account = _dormant_69(server)
         for plan, settings, provision in (("process", alone, True), ("pompes", both, False)):
-            connectors = sandbox_connectors(settings, server, provision=provision)
-            try:
-                result = run_sync(plan, settings, connectors=connectors)
-            finally:
-                for c in connectors.values():
-                    c.close()
+            result = sandbox_sync(settings, server, plan, provision=provision)
             assert result.accounts_written > 0
             if plan == "process":         # the store as pac 0007 left it: no pac_account_axes
                 engine = make_engine(f"sqlite:///{tmp_path / 'pac.db'}")

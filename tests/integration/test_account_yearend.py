@@ -15,8 +15,8 @@ import pytest
 from pac_config.settings import load_settings
 from sandbox_crm.run import start_sandbox
 from sync_jobs.demo import write_demo_settings
-from sync_jobs.pipeline import RunResult, run_sync
-from tests.fakes import sandbox_connectors
+from sync_jobs.pipeline import RunResult
+from tests.fakes import sandbox_sync
 from tests.integration.test_account_multiplan import _links
 from tests.integration.test_account_writeback import _account_writes, _dormant_69
 
@@ -64,13 +64,8 @@ def yearend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
 
         def sync(step: str, plan: str, as_of: str) -> None:
             settings = _settings(tmp, as_of)
-            connectors = sandbox_connectors(settings, server, provision=not seen)   # provisioned once
-            server.reset_counts()
-            try:
-                result: RunResult = run_sync(plan, settings, connectors=connectors)
-            finally:
-                for c in connectors.values():
-                    c.close()
+            result: RunResult = sandbox_sync(settings, server, plan, provision=not seen,   # provisioned once
+                                             reset_counts=True)
             seen[step] = {"result": result, "writes": _account_writes(server),
                           "sf": sf.row("Account", account)["PAC_Axes__c"],
                           "target": sf.row("Account", account)["PAC_Target__c"],
