@@ -12,7 +12,7 @@ from connectors.base import ConnectorError, SchemaError, SchemaIssue
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import SalesforceMapping
 from connectors.salesforce.permissions import grant_access
-from connectors.salesforce.schema import PAC_OBJECTS, PacObject, pac_field, picklist_gaps
+from connectors.salesforce.schema import DEPLOY, PAC_OBJECTS, PacObject, pac_field, picklist_gaps
 
 _DESCRIBE_TYPE = {"Text": "string", "LongTextArea": "textarea", "Number": "double", "Currency": "currency",
                   "Percent": "percent", "Checkbox": "boolean", "Date": "date", "DateTime": "datetime",
@@ -57,7 +57,10 @@ class Schema:
                 if f is None:
                     issues.append(SchemaIssue(obj, name, f"{obj}.{name} is missing (or hidden from the integration "
                                               "user)", "run: pac crm provision salesforce (creates it and grants "
-                                              "access through the permission set PAC_Integration)"))
+                                              "access through the permission set PAC_Integration); an org provisioned "
+                                              f"by an older pac: deploy force-app/ again instead ({DEPLOY}), which "
+                                              "also brings the list views and the Lightning component that read "
+                                              "the new fields"))
                 elif not f.get("updateable") and name != "Id":
                     issues.append(SchemaIssue(obj, name, f"{obj}.{name} is not updateable by the integration user",
                                               "run: pac crm provision salesforce, or assign the permission set "

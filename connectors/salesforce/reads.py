@@ -353,8 +353,10 @@ class Reader:
                 raise
         self.lacking[obj] = missing
         self.warn(f"salesforce.schema {obj} lacks {', '.join(f for f in mapped if f in missing)} (an org provisioned "
-                  "by an older pac): left out of the sync, everything else is written; to fill them run: pac crm "
-                  "provision salesforce (or deploy force-app/ with the sf CLI)")
+                  "by an older pac): left out of the sync, everything else is written; to fill them deploy force-app/ "
+                  "again (sf project deploy start --source-dir force-app --target-org ORG: the fields with the list "
+                  "views and the Lightning component that read them), or run pac crm provision salesforce for the "
+                  "fields alone")
         for gone in missing:
             editable.pop(gone, None)
             computed.pop(gone, None)

@@ -181,10 +181,20 @@ def upgrade(engine: Engine, *, wait: float = 120.0) -> None:
 
 
 def _at_head(engine: Engine) -> bool:
-    """Whether the database's Alembic version is the newest migration (read without any lock)."""
-    heads = set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    """Whether the database's Alembic version is the newest migration (read without any lock). A version this pac
+    does not know (a store another machine's newer pac has migrated) is refused in plain words, exit 2."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    heads = set(scripts.get_heads())
     with engine.connect() as connection:
         current = set(MigrationContext.configure(connection).get_current_heads())
+    unknown = sorted(v for v in current if v not in {s.revision for s in scripts.walk_revisions()})
+    if unknown:
+        raise InvalidInput(Problem(
+            "store", f"the store is at schema revision {', '.join(unknown)}, which a newer pac migrated it to; this "
+            f"pac knows revisions up to {', '.join(sorted(heads))}",
+            "upgrade pac on this machine: every pac and pac schedule worker using one store runs the same version "
+            "(docs/operations.md, \"The store\"); to go back to this version instead, downgrade the store with the "
+            "newer pac first (same section)"))
     return current == heads
 
 

@@ -7,12 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
+from pac_core.errors import InvalidInput
 from pac_core.records import Rejected
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
+from sync_jobs.store.db import alembic_config
 from tests.fakes import account, user, visit
 
 NOW = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
@@ -40,6 +43,26 @@ class TestMigrations:
             differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
         assert set(SQLModel.metadata.tables) >= {"pac_record", "pac_run", "pac_kept_night"}   # the models are loaded
         assert differences == []
+
+    def test_a_store_migrated_by_a_newer_pac_is_refused_in_plain_words(self, engine, database_url) -> None:
+        """A worker left on the older version when another upgraded the store (revision unknown here) is told
+        what happened and what to do, exit 2; it ended with "unexpected error: CommandError: Can't locate
+        revision identified by '0009'", exit 6 (upgrade audit, finding 2)."""
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+        try:
+            with pytest.raises(InvalidInput) as raised:
+                open_store(database_url).dispose()
+            problem = raised.value.problems[0]
+            assert "0099" in problem.message and "newer pac" in problem.message
+            assert "upgrade pac" in problem.fix and "docs/operations.md" in problem.fix
+        finally:
+            with engine.begin() as conn:
+                conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": _head()})
+
+
+def _head() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
 class TestRecords:

@@ -89,6 +89,10 @@ def test_a_night_before_provisioning_writes_the_rest_and_says_what_to_run(old: U
     issues = old.check()
     assert {(i.object, i.field) for i in issues["sf-main"]} == {("PAC_Axis__c", f) for f in SF_NEW}
     assert all("pac crm provision salesforce" in i.fix for i in issues["sf-main"])
+    # provisioning makes the fields alone: the list views and the component that read them come with force-app/
+    # (upgrade audit, finding 1: PAC_Plan_End__c provisioned, last year's records stayed in the running views)
+    assert "deploy force-app/ again (sf project deploy start" in text
+    assert all("deploy force-app/ again" in i.fix for i in issues["sf-main"])
     assert {(i.object, i.field) for i in issues["hs-west"]} == {("pac_axis", p) for p in HS_NEW}
     assert all("pac crm provision hubspot" in i.fix for i in issues["hs-west"])
 
