@@ -405,6 +405,12 @@ class Connector(Protocol):
         the mapping writes nothing on accounts."""
         ...
 
+    def lacking_fields(self) -> str | None:
+        """One line naming the PAC fields this run found missing in the CRM (an org or portal provisioned by an
+        older pac: left out of the write-back, see ``keeps``) and the command that creates them, for the run's
+        summary and log; None when nothing is missing (or not known yet)."""
+        ...
+
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:
         """The targets in this CRM (axis token, as the accounts' ``axes`` name it -> account ids), given before

@@ -58,6 +58,45 @@ def _default_mapping(crm: str, sandbox: bool) -> Path:
     return registry.crm_spec(crm).mapping_path(sandbox=sandbox)
 
 
+def left_out_fields(doc: Document, crm: str) -> list[str]:
+    """Warnings (never failures) for the logical fields the shipped mapping of ``crm`` writes (``writeback.<target>.
+    fields``) that the mapping ``doc`` leaves out: a mapping copied from an older default (before ``plan_end``)
+    never fills them, and nothing else says so. Each names the file, line, key path and the line to add."""
+    shipped_path = _default_mapping(crm, sandbox=False)
+    if Path(doc.file).resolve() == shipped_path.resolve():
+        return []
+    shipped, mine = load_yaml(shipped_path).data, doc.data
+    out: list[str] = []
+    for target, section in ((shipped or {}).get("writeback") or {}).items():
+        wanted = section.get("fields") if isinstance(section, Mapping) else None
+        if not isinstance(wanted, Mapping):
+            continue
+        written = ((mine.get("writeback") or {}).get(target) or {}) if isinstance(mine, Mapping) else {}
+        have = written.get("fields") if isinstance(written, Mapping) else None
+        if not isinstance(written, Mapping) or not written or not isinstance(have, Mapping):
+            continue    # this mapping writes no such record, or its fields are broken (a problem of its own)
+        key = f"writeback.{target}.fields"
+        for logical, field in wanted.items():
+            if logical not in have:
+                line = doc.line(("writeback", target, "fields"))
+                out.append(f"{doc.file}:{line} {key}: leaves out {logical}, which the shipped mapping "
+                           f"({shipped_path.name}) writes, so pac never fills it: add `{key}.{logical}: {field}` "
+                           f"(the line `{logical}: {field}` under {key})")
+    return out
+
+
+def _print_left_out(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+
+
+def _warn_left_out(mapping: Path, crm: str) -> None:
+    """``pac crm check``: the shipped fields ``mapping`` leaves out (``left_out_fields``), said before its check; a
+    mapping that cannot be read is reported by the check itself."""
+    with contextlib.suppress(InvalidInput, OSError):
+        _print_left_out(left_out_fields(load_yaml(mapping), crm))
+
+
 SANDBOX_FRESH = "sandbox CRM started fresh: nothing provisioned yet"
 
 
@@ -146,16 +185,18 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
             problems += [Problem("database_url", p.message, p.fix, file=str(path), line=line) for p in exc.problems]
     mappings: dict[str, tuple[str, str, Any]] = {}
     docs: dict[str, Document] = {}
+    warnings: list[str] = []
     for connector in settings.connectors:
         try:
             doc = load_yaml(connector.mapping)
             parsed, found = registry.crm_spec(_crm_of(doc)).parse_mapping(doc)
             problems += found
+            if not found:
+                warnings += left_out_fields(doc, connector.crm)
             mappings[connector.name] = (connector.name, connector.crm, parsed)
             docs[connector.name] = doc
         except InvalidInput as exc:
             problems += exc.problems
-    warnings: list[str] = []
     plans: list[tuple[Any, Plan]] = []     # (the settings' entry, its plan), read once
     for plan in settings.plans:
         try:
@@ -291,6 +332,7 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     if problems:
         _print_problems(problems, mapping)
         sys.exit(EXIT_BAD_INPUT)
+    _print_left_out(left_out_fields(doc, crm))
     _console().print(textsafe.text(f"{mapping}: mapping OK ({crm}{', checked against the CRM' if online else ''})",
                           style="green"))
 
@@ -383,10 +425,12 @@ def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandb
             assert mapping is not None
             crm = _crm_of(load_yaml(mapping))
         the_mapping = mapping or _default_mapping(crm, sandbox)
+        _warn_left_out(the_mapping, crm)
         with _environment(sandbox, crm) as env:
             codes.append(_check_one(crm, f"{crm}-cli", lambda: _build(crm, the_mapping, env), console))
     else:
         for cfg in _plan_connectors(plan_ref):
+            _warn_left_out(Path(cfg.mapping), cfg.crm)
             with _environment(sandbox, cfg.crm) as env:
                 env = _sandbox_env_for(cfg, env) if sandbox else connector_env(env)
 

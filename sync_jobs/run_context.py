@@ -25,6 +25,9 @@ from sync_jobs.writeback import Writer
 Clock = Callable[[], datetime]
 Evaluator = Callable[[Plan, Records | RecordColumns, datetime], Evaluation]    # (plan, records, as of) -> evaluation
 
+# how a warning kept with a run's problems (``pac status``) starts, apart from the errors: ``RunResult.lacking``
+WARNING_HEAD = "warning: "
+
 
 @dataclass
 class RunResult:
@@ -54,6 +57,10 @@ class RunResult:
     # actions none of the plan's connectors can measure (``sync_jobs.coverage``), objectives written as a percentage
     # of a baseline of 0 (``pac_core.growth``): warned of, never a failure
     unmeasured: list[str] = field(default_factory=list)
+    # per connector, the PAC fields the CRM lacks (an org or portal provisioned by an older pac: left out of the
+    # write-back) and the command that creates them (``Connector.lacking_fields``): warned of, never a failure;
+    # kept with the run's problems as ``warning: ...`` (``pac status``)
+    lacking: list[str] = field(default_factory=list)
 
     @property
     def log_status(self) -> str:

@@ -461,6 +461,41 @@ def offline_scheduler(settings: Settings, jobstore: Path) -> BaseScheduler:
     return helper
 
 
+def _when(at: datetime | None) -> str:
+    return f"{at:%Y-%m-%d %H:%M %Z}" if at is not None else "none"
+
+
+def _why_replaced(stored: Any, spec: dict[str, Any]) -> str:
+    """What differs between a stored job and the one the settings want, in words."""
+    why = []
+    if str(stored.trigger) != str(spec["trigger"]):
+        why.append(f"schedule {stored.trigger} -> {spec['trigger']}")
+    if list(stored.args) != spec["args"]:
+        why.append("arguments (settings file or plan) changed")
+    old_end, new_end = getattr(stored.trigger, "end_date", None), spec["trigger"].end_date
+    if old_end != new_end:
+        why.append(f"end {_when(old_end)} -> {_when(new_end)}")
+    return ", ".join(why)
+
+
+def _warn_replaced(replaced: list[tuple[Any, str]]) -> None:
+    """One warning for the stored jobs replaced at this start (a replaced job loses its pending run time), naming
+    each sync fire that was due and is therefore not caught up (snapshots are: ``catch_up_snapshots``)."""
+    now = worker_now()
+    lost = [(job, job.next_run_time) for job, _ in replaced
+            if job.id.split(":")[0] == "sync" and job.next_run_time is not None and job.next_run_time <= now]
+    text = (f"schedule.replaced jobs={','.join(job.id for job, _ in replaced)}: replaced "
+            f"{len(replaced)} stored job(s) whose trigger or arguments changed since the job store was written ("
+            + "; ".join(f"{job.id}: {why}" for job, why in replaced)
+            + "); a replaced job's pending run is dropped, so a run missed while the worker was down is not "
+            "caught up this once")
+    if lost:
+        text += "; not caught up: " + "; ".join(
+            f"{job.id} due {_when(due.astimezone(job.trigger.timezone))} (run `pac sync --plan {job.args[1]}` now)"
+            for job, due in lost)
+    log.warning(text)
+
+
 def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
     """Bring the job store in line with the settings, keeping the pending run time of every unchanged job
     (so a run missed while down is still due), replacing jobs whose trigger or arguments changed, updating in
@@ -474,6 +509,7 @@ def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
         for job in helper.get_jobs():
             if job.id not in ids:
                 job.remove()
+        replaced: list[tuple[Any, str]] = []
         for spec in wanted:
             stored = helper.get_job(spec["id"])
             if (stored is not None and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
@@ -483,8 +519,12 @@ def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
                     stored.modify(**changed)
                     event(log, "schedule.job_updated", job=stored.id, **changed)
                 continue
+            if stored is not None:
+                replaced.append((stored, _why_replaced(stored, spec)))
             helper.add_job(spec["func"], spec["trigger"], id=spec["id"], args=spec["args"], replace_existing=True,
                            name=spec["id"], **spec["options"])
+        if replaced:
+            _warn_replaced(replaced)
         jobs = helper.get_jobs()
         for job in jobs:
             event(log, "schedule.job", job=job.id, next_run=job.next_run_time)

@@ -26,7 +26,7 @@ from sync_jobs.coverage import connector_mappings, unknown_owners, unmeasured, u
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.pull import pull_connector
 from sync_jobs.run_advice import kept_advice
-from sync_jobs.run_context import RunContext, RunResult
+from sync_jobs.run_context import WARNING_HEAD, RunContext, RunResult
 from sync_jobs.run_status import RunStatus
 from sync_jobs.store.repo import reason_head
 from sync_jobs.unit_of_work import UnitOfWork
@@ -223,6 +223,8 @@ def tally(ctx: RunContext) -> None:
         result.count(kind, "deleted", n)
     result.api = {name: usage(c) for name, c in ctx.connectors.items() if name in ctx.names}
     result.errors = [redact(e) for e in result.errors]
+    result.lacking = [f"{name}: {line}" for name in ctx.names
+                      if name in ctx.connectors and (line := ctx.connectors[name].lacking_fields()) is not None]
 
 
 def checkpoint(ctx: RunContext) -> None:
@@ -233,7 +235,8 @@ def checkpoint(ctx: RunContext) -> None:
     if result.run_id is not None:
         advance = status.got_through
         ctx.store.finish_run(result.run_id, status=status.logged, now=ctx.clock(), counts=result.counts,
-                             api=result.api, errors=result.errors, rejections=result.rejections,
+                             api=result.api, errors=[*result.errors, *(f"{WARNING_HEAD}{w}" for w in result.lacking)],
+                             rejections=result.rejections,
                              watermarks_seen=ctx.pulled.watermarks if advance else None,
                              full_objects=ctx.pulled.full_objects if advance else (),
                              advice=kept_advice(ctx.effective, ctx.evaluation),

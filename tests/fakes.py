@@ -166,6 +166,9 @@ class FakeConnector:
     def settle_links(self) -> list[LinkFailure] | None:
         return None                 # no links apart from fields
 
+    def lacking_fields(self) -> str | None:
+        return None                 # no PAC field of its own to miss
+
     def check_schema(self) -> list[SchemaIssue]:
         return []
 

@@ -116,6 +116,13 @@ _NOT_DRIFT = frozenset({"owner_email", "last_synced"})   # not compared for drif
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+
+def _lacking_text(objects: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The warning for PAC properties a portal lacks (``(object, [property])``): what happens and the command."""
+    lacks = "; ".join(f"{name} lacks {', '.join(props)}" for name, props in objects)
+    return (f"hubspot.schema {lacks} (a portal provisioned by an older pac): left out of the sync, everything else "
+            "is written; to fill them run: pac crm provision hubspot")
+
 class HubSpotConnector:
     crm = "hubspot"
     settled_link_fields = SETTLED_FIELDS    # each action to its axis, each axis to its companies
@@ -752,11 +759,20 @@ class HubSpotConnector:
                     else self.property_names(type_id)
                 missing = frozenset(p.name for p in props.values() if p.name not in known)
                 if missing:
-                    log.warning("hubspot.schema %s lacks %s (a portal provisioned by an older pac): left out of the "
-                                "sync, everything else is written; to fill them run: pac crm provision hubspot", name,
-                                ", ".join(p.name for p in props.values() if p.name in missing))
+                    log.warning(_lacking_text([(name, [p.name for p in props.values() if p.name in missing])]))
             self._lacking[target] = missing
         return self._lacking[target]
+
+    def lacking_fields(self) -> str | None:
+        """The properties ``lacking`` found missing this run, in the words of its warning, every object on one
+        line (nothing asked of the portal: only what the run already found)."""
+        w = self.mapping.writeback
+        found = [(w.axis_object if target is Target.AXIS else w.action_object,
+                  [p.name for p in (AXIS_PROPS if target is Target.AXIS else ACTION_PROPS).values()
+                   if p.name in missing])
+                 for target, missing in sorted(self._lacking.items(), key=lambda kv: kv[0] is not Target.AXIS)
+                 if missing]
+        return _lacking_text(found) if found else None
 
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()

@@ -285,6 +285,18 @@ class SalesforceConnector:
         assert tmap is not None
         return frozenset(k for k in kept if tmap.fields.get(k) not in lacking)
 
+    def lacking_fields(self) -> str | None:
+        """The fields this run's read of the PAC records found missing (``Reader.lacking``), in the words of the
+        read's warning, every object on one line."""
+        order = self.mapping.write_fields()
+        parts = [f"{obj} lacks {', '.join(f for f in dict.fromkeys(order.get(obj, {}).values()) if f in missing)}"
+                 for obj, missing in self.reader.lacking.items() if missing]
+        if not parts:
+            return None
+        return (f"salesforce.schema {'; '.join(parts)} (an org provisioned by an older pac): left out of the sync, "
+                "everything else is written; to fill them run: pac crm provision salesforce (or deploy force-app/ "
+                "with the sf CLI)")
+
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()
 

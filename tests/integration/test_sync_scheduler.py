@@ -3,6 +3,7 @@ its own job store, clean shutdown of a real ``pac schedule`` process on SIGTERM.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import signal
@@ -513,3 +514,49 @@ class TestStatusAfterTheEnd:
         assert ("Nightly sync: no longer scheduled since 2028-02-01 00:00 CET (the plan ended on 2027-12-31; "
                 "schedule.after_end_days: 31); `pac sync --plan test` still syncs it by hand. Remove it from plans: "
                 "once it is no longer needed.") in self._status(tmp_path, "2028-03-01T18:00:00+01:00")
+
+
+class TestUpgradeReplacesJobs:
+    """A job store written by a pac whose triggers had no end (before ``schedule.after_end_days``): the first start
+    replaces every job once, and says so, naming the sync fire it drops (the clock is the test's own)."""
+
+    @staticmethod
+    def _old_store(settings, store: Path) -> None:
+        helper = sched.offline_scheduler(settings, store)
+        for spec in sched.wanted_jobs(settings):
+            trigger = copy.copy(spec["trigger"])
+            trigger.end_date = None     # what 582b97b stored
+            helper.add_job(spec["func"], trigger, id=spec["id"], args=spec["args"], name=spec["id"],
+                           **spec["options"])
+        helper.shutdown(wait=False)
+
+    def test_the_replacement_is_logged_once_with_the_fire_not_caught_up(self, settings, tmp_path, caplog) -> None:
+        store = tmp_path / "jobs.db"
+        self._old_store(settings, store)
+        due = (datetime.now(UTC) - timedelta(minutes=10)).replace(microsecond=0)
+        _set_next_run(settings, store, "sync:test", due)
+        end = sched.wanted_jobs(settings)[0]["trigger"].end_date
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            jobs = {j.id: j for j in sched.sync_jobstore(settings, store)}
+        assert jobs["sync:test"].trigger.end_date == end and jobs["sync:test"].next_run_time > due
+        warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        ends = f"end none -> {end:%Y-%m-%d %H:%M %Z}"
+        assert warned == [
+            "schedule.replaced jobs=sync:test,monthly:test,quarterly:test: replaced 3 stored job(s) whose trigger "
+            f"or arguments changed since the job store was written (sync:test: {ends}; monthly:test: {ends}; "
+            f"quarterly:test: {ends}); a replaced job's pending run is dropped, so a run missed while the worker "
+            "was down is not caught up this once; not caught up: sync:test due "
+            f"{due.astimezone(ZoneInfo('Europe/Paris')):%Y-%m-%d %H:%M %Z} (run `pac sync --plan test` now)"]
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):   # the next start: nothing replaced, quiet
+            sched.sync_jobstore(settings, store)
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+    def test_no_fire_due_names_none(self, settings, tmp_path, caplog) -> None:
+        store = tmp_path / "jobs.db"
+        self._old_store(settings, store)
+        with caplog.at_level(logging.WARNING, logger="pac.schedule"):
+            sched.sync_jobstore(settings, store)
+        (warned,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert warned.startswith("schedule.replaced jobs=sync:test,monthly:test,quarterly:test: replaced 3")
+        assert "not caught up:" not in warned
