@@ -43,7 +43,7 @@ from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
 from connectors.salesforce.mapping import SalesforceMapping, label_notes, load_mapping, person_account_notes
 from connectors.salesforce.normalise import Normaliser
 from connectors.salesforce.provisioning import Schema
-from connectors.salesforce.reads import Reader, SfObject, objects_of
+from connectors.salesforce.reads import Reader, SfObject, lacking_words, objects_of
 from connectors.salesforce.writeback import Writer
 from pac_core.geography import COUNTRY_READING
 from pac_core.records import Record, Rejected, User
@@ -293,9 +293,7 @@ class SalesforceConnector:
                  for obj, missing in self.reader.lacking.items() if missing]
         if not parts:
             return None
-        return (f"salesforce.schema {'; '.join(parts)} (an org provisioned by an older pac): left out of the sync, "
-                "everything else is written; to fill them run: pac crm provision salesforce (or deploy force-app/ "
-                "with the sf CLI)")
+        return lacking_words("; ".join(parts))
 
     def account_fields(self) -> dict[str, str]:
         return self.mapping.account_fields()

@@ -152,6 +152,15 @@ def _spelt(rows: list[dict[str, Any]], parts: list[str]) -> list[tuple[str, str]
     return None
 
 
+
+def lacking_words(lacks: str) -> str:
+    """The night's words for PAC fields an org provisioned by an older pac lacks (``lacks``: "PAC_Axis__c lacks
+    PAC_Plan_End__c", objects joined by "; "), in the log and in the run's summary alike."""
+    return (f"salesforce.schema {lacks} (an org provisioned by an older pac): left out of the sync, everything else "
+            "is written; to fill them deploy force-app/ again (sf project deploy start --source-dir force-app "
+            "--target-org ORG: the fields with the list views and the Lightning component that read them), or run "
+            "pac crm provision salesforce for the fields alone")
+
 class Reader:
     """The queries of a pull: rows of an sObject since a stamp, the PAC records' values and their history."""
 
@@ -352,11 +361,7 @@ class Reader:
             if not missing & (editable.keys() | computed.keys()):
                 raise
         self.lacking[obj] = missing
-        self.warn(f"salesforce.schema {obj} lacks {', '.join(f for f in mapped if f in missing)} (an org provisioned "
-                  "by an older pac): left out of the sync, everything else is written; to fill them deploy force-app/ "
-                  "again (sf project deploy start --source-dir force-app --target-org ORG: the fields with the list "
-                  "views and the Lightning component that read them), or run pac crm provision salesforce for the "
-                  "fields alone")
+        self.warn(lacking_words(f"{obj} lacks {', '.join(f for f in mapped if f in missing)}"))
         for gone in missing:
             editable.pop(gone, None)
             computed.pop(gone, None)

@@ -22,8 +22,10 @@ from tests.integration.test_plan_state import BOTH
 from tests.integration.test_upgrade_new_axis_fields import Upgraded
 
 SF_LINE = ("sf-main: salesforce.schema PAC_Axis__c lacks PAC_Plan_End__c; PAC_Action__c lacks PAC_Plan_End__c (an org "
-           "provisioned by an older pac): left out of the sync, everything else is written; to fill them run: pac "
-           "crm provision salesforce (or deploy force-app/ with the sf CLI)")
+           "provisioned by an older pac): left out of the sync, everything else is written; to fill them deploy "
+           "force-app/ again (sf project deploy start --source-dir force-app --target-org ORG: the fields with the "
+           "list views and the Lightning component that read them), or run pac crm provision salesforce for the "
+           "fields alone")
 HS_LINE = ("hs-west: hubspot.schema pac_axis lacks pac_plan_end; pac_action lacks pac_plan_end (a portal provisioned "
            "by an older pac): left out of the sync, everything else is written; to fill them run: pac crm provision "
            "hubspot")
