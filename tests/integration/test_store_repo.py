@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -59,6 +60,24 @@ class TestMigrations:
         finally:
             with engine.begin() as conn:
                 conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": _head()})
+
+
+    def test_going_back_to_0007_leaves_snapshots_an_older_pac_reads(self, engine, database_url) -> None:
+        """The documented rollback (docs/operations.md, "The store") downgrades to 0007: the snapshots this version
+        kept lose the fields it added (growth_base_through), which a pac at 0007 refused (KeyError, exit 6, in
+        report / review / snapshot); upgraded again, they read back with the field's default. Seen failing before
+        the downgrade stripped them (the key still in the payload)."""
+        axis = {"axis_id": "AX-1", "growth_base_through": {"date": "2026-12-05"}, "revenue": "10"}
+        repo.save_snapshot(engine, "p", "quarter", "2026-Q4", {"axes": [axis], "plan": {"growth_base_through": None}},
+                           NOW)
+        command.downgrade(alembic_config(engine), "0007")
+        try:
+            payload = repo.snapshot(engine, "p", "quarter", "2026-Q4").payload
+            assert payload == {"axes": [{"axis_id": "AX-1", "revenue": "10"}], "plan": {}}
+        finally:
+            open_store(database_url).dispose()     # back to head for the other tests
+        assert repo.snapshot(engine, "p", "quarter", "2026-Q4").payload["axes"] == [{"axis_id": "AX-1",
+                                                                                     "revenue": "10"}]
 
 
 def _head() -> str:

@@ -47,5 +47,25 @@ def upgrade() -> None:
         op.bulk_insert(axes, rows[start:start + 500])
 
 
+# fields this version added to what snapshots keep (AxisProgress.growth_base_through: the last day a provisional
+# percentage objective's base counts); a pac at 0007 reads a snapshot's fields strictly and failed on them
+# (KeyError, exit 6, in pac report / review / snapshot after a documented rollback: docs audit, 5 Dec 2026)
+_NEWER_SNAPSHOT_FIELDS = frozenset({'growth_base_through'})
+
+
+def _without(value, names):
+    if isinstance(value, dict):
+        return {k: _without(v, names) for k, v in value.items() if k not in names}
+    if isinstance(value, list):
+        return [_without(v, names) for v in value]
+    return value
+
+
 def downgrade() -> None:
     op.drop_table('pac_account_axes')
+    snapshots = sa.table('pac_snapshot', sa.column('id', sa.Integer()), sa.column('payload', sa.JSON()))
+    bind = op.get_bind()
+    for ident, payload in bind.execute(sa.select(snapshots.c.id, snapshots.c.payload)).all():
+        kept = _without(payload, _NEWER_SNAPSHOT_FIELDS)
+        if kept != payload:
+            bind.execute(snapshots.update().where(snapshots.c.id == ident).values(payload=kept))
