@@ -94,7 +94,7 @@ class UnitOfWork:
     def account_axes(self, connector: str, other_than: str | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
         return repo.account_axes(self.engine, connector, other_than)
 
-    def written_accounts(self, connector: str, other_than: str | None = None) -> dict[str, list[Written]]:
+    def written_accounts(self, connector: str, other_than: str | None = None) -> dict[str, list[repo.WrittenAccount]]:
         return repo.written_accounts(self.engine, connector, other_than)
 
     def save_account_axes(self, plan_id: str, connector: str, rows: Mapping[str, tuple[str, ...]],

@@ -10,6 +10,7 @@ from typing import Any
 
 from more_itertools import chunked
 from sqlalchemy import Engine, Table, delete, func, inspect
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
@@ -236,16 +237,29 @@ def save_account_axes(engine: Engine, plan_id: str, connector: str,
     return len(gone) + len(upserts)
 
 
-def written_accounts(engine: Engine, connector: str, other_than: str | None = None) -> dict[str, list[Written]]:
-    """Account key -> the last-written rows of that account on ``connector``, one per plan that wrote it, but
-    ``other_than`` (a plan alone on its connector reads no row: its own rows are the run's ``written``)."""
-    out: dict[str, list[Written]] = {}
-    with Session(engine) as session:
-        query = select(Written).where(Written.connector == connector, Written.target == "account")
-        if other_than is not None:
-            query = query.where(Written.plan_id != other_than)
-        for row in session.exec(query):
-            out.setdefault(row.key, []).append(row)
+@dataclass(frozen=True)
+class WrittenAccount:
+    """What one plan last wrote on one CRM account (the columns the account fields' diff reads)."""
+
+    plan_id: str
+    written_at: datetime
+    fields: dict[str, Any]
+
+
+def written_accounts(engine: Engine, connector: str, other_than: str | None = None) -> dict[str, list[WrittenAccount]]:
+    """Account key -> the newest last-written row of that account on ``connector`` among the plans but
+    ``other_than`` (one row each: the diff only needs the newest; a plan alone on its connector reads no row: its
+    own rows are the run's ``written``). One query, the newest picked by the database."""
+    where = [_W.c.connector == connector, _W.c.target == "account"]
+    if other_than is not None:
+        where.append(_W.c.plan_id != other_than)
+    newest = func.row_number().over(partition_by=_W.c.key, order_by=(_W.c.written_at.desc(), _W.c.plan_id))
+    ranked = core_select(_W.c.key, _W.c.plan_id, _W.c.written_at, _W.c.fields, newest.label("n")
+                         ).where(*where).subquery()
+    out: dict[str, list[WrittenAccount]] = {}
+    with engine.connect() as conn:
+        for key, plan_id, written_at, fields, _ in conn.execute(core_select(ranked).where(ranked.c.n == 1)):
+            out[key] = [WrittenAccount(plan_id, written_at, fields or {})]
     return out
 
 
