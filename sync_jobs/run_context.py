@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from connectors.base import Connector, Target, WriteChange
@@ -117,6 +118,7 @@ class RunContext:
     users_of: dict[str, set[str]] = field(default_factory=dict)              # route: each CRM's user e-mails
     accounts: dict[str, list[WriteChange]] = field(default_factory=dict)      # route
     shared: dict[str, Shared] = field(default_factory=dict)   # route: per connector, the accounts' plans and base
+    plan_files: dict[Path, Plan | None] = field(default_factory=dict)   # route: the other plans' files, loaded once
     retiring: dict[str, set[str]] = field(default_factory=dict)   # route: per connector, keys no longer in the plan
 
     def __post_init__(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -390,13 +391,9 @@ def _other_contributions(ctx: RunContext, name: str) -> list[account_targets.Sha
     files = [ps.file for ps in ctx.settings.plans if name in ps.connectors and ps.file != ctx.plan_settings.file]
     if not files:
         return []
-    plans: list[Plan] = []
-    unreadable = False
-    for file in files:
-        try:
-            plans.append(load_plan(file))
-        except (InvalidInput, OSError):
-            unreadable = True
+    loaded = [_plan_of(ctx, file) for file in files]
+    plans = [p for p in loaded if p is not None]
+    unreadable = len(plans) < len(loaded)
     stored = ctx.store.account_axes(name, other_than=ctx.plan.id)
     out = [account_targets.Sharer.of(p, stored.get(p.id, {})) for p in plans if p.id != ctx.plan.id]
     if unreadable:
@@ -404,6 +401,17 @@ def _other_contributions(ctx: RunContext, name: str) -> list[account_targets.Sha
         out += [account_targets.Sharer(plan_id, frozenset(a for ids in rows.values() for a in ids), rows=rows)
                 for plan_id, rows in sorted(stored.items()) if plan_id not in known]
     return out
+
+
+def _plan_of(ctx: RunContext, file: Path) -> Plan | None:
+    """The settings' plan file ``file`` as it loads, once per run (every connector's account fields read the other
+    plans: each file parsed once, not once per connector); None when it does not load (``pac plan check``'s)."""
+    if file not in ctx.plan_files:
+        try:
+            ctx.plan_files[file] = load_plan(file)
+        except (InvalidInput, OSError):
+            ctx.plan_files[file] = None
+    return ctx.plan_files[file]
 
 
 def usage(connector: Connector) -> dict[str, Any]:
