@@ -152,13 +152,15 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         console.print(wt)
     # several plans in the settings and no --plan: one block per plan at the end (audit reverify N2), not the last
     # run's plan's lines only
-    blocks = cli_common.settings_plans(settings) if plan_ref is None and len(settings.plans) > 1 else []
+    loaded = cli_common.settings_plans(settings) if runs or len(settings.plans) > 1 else []   # each file once
+    blocks = loaded if plan_ref is None and len(settings.plans) > 1 else []
     in_blocks = {plan.id for _, plan in blocks}
     for plan_key in sorted({r.plan_id for r in runs} - in_blocks):
         if (version := _version_text(engine, plan_key)) is not None:
             console.print(f"Plan {plan_key}: {version}", markup=False)
-    if not blocks and runs and (scheduled := _schedule_after_end(settings, runs[0].plan_id)):   # an ended plan's
-        console.print(scheduled, markup=False, soft_wrap=True)                                  # nightly sync
+    scheduled = _schedule_after_end(settings, loaded, runs[0].plan_id) if not blocks and runs else None
+    if scheduled:   # an ended plan's nightly sync
+        console.print(scheduled, markup=False, soft_wrap=True)
     conflicts = repo.run_conflicts(engine, runs[0].plan_id, runs[0].id) if runs else []
     if conflicts:
         console.print(f"Last run's conflicts on the plan ({len(conflicts)}; the later change won, see "
@@ -186,10 +188,10 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
                                                    "nowhere; fix them in the CRM)")
     if blocks:
         for entry, shown in blocks:
-            _print_plan_block(console, engine, settings, entry, shown)
+            _print_plan_block(console, engine, settings, entry, shown, [p for _, p in loaded])
     elif runs:
         plan_key = runs[0].plan_id
-        plan, notice = _period_notice(settings, plan_key)
+        plan, notice = _period_notice(loaded, plan_key)
         several = plan_ref is None and (len(settings.plans) > 1 or len({r.plan_id for r in runs}) > 1)
         print_kept_advice(console, engine, plan_key, runs[0].id, notice=notice,
                           named=(plan.name if plan is not None else plan_key) if several else None)
@@ -204,7 +206,8 @@ def _version_text(engine: Engine, plan_id: str) -> str | None:
     return f"version {latest.version} ({latest.source_path}, imported {latest.imported_at:%Y-%m-%d %H:%M} UTC)"
 
 
-def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, plan: Plan) -> None:
+def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, plan: Plan,
+                      plans: list[Plan]) -> None:
     """One plan's block of ``pac status`` when the settings hold several (audit reverify N2): its name and last run,
     then, indented and each naming the plan, its period notice with its advice, and its nightly sync once it ended.
     Each plan's own lines, whichever plan ran last (they were all the last run's plan's)."""
@@ -212,7 +215,7 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
     found = repo.runs(engine, plan.id, limit=5)
     last = next((r for r in found if r.status != "locked"), found[0] if found else None)
     clock = ps.as_of or datetime.now(UTC)
-    notice = period_line(plan, clock, next_plan=following(plan, (p for _, p in cli_common.settings_plans(settings))))
+    notice = period_line(plan, clock, next_plan=following(plan, plans))
     console.print()
     if last is None:
         console.print(f"{head}: no run yet (`pac sync --plan {ps.key}`)", markup=False, soft_wrap=True)
@@ -229,20 +232,19 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
     print_kept_advice(console, engine, plan.id, last.id, notice=notice, named=plan.name, indent="  ")
 
 
-def _schedule_after_end(settings: Any, plan_id: str) -> str | None:
+def _schedule_after_end(settings: Any, loaded: list[tuple[Any, Plan]], plan_id: str) -> str | None:
     """Whether ``pac schedule`` still syncs the ended plan ``plan_id`` (``sync_jobs.schedule_end``), on its settings'
-    clock as ``_period_notice``; None while it runs, or when no plan of the settings loads with that id."""
-    for ps, plan in cli_common.settings_plans(settings):
+    clock as ``_period_notice``; None while it runs, or when no plan of the settings (``loaded``) has that id."""
+    for ps, plan in loaded:
         if plan.id == plan_id:
             return schedule_line(plan, ps.schedule or settings.schedule, ps.key, ps.as_of or datetime.now(UTC))
     return None
 
 
-def _period_notice(settings: Any, plan_id: str) -> tuple[Plan | None, str | None]:
-    """The settings' plan ``plan_id`` (None when no plan file of the settings loads with that id), and the line
+def _period_notice(loaded: list[tuple[Any, Plan]], plan_id: str) -> tuple[Plan | None, str | None]:
+    """The settings' plan ``plan_id`` (None when no plan file of the settings, ``loaded``, has that id), and the line
     saying it is over, naming the next plan the settings hold, or not begun (``pac_core.plan_end``), on its
     settings' clock (``as_of``, else now); None while it runs."""
-    loaded = cli_common.settings_plans(settings)
     for ps, plan in loaded:
         if plan.id == plan_id:
             following_plan = following(plan, (p for _, p in loaded))

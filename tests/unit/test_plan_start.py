@@ -25,7 +25,7 @@ from pac_core.records import Records
 from pac_core.results import Pace, Rule
 from pac_core.scopes import Scope
 from pac_core.window import Window
-from sync_jobs import cli_status
+from sync_jobs import cli_common, cli_status
 from sync_jobs.cli_advice import advice_lines
 from sync_jobs.cli_sync import print_result
 from sync_jobs.diff import desired_state, record_key
@@ -253,8 +253,9 @@ class TestStatusOfTwoPlans:
                                           SimpleNamespace(file=new, as_of=DEC_5_2026)))
         plans = [load_plan(old), load_plan(new)]
         assert [p.name for p in plans] == ["PAC 2026 — Durand Process", "PAC 2027 — Durand Process"]
-        _, line_2026 = cli_status._period_notice(settings, plans[0].id)
+        loaded = cli_common.settings_plans(settings)
+        _, line_2026 = cli_status._period_notice(loaded, plans[0].id)
         assert line_2026 == ("Le plan s'est terminé le 31 décembre 2026 : le plan suivant, « PAC 2027 — Durand "
                              "Process », est en place ; retirez celui-ci de plans: quand ses saisies tardives sont "
                              "comptées.")
-        assert cli_status._period_notice(settings, plans[1].id) == (plans[1], STARTS_FR)
+        assert cli_status._period_notice(loaded, plans[1].id) == (plans[1], STARTS_FR)
