@@ -20,9 +20,11 @@ import click
 from rich.table import Table
 
 from pac_config.loader import load_yaml
+from pac_config.plan_models import LANGUAGE_ALIASES
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
 from pac_core.periods import cut_note, parse_period
+from pac_core.text import fold_key
 from pac_core.window import Window
 from sync_jobs import textsafe
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
@@ -130,7 +132,8 @@ def _plan_source(file: str, text: str) -> Source:
         if isinstance(person, dict):
             people.extend(str(person[k]) for k in ("name", "email") if person.get(k))
     period = header.get("period")
-    language = "en" if str(header.get("language") or "").strip().lower() in ("en", "english") else "fr"
+    written = fold_key(str(header.get("language") or "")).replace("_", " ")   # as the plan loader reads it
+    language = "en" if written == "en" or written in LANGUAGE_ALIASES["en"] else "fr"
     return Source(statements, year=year, tz=str(tz) if tz else None, people=tuple(people),
                   period=str(period) if period else None, language=language, plan=True)
 

@@ -9,6 +9,7 @@ from pac_config.planfile import load_plan_text
 from pac_core.errors import InvalidInput, PeriodError
 from pac_core.linter import lint_statement
 from pac_core.periods import parse_period
+from sync_jobs import cli_lint
 
 PLAN = """
 plan: {name: UK FY2027, year: 2027, timezone: Europe/London, currency: GBP, language: LANG,
@@ -80,3 +81,15 @@ def test_without_a_language_both_are_given() -> None:
 def test_lint_of_an_english_statement_says_week() -> None:
     r = lint_statement("Visit 5 breweries in week 54", year=2027, tz="Europe/London", language="en")
     assert any("write week 1 to week 52" in reason for reason in r.reasons), r.reasons
+
+
+class TestLintReadsThePlansLanguageAsTheLoader:
+    """``pac plan lint`` reads ``language:`` as the plan loader does: « anglais » is English (the loader's alias), so
+    an English plan gets English examples and cut-week notes; lint read it as French (review finding 4)."""
+
+    @pytest.mark.parametrize(("written", "expected"), [("anglais", "en"), ("English", "en"), ("en", "en"),
+                                                       ("français", "fr"), ("fr", "fr")])
+    def test_language_aliases(self, tmp_path, written: str, expected: str) -> None:
+        plan = tmp_path / "p.pac.yaml"
+        plan.write_text(f"plan:\n  name: P\n  year: 2027\n  language: {written}\nactions: []\n", encoding="utf-8")
+        assert cli_lint._plan_source(str(plan), plan.read_text(encoding="utf-8")).language == expected
