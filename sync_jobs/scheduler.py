@@ -365,8 +365,11 @@ def catch_up_snapshots(settings: Settings) -> dict[str, list[str]]:
     done: dict[str, list[str]] = {}
     for ps in settings.plans:
         schedule = ps.schedule or settings.schedule
+        plan, _ = load_plan_file(ps)
+        at = ps.as_of or worker_now()
         for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
-            if cron:
+            # a job no longer scheduled (the plan ended more than after_end_days ago: wanted_jobs) catches up nothing
+            if cron and at <= job_end(plan, snapshot_cron(cron, kind, plan), schedule.after_end_days):
                 done[f"{kind}:{ps.key}"] = take_due(settings, source, ps.key, kind, why="catch-up")
     return done
 

@@ -276,6 +276,18 @@ class TestSnapshotJobs:
             ("monthly", "2027-04")]
         assert "catch-up" in seen
 
+    def test_no_catch_up_for_a_plan_whose_jobs_ended(self, tmp_path) -> None:
+        """A worker started on 1 March 2028, past the 2027 plan's schedule.after_end_days, schedules none of its
+        jobs and takes none of its snapshots at start-up either (it took the whole year's, 2027-01 to 2027-Q4, on a
+        store that had never synced the plan: docs audit, 5 Dec 2026); within the grace it still takes them."""
+        (tmp_path / "late").mkdir()
+        (tmp_path / "grace").mkdir()
+        late = _settings_at(tmp_path / "late", "2028-03-01T05:00:00+01:00")
+        assert sched.catch_up_snapshots(late) == {}
+        assert _snapshots(late) == []
+        done = sched.catch_up_snapshots(_settings_at(tmp_path / "grace", "2028-01-20T05:00:00+01:00"))
+        assert done["quarterly:test"][-1] == "2027-Q4" and done["monthly:test"][-1] == "2027-12"
+
     def test_a_snapshot_missed_beyond_grace_runs_at_once(self, tmp_path) -> None:
         """A monthly job due 40 days ago (grace 10 minutes) is reported missed, then run at once as a one-off
         job that takes the closed months without a snapshot."""
