@@ -27,6 +27,13 @@ def plan_ended(plan: Plan, as_of: datetime) -> bool:
     return as_of > plan.period.end
 
 
+def period_closed(plan: Plan, as_of: datetime) -> bool:
+    """Whether nothing of the plan's period is left at ``as_of`` (its end instant included): what the year-end
+    report and review of the closed last quarter or month see, evaluated at the end instant itself, so their advice
+    is worded for the next plan; ``plan_ended`` (strictly after) is when the plan gets no more advice at all."""
+    return as_of >= plan.period.end
+
+
 def plan_started(plan: Plan, as_of: datetime) -> bool:
     """Whether anything of the plan's period has happened at ``as_of`` (after its first instant)."""
     return as_of > plan.period.start

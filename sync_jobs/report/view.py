@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment
+from pac_core.plan_end import period_closed
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
 from pac_core.snapshots import is_plan_quarter, label_of, quarter_phase
@@ -76,7 +77,7 @@ class MonthPoint:
 def plan_over(inputs: ReportInputs) -> bool:
     """The plan's period is over at the report's instant (the evaluation's, a closed quarter's snapshot taken at the
     plan's end included): its recommendations are then worded for the next plan (``i18n.for_next_plan``)."""
-    return inputs.evaluation.as_of >= inputs.plan.period.end
+    return period_closed(inputs.plan, inputs.evaluation.as_of)
 
 
 def reco_words(inputs: ReportInputs) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pac_core.plan import Action, Axis, Plan
+from pac_core.plan_end import period_closed
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
 
 OPEN = (Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED)   # an action still to do
@@ -108,7 +109,7 @@ class Review:
     def plan_over(self) -> bool:
         """The plan's period is over at the review's instant (its last month, closed): the advisor's news are then
         worded for the next plan, as the quarterly report's (``sync_jobs.report.view.plan_over``; audit reverify N1)."""
-        return self.as_of >= self.plan.period.end
+        return period_closed(self.plan, self.as_of)
 
 
 def person_names(plan: Plan, crm_names: Mapping[str, str] | None = None) -> dict[str, str]:
