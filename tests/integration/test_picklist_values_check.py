@@ -21,7 +21,7 @@ from sandbox_crm.server import SandboxServer
 from sync_jobs import cli_crm
 from sync_jobs.textsafe import console as make_console
 from tests.fakes import sandbox_connectors
-from tests.integration.test_plan_state import BOTH, _plan_id
+from tests.integration.test_plan_state import _plan_id
 from tests.integration.test_retired_records import HS_ACTION, SF_ACTION, _block
 from tests.integration.test_upgrade_new_axis_fields import Upgraded
 
@@ -48,11 +48,7 @@ def server() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def old(tmp_path: Path, server: SandboxServer) -> Upgraded:
-    org = Upgraded(tmp_path, server, BOTH)
-    for c in sandbox_connectors(org.settings, server).values():    # provisioned once, by the older pac
-        c.close()
-    _without_removed(server)
-    return org
+    return Upgraded.provisioned(tmp_path, server, _without_removed)
 
 
 def _checked(org: Upgraded) -> tuple[dict[str, list[Any]], dict[str, dict[str, int]]]:

@@ -17,8 +17,6 @@ from sandbox_crm.server import SandboxServer
 from sync_jobs.cli import main
 from sync_jobs.cli_sync import print_result
 from sync_jobs.run_status import RunStatus
-from tests.fakes import sandbox_connectors
-from tests.integration.test_plan_state import BOTH
 from tests.integration.test_upgrade_new_axis_fields import Upgraded
 
 SF_LINE = ("sf-main: salesforce.schema PAC_Axis__c lacks PAC_Plan_End__c; PAC_Action__c lacks PAC_Plan_End__c (an org "
@@ -51,11 +49,7 @@ def server() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def old(tmp_path: Path, server: SandboxServer) -> Upgraded:
-    org = Upgraded(tmp_path, server, BOTH)
-    for c in sandbox_connectors(org.settings, server).values():    # provisioned once, by the older pac
-        c.close()
-    _without_plan_end(server)
-    return org
+    return Upgraded.provisioned(tmp_path, server, _without_plan_end)
 
 
 def _status(org: Upgraded) -> str:

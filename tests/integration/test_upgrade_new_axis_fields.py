@@ -5,7 +5,7 @@ command that creates them, ``pac crm check`` names them; once provisioned, the n
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,8 @@ import pytest
 
 from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
-from sync_jobs.pipeline import RunResult, run_sync
-from tests.fakes import sandbox_connectors
+from sync_jobs.pipeline import RunResult
+from tests.fakes import sandbox_connectors, sandbox_sync
 from tests.integration.test_plan_state import BOTH, Org
 
 SF_NEW = ("PAC_Won_Revenue__c", "PAC_Baseline__c")
@@ -40,13 +40,19 @@ def _failed(result: RunResult) -> int:
 
 
 class Upgraded(Org):
+    @classmethod
+    def provisioned(cls, tmp_path: Path, server: SandboxServer,
+                    as_before: Callable[[SandboxServer], None]) -> Upgraded:
+        """The demo org provisioned once, by the older pac: the current schema with ``as_before`` taking out what
+        that pac did not make."""
+        org = cls(tmp_path, server, BOTH)
+        for c in sandbox_connectors(org.settings, server).values():
+            c.close()
+        as_before(server)
+        return org
+
     def sync(self, *, full: bool = False, provision: bool = False) -> RunResult:   # the nightly run: no provisioning
-        connectors = sandbox_connectors(self.settings, self.server, provision=provision)
-        try:
-            return run_sync(None, self.settings, connectors=connectors, full=full)
-        finally:
-            for c in connectors.values():
-                c.close()
+        return sandbox_sync(self.settings, self.server, provision=provision, full=full)
 
     def check(self) -> dict[str, list[Any]]:
         connectors = sandbox_connectors(self.settings, self.server, provision=False)
@@ -65,11 +71,7 @@ def server() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def old(tmp_path: Path, server: SandboxServer) -> Upgraded:
-    org = Upgraded(tmp_path, server, BOTH)
-    for c in sandbox_connectors(org.settings, server).values():    # provisioned once, by the older pac
-        c.close()
-    _as_before_the_upgrade(server)
-    return org
+    return Upgraded.provisioned(tmp_path, server, _as_before_the_upgrade)
 
 
 def test_a_night_before_provisioning_writes_the_rest_and_says_what_to_run(old: Upgraded,
