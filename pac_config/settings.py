@@ -387,7 +387,7 @@ def _same_plan_id(doc: Document, ids: dict[str, tuple[int, str, Path, bool]], i:
     problems.append(doc.problem(
         ("plans", i, "file"),
         f"plans {other} ({other_file}) and {key} ({file}) have the same plan id {pid!r} ({how}): the store and the "
-        f"CRM records (PAC_Key__c, pac_key '{pid}:A-01') are keyed by it, so each plan's run would overwrite the "
+        f"CRM records (keys '{pid}:A-01', '{pid}:AX-01') are keyed by it, so each plan's run would overwrite the "
         "other's records and mark the others removed",
         f"give one of them another name: in its plan: header, or an id:, e.g. id: {pid}-2"))
 

@@ -221,7 +221,8 @@ def combined(me: Sharer, others: Iterable[Sharer], as_of: datetime
 
     An axis id that two plans in force both have (their plan files, whether or not both target accounts with it) is
     qualified by its plan, ``plan:AX-01``; any other is written bare. Order: the bare tokens sorted, then the
-    qualified ones plan by plan (``Sharer.rank``: the running plan's before the next one's), each plan's by axis id,
+    qualified ones plan by plan (``Sharer.rank``: the plan in force at ``as_of`` before the next one's, whichever
+    plan's run computes it), each plan's by axis id,
     so a list cut at a CRM's length (Salesforce's 255 characters) loses the qualified tokens of the plans that matter
     least. With no other plan, the tokens are the plan's axis ids, sorted."""
     plans = [p for p in (me, *sorted((o for o in others if o.plan_id != me.plan_id), key=lambda o: o.plan_id))

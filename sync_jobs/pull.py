@@ -57,19 +57,33 @@ def reread(kept: str | None, reading: str) -> bool:
     return bool(reading) and kept != reading
 
 
+def edits_key(key: str, plan_id: str | None) -> str:
+    """The watermark of the managers' edits as ``plan_id``'s runs read them (``pac_edits@PLAN``): each plan keeps
+    its own, since a run takes its own plan's edits only; on the connector's one watermark, a plan's run read the
+    other plan's later edits, moved it past an edit of the other plan, and that edit waited for the weekly full
+    read (two business units on one portal, 5 Dec 2026)."""
+    return key if plan_id is None else f"{key}@{plan_id}"
+
+
 def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | None, now: datetime,
                    reconciliation_days: int, full: bool, outcome: PullOutcome,
-                   progress: Callable[..., None] | None = None, stop: Callable[[], None] | None = None) -> None:
+                   progress: Callable[..., None] | None = None, stop: Callable[[], None] | None = None,
+                   plan_id: str | None = None) -> None:
     """Read every object of ``connector`` into ``store``; what was read, rejected and edited goes to ``outcome``.
-    ``stop`` is called before each object it reads (it raises to stop the run: ``sync_jobs.interrupts``)."""
+    ``stop`` is called before each object it reads (it raises to stop the run: ``sync_jobs.interrupts``).
+    ``plan_id``: the run's plan, whose own watermark the managers' edits are read from (``edits_key``)."""
     marks = store.watermarks(connector.name)
     for kind in ORDER:
         # one watermark per CRM object: objects read one after the other each keep their own (``watermark_key``);
-        # a kind held by one object reads it whole (part None)
+        # a kind held by one object reads it whole (part None); managers' edits one per plan too (``edits_key``,
+        # starting from the connector's own of before, where the plan has none yet)
         parts = connector.parts(kind)
         named: list[str | None] = list(parts) if len(parts) > 1 else [None]
-        keys = [watermark_key(kind, part) for part in named]
-        kept = [marks.get((connector.name, key)) for key in keys]
+        shared = [watermark_key(kind, part) for part in named]
+        edits = kind is ObjectKind.PAC_EDITS
+        keys = [edits_key(key, plan_id) if edits else key for key in shared]
+        kept = [marks.get((connector.name, key)) or marks.get((connector.name, old))
+                for key, old in zip(keys, shared, strict=True)]
         reading = connector.reading(kind) if kind is not ObjectKind.PAC_EDITS else ""
         # the parts of an object kind are read in full together: the records a full read did not see are retired
         # per kind (a Salesforce Event and a HubSpot meeting are both "activities")

@@ -62,7 +62,7 @@ def pull(ctx: RunContext) -> None:
         connector.remember_written(ctx.store.written(ctx.plan.id, name))
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
                        reconciliation_days=ctx.settings.connector(name).reconciliation_days, full=ctx.full,
-                       outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop)
+                       outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop, plan_id=ctx.plan.id)
         for secret in connector.secrets():  # (a token obtained mid-pull was registered then: base.new_secret)
             register_secret(secret)
     ctx.pulled.rejected.extend(ctx.pulled.standing[key] for key in sorted(ctx.pulled.standing))

@@ -4,6 +4,7 @@ partial failures, quota stops, dry runs, reconciliation, manager edits, two CRMs
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from sync_jobs import pipeline
 from sync_jobs.hooks import RunHooks
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
-from tests.fakes import Clock, FakeConnector, account, edit, fake_evaluate, user, visit, write_settings
+from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, edit, fake_evaluate, user, visit, write_settings
 
 W18 = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
 
@@ -199,7 +200,7 @@ class TestReconciliation:
         marks = repo.watermarks(open_store(settings.database_url), "fake")
         assert marks[("fake", "activities")].reading == "fake:2"
         assert {obj: m.reading for (_, obj), m in marks.items() if obj != "activities"} == {
-            "users": "fake:1", "accounts": "fake:1", "deals": "fake:1", "pac_edits": ""}
+            "users": "fake:1", "accounts": "fake:1", "deals": "fake:1", f"pac_edits@{first.plan_id}": ""}
         third = _sync(settings, crm)
         assert "deleted" not in third.counts.get("activities", {}) and third.written == 0
 
@@ -219,6 +220,36 @@ class TestManagerEdits:
         assert second.plan.axis("AX-1").status.state.value == "suspended"
         assert crm.pac[("axis", key)]["status"] == "suspended"
         assert all("status" not in c.fields for batch in crm.writes[1:] for c in batch if c.target is Target.AXIS)
+
+
+class TestManagerEditsOfTwoPlans:
+    def test_an_edit_the_other_plans_run_reads_first_still_reaches_its_plan(self, tmp_path, database_url) -> None:
+        """Two plans on one connector: the manager of "other" suspends its AX-1, then the manager of "test" edits
+        test's AX-1 half an hour later; test's run reads both edits first. Other's next run still takes its edit
+        (the edits' watermark was the connector's: test's run moved it past other's edit, which waited for the
+        weekly full read; audit of two HubSpot business units, F1). Seen failing before: other's AX-1 active."""
+        path = write_settings(tmp_path, database_url)
+        (tmp_path / "other.pac.yaml").write_text(SMALL_PLAN.replace('name: "Test plan"', 'name: "Other plan"'),
+                                                 encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "plans:\n", "plans:\n  - {name: other, file: other.pac.yaml, connectors: [fake]}\n"), encoding="utf-8")
+        settings = load_settings(path, env={})
+        crm, clock = FakeConnector(), Clock()
+        _seed(crm)
+
+        def sync(plan: str) -> Any:
+            return pipeline.run_sync(plan, settings, connectors={"fake": crm}, clock=clock, evaluator=fake_evaluate)
+
+        mine, theirs = sync("test").plan_id, sync("other").plan_id
+        assert mine != theirs
+        crm.pac[("axis", f"{theirs}:AX-1")]["status"] = "suspended"
+        crm.put(edit(f"{theirs}:AX-1", "axis_status", "suspended", clock.now))
+        clock.advance(minutes=30)
+        crm.put(edit(f"{mine}:AX-1", "axis_priority", 2, clock.now))
+        clock.advance(hours=1)
+        assert sync("test").plan.axis("AX-1").status.state.value != "suspended"   # not its edit
+        clock.advance(hours=1)
+        assert sync("other").plan.axis("AX-1").status.state.value == "suspended"
 
 
 class TestTwoCrms:

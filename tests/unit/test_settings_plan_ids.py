@@ -41,7 +41,8 @@ def test_a_copied_plan_keeping_last_years_name_is_refused_naming_both_files(tmp_
     assert line == (
         f"5 plans[1].file: plans process-2026 ({tmp_path / 'process-2026.pac.yaml'}) and process-2027 "
         f"({tmp_path / 'process-2027.pac.yaml'}) have the same plan id 'pac-durand-process' (the slug of their "
-        "names): the store and the CRM records (PAC_Key__c, pac_key 'pac-durand-process:A-01') are keyed by it, "
+        "names): the store and the CRM records (keys 'pac-durand-process:A-01', 'pac-durand-process:AX-01') are "
+        "keyed by it, "
         "so each plan's run would overwrite the other's records and mark the others removed "
         "(give one of them another name: in its plan: header, or an id:, e.g. id: pac-durand-process-2)")
 
