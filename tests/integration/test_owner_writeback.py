@@ -5,24 +5,14 @@ pipeline and store (``Org`` of ``test_plan_state``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.store import open_store, repo
 from tests.integration.test_plan_state import BOTH, Org, _plan_id
 
 JULIE = "julie.martin@durand-process.example"      # owns A-01, a Salesforce user
 LEA = "lea.rousseau@durand-process.example"        # owns A-08, a HubSpot owner
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 def _hs_owner(server: SandboxServer, email: str) -> dict:

@@ -8,7 +8,6 @@ sandbox CRM, the shipped example plan spanning both CRMs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ import pytest
 
 from connectors.hubspot.mapping import check_mapping_online as hs_check_online
 from connectors.salesforce.mapping import check_mapping_online as sf_check_online
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs import cli_crm
 from sync_jobs.textsafe import console as make_console
@@ -38,12 +36,6 @@ def _without_removed(server: SandboxServer, *, deactivate: bool = False) -> None
     hs = server.api("hubspot")
     for obj, name in sorted(HS_PACE):
         hs.remove_option(obj, name, "removed")
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ sandbox CRM, the real client libraries, the example plan named without its year 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pac_core.errors import InvalidInput
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.app import take_snapshot
 from sync_jobs.pipeline import run_sync
@@ -20,12 +18,6 @@ from tests.fakes import sandbox_connectors
 from tests.integration.test_plan_state import BOTH, Org
 
 PLAN_ID = "pac-durand-process"
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,7 +14,6 @@ from typing import Any
 import pytest
 
 from pac_config.settings import load_settings
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import RunResult, run_sync
@@ -81,12 +79,6 @@ def _plan_id(org: Org) -> str:
     from pac_config.planfile import load_plan
 
     return load_plan(org.plan).id
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 @pytest.fixture

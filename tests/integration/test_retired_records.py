@@ -7,25 +7,17 @@ as any other. Through simple-salesforce and hubspot-api-client against the sandb
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult, run_sync
 from tests.fakes import sandbox_connectors
 from tests.integration.test_plan_state import BOTH, Org, _plan_id
 
 SF_ACTION, HS_ACTION = "A-02", "A-09"     # Marc Dubois (a Salesforce user), Hugo Lambert (a HubSpot owner)
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 @pytest.fixture

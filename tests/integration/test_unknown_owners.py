@@ -10,24 +10,14 @@ and are written to HubSpot again, owned by her."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.store import open_store, repo
 from tests.integration.test_plan_state import BOTH, Org, _plan_id
 
 LEA = "lea.rousseau@durand-process.example"        # owns A-08 and A-11, a HubSpot owner
 MIGRATED = "lea.rousseau@durand.example"
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 def _hs_action(server: SandboxServer, key: str) -> object:

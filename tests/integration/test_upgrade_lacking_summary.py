@@ -5,14 +5,12 @@ naming the missing fields and the command that creates them, not only the log; t
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.cli import main
 from sync_jobs.cli_sync import print_result
@@ -39,12 +37,6 @@ def _without_plan_end(server: SandboxServer) -> None:
     hs = server.api("hubspot")
     for obj in ("pac_axis", "pac_action"):
         hs.table(obj).properties.pop("pac_plan_end")
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 @pytest.fixture

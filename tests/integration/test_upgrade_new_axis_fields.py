@@ -5,14 +5,13 @@ command that creates them, ``pac crm check`` names them; once provisioned, the n
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs.pipeline import RunResult
 from tests.fakes import sandbox_connectors, sandbox_sync
@@ -61,12 +60,6 @@ class Upgraded(Org):
         finally:
             for c in connectors.values():
                 c.close()
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ nothing (sandbox CRM, real client libraries, shipped plan)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 
 from connectors.base import Target
 from pac_core.rounding import half_up
-from sandbox_crm.run import start_sandbox
 from sandbox_crm.server import SandboxServer
 from sync_jobs import diff
 from tests.integration.test_plan_state import BOTH, Org
@@ -21,12 +19,6 @@ from tests.integration.test_plan_state import BOTH, Org
 def _three_places(value: float | None) -> float | None:
     """How pac wrote a ratio before this change."""
     return None if value is None else float(half_up(value, 3))
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with start_sandbox() as started:
-        yield started
 
 
 def test_the_first_run_after_the_upgrade_rewrites_the_rois_once(tmp_path: Path, server: SandboxServer,
