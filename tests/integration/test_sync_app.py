@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import Session
@@ -84,18 +85,7 @@ class TestReportInputs:
         """A quarterly snapshot with no plan version in its payload (kept by an older pac), the plan edited since
         (A-02 removed): the closed quarter's report is read with the stored plan version that has the snapshot's
         actions, so A-02 is still in it and listed as removed since."""
-        from pathlib import Path
-
-        from sync_jobs.store import open_store, repo
-
-        app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF)
-        engine = open_store(synced.database())
-        try:
-            row = repo.snapshots(engine, "test-plan")[0]
-            legacy = {k: v for k, v in row.payload.items() if k != "kept"}
-            repo.save_snapshot(engine, "test-plan", "quarterly", "2027-Q1", legacy, row.taken_at, replace=True)
-        finally:
-            engine.dispose()
+        _legacy_q1_snapshot(synced, AS_OF)
         plan = Path(synced.plan(None).file)
         text = plan.read_text(encoding="utf-8")
         plan.write_text(text[:text.index("  - id: A-02")], encoding="utf-8")
@@ -165,14 +155,7 @@ class TestAClosedQuartersRun:
     def test_a_snapshot_that_does_not_say_when_it_was_taken_labels_todays_run(self, synced) -> None:
         """A snapshot kept before pac recorded when it was taken: the run it came from is unknown; today's last
         sync is shown, labelled as such."""
-        app.take_snapshot(synced, None, period="2027-Q1", now=AS_OF + timedelta(hours=1))
-        engine = open_store(synced.database())
-        try:
-            row = repo.snapshots(engine, "test-plan")[0]
-            legacy = {k: v for k, v in row.payload.items() if k != "kept"}
-            repo.save_snapshot(engine, "test-plan", "quarterly", "2027-Q1", legacy, row.taken_at, replace=True)
-        finally:
-            engine.dispose()
+        _legacy_q1_snapshot(synced, AS_OF + timedelta(hours=1))
         inputs = app.load_report_inputs(synced, as_of=Q1_END, closed=True)
         assert inputs.last_run is not None and inputs.run_of == "latest_unknown"
         assert "<h3>Latest sync to date (the snapshot does not say which sync it was taken from)</h3>" in render_html(
@@ -276,3 +259,15 @@ class TestReviewPreviousMonth:
         review = review_load.load_review(synced, month="2027-05", now=AS_OF)
         assert (review.previous, review.previous_source) == ("2027-04", "recomputed")
         assert seen[-1] == closing_instant("2027-04", "Europe/Paris") == datetime(2027, 4, 30, 22, 0, tzinfo=UTC)
+
+
+def _legacy_q1_snapshot(synced: Any, now: datetime) -> None:
+    """2027-Q1 kept at ``now`` as pac kept snapshots before it recorded when they were taken (no "kept" part)."""
+    app.take_snapshot(synced, None, period="2027-Q1", now=now)
+    engine = open_store(synced.database())
+    try:
+        row = repo.snapshots(engine, "test-plan")[0]
+        legacy = {k: v for k, v in row.payload.items() if k != "kept"}
+        repo.save_snapshot(engine, "test-plan", "quarterly", "2027-Q1", legacy, row.taken_at, replace=True)
+    finally:
+        engine.dispose()
