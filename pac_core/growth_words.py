@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from pac_core.money import LOCALES, money, percent
+from pac_core.periods import day_words
 from pac_core.plan import Axis, Objective
 from pac_core.revenue import DateRange, baseline_range, window_days
 
@@ -50,10 +51,7 @@ def _rate_text(rate: Decimal, lang: str) -> str:
 def _day_text(day: date, days: DateRange, lang: str) -> str:
     """``5 décembre`` / ``December 5`` (``1er`` in French), with the year when the span is not all of ``day``'s."""
     first, last = days
-    year = "" if first.year == last.year == day.year else f" {day.year}"
-    if lang == "fr":
-        return f"{'1er' if day.day == 1 else day.day} {format_date(day, 'MMMM', locale=LOCALES[lang])}{year}"
-    return f"{format_date(day, 'MMMM', locale=LOCALES[lang])} {day.day}{',' if year else ''}{year}"
+    return day_words(day, lang, year=not first.year == last.year == day.year)
 
 
 def _not_over(span: str, lang: str) -> str:

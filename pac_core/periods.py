@@ -1183,6 +1183,12 @@ def _en_day(d: date, *, year: bool = True) -> str:
     return f"{_MONTH_LABELS[d.month - 1]} {d.day}" + (f", {d.year}" if year else "")
 
 
+def day_words(d: date, language: str, *, year: bool = True) -> str:
+    """A day as a manager reads it: « 1er janvier 2027 » / "January 1, 2027" (``year`` false: « 5 décembre »,
+    "December 5")."""
+    return _fr_day(d, year=year) if language == "fr" else _en_day(d, year=year)
+
+
 def days_phrase(first: date, last: date, language: str) -> str:
     """The days from ``first`` to ``last`` (included) as a manager writes them: « du 28 au 31 décembre 2026 »,
     « du 29 décembre 2025 au 4 janvier 2026 », « le 1er janvier 2027 »; "December 28 to 31, 2026"."""

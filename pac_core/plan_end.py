@@ -14,12 +14,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pac_core.periods import day_words
 from pac_core.plan import Plan
-
-_MONTHS = {"fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                  "novembre", "décembre"),
-           "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                  "November", "December")}
 
 
 def plan_ended(plan: Plan, as_of: datetime) -> bool:
@@ -39,11 +35,9 @@ def plan_started(plan: Plan, as_of: datetime) -> bool:
     return as_of > plan.period.start
 
 
-def _day(day: date, lang: str) -> str:
-    """« 1er janvier 2027 » / "January 1, 2027"."""
-    if lang == "fr":
-        return f"{'1er' if day.day == 1 else day.day} {_MONTHS['fr'][day.month - 1]} {day.year}"
-    return f"{_MONTHS['en'][day.month - 1]} {day.day}, {day.year}"
+def plan_last_day(plan: Plan) -> date:
+    """The plan's last day, in its time zone (its period ends at the next midnight): 31 December 2026."""
+    return (plan.period.end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date()
 
 
 def following(plan: Plan, plans: Iterable[Plan]) -> Plan | None:
@@ -60,7 +54,7 @@ def ended_line(plan: Plan, as_of: datetime, lang: str | None = None, next_plan: 
     if not plan_ended(plan, as_of):
         return None
     lang = lang or plan.language
-    last = _day((plan.period.end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date(), lang)
+    last = day_words(plan_last_day(plan), lang)
     if lang == "fr":
         then = ("écrivez le plan suivant." if next_plan is None else
                 f"le plan suivant, « {next_plan.name} », est en place ; retirez celui-ci de plans: quand ses "
@@ -78,7 +72,7 @@ def starts_line(plan: Plan, as_of: datetime, lang: str | None = None) -> str | N
     if plan_started(plan, as_of):
         return None
     lang = lang or plan.language
-    first = _day(plan.period.start.astimezone(ZoneInfo(plan.timezone)).date(), lang)
+    first = day_words(plan.period.start.astimezone(ZoneInfo(plan.timezone)).date(), lang)
     return f"Le plan commence le {first}." if lang == "fr" else f"The plan starts on {first}."
 
 

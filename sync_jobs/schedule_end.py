@@ -21,6 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from pac_config.settings import ScheduleSettings
 from pac_core.plan import Plan
+from pac_core.plan_end import plan_last_day
 
 
 def job_end(plan: Plan, cron: str, after_end_days: int) -> datetime:
@@ -38,7 +39,7 @@ def sync_end(plan: Plan, schedule: ScheduleSettings) -> datetime:
 
 def last_day(plan: Plan) -> str:
     """The plan's last day, ``2026-12-31``."""
-    return f"{(plan.period.end - timedelta(microseconds=1)).astimezone(ZoneInfo(plan.timezone)).date()}"
+    return plan_last_day(plan).isoformat()
 
 
 def schedule_line(plan: Plan, schedule: ScheduleSettings, name: str, now: datetime | None = None, *,
