@@ -299,16 +299,6 @@ def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime
     return out
 
 
-def changes_by_connector(plan: Plan, records: Records | RecordColumns, as_of: datetime,
-                         declared: Mapping[str, Iterable[str]], written: Mapping[str, Mapping[tuple[str, str], Any]],
-                         *, default_months: int = 12) -> dict[str, list[WriteChange]]:
-    """Account updates per connector name, for the connectors in ``declared`` (name -> logical fields kept;
-    connectors keeping none are left out), the plan alone on them. ``written``: name -> that connector's
-    last-written rows."""
-    return {n: s.changes for n, s in shared_changes(plan, records, as_of, declared, written,
-                                                    default_months=default_months).items()}
-
-
 def axis_companies(written: Mapping[tuple[str, str], Any], changes: Iterable[WriteChange]) -> dict[str, set[str]]:
     """Axis id -> ids of the connector's accounts it targets once ``changes`` are written: the last-written
     ``axes`` of each account, overlaid by the changes (a CRM that links axes to accounts needs them all)."""

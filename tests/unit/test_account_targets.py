@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -160,26 +161,26 @@ class TestChangesByConnector:
         records = Records(accounts=(_account("001A", "sf", departement="69"), _account("77", "hs", departement="69"),
                                     _account("88", "other", departement="69")),
                           deals=_bought_before(("sf", "001A"), ("hs", "77"), ("other", "88")))
-        out = at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"], "hs": ["axes", "target"],
+        out = _changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"], "hs": ["axes", "target"],
                                                              "other": []}, {})
         assert {n: [c.key for c in cs] for n, cs in out.items()} == {"sf": ["sf:001A"], "hs": ["hs:77"]}
 
     def test_second_run_on_same_data_sends_nothing(self, plan) -> None:
         """Feeding back what was sent as last written gives no change: a no-change run writes nothing."""
         records = Records(accounts=(_account("001A", departement="69"), _account("001B", departement="38")))
-        first = at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, {})
+        first = _changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, {})
         written = {"sf": {("account", c.key): _row(c.fields, c.crm_id) for c in first["sf"]}}
-        assert at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, written) == {"sf": []}
+        assert _changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, written) == {"sf": []}
 
 
     def test_a_plan_whose_period_is_over_clears_what_it_wrote(self, plan) -> None:
         """Evaluated after its period's end (1 January 2028, the 2027 plan's): the plan targets no account, its run
         clears the account it wrote; seen failing before (the account kept AX-RA-DORM, no change)."""
         records = Records(accounts=(_account("001A", departement="69"),), deals=_bought_before(("sf", "001A")))
-        first = at.changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, {})
+        first = _changes_by_connector(plan, records, AS_OF, {"sf": ["axes", "target"]}, {})
         assert [c.fields for c in first["sf"]] == [{"axes": "AX-RA-DORM", "target": True}]
         written = {"sf": {("account", c.key): _row(c.fields, c.crm_id) for c in first["sf"]}}
-        after = at.changes_by_connector(plan, records, datetime(2028, 1, 1, 0, 0, tzinfo=UTC),
+        after = _changes_by_connector(plan, records, datetime(2028, 1, 1, 0, 0, tzinfo=UTC),
                                         {"sf": ["axes", "target"]}, written)
         assert [(c.key, c.fields) for c in after["sf"]] == [("sf:001A", {"axes": None, "target": False})]
 
@@ -255,3 +256,9 @@ class TestAxisCompanies:
                    WriteChange(Target.ACCOUNT, "hs:4", {"axes": "AX-2", "target": True}, crm_id="4"),
                    WriteChange(Target.ACCOUNT, "hs:3", {"target": True}, crm_id="3")]
         assert axis_companies(written, changes) == {"AX-1": {"1"}, "AX-2": {"1", "3", "4"}}
+
+
+def _changes_by_connector(plan: Any, records: Records, as_of: datetime, declared: dict[str, list[str]],
+                          written: dict[str, Any]) -> dict[str, list[Any]]:
+    """The account updates per connector of ``plan`` alone on its connectors (``shared_changes`` with no other plan)."""
+    return {n: shared.changes for n, shared in at.shared_changes(plan, records, as_of, declared, written).items()}
