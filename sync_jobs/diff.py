@@ -48,6 +48,7 @@ from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.plan import Axis, Plan
+from pac_core.plan_end import plan_last_day
 from pac_core.results import AxisProgress, Evaluation, Recommendation
 from pac_core.rounding import half_up
 
@@ -138,7 +139,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
         out[(Target.AXIS, record_key(plan, axis.id))] = {
             "name": title(f"{axis.id} {axis.name}"),
             "plan": plan.name,
-            "plan_end": _last_day(plan.period.end),
+            "plan_end": plan_last_day(plan).isoformat(),
             "currency": plan.currency,
             "status": axis.status.state.value,
             "priority": axis.status.rank,
@@ -161,7 +162,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "name": title(f"{action.id} {action.text}"),
             "text": action.text,
             "plan": plan.name,
-            "plan_end": _last_day(plan.period.end),
+            "plan_end": plan_last_day(plan).isoformat(),
             "status": action.status.value,
             "axis_key": record_key(plan, action.axis_id),
             "owner_email": action.who,

@@ -21,7 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from pac_config.settings import ScheduleSettings
 from pac_core.plan import Plan
-from pac_core.plan_end import plan_last_day
+from pac_core.plan_end import plan_ended, plan_last_day
 
 
 def job_end(plan: Plan, cron: str, after_end_days: int) -> datetime:
@@ -48,7 +48,7 @@ def schedule_line(plan: Plan, schedule: ScheduleSettings, name: str, now: dateti
     ``sync_end`` for late entries, or no longer synced by ``pac schedule`` (by hand still). ``named``: the line names
     the plan (``Nightly sync of pac-2026: … still syncs it``), when the status shows several (audit reverify N2)."""
     now = now or datetime.now(UTC)
-    if now <= plan.period.end:
+    if not plan_ended(plan, now):
         return None
     end = sync_end(plan, schedule)
     why = f"the plan ended on {last_day(plan)}; schedule.after_end_days: {schedule.after_end_days}"
