@@ -35,6 +35,7 @@ from pac_core.plan import Plan
 from sync_jobs import textsafe
 from sync_jobs.coverage import settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
+from sync_jobs.plan_identity import stored_period_warning
 from sync_jobs.run_views import Bars
 
 
@@ -71,8 +72,9 @@ def check_command(file: Path) -> None:
     Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
     prints a one-line summary and exits 0 when the plan is valid, then what each objective written as a
     percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings, a warning for each
-    axis whose cost is 0 (a forgotten budget?), and one for each action whose week straddling the plan's first or
-    last day is cut to the plan's days.
+    axis whose cost is 0 (a forgotten budget?), one for each action whose week straddling the plan's first or
+    last day is cut to the plan's days, and one when the store already holds this plan id for a period this
+    file's no longer overlaps (pac sync would refuse it).
     """
     try:
         with _PlanProgress() as progress:
@@ -91,6 +93,9 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for warning in cut_week_warnings(plan):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+    moved = stored_period_warning(plan, file, Path(configured) if configured else default_settings_path())
+    if moved is not None:
+        _console().print(textsafe.text(f"warning: {moved}", style="yellow"))
 
 
 def cut_week_warnings(plan: Plan) -> list[str]:

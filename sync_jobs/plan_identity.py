@@ -11,19 +11,25 @@ the two years' snapshots and quarters under one id. An admin who really wants to
 from __future__ import annotations
 
 import logging
+import os
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from pac_config.planfile import load_plan_text
+from pac_config.settings import load_settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.window import Window
 from sync_jobs.store import repo
+from sync_jobs.store.db import check_url, make_engine
 
 log = logging.getLogger("pac.sync")
 
 KEEP_FLAG = "--keep-plan-id"
+NOTHING_WRITTEN = "nothing was written"
 
 
 def period_words(window: Window) -> str:
@@ -61,4 +67,34 @@ def check_period_kept(engine: Engine, plan: Plan, *, keep_plan_id: bool = False,
         f"{new}), mark {old}'s other records removed and mix the two periods' snapshots under one id",
         f"a new year's plan needs its own name (or id:) so that {old}'s records, snapshots and reports stay; keep "
         f"{old}'s file in plans: until its late entries are counted; to continue the same plan id into {new} "
-        f"anyway, run  pac sync {KEEP_FLAG}  once; nothing was written", file=file))
+        f"anyway, run  pac sync {KEEP_FLAG}  once; {NOTHING_WRITTEN}", file=file))
+
+
+def stored_period_warning(plan: Plan, file: Path, settings_path: Path | None) -> str | None:
+    """``pac plan check``: what ``pac sync`` would refuse (``check_period_kept``), said before the night does, when the
+    settings' store already holds a version of ``plan.id`` whose period does not overlap this file's (last year's
+    file edited in place, or copied keeping its name). Nothing when there are no settings, no store yet (a SQLite
+    file not created: the check creates nothing), or the store cannot be read (the check is about the plan: ``pac
+    status`` and ``pac sync`` say what is wrong with the store); the store is read as it is, never migrated."""
+    if settings_path is None or not settings_path.is_file():
+        return None
+    try:
+        url = load_settings(settings_path, env={k: v for k, v in os.environ.items() if k == "PAC_DATABASE_URL"}
+                            ).database()
+        parsed = check_url(url)
+        if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+            return None
+        engine = make_engine(url)
+        try:
+            check_period_kept(engine, plan, file=str(file))
+        finally:
+            engine.dispose()
+    except InvalidInput as exc:
+        period = [problem for problem in exc.problems if problem.path == "plan.period"]
+        if period:
+            fix = period[0].fix.removesuffix(f"; {NOTHING_WRITTEN}")
+            return f"pac sync will refuse this plan: {period[0].message} ({fix})"
+        return None
+    except (SQLAlchemyError, OSError, LookupError):
+        return None
+    return None

@@ -5,6 +5,7 @@ sandbox CRM, the real client libraries, the example plan named without its year 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sandbox_crm.server import SandboxServer
 from sync_jobs.app import take_snapshot
 from sync_jobs.pipeline import run_sync
 from sync_jobs.store import open_store, repo
+from tests.cli import run_pac
 from tests.fakes import sandbox_connectors
 from tests.integration.test_plan_state import BOTH, Org
 
@@ -95,3 +97,25 @@ def test_a_period_widened_still_syncs(org: Org) -> None:
     org.plan.write_text(text.replace('  period: "2026"', "  period: 2026-01-01..2027-03-31", 1), encoding="utf-8")
     assert _sync(org).status in ("ok", "partial")    # type: ignore[attr-defined]
     assert _stored(org)[0] == 2
+
+
+def test_plan_check_says_before_the_night_that_sync_will_refuse_it(org: Org) -> None:
+    """``pac plan check`` reads the settings' store (never creating or migrating it): last year's file edited for
+    the new year is still a valid plan (exit 0), with a warning naming the refusal and its fix; with no store yet,
+    or a period that still overlaps, no such warning."""
+    env = {k: v for k, v in os.environ.items() if k != "PAC_DATABASE_URL"} | {"PAC_CONFIG": str(org.tmp / "pac.yaml")}
+
+    def check() -> str:
+        result = run_pac("plan", "check", str(org.plan), env=env, cwd=org.tmp)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "✓ plan OK" in result.stdout
+        return result.stdout
+
+    assert "will refuse" not in check() and not (org.tmp / "pac.db").exists()   # no store: nothing made
+    org.sync()
+    assert "will refuse" not in check()
+    org.plan.write_text(org.plan.read_text(encoding="utf-8").replace("2026", "2027"), encoding="utf-8")
+    out = " ".join(check().split())
+    assert ("warning: pac sync will refuse this plan: plan 'pac-durand-process': this plan's period moved from 2026 "
+            "to 2027") in out
+    assert "pac sync --keep-plan-id once)" in out and "nothing was written" not in out
