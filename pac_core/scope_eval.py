@@ -28,17 +28,12 @@ from typing import Any
 
 from pac_core.errors import ScopeError
 from pac_core.records import Account
-from pac_core.scopes import FIELDS, OPERATORS, Condition, Scope
+from pac_core.scopes import FIELD_LABELS, FIELDS, OPERATORS, Condition, Scope
 from pac_core.text import fold_value
 
 AccountKey = tuple[str, str]          # (source, account id)
 WonDates = date | Sequence[date]      # the last won close date before the reference, or all of them sorted
 
-FIELD_NAMES = {
-    "country": "pays", "postal_code": "code postal", "departement": "département", "region": "région",
-    "industry": "secteur", "account_type": "type de compte", "annual_revenue": "CA annuel",
-    "owner": "propriétaire du compte", "name": "nom", "dormant": "dormant",
-}
 
 # fields a CRM may fill from a multi-select list (options joined by ";"), and every custom field
 MULTI_VALUE_FIELDS = frozenset({"industry", "account_type"})
@@ -226,7 +221,7 @@ def describe_failure(condition: Condition, account: Account, owner_email: Mappin
     if is_dormancy(condition):
         return f"not dormant (scope: {scope_label})" if _wants_dormant(condition) else \
             f"dormant (scope: {scope_label})"
-    name = FIELD_NAMES.get(condition.field, condition.field)
+    name = FIELD_LABELS.get(condition.field, condition.field)
     if condition.field.startswith("custom."):
         raw = account.custom.get(condition.field[7:])
     elif condition.field == "owner":

@@ -107,9 +107,12 @@ KEY_ALIASES: dict[str, str] = {
 NEGATION_KEYS = ("not", "sauf", "hors")
 COMPARISONS = ("gte", "lte", "gt", "lt", "between")
 _INVERSE = {"in": "not_in", "gte": "lt", "lt": "gte", "lte": "gt", "gt": "lte"}
-_LABELS = {
+# How a field is named to a person, in a scope's label ("secteur Chimie") and in why an account fails it
+# (``scope_eval.describe_failure``: "secteur Pharmaceutique (périmètre : secteur Chimie)"): one table, so one line
+# never names the same attribute two ways (audit janmeet F10: « secteur … (périmètre : industrie …) »).
+FIELD_LABELS = {
     "country": "pays", "postal_code": "code postal", "departement": "département", "region": "région",
-    "industry": "industrie", "account_type": "type de compte", "annual_revenue": "CA annuel",
+    "industry": "secteur", "account_type": "type de compte", "annual_revenue": "CA annuel",
     "owner": "propriétaire du compte", "name": "compte", "dormant": "dormant",
     "deal_owner": "propriétaire de l'affaire", "product": "produit", "product_family": "famille de produits",
     "product_code": "code produit",
@@ -260,7 +263,7 @@ def _conditions(key: str, value: object, out: _Collector, where: str) -> list[Co
             values.append(normalised)
     if len(out.problems) > before:
         return []
-    name = _LABELS.get(field, field.removeprefix("custom."))
+    name = FIELD_LABELS.get(field, field.removeprefix("custom."))
     return [Condition(field, "in", tuple(values), f"{name} {', '.join(str(v) for v in values)}")]
 
 
@@ -336,7 +339,7 @@ _NORMALISERS = {
 
 
 def _comparisons(field: str, value: object, out: _Collector, where: str) -> list[Condition]:
-    name = _LABELS.get(field, field.removeprefix("custom."))
+    name = FIELD_LABELS.get(field, field.removeprefix("custom."))
     if not isinstance(value, Mapping) or not value:
         out.add(where, f"{field} is compared with gte/lte/gt/lt/between",
                 f"write e.g. {field}: {{gte: 50000000}} or {{gte: \"50 M€\"}}")

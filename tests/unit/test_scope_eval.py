@@ -13,7 +13,7 @@ from pac_core.columnar import AccountColumns, AccountTable
 from pac_core.errors import ScopeError
 from pac_core.records import Account
 from pac_core.scope_eval import ScopeIndex, compile_scope, describe_failure, months_before
-from pac_core.scopes import Condition, Scope
+from pac_core.scopes import Condition, Scope, parse_scope
 from pac_core.text import fold_value
 
 OWNERS = {("sf", "005J"): "julie.martin@durand-process.example"}
@@ -131,6 +131,19 @@ class TestDormancy:
         """The failing condition is described with the account's value and the scope's label."""
         cond = Condition("departement", "in", ("69",), "département 69")
         assert describe_failure(cond, _acc("a", departement="38"), OWNERS) == "département 38 (scope: département 69)"
+
+    @pytest.mark.parametrize(("field", "word", "written", "value"), [
+        ("industry", "secteur", "Chimie", "Pharmaceutique"), ("name", "compte", "Alpha Chimie", "Zeta Pharma"),
+        ("account_type", "type de compte", "Client", "Prospect"),
+        ("region", "région", "Auvergne-Rhône-Alpes", "Occitanie"), ("departement", "département", "69", "38")])
+    def test_failure_names_the_field_as_the_scope_does(self, field: str, word: str, written: str,
+                                                       value: str) -> None:
+        """One word for the attribute on both sides of the line (audit janmeet F10: « secteur Pharmaceutique
+        (périmètre : industrie Chimie) »; a name read « nom Zeta Pharma (périmètre : compte Alpha Chimie) »)."""
+        (cond,) = parse_scope({field: [written]}).conditions
+        account = _acc("a", **({"name": value} if field == "name" else {field: value}))
+        assert cond.label.startswith(f"{word} ")
+        assert describe_failure(cond, account, OWNERS) == f"{word} {value} (scope: {cond.label})"
 
 
 class TestScopeIndex:

@@ -92,7 +92,7 @@ class TestParseScopeAttributes:
     def test_industry_stored_as_written(self) -> None:
         """Industries keep their spelling: the evaluator compares them case/accent-insensitively."""
         assert only({"industry": ["Pharmaceutique", "Chimie"]}) == Condition(
-            "industry", "in", ("Pharmaceutique", "Chimie"), "industrie Pharmaceutique, Chimie")
+            "industry", "in", ("Pharmaceutique", "Chimie"), "secteur Pharmaceutique, Chimie")
 
     def test_owner_lower_cased(self) -> None:
         """Owners are e-mails, lower-cased; a name is refused."""
