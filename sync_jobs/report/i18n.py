@@ -482,11 +482,15 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
         "en": {"ok": "Succeeded", "partial": "Partial", "failed": "Failed", "quota_stopped": "Stopped (API quota)",
                "locked": "Already running", "running": "Running"},
     },
+    # what a run reads (connectors.base.ObjectKind) and where it writes (connectors.base.Target: the PAC records
+    # of the axes and actions, the PAC fields of the accounts; audit janmeet F3: they showed as "axis", "account")
     "object": {
         "fr": {"accounts": "Comptes", "activities": "Activités", "deals": "Affaires", "users": "Utilisateurs",
-               "progress": "Avancements écrits", "pac_edits": "Modifications du plan saisies dans le CRM"},
+               "pac_edits": "Modifications du plan saisies dans le CRM", "axis": "Axes du plan (fiches PAC)",
+               "action": "Actions du plan (fiches PAC)", "account": "Comptes (champs PAC)"},
         "en": {"accounts": "Accounts", "activities": "Activities", "deals": "Deals", "users": "Users",
-               "progress": "Progress written", "pac_edits": "Plan edits made in the CRM"},
+               "pac_edits": "Plan edits made in the CRM", "axis": "Plan axes (PAC records)",
+               "action": "Plan actions (PAC records)", "account": "Accounts (PAC fields)"},
     },
     "decision": REASONS,   # the rule codes of pac_core.results.Decision, worded once in pac_core.explain
 }

@@ -213,7 +213,7 @@ def inputs(language: str = "fr") -> ReportInputs:
         counts={"accounts": {"read": 612, "written": 0, "rejected": 1},
                 "activities": {"read": 1840, "written": 0, "rejected": 2},
                 "deals": {"read": 233, "written": 0, "rejected": 1},
-                "progress": {"read": 0, "written": 14, "rejected": 0}},
+                "axis": {"written": 6}, "action": {"written": 8, "failed": 1}},
         api_calls={"sf-main": 23, "hs-west": 17}, quota_left={"sf-main": 14_977, "hs-west": None},
         errors=(f"hs-west: 401 refused with Authorization: Bearer {TOKEN}", f"store {SECRET_URL} reconnected"),
     )

@@ -108,6 +108,13 @@ class TestWorkbook:
         assert fx.TOKEN not in values and "Sup3rS3cret" not in values
         assert "Partielle" in values
 
+    def test_the_data_sheet_words_the_write_back_objects(self, book: openpyxl.Workbook) -> None:
+        """« Axes du plan (fiches PAC) | Écrits | 6 », not « axis » (audit janmeet F3)."""
+        rows = [[c.value for c in row] for row in book["Données"].iter_rows()]
+        assert ["Axes du plan (fiches PAC)", "Écrits", 6] in rows
+        assert ["Actions du plan (fiches PAC)", "Écrits", 8] in rows
+        assert not [r for r in rows if r[0] in ("axis", "action", "account")]
+
 
 class TestNoCostInTheWorkbook:
     @pytest.mark.parametrize(("lang", "words", "overview", "roi", "payback"),

@@ -140,6 +140,15 @@ class TestFigures:
         assert "devise sans taux de change" in data
 
 
+    def test_data_section_words_the_write_back_objects(self, html_fr: str, html_en: str) -> None:
+        """The PAC records written back are named, not shown by their code (audit janmeet F3: « axis | – | 2 »)."""
+        for html, words in ((html_fr, ("Axes du plan (fiches PAC)", "Actions du plan (fiches PAC)")),
+                            (html_en, ("Plan axes (PAC records)", "Plan actions (PAC records)"))):
+            data = plain(html[html.index('<section id="data">'):])
+            assert all(f"<td>{w}</td>" in data for w in words), data
+            assert "<td>axis</td>" not in data and "<td>action</td>" not in data
+
+
 class TestPaybackAndFormulas:
     def test_payback_column_says_months_from_the_period_start(self, html_fr: str, html_en: str) -> None:
         """« Retour sur invest. » is the ROI in French, but the column holds a payback in months counted from the

@@ -274,6 +274,15 @@ class TestDictionaries:
             for member in enum:
                 assert member.value in i18n.ENUMS[kind]["fr"], (kind, member)
 
+    def test_every_object_a_run_counts_has_words(self) -> None:
+        """What a run reads (ObjectKind) and where it writes (Target: axis, action, account) are worded in both
+        languages (audit janmeet F3: « axis | – | 2 » in « Les données derrière les chiffres »)."""
+        from connectors.base import ObjectKind, Target
+        codes = {k.value for k in ObjectKind} | {t.value for t in Target}
+        assert {"axis", "action", "account"} <= codes
+        for lang in ("fr", "en"):
+            assert codes <= set(i18n.ENUMS["object"][lang]), codes - set(i18n.ENUMS["object"][lang])
+
     def test_counted_phrases_agree_in_number(self) -> None:
         """'1 action manquée' / '4 actions manquées'; French singular for 0 and 1, English for 1 only."""
         assert i18n.counted("pace_late", 1, "fr") == "1 action manquée"
