@@ -6,6 +6,10 @@ The plan is over once its period's last day is past: evaluated after the period'
 2028 00:00, the end of a 2027 plan, the last day is still 31 December: ``revenue.last_day``; the year-end report and
 snapshot keep their advice). It has not begun up to its period's first instant included (as of 1 January 2027 00:00
 nothing of the 2027 plan has happened: the pace's "not started").
+
+Inside its period, before ``kpis.FORECAST_MIN_SHARE`` of it, no ROI to date exists yet, so the rules that rest on it
+cannot have judged any axis: "no recommendation" is then « Trop tôt pour juger les axes … » with the day the ROI
+appears (``too_early_line``; audit janmeet F8: « chaque axe est dans les seuils fixés » on 12 January).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pac_core.kpis import FORECAST_MIN_SHARE
 from pac_core.periods import day_words
 from pac_core.plan import Plan
 
@@ -80,3 +85,29 @@ def period_line(plan: Plan, as_of: datetime, lang: str | None = None, next_plan:
     """The plan is outside its period at ``as_of``: ``ended_line`` or ``starts_line``, said in place of "no
     recommendation"; None while it runs."""
     return ended_line(plan, as_of, lang, next_plan) or starts_line(plan, as_of, lang)
+
+
+def judged_from(plan: Plan) -> datetime:
+    """The first instant an axis of the plan has a ROI to date: ``FORECAST_MIN_SHARE`` of its objective's period
+    elapsed (``kpis.roi``), the earliest axis's; the plan's period when no axis has an objective. 6 February 2027 at
+    12:00 for a 2027 plan."""
+    windows = [a.objective.period for a in plan.axes if a.objective is not None] or [plan.period]
+    return min(w.start + (w.end - w.start) * FORECAST_MIN_SHARE for w in windows)
+
+
+def too_early_line(plan: Plan, as_of: datetime, lang: str | None = None) -> str | None:
+    """« Aucune recommandation : trop tôt pour juger les axes, le ROI à date est calculé à partir du 6 février 2027
+    (10 % de la période). » (``lang``, default the plan's) while the plan runs and no axis has a ROI to date yet
+    (``judged_from``), said in place of « chaque axe est dans les seuils fixés », a judgement no rule made; else
+    None."""
+    start = judged_from(plan)
+    if not plan_started(plan, as_of) or as_of >= start or plan_ended(plan, as_of):
+        return None
+    lang = lang or plan.language
+    day = day_words(start.astimezone(ZoneInfo(plan.timezone)).date(), lang)
+    share = round(FORECAST_MIN_SHARE * 100)
+    if lang == "fr":
+        return (f"Aucune recommandation : trop tôt pour juger les axes, le ROI à date est calculé à partir du {day} "
+                f"({share} % de la période).")
+    return (f"No recommendation: too early to judge the axes, the ROI to date is computed from {day} ({share}% of the "
+            "period).")

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 
 from pac_config.planfile import load_plan
 from pac_core.plan import Plan
-from pac_core.plan_end import following, period_line
+from pac_core.plan_end import following, period_line, too_early_line
 from pac_core.results import Recommendation
 from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
@@ -65,13 +65,17 @@ def advice_heading(plan_name: str, axes: int, kept: str = "") -> str:
 
 
 def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: int | None,
-                      notice: str | None = None, named: str | None = None, indent: str = "") -> None:
+                      notice: str | None = None, named: str | None = None, indent: str = "",
+                      plan: Plan | None = None) -> None:
     """``pac status``'s advice block, as the plan's latest evaluating run kept it (``read_advice``): one
     line per axis with a recommendation (rule, sentence, overruled rules); said when no run kept any yet.
     ``notice``: the plan is outside its period (``pac_core.plan_end.period_line``: over, or not begun), said once,
     in place of "no recommendation" (advice a run kept before the end is still listed, under it). ``named``: the
     plan's name, when the status shows several plans: the lines say which plan they are about (audit year-end F3:
-    « Advice: Aucune recommandation » under two plans' runs). ``indent``: before each line (a plan's block)."""
+    « Advice: Aucune recommandation » under two plans' runs). ``indent``: before each line (a plan's block).
+    ``plan``: the plan, when the settings hold its file: with no recommendation kept before any axis has a ROI to
+    date, the line says it is too early (``pac_core.plan_end.too_early_line``, at the kept evaluation's instant)
+    rather than that every axis is within its thresholds (audit janmeet F8)."""
     head = "Advice" if named is None else f"Advice for {named}"
     if notice is not None:
         console.print(indent + (notice if named is None else f"{head}: {notice}"), markup=False, highlight=False,
@@ -85,7 +89,8 @@ def print_kept_advice(console: Console, engine: Engine, plan_id: str, last_run: 
     kept = "" if row.id == last_run else f" (kept by run {row.id}, the last that evaluated the plan)"
     if not recos:
         if notice is None:
-            console.print(f"{indent}{head}{kept}: {NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False,
+            early = too_early_line(plan, advice.as_of, lang) if plan is not None else None
+            console.print(f"{indent}{head}{kept}: {early or NO_ADVICE.get(lang, NO_ADVICE['en'])}", markup=False,
                           soft_wrap=bool(indent))
         return
     console.print(indent + advice_heading(advice.plan_name, len(recos), kept), markup=False, soft_wrap=bool(indent))
@@ -194,7 +199,7 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         plan, notice = _period_notice(loaded, plan_key)
         several = plan_ref is None and (len(settings.plans) > 1 or len({r.plan_id for r in runs}) > 1)
         print_kept_advice(console, engine, plan_key, runs[0].id, notice=notice,
-                          named=(plan.name if plan is not None else plan_key) if several else None)
+                          named=(plan.name if plan is not None else plan_key) if several else None, plan=plan)
     engine.dispose()
 
 
@@ -229,7 +234,7 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
     scheduled = schedule_line(plan, ps.schedule or settings.schedule, ps.key, clock, named=True)
     if scheduled is not None:
         console.print(f"  {scheduled}", markup=False, soft_wrap=True)
-    print_kept_advice(console, engine, plan.id, last.id, notice=notice, named=plan.name, indent="  ")
+    print_kept_advice(console, engine, plan.id, last.id, notice=notice, named=plan.name, indent="  ", plan=plan)
 
 
 def _schedule_after_end(settings: Any, loaded: list[tuple[Any, Plan]], plan_id: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pac_core.plan_end import too_early_line
 from pac_core.results import Pace, Recommendation
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, for_next_plan, labels
@@ -58,15 +59,17 @@ def advice_words(review: Review, lang: str) -> dict[str, object]:
     plan with no day left cannot « Abandonner » or « Suspendre » anything (audit reverify N1)."""
     if not review.plan_over:
         w = labels(lang, "review")
+        early = too_early_line(review.plan, review.as_of, lang)   # no ROI to date yet: no rule judged (janmeet F8)
         return {"news_title": w["news"], "news_lead": w["news_lead"], "news_intro": "", "rule_kind": "rule",
-                "reco_text": lambda reco: reco.text(lang)}
+                "reco_text": lambda reco: reco.text(lang), "no_news": early or w["no_news"]}
     report = labels(lang)
 
     def next_plan_text(reco: Recommendation) -> str:
         return for_next_plan(reco.text(lang), lang)
 
     return {"news_title": report["sec_recos_next"], "news_lead": report["recos_next_intro"],
-            "news_intro": report["recos_next_intro"], "rule_kind": "rule_next", "reco_text": next_plan_text}
+            "news_intro": report["recos_next_intro"], "rule_kind": "rule_next", "reco_text": next_plan_text,
+            "no_news": report["no_recos_next"]}
 
 
 def values(review: Review, fmt: Formatter) -> dict[str, object]:

@@ -176,6 +176,22 @@ class TestAdviceForTheNextPlan:
         assert 'Do not renew Rhône · Rhône Do not renew axis "Rhône"' in english
         assert "Drop" not in english and "Prioritise" not in english
 
+    def test_with_no_conclusion_the_section_is_for_the_next_plan_too(self) -> None:
+        """Audit janmeet F2: with no recommendation the year-end report read « Recommandations — Aucune
+        recommandation ce trimestre : les axes sont dans les seuils fixés. », the running plan's words, while the
+        December review of the same instant read « Pour le plan suivant »."""
+        none = self._inputs(datetime(2028, 1, 1, tzinfo=PARIS))
+        none = replace(none, evaluation=replace(none.evaluation, recommendations=()))
+        text = plain(_section(render_html(none), "recos"))
+        assert text == (" Pour le plan suivant Le plan est terminé : le conseiller n'a aucune conclusion à reprendre "
+                        "dans le plan suivant, chaque axe est resté dans les seuils fixés. ")
+        english = plain(_section(render_html(none, "en"), "recos"))
+        assert english == (" For the next plan The plan is over: the advisor has no conclusion to carry into the next "
+                           "plan, every axis stayed within its thresholds. ")
+        running = replace(none, evaluation=replace(none.evaluation, as_of=datetime(2027, 12, 31, 23, 59, tzinfo=PARIS)))
+        assert plain(_section(render_html(running), "recos")).startswith(" Recommandations Aucune recommandation ce "
+                                                                         "trimestre")
+
     def test_the_workbook_sheet_too(self) -> None:
         cols, rows = tables.recommendations(self._inputs(datetime(2028, 1, 1, tzinfo=PARIS)), Formatter(lang="fr"))
         assert cols[3][0] == "Pour le plan suivant"

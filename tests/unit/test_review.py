@@ -150,6 +150,15 @@ class TestPlanOver:
         assert "Abandonner" not in text and "Suspendre" not in text and "Déployer" not in text
         assert "- Reconduire et étendre · Salons professionnels" in text     # the withdrawn roll-out, same words
 
+    def test_no_conclusion_is_said_for_the_next_plan(self) -> None:
+        """The report's next-plan sentence (audit janmeet F2), not « les axes sont dans les seuils fixés »."""
+        review = build_review(fx.plan(), replace(fx.evaluation(), as_of=self.END, recommendations=()), _before(),
+                              month="2027-12", previous="2027-11", previous_source="snapshot",
+                              next_until=datetime(2028, 2, 1, tzinfo=PARIS))
+        text = render_markdown(review).replace("\u00a0", " ")
+        assert "## Pour le plan suivant" in text and "le conseiller n'a aucune conclusion à reprendre" in text
+        assert "les axes sont dans les seuils fixés" not in text
+
     def test_html_and_english(self) -> None:
         html = render_html(self._last_month())
         assert "Pour le plan suivant" in html and "Ne pas reconduire l&#x27;axe" in html
