@@ -147,6 +147,12 @@ FR: dict[str, str] = {
     "statement": "Énoncé",
     "missing": "Ce qui manque",
     "no_gaps": "Toutes les actions respectent la règle des 5 Q.",
+    # the year-end report of a plan that is over: nothing left to rewrite in it, a lesson for the next (janmeet F9)
+    "sec_gaps_next": "Pour le plan suivant : énoncés à mieux écrire (règle des 5 Q)",
+    "gaps_next_intro": "Le plan est terminé : ses actions ne sont plus à reformuler. Ces énoncés ne disaient pas qui "
+                       "agit, quoi exactement et quand, ou quelle information préparer et auprès de qui : à écrire "
+                       "ainsi dans le plan suivant.",
+    "gaps_complement_next": "Complément manquant",
     "gaps_intro": "Une intention ou un objectif ne dit pas qui agit, quoi exactement et quand : "
                   "ces énoncés sont à reformuler en actions mesurables. Viennent ensuite les actions qui ne "
                   "disent pas quelle information préparer ni auprès de qui l'obtenir.",
@@ -344,6 +350,11 @@ EN: dict[str, str] = {
     "statement": "Statement",
     "missing": "What is missing",
     "no_gaps": "Every action follows the 5Q rule.",
+    "sec_gaps_next": "For the next plan: statements to write better (5Q rule)",
+    "gaps_next_intro": "The plan is over: its actions are no longer to be rewritten. These statements did not say who "
+                       "acts, on what exactly and when, or what information to prepare and from whom: write them so "
+                       "in the next plan.",
+    "gaps_complement_next": "Complement missing",
     "gaps_intro": "An intention or an objective does not say who acts, on what exactly and when: "
                   "rewrite these statements as measurable actions. Then come the actions that do not say "
                   "what information to prepare, nor from whom to get it.",

@@ -56,7 +56,8 @@ def _render(inputs: ReportInputs, lang: str | None) -> str:
         "quarter": quarter_heading(inputs, fmt), "status": status_line(inputs, fmt),
         "since": since_lines(inputs.basis.since, inputs.basis.closed_at, fmt) if inputs.basis else [],
         "period": fmt.date_range(inputs.plan.period.start, inputs.plan.period.end),
-        "colon": "\u00a0:" if fmt.lang == "fr" else ":", "section_ids": SECTIONS,
+        "colon": "\u00a0:" if fmt.lang == "fr" else ":",
+        "toc": [(s, sections_actions.section_title(inputs, s, words)) for s in SECTIONS],
         "cards": kpi_cards(inputs, fmt), "sections": [markup(html) for html in sections]})
     return scrub_page(page)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pac_core.plan import Action
 from pac_core.plan_end import too_early_line
 from pac_core.results import Pace
@@ -79,17 +81,34 @@ def month_by_month(inputs: ReportInputs, fmt: Formatter) -> str:
 
 def five_q_gaps(inputs: ReportInputs, fmt: Formatter) -> str:
     """The linter's statements that are intentions or objectives, with what they lack
-    (``templates/report/gaps.html``)."""
+    (``templates/report/gaps.html``). Once the plan is over (``view.plan_over``: the year-end report) nothing of it
+    is left to rewrite: the section is a lesson for the next plan, « Pour le plan suivant : énoncés à mieux écrire »,
+    and an action short of its 5Q complement reads « Complément manquant », not « Action à compléter » (audit
+    janmeet F9: the year-end report asked to rewrite every action of the finished plan)."""
+    w = labels(fmt.lang)
+    over = plan_over(inputs)
     owners = {a.id: person_name(inputs, a.who) for a in inputs.plan.actions}
     rows = []
     for gap in gaps(inputs):
-        kind = (labels(fmt.lang)["gaps_complement"] if gap["complement"]
+        kind = (w["gaps_complement_next" if over else "gaps_complement"] if gap["complement"]
                 else enum_label("statement_kind", gap["kind"], fmt.lang))
         rows.append({"text": gap["text"], "id": gap["id"], "who": owners.get(str(gap["id"]), ""), "kind": kind,
                      "css": "complement" if gap["complement"] else gap["kind"],
                      "missing": ", ".join(enum_label("missing", m, fmt.lang) for m in gap["missing"]) or "–"})
     quotes = ("«\u00a0", "\u00a0»") if fmt.lang == "fr" else ("“", "”")
-    return render_template("report/gaps.html", {"w": labels(fmt.lang), "gaps": rows, "quotes": quotes})
+    title, intro = section_title(inputs, "gaps", w), w["gaps_next_intro" if over else "gaps_intro"]
+    return render_template("report/gaps.html", {"w": w, "gaps": rows, "quotes": quotes, "title": title,
+                                                "intro": intro})
+
+
+NEXT_PLAN_SECTIONS = {"gaps": "sec_gaps_next", "recos": "sec_recos_next"}
+
+
+def section_title(inputs: ReportInputs, section: str, w: Mapping[str, str]) -> str:
+    """A section's heading, as the page's contents name it too: the year-end report's sections about what to do next
+    are for the next plan (``NEXT_PLAN_SECTIONS``) once the plan is over."""
+    key = NEXT_PLAN_SECTIONS.get(section) if plan_over(inputs) else None
+    return w[key or f"sec_{section}"]
 
 
 def recommendations(inputs: ReportInputs, fmt: Formatter) -> str:

@@ -16,6 +16,7 @@ from sync_jobs.report import render_html, tables
 from sync_jobs.report.fmt import NBSP, NNBSP, Formatter
 from sync_jobs.report.i18n import for_next_plan
 from sync_jobs.report_inputs import ReportInputs
+from tests.unit import report_fixtures as fx
 from tests.unit.test_advisor_coherent import ACCOUNTS, ISERE, RHONE, _deals
 from tests.unit.test_engine_support import PARIS, USERS, action, axis, plan
 from tests.unit.test_kpi_vocabulary import AS_OF, _plan, _records
@@ -214,3 +215,33 @@ class TestAdviceForTheNextPlan:
         ("en", "Something else.", "Something else.")])
     def test_every_rule_has_its_next_plan_words(self, lang: str, written: str, shown: str) -> None:
         assert for_next_plan(written, lang) == shown
+
+
+class TestFiveQOnceThePlanIsOver:
+    """Audit janmeet F9: the year-end report (kept Q4 snapshot, plan over at its instant) still asked to rewrite
+    the finished plan's statements, « ces énoncés sont à reformuler », each action « Action à compléter »."""
+
+    @staticmethod
+    def _page(as_of: datetime, lang: str = "fr") -> str:
+        inputs = fx.inputs()
+        lint = (*inputs.lint, {"id": "A-01", "text": "Visiter 5 clients dormants du 69 en semaine 18", "kind": "action",
+                               "missing": ["info_needed", "info_source"], "parsed": {"target": 5}})
+        return render_html(replace(inputs, lint=lint, evaluation=replace(inputs.evaluation, as_of=as_of)), lang)
+
+    def test_the_year_end_report_words_them_for_the_next_plan(self) -> None:
+        page = self._page(datetime(2028, 1, 1, tzinfo=PARIS))
+        gaps = plain(_section(page, "gaps"))
+        assert gaps.startswith(" Pour le plan suivant : énoncés à mieux écrire (règle des 5 Q) Le plan est terminé : "
+                               "ses actions ne sont plus à reformuler.")
+        assert "Complément manquant" in gaps and "Rencontrer le PDG de Sanofi" in gaps
+        assert "à reformuler en actions mesurables" not in gaps and "Action à compléter" not in gaps
+        assert '<a href="#gaps">Pour le plan suivant : énoncés à mieux écrire (règle des 5 Q)</a>' in \
+            page.replace(NBSP, " ")
+        english = plain(_section(self._page(datetime(2028, 1, 1, tzinfo=PARIS), "en"), "gaps"))
+        assert english.startswith(" For the next plan: statements to write better (5Q rule) The plan is over")
+        assert "Action to complete" not in english and "Complement missing" in english
+
+    def test_while_the_plan_runs_they_are_to_sharpen(self) -> None:
+        gaps = plain(_section(self._page(datetime(2027, 12, 31, 23, 59, tzinfo=PARIS)), "gaps"))
+        assert gaps.startswith(" Actions à préciser (règle des 5 Q) Une intention ou un objectif")
+        assert "Action à compléter" in gaps
