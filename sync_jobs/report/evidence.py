@@ -20,7 +20,7 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "time_to_roi_months": ("Rentabilisé en", "Paid back in", "months", False),
     "min_roi": ("ROI à date minimal", "Minimum ROI to date", "percent", True),
     "max_months_to_roi": ("Délai de retour maximal", "Maximum payback", "months", True),
-    "lagging_growth_below": ("Croissance jugée en retard sous", "Growth counted as lagging below", "percent", True),
+    "lagging_growth_below": ("Croissance jugée en retard sous", "Growth counted as lagging below", "change", True),
     "to_segments": ("Segments cibles", "Target segments", "segments", False),
     "growth": ("Croissance des segments cibles", "Growth of target segments", "segment_growth", False),
     "elapsed_share": ("Part de la période écoulée", "Share of the period elapsed", "percent", False),
@@ -35,7 +35,7 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
                                 "money", False),
     "revenue": ("CA réalisé", "Revenue", "money", False),
     "baseline": ("Référence", "Baseline", "money", False),
-    "trend": ("Évolution du segment", "Segment trend", "percent", False),
+    "trend": ("Évolution du segment", "Segment trend", "change", False),
     "min_decline": ("Baisse minimale", "Minimum decline", "percent", True),
     "quarter": ("Trimestre", "Quarter", "quarter", False),
     "products": ("Charge de production", "Production load", "products", False),
@@ -77,6 +77,8 @@ def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> s
     axes = {a.id: a.name for a in plan.axes}
     if kind == "percent":
         return fmt.percent(_number(value))
+    if kind == "change":          # a growth rate, signed as the segment's trend (« +12 % », audit janmeet F11)
+        return fmt.change(_number(value))
     if kind == "money":
         return fmt.money(_number(value))
     if kind == "months":
@@ -84,7 +86,7 @@ def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> s
     if kind == "segments":
         return ", ".join(segments.get(str(s), str(s)) for s in value)
     if kind == "segment_growth":
-        return ", ".join(f"{segments.get(str(k), str(k))} {fmt.percent(v)}" for k, v in dict(value).items())
+        return ", ".join(f"{segments.get(str(k), str(k))} {fmt.change(v)}" for k, v in dict(value).items())
     if kind == "axis":
         return axes.get(str(value), str(value))
     if kind == "quarter":

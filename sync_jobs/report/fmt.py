@@ -106,6 +106,13 @@ class Formatter:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
         return DASH if ratio is None else percent(ratio, self.lang, decimals)
 
+    def change(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
+        """A change from a baseline (``revenue / baseline − 1``), signed: ``+210 %`` / ``+210%``, ``-20 %``, ``0 %``.
+        Unsigned, « Tendance 210 % » beside the revenue and its baseline read as "at 210 % of last year" (it is at
+        310 %; audit janmeet F11); a decline already carried its sign."""
+        text = self.percent(ratio, decimals)
+        return f"+{text}" if ratio is not None and half_up(ratio, decimals, percent=True) > 0 else text
+
     @property
     def no_cost(self) -> str:
         """« sans coût » / "no cost": an axis whose cost is 0 (its ROI is not finite, there is nothing to pay back)."""

@@ -68,7 +68,7 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
 def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[Any]]]:
     w = labels(fmt.lang)
     cols = [(w["segment"], "text"), (w["kind"], "text"), (w["revenue"], "money"), (w["baseline"], "money"),
-            (w["additional"], "money"), (w["objective"], "money"), (w["trend"], "percent"), (w["roi"], "percent"),
+            (w["additional"], "money"), (w["objective"], "money"), (w["trend"], "change"), (w["roi"], "percent"),
             (w["strengths"], "text"), (w["weaknesses"], "text"), (w["opportunities"], "text"), (w["threats"], "text")]
     rows = []
     for s in inputs.plan.segments:

@@ -24,7 +24,8 @@ from sync_jobs.report_inputs import ReportInputs
 HEADER_FILL = PatternFill("solid", fgColor="14213D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 FIRST_ROW = 3   # header row; rows 1-2 carry the title and the as-of line
-WIDTHS = {"text": 28, "money": 15, "percent": 11, "months": 11, "date": 13, "int": 9, "number": 11, "any": 22}
+WIDTHS = {"text": 28, "money": 15, "percent": 11, "change": 11, "months": 11, "date": 13, "int": 9, "number": 11,
+          "any": 22}
 
 
 def formats(lang: str, currency: str) -> dict[str, str]:
@@ -32,6 +33,7 @@ def formats(lang: str, currency: str) -> dict[str, str]:
     return {
         "money": f'#,##0\\ "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0',
         "percent": "0%",
+        "change": "+0%;-0%;0%",     # a change from a baseline, signed as the page writes it (« +210 % »)
         "months": "0.0",
         "number": "0.0",
         "int": "0",

@@ -108,6 +108,14 @@ class TestWorkbook:
         assert fx.TOKEN not in values and "Sup3rS3cret" not in values
         assert "Partielle" in values
 
+    def test_the_segments_trend_is_a_signed_percentage(self, book: openpyxl.Workbook) -> None:
+        """The trend column keeps its numbers, shown signed (« +9 % », « -7 % ») as the page (audit janmeet F11)."""
+        sheet = book["Segments"]
+        header = [c.value for c in sheet[3]]
+        cells = [row[header.index("Tendance")] for row in sheet.iter_rows(min_row=4)]
+        assert [round(c.value, 3) for c in cells] == [0.091, 0.14, -0.067]
+        assert {c.number_format for c in cells} == {"+0%;-0%;0%"}
+
     def test_the_data_sheet_words_the_write_back_objects(self, book: openpyxl.Workbook) -> None:
         """« Axes du plan (fiches PAC) | Écrits | 6 », not « axis » (audit janmeet F3)."""
         rows = [[c.value for c in row] for row in book["Données"].iter_rows()]

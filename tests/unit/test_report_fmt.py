@@ -45,6 +45,13 @@ class TestNumbers:
         assert EN.percent(1.234, 1) == "123.4%"
         assert plain(FR.percent(1.234, 1)) == "123,4 %"
 
+    def test_a_change_is_signed(self) -> None:
+        """A growth rate beside the revenue and the baseline it compares: « +210 % », as a decline is « -20 % »
+        (audit janmeet F11: « Tendance 210 % » read as 210 % of last year); nothing to sign reads 0 or « – »."""
+        assert FR.change(2.0976) == f"+210{NBSP}%" and EN.change(1.16) == "+116%"
+        assert FR.change(-0.2) == f"-20{NBSP}%" and EN.change(0.004) == "0%" and EN.change(-0.004) == "0%"
+        assert FR.change(None) == "–"
+
     def test_rounding_is_half_up_and_never_minus_zero(self) -> None:
         """0.5 rounds up, and a tiny negative figure is written 0, not -0."""
         assert EN.number(2.5) == "3"

@@ -11,6 +11,7 @@ import pytest
 from pac_core.results import Decision, Evaluation, KpiValue, Pace, PlanTotals
 from sync_jobs.logs import register_secret
 from sync_jobs.report import render_html
+from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import NBSP, NNBSP, Formatter
 from sync_jobs.report.page import kpi_cards
 from sync_jobs.report_inputs import ReportInputs
@@ -147,6 +148,24 @@ class TestFigures:
             data = plain(html[html.index('<section id="data">'):])
             assert all(f"<td>{w}</td>" in data for w in words), data
             assert "<td>axis</td>" not in data and "<td>action</td>" not in data
+
+
+class TestSignedTrend:
+    def test_the_segment_cards_sign_the_trend(self, html_fr: str, html_en: str) -> None:
+        """Audit janmeet F11: « Tendance 210 % » beside « CA réalisé » and « Référence » read as revenue at 210 % of
+        last year; growth is signed as a decline is."""
+        assert re.findall(r"Tendance</span><b>([^<]*)</b>", plain(html_fr)) == ["+9 %", "+14 %", "-7 %"]
+        assert re.findall(r"Trend</span><b>([^<]*)</b>", plain(html_en)) == ["+9%", "+14%", "-7%"]
+
+    def test_the_advisors_evidence_signs_growth_too(self) -> None:
+        """The same figure in a recommendation's evidence reads as on the card (« Évolution du segment +14 % »)."""
+        plan = fx.plan()
+        shown = list(evidence_rows({"trend": 0.14, "growth": {"pharma": 0.091, "rhone-alpes": -0.2},
+                                    "min_decline": 0.1}, plan, Formatter("fr")))
+        assert [(label, plain(value)) for label, value, _ in shown] == [
+            ("Évolution du segment", "+14 %"),
+            ("Croissance des segments cibles", "Industrie pharmaceutique +9 %, Rhône-Alpes -20 %"),
+            ("Baisse minimale", "10 %")]
 
 
 class TestPaybackAndFormulas:
