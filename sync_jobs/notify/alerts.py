@@ -6,6 +6,10 @@ keys say how often a state may come back:
 * ``action:A-01:late`` / ``action:A-01:done``: the action's window closed with its target missed, or its
   target was reached: once (both states are final for a window);
 * ``axis:AX-1:at_risk:2027-05`` (or ``late``): an axis behind its pace: at most once a month while it stays so;
+  once the plan's period is over (``plan_end.period_closed``: the nights of January still sync a 2026 plan for its
+  late entries) an axis that missed its objective is a final fact, ``axis:AX-1:late:final``, told once, without
+  « attendu à ce jour » (audit janmeet F12: the January digest re-announced « Axes en retard sur leur rythme »
+  under a new month's key);
 * ``reco:drop:AX-1``: a recommendation of the advisor: once per rule and axis, and per what it is about when the
   same rule can come back with something new (``reco_key``): ``reco:reassign:AX-38:julie.martin@…`` (the people
   leaving), ``reco:suspend:AX-1:2027-Q3`` (the quarter), ``reco:prioritise:AX-1:decline+001…`` (the segment's
@@ -24,6 +28,7 @@ import hashlib
 from dataclasses import dataclass
 
 from pac_core.plan import Plan
+from pac_core.plan_end import period_closed
 from pac_core.records import Rejected
 from pac_core.results import Evaluation, Pace, Recommendation, Rule
 from pac_core.rounding import half_up
@@ -32,7 +37,7 @@ from pac_core.rounding import half_up
 @dataclass(frozen=True)
 class Alert:
     key: str
-    kind: str                 # action_late, action_done, axis_behind, recommendation, rejected
+    kind: str                 # action_late, action_done, axis_behind, axis_missed, recommendation, rejected
     subject: str              # the action or axis id, or the record id
     values: dict[str, str]    # what the digest says (texts, figures), already plain strings
     to: tuple[str, ...]       # e-mails of the people concerned
@@ -78,13 +83,16 @@ def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected,
         out.append(Alert(f"action:{action.id}:{p.pace.value}", kind, action.id,
                          {"text": action.text, "done": str(p.done), "target": str(p.target),
                           "axis": axes[action.axis_id].name, "who": action.who}, to))
+    over = period_closed(plan, evaluation.as_of)
     for a in evaluation.axes:
         if a.pace in (Pace.AT_RISK, Pace.LATE) and a.axis_id in axes:
             pct = "" if a.progress is None else f"{half_up(a.progress, percent=True)}"
             expected = "" if a.expected_by_now is None else f"{half_up(a.expected_by_now, percent=True)}"
-            out.append(Alert(f"axis:{a.axis_id}:{a.pace.value}:{month}", "axis_behind", a.axis_id,
-                             {"name": axes[a.axis_id].name, "pace": a.pace.value, "progress": pct,
-                              "expected": expected}, heads))
+            values = {"name": axes[a.axis_id].name, "pace": a.pace.value, "progress": pct, "expected": expected}
+            if over:      # nothing left to catch up: the objective was missed, said once (the key has no month)
+                out.append(Alert(f"axis:{a.axis_id}:{a.pace.value}:final", "axis_missed", a.axis_id, values, heads))
+            else:
+                out.append(Alert(f"axis:{a.axis_id}:{a.pace.value}:{month}", "axis_behind", a.axis_id, values, heads))
     for reco in evaluation.recommendations:
         name = axes[reco.axis_id].name if reco.axis_id in axes else reco.axis_id
         words = {f"summary_{lang}": reco.text(lang) for lang in LANGUAGES}    # the digest picks the person's

@@ -11,9 +11,9 @@ from sync_jobs.notify.alerts import Alert
 from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report.templating import render
 
-ORDER = ("action_late", "action_done", "axis_behind", "recommendation", "rejected")
+ORDER = ("action_late", "action_done", "axis_behind", "axis_missed", "recommendation", "rejected")
 LINE = {"action_late": "late_line", "action_done": "done_line", "axis_behind": "axis_line",
-        "recommendation": "reco_line", "rejected": "rejected_line"}
+        "axis_missed": "axis_missed_line", "recommendation": "reco_line", "rejected": "rejected_line"}
 MAX_LINES = 25          # per kind: a digest stays readable; the rest is counted
 
 
@@ -32,7 +32,7 @@ def render_digest(alerts: Sequence[Alert], lang: str) -> tuple[str, str]:
 def _values(alert: Alert, lang: str) -> dict[str, str]:
     """The alert's values as the line writes them: pace and rule in words, a missing figure as ``–``."""
     values = dict(alert.values)
-    if alert.kind == "axis_behind":
+    if alert.kind in ("axis_behind", "axis_missed"):
         values["pace"] = enum_label("pace", values["pace"], lang)
         values["progress"] = values["progress"] or "–"
         values["expected"] = values["expected"] or "–"

@@ -612,6 +612,8 @@ REVIEW_EN: dict[str, str] = {
 DIGEST: dict[str, dict[str, str]] = {
     "fr": {"title": "PAC — ce qui a changé pour vous ({n})", "action_late": "Actions manquées (fenêtre close)",
            "action_done": "Actions terminées", "axis_behind": "Axes en retard sur leur rythme",
+           "axis_missed": "Axes dont l'objectif est manqué (plan terminé)",
+           "axis_missed_line": "{name} : {pace}, {progress} % de l'objectif à la fin du plan",
            "recommendation": "Nouvelles recommandations du conseiller",
            "rejected": "Enregistrements du CRM rejetés, à corriger",
            "late_line": "{text} : {done} / {target} ({axis})", "done_line": "{text} : {done} / {target}",
@@ -621,6 +623,8 @@ DIGEST: dict[str, dict[str, str]] = {
            "Chaque alerte n'est envoyée qu'une fois. La revue complète : pac review."},
     "en": {"title": "PAC — what changed for you ({n})", "action_late": "Missed actions (window closed)",
            "action_done": "Actions done", "axis_behind": "Axes behind their pace",
+           "axis_missed": "Axes that missed their objective (plan over)",
+           "axis_missed_line": "{name}: {pace}, {progress}% of the objective at the plan's end",
            "recommendation": "New recommendations from the advisor",
            "rejected": "CRM records rejected, to fix",
            "late_line": "{text}: {done} / {target} ({axis})", "done_line": "{text}: {done} / {target}",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from pac_config.settings import load_settings
 from pac_core.errors import InvalidInput
 from pac_core.records import Rejected
-from pac_core.results import Recommendation, Rule
+from pac_core.results import Pace, Recommendation, Rule
 from sync_jobs.notify.alerts import compute_alerts
 from sync_jobs.notify.digest import render_digest
 from tests.unit import report_fixtures as fx
@@ -45,6 +47,30 @@ class TestAlerts:
         july = {a.key for a in compute_alerts(fx.plan(), fx.evaluation(), [], month="2027-07")}
         assert "axis:maint-ra:at_risk:2027-07" in july and "action:A-01:late" in july
 
+
+    def test_once_the_plan_is_over_a_missed_axis_is_told_once(self) -> None:
+        """Audit janmeet F12: the ended plan's nightly sync (January, for late entries) re-announced « Axes en retard
+        sur leur rythme … (attendu à ce jour : 100 %) » under a new month's key. After the end the missed objective
+        is a final fact: one key for every month, its own words, no « attendu à ce jour »."""
+        paris = ZoneInfo("Europe/Paris")
+        evaluation = fx.evaluation()
+        axes = tuple(dataclasses.replace(a, pace=Pace.LATE, expected_by_now=1.0) if a.axis_id == "maint-ra" else a
+                     for a in evaluation.axes)
+        for as_of, month in ((datetime(2028, 1, 1, tzinfo=paris), "2027-12"),
+                             (datetime(2028, 1, 12, 3, tzinfo=paris), "2028-01"),
+                             (datetime(2028, 2, 1, 3, tzinfo=paris), "2028-02")):
+            ended = dataclasses.replace(evaluation, as_of=as_of, axes=axes)
+            alerts = [a for a in compute_alerts(fx.plan(), ended, [], month=month) if a.subject == "maint-ra"
+                      and a.kind.startswith("axis")]
+            assert [(a.key, a.kind, a.to) for a in alerts] == [("axis:maint-ra:late:final", "axis_missed", (MANAGER,))]
+        _, body = render_digest(alerts, "fr")
+        assert body.splitlines()[:2] == ["Axes dont l'objectif est manqué (plan terminé) (1)",
+                                         "- Contrats de maintenance : Manquée, 39 % de l'objectif à la fin du plan"]
+        assert "attendu à ce jour" not in body and "en retard sur leur rythme" not in body
+        _, english = render_digest(alerts, "en")
+        assert "- Contrats de maintenance: Missed, 39% of the objective at the plan's end" in english
+        running = dataclasses.replace(evaluation, as_of=datetime(2027, 12, 31, 23, tzinfo=paris), axes=axes)
+        assert "axis:maint-ra:late:2027-12" in {a.key for a in compute_alerts(fx.plan(), running, [], month="2027-12")}
 
     def test_a_second_person_leaving_the_same_axis_is_a_new_alert(self) -> None:
         """Marc leaves AX maint-ra in May (alert sent); in October Julie, who took over A-10, leaves too: another
