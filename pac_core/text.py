@@ -16,6 +16,9 @@ different results):
 
 ``closest`` suggests a known value for a mistyped one ("did you mean"): the CRM compares exactly, the suggestion
 forgives case and accents.
+
+``french_spacing`` is the one typographic rule of French text pac writes for people: the space before « : » « ; »
+« ! » « ? » « » » and after « « » does not break (U+00A0), so a line never starts with « : » or « ».
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ _PLAIN = {"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " ", "\u202f
 _KEY_SEPARATORS = re.compile(r"[\s\-']+")
 _WORD_PUNCTUATION = re.compile(r"[\-‐–—'’`_.,;/]+")
 _SPACES = re.compile(r"\s+")
+_BEFORE_HIGH_PUNCTUATION = re.compile(r" (?=[:;!?»])")
+_AFTER_OPENING_GUILLEMET = re.compile(r"« ")
+NBSP = "\u00a0"
 
 
 def _without_accents(text: str) -> str:
@@ -112,3 +118,12 @@ def cut_list(text: str, limit: int, sep: str = "; ", mark: str = "…") -> str:
         kept.append(item)
         size = grown
     return sep.join([*kept, mark])
+
+
+def french_spacing(text: str) -> str:
+    """French text with a no-break space (U+00A0) where an ordinary one stood before ``:`` ``;`` ``!`` ``?`` ``»``
+    and after ``«`` (Imprimerie nationale; audit janmeet F7: « Rhône-Alpes : ROI », « « sans coût » » broke before
+    the colon or inside the guillemets). Only spaces already written change (``18:00``, ``http://`` are untouched);
+    narrow no-break spaces (U+202F) stay. Applied once, where French pages, digests and workbooks are rendered
+    (``sync_jobs.report.templating.render``), so every word table, engine sentence and plan text gets it."""
+    return _AFTER_OPENING_GUILLEMET.sub("«" + NBSP, _BEFORE_HIGH_PUNCTUATION.sub(NBSP, text))

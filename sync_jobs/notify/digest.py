@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pac_core.text import french_spacing
 from sync_jobs.notify.alerts import Alert
 from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report.templating import render
@@ -25,8 +26,9 @@ def render_digest(alerts: Sequence[Alert], lang: str) -> tuple[str, str]:
         group = [a for a in alerts if a.kind == kind]
         if group:
             groups.append((kind, [w[LINE[kind]].format(**_values(alert, lang)) for alert in group]))
-    body = render("notify/digest.txt", {"w": w, "groups": groups, "max_lines": MAX_LINES})
-    return w["title"].format(n=len(alerts)), body
+    body = render("notify/digest.txt", {"w": w, "groups": groups, "max_lines": MAX_LINES, "lang": lang})
+    title = w["title"].format(n=len(alerts))
+    return (french_spacing(title) if lang == "fr" else title), body
 
 
 def _values(alert: Alert, lang: str) -> dict[str, str]:

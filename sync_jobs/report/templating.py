@@ -8,10 +8,15 @@
 * Markdown and plain-text templates are not escaped by Jinja; they escape with the ``md`` filter where needed.
 * ``trim_blocks`` and ``lstrip_blocks``: a line holding only a tag leaves nothing; the HTML templates use
   ``-`` whitespace control so the page is written on one line, as before.
+* French typography is one rule applied here (``render``): a template rendered with ``lang`` ``fr`` gets
+  ``pac_core.text.french_spacing`` on its text (an HTML page's text between tags, never its tags, attributes or
+  style sheet), so no French string, whichever table or engine sentence it comes from, breaks before « : » or
+  inside « » (audit janmeet F7).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import Any
@@ -20,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_e
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
+from pac_core.text import french_spacing
 from sync_jobs.report.i18n import enum_label
 from sync_jobs.report.scrub import scrub
 
@@ -63,8 +69,22 @@ def template(name: str) -> Template:
 
 
 def render(name: str, values: Mapping[str, Any]) -> str:
-    """The template ``name`` (``review/page.html``) rendered with ``values``."""
-    return ENV.get_template(name).render(values)
+    """The template ``name`` (``review/page.html``) rendered with ``values``; French typography when
+    ``values["lang"]`` is ``fr`` (module docstring)."""
+    out = ENV.get_template(name).render(values)
+    if values.get("lang") != "fr":
+        return out
+    return french_html(out) if name.endswith(".html") else french_spacing(out)
+
+
+_HTML_NOT_TEXT = re.compile(r"(<style\b.*?</style>|<!--.*?-->|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+
+
+def french_html(page: str) -> str:
+    """``french_spacing`` on an HTML page's text only: tags, attributes, comments and the style sheet are left as
+    written (in CSS a no-break space is no space: « color: red !important » would break)."""
+    parts = _HTML_NOT_TEXT.split(page)
+    return "".join(part if i % 2 else french_spacing(part) for i, part in enumerate(parts))
 
 
 def macros(name: str) -> Any:

@@ -6,6 +6,7 @@ so managers can sort, filter and rework the figures. Text cells never become for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pac_core.text import french_spacing
 from sync_jobs.report.page import formatter_for
 from sync_jobs.report.restated import since_lines, status_line
 from sync_jobs.report.scrub import scrub
@@ -50,21 +52,22 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     if blank is not None:
         book.remove(blank)
     since = since_lines(inputs.basis.since, inputs.basis.closed_at, fmt) if inputs.basis else []
-    subtitle = " · ".join([status_line(inputs, fmt), *since])
+    spaced = french_spacing if fmt.lang == "fr" else str   # French typography, as the page (templating.render)
+    subtitle = spaced(" · ".join([status_line(inputs, fmt), *since]))
     for name, (columns, rows) in iter_views(inputs, fmt):
         sheet = book.create_sheet(name)
-        sheet["A1"] = scrub(f"{inputs.plan.name} — {name}")
+        sheet["A1"] = spaced(scrub(f"{inputs.plan.name} — {name}"))   # scrubbed first: a secret is matched as written
         sheet["A1"].font = Font(bold=True, size=14)
         sheet["A2"] = subtitle
         sheet["A2"].font = Font(italic=True, color="5B6B82")
         for c, (header, kind) in enumerate(columns, start=1):
-            cell = sheet.cell(FIRST_ROW, c, header)
+            cell = sheet.cell(FIRST_ROW, c, spaced(header))
             cell.fill, cell.font = HEADER_FILL, HEADER_FONT
             cell.alignment = Alignment(vertical="center", wrap_text=True)
             sheet.column_dimensions[get_column_letter(c)].width = WIDTHS.get(kind, 14)
         for r, row in enumerate(rows, start=FIRST_ROW + 1):
             for c, ((_, kind), value) in enumerate(zip(columns, row, strict=True), start=1):
-                _put(sheet.cell(r, c), value, kind, number_formats)
+                _put(sheet.cell(r, c), value, kind, number_formats, spaced)
         last = get_column_letter(len(columns))
         sheet.freeze_panes = sheet.cell(FIRST_ROW + 1, 2)
         sheet.auto_filter.ref = f"A{FIRST_ROW}:{last}{FIRST_ROW + max(len(rows), 1)}"
@@ -74,13 +77,14 @@ def write(inputs: ReportInputs, path: Path, lang: str | None = None) -> Path:
     return path
 
 
-def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str]) -> None:
+def _put(cell: Any, value: Any, kind: str, number_formats: dict[str, str],
+         spaced: Callable[[str], str] = str) -> None:
     if value is None or value == "":
         return
     if isinstance(value, Decimal):
         value = float(value)   # Excel stores doubles; money is rounded to the unit by the number format
     if isinstance(value, str):
-        cell.value = scrub(value)
+        cell.value = spaced(scrub(value))
         cell.data_type = "s"   # "=HYPERLINK(...)" from the CRM stays text, never a formula
         cell.alignment = Alignment(wrap_text="\n" in value, vertical="top")
         return

@@ -115,7 +115,8 @@ class TestNotify:
         assert f"== {JULIE} · email · would send · 1 alert(s)" in out
         assert f"== {MANAGER} · email · would send · 16 alert(s)" in out
         julie = out[out.index(f"== {JULIE}"):]
-        assert "- Visiter 5 clients dormants du 69 en semaine 18 : 4 / 5 (Clients dormants Rhône-Alpes)" in julie
+        # French typography: a no-break space before the colon (pac_core.text.french_spacing)
+        assert "- Visiter 5 clients dormants du 69 en semaine 18\u00a0: 4 / 5 (Clients dormants Rhône-Alpes)" in julie
         manager = out[out.index(f"== {MANAGER}"):out.index(f"== {JULIE}")]
         for heading in ("Actions manquées (fenêtre close) (4)", "Actions terminées (3)",
                         "Axes en retard sur leur rythme (2)", "Nouvelles recommandations du conseiller (5)",
@@ -136,7 +137,7 @@ class TestNotify:
             sender, message = by_rcpt[JULIE]
             assert sender == "pac@durand-process.example"
             assert message["Subject"] == "PAC — ce qui a changé pour vous (1)"
-            assert "Visiter 5 clients dormants du 69 en semaine 18 : 4 / 5" in smtp.text_of(message)
+            assert "Visiter 5 clients dormants du 69 en semaine 18\u00a0: 4 / 5" in smtp.text_of(message)
             again = pac("notify", env=env, cwd=tmp_path)
             assert again.returncode == 0 and "nothing new to send" in again.stdout
             assert len(smtp.messages) == 2

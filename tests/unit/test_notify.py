@@ -63,7 +63,7 @@ class TestAlerts:
             alerts = [a for a in compute_alerts(fx.plan(), ended, [], month=month) if a.subject == "maint-ra"
                       and a.kind.startswith("axis")]
             assert [(a.key, a.kind, a.to) for a in alerts] == [("axis:maint-ra:late:final", "axis_missed", (MANAGER,))]
-        _, body = render_digest(alerts, "fr")
+        body = render_digest(alerts, "fr")[1].replace("\u00a0", " ")
         assert body.splitlines()[:2] == ["Axes dont l'objectif est manqué (plan terminé) (1)",
                                          "- Contrats de maintenance : Manquée, 39 % de l'objectif à la fin du plan"]
         assert "attendu à ce jour" not in body and "en retard sur leur rythme" not in body
@@ -112,7 +112,7 @@ class TestDigest:
         evaluation = dataclasses.replace(fx.evaluation(), recommendations=recos)
         mine = [a for a in compute_alerts(fx.plan(), evaluation, [], month="2027-08") if MANAGER in a.to]
         _, body_en = render_digest(mine, "en")
-        _, body_fr = render_digest(mine, "fr")
+        body_fr = render_digest(mine, "fr")[1].replace("\u00a0", " ")   # French typography: test_typography
         assert f"- Suspend · Pompes doseuses PX200 en pharma: {english}" in body_en.splitlines()
         assert "Suspendre l'axe" not in body_en
         assert "Suspendre · Pompes doseuses PX200 en pharma : Suspendre l'axe « Pompes doseuses PX200 en pharma »" \
@@ -129,6 +129,7 @@ class TestDigest:
 
     def test_manager_in_french_translates_pace_and_rule(self) -> None:
         title, body = render_digest([a for a in _alerts() if MANAGER in a.to], "fr")
+        body = body.replace("\u00a0", " ")   # French typography: test_typography
         assert title == "PAC — ce qui a changé pour vous (9)"
         assert "- Contrats de maintenance : À risque, 39 % de l'objectif (attendu à ce jour : 63 %)" in body
         assert "- Abandonner · Contrats de maintenance : Abandonner l'axe" in body

@@ -46,7 +46,7 @@ class TestEscaping:
             _assert_escaped(html)
             assert f'title="{ESCAPED}"' in html          # the suspended axis's reason, in an attribute
             assert f"<title>PAC {ESCAPED} — " in html
-            colon = " : " if lang == "fr" else ": "     # French puts a space before the colon, English none
+            colon = " \u00a0: "[1:] if lang == "fr" else ": "   # French: a no-break space before the colon
             assert f"{colon}{ESCAPED} — Marc &#x27;ADV&#x27; &amp; co</div>" in html   # what to prepare, from whom
 
     def test_review_page_shows_them_as_text(self) -> None:
