@@ -37,25 +37,26 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from itertools import repeat
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
+from pac_core.columnar import NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
 from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
-from pac_core.matching import owner_emails, resolve_owner
+from pac_core.matching import moments_us, owner_emails, resolve_owner
 from pac_core.plan import Action, Plan
 from pac_core.records import ActivityStatus, Records, User
 from pac_core.results import Evaluation
 from pac_core.scope_eval import dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
-ENGINE_VERSION = "4"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
+ENGINE_VERSION = "5"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 # 2 (5 Dec 2026): windows end at the evaluation instant (kept candidates stay a superset; a full night once anyway)
 # 4: dormancy by won deals needs a won deal before the N months (a never-won prospect is not dormant: audit E F2)
+# 5: an activity with both a start and a day (a Salesforce Task done before its due date) is dated at the earlier
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -437,18 +438,13 @@ def _account_test(scope: Scope, accounts: AccountColumns, flags: np.ndarray, def
 
 
 def _instants(acts: ActivityTable, zone: ZoneInfo) -> np.ndarray:
-    """Each activity's instant as a POSIX timestamp: its start when it has a zone, local midnight of its day
-    when it is all-day (once per distinct day), NaN when it has none the engine would use (a naive start)."""
+    """Each activity's instant as a POSIX timestamp, as the engine dates it (``matching.moments_us``: its start,
+    local midnight of its day when it is all-day, the earlier of the two when it has both), NaN when it has none the
+    engine would use (a naive start, or neither)."""
     instants = np.full(acts.n, np.nan)
-    started = acts.start != NO_TIME
-    aware = started & ~acts.naive
-    instants[aware] = acts.start[aware] / 1e6     # exactly datetime.timestamp(): microseconds / 10**6
-    all_day = np.flatnonzero(~started & (acts.day != NO_DAY))
-    if len(all_day):
-        days, inverse = np.unique(acts.day[all_day], return_inverse=True)
-        midnights = np.array([datetime.combine(date.fromordinal(d), time(0), tzinfo=zone).timestamp()
-                              for d in days.tolist()])
-        instants[all_day] = midnights[inverse.reshape(-1)]
+    moments = moments_us(acts, zone)
+    usable = (moments != NO_TIME) & ~((acts.start != NO_TIME) & acts.naive)
+    instants[usable] = moments[usable] / 1e6     # exactly datetime.timestamp(): microseconds / 10**6
     return instants
 
 

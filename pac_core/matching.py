@@ -83,6 +83,22 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
+def moments_us(table: ActivityTable, zone: ZoneInfo) -> np.ndarray:
+    """Each activity's instant (``Activity.moment``) as int64 microseconds, vectorised: its start; 00:00 of its day
+    in ``zone`` when it has no start (all-day), the earlier of the two when it has both (a Salesforce Task completed
+    before its due date); ``NO_TIME`` when it has neither. Midnights are computed once per distinct day. A naive
+    start is left as it is (the caller rejects it)."""
+    out = table.start.copy()
+    dated = (table.day != NO_DAY) & ~((out != NO_TIME) & table.naive)
+    if dated.any():
+        days, of_day = np.unique(table.day[dated], return_inverse=True)
+        midnights = np.array([int(local_midnight(date.fromordinal(int(d)), zone).timestamp() * 1_000_000)
+                              for d in days.tolist()], dtype=np.int64)[of_day.reshape(-1)]
+        starts = out[dated]
+        out[dated] = np.where(starts != NO_TIME, np.minimum(starts, midnights), midnights)
+    return out
+
+
 Countable = tuple[np.ndarray, np.ndarray, np.ndarray]   # start instants (float64), account numbers, positions
 
 
@@ -154,17 +170,12 @@ class ActivityIndex:
                 pair_email[s_code, o_code] = distinct.setdefault(email, len(distinct))
         s_last, o_last = len(table.source.values), len(table.owner.values)
         email_codes = pair_email[table.source.codes, table.owner.codes]
-        # start instants: the start, else 00:00 of the all-day date in the plan's timezone (once per date)
+        # start instants: the start, else 00:00 of the all-day date in the plan's timezone (once per date), the
+        # earlier of the two when a record has both
         has_start = table.start != NO_TIME
         naive = has_start & table.naive
-        start_us = table.start.copy()
-        all_day = ~has_start & (table.day != NO_DAY)
-        if all_day.any():
-            days, of_day = np.unique(table.day[all_day], return_inverse=True)
-            midnights = np.array([int(local_midnight(date.fromordinal(int(d)), zone).timestamp() * 1_000_000)
-                                  for d in days.tolist()], dtype=np.int64)
-            start_us[all_day] = midnights[of_day.reshape(-1)]
-        no_start = naive | (~has_start & ~all_day)
+        start_us = moments_us(table, zone)
+        no_start = naive | (start_us == NO_TIME)
         excluded = (email_codes < 0) | no_start
         start_us[excluded] = 0                     # never read: excluded rows are neither counted nor listed
         ts = start_us / 1_000_000                  # POSIX seconds, as datetime.timestamp() gives them
@@ -191,8 +202,7 @@ class ActivityIndex:
         unmatchable = (acc < 0) | (type_codes < 0)
         for i in np.flatnonzero(unmatchable & ~excluded & ~table.deleted & typed).tolist():
             a = acts[i]
-            start = a.start if a.start is not None else local_midnight(a.day, zone)  # type: ignore[arg-type]
-            cls._reject_unmatchable(a, None if acc[i] < 0 else int(acc[i]), start, rejected)
+            cls._reject_unmatchable(a, None if acc[i] < 0 else int(acc[i]), a.moment(zone), rejected)
         # countable: completed, not deleted, typed, on a known account, matchable; one set of columns sorted by
         # (owner e-mail, type, start instant), stable so equal instants keep the rows' order
         completed = [k for k, v in enumerate(table.status.values) if v is ActivityStatus.COMPLETED]
@@ -243,7 +253,7 @@ class ActivityIndex:
         return sorted(set().union(*(index.get((kind_id, part), ()) for part in parts)))
 
     @staticmethod
-    def _reject_unmatchable(a: Activity, number: int | None, start: datetime, rejected: list[Decision]) -> None:
+    def _reject_unmatchable(a: Activity, number: int | None, start: datetime | None, rejected: list[Decision]) -> None:
         if a.account_id is None:
             rejected.append(Decision(a.source, a.id, False, "no_account", "the activity has no account", None, start))
         elif number is None:
@@ -512,4 +522,4 @@ class Matcher:
 
     def _decision(self, pos: int, counted: bool, rule: str, detail: str) -> Decision:
         a = self.index.acts[pos]
-        return Decision(a.source, a.id, counted, rule, detail, a.account_id, a.start or a.day)
+        return Decision(a.source, a.id, counted, rule, detail, a.account_id, a.when(self.zone))
