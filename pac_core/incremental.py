@@ -2,8 +2,8 @@
 
 Pure (no I/O, no clock). What is kept from one night to the next (``KeptState``) is not a copy of last night's
 figures but, for every action, its *candidates*: the activities that could count for it whatever the deals say
-(its owner, its type, in its window with a day of slack, completed, not deleted, on a known account that passes
-its scope's account conditions, dormancy judged by the CRM flag when the account has one and not judged
+(its owner, its type, in its window with a day of slack, completed or planned, not deleted, on a known account that
+passes its scope's account conditions, dormancy judged by the CRM flag when the account has one and not judged
 otherwise). That is a superset of what the action matches, and it does not depend on the clock nor on any deal.
 Everything else is recomputed every night by the engine itself, so the clock is handled by construction:
 
@@ -56,7 +56,8 @@ from pac_core.scopes import Scope
 ENGINE_VERSION = "5"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 # 2 (5 Dec 2026): windows end at the evaluation instant (kept candidates stay a superset; a full night once anyway)
 # 4: dormancy by won deals needs a won deal before the N months (a never-won prospect is not dormant: audit E F2)
-# 5: an activity with both a start and a day (a Salesforce Task done before its due date) is dated at the earlier
+# 5: an activity with both a start and a day (a Salesforce Task done before its due date) is dated at the earlier;
+#    planned activities are candidates too (the warnings of those still planned on a past date)
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -270,7 +271,8 @@ def _pairs(left: np.ndarray, right: np.ndarray, n_right: int) -> tuple[list[tupl
 class _Columns:
     """The night's activities as the engine's columns, with what the selection reads, each computed once per
     distinct value and gathered (NumPy): the owner's e-mail as the engine resolves it (a code into ``emails``,
-    -1 for none), the type, the instant, the account's row (-1 unknown), countable (completed, not deleted).
+    -1 for none), the type, the instant, the account's row (-1 unknown), countable (completed or planned, not
+    deleted).
     Keys (source, id) are made only for the rows a night keeps."""
 
     def __init__(self, records: RecordColumns, emails: Mapping[Key, str], zone: ZoneInfo) -> None:
@@ -286,7 +288,10 @@ class _Columns:
         self.emails: list[str] = list(email_code)
         self.email = np.array(codes, dtype=np.int64)[inverse] if codes else np.full(self.n, -1, dtype=np.int64)
         self.instants = _instants(acts, zone)
-        completed = [k for k, v in enumerate(acts.status.values) if v is ActivityStatus.COMPLETED]
+        # completed, or planned: a planned activity that would count but for its status is warned of
+        # (``engine.still_planned``), so the night's subset holds it as a full evaluation reads it
+        completed = [k for k, v in enumerate(acts.status.values) if v in (ActivityStatus.COMPLETED,
+                                                                          ActivityStatus.PLANNED)]
         self.countable = np.isin(acts.status.codes, completed) & ~acts.deleted
         accounts = records.account_table
         row_of = dict(zip(zip(accounts.source.decoded(), accounts.id, strict=True), range(accounts.n), strict=True))
