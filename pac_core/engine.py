@@ -8,7 +8,7 @@ are documented in the modules that apply them (``matching``, ``scope_eval``, ``r
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -303,8 +303,28 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
     computed once per distinct scope; dormancy, when a scope has it, tested on the accounts of its slices, each at
     its action's reference date). The same rules as ``Matcher.count``, one action at a time.
     """
-    index, columns = indexes.index, indexes.columns
     actions = plan.actions
+    out: dict[str, ActionCount] = {}
+    asked, kept_accounts, kept_positions, ends = _in_windows_and_scopes(plan, indexes, indexes.index.countable_for,
+                                                                        until)
+    for k, start, end in zip(asked, [0, *ends[:-1]], ends, strict=True) if asked else ():
+        action = actions[k]
+        touched = set(kept_accounts[start:end].tolist())
+        matched = kept_positions[start:end].tolist()
+        done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
+        out[action.id] = ActionCount(done, touched, matched)
+    return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
+
+
+Finder = Callable[[str, ActivityType], "tuple[np.ndarray, np.ndarray, np.ndarray] | None"]
+
+
+def _in_windows_and_scopes(plan: Plan, indexes: Indexes, find: Finder, until: float | None
+                           ) -> tuple[list[int], np.ndarray, np.ndarray, list[int]]:
+    """``count_actions``' search: per action (by its index in ``plan.actions``) the activities ``find`` gives for its
+    owner and type that fall in its window (cut at ``until``) on accounts of its scope, as (the actions with a
+    non-empty window slice, the kept rows' account numbers and positions, the end of each action's rows)."""
+    actions, columns = plan.actions, indexes.columns
     seconds: dict[datetime, float] = {}
     groups: dict[tuple[str, ActivityType], list[int]] = {}
     for k, action in enumerate(actions):
@@ -314,7 +334,7 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
     accounts: list[np.ndarray] = []
     positions: list[np.ndarray] = []
     for (who, kind), ks in groups.items():
-        found = index.countable_for(who, kind)
+        found = find(who, kind)
         if found is None:
             continue
         times, accs, rows = found
@@ -325,21 +345,44 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
                 lengths.append(hi - lo)
                 accounts.append(accs[lo:hi])
                 positions.append(rows[lo:hi])
-    out: dict[str, ActionCount] = {}
-    if asked:
-        numbers = np.concatenate(accounts)
-        which = np.repeat(np.arange(len(asked)), lengths)
-        mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked],
-                                   _reference_dates([actions[k] for k in asked], indexes.zone), which, numbers)
-        kept_accounts, kept_positions = numbers[mask], np.concatenate(positions)[mask]
-        ends = np.cumsum(np.bincount(which[mask], minlength=len(asked))).tolist()
-        for k, start, end in zip(asked, [0, *ends[:-1]], ends, strict=True):
-            action = actions[k]
-            touched = set(kept_accounts[start:end].tolist())
-            matched = kept_positions[start:end].tolist()
-            done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
-            out[action.id] = ActionCount(done, touched, matched)
-    return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
+    if not asked:
+        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    numbers = np.concatenate(accounts)
+    which = np.repeat(np.arange(len(asked)), lengths)
+    mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked],
+                               _reference_dates([actions[k] for k in asked], indexes.zone), which, numbers)
+    ends = np.cumsum(np.bincount(which[mask], minlength=len(asked))).tolist()
+    return asked, numbers[mask], np.concatenate(positions)[mask], ends
+
+
+def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decision]:
+    """The data-quality warnings of activities still **planned** on a date before ``as_of`` that would count for an
+    action but for their status (its owner, type, window to date and scope): a meeting of March whose outcome is
+    still "Scheduled", a call task past its due date never closed. Listed once each, in time order, naming the
+    actions they would count for (rule ``planned_past``). The other planned activities (a to-do of no mapped type, a
+    meeting still to come, one no action reads) are left alone. The same search as ``count_actions`` over the
+    planned activities (``ActivityIndex.planned_for``), usually few."""
+    index = indexes.index
+    if not index.planned:
+        return []
+    asked, _, positions, ends = _in_windows_and_scopes(plan, indexes, index.planned_for, as_of.timestamp())
+    if not asked:
+        return []
+    actions_of: dict[int, list[str]] = {}
+    for k, start, end in zip(asked, [0, *ends[:-1]], ends, strict=True):
+        for pos in positions[start:end].tolist():
+            actions_of.setdefault(pos, []).append(plan.actions[k].id)
+    zone = indexes.zone
+    out = []
+    for pos in sorted(actions_of, key=lambda p: (float(index.ts[p]), p)):
+        a = index.acts[pos]
+        moment = a.moment(zone)
+        assert moment is not None       # an indexed activity has an instant
+        out.append(Decision(a.source, a.id, False, "planned_past",
+                            f"still planned on {moment.astimezone(zone):%Y-%m-%d}, a past date: update its outcome or "
+                            f"status in the CRM for it to count ({', '.join(actions_of[pos])})", a.account_id,
+                            a.when(zone)))
+    return out
 
 
 def _instants(window: Window, seconds: dict[datetime, float], until: float | None = None) -> tuple[float, float]:
@@ -446,7 +489,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
                       rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,
-                      warnings=tuple(ledger.warnings))
+                      warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of)))
 
 
 def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:

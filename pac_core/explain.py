@@ -19,8 +19,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +39,8 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
     "fr": {
         "counted": "comptée", "outside_window": "hors de la période", "other_owner": "autre commercial",
         "outside_scope": "compte hors périmètre", "cancelled": "annulée", "no_show": "absent (no-show)",
-        "planned": "pas encore réalisée", "wrong_type": "autre type d'activité",
+        "planned": "pas encore réalisée", "planned_past": "toujours prévue, à une date passée",
+        "wrong_type": "autre type d'activité",
         "duplicate_account": "compte déjà compté", "deleted": "supprimée", "no_account": "sans compte",
         "no_owner": "sans propriétaire", "no_start": "sans date", "unknown_type": "type non compté",
         "truncated": "non listées", "no_amount": "comptée sans montant (0)", "no_close_date": "sans date de clôture",
@@ -50,7 +51,8 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
         "outside_scope": "account outside the scope", "cancelled": "cancelled", "no_show": "no-show",
-        "planned": "not done yet", "wrong_type": "another activity type",
+        "planned": "not done yet", "planned_past": "still planned on a past date",
+        "wrong_type": "another activity type",
         "duplicate_account": "account already counted", "deleted": "deleted", "no_account": "no account",
         "no_owner": "no owner", "no_start": "no date", "unknown_type": "type not counted",
         "truncated": "not listed", "no_amount": "counted with no amount (0)", "no_close_date": "no close date",
@@ -97,9 +99,22 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
                   f"{_fr(uncounted, 'non comptée', 'non comptées')}")
     else:
         header = f"{progress.done} / {progress.target} ({share}) — {counted_total} counted, {uncounted} not counted"
-    rows = [_row(d, lang, zone, accounts) for d in (counted + missed)[:limit]]
+    rows = [_row(_past(d, evaluation.as_of, zone), lang, zone, accounts) for d in (counted + missed)[:limit]]
     header += _listed(len(rows), counted_total + uncounted, lang)
     return Explanation(action.id, action.text, header, tuple(rows), cut_note(action.window, lang) or "")
+
+
+PLANNED_PAST = "update its outcome or status in the CRM for it to count"
+
+
+def _past(d: Decision, as_of: datetime, zone: ZoneInfo) -> Decision:
+    """A near miss for being planned, dated before the evaluation instant, as what it is: an activity still planned
+    on a past date, whose outcome (a HubSpot meeting still "Scheduled") or status (a Salesforce call task still "Not
+    Started") nobody updated, not one "not done yet" (rule ``planned_past``, with the fix as its detail)."""
+    if d.rule != "planned" or d.when is None:
+        return d
+    when = d.when if isinstance(d.when, datetime) else datetime.combine(d.when, time(0), tzinfo=zone)
+    return replace(d, rule="planned_past", detail=PLANNED_PAST) if when < as_of else d
 
 
 def _listed(listed: int, total: int, lang: str) -> str:
@@ -181,6 +196,7 @@ _TO_FR = (
     ("no product line", "aucune ligne de produit"), ("unknown owner", "propriétaire inconnu"),
     ("not dormant", "non dormant"), ("unknown", "inconnu"), ("the window", "la période"),
     (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no_show", "absent"),
+    (PLANNED_PAST, "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),
     ("planned", "prévue"), ("completed", "réalisée"), (", not ", ", pas "), ("amount ", "montant "),
     ("account ", "compte "),
 )

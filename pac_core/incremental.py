@@ -2,8 +2,8 @@
 
 Pure (no I/O, no clock). What is kept from one night to the next (``KeptState``) is not a copy of last night's
 figures but, for every action, its *candidates*: the activities that could count for it whatever the deals say
-(its owner, its type, in its window with a day of slack, completed, not deleted, on a known account that passes
-its scope's account conditions, dormancy judged by the CRM flag when the account has one and not judged
+(its owner, its type, in its window with a day of slack, completed or planned, not deleted, on a known account that
+passes its scope's account conditions, dormancy judged by the CRM flag when the account has one and not judged
 otherwise). That is a superset of what the action matches, and it does not depend on the clock nor on any deal.
 Everything else is recomputed every night by the engine itself, so the clock is handled by construction:
 
@@ -37,25 +37,27 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from itertools import repeat
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
+from pac_core.columnar import NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
 from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
-from pac_core.matching import owner_emails, resolve_owner
+from pac_core.matching import moments_us, owner_emails, resolve_owner
 from pac_core.plan import Action, Plan
 from pac_core.records import ActivityStatus, Records, User
 from pac_core.results import Evaluation
 from pac_core.scope_eval import dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
-ENGINE_VERSION = "4"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
+ENGINE_VERSION = "5"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 # 2 (5 Dec 2026): windows end at the evaluation instant (kept candidates stay a superset; a full night once anyway)
 # 4: dormancy by won deals needs a won deal before the N months (a never-won prospect is not dormant: audit E F2)
+# 5: an activity with both a start and a day (a Salesforce Task done before its due date) is dated at the earlier;
+#    planned activities are candidates too (the warnings of those still planned on a past date)
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -269,7 +271,8 @@ def _pairs(left: np.ndarray, right: np.ndarray, n_right: int) -> tuple[list[tupl
 class _Columns:
     """The night's activities as the engine's columns, with what the selection reads, each computed once per
     distinct value and gathered (NumPy): the owner's e-mail as the engine resolves it (a code into ``emails``,
-    -1 for none), the type, the instant, the account's row (-1 unknown), countable (completed, not deleted).
+    -1 for none), the type, the instant, the account's row (-1 unknown), countable (completed or planned, not
+    deleted).
     Keys (source, id) are made only for the rows a night keeps."""
 
     def __init__(self, records: RecordColumns, emails: Mapping[Key, str], zone: ZoneInfo) -> None:
@@ -285,7 +288,10 @@ class _Columns:
         self.emails: list[str] = list(email_code)
         self.email = np.array(codes, dtype=np.int64)[inverse] if codes else np.full(self.n, -1, dtype=np.int64)
         self.instants = _instants(acts, zone)
-        completed = [k for k, v in enumerate(acts.status.values) if v is ActivityStatus.COMPLETED]
+        # completed, or planned: a planned activity that would count but for its status is warned of
+        # (``engine.still_planned``), so the night's subset holds it as a full evaluation reads it
+        completed = [k for k, v in enumerate(acts.status.values) if v in (ActivityStatus.COMPLETED,
+                                                                          ActivityStatus.PLANNED)]
         self.countable = np.isin(acts.status.codes, completed) & ~acts.deleted
         accounts = records.account_table
         row_of = dict(zip(zip(accounts.source.decoded(), accounts.id, strict=True), range(accounts.n), strict=True))
@@ -437,18 +443,13 @@ def _account_test(scope: Scope, accounts: AccountColumns, flags: np.ndarray, def
 
 
 def _instants(acts: ActivityTable, zone: ZoneInfo) -> np.ndarray:
-    """Each activity's instant as a POSIX timestamp: its start when it has a zone, local midnight of its day
-    when it is all-day (once per distinct day), NaN when it has none the engine would use (a naive start)."""
+    """Each activity's instant as a POSIX timestamp, as the engine dates it (``matching.moments_us``: its start,
+    local midnight of its day when it is all-day, the earlier of the two when it has both), NaN when it has none the
+    engine would use (a naive start, or neither)."""
     instants = np.full(acts.n, np.nan)
-    started = acts.start != NO_TIME
-    aware = started & ~acts.naive
-    instants[aware] = acts.start[aware] / 1e6     # exactly datetime.timestamp(): microseconds / 10**6
-    all_day = np.flatnonzero(~started & (acts.day != NO_DAY))
-    if len(all_day):
-        days, inverse = np.unique(acts.day[all_day], return_inverse=True)
-        midnights = np.array([datetime.combine(date.fromordinal(d), time(0), tzinfo=zone).timestamp()
-                              for d in days.tolist()])
-        instants[all_day] = midnights[inverse.reshape(-1)]
+    moments = moments_us(acts, zone)
+    usable = (moments != NO_TIME) & ~((acts.start != NO_TIME) & acts.naive)
+    instants[usable] = moments[usable] / 1e6     # exactly datetime.timestamp(): microseconds / 10**6
     return instants
 
 

@@ -83,6 +83,22 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
+def moments_us(table: ActivityTable, zone: ZoneInfo) -> np.ndarray:
+    """Each activity's instant (``Activity.moment``) as int64 microseconds, vectorised: its start; 00:00 of its day
+    in ``zone`` when it has no start (all-day), the earlier of the two when it has both (a Salesforce Task completed
+    before its due date); ``NO_TIME`` when it has neither. Midnights are computed once per distinct day. A naive
+    start is left as it is (the caller rejects it)."""
+    out = table.start.copy()
+    dated = (table.day != NO_DAY) & ~((out != NO_TIME) & table.naive)
+    if dated.any():
+        days, of_day = np.unique(table.day[dated], return_inverse=True)
+        midnights = np.array([int(local_midnight(date.fromordinal(int(d)), zone).timestamp() * 1_000_000)
+                              for d in days.tolist()], dtype=np.int64)[of_day.reshape(-1)]
+        starts = out[dated]
+        out[dated] = np.where(starts != NO_TIME, np.minimum(starts, midnights), midnights)
+    return out
+
+
 Countable = tuple[np.ndarray, np.ndarray, np.ndarray]   # start instants (float64), account numbers, positions
 
 
@@ -99,10 +115,12 @@ class ActivityIndex:
 
     def __init__(self, acts: Sequence[Activity], ts: np.ndarray, email_codes: np.ndarray, emails: list[str],
                  acc: np.ndarray, countable: dict[tuple[str, int], Countable], excluded: np.ndarray,
-                 partition: Sequence[Hashable] | None, rejected: list[Decision]) -> None:
+                 partition: Sequence[Hashable] | None, rejected: list[Decision],
+                 planned: dict[tuple[str, int], Countable] | None = None) -> None:
         self.acts, self.ts, self.acc = acts, ts, acc       # acc: account number per row, -1 when none
         self.email_codes, self.emails = email_codes, emails
         self.countable = countable             # (e-mail, id of the ActivityType member) -> Countable
+        self.planned = planned or {}           # the same for the planned activities (status aside, countable)
         self.rejected = rejected
         self._partition = partition
         self._excluded = excluded              # rows rejected before indexing (no owner, no start)
@@ -121,6 +139,11 @@ class ActivityIndex:
     def countable_for(self, who: str, kind: ActivityType) -> Countable | None:
         """The countable activities of one owner (lower-case e-mail) and type, sorted by start instant."""
         return self.countable.get((who, id(kind)))
+
+    def planned_for(self, who: str, kind: ActivityType) -> Countable | None:
+        """The planned activities of one owner and type that would be countable but for their status, sorted by
+        start instant (what the sync's "still planned on a past date" warnings look among)."""
+        return self.planned.get((who, id(kind)))
 
     @classmethod
     def build(cls, table: ActivityTable, *, emails: Mapping[AccountKey, str], account_number: np.ndarray,
@@ -154,17 +177,12 @@ class ActivityIndex:
                 pair_email[s_code, o_code] = distinct.setdefault(email, len(distinct))
         s_last, o_last = len(table.source.values), len(table.owner.values)
         email_codes = pair_email[table.source.codes, table.owner.codes]
-        # start instants: the start, else 00:00 of the all-day date in the plan's timezone (once per date)
+        # start instants: the start, else 00:00 of the all-day date in the plan's timezone (once per date), the
+        # earlier of the two when a record has both
         has_start = table.start != NO_TIME
         naive = has_start & table.naive
-        start_us = table.start.copy()
-        all_day = ~has_start & (table.day != NO_DAY)
-        if all_day.any():
-            days, of_day = np.unique(table.day[all_day], return_inverse=True)
-            midnights = np.array([int(local_midnight(date.fromordinal(int(d)), zone).timestamp() * 1_000_000)
-                                  for d in days.tolist()], dtype=np.int64)
-            start_us[all_day] = midnights[of_day.reshape(-1)]
-        no_start = naive | (~has_start & ~all_day)
+        start_us = moments_us(table, zone)
+        no_start = naive | (start_us == NO_TIME)
         excluded = (email_codes < 0) | no_start
         start_us[excluded] = 0                     # never read: excluded rows are neither counted nor listed
         ts = start_us / 1_000_000                  # POSIX seconds, as datetime.timestamp() gives them
@@ -191,30 +209,37 @@ class ActivityIndex:
         unmatchable = (acc < 0) | (type_codes < 0)
         for i in np.flatnonzero(unmatchable & ~excluded & ~table.deleted & typed).tolist():
             a = acts[i]
-            start = a.start if a.start is not None else local_midnight(a.day, zone)  # type: ignore[arg-type]
-            cls._reject_unmatchable(a, None if acc[i] < 0 else int(acc[i]), start, rejected)
+            cls._reject_unmatchable(a, None if acc[i] < 0 else int(acc[i]), a.moment(zone), rejected)
         # countable: completed, not deleted, typed, on a known account, matchable; one set of columns sorted by
-        # (owner e-mail, type, start instant), stable so equal instants keep the rows' order
+        # (owner e-mail, type, start instant), stable so equal instants keep the rows' order. The planned ones that
+        # are otherwise the same, likewise (usually few): the sync warns of those dated in the past that would count
+        live = ~table.deleted & ~excluded & ~unmatchable
         completed = [k for k, v in enumerate(table.status.values) if v is ActivityStatus.COMPLETED]
-        usable = np.flatnonzero(np.isin(table.status.codes, completed) & ~table.deleted & ~excluded & ~unmatchable)
-        group = email_codes[usable] * (len(kinds) + 1) + type_codes[usable]
-        c_us = start_us[usable]
-        m = len(usable)
-        low = int(c_us.min()) if m else 0
-        span_bits = max(1, int(c_us.max() - low).bit_length()) if m else 1
-        if m and span_bits + int(group.max()).bit_length() < 63:   # one stable integer sort on (group, instant)
-            order = np.argsort((group << span_bits) | (c_us - low), kind="stable")
-        else:
-            order = np.lexsort((c_us, group))
-        group, c_pos = group[order], usable[order]
-        c_ts, c_acc = ts[c_pos], acc[c_pos]
-        edges = np.flatnonzero(group[1:] != group[:-1]) + 1 if m else np.zeros(0, dtype=np.int64)
+        planned = [k for k, v in enumerate(table.status.values) if v is ActivityStatus.PLANNED]
         email_list = list(distinct)
-        countable: dict[tuple[str, int], Countable] = {}
-        for lo, hi in zip([0, *edges.tolist()], [*edges.tolist(), m], strict=True) if m else ():
-            owner_code, type_code = divmod(int(group[lo]), len(kinds) + 1)
-            countable[(email_list[owner_code], id(kinds[type_code]))] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])
-        return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected)
+
+        def grouped(rows: np.ndarray) -> dict[tuple[str, int], Countable]:
+            group = email_codes[rows] * (len(kinds) + 1) + type_codes[rows]
+            c_us = start_us[rows]
+            m = len(rows)
+            low = int(c_us.min()) if m else 0
+            span_bits = max(1, int(c_us.max() - low).bit_length()) if m else 1
+            if m and span_bits + int(group.max()).bit_length() < 63:   # one stable integer sort on (group, instant)
+                order = np.argsort((group << span_bits) | (c_us - low), kind="stable")
+            else:
+                order = np.lexsort((c_us, group))
+            group, c_pos = group[order], rows[order]
+            c_ts, c_acc = ts[c_pos], acc[c_pos]
+            edges = np.flatnonzero(group[1:] != group[:-1]) + 1 if m else np.zeros(0, dtype=np.int64)
+            out: dict[tuple[str, int], Countable] = {}
+            for lo, hi in zip([0, *edges.tolist()], [*edges.tolist(), m], strict=True) if m else ():
+                owner_code, type_code = divmod(int(group[lo]), len(kinds) + 1)
+                out[(email_list[owner_code], id(kinds[type_code]))] = (c_ts[lo:hi], c_acc[lo:hi], c_pos[lo:hi])
+            return out
+
+        countable = grouped(np.flatnonzero(np.isin(table.status.codes, completed) & live))
+        waiting = grouped(np.flatnonzero(np.isin(table.status.codes, planned) & live)) if planned else {}
+        return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected, waiting)
 
     def owner_activities(self, who: str) -> tuple[list[float], list[int]] | None:
         """(start instants, positions) of every matchable activity of one owner, any status or type, ties
@@ -243,7 +268,7 @@ class ActivityIndex:
         return sorted(set().union(*(index.get((kind_id, part), ()) for part in parts)))
 
     @staticmethod
-    def _reject_unmatchable(a: Activity, number: int | None, start: datetime, rejected: list[Decision]) -> None:
+    def _reject_unmatchable(a: Activity, number: int | None, start: datetime | None, rejected: list[Decision]) -> None:
         if a.account_id is None:
             rejected.append(Decision(a.source, a.id, False, "no_account", "the activity has no account", None, start))
         elif number is None:
@@ -512,4 +537,4 @@ class Matcher:
 
     def _decision(self, pos: int, counted: bool, rule: str, detail: str) -> Decision:
         a = self.index.acts[pos]
-        return Decision(a.source, a.id, counted, rule, detail, a.account_id, a.start or a.day)
+        return Decision(a.source, a.id, counted, rule, detail, a.account_id, a.when(self.zone))

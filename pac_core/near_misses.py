@@ -6,7 +6,7 @@ decisions; this finds those that would otherwise have been candidates for one ac
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from pac_core.matching import owner_emails, resolve_owner
@@ -39,9 +39,7 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
             continue
         if activity.type is not None and activity.type is not action.activity_type:
             continue
-        start = activity.start
-        if start is None and activity.day is not None:
-            start = datetime.combine(activity.day, time(), ZoneInfo(plan.timezone))
+        start = activity.moment(ZoneInfo(plan.timezone))
         if start is not None and start.tzinfo is not None and not window.start - slack <= start <= window.end + slack:
             continue
         out.append((activity, d))

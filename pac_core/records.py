@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -66,7 +66,9 @@ class Account:
 class Activity:
     """A visit report, call, meeting... ``start`` is aware (UTC from the CRM).
 
-    All-day events carry ``day`` (a calendar date, never shifted by timezone) and no ``start``.
+    All-day events carry ``day`` (a calendar date, never shifted by timezone) and no ``start``. A record with both
+    (a Salesforce Task completed before its due date: ``day`` the due date, ``start`` the completion instant) is
+    dated at the earlier of the two, the day's 00:00 in the plan's timezone (``moment``): it happened by then.
     ``type`` is None when the record matched no mapped activity type.
     """
 
@@ -81,6 +83,21 @@ class Activity:
     day: date | None = None
     deleted: bool = False
     modified_at: datetime | None = None
+
+    def moment(self, zone: tzinfo) -> datetime | None:
+        """The instant the activity is dated at in a plan of this timezone: its start, else 00:00 of its day there,
+        the earlier of the two when it has both (a naive start is given as it is: the engine rejects it)."""
+        start, day = self.start, self.day
+        if day is None or (start is not None and start.tzinfo is None):
+            return start
+        midnight = datetime.combine(day, time(0), tzinfo=zone)
+        return midnight if start is None or midnight <= start else start
+
+    def when(self, zone: tzinfo) -> datetime | date | None:
+        """What a reader is shown as the activity's date: its day when it is dated by it (an all-day event, a task
+        done on or after its due date), else its start instant."""
+        moment = self.moment(zone)
+        return self.day if self.day is not None and moment != self.start else moment
 
 
 @dataclass(frozen=True, slots=True)

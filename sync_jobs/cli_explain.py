@@ -89,7 +89,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
             rejected.add_column(col)
         zone = ZoneInfo(now.plan.timezone)
         for activity, decision in near:
-            when = activity.start or activity.day
+            when = activity.when(zone)
             shown = (f"{when.astimezone(zone):%Y-%m-%d %H:%M}" if isinstance(when, datetime) and when.tzinfo
                      else str(when or "-"))
             rejected.add_row(activity.id, activity.source, activity.subject or "", shown,

@@ -178,10 +178,15 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
             console.print(f"  - {e}", markup=False)
     # what the records say comes from the last run that read them: a fire that could not start (locked) read nothing
     runs = [r for r in runs if r.status != "locked"] or runs[:0]
-    warned = sum(int(c.get("warnings", 0)) for c in (runs[0].counts or {}).values()) if runs else 0
+    counts = (runs[0].counts or {}) if runs else {}
+    warned, planned = (int(counts.get(kind, {}).get("warnings", 0)) for kind in ("deals", "activities"))
     if warned:
         console.print(f"Last run's data-quality warnings: {warned} won deal(s) with no amount, counted as won "
                       "and worth 0 (fix the amounts in the CRM; `pac explain AXIS` lists them).", markup=False)
+    if planned:
+        console.print(f"Last run's data-quality warnings: {planned} activit{'y' if planned == 1 else 'ies'} still "
+                      "planned on a past date, counted nowhere (update their outcome or status in the CRM; `pac "
+                      "explain ACTION` lists them).", markup=False)
     if runs and runs[0].id is not None:
         groups = repo.rejection_groups(engine, runs[0].id)
         if groups:

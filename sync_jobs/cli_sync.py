@@ -85,19 +85,21 @@ def print_rejection_summary(console: Console, result: Any) -> None:
 
 
 def print_warning_summary(console: Console, result: Any) -> None:
-    """Records counted with a data-quality problem (won deals with no amount: counted as won, worth 0): listed so
-    someone fixes them in the CRM; they never make a run partial."""
+    """Records with a data-quality problem, listed so someone fixes them in the CRM; they never make a run partial:
+    won deals with no amount (counted as won, worth 0) and activities still planned on a past date that would count
+    for an action but for their outcome or status (counted nowhere until it is updated)."""
     if not result.warnings:
         return
     groups = group_rejections(result.warnings, result.labels, examples=3)
-    console.print(f"{len(result.warnings)} data-quality warning(s): records counted, but fix them in the CRM "
-                  "(`pac explain AXIS` lists them):", markup=False)
+    console.print(f"{len(result.warnings)} data-quality warning(s): fix them in the CRM (`pac explain AXIS` lists "
+                  "the deals, `pac explain ACTION` the activities):", markup=False)
     for g in groups:
         console.print(f"  {g.object}: {WARNING_WORDS.get(g.reason, g.reason)} x{g.count}, e.g. {examples(g)}",
                       markup=False)
 
 
-WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth 0"}
+WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth 0",
+                 "planned_past": "still planned on a past date, counted nowhere: update its outcome or status"}
 
 
 def print_result(console: Console, result: Any, next_plan: Plan | None = None) -> None:

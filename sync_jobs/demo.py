@@ -195,10 +195,14 @@ def print_summary(console: Console, views: DemoViews, result: RunResult, handled
         for r in result.rejections:
             label = result.labels.get((r.source, r.object, r.id), "")
             console.print(f"  {r.object} {r.source} {f'{r.id} {label}'.strip()}: {r.reason}", markup=False)
-    for w in result.warnings:   # counted, yet worth fixing in the CRM
+    for w in result.warnings:   # worth fixing in the CRM
         label = result.labels.get((w.source, w.object, w.id), "")
-        handled = [f"won deal {label or w.id!r} has no amount: counted as won, worth 0 (a data-quality warning, "
-                   "not a rejection)", *handled]
+        if w.object == "deals":
+            handled = [f"won deal {label or w.id!r} has no amount: counted as won, worth 0 (a data-quality warning, "
+                       "not a rejection)", *handled]
+        else:
+            handled = [f"activity {label or w.id!r} is still planned on a past date: counted nowhere until its "
+                       "outcome is updated (a data-quality warning, not a rejection)", *handled]
     if handled:
         console.print("Awkward records read and handled (docs/demo-org.md):")
         for line in handled:

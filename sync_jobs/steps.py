@@ -102,10 +102,12 @@ def evaluate(ctx: RunContext) -> None:
     ctx.evaluation = result.evaluation = evaluation
     result.plan = ctx.effective
     ctx.set_aside, result.labels = engine_rejections(evaluation, records, ctx.pulled.rejected)
-    result.warnings = [Rejected(w.source, "deals", w.record_id, f"{w.rule}: {w.detail}") for w in evaluation.warnings]
-    if result.warnings:
-        names_of = labels_of(records, "deals")
-        result.labels.update({(w.source, "deals", w.id): names_of.get((w.source, w.id), "") for w in result.warnings})
+    result.warnings = [Rejected(w.source, WARNED_OBJECT.get(w.rule, "deals"), w.record_id, f"{w.rule}: {w.detail}")
+                       for w in evaluation.warnings]
+    for kind in sorted({w.object for w in result.warnings}):
+        names_of = labels_of(records, kind)
+        result.labels.update({(w.source, kind, w.id): names_of.get((w.source, w.id), "") for w in result.warnings
+                              if w.object == kind})
     # an objective written as a percentage over a scope that sold nothing a year earlier: no objective (growth.py)
     zone = ZoneInfo(ctx.effective.timezone)
     for axis in with_evaluation(ctx.effective, evaluation).axes:
@@ -309,6 +311,11 @@ _ENGINE_RULES = _DEAL_RULES | {"no_account", "no_owner", "no_start", "unknown_ty
 def _engine_reason(reason: str) -> bool:
     rule = reason.split(":", 1)[0]
     return rule in _ENGINE_RULES
+
+
+# The object a data-quality warning's record is (``Evaluation.warnings``, by rule): a won deal with no amount
+# (``no_amount``), else an activity still planned on a past date that would count (``planned_past``)
+WARNED_OBJECT = {"no_amount": "deals", "planned_past": "activities"}
 
 
 def labels_of(records: Records | RecordColumns, kind: str) -> dict[tuple[str, str], str]:

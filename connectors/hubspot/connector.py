@@ -218,7 +218,8 @@ class HubSpotConnector:
         run anyway: a stage an admin turns into "closed won" re-reads every deal)."""
         m = self.mapping
         # tasks disabled normalise nothing: their section is left out, so adding it (or editing it while off) does not
-        # make every portal read all its activities again
+        # make every portal read all its activities again. Enabled, the section's ``completed_at`` (a completed task
+        # dated no later than its completion, 6 Dec 2026) changed it: a portal reading tasks re-reads them once
         activities = m.activities.model_dump(mode="json", exclude=None if m.activities.tasks.enabled else {"tasks"})
         parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: [m.companies.model_dump(mode="json"), COMPANY_RULES,
                                                                COUNTRY_READING],

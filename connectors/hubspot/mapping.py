@@ -219,7 +219,9 @@ class TaskMap(_Model):
 
     * **Date**: the due date, as Salesforce Tasks are dated by their ``ActivityDate`` (the date the rep gave, what
       both CRMs' task views and reports show); ``fallback_start`` (``hs_task_completion_date``, when HubSpot saw the
-      task completed) only when it has none. A portal whose reps leave stale due dates may swap the two.
+      task completed) only when it has none. A portal whose reps leave stale due dates may swap the two. A completed
+      task is dated no later than ``completed_at`` (``hs_task_completion_date``): one ticked before its due date
+      happened then (as a Salesforce Task's ``CompletedDateTime``); None keeps every task on ``start``.
     * **Type**: the first keyword of ``subjects`` the subject contains (case, accents and punctuation aside: "Relance
       de devis Dupont" holds "Relance de devis") wins; else ``types`` by ``hs_task_type`` (compared upper-cased);
       else ``default_type`` (None: the task is read with no type, counted for no action).
@@ -230,6 +232,7 @@ class TaskMap(_Model):
     enabled: bool = False
     start: str = "hs_timestamp"
     fallback_start: str | None = "hs_task_completion_date"
+    completed_at: str | None = "hs_task_completion_date"     # a completed task counts no later than this instant
     title: str = "hs_task_subject"
     owner: str = "hubspot_owner_id"
     type_property: str | None = "hs_task_type"
@@ -381,8 +384,8 @@ class HubSpotMapping(_Model):
         e = self.activities.emails
         emails = keyed("activities.emails", e, ("start", "title", "owner", "direction_property", "status_property"))
         t = self.activities.tasks
-        tasks = keyed("activities.tasks", t, ("start", "fallback_start", "title", "owner", "type_property",
-                                              "status_property"))
+        tasks = keyed("activities.tasks", t, ("start", "fallback_start", "completed_at", "title", "owner",
+                                              "type_property", "status_property"))
         deals = keyed("deals", d, ("name", "amount", "currency", "amount_in_home_currency", "close_date", "stage",
                                    "pipeline", "owner", *(() if d.line_items else ("product_property",))))
         lines = [*keyed("deals", d, ("product", "product_fallback", "line_code", "line_family", "line_name",

@@ -17,8 +17,9 @@ Business rules applied here:
   an unlisted one rejects the e-mail); tasks (opt-in, mapping ``tasks``) take their type from a subject keyword
   (``tasks.subjects``), else ``hs_task_type`` (``tasks.types``), else ``default_type``, their status from
   ``hs_task_status`` (COMPLETED: completed; NOT_STARTED, IN_PROGRESS, WAITING, DEFERRED: planned), their date from
-  ``hs_timestamp`` (the due date), else ``hs_task_completion_date``; pac's own tasks (``pac_key`` set) are never
-  read. The start is
+  ``hs_timestamp`` (the due date), else ``hs_task_completion_date``, a completed task's no later than its
+  ``hs_task_completion_date`` (one ticked before its due date happened then); pac's own tasks (``pac_key`` set) are
+  never read. The start is
   ``hs_timestamp`` (a meeting's "date and time that the meeting occurred", else its ``hs_meeting_start_time``); an
   engagement with neither is rejected ("no start time"), never counted.
 * **Dates**: ``closedate`` (and every other ``datetime`` property) is an instant: the deal keeps it as
@@ -405,15 +406,19 @@ TaskReader = Callable[[dict[str, Any], str | None], Activity | Rejected | None]
 
 def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
     """Task object and its company -> ``Activity`` (or ``Rejected``: no due date nor completion date, a status the
-    mapping does not list; or None: one of pac's own tasks). Its type: the first ``subjects`` keyword its subject
-    holds (words compared case-, accent- and punctuation-free), else ``types`` by ``hs_task_type``, else
-    ``default_type`` (None: read with no type, counted for no action). pac's own tasks, the fallback write-back's
-    (one per action, its ``pac_key`` set: ``schema.KEY``), are no visit report: None, never stored. The search
-    leaves them out already where the portal has that property; this catches any read otherwise (by id, archived)."""
+    mapping does not list; or None: one of pac's own tasks). Its date: ``start`` (the due date), else
+    ``fallback_start``; a completed task's no later than ``completed_at`` (one ticked on 10 June and due on 10
+    July happened on 10 June, and counts then; one ticked late keeps its due date). Its type: the first
+    ``subjects`` keyword its subject holds (words compared case-, accent- and punctuation-free), else ``types``
+    by ``hs_task_type``, else ``default_type`` (None: read with no type, counted for no action). pac's own
+    tasks, the fallback write-back's (one per action, its ``pac_key`` set: ``schema.KEY``), are no visit report:
+    None, never stored. The search leaves them out already where the portal has that property; this catches any
+    read otherwise (by id, archived)."""
     tm = m.activities.tasks
     start_p, fallback_p, title_p, owner_p, type_p, status_p = tm.start, tm.fallback_start, tm.title, tm.owner, \
         tm.type_property, tm.status_property
     types, statuses, no_status, default_type = dict(tm.types), dict(tm.statuses), tm.no_status, tm.default_type
+    completed_p = tm.completed_at
     keywords = tuple((f" {subject_words(k)} ", kind) for k, kind in tm.subjects.items() if subject_words(k))
     no_start = f"task has no due date ({tm.start}" + (f" and {tm.fallback_start} empty)" if tm.fallback_start
                                                        else " empty)")
@@ -427,6 +432,10 @@ def task_reader(m: HubSpotMapping, source: str) -> TaskReader:
         status, unmapped = _mapped(get, status_p, statuses, no_status, "task status", "activities.tasks.statuses")
         if status is None:
             return Rejected(source, "activities", obj["id"], unmapped)
+        if status is ActivityStatus.COMPLETED and completed_p:
+            done = parse_datetime(get(completed_p))
+            if done is not None and done < start:
+                start = done
         title = str(get(title_p) or "")
         words = f" {subject_words(title)} " if keywords and title else ""
         kind = next((k for keyword, k in keywords if keyword in words), None) if words else None

@@ -1,16 +1,17 @@
 """Salesforce records (query JSON) -> normalised ``pac_core.records``, or ``Rejected`` with the reason.
 
-Business rules: an activity's type is the first mapping rule it matches (None when none); Events
-are timed by ``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted;
-Tasks by their ``ActivityDate`` as ``day`` (the date the rep gave, what Salesforce's reports and timeline
-show), else ``CompletedDateTime``; an undated row is rejected only when it is a completed activity of a mapped
-type (an open to-do with no due date is no plan activity, left out); a deal is won per the mapping
-(``IsWon`` or listed stages), lost when closed and not won, else open; amounts are Decimal in the
-deal's currency (``currency_field`` or the org's), or, in a multi-currency org whose rates the connector read
-(``currency``), in its corporate currency: deals and lines at the rate of the CloseDate, an account's annual revenue
-at ``CurrencyType``'s; e-mails are lower-cased; a postal code that maps
-to no département keeps ``departement=None`` and is logged as a warning, never rejected. Texts
-(subjects, names) are kept as data, whatever HTML they hold.
+Business rules: an activity's type is the first mapping rule it matches (None when none); Events are timed by
+``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted; Tasks by their
+``ActivityDate`` as ``day`` (the date the rep gave, what Salesforce's reports and timeline show), else
+``CompletedDateTime``; a completed Task keeps its ``CompletedDateTime`` as ``start`` beside its ``day``, so that one
+done before its due date counts when it was done (``Activity.moment``: the earlier of the two); an undated row is
+rejected only when it is a completed activity of a mapped type (an open to-do with no due date is no plan activity,
+left out); a deal is won per the mapping (``IsWon`` or listed stages), lost when closed and not won, else open;
+amounts are Decimal in the deal's currency (``currency_field`` or the org's), or, in a multi-currency org whose
+rates the connector read (``currency``), in its corporate currency: deals and lines at the rate of the CloseDate, an
+account's annual revenue at ``CurrencyType``'s; e-mails are lower-cased; a postal code that maps to no département
+keeps ``departement=None`` and is logged as a warning, never rejected. Texts (subjects, names) are kept as data,
+whatever HTML they hold.
 """
 
 from __future__ import annotations
@@ -285,6 +286,7 @@ class Normaliser:
             else:                       # every condition of the rule holds: the first such rule wins
                 kind = rule_type
                 break
+        status, modified = self._status(obj, r), sf_datetime(r.get("SystemModstamp"))
         start, day = None, None
         if obj == "Event":
             if r.get("IsAllDayEvent"):
@@ -293,8 +295,10 @@ class Normaliser:
                 start = sf_datetime(r.get("ActivityDateTime") or r.get("StartDateTime"))
         else:   # a Task's date is the one the rep gave (a call logged on Monday for Friday is Friday's)
             day = sf_date(r.get("ActivityDate"))
-            start = None if day else sf_datetime(r.get("CompletedDateTime"))
-        status, modified = self._status(obj, r), sf_datetime(r.get("SystemModstamp"))
+            if not day or status is ActivityStatus.COMPLETED:
+                # a completed Task keeps when it was done beside its due date: one done before it counts then (the
+                # engine takes the earlier of the two, the due date's 00:00 in the plan's timezone: Activity.moment)
+                start = sf_datetime(r.get("CompletedDateTime"))
         deleted = bool(r.get("IsDeleted"))
         if start is None and day is None and not deleted:
             if kind is not None and status is ActivityStatus.COMPLETED:

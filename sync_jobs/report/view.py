@@ -312,8 +312,9 @@ def refused_groups(evaluation: Evaluation) -> list[tuple[str, int]]:
 
 def warning_groups(evaluation: Evaluation) -> list[tuple[str, int]]:
     """Records counted with a data-quality warning (``Evaluation.warnings``: won deals with no amount), grouped by
-    rule."""
-    return Counter(d.rule for d in evaluation.warnings).most_common()
+    rule. The activities still planned on a past date (``planned_past``) count nowhere: the sync's warnings list
+    them, not this table of counted records."""
+    return Counter(d.rule for d in evaluation.warnings if d.counted).most_common()
 
 
 CORE_5Q = frozenset({"who", "what", "how_many", "when", "target", "measure", "owner", "date"})

@@ -110,8 +110,7 @@ def indexed(record: Record) -> dict[str, Any]:
     email = record.email if isinstance(record, User) else None
     occurred: datetime | None = None
     if isinstance(record, Activity):
-        occurred = record.start or (datetime(record.day.year, record.day.month, record.day.day, tzinfo=UTC)
-                                    if record.day else None)
+        occurred = record.moment(UTC)     # the day's midnight in UTC: the store knows no plan's timezone
     elif isinstance(record, Deal) and record.closed_at:
         occurred = record.closed_at
     elif isinstance(record, Deal) and record.close_date:

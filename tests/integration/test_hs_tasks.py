@@ -31,8 +31,10 @@ import pytest
 
 from connectors.base import ObjectKind
 from connectors.hubspot.mapping import default_mapping_path
+from pac_core.explain import explain_action
 from pac_core.plan import ActivityType
 from pac_core.records import Activity
+from sync_jobs.app import current
 from tests.fakes import (
     SeededPortal,
     audit_plan,
@@ -136,6 +138,29 @@ def test_quote_follow_ups_count_julies_completed_tasks(portal: TaskPortal) -> No
         6004: (None, "completed", ids[101]),
         6006: (ActivityType.QUOTE_FOLLOW_UP, "completed", ids[101])}
     assert read[ids[6008]].start == datetime(2027, 3, 31, 10, tzinfo=UTC)   # its due date, not its completion
+
+
+def test_a_follow_up_completed_before_its_due_date_counts_when_it_was_completed(portal: TaskPortal) -> None:
+    """Julie ticks a « Relance devis » on 10 June whose due date is 10 July (hs_task_completion_date 2027-06-10,
+    hs_timestamp 2027-07-10): done by 30 June, it counts for Q2's A-5 (4 / 5) and ``pac explain A-5`` lists it,
+    counted, on 10 June; the open 6003 keeps its due date (audit hsdoc F2; seen failing before: A-5 3 / 5 and the
+    task in no explanation line, dated 10 July, after the evaluation). Reopened in HubSpot (NOT_STARTED, its
+    completion date cleared), it is a to-do due in July again: 3 / 5 the next night."""
+    julie = portal.api.tables["tasks"].rows[portal.ids[6001]].props["hubspot_owner_id"]
+    early = portal.api.add("tasks", {"hubspot_owner_id": julie, "hs_timestamp": "2027-07-10T08:00:00.000Z",
+                                     "hs_task_subject": "Relance devis Lyon Chimie", "hs_task_status": "COMPLETED",
+                                     "hs_task_type": "TODO", "hs_task_completion_date": "2027-06-10T14:00:00.000Z"},
+                           modified=LATEST, companies=(portal.ids[101],))
+    result = portal.sync()
+    assert result.evaluation is not None and result.evaluation.action("A-5").done == 4
+    now = current(portal.settings, explain=["A-5"])
+    rows = {row["record"]: (row["when"], row["reason"]) for row in explain_action(now.plan, now.evaluation, "A-5",
+                                                                                 lang="en").rows}
+    assert rows[early] == ("2027-06-10 16:00", "counted")
+    assert rows[portal.ids[6003]][0] == "2027-05-25 10:00"                    # open: on its due date
+    portal.api.update("tasks", early, {"hs_task_status": "NOT_STARTED", "hs_task_completion_date": ""})
+    reopened = portal.sync()
+    assert reopened.evaluation is not None and reopened.evaluation.action("A-5").done == 3
 
 
 def test_pacs_written_tasks_are_never_read(portal: TaskPortal) -> None:

@@ -5,7 +5,7 @@ Date blank, ``CompletedDateTime`` is set only when the task is closed), no plan 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -111,3 +111,18 @@ class TestUndatedTasks:
         finally:
             engine.dispose()
         assert (stored.deleted, stored.day, stored.start) == (True, None, None)
+
+
+class TestTaskDates:
+    def test_a_call_closed_before_its_due_date_counts_when_it_was_closed(self, org: Org) -> None:
+        """A call task due on 3 June and closed on 12 May (its CompletedDateTime, set by Salesforce when the task was
+        saved closed) was made by 12 May: on 20 May it counts for May's A-03 (audit hsdoc F2; seen failing before:
+        dated 3 June, after the evaluation, 0 of 1). Reopened (Not Started, no completion), it is a call due in
+        June again: 0 of 1 the next night."""
+        call = org.api.create("Task", Subject="Appel Lyon SARL", TaskSubtype="Call", Status="Completed",
+                              WhatId=org.account, OwnerId=org.owner, ActivityDate=date(2027, 6, 3),
+                              CompletedDateTime=datetime(2027, 5, 12, 8, tzinfo=UTC))
+        first = org.sync()
+        assert (first.status, first.rejections, _done(first, "A-03")) == ("ok", [], 1)
+        org.api.edit("Task", call, Status="Not Started", CompletedDateTime=None)
+        assert _done(org.sync(), "A-03") == 0

@@ -11,9 +11,9 @@ import pytest
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import explain_action, explain_axis
 from pac_core.plan import Plan
-from pac_core.records import Deal, Records
+from pac_core.records import ActivityStatus, Deal, Records
 from pac_core.results import Evaluation
-from tests.unit.test_engine_support import IN_69, JULIE, PARIS, USERS, account, action, axis, plan, visit, won
+from tests.unit.test_engine_support import IN_69, JULIE, PARIS, USERS, account, action, axis, plan, utc, visit, won
 from tests.unit.test_engine_worked_example import _evaluate
 
 
@@ -55,6 +55,49 @@ class TestExplain:
         """An unknown action id names the known ones."""
         with pytest.raises(KeyError, match="known: A-01"):
             explain_action(plan(), _evaluate(), "A-99")
+
+
+class TestStillPlannedOnAPastDate:
+    """Audit hsdoc F4: a visit dated in the past whose outcome is still "Scheduled" (HubSpot) or whose status is still
+    "Not Started" (Salesforce) is no visit still to come: its outcome was never updated."""
+
+    ACCOUNTS = (account("lyon", "69003"), account("grenoble", "38000"))
+    AS_OF = datetime(2027, 5, 7, 18, tzinfo=PARIS)
+
+    def _evaluate(self, *activities):
+        records = Records(accounts=self.ACCOUNTS, activities=tuple(activities), users=USERS)
+        return evaluate(plan(action(), language="en"), records, as_of=self.AS_OF, explain=True)
+
+    def test_explain_says_the_outcome_must_be_updated(self) -> None:
+        """Tuesday's visit still planned on Friday evening reads "still planned on a past date" / « toujours prévue,
+        à une date passée » with the fix, not "not done yet" (seen failing before: « pas encore réalisée »)."""
+        evaluation = self._evaluate(visit("m2", "lyon", utc(5, 4, 8), status=ActivityStatus.PLANNED))
+        en = explain_action(plan(language="en"), evaluation, "A-01").rows
+        fr = explain_action(plan(), evaluation, "A-01").rows
+        assert [(r["record"], r["rule"], r["reason"], r["detail"]) for r in en] == [
+            ("m2", "planned_past", "still planned on a past date",
+             "update its outcome or status in the CRM for it to count")]
+        assert [(r["reason"], r["detail"]) for r in fr] == [
+            ("toujours prévue, à une date passée",
+             "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte")]
+
+    def test_the_evaluation_warns_of_those_that_would_count(self) -> None:
+        """Only the planned visit that would count for A-01 but for its status is a data-quality warning, once,
+        naming the action (seen failing before: no warning at all); the one at 19:00 today has not happened yet, and
+        a planned visit of Marc's, one outside the scope (Grenoble), one of no mapped type (a to-do) and one before
+        the window are no concern of the plan's."""
+        evaluation = self._evaluate(
+            visit("m2", "lyon", utc(5, 4, 8), status=ActivityStatus.PLANNED),
+            visit("later", "lyon", utc(5, 7, 17), status=ActivityStatus.PLANNED),
+            visit("marc", "lyon", utc(5, 4, 8), status=ActivityStatus.PLANNED, owner="005M"),
+            visit("grenoble", "grenoble", utc(5, 4, 8), status=ActivityStatus.PLANNED),
+            visit("todo", "lyon", utc(5, 4, 8), status=ActivityStatus.PLANNED, kind=None),
+            visit("april", "lyon", utc(4, 20, 8), status=ActivityStatus.PLANNED),
+            visit("done", "lyon", utc(5, 5, 8)))
+        assert evaluation.action("A-01").done == 1
+        assert [(w.record_id, w.rule, w.counted, w.detail, w.when) for w in evaluation.warnings] == [
+            ("m2", "planned_past", False, "still planned on 2027-05-04, a past date: update its outcome or status in "
+             "the CRM for it to count (A-01)", utc(5, 4, 8))]
 
 
 class TestAgreement:

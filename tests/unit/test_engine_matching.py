@@ -92,6 +92,21 @@ class TestMidnightBoundaries:
         assert _counted(ev, "A-01") == ["sun"]
         assert {d.record_id: d.rule for d in ev.action("A-01").decisions}["mon"] == "outside_window"
 
+    def test_a_task_with_a_due_day_and_a_completion_is_dated_at_the_earlier(self) -> None:
+        """A Salesforce Task keeps its due date (``day``) and, completed, when it was done (``start``): one due on
+        Monday 10 May and done on Wednesday 5 May happened in week 18; one due on Friday 7 May and done on Tuesday 11
+        May counts on its due date, as Salesforce's reports date it. Evaluated on 7 May at 18:00 both count, and the
+        explanation shows the instant or the day each is dated at (failed before: the second was dated by its
+        completion, 11 May, after the evaluation: counted nowhere). A week later, week 19 counts neither."""
+        acts = [visit("early", "acc0", utc(5, 5, 9), day=date(2027, 5, 10)),
+                visit("late", "acc1", utc(5, 11, 9), day=date(2027, 5, 7))]
+        ev = _run((action(),), acts, as_of=datetime(2027, 5, 7, 18, tzinfo=PARIS))
+        assert _counted(ev, "A-01") == ["early", "late"]
+        assert {d.record_id: d.when for d in ev.action("A-01").decisions} == {"early": utc(5, 5, 9),
+                                                                            "late": date(2027, 5, 7)}
+        week_19 = Window(datetime(2027, 5, 10, tzinfo=PARIS), datetime(2027, 5, 17, tzinfo=PARIS), "semaine 19")
+        assert _run((action(window=week_19),), acts, as_of=datetime(2027, 5, 20, tzinfo=PARIS)).action("A-01").done == 0
+
     def test_all_day_activity_on_the_first_day(self) -> None:
         """An all-day visit on Monday 3 May counts even though its UTC midnight is on 3 May, 2 h later."""
         ev = _run((action(),), [visit("d", "acc0", None, day=date(2027, 5, 3))])

@@ -140,3 +140,14 @@ class TestTasksReading:
         on = self._reading(enabled=True)
         assert on != self._reading()
         assert self._reading(enabled=True, default_type=ActivityType.MEETING) != on
+
+    def test_dating_completed_tasks_by_their_completion_reads_the_tasks_again_once(self, monkeypatch):
+        """A portal that reads tasks (the shipped section, enabled) gave "9:c9dc1205b3bf27e8" before a completed task
+        was dated no later than its completion (``completed_at``, audit hsdoc F2; computed on the previous commit):
+        it reads its activities again once, so its stored tasks are dated anew; one that does not read tasks keeps
+        its reading."""
+        from connectors.hubspot import connector
+
+        monkeypatch.setattr(connector, "READING_RULES", 9)
+        assert self._reading(enabled=True) != "9:c9dc1205b3bf27e8"
+        assert self._reading() == "9:ee9437f14bfb58b0"

@@ -357,6 +357,37 @@ class TestTasks:
         task = to_task(self._task({"hs_task_subject": "Send the brochure"}), "hs", mapping, None)
         assert isinstance(task, Activity) and task.type is ActivityType.MEETING
 
+    def test_a_task_completed_before_its_due_date_counts_when_it_was_completed(self):
+        """A follow-up COMPLETED on 10 June (hs_task_completion_date) and due on 10 July happened on 10 June: it is
+        dated then (audit hsdoc F2; failed before: dated 10 July, so counted nowhere on 30 June). Not completed, the
+        same task keeps its due date; ``completed_at: null`` keeps every task on its due date."""
+        props = {"hs_timestamp": "2027-07-10T08:00:00.000Z", "hs_task_completion_date": "2027-06-10T14:00:00.000Z"}
+        done = to_task(self._task(props), "hs", self.TASKS, "101")
+        still_open = to_task(self._task({**props, "hs_task_status": "IN_PROGRESS"}), "hs", self.TASKS, "101")
+        tasks = self.TASKS.activities.tasks.model_copy(update={"completed_at": None})
+        mapping = self.TASKS.model_copy(update={"activities": self.TASKS.activities.model_copy(
+            update={"tasks": tasks})})
+        on_due = to_task(self._task(props), "hs", mapping, "101")
+        assert isinstance(done, Activity) and isinstance(still_open, Activity) and isinstance(on_due, Activity)
+        assert done.start == datetime(2027, 6, 10, 14, tzinfo=UTC)
+        assert still_open.start == on_due.start == datetime(2027, 7, 10, 8, tzinfo=UTC)
+
+    def test_swapped_dates_still_date_a_task_by_its_completion(self):
+        """A manager whose reps leave stale due dates swaps the two (start: hs_task_completion_date, fallback_start:
+        hs_timestamp): a task ticked late counts when it was ticked, an open one (no completion date) on its due
+        date, as before."""
+        tasks = self.TASKS.activities.tasks.model_copy(update={"start": "hs_task_completion_date",
+                                                               "fallback_start": "hs_timestamp"})
+        mapping = self.TASKS.model_copy(update={"activities": self.TASKS.activities.model_copy(
+            update={"tasks": tasks})})
+        late = to_task(self._task({"hs_timestamp": "2027-03-31T08:00:00.000Z",
+                                   "hs_task_completion_date": "2027-06-02T15:00:00.000Z"}), "hs", mapping, "101")
+        still_open = to_task(self._task({"hs_timestamp": "2027-03-31T08:00:00.000Z", "hs_task_status": "NOT_STARTED"}),
+                             "hs", mapping, "101")
+        assert isinstance(late, Activity) and isinstance(still_open, Activity)
+        assert late.start == datetime(2027, 6, 2, 15, tzinfo=UTC)
+        assert still_open.start == datetime(2027, 3, 31, 8, tzinfo=UTC)
+
     def test_completion_date_only_without_a_due_date(self):
         """hs_timestamp is required by HubSpot; a task without one (imported) falls back on hs_task_completion_date."""
         task = to_task(self._task({"hs_timestamp": "", "hs_task_completion_date": "1810512000000"}), "hs",

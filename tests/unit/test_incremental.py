@@ -95,6 +95,8 @@ def _activity(rng: random.Random, n: int, accounts: int) -> Activity:
         start, day = None, instant.date()                      # all-day
     elif roll < 0.07:
         start = instant.replace(tzinfo=None)                   # naive: rejected
+    elif roll < 0.10:   # a task done at ``start``, due on ``day`` (later or earlier): dated at the earlier
+        day = (instant + timedelta(days=rng.randrange(-3, 40))).date()
     owner = rng.choice([f"U{i}" for i in range(4)] + ["U-NOMAIL", "rep2@example.com"])
     account = rng.choice((f"C{rng.randrange(accounts):03d}", f"C{rng.randrange(accounts):03d}", None, "C999"))
     return Activity(f"T{n:04d}", source, rng.choice((*TYPES, None)) if rng.random() < 0.1 else rng.choice(TYPES),

@@ -44,6 +44,16 @@ class TestMappingOffline:
         assert {p.path.split(".")[0] for p in problems} == {"activities", "overlap_minutes"}
         assert any("did you mean 'visit'" in p.fix for p in problems)
 
+    def test_completed_tasks_dated_by_their_completion_read_the_activities_again_once(self) -> None:
+        """A completed Task keeps its CompletedDateTime beside its due date (audit hsdoc F2): the shipped mapping's
+        activities reading was "5:7472c8f28c9b06d8" before (computed on the previous commit), so an existing store
+        reads its activities again once and its Tasks are dated anew; accounts, deals and users keep theirs."""
+        env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
+        connector = build("sf", SHIPPED, env)
+        assert connector.reading(ObjectKind.ACTIVITIES) != "5:7472c8f28c9b06d8"
+        assert [connector.reading(k) for k in (ObjectKind.ACCOUNTS, ObjectKind.DEALS, ObjectKind.USERS)] == [
+            "5:e1388c61c7434016", "5:0cd1058bdd91967a", "5:6b9e76821f7f195d"]
+
     def test_deal_filter_keys_are_read_and_checked(self, tmp_path: Path) -> None:
         """``deals.exclude`` / ``deals.where``: their fields are selected with the deals (relationship paths too), an
         empty value list (it would leave every deal out, or none) is refused at its line, and a mapping without a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from connectors.salesforce.mapping import SalesforceMapping, load_mapping
 from connectors.salesforce.normalise import Normaliser
@@ -90,8 +91,29 @@ class TestActivities:
         late = n.activity("Task", {**task, "ActivityDate": "2027-05-28"})
         undated = n.activity("Task", {**task, "ActivityDate": None})
         assert isinstance(late, Activity) and isinstance(undated, Activity)
-        assert (late.day, late.start) == (date(2027, 5, 28), None)
-        assert (undated.day, undated.start) == (None, datetime(2027, 6, 2, 7, tzinfo=UTC))
+        paris = ZoneInfo("Europe/Paris")
+        assert (late.day, late.moment(paris)) == (date(2027, 5, 28), datetime(2027, 5, 28, tzinfo=paris))
+        assert (undated.day, undated.moment(paris)) == (None, datetime(2027, 6, 2, 7, tzinfo=UTC))
+
+    def test_a_task_completed_before_its_due_date_is_dated_when_it_was_done(self) -> None:
+        """A follow-up due on 10 July and closed on 10 June (CompletedDateTime) happened by 10 June: it is dated then
+        (audit hsdoc F2; failed before: dated 10 July, counted nowhere on 30 June). One closed on its due date at
+        15:00 keeps its due date's 00:00; an open one, its due date whatever it holds."""
+        n, _ = _normaliser()
+        paris = ZoneInfo("Europe/Paris")
+        task = {"Id": "00T1", "TaskSubtype": "Call", "IsDeleted": False, "ActivityDate": "2027-07-10",
+                "SystemModstamp": STAMP}
+        early = n.activity("Task", {**task, "Status": "Completed", "CompletedDateTime": "2027-06-10T08:00:00.000+0000"})
+        same_day = n.activity("Task", {**task, "Status": "Completed",
+                                       "CompletedDateTime": "2027-07-10T13:00:00.000+0000"})
+        still_open = n.activity("Task", {**task, "Status": "Not Started", "CompletedDateTime": None})
+        assert isinstance(early, Activity) and isinstance(same_day, Activity) and isinstance(still_open, Activity)
+        assert (early.day, early.moment(paris), early.when(paris)) == (
+            date(2027, 7, 10), datetime(2027, 6, 10, 8, tzinfo=UTC), datetime(2027, 6, 10, 8, tzinfo=UTC))
+        assert (same_day.moment(paris), same_day.when(paris)) == (datetime(2027, 7, 10, tzinfo=paris),
+                                                                  date(2027, 7, 10))
+        assert (still_open.status, still_open.start, still_open.moment(paris)) == (
+            ActivityStatus.PLANNED, None, datetime(2027, 7, 10, tzinfo=paris))
 
     def test_a_task_closed_by_a_status_of_the_orgs_own_is_completed(self) -> None:
         """Salesforce lets an org add closed Task statuses ('Clôturée'); it marks them closed in IsClosed. A call
