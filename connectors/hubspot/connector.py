@@ -109,6 +109,11 @@ READING_RULES = 9   # 2: unlisted call statuses rejected; 3: merged ids retired;
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
 # dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
 COMPANY_RULES = "option labels"
+# How deals are read, on top of READING_RULES (a change here re-reads the deals only): "company currency", a deal
+# with no currency code of its own is in the portal's company currency (``deals.home_currency`` when
+# ``default_currency`` is not set), as HubSpot keeps it; before, such a deal stored with no currency counted in the
+# plan's currency until a full read, so the first sync after upgrading reads every deal again.
+DEAL_RULES = "company currency"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -224,7 +229,7 @@ class HubSpotConnector:
                                                                COUNTRY_READING],
                                         ObjectKind.ACTIVITIES: activities}
         if kind is ObjectKind.DEALS:
-            parts[kind] = [m.deals.model_dump(mode="json"),
+            parts[kind] = [m.deals.model_dump(mode="json"), DEAL_RULES,
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
