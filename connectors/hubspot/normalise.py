@@ -501,7 +501,8 @@ def to_deal(obj: dict[str, Any], source: str, m: HubSpotMapping, pipelines: Mapp
 
 
 def line_reader(m: HubSpotMapping) -> LineReader:
-    """Line item object -> ``DealLine``; None when it names no product or its quantity or amount is not a number."""
+    """Line item object -> ``DealLine`` (keeping the line item's id: a deleted line's deal is found by it); None when
+    it names no product or its quantity or amount is not a number."""
     d = m.deals
     product_p, fallback_p, code_p, family_p, name_p = d.product, d.product_fallback, d.line_code, d.line_family, \
         d.line_name
@@ -526,7 +527,8 @@ def line_reader(m: HubSpotMapping) -> LineReader:
             return None
         return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,
                         (str(get(family_p) or "").strip() or None) if family_p else None,
-                        (str(get(name_p) or "").strip() or None) if name_p else None)
+                        (str(get(name_p) or "").strip() or None) if name_p else None,
+                        str(obj["id"]) if obj.get("id") is not None else None)
 
     return read
 
