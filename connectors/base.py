@@ -348,6 +348,10 @@ class SchemaIssue:
     by_provisioning: bool = True     # `pac crm provision` fixes it (else only what ``fix`` says does)
 
 
+# line ids -> {line id: id of the stored live deal holding it} (``Connector.remember_stored_lines``)
+LineHolders = Callable[[Sequence[str]], Mapping[str, str]]
+
+
 @runtime_checkable
 class Connector(Protocol):
     """One configured CRM (a Salesforce org, a HubSpot portal): everything a run, ``pac crm`` and the
@@ -392,6 +396,12 @@ class Connector(Protocol):
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
         """What pac last wrote to this CRM's PAC records (``(target, key) -> row with .fields``), given before
         the pull: records whose editable values all equal it need no field-history read."""
+        ...
+
+    def remember_stored_lines(self, holders: LineHolders) -> None:
+        """How to find, among the live deals the store keeps for this connector, those whose stored lines hold given
+        CRM line ids (``DealLine.id``: line id -> deal id), given before the pull: HubSpot lists a deleted line item
+        without its deal, and reads that deal again the same night; a no-op for a CRM that needs none."""
         ...
 
     # -- write -----------------------------------------------------------------------------------

@@ -53,6 +53,8 @@ class CrmSpec:
     check_mapping_online: Callable[[Any, Any, Path | Document | None], list[Problem]]  # (mapping, connector, file)
     default_mapping: str         # file name under config/mappings/
     demo_mapping: str            # the mapping that matches the sandbox CRM's demo organisation
+    # warnings (never failures) of a valid mapping, ``file:line key: what (fix)``: (the Document, the mapping)
+    mapping_warnings: Callable[[Document, Any], list[str]] = lambda doc, mapping: []
 
     def mapping_path(self, *, sandbox: bool = False) -> Path:
         """The shipped mapping (the demo one for the sandbox)."""
@@ -67,7 +69,8 @@ CRMS: Mapping[str, CrmSpec] = {
     "hubspot": CrmSpec("hubspot", "PAC_HS_", build=hubspot_connector.build,
                        parse_mapping=hubspot_mapping.parse_mapping, connect=hubspot_connector.connect,
                        check_mapping_online=hubspot_mapping.check_mapping_online,
-                       default_mapping="hubspot.default.yaml", demo_mapping="hubspot.default.yaml"),
+                       default_mapping="hubspot.default.yaml", demo_mapping="hubspot.default.yaml",
+                       mapping_warnings=hubspot_mapping.mapping_warnings),
 }
 
 

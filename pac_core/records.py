@@ -105,7 +105,9 @@ class DealLine:
     """One product line of a deal. ``product`` is the key production capacity is configured by (the
     mapping's product field); ``code``, ``family`` and ``name`` are what product scopes match
     (Salesforce ``Product2.ProductCode`` / ``Product2.Family`` / ``Product2.Name``; HubSpot ``hs_sku`` /
-    a mapped family property / ``name``). ``amount`` is in the deal's currency."""
+    a mapped family property / ``name``). ``amount`` is in the deal's currency. ``id`` is the CRM's own line id
+    where the connector needs it kept (a HubSpot line item's: a line deleted in HubSpot is listed without its deal,
+    whose lines the connector then reads again, found by the ids the store keeps); None elsewhere."""
 
     product: str
     quantity: Decimal
@@ -114,6 +116,7 @@ class DealLine:
     code: str | None = None
     family: str | None = None
     name: str | None = None
+    id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -189,10 +189,11 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
     for connector in settings.connectors:
         try:
             doc = load_yaml(connector.mapping)
-            parsed, found = registry.crm_spec(_crm_of(doc)).parse_mapping(doc)
+            spec = registry.crm_spec(_crm_of(doc))
+            parsed, found = spec.parse_mapping(doc)
             problems += found
             if not found:
-                warnings += left_out_fields(doc, connector.crm)
+                warnings += left_out_fields(doc, connector.crm) + spec.mapping_warnings(doc, parsed)
             mappings[connector.name] = (connector.name, connector.crm, parsed)
             docs[connector.name] = doc
         except InvalidInput as exc:
@@ -332,7 +333,7 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     if problems:
         _print_problems(problems, mapping)
         sys.exit(EXIT_BAD_INPUT)
-    _print_left_out(left_out_fields(doc, crm))
+    _print_left_out(left_out_fields(doc, crm) + spec.mapping_warnings(doc, parsed))
     _console().print(textsafe.text(f"{mapping}: mapping OK ({crm}{', checked against the CRM' if online else ''})",
                           style="green"))
 

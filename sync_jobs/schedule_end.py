@@ -1,6 +1,6 @@
 """When ``pac schedule`` stops a plan's jobs after its period has ended (audit yearend F6).
 
-An ended plan synced every night for ever cost as much as a live one (11 Salesforce + 22 HubSpot calls a night on
+An ended plan synced every night for ever cost as much as a live one (11 Salesforce + 23 HubSpot calls a night on
 the audit's org) to update figures nobody acts on. ``pac schedule`` now keeps a plan's jobs for
 ``schedule.after_end_days`` (default 31) after the plan's end: late entries (December's visits typed in January)
 still update the closed plan, its CRM records and its snapshots' "since the close" notes for the year-end meeting,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -60,6 +61,8 @@ def pull(ctx: RunContext) -> None:
         connector = ctx.connectors[name]
         # what pac last wrote: no property-history read (HubSpot) for records holding pac's own values
         connector.remember_written(ctx.store.written(ctx.plan.id, name))
+        # the stored deals holding given line ids: a line item HubSpot lists as deleted names no deal
+        connector.remember_stored_lines(partial(ctx.store.line_holders, name))
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
                        reconciliation_days=ctx.settings.connector(name).reconciliation_days, full=ctx.full,
                        outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop, plan_id=ctx.plan.id)

@@ -113,6 +113,10 @@ class UnitOfWork:
     def user_emails(self, connector: str) -> set[str]:
         return store_records.user_emails(self.engine, connector)
 
+    def line_holders(self, connector: str, line_ids: Iterable[str]) -> dict[str, str]:
+        """Line id -> the stored live deal of ``connector`` holding it (``store.records.line_holders``)."""
+        return store_records.line_holders(self.engine, connector, line_ids)
+
     def previous_rejections(self, plan_id: str, run_id: int | None) -> set[tuple[str, str, str, str]]:
         return repo.previous_rejections(self.engine, plan_id, run_id)
 

@@ -49,6 +49,7 @@ from connectors.base import (
     WHERE_CREDENTIALS,
     ApiUsage,
     CredentialsMissing,
+    LineHolders,
     LinkFailure,
     ManagerEdit,
     ObjectKind,
@@ -109,6 +110,13 @@ READING_RULES = 9   # 2: unlisted call statuses rejected; 3: merged ids retired;
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
 # dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
 COMPANY_RULES = "option labels"
+# How deals are read, on top of READING_RULES (a change here re-reads the deals only): "company currency", a deal
+# with no currency code of its own is in the portal's company currency (``deals.home_currency`` when
+# ``default_currency`` is not set), as HubSpot keeps it; before, such a deal stored with no currency counted in the
+# plan's currency until a full read, so the first sync after upgrading reads every deal again; "line ids", each
+# stored line keeps its line item's id (``DealLine.id``), by which a deleted line item's deal is found
+# (``_reread_deleted_lines``): the deals stored before have none, so they are read again once.
+DEAL_RULES = "company currency; line ids"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
@@ -147,6 +155,7 @@ class HubSpotConnector:
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._names: dict[str, str] | None = None
         self._lacking: dict[Target, frozenset[str]] = {}   # PAC properties the portal lacks, per custom object
+        self._line_holders: LineHolders | None = None    # the store's deals holding given line ids (pipeline's)
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -225,7 +234,7 @@ class HubSpotConnector:
                                                                COUNTRY_READING],
                                         ObjectKind.ACTIVITIES: activities}
         if kind is ObjectKind.DEALS:
-            parts[kind] = [m.deals.model_dump(mode="json"),
+            parts[kind] = [m.deals.model_dump(mode="json"), DEAL_RULES,
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
@@ -354,6 +363,8 @@ class HubSpotConnector:
                         deals.add(deal)
                         _keep_latest(stamps, deal, edited.get(line))
                 yield from self._read_by_id(spec, sorted(deals - seen), props, convert, lines_too, Lines({}, stamps))
+                seen |= deals
+            yield from self._reread_deleted_lines(spec, since_ms, seen, props, convert)
         leaving = spec.left(self.mapping) if since_ms is not None else []
         if leaving:
             # a record moved out of what the mapping reads (a deal moved to a pipeline ``deals.pipelines`` leaves out:
@@ -382,6 +393,35 @@ class HubSpotConnector:
             if spec.merges:
                 yield from self._merged_away(spec, obj)
         self._left_out(object_type, pac_own)
+
+    def _reread_deleted_lines(self, spec: HsObject, since_ms: int, seen: set[str], props: list[str],
+                              convert: Convert) -> Iterator[Record | Rejected]:
+        """The deals that held a line item deleted (archived) since ``since_ms``, read again with the lines they have
+        now, so a line deleted from a won deal stops counting on product axes the next night. Deleting a line leaves
+        its deal's stamp as it is (as editing one does: §2 *Products*), and search never returns archived records:
+        archived line items are listed on every incremental pull, one call per 100 (HubSpot's list has no
+        "archived since" filter; it keeps them 90 days), as the archived deals are. An archived line's deal
+        associations are not read (HubSpot documents none for archived records): its deal is the stored deal whose
+        lines hold its id (``DealLine.id``, ``remember_stored_lines``); a deal this pull read already is left out.
+        Each deal read carries its deleted line's ``archivedAt`` when that is later than its own stamp, so the
+        watermark passes the deletion and a quiet night lists again only the overlap's. Nothing is read when no
+        line was deleted since the watermark, or when the run gave no store (a pull outside ``pac sync``)."""
+        gone: dict[str, datetime | None] = {}
+        for obj in list_objects(self.transport, "line_items", [], archived=True):
+            at = parse_datetime(obj.get("archivedAt")) or _when_or_none(obj)
+            if at is None or to_ms(at) >= since_ms:
+                gone[str(obj["id"])] = at
+        if not gone or self._line_holders is None:
+            return
+        stamps: dict[str, datetime] = {}
+        for line, deal in self._line_holders(sorted(gone, key=_numeric)).items():
+            if deal not in seen:
+                _keep_latest(stamps, deal, gone.get(line))
+        if stamps:
+            log.info("%s: %d line item(s) deleted since the watermark: %d deal(s) read again", self.name, len(gone),
+                     len(stamps))
+            yield from self._read_by_id(spec, sorted(stamps, key=_numeric), props, convert, True, Lines({}, stamps))
+            seen |= set(stamps)
 
     def _left_out(self, object_type: str, own: int) -> None:
         if own:
@@ -467,8 +507,10 @@ class HubSpotConnector:
         companies = self._companies(spec, got)
         lines = self._lines(got) if lines_too else NO_LINES
         for obj in found:
-            record = companies.checked(convert(lines.restamped(obj), companies.get(obj["id"]), lines.of(obj["id"])),
-                                       obj, self.name)
+            # (its latest line's stamp, edited or deleted, when later than its own: what the watermark passes)
+            restamped = (edited or NO_LINES).restamped(lines.restamped(obj))
+            record = companies.checked(convert(restamped, companies.get(obj["id"]), lines.of(obj["id"])), obj,
+                                       self.name)
             if record is None:      # one of pac's own tasks
                 continue
             yield record
@@ -636,6 +678,10 @@ class HubSpotConnector:
             at, by_id, by_name, mine = who.get((str(obj["id"]), "hs_task_status")) or (_when(obj), None, "", True)
             yield ManagerEdit(Target.ACTION, key, "action_status", status, at, by_id=by_id, by_name=by_name,
                               by_integration=mine)
+
+    def remember_stored_lines(self, holders: LineHolders) -> None:
+        """The store's lookup of the deals holding given line item ids (``_reread_deleted_lines``)."""
+        self._line_holders = holders
 
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
         """What pac last wrote to this portal's PAC records (``(target, key) -> row with .fields``): a record whose

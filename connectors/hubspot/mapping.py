@@ -451,6 +451,24 @@ def parse_mapping(doc: Document) -> tuple[HubSpotMapping | None, list[Problem]]:
     return (None if problems else mapping), problems
 
 
+def mapping_warnings(doc: Document, mapping: HubSpotMapping | None) -> list[str]:
+    """What ``pac config check`` warns of (never a failure) in a valid mapping, each as ``file:line key: what (fix)``:
+    ``deals.default_currency`` set to another currency than ``deals.home_currency``. HubSpot keeps a deal with no
+    currency of its own in the portal's company currency, which ``home_currency`` names, so such deals would be read
+    in a currency they are not in (the shipped comment used to ask for the company currency in ``default_currency``;
+    a mapping written for a single-currency portal may set only that one)."""
+    if mapping is None:
+        return []
+    d = mapping.deals
+    home, default = (d.home_currency or "").upper(), (d.default_currency or "").upper()
+    if not home or not default or home == default:
+        return []
+    return [f"{doc.file}:{doc.line(('deals', 'default_currency'))} deals.default_currency: {default} differs from "
+            f"deals.home_currency {home}, the portal's company currency: deals with no currency code are read in "
+            f"{default}, though HubSpot keeps a deal without a currency of its own in the company currency "
+            f"(set default_currency: null, or {home}, unless those deals really are in {default})"]
+
+
 def _task_problems(doc: Document, t: TaskMap) -> list[Problem]:
     """``activities.tasks`` mistakes that would silently count nothing: a type or status written otherwise than
     upper-case (HubSpot's values are codes, compared upper-cased), an empty subject keyword (it would match every

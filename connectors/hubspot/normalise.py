@@ -28,7 +28,8 @@ Business rules applied here:
 * **Deals**: amounts arrive as strings and may carry thousands separators in either convention
   ("12,500.50", "12 500,50", "12.500,50"); an amount that is not a number rejects the deal. The stage
   (won / lost / open) comes from the pipelines API; a stage id that is not in the deal's pipeline
-  rejects the deal with the pipeline it belongs to. A deal in another currency than the portal's company currency
+  rejects the deal with the pipeline it belongs to. A deal with no currency code is in ``default_currency``, else
+  the portal's company currency (``deals.home_currency``). A deal in another currency than the company currency
   (``deals.home_currency``, else ``default_currency``) is taken in the company currency: ``amount_in_home_currency``
   and its lines scaled by the same ratio (``currency.in_home_currency``).
 * **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
@@ -480,7 +481,11 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
             amount = parse_amount(get(amount_p))
         except ValueError as exc:
             return Rejected(source, "deals", obj["id"], str(exc))
-        currency = (get(currency_p) if currency_p else None) or default_currency or None
+        # a deal with no currency code of its own is in the portal's company currency (HubSpot: the company
+        # currency applies when no deal currency is set): ``default_currency`` when the mapping sets one, else
+        # ``home_currency``. Before 5 Dec 2026 ``home_currency`` alone left it with none, and the engine took it in
+        # the plan's currency: a USD portal's $1,000 counted as 1,000 EUR (audit hsdoc F1)
+        currency = (get(currency_p) if currency_p else None) or default_currency or company_currency
         if product_p and (get(product_p) or "").strip():
             value = p[product_p].strip()
             lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
@@ -505,7 +510,8 @@ def to_deal(obj: dict[str, Any], source: str, m: HubSpotMapping, pipelines: Mapp
 
 
 def line_reader(m: HubSpotMapping) -> LineReader:
-    """Line item object -> ``DealLine``; None when it names no product or its quantity or amount is not a number."""
+    """Line item object -> ``DealLine`` (keeping the line item's id: a deleted line's deal is found by it); None when
+    it names no product or its quantity or amount is not a number."""
     d = m.deals
     product_p, fallback_p, code_p, family_p, name_p = d.product, d.product_fallback, d.line_code, d.line_family, \
         d.line_name
@@ -530,7 +536,8 @@ def line_reader(m: HubSpotMapping) -> LineReader:
             return None
         return DealLine(product, quantity, amount, None, (str(get(code_p) or "").strip() or None) if code_p else None,
                         (str(get(family_p) or "").strip() or None) if family_p else None,
-                        (str(get(name_p) or "").strip() or None) if name_p else None)
+                        (str(get(name_p) or "").strip() or None) if name_p else None,
+                        str(obj["id"]) if obj.get("id") is not None else None)
 
     return read
 

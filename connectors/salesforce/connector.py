@@ -26,6 +26,7 @@ from simple_salesforce.format import format_soql
 from connectors.base import (
     ApiUsage,
     ConnectorError,
+    LineHolders,
     LinkFailure,
     ManagerEdit,
     ObjectKind,
@@ -267,6 +268,10 @@ class SalesforceConnector:
         """What pac last wrote to this org's PAC records (``(target, key) -> row with .fields``): records whose
         editable values all equal it need no field-history read; accounts' stamps leave pac's writes unread."""
         self._written = written
+
+    def remember_stored_lines(self, holders: LineHolders) -> None:
+        """Not used: this connector reads an opportunity's lines with the opportunity (its stamp decides), keeps no
+        line id and asks the store for none (HubSpot's lists deleted line items without their deal)."""
 
     # -- write -----------------------------------------------------------------------------------------
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:

@@ -110,6 +110,27 @@ def user_emails(engine: Engine, connector: str) -> set[str]:
         return {str(e).lower() for (e,) in conn.execute(query)}
 
 
+def line_holders(engine: Engine, connector: str, line_ids: Iterable[str]) -> dict[str, str]:
+    """Line id -> the id of the live deal of ``connector`` whose stored lines hold it (``DealLine.id``), for the ids
+    asked: HubSpot lists a deleted line item without its deal, so the connector finds the deal here and reads it
+    again. One pass over the connector's stored deals' lines, on a night that has such lines only."""
+    wanted = {str(i) for i in line_ids}
+    if not wanted:
+        return {}
+    query = select(_T.c.crm_id, _T.c.payload["lines"].as_json()).where(
+        _T.c.connector == connector, _T.c.kind == "deals", _T.c.deleted.is_(False))
+    out: dict[str, str] = {}
+    with engine.connect() as conn:
+        result = conn.execution_options(stream_results=True).execute(query)
+        while chunk := result.fetchmany(FETCH):
+            for deal, lines in chunk:
+                for ln in lines or ():
+                    line = ln.get("id")
+                    if line is not None and str(line) in wanted:
+                        out[str(line)] = str(deal)
+    return out
+
+
 def count_records(engine: Engine, connector: str | None = None) -> dict[str, int]:
     query = select(_T.c.kind, func.count()).where(_T.c.deleted.is_(False)).group_by(_T.c.kind)
     if connector:
@@ -250,7 +271,7 @@ def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterabl
 def _line(ln: dict[str, Any]) -> DealLine:
     return DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_decimal(ln.get("amount")),
                     service_date=date.fromisoformat(ln["service_date"]) if ln.get("service_date") else None,
-                    code=ln.get("code"), family=ln.get("family"), name=ln.get("name"))
+                    code=ln.get("code"), family=ln.get("family"), name=ln.get("name"), id=ln.get("id"))
 
 
 def iter_records_in(conn: Connection, connectors: Sequence[str], kind: str) -> Iterator[Record]:

@@ -83,8 +83,8 @@ def _stored(engine: Engine, connector: HubSpotConnector) -> Records:
     return store_records.load_records(engine, [connector.name])
 
 
-def _april_revenue(records: Records) -> Decimal:
-    ax = axis("AX", "SEG", scope=parse_scope({}), baseline="0")
+def _april_revenue(records: Records, scope: dict[str, str] | None = None) -> Decimal:
+    ax = axis("AX", "SEG", scope=parse_scope(scope or {}), baseline="0")
     ax = replace(ax, objective=replace(ax.objective, period=APRIL))
     return evaluate(plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,)), records, as_of=AS_OF).axis("AX").revenue
 
@@ -254,7 +254,7 @@ class TestDeletions:
     def test_deletions_cost_one_archive_list_call_per_object(self, portal):
         """A night with nothing new reads one search page and one archive list page per object: companies 2 calls,
         deals 2 (before: 1 each; the archive lists were read on full reads only), and the line items' search page
-        (a line edited leaves its deal's stamp as it is)."""
+        (a line edited leaves its deal's stamp as it is) and archive list page (a line deleted likewise)."""
         api, connector, julie = portal
         _won(api, _company(api, "Lyon A", julie), "700", julie)
         list(connector.pull(ObjectKind.DEALS, None, full=True))         # (stage meanings read once per run)
@@ -264,4 +264,89 @@ class TestDeletions:
         list(connector.pull(ObjectKind.DEALS, later))
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
         assert spent == {"search.companies": 1, "list.companies": 1, "search.deals": 1, "list.deals": 1,
-                         "search.line_items": 1}
+                         "search.line_items": 1, "list.line_items": 1}
+
+
+def _with_lines(api: HubSpotApi, company: str, owner: str, lines: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """A won April deal whose amount was typed (15,000: HubSpot does not recompute it from its lines), with one line
+    item per product, all stamped ``STAMP``; the deal and its line ids by product."""
+    deal = _won(api, company, str(sum(int(a) for a in lines.values())), owner)
+    ids = {}
+    for sku, amount in lines.items():
+        ids[sku] = api.add("line_items", {"name": sku, "hs_sku": sku, "quantity": "1", "price": amount,
+                                          "amount": amount, "hs_tcv": amount}, modified=STAMP)
+        api.associate("deals", deal, "line_items", ids[sku])
+    return deal, ids
+
+
+@pytest.fixture
+def clocked(engine: Engine) -> Iterator[tuple[HubSpotApi, HubSpotConnector, str, list[float]]]:
+    """A portal on a clock the test moves (``now[0]``, epoch seconds), whose connector finds stored deals by their
+    line ids in ``engine`` as a sync's does: a won deal of MAINT 5,000 + PX200 10,000 stamped ``STAMP`` and an open
+    deal changed an hour later, so a night's watermark is past the won deal's overlap (as on a real night)."""
+    now = [STAMP.timestamp()]
+    api = HubSpotApi(None, clock=lambda: now[0])
+    with SandboxServer([api]) as server:
+        julie = api.add_owner(JULIE, "Julie", "Martin")
+        connector = sandbox_connector(server)
+        connector.remember_stored_lines(lambda ids: store_records.line_holders(engine, connector.name, ids))
+        company = _company(api, "Lyon A", julie)
+        api.add("deals", {"dealname": "later", "amount": "1", "closedate": "2027-09-01T10:00:00.000Z",
+                          "pipeline": "default", "dealstage": "appointmentscheduled", "deal_currency_code": "EUR"},
+                modified=STAMP + timedelta(hours=1), companies=(company,))
+        yield api, connector, company, now
+        connector.close()
+
+
+class TestDeletedLineItems:
+    """Audit hsdoc F3: a line item deleted (archived) from a won deal leaves the deal's stamp as it is, and search
+    never returns archived records; its deal must still be read again the next night."""
+
+    def test_a_deleted_line_stops_counting_on_product_axes_the_next_night(self, engine, clocked):
+        """A won deal of 15,000 (typed) with MAINT 5,000 and PX200 10,000; night 1 counts 5,000 on a MAINT axis.
+        A day later the MAINT line is deleted in HubSpot, nothing else changes: the next incremental night reads the
+        deal again (found by the line id the store keeps) and the MAINT axis counts 0, the PX200 one still 10,000,
+        the whole deal 15,000. Seen failing before the fix: 5,000 until the next full read (reconciliation_days)."""
+        api, connector, company, now = clocked
+        deal, lines = _with_lines(api, company, api.add_owner("x@example.com", "X", "Y"),
+                                  {"MAINT": "5000", "PX200": "10000"})
+        mark = _night(engine, connector, None, run_id=1)
+        assert mark == STAMP + timedelta(hours=1)
+        stored = _stored(engine, connector)
+        assert {ln.id for d in stored.deals for ln in d.lines} == set(lines.values())
+        assert _april_revenue(stored, {"product_code": "MAINT"}) == Decimal("5000")
+        now[0] += 86400
+        api.archive("line_items", lines["MAINT"])
+        _night(engine, connector, mark, run_id=2)
+        stored = _stored(engine, connector)
+        [kept] = [d for d in stored.deals if d.id == deal]
+        assert [ln.code for ln in kept.lines] == ["PX200"]
+        assert _april_revenue(stored, {"product_code": "MAINT"}) == Decimal("0")
+        assert _april_revenue(stored, {"product_code": "PX200"}) == Decimal("10000")
+        assert _april_revenue(stored) == Decimal("15000")
+
+    def test_the_deal_carries_the_deletion_so_the_next_quiet_night_reads_nothing_more(self, engine, clocked):
+        """The deal read again carries the line's archivedAt (later than its own stamp), so the watermark passes the
+        deletion: a quiet night past the overlap lists the archived lines (one page) and reads no deal again.
+        A deleted line of a deal the store does not hold (a line on no deal) reads nothing either."""
+        api, connector, company, now = clocked
+        deal, lines = _with_lines(api, company, api.add_owner("x@example.com", "X", "Y"),
+                                  {"MAINT": "5000", "PX200": "10000"})
+        stray = api.add("line_items", {"name": "X", "hs_sku": "X", "quantity": "1", "amount": "1"}, modified=STAMP)
+        mark = _night(engine, connector, None, run_id=1)
+        assert mark is not None
+        now[0] += 86400
+        api.archive("line_items", lines["MAINT"])
+        api.archive("line_items", stray)
+        before = dict(connector.usage().by_endpoint)
+        got = {r.id: r for r in connector.pull(ObjectKind.DEALS, mark) if not isinstance(r, Rejected)}
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        # (the open deal, whose stamp is the watermark, comes again with the overlap's search)
+        assert deal in got and spent.get("batch_read.deals") == 1, (got, spent)
+        archived_at = api.tables["line_items"].archived[lines["MAINT"]].archived_at
+        assert got[deal].modified_at is not None and int(got[deal].modified_at.timestamp() * 1000) == archived_at
+        now[0] += 3600
+        before = dict(connector.usage().by_endpoint)
+        list(connector.pull(ObjectKind.DEALS, got[deal].modified_at + timedelta(minutes=11)))
+        spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
+        assert spent == {"search.deals": 1, "list.deals": 1, "search.line_items": 1, "list.line_items": 1}, spent

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.base import ObjectKind
+from connectors.base import ObjectKind, reading_of
+from connectors.hubspot.connector import READING_RULES
 from pac_core.engine import evaluate
+from pac_core.engine_settings import EngineSettings
 from pac_core.plan import Segment, SegmentKind
 from pac_core.records import Account, Deal, Records, User
 from pac_core.scopes import parse_scope
@@ -137,6 +139,53 @@ class TestHubSpotMultiCurrencyPortal:
             Decimal("4600"), "EUR", Decimal("4600.00"))
         ev = _axis_in_april(records)
         assert ev.axis("AX").revenue == Decimal("24600") and not [r for r in ev.rejected if r.record_id == usd]
+
+
+    def test_a_deal_with_no_currency_code_counts_in_the_portals_company_currency(self, tmp_path):
+        """Audit hsdoc F1: a USD portal (home_currency USD, default_currency left null) under an EUR plan with
+        fx_rates {USD: 0.92}; two won deals of 1,000, one with deal_currency_code USD, one with none (created through
+        the API or an import: HubSpot keeps it in the company currency). Both are 1,000 USD: 1,840 EUR. Seen failing
+        before the fix: 1,920 (the deal with no code was read with no currency and counted as 1,000 EUR)."""
+        mapping = tmp_path / "hubspot.yaml"
+        shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
+        text = shipped.read_text(encoding="utf-8")
+        assert "  home_currency: null\n" in text and "  default_currency: null " in text
+        mapping.write_text(text.replace("  home_currency: null\n", "  home_currency: USD\n"), encoding="utf-8")
+        api = HubSpotApi(None)
+        with SandboxServer([api]) as server:
+            lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+            won = {"pipeline": "default", "dealstage": "closedwon", "closedate": "2027-04-12T10:00:00.000Z",
+                   "amount": "1000"}
+            coded = api.add("deals", {**won, "dealname": "USD coded", "deal_currency_code": "USD"}, companies=(lyon,))
+            bare = api.add("deals", {**won, "dealname": "no currency code"}, companies=(lyon,))
+            connector = sandbox_connector(server, mapping=str(mapping))
+            try:
+                records = _pull(connector)
+            finally:
+                connector.close()
+        assert {d.id: d.currency for d in records.deals} == {coded: "USD", bare: "USD"}
+        ax = axis("AX", "SEG", scope=parse_scope({}), baseline="0")
+        ax = replace(ax, objective=replace(ax.objective, period=APRIL))
+        ev = evaluate(plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,)), records, as_of=AS_OF,
+                      settings=EngineSettings(fx_rates={"USD": Decimal("0.92")}))
+        assert ev.axis("AX").revenue == Decimal("1840.00")
+
+
+    def test_the_deals_stored_before_are_read_again(self):
+        """A deal with no currency code now means the company currency: the deals' reading differs from the one the
+        connector gave before (the mapping's deals section and the pipelines' stages at the same rule version), so
+        the first sync after upgrading reads every deal again and no deal stored with no currency keeps counting
+        in the plan's currency until the weekly full read. Seen failing before the fix: the same reading."""
+        api = HubSpotApi(None)
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            try:
+                before = reading_of(READING_RULES, "deals", [
+                    connector.mapping.deals.model_dump(mode="json"),
+                    {pid: p.stages for pid, p in sorted(connector.deal_pipelines().items())}])
+                assert connector.reading(ObjectKind.DEALS) != before
+            finally:
+                connector.close()
 
 
 class TestHubSpotDealsWithoutAmount:

@@ -496,6 +496,20 @@ class TestHomeCurrency:
         by_default = to_deal(_foreign("5000", "4600"), "hs", _home(None, "EUR"), PIPELINES, "c1", ())
         assert isinstance(by_default, Deal) and (by_default.amount, by_default.currency) == (Decimal("4600"), "EUR")
 
+    def test_a_deal_with_no_currency_code_is_in_the_company_currency(self):
+        """HubSpot keeps a deal without a currency of its own in the portal's company currency: a USD portal
+        (home_currency USD, default_currency null) reads its deal of 1,000 with no deal_currency_code as 1,000 USD,
+        which fx_rates bring to the plan's EUR. default_currency, when set, still decides (the mapping says so).
+        Seen failing before the fix (audit hsdoc F1): currency None, counted as 1,000 EUR."""
+        bare = _obj({"pipeline": "default", "dealstage": "closedwon", "amount": "1000",
+                     "closedate": "2027-05-20T10:00:00Z"})
+        deal = to_deal(bare, "hs", _home("USD"), PIPELINES, "c1", ())
+        assert isinstance(deal, Deal) and (deal.amount, deal.currency) == (Decimal("1000"), "USD")
+        both = to_deal(bare, "hs", _home("USD", "CAD"), PIPELINES, "c1", ())
+        assert isinstance(both, Deal) and both.currency == "CAD"
+        neither = to_deal(bare, "hs", MAPPING, PIPELINES, "c1", ())
+        assert isinstance(neither, Deal) and neither.currency is None
+
     def test_a_converted_amount_that_is_not_a_number_rejects_the_deal(self):
         """HubSpot's converted amount unreadable: the deal is rejected naming the property, never counted."""
         deal = to_deal(_foreign("5000", "n/a"), "hs", _home(), PIPELINES, "c1", ())

@@ -22,7 +22,8 @@ RECORDS = [
              ActivityStatus.CANCELLED, subject="<script>alert(1)</script>", modified_at=STAMP),
     Activity("00U2", "sf", None, None, None, None, day=date(2027, 5, 4), deleted=True),
     Deal("006", "hs", "001", "005", Decimal("25000.00"), "CHF", date(2027, 4, 30), DealStage.WON, name="Deal",
-         lines=(DealLine("PX200", Decimal("2"), Decimal("20000"), date(2027, 5, 1)), DealLine("MAINT", Decimal("1"))),
+         lines=(DealLine("PX200", Decimal("2"), Decimal("20000"), date(2027, 5, 1), id="901"),
+                DealLine("MAINT", Decimal("1"))),
          modified_at=STAMP),
     User("005", "sf", "julie@example.com", "Julie", modified_at=STAMP),
 ]
