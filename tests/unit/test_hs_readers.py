@@ -69,11 +69,12 @@ class TestMissingAndEmpty:
                                                                                                 None)
 
     def test_line_without_product_or_quantity(self):
-        """A line item naming no product is dropped; one without quantity counts once."""
+        """A line item naming no product is dropped; one without quantity counts once (and keeps its line id, by
+        which a deletion finds its deal)."""
         read = line_reader(MAPPING)
         assert read(_obj({"hs_sku": " ", "name": ""})) is None
         assert read(_obj({"hs_sku": "MX50", "amount": "900"})) == DealLine("MX50", Decimal(1), Decimal(900),
-                                                                          code="MX50")
+                                                                          code="MX50", id="1")
 
     @pytest.mark.parametrize(("props", "want"), [
         ({"amount": "1000", "hs_tcv": "12000"}, 12_000),     # a 12-month line at 1,000 a month: its contract
