@@ -103,3 +103,32 @@ class TestEndedPlanReport:
         html = (tmp_path / "now.html").read_text(encoding="utf-8")
         assert "Status at the end of December 31, 2027" in html
         assert "recalculated" not in html and "Since the close" not in html
+class TestClosedMonthReview:
+    def test_a_closed_month_is_headed_by_its_last_day(self, kept, tmp_path) -> None:
+        """`pac review --month 2027-12` on 12 January: « Status at the end of December 31, 2027 », not « as of
+        January 1, 2028 at 00:00 » (seen failing before the fix), in Markdown and HTML."""
+        for name in ("dec.md", "dec.html"):
+            done = pac("review", "--month", "2027-12", "-o", name, config=kept, cwd=tmp_path)
+            assert done.returncode == 0, done.stderr
+            text = (tmp_path / name).read_text(encoding="utf-8")
+            assert "Status at the end of December 31, 2027" in text
+            assert "January 1, 2028" not in text
+
+    def test_a_closed_month_says_what_changed_since_its_snapshot(self, kept, tmp_path) -> None:
+        """December kept with A-03 at 2/3; today's re-evaluation counts the visit typed in January: the review
+        (3 / 3) says it is recalculated and lists what changed since the close, as the Q4 report does (seen
+        failing before the fix: no such line)."""
+        for name in ("dec.md", "dec.html"):
+            done = pac("review", "--month", "2027-12", "-o", name, config=kept, cwd=tmp_path)
+            assert done.returncode == 0, done.stderr
+            text = (tmp_path / name).read_text(encoding="utf-8")
+            assert "recalculated on the current data" in text
+            assert "Since the close (entries and plan edits after December 31, 2027)" in text
+            assert "A-03 2/3 → 3/3" in text
+
+    def test_a_closed_month_without_its_snapshot_has_no_since_lines(self, not_kept, tmp_path) -> None:
+        """No December snapshot: the month's end, nothing to compare with."""
+        done = pac("review", "--month", "2027-12", "-o", "dec.md", config=not_kept, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        text = (tmp_path / "dec.md").read_text(encoding="utf-8")
+        assert "Status at the end of December 31, 2027" in text and "Since the close" not in text
