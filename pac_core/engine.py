@@ -94,7 +94,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
     if not rated:
         return plan
     zone, ledger, scopes, emails = indexes.zone, indexes.ledger, indexes.columns, indexes.emails
-    today = last_day(as_of, zone)
+    today = min(last_day(as_of, zone), window_days(plan.period, zone)[1])   # liveness as ``_evaluate`` judges it
     bases: dict[str, Decimal] = {}
     provisional: dict[str, date] = {}   # the last day counted of a base period not over at ``as_of``
     measured = [axis for axis in rated if not _fixed_baseline(axis)]
@@ -413,7 +413,10 @@ def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:
 def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
               settings: EngineSettings, explain: bool | Collection[str]) -> Evaluation:
     zone = indexes.zone
-    today = last_day(as_of, zone)
+    # the last day the plan's figures count: the evaluation date, or the period's last day once the plan is over (the
+    # nightly sync keeps an ended plan for late entries on its clock, ``schedule.after_end_days``; the report reads it
+    # at its end): an axis suspended until 5 January of the next year stays out of an ended 2026 plan (audit janmeet F1)
+    today = min(last_day(as_of, zone), window_days(plan.period, zone)[1])
     until = as_of.timestamp()
     ledger, scopes, index, matcher = indexes.ledger, indexes.columns, indexes.index, indexes.matcher
     wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \
@@ -458,20 +461,21 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
                                days=indexes.deal_days, zone=zone, currency=plan.currency, fx_rates={})
     counted = {axis.id: _counted_positions(actions_of[axis.id], counts) for axis in plan.axes}
     visit_days = _VisitDays(counted.values(), index, zone)
-    axis_rows = [_axis_progress(plan, axis, shares, ledger,
-                                _visits(counted[axis.id], index, scopes, visit_days, settings, today,
-                                        _kept_won_keys(ledger, filters[axis.id], indexes.emails, today,
-                                                       index.acc[counted[axis.id]])),
-                                settings, as_of,
-                                zone,
-                                today, filters[axis.id], indexes.emails, scopes, book)
-                 for axis in plan.axes]
+    axis_rows = []
+    for axis in plan.axes:
+        # a visit converts on a deal won in the KPIs' span (the objective's period to date), as every won-deal KPI
+        # counts: a 2027 deal does not convert a December visit of the 2026 plan synced in January (audit janmeet F1)
+        last = _axis_days(plan, axis, as_of, zone)[1]
+        visits = _visits(counted[axis.id], index, scopes, visit_days, settings, last,
+                         _kept_won_keys(ledger, filters[axis.id], indexes.emails, last, index.acc[counted[axis.id]]))
+        axis_rows.append(_axis_progress(plan, axis, shares, ledger, visits, settings, as_of, zone, today,
+                                        filters[axis.id], indexes.emails, scopes, book))
     segment_rows = []
     for seg in plan.segments:
         positions = [counted[axis.id] for axis in plan.axes if axis.segment_id == seg.id]
         seg_positions = np.unique(np.concatenate(positions)) if positions else np.zeros(0, dtype=np.int64)
         seg_filter = DealFilter.of(seg.scope.deals_part)
-        visits = _visits(seg_positions, index, scopes, visit_days, settings, today,
+        visits = _visits(seg_positions, index, scopes, visit_days, settings, today,    # a segment's span: the plan's
                          _kept_won_keys(ledger, seg_filter, indexes.emails, today, index.acc[seg_positions]))
         segment_rows.append(_segment_progress(plan, seg.id, scopes, ledger, book, visits, as_of, zone, today,
                                               indexes.emails, seg_filter))
@@ -656,8 +660,9 @@ class _VisitDays:
 def _visits(positions: np.ndarray, index: ActivityIndex, columns: AccountColumns, days: _VisitDays,
             settings: EngineSettings, today: date, won_keys: np.ndarray | None = None) -> _Visits:
     """The visits at these positions: the visited accounts, and how many of them were won within
-    ``attribution_days`` on or after a visit and by ``today`` (visit days local to the plan's timezone); ``won_keys``:
-    only those won deals (a scope's deal conditions, ``_kept_won_keys``)."""
+    ``attribution_days`` on or after a visit and by ``today`` (the last day of the KPIs' span: the evaluation date, or
+    the period's last day once it is over; visit days local to the plan's timezone); ``won_keys``: only those won
+    deals (a scope's deal conditions, ``_kept_won_keys``)."""
     accounts = index.acc[positions]
     return _Visits(positions, np.unique(accounts[accounts >= 0]),
                    columns.won_within(accounts, days.of(positions), settings.attribution_days, today, won_keys))

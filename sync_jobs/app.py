@@ -289,22 +289,29 @@ def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, n
 
 def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of: datetime | None = None,
                        linter: Callable[..., Any] | None = None, closed: bool = False,
-                       restated: bool = False) -> ReportInputs:
+                       restated: bool = False, ended: bool = False) -> ReportInputs:
     """Everything the quarterly report shows, from the store (no CRM call).
 
     ``closed``: ``as_of`` is the end of a closed quarter (``pac report --quarter``). When a quarterly snapshot of
     it is kept, the report is that snapshot (its evaluation, the plan it was taken with), and today's
     re-evaluation of the quarter only says what changed since (``ReportInputs.basis``); ``restated``: the
-    re-evaluation is the report (what ``pac report --quarter`` gave before), the header saying so."""
+    re-evaluation is the report (what ``pac report --quarter`` gave before), the header saying so. ``ended``:
+    ``as_of`` is the end of a plan that is over (``pac report`` without ``--quarter``, ``report_instant`` clamped
+    it): the report is today's re-evaluation of its last quarter, so when that quarter's snapshot is kept it is
+    worded as ``--quarter Q --restated`` (« recalculé sur les données actuelles » and what changed since the close:
+    audit janmeet F6, two reports headed « T4 2026 » at 127 000 € and 139 000 € and only one saying why); with no
+    snapshot kept it is the plain report, as before."""
     engine = open_store(settings.database())
     try:
         now = current(settings, plan_ref, as_of=as_of, engine=engine)
         rows = repo.snapshots(engine, now.plan.id)
         points = [SnapshotPoint(s.label, s.kind, s.taken_at, evaluation_from_payload(s.payload)) for s in rows]
         plan, evaluation, basis = now.plan, now.evaluation, None
+        row = next((r for r, p in zip(rows, points, strict=True)
+                    if p.kind == "quarterly" and p.evaluation.as_of == now.evaluation.as_of), None)
+        if ended and row is not None:
+            closed = restated = True
         if closed:
-            row = next((r for r, p in zip(rows, points, strict=True)
-                        if p.kind == "quarterly" and p.evaluation.as_of == now.evaluation.as_of), None)
             kept = _kept(engine, load_plan_file(now.settings)[0], row) if row is not None else None
             since = since_close(kept.plan, kept.evaluation, now.plan, now.evaluation) if kept else Restatement()
             if kept is not None and not restated:

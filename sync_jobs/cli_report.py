@@ -63,7 +63,10 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
         click.echo(f"note: --restated changes nothing: {quarter.strip() if quarter else ''} is still running, so the "
                    "report is already today's evaluation on the current records and plan (a quarter's snapshot is "
                    "kept once it closes)", err=True)
-    inputs = load_report_inputs(settings, plan_ref, as_of=as_of, closed=closed, restated=restated)
+    # no --quarter on a plan that is over: its end, today's re-evaluation of its last quarter, worded as --restated
+    # when that quarter's snapshot is kept (audit janmeet F6)
+    ended = quarter is None and as_of < now
+    inputs = load_report_inputs(settings, plan_ref, as_of=as_of, closed=closed, restated=restated, ended=ended)
     if fmt == "html":
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(render_html(inputs, lang), encoding="utf-8")

@@ -236,7 +236,12 @@ def snapshots_to_date(inputs: ReportInputs) -> list[SnapshotPoint]:
 def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
     """Year-to-date revenue of a segment at each quarterly snapshot of the plan's quarters up to the report's
     instant, then now (monthly if no quarter). On a year from February or March, quarterly snapshots of calendar
-    quarters (kept by hand or before pac knew the plan's quarters) are none of the plan's: left out."""
+    quarters (kept by hand or before pac knew the plan's quarters) are none of the plan's: left out.
+
+    The report's own evaluation is always the last point: when its instant closes a kept snapshot's period (a
+    closed quarter re-evaluated, ``--restated``, or ``pac report`` of an ended plan at its end), it replaces that
+    snapshot's point, so the chart's last bar is the segment table's revenue above it (audit janmeet F5: a
+    « T4 2026 » bar of 127 k€ under « CA réalisé 144 000 € »); for a kept snapshot's report it is the same figure."""
     shown = snapshots_to_date(inputs)
     phase = quarter_phase(inputs.plan.period)
     snaps = ([s for s in shown if s.kind == "quarterly" and is_plan_quarter(s.label, phase)]
@@ -249,8 +254,9 @@ def trend(inputs: ReportInputs, segment_id: str) -> list[TrendPoint]:
     now = segment_progress(inputs.evaluation, segment_id)
     if now is not None:
         label = current_label(inputs, quarterly=not snaps or snaps[0].kind == "quarterly")
-        if not points or points[-1].label != label:
-            points.append(TrendPoint(label, now.revenue, now.additional))
+        if points and points[-1].label == label:
+            points.pop()
+        points.append(TrendPoint(label, now.revenue, now.additional))
     return points
 
 
@@ -260,13 +266,17 @@ def action_trend(inputs: ReportInputs) -> list[MonthPoint]:
     today's plan by their pace then, and per rep the share of their targets reached (done capped at each action's
     target, so one over-achieved action does not hide a missed one). Actions a snapshot does not know (added to
     the plan later) are left out of that point. Empty when no monthly snapshot up to the report's instant has
-    been kept yet."""
+    been kept yet. As in ``trend``, the report's own evaluation is the point of its month: at a closed month's end
+    it replaces that month's snapshot (a restated December reads the action table's 5 / 8, not the kept 4 / 8),
+    labelled by the month alone (not « aujourd'hui »: it is that month's end)."""
     months = sorted((s for s in snapshots_to_date(inputs) if s.kind == "monthly"), key=lambda s: (s.taken_at, s.label))
     if not months:
         return []
     points = [_month_point(inputs, snap.label, snap.evaluation) for snap in months]
     label = current_label(inputs, quarterly=False)
-    if points[-1].label != label:
+    if points[-1].label == label:
+        points[-1] = _month_point(inputs, label, inputs.evaluation)
+    else:
         points.append(_month_point(inputs, label, inputs.evaluation, now=True))
     return points
 

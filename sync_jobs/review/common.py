@@ -8,6 +8,7 @@ from pac_core.plan_end import too_early_line
 from pac_core.results import Pace, Recommendation
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, for_next_plan, labels
+from sync_jobs.report.restated import end_words, since_lines
 from sync_jobs.review.model import ActionLine, AxisLine, Review
 
 SECOND = timedelta(seconds=1)
@@ -31,6 +32,17 @@ def compared(review: Review, fmt: Formatter) -> str | None:
     w = labels(fmt.lang, "review")
     how = w["compared_snapshot"] if review.previous_source == "snapshot" else w["compared_recomputed"]
     return w["compared"].format(previous=fmt.period_label(review.previous), how=how)
+
+
+def status(review: Review, fmt: Formatter) -> str:
+    """The review's instant in the report's words: a closed month « Situation à la fin du 31 décembre 2026 » (its
+    exclusive end, 1 January 00:00, is not counted: ``restated.end_words``), a running one « Situation au 20 mai
+    2027 à 18:00 »; re-evaluated on today's records with figures other than its kept snapshot's, « …, recalculé sur
+    les données actuelles » (audit janmeet F4: a December review headed « au 1er janvier 2027 à 00:00 »)."""
+    report = labels(fmt.lang)
+    day = end_words(review.as_of, fmt)
+    words = report["as_of_end"].format(day=day) if day else f'{report["as_of"]} {fmt.datetime(review.as_of)}'
+    return f'{words}, {report["basis_restated"]}' if review.since else words
 
 
 def change_text(line: ActionLine, fmt: Formatter) -> str:
@@ -77,6 +89,7 @@ def values(review: Review, fmt: Formatter) -> dict[str, object]:
     return {**advice_words(review, fmt.lang),
             "review": review, "fmt": fmt, "w": labels(fmt.lang, "review"), "lang": fmt.lang,
             "month": fmt.period_label(review.month), "compared": compared(review, fmt),
+            "status": status(review, fmt), "since": since_lines(review.since, review.as_of, fmt),
             "team_paces": TEAM_PACES, "rep_blocks": REP_BLOCKS, "shown_axes": shown_axes(review),
             "axis_names": {a.id: a.name for a in review.plan.axes}, "second": SECOND,
             "change_text": change_text, "anchor": anchor}

@@ -3,6 +3,10 @@
 The previous month is the monthly snapshot kept then (``pac schedule`` takes one on the 1st, labelled by
 the month it closes: "2027-04" holds the end of April); when none was kept (a store that started later),
 it is recomputed from the stored records as of the last second of that month, and the review says so.
+
+A closed month is re-evaluated at its end on today's records (entries typed late count); when its own monthly
+snapshot is kept, what that changes since the close is read too (``pac_core.restatement.since_close``, as ``pac
+report --quarter`` does), so the review says why its figures differ from the kept ones (audit janmeet F4).
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from zoneinfo import ZoneInfo
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
+from pac_core.restatement import Restatement, since_close
 from pac_core.snapshots import evaluation_from_payload
-from sync_jobs.app import current
+from sync_jobs.app import current, kept_snapshot
 from sync_jobs.review.model import Review, build_review
 from sync_jobs.store import open_store, repo
 
@@ -90,7 +95,11 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
                 before = current(settings, plan_ref, as_of=prev_end, engine=engine).evaluation   # as its snapshot
                 source = "recomputed"
         _, next_until = month_bounds(shift(month, 1), plan.timezone)
+        since = Restatement()
+        if as_of < clock and (own := kept_snapshot(settings, plan_ref, "monthly", month)) is not None \
+                and own.evaluation.as_of == as_of:   # a closed month whose snapshot is kept: what changed since
+            since = since_close(own.plan, own.evaluation, plan, evaluation)
         return build_review(plan, evaluation, before, month=month, previous=previous,
-                            previous_source=source, next_until=next_until, rep=rep)
+                            previous_source=source, next_until=next_until, rep=rep, since=since)
     finally:
         engine.dispose()

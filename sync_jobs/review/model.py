@@ -12,11 +12,12 @@ Pure: the evaluations come in as arguments (``sync_jobs.review.load`` reads them
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pac_core.plan import Action, Axis, Plan
 from pac_core.plan_end import period_closed
+from pac_core.restatement import Restatement
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, Recommendation
 
 OPEN = (Pace.ON_TRACK, Pace.AT_RISK, Pace.NOT_STARTED)   # an action still to do
@@ -104,6 +105,9 @@ class Review:
     news: tuple[News, ...]
     withdrawn: tuple[Recommendation, ...]   # made at the previous review, no longer made
     manager: bool                   # the manager's part is shown (no --rep)
+    # a closed month re-evaluated on today's records against its own monthly snapshot, when one is kept: what changed
+    # since its close (``pac_core.restatement.since_close``; empty when nothing did, or no snapshot is kept)
+    since: Restatement = field(default_factory=Restatement)
 
     @property
     def plan_over(self) -> bool:
@@ -120,10 +124,11 @@ def person_names(plan: Plan, crm_names: Mapping[str, str] | None = None) -> dict
 
 def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, month: str, previous: str | None,
                  previous_source: str | None, next_until: datetime, rep: str | None = None,
-                 names: Mapping[str, str] | None = None) -> Review:
+                 names: Mapping[str, str] | None = None, since: Restatement | None = None) -> Review:
     """The review of ``month`` from its evaluation ``now`` and the previous month's ``before``.
 
-    ``rep`` (an e-mail) keeps that rep's part only, without the manager's part.
+    ``rep`` (an e-mail) keeps that rep's part only, without the manager's part. ``since``: for a closed month, what
+    today's re-evaluation changes against the month's kept snapshot (the review then says so, as the report).
     """
     names = person_names(plan, names)
     axes = {a.id: a for a in plan.axes}
@@ -149,4 +154,4 @@ def build_review(plan: Plan, now: Evaluation, before: Evaluation | None, *, mont
     news = tuple(News(r, before is not None and (r.rule, r.axis_id) not in made_before) for r in now.recommendations)
     withdrawn = tuple(r for r in (before.recommendations if before else ()) if (r.rule, r.axis_id) not in made_now)
     return Review(plan, month, now.as_of, previous, previous_source, next_until, tuple(reps), axis_lines, news,
-                  withdrawn, manager=rep is None)
+                  withdrawn, manager=rep is None, since=since or Restatement())

@@ -24,7 +24,7 @@ import pytest
 
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.kpi_vocabulary import BY_ID, VOCABULARY, resolve
-from pac_core.plan import Segment, SegmentKind
+from pac_core.plan import AxisState, AxisStatus, Segment, SegmentKind
 from pac_core.records import Deal, DealStage, Records
 from pac_core.results import KpiValue
 from pac_core.scopes import Condition, Scope
@@ -285,3 +285,57 @@ class TestLostDealsOnTheirLocalDay:
         axis_rate, segment_rate = self._win_rates(self._lost("l-may", utc(4, 30, 22, 30)))
         assert axis_rate == (D(1), D(1))
         assert segment_rate == (D(1), D(2))
+
+
+class TestAfterThePlansEnd:
+    """The nightly sync keeps syncing an ended plan for late entries (``schedule.after_end_days``) and evaluates it on
+    its clock, after the period (audit janmeet F1): its figures must be those of the period's end, which the report
+    shows. Julie visits a1 (6 Dec 2027), a3 (20 Dec) and a4 (28 Dec); a1 is won on 15 December 2027, a3 on
+    6 January 2028 and a4 on 3 March 2028, both within 90 days of their visit but deals of the next year, outside the
+    plan's revenue: the conversion is 1 / 3 whenever the 2027 plan is evaluated (it read 2 / 3 on 12 January, 3 / 3
+    in March)."""
+
+    END = datetime(2028, 1, 1, tzinfo=PARIS)
+    DECEMBER = Window(datetime(2027, 12, 1, tzinfo=PARIS), END, "décembre")
+
+    def _evaluate(self, as_of: datetime, the_plan=None):
+        deals = (won("w1", "a1", "5000", date(2027, 12, 15)), won("w3", "a3", "7000", date(2028, 1, 6)),
+                 won("w4", "a4", "2000", date(2028, 3, 3)), won("b1", "a1", "1000", date(2026, 12, 15)))
+        activities = (visit("v1", "a1", utc(12, 6, 9)), visit("v3", "a3", utc(12, 20, 9)),
+                      visit("v4", "a4", utc(12, 28, 9)))
+        records = replace(_records(), deals=deals, activities=activities)
+        if the_plan is None:
+            segment = Segment("SEG-ARA", "Auvergne-Rhône-Alpes", SegmentKind.HORIZONTAL, ARA)
+            the_plan = plan(action(axis_id="AX-69", scope=IN_69, window=self.DECEMBER),
+                            axes=(axis("AX-69", "SEG-ARA", scope=IN_69),), segments=(segment,))
+        return evaluate(the_plan, records, as_of=as_of)
+
+    @pytest.mark.parametrize("later", [datetime(2028, 1, 12, 3, tzinfo=PARIS), datetime(2028, 3, 15, tzinfo=PARIS)])
+    def test_conversion_counts_no_win_after_the_plans_end(self, later: datetime) -> None:
+        """Visit-to-win 1 / 3 on the axis and on the segment, at the period's end and after it (seen failing before
+        the fix: 2 / 3 on 12 January, 3 / 3 on 15 March)."""
+        for evaluation in (self._evaluate(self.END), self._evaluate(later)):
+            assert _values(evaluation.axis("AX-69").kpis)["visit_to_win"] == (D(1) / D(3), D(1), D(3))
+            assert _values(evaluation.segments[0].kpis)["visit_to_win"] == (D(1) / D(3), D(1), D(3))
+
+    def test_every_figure_after_the_end_is_the_periods_end(self) -> None:
+        """Axes, segments, plan totals and actions evaluated on 12 January 2028 equal those at 1 January 00:00 (the
+        report's instant once the plan is over): no KPI reads a day past the plan."""
+        end, later = self._evaluate(self.END), self._evaluate(datetime(2028, 1, 12, 3, tzinfo=PARIS))
+        assert end.axes and end.segments and end.actions
+        assert (later.axes, later.segments, later.plan, later.actions) == (end.axes, end.segments, end.plan,
+                                                                             end.actions)
+
+    def test_an_axis_suspended_past_the_plans_end_stays_out(self) -> None:
+        """An axis suspended until 5 January 2028 was out of the 2027 plan to its last day: still out (and the plan's
+        totals without it) when the sync evaluates the ended plan on 12 January (seen failing before the fix:
+        ``left_out`` empty on 12 January, the axis's revenue back in the totals)."""
+        segment = Segment("SEG-ARA", "Auvergne-Rhône-Alpes", SegmentKind.HORIZONTAL, ARA)
+        suspended = AxisStatus(AxisState.SUSPENDED, until=date(2028, 1, 5), reason="salon reporté")
+        the_plan = plan(action(axis_id="AX-69", scope=IN_69, window=self.DECEMBER),
+                        axes=(axis("AX-69", "SEG-ARA", scope=IN_69),
+                              axis("AX-S", "SEG-ARA", scope=IN_69, status=suspended)), segments=(segment,))
+        end = self._evaluate(self.END, the_plan)
+        later = self._evaluate(datetime(2028, 1, 12, 3, tzinfo=PARIS), the_plan)
+        assert end.plan is not None and end.plan.left_out == ("AX-S",)
+        assert (later.plan, later.axes, later.segments) == (end.plan, end.axes, end.segments)

@@ -174,6 +174,30 @@ class TestPastQuarterTrend:
         assert [p.label for p in points] == ["2027-Q1", "2027-Q2", "2027-Q3", "2027-Q4"]
         assert points[-1].revenue == 1_754_500
 
+    def test_a_restated_year_end_ends_on_its_own_figures(self) -> None:
+        """``--restated`` of Q4, or ``pac report`` of the ended plan: re-evaluated at 1 January 2028 00:00 on today's
+        records (late entries: scale 1.2, revenue 2 105 400) while Q4's kept snapshot says 1 754 500: the Q4 point is
+        the report's own revenue, the one its segment table shows (audit janmeet F5; seen failing before the fix:
+        1 754 500, the kept snapshot's)."""
+        points = trend(_report(Q4_END, 1.2, *QUARTERS), "rhone-alpes")
+        assert [(p.label, p.revenue) for p in points] == [("2027-Q1", 350_900), ("2027-Q2", 877_250),
+                                                          ("2027-Q3", 1_403_600), ("2027-Q4", 2_105_400)]
+
+    def test_a_restated_month_is_the_reports_own_month(self) -> None:
+        """The month-by-month shares at a closed month's end are the report's evaluation, not that month's kept
+        snapshot: June kept with every action at 0, the report's own June (the fixture's counts) shown as June, not
+        « (aujourd'hui) » (seen failing before the fix: June read the kept snapshot, 0 done)."""
+        may = _closed("2027-05", "monthly", datetime(2027, 6, 1, tzinfo=fx.PARIS), 0.5)
+        ev = fx.evaluation(Q2_END, scale=0.5)
+        kept_june = SnapshotPoint("2027-06", "monthly", Q2_END.astimezone(UTC),
+                                  replace(ev, actions=tuple(replace(a, done=0) for a in ev.actions)))
+        report = _report(Q2_END, 0.5, may, kept_june)
+        points = action_trend(report)
+        assert [(p.label, p.now) for p in points] == [("2027-05", False), ("2027-06", False)]
+        owner = next(a.who for a in fx.plan().actions if a.id == "A-02")
+        assert points[-1].reps[owner][0] > 0
+        assert points[-1].reps == action_trend(_report(Q2_END, 0.5, may))[-1].reps
+
     def test_month_by_month_ends_with_the_quarters_last_month(self) -> None:
         """Monthly snapshots May, June and July kept: the Q2 report's months are May and June (June's snapshot
         is the report's own figures); with May alone, the "now" month is June, not July."""

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from pac_core.errors import InvalidInput
+from pac_core.restatement import Restatement
 from pac_core.results import Pace, Rule
 from sync_jobs.review import build_review, render_html, render_markdown
 from sync_jobs.review.load import month_bounds, review_month, shift
@@ -166,6 +167,26 @@ class TestPlanOver:
         text = render_markdown(self._last_month(), "en")
         assert "## For the next plan" in text and "- **Do not renew** · Contrats de maintenance (new):" in text
         assert "**Drop**" not in text and "**Suspend**" not in text   # (the fixture's sentences are French only)
+
+    def test_a_closed_month_is_headed_by_its_last_day(self) -> None:
+        """The December review at 1 January 00:00 reads « Situation à la fin du 31 décembre 2027 », the report's words,
+        not « Situation au 1er janvier 2028 à 00:00 » (audit janmeet F4; seen failing before the fix)."""
+        review = self._last_month()
+        for text in (render_markdown(review), render_html(review)):
+            assert "Situation à la fin du 31 décembre 2027" in text and "janvier 2028 à 00:00" not in text
+            assert "recalculé" not in text and "Depuis la clôture" not in text
+        assert "Status at the end of December 31, 2027." in render_markdown(review, "en")
+
+    def test_a_closed_month_says_what_changed_since_its_snapshot(self) -> None:
+        """With what today's re-evaluation changes against the month's kept snapshot (A-01 3/5 then, 4/5 now), the
+        header says « recalculé sur les données actuelles » and the « Depuis la clôture » lines follow, as in the
+        report."""
+        review = replace(self._last_month(), since=Restatement(actions=(("A-01", 3, 5, 4, 5),)))
+        text, html = render_markdown(review), render_html(review)
+        assert "Situation à la fin du 31 décembre 2027, recalculé sur les données actuelles." in text
+        assert ("Depuis la clôture (saisies et modifications du plan après le 31 décembre 2027)\u00a0:  \n"
+                "actions\u00a0: A-01 3/5 → 4/5\n") in text
+        assert '<div class="since"><div>Depuis la clôture' in html and "A-01 3/5 → 4/5" in html
 
     def test_running_last_month_keeps_the_advice_as_made(self) -> None:
         """On 5 December the plan still runs: « Abandonner l'axe … » is advice the manager can still act on."""
