@@ -527,7 +527,6 @@ COUNTED: dict[str, dict[str, tuple[str, str]]] = {
 # -- the monthly review (``pac review``) ---------------------------------------------------------------------
 REVIEW_FR: dict[str, str] = {
     "title": "Revue mensuelle des actions",
-    "as_of": "Situation au",
     "compared": "Comparée à la revue précédente ({previous}, {how})",
     "compared_snapshot": "instantané gardé alors",
     "compared_recomputed": "recalculée depuis les données enregistrées (aucun instantané gardé)",
@@ -568,7 +567,6 @@ REVIEW_FR: dict[str, str] = {
 }
 REVIEW_EN: dict[str, str] = {
     "title": "Monthly action review",
-    "as_of": "Status as of",
     "compared": "Compared with the previous review ({previous}, {how})",
     "compared_snapshot": "snapshot kept then",
     "compared_recomputed": "recomputed from the stored data (no snapshot kept)",
