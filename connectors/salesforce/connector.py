@@ -235,9 +235,9 @@ class SalesforceConnector:
                 yield from self._normalised(spec, row)
 
     def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:
+        # an invitee's copy, a series record, a lead's call come back deleted (``Normaliser.activity``): stored so,
+        # they replace a counted version the store held
         record = spec.normalise(self.normaliser, spec.sobject, row)
-        if record is None:          # an invitee's copy, a series record: not an activity of its own (counted)
-            return
         if isinstance(record, User) and record.email and record.active:
             self._user_ids[record.email] = record.id     # the write-back's owners: active users only
         yield record

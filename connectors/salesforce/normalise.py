@@ -257,15 +257,27 @@ class Normaliser:
             return None, None
 
     # -- activities --------------------------------------------------------------------------------
-    def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected | None:
-        """The row as an activity; None when it is not a visit report of its own (``not_a_report``, counted in
-        ``skipped``). A row with no date (an open Task with no due date, a to-do) is rejected only when it is a
-        completed activity of a mapped type; any other comes back deleted, counted in ``skipped`` as ``undated``."""
+    def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected:
+        """The row as an activity. A row that is not a visit report of its own (``not_a_report``, counted in
+        ``skipped``) comes back as a bare deleted activity (``_left_out_activity``), so that it replaces the version
+        a store may hold: a call re-related to a lead (``AccountId`` null) is read by the next incremental run (its
+        ``SystemModstamp`` moves) and stops counting that night, not at the next full read. A row with no date (an
+        open Task with no due date, a to-do) is rejected only when it is a completed activity of a mapped type; any
+        other comes back deleted, counted in ``skipped`` as ``undated``."""
         why = not_a_report(obj, r)
         if why is not None:
             self.skipped[why] += 1
-            return None
+            return self._safe("activities", r, lambda r: self._left_out_activity(obj, r))
         return self._safe("activities", r, lambda r: self._activity(obj, r))
+
+    def _left_out_activity(self, obj: str, r: dict[str, Any]) -> Activity:
+        """A row ``not_a_report`` leaves out, as the store keeps it: deleted, with no type and no date, so that it is
+        counted nowhere and listed nowhere (not even as a near miss "deleted in the CRM" in an invitee's
+        ``pac explain``: an activity with neither start nor day is never read by matching)."""
+        return Activity(id=str(r["Id"]), source=self.source, type=None, owner_id=r.get("OwnerId"),
+                        account_id=_account_of(r), start=None, status=self._status(obj, r),
+                        subject=str(r.get("Subject") or ""), day=None, deleted=True,
+                        modified_at=sf_datetime(r.get("SystemModstamp")))
 
     def _rules_of(self, obj: str) -> list[_Rule]:
         """The mapping's activity rules of ``obj``, in order, as (type, ((field, values), ...)): worked out once,

@@ -66,8 +66,12 @@ class TestActivities:
         n, _ = _normaliser()
         call = {"Id": "00T9", "TaskSubtype": "Call", "Status": "Completed", "IsDeleted": False,
                 "ActivityDate": "2027-05-06", "SystemModstamp": STAMP}
-        assert n.activity("Task", {**call, "WhoId": "00Q000000000001", "AccountId": None}) is None
+        lead = n.activity("Task", {**call, "WhoId": "00Q000000000001", "AccountId": None})
         assert n.skipped["lead"] == 1
+        # stored as deleted, with no type or date, so that it replaces a version that counted (a call re-related to
+        # a lead) and is counted nowhere, listed nowhere
+        assert isinstance(lead, Activity)
+        assert (lead.id, lead.deleted, lead.type, lead.day, lead.start) == ("00T9", True, None, None, None)
         on_contact = n.activity("Task", {**call, "WhoId": "003000000000001", "AccountId": "001000000000001"})
         with_what = n.activity("Task", {**call, "WhoId": "00Q000000000001", "WhatId": "001000000000002"})
         assert isinstance(on_contact, Activity) and on_contact.account_id == "001000000000001"
