@@ -68,6 +68,10 @@ class Activity:
 
     All-day events carry ``day`` (a calendar date, never shifted by timezone) and no ``start``.
     ``type`` is None when the record matched no mapped activity type.
+    ``whole_day``: the all-day activity is a calendar entry that takes its whole ``day`` and has no status of its own
+    (a Salesforce all-day Event: the status is the mapping's default, read from no field), so it has happened once
+    that day is over (at the next local midnight), not from its first minute; otherwise a ``day`` is the day the
+    activity was done on (a completed task's date), counted from that day's start.
     """
 
     id: str
@@ -81,6 +85,7 @@ class Activity:
     day: date | None = None
     deleted: bool = False
     modified_at: datetime | None = None
+    whole_day: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,11 @@ READING_RULES = 5
 # (SOQL toLabel(), ``Reader.labelled``; before, as their API names): part of the accounts' fingerprint only, so an
 # existing install re-reads its accounts in full once, and nothing else.
 ACCOUNT_RULES = "picklists by label"
+# How activities are read besides READING_RULES and the mapping: an all-day Event with no status of its own is
+# ``whole_day`` (counted once its day is over; before, from its first minute): part of the activities' fingerprint
+# only, so an existing install re-reads its activities in full once (a stored all-day event gets the flag), and
+# nothing else.
+ACTIVITY_RULES = "all-day without status: whole day"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -165,7 +170,7 @@ class SalesforceConnector:
             # the scope picklists read as labels (ACCOUNT_RULES) and how a country is read (geography.COUNTRY_READING):
             # a change normalises the stored accounts again
             ObjectKind.ACCOUNTS: [m.accounts.model_dump(mode="json"), ACCOUNT_RULES, COUNTRY_READING],
-            ObjectKind.ACTIVITIES: m.activities.model_dump(mode="json"),
+            ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json"), ACTIVITY_RULES],
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
                 k for k in ("where", "exclude") if not getattr(m.deals, k)})],

@@ -1,7 +1,8 @@
 """Salesforce records (query JSON) -> normalised ``pac_core.records``, or ``Rejected`` with the reason.
 
 Business rules: an activity's type is the first mapping rule it matches (None when none); Events
-are timed by ``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted;
+are timed by ``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted (with no
+status of its own, ``whole_day``: it has happened once that day is over);
 Tasks by their ``ActivityDate`` as ``day`` (the date the rep gave, what Salesforce's reports and timeline
 show), else ``CompletedDateTime``; an undated row is rejected only when it is a completed activity of a mapped
 type (an open to-do with no due date is no plan activity, left out); a deal is won per the mapping
@@ -275,7 +276,7 @@ class Normaliser:
         counted nowhere and listed nowhere (not even as a near miss "deleted in the CRM" in an invitee's
         ``pac explain``: an activity with neither start nor day is never read by matching)."""
         return Activity(id=str(r["Id"]), source=self.source, type=None, owner_id=r.get("OwnerId"),
-                        account_id=_account_of(r), start=None, status=self._status(obj, r),
+                        account_id=_account_of(r), start=None, status=self._status(obj, r)[0],
                         subject=str(r.get("Subject") or ""), day=None, deleted=True,
                         modified_at=sf_datetime(r.get("SystemModstamp")))
 
@@ -306,7 +307,7 @@ class Normaliser:
         else:   # a Task's date is the one the rep gave (a call logged on Monday for Friday is Friday's)
             day = sf_date(r.get("ActivityDate"))
             start = None if day else sf_datetime(r.get("CompletedDateTime"))
-        status, modified = self._status(obj, r), sf_datetime(r.get("SystemModstamp"))
+        (status, own), modified = self._status(obj, r), sf_datetime(r.get("SystemModstamp"))
         deleted = bool(r.get("IsDeleted"))
         if start is None and day is None and not deleted:
             if kind is not None and status is ActivityStatus.COMPLETED:
@@ -320,20 +321,23 @@ class Normaliser:
         return Activity(
             id=str(r["Id"]), source=self.source, type=kind, owner_id=r.get("OwnerId"), account_id=_account_of(r),
             start=start, status=status, subject=str(r.get("Subject") or ""), day=day,
-            deleted=deleted, modified_at=modified)
+            deleted=deleted, modified_at=modified, whole_day=day is not None and start is None and not own)
 
-    def _status(self, obj: str, r: dict[str, Any]) -> ActivityStatus:
+    def _status(self, obj: str, r: dict[str, Any]) -> tuple[ActivityStatus, bool]:
+        """The row's status, and whether the row says it (a listed value of the status field, or the closed flag)
+        rather than the mapping's default: an all-day row without a status of its own (a standard org's all-day
+        Event, filed as completed from its first minute) is ``whole_day``, counted once its day is over."""
         st = self.m.activities.status.get(obj)  # type: ignore[call-overload]
         if st is None:
-            return ActivityStatus.COMPLETED
+            return ActivityStatus.COMPLETED, False
         if st.field:
             value = get(r, st.field)
             for status, values in st.values.items():
                 if value in values:
-                    return ActivityStatus(status)
+                    return ActivityStatus(status), True
         if st.closed_field and _flag(get(r, st.closed_field)):
-            return ActivityStatus.COMPLETED     # a closed status of the org's own, listed nowhere
-        return ActivityStatus(st.default)
+            return ActivityStatus.COMPLETED, True     # a closed status of the org's own, listed nowhere
+        return ActivityStatus(st.default), False
 
     # -- deals ---------------------------------------------------------------------------------------
     def deal(self, r: dict[str, Any]) -> Deal | Rejected:

@@ -38,10 +38,10 @@ CALL_PLAN = SMALL_PLAN + """\
 class Org:
     """An org with Julie and one account in Lyon; ``sync()`` runs the real pipeline (real evaluator) once."""
 
-    def __init__(self, server: SandboxServer, tmp_path: Path, database_url: str) -> None:
+    def __init__(self, server: SandboxServer, tmp_path: Path, database_url: str, plan_text: str = CALL_PLAN) -> None:
         self.server, self.api = server, server.api("salesforce")
         self.settings = load_settings(write_settings(tmp_path, database_url, connectors=(("sf-main", "salesforce"),),
-                                                     plan_text=CALL_PLAN), env={})
+                                                     plan_text=plan_text), env={})
         self.clock = Clock()
         self.owner = self.api.create("User", Username="julie@example.com", Email="julie@example.com", LastName="M",
                                      Name="Julie M", IsActive=True)

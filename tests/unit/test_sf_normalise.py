@@ -42,6 +42,29 @@ class TestActivities:
                                          ActivityDate="2027-04-22"))
         assert isinstance(act, Activity) and act.start is None and act.day == date(2027, 4, 22)
 
+    def test_an_all_day_event_without_a_status_of_its_own_is_whole_day(self) -> None:
+        """An all-day Event whose status is the mapping's default (a standard org's Events have no status: the
+        shipped mapping; the demo org's Statut__c left empty) is whole_day, counted once its day is over; one whose
+        Statut__c says Réalisée is done when the rep says so, and so is a Task (its Status), all-day or not; a timed
+        Event never is (its start says when it happens)."""
+        all_day = {"IsAllDayEvent": True, "ActivityDateTime": "2027-04-22T00:00:00.000+0000",
+                   "ActivityDate": "2027-04-22"}
+        shipped, _ = _normaliser("salesforce.default.yaml")
+        demo, _ = _normaliser()
+        task = {"Id": "00T1", "TaskSubtype": "Call", "Status": "Completed", "IsClosed": True, "IsDeleted": False,
+                "WhatId": "0011", "OwnerId": "0051", "ActivityDate": "2027-04-22", "SystemModstamp": STAMP}
+        out = {
+            "shipped all-day": shipped.activity("Event", _event(Type="Customer visit", **all_day)),
+            "shipped timed": shipped.activity("Event", _event(Type="Customer visit")),
+            "demo empty status": demo.activity("Event", _event(Statut__c=None, **all_day)),
+            "demo Réalisée": demo.activity("Event", _event(**all_day)),
+            "task": shipped.activity("Task", task),
+        }
+        assert {k: (a.whole_day, a.status) for k, a in out.items() if isinstance(a, Activity)} == {
+            "shipped all-day": (True, ActivityStatus.COMPLETED), "shipped timed": (False, ActivityStatus.COMPLETED),
+            "demo empty status": (True, ActivityStatus.COMPLETED), "demo Réalisée": (False, ActivityStatus.COMPLETED),
+            "task": (False, ActivityStatus.COMPLETED)}
+
     def test_null_account_is_kept_without_account(self) -> None:
         """An event with no account is normalised with account_id None (it can never count)."""
         n, _ = _normaliser()
