@@ -505,18 +505,21 @@ def _offset(zone: tzinfo, second: int) -> int:
 
 class ActivityTable:
     """Activities as columns. Instants are int64 microseconds since the epoch (UTC); ``naive`` marks a start
-    given without a timezone (its wall time kept as if UTC, only to be reported); ``day`` an all-day date."""
+    given without a timezone (its wall time kept as if UTC, only to be reported); ``day`` an all-day date;
+    ``whole_day`` (``Activity.whole_day``, all False when not given) an all-day entry that happens once its day is
+    over."""
 
     FIELDS = ("source", "id", "type", "owner", "account", "start", "naive", "day", "status", "deleted", "subject",
-              "modified")
+              "modified", "whole_day")
 
     def __init__(self, *, source: Categorical, id: Sequence[str], type: Categorical, owner: Categorical,
                  account: Categorical, start: np.ndarray, naive: np.ndarray, day: np.ndarray, status: Categorical,
                  deleted: np.ndarray, subject: Sequence[str] | None = None, modified: np.ndarray | None = None,
-                 origin: Sequence[Activity] | None = None) -> None:
+                 origin: Sequence[Activity] | None = None, whole_day: np.ndarray | None = None) -> None:
         self.n = len(id)
         self.source, self.id, self.type, self.owner, self.account = source, id, type, owner, account
         self.start, self.naive, self.day, self.status, self.deleted = start, naive, day, status, deleted
+        self.whole_day = whole_day if whole_day is not None else np.zeros(self.n, dtype=bool)
         self.subject = subject
         self.modified = modified
         self._origin = origin
@@ -535,7 +538,8 @@ class ActivityTable:
                    day=np.fromiter(map(_ordinal, map(attrgetter("day"), activities)), dtype=np.int32, count=n),
                    status=Categorical.of(map(attrgetter("status"), activities), n),
                    deleted=np.fromiter(map(attrgetter("deleted"), activities), dtype=bool, count=n),
-                   subject=list(map(attrgetter("subject"), activities)), origin=activities)
+                   subject=list(map(attrgetter("subject"), activities)), origin=activities,
+                   whole_day=np.fromiter(map(attrgetter("whole_day"), activities), dtype=bool, count=n))
 
     def record(self, i: int) -> Activity:
         """Row ``i`` as an ``Activity`` (the original object when the table was made from objects)."""
@@ -546,7 +550,8 @@ class ActivityTable:
                         status=self.status.at(i) or ActivityStatus.COMPLETED,
                         subject=self.subject[i] if self.subject is not None else "",
                         day=_day(int(self.day[i])), deleted=bool(self.deleted[i]),
-                        modified_at=_instant(int(self.modified[i])) if self.modified is not None else None)
+                        modified_at=_instant(int(self.modified[i])) if self.modified is not None else None,
+                        whole_day=bool(self.whole_day[i]))
 
 
 class AccountTable:

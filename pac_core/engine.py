@@ -25,7 +25,7 @@ from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical,
 from pac_core.engine_settings import EngineSettings
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
-from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, owner_emails
+from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, day_start, owner_emails
 from pac_core.plan import Action, ActionStatus, ActivityType, Axis, ContextKind, Counting, Plan, axis_inactive
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
@@ -295,7 +295,9 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
 
     ``until`` (POSIX seconds: the evaluation instant) ends every window there: an activity that starts at or
     after it has not happened as of the evaluation (a closed quarter's report or snapshot made later from a
-    store that holds what came after, or an activity dated in the future), so it does not count.
+    store that holds what came after, or an activity dated in the future), so it does not count. A whole-day
+    activity (``Activity.whole_day``: an all-day calendar event with no status of its own) has happened once its
+    day is over: the one of ``until``'s local day does not count yet (``ActivityIndex.over``).
 
     Each action's window is a slice of its owner's countable activities of its type (one sorted search per owner
     and type for all its actions' windows); the slices' accounts are then tested in one pass against their
@@ -324,8 +326,9 @@ def _in_windows_and_scopes(plan: Plan, indexes: Indexes, find: Finder, until: fl
     """``count_actions``' search: per action (by its index in ``plan.actions``) the activities ``find`` gives for its
     owner and type that fall in its window (cut at ``until``) on accounts of its scope, as (the actions with a
     non-empty window slice, the kept rows' account numbers and positions, the end of each action's rows)."""
-    actions, columns = plan.actions, indexes.columns
+    actions, columns, index = plan.actions, indexes.columns, indexes.index
     seconds: dict[datetime, float] = {}
+    today = day_start(until, indexes.zone) if until is not None and index.any_whole_day else None
     groups: dict[tuple[str, ActivityType], list[int]] = {}
     for k, action in enumerate(actions):
         groups.setdefault((action.who.strip().lower(), action.activity_type), []).append(k)
@@ -341,10 +344,15 @@ def _in_windows_and_scopes(plan: Plan, indexes: Indexes, find: Finder, until: fl
         windows = [_instants(actions[k].window, seconds, until) for k in ks]
         for k, (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
             if lo < hi:
+                over = index.over(times, rows, lo, hi, today)
+                slice_accounts, slice_rows = (accs[lo:hi], rows[lo:hi]) if over is None else \
+                    (accs[lo:hi][over], rows[lo:hi][over])
+                if not len(slice_rows):
+                    continue
                 asked.append(k)
-                lengths.append(hi - lo)
-                accounts.append(accs[lo:hi])
-                positions.append(rows[lo:hi])
+                lengths.append(len(slice_rows))
+                accounts.append(slice_accounts)
+                positions.append(slice_rows)
     if not asked:
         return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
     numbers = np.concatenate(accounts)

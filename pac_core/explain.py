@@ -47,6 +47,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "unknown_currency": "devise sans taux de change", "currency": "devise sans taux de change",
         "negative_amount": "montant négatif", "other_deal_owner": "affaire d'un autre propriétaire",
         "other_product": "autre produit",
+        "not_over": "pas encore passée",
     },
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
@@ -59,6 +60,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "unknown_currency": "currency without an exchange rate", "currency": "currency without an exchange rate",
         "negative_amount": "negative amount", "other_deal_owner": "deal owned by someone else",
         "other_product": "another product",
+        "not_over": "not over yet",
     },
 }
 
@@ -176,6 +178,7 @@ def _lang(plan: Plan, lang: str | None) -> str:
 # turned into the asked language, longest first, so one output never mixes the two.
 _TO_FR = (
     ("outside the scope", "hors périmètre"), ("(scope: ", "(périmètre : "), ("(axis: ", "(axe : "),
+    ("all day: counted once that day is over", "toute la journée : comptée une fois la journée passée"),
     ("account already counted for this action", "compte déjà compté pour cette action"),
     ("the activity has no known account", "l'activité n'a pas de compte connu"),
     ("the activity has no account", "l'activité n'a pas de compte"),

@@ -418,7 +418,7 @@ def _rows_of(records: RecordColumns, positions: np.ndarray) -> RecordColumns:
         status=cat(t.status), deleted=t.deleted[positions],
         subject=None if t.subject is None else [t.subject[i] for i in take],
         modified=None if t.modified is None else t.modified[positions],
-        origin=None if origin is None else [origin[i] for i in take])
+        origin=None if origin is None else [origin[i] for i in take], whole_day=t.whole_day[positions])
     return RecordColumns(records.account_table, activities, records.deal_table, records.users, records.rejected)
 
 

@@ -11,6 +11,9 @@ An activity counts for an action when all of these hold:
 * scope: its account exists, is not deleted, and is in segment AND axis AND action scope, dormancy
   judged on the first day of the action's window;
 * status: completed (planned, cancelled and no-show do not count); deleted activities never count;
+* happened: it starts before the evaluation instant; a whole-day entry (``Activity.whole_day``: an all-day
+  calendar event with no status of its own) once its day is over, at the next local midnight (at the 02:00
+  night, today's all-day visit is still to come; ``pac explain`` lists it as not over yet);
 * distinct accounts: with ``Counting.DISTINCT_ACCOUNTS`` an account counts once, the earliest
   activity (by start, then source and id) is the counted one.
 
@@ -99,6 +102,12 @@ def moments_us(table: ActivityTable, zone: ZoneInfo) -> np.ndarray:
     return out
 
 
+def day_start(until: float, zone: ZoneInfo) -> float:
+    """The first instant (POSIX seconds) of the local day ``until`` falls in: a whole-day activity whose day starts
+    there or later is not over at ``until`` (its day ends at the next midnight, after ``until``)."""
+    return local_midnight(datetime.fromtimestamp(until, zone).date(), zone).timestamp()
+
+
 Countable = tuple[np.ndarray, np.ndarray, np.ndarray]   # start instants (float64), account numbers, positions
 
 
@@ -116,7 +125,8 @@ class ActivityIndex:
     def __init__(self, acts: Sequence[Activity], ts: np.ndarray, email_codes: np.ndarray, emails: list[str],
                  acc: np.ndarray, countable: dict[tuple[str, int], Countable], excluded: np.ndarray,
                  partition: Sequence[Hashable] | None, rejected: list[Decision],
-                 planned: dict[tuple[str, int], Countable] | None = None) -> None:
+                 planned: dict[tuple[str, int], Countable] | None = None,
+                 whole_day: np.ndarray | None = None) -> None:
         self.acts, self.ts, self.acc = acts, ts, acc       # acc: account number per row, -1 when none
         self.email_codes, self.emails = email_codes, emails
         self.countable = countable             # (e-mail, id of the ActivityType member) -> Countable
@@ -124,6 +134,9 @@ class ActivityIndex:
         self.rejected = rejected
         self._partition = partition
         self._excluded = excluded              # rows rejected before indexing (no owner, no start)
+        # per row: an all-day entry that happens once its day is over (``Activity.whole_day``)
+        self.whole_day = whole_day if whole_day is not None else np.zeros(len(ts), dtype=bool)
+        self.any_whole_day = bool(self.whole_day.any())
         self._owners: dict[str, tuple[list[float], list[int]] | None] = {}
         self.few_keys = FEW_KEYS               # kept for callers; owners are looked up by one vectorised scan
         self._owners_on: defaultdict[tuple[int, Hashable], set[str]] | None = None
@@ -144,6 +157,20 @@ class ActivityIndex:
         """The planned activities of one owner and type that would be countable but for their status, sorted by
         start instant (what the sync's "still planned on a past date" warnings look among)."""
         return self.planned.get((who, id(kind)))
+
+    def over(self, times: np.ndarray, rows: np.ndarray, lo: int, hi: int, today: float | None) -> np.ndarray | None:
+        """Which activities of the slice ``[lo, hi)`` of a countable group (``times`` sorted, ``rows`` their
+        positions) have happened by the cut whose local day starts at ``today`` (``day_start``): a mask, False for
+        the whole-day activities of that day (the slice ends before the cut, so none of a later day is in it); None
+        when every one has (none is whole-day there: the usual case, no copy)."""
+        if today is None or not self.any_whole_day:
+            return None
+        first = max(lo, int(np.searchsorted(times, today)))
+        if first >= hi or not self.whole_day[rows[first:hi]].any():
+            return None
+        keep = np.ones(hi - lo, dtype=bool)
+        keep[first - lo:] = ~self.whole_day[rows[first:hi]]
+        return keep
 
     @classmethod
     def build(cls, table: ActivityTable, *, emails: Mapping[AccountKey, str], account_number: np.ndarray,
@@ -181,6 +208,7 @@ class ActivityIndex:
         # earlier of the two when a record has both
         has_start = table.start != NO_TIME
         naive = has_start & table.naive
+        all_day = ~has_start & (table.day != NO_DAY)   # whole-day entries (``Activity.whole_day``) are among them
         start_us = moments_us(table, zone)
         no_start = naive | (start_us == NO_TIME)
         excluded = (email_codes < 0) | no_start
@@ -239,7 +267,8 @@ class ActivityIndex:
 
         countable = grouped(np.flatnonzero(np.isin(table.status.codes, completed) & live))
         waiting = grouped(np.flatnonzero(np.isin(table.status.codes, planned) & live)) if planned else {}
-        return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected, waiting)
+        return cls(acts, ts, email_codes, email_list, acc, countable, excluded, partition, rejected, waiting,
+                   whole_day=all_day & table.whole_day)
 
     def owner_activities(self, who: str) -> tuple[list[float], list[int]] | None:
         """(start instants, positions) of every matchable activity of one owner, any status or type, ties
@@ -355,7 +384,7 @@ class Matcher:
         """Count one action: two sorted searches for its window in its owner's countable activities of its type,
         then the slice's accounts tested against its scope (segment AND axis AND action scope, computed when not
         given) as one mask over the account columns; the window ends at ``until`` (the evaluation instant, POSIX
-        seconds) when that is earlier."""
+        seconds) when that is earlier, and a whole-day activity counts once its day is over."""
         found = self.index.countable_for(action.who.strip().lower(), action.activity_type)
         if found is None:
             return ActionCount(0, set(), [])
@@ -366,19 +395,24 @@ class Matcher:
         if lo >= hi:
             return ActionCount(0, set(), [])
         scope = scope if scope is not None else self.plan.action_scope(action)
-        window_accounts = accs[lo:hi]
+        window_accounts, window_positions = accs[lo:hi], positions[lo:hi]
+        over = self.index.over(times, positions, lo, hi, None if until is None else day_start(until, self.zone))
+        if over is not None:
+            window_accounts, window_positions = window_accounts[over], window_positions[over]
         reference = self.reference_date(action)
         mask = self.columns.inside(scope, reference, window_accounts)
         touched = set(window_accounts[mask].tolist())
-        matched = positions[lo:hi][mask].tolist()
+        matched = window_positions[mask].tolist()
         done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
         return ActionCount(done, touched, matched)
 
     def match(self, action: Action, scope: Scope | None = None, *, until: float) -> ActionMatch:
         """Count one action; ``scope`` is its segment AND axis AND action scope (computed when not given). An
         activity that starts at or after ``until`` (the evaluation instant) has not happened yet: it is neither
-        counted nor listed as a near miss."""
+        counted nor listed as a near miss; a whole-day activity of ``until``'s day has not happened either (its day
+        is not over), and is listed as a near miss (``not_over``) when it passes every other rule."""
         ix = self.index
+        today = day_start(until, self.zone) if ix.any_whole_day else None
         reference = self.reference_date(action)
         scope = scope if scope is not None else self.plan.action_scope(action)
         members = self.columns.members(scope, reference)
@@ -398,6 +432,8 @@ class Matcher:
             for k in range(lo, hi):
                 pos = positions[k]
                 rule = self._failure(pos, action, members, ws, we)
+                if today is not None and ix.whole_day[pos] and times[k] >= today:
+                    rule = "not_over" if rule == "" else None     # a second failing rule: no near miss
                 if rule == "":
                     number = ix.account(pos)
                     matched.append(pos)
@@ -413,10 +449,12 @@ class Matcher:
                 if rule is None:
                     continue
                 if len(near) < self.near_miss_limit:
-                    near.append(self._decision(pos, False, rule, self._detail(rule, pos, action, scope, reference)))
+                    detail = self._not_over(pos) if rule == "not_over" else \
+                        self._detail(rule, pos, action, scope, reference)
+                    near.append(self._decision(pos, False, rule, detail))
                 else:
                     more += 1
-        more += self._other_owners(action, who, members, ws, min(we, until), near)
+        more += self._other_owners(action, who, members, ws, min(we, until), near, today)
         done = len(seen) if distinct else len(matched)
         if counted_more:
             counted.append(Decision("", "", True, "truncated", f"{counted_more} more counted activities not listed"))
@@ -499,9 +537,15 @@ class Matcher:
             return "outside the scope"
         return describe_failure(condition, account, self.emails)
 
+    def _not_over(self, pos: int) -> str:
+        """Words for a whole-day activity whose day is not over at the evaluation (``not_over``)."""
+        day = self.index.acts[pos].day
+        return f"{day:%Y-%m-%d}, all day: counted once that day is over"
+
     def _other_owners(self, action: Action, who: str, members: frozenset[int], ws: float, we: float,
-                      near: list[Decision]) -> int:
-        """Other reps' near misses (right type, window, scope, status); returns how many are unlisted."""
+                      near: list[Decision], today: float | None = None) -> int:
+        """Other reps' near misses (right type, window, scope, status, happened: a whole-day activity of ``today``'s
+        local day is not over); returns how many are unlisted."""
         ix = self.index
         if not members:
             return 0
@@ -515,7 +559,10 @@ class Matcher:
             lo = bisect_left(times, ws)
             hi = bisect_left(times, we, lo)
             if lo < hi:   # C-level filter of the owner's activities in the window down to the scope's accounts
-                others.extend(compress(positions[lo:hi].tolist(), map(members.__contains__, accs[lo:hi].tolist())))
+                over = ix.over(times, positions, lo, hi, today)
+                inside = map(members.__contains__, accs[lo:hi].tolist())
+                others.extend(compress(positions[lo:hi].tolist(), inside if over is None else
+                                       map(bool.__and__, inside, over.tolist())))
         # time order; equal instants by partition (in the order of ``parts``), then by position
         part_of, rank = self.partition, {part: k for k, part in enumerate(parts)}
         ts = ix.ts

@@ -70,6 +70,10 @@ class Activity:
     (a Salesforce Task completed before its due date: ``day`` the due date, ``start`` the completion instant) is
     dated at the earlier of the two, the day's 00:00 in the plan's timezone (``moment``): it happened by then.
     ``type`` is None when the record matched no mapped activity type.
+    ``whole_day``: the all-day activity is a calendar entry that takes its whole ``day`` and has no status of its own
+    (a Salesforce all-day Event: the status is the mapping's default, read from no field), so it has happened once
+    that day is over (at the next local midnight), not from its first minute; otherwise a ``day`` is the day the
+    activity was done on (a completed task's date), counted from that day's start.
     """
 
     id: str
@@ -83,6 +87,7 @@ class Activity:
     day: date | None = None
     deleted: bool = False
     modified_at: datetime | None = None
+    whole_day: bool = False
 
     def moment(self, zone: tzinfo) -> datetime | None:
         """The instant the activity is dated at in a plan of this timezone: its start, else 00:00 of its day there,

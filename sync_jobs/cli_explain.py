@@ -2,7 +2,9 @@
 
 An action id lists its counted activities and near misses (then the rep's rejected records near the window);
 an axis id lists its counted deals (amount, close date, owner, product lines) and those left out, with
-reasons. ``--lang fr|en`` chooses the one language of the whole output (default: the plan's).
+reasons. ``--lang fr|en`` chooses the one language of the whole output (default: the plan's). The figures are
+the stored records': a note under the header says when the plan's last sync did not get through, or never read
+the object the figures count (``stale_note``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,10 @@ from pac_core.plan import Plan
 from sync_jobs import cli_common
 from sync_jobs.app import Current, current
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
+from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import reason_words
+from sync_jobs.store import open_store, repo
+from sync_jobs.store.tables import Run
 
 TITLES = {
     "fr": {"record": "enregistrement", "CRM": "CRM", "account": "compte", "when": "quand", "reason": "raison",
@@ -54,17 +59,70 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
                    err=True)
         sys.exit(EXIT_BAD_INPUT)
     now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), explain=[item_id], plan=plan)
-    if any(a.id == item_id for a in now.plan.axes):
-        _axis(now, item_id, limit, lang)
+    axis = any(a.id == item_id for a in now.plan.axes)
+    kind = "deals" if axis else "activities"
+    engine = open_store(settings.database())
+    try:
+        last = repo.runs(engine, plan.id, limit=1, include_dry=False)
+        # an object read once has a watermark, per connector and object ("activities", or "activities:Task")
+        read = {connector for connector, obj in repo.watermarks(engine) if obj.split(":")[0] == kind}
+    finally:
+        engine.dispose()
+    unread = [c for c in now.settings.connectors if c not in read]
+    note = stale_note(last[0] if last else None, unread, kind, _lang(now.plan, lang))
+    if axis:
+        _axis(now, item_id, limit, lang, note)
     else:
-        _action(now, item_id, limit, lang)
+        _action(now, item_id, limit, lang, note)
 
 
 def _lang(plan: Plan, lang: str | None) -> str:
     return lang or (plan.language if plan.language in TITLES else "en")
 
 
-def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
+STATUS_WORDS = {"fr": {"failed": "échouée", "quota_stopped": "arrêtée pour ne pas dépasser sa part du quota d'API",
+                       "partial": "partielle", "ok": "réussie", "running": "pas terminée"},
+                "en": {"failed": "failed", "quota_stopped": "stopped to stay within its share of the API quota",
+                       "partial": "partial", "ok": "ok", "running": "not finished"}}
+GOT_THROUGH = frozenset(s.value for s in RunStatus if s.got_through)   # the run log's words: ok, partial
+OBJECT_WORDS = {"fr": {"activities": "les activités", "deals": "les affaires"},
+                "en": {"activities": "the activities", "deals": "the deals"}}
+
+
+def stale_note(last: Run | None, unread: list[str], kind: str, lang: str) -> str | None:
+    """One line under the header when the figures below are not the CRM's: the plan's last real run (not a dry run,
+    not a fire that could not start) did not get through (failed, quota_stopped, or still ``running``: never
+    finished), so the records are those read before it; or ``kind`` (activities for an action, deals for an axis)
+    was never read from the ``unread`` connectors of the plan (no watermark: no run read it), so the figures count
+    none of theirs. With the run's date, status and first error, as ``pac status`` lists them, and what to do.
+    None when the last run got through (ok, or partial: it read everything, and its rejected records are listed
+    below an action's table) and every connector was read."""
+    if last is None or (last.status in GOT_THROUGH and not unread):
+        return None
+    fr = lang == "fr"
+    status = STATUS_WORDS[lang].get(last.status, last.status)
+    error = next(iter(last.errors[0].splitlines()), "") if last.errors else ""
+    when = f"{last.started_at:%Y-%m-%d %H:%M} UTC"
+    said = f"{status} : {error}" if fr and error else f"{status}: {error}" if error else status
+    if unread:
+        what = OBJECT_WORDS[lang][kind]
+        if fr:
+            return (f"Attention : aucune synchronisation n'a encore lu {what} de {', '.join(unread)} : ces chiffres "
+                    f"n'en comptent aucune (dernière synchronisation le {when}, {said}). Corrigez la cause, puis "
+                    "lancez `pac sync` ; `pac status` liste les problèmes de la dernière synchronisation.")
+        return (f"Note: no sync has read {what} of {', '.join(unread)} yet: these figures count none of them (last "
+                f"sync {when}, {said}). Fix the cause, then run `pac sync`; `pac status` lists the last sync's "
+                "problems.")
+    if fr:
+        return (f"Attention : la dernière synchronisation de ce plan ({when}) n'a pas abouti ({said}) : ces chiffres "
+                "viennent des enregistrements lus avant elle, pas du CRM à jour. Corrigez la cause, puis lancez "
+                "`pac sync` ; `pac status` liste ses problèmes.")
+    return (f"Note: the last sync of this plan ({when}) did not get through ({said}): these figures are from the "
+            "records read before it, not the CRM's latest. Fix the cause, then run `pac sync`; `pac status` lists "
+            "its problems.")
+
+
+def _action(now: Current, action_id: str, limit: int, lang: str | None, note: str | None = None) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     names = {(a.source, a.id): a.name for a in now.records.accounts}
@@ -72,6 +130,8 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
     console.print(explanation.header, markup=False)
+    if note:
+        console.print(note, markup=False, soft_wrap=True)
     if explanation.cut:
         console.print(explanation.cut, markup=False)
     table = Table()
@@ -98,7 +158,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
         console.print(rejected)
 
 
-def _axis(now: Current, axis_id: str, limit: int, lang: str | None) -> None:
+def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | None = None) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     records = now.records
@@ -110,6 +170,8 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None) -> None:
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.axis_id}[/] {explanation.name}", markup=True)
     console.print(explanation.header, markup=False)
+    if note:
+        console.print(note, markup=False, soft_wrap=True)
     if explanation.objective:
         console.print(explanation.objective, markup=False)
     product_scoped = any(row["lines"] for row in explanation.rows)

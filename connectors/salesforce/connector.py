@@ -63,9 +63,11 @@ READING_RULES = 5
 # existing install re-reads its accounts in full once, and nothing else.
 ACCOUNT_RULES = "picklists by label"
 # How activities are read besides READING_RULES and the mapping: a completed Task keeps its CompletedDateTime beside its
-# ActivityDate (one done before its due date is dated when it was done; before, its due date alone): part of the
-# activities' fingerprint only, so an existing install re-reads its activities in full once, and nothing else.
-ACTIVITY_RULES = "completed tasks keep their completion"
+# ActivityDate (one done before its due date is dated when it was done; before, its due date alone), and an all-day
+# Event with no status of its own is ``whole_day`` (counted once its day is over; before, from its first minute):
+# part of the activities' fingerprint only, so an existing install re-reads its activities in full once (stored tasks
+# get their completion, stored all-day events the flag), and nothing else.
+ACTIVITY_RULES = "completed tasks keep their completion; all-day without status: whole day"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -240,9 +242,9 @@ class SalesforceConnector:
                 yield from self._normalised(spec, row)
 
     def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:
+        # an invitee's copy, a series record, a lead's call come back deleted (``Normaliser.activity``): stored so,
+        # they replace a counted version the store held
         record = spec.normalise(self.normaliser, spec.sobject, row)
-        if record is None:          # an invitee's copy, a series record: not an activity of its own (counted)
-            return
         if isinstance(record, User) and record.email and record.active:
             self._user_ids[record.email] = record.id     # the write-back's owners: active users only
         yield record

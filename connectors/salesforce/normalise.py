@@ -1,17 +1,17 @@
 """Salesforce records (query JSON) -> normalised ``pac_core.records``, or ``Rejected`` with the reason.
 
 Business rules: an activity's type is the first mapping rule it matches (None when none); Events are timed by
-``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted; Tasks by their
-``ActivityDate`` as ``day`` (the date the rep gave, what Salesforce's reports and timeline show), else
-``CompletedDateTime``; a completed Task keeps its ``CompletedDateTime`` as ``start`` beside its ``day``, so that one
-done before its due date counts when it was done (``Activity.moment``: the earlier of the two); an undated row is
-rejected only when it is a completed activity of a mapped type (an open to-do with no due date is no plan activity,
-left out); a deal is won per the mapping (``IsWon`` or listed stages), lost when closed and not won, else open;
-amounts are Decimal in the deal's currency (``currency_field`` or the org's), or, in a multi-currency org whose
-rates the connector read (``currency``), in its corporate currency: deals and lines at the rate of the CloseDate, an
-account's annual revenue at ``CurrencyType``'s; e-mails are lower-cased; a postal code that maps to no département
-keeps ``departement=None`` and is logged as a warning, never rejected. Texts (subjects, names) are kept as data,
-whatever HTML they hold.
+``ActivityDateTime`` (UTC) unless all-day, whose ``ActivityDate`` becomes ``day`` unshifted (with no status of its own,
+``whole_day``: it has happened once that day is over); Tasks by their ``ActivityDate`` as ``day`` (the date the rep
+gave, what Salesforce's reports and timeline show), else ``CompletedDateTime``; a completed Task keeps its
+``CompletedDateTime`` as ``start`` beside its ``day``, so that one done before its due date counts when it was done
+(``Activity.moment``: the earlier of the two); an undated row is rejected only when it is a completed activity of a
+mapped type (an open to-do with no due date is no plan activity, left out); a deal is won per the mapping (``IsWon``
+or listed stages), lost when closed and not won, else open; amounts are Decimal in the deal's currency
+(``currency_field`` or the org's), or, in a multi-currency org whose rates the connector read (``currency``), in its
+corporate currency: deals and lines at the rate of the CloseDate, an account's annual revenue at ``CurrencyType``'s;
+e-mails are lower-cased; a postal code that maps to no département keeps ``departement=None`` and is logged as a
+warning, never rejected. Texts (subjects, names) are kept as data, whatever HTML they hold.
 """
 
 from __future__ import annotations
@@ -258,15 +258,27 @@ class Normaliser:
             return None, None
 
     # -- activities --------------------------------------------------------------------------------
-    def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected | None:
-        """The row as an activity; None when it is not a visit report of its own (``not_a_report``, counted in
-        ``skipped``). A row with no date (an open Task with no due date, a to-do) is rejected only when it is a
-        completed activity of a mapped type; any other comes back deleted, counted in ``skipped`` as ``undated``."""
+    def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected:
+        """The row as an activity. A row that is not a visit report of its own (``not_a_report``, counted in
+        ``skipped``) comes back as a bare deleted activity (``_left_out_activity``), so that it replaces the version
+        a store may hold: a call re-related to a lead (``AccountId`` null) is read by the next incremental run (its
+        ``SystemModstamp`` moves) and stops counting that night, not at the next full read. A row with no date (an
+        open Task with no due date, a to-do) is rejected only when it is a completed activity of a mapped type; any
+        other comes back deleted, counted in ``skipped`` as ``undated``."""
         why = not_a_report(obj, r)
         if why is not None:
             self.skipped[why] += 1
-            return None
+            return self._safe("activities", r, lambda r: self._left_out_activity(obj, r))
         return self._safe("activities", r, lambda r: self._activity(obj, r))
+
+    def _left_out_activity(self, obj: str, r: dict[str, Any]) -> Activity:
+        """A row ``not_a_report`` leaves out, as the store keeps it: deleted, with no type and no date, so that it is
+        counted nowhere and listed nowhere (not even as a near miss "deleted in the CRM" in an invitee's
+        ``pac explain``: an activity with neither start nor day is never read by matching)."""
+        return Activity(id=str(r["Id"]), source=self.source, type=None, owner_id=r.get("OwnerId"),
+                        account_id=_account_of(r), start=None, status=self._status(obj, r)[0],
+                        subject=str(r.get("Subject") or ""), day=None, deleted=True,
+                        modified_at=sf_datetime(r.get("SystemModstamp")))
 
     def _rules_of(self, obj: str) -> list[_Rule]:
         """The mapping's activity rules of ``obj``, in order, as (type, ((field, values), ...)): worked out once,
@@ -286,7 +298,7 @@ class Normaliser:
             else:                       # every condition of the rule holds: the first such rule wins
                 kind = rule_type
                 break
-        status, modified = self._status(obj, r), sf_datetime(r.get("SystemModstamp"))
+        (status, own), modified = self._status(obj, r), sf_datetime(r.get("SystemModstamp"))
         start, day = None, None
         if obj == "Event":
             if r.get("IsAllDayEvent"):
@@ -312,20 +324,23 @@ class Normaliser:
         return Activity(
             id=str(r["Id"]), source=self.source, type=kind, owner_id=r.get("OwnerId"), account_id=_account_of(r),
             start=start, status=status, subject=str(r.get("Subject") or ""), day=day,
-            deleted=deleted, modified_at=modified)
+            deleted=deleted, modified_at=modified, whole_day=day is not None and start is None and not own)
 
-    def _status(self, obj: str, r: dict[str, Any]) -> ActivityStatus:
+    def _status(self, obj: str, r: dict[str, Any]) -> tuple[ActivityStatus, bool]:
+        """The row's status, and whether the row says it (a listed value of the status field, or the closed flag)
+        rather than the mapping's default: an all-day row without a status of its own (a standard org's all-day
+        Event, filed as completed from its first minute) is ``whole_day``, counted once its day is over."""
         st = self.m.activities.status.get(obj)  # type: ignore[call-overload]
         if st is None:
-            return ActivityStatus.COMPLETED
+            return ActivityStatus.COMPLETED, False
         if st.field:
             value = get(r, st.field)
             for status, values in st.values.items():
                 if value in values:
-                    return ActivityStatus(status)
+                    return ActivityStatus(status), True
         if st.closed_field and _flag(get(r, st.closed_field)):
-            return ActivityStatus.COMPLETED     # a closed status of the org's own, listed nowhere
-        return ActivityStatus(st.default)
+            return ActivityStatus.COMPLETED, True     # a closed status of the org's own, listed nowhere
+        return ActivityStatus(st.default), False
 
     # -- deals ---------------------------------------------------------------------------------------
     def deal(self, r: dict[str, Any]) -> Deal | Rejected:

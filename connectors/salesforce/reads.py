@@ -63,7 +63,7 @@ class SfObject:
     kind: ObjectKind
     sobject: str
     fields: Callable[[Reader, str], list[str]]               # (reader, sobject) -> the fields to select
-    normalise: Callable[[Normaliser, str, dict[str, Any]], Record | Rejected | None]   # None: not a record of its own
+    normalise: Callable[[Normaliser, str, dict[str, Any]], Record | Rejected]
     cursor: str = CURSOR
     deleted: bool = True           # queryAll: deleted (and archived) rows come back flagged
     page_size: int = PAGE

@@ -50,7 +50,8 @@ def to_payload(record: Record) -> dict[str, Any]:
     if isinstance(record, Activity):
         return {"type": record.type.value if record.type else None, "owner_id": record.owner_id,
                 "account_id": record.account_id, "start": _dt(record.start), "status": record.status.value,
-                "subject": record.subject, "day": _day(record.day)}
+                "subject": record.subject, "day": _day(record.day),
+                **({"whole_day": True} if record.whole_day else {})}   # only when set: other payloads unchanged
     if isinstance(record, Deal):
         return {"account_id": record.account_id, "owner_id": record.owner_id, "amount": _dec(record.amount),
                 "currency": record.currency, "close_date": _day(record.close_date), "stage": record.stage.value,
@@ -89,7 +90,8 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
         return Activity(id=crm_id, source=source, type=ActivityType(p["type"]) if p.get("type") else None,
                         owner_id=p.get("owner_id"), account_id=p.get("account_id"), start=_pdt(p.get("start")),
                         status=ActivityStatus(p.get("status", "completed")), subject=p.get("subject", ""),
-                        day=_pday(p.get("day")), deleted=deleted, modified_at=modified_at)
+                        day=_pday(p.get("day")), deleted=deleted, modified_at=modified_at,
+                        whole_day=bool(p.get("whole_day")))
     if kind == "deals":
         lines = tuple(DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_pdec(ln.get("amount")),
                                service_date=_pday(ln.get("service_date")), code=ln.get("code"),

@@ -237,17 +237,19 @@ def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterabl
     del source, ids, deleted, f, name, postal, dept, region, country, industry, kind, revenue, owner, dormant, custom
 
     source, ids, deleted, *f = _rows(conn, "activities", connectors, *map(_field, (
-        "type", "owner_id", "account_id", "start", "status", "subject", "day")))
+        "type", "owner_id", "account_id", "start", "status", "subject", "day")),
+        _T.c.payload["whole_day"].as_boolean())
     n = len(ids)
-    kind, owner, account, start, status, subject, day = f
+    kind, owner, account, start, status, subject, day, whole_day = f
     start_us, naive = _micros(start)
     activities = ActivityTable(
         source=Categorical.of(source, n), id=list(ids),
         type=_converted(Categorical.of(kind, n), ActivityType), owner=Categorical.of(owner, n),
         account=Categorical.of(account, n), start=start_us, naive=naive, day=_days(day),
         status=_converted(Categorical.of((v or "completed" for v in status), n), ActivityStatus),
-        deleted=_bools(deleted), subject=Categorical.of((v or "" for v in subject), n).decoded())
-    del source, ids, deleted, f, kind, owner, account, start, status, subject, day, start_us, naive
+        deleted=_bools(deleted), subject=Categorical.of((v or "" for v in subject), n).decoded(),
+        whole_day=_bools(whole_day))
+    del source, ids, deleted, f, kind, owner, account, start, status, subject, day, start_us, naive, whole_day
 
     source, ids, deleted, *f = _rows(conn, "deals", connectors, *map(_field, (
         "account_id", "owner_id", "amount", "currency", "close_date", "stage", "name", "closed_at", "created_at")),

@@ -149,6 +149,39 @@ class TestExplain:
         tail = done.stdout.split("Rejected records of", 1)[-1]
         assert done.returncode == 0 and "Visite salon Pollutec" in tail and "sans compte" in tail, done.stdout
 
+    def test_explain_says_when_the_last_sync_did_not_get_through(self, setup) -> None:
+        """After a sync that got through, `pac explain A-01` prints its figures with no note; after one stopped by
+        refused Salesforce credentials (exit 4), the same figures come with a line under the header that says the
+        last sync failed, when, why (its first error, as `pac status` lists it) and what to do, in the output's
+        language. Seen failing before the fix: 4 / 5 with no word of the failure (audit sfdoc F3)."""
+        _, env, cwd = setup
+        pac(env, cwd, "sync")
+        assert pac(env, cwd, "sync").returncode == 0
+        quiet = pac(env, cwd, "explain", "A-01")
+        assert quiet.returncode == 0 and "4 / 5" in quiet.stdout, quiet.stderr
+        assert "Attention" not in quiet.stdout and "synchronisation" not in quiet.stdout
+        assert pac({**env, "PAC_SF_CLIENT_SECRET": "wrong-secret-123456"}, cwd, "sync").returncode == 4
+        fr = pac(env, cwd, "explain", "A-01")
+        lines = fr.stdout.splitlines()
+        assert fr.returncode == 0 and "4 / 5" in lines[1], fr.stdout
+        assert lines[2].startswith("Attention : la dernière synchronisation de ce plan (")
+        assert "n'a pas abouti (échouée : " in lines[2] and "invalid_client" in lines[2]
+        assert "lancez `pac sync` ; `pac status` liste ses problèmes." in lines[2]
+        en = pac(env, cwd, "explain", "A-01", "--lang", "en").stdout.splitlines()
+        assert en[2].startswith("Note: the last sync of this plan (") and "did not get through (failed: " in en[2]
+
+    def test_explain_says_the_activities_were_never_read(self, setup) -> None:
+        """A first sync stopped by refused Salesforce credentials read no activity from the Salesforce connector:
+        `pac explain A-01` says so under its 0 / 5 (it read as "no visit made"), naming the connector."""
+        settings, env, cwd = setup
+        assert pac({**env, "PAC_SF_CLIENT_SECRET": "wrong-secret-123456"}, cwd, "sync").returncode == 4
+        done = pac(env, cwd, "explain", "A-01")
+        lines = done.stdout.splitlines()
+        assert done.returncode == 0 and "0 / 5" in lines[1], done.stdout + done.stderr
+        salesforce = next(c.name for c in settings.connectors if c.crm == "salesforce")
+        assert lines[2].startswith("Attention : aucune synchronisation n'a encore lu les activités de ")
+        assert salesforce in lines[2] and "échouée : " in lines[2]
+
 
 class TestRejectionsAndErrors:
     def test_sync_and_status_list_rejections_grouped_by_reason(self, setup) -> None:

@@ -90,8 +90,18 @@ class TestReadAsLabels:
         before = reading_of(READING_RULES, "accounts", m.accounts.model_dump(mode="json"))
         assert connector.reading(ObjectKind.ACCOUNTS) != before
         assert connector.reading(ObjectKind.USERS) == reading_of(READING_RULES, "users", None)
-        assert connector.reading(ObjectKind.ACTIVITIES) == reading_of(READING_RULES, "activities", [
-            m.activities.model_dump(mode="json"), ACTIVITY_RULES])    # (its own rules since: test_sf_normalise)
+        # the activities' changes with ACTIVITY_RULES alone (all-day events' whole_day), not with the labels
+        assert connector.reading(ObjectKind.ACTIVITIES) == reading_of(READING_RULES, "activities",
+                                                                      [m.activities.model_dump(mode="json"),
+                                                                       ACTIVITY_RULES])
+
+    def test_the_activities_are_read_again_once_for_whole_day_events(self) -> None:
+        """The activities' reading fingerprint changed with ``whole_day`` (an existing install reads every activity
+        again once, so a stored all-day Event gets the flag and counts once its day is over)."""
+        connector = build("sf-labels", DEFAULT, {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x",
+                                              "PAC_SF_INSTANCE_URL": "https://example.invalid"})
+        before = reading_of(READING_RULES, "activities", connector.mapping.activities.model_dump(mode="json"))
+        assert connector.reading(ObjectKind.ACTIVITIES) != before
 
 
 def _plan(tmp_path: Path, *, connectors: str, hubspot: Path | None = None) -> Any:

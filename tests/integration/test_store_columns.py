@@ -32,6 +32,8 @@ ODD = [
     User("U-X", "sf-main", "someone@example.com", "Someone", active=False),
     Activity("T-ALLDAY", "sf-main", ActivityType.VISIT, "U00001", "X1", None, day=date(2027, 3, 4),
              subject="Visite annuelle"),
+    Activity("T-WHOLEDAY", "sf-main", ActivityType.VISIT, "U00001", "X1", None, day=date(2027, 3, 5),
+             subject="Visite toute la journée", whole_day=True),
     Activity("T-PLANNED", "sf-main", ActivityType.CALL, "owner@example.com", "X1",
              datetime(2027, 3, 4, 21, 30, 15, 123456, tzinfo=UTC), status=ActivityStatus.PLANNED),
     Activity("T-NONE", "sf-main", None, None, None, None, deleted=True),
@@ -78,6 +80,9 @@ class TestLoadColumns:
             assert _without_stamps(getattr(columns, kind)) == _without_stamps(getattr(objects, kind)), kind
         assert columns.users == objects.users and columns.rejected == rejected
         assert len(columns.activity_table.start) == len(objects.activities) > 1500
+        # the all-day event with no status of its own keeps its flag both ways (it counts once its day is over)
+        assert [a.id for a in columns.activities if a.whole_day] == [a.id for a in objects.activities
+                                                                      if a.whole_day] == ["T-WHOLEDAY"]
         by_id = {a.id: a for a in columns.activities}
         assert by_id["T-PLANNED"].start == datetime(2027, 3, 4, 21, 30, 15, 123456, tzinfo=UTC)
         assert by_id["T-ALLDAY"].day == date(2027, 3, 4) and by_id["T-ALLDAY"].start is None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
 from pac_core.engine import EngineSettings, evaluate
+from pac_core.explain import REASONS, localise
 from pac_core.plan import ActionStatus, ActivityType, Axis, AxisState, AxisStatus, Counting
 from pac_core.records import ActivityStatus, Records, User
 from pac_core.results import Pace
@@ -300,6 +302,33 @@ class TestPace:
         assert {d.record_id for d in progress.decisions} == {"a", "b"}
         later = _run((action(),), acts, as_of=datetime(2027, 5, 20, tzinfo=PARIS))
         assert later.action("A-01").done == 4
+
+    def test_a_whole_day_visit_has_happened_once_its_day_is_over(self) -> None:
+        """At the 02:00 night of Wednesday 5 May, today's all-day visit Event (whole_day: no status of its own) has
+        not happened yet, as today's 09:00 visit has not; a completed call-like all-day task of today (no whole_day:
+        its status says it is done) and yesterday's all-day visit count. The all-day visit of today is listed as
+        not over yet (the timed one, after the instant, is not listed); the next night both count. Seen failing
+        before the fix: 3 at 02:00 (the all-day visit counted from its first minute, two hours into its day)."""
+        acts = [replace(visit("allday", "acc0", None, day=date(2027, 5, 5)), whole_day=True),
+                visit("timed", "acc1", utc(5, 5, 7)),
+                visit("task", "acc2", None, day=date(2027, 5, 5)),
+                replace(visit("past", "acc3", None, day=date(2027, 5, 4)), whole_day=True)]
+        night = _run((action(),), acts, as_of=datetime(2027, 5, 5, 2, tzinfo=PARIS))
+        progress = night.action("A-01")
+        assert (progress.done, _counted(night, "A-01")) == (2, ["past", "task"])
+        assert [(d.record_id, d.rule, d.detail) for d in progress.decisions if not d.counted] == [
+            ("allday", "not_over", "2027-05-05, all day: counted once that day is over")]
+        assert night.axes[0].activities_done == 2
+        detail = progress.decisions[-1].detail
+        assert (REASONS["fr"]["not_over"], localise(detail, "fr")) == (
+            "pas encore passée", "2027-05-05, toute la journée : comptée une fois la journée passée")
+        assert (REASONS["en"]["not_over"], localise(detail, "en")) == ("not over yet", detail)
+        next_night = _run((action(),), acts, as_of=datetime(2027, 5, 6, 2, tzinfo=PARIS))
+        assert (next_night.action("A-01").done, _counted(next_night, "A-01")) == (4, ["allday", "past", "task",
+                                                                                      "timed"])
+        # at today's last instant it has still not happened; at midnight it has
+        assert _run((action(),), acts, as_of=datetime(2027, 5, 5, 23, 59, 59, tzinfo=PARIS)).action("A-01").done == 3
+        assert _run((action(),), acts, as_of=datetime(2027, 5, 6, tzinfo=PARIS)).action("A-01").done == 4
 
     def test_at_the_windows_first_instant_it_has_not_started(self) -> None:
         """At 3 May 00:00, week 18's first instant (the instant a period closing on 2 May is evaluated at),

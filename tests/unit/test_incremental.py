@@ -97,11 +97,14 @@ def _activity(rng: random.Random, n: int, accounts: int) -> Activity:
         start = instant.replace(tzinfo=None)                   # naive: rejected
     elif roll < 0.10:   # a task done at ``start``, due on ``day`` (later or earlier): dated at the earlier
         day = (instant + timedelta(days=rng.randrange(-3, 40))).date()
+    elif roll < 0.17:                                          # all-day around the nights' dates (the day not over)
+        start, day = None, AS_OF.date() + timedelta(days=rng.randrange(-1, 5))
+    whole_day = day is not None and start is None and rng.random() < 0.6        # an all-day Event with no status: once its day is over
     owner = rng.choice([f"U{i}" for i in range(4)] + ["U-NOMAIL", "rep2@example.com"])
     account = rng.choice((f"C{rng.randrange(accounts):03d}", f"C{rng.randrange(accounts):03d}", None, "C999"))
     return Activity(f"T{n:04d}", source, rng.choice((*TYPES, None)) if rng.random() < 0.1 else rng.choice(TYPES),
                     owner, account, start, rng.choice((ActivityStatus.COMPLETED,) * 6 + tuple(ActivityStatus)),
-                    day=day, deleted=rng.random() < 0.05)
+                    day=day, deleted=rng.random() < 0.05, whole_day=whole_day)
 
 
 def _deal(rng: random.Random, n: int, accounts: int) -> Deal:
@@ -489,3 +492,28 @@ def test_incremental_nights_with_aliases_equal_full_evaluations(seed: int, size:
         assert stats.mode == ("full" if night == flip else "incremental")
         _assert_same(evaluation, _full(plan, after, AS_OF))
         records = after
+
+
+def test_a_whole_day_visit_counts_the_night_after_its_day_on_incremental_nights() -> None:
+    """A counted activity made a whole-day one (an all-day Event with no status) on its local day: incremental
+    nights at 02:00 of that day and of the next, with no change in between, equal full evaluations; it is not counted
+    the first (its day is not over) and counted the second, from the kept state alone."""
+    rng = random.Random(11)
+    plan, records = _plan(rng, 16), _records(rng, 800)
+    late = evaluate(plan, records, as_of=AS_OF, settings=SETTINGS, explain=True)
+    by_id = {a.id: a for a in records.activities}
+    action, picked = next((row.action_id, by_id[d.record_id]) for row in late.actions for d in row.decisions
+                          if d.counted and d.rule == "counted" and by_id[d.record_id].start is not None)
+    day = picked.start.astimezone(PARIS).date()            # type: ignore[union-attr]
+    whole = replace(picked, start=None, day=day, whole_day=True)
+    records = replace(records, activities=tuple(whole if a is picked else a for a in records.activities))
+    kept = _first(plan, records, datetime.combine(day, datetime.min.time(), PARIS) - timedelta(days=3))
+    counted = []
+    for as_of in (datetime.combine(day, datetime.min.time(), PARIS) + timedelta(hours=2),
+                  datetime.combine(day, datetime.min.time(), PARIS) + timedelta(days=1, hours=2)):
+        evaluation, kept, stats = evaluate_incremental(plan, records, Changes(), kept, as_of=as_of, settings=SETTINGS)
+        assert stats.mode == "incremental"
+        _assert_same(evaluation, _full(plan, records, as_of))
+        full = evaluate(plan, records, as_of=as_of, settings=SETTINGS, explain=[action])
+        counted.append(whole.id in {d.record_id for d in full.action(action).decisions if d.counted})
+    assert counted == [False, True]

@@ -43,6 +43,29 @@ class TestActivities:
                                          ActivityDate="2027-04-22"))
         assert isinstance(act, Activity) and act.start is None and act.day == date(2027, 4, 22)
 
+    def test_an_all_day_event_without_a_status_of_its_own_is_whole_day(self) -> None:
+        """An all-day Event whose status is the mapping's default (a standard org's Events have no status: the
+        shipped mapping; the demo org's Statut__c left empty) is whole_day, counted once its day is over; one whose
+        Statut__c says Réalisée is done when the rep says so, and so is a Task (its Status), all-day or not; a timed
+        Event never is (its start says when it happens)."""
+        all_day = {"IsAllDayEvent": True, "ActivityDateTime": "2027-04-22T00:00:00.000+0000",
+                   "ActivityDate": "2027-04-22"}
+        shipped, _ = _normaliser("salesforce.default.yaml")
+        demo, _ = _normaliser()
+        task = {"Id": "00T1", "TaskSubtype": "Call", "Status": "Completed", "IsClosed": True, "IsDeleted": False,
+                "WhatId": "0011", "OwnerId": "0051", "ActivityDate": "2027-04-22", "SystemModstamp": STAMP}
+        out = {
+            "shipped all-day": shipped.activity("Event", _event(Type="Customer visit", **all_day)),
+            "shipped timed": shipped.activity("Event", _event(Type="Customer visit")),
+            "demo empty status": demo.activity("Event", _event(Statut__c=None, **all_day)),
+            "demo Réalisée": demo.activity("Event", _event(**all_day)),
+            "task": shipped.activity("Task", task),
+        }
+        assert {k: (a.whole_day, a.status) for k, a in out.items() if isinstance(a, Activity)} == {
+            "shipped all-day": (True, ActivityStatus.COMPLETED), "shipped timed": (False, ActivityStatus.COMPLETED),
+            "demo empty status": (True, ActivityStatus.COMPLETED), "demo Réalisée": (False, ActivityStatus.COMPLETED),
+            "task": (False, ActivityStatus.COMPLETED)}
+
     def test_null_account_is_kept_without_account(self) -> None:
         """An event with no account is normalised with account_id None (it can never count)."""
         n, _ = _normaliser()
@@ -67,8 +90,12 @@ class TestActivities:
         n, _ = _normaliser()
         call = {"Id": "00T9", "TaskSubtype": "Call", "Status": "Completed", "IsDeleted": False,
                 "ActivityDate": "2027-05-06", "SystemModstamp": STAMP}
-        assert n.activity("Task", {**call, "WhoId": "00Q000000000001", "AccountId": None}) is None
+        lead = n.activity("Task", {**call, "WhoId": "00Q000000000001", "AccountId": None})
         assert n.skipped["lead"] == 1
+        # stored as deleted, with no type or date, so that it replaces a version that counted (a call re-related to
+        # a lead) and is counted nowhere, listed nowhere
+        assert isinstance(lead, Activity)
+        assert (lead.id, lead.deleted, lead.type, lead.day, lead.start) == ("00T9", True, None, None, None)
         on_contact = n.activity("Task", {**call, "WhoId": "003000000000001", "AccountId": "001000000000001"})
         with_what = n.activity("Task", {**call, "WhoId": "00Q000000000001", "WhatId": "001000000000002"})
         assert isinstance(on_contact, Activity) and on_contact.account_id == "001000000000001"
