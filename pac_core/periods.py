@@ -78,15 +78,18 @@ from pac_core.text import fold_keep_length
 from pac_core.window import Window
 
 __all__ = [
+    "DATE_ORDERS",
     "RelativePeriodError",
     "cut_note",
     "day_window",
     "days_phrase",
     "find_periods",
     "iso_week_window",
+    "looks_month_day",
     "month_window",
     "parse_period",
     "quarter_window",
+    "two_way_dates",
     "weeks_in_year",
 ]
 
@@ -98,15 +101,27 @@ EXAMPLES = f"e.g. {_EXAMPLES_EN}; {_EXAMPLES_FR}"
 # error's fix gives are written in it ("write week 1 to week 52" in an English plan, « semaine 1 » in a French
 # one); None (a caller that does not know it) keeps both languages' examples.
 _LANGUAGE: ContextVar[str | None] = ContextVar("pac_period_language", default=None)
+# The order numeric dates are read in (``parse_period`` / ``find_periods``' ``date_order``, a plan's
+# ``plan.date_order``): "dmy" (3/4/2027 is 3 April, the default) or "mdy" (US order: March 4).
+_ORDER: ContextVar[str] = ContextVar("pac_period_date_order", default="dmy")
+# True while the plan's own period is read (``parse_period(plan_period=True)``): "FY2028" there cannot be placed.
+_PLAN_PERIOD: ContextVar[bool] = ContextVar("pac_period_plan_period", default=False)
+
+DATE_ORDERS = ("dmy", "mdy")
+"""The orders a plan's numeric dates may be read in (``plan.date_order``, ``pac plan import --date-order``)."""
 
 
 @contextmanager
-def _speaking(language: str | None) -> Iterator[None]:
-    token = _LANGUAGE.set(language)
+def _speaking(language: str | None, date_order: str | None = None, plan_period: bool = False) -> Iterator[None]:
+    if date_order not in (None, *DATE_ORDERS):
+        raise PeriodError(f"unknown date order {date_order!r}", "use mdy (month/day, US) or dmy (day/month)")
+    tokens = (_LANGUAGE.set(language), _ORDER.set(date_order or "dmy"), _PLAN_PERIOD.set(plan_period))
     try:
         yield
     finally:
-        _LANGUAGE.reset(token)
+        _PLAN_PERIOD.reset(tokens[2])
+        _ORDER.reset(tokens[1])
+        _LANGUAGE.reset(tokens[0])
 
 
 def _say(fr: str, en: str, both: str | None = None) -> str:
@@ -457,21 +472,30 @@ def _month_day_only(first: int, second: int) -> bool:
 
 
 def _month_day_part(written: str, month: int, day: int, year: int | None) -> _Part:
-    """Numeric dates are day/month on every plan (the plan's language is not a date order): a date that only
-    reads as month/day is refused with its day/month form, not read as another date nor "no month 15"."""
+    """Numeric dates are read in one order on a plan (day/month unless ``plan.date_order: mdy``; the plan's language is
+    not a date order): a date that only reads in the other order is refused with its form in the plan's order, not
+    read as another date nor "no month 15"."""
+    mdy = _ORDER.get() == "mdy"
+
     def refuse(_: object) -> tuple[date, date]:
         name = _MONTH_LABELS[month - 1]
         fr = _FRENCH_MONTHS[month - 1]
+        numeric = f"{month:02d}/{day:02d}" if mdy else f"{day:02d}/{month:02d}"
         if year is None:
-            forms = f"{day:02d}/{month:02d}, '{name} {day}'" + _say(f" or « {day} {fr} »", "", f" or « {day} {fr} »")
+            forms = f"{numeric}, '{name} {day}'" + _say(f" or « {day} {fr} »", "", f" or « {day} {fr} »")
             meant = f"{name} {day}"
         else:
-            forms = f"{day:02d}/{month:02d}/{year}, {year}-{month:02d}-{day:02d} or '{name} {day}, {year}'"
+            forms = f"{numeric}/{year}, {year}-{month:02d}-{day:02d} or '{name} {day}, {year}'"
             meant = f"{name} {day}, {year}"
+        if mdy:
+            raise PeriodError(f"{written!r} is not a month/day date: numeric dates are read month/day in this plan "
+                              f"(plan.date_order: mdy), and there is no month {day}",
+                              f"if you mean {meant}, write {forms}")
         raise PeriodError(f"{written!r} is not a day/month date: numeric dates are read day/month in a plan, "
                           f"and there is no month {day}",
-                          f"if you mean {meant}, write {forms} (pac plan import reads a sheet's month/day dates "
-                          "by itself, or with --date-order mdy)")
+                          f"if you mean {meant}, write {forms}; a plan whose numeric dates are all month/day (US "
+                          "order) says so with date_order: mdy under plan: (pac plan import reads a sheet's month/day "
+                          "dates by itself, or with --date-order mdy)")
     return _Part("day", year, refuse, month, day, resolve=refuse)
 
 
@@ -487,9 +511,12 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
         if m and (best is None or m.end() > best[0]):
             month = m.group("m")
             mon = int(month) if month.isdigit() else _month_of(month)
-            best = (m.end(), _day_part(int(m.group("d")), mon, _year_of(_g(m, "y"))))
-            if pattern is _NUM_DATE and _month_day_only(int(m.group("d")), mon):
-                best = (m.end(), _month_day_part(m.group(0), int(m.group("d")), mon, _year_of(_g(m, "y"))))
+            day = int(m.group("d"))
+            if pattern is _NUM_DATE and _ORDER.get() == "mdy":
+                day, mon = mon, day                  # the plan's date_order: mdy, 3/4/2027 is March 4
+            best = (m.end(), _day_part(day, mon, _year_of(_g(m, "y"))))
+            if pattern is _NUM_DATE and _month_day_only(day, mon):
+                best = (m.end(), _month_day_part(m.group(0), day, mon, _year_of(_g(m, "y"))))
     if best is None and day_only:
         m = _DAY_ONLY.match(s, pos)
         if m:
@@ -645,7 +672,12 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
 
         def fiscal_year(ctx: _Ctx) -> tuple[date, date]:
             """« FY 2027 », « exercice 2027 »: the calendar year in a calendar plan (both conventions agree);
-            in a fiscal plan the year it ends or the year it starts? Companies differ: refused with both."""
+            in a fiscal plan the year it ends or the year it starts? Companies differ: refused with both. As the plan's
+            own period (usplan audit F12) nothing says yet which months it holds: refused, with its readings' days
+            (a US "FY2028" is often February 2027 - January 2028; read as the calendar 2028 it moved every window)."""
+            if _PLAN_PERIOD.get():
+                written = m.group(0).strip()
+                raise _one_year_fiscal_period(written.upper() if m.group("fy") == "fy" else written, y)
             if not ctx.fiscal or ctx.period is None:
                 return calendar_year
             first, end = ctx.period
@@ -755,6 +787,19 @@ def _fiscal_label(phrase: str, first_year: int) -> _Part:
                           f"give its days, e.g. period: {y1}-04-01..{y2}-03-31{french} for a year from April, "
                           f"or {y1}-01-01..{y2}-12-31 for two calendar years")
     return _Part("year", first_year, refuse, resolve=refuse)
+
+
+def _one_year_fiscal_period(phrase: str, y: int) -> PeriodError:
+    """« exercice 2028 », "FY2028", "fiscal year 2028" as the plan's period: the year it ends or the year it starts,
+    from which month? Unknowable; the calendar year 2028 it used to be read as is what a company whose fiscal year
+    starts in January means only (usplan audit F12)."""
+    french = _say(f" (« du 1er avril {y - 1} au 31 mars {y} »)", "", f" (« du 1er avril {y - 1} au 31 mars {y} »)")
+    return PeriodError(f"{phrase.strip()!r} names a fiscal year by one year: as the plan's period its first month "
+                       f"cannot be known, nor whether {y} is the year it ends or the one it starts",
+                       f"give its days, e.g. period: {y - 1}-02-01..{y}-01-31 for a fiscal year ending in January "
+                       f"{y} (the US usage: FY{y} ends in {y}), {y - 1}-04-01..{y}-03-31{french} for one ending in "
+                       f"March {y}, {y}-04-01..{y + 1}-03-31 for one starting in April {y}, or {y}-01-01..{y}-12-31 "
+                       f"for the calendar year {y}")
 
 
 # « T3 de l'exercice 2027-2028 », « T3 ex. 2027-28 », "Q3 of fiscal year 2027-2028", "Q3 FY2027-28": the names the
@@ -1115,7 +1160,7 @@ def _context(year: int, within: Window | None) -> _Ctx:
 
 
 def parse_period(text: str, *, year: int, tz: str, today: date | None = None, within: Window | None = None,
-                 language: str | None = None) -> Window:
+                 language: str | None = None, date_order: str | None = None, plan_period: bool = False) -> Window:
     """The window of a whole time expression (see the module docstring); ``label`` is ``text``.
 
     ``within`` is the plan's period (a window of whole local days): a period written without its
@@ -1123,9 +1168,11 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     its first quarter), and deadlines start at its first day. Without it, the year is ``year``.
     Raises PeriodError with a fix when the text is not one period or names an impossible one; ``language``
     (the plan's, ``fr`` or ``en``) is the language of the examples the fix gives ("write week 1 to week 52"),
-    both languages' when None.
+    both languages' when None. ``date_order`` (the plan's ``date_order``): numeric dates are read day/month
+    ("dmy", None) or month/day ("mdy"). ``plan_period``: ``text`` is the plan's own period, where a fiscal year
+    named by one year ("FY2028", « exercice 2028 ») is refused: no plan says yet which months it holds.
     """
-    with _speaking(language):
+    with _speaking(language, date_order, plan_period):
         return _parse_period(text, year=year, tz=tz, today=today, within=within)
 
 
@@ -1205,6 +1252,46 @@ def days_phrase(first: date, last: date, language: str) -> str:
     return f"{_en_day(first, year=first.year != last.year)} to {_en_day(last)}"
 
 
+# A numeric date in free text (« 3/4/2027 », "11.02.27", "3/4"): not inside an ISO date, a number or a longer run.
+_NUMERIC_PAIR = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/.-]|,\d)")
+
+# The US zones (tzdata's zone1970.tab, country US, and their old names), where numeric dates are written month/day,
+# and Canada's, where English writes them either way; the other America/* countries write day/month.
+_MONTH_DAY_ZONES = frozenset(f"America/{z}" for z in (
+    "New_York", "Detroit", "Kentucky/Louisville", "Kentucky/Monticello", "Indiana/Indianapolis", "Indiana/Vincennes",
+    "Indiana/Winamac", "Indiana/Marengo", "Indiana/Petersburg", "Indiana/Vevay", "Chicago", "Indiana/Tell_City",
+    "Indiana/Knox", "Menominee", "North_Dakota/Center", "North_Dakota/New_Salem", "North_Dakota/Beulah", "Denver",
+    "Boise", "Phoenix", "Los_Angeles", "Anchorage", "Juneau", "Sitka", "Metlakatla", "Yakutat", "Nome", "Adak",
+    "Puerto_Rico", "St_Thomas", "Fort_Wayne", "Indianapolis", "Louisville", "Knox_IN", "Shiprock", "Atka", "Toronto",
+    "Vancouver", "Edmonton", "Winnipeg", "Halifax", "St_Johns", "Regina", "Moncton", "Glace_Bay", "Goose_Bay",
+    "Whitehorse", "Dawson", "Dawson_Creek", "Fort_Nelson", "Creston", "Iqaluit", "Rankin_Inlet", "Resolute",
+    "Cambridge_Bay", "Inuvik", "Atikokan", "Swift_Current", "Thunder_Bay", "Nipigon", "Rainy_River", "Yellowknife",
+    "Pangnirtung", "Montreal",
+)) | {"Pacific/Honolulu", "Pacific/Guam", "Pacific/Saipan", "Pacific/Pago_Pago"}
+
+
+def looks_month_day(timezone: str, language: str, currency: str) -> bool:
+    """A plan whose managers likely write numeric dates month/day (US order): an English plan in a US (or Canadian)
+    timezone, or a plan in US dollars. Only a guess, for a warning: the plan's ``date_order`` decides."""
+    american = timezone in _MONTH_DAY_ZONES or timezone.startswith(("US/", "Canada/"))
+    return (language == "en" and american) or currency.upper() == "USD"
+
+
+def two_way_dates(text: str, *, with_year_only: bool = False) -> list[tuple[str, date, date, bool]]:
+    """The numeric dates of ``text`` that read as two different days, day/month and month/day (« 11/02/2027 »: 11
+    February or November 2; « 5/5 » and « 15/03 » read one way only): (as written, the day/month reading, the
+    month/day one, whether a year is written; a date without one is placed in 2000). ``with_year_only``: those with
+    a year only (in a statement, « 1/2 » is a half)."""
+    out: list[tuple[str, date, date, bool]] = []
+    for m in _NUMERIC_PAIR.finditer(_normalise(text)):
+        a, b, yy = int(m.group(1)), int(m.group(3)), m.group(4)
+        if (yy is None and with_year_only) or not (1 <= a <= 12 and 1 <= b <= 12) or a == b:
+            continue
+        y = 2000 if yy is None else (2000 + int(yy) if len(yy) == 2 else int(yy))
+        out.append((text[m.start():m.end()], date(y, b, a), date(y, a, b), yy is not None))
+    return out
+
+
 def cut_note(window: Window, language: str = "fr") -> str | None:
     """What a window cut to the plan's period kept, and why; None when it was not cut (``Window.uncut``):
     « semaine 53 : du 28 au 31 décembre 2026 (la semaine 53 finit le 3 janvier 2027, après la fin du plan) » /
@@ -1229,14 +1316,15 @@ def cut_note(window: Window, language: str = "fr") -> str | None:
 
 def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
                  problems: list[PeriodError] | None = None,
-                 within: Window | None = None, language: str | None = None) -> list[tuple[tuple[int, int], Window]]:
+                 within: Window | None = None, language: str | None = None,
+                 date_order: str | None = None) -> list[tuple[tuple[int, int], Window]]:
     """The time expressions inside a free sentence: ((start, end) span in ``text``, window), in order.
 
     An expression that is recognised but impossible ("semaine 54") raises PeriodError, unless
-    ``problems`` is a list: then the error is appended there and the expression skipped. ``language``: as
-    ``parse_period``'s.
+    ``problems`` is a list: then the error is appended there and the expression skipped. ``language`` and
+    ``date_order``: as ``parse_period``'s.
     """
-    with _speaking(language):
+    with _speaking(language, date_order):
         return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
 
 

@@ -6,6 +6,7 @@ Exit codes: 0 every statement is an action, 1 some are objectives or intentions 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -20,7 +21,7 @@ import click
 from rich.table import Table
 
 from pac_config.loader import load_yaml
-from pac_config.plan_models import LANGUAGE_ALIASES
+from pac_config.plan_models import DATE_ORDER_ALIASES, LANGUAGE_ALIASES, normalise_enum
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
 from pac_core.periods import cut_note, parse_period
@@ -55,6 +56,7 @@ class Source:
     period: str | None = None          # the plan's period as written (a fiscal year...)
     language: str = "fr"               # the plan's language (the notes of weeks cut to the plan's period)
     plan: bool = False                 # a plan file (its period, written or its year, places the windows)
+    date_order: str | None = None      # the plan's date_order (mdy: its numeric dates are month/day)
 
 
 def _fail(message: str, fix: str = "") -> None:
@@ -134,8 +136,12 @@ def _plan_source(file: str, text: str) -> Source:
     period = header.get("period")
     written = fold_key(str(header.get("language") or "")).replace("_", " ")   # as the plan loader reads it
     language = "en" if written == "en" or written in LANGUAGE_ALIASES["en"] else "fr"
+    date_order = None      # as the plan loader reads it; a wrong one is pac plan check's to say (day/month here)
+    if header.get("date_order"):
+        with contextlib.suppress(ValueError):
+            date_order = normalise_enum(DATE_ORDER_ALIASES, "date order", header["date_order"])
     return Source(statements, year=year, tz=str(tz) if tz else None, people=tuple(people),
-                  period=str(period) if period else None, language=language, plan=True)
+                  period=str(period) if period else None, language=language, plan=True, date_order=date_order)
 
 
 def _load(file: str) -> Source:
@@ -184,13 +190,14 @@ def _window_text(result: LintResult, counted: dict[str, str] | None = None, toda
 
 
 def _counted_window(statement: Statement, *, year: int, tz: str, within: Window | None,
-                    language: str = "fr") -> dict[str, str] | None:
+                    language: str = "fr", date_order: str | None = None) -> dict[str, str] | None:
     """The window pac counts for a plan action: its when:, read as `pac plan check` reads it (None if unreadable:
     the check says why); ``cut`` says what a week straddling the plan's edge kept (pac_core.periods.cut_note)."""
     if statement.when is None:
         return None
     try:
-        window = parse_period(statement.when, year=year, tz=tz, within=within, language=language)
+        window = parse_period(statement.when, year=year, tz=tz, within=within, language=language,
+                              date_order=date_order)
     except InvalidInput:
         return None
     out = {"start": window.start.isoformat(), "end": window.end.isoformat(), "label": window.label}
@@ -282,14 +289,15 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
     within = None
     if source.plan and not year and (source.period or source.year):
         try:      # a plan without period: is its calendar year, as pac plan check reads it
-            within = parse_period(source.period or str(source.year), year=the_year, tz=zone)
+            within = parse_period(source.period or str(source.year), year=the_year, tz=zone,
+                                  date_order=source.date_order, plan_period=True)
         except InvalidInput as exc:
             _fail(f"{file}: plan.period: {exc}", "pac plan check says more; write e.g. period: 2027")
-    counted = [_counted_window(s, year=the_year, tz=zone, within=within, language=source.language)
-               for s in source.statements]
+    counted = [_counted_window(s, year=the_year, tz=zone, within=within, language=source.language,
+                               date_order=source.date_order) for s in source.statements]
     results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
                               info_needed=s.info_needed, info_source=s.info_source, within=within, when=window,
-                              language=source.language if source.plan else None)
+                              language=source.language if source.plan else None, date_order=source.date_order)
                for s, window in zip(source.statements, counted, strict=True)]
     if fmt == "json":
         out: list[dict[str, Any]] = []
