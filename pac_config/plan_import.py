@@ -1056,8 +1056,10 @@ class _PlanBuilder:
                         or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text))))
         if isinstance(value, MonthCell):
             if not self.month_cells:
+                shown = (f"{_MONTH_NAMES_EN[value.month - 1]} {value.year}" if self.language == "en"
+                         else str(value))       # 'March 2027' in an English plan, not « mars 2027 » (usplan F9)
                 self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} shown without a day "
-                                    f"(e.g. {str(value)!r}) are that month, not its 1st day"
+                                    f"(e.g. {shown!r}) are that month, not its 1st day"
                                     f"{', by its end as a deadline' if deadline else ''} "
                                     f"(first: {self.table.where(row, None)})")
                 self.month_cells = True
@@ -1114,7 +1116,8 @@ class _PlanBuilder:
             return
         column = self.table.columns["when"][1]
         what = (f"dates and periods of column {column!r} are deadlines (due by their end)" if self.deadline_column
-                else f"dates of column {column!r} are deadlines where the statement says « avant le / d'ici / by »")
+                else f"dates of column {column!r} are deadlines where the statement says "
+                + ("'by / before / until'" if self.language == "en" else "« avant le / d'ici / by »"))   # usplan F9
         self.assumed.append(f"{what}: {phrase!r} runs from the plan's start to the end of {written} "
                             f"(first: {self.table.where(row, None)})")
         self.deadline_until = True

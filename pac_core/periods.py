@@ -24,10 +24,13 @@ What is understood (case and accents ignored):
   ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
   cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
   "de 2027 à 2028" stay two calendar years. "FY 2027" / "exercice 2027" is the calendar year in a
-  calendar plan, and a PeriodError in a fiscal plan (the fiscal year ending or starting in 2027?);
+  calendar plan, and a PeriodError in a fiscal plan (the fiscal year ending or starting in 2027?); as the plan's
+  own period (``plan_period``) a PeriodError always; "Q1 FY2028" follows the same rule (the calendar quarter, or a
+  PeriodError with both readings in a fiscal plan);
 - single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
   day/month (French order) on every plan, English too: "03/04/2027" is 3 April; "6/15/2027", a date only
-  in US month/day order, is a PeriodError giving "15/06/2027", never another date;
+  in US month/day order, is a PeriodError giving "15/06/2027", never another date; with ``date_order="mdy"``
+  (a plan's ``date_order: mdy``) they are month/day instead, and "15/03/2027" is the one refused;
 - ranges, both ends included: "entre le 2 et le 13 mars", "du 2 au 13 mars 2027", "from 2 to 13 March",
   "between March 2 and March 13, 2027", "2027-03-02..2027-03-13";
 - lists: "et"/"and" makes a range only after "entre"/"between". Elsewhere "X et Y" is two periods:
@@ -42,9 +45,11 @@ What is understood (case and accents ignored):
   is given, else at the start of the plan's year, and ends at the end of the named day** (a deadline
   includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
   "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
+  "through June 30" / "thru June 30" are deadlines like "until June 30".
 - open-ended starts: "à partir du 15 juin", "à compter du", "dès le", "depuis le", "from 15 June",
   "starting (on) June 15", "as of", "since": **from the first day of the period named to the end of the
-  plan's period** (its year without ``within``), the mirror of a deadline; with an end, a range.
+  plan's period** (its year without ``within``), the mirror of a deadline; with an end, a range. "after March 15",
+  « après le 15 mars », "after week 18" start the day after the period named.
 
 **Fiscal years.** Given the plan's period (``within=``), a period written without its year resolves
 inside it: in a plan from 1 April 2027 to 31 March 2028, "janvier" is January 2028, "semaine 2" is
@@ -84,6 +89,8 @@ __all__ = [
     "day_window",
     "days_phrase",
     "find_periods",
+    "iso_week_label",
+    "iso_week_note",
     "iso_week_window",
     "looks_month_day",
     "month_window",
@@ -145,8 +152,14 @@ def _quoted(phrase: str) -> str:
     return f"'{phrase}'" if _LANGUAGE.get() == "en" else f"« {phrase} »"
 
 
-def _examples() -> str:
-    return f"e.g. {_say(_EXAMPLES_FR, _EXAMPLES_EN, f'{_EXAMPLES_EN}; {_EXAMPLES_FR}')}"
+def _examples(fiscal: bool = False) -> str:
+    """The forms a fix shows; in a fiscal plan its own quarter ('Q2') rather than the calendar one ('Q2 2027', which is
+    not a quarter of a plan from February: usplan audit F10)."""
+    en, fr = _EXAMPLES_EN, _EXAMPLES_FR
+    if fiscal:
+        en = en.replace("'Q2 2027'", "'Q2' (the plan's second quarter)")
+        fr = fr.replace("'T2 2027'", "'T2' (le 2e trimestre du plan)")
+    return f"e.g. {_say(fr, en, f'{en}; {fr}')}"
 
 
 
@@ -424,15 +437,39 @@ def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
             continue
         if first <= days[0] < end:
             inside.append(days)
+    if part.kind == "week" and len(inside) > 1:
+        # ISO's own rule first (usplan audit F11): « semaine 5 » of a plan from 1 February 2027 to 31 January 2028 is
+        # week 5 of 2027 (1-7 February, all in the plan), not that of 2028, which starts on the plan's last day
+        held = [d for d in inside if (first - d[0]).days <= 7 - _MOST_OF_A_WEEK
+                and (d[1] - end).days <= 7 - _MOST_OF_A_WEEK]
+        inside = held or inside
     if len(inside) > 1:
         raise PeriodError(f"this {part.kind} occurs {len(inside)} times in the plan's period "
                           f"({', '.join(d[0].isoformat() for d in inside)})",
-                          "write the year, e.g. " + _say("'mai 2028'", "'May 2028'", "'mai 2028'"))
+                          f"write the year, e.g. {_with_year(part.kind, inside[0])}")
     if part.kind == "week" and (week := _place_week(part, ctx, first, end)) is not None:
         return week
     if inside:
         return inside[0]
     return part.make(first.year)      # impossible (an error that says why) or outside (the check says so)
+
+
+def _with_year(kind: str, days: tuple[date, date]) -> str:
+    """The period ``days`` written with its year, in the unit it was written in: « semaine 5 2027 » / 'week 5 2027',
+    « mai 2028 » / 'May 2028', « 15 mars 2028 » / 'March 15, 2028' (the example used to be « mai 2028 » whatever
+    was written, a month for a week: usplan audit F11); other periods by their days."""
+    first, last = days[0], days[1] - timedelta(days=1)
+    if kind == "week":
+        (y1, w1, _), (y2, w2, _) = first.isocalendar(), last.isocalendar()
+        if (y1, w1) == (y2, w2):
+            return _say(f"« semaine {w1} {y1} »", f"'week {w1} {y1}'")
+        return _say(f"« semaines {w1} à {w2} {y2} »", f"'weeks {w1} to {w2} {y2}'")
+    if kind == "month":
+        return _say(f"« {_FRENCH_MONTHS[first.month - 1]} {first.year} »", f"'{_MONTH_LABELS[first.month - 1]} "
+                                                                             f"{first.year}'")
+    if kind == "day":
+        return _say(f"« {_fr_day(first)} »", f"'{_en_day(first)}'")
+    return f"{first.isoformat()}..{last.isoformat()}"
 
 
 def _day_part(day: int, month: int | None, year: int | None) -> _Part:
@@ -769,7 +806,7 @@ _DEADLINE = re.compile(
     r"(?P<kw>avant\s+(?:le\s+|la\s+|l'|fin\s+|la\s+fin\s+(?:de\s+|du\s+|d')?)?"
     r"|d'ici\s+(?:le\s+|au\s+|a\s+la\s+|la\s+|l'|a\s+)?(?:(?:la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?)?"
     r"|au\s+plus\s+tard\s+(?:le\s+|la\s+|l'|fin\s+|en\s+)?|jusqu'(?:au|a\s+la|a|en)\s+(?:fin\s+)?|pour\s+le\s+"
-    r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|prior\s+to|due)\s+"
+    r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|through|thru|prior\s+to|due)\s+"
     r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
     r"|(?:a\s+la\s+|la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?)")
 _END_OF_YEAR = _c(r"(?:l')?(?:annee|year)")
@@ -843,6 +880,48 @@ def _fiscal_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
                           f"over that fiscal year (period: {y1}-04-01..{y1 + 1}-03-31, say) write {own}, its own "
                           f"quarter {k}")
     return m.end(), _Part("quarter", None, lambda y: resolve(_Ctx(y)), index=k, resolve=resolve)
+
+
+# "Q1 FY2028", « T1 exercice 2028 », "first quarter of fiscal year 2028": a quarter of a fiscal year named by one year
+# (usplan audit F10: it was "cannot read" while "FY2028" alone had its own message).
+_FY_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:[tq](?P<q>[1-4])|(?P<o>{_ORD})\s+(?:trimestre|quarter))\s*"
+                 r"(?:(?:de\s+l'\s*|du\s+|of\s+(?:the\s+)?|in\s+(?:the\s+)?)?(?:exercice|ex\.?|fiscal\s+year|fy)\s*)"
+                 rf"(?P<y>{_YEAR})(?!\s*[-–—/]\s*\d)")
+
+
+def _fy_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    """A quarter of a fiscal year named by one year, read by the fiscal-year rule of « FY 2027 »: in a calendar plan (or
+    with none) the calendar year's quarter, both conventions agreeing; in a fiscal plan the year it ends or the year it
+    starts? refused with both readings' days and the plan's own quarter; as the plan's period, refused as "FY2028"."""
+    m = _FY_QUARTER.match(s, pos)
+    if m is None:
+        return None
+    k = _ordinal(o, 4) if (o := _g(m, "o")) else int(m.group("q"))
+    if not 1 <= k <= 4:
+        return None
+    y = int(m.group("y"))
+    phrase = m.group(0).strip()
+    shown_phrase = phrase.upper() if re.fullmatch(r"[tq]\d\s*fy\s*\d{4}", phrase) else phrase
+
+    def show(a: date, b: date) -> str:
+        return f"{a.isoformat()}..{(b - timedelta(days=1)).isoformat()}"
+
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        if _PLAN_PERIOD.get():
+            raise _one_year_fiscal_period(shown_phrase, y)
+        if not ctx.fiscal or ctx.period is None:
+            return _quarter_days(y, k)
+        first, end = ctx.period
+        month = first.month
+        ending = _add_months(date(y - 1, month, 1), 3 * (k - 1))
+        starting = _add_months(date(y, month, 1), 3 * (k - 1))
+        own = _add_months(first, 3 * (k - 1))
+        raise PeriodError(f"{shown_phrase!r} is ambiguous in a fiscal plan ({show(first, end)}): quarter {k} of the "
+                          f"fiscal year ending in {y} ({show(ending, _add_months(ending, 3))}) or of the one starting "
+                          f"in {y} ({show(starting, _add_months(starting, 3))})?",
+                          f"write {_say(f'« T{k} »', f'{chr(39)}Q{k}{chr(39)}')} for the plan's own quarter {k} "
+                          f"({show(own, _add_months(own, 3))}), or the quarter's days")
+    return m.end(), _Part("quarter", None, lambda yy: resolve(_Ctx(yy)), index=k, resolve=resolve)
 
 
 def _fiscal_label_at(s: str, pos: int) -> tuple[int, _Part] | None:
@@ -986,7 +1065,7 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
             hit = (eoy.end(), _Part("year", None, lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
         else:
             return None
-    if hit[1].kind == "year" and not end_of and not re.search(r"d'ici|by|until|till|jusqu", words):
+    if hit[1].kind == "year" and not end_of and not re.search(r"d'ici|by|until|till|through|thru|jusqu", words):
         return None
     inner = hit[1]
 
@@ -1019,12 +1098,13 @@ _WEEKDAYS = (["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 _OPEN_START = re.compile(
     r"(?P<kw>(?:a\s+partir|a\s+compter)\s+(?:du\s+|de\s+la\s+|de\s+l'|de\s+|d')|(?:des|depuis)\s+(?:le\s+|la\s+|l')?"
     r"|(?:from|since|starting(?:\s+(?:on|from|in|with))?|beginning(?:\s+(?:on|in|with))?|as\s+(?:of|from)|effective)"
-    r"\s+(?:the\s+)?)")
+    r"\s+(?:the\s+)?|(?P<after>after\s+(?:the\s+)?|apres\s+(?:le\s+|la\s+|l')?))")
 
 
 def _open_start_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
     """« à partir du 15 juin », « dès la semaine 18 », "from 15 June", "starting Q3": from the first day of the
-    period named to the end of the plan's period (the mirror of a deadline, which runs from its start)."""
+    period named to the end of the plan's period (the mirror of a deadline, which runs from its start); "after March
+    15", « après le 15 mars », "after week 18": from the day after the period named (usplan audit F10)."""
     kw = _OPEN_START.match(s, pos)
     if kw is None:
         return None
@@ -1035,9 +1115,10 @@ def _open_start_at(s: str, pos: int, *, search: bool, today: date | None) -> tup
     if hit is None or (hit[1].kind == "year" and kw.group("kw").startswith("des ")):
         return None               # « des 2000 clients »: an article and a count
     inner, phrase = hit[1], s[pos:hit[0]]
+    after = kw.group("after") is not None
 
     def resolve(ctx: _Ctx) -> tuple[date, date]:
-        first = inner.days(ctx)[0]
+        first = inner.days(ctx)[1 if after else 0]
         end = date(inner.year + 1, 1, 1) if ctx.period is None and inner.year is not None else ctx.plan_year[1]
         if end <= first:
             raise PeriodError(f"{phrase.strip()!r} starts on {first.isoformat()}, after the plan's period ends "
@@ -1092,7 +1173,7 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
 
 def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
     """The longest time expression starting at ``pos`` of the normalised text ``s``."""
-    fiscal = _fiscal_quarter_at(s, pos) or _fiscal_label_at(s, pos)
+    fiscal = _fiscal_quarter_at(s, pos) or _fy_quarter_at(s, pos) or _fiscal_label_at(s, pos)
     if fiscal is not None:               # before "2027-2028" the range, "2027/28" the month 28
         return fiscal
     candidates = [
@@ -1181,10 +1262,10 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
     ctx = _context(year, within)
     if len(text) > MAX_PERIOD_CHARS:
         raise PeriodError(f"the period is {len(text):,} characters long; a period is at most {MAX_PERIOD_CHARS} "
-                          f"characters", f"write only when, {_examples()}")
+                          f"characters", f"write only when, {_examples(ctx.fiscal)}")
     s = _one_space(_normalise(text))[0].strip().rstrip(".;,")
     if not s:
-        raise PeriodError("empty period", f"write when, {_examples()}")
+        raise PeriodError("empty period", f"write when, {_examples(ctx.fiscal)}")
     lead = _LEAD.match(s)
     for start in dict.fromkeys((0, lead.end() if lead else 0)):
         hit = _parse_at(s, start, search=False, today=today)
@@ -1211,7 +1292,8 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
         raise PeriodError(f"{text!r}: the plan's period is its fiscal year already",
                           f"write {part!r} alone (in a plan over a fiscal year, "
                           + _say("'T1', 'S1'", "'Q1', 'H1'", "'T1', 'Q1', 'S1'") + " are that year's)")
-    raise PeriodError(f"cannot read {text!r} as a period", f"write it as one of the forms understood, {_examples()}")
+    raise PeriodError(f"cannot read {text!r} as a period",
+                      f"write it as one of the forms understood, {_examples(ctx.fiscal)}")
 
 
 _OF_FISCAL = re.compile(r"\s+(?:de\s+l'\s*|of\s+the\s+|in\s+the\s+|du\s+)"
@@ -1290,6 +1372,51 @@ def two_way_dates(text: str, *, with_year_only: bool = False) -> list[tuple[str,
         y = 2000 if yy is None else (2000 + int(yy) if len(yy) == 2 else int(yy))
         out.append((text[m.start():m.end()], date(y, b, a), date(y, a, b), yy is not None))
     return out
+
+
+# A week number as a manager writes it in English: "week 18", "weeks 18-20", "wk 18", "W18" (not "2027-W18", ISO's
+# own form already).
+_WEEK_NUMBER = re.compile(r"(?i)(?<![\w-])(?<!ISO )(week|weeks|wks?\.?|w)\s*(?:no\.?\s*|#\s*)?(?=\d{1,2}(?!\d))")
+
+
+def iso_week_label(label: str, language: str) -> str:
+    """``label`` with its week numbers said to be ISO's in English ("week 18" → "ISO week 18", "W18" → "ISO week 18"):
+    a US reader numbers weeks another way (Excel's WEEKNUM: from Sunday, week 1 holding January 1), and the days shown
+    beside were the only hint (usplan audit F5). French labels are unchanged: « semaine 18 » is ISO's in France."""
+    if language != "en":
+        return label
+    return _WEEK_NUMBER.sub(lambda m: "ISO weeks " if m.group(1).lower() in ("weeks", "wks", "wks.") else "ISO week ",
+                            label)
+
+
+def _us_week(year: int, week: int) -> tuple[date, date]:
+    """Week ``week`` of ``year`` as a US calendar numbers it (Excel's WEEKNUM, return type 1): Sunday to Saturday,
+    week 1 the one holding January 1."""
+    jan1 = date(year, 1, 1)
+    first = jan1 - timedelta(days=(jan1.weekday() + 1) % 7) + timedelta(weeks=week - 1)
+    return first, first + timedelta(days=6)
+
+
+def iso_week_note(window: Window, language: str, timezone: str = "") -> str | None:
+    """What an English plan's week number means, when its window names one: "ISO week 18: May 3 to 9, 2027 (Monday
+    to Sunday; pac numbers weeks as ISO 8601 does, week 1 being the one that holds January 4)", and in a US timezone
+    what a US calendar calls week 18 ("a US calendar's week 18 is April 25 to May 1, 2027"); None otherwise, and for a
+    week cut to the plan's days (``cut_note`` says it)."""
+    if language != "en" or window.uncut is not None or not _WEEK_NUMBER.search(window.label):
+        return None
+    first, last = window.start.date(), window.end.date() - timedelta(days=1)
+    (y1, w1, d1), (y2, w2, d2) = first.isocalendar(), last.isocalendar()
+    if d1 != 1 or d2 != 7:
+        return None                  # not whole weeks ("by week 18" runs from the plan's start): the days say it
+    weeks = f"ISO week {w1}" if (y1, w1) == (y2, w2) else f"ISO weeks {w1} to {w2}"
+    note = (f"{weeks}: {days_phrase(first, last, 'en')} (Monday to Sunday; pac numbers weeks as ISO 8601 does, week 1 "
+            "being the one that holds January 4)")
+    if timezone in _MONTH_DAY_ZONES or timezone.startswith("US/"):
+        us_first, us_last = _us_week(y1, w1)[0], _us_week(y2, w2)[1]
+        us = f"week {w1} is" if (y1, w1) == (y2, w2) else f"weeks {w1} to {w2} are"
+        note += (f"; on a US calendar (Excel's WEEKNUM: Sunday to Saturday, week 1 holding January 1) {us} "
+                 f"{days_phrase(us_first, us_last, 'en')}")
+    return note
 
 
 def cut_note(window: Window, language: str = "fr") -> str | None:

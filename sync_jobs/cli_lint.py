@@ -24,7 +24,7 @@ from pac_config.loader import load_yaml
 from pac_config.plan_models import DATE_ORDER_ALIASES, LANGUAGE_ALIASES, normalise_enum
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
-from pac_core.periods import cut_note, parse_period
+from pac_core.periods import cut_note, iso_week_label, parse_period
 from pac_core.text import fold_key
 from pac_core.window import Window
 from sync_jobs import textsafe
@@ -166,10 +166,10 @@ def _summary(results: list[LintResult]) -> str:
     return line
 
 
-def _shown(window: dict[str, str]) -> str:
+def _shown(window: dict[str, str], language: str = "fr") -> str:
     start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
     last = (end - timedelta(days=1)).date()     # windows end at midnight after their last day
-    return f"{window['label']} ({start:%Y-%m-%d} to {last:%Y-%m-%d})"
+    return f"{iso_week_label(window['label'], language)} ({start:%Y-%m-%d} to {last:%Y-%m-%d})"
 
 
 def _differs(said: dict[str, str] | None, counted: dict[str, str] | None, today: date | None) -> bool:
@@ -179,14 +179,15 @@ def _differs(said: dict[str, str] | None, counted: dict[str, str] | None, today:
     return said["start"] != counted["start"] and not (today and said["start"][:10] == today.isoformat())
 
 
-def _window_text(result: LintResult, counted: dict[str, str] | None = None, today: date | None = None) -> str:
+def _window_text(result: LintResult, counted: dict[str, str] | None = None, today: date | None = None,
+                 language: str = "fr") -> str:
     """The window counted (a plan action's when:) when there is one, else the statement's; both when they differ."""
     window = result.parsed.get("window")
     if counted is None:
-        return _shown(window) if window else ""
+        return _shown(window, language) if window else ""
     if window and _differs(window, counted, today):
-        return f"{_shown(counted)}; statement: {_shown(window)}"
-    return _shown(counted)
+        return f"{_shown(counted, language)}; statement: {_shown(window, language)}"
+    return _shown(counted, language)
 
 
 def _counted_window(statement: Statement, *, year: int, tz: str, within: Window | None,
@@ -207,7 +208,7 @@ def _counted_window(statement: Statement, *, year: int, tz: str, within: Window 
 
 
 def _print_table(results: list[LintResult], statements: list[Statement],
-                 counted: list[dict[str, str] | None], today: date | None) -> None:
+                 counted: list[dict[str, str] | None], today: date | None, language: str = "fr") -> None:
     console = textsafe.console()
     with_ids = any(s.id for s in statements)
     table = Table(show_lines=False, header_style="bold")
@@ -220,14 +221,14 @@ def _print_table(results: list[LintResult], statements: list[Statement],
         where = statement.id if with_ids else str(statement.line or "")
         table.add_row(where, result.text, textsafe.text(result.kind, style=KIND_STYLE[result.kind]),
                       ", ".join(m.replace("_", " ") for m in result.missing) or "—",
-                      _window_text(result, window, today))
+                      _window_text(result, window, today, language))
     console.print(table)
     for statement, result, window in zip(statements, results, counted, strict=True):
         said = result.parsed.get("window")
         if window and said and _differs(said, window, today):
-            console.print(textsafe.text(f"{statement.id}: the window counted is when: {_shown(window)}, not the "
-                                        f"statement's {_shown(said)} (make the statement and when: say the same)",
-                                        style="yellow"))
+            console.print(textsafe.text(f"{statement.id}: the window counted is when: {_shown(window, language)}, "
+                                        f"not the statement's {_shown(said, language)} (make the statement and when: "
+                                        "say the same)", style="yellow"))
     for statement, window in zip(statements, counted, strict=True):
         if window and "cut" in window:
             console.print(textsafe.text(f"warning: {statement.id}: {window['cut']}", style="yellow"))
@@ -311,5 +312,5 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
             out.append(item)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        _print_table(results, source.statements, counted, today_date)
+        _print_table(results, source.statements, counted, today_date, source.language if source.plan else "fr")
     sys.exit(EXIT_OK if all(r.kind == "action" for r in results) else EXIT_PARTIAL)   # 1: findings to act on

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from pac_config.plan_import import import_spreadsheet
 from pac_config.planfile import load_plan_text
-from pac_core.errors import InvalidInput
+from pac_core.errors import InvalidInput, PeriodError
 from pac_core.linter import lint_statement
 from pac_core.periods import parse_period
 from sync_jobs import cli_plan
@@ -196,3 +196,126 @@ def test_the_linter_takes_the_order() -> None:
                             date_order="mdy", language="en")
     assert result.parsed["window"]["end"].startswith("2027-11-13")     # the day included: not 2027-12-12
 
+
+
+# F11: "week 5" in a February-January plan was refused as occurring twice, with the example 'May 2028' (a month): ISO
+# week 5 of 2027 is 1-7 February (all in the plan), that of 2028 starts on the plan's last day (1 day in it).
+class TestWeeksOfAFebruaryPlan:
+    @pytest.mark.parametrize(("text", "first", "last"), [
+        ("week 5", date(2027, 2, 1), date(2027, 2, 7)),
+        ("by week 5", date(2027, 2, 1), date(2027, 2, 7)),
+        ("week 5 2027", date(2027, 2, 1), date(2027, 2, 7)),
+        ("week 4", date(2028, 1, 24), date(2028, 1, 30)),
+    ])
+    def test_the_four_days_rule_comes_first(self, text: str, first: date, last: date) -> None:
+        assert days(text, language="en") == (first, last)
+
+    def test_a_week_twice_in_a_long_plan_gives_a_week_as_the_example(self) -> None:
+        long_plan = parse_period("2027-07-01..2028-12-31", year=2027, tz=TZ)
+        with pytest.raises(PeriodError) as exc:
+            days("week 30", within=long_plan, language="en")
+        assert "this week occurs 2 times" in str(exc.value) and "write the year, e.g. 'week 30 2027'" in str(exc.value)
+        with pytest.raises(PeriodError) as exc:
+            days("juillet", within=long_plan, language="fr")
+        assert "e.g. « juillet 2027 »" in str(exc.value)
+
+
+# F10: ordinary US phrasings were "cannot read" with a generic fix whose first example, 'Q2 2027', is not a quarter of
+# a February-January plan.
+class TestUsPhrasings:
+    @pytest.mark.parametrize(("text", "first", "last"), [
+        ("through June 30", date(2027, 2, 1), date(2027, 6, 30)),
+        ("thru June 30", date(2027, 2, 1), date(2027, 6, 30)),
+        ("until June 30", date(2027, 2, 1), date(2027, 6, 30)),
+        ("after March 15", date(2027, 3, 16), date(2028, 1, 31)),
+        ("after March", date(2027, 4, 1), date(2028, 1, 31)),
+        ("after week 18", date(2027, 5, 10), date(2028, 1, 31)),
+        ("après le 15 mars", date(2027, 3, 16), date(2028, 1, 31)),
+        ("from March 1 through March 15", date(2027, 3, 1), date(2027, 3, 15)),
+    ])
+    def test_read(self, text: str, first: date, last: date) -> None:
+        assert days(text, language="en") == (first, last)
+
+    def test_a_quarter_of_fy_and_a_year_follows_the_fiscal_year_rule(self) -> None:
+        """In a calendar plan (or none) the calendar quarter; in a fiscal plan refused with both readings' days and
+        the plan's own quarter to write, as "FY2028" alone is."""
+        assert days("Q1 FY2027", within=None) == (date(2027, 1, 1), date(2027, 3, 31))
+        assert days("Q2 FY2027", within=parse_period("2027", year=2027, tz=TZ)) == (date(2027, 4, 1),
+                                                                                    date(2027, 6, 30))
+        with pytest.raises(PeriodError) as exc:
+            days("Q1 FY2028", language="en")
+        message = str(exc.value)
+        assert "'Q1 FY2028' is ambiguous in a fiscal plan (2027-02-01..2028-01-31): quarter 1 of the fiscal year " \
+               "ending in 2028 (2027-02-01..2027-04-30) or of the one starting in 2028 (2028-02-01..2028-04-30)?" \
+               in message
+        assert "write 'Q1' for the plan's own quarter 1 (2027-02-01..2027-04-30)" in message
+
+    def test_in_a_statement(self) -> None:
+        result = lint_statement("Amy calls 5 customers through June 30", year=2027, tz=TZ, within=FY, language="en")
+        window = result.parsed["window"]        # it was June 30 alone
+        assert result.kind == "action" and (window["start"][:10], window["end"][:10]) == ("2027-02-01", "2027-07-01")
+
+    def test_a_fiscal_plans_fix_gives_its_own_quarter(self) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days("every month", language="en")
+        assert "'Q2' (the plan's second quarter)" in str(exc.value) and "Q2 2027" not in str(exc.value)
+        with pytest.raises(PeriodError) as exc:
+            days("every month", within=parse_period("2027", year=2027, tz=TZ), language="en")
+        assert "'Q2 2027'" in str(exc.value)
+
+
+# F5: "week 18" is the ISO week (May 3-9, 2027); a US calendar's week 18 is April 25 - May 1. No English surface said
+# "ISO".
+class TestIsoWeeksInEnglish:
+    def test_the_check_says_iso_and_the_us_calendars_week(self, tmp_path: Path) -> None:
+        path = tmp_path / "us.pac.yaml"
+        path.write_text(PLAN, encoding="utf-8")
+        result = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert result.exit_code == 0, result.output
+        assert "A-02: ISO week 18: May 3 to 9, 2027 (Monday to Sunday; pac numbers weeks as ISO 8601 does" \
+               in result.output
+        assert "on a US calendar (Excel's WEEKNUM: Sunday to Saturday, week 1 holding January 1) week 18 is April " \
+               "25 to May 1, 2027" in result.output
+
+    def test_lint_labels_the_week_iso(self, tmp_path: Path) -> None:
+        path = tmp_path / "us.pac.yaml"
+        path.write_text(PLAN, encoding="utf-8")
+        result = CliRunner().invoke(main, ["plan", "lint", str(path)], env={"COLUMNS": "250"})
+        assert "ISO week 18 (2027-05-03 to 2027-05-09)" in result.output
+
+    def test_the_report_and_explain_label_the_week_iso(self) -> None:
+        from pac_core.periods import iso_week_label, iso_week_note
+        plan = load_plan_text(PLAN, "us.pac.yaml")
+        window = plan.action("A-02").window
+        assert iso_week_label("in week 18", "en") == "in ISO week 18"
+        assert iso_week_label("W18", "en") == "ISO week 18"
+        assert iso_week_label("weeks 18-20", "en") == "ISO weeks 18-20"
+        assert iso_week_label("semaine 18", "fr") == "semaine 18"
+        assert iso_week_note(window, "fr", TZ) is None
+        assert (iso_week_note(window, "en", "Europe/London") or "").startswith("ISO week 18: May 3 to 9, 2027")
+        assert "US calendar" not in (iso_week_note(window, "en", "Europe/London") or "")
+
+    def test_the_report_shows_iso_week(self) -> None:
+        from sync_jobs.report.fmt import Formatter
+        from sync_jobs.report.view import action_when
+        plan = load_plan_text(PLAN, "us.pac.yaml")
+        shown = action_when(plan.action("A-02"), Formatter.for_plan(plan))
+        assert shown.endswith("(ISO week 18)"), shown
+
+
+# F9: French inside English import messages (« avant le / d'ici », 'mars 2027').
+def test_english_import_messages_are_english(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Segment", "Segment type", "Axis", "Action", "Owner", "Activity", "Count", "When"])
+    sheet.append(["Illinois", "horizontal", "Win back", "Call 10 customers by June 30", "amy.chen@acme-us.example",
+                  "call", 10, date(2027, 6, 30)])
+    sheet.append(["Illinois", "horizontal", "Win back", "Visit 8 customers in March", "amy.chen@acme-us.example",
+                  "visit", 8, date(2027, 3, 1)])
+    sheet.cell(row=3, column=8).number_format = "mmm-yy"
+    book.save(tmp_path / "us.xlsx")
+    result = import_spreadsheet(tmp_path / "us.xlsx", period="2027-02-01..2028-01-31", tz=TZ)
+    said = " ".join(result.assumed)
+    assert "'by / before / until'" in said and "(e.g. 'March 2027')" in said, said
+    assert "«" not in said and "mars" not in said and "avant" not in said
