@@ -223,21 +223,22 @@ class _Builder:
         self.period = None if guessed and not self.header.period else self._window(text, where)
         self.within = self.period    # periods written without a year resolve inside the plan's period
         if self.period is not None and self.header.period and not guessed and "year" in raw \
-                and self.header.year != self.period.start.year:
+                and not self.period.start.year <= self.header.year <= (self.period.end - timedelta(days=1)).year:
             self._year_contradicts(self.period)
         if self.period is None:   # reported; a window over everything lets the items be checked
             zone = ZoneInfo(self.header.timezone)
             self.period = Window(datetime(1900, 1, 1, tzinfo=zone), datetime(2200, 1, 1, tzinfo=zone), "?")
 
     def _year_contradicts(self, period: Window) -> None:
-        """``plan.year`` is the year the period starts in (docs/plan-format.md): another year is a period written
-        one year off (« FY2028 » meant as February 2027 - January 2028 was read as 2028) or a year forgotten in a
-        copy of last year's file; either way the two disagree and one is wrong (usplan audit F12)."""
+        """``plan.year`` is the year the period starts in (docs/plan-format.md), or the year it ends (a fiscal year
+        named by its end, the US usage): a year the period does not touch is a period written one year off
+        (« FY2028 » meant as February 2027 - January 2028 was read as 2028) or a year forgotten in a copy of last
+        year's file; either way the two disagree and one is wrong (usplan audit F12)."""
         assert self.header is not None
         first, last = period.start.date(), (period.end - timedelta(days=1)).date()
         self.problems.append(self.doc.problem(
-            ("plan", "year"), f"year {self.header.year} is not the year plan.period starts in ({first.isoformat()}.."
-                              f"{last.isoformat()} starts in {first.year})",
+            ("plan", "year"), f"year {self.header.year} is outside plan.period ({first.isoformat()}.."
+                              f"{last.isoformat()})",
             f"write year: {first.year} if the period is right (plan.year is the year the plan's period starts in), "
             f"or correct period: if the plan is for {self.header.year}"))
 

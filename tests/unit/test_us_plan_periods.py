@@ -83,14 +83,15 @@ class TestFiscalYearNamedByOneYearAsThePlansPeriod:
         assert days("FY 2027", within=None) == (date(2027, 1, 1), date(2027, 12, 31))
         assert days("FY2027", within=parse_period("2027", year=2027, tz=TZ)) == (date(2027, 1, 1), date(2027, 12, 31))
 
-    def test_a_year_that_is_not_the_periods_first_is_flagged(self) -> None:
-        """year: 2027 beside a period starting in 2028: one of the two is wrong (the audit's year: 2027 beside
-        FY2028 read as 2028 was not flagged)."""
+    def test_a_year_outside_the_period_is_flagged(self) -> None:
+        """year: 2027 beside a period from February 2028: one of the two is wrong (the audit's year: 2027 beside
+        FY2028 read as 2028 was not flagged); the year a fiscal period ends in (US naming) is not."""
         found = problems(PLAN.replace('period: "2027-02-01..2028-01-31"', 'period: "2028-02-01..2029-01-31"'))
         (problem,) = [p for p in found if "plan.year" in p]       # with the 2027 windows outside the period
-        assert "plan.year: year 2027 is not the year plan.period starts in (2028-02-01..2029-01-31 starts in " \
-               "2028)" in problem and "write year: 2028" in problem
+        assert "plan.year: year 2027 is outside plan.period (2028-02-01..2029-01-31)" in problem
+        assert "write year: 2028 if the period is right" in problem
         assert load_plan_text(PLAN, "us.pac.yaml").period.start.date() == date(2027, 2, 1)
+        assert load_plan_text(PLAN.replace("year: 2027", "year: 2028"), "us.pac.yaml").period.start.year == 2027
 
     def test_the_import_option_is_refused_too(self, tmp_path: Path) -> None:
         """pac plan import --period FY2028 took calendar 2028, then blamed the cells ("check the year written in
