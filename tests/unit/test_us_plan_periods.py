@@ -320,3 +320,20 @@ def test_english_import_messages_are_english(tmp_path: Path) -> None:
     said = " ".join(result.assumed)
     assert "'by / before / until'" in said and "(e.g. 'March 2027')" in said, said
     assert "«" not in said and "mars" not in said and "avant" not in said
+
+
+def test_explain_says_iso_week_under_its_header() -> None:
+    """pac explain of an English plan's week-numbered action: the ISO week and its days under the header (F5); a
+    French plan's « semaine 18 » gets no such line."""
+    from dataclasses import replace as replaced
+
+    from pac_core.explain import explain_action
+    from pac_core.periods import iso_week_window
+    from tests.unit.test_engine_support import action, plan
+    from tests.unit.test_engine_worked_example import _evaluate
+    week = replaced(iso_week_window(2027, 18, "Europe/Paris"), label="week 18")
+    english = plan(action(window=week, text="Visit 5 dormant customers in week 18"), language="en")
+    assert explain_action(english, _evaluate(), "A-01").cut.startswith("ISO week 18: May 3 to 9, 2027 (Monday to "
+                                                                       "Sunday")
+    french = plan(action(window=replaced(week, label="semaine 18")))
+    assert explain_action(french, _evaluate(), "A-01").cut == ""
