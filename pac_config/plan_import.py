@@ -44,7 +44,9 @@ Business rules:
 - Numeric dates (« 3/4/2027 ») are read in the order the file's own dates show (``_date_order``): some only
   month/day (3/31/2027) and none only day/month: month/day; both: refused naming rows; all ambiguous: day/month
   (the plan's rule), said; ``date_order`` (--date-order) decides instead. They are written out in the plan's
-  language ("by March 4, 2027", « avant le 04/03/2027 »). The plan's language is ``language`` or the headers'
+  language ("by March 4, 2027", « avant le 04/03/2027 », « avant le 4 mars 2027 » when month/day); a month/day
+  file makes a plan saying ``date_order: mdy``, so the statements, kept as written, are linted month/day again
+  (usplan audit F2). The plan's language is ``language`` or the headers'
   (English headers: en; its periods, name and comments are then English), its currency ``currency`` or EUR.
 - A date cell whose number format shows no day (Excel stores « juin 2027 » typed in a cell as
   1 June 2027 shown ``mmm-yy``; also ``mmmm yyyy``, ``mm/yyyy``) is the month the manager sees:
@@ -606,10 +608,11 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
                        "point-virgule) »); check the accents of the output")
     if period is not None:
         try:
-            window = parse_period(period, year=year or (today or date.today()).year, tz=tz)
+            window = parse_period(period, year=year or (today or date.today()).year, tz=tz, language=language,
+                                  date_order=order, plan_period=True)
         except PeriodError as exc:
-            raise InvalidInput([Problem("option --period", p.message, p.fix, file=table.name)
-                                for p in exc.problems]) from None
+            raise InvalidInput([Problem("option --period", p.message, p.fix.replace("period: ", "--period "),
+                                        file=table.name) for p in exc.problems]) from None
         if year is None:
             year = window.start.year
             assumed.append(f"year {year}: the start of the plan's period ({period})")
@@ -630,7 +633,7 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
     except InvalidInput as exc:
         problems += [builder.locate(p) for p in exc.problems]
     if problems or plan is None:
-        raise InvalidInput(_once([_say_period(p, year, period, assumed) for p in problems]))
+        raise InvalidInput(_once([_say_period(p, year, period, assumed, language) for p in problems]))
     assumed += builder.assumed
     people = [p.email for p in plan.people] + [p.name for p in plan.people if p.name]
     results = []
@@ -785,18 +788,28 @@ def _date_order(table: Sheet, option: str | None) -> tuple[str, str | None, list
     if only["mdy"]:
         example = f"; so {ambiguous[0][2]!r} is read month/day" if ambiguous else ""
         return "mdy", (f"numeric dates are month/day (US order): {rows(only['mdy'][:1])} can only be read so, and "
-                       f"no date of the file only day/month{example} (give --date-order dmy to refuse them)"), []
+                       f"no date of the file only day/month{example}; the plan says date_order: mdy, so pac plan "
+                       "lint and pac plan check read its statements' dates so too (give --date-order dmy to refuse "
+                       "them)"), []
     if ambiguous:
         return "dmy", (f"numeric dates are day/month, as a plan reads them: none of them says its order "
                        f"(first: {rows(ambiguous[:1])}); give --date-order mdy if they are month/day"), []
     return "dmy", None, []
 
 
-def _say_period(problem: Problem, year: int, period: str | None, assumed: list[str]) -> Problem:
-    """A window outside the plan's period, with the period pac took and why (the year may be a guess)."""
+def _french_day(day: int, month: int, year: int | None) -> str:
+    """« 4 mars 2027 », « 1er juin »: a day with no numeric date a day/month or month/day reading could turn."""
+    return f"{'1er' if day == 1 else day} {_MONTH_NAMES_FR[month - 1]}" + (f" {year}" if year else "")
+
+
+def _say_period(problem: Problem, year: int, period: str | None, assumed: list[str], language: str = "fr"
+                ) -> Problem:
+    """A window outside the plan's period, with the period pac took and why (the year may be a guess); the period
+    quoted as the plan's language quotes (« … » in French, '…' in English: usplan audit F9)."""
     if "outside the plan's period" not in problem.message:
         return problem
-    taken = f"« {period} »" if period else f"{year} ({year}-01-01 to {year}-12-31)"
+    quoted = f"'{period}'" if language == "en" else f"« {period} »"
+    taken = quoted if period else f"{year} ({year}-01-01 to {year}-12-31)"
     year_said = next((a for a in assumed if a.startswith("year ")), None)
     why = f": assumed {year_said}" if year_said else ""
     return Problem(problem.path, f"{problem.message} {taken}{why}",
@@ -827,7 +840,8 @@ class _PlanBuilder:
         self.assumed: list[str] = []
         when_header = header_key(table.columns["when"][1]) if "when" in table.columns else ""
         self.deadline_column = when_header in _DEADLINE_HEADERS
-        self.within = parse_period(period, year=year, tz=tz) if period else None   # checked by the caller
+        self.within = (parse_period(period, year=year, tz=tz, date_order=order, plan_period=True) if period
+                       else None)   # checked by the caller
         self.segment_rows: dict[str, int] = {}        # name -> first row
         self.segment_kinds: dict[str, str] = {}
         self.axis_rows: dict[tuple[str, str], int] = {}
@@ -864,7 +878,7 @@ class _PlanBuilder:
                 return f"{_MONTH_NAMES_EN[month - 1]} {day}" + (f", {year}" if year else "")
             if self.order == "dmy":
                 return m.group(0)
-            return f"{day:02d}/{month:02d}" + (f"/{year}" if year else "")
+            return _french_day(day, month, year)     # the plan says date_order: mdy: no numeric date left to misread
         if statement:     # a yearless pair is a date only after a word that introduces one (« 4/5 clients » is not)
             return _NUMERIC_DATE.sub(lambda m: one(m) if m.group(4) or _DATE_WORD.search(text, 0, m.start())
                                      else m.group(0), text)
@@ -873,6 +887,8 @@ class _PlanBuilder:
     def _day(self, value: date) -> str:
         if self.language == "en":
             return f"{_MONTH_NAMES_EN[value.month - 1]} {value.day}, {value.year}"
+        if self.order == "mdy":        # the plan says date_order: mdy, where 04/03/2027 would be April 3
+            return _french_day(value.day, value.month, value.year)
         return f"{value:%d/%m/%Y}"
 
     def _by(self, day: str) -> str:
@@ -1040,8 +1056,10 @@ class _PlanBuilder:
                         or (isinstance(text, str) and _DEADLINE_WORDS.search(fold_keep_length(text))))
         if isinstance(value, MonthCell):
             if not self.month_cells:
+                shown = (f"{_MONTH_NAMES_EN[value.month - 1]} {value.year}" if self.language == "en"
+                         else str(value))       # 'March 2027' in an English plan, not « mars 2027 » (usplan F9)
                 self.assumed.append(f"date cells of column {self.table.columns['when'][1]!r} shown without a day "
-                                    f"(e.g. {str(value)!r}) are that month, not its 1st day"
+                                    f"(e.g. {shown!r}) are that month, not its 1st day"
                                     f"{', by its end as a deadline' if deadline else ''} "
                                     f"(first: {self.table.where(row, None)})")
                 self.month_cells = True
@@ -1098,7 +1116,8 @@ class _PlanBuilder:
             return
         column = self.table.columns["when"][1]
         what = (f"dates and periods of column {column!r} are deadlines (due by their end)" if self.deadline_column
-                else f"dates of column {column!r} are deadlines where the statement says « avant le / d'ici / by »")
+                else f"dates of column {column!r} are deadlines where the statement says "
+                + ("'by / before / until'" if self.language == "en" else "« avant le / d'ici / by »"))   # usplan F9
         self.assumed.append(f"{what}: {phrase!r} runs from the plan's start to the end of {written} "
                             f"(first: {self.table.where(row, None)})")
         self.deadline_until = True
@@ -1109,6 +1128,8 @@ class _PlanBuilder:
                               language=self.language)
         if self.period:
             header["period"] = self.period
+        if self.order == "mdy":     # the statements keep their month/day dates: pac plan lint reads them so (F2)
+            header["date_order"] = "mdy"
         doc["plan"] = _flow(header)
         people = CommentedSeq(_flow(CommentedMap(email=e, name=n) if n else CommentedMap(email=e))
                               for e, n in self.people.items())

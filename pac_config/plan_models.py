@@ -62,6 +62,8 @@ CONTEXT_KIND_ALIASES = {
 }
 IMPACT_ALIASES = {"opportunity": ("opportunité", "opportunite"), "threat": ("menace",)}
 LANGUAGE_ALIASES = {"fr": ("français", "francais", "french"), "en": ("anglais", "english")}
+DATE_ORDER_ALIASES = {"dmy": ("day/month", "d/m/y", "dd/mm/yyyy", "jour/mois"),
+                      "mdy": ("month/day", "m/d/y", "mm/dd/yyyy", "us", "mois/jour")}
 PREVIOUS_YEAR = ("previous_year", "année précédente", "annee precedente", "n-1", "year before")
 
 
@@ -107,6 +109,9 @@ ActionStatusIn = Annotated[str, _canonical(ACTION_STATUS_ALIASES, "action status
                            _spelled(ACTION_STATUS_ALIASES, "planned, in_progress, done or cancelled.")]
 LanguageIn = Annotated[str, _canonical(LANGUAGE_ALIASES, "language"),
                        _spelled(LANGUAGE_ALIASES, "Language of the plan's texts and reports.")]
+DateOrderIn = Annotated[str, _canonical(DATE_ORDER_ALIASES, "date order"),
+                        _spelled(DATE_ORDER_ALIASES, "How the plan's numeric dates read: dmy (3/4/2027 is 3 April) or "
+                                                     "mdy (US order: March 4).")]
 ContextKindIn = Annotated[str, _canonical(CONTEXT_KIND_ALIASES, "context kind"),
                           _spelled(CONTEXT_KIND_ALIASES, "market_event, lost_key_account, rep_leaving or capacity "
                                                          "(French names accepted).")]
@@ -340,6 +345,8 @@ class PlanHeaderIn(_Model):
     currency: str = Field("EUR", description="ISO 4217 code of every amount in the plan.")
     language: LanguageIn = "fr"
     period: Text | None = Field(None, description="The plan's period; defaults to the calendar year.")
+    date_order: DateOrderIn | None = Field(None, description=(
+        "How numeric dates read: dmy (3/4/2027 is 3 April, the default) or mdy (US order: March 4)."))
     id: Ident | None = Field(None, description="Stable id (defaults to a slug of the name).")
 
 

@@ -25,7 +25,7 @@ import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -193,6 +193,7 @@ class _Builder:
         try:
             plan = Plan(name=self.header.name, period=self.period, timezone=self.header.timezone,
                         currency=self.header.currency, language=self.header.language,
+                        date_order=self.header.date_order,
                         people=tuple(p for _, p in people), segments=tuple(s for _, s in segments),
                         axes=tuple(a for _, a in axes), actions=tuple(a for _, a in actions),
                         id=self.header.id or "", context=tuple(c for _, c in context))
@@ -221,9 +222,25 @@ class _Builder:
         where = ("plan", "period") if self.header.period else ("plan", "year")
         self.period = None if guessed and not self.header.period else self._window(text, where)
         self.within = self.period    # periods written without a year resolve inside the plan's period
+        if self.period is not None and self.header.period and not guessed and "year" in raw \
+                and not self.period.start.year <= self.header.year <= (self.period.end - timedelta(days=1)).year:
+            self._year_contradicts(self.period)
         if self.period is None:   # reported; a window over everything lets the items be checked
             zone = ZoneInfo(self.header.timezone)
             self.period = Window(datetime(1900, 1, 1, tzinfo=zone), datetime(2200, 1, 1, tzinfo=zone), "?")
+
+    def _year_contradicts(self, period: Window) -> None:
+        """``plan.year`` is the year the period starts in (docs/plan-format.md), or the year it ends (a fiscal year
+        named by its end, the US usage): a year the period does not touch is a period written one year off
+        (« FY2028 » meant as February 2027 - January 2028 was read as 2028) or a year forgotten in a copy of last
+        year's file; either way the two disagree and one is wrong (usplan audit F12)."""
+        assert self.header is not None
+        first, last = period.start.date(), (period.end - timedelta(days=1)).date()
+        self.problems.append(self.doc.problem(
+            ("plan", "year"), f"year {self.header.year} is outside plan.period ({first.isoformat()}.."
+                              f"{last.isoformat()})",
+            f"write year: {first.year} if the period is right (plan.year is the year the plan's period starts in), "
+            f"or correct period: if the plan is for {self.header.year}"))
 
     def _items(self, section: str, model: type[BaseModel], convert: Callable[[Any, int], T | None]
                ) -> list[tuple[int, T]]:
@@ -416,7 +433,8 @@ class _Builder:
             return None
         try:
             return parse_period(text, year=self.header.year, tz=self.header.timezone,
-                                within=self.within, language=self.header.language)
+                                within=self.within, language=self.header.language,
+                                date_order=self.header.date_order, plan_period=at == ("plan", "period"))
         except PeriodError as exc:
             self.problems += [self.doc.problem(at, p.message, p.fix) for p in exc.problems]
             return None

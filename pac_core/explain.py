@@ -29,7 +29,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
 from pac_core.money import money as format_money
 from pac_core.money import percent
-from pac_core.periods import cut_note
+from pac_core.periods import cut_note, iso_week_note
 from pac_core.plan import ACTIVITY_WORDS, Plan
 from pac_core.records import Deal
 from pac_core.results import Decision, Evaluation
@@ -103,7 +103,8 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
         header = f"{progress.done} / {progress.target} ({share}) — {counted_total} counted, {uncounted} not counted"
     rows = [_row(_past(d, evaluation.as_of, zone), lang, zone, accounts) for d in (counted + missed)[:limit]]
     header += _listed(len(rows), counted_total + uncounted, lang)
-    return Explanation(action.id, action.text, header, tuple(rows), cut_note(action.window, lang) or "")
+    note = cut_note(action.window, lang) or iso_week_note(action.window, lang, plan.timezone) or ""   # usplan F5
+    return Explanation(action.id, action.text, header, tuple(rows), note)
 
 
 PLANNED_PAST = "update its outcome or status in the CRM for it to count"

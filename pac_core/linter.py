@@ -566,13 +566,13 @@ def _who(text: str, s: str, facts: _Facts, people: list[str]) -> None:
 
 
 def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[str],
-            within: Window | None = None, language: str | None = None) -> _Facts:
+            within: Window | None = None, language: str | None = None, date_order: str | None = None) -> _Facts:
     s = _norm(text)
     facts = _Facts()
     facts.period_spans = _Spans(len(s))
     problems: list[PeriodError] = []
     for (a, b), window in find_periods(text, year=year, tz=tz, today=today, problems=problems,
-                                           within=within, language=language):
+                                           within=within, language=language, date_order=date_order):
         facts.period_spans.append((a, b))
         facts.windows.append({"start": window.start.isoformat(), "end": window.end.isoformat(),
                               "label": window.label})
@@ -697,14 +697,16 @@ def _classify(facts: _Facts) -> tuple[str, list[str]]:
 def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, people: Iterable[str] = (),
                    who: str | None = None, info_needed: str | None = None,
                    info_source: str | None = None, within: Window | None = None,
-                   when: Mapping[str, str] | None = None, language: str | None = None) -> LintResult:
+                   when: Mapping[str, str] | None = None, language: str | None = None,
+                   date_order: str | None = None) -> LintResult:
     """Classify one statement and say what it lacks to be a 5Q action.
 
     ``people`` are names or e-mails of the plan's people (to find who acts); ``who``, ``info_needed``,
     ``info_source`` and ``when`` (the window of its ``when:``: start, end, label) are the structured fields of a
     plan file's action, when there are some: they count as given even if the text does not repeat them.
     ``year``/``tz``/``today`` resolve periods, and ``within`` (the plan's period) places those written without a
-    year (fiscal years); ``language`` (the plan's) is the language of the periods' fixes (``periods.parse_period``).
+    year (fiscal years); ``language`` (the plan's) is the language of the periods' fixes (``periods.parse_period``);
+    ``date_order`` (the plan's ``date_order``: mdy, dmy) the order its numeric dates read in.
     """
     people_list = [p for p in people if p]
     # One space between words: every pattern then meets at most one blank where it allows some, and
@@ -712,7 +714,8 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
     work = " ".join(text.split())
     cut = statement_too_long(work)
     work = work[:MAX_STATEMENT_CHARS]
-    facts = _gather(work, year=year, tz=tz, today=today, people=people_list, within=within, language=language)
+    facts = _gather(work, year=year, tz=tz, today=today, people=people_list, within=within, language=language,
+                    date_order=date_order)
     if when is not None and not facts.windows and not facts.relative_unresolved:
         facts.windows.append(dict(when))      # the action's when: is its time bound
     kind, reasons = _classify(facts)

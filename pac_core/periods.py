@@ -24,10 +24,13 @@ What is understood (case and accents ignored):
   ("exercice 2027-2028", "FY 2027-28", "2027/2028", "T2 2027-2028") is a PeriodError: its first month
   cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
   "de 2027 à 2028" stay two calendar years. "FY 2027" / "exercice 2027" is the calendar year in a
-  calendar plan, and a PeriodError in a fiscal plan (the fiscal year ending or starting in 2027?);
+  calendar plan, and a PeriodError in a fiscal plan (the fiscal year ending or starting in 2027?); as the plan's
+  own period (``plan_period``) a PeriodError always; "Q1 FY2028" follows the same rule (the calendar quarter, or a
+  PeriodError with both readings in a fiscal plan);
 - single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
   day/month (French order) on every plan, English too: "03/04/2027" is 3 April; "6/15/2027", a date only
-  in US month/day order, is a PeriodError giving "15/06/2027", never another date;
+  in US month/day order, is a PeriodError giving "15/06/2027", never another date; with ``date_order="mdy"``
+  (a plan's ``date_order: mdy``) they are month/day instead, and "15/03/2027" is the one refused;
 - ranges, both ends included: "entre le 2 et le 13 mars", "du 2 au 13 mars 2027", "from 2 to 13 March",
   "between March 2 and March 13, 2027", "2027-03-02..2027-03-13";
 - lists: "et"/"and" makes a range only after "entre"/"between". Elsewhere "X et Y" is two periods:
@@ -42,9 +45,11 @@ What is understood (case and accents ignored):
   is given, else at the start of the plan's year, and ends at the end of the named day** (a deadline
   includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
   "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
+  "through June 30" / "thru June 30" are deadlines like "until June 30".
 - open-ended starts: "à partir du 15 juin", "à compter du", "dès le", "depuis le", "from 15 June",
   "starting (on) June 15", "as of", "since": **from the first day of the period named to the end of the
-  plan's period** (its year without ``within``), the mirror of a deadline; with an end, a range.
+  plan's period** (its year without ``within``), the mirror of a deadline; with an end, a range. "after March 15",
+  « après le 15 mars », "after week 18" start the day after the period named.
 
 **Fiscal years.** Given the plan's period (``within=``), a period written without its year resolves
 inside it: in a plan from 1 April 2027 to 31 March 2028, "janvier" is January 2028, "semaine 2" is
@@ -78,15 +83,20 @@ from pac_core.text import fold_keep_length
 from pac_core.window import Window
 
 __all__ = [
+    "DATE_ORDERS",
     "RelativePeriodError",
     "cut_note",
     "day_window",
     "days_phrase",
     "find_periods",
+    "iso_week_label",
+    "iso_week_note",
     "iso_week_window",
+    "looks_month_day",
     "month_window",
     "parse_period",
     "quarter_window",
+    "two_way_dates",
     "weeks_in_year",
 ]
 
@@ -98,15 +108,27 @@ EXAMPLES = f"e.g. {_EXAMPLES_EN}; {_EXAMPLES_FR}"
 # error's fix gives are written in it ("write week 1 to week 52" in an English plan, « semaine 1 » in a French
 # one); None (a caller that does not know it) keeps both languages' examples.
 _LANGUAGE: ContextVar[str | None] = ContextVar("pac_period_language", default=None)
+# The order numeric dates are read in (``parse_period`` / ``find_periods``' ``date_order``, a plan's
+# ``plan.date_order``): "dmy" (3/4/2027 is 3 April, the default) or "mdy" (US order: March 4).
+_ORDER: ContextVar[str] = ContextVar("pac_period_date_order", default="dmy")
+# True while the plan's own period is read (``parse_period(plan_period=True)``): "FY2028" there cannot be placed.
+_PLAN_PERIOD: ContextVar[bool] = ContextVar("pac_period_plan_period", default=False)
+
+DATE_ORDERS = ("dmy", "mdy")
+"""The orders a plan's numeric dates may be read in (``plan.date_order``, ``pac plan import --date-order``)."""
 
 
 @contextmanager
-def _speaking(language: str | None) -> Iterator[None]:
-    token = _LANGUAGE.set(language)
+def _speaking(language: str | None, date_order: str | None = None, plan_period: bool = False) -> Iterator[None]:
+    if date_order not in (None, *DATE_ORDERS):
+        raise PeriodError(f"unknown date order {date_order!r}", "use mdy (month/day, US) or dmy (day/month)")
+    tokens = (_LANGUAGE.set(language), _ORDER.set(date_order or "dmy"), _PLAN_PERIOD.set(plan_period))
     try:
         yield
     finally:
-        _LANGUAGE.reset(token)
+        _PLAN_PERIOD.reset(tokens[2])
+        _ORDER.reset(tokens[1])
+        _LANGUAGE.reset(tokens[0])
 
 
 def _say(fr: str, en: str, both: str | None = None) -> str:
@@ -130,8 +152,14 @@ def _quoted(phrase: str) -> str:
     return f"'{phrase}'" if _LANGUAGE.get() == "en" else f"« {phrase} »"
 
 
-def _examples() -> str:
-    return f"e.g. {_say(_EXAMPLES_FR, _EXAMPLES_EN, f'{_EXAMPLES_EN}; {_EXAMPLES_FR}')}"
+def _examples(fiscal: bool = False) -> str:
+    """The forms a fix shows; in a fiscal plan its own quarter ('Q2') rather than the calendar one ('Q2 2027', which is
+    not a quarter of a plan from February: usplan audit F10)."""
+    en, fr = _EXAMPLES_EN, _EXAMPLES_FR
+    if fiscal:
+        en = en.replace("'Q2 2027'", "'Q2' (the plan's second quarter)")
+        fr = fr.replace("'T2 2027'", "'T2' (le 2e trimestre du plan)")
+    return f"e.g. {_say(fr, en, f'{en}; {fr}')}"
 
 
 
@@ -409,15 +437,39 @@ def _place(part: _Part, ctx: _Ctx) -> tuple[date, date]:
             continue
         if first <= days[0] < end:
             inside.append(days)
+    if part.kind == "week" and len(inside) > 1:
+        # ISO's own rule first (usplan audit F11): « semaine 5 » of a plan from 1 February 2027 to 31 January 2028 is
+        # week 5 of 2027 (1-7 February, all in the plan), not that of 2028, which starts on the plan's last day
+        held = [d for d in inside if (first - d[0]).days <= 7 - _MOST_OF_A_WEEK
+                and (d[1] - end).days <= 7 - _MOST_OF_A_WEEK]
+        inside = held or inside
     if len(inside) > 1:
         raise PeriodError(f"this {part.kind} occurs {len(inside)} times in the plan's period "
                           f"({', '.join(d[0].isoformat() for d in inside)})",
-                          "write the year, e.g. " + _say("'mai 2028'", "'May 2028'", "'mai 2028'"))
+                          f"write the year, e.g. {_with_year(part.kind, inside[0])}")
     if part.kind == "week" and (week := _place_week(part, ctx, first, end)) is not None:
         return week
     if inside:
         return inside[0]
     return part.make(first.year)      # impossible (an error that says why) or outside (the check says so)
+
+
+def _with_year(kind: str, days: tuple[date, date]) -> str:
+    """The period ``days`` written with its year, in the unit it was written in: « semaine 5 2027 » / 'week 5 2027',
+    « mai 2028 » / 'May 2028', « 15 mars 2028 » / 'March 15, 2028' (the example used to be « mai 2028 » whatever
+    was written, a month for a week: usplan audit F11); other periods by their days."""
+    first, last = days[0], days[1] - timedelta(days=1)
+    if kind == "week":
+        (y1, w1, _), (y2, w2, _) = first.isocalendar(), last.isocalendar()
+        if (y1, w1) == (y2, w2):
+            return _say(f"« semaine {w1} {y1} »", f"'week {w1} {y1}'")
+        return _say(f"« semaines {w1} à {w2} {y2} »", f"'weeks {w1} to {w2} {y2}'")
+    if kind == "month":
+        return _say(f"« {_FRENCH_MONTHS[first.month - 1]} {first.year} »", f"'{_MONTH_LABELS[first.month - 1]} "
+                                                                             f"{first.year}'")
+    if kind == "day":
+        return _say(f"« {_fr_day(first)} »", f"'{_en_day(first)}'")
+    return f"{first.isoformat()}..{last.isoformat()}"
 
 
 def _day_part(day: int, month: int | None, year: int | None) -> _Part:
@@ -457,21 +509,30 @@ def _month_day_only(first: int, second: int) -> bool:
 
 
 def _month_day_part(written: str, month: int, day: int, year: int | None) -> _Part:
-    """Numeric dates are day/month on every plan (the plan's language is not a date order): a date that only
-    reads as month/day is refused with its day/month form, not read as another date nor "no month 15"."""
+    """Numeric dates are read in one order on a plan (day/month unless ``plan.date_order: mdy``; the plan's language is
+    not a date order): a date that only reads in the other order is refused with its form in the plan's order, not
+    read as another date nor "no month 15"."""
+    mdy = _ORDER.get() == "mdy"
+
     def refuse(_: object) -> tuple[date, date]:
         name = _MONTH_LABELS[month - 1]
         fr = _FRENCH_MONTHS[month - 1]
+        numeric = f"{month:02d}/{day:02d}" if mdy else f"{day:02d}/{month:02d}"
         if year is None:
-            forms = f"{day:02d}/{month:02d}, '{name} {day}'" + _say(f" or « {day} {fr} »", "", f" or « {day} {fr} »")
+            forms = f"{numeric}, '{name} {day}'" + _say(f" or « {day} {fr} »", "", f" or « {day} {fr} »")
             meant = f"{name} {day}"
         else:
-            forms = f"{day:02d}/{month:02d}/{year}, {year}-{month:02d}-{day:02d} or '{name} {day}, {year}'"
+            forms = f"{numeric}/{year}, {year}-{month:02d}-{day:02d} or '{name} {day}, {year}'"
             meant = f"{name} {day}, {year}"
+        if mdy:
+            raise PeriodError(f"{written!r} is not a month/day date: numeric dates are read month/day in this plan "
+                              f"(plan.date_order: mdy), and there is no month {day}",
+                              f"if you mean {meant}, write {forms}")
         raise PeriodError(f"{written!r} is not a day/month date: numeric dates are read day/month in a plan, "
                           f"and there is no month {day}",
-                          f"if you mean {meant}, write {forms} (pac plan import reads a sheet's month/day dates "
-                          "by itself, or with --date-order mdy)")
+                          f"if you mean {meant}, write {forms}; a plan whose numeric dates are all month/day (US "
+                          "order) says so with date_order: mdy under plan: (pac plan import reads a sheet's month/day "
+                          "dates by itself, or with --date-order mdy)")
     return _Part("day", year, refuse, month, day, resolve=refuse)
 
 
@@ -487,9 +548,12 @@ def _date_at(s: str, pos: int, *, day_only: bool = False) -> tuple[int, _Part] |
         if m and (best is None or m.end() > best[0]):
             month = m.group("m")
             mon = int(month) if month.isdigit() else _month_of(month)
-            best = (m.end(), _day_part(int(m.group("d")), mon, _year_of(_g(m, "y"))))
-            if pattern is _NUM_DATE and _month_day_only(int(m.group("d")), mon):
-                best = (m.end(), _month_day_part(m.group(0), int(m.group("d")), mon, _year_of(_g(m, "y"))))
+            day = int(m.group("d"))
+            if pattern is _NUM_DATE and _ORDER.get() == "mdy":
+                day, mon = mon, day                  # the plan's date_order: mdy, 3/4/2027 is March 4
+            best = (m.end(), _day_part(day, mon, _year_of(_g(m, "y"))))
+            if pattern is _NUM_DATE and _month_day_only(day, mon):
+                best = (m.end(), _month_day_part(m.group(0), day, mon, _year_of(_g(m, "y"))))
     if best is None and day_only:
         m = _DAY_ONLY.match(s, pos)
         if m:
@@ -645,7 +709,12 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
 
         def fiscal_year(ctx: _Ctx) -> tuple[date, date]:
             """« FY 2027 », « exercice 2027 »: the calendar year in a calendar plan (both conventions agree);
-            in a fiscal plan the year it ends or the year it starts? Companies differ: refused with both."""
+            in a fiscal plan the year it ends or the year it starts? Companies differ: refused with both. As the plan's
+            own period (usplan audit F12) nothing says yet which months it holds: refused, with its readings' days
+            (a US "FY2028" is often February 2027 - January 2028; read as the calendar 2028 it moved every window)."""
+            if _PLAN_PERIOD.get():
+                written = m.group(0).strip()
+                raise _one_year_fiscal_period(written.upper() if m.group("fy") == "fy" else written, y)
             if not ctx.fiscal or ctx.period is None:
                 return calendar_year
             first, end = ctx.period
@@ -737,7 +806,7 @@ _DEADLINE = re.compile(
     r"(?P<kw>avant\s+(?:le\s+|la\s+|l'|fin\s+|la\s+fin\s+(?:de\s+|du\s+|d')?)?"
     r"|d'ici\s+(?:le\s+|au\s+|a\s+la\s+|la\s+|l'|a\s+)?(?:(?:la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?)?"
     r"|au\s+plus\s+tard\s+(?:le\s+|la\s+|l'|fin\s+|en\s+)?|jusqu'(?:au|a\s+la|a|en)\s+(?:fin\s+)?|pour\s+le\s+"
-    r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|prior\s+to|due)\s+"
+    r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|through|thru|prior\s+to|due)\s+"
     r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
     r"|(?:a\s+la\s+|la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?)")
 _END_OF_YEAR = _c(r"(?:l')?(?:annee|year)")
@@ -755,6 +824,19 @@ def _fiscal_label(phrase: str, first_year: int) -> _Part:
                           f"give its days, e.g. period: {y1}-04-01..{y2}-03-31{french} for a year from April, "
                           f"or {y1}-01-01..{y2}-12-31 for two calendar years")
     return _Part("year", first_year, refuse, resolve=refuse)
+
+
+def _one_year_fiscal_period(phrase: str, y: int) -> PeriodError:
+    """« exercice 2028 », "FY2028", "fiscal year 2028" as the plan's period: the year it ends or the year it starts,
+    from which month? Unknowable; the calendar year 2028 it used to be read as is what a company whose fiscal year
+    starts in January means only (usplan audit F12)."""
+    french = _say(f" (« du 1er avril {y - 1} au 31 mars {y} »)", "", f" (« du 1er avril {y - 1} au 31 mars {y} »)")
+    return PeriodError(f"{phrase.strip()!r} names a fiscal year by one year: as the plan's period its first month "
+                       f"cannot be known, nor whether {y} is the year it ends or the one it starts",
+                       f"give its days, e.g. period: {y - 1}-02-01..{y}-01-31 for a fiscal year ending in January "
+                       f"{y} (the US usage: FY{y} ends in {y}), {y - 1}-04-01..{y}-03-31{french} for one ending in "
+                       f"March {y}, {y}-04-01..{y + 1}-03-31 for one starting in April {y}, or {y}-01-01..{y}-12-31 "
+                       f"for the calendar year {y}")
 
 
 # « T3 de l'exercice 2027-2028 », « T3 ex. 2027-28 », "Q3 of fiscal year 2027-2028", "Q3 FY2027-28": the names the
@@ -798,6 +880,48 @@ def _fiscal_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
                           f"over that fiscal year (period: {y1}-04-01..{y1 + 1}-03-31, say) write {own}, its own "
                           f"quarter {k}")
     return m.end(), _Part("quarter", None, lambda y: resolve(_Ctx(y)), index=k, resolve=resolve)
+
+
+# "Q1 FY2028", « T1 exercice 2028 », "first quarter of fiscal year 2028": a quarter of a fiscal year named by one year
+# (usplan audit F10: it was "cannot read" while "FY2028" alone had its own message).
+_FY_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:[tq](?P<q>[1-4])|(?P<o>{_ORD})\s+(?:trimestre|quarter))\s*"
+                 r"(?:(?:de\s+l'\s*|du\s+|of\s+(?:the\s+)?|in\s+(?:the\s+)?)?(?:exercice|ex\.?|fiscal\s+year|fy)\s*)"
+                 rf"(?P<y>{_YEAR})(?!\s*[-–—/]\s*\d)")
+
+
+def _fy_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
+    """A quarter of a fiscal year named by one year, read by the fiscal-year rule of « FY 2027 »: in a calendar plan (or
+    with none) the calendar year's quarter, both conventions agreeing; in a fiscal plan the year it ends or the year it
+    starts? refused with both readings' days and the plan's own quarter; as the plan's period, refused as "FY2028"."""
+    m = _FY_QUARTER.match(s, pos)
+    if m is None:
+        return None
+    k = _ordinal(o, 4) if (o := _g(m, "o")) else int(m.group("q"))
+    if not 1 <= k <= 4:
+        return None
+    y = int(m.group("y"))
+    phrase = m.group(0).strip()
+    shown_phrase = phrase.upper() if re.fullmatch(r"[tq]\d\s*fy\s*\d{4}", phrase) else phrase
+
+    def show(a: date, b: date) -> str:
+        return f"{a.isoformat()}..{(b - timedelta(days=1)).isoformat()}"
+
+    def resolve(ctx: _Ctx) -> tuple[date, date]:
+        if _PLAN_PERIOD.get():
+            raise _one_year_fiscal_period(shown_phrase, y)
+        if not ctx.fiscal or ctx.period is None:
+            return _quarter_days(y, k)
+        first, end = ctx.period
+        month = first.month
+        ending = _add_months(date(y - 1, month, 1), 3 * (k - 1))
+        starting = _add_months(date(y, month, 1), 3 * (k - 1))
+        own = _add_months(first, 3 * (k - 1))
+        raise PeriodError(f"{shown_phrase!r} is ambiguous in a fiscal plan ({show(first, end)}): quarter {k} of the "
+                          f"fiscal year ending in {y} ({show(ending, _add_months(ending, 3))}) or of the one starting "
+                          f"in {y} ({show(starting, _add_months(starting, 3))})?",
+                          f"write {_say(f'« T{k} »', f'{chr(39)}Q{k}{chr(39)}')} for the plan's own quarter {k} "
+                          f"({show(own, _add_months(own, 3))}), or the quarter's days")
+    return m.end(), _Part("quarter", None, lambda yy: resolve(_Ctx(yy)), index=k, resolve=resolve)
 
 
 def _fiscal_label_at(s: str, pos: int) -> tuple[int, _Part] | None:
@@ -941,7 +1065,7 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
             hit = (eoy.end(), _Part("year", None, lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
         else:
             return None
-    if hit[1].kind == "year" and not end_of and not re.search(r"d'ici|by|until|till|jusqu", words):
+    if hit[1].kind == "year" and not end_of and not re.search(r"d'ici|by|until|till|through|thru|jusqu", words):
         return None
     inner = hit[1]
 
@@ -974,12 +1098,13 @@ _WEEKDAYS = (["monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
 _OPEN_START = re.compile(
     r"(?P<kw>(?:a\s+partir|a\s+compter)\s+(?:du\s+|de\s+la\s+|de\s+l'|de\s+|d')|(?:des|depuis)\s+(?:le\s+|la\s+|l')?"
     r"|(?:from|since|starting(?:\s+(?:on|from|in|with))?|beginning(?:\s+(?:on|in|with))?|as\s+(?:of|from)|effective)"
-    r"\s+(?:the\s+)?)")
+    r"\s+(?:the\s+)?|(?P<after>after\s+(?:the\s+)?|apres\s+(?:le\s+|la\s+|l')?))")
 
 
 def _open_start_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
     """« à partir du 15 juin », « dès la semaine 18 », "from 15 June", "starting Q3": from the first day of the
-    period named to the end of the plan's period (the mirror of a deadline, which runs from its start)."""
+    period named to the end of the plan's period (the mirror of a deadline, which runs from its start); "after March
+    15", « après le 15 mars », "after week 18": from the day after the period named (usplan audit F10)."""
     kw = _OPEN_START.match(s, pos)
     if kw is None:
         return None
@@ -990,9 +1115,10 @@ def _open_start_at(s: str, pos: int, *, search: bool, today: date | None) -> tup
     if hit is None or (hit[1].kind == "year" and kw.group("kw").startswith("des ")):
         return None               # « des 2000 clients »: an article and a count
     inner, phrase = hit[1], s[pos:hit[0]]
+    after = kw.group("after") is not None
 
     def resolve(ctx: _Ctx) -> tuple[date, date]:
-        first = inner.days(ctx)[0]
+        first = inner.days(ctx)[1 if after else 0]
         end = date(inner.year + 1, 1, 1) if ctx.period is None and inner.year is not None else ctx.plan_year[1]
         if end <= first:
             raise PeriodError(f"{phrase.strip()!r} starts on {first.isoformat()}, after the plan's period ends "
@@ -1047,7 +1173,7 @@ def _relative_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
 
 def _parse_at(s: str, pos: int, *, search: bool, today: date | None) -> tuple[int, _Part] | None:
     """The longest time expression starting at ``pos`` of the normalised text ``s``."""
-    fiscal = _fiscal_quarter_at(s, pos) or _fiscal_label_at(s, pos)
+    fiscal = _fiscal_quarter_at(s, pos) or _fy_quarter_at(s, pos) or _fiscal_label_at(s, pos)
     if fiscal is not None:               # before "2027-2028" the range, "2027/28" the month 28
         return fiscal
     candidates = [
@@ -1115,7 +1241,7 @@ def _context(year: int, within: Window | None) -> _Ctx:
 
 
 def parse_period(text: str, *, year: int, tz: str, today: date | None = None, within: Window | None = None,
-                 language: str | None = None) -> Window:
+                 language: str | None = None, date_order: str | None = None, plan_period: bool = False) -> Window:
     """The window of a whole time expression (see the module docstring); ``label`` is ``text``.
 
     ``within`` is the plan's period (a window of whole local days): a period written without its
@@ -1123,9 +1249,11 @@ def parse_period(text: str, *, year: int, tz: str, today: date | None = None, wi
     its first quarter), and deadlines start at its first day. Without it, the year is ``year``.
     Raises PeriodError with a fix when the text is not one period or names an impossible one; ``language``
     (the plan's, ``fr`` or ``en``) is the language of the examples the fix gives ("write week 1 to week 52"),
-    both languages' when None.
+    both languages' when None. ``date_order`` (the plan's ``date_order``): numeric dates are read day/month
+    ("dmy", None) or month/day ("mdy"). ``plan_period``: ``text`` is the plan's own period, where a fiscal year
+    named by one year ("FY2028", « exercice 2028 ») is refused: no plan says yet which months it holds.
     """
-    with _speaking(language):
+    with _speaking(language, date_order, plan_period):
         return _parse_period(text, year=year, tz=tz, today=today, within=within)
 
 
@@ -1134,10 +1262,10 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
     ctx = _context(year, within)
     if len(text) > MAX_PERIOD_CHARS:
         raise PeriodError(f"the period is {len(text):,} characters long; a period is at most {MAX_PERIOD_CHARS} "
-                          f"characters", f"write only when, {_examples()}")
+                          f"characters", f"write only when, {_examples(ctx.fiscal)}")
     s = _one_space(_normalise(text))[0].strip().rstrip(".;,")
     if not s:
-        raise PeriodError("empty period", f"write when, {_examples()}")
+        raise PeriodError("empty period", f"write when, {_examples(ctx.fiscal)}")
     lead = _LEAD.match(s)
     for start in dict.fromkeys((0, lead.end() if lead else 0)):
         hit = _parse_at(s, start, search=False, today=today)
@@ -1164,7 +1292,8 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
         raise PeriodError(f"{text!r}: the plan's period is its fiscal year already",
                           f"write {part!r} alone (in a plan over a fiscal year, "
                           + _say("'T1', 'S1'", "'Q1', 'H1'", "'T1', 'Q1', 'S1'") + " are that year's)")
-    raise PeriodError(f"cannot read {text!r} as a period", f"write it as one of the forms understood, {_examples()}")
+    raise PeriodError(f"cannot read {text!r} as a period",
+                      f"write it as one of the forms understood, {_examples(ctx.fiscal)}")
 
 
 _OF_FISCAL = re.compile(r"\s+(?:de\s+l'\s*|of\s+the\s+|in\s+the\s+|du\s+)"
@@ -1205,6 +1334,91 @@ def days_phrase(first: date, last: date, language: str) -> str:
     return f"{_en_day(first, year=first.year != last.year)} to {_en_day(last)}"
 
 
+# A numeric date in free text (« 3/4/2027 », "11.02.27", "3/4"): not inside an ISO date, a number or a longer run.
+_NUMERIC_PAIR = re.compile(r"(?<![\w/.,-])(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\w/.-]|,\d)")
+
+# The US zones (tzdata's zone1970.tab, country US, and their old names), where numeric dates are written month/day,
+# and Canada's, where English writes them either way; the other America/* countries write day/month.
+_MONTH_DAY_ZONES = frozenset(f"America/{z}" for z in (
+    "New_York", "Detroit", "Kentucky/Louisville", "Kentucky/Monticello", "Indiana/Indianapolis", "Indiana/Vincennes",
+    "Indiana/Winamac", "Indiana/Marengo", "Indiana/Petersburg", "Indiana/Vevay", "Chicago", "Indiana/Tell_City",
+    "Indiana/Knox", "Menominee", "North_Dakota/Center", "North_Dakota/New_Salem", "North_Dakota/Beulah", "Denver",
+    "Boise", "Phoenix", "Los_Angeles", "Anchorage", "Juneau", "Sitka", "Metlakatla", "Yakutat", "Nome", "Adak",
+    "Puerto_Rico", "St_Thomas", "Fort_Wayne", "Indianapolis", "Louisville", "Knox_IN", "Shiprock", "Atka", "Toronto",
+    "Vancouver", "Edmonton", "Winnipeg", "Halifax", "St_Johns", "Regina", "Moncton", "Glace_Bay", "Goose_Bay",
+    "Whitehorse", "Dawson", "Dawson_Creek", "Fort_Nelson", "Creston", "Iqaluit", "Rankin_Inlet", "Resolute",
+    "Cambridge_Bay", "Inuvik", "Atikokan", "Swift_Current", "Thunder_Bay", "Nipigon", "Rainy_River", "Yellowknife",
+    "Pangnirtung", "Montreal",
+)) | {"Pacific/Honolulu", "Pacific/Guam", "Pacific/Saipan", "Pacific/Pago_Pago"}
+
+
+def looks_month_day(timezone: str, language: str, currency: str) -> bool:
+    """A plan whose managers likely write numeric dates month/day (US order): an English plan in a US (or Canadian)
+    timezone, or a plan in US dollars. Only a guess, for a warning: the plan's ``date_order`` decides."""
+    american = timezone in _MONTH_DAY_ZONES or timezone.startswith(("US/", "Canada/"))
+    return (language == "en" and american) or currency.upper() == "USD"
+
+
+def two_way_dates(text: str, *, with_year_only: bool = False) -> list[tuple[str, date, date, bool]]:
+    """The numeric dates of ``text`` that read as two different days, day/month and month/day (« 11/02/2027 »: 11
+    February or November 2; « 5/5 » and « 15/03 » read one way only): (as written, the day/month reading, the
+    month/day one, whether a year is written; a date without one is placed in 2000). ``with_year_only``: those with
+    a year only (in a statement, « 1/2 » is a half)."""
+    out: list[tuple[str, date, date, bool]] = []
+    for m in _NUMERIC_PAIR.finditer(_normalise(text)):
+        a, b, yy = int(m.group(1)), int(m.group(3)), m.group(4)
+        if (yy is None and with_year_only) or not (1 <= a <= 12 and 1 <= b <= 12) or a == b:
+            continue
+        y = 2000 if yy is None else (2000 + int(yy) if len(yy) == 2 else int(yy))
+        out.append((text[m.start():m.end()], date(y, b, a), date(y, a, b), yy is not None))
+    return out
+
+
+# A week number as a manager writes it in English: "week 18", "weeks 18-20", "wk 18", "W18" (not "2027-W18", ISO's
+# own form already).
+_WEEK_NUMBER = re.compile(r"(?i)(?<![\w-])(?<!ISO )(week|weeks|wks?\.?|w)\s*(?:no\.?\s*|#\s*)?(?=\d{1,2}(?!\d))")
+
+
+def iso_week_label(label: str, language: str) -> str:
+    """``label`` with its week numbers said to be ISO's in English ("week 18" → "ISO week 18", "W18" → "ISO week 18"):
+    a US reader numbers weeks another way (Excel's WEEKNUM: from Sunday, week 1 holding January 1), and the days shown
+    beside were the only hint (usplan audit F5). French labels are unchanged: « semaine 18 » is ISO's in France."""
+    if language != "en":
+        return label
+    return _WEEK_NUMBER.sub(lambda m: "ISO weeks " if m.group(1).lower() in ("weeks", "wks", "wks.") else "ISO week ",
+                            label)
+
+
+def _us_week(year: int, week: int) -> tuple[date, date]:
+    """Week ``week`` of ``year`` as a US calendar numbers it (Excel's WEEKNUM, return type 1): Sunday to Saturday,
+    week 1 the one holding January 1."""
+    jan1 = date(year, 1, 1)
+    first = jan1 - timedelta(days=(jan1.weekday() + 1) % 7) + timedelta(weeks=week - 1)
+    return first, first + timedelta(days=6)
+
+
+def iso_week_note(window: Window, language: str, timezone: str = "") -> str | None:
+    """What an English plan's week number means, when its window names one: "ISO week 18: May 3 to 9, 2027 (Monday
+    to Sunday; pac numbers weeks as ISO 8601 does, week 1 being the one that holds January 4)", and in a US timezone
+    what a US calendar calls week 18 ("a US calendar's week 18 is April 25 to May 1, 2027"); None otherwise, and for a
+    week cut to the plan's days (``cut_note`` says it)."""
+    if language != "en" or window.uncut is not None or not _WEEK_NUMBER.search(window.label):
+        return None
+    first, last = window.start.date(), window.end.date() - timedelta(days=1)
+    (y1, w1, d1), (y2, w2, d2) = first.isocalendar(), last.isocalendar()
+    if d1 != 1 or d2 != 7:
+        return None                  # not whole weeks ("by week 18" runs from the plan's start): the days say it
+    weeks = f"ISO week {w1}" if (y1, w1) == (y2, w2) else f"ISO weeks {w1} to {w2}"
+    note = (f"{weeks}: {days_phrase(first, last, 'en')} (Monday to Sunday; pac numbers weeks as ISO 8601 does, week 1 "
+            "being the one that holds January 4)")
+    if timezone in _MONTH_DAY_ZONES or timezone.startswith("US/"):
+        us_first, us_last = _us_week(y1, w1)[0], _us_week(y2, w2)[1]
+        us = f"week {w1} is" if (y1, w1) == (y2, w2) else f"weeks {w1} to {w2} are"
+        note += (f"; on a US calendar (Excel's WEEKNUM: Sunday to Saturday, week 1 holding January 1) {us} "
+                 f"{days_phrase(us_first, us_last, 'en')}")
+    return note
+
+
 def cut_note(window: Window, language: str = "fr") -> str | None:
     """What a window cut to the plan's period kept, and why; None when it was not cut (``Window.uncut``):
     « semaine 53 : du 28 au 31 décembre 2026 (la semaine 53 finit le 3 janvier 2027, après la fin du plan) » /
@@ -1229,14 +1443,15 @@ def cut_note(window: Window, language: str = "fr") -> str | None:
 
 def find_periods(text: str, *, year: int, tz: str, today: date | None = None,
                  problems: list[PeriodError] | None = None,
-                 within: Window | None = None, language: str | None = None) -> list[tuple[tuple[int, int], Window]]:
+                 within: Window | None = None, language: str | None = None,
+                 date_order: str | None = None) -> list[tuple[tuple[int, int], Window]]:
     """The time expressions inside a free sentence: ((start, end) span in ``text``, window), in order.
 
     An expression that is recognised but impossible ("semaine 54") raises PeriodError, unless
-    ``problems`` is a list: then the error is appended there and the expression skipped. ``language``: as
-    ``parse_period``'s.
+    ``problems`` is a list: then the error is appended there and the expression skipped. ``language`` and
+    ``date_order``: as ``parse_period``'s.
     """
-    with _speaking(language):
+    with _speaking(language, date_order):
         return _find_periods(text, year=year, tz=tz, today=today, problems=problems, within=within)
 
 

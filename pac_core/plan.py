@@ -231,6 +231,7 @@ class Plan:
     actions: tuple[Action, ...] = ()
     id: str = field(default="")
     context: tuple[ContextChange, ...] = ()   # changes of context the advisor takes into account
+    date_order: str | None = None   # plan.date_order: "mdy" (US) or "dmy"; None: not written (read day/month)
 
     def __post_init__(self) -> None:
         problems = check_invariants(self)

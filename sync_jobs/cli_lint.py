@@ -6,6 +6,7 @@ Exit codes: 0 every statement is an action, 1 some are objectives or intentions 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -20,10 +21,10 @@ import click
 from rich.table import Table
 
 from pac_config.loader import load_yaml
-from pac_config.plan_models import LANGUAGE_ALIASES
+from pac_config.plan_models import DATE_ORDER_ALIASES, LANGUAGE_ALIASES, normalise_enum
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
-from pac_core.periods import cut_note, parse_period
+from pac_core.periods import cut_note, iso_week_label, parse_period
 from pac_core.text import fold_key
 from pac_core.window import Window
 from sync_jobs import textsafe
@@ -55,6 +56,7 @@ class Source:
     period: str | None = None          # the plan's period as written (a fiscal year...)
     language: str = "fr"               # the plan's language (the notes of weeks cut to the plan's period)
     plan: bool = False                 # a plan file (its period, written or its year, places the windows)
+    date_order: str | None = None      # the plan's date_order (mdy: its numeric dates are month/day)
 
 
 def _fail(message: str, fix: str = "") -> None:
@@ -134,8 +136,12 @@ def _plan_source(file: str, text: str) -> Source:
     period = header.get("period")
     written = fold_key(str(header.get("language") or "")).replace("_", " ")   # as the plan loader reads it
     language = "en" if written == "en" or written in LANGUAGE_ALIASES["en"] else "fr"
+    date_order = None      # as the plan loader reads it; a wrong one is pac plan check's to say (day/month here)
+    if header.get("date_order"):
+        with contextlib.suppress(ValueError):
+            date_order = normalise_enum(DATE_ORDER_ALIASES, "date order", header["date_order"])
     return Source(statements, year=year, tz=str(tz) if tz else None, people=tuple(people),
-                  period=str(period) if period else None, language=language, plan=True)
+                  period=str(period) if period else None, language=language, plan=True, date_order=date_order)
 
 
 def _load(file: str) -> Source:
@@ -160,10 +166,10 @@ def _summary(results: list[LintResult]) -> str:
     return line
 
 
-def _shown(window: dict[str, str]) -> str:
+def _shown(window: dict[str, str], language: str = "fr") -> str:
     start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
     last = (end - timedelta(days=1)).date()     # windows end at midnight after their last day
-    return f"{window['label']} ({start:%Y-%m-%d} to {last:%Y-%m-%d})"
+    return f"{iso_week_label(window['label'], language)} ({start:%Y-%m-%d} to {last:%Y-%m-%d})"
 
 
 def _differs(said: dict[str, str] | None, counted: dict[str, str] | None, today: date | None) -> bool:
@@ -173,24 +179,26 @@ def _differs(said: dict[str, str] | None, counted: dict[str, str] | None, today:
     return said["start"] != counted["start"] and not (today and said["start"][:10] == today.isoformat())
 
 
-def _window_text(result: LintResult, counted: dict[str, str] | None = None, today: date | None = None) -> str:
+def _window_text(result: LintResult, counted: dict[str, str] | None = None, today: date | None = None,
+                 language: str = "fr") -> str:
     """The window counted (a plan action's when:) when there is one, else the statement's; both when they differ."""
     window = result.parsed.get("window")
     if counted is None:
-        return _shown(window) if window else ""
+        return _shown(window, language) if window else ""
     if window and _differs(window, counted, today):
-        return f"{_shown(counted)}; statement: {_shown(window)}"
-    return _shown(counted)
+        return f"{_shown(counted, language)}; statement: {_shown(window, language)}"
+    return _shown(counted, language)
 
 
 def _counted_window(statement: Statement, *, year: int, tz: str, within: Window | None,
-                    language: str = "fr") -> dict[str, str] | None:
+                    language: str = "fr", date_order: str | None = None) -> dict[str, str] | None:
     """The window pac counts for a plan action: its when:, read as `pac plan check` reads it (None if unreadable:
     the check says why); ``cut`` says what a week straddling the plan's edge kept (pac_core.periods.cut_note)."""
     if statement.when is None:
         return None
     try:
-        window = parse_period(statement.when, year=year, tz=tz, within=within, language=language)
+        window = parse_period(statement.when, year=year, tz=tz, within=within, language=language,
+                              date_order=date_order)
     except InvalidInput:
         return None
     out = {"start": window.start.isoformat(), "end": window.end.isoformat(), "label": window.label}
@@ -200,7 +208,7 @@ def _counted_window(statement: Statement, *, year: int, tz: str, within: Window 
 
 
 def _print_table(results: list[LintResult], statements: list[Statement],
-                 counted: list[dict[str, str] | None], today: date | None) -> None:
+                 counted: list[dict[str, str] | None], today: date | None, language: str = "fr") -> None:
     console = textsafe.console()
     with_ids = any(s.id for s in statements)
     table = Table(show_lines=False, header_style="bold")
@@ -213,14 +221,14 @@ def _print_table(results: list[LintResult], statements: list[Statement],
         where = statement.id if with_ids else str(statement.line or "")
         table.add_row(where, result.text, textsafe.text(result.kind, style=KIND_STYLE[result.kind]),
                       ", ".join(m.replace("_", " ") for m in result.missing) or "—",
-                      _window_text(result, window, today))
+                      _window_text(result, window, today, language))
     console.print(table)
     for statement, result, window in zip(statements, results, counted, strict=True):
         said = result.parsed.get("window")
         if window and said and _differs(said, window, today):
-            console.print(textsafe.text(f"{statement.id}: the window counted is when: {_shown(window)}, not the "
-                                        f"statement's {_shown(said)} (make the statement and when: say the same)",
-                                        style="yellow"))
+            console.print(textsafe.text(f"{statement.id}: the window counted is when: {_shown(window, language)}, "
+                                        f"not the statement's {_shown(said, language)} (make the statement and when: "
+                                        "say the same)", style="yellow"))
     for statement, window in zip(statements, counted, strict=True):
         if window and "cut" in window:
             console.print(textsafe.text(f"warning: {statement.id}: {window['cut']}", style="yellow"))
@@ -282,14 +290,15 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
     within = None
     if source.plan and not year and (source.period or source.year):
         try:      # a plan without period: is its calendar year, as pac plan check reads it
-            within = parse_period(source.period or str(source.year), year=the_year, tz=zone)
+            within = parse_period(source.period or str(source.year), year=the_year, tz=zone,
+                                  date_order=source.date_order, plan_period=True)
         except InvalidInput as exc:
             _fail(f"{file}: plan.period: {exc}", "pac plan check says more; write e.g. period: 2027")
-    counted = [_counted_window(s, year=the_year, tz=zone, within=within, language=source.language)
-               for s in source.statements]
+    counted = [_counted_window(s, year=the_year, tz=zone, within=within, language=source.language,
+                               date_order=source.date_order) for s in source.statements]
     results = [lint_statement(s.text, year=the_year, tz=zone, today=today_date, people=source.people, who=s.who,
                               info_needed=s.info_needed, info_source=s.info_source, within=within, when=window,
-                              language=source.language if source.plan else None)
+                              language=source.language if source.plan else None, date_order=source.date_order)
                for s, window in zip(source.statements, counted, strict=True)]
     if fmt == "json":
         out: list[dict[str, Any]] = []
@@ -303,5 +312,5 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
             out.append(item)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        _print_table(results, source.statements, counted, today_date)
+        _print_table(results, source.statements, counted, today_date, source.language if source.plan else "fr")
     sys.exit(EXIT_OK if all(r.kind == "action" for r in results) else EXIT_PARTIAL)   # 1: findings to act on

@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -30,7 +30,7 @@ from pac_config.planfile import load_plan, plan_summary
 from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
 from pac_core.growth_words import provenance, zero_base_line
-from pac_core.periods import cut_note
+from pac_core.periods import cut_note, day_words, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import Plan
 from sync_jobs import textsafe
 from sync_jobs.coverage import settings_warnings
@@ -72,7 +72,9 @@ def check_command(file: Path) -> None:
     Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
     prints a one-line summary and exits 0 when the plan is valid, then what each objective written as a
     percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings, a warning for each
-    axis whose cost is 0 (a forgotten budget?), one for each action whose week straddling the plan's first or
+    axis whose cost is 0 (a forgotten budget?), in an English plan what each week number means (ISO's week, and a
+    US calendar's in a US timezone), a warning for each numeric date with two readings (11/02/2027) in a plan that
+    looks American and does not say its date_order, one for each action whose week straddling the plan's first or
     last day is cut to the plan's days, and one when the store already holds this plan id for a period this
     file's no longer overlaps (pac sync would refuse it).
     """
@@ -91,11 +93,52 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(line, style="yellow" if warned else ""))
     for warning in zero_cost_warnings(plan):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+    for note in week_notes(plan):
+        _console().print(textsafe.text(note))
+    for warning in date_order_warnings(plan):
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for warning in cut_week_warnings(plan):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     moved = stored_period_warning(plan, file, Path(configured) if configured else default_settings_path())
     if moved is not None:
         _console().print(textsafe.text(f"warning: {moved}", style="yellow"))
+
+
+def week_notes(plan: Plan) -> list[str]:
+    """What each week number of an English plan means: ISO's week, Monday to Sunday, and in a US timezone the other
+    week a US calendar gives that number (usplan audit F5: a Chicago rep planning by the desk calendar's week 18, April
+    25 - May 1, got 0 / 10 on ISO week 18, May 3-9)."""
+    return [f"{action.id}: {note}" for action in plan.actions
+            if (note := iso_week_note(action.window, plan.language, plan.timezone)) is not None]
+
+
+def date_order_warnings(plan: Plan) -> list[str]:
+    """Each numeric date with two readings (« 11/02/2027 »: 11 February or November 2) in a plan that looks American
+    (``periods.looks_month_day``: English in a US timezone, or USD) and does not say its ``date_order``: pac reads it
+    day/month, a US manager meant month/day; both readings are named (usplan audit F1: "between 11/02/2027 and
+    11/09/2027" was counted from 11 February to 11 September with a ✓)."""
+    if plan.date_order is not None or not looks_month_day(plan.timezone, plan.language, plan.currency):
+        return []
+    language = plan.language
+
+    def words(d: date, with_year: bool) -> str:
+        return day_words(d, language, year=with_year)
+    places: list[tuple[str, str, bool]] = [("plan.period", plan.period.label, False)]
+    for axis in plan.axes:
+        if axis.objective is not None and axis.objective.period is not plan.period:
+            places.append((f"{axis.id} objective period", axis.objective.period.label, False))
+    for action in plan.actions:
+        places.append((f"{action.id} when", action.window.label, False))
+        places.append((f"{action.id} text", action.text, True))
+    out = []
+    for where, text, statement in places:
+        for written, dmy, mdy, with_year in dict.fromkeys(two_way_dates(text, with_year_only=statement)):
+            iso = f" or {mdy.isoformat()}" if with_year else ""
+            out.append(f"{where}: {written!r} is read {words(dmy, with_year)} (numeric dates are day/month in a plan); "
+                       f"if you mean {words(mdy, with_year)}, write {words(mdy, with_year)!r}{iso}, or add "
+                       "date_order: mdy under plan: if all the plan's numeric dates are month/day (date_order: dmy "
+                       "says they are day/month and silences this warning)")
+    return out
 
 
 def cut_week_warnings(plan: Plan) -> list[str]:

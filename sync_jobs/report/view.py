@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment
 from pac_core.plan_end import period_closed
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
@@ -156,7 +157,7 @@ def action_what(action: Action, fmt: Formatter) -> str:
 def action_when(action: Action, fmt: Formatter) -> str:
     """The window as days (``3–9 mai 2027``), with the words the manager wrote when they differ."""
     days = fmt.date_range(action.window.start, action.window.end)
-    label = action.window.label.strip()
+    label = iso_week_label(action.window.label.strip(), fmt.lang)     # "(ISO week 18)" in English: usplan audit F5
     return f"{days} ({label})" if label and label not in days else days
 
 
