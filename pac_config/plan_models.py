@@ -20,6 +20,7 @@ from pydantic_core import PydanticCustomError
 from pac_core.growth import parse_growth_rate
 from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.plan import MAX_GROWTH_RATE
+from pac_core.roles import normalise_role
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_money
 from pac_core.text import fold_key
 
@@ -112,6 +113,14 @@ ContextKindIn = Annotated[str, _canonical(CONTEXT_KIND_ALIASES, "context kind"),
                                                          "(French names accepted).")]
 ImpactIn = Annotated[str, _canonical(IMPACT_ALIASES, "impact"),
                      _spelled(IMPACT_ALIASES, "A market event's impact: opportunity (opportunité) or threat (menace).")]
+
+
+def _role(value: object) -> object:
+    """A job title as its role (« Sales Manager » -> manager); unknown text is kept (``pac plan check`` warns)."""
+    return normalise_role(value) if isinstance(value, str) else value
+
+
+RoleIn = Annotated[str, BeforeValidator(_role)]
 
 
 def _text(value: object) -> object:
@@ -346,7 +355,9 @@ class PlanHeaderIn(_Model):
 class PersonIn(_Model):
     email: Email
     name: str = ""
-    role: str = Field("", description="rep, manager...")
+    role: RoleIn = Field("", description=(
+        "manager (every alert of the plan) or rep (their own actions' alerts); job titles are read as their role: "
+        "Sales Manager, VP Sales, directeur commercial -> manager; sales rep, account executive, commercial -> rep."))
     aliases: list[Email] = Field(default_factory=list, description=(
         "The person's other e-mails in the CRMs (a former address after a domain migration, their address in "
         "another CRM): records owned under them count as this person's. Never another person's e-mail."))
