@@ -254,12 +254,19 @@ class _Builder:
     def _validate(self, model: type[BaseModel], data: Any, at: tuple[str | int, ...]) -> tuple[Any, list[Problem]]:
         """Document.validate, without "required key is missing" when a misspelt key is that key
         ("whne" reported as unknown with "did you mean 'when'?" is one mistake, not two)."""
-        parsed, problems = self.doc.validate(model, data, at)
+        parsed, problems = self.doc.validate(model, data, at, self._validation_context())
         meant = {(_parent(p.path), m.group(1)) for p in problems
                  if (m := re.match(r"did you mean '([^']+)'\?", p.fix)) and p.message.startswith("unknown key")}
         kept = [p for p in problems if not (p.message == "required key is missing"
                                             and (_parent(p.path), p.path.rsplit(".", 1)[-1]) in meant)]
         return parsed, kept
+
+    def _validation_context(self) -> dict[str, Any] | None:
+        """What the models' validators know of the plan once its header is read: its currency (amounts written
+        with its code or symbol, "150000 USD") and language (the fix texts' examples and did-you-means)."""
+        if self.header is None:
+            return None
+        return {"currency": self.header.currency, "language": self.header.language}
 
     def _repair(self, model: type[BaseModel], item: Any, at: tuple[str, int]) -> Any:
         """The item with each failing value dropped (unknown keys, bad optional values) or replaced by a
@@ -271,7 +278,7 @@ class _Builder:
         filled: list[tuple[str | int, ...]] = []
         for _ in range(4):   # a dropped value may reveal one more (a misspelt key: its key is then missing)
             try:
-                parsed = model.model_validate(fixed)
+                parsed = model.model_validate(fixed, context=self._validation_context())
             except ValidationError as exc:
                 for err in exc.errors():
                     spot = _fill(model, fixed, tuple(err["loc"]), at)
