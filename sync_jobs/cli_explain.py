@@ -16,6 +16,7 @@ from rich.table import Table
 
 from pac_config.planfile import load_plan
 from pac_core.explain import REASONS, explain_action, explain_axis, localise
+from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
 from sync_jobs import cli_common
@@ -90,7 +91,7 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
         zone = ZoneInfo(now.plan.timezone)
         for activity, decision in near:
             when = activity.start or activity.day
-            shown = (f"{when.astimezone(zone):%Y-%m-%d %H:%M}" if isinstance(when, datetime) and when.tzinfo
+            shown = (local_minute(when, zone) if isinstance(when, datetime) and when.tzinfo
                      else str(when or "-"))
             rejected.add_row(activity.id, activity.source, activity.subject or "", shown,
                              REASONS[lang].get(decision.rule, reason_words(decision.rule)),
