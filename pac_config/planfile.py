@@ -356,11 +356,12 @@ class _Builder:
         for j, name in enumerate(names):
             kpi = resolve_kpi(name)
             if kpi is None:
-                close = suggest_kpi(str(name))
-                hint = f"did you mean {close!r}? " if close else ""
+                language = self.header.language if self.header is not None else "fr"
+                close = suggest_kpi(str(name), language)
+                hint = f"did you mean {close}? " if close else ""
                 self.problems.append(self.doc.problem(
                     (*at, j), f"unknown KPI {name!r}",
-                    f"{hint}use one of the vocabulary (French or English name): {vocabulary_hint()}"))
+                    f"{hint}use one of the vocabulary (French or English name): {vocabulary_hint(language)}"))
             elif kpi not in ids:
                 ids.append(kpi)
         return tuple(ids)
