@@ -40,7 +40,8 @@ TITLES = {
 @click.command("explain")
 @click.argument("item_id", metavar="ID")
 @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone).")
+@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601; without an offset, in the plan's timezone; a "
+                                       "bare date is the end of that day).")
 @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then the others).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output (default: the plan's).")
 def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: int, lang: str | None) -> None:
@@ -54,7 +55,8 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
                    err=True)
         sys.exit(EXIT_BAD_INPUT)
-    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), explain=[item_id], plan=plan)
+    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of, plan.timezone), explain=[item_id],
+                  plan=plan)
     if any(a.id == item_id for a in now.plan.axes):
         _axis(now, item_id, limit, lang)
     else:
