@@ -78,7 +78,9 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
     if explanation.cut:
         console.print(explanation.cut, markup=False)
     table = Table()
-    for col in ("", words["record"], words["CRM"], words["account"], words["when"], words["reason"], words["detail"]):
+    # the times are the plan's local times: the column says whose ("when (Chicago)"; usplan audit F6)
+    when = f'{words["when"]} ({now.plan.timezone.rsplit("/", 1)[-1].replace("_", " ")})'
+    for col in ("", words["record"], words["CRM"], words["account"], when, words["reason"], words["detail"]):
         table.add_column(col)
     for row in explanation.rows:
         table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
@@ -87,14 +89,13 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None) -> None:
     near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
     if near:
         rejected = Table(title=words["rejected"].format(who=now.plan.action(action_id).who))
-        for col in (words["record"], words["CRM"], words["subject"], words["when"], words["reason"],
-                    words["detail"]):
+        for col in (words["record"], words["CRM"], words["subject"], when, words["reason"], words["detail"]):
             rejected.add_column(col)
         zone = ZoneInfo(now.plan.timezone)
         for activity, decision in near:
-            when = activity.start or activity.day
-            shown = (local_minute(when, zone) if isinstance(when, datetime) and when.tzinfo
-                     else str(when or "-"))
+            start = activity.start or activity.day
+            shown = (local_minute(start, zone) if isinstance(start, datetime) and start.tzinfo
+                     else str(start or "-"))
             rejected.add_row(activity.id, activity.source, activity.subject or "", shown,
                              REASONS[lang].get(decision.rule, reason_words(decision.rule)),
                              localise(decision.detail, lang))

@@ -274,5 +274,6 @@ class TestExplainAxis:
         fr = pac(env, cwd, "explain", "A-01")
         assert fr.returncode == 0 and "périmètre" in fr.stdout, fr.stdout
         assert "après la période « semaine 18 »" in fr.stdout, fr.stdout
+        assert "quand (Paris)" in fr.stdout, fr.stdout      # whose local times (usplan audit F6)
         for english in ("(scope:", ", after ", "the activity", "deleted in the CRM", "counted"):
             assert english not in fr.stdout, english
