@@ -214,15 +214,16 @@ def _number(value: Decimal) -> str:
 class _Collector:
     """Gathers the problems of one scope, each with its key path."""
 
-    def __init__(self, at: str) -> None:
+    def __init__(self, at: str, currency: str | None = None) -> None:
         self.at = at
+        self.currency = currency      # the plan's: amounts written with its code or symbol ("$50,000,000")
         self.problems: list[Problem] = []
 
     def add(self, key: str, message: str, fix: str = "") -> None:
         self.problems.append(Problem(f"{self.at}.{key}" if key else self.at, message, fix))
 
 
-def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope") -> Scope:
+def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope", currency: str | None = None) -> Scope:
     """Parse a scope mapping as written in a plan file into a normalised ``Scope``.
 
     Every key is one condition; all must hold (AND). Lists mean "any of" (OR inside a key).
@@ -233,7 +234,7 @@ def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope") -> Scop
     """
     if data is None:
         return EVERYTHING
-    out = _Collector(at)
+    out = _Collector(at, currency)
     if not isinstance(data, Mapping):
         out.add("", f"a scope is a mapping of conditions, not {type(data).__name__}",
                 "write e.g. scope: {departement: \"69\", industry: Chimie}")
@@ -400,9 +401,11 @@ def _comparisons(field: str, value: object, out: _Collector, where: str) -> list
             out.add(op_where, "between takes two bounds", "write between: [10000000, 50000000]")
             continue
         try:
-            amounts = tuple(parse_money(b) for b in bounds)
+            amounts = tuple(parse_money(b, out.currency) for b in bounds)
         except ValueError as exc:
-            out.add(op_where, str(exc), "write a number, or an amount such as \"50 M€\", \"50M\" or \"150k\"")
+            euro = (out.currency or "EUR").upper() == "EUR"
+            out.add(op_where, str(exc), "write a number, or an amount such as "
+                    + ("\"50 M€\", \"50M\" or \"150k\"" if euro else "50000000, \"50M\" or \"150k\""))
             continue
         if op == "between":
             if amounts[0] > amounts[1]:

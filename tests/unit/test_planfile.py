@@ -329,6 +329,18 @@ class TestAmountsInTheplansCurrency:
             "t.pac.yaml:14 axes[0].objective.budget: 'beaucoup' is not an amount (write a number or an amount: "
             "150000, \"150 k€\", \"1,5 M€\")"]
 
+    def test_a_scopes_revenue_bounds_too(self) -> None:
+        """annual_revenue: {lte: "1,000,000,000 USD"} in a dollar plan (failed before: not an amount, the scope not
+        knowing the plan's currency; the fix offered "50 M€")."""
+        text = self.US.replace("scope: {region: Auvergne-Rhône-Alpes}",
+                               "scope: {annual_revenue: {gte: '$50,000,000', lte: '1,000,000,000 USD'}}")
+        conditions = load_plan_text(text, "t.pac.yaml").segments[0].scope.conditions
+        assert [c.values for c in conditions] == [(Decimal(50_000_000),), (Decimal(1_000_000_000),)]
+        bad = self.US.replace("scope: {region: Auvergne-Rhône-Alpes}", "scope: {annual_revenue: {gte: lots}}")
+        assert text_problems(bad) == [
+            "t.pac.yaml:9 segments[0].scope.annual_revenue.gte: 'lots' is not an amount (write a number, or an amount "
+            "such as 50000000, \"50M\" or \"150k\")"]
+
     def test_did_you_mean_among_english_words_in_an_english_plan(self) -> None:
         """Failed before: 'vertical market' -> did you mean 'verticale'?"""
         text = self.US.replace("kind: horizontale", "kind: vertical market")
