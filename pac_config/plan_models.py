@@ -36,8 +36,8 @@ from pac_core.text import fold_key
 
 # canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
 ACTIVITY_ALIASES = {
-    "visit": ("visite", "visiter", "visite client"),
-    "call": ("appel", "appeler", "appel téléphonique", "téléphone", "phoning"),
+    "visit": ("visite", "visiter", "visite client", "site visit", "customer visit"),
+    "call": ("appel", "appeler", "appel téléphonique", "téléphone", "phoning", "phone call", "phone"),
     "meeting": ("rendez-vous", "rdv", "réunion", "rencontre"),
     "demo": ("démo", "démonstration", "demonstration"),
     "email": ("e-mail", "mail", "courriel"),
@@ -55,7 +55,7 @@ SEGMENT_KIND_ALIASES = {
 AXIS_STATE_ALIASES = {
     "active": ("actif", "active"),
     "prioritised": ("prioritaire", "prioritized", "priorisé", "priority", "priorité"),
-    "suspended": ("suspendu", "suspendue", "en pause"),
+    "suspended": ("suspendu", "suspendue", "en pause", "on hold", "paused"),
     "dropped": ("abandonné", "abandonnée", "abandon", "abandoned"),
 }
 ACTION_STATUS_ALIASES = {
@@ -80,6 +80,7 @@ ENGLISH_ALIASES = frozenset({
     "geographic", "market", "application", "prioritized", "priority", "abandoned", "todo", "in progress", "started",
     "completed", "canceled", "phoning", "demonstration", "e-mail", "mail", "quote follow-up", "distinct accounts",
     "accounts", "occurrences", "lost account", "rep leaving", "leaving", "production capacity", "english",
+    "site visit", "customer visit", "phone call", "phone", "on hold", "paused",
 })
 """The aliases above that are English words: an English plan's did-you-mean looks among them and the canonical
 values (English) first (usplan audit F8: 'vertical market' was offered the French 'verticale')."""
