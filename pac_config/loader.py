@@ -88,13 +88,15 @@ class Document:
     def problem(self, path: Path_, message: str, fix: str = "") -> Problem:
         return Problem(format_path(path), message, fix, file=self.file, line=self.line(path))
 
-    def validate(self, model: type[Model], data: Any = None, at: Path_ = ()) -> tuple[Model | None, list[Problem]]:
-        """Validate ``data`` (default: the whole document) against a pydantic model.
+    def validate(self, model: type[Model], data: Any = None, at: Path_ = (),
+                 context: dict[str, Any] | None = None) -> tuple[Model | None, list[Problem]]:
+        """Validate ``data`` (default: the whole document) against a pydantic model; ``context`` reaches the
+        validators (a plan's currency and language, for its amounts and its fix texts).
 
         Returns (instance or None, problems) with every problem located in the file.
         """
         try:
-            return model.model_validate(plain(self.data if data is None else data)), []
+            return model.model_validate(plain(self.data if data is None else data), context=context), []
         except ValidationError as exc:
             return None, [self._from_pydantic(at, err, model) for err in exc.errors()]
 
@@ -119,7 +121,10 @@ class Document:
             values = _expected_values(str(ctx["expected"]))
             accepted = _expected_values(str(ctx["accepted"])) if "accepted" in ctx else values
             choices = f"one of: {_short_list(values)}"
-            close = difflib.get_close_matches(str(err.get("input")), accepted, n=1)
+            # the plan language's spellings first (an English plan: 'vertical', not the French 'verticale')
+            preferred = _expected_values(str(ctx["preferred"])) if "preferred" in ctx else []
+            close = (difflib.get_close_matches(str(err.get("input")), preferred, n=1)
+                     or difflib.get_close_matches(str(err.get("input")), accepted, n=1))
             fix = f"did you mean {close[0]!r}? ({choices})" if close else f"use {choices}"
             message = err["msg"]
             if kind in ("literal_error", "enum"):

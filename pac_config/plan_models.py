@@ -14,19 +14,30 @@ from decimal import Decimal
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from babel.numbers import get_currency_symbol
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from pac_core.growth import parse_growth_rate
 from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.plan import MAX_GROWTH_RATE
-from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, parse_money
+from pac_core.roles import normalise_role
+from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS, AmbiguousAmount, parse_money
 from pac_core.text import fold_key
 
 # canonical value -> the other spellings accepted (accents, case, spaces, hyphens are ignored)
 ACTIVITY_ALIASES = {
-    "visit": ("visite", "visiter", "visite client"),
-    "call": ("appel", "appeler", "appel téléphonique", "téléphone", "phoning"),
+    "visit": ("visite", "visiter", "visite client", "site visit", "customer visit"),
+    "call": ("appel", "appeler", "appel téléphonique", "téléphone", "phoning", "phone call", "phone"),
     "meeting": ("rendez-vous", "rdv", "réunion", "rencontre"),
     "demo": ("démo", "démonstration", "demonstration"),
     "email": ("e-mail", "mail", "courriel"),
@@ -44,7 +55,7 @@ SEGMENT_KIND_ALIASES = {
 AXIS_STATE_ALIASES = {
     "active": ("actif", "active"),
     "prioritised": ("prioritaire", "prioritized", "priorisé", "priority", "priorité"),
-    "suspended": ("suspendu", "suspendue", "en pause"),
+    "suspended": ("suspendu", "suspendue", "en pause", "on hold", "paused"),
     "dropped": ("abandonné", "abandonnée", "abandon", "abandoned"),
 }
 ACTION_STATUS_ALIASES = {
@@ -67,6 +78,16 @@ DATE_ORDER_ALIASES = {"dmy": ("day/month", "d/m/y", "dd/mm/yyyy", "jour/mois"),
 PREVIOUS_YEAR = ("previous_year", "année précédente", "annee precedente", "n-1", "year before")
 
 
+ENGLISH_ALIASES = frozenset({
+    "geographic", "market", "application", "prioritized", "priority", "abandoned", "todo", "in progress", "started",
+    "completed", "canceled", "phoning", "demonstration", "e-mail", "mail", "quote follow-up", "distinct accounts",
+    "accounts", "occurrences", "lost account", "rep leaving", "leaving", "production capacity", "english",
+    "site visit", "customer visit", "phone call", "phone", "on hold", "paused",
+})
+"""The aliases above that are English words: an English plan's did-you-mean looks among them and the canonical
+values (English) first (usplan audit F8: 'vertical market' was offered the French 'verticale')."""
+
+
 def _key(text: str) -> str:
     return fold_key(text).replace("_", " ")
 
@@ -76,19 +97,26 @@ def spellings(table: dict[str, tuple[str, ...]]) -> list[str]:
     return [s for canonical, aliases in table.items() for s in (canonical, *aliases)]
 
 
-def normalise_enum(table: dict[str, tuple[str, ...]], what: str, value: object) -> str:
-    """The canonical value for any accepted spelling; PydanticCustomError (with did-you-mean) otherwise."""
+def normalise_enum(table: dict[str, tuple[str, ...]], what: str, value: object, context: object = None) -> str:
+    """The canonical value for any accepted spelling; PydanticCustomError (with did-you-mean) otherwise. In an
+    English plan (``context``: the plan's validation context) the did-you-mean looks among the English spellings
+    first (``preferred``), then among all."""
     lookup = {_key(s): canonical for canonical, aliases in table.items() for s in (canonical, *aliases)}
     if isinstance(value, str) and _key(value) in lookup:
         return lookup[_key(value)]
+    english = isinstance(context, dict) and context.get("language") == "en"
+    preferred = {"preferred": ", ".join(repr(s) for s in spellings(table) if s in table or s in ENGLISH_ALIASES)
+                 } if english else {}
     raise PydanticCustomError("enum_alias", "unknown {what} {shown}", {
         "what": what, "shown": repr(value), "expected": ", ".join(repr(s) for s in table),   # listed in the fix
-        "accepted": ", ".join(repr(s) for s in spellings(table))})                          # for did-you-mean
+        "accepted": ", ".join(repr(s) for s in spellings(table)), **preferred})             # for did-you-mean
 
 
 def _canonical(table: dict[str, tuple[str, ...]], what: str) -> BeforeValidator:
     """The validator that turns any accepted spelling into the canonical value."""
-    return BeforeValidator(lambda v: normalise_enum(table, what, v))
+    def canonical(value: object, info: ValidationInfo) -> str:
+        return normalise_enum(table, what, value, info.context)
+    return BeforeValidator(canonical)
 
 
 def _spelled(table: dict[str, tuple[str, ...]], description: str) -> WithJsonSchema:
@@ -119,6 +147,14 @@ ImpactIn = Annotated[str, _canonical(IMPACT_ALIASES, "impact"),
                      _spelled(IMPACT_ALIASES, "A market event's impact: opportunity (opportunité) or threat (menace).")]
 
 
+def _role(value: object) -> object:
+    """A job title as its role (« Sales Manager » -> manager); unknown text is kept (``pac plan check`` warns)."""
+    return normalise_role(value) if isinstance(value, str) else value
+
+
+RoleIn = Annotated[str, BeforeValidator(_role)]
+
+
 def _text(value: object) -> object:
     """Numbers and dates written without quotes (period: 2027, when: 2027-05-03) are read as text."""
     if isinstance(value, bool) or value is None:
@@ -137,17 +173,45 @@ MAX_TEXT = 2_000
 """The longest text of a plan (an action's statement, a name, a SWOT line), in characters."""
 
 
-def _money(value: object, fix: str = "write a number or an amount: 150000, \"150 k€\", \"1,5 M€\"") -> object:
+def amount_examples(context: object) -> tuple[str, str]:
+    """Two amounts written with a scale, in the plan's currency and language (the validation context that
+    ``planfile`` passes: ``{"currency": "USD", "language": "en"}``): ``"$150k"``, ``"$1.5M"`` in an English dollar
+    plan, ``"150 k€"``, ``"1,5 M€"`` in a French euro one (usplan audit F8: an English USD plan was offered
+    "150 k€" and "1,5 M€", a decimal comma a US reader reads as 15)."""
+    given = context if isinstance(context, dict) else {}
+    currency = str(given.get("currency") or "EUR").upper()
+    if str(given.get("language") or "fr") == "en":
+        symbol = get_currency_symbol(currency, "en_US")
+        space = " " if symbol[-1:].isalpha() else ""     # CHF 150k
+        return f'"{symbol}{space}150k"', f'"{symbol}{space}1.5M"'
+    symbol = get_currency_symbol(currency, "fr_FR")
+    return f'"150 k{symbol}"', f'"1,5 M{symbol}"'
+
+
+def _money(value: object, info: ValidationInfo | None = None, fix: str = "") -> object:
     if value is None:
         return None
+    context = info.context if info is not None else None
+    currency = context.get("currency") if isinstance(context, dict) else None
     try:
-        amount = parse_money(value)
+        amount = parse_money(value, currency)
+    except AmbiguousAmount as exc:
+        decimals = format(exc.decimals.normalize(), "f")
+        raise PydanticCustomError("money", "{error}", {"error": str(exc), "fix": (
+            f"write {exc.thousands} for thousands, or {decimals if '.' in decimals else decimals + '.0'} for "
+            "decimals (a comma reads as thousands with two groups or more, 1,500,000, or before cents, "
+            "150,000.00)")}) from None
     except ValueError as exc:
+        fix = fix or "write a number or an amount: 150000, {}, {}".format(*amount_examples(context))
         raise PydanticCustomError("money", "{error}", {"error": str(exc), "fix": fix}) from None
     if abs(amount) > MAX_AMOUNT:
         raise PydanticCustomError("money", "{shown} is more than {limit}, the largest amount pac accepts", {
             "shown": _brief(value), "limit": f"{MAX_AMOUNT:,}", "fix": "check the number of zeros"})
     return amount
+
+
+def _amount(value: object, info: ValidationInfo) -> object:
+    return _money(value, info)
 
 
 @dataclass(frozen=True)
@@ -157,7 +221,7 @@ class GrowthRate:
     rate: Decimal
 
 
-def _objective_amount(value: object) -> object:
+def _objective_amount(value: object, info: ValidationInfo) -> object:
     """An objective's ``additional_revenue``: an amount, or a growth over the baseline written as a percentage
     (pac_core.growth: ``"30 %"``, ``"+30%"``, ``"12,5 %"``, ``"30 pct"``), above 0 and at most +1,000 %."""
     try:
@@ -166,8 +230,8 @@ def _objective_amount(value: object) -> object:
         raise PydanticCustomError("growth", "{error}", {
             "error": str(exc), "fix": "write the percentage with a decimal comma or point, e.g. \"12,5 %\""}) from None
     if rate is None:
-        return _money(value, fix="write an amount such as 150000 or \"150 k€\", or a growth over the baseline "
-                                 "such as \"30 %\"")
+        return _money(value, info, fix=f"write an amount such as 150000 or {amount_examples(info.context)[0]}, or "
+                                       "a growth over the baseline such as \"30 %\"")
     if rate <= 0:
         raise PydanticCustomError("growth", "{shown} is not a growth: the objective is the revenue the axis must "
                                   "add over its baseline", {
@@ -201,10 +265,10 @@ def _rate(value: object) -> object:
     raise PydanticCustomError("rate", "{shown} is not a rate", {"shown": repr(value), "fix": "write 0.35 or \"35 %\""})
 
 
-def _baseline(value: object) -> object:
+def _baseline(value: object, info: ValidationInfo) -> object:
     if isinstance(value, str) and _key(value) in {_key(s) for s in PREVIOUS_YEAR}:
         return "previous_year"
-    return _money(value)
+    return _money(value, info)
 
 
 def _email(value: object) -> object:
@@ -268,7 +332,7 @@ def _timezone(value: object) -> object:
 
 _NUM_OR_TEXT = {"anyOf": [{"type": "number"}, {"type": "string"}]}
 Text = Annotated[str, BeforeValidator(_text)]
-Money = Annotated[Decimal, BeforeValidator(_money),
+Money = Annotated[Decimal, BeforeValidator(_amount),
                   WithJsonSchema({**_NUM_OR_TEXT, "description": "An amount: 150000, \"150 k€\", \"1,5 M€\"."})]
 ObjectiveAmount = Annotated[Decimal | GrowthRate, BeforeValidator(_objective_amount), WithJsonSchema({
     **_NUM_OR_TEXT, "description": "The additional revenue over the period: an amount (150000, \"150 k€\", "
@@ -353,7 +417,9 @@ class PlanHeaderIn(_Model):
 class PersonIn(_Model):
     email: Email
     name: str = ""
-    role: str = Field("", description="rep, manager...")
+    role: RoleIn = Field("", description=(
+        "manager (every alert of the plan) or rep (their own actions' alerts); job titles are read as their role: "
+        "Sales Manager, VP Sales, directeur commercial -> manager; sales rep, account executive, commercial -> rep."))
     aliases: list[Email] = Field(default_factory=list, description=(
         "The person's other e-mails in the CRMs (a former address after a domain migration, their address in "
         "another CRM): records owned under them count as this person's. Never another person's e-mail."))

@@ -271,12 +271,19 @@ class _Builder:
     def _validate(self, model: type[BaseModel], data: Any, at: tuple[str | int, ...]) -> tuple[Any, list[Problem]]:
         """Document.validate, without "required key is missing" when a misspelt key is that key
         ("whne" reported as unknown with "did you mean 'when'?" is one mistake, not two)."""
-        parsed, problems = self.doc.validate(model, data, at)
+        parsed, problems = self.doc.validate(model, data, at, self._validation_context())
         meant = {(_parent(p.path), m.group(1)) for p in problems
                  if (m := re.match(r"did you mean '([^']+)'\?", p.fix)) and p.message.startswith("unknown key")}
         kept = [p for p in problems if not (p.message == "required key is missing"
                                             and (_parent(p.path), p.path.rsplit(".", 1)[-1]) in meant)]
         return parsed, kept
+
+    def _validation_context(self) -> dict[str, Any] | None:
+        """What the models' validators know of the plan once its header is read: its currency (amounts written
+        with its code or symbol, "150000 USD") and language (the fix texts' examples and did-you-means)."""
+        if self.header is None:
+            return None
+        return {"currency": self.header.currency, "language": self.header.language}
 
     def _repair(self, model: type[BaseModel], item: Any, at: tuple[str, int]) -> Any:
         """The item with each failing value dropped (unknown keys, bad optional values) or replaced by a
@@ -288,7 +295,7 @@ class _Builder:
         filled: list[tuple[str | int, ...]] = []
         for _ in range(4):   # a dropped value may reveal one more (a misspelt key: its key is then missing)
             try:
-                parsed = model.model_validate(fixed)
+                parsed = model.model_validate(fixed, context=self._validation_context())
             except ValidationError as exc:
                 for err in exc.errors():
                     spot = _fill(model, fixed, tuple(err["loc"]), at)
@@ -366,11 +373,12 @@ class _Builder:
         for j, name in enumerate(names):
             kpi = resolve_kpi(name)
             if kpi is None:
-                close = suggest_kpi(str(name))
-                hint = f"did you mean {close!r}? " if close else ""
+                language = self.header.language if self.header is not None else "fr"
+                close = suggest_kpi(str(name), language)
+                hint = f"did you mean {close}? " if close else ""
                 self.problems.append(self.doc.problem(
                     (*at, j), f"unknown KPI {name!r}",
-                    f"{hint}use one of the vocabulary (French or English name): {vocabulary_hint()}"))
+                    f"{hint}use one of the vocabulary (French or English name): {vocabulary_hint(language)}"))
             elif kpi not in ids:
                 ids.append(kpi)
         return tuple(ids)
@@ -442,7 +450,7 @@ class _Builder:
     def _scope(self, raw: dict[str, Any] | None, at: tuple[str | int, ...]) -> Scope:
         """The parsed scope; after an error (reported) the empty scope stands in."""
         try:
-            return parse_scope(raw, at="scope")
+            return parse_scope(raw, at="scope", currency=self.header.currency if self.header is not None else None)
         except ScopeError as exc:
             for p in exc.problems:
                 sub = _path_parts(self.doc.data, at, p.path.removeprefix("scope").lstrip("."))

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import objective_line
+from pac_core.matching import local_minute
 from pac_core.money import money as format_money
 from pac_core.money import percent
 from pac_core.periods import cut_note, iso_week_note
@@ -163,7 +164,7 @@ def _row(d: Decision, lang: str, zone: ZoneInfo, accounts: Mapping[tuple[str, st
         name = accounts.get((d.source, d.account_id), d.account_id)
     when = ""
     if isinstance(d.when, datetime):
-        when = d.when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        when = local_minute(d.when, zone)
     elif isinstance(d.when, date):
         when = d.when.isoformat()
     return {"record": d.record_id, "source": d.source, "account": name, "when": when, "counted": d.counted,
@@ -178,6 +179,8 @@ def _lang(plan: Plan, lang: str | None) -> str:
 # The engine words its details in English around the plan's (French) scope labels; each phrase below is
 # turned into the asked language, longest first, so one output never mixes the two.
 _TO_FR = (
+    (", before the window “", ", avant la période « "), (", after the window “", ", après la période « "),
+    ("” (", " » ("),
     ("outside the scope", "hors périmètre"), ("(scope: ", "(périmètre : "), ("(axis: ", "(axe : "),
     ("all day: counted once that day is over", "toute la journée : comptée une fois la journée passée"),
     ("account already counted for this action", "compte déjà compté pour cette action"),

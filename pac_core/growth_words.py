@@ -16,6 +16,7 @@ from pac_core.money import LOCALES, money, percent
 from pac_core.periods import day_words
 from pac_core.plan import Axis, Objective
 from pac_core.revenue import DateRange, baseline_range, window_days
+from pac_core.rounding import half_up
 
 
 def base_days(objective: Objective, zone: ZoneInfo) -> DateRange:
@@ -91,8 +92,11 @@ def provenance(objective: Objective | None, zone: ZoneInfo, currency: str, lang:
         return (f"{rate} du CA {span} du périmètre, mesuré sur les affaires gagnées du CRM à chaque évaluation"
                 if lang == "fr" else
                 f"{rate} of the scope's {span} revenue, measured on the CRM's won deals at each evaluation")
-    base = money(objective.growth_base, currency, lang)
-    amount = money(objective.additional_revenue, currency, lang)
+    # to the cent when either has cents, as the header line beside it writes the objective: "+20% of $70,001 ... =
+    # $14,000" beside "objective $14,000.15" did not add up (usplan audit F7)
+    cents = 2 if any(half_up(v, 2) % 1 for v in (objective.growth_base, objective.additional_revenue)) else 0
+    base = money(objective.growth_base, currency, lang, cents)
+    amount = money(objective.additional_revenue, currency, lang, cents)
     text = (f"{rate} de {base} ({source}) = {amount}" if lang == "fr"
             else f"{rate} of {base} ({source}) = {amount}")
     if objective.growth_base == 0:

@@ -72,7 +72,8 @@ VOCABULARY: tuple[Kpi, ...] = (
     Kpi("reactivation_rate", "taux de réactivation", "reactivation rate", "ratio",
         "comptes dormants avec une affaire gagnée sur la période / comptes dormants du périmètre",
         "dormant accounts with a won deal in the period / dormant accounts of the scope",
-        ("réactivation", "taux de réactivation des dormants", "dormant reactivation rate", "reactivation")),
+        ("réactivation", "taux de réactivation des dormants", "dormant reactivation rate", "reactivation",
+         "win-back rate", "win back rate", "winback rate", "win-back")),
     Kpi("win_rate", "taux de réussite", "win rate", "ratio",
         "affaires (opportunités CRM) gagnées / gagnées + perdues, conclues sur la période, en nombre (le « taux de "
         "transformation » d'un plan est ce chiffre)",
@@ -147,18 +148,30 @@ def resolve(name: str) -> str | None:
     return _LOOKUP.get(_key(name)) if isinstance(name, str) else None
 
 
-def suggest(name: str) -> str | None:
-    """The vocabulary's name closest to a misspelt one (did you mean), or None."""
-    close = difflib.get_close_matches(_key(name), list(_LOOKUP), n=1, cutoff=0.75)
+AMBIGUOUS: Mapping[str, tuple[str, ...]] = {
+    _key(name): ("win_rate", "visit_to_win") for name in ("conversion rate", "conversion ratio", "close ratio")}
+"""Names that mean either of two KPIs: a US "conversion rate" is won / closed deals (win rate) as often as visits
+turned into orders (visit-to-win); the fix names both (usplan audit, minor: it was offered 'conversion')."""
+
+
+def suggest(name: str, language: str = "fr") -> str | None:
+    """The vocabulary's name closest to a misspelt one (did you mean), or None; an ambiguous name gets both
+    readings. In an English plan the English names are looked at first, and the KPI is named in English."""
+    if _key(name) in AMBIGUOUS:
+        kpis = [BY_ID[k] for k in AMBIGUOUS[_key(name)]]
+        return " or ".join(repr(k.label(language)) for k in kpis)
+    english = list(dict.fromkeys(_key(n) for k in VOCABULARY for n in (k.en, *k.aliases) if n.isascii()))
+    close = ((difflib.get_close_matches(_key(name), english, n=1, cutoff=0.75) if language == "en" else [])
+             or difflib.get_close_matches(_key(name), list(_LOOKUP), n=1, cutoff=0.75))
     if not close:
         return None
     kpi = BY_ID[_LOOKUP[close[0]]]
-    return next((n for n in (kpi.fr, kpi.en, *kpi.aliases) if _key(n) == close[0]), kpi.fr)
+    return repr(next((n for n in (kpi.fr, kpi.en, *kpi.aliases) if _key(n) == close[0]), kpi.label(language)))
 
 
-def vocabulary_hint() -> str:
-    """The vocabulary as a plan-check fix lists it: French / English names."""
-    return ", ".join(f"{k.fr} / {k.en}" for k in VOCABULARY)
+def vocabulary_hint(language: str = "fr") -> str:
+    """The vocabulary as a plan-check fix lists it: French / English names (English / French in English)."""
+    return ", ".join(f"{k.en} / {k.fr}" if language == "en" else f"{k.fr} / {k.en}" for k in VOCABULARY)
 
 
 @dataclass(frozen=True)

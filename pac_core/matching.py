@@ -342,6 +342,17 @@ class _WonByKey(Mapping[AccountKey, tuple[date, ...]]):
         return len(self._numbers)
 
 
+def local_minute(instant: datetime, zone: ZoneInfo) -> str:
+    """``instant`` to the minute in ``zone`` (``2027-11-07 01:30``), with the zone's abbreviation when that wall
+    time occurs twice, in the hour repeated when the clocks go back (``2027-11-07 01:30 CDT`` and ``... CST``, an
+    hour apart: usplan audit F6, two visits of the same night read the same)."""
+    local = instant.astimezone(zone)
+    text = f"{local:%Y-%m-%d %H:%M}"
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        text += f" {local:%Z}"
+    return text
+
+
 @dataclass
 class ActionCount:
     """What counting found for one action (no per-record decisions: those come from ``Matcher.match``)."""
@@ -503,12 +514,14 @@ class Matcher:
         if rule == "outside_window":
             t = float(ix.ts[pos])
             side = "before" if t < action.window.start.timestamp() else "after"
-            local = datetime.fromtimestamp(t, self.zone).strftime("%Y-%m-%d %H:%M")
+            local = local_minute(datetime.fromtimestamp(t, self.zone), self.zone)
             first = action.window.start.astimezone(self.zone).date()
             last = (action.window.end.astimezone(self.zone) - timedelta(microseconds=1)).date()
             days = f"{first:%Y-%m-%d}" if first == last else f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
             label = action.window.label
-            return f"{local}, {side} {label} ({days})" if label else f"{local}, {side} the window ({days})"
+            # the label quoted after "the window": "before by end of Q2" / "after before March 15, 2027" read
+            # as nonsense (usplan audit F6); explain.localise turns “…” into « … » in French
+            return f"{local}, {side} the window “{label}” ({days})" if label else f"{local}, {side} the window ({days})"
         if rule in STATUS_RULES.values():
             return a.status.value
         if rule == "duplicate_account":

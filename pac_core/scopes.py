@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from babel.numbers import get_currency_symbol
+
 from pac_core.errors import InvalidInput, Problem, ScopeError
 from pac_core.geography import country_code, country_suggestion, resolve_departement, resolve_region
 from pac_core.text import fold_key
@@ -126,12 +128,41 @@ _POSTAL = re.compile(r"^(?:\d|2[AaBb])[\dA-Za-z]{0,4}\*?$")
 
 _MONEY = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)(k|m|md|mds|g|b|bn)?$")
 _SCALE = {None: 1, "k": 10**3, "m": 10**6, "md": 10**9, "mds": 10**9, "g": 10**9, "b": 10**9, "bn": 10**9}
+# thousands commas that cannot be decimals: two groups or more (1,500,000), or groups then a decimal point
+# (1,234.56, 150,000.00); one group alone (1,500) stays ambiguous
+_GROUPED = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3}(?:,\d{3})+\.\d+)(k|m|md|mds|g|b|bn)?$")
+_ONE_GROUP = re.compile(r"^[+-]?\d{1,3},\d{3}(k|m|md|mds|g|b|bn)?$")
+_CODE = re.compile(r"^([a-z]{3})?([+-]?[\d.,]+(?:k|m|md|mds|g|b|bn)?)([a-z]{3})?$")
 
 
-def parse_money(value: object) -> Decimal:
-    """An amount in the plan's currency: 50000000, "50 M€", "50M", "1,5 M€", "150 k€", "50 000 €".
+class AmbiguousAmount(ValueError):
+    """ "1,500": thousands (1500) or decimals (1.5)? ``thousands`` and ``decimals`` are the two readings."""
 
-    A comma is a decimal mark ("1,5 M€"); "1,500" is refused as ambiguous. Raises ValueError.
+    def __init__(self, message: str, thousands: Decimal, decimals: Decimal) -> None:
+        super().__init__(message)
+        self.thousands = thousands
+        self.decimals = decimals
+
+
+def currency_marks(currency: str) -> tuple[str, ...]:
+    """What may stand beside an amount of ``currency`` (lower case, longest first): its ISO code and its English
+    and French symbols (USD: ``usd``, ``$us``, ``$``; EUR: ``eur``, ``€``)."""
+    code = currency.strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        return ()
+    marks = {code.lower()}
+    for locale in ("en_US", "fr_FR"):
+        marks.add(get_currency_symbol(code, locale).lower())   # the code itself when Babel has no symbol
+    return tuple(sorted(marks, key=len, reverse=True))
+
+
+def parse_money(value: object, currency: str | None = None) -> Decimal:
+    """An amount in the plan's currency: 50000000, "50 M€", "50M", "1,5 M€", "150 k€", "50 000 €", "$1,500,000",
+    "$1,234.56", "150000 USD" (``currency``, the plan's ISO code: its code and symbols are read beside the number).
+
+    A comma is a decimal mark ("1,5 M€") unless it cannot be one: two thousands groups or more ("1,500,000") or
+    thousands groups followed by a decimal point ("150,000.00"); "1,500" alone is refused as ambiguous
+    (``AmbiguousAmount``). Another currency's code is refused ("150000 GBP" in a USD plan). Raises ValueError.
     """
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not an amount")
@@ -141,11 +172,25 @@ def parse_money(value: object) -> Decimal:
         return Decimal(str(value))
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an amount")
-    text = re.sub(r"[\s\u00a0\u202f€$]|eur(os?)?$", "", value.strip().lower())
-    if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
-        raise ValueError(f"{value!r} is ambiguous (thousands or decimals?)")
+    text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower())
+    for mark in currency_marks(currency or ""):
+        if text.startswith(mark) or text.endswith(mark):
+            text = text.removeprefix(mark) if text.startswith(mark) else text.removesuffix(mark)
+            break
+    text = re.sub(r"[€$]|eur(os?)?$", "", text)
+    grouped = _GROUPED.match(text)
+    if grouped:
+        text = grouped.group(1) + grouped.group(2).replace(",", "") + (grouped.group(3) or "")
+    elif _ONE_GROUP.match(text):
+        digits = text.rstrip("kmdgbns")
+        raise AmbiguousAmount(f"{value!r} is ambiguous (thousands or decimals?)",
+                              Decimal(digits.replace(",", "")), Decimal(digits.replace(",", ".")))
     match = _MONEY.match(text)
     if not match:
+        other = _CODE.match(text)
+        code = other and (other.group(1) or other.group(3))
+        if code and currency and code.upper() != currency.upper() and code not in _SCALE:
+            raise ValueError(f"{value!r} is in {code.upper()}, and the plan's amounts are in {currency.upper()}")
         raise ValueError(f"{value!r} is not an amount")
     try:
         number = Decimal(match.group(1).replace(",", "."))
@@ -172,15 +217,16 @@ def _number(value: Decimal) -> str:
 class _Collector:
     """Gathers the problems of one scope, each with its key path."""
 
-    def __init__(self, at: str) -> None:
+    def __init__(self, at: str, currency: str | None = None) -> None:
         self.at = at
+        self.currency = currency      # the plan's: amounts written with its code or symbol ("$50,000,000")
         self.problems: list[Problem] = []
 
     def add(self, key: str, message: str, fix: str = "") -> None:
         self.problems.append(Problem(f"{self.at}.{key}" if key else self.at, message, fix))
 
 
-def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope") -> Scope:
+def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope", currency: str | None = None) -> Scope:
     """Parse a scope mapping as written in a plan file into a normalised ``Scope``.
 
     Every key is one condition; all must hold (AND). Lists mean "any of" (OR inside a key).
@@ -191,7 +237,7 @@ def parse_scope(data: Mapping[str, object] | None, *, at: str = "scope") -> Scop
     """
     if data is None:
         return EVERYTHING
-    out = _Collector(at)
+    out = _Collector(at, currency)
     if not isinstance(data, Mapping):
         out.add("", f"a scope is a mapping of conditions, not {type(data).__name__}",
                 "write e.g. scope: {departement: \"69\", industry: Chimie}")
@@ -358,9 +404,11 @@ def _comparisons(field: str, value: object, out: _Collector, where: str) -> list
             out.add(op_where, "between takes two bounds", "write between: [10000000, 50000000]")
             continue
         try:
-            amounts = tuple(parse_money(b) for b in bounds)
+            amounts = tuple(parse_money(b, out.currency) for b in bounds)
         except ValueError as exc:
-            out.add(op_where, str(exc), "write a number, or an amount such as \"50 M€\", \"50M\" or \"150k\"")
+            euro = (out.currency or "EUR").upper() == "EUR"
+            out.add(op_where, str(exc), "write a number, or an amount such as "
+                    + ("\"50 M€\", \"50M\" or \"150k\"" if euro else "50000000, \"50M\" or \"150k\""))
             continue
         if op == "between":
             if amounts[0] > amounts[1]:

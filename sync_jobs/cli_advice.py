@@ -79,7 +79,8 @@ def advice_lines(plan: Plan, evaluation: Evaluation, lang: str, axis_id: str | N
 @click.command("advice")
 @click.argument("axis_id", required=False)
 @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone); default: now.")
+@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601; without an offset, in the plan's timezone; a "
+                                       "bare date is the end of that day); default: now.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output; default: the plan's.")
 def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: str | None) -> None:
     """The advisor's recommendation per axis, with its evidence and the rules it overruled.
@@ -98,7 +99,7 @@ def advice(axis_id: str | None, plan_ref: str | None, as_of: str | None, lang: s
         known = ", ".join(a.id for a in declared.axes)
         click.echo(f"{words['unknown'].format(axis=axis_id)} ({words['fix'].format(known=known)})", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), plan=declared)
+    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of, declared.timezone), plan=declared)
     plan, evaluation = now.plan, now.evaluation
     lang = lang or plan.language
     if lang != plan.language:      # the sentences are the engine's: evaluate again in the asked language

@@ -4,9 +4,11 @@ console the nightly job's commands print tables with."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -27,16 +29,26 @@ def table_console() -> textsafe.SafeConsole:
     return textsafe.console(piped_width=PIPED_WIDTH)
 
 
-def as_of(value: str | datetime | None) -> datetime | None:
-    """``--as-of``: a real date and time with its offset, else a usage error (exit 2) giving the accepted form."""
+def as_of(value: str | datetime | None, zone: str | None = None) -> datetime | None:
+    """``--as-of``: a real date and time with its offset, else a usage error (exit 2) giving the accepted form.
+
+    With ``zone`` (the plan's timezone, for the commands that read one plan: explain, advice) a date and time
+    without an offset is that wall time in the plan's zone (``2027-11-07T12:00`` in Chicago is -06:00), and a bare
+    date the end of that day there (``2027-03-14``: 14 March counted in full): a Chicago manager need not know
+    whether the day is -05:00 or -06:00 (usplan audit, minor list)."""
     if not value or isinstance(value, datetime):
         return value or None
+    text = value.strip()
     try:
-        moment = datetime.fromisoformat(value.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError as exc:
         why = "that day does not exist" if "out of range" in str(exc) else "not a date and time"
         raise click.BadParameter(f"{textsafe.clean(value)[:60]!r}: {why}; write it as {AS_OF_FORMS}",
                                  param_hint="--as-of") from None
+    if moment.tzinfo is None and zone is not None:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return datetime.combine(moment.date() + timedelta(days=1), time(), ZoneInfo(zone))
+        return moment.replace(tzinfo=ZoneInfo(zone))
     if moment.tzinfo is None:
         raise click.BadParameter(f"give a timezone offset; write it as {AS_OF_FORMS}", param_hint="--as-of")
     return moment

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from pac_config.planfile import load_plan
 from pac_core.explain import REASONS, explain_action, explain_axis, localise
+from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
 from sync_jobs import cli_common
@@ -44,7 +45,8 @@ TITLES = {
 @click.command("explain")
 @click.argument("item_id", metavar="ID")
 @click.option("--plan", "plan_ref", help="Plan name in the settings.")
-@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601 with timezone).")
+@click.option("--as-of", "as_of", help="Evaluation date (ISO 8601; without an offset, in the plan's timezone; a "
+                                       "bare date is the end of that day).")
 @click.option("--limit", default=50, show_default=True, help="Rows listed (counted first, then the others).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Language of the output (default: the plan's).")
 def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: int, lang: str | None) -> None:
@@ -58,7 +60,7 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
                    err=True)
         sys.exit(EXIT_BAD_INPUT)
-    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of), explain=[item_id], plan=plan)
+    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of, plan.timezone), explain=[item_id], plan=plan)
     axis = any(a.id == item_id for a in now.plan.axes)
     kind = "deals" if axis else "activities"
     engine = open_store(settings.database())
@@ -135,7 +137,9 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     if explanation.cut:
         console.print(explanation.cut, markup=False)
     table = Table()
-    for col in ("", words["record"], words["CRM"], words["account"], words["when"], words["reason"], words["detail"]):
+    # the times are the plan's local times: the column says whose ("when (Chicago)"; usplan audit F6)
+    when = f'{words["when"]} ({now.plan.timezone.rsplit("/", 1)[-1].replace("_", " ")})'
+    for col in ("", words["record"], words["CRM"], words["account"], when, words["reason"], words["detail"]):
         table.add_column(col)
     for row in explanation.rows:
         table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
@@ -144,14 +148,13 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     near = rejected_candidates(now.plan, now.records, now.evaluation, action_id)
     if near:
         rejected = Table(title=words["rejected"].format(who=now.plan.action(action_id).who))
-        for col in (words["record"], words["CRM"], words["subject"], words["when"], words["reason"],
-                    words["detail"]):
+        for col in (words["record"], words["CRM"], words["subject"], when, words["reason"], words["detail"]):
             rejected.add_column(col)
         zone = ZoneInfo(now.plan.timezone)
         for activity, decision in near:
-            when = activity.when(zone)
-            shown = (f"{when.astimezone(zone):%Y-%m-%d %H:%M}" if isinstance(when, datetime) and when.tzinfo
-                     else str(when or "-"))
+            moment = activity.when(zone)
+            shown = (local_minute(moment, zone) if isinstance(moment, datetime) and moment.tzinfo
+                     else str(moment or "-"))
             rejected.add_row(activity.id, activity.source, activity.subject or "", shown,
                              REASONS[lang].get(decision.rule, reason_words(decision.rule)),
                              localise(decision.detail, lang))

@@ -43,6 +43,8 @@ def notify_cmd(plan_ref: str | None, dry_run: bool, config_path: Path | None) ->
                    "fix notifications.people", err=True)
     if not result.deliveries:
         click.echo("nothing new to send: every alert was already delivered")
+    for who, why in result.nothing:
+        click.echo(f"-- {who} · nothing to send: {why}")
     for d in result.deliveries:
         state = "would send" if dry_run else ("sent" if d.delivered else "NOT SENT")
         click.echo(f"== {d.person} · {d.channel} · {state} · {len(d.keys)} alert(s)")

@@ -32,6 +32,7 @@ from pac_core.errors import InvalidInput, Problem
 from pac_core.growth_words import provenance, zero_base_line
 from pac_core.periods import cut_note, day_words, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import Plan
+from pac_core.roles import role_warning
 from sync_jobs import textsafe
 from sync_jobs.coverage import settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
@@ -72,8 +73,9 @@ def check_command(file: Path) -> None:
     Prints every problem at once, one per line as FILE:LINE KEY: MESSAGE (FIX), and exits 2;
     prints a one-line summary and exits 0 when the plan is valid, then what each objective written as a
     percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings, a warning for each
-    axis whose cost is 0 (a forgotten budget?), in an English plan what each week number means (ISO's week, and a
-    US calendar's in a US timezone), a warning for each numeric date with two readings (11/02/2027) in a plan that
+    axis whose cost is 0 (a forgotten budget?), one for each person whose role pac does not know (they get
+    only their own actions' alerts), in an English plan what each week number means (ISO's week, and a US
+    calendar's in a US timezone), a warning for each numeric date with two readings (11/02/2027) in a plan that
     looks American and does not say its date_order, one for each action whose week straddling the plan's first or
     last day is cut to the plan's days, and one when the store already holds this plan id for a period this
     file's no longer overlaps (pac sync would refuse it).
@@ -92,6 +94,8 @@ def check_command(file: Path) -> None:
     for line, warned in _growth_lines(plan):
         _console().print(textsafe.text(line, style="yellow" if warned else ""))
     for warning in zero_cost_warnings(plan):
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+    for warning in role_warnings(plan):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for note in week_notes(plan):
         _console().print(textsafe.text(note))
@@ -147,6 +151,14 @@ def cut_week_warnings(plan: Plan) -> list[str]:
     (year-end audit F1)."""
     return [f"{action.id}{' :' if plan.language == 'fr' else ':'} {note}" for action in plan.actions
             if (note := cut_note(action.window, plan.language)) is not None]
+
+
+def role_warnings(plan: Plan) -> list[str]:
+    """A person whose role pac does not know (« Chief Revenue Officer »): they get their own actions' alerts only,
+    which a manager would not notice (usplan audit F4: ``role: Sales Manager`` passed, and the manager never got a
+    digest). Known job titles are read as their role (pac_core.roles), so only other texts are warned of."""
+    return [f"people {person.email}: {warning}" for person in plan.people
+            if (warning := role_warning(person.role, plan.language)) is not None]
 
 
 def zero_cost_warnings(plan: Plan) -> list[str]:

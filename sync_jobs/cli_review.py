@@ -18,7 +18,8 @@ from sync_jobs.store_guard import require_sync
 @click.option("--month", metavar="2027-05", help="The month reviewed (YYYY-MM); default: the current month. "
               "A month still running is reviewed as of now.")
 @click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
-@click.option("--rep", metavar="EMAIL", help="Only this rep's actions (their own review, without the team part).")
+@click.option("--rep", metavar="EMAIL", help="Only this rep's actions (their own review, without the team part); "
+                                           "their e-mail or their name as the plan's people write it.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), help="Labels, numbers and dates; default: the plan's.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write: .html (self-contained page) or .md (Markdown).")

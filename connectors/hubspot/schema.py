@@ -52,7 +52,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "pac_won_revenue": ("Won revenue so far", "CA gagné à date"),
     "pac_baseline": ("Baseline (same span a year earlier)", "CA de référence"),
     # a ratio (0.1875 = 18.75 %) beside properties in percent (audit E F9): the label says how to read it
-    "pac_roi": ("ROI to date (1 = 100 %)", "ROI à date (1 = 100 %)"),
+    "pac_roi": ("ROI to date (1 = 100%)", "ROI à date (1 = 100 %)"),   # English: no space before %
     "pac_done": ("Done", "Réalisé"),
     "pac_axis_key": ("Axis key", "Clé de l'axe"),
     "pac_text": ("Action statement", "Énoncé de l'action"),
@@ -170,7 +170,7 @@ AXIS_PROPS: dict[str, Prop] = {**_COMMON,
                                "revenue": _p("pac_revenue", "Additional revenue so far", "number"),
                                "won_revenue": _p("pac_won_revenue", "Won revenue so far", "number"),
                                "baseline": _p("pac_baseline", "Baseline (same span a year earlier)", "number"),
-                               "roi": replace(_p("pac_roi", "ROI to date (1 = 100 %)", "number"),
+                               "roi": replace(_p("pac_roi", "ROI to date (1 = 100%)", "number"),
                                               descriptions=ROI_DESCRIPTIONS),
                                **{f"kpi_{k}": _p(f"pac_{k}{'_pct' if unit == 'ratio' else ''}", pair[0],
                                                  "number", labels=(pair[0], pair[1]))

@@ -18,8 +18,9 @@ keys say how often a state may come back:
   and reason.
 
 Who gets what: an action's alerts go to its owner (``who``) and to the plan's managers (people whose role is
-``manager``); axes, recommendations and rejected records go to the managers. A person receives only what is
-addressed to them, and only if the settings list them (``notifications.people``).
+``manager``, or a manager's job title: pac_core.roles); axes, recommendations and rejected records go to the
+managers. A person receives only what is addressed to them, and only if the settings list them
+(``notifications.people``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pac_core.plan import Plan
 from pac_core.plan_end import period_closed
 from pac_core.records import Rejected
 from pac_core.results import Evaluation, Pace, Recommendation, Rule
+from pac_core.roles import MANAGER, canonical_role
 from pac_core.rounding import half_up
 
 
@@ -64,7 +66,9 @@ def reco_key(reco: Recommendation) -> str:
 
 
 def managers(plan: Plan) -> tuple[str, ...]:
-    return tuple(p.email for p in plan.people if p.role.strip().lower() in ("manager", "responsable", "directeur"))
+    """The people whose role is manager, under any title of the vocabulary (pac_core.roles: « Sales Manager »,
+    « directeur commercial », « VP Sales »...)."""
+    return tuple(p.email for p in plan.people if canonical_role(p.role) == MANAGER)
 
 
 def compute_alerts(plan: Plan, evaluation: Evaluation, rejected: tuple[Rejected, ...] | list[Rejected],

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from pac_config.settings import Settings
+from pac_core.plan import Plan
+from pac_core.roles import MANAGER, canonical_role
 from sync_jobs.app import current
 from sync_jobs.logs import event, redact
 from sync_jobs.notify import sent
-from sync_jobs.notify.alerts import Alert, compute_alerts
+from sync_jobs.notify.alerts import Alert, compute_alerts, managers
 from sync_jobs.notify.channels import channels_for, send
 from sync_jobs.notify.digest import render_digest
 from sync_jobs.secrets import connector_env
@@ -37,6 +39,9 @@ class NotifyResult:
     plan: str
     deliveries: list[Delivery] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)     # configured people absent from the plan
+    # (person, why): configured people of the plan who get no digest this time, and why (usplan audit F4: a
+    # manager whose role pac did not know got nothing, and nothing said so)
+    nothing: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Delivery]:
@@ -69,7 +74,9 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
                 continue
             mine = [a for a in alerts if person.who in a.to]
             lang = person.lang or plan.language
-            for channel in channels_for(person, section, env):
+            channels = channels_for(person, section, env)
+            sending = len(result.deliveries)
+            for channel in channels:
                 fresh: list[Alert] = [a for a in mine if (person.who, channel.name, a.key) not in done]
                 if not fresh:
                     continue
@@ -84,9 +91,34 @@ def notify(settings: Settings, plan_ref: str | None = None, *, dry_run: bool = F
                     sent.record(engine, plan.id, person.who, channel.name, delivery.keys, now or datetime.now(UTC))
                 event(log, "notify.digest", plan=plan.id, person=person.who, channel=channel.name,
                       alerts=len(fresh), delivered=delivery.delivered)
+            if len(result.deliveries) == sending:
+                result.nothing.append((person.who, nothing_why(plan, person.who, alerts, mine, bool(channels))))
         return result
     finally:
         engine.dispose()
+
+
+def nothing_why(plan: Plan, who: str, alerts: list[Alert], mine: list[Alert], has_channel: bool) -> str:
+    """Why a configured person of the plan gets no digest: no channel, everything already delivered, or no alert
+    addressed to them, with what their role makes them receive (a role pac does not know, or no manager in the
+    plan, is said: the alerts for managers then reach nobody)."""
+    if not has_channel:
+        return "no channel: give them email:, slack: or teams: under notifications.people"
+    if mine:
+        return f"every alert for them ({len(mine)}) was already delivered"
+    person = next((p for p in plan.people if p.email == who), None)
+    role = person.role if person is not None else ""
+    for_managers = [a for a in alerts if a.kind not in ("action_late", "action_done")]
+    if canonical_role(role) == MANAGER:
+        return "no alert for the plan's managers or their own actions"
+    heads = managers(plan)
+    whose = (f"their role {role!r} is not one pac knows, so they get only their own actions' alerts"
+             if role.strip() and canonical_role(role) is None else
+             "they are not a manager of the plan (role: manager), so they get only their own actions' alerts")
+    missed = (f"; {len(for_managers)} alert(s) for the managers only (axes behind, advice, refused records) went to "
+              + (", ".join(heads) if heads else "nobody: no person of the plan has role: manager")
+              if for_managers else "")
+    return f"no alert for them: {whose}, and none is new{missed}"
 
 
 def after_sync(settings: Settings, plan_ref: str | None, status: str) -> NotifyResult | None:

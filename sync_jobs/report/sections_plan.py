@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from babel.dates import format_date
@@ -104,7 +105,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         if len(points) <= 1 and seg is not None:
             # no history yet: compare with the baseline (same period a year earlier) instead
             columns = [(words["baseline"], seg.baseline), *columns]
-            note = f'<p class="hint">{e(words["first_quarter" if first_quarter_closed(inputs) else "no_snapshot"])}</p>'
+            note = f'<p class="hint">{e(_no_trend_note(inputs, words))}</p>'
         if columns:
             chart = charts.trend_chart(columns, target, fmt, title=f'{segment.name} — {words["chart_trend"]}',
                                        legend=(words["revenue"], words["legend_target"])) + note
@@ -165,6 +166,20 @@ def payback_example(inputs: ReportInputs, fmt: Formatter) -> str:
         first = format_date(start, "MMMM d", locale=fmt.locale)
     month = format_date(day, "MMMM", locale=fmt.locale)
     return words["payback_example_from"].format(start=first, when=words[part].format(month=month))
+
+
+def _no_trend_note(inputs: ReportInputs, words: Mapping[str, str]) -> str:
+    """Why the trend has no history: the plan's first quarter just closed (none earlier), no quarter closed yet, or
+    quarters closed whose snapshots were never kept, then with what to run (usplan audit, minor list: "the trend
+    appears after the first quarter closes" under a report of November, three quarters closed)."""
+    if first_quarter_closed(inputs):
+        return words["first_quarter"]
+    plan = inputs.plan
+    closed = [label for label in quarter_labels(plan.period)
+              if period_window(label, plan.timezone).end <= inputs.evaluation.as_of]
+    if not closed:
+        return words["no_snapshot"]
+    return words["no_snapshot_kept"].format(count=len(closed))
 
 
 def first_quarter_closed(inputs: ReportInputs) -> bool:

@@ -20,6 +20,7 @@ from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.restatement import Restatement, since_close
 from pac_core.snapshots import evaluation_from_payload
+from pac_core.text import fold_value
 from sync_jobs.app import current, kept_snapshot
 from sync_jobs.review.model import Review, build_review
 from sync_jobs.store import open_store, repo
@@ -66,6 +67,21 @@ def review_month(plan: Plan, month: str | None, now: datetime) -> tuple[str, dat
     return month, min(end, now, plan.period.end)
 
 
+def rep_email(plan: Plan, rep: str | None) -> str | None:
+    """``--rep`` as an e-mail: the e-mail itself (or one of its aliases: the person's e-mail), or the name of a
+    person of the plan's people (« Mike Ross » -> mike.ross@..., case, accents and spaces ignored, as ``pac plan
+    check`` reads ``who: Amy Chen``; usplan audit, minor list: the name was refused with a list of e-mails)."""
+    if rep is None:
+        return None
+    wanted = rep.strip().lower()
+    for person in plan.people:
+        if wanted == person.email or wanted in person.aliases:
+            return person.email
+    named = [p.email for p in plan.people if p.name and fold_value(" ".join(p.name.split())) ==
+             fold_value(" ".join(rep.split()))]
+    return named[0] if len(named) == 1 else rep
+
+
 def load_review(settings: Settings, plan_ref: str | None = None, *, month: str | None = None,
                 rep: str | None = None, now: datetime | None = None) -> Review:
     ps = settings.plan(plan_ref)
@@ -77,6 +93,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         month, as_of = review_month(plan, month, clock)
         evaluation = state.evaluation if as_of == clock else current(settings, plan_ref, as_of=as_of,
                                                                       engine=engine).evaluation
+        rep = rep_email(plan, rep)
         if rep is not None and rep.strip().lower() not in {a.who for a in plan.actions}:
             owners = sorted({a.who for a in plan.actions})
             raise InvalidInput(Problem("--rep", f"{rep} owns no action of plan {plan.name!r}",

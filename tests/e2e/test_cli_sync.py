@@ -301,10 +301,12 @@ class TestExplainAxis:
             assert french not in en.stdout, french
 
     def test_action_in_french_has_no_english_detail(self, setup) -> None:
-        """`pac explain A-01` (French plan): details in French too ("après semaine 18", "périmètre")."""
+        """`pac explain A-01` (French plan): details in French too ("après la période « semaine 18 »", "périmètre")."""
         _, env, cwd = setup
         pac(env, cwd, "sync")
         fr = pac(env, cwd, "explain", "A-01")
-        assert fr.returncode == 0 and "après semaine 18" in fr.stdout and "périmètre" in fr.stdout, fr.stdout
+        assert fr.returncode == 0 and "périmètre" in fr.stdout, fr.stdout
+        assert "après la période « semaine 18 »" in fr.stdout, fr.stdout
+        assert "quand (Paris)" in fr.stdout, fr.stdout      # whose local times (usplan audit F6)
         for english in ("(scope:", ", after ", "the activity", "deleted in the CRM", "counted"):
             assert english not in fr.stdout, english

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import explain_action, explain_axis
+from pac_core.matching import local_minute
 from pac_core.plan import Plan
 from pac_core.records import ActivityStatus, Deal, Records
 from pac_core.results import Evaluation
 from tests.unit.test_engine_support import IN_69, JULIE, PARIS, USERS, account, action, axis, plan, utc, visit, won
-from tests.unit.test_engine_worked_example import _evaluate
+from tests.unit.test_engine_worked_example import ACCOUNTS, ACTIVITIES, AS_OF, _evaluate
 
 
 class TestExplain:
@@ -42,8 +44,8 @@ class TestExplain:
         en = {r["record"]: r["detail"] for r in explain_action(plan(language="en"), _evaluate(), "A-01").rows}
         assert (fr["v10"], en["v10"]) == ("appel, pas visite", "call, not visit")
         # a visit outside the window says which days the window holds (ISO weeks differ from US weeks: US audit)
-        assert (fr["v4"], en["v4"]) == ("2027-05-10 00:15, après semaine 18 (2027-05-03 – 2027-05-09)",
-                                        "2027-05-10 00:15, after week 18 (2027-05-03 – 2027-05-09)")
+        assert (fr["v4"], en["v4"]) == ("2027-05-10 00:15, après la période « semaine 18 » (2027-05-03 – 2027-05-09)",
+                                        "2027-05-10 00:15, after the window “week 18” (2027-05-03 – 2027-05-09)")
 
     def test_limit(self) -> None:
         """The limit cuts the rows, not the header's counts, and the header says so."""
@@ -239,3 +241,30 @@ class TestSplitAttribution:
                                    users=USERS), as_of=datetime(2027, 6, 1, tzinfo=PARIS))
         assert [r["amount"] for r in explain_axis(p, full, "AX-ALL", deals=by_id, lang="en").rows] == [
             "€900.00", "€300.00", "€100.01"]   # the default, full attribution: whole amounts, no divisor
+
+
+class TestNearMissWords:
+    """usplan audit F6: the window's label read after "before"/"after" ("before by end of Q2"), and two visits of the
+    night the clocks go back shown at the same local time."""
+
+    def test_the_windows_label_is_quoted(self) -> None:
+        """Failed before: "2027-05-10 00:15, after by end of week 18 (…)"."""
+        base = plan(language="en")
+        a01 = base.action("A-01")
+        renamed = replace(a01, window=replace(a01.window, label="by end of week 18"))
+        moved = replace(base, actions=tuple(renamed if a.id == "A-01" else a for a in base.actions))
+        evaluation = evaluate(moved, Records(accounts=ACCOUNTS, activities=ACTIVITIES, users=USERS), as_of=AS_OF,
+                              explain=True)
+        en = {r["record"]: r["detail"] for r in explain_action(moved, evaluation, "A-01").rows}
+        assert en["v4"] == "2027-05-10 00:15, after the window “by end of week 18” (2027-05-03 – 2027-05-09)"
+        fr = {r["record"]: r["detail"] for r in explain_action(moved, evaluation, "A-01", lang="fr").rows}
+        assert fr["v4"] == "2027-05-10 00:15, après la période « by end of week 18 » (2027-05-03 – 2027-05-09)"
+
+    def test_a_repeated_hour_shows_its_zone(self) -> None:
+        """01:30 on 7 November 2027 happens twice in Chicago (CDT, then CST an hour later): each says which;
+        other times stay bare. Failed before: no local_minute (both read 2027-11-07 01:30)."""
+        chicago = ZoneInfo("America/Chicago")
+        first = datetime(2027, 11, 7, 6, 30, tzinfo=UTC)
+        assert [local_minute(t, chicago) for t in (first, first + timedelta(hours=1), first + timedelta(hours=3))] == [
+            "2027-11-07 01:30 CDT", "2027-11-07 01:30 CST", "2027-11-07 03:30"]
+        assert local_minute(datetime(2027, 3, 14, 8, 30, tzinfo=UTC), chicago) == "2027-03-14 03:30"

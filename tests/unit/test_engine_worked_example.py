@@ -64,7 +64,7 @@ class TestWorkedExample:
         details = {d.record_id: d.detail for d in _evaluate().action("A-01").decisions}
         assert details["v6"].startswith("département 38")
         assert details["v7"].startswith("not dormant")
-        assert "2027-05-10 00:15" in details["v4"] and "after semaine 18" in details["v4"]
+        assert "2027-05-10 00:15" in details["v4"] and "after the window “semaine 18”" in details["v4"]
         assert "marc.dubois" in details["v8"]
 
     def test_window_is_over_and_target_missed(self) -> None:

@@ -264,6 +264,15 @@ class TestWords:
         assert provenance(self._resolved(rate="0.125"), PARIS, "USD", "en") == (
             "+12.5% of $110,000 (the scope's 2026 revenue) = $13,750")
 
+    def test_cents_when_there_are_any(self) -> None:
+        """+20 % of a fixed 70,000.75 is 14,000.15, as the header line writes the objective (usplan audit F7;
+        failed before: "+20% of $70,001 (...) = $14,000", which does not add up)."""
+        objective = self._resolved(rate="0.2", baseline="70000.75")
+        assert provenance(objective, PARIS, "USD", "en") == (
+            "+20% of $70,000.75 (the plan's fixed baseline) = $14,000.15")
+        assert provenance(objective, PARIS, "EUR", "fr") == (
+            f"+20{NBSP}% de 70{NNBSP}000,75{NBSP}€ (référence fixée dans le plan) = 14{NNBSP}000,15{NBSP}€")
+
     def test_fixed_baseline(self) -> None:
         assert provenance(self._resolved(baseline="20000"), PARIS, "EUR", "fr") == (
             f"+30{NBSP}% de 20{NNBSP}000{NBSP}€ (référence fixée dans le plan) = 6{NNBSP}000{NBSP}€")

@@ -99,7 +99,8 @@ def _activity(rng: random.Random, n: int, accounts: int) -> Activity:
         day = (instant + timedelta(days=rng.randrange(-3, 40))).date()
     elif roll < 0.17:                                          # all-day around the nights' dates (the day not over)
         start, day = None, AS_OF.date() + timedelta(days=rng.randrange(-1, 5))
-    whole_day = day is not None and start is None and rng.random() < 0.6        # an all-day Event with no status: once its day is over
+    # an all-day Event with no status (once its day is over); a task with both dates is no such entry
+    whole_day = day is not None and start is None and rng.random() < 0.6
     owner = rng.choice([f"U{i}" for i in range(4)] + ["U-NOMAIL", "rep2@example.com"])
     account = rng.choice((f"C{rng.randrange(accounts):03d}", f"C{rng.randrange(accounts):03d}", None, "C999"))
     return Activity(f"T{n:04d}", source, rng.choice((*TYPES, None)) if rng.random() < 0.1 else rng.choice(TYPES),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from pac_config.planfile import check_plan_file
 from pac_core.errors import InvalidInput
 from sync_jobs.cli import main
+from sync_jobs.cli_common import as_of
 from sync_jobs.secrets import read_secrets_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,13 +62,25 @@ class TestPlanBounds:
 
 
 class TestCliOptions:
-    @pytest.mark.parametrize("value", ["yesterday", "2027-02-30T00:00+01:00", "2027-05-20T18:00"])
-    @pytest.mark.parametrize("command", [["sync", "--dry-run"], ["explain", "A-01"]])
+    @pytest.mark.parametrize(("value", "command"), [
+        (value, command) for value in ("yesterday", "2027-02-30T00:00+01:00", "2027-05-20T18:00")
+        for command in (["sync", "--dry-run"], ["explain", "A-01"]) if command[0] == "sync" or "+" in value or
+        value == "yesterday"])
     def test_bad_as_of_exits_2_with_the_accepted_forms(self, command: list[str], value: str) -> None:
-        """`--as-of yesterday` or an impossible date: exit 2 naming the accepted form (exit 6 before)."""
+        """`--as-of yesterday` or an impossible date: exit 2 naming the accepted form (exit 6 before); pac sync,
+        which may run several plans, also wants the offset (explain and advice read it in the plan's timezone)."""
         result = CliRunner().invoke(main, [*command, "--as-of", value])
         assert result.exit_code == 2, result.output
         assert "--as-of" in result.output and "2027-05-20T18:00+02:00" in result.output
+
+    def test_as_of_without_an_offset_is_in_the_plans_timezone(self) -> None:
+        """usplan audit, minor list: `pac explain A-03 --as-of 2027-03-14` asked for an offset although the plan's
+        timezone is known. A wall time takes the zone's offset of that day, a bare date is the end of that day."""
+        chicago = "America/Chicago"
+        assert as_of("2027-11-07T12:00", chicago) == datetime(2027, 11, 7, 18, tzinfo=UTC)
+        assert as_of("2027-07-04T12:00", chicago) == datetime(2027, 7, 4, 17, tzinfo=UTC)
+        assert as_of("2027-03-14", chicago) == datetime(2027, 3, 15, 5, tzinfo=UTC)
+        assert as_of("2027-03-14T00:00-06:00", chicago) == datetime(2027, 3, 14, 6, tzinfo=UTC)   # an offset wins
 
     def test_long_timezone_option_of_plan_lint(self) -> None:
         """`plan lint --tz` with 300 characters: exit 2, unknown timezone (OSError before)."""

@@ -69,6 +69,15 @@ class TestEnumAliases:
         """The French words of the method are accepted for every enumeration."""
         assert normalise_enum(table, "value", written) == canonical
 
+    @pytest.mark.parametrize(("table", "written", "canonical"), [
+        (ACTIVITY_ALIASES, "phone call", "call"), (ACTIVITY_ALIASES, "Site visit", "visit"),
+        (ACTIVITY_ALIASES, "customer visit", "visit"), (AXIS_STATE_ALIASES, "on hold", "suspended"),
+        (AXIS_STATE_ALIASES, "paused", "suspended"),
+    ])
+    def test_a_us_managers_words(self, table: dict, written: str, canonical: str) -> None:
+        """usplan audit (f7.pac.yaml): 'phone call' and 'on hold' were unknown with no did-you-mean."""
+        assert normalise_enum(table, "value", written) == canonical
+
     def test_misspelling_suggests_the_value(self) -> None:
         """'visitt' fails with an 'expected' list from which the loader picks 'visit'."""
         with pytest.raises(ValidationError) as info:

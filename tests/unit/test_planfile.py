@@ -285,3 +285,65 @@ class TestFrenchSwotKeys:
         """'faiblesse' (singular) is unknown, with 'faiblesses' proposed."""
         (line,) = text_problems(self.with_swot("    swot: {faiblesse: [a]}\n"))
         assert "unknown key 'faiblesse'" in line and "did you mean 'faiblesses'?" in line
+
+
+class TestAmountsInTheplansCurrency:
+    """usplan audit F3 / F8: a US plan's amounts as its budget sheet writes them, and fix texts in its currency and
+    language."""
+
+    US = MINIMAL.replace("timezone: Europe/Paris}", "timezone: America/Chicago, currency: USD, language: en}")
+
+    def _axis(self, objective: str) -> str:
+        return self.US.replace("    segment: S-RA\n", f"    segment: S-RA\n    objective: {objective}\n", 1)
+
+    def test_a_budget_sheets_amounts_are_read(self) -> None:
+        """Failed before: '$1,500,000' is ambiguous, '$1,234.56' / '150000 USD' are not amounts."""
+        plan = load_plan_text(self._axis("{additional_revenue: '$1,500,000', budget: '$1,234.56'}"), "t.pac.yaml")
+        objective = plan.axes[0].objective
+        assert objective is not None
+        assert (objective.additional_revenue, objective.cost) == (Decimal(1_500_000), Decimal("1234.56"))
+        plan = load_plan_text(self._axis("{additional_revenue: '150000 USD', effort_days: 2, day_cost: "
+                                         "'$150,000.00'}"), "t.pac.yaml")
+        objective = plan.axes[0].objective
+        assert objective is not None
+        assert (objective.additional_revenue, objective.cost) == (Decimal(150_000), Decimal(300_000))
+
+    def test_the_fix_is_in_the_plans_currency(self) -> None:
+        """Failed before: the fix offered "150 k€" and "1,5 M€" in an English dollar plan."""
+        assert text_problems(self._axis("{additional_revenue: lots, budget: plenty}")) == [
+            "t.pac.yaml:14 axes[0].objective.additional_revenue: 'lots' is not an amount (write an amount such as "
+            "150000 or \"$150k\", or a growth over the baseline such as \"30 %\")",
+            "t.pac.yaml:14 axes[0].objective.budget: 'plenty' is not an amount (write a number or an amount: 150000, "
+            "\"$150k\", \"$1.5M\")"]
+
+    def test_a_single_thousands_group_says_both_readings(self) -> None:
+        assert text_problems(self._axis("{additional_revenue: 10000, budget: '$5,000'}")) == [
+            "t.pac.yaml:14 axes[0].objective.budget: '$5,000' is ambiguous (thousands or decimals?) (write 5000 for "
+            "thousands, or 5.0 for decimals (a comma reads as thousands with two groups or more, 1,500,000, or "
+            "before cents, 150,000.00))"]
+
+    def test_a_french_plan_keeps_its_examples(self) -> None:
+        text = MINIMAL.replace("    segment: S-RA\n",
+                               "    segment: S-RA\n    objective: {additional_revenue: 1000, budget: beaucoup}\n", 1)
+        assert text_problems(text) == [
+            "t.pac.yaml:14 axes[0].objective.budget: 'beaucoup' is not an amount (write a number or an amount: "
+            "150000, \"150 k€\", \"1,5 M€\")"]
+
+    def test_a_scopes_revenue_bounds_too(self) -> None:
+        """annual_revenue: {lte: "1,000,000,000 USD"} in a dollar plan (failed before: not an amount, the scope not
+        knowing the plan's currency; the fix offered "50 M€")."""
+        text = self.US.replace("scope: {region: Auvergne-Rhône-Alpes}",
+                               "scope: {annual_revenue: {gte: '$50,000,000', lte: '1,000,000,000 USD'}}")
+        conditions = load_plan_text(text, "t.pac.yaml").segments[0].scope.conditions
+        assert [c.values for c in conditions] == [(Decimal(50_000_000),), (Decimal(1_000_000_000),)]
+        bad = self.US.replace("scope: {region: Auvergne-Rhône-Alpes}", "scope: {annual_revenue: {gte: lots}}")
+        assert text_problems(bad) == [
+            "t.pac.yaml:9 segments[0].scope.annual_revenue.gte: 'lots' is not an amount (write a number, or an amount "
+            "such as 50000000, \"50M\" or \"150k\")"]
+
+    def test_did_you_mean_among_english_words_in_an_english_plan(self) -> None:
+        """Failed before: 'vertical market' -> did you mean 'verticale'?"""
+        text = self.US.replace("kind: horizontale", "kind: vertical market")
+        assert text_problems(text) == [
+            "t.pac.yaml:8 segments[0].kind: unknown segment kind 'vertical market' (did you mean 'vertical'? (one of: "
+            "horizontal, vertical, mixed))"]

@@ -45,3 +45,34 @@ class TestKpisInPlans:
         plan = load_plan(ROOT / "config" / "plans" / "example.pac.yaml")
         assert all(a.objective and a.objective.kpis and set(a.objective.kpis) <= set(BY_ID) for a in plan.axes)
         assert "reactivation_rate" in plan.axis("AX-RA-DORM").objective.kpis   # type: ignore[union-attr]
+
+
+class TestKpisInAnEnglishPlan:
+    """usplan audit (minor): an English plan's KPI did-you-means and vocabulary were French first, "win-back rate"
+    (the US name of reactivation) was offered 'win rate', "conversion rate" was offered 'conversion'."""
+
+    @staticmethod
+    def _problems(kpis: str) -> list[str]:
+        english = with_kpis(kpis).replace("timezone: Europe/Paris}", "timezone: America/Chicago, language: en}")
+        with pytest.raises(InvalidInput) as info:
+            load_plan_text(english, "t.pac.yaml")
+        return [str(p) for p in info.value.problems]
+
+    def test_win_back_rate_is_reactivation(self) -> None:
+        """Failed before: unknown KPI 'win-back rate' (did you mean 'win rate'?)."""
+        english = with_kpis('["win-back rate"]').replace("timezone: Europe/Paris}", "timezone: America/Chicago}")
+        plan = load_plan_text(english)
+        assert plan.axes[0].objective is not None and plan.axes[0].objective.kpis == ("reactivation_rate",)
+
+    def test_conversion_rate_names_both_readings(self) -> None:
+        found = self._problems('["conversion rate"]')
+        assert found[0].startswith("t.pac.yaml:16 axes[0].objective.kpis[0]: unknown KPI 'conversion rate' (did you "
+                                   "mean 'win rate' or 'visit-to-win conversion'? use one of the vocabulary (French "
+                                   "or English name): reactivation rate / taux de réactivation, win rate / ")
+
+    def test_a_misspelling_gets_the_english_name(self) -> None:
+        """The English name is offered, and the vocabulary lists English names first."""
+        found = self._problems('["reactivaton rate"]')
+        assert found[0].startswith("t.pac.yaml:16 axes[0].objective.kpis[0]: unknown KPI 'reactivaton rate' (did "
+                                   "you mean 'reactivation rate'? use one of the vocabulary (French or English name): "
+                                   "reactivation rate / taux de réactivation, ")

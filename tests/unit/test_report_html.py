@@ -550,5 +550,17 @@ class TestClosedQuarterHeader:
         assert "Premier trimestre du plan : la tendance commence au trimestre suivant." in fr
         assert "No history yet" not in en and "Pas encore d'historique" not in fr
 
+    def test_closed_quarters_without_snapshots_say_what_to_run(self) -> None:
+        """As of 20 August, two quarters closed and no snapshot kept: the trend's note says so and names pac
+        snapshot (usplan audit, minor list; failed before: "No history yet: the trend appears after the first
+        quarter closes")."""
+        inputs = fx.inputs()
+        bare = ReportInputs(plan=inputs.plan, evaluation=inputs.evaluation, snapshots=())
+        en, fr = plain(render_html(bare, "en")), plain(render_html(bare, "fr"))
+        assert ("No quarterly snapshot kept yet (2 quarter(s) closed): take them with pac snapshot --period Q1 "
+                "(then Q2…), or let pac schedule take them.") in en
+        assert "Aucun instantané trimestriel conservé (2 trimestre(s) clos) : prenez-les avec pac snapshot" in fr
+        assert "No history yet" not in en and "Pas encore d'historique" not in fr
+
     def test_a_time_of_day_stays_as_it_was(self, html_en: str) -> None:
         assert "Status as of August 20, 2027 at 18:00" in plain(html_en)

@@ -11,7 +11,7 @@ from pac_core.errors import InvalidInput
 from pac_core.restatement import Restatement
 from pac_core.results import Pace, Rule
 from sync_jobs.review import build_review, render_html, render_markdown
-from sync_jobs.review.load import month_bounds, review_month, shift
+from sync_jobs.review.load import month_bounds, rep_email, review_month, shift
 from tests.unit import report_fixtures as fx
 
 PARIS = fx.PARIS
@@ -195,3 +195,19 @@ class TestPlanOver:
                               next_until=datetime(2028, 2, 1, tzinfo=PARIS))
         text = render_markdown(review)
         assert "## Nouvelles du conseiller" in text and "- **Abandonner** · Contrats de maintenance" in text
+
+
+class TestRepByName:
+    def test_the_persons_name_or_alias_gives_their_email(self) -> None:
+        """`pac review --rep "Julie Martin"` is Julie's review (usplan audit, minor list: the name was refused with
+        "owns no action"); case, accents and spaces do not matter; an unknown name is left as written (refused
+        downstream with the list of e-mails)."""
+        julie = "julie.martin@durand-process.example"
+        plan = fx.plan()
+        assert rep_email(plan, "Julie Martin") == julie
+        assert rep_email(plan, "  julie   MARTIN ") == julie
+        assert rep_email(plan, "Léa Rousseau") == rep_email(plan, "lea rousseau") == (
+            "lea.rousseau@durand-process.example")
+        assert rep_email(plan, julie.upper()) == julie
+        assert rep_email(plan, "Nobody Here") == "Nobody Here"
+        assert rep_email(plan, None) is None

@@ -1,5 +1,6 @@
 """Scope parsing: the YAML a manager writes -> normalised, labelled conditions; every problem at once."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pac_core.errors import ScopeError
-from pac_core.scopes import EVERYTHING, Condition, Scope, money_label, parse_money, parse_scope
+from pac_core.scopes import EVERYTHING, AmbiguousAmount, Condition, Scope, money_label, parse_money, parse_scope
 
 
 def only(data: dict) -> Condition:
@@ -211,6 +212,31 @@ class TestParseMoney:
         """Ambiguous thousands, words and non-numbers are refused."""
         with pytest.raises(ValueError, match=r"amount|ambiguous"):
             parse_money(text)
+
+    @pytest.mark.parametrize(("text", "amount"), [
+        ("$1,500,000", 1_500_000), ("1,500,000", 1_500_000), ("$1,234.56", Decimal("1234.56")),
+        ("$150,000.00", 150_000), ("150000 USD", 150_000), ("USD 1,500,000", 1_500_000),
+        ("-1,234.5", Decimal("-1234.5")),
+        ("$150k", 150_000), ("$1.5M", 1_500_000), ("150 k$US", 150_000), ("12 000 EUR", 12_000),
+    ])
+    def test_a_us_amount_in_a_dollar_plan(self, text: str, amount: object) -> None:
+        """Thousands commas that cannot be decimals (two groups, or before a decimal point) and the plan's ISO code
+        (usplan audit F3; failed before: 'ambiguous' or 'not an amount' for each of the first six)."""
+        assert parse_money(text, "USD") == Decimal(amount)
+
+    @pytest.mark.parametrize(("text", "error"), [
+        ("$150,000", "ambiguous"), ("1,500", "ambiguous"), ("USD 150,000", "ambiguous"),
+        ("150000 GBP", "'150000 GBP' is in GBP, and the plan's amounts are in USD"),
+    ])
+    def test_still_refused_in_a_dollar_plan(self, text: str, error: str) -> None:
+        """One thousands group alone stays ambiguous (1,500 or 1.5?); another currency's code is named."""
+        with pytest.raises(ValueError, match=re.escape(error)):
+            parse_money(text, "USD")
+
+    def test_the_ambiguous_readings(self) -> None:
+        with pytest.raises(AmbiguousAmount) as info:
+            parse_money("$1,500", "USD")
+        assert (info.value.thousands, info.value.decimals) == (Decimal(1500), Decimal("1.500"))
 
     @given(st.integers(min_value=0, max_value=10**6))
     def test_thousands_suffix_round_trip(self, n: int) -> None:
