@@ -162,7 +162,8 @@ def parse_money(value: object, currency: str | None = None) -> Decimal:
 
     A comma is a decimal mark ("1,5 M€") unless it cannot be one: two thousands groups or more ("1,500,000") or
     thousands groups followed by a decimal point ("150,000.00"); "1,500" alone is refused as ambiguous
-    (``AmbiguousAmount``). Another currency's code is refused ("150000 GBP" in a USD plan). Raises ValueError.
+    (``AmbiguousAmount``). Another currency's code or symbol is refused ("150000 GBP" or "150 k€" in a USD plan, "$150k"
+    in a EUR plan). Raises ValueError.
     """
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not an amount")
@@ -177,6 +178,14 @@ def parse_money(value: object, currency: str | None = None) -> Decimal:
         if text.startswith(mark) or text.endswith(mark):
             text = text.removeprefix(mark) if text.startswith(mark) else text.removesuffix(mark)
             break
+    if currency:
+        # a mark of another currency left: "150 k€" in a USD plan is not $150,000 (reverify NEW-1); a dollar sign is
+        # any dollar currency's (CAD, AUD...: the plan's symbols then hold a "$")
+        marks = currency_marks(currency)
+        if re.search(r"€|eur(os?)?$", text) and currency.strip().upper() != "EUR":
+            raise ValueError(f"{value!r} is in EUR, and the plan's amounts are in {currency.strip().upper()}")
+        if "$" in text and not any("$" in mark for mark in marks):
+            raise ValueError(f"{value!r} is in dollars, and the plan's amounts are in {currency.strip().upper()}")
     text = re.sub(r"[€$]|eur(os?)?$", "", text)
     grouped = _GROUPED.match(text)
     if grouped:
