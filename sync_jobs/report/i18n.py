@@ -162,7 +162,7 @@ FR: dict[str, str] = {
     "no_recos": "Aucune recommandation ce trimestre : les axes sont dans les seuils fixés.",
     "sec_recos_next": "Pour le plan suivant",
     "no_recos_next": "Le plan est terminé : le conseiller n'a aucune conclusion à reprendre dans le plan suivant, "
-                     "chaque axe est resté dans les seuils fixés.",
+                     "chaque axe est dans les seuils fixés à la fin du plan.",
     "recos_next_intro": "Le plan est terminé : voici les conclusions du conseiller sur ses axes, à reprendre en "
                         "écrivant le plan suivant.",
     "evidence": "Éléments chiffrés",
@@ -364,8 +364,8 @@ EN: dict[str, str] = {
                   "what information to prepare, nor from whom to get it.",
     "no_recos": "No recommendation this quarter: every axis is within its thresholds.",
     "sec_recos_next": "For the next plan",
-    "no_recos_next": "The plan is over: the advisor has no conclusion to carry into the next plan, every axis stayed "
-                     "within its thresholds.",
+    "no_recos_next": "The plan is over: the advisor has no conclusion to carry into the next plan, every axis is within "
+                     "its thresholds at the plan's end.",
     "recos_next_intro": "The plan is over: the advisor's conclusions on its axes, for writing the next plan.",
     "sec_kpis": "Key performance indicators",
     "kpi_level": "Level",

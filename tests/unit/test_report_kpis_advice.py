@@ -185,10 +185,10 @@ class TestAdviceForTheNextPlan:
         none = replace(none, evaluation=replace(none.evaluation, recommendations=()))
         text = plain(_section(render_html(none), "recos"))
         assert text == (" Pour le plan suivant Le plan est terminé : le conseiller n'a aucune conclusion à reprendre "
-                        "dans le plan suivant, chaque axe est resté dans les seuils fixés. ")
+                        "dans le plan suivant, chaque axe est dans les seuils fixés à la fin du plan. ")
         english = plain(_section(render_html(none, "en"), "recos"))
         assert english == (" For the next plan The plan is over: the advisor has no conclusion to carry into the next "
-                           "plan, every axis stayed within its thresholds. ")
+                           "plan, every axis is within its thresholds at the plan's end. ")
         running = replace(none, evaluation=replace(none.evaluation, as_of=datetime(2027, 12, 31, 23, 59, tzinfo=PARIS)))
         assert plain(_section(render_html(running), "recos")).startswith(" Recommandations Aucune recommandation ce "
                                                                          "trimestre")
