@@ -364,8 +364,8 @@ EN: dict[str, str] = {
                   "what information to prepare, nor from whom to get it.",
     "no_recos": "No recommendation this quarter: every axis is within its thresholds.",
     "sec_recos_next": "For the next plan",
-    "no_recos_next": "The plan is over: the advisor has no conclusion to carry into the next plan, every axis is within "
-                     "its thresholds at the plan's end.",
+    "no_recos_next": "The plan is over: the advisor has no conclusion to carry into the next plan, every axis is "
+                     "within its thresholds at the plan's end.",
     "recos_next_intro": "The plan is over: the advisor's conclusions on its axes, for writing the next plan.",
     "sec_kpis": "Key performance indicators",
     "kpi_level": "Level",
