@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pac_core import geography
@@ -42,6 +42,7 @@ from pac_core.text import fold_keep_length, fold_words
 from pac_core.window import Window
 
 KINDS = ("action", "objective", "intention")
+_ONE_DAY = timedelta(days=1)
 # A 5Q action is one sentence. Longer text is read up to this length (with a reason saying so); the
 # CLIs refuse it up front (exit 2) with statement_too_long(). Every rule runs in linear time anyway.
 MAX_STATEMENT_CHARS = 1000
@@ -168,6 +169,46 @@ _CADENCE = re.compile(r"\b(?:tous\s+les|toutes\s+les|chaque|every|each)\s+(?:(?:
                       r"|mois|trimestres?|quinzaines?|lundis?|mardis?|mercredis?|jeudis?|vendredis?|samedis?|dimanches?"
                       r"|matins?|soirs?|days?|weeks?|months?|quarters?|fortnights?|mondays?|tuesdays?|wednesdays?"
                       r"|thursdays?|fridays?|saturdays?|sundays?|mornings?)\b")
+# "5 customers per week", « 5 clients par mois », "weekly": a rate. The count is then what is done each week or month,
+# not the window's target, which pac counts (usplan audit: "5 per week in Q3" was a target of 5 over 13 weeks).
+_RATE = re.compile(r"(?<![a-z])(?:(?P<lead>per|a|an|each|every|par|chaque|tous\s+les|toutes\s+les)\s+"
+                   r"(?P<unit>weeks?|months?|semaines?|mois)|(?P<adj>weekly|monthly|hebdomadaires?|mensuel(?:le)?s?"
+                   r"|hebdomadairement|mensuellement))(?![a-z])")
+_NOT_RATE_BEFORE = re.compile(r"(?:^|\s)(?:in|within|for|over|after|dans|pour|en|apres|sous)\s+$")
+
+
+def _rate(s: str) -> tuple[str, str] | None:
+    """The first rate of the normalised statement ``s``: (as written, "week" or "month"); "in a week", « dans un mois »
+    are durations, not rates."""
+    for m in _RATE.finditer(s):
+        if m.group("lead") in ("a", "an") and _NOT_RATE_BEFORE.search(s[max(0, m.start() - 10):m.start()]):
+            continue
+        word = m.group("unit") or m.group("adj")
+        return m.group(0), "week" if word.startswith(("week", "semaine", "hebdo")) else "month"
+    return None
+
+
+def _rate_reason(facts: _Facts) -> str:
+    """What the linter says of a count given as a rate: pac counts the number over the whole window, so write the total
+    for the window (with the product worked out when the window is known) or one action per week or month."""
+    assert facts.rate is not None and facts.count is not None
+    written, unit = facts.rate
+    count = facts.count
+    if facts.windows:
+        w = facts.windows[0]
+        first, end = date.fromisoformat(w["start"][:10]), date.fromisoformat(w["end"][:10])
+        if unit == "week":
+            n = max(1, round((end - first).days / 7))
+        else:
+            n = max(1, round((end.year - first.year) * 12 + end.month - first.month
+                              + (end.day - first.day) / 30.44))
+        return (f"count: {count} {written!r} is a rate, not a target: pac counts {count} over the whole window "
+                f"{w['label']!r} ({first.isoformat()} to {(end - _ONE_DAY).isoformat()}), not {count} each {unit} "
+                f"(write the total for the window, {count} × {n} {unit}s = {count * n}, or one action per {unit})")
+    return (f"count: {count} {written!r} is a rate, not a target: pac counts a number over a window (write the "
+            f"total for the window, {count} × its {unit}s, or one action per {unit})")
+
+
 # "les acheteurs de Danone", "the buyers at Unilever": people of one named account, not a scope.
 _ROLE_GROUP = re.compile(r"(?:acheteu(?:rs|ses)|achats|decideurs|decisionnaires|dirigeants|directeurs|directrices"
                          r"|responsables|equipes|interlocuteurs|ingenieurs|buyers|purchasers|purchasing|procurement"
@@ -274,6 +315,7 @@ class _Facts:
     reminder: bool = False                       # "penser à...", "don't forget to..."
     image: bool = False                          # image-building words
     count_range: str | None = None               # « 5 à 8 », « entre 5 et 8 »: a range of targets, read as 5
+    rate: tuple[str, str] | None = None          # "per week", « chaque mois »: (as written, week or month)
     scope_hints: dict[str, Any] = field(default_factory=dict)
     who: str | None = None
     info_needed: bool = False
@@ -597,6 +639,7 @@ def _gather(text: str, *, year: int, tz: str, today: date | None, people: list[s
     if facts.result_verb is not None:
         zone = s[facts.result_at + len(facts.result_verb):facts.result_at + len(facts.result_verb) + 40]
         facts.result_set = _plural_scope(zone, _ACCOUNT_WORDS)
+    facts.rate = _rate(s)
     facts.reminder = bool(_REMINDER.match(s))
     facts.image = bool(_IMAGE.search(s))
     facts.vague_quantity = bool(re.match(rf"\s*(?:(?:a|à|to|avec|with|chez|at)\s+)?{_VAGUE_DET}", object_zone))
@@ -741,6 +784,8 @@ def lint_statement(text: str, *, year: int, tz: str, today: date | None = None, 
     if facts.count_range:
         reasons.append(f"count: {facts.count_range!r} is a range: read as its lower bound, {facts.count} (write one "
                        f"number, the one committed to, e.g. '{facts.count} {facts.target}')")
+    if facts.rate is not None and facts.count is not None and (facts.verb is not None or facts.count_is_activity):
+        reasons.append(_rate_reason(facts))
     for problem in facts.period_problems:
         reasons.append(f"when: {problem}")
     if len(facts.windows) > 1:

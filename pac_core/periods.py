@@ -12,6 +12,8 @@ What is understood (case and accents ignored):
   as in "du 20 décembre au 10 janvier 2028"), else a PeriodError giving the plan's part of it.
   With the plan's period (``within``), an ISO week straddling its first or last day is cut to the plan's days
   ("semaine 53" of a 2026 plan is 28-31 December 2026); ``Window.uncut`` keeps the days written, ``cut_note`` says it.
+  A range of weeks with a whole week outside the plan ("weeks 4-6" of a plan ending on 31 January 2028) is a
+  PeriodError giving the weeks the plan holds (4 or more of their days in it, ISO's rule).
   "S" + a number is an ISO week (French usage "S18", also "S3" to "S53" and "S01"), **except "S1" and
   "S2" alone** ("S1", "S2 2027", "fin S1", "S1-S2"), which French business writing mostly uses for the
   half-years: they are a PeriodError asking for "semaine 1" or "1er semestre" ("week 1" or "H1");
@@ -45,7 +47,11 @@ What is understood (case and accents ignored):
   is given, else at the start of the plan's year, and ends at the end of the named day** (a deadline
   includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
   "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
-  "through June 30" / "thru June 30" are deadlines like "until June 30".
+  "through June 30" / "thru June 30" are deadlines like "until June 30"; "by year end", "by the end of the fiscal
+  year", « d'ici la fin de l'exercice », « fin d'exercice » end with the plan's period.
+- "1H" / "2H" (a whole text only: « 1h » in a sentence is an hour) are H1 / H2; "fiscal Q1", "FQ1" the plan's Q1
+  ("fiscal Q1 2028": a PeriodError, which fiscal year?); "Mar-27" (a whole text only) is March 2027;
+  "every month", "monthly", « chaque mois »… are a PeriodError saying a recurring action is one action per month.
 - open-ended starts: "à partir du 15 juin", "à compter du", "dès le", "depuis le", "from 15 June",
   "starting (on) June 15", "as of", "since": **from the first day of the period named to the end of the
   plan's period** (its year without ``within``), the mirror of a deadline; with an end, a range. "after March 15",
@@ -382,9 +388,69 @@ def _edge_cut(days: tuple[date, date], ctx: _Ctx) -> tuple[date, date]:
     if (first <= days[0] and days[1] <= end) or days[1] <= first or end <= days[0]:
         return days
     if first - days[0] >= _WEEK_DAYS or days[1] - end >= _WEEK_DAYS:
-        return days
+        raise _weeks_past_edge(days, ctx)
     ctx.cuts.append(days)
     return max(days[0], first), min(days[1], end)
+
+
+def _held_weeks(days: tuple[date, date], period: tuple[date, date]) -> tuple[date, date] | None:
+    """The weeks of ``days`` that are the plan's by ISO's rule (4 or more of their days inside ``period``), cut to the
+    plan's days as a straddling week is; None when none is."""
+    held = [(monday, monday + _WEEK_DAYS) for monday in
+            (days[0] + timedelta(weeks=i) for i in range((days[1] - days[0]).days // 7))
+            if _days_inside((monday, monday + _WEEK_DAYS), period) >= _MOST_OF_A_WEEK]
+    if not held:
+        return None
+    return max(held[0][0], period[0]), min(held[-1][1], period[1])
+
+
+def _weeks_past_edge(days: tuple[date, date], ctx: _Ctx) -> PeriodError:
+    """A range of weeks with a whole week outside the plan's period (« semaines 4 à 6 » of a plan from 1 February 2027
+    to 31 January 2028 is 24 January - 13 February 2028, two weeks past the plan's end; week 4 of 2027 is before its
+    start): refused, as a single week outside the plan is, with the weeks that the plan holds by ISO's 4-days rule as
+    fixes. It was kept as written, a window running past the plan's end (usplan re-verification)."""
+    assert ctx.period is not None
+    first, end = ctx.period
+    last = end - timedelta(days=1)
+    shown = f"{first.isoformat()}..{last.isoformat()}"
+    w1, w2 = days[0].isocalendar()[1], (days[1] - timedelta(days=1)).isocalendar()[1]
+    span = (_days_inside(days, ctx.period), (days[1] - days[0]).days)
+    side = (_say(f"commencent le {_fr_day(days[0])}, avant le début du plan",
+                 f"start on {_en_day(days[0])}, before the plan's start") if days[0] < first else
+            _say(f"finissent le {_fr_day(days[1] - timedelta(days=1))}, après la fin du plan",
+                 f"end on {_en_day(days[1] - timedelta(days=1))}, after the plan's end"))
+    fixes: list[str] = []
+    seen: set[tuple[date, date]] = set()
+    for y in range(first.year - 1, last.year + 2):
+        try:
+            written = _week_days(y, w1)[0], _week_days(y if w2 >= w1 else y + 1, w2)[1]
+        except PeriodError:
+            continue
+        held = _held_weeks(written, (first, end))
+        if held is None or held in seen:
+            continue
+        seen.add(held)
+        wa = held[0].isocalendar()
+        wb = (held[1] - timedelta(days=1)).isocalendar()
+        label = _with_year("week", (date.fromisocalendar(wa[0], wa[1], 1),
+                                    date.fromisocalendar(wb[0], wb[1], 7) + timedelta(days=1)))
+        fixes.append(f"{label} ({days_phrase(held[0], held[1] - timedelta(days=1), _day_language())})")
+    if days[0] < first:
+        rest = _say("et mettez les semaines d'avant dans le plan précédent",
+                    "and put the weeks before in the previous plan")
+    else:
+        rest = _say("et mettez les semaines suivantes dans le plan suivant", "and put the weeks after in the next plan")
+    return PeriodError(_say(f"les semaines {w1} à {w2} ({days[0].isoformat()}..{(days[1] - timedelta(days=1))})"
+                            f" {side} : {span[0]} de leurs {span[1]} jours sont dans la période du plan ({shown})",
+                            f"weeks {w1} to {w2} ({days[0].isoformat()}..{(days[1] - timedelta(days=1))}) {side}: "
+                            f"{span[0]} of their {span[1]} days are in the plan's period ({shown})"),
+                       (_say("écrivez les semaines que le plan contient (une semaine à cheval sur son début ou sa fin "
+                             "est la sienne si 4 de ses jours y sont, comme le veut l'ISO) : ",
+                             "write the weeks the plan holds (a week straddling its start or end is the plan's when 4 "
+                             "of its days are in it, ISO's rule): ")
+                        + _say(" ou ", " or ").join(fixes) + f", {rest}") if fixes else
+                       _say("écrivez des semaines de la période du plan, ou élargissez la période du plan",
+                            "write weeks inside the plan's period, or widen the plan's period"))
 
 
 def _days_inside(days: tuple[date, date], period: tuple[date, date]) -> int:
@@ -578,6 +644,14 @@ _QUARTER_ISO = _c(r"(?P<y>\d{4})[-\s]?[tq](?P<q>\d)(?!\d)")
 _HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<h>\d)(?!\d)|(?:(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))"
            rf"|(?:semestre\s+(?P<h2>\d)(?!\d))){_OF_YEAR}")
 _HALF_ISO = _c(r"(?P<y>\d{4})[-\s]?h(?P<h>\d)(?!\d)")
+# "1H" / "2H" (US for H1 / H2): only as a whole period, a `when:`; in a sentence « 1h » is an hour.
+_HALF_US = _c(rf"(?P<h>[12])h{_OF_YEAR}")
+# "fiscal Q1", "FQ1", "fiscal quarter 1", "first fiscal quarter": the plan's quarter 1 (a calendar plan's fiscal year is
+# the calendar one); with a year written, the year it ends or starts? asked for (usplan audit F10).
+_FISCAL_Q = _c(rf"(?:(?:le|the)\s+)?(?:(?:fiscal\s+|f)q(?P<q>\d)(?!\d)|fiscal\s+quarter\s+(?P<q2>\d)(?!\d)"
+               rf"|(?P<o>{_ORD})\s+fiscal\s+quarter)(?:\s*(?P<y>{_YEAR}))?")
+# "Mar-27", "Mar '27", "March-2027": a month and its year as a spreadsheet shows them (Excel's mmm-yy).
+_MONTH_YY = _c(rf"(?P<m>{_MONTH})\s?[-'’]\s?(?P<yy>\d\d)(?!\d)")
 # « première quinzaine de juin » (1-15), « seconde quinzaine » (16 to the end), "first half of June"
 _FORTNIGHT = _c(rf"(?:(?:la|le|the)\s+)?(?P<o>{_ORD})\s+(?:quinzaine|half|fortnight)\s+(?:(?:du\s+mois\s+)?(?:de\s+|d')"
                 rf"|of\s+(?:the\s+month\s+of\s+)?)(?P<m>{_MONTH}){_OF_YEAR}")
@@ -689,6 +763,29 @@ def _period_at(s: str, pos: int, *, search: bool) -> tuple[int, _Part] | None:
         return _Part("half", _year_of(_g(m, "y")), lambda y: _half_days(y, h), index=h)
     add(_HALF.match(s, pos), half)
     add(_HALF_ISO.match(s, pos), half)
+    if not search:
+        add(_HALF_US.match(s, pos), half)
+
+    def fiscal_quarter(m: re.Match[str]) -> _Part:
+        q = _ordinal(o, 4) if (o := _g(m, "o")) else int(_g(m, "q") or _g(m, "q2") or 0)
+        _check_quarter(q)
+        if _g(m, "y") is None:
+            return _Part("quarter", None, lambda y: _quarter_days(y, q), index=q)
+        phrase, y = re.sub(r"f?q\d", lambda x: x.group(0).upper(), m.group(0).strip()), int(m.group("y"))
+
+        def refuse(_: object) -> tuple[date, date]:
+            raise PeriodError(f"{phrase!r}: a fiscal quarter with a year: of the fiscal year ending in {y} or of the "
+                              f"one starting in {y}?",
+                              "write " + _say(f"« T{q} »", f"'Q{q}'") + f" alone for the plan's own quarter {q}, or "
+                              "the quarter's days")
+        return _Part("quarter", None, refuse, index=q, resolve=refuse)
+    add(_FISCAL_Q.match(s, pos), fiscal_quarter)
+
+    def month_yy(m: re.Match[str]) -> _Part:
+        mon = _month_of(m.group("m"))
+        return _Part("month", 2000 + int(m.group("yy")), lambda y: _month_days(y, mon))
+    if not search:      # in a sentence "May-27" may be a day
+        add(_MONTH_YY.match(s, pos), month_yy)
 
     def fortnight(m: re.Match[str]) -> _Part:
         mon, which = _month_of(m.group("m")), _ordinal(m.group("o"), 2)
@@ -809,7 +906,10 @@ _DEADLINE = re.compile(
     r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|through|thru|prior\s+to|due)\s+"
     r"(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?"
     r"|(?:a\s+la\s+|la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?|(?:the\s+)?end\s+of\s+(?:the\s+)?)")
-_END_OF_YEAR = _c(r"(?:l')?(?:annee|year)")
+# "by end of year", « fin de l'année », "by the end of the fiscal year", « fin d'exercice », "by year end", "by FY end":
+# the plan's period (its fiscal year in a fiscal plan). The last three used to be "cannot read" (usplan audit F10).
+_END_OF_YEAR = _c(r"(?:l')?(?:annee(?:\s+fiscale)?|year|exercice|fiscal\s+year|fy)")
+_YEAR_END = _c(r"(?:the\s+|l')?(?:(?:fiscal\s+)?year|fy)[\s-]?end|fye|cloture(?:\s+de\s+l'exercice)?")
 _FISCAL_LABEL = _c(rf"(?:(?:l'|the\s+)?(?:annee|year|exercice|fiscal\s+year|fy)\s*)?(?P<y1>{_YEAR})\s*[-–—/]\s*"
                    r"(?P<y2>\d{4}|\d{2})(?!\d)")
 
@@ -1060,8 +1160,10 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         if other and (hit is None or other[0] > hit[0]):
             hit = other
     if hit is None:
-        eoy = _END_OF_YEAR.match(s, kw.end())
-        if eoy and end_of:
+        eoy = _END_OF_YEAR.match(s, kw.end()) if end_of else None
+        if eoy is None and (eoy := _YEAR_END.match(s, kw.end())) is not None:
+            end_of, exclusive = True, False      # "by year end", "before year-end": the year's last day included
+        if eoy:
             hit = (eoy.end(), _Part("year", None, lambda y: (date(y, 1, 1), date(y + 1, 1, 1))))
         else:
             return None
@@ -1286,6 +1388,9 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
         raise PeriodError(f"{text!r} says when the action starts, not when it ends",
                           f"write both ends ('du {day} au ...'), 'à partir du {day}' for the rest of the plan, "
                           f"or 'le {day}' for that day alone")
+    recurring = _RECURRING.search(s)
+    if recurring:
+        raise _recurring(text, recurring)
     fiscal_part = _OF_FISCAL.search(s)
     if fiscal_part and _parse_at(s, 0, search=False, today=today) is not None:
         part = text.strip().split()[0]
@@ -1294,6 +1399,33 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
                           + _say("'T1', 'S1'", "'Q1', 'H1'", "'T1', 'Q1', 'S1'") + " are that year's)")
     raise PeriodError(f"cannot read {text!r} as a period",
                       f"write it as one of the forms understood, {_examples(ctx.fiscal)}")
+
+
+# "every month", "monthly", « chaque mois », « tous les mois », « mensuel »…: a recurrence, not a window.
+_RECURRING = re.compile(r"(?<![a-z])(?:(?:every|each|chaque|tous\s+les|toutes\s+les)\s+"
+                        r"(?P<unit>mois|month|semaines?|week)|per\s+(?P<unit2>month|week)|par\s+(?P<unit3>mois|semaine)"
+                        r"|(?P<adj>monthly|weekly|mensuel(?:le)?s?|hebdomadaires?))(?![a-z])")
+
+
+def _recurring(text: str, m: re.Match[str]) -> PeriodError:
+    """A `when:` that names a recurrence ("every month", « chaque semaine »): pac counts an action over one window, so a
+    recurring action is one action per month (or week), or one action with the total over the window. It used to be the
+    generic "cannot read" (usplan audit F10)."""
+    unit = next(u for u in (m.group("unit"), m.group("unit2"), m.group("unit3"), m.group("adj")) if u)
+    weekly = unit.startswith(("sem", "week", "hebdo"))
+    return PeriodError(
+        _say(f"{text.strip()!r} est une récurrence, pas une fenêtre : pac compte une action sur une seule fenêtre, "
+             f"donc une action récurrente est une action par {'semaine' if weekly else 'mois'}",
+             f"{text.strip()!r} is a recurrence, not a window: pac counts an action over one window, so a recurring "
+             f"action is one action per {'week' if weekly else 'month'}"),
+        _say("écrivez une action par " + ("semaine (when: « semaine 18 », « semaine 19 »…)" if weekly else
+                                          "mois (when: « mars 2027 », « avril 2027 »…)")
+             + " avec le nombre de chacune, ou une seule action sur toute la fenêtre avec le total (when: « T3 », "
+             + ("5 × 13 semaines = 65 visites" if weekly else "5 × 3 mois = 15 visites") + ")",
+             "write one action per " + ("week (when: 'week 18', 'week 19'…)" if weekly else
+                                        "month (when: 'March 2027', 'April 2027'…)")
+             + " with each one's count, or one action over the whole window with the total (when: 'Q3', "
+             + ("5 × 13 weeks = 65 visits" if weekly else "5 × 3 months = 15 visits") + ")"))
 
 
 _OF_FISCAL = re.compile(r"\s+(?:de\s+l'\s*|of\s+the\s+|in\s+the\s+|du\s+)"

@@ -8,6 +8,9 @@ Stop it with ``server.stop()`` (or use it as a context manager).
 
 from __future__ import annotations
 
+import argparse
+import sys
+
 from sandbox_crm.demo_org import DemoOrg, build_demo_org
 from sandbox_crm.http import Api
 from sandbox_crm.hubspot import SANDBOX_TOKEN, HubSpotApi
@@ -53,3 +56,27 @@ def sandbox_env(server: SandboxServer) -> dict[str, str]:
         "PAC_HS_CA_BUNDLE": server.ca_path,
     }
     return env
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sandbox_crm.run``: this module is the library the tests and ``pac sandbox`` start the sandbox with;
+    a contributor's first guess at running it by hand printed nothing and exited 0 (usplan audit, minor list). It
+    says which command serves the sandbox by hand instead, and exits 2 (a usage error) unless asked for ``--help``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m sandbox_crm.run",
+        description="The sandbox CRM's start-up functions (start_sandbox, sandbox_env), for tests and scripts: "
+                    "this module serves nothing by itself.",
+        epilog=_BY_HAND)
+    parser.parse_args(argv)
+    sys.stderr.write(f"python -m sandbox_crm.run serves nothing: {_BY_HAND}\n")
+    return 2
+
+
+_BY_HAND = ("To try pac by hand against the sandbox CRM, run `pac sandbox` (`./dev pac sandbox` in a fresh clone): it "
+            "seeds the demo organisation, serves both dialects until Ctrl-C and writes the environment file to source "
+            "(docs/operations.md, 'Try it by hand'). From Python: server = start_sandbox(org); env = "
+            "sandbox_env(server); ... server.stop().")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -233,6 +233,11 @@ def _print_table(results: list[LintResult], statements: list[Statement],
         if window and "cut" in window:
             console.print(textsafe.text(f"warning: {statement.id}: {window['cut']}", style="yellow"))
     for statement, result in zip(statements, results, strict=True):
+        if result.kind == "action":     # an action's count given as a rate ("5 per week"): its target is not that
+            where = statement.id or f"line {statement.line}"
+            for reason in result.reasons:
+                if " is a rate, not a target" in reason:
+                    console.print(textsafe.text(f"warning: {where}: {reason}", style="yellow"))
         if result.kind != "action":
             where = statement.id or f"line {statement.line}"
             console.print(textsafe.text(f"{where}: {'; '.join(result.reasons)}", style=KIND_STYLE[result.kind]))

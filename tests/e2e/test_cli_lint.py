@@ -60,6 +60,14 @@ class TestTextFiles:
         assert code == 0
         assert "2 actions, 0 objectives, 0 intentions" in out
 
+    def test_a_rate_is_warned_under_the_table(self, write) -> None:
+        """An action whose count is a rate ("5 per week") gets a warning line, as a cut week does (it was a ✓)."""
+        code, out, _ = run(str(write("r.txt", "Amy calls 5 customers per week in Q3\n")))
+        assert code == 0
+        flat = " ".join(out.split())
+        assert "warning: line 1: count: 5 'per week' is a rate, not a target" in flat
+        assert "5 × 13 weeks = 65, or one action per week" in flat
+
     def test_mixed_exit_1_with_summary(self, write) -> None:
         """Objectives and intentions exit 1 with a summary telling what to rewrite."""
         code, out, _ = run(str(write("m.txt", MIXED)))

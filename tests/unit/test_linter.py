@@ -378,3 +378,40 @@ class TestTimesIsACount:
     def test_a_result_verb_keeps_it_a_result(self) -> None:
         """« Augmenter de 2 fois le CA »: no activity verb, a result to reach."""
         assert lint("Augmenter de 2 fois le CA en 2027").kind == "objective"
+
+
+class TestRates:
+    """A count given as a rate ("5 per week") is not the window's target: pac counts the number over the whole
+    window, so "5 customers per week in Q3" was a Q3 target of 5, 13 times too small, with no word (usplan audit)."""
+
+    @pytest.mark.parametrize(("text", "written", "unit", "product"), [
+        ("Amy calls 5 customers per week in Q3", "per week", "week", "5 × 13 weeks = 65"),
+        ("Amy calls 5 customers a week in Q3", "a week", "week", "5 × 13 weeks = 65"),
+        ("Amy calls 5 customers weekly in Q3", "weekly", "week", "5 × 13 weeks = 65"),
+        ("Visit 4 customers per month in H2", "per month", "month", "4 × 6 months = 24"),
+        ("Visit 4 customers monthly in H2", "monthly", "month", "4 × 6 months = 24"),
+        ("Visiter 4 clients par mois au T3", "par mois", "month", "4 × 3 months = 12"),
+        ("Visiter 4 clients chaque mois au T3", "chaque mois", "month", "4 × 3 months = 12"),
+        ("Appeler 3 prospects par semaine en juillet", "par semaine", "week", "3 × 4 weeks = 12"),
+        ("Appeler 3 prospects chaque semaine en juillet", "chaque semaine", "week", "3 × 4 weeks = 12"),
+    ])
+    def test_a_rate_is_said_with_the_total_for_the_window(self, text: str, written: str, unit: str,
+                                                          product: str) -> None:
+        r = lint(text)
+        assert r.kind == "action"           # still an action (a cadence inside a period): only the count is in doubt
+        reason = next((x for x in r.reasons if x.startswith("count:")), "")
+        count = r.parsed["count"]
+        assert reason.startswith(f"count: {count} {written!r} is a rate, not a target: pac counts {count} over the "
+                                 f"whole window"), r.reasons
+        assert f"not {count} each {unit} (write the total for the window, {product}, or one action per {unit})" \
+               in reason
+
+    def test_a_rate_without_a_window(self) -> None:
+        r = lint("Amy calls 5 customers per week")
+        assert "count: 5 'per week' is a rate, not a target: pac counts a number over a window (write the total " \
+               "for the window, 5 × its weeks, or one action per week)" in r.reasons
+
+    @pytest.mark.parametrize("text", ["Amy calls 5 customers in Q3", "Visit 5 customers in a week in May",
+                                      "Visiter 5 clients dans un mois"])
+    def test_no_rate_no_word(self, text: str) -> None:
+        assert not [x for x in lint(text).reasons if "is a rate" in x]

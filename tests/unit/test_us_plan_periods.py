@@ -258,10 +258,10 @@ class TestUsPhrasings:
 
     def test_a_fiscal_plans_fix_gives_its_own_quarter(self) -> None:
         with pytest.raises(PeriodError) as exc:
-            days("every month", language="en")
+            days("whenever possible", language="en")
         assert "'Q2' (the plan's second quarter)" in str(exc.value) and "Q2 2027" not in str(exc.value)
         with pytest.raises(PeriodError) as exc:
-            days("every month", within=parse_period("2027", year=2027, tz=TZ), language="en")
+            days("whenever possible", within=parse_period("2027", year=2027, tz=TZ), language="en")
         assert "'Q2 2027'" in str(exc.value)
 
 
@@ -337,3 +337,91 @@ def test_explain_says_iso_week_under_its_header() -> None:
                                                                        "Sunday")
     french = plan(action(window=replaced(week, label="semaine 18")))
     assert explain_action(french, _evaluate(), "A-01").cut == ""
+
+
+# Re-verification leftovers: a range of weeks past the plan's end, and phrasings still "cannot read" with the generic
+# fix (usplan audit F10 and its re-verification).
+class TestWeeksRangeAtThePlansEdge:
+    def test_a_range_with_whole_weeks_past_the_plans_end_is_refused_with_the_weeks_it_holds(self) -> None:
+        """'weeks 4-6' was 2028-01-24..2028-02-13, two weeks past the plan's end (31 January 2028)."""
+        with pytest.raises(PeriodError) as exc:
+            days("weeks 4-6", language="en")
+        message = str(exc.value)
+        assert "weeks 4 to 6 (2028-01-24..2028-02-13) end on February 13, 2028, after the plan's end: 8 of their 21 " \
+               "days are in the plan's period (2027-02-01..2028-01-31)" in message
+        assert "'weeks 5 to 6 2027' (February 1 to 14, 2027) or 'week 4 2028' (January 24 to 30, 2028)" in message
+        assert days("weeks 5 to 6 2027", language="en") == (date(2027, 2, 1), date(2027, 2, 14))
+        assert days("week 4 2028", language="en") == (date(2028, 1, 24), date(2028, 1, 30))
+
+    def test_a_range_starting_whole_weeks_before_the_plan_is_refused_too(self) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days("semaines 4 à 6 2027", language="fr")
+        assert "commencent le 25 janvier 2027, avant le début du plan" in str(exc.value)
+        assert "« semaines 5 à 6 2027 » (du 1er au 14 février 2027)" in str(exc.value)
+
+    def test_a_range_whose_last_week_straddles_the_end_is_cut_as_a_single_week_is(self) -> None:
+        """Week 5 of 2028 has 1 day in the plan: cut to it, as 'week 53' of a 2026 plan is; the days written kept."""
+        window = parse_period("weeks 4 to 5", year=2027, tz=TZ, within=FY, language="en")
+        assert (window.start.date(), window.end.date()) == (date(2028, 1, 24), date(2028, 2, 1))
+        assert window.uncut is not None and window.uncut[1].date() == date(2028, 2, 7)
+
+    def test_the_plan_check_refuses_it(self, tmp_path: Path) -> None:
+        path = tmp_path / "us.pac.yaml"
+        path.write_text(PLAN.replace("between 11/02/2027 and 11/09/2027", "in weeks 4-6"), encoding="utf-8")
+        result = CliRunner().invoke(main, ["plan", "check", str(path)])
+        assert result.exit_code != 0
+        assert "after the plan's end" in result.output and "'week 4 2028'" in result.output
+
+
+class TestMorePhrasings:
+    @pytest.mark.parametrize(("text", "first", "last"), [
+        ("by year end", date(2027, 2, 1), date(2028, 1, 31)),
+        ("by year-end", date(2027, 2, 1), date(2028, 1, 31)),
+        ("by the end of the fiscal year", date(2027, 2, 1), date(2028, 1, 31)),
+        ("by fiscal year end", date(2027, 2, 1), date(2028, 1, 31)),
+        ("d'ici la fin de l'exercice", date(2027, 2, 1), date(2028, 1, 31)),
+        ("fin d'exercice", date(2027, 2, 1), date(2028, 1, 31)),
+        ("d'ici la fin de l'année", date(2027, 2, 1), date(2028, 1, 31)),
+        ("1H", date(2027, 2, 1), date(2027, 7, 31)),
+        ("2H", date(2027, 8, 1), date(2028, 1, 31)),
+        ("fiscal Q1", date(2027, 2, 1), date(2027, 4, 30)),
+        ("FQ1", date(2027, 2, 1), date(2027, 4, 30)),
+        ("FQ4", date(2027, 11, 1), date(2028, 1, 31)),
+        ("first fiscal quarter", date(2027, 2, 1), date(2027, 4, 30)),
+        ("Mar-27", date(2027, 3, 1), date(2027, 3, 31)),
+        ("Jan-28", date(2028, 1, 1), date(2028, 1, 31)),
+    ])
+    def test_read(self, text: str, first: date, last: date) -> None:
+        assert days(text, language="en") == (first, last)
+
+    def test_in_a_calendar_plan_the_fiscal_year_is_the_plans(self) -> None:
+        year = parse_period("2027", year=2027, tz=TZ)
+        assert days("by the end of the fiscal year", within=year) == (date(2027, 1, 1), date(2027, 12, 31))
+        assert days("FQ2", within=year) == (date(2027, 4, 1), date(2027, 6, 30))
+
+    def test_a_fiscal_quarter_with_a_year_is_refused_with_what_to_write(self) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days("fiscal Q1 2028", language="en")
+        assert "of the fiscal year ending in 2028 or of the one starting in 2028?" in str(exc.value)
+        assert "write 'Q1' alone for the plan's own quarter 1" in str(exc.value)
+
+    @pytest.mark.parametrize(("text", "unit"), [("every month", "month"), ("monthly", "month"),
+                                                ("chaque mois", "month"), ("weekly", "week")])
+    def test_a_recurrence_is_one_action_per_month(self, text: str, unit: str) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days(text, language="en")
+        message = str(exc.value)
+        assert f"{text!r} is a recurrence, not a window: pac counts an action over one window, so a recurring " \
+               f"action is one action per {unit}" in message
+        assert f"write one action per {unit}" in message and "cannot read" not in message
+
+    def test_a_recurrence_in_french(self) -> None:
+        with pytest.raises(PeriodError) as exc:
+            days("tous les mois", language="fr")
+        assert "est une récurrence, pas une fenêtre" in str(exc.value)
+        assert "écrivez une action par mois (when: « mars 2027 »" in str(exc.value)
+
+    def test_an_hour_in_a_statement_is_not_a_half(self) -> None:
+        """« 1h » in a sentence is an hour: only a whole `when:` reads "1H" as H1."""
+        result = lint_statement("Appeler 5 clients pendant 1h en mars", year=2027, tz=TZ, within=FY, language="fr")
+        assert result.parsed["window"]["label"] == "mars"
