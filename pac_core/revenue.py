@@ -192,6 +192,7 @@ class WonLedger:
     _rows: np.ndarray | None = None
     _selected: dict[tuple[DateRange, int], tuple[Members, int, int, np.ndarray]] = field(default_factory=dict)
     _totals: dict[tuple[DateRange, int], tuple[Members, Decimal]] = field(default_factory=dict)
+    _no_amount: np.ndarray | None = None        # per position: a won deal with no amount (the ``no_amount`` warnings)
 
     def sum_at(self, positions: np.ndarray) -> Decimal:
         """The Decimal sum (from ZERO) of the amounts at these ledger positions (an index or a boolean array)."""
@@ -318,6 +319,7 @@ class WonLedger:
         ledger.accounts = [r[1] for r in rows]
         ledger.amounts = [r[2] for r in rows]
         ledger.deals = [r[3] for r in rows]
+        ledger._no_amount = np.fromiter((r[3].amount is None for r in rows), dtype=bool, count=len(rows))
         ledger.rates = [r[4] for r in rows]
         ledger.won_dates = [tuple(sorted(d)) if d else () for d in dates]
         return ledger
@@ -379,7 +381,8 @@ class WonLedger:
         ledger._table, ledger._rows = table, kept_rows
         if exact is not None:
             ledger._units, ledger._exps, ledger._scale = exact[0][order], exact[1][order], exact[2]
-        for p in np.flatnonzero(missing[kept]).tolist():
+        ledger._no_amount = missing[kept]
+        for p in np.flatnonzero(ledger._no_amount).tolist():
             deal = ledger.deals[p]
             ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
                                             "the won deal has no amount: counted as won, worth 0",
@@ -448,7 +451,7 @@ class WonLedger:
             unlisted = 0
             if self.warnings:   # a won deal without amount exists somewhere: look for the unlisted ones
                 rest = every[limit:] if every else self.positions_of(days, members)[limit:]
-                unlisted = sum(1 for p in rest if self._listed(p)[2] is None)
+                unlisted = self.without_amount(np.asarray(rest, dtype=np.int64))
             out.append(Decision("", "", True, "truncated", f"{total - len(picked)} more counted deals not listed"
                                 + (f" ({unlisted} with no amount)" if unlisted else "")))
         for p, rule, detail in sorted(missed)[:limit]:
@@ -467,6 +470,8 @@ class WonLedger:
         as won, worth 0: the ``no_amount`` warnings); read only when the ledger has such a warning."""
         if not self.warnings or not len(positions):
             return 0
+        if self._no_amount is not None:     # one gather, not a record read per position (0.13 s of 0.65 at 500k)
+            return int(self._no_amount[positions].sum())
         return sum(1 for p in positions.tolist() if self._listed(p)[2] is None)
 
     def _listed(self, position: int) -> tuple[str, str, Decimal | None, str | None]:
