@@ -27,8 +27,8 @@ What is understood (case and accents ignored):
   cannot be known, so its days are asked for ("2027-04-01..2028-03-31"); "2027..2028" and
   "de 2027 à 2028" stay two calendar years. "FY 2027" / "exercice 2027" is the calendar year in a
   calendar plan, and a PeriodError in a fiscal plan (the fiscal year ending or starting in 2027?); as the plan's
-  own period (``plan_period``) a PeriodError always; "Q1 FY2028" follows the same rule (the calendar quarter, or a
-  PeriodError with both readings in a fiscal plan);
+  own period (``plan_period``) a PeriodError always; "Q1 FY2028", "H1 FY28", "H2 FY2028" follow the same rule (the
+  calendar quarter or half, or a PeriodError with both readings in a fiscal plan); after "FY" "28" is 2028;
 - single days: "le 15 mars", "15/03/2027", "March 15, 2027", "2027-03-15". Numeric dates are
   day/month (French order) on every plan, English too: "03/04/2027" is 3 April; "6/15/2027", a date only
   in US month/day order, is a PeriodError giving "15/06/2027", never another date; with ``date_order="mdy"``
@@ -48,7 +48,9 @@ What is understood (case and accents ignored):
   includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
   "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
   "through June 30" / "thru June 30" are deadlines like "until June 30"; "by year end", "by the end of the fiscal
-  year", « d'ici la fin de l'exercice », « fin d'exercice » end with the plan's period.
+  year", « d'ici la fin de l'exercice », « avant la fin de l'exercice », « avant la fin de l'année », « fin
+  d'exercice » end with the plan's period. « avant la fin du trimestre », "by the end of the month" (which one?) are
+  a PeriodError naming the forms that say it (« avant la fin du T2 », "by the end of June").
 - "1H" / "2H" (a whole text only: « 1h » in a sentence is an hour) are H1 / H2; "fiscal Q1", "FQ1" the plan's Q1
   ("fiscal Q1 2028": a PeriodError, which fiscal year?); "Mar-27" (a whole text only) is March 2027;
   "every month", "monthly", « chaque mois »… are a PeriodError saying a recurring action is one action per month.
@@ -900,7 +902,7 @@ _BETWEEN_BEFORE = re.compile(r"(?:^|\s)(?:entre|between)\s+(?:(?:le|la|les|the)\
 _RANGE_SEP = re.compile(r"(?:\s*(?:\.\.|-|–|—)\s*|\s+(?:au|a|to|through|thru|until|till|et|and|jusqu'au|jusqu'a"
                         r"|jusqu'en)\s+(?:(?:le|la|the)\s+)?)")
 _DEADLINE = re.compile(
-    r"(?P<kw>avant\s+(?:le\s+|la\s+|l'|fin\s+|la\s+fin\s+(?:de\s+|du\s+|d')?)?"
+    r"(?P<kw>avant\s+(?:(?:la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?|le\s+|la\s+|l')?"
     r"|d'ici\s+(?:le\s+|au\s+|a\s+la\s+|la\s+|l'|a\s+)?(?:(?:la\s+)?fin\s+(?:de\s+(?:la\s+|l')?|du\s+|d')?)?"
     r"|au\s+plus\s+tard\s+(?:le\s+|la\s+|l'|fin\s+|en\s+)?|jusqu'(?:au|a\s+la|a|en)\s+(?:fin\s+)?|pour\s+le\s+"
     r"|(?:by|before|no\s+later\s+than|not\s+later\s+than|until|till|through|thru|prior\s+to|due)\s+"
@@ -983,25 +985,36 @@ def _fiscal_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
 
 
 # "Q1 FY2028", « T1 exercice 2028 », "first quarter of fiscal year 2028": a quarter of a fiscal year named by one year
-# (usplan audit F10: it was "cannot read" while "FY2028" alone had its own message).
-_FY_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:[tq](?P<q>[1-4])|(?P<o>{_ORD})\s+(?:trimestre|quarter))\s*"
-                 r"(?:(?:de\s+l'\s*|du\s+|of\s+(?:the\s+)?|in\s+(?:the\s+)?)?(?:exercice|ex\.?|fiscal\s+year|fy)\s*)"
-                 rf"(?P<y>{_YEAR})(?!\s*[-–—/]\s*\d)")
+# (usplan audit F10: it was "cannot read" while "FY2028" alone had its own message). "FY28": the year in two digits,
+# as US plans write it after "FY" only (« exercice 28 » is nobody's).
+_FY_YEAR = rf"(?:de\s+l'\s*|du\s+|of\s+(?:the\s+)?|in\s+(?:the\s+)?)?(?:(?:exercice|ex\.?|fiscal\s+year)\s*" \
+           rf"(?P<y>{_YEAR})|fy\s*(?:(?P<fy>{_YEAR})|(?P<yy>\d\d)(?!\d)))(?!\s*[-–—/]\s*\d)"
+_FY_QUARTER = _c(rf"(?:(?:le|the)\s+)?(?:[tq](?P<q>[1-4])|(?P<o>{_ORD})\s+(?:trimestre|quarter))\s*(?:{_FY_YEAR})")
+# "H1 FY28", "H2 FY2028", « 1er semestre de l'exercice 2028 », "first half of fiscal year 2028": a half, by the same
+# rule. "S1" stays ISO week 1 (see « S1 » in docs/plan-format.md).
+_FY_HALF = _c(rf"(?:(?:le|la|the)\s+)?(?:h(?P<q>[12])|(?P<o>{_ORD})\s+(?:semestre|half(?:-year)?|half\s+year))\s*"
+              rf"(?:{_FY_YEAR})")
 
 
 def _fy_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
-    """A quarter of a fiscal year named by one year, read by the fiscal-year rule of « FY 2027 »: in a calendar plan (or
-    with none) the calendar year's quarter, both conventions agreeing; in a fiscal plan the year it ends or the year it
-    starts? refused with both readings' days and the plan's own quarter; as the plan's period, refused as "FY2028"."""
-    m = _FY_QUARTER.match(s, pos)
-    if m is None:
+    """A quarter or half of a fiscal year named by one year, read by the fiscal-year rule of « FY 2027 »: in a calendar
+    plan (or with none) the calendar year's quarter or half, both conventions agreeing; in a fiscal plan the year it
+    ends or the year it starts? refused with both readings' days and the plan's own quarter or half; as the plan's
+    period, refused as "FY2028". "H1 FY28" used to be "cannot read" while "Q1 FY2028" had this rule."""
+    hits = [(m, months, kind) for pattern, months, kind in ((_FY_QUARTER, 3, "quarter"), (_FY_HALF, 6, "half"))
+            if (m := pattern.match(s, pos)) is not None]
+    if not hits:
         return None
-    k = _ordinal(o, 4) if (o := _g(m, "o")) else int(m.group("q"))
-    if not 1 <= k <= 4:
+    m, months, kind = hits[0]
+    count = 12 // months
+    k = _ordinal(o, count) if (o := _g(m, "o")) else int(m.group("q"))
+    if not 1 <= k <= count:
         return None
-    y = int(m.group("y"))
+    y = int(_g(m, "y") or _g(m, "fy") or 2000 + int(m.group("yy")))
     phrase = m.group(0).strip()
-    shown_phrase = phrase.upper() if re.fullmatch(r"[tq]\d\s*fy\s*\d{4}", phrase) else phrase
+    shown_phrase = phrase.upper() if re.fullmatch(r"[tqh]\d\s*fy\s*\d{2,4}", phrase) else phrase
+    letter_fr, letter_en = ("T", "Q") if kind == "quarter" else ("S", "H")
+    unit = "quarter" if kind == "quarter" else "half"
 
     def show(a: date, b: date) -> str:
         return f"{a.isoformat()}..{(b - timedelta(days=1)).isoformat()}"
@@ -1010,18 +1023,19 @@ def _fy_quarter_at(s: str, pos: int) -> tuple[int, _Part] | None:
         if _PLAN_PERIOD.get():
             raise _one_year_fiscal_period(shown_phrase, y)
         if not ctx.fiscal or ctx.period is None:
-            return _quarter_days(y, k)
+            return _quarter_days(y, k) if kind == "quarter" else _half_days(y, k)
         first, end = ctx.period
         month = first.month
-        ending = _add_months(date(y - 1, month, 1), 3 * (k - 1))
-        starting = _add_months(date(y, month, 1), 3 * (k - 1))
-        own = _add_months(first, 3 * (k - 1))
-        raise PeriodError(f"{shown_phrase!r} is ambiguous in a fiscal plan ({show(first, end)}): quarter {k} of the "
-                          f"fiscal year ending in {y} ({show(ending, _add_months(ending, 3))}) or of the one starting "
-                          f"in {y} ({show(starting, _add_months(starting, 3))})?",
-                          f"write {_say(f'« T{k} »', f'{chr(39)}Q{k}{chr(39)}')} for the plan's own quarter {k} "
-                          f"({show(own, _add_months(own, 3))}), or the quarter's days")
-    return m.end(), _Part("quarter", None, lambda yy: resolve(_Ctx(yy)), index=k, resolve=resolve)
+        ending = _add_months(date(y - 1, month, 1), months * (k - 1))
+        starting = _add_months(date(y, month, 1), months * (k - 1))
+        own = _add_months(first, months * (k - 1))
+        own_fr = f"« {letter_fr}{k} »" if kind == "quarter" else f"« {k}{'er' if k == 1 else 'e'} semestre »"
+        raise PeriodError(f"{shown_phrase!r} is ambiguous in a fiscal plan ({show(first, end)}): {unit} {k} of the "
+                          f"fiscal year ending in {y} ({show(ending, _add_months(ending, months))}) or of the one "
+                          f"starting in {y} ({show(starting, _add_months(starting, months))})?",
+                          f"write {_say(own_fr, f'{chr(39)}{letter_en}{k}{chr(39)}')} for the plan's own {unit} {k} "
+                          f"({show(own, _add_months(own, months))}), or the {unit}'s days")
+    return m.end(), _Part(kind, None, lambda yy: resolve(_Ctx(yy)), index=k, resolve=resolve)
 
 
 def _fiscal_label_at(s: str, pos: int) -> tuple[int, _Part] | None:
@@ -1397,6 +1411,19 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
         raise PeriodError(f"{text!r}: the plan's period is its fiscal year already",
                           f"write {part!r} alone (in a plan over a fiscal year, "
                           + _say("'T1', 'S1'", "'Q1', 'H1'", "'T1', 'Q1', 'S1'") + " are that year's)")
+    unnamed = _END_OF_UNNAMED.search(s)
+    if unnamed:
+        quarter = unnamed.group("u") in ("trimestre", "quarter")
+        raise PeriodError(
+            _say(f"{text.strip()!r} ne dit pas quel {'trimestre' if quarter else 'mois'} : le plan est relu chaque "
+                 f"nuit, « le {'trimestre' if quarter else 'mois'} » changerait d'une nuit à l'autre",
+                 f"{text.strip()!r} does not say which {'quarter' if quarter else 'month'}: the plan is read again "
+                 f"every night, and 'the {'quarter' if quarter else 'month'}' would move from one night to the next"),
+            "name it: " + (_say("« avant la fin du T2 », « d'ici fin T3 »", "'by the end of Q2', 'by end of Q3'",
+                                "« avant la fin du T2 », 'by the end of Q2'")
+                           if quarter else
+                           _say("« d'ici fin juin », « avant le 30 juin »", "'by the end of June', 'by June 30'",
+                                "« d'ici fin juin », « avant le 30 juin », 'by the end of June', 'by June 30'")))
     raise PeriodError(f"cannot read {text!r} as a period",
                       f"write it as one of the forms understood, {_examples(ctx.fiscal)}")
 
@@ -1427,6 +1454,10 @@ def _recurring(text: str, m: re.Match[str]) -> PeriodError:
              + " with each one's count, or one action over the whole window with the total (when: 'Q3', "
              + ("5 × 13 weeks = 65 visits" if weekly else "5 × 3 months = 15 visits") + ")"))
 
+
+# « avant la fin du trimestre », "by the end of the month": which one? (not "this quarter", which names it).
+_END_OF_UNNAMED = re.compile(r"(?<![a-z])(?:fin\s+(?:du|de\s+ce)\s+|end\s+of\s+(?:the\s+)?)"
+                             r"(?P<u>trimestre|mois|quarter|month)$")
 
 _OF_FISCAL = re.compile(r"\s+(?:de\s+l'\s*|of\s+the\s+|in\s+the\s+|du\s+)"
                         r"(?:exercice|fiscal\s+year|annee\s+fiscale|fy)$")

@@ -399,6 +399,66 @@ class TestMorePhrasings:
         assert days("by the end of the fiscal year", within=year) == (date(2027, 1, 1), date(2027, 12, 31))
         assert days("FQ2", within=year) == (date(2027, 4, 1), date(2027, 6, 30))
 
+    # « avant la fin de l'exercice » / « avant la fin de l'année » were "cannot read" while « d'ici la fin de
+    # l'exercice » was read: the deadline pattern tried « avant la » before « avant la fin de ».
+    @pytest.mark.parametrize(("text", "first", "last"), [
+        ("avant la fin de l'exercice", date(2027, 2, 1), date(2028, 1, 31)),
+        ("avant la fin de l'année", date(2027, 2, 1), date(2028, 1, 31)),
+        ("avant la fin de l'année fiscale", date(2027, 2, 1), date(2028, 1, 31)),
+        ("before the end of the year", date(2027, 2, 1), date(2028, 1, 31)),
+        ("avant la fin de juin", date(2027, 2, 1), date(2027, 6, 30)),
+        ("avant fin 2027", date(2027, 2, 1), date(2027, 12, 31)),
+        ("d'ici fin juin", date(2027, 2, 1), date(2027, 6, 30)),
+    ])
+    def test_avant_la_fin_de_is_a_deadline_like_dici_la_fin_de(self, text: str, first: date, last: date) -> None:
+        assert days(text, language="fr") == (first, last)
+
+    def test_avant_la_fin_de_lannee_in_a_calendar_plan(self) -> None:
+        year = parse_period("2027", year=2027, tz=TZ)
+        assert days("avant la fin de l'année", within=year) == (date(2027, 1, 1), date(2027, 12, 31))
+        assert days("avant la fin de l'exercice", within=year) == (date(2027, 1, 1), date(2027, 12, 31))
+
+    def test_a_half_of_fy_and_a_year_follows_the_fiscal_year_rule(self) -> None:
+        """"H1 FY28" / "H2 FY2028" were "cannot read" while "Q1 FY2028" had the rule of "FY2028": the calendar half in
+        a calendar plan (or none), refused in a fiscal plan with both readings' days and the plan's own half."""
+        year = parse_period("2028", year=2028, tz=TZ)
+        assert days("H1 FY28", within=year) == (date(2028, 1, 1), date(2028, 6, 30))
+        assert days("H2 FY2028", within=year) == (date(2028, 7, 1), date(2028, 12, 31))
+        assert days("first half of FY2028", within=None) == (date(2028, 1, 1), date(2028, 6, 30))
+        assert days("Q3 FY28", within=year) == (date(2028, 7, 1), date(2028, 9, 30))
+        with pytest.raises(PeriodError) as exc:
+            days("H2 FY2028", language="en")
+        message = str(exc.value)
+        assert "'H2 FY2028' is ambiguous in a fiscal plan (2027-02-01..2028-01-31): half 2 of the fiscal year " \
+               "ending in 2028 (2027-08-01..2028-01-31) or of the one starting in 2028 (2028-08-01..2029-01-31)?" \
+               in message
+        assert "write 'H2' for the plan's own half 2 (2027-08-01..2028-01-31)" in message
+        with pytest.raises(PeriodError) as exc:
+            days("H1 FY28", language="fr")
+        assert "'H1 FY28' is ambiguous in a fiscal plan" in str(exc.value)
+        assert "write « 1er semestre » for the plan's own half 1 (2027-02-01..2027-07-31)" in str(exc.value)
+
+    def test_a_half_of_fy_as_the_plans_period_is_refused_as_fy2028(self) -> None:
+        with pytest.raises(PeriodError) as exc:
+            parse_period("H1 FY2028", year=2028, tz=TZ, plan_period=True, language="en")
+        assert "'H1 FY2028' names a fiscal year by one year" in str(exc.value)
+
+    @pytest.mark.parametrize(("text", "language", "said", "fix", "last"), [
+        ("avant la fin du trimestre", "fr", "ne dit pas quel trimestre", "« avant la fin du T2 »", date(2027, 7, 31)),
+        ("d'ici la fin du mois", "fr", "ne dit pas quel mois", "« d'ici fin juin »", date(2027, 6, 30)),
+        ("by the end of the quarter", "en", "does not say which quarter", "'by the end of Q2'", date(2027, 7, 31)),
+        ("before the end of the month", "en", "does not say which month", "'by the end of June'", date(2027, 6, 30)),
+    ])
+    def test_the_end_of_an_unnamed_quarter_says_which(self, text: str, language: str, said: str, fix: str,
+                                                      last: date) -> None:
+        """"the quarter" has no fixed days in a plan read again every night: refused with named forms, which read (the
+        plan's Q2 is May-July)."""
+        with pytest.raises(PeriodError) as exc:
+            days(text, language=language)
+        message = str(exc.value)
+        assert "cannot read" not in message and said in message and fix in message
+        assert days(fix.strip("«»' "), language=language)[1] == last
+
     def test_a_fiscal_quarter_with_a_year_is_refused_with_what_to_write(self) -> None:
         with pytest.raises(PeriodError) as exc:
             days("fiscal Q1 2028", language="en")
