@@ -230,8 +230,10 @@ def _objective_amount(value: object, info: ValidationInfo) -> object:
         raise PydanticCustomError("growth", "{error}", {
             "error": str(exc), "fix": "write the percentage with a decimal comma or point, e.g. \"12,5 %\""}) from None
     if rate is None:
+        english = isinstance(info.context, dict) and info.context.get("language") == "en"
+        growth = '"30%"' if english else '"30 %"'    # in the plan's typography, as the amounts (docs2 F1)
         return _money(value, info, fix=f"write an amount such as 150000 or {amount_examples(info.context)[0]}, or "
-                                       "a growth over the baseline such as \"30 %\"")
+                                       f"a growth over the baseline such as {growth}")
     if rate <= 0:
         raise PydanticCustomError("growth", "{shown} is not a growth: the objective is the revenue the axis must "
                                   "add over its baseline", {

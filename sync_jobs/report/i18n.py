@@ -113,8 +113,9 @@ FR: dict[str, str] = {
     "legend_target": "Cible de l'année",
     "no_objective": "sans objectif",
     "no_snapshot": "Pas encore d'historique : la tendance apparaîtra après la première clôture de trimestre.",
-    "no_snapshot_kept": "Aucun instantané trimestriel conservé ({count} trimestre(s) clos) : prenez-les avec pac "
-                        "snapshot --period T1 (puis T2…), ou laissez pac schedule les prendre.",
+    "no_snapshot_kept": "Aucun instantané trimestriel conservé ({count} trimestre(s) clos) : prenez-les avec "
+                        "{commands}, ou laissez pac schedule les prendre.",
+    "then": " puis ",
     "swot": "SWOT",
     "strengths": "Forces",
     "weaknesses": "Faiblesses",
@@ -320,8 +321,9 @@ EN: dict[str, str] = {
     "legend_target": "Year's target",
     "no_objective": "no objective",
     "no_snapshot": "No history yet: the trend appears after the first quarter closes.",
-    "no_snapshot_kept": "No quarterly snapshot kept yet ({count} quarter(s) closed): take them with pac snapshot "
-                        "--period Q1 (then Q2…), or let pac schedule take them.",
+    "no_snapshot_kept": "No quarterly snapshot kept yet ({count} quarter(s) closed): take them with {commands}, or "
+                        "let pac schedule take them.",
+    "then": " then ",
     "swot": "SWOT",
     "strengths": "Strengths",
     "weaknesses": "Weaknesses",

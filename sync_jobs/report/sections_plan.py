@@ -179,7 +179,9 @@ def _no_trend_note(inputs: ReportInputs, words: Mapping[str, str]) -> str:
               if period_window(label, plan.timezone).end <= inputs.evaluation.as_of]
     if not closed:
         return words["no_snapshot"]
-    return words["no_snapshot_kept"].format(count=len(closed))
+    # the quarters closed, each by the label pac snapshot takes (it refused a quarter not over: docs2 F2)
+    commands = words["then"].join(f"pac snapshot --period {label}" for label in closed)
+    return words["no_snapshot_kept"].format(count=len(closed), commands=commands)
 
 
 def first_quarter_closed(inputs: ReportInputs) -> bool:

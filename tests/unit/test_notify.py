@@ -72,6 +72,21 @@ class TestAlerts:
         running = dataclasses.replace(evaluation, as_of=datetime(2027, 12, 31, 23, tzinfo=paris), axes=axes)
         assert "axis:maint-ra:late:2027-12" in {a.key for a in compute_alerts(fx.plan(), running, [], month="2027-12")}
 
+    def test_an_axis_far_below_its_objective_is_written_as_the_report_writes_it(self) -> None:
+        """« -3 374 % » with the language's thousands separator, as the report of the same night (docs-as-contract
+        audit F3: the digest wrote « -3374 % »; seen failing before the fix)."""
+        paris = ZoneInfo("Europe/Paris")
+        evaluation = fx.evaluation()
+        axes = tuple(dataclasses.replace(a, pace=Pace.LATE, progress=-33.74, expected_by_now=12.5)
+                     if a.axis_id == "maint-ra" else a for a in evaluation.axes)
+        ended = dataclasses.replace(evaluation, as_of=datetime(2027, 10, 1, 3, tzinfo=paris), axes=axes)
+        alerts = [a for a in compute_alerts(fx.plan(), ended, [], month="2027-10") if a.subject == "maint-ra"
+                  and a.kind.startswith("axis")]
+        assert len(alerts) == 1
+        assert "Manquée, -3\u202f374 % de l'objectif" in render_digest(alerts, "fr")[1]
+        english = render_digest(alerts, "en")[1]
+        assert "Missed, -3,374% of the objective" in english and "1,250%" in english
+
     def test_a_second_person_leaving_the_same_axis_is_a_new_alert(self) -> None:
         """Marc leaves AX maint-ra in May (alert sent); in October Julie, who took over A-10, leaves too: another
         alert, which the sender has not delivered yet. The same departure standing (an action more to hand over)

@@ -309,10 +309,11 @@ class TestAmountsInTheplansCurrency:
         assert (objective.additional_revenue, objective.cost) == (Decimal(150_000), Decimal(300_000))
 
     def test_the_fix_is_in_the_plans_currency(self) -> None:
-        """Failed before: the fix offered "150 k€" and "1,5 M€" in an English dollar plan."""
+        """Failed before: the fix offered "150 k€" and "1,5 M€" in an English dollar plan, and a growth written
+        « "30 %" » in French typography (docs-as-contract audit F1, seen failing before that fix)."""
         assert text_problems(self._axis("{additional_revenue: lots, budget: plenty}")) == [
             "t.pac.yaml:14 axes[0].objective.additional_revenue: 'lots' is not an amount (write an amount such as "
-            "150000 or \"$150k\", or a growth over the baseline such as \"30 %\")",
+            "150000 or \"$150k\", or a growth over the baseline such as \"30%\")",
             "t.pac.yaml:14 axes[0].objective.budget: 'plenty' is not an amount (write a number or an amount: 150000, "
             "\"$150k\", \"$1.5M\")"]
 

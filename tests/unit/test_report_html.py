@@ -557,9 +557,12 @@ class TestClosedQuarterHeader:
         inputs = fx.inputs()
         bare = ReportInputs(plan=inputs.plan, evaluation=inputs.evaluation, snapshots=())
         en, fr = plain(render_html(bare, "en")), plain(render_html(bare, "fr"))
-        assert ("No quarterly snapshot kept yet (2 quarter(s) closed): take them with pac snapshot --period Q1 "
-                "(then Q2…), or let pac schedule take them.") in en
-        assert "Aucun instantané trimestriel conservé (2 trimestre(s) clos) : prenez-les avec pac snapshot" in fr
+        assert ("No quarterly snapshot kept yet (2 quarter(s) closed): take them with pac snapshot --period 2027-Q1 "
+                "then pac snapshot --period 2027-Q2, or let pac schedule take them.") in en
+        # the quarters closed, by the labels pac snapshot takes: it refuses a quarter not over, which "(puis T2…)"
+        # offered in May (docs-as-contract audit F2, seen failing before that fix)
+        assert ("Aucun instantané trimestriel conservé (2 trimestre(s) clos) : prenez-les avec pac snapshot --period "
+                "2027-Q1 puis pac snapshot --period 2027-Q2, ou laissez pac schedule les prendre.") in fr
         assert "No history yet" not in en and "Pas encore d'historique" not in fr
 
     def test_a_time_of_day_stays_as_it_was(self, html_en: str) -> None:
