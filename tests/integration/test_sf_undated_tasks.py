@@ -14,6 +14,7 @@ import pytest
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import default_mapping_path
 from pac_config.settings import load_settings
+from pac_core.records import Activity
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
@@ -73,6 +74,16 @@ def _done(result: RunResult, action: str) -> int:
     return result.evaluation.action(action).done
 
 
+def _stored(org: Org, activity_id: str) -> Activity:
+    """The activity as the store holds it after the runs."""
+    engine = open_store(org.settings.database())
+    try:
+        [stored] = [a for a in load_records(engine, ["sf-main"]).activities if a.id == activity_id]
+    finally:
+        engine.dispose()
+    return stored
+
+
 class TestUndatedTasks:
     def test_open_tasks_with_no_due_date_leave_the_night_ok(self, org: Org) -> None:
         """A night after a to-do ('Envoyer la plaquette', TaskSubtype Task, Not Started) and a planned call (Call,
@@ -106,11 +117,7 @@ class TestUndatedTasks:
         org.api.edit("Task", call, Status="Not Started", ActivityDate=None)
         result = org.sync()
         assert (result.status, result.rejections, _done(result, "A-03")) == ("ok", [], 0)
-        engine = open_store(org.settings.database())
-        try:
-            [stored] = [a for a in load_records(engine, ["sf-main"]).activities if a.id == call]
-        finally:
-            engine.dispose()
+        stored = _stored(org, call)
         assert (stored.deleted, stored.day, stored.start) == (True, None, None)
 
 
@@ -143,9 +150,5 @@ class TestRowsLeftOut:
         assert org.api.rows("Task")[0]["AccountId"] is None
         result = org.sync()
         assert (result.status, result.rejections, _done(result, "A-03")) == ("ok", [], 0)
-        engine = open_store(org.settings.database())
-        try:
-            [stored] = [a for a in load_records(engine, ["sf-main"]).activities if a.id == call]
-        finally:
-            engine.dispose()
+        stored = _stored(org, call)
         assert (stored.deleted, stored.type, stored.day, stored.start) == (True, None, None, None)
