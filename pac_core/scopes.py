@@ -21,6 +21,7 @@ are stored as written (the evaluator compares them case- and accent-insensitivel
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -144,6 +145,7 @@ class AmbiguousAmount(ValueError):
         self.decimals = decimals
 
 
+@functools.lru_cache(maxsize=16)   # a pure function of a 3-letter code, asked for every amount of a plan
 def currency_marks(currency: str) -> tuple[str, ...]:
     """What may stand beside an amount of ``currency`` (lower case, longest first): its ISO code and its English
     and French symbols (USD: ``usd``, ``$us``, ``$``; EUR: ``eur``, ``€``)."""
@@ -174,14 +176,14 @@ def parse_money(value: object, currency: str | None = None) -> Decimal:
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not an amount")
     text = re.sub(r"[\s\u00a0\u202f]", "", value.strip().lower())
-    for mark in currency_marks(currency or ""):
+    marks = currency_marks(currency or "")
+    for mark in marks:
         if text.startswith(mark) or text.endswith(mark):
             text = text.removeprefix(mark) if text.startswith(mark) else text.removesuffix(mark)
             break
     if currency:
         # a mark of another currency left: "150 k€" in a USD plan is not $150,000 (reverify NEW-1); a dollar sign is
         # any dollar currency's (CAD, AUD...: the plan's symbols then hold a "$")
-        marks = currency_marks(currency)
         if re.search(r"€|eur(os?)?$", text) and currency.strip().upper() != "EUR":
             raise ValueError(f"{value!r} is in EUR, and the plan's amounts are in {currency.strip().upper()}")
         if "$" in text and not any("$" in mark for mark in marks):

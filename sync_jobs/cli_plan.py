@@ -34,7 +34,7 @@ from pac_core.periods import cut_note, day_words, iso_week_note, looks_month_day
 from pac_core.plan import Plan
 from pac_core.roles import role_warning
 from sync_jobs import textsafe
-from sync_jobs.coverage import settings_warnings
+from sync_jobs.coverage import check_settings, settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.plan_identity import stored_period_warning
 from sync_jobs.run_views import Bars
@@ -89,7 +89,8 @@ def check_command(file: Path) -> None:
     _console().print(textsafe.text(f"✓ plan OK: {plan_summary(plan)}", style="green"))
     # with settings naming this plan (PAC_CONFIG, else the shipped ones): its actions no connector can measure
     configured = os.environ.get("PAC_CONFIG")
-    for warning in settings_warnings(plan, file, Path(configured) if configured else default_settings_path()):
+    settings = check_settings(Path(configured) if configured else default_settings_path())   # read once
+    for warning in settings_warnings(plan, file, settings):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for line, warned in _growth_lines(plan):
         _console().print(textsafe.text(line, style="yellow" if warned else ""))
@@ -103,7 +104,7 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for warning in cut_week_warnings(plan):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
-    moved = stored_period_warning(plan, file, Path(configured) if configured else default_settings_path())
+    moved = stored_period_warning(plan, file, settings)
     if moved is not None:
         _console().print(textsafe.text(f"warning: {moved}", style="yellow"))
 

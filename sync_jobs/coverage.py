@@ -12,6 +12,7 @@ of the plan's connectors (a rep's e-mail changed in the CRM, a typo, someone wit
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 from connectors.hubspot import mapping as hubspot_mapping
 from connectors.salesforce import mapping as salesforce_mapping
 from pac_config.loader import Document, format_path, load_yaml
-from pac_config.settings import load_settings
+from pac_config.settings import Settings, load_settings
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.records import User
@@ -210,14 +211,25 @@ def connector_mappings(connectors: Sequence[tuple[str, Any]]) -> list[tuple[str,
     return [(name, str(getattr(c, "crm", "")), getattr(c, "mapping", None)) for name, c in connectors]
 
 
-def settings_warnings(plan: Plan, plan_file: Path, settings_path: Path | None) -> list[str]:
-    """``pac plan check``: the warnings for ``plan`` when the settings (``settings_path``) name its file, with the
-    mappings of that entry's connectors; nothing when they do not, or cannot be read (the plan check is about the
-    plan: ``pac config check`` reports the settings' own problems)."""
+def check_settings(settings_path: Path | None) -> Settings | None:
+    """``pac plan check``'s settings, read once for its warnings (``settings_warnings``, ``stored_period_warning``):
+    None when there are none or they cannot be read (the plan check is about the plan: ``pac config check`` reports
+    the settings' own problems). Of the environment only ``PAC_DATABASE_URL`` is read (the store the sync would
+    use); no secret is needed."""
     if settings_path is None or not settings_path.is_file():
+        return None
+    try:
+        return load_settings(settings_path, env={k: v for k, v in os.environ.items() if k == "PAC_DATABASE_URL"})
+    except (InvalidInput, OSError, LookupError):
+        return None
+
+
+def settings_warnings(plan: Plan, plan_file: Path, settings: Settings | None) -> list[str]:
+    """``pac plan check``: the warnings for ``plan`` when the settings (``check_settings``) name its file, with the
+    mappings of that entry's connectors; nothing when they do not, or cannot be read."""
+    if settings is None:
         return []
     try:
-        settings = load_settings(settings_path, env={})
         entries = [p for p in settings.plans if p.file.resolve() == plan_file.resolve()]
         out: list[str] = []
         for entry in entries:

@@ -11,7 +11,6 @@ the two years' snapshots and quarters under one id. An admin who really wants to
 from __future__ import annotations
 
 import logging
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from pac_config.planfile import load_plan_text
-from pac_config.settings import load_settings
+from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.window import Window
@@ -70,17 +69,17 @@ def check_period_kept(engine: Engine, plan: Plan, *, keep_plan_id: bool = False,
         f"anyway, run  pac sync {KEEP_FLAG}  once; {NOTHING_WRITTEN}", file=file))
 
 
-def stored_period_warning(plan: Plan, file: Path, settings_path: Path | None) -> str | None:
+def stored_period_warning(plan: Plan, file: Path, settings: Settings | None) -> str | None:
     """``pac plan check``: what ``pac sync`` would refuse (``check_period_kept``), said before the night does, when the
     settings' store already holds a version of ``plan.id`` whose period does not overlap this file's (last year's
     file edited in place, or copied keeping its name). Nothing when there are no settings, no store yet (a SQLite
     file not created: the check creates nothing), or the store cannot be read (the check is about the plan: ``pac
-    status`` and ``pac sync`` say what is wrong with the store); the store is read as it is, never migrated."""
-    if settings_path is None or not settings_path.is_file():
+    status`` and ``pac sync`` say what is wrong with the store); the store is read as it is, never migrated.
+    ``settings``: ``coverage.check_settings``, read once by the check."""
+    if settings is None:
         return None
     try:
-        url = load_settings(settings_path, env={k: v for k, v in os.environ.items() if k == "PAC_DATABASE_URL"}
-                            ).database()
+        url = settings.database()
         parsed = check_url(url)
         if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
             return None
