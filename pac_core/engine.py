@@ -94,7 +94,7 @@ def with_growth_objectives(plan: Plan, indexes: Indexes, as_of: datetime,
     if not rated:
         return plan
     zone, ledger, scopes, emails = indexes.zone, indexes.ledger, indexes.columns, indexes.emails
-    today = min(last_day(as_of, zone), window_days(plan.period, zone)[1])   # liveness as ``_evaluate`` judges it
+    today = figures_last_day(plan, as_of, zone)   # liveness as ``_evaluate`` judges it
     bases: dict[str, Decimal] = {}
     provisional: dict[str, date] = {}   # the last day counted of a base period not over at ``as_of``
     measured = [axis for axis in rated if not _fixed_baseline(axis)]
@@ -418,13 +418,18 @@ def _reference_dates(actions: Sequence[Action], zone: ZoneInfo) -> list[date]:
     return out
 
 
+def figures_last_day(plan: Plan, as_of: datetime, zone: ZoneInfo) -> date:
+    """The last day the plan's figures count: the evaluation date, or the period's last day once the plan is over."""
+    return to_date(window_days(plan.period, zone), as_of, zone)[1]
+
+
 def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], as_of: datetime,
               settings: EngineSettings, explain: bool | Collection[str]) -> Evaluation:
     zone = indexes.zone
     # the last day the plan's figures count: the evaluation date, or the period's last day once the plan is over (the
     # nightly sync keeps an ended plan for late entries on its clock, ``schedule.after_end_days``; the report reads it
     # at its end): an axis suspended until 5 January of the next year stays out of an ended 2026 plan (audit janmeet F1)
-    today = min(last_day(as_of, zone), window_days(plan.period, zone)[1])
+    today = figures_last_day(plan, as_of, zone)
     until = as_of.timestamp()
     ledger, scopes, index, matcher = indexes.ledger, indexes.columns, indexes.index, indexes.matcher
     wanted = (lambda _: True) if explain is True else (lambda _: False) if explain is False \

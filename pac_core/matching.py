@@ -407,7 +407,8 @@ class Matcher:
             return ActionCount(0, set(), [])
         scope = scope if scope is not None else self.plan.action_scope(action)
         window_accounts, window_positions = accs[lo:hi], positions[lo:hi]
-        over = self.index.over(times, positions, lo, hi, None if until is None else day_start(until, self.zone))
+        today = day_start(until, self.zone) if until is not None and self.index.any_whole_day else None
+        over = self.index.over(times, positions, lo, hi, today)
         if over is not None:
             window_accounts, window_positions = window_accounts[over], window_positions[over]
         reference = self.reference_date(action)

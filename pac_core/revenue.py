@@ -468,11 +468,9 @@ class WonLedger:
     def without_amount(self, positions: np.ndarray) -> int:
         """How many of the deals at these ledger positions (an index array) are won deals with no amount (counted
         as won, worth 0: the ``no_amount`` warnings); read only when the ledger has such a warning."""
-        if not self.warnings or not len(positions):
+        if not self.warnings or not len(positions) or self._no_amount is None:
             return 0
-        if self._no_amount is not None:     # one gather, not a record read per position (0.13 s of 0.65 at 500k)
-            return int(self._no_amount[positions].sum())
-        return sum(1 for p in positions.tolist() if self._listed(p)[2] is None)
+        return int(self._no_amount[positions].sum())   # one gather, not a record read per position
 
     def _listed(self, position: int) -> tuple[str, str, Decimal | None, str | None]:
         """(source, id, amount as the CRM gave it, account id) of the deal at a ledger position: read from the deal
