@@ -28,6 +28,7 @@ from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import reason_words
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.tables import Run
+from sync_jobs.store_guard import require_sync
 
 TITLES = {
     "fr": {"record": "enregistrement", "CRM": "CRM", "account": "compte", "when": "quand", "reason": "raison",
@@ -60,11 +61,13 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
                    err=True)
         sys.exit(EXIT_BAD_INPUT)
-    now = current(settings, plan_ref, as_of=cli_common.as_of(as_of, plan.timezone), explain=[item_id], plan=plan)
-    axis = any(a.id == item_id for a in now.plan.axes)
+    require_sync(settings.database(), settings.plan(plan_ref).key, plan.id)   # as current() does with its own store
+    axis = any(a.id == item_id for a in plan.axes)
     kind = "deals" if axis else "activities"
-    engine = open_store(settings.database())
+    engine = open_store(settings.database())    # one store for the figures and the stale note
     try:
+        now = current(settings, plan_ref, as_of=cli_common.as_of(as_of, plan.timezone), explain=[item_id], plan=plan,
+                      engine=engine)
         last = repo.runs(engine, plan.id, limit=1, include_dry=False)
         # an object read once has a watermark, per connector and object ("activities", or "activities:Task")
         read = {connector for connector, obj in repo.watermarks(engine) if obj.split(":")[0] == kind}
