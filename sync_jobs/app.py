@@ -215,16 +215,20 @@ class Kept:
     taken_on: datetime | None
 
 
-def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str) -> Kept | None:
-    """The snapshot kept for ``label`` (None when there is none)."""
+def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str, *,
+                  engine: Engine | None = None) -> Kept | None:
+    """The snapshot kept for ``label`` (None when there is none); ``engine``: the caller's open store, else one is
+    opened for the read."""
     ps = settings.plan(plan_ref)
     plan, _ = load_plan_file(ps)
-    engine = open_store(settings.database())
+    own = engine is None
+    engine = engine or open_store(settings.database())
     try:
         row = repo.snapshot(engine, plan.id, kind, label)
         return None if row is None else _kept(engine, plan, row)
     finally:
-        engine.dispose()
+        if own:
+            engine.dispose()
 
 
 def _kept(engine: Engine, plan: Plan, row: Any) -> Kept:

@@ -113,7 +113,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
                 source = "recomputed"
         _, next_until = month_bounds(shift(month, 1), plan.timezone)
         since = Restatement()
-        if as_of < clock and (own := kept_snapshot(settings, plan_ref, "monthly", month)) is not None \
+        if as_of < clock and (own := kept_snapshot(settings, plan_ref, "monthly", month, engine=engine)) is not None \
                 and own.evaluation.as_of == as_of:   # a closed month whose snapshot is kept: what changed since
             since = since_close(own.plan, own.evaluation, plan, evaluation)
         return build_review(plan, evaluation, before, month=month, previous=previous,
