@@ -470,11 +470,10 @@ def _place_week(part: _Part, ctx: _Ctx, first: date, end: date) -> tuple[date, d
             days = part.make(y)
         except PeriodError:
             continue
-        outside_before, outside_after = (first - days[0]).days, (days[1] - end).days
-        if _days_inside(days, (first, end)) == 0 or outside_before > 7 - _MOST_OF_A_WEEK \
-                or outside_after > 7 - _MOST_OF_A_WEEK:
+        inside, most_outside = _days_inside(days, (first, end)), 7 - _MOST_OF_A_WEEK
+        if inside == 0 or (first - days[0]).days > most_outside or (days[1] - end).days > most_outside:
             continue
-        score = (_days_inside(days, (first, end)), first <= days[0] < end, days)
+        score = (inside, first <= days[0] < end, days)
         if best is None or score[:2] > best[:2]:
             best = score
     return best[2] if best else None

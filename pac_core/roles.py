@@ -65,11 +65,13 @@ def nearest_role(text: str, language: str) -> tuple[str, str] | None:
     """(title, its role) of the known title nearest to ``text``, the plan language's titles first; None when
     none is near."""
     for lang in (language, *(other for other in ("en", "fr") if other != language)):
-        titles = [title for role, (en, fr) in ROLE_ALIASES.items() for title in (role, *(en if lang == "en" else fr))]
-        close = difflib.get_close_matches(_key(text), [_key(t) for t in titles], n=1, cutoff=0.7)
+        keyed: dict[str, str] = {}     # folded title -> title as written (the first one folding so)
+        for role, (en, fr) in ROLE_ALIASES.items():
+            for title in (role, *(en if lang == "en" else fr)):
+                keyed.setdefault(_key(title), title)
+        close = difflib.get_close_matches(_key(text), list(keyed), n=1, cutoff=0.7)
         if close:
-            title = titles[[_key(t) for t in titles].index(close[0])]
-            return title, _LOOKUP[close[0]]
+            return keyed[close[0]], _LOOKUP[close[0]]
     return None
 
 
