@@ -61,13 +61,13 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",
                    err=True)
         sys.exit(EXIT_BAD_INPUT)
+    when = cli_common.as_of(as_of, plan.timezone)     # a bad --as-of is said first, as before the store is read
     require_sync(settings.database(), settings.plan(plan_ref).key, plan.id)   # as current() does with its own store
     axis = any(a.id == item_id for a in plan.axes)
     kind = "deals" if axis else "activities"
     engine = open_store(settings.database())    # one store for the figures and the stale note
     try:
-        now = current(settings, plan_ref, as_of=cli_common.as_of(as_of, plan.timezone), explain=[item_id], plan=plan,
-                      engine=engine)
+        now = current(settings, plan_ref, as_of=when, explain=[item_id], plan=plan, engine=engine)
         last = repo.runs(engine, plan.id, limit=1, include_dry=False)
         # an object read once has a watermark, per connector and object ("activities", or "activities:Task")
         read = {connector for connector, obj in repo.watermarks(engine) if obj.split(":")[0] == kind}
