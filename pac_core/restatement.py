@@ -32,9 +32,18 @@ class Restatement:
         return bool(self.revenue or self.axes or self.actions or self.added or self.removed)
 
 
-def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation) -> Restatement:
+def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, *,
+                who: str | None = None) -> Restatement:
     """The differences of ``now`` (today's re-evaluation of the period, with today's ``plan``) from ``kept``
-    (the snapshot, with the plan it was taken with), in the plans' order."""
+    (the snapshot, with the plan it was taken with), in the plans' order.
+
+    ``who`` (a rep's e-mail, a single rep's review): only the actions that rep owns in either plan, without the
+    plan's revenue and the axes (the manager's part, which a rep's review does not show)."""
+    if who is not None:
+        mine = {a.id for p in (kept_plan, plan) for a in p.actions if a.who == who.strip().lower()}
+        whole = since_close(kept_plan, kept, plan, now)
+        return Restatement(None, (), tuple(a for a in whole.actions if a[0] in mine),
+                           tuple(i for i in whole.added if i in mine), tuple(i for i in whole.removed if i in mine))
     revenue = None
     if kept.plan is not None and now.plan is not None and kept.plan.revenue != now.plan.revenue:
         revenue = (kept.plan.revenue, now.plan.revenue)

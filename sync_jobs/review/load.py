@@ -115,7 +115,7 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         since = Restatement()
         if as_of < clock and (own := kept_snapshot(settings, plan_ref, "monthly", month, engine=engine)) is not None \
                 and own.evaluation.as_of == as_of:   # a closed month whose snapshot is kept: what changed since
-            since = since_close(own.plan, own.evaluation, plan, evaluation)
+            since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)
         return build_review(plan, evaluation, before, month=month, previous=previous,
                             previous_source=source, next_until=next_until, rep=rep, since=since)
     finally:

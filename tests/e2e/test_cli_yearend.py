@@ -126,6 +126,19 @@ class TestClosedMonthReview:
             assert "Since the close (entries and plan edits after December 31, 2027)" in text
             assert "A-03 2/3 → 3/3" in text
 
+    def test_a_reps_closed_month_says_only_what_changed_for_that_rep(self, kept, tmp_path) -> None:
+        """`--rep`: Julie's review lists her A-03 2/3 → 3/3; Lea's lists nothing of Julie's and no « Since the
+        close » block, since none of her actions changed (seen failing before the fix: Lea's review listed A-03)."""
+        julie = pac("review", "--month", "2027-12", "--rep", "julie@example.com", "-o", "julie.md", config=kept,
+                    cwd=tmp_path)
+        lea = pac("review", "--month", "2027-12", "--rep", "lea@example.com", "-o", "lea.md", config=kept,
+                  cwd=tmp_path)
+        assert julie.returncode == 0 and lea.returncode == 0, julie.stderr + lea.stderr
+        julie_text = (tmp_path / "julie.md").read_text(encoding="utf-8")
+        lea_text = (tmp_path / "lea.md").read_text(encoding="utf-8")
+        assert "Since the close" in julie_text and "A-03 2/3 → 3/3" in julie_text
+        assert "Lea" in lea_text and "Since the close" not in lea_text and "A-03" not in lea_text
+
     def test_a_closed_month_without_its_snapshot_has_no_since_lines(self, not_kept, tmp_path) -> None:
         """No December snapshot: the month's end, nothing to compare with."""
         done = pac("review", "--month", "2027-12", "-o", "dec.md", config=not_kept, cwd=tmp_path)
