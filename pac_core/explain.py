@@ -104,7 +104,8 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
         header = f"{progress.done} / {progress.target} ({share}) — {counted_total} counted, {uncounted} not counted"
     rows = [_row(_past(d, evaluation.as_of, zone), lang, zone, accounts) for d in (counted + missed)[:limit]]
     header += _listed(len(rows), counted_total + uncounted, lang)
-    note = cut_note(action.window, lang) or iso_week_note(action.window, lang, plan.timezone) or ""   # usplan F5
+    note = (cut_note(action.window, lang, plan.timezone)                 # calendar audit F2: ISO and US weeks too
+            or iso_week_note(action.window, lang, plan.timezone) or "")  # usplan F5
     return Explanation(action.id, action.text, header, tuple(rows), note)
 
 

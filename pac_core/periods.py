@@ -43,7 +43,10 @@ What is understood (case and accents ignored):
   "next month", "ce trimestre", "demain"; "cette année" / "this year" is the plan's year, and in a fiscal
   year "ce trimestre" / "this quarter" the plan's quarter holding today ("next quarter" the one after);
 - deadlines: "avant le 30/06/2027", "d'ici le 30 juin", "by March 31, 2027", "before 31/03/2027",
-  "d'ici fin avril", "by end of April", "fin mars". **A deadline's window starts at ``today`` when it
+  "d'ici fin avril", "by end of April", "pour fin avril", "fin mars" (a bare « fin mars » / "end of March" is kept as
+  a deadline, ``end_word_note`` says so; « en fin de mars », « à la fin de mars », "at the end of March", « fin de
+  semaine 12 » name no exact window: a PeriodError with the period, its last days and the deadline as fixes).
+  **A deadline's window starts at ``today`` when it
   is given, else at the start of the plan's year, and ends at the end of the named day** (a deadline
   includes its day: the window ends at the next local midnight). "fin avril", "d'ici la semaine 18",
   "by Q2" end with the named period; "avant mai" / "before week 18" end when that period starts.
@@ -96,6 +99,7 @@ __all__ = [
     "cut_note",
     "day_window",
     "days_phrase",
+    "end_word_note",
     "find_periods",
     "iso_week_label",
     "iso_week_note",
@@ -160,14 +164,53 @@ def _quoted(phrase: str) -> str:
     return f"'{phrase}'" if _LANGUAGE.get() == "en" else f"« {phrase} »"
 
 
-def _examples(fiscal: bool = False) -> str:
-    """The forms a fix shows; in a fiscal plan its own quarter ('Q2') rather than the calendar one ('Q2 2027', which is
-    not a quarter of a plan from February: usplan audit F10)."""
+def _examples(ctx: _Ctx | None = None) -> str:
+    """The forms a fix shows, each one that passes in the plan: in a calendar-year plan with its year ('mai 2026' in a
+    2026 plan: they were always 2027's, each refused in a 2026 or 2028 plan, calendar audit F5), in another plan
+    without one (resolved inside its period); in a fiscal plan its own quarter ('Q2') rather than the calendar one
+    ('Q2 2027', which is not a quarter of a plan from February: usplan audit F10)."""
     en, fr = _EXAMPLES_EN, _EXAMPLES_FR
-    if fiscal:
-        en = en.replace("'Q2 2027'", "'Q2' (the plan's second quarter)")
-        fr = fr.replace("'T2 2027'", "'T2' (le 2e trimestre du plan)")
+    if ctx is None:
+        return f"e.g. {_say(fr, en, f'{en}; {fr}')}"
+    calendar_year = ctx.period is None or ctx.period == (date(ctx.year, 1, 1), date(ctx.year + 1, 1, 1))
+    if calendar_year:
+        y = ctx.year
+        en = f"'week 18', 'May {y}', 'Q2 {y}', 'from March 2 to 13', 'by March 31, {y}'"
+        fr = f"'semaine 18', 'mai {y}', 'T2 {y}', 'du 2 au 13 mars', 'avant le 30/06/{y}'"
+    else:
+        en = "'week 18', 'May', 'Q2', 'from March 2 to 13', 'by March 31'"
+        fr = "'semaine 18', 'mai', 'T2', 'du 2 au 13 mars', 'avant le 30 juin'"
+    if ctx.fiscal:
+        en = en.replace("'Q2'", "'Q2' (the plan's second quarter)")
+        fr = fr.replace("'T2'", "'T2' (le 2e trimestre du plan)")
     return f"e.g. {_say(fr, en, f'{en}; {fr}')}"
+
+
+# « pendant les fêtes », « entre Noël et le jour de l'an », "over the holidays", "Christmas week", « la dernière
+# semaine de décembre »: the year's end, which pac reads as no period (calendar audit F5).
+_YEAR_END_WORDS = re.compile(r"(?<![a-z])(?:fetes|noel|nouvel\s+an|jour\s+de\s+l'\s*an|reveillon|christmas|xmas"
+                             r"|the\s+holidays|holiday\s+season|new\s+year'?s?(?:\s+eve)?"
+                             r"|derniere\s+semaine\s+(?:de\s+|d')(?:l'\s*)?(?:decembre|annee)"
+                             r"|last\s+week\s+of\s+(?:december|the\s+year))(?![a-z])")
+
+
+def _year_end_fix(ctx: _Ctx) -> str | None:
+    """For a year-end phrase: the plan's last week of December (« semaine 53 » of a 2026 plan, 28-31 December 2026,
+    cut to the plan's days) and « du 21 au 31 décembre »; None when the plan holds no 31 December."""
+    first, end = ctx.period or (date(ctx.year, 1, 1), date(ctx.year + 1, 1, 1))
+    y = (end - timedelta(days=1)).year
+    if date(y, 12, 31) >= end:
+        y -= 1
+    if date(y, 12, 31) < first:
+        return None
+    n = weeks_in_year(y)
+    monday = date.fromisocalendar(y, n, 1)
+    last = min(monday + timedelta(days=6), end - timedelta(days=1))
+    language = _day_language()
+    week = _say(f"« semaine {n} »", f"'week {n}'")
+    days = _say("« du 21 au 31 décembre »", "'from December 21 to 31'")
+    return (f"for the end of the year, write the last week of December in the plan, {week} "
+            f"({days_phrase(monday, last, language)}), or {days}")
 
 
 
@@ -204,9 +247,34 @@ def weeks_in_year(year: int) -> int:
 def _check_week(year: int, week: int) -> None:
     n = weeks_in_year(year)
     if not 1 <= week <= n:
-        raise PeriodError(f"week {week} does not exist in {year}",
-                          f"{year} has {n} ISO weeks; write "
-                          + _say(f"semaine 1 to semaine {n}", f"week 1 to week {n}", f"semaine 1 to semaine {n}"))
+        fix = (f"{year} has {n} ISO weeks; write "
+               + _say(f"semaine 1 to semaine {n}", f"week 1 to week {n}", f"semaine 1 to semaine {n}"))
+        if week == 53:
+            fix += _last_week_hint(year)
+        raise PeriodError(f"week {week} does not exist in {year}", fix)
+
+
+def _last_week_hint(year: int) -> str:
+    """« semaine 53 » in a year of 52 ISO weeks, most often a plan copied from a year that had one (2026's « semaine
+    53 » was 28-31 December): the year's last week, with its days in a calendar plan, and where 1-3 January are
+    (calendar audit F6: the fix said « semaine 1 to semaine 52 » only, the docs sent the manager to 1-3 January, which
+    moved a year-end action to the year's start)."""
+    language = _day_language()
+    monday = date.fromisocalendar(year, 52, 1)
+    sunday, dec31 = monday + timedelta(days=6), date(year, 12, 31)
+    hint = (": the year's last week is " + _say("« semaine 52 »", "'week 52'")
+            + f" ({days_phrase(monday, sunday, language)}")
+    if sunday > dec31:
+        hint += f", in a {year} plan {days_phrase(monday, dec31, language)}"
+    hint += ")"
+    jan1 = date(year, 1, 1)
+    iso_year, iso_week, _ = jan1.isocalendar()
+    if iso_year < year:
+        last_old = date.fromisocalendar(iso_year, iso_week, 7)
+        hint += (f"; {'1' if last_old.day == 1 else f'1-{last_old.day}'} January {year} "
+                 f"{'is' if last_old.day == 1 else 'are'} in week {iso_week} of {iso_year} ("
+                 + _say(f"« semaine {iso_week} {iso_year} »", f"'week {iso_week} {iso_year}'") + ")")
+    return hint
 
 
 def _check_month(month: int) -> None:
@@ -327,7 +395,8 @@ class _Ctx:
         """The days written, when a week was cut to the plan's period while resolving ``days``; else None."""
         if not self.cuts:
             return None
-        return min(days[0], *(c[0] for c in self.cuts)), max(days[1], *(c[1] for c in self.cuts))
+        written = min(days[0], *(c[0] for c in self.cuts)), max(days[1], *(c[1] for c in self.cuts))
+        return None if written == days else written      # nothing dropped: no cut to say (calendar audit F7)
 
     @property
     def fiscal(self) -> bool:
@@ -362,6 +431,7 @@ class _Part:
     day: int | None = None                      # days only
     index: int | None = None                    # quarters and halves: 1 to 4, 1 or 2
     resolve: Callable[[_Ctx], tuple[date, date]] | None = None
+    inner: _Part | None = None                  # deadlines: the period named (« fin décembre »: décembre)
 
     def days(self, ctx: _Ctx | int) -> tuple[date, date]:
         if isinstance(ctx, int):
@@ -1183,8 +1253,12 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
     if hit[1].kind == "year" and not end_of and not re.search(r"d'ici|by|until|till|through|thru|jusqu", words):
         return None
     inner = hit[1]
+    vague = _vague_end_of(s, pos, words, inner, hit[0])
+    if vague is not None:
+        return hit[0], vague
 
     def resolve(ctx: _Ctx) -> tuple[date, date]:
+        cuts_before = len(ctx.cuts)
         first_of_inner, end_of_inner = inner.days(ctx)
         end = first_of_inner if exclusive and inner.kind != "day" else end_of_inner
         if today is not None:
@@ -1196,8 +1270,85 @@ def _deadline_at(s: str, pos: int, *, today: date | None) -> tuple[int, _Part] |
         if end <= start:
             raise PeriodError(f"the deadline {end - timedelta(days=1)} is not after the start of the window ({start})",
                               "give a later date, or check the year")
+        # A deadline names the days from its start to the named period's end ("before X": to X's start): a week cut
+        # to the plan's days dropped some of them only when its end was the deadline's (calendar audit F7: "before
+        # week 53" was said cut although it ends on 27 December, inside the plan).
+        cut = ctx.cuts[cuts_before:]
+        del ctx.cuts[cuts_before:]
+        ctx.cuts.extend((start, c[1]) for c in cut if c[1] > end and end == end_of_inner)
         return start, end
-    return hit[0], _Part("deadline", inner.year, lambda y: resolve(_Ctx(y)), resolve=resolve)
+    return hit[0], _Part("deadline", inner.year, lambda y: resolve(_Ctx(y)), resolve=resolve, inner=inner)
+
+
+# « en fin de … », « à la fin de … », "at the end of …": when the words before a bare « fin » / "end of" say "at", not
+# "by" (calendar audit F1).
+_AT_BEFORE = re.compile(r"(?:^|\s)(?:en|at|in)\s$")
+
+
+def _vague_end_of(s: str, pos: int, words: str, inner: _Part, end: int) -> _Part | None:
+    """« en fin de semaine 52 », « en fin d'année », « à la fin de décembre », "at the end of December", « fin de
+    semaine 52 » (« fin de semaine » is the weekend): the end of a period, at no exact day, read as "by the end of"
+    they counted from the plan's first day (a March visit for a late-December action, « à risque » in June: calendar
+    audit F1). A part that refuses as vague, with the period itself, its last days and the deadline as fixes; None
+    for a deadline (« d'ici fin … », « avant la fin … », « pour fin … », "by the end of …", a bare « fin décembre »)."""
+    bare = re.match(r"(?:a\s+la\s+|la\s+)?fin\b|(?:the\s+)?end\s+of\b", words)
+    if bare is None:
+        return None
+    week_end = (inner.kind == "week" and re.fullmatch(r"(?:a\s+la\s+|la\s+)?fin\s+de\s+(?:la\s+)?", words) is not None
+                and s.startswith("sem", pos + len(words)))
+    at = _AT_BEFORE.search(s[max(0, pos - 4):pos])
+    if not (words.startswith("a la") or at or week_end):
+        return None
+    phrase = s[max(0, pos - 4) + at.start() if at else pos:end].strip()
+
+    def refuse(ctx: _Ctx | int) -> tuple[date, date]:
+        ctx = ctx if isinstance(ctx, _Ctx) else _Ctx(ctx)
+        days = inner.days(ctx)
+        itself, last, deadline = _end_of_forms(inner, days, ctx)
+        fixes = ([f"the period itself, {itself} ({days_phrase(days[0], days[1] - timedelta(days=1), _day_language())})"]
+                 if itself else [])
+        if last:
+            fixes.append(f"its last {'days' if inner.kind in ('week', 'month') else 'month'}, {last}")
+        fixes.append(f"{deadline} for a deadline (from the start of the plan)")
+        raise PeriodError(f"{phrase!r} is vague: the end of a period names no exact window (read as a deadline, it "
+                          "would count from the plan's first day)",
+                          "write " + ", ".join(fixes[:-1]) + (", or " if len(fixes) > 1 else "") + fixes[-1])
+    return _Part(inner.kind, inner.year, refuse, resolve=refuse)
+
+
+def _end_of_forms(inner: _Part, days: tuple[date, date], ctx: _Ctx) -> tuple[str | None, str | None, str]:
+    """For the period ``inner`` (its ``days``): how to write it (« semaine 52 », 'December'; None for a year, a day, a
+    range), its last days (the last 4 days of a week, the 21st to the end of a month, the last month of a quarter, a
+    half or a year) and the deadline at its end (« d'ici fin décembre », 'by the end of December'), quoted in the
+    plan's language."""
+    language = _day_language()
+    first, last = days[0], days[1] - timedelta(days=1)
+    y = f" {inner.year}" if inner.year is not None else ""
+    month_fr, month_en = _FRENCH_MONTHS[last.month - 1], _MONTH_LABELS[last.month - 1]
+    last_month = _say(f"« {month_fr}{y} »", f"'{month_en}{y}'")
+    if inner.kind == "week":
+        (_, w, _), (_, w2, _) = (first - timedelta(days=first.weekday())).isocalendar(), last.isocalendar()
+        name_fr = f"semaine {w}" if w == w2 else f"semaines {w} à {w2}"
+        name_en = f"week {w}" if w == w2 else f"weeks {w} to {w2}"
+        tail = max(first, last - timedelta(days=3))
+        return (_say(f"« {name_fr}{y} »", f"'{name_en}{y}'"), _quoted(days_phrase(tail, last, language)),
+                _say(f"« d'ici la fin de la semaine {w2}{y} »", f"'by the end of week {w2}{y}'"))
+    if inner.kind == "month":
+        tail = max(first, last.replace(day=21))
+        return (_say(f"« {month_fr}{y} »", f"'{month_en}{y}'"), _quoted(days_phrase(tail, last, language)),
+                _say(f"« d'ici fin {month_fr}{y} »", f"'by the end of {month_en}{y}'"))
+    if inner.kind == "quarter" and inner.index:
+        return (_say(f"« T{inner.index}{y} »", f"'Q{inner.index}{y}'"), last_month,
+                _say(f"« d'ici fin T{inner.index}{y} »", f"'by the end of Q{inner.index}{y}'"))
+    if inner.kind == "half" and inner.index:
+        fr = f"{'1er' if inner.index == 1 else '2e'} semestre{y}"
+        return (_say(f"« {fr} »", f"'H{inner.index}{y}'"), last_month,
+                _say(f"« d'ici la fin du {fr} »", f"'by the end of H{inner.index}{y}'"))
+    if inner.kind == "year":
+        if inner.year is not None:
+            return None, last_month, _say(f"« d'ici fin {inner.year} »", f"'by the end of {inner.year}'")
+        return None, last_month, _say("« d'ici la fin de l'année »", "'by the end of the year'")
+    return None, None, _quoted(("d'ici le " if language == "fr" else "by ") + day_words(last, language))
 
 
 _RELATIVE = _c(r"(?P<this>cette\s+semaine|this\s+week|ce\s+mois(?:-ci)?|this\s+month|ce\s+trimestre|this\s+quarter"
@@ -1377,10 +1528,10 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
     ctx = _context(year, within)
     if len(text) > MAX_PERIOD_CHARS:
         raise PeriodError(f"the period is {len(text):,} characters long; a period is at most {MAX_PERIOD_CHARS} "
-                          f"characters", f"write only when, {_examples(ctx.fiscal)}")
+                          f"characters", f"write only when, {_examples(ctx)}")
     s = _one_space(_normalise(text))[0].strip().rstrip(".;,")
     if not s:
-        raise PeriodError("empty period", f"write when, {_examples(ctx.fiscal)}")
+        raise PeriodError("empty period", f"write when, {_examples(ctx)}")
     lead = _LEAD.match(s)
     for start in dict.fromkeys((0, lead.end() if lead else 0)):
         hit = _parse_at(s, start, search=False, today=today)
@@ -1423,8 +1574,10 @@ def _parse_period(text: str, *, year: int, tz: str, today: date | None, within: 
                            if quarter else
                            _say("« d'ici fin juin », « avant le 30 juin »", "'by the end of June', 'by June 30'",
                                 "« d'ici fin juin », « avant le 30 juin », 'by the end of June', 'by June 30'")))
+    if _YEAR_END_WORDS.search(s) and (year_end := _year_end_fix(ctx)) is not None:
+        raise PeriodError(f"cannot read {text!r} as a period", year_end)
     raise PeriodError(f"cannot read {text!r} as a period",
-                      f"write it as one of the forms understood, {_examples(ctx.fiscal)}")
+                      f"write it as one of the forms understood, {_examples(ctx)}")
 
 
 # "every month", "monthly", « chaque mois », « tous les mois », « mensuel »…: a recurrence, not a window.
@@ -1574,17 +1727,25 @@ def iso_week_note(window: Window, language: str, timezone: str = "") -> str | No
     note = (f"{weeks}: {days_phrase(first, last, 'en')} (Monday to Sunday; pac numbers weeks as ISO 8601 does, week 1 "
             "being the one that holds January 4)")
     if timezone in _MONTH_DAY_ZONES or timezone.startswith("US/"):
-        us_first, us_last = _us_week(y1, w1)[0], _us_week(y2, w2)[1]
-        us = f"week {w1} is" if (y1, w1) == (y2, w2) else f"weeks {w1} to {w2} are"
-        note += (f"; on a US calendar (Excel's WEEKNUM: Sunday to Saturday, week 1 holding January 1) {us} "
-                 f"{days_phrase(us_first, us_last, 'en')}")
+        note += "; " + _us_weeks(y1, w1, y2, w2)
     return note
 
 
-def cut_note(window: Window, language: str = "fr") -> str | None:
+def _us_weeks(y1: int, w1: int, y2: int, w2: int) -> str:
+    """What a US calendar calls ISO weeks ``w1`` (of ``y1``) to ``w2`` (of ``y2``)."""
+    us_first, us_last = _us_week(y1, w1)[0], _us_week(y2, w2)[1]
+    us = f"week {w1} is" if (y1, w1) == (y2, w2) else f"weeks {w1} to {w2} are"
+    return (f"on a US calendar (Excel's WEEKNUM: Sunday to Saturday, week 1 holding January 1) {us} "
+            f"{days_phrase(us_first, us_last, 'en')}")
+
+
+def cut_note(window: Window, language: str = "fr", timezone: str = "") -> str | None:
     """What a window cut to the plan's period kept, and why; None when it was not cut (``Window.uncut``):
     « semaine 53 : du 28 au 31 décembre 2026 (la semaine 53 finit le 3 janvier 2027, après la fin du plan) » /
-    "semaine 53: December 28 to 31, 2026 (week 53 ends on January 3, 2027, after the plan's end)"."""
+    "semaine 53: December 28 to 31, 2026 (week 53 ends on January 3, 2027, after the plan's end)". In English a week
+    number is said to be ISO's, and in a US (or Canadian) ``timezone`` the US calendar's week of that number is named,
+    as ``iso_week_note`` does for a whole week (calendar audit F2: week 52 of a 2027 Chicago plan, 27-31 December, lost
+    both, while a US calendar's week 52 is 19-25 December 2027)."""
     if window.uncut is None:
         return None
     first, last = window.start.date(), (window.end.date() - timedelta(days=1))
@@ -1600,7 +1761,54 @@ def cut_note(window: Window, language: str = "fr") -> str | None:
         why.append(f"la semaine {week} finit le {_fr_day(written_last)}, après la fin du plan" if fr else
                    f"week {week} ends on {_en_day(written_last)}, after the plan's end")
     label = window.label.strip()
-    return f"{label}{' :' if fr else ':'} {days_phrase(first, last, language)} ({'; '.join(why)})"
+    if fr or not _WEEK_NUMBER.search(label):
+        return f"{label}{' :' if fr else ':'} {days_phrase(first, last, language)} ({'; '.join(why)})"
+    note = (f"{iso_week_label(label, 'en')}: {days_phrase(first, last, 'en')} ({'; '.join(why)}; Monday to Sunday, "
+            "ISO 8601)")
+    (y1, w1, d1), (y2, w2, d2) = written_first.isocalendar(), written_last.isocalendar()
+    if d1 == 1 and d2 == 7 and (timezone in _MONTH_DAY_ZONES or timezone.startswith("US/")):
+        note += "; " + _us_weeks(y1, w1, y2, w2)
+    return note
+
+
+# A `when:` that is a bare « fin … » / "end of …" (no « d'ici », « avant », « pour », "by", "before"…).
+_BARE_END = re.compile(r"(?:la\s+|the\s+)?(?:fin|end\s+of)\s")
+
+
+def end_word_note(window: Window, *, year: int, tz: str, within: Window | None, language: str,
+                  date_order: str | None = None) -> str | None:
+    """A `when:` written as a bare « fin décembre » / "end of December": kept as the deadline « d'ici fin décembre »
+    (French business writing puts « fin mars » in a due-date column for « d'ici fin mars »), but a manager may mean
+    late December, and the window runs from the plan's first day: said, with the end of the period's days and the
+    words that keep the deadline without this note (calendar audit F1). None for any other `when:`."""
+    s = _one_space(_normalise(window.label))[0].strip().rstrip(".;,")
+    if _BARE_END.match(s) is None:
+        return None
+    fr = language == "fr"
+    with _speaking(language, date_order):
+        hit = _deadline_at(s, 0, today=None)
+        if hit is None or hit[0] != len(s) or hit[1].inner is None:
+            return None
+        inner, ctx = hit[1].inner, _context(year, within)
+        try:
+            days = inner.days(ctx)
+        except PeriodError:
+            return None
+        _, last, deadline = _end_of_forms(inner, days, ctx)
+    unit = {"week": ("de la semaine", "week"), "month": ("du mois", "month"), "quarter": ("du trimestre", "quarter"),
+            "half": ("du semestre", "half"), "year": ("de l'année", "year")}.get(inner.kind)
+    first, end = window.start.date(), window.end.date() - timedelta(days=1)
+    label = window.label.strip()
+    if fr:
+        note = (f"« {label} » est lu comme une échéance : {days_phrase(first, end, 'fr')}, "
+                "depuis le début du plan")
+        if unit and last:
+            note += f" ; pour la fin {unit[0]}, écrivez {last}"
+        return note + f" ({deadline} garde l'échéance, sans cet avertissement)"
+    note = f"'{label}' is read as a deadline: {days_phrase(first, end, 'en')}, from the start of the plan"
+    if unit and last:
+        note += f"; for the end of the {unit[1]}, write {last}"
+    return note + f" ({deadline} keeps the deadline, without this warning)"
 
 
 def find_periods(text: str, *, year: int, tz: str, today: date | None = None,

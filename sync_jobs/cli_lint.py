@@ -24,7 +24,7 @@ from pac_config.loader import load_yaml
 from pac_config.plan_models import DATE_ORDER_ALIASES, LANGUAGE_ALIASES, normalise_enum
 from pac_core.errors import InvalidInput, Problem
 from pac_core.linter import LintResult, lint_statement, statement_too_long
-from pac_core.periods import cut_note, iso_week_label, parse_period
+from pac_core.periods import cut_note, end_word_note, iso_week_label, parse_period
 from pac_core.text import fold_key
 from pac_core.window import Window
 from sync_jobs import textsafe
@@ -202,8 +202,11 @@ def _counted_window(statement: Statement, *, year: int, tz: str, within: Window 
     except InvalidInput:
         return None
     out = {"start": window.start.isoformat(), "end": window.end.isoformat(), "label": window.label}
-    if (note := cut_note(window, language)) is not None:
+    if (note := cut_note(window, language, tz)) is not None:
         out["cut"] = note
+    if (note := end_word_note(window, year=year, tz=tz, within=within, language=language,
+                              date_order=date_order)) is not None:
+        out["deadline"] = note      # a bare « fin décembre »: a deadline from the plan's start (calendar audit F1)
     return out
 
 
@@ -230,8 +233,9 @@ def _print_table(results: list[LintResult], statements: list[Statement],
                                         f"not the statement's {_shown(said, language)} (make the statement and when: "
                                         "say the same)", style="yellow"))
     for statement, window in zip(statements, counted, strict=True):
-        if window and "cut" in window:
-            console.print(textsafe.text(f"warning: {statement.id}: {window['cut']}", style="yellow"))
+        for key in ("cut", "deadline"):
+            if window and key in window:
+                console.print(textsafe.text(f"warning: {statement.id}: {window[key]}", style="yellow"))
     for statement, result in zip(statements, results, strict=True):
         if result.kind == "action":     # an action's count given as a rate ("5 per week"): its target is not that
             where = statement.id or f"line {statement.line}"

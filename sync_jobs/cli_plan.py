@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -30,7 +31,7 @@ from pac_config.planfile import load_plan, plan_summary
 from pac_config.settings import default_settings_path
 from pac_core.errors import InvalidInput, Problem
 from pac_core.growth_words import provenance, zero_base_line
-from pac_core.periods import cut_note, day_words, iso_week_note, looks_month_day, two_way_dates
+from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import Plan
 from pac_core.roles import role_warning
 from sync_jobs import textsafe
@@ -77,8 +78,10 @@ def check_command(file: Path) -> None:
     only their own actions' alerts), in an English plan what each week number means (ISO's week, and a US
     calendar's in a US timezone), a warning for each numeric date with two readings (11/02/2027) in a plan that
     looks American and does not say its date_order, one for each action whose week straddling the plan's first or
-    last day is cut to the plan's days, and one when the store already holds this plan id for a period this
-    file's no longer overlaps (pac sync would refuse it).
+    last day is cut to the plan's days, one for each when: written as a bare « fin décembre » / "end of December"
+    (read as a deadline from the plan's start), one for each calendar quarter written with its year in a fiscal plan
+    (« T1 2027 »: which quarter of the plan it is), and one when the store already holds this plan id for a period
+    this file's no longer overlaps (pac sync would refuse it).
     """
     try:
         with _PlanProgress() as progress:
@@ -102,7 +105,7 @@ def check_command(file: Path) -> None:
         _console().print(textsafe.text(note))
     for warning in date_order_warnings(plan):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
-    for warning in cut_week_warnings(plan):
+    for warning in (*cut_week_warnings(plan), *end_word_warnings(plan), *calendar_quarter_warnings(plan)):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     moved = stored_period_warning(plan, file, settings)
     if moved is not None:
@@ -151,7 +154,53 @@ def cut_week_warnings(plan: Plan) -> list[str]:
     53 : du 28 au 31 décembre 2026 (la semaine 53 finit le 3 janvier 2027, après la fin du plan) »
     (year-end audit F1)."""
     return [f"{action.id}{' :' if plan.language == 'fr' else ':'} {note}" for action in plan.actions
-            if (note := cut_note(action.window, plan.language)) is not None]
+            if (note := cut_note(action.window, plan.language, plan.timezone)) is not None]
+
+
+def end_word_warnings(plan: Plan) -> list[str]:
+    """An action whose `when:` is a bare « fin décembre » / "end of December": read as the deadline « d'ici fin
+    décembre », from the plan's first day, while a manager may mean late December (calendar audit F1): « A-01 : « fin
+    décembre » est lu comme une échéance : du 1er janvier au 31 décembre 2026, depuis le début du plan ; pour la fin
+    du mois, écrivez « du 21 au 31 décembre 2026 » (« d'ici fin décembre » garde l'échéance, sans cet
+    avertissement) »."""
+    return [f"{action.id}{' :' if plan.language == 'fr' else ':'} {note}" for action in plan.actions
+            if (note := end_word_note(action.window, year=plan.period.start.year, tz=plan.timezone,
+                                      within=plan.period, language=plan.language,
+                                      date_order=plan.date_order)) is not None]
+
+
+def calendar_quarter_warnings(plan: Plan) -> list[str]:
+    """An action whose `when:` is a calendar quarter with its year (« T1 2027 », "Q1 2027") in a fiscal plan, not the
+    plan's same-numbered quarter: said as ``pac report --quarter`` says it (calendar audit F3: in a plan from April
+    2026 to March 2027, « T1 2027 » is January-March 2027, the plan's T4, and passed without a word). The rule is the
+    documented one (plan-format.md: a year written in the text keeps the calendar); the warning names the plan's own
+    quarter and how to write it."""
+    from pac_core.report_period import calendar_quarter_asked  # the report's rule, loaded when a plan is checked
+    from sync_jobs.report.fmt import Formatter
+
+    out = []
+    fmt = Formatter.for_plan(plan)
+    fr = plan.language == "fr"
+    for action in plan.actions:
+        label = " ".join(action.window.label.split())
+        if not any(ch.isdigit() for ch in label) or not _QUARTER_WORD.search(label):
+            continue
+        asked = calendar_quarter_asked(plan, label)
+        if asked is None:
+            continue
+        n, year, k, fiscal, own = asked
+        months = fmt.month_span(date(year, 3 * n - 2, 1), date(year, 3 * n, 1))
+        years, mine = f"{fiscal}-{fiscal + 1}", fmt.month_span(*own)
+        if fr:
+            out.append(f"{action.id} : « {label} » est le trimestre civil {months}, le T{k} du plan (exercice {years}) "
+                       f"; pour le T{n} du plan ({mine}), écrivez « T{n} »")
+        else:
+            out.append(f"{action.id}: '{label}' is the calendar quarter {months}, the plan's Q{k} (fiscal year "
+                       f"{years}); for the plan's Q{n} ({mine}), write 'Q{n}'")
+    return out
+
+
+_QUARTER_WORD = re.compile(r"(?i)(?<![a-z])(?:[tq][1-4](?!\d)|trimestre|quarter)")
 
 
 def role_warnings(plan: Plan) -> list[str]:

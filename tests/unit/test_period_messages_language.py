@@ -45,7 +45,7 @@ def _check(when: str, language: str = "en", period: str = "2027-04-01..2028-03-3
     ("May and July", "one range 'from … to …'", "« du"),
     ("mid-May", "'from 10 to 20 March' or 'before March 20'", "du 10 au 20 mars"),
     ("next month", "e.g. 'June 2027' or 'week 18'", "juin"),
-    ("sometime soon", "'week 18', 'May 2027'", "semaine 18"),
+    ("sometime soon", "'week 18', 'May', 'Q2' (the plan's second quarter)", "semaine 18"),   # no year: audit F5
 ])
 def test_an_english_plan_gets_english_examples(when: str, english: str, french: str) -> None:
     message = _check(when)

@@ -762,3 +762,133 @@ class TestQuinzaines:
     def test_in_a_statement(self, text: str, label: str, first: str, end: str) -> None:
         [((a, b), w)] = find_periods(text, year=2027, tz=TZ)
         assert (text[a:b], w.start.date().isoformat(), w.end.date().isoformat()) == (label, first, end)
+
+
+Y2026 = parse_period("2026", year=2026, tz=TZ)
+
+
+def _in_2026(text: str, language: str | None = "fr") -> tuple[date, date]:
+    """(first day, last day) of ``text`` read in a 2026 plan."""
+    w = parse_period(text, year=2026, tz=TZ, within=Y2026, language=language)
+    return w.start.date(), w.end.date() - timedelta(days=1)
+
+
+def _suggested(fix: str, language: str) -> list[str]:
+    """The phrases a fix suggests: « … » in French, '…' in English."""
+    if language == "fr":
+        return [p.split(" »")[0] for p in fix.split("« ")[1:]]
+    return fix.split("'")[1::2]
+
+
+class TestEndOfWords:
+    """Calendar audit F1: « en fin de semaine 52 », « en fin d'année », "at the end of December" were read as
+    "by the end of …", from 1 January: a March visit counted for a late-December action, and the pace was « à risque »
+    in June. « en fin de … » / "at the end of …" / « fin de semaine N » name no exact window: refused as vague, with
+    fixes that pass; « d'ici (la) fin … », « avant (la) fin … », « pour (la) fin … », "by (the) end of …" stay
+    deadlines, and so does a bare « fin décembre » / "end of December" (`pac plan check` says how it is read)."""
+
+    @pytest.mark.parametrize(("text", "language", "end"), [
+        ("en fin de semaine 52", "fr", date(2026, 12, 27)),
+        ("fin de semaine 52", "fr", date(2026, 12, 27)),
+        ("fin de la semaine 52", "fr", date(2026, 12, 27)),
+        ("en fin d'année", "fr", date(2026, 12, 31)),
+        ("en fin de décembre", "fr", date(2026, 12, 31)),
+        ("à la fin de décembre", "fr", date(2026, 12, 31)),
+        ("en fin de T4", "fr", date(2026, 12, 31)),
+        ("at the end of December", "en", date(2026, 12, 31)),
+        ("at the end of week 52", "en", date(2026, 12, 27)),
+        ("at the end of the year", "en", date(2026, 12, 31)),
+    ])
+    def test_at_the_end_of_is_vague_with_fixes_that_pass(self, text: str, language: str, end: date) -> None:
+        with pytest.raises(PeriodError) as exc:
+            _in_2026(text, language)
+        problem = exc.value.problems[0]
+        assert "is vague" in problem.message, problem.message
+        suggested = _suggested(problem.fix, language)
+        assert len(suggested) >= 2, problem.fix
+        for phrase in suggested:
+            assert _in_2026(phrase, language)[1] == end, phrase
+        # one of them is the deadline reading, from the plan's first day; another is not
+        assert any(_in_2026(p, language)[0] == date(2026, 1, 1) for p in suggested), problem.fix
+        assert any(_in_2026(p, language)[0] > date(2026, 6, 30) for p in suggested), problem.fix
+
+    def test_the_fix_of_en_fin_de_semaine_52(self) -> None:
+        with pytest.raises(PeriodError) as exc:
+            _in_2026("en fin de semaine 52")
+        fix = exc.value.problems[0].fix
+        assert "« semaine 52 » (du 21 au 27 décembre 2026)" in fix
+        assert "« du 24 au 27 décembre 2026 »" in fix
+        assert "« d'ici la fin de la semaine 52 »" in fix
+
+    @pytest.mark.parametrize(("text", "language", "last"), [
+        ("d'ici fin décembre", "fr", date(2026, 12, 31)),
+        ("d'ici la fin de la semaine 52", "fr", date(2026, 12, 27)),
+        ("avant la fin de décembre", "fr", date(2026, 12, 31)),
+        ("avant fin décembre", "fr", date(2026, 12, 31)),
+        ("pour fin décembre", "fr", date(2026, 12, 31)),
+        ("pour la fin de décembre", "fr", date(2026, 12, 31)),
+        ("au plus tard fin décembre", "fr", date(2026, 12, 31)),
+        ("fin décembre", "fr", date(2026, 12, 31)),
+        ("fin mars", "fr", date(2026, 3, 31)),
+        ("fin d'année", "fr", date(2026, 12, 31)),
+        ("by the end of December", "en", date(2026, 12, 31)),
+        ("by end of week 52", "en", date(2026, 12, 27)),
+        ("end of December", "en", date(2026, 12, 31)),
+    ])
+    def test_deadlines_stay_deadlines(self, text: str, language: str, last: date) -> None:
+        assert _in_2026(text, language) == (date(2026, 1, 1), last)
+
+    def test_in_a_statement_en_fin_d_annee_is_a_problem(self) -> None:
+        """`pac plan lint` reads statements by the same rule."""
+        problems: list[PeriodError] = []
+        found = find_periods("Visiter 5 clients du 69 en fin d'année", year=2026, tz=TZ, within=Y2026,
+                             problems=problems, language="fr")
+        assert found == []
+        assert len(problems) == 1 and "is vague" in problems[0].problems[0].message
+        [(_, w)] = find_periods("Visiter 5 clients du 69 d'ici fin décembre", year=2026, tz=TZ, within=Y2026)
+        assert (w.start.date(), w.end.date()) == (date(2026, 1, 1), date(2027, 1, 1))
+
+
+class TestGenericExamplesUseThePlansYear:
+    """Calendar audit F5: the "cannot read" fix gave 'mai 2027', 'T2 2027', 'avant le 30/06/2027' in every plan, each
+    refused in a 2026 plan; the year-end phrases fell to it with no word of the plan's last week."""
+
+    @pytest.mark.parametrize(("language", "year"), [("fr", 2026), ("en", 2026), ("fr", 2028), ("en", 2028)])
+    def test_each_example_passes_in_the_plan(self, language: str, year: int) -> None:
+        within = parse_period(str(year), year=year, tz=TZ)
+        with pytest.raises(PeriodError) as exc:
+            parse_period("quand on pourra", year=year, tz=TZ, within=within, language=language)
+        fix = exc.value.problems[0].fix
+        examples = fix.split("'")[1::2]
+        assert len(examples) == 5, fix
+        assert "2027" not in fix
+        for example in examples:
+            w = parse_period(example, year=year, tz=TZ, within=within, language=language)
+            assert within.start <= w.start and w.end <= within.end, example
+
+    def test_a_fiscal_plan_gets_examples_without_a_year(self) -> None:
+        fy = parse_period("2026-04-01..2027-03-31", year=2026, tz=TZ)
+        with pytest.raises(PeriodError) as exc:
+            parse_period("quand on pourra", year=2026, tz=TZ, within=fy, language="fr")
+        fix = exc.value.problems[0].fix
+        for example in fix.split("'")[1::2]:
+            w = parse_period(example, year=2026, tz=TZ, within=fy, language="fr")
+            assert fy.start <= w.start and w.end <= fy.end, example
+
+    @pytest.mark.parametrize(("text", "language", "year", "week"), [
+        ("pendant les fêtes", "fr", 2026, "« semaine 53 » (du 28 au 31 décembre 2026)"),
+        ("entre Noël et le jour de l'an", "fr", 2026, "« semaine 53 » (du 28 au 31 décembre 2026)"),
+        ("la dernière semaine de décembre", "fr", 2027, "« semaine 52 » (du 27 au 31 décembre 2027)"),
+        ("over the holidays", "en", 2026, "'week 53' (December 28 to 31, 2026)"),
+        ("Christmas week", "en", 2027, "'week 52' (December 27 to 31, 2027)"),
+    ])
+    def test_year_end_phrases_suggest_the_plans_last_week(self, text: str, language: str, year: int,
+                                                           week: str) -> None:
+        within = parse_period(str(year), year=year, tz=TZ)
+        with pytest.raises(PeriodError) as exc:
+            parse_period(text, year=year, tz=TZ, within=within, language=language)
+        fix = exc.value.problems[0].fix
+        assert week in fix, fix
+        for phrase in _suggested(fix, language):
+            w = parse_period(phrase, year=year, tz=TZ, within=within, language=language)
+            assert w.end.date() == date(year + 1, 1, 1) and w.start.date() >= date(year, 12, 21), phrase

@@ -7,6 +7,7 @@ that passes in the plan."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -195,3 +196,96 @@ class TestEngineCountsTheCutDays:
         records = Records(accounts=(account("a1", "69003"),), users=USERS, activities=())
         ev = evaluate(p, records, as_of=datetime(2026, 12, 30, 12, tzinfo=PARIS))
         assert ev.action("A-01").expected_by_now == pytest.approx(2.5)
+
+
+def _plan_in(when: str, *, year: int = 2026, language: str = "fr", tz: str = TZ, period: str | None = None) -> Plan:
+    text = _plan_text(when).replace("year: 2026", f"year: {year}")
+    header = f"year: {year}, timezone: {tz}, language: {language}" + (f', period: "{period}"' if period else "")
+    return load_plan_text(text.replace(f"year: {year}, timezone: Europe/Paris", header), "t.pac.yaml")
+
+
+class TestCalendarAuditNotes:
+    """Calendar audit: the notes `pac plan check` and `pac explain` give on the year-end weeks and deadline words."""
+
+    def test_a_bare_fin_decembre_is_a_deadline_said_by_the_check(self) -> None:
+        """F1: « fin décembre » alone stays « d'ici fin décembre » (a due date, as French business writing puts it in a
+        « Quand » column), but the manager is told it runs from 1 January, and how to write the end of the month."""
+        from sync_jobs.cli_plan import end_word_warnings
+        p = _plan_in("fin décembre")
+        [a] = p.actions
+        assert end_word_warnings(p) == [
+            f"{a.id} : « fin décembre » est lu comme une échéance : du 1er janvier au 31 décembre 2026, depuis le "
+            "début du plan ; pour la fin du mois, écrivez « du 21 au 31 décembre 2026 » (« d'ici fin décembre » garde "
+            "l'échéance, sans cet avertissement)"]
+        assert end_word_warnings(_plan_in("d'ici fin décembre")) == []
+        assert end_word_warnings(_plan_in("décembre")) == []
+        english = _plan_in("end of December", language="en")
+        assert end_word_warnings(english) == [
+            f"{a.id}: 'end of December' is read as a deadline: January 1 to December 31, 2026, from the start of the "
+            "plan; for the end of the month, write 'December 21 to 31, 2026' ('by the end of December' keeps the "
+            "deadline, without this warning)"]
+        assert parse_period("December 21 to 31, 2026", year=2026, tz=TZ, within=Y2026).start.date() == \
+            date(2026, 12, 21)
+
+    def test_lint_says_the_bare_fin_decembre_too(self) -> None:
+        """F1: `pac plan lint` shows the window counted and the same words as the check."""
+        window = _counted_window(Statement("Visiter 5 clients du 69 fin décembre", when="fin décembre"), year=2026,
+                                 tz=TZ, within=Y2026)
+        assert window is not None and window["deadline"].startswith("« fin décembre » est lu comme une échéance")
+        assert window["end"] == "2027-01-01T00:00:00+01:00"
+
+    def test_a_us_plans_cut_year_end_week_keeps_the_iso_and_us_notes(self) -> None:
+        """F2: week 52 of a 2027 Chicago plan (ISO: 27 December 2027 - 2 January 2028, cut to 27-31 December) was
+        said without "ISO" nor the US calendar's week 52 (19-25 December 2027), which has no day in common."""
+        p = _plan_in("week 52", year=2027, language="en", tz="America/Chicago")
+        [a] = p.actions
+        expected = ("ISO week 52: December 27 to 31, 2027 (week 52 ends on January 2, 2028, after the plan's end; "
+                    "Monday to Sunday, ISO 8601); on a US calendar (Excel's WEEKNUM: Sunday to Saturday, week 1 "
+                    "holding January 1) week 52 is December 19 to 25, 2027")
+        assert cut_week_warnings(p) == [f"{a.id}: {expected}"]
+        assert cut_note(a.window, "en", "America/Chicago") == expected
+        evaluation = evaluate(p, Records(), as_of=datetime(2027, 12, 28, tzinfo=ZoneInfo("America/Chicago")))
+        assert explain_action(p, evaluation, a.id).cut == expected
+        # a French plan's note is unchanged; a London one says ISO without the US week
+        assert cut_note(a.window, "en", "Europe/London") == ("ISO week 52: December 27 to 31, 2027 (week 52 ends on "
+                                                             "January 2, 2028, after the plan's end; Monday to "
+                                                             "Sunday, ISO 8601)")
+
+    def test_a_deadline_before_the_cut_week_is_not_said_cut(self) -> None:
+        """F7: "before week 53" (1 January - 27 December 2026) drops no day: no cut note. "by week 53" does (week 53
+        runs to 3 January 2027); "by week 1" runs from the plan's start anyway: nothing dropped."""
+        assert cut_note(parse_period("before week 53", year=2026, tz=TZ, within=Y2026), "en") is None
+        assert cut_note(parse_period("avant la semaine 53", year=2026, tz=TZ, within=Y2026)) is None
+        assert cut_note(parse_period("by week 1", year=2026, tz=TZ, within=Y2026), "en") is None
+        by53 = cut_note(parse_period("by week 53", year=2026, tz=TZ, within=Y2026), "en")
+        assert by53 is not None and "week 53 ends on January 3, 2027, after the plan's end" in by53
+
+    def test_week_53_in_a_year_of_52_names_the_years_last_week(self) -> None:
+        """F6: the fix sent a manager copying the 2026 plan to « semaine 1 to semaine 52 », and the docs to 1-3
+        January; 2026's « semaine 53 » was the last week of December, « semaine 52 » in 2027."""
+        with pytest.raises(PeriodError) as exc:
+            parse_period("semaine 53", year=2027, tz=TZ, within=Y2027, language="fr")
+        problem = exc.value.problems[0]
+        assert problem.message == "week 53 does not exist in 2027"
+        assert problem.fix == ("2027 has 52 ISO weeks; write semaine 1 to semaine 52: the year's last week is "
+                               "« semaine 52 » (du 27 décembre 2027 au 2 janvier 2028, in a 2027 plan du 27 au 31 "
+                               "décembre 2027); 1-3 January 2027 are in week 53 of 2026 (« semaine 53 2026 »)")
+        assert days("semaine 52", Y2027) == (date(2027, 12, 27), date(2027, 12, 31))
+        assert days("semaine 53 2026", Y2027) == (date(2027, 1, 1), date(2027, 1, 3))
+
+    def test_a_calendar_quarter_of_a_fiscal_plan_is_said(self) -> None:
+        """F3: « T1 2027 » in a plan from April 2026 to March 2027 is January-March 2027, the plan's T4: `pac plan
+        check` says it as `pac report --quarter` does; « T1 » (the plan's own) and a calendar plan say nothing."""
+        from sync_jobs.cli_plan import calendar_quarter_warnings
+        p = _plan_in("T1 2027", period="2026-04-01..2027-03-31")
+        [a] = p.actions
+        assert calendar_quarter_warnings(p) == [
+            f"{a.id} : « T1 2027 » est le trimestre civil janv.–mars 2027, le T4 du plan (exercice 2026-2027) ; pour "
+            "le T1 du plan (avr.–juin 2026), écrivez « T1 »"]
+        english = _plan_in("Q1 2027", period="2026-04-01..2027-03-31", language="en")
+        assert calendar_quarter_warnings(english) == [
+            f"{a.id}: 'Q1 2027' is the calendar quarter Jan–Mar 2027, the plan's Q4 (fiscal year 2026-2027); for the "
+            "plan's Q1 (Apr–Jun 2026), write 'Q1'"]
+        assert calendar_quarter_warnings(_plan_in("T1", period="2026-04-01..2027-03-31")) == []
+        assert calendar_quarter_warnings(_plan_in("2027-01-01..2027-03-31", period="2026-04-01..2027-03-31")) == []
+        assert calendar_quarter_warnings(_plan_in("T4 2026")) == []
