@@ -46,7 +46,9 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "no_owner": "sans propriétaire", "no_start": "sans date", "unknown_type": "type non compté",
         "truncated": "non listées", "no_amount": "comptée sans montant (0)", "no_close_date": "sans date de clôture",
         "unknown_currency": "devise sans taux de change", "currency": "devise sans taux de change",
-        "negative_amount": "montant négatif", "other_deal_owner": "affaire d'un autre propriétaire",
+        "negative_amount": "montant négatif", "credit": "avoir (montant négatif), déduit",
+        "amount_from_lines": "montant vide : somme des lignes", "amount_differs_from_lines":
+        "montant différent de ses lignes", "other_deal_owner": "affaire d'un autre propriétaire",
         "other_product": "autre produit",
         "not_over": "pas encore passée",
     },
@@ -59,7 +61,9 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "no_owner": "no owner", "no_start": "no date", "unknown_type": "type not counted",
         "truncated": "not listed", "no_amount": "counted with no amount (0)", "no_close_date": "no close date",
         "unknown_currency": "currency without an exchange rate", "currency": "currency without an exchange rate",
-        "negative_amount": "negative amount", "other_deal_owner": "deal owned by someone else",
+        "negative_amount": "negative amount", "credit": "credit (negative amount), subtracted",
+        "amount_from_lines": "empty amount: the sum of its lines", "amount_differs_from_lines":
+        "amount differs from its lines", "other_deal_owner": "deal owned by someone else",
         "other_product": "another product",
         "not_over": "not over yet",
     },
