@@ -312,6 +312,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     no_amount = (sum(1 for d in counted if d.rule == "no_amount")
                  + sum(_no_amount(d.detail) for d in more if d.counted))
     listed = len(rows)
+    credits = sum(1 for d in counted if d.rule == "credit")    # listed ones: a credit subtracted (docs/engine.md)
     if lang == "fr":
         header = (f"CA {figures[0]} (référence {figures[1]}, supplémentaire {figures[2]}, objectif {objective}) — "
                   f"{_fr(counted_total, 'affaire comptée', 'affaires comptées')}, "
@@ -319,6 +320,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         if no_amount:
             header += (f" ; {no_amount} sans montant ({'comptée' if no_amount < 2 else 'comptées'} pour 0 : à corriger "
                        "dans le CRM)")
+        if credits:
+            header += f" ; {_fr(credits, 'avoir déduit', 'avoirs déduits')}"
         header += _listed(listed, counted_total + missed_total, lang)
     else:
         header = (f"Revenue {figures[0]} (baseline {figures[1]}, additional {figures[2]}, objective {objective}) — "
@@ -326,6 +329,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         if no_amount:
             them = "it" if no_amount == 1 else "them"
             header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
+        if credits:
+            header += f"; {_en(credits, 'credit', 'credits')} subtracted"
         header += _listed(listed, counted_total + missed_total, lang)
     origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang)
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin)
