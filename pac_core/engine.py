@@ -36,6 +36,7 @@ from pac_core.revenue import (
     WonLedger,
     as_set,
     baseline_range,
+    credit_rows,
     last_day,
     product_load_columns,
     prorated,
@@ -248,7 +249,8 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     deal_days = deals.days(zone)
     won_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.WON]
     won = np.isin(deals.stage.codes, won_code) & ~deals.deleted
-    dated = won & (deal_numbers >= 0) & (deal_days != NO_DAY)
+    # what dormancy, first won deals and conversion read: purchases, so not credits (a won deal worth less than 0)
+    dated = won & (deal_numbers >= 0) & (deal_days != NO_DAY) & ~credit_rows(deals, won)
     action_scopes = _action_scopes(plan)
     scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
     account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
@@ -690,16 +692,17 @@ def _kept_won_keys(ledger: WonLedger, flt: DealFilter, owner_email: Mapping[tupl
         return None
     accounts = frozenset(int(n) for n in np.unique(visited[visited >= 0]).tolist())
     kept, _ = measure_revenue(ledger, (ledger.days[0], today), accounts, flt, owner_email)   # sorted by close day
-    return AccountColumns.won_key([ledger.accounts[pos] for pos in kept], [ledger.days[pos] for pos in kept])
+    sales = [pos for pos in kept if not ledger.credit[pos]]                                  # a credit is no win
+    return AccountColumns.won_key([ledger.accounts[pos] for pos in sales], [ledger.days[pos] for pos in sales])
 
 
 def _won_accounts(ledger: WonLedger, scopes: AccountColumns, days: tuple[date, date]) -> np.ndarray:
-    """Per account number: a won deal of the ledger closed in the range (once per range)."""
+    """Per account number: a won deal of the ledger closed in the range, not a credit (once per range)."""
     def compute() -> np.ndarray:
         assert ledger.account_array is not None
         lo, hi = ledger.span(days)
         won = np.zeros(scopes.n, dtype=bool)
-        won[ledger.account_array[lo:hi]] = True
+        won[ledger.account_array[lo:hi][~ledger.credit[lo:hi]]] = True
         return won
     return scopes.cached(("won_accounts", days), compute)
 
@@ -720,19 +723,22 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     # its dormant accounts
     wants_dormant = any(is_dormancy(c) and dormancy_rule(c, 12)[0] for c in scope.conditions)
     dormant = members if wants_dormant else scopes.member_mask(scope & _DORMANT, reference)
+    # a credit (a won deal worth less than 0) is subtracted from the won revenue but is no deal won: out of the
+    # won-deal counts, the average's denominator, reactivation and new accounts (audit revenue F1, F1b)
     if flt.is_everything:
         won_accounts = _won_accounts(ledger, scopes, days)
-        lo, _, keep = ledger.select(days, members)
-        won = int(np.count_nonzero(keep))
+        lo, hi, keep = ledger.select(days, members)
+        won = int(np.count_nonzero(keep & ~ledger.credit[lo:hi]))
         no_amount = ledger.without_amount(lo + np.flatnonzero(keep))
         won_revenue = ledger.total(days, members)
     else:
         kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
-        won = len(kept)
-        no_amount = ledger.without_amount(np.fromiter(kept, dtype=np.int64, count=len(kept)))
+        sales = [pos for pos in kept if not ledger.credit[pos]]
+        won = len(sales)
+        no_amount = ledger.unknown_among(kept)
         won_revenue = sum((amount for amount, _ in kept.values()), ZERO)
         won_accounts = np.zeros(scopes.n, dtype=bool)
-        won_accounts[[ledger.accounts[pos] for pos in kept]] = True
+        won_accounts[[ledger.accounts[pos] for pos in sales]] = True
     return measure(ScopeFacts(
         accounts=int(np.count_nonzero(members)), dormant=int(np.count_nonzero(dormant)),
         reactivated=int(np.count_nonzero(dormant & won_accounts)), won=won, won_no_amount=no_amount,

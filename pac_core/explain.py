@@ -46,7 +46,9 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "no_owner": "sans propriétaire", "no_start": "sans date", "unknown_type": "type non compté",
         "truncated": "non listées", "no_amount": "comptée sans montant (0)", "no_close_date": "sans date de clôture",
         "unknown_currency": "devise sans taux de change", "currency": "devise sans taux de change",
-        "negative_amount": "montant négatif", "other_deal_owner": "affaire d'un autre propriétaire",
+        "negative_amount": "montant négatif", "credit": "avoir (montant négatif), déduit",
+        "amount_from_lines": "montant vide : somme des lignes", "amount_differs_from_lines":
+        "montant différent de ses lignes", "other_deal_owner": "affaire d'un autre propriétaire",
         "other_product": "autre produit",
         "not_over": "pas encore passée",
     },
@@ -59,7 +61,9 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "no_owner": "no owner", "no_start": "no date", "unknown_type": "type not counted",
         "truncated": "not listed", "no_amount": "counted with no amount (0)", "no_close_date": "no close date",
         "unknown_currency": "currency without an exchange rate", "currency": "currency without an exchange rate",
-        "negative_amount": "negative amount", "other_deal_owner": "deal owned by someone else",
+        "negative_amount": "negative amount", "credit": "credit (negative amount), subtracted",
+        "amount_from_lines": "empty amount: the sum of its lines", "amount_differs_from_lines":
+        "amount differs from its lines", "other_deal_owner": "deal owned by someone else",
         "other_product": "another product",
         "not_over": "not over yet",
     },
@@ -309,6 +313,7 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
     no_amount = (sum(1 for d in counted if d.rule == "no_amount")
                  + sum(_no_amount(d.detail) for d in more if d.counted))
     listed = len(rows)
+    credits = sum(1 for d in counted if d.rule == "credit")    # listed ones: a credit subtracted (docs/engine.md)
     if lang == "fr":
         header = (f"CA {figures[0]} (référence {figures[1]}, supplémentaire {figures[2]}, objectif {objective}) — "
                   f"{_fr(counted_total, 'affaire comptée', 'affaires comptées')}, "
@@ -316,6 +321,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         if no_amount:
             header += (f" ; {no_amount} sans montant ({'comptée' if no_amount < 2 else 'comptées'} pour 0 : à corriger "
                        "dans le CRM)")
+        if credits:
+            header += f" ; {_fr(credits, 'avoir déduit', 'avoirs déduits')}"
         header += _listed(listed, counted_total + missed_total, lang)
     else:
         header = (f"Revenue {figures[0]} (baseline {figures[1]}, additional {figures[2]}, objective {objective}) — "
@@ -323,6 +330,8 @@ def explain_axis(plan: Plan, evaluation: Evaluation, axis_id: str, *, deals: Map
         if no_amount:
             them = "it" if no_amount == 1 else "them"
             header += f"; {no_amount} with no amount (counted as 0: fix {them} in the CRM)"
+        if credits:
+            header += f"; {_en(credits, 'credit', 'credits')} subtracted"
         header += _listed(listed, counted_total + missed_total, lang)
     origin = objective_line(axis.objective, ZoneInfo(plan.timezone), cur, lang)
     return AxisExplanation(axis.id, axis.name, header, tuple(rows), no_amount, origin)

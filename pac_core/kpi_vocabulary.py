@@ -17,7 +17,9 @@ passed, repeats included; their formula lines say so.
   or after such an activity / accounts touched by a counted activity;
 * ``average_won_deal`` = won revenue / won deals with an amount, closed in the span on the scope's accounts (a won
   deal with no amount is unknown, not a 0 order: left out of the denominator, ``KpiValue.excluded`` says how many;
-  it stays in ``won_deals`` and ``win_rate``);
+  it stays in ``won_deals`` and ``win_rate``); a credit (a won deal worth less than 0, an avoir) is subtracted from
+  the won revenue but is no deal won: out of ``won_deals``, ``win_rate``, the average's denominator, reactivation,
+  new accounts and visit-to-win (docs/engine.md, *Credits*);
 * ``coverage`` = accounts of the scope touched by a counted activity / accounts of the scope;
 * ``new_accounts`` = accounts of the scope whose first won deal ever (in the CRM's data) closes in the span;
 * ``revenue_per_visit`` = the axis's revenue / counted activities;

@@ -38,6 +38,14 @@ def money(value: Decimal | float | int, currency: str, lang: str, decimals: int 
                            locale=locale)
 
 
+def shown_additional(revenue: Decimal, baseline: Decimal, decimals: int = 0) -> Decimal:
+    """The additional revenue as the two figures it comes from are shown: ``revenue`` and ``baseline`` each rounded
+    half up to ``decimals``, then subtracted, so « CA réalisé » − « CA de référence » = « CA supplémentaire » to the
+    last shown digit (10 000,40 − 4 931,51: 10 000 − 4 932 = 5 068, where the exact 5 068,89 rounds to 5 069;
+    audit revenue F6)."""
+    return half_up(revenue, decimals) - half_up(baseline, decimals)
+
+
 def count(value: Decimal | float | int, lang: str) -> str:
     """A whole number (rounded half up) with the language's grouping: « 1 234 » (narrow no-break space) / "1,234"."""
     return format_decimal(half_up(value), format=digits(0), locale=LOCALES[lang])

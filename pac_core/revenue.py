@@ -7,11 +7,19 @@ Rules (units: money in the plan's currency, Decimal; dates are local calendar da
   no currency is taken to be in the plan's currency;
 * its close date is the deal's day in the plan's timezone (``Deal.day``): a CRM instant (HubSpot
   ``closedate``) becomes its local date, a plain date (Salesforce ``CloseDate``) stays as it is;
-* a won deal with **no amount** counts as a won deal worth 0 (for dormancy, conversion and the deal
-  lists) and is listed as a data-quality warning (``WonLedger.warnings``, rule ``no_amount``): it is not
-  a rejection and does not make a run partial;
-* a won deal with a negative amount, an unknown currency, no close date or no known account is rejected
-  with a reason and never summed;
+* a won deal's value is its amount; with **no amount** but priced line items (HubSpot: "when importing line
+  items, the associated deal amount will not be updated") the sum of its lines, with a data-quality warning
+  (rule ``amount_from_lines``); a typed amount that differs from its lines' sum is counted as typed, with a
+  warning (``amount_differs_from_lines``: product axes count the lines);
+* a won deal with **no amount** and no priced line counts as a won deal worth 0 (for dormancy, conversion and
+  the deal lists) and is listed as a data-quality warning (``WonLedger.warnings``, rule ``no_amount``): it is
+  not a rejection and does not make a run partial;
+* a won deal with a **negative** value is a credit (an avoir, a refund or a cancelled order booked as its own
+  deal): its signed amount counts, as a CRM's Closed-Won report sums signed amounts, with a data-quality warning
+  (rule ``credit``); it is no purchase: not a won deal for dormancy, first won deals, conversion, the won-deal
+  counts and the average's denominator (``is_credit``, ``WonLedger.credit``);
+* a won deal with an unknown currency, no close date or no known account is rejected with a reason and never
+  summed;
 * deal-level scope conditions (``deal_owner``, ``product``...) and an axis's ``who`` are applied per deal
   (``DealFilter``): a product condition counts the amounts of the matching lines only, not the deal's;
 * revenue figures are "to date": from the first day of the period up to the evaluation date (or the
@@ -60,6 +68,59 @@ def contains(members: Members, number: int) -> bool:
 def as_set(members: Members) -> frozenset[int]:
     """The account numbers as a set (a boolean array's true positions, ascending)."""
     return frozenset(np.flatnonzero(members).tolist()) if isinstance(members, np.ndarray) else members
+
+
+def lines_total(lines: Sequence[DealLine]) -> Decimal | None:
+    """The sum of a deal's priced lines (in the deal's currency); None when no line has an amount."""
+    priced = [line.amount for line in lines if line.amount is not None]
+    return sum(priced, ZERO) if priced else None
+
+
+def deal_value(amount: Decimal | None, lines: Sequence[DealLine]) -> Decimal | None:
+    """What a won deal is worth, in its currency: its amount, else the sum of its priced lines (None: unknown)."""
+    return amount if amount is not None else lines_total(lines)
+
+
+def is_credit(value: Decimal | None) -> bool:
+    """A won deal worth less than 0 is a credit (an avoir): subtracted from revenue, never a purchase."""
+    return value is not None and value < 0
+
+
+def value_warnings(deal: Deal, value: Decimal | None, day: date | None) -> list[Decision]:
+    """The data-quality warnings of a counted won deal's value (``deal_value``): ``no_amount``,
+    ``amount_from_lines``, ``amount_differs_from_lines``, ``credit``."""
+    out: list[Decision] = []
+
+    def warn(rule: str, detail: str) -> None:
+        out.append(Decision(deal.source, deal.id, True, rule, detail, deal.account_id, day))
+
+    if value is None:
+        warn("no_amount", "the won deal has no amount: counted as won, worth 0")
+        return out
+    if deal.amount is None:
+        warn("amount_from_lines", f"deal amount empty: the sum of its line items used, {value}")
+    else:
+        on_lines = lines_total(deal.lines)
+        if on_lines is not None and on_lines != deal.amount:
+            warn("amount_differs_from_lines", f"deal amount {deal.amount} differs from its line items, {on_lines}: "
+                                              "product axes count the lines")
+    if value < 0:
+        warn("credit", f"won deal with a negative amount ({value}): a credit, subtracted from the won revenue")
+    return out
+
+
+def credit_rows(table: DealTable, rows: np.ndarray) -> np.ndarray:
+    """Per deal row, whether it is among ``rows`` (a boolean array) and a credit (``is_credit`` of its
+    ``deal_value``): a won deal subtracted from revenue that is no purchase."""
+    out = np.zeros(len(rows), dtype=bool)
+    every_lines = table.lines
+    for i in np.flatnonzero(rows).tolist():
+        amount = table.amount[i]
+        if amount is None and every_lines is not None:
+            amount = lines_total(every_lines[i])
+        if amount is not None and amount < 0:
+            out[i] = True
+    return out
 
 
 def exact_units(amounts: Sequence[Decimal]) -> tuple[np.ndarray, np.ndarray, int] | None:
@@ -180,7 +241,7 @@ class WonLedger:
     rates: list[Decimal] = field(default_factory=list)       # per position: deal currency -> plan's currency
     rejected: list[Decision] = field(default_factory=list)
     rejected_accounts: list[int | None] = field(default_factory=list)
-    warnings: list[Decision] = field(default_factory=list)   # counted, with a data-quality problem (no amount)
+    warnings: list[Decision] = field(default_factory=list)   # counted, with a data-quality problem (no amount...)
     _sums: dict[DateRange, tuple[dict[int, Decimal], dict[int, list[int]]]] = field(default_factory=dict)
     day_ordinals: np.ndarray | None = None     # from columns: ``days`` and ``accounts`` as arrays too
     account_array: np.ndarray | None = None
@@ -193,6 +254,7 @@ class WonLedger:
     _selected: dict[tuple[DateRange, int], tuple[Members, int, int, np.ndarray]] = field(default_factory=dict)
     _totals: dict[tuple[DateRange, int], tuple[Members, Decimal]] = field(default_factory=dict)
     _no_amount: np.ndarray | None = None        # per position: a won deal with no amount (the ``no_amount`` warnings)
+    credit: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))   # per position: a credit (< 0)
 
     def sum_at(self, positions: np.ndarray) -> Decimal:
         """The Decimal sum (from ZERO) of the amounts at these ledger positions (an index or a boolean array)."""
@@ -297,7 +359,8 @@ class WonLedger:
                 continue
             day = deal.day(zone)
             number = account_number.get((deal.source, deal.account_id)) if deal.account_id is not None else None
-            if number is not None and day is not None:
+            value = deal_value(deal.amount, deal.lines)
+            if number is not None and day is not None and not is_credit(value):    # a credit is no purchase
                 dates[number].append(day)
             problem = _money_problem(deal, day, number, currency, fx_rates)
             if problem is not None:
@@ -308,18 +371,17 @@ class WonLedger:
             assert day is not None and number is not None
             cur = (deal.currency or currency).upper()
             rate = Decimal(1) if cur == currency else Decimal(fx_rates[cur])
-            if deal.amount is None:
-                ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
-                                                "the won deal has no amount: counted as won, worth 0",
-                                                deal.account_id, day))
-            amount = ZERO if deal.amount is None else deal.amount if rate == 1 else deal.amount * rate
+            ledger.warnings.extend(value_warnings(deal, value, day))
+            amount = ZERO if value is None else value if rate == 1 else value * rate
             rows.append((day, number, amount, deal, rate))
         rows.sort(key=lambda r: (r[0], r[3].source, r[3].id))
         ledger.days = [r[0] for r in rows]
         ledger.accounts = [r[1] for r in rows]
         ledger.amounts = [r[2] for r in rows]
         ledger.deals = [r[3] for r in rows]
-        ledger._no_amount = np.fromiter((r[3].amount is None for r in rows), dtype=bool, count=len(rows))
+        values = [deal_value(r[3].amount, r[3].lines) for r in rows]
+        ledger._no_amount = np.fromiter((v is None for v in values), dtype=bool, count=len(rows))
+        ledger.credit = np.fromiter(map(is_credit, values), dtype=bool, count=len(rows))
         ledger.rates = [r[4] for r in rows]
         ledger.won_dates = [tuple(sorted(d)) if d else () for d in dates]
         return ledger
@@ -335,7 +397,19 @@ class WonLedger:
         rows = np.flatnonzero(np.isin(table.stage.codes, won_codes) & ~table.deleted)
         ledger = cls()
         ledger.won_dates = won_dates     # type: ignore[assignment]
-        amounts = list(map(table.amount.__getitem__, rows.tolist()))
+        amounts: list[Decimal | None] = list(map(table.amount.__getitem__, rows.tolist()))
+        # each deal's value (``deal_value``): no amount, the sum of its priced lines; ``noted``: a warning to give
+        noted = np.zeros(len(rows), dtype=bool)
+        if table.lines is not None:
+            every_lines = table.lines
+            for k, row in enumerate(rows.tolist()):
+                lines = every_lines[row]
+                if lines:
+                    on_lines = lines_total(lines)
+                    if on_lines is not None and amounts[k] != on_lines:
+                        noted[k] = True
+                        if amounts[k] is None:
+                            amounts[k] = on_lines
         missing = np.fromiter(map(is_, amounts, repeat(None)), dtype=bool, count=len(rows))
         given: list[Decimal] = [ZERO if a is None else a for a in amounts] if missing.any() else \
             cast(list[Decimal], amounts)
@@ -344,9 +418,10 @@ class WonLedger:
         rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
                    for c in cur_values] + [Decimal(1)]                      # code -1: no currency, the plan's
         ok = (table.account.codes[rows] >= 0) & (numbers[rows] >= 0) & (days[rows] != NO_DAY)
-        negative: np.ndarray = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
+        credit: np.ndarray = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
+        noted |= missing | credit
         unknown = np.array([r is None for r in rate_of], dtype=bool)[cur_codes]
-        good = ok & ~negative & ~unknown
+        good = ok & ~unknown
         for k in np.flatnonzero(~good).tolist():     # the rejections, in the rows' order
             deal = deals[int(rows[k])]
             number = int(numbers[rows[k]])
@@ -382,11 +457,9 @@ class WonLedger:
         if exact is not None:
             ledger._units, ledger._exps, ledger._scale = exact[0][order], exact[1][order], exact[2]
         ledger._no_amount = missing[kept]
-        for p in np.flatnonzero(ledger._no_amount).tolist():
-            deal = ledger.deals[p]
-            ledger.warnings.append(Decision(deal.source, deal.id, True, "no_amount",
-                                            "the won deal has no amount: counted as won, worth 0",
-                                            deal.account_id, ledger.days[p]))
+        ledger.credit = credit[kept]
+        for p in np.flatnonzero(noted[kept]).tolist():
+            ledger.warnings.extend(value_warnings(ledger.deals[p], amounts[int(kept[p])], ledger.days[p]))
         return ledger
 
     def by_account(self, days: DateRange) -> tuple[dict[int, Decimal], dict[int, list[int]]]:
@@ -430,9 +503,11 @@ class WonLedger:
         " (2 with no amount)" when some of them have none), and one after the left-out ones, "3 more deals left
         out not listed", so ``pac explain`` can give the real numbers."""
         out: list[Decision] = []
+        on_lines: dict[int, tuple[int, ...] | None] = {}
         if flt is not None and not flt.is_everything:
             kept, missed = measure(self, days, as_set(members), flt, owner_email or {})
             amounts = {p: amount for p, (amount, _) in kept.items()}
+            on_lines = {p: lines for p, (_, lines) in kept.items()}
             every = sorted(kept)
             picked, total = every[:limit], len(every)
         else:
@@ -440,8 +515,8 @@ class WonLedger:
             amounts, missed = {p: self.amounts[p] for p in picked}, []
             every, total = [], self.count_of(days, members)
         for p in picked:
-            source, ident, amount, account = self._listed(p)
-            rule = "no_amount" if amount is None else "counted"
+            source, ident, _, account = self._listed(p)
+            rule = self.rule_of(p, on_lines.get(p))
             divisor = 1 if shares is None else int(shares[p]) + own
             detail = f"{half_up(amounts[p], 2)}"
             if divisor > 1:
@@ -464,6 +539,23 @@ class WonLedger:
                    and isinstance(d.when, date) and days[0] <= d.when <= days[1])
         return out
 
+
+    def rule_of(self, position: int, lines: tuple[int, ...] | None = None) -> str:
+        """How a counted deal is listed: ``no_amount`` when what the scope counts of it is unknown (the deal has no
+        value; with ``lines``, the lines a product scope counts, none of them priced), ``credit`` for a credit,
+        else ``counted``."""
+        if lines is not None:
+            deal_lines = self.deals[position].lines
+            if all(deal_lines[i].amount is None for i in lines):
+                return "no_amount"
+        elif self._no_amount is not None and self._no_amount[position]:
+            return "no_amount"
+        return "credit" if len(self.credit) and self.credit[position] else "counted"
+
+    def unknown_among(self, kept: Measured) -> int:
+        """How many of the deals a scope with deal conditions kept (``measure``) count an unknown figure (rule
+        ``no_amount``): a deal counted whole with no value, or counted by lines none of which is priced."""
+        return sum(1 for p, (_, lines) in kept.items() if self.rule_of(p, lines) == "no_amount")
 
     def without_amount(self, positions: np.ndarray) -> int:
         """How many of the deals at these ledger positions (an index array) are won deals with no amount (counted
@@ -490,8 +582,6 @@ def _money_problem(deal: Deal, day: date | None, number: int | None, currency: s
         return "no_account", f"account {deal.account_id} is not among the accounts of {deal.source}"
     if day is None:
         return "no_close_date", "the won deal has no close date"
-    if deal.amount is not None and deal.amount < 0:
-        return "negative_amount", f"amount {deal.amount} is negative"
     cur = (deal.currency or currency).upper()
     if cur != currency and cur not in fx_rates:
         return "unknown_currency", f"no exchange rate for {cur} into {currency} (add it to engine.fx_rates in pac.yaml)"

@@ -62,7 +62,9 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     ``members`` maps an axis id to the account numbers of its scope (segment AND axis), as the engine computed
     them for the axis's own figures (a set, or a boolean array per account number); ``filters`` its deal
     conditions (``who``, deal owner, products): a deal counts once, and with product axes each **line** once (a
-    deal counted whole by one axis is counted whole). Whole deals are a boolean array over the ledger's positions.
+    deal counted whole by one axis is counted whole, at the larger of its amount and the lines the axes counted when
+    its typed amount differs from its priced lines: ``Units.total``). Whole deals are a boolean array over the
+    ledger's positions.
     """
     filters, emails = filters or {}, owner_email or {}
     units = {} if units is None else units
@@ -186,7 +188,8 @@ def _margin(ledger: WonLedger, union: Units, parts: Sequence[tuple[Units, Decima
             rates = wholes + [r for units, r in rated if i in units.lines.get(pos, ())]
             gross += amount * _mean(rates)
         if union.whole[pos] and wholes:
-            gross += (ledger.sum_at(np.array([pos])) - on_lines) * _mean(wholes)
+            whole = ledger.sum_at(np.array([pos])) + union.excess(ledger, pos)   # what the total counts of it
+            gross += (whole - on_lines) * _mean(wholes)
     return gross
 
 
@@ -207,8 +210,8 @@ def _days(plan: Plan, axis: Axis, as_of: datetime, zone: ZoneInfo) -> DateRange:
 @dataclass
 class Units:
     """Ledger positions counted, each once: ``whole`` deals (a boolean array over the ledger's positions), and
-    ``lines``, deals of which only some lines count (position -> those lines' indexes); a deal counted whole by
-    one axis is whole, whatever the others count of it."""
+    ``lines``, the lines product axes count of a deal (position -> those lines' indexes); a deal counted whole by
+    one axis is whole, whatever the others count of it, and its counted lines are kept only for ``excess``."""
 
     whole: np.ndarray
     lines: dict[int, frozenset[int]] = field(default_factory=dict)
@@ -220,24 +223,23 @@ class Units:
     def merge(self, more: Units) -> None:
         """Add ``more``: a whole deal becomes (or stays) whole; lines of a deal add up."""
         self.whole |= more.whole
-        for pos in [p for p in self.lines if more.whole[p]]:
-            del self.lines[pos]
         for pos, lines in more.lines.items():
-            if not self.whole[pos]:
-                mine = self.lines.get(pos)
-                self.lines[pos] = lines if mine is None else mine | lines
+            mine = self.lines.get(pos)
+            self.lines[pos] = lines if mine is None else mine | lines
 
     def common(self, other: Units) -> Units:
         """What both count: a deal whole in both is whole, otherwise the lines both count (a whole deal counts
         every line)."""
         out = Units(self.whole & other.whole)
         for pos, lines in self.lines.items():
+            if out.whole[pos] or self.whole[pos]:
+                continue
             if other.whole[pos]:
                 out.lines[pos] = lines
             elif pos in other.lines:
                 out.lines[pos] = lines & other.lines[pos]
         for pos, lines in other.lines.items():
-            if self.whole[pos]:
+            if self.whole[pos] and not out.whole[pos]:
                 out.lines[pos] = lines
         return out
 
@@ -245,8 +247,28 @@ class Units:
         """The amount counted: whole deals' amounts and the counted lines' amounts (converted like the deal)."""
         total = ledger.sum_at(self.whole)      # exact: any order gives the same sum
         for pos, lines in self.lines.items():
-            total += lines_amount(ledger.deals[pos].lines, lines, ledger.rates[pos])
+            if self.whole[pos]:
+                total += self.excess(ledger, pos)
+            else:
+                total += lines_amount(ledger.deals[pos].lines, lines, ledger.rates[pos])
         return total
+
+    def excess(self, ledger: WonLedger, pos: int) -> Decimal:
+        """What a whole deal counts beyond its amount: when its typed amount differs from its priced lines (the
+        warning ``amount_differs_from_lines``: HubSpot lets an amount differ from its line items) and product axes
+        count some of its lines, the total takes the larger of its amount and those lines, so it is never below a
+        live axis because of that deal (audit revenue F2: a 5,000 amount with a MAINT line of 8,000 totalled 5,000
+        with a whole-deal axis beside the MAINT one, 8,000 without it). A deal whose amount is its lines' sum (every
+        Salesforce opportunity with products) counts its amount: its negative lines (a discount, a refund) net it."""
+        lines = self.lines.get(pos)
+        if not self.whole[pos] or not lines:
+            return ZERO
+        deal_lines, rate = ledger.deals[pos].lines, ledger.rates[pos]
+        whole = ledger.amounts[pos]
+        if not any(line.amount is not None for line in deal_lines) or \
+                lines_amount(deal_lines, range(len(deal_lines)), rate) == whole:
+            return ZERO
+        return max(ZERO, lines_amount(deal_lines, lines, rate) - whole)
 
 
 def _positions(ledger: WonLedger, days: DateRange, members: Members, flt: DealFilter | None = None,

@@ -54,6 +54,7 @@ from pac_core.matching import owner_emails
 from pac_core.plan import Axis, Plan, axis_inactive
 from pac_core.plan_end import plan_ended
 from pac_core.records import Deal, DealStage, Records
+from pac_core.revenue import deal_value, is_credit
 from pac_core.scope_eval import AccountKey, ScopeIndex
 
 ACCOUNT_FIELDS = ("axes", "target")
@@ -79,11 +80,12 @@ def axes_in_force(plan: Plan, today: date) -> list[Axis]:
 def won_dates(deals: Iterable[Deal], numbers: Mapping[AccountKey, int], n_accounts: int,
               zone: ZoneInfo) -> list[tuple[date, ...]]:
     """Per account number, the sorted close dates (in the plan's timezone) of its won deals (the engine's
-    dormancy input)."""
+    dormancy input): purchases, so not credits (``revenue.is_credit``), as the engine reads them."""
     dates: list[list[date]] = [[] for _ in range(n_accounts)]
     for deal in deals:
         day = deal.day(zone)
-        if deal.deleted or deal.stage is not DealStage.WON or deal.account_id is None or day is None:
+        if deal.deleted or deal.stage is not DealStage.WON or deal.account_id is None or day is None \
+                or is_credit(deal_value(deal.amount, deal.lines)):
             continue
         number = numbers.get((deal.source, deal.account_id))
         if number is not None:

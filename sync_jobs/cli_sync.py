@@ -99,6 +99,9 @@ def print_warning_summary(console: Console, result: Any) -> None:
 
 
 WARNING_WORDS = {"no_amount": "won deal with no amount, counted as won and worth 0",
+                 "credit": "won deal with a negative amount (a credit), subtracted from the won revenue",
+                 "amount_from_lines": "won deal with an empty amount, worth the sum of its line items",
+                 "amount_differs_from_lines": "deal amount differs from its line items (product axes count the lines)",
                  "planned_past": "still planned on a past date, counted nowhere: update its outcome or status"}
 
 

@@ -47,6 +47,7 @@ from pac_core.growth import with_evaluation
 from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
+from pac_core.money import shown_additional
 from pac_core.plan import Axis, Plan
 from pac_core.plan_end import plan_last_day
 from pac_core.results import AxisProgress, Evaluation, Recommendation
@@ -144,7 +145,8 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "status": axis.status.state.value,
             "priority": axis.status.rank,
             "objective": _money(objective),
-            "revenue": _money(p.additional) if p else None,
+            # won - baseline as both are written, so a CRM formula or report Won - Baseline gives it (audit revenue F6)
+            "revenue": float(shown_additional(p.revenue, p.baseline, 2)) if p else None,
             "won_revenue": _money(p.revenue) if p else None,
             "baseline": _money(p.baseline) if p else None,
             "progress_pct": _pct(p.progress) if p else None,

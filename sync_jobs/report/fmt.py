@@ -26,10 +26,11 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
 from pac_core.growth_words import provenance
-from pac_core.money import LOCALES, NBSP, digits, money, percent
+from pac_core.money import LOCALES, NBSP, digits, money, percent, shown_additional
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.plan import Objective, Plan
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
+from pac_core.results import AxisProgress, PlanTotals, SegmentProgress
 from pac_core.revenue import last_day
 from pac_core.rounding import half_up
 from sync_jobs.report.i18n import labels
@@ -82,6 +83,13 @@ class Formatter:
         """Where an objective written as a percentage comes from (``pac_core.growth.provenance``): « +30 % de
         110 000 € (CA 2026 du périmètre) = 33 000 € »; "" for an objective written as an amount."""
         return provenance(objective, ZoneInfo(self.timezone), self.currency, self.lang)
+
+    def additional(self, progress: AxisProgress | SegmentProgress | PlanTotals | None) -> str:
+        """An axis's or segment's additional revenue as its shown revenue less its shown baseline
+        (``pac_core.money.shown_additional``), so the three figures side by side reconcile (audit revenue F6)."""
+        if progress is None:
+            return DASH
+        return money(shown_additional(progress.revenue, progress.baseline), self.currency, self.lang)
 
     def money_compact(self, value: Decimal | float | int | None) -> str:
         """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``."""

@@ -93,7 +93,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         figures: list[tuple[str, str]] = []
         if seg is not None:
             figures = [("revenue", fmt.money(seg.revenue)), ("baseline", fmt.money(seg.baseline)),
-                       ("additional", fmt.money(seg.additional)), ("objective", fmt.money(seg.objective)),
+                       ("additional", fmt.additional(seg)), ("objective", fmt.money(seg.objective)),
                        ("trend", fmt.change(seg.trend)), ("roi", fmt.percent(seg.roi))]
         points = trend(inputs, segment.id)
         target = None

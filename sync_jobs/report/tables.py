@@ -12,8 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.kpi_vocabulary import VOCABULARY
-from pac_core.results import KpiValue
+from pac_core.results import AxisProgress, KpiValue, SegmentProgress
 from pac_core.revenue import last_day
+from pac_core.rounding import half_up
 from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, labels
@@ -74,7 +75,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
     for s in inputs.plan.segments:
         p = segment_progress(inputs.evaluation, s.id)
         rows.append([s.name, enum_label("segment_kind", s.kind.value, fmt.lang),
-                     p.revenue if p else None, p.baseline if p else None, p.additional if p else None,
+                     *(_reconciled(p) if p else [None] * 3),
                      p.objective if p else None, p.trend if p else None, p.roi if p else None,
                      *("\n".join(getattr(s.swot, k)) for k in ("strengths", "weaknesses", "opportunities", "threats"))])
     return cols, rows
@@ -91,7 +92,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
     rows, listed = [], axis_rows(inputs)
     for r in listed:
         p, obj = r.progress, r.axis.objective
-        fig = [p.revenue, p.baseline, p.additional] if p else [None] * 3
+        fig = _reconciled(p) if p else [None] * 3
         rest = ([p.progress, p.expected_by_now, _pace(p.pace, fmt.lang), p.cost, _no_cost(p.roi, p.cost, fmt),
                  obj.expected_roi if obj else None, _no_cost(p.time_to_roi_months, p.cost, fmt), p.activities_done,
                  p.coverage,
@@ -105,6 +106,14 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
         for row, r in zip(rows, listed, strict=True):
             row.append(fmt.objective_origin(r.axis.objective))
     return cols, rows
+
+
+def _reconciled(progress: AxisProgress | SegmentProgress) -> list[Any]:
+    """Revenue, baseline and additional revenue as the sheet shows them, to the unit (its money format): the
+    additional revenue is the shown revenue less the shown baseline, so a row reconciles by hand and by formula
+    (``pac_core.money.shown_additional``; audit revenue F6: 10 000 | 4 932 | 5 069 before)."""
+    revenue, baseline = half_up(progress.revenue, 0), half_up(progress.baseline, 0)
+    return [revenue, baseline, revenue - baseline]
 
 
 KPI_KIND = {"ratio": "percent", "money": "money", "count": "int"}

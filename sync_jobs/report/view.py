@@ -322,9 +322,9 @@ def refused_groups(evaluation: Evaluation) -> list[tuple[str, int]]:
 
 
 def warning_groups(evaluation: Evaluation) -> list[tuple[str, int]]:
-    """Records counted with a data-quality warning (``Evaluation.warnings``: won deals with no amount), grouped by
-    rule. The activities still planned on a past date (``planned_past``) count nowhere: the sync's warnings list
-    them, not this table of counted records."""
+    """Records counted with a data-quality warning (``Evaluation.warnings``: won deals with no amount, credits,
+    amounts taken from or differing from their line items), grouped by rule. The activities still planned on a
+    past date (``planned_past``) count nowhere: the sync's warnings list them, not this table of counted records."""
     return Counter(d.rule for d in evaluation.warnings if d.counted).most_common()
 
 

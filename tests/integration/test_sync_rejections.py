@@ -28,20 +28,22 @@ def settings(tmp_path, database_url):
     return load_settings(write_settings(tmp_path, database_url), env={})
 
 
-def _deal(did: str, amount: str | None, currency: str, name: str) -> Deal:
+def _deal(did: str, amount: str | None, currency: str, name: str, close: date | None = date(2027, 4, 2)) -> Deal:
     return Deal(id=did, source="fake", account_id="a1", owner_id="u1", amount=None if amount is None else
-                Decimal(amount), currency=currency, close_date=date(2027, 4, 2), stage=DealStage.WON, name=name,
+                Decimal(amount), currency=currency, close_date=close, stage=DealStage.WON, name=name,
                 modified_at=W18)
 
 
 def _crm() -> FakeConnector:
-    """Two good visits, one visit with no account, a won deal in CHF (no rate), a won deal with a negative
-    amount, and one activity the connector itself cannot normalise."""
+    """Two good visits, one visit with no account, a won deal in CHF (no rate), a won deal with no close date
+    (a negative amount is a credit, counted: no longer a rejection), and one activity the connector itself cannot
+    normalise."""
     crm = FakeConnector()
     crm.put(user("u1", "julie@example.com"), account("a1"), account("a2"),
             visit("v1", "u1", "a1", W18), visit("v2", "u1", "a2", W18.replace(day=5)),
             visit("v9", "u1", None, W18.replace(day=6), subject="Salon visit (no account)"),
-            _deal("d1", "1000", "CHF", "Geneva order"), _deal("d2", "-500", "EUR", "Deal with a negative amount"))
+            _deal("d1", "1000", "CHF", "Geneva order"),
+            _deal("d2", "500", "EUR", "Deal with no close date", close=None))
     crm.reject(ObjectKind.ACTIVITIES, Rejected("fake", "activities", "v-bad", "start: not a date"))
     return crm
 
@@ -69,7 +71,7 @@ class TestRunRejections:
         finally:
             engine.dispose()
         assert stored["v9"].startswith("no_account: ") and stored["d1"].startswith("unknown_currency: ")
-        assert stored["d2"].startswith("negative_amount: ") and stored["v-bad"] == "start: not a date"
+        assert stored["d2"].startswith("no_close_date: ") and stored["v-bad"] == "start: not a date"
         assert run.status == "partial" and sum(c.get("rejected", 0) for c in run.counts.values()) == 4
 
     def test_groups_by_reason_with_stored_names(self, settings) -> None:
@@ -81,7 +83,7 @@ class TestRunRejections:
         finally:
             engine.dispose()
         assert set(groups) == {("activities", "no_account"), ("activities", "start"), ("deals", "unknown_currency"),
-                               ("deals", "negative_amount")}
+                               ("deals", "no_close_date")}
         assert groups[("activities", "no_account")].examples == (("fake", "v9", "Salon visit (no account)"),)
         assert groups[("deals", "unknown_currency")].examples == (("fake", "d1", "Geneva order"),)
         in_memory = {(g.object, g.reason, g.count) for g in group_rejections(result.rejections, result.labels)}
@@ -151,15 +153,15 @@ class TestNewRejections:
         assert second.counts["activities"]["rejected_new"] == 1 and second.counts["deals"]["rejected_new"] == 0
 
     def test_a_record_rejected_for_another_reason_is_new(self, settings) -> None:
-        """The CHF deal is changed to EUR with a negative amount: rejected again, for another reason: new."""
+        """The CHF deal is changed to EUR with no close date: rejected again, for another reason: new."""
         crm = _crm()
         _sync(settings, crm)
-        crm.put(Deal(id="d1", source="fake", account_id="a1", owner_id="u1", amount=Decimal(-1), currency="EUR",
-                     close_date=date(2027, 4, 2), stage=DealStage.WON, name="Geneva order", modified_at=LATER))
+        crm.put(Deal(id="d1", source="fake", account_id="a1", owner_id="u1", amount=Decimal(1), currency="EUR",
+                     close_date=None, stage=DealStage.WON, name="Geneva order", modified_at=LATER))
         second = _sync(settings, crm)
         (new,) = second.new_rejections
         assert (second.status, new.id, new.reason.split(":")[0]) == ("partial", "d1",
-                                                                                       "negative_amount")
+                                                                                       "no_close_date")
 
     def test_a_reason_reworded_by_a_new_version_is_not_new(self, settings) -> None:
         """The CHF deal rejected by a previous version whose words differed (its fix hint: « add it to the fx

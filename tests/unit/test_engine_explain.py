@@ -145,6 +145,25 @@ class TestAgreement:
             "1 deal counted, 0 not counted; 1 with no amount (counted as 0: fix it in the CRM)")
 
 
+    def test_a_credit_is_listed_as_subtracted(self) -> None:
+        """An order of 10,000 and a credit of -2,000: revenue 8,000, the credit listed with its negative amount as
+        « avoir (montant négatif), déduit » and named in the header (audit revenue F1: it was rejected
+        ``negative_amount`` and the revenue read 10,000)."""
+        p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA"),))
+        deals = (won("o", "a1", "10000", date(2027, 3, 1)), won("c", "a1", "-2000", date(2027, 3, 5)))
+        ev = evaluate(p, Records(accounts=(account("a1", "69003"),), deals=deals, users=USERS),
+                      as_of=datetime(2027, 6, 1, tzinfo=PARIS))
+        by_id = {(d.source, d.id): d for d in deals}
+        fr = explain_axis(p, ev, "AX-69", deals=by_id)
+        assert fr.header.startswith("CA 8\u202f000,00\u00a0€") and fr.header.endswith(
+            "2 affaires comptées, 0 non comptée ; 1 avoir déduit")
+        credit = next(r for r in fr.rows if r["record"] == "c")
+        assert (credit["rule"], credit["reason"], credit["amount"]) == (
+            "credit", "avoir (montant négatif), déduit", "-2\u202f000,00\u00a0€")
+        assert explain_axis(p, ev, "AX-69", deals=by_id, lang="en").header.endswith(
+            "2 deals counted, 0 not counted; 1 credit subtracted")
+
+
 def _axis_69(*deals: Deal, limit: int = 50,
              who: tuple[str, ...] = ()) -> tuple[Plan, Evaluation, dict[tuple[str, str], Deal]]:
     """One axis on the 69 with these won deals (account a1), evaluated on 1 June 2027, ``deal_decision_limit``

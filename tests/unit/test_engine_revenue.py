@@ -11,12 +11,12 @@ import pytest
 
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
-from pac_core.records import DealStage, Records
+from pac_core.records import DealLine, DealStage, Records
 from pac_core.results import Rule
 from pac_core.revenue import baseline_range, last_day
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
-from tests.unit.test_engine_support import JULIE, MARC, PARIS, USERS, account, action, axis, plan, won
+from tests.unit.test_engine_support import DORMANT, JULIE, MARC, PARIS, USERS, account, action, axis, plan, won
 
 YEAR_END = datetime(2028, 1, 10, tzinfo=PARIS)
 RATES = EngineSettings(fx_rates={"USD": Decimal("0.9")})
@@ -52,12 +52,50 @@ class TestCurrencies:
         [rejected] = ev.rejected
         assert (rejected.record_id, rejected.rule) == ("chf", "unknown_currency") and "CHF" in rejected.detail
 
-    def test_negative_amount_is_rejected(self) -> None:
-        """A negative amount is rejected with its reason and never summed."""
-        deals = [won("neg", "big-pharma", "-5", date(2027, 3, 1)), won("ok", "big-pharma", "10", date(2027, 3, 1))]
-        ev = _run(deals, (axis("AX", "SEG"),))
-        assert ev.axis("AX").revenue == 10
-        assert {d.record_id: d.rule for d in ev.rejected} == {"neg": "negative_amount"}
+
+
+MAINT = Scope((Condition("product_code", "in", ("MAINT",)),))
+
+
+def _maint(amount: str) -> tuple[DealLine, ...]:
+    return (DealLine("MAINT", Decimal(1), Decimal(amount), code="MAINT"),)
+
+
+class TestCredits:
+    """A won deal with a negative amount is a credit (an avoir, a refund booked as its own opportunity): its signed
+    amount counts, as a Closed-Won report sums it, with a data-quality warning; it is no purchase (audit revenue
+    F1, F1b)."""
+
+    def test_a_credit_is_subtracted_with_a_warning(self) -> None:
+        """Order 10,000 then a credit of -2,000 (line MAINT -2,000): 8,000 on the whole-deal axis and on the MAINT
+        axis, as the same refund typed as a negative line; a warning, no rejection; listed as counted -2,000 (was
+        10,000: the credit rejected ``negative_amount``)."""
+        deals = [won("order", "big-pharma", "10000", date(2027, 3, 10), lines=_maint("10000")),
+                 won("credit", "big-pharma", "-2000", date(2027, 3, 20), lines=_maint("-2000"))]
+        ev = _run(deals, (axis("AX", "SEG"), axis("AXP", "SEG", scope=MAINT)))
+        assert (ev.axis("AX").revenue, ev.axis("AXP").revenue) == (8000, 8000)
+        assert ev.rejected == ()
+        assert [(w.record_id, w.rule, w.counted) for w in ev.warnings] == [("credit", "credit", True)]
+        listed = {d.record_id: (d.rule, d.detail) for d in ev.axis("AX").decisions}
+        assert listed == {"order": ("counted", "10000.00"), "credit": ("credit", "-2000.00")}
+
+    def test_a_credit_lowers_next_years_baseline(self) -> None:
+        """The baseline a year later is the net won revenue too: 10,000 - 2,000 in 2026."""
+        deals = [won("order", "big-pharma", "10000", date(2026, 3, 10)),
+                 won("credit", "big-pharma", "-2000", date(2026, 3, 20))]
+        assert _run(deals, (axis("AX", "SEG"),)).axis("AX").baseline == 8000
+
+    def test_a_credit_is_no_purchase_for_dormancy(self) -> None:
+        """A customer last bought in March 2025, refunded -500 in November 2026, orders 8,000 in March 2027: dormant
+        on 1 January 2027 (no purchase in 2026), so the order is a reactivation on the dormant axis (was 0: the
+        credit's close date made the account active)."""
+        acc = account("acc1", "69003", dormant=None)
+        deals = (won("o2025", "acc1", "10000", date(2025, 3, 1)), won("o2027", "acc1", "8000", date(2027, 3, 10)),
+                 won("credit", "acc1", "-500", date(2026, 11, 15)))
+        dormant = axis("AX-DORMANT", "SEG", baseline="0", scope=Scope((DORMANT,)))
+        p = plan(action(axis_id="AX-DORMANT"), axes=(dormant,), segments=(SEG,))
+        ev = evaluate(p, Records(accounts=(acc,), deals=deals, users=USERS), as_of=datetime(2027, 4, 1, tzinfo=PARIS))
+        assert ev.axis("AX-DORMANT").revenue == 8000
 
 
 class TestWonDealWithoutAmount:
@@ -71,6 +109,32 @@ class TestWonDealWithoutAmount:
         assert (warning.record_id, warning.rule, warning.counted) == ("none", "no_amount", True)
         counted = {d.record_id: (d.counted, d.detail) for d in ev.axis("AX").decisions}
         assert counted == {"none": (True, "0.00"), "ok": (True, "1000.00")}
+
+
+    def test_worth_its_priced_lines(self) -> None:
+        """No amount but a line MAINT 6,000 (a HubSpot deal whose line items were imported): worth 6,000 on the
+        whole-deal and the MAINT axes, listed as counted 6,000 (was ``no_amount`` with detail 6000.00 on the MAINT
+        axis, 0 on the whole-deal one), with the warning that the sum of its lines was used."""
+        deals = [won("d1", "big-pharma", None, date(2027, 3, 10), lines=_maint("6000")),
+                 won("d2", "big-pharma", "4000", date(2027, 3, 11), lines=_maint("4000"))]
+        ev = _run(deals, (axis("AX", "SEG"), axis("AXP", "SEG", scope=MAINT)))
+        assert (ev.axis("AX").revenue, ev.axis("AXP").revenue) == (10000, 10000)
+        [warning] = ev.warnings
+        assert (warning.record_id, warning.rule, warning.counted) == ("d1", "amount_from_lines", True)
+        assert "6000" in warning.detail
+        for axis_id in ("AX", "AXP"):
+            listed = {d.record_id: (d.rule, d.detail) for d in ev.axis(axis_id).decisions}
+            assert listed == {"d1": ("counted", "6000.00"), "d2": ("counted", "4000.00")}, axis_id
+
+    def test_a_typed_amount_that_differs_from_its_lines_is_warned(self) -> None:
+        """Amount 5,000, line MAINT 8,000: the whole-deal axis counts the amount, the MAINT axis the line, and a
+        warning names both figures."""
+        deals = [won("d1", "big-pharma", "5000", date(2027, 3, 10), lines=_maint("8000"))]
+        ev = _run(deals, (axis("AX", "SEG"), axis("AXP", "SEG", scope=MAINT)))
+        assert (ev.axis("AX").revenue, ev.axis("AXP").revenue) == (5000, 8000)
+        [warning] = ev.warnings
+        assert (warning.record_id, warning.rule, warning.counted) == ("d1", "amount_differs_from_lines", True)
+        assert "5000" in warning.detail and "8000" in warning.detail
 
 
 class TestCloseDateInThePlansTimezone:

@@ -30,7 +30,7 @@ from pac_core.plan import (
     Segment,
     SegmentKind,
 )
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealStage, Records, User
+from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Records, User
 from pac_core.results import Evaluation
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
@@ -109,10 +109,17 @@ def _activity(rng: random.Random, n: int, accounts: int) -> Activity:
 
 
 def _deal(rng: random.Random, n: int, accounts: int) -> Deal:
-    return Deal(f"D{n:03d}", rng.choice(SOURCES), f"C{rng.randrange(accounts):03d}", "U0",
+    deal = Deal(f"D{n:03d}", rng.choice(SOURCES), f"C{rng.randrange(accounts):03d}", "U0",
                 Decimal(rng.randrange(1_000, 50_000)), rng.choice(("EUR", "EUR", "USD")),
                 date(2025, 6, 1) + timedelta(days=rng.randrange(750)), rng.choice(tuple(DealStage)),
                 deleted=rng.random() < 0.05)
+    kind = rng.random()     # a credit (negative amount), no amount but a priced line, an amount beside its line
+    line = (DealLine("MAINT", Decimal(1), Decimal(rng.randrange(-2_000, 9_000)), code="MAINT"),)
+    if kind < 0.1:
+        return replace(deal, amount=-deal.amount if deal.amount is not None else None)
+    if kind < 0.2:
+        return replace(deal, amount=None, lines=line)
+    return replace(deal, lines=line) if kind < 0.3 else deal
 
 
 def _users() -> tuple[User, ...]:

@@ -248,6 +248,68 @@ class TestMeasuredPerAxisAndSegment:
         assert str(whole.segments[0].revenue) == str(D(0) + D("2E+3") + D("1E+2") + D("10.25")) == "2110.25"
 
 
+class TestCredits:
+    """A credit (a won deal with a negative amount: an avoir) is subtracted from the won revenue, but it is no deal won
+    and no purchase (audit revenue F1, F1b): out of ``won_deals``, ``win_rate``, the average's denominator,
+    reactivation, new accounts and visit-to-win. Credits added to the table: a2 -100 on 10 April 2027 (a dormant
+    account never won), a3 -500 on 10 May 2027 (after its visits of 5 and 6 May), a5 -300 on 1 December 2026 (before
+    its first order)."""
+
+    def _evaluate(self):
+        credits = (won("c2", "a2", "-100", date(2027, 4, 10)), won("c3", "a3", "-500", date(2027, 5, 10)),
+                   won("c5", "a5", "-300", date(2026, 12, 1)))
+        records = _records()
+        return evaluate(_plan(), replace(records, deals=records.deals + credits), as_of=AS_OF)
+
+    def test_axis(self) -> None:
+        """Revenue 11,000 - 600; 4 won deals of 6 closed, average 10,400 / 4; a2 is not reactivated by its credit nor
+        a3 converted by its own (was: both credits rejected, revenue 11,000; 3 / 3 dormant reactivated; 2 / 3
+        converted)."""
+        evaluation = self._evaluate()
+        got = _values(evaluation.axis("AX-69").kpis)
+        assert evaluation.axis("AX-69").revenue == D(10400) and got["revenue"][0] == D(10400)
+        assert got["won_deals"][0] == 4
+        assert got["win_rate"] == (D(4) / D(6), D(4), D(6))
+        assert got["average_won_deal"] == (D(2600), D(10400), D(4))
+        assert got["reactivation_rate"] == (D(2) / D(3), D(2), D(3))
+        assert got["visit_to_win"] == (D(1) / D(3), D(1), D(3))
+        assert {w.record_id for w in evaluation.warnings if w.rule == "credit"} == {"c2", "c3", "c5"}
+
+    def test_segment(self) -> None:
+        """a5's credit of December 2026 is no first purchase: its April 2027 order still makes it a new account (was 0:
+        the credit's close date was its first won deal)."""
+        got = _values(self._evaluate().segments[0].kpis)
+        assert got["revenue"][0] == D(14400)
+        assert got["win_rate"] == (D(5) / D(7), D(5), D(7))
+        assert got["average_won_deal"] == (D(2880), D(14400), D(5))
+        assert got["new_accounts"][0] == 1
+
+
+class TestDealWithoutAmountButLines:
+    """A won deal with no amount but priced line items (HubSpot: "when importing line items, the associated deal
+    amount will not be updated"): it is worth its lines (audit revenue F2), never "left out, no amount" on a scope that
+    counted its lines. d1: no amount, line MAINT 6,000; d2: 4,000, line MAINT 4,000; d3: no amount, a MAINT line with
+    no amount either (unknown: left out of the average)."""
+
+    def test_average_counts_it(self) -> None:
+        from pac_core.records import DealLine
+
+        def maint(amount):
+            return (DealLine("MAINT", D(1), None if amount is None else D(amount), code="MAINT"),)
+
+        deals = (won("d1", "a1", None, date(2027, 3, 10), lines=maint("6000")),
+                 won("d2", "a1", "4000", date(2027, 3, 11), lines=maint("4000")),
+                 won("d3", "a1", None, date(2027, 3, 12), lines=maint(None)))
+        product = axis("AX-MAINT", "SEG-ARA", scope=IN_69 & Scope((Condition("product_code", "in", ("MAINT",)),)))
+        the_plan = replace(_plan(), axes=(*_plan().axes, product))
+        evaluation = evaluate(the_plan, replace(_records(), deals=deals, activities=()), as_of=AS_OF)
+        for axis_id in ("AX-69", "AX-MAINT"):
+            kpis = {v.kpi: v for v in evaluation.axis(axis_id).kpis}
+            average = kpis["average_won_deal"]
+            assert (average.value, average.numerator, average.denominator, average.excluded) == (
+                D(5000), D(10000), D(2), 1), axis_id
+
+
 class TestLostDealsOnTheirLocalDay:
     """A lost deal closed at a CRM instant (HubSpot ``closedate``; ``close_date`` its UTC date, as the connectors
     store it) counts in ``win_rate`` on its day in the plan's timezone, as won deals do. The axis's objective is

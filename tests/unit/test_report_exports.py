@@ -153,6 +153,31 @@ class TestNoCostInTheWorkbook:
             assert numbers and all(isinstance(c.value, float) and c.number_format == "0%" for c in numbers), sheet_name
 
 
+class TestFiguresReconcile:
+    def test_additional_revenue_is_the_shown_revenue_less_the_shown_baseline(self, tmp_path: Path) -> None:
+        """Revenue 10,000.40 and baseline 4,931.5068 show as 10 000 and 4 932: the additional revenue shows 5 068, on
+        the page's axis table, the segment cards and the workbook's Segments and Axes sheets (audit revenue F6; seen
+        failing before the fix: 5 069, the exact 5,068.89 rounded on its own)."""
+        from sync_jobs.report import render_html
+
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        won, base = Decimal("10000.40"), Decimal("4931.5068")
+        axes = tuple(replace(a, revenue=won, baseline=base, additional=won - base) for a in ev.axes)
+        segments = tuple(replace(s, revenue=won, baseline=base, additional=won - base) for s in ev.segments)
+        inputs = replace(inputs, evaluation=replace(ev, axes=axes, segments=segments))
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "f6.xlsx", "en"))
+        for name in ("Segments", "Axes"):
+            sheet = book[name]
+            header = [c.value for c in sheet[3]]
+            figures = [(row[header.index("Revenue")].value, row[header.index("Baseline")].value,
+                        row[header.index("Additional revenue")].value) for row in sheet.iter_rows(min_row=4)
+                       if row[header.index("Revenue")].value is not None]
+            assert figures and set(figures) == {(10000, 4932, 5068)}, name
+        page = render_html(inputs, "en")
+        assert "€5,068" in page and "€5,069" not in page
+
+
 class TestActionsCsv:
     def test_french_csv_for_excel(self, tmp_path: Path) -> None:
         """French: BOM, ';' separator, decimal comma, ISO dates, pace in words and as a code."""

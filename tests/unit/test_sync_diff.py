@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -50,6 +51,17 @@ class TestDesiredState:
         ev = replace(ev, axes=tuple(replace(a, roi=rois[a.axis_id]) for a in ev.axes))
         state = diff.desired_state(plan, ev)
         assert [state[(Target.AXIS, f"{plan.id}:{a}")]["roi"] for a in ("AX-1", "AX-2")] == [0.1875, -0.0096]
+
+
+    def test_additional_revenue_is_the_written_won_revenue_less_the_written_baseline(self, plan) -> None:
+        """Won 1,135.8044 (a USD deal at 0.92), baseline 4,931.5068 (20,000 pro-rated 90/365): written 1,135.80,
+        4,931.51 and -3,795.71, so a CRM formula Won - Baseline gives the written additional revenue (audit revenue
+        F6; seen failing before the fix: -3,795.70, the exact difference rounded on its own)."""
+        ev = fake_evaluate(plan, Records(), NOW)
+        won, base = Decimal("1135.8044"), Decimal("4931.506849315068493150684932")
+        ev = replace(ev, axes=tuple(replace(a, revenue=won, baseline=base, additional=won - base) for a in ev.axes))
+        written = diff.desired_state(plan, ev)[(Target.AXIS, f"{plan.id}:AX-1")]
+        assert (written["won_revenue"], written["baseline"], written["revenue"]) == (1135.80, 4931.51, -3795.71)
 
 
 class TestChangesFor:

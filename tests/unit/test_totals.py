@@ -171,6 +171,52 @@ class TestPlanTotals:
         assert ev.plan.baseline == ev.axis("AX-MX50").baseline and ev.plan.additional == ev.axis("AX-MX50").additional
 
 
+class TestDealAmountAndLines:
+    """A deal counted whole by one axis and by its lines by another (audit revenue F2): the plan's total, each deal
+    once, never falls below a live axis because of the deal's amount field."""
+
+    MAINT = Scope((Condition("product_code", "in", ("MAINT",)),))
+
+    def _totals(self, deals, both: bool = True):
+        axes = (axis("AX", "RHONE", baseline="0"), axis("AXP", "RHONE", baseline="0", scope=self.MAINT))
+        chosen = axes if both else axes[1:]
+        p = plan(action(axis_id=chosen[0].id), axes=chosen, segments=(RHONE,))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=deals, users=USERS), as_of=AUGUST)
+        assert ev.plan is not None
+        return ev
+
+    @staticmethod
+    def _maint(amount: str) -> tuple[DealLine, ...]:
+        return (DealLine("MAINT", Decimal(1), Decimal(amount), code="MAINT"),)
+
+    def test_an_empty_amount_counts_its_lines(self) -> None:
+        """d1 has no amount and a line MAINT 6,000, d2 4,000 (line 4,000): the plan's total over the whole-deal and
+        the MAINT axes is 10,000 (was 4,000, below the MAINT axis's 10,000: d1 counted whole for 0)."""
+        deals = (won("d1", "big-pharma", None, date(2027, 3, 10), lines=self._maint("6000")),
+                 won("d2", "big-pharma", "4000", date(2027, 3, 11), lines=self._maint("4000")))
+        ev = self._totals(deals)
+        assert (ev.axis("AX").revenue, ev.axis("AXP").revenue, ev.plan.revenue) == (10_000, 10_000, 10_000)
+
+    def test_adding_an_axis_never_lowers_the_total(self) -> None:
+        """d1 typed 5,000 with a line MAINT 8,000: MAINT alone totals 8,000; with the whole-deal axis too the total
+        is the larger of the two, 8,000 (was 5,000: adding an axis lowered the plan's revenue), and so is its
+        gross margin (8,000 x 0.3 for both axes' rate)."""
+        deals = (won("d1", "big-pharma", "5000", date(2027, 3, 10), lines=self._maint("8000")),)
+        alone, both = self._totals(deals, both=False), self._totals(deals)
+        assert alone.plan.revenue == 8_000
+        assert (both.axis("AX").revenue, both.axis("AXP").revenue, both.plan.revenue) == (5_000, 8_000, 8_000)
+        assert both.plan.additional == 8_000
+        spent = 20_000 * TO_DATE
+        assert both.plan.roi == pytest.approx((8_000 * 0.3 - spent) / spent)
+
+    def test_a_credit_is_subtracted_once(self) -> None:
+        """Order 10,000 and credit -2,000 (both on MAINT lines): 8,000 on each axis and in the total."""
+        deals = (won("order", "big-pharma", "10000", date(2027, 3, 10), lines=self._maint("10000")),
+                 won("credit", "big-pharma", "-2000", date(2027, 3, 20), lines=self._maint("-2000")))
+        ev = self._totals(deals)
+        assert (ev.axis("AX").revenue, ev.axis("AXP").revenue, ev.plan.revenue) == (8_000, 8_000, 8_000)
+
+
 class TestSegmentRoi:
     def test_segment_roi_counts_its_live_axes_deals_once(self) -> None:
         """Rhône: its live axes' union brings 120,000 for 20,000 x 243 / 365 of cost to date: ROI to date 170 %,
