@@ -597,6 +597,10 @@ def plan_json_schema() -> dict[str, Any]:
     status = schema["$defs"]["AxisStatusIn"]
     states = {"type": "string", "enum": spellings(AXIS_STATE_ALIASES)}
     schema["$defs"]["AxisStatusIn"] = {"anyOf": [states, status], "description": status.pop("description", "")}
+    handed = schema["$defs"]["ActionIn"]["properties"]["handed_over"]   # one mapping, or a list of them
+    schema["$defs"]["ActionIn"]["properties"]["handed_over"] = {
+        "anyOf": [{"$ref": "#/$defs/HandOverIn"}, {"type": "array", "items": handed.pop("items")}],
+        "description": handed.pop("description", ""), "title": handed.get("title", "Handed Over")}
     swot = schema["$defs"]["SwotIn"]["properties"]
     for key, aliases in SWOT_KEY_ALIASES.items():
         swot.update({alias: {**swot[key], "description": f"Alias of {key}."} for alias in aliases})
