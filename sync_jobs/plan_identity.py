@@ -47,7 +47,7 @@ def check_period_kept(engine: Engine, plan: Plan, *, keep_plan_id: bool = False,
     if latest is None:
         return
     try:
-        then = load_plan_text(latest.content, latest.source_path).period
+        then = _stored_plan(latest).period
     except InvalidInput:
         log.warning("sync.period_check plan=%s: the stored version %s no longer loads: its period is not compared",
                     plan.id, latest.version)
@@ -104,23 +104,43 @@ def owner_change_warnings(plan: Plan, before: Plan, today: date, version: int | 
     return out
 
 
-def previous_version(engine: Engine, plan_id: str, fingerprint: str) -> PlanVersion | None:
+def previous_version(engine: Engine, plan_id: str, fingerprint: str, *, new_only: bool = False) -> PlanVersion | None:
     """The newest version the store keeps of ``plan_id`` whose file differs from ``fingerprint`` (the one before
-    the file as it is now, whether or not a run recorded the current one already)."""
+    the file as it is now, whether or not a run recorded the current one already); ``new_only``: only while the
+    current file is not recorded yet (None once it is)."""
     latest = repo.latest_plan_version(engine, plan_id)
     if latest is None or latest.fingerprint != fingerprint:
         return latest
+    if new_only:
+        return None
     return next((v for v in reversed(repo.plan_versions(engine, plan_id)) if v.fingerprint != fingerprint), None)
 
 
-def stored_owner_warnings(engine: Engine, plan: Plan, fingerprint: str, today: date) -> list[str]:
-    """``owner_change_warnings`` against the store's previous version of the plan (``previous_version``); nothing
+_LOADED: dict[tuple[str, int, str], Plan] = {}
+
+
+def _stored_plan(version: PlanVersion) -> Plan:
+    """A stored plan version, loaded once per process while it is the one asked (the period check and the owner
+    check of one run read the same version: one parse, which costs seconds for a plan of thousands of actions)."""
+    key = (version.plan_id, version.version, version.fingerprint)
+    found = _LOADED.get(key)
+    if found is None:
+        found = load_plan_text(version.content, version.source_path)
+        _LOADED.clear()
+        _LOADED[key] = found
+    return found
+
+
+def stored_owner_warnings(engine: Engine, plan: Plan, fingerprint: str, today: date, *,
+                          new_only: bool = False) -> list[str]:
+    """``owner_change_warnings`` against the store's previous version of the plan (``previous_version``; ``new_only``:
+    ``pac sync``, only on the run that records the changed file, so a quiet night parses no older version); nothing
     when it keeps none, or when that version no longer loads (a plan format since tightened: logged)."""
-    before = previous_version(engine, plan.id, fingerprint)
+    before = previous_version(engine, plan.id, fingerprint, new_only=new_only)
     if before is None:
         return []
     try:
-        then = load_plan_text(before.content, before.source_path)
+        then = _stored_plan(before)
     except InvalidInput:
         log.warning("sync.owner_check plan=%s: the stored version %s no longer loads: owners are not compared",
                     plan.id, before.version)

@@ -41,10 +41,10 @@ log = logging.getLogger("pac.sync")
 def begin(ctx: RunContext) -> None:
     """Stores the plan file's version and opens the run log: ``result.run_id`` (None when nothing is logged)."""
     ps, now = ctx.plan_settings, ctx.now
-    # an action handed over to another rep without handed_over: said before the file's version is recorded
+    # an action handed over to another rep without handed_over: said on the run that records the changed file
     store_engine = getattr(ctx.store, "engine", None)
     handed = [] if store_engine is None else stored_owner_warnings(
-        store_engine, ctx.plan, ctx.fingerprint, ctx.when.astimezone(ZoneInfo(ctx.plan.timezone)).date())
+        store_engine, ctx.plan, ctx.fingerprint, ctx.when.astimezone(ZoneInfo(ctx.plan.timezone)).date(), new_only=True)
     ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)

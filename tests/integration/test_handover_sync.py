@@ -47,8 +47,9 @@ def test_handing_a01_over_with_handed_over_keeps_julies_visits(tmp_path: Path, s
 
 
 def test_who_changed_alone_is_warned_of_by_sync_and_plan_check(tmp_path: Path, server: SandboxServer) -> None:
-    """who changed without handed_over: the count restarts (1 / 5, as documented), and both pac sync (that night)
-    and pac plan check say Julie's activities stop counting, with the YAML to write."""
+    """who changed without handed_over: the count restarts (1 / 5, as documented), and both pac sync (the night that
+    records the changed file) and pac plan check (any time after) say Julie's activities stop counting, with the YAML
+    to write."""
     org = Org(tmp_path, server, ("sf-main",))
     org.sync()
     _hand_to_marc(org)
@@ -58,6 +59,8 @@ def test_who_changed_alone_is_warned_of_by_sync_and_plan_check(tmp_path: Path, s
     assert warning.startswith(f"A-01: who changed from {JULIE} to {MARC} since the store's version 1 of the plan: "
                               f"the activities of {JULIE} stop counting for it")
     assert f"handed_over: {{from: {JULIE}, on: 2027-05-20}}" in warning
+    # said on the run that records the changed file; a quiet night parses no older version and says nothing
+    assert not [w for w in org.sync().unmeasured if "handed_over" in w]
     assert org.settings.source is not None
     shown = CliRunner().invoke(cli.main, ["plan", "check", str(org.plan)], prog_name="pac",
                                env={"PAC_CONFIG": str(org.settings.source), "COLUMNS": "400"})
