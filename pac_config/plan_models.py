@@ -522,6 +522,19 @@ class InfoIn(_Model):
     from_: str = Field("", alias="from", description="From whom (auprès de qui).")
 
 
+class HandOverIn(_Model):
+    """A former owner of the action and the day it was handed over (docs/plan-format.md, *Handing an action over*)."""
+
+    from_: Text = Field(alias="from", description=(
+        "The former owner: their e-mail (or an alias of theirs), or their name as people writes it."))
+    on: Day = Field(description="The new owner's first day (the former owner's activities before it still count).")
+
+
+def _hand_overs(value: object) -> object:
+    """``handed_over`` written as one mapping is a list of one."""
+    return [value] if isinstance(value, dict) else value
+
+
 class ActionIn(_Model):
     id: Ident
     axis: Ident
@@ -531,6 +544,10 @@ class ActionIn(_Model):
     when: Text = Field(description="A period: 'semaine 18', 'mai 2027', 'T2', 'avant le 30/06/2027'...")
     info: InfoIn = Field(default_factory=InfoIn)
     status: ActionStatusIn = "planned"
+    handed_over: Annotated[list[HandOverIn], BeforeValidator(_hand_overs)] = Field(
+        default_factory=list, description=(
+            "The former owners of an action handed over to its who, each with the new owner's first day: "
+            "{from: julie.martin@..., on: 2027-05-06}; their activities before that day still count."))
 
 
 class ContextIn(_Model):
@@ -580,6 +597,10 @@ def plan_json_schema() -> dict[str, Any]:
     status = schema["$defs"]["AxisStatusIn"]
     states = {"type": "string", "enum": spellings(AXIS_STATE_ALIASES)}
     schema["$defs"]["AxisStatusIn"] = {"anyOf": [states, status], "description": status.pop("description", "")}
+    handed = schema["$defs"]["ActionIn"]["properties"]["handed_over"]   # one mapping, or a list of them
+    schema["$defs"]["ActionIn"]["properties"]["handed_over"] = {
+        "anyOf": [{"$ref": "#/$defs/HandOverIn"}, {"type": "array", "items": handed.pop("items")}],
+        "description": handed.pop("description", ""), "title": handed.get("title", "Handed Over")}
     swot = schema["$defs"]["SwotIn"]["properties"]
     for key, aliases in SWOT_KEY_ALIASES.items():
         swot.update({alias: {**swot[key], "description": f"Alias of {key}."} for alias in aliases})

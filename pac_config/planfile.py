@@ -51,6 +51,7 @@ from pac_core.plan import (
     ContextChange,
     ContextKind,
     Counting,
+    HandOver,
     Impact,
     Objective,
     Person,
@@ -171,6 +172,7 @@ class _Builder:
         self.unnamed: list[str] = []
         # (section, index in the file) -> key paths (relative to the item) holding a stand-in value
         self.filled: dict[tuple[str, int], list[tuple[str | int, ...]]] = {}
+        self.people: list[Person] = []
 
     # -- passes -----------------------------------------------------------------------------
 
@@ -182,6 +184,7 @@ class _Builder:
         self.problems += self._validate(TopIn, None, ())[1]
         self._header()
         people = self._items("people", PersonIn, self._person)
+        self.people = [p for _, p in people]   # whom a hand-over's from: names (``_former_owner``)
         segments = self._items("segments", SegmentIn, self._segment)
         axes = self._items("axes", AxisIn, self._axis)
         actions = self._items("actions", ActionIn, self._action)
@@ -398,7 +401,19 @@ class _Builder:
         return Action(id=a.id, axis_id=a.axis, text=a.text.strip(), who=a.who,
                       activity_type=ActivityType(a.what.activity), target=a.what.count, window=window,
                       counting=Counting(a.what.counting), scope=scope, info_needed=a.info.needed.strip(),
-                      info_from=a.info.from_.strip(), status=ActionStatus(a.status))
+                      info_from=a.info.from_.strip(), status=ActionStatus(a.status),
+                      handed_over=tuple(HandOver(self._former_owner(h.from_), h.on) for h in a.handed_over))
+
+    def _former_owner(self, written: str) -> str:
+        """The e-mail of the person a hand-over's ``from`` names: an e-mail (lower-cased), an alias (their plan
+        e-mail), or a name as ``people`` writes it (letter case, accents and spaces aside); the text as written
+        otherwise (``Plan`` then says it is no e-mail)."""
+        text = " ".join(written.split())
+        if "@" in text:
+            email = text.lower()
+            return next((p.email for p in self.people if email in p.aliases), email)
+        wanted = fold_value(text)
+        return next((p.email for p in self.people if p.name and fold_value(" ".join(p.name.split())) == wanted), text)
 
     def _context(self, c: Any, i: int) -> ContextChange:
         return ContextChange(ContextKind(c.kind), c.on, c.until, c.note.strip(), c.segment, c.axis, c.who,
@@ -480,6 +495,9 @@ class _Builder:
                 return None
             if parts[2:] == ["target"]:
                 parts[2:] = ["what", "count"]
+            if len(parts) > 3 and parts[2] == "handed_over" and isinstance(
+                    _value_at(self.doc.data, [str(parts[0]), file_index, "handed_over"]), dict):
+                del parts[3]   # written as one mapping, not a list
             rest = tuple(parts[2:])
             if any(rest[:len(spot)] == spot for spot in self.filled.get((str(parts[0]), file_index), ())):
                 return None   # about a stand-in value: the value's own problem is already reported

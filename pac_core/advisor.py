@@ -452,6 +452,12 @@ def _suspend(plan: Plan, load: Mapping[str, Mapping[str, Decimal]], s: AdvisorSe
     return out
 
 
+HAND_OVER_HINT = {"fr": "Dans le plan, changez who: et ajoutez handed_over: ",
+                  "en": "In the plan, change who: and add handed_over: "}
+"""How the *reassign* sentence says to hand the actions over (docs/plan-format.md, *Handing an action over*); the
+report drops it when it words the advice for the next plan."""
+
+
 def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozenset[str] = frozenset()
               ) -> list[Recommendation]:
     """The open actions of a rep who leaves before their window ends, to hand over: neither done nor cancelled in the
@@ -476,12 +482,19 @@ def _reassign(plan: Plan, context: AdvisorContext, today: date, reached: frozens
                                  "actions": [a.id for a in actions]} for rep, actions in hits]}
         ids = ", ".join(a.id for _, actions in hits for a in actions)
         who = ", ".join(rep.email for rep, _ in hits)
+        # how to hand them over without losing what was done (audit planstate F1: who changed alone, as this
+        # sentence asked, dropped the leaver's visits): who: and handed_over:, the leaving day as the new owner's first
+        first = "premier jour du repreneur" if lang == "fr" else "the new owner's first day"
+        handed = (" ; " if lang == "fr" else "; ").join(
+            f"{{from: {rep.email}, on: {rep.on.isoformat() if rep.on else '<' + first + '>'}}}" for rep, _ in hits)
         if lang == "fr":
             when = "; ".join(f"départ le {rep.on.strftime('%d/%m/%Y')}" if rep.on else "compte inactif dans le CRM"
                              for rep, _ in hits)
-            summary = f"Réaffecter les actions {ids} de l'axe {_name(plan, axis)} : {who} s'en va ({when})."
+            summary = (f"Réaffecter les actions {ids} de l'axe {_name(plan, axis)} : {who} s'en va ({when}). "
+                       f"{HAND_OVER_HINT['fr']}{handed} pour garder les activités déjà faites.")
         else:
             when = "; ".join(f"leaving on {rep.on.isoformat()}" if rep.on else "inactive in the CRM" for rep, _ in hits)
-            summary = f"Reassign actions {ids} of axis {_name(plan, axis)}: {who} is leaving ({when})."
+            summary = (f"Reassign actions {ids} of axis {_name(plan, axis)}: {who} is leaving ({when}). "
+                       f"{HAND_OVER_HINT['en']}{handed} to keep the activities already made.")
         out.append(Recommendation(Rule.REASSIGN, axis.id, axis.segment_id, summary, evidence))
     return out

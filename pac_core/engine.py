@@ -25,7 +25,7 @@ from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical,
 from pac_core.engine_settings import EngineSettings
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
-from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, day_start, owner_emails
+from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, day_start, holders, owner_emails
 from pac_core.plan import Action, ActionStatus, ActivityType, Axis, ContextKind, Counting, Plan, axis_inactive
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
@@ -302,7 +302,8 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
     day is over: the one of ``until``'s local day does not count yet (``ActivityIndex.over``).
 
     Each action's window is a slice of its owner's countable activities of its type (one sorted search per owner
-    and type for all its actions' windows); the slices' accounts are then tested in one pass against their
+    and type for all its actions' windows; an action handed over, one slice per owner, a former owner's ending at the
+    hand-over day: ``matching.holders``); the slices' accounts are then tested in one pass against their
     actions' scopes (``AccountColumns.inside_many``: the static conditions as classes over the account columns,
     computed once per distinct scope; dormancy, when a scope has it, tested on the accounts of its slices, each at
     its action's reference date). The same rules as ``Matcher.count``, one action at a time.
@@ -331,32 +332,36 @@ def _in_windows_and_scopes(plan: Plan, indexes: Indexes, find: Finder, until: fl
     actions, columns, index = plan.actions, indexes.columns, indexes.index
     seconds: dict[datetime, float] = {}
     today = day_start(until, indexes.zone) if until is not None and index.any_whole_day else None
-    groups: dict[tuple[str, ActivityType], list[int]] = {}
+    # per (owner, type): the actions whose activities they are, each with the instant their activities stop counting
+    # (None: the action's who; a former owner's hand-over day, ``matching.holders``)
+    groups: dict[tuple[str, ActivityType], list[tuple[int, float | None]]] = {}
     for k, action in enumerate(actions):
-        groups.setdefault((action.who.strip().lower(), action.activity_type), []).append(k)
-    asked: list[int] = []              # actions with a non-empty window slice, in the order of the pieces
-    lengths: list[int] = []
-    accounts: list[np.ndarray] = []
-    positions: list[np.ndarray] = []
+        if action.handed_over:
+            for holder in holders(action, indexes.emails, indexes.zone):
+                groups.setdefault((holder.email, action.activity_type), []).append((k, holder.cut))
+        else:
+            groups.setdefault((action.who.strip().lower(), action.activity_type), []).append((k, None))
+    pieces: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}   # action -> its slices (accounts, rows)
     for (who, kind), ks in groups.items():
         found = find(who, kind)
         if found is None:
             continue
         times, accs, rows = found
-        windows = [_instants(actions[k].window, seconds, until) for k in ks]
-        for k, (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
+        windows = [_instants(actions[k].window, seconds, until if cut is None else
+                             cut if until is None else min(until, cut)) for k, cut in ks]
+        for (k, _cut), (lo, hi) in zip(ks, np.searchsorted(times, windows).tolist(), strict=True):
             if lo < hi:
                 over = index.over(times, rows, lo, hi, today)
                 slice_accounts, slice_rows = (accs[lo:hi], rows[lo:hi]) if over is None else \
                     (accs[lo:hi][over], rows[lo:hi][over])
-                if not len(slice_rows):
-                    continue
-                asked.append(k)
-                lengths.append(len(slice_rows))
-                accounts.append(slice_accounts)
-                positions.append(slice_rows)
-    if not asked:
+                if len(slice_rows):
+                    pieces.setdefault(k, []).append((slice_accounts, slice_rows))
+    if not pieces:
         return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), []
+    asked = list(pieces)               # actions with a non-empty window slice, in the order of their rows
+    accounts = [a for k in asked for a, _ in pieces[k]]
+    positions = [r for k in asked for _, r in pieces[k]]
+    lengths = [sum(len(r) for _, r in pieces[k]) for k in asked]
     numbers = np.concatenate(accounts)
     which = np.repeat(np.arange(len(asked)), lengths)
     mask = columns.inside_many([indexes.action_scopes[actions[k].id] for k in asked],

@@ -50,7 +50,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "amount_from_lines": "montant vide : somme des lignes", "amount_differs_from_lines":
         "montant différent de ses lignes", "other_deal_owner": "affaire d'un autre propriétaire",
         "other_product": "autre produit",
-        "not_over": "pas encore passée",
+        "not_over": "pas encore passée", "handed_over": "après la passation",
     },
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
@@ -65,7 +65,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
         "amount_from_lines": "empty amount: the sum of its lines", "amount_differs_from_lines":
         "amount differs from its lines", "other_deal_owner": "deal owned by someone else",
         "other_product": "another product",
-        "not_over": "not over yet",
+        "not_over": "not over yet", "handed_over": "after the hand-over",
     },
 }
 
@@ -228,12 +228,17 @@ _KINDS_FR = {f"{a[0]}, not {b[0]}": f"{a[1]}, pas {b[1]}"
              for a, b in itertools.permutations(ACTIVITY_WORDS.values(), 2)}
 
 
+_HANDED_OVER = re.compile(r"owner (\S+), after the hand-over to (\S+) on (\d{4}-\d{2}-\d{2})")
+
+
 def localise(detail: str, lang: str) -> str:
     """A decision's detail in one language: ``fr`` or ``en`` (see the phrase tables above)."""
     if not detail:
         return detail
     if lang == "fr" and detail in _KINDS_FR:
         return _KINDS_FR[detail]
+    if lang == "fr" and (hand := _HANDED_OVER.fullmatch(detail)):   # matching.Matcher._handed_over
+        return f"propriétaire {hand[1]}, après la passation à {hand[2]} le {hand[3]}"
     table = _TO_FR if lang == "fr" else _TO_EN
     for old, new in table:
         detail = detail.replace(old, new)

@@ -24,7 +24,8 @@ An action is *touched* (its candidates selected again) when
    timezone);
 2. one of its kept candidates changed or disappeared;
 3. a changed activity (its new version) could be a candidate: same owner e-mail, same type, start within the
-   window (one day of slack on each side, for all-day activities);
+   window (one day of slack on each side, for all-day activities); for an action handed over, a former owner's
+   activity up to the hand-over day (with the same slack) as well;
 4. an activity on a *changed account* (an account record that changed, appeared or disappeared) could be a
    candidate (same test).
 Deals never touch an action: candidates do not read them (won deals only decide dormancy, which candidates
@@ -46,18 +47,20 @@ import numpy as np
 from pac_core.columnar import NO_TIME, AccountColumns, ActivityTable, Categorical, RecordColumns
 from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
-from pac_core.matching import moments_us, owner_emails, resolve_owner
+from pac_core.matching import holders, moments_us, owner_emails, resolve_owner
 from pac_core.plan import Action, Plan
 from pac_core.records import ActivityStatus, Records, User
 from pac_core.results import Evaluation
 from pac_core.scope_eval import dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
-ENGINE_VERSION = "5"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
+ENGINE_VERSION = "6"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 # 2 (5 Dec 2026): windows end at the evaluation instant (kept candidates stay a superset; a full night once anyway)
 # 4: dormancy by won deals needs a won deal before the N months (a never-won prospect is not dormant: audit E F2)
 # 5: an activity with both a start and a day (a Salesforce Task done before its due date) is dated at the earlier;
 #    planned activities are candidates too (the warnings of those still planned on a past date)
+# 6: an action handed over (``handed_over``) counts its former owners' activities before the hand-over day: their
+#    activities in its window are candidates too (``matching.holders``)
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -235,15 +238,24 @@ def _full_reason(records: Records | RecordColumns, changes: Changes | None, kept
     return None
 
 
+def _spans(action: Action, emails: Mapping[Key, str], zone: ZoneInfo) -> list[tuple[str, float, float]]:
+    """(owner e-mail, from, to): the instants an activity of each owner whose activities count for the action (its
+    who; a former owner, ``matching.holders``, up to the hand-over day) may have to be a candidate, the window
+    widened by the slack on each side (a former owner's end: the earlier of the window's and the hand-over's)."""
+    start, end = action.window.start.timestamp(), action.window.end.timestamp()
+    return [(h.email, start - SLACK_SECONDS, (end if h.cut is None else min(end, h.cut)) + SLACK_SECONDS)
+            for h in holders(action, emails, zone)]
+
+
 class _Windows:
     """Actions by (owner e-mail, type) with their windows widened by the slack: which actions an activity
-    (owner e-mail, type, instant) could be a candidate of."""
+    (owner e-mail, type, instant) could be a candidate of (an action handed over: under each of its owners)."""
 
-    def __init__(self, actions: Iterable[Action]) -> None:
+    def __init__(self, actions: Iterable[Action], emails: Mapping[Key, str], zone: ZoneInfo) -> None:
         self.groups: dict[tuple[str, object], list[tuple[float, float, str]]] = {}
         for a in actions:
-            self.groups.setdefault((a.who.strip().lower(), a.activity_type), []).append(
-                (a.window.start.timestamp() - SLACK_SECONDS, a.window.end.timestamp() + SLACK_SECONDS, a.id))
+            for email, lo, hi in _spans(a, emails, zone):
+                self.groups.setdefault((email, a.activity_type), []).append((lo, hi, a.id))
 
     def of(self, email: str | None, kind: object, instant: float | None) -> list[str]:
         if email is None or instant is None or instant != instant:   # NaN: no usable instant
@@ -278,6 +290,7 @@ class _Columns:
     def __init__(self, records: RecordColumns, emails: Mapping[Key, str], zone: ZoneInfo) -> None:
         acts = self.acts = records.activity_table
         self.records = records
+        self.owner_emails, self.zone = emails, zone
         self.n = acts.n
         sources = acts.source.values
         pairs, inverse = _pairs(acts.source.codes, acts.owner.codes, len(acts.owner.values))
@@ -346,7 +359,7 @@ def _touched(plan: Plan, changes: Changes, kept: KeptState, fingerprints: Mappin
             touched[action.id] = "plan"
         elif not old.candidates.isdisjoint(changes.activities):
             touched[action.id] = "candidate changed"
-    windows = _Windows(plan.actions)
+    windows = _Windows(plan.actions, columns.owner_emails, columns.zone)
     types = columns.acts.type
     for rule, mask in (("changed activity", changed_activity), ("changed account", changed_account)):
         for i in np.flatnonzero(mask).tolist():
@@ -365,9 +378,10 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
     rows_kept = np.zeros(columns.n, dtype=bool)
     if not actions:
         return {}, rows_kept
-    by_pair: dict[tuple[str, object], list[Action]] = {}
+    by_pair: dict[tuple[str, object], list[tuple[Action, float, float]]] = {}
     for a in actions:
-        by_pair.setdefault((a.who.strip().lower(), a.activity_type), []).append(a)
+        for email, lo, hi in _spans(a, emails, columns.zone):
+            by_pair.setdefault((email, a.activity_type), []).append((a, lo, hi))
     code_of: dict[tuple[str, object], int] = {pair: k for k, pair in enumerate(by_pair)}
     types = columns.acts.type
     pairs, inverse = _pairs(columns.email, types.codes, len(types.values))
@@ -383,22 +397,22 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
                                      list(scopes.values()))
     flags = columns.records.account_table.dormant
     tests: dict[tuple[object, ...], Callable[[np.ndarray], np.ndarray]] = {}
-    result: dict[str, frozenset[Key]] = {}
+    result: dict[str, frozenset[Key]] = {a.id: frozenset() for a in actions}
     for k, group_actions in enumerate(by_pair.values()):
         group = inside[bounds[k]:bounds[k + 1]]
         times = columns.instants[group]
-        for action in group_actions:
+        for action, start, end in group_actions:
             scope = scopes[action.id]
             test = tests.get(scope.conditions)
             if test is None:
                 test = tests[scope.conditions] = _account_test(scope, account_columns, flags,
                                                                settings.dormant_default_months)
-            lo, hi = np.searchsorted(times, (action.window.start.timestamp() - SLACK_SECONDS,
-                                             action.window.end.timestamp() + SLACK_SECONDS))
+            lo, hi = np.searchsorted(times, (start, end))
             rows = group[lo:hi]
             rows = rows[test(columns.account_row[rows])]
             rows_kept[rows] = True
-            result[action.id] = frozenset(map(columns.key, rows.tolist()))
+            found = frozenset(map(columns.key, rows.tolist()))
+            result[action.id] = result[action.id] | found if result[action.id] else found
     return result, rows_kept
 
 

@@ -3,7 +3,9 @@
 An activity counts for an action when all of these hold:
 
 * owner: the activity's owner e-mail (owner id -> ``User.email`` of the same source, lower-cased)
-  is the action's ``who``: the same person in two CRMs is one owner;
+  is the action's ``who``: the same person in two CRMs is one owner; or it is a former owner the action was handed
+  over from (``Action.handed_over``) and the activity's instant is before the first instant of the hand-over day
+  (``holders``); a former owner's activity from that instant on is a near miss ``handed_over``;
 * type: the activity's type is the action's activity type;
 * window: its start instant is in the action's window [start, end); an all-day activity (``day``,
   no ``start``) counts when 00:00 of that calendar day in the plan's timezone is in the window (the
@@ -84,6 +86,33 @@ def resolve_owner(emails: Mapping[AccountKey, str], email: str) -> str:
 
 def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """One owner whose activities count for an action: its ``who`` (``cut`` None), or a former owner it was handed
+    over from (``Action.handed_over``), whose activities count before ``cut`` (POSIX seconds: the first instant of
+    ``on``, the new owner's first day, in the plan's time zone)."""
+
+    email: str
+    cut: float | None = None
+    on: date | None = None
+
+
+def holders(action: Action, emails: Mapping[AccountKey, str], zone: ZoneInfo) -> tuple[Holder, ...]:
+    """The owners whose activities count for ``action`` (rule 1, docs/engine.md): its ``who`` at any instant, and
+    each former owner of its ``handed_over`` before the first instant of the hand-over day (the latest one when the
+    same person is named twice; never the ``who`` itself). Identities as owners resolve (an alias is its person's
+    plan e-mail: ``resolve_owner``)."""
+    who = action.who.strip().lower()
+    if not action.handed_over:
+        return (Holder(who),)
+    latest: dict[str, date] = {}
+    for hand in action.handed_over:
+        former = resolve_owner(emails, hand.from_)
+        if former != who and (former not in latest or latest[former] < hand.on):
+            latest[former] = hand.on
+    return (Holder(who), *(Holder(email, local_midnight(on, zone).timestamp(), on) for email, on in latest.items()))
 
 
 def moments_us(table: ActivityTable, zone: ZoneInfo) -> np.ndarray:
@@ -396,21 +425,28 @@ class Matcher:
         then the slice's accounts tested against its scope (segment AND axis AND action scope, computed when not
         given) as one mask over the account columns; the window ends at ``until`` (the evaluation instant, POSIX
         seconds) when that is earlier, and a whole-day activity counts once its day is over."""
-        found = self.index.countable_for(action.who.strip().lower(), action.activity_type)
-        if found is None:
-            return ActionCount(0, set(), [])
-        times, accs, positions = found
-        end = action.window.end.timestamp()
-        lo, hi = (int(k) for k in np.searchsorted(times, (action.window.start.timestamp(),
-                                                          end if until is None else min(end, until))))
-        if lo >= hi:
+        start, end = action.window.start.timestamp(), action.window.end.timestamp()
+        end = end if until is None else min(end, until)
+        today = day_start(until, self.zone) if until is not None and self.index.any_whole_day else None
+        pieces: list[tuple[np.ndarray, np.ndarray]] = []
+        for holder in holders(action, self.emails, self.zone):   # its who, and former owners before the hand-over
+            found = self.index.countable_for(holder.email, action.activity_type)
+            if found is None:
+                continue
+            times, accs, positions = found
+            lo, hi = (int(k) for k in np.searchsorted(times, (start, end if holder.cut is None
+                                                              else min(end, holder.cut))))
+            if lo >= hi:
+                continue
+            over = self.index.over(times, positions, lo, hi, today)
+            pieces.append((accs[lo:hi], positions[lo:hi]) if over is None else
+                          (accs[lo:hi][over], positions[lo:hi][over]))
+        if not pieces:
             return ActionCount(0, set(), [])
         scope = scope if scope is not None else self.plan.action_scope(action)
-        window_accounts, window_positions = accs[lo:hi], positions[lo:hi]
-        today = day_start(until, self.zone) if until is not None and self.index.any_whole_day else None
-        over = self.index.over(times, positions, lo, hi, today)
-        if over is not None:
-            window_accounts, window_positions = window_accounts[over], window_positions[over]
+        window_accounts, window_positions = (pieces[0] if len(pieces) == 1 else
+                                             (np.concatenate([a for a, _ in pieces]),
+                                              np.concatenate([p for _, p in pieces])))
         reference = self.reference_date(action)
         mask = self.columns.inside(scope, reference, window_accounts)
         touched = set(window_accounts[mask].tolist())
@@ -437,15 +473,25 @@ class Matcher:
         more = counted_more = 0
         seen: set[int] = set()
         matched: list[int] = []
-        own = ix.owner_activities(who)
-        if own is not None:
-            times, positions = own
-            lo, hi = bisect_left(times, ws - span), min(bisect_left(times, we + span), bisect_left(times, until))
-            for k in range(lo, hi):
-                pos = positions[k]
+        owners = holders(action, self.emails, self.zone)
+        # the owners' activities around the window, in time order (ties by source and id): its who's, and a former
+        # owner's (``handed_over``) with the hand-over's cut, from which theirs fail the owner rule
+        own: list[tuple[float, int, Holder]] = []
+        for holder in owners:
+            found = ix.owner_activities(holder.email)
+            if found is not None:
+                times, positions = found
+                lo, hi = bisect_left(times, ws - span), min(bisect_left(times, we + span), bisect_left(times, until))
+                own.extend((times[k], positions[k], holder) for k in range(lo, hi))
+        if len(owners) > 1:
+            own.sort(key=lambda e: (e[0], ix.acts[e[1]].source, ix.acts[e[1]].id))
+        if own:
+            for t, pos, holder in own:
                 rule = self._failure(pos, action, members, ws, we)
-                if today is not None and ix.whole_day[pos] and times[k] >= today:
+                if today is not None and ix.whole_day[pos] and t >= today:
                     rule = "not_over" if rule == "" else None     # a second failing rule: no near miss
+                if holder.cut is not None and rule is not None and t >= holder.cut:
+                    rule = "handed_over" if rule == "" else None  # after the hand-over: no longer its owner
                 if rule == "":
                     number = ix.account(pos)
                     matched.append(pos)
@@ -462,11 +508,12 @@ class Matcher:
                     continue
                 if len(near) < self.near_miss_limit:
                     detail = self._not_over(pos) if rule == "not_over" else \
+                        self._handed_over(holder, who) if rule == "handed_over" else \
                         self._detail(rule, pos, action, scope, reference)
                     near.append(self._decision(pos, False, rule, detail))
                 else:
                     more += 1
-        more += self._other_owners(action, who, members, ws, min(we, until), near, today)
+        more += self._other_owners(action, {h.email for h in owners}, members, ws, min(we, until), near, today)
         done = len(seen) if distinct else len(matched)
         if counted_more:
             counted.append(Decision("", "", True, "truncated", f"{counted_more} more counted activities not listed"))
@@ -556,10 +603,16 @@ class Matcher:
         day = self.index.acts[pos].day
         return f"{day:%Y-%m-%d}, all day: counted once that day is over"
 
-    def _other_owners(self, action: Action, who: str, members: frozenset[int], ws: float, we: float,
+    @staticmethod
+    def _handed_over(holder: Holder, who: str) -> str:
+        """Words for a former owner's activity from the hand-over day on (``handed_over``)."""
+        return f"owner {holder.email}, after the hand-over to {who} on {holder.on:%Y-%m-%d}"
+
+    def _other_owners(self, action: Action, owners: set[str], members: frozenset[int], ws: float, we: float,
                       near: list[Decision], today: float | None = None) -> int:
         """Other reps' near misses (right type, window, scope, status, happened: a whole-day activity of ``today``'s
-        local day is not over); returns how many are unlisted."""
+        local day is not over): not the action's ``owners`` (its who, its former owners, whose activities the
+        owners' walk lists); returns how many are unlisted."""
         ix = self.index
         if not members:
             return 0
@@ -567,7 +620,7 @@ class Matcher:
         others: list[int] = []
         for owner in ix.owners_on(action.activity_type, parts):
             found = ix.countable_for(owner, action.activity_type)
-            if owner == who or found is None:
+            if owner in owners or found is None:
                 continue
             times, accs, positions = found
             lo = bisect_left(times, ws)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from pac_core.matching import owner_emails, resolve_owner
+from pac_core.matching import holders, owner_emails, resolve_owner
 from pac_core.plan import Plan
 from pac_core.records import Activity, Records
 from pac_core.results import Decision, Evaluation
@@ -20,12 +20,13 @@ NEAR = timedelta(days=31)   # the least slack around the window: a month
 def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
                         action_id: str) -> list[tuple[Activity, Decision]]:
     """The activities the engine set aside that would otherwise be candidates for the action: same owner (by
-    user e-mail, or an owner given as an e-mail), same or unknown type, starting in the window or near it: within
-    the window's length or a month (``NEAR``), whichever is longer (a rep asking "why not my visit?" sees
-    "no account"); records with no date at all are listed too. In time order."""
+    user e-mail, or an owner given as an e-mail; a former owner of an action handed over too), same or unknown
+    type, starting in the window or near it: within the window's length or a month (``NEAR``), whichever is longer
+    (a rep asking "why not my visit?" sees "no account"); records with no date at all are listed too. In time
+    order."""
     action = plan.action(action_id)
-    who = action.who.strip().lower()
     emails = owner_emails(records.users, plan.aliases())
+    owners = {h.email for h in holders(action, emails, ZoneInfo(plan.timezone))}   # its who, its former owners
     window = action.window
     slack = max(window.end - window.start, NEAR)
     by_key = {(a.source, a.id): a for a in records.activities}
@@ -35,7 +36,7 @@ def rejected_candidates(plan: Plan, records: Records, evaluation: Evaluation,
         if activity is None or activity.deleted:
             continue
         owner = resolve_owner(emails, activity.owner_id or "")
-        if emails.get((activity.source, activity.owner_id or "")) != who and owner != who:
+        if emails.get((activity.source, activity.owner_id or "")) not in owners and owner not in owners:
             continue
         if activity.type is not None and activity.type is not action.activity_type:
             continue

@@ -201,6 +201,18 @@ class ContextChange:
 
 
 @dataclass(frozen=True)
+class HandOver:
+    """An action handed over to its current ``who`` by a former owner: ``from_`` (their plan e-mail) held it until
+    ``on``, the new owner's first day (a local day of the plan's time zone). The former owner's activities dated
+    before that day's first instant still count for the action; theirs from that instant on do not (docs/engine.md,
+    *Matching activities to actions*, rule 1). Decided 5 Dec 2026 (audit planstate F1: changing ``who`` as the
+    advisor's *reassign* asks erased the visits already made, A-01 4 / 5 -> 1 / 5)."""
+
+    from_: str                        # the former owner's e-mail (lower-case; an alias or a name is resolved on load)
+    on: date                          # the new owner's first day
+
+
+@dataclass(frozen=True)
 class Action:
     """An action written with the 5Q rule: who does what and when, with what information from whom."""
 
@@ -216,6 +228,35 @@ class Action:
     info_needed: str = ""
     info_from: str = ""
     status: ActionStatus = ActionStatus.PLANNED
+    handed_over: tuple[HandOver, ...] = ()   # former owners, whose activities before the hand-over still count
+
+
+def hand_over_problems(plan: Plan, at: str, action: Action, emails: set[str], aliases: dict[str, str]) -> list[Problem]:
+    """The problems of an action's ``handed_over`` (``at``: its key path): a former owner that is no e-mail, no
+    person of ``people`` (when the plan lists people), or the action's own ``who``; a day outside the plan's
+    period."""
+    out: list[Problem] = []
+    zone = plan.period.start.tzinfo
+    first = plan.period.start.astimezone(zone).date()
+    last = (plan.period.end.astimezone(zone) - timedelta(microseconds=1)).date()
+    for j, hand in enumerate(action.handed_over):
+        where = f"{at}.handed_over[{j}]"
+        former = aliases.get(hand.from_, hand.from_)
+        if "@" not in hand.from_:
+            out.append(Problem(f"{where}.from", f"{hand.from_!r} is neither an e-mail nor the name of a person of "
+                               "people", "write the former owner's e-mail, or their name as people writes it"))
+        elif emails and former not in emails:
+            out.append(Problem(f"{where}.from", f"{hand.from_} is not in the plan's people",
+                               "keep the former owner under people (their activities before the hand-over count), "
+                               "or fix the spelling"))
+        elif former == action.who:
+            out.append(Problem(f"{where}.from", f"{hand.from_} is the action's own who: an action is handed over from "
+                               "its former owner to its who", "write the former owner in from:, or remove this entry"))
+        if not first <= hand.on <= last:
+            out.append(Problem(f"{where}.on", f"the hand-over day {hand.on.isoformat()} is outside the plan's period "
+                               f"({first.isoformat()}..{last.isoformat()})",
+                               "write the new owner's first day, inside the plan's period"))
+    return out
 
 
 @dataclass(frozen=True)
@@ -367,6 +408,8 @@ def check_invariants(plan: Plan) -> list[Problem]:
                                "move it to the axis's scope (or give the axis who:); the action already has its who"))
         if action.window.start < plan.period.start or action.window.end > plan.period.end:
             out.append(_outside_period(f"{at}.when", action.window, plan.period))
+        if action.handed_over:
+            out += hand_over_problems(plan, at, action, emails, {a: p.email for a, (_, p) in aliases.items()})
     _check_owner_conditions(plan, out, aliases)
     _check_context(plan, out, segment_ids, axis_ids)
     return out

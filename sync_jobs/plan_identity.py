@@ -11,19 +11,21 @@ the two years' snapshots and quarters under one id. An admin who really wants to
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from pac_config.planfile import load_plan_text
+from pac_config.planfile import load_plan_text, plan_fingerprint
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
-from pac_core.plan import Plan
+from pac_core.plan import ContextKind, Plan
 from pac_core.window import Window
 from sync_jobs.store import repo
 from sync_jobs.store.db import check_url, make_engine
+from sync_jobs.store.tables import PlanVersion
 
 log = logging.getLogger("pac.sync")
 
@@ -45,7 +47,7 @@ def check_period_kept(engine: Engine, plan: Plan, *, keep_plan_id: bool = False,
     if latest is None:
         return
     try:
-        then = load_plan_text(latest.content, latest.source_path).period
+        then = _stored_plan(latest).period
     except InvalidInput:
         log.warning("sync.period_check plan=%s: the stored version %s no longer loads: its period is not compared",
                     plan.id, latest.version)
@@ -67,6 +69,105 @@ def check_period_kept(engine: Engine, plan: Plan, *, keep_plan_id: bool = False,
         f"a new year's plan needs its own name (or id:) so that {old}'s records, snapshots and reports stay; keep "
         f"{old}'s file in plans: until its late entries are counted; to continue the same plan id into {new} "
         f"anyway, run  pac sync {KEEP_FLAG}  once; {NOTHING_WRITTEN}", file=file))
+
+
+def owner_change_warnings(plan: Plan, before: Plan, today: date, version: int | None = None) -> list[str]:
+    """Each action whose ``who`` names another person than in ``before`` (the store's previous version of the plan)
+    while no ``handed_over`` names that former owner: their activities stop counting for it (docs/engine.md, rule 1),
+    said with the YAML that keeps them (audit planstate F1: an action handed over as the advisor's *reassign* asks
+    lost its visits, 4 / 5 -> 1 / 5, with no word). The day proposed is the former owner's leaving day when the plan
+    declares it (``rep_leaving`` with ``on``, a hint only), else ``today`` kept inside the plan's period."""
+    zone = ZoneInfo(plan.timezone)
+    first = plan.period.start.astimezone(zone).date()
+    last = (plan.period.end.astimezone(zone) - timedelta(microseconds=1)).date()
+    leaving = {change.who.strip().lower(): change.on for change in plan.context
+               if change.kind is ContextKind.REP_LEAVING and change.who and change.on is not None}
+    aliases = plan.aliases()
+    then = {action.id: action.who for action in before.actions}
+    where = f"the store's version {version} of the plan" if version is not None else "the plan the store keeps"
+    out = []
+    for action in plan.actions:
+        old = then.get(action.id)
+        if old is None:
+            continue
+        old = aliases.get(old, old)
+        person = plan.emails_of(old)
+        if action.who in person or any(aliases.get(h.from_, h.from_) in person for h in action.handed_over):
+            continue
+        declared = leaving.get(old) or next((day for email, day in leaving.items() if email in person), None)
+        day = declared if declared is not None and first <= declared <= last else min(max(today, first), last)
+        why = (f"{old}'s leaving day, from the plan's rep_leaving" if day == declared else
+               "today: write the new owner's first day if it was another")
+        out.append(f"{action.id}: who changed from {old} to {action.who} since {where}: the activities of {old} stop "
+                   f"counting for it; to keep those made before the hand-over, add to the action  handed_over: "
+                   f"{{from: {old}, on: {day.isoformat()}}}  ({why})")
+    return out
+
+
+def previous_version(engine: Engine, plan_id: str, fingerprint: str, *, new_only: bool = False) -> PlanVersion | None:
+    """The newest version the store keeps of ``plan_id`` whose file differs from ``fingerprint`` (the one before
+    the file as it is now, whether or not a run recorded the current one already); ``new_only``: only while the
+    current file is not recorded yet (None once it is)."""
+    latest = repo.latest_plan_version(engine, plan_id)
+    if latest is None or latest.fingerprint != fingerprint:
+        return latest
+    if new_only:
+        return None
+    return next((v for v in reversed(repo.plan_versions(engine, plan_id)) if v.fingerprint != fingerprint), None)
+
+
+_LOADED: dict[tuple[str, int, str], Plan] = {}
+
+
+def _stored_plan(version: PlanVersion) -> Plan:
+    """A stored plan version, loaded once per process while it is the one asked (the period check and the owner
+    check of one run read the same version: one parse, which costs seconds for a plan of thousands of actions)."""
+    key = (version.plan_id, version.version, version.fingerprint)
+    found = _LOADED.get(key)
+    if found is None:
+        found = load_plan_text(version.content, version.source_path)
+        _LOADED.clear()
+        _LOADED[key] = found
+    return found
+
+
+def stored_owner_warnings(engine: Engine, plan: Plan, fingerprint: str, today: date, *,
+                          new_only: bool = False) -> list[str]:
+    """``owner_change_warnings`` against the store's previous version of the plan (``previous_version``; ``new_only``:
+    ``pac sync``, only on the run that records the changed file, so a quiet night parses no older version); nothing
+    when it keeps none, or when that version no longer loads (a plan format since tightened: logged)."""
+    before = previous_version(engine, plan.id, fingerprint, new_only=new_only)
+    if before is None:
+        return []
+    try:
+        then = _stored_plan(before)
+    except InvalidInput:
+        log.warning("sync.owner_check plan=%s: the stored version %s no longer loads: owners are not compared",
+                    plan.id, before.version)
+        return []
+    return owner_change_warnings(plan, then, today, before.version)
+
+
+def stored_owner_warning_lines(plan: Plan, file: Path, settings: Settings | None) -> list[str]:
+    """``pac plan check``: the actions whose owner changed since the store's previous version of the plan with no
+    ``handed_over`` for the former owner (``stored_owner_warnings``); nothing without settings, store, or a readable
+    one, as ``stored_period_warning``."""
+    if settings is None:
+        return []
+    try:
+        url = settings.database()
+        parsed = check_url(url)
+        if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+            return []
+        engine = make_engine(url)
+        try:
+            fixed = next((p.as_of for p in settings.plans if p.file.resolve() == file.resolve() and p.as_of), None)
+            today = (fixed or datetime.now(UTC)).astimezone(ZoneInfo(plan.timezone)).date()   # as a run dates it
+            return stored_owner_warnings(engine, plan, plan_fingerprint(file), today)
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, OSError, LookupError, InvalidInput):
+        return []
 
 
 def stored_period_warning(plan: Plan, file: Path, settings: Settings | None) -> str | None:

@@ -26,6 +26,7 @@ from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import connector_mappings, unknown_owners, unmeasured, unmeasured_for_owners
 from sync_jobs.logs import event, redact, register_secret
+from sync_jobs.plan_identity import stored_owner_warnings
 from sync_jobs.pull import pull_connector
 from sync_jobs.run_advice import kept_advice
 from sync_jobs.run_context import WARNING_HEAD, RunContext, RunResult
@@ -40,10 +41,15 @@ log = logging.getLogger("pac.sync")
 def begin(ctx: RunContext) -> None:
     """Stores the plan file's version and opens the run log: ``result.run_id`` (None when nothing is logged)."""
     ps, now = ctx.plan_settings, ctx.now
+    # an action handed over to another rep without handed_over: said on the run that records the changed file
+    store_engine = getattr(ctx.store, "engine", None)
+    handed = [] if store_engine is None else stored_owner_warnings(
+        store_engine, ctx.plan, ctx.fingerprint, ctx.when.astimezone(ZoneInfo(ctx.plan.timezone)).date(), new_only=True)
     ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
-    ctx.result.unmeasured = unmeasured(ctx.plan, connector_mappings([(n, ctx.connectors[n]) for n in ctx.names]))
+    ctx.result.unmeasured = [*unmeasured(ctx.plan, connector_mappings([(n, ctx.connectors[n]) for n in ctx.names])),
+                             *handed]
     for warning in ctx.result.unmeasured:
         event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
 

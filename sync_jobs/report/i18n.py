@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pac_core.advisor import HAND_OVER_HINT
 from pac_core.explain import REASONS
 
 FR: dict[str, str] = {
@@ -673,7 +674,8 @@ def for_next_plan(text: str, lang: str) -> str:
     …"; a sentence that begins otherwise is left as it is."""
     for now, then in NEXT_PLAN.get(lang, ()):
         if text.startswith(now):
-            return then + text[len(now):]
+            hint = text.find(" " + HAND_OVER_HINT.get(lang, "\0"))   # handed_over: for this plan, not the next one
+            return then + text[len(now):hint if hint >= 0 else None]
     return text
 
 

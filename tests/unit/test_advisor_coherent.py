@@ -98,7 +98,9 @@ class TestContext:
         assert rec.evidence["leaving"] == [{"who": JULIE, "on": "2027-05-05", "declared": "plan", "note": "mutation",
                                              "actions": ["A-01"]}]
         assert rec.summary == ("Réaffecter les actions A-01 de l'axe « AX-69 » : julie.martin@durand-process.example "
-                               "s'en va (départ le 05/05/2027).")
+                               "s'en va (départ le 05/05/2027). Dans le plan, changez who: et ajoutez handed_over: "
+                               "{from: julie.martin@durand-process.example, on: 2027-05-05} pour garder les activités "
+                               "déjà faites.")
 
     def test_leaving_after_the_window_needs_nothing(self) -> None:
         """Leaving on 10 May, the first day after week 18: the action ends before, nothing to reassign."""
