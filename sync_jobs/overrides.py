@@ -10,8 +10,9 @@ revenue objective, names, window start...) is **computed**: a hand change in the
 Each editable value has a **state** in the store (``pac_field_state``): its value, where it came from (``file``,
 ``crm`` with the connector and the person, or ``pac``), when; and the file's value at the last run. Every run:
 
-1. **The file changed** a value since the last run (its value differs from the stored ``file_value``): that is a
-   change made at the file's modification time.
+1. **The file changed** a value since the last run (its value differs from the stored ``file_value``, and from the
+   field's current value: a file brought in line with the plan, by ``pac plan pull`` or by hand, changed nothing):
+   that is a change made at the file's modification time (its last save: the file does not date its lines).
 2. **A person changed it in a CRM**: a value read from a PAC record is an edit only when it differs from what pac
    last wrote to that CRM *and* the CRM says a person other than pac's integration user set it (Salesforce
    ``LastModifiedById``; HubSpot property history ``updatedByUserId`` / ``sourceType``). pac never takes its own
@@ -172,7 +173,9 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
             out.new_states.append(_state(k, start, file_value, now))
             continue
         out.values[k] = state.value
-        if not same(state.file_value, file_value):
+        # a file brought in line with the plan's value (``pac plan pull``, or copied by hand) changed nothing: only
+        # its value is remembered (below), the value keeps its provenance and a newer CRM edit applies alone
+        if not same(state.file_value, file_value) and not same(state.value, file_value):
             candidates.setdefault(k, []).append(Change(file_value, "file", file_changed_at))
     for connector, edit in edits:
         if isinstance(edit, PacValue) or edit.field not in LOGICAL:

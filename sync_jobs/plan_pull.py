@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -113,7 +114,26 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
     if groups:
         _write_atomically(ps.file, new_text, check=lambda tmp: load_plan_text(
             Path(tmp).read_text(encoding="utf-8"), str(ps.file)))
+        _remember_written(settings, load_plan_text(new_text, str(ps.file)), wanted)
     return out
+
+
+def _remember_written(settings: Settings, written: Any, wanted: dict[tuple[str, str, str], Any]) -> None:
+    """Record, as the file's value in the store (``pac_field_state.file_value``), each accepted value the file now
+    holds: what the pull transcribed is the plan's value already, not a change the file made (the next run would
+    otherwise date it by the file's modification time, the pull's, and let it beat a manager's newer CRM edit;
+    audit planstate F5). A value left out of the file keeps the file's value of the last run."""
+    files = plan_state.file_values(written)
+    now = datetime.now(UTC)
+    rows = [{"target": k[0], "key": k[1], "field": k[2], "file_value": files[k], "updated_at": now}
+            for k, state in wanted.items() if k in files and plan_state.same(files[k], state.value)]
+    if not rows:
+        return
+    engine = open_store(settings.database())
+    try:
+        repo.save_field_states(engine, written.id, rows, [])
+    finally:
+        engine.dispose()
 
 
 _FILE_KEY = {"axis_status": "status", "axis_priority": "rank", "action_status": "status", "action_target": "count",

@@ -390,6 +390,61 @@ class TestPlanPull:
         assert len(after.splitlines()) == len(before.splitlines())
 
 
+class TestPullThenNight:
+    """Audit planstate F5: `pac plan pull` transcribes what the runs accepted; that is no new file change."""
+
+    def test_a_pull_after_the_managers_newer_edit_does_not_overwrite_it(self, both: Org) -> None:
+        """Night 1 accepts Nathalie's Salesforce target A-05 12 -> 15; she raises it to 18 there; ops then runs
+        `pac plan pull`, which writes the 15 night 1 accepted (the file saved after her edit) and records it as the
+        file's value in the store. Night 2: 18 in the plan and in Salesforce, no conflict. Failed before: 15 "from
+        the plan file" won at the pull's time, Salesforce was set back to 15, reported as a conflict the file won."""
+        from sync_jobs.plan_pull import pull_plan
+
+        first = both.sync()
+        key = ("action", f"{first.plan_id}:A-05", "action_target")
+        sf = both.server.api("salesforce")
+        [row] = sf.find("PAC_Action__c", PAC_Key__c=key[1])
+        sf.edit("PAC_Action__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Target__c=15)
+        night1 = both.sync()
+        assert night1.plan is not None and night1.plan.action("A-05").target == 15
+        sf.edit("PAC_Action__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Target__c=18)
+        [edited] = sf.find("PAC_Action__c", PAC_Key__c=key[1])
+        edited_at = datetime.fromisoformat(str(edited["LastModifiedDate"]).replace("Z", "+00:00"))
+        [pulled] = pull_plan(both.settings, None)
+        assert (pulled.item, pulled.field, pulled.old, pulled.new) == ("A-05", "count", 12, 15)
+        later = edited_at.timestamp() + 60            # the pull saved the file after her edit
+        os.utime(both.plan, (later, later))
+        assert both.states()[key].file_value == 15   # the pull recorded what it wrote as the file's value
+        night2 = both.sync()
+        assert night2.plan is not None and night2.plan.action("A-05").target == 18
+        [after] = sf.find("PAC_Action__c", PAC_Key__c=key[1])
+        assert after["PAC_Target__c"] == 18 and night2.conflicts == []
+        state = both.states()[key]
+        assert (state.value, state.source, state.who_name, state.file_value) == (18, "crm", "Nathalie Garnier", 15)
+
+    def test_a_file_edit_after_a_pull_is_seen(self, tmp_path: Path) -> None:
+        """After the pull wrote A-01's accepted target 6, ops sets it back to 5 in the file: the store remembers 6
+        as the file's value, so the 5 is a file change the next run applies (it would have gone unseen had the store
+        still remembered the file's 5 of before the pull)."""
+        from pac_config.planfile import load_plan
+        from sync_jobs import overrides as plan_state
+        from sync_jobs.plan_pull import pull_plan
+
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        plan_id = _plan_id(org)
+        _crm_states(org, plan_id, ("action", "A-01", "action_target", 6, 5))
+        [change] = pull_plan(org.settings, None)
+        assert (change.item, change.new) == ("A-01", 6)
+        key = ("action", f"{plan_id}:A-01", "action_target")
+        assert org.states()[key].file_value == 6
+        org.edit_file("visite, count: 6,", "visite, count: 5,")
+        plan = load_plan(org.plan)
+        assert plan.action("A-01").target == 5
+        out = plan_state.decide(plan, org.states(), [], {}, file_changed_at=datetime.now(UTC),
+                                now=datetime.now(UTC), order=list(BOTH))
+        assert out.values[key] == 5 and out.changed[key].source == "file"
+
+
 def _crm_states(org: Org, plan_id: str, *rows: tuple[str, str, str, Any, Any]) -> None:
     """Store accepted CRM edits by Nathalie in sf-main: (target, item, field, value, the file's value then)."""
     now = datetime.now(UTC)

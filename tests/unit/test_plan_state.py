@@ -153,3 +153,44 @@ class TestEditsStandOnTheirOwn:
         assert problems == []
         assert (effective.axis("AX-1").status.state.value, effective.axis("AX-1").status.rank) == ("prioritised", 3)
         assert effective.action("A-01").target == 4
+
+
+def _accepted(plan, item, field, value, at):
+    """Stored states as a first run leaves them, with ``item``'s ``field`` accepted from sf (Nathalie) at ``at``."""
+    rows = _states(plan)
+    row = rows[("action", f"{plan.id}:{item}", field)]
+    row.value, row.source, row.connector, row.who_id, row.who_name, row.changed_at = (
+        value, "crm", "sf", "005N", "Nathalie", at)
+    return rows
+
+
+class TestTranscribedIsNoChange:
+    """Audit planstate F5: the file brought in line with a value the plan holds already (`pac plan pull`, or ops
+    copying it by hand) is no change, whatever the file's modification time."""
+
+    def test_a_pulled_value_does_not_beat_the_managers_newer_crm_edit(self, plan) -> None:
+        """Night 1 accepted A-01's target 2 -> 5 from Salesforce; at 09:00 Nathalie raises it to 8 there; at 10:00
+        `pac plan pull` writes 5 into the file (file saved at 10:00). Night 2: 8 applies alone, no conflict, and the
+        file's 5 is remembered as the file's value. Failed before: 5 "from the plan file at 10:00" won, a conflict
+        blaming the file, and her 8 was lost."""
+        key = ("action", f"{plan.id}:A-01", "action_target")
+        pulled = load_plan_text(SMALL_PLAN.replace("count: 2}", "count: 5}", 1), "plan.pac.yaml")
+        states = _accepted(plan, "A-01", "action_target", 5, NOW - timedelta(days=1))
+        nine = NOW.replace(hour=9)
+        out = plan_state.decide(pulled, states, [_crm(plan, Target.ACTION, "A-01", "action_target", 8, nine)], {},
+                                file_changed_at=nine + timedelta(hours=1), now=NOW, order=["sf"])
+        assert out.values[key] == 8 and out.conflicts == []
+        assert (out.changed[key].source, out.changed[key].who_name) == ("crm", "Nathalie")
+        [state] = [s for s in out.new_states if (s["target"], s["key"], s["field"]) == key]
+        assert (state["value"], state["file_value"]) == (8, 5)
+
+    def test_a_transcribed_value_alone_keeps_the_crm_provenance(self, plan) -> None:
+        """No CRM edit since: the file now says 5 as the plan does; the value stays Nathalie's (source crm, her
+        day), no change, no event; only the file's value is remembered (so a later file edit is seen)."""
+        key = ("action", f"{plan.id}:A-01", "action_target")
+        pulled = load_plan_text(SMALL_PLAN.replace("count: 2}", "count: 5}", 1), "plan.pac.yaml")
+        out = plan_state.decide(pulled, _accepted(plan, "A-01", "action_target", 5, FILE_AT), [], {},
+                                file_changed_at=NOW, now=NOW, order=["sf"])
+        assert out.values[key] == 5 and out.changed == {} and out.events == []
+        assert [s for s in out.new_states if (s["target"], s["key"], s["field"]) == key] == [
+            {"target": "action", "key": key[1], "field": "action_target", "file_value": 5, "updated_at": NOW}]
