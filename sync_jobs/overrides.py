@@ -36,16 +36,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from connectors.base import EDIT_FIELDS, EDIT_LOGICAL, ManagerEdit, PacValue, Target, same_value
 from pac_core.errors import InvalidInput
 from pac_core.plan import ActionStatus, AxisState, AxisStatus, Plan
 from pac_core.window import Window
 
-EDITED_IN_CRM = "changed in the CRM by the manager"
+EDITED_IN_CRM = "changed in the CRM by the manager"   # a row made with no reason (``overrides_of`` gives one)
 LOGICAL = EDIT_LOGICAL
 TARGET_OF = {f: t for t, fields in EDIT_FIELDS.items() for f in fields}
 RULE = "the later change wins (a tie goes to the CRM edit, then to the plan's first CRM)"
@@ -273,11 +274,57 @@ def _event(k: tuple[str, str, str], change: Change, old: Any, run_id: int | None
             "note": note}
 
 
-def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any]) -> list[Any]:
-    """The values that differ from the plan file, as rows for ``apply_overrides``."""
+def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any],
+                 sources: Mapping[tuple[str, str, str], Any] | None = None) -> list[Any]:
+    """The values that differ from the plan file, as rows for ``apply_overrides``; an axis status suspended or
+    dropped there carries the ``reason`` the method requires (``status_reason``, from ``sources``: where each value
+    came from, stored states or ``Change``s, see ``sources_of``)."""
     files = file_values(plan)
-    return [SimpleNamespace(key=k[1], field=k[2], value=v) for k, v in sorted(values.items())
+    rows = [SimpleNamespace(key=k[1], field=k[2], value=v) for k, v in sorted(values.items())
             if k in files and not same(files[k], v)]
+    for row in rows:
+        if row.field == "axis_status" and str(row.value) in _STATE_WORDS:
+            source = (sources or {}).get((Target.AXIS.value, row.key, row.field))
+            row.reason = status_reason(plan, str(row.value),
+                                       source if source is not None and same(source.value, row.value) else None)
+    return rows
+
+
+def sources_of(states: Mapping[tuple[str, str, str], Any], decision: Decision | None = None
+               ) -> dict[tuple[str, str, str], Any]:
+    """Where each value came from (rows with value, source, connector, who_id, who_name, changed_at): the stored
+    ``states``, with the states a run's ``decision`` saves instead."""
+    out: dict[tuple[str, str, str], Any] = dict(states)
+    for row in decision.new_states if decision is not None else ():
+        if "source" in row:
+            out[(row["target"], row["key"], row["field"])] = SimpleNamespace(**row)
+    return out
+
+
+# an axis's state set in a CRM, in the plan's language (the reason a suspended or dropped axis needs)
+_STATE_WORDS = {"suspended": {"fr": "suspendu", "en": "suspended"}, "dropped": {"fr": "abandonné", "en": "dropped"}}
+
+
+def status_reason(plan: Plan, state: str, source: Any | None) -> str:
+    """The reason of an axis suspended or dropped in a CRM, in the plan's language, as ``pac plan pull`` writes it
+    into the file and the report shows it: « suspendu dans sf-main (Nathalie Garnier) le 12 mai 2027 » /
+    "suspended in sf-main (Nathalie Garnier) on May 12, 2027" (the day in the plan's timezone). ``source``: the
+    value's origin (``changed_at`` or ``at``, ``connector``, ``who_name``/``who_id``); None, or not a CRM: « suspendu
+    dans un CRM » / "suspended in a CRM"."""
+    from pac_core.periods import day_words  # (only when an axis needs one: this module does not load periods)
+
+    lang = "fr" if plan.language == "fr" else "en"
+    word = _STATE_WORDS.get(state, {}).get(lang, state)
+    if source is None or getattr(source, "source", "crm") != "crm" or not getattr(source, "connector", None):
+        return f"{word} dans un CRM" if lang == "fr" else f"{word} in a CRM"
+    who = getattr(source, "who_name", "") or getattr(source, "who_id", "") or ""
+    where = f"{source.connector} ({who})" if who else str(source.connector)
+    when = getattr(source, "changed_at", None) or getattr(source, "at", None)
+    if when is None:
+        return f"{word} dans {where}" if lang == "fr" else f"{word} in {where}"
+    moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)    # SQLite keeps UTC, naive
+    day = day_words(moment.astimezone(ZoneInfo(plan.timezone)).date(), lang)
+    return f"{word} dans {where} le {day}" if lang == "fr" else f"{word} in {where} on {day}"
 
 
 def next_free_rank(axes: Iterable[Any], but: str = "") -> int:
@@ -357,8 +404,8 @@ def _edit_into(axes: dict[str, Any], actions: dict[str, Any], item: str, edit: A
         state = AxisState(str(edit.value).lower())
         old = axes[item].status
         status = AxisStatus(state=state, rank=old.rank if state is AxisState.PRIORITISED else None,
-                            reason=old.reason or (EDITED_IN_CRM if state in (AxisState.SUSPENDED,
-                                                                             AxisState.DROPPED) else ""),
+                            reason=old.reason or (getattr(edit, "reason", "") or EDITED_IN_CRM
+                                                  if state in (AxisState.SUSPENDED, AxisState.DROPPED) else ""),
                             until=old.until if state is AxisState.SUSPENDED else None)
         if state is AxisState.PRIORITISED and status.rank is None:
             status = dataclasses.replace(status, rank=next_free_rank(axes.values(), but=item))

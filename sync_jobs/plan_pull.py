@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import sys
 import tempfile
@@ -81,12 +82,12 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
             left_out.append(PulledChange(item, _FILE_KEY[field_name], files[(target, key, field_name)], state.value,
                                          where, refused[(target, key, field_name)]))
         elif target == "axis" and item in axes:
-            by_axis.setdefault(item, []).append((where, SimpleNamespace(field=field_name,
-                                                                        changed_at=state.changed_at)))
+            by_axis.setdefault(item, []).append((where, state))
         elif target == "action" and item in actions:
             groups.append(_action_group(plan, actions[item], item, field_name, state.value, where))
     for item, pulled in by_axis.items():
-        groups.append(_axis_group(axes[item], item, plan.axis(item).status, effective.axis(item).status, pulled))
+        groups.append(_axis_group(plan, axes[item], item, plan.axis(item).status, effective.axis(item).status,
+                                  pulled))
     lines = text.splitlines(keepends=True)
     new_text, problem = _render(lines, groups), None
     try:
@@ -140,18 +141,20 @@ _FILE_KEY = {"axis_status": "status", "axis_priority": "rank", "action_status": 
              "action_due": "when"}
 
 
-def _axis_group(node: Any, item: str, before: AxisStatus, final: AxisStatus, pulled: list[tuple[str, Any]]
-                ) -> _Group:
+def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: AxisStatus,
+                pulled: list[tuple[str, Any]]) -> _Group:
     """The axis's ``status`` written as the nights left it: its state, its rank when prioritised (the one given
-    when the CRM left it empty), the reason a suspended or dropped axis needs."""
+    when the CRM left it empty), the reason a suspended or dropped axis needs (``overrides.status_reason``, in the
+    plan's language: the words the report shows for it before the pull)."""
     status = node.get("status")
     mapping = hasattr(status, "get")
     old_state = str(status.get("state") if mapping else status)
     old_rank = status.get("rank") if mapping else None
-    where, state = pulled[-1]
+    where = pulled[-1][0]
     new_state = final.state.value
     rank = final.rank if final.state is AxisState.PRIORITISED else None
-    reason = f'"{new_state} in {where} on {state.changed_at:%Y-%m-%d}"'
+    origin = next((s for _, s in pulled if s.field == "axis_status"), pulled[-1][1])
+    reason = json.dumps(plan_state.status_reason(plan, new_state, origin), ensure_ascii=False)   # YAML "…" scalar
     needs_reason = new_state in ("suspended", "dropped") and not (mapping and status.get("reason"))
     fields = {s.field: w for w, s in pulled}
     group = _Group([])

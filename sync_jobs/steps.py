@@ -86,7 +86,8 @@ def decide_plan_state(ctx: RunContext) -> None:
     ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
-    ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, decision.values))
+    ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(
+        plan, decision.values, plan_state.sources_of(states, decision)))
     ctx.result.errors.extend([*decision.refused, *refused])
 
 

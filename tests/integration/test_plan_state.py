@@ -176,6 +176,11 @@ class TestCrmEdits:
         second = both.sync()
         assert _status_of(second) == "suspended"
         assert both.sf_axis(first.plan_id)["PAC_Status__c"] == "suspended" and not second.conflicts
+        # the reason the report shows, in the plan's language (audit planstate F4: was "changed in the CRM by the
+        # manager", English, with neither who nor when)
+        assert second.plan is not None
+        reason = second.plan.axis(AXIS).status.reason
+        assert re.fullmatch(r"suspendu dans hs-west \(Nathalie Garnier\) le \d+(er)? \w+ \d{4}", reason), reason
         state = both.states()[("axis", f"{first.plan_id}:{AXIS}", "axis_status")]
         assert (state.source, state.connector, state.who_name) == ("crm", "hs-west", "Nathalie Garnier")
         third = both.sync()
@@ -186,8 +191,7 @@ class TestCrmEdits:
         changes = pull_plan(both.settings, None)
         text = both.plan.read_text(encoding="utf-8")
         assert [(c.item, c.field, c.new) for c in changes] == [(AXIS, "status", "suspended")]
-        assert ('    segment: S-GC\n    status: {state: suspended, reason: "suspended in hs-west (Nathalie Garnier) on '
-                in text)
+        assert (f'    segment: S-GC\n    status: {{state: suspended, reason: "{reason}"}}' in text)
         shipped = SHIPPED_PLAN.read_text(encoding="utf-8").splitlines()
         changed = [n for n, (a, b) in enumerate(zip(shipped, text.splitlines(), strict=True)) if a != b]
         assert len(changed) == 1 and text.splitlines()[changed[0]].startswith("    status: {state: suspended")
@@ -494,7 +498,7 @@ class TestPlanPullEditsOnTheirOwn:
     @pytest.mark.parametrize(("written", "state", "expected"), [
         (" {state: prioritised, rank: 1}  # ROI", "active", "status: {state: active}  # ROI\n"),
         (" {rank: 1, state: prioritised}", "suspended",
-         'status: {state: suspended, reason: "suspended in sf-main (Nathalie Garnier) on '),
+         'status: {state: suspended, reason: "suspendu dans sf-main (Nathalie Garnier) le '),
         ("\n      state: prioritised\n      rank: 1   # first\n      reason: ROI", "active",
          "status:\n      state: active\n      reason: ROI\n")])
     def test_an_axis_no_longer_prioritised_loses_its_rank_line(self, tmp_path: Path, written: str, state: str,

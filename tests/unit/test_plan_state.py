@@ -194,3 +194,33 @@ class TestTranscribedIsNoChange:
         assert out.values[key] == 5 and out.changed == {} and out.events == []
         assert [s for s in out.new_states if (s["target"], s["key"], s["field"]) == key] == [
             {"target": "action", "key": key[1], "field": "action_target", "file_value": 5, "updated_at": NOW}]
+
+
+class TestCrmStatusReason:
+    """Audit planstate F4: an axis suspended or dropped in a CRM gets a reason in the plan's language naming the
+    CRM, the person and the day (what `pac plan pull` writes), not an English constant."""
+
+    @pytest.mark.parametrize(("language", "state", "expected"), [
+        ("fr", "suspended", "suspendu dans sf (Nathalie) le 12 mai 2027"),
+        ("fr", "dropped", "abandonné dans sf (Nathalie) le 12 mai 2027"),
+        ("en", "suspended", "suspended in sf (Nathalie) on May 12, 2027")])
+    def test_the_reason_names_the_crm_the_person_and_the_day(self, language: str, state: str, expected: str) -> None:
+        """Nathalie suspended AX-1 in Salesforce late on 11 May UTC, 12 May in Paris: the effective plan's reason is
+        in the plan's language, with her day in the plan's timezone. Failed before: 'changed in the CRM by the
+        manager' whatever the language, with neither who nor when."""
+        plan = load_plan_text(SMALL_PLAN.replace("language: en", f"language: {language}"), "plan.pac.yaml")
+        at = datetime(2027, 5, 11, 22, 30, tzinfo=UTC)
+        out = plan_state.decide(plan, _states(plan), [("sf", _edit(plan, state, at))], _written(plan),
+                                file_changed_at=FILE_AT, now=NOW, order=["sf"])
+        sources = plan_state.sources_of(_states(plan), out)
+        effective, problems = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, out.values, sources))
+        assert problems == [] and effective.axis("AX-1").status.state.value == state
+        assert effective.axis("AX-1").status.reason == expected
+
+    def test_no_provenance_still_speaks_the_plans_language(self) -> None:
+        """A value whose origin the store does not hold (a snapshot kept before pac recorded it) says where in the
+        plan's language, without who or when."""
+        plan = load_plan_text(SMALL_PLAN.replace("language: en", "language: fr"), "plan.pac.yaml")
+        values = {("axis", f"{plan.id}:AX-1", "axis_status"): "suspended"}
+        effective, _ = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, values))
+        assert effective.axis("AX-1").status.reason == "suspendu dans un CRM"
