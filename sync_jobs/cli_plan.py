@@ -36,7 +36,7 @@ from pac_core.roles import role_warning
 from sync_jobs import textsafe
 from sync_jobs.coverage import check_settings, settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
-from sync_jobs.plan_identity import stored_period_warning
+from sync_jobs.plan_identity import retired_edits_warnings, stored_period_warning
 from sync_jobs.run_views import Bars
 
 
@@ -77,8 +77,10 @@ def check_command(file: Path) -> None:
     only their own actions' alerts), in an English plan what each week number means (ISO's week, and a US
     calendar's in a US timezone), a warning for each numeric date with two readings (11/02/2027) in a plan that
     looks American and does not say its date_order, one for each action whose week straddling the plan's first or
-    last day is cut to the plan's days, and one when the store already holds this plan id for a period this
-    file's no longer overlaps (pac sync would refuse it).
+    last day is cut to the plan's days, one when the store already holds this plan id for a period this
+    file's no longer overlaps (pac sync would refuse it), and one for each axis or action of the plan as last
+    synced that this file no longer has (renamed or removed) while it holds CRM edits the file never had (pac sync
+    would drop them: write them in the file, or pac plan pull before renaming).
     """
     try:
         with _PlanProgress() as progress:
@@ -107,6 +109,8 @@ def check_command(file: Path) -> None:
     moved = stored_period_warning(plan, file, settings)
     if moved is not None:
         _console().print(textsafe.text(f"warning: {moved}", style="yellow"))
+    for warning in retired_edits_warnings(plan, file, settings):
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
 
 
 def week_notes(plan: Plan) -> list[str]:

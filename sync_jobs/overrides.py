@@ -34,6 +34,7 @@ prioritised with no rank gets the next free rank (``next_free_rank``: one more t
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -237,6 +238,61 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
 
 
 _MISSING = object()
+
+# an editable field as `pac sync`'s lines name it
+FIELD_WORDS = {"axis_status": "status", "axis_priority": "rank", "action_status": "status", "action_target": "target",
+               "action_due": "due date"}
+
+
+def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[str, str, str], Any],
+                      added: Mapping[str, Sequence[str]] | None = None, *, when: str = "run") -> list[str]:
+    """One line per retired item (``retired``: keys of axes and actions no longer in ``plan``) that holds values
+    accepted from a CRM the plan file never had (a stored state from ``crm`` differing from the file's value then):
+    they leave the plan with the id (audit planstate F2: a renamed action dropped the manager's target, with only
+    "no longer in the plan"). Names each value, the file's, where it came from and the day (the plan's timezone), and
+    the fix: ``pac plan pull`` before renaming or removing, or the value written in the item that replaces it
+    (``added``: per target, the ids new to the plan; named when there is one). ``when``: ``run`` (the sync that
+    retires it), ``dry_run``, ``check`` (``pac plan check``, before the sync)."""
+    zone = ZoneInfo(plan.timezone)
+    retired = set(retired)
+    leaving = Counter(t for t, key in {(k[0], k[1]) for k in states} if key in retired)   # per target
+    out = []
+    for key in sorted(retired):
+        held = [(k, st) for k, st in sorted(states.items())
+                if k[1] == key and st.source == "crm" and not same(st.value, st.file_value)]
+        if not held:
+            continue
+        item = key.split(":", 1)[-1]
+        target = held[0][0][0]
+        values = [f"{FIELD_WORDS.get(k[2], k[2])} {st.value}" for k, st in held]
+        said = "; ".join(
+            f"{words} ({st.file_value} in the file) from {_origin(st)}"
+            + (f" on {_aware(st.changed_at).astimezone(zone).date().isoformat()}" if st.changed_at else "")
+            for words, (k, st) in zip(values, held, strict=True))
+        new = list((added or {}).get(target, ()))
+        # a rename: one item of the kind gone, one new; else the manager knows which replaces it
+        into = new[0] if len(new) == 1 and leaving[target] == 1 else f"the {target} that replaces it"
+        write = f"write {', '.join(values)} in {into}"
+        if when == "check":
+            out.append(f"{item} is no longer in this file: the next pac sync drops with it the values accepted from "
+                       f"the CRMs that the plan file does not have: {said}; to keep them, {write}, or put {item} back, "
+                       f"run `pac plan pull`, then rename or remove it")
+            continue
+        would = "would go" if when == "dry_run" else "go"
+        out.append(f"{item}: no longer in the plan, and with it {would} the values accepted from the CRMs that the "
+                   f"plan file does not have: {said} (they come back if {item} is put back under that id); to keep "
+                   f"them, {write}; run `pac plan pull` before renaming or removing an item"
+                   + (" (dry run)" if when == "dry_run" else ""))
+    return out
+
+
+def _origin(state: Any) -> str:
+    who = state.who_name or state.who_id or ""
+    return f"{state.connector} ({who})" if who else str(state.connector or "a CRM")
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)   # SQLite keeps UTC, naive
 
 
 def _check_changes(plan: Plan, before: Mapping[tuple[str, str, str], Any], kept: Mapping[tuple[str, str, str], Change]

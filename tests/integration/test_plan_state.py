@@ -449,6 +449,47 @@ class TestPullThenNight:
         assert out.values[key] == 5 and out.changed[key].source == "file"
 
 
+class TestRetiredWithCrmEdits:
+    """Audit planstate F2: an action renamed (or removed) while the CRM edits accepted for it live only in the store
+    drops them; pac says so, naming them, who, when and the fix, at `pac plan check` and at the sync."""
+
+    def test_a_renamed_action_names_the_accepted_target_it_drops(self, both: Org) -> None:
+        """Nathalie raises A-03's target 8 -> 10 in Salesforce (accepted); ops renames A-03 to A-03b without `pac
+        plan pull`. `pac plan check` and the sync warn of A-03's target 10 (from sf-main, Nathalie Garnier), the fix
+        naming A-03b; the night after, no repeat; A-04 removed later (no CRM edit) is retired with no such warning.
+        Failed before: the only words were `A-03: no longer in the plan, marked removed in sf-main`."""
+        from pac_config.planfile import load_plan
+        from sync_jobs.plan_identity import retired_edits_warnings
+
+        first = both.sync()
+        sf = both.server.api("salesforce")
+        [row] = sf.find("PAC_Action__c", PAC_Key__c=f"{first.plan_id}:A-03")
+        sf.edit("PAC_Action__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Target__c=10)
+        second = both.sync()
+        assert second.plan is not None and second.plan.action("A-03").target == 10
+        both.edit_file("  - id: A-03\n", "  - id: A-03b\n")
+        [checked] = retired_edits_warnings(load_plan(both.plan), both.plan, both.settings)
+        assert checked.startswith("A-03 is no longer in this file")
+        assert "target 10 (8 in the file) from sf-main (Nathalie Garnier) on " in checked
+        assert "write target 10 in A-03b" in checked and "`pac plan pull`" in checked
+        third = both.sync()
+        assert third.plan is not None and third.plan.action("A-03b").target == 8       # the file's: the edit is lost
+        assert "A-03: no longer in the plan, marked removed in sf-main" in third.retired
+        [warned] = [w for w in third.unmeasured if "no longer in the plan" in w]
+        assert warned.startswith("A-03: no longer in the plan, and with it go the values accepted from the CRMs")
+        assert "target 10 (8 in the file) from sf-main (Nathalie Garnier) on " in warned
+        assert "write target 10 in A-03b" in warned and "run `pac plan pull` before renaming" in warned
+        assert not [w for w in both.sync().unmeasured if "no longer in the plan" in w]   # said once: the night it goes
+        assert retired_edits_warnings(load_plan(both.plan), both.plan, both.settings) == []
+        text = both.plan.read_text(encoding="utf-8")
+        a04, a05 = text.index("  - id: A-04\n"), text.index("  - id: A-05\n")
+        both.plan.write_text(text[:a04] + text[a05:], encoding="utf-8")
+        assert retired_edits_warnings(load_plan(both.plan), both.plan, both.settings) == []
+        fifth = both.sync()
+        assert "A-04: no longer in the plan, marked removed in sf-main" in fifth.retired
+        assert not [w for w in fifth.unmeasured if "no longer in the plan" in w]
+
+
 def _crm_states(org: Org, plan_id: str, *rows: tuple[str, str, str, Any, Any]) -> None:
     """Store accepted CRM edits by Nathalie in sf-main: (target, item, field, value, the file's value then)."""
     now = datetime.now(UTC)
