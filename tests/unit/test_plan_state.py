@@ -224,3 +224,38 @@ class TestCrmStatusReason:
         values = {("axis", f"{plan.id}:AX-1", "axis_status"): "suspended"}
         effective, _ = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, values))
         assert effective.axis("AX-1").status.reason == "suspendu dans un CRM"
+
+
+class TestLostWithRetired:
+    """Audit planstate F2, the wording: an axis re-ided with its CRM status, and which replacement is named."""
+
+    def _stored(self, plan, item, field, value, file_value, source="crm"):
+        rows = _states(plan)
+        row = rows[("axis" if item.startswith("AX") else "action", f"{plan.id}:{item}", field)]
+        row.value, row.file_value, row.source, row.connector, row.who_name, row.changed_at = (
+            value, file_value, source, "hs", "Nathalie", datetime(2027, 5, 11, 22, 30, tzinfo=UTC))
+        return rows
+
+    def test_an_axis_re_ided_names_its_crm_status_and_the_new_id(self, plan) -> None:
+        """AX-1 suspended in HubSpot (accepted), re-ided AX-1b: its status, the file's, who, the day in the plan's
+        timezone (12 May in Paris) and the new id."""
+        states = self._stored(plan, "AX-1", "axis_status", "suspended", "active")
+        [line] = plan_state.lost_with_retired(plan, [f"{plan.id}:AX-1"], states, {"axis": ["AX-1b"]})
+        assert line.startswith("AX-1: no longer in the plan, and with it go the values accepted from the CRMs")
+        assert "status suspended (active in the file) from hs (Nathalie) on 2027-05-12" in line
+        assert "write status suspended in AX-1b" in line
+
+    def test_two_items_gone_for_one_new_names_no_replacement(self, plan) -> None:
+        """A-01 (target from the CRM) and A-02 gone, A-03 new: which replaces A-01 is the manager's to say."""
+        states = self._stored(plan, "A-01", "action_target", 4, 2)
+        [line] = plan_state.lost_with_retired(plan, [f"{plan.id}:A-01", f"{plan.id}:A-02"], states,
+                                              {"action": ["A-03"]}, when="dry_run")
+        assert line.startswith("A-01: no longer in the plan, and with it would go") and line.endswith("(dry run)")
+        assert "write target 4 in the action that replaces it" in line
+
+    def test_values_from_the_file_or_already_in_it_say_nothing(self, plan) -> None:
+        """A value the file set, or a CRM value the file holds already (pulled), is not lost: no line."""
+        from_file = self._stored(plan, "A-01", "action_target", 4, 2, source="file")
+        pulled = self._stored(plan, "A-01", "action_target", 4, 4)
+        for states in (from_file, pulled):
+            assert plan_state.lost_with_retired(plan, [f"{plan.id}:A-01"], states, {"action": ["A-03"]}) == []
