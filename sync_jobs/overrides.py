@@ -124,9 +124,12 @@ class Conflict:
     lost: tuple[Change, ...]
 
     def describe(self) -> str:
-        others = "; ".join(f"{c.value!r} from {c.where()} at {c.at:%Y-%m-%d %H:%M} UTC" for c in self.lost)
+        # to the second when two of the changes fall in the same minute: the reader sees which was later
+        minutes = [f"{c.at:%Y-%m-%d %H:%M}" for c in (self.kept, *self.lost)]
+        shape = "%Y-%m-%d %H:%M:%S" if len(set(minutes)) < len(minutes) else "%Y-%m-%d %H:%M"
+        others = "; ".join(f"{c.value!r} from {c.where()} at {c.at:{shape}} UTC" for c in self.lost)
         return (f"conflict on {self.key} {self.field}: kept {self.kept.value!r} from {self.kept.where()} at "
-                f"{self.kept.at:%Y-%m-%d %H:%M} UTC over {others} ({RULE})")
+                f"{self.kept.at:{shape}} UTC over {others} ({RULE})")
 
 
 @dataclass

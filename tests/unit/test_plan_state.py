@@ -259,3 +259,23 @@ class TestLostWithRetired:
         pulled = self._stored(plan, "A-01", "action_target", 4, 4)
         for states in (from_file, pulled):
             assert plan_state.lost_with_retired(plan, [f"{plan.id}:A-01"], states, {"action": ["A-03"]}) == []
+
+
+class TestConflictTimes:
+    def test_changes_in_the_same_minute_show_their_seconds(self, plan) -> None:
+        """Audit planstate F5: both times printed '23:29 UTC', so the conflict could not show which was later."""
+        ten = NOW.replace(hour=10, minute=0, second=10)
+        edits = [("sf", _edit(plan, "dropped", ten)), ("hs", _edit(plan, "suspended", ten + timedelta(seconds=30)))]
+        out = plan_state.decide(plan, _states(plan), edits, _written(plan), file_changed_at=FILE_AT, now=NOW,
+                                order=["sf", "hs"])
+        [conflict] = out.conflicts
+        text = conflict.describe()
+        assert "at 2027-05-20 10:00:40 UTC over 'dropped' from sf (Nathalie) at 2027-05-20 10:00:10 UTC" in text
+
+    def test_changes_minutes_apart_keep_the_minute(self, plan) -> None:
+        ten = NOW.replace(hour=10, minute=0, second=10)
+        edits = [("sf", _edit(plan, "dropped", ten)), ("hs", _edit(plan, "suspended", ten + timedelta(hours=1)))]
+        out = plan_state.decide(plan, _states(plan), edits, _written(plan), file_changed_at=FILE_AT, now=NOW,
+                                order=["sf", "hs"])
+        assert "at 2027-05-20 11:00 UTC over 'dropped' from sf (Nathalie) at 2027-05-20 10:00 UTC" in \
+            out.conflicts[0].describe()
