@@ -116,18 +116,23 @@ def retired_edits_warnings(plan: Plan, file: Path, settings: Settings | None) ->
             return []
         engine = make_engine(url)
         try:
-            latest = repo.latest_plan_version(engine, plan.id)
+            states = repo.field_states(engine, plan.id)
+            files = plan_state.file_values(plan)
+            # usually none: the stored version is read only when an item not in this file holds such values
+            held = {k[1] for k, st in states.items() if k not in files and st.source == "crm"
+                    and not plan_state.same(st.value, st.file_value)}
+            latest = repo.latest_plan_version(engine, plan.id) if held else None
             if latest is None:
                 return []
             then = load_plan_text(latest.content, latest.source_path)
-            now_ids = {a.id for a in plan.axes} | {a.id for a in plan.actions}
             then_ids = {a.id for a in then.axes} | {a.id for a in then.actions}
+            now_ids = {a.id for a in plan.axes} | {a.id for a in plan.actions}
+            # every item the next sync retires (an item retired earlier is not: it was said then); those holding
+            # such values get a line, the others count to know whether the one new item replaces it
             gone = [f"{plan.id}:{i}" for i in sorted(then_ids - now_ids)]
-            if not gone:
-                return []
             added = {"axis": [a.id for a in plan.axes if a.id not in then_ids],
                      "action": [a.id for a in plan.actions if a.id not in then_ids]}
-            return plan_state.lost_with_retired(plan, gone, repo.field_states(engine, plan.id), added, when="check")
+            return plan_state.lost_with_retired(plan, gone, states, added, when="check")
         finally:
             engine.dispose()
     except (InvalidInput, SQLAlchemyError, OSError, LookupError):
