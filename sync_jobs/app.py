@@ -273,8 +273,8 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
     then = load_plan_text(chosen.content, chosen.source_path)
     # the kept values, each with the reason an axis suspended or dropped in a CRM gets (who, when: the store's)
     target_of = {(key, f): t for t, key, f in plan_state.file_values(then)}
-    values = {(target_of.get((k, f), ""), k, f): v for k, f, v in info.get("edits") or ()}
-    edits = plan_state.overrides_of(then, values, repo.field_states(engine, plan.id))
+    values = {(target_of.get((k, f), ""), k, f): v for k, f, v, *_ in info.get("edits") or ()}
+    edits = plan_state.overrides_of(then, values, sources=repo.field_states(engine, plan.id))
     return apply_overrides(then, edits)[0]
 
 

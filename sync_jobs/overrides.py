@@ -333,7 +333,7 @@ def _event(k: tuple[str, str, str], change: Change, old: Any, run_id: int | None
             "note": note}
 
 
-def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any],
+def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any], *,
                  sources: Mapping[tuple[str, str, str], Any] | None = None) -> list[Any]:
     """The values that differ from the plan file, as rows for ``apply_overrides``; an axis status suspended or
     dropped there carries the ``reason`` the method requires (``status_reason``, from ``sources``: where each value

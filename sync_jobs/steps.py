@@ -87,7 +87,7 @@ def decide_plan_state(ctx: RunContext) -> None:
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
     ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(
-        plan, decision.values, plan_state.sources_of(states, decision)))
+        plan, decision.values, sources=plan_state.sources_of(states, decision)))
     ctx.result.errors.extend([*decision.refused, *refused])
 
 

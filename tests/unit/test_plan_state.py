@@ -213,7 +213,8 @@ class TestCrmStatusReason:
         out = plan_state.decide(plan, _states(plan), [("sf", _edit(plan, state, at))], _written(plan),
                                 file_changed_at=FILE_AT, now=NOW, order=["sf"])
         sources = plan_state.sources_of(_states(plan), out)
-        effective, problems = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, out.values, sources))
+        rows = plan_state.overrides_of(plan, out.values, sources=sources)
+        effective, problems = plan_state.apply_overrides(plan, rows)
         assert problems == [] and effective.axis("AX-1").status.state.value == state
         assert effective.axis("AX-1").status.reason == expected
 
