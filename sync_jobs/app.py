@@ -12,7 +12,6 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +39,7 @@ from pac_core.snapshots import (
     quarter_phase,
     snapshot_payload,
 )
+from sync_jobs import overrides as plan_state
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file, plan_edits
 from sync_jobs.overrides import apply_overrides
 from sync_jobs.plan_identity import check_period_kept
@@ -271,7 +271,10 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
             then = load_plan_text(before[-1].content, before[-1].source_path)
         return effective_plan(engine, then)[0]
     then = load_plan_text(chosen.content, chosen.source_path)
-    edits = [SimpleNamespace(key=k, field=f, value=v) for k, f, v in info.get("edits") or ()]
+    # the kept values, each with the reason an axis suspended or dropped in a CRM gets (who, when: the store's)
+    target_of = {(key, f): t for t, key, f in plan_state.file_values(then)}
+    values = {(target_of.get((k, f), ""), k, f): v for k, f, v, *_ in info.get("edits") or ()}
+    edits = plan_state.overrides_of(then, values, sources=repo.field_states(engine, plan.id))
     return apply_overrides(then, edits)[0]
 
 

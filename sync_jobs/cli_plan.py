@@ -37,7 +37,7 @@ from pac_core.roles import role_warning
 from sync_jobs import textsafe
 from sync_jobs.coverage import check_settings, settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
-from sync_jobs.plan_identity import stored_owner_warning_lines, stored_period_warning
+from sync_jobs.plan_identity import retired_edits_warnings, stored_owner_warning_lines, stored_period_warning
 from sync_jobs.run_views import Bars
 
 
@@ -81,8 +81,11 @@ def check_command(file: Path) -> None:
     last day is cut to the plan's days, one for each when: written as a bare « fin décembre » / "end of December"
     (read as a deadline from the plan's start), one for each calendar quarter written with its year in a fiscal plan
     (« T1 2027 »: which quarter of the plan it is), one when the store already holds this plan id for a period
-    this file's no longer overlaps (pac sync would refuse it), and one for each action whose who changed since the
-    store's previous version with no handed_over for the former owner (their activities would stop counting).
+    this file's no longer overlaps (pac sync would refuse it), one for each action whose who changed since the
+    store's previous version with no handed_over for the former owner (their activities would stop counting), and
+    one for each axis or action of the plan as last synced that this file no longer has (renamed or removed) while
+    it holds CRM edits the file never had (pac sync would drop them: write them in the file, or pac plan pull before
+    renaming).
     """
     try:
         with _PlanProgress() as progress:
@@ -111,7 +114,7 @@ def check_command(file: Path) -> None:
     moved = stored_period_warning(plan, file, settings)
     if moved is not None:
         _console().print(textsafe.text(f"warning: {moved}", style="yellow"))
-    for warning in stored_owner_warning_lines(plan, file, settings):
+    for warning in [*stored_owner_warning_lines(plan, file, settings), *retired_edits_warnings(plan, file, settings)]:
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
 
 

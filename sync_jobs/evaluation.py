@@ -50,4 +50,4 @@ def plan_edits(engine: Engine, plan: Plan) -> list[Any]:
     for k, row in states.items():
         if k in files and not plan_state.same(row.file_value, files[k]):
             values[k] = files[k]          # edited in the file since the last run: the next run decides
-    return plan_state.overrides_of(plan, values)
+    return plan_state.overrides_of(plan, values, sources=states)

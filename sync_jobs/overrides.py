@@ -10,8 +10,9 @@ revenue objective, names, window start...) is **computed**: a hand change in the
 Each editable value has a **state** in the store (``pac_field_state``): its value, where it came from (``file``,
 ``crm`` with the connector and the person, or ``pac``), when; and the file's value at the last run. Every run:
 
-1. **The file changed** a value since the last run (its value differs from the stored ``file_value``): that is a
-   change made at the file's modification time.
+1. **The file changed** a value since the last run (its value differs from the stored ``file_value``, and from the
+   field's current value: a file brought in line with the plan, by ``pac plan pull`` or by hand, changed nothing):
+   that is a change made at the file's modification time (its last save: the file does not date its lines).
 2. **A person changed it in a CRM**: a value read from a PAC record is an edit only when it differs from what pac
    last wrote to that CRM *and* the CRM says a person other than pac's integration user set it (Salesforce
    ``LastModifiedById``; HubSpot property history ``updatedByUserId`` / ``sourceType``). pac never takes its own
@@ -33,18 +34,20 @@ prioritised with no rank gets the next free rank (``next_free_rank``: one more t
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from connectors.base import EDIT_FIELDS, EDIT_LOGICAL, ManagerEdit, PacValue, Target, same_value
 from pac_core.errors import InvalidInput
 from pac_core.plan import ActionStatus, AxisState, AxisStatus, Plan
 from pac_core.window import Window
 
-EDITED_IN_CRM = "changed in the CRM by the manager"
+EDITED_IN_CRM = "changed in the CRM by the manager"   # a row made with no reason (``overrides_of`` gives one)
 LOGICAL = EDIT_LOGICAL
 TARGET_OF = {f: t for t, fields in EDIT_FIELDS.items() for f in fields}
 RULE = "the later change wins (a tie goes to the CRM edit, then to the plan's first CRM)"
@@ -121,9 +124,12 @@ class Conflict:
     lost: tuple[Change, ...]
 
     def describe(self) -> str:
-        others = "; ".join(f"{c.value!r} from {c.where()} at {c.at:%Y-%m-%d %H:%M} UTC" for c in self.lost)
+        # to the second when two of the changes fall in the same minute: the reader sees which was later
+        minutes = [f"{c.at:%Y-%m-%d %H:%M}" for c in (self.kept, *self.lost)]
+        shape = "%Y-%m-%d %H:%M:%S" if len(set(minutes)) < len(minutes) else "%Y-%m-%d %H:%M"
+        others = "; ".join(f"{c.value!r} from {c.where()} at {c.at:{shape}} UTC" for c in self.lost)
         return (f"conflict on {self.key} {self.field}: kept {self.kept.value!r} from {self.kept.where()} at "
-                f"{self.kept.at:%Y-%m-%d %H:%M} UTC over {others} ({RULE})")
+                f"{self.kept.at:{shape}} UTC over {others} ({RULE})")
 
 
 @dataclass
@@ -172,7 +178,9 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
             out.new_states.append(_state(k, start, file_value, now))
             continue
         out.values[k] = state.value
-        if not same(state.file_value, file_value):
+        # a file brought in line with the plan's value (``pac plan pull``, or copied by hand) changed nothing: only
+        # its value is remembered (below), the value keeps its provenance and a newer CRM edit applies alone
+        if not same(state.file_value, file_value) and not same(state.value, file_value):
             candidates.setdefault(k, []).append(Change(file_value, "file", file_changed_at))
     for connector, edit in edits:
         if isinstance(edit, PacValue) or edit.field not in LOGICAL:
@@ -234,6 +242,61 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
 
 _MISSING = object()
 
+# an editable field as `pac sync`'s lines name it
+FIELD_WORDS = {"axis_status": "status", "axis_priority": "rank", "action_status": "status", "action_target": "target",
+               "action_due": "due date"}
+
+
+def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[str, str, str], Any],
+                      added: Mapping[str, Sequence[str]] | None = None, *, when: str = "run") -> list[str]:
+    """One line per retired item (``retired``: keys of axes and actions no longer in ``plan``) that holds values
+    accepted from a CRM the plan file never had (a stored state from ``crm`` differing from the file's value then):
+    they leave the plan with the id (audit planstate F2: a renamed action dropped the manager's target, with only
+    "no longer in the plan"). Names each value, the file's, where it came from and the day (the plan's timezone), and
+    the fix: ``pac plan pull`` before renaming or removing, or the value written in the item that replaces it
+    (``added``: per target, the ids new to the plan; named when there is one). ``when``: ``run`` (the sync that
+    retires it), ``dry_run``, ``check`` (``pac plan check``, before the sync)."""
+    zone = ZoneInfo(plan.timezone)
+    retired = set(retired)
+    leaving = Counter(t for t, key in {(k[0], k[1]) for k in states} if key in retired)   # per target
+    out = []
+    for key in sorted(retired):
+        held = [(k, st) for k, st in sorted(states.items())
+                if k[1] == key and st.source == "crm" and not same(st.value, st.file_value)]
+        if not held:
+            continue
+        item = key.split(":", 1)[-1]
+        target = held[0][0][0]
+        values = [f"{FIELD_WORDS.get(k[2], k[2])} {st.value}" for k, st in held]
+        said = "; ".join(
+            f"{words} ({st.file_value} in the file) from {_origin(st)}"
+            + (f" on {_aware(st.changed_at).astimezone(zone).date().isoformat()}" if st.changed_at else "")
+            for words, (k, st) in zip(values, held, strict=True))
+        new = list((added or {}).get(target, ()))
+        # a rename: one item of the kind gone, one new; else the manager knows which replaces it
+        into = new[0] if len(new) == 1 and leaving[target] == 1 else f"the {target} that replaces it"
+        write = f"write {', '.join(values)} in {into}"
+        if when == "check":
+            out.append(f"{item} is no longer in this file: the next pac sync drops with it the values accepted from "
+                       f"the CRMs that the plan file does not have: {said}; to keep them, {write}, or put {item} back, "
+                       f"run `pac plan pull`, then rename or remove it")
+            continue
+        would = "would go" if when == "dry_run" else "go"
+        out.append(f"{item}: no longer in the plan, and with it {would} the values accepted from the CRMs that the "
+                   f"plan file does not have: {said} (they come back if {item} is put back under that id); to keep "
+                   f"them, {write}; run `pac plan pull` before renaming or removing an item"
+                   + (" (dry run)" if when == "dry_run" else ""))
+    return out
+
+
+def _origin(state: Any) -> str:
+    who = state.who_name or state.who_id or ""
+    return f"{state.connector} ({who})" if who else str(state.connector or "a CRM")
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)   # SQLite keeps UTC, naive
+
 
 def _check_changes(plan: Plan, before: Mapping[tuple[str, str, str], Any], kept: Mapping[tuple[str, str, str], Change]
                    ) -> tuple[dict[tuple[str, str, str], str], dict[tuple[str, str, str], str]]:
@@ -270,11 +333,57 @@ def _event(k: tuple[str, str, str], change: Change, old: Any, run_id: int | None
             "note": note}
 
 
-def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any]) -> list[Any]:
-    """The values that differ from the plan file, as rows for ``apply_overrides``."""
+def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any], *,
+                 sources: Mapping[tuple[str, str, str], Any] | None = None) -> list[Any]:
+    """The values that differ from the plan file, as rows for ``apply_overrides``; an axis status suspended or
+    dropped there carries the ``reason`` the method requires (``status_reason``, from ``sources``: where each value
+    came from, stored states or ``Change``s, see ``sources_of``)."""
     files = file_values(plan)
-    return [SimpleNamespace(key=k[1], field=k[2], value=v) for k, v in sorted(values.items())
+    rows = [SimpleNamespace(key=k[1], field=k[2], value=v) for k, v in sorted(values.items())
             if k in files and not same(files[k], v)]
+    for row in rows:
+        if row.field == "axis_status" and str(row.value) in _STATE_WORDS:
+            source = (sources or {}).get((Target.AXIS.value, row.key, row.field))
+            row.reason = status_reason(plan, str(row.value),
+                                       source if source is not None and same(source.value, row.value) else None)
+    return rows
+
+
+def sources_of(states: Mapping[tuple[str, str, str], Any], decision: Decision | None = None
+               ) -> dict[tuple[str, str, str], Any]:
+    """Where each value came from (rows with value, source, connector, who_id, who_name, changed_at): the stored
+    ``states``, with the states a run's ``decision`` saves instead."""
+    out: dict[tuple[str, str, str], Any] = dict(states)
+    for row in decision.new_states if decision is not None else ():
+        if "source" in row:
+            out[(row["target"], row["key"], row["field"])] = SimpleNamespace(**row)
+    return out
+
+
+# an axis's state set in a CRM, in the plan's language (the reason a suspended or dropped axis needs)
+_STATE_WORDS = {"suspended": {"fr": "suspendu", "en": "suspended"}, "dropped": {"fr": "abandonné", "en": "dropped"}}
+
+
+def status_reason(plan: Plan, state: str, source: Any | None) -> str:
+    """The reason of an axis suspended or dropped in a CRM, in the plan's language, as ``pac plan pull`` writes it
+    into the file and the report shows it: « suspendu dans sf-main (Nathalie Garnier) le 12 mai 2027 » /
+    "suspended in sf-main (Nathalie Garnier) on May 12, 2027" (the day in the plan's timezone). ``source``: the
+    value's origin (``changed_at`` or ``at``, ``connector``, ``who_name``/``who_id``); None, or not a CRM: « suspendu
+    dans un CRM » / "suspended in a CRM"."""
+    from pac_core.periods import day_words  # (only when an axis needs one: this module does not load periods)
+
+    lang = "fr" if plan.language == "fr" else "en"
+    word = _STATE_WORDS.get(state, {}).get(lang, state)
+    if source is None or getattr(source, "source", "crm") != "crm" or not getattr(source, "connector", None):
+        return f"{word} dans un CRM" if lang == "fr" else f"{word} in a CRM"
+    who = getattr(source, "who_name", "") or getattr(source, "who_id", "") or ""
+    where = f"{source.connector} ({who})" if who else str(source.connector)
+    when = getattr(source, "changed_at", None) or getattr(source, "at", None)
+    if when is None:
+        return f"{word} dans {where}" if lang == "fr" else f"{word} in {where}"
+    moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)    # SQLite keeps UTC, naive
+    day = day_words(moment.astimezone(ZoneInfo(plan.timezone)).date(), lang)
+    return f"{word} dans {where} le {day}" if lang == "fr" else f"{word} in {where} on {day}"
 
 
 def next_free_rank(axes: Iterable[Any], but: str = "") -> int:
@@ -354,8 +463,8 @@ def _edit_into(axes: dict[str, Any], actions: dict[str, Any], item: str, edit: A
         state = AxisState(str(edit.value).lower())
         old = axes[item].status
         status = AxisStatus(state=state, rank=old.rank if state is AxisState.PRIORITISED else None,
-                            reason=old.reason or (EDITED_IN_CRM if state in (AxisState.SUSPENDED,
-                                                                             AxisState.DROPPED) else ""),
+                            reason=old.reason or (getattr(edit, "reason", "") or EDITED_IN_CRM
+                                                  if state in (AxisState.SUSPENDED, AxisState.DROPPED) else ""),
                             until=old.until if state is AxisState.SUSPENDED else None)
         if state is AxisState.PRIORITISED and status.rank is None:
             status = dataclasses.replace(status, rank=next_free_rank(axes.values(), but=item))

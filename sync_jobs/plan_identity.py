@@ -198,3 +198,43 @@ def stored_period_warning(plan: Plan, file: Path, settings: Settings | None) -> 
     except (SQLAlchemyError, OSError, LookupError):
         return None
     return None
+
+
+def retired_edits_warnings(plan: Plan, file: Path, settings: Settings | None) -> list[str]:
+    """``pac plan check``: the items of the plan as last synced (the store's latest version of ``plan.id``) that
+    this file no longer has (renamed, re-ided or removed) and that hold values accepted from a CRM the file never
+    had: the next sync drops them (``overrides.lost_with_retired``; audit planstate F2), said while ``pac plan pull``
+    can still write them. Nothing when there are no settings, no store yet, or it cannot be read (as
+    ``stored_period_warning``: the store is read as it is, never created nor migrated)."""
+    from sync_jobs import overrides as plan_state
+
+    if settings is None:
+        return []
+    try:
+        url = settings.database()
+        parsed = check_url(url)
+        if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+            return []
+        engine = make_engine(url)
+        try:
+            states = repo.field_states(engine, plan.id)
+            files = plan_state.file_values(plan)
+            # usually none: the stored version is read only when an item not in this file holds such values
+            held = {k[1] for k, st in states.items() if k not in files and st.source == "crm"
+                    and not plan_state.same(st.value, st.file_value)}
+            latest = repo.latest_plan_version(engine, plan.id) if held else None
+            if latest is None:
+                return []
+            then = load_plan_text(latest.content, latest.source_path)
+            then_ids = {a.id for a in then.axes} | {a.id for a in then.actions}
+            now_ids = {a.id for a in plan.axes} | {a.id for a in plan.actions}
+            # every item the next sync retires (an item retired earlier is not: it was said then); those holding
+            # such values get a line, the others count to know whether the one new item replaces it
+            gone = [f"{plan.id}:{i}" for i in sorted(then_ids - now_ids)]
+            added = {"axis": [a.id for a in plan.axes if a.id not in then_ids],
+                     "action": [a.id for a in plan.actions if a.id not in then_ids]}
+            return plan_state.lost_with_retired(plan, gone, states, added, when="check")
+        finally:
+            engine.dispose()
+    except (InvalidInput, SQLAlchemyError, OSError, LookupError):
+        return []

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -80,12 +82,12 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
             left_out.append(PulledChange(item, _FILE_KEY[field_name], files[(target, key, field_name)], state.value,
                                          where, refused[(target, key, field_name)]))
         elif target == "axis" and item in axes:
-            by_axis.setdefault(item, []).append((where, SimpleNamespace(field=field_name,
-                                                                        changed_at=state.changed_at)))
+            by_axis.setdefault(item, []).append((where, state))
         elif target == "action" and item in actions:
             groups.append(_action_group(plan, actions[item], item, field_name, state.value, where))
     for item, pulled in by_axis.items():
-        groups.append(_axis_group(axes[item], item, plan.axis(item).status, effective.axis(item).status, pulled))
+        groups.append(_axis_group(plan, axes[item], item, plan.axis(item).status, effective.axis(item).status,
+                                  pulled))
     lines = text.splitlines(keepends=True)
     new_text, problem = _render(lines, groups), None
     try:
@@ -113,25 +115,46 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
     if groups:
         _write_atomically(ps.file, new_text, check=lambda tmp: load_plan_text(
             Path(tmp).read_text(encoding="utf-8"), str(ps.file)))
+        _remember_written(settings, load_plan_text(new_text, str(ps.file)), wanted)
     return out
+
+
+def _remember_written(settings: Settings, written: Any, wanted: dict[tuple[str, str, str], Any]) -> None:
+    """Record, as the file's value in the store (``pac_field_state.file_value``), each accepted value the file now
+    holds: what the pull transcribed is the plan's value already, not a change the file made (the next run would
+    otherwise date it by the file's modification time, the pull's, and let it beat a manager's newer CRM edit;
+    audit planstate F5). A value left out of the file keeps the file's value of the last run."""
+    files = plan_state.file_values(written)
+    now = datetime.now(UTC)
+    rows = [{"target": k[0], "key": k[1], "field": k[2], "file_value": files[k], "updated_at": now}
+            for k, state in wanted.items() if k in files and plan_state.same(files[k], state.value)]
+    if not rows:
+        return
+    engine = open_store(settings.database())
+    try:
+        repo.save_field_states(engine, written.id, rows, [])
+    finally:
+        engine.dispose()
 
 
 _FILE_KEY = {"axis_status": "status", "axis_priority": "rank", "action_status": "status", "action_target": "count",
              "action_due": "when"}
 
 
-def _axis_group(node: Any, item: str, before: AxisStatus, final: AxisStatus, pulled: list[tuple[str, Any]]
-                ) -> _Group:
+def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: AxisStatus,
+                pulled: list[tuple[str, Any]]) -> _Group:
     """The axis's ``status`` written as the nights left it: its state, its rank when prioritised (the one given
-    when the CRM left it empty), the reason a suspended or dropped axis needs."""
+    when the CRM left it empty), the reason a suspended or dropped axis needs (``overrides.status_reason``, in the
+    plan's language: the words the report shows for it before the pull)."""
     status = node.get("status")
     mapping = hasattr(status, "get")
     old_state = str(status.get("state") if mapping else status)
     old_rank = status.get("rank") if mapping else None
-    where, state = pulled[-1]
+    where = pulled[-1][0]
     new_state = final.state.value
     rank = final.rank if final.state is AxisState.PRIORITISED else None
-    reason = f'"{new_state} in {where} on {state.changed_at:%Y-%m-%d}"'
+    origin = next((s for _, s in pulled if s.field == "axis_status"), pulled[-1][1])
+    reason = json.dumps(plan_state.status_reason(plan, new_state, origin), ensure_ascii=False)   # YAML "…" scalar
     needs_reason = new_state in ("suspended", "dropped") and not (mapping and status.get("reason"))
     fields = {s.field: w for w, s in pulled}
     group = _Group([])

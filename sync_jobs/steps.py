@@ -92,7 +92,8 @@ def decide_plan_state(ctx: RunContext) -> None:
     ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
-    ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, decision.values))
+    ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(
+        plan, decision.values, sources=plan_state.sources_of(states, decision)))
     ctx.result.errors.extend([*decision.refused, *refused])
 
 
@@ -137,11 +138,25 @@ def route(ctx: RunContext) -> None:
     users_of = ctx.users_of = {n: ctx.store.user_emails(n) for n in names}
     ctx.routes = diff.route(ctx.effective, names, users_of)
     # the records of items no longer in the plan: their pace marked removed (written once, diffed as any field)
+    known = {key for rows in ctx.written.values() for _t, key in rows}
+    added: dict[str, list[str]] = {}
+    for target, key in sorted(ctx.desired, key=lambda tk: (tk[0].value, tk[1])):
+        if key not in known:
+            added.setdefault(target.value, []).append(key.split(":", 1)[-1])
+    leaving: set[str] = set()
     for name, keys in diff.retired(ctx.desired, ctx.written).items():
         for item in keys:
             ctx.desired[item] = {"pace": diff.REMOVED}
             ctx.routes[name].add(item)
             ctx.retiring.setdefault(name, set()).add(item[1])
+            if ctx.written[name][(item[0].value, item[1])].fields.get("pace") != diff.REMOVED:
+                leaving.add(item[1])          # not marked removed yet: it leaves the plan this run
+    if leaving:
+        lost = plan_state.lost_with_retired(ctx.plan, leaving, ctx.store.field_states(ctx.plan.id), added,
+                                            when="dry_run" if ctx.store.discards else "run")
+        for warning in lost:
+            ctx.result.unmeasured.append(warning)
+            event(log, "sync.lost_edits", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
     users = [u for u in ctx.records.users if u.source in users_of]
     for warning in unknown_owners(ctx.effective, ctx.plan_settings.file, users_of, users):
         ctx.result.unmeasured.append(warning)

@@ -176,6 +176,11 @@ class TestCrmEdits:
         second = both.sync()
         assert _status_of(second) == "suspended"
         assert both.sf_axis(first.plan_id)["PAC_Status__c"] == "suspended" and not second.conflicts
+        # the reason the report shows, in the plan's language (audit planstate F4: was "changed in the CRM by the
+        # manager", English, with neither who nor when)
+        assert second.plan is not None
+        reason = second.plan.axis(AXIS).status.reason
+        assert re.fullmatch(r"suspendu dans hs-west \(Nathalie Garnier\) le \d+(er)? \w+ \d{4}", reason), reason
         state = both.states()[("axis", f"{first.plan_id}:{AXIS}", "axis_status")]
         assert (state.source, state.connector, state.who_name) == ("crm", "hs-west", "Nathalie Garnier")
         third = both.sync()
@@ -186,8 +191,7 @@ class TestCrmEdits:
         changes = pull_plan(both.settings, None)
         text = both.plan.read_text(encoding="utf-8")
         assert [(c.item, c.field, c.new) for c in changes] == [(AXIS, "status", "suspended")]
-        assert ('    segment: S-GC\n    status: {state: suspended, reason: "suspended in hs-west (Nathalie Garnier) on '
-                in text)
+        assert (f'    segment: S-GC\n    status: {{state: suspended, reason: "{reason}"}}' in text)
         shipped = SHIPPED_PLAN.read_text(encoding="utf-8").splitlines()
         changed = [n for n, (a, b) in enumerate(zip(shipped, text.splitlines(), strict=True)) if a != b]
         assert len(changed) == 1 and text.splitlines()[changed[0]].startswith("    status: {state: suspended")
@@ -390,6 +394,102 @@ class TestPlanPull:
         assert len(after.splitlines()) == len(before.splitlines())
 
 
+class TestPullThenNight:
+    """Audit planstate F5: `pac plan pull` transcribes what the runs accepted; that is no new file change."""
+
+    def test_a_pull_after_the_managers_newer_edit_does_not_overwrite_it(self, both: Org) -> None:
+        """Night 1 accepts Nathalie's Salesforce target A-05 12 -> 15; she raises it to 18 there; ops then runs
+        `pac plan pull`, which writes the 15 night 1 accepted (the file saved after her edit) and records it as the
+        file's value in the store. Night 2: 18 in the plan and in Salesforce, no conflict. Failed before: 15 "from
+        the plan file" won at the pull's time, Salesforce was set back to 15, reported as a conflict the file won."""
+        from sync_jobs.plan_pull import pull_plan
+
+        first = both.sync()
+        key = ("action", f"{first.plan_id}:A-05", "action_target")
+        sf = both.server.api("salesforce")
+        [row] = sf.find("PAC_Action__c", PAC_Key__c=key[1])
+        sf.edit("PAC_Action__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Target__c=15)
+        night1 = both.sync()
+        assert night1.plan is not None and night1.plan.action("A-05").target == 15
+        sf.edit("PAC_Action__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Target__c=18)
+        [edited] = sf.find("PAC_Action__c", PAC_Key__c=key[1])
+        edited_at = datetime.fromisoformat(str(edited["LastModifiedDate"]).replace("Z", "+00:00"))
+        [pulled] = pull_plan(both.settings, None)
+        assert (pulled.item, pulled.field, pulled.old, pulled.new) == ("A-05", "count", 12, 15)
+        later = edited_at.timestamp() + 60            # the pull saved the file after her edit
+        os.utime(both.plan, (later, later))
+        assert both.states()[key].file_value == 15   # the pull recorded what it wrote as the file's value
+        night2 = both.sync()
+        assert night2.plan is not None and night2.plan.action("A-05").target == 18
+        [after] = sf.find("PAC_Action__c", PAC_Key__c=key[1])
+        assert after["PAC_Target__c"] == 18 and night2.conflicts == []
+        state = both.states()[key]
+        assert (state.value, state.source, state.who_name, state.file_value) == (18, "crm", "Nathalie Garnier", 15)
+
+    def test_a_file_edit_after_a_pull_is_seen(self, tmp_path: Path) -> None:
+        """After the pull wrote A-01's accepted target 6, ops sets it back to 5 in the file: the store remembers 6
+        as the file's value, so the 5 is a file change the next run applies (it would have gone unseen had the store
+        still remembered the file's 5 of before the pull)."""
+        from pac_config.planfile import load_plan
+        from sync_jobs import overrides as plan_state
+        from sync_jobs.plan_pull import pull_plan
+
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        plan_id = _plan_id(org)
+        _crm_states(org, plan_id, ("action", "A-01", "action_target", 6, 5))
+        [change] = pull_plan(org.settings, None)
+        assert (change.item, change.new) == ("A-01", 6)
+        key = ("action", f"{plan_id}:A-01", "action_target")
+        assert org.states()[key].file_value == 6
+        org.edit_file("visite, count: 6,", "visite, count: 5,")
+        plan = load_plan(org.plan)
+        assert plan.action("A-01").target == 5
+        out = plan_state.decide(plan, org.states(), [], {}, file_changed_at=datetime.now(UTC),
+                                now=datetime.now(UTC), order=list(BOTH))
+        assert out.values[key] == 5 and out.changed[key].source == "file"
+
+
+class TestRetiredWithCrmEdits:
+    """Audit planstate F2: an action renamed (or removed) while the CRM edits accepted for it live only in the store
+    drops them; pac says so, naming them, who, when and the fix, at `pac plan check` and at the sync."""
+
+    def test_a_renamed_action_names_the_accepted_target_it_drops(self, both: Org) -> None:
+        """Nathalie raises A-03's target 8 -> 10 in Salesforce (accepted); ops renames A-03 to A-03b without `pac
+        plan pull`. `pac plan check` and the sync warn of A-03's target 10 (from sf-main, Nathalie Garnier), the fix
+        naming A-03b; the night after, no repeat; A-04 removed later (no CRM edit) is retired with no such warning.
+        Failed before: the only words were `A-03: no longer in the plan, marked removed in sf-main`."""
+        from pac_config.planfile import load_plan
+        from sync_jobs.plan_identity import retired_edits_warnings
+
+        first = both.sync()
+        sf = both.server.api("salesforce")
+        [row] = sf.find("PAC_Action__c", PAC_Key__c=f"{first.plan_id}:A-03")
+        sf.edit("PAC_Action__c", row["Id"], by=sf.ids["u-nathalie-sf"], PAC_Target__c=10)
+        second = both.sync()
+        assert second.plan is not None and second.plan.action("A-03").target == 10
+        both.edit_file("  - id: A-03\n", "  - id: A-03b\n")
+        [checked] = retired_edits_warnings(load_plan(both.plan), both.plan, both.settings)
+        assert checked.startswith("A-03 is no longer in this file")
+        assert "target 10 (8 in the file) from sf-main (Nathalie Garnier) on " in checked
+        assert "write target 10 in A-03b" in checked and "`pac plan pull`" in checked
+        third = both.sync()
+        assert third.plan is not None and third.plan.action("A-03b").target == 8       # the file's: the edit is lost
+        assert "A-03: no longer in the plan, marked removed in sf-main" in third.retired
+        [warned] = [w for w in third.unmeasured if "no longer in the plan" in w]
+        assert warned.startswith("A-03: no longer in the plan, and with it go the values accepted from the CRMs")
+        assert "target 10 (8 in the file) from sf-main (Nathalie Garnier) on " in warned
+        assert "write target 10 in A-03b" in warned and "run `pac plan pull` before renaming" in warned
+        assert not [w for w in both.sync().unmeasured if "no longer in the plan" in w]   # said once: the night it goes
+        assert retired_edits_warnings(load_plan(both.plan), both.plan, both.settings) == []
+        text = both.plan.read_text(encoding="utf-8")
+        a04, a05 = text.index("  - id: A-04\n"), text.index("  - id: A-05\n")
+        both.plan.write_text(text[:a04] + text[a05:], encoding="utf-8")
+        assert retired_edits_warnings(load_plan(both.plan), both.plan, both.settings) == []
+        fifth = both.sync()
+        assert "A-04: no longer in the plan, marked removed in sf-main" in fifth.retired
+        assert not [w for w in fifth.unmeasured if "no longer in the plan" in w]
+
+
 def _crm_states(org: Org, plan_id: str, *rows: tuple[str, str, str, Any, Any]) -> None:
     """Store accepted CRM edits by Nathalie in sf-main: (target, item, field, value, the file's value then)."""
     now = datetime.now(UTC)
@@ -439,7 +539,7 @@ class TestPlanPullEditsOnTheirOwn:
     @pytest.mark.parametrize(("written", "state", "expected"), [
         (" {state: prioritised, rank: 1}  # ROI", "active", "status: {state: active}  # ROI\n"),
         (" {rank: 1, state: prioritised}", "suspended",
-         'status: {state: suspended, reason: "suspended in sf-main (Nathalie Garnier) on '),
+         'status: {state: suspended, reason: "suspendu dans sf-main (Nathalie Garnier) le '),
         ("\n      state: prioritised\n      rank: 1   # first\n      reason: ROI", "active",
          "status:\n      state: active\n      reason: ROI\n")])
     def test_an_axis_no_longer_prioritised_loses_its_rank_line(self, tmp_path: Path, written: str, state: str,

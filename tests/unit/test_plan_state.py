@@ -153,3 +153,130 @@ class TestEditsStandOnTheirOwn:
         assert problems == []
         assert (effective.axis("AX-1").status.state.value, effective.axis("AX-1").status.rank) == ("prioritised", 3)
         assert effective.action("A-01").target == 4
+
+
+def _accepted(plan, item, field, value, at):
+    """Stored states as a first run leaves them, with ``item``'s ``field`` accepted from sf (Nathalie) at ``at``."""
+    rows = _states(plan)
+    row = rows[("action", f"{plan.id}:{item}", field)]
+    row.value, row.source, row.connector, row.who_id, row.who_name, row.changed_at = (
+        value, "crm", "sf", "005N", "Nathalie", at)
+    return rows
+
+
+class TestTranscribedIsNoChange:
+    """Audit planstate F5: the file brought in line with a value the plan holds already (`pac plan pull`, or ops
+    copying it by hand) is no change, whatever the file's modification time."""
+
+    def test_a_pulled_value_does_not_beat_the_managers_newer_crm_edit(self, plan) -> None:
+        """Night 1 accepted A-01's target 2 -> 5 from Salesforce; at 09:00 Nathalie raises it to 8 there; at 10:00
+        `pac plan pull` writes 5 into the file (file saved at 10:00). Night 2: 8 applies alone, no conflict, and the
+        file's 5 is remembered as the file's value. Failed before: 5 "from the plan file at 10:00" won, a conflict
+        blaming the file, and her 8 was lost."""
+        key = ("action", f"{plan.id}:A-01", "action_target")
+        pulled = load_plan_text(SMALL_PLAN.replace("count: 2}", "count: 5}", 1), "plan.pac.yaml")
+        states = _accepted(plan, "A-01", "action_target", 5, NOW - timedelta(days=1))
+        nine = NOW.replace(hour=9)
+        out = plan_state.decide(pulled, states, [_crm(plan, Target.ACTION, "A-01", "action_target", 8, nine)], {},
+                                file_changed_at=nine + timedelta(hours=1), now=NOW, order=["sf"])
+        assert out.values[key] == 8 and out.conflicts == []
+        assert (out.changed[key].source, out.changed[key].who_name) == ("crm", "Nathalie")
+        [state] = [s for s in out.new_states if (s["target"], s["key"], s["field"]) == key]
+        assert (state["value"], state["file_value"]) == (8, 5)
+
+    def test_a_transcribed_value_alone_keeps_the_crm_provenance(self, plan) -> None:
+        """No CRM edit since: the file now says 5 as the plan does; the value stays Nathalie's (source crm, her
+        day), no change, no event; only the file's value is remembered (so a later file edit is seen)."""
+        key = ("action", f"{plan.id}:A-01", "action_target")
+        pulled = load_plan_text(SMALL_PLAN.replace("count: 2}", "count: 5}", 1), "plan.pac.yaml")
+        out = plan_state.decide(pulled, _accepted(plan, "A-01", "action_target", 5, FILE_AT), [], {},
+                                file_changed_at=NOW, now=NOW, order=["sf"])
+        assert out.values[key] == 5 and out.changed == {} and out.events == []
+        assert [s for s in out.new_states if (s["target"], s["key"], s["field"]) == key] == [
+            {"target": "action", "key": key[1], "field": "action_target", "file_value": 5, "updated_at": NOW}]
+
+
+class TestCrmStatusReason:
+    """Audit planstate F4: an axis suspended or dropped in a CRM gets a reason in the plan's language naming the
+    CRM, the person and the day (what `pac plan pull` writes), not an English constant."""
+
+    @pytest.mark.parametrize(("language", "state", "expected"), [
+        ("fr", "suspended", "suspendu dans sf (Nathalie) le 12 mai 2027"),
+        ("fr", "dropped", "abandonné dans sf (Nathalie) le 12 mai 2027"),
+        ("en", "suspended", "suspended in sf (Nathalie) on May 12, 2027")])
+    def test_the_reason_names_the_crm_the_person_and_the_day(self, language: str, state: str, expected: str) -> None:
+        """Nathalie suspended AX-1 in Salesforce late on 11 May UTC, 12 May in Paris: the effective plan's reason is
+        in the plan's language, with her day in the plan's timezone. Failed before: 'changed in the CRM by the
+        manager' whatever the language, with neither who nor when."""
+        plan = load_plan_text(SMALL_PLAN.replace("language: en", f"language: {language}"), "plan.pac.yaml")
+        at = datetime(2027, 5, 11, 22, 30, tzinfo=UTC)
+        out = plan_state.decide(plan, _states(plan), [("sf", _edit(plan, state, at))], _written(plan),
+                                file_changed_at=FILE_AT, now=NOW, order=["sf"])
+        sources = plan_state.sources_of(_states(plan), out)
+        rows = plan_state.overrides_of(plan, out.values, sources=sources)
+        effective, problems = plan_state.apply_overrides(plan, rows)
+        assert problems == [] and effective.axis("AX-1").status.state.value == state
+        assert effective.axis("AX-1").status.reason == expected
+
+    def test_no_provenance_still_speaks_the_plans_language(self) -> None:
+        """A value whose origin the store does not hold (a snapshot kept before pac recorded it) says where in the
+        plan's language, without who or when."""
+        plan = load_plan_text(SMALL_PLAN.replace("language: en", "language: fr"), "plan.pac.yaml")
+        values = {("axis", f"{plan.id}:AX-1", "axis_status"): "suspended"}
+        effective, _ = plan_state.apply_overrides(plan, plan_state.overrides_of(plan, values))
+        assert effective.axis("AX-1").status.reason == "suspendu dans un CRM"
+
+
+class TestLostWithRetired:
+    """Audit planstate F2, the wording: an axis re-ided with its CRM status, and which replacement is named."""
+
+    def _stored(self, plan, item, field, value, file_value, source="crm"):
+        rows = _states(plan)
+        row = rows[("axis" if item.startswith("AX") else "action", f"{plan.id}:{item}", field)]
+        row.value, row.file_value, row.source, row.connector, row.who_name, row.changed_at = (
+            value, file_value, source, "hs", "Nathalie", datetime(2027, 5, 11, 22, 30, tzinfo=UTC))
+        return rows
+
+    def test_an_axis_re_ided_names_its_crm_status_and_the_new_id(self, plan) -> None:
+        """AX-1 suspended in HubSpot (accepted), re-ided AX-1b: its status, the file's, who, the day in the plan's
+        timezone (12 May in Paris) and the new id."""
+        states = self._stored(plan, "AX-1", "axis_status", "suspended", "active")
+        [line] = plan_state.lost_with_retired(plan, [f"{plan.id}:AX-1"], states, {"axis": ["AX-1b"]})
+        assert line.startswith("AX-1: no longer in the plan, and with it go the values accepted from the CRMs")
+        assert "status suspended (active in the file) from hs (Nathalie) on 2027-05-12" in line
+        assert "write status suspended in AX-1b" in line
+
+    def test_two_items_gone_for_one_new_names_no_replacement(self, plan) -> None:
+        """A-01 (target from the CRM) and A-02 gone, A-03 new: which replaces A-01 is the manager's to say."""
+        states = self._stored(plan, "A-01", "action_target", 4, 2)
+        [line] = plan_state.lost_with_retired(plan, [f"{plan.id}:A-01", f"{plan.id}:A-02"], states,
+                                              {"action": ["A-03"]}, when="dry_run")
+        assert line.startswith("A-01: no longer in the plan, and with it would go") and line.endswith("(dry run)")
+        assert "write target 4 in the action that replaces it" in line
+
+    def test_values_from_the_file_or_already_in_it_say_nothing(self, plan) -> None:
+        """A value the file set, or a CRM value the file holds already (pulled), is not lost: no line."""
+        from_file = self._stored(plan, "A-01", "action_target", 4, 2, source="file")
+        pulled = self._stored(plan, "A-01", "action_target", 4, 4)
+        for states in (from_file, pulled):
+            assert plan_state.lost_with_retired(plan, [f"{plan.id}:A-01"], states, {"action": ["A-03"]}) == []
+
+
+class TestConflictTimes:
+    def test_changes_in_the_same_minute_show_their_seconds(self, plan) -> None:
+        """Audit planstate F5: both times printed '23:29 UTC', so the conflict could not show which was later."""
+        ten = NOW.replace(hour=10, minute=0, second=10)
+        edits = [("sf", _edit(plan, "dropped", ten)), ("hs", _edit(plan, "suspended", ten + timedelta(seconds=30)))]
+        out = plan_state.decide(plan, _states(plan), edits, _written(plan), file_changed_at=FILE_AT, now=NOW,
+                                order=["sf", "hs"])
+        [conflict] = out.conflicts
+        text = conflict.describe()
+        assert "at 2027-05-20 10:00:40 UTC over 'dropped' from sf (Nathalie) at 2027-05-20 10:00:10 UTC" in text
+
+    def test_changes_minutes_apart_keep_the_minute(self, plan) -> None:
+        ten = NOW.replace(hour=10, minute=0, second=10)
+        edits = [("sf", _edit(plan, "dropped", ten)), ("hs", _edit(plan, "suspended", ten + timedelta(hours=1)))]
+        out = plan_state.decide(plan, _states(plan), edits, _written(plan), file_changed_at=FILE_AT, now=NOW,
+                                order=["sf", "hs"])
+        assert "at 2027-05-20 11:00 UTC over 'dropped' from sf (Nathalie) at 2027-05-20 10:00 UTC" in \
+            out.conflicts[0].describe()
