@@ -199,9 +199,12 @@ def sync_job(settings_path: str, plan: str) -> None:
             event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
                   worker=WORKER)
             return
-        except Exception as exc:  # a failed night must not kill the scheduler
+        except Exception as exc:  # a failed night must not kill the scheduler; said at WARNING, as a locked one
             code = crm_exit_code(exc) or (EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_INTERNAL)
             status = f"error: {type(exc).__name__}: {exc}"
+            event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
+                  worker=WORKER)
+            return
         event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
 
 

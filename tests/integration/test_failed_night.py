@@ -1,0 +1,130 @@
+"""A night whose plan file does not load (audit planstate F6): the run log says so, nothing else is written, the
+next good night is normal, and a snapshot that fired that night is taken again at the next sync fire."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pac_config.settings import load_settings
+from pac_core.errors import InvalidInput
+from sync_jobs import scheduler as sched
+from sync_jobs.cli import main
+from sync_jobs.pipeline import run_sync
+from sync_jobs.run_status import RunStatus
+from sync_jobs.store import open_store, repo
+from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+
+BROKEN = ("    who: julie@example.com\n", "    who: julie@example.com\n   bad: [\n")  # line 20 of SMALL_PLAN
+
+
+def _night(tmp_path: Path, as_of: str) -> tuple[object, FakeConnector]:
+    """Settings of the small plan at ``as_of`` and its CRM, after one good sync."""
+    path = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("connectors: [fake]}", f"connectors: [fake], as_of: '{as_of}'}}"),
+        encoding="utf-8",
+    )
+    settings = load_settings(path, env={})
+    crm = FakeConnector()
+    crm.put(
+        user("u1", "julie@example.com"), account("a1"), visit("v1", "u1", "a1", datetime(2027, 3, 3, 9, tzinfo=UTC))
+    )
+    run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+    return settings, crm
+
+
+def _break(tmp_path: Path) -> str:
+    plan = tmp_path / "plan.pac.yaml"
+    good = plan.read_text(encoding="utf-8")
+    plan.write_text(good.replace(*BROKEN, 1), encoding="utf-8")
+    return good
+
+
+def _runs(settings) -> list:  # type: ignore[no-untyped-def]
+    engine = open_store(settings.database())
+    try:
+        return repo.runs(engine, None)
+    finally:
+        engine.dispose()
+
+
+class TestTheRunLog:
+    def test_a_plan_file_that_does_not_load_is_a_failed_run_pac_status_shows(self, tmp_path) -> None:
+        """`pac sync` on a plan file with a YAML error still refuses (InvalidInput: exit 2) and reads or writes no
+        CRM; the night is kept as a ``failed`` run of the plan naming the file, the line and what to do, so the
+        next morning's `pac status` shows it (it listed the previous night's run as the last one)."""
+        settings, crm = _night(tmp_path, "2027-05-20T18:00:00+02:00")
+        calls, written = crm.usage_.calls, len(crm.writes)
+        _break(tmp_path)
+        with pytest.raises(InvalidInput, match=r"plan\.pac\.yaml:20 YAML syntax error"):
+            run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+        assert (crm.usage_.calls, len(crm.writes)) == (calls, written)  # no CRM read, nothing written
+        last, before = _runs(settings)[:2]
+        assert (last.plan_id, last.status, before.status) == ("test-plan", "failed", "ok")
+        assert last.finished_at is not None and last.counts == {} and last.advice is None
+        (error,) = last.errors
+        assert "plan.pac.yaml:20 YAML syntax error" in error and "pac plan check" in error, error
+        assert "pac sync --plan test" in error and "nothing was read from or written to the CRMs" in error, error
+        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "250"})
+        assert shown.exit_code == 0, shown.output
+        assert f"{last.id} " in shown.output and "failed" in shown.output, shown.output
+        assert "Last run's problems (1):" in shown.output and "plan.pac.yaml:20" in shown.output, shown.output
+
+    def test_a_dry_run_keeps_nothing(self, tmp_path) -> None:
+        settings, crm = _night(tmp_path, "2027-05-20T18:00:00+02:00")
+        _break(tmp_path)
+        with pytest.raises(InvalidInput):
+            run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate, dry_run=True)
+        assert [r.status for r in _runs(settings)] == ["ok"]
+
+    def test_the_next_good_night_is_normal(self, tmp_path) -> None:
+        """Once the file is fixed, the next night is an ordinary one: ``ok``, nothing to write (the CRM holds the
+        figures of the night before the failed one), no rejection taken as new, and it is the last run shown."""
+        settings, crm = _night(tmp_path, "2027-05-20T18:00:00+02:00")
+        good = _break(tmp_path)
+        with pytest.raises(InvalidInput):
+            run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+        (tmp_path / "plan.pac.yaml").write_text(good, encoding="utf-8")
+        written = len(crm.writes)
+        result = run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+        assert result.status is RunStatus.OK and len(crm.writes) == written and not result.new_rejections
+        assert [r.status for r in _runs(settings)] == ["ok", "failed", "ok"]
+
+    def test_a_plan_whose_header_does_not_load_is_logged_under_its_stored_id(self, tmp_path) -> None:
+        """A file broken in its ``plan:`` header (its id unreadable) is logged under the plan id of the version the
+        store kept from that file, so `pac status --plan` and the plan's block find it."""
+        settings, crm = _night(tmp_path, "2027-05-20T18:00:00+02:00")
+        plan = tmp_path / "plan.pac.yaml"
+        plan.write_text(plan.read_text(encoding="utf-8").replace("plan:\n", "plan: [\n", 1), encoding="utf-8")
+        with pytest.raises(InvalidInput):
+            run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+        assert [(r.plan_id, r.status) for r in _runs(settings)] == [("test-plan", "failed"), ("test-plan", "ok")]
+
+    def test_a_scheduled_night_logs_it_too(self, tmp_path, monkeypatch, caplog) -> None:
+        """The scheduler's sync job: the same failed run, and its ``schedule.run`` line at WARNING."""
+        settings, _ = _night(tmp_path, "2027-05-20T18:00:00+02:00")
+        _break(tmp_path)
+        monkeypatch.setattr(sched, "claim_scheduled_run", lambda *_: None)
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            sched.sync_job(str(settings.source), "test")
+        ran = [r for r in caplog.records if "schedule.run" in r.getMessage() and "job=sync" in r.getMessage()]
+        assert len(ran) == 1 and ran[0].levelno == logging.WARNING and " exit=2 " in ran[0].getMessage(), ran
+        assert _runs(settings)[0].status == "failed"
+
+    def test_pac_status_of_the_plan_shows_its_failed_night(self, tmp_path) -> None:
+        """`pac status --plan test` on the broken file lists the plan's runs, the failed night first (it refused,
+        exit 2, on the file it is asked to look at)."""
+        settings, crm = _night(tmp_path, "2027-05-20T18:00:00+02:00")
+        _break(tmp_path)
+        with pytest.raises(InvalidInput):
+            run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
+        shown = CliRunner().invoke(
+            main, ["status", "--plan", "test"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "250"}
+        )
+        assert shown.exit_code == 0, shown.output
+        assert "failed" in shown.output and "plan.pac.yaml:20" in shown.output, shown.output
