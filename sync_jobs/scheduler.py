@@ -16,7 +16,9 @@
 * Snapshots are never skipped, whatever the grace time: a snapshot job takes every closed period of the plan
   that has no snapshot yet (``sync_jobs.app.take_due_snapshots``), the scheduler runs that catch-up for every
   plan at start-up before its first job, and a snapshot job reported missed (beyond its grace) is run again
-  at once as a one-off job.
+  at once as a one-off job. A snapshot job that fails (a plan file that does not load that morning, the store down)
+  logs at WARNING, and each sync fire of the plan takes again the periods whose snapshot job has fired and that
+  still have no snapshot (``retry_snapshots``): the next night, not the next fire of that kind a quarter later.
 * SIGTERM or SIGINT shuts the scheduler down cleanly and stops the sync running then (``STOP``, a
   ``sync_jobs.interrupts.StopRequest``): it stops at its next check, between its steps, before its next pulled
   object or write batch, or while it waits for a lock, and is closed as interrupted (``failed``, "interrupted by
@@ -187,6 +189,7 @@ def sync_job(settings_path: str, plan: str) -> None:
                 event(log, "schedule.skip", job="sync", plan=plan, claimed_by=holder, worker=WORKER)
                 return
             status, code = _run_plan(settings_path, plan)
+            retry_snapshots(settings_path, plan)
         except KeyboardInterrupt as exc:   # the scheduler's stop, checked by the run: closed as interrupted
             status, code = (f"interrupted by {interruption(exc)}: the run is closed as interrupted; the next run "
                             "starts over", EXIT_INTERRUPTED)
@@ -349,16 +352,54 @@ def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
     take_due(None, settings_path, plan, kind)
 
 
-def take_due(settings: Settings | None, settings_path: str, plan: str, kind: str, *, why: str = "cron") -> list[str]:
-    """The snapshots of ``kind`` due for ``plan`` (see ``snapshot_job``); logs ``schedule.run`` with their labels."""
+def take_due(settings: Settings | None, settings_path: str, plan: str, kind: str, *, why: str = "cron",
+             due_by: datetime | None = None) -> list[str]:
+    """The snapshots of ``kind`` due for ``plan`` (see ``snapshot_job``; ``due_by``: those closed by then); logs
+    ``schedule.run`` with their labels, a failure at WARNING (as a failed sync: a closed period not kept is what
+    the next meeting's report misses; the next sync fire takes it again, ``retry_snapshots``). A retry that finds
+    nothing due says nothing."""
     labels: list[str] = []
     try:
-        labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind)
+        labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind, due_by=due_by)
         status = f"ok {' '.join(labels)}" if labels else "ok (nothing due)"
     except Exception as exc:
         status = f"error: {type(exc).__name__}: {exc}"
-    event(log, "schedule.run", job=f"{kind}_snapshot", plan=plan, status=status, trigger=why)
+        event(log, "schedule.run", level=logging.WARNING, job=f"{kind}_snapshot", plan=plan, status=status,
+              trigger=why)
+        return labels
+    if labels or why != "retry":
+        event(log, "schedule.run", job=f"{kind}_snapshot", plan=plan, status=status, trigger=why)
     return labels
+
+
+def retry_snapshots(settings_path: str, plan: str) -> dict[str, list[str]]:
+    """At each sync fire of ``plan`` (after its sync): the periods whose snapshot job has fired (its cron's last
+    fire) and still have no snapshot, taken now (``take_due``, ``trigger=retry``). A snapshot job that failed (a
+    plan file that did not load that morning, the store down) is so taken again the next night, not at the next
+    fire of its kind (a quarter later, on the records and plan of then); a period whose job has not fired yet is
+    left to it (a cron may wait for late entries). Jobs no longer scheduled (the plan ended, ``wanted_jobs``) retry
+    nothing. Never raises. Returns ``{kind: [labels]}``."""
+    done: dict[str, list[str]] = {}
+    try:
+        settings = load_settings(settings_path or None)
+        ps = settings.plan(plan)
+        loaded, _ = load_plan_file(ps)
+    except Exception:   # the sync just said what is wrong with the settings or the plan
+        return done
+    schedule = ps.schedule or settings.schedule
+    at = ps.as_of or worker_now()
+    for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
+        if not cron:
+            continue
+        cron = snapshot_cron(cron, kind, loaded)
+        try:
+            fired = previous_fire(CronTrigger.from_crontab(cron, timezone=loaded.timezone), at)
+        except ValueError:
+            continue
+        if fired is None or at > job_end(loaded, cron, schedule.after_end_days):
+            continue
+        done[kind] = take_due(settings, settings_path, plan, kind, why="retry", due_by=fired)
+    return done
 
 
 def catch_up_snapshots(settings: Settings) -> dict[str, list[str]]:

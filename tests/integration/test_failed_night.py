@@ -4,6 +4,7 @@ next good night is normal, and a snapshot that fired that night is taken again a
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,3 +129,77 @@ class TestTheRunLog:
         )
         assert shown.exit_code == 0, shown.output
         assert "failed" in shown.output and "plan.pac.yaml:20" in shown.output, shown.output
+
+
+def _kept(settings) -> list[tuple[str, str, datetime, datetime | None]]:  # type: ignore[no-untyped-def]
+    from sync_jobs.app import taken_on
+
+    engine = open_store(settings.database())
+    try:
+        return [(s.kind, s.label, s.taken_at, taken_on(s.payload)) for s in repo.snapshots(engine, "test-plan")]
+    finally:
+        engine.dispose()
+
+
+def _as_of(settings, tmp_path: Path, as_of: str):  # type: ignore[no-untyped-def]
+    """The same settings, their clock moved to ``as_of``."""
+    path = Path(settings.source)
+    path.write_text(re.sub(r"as_of: '[^']*'", f"as_of: '{as_of}'", path.read_text(encoding="utf-8")), encoding="utf-8")
+    return load_settings(path, env={})
+
+
+class TestSnapshotOnAFailedNight:
+    def test_a_snapshot_job_that_fails_logs_at_warning(self, tmp_path, caplog) -> None:
+        """The quarterly job at 05:45 on 1 April on a broken file keeps nothing and says so at WARNING, as a failed
+        sync does (it was INFO, so a kept quarter missing was in no alert)."""
+        settings, _ = _night(tmp_path, "2027-04-01T05:45:00+02:00")
+        _break(tmp_path)
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            sched.snapshot_job(str(settings.source), "test", "quarterly")
+        ran = [r for r in caplog.records if "job=quarterly_snapshot" in r.getMessage()]
+        assert len(ran) == 1 and "status=error: InvalidInput" in ran[0].getMessage(), caplog.text
+        assert ran[0].levelno == logging.WARNING and "plan.pac.yaml:20" in ran[0].getMessage()
+        assert _kept(settings) == []
+
+    def test_the_quarter_is_kept_at_the_next_sync_fire_and_says_when(self, tmp_path, monkeypatch, caplog) -> None:
+        """The file fixed on 1 April, the next sync fire (2 April 02:00) takes the quarter and the month its
+        snapshot jobs could not (not three months later, at the next quarterly fire), evaluated at the period's end
+        and kept with when it was taken (2 April: the report's « instantané du 2 avril 2027 »)."""
+        settings, _ = _night(tmp_path, "2027-04-01T05:45:00+02:00")
+        good = _break(tmp_path)
+        sched.snapshot_job(str(settings.source), "test", "monthly")
+        sched.snapshot_job(str(settings.source), "test", "quarterly")
+        assert _kept(settings) == []
+        (tmp_path / "plan.pac.yaml").write_text(good, encoding="utf-8")
+        later = _as_of(settings, tmp_path, "2027-04-02T02:00:00+02:00")
+        monkeypatch.setattr(sched, "claim_scheduled_run", lambda *_: None)
+        monkeypatch.setattr(sched, "_run_plan", lambda *_: ("ok", 0))  # the night's sync (tested above)
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            sched.sync_job(str(later.source), "test")
+        kept = {(kind, label): (at, taken) for kind, label, at, taken in _kept(later)}
+        end_of_march = datetime(2027, 3, 31, 22, 0, tzinfo=UTC)
+        retried = datetime(2027, 4, 2, 0, 0, tzinfo=UTC)
+        assert kept[("quarterly", "2027-Q1")] == (end_of_march, retried), kept
+        assert kept[("monthly", "2027-03")] == (end_of_march, retried), kept
+        lines = [r.getMessage() for r in caplog.records if "trigger=retry" in r.getMessage()]
+        assert any("job=quarterly_snapshot" in line and "2027-Q1" in line for line in lines), caplog.text
+
+    def test_a_sync_fire_does_not_take_a_period_before_its_snapshot_job_fires(self, tmp_path, monkeypatch) -> None:
+        """On 1 April at 02:00 (the sync), March and Q1 are closed but their jobs fire at 05:30 and 05:45 (a cron
+        may wait for late entries): the sync fire leaves them to those jobs, and takes only the periods whose job
+        fired before and did not keep them (January and February, here never kept)."""
+        settings, _ = _night(tmp_path, "2027-04-01T02:00:00+02:00")
+        monkeypatch.setattr(sched, "claim_scheduled_run", lambda *_: None)
+        monkeypatch.setattr(sched, "_run_plan", lambda *_: ("ok", 0))
+        sched.sync_job(str(settings.source), "test")
+        assert [(kind, label) for kind, label, _, _ in _kept(settings)] == [
+            ("monthly", "2027-01"),
+            ("monthly", "2027-02"),
+        ]
+
+    def test_a_failed_sync_fire_takes_nothing(self, tmp_path, monkeypatch) -> None:
+        settings, _ = _night(tmp_path, "2027-04-02T02:00:00+02:00")
+        _break(tmp_path)
+        monkeypatch.setattr(sched, "claim_scheduled_run", lambda *_: None)
+        sched.sync_job(str(settings.source), "test")
+        assert _kept(settings) == []
