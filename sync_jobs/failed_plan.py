@@ -51,7 +51,7 @@ def failed_plan_id(engine: Engine, ps: PlanSettings) -> str:
     return repo.plan_id_of_file(engine, str(ps.file)) or ps.key
 
 
-def _store_exists(url: str) -> bool:
+def store_exists(url: str) -> bool:
     """Whether the store is there to log into: a SQLite file that does not exist is not created for this (a first
     `pac sync` on a broken file says it on the terminal, exit 2, and leaves no store behind)."""
     parsed = check_url(url)
@@ -69,7 +69,7 @@ def record_failed_plan(
     Never raises."""
     try:
         url = settings.database()
-        if not _store_exists(url):
+        if not store_exists(url):
             return None
         engine = open_store(url)
         try:

@@ -203,3 +203,39 @@ class TestSnapshotOnAFailedNight:
         monkeypatch.setattr(sched, "claim_scheduled_run", lambda *_: None)
         sched.sync_job(str(settings.source), "test")
         assert _kept(settings) == []
+
+
+class TestReadingOnTheMorningAfter:
+    """The file broken, the manager still prints yesterday's figures: the read commands use the plan version the
+    store kept at the last sync, after a warning naming the file and the line (they exited 2)."""
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["report", "-o", "{tmp}/r.html"],
+            ["review", "--month", "2027-04", "-o", "{tmp}/rev.md"],
+            ["explain", "A-01"],
+            ["notify", "--dry-run"],
+        ],
+    )
+    def test_a_read_command_uses_the_kept_plan_and_says_so(self, tmp_path, args) -> None:
+        settings, _ = _night(tmp_path, "2027-05-20T18:00:00+02:00")
+        _break(tmp_path)
+        argv = [a.format(tmp=tmp_path) for a in args]
+        shown = CliRunner().invoke(main, argv, env={"PAC_CONFIG": str(settings.source), "COLUMNS": "250"})
+        assert shown.exit_code == 0, (shown.output, shown.stderr)
+        assert "plan.pac.yaml:20 YAML syntax error" in shown.stderr, shown.stderr
+        assert "version 1" in shown.stderr and "pac plan check" in shown.stderr, shown.stderr
+        if argv[0] in ("report", "review"):
+            assert Path(argv[-1]).stat().st_size > 0
+        if argv[0] == "explain":
+            assert "A-01" in shown.stdout, shown.stdout
+
+    def test_with_no_kept_version_the_file_error_stands(self, tmp_path) -> None:
+        """A store that never kept the plan (no sync): the read commands still refuse on the file (exit 2)."""
+        path = write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        _break(tmp_path)
+        shown = CliRunner().invoke(main, ["report", "-o", str(tmp_path / "r.html")], env={"PAC_CONFIG": str(path)})
+        assert isinstance(shown.exception, InvalidInput), (shown.output, shown.stderr)  # exit 2 under `pac`
+        assert "plan.pac.yaml:20" in str(shown.exception)
+        assert not (tmp_path / "pac.db").exists()
