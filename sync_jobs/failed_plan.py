@@ -18,9 +18,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from pac_config.planfile import plan_id_of
+from pac_config.planfile import load_plan_text, plan_id_of
 from pac_config.settings import PlanSettings, Settings
 from pac_core.errors import InvalidInput
+from pac_core.plan import Plan
 from sync_jobs.logs import event, redact
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import check_url
@@ -49,6 +50,19 @@ def failed_plan_id(engine: Engine, ps: PlanSettings) -> str:
     if header is not None and header[0]:
         return header[0]
     return repo.plan_id_of_file(engine, str(ps.file)) or ps.key
+
+
+def kept_plan(engine: Engine, ps: PlanSettings) -> Plan | None:
+    """The plan of the latest version the store kept of ``ps``'s plan (what the scheduler claims a fire by, its
+    timezone and quarters, while the file does not load, so the night's run keeps the failed night once); None
+    without a version, or when that version no longer loads either."""
+    version = repo.latest_plan_version(engine, failed_plan_id(engine, ps))
+    if version is None:
+        return None
+    try:
+        return load_plan_text(version.content, version.source_path)
+    except InvalidInput:
+        return None
 
 
 def store_exists(url: str) -> bool:

@@ -63,6 +63,7 @@ from sync_jobs.exit_codes import (
     EXIT_LOCKED,
     exit_code_for,
 )
+from sync_jobs.failed_plan import kept_plan
 from sync_jobs.interrupts import StopRequest, interruption
 from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
 from sync_jobs.logs import event, redact
@@ -290,16 +291,27 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
     The fire is computed from the store's clock (``store_now``; ``now`` for tests), not this worker's: a worker
     whose clock runs ahead would claim a future fire, run the plan early and leave every worker skipping it until
     that time. A worker whose clock is off by more than ``CLOCK_MARGIN`` says so; a stored fire time ahead of the
-    store's clock (claimed so before 6 Dec 2026) is taken over, with a warning."""
+    store's clock (claimed so before 6 Dec 2026) is taken over, with a warning. A plan file that does not load is
+    claimed on the plan's last version the store kept (its timezone, its quarters): the run then keeps the failed
+    night once, whichever worker claimed it; with no version kept the file's error is raised."""
     ps = settings.plan(plan)
     schedule = ps.schedule or settings.schedule
     cron = {"sync": schedule.cron, "monthly": schedule.monthly_snapshot, "quarterly": schedule.quarterly_snapshot}[job]
     if not cron:
         return None
-    loaded = load_plan_file(ps)[0]
+    unloadable: InvalidInput | None = None
+    try:
+        loaded: Plan | None = load_plan_file(ps)[0]
+    except InvalidInput as exc:   # the night's run keeps the failed night (failed_plan): claimed on the last version
+        loaded, unloadable = None, exc
     job_id, table = f"{job}:{ps.key}", ScheduleClaim.__table__   # type: ignore[attr-defined]
     engine = open_store(settings.database())
     try:
+        if loaded is None:
+            loaded = kept_plan(engine, ps)
+            if loaded is None:
+                assert unloadable is not None
+                raise unloadable
         if now is None:
             now, mine = store_now(engine), worker_now()
             if abs(mine - now) > CLOCK_MARGIN:

@@ -106,16 +106,18 @@ class TestTheRunLog:
             run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
         assert [(r.plan_id, r.status) for r in _runs(settings)] == [("test-plan", "failed"), ("test-plan", "ok")]
 
-    def test_a_scheduled_night_logs_it_too(self, tmp_path, monkeypatch, caplog) -> None:
-        """The scheduler's sync job: the same failed run, and its ``schedule.run`` line at WARNING."""
+    def test_a_scheduled_night_logs_it_too(self, tmp_path, caplog) -> None:
+        """The scheduler's sync job: the fire is claimed (in the plan's timezone as the store's last version of the
+        plan gives it: the claim read the file and failed first), the same failed run is kept once, and its
+        ``schedule.run`` line is at WARNING; a second worker's job for the same fire skips it."""
         settings, _ = _night(tmp_path, "2027-05-20T18:00:00+02:00")
         _break(tmp_path)
-        monkeypatch.setattr(sched, "claim_scheduled_run", lambda *_: None)
         with caplog.at_level(logging.INFO, logger="pac.schedule"):
             sched.sync_job(str(settings.source), "test")
         ran = [r for r in caplog.records if "schedule.run" in r.getMessage() and "job=sync" in r.getMessage()]
         assert len(ran) == 1 and ran[0].levelno == logging.WARNING and " exit=2 " in ran[0].getMessage(), ran
-        assert _runs(settings)[0].status == "failed"
+        assert [r.status for r in _runs(settings)] == ["failed", "ok"]
+        assert sched.claim_scheduled_run(settings, "test", "sync", worker="worker-b") == sched.WORKER
 
     def test_pac_status_of_the_plan_shows_its_failed_night(self, tmp_path) -> None:
         """`pac status --plan test` on the broken file lists the plan's runs, the failed night first (it refused,
