@@ -30,7 +30,7 @@ def notify_cmd(plan_ref: str | None, dry_run: bool, config_path: Path | None) ->
       pac notify --dry-run
       pac notify
     """
-    settings, ps, plan = readable_plan(load_settings(config_path), plan_ref, "the digests")
+    settings, ps, plan = readable_plan(load_settings(config_path), plan_ref, "the notification run")
     plan_ref = ps.key
     require_sync(settings.database(), ps.key, plan.id)
     if not settings.notifications.people:

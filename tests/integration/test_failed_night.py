@@ -126,11 +126,12 @@ class TestTheRunLog:
         _break(tmp_path)
         with pytest.raises(InvalidInput):
             run_sync(None, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
-        shown = CliRunner().invoke(
-            main, ["status", "--plan", "test"], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "250"}
-        )
-        assert shown.exit_code == 0, shown.output
-        assert "failed" in shown.output and "plan.pac.yaml:20" in shown.output, shown.output
+        for ref in ("test", "test-plan"):  # its name in the settings, its id (read from the file's header)
+            shown = CliRunner().invoke(
+                main, ["status", "--plan", ref], env={"PAC_CONFIG": str(settings.source), "COLUMNS": "250"}
+            )
+            assert shown.exit_code == 0, shown.output
+            assert "failed" in shown.output and "plan.pac.yaml:20" in shown.output, shown.output
 
 
 def _kept(settings) -> list[tuple[str, str, datetime, datetime | None]]:  # type: ignore[no-untyped-def]
