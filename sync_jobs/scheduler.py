@@ -403,12 +403,13 @@ def retry_snapshots(settings_path: str, plan: str) -> dict[str, list[str]]:
     for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
         if not cron:
             continue
-        cron = snapshot_cron(cron, kind, loaded)
         try:
+            cron = snapshot_cron(cron, kind, loaded)
             fired = previous_fire(CronTrigger.from_crontab(cron, timezone=loaded.timezone), at)
-        except ValueError:
-            continue
-        if fired is None or at > job_end(loaded, cron, schedule.after_end_days):
+            if fired is None or at > job_end(loaded, cron, schedule.after_end_days):
+                continue
+        except Exception as exc:  # never the sync's failure: said, and the snapshot job's own fire still runs
+            log.warning(redact(f"schedule.retry job={kind}_snapshot plan={plan}: {type(exc).__name__}: {exc}"))
             continue
         done[kind] = take_due(settings, settings_path, plan, kind, why="retry", due_by=fired)
     return done

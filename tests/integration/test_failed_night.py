@@ -184,6 +184,14 @@ class TestSnapshotOnAFailedNight:
         retried = datetime(2027, 4, 2, 0, 0, tzinfo=UTC)
         assert kept[("quarterly", "2027-Q1")] == (end_of_march, retried), kept
         assert kept[("monthly", "2027-03")] == (end_of_march, retried), kept
+        from sync_jobs.app import load_report_inputs
+        from sync_jobs.report.fmt import Formatter
+        from sync_jobs.report.restated import status_line
+
+        inputs = load_report_inputs(later, "test", as_of=end_of_march, closed=True)
+        assert inputs.basis is not None and (inputs.basis.kind, inputs.basis.taken_on) == ("snapshot", retried)
+        header = status_line(inputs, Formatter.for_plan(inputs.plan, "en"))
+        assert "(snapshot of April 2, 2027)" in header, header  # the report's words of when the kept quarter was taken
         lines = [r.getMessage() for r in caplog.records if "trigger=retry" in r.getMessage()]
         assert any("job=quarterly_snapshot" in line and "2027-Q1" in line for line in lines), caplog.text
 
