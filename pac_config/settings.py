@@ -246,8 +246,9 @@ def _plan_id(path: Path) -> str | None:
     cannot be read as a plan."""
     try:
         return load_plan(path).id
-    except Exception:   # a broken plan: its own command reports it
-        return None
+    except Exception:   # a broken plan: its own command reports it; its header still names it (pac status --plan ID)
+        found = plan_id_of(path)
+        return found[0] if found else None
 
 
 def default_settings_path() -> Path:

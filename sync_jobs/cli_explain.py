@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import click
 from rich.table import Table
 
-from pac_config.planfile import load_plan
 from pac_core.explain import REASONS, explain_action, explain_axis, localise
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
@@ -24,6 +23,7 @@ from pac_core.plan import Plan
 from sync_jobs import cli_common
 from sync_jobs.app import Current, current
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
+from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import reason_words
 from sync_jobs.store import open_store, repo
@@ -54,8 +54,9 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     """Why ID counts what it counts, from the stored records: an action (A-01) lists the activities counted
     and the near misses; an axis (AX-...) lists the won deals counted and left out, with amounts, close
     dates, owners, product lines and reasons."""
-    settings = cli_common.settings(read_only=True)
-    plan = load_plan(settings.plan(plan_ref).file)   # an unknown id is refused before the store is read
+    # an unknown id is refused before the store is read; a file that does not load: the plan of the last sync
+    settings, ps, plan = readable_plan(cli_common.settings(read_only=True), plan_ref, "the explanation")
+    plan_ref = ps.key
     if item_id not in {a.id for a in plan.axes} | {a.id for a in plan.actions}:
         click.echo(f"no action or axis {item_id!r} in plan {plan.name!r} (actions: "
                    f"{', '.join(a.id for a in plan.actions)}; axes: {', '.join(a.id for a in plan.axes)})",

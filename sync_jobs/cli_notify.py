@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from pac_config.planfile import load_plan
 from pac_config.settings import load_settings
 from sync_jobs.exit_codes import EXIT_OK, EXIT_PARTIAL
 from sync_jobs.logs import redact
 from sync_jobs.notify import notify
+from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.store_guard import require_sync
 
 
@@ -30,9 +30,9 @@ def notify_cmd(plan_ref: str | None, dry_run: bool, config_path: Path | None) ->
       pac notify --dry-run
       pac notify
     """
-    settings = load_settings(config_path)
-    ps = settings.plan(plan_ref)
-    require_sync(settings.database(), ps.key, load_plan(ps.file).id)
+    settings, ps, plan = readable_plan(load_settings(config_path), plan_ref, "the notification run")
+    plan_ref = ps.key
+    require_sync(settings.database(), ps.key, plan.id)
     if not settings.notifications.people:
         click.echo("no one to notify: list people under notifications.people in the settings "
                    f"({settings.source}); see docs/notifications.md")

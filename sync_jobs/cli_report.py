@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from pac_config.planfile import load_plan
 from pac_config.settings import load_settings
 from pac_core.report_period import report_instant
 from sync_jobs.app import load_report_inputs
+from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.report import calendar_quarter_note, render_html, write_actions_csv, write_xlsx
 from sync_jobs.store_guard import require_sync
 
@@ -48,9 +48,8 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
       pac report --format csv -o actions.csv    (action progress; ';' in French, ',' in English)
     """
     fmt = fmt or {".xlsx": "xlsx", ".csv": "csv"}.get(output.suffix.lower(), "html")
-    settings = load_settings(config_path)
-    ps = settings.plan(plan_ref)
-    plan = load_plan(ps.file)
+    settings, ps, plan = readable_plan(load_settings(config_path), plan_ref, "the report")
+    plan_ref = ps.key
     require_sync(settings.database(), ps.key, plan.id)
     now = ps.as_of or datetime.now(UTC)
     as_of = report_instant(plan, quarter, now)

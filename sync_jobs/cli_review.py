@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from pac_config.planfile import load_plan
 from pac_config.settings import load_settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.results import Pace
+from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.review import load_review, render_html, render_markdown
 from sync_jobs.store_guard import require_sync
 
@@ -41,9 +41,8 @@ def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str |
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise InvalidInput(Problem("-o", f"{output.name}: the review is written as .html or .md",
                                    "name the file e.g. revue-2027-05.html or revue-2027-05.md"))
-    settings = load_settings(config_path)
-    ps = settings.plan(plan_ref)
-    plan = load_plan(ps.file)
+    settings, ps, plan = readable_plan(load_settings(config_path), plan_ref, "the review")
+    plan_ref = ps.key
     require_sync(settings.database(), ps.key, plan.id)
     data = load_review(settings, plan_ref, month=month, rep=rep)
     text = render_markdown(data, lang) if suffix in (".md", ".markdown") else render_html(data, lang)

@@ -18,11 +18,13 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from pac_config.planfile import load_plan
+from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.plan_end import following, period_line, too_early_line
 from pac_core.results import Recommendation
 from pac_core.snapshots import recommendations_from_payload
 from sync_jobs import cli_common
+from sync_jobs.failed_plan import failed_plan_id
 from sync_jobs.interrupts import ABANDONED_HEAD
 from sync_jobs.run_views import new_part, print_rejection_table
 from sync_jobs.schedule_end import schedule_line
@@ -114,10 +116,15 @@ def store_name(engine: Engine) -> str:
 def status_cmd(plan_ref: str | None, limit: int) -> None:
     """Last runs and their figures, watermarks, API quota."""
     settings = cli_common.settings(read_only=True)
-    plan_id = None
-    if plan_ref:
-        plan_id = load_plan(settings.plan(plan_ref).file).id
+    plan_id, ps = None, settings.plan(plan_ref) if plan_ref else None
+    if ps is not None:
+        try:
+            plan_id = load_plan(ps.file).id
+        except InvalidInput:   # the night it failed on is what to show (its run names the file's problems)
+            plan_id = None
     engine = open_store(settings.database())
+    if ps is not None and plan_id is None:
+        plan_id = failed_plan_id(engine, ps)
     console = cli_common.table_console()
     runs = repo.runs(engine, plan_id, limit=limit)
     table = Table(title="Last runs")

@@ -72,6 +72,7 @@ from pac_core.results import Evaluation
 from sync_jobs import steps
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
 from sync_jobs.factory import build_connectors
+from sync_jobs.failed_plan import record_failed_plan
 from sync_jobs.hooks import RunHooks, installed
 from sync_jobs.incremental_night import night_evaluator
 from sync_jobs.lock import CONNECTOR_LOCK, run_lock
@@ -123,6 +124,8 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     installed others). Raises ``LockHeld`` when another run holds the plan's lock after ``wait`` seconds, or
     when a run of another plan holds the lock of one of its connectors after ``connector_wait`` seconds (default
     ``wait``), ``InvalidInput`` for a bad plan or settings. CRM failures do not raise: they give the result's status.
+    A plan file that does not load is also kept in the run log as a ``failed`` run naming the file, the line and the
+    fix (``sync_jobs.failed_plan``; not by a dry run), so `pac status` shows the night; nothing else is written.
 
     A plan whose period no longer overlaps the period of its id's last stored version is refused (``InvalidInput``)
     before anything is written, unless ``keep_plan_id`` (``sync_jobs.plan_identity``).
@@ -136,7 +139,13 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     not see, including what the other plan's run had just stored. A dry run writes nothing and takes none.
     """
     ps = settings.plan(plan_ref)
-    plan, fingerprint = load_plan_file(ps)
+    try:
+        plan, fingerprint = load_plan_file(ps)
+    except InvalidInput as exc:   # a night that did not run: in the run log as a CRM schema problem is (failed_plan)
+        if not dry_run:
+            began = clock()
+            record_failed_plan(settings, ps, exc, began, clock())
+        raise
     owned = connectors is None
     check_store(settings.database())   # the store's URL and access first (as every command), creating nothing
     if connectors is None:   # then the connectors, before the store: a credential not set leaves no store behind

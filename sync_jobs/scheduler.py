@@ -16,7 +16,9 @@
 * Snapshots are never skipped, whatever the grace time: a snapshot job takes every closed period of the plan
   that has no snapshot yet (``sync_jobs.app.take_due_snapshots``), the scheduler runs that catch-up for every
   plan at start-up before its first job, and a snapshot job reported missed (beyond its grace) is run again
-  at once as a one-off job.
+  at once as a one-off job. A snapshot job that fails (a plan file that does not load that morning, the store down)
+  logs at WARNING, and each sync fire of the plan takes again the periods whose snapshot job has fired and that
+  still have no snapshot (``retry_snapshots``): the next night, not the next fire of that kind a quarter later.
 * SIGTERM or SIGINT shuts the scheduler down cleanly and stops the sync running then (``STOP``, a
   ``sync_jobs.interrupts.StopRequest``): it stops at its next check, between its steps, before its next pulled
   object or write batch, or while it waits for a lock, and is closed as interrupted (``failed``, "interrupted by
@@ -61,6 +63,7 @@ from sync_jobs.exit_codes import (
     EXIT_LOCKED,
     exit_code_for,
 )
+from sync_jobs.failed_plan import kept_plan
 from sync_jobs.interrupts import StopRequest, interruption
 from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
 from sync_jobs.logs import event, redact
@@ -187,6 +190,7 @@ def sync_job(settings_path: str, plan: str) -> None:
                 event(log, "schedule.skip", job="sync", plan=plan, claimed_by=holder, worker=WORKER)
                 return
             status, code = _run_plan(settings_path, plan)
+            retry_snapshots(settings_path, plan)
         except KeyboardInterrupt as exc:   # the scheduler's stop, checked by the run: closed as interrupted
             status, code = (f"interrupted by {interruption(exc)}: the run is closed as interrupted; the next run "
                             "starts over", EXIT_INTERRUPTED)
@@ -199,9 +203,12 @@ def sync_job(settings_path: str, plan: str) -> None:
             event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
                   worker=WORKER)
             return
-        except Exception as exc:  # a failed night must not kill the scheduler
+        except Exception as exc:  # a failed night must not kill the scheduler; said at WARNING, as a locked one
             code = crm_exit_code(exc) or (EXIT_BAD_INPUT if isinstance(exc, InvalidInput) else EXIT_INTERNAL)
             status = f"error: {type(exc).__name__}: {exc}"
+            event(log, "schedule.run", level=logging.WARNING, job="sync", plan=plan, status=status, exit=code,
+                  worker=WORKER)
+            return
         event(log, "schedule.run", job="sync", plan=plan, status=status, exit=code, worker=WORKER)
 
 
@@ -284,16 +291,27 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
     The fire is computed from the store's clock (``store_now``; ``now`` for tests), not this worker's: a worker
     whose clock runs ahead would claim a future fire, run the plan early and leave every worker skipping it until
     that time. A worker whose clock is off by more than ``CLOCK_MARGIN`` says so; a stored fire time ahead of the
-    store's clock (claimed so before 6 Dec 2026) is taken over, with a warning."""
+    store's clock (claimed so before 6 Dec 2026) is taken over, with a warning. A plan file that does not load is
+    claimed on the plan's last version the store kept (its timezone, its quarters): the run then keeps the failed
+    night once, whichever worker claimed it; with no version kept the file's error is raised."""
     ps = settings.plan(plan)
     schedule = ps.schedule or settings.schedule
     cron = {"sync": schedule.cron, "monthly": schedule.monthly_snapshot, "quarterly": schedule.quarterly_snapshot}[job]
     if not cron:
         return None
-    loaded = load_plan_file(ps)[0]
+    unloadable: InvalidInput | None = None
+    try:
+        loaded: Plan | None = load_plan_file(ps)[0]
+    except InvalidInput as exc:   # the night's run keeps the failed night (failed_plan): claimed on the last version
+        loaded, unloadable = None, exc
     job_id, table = f"{job}:{ps.key}", ScheduleClaim.__table__   # type: ignore[attr-defined]
     engine = open_store(settings.database())
     try:
+        if loaded is None:
+            loaded = kept_plan(engine, ps)
+            if loaded is None:
+                assert unloadable is not None
+                raise unloadable
         if now is None:
             now, mine = store_now(engine), worker_now()
             if abs(mine - now) > CLOCK_MARGIN:
@@ -346,16 +364,55 @@ def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
     take_due(None, settings_path, plan, kind)
 
 
-def take_due(settings: Settings | None, settings_path: str, plan: str, kind: str, *, why: str = "cron") -> list[str]:
-    """The snapshots of ``kind`` due for ``plan`` (see ``snapshot_job``); logs ``schedule.run`` with their labels."""
+def take_due(settings: Settings | None, settings_path: str, plan: str, kind: str, *, why: str = "cron",
+             due_by: datetime | None = None) -> list[str]:
+    """The snapshots of ``kind`` due for ``plan`` (see ``snapshot_job``; ``due_by``: those closed by then); logs
+    ``schedule.run`` with their labels, a failure at WARNING (as a failed sync: a closed period not kept is what
+    the next meeting's report misses; the next sync fire takes it again, ``retry_snapshots``). A retry that finds
+    nothing due says nothing."""
     labels: list[str] = []
     try:
-        labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind)
+        labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind, due_by=due_by)
         status = f"ok {' '.join(labels)}" if labels else "ok (nothing due)"
     except Exception as exc:
         status = f"error: {type(exc).__name__}: {exc}"
-    event(log, "schedule.run", job=f"{kind}_snapshot", plan=plan, status=status, trigger=why)
+        event(log, "schedule.run", level=logging.WARNING, job=f"{kind}_snapshot", plan=plan, status=status,
+              trigger=why)
+        return labels
+    if labels or why != "retry":
+        event(log, "schedule.run", job=f"{kind}_snapshot", plan=plan, status=status, trigger=why)
     return labels
+
+
+def retry_snapshots(settings_path: str, plan: str) -> dict[str, list[str]]:
+    """At each sync fire of ``plan`` (after its sync): the periods whose snapshot job has fired (its cron's last
+    fire) and still have no snapshot, taken now (``take_due``, ``trigger=retry``). A snapshot job that failed (a
+    plan file that did not load that morning, the store down) is so taken again the next night, not at the next
+    fire of its kind (a quarter later, on the records and plan of then); a period whose job has not fired yet is
+    left to it (a cron may wait for late entries). Jobs no longer scheduled (the plan ended, ``wanted_jobs``) retry
+    nothing. Never raises. Returns ``{kind: [labels]}``."""
+    done: dict[str, list[str]] = {}
+    try:
+        settings = load_settings(settings_path or None)
+        ps = settings.plan(plan)
+        loaded, _ = load_plan_file(ps)
+    except Exception:   # the sync just said what is wrong with the settings or the plan
+        return done
+    schedule = ps.schedule or settings.schedule
+    at = ps.as_of or worker_now()
+    for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
+        if not cron:
+            continue
+        try:
+            cron = snapshot_cron(cron, kind, loaded)
+            fired = previous_fire(CronTrigger.from_crontab(cron, timezone=loaded.timezone), at)
+            if fired is None or at > job_end(loaded, cron, schedule.after_end_days):
+                continue
+        except Exception as exc:  # never the sync's failure: said, and the snapshot job's own fire still runs
+            log.warning(redact(f"schedule.retry job={kind}_snapshot plan={plan}: {type(exc).__name__}: {exc}"))
+            continue
+        done[kind] = take_due(settings, settings_path, plan, kind, why="retry", due_by=fired)
+    return done
 
 
 def catch_up_snapshots(settings: Settings) -> dict[str, list[str]]:

@@ -79,6 +79,15 @@ def latest_plan_version(engine: Engine, plan_id: str) -> PlanVersion | None:
                             .order_by(col(PlanVersion.version).desc()).limit(1)).first()
 
 
+def plan_id_of_file(engine: Engine, source_path: str) -> str | None:
+    """The plan id of the latest version the store kept from the file ``source_path`` (as the settings resolve
+    it), or None: what a night whose file no longer loads is logged under (``sync_jobs.failed_plan``)."""
+    with Session(engine) as session:
+        row = session.exec(select(PlanVersion).where(PlanVersion.source_path == source_path)
+                           .order_by(col(PlanVersion.id).desc()).limit(1)).first()
+        return row.plan_id if row is not None else None
+
+
 def plan_versions(engine: Engine, plan_id: str) -> list[PlanVersion]:
     with Session(engine) as session:
         return list(session.exec(select(PlanVersion).where(PlanVersion.plan_id == plan_id)
@@ -508,12 +517,14 @@ def close_own_run(engine: Engine, run_id: int, now: datetime, error: str, *, rep
         return True
 
 
-def record_run_not_run(engine: Engine, plan_id: str, began: datetime, now: datetime, error: str) -> int:
+def record_run_not_run(engine: Engine, plan_id: str, began: datetime, now: datetime, error: str, *,
+                       status: str = "locked") -> int:
     """A scheduled run that could not start (its plan's or a connector's lock held too long), kept as a run of
     status ``locked`` with ``error`` (its cause and what to do), so ``pac status`` shows the night that did not run;
-    returns its id."""
+    returns its id. ``status="failed"``: a run whose plan file did not load (``sync_jobs.failed_plan``): it read and
+    wrote nothing either, and is a failed night as a CRM schema problem is."""
     with Session(engine) as session:
-        run = Run(plan_id=plan_id, started_at=began, finished_at=now, status="locked", errors=[redact(error)])
+        run = Run(plan_id=plan_id, started_at=began, finished_at=now, status=status, errors=[redact(error)])
         session.add(run)
         session.commit()
         assert run.id is not None
