@@ -144,7 +144,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
             return []
         check_period_kept(engine, plan, file=str(ps.file))   # a new year's plan under last year's id: refused
         effective, _refused = effective_plan(engine, plan)
-        edits = [[e.key, e.field, e.value] for e in plan_edits(engine, plan)]
+        edits = [[e.key, e.field, e.value, e.at and stored_instant(e.at).isoformat()] for e in plan_edits(engine, plan)]
         version, _ = repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file),
                                             ps.file.read_text(encoding="utf-8"), now)
         kept_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
@@ -271,7 +271,9 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
             then = load_plan_text(before[-1].content, before[-1].source_path)
         return effective_plan(engine, then)[0]
     then = load_plan_text(chosen.content, chosen.source_path)
-    edits = [SimpleNamespace(key=k, field=f, value=v) for k, f, v in info.get("edits") or ()]
+    # [key, field, value, when the CRM edit was made (None, or absent before pac kept it: the status's since)]
+    edits = [SimpleNamespace(key=k, field=f, value=v, at=datetime.fromisoformat(at[0]) if at and at[0] else None)
+             for k, f, v, *at in info.get("edits") or ()]
     return apply_overrides(then, edits)[0]
 
 
