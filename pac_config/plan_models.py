@@ -476,6 +476,23 @@ class AxisStatusIn(_Model):
     rank: int | None = Field(None, description="prioritised: 1 is the first priority.")
     reason: str = Field("", description="suspended or dropped: why.")
     until: Day | None = Field(None, description="suspended: until when (inclusive).")
+    since: Day | None = Field(None, description=(
+        "The day the state took effect (written by pac plan pull from a CRM edit); an earlier day is evaluated as "
+        "before it (the axis live). Absent: in force over the whole period."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, value: Any) -> Any:
+        return {"state": value} if isinstance(value, str) else value
+
+
+class ActionStatusMapIn(_Model):
+    """``status: cancelled`` or ``{state: cancelled, since: 2027-05-12}``."""
+
+    state: ActionStatusIn = "planned"
+    since: Day | None = Field(None, description=(
+        "The day the status took effect (written by pac plan pull from a CRM edit); a cancelled action counts as "
+        "not cancelled on the days before it. Absent: in force over the whole period."))
 
     @model_validator(mode="before")
     @classmethod
@@ -543,7 +560,7 @@ class ActionIn(_Model):
     what: WhatIn
     when: Text = Field(description="A period: 'semaine 18', 'mai 2027', 'T2', 'avant le 30/06/2027'...")
     info: InfoIn = Field(default_factory=InfoIn)
-    status: ActionStatusIn = "planned"
+    status: ActionStatusMapIn = Field(default_factory=ActionStatusMapIn)
     handed_over: Annotated[list[HandOverIn], BeforeValidator(_hand_overs)] = Field(
         default_factory=list, description=(
             "The former owners of an action handed over to its who, each with the new owner's first day: "
@@ -601,6 +618,9 @@ def plan_json_schema() -> dict[str, Any]:
     schema["$defs"]["ActionIn"]["properties"]["handed_over"] = {
         "anyOf": [{"$ref": "#/$defs/HandOverIn"}, {"type": "array", "items": handed.pop("items")}],
         "description": handed.pop("description", ""), "title": handed.get("title", "Handed Over")}
+    status = schema["$defs"]["ActionStatusMapIn"]
+    words = {"type": "string", "enum": spellings(ACTION_STATUS_ALIASES)}
+    schema["$defs"]["ActionStatusMapIn"] = {"anyOf": [words, status], "description": status.pop("description", "")}
     swot = schema["$defs"]["SwotIn"]["properties"]
     for key, aliases in SWOT_KEY_ALIASES.items():
         swot.update({alias: {**swot[key], "description": f"Alias of {key}."} for alias in aliases})

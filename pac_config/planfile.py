@@ -339,7 +339,7 @@ class _Builder:
     def _axis(self, a: Any, i: int) -> Axis:
         scope = self._scope(a.scope, ("axes", i, "scope"))
         st = a.status
-        status = AxisStatus(AxisState(st.state), st.rank, st.reason.strip(), st.until)
+        status = AxisStatus(AxisState(st.state), st.rank, st.reason.strip(), st.until, st.since)
         objective = None if a.objective is None else self._objective(a.objective, ("axes", i, "objective"))
         return Axis(a.id, a.name, a.segment, scope, status, objective, tuple(a.products),
                     tuple(str(w).lower() for w in a.who))
@@ -401,7 +401,8 @@ class _Builder:
         return Action(id=a.id, axis_id=a.axis, text=a.text.strip(), who=a.who,
                       activity_type=ActivityType(a.what.activity), target=a.what.count, window=window,
                       counting=Counting(a.what.counting), scope=scope, info_needed=a.info.needed.strip(),
-                      info_from=a.info.from_.strip(), status=ActionStatus(a.status),
+                      info_from=a.info.from_.strip(), status=ActionStatus(a.status.state),
+                      status_since=a.status.since,
                       handed_over=tuple(HandOver(self._former_owner(h.from_), h.on) for h in a.handed_over))
 
     def _former_owner(self, written: str) -> str:

@@ -26,7 +26,7 @@ from pac_core.engine_settings import EngineSettings
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, day_start, holders, owner_emails
-from pac_core.plan import Action, ActionStatus, ActivityType, Axis, ContextKind, Counting, Plan, axis_inactive
+from pac_core.plan import Action, ActivityType, Axis, ContextKind, Counting, Plan, action_cancelled, axis_inactive
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
@@ -455,7 +455,7 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
         decisions: tuple[Decision, ...] = ()
         if wanted(action.id):
             decisions = tuple(matcher.match(action, indexes.action_scopes[action.id], until=until).decisions)
-        inactive = action.status is ActionStatus.CANCELLED or inactive_axes[axis.id]
+        inactive = action_cancelled(action, today) or inactive_axes[axis.id]
         share = action.window.elapsed_share(as_of)
         expected = action.target * share
         ceiling = float(scope_size) if action.counting.value == "distinct_accounts" else None

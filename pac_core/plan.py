@@ -93,6 +93,9 @@ class AxisStatus:
     rank: int | None = None          # prioritised: 1 is the first priority
     reason: str = ""                 # suspended or dropped: why
     until: date | None = None        # suspended: until when (inclusive)
+    # the day this state took effect (a CRM edit's day, written by the sync and ``pac plan pull``); None: in force
+    # over the whole period. A day before it is evaluated as before the decision: the axis live (``axis_inactive``)
+    since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -152,13 +155,29 @@ class Axis:
 
 def axis_inactive(axis: Axis, today: date) -> bool:
     """A dropped axis, or a suspended one whose until-date (inclusive) is not past: the one rule of liveness,
-    read by the engine (pace, plan totals), the advisor and the CRM targeting alike."""
+    read by the engine (pace, plan totals), the advisor and the CRM targeting alike. A status with a ``since`` day
+    is not in force on the days before it: a decision taken in May does not change what the axis was in March
+    (a restated first quarter counts it live, its cost spent and its revenue earned)."""
     state = axis.status.state
+    if axis.status.since is not None and today < axis.status.since:
+        return False
     if state is AxisState.DROPPED:
         return True
     if state is AxisState.SUSPENDED:
         return axis.status.until is None or today <= axis.status.until
     return False
+
+
+def suspension_lapsed(status: AxisStatus, today: date) -> bool:
+    """A suspension whose until-day (inclusive) is past on ``today``: the axis is live again, and the CRMs show it
+    ``active`` (what ``axis_inactive`` counts), so that a manager's ``suspended`` there is a new suspension."""
+    return status.state is AxisState.SUSPENDED and status.until is not None and today > status.until
+
+
+def action_cancelled(action: Action, today: date) -> bool:
+    """A cancelled action, from its ``status_since`` day on (the whole period when none is given): cancelling in
+    May an action missed in March leaves it missed in March."""
+    return action.status is ActionStatus.CANCELLED and (action.status_since is None or today >= action.status_since)
 
 
 class ContextKind(StrEnum):
@@ -227,6 +246,7 @@ class Action:
     scope: Scope = EVERYTHING         # extra scope, on top of the axis and segment scopes
     info_needed: str = ""
     info_from: str = ""
+    status_since: date | None = None  # the day ``status`` took effect (``action_cancelled``); None: the whole period
     status: ActionStatus = ActionStatus.PLANNED
     handed_over: tuple[HandOver, ...] = ()   # former owners, whose activities before the hand-over still count
 
@@ -360,6 +380,9 @@ def check_invariants(plan: Plan) -> list[Problem]:
                                    "give each prioritised axis its own rank"))
             else:
                 ranks[st.rank] = axis.id
+        if st.since is not None and st.until is not None and st.until < st.since:
+            out.append(Problem(f"{at}.status.since", f"the suspension starts on {st.since} after its until-day "
+                               f"{st.until}", "give an until-day on or after since, or remove until"))
         if st.until is not None and st.state is not AxisState.SUSPENDED:
             out.append(Problem(f"{at}.status.until", "only a suspended axis has an until-date",
                                "remove until, or set state: suspended"))

@@ -1,15 +1,20 @@
 """What changed in a closed period since its snapshot: the kept evaluation (and the plan it was taken with)
 against the same period re-evaluated today (records entered late, the plan edited since).
 
-``since_close`` gives the differences a manager needs to see, in a few lines: the plan's revenue, the axes whose
-additional revenue changed, the actions whose done count changed, and the actions and axes added to or removed
-from the plan since. ``pac report --quarter`` of a closed quarter shows them under its header, ``pac snapshot
---replace`` prints them before replacing.
+``since_close`` gives the differences a manager needs to see, in a few lines: the plan's headline figures (revenue,
+additional revenue, objective, ROI to date), the axes whose additional revenue changed, the actions whose done count
+changed, the axes and actions whose status changed (with the day it took effect, when the plan says it: ``since``)
+and whose pace changed, and the actions and axes added to or removed from the plan since. ``pac report --quarter``
+of a closed quarter shows them under its header, the review too, ``pac snapshot --replace`` prints them before
+replacing. A status changed after the close with its ``since`` day leaves the period's figures as they were (the
+axis live, the action not cancelled before that day: ``pac_core.plan.axis_inactive``); the status line says it
+changed all the same, and, when a status written without a day does move the figures, the lines say why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from pac_core.plan import Plan
@@ -17,19 +22,40 @@ from pac_core.results import Evaluation
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """An axis's state (``axis``) or an action's status changed since the close: the codes then and now
+    (``active``, ``suspended``…; ``planned``, ``cancelled``…), an axis's ranks when prioritised, and the day the new
+    one took effect when the plan says it (``since``)."""
+
+    item: str
+    before: str
+    after: str
+    axis: bool = True
+    rank_before: int | None = None
+    rank_after: int | None = None
+    since: date | None = None
+
+
+@dataclass(frozen=True)
 class Restatement:
-    """``revenue``: the plan's revenue at the close and now (None when equal or unknown); ``axes``: (axis id,
-    additional revenue at the close, now); ``actions``: (action id, done, target at the close, done, target now);
-    ``added`` / ``removed``: ids of the actions and axes in today's plan only / in the kept plan only."""
+    """``revenue``: the plan's revenue at the close and now (None when equal or unknown); ``totals``: the plan's
+    other headline figures that moved, (name, then, now) with name ``additional`` / ``objective`` (money) or ``roi``
+    (a ratio); ``axes``: (axis id, additional revenue at the close, now); ``actions``: (action id, done, target at
+    the close, done, target now); ``statuses``: the status changes; ``paces``: (axis or action id, pace at the
+    close, now); ``added`` / ``removed``: ids of the actions and axes in today's plan only / in the kept plan only."""
 
     revenue: tuple[Decimal, Decimal] | None = None
     axes: tuple[tuple[str, Decimal, Decimal], ...] = ()
     actions: tuple[tuple[str, int, int, int, int], ...] = ()
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    totals: tuple[tuple[str, Decimal | float | None, Decimal | float | None], ...] = ()
+    statuses: tuple[StatusChange, ...] = ()
+    paces: tuple[tuple[str, str, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.revenue or self.axes or self.actions or self.added or self.removed)
+        return bool(self.revenue or self.axes or self.actions or self.added or self.removed or self.totals
+                    or self.statuses or self.paces)
 
 
 def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, *,
@@ -38,15 +64,23 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
     (the snapshot, with the plan it was taken with), in the plans' order.
 
     ``who`` (a rep's e-mail, a single rep's review): only the actions that rep owns in either plan, without the
-    plan's revenue and the axes (the manager's part, which a rep's review does not show)."""
+    plan's figures and the axes (the manager's part, which a rep's review does not show)."""
     if who is not None:
         mine = {a.id for p in (kept_plan, plan) for a in p.actions if a.who == who.strip().lower()}
         whole = since_close(kept_plan, kept, plan, now)
         return Restatement(None, (), tuple(a for a in whole.actions if a[0] in mine),
-                           tuple(i for i in whole.added if i in mine), tuple(i for i in whole.removed if i in mine))
+                           tuple(i for i in whole.added if i in mine), tuple(i for i in whole.removed if i in mine),
+                           statuses=tuple(s for s in whole.statuses if not s.axis and s.item in mine),
+                           paces=tuple(p for p in whole.paces if p[0] in mine))
     revenue = None
-    if kept.plan is not None and now.plan is not None and kept.plan.revenue != now.plan.revenue:
-        revenue = (kept.plan.revenue, now.plan.revenue)
+    totals: list[tuple[str, Decimal | float | None, Decimal | float | None]] = []
+    if kept.plan is not None and now.plan is not None:
+        if kept.plan.revenue != now.plan.revenue:
+            revenue = (kept.plan.revenue, now.plan.revenue)
+        for name in ("additional", "objective", "roi"):
+            then_value, now_value = getattr(kept.plan, name), getattr(now.plan, name)
+            if _moved(then_value, now_value):
+                totals.append((name, then_value, now_value))
     then_axes = {a.axis_id: a for a in kept.axes}
     axes = tuple((a.axis_id, then_axes[a.axis_id].additional, a.additional) for a in now.axes
                  if a.axis_id in then_axes and then_axes[a.axis_id].additional != a.additional)
@@ -54,7 +88,39 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
     actions = tuple((a.action_id, then_actions[a.action_id].done, then_actions[a.action_id].target, a.done, a.target)
                     for a in now.actions if a.action_id in then_actions
                     and (then_actions[a.action_id].done, then_actions[a.action_id].target) != (a.done, a.target))
+    paces = tuple((a.axis_id, then_axes[a.axis_id].pace.value, a.pace.value) for a in now.axes
+                  if a.axis_id in then_axes and then_axes[a.axis_id].pace != a.pace) \
+        + tuple((a.action_id, then_actions[a.action_id].pace.value, a.pace.value) for a in now.actions
+                if a.action_id in then_actions and then_actions[a.action_id].pace != a.pace)
     ids_then = [a.id for a in kept_plan.axes] + [a.id for a in kept_plan.actions]
     ids_now = [a.id for a in plan.axes] + [a.id for a in plan.actions]
     return Restatement(revenue, axes, actions, tuple(i for i in ids_now if i not in set(ids_then)),
-                       tuple(i for i in ids_then if i not in set(ids_now)))
+                       tuple(i for i in ids_then if i not in set(ids_now)), tuple(totals),
+                       _statuses(kept_plan, plan), paces)
+
+
+def _moved(then: Decimal | float | None, now: Decimal | float | None) -> bool:
+    """A headline figure changed: a ratio by more than its rounding (0.5 % shown as a whole percent), money at all."""
+    if then is None or now is None:
+        return then is not now
+    if isinstance(then, float) or isinstance(now, float):
+        return abs(float(now) - float(then)) >= 0.005
+    return then != now
+
+
+def _statuses(kept_plan: Plan, plan: Plan) -> tuple[StatusChange, ...]:
+    """The axes whose state (or rank) and the actions whose status differ from the kept plan's."""
+    out: list[StatusChange] = []
+    then_axes = {a.id: a.status for a in kept_plan.axes}
+    for axis in plan.axes:
+        old = then_axes.get(axis.id)
+        new = axis.status
+        if old is not None and (old.state, old.rank) != (new.state, new.rank):
+            out.append(StatusChange(axis.id, old.state.value, new.state.value, True, old.rank, new.rank, new.since))
+    then_actions = {a.id: a for a in kept_plan.actions}
+    for action in plan.actions:
+        was = then_actions.get(action.id)
+        if was is not None and was.status is not action.status:
+            out.append(StatusChange(action.id, was.status.value, action.status.value, False,
+                                    since=action.status_since))
+    return tuple(out)

@@ -144,7 +144,7 @@ def take_snapshots(settings: Settings, plan_ref: str | None, kind: str | None, p
             return []
         check_period_kept(engine, plan, file=str(ps.file))   # a new year's plan under last year's id: refused
         effective, _refused = effective_plan(engine, plan)
-        edits = [[e.key, e.field, e.value] for e in plan_edits(engine, plan)]
+        edits = [[e.key, e.field, e.value, e.at and stored_instant(e.at).isoformat()] for e in plan_edits(engine, plan)]
         version, _ = repo.save_plan_version(engine, plan.id, fingerprint, str(ps.file),
                                             ps.file.read_text(encoding="utf-8"), now)
         kept_info = {"taken_on": now.astimezone(UTC).isoformat(), "plan_version": version.version, "edits": edits}
@@ -271,10 +271,14 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
             then = load_plan_text(before[-1].content, before[-1].source_path)
         return effective_plan(engine, then)[0]
     then = load_plan_text(chosen.content, chosen.source_path)
-    # the kept values, each with the reason an axis suspended or dropped in a CRM gets (who, when: the store's)
+    # the kept values, each with the reason an axis suspended or dropped in a CRM gets (who, when: the store's), and
+    # when the CRM edit was made ([key, field, value, at]; at None, or absent before pac kept it: the status's since)
     target_of = {(key, f): t for t, key, f in plan_state.file_values(then)}
-    values = {(target_of.get((k, f), ""), k, f): v for k, f, v, *_ in info.get("edits") or ()}
-    edits = plan_state.overrides_of(then, values, sources=repo.field_states(engine, plan.id))
+    rows = info.get("edits") or ()
+    values = {(target_of.get((k, f), ""), k, f): v for k, f, v, *_ in rows}
+    at = {(target_of.get((k, f), ""), k, f): datetime.fromisoformat(a[0]) if a and a[0] else None
+          for k, f, _, *a in rows}
+    edits = plan_state.overrides_of(then, values, at, sources=repo.field_states(engine, plan.id))
     return apply_overrides(then, edits)[0]
 
 

@@ -37,7 +37,7 @@ CRM call.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -48,10 +48,11 @@ from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.money import shown_additional
-from pac_core.plan import Axis, Plan
+from pac_core.plan import Axis, AxisState, Plan, suspension_lapsed
 from pac_core.plan_end import plan_last_day
 from pac_core.results import AxisProgress, Evaluation, Recommendation
 from pac_core.rounding import half_up
+from sync_jobs.overrides import figures_day
 
 MANAGER_FIELDS = frozenset({"status", "priority", "target", "window_end"})
 """The logical fields a manager may edit in the CRM (see ``connectors.base.EDIT_FIELDS``)."""
@@ -127,10 +128,18 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
     return out
 
 
+def _shown_state(axis: Axis, today: date) -> str:
+    """The status the CRMs show: the state the figures count (``pac_core.plan.axis_inactive``), ``active`` once a
+    suspension's until-day is past (the CRMs have no until field), so that a manager setting ``suspended`` there
+    suspends the axis again (``sync_jobs.overrides.shown_value`` compares the edits with it)."""
+    return AxisState.ACTIVE.value if suspension_lapsed(axis.status, today) else axis.status.state.value
+
+
 def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str], dict[str, Any]]:
     """Every axis and action record with the values the CRM should show (manager fields included); an objective
     written as a percentage is written as the amount the evaluation resolved (pac_core/growth.py)."""
     plan = with_evaluation(plan, evaluation)
+    today = figures_day(plan, evaluation.as_of)
     out: dict[tuple[Target, str], dict[str, Any]] = {}
     axes = {a.axis_id: a for a in evaluation.axes}
     advice = {r.axis_id: r for r in evaluation.recommendations}
@@ -142,7 +151,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "plan": plan.name,
             "plan_end": plan_last_day(plan).isoformat(),
             "currency": plan.currency,
-            "status": axis.status.state.value,
+            "status": _shown_state(axis, today),
             "priority": axis.status.rank,
             "objective": _money(objective),
             # won - baseline as both are written, so a CRM formula or report Won - Baseline gives it (audit revenue F6)

@@ -42,12 +42,14 @@ def effective_plan(engine: Engine, plan: Plan) -> tuple[Plan, list[str]]:
 
 
 def plan_edits(engine: Engine, plan: Plan) -> list[Any]:
-    """The rows (key, field, value) ``effective_plan`` applies to the plan file: what a snapshot keeps with its
+    """The rows (key, field, value, at) ``effective_plan`` applies to the plan file: what a snapshot keeps with its
     plan version, so the plan it was taken with can be rebuilt (``sync_jobs.app.kept_plan``)."""
     states = repo.field_states(engine, plan.id)
     values = {k: row.value for k, row in states.items()}
+    at = {k: plan_state.edited_at(row) for k, row in states.items()}   # a CRM edit's day: its status's since
     files = plan_state.file_values(plan)
     for k, row in states.items():
         if k in files and not plan_state.same(row.file_value, files[k]):
             values[k] = files[k]          # edited in the file since the last run: the next run decides
-    return plan_state.overrides_of(plan, values, sources=states)
+            at[k] = None
+    return plan_state.overrides_of(plan, values, at, sources=states)

@@ -44,7 +44,8 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import EDIT_FIELDS, EDIT_LOGICAL, ManagerEdit, PacValue, Target, same_value
 from pac_core.errors import InvalidInput
-from pac_core.plan import ActionStatus, AxisState, AxisStatus, Plan
+from pac_core.plan import ActionStatus, AxisState, AxisStatus, Plan, suspension_lapsed
+from pac_core.revenue import to_date, window_days
 from pac_core.window import Window
 
 EDITED_IN_CRM = "changed in the CRM by the manager"   # a row made with no reason (``overrides_of`` gives one)
@@ -145,17 +146,23 @@ class Decision:
     new_states: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)   # changes that break the method's rules: not applied, why
+    # when a CRM edit set each current value (its changed_at; None: the file's, pac's): the day the status it gives
+    # took effect (``overrides_of(..., at=)``: the status's ``since``)
+    at: dict[tuple[str, str, str], datetime | None] = field(default_factory=dict)
 
 
 def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequence[tuple[str, ManagerEdit]],
            written: Mapping[str, Mapping[tuple[str, str], Any]], *, file_changed_at: datetime, now: datetime,
            order: Sequence[str], run_id: int | None = None,
-           legacy: Mapping[tuple[str, str, str], Any] | None = None) -> Decision:
+           legacy: Mapping[tuple[str, str, str], Any] | None = None, as_of: datetime | None = None) -> Decision:
     """Apply the rules of the module docstring. ``states``: stored rows (value, source, connector, who_id,
     who_name, changed_at, file_value); ``written``: per connector, what pac last wrote (rows with ``.fields``);
     ``legacy``: the ``pac_override`` rows of earlier versions (target, key, field -> value, modified_at,
-    connector), which start the state of a value that has none yet, so an upgrade keeps the edits accepted before."""
+    connector), which start the state of a value that has none yet, so an upgrade keeps the edits accepted before;
+    ``as_of``: the instant the run evaluates (``now`` when not given), whose day says what the CRMs show
+    (``shown_value``)."""
     out = Decision()
+    as_of = as_of or now
     files = file_values(plan)
     candidates: dict[tuple[str, str, str], list[Change]] = {}
     for k, file_value in files.items():
@@ -175,9 +182,11 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
                     out.events.append(_event(k, start, file_value, run_id, "applied",
                                              "kept from the manager's edits recorded by an earlier version"))
             out.values[k] = start.value
+            out.at[k] = edited_at(start)
             out.new_states.append(_state(k, start, file_value, now))
             continue
         out.values[k] = state.value
+        out.at[k] = edited_at(state)
         # a file brought in line with the plan's value (``pac plan pull``, or copied by hand) changed nothing: only
         # its value is remembered (below), the value keeps its provenance and a newer CRM edit applies alone
         if not same(state.file_value, file_value) and not same(state.value, file_value):
@@ -197,7 +206,7 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
         if (last is not _MISSING and same(value, last)) or edit.by_integration:
             out.ignored += 1                  # pac's own write read back, or automation: never an edit
             continue
-        if same(value, out.values[k]):
+        if same(value, shown_value(plan, k, out.values[k], out.at.get(k), as_of)):
             out.echoes.append((connector, edit.target.value, edit.key, LOGICAL[edit.field], value))
             continue
         candidates.setdefault(k, []).append(Change(value, "crm", edit.modified_at, connector, edit.by_id,
@@ -210,7 +219,7 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
     for k, ordered in winners.items():
         distinct = {repr(c.value) for c in ordered}
         kept = ordered[-1]
-        old = out.values[k]
+        old = shown_value(plan, k, out.values[k], out.at.get(k), as_of)
         lost = tuple(c for c in ordered[:-1] if repr(c.value) != repr(kept.value))
         if k in refused:      # not the plan's value: neither stored as the field's state nor taken as a CRM's
             row = SimpleNamespace(key=k[1], field=k[2], value=kept.value)
@@ -220,6 +229,7 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
                               for c in lost)
             continue
         out.values[k] = kept.value
+        out.at[k] = edited_at(kept)
         out.changed[k] = kept
         file_value = files[k]
         out.new_states.append(_state(k, kept, file_value, now))
@@ -304,7 +314,7 @@ def _check_changes(plan: Plan, before: Mapping[tuple[str, str, str], Any], kept:
     the order they were made) on the plan as the values ``before`` them make it: (key -> why refused, key -> note
     on an applied one: the rank given to an axis prioritised with no rank)."""
     base, _ = apply_overrides(plan, overrides_of(plan, before))
-    edits = [SimpleNamespace(key=k[1], field=k[2], value=c.value, k=k)
+    edits = [SimpleNamespace(key=k[1], field=k[2], value=c.value, k=k, at=edited_at(c))
              for k, c in sorted(kept.items(), key=lambda kc: (kc[1].at, kc[0]))]
     after, failed = apply_each(base, edits)
     refused = {edit.k: why for edit, why in failed}
@@ -333,14 +343,18 @@ def _event(k: tuple[str, str, str], change: Change, old: Any, run_id: int | None
             "note": note}
 
 
-def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any], *,
+def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any],
+                 at: Mapping[tuple[str, str, str], datetime | None] | None = None, *,
                  sources: Mapping[tuple[str, str, str], Any] | None = None) -> list[Any]:
-    """The values that differ from the plan file, as rows for ``apply_overrides``; an axis status suspended or
-    dropped there carries the ``reason`` the method requires (``status_reason``, from ``sources``: where each value
-    came from, stored states or ``Change``s, see ``sources_of``)."""
+    """The values that differ from the plan file, as rows for ``apply_overrides``; ``at``: when each was set (the
+    row's ``at``, which dates the status it gives: ``since``). A ``suspended`` set in a CRM after the file's
+    suspension had lapsed (its until-day past) is a row too, though the file's word is the same: a new suspension.
+    An axis status suspended or dropped there carries the ``reason`` the method requires (``status_reason``, from
+    ``sources``: where each value came from, stored states or ``Change``s, see ``sources_of``)."""
     files = file_values(plan)
-    rows = [SimpleNamespace(key=k[1], field=k[2], value=v) for k, v in sorted(values.items())
-            if k in files and not same(files[k], v)]
+    at = at or {}
+    rows = [SimpleNamespace(key=k[1], field=k[2], value=v, at=at.get(k)) for k, v in sorted(values.items())
+            if k in files and (not same(files[k], v) or resuspends(plan, k, v, at.get(k)))]
     for row in rows:
         if row.field == "axis_status" and str(row.value) in _STATE_WORDS:
             source = (sources or {}).get((Target.AXIS.value, row.key, row.field))
@@ -384,6 +398,52 @@ def status_reason(plan: Plan, state: str, source: Any | None) -> str:
     moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)    # SQLite keeps UTC, naive
     day = day_words(moment.astimezone(ZoneInfo(plan.timezone)).date(), lang)
     return f"{word} dans {where} le {day}" if lang == "fr" else f"{word} in {where} on {day}"
+
+
+def edited_at(change: Any) -> datetime | None:
+    """When a CRM edit set a value (a ``Change`` or a stored state: its ``at`` / ``changed_at``); None for the file's
+    or pac's values, which the plan file dates itself."""
+    if getattr(change, "source", None) != "crm":
+        return None
+    return getattr(change, "at", None) or getattr(change, "changed_at", None)
+
+
+def _local_day(plan: Plan, instant: datetime | None) -> date | None:
+    """The plan's day an instant falls on (None for None)."""
+    if instant is None:
+        return None
+    if instant.tzinfo is None:       # the store's instants are UTC
+        instant = instant.replace(tzinfo=ZoneInfo("UTC"))
+    return instant.astimezone(ZoneInfo(plan.timezone)).date()
+
+
+def figures_day(plan: Plan, now: datetime) -> date:
+    """The day liveness is judged on at ``now`` (``pac_core.engine.figures_last_day``): the plan's day, or the
+    period's last day once the plan is over."""
+    zone = ZoneInfo(plan.timezone)
+    return to_date(window_days(plan.period, zone), now, zone)[1]
+
+
+def resuspends(plan: Plan, k: tuple[str, str, str], value: Any, at: datetime | None) -> bool:
+    """``suspended`` set on a day after the file's suspension of the axis had lapsed (its until-day past)."""
+    if k[2] != "axis_status" or value != AxisState.SUSPENDED.value:
+        return False
+    axis = next((a for a in plan.axes if f"{plan.id}:{a.id}" == k[1]), None)
+    day = _local_day(plan, at)
+    return axis is not None and day is not None and suspension_lapsed(axis.status, day)
+
+
+def shown_value(plan: Plan, k: tuple[str, str, str], value: Any, at: datetime | None, now: datetime) -> Any:
+    """The value the CRMs show for a field whose value is ``value`` (set at ``at``): an axis's status as the figures
+    count it on ``now``'s day (``figures_day``), ``active`` once the file's suspension has lapsed (its until-day
+    past; not for a suspension set after it lapsed, which has no until), the value itself otherwise. A CRM edit is
+    compared with it: ``suspended`` on a lapsed suspension is a new one, not an echo."""
+    if k[2] != "axis_status" or value != AxisState.SUSPENDED.value or resuspends(plan, k, value, at):
+        return value
+    axis = next((a for a in plan.axes if f"{plan.id}:{a.id}" == k[1]), None)
+    if axis is not None and suspension_lapsed(axis.status, figures_day(plan, now)):
+        return AxisState.ACTIVE.value
+    return value
 
 
 def next_free_rank(axes: Iterable[Any], but: str = "") -> int:
@@ -453,19 +513,23 @@ def _apply(plan: Plan, edits: Sequence[Any]) -> Plan:
     axes = {a.id: a for a in plan.axes}
     actions = {a.id: a for a in plan.actions}
     for edit in edits:
-        _edit_into(axes, actions, _key_id(plan, edit.key), edit)
+        _edit_into(axes, actions, _key_id(plan, edit.key), edit, _local_day(plan, getattr(edit, "at", None)))
     return dataclasses.replace(plan, axes=tuple(axes[a.id] for a in plan.axes),
                                actions=tuple(actions[a.id] for a in plan.actions))
 
 
-def _edit_into(axes: dict[str, Any], actions: dict[str, Any], item: str, edit: Any) -> None:
+def _edit_into(axes: dict[str, Any], actions: dict[str, Any], item: str, edit: Any, day: date | None) -> None:
+    """``day``: the plan's day the edit was made (None: not known), the ``since`` of the status it sets; a
+    ``suspended`` set after the file's suspension lapsed starts a new one, without the past until-day."""
     if edit.field == "axis_status" and item in axes:
         state = AxisState(str(edit.value).lower())
         old = axes[item].status
+        lapsed = day is not None and suspension_lapsed(old, day)
         status = AxisStatus(state=state, rank=old.rank if state is AxisState.PRIORITISED else None,
                             reason=old.reason or (getattr(edit, "reason", "") or EDITED_IN_CRM
                                                   if state in (AxisState.SUSPENDED, AxisState.DROPPED) else ""),
-                            until=old.until if state is AxisState.SUSPENDED else None)
+                            until=old.until if state is AxisState.SUSPENDED and not lapsed else None,
+                            since=day if day is not None else old.since if state is old.state else None)
         if state is AxisState.PRIORITISED and status.rank is None:
             status = dataclasses.replace(status, rank=next_free_rank(axes.values(), but=item))
         axes[item] = dataclasses.replace(axes[item], status=status)
@@ -474,9 +538,13 @@ def _edit_into(axes: dict[str, Any], actions: dict[str, Any], item: str, edit: A
         old = axes[item].status
         state = AxisState.PRIORITISED if rank else (AxisState.ACTIVE if old.state is AxisState.PRIORITISED
                                                     else old.state)
-        axes[item] = dataclasses.replace(axes[item], status=dataclasses.replace(old, state=state, rank=rank))
+        since = day if state is not old.state and day is not None else old.since
+        axes[item] = dataclasses.replace(axes[item], status=dataclasses.replace(old, state=state, rank=rank,
+                                                                                since=since))
     elif edit.field == "action_status" and item in actions:
-        actions[item] = dataclasses.replace(actions[item], status=ActionStatus(str(edit.value).lower()))
+        new, was = ActionStatus(str(edit.value).lower()), actions[item]
+        since = day if day is not None else was.status_since if new is was.status else None
+        actions[item] = dataclasses.replace(was, status=new, status_since=since)
     elif edit.field == "action_target" and item in actions:
         target = int(float(edit.value))
         if target < 1:

@@ -58,12 +58,16 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
     finally:
         engine.dispose()
     files = plan_state.file_values(plan)
+    # a CRM's ``suspended`` on a lapsed suspension (the file's until-day past) is a new one, though the word is the same
     wanted = {k: s for k, s in states.items() if s.source == "crm" and k in files
-              and not plan_state.same(s.value, files[k]) and plan_state.same(s.file_value, files[k])}
+              and (not plan_state.same(s.value, files[k]) or plan_state.resuspends(plan, k, s.value, s.changed_at))
+              and plan_state.same(s.file_value, files[k])}
     if not wanted:
         return []
     # the plan as the nights made it: each edit on its own, a rank-less prioritisation given the next free rank
-    rows = [SimpleNamespace(key=k[1], field=k[2], value=s.value, k=k) for k, s in sorted(wanted.items())]
+    # each with the instant it was made: the status's ``since`` (and a new suspension drops a past until)
+    rows = [SimpleNamespace(key=k[1], field=k[2], value=s.value, k=k, at=plan_state.edited_at(s))
+            for k, s in sorted(wanted.items())]
     effective, failed = plan_state.apply_each(plan, rows)
     refused = {row.k: plan_state.refusal(row, why) for row, why in failed}
     yaml = YAML()
@@ -84,7 +88,8 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
         elif target == "axis" and item in axes:
             by_axis.setdefault(item, []).append((where, state))
         elif target == "action" and item in actions:
-            groups.append(_action_group(plan, actions[item], item, field_name, state.value, where))
+            since = effective.action(item).status_since if field_name == "action_status" else None
+            groups.append(_action_group(plan, actions[item], item, field_name, state.value, where, since))
     for item, pulled in by_axis.items():
         groups.append(_axis_group(plan, axes[item], item, plan.axis(item).status, effective.axis(item).status,
                                   pulled))
@@ -145,7 +150,8 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
                 pulled: list[tuple[str, Any]]) -> _Group:
     """The axis's ``status`` written as the nights left it: its state, its rank when prioritised (the one given
     when the CRM left it empty), the reason a suspended or dropped axis needs (``overrides.status_reason``, in the
-    plan's language: the words the report shows for it before the pull)."""
+    plan's language: the words the report shows for it before the pull), the day the state took effect (``since``:
+    the CRM edit's day) and no past until-day on a suspension set again after it lapsed."""
     status = node.get("status")
     mapping = hasattr(status, "get")
     old_state = str(status.get("state") if mapping else status)
@@ -158,13 +164,23 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
     needs_reason = new_state in ("suspended", "dropped") and not (mapping and status.get("reason"))
     fields = {s.field: w for w, s in pulled}
     group = _Group([])
-    if "axis_status" in fields:
+    if "axis_status" in fields and final.state is not before.state:   # (a new suspension: since and until only)
         group.changes.append(PulledChange(item, "status", old_state, new_state, fields["axis_status"]))
     if rank is not None and rank != old_rank:
         group.changes.append(PulledChange(item, "rank", old_rank, rank, fields.get(
             "axis_priority", "pac (no rank given in the CRM: the next free one)")))
     elif rank is None and old_rank is not None:     # no longer prioritised: its rank goes with it
         group.changes.append(PulledChange(item, "rank", old_rank, None, fields.get("axis_status", where)))
+    old_since = status.get("since") if mapping else None
+    # the day matters to the figures of a suspended or dropped axis only (``axis_inactive``): written for those
+    since = (final.since.isoformat() if final.since is not None and final.since != before.since
+             and final.state in (AxisState.SUSPENDED, AxisState.DROPPED) else None)
+    if since is not None:
+        group.changes.append(PulledChange(item, "since", old_since, since, fields.get("axis_status", where)))
+    drop_until = final.until is None and before.until is not None
+    if before.until is not None and drop_until:
+        group.changes.append(PulledChange(item, "until", before.until.isoformat(), None,
+                                          fields.get("axis_status", where)))
     if mapping:
         line, col = status.lc.value("state")
         flow = status.fa.flow_style()
@@ -180,22 +196,50 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
             group.removals.append(_key_span(status, "rank", flow))
         if needs_reason:
             group.inserts.append((line, col, f", reason: {reason}" if flow else f"\n{indent}reason: {reason}"))
+        if since is not None and "since" in status:
+            sline, scol = status.lc.value("since")
+            group.edits.append((sline, scol, since))
+        elif since is not None:
+            group.inserts.append((line, col, f", since: {since}" if flow else f"\n{indent}since: {since}"))
+        if drop_until and "until" in status:
+            group.removals.append(_key_span(status, "until", flow))
     else:
         line, col = node.lc.value("status")
-        extra = (f", rank: {rank}" if rank is not None else "") + (f", reason: {reason}" if needs_reason else "")
+        extra = (f", rank: {rank}" if rank is not None else "") + (f", reason: {reason}" if needs_reason else "") \
+            + (f", since: {since}" if since is not None else "")
         group.edits.append((line, col, f"{{state: {new_state}{extra}}}" if extra else new_state))
     return group
 
 
-def _action_group(plan: Any, node: Any, item: str, field_name: str, value: Any, where: str) -> _Group:
+def _action_group(plan: Any, node: Any, item: str, field_name: str, value: Any, where: str,
+                  since: Any = None) -> _Group:
+    """One action's pulled change; a cancellation with the day it took effect (``since``, the CRM edit's day) is
+    written ``{state: cancelled, since: 2027-05-12}``."""
+    if value != "cancelled":      # the day matters to a cancelled action's figures only (``action_cancelled``)
+        since = None
+    written = f"{{state: {value}, since: {since.isoformat()}}}" if field_name == "action_status" and since else value
+    extra = [PulledChange(item, "since", None, since.isoformat(), where)] if written is not value else []
     if field_name == "action_status" and "status" in node:
+        status = node.get("status")
+        if hasattr(status, "get"):       # {state: ..., since: ...}: each value edited in place
+            line, col = status.lc.value("state")
+            group = _Group([PulledChange(item, "status", status.get("state"), value, where)], [(line, col, str(value))])
+            if since is not None:
+                group.changes.append(PulledChange(item, "since", status.get("since"), since.isoformat(), where))
+                if "since" in status:
+                    group.edits.append((*status.lc.value("since"), since.isoformat()))
+                else:
+                    flow = status.fa.flow_style()
+                    group.inserts.append((line, col, f", since: {since.isoformat()}" if flow
+                                          else f"\n{' ' * status.lc.key('state')[1]}since: {since.isoformat()}"))
+            return group
         line, col = node.lc.value("status")
-        return _Group([PulledChange(item, "status", node.get("status"), value, where)], [(line, col, str(value))])
+        return _Group([PulledChange(item, "status", status, value, where), *extra], [(line, col, str(written))])
     if field_name == "action_status":       # no `status:` line (planned by default): one after the id
         line, col = node.lc.value("id")
-        return _Group([PulledChange(item, "status", None, value, where)], [],
-                      [(line, col, f", status: {value}" if node.fa.flow_style()
-                        else f"\n{' ' * node.lc.key('id')[1]}status: {value}")])
+        return _Group([PulledChange(item, "status", None, value, where), *extra], [],
+                      [(line, col, f", status: {written}" if node.fa.flow_style()
+                        else f"\n{' ' * node.lc.key('id')[1]}status: {written}")])
     if field_name == "action_target":
         line, col = node["what"].lc.value("count")
         return _Group([PulledChange(item, "count", node["what"].get("count"), value, where)],

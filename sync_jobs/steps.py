@@ -87,13 +87,13 @@ def decide_plan_state(ctx: RunContext) -> None:
     legacy = {} if states else {(o.target, o.key, o.field): o for o in ctx.store.overrides(plan.id)}
     decision = plan_state.decide(plan, states, ctx.pulled.edits, written,
                                  file_changed_at=file_changed_at(ctx), now=now, order=names,
-                                 run_id=ctx.result.run_id, legacy=legacy)
+                                 run_id=ctx.result.run_id, legacy=legacy, as_of=ctx.when)
     ctx.written = with_echoes(ctx.store, plan.id, written, decision.echoes, ctx)
     ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
     ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(
-        plan, decision.values, sources=plan_state.sources_of(states, decision)))
+        plan, decision.values, decision.at, sources=plan_state.sources_of(states, decision)))
     ctx.result.errors.extend([*decision.refused, *refused])
 
 

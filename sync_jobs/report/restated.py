@@ -10,12 +10,13 @@ snapshot (``pac_core.restatement``), a few lines; ``pac snapshot --replace`` pri
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from pac_core.restatement import Restatement
+from pac_core.restatement import Restatement, StatusChange
 from pac_core.revenue import last_day
 from sync_jobs.report.fmt import Formatter
-from sync_jobs.report.i18n import labels
+from sync_jobs.report.i18n import enum_label, labels
 from sync_jobs.report_inputs import ReportInputs
 
 SHOWN = 6   # ids listed per line, then "+N"
@@ -58,9 +59,11 @@ def run_words(inputs: ReportInputs, fmt: Formatter) -> tuple[str, str]:
 
 
 def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[str]:
-    """What changed since the close, a few lines: a heading, then the plan's revenue, the actions whose done
-    count changed, the axes whose additional revenue changed, the actions and axes added or removed since
-    (each list cut after ``SHOWN`` ids). Empty when nothing did."""
+    """What changed since the close, a few lines: a heading, then the plan's revenue and its other headline figures
+    that moved (additional revenue, objective, ROI to date), the statuses changed (« AX-GC-QUOTES Actif → Suspendu
+    (depuis le 12 mai 2027) »), the paces, the actions whose done count changed, the axes whose additional revenue
+    changed, the actions and axes added or removed since (each list cut after ``SHOWN`` ids). Empty when nothing
+    did."""
     if not since:
         return []
     words = labels(fmt.lang)
@@ -73,6 +76,15 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
         sign = "+" if delta > 0 else "−"
         lines.append(f'{words["since_revenue"]} {fmt.money(before)} → {fmt.money(after)} '
                      f'({sign}{fmt.money(abs(delta))})')
+    if since.totals:
+        lines.append(sep.join(f'{words["since_" + name]} {_figure(name, a, fmt)} → {_figure(name, b, fmt)}'
+                              for name, a, b in since.totals))
+    if since.statuses:
+        lines.append(f'{words["since_statuses"]}{colon} ' + _cut([_status(s, fmt) for s in since.statuses], sep))
+    if since.paces:
+        lines.append(f'{words["since_paces"]}{colon} ' + _cut(
+            [f'{i} {enum_label("pace", a, fmt.lang)} → {enum_label("pace", b, fmt.lang)}' for i, a, b in since.paces],
+            sep))
     if since.actions:
         lines.append(f'{words["since_actions"]}{colon} ' + _cut(
             [f"{i} {d0}/{t0} → {d1}/{t1}" for i, d0, t0, d1, t1 in since.actions], sep))
@@ -83,6 +95,24 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
         if ids:
             lines.append(f"{words[key]}{colon} " + _cut(list(ids), ", "))
     return lines
+
+
+def _figure(name: str, value: Decimal | float | None, fmt: Formatter) -> str:
+    if value is None:
+        return "–"
+    return fmt.percent(value) if name == "roi" else fmt.money(value)
+
+
+def _status(change: StatusChange, fmt: Formatter) -> str:
+    """« AX-GC-QUOTES Actif → Suspendu (depuis le 12 mai 2027) », « A-06 prévue → annulée »."""
+    if change.axis:
+        before = enum_label("state", change.before, fmt.lang, rank=change.rank_before or "")
+        after = enum_label("state", change.after, fmt.lang, rank=change.rank_after or "")
+    else:
+        before = enum_label("action_status", change.before, fmt.lang)
+        after = enum_label("action_status", change.after, fmt.lang)
+    day = f' ({labels(fmt.lang)["since_day"].format(day=fmt.date(change.since))})' if change.since else ""
+    return f"{change.item} {before} → {after}{day}"
 
 
 def _cut(items: list[str], sep: str) -> str:

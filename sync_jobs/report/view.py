@@ -138,13 +138,18 @@ def pace_counts(rows: Iterable[ActionRow]) -> Counter[Pace]:
 
 
 def axis_status(axis: Axis, fmt: Formatter) -> str:
-    """``Prioritaire n° 1``, ``Suspendu jusqu'au 30 juin 2027``, ``Abandonné``..."""
+    """``Prioritaire n° 1``, ``Suspendu jusqu'au 30 juin 2027``, ``Abandonné``...; a suspension or a drop with its
+    day, ``Suspendu (depuis le 12 mai 2027)``: a quarter closed before it shows the axis live beside it."""
     st = axis.status
     if st.state is AxisState.PRIORITISED:
         return enum_label("state", "prioritised", fmt.lang, rank=st.rank or "?")
     if st.state is AxisState.SUSPENDED and st.until is not None:
-        return enum_label("state", "suspended_until", fmt.lang, until=fmt.date(st.until))
-    return enum_label("state", st.state.value, fmt.lang)
+        text = enum_label("state", "suspended_until", fmt.lang, until=fmt.date(st.until))
+    else:
+        text = enum_label("state", st.state.value, fmt.lang)
+    if st.since is not None and st.state in (AxisState.SUSPENDED, AxisState.DROPPED):
+        text += f' ({labels(fmt.lang)["since_day"].format(day=fmt.date(st.since))})'
+    return text
 
 
 def action_what(action: Action, fmt: Formatter) -> str:

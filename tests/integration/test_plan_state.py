@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -190,8 +191,9 @@ class TestCrmEdits:
 
         changes = pull_plan(both.settings, None)
         text = both.plan.read_text(encoding="utf-8")
-        assert [(c.item, c.field, c.new) for c in changes] == [(AXIS, "status", "suspended")]
-        assert (f'    segment: S-GC\n    status: {{state: suspended, reason: "{reason}"}}' in text)
+        day = state.changed_at.replace(tzinfo=UTC).astimezone(ZoneInfo("Europe/Paris")).date().isoformat()
+        assert [(c.item, c.field, c.new) for c in changes] == [(AXIS, "status", "suspended"), (AXIS, "since", day)]
+        assert f'    segment: S-GC\n    status: {{state: suspended, reason: "{reason}"' in text
         shipped = SHIPPED_PLAN.read_text(encoding="utf-8").splitlines()
         changed = [n for n, (a, b) in enumerate(zip(shipped, text.splitlines(), strict=True)) if a != b]
         assert len(changed) == 1 and text.splitlines()[changed[0]].startswith("    status: {state: suspended")
@@ -359,11 +361,13 @@ class TestPlanPull:
         from pac_config.planfile import load_plan
         from sync_jobs.plan_pull import pull_plan
 
-        [change] = pull_plan(org.settings, None)
-        assert (change.item, change.field, change.old, change.new) == ("A-02", "status", None, "cancelled")
+        changes = pull_plan(org.settings, None)
+        day = now.astimezone(ZoneInfo("Europe/Paris")).date().isoformat()    # the edit's day: its since
+        assert [(c.item, c.field, c.old, c.new) for c in changes] == [("A-02", "status", None, "cancelled"),
+                                                                       ("A-02", "since", None, day)]
         assert load_plan(org.plan).action("A-02").status.value == "cancelled"
         after = org.plan.read_text(encoding="utf-8")
-        assert "  - id: A-02\n    status: cancelled\n    axis: AX-RA-DORM\n" in after
+        assert f"  - id: A-02\n    status: {{state: cancelled, since: {day}}}\n    axis: AX-RA-DORM\n" in after
 
     def test_a_rank_given_in_a_crm_to_an_axis_written_as_a_mapping(self, tmp_path: Path) -> None:
         """An accepted CRM rank for an axis written `{state: active}` becomes `{state: prioritised, rank: 3}`, in
@@ -556,8 +560,10 @@ class TestPlanPullEditsOnTheirOwn:
         plan_id = _plan_id(org)
         _crm_states(org, plan_id, ("axis", "AX-PHARMA-MX50", "axis_status", state, "prioritised"))
         changes = pull_plan(org.settings, None)
+        day = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()   # a suspension's since: the edit's day
         assert {(c.item, c.field, c.old, c.new, c.refused) for c in changes} == {
-            ("AX-PHARMA-MX50", "status", "prioritised", state, ""), ("AX-PHARMA-MX50", "rank", 1, None, "")}
+            ("AX-PHARMA-MX50", "status", "prioritised", state, ""), ("AX-PHARMA-MX50", "rank", 1, None, ""),
+            *([("AX-PHARMA-MX50", "since", None, day, "")] if state == "suspended" else [])}
         after = org.plan.read_text(encoding="utf-8")
         assert "    segment: S-PHARMA\n    scope: {product: MX50}                 # le CA des lignes MX50 des " \
                f"laboratoires\n    {expected}" in after
