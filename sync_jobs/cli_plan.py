@@ -33,11 +33,13 @@ from pac_core.errors import InvalidInput, Problem
 from pac_core.growth_words import provenance, zero_base_line
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import Plan
+from pac_core.report_period import calendar_quarter_asked
 from pac_core.roles import role_warning
 from sync_jobs import textsafe
 from sync_jobs.coverage import check_settings, settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
 from sync_jobs.plan_identity import retired_edits_warnings, stored_owner_warning_lines, stored_period_warning
+from sync_jobs.report.fmt import Formatter
 from sync_jobs.run_views import Bars
 
 
@@ -181,9 +183,6 @@ def calendar_quarter_warnings(plan: Plan) -> list[str]:
     2026 to March 2027, « T1 2027 » is January-March 2027, the plan's T4, and passed without a word). The rule is the
     documented one (plan-format.md: a year written in the text keeps the calendar); the warning names the plan's own
     quarter and how to write it."""
-    from pac_core.report_period import calendar_quarter_asked  # the report's rule, loaded when a plan is checked
-    from sync_jobs.report.fmt import Formatter
-
     out = []
     fmt = Formatter.for_plan(plan)
     fr = plan.language == "fr"

@@ -44,6 +44,7 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import EDIT_FIELDS, EDIT_LOGICAL, ManagerEdit, PacValue, Target, same_value
 from pac_core.errors import InvalidInput
+from pac_core.periods import day_words
 from pac_core.plan import ActionStatus, AxisState, AxisStatus, Plan, suspension_lapsed
 from pac_core.revenue import to_date, window_days
 from pac_core.window import Window
@@ -384,8 +385,6 @@ def status_reason(plan: Plan, state: str, source: Any | None) -> str:
     "suspended in sf-main (Nathalie Garnier) on May 12, 2027" (the day in the plan's timezone). ``source``: the
     value's origin (``changed_at`` or ``at``, ``connector``, ``who_name``/``who_id``); None, or not a CRM: « suspendu
     dans un CRM » / "suspended in a CRM"."""
-    from pac_core.periods import day_words  # (only when an axis needs one: this module does not load periods)
-
     lang = "fr" if plan.language == "fr" else "en"
     word = _STATE_WORDS.get(state, {}).get(lang, state)
     if source is None or getattr(source, "source", "crm") != "crm" or not getattr(source, "connector", None):

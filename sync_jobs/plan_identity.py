@@ -23,6 +23,7 @@ from pac_config.settings import Settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import ContextKind, Plan
 from pac_core.window import Window
+from sync_jobs import overrides as plan_state
 from sync_jobs.store import repo
 from sync_jobs.store.db import check_url, make_engine
 from sync_jobs.store.tables import PlanVersion
@@ -206,8 +207,6 @@ def retired_edits_warnings(plan: Plan, file: Path, settings: Settings | None) ->
     had: the next sync drops them (``overrides.lost_with_retired``; audit planstate F2), said while ``pac plan pull``
     can still write them. Nothing when there are no settings, no store yet, or it cannot be read (as
     ``stored_period_warning``: the store is read as it is, never created nor migrated)."""
-    from sync_jobs import overrides as plan_state
-
     if settings is None:
         return []
     try:
