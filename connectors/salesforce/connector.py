@@ -238,16 +238,18 @@ class SalesforceConnector:
     def _read(self, spec: SfObject, start: datetime | None, since: datetime | None,
               merged_since: datetime | None = None) -> Iterator[Record | Rejected]:
         """``spec``'s rows since ``start`` (all when None), then, on an incremental read, those a change elsewhere
-        moved without touching their stamp: the children of this run's merge winners (activities, deals).
-        ``merged_since``: the losers an account read notes (stamped at or after it; all when None)."""
+        moved without touching their stamp: the children of this run's merge winners (activities, deals), the
+        opportunities holding a line of a product changed since ``start`` (deals). ``merged_since``: the losers an
+        account read notes (stamped at or after it; all when None)."""
         where = self._account_where(start, since) if spec.own_writes else ""
         fields = spec.fields(self.reader, spec.sobject)
         winners = sorted(self._merge_winners) if start is not None and spec.kind in MOVED_BY_MERGE else []
+        products = start is not None and spec.kind is ObjectKind.DEALS and self.reader.reads_products()
         seen: set[str] = set()
         merges = spec.kind is ObjectKind.ACCOUNTS
         for row in self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where,
                                     cursor=spec.cursor, page_size=spec.page_size):
-            if winners:
+            if winners or products:
                 seen.add(str(row.get("Id")))
             if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
                     merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
@@ -256,6 +258,15 @@ class SalesforceConnector:
         # the children a merge moved to the winners keep their SystemModstamp: read them by account, this run
         for row in self.reader.rows_of_accounts(spec.sobject, fields, winners, deleted=spec.deleted,
                                                 page_size=spec.page_size):
+            if str(row.get("Id")) not in seen:
+                seen.add(str(row.get("Id")))
+                yield from self._normalised(spec, row)
+        if not products or start is None:
+            return
+        # a product reclassified (Family, ProductCode, Name) changes no opportunity's SystemModstamp: read again the
+        # opportunities holding a line of a product changed since the watermark (revenue audit F4)
+        for row in self.reader.rows_of_products(spec.sobject, fields, self.reader.products_changed(start),
+                                                deleted=spec.deleted, page_size=spec.page_size):
             if str(row.get("Id")) not in seen:
                 seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
