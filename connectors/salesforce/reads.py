@@ -216,7 +216,7 @@ class Reader:
             fields.append("StageName")
         if d.line_items:
             items = ["Id", d.line_product, d.line_quantity, d.line_amount] + [
-                f for f in (d.line_service_date, d.line_code, d.line_family, d.line_name) if f]
+                f for f in (d.line_code, d.line_family, d.line_name) if f]    # no ServiceDate: booked on CloseDate
             sub = ", ".join(dict.fromkeys(items))     # field names from the validated mapping, no values
             fields.append(f"(SELECT {sub} FROM OpportunityLineItems)")  # noqa: S608
         return fields
