@@ -20,11 +20,11 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from connectors.base import Connector, ManagerEdit, ObjectKind
 from pac_core.records import Record, Rejected
 from sync_jobs.logs import event
+from sync_jobs.store.tables import Watermark
 from sync_jobs.unit_of_work import UnitOfWork
 
 log = logging.getLogger("pac.sync")
@@ -94,7 +94,7 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
     ``stop`` is called before each object it reads (it raises to stop the run: ``sync_jobs.interrupts``).
     ``plan_id``: the run's plan, whose own watermark the managers' edits are read from (``edits_key``)."""
     marks = store.watermarks(connector.name)
-    plans: dict[ObjectKind, tuple[list[str | None], list[str], list[Any]]] = {}
+    plans: dict[ObjectKind, tuple[list[str | None], list[str], list[Watermark | None]]] = {}
     for kind in ORDER:
         # one watermark per CRM object: objects read one after the other each keep their own (``watermark_key``);
         # a kind held by one object reads it whole (part None); managers' edits one per plan too (``edits_key``,
