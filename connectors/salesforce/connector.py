@@ -4,9 +4,11 @@ Frugality rules it keeps: only mapped fields are selected; queries are built wit
 incremental reads filter ``SystemModstamp >= watermark - overlap`` ordered by ``SystemModstamp, Id``;
 activities, deals and accounts are read with ``queryAll`` so deleted and archived rows come back
 flagged; pages hold 2,000 records; deal line items ride along as a parent-to-child subquery (no
-extra call, except one ``query_more`` per further batch of a deal with many lines); full reads of Accounts,
-Events and Tasks above the mapping's ``bulk_threshold`` (one
-``COUNT()`` call decides) use a Bulk API 2.0 query job; writes are sObject Collections upserts by
+extra call, except one ``query_more`` per further batch of a deal with many lines); an incremental deals read asks
+for the products changed since the watermark (one ``query``) and reads again the opportunities holding their
+lines, and the incremental reads after an account read that saw merges read the winners' children by account;
+full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one ``COUNT()`` call decides) use
+a Bulk API 2.0 query job; writes are sObject Collections upserts by
 ``PAC_Key__c``, 200 records per call, ``allOrNone`` false; account PAC fields (``PAC_Axes__c``,
 ``PAC_Target__c``: the axes targeting the account) are updates by id through ``PATCH /composite/sobjects``,
 200 per call, and any other Account field is refused. See ``docs/salesforce.md``.
