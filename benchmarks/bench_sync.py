@@ -9,7 +9,8 @@ that the peak memory measured here is the sync's own. Three runs of the shipped 
 2. an incremental sync right after it: nothing changed in the CRMs except what run 1 wrote, so it re-reads
    the accounts (and any other record) whose change stamp the write-back moved, and writes nothing;
 3. a second incremental sync: nothing changed at all, so it reads one page per object (and the multi-currency
-   demo org's exchange rates: one CurrencyType query per run) and writes nothing.
+   demo org's exchange rates: one CurrencyType query per run; and the Salesforce products changed since the
+   deals' watermark: one Product2 query) and writes nothing.
 
 For each: API calls per CRM (counted by the connectors, retries included, also per endpoint) against the
 theoretical minimum for the documented page and batch sizes (Salesforce: 2,000 rows per query page, 200

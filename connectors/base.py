@@ -364,6 +364,12 @@ class Connector(Protocol):
     # is made by a run that settles its links (empty for a CRM whose links are fields)
     settled_link_fields: frozenset[str]
     labels_language: str   # language of the labels ``provision_schema`` writes ("en" or "fr"), where the CRM has any
+    # how many days after a deletion the CRM still shows it to an incremental read (Salesforce's Recycle Bin: 15);
+    # a pull whose object was last read longer ago than that reads in full (``sync_jobs.pull``); None: no such limit
+    deletions_kept_days: int | None
+    # the connector's own reconciliation period (a Salesforce mapping's ``reconciliation_days``), used when pac.yaml
+    # gives the connector none; None: pac's default (``pac_config.settings.RECONCILIATION_DAYS``)
+    reconciliation_days: int | None
 
     # -- read ------------------------------------------------------------------------------------
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:

@@ -70,16 +70,30 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+RECONCILIATION_DAYS = 7     # a full read a week, when neither pac.yaml nor the connector's mapping says otherwise
+
+
+def reconciliation_days_of(settings_days: int | None, connector_days: int | None) -> int:
+    """How often a connector's objects are read in full: pac.yaml's ``reconciliation_days`` for the connector when
+    given, else the connector's own (a Salesforce mapping's key), else ``RECONCILIATION_DAYS``."""
+    for days in (settings_days, connector_days):
+        if days is not None:
+            return days
+    return RECONCILIATION_DAYS
+
+
 class ConnectorSettings(_Frozen):
     """One CRM instance. ``max_daily_share`` is the share (0..1) of the daily API allocation a run may
-    spend before it stops; ``reconciliation_days`` is how often a full read detects deletions."""
+    spend before it stops; ``reconciliation_days`` is how often a full read detects deletions: left out, the
+    connector's own (a Salesforce mapping's ``reconciliation_days``), else ``RECONCILIATION_DAYS``
+    (``reconciliation_days_of``)."""
 
     name: str
     crm: Literal["salesforce", "hubspot"]
     mapping: Path
     env_prefix: str | None = None
     max_daily_share: float = Field(default=0.5, gt=0, le=1)
-    reconciliation_days: int = Field(default=7, ge=1)
+    reconciliation_days: int | None = Field(default=None, ge=1)
 
     @field_validator("name")
     @classmethod

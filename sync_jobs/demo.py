@@ -57,8 +57,9 @@ def write_demo_settings(db: Path | str, where: Path, *, by: str = "pac demo") ->
     url = db if isinstance(db, str) and "://" in db else f"sqlite:///{Path(db).resolve()}"
     lines = [f"database_url: '{url}'", "connectors:"]
     for c in shipped.connectors:
+        days = "" if c.reconciliation_days is None else f", reconciliation_days: {c.reconciliation_days}"
         lines.append(f"  - {{name: {c.name}, crm: {c.crm}, mapping: '{c.mapping}', env_prefix: {c.prefix}, "
-                     f"max_daily_share: {c.max_daily_share}, reconciliation_days: {c.reconciliation_days}}}")
+                     f"max_daily_share: {c.max_daily_share}{days}}}")
     lines.append("plans:")
     for p in shipped.plans:
         lines.append(f"  - {{name: {p.key}, file: '{p.file}', connectors: [{', '.join(p.connectors)}], "

@@ -1,13 +1,17 @@
 """Pull one connector's objects since their watermarks into the run's unit of work.
 
-An object is read in full (a reconciliation) on its first run, when ``full`` is asked, or when the connector's
-``reconciliation_days`` have passed since its last full read, or when the connector no longer reads it as it did
-at that read (``Connector.reading``: the mapping or the connector's rules changed, so the records stored must be
-normalised again); after a full read the records the store holds but the CRM no longer returned are marked
-deleted. Otherwise only what changed since the watermark is read (the connector subtracts its own overlap). The
-new watermark, the highest ``modified_at`` seen, is only returned here: the pipeline commits it with the run
-log. Where the records go is the unit of work's business (``sync_jobs.unit_of_work``: the store, or a dry run's
-memory).
+An object is read in full (a reconciliation) on its first run, when ``full`` is asked, or when the connector no
+longer reads it as it did at its last full read (``Connector.reading``: the mapping or the connector's rules
+changed, so the records stored must be normalised again). The periodic reconciliation is one night for all of a
+connector's record objects: when ``reconciliation_days`` have passed since the oldest of their last full reads, or
+when the last read of one is older than the CRM keeps its deletions for an incremental read to see
+(``Connector.deletions_kept_days``: Salesforce's Recycle Bin, 15 days), every one is read in full, so a full read
+of one object forced by a re-read (an exchange-rate update re-reads a Salesforce org's accounts and deals, not its
+activities) does not leave the objects' weekly reconciliations on different nights for good. After a full read
+the records the store holds but the CRM no longer returned are marked deleted. Otherwise only what changed since
+the watermark is read (the connector subtracts its own overlap). The new watermark, the highest ``modified_at``
+seen, is only returned here: the pipeline commits it with the run log. Where the records go is the unit of work's
+business (``sync_jobs.unit_of_work``: the store, or a dry run's memory).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from datetime import datetime, timedelta
 from connectors.base import Connector, ManagerEdit, ObjectKind
 from pac_core.records import Record, Rejected
 from sync_jobs.logs import event
+from sync_jobs.store.tables import Watermark
 from sync_jobs.unit_of_work import UnitOfWork
 
 log = logging.getLogger("pac.sync")
@@ -40,8 +45,24 @@ class PullOutcome:
     standing: dict[tuple[str, str, str], Rejected] = field(default_factory=dict)
 
 
+# The margin under the CRM's retention of deletions: the last read's ``updated_at`` is when its run was committed, a
+# little after the read itself (a run's length), and deletions made just after the read must still be readable.
+DELETIONS_MARGIN = timedelta(days=1)
+RECORD_KINDS = tuple(kind for kind in ORDER if kind is not ObjectKind.PAC_EDITS)
+
+
 def needs_full(last_full_at: datetime | None, now: datetime, days: int, full: bool) -> bool:
     return full or last_full_at is None or now - last_full_at >= timedelta(days=days)
+
+
+def deletions_lost(read_at: datetime | None, now: datetime, kept_days: int | None) -> bool:
+    """Whether deletions made since an object's last read (committed at ``read_at``) may no longer be readable as
+    deletions: the CRM keeps them ``kept_days`` (Salesforce: "After you have deleted records, the records are placed
+    in the Recycle Bin for 15 days, after which they are permanently deleted", Apex Developer Guide, *Restoring
+    Deleted Records*; queryAll: "After these records are permanently removed from the recycle bin, you can no longer
+    query them"), so after an outage that long only a full read sees that they are gone. None: no such limit."""
+    return (kept_days is not None and read_at is not None
+            and now - read_at >= timedelta(days=kept_days) - DELETIONS_MARGIN)
 
 
 def watermark_key(kind: ObjectKind, part: str | None) -> str:
@@ -73,6 +94,7 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
     ``stop`` is called before each object it reads (it raises to stop the run: ``sync_jobs.interrupts``).
     ``plan_id``: the run's plan, whose own watermark the managers' edits are read from (``edits_key``)."""
     marks = store.watermarks(connector.name)
+    plans: dict[ObjectKind, tuple[list[str | None], list[str], list[Watermark | None]]] = {}
     for kind in ORDER:
         # one watermark per CRM object: objects read one after the other each keep their own (``watermark_key``);
         # a kind held by one object reads it whole (part None); managers' edits one per plan too (``edits_key``,
@@ -80,14 +102,24 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
         parts = connector.parts(kind)
         named: list[str | None] = list(parts) if len(parts) > 1 else [None]
         shared = [watermark_key(kind, part) for part in named]
-        edits = kind is ObjectKind.PAC_EDITS
-        keys = [edits_key(key, plan_id) if edits else key for key in shared]
-        kept = [marks.get((connector.name, key)) or marks.get((connector.name, old))
-                for key, old in zip(keys, shared, strict=True)]
+        keys = [edits_key(key, plan_id) if kind is ObjectKind.PAC_EDITS else key for key in shared]
+        plans[kind] = (named, keys, [marks.get((connector.name, key)) or marks.get((connector.name, old))
+                                     for key, old in zip(keys, shared, strict=True)])
+    # the periodic reconciliation: every record object the same night (the module's docstring)
+    known = [mark for kind in RECORD_KINDS for mark in plans[kind][2] if mark is not None]
+    lost = any(deletions_lost(mark.updated_at, now, connector.deletions_kept_days) for mark in known)
+    reconcile = full or lost or any(needs_full(mark.last_full_at, now, reconciliation_days, False) for mark in known)
+    if lost and not full:
+        event(log, "sync.reconcile", crm=connector.crm, connector=connector.name,
+              why=f"the last read is older than the {connector.deletions_kept_days} days the CRM keeps deletions")
+    for kind in ORDER:
+        named, keys, kept = plans[kind]
         reading = connector.reading(kind) if kind is not ObjectKind.PAC_EDITS else ""
         # the parts of an object kind are read in full together: the records a full read did not see are retired
         # per kind (a Salesforce Event and a HubSpot meeting are both "activities")
         do_full = any(needs_full(mark.last_full_at if mark else None, now, reconciliation_days, full) for mark in kept)
+        if kind is not ObjectKind.PAC_EDITS:
+            do_full = do_full or reconcile
         if not do_full and any(mark is not None and reread(mark.reading, reading) for mark in kept):
             do_full = True
             event(log, "sync.reread", crm=connector.crm, connector=connector.name, object=kind.value,
@@ -96,7 +128,9 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
         for part, key, mark in zip(named, keys, kept, strict=True):
             if stop is not None:
                 stop()
-            since = None if do_full or mark is None else mark.value
+            # the watermark is passed on a full read too: the connector reads everything (``full``) and may use it
+            # to tell what changed since (Salesforce notes the accounts merged since, ``SalesforceConnector.pull``)
+            since = None if mark is None else mark.value
             top: list[datetime | None] = [mark.value if mark else None]
 
             def records(kind: ObjectKind = kind, part: str | None = part, top: list[datetime | None] = top,

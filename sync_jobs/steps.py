@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import Connector, PacValue, Target
 from pac_config.planfile import load_plan
-from pac_config.settings import engine_settings
+from pac_config.settings import engine_settings, reconciliation_days_of
 from pac_core.columnar import ActivityTable, RecordColumns
 from pac_core.errors import InvalidInput
 from pac_core.growth import with_evaluation
@@ -70,7 +70,8 @@ def pull(ctx: RunContext) -> None:
         # the stored deals holding given line ids: a line item HubSpot lists as deleted names no deal
         connector.remember_stored_lines(partial(ctx.store.line_holders, name))
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
-                       reconciliation_days=ctx.settings.connector(name).reconciliation_days, full=ctx.full,
+                       reconciliation_days=reconciliation_days_of(ctx.settings.connector(name).reconciliation_days,
+                                                                  connector.reconciliation_days), full=ctx.full,
                        outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop, plan_id=ctx.plan.id)
         for secret in connector.secrets():  # (a token obtained mid-pull was registered then: base.new_secret)
             register_secret(secret)

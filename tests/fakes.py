@@ -58,6 +58,8 @@ class FakeConnector:
     """An in-memory CRM. ``records[kind]`` holds what the CRM has; ``pac[(target, key)]`` what PAC wrote."""
 
     settled_link_fields: frozenset[str] = frozenset()     # no links apart from fields
+    deletions_kept_days: int | None = None
+    reconciliation_days: int | None = None
 
     def __init__(self, name: str = "fake", crm: str = "salesforce", *, page_size: int = 2000,
                  batch_size: int = 200, overlap: timedelta = timedelta(minutes=10), daily_limit: int = 100_000,

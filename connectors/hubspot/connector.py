@@ -134,6 +134,8 @@ def _lacking_text(objects: Sequence[tuple[str, Sequence[str]]]) -> str:
 class HubSpotConnector:
     crm = "hubspot"
     settled_link_fields = SETTLED_FIELDS    # each action to its axis, each axis to its companies
+    deletions_kept_days: int | None = None  # no Recycle-Bin limit pac's reads depend on
+    reconciliation_days: int | None = None  # the mapping has no such key: pac.yaml's, or the default
 
     def __init__(self, name: str, mapping: HubSpotMapping, transport: HubSpotTransport) -> None:
         self.name, self.mapping, self.transport = name, mapping, transport

@@ -4,9 +4,11 @@ Frugality rules it keeps: only mapped fields are selected; queries are built wit
 incremental reads filter ``SystemModstamp >= watermark - overlap`` ordered by ``SystemModstamp, Id``;
 activities, deals and accounts are read with ``queryAll`` so deleted and archived rows come back
 flagged; pages hold 2,000 records; deal line items ride along as a parent-to-child subquery (no
-extra call, except one ``query_more`` per further batch of a deal with many lines); full reads of Accounts,
-Events and Tasks above the mapping's ``bulk_threshold`` (one
-``COUNT()`` call decides) use a Bulk API 2.0 query job; writes are sObject Collections upserts by
+extra call, except one ``query_more`` per further batch of a deal with many lines); an incremental deals read asks
+for the products changed since the watermark (one ``query``) and reads again the opportunities holding their
+lines, and the incremental reads after an account read that saw merges read the winners' children by account;
+full reads of Accounts, Events and Tasks above the mapping's ``bulk_threshold`` (one ``COUNT()`` call decides) use
+a Bulk API 2.0 query job; writes are sObject Collections upserts by
 ``PAC_Key__c``, 200 records per call, ``allOrNone`` false; account PAC fields (``PAC_Axes__c``,
 ``PAC_Target__c``: the axes targeting the account) are updates by id through ``PATCH /composite/sobjects``,
 200 per call, and any other Account field is refused. See ``docs/salesforce.md``.
@@ -42,7 +44,7 @@ from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
 from connectors.salesforce.mapping import SalesforceMapping, label_notes, load_mapping, person_account_notes
-from connectors.salesforce.normalise import Normaliser
+from connectors.salesforce.normalise import Normaliser, sf_datetime
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, lacking_words, objects_of
 from connectors.salesforce.writeback import Writer
@@ -71,6 +73,9 @@ ACTIVITY_RULES = "completed tasks keep their completion; all-day without status:
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
+# "After you have deleted records, the records are placed in the Recycle Bin for 15 days, after which they are
+# permanently deleted" (Apex Developer Guide, *Restoring Deleted Records*): queryAll shows a deletion that long only
+RECYCLE_BIN_DAYS = 15
 
 
 class SalesforceConnector:
@@ -79,15 +84,17 @@ class SalesforceConnector:
 
     crm = "salesforce"
     settled_link_fields: frozenset[str] = frozenset()     # its links are fields
+    deletions_kept_days: int | None = RECYCLE_BIN_DAYS    # older reads: a full one (``sync_jobs.pull``)
 
     def __init__(self, name: str, mapping: SalesforceMapping, client: SfClient) -> None:
         self.name, self.mapping, self.client = name, mapping, client
-        self.reconciliation_days = mapping.reconciliation_days   # the org's advice; settings may override
+        self.reconciliation_days: int | None = mapping.reconciliation_days   # used when pac.yaml gives none
         self.warnings: list[str] = []
         self.labels_language = "en"      # Salesforce provisioning writes English labels whatever the plan's language
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
         self._user_ids: dict[str, str] = {}
-        # accounts that won a merge, seen by this run's incremental account read (losers: IsDeleted, MasterRecordId)
+        # accounts that won a merge since the accounts' watermark, seen by this run's account read, full or not
+        # (losers: IsDeleted, MasterRecordId)
         self._merge_winners: set[str] = set()
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
@@ -142,8 +149,16 @@ class SalesforceConnector:
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
              ) -> Iterator[Record | Rejected | ManagerEdit]:
         """Records changed at or after ``since`` minus the overlap (everything when ``full`` or no watermark): the
-        one pull loop over the sObjects ``reads.OBJECTS`` lists for ``kind``."""
-        start = None if (full or since is None) else since - timedelta(minutes=self.mapping.overlap_minutes)
+        one pull loop over the sObjects ``reads.OBJECTS`` lists for ``kind``.
+
+        An account read, full or not, notes the accounts that won a merge since ``since`` (the watermark, given on
+        a full read too); this run's incremental reads of activities and deals read their children by account
+        (``_read``): a night that reads accounts in full and activities incrementally (an exchange-rate update
+        re-reads accounts and deals, a mapping edit of ``accounts:``) stores the loser's visits with the winner
+        too (sflife audit F1: they stayed on the deleted loser until the activities' next full read)."""
+        overlap = timedelta(minutes=self.mapping.overlap_minutes)
+        start = None if (full or since is None) else since - overlap
+        merged_since = None if since is None else since - overlap
         with frozen_heap():         # the garbage collector scans the pull's own objects only (connectors.heap)
             if kind is ObjectKind.PAC_EDITS:
                 yield from self.reader.edits(start, self._written)
@@ -155,7 +170,7 @@ class SalesforceConnector:
             before = self.skipped.copy()
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
-                    yield from self._read(spec, start, since)
+                    yield from self._read(spec, start, since, merged_since)
             left_out = self.skipped - before
             if left_out:
                 log.info("%s: rows left out (not records pac counts): %s", self.name,
@@ -222,23 +237,40 @@ class SalesforceConnector:
             return None
         return str(rows[0].get("LanguageLocaleKey") or "") or None if rows else None
 
-    def _read(self, spec: SfObject, start: datetime | None, since: datetime | None) -> Iterator[Record | Rejected]:
+    def _read(self, spec: SfObject, start: datetime | None, since: datetime | None,
+              merged_since: datetime | None = None) -> Iterator[Record | Rejected]:
+        """``spec``'s rows since ``start`` (all when None), then, on an incremental read, those a change elsewhere
+        moved without touching their stamp: the children of this run's merge winners (activities, deals), the
+        opportunities holding a line of a product changed since ``start`` (deals). ``merged_since``: the losers an
+        account read notes (stamped at or after it; all when None)."""
         where = self._account_where(start, since) if spec.own_writes else ""
         fields = spec.fields(self.reader, spec.sobject)
         winners = sorted(self._merge_winners) if start is not None and spec.kind in MOVED_BY_MERGE else []
+        products = start is not None and spec.kind is ObjectKind.DEALS and self.reader.reads_products()
         seen: set[str] = set()
-        merges = start is not None and spec.kind is ObjectKind.ACCOUNTS
+        merges = spec.kind is ObjectKind.ACCOUNTS
         for row in self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where,
                                     cursor=spec.cursor, page_size=spec.page_size):
-            if winners:
+            if winners or products:
                 seen.add(str(row.get("Id")))
-            if merges and row.get("IsDeleted") and row.get("MasterRecordId"):
+            if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
+                    merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
                 self._merge_winners.add(str(row["MasterRecordId"]))
             yield from self._normalised(spec, row)
         # the children a merge moved to the winners keep their SystemModstamp: read them by account, this run
         for row in self.reader.rows_of_accounts(spec.sobject, fields, winners, deleted=spec.deleted,
                                                 page_size=spec.page_size):
             if str(row.get("Id")) not in seen:
+                seen.add(str(row.get("Id")))
+                yield from self._normalised(spec, row)
+        if not products or start is None:
+            return
+        # a product reclassified (Family, ProductCode, Name) changes no opportunity's SystemModstamp: read again the
+        # opportunities holding a line of a product changed since the watermark (revenue audit F4)
+        for row in self.reader.rows_of_products(spec.sobject, fields, self.reader.products_changed(start),
+                                                deleted=spec.deleted, page_size=spec.page_size):
+            if str(row.get("Id")) not in seen:
+                seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
 
     def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:

@@ -165,6 +165,8 @@ class DealsMap(_Model):
     line_product: str = "Product2.Name"
     line_quantity: str = "Quantity"
     line_amount: str = "TotalPrice"
+    # not read: revenue is booked whole on the close date, so nothing used a line's ServiceDate (revenue audit F7);
+    # kept so that a mapping naming it still loads, with the default it always had, which keeps the deals' reading
     line_service_date: str | None = "ServiceDate"
     # what product scopes match (product, product_code, product_family): the line's product code, family, name
     line_code: str | None = "Product2.ProductCode"
@@ -260,7 +262,7 @@ class SalesforceMapping(_Model):
         if d.line_items:
             out["OpportunityLineItem"] = {f"deals.{k}": v for k, v in (
                 ("line_product", d.line_product), ("line_quantity", d.line_quantity),
-                ("line_amount", d.line_amount), ("line_service_date", d.line_service_date),
+                ("line_amount", d.line_amount),
                 ("line_code", d.line_code), ("line_family", d.line_family), ("line_name", d.line_name)) if v}
         return {k: v for k, v in out.items() if v or k in self.activities.objects()}
 

@@ -391,7 +391,7 @@ class Normaliser:
                 product = get(item, d.line_product) or get(item, "ProductCode") or "?"
                 lines.append(DealLine(str(product), decimal(get(item, d.line_quantity)) or Decimal(0),
                                       decimal(get(item, d.line_amount)),
-                                      sf_date(get(item, d.line_service_date)) if d.line_service_date else None,
+                                      None,       # a line's ServiceDate is not read: revenue counts on CloseDate
                                       code=_text(get(item, d.line_code) if d.line_code else None),
                                       family=_text(get(item, d.line_family) if d.line_family else None),
                                       name=_text(get(item, d.line_name) if d.line_name else None)))

@@ -216,7 +216,7 @@ class Reader:
             fields.append("StageName")
         if d.line_items:
             items = ["Id", d.line_product, d.line_quantity, d.line_amount] + [
-                f for f in (d.line_service_date, d.line_code, d.line_family, d.line_name) if f]
+                f for f in (d.line_code, d.line_family, d.line_name) if f]    # no ServiceDate: booked on CloseDate
             sub = ", ".join(dict.fromkeys(items))     # field names from the validated mapping, no values
             fields.append(f"(SELECT {sub} FROM OpportunityLineItems)")  # noqa: S608
         return fields
@@ -264,6 +264,37 @@ class Reader:
         ``ACCOUNT_BATCH`` ids (the ids only through format_soql)."""
         for batch in chunked(accounts, ACCOUNT_BATCH):
             yield from self.rows(obj, fields, None, deleted=deleted, where=format_soql("AccountId IN {}", batch),
+                                 page_size=page_size)
+
+    def reads_products(self) -> bool:
+        """Whether the deals' query reads a product field through the line's ``Product2`` lookup (the mapping's
+        ``line_product``, ``line_code``, ``line_family``, ``line_name``): then a product changed since the watermark
+        moves the lines of opportunities whose own stamp did not move (``products_changed``)."""
+        d = self.mapping.deals
+        return d.line_items and any(f and f.startswith("Product2.")
+                                    for f in (d.line_product, d.line_code, d.line_family, d.line_name))
+
+    def products_changed(self, start: datetime) -> list[str]:
+        """The ids of the products changed at or after ``start``: one query, empty on most nights. Editing a
+        Product2 changes its own system fields only ("SystemModstamp: Date and time when a user or automated process
+        last modified this record", API Developer Guide, *System Fields*): neither the opportunity line item nor
+        the opportunity is modified, so their read since the watermark does not see a product reclassified. Any
+        change of the product counts (its previous values are not kept to tell which field changed)."""
+        soql = format_soql("SELECT Id FROM Product2 WHERE SystemModstamp >= {} ORDER BY SystemModstamp, Id", start)
+        return [str(r["Id"]) for page in self.client.query_pages(soql) for r in page]
+
+    def rows_of_products(self, obj: str, fields: list[str], products: list[str], *, deleted: bool = True,
+                         page_size: int = PAGE) -> Iterator[dict[str, Any]]:
+        """Opportunities (``obj``) holding a line of one of ``products``, whatever their stamp: per ``ACCOUNT_BATCH``
+        products, one query for the lines' opportunity ids, then one per ``ACCOUNT_BATCH`` opportunities (the ids
+        only through format_soql); none when ``products`` is empty."""
+        opportunities: dict[str, None] = {}
+        for batch in chunked(products, ACCOUNT_BATCH):
+            soql = format_soql("SELECT OpportunityId FROM OpportunityLineItem WHERE Product2Id IN {}", batch)
+            opportunities.update((str(r["OpportunityId"]), None) for page in self.client.query_pages(soql)
+                                 for r in page if r.get("OpportunityId"))
+        for ids in chunked(sorted(opportunities), ACCOUNT_BATCH):
+            yield from self.rows(obj, fields, None, deleted=deleted, where=format_soql("Id IN {}", ids),
                                  page_size=page_size)
 
     def _types(self, obj: str) -> dict[str, str]:

@@ -51,7 +51,8 @@ def test_a_salesforce_writeback_mapping_error_is_exit_2_at_its_line(tmp_path: Pa
     output = done.stdout + done.stderr
     assert done.returncode == 2, output
     assert "cannot connect" not in output
-    assert f"{mapping}:74 writeback.axis.fields.revenue: the write-back may not write AnnualRevenue" in done.stderr
+    line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("      revenue: PAC_Revenue__c"))
+    assert f"{mapping}:{line} writeback.axis.fields.revenue: the write-back may not write AnnualRevenue" in done.stderr
 
 
 def test_a_salesforce_mapping_missing_its_sections_is_exit_2(tmp_path: Path) -> None:

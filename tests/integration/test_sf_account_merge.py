@@ -64,3 +64,79 @@ def test_a_merged_accounts_deal_and_visit_count_for_the_winner_after_the_next_ru
     assert moved_deal.account_id == winner and moved_visit.account_id == winner
     # the cost: one "AccountId IN (...)" query per object read (Event, Task, Opportunity)
     assert calls[1].get("queryAll", 0) == 4 + 3      # one page each of Account, Event, Task, Opportunity + 3 by account
+
+
+def _old_visits(api, engine) -> dict[str, str]:   # type: ignore[no-untyped-def]
+    """Account id -> a completed customer visit on it stamped before what the next incremental read re-reads."""
+    old = repo.watermarks(engine, "sf-main")[("sf-main", "activities:Event")].value - timedelta(minutes=5)
+    return {r["AccountId"]: r["Id"] for r in api.rows("Event") if r.get("Type") == "Visite client"
+            and r.get("Statut__c") == "Réalisée" and not r["IsDeleted"] and not r["IsChild"]
+            and not r.get("IsArchived") and r.get("AccountId") and r["SystemModstamp"] < old}
+
+
+def _fulls(engine, before) -> dict[str, bool]:   # type: ignore[no-untyped-def]
+    after = repo.watermarks(engine, "sf-main")
+    return {k[1]: after[k].last_full_at != before[k].last_full_at for k in before if k in after}
+
+
+def test_a_merge_on_a_night_accounts_are_read_in_full_and_activities_incrementally(tmp_path, database_url,
+                                                                                    server) -> None:
+    """sflife audit F1. The org's exchange rates change (monthly in a multi-currency org) the day two accounts are
+    merged: the rates are part of the accounts' and deals' reading, so night 2 reads accounts and deals in full and
+    activities incrementally. The merge's winner must be noted by the full account read too, so the loser's visit
+    (reparented, its SystemModstamp unchanged) is read by ``AccountId IN (winners)`` and stored with the winner.
+    Seen failing before the fix: the visit stayed on the deleted loser (counted nowhere) until the activities'
+    next full read."""
+    runs = SfRuns(tmp_path, database_url, server)
+    api, crm_now = runs.api, runs.crm_now
+    runs.sync()
+    engine = open_store(database_url)
+    marks = repo.watermarks(engine, "sf-main")
+    visits = _old_visits(api, engine)
+    live = [r for r in api.rows("Account") if not r["IsDeleted"]]
+    loser = next(r["Id"] for r in live if r["Id"] in visits)
+    winner = next(r["Id"] for r in live if r["Id"] != loser)
+    crm_now[0] += timedelta(minutes=1)
+    api.set_currency_rates("EUR", {"EUR": 1.0, "USD": 1.1, "GBP": 0.86, "CHF": 0.95})
+    api.merge("Account", winner, loser)
+    assert api.row("Event", visits[loser])["AccountId"] == winner
+    runs.sync()
+    fulls = _fulls(engine, marks)
+    assert fulls["accounts"] and fulls["deals"] and not fulls["activities:Event"] and not fulls["activities:Task"]
+    stored = {r.id: r for kind in ("accounts", "activities")
+              for r in store_records.iter_records(engine, ["sf-main"], kind)}
+    assert isinstance(stored[loser], Account) and stored[loser].deleted
+    visit = stored[visits[loser]]
+    assert isinstance(visit, Activity) and not visit.deleted and visit.account_id == winner
+
+
+def test_the_weekly_full_reads_stay_on_one_night_after_an_accounts_only_full_read(tmp_path, database_url,
+                                                                                   server) -> None:
+    """sflife audit F1, second part. After a night that reads accounts and deals in full and activities not (a rates
+    update), the objects' weekly full reads fall on one night again: the week's reconciliation reads every object
+    in full when the oldest full read of any is due. And a merge the day before is stored with the winner.
+    Seen failing before the fix: the accounts' weekly full read came a night after the activities' (read in full
+    on week 2: accounts, deals; not the activities) and the merged loser's visit stayed on the deleted loser."""
+    runs = SfRuns(tmp_path, database_url, server)
+    api, crm_now = runs.api, runs.crm_now
+    runs.sync()                                                       # night 1: all full
+    crm_now[0] += timedelta(minutes=1)
+    api.set_currency_rates("EUR", {"EUR": 1.0, "USD": 1.1})
+    runs.sync()                                                       # +1 h: accounts + deals full (rates)
+    engine = open_store(database_url)
+    runs.clock.advance(hours=7 * 24 - 2)
+    crm_now[0] += timedelta(days=7)
+    marks = repo.watermarks(engine, "sf-main")
+    runs.sync()                                                       # +7 d: the week's reconciliation
+    assert all(_fulls(engine, marks).values())                        # every object, the same night
+    marks = repo.watermarks(engine, "sf-main")
+    visits = _old_visits(api, engine)
+    live = [r for r in api.rows("Account") if not r["IsDeleted"]]
+    loser = next(r["Id"] for r in live if r["Id"] in visits)
+    winner = next(r["Id"] for r in live if r["Id"] != loser)
+    crm_now[0] += timedelta(minutes=1)
+    api.merge("Account", winner, loser)                               # no rate change this time
+    runs.sync()                                                       # +7 d 1 h: incremental, every object
+    assert not any(_fulls(engine, marks).values())
+    stored = {r.id: r for r in store_records.iter_records(engine, ["sf-main"], "activities")}
+    assert stored[visits[loser]].account_id == winner

@@ -275,3 +275,34 @@ def test_a_deal_moved_into_the_excluded_record_type_stops_counting_the_next_nigh
     org.api.edit("Opportunity", org.ids["O3"], RecordTypeId=org.ids["standard"])
     runs.sync()
     assert _april(_stored(database_url)) == Decimal("78000")
+
+
+def test_a_product_reclassified_moves_its_lines_the_next_night(org: Org, tmp_path: Path, database_url: str) -> None:
+    """revenue audit F4. The admin moves product PX200 from Family « Pompes » to « Maintenance » (a catalogue
+    reclassification): no opportunity's SystemModstamp moves (the Product2's own does). The next incremental night
+    reads the Product2 rows changed since the watermark (one query, empty on a quiet night) and reads again the
+    opportunities with a line of a product whose mapped field changed: a product axis on « Maintenance » counts
+    O1's 15,000 line the next morning, not after the weekly full read. Seen failing before the fix: 5,000 (O1's
+    MAINT line only; PX200 kept « Pompes ») until the next full reconciliation, no deal read again."""
+    runs = SfRuns(tmp_path, database_url, org.server, org.mapping(tmp_path, f"  exclude: {PARTNER}\n"))
+    runs.crm_now[0] = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    # an open deal stamped an hour after the seeded ones: the watermark leaves those out of the overlap re-read
+    org.api.create("Opportunity", Name="O6", AccountId=next(r["Id"] for r in org.api.rows("Account")),
+                   OwnerId=org.ids["julie"], StageName="Prospecting", CloseDate=date(2027, 9, 1),
+                   Amount=Decimal(1000), CurrencyIsoCode="EUR")
+    runs.sync()
+    maintenance = {"product_family": "Maintenance"}
+    assert _april(_stored(database_url), maintenance) == Decimal("5000")
+    full_at = repo.watermarks(open_store(database_url), "sf-main")[("sf-main", "deals")].last_full_at
+    pump = next(r["Id"] for r in org.api.rows("Product2") if r["ProductCode"] == "PX200")
+
+    runs.sync()                                          # a quiet night: the Product2 query finds nothing
+    quiet = runs.calls[-1]
+    runs.crm_now[0] += timedelta(hours=2)
+    org.api.edit("Product2", pump, Family="Maintenance")
+    runs.sync()
+    assert repo.watermarks(open_store(database_url), "sf-main")[("sf-main", "deals")].last_full_at == full_at
+    assert _april(_stored(database_url), maintenance) == Decimal("20000")
+    # the reclassification night costs two calls more than a quiet one: PX200's lines, then their opportunities
+    assert runs.calls[-1].get("query", 0) == quiet.get("query", 0) + 1
+    assert runs.calls[-1].get("queryAll", 0) == quiet.get("queryAll", 0) + 1

@@ -205,6 +205,51 @@ class TestReconciliation:
         assert "deleted" not in third.counts.get("activities", {}) and third.written == 0
 
 
+    def test_the_weeks_full_read_is_one_night_for_every_object_after_a_reread(self, settings) -> None:
+        """Activities re-read in full on day 3 (the connector reads them otherwise): on day 7, when the others' weekly
+        full read is due, every object is read in full, activities too, so the objects' reconciliations stay on one
+        night (sflife audit F1). Seen failing before: day 7 read users, accounts and deals in full, not activities
+        (their own clock started on day 3), and from then on their full reads fell on other nights."""
+        crm = FakeConnector()
+        _seed(crm)
+        clock = Clock()
+        _sync(settings, crm, clock)
+        engine = open_store(settings.database_url)
+        clock.advance(days=3)
+        crm.readings["activities"] = "fake:2"
+        _sync(settings, crm, clock)
+        before = repo.watermarks(engine, "fake")
+        clock.advance(days=4)
+        _sync(settings, crm, clock)
+        after = repo.watermarks(engine, "fake")
+        fulls = {obj for (_, obj), m in after.items() if m.last_full_at != before[("fake", obj)].last_full_at}
+        assert fulls >= {"users", "accounts", "activities", "deals"}
+        assert len({after[("fake", obj)].last_full_at for obj in ("users", "accounts", "activities", "deals")}) == 1
+
+    def test_an_outage_longer_than_the_crm_keeps_deletions_reads_in_full(self, settings) -> None:
+        """A CRM that shows a deletion to incremental reads for 15 days (``deletions_kept_days``, Salesforce's
+        Recycle Bin): a run 14 days after the last one reads every object in full, though reconciliation_days (30
+        here) has not passed, so a record deleted and purged meanwhile is retired; 10 days after, it stays
+        incremental."""
+        crm = FakeConnector()
+        crm.deletions_kept_days = 15
+        _seed(crm)
+        clock = Clock()
+        days = settings.model_copy(update={"connectors": [c.model_copy(update={"reconciliation_days": 30})
+                                                          for c in settings.connectors]})
+        _sync(days, crm, clock)
+        engine = open_store(settings.database_url)
+        clock.advance(days=10)
+        before = repo.watermarks(engine, "fake")
+        _sync(days, crm, clock)
+        after = repo.watermarks(engine, "fake")
+        assert all(after[k].last_full_at == before[k].last_full_at for k in before)
+        del crm.records["activities"]["v2"]         # deleted and purged: only a full read can tell
+        clock.advance(days=14)
+        result = _sync(days, crm, clock)
+        assert result.counts["activities"]["deleted"] == 1
+
+
 class TestManagerEdits:
     def test_axis_suspended_in_the_crm_is_kept_and_never_overwritten(self, settings) -> None:
         """The manager suspends AX-1 in the CRM: the plan takes it, and the sync never writes status back."""

@@ -71,6 +71,24 @@ class TestMappingOffline:
         line = empty.read_text(encoding="utf-8").splitlines().index("    Type: []") + 1
         assert (problem.path, problem.line, problem.message) == ("deals.exclude.Type", line, "needs at least 1 item")
 
+    def test_line_service_dates_are_not_read(self, tmp_path: Path) -> None:
+        """Revenue is booked whole on the close date (revenue audit F7): nothing uses a line's ServiceDate, so the
+        deals' query does not select it, with the shipped mapping (which no longer names it) or with an older
+        mapping that still does (``line_service_date: ServiceDate`` loads, and is ignored); the deals' reading is
+        unchanged (no full re-read on upgrade). Seen failing before: ServiceDate in the OpportunityLineItems
+        subquery."""
+        env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
+        shipped = build("sf", SHIPPED, env)
+        text = "".join(line for line in SHIPPED.read_text(encoding="utf-8").splitlines(keepends=True)
+                       if not line.lstrip().startswith("line_service_date:"))
+        (tmp_path / "older.yaml").write_text(text.replace("  won_stages: []\n", "  won_stages: []\n  "
+                                                          "line_service_date: ServiceDate\n"), encoding="utf-8")
+        older = build("sf", tmp_path / "older.yaml", env)
+        for connector in (shipped, older):
+            [sub] = [f for f in connector.reader.deal_fields() if "OpportunityLineItems" in f]
+            assert "TotalPrice" in sub and "ServiceDate" not in sub
+            assert connector.reading(ObjectKind.DEALS) == "5:0cd1058bdd91967a"
+
     def test_writeback_to_a_non_pac_field_is_refused(self, tmp_path: Path) -> None:
         """A mapping that would overwrite Account.Industry is refused, offline and at build time, as a problem of
         the file (InvalidInput: exit 2 at its line), not as what the org lacks (SchemaError: it was, and `pac sync`
