@@ -106,6 +106,66 @@ def snapshot_cron(cron: str, kind: str, plan: Plan) -> str:
     return " ".join(fields)
 
 
+# -- the trigger: one fire per local day, DST nights included ------------------------------------
+DST_SHIFT = timedelta(hours=3)   # more than any zone's DST change (1 h; 30 min at Lord Howe, 2 h at Troll)
+
+
+class LocalDayCron(CronTrigger):
+    """APScheduler 3's ``CronTrigger`` whose next fire is found among the local wall times the cron names, day by
+    day in the plan's zone (audit calendar F4).
+
+    ``CronTrigger`` steps a day by adding 24 real hours: the night after the spring change (29 March 2027 in Paris,
+    a 23-hour 28 March before it) a cron in the 00:xx hour lands on 01:xx and goes on to the next day, so that
+    night had no run and nothing said so (agronholm/apscheduler#606, "APScheduler With CronTrigger Skipped A Day
+    Due To Daylight Savings"). Here the cron's fields are matched on naive wall times (a copy of the trigger in
+    UTC, where no day is short), and each wall time is then placed in the zone: a wall time the spring change
+    skips (02:30 on 28 March) fires at the instant of ``fold=0`` (PEP 495: "the time ... computed using the UTC
+    offset before the transition"), 03:30 CEST, as ``CronTrigger`` does; a wall time the autumn change repeats
+    (02:00 on 31 October) fires at both instants, as ``CronTrigger`` does, and the claim runs the first only
+    (``claim_scheduled_run``: a fire whose local date and wall time were already claimed is skipped). APScheduler
+    itself warns of those nights (``CalendarIntervalTrigger``'s docstring, 3.11: "a date could either be skipped
+    or repeated due to the specified wall clock time either occurring twice or not at all"). Steps are made on UTC
+    instants, never by local arithmetic (which drops ``fold``). Stored and compared like its parent (same
+    ``__getstate__``, same ``str``); ``sync_jobstore`` replaces a stored plain ``CronTrigger`` by it once."""
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        if previous_fire_time is not None:     # the next fire strictly after the previous one
+            after, inclusive = previous_fire_time.astimezone(UTC), False
+        else:
+            after, inclusive = now.astimezone(UTC), True
+            if self.start_date is not None:
+                after = max(after, self.start_date.astimezone(UTC))
+        walls = CronTrigger.__new__(CronTrigger)  # the same fields on wall clock times (UTC: every day has 24 h)
+        walls.__setstate__({"version": 2, "timezone": UTC, "start_date": None, "end_date": None,
+                            "fields": self.fields, "jitter": None})
+        local = after.astimezone(self.timezone).replace(tzinfo=None)
+        wall = CronTrigger.get_next_fire_time(walls, None, (local - DST_SHIFT).replace(tzinfo=UTC))
+        best: datetime | None = None
+        while wall is not None and (best is None or wall.replace(tzinfo=None) <= local_of(best, self.timezone)
+                                    + DST_SHIFT):
+            for instant in instants(wall.replace(tzinfo=None), self.timezone):
+                if (instant > after or (inclusive and instant == after)) and (best is None or instant < best):
+                    best = instant
+            wall = CronTrigger.get_next_fire_time(walls, None, wall + timedelta(seconds=1))
+        if best is None or (self.end_date is not None and best > self.end_date):
+            return None
+        return best.astimezone(self.timezone)
+
+
+def local_of(instant: datetime, tz: Any) -> datetime:
+    """The naive local wall time of ``instant`` in ``tz``."""
+    return instant.astimezone(tz).replace(tzinfo=None)
+
+
+def instants(wall: datetime, tz: Any) -> list[datetime]:
+    """The UTC instants of the naive local ``wall`` time in ``tz``: one; two in the hour the autumn change repeats
+    (``fold`` 0 then 1); in the spring gap, the instant of ``fold=0`` (the offset before the change: an hour
+    later on the clock)."""
+    found = sorted({at for fold in (0, 1)
+                    if local_of(at := wall.replace(tzinfo=tz, fold=fold).astimezone(UTC), tz) == wall})
+    return found or [wall.replace(tzinfo=tz, fold=0).astimezone(UTC)]
+
+
 # -- jobs (module-level: APScheduler stores them by reference) ----------------------------------
 STOP = StopRequest()   # asked by run_scheduler's signal handler; every sync this process runs checks it
 
@@ -264,6 +324,18 @@ def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
     return None
 
 
+def repeated_fire(claimed: datetime, fire: datetime, tz: Any) -> str | None:
+    """``fire`` (in words) when it is a later instant of the local date and wall time ``claimed`` already had, the
+    second 02:00 of an autumn DST night (31 October 2027 in Paris: 02:00 CEST, then 02:00 CET an hour later, both
+    fired by APScheduler's cron trigger); else None. The claimed fire is that night's run and the second is
+    skipped, so the night runs once, at the earlier instant: the rule APScheduler 3.11 documents for its
+    ``CalendarIntervalTrigger`` ("If instead the datetime is ambiguous due to a backward DST shift, the earlier of
+    the two resulting datetimes is used"), the one of its triggers that keeps a wall clock time across DST."""
+    if fire <= claimed or local_of(fire, tz) != local_of(claimed, tz):
+        return None
+    return _when(fire.astimezone(tz))
+
+
 def worker_now() -> datetime:
     """This worker's clock."""
     return datetime.now(UTC)
@@ -319,13 +391,20 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
                 log.warning(f"schedule.clock_skew worker={worker} job={job_id}: this worker's clock is "
                             f"{abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} the store's: fix NTP on this "
                             "machine (claims use the store's clock)")
-        fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, loaded), timezone=loaded.timezone),
-                             now)
+        trigger = _cron(snapshot_cron(cron, job, loaded), loaded.timezone, None)
+        fire = previous_fire(trigger, now)
         if fire is None:
             return None
         ahead = now + CLOCK_MARGIN
         with engine.connect() as conn:
             stored = conn.execute(select(table.c.fire_time, table.c.worker).where(table.c.job_id == job_id)).first()
+        if stored is not None and (repeated := repeated_fire(stored_instant(stored.fire_time), fire,
+                                                             trigger.timezone)):
+            first = _when(stored_instant(stored.fire_time).astimezone(trigger.timezone))
+            log.info(f"schedule.dst_repeat job={job_id} fire={repeated} worker={worker}: the autumn DST change "
+                     f"repeats this wall time; the night's run is the fire of {first} (claimed by {stored.worker}): "
+                     "this one is skipped")
+            return str(stored.worker)
         if stored is not None and (stored_fire := stored_instant(stored.fire_time)) > ahead:
             log.warning(f"schedule.future_claim job={job_id} fire_time={stored_fire:%Y-%m-%d %H:%M:%S} "
                         f"claimed_by={stored.worker}: a fire ahead of the store's clock (that worker's clock ran "
@@ -405,7 +484,7 @@ def retry_snapshots(settings_path: str, plan: str) -> dict[str, list[str]]:
             continue
         try:
             cron = snapshot_cron(cron, kind, loaded)
-            fired = previous_fire(CronTrigger.from_crontab(cron, timezone=loaded.timezone), at)
+            fired = previous_fire(_cron(cron, loaded.timezone, None), at)
             if fired is None or at > job_end(loaded, cron, schedule.after_end_days):
                 continue
         except Exception as exc:  # never the sync's failure: said, and the snapshot job's own fire still runs
@@ -436,11 +515,12 @@ def default_jobstore() -> Path:
     return Path(".pac") / f"scheduler-{socket.gethostname()}.db"
 
 
-def _cron(expr: str, tz: str, end: datetime) -> CronTrigger:
-    """``CronTrigger.from_crontab(expr, tz)`` that fires no more after ``end`` (APScheduler then removes the job)."""
+def _cron(expr: str, tz: Any, end: datetime | None) -> LocalDayCron:
+    """``CronTrigger.from_crontab(expr, tz)`` (as ``LocalDayCron``: each local day gets its fire) that fires no more
+    after ``end`` (APScheduler then removes the job)."""
     minute, hour, day, month, day_of_week = expr.split()
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone=tz,
-                       end_date=end)
+    return LocalDayCron(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone=tz,
+                        end_date=end)
 
 
 def wanted_jobs(settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -528,6 +608,8 @@ def _when(at: datetime | None) -> str:
 def _why_replaced(stored: Any, spec: dict[str, Any]) -> str:
     """What differs between a stored job and the one the settings want, in words."""
     why = []
+    if type(stored.trigger) is not type(spec["trigger"]):
+        why.append("trigger now gives each local day its fire (DST nights)")
     if str(stored.trigger) != str(spec["trigger"]):
         why.append(f"schedule {stored.trigger} -> {spec['trigger']}")
     if list(stored.args) != spec["args"]:
@@ -572,7 +654,8 @@ def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
         replaced: list[tuple[Any, str]] = []
         for spec in wanted:
             stored = helper.get_job(spec["id"])
-            if (stored is not None and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
+            if (stored is not None and type(stored.trigger) is type(spec["trigger"])
+                    and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
                     and getattr(stored.trigger, "end_date", None) == spec["trigger"].end_date):
                 changed = {k: v for k, v in spec["options"].items() if getattr(stored, k, None) != v}
                 if changed:
