@@ -49,8 +49,8 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from pac_config.settings import Settings, load_settings
-from pac_core.errors import InvalidInput
+from pac_config.settings import PlanSettings, Settings, load_settings
+from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.snapshots import quarter_phase
 from sync_jobs.app import take_due_snapshots
@@ -69,6 +69,7 @@ from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
 from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
+from sync_jobs.plan_fallback import kept_plan_version
 from sync_jobs.schedule_end import job_end, last_day, sync_end
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import stored_instant
@@ -501,7 +502,10 @@ def catch_up_snapshots(settings: Settings) -> dict[str, list[str]]:
     done: dict[str, list[str]] = {}
     for ps in settings.plans:
         schedule = ps.schedule or settings.schedule
-        plan, _ = load_plan_file(ps)
+        try:
+            plan, _ = load_plan_file(ps)
+        except InvalidInput:  # said once at start-up (scheduled_plan); snapshots wait for the file: retry_snapshots
+            continue
         at = ps.as_of or worker_now()
         for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
             # a job no longer scheduled (the plan ended more than after_end_days ago: wanted_jobs) catches up nothing
@@ -523,16 +527,60 @@ def _cron(expr: str, tz: Any, end: datetime | None) -> LocalDayCron:
                         end_date=end)
 
 
+def scheduled_plan(settings: Settings, ps: PlanSettings) -> tuple[Plan | None, InvalidInput | None]:
+    """The plan ``ps``'s jobs are built from at start-up, and the file's error when it does not load.
+
+    The file's plan when it loads. When it does not (a YAML slip the night a worker is (re)started), the version
+    the store kept at the last sync (``plan_fallback.kept_plan_version``: its timezone, period and quarters), with
+    a warning naming the file, its line and the fix: the plan stays scheduled, and each of its fires keeps the
+    night as a ``failed`` run (``sync_job``: ``pac sync`` refuses the file) until the file loads again. Without a
+    kept version the plan is left out of this worker's jobs, with a warning saying so and to restart once fixed.
+    Either way the other plans run (before 6 Dec 2026 one broken file made `pac schedule` exit 2 and stopped every
+    plan)."""
+    try:
+        return load_plan_file(ps)[0], None
+    except InvalidInput as exc:
+        broken = exc
+    problems = str(broken).splitlines() or [type(broken).__name__]
+    said = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+    check = f"fix the file (`pac plan check {ps.file}` names each problem)"
+    kept = kept_plan_version(settings, ps)
+    if kept is not None:
+        plan, version = kept
+        log.warning(
+            f"schedule.plan_unloaded plan={ps.key} file={ps.file}: the plan file does not load: {said}. Scheduled "
+            f"from the plan as the store kept it at the last sync (version {version.version} of {plan.id}, imported "
+            f"{version.imported_at:%Y-%m-%d %H:%M} UTC): each fire keeps its night as a failed run (`pac status`) and "
+            f"syncs nothing until the file loads; {check}, and the next fire syncs it (restart the workers if you "
+            "changed its timezone, period or quarters)"
+        )
+        return plan, broken
+    log.warning(
+        f"schedule.plan_unloaded plan={ps.key} file={ps.file}: the plan file does not load: {said}. The store keeps "
+        f"no version of it: left out of this worker's jobs (the other plans run); {check}, then restart every pac "
+        "schedule worker using these settings"
+    )
+    return None, broken
+
+
 def wanted_jobs(settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
     """Each plan's sync and snapshot jobs: id, function reference, args, cron trigger in the plan's zone. Each
     trigger ends ``schedule.after_end_days`` after the plan's end (``sync_jobs.schedule_end.job_end``); a job
     whose end has passed (at ``now``: the plan's ``as_of``, else this worker's clock) is left out, and the plan's
-    jobs left out are logged once (``schedule.skip ... ended=...``): this runs when the scheduler starts."""
+    jobs left out are logged once (``schedule.skip ... ended=...``): this runs when the scheduler starts. A plan
+    whose file does not load is scheduled from its kept version or left out (``scheduled_plan``); when no plan at
+    all can be scheduled so, the files' errors are raised (``pac schedule`` exits 2)."""
     jobs = []
     source = str(Path(settings.source).resolve()) if settings.source else ""
     options = job_options(settings)
+    unscheduled: list[InvalidInput] = []
     for ps in settings.plans:
-        plan, _ = load_plan_file(ps)
+        loaded, broken = scheduled_plan(settings, ps)
+        if loaded is None:
+            assert broken is not None
+            unscheduled.append(broken)
+            continue
+        plan = loaded
         schedule = ps.schedule or settings.schedule
         tz, at = plan.timezone, ps.as_of or now or worker_now()
         crons = [("sync", schedule.cron, "sync_jobs.scheduler:sync_job", [source, ps.key])]
@@ -553,6 +601,12 @@ def wanted_jobs(settings: Settings, now: datetime | None = None) -> list[dict[st
                      f"ago: no longer scheduled (its sync stopped on {sync_end(plan, schedule):%Y-%m-%d %H:%M %Z}); "
                      f"`pac sync --plan {ps.key}` still syncs it by hand; remove it from plans: once it is no "
                      "longer needed")
+    if unscheduled and len(unscheduled) == len(settings.plans):
+        raise InvalidInput(
+            [problem for exc in unscheduled for problem in exc.problems]
+            + [Problem("", "no plan can be scheduled: every plan file fails to load and the store keeps no version "
+                       "of it", "fix the files (`pac plan check FILE` names each problem), then start pac schedule "
+                       "again")])
     return jobs
 
 

@@ -47,17 +47,25 @@ class TestTheTrigger:
         """APScheduler 3 adds 24 real hours to step a day; 28 March 2027 has 23 in Paris, so from 00:xx on the 28th
         it landed on 01:xx on the 29th and went on to the 30th: no run on 29 March (agronholm/apscheduler#606)."""
         got = fires(expr, z(2027, 3, 26, 12), z(2027, 3, 31, 12))
-        assert got == [z(2027, 3, 26, 23, minute), z(2027, 3, 27, 23, minute), z(2027, 3, 28, 22, minute),
-                       z(2027, 3, 29, 22, minute), z(2027, 3, 30, 22, minute)]
+        assert got == [
+            z(2027, 3, 26, 23, minute),
+            z(2027, 3, 27, 23, minute),
+            z(2027, 3, 28, 22, minute),
+            z(2027, 3, 29, 22, minute),
+            z(2027, 3, 30, 22, minute),
+        ]
 
     def test_a_fire_in_the_spring_gap_runs_once_an_hour_later(self) -> None:
         """02:00 and 02:30 do not exist on 28 March 2027: they run once, at 03:00 and 03:30 CEST (as before)."""
         assert fires("0 2 * * *", z(2027, 3, 27, 12), z(2027, 3, 29, 12)) == [z(2027, 3, 28, 1), z(2027, 3, 29, 0)]
-        assert fires("30 2 * * *", z(2027, 3, 27, 12), z(2027, 3, 29, 12)) == [z(2027, 3, 28, 1, 30),
-                                                                                 z(2027, 3, 29, 0, 30)]
+        assert fires("30 2 * * *", z(2027, 3, 27, 12), z(2027, 3, 29, 12)) == [
+            z(2027, 3, 28, 1, 30),
+            z(2027, 3, 29, 0, 30),
+        ]
 
-    @pytest.mark.parametrize("expr", ["0 0 * * *", "30 0 * * *", "0 1 * * *", "0 2 * * *", "30 2 * * *",
-                                      "0 3 * * *", "59 23 * * *"])
+    @pytest.mark.parametrize(
+        "expr", ["0 0 * * *", "30 0 * * *", "0 1 * * *", "0 2 * * *", "30 2 * * *", "0 3 * * *", "59 23 * * *"]
+    )
     def test_every_local_day_of_the_year_has_its_wall_time(self, expr) -> None:
         """Over 2027, each local date has a fire at the cron's wall time (the spring gap's an hour later); a wall
         time the autumn change repeats fires at both instants, and the claim runs the first only (below)."""
@@ -130,8 +138,15 @@ class TestUpgrade:
         for spec in sched.wanted_jobs(settings):
             new = spec["trigger"]
             minute, hour, day, month, dow = (str(new.fields[i]) for i in (6, 5, 2, 1, 4))
-            old = CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=dow,
-                              timezone=new.timezone, end_date=new.end_date)
+            old = CronTrigger(
+                minute=minute,
+                hour=hour,
+                day=day,
+                month=month,
+                day_of_week=dow,
+                timezone=new.timezone,
+                end_date=new.end_date,
+            )
             assert str(old) == str(new)
             helper.add_job(spec["func"], old, id=spec["id"], args=spec["args"], name=spec["id"], **spec["options"])
         helper.shutdown(wait=False)
