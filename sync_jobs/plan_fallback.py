@@ -9,6 +9,8 @@ process ends) that stands for the plan's file in a copy of the settings, so the 
 file, nothing else changed. Nothing is written to the store or the plan file. Without a kept version (the store
 never synced the plan) or when that version no longer loads either, the file's own error stands (exit 2). The
 nightly ``pac sync`` never falls back: it refuses the file and keeps a ``failed`` run (``sync_jobs.failed_plan``).
+``pac schedule`` started on such a file builds that plan's jobs (their timezone, end and quarters) from the same
+kept version (``kept_plan_version``), so its other plans still run and each of its nights is kept as ``failed``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from pac_config.planfile import load_plan
+from pac_config.planfile import load_plan, load_plan_text
 from pac_config.settings import PlanSettings, Settings
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
@@ -62,6 +64,20 @@ def readable_plan(settings: Settings, plan_ref: str | None, what: str) -> tuple[
         err=True,
     )
     return swapped, entry, plan
+
+
+def kept_plan_version(settings: Settings, ps: PlanSettings) -> tuple[Plan, PlanVersion] | None:
+    """The plan of the latest version the store kept of ``ps``'s plan, with that version: what ``pac schedule``
+    builds a plan's jobs from (its timezone, period and quarters) when the plan file does not load at start-up
+    (``sync_jobs.scheduler.scheduled_plan``). None without a store, a version, or when that version no longer
+    loads either. Never raises; writes nothing."""
+    version = _kept_version(settings, ps)
+    if version is None:
+        return None
+    try:
+        return load_plan_text(version.content, version.source_path), version
+    except InvalidInput:
+        return None
 
 
 def _kept_version(settings: Settings, ps: PlanSettings) -> PlanVersion | None:

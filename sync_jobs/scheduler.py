@@ -49,8 +49,8 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from pac_config.settings import Settings, load_settings
-from pac_core.errors import InvalidInput
+from pac_config.settings import PlanSettings, Settings, load_settings
+from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.snapshots import quarter_phase
 from sync_jobs.app import take_due_snapshots
@@ -69,6 +69,7 @@ from sync_jobs.lock import CONNECTOR_LOCK, LockHeld, default_owner
 from sync_jobs.logs import event, redact
 from sync_jobs.notify import after_sync  # the digests of what changed (notifications.enabled)
 from sync_jobs.pipeline import run_sync
+from sync_jobs.plan_fallback import kept_plan_version
 from sync_jobs.schedule_end import job_end, last_day, sync_end
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import stored_instant
@@ -104,6 +105,66 @@ def snapshot_cron(cron: str, kind: str, plan: Plan) -> str:
         return cron
     fields[3] = ",".join(str(m + phase) for m in CALENDAR_QUARTER_MONTHS)
     return " ".join(fields)
+
+
+# -- the trigger: one fire per local day, DST nights included ------------------------------------
+DST_SHIFT = timedelta(hours=3)   # more than any zone's DST change (1 h; 30 min at Lord Howe, 2 h at Troll)
+
+
+class LocalDayCron(CronTrigger):
+    """APScheduler 3's ``CronTrigger`` whose next fire is found among the local wall times the cron names, day by
+    day in the plan's zone (audit calendar F4).
+
+    ``CronTrigger`` steps a day by adding 24 real hours: the night after the spring change (29 March 2027 in Paris,
+    a 23-hour 28 March before it) a cron in the 00:xx hour lands on 01:xx and goes on to the next day, so that
+    night had no run and nothing said so (agronholm/apscheduler#606, "APScheduler With CronTrigger Skipped A Day
+    Due To Daylight Savings"). Here the cron's fields are matched on naive wall times (a copy of the trigger in
+    UTC, where no day is short), and each wall time is then placed in the zone: a wall time the spring change
+    skips (02:30 on 28 March) fires at the instant of ``fold=0`` (PEP 495: "the time ... computed using the UTC
+    offset before the transition"), 03:30 CEST, as ``CronTrigger`` does; a wall time the autumn change repeats
+    (02:00 on 31 October) fires at both instants, as ``CronTrigger`` does, and the claim runs the first only
+    (``claim_scheduled_run``: a fire whose local date and wall time were already claimed is skipped). APScheduler
+    itself warns of those nights (``CalendarIntervalTrigger``'s docstring, 3.11: "a date could either be skipped
+    or repeated due to the specified wall clock time either occurring twice or not at all"). Steps are made on UTC
+    instants, never by local arithmetic (which drops ``fold``). Stored and compared like its parent (same
+    ``__getstate__``, same ``str``); ``sync_jobstore`` replaces a stored plain ``CronTrigger`` by it once."""
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        if previous_fire_time is not None:     # the next fire strictly after the previous one
+            after, inclusive = previous_fire_time.astimezone(UTC), False
+        else:
+            after, inclusive = now.astimezone(UTC), True
+            if self.start_date is not None:
+                after = max(after, self.start_date.astimezone(UTC))
+        walls = CronTrigger.__new__(CronTrigger)  # the same fields on wall clock times (UTC: every day has 24 h)
+        walls.__setstate__({"version": 2, "timezone": UTC, "start_date": None, "end_date": None,
+                            "fields": self.fields, "jitter": None})
+        local = after.astimezone(self.timezone).replace(tzinfo=None)
+        wall = CronTrigger.get_next_fire_time(walls, None, (local - DST_SHIFT).replace(tzinfo=UTC))
+        best: datetime | None = None
+        while wall is not None and (best is None or wall.replace(tzinfo=None) <= local_of(best, self.timezone)
+                                    + DST_SHIFT):
+            for instant in instants(wall.replace(tzinfo=None), self.timezone):
+                if (instant > after or (inclusive and instant == after)) and (best is None or instant < best):
+                    best = instant
+            wall = CronTrigger.get_next_fire_time(walls, None, wall + timedelta(seconds=1))
+        if best is None or (self.end_date is not None and best > self.end_date):
+            return None
+        return best.astimezone(self.timezone)
+
+
+def local_of(instant: datetime, tz: Any) -> datetime:
+    """The naive local wall time of ``instant`` in ``tz``."""
+    return instant.astimezone(tz).replace(tzinfo=None)
+
+
+def instants(wall: datetime, tz: Any) -> list[datetime]:
+    """The UTC instants of the naive local ``wall`` time in ``tz``: one; two in the hour the autumn change repeats
+    (``fold`` 0 then 1); in the spring gap, the instant of ``fold=0`` (the offset before the change: an hour
+    later on the clock)."""
+    found = sorted({at for fold in (0, 1)
+                    if local_of(at := wall.replace(tzinfo=tz, fold=fold).astimezone(UTC), tz) == wall})
+    return found or [wall.replace(tzinfo=tz, fold=0).astimezone(UTC)]
 
 
 # -- jobs (module-level: APScheduler stores them by reference) ----------------------------------
@@ -264,6 +325,18 @@ def previous_fire(trigger: CronTrigger, now: datetime) -> datetime | None:
     return None
 
 
+def repeated_fire(claimed: datetime, fire: datetime, tz: Any) -> str | None:
+    """``fire`` (in words) when it is a later instant of the local date and wall time ``claimed`` already had, the
+    second 02:00 of an autumn DST night (31 October 2027 in Paris: 02:00 CEST, then 02:00 CET an hour later, both
+    fired by APScheduler's cron trigger); else None. The claimed fire is that night's run and the second is
+    skipped, so the night runs once, at the earlier instant: the rule APScheduler 3.11 documents for its
+    ``CalendarIntervalTrigger`` ("If instead the datetime is ambiguous due to a backward DST shift, the earlier of
+    the two resulting datetimes is used"), the one of its triggers that keeps a wall clock time across DST."""
+    if fire <= claimed or local_of(fire, tz) != local_of(claimed, tz):
+        return None
+    return _when(fire.astimezone(tz))
+
+
 def worker_now() -> datetime:
     """This worker's clock."""
     return datetime.now(UTC)
@@ -319,13 +392,20 @@ def claim_scheduled_run(settings: Settings, plan: str, job: str, *, now: datetim
                 log.warning(f"schedule.clock_skew worker={worker} job={job_id}: this worker's clock is "
                             f"{abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} the store's: fix NTP on this "
                             "machine (claims use the store's clock)")
-        fire = previous_fire(CronTrigger.from_crontab(snapshot_cron(cron, job, loaded), timezone=loaded.timezone),
-                             now)
+        trigger = _cron(snapshot_cron(cron, job, loaded), loaded.timezone, None)
+        fire = previous_fire(trigger, now)
         if fire is None:
             return None
         ahead = now + CLOCK_MARGIN
         with engine.connect() as conn:
             stored = conn.execute(select(table.c.fire_time, table.c.worker).where(table.c.job_id == job_id)).first()
+        if stored is not None and (repeated := repeated_fire(stored_instant(stored.fire_time), fire,
+                                                             trigger.timezone)):
+            first = _when(stored_instant(stored.fire_time).astimezone(trigger.timezone))
+            log.info(f"schedule.dst_repeat job={job_id} fire={repeated} worker={worker}: the autumn DST change "
+                     f"repeats this wall time; the night's run is the fire of {first} (claimed by {stored.worker}): "
+                     "this one is skipped")
+            return str(stored.worker)
         if stored is not None and (stored_fire := stored_instant(stored.fire_time)) > ahead:
             log.warning(f"schedule.future_claim job={job_id} fire_time={stored_fire:%Y-%m-%d %H:%M:%S} "
                         f"claimed_by={stored.worker}: a fire ahead of the store's clock (that worker's clock ran "
@@ -405,7 +485,7 @@ def retry_snapshots(settings_path: str, plan: str) -> dict[str, list[str]]:
             continue
         try:
             cron = snapshot_cron(cron, kind, loaded)
-            fired = previous_fire(CronTrigger.from_crontab(cron, timezone=loaded.timezone), at)
+            fired = previous_fire(_cron(cron, loaded.timezone, None), at)
             if fired is None or at > job_end(loaded, cron, schedule.after_end_days):
                 continue
         except Exception as exc:  # never the sync's failure: said, and the snapshot job's own fire still runs
@@ -422,7 +502,10 @@ def catch_up_snapshots(settings: Settings) -> dict[str, list[str]]:
     done: dict[str, list[str]] = {}
     for ps in settings.plans:
         schedule = ps.schedule or settings.schedule
-        plan, _ = load_plan_file(ps)
+        try:
+            plan, _ = load_plan_file(ps)
+        except InvalidInput:  # said once at start-up (scheduled_plan); snapshots wait for the file: retry_snapshots
+            continue
         at = ps.as_of or worker_now()
         for kind, cron in (("monthly", schedule.monthly_snapshot), ("quarterly", schedule.quarterly_snapshot)):
             # a job no longer scheduled (the plan ended more than after_end_days ago: wanted_jobs) catches up nothing
@@ -436,23 +519,68 @@ def default_jobstore() -> Path:
     return Path(".pac") / f"scheduler-{socket.gethostname()}.db"
 
 
-def _cron(expr: str, tz: str, end: datetime) -> CronTrigger:
-    """``CronTrigger.from_crontab(expr, tz)`` that fires no more after ``end`` (APScheduler then removes the job)."""
+def _cron(expr: str, tz: Any, end: datetime | None) -> LocalDayCron:
+    """``CronTrigger.from_crontab(expr, tz)`` (as ``LocalDayCron``: each local day gets its fire) that fires no more
+    after ``end`` (APScheduler then removes the job)."""
     minute, hour, day, month, day_of_week = expr.split()
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone=tz,
-                       end_date=end)
+    return LocalDayCron(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone=tz,
+                        end_date=end)
+
+
+def scheduled_plan(settings: Settings, ps: PlanSettings) -> tuple[Plan | None, InvalidInput | None]:
+    """The plan ``ps``'s jobs are built from at start-up, and the file's error when it does not load.
+
+    The file's plan when it loads. When it does not (a YAML slip the night a worker is (re)started), the version
+    the store kept at the last sync (``plan_fallback.kept_plan_version``: its timezone, period and quarters), with
+    a warning naming the file, its line and the fix: the plan stays scheduled, and each of its fires keeps the
+    night as a ``failed`` run (``sync_job``: ``pac sync`` refuses the file) until the file loads again. Without a
+    kept version the plan is left out of this worker's jobs, with a warning saying so and to restart once fixed.
+    Either way the other plans run (before 6 Dec 2026 one broken file made `pac schedule` exit 2 and stopped every
+    plan)."""
+    try:
+        return load_plan_file(ps)[0], None
+    except InvalidInput as exc:
+        broken = exc
+    problems = str(broken).splitlines() or [type(broken).__name__]
+    said = "; ".join(problems[:3]) + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
+    check = f"fix the file (`pac plan check {ps.file}` names each problem)"
+    kept = kept_plan_version(settings, ps)
+    if kept is not None:
+        plan, version = kept
+        log.warning(
+            f"schedule.plan_unloaded plan={ps.key} file={ps.file}: the plan file does not load: {said}. Scheduled "
+            f"from the plan as the store kept it at the last sync (version {version.version} of {plan.id}, imported "
+            f"{version.imported_at:%Y-%m-%d %H:%M} UTC): each fire keeps its night as a failed run (`pac status`) and "
+            f"syncs nothing until the file loads; {check}, and the next fire syncs it (restart the workers if you "
+            "changed its timezone, period or quarters)"
+        )
+        return plan, broken
+    log.warning(
+        f"schedule.plan_unloaded plan={ps.key} file={ps.file}: the plan file does not load: {said}. The store keeps "
+        f"no version of it: left out of this worker's jobs (the other plans run); {check}, then restart every pac "
+        "schedule worker using these settings"
+    )
+    return None, broken
 
 
 def wanted_jobs(settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
     """Each plan's sync and snapshot jobs: id, function reference, args, cron trigger in the plan's zone. Each
     trigger ends ``schedule.after_end_days`` after the plan's end (``sync_jobs.schedule_end.job_end``); a job
     whose end has passed (at ``now``: the plan's ``as_of``, else this worker's clock) is left out, and the plan's
-    jobs left out are logged once (``schedule.skip ... ended=...``): this runs when the scheduler starts."""
+    jobs left out are logged once (``schedule.skip ... ended=...``): this runs when the scheduler starts. A plan
+    whose file does not load is scheduled from its kept version or left out (``scheduled_plan``); when no plan at
+    all can be scheduled so, the files' errors are raised (``pac schedule`` exits 2)."""
     jobs = []
     source = str(Path(settings.source).resolve()) if settings.source else ""
     options = job_options(settings)
+    unscheduled: list[InvalidInput] = []
     for ps in settings.plans:
-        plan, _ = load_plan_file(ps)
+        loaded, broken = scheduled_plan(settings, ps)
+        if loaded is None:
+            assert broken is not None
+            unscheduled.append(broken)
+            continue
+        plan = loaded
         schedule = ps.schedule or settings.schedule
         tz, at = plan.timezone, ps.as_of or now or worker_now()
         crons = [("sync", schedule.cron, "sync_jobs.scheduler:sync_job", [source, ps.key])]
@@ -473,6 +601,12 @@ def wanted_jobs(settings: Settings, now: datetime | None = None) -> list[dict[st
                      f"ago: no longer scheduled (its sync stopped on {sync_end(plan, schedule):%Y-%m-%d %H:%M %Z}); "
                      f"`pac sync --plan {ps.key}` still syncs it by hand; remove it from plans: once it is no "
                      "longer needed")
+    if unscheduled and len(unscheduled) == len(settings.plans):
+        raise InvalidInput(
+            [problem for exc in unscheduled for problem in exc.problems]
+            + [Problem("", "no plan can be scheduled: every plan file fails to load and the store keeps no version "
+                       "of it", "fix the files (`pac plan check FILE` names each problem), then start pac schedule "
+                       "again")])
     return jobs
 
 
@@ -528,6 +662,8 @@ def _when(at: datetime | None) -> str:
 def _why_replaced(stored: Any, spec: dict[str, Any]) -> str:
     """What differs between a stored job and the one the settings want, in words."""
     why = []
+    if type(stored.trigger) is not type(spec["trigger"]):
+        why.append("trigger now gives each local day its fire (DST nights)")
     if str(stored.trigger) != str(spec["trigger"]):
         why.append(f"schedule {stored.trigger} -> {spec['trigger']}")
     if list(stored.args) != spec["args"]:
@@ -572,7 +708,8 @@ def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
         replaced: list[tuple[Any, str]] = []
         for spec in wanted:
             stored = helper.get_job(spec["id"])
-            if (stored is not None and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
+            if (stored is not None and type(stored.trigger) is type(spec["trigger"])
+                    and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
                     and getattr(stored.trigger, "end_date", None) == spec["trigger"].end_date):
                 changed = {k: v for k, v in spec["options"].items() if getattr(stored, k, None) != v}
                 if changed:

@@ -250,3 +250,81 @@ class TestReadingOnTheMorningAfter:
         assert isinstance(shown.exception, InvalidInput), (shown.output, shown.stderr)  # exit 2 under `pac`
         assert "plan.pac.yaml:20" in str(shown.exception)
         assert not (tmp_path / "pac.db").exists()
+
+
+def _with_other_plan(settings) -> object:  # type: ignore[no-untyped-def]
+    """The same settings with a second plan ("other", its own good file) beside "test"."""
+    from tests.fakes import SMALL_PLAN
+
+    path = Path(settings.source)
+    (path.parent / "other.pac.yaml").write_text(SMALL_PLAN.replace("Test plan", "Other plan"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace(
+        "plans:\n", "plans:\n  - {name: other, file: other.pac.yaml, connectors: [fake]}\n", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    return load_settings(path, env={})
+
+
+class TestStartingOnABrokenNight:
+    """`pac schedule` (re)started while one plan file does not load (planstate follow-up): that plan is scheduled
+    from the version the store kept, or left out with a warning, and every other plan runs (it exited 2 and
+    stopped them all)."""
+
+    def test_the_broken_plan_runs_from_its_kept_version_and_its_fire_keeps_the_failed_night(
+        self, tmp_path, caplog
+    ) -> None:
+        settings, _ = _night(tmp_path, "2027-05-20T18:00:00+02:00")
+        settings = _with_other_plan(settings)
+        _break(tmp_path)
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            jobs = {j.id: j for j in sched.sync_jobstore(settings, tmp_path / "jobs.db")}
+        assert set(jobs) == {
+            f"{kind}:{plan}" for kind in ("sync", "monthly", "quarterly") for plan in ("test", "other")
+        }
+        assert str(jobs["sync:test"].trigger.timezone) == "Europe/Paris"
+        (warned,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert "schedule.plan_unloaded plan=test" in warned and "plan.pac.yaml:20 YAML syntax error" in warned, warned
+        assert "version 1 of test-plan" in warned and "pac plan check" in warned, warned
+        assert sched.catch_up_snapshots(settings).keys() == {"monthly:other", "quarterly:other"}
+        jobs["sync:test"].func(*jobs["sync:test"].args)  # the night's fire, as the scheduler calls it
+        assert [r.status for r in _runs(settings)] == ["failed", "ok"]
+
+    def test_a_broken_plan_with_no_kept_version_is_left_out_and_the_others_run(self, tmp_path, caplog) -> None:
+        settings = _with_other_plan(load_settings(write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}"), env={}))
+        _break(tmp_path)
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            jobs = {j.id for j in sched.sync_jobstore(settings, tmp_path / "jobs.db")}
+        assert jobs == {"sync:other", "monthly:other", "quarterly:other"}
+        (warned,) = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert "schedule.plan_unloaded plan=test" in warned and "plan.pac.yaml:20 YAML syntax error" in warned, warned
+        assert "left out" in warned and "pac plan check" in warned and "restart" in warned, warned
+
+    def test_pac_schedule_starts_with_the_others(self, tmp_path, monkeypatch) -> None:
+        """The real start-up path (``run_scheduler``) returns to its scheduler loop instead of exiting 2."""
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        settings = _with_other_plan(load_settings(write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}"), env={}))
+        _break(tmp_path)
+        started = []
+        build = sched.build_scheduler
+
+        def background(settings, path, cls=None):  # type: ignore[no-untyped-def]
+            if cls is not None:  # the short-lived helper that edits the job store
+                return build(settings, path, cls)
+            started.append(build(settings, path, BackgroundScheduler))
+            return started[-1]
+
+        monkeypatch.setattr(sched, "build_scheduler", background)
+        try:
+            sched.run_scheduler(settings, str(tmp_path / "jobs.db"))
+            assert {j.id for j in started[0].get_jobs()} == {"sync:other", "monthly:other", "quarterly:other"}
+        finally:
+            for scheduler in started:
+                scheduler.shutdown(wait=False)
+
+    def test_exit_2_only_when_no_plan_can_be_scheduled(self, tmp_path) -> None:
+        settings = load_settings(write_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}"), env={})
+        _break(tmp_path)
+        with pytest.raises(InvalidInput, match=r"plan\.pac\.yaml:20 YAML syntax error") as caught:
+            sched.run_scheduler(settings, str(tmp_path / "jobs.db"))
+        assert "no plan can be scheduled" in str(caught.value), caught.value
