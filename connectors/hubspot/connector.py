@@ -56,6 +56,7 @@ from connectors.base import (
     PacValue,
     SchemaError,
     SchemaIssue,
+    StoredRecords,
     Target,
     WriteChange,
     WriteResult,
@@ -145,9 +146,9 @@ class HubSpotConnector:
         self.labels_language = "en"          # labels written by provisioning: the plan's language (fr or en)
         self.axis_targets: AxisTargets | None = None    # axis id -> companies, from the pipeline (associations)
         self._accounts_full = False          # this run read every company: links are reconciled in full, once
-        # companies that merged others, seen by this run's company read, with when they were created (a merge makes
-        # a new company): the meetings, calls and deals a merge since a pull's watermark moved to them (stamps
-        # unchanged) are read by that pull
+        # companies that merged others, seen by this run's company read, with when they were created, or FOLLOW when
+        # the ids merged into them are still live in the store: the meetings, calls and deals such a merge moved to
+        # them (stamps unchanged) are read by this run's pulls (``_pull_search``)
         self._merge_winners: dict[str, int] = {}
         self._winner_links: dict[tuple[str, tuple[str, ...]], list[str]] = {}   # (to type, winners) -> their ids
         self._links_settled = False
@@ -156,6 +157,7 @@ class HubSpotConnector:
         self._names: dict[str, str] | None = None
         self._lacking: dict[Target, frozenset[str]] = {}   # PAC properties the portal lacks, per custom object
         self._line_holders: LineHolders | None = None    # the store's deals holding given line ids (pipeline's)
+        self._stored: StoredRecords | None = None         # the store's live and retired records (pipeline's)
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -320,20 +322,17 @@ class HubSpotConnector:
         winners = sorted(i for i, created in self._merge_winners.items() if created >= since_ms) \
             if since_ms is not None and spec.company else []
         by_lines = lines_too and since_ms is not None
+        restoring = since_ms is not None and self._stored is not None and spec.deletions is Deletions.EVERY_PULL
         seen: set[str] = set()
         pac_own = 0     # pac's own tasks read and left out
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
         for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
+            if object_type == "companies":
+                self._note_merges(buffer)
             for obj in buffer:
                 i = obj["id"]
-                if winners or by_lines:
+                if winners or by_lines or restoring:
                     seen.add(str(i))
-                if object_type == "companies" and merged_ids(obj):
-                    # a merge makes a new company (HubSpot's changelog: "a new record with a new ID"): one created
-                    # since a pull's watermark is a merge that pull has not seen; an older one merged long ago, and
-                    # its children need no new read whenever it changes (also noted on a full company read: the
-                    # activities and deals may still be read incrementally)
-                    self._merge_winners[str(i)] = _created_ms(obj)
                 record = companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)), obj, self.name)
                 if record is None:      # one of pac's own tasks: no record of its own
                     pac_own += 1
@@ -381,7 +380,9 @@ class HubSpotConnector:
         # Deleted visit reports and won deals must stop counting at once: archived engagements, companies and deals
         # are listed on every pull (one call per 100 archived records: HubSpot's list has no "archived since"
         # filter), keeping those archived since the watermark.
+        listed: set[str] = set()
         for obj in list_objects(self.transport, object_type, props, archived=True):
+            listed.add(str(obj["id"]))
             archived_at = parse_datetime(obj.get("archivedAt"))
             if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
                 continue
@@ -392,7 +393,47 @@ class HubSpotConnector:
             yield _deleted(record, obj, self.name)
             if spec.merges:
                 yield from self._merged_away(spec, obj)
+        if restoring:
+            yield from self._restored(spec, listed | seen, props, convert, lines_too)
         self._left_out(object_type, pac_own)
+
+    def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
+        """Note the companies of ``buffer`` that merged others (``hs_merged_object_ids``), for this run's reads of
+        the meetings, calls and deals the merge moved to them without touching their stamps (``_moved_by_merges``).
+
+        A merge makes a new company (HubSpot's changelog "Updated merge functionality for contacts and companies":
+        "a new record with a new ID will be created"), but its creation date tells nothing: "the property values of
+        the resulting merged record will use the latest property values of the primary record" (a merge vendor:
+        it "will reference the oldest record for fields such as created date"). What tells a merge this run must
+        follow is the store: an id merged into it is still a live company there (the store retires it with this
+        very read, so the next runs do not follow it again, and a company merged long ago, changed later, costs
+        no read). Followed also when created since the watermark (a pull outside ``pac sync`` gives no store).
+        Noted on a full company read too: the activities and deals may still be read incrementally. One store
+        query per 1,000 companies read that list merged ids, none otherwise."""
+        merged = {str(obj["id"]): ids for obj in buffer if (ids := merged_ids(obj))}
+        if not merged:
+            return
+        live = self._stored.live(ObjectKind.ACCOUNTS.value, sorted({i for ids in merged.values() for i in ids})) \
+            if self._stored is not None else {}
+        for obj in buffer:
+            i = str(obj["id"])
+            if i in merged:
+                self._merge_winners[i] = FOLLOW if any(old in live for old in merged[i]) else _created_ms(obj)
+
+    def _restored(self, spec: HsObject, listed: set[str], props: list[str], convert: Convert,
+                  lines_too: bool) -> Iterator[Record | Rejected]:
+        """The records the store retired lately (``StoredRecords.retired``: by an archived list, within the recycle
+        bin's 90 days) that the archived list no longer lists nor this pull read: read again by id, so a record
+        restored from the recycle bin counts again the next night, whether or not the restore moved its stamp
+        (HubSpot, "Restore deleted records": records can be restored "up to 90 days after they were deleted"; it
+        does not say what the restore does to ``hs_lastmodifieddate``). One call per 100 such ids, none on a night
+        without; those still gone (purged, deleted for good) answer nothing and stay retired."""
+        assert self._stored is not None
+        back = [i for i in self._stored.retired(spec.kind.value) if i not in listed]
+        if back:
+            log.info("%s: %d retired %s no longer in the recycle bin: read again", self.name, len(back),
+                     spec.object_type)
+            yield from self._read_by_id(spec, sorted(back, key=_numeric), props, convert, lines_too, exact=True)
 
     def _reread_deleted_lines(self, spec: HsObject, since_ms: int, seen: set[str], props: list[str],
                               convert: Convert) -> Iterator[Record | Rejected]:
@@ -483,7 +524,8 @@ class HubSpotConnector:
         return moved
 
     def _read_by_id(self, spec: HsObject, ids: Sequence[str], props: list[str], convert: Convert,
-                    lines_too: bool, edited: Lines | None = None) -> Iterator[Record | Rejected]:
+                    lines_too: bool, edited: Lines | None = None, *, exact: bool = False
+                    ) -> Iterator[Record | Rejected]:
         """Records of ``spec`` by id, which the search did not return although they changed for pac: those a merge
         moved to a new company (HubSpot moves the merged companies' meetings, calls and deals without changing
         their stamps: left on the retired ids they would stop counting until the next full read), and deals whose
@@ -491,12 +533,16 @@ class HubSpotConnector:
 
         A deal of a pipeline the mapping does not read (``deals.pipelines``) is retired (deleted), as the search for
         the deals that left those pipelines retires them: stored from before it moved, it would count until the
-        next full read. It carries its edited line's stamp when later than its own, so the watermark passes it."""
+        next full read. It carries its edited line's stamp when later than its own, so the watermark passes it.
+        ``exact``: an answer under another id is left out (an id merged away answers the record it went into)."""
         if not ids:
             return
         wanted = self.mapping.deals.pipelines if spec.object_type == "deals" else None
+        asked = set(ids)
         found = []
         for obj in batch_read(self.transport, spec.object_type, ids, props):
+            if exact and str(obj["id"]) not in asked:
+                continue
             if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted:
                 found.append(obj)
             else:
@@ -566,22 +612,50 @@ class HubSpotConnector:
                 none = "the contact has no" if len(cs) == 1 else "none of them has a"
                 only[i] = f"{what} associated with {whom} only: associate it with a company ({none} primary company)"
         lost = [i for i in orphans if found.get(i) is None] if spec.engagement else []
+        on_deals: set[str] = set()
         if lost:
-            for i, company in self._deal_companies(spec, lost).items():
+            placed, on_deals = self._deal_companies(spec, lost)
+            for i, company in placed.items():
                 found[i] = company
                 only.pop(i, None)
+        bare = [i for i in orphans if found.get(i) is None and not via.get(i) and i not in on_deals]
+        if bare:
+            self._keep_stored_company(spec, bare, found)
         return Companies(found, only, spec.kind.value)
 
-    def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> dict[str, str]:
+    def _keep_stored_company(self, spec: HsObject, bare: Sequence[str], found: dict[str, str | None]) -> None:
+        """Records read with no company, no contact and no deal at all, that the store holds with a company: they keep
+        it (``found``), each listed as a data-quality warning. Deleting a contact unassociates its activities (HubSpot,
+        "Understand restorable and permanent contact deletions": "All activity is deleted and unassociated from the
+        record ... the calls and tasks will still appear on your call or task page but will not be associated with
+        the deleted record"; its engagement reports "will still count engagements of deleted contacts"): a visit
+        placed through that contact was made there, and a contact clean-up must not take it, nor a won deal so
+        placed, off a past period. A record moved to another company (or contact, or deal) follows it as ever. One
+        store query per 1,000 such records; nothing without a store (a pull outside ``pac sync``)."""
+        if self._stored is None:
+            return
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        for i, company in self._stored.live(spec.kind.value, bare).items():
+            if company:
+                found[i] = company
+                self._stored.warnings.append(Rejected(
+                    self.name, spec.kind.value, i,
+                    f"unassociated: {what} {i} has no company, contact or deal left in HubSpot (its contact deleted?): "
+                    f"still counted for company {company}, where it was when last read; associate it again to "
+                    "clear this warning"))
+
+    def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> tuple[dict[str, str], set[str]]:
         """Engagement id -> the company of the deal it is on, for engagements that no company of their own nor of
         their contacts places (a quote follow-up task created on the deal): the deal's company as the deal itself is
         read (``choose_company``: its primary, deal -> company type 5, else the smallest id); on several deals, the
         smallest id among their companies. Engagements on no deal, or on deals with no company, are left out. Two
-        association reads per 1,000 such engagements (their deals, then those deals' companies)."""
+        association reads per 1,000 such engagements (their deals, then those deals' companies). With it, the ids of
+        the engagements on any deal."""
         via = read_associations(self.transport, spec.object_type, "deals", ids)
         deals = sorted({str(to["toObjectId"]) for tos in via.values() for to in tos}, key=_numeric)
+        on_deals = {str(i) for i, tos in via.items() if tos}
         if not deals:
-            return {}
+            return {}, on_deals
         company = {d: chosen for d, tos in read_associations(self.transport, "deals", "companies", deals).items()
                    if (chosen := choose_company(tos))}
         out: dict[str, str] = {}
@@ -589,7 +663,7 @@ class HubSpotConnector:
             theirs = sorted({company[d] for to in tos if (d := str(to["toObjectId"])) in company}, key=_numeric)
             if theirs:
                 out[i] = theirs[0]
-        return out
+        return out, on_deals
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
         """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops
@@ -682,6 +756,13 @@ class HubSpotConnector:
     def remember_stored_lines(self, holders: LineHolders) -> None:
         """The store's lookup of the deals holding given line item ids (``_reread_deleted_lines``)."""
         self._line_holders = holders
+
+    def remember_stored(self, stored: StoredRecords) -> None:
+        """The store's live and lately retired records (``StoredRecords``): a company merge's children are followed
+        while the merged ids are live there (``_pull_search``), a record left with no association at all keeps its
+        stored company (``_companies``), a retired record its recycle bin no longer lists is read again
+        (``_restored``)."""
+        self._stored = stored
 
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
         """What pac last wrote to this portal's PAC records (``(target, key) -> row with .fields``): a record whose
@@ -878,6 +959,9 @@ def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[
             buffer = []
     if buffer:
         yield buffer
+
+
+FOLLOW = 2**62      # a merge winner followed whatever the watermark (``_note_merges``)
 
 
 def _created_ms(obj: dict[str, Any]) -> int:
