@@ -181,8 +181,8 @@ def write(ctx: RunContext) -> None:
         # HubSpot links each axis to the companies it targets, under a cap (Salesforce: a lookup, nothing to note)
         shared = ctx.shared.get(name)
         connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(
-            shared.base if shared is not None else last, ctx.accounts.get(name, [])),
-            owners=shared.owners if shared is not None else None)
+            shared.base if shared is not None else last, ctx.accounts.get(name, []),
+            shared.live if shared is not None else None), owners=shared.owners if shared is not None else None)
         written = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now) if changes else WriteOutcome()
         _counted(result, written)
         result.retired += _retired_lines(ctx, name, changes)

@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 from connectors.base import (
     EDIT_FIELDS,
     EDIT_LOGICAL,
+    HELD_PAC,
     WHERE_CREDENTIALS,
     ApiUsage,
     CredentialsMissing,
@@ -109,8 +110,10 @@ READING_RULES = 9   # 2: unlisted call statuses rejected; 3: merged ids retired;
 #                     9: an engagement no company of its own nor of its contacts places takes its deal's company
 
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
-# dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
-COMPANY_RULES = "option labels"
+# dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values; "pac
+# values", the company's own ``pac_axes`` / ``pac_target`` kept with it (``HELD_PAC``), so a hand edit or a merge's
+# inherited values are repaired (audit hslife H5): the companies stored before hold none, so they are read again once.
+COMPANY_RULES = "option labels; pac values"
 # How deals are read, on top of READING_RULES (a change here re-reads the deals only): "company currency", a deal
 # with no currency code of its own is in the portal's company currency (``deals.home_currency`` when
 # ``default_currency`` is not set), as HubSpot keeps it; before, such a deal stored with no currency counted in the
@@ -293,14 +296,14 @@ class HubSpotConnector:
         assert spec.reader is not None
         object_type = spec.object_type
         pipelines = self.deal_pipelines() if spec.pipelines else {}
-        convert = self._labelled(spec, spec.reader(self.mapping, self.name, pipelines))
+        convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
         # (stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers that
         # search answers lack, so the quota guard knows where it stands before the first search)
         if object_type == "companies":
             self._accounts_full = self._accounts_full or since_ms is None
             self._merge_winners.clear()      # this run's merges: noted by its company read, used by the next pulls
             self._winner_links.clear()
-        props = sorted({*self._props(object_type), *spec.extra_props})
+        props = sorted({*self._props(object_type), *spec.extra_props, *self._held_props(spec)})
         skip: list[tuple[int, int]] = []
         if spec.own_writes and since_ms is not None:
             # pac writes this object (companies: their PAC properties): an incremental read leaves out the spans
@@ -478,6 +481,34 @@ class HubSpotConnector:
         if not self.fallback() or KEY not in self.property_names(object_type):
             return []
         return [{"propertyName": KEY, "operator": "NOT_HAS_PROPERTY"}]
+
+    def _held_props(self, spec: HsObject) -> list[str]:
+        """The company properties pac's account write-back fills (``pac_axes``, ``pac_target``), read with the
+        companies when the mapping writes them: on the same search pages, no call more."""
+        return list(self.mapping.account_fields().values()) if spec.object_type == "companies" else []
+
+    def _holding(self, spec: HsObject, convert: Convert) -> Convert:
+        """``convert`` keeping, on each company read, the PAC values it holds (``HELD_PAC``: logical field -> value,
+        and the read's stamp), so the account write-back compares what a company should hold with what it holds,
+        not only with what pac last wrote: a rep's hand edit of ``pac_target`` is restored, and a merged company
+        that inherited the values of a company merged into it (HubSpot's merged record takes the primary's values
+        and the other record's where the primary has none: changelog "Updated merge functionality for contacts and
+        companies") is cleared when the plan targets it with no axis (``sync_jobs.account_targets``)."""
+        fields = self.mapping.account_fields() if spec.object_type == "companies" else {}
+        if not fields:
+            return convert
+
+        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
+            record = convert(obj, company, lines)
+            if not isinstance(record, Account) or record.deleted or obj.get("archived"):
+                return record
+            props = obj.get("properties") or {}
+            stamp = _when_or_none(obj)
+            held = {logical: props.get(prop) for logical, prop in fields.items()}
+            held["at"] = stamp.isoformat() if stamp is not None else None
+            return replace(record, custom={**record.custom, HELD_PAC: held})
+
+        return read
 
     def _labelled(self, spec: HsObject, convert: Convert) -> Convert:
         """``convert`` reading the dropdowns plan scopes test as their option labels (``spec.labelled``): a dropdown
