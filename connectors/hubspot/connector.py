@@ -161,6 +161,7 @@ class HubSpotConnector:
         self._lacking: dict[Target, frozenset[str]] = {}   # PAC properties the portal lacks, per custom object
         self._line_holders: LineHolders | None = None    # the store's deals holding given line ids (pipeline's)
         self._stored: StoredRecords | None = None         # the store's live and retired records (pipeline's)
+        self._binned: dict[ObjectKind, set[str]] = {}     # ids in this run's archived lists and reads, per kind
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -293,17 +294,14 @@ class HubSpotConnector:
     def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
         """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
         items, then its deleted records from the archived list as ``spec.deletions`` says."""
-        assert spec.reader is not None
         object_type = spec.object_type
-        pipelines = self.deal_pipelines() if spec.pipelines else {}
-        convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
         # (stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers that
         # search answers lack, so the quota guard knows where it stands before the first search)
+        props, convert = self._reader(spec)
         if object_type == "companies":
             self._accounts_full = self._accounts_full or since_ms is None
             self._merge_winners.clear()      # this run's merges: noted by its company read, used by the next pulls
             self._winner_links.clear()
-        props = sorted({*self._props(object_type), *spec.extra_props, *self._held_props(spec)})
         skip: list[tuple[int, int]] = []
         if spec.own_writes and since_ms is not None:
             # pac writes this object (companies: their PAC properties): an incremental read leaves out the spans
@@ -397,8 +395,15 @@ class HubSpotConnector:
             if spec.merges:
                 yield from self._merged_away(spec, obj)
         if restoring:
-            yield from self._restored(spec, listed | seen, props, convert, lines_too)
+            yield from self._restored(spec, listed | seen)
         self._left_out(object_type, pac_own)
+
+    def _reader(self, spec: HsObject) -> tuple[list[str], Convert]:
+        """The properties ``spec``'s reads ask for, and how its objects become records."""
+        assert spec.reader is not None
+        pipelines = self.deal_pipelines() if spec.pipelines else {}
+        convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
+        return sorted({*self._props(spec.object_type), *spec.extra_props, *self._held_props(spec)}), convert
 
     def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
         """Note the companies of ``buffer`` that merged others (``hs_merged_object_ids``), for this run's reads of
@@ -423,20 +428,39 @@ class HubSpotConnector:
             if i in merged:
                 self._merge_winners[i] = FOLLOW if any(old in live for old in merged[i]) else _created_ms(obj)
 
-    def _restored(self, spec: HsObject, listed: set[str], props: list[str], convert: Convert,
-                  lines_too: bool) -> Iterator[Record | Rejected]:
+    def _restored(self, spec: HsObject, listed: set[str]) -> Iterator[Record | Rejected]:
         """The records the store retired lately (``StoredRecords.retired``: by an archived list, within the recycle
-        bin's 90 days) that the archived list no longer lists nor this pull read: read again by id, so a record
-        restored from the recycle bin counts again the next night, whether or not the restore moved its stamp
-        (HubSpot, "Restore deleted records": records can be restored "up to 90 days after they were deleted"; it
-        does not say what the restore does to ``hs_lastmodifieddate``). One call per 100 such ids, none on a night
-        without; those still gone (purged, deleted for good) answer nothing and stay retired."""
+        bin's 90 days) that no archived list of their kind lists any more, nor this run's reads returned: read again
+        by id, so a record restored from the recycle bin counts again the next night, whether or not the restore
+        moved its stamp (HubSpot, "Restore deleted records": records can be restored "up to 90 days after they were
+        deleted"; it does not say what the restore does to ``hs_lastmodifieddate``). A kind read from several
+        objects (meetings, calls, e-mails, tasks: one store kind) is checked once its last object is read, against
+        all their archived lists (``listed``, this object's; the others' kept from this run), each id then asked of
+        each object until found. One call per 100 such ids and object, none on a night without; those still gone
+        (purged, deleted for good) answer nothing and stay retired."""
         assert self._stored is not None
-        back = [i for i in self._stored.retired(spec.kind.value) if i not in listed]
+        specs = [s for s in objects_of(spec.kind, self.mapping) if s.deletions is Deletions.EVERY_PULL]
+        if specs and spec.object_type == specs[0].object_type:
+            self._binned[spec.kind] = set()
+        binned = self._binned.setdefault(spec.kind, set())
+        binned |= listed
+        if not specs or spec.object_type != specs[-1].object_type:
+            return
+        del self._binned[spec.kind]
+        back = sorted((i for i in self._stored.retired(spec.kind.value) if i not in binned), key=_numeric)
         if back:
             log.info("%s: %d retired %s no longer in the recycle bin: read again", self.name, len(back),
-                     spec.object_type)
-            yield from self._read_by_id(spec, sorted(back, key=_numeric), props, convert, lines_too, exact=True)
+                     spec.kind.value)
+        for each in specs:
+            if not back:
+                break
+            props, convert = self._reader(each)
+            found: set[str] = set()
+            for record in self._read_by_id(each, back, props, convert, each.lines and self.mapping.deals.line_items,
+                                           exact=True):
+                found.add(str(record.id))
+                yield record
+            back = [i for i in back if i not in found]
 
     def _reread_deleted_lines(self, spec: HsObject, since_ms: int, seen: set[str], props: list[str],
                               convert: Convert) -> Iterator[Record | Rejected]:

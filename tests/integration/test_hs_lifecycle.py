@@ -153,18 +153,48 @@ class TestRestored:
         assert {x.id: x.account_id for x in stored.deals if not x.deleted} == {d.id: a for d in stored.deals}
         assert _april_revenue(stored) == Decimal("2000")
 
-    def test_a_deal_still_in_the_recycle_bin_is_not_read_again(self, engine, portal):
-        """A deal deleted and still in the recycle bin: the nights after read no deal by id (the archived list, read
-        anyway, still lists it)."""
+    def test_records_still_in_the_recycle_bin_are_not_read_again(self, engine, portal):
+        """A won deal and a call deleted and still in the recycle bin: the nights after read nothing by id (the
+        archived lists, read anyway, still list them; the call is in the calls' list, not the meetings' one, and the
+        activities are checked against both)."""
         api, connector, julie = portal
         a = _company(api, "Lyon A", julie)
         gone = _won(api, a, "1000", julie)
-        _night(engine, connector, None, run_id=1)
+        call = api.add("calls", {"hs_timestamp": "2027-04-12T08:00:00.000Z", "hs_call_status": "COMPLETED",
+                                 "hs_call_direction": "OUTBOUND", "hubspot_owner_id": julie}, companies=(a,),
+                       modified=STAMP)
+        _night(engine, connector, None, run_id=1, kinds=KINDS)
+        assert [x.id for x in _stored(engine, connector).activities] == [call]
         api.add("contacts", {"email": "x@example.com"}, modified=STAMP + timedelta(days=1))
         api.archive("deals", gone)
-        _night(engine, connector, STAMP + timedelta(hours=12), run_id=2)
+        api.archive("calls", call)
+        _night(engine, connector, STAMP + timedelta(hours=12), run_id=2, kinds=KINDS)
+        stored = _stored(engine, connector)
+        assert [x.deleted for x in stored.activities] == [True] and _live(stored)[1] == []
         before = dict(connector.usage().by_endpoint)
-        _night(engine, connector, STAMP + timedelta(days=2), run_id=3)
+        _night(engine, connector, STAMP + timedelta(days=2), run_id=3, kinds=KINDS)
         spent = {k: v - before.get(k, 0) for k, v in connector.usage().by_endpoint.items() if v - before.get(k, 0)}
-        assert "batch_read.deals" not in spent and spent.get("list.deals") == 1, spent
+        assert not [k for k in spent if k.startswith("batch_read.")], spent
+        assert spent.get("list.deals") == spent.get("list.calls") == spent.get("list.meetings") == 1, spent
         assert _live(_stored(engine, connector))[1] == []
+
+    def test_a_call_restored_is_read_again(self, engine, portal):
+        """A call deleted, then restored with its stamp as before: counted again the next night (read by id as a
+        call, once the meetings did not answer it)."""
+        api, connector, julie = portal
+        a = _company(api, "Lyon A", julie)
+        call = api.add("calls", {"hs_timestamp": "2027-04-12T08:00:00.000Z", "hs_call_status": "COMPLETED",
+                                 "hs_call_direction": "OUTBOUND", "hubspot_owner_id": julie}, companies=(a,),
+                       modified=STAMP)
+        _night(engine, connector, None, run_id=1, kinds=KINDS)
+        api.add("contacts", {"email": "x@example.com"}, modified=STAMP + timedelta(days=1))
+        api.archive("calls", call)
+        _night(engine, connector, STAMP + timedelta(hours=12), run_id=2, kinds=KINDS)
+        assert [x.deleted for x in _stored(engine, connector).activities] == [True]
+        table = api.tables["calls"]
+        obj = table.archived.pop(call)
+        obj.archived_at, obj.modified = None, int(STAMP.timestamp() * 1000)
+        table.rows[call] = obj
+        table.changed()
+        _night(engine, connector, STAMP + timedelta(days=2), run_id=3, kinds=KINDS)
+        assert [(x.id, x.deleted, x.account_id) for x in _stored(engine, connector).activities] == [(call, False, a)]
