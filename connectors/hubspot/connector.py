@@ -14,12 +14,15 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   (engagement -> deals, then deals -> companies, the deal's primary: two more reads per 1,000 such engagements); an
   engagement or a won deal linked to contacts none of which has a primary company (and, for an engagement, to no
   deal with a company) is rejected, naming them ("associated with contact N only: associate it with a company"); a
-  record with no company, contact or such deal is kept with no account (the engine reports it);
+  record with no company, contact or such deal is kept with no account (the engine reports it), or with the company
+  pac's store holds for it, with a data-quality warning (a contact deleted unassociates its activities:
+  ``_keep_stored_company``);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
   deleted visit report or won deal stops counting the next night (one call per 100 archived records of each
-  type: search never returns archived records);
+  type: search never returns archived records); a record pac retired that the lists no longer hold (restored from
+  the recycle bin) is read again by id (``_restored``);
 * a merge makes a new company or deal whose ``hs_merged_object_ids`` lists the ids merged into it: those ids
   leave search without being archived, and are emitted as deleted records with the merged record, so the
   store retires them on the same run (no account twice, no won revenue counted two or three times);

@@ -53,9 +53,9 @@ def test_a_merged_company_inheriting_pac_values_is_cleared_and_no_retired_id_is_
     """A company no axis targets (primary) is merged with a targeted one: HubSpot's merged record takes the primary's
     values and the other's where the primary has none, so it says ``pac_target`` true with the other's axes, though
     the plan targets it with no axis. The next sync clears it; the full reconciliation after links no axis to the
-    retired id (no error, status not partial for it). Seen failing before the fix: the merged company kept the
-    inherited values through four syncs, and the full sync failed "link to the PAC axis ...: No object with id"
-    (exit 1)."""
+    retired id (no error, status not partial for it) and, reading every company pac wrote, sends none again. Seen
+    failing before the fix: the merged company kept the inherited values through four syncs, and the full sync
+    failed "link to the PAC axis ...: No object with id" (exit 1)."""
     settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
     with start_sandbox() as server:
         api = server.api("hubspot")
@@ -73,3 +73,4 @@ def test_a_merged_company_inheriting_pac_values_is_cleared_and_no_retired_id_is_
     assert cleared == ("", "false")
     assert full.errors == [], full.errors
     assert after == ("", "false")
+    assert full.accounts_written == 0       # a full read of companies pac wrote finds what it wrote: nothing to send

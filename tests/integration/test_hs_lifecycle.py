@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from connectors.base import ObjectKind
 from pac_core.engine import evaluate
 from pac_core.plan import Counting
 from pac_core.records import Rejected
 from pac_core.scopes import parse_scope
+from sandbox_crm.run import start_sandbox
+from sync_jobs.store import open_store
+from sync_jobs.store import records as store_records
+from tests.fakes import sandbox_settings, sandbox_sync
 from tests.integration import test_hs_retirements as harness
 from tests.integration.test_hs_retirements import (
     APRIL,
@@ -198,3 +203,30 @@ class TestRestored:
         table.changed()
         _night(engine, connector, STAMP + timedelta(days=2), run_id=3, kinds=KINDS)
         assert [(x.id, x.deleted, x.account_id) for x in _stored(engine, connector).activities] == [(call, False, a)]
+
+
+def test_a_sync_lists_a_record_kept_on_its_company_as_a_data_quality_warning(tmp_path: Path) -> None:
+    """Through ``pac sync`` on the seeded demo portal: a meeting loses every association (its contact deleted, say)
+    and the next full sync keeps it on its company, listing it among the run's data-quality warnings (the pipeline
+    hands the connector the store, and the pull's warnings join the engine's)."""
+    settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+    with start_sandbox() as server:
+        api = server.api("hubspot")
+        api.limits.ten_second_limit = 10**9
+        sandbox_sync(settings, server)
+        links = api.links.get(("meetings", "companies"), {})
+        meeting = min((m for m in links if links[m]), key=int)
+        company = next(iter(links[meeting]))
+        for to_type in ("companies", "contacts", "deals"):
+            for other in list(api.links.get(("meetings", to_type), {}).get(meeting, {})):
+                api.unassociate("meetings", meeting, to_type, other)
+        result = sandbox_sync(settings, server, full=True)
+    warned = [w for w in result.warnings if w.reason.startswith("unassociated:")]
+    assert [(w.source, w.object, w.id) for w in warned] == [("hs-west", "activities", meeting)]
+    assert f"still counted for company {company}" in warned[0].reason
+    engine = open_store(settings.database())
+    try:
+        [stored] = [a for a in store_records.load_records(engine, ["hs-west"]).activities if a.id == meeting]
+    finally:
+        engine.dispose()
+    assert (stored.account_id, stored.deleted) == (company, False)
