@@ -241,6 +241,11 @@ class WriteChange:
 
 
 CRM_STAMP = "crm_modified_at"
+# The key of ``Account.custom`` under which a connector keeps the account PAC fields the CRM holds, as read with the
+# account: {"axes": ..., "target": ..., "at": the read's change stamp, ISO}, diffed with what they should be
+# (``sync_jobs.account_targets``: a hand edit, or a merged company's inherited values, is repaired). Not a scope
+# field (a plan's ``custom.<name>`` never holds a colon).
+HELD_PAC = "pac:held"
 """The key under which a last-written row keeps the CRM's change stamp of pac's write (``WriteResult.modified_at``,
 ISO UTC): the next incremental pull tells pac's own writes from other changes by it."""
 
@@ -352,6 +357,21 @@ class SchemaIssue:
 LineHolders = Callable[[Sequence[str]], Mapping[str, str]]
 
 
+@dataclass
+class StoredRecords:
+    """What a pull may ask of the store its records go to (``Connector.remember_stored``), and where it leaves the
+    data-quality warnings it adds (listed with the engine's, as ``Rejected``: source, object, id, "rule: detail").
+
+    ``live(kind, ids)``: id -> its stored account id ("" when none), for those of ``ids`` the store holds as live
+    records of ``kind`` (``"accounts"``, ``"activities"``, ``"deals"``); ``retired(kind)``: the ids of ``kind`` the
+    store holds as deleted, retired lately (within a CRM's recycle-bin time) with their whole record (not an id
+    merged away or moved out of what the mapping reads)."""
+
+    live: Callable[[str, Sequence[str]], Mapping[str, str]]
+    retired: Callable[[str], Sequence[str]]
+    warnings: list[Rejected] = field(default_factory=list)
+
+
 @runtime_checkable
 class Connector(Protocol):
     """One configured CRM (a Salesforce org, a HubSpot portal): everything a run, ``pac crm`` and the
@@ -408,6 +428,13 @@ class Connector(Protocol):
         """How to find, among the live deals the store keeps for this connector, those whose stored lines hold given
         CRM line ids (``DealLine.id``: line id -> deal id), given before the pull: HubSpot lists a deleted line item
         without its deal, and reads that deal again the same night; a no-op for a CRM that needs none."""
+        ...
+
+    def remember_stored(self, stored: StoredRecords) -> None:
+        """What the store keeps for this connector (``StoredRecords``), given before the pull: HubSpot follows a
+        company merge's children while the merged ids are still live there, keeps the company of a record a contact
+        deletion left with no association at all, and reads again a record it retired that its recycle bin no
+        longer lists (restored); a no-op for a CRM that needs none."""
         ...
 
     # -- write -----------------------------------------------------------------------------------

@@ -12,9 +12,12 @@ Business rules:
   ``"AX-GC-QUOTES; AX-RA-DORM"``) and ``target`` (True when at least one axis holds the account);
 * each account goes to its own CRM (its ``source`` connector) and only to connectors whose mapping declares
   account fields (``mapping.account_fields()``); accounts are updated by id, never created;
-* a change is sent only when the values differ from what was last written to that account; an account
-  that was written before and that no axis holds any more is **cleared** (``axes`` null, ``target`` False);
-  deleted or vanished accounts are left alone (a write to them would be refused on every run).
+* a change is sent only when the values differ from what was last written to that account, or from what the
+  account holds in the CRM when the connector read them with it after pac's last write to it (``HELD_PAC``: a hand
+  edit is restored, audit hslife H5); an account that was written before, or that holds PAC values pac never wrote
+  (a merged company inheriting those of a company merged into it), and that no axis holds any more is **cleared**
+  (``axes`` null, ``target`` False); deleted or vanished accounts are left alone (a write to them would be refused on
+  every run), and are no axis's companies (``axis_companies``).
 
 Several plans on one connector (the 2026 plan still running when the 2027 one starts, one plan per business unit)
 share the account's fields:
@@ -48,7 +51,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.base import Connector, Target, WriteChange
+from connectors.base import CRM_STAMP, HELD_PAC, Connector, Target, WriteChange, same_value
 from pac_core.columnar import RecordColumns
 from pac_core.matching import owner_emails
 from pac_core.plan import Axis, Plan, axis_inactive
@@ -130,9 +133,36 @@ def desired_fields(axis_ids: Sequence[str], *, ordered: bool = False) -> dict[st
     return {"axes": SEPARATOR.join(axis_ids if ordered else sorted(axis_ids)), "target": True}
 
 
+def _same(field_name: str, held: Any, want: Any) -> bool:
+    """Whether a value a CRM holds is the value wanted: ``target`` as a checkbox (empty is false), ``axes`` as text
+    (empty is none)."""
+    if field_name == "target":
+        return (str(held).strip().lower() == "true") == bool(want)
+    return same_value(held, want)
+
+
+def held_values(held: Mapping[str, Any] | None, row: Any) -> Mapping[str, Any] | None:
+    """What the account holds in the CRM (``HELD_PAC``) when it was read after pac's last write to it (``row``'s
+    ``CRM_STAMP``: the stamp the CRM answered that write), else None: a read older than the write (the account is not
+    read again for pac's own write) says nothing of what it holds now; with no stamp to compare, the row is trusted.
+    An account pac never wrote holds what was read."""
+    if not held:
+        return None
+    if row is None:
+        return held
+    stamp, at = row.fields.get(CRM_STAMP), held.get("at")
+    if not stamp or not at:
+        return None
+    try:
+        return held if datetime.fromisoformat(str(at)) >= datetime.fromisoformat(str(stamp)) else None
+    except ValueError:
+        return None
+
+
 def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: Iterable[str],
                     written: Mapping[tuple[str, str], Any], declared: Iterable[str] = ACCOUNT_FIELDS,
-                    own: Mapping[tuple[str, str], Any] | None = None, *, ordered: bool = False) -> list[WriteChange]:
+                    own: Mapping[tuple[str, str], Any] | None = None, *, ordered: bool = False,
+                    held: Mapping[str, Mapping[str, Any]] | None = None) -> list[WriteChange]:
     """The account updates for one connector, sorted by key.
 
     ``targeted``: account id -> axis ids holding it (this connector's accounts only); ``live``: ids of this
@@ -141,7 +171,9 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
     mapping keeps (others are neither computed nor sent). Only differing fields are sent. ``own``: this plan's
     rows when ``written`` is what any plan last wrote (``diff_base``): a change also carries the fields that differ
     from this plan's row, so that its row, once saved, holds what the CRM holds. ``ordered``: ``targeted``'s ids are
-    in the order to write (``combined``'s), else they are sorted.
+    in the order to write (``combined``'s), else they are sorted. ``held``: account id -> the PAC values it holds
+    in the CRM, as read with it (``HELD_PAC``): a field whose value there differs from the wanted one is sent too
+    (when read after pac's last write: ``held_values``), and an account holding values no axis wants is cleared.
     """
     keep = [f for f in ACCOUNT_FIELDS if f in set(declared)]
     if not keep:
@@ -159,11 +191,17 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
         account_id = key[len(prefix):]
         if account_id in live_ids and any(row.fields.get(f) != CLEARED[f] for f in keep if f in row.fields):
             wanted[key] = (account_id, dict(CLEARED))
+    for account_id, values in (held or {}).items():
+        key = account_key(source, account_id)
+        if key not in wanted and account_id in live_ids and any(not _same(f, values.get(f), CLEARED[f]) for f in keep):
+            wanted[key] = (account_id, dict(CLEARED))
     for key in sorted(wanted):
         account_id, want = wanted[key]
         row = written.get((Target.ACCOUNT.value, key))
         previous = row.fields if row is not None else {}
-        fields = {f: want[f] for f in keep if row is None or f not in previous or previous[f] != want[f]}
+        crm = held_values((held or {}).get(account_id), row)
+        fields = {f: want[f] for f in keep if row is None or f not in previous or previous[f] != want[f]
+                  or (crm is not None and not _same(f, crm.get(f), want[f]))}
         mine = own.get((Target.ACCOUNT.value, key)) if fields and own is not None else row
         if mine is not row:
             kept = mine.fields if mine is not None else {}
@@ -182,6 +220,7 @@ class Shared:
     own: dict[str, tuple[str, ...]] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
     base: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    live: frozenset[str] = frozenset()      # the connector's live account ids (``axis_companies``)
 
 
 @dataclass(frozen=True)
@@ -280,10 +319,14 @@ def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime
     over = plan_ended(plan, as_of)
     held = {} if over else targeted_axes(plan, records, as_of, default_months=default_months, sources=names)
     live: dict[str, set[str]] = {n: set() for n in names}
+    holds: dict[str, dict[str, Mapping[str, Any]]] = {n: {} for n in names}   # what the CRM holds (HELD_PAC)
     for account in records.accounts:
         ids = live.get(account.source)
         if ids is not None and not account.deleted:
             ids.add(account.id)
+            values = account.custom.get(HELD_PAC) if account.custom else None
+            if isinstance(values, Mapping):
+                holds[account.source][account.id] = values
     own: dict[str, dict[str, tuple[str, ...]]] = {n: {} for n in names}
     for (source, account_id), axis_ids in held.items():
         if account_id in live[source]:
@@ -296,14 +339,19 @@ def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime
         mine = written.get(n, {})
         base = diff_base(plan.id, mine, everyone[n]) if everyone is not None and n in everyone else mine
         changes = account_changes(n, targeted, live[n], base, declared[n], own=mine if base is not mine else None,
-                                  ordered=True)
-        out[n] = Shared(changes, own[n], owners, base)
+                                  ordered=True, held=holds[n])
+        out[n] = Shared(changes, own[n], owners, base, frozenset(live[n]))
     return out
 
 
-def axis_companies(written: Mapping[tuple[str, str], Any], changes: Iterable[WriteChange]) -> dict[str, set[str]]:
+def axis_companies(written: Mapping[tuple[str, str], Any], changes: Iterable[WriteChange],
+                   live: Iterable[str] | None = None) -> dict[str, set[str]]:
     """Axis id -> ids of the connector's accounts it targets once ``changes`` are written: the last-written
-    ``axes`` of each account, overlaid by the changes (a CRM that links axes to accounts needs them all)."""
+    ``axes`` of each account, overlaid by the changes (a CRM that links axes to accounts needs them all). ``live``:
+    the connector's live account ids; the others (deleted, merged away: their rows keep the ``axes`` last written)
+    are left out, so no link is asked to a company that is gone (audit hslife H6: "No object with id", a partial run)
+    and none counts towards the cap."""
+    alive = None if live is None else set(live)
     state: dict[str, Any] = {}
     for (target, key), row in written.items():
         if target == Target.ACCOUNT.value and "axes" in row.fields:
@@ -314,6 +362,8 @@ def axis_companies(written: Mapping[tuple[str, str], Any], changes: Iterable[Wri
     out: dict[str, set[str]] = {}
     for key, axes in state.items():
         account_id = key.split(":", 1)[1] if ":" in key else key
+        if alive is not None and account_id not in alive:
+            continue
         for axis in (axes.split(SEPARATOR) if isinstance(axes, str) else axes or ()):
             if axis:
                 out.setdefault(axis, set()).add(account_id)

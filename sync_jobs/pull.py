@@ -40,6 +40,8 @@ class PullOutcome:
     full_objects: list[tuple[str, str]] = field(default_factory=list)
     readings: dict[tuple[str, str], str] = field(default_factory=dict)   # of the full reads: kept with them
     deleted: dict[str, int] = field(default_factory=dict)
+    # data-quality warnings of the connectors' pulls (``StoredRecords.warnings``), listed with the engine's
+    warnings: list[Rejected] = field(default_factory=list)
     # the previous run's connector rejections, by (connector, object, CRM id): those this pull reads again (fixed,
     # deleted or rejected again) are dropped; the others still stand and are carried into this run's rejections
     standing: dict[tuple[str, str, str], Rejected] = field(default_factory=dict)

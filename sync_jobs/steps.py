@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.base import Connector, PacValue, Target
+from connectors.base import Connector, PacValue, StoredRecords, Target
 from pac_config.planfile import load_plan
 from pac_config.settings import engine_settings, reconciliation_days_of
 from pac_core.columnar import ActivityTable, RecordColumns
@@ -69,13 +69,27 @@ def pull(ctx: RunContext) -> None:
         connector.remember_written(ctx.store.written(ctx.plan.id, name))
         # the stored deals holding given line ids: a line item HubSpot lists as deleted names no deal
         connector.remember_stored_lines(partial(ctx.store.line_holders, name))
+        # the store's live and lately retired records: merges followed, companies kept, restores read (HubSpot)
+        stored = StoredRecords(partial(ctx.store.live_records, name),
+                               partial(_retired, ctx.store, name, ctx.now - timedelta(days=RECYCLE_BIN_DAYS)))
+        connector.remember_stored(stored)
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
                        reconciliation_days=reconciliation_days_of(ctx.settings.connector(name).reconciliation_days,
                                                                   connector.reconciliation_days), full=ctx.full,
                        outcome=ctx.pulled, progress=ctx.progress, stop=ctx.stop, plan_id=ctx.plan.id)
         for secret in connector.secrets():  # (a token obtained mid-pull was registered then: base.new_secret)
             register_secret(secret)
+        ctx.pulled.warnings.extend(stored.warnings)
     ctx.pulled.rejected.extend(ctx.pulled.standing[key] for key in sorted(ctx.pulled.standing))
+
+
+# how long a CRM keeps a deleted record restorable (HubSpot's recycle bin: "up to 90 days after they were deleted"):
+# the retired records a pull may find restored
+RECYCLE_BIN_DAYS = 90
+
+
+def _retired(store: UnitOfWork, name: str, since: datetime, kind: str) -> list[str]:
+    return store.retired_records(name, kind, since)
 
 
 def decide_plan_state(ctx: RunContext) -> None:
@@ -113,8 +127,8 @@ def evaluate(ctx: RunContext) -> None:
     ctx.evaluation = result.evaluation = evaluation
     result.plan = ctx.effective
     ctx.set_aside, result.labels = engine_rejections(evaluation, records, ctx.pulled.rejected)
-    result.warnings = [Rejected(w.source, WARNED_OBJECT.get(w.rule, "deals"), w.record_id, f"{w.rule}: {w.detail}")
-                       for w in evaluation.warnings]
+    result.warnings = [*(Rejected(w.source, WARNED_OBJECT.get(w.rule, "deals"), w.record_id, f"{w.rule}: {w.detail}")
+                         for w in evaluation.warnings), *ctx.pulled.warnings]
     for kind in sorted({w.object for w in result.warnings}):
         names_of = labels_of(records, kind)
         result.labels.update({(w.source, kind, w.id): names_of.get((w.source, w.id), "") for w in result.warnings
@@ -189,8 +203,8 @@ def write(ctx: RunContext) -> None:
         # HubSpot links each axis to the companies it targets, under a cap (Salesforce: a lookup, nothing to note)
         shared = ctx.shared.get(name)
         connector.note_axis_targets(ctx.plan.id, account_targets.axis_companies(
-            shared.base if shared is not None else last, ctx.accounts.get(name, [])),
-            owners=shared.owners if shared is not None else None)
+            shared.base if shared is not None else last, ctx.accounts.get(name, []),
+            shared.live if shared is not None else None), owners=shared.owners if shared is not None else None)
         written = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now) if changes else WriteOutcome()
         _counted(result, written)
         result.retired += _retired_lines(ctx, name, changes)

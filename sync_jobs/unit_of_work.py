@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -116,6 +116,14 @@ class UnitOfWork:
     def line_holders(self, connector: str, line_ids: Iterable[str]) -> dict[str, str]:
         """Line id -> the stored live deal of ``connector`` holding it (``store.records.line_holders``)."""
         return store_records.line_holders(self.engine, connector, line_ids)
+
+    def live_records(self, connector: str, kind: str, ids: Sequence[str]) -> dict[str, str]:
+        """CRM id -> stored account id of the live records of ``kind`` among ``ids`` (``records.live_records``)."""
+        return store_records.live_records(self.engine, connector, kind, ids)
+
+    def retired_records(self, connector: str, kind: str, since: datetime) -> list[str]:
+        """The ids of ``kind`` retired since ``since`` with their whole record (``store.records.retired_records``)."""
+        return store_records.retired_records(self.engine, connector, kind, since)
 
     def previous_rejections(self, plan_id: str, run_id: int | None) -> set[tuple[str, str, str, str]]:
         return repo.previous_rejections(self.engine, plan_id, run_id)

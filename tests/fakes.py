@@ -158,6 +158,9 @@ class FakeConnector:
     def remember_stored_lines(self, holders: Any) -> None:
         pass                        # the fake's deals are read whole every pull
 
+    def remember_stored(self, stored: Any) -> None:
+        pass                        # the fake's records are read whole every pull
+
     def keeps(self, target: Target) -> frozenset[str]:
         return frozenset()          # the base fields only: no extended field
 

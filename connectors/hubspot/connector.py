@@ -14,12 +14,15 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   (engagement -> deals, then deals -> companies, the deal's primary: two more reads per 1,000 such engagements); an
   engagement or a won deal linked to contacts none of which has a primary company (and, for an engagement, to no
   deal with a company) is rejected, naming them ("associated with contact N only: associate it with a company"); a
-  record with no company, contact or such deal is kept with no account (the engine reports it);
+  record with no company, contact or such deal is kept with no account (the engine reports it), or with the company
+  pac's store holds for it, with a data-quality warning (a contact deleted unassociates its activities:
+  ``_keep_stored_company``);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
   deleted visit report or won deal stops counting the next night (one call per 100 archived records of each
-  type: search never returns archived records);
+  type: search never returns archived records); a record pac retired that the lists no longer hold (restored from
+  the recycle bin) is read again by id (``_restored``);
 * a merge makes a new company or deal whose ``hs_merged_object_ids`` lists the ids merged into it: those ids
   leave search without being archived, and are emitted as deleted records with the merged record, so the
   store retires them on the same run (no account twice, no won revenue counted two or three times);
@@ -46,6 +49,7 @@ from urllib.parse import urlsplit
 from connectors.base import (
     EDIT_FIELDS,
     EDIT_LOGICAL,
+    HELD_PAC,
     WHERE_CREDENTIALS,
     ApiUsage,
     CredentialsMissing,
@@ -56,6 +60,7 @@ from connectors.base import (
     PacValue,
     SchemaError,
     SchemaIssue,
+    StoredRecords,
     Target,
     WriteChange,
     WriteResult,
@@ -108,8 +113,10 @@ READING_RULES = 9   # 2: unlisted call statuses rejected; 3: merged ids retired;
 #                     9: an engagement no company of its own nor of its contacts places takes its deal's company
 
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
-# dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values.
-COMPANY_RULES = "option labels"
+# dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values; "pac
+# values", the company's own ``pac_axes`` / ``pac_target`` kept with it (``HELD_PAC``), so a hand edit or a merge's
+# inherited values are repaired (audit hslife H5): the companies stored before hold none, so they are read again once.
+COMPANY_RULES = "option labels; pac values"
 # How deals are read, on top of READING_RULES (a change here re-reads the deals only): "company currency", a deal
 # with no currency code of its own is in the portal's company currency (``deals.home_currency`` when
 # ``default_currency`` is not set), as HubSpot keeps it; before, such a deal stored with no currency counted in the
@@ -147,9 +154,9 @@ class HubSpotConnector:
         self.labels_language = "en"          # labels written by provisioning: the plan's language (fr or en)
         self.axis_targets: AxisTargets | None = None    # axis id -> companies, from the pipeline (associations)
         self._accounts_full = False          # this run read every company: links are reconciled in full, once
-        # companies that merged others, seen by this run's company read, with when they were created (a merge makes
-        # a new company): the meetings, calls and deals a merge since a pull's watermark moved to them (stamps
-        # unchanged) are read by that pull
+        # companies that merged others, seen by this run's company read, with when they were created, or FOLLOW when
+        # the ids merged into them are still live in the store: the meetings, calls and deals such a merge moved to
+        # them (stamps unchanged) are read by this run's pulls (``_pull_search``)
         self._merge_winners: dict[str, int] = {}
         self._winner_links: dict[tuple[str, tuple[str, ...]], list[str]] = {}   # (to type, winners) -> their ids
         self._links_settled = False
@@ -158,6 +165,8 @@ class HubSpotConnector:
         self._names: dict[str, str] | None = None
         self._lacking: dict[Target, frozenset[str]] = {}   # PAC properties the portal lacks, per custom object
         self._line_holders: LineHolders | None = None    # the store's deals holding given line ids (pipeline's)
+        self._stored: StoredRecords | None = None         # the store's live and retired records (pipeline's)
+        self._binned: dict[ObjectKind, set[str]] = {}     # ids in this run's archived lists and reads, per kind
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -290,17 +299,14 @@ class HubSpotConnector:
     def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
         """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
         items, then its deleted records from the archived list as ``spec.deletions`` says."""
-        assert spec.reader is not None
         object_type = spec.object_type
-        pipelines = self.deal_pipelines() if spec.pipelines else {}
-        convert = self._labelled(spec, spec.reader(self.mapping, self.name, pipelines))
         # (stage meanings first: needed for every deal, and this plain GET carries the daily-limit headers that
         # search answers lack, so the quota guard knows where it stands before the first search)
+        props, convert = self._reader(spec)
         if object_type == "companies":
             self._accounts_full = self._accounts_full or since_ms is None
             self._merge_winners.clear()      # this run's merges: noted by its company read, used by the next pulls
             self._winner_links.clear()
-        props = sorted({*self._props(object_type), *spec.extra_props})
         skip: list[tuple[int, int]] = []
         if spec.own_writes and since_ms is not None:
             # pac writes this object (companies: their PAC properties): an incremental read leaves out the spans
@@ -322,20 +328,17 @@ class HubSpotConnector:
         winners = sorted(i for i, created in self._merge_winners.items() if created >= since_ms) \
             if since_ms is not None and spec.company else []
         by_lines = lines_too and since_ms is not None
+        restoring = since_ms is not None and self._stored is not None and spec.deletions is Deletions.EVERY_PULL
         seen: set[str] = set()
         pac_own = 0     # pac's own tasks read and left out
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
         for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
+            if object_type == "companies":
+                self._note_merges(buffer)
             for obj in buffer:
                 i = obj["id"]
-                if winners or by_lines:
+                if winners or by_lines or restoring:
                     seen.add(str(i))
-                if object_type == "companies" and merged_ids(obj):
-                    # a merge makes a new company (HubSpot's changelog: "a new record with a new ID"): one created
-                    # since a pull's watermark is a merge that pull has not seen; an older one merged long ago, and
-                    # its children need no new read whenever it changes (also noted on a full company read: the
-                    # activities and deals may still be read incrementally)
-                    self._merge_winners[str(i)] = _created_ms(obj)
                 record = companies.checked(convert(lines.restamped(obj), companies.get(i), lines.of(i)), obj, self.name)
                 if record is None:      # one of pac's own tasks: no record of its own
                     pac_own += 1
@@ -383,7 +386,9 @@ class HubSpotConnector:
         # Deleted visit reports and won deals must stop counting at once: archived engagements, companies and deals
         # are listed on every pull (one call per 100 archived records: HubSpot's list has no "archived since"
         # filter), keeping those archived since the watermark.
+        listed: set[str] = set()
         for obj in list_objects(self.transport, object_type, props, archived=True):
+            listed.add(str(obj["id"]))
             archived_at = parse_datetime(obj.get("archivedAt"))
             if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
                 continue
@@ -394,7 +399,73 @@ class HubSpotConnector:
             yield _deleted(record, obj, self.name)
             if spec.merges:
                 yield from self._merged_away(spec, obj)
+        if restoring:
+            yield from self._restored(spec, listed | seen)
         self._left_out(object_type, pac_own)
+
+    def _reader(self, spec: HsObject) -> tuple[list[str], Convert]:
+        """The properties ``spec``'s reads ask for, and how its objects become records."""
+        assert spec.reader is not None
+        pipelines = self.deal_pipelines() if spec.pipelines else {}
+        convert = self._holding(spec, self._labelled(spec, spec.reader(self.mapping, self.name, pipelines)))
+        return sorted({*self._props(spec.object_type), *spec.extra_props, *self._held_props(spec)}), convert
+
+    def _note_merges(self, buffer: Sequence[dict[str, Any]]) -> None:
+        """Note the companies of ``buffer`` that merged others (``hs_merged_object_ids``), for this run's reads of
+        the meetings, calls and deals the merge moved to them without touching their stamps (``_moved_by_merges``).
+
+        A merge makes a new company (HubSpot's changelog "Updated merge functionality for contacts and companies":
+        "a new record with a new ID will be created"), but its creation date tells nothing: "the property values of
+        the resulting merged record will use the latest property values of the primary record" (a merge vendor:
+        it "will reference the oldest record for fields such as created date"). What tells a merge this run must
+        follow is the store: an id merged into it is still a live company there (the store retires it with this
+        very read, so the next runs do not follow it again, and a company merged long ago, changed later, costs
+        no read). Followed also when created since the watermark (a pull outside ``pac sync`` gives no store).
+        Noted on a full company read too: the activities and deals may still be read incrementally. One store
+        query per 1,000 companies read that list merged ids, none otherwise."""
+        merged = {str(obj["id"]): ids for obj in buffer if (ids := merged_ids(obj))}
+        if not merged:
+            return
+        live = self._stored.live(ObjectKind.ACCOUNTS.value, sorted({i for ids in merged.values() for i in ids})) \
+            if self._stored is not None else {}
+        for obj in buffer:
+            i = str(obj["id"])
+            if i in merged:
+                self._merge_winners[i] = FOLLOW if any(old in live for old in merged[i]) else _created_ms(obj)
+
+    def _restored(self, spec: HsObject, listed: set[str]) -> Iterator[Record | Rejected]:
+        """The records the store retired lately (``StoredRecords.retired``: by an archived list, within the recycle
+        bin's 90 days) that no archived list of their kind lists any more, nor this run's reads returned: read again
+        by id, so a record restored from the recycle bin counts again the next night, whether or not the restore
+        moved its stamp (HubSpot, "Restore deleted records": records can be restored "up to 90 days after they were
+        deleted"; it does not say what the restore does to ``hs_lastmodifieddate``). A kind read from several
+        objects (meetings, calls, e-mails, tasks: one store kind) is checked once its last object is read, against
+        all their archived lists (``listed``, this object's; the others' kept from this run), each id then asked of
+        each object until found. One call per 100 such ids and object, none on a night without; those still gone
+        (purged, deleted for good) answer nothing and stay retired."""
+        assert self._stored is not None
+        specs = [s for s in objects_of(spec.kind, self.mapping) if s.deletions is Deletions.EVERY_PULL]
+        if specs and spec.object_type == specs[0].object_type:
+            self._binned[spec.kind] = set()
+        binned = self._binned.setdefault(spec.kind, set())
+        binned |= listed
+        if not specs or spec.object_type != specs[-1].object_type:
+            return
+        del self._binned[spec.kind]
+        back = sorted((i for i in self._stored.retired(spec.kind.value) if i not in binned), key=_numeric)
+        if back:
+            log.info("%s: %d retired %s no longer in the recycle bin: read again", self.name, len(back),
+                     spec.kind.value)
+        for each in specs:
+            if not back:
+                break
+            props, convert = self._reader(each)
+            found: set[str] = set()
+            for record in self._read_by_id(each, back, props, convert, each.lines and self.mapping.deals.line_items,
+                                           exact=True):
+                found.add(str(record.id))
+                yield record
+            back = [i for i in back if i not in found]
 
     def _reread_deleted_lines(self, spec: HsObject, since_ms: int, seen: set[str], props: list[str],
                               convert: Convert) -> Iterator[Record | Rejected]:
@@ -439,6 +510,34 @@ class HubSpotConnector:
         if not self.fallback() or KEY not in self.property_names(object_type):
             return []
         return [{"propertyName": KEY, "operator": "NOT_HAS_PROPERTY"}]
+
+    def _held_props(self, spec: HsObject) -> list[str]:
+        """The company properties pac's account write-back fills (``pac_axes``, ``pac_target``), read with the
+        companies when the mapping writes them: on the same search pages, no call more."""
+        return list(self.mapping.account_fields().values()) if spec.object_type == "companies" else []
+
+    def _holding(self, spec: HsObject, convert: Convert) -> Convert:
+        """``convert`` keeping, on each company read, the PAC values it holds (``HELD_PAC``: logical field -> value,
+        and the read's stamp), so the account write-back compares what a company should hold with what it holds,
+        not only with what pac last wrote: a rep's hand edit of ``pac_target`` is restored, and a merged company
+        that inherited the values of a company merged into it (HubSpot's merged record takes the primary's values
+        and the other record's where the primary has none: changelog "Updated merge functionality for contacts and
+        companies") is cleared when the plan targets it with no axis (``sync_jobs.account_targets``)."""
+        fields = self.mapping.account_fields() if spec.object_type == "companies" else {}
+        if not fields:
+            return convert
+
+        def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
+            record = convert(obj, company, lines)
+            if not isinstance(record, Account) or record.deleted or obj.get("archived"):
+                return record
+            props = obj.get("properties") or {}
+            stamp = _when_or_none(obj)
+            held = {logical: props.get(prop) for logical, prop in fields.items()}
+            held["at"] = stamp.isoformat() if stamp is not None else None
+            return replace(record, custom={**record.custom, HELD_PAC: held})
+
+        return read
 
     def _labelled(self, spec: HsObject, convert: Convert) -> Convert:
         """``convert`` reading the dropdowns plan scopes test as their option labels (``spec.labelled``): a dropdown
@@ -485,7 +584,8 @@ class HubSpotConnector:
         return moved
 
     def _read_by_id(self, spec: HsObject, ids: Sequence[str], props: list[str], convert: Convert,
-                    lines_too: bool, edited: Lines | None = None) -> Iterator[Record | Rejected]:
+                    lines_too: bool, edited: Lines | None = None, *, exact: bool = False
+                    ) -> Iterator[Record | Rejected]:
         """Records of ``spec`` by id, which the search did not return although they changed for pac: those a merge
         moved to a new company (HubSpot moves the merged companies' meetings, calls and deals without changing
         their stamps: left on the retired ids they would stop counting until the next full read), and deals whose
@@ -493,12 +593,16 @@ class HubSpotConnector:
 
         A deal of a pipeline the mapping does not read (``deals.pipelines``) is retired (deleted), as the search for
         the deals that left those pipelines retires them: stored from before it moved, it would count until the
-        next full read. It carries its edited line's stamp when later than its own, so the watermark passes it."""
+        next full read. It carries its edited line's stamp when later than its own, so the watermark passes it.
+        ``exact``: an answer under another id is left out (an id merged away answers the record it went into)."""
         if not ids:
             return
         wanted = self.mapping.deals.pipelines if spec.object_type == "deals" else None
+        asked = set(ids)
         found = []
         for obj in batch_read(self.transport, spec.object_type, ids, props):
+            if exact and str(obj["id"]) not in asked:
+                continue
             if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted:
                 found.append(obj)
             else:
@@ -568,22 +672,50 @@ class HubSpotConnector:
                 none = "the contact has no" if len(cs) == 1 else "none of them has a"
                 only[i] = f"{what} associated with {whom} only: associate it with a company ({none} primary company)"
         lost = [i for i in orphans if found.get(i) is None] if spec.engagement else []
+        on_deals: set[str] = set()
         if lost:
-            for i, company in self._deal_companies(spec, lost).items():
+            placed, on_deals = self._deal_companies(spec, lost)
+            for i, company in placed.items():
                 found[i] = company
                 only.pop(i, None)
+        bare = [i for i in orphans if found.get(i) is None and not via.get(i) and i not in on_deals]
+        if bare:
+            self._keep_stored_company(spec, bare, found)
         return Companies(found, only, spec.kind.value)
 
-    def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> dict[str, str]:
+    def _keep_stored_company(self, spec: HsObject, bare: Sequence[str], found: dict[str, str | None]) -> None:
+        """Records read with no company, no contact and no deal at all, that the store holds with a company: they keep
+        it (``found``), each listed as a data-quality warning. Deleting a contact unassociates its activities (HubSpot,
+        "Understand restorable and permanent contact deletions": "All activity is deleted and unassociated from the
+        record ... the calls and tasks will still appear on your call or task page but will not be associated with
+        the deleted record"; its engagement reports "will still count engagements of deleted contacts"): a visit
+        placed through that contact was made there, and a contact clean-up must not take it, nor a won deal so
+        placed, off a past period. A record moved to another company (or contact, or deal) follows it as ever. One
+        store query per 1,000 such records; nothing without a store (a pull outside ``pac sync``)."""
+        if self._stored is None:
+            return
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        for i, company in self._stored.live(spec.kind.value, bare).items():
+            if company:
+                found[i] = company
+                self._stored.warnings.append(Rejected(
+                    self.name, spec.kind.value, i,
+                    f"unassociated: {what} {i} has no company, contact or deal left in HubSpot (its contact deleted?): "
+                    f"still counted for company {company}, where it was when last read; associate it again to "
+                    "clear this warning"))
+
+    def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> tuple[dict[str, str], set[str]]:
         """Engagement id -> the company of the deal it is on, for engagements that no company of their own nor of
         their contacts places (a quote follow-up task created on the deal): the deal's company as the deal itself is
         read (``choose_company``: its primary, deal -> company type 5, else the smallest id); on several deals, the
         smallest id among their companies. Engagements on no deal, or on deals with no company, are left out. Two
-        association reads per 1,000 such engagements (their deals, then those deals' companies)."""
+        association reads per 1,000 such engagements (their deals, then those deals' companies). With it, the ids of
+        the engagements on any deal."""
         via = read_associations(self.transport, spec.object_type, "deals", ids)
         deals = sorted({str(to["toObjectId"]) for tos in via.values() for to in tos}, key=_numeric)
+        on_deals = {str(i) for i, tos in via.items() if tos}
         if not deals:
-            return {}
+            return {}, on_deals
         company = {d: chosen for d, tos in read_associations(self.transport, "deals", "companies", deals).items()
                    if (chosen := choose_company(tos))}
         out: dict[str, str] = {}
@@ -591,7 +723,7 @@ class HubSpotConnector:
             theirs = sorted({company[d] for to in tos if (d := str(to["toObjectId"])) in company}, key=_numeric)
             if theirs:
                 out[i] = theirs[0]
-        return out
+        return out, on_deals
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
         """The records merged into ``obj`` (its ``hs_merged_object_ids``), deleted as of its own stamp: HubSpot drops
@@ -684,6 +816,13 @@ class HubSpotConnector:
     def remember_stored_lines(self, holders: LineHolders) -> None:
         """The store's lookup of the deals holding given line item ids (``_reread_deleted_lines``)."""
         self._line_holders = holders
+
+    def remember_stored(self, stored: StoredRecords) -> None:
+        """The store's live and lately retired records (``StoredRecords``): a company merge's children are followed
+        while the merged ids are live there (``_pull_search``), a record left with no association at all keeps its
+        stored company (``_companies``), a retired record its recycle bin no longer lists is read again
+        (``_restored``)."""
+        self._stored = stored
 
     def remember_written(self, written: Mapping[tuple[str, str], Any]) -> None:
         """What pac last wrote to this portal's PAC records (``(target, key) -> row with .fields``): a record whose
@@ -880,6 +1019,9 @@ def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[
             buffer = []
     if buffer:
         yield buffer
+
+
+FOLLOW = 2**62      # a merge winner followed whatever the watermark (``_note_merges``)
 
 
 def _created_ms(obj: dict[str, Any]) -> int:

@@ -33,6 +33,7 @@ from connectors.base import (
     ManagerEdit,
     ObjectKind,
     SchemaIssue,
+    StoredRecords,
     Target,
     WriteChange,
     WriteResult,
@@ -306,6 +307,10 @@ class SalesforceConnector:
     def remember_stored_lines(self, holders: LineHolders) -> None:
         """Not used: this connector reads an opportunity's lines with the opportunity (its stamp decides), keeps no
         line id and asks the store for none (HubSpot's lists deleted line items without their deal)."""
+
+    def remember_stored(self, stored: StoredRecords) -> None:
+        """Not used: an org's merged, deleted and undeleted records come back with ``queryAll`` (``IsDeleted``,
+        ``MasterRecordId``) and their stamps, and an activity's account is a field of its own (``AccountId``)."""
 
     # -- write -----------------------------------------------------------------------------------------
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:

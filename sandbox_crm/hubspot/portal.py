@@ -39,6 +39,8 @@ from sandbox_crm.hubspot.records import (
     to_ms,
 )
 
+ENGAGEMENTS = ("meetings", "calls", "emails", "tasks", "notes")   # the activities a contact's deletion unassociates
+
 
 class Portal:
     """One portal's data (``tier``: starter | professional | enterprise; custom object schemas need more)."""
@@ -133,12 +135,20 @@ class Portal:
             table.changed()
 
     def archive(self, object_type: str, object_id: str) -> None:
+        """Delete a record to the recycle bin. A contact's activities lose their association with it, their own stamps
+        unchanged: HubSpot, "Understand restorable and permanent contact deletions": "All activity is deleted and
+        unassociated from the record ... the calls and tasks will still appear on your call or task page but will
+        not be associated with the deleted record"."""
         with self.lock:
             table = self.table(object_type)
             assert table is not None
             obj = table.rows.pop(object_id)
             obj.archived_at = obj.modified = self.now_ms()
             table.archived[object_id] = obj
+            if table.name == "contacts":
+                for engagement in ENGAGEMENTS:
+                    for other in list(self.links.get(("contacts", engagement), {}).get(object_id, {})):
+                        self.unassociate("contacts", object_id, engagement, other)
             table.changed()
 
     def merge(self, object_type: str, primary: str, other: str) -> str:
@@ -159,6 +169,11 @@ class Portal:
             props = {**{k: v for k, v in second.props.items() if v not in (None, "")},
                      **{k: v for k, v in first.props.items() if v not in (None, "")}, MERGED_IDS: ";".join(ids)}
             new = self.add(table.name, props)
+            # the merged record keeps the primary's creation date, a property like any other ("the property values
+            # of the resulting merged record will use the latest property values of the primary record"; a merge
+            # vendor: it "will reference the oldest record for fields such as created date"): a merge is not told by
+            # a recent ``createdAt`` (audit hslife H0)
+            table.rows[new].created = first.created
             for old in ids:
                 table.merged[old] = new
             for (from_type, to_type), links in list(self.links.items()):

@@ -131,6 +131,45 @@ def line_holders(engine: Engine, connector: str, line_ids: Iterable[str]) -> dic
     return out
 
 
+def live_records(engine: Engine, connector: str, kind: str, ids: Iterable[str]) -> dict[str, str]:
+    """CRM id -> its stored account id ("" when none), for those of ``ids`` the store holds as live records of
+    ``kind`` for ``connector`` (``StoredRecords.live``): by the indexed key, 1,000 ids a query."""
+    out: dict[str, str] = {}
+    for chunk in chunked(sorted({str(i) for i in ids}), 1000):
+        query = select(_T.c.crm_id, _T.c.account_id).where(
+            _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False), _T.c.crm_id.in_(chunk))
+        with engine.connect() as conn:
+            out.update({str(i): str(a or "") for i, a in conn.execute(query)})
+    return out
+
+
+def retired_records(engine: Engine, connector: str, kind: str, since: datetime) -> list[str]:
+    """The CRM ids of ``kind`` the store holds as deleted for ``connector``, retired at or after ``since`` with their
+    whole record (``StoredRecords.retired``): a record an archived list retired (an activity or a deal then carries
+    no account: an archived record's associations are not read), not an id known by its id alone (merged away,
+    moved out of what the mapping reads: no name, type, amount or date), nor an activity or deal a full read did not
+    see (it keeps its account)."""
+    query = select(_T.c.crm_id, _T.c.payload).where(
+        _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(True), _T.c.stored_at >= since)
+    out: list[str] = []
+    with engine.connect() as conn:
+        for crm_id, payload in conn.execute(query):
+            record = from_payload(kind, str(crm_id), connector, payload or {}, deleted=True, modified_at=None)
+            if isinstance(record, Account):
+                whole = bool(record.name)
+            elif isinstance(record, Activity):
+                whole = record.account_id is None and (record.type is not None or record.start is not None
+                                                       or record.day is not None)
+            elif isinstance(record, Deal):
+                whole = record.account_id is None and (bool(record.name) or record.amount is not None
+                                                       or record.close_date is not None)
+            else:
+                whole = False
+            if whole:
+                out.append(str(crm_id))
+    return out
+
+
 def count_records(engine: Engine, connector: str | None = None) -> dict[str, int]:
     query = select(_T.c.kind, func.count()).where(_T.c.deleted.is_(False)).group_by(_T.c.kind)
     if connector:

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy import Engine
 
-from connectors.base import ObjectKind
+from connectors.base import ObjectKind, StoredRecords
 from connectors.hubspot.connector import HubSpotConnector
 from pac_core.engine import evaluate
 from pac_core.plan import Segment, SegmentKind
@@ -67,15 +68,23 @@ NIGHT_KINDS = (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.DEALS)
 
 
 def _night(engine: Engine, connector: HubSpotConnector, since: datetime | None, run_id: int,
-           kinds: tuple[ObjectKind, ...] = NIGHT_KINDS) -> datetime | None:
+           kinds: tuple[ObjectKind, ...] = NIGHT_KINDS, warned: list[Rejected] | None = None) -> datetime | None:
     """One night's pull of users, companies and deals (or ``kinds``) into the store (a full read when ``since`` is
-    None, as the pipeline does on a first run); the new watermark (the highest change stamp read)."""
+    None, as the pipeline does on a first run), the connector given the store's records as a sync gives them
+    (``StoredRecords``; its data-quality warnings added to ``warned``); the new watermark (the highest change stamp
+    read)."""
+    stored = StoredRecords(partial(store_records.live_records, engine, connector.name),
+                           lambda kind: store_records.retired_records(engine, connector.name, kind,
+                                                                      NIGHT - timedelta(days=90)))
+    connector.remember_stored(stored)
     top = since
     for kind in kinds:
         got = [r for r in connector.pull(kind, since, full=since is None) if not isinstance(r, Rejected)]
         store_records.upsert_records(engine, connector.name, got, run_id=run_id, now=NIGHT)
         stamps = [r.modified_at for r in got if kind is not ObjectKind.USERS and r.modified_at is not None]
         top = max([*stamps, *([top] if top else [])], default=None)
+    if warned is not None:
+        warned.extend(stored.warnings)
     return top
 
 

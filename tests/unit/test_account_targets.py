@@ -257,6 +257,48 @@ class TestAxisCompanies:
                    WriteChange(Target.ACCOUNT, "hs:3", {"target": True}, crm_id="3")]
         assert axis_companies(written, changes) == {"AX-1": {"1"}, "AX-2": {"1", "3", "4"}}
 
+    def test_accounts_no_longer_live_are_left_out(self) -> None:
+        """A company merged away or deleted keeps its row's last-written axes: no axis links it (audit hslife H6:
+        the full reconciliation asked HubSpot to link the retired id, "No object with id", a partial run)."""
+        from connectors.base import Target, WriteChange
+        from sync_jobs.account_targets import axis_companies
+
+        written = {("account", "hs:1"): SimpleNamespace(fields={"axes": "AX-1", "target": True}),
+                   ("account", "hs:2"): SimpleNamespace(fields={"axes": "AX-1", "target": True})}
+        changes = [WriteChange(Target.ACCOUNT, "hs:3", {"axes": "AX-1", "target": True}, crm_id="3")]
+        assert axis_companies(written, changes, live={"2", "3"}) == {"AX-1": {"2", "3"}}
+
+
+class TestHeldValues:
+    """What a company holds in the CRM, read with it (``HELD_PAC``), against what it should hold (audit hslife H5)."""
+
+    STAMP = "2027-05-19T02:00:00+00:00"      # the stamp HubSpot answered pac's last write to the company
+
+    def _row(self, axes: str | None, target: bool) -> SimpleNamespace:
+        return SimpleNamespace(fields={"axes": axes, "target": target, "crm_modified_at": self.STAMP})
+
+    def test_a_hand_edit_read_after_the_write_is_restored(self) -> None:
+        written = {("account", "hs:1"): self._row("AX-1", True), ("account", "hs:2"): self._row("AX-1", True)}
+        held = {"1": {"axes": "", "target": "false", "at": "2027-05-19T09:00:00+00:00"},   # a rep cleared it
+                "2": {"axes": "AX-1", "target": "true", "at": "2027-05-19T09:00:00+00:00"}}
+        changes = at.account_changes("hs", {"1": ("AX-1",), "2": ("AX-1",)}, {"1", "2"}, written, held=held)
+        assert [(c.crm_id, dict(c.fields)) for c in changes] == [("1", {"axes": "AX-1", "target": True})]
+
+    def test_a_read_older_than_pac_s_last_write_says_nothing(self) -> None:
+        """The company is not read again for pac's own write: the values read before it are not what it holds."""
+        written = {("account", "hs:1"): self._row("AX-1", True)}
+        held = {"1": {"axes": "", "target": "false", "at": "2027-05-18T09:00:00+00:00"}}
+        assert at.account_changes("hs", {"1": ("AX-1",)}, {"1"}, written, held=held) == []
+
+    def test_values_pac_never_wrote_are_cleared(self) -> None:
+        """A merged company holding the values of a company merged into it, or a rep's ``pac_target`` on a company no
+        axis targets: cleared; a company holding none (empty, unset) is left alone."""
+        held = {"7": {"axes": "AX-1", "target": "true", "at": "2027-05-19T09:00:00+00:00"},
+                "8": {"axes": None, "target": None, "at": "2027-05-19T09:00:00+00:00"},
+                "9": {"axes": "", "target": "false", "at": "2027-05-19T09:00:00+00:00"}}
+        changes = at.account_changes("hs", {}, {"7", "8", "9"}, {}, held=held)
+        assert [(c.crm_id, dict(c.fields)) for c in changes] == [("7", {"axes": None, "target": False})]
+
 
 def _changes_by_connector(plan: Any, records: Records, as_of: datetime, declared: dict[str, list[str]],
                           written: dict[str, Any]) -> dict[str, list[Any]]:
