@@ -142,6 +142,7 @@ class HubSpotConnector:
         self._properties: dict[str, dict[str, dict[str, Any]]] = {}
         self._pipelines: dict[str, Pipeline] | None = None
         self._owners: dict[str, str] | None = None
+        self._owner_ids: dict[str, str] | None = None     # the reverse of ``_owners`` (``_owner_emails``)
         self._schemas: dict[str, dict[str, Any]] | None = None   # custom object name -> schema
         self._custom_allowed: bool | None = None
         self.labels_language = "en"          # labels written by provisioning: the plan's language (fr or en)
@@ -275,14 +276,19 @@ class HubSpotConnector:
         only with ``archived=true``, and the owners API has no "changed since" filter. So a rep who left is inactive
         the night their user is deactivated (the advisor's "reassign" fires then), not at the next full read up to
         ``reconciliation_days`` later; one more call a night (500 owners per page). The names of both lists are kept
-        for the property history's editors (``_user_names``)."""
+        for the property history's editors (``_user_names``), and the active owners' ids by e-mail for the write-back
+        and the owner's read-back (``owner_id``: no read of its own)."""
         names: dict[str, str] = {}
+        active: dict[str, str] = {}
         for archived in (False, True):
             for owner in self._owner_pages(archived=archived):
                 if owner.get("userId") is not None:
                     names[str(owner["userId"])] = _owner_name(owner)
+                if not archived and owner.get("email"):
+                    active[owner["email"].strip().lower()] = str(owner["id"])
                 yield to_user(owner, self.name)
         self._names = names
+        self._owners = active
 
     def _props(self, object_type: str) -> list[str]:
         return self.mapping.read_properties().get(object_type, [])
@@ -664,9 +670,11 @@ class HubSpotConnector:
                     yield PacValue(target, p[KEY], logical, value, _when(obj), by_integration=True)
 
     def _owner_emails(self) -> dict[str, str]:
-        """Owner id -> lower-case e-mail, of the portal's active owners (the list ``owner_id`` reads, once)."""
-        self.owner_id("")
-        return {owner: email for email, owner in (self._owners or {}).items()}
+        """Owner id -> lower-case e-mail, of the portal's active owners (this run's owners pull, else read once)."""
+        if self._owner_ids is None:
+            self.owner_id("")
+            self._owner_ids = {owner: email for email, owner in (self._owners or {}).items()}
+        return self._owner_ids
 
     def _pull_task_edits(self, since_ms: int | None) -> Iterator[ManagerEdit]:
         """Fallback: each changed task's action status, with who set it. The status is read from ``hs_task_status``
