@@ -225,6 +225,17 @@ class PacValue(ManagerEdit):
 
 
 @dataclass(frozen=True)
+class PacListed:
+    """The keys of every PAC record of ``target`` the CRM holds, yielded once by a full read of the PAC records
+    (``ObjectKind.PAC_EDITS`` with no start) that listed them all: a key pac wrote that is not among them was deleted
+    in the CRM (an admin's clean-up), so its "last written" row is forgotten and the record written again in full.
+    A read that could not list a kind (a PAC object missing, a layout that keeps no such record) yields none for it."""
+
+    target: Target
+    keys: frozenset[str]
+
+
+@dataclass(frozen=True)
 class WriteChange:
     """One record to upsert: logical field names -> values (only what changed since last write).
 
@@ -272,6 +283,10 @@ class WriteResult:
     # of ``unsent``, the fields withheld because their link failed (not for another reason): a full reconciliation of
     # links later in the run (``Connector.settle_links``) that makes the link lets them be recorded as written
     link_fields: frozenset[str] = frozenset()
+    # the upsert created the record (Salesforce's UpsertResult ``created``, HubSpot's batch upsert result ``new``):
+    # for a key pac had written, the record was deleted in the CRM since, and this write made a new one holding only
+    # the fields sent: what was last written is replaced by them, and the pipeline sends the whole record again
+    created: bool = False
 
     def recorded(self) -> dict[str, str]:
         """What the last-written row keeps beside the fields sent: the CRM's change stamp of this write."""
@@ -400,14 +415,15 @@ class Connector(Protocol):
         ...
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
-             ) -> Iterator[Record | Rejected | ManagerEdit]:
+             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed]:
         """Records changed at or after ``since`` (minus the connector's overlap), lazily; only those of ``part`` (one
         of ``parts(kind)``) when given.
 
         ``since=None`` or ``full=True`` reads everything (a full reconciliation): the pipeline then
         treats records it has stored but did not see as deleted. Deleted and archived records are
         yielded with ``deleted=True`` where the CRM exposes them. ``ObjectKind.PAC_EDITS`` yields the
-        current values of the PAC records (``ManagerEdit`` / ``PacValue``), with who set them.
+        current values of the PAC records (``ManagerEdit`` / ``PacValue``), with who set them, and, on a full
+        read, one ``PacListed`` per PAC object it listed completely (the keys of every record it holds).
         """
         ...
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from connectors.base import Connector, ManagerEdit, ObjectKind
+from connectors.base import Connector, ManagerEdit, ObjectKind, PacListed
 from pac_core.records import Record, Rejected
 from sync_jobs.logs import event
 from sync_jobs.store.tables import Watermark
@@ -45,6 +45,9 @@ class PullOutcome:
     # the previous run's connector rejections, by (connector, object, CRM id): those this pull reads again (fixed,
     # deleted or rejected again) are dropped; the others still stand and are carried into this run's rejections
     standing: dict[tuple[str, str, str], Rejected] = field(default_factory=dict)
+    # (connector, target) -> the keys of every PAC record of that kind a full read of the PAC records listed
+    # (``PacListed``): a record pac wrote that is not among them was deleted in the CRM
+    listed: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
 
 # The margin under the CRM's retention of deletions: the last read's ``updated_at`` is when its run was committed, a
@@ -140,6 +143,9 @@ def pull_connector(store: UnitOfWork, connector: Connector, *, run_id: int | Non
                         ) -> Iterator[Record]:
                 edited: set[tuple[str, str]] = set()     # the PAC records behind the edit values: one read each
                 for item in connector.pull(kind, since, full=do_full, part=part):
+                    if isinstance(item, PacListed):     # no record: which PAC records the CRM holds
+                        outcome.listed[(connector.name, item.target.value)] = item.keys
+                        continue
                     if isinstance(item, ManagerEdit):
                         if (item.target.value, item.key) not in edited:
                             edited.add((item.target.value, item.key))

@@ -4,7 +4,7 @@ it reads the fields its docstring names and sets the ones it produces. ``sync_jo
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -98,6 +98,7 @@ def decide_plan_state(ctx: RunContext) -> None:
     with the values a CRM holds already), the result's conflicts, state changes and refused edits."""
     names, plan, now = ctx.names, ctx.plan, ctx.now
     written = {n: ctx.store.written(plan.id, n) for n in names}
+    written = without_deleted(ctx, written)
     states = ctx.store.field_states(plan.id)
     legacy = {} if states else {(o.target, o.key, o.field): o for o in ctx.store.overrides(plan.id)}
     decision = plan_state.decide(plan, states, ctx.pulled.edits, written,
@@ -180,7 +181,10 @@ def route(ctx: RunContext) -> None:
                                          users_of):
         ctx.result.unmeasured.append(warning)
         event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
-    ctx.written, ctx.result.drift = drifted(ctx.written, ctx.pulled.edits, ctx.desired, ctx.routes)
+    active = {n: {u.email.lower() for u in users if u.source == n and u.active and u.email} for n in names}
+    ctx.written, drift = drifted(ctx.written, ctx.pulled.edits, ctx.desired, ctx.routes, active=active,
+                                 emails_of=ctx.effective.emails_of)
+    ctx.result.drift.extend(drift)
     ctx.accounts = account_changes(ctx)
 
 
@@ -207,9 +211,72 @@ def write(ctx: RunContext) -> None:
             shared.live if shared is not None else None), owners=shared.owners if shared is not None else None)
         written = ctx.writer.write(ctx.plan.id, connector, changes, now=ctx.now) if changes else WriteOutcome()
         _counted(result, written)
+        unlinked = list(written.unlinked)
+        recreated = [item for item in written.created if item in last]
+        if recreated:       # deleted in the CRM since pac wrote them: this write made new, partial records
+            again = _recreated_changes(ctx, name, kept, last, recreated)
+            result.changes[name] = [*changes, *again]
+            second = ctx.writer.write(ctx.plan.id, connector, again, now=ctx.now) if again else WriteOutcome()
+            for target, _key in recreated:      # counted once, by the first write
+                second.written[target] = max(0, second.written.get(target, 0) - 1)
+            _counted(result, second)
+            unlinked += second.unlinked
         result.retired += _retired_lines(ctx, name, changes)
-        _counted(result, ctx.writer.settle_links(ctx.plan.id, connector, written.unlinked, now=ctx.now))
+        _counted(result, ctx.writer.settle_links(ctx.plan.id, connector, unlinked, now=ctx.now))
     ctx.hooks.after_writes()
+
+
+def _recreated_changes(ctx: RunContext, name: str, kept: Mapping[tuple[Target, str], Mapping[str, Any]],
+                       last: Mapping[tuple[str, str], Any], recreated: Sequence[tuple[str, str]]) -> list[Any]:
+    """The whole records of ``recreated`` (``(target, key)``: records pac had written whose upsert created them
+    again, so they were deleted in the CRM and hold only the fields just sent: owner, text, plan... missing), and the
+    axis link of the actions of a recreated axis (Salesforce clears an action's lookup when its axis is deleted,
+    ``deleteConstraint`` SetNull; HubSpot drops the association with the record): one line each in the run's
+    "restored" lines."""
+    axes = {key for target, key in recreated if target == Target.AXIS.value}
+    rows = {item: row for item, row in last.items() if item not in set(recreated)}
+    relink: list[tuple[str, str]] = []
+    for (target, key), row in list(rows.items()):
+        if target == Target.ACTION.value and row.fields.get("axis_key") in axes:
+            rows[(target, key)] = SimpleNamespace(crm_id=row.crm_id,
+                                                  fields={k: v for k, v in row.fields.items() if k != "axis_key"})
+            relink.append((target, key))
+    if relink:      # not recorded as written: sent again by the next run if this write fails
+        ctx.store.forget_written(ctx.plan.id, name, [(t, last[(t, k)].crm_id, ["axis_key"]) for t, k in relink
+                                                     if last[(t, k)].crm_id])
+    for _target, key in recreated:
+        linked = [k for t, k in relink if last[(t, k)].fields.get("axis_key") == key]
+        more = f"; its {len(linked)} action(s) linked to it again" if linked else ""
+        ctx.result.drift.append(f"{name} {key}: created again in the CRM (it had been deleted there): "
+                                f"written again in full{more}")
+    wanted = {*recreated, *relink}
+    return [c for c in diff.changes_for(kept, ctx.routes[name], rows, ctx.now) if (c.target.value, c.key) in wanted]
+
+
+def without_deleted(ctx: RunContext, written: dict[str, dict[tuple[str, str], Any]]
+                    ) -> dict[str, dict[tuple[str, str], Any]]:
+    """``written`` without the rows of the PAC records a full read of the PAC records did not list
+    (``pulled.listed``): deleted in the CRM (an admin's clean-up), they are written again in full (owner, text,
+    plan and axis link included) by this run's diff, as new records; their rows are removed from the store too, so a
+    refused write is sent again. A Salesforce action whose axis was deleted lost its lookup too: its ``axis_key`` is
+    read back through the lookup and restored by drift repair. One "restored" line per record still in the plan
+    (a record of an item removed from the plan is not written again)."""
+    out = {n: dict(rows) for n, rows in written.items()}
+    for (name, target), keys in sorted(ctx.pulled.listed.items()):
+        rows = out.get(name)
+        if rows is None:
+            continue
+        gone = sorted(item for item in rows if item[0] == target and item[1] not in keys)
+        if not gone:
+            continue
+        ctx.store.drop_written(ctx.plan.id, name, gone)
+        for item in gone:
+            row = rows.pop(item)
+            if row.fields.get("pace") != diff.REMOVED:
+                ctx.result.drift.append(f"{name} {item[1]}: no longer in the CRM (deleted there): written again "
+                                        "in full")
+        event(log, "sync.pac_deleted", plan=ctx.plan.id, connector=name, object=target, records=len(gone))
+    return out
 
 
 def _retired_lines(ctx: RunContext, name: str, changes: Sequence[Any]) -> list[str]:
@@ -317,12 +384,20 @@ def with_echoes(store: UnitOfWork, plan_id: str, written: dict[str, dict[tuple[s
 
 def drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequence[tuple[str, Any]],
             desired: Mapping[tuple[Target, str], Mapping[str, Any]],
-            routes: Mapping[str, set[tuple[Target, str]]]) -> tuple[dict[str, dict[tuple[str, str], Any]], list[str]]:
+            routes: Mapping[str, set[tuple[Target, str]]], *, active: Mapping[str, set[str]] | None = None,
+            emails_of: Callable[[str], frozenset[str]] | None = None
+            ) -> tuple[dict[str, dict[tuple[str, str], Any]], list[str]]:
     """Drift repair: a PAC field whose value read from a CRM differs both from what it should be and from what pac
     last wrote there (a hand change to a computed field, or a refused or automated change to an editable one) is
     forgotten from "last written" to that CRM, so the diff sends it again, and reported. Compared with the CRM's
     actual value, not only with pac's checkpoint. A CRM still holding what pac last wrote is no drift: the figure
-    moved (a night's progress, a plan or mapping edit) and the diff writes it as any change."""
+    moved (a night's progress, a plan or mapping edit) and the diff writes it as any change.
+
+    The owner (``owner_email``, read back as the owner's e-mail): the plan's ``who`` is the truth, so a record
+    reassigned in the CRM (Salesforce Change Owner, Mass Transfer Records) is given back to the rep, with a line
+    naming the fix (change ``who`` in the plan). Any e-mail of the person (``emails_of``: their aliases) is the same
+    owner; a rep with no active user in that CRM (``active``: its active users' e-mails) cannot own it: the record
+    is left as it is."""
     out = {n: dict(rows) for n, rows in written.items()}
     drift: list[str] = []
     for connector, item in observed:
@@ -335,8 +410,17 @@ def drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequ
         if row is None or logical not in row.fields or plan_state.same(item.value, want[logical]) \
                 or plan_state.same(item.value, row.fields[logical]):
             continue
+        if logical == "owner_email":
+            people = emails_of(str(want[logical])) if emails_of is not None else frozenset({str(want[logical])})
+            if str(item.value or "").lower() in people or active is None \
+                    or not people & active.get(connector, set()):
+                continue
         fields = {k: v for k, v in row.fields.items() if k != logical}
         rows[(item.target.value, item.key)] = SimpleNamespace(crm_id=row.crm_id, fields=fields)  # type: ignore[index]
+        if logical == "owner_email":
+            drift.append(f"{connector} {item.key} owner: {item.value} in the CRM, restored to {want[logical]} (the "
+                         "plan decides who owns an action: to hand it over, change `who` in the plan)")
+            continue
         drift.append(f"{connector} {item.key} {logical}: {item.value!r} in the CRM, restored to {want[logical]!r}")
     return out, drift
 

@@ -162,6 +162,12 @@ class UnitOfWork:
         ensure_held()
         return repo.forget_written(self.engine, plan_id, connector, items)
 
+    def drop_written(self, plan_id: str, connector: str, keys: Iterable[tuple[str, str]]) -> int:
+        """Whole rows of records (``(target, key)``) removed from what was last written: the next diff sends every
+        field of them (a record deleted in the CRM, ``repo.drop_written``)."""
+        ensure_held()
+        return repo.drop_written(self.engine, plan_id, connector, keys)
+
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
@@ -280,6 +286,9 @@ class DryRun(UnitOfWork):
     def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
                        ) -> dict[tuple[str, str], str]:
         return {}
+
+    def drop_written(self, plan_id: str, connector: str, keys: Iterable[tuple[str, str]]) -> int:
+        return 0
 
     def finish_run(self, run_id: int, *, status: str, now: datetime, counts: Mapping[str, Any],
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],

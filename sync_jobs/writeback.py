@@ -4,7 +4,9 @@
 the CRM's maximum per call) and, after each batch, saves the records the CRM accepted as "last written" right away,
 so a crash after this point never re-sends them; refused ones are left as they were and retried on the next run, and
 so are the fields of an accepted record that the connector left unsent (``WriteResult.unsent``: an owner with no
-active CRM user yet; the field that makes a link that failed, ``WriteResult.link_error``).
+active CRM user yet; the field that makes a link that failed, ``WriteResult.link_error``). A record the upsert
+created (``WriteResult.created``) has its "last written" row replaced by what this write sent: for a key pac had
+written, the record was deleted in the CRM, and the pipeline sends the rest of it (``outcome.created``).
 After the writes, ``settle_links`` lets the connector reconcile the links it keeps apart from fields (HubSpot
 associations, on a run that read every account); a link it could not make has the field that makes it forgotten
 from what was last written, so the next run sends it again. A failed link is an error of the run (counted
@@ -52,6 +54,9 @@ class WriteOutcome:
     # records written whose links failed, with the fields withheld for it: reported by ``settle_links``, unless the
     # run's full reconciliation of links makes them (then those fields are recorded as written)
     unlinked: list[Unlinked] = field(default_factory=list)
+    # the records an upsert created ((target, key), ``WriteResult.created``): what was last written to each is what
+    # this write sent, nothing more; the pipeline sends the whole record of those pac had written before
+    created: list[tuple[str, str]] = field(default_factory=list)
 
 
 
@@ -71,6 +76,8 @@ class WrittenStore(Protocol):
 
     def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
                        ) -> dict[tuple[str, str], str]: ...
+
+    def drop_written(self, plan_id: str, connector: str, keys: Iterable[tuple[str, str]]) -> int: ...
 
 
 def link_errors(connector: str, failed: Iterable[tuple[str, str | None, str]]) -> list[str]:
@@ -115,6 +122,7 @@ class CrmWriter:
                 results = connector.write(batch)
             self.hooks.after_crm_write(connector.name)
             accepted = []
+            created: list[tuple[str, str]] = []
             for change, result in zip(batch, results, strict=True):
                 target = change.target.value
                 if result.ok and result.link_error:     # written, but not its links: said by settle_links
@@ -127,12 +135,17 @@ class CrmWriter:
                         continue
                     accepted.append((target, change.key, result.crm_id or change.crm_id,
                                      {**sent, **result.recorded()}))
+                    if result.created:      # a new record holds what was sent, nothing of an older write
+                        created.append((target, change.key))
                     if result.stored:   # else accepted, kept nowhere in this CRM (HubSpot fallback: axes)
                         outcome.written[target] = outcome.written.get(target, 0) + 1
                 else:
                     outcome.failed[target] = outcome.failed.get(target, 0) + 1
                     again = "retried next run" if result.retryable else "refused"
                     outcome.errors.append(redact(f"{connector.name} {change.key}: {result.error} ({again})"))
+            if created:
+                self.store.drop_written(plan_id, connector.name, created)
+                outcome.created.extend(created)
             self.store.save_written(plan_id, connector.name, accepted, now)
             done += len(batch)
             targets = sorted({c.target.value for c in batch})

@@ -57,6 +57,7 @@ from connectors.base import (
     LinkFailure,
     ManagerEdit,
     ObjectKind,
+    PacListed,
     PacValue,
     SchemaError,
     SchemaIssue,
@@ -127,7 +128,8 @@ DEAL_RULES = "company currency; line ids"
 
 ASSOCIATION_BUFFER = 1_000      # records gathered before one associations batch read
 OWNERS_PAGE = 500
-_NOT_DRIFT = frozenset({"owner_email", "last_synced"})   # not compared for drift repair
+_NOT_DRIFT = frozenset({"owner_email", "last_synced"})   # not compared for drift repair (the owner apart: its
+OWNER = "hubspot_owner_id"                                # e-mail compared with the plan's ``who``, ``_pull_edits``)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -149,6 +151,7 @@ class HubSpotConnector:
         self._properties: dict[str, dict[str, dict[str, Any]]] = {}
         self._pipelines: dict[str, Pipeline] | None = None
         self._owners: dict[str, str] | None = None
+        self._owner_ids: dict[str, str] | None = None     # the reverse of ``_owners`` (``_owner_emails``)
         self._schemas: dict[str, dict[str, Any]] | None = None   # custom object name -> schema
         self._custom_allowed: bool | None = None
         self.labels_language = "en"          # labels written by provisioning: the plan's language (fr or en)
@@ -253,7 +256,7 @@ class HubSpotConnector:
         return tuple(spec.object_type for spec in objects_of(kind, self.mapping))
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
-             ) -> Iterator[Record | Rejected | ManagerEdit]:
+             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed]:
         """The one pull loop: every object ``objects.OBJECTS`` lists for ``kind``, read as its entry says."""
         since_ms = None if (since is None or full) else to_ms(since - timedelta(minutes=self.mapping.overlap_minutes))
         with frozen_heap():         # the garbage collector scans the pull's own objects only (connectors.heap)
@@ -284,14 +287,19 @@ class HubSpotConnector:
         only with ``archived=true``, and the owners API has no "changed since" filter. So a rep who left is inactive
         the night their user is deactivated (the advisor's "reassign" fires then), not at the next full read up to
         ``reconciliation_days`` later; one more call a night (500 owners per page). The names of both lists are kept
-        for the property history's editors (``_user_names``)."""
+        for the property history's editors (``_user_names``), and the active owners' ids by e-mail for the write-back
+        and the owner's read-back (``owner_id``: no read of its own)."""
         names: dict[str, str] = {}
+        active: dict[str, str] = {}
         for archived in (False, True):
             for owner in self._owner_pages(archived=archived):
                 if owner.get("userId") is not None:
                     names[str(owner["userId"])] = _owner_name(owner)
+                if not archived and owner.get("email"):
+                    active[owner["email"].strip().lower()] = str(owner["id"])
                 yield to_user(owner, self.name)
         self._names = names
+        self._owners = active
 
     def _props(self, object_type: str) -> list[str]:
         return self.mapping.read_properties().get(object_type, [])
@@ -751,8 +759,10 @@ class HubSpotConnector:
                 out.setdefault(deal, []).append(line)
         return Lines({deal: tuple(sorted(lines, key=lambda x: x.product)) for deal, lines in out.items()}, stamps)
 
-    def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit]:
-        """Status and priority values of PAC records changed in the portal since ``since``.
+    def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit | PacListed]:
+        """Status and priority values of PAC records changed in the portal since ``since``; on a full read (no
+        ``since``), also the keys of every PAC record listed (``PacListed``: one per custom object read, the search
+        lists no archived record), by which the pipeline writes again in full a record deleted in the portal.
 
         Our own writes change these records too: the pipeline drops an edit equal to what it last wrote.
         In fallback mode only actions (their task's status) can be edited; axes live in the report.
@@ -768,7 +778,11 @@ class HubSpotConnector:
                 continue
             editable = {props[lg].name: edit for edit, lg in EDIT_FIELDS[target].items() if lg in props}
             computed = {p.name: lg for lg, p in props.items() if p.name not in editable and lg not in _NOT_DRIFT}
+            computed[OWNER] = "owner_email"     # read back as the owner's e-mail (``_owner_emails``)
             found = list(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms))
+            if since_ms is None:    # every record: a key pac wrote that is not listed was deleted (archived)
+                keys = ((obj.get("properties") or {}).get(KEY) for obj in found)
+                yield PacListed(target, frozenset(str(k) for k in keys if k))
             who = self._who_changed(object_type, target, found, editable)
             for obj in found:
                 p = obj.get("properties") or {}
@@ -782,7 +796,19 @@ class HubSpotConnector:
                     yield ManagerEdit(target, p[KEY], logical, value, at, by_id=by_id, by_name=by_name,
                                       by_integration=mine)
                 for prop, logical in computed.items():
-                    yield PacValue(target, p[KEY], logical, p.get(prop), _when(obj), by_integration=True)
+                    value = p.get(prop)
+                    if prop == OWNER:       # compared as the owner's e-mail; an owner not listed active: not compared
+                        value = self._owner_emails().get(str(value)) if value not in (None, "") else None
+                        if value is None:
+                            continue
+                    yield PacValue(target, p[KEY], logical, value, _when(obj), by_integration=True)
+
+    def _owner_emails(self) -> dict[str, str]:
+        """Owner id -> lower-case e-mail, of the portal's active owners (this run's owners pull, else read once)."""
+        if self._owner_ids is None:
+            self.owner_id("")
+            self._owner_ids = {owner: email for email, owner in (self._owners or {}).items()}
+        return self._owner_ids
 
     def _pull_task_edits(self, since_ms: int | None) -> Iterator[ManagerEdit]:
         """Fallback: each changed task's action status, with who set it. The status is read from ``hs_task_status``

@@ -501,10 +501,13 @@ class Writer:
         data = reply.data or {}
         crm_ids: dict[str, str] = {}
         stamps: dict[str, datetime | None] = {}     # a company's updatedAt after this write: pac's own change
+        created: set[str] = set()       # an upsert's records it created (its result's ``new``: true)
         for obj in data.get("results") or []:
             key = (obj.get("properties") or {}).get(KEY) if verb == "upsert" else ids.get(str(obj.get("id")))
             if key:
                 crm_ids[key] = str(obj["id"])
+                if verb == "upsert" and obj.get("new") is True:
+                    created.add(key)
                 if object_type == "companies":      # the one object pac both reads and writes
                     stamps[key] = parse_datetime(obj.get("updatedAt"))
         failed: dict[str, tuple[str, bool]] = {}
@@ -528,7 +531,7 @@ class Writer:
                 out.append((i, WriteResult(change.key, False, change.crm_id, message, retryable)))
             elif change.key in crm_ids:
                 out.append((i, WriteResult(change.key, True, crm_ids[change.key],
-                                           modified_at=stamps.get(change.key))))
+                                           modified_at=stamps.get(change.key), created=change.key in created)))
             else:       # neither confirmed nor named: not written as far as pac knows, sent again next run
                 out.append((i, WriteResult(change.key, False, change.crm_id, unconfirmed, retryable=True)))
         return out

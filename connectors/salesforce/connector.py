@@ -32,6 +32,7 @@ from connectors.base import (
     LinkFailure,
     ManagerEdit,
     ObjectKind,
+    PacListed,
     SchemaIssue,
     StoredRecords,
     Target,
@@ -148,7 +149,7 @@ class SalesforceConnector:
             else ("PAC",)
 
     def pull(self, kind: ObjectKind, since: datetime | None, *, full: bool = False, part: str | None = None
-             ) -> Iterator[Record | Rejected | ManagerEdit]:
+             ) -> Iterator[Record | Rejected | ManagerEdit | PacListed]:
         """Records changed at or after ``since`` minus the overlap (everything when ``full`` or no watermark): the
         one pull loop over the sObjects ``reads.OBJECTS`` lists for ``kind``.
 

@@ -25,6 +25,7 @@ from connectors.base import (
     ConnectorError,
     ManagerEdit,
     ObjectKind,
+    PacListed,
     PacValue,
     SchemaError,
     Target,
@@ -33,7 +34,7 @@ from connectors.base import (
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import SalesforceMapping
 from connectors.salesforce.normalise import Normaliser, get, sf_datetime
-from connectors.salesforce.schema import history_name
+from connectors.salesforce.schema import history_name, pac_field
 from pac_core.records import Record, Rejected
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,11 @@ HISTORY_BATCH = 200         # record ids per field-history query
 ACCOUNT_BATCH = 200         # account ids per "AccountId IN (...)" query (merge winners' children)
 CURSOR = "SystemModstamp"
 BULK_OBJECTS = frozenset({"Account", "Event", "Task"})   # Opportunity needs its line-item subquery: REST
-_NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not compared for drift repair
+_NOT_DRIFT = frozenset({"owner_email", "text", "plan", "last_synced"})   # not compared for drift repair (the owner
+# apart: read as its e-mail, ``Reader.edits``)
+# the owner's e-mail through the polymorphic Owner ("Email: The email address of the user or group (queue)", Object
+# Reference, Name): no query of its own
+OWNER_EMAIL = "Owner.Email"
 # Account's standard picklists (Object Reference, Account: Industry and Type are picklists, whatever the org): read by
 # their labels with no describe; any other field plan scopes test is typed by Account's describe (``Reader.labelled``)
 STANDARD_PICKLISTS = frozenset({"industry", "type"})
@@ -319,7 +324,7 @@ class Reader:
         return total >= self.mapping.bulk_threshold
 
     def edits(self, start: datetime | None, written: Mapping[tuple[str, str], Any] | None
-              ) -> Iterator[ManagerEdit]:
+              ) -> Iterator[ManagerEdit | PacListed]:
         """The current values of the PAC records changed since ``start``, with who changed them last.
 
         Editable fields (``EDIT_FIELDS``, plus the mapping's ``editable``) come back as ``ManagerEdit`` with the
@@ -327,20 +332,33 @@ class Reader:
         user (the identity of the token, ``client.user_id``), which is never a manager's edit. The other written
         fields come back as ``PacValue`` for drift repair. One query per PAC object (plus one for the names of the
         people who edited, when any did).
+
+        A lookup to the axis is read back as the axis's key (``PAC_Axis__r.PAC_Key__c``, as ``axis_key``): an action
+        whose axis was deleted has its lookup cleared (``deleteConstraint`` SetNull), so its link is restored by drift
+        repair even though its ``PAC_Axis_Key__c`` text still names the axis. The owner comes back as its e-mail
+        (``Owner.Email``, as ``owner_email``), compared with the plan's ``who`` (``sync_jobs.steps.drifted``). A full
+        read (no ``start``) also yields, per PAC object it could read, the keys of every record it found
+        (``PacListed``): a record pac wrote that the org no longer holds was deleted there (query leaves out the
+        records in the Recycle Bin: "query() ... excludes records that have been deleted", SOAP API).
         """
         w = self.mapping.writeback
         rows_of: list[tuple[Target, Any, dict[str, str], dict[str, str], list[dict[str, Any]]]] = []
         for target, tmap in ((Target.AXIS, w.axis), (Target.ACTION, w.action)):
             editable = {tmap.fields[lg]: name for name, lg in EDIT_FIELDS[target].items() if lg in tmap.fields}
             editable.update(tmap.editable)
-            computed = {crm: lg for lg, crm in tmap.fields.items()
+            computed = {self._read_back(tmap.object, crm): lg for lg, crm in tmap.fields.items()
                         if crm not in editable and lg not in _NOT_DRIFT and crm != "OwnerId"}
+            computed = {crm: ("axis_key" if "." in crm and lg == "axis" else lg) for crm, lg in computed.items()}
+            if tmap.fields.get("owner_email") == "OwnerId":
+                computed[OWNER_EMAIL] = "owner_email"
             try:
                 rows = self._pac_rows(tmap.object, tmap.key_field, editable, computed, start)
             except SchemaError as exc:
                 self.warn(f"salesforce.pac_edits object={tmap.object} skipped: {exc} (run pac crm provision)")
                 continue
             rows_of.append((target, tmap, editable, computed, rows))
+            if start is None:
+                yield PacListed(target, frozenset(str(r[tmap.key_field]) for r in rows if r.get(tmap.key_field)))
         me = self.client.user_id
         history: dict[tuple[Target, str, str], tuple[datetime | None, str | None]] = {}
         for target, tmap, editable, _computed, rows in rows_of:
@@ -367,8 +385,21 @@ class Reader:
                                       by_id=by, by_name=names.get(by or "", ""),
                                       by_integration=by is not None and by == me)
                 for fld, logical in computed.items():
-                    yield PacValue(target, str(key), logical, get(r, fld), stamp,  # type: ignore[arg-type]
+                    value = get(r, fld)
+                    if fld == OWNER_EMAIL:      # an owner with no e-mail: nothing to compare
+                        if value in (None, ""):
+                            continue
+                        value = str(value).strip().lower()
+                    yield PacValue(target, str(key), logical, value, stamp,  # type: ignore[arg-type]
                                    by_id=record_by, by_integration=record_by == me)
+
+    def _read_back(self, obj: str, crm: str) -> str:
+        """How a written field is read back: a lookup to the axis as the axis's key through the relationship
+        (``PAC_Axis__r.PAC_Key__c``: null when the lookup was cleared), any other field as it is."""
+        spec = pac_field(obj, crm)
+        if spec is None or spec.type != "Lookup" or spec.reference_to != "PAC_Axis__c":
+            return crm
+        return f"{spec.relationship_field}.{self.mapping.writeback.axis.key_field}"
 
     def _pac_rows(self, obj: str, key_field: str, editable: dict[str, str], computed: dict[str, str],
                   start: datetime | None) -> list[dict[str, Any]]:
@@ -389,13 +420,15 @@ class Reader:
                 raise
             mapped = dict.fromkeys(self.mapping.write_fields().get(obj, {}).values())
             missing = frozenset(f for f in mapped if "." not in f and f.lower() not in described)
-            if not missing & (editable.keys() | computed.keys()):
+            read = {f.split(".", 1)[0].replace("__r", "__c") for f in editable.keys() | computed.keys()}
+            if not missing & read:
                 raise
         self.lacking[obj] = missing
         self.warn(lacking_words(f"{obj} lacks {', '.join(f for f in mapped if f in missing)}"))
         for gone in missing:
             editable.pop(gone, None)
-            computed.pop(gone, None)
+            for path in [p for p in computed if p.split(".", 1)[0].replace("__r", "__c") == gone]:
+                computed.pop(path)
         return query()
 
     def _field_history(self, obj: str, target: Target, key_field: str, editable: Mapping[str, str],

@@ -135,9 +135,11 @@ class Writer:
         # (fewer results than records, though Salesforce documents one each, in order: those left without one are
         # retryable failures, ``write``'s ``_no_result``)
         for (i, rec), res in zip(chunk, saved or [], strict=False):
-            if res.get("success"):
+            if res.get("success"):      # an upsert's result says whether it created the record (UpsertResult:
+                # "created: Indicates whether the record was created (true) or updated (false)")
                 results[i] = WriteResult(changes[i].key, True, res.get("id") or changes[i].crm_id,
-                                         modified_at=stamp if changes[i].target is Target.ACCOUNT else None)
+                                         modified_at=stamp if changes[i].target is Target.ACCOUNT else None,
+                                         created=res.get("created") is True)
             else:
                 errors = res.get("errors") or [{}]
                 codes = {e.get("statusCode") for e in errors}

@@ -165,6 +165,11 @@ class Objects:
                                                [key]))
                     continue
                 existing = table.unique[unique].get(key)
+                if existing is not None and existing not in table.rows:
+                    # the key's record was archived (a user deleted it): HubSpot answers a documented status, never
+                    # a 500; the upsert makes a new record holding the key ("Create or update records identified by
+                    # a unique property value", batch upsert), its result ``new: true``
+                    existing = None
                 new = existing is None
                 if existing is None:
                     object_id = self.portal.add(table.name, props | {unique: key}, source=INTEGRATION_SOURCE)

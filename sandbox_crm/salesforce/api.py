@@ -127,6 +127,10 @@ class SalesforceApi:
         """Move a record to the recycle bin: hidden from query, returned by queryAll with IsDeleted."""
         self.org.delete(sobject, record_id)
 
+    def undelete(self, sobject: str, record_id: str) -> None:
+        """Restore a record from the recycle bin, with the children deleted with it (``Org.undelete``)."""
+        self.org.undelete(sobject, record_id)
+
     def create(self, sobject: str, **values: Any) -> str:
         return self.org.create(sobject, **values)
 

@@ -43,6 +43,7 @@ class Org:
                  integration_name: str) -> None:
         self.schema: dict[str, SObject] = standard_schema(multi_currency=multi_currency) | permission_schema()
         self.store: dict[str, dict[str, Row]] = {name: {} for name in self.schema}
+        self._lines: dict[str, set[str]] = {}      # opportunity id -> its products' ids (the Amount roll-up)
         self.tracked: dict[str, set[str]] = {}                  # object -> fields with Field History Tracking
         self.ext_index: dict[tuple[str, str], dict[str, str]] = {}
         self.ids: dict[str, str] = {}
@@ -177,6 +178,7 @@ class Org:
         self._counter += 1
         obj = self.schema[sobject]
         record_id = sf_id(obj.prefix, self._counter)
+        seeding = stamp is None
         stamp = stamp or self._seed_stamp()
         user = by or self.integration_user or record_id
         # unset fields are simply absent (read as null): a million rows stay affordable
@@ -190,6 +192,10 @@ class Org:
         self.derive(sobject, row)
         self.store[sobject][record_id] = row
         self.index(sobject, row)
+        if sobject == "OpportunityLineItem":
+            self._lines.setdefault(str(row.get("OpportunityId")), set()).add(record_id)
+            # a seeded line (no stamp given) leaves its opportunity's seeded stamp as it is
+            self._roll_up(row, user, restamp=not seeding)
         return record_id
 
     def index(self, sobject: str, row: Row) -> None:
@@ -201,17 +207,43 @@ class Org:
         stamp = self.next_stamp()
         row.update(LastModifiedDate=stamp, SystemModstamp=stamp, LastModifiedById=by)
 
-    @staticmethod
-    def derive(sobject: str, row: Row) -> None:
-        """Read-only fields Salesforce derives: IsWon/IsClosed, Task.IsClosed, Event.AccountId."""
+    def derive(self, sobject: str, row: Row) -> None:
+        """Read-only fields Salesforce derives: IsWon/IsClosed, Task.IsClosed, Event/Task.AccountId, an opportunity
+        product's Subtotal and TotalPrice (and its UnitPrice when only the TotalPrice was given)."""
         if sobject == "Opportunity":
             row["IsWon"] = row.get("StageName") == "Closed Won"
             row["IsClosed"] = row.get("StageName") in ("Closed Won", "Closed Lost")
         elif sobject == "Task":
             row["IsClosed"] = row.get("Status") in ("Completed", "Deferred")
+        elif sobject == "OpportunityLineItem":
+            _price(row)
         if sobject in ("Event", "Task"):
-            what = row.get("WhatId")
-            row["AccountId"] = what if what and what.startswith("001") else None
+            row["AccountId"] = self._account_of(row.get("WhatId"))
+
+    def _account_of(self, what: str | None) -> str | None:
+        """An activity's AccountId (Object Reference, Event/Task ``AccountId``: "If the value of WhatId is any of the
+        following objects, then Salesforce uses that object's AccountId: Account, Opportunity, ..."; otherwise null
+        here: the sandbox has no Contact, whose AccountId a WhoId would give)."""
+        if not what:
+            return None
+        if what.startswith("001"):
+            return what
+        opportunity = self.store.get("Opportunity", {}).get(what) if what.startswith("006") else None
+        return opportunity.get("AccountId") if opportunity is not None else None
+
+    def _roll_up(self, line: Row, by: str, *, restamp: bool = True) -> None:
+        """An opportunity with products: "the amount is the sum of the related products" (Opportunity Fields), so a
+        product added, changed or deleted changes the opportunity (its Amount, and its stamp: the next incremental
+        read sees it). An opportunity with no live product keeps its Amount."""
+        opportunity = self.store["Opportunity"].get(str(line.get("OpportunityId")))
+        if opportunity is None:
+            return
+        lines = [self.store["OpportunityLineItem"][i] for i in self._lines.get(opportunity["Id"], ())]
+        live = [r for r in lines if not r.get("IsDeleted")]
+        if live:
+            opportunity["Amount"] = round(sum(float(r.get("TotalPrice") or 0) for r in live), 2)
+        if restamp:
+            self.stamp(opportunity, by)
 
     def track(self, sobject: str, row: Row, values: dict[str, Any], by: str) -> None:
         """History rows for the tracked fields ``values`` changes on ``row``."""
@@ -224,10 +256,12 @@ class Org:
         """Apply validated ``values`` (field API names) to ``row`` as ``by``: history, derived fields, indexes,
         system fields."""
         self.track(sobject, row, values, by)
-        row.update(values)
+        row.update(_priced(sobject, values))
         self.derive(sobject, row)
         self.index(sobject, row)
         self.stamp(row, by)
+        if sobject == "OpportunityLineItem":
+            self._roll_up(row, by)
 
     def edit(self, sobject: str, record_id: str, by: str | None = None, **values: Any) -> None:
         """A change made in the CRM (by a user, or by automation): bumps SystemModstamp."""
@@ -235,9 +269,11 @@ class Org:
             row = self.store[sobject][record_id]
             who = by or self.someone_else()
             self.track(sobject, row, values, who)
-            row.update(values)
+            row.update(_priced(sobject, values))
             self.derive(sobject, row)
             self.stamp(row, who)
+            if sobject == "OpportunityLineItem":
+                self._roll_up(row, who)
 
     def someone_else(self) -> str:
         """A CRM user other than the integration user: who makes the changes tests simulate by default."""
@@ -247,8 +283,27 @@ class Org:
         return str(self.integration_user)
 
     def delete(self, sobject: str, record_id: str) -> None:
-        """Move a record to the recycle bin: hidden from query, returned by queryAll with IsDeleted."""
-        self.edit(sobject, record_id, IsDeleted=True)
+        """Move a record to the recycle bin: hidden from query, returned by queryAll with IsDeleted; its children
+        with it ("a delete call cascade-deletes child records", SOAP API ``undelete()``): an account's opportunities
+        and activities, an opportunity's products and activities, each noted as deleted with its parent."""
+        with self.lock:
+            self.edit(sobject, record_id, IsDeleted=True)
+            for child, lookup in CASCADE.get(sobject, ()):
+                for row in list(self.store.get(child, {}).values()):
+                    if row.get(lookup) == record_id and not row.get("IsDeleted"):
+                        row["_deleted_with"] = record_id
+                        self.delete(child, row["Id"])
+
+    def undelete(self, sobject: str, record_id: str) -> None:
+        """Restore a record from the recycle bin, with the children deleted with it ("an undelete call undeletes
+        the cascade-deleted records", SOAP API ``undelete()``); a child deleted on its own before stays deleted."""
+        with self.lock:
+            self.edit(sobject, record_id, IsDeleted=False)
+            self.store[sobject][record_id].pop("_deleted_with", None)
+            for child, _lookup in CASCADE.get(sobject, ()):
+                for row in list(self.store.get(child, {}).values()):
+                    if row.get("_deleted_with") == record_id:
+                        self.undelete(child, row["Id"])
 
     def merge(self, sobject: str, master_id: str, loser_id: str, by: str | None = None) -> None:
         """Merge ``loser_id`` into ``master_id`` as Salesforce documents it (Apex Developer Guide, "Triggers and
@@ -385,3 +440,32 @@ class Org:
             parent.children[f"{meta['relationshipName']}__r"] = (sobject, name)
         self.accessors.clear()
         return sf_id("00N", sum(len(o.fields) for o in self.schema.values()))
+
+
+# the children a delete takes with it (and an undelete restores): (child object, its lookup to the parent)
+CASCADE: dict[str, tuple[tuple[str, str], ...]] = {
+    "Account": (("Opportunity", "AccountId"), ("Event", "AccountId"), ("Task", "AccountId")),
+    "Opportunity": (("OpportunityLineItem", "OpportunityId"), ("Event", "WhatId"), ("Task", "WhatId")),
+}
+
+
+def _priced(sobject: str, values: dict[str, Any]) -> dict[str, Any]:
+    """A product's change of ``TotalPrice`` alone sets its ``UnitPrice`` from it (``_price``); any other change keeps
+    the unit price and derives the total."""
+    if sobject == "OpportunityLineItem" and "TotalPrice" in values and "UnitPrice" not in values:
+        return {**values, "UnitPrice": None}
+    return values
+
+
+def _price(row: Row) -> None:
+    """An opportunity product's prices (OpportunityLineItem: ``Subtotal`` is Quantity x UnitPrice; ``TotalPrice``
+    that, less the ``Discount`` percent; an insert names the UnitPrice or the TotalPrice, the other derived)."""
+    quantity, discount = row.get("Quantity"), float(row.get("Discount") or 0)
+    if quantity in (None, 0):
+        return
+    if row.get("UnitPrice") is None and row.get("TotalPrice") is not None and discount < 100:
+        row["UnitPrice"] = round(float(row["TotalPrice"]) / float(quantity) / (1 - discount / 100), 2)
+    if row.get("UnitPrice") is None:
+        return
+    row["Subtotal"] = round(float(row["UnitPrice"]) * float(quantity), 2)
+    row["TotalPrice"] = round(row["Subtotal"] * (1 - discount / 100), 2)

@@ -163,6 +163,11 @@ class RecordWrites:
                 raise SaveError("MISSING_ARGUMENT", f"{upsert[1]} not specified", [upsert[1]])
             found = self.org.ext_index.get(upsert, {}).get(str(key).lower())
             existing = self.org.store[obj.name].get(found) if found else None
+            if existing is not None and existing["IsDeleted"]:
+                # a record in the Recycle Bin is no "existing record": "If the external ID doesn't match an existing
+                # record, then a new record is created" (REST API Developer Guide, Upsert Records Using sObject
+                # Rows by External ID); the new record takes the key in the index
+                existing = None
         coerced = {name: self._coerce(obj, name, value, creating=existing is None) for name, value in values.items()}
         if existing is None:
             record_id = self.org.insert(obj.name, {self.org.field(obj, k).name: v for k, v in coerced.items()},

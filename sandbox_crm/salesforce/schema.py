@@ -180,6 +180,7 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         SField("Product2Id", "reference", reference_to=("Product2",), relationship="Product2", updateable=False),
         _ro("ProductCode", "string", length=255), SField("Quantity", "double", precision=12, scale=2),
         SField("UnitPrice", "currency", precision=18, scale=2), SField("TotalPrice", "currency", precision=18, scale=2),
+        SField("Discount", "percent", precision=18, scale=2), _ro("Subtotal", "currency", precision=18, scale=2),
         SField("ServiceDate", "date"))
     return {o.name: o for o in (user, account, event, task, opportunity, product, line, record_type_object(),
                                 *extra)}

@@ -208,6 +208,24 @@ def forget_written(engine: Engine, plan_id: str, connector: str, items: Iterable
     return found
 
 
+def drop_written(engine: Engine, plan_id: str, connector: str, keys: Iterable[tuple[str, str]]) -> int:
+    """Remove whole "last written" rows (``(target, key)``): the record is no longer in the CRM (deleted there, or
+    created again holding only the fields of one write), so the next diff sends every field of it as for a new
+    record. One transaction; returns how many rows were removed."""
+    keys_of: dict[str, list[str]] = {}
+    for target, key in keys:
+        keys_of.setdefault(target, []).append(key)
+    gone = 0
+    if not keys_of:
+        return gone
+    with engine.begin() as conn:
+        for target, wanted in keys_of.items():
+            for chunk in chunked(sorted(set(wanted)), WRITTEN_CHUNK):
+                gone += conn.execute(_W.delete().where(_W.c.plan_id == plan_id, _W.c.connector == connector,
+                                                       _W.c.target == target, _W.c.key.in_(chunk))).rowcount or 0
+    return gone
+
+
 # -- each plan's axes per account (shared account fields) ---------------------------------------------
 def account_axes(engine: Engine, connector: str,
                  other_than: str | None = None) -> dict[str, dict[str, tuple[str, ...]]]:

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from connectors.base import ConnectorError, ManagerEdit, ObjectKind, Target, WriteChange
+from connectors.base import ConnectorError, ManagerEdit, ObjectKind, PacListed, Target, WriteChange
 from connectors.hubspot.connector import HubSpotConnector
 from connectors.salesforce.connector import SalesforceConnector
 from pac_core.records import Account, Activity, Deal, Rejected, User
 
-NORMALISED = (Account, Activity, Deal, User, Rejected, ManagerEdit)
+NORMALISED = (Account, Activity, Deal, User, Rejected, ManagerEdit, PacListed)   # PacListed: a full PAC read's keys
 
 
 def _activities(connector: Any, since: Any = None) -> list[Any]:
@@ -21,7 +21,8 @@ def _activities(connector: Any, since: Any = None) -> list[Any]:
 
 class TestPull:
     def test_pulls_yield_only_normalised_records(self, rig: Any) -> None:
-        """Every kind yields only normalised records, Rejected or ManagerEdit."""
+        """Every kind yields only normalised records, Rejected or ManagerEdit (and, on a full read of the PAC records,
+        the keys it listed: PacListed)."""
         rig.add_activity()
         seen = 0
         for kind in ObjectKind:

@@ -433,10 +433,12 @@ class TestManagerEdits:
         nathalie = next(o for o in api.owners if o.get("email") == "nathalie.garnier@durand-process.example")
         api.update("pac_axis", record, {"pac_status": "suspended"}, by_user=nathalie["userId"])
         connector.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"revenue": 1200.0})])
-        [edit] = [e for e in connector.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
+        [edit] = [e for e in connector.pull(ObjectKind.PAC_EDITS, None)
+                  if isinstance(e, ManagerEdit) and e.field == "axis_status"]
         assert (edit.value, edit.by_id, edit.by_name, edit.by_integration) == (
             "suspended", str(nathalie["userId"]), "Nathalie Garnier", False)
-        [rank] = [e for e in connector.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_priority"]
+        [rank] = [e for e in connector.pull(ObjectKind.PAC_EDITS, None)
+                  if isinstance(e, ManagerEdit) and e.field == "axis_priority"]
         assert rank.value == 2 and rank.by_integration
         reads = [b for m, p, b in api.requests if p.endswith("/batch/read") and b.get("propertiesWithHistory")]
         assert reads and set(reads[-1]["propertiesWithHistory"]) == {"pac_status", "pac_priority"}
@@ -454,7 +456,8 @@ class TestManagerEdits:
         nathalie["archived"] = True
         later = sandbox_connector(server)       # the next night's connector: no owner read yet
         try:
-            [edit] = [e for e in later.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
+            [edit] = [e for e in later.pull(ObjectKind.PAC_EDITS, None)
+                      if isinstance(e, ManagerEdit) and e.field == "axis_status"]
         finally:
             later.close()
         assert (edit.value, edit.by_id, edit.by_name, edit.by_integration) == (

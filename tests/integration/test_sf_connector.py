@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from connectors.base import AuthError, ObjectKind, QuotaExhausted, Target, WriteChange
+from connectors.base import AuthError, ManagerEdit, ObjectKind, QuotaExhausted, Target, WriteChange
 from connectors.retry import RetryPolicy
 from connectors.salesforce.connector import SalesforceConnector, build
 from connectors.salesforce.mapping import check_mapping_online, load_mapping
@@ -85,16 +85,18 @@ class TestPull:
         """A manager's status change on a PAC record comes back as a ManagerEdit by that user (id and name); our own
         writes come back flagged as the integration user's, never as a person's edit."""
         [result] = sf.write(_changes(1))
-        ours = list(sf.pull(ObjectKind.PAC_EDITS, None))
+        ours = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if isinstance(e, ManagerEdit)]
         assert ours and all(e.by_integration and e.by_id == sf.client.user_id for e in ours)
         manager = server.api("salesforce").ids["u-nathalie-sf"]
         server.api("salesforce").edit("PAC_Action__c", result.crm_id, by=manager, PAC_Status__c="cancelled")
-        [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "action_status"]
+        [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None)
+                  if isinstance(e, ManagerEdit) and e.field == "action_status"]
         assert edit.key == "pac-2027:A-000" and edit.value == "cancelled"
         assert (edit.by_id, edit.by_name, edit.by_integration) == (manager, "Nathalie Garnier", False)
         [axis] = sf.write([WriteChange(Target.AXIS, "pac-2027:AX-1", {"name": "Axe", "priority": 1})])
         server.api("salesforce").edit("PAC_Axis__c", axis.crm_id, by=manager, PAC_Priority__c=Decimal("2"))
-        [rank] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_priority"]
+        [rank] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None)
+                  if isinstance(e, ManagerEdit) and e.field == "axis_priority"]
         assert rank.value == 2 and isinstance(rank.value, int) and rank.target is Target.AXIS
 
 
@@ -114,10 +116,12 @@ class TestFieldHistory:
         with_history = sf.mapping
         sf.mapping = sf.mapping.model_copy(update={"writeback": w.model_copy(update={
             "axis": w.axis.model_copy(update={"field_history": False})})})
-        [plain] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
+        [plain] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None)
+                   if isinstance(e, ManagerEdit) and e.field == "axis_status"]
         assert plain.value == "dropped" and plain.by_integration           # record level: looks like pac's
         sf.mapping = with_history      # the default (field_history: true)
-        [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None) if e.field == "axis_status"]
+        [edit] = [e for e in sf.pull(ObjectKind.PAC_EDITS, None)
+                  if isinstance(e, ManagerEdit) and e.field == "axis_status"]
         assert (edit.value, edit.by_id, edit.by_name, edit.by_integration) == ("dropped", manager,
                                                                               "Nathalie Garnier", False)
         history = api.rows("PAC_Axis__History")
