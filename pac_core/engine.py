@@ -729,25 +729,28 @@ def _scope_kpis(scope: Scope, members: np.ndarray, member_set: frozenset[int], r
     wants_dormant = any(is_dormancy(c) and dormancy_rule(c, 12)[0] for c in scope.conditions)
     dormant = members if wants_dormant else scopes.member_mask(scope & _DORMANT, reference)
     # a credit (a won deal worth less than 0) is subtracted from the won revenue but is no deal won: out of the
-    # won-deal counts, the average's denominator, reactivation and new accounts (audit revenue F1, F1b)
+    # won-deal counts, the average (numerator and denominator, audit reverify N3), reactivation and new accounts
+    # (audit revenue F1, F1b)
     if flt.is_everything:
         won_accounts = _won_accounts(ledger, scopes, days)
         lo, hi, keep = ledger.select(days, members)
         won = int(np.count_nonzero(keep & ~ledger.credit[lo:hi]))
         no_amount = ledger.without_amount(lo + np.flatnonzero(keep))
         won_revenue = ledger.total(days, members)
+        credits = sum((ledger.amounts[lo + k] for k in np.flatnonzero(keep & ledger.credit[lo:hi]).tolist()), ZERO)
     else:
         kept, _ = measure_revenue(ledger, days, member_set, flt, owner_email or {})
         sales = [pos for pos in kept if not ledger.credit[pos]]
         won = len(sales)
         no_amount = ledger.unknown_among(kept)
         won_revenue = sum((amount for amount, _ in kept.values()), ZERO)
+        credits = sum((amount for pos, (amount, _) in kept.items() if ledger.credit[pos]), ZERO)
         won_accounts = np.zeros(scopes.n, dtype=bool)
         won_accounts[[ledger.accounts[pos] for pos in sales]] = True
     return measure(ScopeFacts(
         accounts=int(np.count_nonzero(members)), dormant=int(np.count_nonzero(dormant)),
         reactivated=int(np.count_nonzero(dormant & won_accounts)), won=won, won_no_amount=no_amount,
-        won_revenue=won_revenue,
+        won_revenue=won_revenue, credits=credits,
         lost=book.lost_count(days, members, flt, owner_email),
         created=book.created_total(days, members, flt, owner_email),
         new_accounts=int(np.count_nonzero(members & won_accounts & scopes.first_won_mask(days) & ~dormant)),

@@ -18,7 +18,8 @@ passed, repeats included; their formula lines say so.
 * ``average_won_deal`` = won revenue / won deals with an amount, closed in the span on the scope's accounts (a won
   deal with no amount is unknown, not a 0 order: left out of the denominator, ``KpiValue.excluded`` says how many;
   it stays in ``won_deals`` and ``win_rate``); a credit (a won deal worth less than 0, an avoir) is subtracted from
-  the won revenue but is no deal won: out of ``won_deals``, ``win_rate``, the average's denominator, reactivation,
+  the won revenue but is no deal won: out of ``won_deals``, ``win_rate``, the average (numerator and denominator: it
+  reduces revenue, not the average deal size), reactivation,
   new accounts and visit-to-win (docs/engine.md, *Credits*);
 * ``coverage`` = accounts of the scope touched by a counted activity / accounts of the scope;
 * ``new_accounts`` = accounts of the scope whose first won deal ever (in the CRM's data) closes in the span;
@@ -91,10 +92,11 @@ VOCABULARY: tuple[Kpi, ...] = (
         ("taux de conversion", "conversion", "conversion des visites", "visite commande", "visit to win",
          "visit to win rate", "essais convertis en commande", "visites converties")),
     Kpi("average_won_deal", "montant moyen des affaires gagnées", "average won deal", "money",
-        "chiffre d'affaires gagné / nombre d'affaires gagnées avec un montant sur la période (une affaire gagnée "
-        "sans montant est exclue : montant inconnu, pas une commande à 0)",
-        "won revenue / number of won deals with an amount in the period (a won deal with no amount is left out: "
-        "its amount is unknown, not 0)",
+        "chiffre d'affaires des affaires gagnées (avoirs exclus) / nombre d'affaires gagnées avec un montant sur "
+        "la période (une affaire gagnée sans montant est exclue : montant inconnu, pas une commande à 0 ; un avoir "
+        "réduit le CA, pas le montant moyen)",
+        "won deals' revenue (credits excluded) / number of won deals with an amount in the period (a won deal with "
+        "no amount is left out: its amount is unknown, not 0; a credit reduces revenue, not the average deal)",
         ("panier moyen", "montant moyen", "affaire moyenne", "ticket moyen", "average deal", "average deal size",
          "average won deal size")),
     Kpi("coverage", "couverture du périmètre", "scope coverage", "ratio",
@@ -187,7 +189,7 @@ class ScopeFacts:
     reactivated: int              # dormant accounts of the scope with a won deal in the span
     won: int                      # won deals closed in the span on the scope's accounts
     won_no_amount: int            # of them, deals with no amount (counted as won, worth 0: unknown, not free)
-    won_revenue: Decimal          # their revenue
+    won_revenue: Decimal          # their revenue, net of the credits (won deals worth less than 0)
     lost: int                     # lost deals closed in the span on the scope's accounts
     created: Decimal              # amount of the deals created in the span on the scope's accounts
     new_accounts: int             # accounts of the scope with a won deal in the span, their first won deal ever
@@ -197,6 +199,7 @@ class ScopeFacts:
     activities: int               # counted activities
     revenue: Decimal
     begun: bool = True            # False: the span has not begun (a plan configured ahead): no rate exists
+    credits: Decimal = Decimal(0)  # the credits in ``won_revenue`` (a sum <= 0): out of the average won deal
 
 
 def _ratio_of(kpi: str, part: int | Decimal, whole: int | Decimal, begun: bool = True) -> KpiValue:
@@ -216,7 +219,10 @@ def measure(facts: ScopeFacts) -> tuple[KpiValue, ...]:
         "reactivation_rate": ratio("reactivation_rate", facts.reactivated, facts.dormant),
         "win_rate": ratio("win_rate", won, won + facts.lost),
         "visit_to_win": ratio("visit_to_win", facts.converted, facts.visited),
-        "average_won_deal": replace(ratio("average_won_deal", facts.won_revenue, won - facts.won_no_amount),
+        # the deals won's own amounts over their count: credits reduce revenue, not the average deal size (audit
+        # reverify N3: a 1,000 order and a -3,000 credit read an average won deal of -2,000)
+        "average_won_deal": replace(ratio("average_won_deal", facts.won_revenue - facts.credits,
+                                          won - facts.won_no_amount),
                                     excluded=facts.won_no_amount),
         "coverage": ratio("coverage", facts.visited_in_scope, facts.accounts),
         "new_accounts": KpiValue("new_accounts", Decimal(facts.new_accounts)),

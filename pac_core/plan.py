@@ -180,6 +180,27 @@ def action_cancelled(action: Action, today: date) -> bool:
     return action.status is ActionStatus.CANCELLED and (action.status_since is None or today >= action.status_since)
 
 
+def axis_state_on(axis: Axis, today: date) -> AxisState:
+    """The axis's state in force on ``today``, as the CRMs and the report show it beside the figures
+    (``axis_inactive`` counts it so): ``active`` on the days before a ``since`` still to come (a suspension decided
+    for 1 June leaves the axis live until then, audit reverify N2) and once a suspension's until-day is past (the
+    CRMs have no until field, so a ``suspended`` set there is a new suspension), the written state otherwise."""
+    status = axis.status
+    if (status.since is not None and today < status.since) or suspension_lapsed(status, today):
+        return AxisState.ACTIVE
+    return status.state
+
+
+def action_status_on(action: Action, today: date) -> ActionStatus:
+    """The action's status in force on ``today`` (what the CRMs show): on the days before its ``status_since`` (a
+    cancellation decided for 1 June) the action is still under way, ``in_progress`` once its window has begun,
+    ``planned`` before (the file keeps no earlier status); the written status otherwise (``action_cancelled``
+    counts it so)."""
+    if action.status_since is not None and today < action.status_since:
+        return ActionStatus.IN_PROGRESS if today >= action.window.start.date() else ActionStatus.PLANNED
+    return action.status
+
+
 class ContextKind(StrEnum):
     """A change of context the manager declares (or the CRM shows) that the advisor takes into account."""
 

@@ -48,7 +48,7 @@ from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
 from pac_core.kpi_vocabulary import summary as kpi_summary
 from pac_core.money import shown_additional
-from pac_core.plan import Axis, AxisState, Plan, suspension_lapsed
+from pac_core.plan import Axis, AxisState, Plan, action_cancelled, action_status_on, axis_state_on
 from pac_core.plan_end import plan_last_day
 from pac_core.results import AxisProgress, Evaluation, Recommendation
 from pac_core.rounding import half_up
@@ -129,10 +129,11 @@ def _kpi_fields(plan: Plan, axis: Axis, progress: AxisProgress | None, advice: R
 
 
 def _shown_state(axis: Axis, today: date) -> str:
-    """The status the CRMs show: the state the figures count (``pac_core.plan.axis_inactive``), ``active`` once a
+    """The status the CRMs show: the state the figures count on the evaluation's day (``pac_core.plan.
+    axis_state_on``, the rule of ``axis_inactive``): ``active`` before a ``since`` still to come and once a
     suspension's until-day is past (the CRMs have no until field), so that a manager setting ``suspended`` there
-    suspends the axis again (``sync_jobs.overrides.shown_value`` compares the edits with it)."""
-    return AxisState.ACTIVE.value if suspension_lapsed(axis.status, today) else axis.status.state.value
+    suspends the axis from that day (``sync_jobs.overrides.shown_value`` compares the edits with it)."""
+    return axis_state_on(axis, today).value
 
 
 def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str], dict[str, Any]]:
@@ -152,7 +153,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "plan_end": plan_last_day(plan).isoformat(),
             "currency": plan.currency,
             "status": _shown_state(axis, today),
-            "priority": axis.status.rank,
+            "priority": axis.status.rank if axis_state_on(axis, today) is AxisState.PRIORITISED else None,
             "objective": _money(objective),
             # won - baseline as both are written, so a CRM formula or report Won - Baseline gives it (audit revenue F6)
             "revenue": float(shown_additional(p.revenue, p.baseline, 2)) if p else None,
@@ -163,7 +164,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "roi": _ratio(p.roi) if p else None,
             "window_start": axis.objective.period.start.date().isoformat() if axis.objective else None,
             "window_end": _last_day(axis.objective.period.end) if axis.objective else None,
-            **_action_totals(plan, axis.id, evaluation),
+            **_action_totals(plan, axis.id, evaluation, today),
             **_kpi_fields(plan, axis, p, advice.get(axis.id)),
         }
     actions = {a.action_id: a for a in evaluation.actions}
@@ -174,7 +175,7 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
             "text": action.text,
             "plan": plan.name,
             "plan_end": plan_last_day(plan).isoformat(),
-            "status": action.status.value,
+            "status": action_status_on(action, today).value,   # as counted on the day (audit reverify N2)
             "axis_key": record_key(plan, action.axis_id),
             "owner_email": action.who,
             "target": action.target,
@@ -209,12 +210,13 @@ def retired_line(key: str, connector: str, *, dry_run: bool = False) -> str:
             else f"{item}: no longer in the plan, marked removed in {connector}")
 
 
-def _action_totals(plan: Plan, axis_id: str, evaluation: Evaluation) -> dict[str, int]:
-    """The axis's ``target`` and ``done``: its actions added up (cancelled left out, done capped at target)."""
+def _action_totals(plan: Plan, axis_id: str, evaluation: Evaluation, today: date) -> dict[str, int]:
+    """The axis's ``target`` and ``done``: its actions added up (those cancelled on ``today`` left out, a
+    cancellation from a day still to come not yet: ``action_cancelled``; done capped at target)."""
     progress = {a.action_id: a for a in evaluation.actions}
     target = done = 0
     for action in plan.actions:
-        if action.axis_id != axis_id or action.status.value == "cancelled":
+        if action.axis_id != axis_id or action_cancelled(action, today):
             continue
         target += action.target
         p = progress.get(action.id)

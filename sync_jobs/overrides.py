@@ -45,7 +45,15 @@ from zoneinfo import ZoneInfo
 from connectors.base import EDIT_FIELDS, EDIT_LOGICAL, ManagerEdit, PacValue, Target, same_value
 from pac_core.errors import InvalidInput
 from pac_core.periods import day_words
-from pac_core.plan import ActionStatus, AxisState, AxisStatus, Plan, suspension_lapsed
+from pac_core.plan import (
+    ActionStatus,
+    AxisState,
+    AxisStatus,
+    Plan,
+    action_status_on,
+    axis_state_on,
+    suspension_lapsed,
+)
 from pac_core.revenue import to_date, window_days
 from pac_core.window import Window
 
@@ -349,13 +357,15 @@ def overrides_of(plan: Plan, values: Mapping[tuple[str, str, str], Any],
                  sources: Mapping[tuple[str, str, str], Any] | None = None) -> list[Any]:
     """The values that differ from the plan file, as rows for ``apply_overrides``; ``at``: when each was set (the
     row's ``at``, which dates the status it gives: ``since``). A ``suspended`` set in a CRM after the file's
-    suspension had lapsed (its until-day past) is a row too, though the file's word is the same: a new suspension.
+    suspension had lapsed (its until-day past) is a row too, though the file's word is the same: a new suspension;
+    so is a status set in a CRM before the day (``since``) the file gives the same status (``anticipates``).
     An axis status suspended or dropped there carries the ``reason`` the method requires (``status_reason``, from
     ``sources``: where each value came from, stored states or ``Change``s, see ``sources_of``)."""
     files = file_values(plan)
     at = at or {}
     rows = [SimpleNamespace(key=k[1], field=k[2], value=v, at=at.get(k)) for k, v in sorted(values.items())
-            if k in files and (not same(files[k], v) or resuspends(plan, k, v, at.get(k)))]
+            if k in files and (not same(files[k], v) or resuspends(plan, k, v, at.get(k))
+                               or anticipates(plan, k, v, at.get(k)))]
     for row in rows:
         if row.field == "axis_status" and str(row.value) in _STATE_WORDS:
             source = (sources or {}).get((Target.AXIS.value, row.key, row.field))
@@ -432,15 +442,47 @@ def resuspends(plan: Plan, k: tuple[str, str, str], value: Any, at: datetime | N
     return axis is not None and day is not None and suspension_lapsed(axis.status, day)
 
 
+def anticipates(plan: Plan, k: tuple[str, str, str], value: Any, at: datetime | None) -> bool:
+    """An axis's or an action's status set in a CRM (at ``at``) on a day before the ``since`` day the file gives the
+    same status (a suspension written for 1 June, set in Salesforce on 20 May): the CRMs showed the state in force
+    (``shown_value``), so it is the manager's decision from that day (audit reverify N2)."""
+    day = _local_day(plan, at)
+    if day is None:
+        return False
+    if k[2] == "axis_status":
+        axis = next((a for a in plan.axes if f"{plan.id}:{a.id}" == k[1]), None)
+        return (axis is not None and value == axis.status.state.value and axis.status.since is not None
+                and day < axis.status.since)
+    if k[2] == "action_status":
+        action = next((a for a in plan.actions if f"{plan.id}:{a.id}" == k[1]), None)
+        return (action is not None and value == action.status.value and action.status_since is not None
+                and day < action.status_since)
+    return False
+
+
 def shown_value(plan: Plan, k: tuple[str, str, str], value: Any, at: datetime | None, now: datetime) -> Any:
-    """The value the CRMs show for a field whose value is ``value`` (set at ``at``): an axis's status as the figures
-    count it on ``now``'s day (``figures_day``), ``active`` once the file's suspension has lapsed (its until-day
-    past; not for a suspension set after it lapsed, which has no until), the value itself otherwise. A CRM edit is
-    compared with it: ``suspended`` on a lapsed suspension is a new one, not an echo."""
-    if k[2] != "axis_status" or value != AxisState.SUSPENDED.value or resuspends(plan, k, value, at):
+    """The value the CRMs show for a field whose value is ``value`` (set at ``at``): an axis's or an action's status
+    as the figures count it on ``now``'s day (``figures_day``): ``active`` once the file's suspension has lapsed (its
+    until-day past; not for a suspension set after it lapsed, which has no until), the state in force before the
+    file's ``since`` day while that day is still to come (``axis_state_on``, ``action_status_on``: audit reverify
+    N2), the value itself otherwise. A CRM edit is compared with it: ``suspended`` on a lapsed suspension, or before
+    the day a suspension written in the file starts, is a decision of its own, not an echo."""
+    if k[2] == "action_status":
+        action = next((a for a in plan.actions if f"{plan.id}:{a.id}" == k[1]), None)
+        if at is None and action is not None and value == action.status.value:
+            return action_status_on(action, figures_day(plan, now)).value
+        return value
+    if k[2] != "axis_status":
         return value
     axis = next((a for a in plan.axes if f"{plan.id}:{a.id}" == k[1]), None)
-    if axis is not None and suspension_lapsed(axis.status, figures_day(plan, now)):
+    if axis is None:
+        return value
+    day = figures_day(plan, now)
+    if at is None and value == axis.status.state.value and axis.status.since is not None and day < axis.status.since:
+        return axis_state_on(axis, day).value
+    if value != AxisState.SUSPENDED.value or resuspends(plan, k, value, at):
+        return value
+    if suspension_lapsed(axis.status, day):
         return AxisState.ACTIVE.value
     return value
 

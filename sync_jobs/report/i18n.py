@@ -31,6 +31,7 @@ FR: dict[str, str] = {
     "since_statuses": "statuts",
     "since_paces": "rythmes",
     "since_day": "depuis le {day}",
+    "from_day": "à partir du {day}",
     "since_added": "ajoutés au plan depuis",
     "since_removed": "retirés du plan depuis",
     "first_quarter": "Premier trimestre du plan : la tendance commence au trimestre suivant.",
@@ -209,6 +210,17 @@ FR: dict[str, str] = {
     "no_amount_hint": ("Affaires gagnées sans montant : comptées comme gagnées (affaires gagnées, taux de réussite) "
                        "pour 0 €, et exclues du montant moyen des affaires gagnées ; à corriger dans le CRM "
                        "(le détail : pac explain AXE)."),
+    # one sentence per data-quality rule present in the table above it (audit reverify N1), ``no_amount_hint`` for
+    # ``no_amount``
+    "credit_hint": ("Avoirs (montant négatif) : déduits du chiffre d'affaires (et de la base de l'année suivante), "
+                    "mais ni achat ni affaire gagnée : hors affaires gagnées, taux de réussite et montant moyen des "
+                    "affaires gagnées (le détail : pac explain AXE)."),
+    "amount_from_lines_hint": ("Montant vide : la somme des lignes de produits est prise comme montant de l'affaire, "
+                               "comptée et incluse dans le montant moyen ; à compléter dans le CRM (le détail : pac "
+                               "explain AXE)."),
+    "amount_differs_from_lines_hint": ("Montant différent de la somme des lignes : le montant saisi est compté pour "
+                                       "l'affaire entière, les lignes pour les axes par produit ; à vérifier dans le "
+                                       "CRM (le détail : pac explain AXE)."),
     "no_amount_left_out_one": "affaire sans montant exclue",
     "no_amount_left_out_many": "affaires sans montant exclues",
     "unknown": "inconnu",
@@ -261,6 +273,7 @@ EN: dict[str, str] = {
     "since_statuses": "statuses",
     "since_paces": "paces",
     "since_day": "since {day}",
+    "from_day": "from {day}",
     "since_added": "added to the plan since",
     "since_removed": "removed from the plan since",
     "first_quarter": "First quarter of the plan: the trend starts with the next quarter.",
@@ -425,6 +438,14 @@ EN: dict[str, str] = {
     "engine_warnings": "Counted with a data-quality warning",
     "no_amount_hint": ("Won deals with no amount: counted as won (won deals, win rate) worth 0, and left out of the "
                        "average won deal; fix them in the CRM (detail: pac explain AXIS)."),
+    "credit_hint": ("Credits (negative amount): subtracted from revenue (and from the next year's baseline), but "
+                    "neither a purchase nor a deal won: out of won deals, win rate and the average won deal (detail: "
+                    "pac explain AXIS)."),
+    "amount_from_lines_hint": ("Empty amount: the sum of the line items is used as the deal's amount, counted and "
+                               "in the average won deal; fill it in the CRM (detail: pac explain AXIS)."),
+    "amount_differs_from_lines_hint": ("Amount differs from the sum of the line items: the typed amount counts for "
+                                       "the whole deal, the lines for the product axes; check it in the CRM "
+                                       "(detail: pac explain AXIS)."),
     "no_amount_left_out_one": "deal with no amount left out",
     "no_amount_left_out_many": "deals with no amount left out",
     "unknown": "unknown",

@@ -1,5 +1,6 @@
 """The data behind the figures: the last sync (status, counts, API calls), what was rejected and why, and what was
-counted with a data-quality warning (won deals with no amount).
+counted with a data-quality warning (won deals with no amount, credits, amounts taken from or differing from the line
+items), with one sentence for each rule present (``i18n``: ``<rule>_hint``).
 
 Rejected records are shown grouped by reason, without their CRM ids: the meeting needs to know how
 much is missing and why; ``pac explain`` and ``pac status`` give record-level detail to ops staff.

@@ -22,6 +22,7 @@ from sync_jobs.report.view import (
     is_live,
     segment_progress,
     segment_roi_notes,
+    status_day,
     trend,
 )
 from sync_jobs.report.widgets import e, empty
@@ -35,9 +36,11 @@ def _bars(rows: list[AxisRow]) -> dict[str, Markup]:
             for r in rows if r.progress is not None}
 
 
-def _values(fmt: Formatter, bar_rows: list[AxisRow], **more: object) -> dict[str, object]:
+def _values(inputs: ReportInputs, fmt: Formatter, bar_rows: list[AxisRow], **more: object) -> dict[str, object]:
     words = labels(fmt.lang)
-    return {"w": words, "lang": fmt.lang, "fmt": fmt, "is_live": is_live, "axis_status": axis_status,
+    day = status_day(inputs)         # a status from a day still to come reads « à partir du … » (audit reverify N2)
+    return {"w": words, "lang": fmt.lang, "fmt": fmt, "is_live": is_live,
+            "axis_status": lambda axis, fmt=fmt: axis_status(axis, fmt, day),
             "bars": _bars(bar_rows), "additional_objective": f'{words["additional"]} / {words["objective"]}', **more}
 
 
@@ -57,7 +60,8 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> str:
                                   legend=(words["legend_achieved"], words["legend_objective"],
                                           words["legend_expected"])) if bars else ""
     return render_template("report/overview.html", _values(
-        fmt, axis_rows(inputs), segments=segments, footnote=roi_footnote_lines(inputs, fmt), chart=markup(chart)))
+        inputs, fmt, axis_rows(inputs), segments=segments, footnote=roi_footnote_lines(inputs, fmt),
+        chart=markup(chart)))
 
 
 def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
@@ -116,7 +120,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
             ("threats", "external"))]
         cards.append({"segment": segment, "kind": enum_label("segment_kind", segment.kind.value, fmt.lang),
                       "figures": figures, "swot": swot, "chart": markup(chart), "rows": axis_rows(inputs, segment.id)})
-    return render_template("report/segments.html", _values(fmt, axis_rows(inputs), cards=cards))
+    return render_template("report/segments.html", _values(inputs, fmt, axis_rows(inputs), cards=cards))
 
 
 # 7.9 months, the formula's example, in days: 1 January + 240 days is 29 August (late August), 1 April + 240 days
@@ -133,7 +137,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
     ranking = charts.ranking([(r.axis.name, r.progress.roi if r.progress else None) for r in ranked
                               if not _no_cost(r)], fmt, title=words["chart_roi_ranking"],
                              free=[r.axis.name for r in ranked if _no_cost(r)])
-    left_out = "; ".join(f"{r.axis.name} ({axis_status(r.axis, fmt)}"
+    left_out = "; ".join(f"{r.axis.name} ({axis_status(r.axis, fmt, status_day(inputs))}"
                          + (f", {r.axis.status.reason})" if r.axis.status.reason else ")")
                          for r in rows if not is_live(r))
     # live axes by ROI, then those with no cost, then unknown ROIs; the left-out ones last
@@ -146,7 +150,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
                 (words["expected"], words["formula_expected"]),
                 (words["pace"], words["formula_pace"].format(**ENUMS["pace"][fmt.lang]))]
     return render_template("report/axes.html", _values(
-        fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out, formulas=formulas,
+        inputs, fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out, formulas=formulas,
         colon="\u00a0:" if fmt.lang == "fr" else ":"))
 
 

@@ -31,6 +31,7 @@ from sync_jobs.report.view import (
     refused_groups,
     rejected_groups,
     segment_progress,
+    status_day,
     warning_groups,
 )
 from sync_jobs.report_inputs import ReportInputs
@@ -54,9 +55,10 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
             (w["objective"], "money"), (w["progress"], "percent"), (w["expected"], "percent"), (w["pace"], "text"),
             (w["roi"], "percent")]
     rows = []
+    day = status_day(inputs)
     for r in axis_rows(inputs):
         p, obj = r.progress, r.axis.objective
-        rows.append([r.segment.name, r.axis.name, axis_status(r.axis, fmt), p.additional if p else None,
+        rows.append([r.segment.name, r.axis.name, axis_status(r.axis, fmt, day), p.additional if p else None,
                      obj.additional_revenue if obj else None, p.progress if p else None,
                      p.expected_by_now if p else None, _pace(r.pace, fmt.lang),
                      _no_cost(p.roi, p.cost, fmt) if p else None])
@@ -89,7 +91,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
             (w["roi"], "percent"), (w["expected_roi"], "percent"), (w["time_to_roi"], "months"),
             (w["activities"], "int"), (w["coverage"], "percent"), (w["conversion"], "percent"),
             (w["revenue_per_visit"], "money")]
-    rows, listed = [], axis_rows(inputs)
+    rows, listed, day = [], axis_rows(inputs), status_day(inputs)
     for r in listed:
         p, obj = r.progress, r.axis.objective
         fig = _reconciled(p) if p else [None] * 3
@@ -97,7 +99,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
                  obj.expected_roi if obj else None, _no_cost(p.time_to_roi_months, p.cost, fmt), p.activities_done,
                  p.coverage,
                  p.conversion, p.revenue_per_visit] if p else [None] * 11)
-        rows.append([r.axis.name, r.segment.name, axis_status(r.axis, fmt), r.axis.status.reason, *fig,
+        rows.append([r.axis.name, r.segment.name, axis_status(r.axis, fmt, day), r.axis.status.reason, *fig,
                      obj.additional_revenue if obj else None, *rest])
     if any(r.axis.objective is not None and r.axis.objective.growth_rate is not None for r in listed):
         # objectives written as a percentage: where each amount comes from (only then, so other plans' files keep

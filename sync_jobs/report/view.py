@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pac_core.engine import figures_last_day
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment
 from pac_core.plan_end import period_closed
@@ -137,19 +139,30 @@ def pace_counts(rows: Iterable[ActionRow]) -> Counter[Pace]:
     return Counter(r.pace for r in rows if r.pace is not None)
 
 
-def axis_status(axis: Axis, fmt: Formatter) -> str:
+def axis_status(axis: Axis, fmt: Formatter, today: date | None = None) -> str:
     """``Prioritaire n° 1``, ``Suspendu jusqu'au 30 juin 2027``, ``Abandonné``...; a suspension or a drop with its
-    day, ``Suspendu (depuis le 12 mai 2027)``: a quarter closed before it shows the axis live beside it."""
+    day, ``Suspendu (depuis le 12 mai 2027)``: a quarter closed before it shows the axis live beside it; a day still
+    to come on ``today`` (the evaluation's day, ``status_day``), ``Suspendu à partir du 1er juin 2027``: the axis is
+    live until then (audit reverify N2)."""
     st = axis.status
+    ahead = st.since is not None and today is not None and today < st.since
     if st.state is AxisState.PRIORITISED:
-        return enum_label("state", "prioritised", fmt.lang, rank=st.rank or "?")
-    if st.state is AxisState.SUSPENDED and st.until is not None:
+        text = enum_label("state", "prioritised", fmt.lang, rank=st.rank or "?")
+    elif st.state is AxisState.SUSPENDED and st.until is not None:
         text = enum_label("state", "suspended_until", fmt.lang, until=fmt.date(st.until))
     else:
         text = enum_label("state", st.state.value, fmt.lang)
+    if ahead and st.since is not None and st.state is not AxisState.ACTIVE:
+        day = labels(fmt.lang)["from_day"].format(day=fmt.date(st.since))
+        return f"{text} ({day})" if st.state is AxisState.SUSPENDED and st.until is not None else f"{text} {day}"
     if st.since is not None and st.state in (AxisState.SUSPENDED, AxisState.DROPPED):
         text += f' ({labels(fmt.lang)["since_day"].format(day=fmt.date(st.since))})'
     return text
+
+
+def status_day(inputs: ReportInputs) -> date:
+    """The day the report's statuses are judged on: the evaluation's, as the figures (``figures_last_day``)."""
+    return figures_last_day(inputs.plan, inputs.evaluation.as_of, ZoneInfo(inputs.plan.timezone))
 
 
 def action_what(action: Action, fmt: Formatter) -> str:

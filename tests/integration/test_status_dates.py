@@ -6,6 +6,7 @@ sets the CRM's clock to the day the manager acts (12 or 20 May 2027), as a real 
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -14,9 +15,11 @@ import pytest
 from pac_config.planfile import load_plan
 from sandbox_crm.server import SandboxServer
 from sync_jobs.app import load_report_inputs, take_snapshot
+from sync_jobs.pipeline import RunResult, run_sync
 from sync_jobs.plan_pull import pull_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.restated import since_lines
+from tests.fakes import sandbox_connectors
 from tests.integration.test_plan_state import BOTH, NATHALIE, Org
 
 MAY_12 = datetime(2027, 5, 12, 9, 0, tzinfo=UTC)
@@ -197,3 +200,90 @@ class TestALapsedSuspension:
         plan = load_plan(both.plan)
         assert (plan.axis(PX200).status.until, plan.axis(PX200).status.since) == (None, date(2027, 5, 20))
         assert both.sync().written == 0
+
+
+JUNE_2 = datetime(2027, 6, 2, 16, 0, tzinfo=UTC)   # 2 June 2027 18:00 Paris: a night after the day to come
+MAINT = "AX-RA-MAINT"
+A04 = ('info: {needed: "clients équipés de PX200 hors contrat", from: "Service après-vente"}\n    status: en cours',
+       'info: {needed: "clients équipés de PX200 hors contrat", from: "Service après-vente"}\n'
+       '    status: {state: annulée, since: 2027-06-01}')
+GC_FROM_JUNE = ("segment: S-GC\n    status: active",
+                "segment: S-GC\n    status: {state: suspendu, reason: fin du budget, since: 2027-06-01}")
+
+
+def _night(org: Org, as_of: datetime | None = None) -> RunResult:
+    connectors = sandbox_connectors(org.settings, org.server)
+    try:
+        return run_sync(None, org.settings, connectors=connectors, as_of=as_of)
+    finally:
+        for c in connectors.values():
+            c.close()
+
+
+class TestAStatusFromADayToCome:
+    """The manager plans ahead in the file: « on arrête A-04 à partir du 1er juin », AX-GC-QUOTES suspended from
+    1 June. On 20 May (the demo clock) the figures count both live; the CRMs show the state the figures count
+    (docs/sync.md), so `in_progress` / `active` and the axis's action totals with A-04; the first night from 1 June
+    on writes `cancelled` / `suspended` (audit reverify N2)."""
+
+    def test_an_action_cancelled_from_1_june_is_in_progress_until_then(self, both: Org) -> None:
+        """Seen failing before the fix: on 20 May Salesforce read A-04 « cancelled » beside its on-track pace, and
+        AX-RA-MAINT's written target / done fell from 14 / 4 to 8 / 0."""
+        first = both.sync()
+        plan_id = first.plan_id
+        before = dict(both.sf_axis(plan_id, MAINT))
+        both.edit_file(*A04)
+        os.utime(both.plan, None)
+        may = both.sync()
+        assert may.plan is not None and not may.errors and not may.conflicts
+        assert may.evaluation.action("A-04").pace.value != "inactive"
+        sf = both.server.api("salesforce")
+        [record] = sf.find("PAC_Action__c", PAC_Key__c=f"{plan_id}:A-04")
+        assert record["PAC_Status__c"] == "in_progress"
+        axis = both.sf_axis(plan_id, MAINT)
+        assert (axis["PAC_Target__c"], axis["PAC_Done__c"]) == (before["PAC_Target__c"], before["PAC_Done__c"])
+        assert (before["PAC_Target__c"], before["PAC_Done__c"]) == (14, 4)
+        june = _night(both, JUNE_2)
+        assert not june.errors and not june.conflicts
+        assert june.evaluation.action("A-04").pace.value == "inactive"
+        [record] = sf.find("PAC_Action__c", PAC_Key__c=f"{plan_id}:A-04")
+        assert record["PAC_Status__c"] == "cancelled"
+        assert both.sf_axis(plan_id, MAINT)["PAC_Target__c"] == before["PAC_Target__c"] - 6
+        again = _night(both, JUNE_2)
+        assert again.written == 0 and not again.conflicts
+        assert again.plan is not None and again.plan.action("A-04").status_since == date(2027, 6, 1)
+
+    def test_an_axis_suspended_from_1_june_is_active_until_then(self, both: Org) -> None:
+        """Seen failing before the fix: both CRMs read « suspended » on 20 May beside the axis's live pace."""
+        plan_id = both.sync().plan_id
+        both.edit_file(*GC_FROM_JUNE)
+        os.utime(both.plan, None)
+        may = both.sync()
+        assert may.evaluation.axis("AX-GC-QUOTES").pace.value != "inactive" and not may.conflicts
+        assert both.sf_axis(plan_id)["PAC_Status__c"] == "active"
+        assert both.hs_axis(plan_id).props["pac_status"] == "active"
+        assert both.sync().written == 0
+        june = _night(both, JUNE_2)
+        assert june.evaluation.axis("AX-GC-QUOTES").pace.value == "inactive" and not june.conflicts
+        assert both.sf_axis(plan_id)["PAC_Status__c"] == "suspended"
+        assert both.hs_axis(plan_id).props["pac_status"] == "suspended"
+        again = _night(both, JUNE_2)
+        assert again.written == 0 and not again.conflicts
+        status = again.plan.axis("AX-GC-QUOTES").status
+        assert (status.state.value, status.since, status.reason) == ("suspended", date(2027, 6, 1), "fin du budget")
+
+    def test_suspending_it_in_a_crm_before_the_day_is_a_suspension_from_that_day(self, both: Org) -> None:
+        """The CRMs show it active on 20 May: Nathalie's `suspended` in Salesforce that day is her decision (the
+        axis suspended from 20 May), not an echo of the file's word. Seen failing before the fix: (with the CRMs
+        showing it) compared with the file's `suspended`, an echo."""
+        plan_id = both.sync().plan_id
+        both.edit_file(*GC_FROM_JUNE)
+        os.utime(both.plan, None)
+        both.sync()
+        sf = _sf_at(both, MAY_20)
+        sf.edit("PAC_Axis__c", both.sf_axis(plan_id)["Id"], by=sf.ids["u-nathalie-sf"], PAC_Status__c="suspended")
+        night = both.sync()
+        assert not night.errors and not night.conflicts
+        assert night.evaluation.axis("AX-GC-QUOTES").pace.value == "inactive"
+        assert night.plan.axis("AX-GC-QUOTES").status.since == date(2027, 5, 20)
+        assert both.hs_axis(plan_id).props["pac_status"] == "suspended"

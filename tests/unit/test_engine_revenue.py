@@ -97,6 +97,24 @@ class TestCredits:
         ev = evaluate(p, Records(accounts=(acc,), deals=deals, users=USERS), as_of=datetime(2027, 4, 1, tzinfo=PARIS))
         assert ev.axis("AX-DORMANT").revenue == 8000
 
+    def test_the_average_won_deal_is_over_the_deals_won_credits_out(self) -> None:
+        """A 1,000 order and a -3,000 credit (a 2026 order refunded): revenue -2,000 (net), one deal won, its
+        average 1,000 (the deal's own amount), never -2,000, a size no deal had; with 10,000 and 6,000 orders and a
+        -2,000 credit, 8,000 (was 7,000: the credit lowered the numerator). Decided after audit reverify N3: credits
+        reduce revenue, not the average deal size. Seen failing before the fix: -2000 (numerator -2000 / 1)."""
+        kpis = {k.kpi: k for k in _run([won("o", "big-pharma", "1000", date(2027, 3, 5)),
+                                        won("c", "big-pharma", "-3000", date(2027, 3, 10))],
+                                       (axis("AX", "SEG"), axis("AXP", "SEG", scope=MAINT))).axis("AX").kpis}
+        average = kpis["average_won_deal"]
+        assert (average.value, average.numerator, average.denominator) == (1000, 1000, 1)
+        deals = [won("o1", "big-pharma", "10000", date(2027, 3, 10), lines=_maint("10000")),
+                 won("o2", "big-pharma", "6000", date(2027, 3, 11), lines=_maint("6000")),
+                 won("c", "big-pharma", "-2000", date(2027, 3, 20), lines=_maint("-2000"))]
+        ev = _run(deals, (axis("AX", "SEG"), axis("AXP", "SEG", scope=MAINT)))
+        for axis_id in ("AX", "AXP"):          # the whole-deal path and the product (deal filter) path
+            average = {k.kpi: k for k in ev.axis(axis_id).kpis}["average_won_deal"]
+            assert (ev.axis(axis_id).revenue, average.value, average.denominator) == (14000, 8000, 2), axis_id
+
 
 class TestWonDealWithoutAmount:
     def test_counted_as_won_worth_zero_and_warned(self) -> None:

@@ -262,15 +262,16 @@ class TestCredits:
         return evaluate(_plan(), replace(records, deals=records.deals + credits), as_of=AS_OF)
 
     def test_axis(self) -> None:
-        """Revenue 11,000 - 600; 4 won deals of 6 closed, average 10,400 / 4; a2 is not reactivated by its credit nor
-        a3 converted by its own (was: both credits rejected, revenue 11,000; 3 / 3 dormant reactivated; 2 / 3
-        converted)."""
+        """Revenue 11,000 - 600; 4 won deals of 6 closed, average 11,000 / 4 (the deals' own amounts: a credit
+        reduces revenue, not the average deal, audit reverify N3; was 10,400 / 4); a2 is not reactivated by its
+        credit nor a3 converted by its own (was: both credits rejected, revenue 11,000; 3 / 3 dormant reactivated;
+        2 / 3 converted)."""
         evaluation = self._evaluate()
         got = _values(evaluation.axis("AX-69").kpis)
         assert evaluation.axis("AX-69").revenue == D(10400) and got["revenue"][0] == D(10400)
         assert got["won_deals"][0] == 4
         assert got["win_rate"] == (D(4) / D(6), D(4), D(6))
-        assert got["average_won_deal"] == (D(2600), D(10400), D(4))
+        assert got["average_won_deal"] == (D(2750), D(11000), D(4))
         assert got["reactivation_rate"] == (D(2) / D(3), D(2), D(3))
         assert got["visit_to_win"] == (D(1) / D(3), D(1), D(3))
         assert {w.record_id for w in evaluation.warnings if w.rule == "credit"} == {"c2", "c3", "c5"}
@@ -281,7 +282,7 @@ class TestCredits:
         got = _values(self._evaluate().segments[0].kpis)
         assert got["revenue"][0] == D(14400)
         assert got["win_rate"] == (D(5) / D(7), D(5), D(7))
-        assert got["average_won_deal"] == (D(2880), D(14400), D(5))
+        assert got["average_won_deal"] == (D(3000), D(15000), D(5))   # 14,400 + 600 of credits
         assert got["new_accounts"][0] == 1
 
 

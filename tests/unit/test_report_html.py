@@ -503,6 +503,28 @@ class TestWonDealsWithNoAmount:
         en = plain(render_html(self._inputs(), "en"))
         assert "counted with no amount (0)</td><td class=\"num\">2" in en[en.index('<section id="data">'):]
 
+    def test_each_hint_only_for_the_warnings_present(self) -> None:
+        """Only a credit and an amount taken from the lines (audit reverify N1: the « sans montant … pour 0 €, et
+        exclues du montant moyen » sentence was printed under them, for a deal counted at 6,000 € and in the
+        average). Seen failing before the fix: the no-amount sentence was there, no word of the credit."""
+        inputs = self._inputs()
+        warnings = (Decision("hs-west", "d2", True, "amount_from_lines", "deal amount empty: lines 6000"),
+                    Decision("hs-west", "d3", True, "credit", "won deal with a negative amount (-2000)"))
+        inputs = replace(inputs, evaluation=replace(inputs.evaluation, warnings=warnings))
+        fr = plain(render_html(inputs))
+        data = fr[fr.index('<section id="data">'):]
+        assert "sans montant" not in data and "pour 0 €" not in data and "exclues du montant moyen" not in data
+        assert "Avoirs (montant négatif) : déduits du chiffre d'affaires" in data
+        assert "Montant vide : la somme des lignes de produits est prise" in data
+        en = plain(render_html(inputs, "en"))
+        data = en[en.index('<section id="data">'):]
+        assert "no amount" not in data and "worth 0" not in data
+        assert "Credits (negative amount): subtracted from revenue" in data
+        assert "Empty amount: the sum of the line items is used" in data
+        only_no_amount = plain(render_html(self._inputs()))
+        data = only_no_amount[only_no_amount.index('<section id="data">'):]
+        assert "exclues du montant moyen" in data and "Avoirs" not in data and "somme des lignes" not in data
+
 
 class TestHeadlineTones:
     """The « CA supplémentaire » card's colour follows the plan's pace (progress against the share of the period

@@ -153,3 +153,45 @@ def test_decide_takes_suspended_on_a_lapsed_suspension_as_a_new_one() -> None:
         None, date(2027, 5, 20))
     early = plan_state.decide(plan, states, edit, written, file_changed_at=april, now=may, order=["sf"], as_of=april)
     assert not early.changed and early.echoes == [("sf", "axis", key, "status", "suspended")]
+
+
+def test_the_report_words_a_status_from_a_day_to_come() -> None:
+    """On 20 May a suspension written for 1 June reads « Suspendu à partir du 1er juin 2027 » beside the axis's live
+    pace, not « depuis » a day still to come (audit reverify N2); from that day on, « depuis ». Seen failing before
+    the fix: « Suspendu (depuis le 1er juin 2027) » on 20 May."""
+    from sync_jobs.report.view import axis_status
+
+    plan = _plan(GC, "    segment: S-GC\n    status: {state: suspendu, reason: budget, since: 2027-06-01}\n")
+    axis = plan.axis("AX-GC-QUOTES")
+    fr, en = Formatter("fr", "EUR", "Europe/Paris"), Formatter("en", "EUR", "Europe/Paris")
+    assert axis_status(axis, fr, date(2027, 5, 20)) == "Suspendu à partir du 1er juin 2027"
+    assert axis_status(axis, en, date(2027, 5, 20)) == "Suspended from June 1, 2027"
+    assert axis_status(axis, fr, date(2027, 6, 2)) == "Suspendu (depuis le 1er juin 2027)"
+    assert axis_status(axis, en, date(2027, 6, 1)) == "Suspended (since June 1, 2027)"
+
+
+def test_the_crms_show_the_status_in_force_on_the_day() -> None:
+    """What diff writes and what the edits are compared with: before a ``since`` still to come, the state then in
+    force (audit reverify N2); the axis's action totals keep an action cancelled from a day to come."""
+    from pac_core.plan import ActionStatus, action_status_on, axis_state_on
+
+    plan = _plan(GC, "    segment: S-GC\n    status: {state: suspendu, reason: budget, since: 2027-06-01}\n",
+                 ('info: {needed: "clients équipés de PX200 hors contrat", from: "Service après-vente"}\n'
+                  '    status: en cours',
+                  'info: {needed: "clients équipés de PX200 hors contrat", from: "Service après-vente"}\n'
+                  '    status: {state: annulée, since: 2027-06-01}'))
+    axis, action = plan.axis("AX-GC-QUOTES"), plan.action("A-04")
+    assert axis_state_on(axis, date(2027, 5, 20)) is AxisState.ACTIVE
+    assert axis_state_on(axis, date(2027, 6, 1)) is AxisState.SUSPENDED
+    assert action_status_on(action, date(2027, 5, 20)) is ActionStatus.IN_PROGRESS   # T2 2027 has begun
+    assert action_status_on(action, date(2027, 3, 20)) is ActionStatus.PLANNED
+    assert action_status_on(action, date(2027, 6, 1)) is ActionStatus.CANCELLED
+    may = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
+    axis_key = ("axis", f"{plan.id}:AX-GC-QUOTES", "axis_status")
+    action_key = ("action", f"{plan.id}:A-04", "action_status")
+    assert plan_state.shown_value(plan, axis_key, "suspended", None, may) == "active"
+    assert plan_state.shown_value(plan, action_key, "cancelled", None, may) == "in_progress"
+    assert plan_state.shown_value(plan, axis_key, "suspended", may, may) == "suspended"   # set in a CRM that day
+    [row] = plan_state.overrides_of(plan, {axis_key: "suspended"}, {axis_key: may})
+    effective, _ = plan_state.apply_overrides(plan, [row])
+    assert effective.axis("AX-GC-QUOTES").status.since == date(2027, 5, 20)
