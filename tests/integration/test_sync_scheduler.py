@@ -127,12 +127,19 @@ class TestCatchUp:
         assert [plan for _, plan in calls] == ["test"]
 
     def test_a_run_missed_beyond_grace_is_skipped(self, settings, tmp_path, monkeypatch) -> None:
-        """A sync due an hour ago (grace 10 minutes) is not run; the job moves to its next cron time."""
+        """A sync due at its last 02:00 fire, an hour or more ago (grace 10 minutes), is not run; the job moves to
+        its next cron time. The missed fire is a real 02:00 Paris: set to "an hour ago", a suite run in the ten
+        minutes after 02:00 Paris had today's 02:00 fire due within grace, and rightly ran it (seen failing so at
+        02:08 Paris)."""
         calls: list[str] = []
         monkeypatch.setattr(sched, "_run_plan", lambda path, plan: calls.append(plan) or ("ok", 0))
         store = tmp_path / "jobs.db"
         sched.sync_jobstore(settings, store)
-        _set_next_run(settings, store, "sync:test", datetime.now(UTC) - timedelta(hours=1))
+        local = datetime.now(ZoneInfo("Europe/Paris"))
+        fire = local.replace(hour=2, minute=0, second=0, microsecond=0)
+        if fire > local - timedelta(hours=1):
+            fire = (local - timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
+        _set_next_run(settings, store, "sync:test", fire.astimezone(UTC))
         scheduler = sched.build_scheduler(settings, store, BackgroundScheduler)
         scheduler.start()
         try:
