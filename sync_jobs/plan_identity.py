@@ -11,8 +11,10 @@ the two years' snapshots and quarters under one id. An admin who really wants to
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -28,6 +30,7 @@ from sync_jobs.store import repo
 from sync_jobs.store.db import check_url, make_engine
 from sync_jobs.store.tables import PlanVersion
 
+T = TypeVar("T")
 log = logging.getLogger("pac.sync")
 
 KEEP_FLAG = "--keep-plan-id"
@@ -149,56 +152,57 @@ def stored_owner_warnings(engine: Engine, plan: Plan, fingerprint: str, today: d
     return owner_change_warnings(plan, then, today, before.version)
 
 
-def stored_owner_warning_lines(plan: Plan, file: Path, settings: Settings | None) -> list[str]:
-    """``pac plan check``: the actions whose owner changed since the store's previous version of the plan with no
-    ``handed_over`` for the former owner (``stored_owner_warnings``); nothing without settings, store, or a readable
-    one, as ``stored_period_warning``."""
+def _on_store(settings: Settings | None, read: Callable[[Engine], T], default: T) -> T:
+    """``read`` on the settings' store as it is (never created nor migrated: ``pac plan check`` writes nothing);
+    ``default`` when there are no settings, no store yet (a SQLite file not created) or it cannot be read (``pac
+    status`` and ``pac sync`` say what is wrong with a store; the check is about the plan)."""
     if settings is None:
-        return []
+        return default
     try:
         url = settings.database()
         parsed = check_url(url)
         if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-            return []
+            return default
         engine = make_engine(url)
         try:
-            fixed = next((p.as_of for p in settings.plans if p.file.resolve() == file.resolve() and p.as_of), None)
-            today = (fixed or datetime.now(UTC)).astimezone(ZoneInfo(plan.timezone)).date()   # as a run dates it
-            return stored_owner_warnings(engine, plan, plan_fingerprint(file), today)
+            return read(engine)
         finally:
             engine.dispose()
-    except (SQLAlchemyError, OSError, LookupError, InvalidInput):
+    except (InvalidInput, SQLAlchemyError, OSError, LookupError):
+        return default
+
+
+def stored_owner_warning_lines(plan: Plan, file: Path, settings: Settings | None) -> list[str]:
+    """``pac plan check``: the actions whose owner changed since the store's previous version of the plan with no
+    ``handed_over`` for the former owner (``stored_owner_warnings``); nothing without settings, store, or a readable
+    one (``_on_store``)."""
+    if settings is None:
         return []
+    fixed = next((p.as_of for p in settings.plans if p.file.resolve() == file.resolve() and p.as_of), None)
+    today = (fixed or datetime.now(UTC)).astimezone(ZoneInfo(plan.timezone)).date()   # as a run dates it
+
+    def read(engine: Engine) -> list[str]:
+        return stored_owner_warnings(engine, plan, plan_fingerprint(file), today)
+
+    return _on_store(settings, read, [])
 
 
 def stored_period_warning(plan: Plan, file: Path, settings: Settings | None) -> str | None:
     """``pac plan check``: what ``pac sync`` would refuse (``check_period_kept``), said before the night does, when the
     settings' store already holds a version of ``plan.id`` whose period does not overlap this file's (last year's
-    file edited in place, or copied keeping its name). Nothing when there are no settings, no store yet (a SQLite
-    file not created: the check creates nothing), or the store cannot be read (the check is about the plan: ``pac
-    status`` and ``pac sync`` say what is wrong with the store); the store is read as it is, never migrated.
-    ``settings``: ``coverage.check_settings``, read once by the check."""
-    if settings is None:
-        return None
-    try:
-        url = settings.database()
-        parsed = check_url(url)
-        if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-            return None
-        engine = make_engine(url)
+    file edited in place, or copied keeping its name). Nothing when there are no settings, no store yet or the store
+    cannot be read (``_on_store``). ``settings``: ``coverage.check_settings``, read once by the check."""
+    def read(engine: Engine) -> str | None:
         try:
             check_period_kept(engine, plan, file=str(file))
-        finally:
-            engine.dispose()
-    except InvalidInput as exc:
-        period = [problem for problem in exc.problems if problem.path == "plan.period"]
-        if period:
-            fix = period[0].fix.removesuffix(f"; {NOTHING_WRITTEN}")
-            return f"pac sync will refuse this plan: {period[0].message} ({fix})"
+        except InvalidInput as exc:
+            period = [problem for problem in exc.problems if problem.path == "plan.period"]
+            if period:
+                fix = period[0].fix.removesuffix(f"; {NOTHING_WRITTEN}")
+                return f"pac sync will refuse this plan: {period[0].message} ({fix})"
         return None
-    except (SQLAlchemyError, OSError, LookupError):
-        return None
-    return None
+
+    return _on_store(settings, read, None)
 
 
 def retired_edits_warnings(plan: Plan, file: Path, settings: Settings | None) -> list[str]:
@@ -207,33 +211,23 @@ def retired_edits_warnings(plan: Plan, file: Path, settings: Settings | None) ->
     had: the next sync drops them (``overrides.lost_with_retired``; audit planstate F2), said while ``pac plan pull``
     can still write them. Nothing when there are no settings, no store yet, or it cannot be read (as
     ``stored_period_warning``: the store is read as it is, never created nor migrated)."""
-    if settings is None:
-        return []
-    try:
-        url = settings.database()
-        parsed = check_url(url)
-        if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+    def read(engine: Engine) -> list[str]:
+        states = repo.field_states(engine, plan.id)
+        files = plan_state.file_values(plan)
+        # usually none: the stored version is read only when an item not in this file holds such values
+        held = {k[1] for k, st in states.items() if k not in files and st.source == "crm"
+                and not plan_state.same(st.value, st.file_value)}
+        latest = repo.latest_plan_version(engine, plan.id) if held else None
+        if latest is None:
             return []
-        engine = make_engine(url)
-        try:
-            states = repo.field_states(engine, plan.id)
-            files = plan_state.file_values(plan)
-            # usually none: the stored version is read only when an item not in this file holds such values
-            held = {k[1] for k, st in states.items() if k not in files and st.source == "crm"
-                    and not plan_state.same(st.value, st.file_value)}
-            latest = repo.latest_plan_version(engine, plan.id) if held else None
-            if latest is None:
-                return []
-            then = load_plan_text(latest.content, latest.source_path)
-            then_ids = {a.id for a in then.axes} | {a.id for a in then.actions}
-            now_ids = {a.id for a in plan.axes} | {a.id for a in plan.actions}
-            # every item the next sync retires (an item retired earlier is not: it was said then); those holding
-            # such values get a line, the others count to know whether the one new item replaces it
-            gone = [f"{plan.id}:{i}" for i in sorted(then_ids - now_ids)]
-            added = {"axis": [a.id for a in plan.axes if a.id not in then_ids],
-                     "action": [a.id for a in plan.actions if a.id not in then_ids]}
-            return plan_state.lost_with_retired(plan, gone, states, added, when="check")
-        finally:
-            engine.dispose()
-    except (InvalidInput, SQLAlchemyError, OSError, LookupError):
-        return []
+        then = load_plan_text(latest.content, latest.source_path)
+        then_ids = {a.id for a in then.axes} | {a.id for a in then.actions}
+        now_ids = {a.id for a in plan.axes} | {a.id for a in plan.actions}
+        # every item the next sync retires (an item retired earlier is not: it was said then); those holding
+        # such values get a line, the others count to know whether the one new item replaces it
+        gone = [f"{plan.id}:{i}" for i in sorted(then_ids - now_ids)]
+        added = {"axis": [a.id for a in plan.axes if a.id not in then_ids],
+                 "action": [a.id for a in plan.actions if a.id not in then_ids]}
+        return plan_state.lost_with_retired(plan, gone, states, added, when="check")
+
+    return _on_store(settings, read, [])
