@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pac_core.engine import figures_last_day
 from pac_core.periods import iso_week_label
-from pac_core.plan import Action, Axis, AxisState, Counting, Segment
+from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
@@ -141,7 +141,8 @@ def pace_counts(rows: Iterable[ActionRow]) -> Counter[Pace]:
 
 def axis_status(axis: Axis, fmt: Formatter, today: date | None = None) -> str:
     """``Prioritaire n° 1``, ``Suspendu jusqu'au 30 juin 2027``, ``Abandonné``...; a suspension or a drop with its
-    day, ``Suspendu (depuis le 12 mai 2027)``: a quarter closed before it shows the axis live beside it; a day still
+    day, ``Suspendu (depuis le 12 mai 2027)``: a quarter closed before it shows the axis live beside it; a suspension
+    whose until-day is past on ``today``, ``Actif (suspendu jusqu'au 30 avril 2027)``; a day still
     to come on ``today`` (the evaluation's day, ``status_day``), ``Suspendu à partir du 1er juin 2027``: the axis is
     live until then (audit reverify N2)."""
     st = axis.status
@@ -150,6 +151,8 @@ def axis_status(axis: Axis, fmt: Formatter, today: date | None = None) -> str:
         text = enum_label("state", "prioritised", fmt.lang, rank=st.rank or "?")
     elif st.state is AxisState.SUSPENDED and st.until is not None:
         text = enum_label("state", "suspended_until", fmt.lang, until=fmt.date(st.until))
+        if today is not None and suspension_lapsed(st, today):   # live again, as the figures and the CRMs say
+            return f'{enum_label("state", "active", fmt.lang)} ({text[:1].lower()}{text[1:]})'
     else:
         text = enum_label("state", st.state.value, fmt.lang)
     if ahead and st.since is not None and st.state is not AxisState.ACTIVE:

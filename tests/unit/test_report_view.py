@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -251,6 +251,15 @@ class TestWording:
         assert axis_status(plan.axis("gc-salons"), FR) == "Abandonné"
         open_ended = replace(plan.axis("pharma-px200"), status=AxisStatus(AxisState.SUSPENDED, reason="r"))
         assert axis_status(open_ended, FR) == "Suspendu"
+
+    def test_a_lapsed_suspension_reads_active(self) -> None:
+        """An axis whose suspension ended on 30 September is live on 15 October (its figures count it): « Actif
+        (suspendu jusqu'au 30 septembre 2027) », not « Suspendu jusqu'au … » beside a live pace (seen failing before
+        the fix: the suspension's words)."""
+        axis = fx.plan().axis("pharma-px200")
+        assert axis_status(axis, FR, date(2027, 10, 15)) == "Actif (suspendu jusqu'au 30 septembre 2027)"
+        assert axis_status(axis, EN, date(2027, 10, 15)) == "Active (suspended until September 30, 2027)"
+        assert axis_status(axis, EN, date(2027, 9, 30)) == "Suspended until September 30, 2027"
 
     def test_what_and_when_of_an_action(self) -> None:
         """What: count, activity and counting rule; when: the days, with the manager's words."""
