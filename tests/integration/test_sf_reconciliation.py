@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from pac_config.settings import load_settings
 from sandbox_crm.server import SandboxServer
@@ -39,6 +40,14 @@ def _settings_days(runs: SfRuns, tmp_path: Path, days: int | None) -> None:
     cfg.write_text(text.replace(", reconciliation_days: 7}", "}" if days is None else
                                 f", reconciliation_days: {days}}}"), encoding="utf-8")
     runs.settings = load_settings(cfg, env={})
+
+
+def _days_later(runs: SfRuns, engine: Engine, days: int) -> dict:  # type: ignore[type-arg]
+    """Both clocks ``days`` later, one more sync: the watermarks after it."""
+    runs.clock.advance(hours=days * 24)
+    runs.crm_now[0] += timedelta(days=days)
+    runs.sync()
+    return repo.watermarks(engine, "sf-main")
 
 
 def _done_visit(api) -> str:   # type: ignore[no-untyped-def]
@@ -77,10 +86,7 @@ def test_a_gap_shorter_than_the_recycle_bin_keeps_the_incremental_read(tmp_path,
     runs.sync()
     engine = open_store(database_url)
     before = repo.watermarks(engine, "sf-main")
-    runs.clock.advance(hours=10 * 24)
-    runs.crm_now[0] += timedelta(days=10)
-    runs.sync()
-    after = repo.watermarks(engine, "sf-main")
+    after = _days_later(runs, engine, 10)
     assert not any(after[k].last_full_at != before[k].last_full_at for k in before)
 
 
@@ -93,15 +99,9 @@ def test_the_mappings_reconciliation_days_applies_when_pac_yaml_gives_none(tmp_p
     runs.sync()
     engine = open_store(database_url)
     first = repo.watermarks(engine, "sf-main")
-    runs.clock.advance(hours=8 * 24)
-    runs.crm_now[0] += timedelta(days=8)
-    runs.sync()
-    second = repo.watermarks(engine, "sf-main")
+    second = _days_later(runs, engine, 8)
     assert not any(second[k].last_full_at != first[k].last_full_at for k in first)
-    runs.clock.advance(hours=3 * 24)
-    runs.crm_now[0] += timedelta(days=3)
-    runs.sync()
-    third = repo.watermarks(engine, "sf-main")
+    third = _days_later(runs, engine, 3)
     assert all(third[k].last_full_at != first[k].last_full_at for k in first if not k[1].startswith("pac_edits"))
 
 
@@ -111,8 +111,5 @@ def test_pac_yaml_wins_over_the_mapping(tmp_path, database_url, server) -> None:
     runs.sync()
     engine = open_store(database_url)
     first = repo.watermarks(engine, "sf-main")
-    runs.clock.advance(hours=8 * 24)
-    runs.crm_now[0] += timedelta(days=8)
-    runs.sync()
-    second = repo.watermarks(engine, "sf-main")
+    second = _days_later(runs, engine, 8)
     assert all(second[k].last_full_at != first[k].last_full_at for k in first if not k[1].startswith("pac_edits"))
