@@ -469,7 +469,16 @@ class SegmentIn(_Model):
     swot: SwotIn = Field(default_factory=SwotIn)
 
 
-class AxisStatusIn(_Model):
+class _StateOrMapping(_Model):
+    """A status written as its word alone (``status: suspended``) or as a mapping with ``state`` and details."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_word(cls, value: Any) -> Any:
+        return {"state": value} if isinstance(value, str) else value
+
+
+class AxisStatusIn(_StateOrMapping):
     """``status: active`` or a mapping with the state's details."""
 
     state: AxisStateIn = "active"
@@ -480,24 +489,14 @@ class AxisStatusIn(_Model):
         "The day the state took effect (written by pac plan pull from a CRM edit); an earlier day is evaluated as "
         "before it (the axis live). Absent: in force over the whole period."))
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_word(cls, value: Any) -> Any:
-        return {"state": value} if isinstance(value, str) else value
 
-
-class ActionStatusMapIn(_Model):
+class ActionStatusMapIn(_StateOrMapping):
     """``status: cancelled`` or ``{state: cancelled, since: 2027-05-12}``."""
 
     state: ActionStatusIn = "planned"
     since: Day | None = Field(None, description=(
         "The day the status took effect (written by pac plan pull from a CRM edit); a cancelled action counts as "
         "not cancelled on the days before it. Absent: in force over the whole period."))
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_word(cls, value: Any) -> Any:
-        return {"state": value} if isinstance(value, str) else value
 
 
 class ObjectiveIn(_Model):
