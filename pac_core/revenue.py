@@ -115,11 +115,7 @@ def credit_rows(table: DealTable, rows: np.ndarray) -> np.ndarray:
     out = np.zeros(len(rows), dtype=bool)
     every_lines = table.lines
     for i in np.flatnonzero(rows).tolist():
-        amount = table.amount[i]
-        if amount is None and every_lines is not None:
-            amount = lines_total(every_lines[i])
-        if amount is not None and amount < 0:
-            out[i] = True
+        out[i] = is_credit(deal_value(table.amount[i], every_lines[i] if every_lines is not None else ()))
     return out
 
 
