@@ -158,14 +158,7 @@ def axis_inactive(axis: Axis, today: date) -> bool:
     read by the engine (pace, plan totals), the advisor and the CRM targeting alike. A status with a ``since`` day
     is not in force on the days before it: a decision taken in May does not change what the axis was in March
     (a restated first quarter counts it live, its cost spent and its revenue earned)."""
-    state = axis.status.state
-    if axis.status.since is not None and today < axis.status.since:
-        return False
-    if state is AxisState.DROPPED:
-        return True
-    if state is AxisState.SUSPENDED:
-        return axis.status.until is None or today <= axis.status.until
-    return False
+    return axis_state_on(axis, today) in (AxisState.SUSPENDED, AxisState.DROPPED)
 
 
 def suspension_lapsed(status: AxisStatus, today: date) -> bool:
@@ -177,7 +170,7 @@ def suspension_lapsed(status: AxisStatus, today: date) -> bool:
 def action_cancelled(action: Action, today: date) -> bool:
     """A cancelled action, from its ``status_since`` day on (the whole period when none is given): cancelling in
     May an action missed in March leaves it missed in March."""
-    return action.status is ActionStatus.CANCELLED and (action.status_since is None or today >= action.status_since)
+    return action_status_on(action, today) is ActionStatus.CANCELLED
 
 
 def axis_state_on(axis: Axis, today: date) -> AxisState:

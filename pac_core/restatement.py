@@ -94,8 +94,9 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
                 if a.action_id in then_actions and then_actions[a.action_id].pace != a.pace)
     ids_then = [a.id for a in kept_plan.axes] + [a.id for a in kept_plan.actions]
     ids_now = [a.id for a in plan.axes] + [a.id for a in plan.actions]
-    return Restatement(revenue, axes, actions, tuple(i for i in ids_now if i not in set(ids_then)),
-                       tuple(i for i in ids_then if i not in set(ids_now)), tuple(totals),
+    then_set, now_set = set(ids_then), set(ids_now)
+    return Restatement(revenue, axes, actions, tuple(i for i in ids_now if i not in then_set),
+                       tuple(i for i in ids_then if i not in now_set), tuple(totals),
                        _statuses(kept_plan, plan), paces)
 
 
