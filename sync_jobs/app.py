@@ -283,18 +283,19 @@ def _kept_plan(engine: Engine, plan: Plan, payload: dict[str, Any], evaluation: 
 
 
 def take_due_snapshots(settings: Settings, plan_ref: str | None, kind: str, *, now: datetime | None = None,
-                       due_by: datetime | None = None) -> list[str]:
+                       due_by: datetime | None = None, plan: Plan | None = None) -> list[str]:
     """Take every closed period of the plan that has no snapshot of ``kind`` yet (oldest first): what the
     scheduler's snapshot jobs do on their cron and at start-up, so a missed one is never skipped. ``due_by``: only
     the periods closed by then (the scheduler's retry at a sync fire: those whose snapshot job has fired), taken
     ``now``. Each is evaluated at its period's end on the records and plan of ``now`` and keeps ``now`` as when it
-    was taken: a snapshot taken late says so where the report shows it (« instantané du 2 avril 2027 »)."""
+    was taken: a snapshot taken late says so where the report shows it (« instantané du 2 avril 2027 »). ``plan``:
+    the plan file already loaded by the caller (the scheduler's retry at each sync fire)."""
     ps = settings.plan(plan_ref)
-    plan, _ = load_plan_file(ps)
+    plan = plan or load_plan_file(ps)[0]
     now = now or ps.as_of or datetime.now(UTC)
     engine = open_store(settings.database())
     try:
-        taken = [s.label for s in repo.snapshots(engine, plan.id) if s.kind == kind]
+        taken = repo.snapshot_labels(engine, plan.id, kind)
         due = due_snapshots(kind, min(due_by, now) if due_by is not None else now, plan.timezone, plan.period,
                             taken)
         return take_snapshots(settings, plan_ref, kind, due, now=now, engine=engine) if due else []

@@ -445,14 +445,15 @@ def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
 
 
 def take_due(settings: Settings | None, settings_path: str, plan: str, kind: str, *, why: str = "cron",
-             due_by: datetime | None = None) -> list[str]:
+             due_by: datetime | None = None, loaded: Plan | None = None) -> list[str]:
     """The snapshots of ``kind`` due for ``plan`` (see ``snapshot_job``; ``due_by``: those closed by then); logs
     ``schedule.run`` with their labels, a failure at WARNING (as a failed sync: a closed period not kept is what
     the next meeting's report misses; the next sync fire takes it again, ``retry_snapshots``). A retry that finds
     nothing due says nothing."""
     labels: list[str] = []
     try:
-        labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind, due_by=due_by)
+        labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind, due_by=due_by,
+                                    plan=loaded)
         status = f"ok {' '.join(labels)}" if labels else "ok (nothing due)"
     except Exception as exc:
         status = f"error: {type(exc).__name__}: {exc}"
@@ -491,7 +492,7 @@ def retry_snapshots(settings_path: str, plan: str) -> dict[str, list[str]]:
         except Exception as exc:  # never the sync's failure: said, and the snapshot job's own fire still runs
             log.warning(redact(f"schedule.retry job={kind}_snapshot plan={plan}: {type(exc).__name__}: {exc}"))
             continue
-        done[kind] = take_due(settings, settings_path, plan, kind, why="retry", due_by=fired)
+        done[kind] = take_due(settings, settings_path, plan, kind, why="retry", due_by=fired, loaded=loaded)
     return done
 
 

@@ -585,6 +585,13 @@ def snapshot(engine: Engine, plan_id: str, kind: str, label: str) -> Snapshot | 
                                                    col(Snapshot.label) == label)).first()
 
 
+def snapshot_labels(engine: Engine, plan_id: str, kind: str) -> list[str]:
+    """The labels of the plan's snapshots of ``kind``, without their payloads (what is due reads only these)."""
+    with Session(engine) as session:
+        return list(session.exec(select(Snapshot.label).where(col(Snapshot.plan_id) == plan_id,
+                                                              col(Snapshot.kind) == kind)))
+
+
 def snapshots(engine: Engine, plan_id: str) -> list[Snapshot]:
     with Session(engine) as session:
         return list(session.exec(select(Snapshot).where(Snapshot.plan_id == plan_id)
