@@ -37,12 +37,13 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from connectors.base import EDIT_FIELDS, EDIT_LOGICAL, ManagerEdit, PacValue, Target, same_value
+from pac_core.engine import figures_last_day
 from pac_core.errors import InvalidInput
 from pac_core.periods import day_words
 from pac_core.plan import (
@@ -54,8 +55,8 @@ from pac_core.plan import (
     axis_state_on,
     suspension_lapsed,
 )
-from pac_core.revenue import to_date, window_days
 from pac_core.window import Window
+from sync_jobs.store.db import stored_instant
 
 EDITED_IN_CRM = "changed in the CRM by the manager"   # a row made with no reason (``overrides_of`` gives one)
 LOGICAL = EDIT_LOGICAL
@@ -275,7 +276,6 @@ def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[
     the fix: ``pac plan pull`` before renaming or removing, or the value written in the item that replaces it
     (``added``: per target, the ids new to the plan; named when there is one). ``when``: ``run`` (the sync that
     retires it), ``dry_run``, ``check`` (``pac plan check``, before the sync)."""
-    zone = ZoneInfo(plan.timezone)
     retired = set(retired)
     leaving = Counter(t for t, key in {(k[0], k[1]) for k in states} if key in retired)   # per target
     out = []
@@ -289,7 +289,7 @@ def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[
         values = [f"{FIELD_WORDS.get(k[2], k[2])} {st.value}" for k, st in held]
         said = "; ".join(
             f"{words} ({st.file_value} in the file) from {_origin(st)}"
-            + (f" on {_aware(st.changed_at).astimezone(zone).date().isoformat()}" if st.changed_at else "")
+            + (f" on {_local_day(plan, st.changed_at)}" if st.changed_at else "")
             for words, (k, st) in zip(values, held, strict=True))
         new = list((added or {}).get(target, ()))
         # a rename: one item of the kind gone, one new; else the manager knows which replaces it
@@ -311,10 +311,6 @@ def lost_with_retired(plan: Plan, retired: Iterable[str], states: Mapping[tuple[
 def _origin(state: Any) -> str:
     who = state.who_name or state.who_id or ""
     return f"{state.connector} ({who})" if who else str(state.connector or "a CRM")
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)   # SQLite keeps UTC, naive
 
 
 def _check_changes(plan: Plan, before: Mapping[tuple[str, str, str], Any], kept: Mapping[tuple[str, str, str], Change]
@@ -404,8 +400,7 @@ def status_reason(plan: Plan, state: str, source: Any | None) -> str:
     when = getattr(source, "changed_at", None) or getattr(source, "at", None)
     if when is None:
         return f"{word} dans {where}" if lang == "fr" else f"{word} in {where}"
-    moment = when if when.tzinfo is not None else when.replace(tzinfo=UTC)    # SQLite keeps UTC, naive
-    day = day_words(moment.astimezone(ZoneInfo(plan.timezone)).date(), lang)
+    day = day_words(stored_instant(when).astimezone(ZoneInfo(plan.timezone)).date(), lang)
     return f"{word} dans {where} le {day}" if lang == "fr" else f"{word} in {where} on {day}"
 
 
@@ -419,18 +414,13 @@ def edited_at(change: Any) -> datetime | None:
 
 def _local_day(plan: Plan, instant: datetime | None) -> date | None:
     """The plan's day an instant falls on (None for None)."""
-    if instant is None:
-        return None
-    if instant.tzinfo is None:       # the store's instants are UTC
-        instant = instant.replace(tzinfo=ZoneInfo("UTC"))
-    return instant.astimezone(ZoneInfo(plan.timezone)).date()
+    return None if instant is None else stored_instant(instant).astimezone(ZoneInfo(plan.timezone)).date()
 
 
 def figures_day(plan: Plan, now: datetime) -> date:
     """The day liveness is judged on at ``now`` (``pac_core.engine.figures_last_day``): the plan's day, or the
     period's last day once the plan is over."""
-    zone = ZoneInfo(plan.timezone)
-    return to_date(window_days(plan.period, zone), now, zone)[1]
+    return figures_last_day(plan, now, ZoneInfo(plan.timezone))
 
 
 def resuspends(plan: Plan, k: tuple[str, str, str], value: Any, at: datetime | None) -> bool:

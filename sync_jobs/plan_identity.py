@@ -220,7 +220,7 @@ def retired_edits_warnings(plan: Plan, file: Path, settings: Settings | None) ->
         latest = repo.latest_plan_version(engine, plan.id) if held else None
         if latest is None:
             return []
-        then = load_plan_text(latest.content, latest.source_path)
+        then = _stored_plan(latest)
         then_ids = {a.id for a in then.axes} | {a.id for a in then.actions}
         now_ids = {a.id for a in plan.axes} | {a.id for a in plan.actions}
         # every item the next sync retires (an item retired earlier is not: it was said then); those holding
