@@ -248,12 +248,15 @@ class SalesforceConnector:
         where = self._account_where(start, since) if spec.own_writes else ""
         fields = spec.fields(self.reader, spec.sobject)
         winners = sorted(self._merge_winners) if start is not None and spec.kind in MOVED_BY_MERGE else []
-        products = start is not None and spec.kind is ObjectKind.DEALS and self.reader.reads_products()
+        # a product reclassified (Family, ProductCode, Name) changes no opportunity's SystemModstamp: the
+        # opportunities holding a line of a product changed since the watermark are read again below (revenue F4)
+        changed = self.reader.products_changed(start) if (
+            start is not None and spec.kind is ObjectKind.DEALS and self.reader.reads_products()) else []
         seen: set[str] = set()
         merges = spec.kind is ObjectKind.ACCOUNTS
         for row in self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where,
                                     cursor=spec.cursor, page_size=spec.page_size):
-            if winners or products:
+            if winners or changed:
                 seen.add(str(row.get("Id")))
             if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
                     merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
@@ -265,12 +268,8 @@ class SalesforceConnector:
             if str(row.get("Id")) not in seen:
                 seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
-        if not products or start is None:
-            return
-        # a product reclassified (Family, ProductCode, Name) changes no opportunity's SystemModstamp: read again the
-        # opportunities holding a line of a product changed since the watermark (revenue audit F4)
-        for row in self.reader.rows_of_products(spec.sobject, fields, self.reader.products_changed(start),
-                                                deleted=spec.deleted, page_size=spec.page_size):
+        for row in self.reader.rows_of_products(spec.sobject, fields, changed, deleted=spec.deleted,
+                                                page_size=spec.page_size):
             if str(row.get("Id")) not in seen:
                 seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
