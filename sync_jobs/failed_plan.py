@@ -25,6 +25,7 @@ from pac_core.plan import Plan
 from sync_jobs.logs import event, redact
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.db import check_url
+from sync_jobs.store.tables import PlanVersion
 
 log = logging.getLogger("pac.sync")
 
@@ -56,7 +57,11 @@ def kept_plan(engine: Engine, ps: PlanSettings) -> Plan | None:
     """The plan of the latest version the store kept of ``ps``'s plan (what the scheduler claims a fire by, its
     timezone and quarters, while the file does not load, so the night's run keeps the failed night once); None
     without a version, or when that version no longer loads either."""
-    version = repo.latest_plan_version(engine, failed_plan_id(engine, ps))
+    return version_plan(repo.latest_plan_version(engine, failed_plan_id(engine, ps)))
+
+
+def version_plan(version: PlanVersion | None) -> Plan | None:
+    """The plan of a stored ``version``; None without one, or when it no longer loads either."""
     if version is None:
         return None
     try:

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import click
 
-from pac_config.planfile import load_plan, load_plan_text
+from pac_config.planfile import load_plan
 from pac_config.settings import PlanSettings, Settings
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
-from sync_jobs.failed_plan import failed_plan_id, store_exists
+from sync_jobs.failed_plan import failed_plan_id, store_exists, version_plan
 from sync_jobs.store import open_store, repo
 from sync_jobs.store.tables import PlanVersion
 
@@ -72,12 +72,8 @@ def kept_plan_version(settings: Settings, ps: PlanSettings) -> tuple[Plan, PlanV
     (``sync_jobs.scheduler.scheduled_plan``). None without a store, a version, or when that version no longer
     loads either. Never raises; writes nothing."""
     version = _kept_version(settings, ps)
-    if version is None:
-        return None
-    try:
-        return load_plan_text(version.content, version.source_path), version
-    except InvalidInput:
-        return None
+    plan = version_plan(version)
+    return None if plan is None or version is None else (plan, version)
 
 
 def _kept_version(settings: Settings, ps: PlanSettings) -> PlanVersion | None:
