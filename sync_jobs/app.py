@@ -216,11 +216,11 @@ class Kept:
 
 
 def kept_snapshot(settings: Settings, plan_ref: str | None, kind: str, label: str, *,
-                  engine: Engine | None = None) -> Kept | None:
+                  engine: Engine | None = None, plan: Plan | None = None) -> Kept | None:
     """The snapshot kept for ``label`` (None when there is none); ``engine``: the caller's open store, else one is
-    opened for the read."""
+    opened for the read; ``plan``: the plan file as the caller already loaded it."""
     ps = settings.plan(plan_ref)
-    plan, _ = load_plan_file(ps)
+    plan = plan or load_plan_file(ps)[0]
     own = engine is None
     engine = engine or open_store(settings.database())
     try:

@@ -22,6 +22,7 @@ from pac_core.restatement import Restatement, since_close
 from pac_core.snapshots import evaluation_from_payload
 from pac_core.text import fold_value
 from sync_jobs.app import current, kept_snapshot
+from sync_jobs.evaluation import load_plan_file
 from sync_jobs.review.model import Review, build_review
 from sync_jobs.store import open_store, repo
 
@@ -88,11 +89,12 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
     engine = open_store(settings.database())
     try:
         clock = now or ps.as_of or datetime.now(UTC)
-        state = current(settings, plan_ref, as_of=clock, engine=engine)
+        file_plan, _ = load_plan_file(ps)       # read once: every evaluation and the kept snapshot below use it
+        state = current(settings, plan_ref, as_of=clock, engine=engine, plan=file_plan)
         plan = state.plan
         month, as_of = review_month(plan, month, clock)
         evaluation = state.evaluation if as_of == clock else current(settings, plan_ref, as_of=as_of,
-                                                                      engine=engine).evaluation
+                                                                      engine=engine, plan=file_plan).evaluation
         rep = rep_email(plan, rep)
         if rep is not None and rep.strip().lower() not in {a.who for a in plan.actions}:
             owners = sorted({a.who for a in plan.actions})
@@ -105,15 +107,18 @@ def load_review(settings: Settings, plan_ref: str | None = None, *, month: str |
         if prev_end <= plan.period.start:
             previous = None
         else:
-            kept = [s for s in repo.snapshots(engine, plan.id) if s.kind == "monthly" and s.label == prev_month]
-            if kept:
-                before, source = evaluation_from_payload(kept[-1].payload), "snapshot"
+            kept = repo.snapshot(engine, plan.id, "monthly", prev_month)     # one per (plan, kind, label)
+            if kept is not None:
+                before, source = evaluation_from_payload(kept.payload), "snapshot"
             else:
-                before = current(settings, plan_ref, as_of=prev_end, engine=engine).evaluation   # as its snapshot
+                before = current(settings, plan_ref, as_of=prev_end, engine=engine,   # as its snapshot
+                                 plan=file_plan).evaluation
                 source = "recomputed"
         _, next_until = month_bounds(shift(month, 1), plan.timezone)
         since = Restatement()
-        if as_of < clock and (own := kept_snapshot(settings, plan_ref, "monthly", month, engine=engine)) is not None \
+        own = kept_snapshot(settings, plan_ref, "monthly", month, engine=engine, plan=file_plan) \
+            if as_of < clock else None
+        if own is not None \
                 and own.evaluation.as_of == as_of:   # a closed month whose snapshot is kept: what changed since
             since = since_close(own.plan, own.evaluation, plan, evaluation, who=rep)
         return build_review(plan, evaluation, before, month=month, previous=previous,
