@@ -21,6 +21,7 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.scanner import Scanner
 
+from pac_config import fast_yaml
 from pac_core.errors import InvalidInput, Problem
 
 SHIPPED = Path(__file__).resolve().parent / "shipped"          # installed wheel: config/ copied here
@@ -380,8 +381,10 @@ def load_yaml(path: str | Path, text: str | None = None,
               progress: Callable[[int, int], None] | None = None) -> Document:
     """Parse a YAML file; a syntax error becomes one located ``InvalidInput``.
 
-    Merge keys (``<<: *base``) are supported; aliases are bounded (``MAX_ALIAS_VALUES``). ``progress(line,
-    lines)`` is called as the parse goes (every 2,000 values): a plan of 100,000 actions takes minutes."""
+    Merge keys (``<<: *base``) are supported; aliases are bounded (``MAX_ALIAS_VALUES``). A file with neither
+    is parsed by libyaml (``fast_yaml``: the same objects, ten times faster); the others, and every file with an
+    error, by ruamel's pure parser, which words the errors. ``progress(line, lines)`` is called as the pure parse
+    goes (every 2,000 values), once at the end of a libyaml parse."""
     path = Path(path)
     try:
         source = path.read_text(encoding="utf-8") if text is None else text
@@ -390,8 +393,13 @@ def load_yaml(path: str | Path, text: str | None = None,
     except UnicodeDecodeError:
         raise InvalidInput(Problem("", "the file is not UTF-8 text", "save it as UTF-8", file=str(path))) from None
     yaml = _yaml()
+    lines = source.count("\n") + 1
+    data = fast_yaml.parse(source, yaml.constructor)
+    if data is not None:
+        if progress is not None:
+            progress(lines, lines)
+        return Document(str(path), data)
     if progress is not None:
-        lines = source.count("\n") + 1
         yaml.pac_progress = lambda line: progress(min(line, lines), lines)
     try:
         data = yaml.load(source)
