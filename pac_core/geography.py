@@ -238,6 +238,11 @@ def resolve_departement(text: str) -> str:
                              "départements are 01 to 95 (with 2A and 2B for Corsica), 971 to 974 and 976")
     if key in _BY_NAME:
         return _BY_NAME[key]
+    if key in _REGION_BY_NAME:   # "Corse", "Bretagne": a région written as a département (not « Creuse (23) »)
+        region = _REGION_BY_NAME[key]
+        codes = ", ".join(departements_of_region(region))
+        raise GeographyError(f"{raw!r} is a région, not a département",
+                             f"write region: {region}, or departement: [{codes}]")
     close = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=0.6)
     if close:
         code = _BY_NAME[close[0]]

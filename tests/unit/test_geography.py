@@ -149,6 +149,20 @@ class TestResolveDepartement:
             resolve_departement("Rhne")
         assert "did you mean Rhône (69)?" in str(exc.value)
 
+    @pytest.mark.parametrize("text", ["Corse", "corse", "Corsica"])
+    def test_corse_is_a_region_not_creuse(self, text: str) -> None:
+        """`departement: Corse` suggests the région or its two départements, not « Creuse (23) » (audit matching,
+        minor)."""
+        with pytest.raises(GeographyError) as exc:
+            resolve_departement(text)
+        fix = exc.value.problems[0].fix
+        assert "region: Corse" in fix and "departement: [2A, 2B]" in fix and "Creuse" not in fix
+
+    def test_a_region_name_as_a_departement_names_its_departements(self) -> None:
+        """`departement: Bretagne` suggests `region: Bretagne` or its four départements."""
+        with pytest.raises(GeographyError, match=r"region: Bretagne.*departement: \[22, 29, 35, 56\]"):
+            resolve_departement("Bretagne")
+
     def test_twenty_says_2a_or_2b(self) -> None:
         """The old Corsican code 20 is refused with the two codes to use."""
         with pytest.raises(GeographyError, match=r"2A.*2B"):
