@@ -205,6 +205,9 @@ _TO_FR = (
     ("is not among the accounts of", "n'est pas parmi les comptes de"),
     ("is negative", "est négatif"), ("no exchange rate for", "pas de taux de change pour"),
     ("(add it to engine.fx_rates in pac.yaml)", "(ajoutez-le à engine.fx_rates dans pac.yaml)"), (" into ", " en "),
+    ("' gives no département", "' : aucun département"), ("postal code '", "code postal '"),   # scope_eval
+    ("no postal code", "sans code postal"), ("no département, country ", "aucun département, pays "),
+    ("no région, country ", "aucune région, pays "),
     ("no product line", "aucune ligne de produit"), ("unknown owner", "propriétaire inconnu"),
     ("not dormant", "non dormant"), ("unknown", "inconnu"), ("the window", "la période"),
     (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no_show", "absent"),
