@@ -380,10 +380,13 @@ class StoredRecords:
     ``live(kind, ids)``: id -> its stored account id ("" when none), for those of ``ids`` the store holds as live
     records of ``kind`` (``"accounts"``, ``"activities"``, ``"deals"``); ``retired(kind)``: the ids of ``kind`` the
     store holds as deleted, retired lately (within a CRM's recycle-bin time) with their whole record (not an id
-    merged away or moved out of what the mapping reads)."""
+    merged away or moved out of what the mapping reads); ``placed(kind, ids)``: id -> (its stored account id, the
+    associations that placed it there, ``placed_by``), for those of ``ids`` the store holds as live records of
+    ``kind`` placed through their contacts' primary company (a contact's change of employer then moves nothing)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
+    placed: Callable[[str, Sequence[str]], Mapping[str, tuple[str, tuple[str, ...]]]]
     warnings: list[Rejected] = field(default_factory=list)
 
 
