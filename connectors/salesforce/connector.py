@@ -72,6 +72,10 @@ ACCOUNT_RULES = "picklists by label"
 # part of the activities' fingerprint only, so an existing install re-reads its activities in full once (stored tasks
 # get their completion, stored all-day events the flag), and nothing else.
 ACTIVITY_RULES = "completed tasks keep their completion; all-day without status: whole day"
+# How deals are read besides READING_RULES and the mapping: live line items only (``WHERE IsDeleted = false`` in the
+# subquery: a queryAll may return a deleted line beside the live ones, sfemu audit F1): part of the deals' fingerprint
+# only, so an existing install re-reads its deals in full once (a stored deal drops a deleted line), and nothing else.
+DEAL_RULES = "live line items only"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -192,7 +196,7 @@ class SalesforceConnector:
             ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json"), ACTIVITY_RULES],
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
-                k for k in ("where", "exclude") if not getattr(m.deals, k)})],
+                k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES],
         }
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
             rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
