@@ -76,7 +76,7 @@ class SfObject:
 
 
 OBJECTS: tuple[SfObject, ...] = (
-    SfObject(ObjectKind.USERS, "User", lambda _r, _o: ["Id", "Email", "Name", "IsActive", "SystemModstamp"],
+    SfObject(ObjectKind.USERS, "User", lambda _r, _o: ["Id", "Email", "Name", "IsActive", "UserType", "SystemModstamp"],
              lambda n, _o, r: n.user(r), deleted=False),
     SfObject(ObjectKind.ACCOUNTS, "Account", lambda rd, _o: rd.account_fields(), lambda n, _o, r: n.account(r),
              own_writes=True),
