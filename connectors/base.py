@@ -122,11 +122,14 @@ class RateLimited(ConnectorError):
 
 
 class QuotaExhausted(ConnectorError):
-    """The run must stop: it would spend more than the configured share of the daily allocation."""
+    """The run must stop: it would spend more than the configured share of the daily allocation
+    (``refused_by_crm`` false: pac's own guard, ``max_daily_share``), or the CRM refused a call because the whole
+    daily allocation, which every integration shares, is spent (``refused_by_crm`` true: no setting of pac helps)."""
 
-    def __init__(self, message: str, used: int | None = None, limit: int | None = None) -> None:
+    def __init__(self, message: str, used: int | None = None, limit: int | None = None, *,
+                 refused_by_crm: bool = False) -> None:
         super().__init__(message)
-        self.used, self.limit = used, limit
+        self.used, self.limit, self.refused_by_crm = used, limit, refused_by_crm
 
 
 class TransientError(ConnectorError):

@@ -128,7 +128,7 @@ def first_of(record: dict[str, Any], fields: str | list[str] | None) -> Any:
 
 
 def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    """The records of a parent-to-child subquery field (``{"totalSize", "done", "records": [...]}`` or null)."""
+    """The live records of a parent-to-child subquery field (``{"totalSize", "done", "records": [...]}`` or null)."""
     value = record.get(name)
     if value is None:
         return []
@@ -137,7 +137,7 @@ def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
         raise Malformed(f"{name} is not a list of records")
     if value.get("done") is False:      # the reader follows nextRecordsUrl: never count part of the children
         raise Malformed(f"{name} truncated: {len(rows)} of {value.get('totalSize', '?')} records read")
-    return rows
+    return [row for row in rows if not _flag(row.get("IsDeleted"))]    # a deleted child a queryAll returned
 
 
 def _flag(value: Any) -> bool:
