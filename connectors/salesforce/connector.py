@@ -72,6 +72,11 @@ ACCOUNT_RULES = "picklists by label"
 # part of the activities' fingerprint only, so an existing install re-reads its activities in full once (stored tasks
 # get their completion, stored all-day events the flag), and nothing else.
 ACTIVITY_RULES = "completed tasks keep their completion; all-day without status: whole day"
+# How a multi-currency org's deals are read besides READING_RULES, the mapping and the org's rates: each keeps its own
+# amount and currency with the org's rates of its CloseDate (``Deal.rates``); before, only its amount converted into
+# the corporate currency (a CHF plan's CHF deal came back from EUR at another rate: audit multi F4). Part of a
+# multi-currency org's deals fingerprint only, so such an install re-reads its deals in full once, and nothing else.
+MULTI_CURRENCY_DEALS = "own amounts with the org's rates"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -196,6 +201,8 @@ class SalesforceConnector:
         }
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
             rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
+            if kind is ObjectKind.DEALS:
+                return reading_of(READING_RULES, kind.value, parts.get(kind), rates, MULTI_CURRENCY_DEALS)
             return reading_of(READING_RULES, kind.value, parts.get(kind), rates)
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
