@@ -123,10 +123,9 @@ _HEADER_BLOCK = re.compile(r"^plan:[^\n]*(?:\n(?:[ \t]+[^\n]*|[ \t]*#[^\n]*|[ \t
 _IDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 
 
-def plan_id_of(path: str | Path) -> tuple[str, bool] | None:
-    """The id of the plan in ``path`` as ``Plan`` makes it (its ``id:``, else its name's slug) and whether the file
-    wrote it (``id:``), read from the ``plan:`` header only (the settings read it for every configured plan: one
-    small parse, not the whole file's); None when the file or its header cannot be read (its own check says why)."""
+def _header_of(path: str | Path) -> dict[str, Any] | None:
+    """The ``plan:`` header of the file ``path``, parsed alone (one small parse, not the whole file's); None when the
+    file or its header cannot be read (its own check says why)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -138,8 +137,27 @@ def plan_id_of(path: str | Path) -> tuple[str, bool] | None:
         except InvalidInput:
             continue
         header = data.get("plan") if isinstance(data, dict) else None
-        if not isinstance(header, dict):
-            continue
+        if isinstance(header, dict):
+            return header
+    return None
+
+
+def plan_currency_of(path: str | Path) -> str | None:
+    """The currency of the plan in ``path`` (its header's ``currency:``, EUR when it writes none, as ``Plan``
+    reads it), upper-case; None when the header cannot be read or its currency is not a text."""
+    header = _header_of(path)
+    if header is None:
+        return None
+    currency = header.get("currency", "EUR")
+    return currency.strip().upper() if isinstance(currency, str) else None
+
+
+def plan_id_of(path: str | Path) -> tuple[str, bool] | None:
+    """The id of the plan in ``path`` as ``Plan`` makes it (its ``id:``, else its name's slug) and whether the file
+    wrote it (``id:``), read from the ``plan:`` header only (the settings read it for every configured plan: one
+    small parse, not the whole file's); None when the file or its header cannot be read (its own check says why)."""
+    header = _header_of(path)
+    if header is not None:
         given = header.get("id")
         if given is not None:
             ident = str(given).strip() if isinstance(given, (str, int)) and not isinstance(given, bool) else ""

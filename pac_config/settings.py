@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
 from pac_config.notifications import NotificationSettings
-from pac_config.planfile import load_plan, plan_id_of
+from pac_config.planfile import load_plan, plan_currency_of, plan_id_of
 from pac_core.engine_settings import EngineSettings
 from pac_core.errors import InvalidInput, Problem
 
@@ -196,12 +196,41 @@ class AdvisorSettings(_Frozen):
 class EngineSection(_Frozen):
     """Passed to ``pac_core.engine.EngineSettings``: fx rates (1 unit of currency = rate x plan currency),
     the attribution rule of deals in several axes, the advisor's thresholds and the engine's limits,
-    production capacity per product (units per calendar quarter)."""
+    production capacity per product (units per calendar quarter).
 
-    fx_rates: dict[str, Decimal] = Field(default_factory=dict)
+    ``fx_rates`` is one table (currency -> rate into the plan's currency) when every plan has one currency, or a
+    table per plan currency (``{EUR: {USD: 0.92}, CHF: {USD: 0.8648, EUR: 0.94}}``: a rate into EUR is not one
+    into CHF; audit multi F1); ``rates_into`` gives a plan's."""
+
+    fx_rates: dict[str, Decimal | dict[str, Decimal]] = Field(default_factory=dict)
     attribution: Literal["full", "split"] = "full"
     advisor: AdvisorSettings = AdvisorSettings()
     capacity: dict[str, Decimal] = Field(default_factory=dict)
+    @field_validator("fx_rates")
+    @classmethod
+    def _one_shape(cls, value: dict[str, Decimal | dict[str, Decimal]]) -> dict[str, Decimal | dict[str, Decimal]]:
+        tables = sorted(k for k, v in value.items() if isinstance(v, dict))
+        if tables and len(tables) != len(value):
+            rates = sorted(k for k, v in value.items() if not isinstance(v, dict))
+            raise PydanticCustomError("fx_rates", "fx_rates holds both rates ({rates}) and tables of rates by plan "
+                                      "currency ({tables})", {
+                                          "rates": ", ".join(rates), "tables": ", ".join(tables),
+                                          "fix": "write either one table, currency: rate into the plan's currency "
+                                                 "(every plan in one currency), or one table per plan currency, e.g. "
+                                                 "fx_rates: {EUR: {USD: 0.92}, CHF: {USD: 0.8648, EUR: 0.94}}"})
+        return value
+
+    def by_plan_currency(self) -> bool:
+        """Whether ``fx_rates`` is a table per plan currency (else one table for every plan)."""
+        return any(isinstance(v, dict) for v in self.fx_rates.values())
+
+    def rates_into(self, plan_currency: str) -> dict[str, Decimal]:
+        """The rates into ``plan_currency``: the one table, or that currency's (none when it has no table)."""
+        if not self.by_plan_currency():
+            return {k: v for k, v in self.fx_rates.items() if not isinstance(v, dict)}
+        own = {str(k).upper(): v for k, v in self.fx_rates.items()}.get(plan_currency.upper())
+        return dict(own) if isinstance(own, dict) else {}
+
     # true: `pac sync` evaluates a night from the night before (sync_jobs/incremental_night.py, exact); off by
     # default because on the store's columns it costs more than a full evaluation today (docs/engine.md)
     incremental_nights: bool = False
@@ -358,6 +387,7 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
         missing_file(("connectors", i, "mapping"), "mapping file", c.get("mapping"))
     names = list(first)
     seen: dict[str, int] = {}
+    currencies: dict[str, list[str]] = {}    # plan currency -> the plans in it
     ids: dict[str, tuple[int, str, Path, bool]] = {}   # plan id -> (index, key, file, whether its id: gave it)
     for i, p in items("plans"):
         missing_file(("plans", i, "file"), "plan file", p.get("file"))
@@ -372,6 +402,9 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
             seen[key] = i
             if isinstance(p.get("file"), str):
                 _same_plan_id(doc, ids, i, key, _resolve(base, Path(p["file"])), problems)
+                currency = plan_currency_of(_resolve(base, Path(p["file"])))
+                if currency is not None:
+                    currencies.setdefault(currency, []).append(key)
         refs = p.get("connectors")
         for j, ref in enumerate(refs if isinstance(refs, list) else []):
             if isinstance(ref, str) and ref not in first:
@@ -380,7 +413,27 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
                        f"use one of: {', '.join(names)}, or add it under connectors:" if names else
                        "add it under connectors: (none is configured)")
                 problems.append(doc.problem(("plans", i, "connectors", j), f"unknown connector {ref!r}", fix))
+    problems += _flat_rates_problems(doc, data, currencies)
     return problems
+
+
+def _flat_rates_problems(doc: Document, data: dict[str, Any], currencies: dict[str, list[str]]) -> list[Problem]:
+    """A problem when ``engine.fx_rates`` is one table of rates while the plans have several currencies: a rate
+    "into the plan's currency" is then a different number for each (audit multi F1: a CHF plan took USD at the EUR
+    plan's rate)."""
+    engine = data.get("engine")
+    rates = engine.get("fx_rates") if isinstance(engine, dict) else None
+    if len(currencies) < 2 or not isinstance(rates, dict) or not rates or any(isinstance(v, dict)
+                                                                                for v in rates.values()):
+        return []
+    given = sorted({str(k).upper() for k in rates} | set(currencies))
+    example = ", ".join(f"{cur}: {{{', '.join(f'{c}: …' for c in given if c != cur)}}}" for cur in currencies)
+    plans = " and ".join(f"{cur} ({', '.join(keys)})" for cur, keys in currencies.items())
+    return [doc.problem(("engine", "fx_rates"),
+                        f"one table of rates for plans in {plans}: a rate into the plan's currency is a different "
+                        "number for each",
+                        f"key the rates by the plan's currency: fx_rates: {{{example}}} (in each table, 1 unit of a "
+                        "currency = rate x that plan's currency)")]
 
 
 def _same_plan_id(doc: Document, ids: dict[str, tuple[int, str, Path, bool]], i: int, key: str, file: Path,
@@ -411,6 +464,6 @@ def engine_settings(settings: Settings, plan_currency: str = "EUR") -> EngineSet
     """``pac_core.engine.EngineSettings`` built from the ``engine`` section: its tables, its attribution rule and
     the ``advisor`` keys written (the others keep the engine's defaults)."""
     section = settings.engine
-    values: dict[str, Any] = {"fx_rates": dict(section.fx_rates), "capacity": dict(section.capacity),
+    values: dict[str, Any] = {"fx_rates": section.rates_into(plan_currency), "capacity": dict(section.capacity),
                               "attribution": section.attribution, **section.advisor.model_dump(exclude_none=True)}
     return EngineSettings(**values)

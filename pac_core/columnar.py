@@ -616,12 +616,15 @@ class DealTable:
                  amount: Sequence[Decimal | None], currency: Categorical, close_date: np.ndarray,
                  closed_at: np.ndarray, stage: Categorical, deleted: np.ndarray, created_at: np.ndarray,
                  name: Sequence[str] | None = None, lines: Sequence[tuple[DealLine, ...]] | None = None,
-                 modified: np.ndarray | None = None, origin: Sequence[Deal] | None = None) -> None:
+                 modified: np.ndarray | None = None, origin: Sequence[Deal] | None = None,
+                 rates: Categorical | None = None) -> None:
         self.n = len(id)
         self.source, self.id, self.account, self.owner, self.amount = source, id, account, owner, amount
         self.currency, self.close_date, self.closed_at, self.stage = currency, close_date, closed_at, stage
         self.deleted, self.created_at, self.name, self.lines, self.modified = deleted, created_at, name, lines, \
             modified
+        # each deal's ``CrmRates`` (the CRM's own rates of its close date; code -1: none), None when no deal has any
+        self.rates = rates
         self._origin = origin
 
     @classmethod
@@ -640,7 +643,7 @@ class DealTable:
                    created_at=np.fromiter((_us(c) if c is not None and c.tzinfo is not None else NO_TIME
                                            for c in map(attrgetter("created_at"), deals)), dtype=np.int64, count=n),
                    name=list(map(attrgetter("name"), deals)), lines=list(map(attrgetter("lines"), deals)),
-                   origin=deals)
+                   origin=deals, rates=Categorical.of(map(attrgetter("rates"), deals), n))
 
     def record(self, i: int) -> Deal:
         if self._origin is not None:
@@ -651,7 +654,8 @@ class DealTable:
                     name=self.name[i] if self.name is not None else "",
                     lines=self.lines[i] if self.lines is not None else (), deleted=bool(self.deleted[i]),
                     modified_at=_instant(int(self.modified[i])) if self.modified is not None else None,
-                    closed_at=_instant(int(self.closed_at[i])), created_at=_instant(int(self.created_at[i])))
+                    closed_at=_instant(int(self.closed_at[i])), created_at=_instant(int(self.created_at[i])),
+                    rates=self.rates.at(i) if self.rates is not None else None)
 
     def days(self, zone: tzinfo) -> np.ndarray:
         """Each deal's ``Deal.day(zone)`` as an ordinal (NO_DAY when none): the close instant's local date, else

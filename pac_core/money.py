@@ -15,9 +15,18 @@ from babel.numbers import format_currency, format_decimal, format_percent, get_c
 
 from pac_core.rounding import half_up
 
+# ISO 4217 minor units of the currencies that do not have two decimals (the rest have cents)
+_MINOR_UNITS = {**dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX",
+                                 "UYI", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
+                **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3)}
 NBSP = "\u00a0"        # before € and % in French
 NNBSP = "\u202f"       # French thousands separator
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
+
+
+def minor_unit(currency: str) -> Decimal:
+    """The smallest amount of ``currency``: ``Decimal("0.01")`` for EUR, ``Decimal("1")`` for JPY (ISO 4217)."""
+    return Decimal(1).scaleb(-_MINOR_UNITS.get(currency.upper(), 2))
 
 
 def digits(decimals: int) -> str:

@@ -132,12 +132,42 @@ class DealLine:
 
 
 @dataclass(frozen=True, slots=True)
+class CrmRates:
+    """The CRM's own exchange rates for one deal, as they were in force on its close date: ``rates`` pairs each
+    currency with an amount of it worth as much as ``rates`` of any other (``(("EUR", 1), ("CHF", 0.95), ("USD",
+    1.10))``: a Salesforce org's rates against its corporate currency ``corporate``, whose own is 1; HubSpot's deal
+    amount and "Amount in company currency", ``(("EUR", 4600), ("USD", 5000))``). An amount of ``a`` in X is
+    ``a * rates[Y] / rates[X]`` in Y, rounded half up to Y's minor unit (``places`` for the corporate currency),
+    one record and one line at a time, as the CRM's own reports convert it (``pac_core.revenue.Conversion``)."""
+
+    corporate: str
+    rates: tuple[tuple[str, Decimal], ...]
+    places: int = 2                    # the corporate currency's decimals (Salesforce ``DecimalPlaces``)
+
+    def rate(self, currency: str) -> Decimal | None:
+        return next((r for c, r in self.rates if c == currency), None)
+
+    def text(self) -> str:
+        """How the store keeps it: ``EUR 2 EUR=1 CHF=0.95`` (one text, shared by the deals of one rate table)."""
+        return " ".join([self.corporate, str(self.places), *(f"{c}={r}" for c, r in self.rates)])
+
+    @classmethod
+    def parse(cls, text: str) -> CrmRates:
+        corporate, places, *pairs = text.split()
+        return cls(corporate, tuple((c, Decimal(r)) for c, r in (p.split("=", 1) for p in pairs)), int(places))
+
+
+@dataclass(frozen=True, slots=True)
 class Deal:
     """A deal (opportunity). ``close_date`` is the CRM's plain date (Salesforce ``CloseDate``); when the CRM
     keeps the close as an instant (HubSpot ``closedate``), ``closed_at`` holds it (aware) and ``close_date``
     its UTC date, for storage only: the day a manager means is ``day(zone)``, the instant's date in the
     plan's timezone. Everything that buckets deals by day reads ``day(zone)``. ``placed_by``: as an activity's, the
-    associations that placed the deal on its account through its contacts (the connector's, kept by the store)."""
+    associations that placed the deal on its account through its contacts (the connector's, kept by the store).
+
+    ``amount``, ``currency`` and the lines' amounts are the CRM's own, in the deal's currency; ``rates``, when the
+    CRM converts amounts itself (a multi-currency Salesforce org, a HubSpot portal's company currency), its rates of
+    the close date, which the engine converts the deal into the plan's currency with (``pac_core.revenue``)."""
 
     id: str
     source: str
@@ -154,6 +184,7 @@ class Deal:
     closed_at: datetime | None = None
     created_at: datetime | None = None   # aware creation instant (pipeline created KPI); None when unknown
     placed_by: tuple[str, ...] = ()
+    rates: CrmRates | None = None        # the CRM's own exchange rates on the close date; None: it gave none
 
     def day(self, zone: tzinfo) -> date | None:
         """The close date in the plan's timezone: the instant's local date, else the CRM's plain date."""

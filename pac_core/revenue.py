@@ -3,8 +3,13 @@
 Rules (units: money in the plan's currency, Decimal; dates are local calendar dates):
 
 * a deal counts when it is won, not deleted, has an account, and its close date falls in the range;
-* its amount is converted with ``fx_rates`` (currency -> rate into the plan's currency); a deal with
-  no currency is taken to be in the plan's currency;
+* a deal in the plan's currency counts its own amount, exactly; a deal with no currency is taken to be in the
+  plan's currency; a deal in another currency is converted (``conversion``): at the CRM's own rates of its close
+  date when the CRM gave them (``Deal.rates``: a multi-currency Salesforce org, a HubSpot portal's company currency)
+  and they know the plan's currency, else into the CRM's corporate currency at those rates and on with ``fx_rates``
+  (currency -> rate into the plan's currency), else with ``fx_rates``; each converted amount (and each line) is
+  rounded half up to the plan currency's minor unit, one record at a time, as a report of converted amounts shows
+  it, so the listed deals add up to the total;
 * its close date is the deal's day in the plan's timezone (``Deal.day``): a CRM instant (HubSpot
   ``closedate``) becomes its local date, a plain date (Salesforce ``CloseDate``) stays as it is;
 * a won deal's value is its amount; with **no amount** but priced line items (HubSpot: "when importing line
@@ -33,7 +38,7 @@ from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain, repeat
 from operator import is_, lt
 from typing import cast
@@ -43,7 +48,8 @@ import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
-from pac_core.records import Deal, DealLine, DealStage
+from pac_core.money import minor_unit
+from pac_core.records import CrmRates, Deal, DealLine, DealStage
 from pac_core.results import Decision
 from pac_core.rounding import half_up
 from pac_core.scope_eval import AccountKey
@@ -56,6 +62,73 @@ _ONE = Decimal(1)
 _ONE_MICROSECOND = timedelta(microseconds=1)
 DateRange = tuple[date, date]          # inclusive first and last day; empty when first > last
 Members = frozenset[int] | np.ndarray   # account numbers: a set, or a boolean array indexed by account number
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """How a deal's amounts (its amount, each line's) become amounts of the plan's currency: through each step
+    ``(num, den, quantum)`` in turn, ``amount * num / den`` rounded half up to ``quantum``; no step (``SAME``): the
+    deal is in the plan's currency and its amounts count as they are."""
+
+    steps: tuple[tuple[Decimal, Decimal, Decimal], ...] = ()
+
+    def __call__(self, amount: Decimal) -> Decimal:
+        for num, den, quantum in self.steps:
+            amount = (amount * num / den).quantize(quantum, rounding=ROUND_HALF_UP)
+        return amount
+
+
+SAME = Conversion()
+
+
+def conversion(deal_currency: str | None, rates: CrmRates | None, currency: str,
+               fx_rates: Mapping[str, Decimal]) -> Conversion | None:
+    """How an amount of ``deal_currency`` (None: the plan's) becomes one of the plan's ``currency``; None when no
+    rate says it (``no_rate`` says which). The plan's own currency needs none; with the CRM's own rates of the deal
+    (``rates``, when they know ``deal_currency``): at them when they know the plan's currency too, else into the
+    CRM's corporate currency at them (rounded to its decimals) and on with ``fx_rates`` of the corporate currency;
+    otherwise ``fx_rates`` of ``deal_currency``."""
+    cur = (deal_currency or currency).upper()
+    if cur == currency:
+        return SAME
+    own = rates.rate(cur) if rates is not None else None
+    if rates is not None and own is not None:
+        into, corporate = rates.rate(currency), rates.corporate
+        places = Decimal(1).scaleb(-rates.places)
+        if into is not None:
+            return Conversion(((into, own, places if currency == corporate else minor_unit(currency)),))
+        bridge = fx_rates.get(corporate)
+        if bridge is None:
+            return None
+        return Conversion(((rates.rate(corporate) or _ONE, own, places),
+                           (Decimal(bridge), _ONE, minor_unit(currency))))
+    rate = fx_rates.get(cur)
+    return None if rate is None else Conversion(((Decimal(rate), _ONE, minor_unit(currency)),))
+
+
+def no_rate(deal_currency: str | None, rates: CrmRates | None, currency: str) -> str:
+    """Why ``conversion`` found no rate: the currency ``engine.fx_rates`` lacks, into the plan's currency."""
+    cur = (deal_currency or currency).upper()
+    if rates is not None and rates.rate(cur) is not None:
+        return (f"no exchange rate for {rates.corporate} into {currency} (add it to engine.fx_rates in pac.yaml; "
+                f"the CRM converts {cur} into {rates.corporate} and has no rate for {currency})")
+    return f"no exchange rate for {cur} into {currency} (add it to engine.fx_rates in pac.yaml)"
+
+
+def row_conversions(table: DealTable, rows: np.ndarray, currency: str, fx_rates: Mapping[str, Decimal]
+                    ) -> tuple[list[Conversion | None], np.ndarray]:
+    """``conversion`` of the deal rows ``rows``: each distinct (currency, CRM rates) pair once, and per row the
+    index of its conversion in that list."""
+    cur_codes = table.currency.codes[rows].astype(np.int64)
+    rate_values = table.rates.values if table.rates is not None else ()
+    rate_codes = table.rates.codes[rows].astype(np.int64) if table.rates is not None else np.full(len(rows), -1)
+    pairs, index = np.unique(cur_codes * (len(rate_values) + 1) + rate_codes + 1, return_inverse=True)
+    out: list[Conversion | None] = []
+    for pair in pairs.tolist():
+        cur_code, rate_code = divmod(pair, len(rate_values) + 1)
+        cur = table.currency.values[cur_code] if cur_code >= 0 else None
+        out.append(conversion(cur, rate_values[rate_code - 1] if rate_code else None, currency, fx_rates))
+    return out, index.reshape(-1)
 
 
 def contains(members: Members, number: int) -> bool:
@@ -234,7 +307,7 @@ class WonLedger:
     amounts: Sequence[Decimal] = field(default_factory=list)
     deals: Sequence[Deal] = field(default_factory=list)
     won_dates: list[tuple[date, ...]] = field(default_factory=list)   # per account number, sorted
-    rates: list[Decimal] = field(default_factory=list)       # per position: deal currency -> plan's currency
+    rates: list[Conversion] = field(default_factory=list)    # per position: deal currency -> plan's currency
     rejected: list[Decision] = field(default_factory=list)
     rejected_accounts: list[int | None] = field(default_factory=list)
     warnings: list[Decision] = field(default_factory=list)   # counted, with a data-quality problem (no amount...)
@@ -347,7 +420,7 @@ class WonLedger:
     @classmethod
     def build(cls, deals: Iterable[Deal], *, account_number: Mapping[AccountKey, int], n_accounts: int,
               currency: str, fx_rates: Mapping[str, Decimal], zone: tzinfo = UTC) -> WonLedger:
-        rows: list[tuple[date, int, Decimal, Deal, Decimal]] = []
+        rows: list[tuple[date, int, Decimal, Deal, Conversion]] = []
         dates: list[list[date]] = [[] for _ in range(n_accounts)]
         ledger = cls()
         for deal in deals:
@@ -365,10 +438,10 @@ class WonLedger:
                 ledger.rejected_accounts.append(number)
                 continue
             assert day is not None and number is not None
-            cur = (deal.currency or currency).upper()
-            rate = Decimal(1) if cur == currency else Decimal(fx_rates[cur])
+            rate = conversion(deal.currency, deal.rates, currency, fx_rates)
+            assert rate is not None
             ledger.warnings.extend(value_warnings(deal, value, day))
-            amount = ZERO if value is None else value if rate == 1 else value * rate
+            amount = ZERO if value is None else rate(value)
             rows.append((day, number, amount, deal, rate))
         rows.sort(key=lambda r: (r[0], r[3].source, r[3].id))
         ledger.days = [r[0] for r in rows]
@@ -409,10 +482,8 @@ class WonLedger:
         missing = np.fromiter(map(is_, amounts, repeat(None)), dtype=bool, count=len(rows))
         given: list[Decimal] = [ZERO if a is None else a for a in amounts] if missing.any() else \
             cast(list[Decimal], amounts)
-        cur_codes = table.currency.codes[rows]
-        cur_values = [(v or currency).upper() for v in table.currency.values]
-        rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
-                   for c in cur_values] + [Decimal(1)]                      # code -1: no currency, the plan's
+        # each row's conversion into the plan's currency (its currency and the CRM's rates of the deal)
+        rate_of, cur_codes = row_conversions(table, rows, currency, fx_rates)
         ok = (table.account.codes[rows] >= 0) & (numbers[rows] >= 0) & (days[rows] != NO_DAY)
         credit: np.ndarray = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
         noted |= missing | credit
@@ -432,9 +503,10 @@ class WonLedger:
         # amounts converted, and their exact units, in the rows' order (memory order: read in ledger order, every
         # amount object would be a jump), then put in ledger order
         in_rows = list(map(given.__getitem__, kept.tolist()))      # no amount: ZERO, whatever the rate
-        rated = np.array([r is not None and r != 1 for r in rate_of], dtype=bool)[cur_codes[kept]] & ~missing[kept]
+        rated = np.array([r is not None and r is not SAME for r in rate_of], dtype=bool)[cur_codes[kept]] \
+            & ~missing[kept]
         for p in np.flatnonzero(rated).tolist():
-            in_rows[p] = in_rows[p] * rate_of[int(cur_codes[kept[p]])]  # type: ignore[operator]
+            in_rows[p] = rate_of[int(cur_codes[kept[p]])](in_rows[p])  # type: ignore[misc]
         exact = exact_units(in_rows)
         # ledger order: close day, then source, then id (as ``build`` sorts)
         source_rank = np.argsort(np.argsort(np.array([str(v) for v in table.source.values] + [""], dtype=str)))
@@ -445,7 +517,7 @@ class WonLedger:
         ledger.days = Rows(len(kept_rows), lambda p: date.fromordinal(int(day_ordinals[p])))
         ledger.accounts = numbers[kept_rows].tolist()
         ledger.account_array = numbers[kept_rows].astype(np.int64)
-        rates: list[Decimal] = list(map(rate_of.__getitem__, cur_codes[kept].tolist()))  # type: ignore[arg-type]
+        rates: list[Conversion] = list(map(rate_of.__getitem__, cur_codes[kept].tolist()))  # type: ignore[arg-type]
         ledger.rates = rates
         ledger.amounts = Rows(len(kept_rows), in_rows.__getitem__, order)   # read for the few deals listed
         ledger.deals = Rows(len(kept_rows), deals.__getitem__, kept_rows)
@@ -578,9 +650,8 @@ def _money_problem(deal: Deal, day: date | None, number: int | None, currency: s
         return "no_account", f"account {deal.account_id} is not among the accounts of {deal.source}"
     if day is None:
         return "no_close_date", "the won deal has no close date"
-    cur = (deal.currency or currency).upper()
-    if cur != currency and cur not in fx_rates:
-        return "unknown_currency", f"no exchange rate for {cur} into {currency} (add it to engine.fx_rates in pac.yaml)"
+    if conversion(deal.currency, deal.rates, currency, fx_rates) is None:
+        return "unknown_currency", no_rate(deal.currency, deal.rates, currency)
     return None
 
 
@@ -640,10 +711,8 @@ class DealColumnsBook:
         self._lost_rows = lost[order]
         self._lost_days = days[lost][order].astype(np.int64)
         self._lost_accounts = numbers[lost][order]
-        cur_values = [(v or currency).upper() for v in table.currency.values]
-        rate_of = [Decimal(1) if c == currency else Decimal(fx_rates[c]) if c in fx_rates else None
-                   for c in cur_values] + [Decimal(1)]
-        known = np.array([r is not None for r in rate_of], dtype=bool)[table.currency.codes]
+        rate_of, rate_index = row_conversions(table, np.arange(table.n), currency, fx_rates)
+        known = np.array([r is not None for r in rate_of], dtype=bool)[rate_index]
         created = np.flatnonzero(live & (table.created_at != NO_TIME) & known)
         from_columns = _local_ordinals(table.created_at[created], zone)
         order = np.lexsort((numbers[created], from_columns))
@@ -652,13 +721,13 @@ class DealColumnsBook:
         self._created_days = from_columns[order]
         self._created_accounts = numbers[created]
         self._created_amounts: list[Decimal] = []
-        self._created_rates: list[Decimal] = []
+        self._created_rates: list[Conversion] = []
         for i in created.tolist():
-            rate = rate_of[int(table.currency.codes[i])]
+            rate = rate_of[int(rate_index[i])]
             assert rate is not None
             amount = table.amount[i] or ZERO
             self._created_rates.append(rate)
-            self._created_amounts.append(amount if rate == 1 else amount * rate)
+            self._created_amounts.append(rate(amount))
         self._created_units = exact_units(self._created_amounts)
 
     def lost_count(self, days: DateRange, members: np.ndarray, flt: DealFilter | None = None,
@@ -774,9 +843,10 @@ class DealFilter:
         return None, ("other_product", f"{shown} (scope: {wanted})")
 
 
-def lines_amount(lines: Sequence[DealLine], picked: Iterable[int], rate: Decimal) -> Decimal:
-    """The amount of a deal's ``picked`` lines (no amount: 0) in the plan's currency (``rate``: the deal's)."""
-    return sum((lines[i].amount or ZERO for i in picked), ZERO) * rate
+def lines_amount(lines: Sequence[DealLine], picked: Iterable[int], rate: Conversion) -> Decimal:
+    """The amount of a deal's ``picked`` lines (no amount: 0) in the plan's currency (``rate``: the deal's), each line
+    converted on its own (rounded to the cent, as the deal's amount is)."""
+    return sum((rate(lines[i].amount or ZERO) for i in picked), ZERO)
 
 
 def _line_values(condition: Condition, line: DealLine) -> set[str]:

@@ -69,7 +69,7 @@ def write_demo_settings(db: Path | str, where: Path, *, by: str = "pac demo") ->
     tables = {"fx_rates": engine.fx_rates, "advisor": engine.advisor.model_dump(exclude_none=True),
               "capacity": engine.capacity}
     for name, values in tables.items():
-        lines.append(f"  {name}: {{" + ", ".join(f"{k}: {v}" for k, v in values.items()) + "}")
+        lines.append(f"  {name}: {_flow(values)}")
     where.parent.mkdir(parents=True, exist_ok=True, mode=0o700)   # the demo's store goes there too: private
     header = f"# written by `{by}`: the demo's store and clock\n"
     where.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
@@ -216,9 +216,16 @@ def print_summary(console: Console, views: DemoViews, result: RunResult, handled
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
 
 
+def _flow(values: Any) -> str:
+    """A table as a YAML flow mapping (``{USD: 0.92}``; ``fx_rates`` by plan currency: ``{CHF: {EUR: 0.94}}``)."""
+    return "{" + ", ".join(f"{k}: {_flow(v) if isinstance(v, dict) else v}" for k, v in values.items()) + "}"
+
+
 def _handled(records: Any, settings: Any) -> list[str]:
     """One sentence per awkward record the demo org holds that was read and handled rather than rejected."""
     rates = settings.engine.fx_rates
+    if any(isinstance(v, dict) for v in rates.values()):     # a table per plan currency: the demo's plan is in EUR
+        rates = rates.get("EUR") or {}
     out = []
     for d in records.deals:
         cur = (d.currency or "EUR").upper()

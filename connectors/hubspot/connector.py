@@ -82,6 +82,7 @@ from connectors.hubspot.associations import (
     contact_primary_company,
     parent_pairs,
 )
+from connectors.hubspot.currency import OWN_AMOUNTS
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, disposition_notes, label_notes, load_mapping
 from connectors.hubspot.normalise import (
@@ -264,6 +265,8 @@ class HubSpotConnector:
         if kind is ObjectKind.DEALS:
             parts[kind] = [m.deals.model_dump(mode="json"), DEAL_RULES,
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
+            if (m.deals.home_currency or m.deals.default_currency) and m.deals.amount_in_home_currency:
+                parts[kind].append(OWN_AMOUNTS)    # a portal with a company currency re-reads its deals once
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:

@@ -31,8 +31,8 @@ Business rules applied here:
   (won / lost / open) comes from the pipelines API; a stage id that is not in the deal's pipeline
   rejects the deal with the pipeline it belongs to. A deal with no currency code is in ``default_currency``, else
   the portal's company currency (``deals.home_currency``). A deal in another currency than the company currency
-  (``deals.home_currency``, else ``default_currency``) is taken in the company currency: ``amount_in_home_currency``
-  and its lines scaled by the same ratio (``currency.in_home_currency``).
+  (``deals.home_currency``, else ``default_currency``) keeps its own amount, with ``amount_in_home_currency`` as its
+  rates (``currency.home_rates``), which the engine converts it with.
 * **Merges**: a company or deal lists the ids merged into it in ``hs_merged_object_ids`` ("id1;id2",
   ``merged_ids``); those records leave search without being archived, and the connector retires them as deleted.
 * **Line items**: a line item with no quantity counts one unit; a quantity of 0 stays 0.
@@ -51,7 +51,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from connectors.hubspot.currency import in_home_currency
+from connectors.hubspot.currency import home_rates
 from connectors.hubspot.mapping import (
     LABELLED_FIELD_TYPES,
     LINE_AMOUNT_FALLBACK,
@@ -491,17 +491,16 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
         if product_p and (get(product_p) or "").strip():
             value = p[product_p].strip()
             lines = (DealLine(value, Decimal(1), amount, code=value, family=value, name=value),)
+        rates = None
         if company_currency and home_p and currency and currency.upper() != company_currency:
             try:
-                converted = in_home_currency(amount, parse_amount(get(home_p)), lines, company_currency)
+                rates = home_rates(amount, parse_amount(get(home_p)), currency.upper(), company_currency)
             except ValueError as exc:
                 return Rejected(source, "deals", obj["id"], f"{home_p}: {exc}")
-            if converted is not None:
-                (amount, lines), currency = converted, company_currency
         close_date, closed_at = parse_day_or_instant(get(close_p))
         return Deal(obj["id"], source, account_id, get(owner_p) or None, amount, currency.upper() if currency else None,
                     close_date, stage, get(name_p) or "", lines, bool(obj.get("archived")), _modified(obj, get),
-                    closed_at, parse_datetime(get("createdate")) or parse_datetime(obj.get("createdAt")))
+                    closed_at, parse_datetime(get("createdate")) or parse_datetime(obj.get("createdAt")), rates=rates)
 
     return read
 

@@ -77,6 +77,12 @@ ACTIVITY_RULES = "completed tasks keep their completion; all-day without status:
 # subquery: a queryAll may return a deleted line beside the live ones, sfemu audit F1): part of the deals' fingerprint
 # only, so an existing install re-reads its deals in full once (a stored deal drops a deleted line), and nothing else.
 DEAL_RULES = "live line items only"
+
+# How a multi-currency org's deals are read besides READING_RULES, the mapping and the org's rates: each keeps its own
+# amount and currency with the org's rates of its CloseDate (``Deal.rates``); before, only its amount converted into
+# the corporate currency (a CHF plan's CHF deal came back from EUR at another rate: audit multi F4). Part of a
+# multi-currency org's deals fingerprint only, so such an install re-reads its deals in full once, and nothing else.
+MULTI_CURRENCY_DEALS = "own amounts with the org's rates"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -203,6 +209,8 @@ class SalesforceConnector:
         }
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
             rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
+            if kind is ObjectKind.DEALS:
+                return reading_of(READING_RULES, kind.value, parts.get(kind), rates, MULTI_CURRENCY_DEALS)
             return reading_of(READING_RULES, kind.value, parts.get(kind), rates)
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 

@@ -14,6 +14,12 @@ date entered is used". So an opportunity and its lines are converted at the date
 (``StartDate <= CloseDate < NextStartDate``), else at ``CurrencyType``'s rate; every other record (an account's
 ``AnnualRevenue``) at ``CurrencyType``'s rate. Each converted amount is ``amount / rate``, rounded half up to the
 corporate currency's ``DecimalPlaces``, one record (and one line) at a time, as a report of converted amounts shows it.
+
+An opportunity keeps its own amount and currency: the connector gives it the org's rates of its CloseDate
+(``OrgRates.on``, a ``pac_core.records.CrmRates``), and the engine converts it into the plan's currency with them
+(``pac_core.revenue.conversion``): a deal in the plan's currency counts its own amount, one in the corporate currency
+of a EUR plan counts ``amount / rate`` as above, and one in a third currency is crossed at the rates of the same day
+(audit multi F4). An account's annual revenue is converted here, into the corporate currency.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Any
 
 from connectors.base import SchemaError
 from connectors.salesforce.client import SfClient
+from pac_core.records import CrmRates
 
 log = logging.getLogger(__name__)
 CURRENCY_TYPES = "SELECT IsoCode, ConversionRate, DecimalPlaces, IsCorporate, IsActive FROM CurrencyType"
@@ -78,6 +85,19 @@ class OrgRates:
         assert rate is not None
         return (amount / rate).quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
 
+    def on(self, day: date | None) -> CrmRates | None:
+        """Every rate of the org in force on ``day`` (an opportunity's CloseDate: the dated rate where ACM has one,
+        else ``CurrencyType``'s), the corporate currency's own at 1, as a deal keeps them; None without rates."""
+        if self.corporate is None:
+            return None
+        found: dict[str, Decimal] = {}
+        for iso in self.static:
+            rate = self.rate(iso, day, dated=True)
+            if rate is not None:
+                found[iso] = rate
+        found[self.corporate] = Decimal(1)
+        return CrmRates(self.corporate, tuple((iso, found[iso]) for iso in sorted(found)), self.places)
+
     def knows(self, iso: str | None) -> bool:
         """Whether an amount in ``iso`` is converted (the org has a rate for it, or it is the corporate currency)."""
         return self.corporate is not None and iso is not None and (iso == self.corporate or iso in self.static)
@@ -102,7 +122,8 @@ class OrgRates:
         others = ", ".join(sorted(k for k in self.static if k != self.corporate)) or "none"
         return (f"the org's own exchange rates convert amounts into its corporate currency {self.corporate} "
                 f"(rounded half up to {self.places} decimals per record): {how}; currencies with a rate: {others}; "
-                f"engine.fx_rates converts {self.corporate} into the plan's currency when they differ")
+                f"a deal in the plan's currency counts its own amount, one in another currency is converted at the "
+                f"org's rates of its CloseDate (engine.fx_rates only for a plan currency the org has no rate for)")
 
 
 NO_RATES = OrgRates()

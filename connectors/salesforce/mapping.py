@@ -663,9 +663,9 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
         problems.append(Problem("deals.currency_field", "the org is multi-currency (Opportunity has "
                                 f"CurrencyIsoCode) but the mapping reads no deal currency: every amount would be "
                                 f"taken as {mapping.org_currency}",
-                                "set deals.currency_field: CurrencyIsoCode (the org's exchange rates then convert "
-                                "amounts into its corporate currency; engine.fx_rates converts that into the plan's "
-                                "currency if they differ)"))
+                                "set deals.currency_field: CurrencyIsoCode (the org's exchange rates of each deal's "
+                                "CloseDate then convert it into the plan's currency; engine.fx_rates only for a plan "
+                                "currency the org has no rate for)"))
     for obj, keyed in mapping.write_fields().items():
         fields = fields_of(obj)
         if fields is None:

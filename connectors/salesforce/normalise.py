@@ -8,8 +8,10 @@ gave, what Salesforce's reports and timeline show), else ``CompletedDateTime``; 
 (``Activity.moment``: the earlier of the two); an undated row is rejected only when it is a completed activity of a
 mapped type (an open to-do with no due date is no plan activity, left out); a deal is won per the mapping (``IsWon``
 or listed stages), lost when closed and not won, else open; amounts are Decimal in the deal's currency
-(``currency_field`` or the org's), or, in a multi-currency org whose rates the connector read (``currency``), in its
-corporate currency: deals and lines at the rate of the CloseDate, an account's annual revenue at ``CurrencyType``'s;
+(``currency_field`` or the org's); in a multi-currency org whose rates the connector read (``currency``), a deal in a
+currency the org has a rate for keeps the org's rates of its CloseDate (``Deal.rates``, which the engine converts it
+into the plan's currency with) and an account's annual revenue is converted into the corporate currency at
+``CurrencyType``'s rate;
 e-mails are lower-cased; a postal code that maps to no département keeps ``departement=None`` and is logged as a
 warning, never rejected. Texts (subjects, names) are kept as data, whatever HTML they hold.
 """
@@ -21,7 +23,6 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -399,14 +400,11 @@ class Normaliser:
                                   name=value))
         amount, close = decimal(get(r, d.amount)), sf_date(get(r, d.close_date))
         iso = str(currency) if currency else None
-        if self.rates.knows(iso):
-            # the org's rate in force on the CloseDate (ACM), else CurrencyType's: the deal and each line, rounded
-            # each to the corporate currency's decimals, as a report of converted amounts shows them
-            amount = self.rates.convert(amount, iso, close, dated=True)
-            lines = [replace(line, amount=self.rates.convert(line.amount, iso, close, dated=True)) for line in lines]
-            iso = self.rates.corporate
+        # the org's rates in force on the CloseDate (ACM), else CurrencyType's, kept with the deal in its own currency:
+        # the engine converts it into the plan's currency with them (a deal in the plan's currency counts as it is)
+        rates = self.rates.on(close) if self.rates.knows(iso) else None
         return Deal(
             id=str(r["Id"]), source=self.source, account_id=r.get("AccountId"), owner_id=r.get("OwnerId"),
             amount=amount, currency=iso, close_date=close, stage=stage, name=str(r.get("Name") or ""),
             lines=tuple(lines), deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")),
-            created_at=sf_datetime(r.get("CreatedDate")))
+            created_at=sf_datetime(r.get("CreatedDate")), rates=rates)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Record, User
+from pac_core.records import Account, Activity, ActivityStatus, CrmRates, Deal, DealLine, DealStage, Record, User
 
 KIND_OF = {Account: "accounts", Activity: "activities", Deal: "deals", User: "users"}
 
@@ -61,7 +61,9 @@ def to_payload(record: Record) -> dict[str, Any]:
                 "lines": [{"product": ln.product, "quantity": str(ln.quantity), "amount": _dec(ln.amount),
                            "service_date": _day(ln.service_date), "code": ln.code, "family": ln.family,
                            "name": ln.name} | ({"id": ln.id} if ln.id is not None else {}) for ln in record.lines],
-                **_placement(record)}
+                **_placement(record),
+                # only when the CRM gave its rates (CrmRates.text): the other payloads are unchanged
+                **({"rates": record.rates.text()} if record.rates is not None else {})}
     return {"email": record.email, "name": record.name, "active": record.active}
 
 
@@ -113,7 +115,8 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
                     amount=_pdec(p.get("amount")), currency=p.get("currency"), close_date=_pday(p.get("close_date")),
                     stage=DealStage(p["stage"]), name=p.get("name", ""), lines=lines, deleted=deleted,
                     modified_at=modified_at, closed_at=_pdt(p.get("closed_at")),
-                    created_at=_pdt(p.get("created_at")), placed_by=tuple(p.get("placed_by") or ()))
+                    created_at=_pdt(p.get("created_at")), placed_by=tuple(p.get("placed_by") or ()),
+                    rates=CrmRates.parse(p["rates"]) if p.get("rates") else None)
     return User(id=crm_id, source=source, email=p.get("email"), name=p.get("name", ""),
                 active=p.get("active", True), modified_at=modified_at)
 

@@ -27,6 +27,7 @@ from pac_core.records import (
     Account,
     Activity,
     ActivityStatus,
+    CrmRates,
     Deal,
     DealLine,
     DealStage,
@@ -319,10 +320,11 @@ def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterabl
     del source, ids, deleted, f, kind, owner, account, start, status, subject, day, start_us, naive, whole_day
 
     source, ids, deleted, *f = _rows(conn, "deals", connectors, *map(_field, (
-        "account_id", "owner_id", "amount", "currency", "close_date", "stage", "name", "closed_at", "created_at")),
-        _T.c.payload["lines"].as_json())
+        "account_id", "owner_id", "amount", "currency", "close_date", "stage", "name", "closed_at", "created_at",
+        "rates")), _T.c.payload["lines"].as_json())
     n = len(ids)
-    account, owner, amount, currency, close, stage, name, closed, created, lines = f
+    account, owner, amount, currency, close, stage, name, closed, created, rates, lines = f
+    crm_rates = Categorical.of(rates, n)
     amounts = Categorical.of(amount, n)
     deals = DealTable(
         source=Categorical.of(source, n), id=list(ids), account=Categorical.of(account, n),
@@ -330,7 +332,8 @@ def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterabl
         currency=Categorical.of(currency, n), close_date=_days(close), closed_at=_micros(closed)[0],
         stage=_converted(Categorical.of(stage, n), DealStage), deleted=_bools(deleted),
         created_at=_micros(created)[0], name=[v or "" for v in name],
-        lines=[tuple(_line(ln) for ln in deal_lines or ()) for deal_lines in lines])
+        lines=[tuple(_line(ln) for ln in deal_lines or ()) for deal_lines in lines],
+        rates=_converted(crm_rates, CrmRates.parse) if crm_rates.values else None)
     del f, lines
 
     users = tuple(r for r in iter_records_in(conn, connectors, "users") if isinstance(r, User))

@@ -17,6 +17,7 @@ from pac_core.engine import evaluate
 from pac_core.engine_settings import EngineSettings
 from pac_core.plan import Segment, SegmentKind
 from pac_core.records import Account, Deal, Records, User
+from pac_core.revenue import conversion
 from pac_core.scopes import parse_scope
 from pac_core.window import Window
 from sandbox_crm.hubspot import HubSpotApi
@@ -109,8 +110,9 @@ class TestHubSpotMultiCurrencyPortal:
         """The audit's axis in an EUR portal (mapping deals.home_currency: EUR): a 20,000 EUR deal on its primary
         company (typeId 5, the larger id) and a USD 5,000 deal whose "Amount in company currency" is 4,600 (HubSpot's
         rate, fixed at its close): the axis counts 24,600 EUR, with no fx_rates at all, and the USD deal's line is
-        scaled to 4,600.00. Failed before: amount_in_home_currency was never read; the USD deal was set aside (no
-        exchange rate for USD into EUR) and the axis counted 20,000 at best."""
+        scaled to 4,600.00 (the deal keeps USD 5,000 with HubSpot's two amounts as its rates). Failed before:
+        amount_in_home_currency was never read; the USD deal was set aside (no exchange rate for USD into EUR) and
+        the axis counted 20,000 at best."""
         mapping = tmp_path / "hubspot.yaml"
         shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
         text = shipped.read_text(encoding="utf-8")
@@ -136,10 +138,41 @@ class TestHubSpotMultiCurrencyPortal:
                 connector.close()
         deals = {d.id: d for d in records.deals}
         assert (deals[usd].amount, deals[usd].currency, deals[usd].lines[0].amount) == (
-            Decimal("4600"), "EUR", Decimal("4600.00"))
+            Decimal("5000"), "USD", Decimal("5000"))
+        into_eur = conversion(deals[usd].currency, deals[usd].rates, "EUR", {})
+        assert into_eur is not None and into_eur(deals[usd].lines[0].amount) == Decimal("4600.00")
         ev = _axis_in_april(records)
         assert ev.axis("AX").revenue == Decimal("24600") and not [r for r in ev.rejected if r.record_id == usd]
 
+
+    def test_a_deal_in_the_plans_currency_counts_its_own_amount(self, tmp_path):
+        """A USD plan on an EUR portal (home_currency EUR), fx_rates {EUR: 1.09}: the USD 5,000 deal (4,600 in the
+        company currency) counts USD 5,000.00, its own amount, and the EUR 20,000 deal 20,000 x 1.09 = 21,800.00
+        (audit multi F4). Seen failing before the fix: the USD deal counted 4,600 x 1.09 = 5,014.00."""
+        mapping = tmp_path / "hubspot.yaml"
+        shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
+        text = shipped.read_text(encoding="utf-8")
+        mapping.write_text(text.replace("  home_currency: null\n", "  home_currency: EUR\n"), encoding="utf-8")
+        api = HubSpotApi(None)
+        with SandboxServer([api]) as server:
+            lyon = api.add("companies", {"name": "Lyon B", "zip": "69007"})
+            won = {"pipeline": "default", "dealstage": "closedwon", "closedate": "2027-04-12T10:00:00.000Z"}
+            eur = api.add("deals", {**won, "dealname": "EUR", "amount": "20000", "deal_currency_code": "EUR",
+                                    "amount_in_home_currency": "20000"}, companies=(lyon,))
+            usd = api.add("deals", {**won, "dealname": "USD", "amount": "5000", "deal_currency_code": "USD",
+                                    "amount_in_home_currency": "4600"}, companies=(lyon,))
+            connector = sandbox_connector(server, mapping=str(mapping))
+            try:
+                records = _pull(connector)
+            finally:
+                connector.close()
+        ax = axis("AX", "SEG", scope=parse_scope({}), baseline="0")
+        ax = replace(ax, objective=replace(ax.objective, period=APRIL))
+        p = replace(plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,)), currency="USD")
+        ev = evaluate(p, records, as_of=AS_OF, explain=True, settings=EngineSettings(fx_rates={"EUR": Decimal("1.09")}))
+        counted = {d.record_id: d.detail for d in ev.axis("AX").decisions if d.counted}
+        assert counted == {usd: "5000.00", eur: "21800.00"}
+        assert ev.axis("AX").revenue == Decimal("26800.00")
 
     def test_a_deal_with_no_currency_code_counts_in_the_portals_company_currency(self, tmp_path):
         """Audit hsdoc F1: a USD portal (home_currency USD, default_currency left null) under an EUR plan with

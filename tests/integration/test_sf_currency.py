@@ -4,22 +4,31 @@ DatedConversionRate through simple-salesforce), and a change of those rates reac
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from connectors.base import ObjectKind
 from connectors.salesforce.connector import build
 from pac_config.loader import config_dir
-from pac_core.records import Account, Deal
+from pac_core.engine import evaluate
+from pac_core.engine_settings import EngineSettings
+from pac_core.plan import Segment, SegmentKind
+from pac_core.records import Account, Deal, Records, User
+from pac_core.revenue import conversion
+from pac_core.scopes import parse_scope
+from pac_core.window import Window
 from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
 from tests.integration.sf_runs import DEMO, NO_WAIT, SfRuns
+from tests.unit.test_engine_support import PARIS, action, axis, plan
 
 # corporate EUR; CurrencyType 1 EUR = 1.08 USD = 160 JPY; ACM: USD 1.10 from 2027-01-01, 1.05 from 2027-04-01
 STATIC = {"USD": 1.08, "JPY": 160.0}
@@ -52,10 +61,12 @@ def server() -> Iterator[SandboxServer]:
 
 
 class TestOrgRatesOverHttp:
-    def test_deals_and_accounts_come_in_the_corporate_currency(self, server: SandboxServer) -> None:
-        """USD 10,000 closed 15 Feb at 1.10 = 9,090.91 (lines 3,000 -> 2,727.27, 7,000 -> 6,363.64), USD 10,000 closed
-        15 May at 1.05 = 9,523.81, EUR 5,000: 23,614.72 EUR. AnnualRevenue at CurrencyType's rate: JPY 1 bn = 6.25 M,
-        USD 52 M = 48,148,148.15. The rates cost two queries, once per connector."""
+    def test_deals_keep_the_org_s_rates_and_accounts_come_in_the_corporate_currency(self,
+                                                                                   server: SandboxServer) -> None:
+        """Each deal keeps its own amount and the org's rates of its CloseDate, which make it, in EUR: USD 10,000
+        closed 15 Feb at 1.10 = 9,090.91 (lines 3,000 -> 2,727.27, 7,000 -> 6,363.64), USD 10,000 closed 15 May at
+        1.05 = 9,523.81, EUR 5,000: 23,614.72 EUR. AnnualRevenue at CurrencyType's rate: JPY 1 bn = 6.25 M, USD 52 M =
+        48,148,148.15. The rates cost two queries, once per connector."""
         ids = _seed(server.api("salesforce"))
         sf = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
         try:
@@ -67,10 +78,14 @@ class TestOrgRatesOverHttp:
         finally:
             sf.close()
         feb, may, eur = deals[ids["feb"]], deals[ids["may"]], deals[ids["eur"]]
-        assert {feb.currency, may.currency, eur.currency} == {"EUR"}
-        assert (feb.amount, may.amount, eur.amount) == (Decimal("9090.91"), Decimal("9523.81"), Decimal(5000))
-        assert feb.amount + may.amount + eur.amount == Decimal("23614.72")  # type: ignore[operator]
-        assert sorted(line.amount for line in feb.lines) == [Decimal("2727.27"), Decimal("6363.64")]  # type: ignore[type-var]
+        assert [(d.currency, d.amount) for d in (feb, may, eur)] == [("USD", 10000), ("USD", 10000), ("EUR", 5000)]
+        assert feb.rates is not None and feb.rates.rate("USD") == Decimal("1.10") and feb.rates.rate("EUR") == 1
+        into_eur = {d.id: conversion(d.currency, d.rates, "EUR", {}) for d in (feb, may, eur)}
+        in_eur = [into_eur[d.id](d.amount) for d in (feb, may, eur)]  # type: ignore[misc, arg-type]
+        assert in_eur == [Decimal("9090.91"), Decimal("9523.81"), Decimal(5000)]
+        assert sum(in_eur) == Decimal("23614.72")
+        assert sorted(into_eur[feb.id](line.amount) for line in feb.lines) == [  # type: ignore[misc, arg-type]
+            Decimal("2727.27"), Decimal("6363.64")]
         assert accounts[ids["acc-JPY"]].annual_revenue == Decimal("6250000.00")
         assert accounts[ids["acc-USD"]].annual_revenue == Decimal("48148148.15")
         assert accounts[ids["acc-EUR"]].annual_revenue == Decimal(60_000_000)
@@ -97,7 +112,8 @@ def test_a_change_of_the_org_s_rates_reaches_the_stored_deals(tmp_path: Path, da
                                                              server: SandboxServer) -> None:
     """Run 1 stores the May deal at 9,523.81. Finance then sets the USD rate from 1 April to 1.04 (the deal's row
     is not touched, its SystemModstamp stays): run 2 reads the deals in full because the rates' digest changed, and
-    stores 10,000 / 1.04 = 9,615.38; the accounts (CurrencyType unchanged) are read incrementally."""
+    stores the deal with the rate 1.04 (10,000 / 1.04 = 9,615.38 EUR); the accounts (CurrencyType unchanged) are read
+    incrementally."""
     api = server.api("salesforce")
     ids = _seed(api)
     runs = SfRuns(tmp_path, database_url, server)
@@ -115,4 +131,82 @@ def test_a_change_of_the_org_s_rates_reaches_the_stored_deals(tmp_path: Path, da
     assert after[("sf-main", "deals")].last_full_at != before[("sf-main", "deals")].last_full_at
     assert after[("sf-main", "accounts")].last_full_at == before[("sf-main", "accounts")].last_full_at
     may = stored[ids["may"]]
-    assert isinstance(may, Deal) and may.amount == Decimal("9615.38") and may.currency == "EUR"
+    assert isinstance(may, Deal) and may.amount == Decimal(10000) and may.currency == "USD"
+    assert conversion(may.currency, may.rates, "EUR", {})(may.amount) == Decimal("9615.38")  # type: ignore[misc, arg-type]
+
+
+# The Swiss subsidiary's CHF plan on the group's EUR org (audit multi F4): CurrencyType 1 EUR = 1.08 USD = 0.94 CHF;
+# ACM: USD 1.10 and CHF 0.95 from 2027-01-01
+CHF_STATIC = {"USD": 1.08, "CHF": 0.94}
+CHF_DATED = {"USD": [(date(2027, 1, 1), 1.10)], "CHF": [(date(2027, 1, 1), 0.95)]}
+APRIL = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 5, 1, tzinfo=PARIS), "avril")
+
+
+def _seed_three_currencies(api: SalesforceApi) -> dict[str, str]:
+    """Three won deals in April on one account: CHF 9,100, USD 10,000 (two lines of 5,000), EUR 5,000."""
+    api.set_currency_rates("EUR", CHF_STATIC, CHF_DATED)
+    rep = api.create("User", Username="julie@x.example", Email="julie@x.example", FirstName="Julie",
+                     LastName="Martin", Name="Julie Martin", IsActive=True)
+    acc = api.create("Account", Name="Genève", BillingPostalCode="69001", BillingCountry="France",
+                     CurrencyIsoCode="CHF", OwnerId=rep)
+    product = api.create("Product2", Name="PX200", ProductCode="PX200", IsActive=True, Family="Pompes")
+    ids = {}
+    for key, amount, iso, close in (("chf", 9100, "CHF", date(2027, 4, 12)), ("usd", 10000, "USD", date(2027, 4, 15)),
+                                    ("eur", 5000, "EUR", date(2027, 4, 20))):
+        ids[key] = api.create("Opportunity", Name=key, AccountId=acc, StageName="Closed Won", CloseDate=close,
+                              Amount=amount, CurrencyIsoCode=iso, OwnerId=rep)
+    for price in (5000, 5000):
+        api.create("OpportunityLineItem", OpportunityId=ids["usd"], Product2Id=product, Quantity=1, UnitPrice=price,
+                   TotalPrice=price)
+    return ids
+
+
+def _april(records: Records, currency: str, fx: dict[str, Any]) -> Any:
+    ax = axis("AX", "SEG", baseline="0")
+    ax = replace(ax, objective=replace(ax.objective, period=APRIL))
+    segment = Segment("SEG", "Tout", SegmentKind.HORIZONTAL, parse_scope({}))
+    p = replace(plan(action(axis_id="AX"), axes=(ax,), segments=(segment,)), currency=currency)
+    return evaluate(p, records, as_of=datetime(2027, 6, 1, tzinfo=PARIS), explain=True,
+                    settings=EngineSettings(fx_rates=fx))
+
+
+class TestPlanInAnotherCurrencyThanTheCorporate:
+    @pytest.fixture
+    def records(self, server: SandboxServer) -> tuple[Records, dict[str, str]]:
+        ids = _seed_three_currencies(server.api("salesforce"))
+        sf = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
+        try:
+            got = {kind: list(sf.pull(kind, None)) for kind in (ObjectKind.USERS, ObjectKind.ACCOUNTS,
+                                                                  ObjectKind.DEALS)}
+        finally:
+            sf.close()
+        return Records(accounts=tuple(r for r in got[ObjectKind.ACCOUNTS] if isinstance(r, Account)),
+                       deals=tuple(r for r in got[ObjectKind.DEALS] if isinstance(r, Deal)),
+                       users=tuple(r for r in got[ObjectKind.USERS] if isinstance(r, User))), ids
+
+    def test_a_chf_plan_counts_its_chf_deal_exactly_and_the_others_at_the_org_s_rates(self, records: Any) -> None:
+        """CHF plan, fx_rates {EUR: 0.94}: the CHF deal counts CHF 9,100.00 (no rate involved); the USD deal
+        10,000 / 1.10 x 0.95 = 8,636.36 and the EUR deal 5,000 x 0.95 = 4,750.00 at the org's dated rates of their
+        close dates: CHF 22,486.36. Seen failing before the fix: the CHF deal counted 9,100 / 0.95 x 0.94 = 9,004.21."""
+        recs, ids = records
+        ev = _april(recs, "CHF", {"EUR": "0.94"})
+        counted = {d.record_id: d.detail for d in ev.axis("AX").decisions if d.counted}
+        assert counted == {ids["chf"]: "9100.00", ids["usd"]: "8636.36", ids["eur"]: "4750.00"}
+        assert ev.axis("AX").revenue == Decimal("22486.36")
+
+    def test_the_corporate_plan_keeps_its_figures(self, records: Any) -> None:
+        """EUR plan: 9,100 / 0.95 = 9,578.95, 10,000 / 1.10 = 9,090.91 and 5,000: 23,669.86 EUR, as a Salesforce
+        report of converted amounts, with or without fx_rates."""
+        recs, _ids = records
+        for fx in ({}, {"CHF": "1.06", "USD": "0.92"}):
+            ev = _april(recs, "EUR", fx)
+            assert ev.axis("AX").revenue == Decimal("23669.86")
+
+    def test_no_line_warning_when_the_lines_add_up_in_the_deal_s_currency(self, records: Any) -> None:
+        """USD 10,000 = 5,000 + 5,000: converted one by one 9,090.91 against 4,545.45 + 4,545.45 = 9,090.90, but
+        the CRM record is consistent, so no data-quality warning (audit multi F3). Seen failing before the fix:
+        amount_differs_from_lines "deal amount 9090.91 differs from its line items, 9090.90"."""
+        recs, ids = records
+        ev = _april(recs, "EUR", {})
+        assert [w.rule for w in ev.warnings if w.record_id == ids["usd"]] == []
+        assert ev.axis("AX").revenue == Decimal("23669.86")

@@ -43,6 +43,16 @@ class TestCurrencies:
                  won("d2", "big-pharma", "1000", date(2027, 4, 1), currency="USD")]
         assert _run(deals, (axis("AX", "SEG"),)).axis("AX").revenue == Decimal("1900.0")
 
+    def test_each_converted_deal_is_rounded_to_the_cent_before_the_sum(self) -> None:
+        """USD 1,234.56 / 2,345.67 / 3,456.78 at 0.92 are listed as 1,135.80 / 2,158.02 / 3,180.24 and the axis counts
+        their sum, 6,474.06, as a report of converted amounts (audit multi F6). Seen failing before the fix: 6,474.0492
+        (shown 6,474.05, a cent under the rows)."""
+        deals = [won(f"d{i}", "big-pharma", amount, date(2027, 4, 10 + i), currency="USD")
+                 for i, amount in enumerate(("1234.56", "2345.67", "3456.78"))]
+        ev = _run(deals, (axis("AX", "SEG"),), settings=EngineSettings(fx_rates={"USD": Decimal("0.92")}))
+        assert [d.detail for d in ev.axis("AX").decisions] == ["1135.80", "2158.02", "3180.24"]
+        assert ev.axis("AX").revenue == Decimal("6474.06")
+
     def test_unknown_currency_is_rejected_not_summed(self) -> None:
         """A CHF deal without a rate is rejected with a reason and never summed."""
         deals = [won("d1", "big-pharma", "1000", date(2027, 3, 1)),

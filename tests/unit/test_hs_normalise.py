@@ -27,6 +27,7 @@ from connectors.hubspot.normalise import (
 from pac_core.geography import postal_code_problem
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
+from pac_core.revenue import SAME, conversion
 
 MAPPING = load_mapping()
 PIPELINES = parse_pipelines([
@@ -492,24 +493,31 @@ def _foreign(amount: str, home: str | None, currency: str = "USD"):
 
 class TestHomeCurrency:
     def test_a_deal_in_another_currency_takes_hubspots_amount_in_company_currency(self):
-        """The audit's deal: USD 5,000 in an EUR portal, HubSpot's "Amount in company currency" 4,600: read as
-        4,600 EUR, its lines scaled by 0.92 (USD 3,333.33 -> 3,066.66, USD 1,666.67 -> 1,533.34). Failed before:
-        pac read USD 5,000, which the engine set aside with no USD rate (or converted at its own fixed rate)."""
+        """The audit's deal: USD 5,000 in an EUR portal, HubSpot's "Amount in company currency" 4,600: it keeps
+        USD 5,000 and the two amounts as its rates, which make it 4,600 EUR in an EUR plan, its lines scaled by 0.92
+        (USD 3,333.33 -> 3,066.66, USD 1,666.67 -> 1,533.34). Failed before: pac read USD 5,000, which the engine set
+        aside with no USD rate (or converted at its own fixed rate)."""
         lines = (DealLine("MX50", Decimal(1), Decimal("3333.33")), DealLine("PX200", Decimal(2), Decimal("1666.67")))
         deal = to_deal(_foreign("5000", "4600"), "hs", _home(), PIPELINES, "c1", lines)
-        assert isinstance(deal, Deal) and (deal.amount, deal.currency) == (Decimal("4600"), "EUR")
-        assert [(x.product, x.quantity, x.amount) for x in deal.lines] == [
+        assert isinstance(deal, Deal) and (deal.amount, deal.currency) == (Decimal("5000"), "USD")
+        into_eur = conversion(deal.currency, deal.rates, "EUR", {})
+        assert into_eur is not None and into_eur(Decimal(5000)) == Decimal("4600.00")
+        assert [(x.product, x.quantity, into_eur(x.amount)) for x in deal.lines] == [
             ("MX50", Decimal(1), Decimal("3066.66")), ("PX200", Decimal(2), Decimal("1533.34"))]
+        assert conversion(deal.currency, deal.rates, "USD", {}) is SAME      # a USD plan counts USD 5,000
 
     def test_lines_round_half_up_to_the_company_currencys_minor_unit(self):
         """Each line is rounded on its own, half up: 0.05 at a ratio of 0.5 is 0.03 EUR (not 0.02, the banker's
         rounding); a JPY portal has no cents: 1 USD at 500/3 is 167 JPY; a line with no amount keeps none."""
         half = to_deal(_foreign("100", "50"), "hs", _home(), PIPELINES, "c1",
                        (DealLine("A", Decimal(1), Decimal("0.05")), DealLine("B", Decimal(1), None)))
-        assert isinstance(half, Deal) and [x.amount for x in half.lines] == [Decimal("0.03"), None]
+        assert isinstance(half, Deal) and [x.amount for x in half.lines] == [Decimal("0.05"), None]
+        into_eur = conversion(half.currency, half.rates, "EUR", {})
+        assert into_eur is not None and into_eur(Decimal("0.05")) == Decimal("0.03")
         yen = to_deal(_foreign("3", "500"), "hs", _home("JPY"), PIPELINES, "c1",
                       (DealLine("A", Decimal(1), Decimal("1")),))
-        assert isinstance(yen, Deal) and (yen.currency, yen.lines[0].amount) == ("JPY", Decimal("167"))
+        into_jpy = conversion(yen.currency, yen.rates, "JPY", {}) if isinstance(yen, Deal) else None
+        assert into_jpy is not None and into_jpy(Decimal(1)) == Decimal("167")
 
     def test_what_stays_in_the_deals_own_currency(self):
         """A deal in the company currency is read as it is; so is every deal when the mapping names no company
@@ -520,9 +528,10 @@ class TestHomeCurrency:
         for mapping, obj in ((MAPPING, _foreign("5000", "4600")), (_home(), _foreign("5000", None)),
                              (_home(), _foreign("0", "0"))):
             kept = to_deal(obj, "hs", mapping, PIPELINES, "c1", ())
-            assert isinstance(kept, Deal) and kept.currency == "USD"
+            assert isinstance(kept, Deal) and kept.currency == "USD" and kept.rates is None
         by_default = to_deal(_foreign("5000", "4600"), "hs", _home(None, "EUR"), PIPELINES, "c1", ())
-        assert isinstance(by_default, Deal) and (by_default.amount, by_default.currency) == (Decimal("4600"), "EUR")
+        assert isinstance(by_default, Deal) and by_default.rates is not None
+        assert conversion(by_default.currency, by_default.rates, "EUR", {})(Decimal(5000)) == Decimal("4600.00")  # type: ignore[misc]
 
     def test_a_deal_with_no_currency_code_is_in_the_company_currency(self):
         """HubSpot keeps a deal without a currency of its own in the portal's company currency: a USD portal

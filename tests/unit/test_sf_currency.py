@@ -19,7 +19,8 @@ from pac_core.engine import evaluate
 from pac_core.engine_settings import EngineSettings
 from pac_core.geography import COUNTRY_READING
 from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, Deal, Records, Rejected, User
+from pac_core.records import Account, Activity, CrmRates, Deal, Records, Rejected, User
+from pac_core.revenue import conversion
 
 STAMP = "2027-05-04T10:00:00.000+0000"
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"          # multi-currency: deals.currency_field
@@ -128,11 +129,15 @@ class TestDealConversion:
 
     def test_lines_are_converted_at_the_deal_s_close_date_rate(self) -> None:
         """Each line is converted and rounded on its own at the CloseDate's rate: 3,000 / 1.05 = 2,857.142... ->
-        2,857.14 and 7,000 / 1.05 = 6,666.666... -> 6,666.67; the deal is in EUR."""
+        2,857.14 and 7,000 / 1.05 = 6,666.666... -> 6,666.67; the deal keeps USD and the org's rates of that day."""
         n, _ = _normaliser()
         deal = n.deal(_opp("006L", 10000.0, "USD", "2027-04-01", [3000.0, 7000.0]))
-        assert isinstance(deal, Deal) and deal.currency == "EUR" and deal.amount == Decimal("9523.81")
-        assert [line.amount for line in deal.lines] == [Decimal("2857.14"), Decimal("6666.67")]
+        assert isinstance(deal, Deal) and deal.currency == "USD" and deal.amount == Decimal("10000.0")
+        assert deal.rates == CrmRates("EUR", (("EUR", Decimal(1)), ("JPY", Decimal(160)), ("USD", Decimal("1.05"))))
+        into_eur = conversion(deal.currency, deal.rates, "EUR", {})
+        assert into_eur is not None and into_eur(Decimal("10000.0")) == Decimal("9523.81")
+        assert [into_eur(line.amount) for line in deal.lines] == [  # type: ignore[arg-type]
+            Decimal("2857.14"), Decimal("6666.67")]
 
     def test_a_currency_the_org_has_no_rate_for_stays_as_it_was(self) -> None:
         """GBP has no CurrencyType row: the deal keeps GBP 1,000, and the engine converts it with fx_rates or rejects
