@@ -95,10 +95,11 @@ def value_on(current: Any, changes: Sequence[AccountChange], day: date, zone: tz
 
 def account_on(account: Account, changes: Sequence[AccountChange], day: date, zone: tzinfo) -> Account:
     """``account`` with its ``HISTORY_FIELDS`` as in force at the start of ``day`` (``value_on``; ``changes``: its
-    recorded changes, any field, in time order); the account itself when none differs."""
+    recorded changes, any field, any order); the account itself when none differs."""
     values = {}
+    ordered = sorted(changes, key=lambda c: c.changed_at)
     for name in HISTORY_FIELDS:
-        of_field = [c for c in changes if c.field == name]
+        of_field = [c for c in ordered if c.field == name]
         if of_field:
             value = value_on(getattr(account, name), of_field, day, zone)
             if value != getattr(account, name):
