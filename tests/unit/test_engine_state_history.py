@@ -4,14 +4,20 @@ first day), from the changes the store recorded (``records.AccountChange``); oth
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import date, datetime
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from pac_core.engine import evaluate
 from pac_core.explain import explain_action
-from pac_core.records import AccountChange, Records
+from pac_core.records import AccountChange, Records, account_on
+from pac_core.results import Evaluation
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
+from tests.unit import test_incremental as incremental
 from tests.unit.test_engine_support import (
     DEPT_69,
     DORMANT,
@@ -161,8 +167,8 @@ class TestProspectConverted:
         acts = tuple(visit(f"v{i}", a.id, utc(5, 4 + i, 8)) for i, a in enumerate(accounts))
         changes = tuple(AccountChange("sf", i, "account_type", utc(5, 12, 9), "Prospect", "Client")
                         for i in ("p1", "p2"))
-        for given, done in ((changes, 3), ((), 1)):
-            ev = evaluate(p, Records(accounts=accounts, activities=acts, users=USERS, account_changes=given),
+        for recorded, done in ((changes, 3), ((), 1)):
+            ev = evaluate(p, Records(accounts=accounts, activities=acts, users=USERS, account_changes=recorded),
                           as_of=AS_OF)
             assert ev.action("A-01").done == done
 
@@ -174,3 +180,36 @@ class TestCorrectionsStayCurrent:
         changes = (AccountChange("sf", "grenoble", "departement", utc(5, 15, 9), "69", "38"),)
         _, ev = _worked(changes=(*CLEARED, *changes))
         assert ev.action("A-01").done == 4
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), nights=st.integers(1, 4))
+def test_the_columns_read_each_account_as_its_recorded_changes_say(seed: int, nights: int) -> None:
+    """Random organisations whose dormant flags, owners and types changed at random instants (recorded): every
+    action's figures (count, coverage, forecast) and every axis's (revenue, baseline, KPIs) equal those of the same
+    plan evaluated on the accounts as ``records.account_on`` gives them on that action's or axis's reference date,
+    with no history at all (an independent reading of the rule, one account at a time)."""
+    rng = random.Random(seed)
+    plan, records = incremental._plan(rng), incremental._records(rng, 300)
+    plan, records = incremental._with_states(plan, records, rng)
+    for _ in range(nights):
+        records = incremental._state_night(rng, records, 10, incremental.AS_OF)
+    full = evaluate(plan, records, as_of=incremental.AS_OF, settings=incremental.SETTINGS)
+    changes: dict[tuple[str, str], list[AccountChange]] = {}
+    for change in records.account_changes:
+        changes.setdefault((change.source, change.account_id), []).append(change)
+
+    def on(day: date) -> Evaluation:
+        accounts = tuple(account_on(a, changes.get((a.source, a.id), ()), day, PARIS) for a in records.accounts)
+        return evaluate(plan, replace(records, accounts=accounts, account_changes=()), as_of=incremental.AS_OF,
+                        settings=incremental.SETTINGS)
+
+    by_day: dict[date, Evaluation] = {}
+    assert records.account_changes
+    for action_row, action_ in zip(full.actions, plan.actions, strict=True):
+        day = action_.window.start.astimezone(PARIS).date()
+        then = by_day.get(day) or by_day.setdefault(day, on(day))
+        assert action_row == then.action(action_.id), action_.id
+    year = on(plan.period.start.astimezone(PARIS).date())     # every axis's objective is the plan's year
+    assert full.axes == year.axes
+    assert full.segments == year.segments
