@@ -59,7 +59,6 @@ from pac_core.scopes import Condition, Scope
 from pac_core.text import fold_value
 
 _T = TypeVar("_T")
-_NOTHING = object()
 _NO_ROWS = np.zeros(0, dtype=np.int64)
 _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal of the close date (< 4.2M)
 
@@ -118,6 +117,7 @@ class AccountColumns:
         self._version_rows = np.zeros(0, dtype=np.int64)
         self._overrides: dict[str, list[tuple[int, Any]]] = {}      # table field -> (version row, value in force)
         self.changes_of: dict[int, list[tuple[int, str, Any, Any]]] = {}   # account -> (day, field, old, new)
+        self._history_numbers = _NO_ROWS
         if history is None or not history.n or zone is None:
             return
         days = local_ordinals(history.at, zone)
@@ -130,24 +130,28 @@ class AccountColumns:
         accounts: list[int] = []
         keys: list[int] = []
         flags: list[int] = []
-        current = {"dormant": None, "owner_id": table.owner, "account_type": table.account_type}
+        current = {"owner_id": table.owner, "account_type": table.account_type}
         for number, changes in self.changes_of.items():
-            for last in sorted({day for day, *_ in changes}):
+            # from the last change day down: each field's value then is the old value of its first change on or
+            # after that day (the changes in time order, so the earliest of a day is met last going down)
+            then: dict[str, Any] = {}
+            k = len(changes)
+            while k:
+                last = changes[k - 1][0]
+                while k and changes[k - 1][0] == last:
+                    k -= 1
+                    then[changes[k][1]] = changes[k][2]
                 row = n + len(accounts)
                 accounts.append(number)
                 keys.append((number << _DAY_BITS) | last)
                 flag = int(self.flags[number])
-                for name in HISTORY_FIELDS:
-                    old = next((o for day, f, o, _new in changes if f == name and day >= last), _NOTHING)
-                    if old is _NOTHING:
-                        continue
+                for name, old in then.items():
                     if name == "dormant":
                         flag = 1 if old is True else 2 if old is False else 0
-                    else:
-                        now = current[name].at(number)    # type: ignore[union-attr]
-                        if old != now:
-                            self._overrides.setdefault(name, []).append((row, old))
+                    elif old != current[name].at(number):
+                        self._overrides.setdefault(name, []).append((row, old))
                 flags.append(flag)
+        self._history_numbers = np.array(sorted(self.changes_of), dtype=np.int64)
         if not accounts:
             return
         self.version_account = np.concatenate([self.version_account, np.array(accounts, dtype=np.int64)])
@@ -177,7 +181,7 @@ class AccountColumns:
         state now (cached per reference)."""
         found = self._changed_at.get(reference)
         if found is None:
-            numbers = np.array(sorted(self.changes_of), dtype=np.int64)
+            numbers = self._history_numbers
             rows = self.rows_at(numbers, reference.toordinal())
             differs = rows != numbers
             found = self._changed_at[reference] = (numbers[differs], rows[differs])
