@@ -122,11 +122,14 @@ class RateLimited(ConnectorError):
 
 
 class QuotaExhausted(ConnectorError):
-    """The run must stop: it would spend more than the configured share of the daily allocation."""
+    """The run must stop: it would spend more than the configured share of the daily allocation
+    (``refused_by_crm`` false: pac's own guard, ``max_daily_share``), or the CRM refused a call because the whole
+    daily allocation, which every integration shares, is spent (``refused_by_crm`` true: no setting of pac helps)."""
 
-    def __init__(self, message: str, used: int | None = None, limit: int | None = None) -> None:
+    def __init__(self, message: str, used: int | None = None, limit: int | None = None, *,
+                 refused_by_crm: bool = False) -> None:
         super().__init__(message)
-        self.used, self.limit = used, limit
+        self.used, self.limit, self.refused_by_crm = used, limit, refused_by_crm
 
 
 class TransientError(ConnectorError):
@@ -380,10 +383,13 @@ class StoredRecords:
     ``live(kind, ids)``: id -> its stored account id ("" when none), for those of ``ids`` the store holds as live
     records of ``kind`` (``"accounts"``, ``"activities"``, ``"deals"``); ``retired(kind)``: the ids of ``kind`` the
     store holds as deleted, retired lately (within a CRM's recycle-bin time) with their whole record (not an id
-    merged away or moved out of what the mapping reads)."""
+    merged away or moved out of what the mapping reads); ``placed(kind, ids)``: id -> (its stored account id, the
+    associations that placed it there, ``placed_by``), for those of ``ids`` the store holds as live records of
+    ``kind`` placed through their contacts' primary company (a contact's change of employer then moves nothing)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
+    placed: Callable[[str, Sequence[str]], Mapping[str, tuple[str, tuple[str, ...]]]]
     warnings: list[Rejected] = field(default_factory=list)
 
 

@@ -48,7 +48,7 @@ from pac_core.money import money, percent
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
 from pac_core.plan_end import plan_ended, plan_started
 from pac_core.report_period import quarter_phrase
-from pac_core.results import ActionProgress, AxisProgress, Recommendation, Rule, SegmentProgress
+from pac_core.results import ActionProgress, AxisProgress, Pace, Recommendation, Rule, SegmentProgress
 from pac_core.rounding import half_up
 from pac_core.text import fold_value
 
@@ -269,6 +269,10 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
     for axis in live:
         roi = progress[axis.id].roi
         if axis.objective is None or roi is None:
+            continue
+        if progress[axis.id].pace is Pace.DONE:
+            # its objective is reached: the team did what the plan asked, and a negative ROI is the objective's
+            # (its margin below its cost: `pac plan check` warns of it), not a reason to stop (audit meeting F2)
             continue
         elapsed = axis.objective.period.elapsed_share(as_of)
         if elapsed < s.drop_min_elapsed or roi >= s.drop_max_roi:

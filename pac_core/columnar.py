@@ -47,13 +47,17 @@ from pac_core.records import (
     User,
 )
 from pac_core.scope_eval import (
+    PLACE_FIELDS,
     PLAIN_FIELDS,
+    UNPLACED,
     AccountKey,
     ValueTest,
     dormancy_rule,
     is_dormancy,
     months_before,
     normalise,
+    postal_key,
+    unplaced,
 )
 from pac_core.scopes import Condition, Scope
 from pac_core.text import fold_value
@@ -248,11 +252,16 @@ class AccountColumns:
             column = None
         if column is not None:
             if field == "postal_code":
-                keys = [fold_value(v.replace(" ", "")) if v else None for v in column.values]
+                keys = [postal_key(v) if v else None for v in column.values]
             else:
                 keys = [fold_value(v) if isinstance(v, str) else normalise(v) for v in column.values]
             codes = column.codes.astype(np.int64)
-            codes[codes < 0] = len(keys)
+            missing = codes < 0
+            codes[missing] = len(keys)
+            if field in PLACE_FIELDS:   # a French account with no département or région: UNPLACED, not None
+                french = np.array([unplaced(c) for c in [*t.country.values, None]], dtype=bool)
+                codes[missing & french[t.country.codes]] = len(keys) + 1
+                return codes, [*keys, None, UNPLACED]
             return codes, [*keys, None]
         if field == "owner":
             width = len(t.owner.values) + 1

@@ -82,8 +82,11 @@ class Explanation:
 
 
 def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit: int = 50,
-                   accounts: Mapping[tuple[str, str], str] | None = None, lang: str | None = None) -> Explanation:
-    """The explanation of one action; ``accounts`` maps (source, account id) to a display name.
+                   accounts: Mapping[tuple[str, str], str] | None = None, lang: str | None = None,
+                   also_on: Mapping[tuple[str, str], Sequence[str]] | None = None) -> Explanation:
+    """The explanation of one action; ``accounts`` maps (source, account id) to a display name, ``also_on``
+    (source, activity id) to the other accounts the activity is associated with when the CRM names no primary one
+    (``Activity.also_on``, shown as « Durand Lyon (69003) »): the detail names them.
 
     Rows: ``record`` (CRM id), ``source``, ``account`` (name or id), ``when`` (local time, plan's
     timezone), ``counted``, ``rule`` (stable code), ``reason`` (words) and ``detail``.
@@ -106,7 +109,8 @@ def explain_action(plan: Plan, evaluation: Evaluation, action_id: str, *, limit:
                   f"{_fr(uncounted, 'non comptée', 'non comptées')}")
     else:
         header = f"{progress.done} / {progress.target} ({share}) — {counted_total} counted, {uncounted} not counted"
-    rows = [_row(_past(d, evaluation.as_of, zone), lang, zone, accounts) for d in (counted + missed)[:limit]]
+    rows = [_also_on(_row(_past(d, evaluation.as_of, zone), lang, zone, accounts), also_on, lang)
+            for d in (counted + missed)[:limit]]
     header += _listed(len(rows), counted_total + uncounted, lang)
     note = (cut_note(action.window, lang, plan.timezone)                 # calendar audit F2: ISO and US weeks too
             or iso_week_note(action.window, lang, plan.timezone) or "")  # usplan F5
@@ -176,6 +180,23 @@ def _row(d: Decision, lang: str, zone: ZoneInfo, accounts: Mapping[tuple[str, st
             "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": localise(d.detail, lang)}
 
 
+ALSO_ON = {"fr": ("aussi sur {}", "HubSpot ne donne pas d'entreprise principale à une activité ; pac a pris le plus "
+                                    "petit identifiant", " : "),
+           "en": ("also on {}", "HubSpot engagements have no primary company; pac took the smallest id", ": ")}
+
+
+def _also_on(row: dict[str, Any], also_on: Mapping[tuple[str, str], Sequence[str]] | None,
+             lang: str) -> dict[str, Any]:
+    """The row with the other accounts its activity is associated with named after its detail (audit matching F7):
+    « also on Durand Lyon (69003): HubSpot engagements have no primary company; pac took the smallest id »."""
+    others = (also_on or {}).get((row["source"], row["record"]))
+    if not others:
+        return row
+    where, why, colon = ALSO_ON[lang]
+    note = f"{where.format(', '.join(others))}{colon}{why}"
+    return {**row, "detail": f"{row['detail']}; {note}" if row["detail"] else note}
+
+
 def _lang(plan: Plan, lang: str | None) -> str:
     wanted = lang or plan.language
     return wanted if wanted in REASONS else "en"
@@ -205,6 +226,9 @@ _TO_FR = (
     ("is not among the accounts of", "n'est pas parmi les comptes de"),
     ("is negative", "est négatif"), ("no exchange rate for", "pas de taux de change pour"),
     ("(add it to engine.fx_rates in pac.yaml)", "(ajoutez-le à engine.fx_rates dans pac.yaml)"), (" into ", " en "),
+    ("' gives no département", "' : aucun département"), ("postal code '", "code postal '"),   # scope_eval
+    ("no postal code", "sans code postal"), ("no département, country ", "aucun département, pays "),
+    ("no région, country ", "aucune région, pays "),
     ("no product line", "aucune ligne de produit"), ("unknown owner", "propriétaire inconnu"),
     ("not dormant", "non dormant"), ("unknown", "inconnu"), ("the window", "la période"),
     (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no_show", "absent"),

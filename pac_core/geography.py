@@ -2,11 +2,15 @@
 
 Business rules:
 - A postal code maps to a département by its first digits, except where that would be a guess:
-  Corsica (``200xx``/``201xx`` are Corse-du-Sud 2A, ``202xx``/``206xx`` Haute-Corse 2B, any other
-  ``20xxx`` is reported), overseas départements (``971xx``..``974xx``, ``976xx``), and codes that
+  Corsica (La Poste's ranges, CEDEX codes included: ``200xx``/``201xx``/``207xx`` (Ajaccio CEDEX) are Corse-du-Sud
+  2A, ``202xx``/``204xx`` (Bastia CEDEX)/``206xx`` Haute-Corse 2B; any other ``20xxx`` is reported), overseas
+  départements (``971xx``..``974xx``, ``976xx``), and codes that
   are not in a département at all (Monaco ``980xx``, Saint-Pierre-et-Miquelon ``975xx``,
   Saint-Barthélemy ``97133``, Saint-Martin ``97150``, ``977xx``/``978xx``, the Pacific ``986xx``..``988xx``,
   the TAAF ``984xx``) are reported with the reason, never mapped to a neighbour.
+- A postal code field may hold La Poste's whole last address line, « CODE LOCALITÉ [CEDEX nn] »: the code followed
+  by a town and / or ``CEDEX`` and its number ("69289 CEDEX 02", "69003 Lyon", "75008 Paris 8e") is read as its
+  5-digit code; anything else after the code (a street, a second code, a comma) is refused, never guessed.
 - Départements are named by their official code ("01".."95" with "2A"/"2B" instead of "20",
   "971".."976" without "975"); names, codes and "Name (code)" are all accepted, accents and case
   ignored.
@@ -129,6 +133,18 @@ REGION_SPELLINGS: dict[str, str] = dict(_REGION_BY_NAME)
 _DEPT_PREFIX = re.compile(r"^(?:le |la |les |l )?(?:departement|dept|dep|dpt)(?: du| de la| de l| des| de| d)? ")
 
 
+# Corsica's postal codes by La Poste's hundreds: regular codes 200xx-201xx (2A) and 202xx, 206xx (2B), and the CEDEX
+# codes of Ajaccio (201xx, 207xx: « 20704 Ajaccio Cedex 9 ») and Bastia (202xx, 204xx: « 20401 Bastia Cedex 9 »)
+_CORSICA = {"200": "2A", "201": "2A", "207": "2A", "202": "2B", "204": "2B", "206": "2B"}
+# La Poste's last address line in one field: the code, then a town (words of letters, an arrondissement such as
+# "8e" or "1er" after it) and / or CEDEX with its number
+_TOWN = r"[^\W\d_]+(?:[\s'’.-]+[^\W\d_]+)*\.?(?:\s+\d{1,2}(?:er|e|ème|eme)?)?"
+_CODE_AND_TOWN = re.compile(rf"\s*(\d{{2}}\s?\d{{3}})\s+(?:{_TOWN}|(?:{_TOWN}\s+)?cedex(?:\s*\d{{1,2}})?)\s*",
+                            re.IGNORECASE)
+_FIX_UNPLACED = ("correct it in the CRM; until then the account is in no département or région scope, and a plan "
+                 "reaches it only by postal code (postal_code: {code})")
+
+
 def postal_code_problem(postal_code: str) -> str | None:
     """Why ``postal_code`` does not map to a département (with the fix), or None when it maps."""
     try:
@@ -138,20 +154,39 @@ def postal_code_problem(postal_code: str) -> str | None:
     return None
 
 
+def postal_code_digits(postal_code: str) -> str:
+    """The 5-digit code of a postal code typed with its town or CEDEX ("69289 CEDEX 02" -> "69289"), else the text
+    without its spaces ("69 003" -> "69003"; anything else as it is, to be refused or compared as written)."""
+    found = _CODE_AND_TOWN.fullmatch(postal_code)
+    return re.sub(r"\s+", "", found[1] if found else postal_code)
+
+
+def french_place(postal_code: str) -> tuple[str | None, str | None, str | None]:
+    """A French account's (département, région, problem) from its postal code: (code, région, None), or (None, None,
+    why not and the fix), the words both connectors' warnings use."""
+    try:
+        code = departement_from_postal_code(postal_code)
+    except GeographyError as exc:
+        return None, None, str(exc)
+    return code, DEPARTEMENTS[code][1], None
+
+
 def departement_from_postal_code(postal_code: str) -> str:
-    """The département code of a French postal code ("69003" -> "69", "20090" -> "2A", "97400" -> "974").
+    """The département code of a French postal code ("69003" -> "69", "20090" -> "2A", "97400" -> "974", "69289
+    CEDEX 02" -> "69").
 
     Raises GeographyError, saying why and what to do, for codes outside any département or malformed.
     """
     raw = postal_code
-    code = re.sub(r"\s+", "", str(postal_code or ""))
+    code = postal_code_digits(str(postal_code or ""))
     if not re.fullmatch(r"\d{5}", code):
         if re.fullmatch(r"\d{4}", code):
             raise GeographyError(f"postal code {raw!r} has 4 digits",
                                  f"French postal codes have 5 digits; if a spreadsheet dropped the leading zero, "
                                  f"write 0{code}")
         raise GeographyError(f"postal code {raw!r} is not 5 digits",
-                             "write the 5-digit French postal code, e.g. 69003")
+                             "write the 5-digit French postal code, e.g. 69003, alone or followed by its town or "
+                             "CEDEX (69289 CEDEX 02)")
     if code in _GUADELOUPE_EXCEPTIONS:
         raise GeographyError(_GUADELOUPE_EXCEPTIONS[code], _FIX_NOT_MAPPED)
     prefix3 = code[:3]
@@ -161,18 +196,16 @@ def departement_from_postal_code(postal_code: str) -> str:
         if prefix3 in DEPARTEMENTS:
             return prefix3
         raise GeographyError(f"postal code {code} is in no overseas département (971 to 974, 976)",
-                             "check the code")
+                             _FIX_UNPLACED.format(code=code))
     if code.startswith("98") or code.startswith("99"):
         raise GeographyError(f"postal code {code} is not in a French département", _FIX_NOT_MAPPED)
     if code.startswith("20"):
-        if prefix3 in ("200", "201"):
-            return "2A"
-        if prefix3 in ("202", "206"):
-            return "2B"
-        raise GeographyError(f"postal code {code} is in Corsica but in no known range of 2A (200xx, 201xx) "
-                             "or 2B (202xx, 206xx)", "check the code, or set the département (2A or 2B) explicitly")
+        if prefix3 in _CORSICA:
+            return _CORSICA[prefix3]
+        raise GeographyError(f"postal code {code} is in Corsica but in none of La Poste's ranges of 2A (200xx, "
+                             "201xx, 207xx) or 2B (202xx, 204xx, 206xx)", _FIX_UNPLACED.format(code=code))
     if code.startswith("00") or code.startswith("96"):
-        raise GeographyError(f"postal code {code} is not a French postal code", "check the code")
+        raise GeographyError(f"postal code {code} is not a French postal code", _FIX_UNPLACED.format(code=code))
     return code[:2]
 
 
@@ -205,6 +238,11 @@ def resolve_departement(text: str) -> str:
                              "départements are 01 to 95 (with 2A and 2B for Corsica), 971 to 974 and 976")
     if key in _BY_NAME:
         return _BY_NAME[key]
+    if key in _REGION_BY_NAME:   # "Corse", "Bretagne": a région written as a département (not « Creuse (23) »)
+        region = _REGION_BY_NAME[key]
+        codes = ", ".join(departements_of_region(region))
+        raise GeographyError(f"{raw!r} is a région, not a département",
+                             f"write region: {region}, or departement: [{codes}]")
     close = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=0.6)
     if close:
         code = _BY_NAME[close[0]]
@@ -245,10 +283,11 @@ def departements_of_region(region: str) -> tuple[str, ...]:
 
 # -- countries ------------------------------------------------------------------------------------------------------
 
-# Bumped whenever ``country_code`` reads a value otherwise: the connectors put it in their accounts' reading, so the
-# accounts stored are read and normalised again (1: CLDR names in English and French, alpha-3 codes, variants;
-# 2: fillers such as "N/A" read as no country, names CLDR lacks, overseas départements keep their département).
-COUNTRY_READING = "2"
+# Bumped whenever ``country_code`` or ``departement_from_postal_code`` reads a value otherwise: the connectors put it in
+# their accounts' reading, so the accounts stored are read and normalised again (1: CLDR names in English and French,
+# alpha-3 codes, variants; 2: fillers such as "N/A" read as no country, names CLDR lacks, overseas départements keep
+# their département; 3: Corsica's CEDEX codes 204xx (2B) and 207xx (2A), a code typed with its town or CEDEX).
+COUNTRY_READING = "3"
 
 # CLDR territories that are not countries (European Union, eurozone, United Nations, Outlying Oceania, unknown,
 # pseudo-locales): never a country code.

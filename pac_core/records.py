@@ -119,6 +119,11 @@ class Activity:
     (a Salesforce all-day Event: the status is the mapping's default, read from no field), so it has happened once
     that day is over (at the next local midnight), not from its first minute; otherwise a ``day`` is the day the
     activity was done on (a completed task's date), counted from that day's start.
+    ``placed_by`` and ``also_on`` are the connector's, kept by the store, never read by the engine: the associations
+    that placed the activity on its account when its contacts' primary company did (HubSpot, ``"contact:7001"``,
+    ``"company:10001"``), so a contact's change of employer does not move it at the next read; the other accounts it
+    is associated with when nothing told which one it was about (HubSpot engagements have no primary company), named
+    by ``pac explain``.
     """
 
     id: str
@@ -133,6 +138,8 @@ class Activity:
     deleted: bool = False
     modified_at: datetime | None = None
     whole_day: bool = False
+    placed_by: tuple[str, ...] = ()
+    also_on: tuple[str, ...] = ()
 
     def moment(self, zone: tzinfo) -> datetime | None:
         """The instant the activity is dated at in a plan of this timezone: its start, else 00:00 of its day there,
@@ -174,7 +181,8 @@ class Deal:
     """A deal (opportunity). ``close_date`` is the CRM's plain date (Salesforce ``CloseDate``); when the CRM
     keeps the close as an instant (HubSpot ``closedate``), ``closed_at`` holds it (aware) and ``close_date``
     its UTC date, for storage only: the day a manager means is ``day(zone)``, the instant's date in the
-    plan's timezone. Everything that buckets deals by day reads ``day(zone)``."""
+    plan's timezone. Everything that buckets deals by day reads ``day(zone)``. ``placed_by``: as an activity's, the
+    associations that placed the deal on its account through its contacts (the connector's, kept by the store)."""
 
     id: str
     source: str
@@ -190,6 +198,7 @@ class Deal:
     modified_at: datetime | None = None
     closed_at: datetime | None = None
     created_at: datetime | None = None   # aware creation instant (pipeline created KPI); None when unknown
+    placed_by: tuple[str, ...] = ()
 
     def day(self, zone: tzinfo) -> date | None:
         """The close date in the plan's timezone: the instant's local date, else the CRM's plain date."""

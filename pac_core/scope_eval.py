@@ -4,8 +4,11 @@ Semantics, shared by both paths so they can never disagree:
 
 * strings are compared casefolded and accent-insensitive ("Rhône" == "rhone");
 * ``postal_code`` values ending with ``*`` are prefixes ("69*" holds 69003);
-* a missing attribute fails every operator except ``not_in`` (an unknown département is not "in 69",
-  and it is "not in 38");
+* a missing attribute fails every operator except ``not_in`` (an account with no industry is not "in Chimie",
+  and it is "not in Chimie"), but a French account France does not place (no postal code, or one that gives no
+  département) has an *unknown* département and région (``UNPLACED``): it fails ``not_in`` too, since it may well be
+  in the 69; an account abroad is in no département, and passes ``not_in``;
+* a postal code typed with its town or CEDEX ("69289 CEDEX 02") is compared as its 5-digit code;
 * ``dormant is True`` uses the account's CRM flag when it has one, else the rule "at least one won deal
   closed before the reference date, and none whose close date falls in the ``default_months`` months before
   it" (a dormant customer has bought before: a prospect that never won a deal is not dormant);
@@ -27,6 +30,7 @@ from operator import attrgetter, eq, not_
 from typing import Any
 
 from pac_core.errors import ScopeError
+from pac_core.geography import FRENCH_GEOGRAPHY, postal_code_digits
 from pac_core.records import Account
 from pac_core.scopes import FIELD_LABELS, FIELDS, OPERATORS, Condition, Scope
 from pac_core.text import fold_value
@@ -41,6 +45,35 @@ PLAIN_FIELDS = frozenset({"country", "departement", "region", "industry", "accou
                           "annual_revenue"})
 TEXT_FIELDS = frozenset({"country", "postal_code", "departement", "region", "industry", "account_type",
                          "owner", "name", "deal_owner", "product", "product_family", "product_code"})
+# département and région: France's places, unknown (not absent) for a French account without one
+PLACE_FIELDS = frozenset({"departement", "region"})
+
+
+class _Unplaced:
+    """The département or région of a French account that France does not place: fails every test, ``not_in``
+    included (unknown is not "outside the 69")."""
+
+    def __repr__(self) -> str:
+        return "UNPLACED"
+
+
+UNPLACED: Any = _Unplaced()
+
+
+def unplaced(country: str | None) -> bool:
+    """An account of this country with no département has an unknown one (France, its overseas départements, or no
+    country at all), rather than none (abroad)."""
+    return country is None or country in FRENCH_GEOGRAPHY
+
+
+def place_value(value: Any, country: str | None) -> Any:
+    """A département's or région's normalised value: ``UNPLACED`` for a French account without one."""
+    return UNPLACED if value is None and unplaced(country) else value
+
+
+def postal_key(postal_code: str) -> str:
+    """How a postal code compares: its 5-digit code when typed with a town or CEDEX, spaces dropped, folded."""
+    return fold_value(postal_code_digits(postal_code))
 
 
 def normalise(value: Any) -> Any:
@@ -93,10 +126,12 @@ def account_value(account: Account, field: str, owner_email: Mapping[AccountKey,
         email = owner_email.get((account.source, account.owner_id))
         return fold_value(email) if email else None
     if field == "postal_code":
-        return fold_value(account.postal_code.replace(" ", "")) if account.postal_code else None
+        return postal_key(account.postal_code) if account.postal_code else None
     value = getattr(account, field)
     if isinstance(value, str):
         return fold_value(value)
+    if field in PLACE_FIELDS:
+        return place_value(value, account.country)
     return normalise(value)
 
 
@@ -137,6 +172,8 @@ class ValueTest:
         op = self.condition.op
         if value is None:
             return op == "not_in"
+        if value is UNPLACED:
+            return False
         if op in ("in", "not_in"):
             hit = self._hit(value) or (self.options and isinstance(value, str) and ";" in value
                                        and any(self._hit(part.strip()) for part in value.split(";")))
@@ -228,6 +265,11 @@ def describe_failure(condition: Condition, account: Account, owner_email: Mappin
         raw = owner_email.get((account.source, account.owner_id or ""))
     else:
         raw = getattr(account, condition.field)
+    if raw is None and condition.field in PLACE_FIELDS:
+        if not unplaced(account.country):
+            return f"no {name}, country {account.country} (scope: {scope_label})"
+        why = f"postal code '{account.postal_code}' gives no département" if account.postal_code else "no postal code"
+        return f"{name} unknown, {why} (scope: {scope_label})"
     shown = "unknown" if raw is None else str(raw)
     return f"{name} {shown} (scope: {scope_label})"
 
@@ -364,6 +406,8 @@ class ScopeIndex:
             if field in PLAIN_FIELDS:   # same values as account_value, without a call per account
                 values = [fold_value(v) if isinstance(v, str) else normalise(v)
                           for v in map(attrgetter(field), accounts)]
+                if field in PLACE_FIELDS:
+                    values = [place_value(v, a.country) for v, a in zip(values, accounts, strict=True)]
             else:
                 values = [account_value(a, field, emails) for a in accounts]
             for i, value in enumerate(values):

@@ -10,6 +10,7 @@ the object the figures count (``stale_note``).
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from pac_core.explain import REASONS, explain_action, explain_axis, localise
 from pac_core.matching import local_minute
 from pac_core.near_misses import rejected_candidates
 from pac_core.plan import Plan
+from pac_core.records import Account
 from sync_jobs import cli_common
 from sync_jobs.app import Current, current
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
@@ -27,6 +29,7 @@ from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import reason_words
 from sync_jobs.store import open_store, repo
+from sync_jobs.store import records as store_records
 from sync_jobs.store.tables import Run
 from sync_jobs.store_guard import require_sync
 
@@ -72,6 +75,9 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
         last = repo.runs(engine, plan.id, limit=1, include_dry=False)
         # an object read once has a watermark, per connector and object ("activities", or "activities:Task")
         read = {connector for connector, obj in repo.watermarks(engine) if obj.split(":")[0] == kind}
+        # the other companies of the action's activities placed on one of several (HubSpot engagements)
+        others = {} if axis else store_records.also_on(
+            engine, list(now.settings.connectors), [d.record_id for d in now.evaluation.action(item_id).decisions])
     finally:
         engine.dispose()
     unread = [c for c in now.settings.connectors if c not in read]
@@ -79,7 +85,17 @@ def explain_cmd(item_id: str, plan_ref: str | None, as_of: str | None, limit: in
     if axis:
         _axis(now, item_id, limit, lang, note)
     else:
-        _action(now, item_id, limit, lang, note)
+        _action(now, item_id, limit, lang, note, others)
+
+
+def also_on_names(others: Mapping[tuple[str, str], Iterable[str]], accounts: Iterable[Account]
+                  ) -> dict[tuple[str, str], list[str]]:
+    """(source, activity id) -> its other accounts as ``pac explain`` names them, « Durand Lyon (69003) » (the
+    account's name and postal code; its id when the store holds no such account)."""
+    if not others:
+        return {}
+    known = {(a.source, a.id): f"{a.name} ({a.postal_code})" if a.postal_code else a.name for a in accounts}
+    return {(source, i): [known.get((source, c), c) for c in ids] for (source, i), ids in others.items()}
 
 
 def _lang(plan: Plan, lang: str | None) -> str:
@@ -128,11 +144,13 @@ def stale_note(last: Run | None, unread: list[str], kind: str, lang: str) -> str
             "its problems.")
 
 
-def _action(now: Current, action_id: str, limit: int, lang: str | None, note: str | None = None) -> None:
+def _action(now: Current, action_id: str, limit: int, lang: str | None, note: str | None = None,
+            others: Mapping[tuple[str, str], Iterable[str]] | None = None) -> None:
     lang = _lang(now.plan, lang)
     words = TITLES[lang]
     names = {(a.source, a.id): a.name for a in now.records.accounts}
-    explanation = explain_action(now.plan, now.evaluation, action_id, limit=limit, accounts=names, lang=lang)
+    explanation = explain_action(now.plan, now.evaluation, action_id, limit=limit, accounts=names, lang=lang,
+                                 also_on=also_on_names(others or {}, now.records.accounts))
     console = cli_common.table_console()
     console.print(f"[bold]{explanation.action_id}[/] {explanation.text}", markup=True)
     console.print(explanation.header, markup=False)

@@ -243,10 +243,34 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
     console.print(f"{head}: last run {last.id} ({last.status}{' (dry)' if last.dry_run else ''}, started "
                   f"{last.started_at:%Y-%m-%d %H:%M} UTC)" + (f"; {version}" if version else ""),
                   markup=False, soft_wrap=True)
+    left_out = _left_out_line(last, ps.key)
+    if left_out is not None:
+        console.print(f"  {left_out}", markup=False, soft_wrap=True)
     scheduled = schedule_line(plan, ps.schedule or settings.schedule, ps.key, clock, named=True)
     if scheduled is not None:
         console.print(f"  {scheduled}", markup=False, soft_wrap=True)
     print_kept_advice(console, engine, plan.id, last.id, notice=notice, named=plan.name, indent="  ", plan=plan)
+
+
+def _left_out_line(run: Any, plan_key: str) -> str | None:
+    """``Run 12 of main: 2 rejected records (2 new), 1 won deal with no amount: pac status --plan main lists
+    them``: a plan's block says what its own last run left out, whichever plan ran last (audit multi F5: the
+    tables below the runs are the last run's only, and another plan's rejected deal was listed nowhere)."""
+    counts = run.counts or {}
+    rejected = sum(int(c.get("rejected", 0)) for c in counts.values())
+    parts = []
+    if rejected:
+        new = (f" ({sum(int(c.get('rejected_new', 0)) for c in counts.values())} new)"
+               if any("rejected_new" in c for c in counts.values()) else "")
+        parts.append(f"{rejected} rejected record{'s' if rejected != 1 else ''}{new}")
+    warned, planned = (int(counts.get(kind, {}).get("warnings", 0)) for kind in ("deals", "activities"))
+    if warned:
+        parts.append(f"{warned} won deal{'s' if warned != 1 else ''} with no amount")
+    if planned:
+        parts.append(f"{planned} activit{'y' if planned == 1 else 'ies'} still planned on a past date")
+    if not parts:
+        return None
+    return f"Run {run.id} of {plan_key}: {', '.join(parts)}: `pac status --plan {plan_key}` lists them."
 
 
 def _schedule_after_end(settings: Any, loaded: list[tuple[Any, Plan]], plan_id: str) -> str | None:

@@ -210,6 +210,11 @@ def run(ctx: RunContext, steps_: tuple[Step, ...] = STEPS) -> RunResult:
 def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = "pac.yaml") -> tuple[RunStatus, str]:
     """The status of a run a CRM stopped, and the error it reports (``mappings``: the run's mapping files, which a
     field the CRM lacks is most often a typo of)."""
+    if isinstance(exc, QuotaExhausted) and exc.refused_by_crm:     # the CRM refused: pac's share is not the cause
+        return RunStatus.QUOTA_STOPPED, (f"{exc}: the CRM's daily API allocation is shared by pac and every other "
+                                         "integration of the org, and none is left today (nothing was written and "
+                                         "no watermark moved: the next run reads the same changes again once the "
+                                         "CRM's rolling 24-hour window frees calls, usually the next night)")
     if isinstance(exc, QuotaExhausted):
         return RunStatus.QUOTA_STOPPED, (f"stopped before exceeding the configured share of the daily API "
                                          f"allocation: {exc} (nothing was written and no watermark moved: the next "

@@ -71,7 +71,8 @@ def pull(ctx: RunContext) -> None:
         connector.remember_stored_lines(partial(ctx.store.line_holders, name))
         # the store's live and lately retired records: merges followed, companies kept, restores read (HubSpot)
         stored = StoredRecords(partial(ctx.store.live_records, name),
-                               partial(_retired, ctx.store, name, ctx.now - timedelta(days=RECYCLE_BIN_DAYS)))
+                               partial(_retired, ctx.store, name, ctx.now - timedelta(days=RECYCLE_BIN_DAYS)),
+                               partial(ctx.store.placements, name))
         connector.remember_stored(stored)
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
                        reconciliation_days=reconciliation_days_of(ctx.settings.connector(name).reconciliation_days,

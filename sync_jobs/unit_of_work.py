@@ -121,6 +121,11 @@ class UnitOfWork:
         """CRM id -> stored account id of the live records of ``kind`` among ``ids`` (``records.live_records``)."""
         return store_records.live_records(self.engine, connector, kind, ids)
 
+    def placements(self, connector: str, kind: str, ids: Sequence[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """CRM id -> (stored account id, what placed it there) of the live records of ``kind`` among ``ids`` placed
+        through their contacts (``records.placements``)."""
+        return store_records.placements(self.engine, connector, kind, ids)
+
     def retired_records(self, connector: str, kind: str, since: datetime) -> list[str]:
         """The ids of ``kind`` retired since ``since`` with their whole record (``store.records.retired_records``)."""
         return store_records.retired_records(self.engine, connector, kind, since)

@@ -284,3 +284,25 @@ def _type_id(association_type: dict[str, Any]) -> int | None:
         return int(association_type.get("typeId"))     # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
+
+
+# HubSpot's parent / child company association (developer changelog, 11 Sep 2018, "Parent <-> Child Associations via
+# API": "Parent company to child company, ID = 13", "Child company to parent company, ID = 14")
+PARENT_TO_CHILD, CHILD_TO_PARENT = 13, 14
+
+
+def parent_pairs(family: Mapping[str, list[dict[str, Any]]]) -> set[tuple[str, str]]:
+    """(parent, child) company pairs from companies -> companies associations (``read_associations``): a link from X
+    to Y of HubSpot-defined type 14 makes Y the parent of X, one of type 13 makes X the parent of Y."""
+    pairs: set[tuple[str, str]] = set()
+    for x, tos in family.items():
+        for to in tos:
+            y = str(to["toObjectId"])
+            for t in to.get("associationTypes") or []:
+                if str(t.get("category") or "HUBSPOT_DEFINED") != "HUBSPOT_DEFINED":
+                    continue
+                if _type_id(t) == CHILD_TO_PARENT:
+                    pairs.add((y, str(x)))
+                elif _type_id(t) == PARENT_TO_CHILD:
+                    pairs.add((str(x), y))
+    return pairs

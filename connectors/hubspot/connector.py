@@ -7,16 +7,20 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
   through associations v4 read in batches of 1,000; a deal with several companies counts for its **primary**
   association (recognised by HubSpot's typeId, deal -> company 5: ``associations.choose_company``), else the smallest
   company id; an engagement (no primary company in HubSpot) with several counts for the one that is the primary
-  company of one of its contacts, else the smallest id; an engagement or a deal with no company takes the primary
-  company of its contacts (record -> contacts, then contacts -> companies of type 1: two more association reads per
-  1,000 records with no company, or engagements with several, none when each has one; contacts with different
-  primary companies: the smallest id); an engagement that neither places takes the company of the deal it is on
-  (engagement -> deals, then deals -> companies, the deal's primary: two more reads per 1,000 such engagements); an
-  engagement or a won deal linked to contacts none of which has a primary company (and, for an engagement, to no
-  deal with a company) is rejected, naming them ("associated with contact N only: associate it with a company"); a
-  record with no company, contact or such deal is kept with no account (the engine reports it), or with the company
-  pac's store holds for it, with a data-quality warning (a contact deleted unassociates its activities:
-  ``_keep_stored_company``);
+  company of one of its contacts, else for the one that is not the parent company of another (company -> company 13 /
+  14: one more read per 1,000 such companies), else the smallest id, listed as a data-quality warning and named by
+  ``pac explain`` (``Activity.also_on``: ``_family_choice``); an engagement or a deal with no company takes the
+  primary company of its contacts (record -> contacts, then contacts -> companies of type 1: two more association
+  reads per 1,000 records with no company, or engagements with several, none when each has one; contacts with
+  different primary companies: the smallest id); an engagement that neither places takes the company of the deal it is
+  on (engagement -> deals, then deals -> companies, the deal's primary: two more reads per 1,000 such engagements); an
+  engagement or a won deal linked to contacts none of which has a primary company (and, for an engagement, to no deal
+  with a company) is rejected, naming them ("associated with contact N only: associate it with a company"); a record
+  with no company, contact or such deal is kept with no account (the engine reports it), or with the company pac's
+  store holds for it, with a data-quality warning (a contact deleted unassociates its activities:
+  ``_keep_stored_company``); a record placed through its contacts keeps the company the store holds it on while its
+  own company and contact associations are those that placed it (``placed_by``: a contact who changes employer does
+  not move past visits, ``_keep_placed``);
 * an association moved without touching the engagement does not change its timestamp: a full pull
   (``full=True``, the periodic reconciliation) re-reads every record and its associations;
 * archived (deleted) engagements, companies and deals are listed (``archived=true``) on every pull, so a
@@ -71,7 +75,13 @@ from connectors.base import (
 )
 from connectors.heap import frozen_heap
 from connectors.hubspot import provisioning
-from connectors.hubspot.associations import AxisTargets, Links, choose_company, contact_primary_company
+from connectors.hubspot.associations import (
+    AxisTargets,
+    Links,
+    choose_company,
+    contact_primary_company,
+    parent_pairs,
+)
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import HubSpotMapping, disposition_notes, label_notes, load_mapping
 from connectors.hubspot.normalise import (
@@ -106,12 +116,14 @@ from pac_core.records import Account, Activity, Deal, DealLine, DealStage, Recor
 log = logging.getLogger(__name__)
 # The version of how this connector turns HubSpot objects into records: bumped with any change to it, so that the next
 # pull of every object is a full read and the records already stored are normalised again (``Connector.reading``).
-READING_RULES = 9   # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
+READING_RULES = 10  # 2: unlisted call statuses rejected; 3: merged ids retired; 4: a line quantity of 0 kept;
 #                     5: the primary company recognised by its typeId ("Deal with Primary Company" since Feb 2024);
 #                     6: an engagement with no company takes its contacts' primary company, a call's direction is read;
 #                     7: an engagement with several companies counts for its contacts' primary company among them;
 #                     8: a deal with no company takes its contacts' primary company;
-#                     9: an engagement no company of its own nor of its contacts places takes its deal's company
+#                     9: an engagement no company of its own nor of its contacts places takes its deal's company;
+#                     10: what placed a record through its contacts is kept (``placed_by``), and an engagement with
+#                         several companies and no contact deciding leaves out the parent company of another
 
 # How companies are read, on top of READING_RULES (a change here re-reads the companies only): "option labels", the
 # dropdowns plan scopes test read as their labels (« Pharmaceutique ») instead of their internal values; "pac
@@ -170,6 +182,8 @@ class HubSpotConnector:
         self._line_holders: LineHolders | None = None    # the store's deals holding given line ids (pipeline's)
         self._stored: StoredRecords | None = None         # the store's live and retired records (pipeline's)
         self._binned: dict[ObjectKind, set[str]] = {}     # ids in this run's archived lists and reads, per kind
+        self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
+        self._companies_gone: set[str] = set()            # companies this run found merged away or archived
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -397,6 +411,8 @@ class HubSpotConnector:
         listed: set[str] = set()
         for obj in list_objects(self.transport, object_type, props, archived=True):
             listed.add(str(obj["id"]))
+            if object_type == "companies":
+                self._companies_gone.add(str(obj["id"]))
             archived_at = parse_datetime(obj.get("archivedAt"))
             if since_ms is not None and archived_at is not None and to_ms(archived_at) < since_ms:
                 continue
@@ -434,6 +450,7 @@ class HubSpotConnector:
         merged = {str(obj["id"]): ids for obj in buffer if (ids := merged_ids(obj))}
         if not merged:
             return
+        self._companies_gone.update(i for ids in merged.values() for i in ids)
         live = self._stored.live(ObjectKind.ACCOUNTS.value, sorted({i for ids in merged.values() for i in ids})) \
             if self._stored is not None else {}
         for obj in buffer:
@@ -646,7 +663,9 @@ class HubSpotConnector:
         primary). Contacts with different primary companies: the smallest id, as for several companies. An
         engagement that neither places (a quote follow-up task created on a deal) takes the company of its deal
         (``_deal_companies``: two more reads per 1,000 such engagements). A record whose contacts have no primary
-        company and no deal places is rejected, naming them (``Companies.checked``: a won deal only)."""
+        company and no deal places is rejected, naming them (``Companies.checked``: a won deal only). An engagement
+        with several companies no contact decides between: ``_family_choice``. A record placed through its contacts
+        keeps the company the store holds it on while its own associations are unchanged (``_keep_placed``)."""
         if not spec.company:
             return NO_COMPANIES
         links = read_associations(self.transport, spec.object_type, "companies", ids)
@@ -662,23 +681,36 @@ class HubSpotConnector:
         primary = {c: contact_primary_company(tos)
                    for c, tos in read_associations(self.transport, "contacts", "companies", contacts).items()} \
             if contacts else {}
+        placed_by: dict[str, tuple[str, ...]] = {}     # what placed a record through its contacts
+        undecided: list[str] = []
         for i in several:
             # among the engagement's own companies, those that are a contact's primary company
             primaries = {company for c in via.get(i, ()) if (company := primary.get(c))}
             preferred = [to for to in links[i] if str(to["toObjectId"]) in primaries]
+            if via.get(i):
+                placed_by[i] = _basis(links[i], via[i])
             if preferred:
                 found[i] = choose_company(preferred)
+            else:
+                undecided.append(i)
         only: dict[str, str] = {}
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
         for i in orphans:
             cs = via.get(i, [])
             theirs = sorted({company for c in cs if (company := primary.get(c))}, key=_numeric)
+            if cs:
+                placed_by[i] = _basis((), cs)
             if theirs:
                 found[i] = theirs[0]
             elif cs:
                 whom = f"contact {cs[0]}" if len(cs) == 1 else f"contacts {', '.join(cs)}"
                 none = "the contact has no" if len(cs) == 1 else "none of them has a"
                 only[i] = f"{what} associated with {whom} only: associate it with a company ({none} primary company)"
+        kept = self._keep_placed(spec, placed_by, found, only, primary) if placed_by else set()
+        undecided = [i for i in undecided if i not in kept]
+        for i in [i for i in placed_by if found.get(i) is None or i in undecided]:
+            del placed_by[i]        # no contact placed it: the rules below may (a parent company, a deal), or nothing
+        also_on = self._family_choice(spec, undecided, links, found) if undecided else {}
         lost = [i for i in orphans if found.get(i) is None] if spec.engagement else []
         on_deals: set[str] = set()
         if lost:
@@ -689,7 +721,79 @@ class HubSpotConnector:
         bare = [i for i in orphans if found.get(i) is None and not via.get(i) and i not in on_deals]
         if bare:
             self._keep_stored_company(spec, bare, found)
-        return Companies(found, only, spec.kind.value)
+        return Companies(found, only, spec.kind.value, placed_by, also_on)
+
+    def _keep_placed(self, spec: HsObject, placed_by: Mapping[str, tuple[str, ...]], found: dict[str, str | None],
+                     only: dict[str, str], primary: Mapping[str, str | None]) -> set[str]:
+        """Records placed through their contacts' primary company (``placed_by``: the record's own company and contact
+        associations) that the store holds with a company placed by the very same associations: they keep it
+        (``found``), whatever their contacts' primary company is now, with a warning naming the contacts, the new
+        company and the kept one. A contact who changes employer (Paul leaves Lyon A for Grenoble B: his primary
+        company changes, his past meetings are not touched) does not move the visits and won deals placed through him
+        to his new company, restating closed periods (audit matching F3), as a contact deleted does not take them off
+        (``_keep_stored_company``) and as Salesforce keeps an activity's and an opportunity's account when a contact
+        changes account. A record whose own companies or contacts changed is placed again by the rules, and so is
+        one whose company is gone (merged into another: the merge moved its contacts to the new company, which the
+        record follows; deleted). The ids kept. One store query per 1,000 such records, one more when some would
+        be kept; nothing without a store (a pull outside ``pac sync``)."""
+        if self._stored is None:
+            return set()
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        keep = {i: company for i, (company, basis) in self._stored.placed(spec.kind.value,
+                                                                         sorted(placed_by, key=_numeric)).items()
+                if company and basis == placed_by.get(i) and found.get(i) != company}
+        live = self._stored.live(ObjectKind.ACCOUNTS.value, sorted(set(keep.values()), key=_numeric)) if keep else {}
+        kept: set[str] = set()
+        for i, company in keep.items():
+            if company not in live or company in self._companies_gone:
+                continue
+            found[i] = company
+            only.pop(i, None)
+            kept.add(i)
+            contacts = [b.split(":", 1)[1] for b in placed_by[i] if b.startswith("contact:")]
+            now = sorted({p for c in contacts if (p := primary.get(c))}, key=_numeric)
+            if len(contacts) == 1:
+                moved = (f"contact {contacts[0]}'s primary company is now {now[0]}" if now else
+                         f"contact {contacts[0]} has no primary company any more")
+            else:
+                moved = (f"the primary companies of contacts {', '.join(contacts)} are now {', '.join(now)}" if now
+                         else f"contacts {', '.join(contacts)} have no primary company any more")
+            log.warning("%s: %s: %s %s kept on %s, where it was placed through that contact (change its own company "
+                        "or contact associations to move it)", self.name, moved, what, i, company)
+        return kept
+
+    def _family_choice(self, spec: HsObject, undecided: Sequence[str], links: Mapping[str, list[dict[str, Any]]],
+                       found: dict[str, str | None]) -> dict[str, tuple[str, ...]]:
+        """Engagements with several companies that no contact decides between (``undecided``): the company that is
+        not the parent of another of them (HubSpot's parent / child company association, company -> company 13 and
+        14: a visit logged on the client's site and on its group's head office was made at the site), else the
+        smallest id among those left. When that still leaves several, the engagement counts for the smallest id, is
+        listed once as a data-quality warning (``several companies: ...``), and carries the others (returned:
+        engagement id -> the other companies, ``Activity.also_on``), which ``pac explain`` names. One more
+        association read per 1,000 companies of such engagements, none when there is none."""
+        own = {i: sorted({str(to["toObjectId"]) for to in links[i]}, key=_numeric) for i in undecided}
+        parents = parent_pairs(read_associations(self.transport, "companies", "companies",
+                                                 sorted({c for cs in own.values() for c in cs}, key=_numeric)))
+        what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        also: dict[str, tuple[str, ...]] = {}
+        for i, cs in own.items():
+            left = [c for c in cs if not any((c, other) in parents for other in cs if other != c)] or cs
+            found[i] = left[0]
+            if len(left) == 1:
+                continue
+            also[i] = tuple(c for c in cs if c != left[0])
+            warning = (f"several companies: {what} {i} is associated with companies {', '.join(cs)} and no contact "
+                       "or parent company tells which was visited (HubSpot engagements have no primary company): "
+                       f"counted for {left[0]}, the smallest id; associate it with the company visited only, or "
+                       "with the contact met there")
+            if (spec.kind.value, i) in self._warned:
+                continue
+            self._warned.add((spec.kind.value, i))
+            if self._stored is not None:
+                self._stored.warnings.append(Rejected(self.name, spec.kind.value, i, warning))
+            else:
+                log.warning("%s: %s", self.name, warning)
+        return also
 
     def _keep_stored_company(self, spec: HsObject, bare: Sequence[str], found: dict[str, str | None]) -> None:
         """Records read with no company, no contact and no deal at all, that the store holds with a company: they keep
@@ -1110,6 +1214,8 @@ class Companies:
     of: Mapping[str, str | None]
     contact_only: Mapping[str, str] = field(default_factory=dict)
     kind: str = ObjectKind.ACTIVITIES.value
+    placed_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)   # what placed it through its contacts
+    also_on: Mapping[str, tuple[str, ...]] = field(default_factory=dict)     # the other companies, nothing deciding
 
     def get(self, record_id: Any) -> str | None:
         return self.of.get(str(record_id))
@@ -1118,8 +1224,16 @@ class Companies:
         """``record``, or its rejection when it is linked to such contacts only (a record already rejected keeps its
         own reason; None, no record, stays None). Only what would count is rejected: an activity of no counted type
         (an inbound call) is no plan activity, and an open or lost deal brings no revenue (the engine sets aside only
-        a won deal with no account): both are kept with no account, as a record with neither company nor contact."""
-        reason = self.contact_only.get(str(obj["id"]))
+        a won deal with no account): both are kept with no account, as a record with neither company nor contact.
+        A record placed through its contacts carries what placed it (``placed_by``), one placed on one of several
+        companies nothing told apart the others (``also_on``): the store keeps both."""
+        i = str(obj["id"])
+        by, others = self.placed_by.get(i, ()), self.also_on.get(i, ())
+        if isinstance(record, Activity) and (by or others):
+            record = replace(record, placed_by=by, also_on=others)
+        elif isinstance(record, Deal) and by:
+            record = replace(record, placed_by=by)
+        reason = self.contact_only.get(i)
         if reason is None or record is None or isinstance(record, Rejected):
             return record
         if (isinstance(record, Activity) and record.type is None) or (isinstance(record, Deal)
@@ -1129,6 +1243,13 @@ class Companies:
 
 
 NO_COMPANIES = Companies({})
+
+
+def _basis(companies: Iterable[dict[str, Any]], contacts: Iterable[str]) -> tuple[str, ...]:
+    """What placed a record through its contacts (``Activity.placed_by``): its own companies then its contacts, each
+    in numeric order (``"company:10001"``, ``"contact:7001"``)."""
+    return (*(f"company:{c}" for c in sorted({str(to["toObjectId"]) for to in companies}, key=_numeric)),
+            *(f"contact:{c}" for c in sorted({str(c) for c in contacts}, key=_numeric)))
 
 
 def _numeric(record_id: str) -> tuple[int, str]:

@@ -3,9 +3,10 @@
 Business rules applied here:
 
 * **Accounts**: a company's French postal code gives its département and région; a code that maps to
-  none leaves them empty (the account still counts where no geography is needed). Companies without a
-  country are read as ``companies.default_country``. The dropdowns plan scopes test (industry, type, custom
-  properties) are read as their option labels, the words HubSpot shows and plan authors write
+  none leaves them empty (the account still counts where no geography is needed) and is logged as a warning per
+  company, in the Salesforce normaliser's words (``hubspot.company_postal_code company=... problem=...``).
+  Companies without a country are read as ``companies.default_country``. The dropdowns plan scopes test
+  (industry, type, custom properties) are read as their option labels, the words HubSpot shows and plan authors write
   (``with_labels``: the connector reads the company property definitions once, on a run that reads companies).
 * **Activities**: meetings take their type from ``hs_activity_type`` (mapping ``meetings.types``, else
   ``default_type``) and their status from ``hs_meeting_outcome``; calls take their status from
@@ -42,6 +43,7 @@ Business rules applied here:
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -61,6 +63,7 @@ from connectors.hubspot.schema import KEY
 from pac_core import geography
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
+log = logging.getLogger(__name__)
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 @dataclass(frozen=True)
@@ -252,7 +255,9 @@ def account_reader(m: HubSpotMapping, source: str) -> AccountReader:
         country = geography.account_country(get(country_p) if country_p else None, default_country)
         departement = region = None
         if postal and country in geography.FRENCH_GEOGRAPHY:
-            departement, region = _french_place(postal)
+            departement, region, problem = _french_place(postal)
+            if problem is not None:   # the Salesforce normaliser's warning, in the same words
+                log.warning("hubspot.company_postal_code company=%s problem=%s", oid, problem)
         try:
             revenue = parse_amount(get(revenue_p)) if revenue_p else None
         except ValueError as exc:
@@ -273,12 +278,9 @@ def to_account(obj: dict[str, Any], source: str, m: HubSpotMapping) -> Account |
 
 
 @functools.lru_cache(maxsize=4096)
-def _french_place(postal: str) -> tuple[str | None, str | None]:
-    """A French postal code's (département, région), (None, None) when it maps to none; once per code."""
-    if geography.postal_code_problem(postal) is not None:
-        return None, None
-    departement = geography.departement_from_postal_code(postal)
-    return departement, geography.region_of_departement(departement)
+def _french_place(postal: str) -> tuple[str | None, str | None, str | None]:
+    """A French postal code's (département, région, why none) (``geography.french_place``); once per code."""
+    return geography.french_place(postal)
 
 
 def _code(get: Callable[[str], Any], prop: str | None) -> str:

@@ -268,7 +268,8 @@ def translate(exc: Any, what: str, limiter: RateLimiter | None = None) -> Connec
     if status == 429:
         policy = str(body.get("policyName", "")) if isinstance(body, dict) else ""
         if "DAILY" in policy.upper():
-            return QuotaExhausted(f"{detail} (the portal's daily API allocation is spent; the next run resumes)")
+            return QuotaExhausted(f"HubSpot refused the call: {detail} (the portal's daily API allocation is spent)",
+                                  refused_by_crm=True)
         retry_after = _float(headers.get("retry-after"))
         if retry_after is None:
             interval = _float(headers.get("x-hubspot-ratelimit-interval-milliseconds"))

@@ -256,7 +256,10 @@ class SfClient:
                     if certificate_refused(exc):
                         host = self._sf.sf_instance if self._sf is not None else self.creds.domain
                         raise untrusted_certificate(host, f"{self.creds.prefix}CA_BUNDLE") from None
-                    raise translate(exc, what) from None
+                    error = translate(exc, what)
+                    if isinstance(error, QuotaExhausted) and error.refused_by_crm and self.usage.limit:
+                        self.usage.used = self.usage.limit      # nothing left today, whatever the last header said
+                    raise error from None
 
         return call_with_retry(attempt, policy=self.policy, what=what)
 
@@ -441,8 +444,10 @@ def translate(exc: Exception, what: str) -> ConnectorError:
         code, message = _error_code(exc)
         status = exc.status
         if status == 403 and code == "REQUEST_LIMIT_EXCEEDED":
-            if "TotalRequests" in message:
-                return QuotaExhausted(f"Salesforce daily API allocation exhausted ({message}); resume tomorrow")
+            if "TotalRequests" in message:      # the org's whole rolling 24-hour allocation, not pac's share
+                return QuotaExhausted(f"Salesforce refused the call: the org's daily API allocation is spent "
+                                      f"({message} Setup > Company Information shows its API requests of the last "
+                                      "24 hours)", refused_by_crm=True)
             return RateLimited(f"Salesforce rate limit on {what}: {message}", retry_after=5.0)
         if status >= 500 or code in ("SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION"):
             return TransientError(f"Salesforce {what} answered {status} {code}")

@@ -47,6 +47,7 @@ from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
 from connectors.salesforce.mapping import SalesforceMapping, label_notes, load_mapping, person_account_notes
 from connectors.salesforce.normalise import Normaliser, sf_datetime
+from connectors.salesforce.owners import Owners
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, lacking_words, objects_of
 from connectors.salesforce.writeback import Writer
@@ -72,6 +73,10 @@ ACCOUNT_RULES = "picklists by label"
 # part of the activities' fingerprint only, so an existing install re-reads its activities in full once (stored tasks
 # get their completion, stored all-day events the flag), and nothing else.
 ACTIVITY_RULES = "completed tasks keep their completion; all-day without status: whole day"
+# How deals are read besides READING_RULES and the mapping: live line items only (``WHERE IsDeleted = false`` in the
+# subquery: a queryAll may return a deleted line beside the live ones, sfemu audit F1): part of the deals' fingerprint
+# only, so an existing install re-reads its deals in full once (a stored deal drops a deleted line), and nothing else.
+DEAL_RULES = "live line items only"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -94,7 +99,7 @@ class SalesforceConnector:
         self.warnings: list[str] = []
         self.labels_language = "en"      # Salesforce provisioning writes English labels whatever the plan's language
         self.normaliser = Normaliser(name, mapping, warn=self._warn)
-        self._user_ids: dict[str, str] = {}
+        self.owners = Owners(client, self._warn)      # who owns a person's PAC records (the pull fills it)
         # accounts that won a merge since the accounts' watermark, seen by this run's account read, full or not
         # (losers: IsDeleted, MasterRecordId)
         self._merge_winners: set[str] = set()
@@ -102,7 +107,7 @@ class SalesforceConnector:
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
         self.schema = Schema(client, mapping)
         self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
-        self.writer = Writer(client, mapping, self._user_ids, self._warn)
+        self.writer = Writer(client, mapping, self.owners, self._warn)
 
     @property
     def skipped(self) -> Counter[str]:
@@ -173,6 +178,8 @@ class SalesforceConnector:
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
                     yield from self._read(spec, start, since, merged_since)
+            if kind is ObjectKind.USERS and start is None and part is None:
+                self.owners.complete()           # every active user read: no owner lookup this run
             left_out = self.skipped - before
             if left_out:
                 log.info("%s: rows left out (not records pac counts): %s", self.name,
@@ -192,7 +199,7 @@ class SalesforceConnector:
             ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json"), ACTIVITY_RULES],
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
-                k for k in ("where", "exclude") if not getattr(m.deals, k)})],
+                k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES],
         }
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
             rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
@@ -278,8 +285,8 @@ class SalesforceConnector:
         # an invitee's copy, a series record, a lead's call come back deleted (``Normaliser.activity``): stored so,
         # they replace a counted version the store held
         record = spec.normalise(self.normaliser, spec.sobject, row)
-        if isinstance(record, User) and record.email and record.active:
-            self._user_ids[record.email] = record.id     # the write-back's owners: active users only
+        if isinstance(record, User):
+            self.owners.seen(row, record.email, record.active)     # the write-back's owners: active users only
         yield record
 
     def _account_where(self, start: datetime | None, since: datetime | None) -> str:

@@ -28,8 +28,7 @@ from typing import Any
 
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import SalesforceMapping, field_list
-from pac_core.errors import GeographyError
-from pac_core.geography import FRENCH_GEOGRAPHY, account_country, departement_from_postal_code, region_of_departement
+from pac_core.geography import FRENCH_GEOGRAPHY, account_country, french_place
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
@@ -129,7 +128,7 @@ def first_of(record: dict[str, Any], fields: str | list[str] | None) -> Any:
 
 
 def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
-    """The records of a parent-to-child subquery field (``{"totalSize", "done", "records": [...]}`` or null)."""
+    """The live records of a parent-to-child subquery field (``{"totalSize", "done", "records": [...]}`` or null)."""
     value = record.get(name)
     if value is None:
         return []
@@ -138,7 +137,7 @@ def _subquery(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
         raise Malformed(f"{name} is not a list of records")
     if value.get("done") is False:      # the reader follows nextRecordsUrl: never count part of the children
         raise Malformed(f"{name} truncated: {len(rows)} of {value.get('totalSize', '?')} records read")
-    return rows
+    return [row for row in rows if not _flag(row.get("IsDeleted"))]    # a deleted child a queryAll returned
 
 
 def _flag(value: Any) -> bool:
@@ -250,12 +249,10 @@ class Normaliser:
         return revenue
 
     def _geography(self, account_id: str, postal: str) -> tuple[str | None, str | None]:
-        try:
-            code = departement_from_postal_code(postal)
-            return code, region_of_departement(code)
-        except GeographyError as exc:
-            self.warn(f"salesforce.account_postal_code account={account_id} problem={exc}")
-            return None, None
+        departement, region, problem = french_place(postal)
+        if problem is not None:
+            self.warn(f"salesforce.account_postal_code account={account_id} problem={problem}")
+        return departement, region
 
     # -- activities --------------------------------------------------------------------------------
     def activity(self, obj: str, r: dict[str, Any]) -> Activity | Rejected:

@@ -76,7 +76,7 @@ class SfObject:
 
 
 OBJECTS: tuple[SfObject, ...] = (
-    SfObject(ObjectKind.USERS, "User", lambda _r, _o: ["Id", "Email", "Name", "IsActive", "SystemModstamp"],
+    SfObject(ObjectKind.USERS, "User", lambda _r, _o: ["Id", "Email", "Name", "IsActive", "UserType", "SystemModstamp"],
              lambda n, _o, r: n.user(r), deleted=False),
     SfObject(ObjectKind.ACCOUNTS, "Account", lambda rd, _o: rd.account_fields(), lambda n, _o, r: n.account(r),
              own_writes=True),
@@ -220,10 +220,12 @@ class Reader:
         if d.won_stages:
             fields.append("StageName")
         if d.line_items:
-            items = ["Id", d.line_product, d.line_quantity, d.line_amount] + [
+            items = ["Id", "IsDeleted", d.line_product, d.line_quantity, d.line_amount] + [
                 f for f in (d.line_code, d.line_family, d.line_name) if f]    # no ServiceDate: booked on CloseDate
             sub = ", ".join(dict.fromkeys(items))     # field names from the validated mapping, no values
-            fields.append(f"(SELECT {sub} FROM OpportunityLineItems)")  # noqa: S608
+            # live lines only: the deals are read with queryAll, whose deleted rows nothing documents as stopping
+            # at the outer object (normalise drops any line still flagged IsDeleted)
+            fields.append(f"(SELECT {sub} FROM OpportunityLineItems WHERE IsDeleted = false)")  # noqa: S608
         return fields
 
     def rows(self, obj: str, fields: list[str], start: datetime | None, *, deleted: bool = True,

@@ -2,8 +2,8 @@
 ``allOrNone`` false, axes before actions so an action's axis lookup resolves) and account PAC fields
 (``PAC_Axes__c``, ``PAC_Target__c``) updated by id through ``PATCH /composite/sobjects``; any other Account field
 is refused. Values are coerced to the fields' JSON forms (dates, amounts, picklists, lookups by external id). An
-owner e-mail with no active user is left out (a warning) and named in the result's ``unsent``: not recorded as
-written, it is sent again on the next run.
+owner e-mail with no active user, or with several candidate users (``owners.Owners``), is left out (a warning) and
+named in the result's ``unsent``: not recorded as written, it is sent again on the next run.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from enum import Enum
 from typing import Any
 
 from more_itertools import chunked
-from simple_salesforce.format import format_soql
 
 from connectors.base import (
     AuthError,
@@ -33,6 +32,7 @@ from connectors.base import (
 )
 from connectors.salesforce.client import SfClient
 from connectors.salesforce.mapping import PAC_FIELD, SalesforceMapping
+from connectors.salesforce.owners import Owners
 from connectors.salesforce.schema import field_length, pac_field, refused_value_fix
 from pac_core.text import cut_list
 
@@ -45,13 +45,12 @@ _WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
 
 
 class Writer:
-    """The write-back of one org; ``user_ids`` (e-mail -> User Id) is shared with the pull, which fills it."""
+    """The write-back of one org; ``owners`` (e-mail -> the owning user) is shared with the pull, which fills it."""
 
-    def __init__(self, client: SfClient, mapping: SalesforceMapping, user_ids: dict[str, str],
+    def __init__(self, client: SfClient, mapping: SalesforceMapping, owners: Owners,
                  warn: Callable[[str], None]) -> None:
-        self.client, self.mapping, self.user_ids, self.warn = client, mapping, user_ids, warn
+        self.client, self.mapping, self.owners, self.warn = client, mapping, owners, warn
         self._currency_warned: set[str] = set()
-        self._no_active_user: set[str] = set()   # e-mails looked up with no active user: not asked again this run
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         """Upsert PAC records by ``PAC_Key__c`` and update account PAC fields by id, 200 per call."""
@@ -88,8 +87,8 @@ class Writer:
         return [r if r is not None else _no_result(c) for r, c in zip(results, changes, strict=True)]
 
     def _unsent(self, change: WriteChange, record: Mapping[str, Any]) -> frozenset[str]:
-        """The logical fields of ``change`` its record leaves out: an owner e-mail with no active user (warned by
-        ``_values``), kept unrecorded so the owner is sent again on the next run."""
+        """The logical fields of ``change`` its record leaves out: an owner e-mail with no active user, or with several
+        candidates (warned by ``_values``), kept unrecorded so the owner is sent again on the next run."""
         if change.target is Target.ACCOUNT or "OwnerId" in record:
             return frozenset()
         w = self.mapping.writeback
@@ -209,9 +208,10 @@ class Writer:
             if crm_field is None:
                 continue        # a logical field this org does not keep: not written, by design
             if crm_field == "OwnerId":
-                owner = self.user_ids.get(str(value or "").lower())
+                owner, why = self.owners.owner(str(value or ""))
                 if owner is None:
-                    self.warn(f"salesforce.write owner={value} has no active Salesforce user; owner left unchanged")
+                    if why:
+                        self.warn(why)
                     continue
                 out["OwnerId"] = owner
                 continue
@@ -247,16 +247,7 @@ class Writer:
         return value
 
     def _resolve_owners(self, changes: Sequence[WriteChange]) -> None:
-        wanted = {str(c.fields["owner_email"]).lower() for c in changes if c.fields.get("owner_email")}
-        wanted -= self.user_ids.keys() | self._no_active_user
-        if not wanted:
-            return
-        soql = format_soql("SELECT Id, Email FROM User WHERE Email IN {} AND IsActive = true", sorted(wanted))
-        for page in self.client.query_pages(soql):
-            for r in page:
-                if r.get("Email"):
-                    self.user_ids.setdefault(str(r["Email"]).lower(), str(r["Id"]))
-        self._no_active_user |= wanted - self.user_ids.keys()
+        self.owners.resolve(str(c.fields["owner_email"]) for c in changes if c.fields.get("owner_email"))
 
 
 def _no_result(change: WriteChange) -> WriteResult:

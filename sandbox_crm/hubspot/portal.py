@@ -15,6 +15,7 @@ from sandbox_crm.hubspot.records import (
     ASSOCIATION_TYPES,
     CALL_DISPOSITION,
     CALL_STATUS,
+    COMPANY_FAMILY,
     COMPANY_VALUES,
     DEAL_STAGES,
     DEFAULT_PROPERTIES,
@@ -194,13 +195,15 @@ class Portal:
         """Link two records both ways (like HubSpot); the engagement's own timestamp does not move. ``primary``: the
         pair's HubSpot-defined primary association (deal -> company typeId 5, "Deal with Primary Company"), read back
         alongside the unlabelled type as HubSpot does; a pair HubSpot defines no primary for (an engagement and a
-        company) is refused."""
+        company) is refused. Between two companies ``type_id`` 14 ("child company to parent company") links the
+        child to its parent, read back from the parent as 13 ("parent company to child company")."""
         if primary and (from_type, to_type) not in PRIMARY_TYPES:
             raise ValueError(f"HubSpot defines no primary association from {from_type} to {to_type}")
         with self.lock:
             forward, label = PRIMARY_TYPES[(from_type, to_type)] if primary else \
                 (type_id or self.assoc_types.get((from_type, to_type), ("", 1))[1], None)
             backward = (PRIMARY_BACKWARD.get((to_type, from_type), 0) if primary else 0) \
+                or (COMPANY_FAMILY.get(forward, 0) if (from_type, to_type) == ("companies", "companies") else 0) \
                 or self.assoc_types.get((to_type, from_type), ("", 1))[1]
             self.links.setdefault((from_type, to_type), {}).setdefault(from_id, {})[to_id] = (forward, label)
             self.links.setdefault((to_type, from_type), {}).setdefault(to_id, {})[from_id] = (backward, None)

@@ -42,6 +42,9 @@ PRIMARY_TYPES = {("deals", "companies"): (5, "Deal with Primary Company"),
                  ("tickets", "companies"): (26, "Ticket with Primary Company")}
 # the company's side of a primary association where the sandbox keeps it typed: company -> contact 2
 PRIMARY_BACKWARD = {("companies", "contacts"): 2}
+# HubSpot's parent / child company association, both ways (developer changelog 2018-09-11 "Parent <-> Child
+# Associations via API": "Parent company to child company, ID = 13", "Child company to parent company, ID = 14")
+COMPANY_FAMILY = {13: 14, 14: 13}
 MEETING_OUTCOME = {"completed": "COMPLETED", "planned": "SCHEDULED", "cancelled": "CANCELED", "no_show": "NO_SHOW"}
 CALL_DISPOSITION = {"completed": "f240bbac-87c9-4f6e-bf70-924b57d47db7",
                     "no_show": "73a0d17f-1163-4015-bdd5-ec830791da20"}

@@ -184,6 +184,8 @@ class Org:
         # unset fields are simply absent (read as null): a million rows stay affordable
         row: Row = {f.name: False for f in obj.fields.values() if f.type == "boolean"}
         row.update((k, v) for k, v in values.items() if v is not None)
+        if sobject == "User":
+            row.setdefault("UserType", "Standard")      # a user with a Salesforce licence unless told otherwise
         row.update({"_type": sobject, "Id": record_id, "IsDeleted": values.get("IsDeleted", False),
                     "CreatedDate": stamp, "CreatedById": user, "LastModifiedDate": stamp,
                     "LastModifiedById": user, "SystemModstamp": stamp})

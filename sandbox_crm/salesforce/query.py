@@ -2,7 +2,8 @@
 
 The SOQL subset (``soql.py``) runs over the org's rows: 2,000 records per batch, ``Sforce-Query-Options:
 batchSize`` honoured between 200 and 2,000, parent-to-child subqueries, relationship paths (``Owner.Email``),
-``COUNT()``; ``query`` hides deleted and archived rows, ``queryAll`` returns them. A parent-to-child subquery
+``COUNT()``; ``query`` hides deleted and archived rows, ``queryAll`` returns them, a subquery's deleted children
+included (``_kids``). A parent-to-child subquery
 result is paged like a query result ("Subquery results are like regular query results in that you might need to use
 queryMore() to retrieve all the records if there are many children", SOQL and SOSL Reference, Understanding Query
 Results): a parent's children arrive ``CHILD_BATCH`` (200, the documented minimum batch size) at a time, the first
@@ -141,7 +142,8 @@ class SoqlQueries:
             else:
                 self._put(version, out, sobject, row, path.split("."))
         for sub in q.subqueries:
-            kids = sub.run(self._kids(q, sobject, sub.sobject).get(row["Id"], []), self.org.resolve)
+            kids = sub.run(self._kids(q, sobject, sub.sobject, endpoint == "queryAll").get(row["Id"], []),
+                           self.org.resolve)
             if not kids:
                 out[sub.sobject] = None
             elif len(kids) <= CHILD_BATCH:
@@ -151,14 +153,19 @@ class SoqlQueries:
                 out[sub.sobject] = self._result(version, endpoint, self._open(kids, sub, CHILD_BATCH), 0)
         return out
 
-    def _kids(self, q: Query, sobject: str, relationship: str) -> dict[str, list[dict[str, Any]]]:
-        """Children by parent id, indexed once per query (not scanned once per parent)."""
+    def _kids(self, q: Query, sobject: str, relationship: str,
+              include_deleted: bool) -> dict[str, list[dict[str, Any]]]:
+        """Children by parent id, indexed once per query (not scanned once per parent). Under ``queryAll`` the deleted
+        children come too: queryAll "has read-only access to the field isDeleted but is otherwise the same as
+        query()" (SOAP API, queryAll()) and Apex's ``ALL ROWS`` queries "all records in an organization, including
+        deleted records" (Apex Developer Guide, Querying All Records with a SOQL Statement); neither limits it to the
+        outer object, so a subquery that wants live children only says ``WHERE IsDeleted = false``."""
         per_query = self._children.setdefault(id(q), {})
         if relationship not in per_query:
             child, fk = self.org.schema[sobject].children[relationship]
             index: dict[str, list[dict[str, Any]]] = {}
             for r in self.org.store[child].values():
-                if not r["IsDeleted"] and r.get(fk):
+                if (include_deleted or not r["IsDeleted"]) and r.get(fk):
                     index.setdefault(r[fk], []).append(r)
             per_query[relationship] = index
         return per_query[relationship]

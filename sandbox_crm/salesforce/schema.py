@@ -96,6 +96,8 @@ INDUSTRY_LABELS = {"Banking": "Banque", "Chemicals": "Industrie chimique",
                    "Energy": "Énergie", "Manufacturing": "Industrie manufacturière", "Other": "Autre"}
 ACCOUNT_TYPE_LABELS = {"Customer - Direct": "Client direct", "Partner": "Partenaire", "Other": "Autre"}
 LANGUAGES = ("fr", "en_US", "de", "es", "it")
+USER_TYPES = ("Standard", "PowerPartner", "PowerCustomerSuccess", "CustomerSuccess", "Guest", "CspLitePortal",
+              "CsnOnly", "SelfService")
 EVENT_TYPES = ("Visite client", "Customer visit", "Réunion", "Meeting", "Démonstration", "Appel", "Call",
                "Email", "Relance devis", "Other")
 TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
@@ -111,6 +113,9 @@ def standard_schema(*, multi_currency: bool = True, custom_event_status: bool = 
         SField("Email", "email", length=80, nillable=False), _ro("Name", "string", length=121),
         SField("FirstName", "string", length=40), SField("LastName", "string", length=80, nillable=False),
         SField("IsActive", "boolean", nillable=False),
+        # the licence's category, set by Salesforce from the profile (read-only): Standard (Salesforce, Salesforce
+        # Platform), CsnOnly (Chatter Free), Experience Cloud and portal types, Guest (Object Reference, User)
+        _ro("UserType", "picklist", length=40, picklist=USER_TYPES),
         # the language the user's Salesforce speaks: toLabel() and describe labels follow it
         SField("LanguageLocaleKey", "picklist", label="Language", length=40, picklist=LANGUAGES))
     account = SObject("Account", "001", "Account").add(

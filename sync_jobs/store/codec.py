@@ -51,7 +51,8 @@ def to_payload(record: Record) -> dict[str, Any]:
         return {"type": record.type.value if record.type else None, "owner_id": record.owner_id,
                 "account_id": record.account_id, "start": _dt(record.start), "status": record.status.value,
                 "subject": record.subject, "day": _day(record.day),
-                **({"whole_day": True} if record.whole_day else {})}   # only when set: other payloads unchanged
+                **({"whole_day": True} if record.whole_day else {}),   # only when set: other payloads unchanged
+                **_placement(record)}
     if isinstance(record, Deal):
         return {"account_id": record.account_id, "owner_id": record.owner_id, "amount": _dec(record.amount),
                 "currency": record.currency, "close_date": _day(record.close_date), "stage": record.stage.value,
@@ -59,8 +60,18 @@ def to_payload(record: Record) -> dict[str, Any]:
                 "created_at": _dt(record.created_at),
                 "lines": [{"product": ln.product, "quantity": str(ln.quantity), "amount": _dec(ln.amount),
                            "service_date": _day(ln.service_date), "code": ln.code, "family": ln.family,
-                           "name": ln.name} | ({"id": ln.id} if ln.id is not None else {}) for ln in record.lines]}
+                           "name": ln.name} | ({"id": ln.id} if ln.id is not None else {}) for ln in record.lines],
+                **_placement(record)}
     return {"email": record.email, "name": record.name, "active": record.active}
+
+
+def _placement(record: Activity | Deal) -> dict[str, Any]:
+    """How the connector placed the record (``placed_by``, ``also_on``), only when it says something: the payloads of
+    records placed by their own company are unchanged."""
+    out: dict[str, Any] = {"placed_by": list(record.placed_by)} if record.placed_by else {}
+    if isinstance(record, Activity) and record.also_on:
+        out["also_on"] = list(record.also_on)
+    return out
 
 
 def _jsonable(value: Any) -> Any:
@@ -91,7 +102,8 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
                         owner_id=p.get("owner_id"), account_id=p.get("account_id"), start=_pdt(p.get("start")),
                         status=ActivityStatus(p.get("status", "completed")), subject=p.get("subject", ""),
                         day=_pday(p.get("day")), deleted=deleted, modified_at=modified_at,
-                        whole_day=bool(p.get("whole_day")))
+                        whole_day=bool(p.get("whole_day")), placed_by=tuple(p.get("placed_by") or ()),
+                        also_on=tuple(p.get("also_on") or ()))
     if kind == "deals":
         lines = tuple(DealLine(product=ln["product"], quantity=Decimal(ln["quantity"]), amount=_pdec(ln.get("amount")),
                                service_date=_pday(ln.get("service_date")), code=ln.get("code"),
@@ -101,7 +113,7 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
                     amount=_pdec(p.get("amount")), currency=p.get("currency"), close_date=_pday(p.get("close_date")),
                     stage=DealStage(p["stage"]), name=p.get("name", ""), lines=lines, deleted=deleted,
                     modified_at=modified_at, closed_at=_pdt(p.get("closed_at")),
-                    created_at=_pdt(p.get("created_at")))
+                    created_at=_pdt(p.get("created_at")), placed_by=tuple(p.get("placed_by") or ()))
     return User(id=crm_id, source=source, email=p.get("email"), name=p.get("name", ""),
                 active=p.get("active", True), modified_at=modified_at)
 

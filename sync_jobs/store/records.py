@@ -216,6 +216,32 @@ def live_records(engine: Engine, connector: str, kind: str, ids: Iterable[str]) 
     return out
 
 
+def placements(engine: Engine, connector: str, kind: str, ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """CRM id -> (its stored account id, the associations that placed it there: ``placed_by``), for those of ``ids``
+    the store holds as live records of ``kind`` placed through their contacts (``StoredRecords.placed``): by the
+    indexed key, 1,000 ids a query."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for chunk in chunked(sorted({str(i) for i in ids}), 1000):
+        query = select(_T.c.crm_id, _T.c.account_id, _T.c.payload["placed_by"].as_json()).where(
+            _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False), _T.c.crm_id.in_(chunk))
+        with engine.connect() as conn:
+            out.update({str(i): (str(a or ""), tuple(str(x) for x in by)) for i, a, by in conn.execute(query) if by})
+    return out
+
+
+def also_on(engine: Engine, connectors: Sequence[str], ids: Iterable[str]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(connector, activity id) -> the other accounts the activity is associated with (``Activity.also_on``), for
+    those of ``ids`` that have any: what ``pac explain`` names beside the account it counted for."""
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for chunk in chunked(sorted({str(i) for i in ids}), 1000):
+        query = select(_T.c.connector, _T.c.crm_id, _T.c.payload["also_on"].as_json()).where(
+            _T.c.connector.in_(list(connectors)), _T.c.kind == "activities", _T.c.crm_id.in_(chunk))
+        with engine.connect() as conn:
+            out.update({(str(c), str(i)): tuple(str(x) for x in others)
+                        for c, i, others in conn.execute(query) if others})
+    return out
+
+
 def retired_records(engine: Engine, connector: str, kind: str, since: datetime) -> list[str]:
     """The CRM ids of ``kind`` the store holds as deleted for ``connector``, retired at or after ``since`` with their
     whole record (``StoredRecords.retired``): a record an archived list retired (an activity or a deal then carries

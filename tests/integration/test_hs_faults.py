@@ -184,14 +184,16 @@ class TestCredentials:
 
 class TestQuota:
     def test_daily_limit_reached_stops(self, portal):
-        """A 429 on the daily policy stops the run with QuotaExhausted (never retried)."""
+        """A 429 on the daily policy stops the run with QuotaExhausted (never retried), the portal's refusal, not
+        pac's own stop at its share (audit sfemu F4)."""
         _, server = portal
         sleep = SleepLog()
         connector = sandbox_connector(server, sleep=sleep)
         server.faults.inject("hubspot", "quota", path="/search")
-        with pytest.raises(QuotaExhausted):
+        with pytest.raises(QuotaExhausted) as info:
             _accounts(connector)
         assert sleep.delays == []
+        assert info.value.refused_by_crm and "HubSpot refused the call" in str(info.value)
 
     def test_stops_before_the_configured_share(self):
         """With a daily limit of 40 and a 25 % share, the run stops after 10 calls of the day."""

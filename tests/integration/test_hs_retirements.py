@@ -75,7 +75,8 @@ def _night(engine: Engine, connector: HubSpotConnector, since: datetime | None, 
     read)."""
     stored = StoredRecords(partial(store_records.live_records, engine, connector.name),
                            lambda kind: store_records.retired_records(engine, connector.name, kind,
-                                                                      NIGHT - timedelta(days=90)))
+                                                                      NIGHT - timedelta(days=90)),
+                           partial(store_records.placements, engine, connector.name))
     connector.remember_stored(stored)
     top = since
     for kind in kinds:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -143,8 +143,10 @@ class TestWrite:
     def test_a_deactivated_rep_is_never_sent_as_owner(self, sf: SalesforceConnector, server: SandboxServer) -> None:
         """Julie's Salesforce user is deactivated (she left): the pull still reads her user, but her actions are
         written without an owner change (Salesforce refuses an inactive owner, INACTIVE_OWNER_OR_USER, every night),
-        and the lookup of her e-mail is asked once, not once per batch. Seen failing before: the pull's map held
-        her inactive id, so every action of hers was refused."""
+        and her e-mail is not looked up: the run's full read of the users knows every active user (before audit
+        sfemu F2 it was looked up once; on an incremental night it still is, once, not once per batch:
+        test_sf_owner_users). Seen failing before: the pull's map held her inactive id, so every action of hers was
+        refused."""
         api = server.api("salesforce")
         julie = api.ids["u-julie"]
         api.edit("User", julie, IsActive=False)
@@ -155,6 +157,28 @@ class TestWrite:
         assert all(r.ok for r in first + second), [r.error for r in first + second]
         rows = [api.find("PAC_Action__c", PAC_Key__c=f"pac-2027:A-{i:03d}")[0] for i in range(3)]
         assert all(row["OwnerId"] != julie for row in rows)
+        assert sf.usage().by_endpoint.get("query", 0) - before == 0        # no owner lookup after a full read
+
+    def test_an_incremental_night_sees_every_user_of_a_shared_email(self, sf: SalesforceConnector,
+                                                                     server: SandboxServer) -> None:
+        """sfemu audit F2 on an incremental night: Julie's Chatter Free user (same e-mail, UserType CsnOnly) is the
+        one user changed since the watermark, so it is all the pull reads; the write-back looks her e-mail up (once,
+        not once per batch), sees both users, and her Standard user owns the actions. Seen failing before the fix:
+        owned by the Chatter Free user, the only one the pull had mapped."""
+        api = server.api("salesforce")
+        julie = api.ids["u-julie"]
+        since = datetime.now(UTC) + timedelta(minutes=30)       # past every seeded stamp, overlap included
+        chatter = api.create("User", Username="julie.chatter@durand-process.example",
+                             Email="julie.martin@durand-process.example", FirstName="Julie", LastName="Chatter",
+                             IsActive=True)
+        api.org.edit("User", chatter, UserType="CsnOnly")
+        api.org.store["User"][chatter]["SystemModstamp"] = since + timedelta(minutes=1)
+        assert [u.id for u in sf.pull(ObjectKind.USERS, since)] == [chatter]
+        before = sf.usage().by_endpoint.get("query", 0)
+        results = sf.write(_changes(2)) + sf.write(_changes(3)[2:])
+        assert all(r.ok for r in results), [r.error for r in results]
+        rows = [api.find("PAC_Action__c", PAC_Key__c=f"pac-2027:A-{i:03d}")[0] for i in range(3)]
+        assert [row["OwnerId"] for row in rows] == [julie] * 3
         assert sf.usage().by_endpoint.get("query", 0) - before == 1        # the owner lookup, once
 
     def test_locked_row_is_retryable_and_the_rest_written(self, sf: SalesforceConnector,

@@ -306,3 +306,20 @@ def test_a_product_reclassified_moves_its_lines_the_next_night(org: Org, tmp_pat
     # the reclassification night costs two calls more than a quiet one: PX200's lines, then their opportunities
     assert runs.calls[-1].get("query", 0) == quiet.get("query", 0) + 1
     assert runs.calls[-1].get("queryAll", 0) == quiet.get("queryAll", 0) + 1
+
+
+def test_a_deleted_line_item_is_not_counted(org: Org, tmp_path: Path) -> None:
+    """sfemu audit F1. O1's PX200 line (15,000) is deleted (its opportunity's Amount rolls back to 5,000). Deals are
+    read with ``queryAll``, which returns deleted rows, and nothing in Salesforce's documentation limits that to the
+    outer object: the sandbox returns the deleted line in the ``OpportunityLineItems`` subquery, as a queryAll may,
+    and pac's subquery asks for live lines only (``WHERE IsDeleted = false``). A PX200 axis counts 0 in April, the
+    whole Rhône 25,000 (O1's Amount 5,000, O2, O4; O3 is the excluded partner deal). Seen failing before the fix:
+    O1 kept its 2 lines, PX200 counted 15,000 (the deleted line)."""
+    pump_line = next(r["Id"] for r in org.api.rows("OpportunityLineItem")
+                     if r["OpportunityId"] == org.ids["O1"] and r["TotalPrice"] == Decimal(15000))
+    org.api.delete("OpportunityLineItem", pump_line)
+    pulled = _pulled(org.connector(org.mapping(tmp_path, f"  exclude: {PARTNER}\n")))
+    [o1] = [d for d in pulled.deals if d.id == org.ids["O1"]]
+    assert [(line.amount, line.code) for line in o1.lines] == [(Decimal(5000), "MAINT")]
+    assert _april(pulled, {"product": "PX200"}) == Decimal(0)
+    assert _april(pulled) == Decimal("25000")       # O1 5,000 (its Amount) + O2 8,000 + O4 12,000

@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from connectors.base import ObjectKind, Rejected
 from pac_config.settings import load_settings
 from sync_jobs.cli import main
 from sync_jobs.pipeline import run_sync
 from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
 
 
-def _two_plans(tmp: Path, as_of: str, order: tuple[str, ...]) -> Path:
+def _two_plans(tmp: Path, as_of: str, order: tuple[str, ...], stray: str = "") -> Path:
     """Settings with plans p2026 (« Test plan 2026 ») and p2027 (« Test plan 2027 »), both on clock ``as_of``,
-    synced in ``order`` (the last synced is the last finished run)."""
+    synced in ``order`` (the last synced is the last finished run); plan ``stray``'s CRM also holds a visit on an
+    deal in a currency with no rate (rejected)."""
     path = write_settings(tmp, f"sqlite:///{tmp / 'pac.db'}")
     (tmp / "p2026.pac.yaml").write_text(SMALL_PLAN.replace("2027", "2026").replace('"Test plan"', '"Test plan 2026"'),
                                         encoding="utf-8")
@@ -33,6 +35,8 @@ def _two_plans(tmp: Path, as_of: str, order: tuple[str, ...]) -> Path:
         crm = FakeConnector()
         crm.put(user("u1", "julie@example.com"), account("a1"),
                 visit("v1", "u1", "a1", datetime(2026, 12, 2, 9, tzinfo=UTC)))
+        if name == stray:
+            crm.reject(ObjectKind.DEALS, Rejected("fake", "deals", "d9", "currency CHF has no rate"))
         run_sync(name, settings, connectors={"fake": crm}, clock=Clock(), evaluator=fake_evaluate)
     return path
 
@@ -77,6 +81,17 @@ def test_a_plan_not_synced_yet_has_its_block(tmp_path: Path) -> None:
     new = _block(lines, "Plan p2027 ")
     assert new[0] == "Plan p2027 « Test plan 2027 » (test-plan-2027): no run yet (`pac sync --plan p2027`)", new
     assert any("The plan starts on" in line for line in new), new
+
+
+def test_each_block_says_what_its_plan_s_last_run_left_out(tmp_path: Path) -> None:
+    """p2026 ran first with a rejected visit, p2027 last with none: the rejection table below the runs is p2027's
+    last run's (none), so p2026's block says it, with the command that lists them; p2027's block says nothing.
+    Seen failing before the fix (audit multi F5: the rejected record was listed nowhere)."""
+    lines = _status(_two_plans(tmp_path, "2027-01-10T18:00:00+01:00", ("p2026", "p2027"), stray="p2026"))
+    old, new = _block(lines, "Plan p2026 "), _block(lines, "Plan p2027 ")
+    assert [line for line in old if "rejected" in line] == [
+        "  Run 1 of p2026: 1 rejected record (1 new): `pac status --plan p2026` lists them."], old
+    assert not any("rejected" in line for line in new), new
 
 
 def test_one_plan_keeps_its_output(tmp_path: Path) -> None:

@@ -37,11 +37,12 @@ def _deals(rhone_now: str, rhone_before: str, isere_now: str, isere_before: str)
 
 
 def _evaluate(deals, as_of, *, settings=CAPACITY, language="fr", statuses=None, visits=VISITS,
-              context=(), rhone_budget="5000") -> Evaluation:
+              context=(), rhone_budget="5000", isere_additional="100000") -> Evaluation:
     statuses = statuses or {}
     axes = (axis("AX-69", "SEG-69", budget=rhone_budget, products=("PX200",), name="Grands comptes du Rhône",
                  status=statuses.get("AX-69", AxisStatus())),
-            axis("AX-38", "SEG-38", budget="5000", name="Relance Isère", status=statuses.get("AX-38", AxisStatus())))
+            axis("AX-38", "SEG-38", budget="5000", name="Relance Isère", status=statuses.get("AX-38", AxisStatus()),
+                 additional=isere_additional))
     p = plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=SEGMENTS, language=language)
     p = replace(p, context=tuple(context))
     return evaluate(p, Records(accounts=ACCOUNTS, activities=tuple(visits), deals=tuple(deals), users=USERS),
@@ -109,6 +110,17 @@ class TestDrop:
         [rec] = [r for r in recs if r.rule is Rule.DROP]
         assert (rec.axis_id, rec.evidence["in_favour_of"]) == ("AX-38", "AX-69")
         assert rec.evidence["roi"] == -1.0 and rec.evidence["max_roi"] == 0.0 and rec.evidence["min_elapsed"] == 0.5
+
+    def test_an_axis_that_reached_its_objective_is_not_dropped(self) -> None:
+        """Isère grows by 4,000, exactly its objective (pace done), at 30 % margin: 1,200 against a cost to date
+        of 5,000 x 227 / 365 = 3,109.59, ROI -61 % past half the year. The team did what the plan asked: no
+        « Abandonner » (the objective that cannot pay its cost is `pac plan check`'s warning). The same figures
+        with the default 100,000 objective are dropped. Seen failing before the fix (audit meeting F2: DROP)."""
+        deals = _deals("150000", "50000", "14000", "10000")
+        done = _evaluate(deals, AUGUST_15, isere_additional="4000")
+        assert done.axis("AX-38").pace is Pace.DONE and done.axis("AX-38").roi < 0
+        assert (Rule.DROP, "AX-38") not in _rules(done.recommendations)
+        assert (Rule.DROP, "AX-38") in _rules(_advise(deals, AUGUST_15))
 
     def test_not_dropped_too_early(self) -> None:
         """The same weak axis is not dropped after only a quarter of the year."""

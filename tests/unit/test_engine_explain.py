@@ -12,9 +12,10 @@ import pytest
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import explain_action, explain_axis
 from pac_core.matching import local_minute
-from pac_core.plan import Plan
-from pac_core.records import ActivityStatus, Deal, Records
+from pac_core.plan import Axis, Plan, Segment, SegmentKind
+from pac_core.records import Account, ActivityStatus, Deal, Records
 from pac_core.results import Evaluation
+from pac_core.scopes import EVERYTHING, Scope, parse_scope
 from tests.unit.test_engine_support import IN_69, JULIE, PARIS, USERS, account, action, axis, plan, utc, visit, won
 from tests.unit.test_engine_worked_example import ACCOUNTS, ACTIVITIES, AS_OF, _evaluate
 
@@ -287,3 +288,45 @@ class TestNearMissWords:
         assert [local_minute(t, chicago) for t in (first, first + timedelta(hours=1), first + timedelta(hours=3))] == [
             "2027-11-07 01:30 CDT", "2027-11-07 01:30 CST", "2027-11-07 03:30"]
         assert local_minute(datetime(2027, 3, 14, 8, 30, tzinfo=UTC), chicago) == "2027-03-14 03:30"
+
+
+class TestUnplacedAccounts:
+    """Audit matching F5: an account France does not place (its postal code gives no département, or it has none)
+    is neither in the 69 nor outside it, and `pac explain` names the postal code that gave no département."""
+
+    ACCOUNTS = (Account("lyon-a", "sf", "Lyon A", postal_code="69003", departement="69",
+                        region="Auvergne-Rhône-Alpes", country="FR", dormant=True),
+                Account("bastia-x", "sf", "Bastia X", postal_code="20300", country="FR", dormant=True),
+                Account("grenoble-c", "sf", "Grenoble C", postal_code="38000", departement="38",
+                        region="Auvergne-Rhône-Alpes", country="FR", dormant=True),
+                Account("lyon-d", "sf", "Lyon D", country="FR", dormant=True),
+                Account("geneve-e", "sf", "Genève E", postal_code="1204", country="CH", dormant=True))
+    VISITS = tuple(visit(f"v{i}", a.id, utc(5, 4 + i, 8)) for i, a in enumerate(ACCOUNTS))
+
+    def _explained(self, scope: Scope, language: str) -> tuple[int, dict[str, tuple[bool, str]]]:
+        everywhere = (Segment("SEG", "France", SegmentKind.HORIZONTAL, EVERYTHING),)
+        p = plan(action(scope=scope, axis_id="AX", text="Visiter 5 clients hors du 69"), language=language,
+                 segments=everywhere, axes=(Axis("AX", "Tous", "SEG", EVERYTHING),))
+        evaluation = evaluate(p, Records(accounts=self.ACCOUNTS, activities=self.VISITS, users=USERS),
+                              as_of=datetime(2027, 5, 20, 18, tzinfo=PARIS), explain=True)
+        rows = explain_action(p, evaluation, "A-01").rows
+        return evaluation.action("A-01").done, {r["record"]: (r["counted"], r["detail"]) for r in rows}
+
+    def test_outside_the_69_counts_only_accounts_placed_elsewhere(self) -> None:
+        """`not: {departement: 69}` counts Grenoble (38) and Geneva (abroad: in no département at all), not the
+        account whose postal code gives no département nor the one with no postal code: they may be in the 69.
+        Seen failing before: 4 (both counted as « outside the 69 », plainly, no word)."""
+        done, rows = self._explained(parse_scope({"not": {"departement": 69}}), "fr")
+        assert done == 2
+        assert rows["v1"] == (False, "département inconnu, code postal '20300' : aucun département "
+                                     "(périmètre : hors département 69)")
+        assert rows["v3"] == (False, "département inconnu, sans code postal (périmètre : hors département 69)")
+        assert rows["v2"][0] and rows["v4"][0] and not rows["v0"][0]
+
+    def test_the_detail_names_the_postal_code_that_gave_no_departement(self) -> None:
+        """In the 69: the unplaced account says why, in either language (before: « département inconnu » only)."""
+        done, rows = self._explained(IN_69, "en")
+        assert done == 1
+        assert rows["v1"] == (False, "département unknown, postal code '20300' gives no département "
+                                     "(scope: département 69)")
+        assert rows["v4"] == (False, "no département, country CH (scope: département 69)")

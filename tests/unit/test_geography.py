@@ -80,6 +80,51 @@ class TestPostalCodes:
         assert exc.value.problems[0].fix
         assert says in (postal_code_problem(postal) or "")
 
+    @pytest.mark.parametrize(("postal", "dept"), [
+        ("20401", "2B"), ("20411", "2B"), ("20288", "2B"), ("20291", "2B"), ("20297", "2B"), ("20604", "2B"),
+        ("20700", "2A"), ("20701", "2A"), ("20704", "2A"), ("20187", "2A"), ("20188", "2A"), ("20191", "2A"),
+    ])
+    def test_corsican_cedex_codes_map(self, postal: str, dept: str) -> None:
+        """La Poste's CEDEX codes of Bastia (204xx, Haute-Corse prefecture « 20401 Bastia Cedex 9 », DREAL « 20411
+        Bastia Cedex ») and Ajaccio (207xx, DRAAF « 20704 Ajaccio Cedex 9 ») are in 2B and 2A (audit matching F4:
+        both were in no département, so their visits counted for no 2A / 2B action and their revenue for no région)."""
+        assert departement_from_postal_code(postal) == dept
+        assert region_of_departement(dept) == "Corse"
+
+    def test_an_unknown_corsican_range_says_what_can_be_done(self) -> None:
+        """A 20xxx code in no range of La Poste's is refused with fixes that exist: correct it in the CRM, or scope the
+        account by postal code (no mapping sets a département, so "set the département explicitly" was no fix)."""
+        problem = postal_code_problem("20300") or ""
+        assert "204xx" in problem and "207xx" in problem
+        assert "explicitly" not in problem
+        assert "correct it in the CRM" in problem and "postal_code: 20300" in problem
+
+    @pytest.mark.parametrize(("postal", "dept"), [
+        ("69289 CEDEX 02", "69"), ("69289 Cedex 2", "69"), ("69289 CEDEX", "69"), ("69003 Lyon", "69"),
+        ("69003 LYON CEDEX 03", "69"), ("69 003 Lyon", "69"), ("42000 Saint-Étienne", "42"),
+        ("75008 Paris 8e", "75"), ("13001 Marseille 1er", "13"), ("20401 Bastia Cedex 9", "2B"),
+        ("20704 AJACCIO CEDEX 9", "2A"), ("22300 L'Île-Grande", "22"), ("97400 Saint-Denis", "974"),
+    ])
+    def test_a_code_typed_with_its_cedex_or_town_maps(self, postal: str, dept: str) -> None:
+        """La Poste's last address line, « CODE LOCALITÉ [CEDEX nn] », pasted whole into the postal code field is
+        unambiguous: its leading 5-digit group is read (audit matching F5: no département, the visits counted for
+        no 69 action)."""
+        assert departement_from_postal_code(postal) == dept
+        assert postal_code_problem(postal) is None
+
+    @pytest.mark.parametrize("postal", [
+        "69003 12 rue de la Paix", "69003 / 38000", "69003-38000", "69003, Lyon", "Lyon 69003", "690031 Lyon",
+        "6900 Lyon", "69003 38000", "69003 Lyon 3 rue Garibaldi", "CEDEX 02", "69003Lyon",
+    ])
+    def test_garbage_around_a_code_is_still_refused(self, postal: str) -> None:
+        """Anything but a town or CEDEX after the code (a street, a second code, a comma) is not guessed."""
+        with pytest.raises(GeographyError):
+            departement_from_postal_code(postal)
+
+    def test_a_refused_code_with_a_town_keeps_its_reason(self) -> None:
+        """« 98000 Monaco » is read as 98000: refused because Monaco is no département, not for the town."""
+        assert "Monaco" in (postal_code_problem("98000 MONACO") or "")
+
     def test_dropped_leading_zero_gets_a_fix(self) -> None:
         """A 4-digit code from a spreadsheet suggests putting the zero back."""
         with pytest.raises(GeographyError, match="write 01000"):
@@ -103,6 +148,20 @@ class TestResolveDepartement:
         with pytest.raises(GeographyError) as exc:
             resolve_departement("Rhne")
         assert "did you mean Rhône (69)?" in str(exc.value)
+
+    @pytest.mark.parametrize("text", ["Corse", "corse", "Corsica"])
+    def test_corse_is_a_region_not_creuse(self, text: str) -> None:
+        """`departement: Corse` suggests the région or its two départements, not « Creuse (23) » (audit matching,
+        minor)."""
+        with pytest.raises(GeographyError) as exc:
+            resolve_departement(text)
+        fix = exc.value.problems[0].fix
+        assert "region: Corse" in fix and "departement: [2A, 2B]" in fix and "Creuse" not in fix
+
+    def test_a_region_name_as_a_departement_names_its_departements(self) -> None:
+        """`departement: Bretagne` suggests `region: Bretagne` or its four départements."""
+        with pytest.raises(GeographyError, match=r"region: Bretagne.*departement: \[22, 29, 35, 56\]"):
+            resolve_departement("Bretagne")
 
     def test_twenty_says_2a_or_2b(self) -> None:
         """The old Corsican code 20 is refused with the two codes to use."""

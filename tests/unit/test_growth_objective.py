@@ -457,7 +457,11 @@ class TestSurfaces:
         path.write_text(PLAN_FILE.format(value='"30 %"', more="\n      baseline: 20000"), encoding="utf-8")
         shown = CliRunner().invoke(main, ["plan", "check", str(path)])
         assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [
-            "AX objective: +30% of €20,000 (the plan's fixed baseline) = €6,000"]
+            "AX objective: +30% of €20,000 (the plan's fixed baseline) = €6,000",
+            # and 6,000 at the 30 % margin cannot pay the plan's 10,000 cost (audit meeting F2)
+            "warning: axis AX: reached in full, its objective does not pay its cost: €6,000 x 30% margin = €1,800, "
+            "below the cost of €10,000 (ROI -82% at 100 %); raise the objective or lower the cost, or the advisor "
+            "will call the axis unprofitable however well it goes"]
 
     def test_plan_check_warns_of_a_fixed_baseline_of_zero(self, tmp_path: Path) -> None:
         path = tmp_path / "pac.yaml"

@@ -1,5 +1,6 @@
 """HubSpot wire records -> normalised records: amounts, dates, stages, statuses, companies."""
 
+import logging
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from connectors.hubspot.normalise import (
     to_user,
     with_labels,
 )
+from pac_core.geography import postal_code_problem
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
 
@@ -138,6 +140,32 @@ class TestAccounts:
         """A zip that maps to no département keeps the account, without département."""
         account = to_account(_obj({"name": "Monaco SA", "zip": "98000"}), "hs", MAPPING)
         assert isinstance(account, Account) and account.departement is None and account.postal_code == "98000"
+
+    def test_cedex_codes_and_codes_typed_with_their_town_are_placed(self, caplog):
+        """Bastia's and Ajaccio's CEDEX codes and « 69289 CEDEX 02 » give a département and its région, silently (audit
+        matching F4, F5: none, and no word)."""
+        placed = {}
+        with caplog.at_level(logging.WARNING):
+            for zip_code in ("20401", "20704", "69289 CEDEX 02"):
+                account = to_account(_obj({"name": "X", "zip": zip_code}), "hs", MAPPING)
+                assert isinstance(account, Account)
+                placed[zip_code] = (account.departement, account.region)
+        assert placed == {"20401": ("2B", "Corse"), "20704": ("2A", "Corse"),
+                          "69289 CEDEX 02": ("69", "Auvergne-Rhône-Alpes")}
+        assert not caplog.records
+
+    def test_a_zip_in_no_departement_is_warned_about_as_in_salesforce(self, caplog):
+        """A French zip that gives no département is logged per company with the reason and the fix, the words of the
+        Salesforce normaliser's warning (audit matching F4: HubSpot left the département empty without a word)."""
+        with caplog.at_level(logging.WARNING, logger="connectors.hubspot.normalise"):
+            account = to_account(_obj({"name": "X", "zip": "20300"}, id_="77"), "hs", MAPPING)
+            again = to_account(_obj({"name": "Y", "zip": "20300"}, id_="78"), "hs", MAPPING)
+        assert isinstance(account, Account) and account.departement is None and account.region is None
+        assert isinstance(again, Account)
+        messages = [r.getMessage() for r in caplog.records]
+        problem = postal_code_problem("20300")
+        assert messages == [f"hubspot.company_postal_code company=77 problem={problem}",
+                            f"hubspot.company_postal_code company=78 problem={problem}"]
 
     def test_revenue_with_commas(self):
         """Annual revenue strings with separators are parsed."""

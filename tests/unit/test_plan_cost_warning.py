@@ -1,4 +1,5 @@
-"""``pac plan check`` warns of an axis whose cost is 0: a forgotten budget is likelier than a free axis (audit E F5)."""
+"""``pac plan check`` warns of an axis whose cost is 0: a forgotten budget is likelier than a free axis (audit E F5);
+and of an objective that, reached in full, does not pay its cost (audit meeting F2)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,27 @@ def test_a_cost_or_no_cost_at_all_is_not(tmp_path: Path, cost: str) -> None:
     shown = CliRunner().invoke(main, ["plan", "check", str(path)])
     assert shown.exit_code == 0 and shown.output.splitlines()[0].startswith("✓ plan OK")
     assert "cost is 0" not in shown.output
+
+
+UNPROFITABLE = ("warning: axis AX: reached in full, its objective does not pay its cost: €20,000 x 30% margin = "
+                "€6,000, below the cost of €10,000 (ROI -40% at 100 %); raise the objective or lower the cost, or "
+                "the advisor will call the axis unprofitable however well it goes")
+
+
+@pytest.mark.parametrize("cost", ["      budget: 10000", "      effort_days: 20\n      day_cost: 500"])
+def test_an_objective_that_cannot_pay_its_cost_is_warned_of(tmp_path: Path, cost: str) -> None:
+    """20,000 at 30 % is 6,000 of margin against 10,000 of cost: -40 % at 100 % of the objective. Seen failing
+    before the fix (no warning: the advisor then told the meeting to drop the axis the day it was reached)."""
+    path = tmp_path / "pac.yaml"
+    path.write_text(PLAN_FILE.format(cost=cost), encoding="utf-8")
+    shown = CliRunner(env={"COLUMNS": "400"}).invoke(main, ["plan", "check", str(path)])
+    assert shown.exit_code == 0 and shown.output.splitlines()[1:] == [UNPROFITABLE], shown.output
+
+
+def test_an_objective_that_pays_its_cost_is_not(tmp_path: Path) -> None:
+    """20,000 at 30 % against 6,000: exactly paid back, no warning."""
+    path = tmp_path / "pac.yaml"
+    path.write_text(PLAN_FILE.format(cost="      budget: 6000"), encoding="utf-8")
+    shown = CliRunner().invoke(main, ["plan", "check", str(path)])
+    assert shown.exit_code == 0 and shown.output.splitlines()[0].startswith("✓ plan OK")
+    assert "does not pay its cost" not in shown.output

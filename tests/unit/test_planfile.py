@@ -112,6 +112,13 @@ class TestBadPlanFiles:
         (line,) = lines(DATA / "unknown_departement.pac.yaml")
         assert ":19 actions[0].what.scope.departement: unknown département 'Rhônne' (did you mean Rhône (69)?)" in line
 
+    def test_corse_as_a_departement_suggests_the_region(self) -> None:
+        """`departement: Corse` names the région and its two départements, not « Creuse (23) » (audit matching,
+        minor: "did you mean Creuse (23)?")."""
+        (line,) = lines(DATA / "corse_as_departement.pac.yaml")
+        assert line.endswith(":19 actions[0].what.scope.departement: 'Corse' is a région, not a département "
+                             "(write region: Corse, or departement: [2A, 2B])"), line
+
     def test_five_errors_five_lines(self) -> None:
         """Five independent mistakes are all reported, in file order."""
         found = lines(DATA / "five_errors.pac.yaml")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import date
 from decimal import Decimal
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -255,9 +256,9 @@ class TestDormancyNeedsAnEarlierWin:
             test = ScopeIndex(list(self.ACCOUNTS), OWNERS, list(self.WON)).contains(scope, REF)
             assert {a.id for i, a in enumerate(self.ACCOUNTS) if test(i)} == expected, scope
         # a busy year: many won deals in the span make a small scope judged on its own dates
-        accounts = [*self.ACCOUNTS, *(_acc(f"busy{i}", departement="38") for i in range(40))]
+        accounts = [*self.ACCOUNTS, *(_acc(f"busy{i}", industry="busy") for i in range(40))]
         won = [*self.WON, *((date(2026, 9, 1),) for _ in range(40))]
-        scope = Scope((Condition("departement", "not_in", ("38",)), Condition("dormant", "dormant_months", (12,))))
+        scope = Scope((Condition("industry", "not_in", ("busy",)), Condition("dormant", "dormant_months", (12,))))
         assert {accounts[i].id for i in ScopeIndex(accounts, OWNERS, won).members(scope, REF)} == self.BY_RULE
         index = ScopeIndex(accounts, OWNERS, won)
         index.members(_one("dormant", "dormant_months", 12), REF)       # the span's marks built from now on
@@ -277,3 +278,63 @@ class TestDormancyNeedsAnEarlierWin:
             assert columns.size(scope, REF) == len(expected), scope
             inside = columns.inside_many([scope], [REF], np.zeros(len(every), dtype=np.int64), every)
             assert {self.ACCOUNTS[i].id for i in np.flatnonzero(inside).tolist()} == expected, scope
+
+
+class TestUnplacedAccounts:
+    """Audit matching F5: a French account (or one with no country) with no département is unplaced, not elsewhere:
+    it fails `in` and `not_in` alike on département and région; an account abroad is in no département and passes
+    `not_in`. The three evaluators agree (per account, set index, columns)."""
+
+    ACCOUNTS = (_acc("lyon", departement="69", region="Auvergne-Rhône-Alpes", country="FR", postal_code="69003"),
+                _acc("grenoble", departement="38", region="Auvergne-Rhône-Alpes", country="FR", postal_code="38000"),
+                _acc("bad-code", country="FR", postal_code="20300"), _acc("no-code", country="FR"),
+                _acc("no-country"), _acc("overseas", country="RE", postal_code="97133"),
+                _acc("geneva", country="CH", postal_code="1204"), _acc("lost-industry", country="FR", industry=None))
+    SCOPES: ClassVar[dict[Scope, set[str]]] = {
+        _one("departement", "not_in", "69"): {"grenoble", "geneva"},
+        _one("departement", "in", "69"): {"lyon"},
+        _one("region", "not_in", "Occitanie"): {"lyon", "grenoble", "geneva"},
+        _one("region", "in", "Auvergne-Rhône-Alpes"): {"lyon", "grenoble"},
+        # other fields keep the documented rule: a missing value passes not_in
+        _one("industry", "not_in", "Chimie"): {a.id for a in ACCOUNTS},
+    }
+
+    def test_per_account_and_set_index(self) -> None:
+        index = ScopeIndex(list(self.ACCOUNTS), OWNERS, [()] * len(self.ACCOUNTS))
+        for scope, expected in self.SCOPES.items():
+            assert {a.id for a in self.ACCOUNTS if _check(scope, a) is None} == expected, scope
+            assert {self.ACCOUNTS[i].id for i in index.members(scope, REF)} == expected, scope
+
+    def test_account_columns(self) -> None:
+        columns = AccountColumns(AccountTable.of(list(self.ACCOUNTS)), OWNERS, np.zeros(0, dtype=np.int64),
+                                 np.zeros(0, dtype=np.int64), 12, list(self.SCOPES))
+        for scope, expected in self.SCOPES.items():
+            mask = columns.member_mask(scope, REF)
+            assert {self.ACCOUNTS[i].id for i in np.flatnonzero(mask).tolist()} == expected, scope
+
+    def test_a_postal_code_typed_with_its_cedex_compares_as_its_code(self) -> None:
+        """`postal_code: "69289"` holds an account whose code reads « 69289 CEDEX 02 », as its département does."""
+        accounts = [_acc("cedex", postal_code="69289 CEDEX 02"), _acc("town", postal_code="69003 Lyon"),
+                    _acc("other", postal_code="69003")]
+        scope = _one("postal_code", "in", "69289", "69003")
+        exact = Scope((Condition("postal_code", "in", ("69289",)),))
+        for s, expected in ((scope, {"cedex", "town", "other"}), (exact, {"cedex"})):
+            assert {a.id for a in accounts if _check(s, a) is None} == expected
+            assert {accounts[i].id for i in ScopeIndex(accounts, OWNERS, [()] * 3).members(s, REF)} == expected
+            columns = AccountColumns(AccountTable.of(accounts), OWNERS, np.zeros(0, dtype=np.int64),
+                                     np.zeros(0, dtype=np.int64), 12, [s])
+            assert {accounts[i].id for i in np.flatnonzero(columns.member_mask(s, REF)).tolist()} == expected
+
+    def test_the_failure_names_the_postal_code(self) -> None:
+        """« département unknown » says which postal code gave none, or that there is none; abroad says the
+        country."""
+        (cond,) = parse_scope({"departement": [69]}).conditions
+        by_id = {a.id: a for a in self.ACCOUNTS}
+        assert describe_failure(cond, by_id["bad-code"], OWNERS) == (
+            "département unknown, postal code '20300' gives no département (scope: département 69)")
+        assert describe_failure(cond, by_id["no-code"], OWNERS) == (
+            "département unknown, no postal code (scope: département 69)")
+        assert describe_failure(cond, by_id["geneva"], OWNERS) == "no département, country CH (scope: département 69)"
+        (cond,) = parse_scope({"region": ["ARA"]}).conditions
+        assert describe_failure(cond, by_id["bad-code"], OWNERS) == (
+            "région unknown, postal code '20300' gives no département (scope: région Auvergne-Rhône-Alpes)")

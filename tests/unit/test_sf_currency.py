@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.base import ObjectKind, SchemaError, reading_of
-from connectors.salesforce.connector import ACCOUNT_RULES, READING_RULES, SalesforceConnector
+from connectors.salesforce.connector import ACCOUNT_RULES, DEAL_RULES, READING_RULES, SalesforceConnector
 from connectors.salesforce.currency import NO_RATES, DatedRate, OrgRates, read_rates
 from connectors.salesforce.mapping import load_mapping
 from connectors.salesforce.normalise import Normaliser
@@ -233,7 +233,7 @@ class TestSingleCurrencyOrg:
         assert sf.org_rates() is NO_RATES
         # the deal filter's keys, unset, are not part of it (they came later: tests/unit/test_sf_mapping.py)
         assert sf.reading(ObjectKind.DEALS) == reading_of(READING_RULES, "deals", [
-            m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"})])
+            m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"}), DEAL_RULES])
         # accounts: the mapping's section, the scope picklists read as labels and how countries are read (a change
         # re-reads the accounts once)
         assert sf.reading(ObjectKind.ACCOUNTS) == reading_of(READING_RULES, "accounts",

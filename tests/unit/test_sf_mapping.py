@@ -47,25 +47,31 @@ class TestMappingOffline:
     def test_completed_tasks_dated_by_their_completion_read_the_activities_again_once(self) -> None:
         """A completed Task keeps its CompletedDateTime beside its due date (audit hsdoc F2): the shipped mapping's
         activities reading was "5:7472c8f28c9b06d8" before (computed on the previous commit), so an existing store
-        reads its activities again once and its Tasks are dated anew; accounts, deals and users keep theirs."""
+        reads its activities again once and its Tasks are dated anew; accounts, deals and users keep theirs (the deals'
+        "5:0cd1058bdd91967a" then; "5:ba66426e01e8ff23" since the subquery reads live line items only, DEAL_RULES,
+        audit sfemu F1: one full deals read after that upgrade)."""
         env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
         connector = build("sf", SHIPPED, env)
         assert connector.reading(ObjectKind.ACTIVITIES) != "5:7472c8f28c9b06d8"
-        assert [connector.reading(k) for k in (ObjectKind.ACCOUNTS, ObjectKind.DEALS, ObjectKind.USERS)] == [
-            "5:e1388c61c7434016", "5:0cd1058bdd91967a", "5:6b9e76821f7f195d"]
+        assert [connector.reading(k) for k in (ObjectKind.DEALS, ObjectKind.USERS)] == [
+            "5:ba66426e01e8ff23", "5:6b9e76821f7f195d"]
+        # the accounts' reading was "5:e1388c61c7434016" then; geography.COUNTRY_READING 3 (Corsica's CEDEX codes, a
+        # postal code typed with its town or CEDEX: audit matching F4, F5) reads the stored accounts again once
+        assert connector.reading(ObjectKind.ACCOUNTS) == "5:2da04f140ed646a0"
 
     def test_deal_filter_keys_are_read_and_checked(self, tmp_path: Path) -> None:
         """``deals.exclude`` / ``deals.where``: their fields are selected with the deals (relationship paths too), an
         empty value list (it would leave every deal out, or none) is refused at its line, and a mapping without a
         filter keeps the deals' reading fingerprint it had before the keys existed (no full re-read on upgrade)."""
         env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
-        assert build("sf", SHIPPED, env).reading(ObjectKind.DEALS) == "5:0cd1058bdd91967a"   # as before
+        # as before the keys existed (DEAL_RULES apart: "5:0cd1058bdd91967a" before audit sfemu F1)
+        assert build("sf", SHIPPED, env).reading(ObjectKind.DEALS) == "5:ba66426e01e8ff23"
         path = _variant(tmp_path, "  won_stages: []\n", "  won_stages: []\n  exclude: {RecordType.DeveloperName: "
                         "[Partner_Deal]}\n  where: {Type: ['New Business', 'Existing Business']}\n")
         assert check_mapping_offline(path) == []
         connector = build("sf", path, env)
         assert "RecordType.DeveloperName" in connector.reader.deal_fields() and "Type" in connector.reader.deal_fields()
-        assert connector.reading(ObjectKind.DEALS) != "5:0cd1058bdd91967a"        # a new filter: read in full again
+        assert connector.reading(ObjectKind.DEALS) != "5:ba66426e01e8ff23"        # a new filter: read in full again
         empty = _variant(tmp_path, "  won_stages: []\n", "  won_stages: []\n  exclude:\n    Type: []\n")
         [problem] = check_mapping_offline(empty)
         line = empty.read_text(encoding="utf-8").splitlines().index("    Type: []") + 1
@@ -87,7 +93,7 @@ class TestMappingOffline:
         for connector in (shipped, older):
             [sub] = [f for f in connector.reader.deal_fields() if "OpportunityLineItems" in f]
             assert "TotalPrice" in sub and "ServiceDate" not in sub
-            assert connector.reading(ObjectKind.DEALS) == "5:0cd1058bdd91967a"
+            assert connector.reading(ObjectKind.DEALS) == "5:ba66426e01e8ff23"      # DEAL_RULES (sfemu F1) apart
 
     def test_writeback_to_a_non_pac_field_is_refused(self, tmp_path: Path) -> None:
         """A mapping that would overwrite Account.Industry is refused, offline and at build time, as a problem of

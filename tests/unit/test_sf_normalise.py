@@ -233,6 +233,30 @@ class TestAccountsDealsUsers:
         acc = n.account({"Id": "0012", "Name": "Bourg", "BillingPostalCode": "1000", "SystemModstamp": STAMP})
         assert isinstance(acc, Account) and acc.departement is None and len(warnings) == 1
 
+    def test_cedex_codes_and_codes_typed_with_their_town_are_placed(self) -> None:
+        """Bastia's and Ajaccio's CEDEX codes, « 69289 CEDEX 02 » and « 69003 Lyon » give a département and its
+        région, without a warning (audit matching F4, F5: no département, no région, a warning per account)."""
+        n, warnings = _normaliser("salesforce.default.yaml")
+        placed = {}
+        for postal in ("20401", "20704", "69289 CEDEX 02", "69003 Lyon"):
+            acc = n.account({"Id": "0014", "Name": "X", "BillingPostalCode": postal, "BillingCountry": "France",
+                             "SystemModstamp": STAMP})
+            assert isinstance(acc, Account)
+            placed[postal] = (acc.departement, acc.region, acc.postal_code)
+        assert placed == {"20401": ("2B", "Corse", "20401"), "20704": ("2A", "Corse", "20704"),
+                          "69289 CEDEX 02": ("69", "Auvergne-Rhône-Alpes", "69289 CEDEX 02"),
+                          "69003 Lyon": ("69", "Auvergne-Rhône-Alpes", "69003 Lyon")}
+        assert not warnings
+
+    def test_the_postal_code_warning_offers_what_exists(self) -> None:
+        """A Corsican code in no known range is warned about with fixes that exist (correct it in the CRM, or a plan's
+        postal_code scope), never "set the département explicitly", which no mapping key allows."""
+        n, warnings = _normaliser("salesforce.default.yaml")
+        acc = n.account({"Id": "0015", "Name": "X", "BillingPostalCode": "20300", "SystemModstamp": STAMP})
+        assert isinstance(acc, Account) and acc.departement is None
+        assert len(warnings) == 1 and warnings[0].startswith("salesforce.account_postal_code account=0015 problem=")
+        assert "explicitly" not in warnings[0] and "correct it in the CRM" in warnings[0]
+
     def test_huge_and_script_names_are_data(self) -> None:
         """A script tag as a name and a 32,000-character field are kept as given."""
         n, _ = _normaliser()

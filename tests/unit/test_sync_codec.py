@@ -21,10 +21,14 @@ RECORDS = [
     Activity("00U", "sf", ActivityType.VISIT, "005", "001", datetime(2027, 5, 2, 22, 30, tzinfo=UTC),
              ActivityStatus.CANCELLED, subject="<script>alert(1)</script>", modified_at=STAMP),
     Activity("00U2", "sf", None, None, None, None, day=date(2027, 5, 4), deleted=True),
+    Activity("10004", "hs", ActivityType.VISIT, "101", "10001", datetime(2027, 4, 12, 8, tzinfo=UTC),
+             placed_by=("company:10001", "company:10002"), also_on=("10002",)),
     Deal("006", "hs", "001", "005", Decimal("25000.00"), "CHF", date(2027, 4, 30), DealStage.WON, name="Deal",
          lines=(DealLine("PX200", Decimal("2"), Decimal("20000"), date(2027, 5, 1), id="901"),
                 DealLine("MAINT", Decimal("1"))),
          modified_at=STAMP),
+    Deal("10005", "hs", "10001", "101", Decimal("1000"), "EUR", date(2027, 4, 10), DealStage.WON,
+         placed_by=("contact:7001",)),
     User("005", "sf", "julie@example.com", "Julie", modified_at=STAMP),
 ]
 
