@@ -12,7 +12,11 @@ Python object or a Python set per record or per scope:
 * dormancy is tested on the slice's accounts: the CRM flag first when the condition uses it, else a sorted
   search of the account's won close dates in ``[reference - months, reference)``;
 * the size of a scope (for coverage and the forecast's ceiling) is a sum over combinations of a histogram of
-  the live accounts (per reference date and rule when the scope has a dormancy condition).
+  the live accounts (per reference date and rule when the scope has a dormancy condition);
+* an account whose state fields (the CRM dormant flag, the owner, the account type: ``records.HISTORY_FIELDS``)
+  changed has one more row per earlier state (``AccountColumns._versions``), coded into the same classes: a scope
+  asked at a reference date reads each account in its state in force that day (``rows_at``), the accounts whose
+  state then differs from now corrected one by one (``changed_at``).
 
 The semantics are ``scope_eval``'s (``ValueTest``, ``dormancy_rule``), shared rather than re-written, and the
 reference test suite checks both paths give the same counts, coverage and forecasts.
@@ -20,8 +24,8 @@ reference test suite checks both paths give the same counts, coverage and foreca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache
@@ -30,7 +34,18 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, Records, Rejected, User
+from pac_core.records import (
+    HISTORY_FIELDS,
+    Account,
+    AccountChange,
+    Activity,
+    ActivityStatus,
+    Deal,
+    DealLine,
+    Records,
+    Rejected,
+    User,
+)
 from pac_core.scope_eval import (
     PLACE_FIELDS,
     PLAIN_FIELDS,
@@ -48,6 +63,7 @@ from pac_core.scopes import Condition, Scope
 from pac_core.text import fold_value
 
 _T = TypeVar("_T")
+_NO_ROWS = np.zeros(0, dtype=np.int64)
 _DAY_BITS = 22             # won keys: account number << 22 | proleptic ordinal of the close date (< 4.2M)
 
 
@@ -63,21 +79,26 @@ class AccountColumns:
     """The accounts as columns: liveness, CRM dormant flags, won close dates, and coded scope fields."""
 
     def __init__(self, table: AccountTable, owner_email: Mapping[AccountKey, str], won_accounts: np.ndarray,
-                 won_days: np.ndarray, default_months: int, scopes: Sequence[Scope]) -> None:
+                 won_days: np.ndarray, default_months: int, scopes: Sequence[Scope], zone: tzinfo | None = None
+                 ) -> None:
         """``won_accounts`` / ``won_days``: account number and close day (ordinal) of every won, non-deleted deal
-        with both (what dormancy reads); ``scopes``: every scope whose account conditions will be asked."""
+        with both (what dormancy reads); ``scopes``: every scope whose account conditions will be asked; ``zone``:
+        the plan's timezone, whose local days the recorded changes of the accounts' state fields fall on
+        (``AccountTable.history``; without a zone they are not read: every account as it is now)."""
         n = self.n = table.n
         self.table = table
         self.default_months = default_months
         self.live = ~table.deleted
-        self.flags = table.dormant
+        self._owner_email = owner_email
+        self._versions(table, zone)
         self.all_flagged = bool(n) and bool(self.flags.all())
         owners, days = won_accounts.astype(np.int64), won_days.astype(np.int64)
         self.won_keys = np.sort((owners << _DAY_BITS) | days)       # sorted by account, then close date
         order = np.argsort(days, kind="stable")
         self.won_days_sorted, self.won_accounts_by_day = days[order], owners[order]
-        self._owner_email = owner_email
         self._combos(scopes)
+        self.combo_now = self.combo[:n]        # per account number: the combination of its current state
+        self._changed_at: dict[date, tuple[np.ndarray, np.ndarray]] = {}
         self._static: dict[tuple[Condition, ...], np.ndarray] = {}
         self._histograms: dict[tuple[Any, ...], np.ndarray] = {}
         self._members: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
@@ -86,9 +107,142 @@ class AccountColumns:
         self._splits: dict[int, tuple[Scope, np.ndarray, tuple[Condition, ...]]] = {}
         self._first_won: np.ndarray | None = None
 
+    # -- the accounts' state in force at a reference date: version rows ----------------------------------------
+    def _versions(self, table: AccountTable, zone: tzinfo | None) -> None:
+        """Rows 0..n-1 are the accounts as they are now; each account with recorded changes of its state fields
+        (``AccountTable.history``) has one more row per span of reference days on which its state differs from now
+        (``version_account``: the account number of each row). The version in force at a reference day ``r`` is the
+        first of its account's rows whose last day is on or after ``r`` (``rows_at``), else the account's own row:
+        a change made on local day ``d`` is in force from day ``d + 1`` (``records.value_on``)."""
+        n, history = table.n, table.history
+        self.flags = table.dormant
+        self.version_account = np.arange(n, dtype=np.int64)
+        self._version_keys: np.ndarray | None = None
+        self._version_rows = np.zeros(0, dtype=np.int64)
+        self._overrides: dict[str, list[tuple[int, Any]]] = {}      # table field -> (version row, value in force)
+        self.changes_of: dict[int, list[tuple[int, str, Any, Any]]] = {}   # account -> (day, field, old, new)
+        self._history_numbers = _NO_ROWS
+        if history is None or not history.n or zone is None:
+            return
+        days = local_ordinals(history.at, zone)
+        order = np.lexsort((history.at, days, history.row)).tolist()
+        for k in order:
+            row = int(history.row[k])
+            if 0 <= row < n:
+                self.changes_of.setdefault(row, []).append((int(days[k]), HISTORY_FIELDS[int(history.field[k])],
+                                                            history.old[k], history.new[k]))
+        accounts: list[int] = []
+        keys: list[int] = []
+        flags: list[int] = []
+        current = {"owner_id": table.owner, "account_type": table.account_type}
+        for number, changes in self.changes_of.items():
+            # from the last change day down: each field's value then is the old value of its first change on or
+            # after that day (the changes in time order, so the earliest of a day is met last going down)
+            then: dict[str, Any] = {}
+            k = len(changes)
+            while k:
+                last = changes[k - 1][0]
+                while k and changes[k - 1][0] == last:
+                    k -= 1
+                    then[changes[k][1]] = changes[k][2]
+                row = n + len(accounts)
+                accounts.append(number)
+                keys.append((number << _DAY_BITS) | last)
+                flag = int(self.flags[number])
+                for name, old in then.items():
+                    if name == "dormant":
+                        flag = 1 if old is True else 2 if old is False else 0
+                    elif old != current[name].at(number):
+                        self._overrides.setdefault(name, []).append((row, old))
+                flags.append(flag)
+        self._history_numbers = np.array(sorted(self.changes_of), dtype=np.int64)
+        if not accounts:
+            return
+        self.version_account = np.concatenate([self.version_account, np.array(accounts, dtype=np.int64)])
+        order_keys = np.argsort(np.array(keys, dtype=np.int64), kind="stable")
+        self._version_keys = np.array(keys, dtype=np.int64)[order_keys]
+        self._version_rows = (n + order_keys).astype(np.int64)
+        self.flags = np.concatenate([table.dormant, np.array(flags, dtype=np.uint8)])
+
+    @property
+    def has_versions(self) -> bool:
+        return self._version_keys is not None
+
+    def rows_at(self, numbers: np.ndarray, reference: np.ndarray | int) -> np.ndarray:
+        """Per account number, the row of its state in force at ``reference`` (an ordinal, or one per number)."""
+        keys_of = self._version_keys
+        if keys_of is None or not len(numbers):
+            return numbers
+        numbers = numbers.astype(np.int64)
+        pos = np.searchsorted(keys_of, (numbers << _DAY_BITS) | reference)
+        clipped = np.minimum(pos, len(keys_of) - 1)
+        hit = (pos < len(keys_of)) & ((keys_of[clipped] >> _DAY_BITS) == numbers)
+        rows: np.ndarray = np.where(hit, self._version_rows[clipped], numbers)
+        return rows
+
+    def changed_at(self, reference: date) -> tuple[np.ndarray, np.ndarray]:
+        """(account numbers, their version rows) of the accounts whose state in force at ``reference`` is not their
+        state now (cached per reference)."""
+        found = self._changed_at.get(reference)
+        if found is None:
+            numbers = self._history_numbers
+            rows = self.rows_at(numbers, reference.toordinal())
+            differs = rows != numbers
+            found = self._changed_at[reference] = (numbers[differs], rows[differs])
+        return found
+
+    def state_notes(self, number: int, reference: date, fields: Collection[str]) -> list[tuple[str, Any, Any, date]]:
+        """The state fields among ``fields`` (``HISTORY_FIELDS`` names) whose value in force at ``reference`` differs
+        from the account's now: (field, value then, value now, day of the first change after ``reference``)."""
+        out = []
+        changes = self.changes_of.get(number, ())
+        for name in HISTORY_FIELDS:
+            if name not in fields:
+                continue
+            later = [(day, old, new) for day, f, old, new in changes if f == name and day >= reference.toordinal()]
+            if not later:
+                continue
+            now = {"dormant": self.table.dormant_at(number), "owner_id": self.table.owner.at(number),
+                   "account_type": self.table.account_type.at(number)}[name]
+            if later[0][1] != now:
+                out.append((name, later[0][1], now, date.fromordinal(later[0][0])))
+        return out
+
+    def account_at(self, number: int, reference: date, account: Account) -> Account:
+        """``account`` (account number ``number``) with its state fields as in force at ``reference``."""
+        notes = self.state_notes(number, reference, HISTORY_FIELDS)
+        return replace(account, **{name: then for name, then, _now, _day in notes}) if notes else account
+
     def field_values(self, field: str) -> tuple[np.ndarray, list[Any]]:
-        """(per account a code, the normalised value of each code): ``scope_eval.account_value`` per account,
-        computed once per distinct stored value."""
+        """(per row a code, the normalised value of each code): ``scope_eval.account_value`` per account, computed
+        once per distinct stored value; rows past the accounts' are their states in force earlier (``_versions``):
+        the account's codes, with the value then of a state field (owner, account type)."""
+        codes, keys = self._current_values(field)
+        if not self.has_versions:
+            return codes, keys
+        codes = codes[self.version_account]
+        overrides = self._overrides.get("owner_id" if field == "owner" else field)
+        if overrides:
+            t = self.table
+            code_of: dict[Any, int] = {}
+            for k, key in enumerate(keys):
+                code_of.setdefault(key, k)
+            for row, value in overrides:
+                if field == "owner":
+                    email = (self._owner_email.get((t.source.at(int(self.version_account[row])), value))
+                             if value is not None else None)
+                    key = fold_value(email) if email else None
+                else:
+                    key = fold_value(value) if isinstance(value, str) else normalise(value)
+                code = code_of.get(key)
+                if code is None:
+                    code = code_of[key] = len(keys)
+                    keys = [*keys, key]
+                codes[row] = code
+        return codes, keys
+
+    def _current_values(self, field: str) -> tuple[np.ndarray, list[Any]]:
+        """``field_values`` of the accounts as they are now (one code per account number)."""
         t = self.table
         if field == "name":
             column = Categorical.of(t.name, t.n)
@@ -145,12 +299,12 @@ class AccountColumns:
             for j, condition in enumerate(conditions[field]):
                 self._class_pass[condition] = (k, classes[:, j].copy())
             columns.append(of_value.reshape(-1)[codes])
-        columns.append(self.live.astype(np.int64))
-        stacked = np.stack(columns) if columns else np.zeros((1, self.n), dtype=np.int64)
+        columns.append(self.live[self.version_account].astype(np.int64))
+        stacked = np.stack(columns) if columns else np.zeros((1, len(self.version_account)), dtype=np.int64)
         if self.n:
             # combinations: mixed-radix codes of the class columns, then one 1-D unique (faster than axis=1)
             radix = [int(c.max()) + 1 for c in stacked]
-            flat = np.zeros(self.n, dtype=np.int64)
+            flat = np.zeros(len(self.version_account), dtype=np.int64)
             for column, base in zip(stacked, radix, strict=True):
                 flat = flat * base + column
             _, first, self.combo = np.unique(flat, return_index=True, return_inverse=True)
@@ -174,25 +328,27 @@ class AccountColumns:
 
     # -- dormancy ------------------------------------------------------------------------------------------------
     def dormant_on(self, numbers: np.ndarray, condition: Condition, reference: date) -> np.ndarray:
-        """Per account number: the dormancy condition holds at ``reference`` (CRM flag first when it applies)."""
+        """Per account number: the dormancy condition holds at ``reference`` (CRM flag first when it applies, the
+        flag in force that day)."""
         rule = dormancy_rule(condition, self.default_months)
-        return self._dormant_rows(numbers, rule, months_before(reference, rule[1]).toordinal(), reference.toordinal())
+        return self._dormant_rows(numbers, self.rows_at(numbers, reference.toordinal()), rule,
+                                  months_before(reference, rule[1]).toordinal(), reference.toordinal())
 
-    def _dormant_rows(self, numbers: np.ndarray, rule: tuple[bool, int, bool], low: np.ndarray | int,
-                      high: np.ndarray | int) -> np.ndarray:
-        """Per row: account ``numbers[i]`` passes the dormancy rule (wanted, months, use the flag first): dormant by
-        won deals = one closed before ``low`` and none in [low, high) (ordinals: one pair for every row, or one per
-        row)."""
+    def _dormant_rows(self, numbers: np.ndarray, rows: np.ndarray, rule: tuple[bool, int, bool],
+                      low: np.ndarray | int, high: np.ndarray | int) -> np.ndarray:
+        """Per row: account ``numbers[i]`` passes the dormancy rule (wanted, months, use the flag first) with the
+        CRM flag of its state row ``rows[i]``: dormant by won deals = one closed before ``low`` and none in [low,
+        high) (ordinals: one pair for every row, or one per row)."""
         wanted, _, use_flag = rule
         result = np.empty(len(numbers), dtype=bool)
         todo = np.ones(len(numbers), dtype=bool)
         if use_flag:
-            flags = self.flags[numbers]
+            flags = self.flags[rows]
             flagged = flags != 0
             result[flagged] = (flags[flagged] == 1) == wanted
             todo = ~flagged
         if todo.any():
-            some = numbers[todo]
+            some = numbers[todo].astype(np.int64)
             if isinstance(low, np.ndarray):
                 low = low[todo]
             if isinstance(high, np.ndarray):
@@ -205,47 +361,70 @@ class AccountColumns:
         return result
 
     def _dormant_key(self, condition: Condition, reference: date) -> tuple[Any, ...]:
-        """What a dormancy condition's histogram depends on (not the reference when every account is flagged)."""
+        """What a dormancy condition's histogram depends on (not the reference when every account is flagged and
+        no account's state changed)."""
         wanted, months, use_flag = dormancy_rule(condition, self.default_months)
-        return (wanted, use_flag) if use_flag and self.all_flagged else (wanted, months, use_flag, reference)
+        return (wanted, use_flag) if use_flag and self.all_flagged and not self.has_versions else \
+            (wanted, months, use_flag, reference)
 
     def _dormant_histogram(self, condition: Condition, reference: date) -> np.ndarray:
-        """Per combination: live accounts passing this dormancy condition at ``reference``."""
+        """Per combination: live accounts passing this dormancy condition at ``reference`` (each in its state then)."""
         key = self._dormant_key(condition, reference)
         found = self._histograms.get(key)
         if found is None:
-            wanted, months, use_flag = dormancy_rule(condition, self.default_months)
+            rule = dormancy_rule(condition, self.default_months)
+            wanted, months, use_flag = rule
+            flags = self.flags[:self.n]
+            low, high = months_before(reference, months).toordinal(), reference.toordinal()
             if use_flag and self.all_flagged:
-                passing = (self.flags == 1) == wanted
+                passing = (flags == 1) == wanted
             else:
-                low, high = months_before(reference, months).toordinal(), reference.toordinal()
                 lo, hi = np.searchsorted(self.won_days_sorted, [low, high])
                 active = np.zeros(self.n, dtype=bool)
                 active[self.won_accounts_by_day[lo:hi]] = True
                 passing = ((self._first_won_days() < low) & ~active) == wanted   # bought before, not since
                 if use_flag:
-                    flagged = self.flags != 0
-                    passing[flagged] = (self.flags[flagged] == 1) == wanted
-            found = self._histograms[key] = np.bincount(self.combo[passing & self.live],
-                                                        minlength=self.combo_classes.shape[1])
+                    flagged = flags != 0
+                    passing[flagged] = (flags[flagged] == 1) == wanted
+            size = self.combo_classes.shape[1]
+            found = np.bincount(self.combo_now[passing & self.live], minlength=size)
+            numbers, rows = self.changed_at(reference)
+            if len(numbers):    # the accounts whose state then is not their state now: theirs then
+                live = self.live[numbers]
+                found = found - np.bincount(self.combo_now[numbers][passing[numbers] & live], minlength=size) \
+                    + np.bincount(self.combo[rows][self._dormant_rows(numbers, rows, rule, low, high) & live],
+                                  minlength=size)
+            self._histograms[key] = found
         return found
 
-    def _live_histogram(self) -> np.ndarray:
+    def _live_histogram(self, reference: date) -> np.ndarray:
+        """Per combination: live accounts, each in its state at ``reference``."""
         found = self._histograms.get(("live",))
         if found is None:
-            found = self._histograms[("live",)] = np.bincount(self.combo[self.live],
+            found = self._histograms[("live",)] = np.bincount(self.combo_now[self.live],
                                                               minlength=self.combo_classes.shape[1])
+        numbers, rows = self.changed_at(reference) if self.has_versions else (_NO_ROWS, _NO_ROWS)
+        if len(numbers):
+            at = self._histograms.get(("live", reference))
+            if at is None:
+                live = self.live[numbers]
+                size = self.combo_classes.shape[1]
+                at = self._histograms[("live", reference)] = (
+                    found - np.bincount(self.combo_now[numbers][live], minlength=size)
+                    + np.bincount(self.combo[rows][live], minlength=size))
+            return at
         return found
 
     # -- the two questions ---------------------------------------------------------------------------------------
     def size(self, scope: Scope, reference: date) -> int:
-        """How many live accounts are in ``scope``, dormancy judged at ``reference``."""
+        """How many live accounts are in ``scope``, dormancy (and every state field) judged at ``reference``."""
         passing, dynamic = self._split(scope)
         if not dynamic:
-            return int(self._live_histogram()[passing].sum())
+            return int(self._live_histogram(reference)[passing].sum())
         if len(dynamic) == 1:
             return int(self._dormant_histogram(dynamic[0], reference)[passing].sum())
-        numbers = np.flatnonzero(passing[self.combo])
+        every = np.arange(self.n, dtype=np.int64)
+        numbers = np.flatnonzero(passing[self.combo[self.rows_at(every, reference.toordinal())]])
         keep = np.ones(len(numbers), dtype=bool)
         for condition in dynamic:
             keep &= self.dormant_on(numbers, condition, reference)
@@ -261,13 +440,14 @@ class AccountColumns:
             if len(dynamic) > 1:
                 out.append(self.size(scope, reference))
                 continue
-            key = self._dormant_key(dynamic[0], reference) if dynamic else ("live",)
+            key = self._dormant_key(dynamic[0], reference) if dynamic else \
+                ("live", reference) if self.has_versions else ("live",)
             size = found.get((id(passing), key))
             if size is None:
                 histogram = histograms.get(key)
                 if histogram is None:
                     histogram = histograms[key] = self._dormant_histogram(dynamic[0], reference) if dynamic else \
-                        self._live_histogram()
+                        self._live_histogram(reference)
                 size = found[(id(passing), key)] = int(histogram[passing].sum())
             out.append(size)
         return out
@@ -316,14 +496,23 @@ class AccountColumns:
         lo, hi = np.searchsorted(self.won_keys, [base, base + (1 << _DAY_BITS)])
         return tuple(date.fromordinal(int(k) & ((1 << _DAY_BITS) - 1)) for k in self.won_keys[lo:hi].tolist())
 
+    def _reference_key(self, scope: Scope, reference: date) -> date:
+        """The reference date a scope's members depend on: none (``date.min``) without dormancy nor recorded state
+        changes."""
+        return reference if self.has_versions or any(is_dormancy(c) for c in scope.conditions) else date.min
+
     def member_mask(self, scope: Scope, reference: date) -> np.ndarray:
-        """Per account number: live and in ``scope`` at ``reference`` (deal conditions ignored), a read-only boolean
-        array, cached per (conditions, reference)."""
+        """Per account number: live and in ``scope`` at ``reference`` (deal conditions ignored; each account in its
+        state then), a read-only boolean array, cached per (conditions, reference)."""
         scope = scope.accounts_part
-        key = (scope.conditions, reference if any(is_dormancy(c) for c in scope.conditions) else date.min)
+        key = (scope.conditions, self._reference_key(scope, reference))
         found = self._masks.get(key)
         if found is None:
-            found = self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))[self.combo]
+            passing = self.static_pass(tuple(c for c in scope.conditions if not is_dormancy(c)))
+            found = passing[self.combo_now]
+            numbers, rows = self.changed_at(reference) if self.has_versions else (_NO_ROWS, _NO_ROWS)
+            if len(numbers):
+                found[numbers] = passing[self.combo[rows]]
             for condition in scope.conditions:
                 if is_dormancy(condition) and found.any():
                     numbers = np.flatnonzero(found)
@@ -335,7 +524,7 @@ class AccountColumns:
     def members(self, scope: Scope, reference: date) -> frozenset[int]:
         """Numbers of the live accounts in ``scope`` at ``reference`` (deal conditions ignored), cached."""
         scope = scope.accounts_part
-        key = (scope.conditions, reference if any(is_dormancy(c) for c in scope.conditions) else date.min)
+        key = (scope.conditions, self._reference_key(scope, reference))
         found = self._members.get(key)
         if found is None:
             found = self._members[key] = frozenset(np.flatnonzero(self.member_mask(scope, reference)).tolist())
@@ -352,7 +541,7 @@ class AccountColumns:
     def inside(self, scope: Scope, reference: date, numbers: np.ndarray) -> np.ndarray:
         """Per account number given: in ``scope`` at ``reference`` (a boolean mask)."""
         passing, dynamic = self._split(scope)
-        mask: np.ndarray = passing[self.combo[numbers]]
+        mask: np.ndarray = passing[self.combo[self.rows_at(numbers, reference.toordinal())]]
         for condition in dynamic:
             if mask.any():
                 mask &= self.dormant_on(numbers, condition, reference)
@@ -378,7 +567,11 @@ class AccountColumns:
                 asking.setdefault(dormancy_rule(condition, self.default_months), []).append(k)
         if not passes:
             return np.zeros(len(numbers), dtype=bool)
-        mask: np.ndarray = np.stack(passes)[scope_row[which], self.combo[numbers]]
+        states = numbers
+        if self.has_versions:   # each row's account in its state at its scope's reference date
+            ordinals = np.fromiter((r.toordinal() for r in references), dtype=np.int64, count=len(references))
+            states = self.rows_at(numbers, ordinals[which])
+        mask: np.ndarray = np.stack(passes)[scope_row[which], self.combo[states]]
         bounds: dict[tuple[date, int], int] = {}
         for rule, ks in asking.items():
             asks = np.zeros(len(scopes), dtype=bool)
@@ -394,7 +587,7 @@ class AccountColumns:
                     found = bounds[(reference, rule[1])] = months_before(reference, rule[1]).toordinal()
                 low[k], high[k] = found, reference.toordinal()
             of_row = which[rows]
-            mask[rows] = self._dormant_rows(numbers[rows], rule, low[of_row], high[of_row])
+            mask[rows] = self._dormant_rows(numbers[rows], states[rows], rule, low[of_row], high[of_row])
         return mask
 
     def _split(self, scope: Scope) -> tuple[np.ndarray, tuple[Condition, ...]]:
@@ -563,8 +756,41 @@ class ActivityTable:
                         whole_day=bool(self.whole_day[i]))
 
 
+class AccountHistory:
+    """The recorded changes of the accounts' state fields (``records.AccountChange``) as columns: the account's row
+    in its ``AccountTable`` (changes of accounts it does not hold are left out), the field (an index into
+    ``HISTORY_FIELDS``), the instant (int64 microseconds, UTC), the values before and after."""
+
+    def __init__(self, row: np.ndarray, field: np.ndarray, at: np.ndarray, old: Sequence[Any],
+                 new: Sequence[Any]) -> None:
+        self.n = len(row)
+        self.row, self.field, self.at, self.old, self.new = row, field, at, list(old), list(new)
+
+    @classmethod
+    def of(cls, changes: Iterable[AccountChange], row_of: Mapping[tuple[str, str], int]) -> AccountHistory:
+        kept = [(row, c) for c in changes if c.field in HISTORY_FIELDS
+                for row in (row_of.get((c.source, c.account_id)),) if row is not None]
+        n = len(kept)
+        return cls(np.fromiter((row for row, _ in kept), dtype=np.int64, count=n),
+                   np.fromiter((HISTORY_FIELDS.index(c.field) for _, c in kept), dtype=np.int64, count=n),
+                   np.fromiter((_us(c.changed_at) for _, c in kept), dtype=np.int64, count=n),
+                   [c.old for _, c in kept], [c.new for _, c in kept])
+
+    def changes(self, table: AccountTable) -> tuple[AccountChange, ...]:
+        """The changes as record objects, in time order."""
+        out = []
+        for k in np.argsort(self.at, kind="stable").tolist():
+            row = int(self.row[k])
+            at = _instant(int(self.at[k]))
+            assert at is not None
+            out.append(AccountChange(table.source.at(row), table.id[row], HISTORY_FIELDS[int(self.field[k])], at,
+                                     self.old[k], self.new[k]))
+        return tuple(out)
+
+
 class AccountTable:
-    """Accounts as columns; scope fields are categorical (a scope test runs once per distinct value)."""
+    """Accounts as columns; scope fields are categorical (a scope test runs once per distinct value). ``history``:
+    the recorded changes of their state fields (``AccountHistory``), None when there are none."""
 
     CATEGORICAL = ("postal_code", "departement", "region", "country", "industry", "account_type", "annual_revenue",
                    "owner")
@@ -573,8 +799,10 @@ class AccountTable:
                  departement: Categorical, region: Categorical, country: Categorical, industry: Categorical,
                  account_type: Categorical, annual_revenue: Categorical, owner: Categorical, dormant: np.ndarray,
                  deleted: np.ndarray, custom: Sequence[Mapping[str, Any]] | None = None,
-                 modified: np.ndarray | None = None, origin: Sequence[Account] | None = None) -> None:
+                 modified: np.ndarray | None = None, origin: Sequence[Account] | None = None,
+                 history: AccountHistory | None = None) -> None:
         self.n = len(id)
+        self.history = history
         self.source, self.id, self.name = source, id, name
         self.postal_code, self.departement, self.region, self.country = postal_code, departement, region, country
         self.industry, self.account_type, self.annual_revenue, self.owner = industry, account_type, annual_revenue, \
@@ -582,9 +810,21 @@ class AccountTable:
         self.dormant, self.deleted, self.custom, self.modified = dormant, deleted, custom, modified   # dormant: 0/1/2
         self._origin = origin
 
+    def dormant_at(self, i: int) -> bool | None:
+        """Row ``i``'s CRM dormant flag now (None: no flag)."""
+        flag = int(self.dormant[i])
+        return None if flag == 0 else flag == 1
+
+    def row_numbers(self) -> dict[tuple[str, str], int]:
+        """(source, id) -> row (the last row of a key used twice)."""
+        return dict(zip(zip(self.source.decoded(), self.id, strict=True), range(self.n), strict=True))
+
     @classmethod
-    def of(cls, accounts: Sequence[Account]) -> AccountTable:
+    def of(cls, accounts: Sequence[Account], changes: Sequence[AccountChange] = ()) -> AccountTable:
         n = len(accounts)
+        history = None
+        if changes:
+            history = AccountHistory.of(changes, {(a.source, a.id): k for k, a in enumerate(accounts)})
         cat: dict[str, Any] = {f: Categorical.of(map(attrgetter(f), accounts), n) for f in
                ("postal_code", "departement", "region", "country", "industry", "account_type", "annual_revenue")}
         return cls(source=Categorical.of(map(attrgetter("source"), accounts), n),
@@ -593,7 +833,7 @@ class AccountTable:
                    dormant=np.fromiter((1 if d is True else 2 if d is False else 0
                                         for d in map(attrgetter("dormant"), accounts)), dtype=np.uint8, count=n),
                    deleted=np.fromiter(map(attrgetter("deleted"), accounts), dtype=bool, count=n),
-                   custom=list(map(attrgetter("custom"), accounts)), origin=accounts, **cat)
+                   custom=list(map(attrgetter("custom"), accounts)), origin=accounts, history=history, **cat)
 
     def record(self, i: int) -> Account:
         if self._origin is not None:
@@ -711,7 +951,7 @@ class RecordColumns:
     @classmethod
     def of(cls, records: Records) -> RecordColumns:
         """The columns of records held as objects (read once, field by field)."""
-        return cls(AccountTable.of(records.accounts), ActivityTable.of(records.activities),
+        return cls(AccountTable.of(records.accounts, records.account_changes), ActivityTable.of(records.activities),
                    DealTable.of(records.deals), records.users, records.rejected)
 
     def _rows(self, name: str, table: AccountTable | ActivityTable | DealTable) -> Sequence[Any]:
@@ -732,7 +972,13 @@ class RecordColumns:
     def deals(self) -> Sequence[Deal]:
         return self._rows("deals", self.deal_table)
 
+    @property
+    def account_changes(self) -> tuple[AccountChange, ...]:
+        """The recorded changes of the accounts' state fields, as record objects (``AccountHistory.changes``)."""
+        history = self.account_table.history
+        return () if history is None else history.changes(self.account_table)
+
     def to_records(self) -> Records:
         """Every row as record objects (slow on millions: for callers that need ``Records`` itself)."""
         return Records(accounts=tuple(self.accounts), activities=tuple(self.activities), deals=tuple(self.deals),
-                       users=self.users, rejected=self.rejected)
+                       users=self.users, rejected=self.rejected, account_changes=self.account_changes)

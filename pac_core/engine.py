@@ -254,7 +254,7 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     action_scopes = _action_scopes(plan)
     scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
     account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
-                                     settings.dormant_default_months, scopes)
+                                     settings.dormant_default_months, scopes, zone)
     ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
                                     won_dates=Rows(accounts.n, account_columns.won_dates_of), currency=plan.currency,
                                     fx_rates=settings.fx_rates, deals=columns.deals)

@@ -253,6 +253,32 @@ _KINDS_FR = {f"{a[0]}, not {b[0]}": f"{a[1]}, pas {b[1]}"
 
 
 _HANDED_OVER = re.compile(r"owner (\S+), after the hand-over to (\S+) on (\d{4}-\d{2}-\d{2})")
+# matching.Matcher._state_note: an account's state (dormant flag, owner, type) on the window's first day, not now
+_DAY = r"(\d{4}-\d{2}-\d{2})"
+_FIRST = rf"on {_DAY}, the window's first day"
+_STATE_FR = (
+    (re.compile(rf"(?<!not )dormant {_FIRST} \(dormant flag cleared on {_DAY}\)"),
+     lambda m: f"compte dormant au {_fr_day(m[1])}, premier jour de la période (drapeau retiré le "
+               f"{_fr_day(m[2], m[1])})"),
+    (re.compile(rf"not dormant {_FIRST} \(flagged dormant on {_DAY}\)"),
+     lambda m: f"compte non dormant au {_fr_day(m[1])}, premier jour de la période (marqué dormant le "
+               f"{_fr_day(m[2], m[1])})"),
+    (re.compile(rf"account owner (\S+) {_FIRST} \(owner (\S+) since {_DAY}\)"),
+     lambda m: f"propriétaire du compte {m[1]} au {_fr_day(m[2])}, premier jour de la période (propriétaire {m[3]} "
+               f"depuis le {_fr_day(m[4], m[2])})"),
+    (re.compile(rf"account type (.+?) {_FIRST} \((.+?) since {_DAY}\)"),
+     lambda m: f"type de compte {m[1]} au {_fr_day(m[2])}, premier jour de la période ({m[3]} depuis le "
+               f"{_fr_day(m[4], m[2])})"),
+)
+_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre")
+
+
+def _fr_day(iso: str, beside: str | None = None) -> str:
+    """2027-05-03 -> « 3 mai 2027 »; without its year when ``beside`` (another ISO day) is of the same year."""
+    day = date.fromisoformat(iso)
+    words = f"{'1er' if day.day == 1 else day.day} {_MONTHS_FR[day.month - 1]}"
+    return words if beside is not None and beside[:4] == iso[:4] else f"{words} {day.year}"
 
 
 def localise(detail: str, lang: str) -> str:
@@ -263,6 +289,13 @@ def localise(detail: str, lang: str) -> str:
         return _KINDS_FR[detail]
     if lang == "fr" and (hand := _HANDED_OVER.fullmatch(detail)):   # matching.Matcher._handed_over
         return f"propriétaire {hand[1]}, après la passation à {hand[2]} le {hand[3]}"
+    head, sep, notes = detail.partition("; ")
+    if lang == "fr" and sep and any(pattern.search(notes) for pattern, _ in _STATE_FR):   # a near miss's state then
+        return f"{localise(head, lang)}; {localise(notes, lang)}"
+    if lang == "fr" and any(pattern.match(detail) for pattern, _ in _STATE_FR):
+        for pattern, words in _STATE_FR:
+            detail = pattern.sub(words, detail)
+        return detail
     table = _TO_FR if lang == "fr" else _TO_EN
     for old, new in table:
         detail = detail.replace(old, new)

@@ -4,7 +4,8 @@ Pure (no I/O, no clock). What is kept from one night to the next (``KeptState``)
 figures but, for every action, its *candidates*: the activities that could count for it whatever the deals say
 (its owner, its type, in its window with a day of slack, completed or planned, not deleted, on a known account that
 passes its scope's account conditions, dormancy judged by the CRM flag when the account has one and not judged
-otherwise). That is a superset of what the action matches, and it does not depend on the clock nor on any deal.
+otherwise; the account in its state on the window's first day: its flag, owner and type then, from their recorded
+changes). That is a superset of what the action matches, and it does not depend on the clock nor on any deal.
 Everything else is recomputed every night by the engine itself, so the clock is handled by construction:
 
 * an action's count does not depend on the evaluation instant (its window and the day its dormancy is judged on,
@@ -26,8 +27,8 @@ An action is *touched* (its candidates selected again) when
 3. a changed activity (its new version) could be a candidate: same owner e-mail, same type, start within the
    window (one day of slack on each side, for all-day activities); for an action handed over, a former owner's
    activity up to the hand-over day (with the same slack) as well;
-4. an activity on a *changed account* (an account record that changed, appeared or disappeared) could be a
-   candidate (same test).
+4. an activity on a *changed account* (an account record that changed, appeared or disappeared, or whose recorded
+   state changes did: the store records them with the account's upsert) could be a candidate (same test).
 Deals never touch an action: candidates do not read them (won deals only decide dormancy, which candidates
 leave to the engine). A change of users (e-mails decide owners) or of the plan's ``people[].aliases`` (which person an
 e-mail is), of the engine version or of the settings makes a full night.
@@ -49,18 +50,20 @@ from pac_core.engine import as_columns, evaluate, gc_paused
 from pac_core.engine_settings import EngineSettings
 from pac_core.matching import holders, moments_us, owner_emails, resolve_owner
 from pac_core.plan import Action, Plan
-from pac_core.records import ActivityStatus, Records, User
+from pac_core.records import AccountChange, ActivityStatus, Records, User
 from pac_core.results import Evaluation
 from pac_core.scope_eval import dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
-ENGINE_VERSION = "6"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
+ENGINE_VERSION = "7"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 # 2 (5 Dec 2026): windows end at the evaluation instant (kept candidates stay a superset; a full night once anyway)
 # 4: dormancy by won deals needs a won deal before the N months (a never-won prospect is not dormant: audit E F2)
 # 5: an activity with both a start and a day (a Salesforce Task done before its due date) is dated at the earlier;
 #    planned activities are candidates too (the warnings of those still planned on a past date)
 # 6: an action handed over (``handed_over``) counts its former owners' activities before the hand-over day: their
 #    activities in its window are candidates too (``matching.holders``)
+# 7 (6 Dec 2026): an account's dormant flag, owner and type are read as of the reference date from their recorded
+#    changes (audit matching F1, F2): candidates judge each account in its state on the action's window's first day
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -90,7 +93,15 @@ class Changes:
             before = {(r.source, r.id): r for r in a}   # type: ignore[attr-defined]
             after = {(r.source, r.id): r for r in b}    # type: ignore[attr-defined]
             return frozenset(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-        return cls(diff(old.activities, new.activities), diff(old.accounts, new.accounts),
+        def history(records: Records) -> dict[Key, list[AccountChange]]:
+            found: dict[Key, list[AccountChange]] = {}
+            for change in records.account_changes:
+                found.setdefault((change.source, change.account_id), []).append(change)
+            return found
+
+        before, after = history(old), history(new)
+        restated = frozenset(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        return cls(diff(old.activities, new.activities), diff(old.accounts, new.accounts) | restated,
                    diff(old.deals, new.deals), diff(old.users, new.users))
 
 
@@ -394,9 +405,8 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
     scopes = {a.id: plan.action_scope(a) for a in actions}
     none = np.zeros(0, dtype=np.int64)
     account_columns = AccountColumns(columns.records.account_table, emails, none, none, settings.dormant_default_months,
-                                     list(scopes.values()))
-    flags = columns.records.account_table.dormant
-    tests: dict[tuple[object, ...], Callable[[np.ndarray], np.ndarray]] = {}
+                                     list(scopes.values()), columns.zone)
+    tests: dict[tuple[object, ...], Callable[[np.ndarray, int], np.ndarray]] = {}
     result: dict[str, frozenset[Key]] = {a.id: frozenset() for a in actions}
     for k, group_actions in enumerate(by_pair.values()):
         group = inside[bounds[k]:bounds[k + 1]]
@@ -405,11 +415,12 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
             scope = scopes[action.id]
             test = tests.get(scope.conditions)
             if test is None:
-                test = tests[scope.conditions] = _account_test(scope, account_columns, flags,
+                test = tests[scope.conditions] = _account_test(scope, account_columns,
                                                                settings.dormant_default_months)
             lo, hi = np.searchsorted(times, (start, end))
             rows = group[lo:hi]
-            rows = rows[test(columns.account_row[rows])]
+            rows = rows[test(columns.account_row[rows],
+                             action.window.start.astimezone(columns.zone).date().toordinal())]
             rows_kept[rows] = True
             found = frozenset(map(columns.key, rows.tolist()))
             result[action.id] = result[action.id] | found if result[action.id] else found
@@ -436,20 +447,22 @@ def _rows_of(records: RecordColumns, positions: np.ndarray) -> RecordColumns:
     return RecordColumns(records.account_table, activities, records.deal_table, records.users, records.rejected)
 
 
-def _account_test(scope: Scope, accounts: AccountColumns, flags: np.ndarray, default_months: int
-                  ) -> Callable[[np.ndarray], np.ndarray]:
-    """Per account row given, whether it can be in the scope whatever its won deals: live and every static account
-    condition holds (the engine's classes), dormancy by the CRM flag when the condition reads it and the account has
-    one, and not judged otherwise."""
+def _account_test(scope: Scope, accounts: AccountColumns, default_months: int
+                  ) -> Callable[[np.ndarray, int], np.ndarray]:
+    """Per account row given, whether it can be in the scope whatever its won deals, each account in its state in
+    force at the reference day given (an ordinal: the action's window's first day, ``AccountColumns.rows_at``): live
+    and every static account condition holds (the engine's classes), dormancy by the CRM flag when the condition
+    reads it and the account has one, and not judged otherwise."""
     conditions = scope.accounts_part.conditions
     passing = accounts.static_pass(tuple(c for c in conditions if not is_dormancy(c)))
     by_flag = [wanted for wanted, _months, use_flag in (dormancy_rule(c, default_months) for c in conditions
                                                           if is_dormancy(c)) if use_flag]
 
-    def test(rows: np.ndarray) -> np.ndarray:
-        mask: np.ndarray = passing[accounts.combo[rows]]
+    def test(rows: np.ndarray, reference: int) -> np.ndarray:
+        states = accounts.rows_at(rows, reference)
+        mask: np.ndarray = passing[accounts.combo[states]]
         for wanted in by_flag:
-            flag = flags[rows]
+            flag = accounts.flags[states]
             mask &= (flag == 0) | ((flag == 1) == wanted)
         return mask
 

@@ -46,7 +46,7 @@ from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Ro
 from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, Counting, Plan
 from pac_core.records import Account, Activity, ActivityStatus, User
 from pac_core.results import Decision
-from pac_core.scope_eval import AccountKey, compile_scope, describe_failure
+from pac_core.scope_eval import AccountKey, compile_scope, describe_failure, dormancy_rule, is_dormancy
 from pac_core.scopes import Condition, Scope
 
 STATUS_RULES = {ActivityStatus.CANCELLED: "cancelled", ActivityStatus.NO_SHOW: "no_show",
@@ -371,6 +371,21 @@ class _WonByKey(Mapping[AccountKey, tuple[date, ...]]):
         return len(self._numbers)
 
 
+def state_fields(scope: Scope, default_months: int) -> frozenset[str]:
+    """The account state fields (``records.HISTORY_FIELDS``) a scope reads: the CRM dormant flag (a dormancy condition
+    that reads it first), the owner, the account type."""
+    out = set()
+    for condition in scope.accounts_part.conditions:
+        if is_dormancy(condition):
+            if dormancy_rule(condition, default_months)[2]:
+                out.add("dormant")
+        elif condition.field == "owner":
+            out.add("owner_id")
+        elif condition.field == "account_type":
+            out.add("account_type")
+    return frozenset(out)
+
+
 def local_minute(instant: datetime, zone: ZoneInfo) -> str:
     """``instant`` to the minute in ``zone`` (``2027-11-07 01:30``), with the zone's abbreviation when that wall
     time occurs twice, in the hour repeated when the clocks go back (``2027-11-07 01:30 CDT`` and ``... CST``, an
@@ -500,7 +515,8 @@ class Matcher:
                     else:
                         seen.add(number)  # type: ignore[arg-type]
                         if len(counted) < self.counted_limit:
-                            counted.append(self._decision(pos, True, "counted", ""))
+                            counted.append(self._decision(pos, True, "counted",
+                                                          self._state_note(scope, number, reference)))
                         else:
                             counted_more += 1
                         continue
@@ -582,7 +598,38 @@ class Matcher:
             return "the account was deleted in the CRM"
         number = ix.account(pos)
         assert number is not None
-        return self._scope_detail(scope, self.accounts[number], reference)
+        account = self.columns.account_at(number, reference, self.accounts[number])   # its state then
+        failure = self._scope_detail(scope, account, reference)
+        note = self._state_note(scope, number, reference)
+        return f"{failure}; {note}" if note else failure
+
+    def _state_note(self, scope: Scope, number: int | None, reference: date) -> str:
+        """Words for an account whose state fields the scope reads (the CRM dormant flag, the owner, the account
+        type) were not on ``reference`` (the window's first day, when the scope is judged) what they are now: "dormant
+        on 2027-05-03, the window's first day (dormant flag cleared on 2027-05-12)"; "" when none differs."""
+        if number is None or not self.columns.has_versions:
+            return ""
+        fields = state_fields(scope, self.columns.default_months)
+        if not fields:
+            return ""
+        source = self.accounts[number].source
+        first = f"on {reference:%Y-%m-%d}, the window's first day"
+        parts = []
+        for name, then, now, day in self.columns.state_notes(number, reference, fields):
+            if name == "dormant":
+                parts.append(f"dormant {first} (dormant flag cleared on {day:%Y-%m-%d})" if then is True else
+                             f"not dormant {first} (flagged dormant on {day:%Y-%m-%d})")
+            elif name == "owner_id":
+                parts.append(f"account owner {self._owner(source, then)} {first} (owner {self._owner(source, now)} "
+                             f"since {day:%Y-%m-%d})")
+            else:
+                parts.append(f"account type {then or 'unknown'} {first} ({now or 'unknown'} since {day:%Y-%m-%d})")
+        return "; ".join(parts)
+
+    def _owner(self, source: str, owner_id: object) -> str:
+        if owner_id is None:
+            return "unknown"
+        return self.emails.get((source, str(owner_id)), str(owner_id))
 
     def _scope_detail(self, scope: Scope, account: Account, reference: date) -> str:
         key = (scope.conditions, reference)

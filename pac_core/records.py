@@ -7,8 +7,8 @@ The same person in two CRMs is one owner, matched by e-mail through ``User``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 from decimal import Decimal
 from enum import StrEnum
@@ -60,6 +60,51 @@ class Account:
     custom: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     deleted: bool = False
     modified_at: datetime | None = None
+
+
+HISTORY_FIELDS = ("dormant", "owner_id", "account_type")   # account attributes whose change is a change of state
+
+
+@dataclass(frozen=True, slots=True)
+class AccountChange:
+    """One recorded change of an account attribute whose change is a change of **state**, not a data fix
+    (``HISTORY_FIELDS``: the CRM dormant flag, the owner, the account type): the store records one when an upsert
+    changes it (``sync_jobs/store/records.py``). ``changed_at`` (aware) is when it was seen to change: the CRM's
+    modification stamp of the account when it moved with the change, else the run's instant. The engine reads such
+    a field as of a reference date (an action's window's first day, an axis's objective period's first day): the
+    ``old`` value of the first change on or after that local day, else the account's current value
+    (``value_on``). Other attributes (département, industry...) are corrections: always read as they are now."""
+
+    source: str
+    account_id: str
+    field: str                 # one of HISTORY_FIELDS
+    changed_at: datetime
+    old: Any = None
+    new: Any = None
+
+
+def value_on(current: Any, changes: Sequence[AccountChange], day: date, zone: tzinfo) -> Any:
+    """The value of one field in force at the start of ``day`` (a local day of ``zone``): the ``old`` value of the
+    first of ``changes`` (one account's changes of that field, in time order) made on or after that day, else
+    ``current``. A change made during the reference day itself is after its start: not yet in force."""
+    for change in changes:
+        if change.changed_at.astimezone(zone).date() >= day:
+            return change.old
+    return current
+
+
+def account_on(account: Account, changes: Sequence[AccountChange], day: date, zone: tzinfo) -> Account:
+    """``account`` with its ``HISTORY_FIELDS`` as in force at the start of ``day`` (``value_on``; ``changes``: its
+    recorded changes, any field, any order); the account itself when none differs."""
+    values = {}
+    ordered = sorted(changes, key=lambda c: c.changed_at)
+    for name in HISTORY_FIELDS:
+        of_field = [c for c in ordered if c.field == name]
+        if of_field:
+            value = value_on(getattr(account, name), of_field, day, zone)
+            if value != getattr(account, name):
+                values[name] = value
+    return replace(account, **values) if values else account
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,3 +260,4 @@ class Records:
     deals: tuple[Deal, ...] = ()
     users: tuple[User, ...] = ()
     rejected: tuple[Rejected, ...] = ()
+    account_changes: tuple[AccountChange, ...] = ()   # recorded changes of the accounts' HISTORY_FIELDS

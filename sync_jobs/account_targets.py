@@ -4,7 +4,8 @@ Business rules:
 
 * an account is a **target** of an axis when it is in the axis's full scope (its segment's scope AND the
   axis's own scope), with the engine's scope semantics (``pac_core.scope_eval.ScopeIndex``) and dormancy
-  judged on the first day of the axis's objective period (the plan's period when it has none), as the
+  judged on the first day of the axis's objective period (the plan's period when it has none), the account's
+  state fields (CRM dormant flag, owner, type) as in force that day (``records.account_on``), as the
   engine does for the axis's revenue;
 * only axes that are in force count: active or prioritised, or suspended past their until-date (the
   engine's and the advisor's ``pac_core.plan.axis_inactive`` rule); suspended and dropped axes target nobody;
@@ -56,7 +57,7 @@ from pac_core.columnar import RecordColumns
 from pac_core.matching import owner_emails
 from pac_core.plan import Axis, Plan, axis_inactive
 from pac_core.plan_end import plan_ended
-from pac_core.records import Deal, DealStage, Records
+from pac_core.records import AccountChange, Deal, DealStage, Records, account_on
 from pac_core.revenue import deal_value, is_credit
 from pac_core.scope_eval import AccountKey, ScopeIndex
 
@@ -112,11 +113,22 @@ def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
     if not axes or not accounts:
         return {}
     numbers = {(a.source, a.id): i for i, a in enumerate(accounts)}
-    index = ScopeIndex(accounts, owner_emails(records.users, plan.aliases()),
-                       won_dates(records.deals, numbers, len(accounts), zone), default_months)
+    emails, won = owner_emails(records.users, plan.aliases()), won_dates(records.deals, numbers, len(accounts), zone)
+    changes: dict[int, list[AccountChange]] = {}
+    for change in records.account_changes:
+        number = numbers.get((change.source, change.account_id))
+        if number is not None:
+            changes.setdefault(number, []).append(change)
+    indexes: dict[date, ScopeIndex] = {}
     held: dict[int, list[str]] = {}
     for axis in axes:                          # sorted by id: each account's list comes out sorted
-        for number in index.members(plan.axis_scope(axis), _reference(plan, axis, zone)):
+        reference = _reference(plan, axis, zone)
+        index = indexes.get(reference)
+        if index is None:   # the accounts in their state (dormant flag, owner, type) on the reference date
+            then = [account_on(a, changes[n], reference, zone) if n in changes else a
+                    for n, a in enumerate(accounts)]
+            index = indexes[reference] = ScopeIndex(then, emails, won, default_months)
+        for number in index.members(plan.axis_scope(axis), reference):
             found = held.get(number)
             if found is None:
                 held[number] = [axis.id]

@@ -27,7 +27,7 @@ from sqlalchemy import Engine, select
 
 from connectors.base import ObjectKind
 from pac_core.columnar import RecordColumns
-from pac_core.records import Record, Records, Rejected, User
+from pac_core.records import Account, Record, Records, Rejected, User
 from sync_jobs.hooks import RunHooks
 from sync_jobs.interrupts import ABANDONED_HEAD, NOTHING_LOST, interruption
 from sync_jobs.lock import ensure_held, run_lock
@@ -212,6 +212,7 @@ class DryRun(UnitOfWork):
         super().__init__(engine)
         self.overlay: dict[tuple[str, str, str], Record] = {}     # (connector, kind, id) -> as the run stored it
         self.gone_emails: dict[str, set[str]] = {}                # connector -> e-mails of users a full read lost
+        self.now: datetime | None = None                          # the instant the run stores its records at
 
     @contextlib.contextmanager
     def guard(self, plan_id: str, *, wait: float, clock: Clock, stop: Callable[[], None] | None = None
@@ -230,11 +231,17 @@ class DryRun(UnitOfWork):
         merged: dict[str, dict[tuple[str, str], Any]] = {}
         for kind in ("accounts", "activities", "deals", "users"):
             merged[kind] = {(r.source, r.id): r for r in getattr(stored, kind)}
+        changes = list(stored.account_changes)
         for (source, kind, rid), record in self.overlay.items():
+            old = merged[kind].get((source, rid))
+            if isinstance(old, Account) and isinstance(record, Account) and self.now is not None:
+                # the changes of state fields the real run would record (``store.records.upsert_records``)
+                changes.extend(store_records.state_changes(old, dataclasses.replace(record, source=source), None,
+                                                           self.now))
             merged[kind][(source, rid)] = record
         return Records(accounts=tuple(merged["accounts"].values()), activities=tuple(merged["activities"].values()),
                        deals=tuple(merged["deals"].values()), users=tuple(merged["users"].values()),
-                       rejected=stored.rejected)
+                       rejected=stored.rejected, account_changes=tuple(changes))
 
     def user_emails(self, connector: str) -> set[str]:
         pulled = {r.email.lower() for (c, _k, _i), r in self.overlay.items()
@@ -251,6 +258,7 @@ class DryRun(UnitOfWork):
     def upsert_records(self, connector: str, records: Iterable[Record], *, run_id: int | None,
                        now: datetime) -> int:
         n = 0
+        self.now = now
         for record in records:
             self.overlay[(connector, kind_of(record), record.id)] = record
             n += 1

@@ -1,4 +1,5 @@
-"""Normalised records in the store: idempotent batched upserts, reconciliation, loading for the engine."""
+"""Normalised records in the store: idempotent batched upserts, reconciliation, loading for the engine; the
+recorded changes of the accounts' state fields (``pac_account_change``), handed to the engine with them."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from pac_core.columnar import (
     NO_DAY,
     NO_TIME,
+    AccountHistory,
     AccountTable,
     ActivityTable,
     Categorical,
@@ -24,7 +26,9 @@ from pac_core.columnar import (
 )
 from pac_core.plan import ActivityType
 from pac_core.records import (
+    HISTORY_FIELDS,
     Account,
+    AccountChange,
     Activity,
     ActivityStatus,
     CrmRates,
@@ -37,10 +41,12 @@ from pac_core.records import (
     User,
 )
 from sync_jobs.store.codec import from_payload, indexed, kind_of, to_payload
-from sync_jobs.store.tables import StoredRecord
+from sync_jobs.store.db import stored_instant
+from sync_jobs.store.tables import AccountChangeRow, StoredRecord
 
 UPSERT_BATCH = 1000
 _T = StoredRecord.__table__  # type: ignore[attr-defined]
+_C = AccountChangeRow.__table__  # type: ignore[attr-defined]
 
 
 def _insert(engine: Engine) -> Any:
@@ -52,7 +58,9 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
     """Insert or replace each record by (connector, kind, crm id); returns how many were stored.
 
     Idempotent: storing the same record twice leaves one row with the latest payload. ``run_id``
-    stamps ``seen_run`` so that a full reconciliation can find the rows it did not see.
+    stamps ``seen_run`` so that a full reconciliation can find the rows it did not see. An account whose state
+    fields (``HISTORY_FIELDS``: the CRM dormant flag, the owner, the type) the upsert changes gets one
+    ``pac_account_change`` row per field changed, in the same transaction (``state_changes``).
     """
     insert = _insert(engine)
     total = 0
@@ -61,15 +69,77 @@ def upsert_records(engine: Engine, connector: str, records: Iterable[Record], *,
                  "deleted": getattr(r, "deleted", False), "payload": to_payload(r), "seen_run": run_id,
                  "stored_at": now, **indexed(r)} for r in chunk]
         rows = list({(r["kind"], r["crm_id"]): r for r in rows}.values())   # last one wins inside a batch
+        accounts = list({r.id: r for r in chunk if isinstance(r, Account)}.values())
         stmt = insert(_T)
         stmt = stmt.on_conflict_do_update(
             index_elements=["connector", "kind", "crm_id"],
             set_={c: stmt.excluded[c] for c in ("modified_at", "deleted", "payload", "seen_run", "stored_at",
                                                  "owner_id", "account_id", "email", "occurred_at")})
         with engine.begin() as conn:
+            changes = _recorded_changes(conn, connector, accounts, run_id, now) if accounts else []
             conn.execute(stmt, rows)
+            if changes:
+                conn.execute(_C.insert(), changes)
         total += len(chunk)
     return total
+
+
+def state_changes(old: Account, new: Account, stored_at: datetime | None, now: datetime) -> list[AccountChange]:
+    """The changes of the state fields (``HISTORY_FIELDS``) from the stored ``old`` account (stored at ``stored_at``)
+    to the ``new`` one read now: none when either is deleted (a deleted account's row may be its id alone); a dormant
+    flag appearing or disappearing (None on one side) is the mapping or the field being filled, not a change of the
+    customer's state, and is not recorded either. Each change is dated by the CRM's stamp of the new account when
+    it moved since the stored one (no later than ``now``, no earlier than ``stored_at``, when the old value was last
+    read), else by ``now``: a formula or roll-up field changes its value without moving the stamp."""
+    if old.deleted or new.deleted:
+        return []
+    fields = [name for name in HISTORY_FIELDS if getattr(old, name) != getattr(new, name)
+              and not (name == "dormant" and (old.dormant is None or new.dormant is None))]
+    if not fields:
+        return []
+    stamp, before = new.modified_at, old.modified_at
+    when = now
+    if stamp is not None and (before is None or stamp > before) and stamp <= now:
+        when = stamp if stored_at is None or stamp >= stored_at else stored_at
+    return [AccountChange(new.source, new.id, name, when, getattr(old, name), getattr(new, name)) for name in fields]
+
+
+def _recorded_changes(conn: Connection, connector: str, accounts: Sequence[Account], run_id: int | None,
+                      now: datetime) -> list[dict[str, Any]]:
+    """The ``pac_account_change`` rows of these accounts about to be stored (``state_changes`` against the stored
+    rows, read by their ids in one query)."""
+    query = select(_T.c.crm_id, _T.c.deleted, _T.c.modified_at, _T.c.stored_at,
+                   _T.c.payload["dormant"].as_boolean(), _T.c.payload["owner_id"].as_string(),
+                   _T.c.payload["account_type"].as_string()).where(
+        _T.c.connector == connector, _T.c.kind == "accounts", _T.c.crm_id.in_([a.id for a in accounts]))
+    stored = {str(crm_id): (deleted, modified, stored_at, dormant, owner, kind)
+              for crm_id, deleted, modified, stored_at, dormant, owner, kind in conn.execute(query)}
+    out = []
+    for new in accounts:
+        found = stored.get(new.id)
+        if found is None:
+            continue
+        deleted, modified, stored_at, dormant, owner, kind = found
+        old = Account(new.id, connector, "", account_type=kind, owner_id=owner, dormant=_flag(dormant),
+                      deleted=bool(deleted), modified_at=None if modified is None else stored_instant(modified))
+        for change in state_changes(old, new, None if stored_at is None else stored_instant(stored_at), now):
+            out.append({"connector": connector, "crm_id": change.account_id, "field": change.field,
+                        "changed_at": change.changed_at, "old": change.old, "new": change.new, "run_id": run_id,
+                        "recorded_at": now})
+    return out
+
+
+def _flag(value: Any) -> bool | None:
+    """A stored dormant flag (JSON true / false, or SQLite's 1 / 0) as a boolean, None when there is none."""
+    return True if value is True or value == 1 else False if value is False or value == 0 else None
+
+
+def account_changes(conn: Connection, connectors: Sequence[str]) -> tuple[AccountChange, ...]:
+    """The recorded changes of the accounts' state fields of these connectors, in time order."""
+    query = select(_C.c.connector, _C.c.crm_id, _C.c.field, _C.c.changed_at, _C.c.old, _C.c.new).where(
+        _C.c.connector.in_(list(connectors))).order_by(_C.c.changed_at, _C.c.id)
+    return tuple(AccountChange(str(connector), str(crm_id), str(name), stored_instant(at), old, new)
+                 for connector, crm_id, name, at, old, new in conn.execute(query))
 
 
 def mark_unseen_deleted(engine: Engine, connector: str, kind: str, run_id: int, now: datetime) -> int:
@@ -100,7 +170,10 @@ def load_records(engine: Engine, connectors: Sequence[str], rejected: Iterable[R
     activities = tuple(r for r in iter_records(engine, connectors, "activities") if isinstance(r, Activity))
     deals = tuple(r for r in iter_records(engine, connectors, "deals") if isinstance(r, Deal))
     users = tuple(r for r in iter_records(engine, connectors, "users") if isinstance(r, User))
-    return Records(accounts=accounts, activities=activities, deals=deals, users=users, rejected=tuple(rejected))
+    with engine.connect() as conn:
+        changes = account_changes(conn, connectors)
+    return Records(accounts=accounts, activities=activities, deals=deals, users=users, rejected=tuple(rejected),
+                   account_changes=changes)
 
 
 def user_emails(engine: Engine, connector: str) -> set[str]:
@@ -302,6 +375,9 @@ def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterabl
         dormant=np.fromiter((1 if d is True or d == 1 else 2 if d is False or d == 0 else 0 for d in dormant),
                             dtype=np.uint8, count=n),
         deleted=_bools(deleted), custom=[c or {} for c in custom])
+    changes = account_changes(conn, connectors)
+    if changes:
+        accounts.history = AccountHistory.of(changes, accounts.row_numbers())
     del source, ids, deleted, f, name, postal, dept, region, country, industry, kind, revenue, owner, dormant, custom
 
     source, ids, deleted, *f = _rows(conn, "activities", connectors, *map(_field, (

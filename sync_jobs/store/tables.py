@@ -1,6 +1,7 @@
 """Persistence rows. Records keep the CRM's normalised record as a JSON payload plus indexed columns.
 
-Keys: records by (connector, kind, crm_id); watermarks by (connector, object); what was last written
+Keys: records by (connector, kind, crm_id), the changes of an account's state fields by (connector, crm_id);
+watermarks by (connector, object); what was last written
 by (plan, connector, target, key); each plan's axes targeting each account by (plan, connector, key);
 manager overrides by (plan, target, key, field).
 """
@@ -49,6 +50,24 @@ class StoredRecord(SQLModel, table=True):
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     seen_run: int | None = None               # the last run that read it (full reconciliation)
     stored_at: datetime
+
+
+class AccountChangeRow(SQLModel, table=True):
+    """One change of an account's state field (``pac_core.records.HISTORY_FIELDS``: the CRM dormant flag, the
+    owner, the account type), recorded when an upsert changes it (``store.records.upsert_records``): the engine reads
+    the field as it was on a scope's reference date (docs/engine.md, *Account state as of the reference date*)."""
+
+    __tablename__ = "pac_account_change"
+    __table_args__ = (Index("ix_pac_account_change_account", "connector", "crm_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    connector: str
+    crm_id: str                              # the account's CRM id
+    field: str                               # dormant | owner_id | account_type
+    changed_at: datetime                     # the CRM's stamp of the change, else the run's instant
+    old: Any = Field(default=None, sa_column=Column(JSON))
+    new: Any = Field(default=None, sa_column=Column(JSON))
+    run_id: int | None = None
+    recorded_at: datetime
 
 
 class Watermark(SQLModel, table=True):

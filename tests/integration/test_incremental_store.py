@@ -22,7 +22,7 @@ from sync_jobs.store import kept as kept_store
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
 from sync_jobs.unit_of_work import unit_of_work
-from tests.fakes import Clock, FakeConnector, account, user, visit, write_settings
+from tests.fakes import SMALL_PLAN, Clock, FakeConnector, account, user, visit, write_settings
 
 NOW = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
 W18 = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
@@ -200,3 +200,38 @@ class TestTheRunIsIncremental:
         assert result.evaluation is not None and result.evaluation.action("A-01").done == 2
         assert result.evaluation == _full_evaluation(result, engine, settings, plan)
         assert _modes(caplog) == ["full", "full"]
+
+
+DORMANT_PLAN = SMALL_PLAN.replace('''    what: {activity: visit, count: 2}
+    when: "week 18"''', '''    what: {activity: visit, count: 2, scope: {dormant: true}}
+    when: "week 18"''')
+
+
+class TestAccountStateNights:
+    def test_a_dormant_flag_cleared_after_the_window_began_keeps_counting_night_after_night(
+            self, tmp_path, database_url, engine) -> None:
+        """A-01 « visit 2 dormant customers in week 18 »: Julie visited a1 and a2, both flagged dormant. a1 orders
+        again and the CRM clears its flag: the next night (incremental, through the real pipeline and the store) and
+        the quiet one after still count both visits, each equal to ``evaluate()`` on the stored records (audit
+        matching F1)."""
+        settings = load_settings(write_settings(tmp_path, database_url, plan_text=DORMANT_PLAN, extra=INCREMENTAL),
+                                 env={})
+        plan, _ = pipeline.load_plan_file(settings.plan(None))
+        crm = FakeConnector()
+        crm.put(user("u1", "julie@example.com"), account("a1", dormant=True), account("a2", dormant=True),
+                visit("v1", "u1", "a1", W18), visit("v2", "u1", "a2", W18.replace(day=5)))
+        clock = Clock()
+        nights: list[NightStats] = []
+        done = []
+        for night in range(3):
+            evaluator = night_evaluator(engine, plan.id, ["fake"], lambda p: engine_settings(settings, p.currency),
+                                        on_stats=nights.append)
+            result = pipeline.run_sync(None, settings, connectors={"fake": crm}, clock=clock, evaluator=evaluator)
+            assert result.evaluation == _full_evaluation(result, engine, settings, plan)
+            done.append(result.evaluation.action("A-01").done)
+            if night == 0:
+                crm.put(account("a1", dormant=False, modified_at=clock.now + timedelta(hours=2)))
+            clock.advance(days=1)
+        assert [n.mode for n in nights] == ["full", "incremental", "incremental"]
+        assert "A-01" in nights[1].reselected
+        assert done == [2, 2, 2]

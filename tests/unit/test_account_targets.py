@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
@@ -11,7 +12,8 @@ import pytest
 
 from connectors.base import Target
 from pac_config.planfile import load_plan_text
-from pac_core.records import Account, Deal, DealStage, Records
+from pac_core.records import Account, AccountChange, Deal, DealStage, Records
+from pac_core.scopes import Condition, Scope
 from sync_jobs import account_targets as at
 
 AS_OF = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
@@ -94,6 +96,19 @@ class TestTargetedAxes:
                           deals=_bought_before(("sf", "del"), ("hs", "hs1")))
         assert at.targeted_axes(plan, records, AS_OF, sources=["sf"]) == {}
         assert at.targeted_axes(plan, records, AS_OF) == {("hs", "hs1"): ("AX-RA-DORM",)}
+
+
+    def test_an_account_flagged_dormant_when_the_period_began_stays_a_target(self, plan) -> None:
+        """The engine counts the axis's revenue on the accounts in its scope on the first day of its objective's
+        period: an account flagged dormant on 1 January whose flag was cleared in May (it ordered again) stays a
+        target of the dormant axis, as its order counts in the axis's revenue (audit matching F1)."""
+        by_flag = replace(plan.axes[0], scope=Scope((Condition("dormant", "is", (True,), "dormant"),)))
+        dormant_flag = replace(plan, axes=(by_flag, *plan.axes[1:]))
+        records = Records(accounts=(_account("back", departement="69", dormant=False),),
+                          account_changes=(AccountChange("sf", "back", "dormant", datetime(2027, 5, 12, tzinfo=UTC),
+                                                         True, False),))
+        assert at.targeted_axes(dormant_flag, records, AS_OF) == {("sf", "back"): ("AX-RA-DORM",)}
+        assert at.targeted_axes(dormant_flag, Records(accounts=records.accounts), AS_OF) == {}
 
 
 class TestDesiredFields:

@@ -31,7 +31,17 @@ from pac_core.plan import (
     Segment,
     SegmentKind,
 )
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Records, User
+from pac_core.records import (
+    Account,
+    AccountChange,
+    Activity,
+    ActivityStatus,
+    Deal,
+    DealLine,
+    DealStage,
+    Records,
+    User,
+)
 from pac_core.results import Evaluation
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
@@ -177,10 +187,51 @@ def _night(rng: random.Random, records: Records, size: int) -> Records:
     return replace(records, accounts=tuple(accounts), activities=tuple(activities), deals=tuple(deals))
 
 
+def _with_states(plan: Plan, records: Records, rng: random.Random) -> tuple[Plan, Records]:
+    """Accounts with an owner and a type, some actions scoped on them (« mes comptes », « prospects »), and a recorded
+    history of the state fields (docs/engine.md, *Account state as of the reference date*)."""
+    accounts = tuple(replace(a, owner_id=rng.choice(("U0", "U1", "U2", "U3", None)),
+                             account_type=rng.choice(("Prospect", "Client", None))) for a in records.accounts)
+    actions = []
+    for a in plan.actions:
+        roll = rng.random()
+        extra = (Condition("owner", "in", (rng.choice(EMAILS),), "mes comptes"),) if roll < 0.3 else \
+            (Condition("account_type", "in", ("Prospect",), "prospects"),) if roll < 0.5 else ()
+        actions.append(replace(a, scope=Scope(a.scope.conditions + extra)))
+    records = replace(records, accounts=accounts)
+    return replace(plan, actions=tuple(actions)), _state_night(rng, records, 8, AS_OF)
+
+
+def _state_night(rng: random.Random, records: Records, size: int, as_of: datetime) -> Records:
+    """A night's changes of state, recorded as the store records them: a dormant flag cleared or set, an account
+    reassigned, a prospect become client; each dated at random after the account's previous change and before
+    ``as_of`` (a CRM stamp falls anywhere in the windows: the state on each window's first day matters)."""
+    accounts, changes = list(records.accounts), list(records.account_changes)
+    for _ in range(size):
+        k = rng.randrange(len(accounts))
+        a = accounts[k]
+        if a.deleted:
+            continue
+        field = rng.choice(("dormant", "owner_id", "account_type"))
+        new = {"dormant": rng.choice((True, False)), "owner_id": rng.choice(("U0", "U1", "U2", "U3", None)),
+               "account_type": rng.choice(("Prospect", "Client"))}[field]
+        old = getattr(a, field)
+        if new == old or (field == "dormant" and old is None):
+            continue
+        last = max((c.changed_at for c in changes if (c.source, c.account_id) == (a.source, a.id)),
+                   default=datetime(2027, 1, 1, tzinfo=UTC))
+        span = max(1, int((as_of - last).total_seconds()))
+        at = last + timedelta(seconds=rng.randrange(span))
+        changes.append(AccountChange(a.source, a.id, field, at, old, new))
+        accounts[k] = replace(a, **{field: new})
+    return replace(records, accounts=tuple(accounts), account_changes=tuple(changes))
+
+
 def _stored_like(records: Records) -> RecordColumns:
     """The records as the store's ``load_columns`` hands them to a run: columns with no record object behind them
     (rows are made from the columns when asked)."""
-    tables = AccountTable.of(records.accounts), ActivityTable.of(records.activities), DealTable.of(records.deals)
+    tables = (AccountTable.of(records.accounts, records.account_changes), ActivityTable.of(records.activities),
+              DealTable.of(records.deals))
     for table in tables:
         table._origin = None
     return RecordColumns(*tables, records.users, records.rejected)
@@ -230,24 +281,31 @@ def _with_hand_overs(plan: Plan, rng: random.Random) -> Plan:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), days=st.integers(0, 3), edit_plan=st.booleans(),
-       handed=st.booleans())
+       handed=st.booleans(), states=st.booleans())
 def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: int, edit_plan: bool,
-                                                   handed: bool) -> None:
+                                                   handed: bool, states: bool) -> None:
     """Three nights in a row of random changes (and, sometimes, a plan edit; the clock moving 0-3 days), then a
     night with no change: each equals a full evaluation, field by field (the quiet night shows a stale kept state).
     Each night reads the records either as objects or as columns (as a run reads the store), at random: the same
     kept state serves both. ``handed``: some actions are handed over from other reps (``handed_over``), and a plan
-    edit may hand one over (its former owners' activities before the hand-over are candidates too)."""
+    edit may hand one over (its former owners' activities before the hand-over are candidates too). ``states``:
+    accounts have owners and types some scopes read, and each night changes dormant flags, owners and types with
+    their recorded history (read as of each action's window's first day)."""
     rng = random.Random(seed)
     plan, records = _plan(rng), _records(rng, 300)
     if handed:
         plan = _with_hand_overs(plan, random.Random(seed ^ 0x5EED))
+    state_rng = random.Random(seed ^ 0x57A7E)
+    if states:
+        plan, records = _with_states(plan, records, state_rng)
     kept = _first(plan, records)
     as_of = AS_OF
     for night in range(4):
         quiet = night == 3          # no change at all: the night reads only what the kept state names
         after = records if quiet else _night(rng, records, size)
         as_of += timedelta(days=days, hours=rng.randrange(3))
+        if states and not quiet:
+            after = _state_night(state_rng, after, size, as_of)
         if edit_plan and not quiet:
             k = rng.randrange(len(plan.actions))
             other = _plan(rng).actions[k]
@@ -552,3 +610,39 @@ def test_a_whole_day_visit_counts_the_night_after_its_day_on_incremental_nights(
         full = evaluate(plan, records, as_of=as_of, settings=SETTINGS, explain=[action])
         counted.append(whole.id in {d.record_id for d in full.action(action).decisions if d.counted})
     assert counted == [False, True]
+
+
+def test_a_recorded_flag_change_touches_the_actions_on_its_account_and_keeps_their_counts() -> None:
+    """Dormant flags cleared on 9 June (after every window began) and recorded as changes: the actions with
+    activities on those accounts are selected again, their counts stay those of the night before (the flags were set
+    on their windows' first days), and a quiet night after is exact; without the recorded changes they would drop."""
+    rng = random.Random(5)
+    plan, records = _plan(rng, 16), _records(rng, 800)
+    dormancy = Scope((Condition("dormant", "is", (True,), "dormants"),))
+    plan = replace(plan, actions=tuple(replace(a, scope=dormancy) for a in plan.actions))
+    records = replace(records, accounts=tuple(replace(a, dormant=True, deleted=False) for a in records.accounts))
+    kept = _first(plan, records)
+    cleared_at = datetime(2027, 6, 9, 7, tzinfo=UTC)
+    accounts = tuple(replace(a, dormant=False) if k < 15 else a for k, a in enumerate(records.accounts))
+    changes = tuple(AccountChange(a.source, a.id, "dormant", cleared_at, True, False) for a in records.accounts[:15])
+    cleared = replace(records, accounts=accounts, account_changes=changes)
+    before, after = _full(plan, records, AS_OF), _full(plan, cleared, AS_OF)
+    assert [a.done for a in after.actions] == [a.done for a in before.actions]
+    assert sum(a.done for a in _full(plan, replace(cleared, account_changes=()), AS_OF).actions) < \
+        sum(a.done for a in before.actions), "the scenario must need the history"
+    evaluation, kept, stats = evaluate_incremental(plan, _stored_like(cleared), Changes.between(records, cleared),
+                                                   kept, as_of=AS_OF, settings=SETTINGS)
+    assert stats.mode == "incremental" and stats.touched_by.get("changed account")
+    _assert_same(evaluation, after)
+    _quiet_night_is_exact(plan, cleared, kept)
+
+
+def test_a_change_of_history_alone_is_a_changed_account() -> None:
+    """A recorded change that restates an account's past state (its record unchanged) names the account."""
+    rng = random.Random(2)
+    records = _records(rng, 10)
+    a = records.accounts[0]
+    restated = replace(records, account_changes=(AccountChange(a.source, a.id, "owner_id", datetime(2027, 2, 1,
+                                                                                                   tzinfo=UTC),
+                                                               "U1", a.owner_id),))
+    assert Changes.between(records, restated).accounts == frozenset({(a.source, a.id)})
