@@ -151,6 +151,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
                 (words["pace"], words["formula_pace"].format(**ENUMS["pace"][fmt.lang]))]
     return render_template("report/axes.html", _values(
         inputs, fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out, formulas=formulas,
+        as_of=inputs.evaluation.as_of,
         colon="\u00a0:" if fmt.lang == "fr" else ":"))
 
 

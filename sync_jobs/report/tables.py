@@ -107,6 +107,11 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
         cols.append((w["objective_origin"], "text"))
         for row, r in zip(rows, listed, strict=True):
             row.append(fmt.objective_origin(r.axis.objective))
+    if any(r.axis.objective is not None and r.axis.objective.baseline is not None for r in listed):
+        # a fixed baseline: how its figure to date is pro-rated (audit meeting F1), only then
+        cols.append((w["baseline_origin"], "text"))
+        for row, r in zip(rows, listed, strict=True):
+            row.append(fmt.baseline_origin(r.axis.objective, inputs.evaluation.as_of))
     return cols, rows
 
 
