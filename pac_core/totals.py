@@ -156,16 +156,18 @@ def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[
     A segment's revenue, baseline, additional revenue and trend stay those of its whole scope, deal conditions
     included (what the segment did: a product segment its product's lines), except that a live axis's fixed
     baseline stands for its year-earlier deals there as in the ROI (``_with_fixed``); its ROI is the return of what
-    was spent on it: its live axes' additional revenue, each deal once, against their cost to date. None when no
-    live axis of the segment has a cost to date.
+    was spent on it: its live axes' additional revenue, each deal once, against their cost to date (None when no
+    live axis of the segment has a cost to date), that additional revenue kept as ``roi_additional`` (the report
+    shows it where it is not the row's: an axis over the second quarter only, an axis on part of the scope).
     """
     units: dict[str, tuple[Units, Units]] = {}     # each axis's deals, selected once for every group
-    ranked = [replace(_with_fixed(plan, s, rows, members, ledger, as_of, zone, filters or {}, owner_email or {},
-                                  units),
-                      roi=live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone,
-                                      segment_id=s.segment_id, filters=filters, owner_email=owner_email,
-                                      units=units).roi)
-              for s in segments]
+    ranked = []
+    for segment in segments:
+        totals = live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone, segment_id=segment.segment_id,
+                             filters=filters, owner_email=owner_email, units=units)
+        ranked.append(replace(_with_fixed(plan, segment, rows, members, ledger, as_of, zone, filters or {},
+                                          owner_email or {}, units),
+                              roi=totals.roi, roi_additional=totals.additional if totals.axis_ids else None))
     return ranked, live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone, filters=filters,
                                owner_email=owner_email, units=units)
 

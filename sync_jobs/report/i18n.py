@@ -250,6 +250,10 @@ FR: dict[str, str] = {
                         "et chaque axe compte les mêmes gains ; comptées une fois, les affaires de ses axes "
                         "{verdict}.",
     "roi_below_cost": "ne couvrent pas leur coût au prorata",
+    "roi_basis_note": "ROI à date {roi} : calculé sur le CA supplémentaire de ses axes actifs, chacun sur son "
+                      "périmètre et sa période, chaque affaire une fois : {basis}, et non sur les {additional} du "
+                      "segment.",
+    "roi_basis": "Base du ROI : CA supplémentaire des axes",
     "roi_below_axes": "rapportent moins que chaque axe pris seul",
     "and": "et",
     "gaps_complement": "Action à compléter",
@@ -474,6 +478,9 @@ EN: dict[str, str] = {
     "roi_segment_note": "{segment}: ROI {roi} while its axes are at {axes}. Their scopes overlap and each axis "
                         "counts the same gains; counted once, the deals of its axes {verdict}.",
     "roi_below_cost": "do not cover their cost to date",
+    "roi_basis_note": "ROI to date {roi}: computed on its live axes' additional revenue, each over its own scope and "
+                      "period, each deal once: {basis}, not the segment's {additional}.",
+    "roi_basis": "ROI basis: the axes' additional revenue",
     "roi_below_axes": "return less than each axis alone",
     "and": "and",
     "gaps_complement": "Action to complete",

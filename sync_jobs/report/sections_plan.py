@@ -20,6 +20,7 @@ from sync_jobs.report.view import (
     axis_status,
     current_label,
     is_live,
+    roi_basis,
     segment_progress,
     segment_roi_notes,
     status_day,
@@ -118,8 +119,12 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         swot = [(key, side, getattr(segment.swot, key)) for key, side in (
             ("strengths", "internal"), ("weaknesses", "internal"), ("opportunities", "external"),
             ("threats", "external"))]
+        basis = roi_basis(seg)
+        basis_note = "" if seg is None or basis is None else words["roi_basis_note"].format(
+            roi=fmt.percent(seg.roi), basis=fmt.money(basis), additional=fmt.additional(seg))
         cards.append({"segment": segment, "kind": enum_label("segment_kind", segment.kind.value, fmt.lang),
-                      "figures": figures, "swot": swot, "chart": markup(chart), "rows": axis_rows(inputs, segment.id)})
+                      "figures": figures, "swot": swot, "chart": markup(chart), "rows": axis_rows(inputs, segment.id),
+                      "basis_note": basis_note})
     return render_template("report/segments.html", _values(inputs, fmt, axis_rows(inputs), cards=cards))
 
 

@@ -30,6 +30,7 @@ from sync_jobs.report.view import (
     reco_words,
     refused_groups,
     rejected_groups,
+    roi_basis,
     segment_progress,
     status_day,
     warning_groups,
@@ -80,6 +81,13 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
                      *(_reconciled(p) if p else [None] * 3),
                      p.objective if p else None, p.trend if p else None, p.roi if p else None,
                      *("\n".join(getattr(s.swot, k)) for k in ("strengths", "weaknesses", "opportunities", "threats"))])
+    bases = [roi_basis(segment_progress(inputs.evaluation, s.id)) for s in inputs.plan.segments]
+    if any(basis is not None for basis in bases):
+        # a segment whose ROI is not computed on its row's additional revenue: on what it is (audit meeting F1), only
+        # then
+        cols.append((w["roi_basis"], "money"))
+        for row, basis in zip(rows, bases, strict=True):
+            row.append(basis)
     return cols, rows
 
 

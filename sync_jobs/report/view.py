@@ -14,11 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import figures_last_day
+from pac_core.money import shown_additional
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
+from pac_core.rounding import half_up
 from pac_core.snapshots import is_plan_quarter, label_of, quarter_phase
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, for_next_plan, labels
@@ -110,6 +112,17 @@ def axis_rows(inputs: ReportInputs, segment_id: str | None = None) -> list[AxisR
 
 def segment_progress(evaluation: Evaluation, segment_id: str) -> SegmentProgress | None:
     return next((s for s in evaluation.segments if s.segment_id == segment_id), None)
+
+
+def roi_basis(segment: SegmentProgress | None) -> Decimal | None:
+    """The additional revenue a segment's ROI is computed on (its live axes', each over its own scope and period,
+    ``SegmentProgress.roi_additional``) when it is not, to the unit shown, the row's additional revenue (an axis of
+    the second quarter only, axes on part of the scope); None when the row is what the ROI reads, or it has no ROI
+    (audit meeting F1)."""
+    if segment is None or segment.roi is None or segment.roi_additional is None:
+        return None
+    basis = half_up(segment.roi_additional, 0)
+    return None if basis == shown_additional(segment.revenue, segment.baseline) else basis
 
 
 def action_rows(inputs: ReportInputs) -> list[ActionRow]:

@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from pac_core.engine import evaluate
-from pac_core.plan import AxisState, AxisStatus, Segment, SegmentKind
+from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealLine, Records
+from pac_core.results import Evaluation
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
 from pac_core.window import Window
@@ -305,3 +306,33 @@ class TestSegmentFixedBaseline:
         [rhone] = ev.segments
         assert (rhone.revenue, rhone.baseline, rhone.period_baseline) == (150_000, 40_000, 40_000)
         assert ev.plan is not None and ev.plan.baseline == rhone.baseline
+
+
+def second_quarter_axis() -> tuple[Plan, Evaluation]:
+    """Rhône with one axis whose objective is the second quarter of 2027 only, on 31 August."""
+    q2 = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 7, 1, tzinfo=PARIS), "T2 2027")
+    ra = axis("AX-RA", "RHONE")
+    assert ra.objective is not None
+    p = plan(action(axis_id="AX-RA"), axes=(replace(ra, objective=replace(ra.objective, period=q2)),),
+             segments=(RHONE,))
+    return p, evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=AUGUST)
+
+
+class TestSegmentRoiBasis:
+    """A segment's ROI is computed on its live axes' additional revenue, each over its own objective period; when that
+    is not the row's additional revenue (an axis whose objective is the second quarter only), the segment says so
+    (audit meeting F1: « CA supplémentaire +29 000 € » beside « ROI à date −67 % », built on 4,000)."""
+
+    def test_roi_basis_is_the_live_axes_additional_revenue(self) -> None:
+        """Rhône's row: 150,000 - 30,000 = 120,000 over the year to date; its ROI: AX-RA's second quarter, small-chem's
+        50,000 against its 10,000 of April 2026, 40,000, at 30 % against 10,000 of cost: +20 %."""
+        _, ev = second_quarter_axis()
+        [rhone] = ev.segments
+        assert (rhone.revenue, rhone.baseline, rhone.additional) == (150_000, 30_000, 120_000)
+        assert rhone.roi_additional == 40_000
+        assert rhone.roi == pytest.approx((40_000 * 0.3 - 10_000) / 10_000)
+
+    def test_roi_basis_is_the_row_when_the_axes_cover_it(self) -> None:
+        ev = _evaluate(mx50_baseline="40000")
+        pharma = next(s for s in ev.segments if s.segment_id == "PHARMA")
+        assert pharma.roi_additional == pharma.additional
