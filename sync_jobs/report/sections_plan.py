@@ -20,6 +20,7 @@ from sync_jobs.report.view import (
     axis_status,
     current_label,
     is_live,
+    plan_roi_line,
     roi_basis,
     segment_progress,
     segment_roi_notes,
@@ -66,9 +67,13 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> str:
 
 
 def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
-    """How the plan's and the segments' ROI are computed, and why a segment can fall below all its axes."""
+    """How the plan's and the segments' ROI are computed, and why the plan or a segment can fall below all its axes
+    (the plan's line names what its axes count twice, ``PlanTotals.overlap``: audit meeting F6)."""
     words = labels(fmt.lang)
     lines = [words["roi_note"]]
+    plan_line = plan_roi_line(inputs, fmt)
+    if plan_line:
+        lines.append(plan_line)
     for name, roi, rois in segment_roi_notes(inputs):
         figures = [fmt.percent(r) for r in rois]
         axes = f'{", ".join(figures[:-1])} {words["and"]} {figures[-1]}'

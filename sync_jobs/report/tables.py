@@ -25,6 +25,7 @@ from sync_jobs.report.view import (
     action_what,
     axis_rows,
     axis_status,
+    plan_roi_line,
     plan_totals,
     reco_text,
     reco_words,
@@ -66,6 +67,9 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
     t = plan_totals(inputs)
     label = w["total_live"] if t["counted_once"] else w["total"]
     rows.append([label, "", "", t["additional"], t["objective"], t["progress"], None, "", t["roi"]])
+    note = plan_roi_line(inputs, fmt)
+    if note:   # the plan's ROI below each axis's: why, under the total (audit meeting F6)
+        rows.append([note, "", "", None, None, None, None, "", None])
     return cols, rows
 
 
