@@ -25,7 +25,16 @@ from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical,
 from pac_core.engine_settings import EngineSettings
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
-from pac_core.matching import FEW_KEYS, ActionCount, ActivityIndex, Matcher, day_start, holders, owner_emails
+from pac_core.matching import (
+    FEW_KEYS,
+    ActionCount,
+    ActivityIndex,
+    Matcher,
+    day_start,
+    first_per_account,
+    holders,
+    owner_emails,
+)
 from pac_core.plan import Action, ActivityType, Axis, ContextKind, Counting, Plan, action_cancelled, axis_inactive
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
@@ -316,8 +325,11 @@ def count_actions(plan: Plan, indexes: Indexes, *, until: float | None = None) -
         action = actions[k]
         touched = set(kept_accounts[start:end].tolist())
         matched = kept_positions[start:end].tolist()
-        done = len(touched) if action.counting is Counting.DISTINCT_ACCOUNTS else len(matched)
-        out[action.id] = ActionCount(done, touched, matched)
+        distinct = action.counting is Counting.DISTINCT_ACCOUNTS
+        done = len(touched) if distinct else len(matched)
+        counted = first_per_account(kept_accounts[start:end], kept_positions[start:end],
+                                    indexes.index.ts[kept_positions[start:end]]) if distinct else sorted(matched)
+        out[action.id] = ActionCount(done, touched, matched, counted)
     return {action.id: out.get(action.id) or ActionCount(0, set(), []) for action in actions}
 
 
@@ -659,8 +671,10 @@ class _Visits:
 
 
 def _counted_positions(action_ids: Collection[str], matches: Mapping[str, ActionCount]) -> np.ndarray:
-    """The index positions of the activities counted by these actions (repeat visits included), each once."""
-    return np.unique(np.fromiter(chain.from_iterable(matches[a].matched for a in action_ids), dtype=np.int64))
+    """The index positions of the activities counted by these actions, each once: the ✔ lines of ``pac explain``, a
+    repeat visit an action counting distinct accounts leaves out (« compte déjà compté ») is not one (audit meeting
+    F4: the axis's « Activités » read 7 where its actions counted 6)."""
+    return np.unique(np.fromiter(chain.from_iterable(matches[a].counted for a in action_ids), dtype=np.int64))
 
 
 class _VisitDays:

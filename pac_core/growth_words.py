@@ -6,7 +6,7 @@ say."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from babel.dates import format_date
 from pac_core.money import LOCALES, money, percent
 from pac_core.periods import day_words
 from pac_core.plan import Axis, Objective
-from pac_core.revenue import DateRange, baseline_range, window_days
+from pac_core.revenue import DateRange, baseline_range, last_day, prorated, window_days
 from pac_core.rounding import half_up
 
 
@@ -121,6 +121,24 @@ def objective_line(objective: Objective | None, zone: ZoneInfo, currency: str, l
     return f"Objectif : {origin}" if lang == "fr" else f"Objective: {origin}"
 
 
+def fixed_baseline_words(objective: Objective | None, as_of: datetime, zone: ZoneInfo, currency: str, lang: str) -> str:
+    """How a fixed baseline's figure to date is pro-rated (``revenue.prorated``, day for day over the objective's
+    period): « Référence fixe : 100 000 € × 140 / 365 jours = 38 356 € » / "Fixed baseline: €100,000 × 140 / 365
+    days = €38,356", « Référence fixe : 100 000 € (période entière) » once the period is over; "" for a measured
+    baseline (audit meeting F1: the 38 356 € was explained nowhere)."""
+    if objective is None or objective.baseline is None:
+        return ""
+    first, last = window_days(objective.period, zone)
+    upto = min(last, last_day(as_of, zone))
+    whole = money(objective.baseline, currency, lang)
+    label = "Référence fixe : " if lang == "fr" else "Fixed baseline: "
+    if upto >= last:
+        return f"{label}{whole} ({'période entière' if lang == 'fr' else 'whole period'})"
+    elapsed, total = max(0, (upto - first).days + 1), (last - first).days + 1
+    figure = money(prorated(objective.baseline, (first, last), as_of, zone), currency, lang)
+    return f"{label}{whole} × {elapsed} / {total} {'jours' if lang == 'fr' else 'days'} = {figure}"
+
+
 def provisional_line(objective: Objective | None, zone: ZoneInfo, currency: str, lang: str) -> str:
     """``objective_line`` while the objective is provisional (its base period not over at the evaluation: a 2027
     objective resolved on 5 December 2026), else "": the CRM holds the resolved amount in its objective field,
@@ -149,4 +167,4 @@ def zero_base_line(axis: Axis, zone: ZoneInfo) -> str | None:
     return f"axis {axis.id}: {zero_base_warning(objective, zone)}"
 
 
-__all__ = ["base_days", "provenance", "span_label", "zero_base_line", "zero_base_warning"]
+__all__ = ["base_days", "fixed_baseline_words", "provenance", "span_label", "zero_base_line", "zero_base_warning"]

@@ -6,7 +6,9 @@ local calendar days in the plan's timezone); over a span not begun (a plan confi
 (None, « – »), the counts are 0. The "visits" behind the KPIs named after them (visit-to-win,
 revenue per visit, accounts visited: the managers' words) are the activities counted by the actions of the axis
 (of every axis of the segment), whatever their type (visits, calls, meetings...), every rule of their action
-passed, repeats included; their formula lines say so.
+passed: the ✔ lines of ``pac explain``, so a repeat visit to an account an action counting distinct accounts has
+already counted (« compte déjà compté ») is not one, and an activity two actions count is one (audit meeting F4);
+their formula lines say so.
 
 * ``reactivation_rate`` = dormant accounts with a won deal in the span / dormant accounts of the scope;
   dormant at the span's first day, by the scope's own dormancy rule when it has one, else ``dormant: true``
@@ -108,9 +110,10 @@ VOCABULARY: tuple[Kpi, ...] = (
         "accounts of the scope whose first ever won deal closes in the period",
         ("nouveaux clients", "comptes conquis", "clients conquis", "new customers", "accounts won")),
     Kpi("revenue_per_visit", "CA par visite", "revenue per visit", "money",
-        "chiffre d'affaires de l'axe / activités comptées par ses actions (visites, appels, rendez-vous…, "
-        "répétitions comprises)",
-        "the axis's revenue / activities counted by its actions (visits, calls, meetings…, repeats included)",
+        "chiffre d'affaires de l'axe / activités comptées par ses actions (visites, appels, rendez-vous… ; une "
+        "par compte pour une action en comptes distincts)",
+        "the axis's revenue / activities counted by its actions (visits, calls, meetings…; one per account for an "
+        "action counting distinct accounts)",
         ("chiffre d'affaires par visite", "ca visite", "revenue visit")),
     Kpi("pipeline_created", "pipeline créé", "pipeline created", "money",
         "montant des affaires créées sur la période (toutes étapes)",
@@ -122,8 +125,10 @@ VOCABULARY: tuple[Kpi, ...] = (
         ("clients visités", "prospects visités", "laboratoires visités", "clients dormants visités",
          "comptes contactés", "clients contactés", "clients dormants contactés", "accounts contacted")),
     Kpi("activities_done", "activités réalisées", "activities done", "count",
-        "activités comptées par les actions (visites, appels, rendez-vous…, répétitions comprises)",
-        "activities counted by the actions (visits, calls, meetings…, repeats included)",
+        "activités comptées par les actions (visites, appels, rendez-vous… ; une par compte pour une action en "
+        "comptes distincts)",
+        "activities counted by the actions (visits, calls, meetings…; one per account for an action counting "
+        "distinct accounts)",
         ("visites réalisées", "démonstrations réalisées", "rendez-vous réalisés", "appels passés",
          "devis relancés", "visits done", "activities")),
     Kpi("won_deals", "affaires gagnées", "won deals", "count",

@@ -107,6 +107,11 @@ class SegmentProgress:
     # the scope's revenue over the plan's whole period a year earlier (``baseline`` is its part to date): the
     # year's target is ``period_baseline + objective``, the same figure whatever the evaluation date
     period_baseline: Decimal | None = None
+    # the additional revenue ``roi`` is computed on: its live axes', each deal once, each axis over its own scope and
+    # objective period (pac_core/totals.py); ``additional`` when they cover the segment's scope and the plan's period,
+    # another figure otherwise (an axis of the second quarter only), which the report then shows; None without a live
+    # axis
+    roi_additional: Decimal | None = None
 
 
 @dataclass(frozen=True)

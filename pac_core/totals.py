@@ -71,10 +71,54 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
     results = {r.axis_id: r for r in rows}
     axes = [a for a in plan.axes if a.id in results and (segment_id is None or a.segment_id == segment_id)]
     live = [a for a in axes if results[a.id].pace is not Pace.INACTIVE]
+    parts = _parts(plan, live, members, ledger, as_of, zone, filters, emails, units)
+    counted, measured, fixed = parts.counted, parts.measured, parts.fixed
+    revenue = counted.total(ledger)
+    baseline = measured.total(ledger) + fixed
+    additional = revenue - baseline
+    objectives = [a.objective for a in live if a.objective is not None]
+    target = sum((o.additional_revenue for o in objectives), ZERO) if objectives else None
+    costs = [c for c in (results[a.id].cost for a in live) if c is not None]
+    cost = sum(costs, ZERO) if costs else None
+    spent = [c for c in (results[a.id].cost_to_date for a in live) if c is not None]
+    cost_to_date = sum(spent, ZERO) if spent else None
+    gross = _margin(ledger, counted, parts.this_year) - _margin(ledger, measured, parts.year_before) \
+        - parts.fixed_margin
+    # no ROI before a tenth of the periods it is spent over, as each axis's (kpis.roi; audit reverify N7): the
+    # longest-running objective with a cost decides
+    share = max((o.period.elapsed_share(as_of) for o in objectives if o.cost is not None), default=1.0)
+    return PlanTotals(
+        revenue=revenue, baseline=baseline, additional=additional, objective=target,
+        progress=kpis.ratio(additional, target), cost=cost, cost_to_date=cost_to_date,
+        roi=kpis.roi(gross, Decimal(1), cost_to_date, share=share),
+        axis_ids=tuple(a.id for a in live),
+        left_out=tuple(a.id for a in axes if results[a.id].pace is Pace.INACTIVE),
+        overlap=sum((results[a.id].additional for a in live), ZERO) - additional)
+
+
+@dataclass
+class _Parts:
+    """What a group of live axes counts (``live_totals``): this year's deals, the year-earlier deals summed as
+    baseline (``measured``), those a fixed baseline stands for (``absorbed``: its axis's year-earlier deals no
+    measured axis reads), the fixed figures' parts and their margin, and each axis's deals with its rate."""
+
+    counted: Units
+    measured: Units
+    absorbed: Units
+    fixed: Decimal
+    fixed_margin: Decimal
+    this_year: list[tuple[Units, Decimal | None]]
+    year_before: list[tuple[Units, Decimal | None]]
+
+
+def _parts(plan: Plan, live: Sequence[Axis], members: Mapping[str, Members], ledger: WonLedger, as_of: datetime,
+           zone: ZoneInfo, filters: Mapping[str, DealFilter], emails: Mapping[tuple[str, str], str],
+           units: dict[str, tuple[Units, Units]]) -> _Parts:
     size = len(ledger.amounts)
     counted = Units.empty(size)     # ledger positions of this year's deals (and their lines), each once
     measured = Units.empty(size)    # ledger positions of the year-earlier deals summed as baseline
     covered = Units.empty(size)     # year-earlier positions already accounted for (measured or in a fixed figure)
+    in_fixed = Units.empty(size)    # year-earlier positions of the fixed-baseline axes
     fixed = ZERO
     fixed_margin = ZERO             # each fixed figure's part x its axis's margin rate
     this_year: list[tuple[Units, Decimal | None]] = []    # each axis's deals, with its margin rate
@@ -96,29 +140,11 @@ def live_totals(plan: Plan, rows: Sequence[AxisProgress], members: Mapping[str, 
             part = max(ZERO, share_of - earlier.common(covered).total(ledger))
             fixed += part
             fixed_margin += part * objective.margin_rate
+            in_fixed.merge(earlier)
         else:
             measured.merge(earlier)
         covered.merge(earlier)
-    revenue = counted.total(ledger)
-    baseline = measured.total(ledger) + fixed
-    additional = revenue - baseline
-    objectives = [a.objective for a in live if a.objective is not None]
-    target = sum((o.additional_revenue for o in objectives), ZERO) if objectives else None
-    costs = [c for c in (results[a.id].cost for a in live) if c is not None]
-    cost = sum(costs, ZERO) if costs else None
-    spent = [c for c in (results[a.id].cost_to_date for a in live) if c is not None]
-    cost_to_date = sum(spent, ZERO) if spent else None
-    gross = _margin(ledger, counted, this_year) - _margin(ledger, measured, year_before) - fixed_margin
-    # no ROI before a tenth of the periods it is spent over, as each axis's (kpis.roi; audit reverify N7): the
-    # longest-running objective with a cost decides
-    share = max((o.period.elapsed_share(as_of) for o in objectives if o.cost is not None), default=1.0)
-    return PlanTotals(
-        revenue=revenue, baseline=baseline, additional=additional, objective=target,
-        progress=kpis.ratio(additional, target), cost=cost, cost_to_date=cost_to_date,
-        roi=kpis.roi(gross, Decimal(1), cost_to_date, share=share),
-        axis_ids=tuple(a.id for a in live),
-        left_out=tuple(a.id for a in axes if results[a.id].pace is Pace.INACTIVE),
-        overlap=sum((results[a.id].additional for a in live), ZERO) - additional)
+    return _Parts(counted, measured, in_fixed.without(measured), fixed, fixed_margin, this_year, year_before)
 
 
 def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[AxisProgress],
@@ -128,17 +154,51 @@ def with_totals(plan: Plan, segments: Sequence[SegmentProgress], rows: Sequence[
     """The segments with their ROI over their live axes (each deal once), and the plan's totals.
 
     A segment's revenue, baseline, additional revenue and trend stay those of its whole scope, deal conditions
-    included (what the segment did: a product segment its product's lines); its ROI is the return of what was
-    spent on it: its live axes' additional revenue, each deal once, against their cost to date. None when no live
-    axis of the segment has a cost to date.
+    included (what the segment did: a product segment its product's lines), except that a live axis's fixed
+    baseline stands for its year-earlier deals there as in the ROI (``_with_fixed``); its ROI is the return of what
+    was spent on it: its live axes' additional revenue, each deal once, against their cost to date (None when no
+    live axis of the segment has a cost to date), that additional revenue kept as ``roi_additional`` (the report
+    shows it where it is not the row's: an axis over the second quarter only, an axis on part of the scope).
     """
     units: dict[str, tuple[Units, Units]] = {}     # each axis's deals, selected once for every group
-    ranked = [replace(s, roi=live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone,
-                                         segment_id=s.segment_id, filters=filters, owner_email=owner_email,
-                                         units=units).roi)
-              for s in segments]
+    ranked = []
+    for segment in segments:
+        totals = live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone, segment_id=segment.segment_id,
+                             filters=filters, owner_email=owner_email, units=units)
+        ranked.append(replace(_with_fixed(plan, segment, rows, members, ledger, as_of, zone, filters or {},
+                                          owner_email or {}, units),
+                              roi=totals.roi, roi_additional=totals.additional if totals.axis_ids else None))
     return ranked, live_totals(plan, rows, members, ledger, as_of=as_of, zone=zone, filters=filters,
                                owner_email=owner_email, units=units)
+
+
+def _with_fixed(plan: Plan, segment: SegmentProgress, rows: Sequence[AxisProgress], members: Mapping[str, Members],
+                ledger: WonLedger, as_of: datetime, zone: ZoneInfo, filters: Mapping[str, DealFilter],
+                emails: Mapping[tuple[str, str], str], units: dict[str, tuple[Units, Units]]) -> SegmentProgress:
+    """The segment whose live axes include a fixed baseline, with that figure in its baseline in place of the
+    year-earlier deals it stands for (its axis's deals that no measured live axis of the segment reads), the figure
+    less what those axes already read, as the segment's ROI and the plan's totals take it: to date in ``baseline``
+    (pro-rated, so additional = revenue - baseline is the figure the ROI is computed on), whole in
+    ``period_baseline`` (the year's target: 100,000 fixed + 50,000 objective, never last year's revenue + 50,000;
+    audit meeting F1). The trend follows the baseline. The segment unchanged when none of its live axes has one."""
+    results = {r.axis_id: r for r in rows}
+    live = [a for a in plan.axes if a.segment_id == segment.segment_id and a.id in results
+            and results[a.id].pace is not Pace.INACTIVE]
+    if not any(_has_fixed_baseline(a) for a in live):
+        return segment
+    whole = window_days(plan.period, zone)
+    now = _parts(plan, live, members, ledger, as_of, zone, filters, emails, units)
+    days = baseline_range(to_date(whole, as_of, zone))
+    baseline = max(ZERO, segment.baseline - now.absorbed.within(ledger, days).total(ledger)) + now.fixed
+    period_baseline = segment.period_baseline
+    if period_baseline is not None:   # every live axis's whole period: evaluated at the end of the latest one
+        end = max([plan.period.end, *(a.objective.period.end for a in live if a.objective is not None)])
+        year = _parts(plan, live, members, ledger, end, zone, filters, emails, {})
+        period_baseline = max(ZERO, period_baseline - year.absorbed.within(ledger, baseline_range(whole))
+                              .total(ledger)) + year.fixed
+    return replace(segment, baseline=baseline, additional=segment.revenue - baseline,
+                   trend=float(segment.revenue / baseline - 1) if baseline > 0 else None,
+                   period_baseline=period_baseline)
 
 
 def _margin(ledger: WonLedger, union: Units, parts: Sequence[tuple[Units, Decimal | None]]) -> Decimal:
@@ -241,6 +301,25 @@ class Units:
         for pos, lines in other.lines.items():
             if self.whole[pos] and not out.whole[pos]:
                 out.lines[pos] = lines
+        return out
+
+    def without(self, other: Units) -> Units:
+        """What this counts that ``other`` does not (a deal whole here and partly counted there stays whole)."""
+        out = Units(self.whole & ~other.whole)
+        for pos, lines in self.lines.items():
+            if other.whole[pos] or self.whole[pos]:
+                continue
+            rest = lines - other.lines.get(pos, frozenset())
+            if rest:
+                out.lines[pos] = rest
+        return out
+
+    def within(self, ledger: WonLedger, days: DateRange) -> Units:
+        """The deals (and lines) of this closed in ``days``."""
+        lo, hi = ledger.span(days)
+        out = Units.empty(len(self.whole))
+        out.whole[lo:hi] = self.whole[lo:hi]
+        out.lines = {pos: lines for pos, lines in self.lines.items() if lo <= pos < hi}
         return out
 
     def total(self, ledger: WonLedger) -> Decimal:

@@ -151,6 +151,10 @@ class Decision:
     changed: dict[tuple[str, str, str], Change] = field(default_factory=dict)      # accepted changes this run
     conflicts: list[Conflict] = field(default_factory=list)
     ignored: int = 0            # values read that were pac's own writes (or automation): never edits
+    # the PAC records (connector, target, key) a person changed: a value differing from what pac last wrote there, not
+    # set by pac's integration user or an automation (what the run counts as « plan edits made in the CRM »; the
+    # records read back as pac wrote them are not: audit meeting F8)
+    edited: set[tuple[str, str, str]] = field(default_factory=set)
     # (connector, target, key, logical field, value): a CRM that holds the value already
     echoes: list[tuple[str, str, str, str, Any]] = field(default_factory=list)
     new_states: list[dict[str, Any]] = field(default_factory=list)
@@ -216,6 +220,7 @@ def decide(plan: Plan, states: Mapping[tuple[str, str, str], Any], edits: Sequen
         if (last is not _MISSING and same(value, last)) or edit.by_integration:
             out.ignored += 1                  # pac's own write read back, or automation: never an edit
             continue
+        out.edited.add((connector, edit.target.value, edit.key))
         if same(value, shown_value(plan, k, out.values[k], out.at.get(k), as_of)):
             out.echoes.append((connector, edit.target.value, edit.key, LOGICAL[edit.field], value))
             continue

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.base import Connector, PacValue, StoredRecords, Target
+from connectors.base import Connector, ObjectKind, PacValue, StoredRecords, Target
 from pac_config.planfile import load_plan
 from pac_config.settings import engine_settings, reconciliation_days_of
 from pac_core.columnar import ActivityTable, RecordColumns
@@ -107,6 +107,7 @@ def decide_plan_state(ctx: RunContext) -> None:
                                  run_id=ctx.result.run_id, legacy=legacy, as_of=ctx.when)
     ctx.written = with_echoes(ctx.store, plan.id, written, decision.echoes, ctx)
     ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
+    ctx.plan_edits = len(decision.edited)
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
     ctx.result.state_changes = dict(decision.changed)
     ctx.effective, refused = plan_state.apply_overrides(plan, plan_state.overrides_of(
@@ -318,6 +319,13 @@ def tally(ctx: RunContext) -> None:
     whether the steps before went through or not."""
     result, pulled = ctx.result, ctx.pulled
     for kind, n in pulled.read.items():
+        if kind == ObjectKind.PAC_EDITS.value:
+            # the PAC records a person changed, not every one read: the night after pac wrote them it reads its own
+            # values back (audit meeting F8: « Modifications du plan saisies dans le CRM : 10 » after a night with no
+            # edit); none when the plan state was not decided (the edits will be read again)
+            if ctx.plan_edits is None:
+                continue
+            n = ctx.plan_edits
         result.count(kind, "read", n)
     result.rejections = [*pulled.rejected, *ctx.set_aside]
     for rejected in result.rejections:

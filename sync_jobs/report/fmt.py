@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
-from pac_core.growth_words import provenance
+from pac_core.growth_words import fixed_baseline_words, provenance
 from pac_core.money import LOCALES, NBSP, digits, money, percent, shown_additional
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.plan import Objective, Plan
@@ -83,6 +83,11 @@ class Formatter:
         """Where an objective written as a percentage comes from (``pac_core.growth.provenance``): « +30 % de
         110 000 € (CA 2026 du périmètre) = 33 000 € »; "" for an objective written as an amount."""
         return provenance(objective, ZoneInfo(self.timezone), self.currency, self.lang)
+
+    def baseline_origin(self, objective: Objective | None, as_of: dt.datetime) -> str:
+        """How a fixed baseline's figure to date is pro-rated (``pac_core.growth_words.fixed_baseline_words``):
+        « Référence fixe : 100 000 € × 140 / 365 jours = 38 356 € »; "" for a baseline measured on last year."""
+        return fixed_baseline_words(objective, as_of, ZoneInfo(self.timezone), self.currency, self.lang)
 
     def additional(self, progress: AxisProgress | SegmentProgress | PlanTotals | None) -> str:
         """An axis's or segment's additional revenue as its shown revenue less its shown baseline

@@ -78,6 +78,7 @@ FR: dict[str, str] = {
     "additional": "CA supplémentaire",
     "objective": "Objectif",
     "objective_origin": "Objectif : calcul",
+    "baseline_origin": "Référence : calcul",
     "progress": "Avancement",
     "expected": "Attendu à date",
     "pace": "Rythme",
@@ -249,6 +250,17 @@ FR: dict[str, str] = {
                         "et chaque axe compte les mêmes gains ; comptées une fois, les affaires de ses axes "
                         "{verdict}.",
     "roi_below_cost": "ne couvrent pas leur coût au prorata",
+    "roi_plan_note": "ROI du plan {roi} alors que ses axes sont à {axes}{segments}.",
+    "roi_plan_segments": ", et ses segments à {segments}",
+    "roi_plan_overlap": "{overlap} de CA supplémentaire sont comptés par plusieurs axes à la fois (chacun dans son "
+                        "ROI) et une seule fois dans le plan ; comptées une fois, les affaires des axes {verdict}.",
+    "roi_plan_scopes": "Leurs périmètres se recouvrent et chaque axe compte les mêmes gains ; comptées une fois, les "
+                       "affaires des axes {verdict}.",
+    "kpi_roi_overlap": "{overlap} comptés par plusieurs axes : voir la note sous le tableau",
+    "roi_basis_note": "ROI à date {roi} : calculé sur le CA supplémentaire de ses axes actifs, chacun sur son "
+                      "périmètre et sa période, chaque affaire une fois : {basis}, et non sur les {additional} du "
+                      "segment.",
+    "roi_basis": "Base du ROI : CA supplémentaire des axes",
     "roi_below_axes": "rapportent moins que chaque axe pris seul",
     "and": "et",
     "gaps_complement": "Action à compléter",
@@ -307,6 +319,7 @@ EN: dict[str, str] = {
     "additional": "Additional revenue",
     "objective": "Objective",
     "objective_origin": "Objective: how it is set",
+    "baseline_origin": "Baseline: how it is set",
     "progress": "Progress",
     "expected": "Expected by now",
     "pace": "Pace",
@@ -472,6 +485,16 @@ EN: dict[str, str] = {
     "roi_segment_note": "{segment}: ROI {roi} while its axes are at {axes}. Their scopes overlap and each axis "
                         "counts the same gains; counted once, the deals of its axes {verdict}.",
     "roi_below_cost": "do not cover their cost to date",
+    "roi_plan_note": "Plan ROI {roi} while its axes are at {axes}{segments}.",
+    "roi_plan_segments": ", and its segments at {segments}",
+    "roi_plan_overlap": "{overlap} of additional revenue is counted by several axes at once (each in its own ROI) "
+                        "and once in the plan; counted once, the deals of the axes {verdict}.",
+    "roi_plan_scopes": "Their scopes overlap and each axis counts the same gains; counted once, the deals of the "
+                       "axes {verdict}.",
+    "kpi_roi_overlap": "{overlap} counted by several axes: see the note under the table",
+    "roi_basis_note": "ROI to date {roi}: computed on its live axes' additional revenue, each over its own scope and "
+                      "period, each deal once: {basis}, not the segment's {additional}.",
+    "roi_basis": "ROI basis: the axes' additional revenue",
     "roi_below_axes": "return less than each axis alone",
     "and": "and",
     "gaps_complement": "Action to complete",

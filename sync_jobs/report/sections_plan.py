@@ -20,6 +20,8 @@ from sync_jobs.report.view import (
     axis_status,
     current_label,
     is_live,
+    plan_roi_line,
+    roi_basis,
     segment_progress,
     segment_roi_notes,
     status_day,
@@ -65,9 +67,13 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> str:
 
 
 def roi_footnote_lines(inputs: ReportInputs, fmt: Formatter) -> list[str]:
-    """How the plan's and the segments' ROI are computed, and why a segment can fall below all its axes."""
+    """How the plan's and the segments' ROI are computed, and why the plan or a segment can fall below all its axes
+    (the plan's line names what its axes count twice, ``PlanTotals.overlap``: audit meeting F6)."""
     words = labels(fmt.lang)
     lines = [words["roi_note"]]
+    plan_line = plan_roi_line(inputs, fmt)
+    if plan_line:
+        lines.append(plan_line)
     for name, roi, rois in segment_roi_notes(inputs):
         figures = [fmt.percent(r) for r in rois]
         axes = f'{", ".join(figures[:-1])} {words["and"]} {figures[-1]}'
@@ -118,8 +124,12 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         swot = [(key, side, getattr(segment.swot, key)) for key, side in (
             ("strengths", "internal"), ("weaknesses", "internal"), ("opportunities", "external"),
             ("threats", "external"))]
+        basis = roi_basis(seg)
+        basis_note = "" if seg is None or basis is None else words["roi_basis_note"].format(
+            roi=fmt.percent(seg.roi), basis=fmt.money(basis), additional=fmt.additional(seg))
         cards.append({"segment": segment, "kind": enum_label("segment_kind", segment.kind.value, fmt.lang),
-                      "figures": figures, "swot": swot, "chart": markup(chart), "rows": axis_rows(inputs, segment.id)})
+                      "figures": figures, "swot": swot, "chart": markup(chart), "rows": axis_rows(inputs, segment.id),
+                      "basis_note": basis_note})
     return render_template("report/segments.html", _values(inputs, fmt, axis_rows(inputs), cards=cards))
 
 
@@ -151,6 +161,7 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
                 (words["pace"], words["formula_pace"].format(**ENUMS["pace"][fmt.lang]))]
     return render_template("report/axes.html", _values(
         inputs, fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out, formulas=formulas,
+        as_of=inputs.evaluation.as_of,
         colon="\u00a0:" if fmt.lang == "fr" else ":"))
 
 

@@ -25,11 +25,13 @@ from sync_jobs.report.view import (
     action_what,
     axis_rows,
     axis_status,
+    plan_roi_line,
     plan_totals,
     reco_text,
     reco_words,
     refused_groups,
     rejected_groups,
+    roi_basis,
     segment_progress,
     status_day,
     warning_groups,
@@ -65,6 +67,9 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
     t = plan_totals(inputs)
     label = w["total_live"] if t["counted_once"] else w["total"]
     rows.append([label, "", "", t["additional"], t["objective"], t["progress"], None, "", t["roi"]])
+    note = plan_roi_line(inputs, fmt)
+    if note:   # the plan's ROI below each axis's: why, under the total (audit meeting F6)
+        rows.append([note, "", "", None, None, None, None, "", None])
     return cols, rows
 
 
@@ -80,6 +85,13 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
                      *(_reconciled(p) if p else [None] * 3),
                      p.objective if p else None, p.trend if p else None, p.roi if p else None,
                      *("\n".join(getattr(s.swot, k)) for k in ("strengths", "weaknesses", "opportunities", "threats"))])
+    bases = [roi_basis(segment_progress(inputs.evaluation, s.id)) for s in inputs.plan.segments]
+    if any(basis is not None for basis in bases):
+        # a segment whose ROI is not computed on its row's additional revenue: on what it is (audit meeting F1), only
+        # then
+        cols.append((w["roi_basis"], "money"))
+        for row, basis in zip(rows, bases, strict=True):
+            row.append(basis)
     return cols, rows
 
 
@@ -107,6 +119,11 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
         cols.append((w["objective_origin"], "text"))
         for row, r in zip(rows, listed, strict=True):
             row.append(fmt.objective_origin(r.axis.objective))
+    if any(r.axis.objective is not None and r.axis.objective.baseline is not None for r in listed):
+        # a fixed baseline: how its figure to date is pro-rated (audit meeting F1), only then
+        cols.append((w["baseline_origin"], "text"))
+        for row, r in zip(rows, listed, strict=True):
+            row.append(fmt.baseline_origin(r.axis.objective, inputs.evaluation.as_of))
     return cols, rows
 
 

@@ -6,7 +6,7 @@ Rows carry the plan's objects and the engine's results side by side; no formatti
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,11 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pac_core.engine import figures_last_day
+from pac_core.money import shown_additional
 from pac_core.periods import iso_week_label
 from pac_core.plan import Action, Axis, AxisState, Counting, Segment, suspension_lapsed
 from pac_core.plan_end import period_closed
 from pac_core.results import ActionProgress, AxisProgress, Evaluation, Pace, SegmentProgress
 from pac_core.revenue import last_day
+from pac_core.rounding import half_up
 from pac_core.snapshots import is_plan_quarter, label_of, quarter_phase
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.i18n import enum_label, for_next_plan, labels
@@ -110,6 +112,17 @@ def axis_rows(inputs: ReportInputs, segment_id: str | None = None) -> list[AxisR
 
 def segment_progress(evaluation: Evaluation, segment_id: str) -> SegmentProgress | None:
     return next((s for s in evaluation.segments if s.segment_id == segment_id), None)
+
+
+def roi_basis(segment: SegmentProgress | None) -> Decimal | None:
+    """The additional revenue a segment's ROI is computed on (its live axes', each over its own scope and period,
+    ``SegmentProgress.roi_additional``) when it is not, to the unit shown, the row's additional revenue (an axis of
+    the second quarter only, axes on part of the scope); None when the row is what the ROI reads, or it has no ROI
+    (audit meeting F1)."""
+    if segment is None or segment.roi is None or segment.roi_additional is None:
+        return None
+    basis = half_up(segment.roi_additional, 0)
+    return None if basis == shown_additional(segment.revenue, segment.baseline) else basis
 
 
 def action_rows(inputs: ReportInputs) -> list[ActionRow]:
@@ -244,6 +257,56 @@ def segment_roi_notes(inputs: ReportInputs) -> list[tuple[str, float, list[float
         if seg is not None and seg.roi is not None and len(rois) > 1 and seg.roi < min(rois) - 0.005:
             notes.append((segment.name, seg.roi, rois))
     return notes
+
+
+@dataclass(frozen=True)
+class PlanRoiNote:
+    """Why the plan's ROI is below each of its live axes' (``plan_roi_note``)."""
+
+    roi: float
+    axes: list[float]              # the live axes' ROI, in the plan's order
+    segments: list[float]          # the segments' ROI (those that have one), in the plan's order
+    overlap: Decimal               # the axes' additional revenue added up less the plan's: what they count twice
+
+
+def plan_roi_note(inputs: ReportInputs) -> PlanRoiNote | None:
+    """The plan's ROI when it is below each of its live axes' ROI (two at least), as ``segment_roi_notes`` for a
+    segment: each axis counts every deal of its scope, the plan each deal once, so where scopes overlap the axes each
+    claim the same gains and the headline falls below all of them (audit meeting F6: -127 % under axes at -100 %,
+    8 % and 508 %); None otherwise, or for data written before the plan's totals existed."""
+    totals = inputs.evaluation.plan
+    if totals is None or totals.roi is None:
+        return None
+    rois = [r.progress.roi for r in axis_rows(inputs)
+            if is_live(r) and r.progress is not None and r.progress.roi is not None]
+    if len(rois) < 2 or totals.roi >= min(rois) - 0.005:
+        return None
+    segments = [s.roi for s in (segment_progress(inputs.evaluation, g.id) for g in inputs.plan.segments)
+                if s is not None and s.roi is not None]
+    return PlanRoiNote(totals.roi, rois, segments, totals.overlap)
+
+
+def _listed(figures: list[str], words: Mapping[str, str]) -> str:
+    """« 8 %, 79 % et 508 % » / "8%, 79% and 508%"."""
+    return figures[0] if len(figures) == 1 else f'{", ".join(figures[:-1])} {words["and"]} {figures[-1]}'
+
+
+def plan_roi_line(inputs: ReportInputs, fmt: Formatter) -> str:
+    """Why the plan's ROI is below each of its axes' (``view.plan_roi_note``), "" when it is not: « ROI du plan -127 %
+    alors que ses axes sont à -100 %, 8 % et 508 %, et ses segments à 79 % et 8 %. 30 000 € de CA supplémentaire
+    sont comptés par plusieurs axes à la fois (chacun dans son ROI) et une seule fois dans le plan ; … »."""
+    note = plan_roi_note(inputs)
+    if note is None:
+        return ""
+    words = labels(fmt.lang)
+    segments = (words["roi_plan_segments"].format(segments=_listed([fmt.percent(r) for r in note.segments], words))
+                if note.segments else "")
+    line = words["roi_plan_note"].format(roi=fmt.percent(note.roi), axes=_listed([fmt.percent(r) for r in note.axes],
+                                                                                 words), segments=segments)
+    verdict = words["roi_below_cost"] if note.roi < 0 else words["roi_below_axes"]
+    if note.overlap >= 1:
+        return f'{line} {words["roi_plan_overlap"].format(overlap=fmt.money(note.overlap), verdict=verdict)}'
+    return f'{line} {words["roi_plan_scopes"].format(verdict=verdict)}'
 
 
 def snapshots_to_date(inputs: ReportInputs) -> list[SnapshotPoint]:

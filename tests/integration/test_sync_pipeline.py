@@ -3,6 +3,7 @@ partial failures, quota stops, dry runs, reconciliation, manager edits, two CRMs
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -265,6 +266,27 @@ class TestManagerEdits:
         assert second.plan.axis("AX-1").status.state.value == "suspended"
         assert crm.pac[("axis", key)]["status"] == "suspended"
         assert all("status" not in c.fields for batch in crm.writes[1:] for c in batch if c.target is Target.AXIS)
+
+    def test_only_a_persons_edits_count_as_plan_edits(self, settings) -> None:
+        """The night after pac wrote its PAC records, their values read back are no plan edit: of the 4 records
+        read (AX-1 and A-01 as pac wrote them, A-02 set by an automation, AX-2 dropped by the manager) the run counts
+        1 « plan edit made in the CRM » (audit meeting F8: « Modifications du plan saisies dans le CRM : 10 » after a
+        night with no edit, every PAC record pac itself had written)."""
+        crm = FakeConnector()
+        _seed(crm)
+        clock = Clock()
+        first = _sync(settings, crm, clock)
+        assert "pac_edits" not in first.counts or first.counts["pac_edits"].get("read", 0) == 0
+        key = f"{first.plan_id}:"
+        crm.put(edit(key + "AX-1", "axis_status", "active", clock.now),
+                edit(key + "A-01", "action_target", 2, clock.now, Target.ACTION),
+                replace(edit(key + "A-02", "action_status", "in_progress", clock.now, Target.ACTION),
+                        by_integration=True),
+                edit(key + "AX-2", "axis_status", "dropped", clock.now))
+        clock.advance(hours=1)
+        second = _sync(settings, crm, clock)
+        assert second.plan.axis("AX-2").status.state.value == "dropped"
+        assert second.counts["pac_edits"]["read"] == 1
 
 
 class TestManagerEditsOfTwoPlans:

@@ -21,9 +21,13 @@ def _axis(settings: EngineSettings = DEFAULTS):
 
 
 class TestAxisKpis:
-    def test_activities_done_include_repeat_visits(self) -> None:
-        """The four counted visits and the repeat visit of Lyon A are the axis's five activities."""
-        assert _axis().activities_done == 5
+    def test_activities_done_are_the_activities_its_actions_counted(self) -> None:
+        """The four counted visits are the axis's four activities: the repeat visit of Lyon A, which A-01 (distinct
+        accounts) does not count (`pac explain`: « compte déjà compté »), is not one (audit meeting F4: the axis read
+        7 where its actions counted 6 and the CRM's PAC_Done__c said 6)."""
+        evaluation = evaluate(plan(), Records(accounts=ACCOUNTS, activities=ACTIVITIES, deals=DEALS, users=USERS),
+                              as_of=YEAR_END)
+        assert evaluation.axis("AX-DORMANT").activities_done == 4 == sum(a.done for a in evaluation.actions)
 
     def test_coverage(self) -> None:
         """Four of the ten dormant accounts of the région were visited: 40 %."""
@@ -46,8 +50,8 @@ class TestAxisKpis:
         assert (june_1.conversion, june_15.conversion) == (0.0, 0.25)
 
     def test_revenue_per_visit(self) -> None:
-        """15,000 won in the axis scope over five visits: 3,000 per visit."""
-        assert _axis().revenue_per_visit == 3000
+        """15,000 won in the axis scope over its four counted visits (the repeat is not one): 3,750 per visit."""
+        assert _axis().revenue_per_visit == 3750
 
     def test_axis_without_objective_has_no_revenue_pace(self) -> None:
         """An axis with no objective has no progress, no ROI and an on-track pace while its period runs."""

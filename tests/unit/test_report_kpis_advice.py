@@ -103,12 +103,12 @@ class TestKpiSection:
         inputs = replace(base, plan=the_plan)
         fr = plain(_section(render_html(inputs), "kpis"))
         assert ("CA par visite chiffre d'affaires de l'axe / activités comptées par ses actions (visites, appels, "
-                "rendez-vous…, répétitions comprises)") in fr
+                "rendez-vous… ; une par compte pour une action en comptes distincts)") in fr
         assert ("Couverture du périmètre comptes du périmètre touchés par une activité comptée / comptes du "
                 "périmètre") in fr
         en = plain(_section(render_html(inputs, "en"), "kpis"))
         assert ("Revenue per visit the axis's revenue / activities counted by its actions (visits, calls, "
-                "meetings…, repeats included)") in en
+                "meetings…; one per account for an action counting distinct accounts)") in en
         assert "/ accounts touched by a counted activity" in en
         for text in (fr, en):
             assert not any(w in text for w in ("visites comptées", "comptes visités", "counted visits",

@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from pac_core.engine import evaluate
-from pac_core.plan import AxisState, AxisStatus, Segment, SegmentKind
+from pac_core.plan import AxisState, AxisStatus, Plan, Segment, SegmentKind
 from pac_core.records import DealLine, Records
+from pac_core.results import Evaluation
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import evaluation_from_payload, snapshot_payload
 from pac_core.window import Window
@@ -267,3 +268,71 @@ class TestSnapshots:
         payload = snapshot_payload(_evaluate())
         del payload["plan"]
         assert evaluation_from_payload(payload).plan is None
+
+
+class TestSegmentFixedBaseline:
+    """A segment whose live axis has a fixed baseline takes that figure in place of the year-earlier deals it stands
+    for, as its ROI does (audit meeting F1: a 100,000 fixed baseline, year's target drawn at last year + objective,
+    and a row reading -8,000 beside ROI +78 %)."""
+
+    def test_row_reads_the_fixed_baseline_its_roi_uses(self) -> None:
+        """Pharma (MX50, fixed 40,000; PX200 suspended): on 31 August its baseline is 40,000 x 243 / 365, not
+        big-pharma's 20,000 of March 2026 (MX50's own deal, which the fixed figure stands for); its additional revenue
+        and its ROI are MX50's."""
+        ev = _evaluate(mx50_baseline="40000")
+        pharma = next(s for s in ev.segments if s.segment_id == "PHARMA")
+        mx50 = ev.axis("AX-MX50")
+        assert pharma.baseline == mx50.baseline == Decimal(40_000) * 243 / 365
+        assert pharma.additional == pharma.revenue - pharma.baseline == mx50.additional
+        assert pharma.trend == pytest.approx(float(pharma.revenue / pharma.baseline - 1))
+        assert pharma.roi == pytest.approx((float(pharma.additional) * 0.3 - 10_000 * TO_DATE) / (10_000 * TO_DATE))
+
+    def test_year_target_is_the_whole_fixed_baseline_plus_objective(self) -> None:
+        """The year's baseline is the whole 40,000 (never last year's 20,000), whatever the date: target 140,000 in
+        August; in January PX200 is back (measured, it reads big-pharma's 20,000, which the fixed figure loses):
+        20,000 + 20,000, still 40,000."""
+        august, january = (next(s for s in _evaluate(when, mx50_baseline="40000").segments if s.segment_id == "PHARMA")
+                           for when in (AUGUST, NEXT_YEAR))
+        assert (august.period_baseline, august.objective) == (40_000, 100_000)
+        assert (january.period_baseline, january.objective) == (40_000, 200_000)
+
+    def test_measured_axis_keeps_its_deals_the_fixed_figure_loses_them(self) -> None:
+        """Rhône with AX-RA measured and a fixed-baseline axis on its big accounts (30,000): big-pharma's 20,000
+        of 2026 stays in the baseline (AX-RA reads it) and the fixed figure loses it, as in the plan's totals:
+        baseline at the year's end 20,000 + 10,000 + (30,000 - 20,000) = 40,000."""
+        axes = (axis("AX-RA", "RHONE"), axis("AX-RA-BIG", "RHONE", scope=BIG, baseline="30000"))
+        p = plan(action(axis_id="AX-RA"), axes=axes, segments=(RHONE,))
+        ev = evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=NEXT_YEAR)
+        [rhone] = ev.segments
+        assert (rhone.revenue, rhone.baseline, rhone.period_baseline) == (150_000, 40_000, 40_000)
+        assert ev.plan is not None and ev.plan.baseline == rhone.baseline
+
+
+def second_quarter_axis() -> tuple[Plan, Evaluation]:
+    """Rhône with one axis whose objective is the second quarter of 2027 only, on 31 August."""
+    q2 = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2027, 7, 1, tzinfo=PARIS), "T2 2027")
+    ra = axis("AX-RA", "RHONE")
+    assert ra.objective is not None
+    p = plan(action(axis_id="AX-RA"), axes=(replace(ra, objective=replace(ra.objective, period=q2)),),
+             segments=(RHONE,))
+    return p, evaluate(p, Records(accounts=ACCOUNTS, deals=DEALS, users=USERS), as_of=AUGUST)
+
+
+class TestSegmentRoiBasis:
+    """A segment's ROI is computed on its live axes' additional revenue, each over its own objective period; when that
+    is not the row's additional revenue (an axis whose objective is the second quarter only), the segment says so
+    (audit meeting F1: « CA supplémentaire +29 000 € » beside « ROI à date −67 % », built on 4,000)."""
+
+    def test_roi_basis_is_the_live_axes_additional_revenue(self) -> None:
+        """Rhône's row: 150,000 - 30,000 = 120,000 over the year to date; its ROI: AX-RA's second quarter, small-chem's
+        50,000 against its 10,000 of April 2026, 40,000, at 30 % against 10,000 of cost: +20 %."""
+        _, ev = second_quarter_axis()
+        [rhone] = ev.segments
+        assert (rhone.revenue, rhone.baseline, rhone.additional) == (150_000, 30_000, 120_000)
+        assert rhone.roi_additional == 40_000
+        assert rhone.roi == pytest.approx((40_000 * 0.3 - 10_000) / 10_000)
+
+    def test_roi_basis_is_the_row_when_the_axes_cover_it(self) -> None:
+        ev = _evaluate(mx50_baseline="40000")
+        pharma = next(s for s in ev.segments if s.segment_id == "PHARMA")
+        assert pharma.roi_additional == pharma.additional
