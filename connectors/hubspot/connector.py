@@ -88,12 +88,14 @@ from connectors.hubspot.normalise import (
 from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
     batch_read,
+    is_archived,
     list_objects,
     next_after,
     own_write_spans,
     read_associations,
     search_modified,
     to_ms,
+    warn_live_in_archived,
 )
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_NATIVE, TASK_PROPS, task_status
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
@@ -278,9 +280,15 @@ class HubSpotConnector:
             data: dict[str, Any] = self.transport.call("owners", "owners", "get_page", **kwargs).data
             return data
 
+        live = 0
         for data in follow(lambda: page(None), page, next_after, what="HubSpot owners"):
             for owner in data.get("results") or []:
+                if archived and not is_archived(owner):     # the server ignored the flag: an active owner
+                    live += 1
+                    continue
                 yield owner | ({"archived": True} if archived else {})
+        if live:
+            warn_live_in_archived("owners", live)
 
     def _pull_users(self) -> Iterator[Record | Rejected]:
         """Every owner, active then archived, on every pull (full or not): HubSpot lists the owners of deactivated users

@@ -18,6 +18,7 @@ from sandbox_crm.hubspot.records import (
     INTEGRATION_SOURCE,
     READ_ONLY,
     Table,
+    archived_arg,
     batch_body,
     echo,
     error,
@@ -40,7 +41,7 @@ class Objects:
         self.portal = portal
 
     def list(self, table: Table, req: Request) -> Response:
-        archived = (req.arg("archived") or "false").lower() == "true"
+        archived = archived_arg(req)
         source = table.archived if archived else table.rows
         limit = min(int(req.arg("limit") or 10), 100)
         after = int(req.arg("after") or 0)
@@ -53,7 +54,7 @@ class Objects:
 
 
     def get(self, table: Table, object_id: str, req: Request) -> Response:
-        archived = (req.arg("archived") or "false").lower() == "true"
+        archived = archived_arg(req)
         source = table.archived if archived else table.rows
         id_property = req.arg("idProperty")
         if id_property:
@@ -110,7 +111,7 @@ class Objects:
         started = ms_to_iso(self.portal.now_ms())
         if verb == "read":
             id_property = body.get("idProperty")
-            archived = (req.arg("archived") or "false").lower() == "true"
+            archived = archived_arg(req)
             source = table.archived if archived else table.rows
             found: list[dict[str, Any]] = []
             missing: list[str] = []
