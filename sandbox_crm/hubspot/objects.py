@@ -89,9 +89,18 @@ class Objects:
         return None
 
 
+    @staticmethod
+    def uncreatable(table: Table, props: dict[str, Any]) -> str | None:
+        """Why a record cannot be created with ``props`` (a property HubSpot requires to create one), or None. A task
+        needs its due date: the tasks guide (https://developers.hubspot.com/docs/api/crm/tasks, *Create a task*):
+        "hs_timestamp: Required. This field marks the task's due date" (audit hsemu F2)."""
+        if table.name == "tasks" and props.get("hs_timestamp") in (None, ""):
+            return "hs_timestamp is required to create a task"
+        return None
+
     def create(self, table: Table, body: dict[str, Any]) -> Response:
         props = body.get("properties") or {}
-        problem = self.invalid(table, props)
+        problem = self.invalid(table, props) or self.uncreatable(table, props)
         if problem:
             return error(400, problem, "VALIDATION_ERROR")
         object_id = self.portal.add(table.name, props, source=INTEGRATION_SOURCE)
@@ -156,6 +165,9 @@ class Objects:
                 errors.append(input_error("VALIDATION_ERROR", problem, [key]))
                 continue
             if verb == "create":
+                if refused := self.uncreatable(table, props):
+                    errors.append(input_error("VALIDATION_ERROR", refused, [key]))
+                    continue
                 object_id = self.portal.add(table.name, props, source=INTEGRATION_SOURCE)
                 results.append(table.rows[object_id].render(list(props)))
                 continue
@@ -172,6 +184,9 @@ class Objects:
                     # a unique property value", batch upsert), its result ``new: true``
                     existing = None
                 new = existing is None
+                if new and (refused := self.uncreatable(table, props)):
+                    errors.append(input_error("VALIDATION_ERROR", refused, [key]))
+                    continue
                 if existing is None:
                     object_id = self.portal.add(table.name, props | {unique: key}, source=INTEGRATION_SOURCE)
                     table.unique[unique][key] = object_id
