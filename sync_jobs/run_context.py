@@ -110,6 +110,8 @@ class RunContext:
     pulled: PullOutcome = field(default_factory=PullOutcome)                  # pull
     written: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)   # plan state, then route
     effective: Plan | None = None               # plan state: the plan with the editable values decided
+    # plan state: the editable values a CRM edit set ((target, key, field) -> value), shown from their own day on
+    edited: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     records: Records | RecordColumns | None = None   # load (columns, or objects in a dry run)
     evaluation: Evaluation | None = None        # evaluate
     set_aside: list[Rejected] = field(default_factory=list)                   # evaluate

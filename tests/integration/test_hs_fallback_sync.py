@@ -237,3 +237,17 @@ class TestATaskTheRepDeleted:
         assert any("A-08" in line and "created again" in line for line in result.drift), result.drift
         assert portal.sync().written == 0
 
+
+def test_a_task_completed_after_the_evaluation_day_stays_completed(portal: Starter) -> None:
+    """The demo settings evaluate 20 May 2027; the rep completes pac's task on 10 June (a run with `--as-of` a past
+    day sees the same). The completion is applied (done, from 10 June) and the task left COMPLETED. Seen failing
+    before the fix (audit hsemu F3): the same run wrote it back NOT_STARTED, the status in force on 20 May."""
+    portal.sync()
+    key = _planned(portal)[0]
+    task, hugo = portal.tasks()[key], portal.user("hugo")
+    portal.api.portal.clock = lambda: datetime(2027, 6, 10, 9, 0, tzinfo=UTC).timestamp()
+    portal.api.update("tasks", task.id, {"hs_task_status": "COMPLETED"}, by_user=hugo)
+    night = portal.sync()
+    assert _status(night, key) == "done"
+    assert portal.tasks()[key].props["hs_task_status"] == "COMPLETED"
+    assert portal.sync().written == 0
