@@ -136,24 +136,40 @@ def _shown_state(axis: Axis, today: date) -> str:
     return axis_state_on(axis, today).value
 
 
-def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str], dict[str, Any]]:
+def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str, str, str], Any] | None = None
+                  ) -> dict[tuple[Target, str], dict[str, Any]]:
     """Every axis and action record with the values the CRM should show (manager fields included); an objective
-    written as a percentage is written as the amount the evaluation resolved (pac_core/growth.py)."""
+    written as a percentage is written as the amount the evaluation resolved (pac_core/growth.py).
+
+    A status is shown as in force on the evaluation's day, except a status a manager set in a CRM (``edited``:
+    field key -> the value the edit gave, ``sync_jobs.overrides.Decision.at`` not None), shown as in force from its
+    own day on: a run evaluating an earlier day (``--as-of``) counts the status in force then, but never takes the
+    accepted edit back in the CRM that holds it, nor withholds it from the others (audit hsemu F3)."""
     plan = with_evaluation(plan, evaluation)
     today = figures_day(plan, evaluation.as_of)
+    edited = edited or {}
+
+    def shown_day(field: tuple[str, str, str], value: str, since: date | None) -> date:
+        if since is None or since <= today or field not in edited or str(edited[field]) != value:
+            return today
+        return since
     out: dict[tuple[Target, str], dict[str, Any]] = {}
     axes = {a.axis_id: a for a in evaluation.axes}
     advice = {r.axis_id: r for r in evaluation.recommendations}
     for axis in plan.axes:
         p = axes.get(axis.id)
         objective = axis.objective.additional_revenue if axis.objective else None
-        out[(Target.AXIS, record_key(plan, axis.id))] = {
+        key = record_key(plan, axis.id)
+        day = shown_day((Target.AXIS.value, key, "axis_status"), axis.status.state.value, axis.status.since)
+        if day == today:        # a rank set in a CRM prioritises the axis from that day as well
+            day = shown_day((Target.AXIS.value, key, "axis_priority"), str(axis.status.rank), axis.status.since)
+        out[(Target.AXIS, key)] = {
             "name": title(f"{axis.id} {axis.name}"),
             "plan": plan.name,
             "plan_end": plan_last_day(plan).isoformat(),
             "currency": plan.currency,
-            "status": _shown_state(axis, today),
-            "priority": axis.status.rank if axis_state_on(axis, today) is AxisState.PRIORITISED else None,
+            "status": _shown_state(axis, day),
+            "priority": axis.status.rank if axis_state_on(axis, day) is AxisState.PRIORITISED else None,
             "objective": _money(objective),
             # won - baseline as both are written, so a CRM formula or report Won - Baseline gives it (audit revenue F6)
             "revenue": float(shown_additional(p.revenue, p.baseline, 2)) if p else None,
@@ -170,12 +186,14 @@ def desired_state(plan: Plan, evaluation: Evaluation) -> dict[tuple[Target, str]
     actions = {a.action_id: a for a in evaluation.actions}
     for action in plan.actions:
         ap = actions.get(action.id)
-        out[(Target.ACTION, record_key(plan, action.id))] = {
+        key = record_key(plan, action.id)
+        day = shown_day((Target.ACTION.value, key, "action_status"), action.status.value, action.status_since)
+        out[(Target.ACTION, key)] = {
             "name": title(f"{action.id} {action.text}"),
             "text": action.text,
             "plan": plan.name,
             "plan_end": plan_last_day(plan).isoformat(),
-            "status": action_status_on(action, today).value,   # as counted on the day (audit reverify N2)
+            "status": action_status_on(action, day).value,   # as counted on the day (audit reverify N2)
             "axis_key": record_key(plan, action.axis_id),
             "owner_email": action.who,
             "target": action.target,

@@ -111,6 +111,8 @@ class RunContext:
     written: dict[str, dict[tuple[str, str], Any]] = field(default_factory=dict)   # plan state, then route
     effective: Plan | None = None               # plan state: the plan with the editable values decided
     plan_edits: int | None = None               # plan state: the PAC records a person changed in a CRM
+    # plan state: the editable values a CRM edit set ((target, key, field) -> value), shown from their own day on
+    edited: dict[tuple[str, str, str], Any] = field(default_factory=dict)
     records: Records | RecordColumns | None = None   # load (columns, or objects in a dry run)
     evaluation: Evaluation | None = None        # evaluate
     set_aside: list[Rejected] = field(default_factory=list)                   # evaluate

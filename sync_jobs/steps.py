@@ -106,6 +106,7 @@ def decide_plan_state(ctx: RunContext) -> None:
                                  file_changed_at=file_changed_at(ctx), now=now, order=names,
                                  run_id=ctx.result.run_id, legacy=legacy, as_of=ctx.when)
     ctx.written = with_echoes(ctx.store, plan.id, written, decision.echoes, ctx)
+    ctx.edited = {k: v for k, v in decision.values.items() if decision.at.get(k) is not None}
     ctx.store.save_field_states(plan.id, decision.new_states, decision.events)
     ctx.plan_edits = len(decision.edited)
     ctx.result.conflicts = [c.describe() for c in decision.conflicts]
@@ -152,7 +153,7 @@ def route(ctx: RunContext) -> None:
     update, per connector)."""
     assert ctx.effective is not None and ctx.evaluation is not None and ctx.records is not None
     names = ctx.names
-    ctx.desired = diff.desired_state(ctx.effective, ctx.evaluation)
+    ctx.desired = diff.desired_state(ctx.effective, ctx.evaluation, ctx.edited)
     users_of = ctx.users_of = {n: ctx.store.user_emails(n) for n in names}
     ctx.routes = diff.route(ctx.effective, names, users_of)
     # the records of items no longer in the plan: their pace marked removed (written once, diffed as any field)

@@ -99,12 +99,14 @@ from connectors.hubspot.normalise import (
 from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
     batch_read,
+    is_archived,
     list_objects,
     next_after,
     own_write_spans,
     read_associations,
     search_modified,
     to_ms,
+    warn_live_in_archived,
 )
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_NATIVE, TASK_PROPS, task_status
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
@@ -295,9 +297,15 @@ class HubSpotConnector:
             data: dict[str, Any] = self.transport.call("owners", "owners", "get_page", **kwargs).data
             return data
 
+        live = 0
         for data in follow(lambda: page(None), page, next_after, what="HubSpot owners"):
             for owner in data.get("results") or []:
+                if archived and not is_archived(owner):     # the server ignored the flag: an active owner
+                    live += 1
+                    continue
                 yield owner | ({"archived": True} if archived else {})
+        if live:
+            warn_live_in_archived("owners", live)
 
     def _pull_users(self) -> Iterator[Record | Rejected]:
         """Every owner, active then archived, on every pull (full or not): HubSpot lists the owners of deactivated users
@@ -868,8 +876,9 @@ class HubSpotConnector:
 
     def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit | PacListed]:
         """Status and priority values of PAC records changed in the portal since ``since``; on a full read (no
-        ``since``), also the keys of every PAC record listed (``PacListed``: one per custom object read, the search
-        lists no archived record), by which the pipeline writes again in full a record deleted in the portal.
+        ``since``), also the keys of every PAC record listed (``PacListed``: one per custom object read, or for the
+        tasks in fallback mode; the search lists no archived record), by which the pipeline writes again in full a
+        record deleted in the portal.
 
         Our own writes change these records too: the pipeline drops an edit equal to what it last wrote.
         In fallback mode only actions (their task's status) can be edited; axes live in the report.
@@ -917,29 +926,38 @@ class HubSpotConnector:
             self._owner_ids = {owner: email for email, owner in (self._owners or {}).items()}
         return self._owner_ids
 
-    def _pull_task_edits(self, since_ms: int | None) -> Iterator[ManagerEdit]:
+    def _pull_task_edits(self, since_ms: int | None) -> Iterator[ManagerEdit | PacListed]:
         """Fallback: each changed task's action status, with who set it. The status is read from ``hs_task_status``
         together with the status pac holds for the action (what it last wrote, a manager's edit it accepted
         included, else the task's ``pac_status``): see ``schema.task_status``. Not against the task's pac_status
         alone: an accepted edit is not written back to it (the task holds it already), so a later reopen would
         equal that stale value and be lost. Who set it comes from the property history of ``hs_task_status``, read
         only for tasks whose status differs from what pac last wrote: a person's change names a user; pac's own
-        writes, workflows and other apps do not, and are never a manager's edit."""
+        writes, workflows and other apps do not, and are never a manager's edit.
+
+        On a full read (no ``since_ms``) the search lists every live task carrying a ``pac_key``: their keys are
+        yielded as ``PacListed`` (search lists no archived record), so a task a rep deleted is written again in full,
+        as a deleted custom-object record is (audit hsemu F2)."""
         if KEY not in self.property_names("tasks"):
             return
         has_key = [{"propertyName": KEY, "operator": "HAS_PROPERTY"}]
         written = self._written
         read: list[tuple[dict[str, Any], str, str, bool]] = []
+        listed: set[str] = set()
         for obj in search_modified(self.transport, "tasks", [KEY, "hs_task_status", "pac_status"], since_ms,
                                    filters=has_key):
             p = obj.get("properties") or {}
             key = p.get(KEY)
+            if key:
+                listed.add(str(key))
             row = written.get((Target.ACTION.value, key)) if written is not None and key else None
             last = row.fields.get("status") if row is not None else None
             known = str(getattr(last, "value", last)) if last is not None else p.get("pac_status")
             status = task_status(p.get("hs_task_status"), known)
             if key and status:
                 read.append((obj, key, status, last is None or not same_value(status, known)))
+        if since_ms is None:    # every task: a key pac wrote that is not listed was deleted (archived)
+            yield PacListed(Target.ACTION, frozenset(listed))
         who = self._history("tasks", [str(obj["id"]) for obj, _, _, differs in read if differs], ["hs_task_status"])
         for obj, key, status, _ in read:
             at, by_id, by_name, mine = who.get((str(obj["id"]), "hs_task_status")) or (_when(obj), None, "", True)
@@ -1040,7 +1058,7 @@ class HubSpotConnector:
         return Writer(self.transport, fallback=fallback, owner_id=self.owner_id,
                       axis_type=None if fallback else self.object_type(w.axis_object),
                       action_type=None if fallback else self.object_type(w.action_object),
-                      targets=self.axis_targets, cap=w.companies_per_axis, links=self._links)
+                      targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written)
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:

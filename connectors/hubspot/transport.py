@@ -189,7 +189,7 @@ class HubSpotTransport:
             self.usage.calls += 1
             self.usage.by_endpoint[what] = self.usage.by_endpoint.get(what, 0) + 1
         try:
-            response = getattr(self.api(api), method)(*args, _preload_content=False, **kwargs)
+            response = getattr(self.api(api), method)(*args, _preload_content=False, **query_flags(kwargs))
         except urllib3.exceptions.HTTPError as exc:
             if certificate_refused(exc):
                 raise untrusted_certificate(self._host, self._ca_variable) from None
@@ -248,6 +248,14 @@ class HubSpotTransport:
                 pool.clear()
         self._apis.clear()
         self._pool = None
+
+
+def query_flags(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """``kwargs`` with each bool as the literal HubSpot's reference writes (``archived=true``): hubspot-api-client
+    puts a Python bool into the query string as it prints, ``True`` / ``False``, and a server that reads only the
+    documented ``true`` answers the live records to a request for the archived ones (audit hsemu F1). Every bool
+    keyword pac passes is a query parameter (request bodies are positional dicts)."""
+    return {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in kwargs.items()}
 
 
 def translate(exc: Any, what: str, limiter: RateLimiter | None = None) -> ConnectorError:

@@ -2,7 +2,8 @@
 
 * axes and actions: batch upsert on the custom objects by the unique ``pac_key`` (idempotent: the
   same change written twice leaves one record); in fallback mode actions become tasks upserted by
-  ``pac_key`` and axes are not stored in HubSpot (the report shows them);
+  ``pac_key``, each upsert with the task's subject, due date and owner (it may create the task: HubSpot requires
+  ``hs_timestamp`` then), and axes are not stored in HubSpot (the report shows them);
 * accounts: batch update of the company's PAC properties by its id (never created);
 * owner: ``owner_email`` becomes ``hubspot_owner_id`` through the owners API; an e-mail that is no owner of
   the portal (yet) is left out with a warning and named in the result's ``unsent``, so it is not recorded as
@@ -71,6 +72,9 @@ from connectors.hubspot.transport import BadRequest, Forbidden, HubSpotTransport
 log = logging.getLogger(__name__)
 
 BATCH_WRITE = 100
+# the logical fields every task upsert carries (``Writer._task_props``): what a created task needs (its subject, its
+# due date ``hs_timestamp``, which HubSpot requires to create one, its owner)
+CREATE_FIELDS = ("name", "window_end", "owner_email")
 RETRYABLE_CATEGORIES = {"CONFLICT", "RATE_LIMITS", "INTERNAL_ERROR", "LOCKED", "CONCURRENT_MODIFICATION"}
 
 
@@ -169,8 +173,10 @@ class Writer:
 
     def __init__(self, transport: HubSpotTransport, *, fallback: bool, owner_id: Callable[[str], str | None],
                  axis_type: str | None, action_type: str | None, targets: AxisTargets | None = None,
-                 cap: int = DEFAULT_CAP, links: Links | None = None) -> None:
+                 cap: int = DEFAULT_CAP, links: Links | None = None,
+                 written: Mapping[tuple[str, str], Any] | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
+        self.written = written or {}     # what pac last wrote ((target, key) -> row with .fields): ``_task_props``
         self.axis_type, self.action_type = axis_type, action_type
         self.targets, self.cap = targets, cap       # associations: the plan's targets, the cap
         self.links = links or Links(transport)
@@ -266,6 +272,18 @@ class Writer:
         return out
 
     def _task_props(self, change: WriteChange) -> dict[str, str] | str:
+        """A task's properties. An upsert creates the task when the rep deleted it, and HubSpot creates no task
+        without its due date (tasks guide: "hs_timestamp: Required"): so every task upsert carries the subject, due
+        date and owner (``CREATE_FIELDS``), from what pac last wrote when the change leaves them out (unchanged:
+        the same values), and a task created again holds them; the rest follows in the same run (``new: true``,
+        the pipeline's whole record). On a live task they rewrite what it holds (audit hsemu F2)."""
+        row = self.written.get((change.target.value, change.key))
+        held = getattr(row, "fields", None) or {}
+        missing = {f: held[f] for f in CREATE_FIELDS if f not in change.fields and held.get(f) not in (None, "")}
+        if "owner_email" in missing and self.owner_id(str(missing["owner_email"]).lower()) is None:
+            del missing["owner_email"]      # a rep deactivated since pac set them: left as it is, no warning
+        if missing:
+            change = replace(change, fields={**change.fields, **missing})
         native = {f: change.fields[f] for f in TASK_NATIVE if f in change.fields}
         rest = WriteChange(change.target, change.key, {k: v for k, v in change.fields.items()
                                                        if k not in ("name", "text")})

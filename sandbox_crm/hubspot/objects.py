@@ -18,6 +18,7 @@ from sandbox_crm.hubspot.records import (
     INTEGRATION_SOURCE,
     READ_ONLY,
     Table,
+    archived_arg,
     batch_body,
     echo,
     error,
@@ -40,7 +41,7 @@ class Objects:
         self.portal = portal
 
     def list(self, table: Table, req: Request) -> Response:
-        archived = (req.arg("archived") or "false").lower() == "true"
+        archived = archived_arg(req)
         source = table.archived if archived else table.rows
         limit = min(int(req.arg("limit") or 10), 100)
         after = int(req.arg("after") or 0)
@@ -53,7 +54,7 @@ class Objects:
 
 
     def get(self, table: Table, object_id: str, req: Request) -> Response:
-        archived = (req.arg("archived") or "false").lower() == "true"
+        archived = archived_arg(req)
         source = table.archived if archived else table.rows
         id_property = req.arg("idProperty")
         if id_property:
@@ -88,9 +89,18 @@ class Objects:
         return None
 
 
+    @staticmethod
+    def uncreatable(table: Table, props: dict[str, Any]) -> str | None:
+        """Why a record cannot be created with ``props`` (a property HubSpot requires to create one), or None. A task
+        needs its due date: the tasks guide (https://developers.hubspot.com/docs/api/crm/tasks, *Create a task*):
+        "hs_timestamp: Required. This field marks the task's due date" (audit hsemu F2)."""
+        if table.name == "tasks" and props.get("hs_timestamp") in (None, ""):
+            return "hs_timestamp is required to create a task"
+        return None
+
     def create(self, table: Table, body: dict[str, Any]) -> Response:
         props = body.get("properties") or {}
-        problem = self.invalid(table, props)
+        problem = self.invalid(table, props) or self.uncreatable(table, props)
         if problem:
             return error(400, problem, "VALIDATION_ERROR")
         object_id = self.portal.add(table.name, props, source=INTEGRATION_SOURCE)
@@ -110,7 +120,7 @@ class Objects:
         started = ms_to_iso(self.portal.now_ms())
         if verb == "read":
             id_property = body.get("idProperty")
-            archived = (req.arg("archived") or "false").lower() == "true"
+            archived = archived_arg(req)
             source = table.archived if archived else table.rows
             found: list[dict[str, Any]] = []
             missing: list[str] = []
@@ -155,6 +165,9 @@ class Objects:
                 errors.append(input_error("VALIDATION_ERROR", problem, [key]))
                 continue
             if verb == "create":
+                if refused := self.uncreatable(table, props):
+                    errors.append(input_error("VALIDATION_ERROR", refused, [key]))
+                    continue
                 object_id = self.portal.add(table.name, props, source=INTEGRATION_SOURCE)
                 results.append(table.rows[object_id].render(list(props)))
                 continue
@@ -171,6 +184,9 @@ class Objects:
                     # a unique property value", batch upsert), its result ``new: true``
                     existing = None
                 new = existing is None
+                if new and (refused := self.uncreatable(table, props)):
+                    errors.append(input_error("VALIDATION_ERROR", refused, [key]))
+                    continue
                 if existing is None:
                     object_id = self.portal.add(table.name, props | {unique: key}, source=INTEGRATION_SOURCE)
                     table.unique[unique][key] = object_id

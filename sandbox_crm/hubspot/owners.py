@@ -6,7 +6,7 @@ from typing import Any
 
 from sandbox_crm.http import Request, Response
 from sandbox_crm.hubspot.portal import Portal
-from sandbox_crm.hubspot.records import error
+from sandbox_crm.hubspot.records import archived_arg, error
 
 
 class Owners:
@@ -14,7 +14,7 @@ class Owners:
         self.portal = portal
 
     def owners(self, req: Request) -> Response:
-        archived = (req.arg("archived") or "false").lower() == "true"
+        archived = archived_arg(req)
         email = (req.arg("email") or "").lower()
         owners = [o for o in self.portal.owners
                   if o["archived"] == archived and (not email or o.get("email", "") == email)]

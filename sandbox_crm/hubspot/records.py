@@ -322,6 +322,14 @@ def echo(request: Request, fault: Fault | None) -> str:
     return f" (request Authorization: {request.headers.get('authorization', '')})"
 
 
+def archived_arg(req: Request) -> bool:
+    """The ``archived`` query parameter as a server strict like HubSpot's reference reads it: only the documented
+    literal ``true`` ("archived=true", a boolean: "Whether to return only results that have been archived") asks for
+    the archived records; anything else, Python's ``True`` as hubspot-api-client serialises a bool included, is the
+    default (false). So a client sending ``True`` gets the live records back (audit hsemu F1)."""
+    return req.arg("archived") == "true"
+
+
 def error(status: int, message: str, category: str, **extra: Any) -> Response:
     body = {"status": "error", "message": message, "correlationId": str(uuid.uuid4()), "category": category} | extra
     return Response(status, body)

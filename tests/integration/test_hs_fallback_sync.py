@@ -183,3 +183,71 @@ class TestStarterPortal:
             due = datetime.fromtimestamp(int(task.props["hs_timestamp"]) / 1000, UTC)
             assert (due.hour, due.minute) == (12, 0)
             assert due.date().isoformat() == task.props["pac_window_end"]
+
+
+A08_6 = "what: {activity: visite, count: 6, scope: {departement: Haute-Garonne"
+A08_8 = "what: {activity: visite, count: 8, scope: {departement: Haute-Garonne"
+# what a task pac wrote holds, compared before and after the rep deleted it (pac_target aside: it may change)
+WHOLE = ("hs_task_subject", "hs_task_body", "hubspot_owner_id", "hs_timestamp", "hs_task_status", "pac_status",
+         "pac_window_start", "pac_window_end", "pac_progress_pct")
+
+
+class TestATaskTheRepDeleted:
+    """A rep deletes pac's task for A-08 (archived in HubSpot). docs/hubspot.md §4: a PAC record deleted in the
+    portal is written again in full, by the full reconciliation or by the next upsert of a changed figure (audit
+    hsemu F2). The sandbox, like HubSpot's tasks guide ("hs_timestamp: Required"), refuses to create a task without
+    its due date."""
+
+    @staticmethod
+    def _deleted(portal: Starter) -> tuple[str, dict[str, Any], str]:
+        portal.sync()
+        portal.sync()       # past pac's first writes: the next night reads the tasks changed since only
+        [key] = [k for k in portal.tasks() if k.endswith(":A-08")]
+        task = portal.tasks()[key]
+        before = {p: task.props.get(p) for p in WHOLE}
+        assert all(before.values()), before
+        portal.api.archive("tasks", task.id)
+        return key, before, task.id
+
+    def test_written_again_in_full_by_the_full_reconciliation(self, portal: Starter) -> None:
+        """Seen failing before the fix: `pac sync --full` wrote nothing (the tasks were never listed), A-08 had no
+        task for good."""
+        key, before, old = self._deleted(portal)
+        quiet = portal.sync()       # an incremental night does not list pac's tasks: nothing to see yet
+        assert key not in portal.tasks() and quiet.written == 0
+        full = sandbox_sync_clean(portal.settings, portal.server, full=True)
+        task = portal.tasks()[key]
+        assert task.id != old and {p: task.props.get(p) for p in WHOLE} == before
+        assert any("A-08" in line and "no longer in the CRM" in line for line in full.drift), full.drift
+        again = sandbox_sync_clean(portal.settings, portal.server, full=True)
+        assert again.written == 0 and not again.drift, (again.written, again.drift)
+
+    def test_created_again_complete_by_the_upsert_of_a_changed_figure(self, portal: Starter) -> None:
+        """Seen failing before the fix: the upsert sent only the changed figures (pac_target, pac_progress_pct...),
+        without hs_timestamp, and the portal refused it: "hs-west …:A-08: hs_timestamp is required to create a task
+        (refused)", every night."""
+        key, before, old = self._deleted(portal)
+        text = portal.settings.plans[0].file.read_text(encoding="utf-8")
+        portal.settings.plans[0].file.write_text(text.replace(A08_6, A08_8, 1), encoding="utf-8")
+        result = portal.sync()
+        task = portal.tasks()[key]
+        assert task.id != old and task.props["pac_target"] == "8"
+        assert {p: task.props.get(p) for p in WHOLE if p != "pac_progress_pct"} \
+            == {p: v for p, v in before.items() if p != "pac_progress_pct"}
+        assert any("A-08" in line and "created again" in line for line in result.drift), result.drift
+        assert portal.sync().written == 0
+
+
+def test_a_task_completed_after_the_evaluation_day_stays_completed(portal: Starter) -> None:
+    """The demo settings evaluate 20 May 2027; the rep completes pac's task on 10 June (a run with `--as-of` a past
+    day sees the same). The completion is applied (done, from 10 June) and the task left COMPLETED. Seen failing
+    before the fix (audit hsemu F3): the same run wrote it back NOT_STARTED, the status in force on 20 May."""
+    portal.sync()
+    key = _planned(portal)[0]
+    task, hugo = portal.tasks()[key], portal.user("hugo")
+    portal.api.portal.clock = lambda: datetime(2027, 6, 10, 9, 0, tzinfo=UTC).timestamp()
+    portal.api.update("tasks", task.id, {"hs_task_status": "COMPLETED"}, by_user=hugo)
+    night = portal.sync()
+    assert _status(night, key) == "done"
+    assert portal.tasks()[key].props["hs_task_status"] == "COMPLETED"
+    assert portal.sync().written == 0

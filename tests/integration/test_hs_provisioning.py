@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from connectors.base import ObjectKind, SchemaError, Target, WriteChange
+from connectors.base import ManagerEdit, ObjectKind, PacListed, SchemaError, Target, WriteChange
 from connectors.hubspot.mapping import check_mapping_online, load_mapping, provision
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
@@ -152,7 +152,8 @@ class TestFallback:
             assert set(api.links[("tasks", "companies")][result.crm_id]) == {company}
 
     def test_task_completed_by_the_manager_flows_back(self):
-        """A task marked completed in HubSpot comes back as the action's status 'done'."""
+        """A task marked completed in HubSpot comes back as the action's status 'done'; the full read lists the
+        live tasks' keys (``PacListed``: a task deleted there is written again, audit hsemu F2)."""
         api, _, company = _portal("starter")
         with SandboxServer([api]) as server:
             connector = sandbox_connector(server)
@@ -160,8 +161,12 @@ class TestFallback:
             connector.write(_changes(company))
             task_id = next(iter(api.tables["tasks"].rows))
             api.update("tasks", task_id, {"hs_task_status": "COMPLETED"})
-            edits = list(connector.pull(ObjectKind.PAC_EDITS, None))
+            items = list(connector.pull(ObjectKind.PAC_EDITS, None))
+            edits = [e for e in items if isinstance(e, ManagerEdit)]
             assert [(e.key, e.field, e.value) for e in edits] == [("pac-2027:A-07", "action_status", "done")]
+            assert [(i.target, i.keys) for i in items if isinstance(i, PacListed)] \
+                == [(Target.ACTION, frozenset({"pac-2027:A-07"}))]
+            assert len(items) == len(edits) + 1
 
     def test_custom_objects_mode_on_starter_is_refused(self, tmp_path):
         """Mode custom_objects on a portal without them is a clear SchemaError."""

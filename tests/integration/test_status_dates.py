@@ -287,3 +287,47 @@ class TestAStatusFromADayToCome:
         assert night.evaluation.axis("AX-GC-QUOTES").pace.value == "inactive"
         assert night.plan.axis("AX-GC-QUOTES").status.since == date(2027, 5, 20)
         assert both.hs_axis(plan_id).props["pac_status"] == "suspended"
+
+
+JUNE_10 = datetime(2027, 6, 10, 9, 0, tzinfo=UTC)   # a CRM edit after the evaluation day (the demo clock, 20 May)
+
+
+class TestAnEditAfterTheEvaluationDay:
+    """A run evaluates an earlier day than the day a manager acted in a CRM (`pac sync --as-of <past day>`, a plan's
+    `as_of`): the edit is accepted from its own day, so the figures of the evaluation day count the status in force
+    then; but the CRMs are live records: the write-back never takes the accepted edit back there, and gives it to
+    the other CRM (audit hsemu F3: the rep's completed task reopened in the same run)."""
+
+    def test_an_action_cancelled_in_salesforce_stays_cancelled(self, both: Org) -> None:
+        """A-06 (done in the file, its window in March) cancelled in Salesforce on 10 June. Seen failing before the
+        fix: the run applied « cancelled » (since 10 June) and wrote « in_progress » back to Salesforce, the status
+        in force on 20 May."""
+        plan_id = both.sync().plan_id
+        sf = _sf_at(both, JUNE_10)
+        [action] = sf.find("PAC_Action__c", PAC_Key__c=f"{plan_id}:A-06")
+        sf.edit("PAC_Action__c", action["Id"], by=sf.ids["u-nathalie-sf"], PAC_Status__c="cancelled")
+        night = both.sync()
+        assert night.plan is not None and not night.errors and not night.conflicts
+        assert (night.plan.action("A-06").status.value, night.plan.action("A-06").status_since) \
+            == ("cancelled", date(2027, 6, 10))
+        assert night.evaluation.action("A-06").pace.value != "inactive"     # under way on 20 May
+        [action] = sf.find("PAC_Action__c", PAC_Key__c=f"{plan_id}:A-06")
+        assert action["PAC_Status__c"] == "cancelled"
+        again = both.sync()
+        assert again.written == 0 and not again.conflicts and not again.state_changes
+
+    def test_an_axis_suspended_in_hubspot_stays_suspended_in_both_crms(self, both: Org) -> None:
+        """Seen failing before the fix: HubSpot's `pac_status` and Salesforce's went back to « active », the state in
+        force on 20 May."""
+        plan_id = both.sync().plan_id
+        hs = _hs_at(both, JUNE_10)
+        hs.update("pac_axis", both.hs_axis(plan_id).id, {"pac_status": "suspended"}, by_user=both.hs_user(NATHALIE))
+        night = both.sync()
+        assert night.plan is not None and not night.errors and not night.conflicts
+        status = night.plan.axis("AX-GC-QUOTES").status
+        assert (status.state.value, status.since) == ("suspended", date(2027, 6, 10))
+        assert night.evaluation.axis("AX-GC-QUOTES").pace.value != "inactive"     # live on 20 May
+        assert both.hs_axis(plan_id).props["pac_status"] == "suspended"
+        assert both.sf_axis(plan_id)["PAC_Status__c"] == "suspended"
+        again = both.sync()
+        assert again.written == 0 and not again.conflicts and not again.state_changes
