@@ -44,6 +44,8 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "to_segment_kinds": ("Types des segments cibles", "Kinds of target segments", "segment_kinds", False),
     "already_running": ("Segments écartés (axe équivalent déjà en place)",
                         "Segments left out (an equivalent axis already runs)", "running", False),
+    "no_account_in_scope": ("Segments écartés (aucun compte du périmètre de l'axe)",
+                            "Segments left out (no account of the axis's scope)", "segments", False),
     "triggers": ("Déclencheurs", "Triggers", "triggers", False),
     "lost_accounts": ("Comptes clés perdus (CA des 12 mois précédents)",
                       "Key accounts lost (revenue of the 12 months before)", "lost_accounts", False),
