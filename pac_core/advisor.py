@@ -47,6 +47,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pac_core.money import money, percent
+from pac_core.periods import day_words
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
 from pac_core.plan_end import plan_ended, plan_started
 from pac_core.report_period import quarter_phrase
@@ -127,6 +128,15 @@ def pct(value: float, lang: str) -> str:
 def months(value: float, lang: str) -> str:
     text = f"{half_up(value, 1)}"
     return text.replace(".", ",") if lang == "fr" else text
+
+
+def since_start(plan: Plan, axis: Axis, lang: str) -> str:
+    """From when the payback's months count (``kpis.time_to_roi_months``: from the start of the axis's objective's
+    period, else the plan's), as the report's column says it: « depuis le 1er janvier » / "from January 1", « depuis le
+    1er avril » on a year from April (audit meeting F7: « rentabilisé en 5,7 mois » read as months from today)."""
+    period = axis.objective.period if axis.objective else plan.period
+    day = day_words(period.start.astimezone(ZoneInfo(plan.timezone)).date(), lang, year=False)
+    return f"depuis le {day}" if lang == "fr" else f"from {day}"
 
 
 LANGUAGES = ("fr", "en")        # every sentence is written in each (``Recommendation.other``)
@@ -246,13 +256,14 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
         if not lagging:
             continue
         names = ", ".join(_quoted(plan, g.name) for g in lagging)
+        since = since_start(plan, axis, lang)
         if lang == "fr":
             summary = (f"Déployer l'axe {_name(plan, axis)} (ROI à date {pct(p.roi, lang)}, rentabilisé en "
-                       f"{months(p.time_to_roi_months, lang)} mois sur « {segment.name} ») vers {names}, "
+                       f"{months(p.time_to_roi_months, lang)} mois {since} sur « {segment.name} ») vers {names}, "
                        f"où la croissance est inférieure à {pct(s.rollout_lagging_growth, lang)}.")
         else:
             summary = (f"Roll out axis {_name(plan, axis)} (ROI to date {pct(p.roi, lang)}, paid back in "
-                       f"{months(p.time_to_roi_months, lang)} months in \"{segment.name}\") to {names}, "
+                       f"{months(p.time_to_roi_months, lang)} months {since} in \"{segment.name}\") to {names}, "
                        f"where growth is below {pct(s.rollout_lagging_growth, lang)}.")
         out.append(Recommendation(Rule.ROLL_OUT, axis.id, segment.id, summary, {
             "roi": p.roi, "time_to_roi_months": p.time_to_roi_months,

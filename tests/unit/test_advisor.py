@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from pac_core.advisor import pct
+from pac_core.advisor import pct, since_start
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import AxisState, AxisStatus, ContextChange, ContextKind, Segment, SegmentKind
 from pac_core.records import DealLine, DealStage, Records
@@ -102,6 +102,24 @@ class TestRollOut:
         """An English plan gets English sentences."""
         recs = _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF, language="en")
         assert recs[0].summary.startswith('Roll out axis "Grands comptes du Rhône"')
+
+    def test_paid_back_says_from_when(self) -> None:
+        """Audit meeting F7: « rentabilisé en 0,5 mois » read as months from today; the sentence says from the start of
+        the objective's period, as the report's column (in both languages, the CRM's field and the review use it).
+        Seen failing before the fix: « rentabilisé en 0,5 mois sur « Rhône » »."""
+        [rec] = [r for r in _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF)
+                 if r.rule is Rule.ROLL_OUT]
+        assert "rentabilisé en 0,5 mois depuis le 1er janvier sur « Rhône »" in rec.summary
+        assert "paid back in 0.5 months from January 1 in \"Rhône\"" in rec.other["en"]
+
+    def test_a_fiscal_year_is_paid_back_from_its_first_day(self) -> None:
+        """An objective over a year from April: « depuis le 1er avril » / "from April 1"."""
+        april = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2028, 4, 1, tzinfo=PARIS), "FY2028")
+        base = axis("AX", "SEG-69")
+        assert base.objective is not None
+        fiscal = replace(base, objective=replace(base.objective, period=april))
+        p = plan(action(axis_id="AX"), axes=(fiscal,), segments=SEGMENTS)
+        assert (since_start(p, fiscal, "fr"), since_start(p, fiscal, "en")) == ("depuis le 1er avril", "from April 1")
 
 
 class TestDrop:
