@@ -22,8 +22,10 @@ sees what was weighed and why it lost):
 5. **roll out**: ROI to date >= ``rollout_min_roi`` and paid back within ``rollout_max_months_to_roi`` months, once
    ``rollout_min_elapsed`` of the objective's period has elapsed (the ROI to date is the period's at the current
    pace: a projection, not made on a few weeks' deals), towards the other segments, **of any kind**, growing less
-   than ``rollout_lagging_growth`` and not already running an equivalent axis (same own
-   scope and same products, whatever its state or ROI).
+   than ``rollout_lagging_growth``, not already running an equivalent axis (same own
+   scope and same products, whatever its state or ROI), and holding accounts of the axis's own kind (its own
+   conditions hold at least one of the segment's accounts at the axis's reference date: no dormant customers' axis
+   towards a segment with no dormant customer).
 
 Why this order: protect production and declared threats first (a suspension is a hard constraint), then
 stop losing money (an axis that does not pay back is not prioritised, even in a falling segment), then keep
@@ -37,7 +39,7 @@ thresholds used (JSON-safe); summaries are one sentence in the plan's language (
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -45,7 +47,8 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pac_core.money import money, percent
-from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, axis_inactive
+from pac_core.periods import day_words
+from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
 from pac_core.plan_end import plan_ended, plan_started
 from pac_core.report_period import quarter_phrase
 from pac_core.results import ActionProgress, AxisProgress, Pace, Recommendation, Rule, SegmentProgress
@@ -107,10 +110,14 @@ class RepLeaving:
 
 @dataclass(frozen=True)
 class AdvisorContext:
-    """The context changes in force, resolved by the engine against the records."""
+    """The context changes in force, resolved by the engine against the records; ``accounts_in(axis, segment)``: how
+    many live accounts the axis's own conditions (its scope without its segment's part) hold in ``segment`` at the
+    axis's reference date (dormancy judged there), computed by the engine only for the roll-out's candidate
+    segments; None: not known (every candidate kept)."""
 
     lost_accounts: tuple[LostAccount, ...] = ()
     leaving: tuple[RepLeaving, ...] = ()
+    accounts_in: Callable[[Axis, Segment], int] | None = None
 
 
 def pct(value: float, lang: str) -> str:
@@ -121,6 +128,15 @@ def pct(value: float, lang: str) -> str:
 def months(value: float, lang: str) -> str:
     text = f"{half_up(value, 1)}"
     return text.replace(".", ",") if lang == "fr" else text
+
+
+def since_start(plan: Plan, axis: Axis, lang: str) -> str:
+    """From when the payback's months count (``kpis.time_to_roi_months``: from the start of the axis's objective's
+    period, else the plan's), as the report's column says it: « depuis le 1er janvier » / "from January 1", « depuis le
+    1er avril » on a year from April (audit meeting F7: « rentabilisé en 5,7 mois » read as months from today)."""
+    period = axis.objective.period if axis.objective else plan.period
+    day = day_words(period.start.astimezone(ZoneInfo(plan.timezone)).date(), lang, year=False)
+    return f"depuis le {day}" if lang == "fr" else f"from {day}"
 
 
 LANGUAGES = ("fr", "en")        # every sentence is written in each (``Recommendation.other``)
@@ -170,7 +186,7 @@ def _advise(plan: Plan, axes: Sequence[AxisProgress], segments: Sequence[Segment
     candidates += _drop(plan, progress, settings, as_of, today, suspended)
     candidates += _reassign(plan, context, today, frozenset(a.action_id for a in actions if a.done >= a.target))
     candidates += _prioritise(plan, trends, settings, context, today, plan.period.elapsed_share(as_of))
-    candidates += _roll_out(plan, progress, trends, settings, as_of, today)
+    candidates += _roll_out(plan, progress, trends, settings, as_of, today, context.accounts_in)
     by_axis: dict[str, list[Recommendation]] = {}
     for rec in candidates:
         by_axis.setdefault(rec.axis_id, []).append(rec)
@@ -205,7 +221,11 @@ def equivalent(a: Axis, b: Axis) -> bool:
 
 
 def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[str, SegmentProgress],
-              s: AdvisorSettings, as_of: datetime, today: date) -> list[Recommendation]:
+              s: AdvisorSettings, as_of: datetime, today: date,
+              accounts_in: Callable[[Axis, Segment], int] | None = None) -> list[Recommendation]:
+    """Rule 5. A lagging segment where the axis's own conditions hold no account at its reference date (a dormant
+    customers' axis towards a segment with no dormant customer) is no target: it is listed in the evidence
+    (``no_account_in_scope``), not in the sentence (audit meeting F3)."""
     out = []
     lang = plan.language
     for axis in _live(plan, today):
@@ -221,7 +241,7 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             # none of the axis's actions has counted an activity yet: its scope's growth is the market's, not
             # the axis's doing, and there is nothing carried out to roll out elsewhere
             continue
-        lagging, running = [], {}
+        lagging, running, empty = [], {}, []
         for seg in plan.segments:
             trend = trends[seg.id].trend
             if seg.id == segment.id or trend is None or trend >= s.rollout_lagging_growth:
@@ -229,18 +249,21 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             twin = next((o for o in plan.axes if o.segment_id == seg.id and equivalent(o, axis)), None)
             if twin is not None:
                 running[seg.id] = {"axis": twin.id, "state": twin.status.state.value, "roi": progress[twin.id].roi}
+            elif accounts_in is not None and not accounts_in(axis, seg):
+                empty.append(seg.id)
             else:
                 lagging.append(seg)
         if not lagging:
             continue
         names = ", ".join(_quoted(plan, g.name) for g in lagging)
+        since = since_start(plan, axis, lang)
         if lang == "fr":
             summary = (f"Déployer l'axe {_name(plan, axis)} (ROI à date {pct(p.roi, lang)}, rentabilisé en "
-                       f"{months(p.time_to_roi_months, lang)} mois sur « {segment.name} ») vers {names}, "
+                       f"{months(p.time_to_roi_months, lang)} mois {since} sur « {segment.name} ») vers {names}, "
                        f"où la croissance est inférieure à {pct(s.rollout_lagging_growth, lang)}.")
         else:
             summary = (f"Roll out axis {_name(plan, axis)} (ROI to date {pct(p.roi, lang)}, paid back in "
-                       f"{months(p.time_to_roi_months, lang)} months in \"{segment.name}\") to {names}, "
+                       f"{months(p.time_to_roi_months, lang)} months {since} in \"{segment.name}\") to {names}, "
                        f"where growth is below {pct(s.rollout_lagging_growth, lang)}.")
         out.append(Recommendation(Rule.ROLL_OUT, axis.id, segment.id, summary, {
             "roi": p.roi, "time_to_roi_months": p.time_to_roi_months,
@@ -250,6 +273,7 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
             "to_segment_kinds": {g.id: g.kind.value for g in lagging},
             "growth": {g.id: trends[g.id].trend for g in lagging},
             "already_running": running,
+            "no_account_in_scope": empty,
         }))
     return out
 

@@ -35,7 +35,17 @@ from pac_core.matching import (
     holders,
     owner_emails,
 )
-from pac_core.plan import Action, ActivityType, Axis, ContextKind, Counting, Plan, action_cancelled, axis_inactive
+from pac_core.plan import (
+    Action,
+    ActivityType,
+    Axis,
+    ContextKind,
+    Counting,
+    Plan,
+    Segment,
+    action_cancelled,
+    axis_inactive,
+)
 from pac_core.records import DealStage, Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
@@ -848,7 +858,12 @@ def advisor_context(plan: Plan, records: Records | RecordColumns, scopes: Accoun
             sums, _ = ledger.by_account((months_before(end + timedelta(days=1), 12), end))
             lost.append(LostAccount(account.name, account.id, account.source, on, segs, sums.get(n, ZERO), how,
                                     change.note))
-    return AdvisorContext(tuple(lost), tuple(leaving))
+    def accounts_in(axis: Axis, segment: Segment) -> int:
+        """The live accounts of ``segment`` the axis's own conditions hold at its reference date (roll-out targets:
+        computed for the candidates only, on the cached scope masks)."""
+        return int(np.count_nonzero(scopes.member_mask(segment.scope & axis.scope, _axis_reference(plan, axis, zone))))
+
+    return AdvisorContext(tuple(lost), tuple(leaving), accounts_in)
 
 
 def _lost_mark(value: object) -> tuple[date | None, bool]:

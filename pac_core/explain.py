@@ -40,6 +40,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
     "fr": {
         "counted": "comptée", "outside_window": "hors de la période", "other_owner": "autre commercial",
         "outside_scope": "compte hors périmètre", "cancelled": "annulée", "no_show": "absent (no-show)",
+        "not_answered": "appel sans réponse",
         "planned": "pas encore réalisée", "planned_past": "toujours prévue, à une date passée",
         "wrong_type": "autre type d'activité",
         "duplicate_account": "compte déjà compté", "deleted": "supprimée", "no_account": "sans compte",
@@ -55,6 +56,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
         "outside_scope": "account outside the scope", "cancelled": "cancelled", "no_show": "no-show",
+        "not_answered": "call not answered",
         "planned": "not done yet", "planned_past": "still planned on a past date",
         "wrong_type": "another activity type",
         "duplicate_account": "account already counted", "deleted": "deleted", "no_account": "no account",
@@ -230,6 +232,15 @@ _TO_FR = (
     ("no postal code", "sans code postal"), ("no département, country ", "aucun département, pays "),
     ("no région, country ", "aucune région, pays "),
     ("no product line", "aucune ligne de produit"), ("unknown owner", "propriétaire inconnu"),
+    # the dormancy rule's evidence (matching.dormancy_evidence)
+    ("not dormant: never won a deal (prospect)", "non dormant : jamais d'affaire gagnée (prospect)"),
+    ("not dormant: no won deal before ", "non dormant : aucune affaire gagnée avant le "),
+    (" (a prospect then)", " (prospect à cette date)"),
+    ("not dormant: last won deal on ", "non dormant : dernière affaire gagnée le "),
+    ("dormant: no won deal from ", "dormant : aucune affaire gagnée depuis le "),
+    ("), the last on ", "), la dernière le "),
+    (", within the ", ", dans les "), (" months before ", " mois avant le "), (" month before ", " mois avant le "),
+    (" (from ", " (depuis le "), ("call not answered", "appel sans réponse"),
     ("not dormant", "non dormant"), ("unknown", "inconnu"), ("the window", "la période"),
     (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no_show", "absent"),
     (PLANNED_PAST, "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),

@@ -46,11 +46,21 @@ from pac_core.columnar import NO_DAY, NO_TIME, AccountColumns, ActivityTable, Ro
 from pac_core.plan import ACTIVITY_WORDS, Action, ActivityType, Counting, Plan
 from pac_core.records import Account, Activity, ActivityStatus, User
 from pac_core.results import Decision
-from pac_core.scope_eval import AccountKey, compile_scope, describe_failure, dormancy_rule, is_dormancy
+from pac_core.scope_eval import (
+    AccountKey,
+    compile_scope,
+    describe_failure,
+    dormancy_rule,
+    is_dormancy,
+    months_before,
+)
 from pac_core.scopes import Condition, Scope
 
 STATUS_RULES = {ActivityStatus.CANCELLED: "cancelled", ActivityStatus.NO_SHOW: "no_show",
                 ActivityStatus.PLANNED: "planned"}
+# a call's no_show is a call nobody answered (HubSpot's No answer, Busy; a Salesforce call task so marked): a call has
+# no attendee to be absent, so ``pac explain`` does not call it a no-show (audit matching F6)
+NOT_ANSWERED = "not_answered"
 FEW_KEYS = 8                    # owners looked up one by one (a column scan each) before grouping them all
 NEAR_SPAN = timedelta(days=1)   # how far outside a window an activity is still reported as a near miss
 
@@ -386,6 +396,25 @@ def state_fields(scope: Scope, default_months: int) -> frozenset[str]:
     return frozenset(out)
 
 
+def dormancy_evidence(wanted: bool, won: tuple[date, ...], reference: date, months: int) -> str:
+    """Why the dormancy rule (no CRM flag) fails for an account at ``reference``, with its won close dates (sorted):
+    "not dormant: last won deal on 2026-11-03, within the 12 months before 2027-05-03 (from 2026-05-03)" when the
+    scope wants dormant accounts, "dormant: no won deal from ..." when it wants the others (audit matching F8).
+    ``pac_core.explain.localise`` words it in French."""
+    low = months_before(reference, months)
+    span = f"{months} month{'' if months == 1 else 's'}"
+    before = [day for day in won if day < reference]
+    if not wanted:
+        return f"dormant: no won deal from {low:%Y-%m-%d} ({span} before {reference:%Y-%m-%d}), the last on " \
+               f"{before[-1]:%Y-%m-%d}"
+    if not won:
+        return "not dormant: never won a deal (prospect)"
+    if not before:
+        return f"not dormant: no won deal before {reference:%Y-%m-%d} (a prospect then)"
+    return (f"not dormant: last won deal on {before[-1]:%Y-%m-%d}, within the {span} before {reference:%Y-%m-%d} "
+            f"(from {low:%Y-%m-%d})")
+
+
 def local_minute(instant: datetime, zone: ZoneInfo) -> str:
     """``instant`` to the minute in ``zone`` (``2027-11-07 01:30``), with the zone's abbreviation when that wall
     time occurs twice, in the hour repeated when the clocks go back (``2027-11-07 01:30 CDT`` and ``... CST``, an
@@ -570,7 +599,7 @@ class Matcher:
         if status_rule is not None:
             if rule:
                 return None
-            rule = status_rule
+            rule = NOT_ANSWERED if status_rule == "no_show" and a.type is ActivityType.CALL else status_rule
         if a.deleted:
             if rule:
                 return None
@@ -604,6 +633,8 @@ class Matcher:
             return f"{local}, {side} the window “{label}” ({days})" if label else f"{local}, {side} the window ({days})"
         if rule in STATUS_RULES.values():
             return a.status.value
+        if rule == NOT_ANSWERED:
+            return "call not answered"
         if rule == "duplicate_account":
             return "account already counted for this action"
         if rule == "no_account":
@@ -659,6 +690,12 @@ class Matcher:
         condition = explain(account)
         if condition is None:   # cannot happen while both paths share their semantics; say so rather than guess
             return "outside the scope"
+        if is_dormancy(condition):
+            wanted, months, use_flag = dormancy_rule(condition, self.columns.default_months)
+            if not (use_flag and account.dormant is not None):
+                won = self._won_by_key.get((account.source, account.id), ()) if self._won_by_key else ()
+                label = condition.label or f"{condition.field} {condition.op} {list(condition.values)}"
+                return f"{dormancy_evidence(wanted, tuple(won), reference, months)} (scope: {label})"
         return describe_failure(condition, account, self.emails)
 
     def _not_over(self, pos: int) -> str:

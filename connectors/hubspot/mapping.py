@@ -155,8 +155,9 @@ class CallMap(_Model):
     type: ActivityType = ActivityType.CALL
     disposition: str = "hs_call_disposition"
     dispositions: dict[str, ActivityStatus] = Field(default_factory=lambda: {
+        # a voicemail left is a call the rep made (Salesforce counts every logged call): audit matching F6
         CONNECTED: ActivityStatus.COMPLETED, LEFT_LIVE_MESSAGE: ActivityStatus.COMPLETED,
-        LEFT_VOICEMAIL: ActivityStatus.NO_SHOW, NO_ANSWER: ActivityStatus.NO_SHOW,
+        LEFT_VOICEMAIL: ActivityStatus.COMPLETED, NO_ANSWER: ActivityStatus.NO_SHOW,
         BUSY: ActivityStatus.NO_SHOW, WRONG_NUMBER: ActivityStatus.CANCELLED})
     no_disposition: ActivityStatus = ActivityStatus.COMPLETED
     # ``hs_call_status``: a status listed under ``statuses`` wins over the disposition; one listed under

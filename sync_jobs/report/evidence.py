@@ -17,7 +17,8 @@ from sync_jobs.report.fmt import Formatter
 # key -> (French label, English label, kind, is a threshold)
 KEYS: dict[str, tuple[str, str, str, bool]] = {
     "roi": ("ROI à date de l'axe", "Axis ROI to date", "percent", False),
-    "time_to_roi_months": ("Rentabilisé en", "Paid back in", "months", False),
+    "time_to_roi_months": ("Rentabilisé en (depuis le début de la période)", "Paid back in (from the period's start)",
+                           "months", False),
     "min_roi": ("ROI à date minimal", "Minimum ROI to date", "percent", True),
     "max_months_to_roi": ("Délai de retour maximal", "Maximum payback", "months", True),
     "lagging_growth_below": ("Croissance jugée en retard sous", "Growth counted as lagging below", "change", True),
@@ -44,6 +45,8 @@ KEYS: dict[str, tuple[str, str, str, bool]] = {
     "to_segment_kinds": ("Types des segments cibles", "Kinds of target segments", "segment_kinds", False),
     "already_running": ("Segments écartés (axe équivalent déjà en place)",
                         "Segments left out (an equivalent axis already runs)", "running", False),
+    "no_account_in_scope": ("Segments écartés (aucun compte du périmètre de l'axe)",
+                            "Segments left out (no account of the axis's scope)", "segments", False),
     "triggers": ("Déclencheurs", "Triggers", "triggers", False),
     "lost_accounts": ("Comptes clés perdus (CA des 12 mois précédents)",
                       "Key accounts lost (revenue of the 12 months before)", "lost_accounts", False),

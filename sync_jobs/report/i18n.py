@@ -104,7 +104,9 @@ FR: dict[str, str] = {
     "early_month": "début {month}", "mid_month": "mi-{month}", "late_month": "fin {month}",
     "formula_expected": "part écoulée de la période de l'objectif (pour une action, de sa fenêtre) : l'avancement "
                         "qu'un rythme régulier aurait atteint aujourd'hui.",
-    "formula_pace": "{done} : objectif atteint ; {not_started} : période pas commencée ; {late} : période close, "
+    "formula_pace": "{done} : le CA supplémentaire a atteint l'objectif, la période de l'axe continue (une action "
+                    "dont la cible est atteinte : {action_done}) ; {not_started} : période pas commencée ; "
+                    "{late} : période close, "
                     "objectif manqué ; {on_track} : avancement au moins égal à l'attendu à date ; {at_risk} : en "
                     "dessous ; {inactive} : action annulée, axe suspendu ou abandonné.",
     "activities": "Activités",
@@ -342,7 +344,9 @@ EN: dict[str, str] = {
     "early_month": "early {month}", "mid_month": "mid-{month}", "late_month": "late {month}",
     "formula_expected": "the share of the objective's period elapsed (for an action, of its window): the progress a "
                         "steady pace would have reached today.",
-    "formula_pace": "{done}: target reached; {not_started}: period not begun; {late}: period over, target missed; "
+    "formula_pace": "{done}: the additional revenue has reached the objective, the axis's period goes on (an "
+                    "action whose target is reached: {action_done}); {not_started}: period not begun; "
+                    "{late}: period over, target missed; "
                     "{on_track}: progress at least the expected by now; {at_risk}: below it; {inactive}: action "
                     "cancelled, axis suspended or dropped.",
     "activities": "Activities",
@@ -507,6 +511,14 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
         "fr": {"done": "Terminée", "on_track": "Dans les temps", "at_risk": "À risque", "late": "Manquée",
                "not_started": "À venir", "inactive": "Inactive", "removed": "Retirée du plan"},
         "en": {"done": "Done", "on_track": "On track", "at_risk": "At risk", "late": "Missed",
+               "not_started": "Not started", "inactive": "Inactive", "removed": "Removed from plan"},
+    },
+    # an axis's pace: ``done`` is its objective (a minimum of additional revenue) reached while its period may still
+    # run, not a finished axis (audit meeting F7: « Terminée » on 20 May read "closed, stop working on it")
+    "axis_pace": {
+        "fr": {"done": "Objectif atteint", "on_track": "Dans les temps", "at_risk": "À risque", "late": "Manquée",
+               "not_started": "À venir", "inactive": "Inactive", "removed": "Retirée du plan"},
+        "en": {"done": "Objective reached", "on_track": "On track", "at_risk": "At risk", "late": "Missed",
                "not_started": "Not started", "inactive": "Inactive", "removed": "Removed from plan"},
     },
     "state": {

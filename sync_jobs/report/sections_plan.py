@@ -158,7 +158,8 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> str:
     formulas = [(words["roi"], words["formula_roi"]),
                 (words["payback"], words["formula_payback"].format(example=payback_example(inputs, fmt))),
                 (words["expected"], words["formula_expected"]),
-                (words["pace"], words["formula_pace"].format(**ENUMS["pace"][fmt.lang]))]
+                (words["pace"], words["formula_pace"].format(
+                    **ENUMS["axis_pace"][fmt.lang], action_done=ENUMS["pace"][fmt.lang]["done"]))]
     return render_template("report/axes.html", _values(
         inputs, fmt, rows, rows=ordered, ranking=markup(ranking), left_out=left_out, formulas=formulas,
         as_of=inputs.evaluation.as_of,

@@ -41,8 +41,9 @@ from sync_jobs.report_inputs import ReportInputs
 Column = tuple[str, str]   # (header text, kind)
 
 
-def _pace(pace: Any, lang: str) -> str:
-    return enum_label("pace", str(pace), lang) if pace is not None else ""
+def _pace(pace: Any, lang: str, kind: str = "pace") -> str:
+    """An action's pace in words; ``kind`` "axis_pace" for an axis's (« Objectif atteint », not « Terminée »)."""
+    return enum_label(kind, str(pace), lang) if pace is not None else ""
 
 
 def _no_cost(value: Any, cost: Any, fmt: Formatter) -> Any:
@@ -62,7 +63,7 @@ def overview(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
         p, obj = r.progress, r.axis.objective
         rows.append([r.segment.name, r.axis.name, axis_status(r.axis, fmt, day), p.additional if p else None,
                      obj.additional_revenue if obj else None, p.progress if p else None,
-                     p.expected_by_now if p else None, _pace(r.pace, fmt.lang),
+                     p.expected_by_now if p else None, _pace(r.pace, fmt.lang, "axis_pace"),
                      _no_cost(p.roi, p.cost, fmt) if p else None])
     t = plan_totals(inputs)
     label = w["total_live"] if t["counted_once"] else w["total"]
@@ -107,7 +108,8 @@ def axes(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[list[
     for r in listed:
         p, obj = r.progress, r.axis.objective
         fig = _reconciled(p) if p else [None] * 3
-        rest = ([p.progress, p.expected_by_now, _pace(p.pace, fmt.lang), p.cost, _no_cost(p.roi, p.cost, fmt),
+        rest = ([p.progress, p.expected_by_now, _pace(p.pace, fmt.lang, "axis_pace"), p.cost,
+                 _no_cost(p.roi, p.cost, fmt),
                  obj.expected_roi if obj else None, _no_cost(p.time_to_roi_months, p.cost, fmt), p.activities_done,
                  p.coverage,
                  p.conversion, p.revenue_per_visit] if p else [None] * 11)

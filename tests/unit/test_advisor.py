@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from pac_core.advisor import pct
+from pac_core.advisor import pct, since_start
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import AxisState, AxisStatus, ContextChange, ContextKind, Segment, SegmentKind
 from pac_core.records import DealLine, DealStage, Records
 from pac_core.results import Evaluation, Pace, Rule
 from pac_core.scopes import Condition, Scope
 from pac_core.window import Window
+from sync_jobs.report.evidence import rows as evidence_rows
 from sync_jobs.report.fmt import Formatter
 from tests.unit.test_engine_support import JULIE, PARIS, USERS, account, action, axis, plan, visit, won
 
@@ -101,6 +102,24 @@ class TestRollOut:
         """An English plan gets English sentences."""
         recs = _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF, language="en")
         assert recs[0].summary.startswith('Roll out axis "Grands comptes du Rhône"')
+
+    def test_paid_back_says_from_when(self) -> None:
+        """Audit meeting F7: « rentabilisé en 0,5 mois » read as months from today; the sentence says from the start of
+        the objective's period, as the report's column (in both languages, the CRM's field and the review use it).
+        Seen failing before the fix: « rentabilisé en 0,5 mois sur « Rhône » »."""
+        [rec] = [r for r in _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF)
+                 if r.rule is Rule.ROLL_OUT]
+        assert "rentabilisé en 0,5 mois depuis le 1er janvier sur « Rhône »" in rec.summary
+        assert "paid back in 0.5 months from January 1 in \"Rhône\"" in rec.other["en"]
+
+    def test_a_fiscal_year_is_paid_back_from_its_first_day(self) -> None:
+        """An objective over a year from April: « depuis le 1er avril » / "from April 1"."""
+        april = Window(datetime(2027, 4, 1, tzinfo=PARIS), datetime(2028, 4, 1, tzinfo=PARIS), "FY2028")
+        base = axis("AX", "SEG-69")
+        assert base.objective is not None
+        fiscal = replace(base, objective=replace(base.objective, period=april))
+        p = plan(action(axis_id="AX"), axes=(fiscal,), segments=SEGMENTS)
+        assert (since_start(p, fiscal, "fr"), since_start(p, fiscal, "en")) == ("depuis le 1er avril", "from April 1")
 
 
 class TestDrop:
@@ -395,3 +414,58 @@ def test_a_large_roi_is_grouped_as_the_report_writes_it() -> None:
     for lang in ("en", "fr"):
         assert pct(21.01, lang) == Formatter(lang=lang).percent(21.01), lang
     assert (pct(21.01, "en"), pct(21.01, "fr"), pct(0.7, "fr")) == ("2,101%", "2\u202f101\u00a0%", "70\u00a0%")
+
+
+class TestRollOutOnlyWhereTheAxisHasAccounts:
+    """Audit meeting F3: « Déployer l'axe Clients dormants RA vers Pharmacie » where Pharmacie holds no dormant
+    customer. A target segment where the axis's own conditions hold no account at the axis's reference date is
+    skipped, and the evidence says so."""
+
+    AIN = Segment("SEG-01", "Ain", SegmentKind.HORIZONTAL, Scope((Condition("departement", "in", ("01",)),)))
+
+    def _recs(self, own: Scope, accounts: tuple, deals: list, visits: tuple):
+        axes = (axis("AX-69", "SEG-69", budget="5000", name="Clients du Rhône", scope=own),
+                axis("AX-38", "SEG-38", budget="5000", name="Relance Isère"))
+        p = self.plan = plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=(*SEGMENTS, self.AIN))
+        return evaluate(p, Records(accounts=accounts, activities=visits, deals=tuple(deals), users=USERS),
+                        as_of=NEUTRAL_AS_OF, settings=CAPACITY).recommendations
+
+    def test_a_segment_with_no_account_of_the_axiss_kind_is_skipped(self) -> None:
+        """Clients only: Ain (flat) holds only a prospect, Isère (flat) a client: roll out to Isère only, Ain in the
+        evidence. Seen failing before the fix: to_segments ['SEG-38', 'SEG-01']."""
+        clients = Scope((Condition("account_type", "in", ("Client",), "clients"),))
+        accounts = (account("r1", "69003", account_type="Client"), account("i1", "38000", account_type="Client"),
+                    account("a1", "01000", account_type="Prospect"))
+        deals = [*_deals("150000", "50000", "10000", "10000"),
+                 won("a-now", "a1", "1000", date(2027, 2, 1)), won("a-then", "a1", "1000", date(2026, 2, 1))]
+        [rec] = [r for r in self._recs(clients, accounts, deals, VISITS) if r.rule is Rule.ROLL_OUT]
+        assert rec.evidence["to_segments"] == ["SEG-38"]
+        assert rec.evidence["no_account_in_scope"] == ["SEG-01"]
+        assert "« Ain »" not in rec.summary and "« Isère »" in rec.summary
+        words = {label: text for label, text, _ in evidence_rows(rec.evidence, self.plan, Formatter(lang="fr"))}
+        assert words["Segments écartés (aucun compte du périmètre de l'axe)"] == "Ain"
+
+    def test_dormancy_is_judged_at_the_axiss_reference_date(self) -> None:
+        """Dormant customers by the rule (12 months, judged on 1 January 2027): Isère's client bought in February
+        2026, so Isère has none and is skipped; one of Ain's clients last bought in 2025: Ain is kept. Seen failing
+        before the fix: (['SEG-38', 'SEG-01'], [])."""
+        dormant = Scope((Condition("dormant", "dormant_months", (12,), "clients dormants"),))
+        accounts = (account("r2", "69003", dormant=None), account("i1", "38000", dormant=None),
+                    account("a1", "01000", dormant=None), account("a2", "01000", dormant=None))
+        deals = [won("r-old", "r2", "1000", date(2025, 6, 1)), won("r-now", "r2", "150000", date(2027, 2, 1)),
+                 won("i-then", "i1", "10000", date(2026, 2, 1)), won("i-now", "i1", "10000", date(2027, 2, 1)),
+                 won("a-old", "a1", "1000", date(2025, 3, 1)),
+                 won("a2-then", "a2", "1000", date(2026, 2, 1)), won("a2-now", "a2", "1000", date(2027, 2, 1))]
+        visits = (visit("v-r2", "r2", datetime(2027, 2, 10, 9, tzinfo=PARIS)),)
+        [rec] = [r for r in self._recs(dormant, accounts, deals, visits) if r.rule is Rule.ROLL_OUT]
+        assert (rec.evidence["to_segments"], rec.evidence["no_account_in_scope"]) == (["SEG-01"], ["SEG-38"])
+
+    def test_no_roll_out_when_no_lagging_segment_has_such_accounts(self) -> None:
+        """Isère's and Ain's accounts are all prospects: no segment to roll a clients' axis out to."""
+        clients = Scope((Condition("account_type", "in", ("Client",), "clients"),))
+        accounts = (account("r1", "69003", account_type="Client"), account("i1", "38000", account_type="Prospect"))
+        recs = self._recs(clients, accounts, _deals("150000", "50000", "10000", "10000"), VISITS)
+        assert Rule.ROLL_OUT not in {r.rule for r in recs}
+        anyone = Scope((Condition("account_type", "in", ("Client", "Prospect"), "clients et prospects"),))
+        everything = self._recs(anyone, accounts, _deals("150000", "50000", "10000", "10000"), VISITS)
+        assert Rule.ROLL_OUT in {r.rule for r in everything}

@@ -12,11 +12,24 @@ import pytest
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import explain_action, explain_axis
 from pac_core.matching import local_minute
-from pac_core.plan import Axis, Plan, Segment, SegmentKind
+from pac_core.plan import ActivityType, Axis, Counting, Plan, Segment, SegmentKind
 from pac_core.records import Account, ActivityStatus, Deal, Records
 from pac_core.results import Evaluation
-from pac_core.scopes import EVERYTHING, Scope, parse_scope
-from tests.unit.test_engine_support import IN_69, JULIE, PARIS, USERS, account, action, axis, plan, utc, visit, won
+from pac_core.scopes import EVERYTHING, Condition, Scope, parse_scope
+from tests.unit.test_engine_support import (
+    DEPT_69,
+    IN_69,
+    JULIE,
+    PARIS,
+    USERS,
+    account,
+    action,
+    axis,
+    plan,
+    utc,
+    visit,
+    won,
+)
 from tests.unit.test_engine_worked_example import ACCOUNTS, ACTIVITIES, AS_OF, _evaluate
 
 
@@ -330,3 +343,79 @@ class TestUnplacedAccounts:
         assert rows["v1"] == (False, "département unknown, postal code '20300' gives no département "
                                      "(scope: département 69)")
         assert rows["v4"] == (False, "no département, country CH (scope: département 69)")
+
+
+class TestCallOutcomeWords:
+    """Audit matching F6: a call not answered is no « no-show » (the word is a meeting's outcome's)."""
+
+    def test_a_call_not_answered_reads_call_not_answered(self) -> None:
+        """Seen failing before the fix: « absent (no-show) » / "no-show", detail « absent » / "no_show"."""
+        calls = (visit("c1", "lyon-a", utc(5, 4, 8), kind=ActivityType.CALL, status=ActivityStatus.NO_SHOW),
+                 visit("c2", "lyon-a", utc(5, 4, 9), kind=ActivityType.CALL, status=ActivityStatus.CANCELLED))
+        p = plan(action(kind=ActivityType.CALL, counting=Counting.ACTIVITIES, text="Appeler 5 clients"))
+        evaluation = evaluate(p, Records(accounts=(account("lyon-a", "69003"),), activities=calls, users=USERS),
+                              as_of=AS_OF, explain=True)
+        fr = {r["record"]: (r["rule"], r["reason"], r["detail"]) for r in explain_action(p, evaluation, "A-01").rows}
+        en = {r["record"]: (r["reason"], r["detail"])
+              for r in explain_action(p, evaluation, "A-01", lang="en").rows}
+        assert fr["c1"] == ("not_answered", "appel sans réponse", "appel sans réponse")
+        assert en["c1"] == ("call not answered", "call not answered")
+        assert fr["c2"][1] == "annulée" and en["c2"][0] == "cancelled"
+
+    def test_a_visit_no_show_keeps_its_word(self) -> None:
+        """A meeting's no-show stays « absent (no-show) »."""
+        visits = (visit("m1", "lyon-a", utc(5, 4, 8), status=ActivityStatus.NO_SHOW),)
+        p = plan(action())
+        evaluation = evaluate(p, Records(accounts=(account("lyon-a", "69003"),), activities=visits, users=USERS),
+                              as_of=AS_OF, explain=True)
+        rows = explain_action(p, evaluation, "A-01").rows
+        assert [(r["rule"], r["reason"]) for r in rows] == [("no_show", "absent (no-show)")]
+
+
+class TestRuleDormancyWords:
+    """Audit matching F8: rule-based dormancy (no CRM flag) says why an account is not dormant at the reference date
+    (the action's first day, 3 May 2027; 12 months)."""
+
+    def _details(self, language: str) -> tuple[int, dict[str, str]]:
+        accounts = tuple(account(i, "69003", dormant=None, name=i)
+                         for i in ("prospect", "recent", "exactly12", "day1", "old", "later"))
+        deals = (won("d1", "recent", "1000", date(2026, 11, 3)), won("d2", "exactly12", "1000", date(2026, 5, 3)),
+                 won("d3", "day1", "1000", date(2025, 1, 10)), won("d3b", "day1", "1000", date(2027, 5, 3)),
+                 won("d4", "old", "1000", date(2026, 5, 2)), won("d5", "later", "1000", date(2027, 5, 4)))
+        visits = tuple(visit(f"v{i}", a.id, utc(5, 5, 8 + i)) for i, a in enumerate(accounts))
+        p = plan(action(), language=language)
+        evaluation = evaluate(p, Records(accounts=accounts, activities=visits, users=USERS, deals=deals),
+                              as_of=datetime(2027, 5, 20, tzinfo=PARIS), explain=True)
+        rows = explain_action(p, evaluation, "A-01").rows
+        return evaluation.action("A-01").done, {r["account"]: r["detail"] for r in rows if not r["counted"]}
+
+    def test_the_detail_gives_the_evidence_in_french(self) -> None:
+        """Seen failing before the fix: « non dormant (périmètre : clients dormants) » for all four. « exactly12 »
+        (3 May 2026) is within the 12 months before 3 May 2027 by the rule: the detail says from which day."""
+        done, details = self._details("fr")
+        assert done == 2
+        assert details == {
+            "prospect": "non dormant : jamais d'affaire gagnée (prospect) (périmètre : clients dormants)",
+            "recent": "non dormant : dernière affaire gagnée le 2026-11-03, dans les 12 mois avant le 2027-05-03 "
+                      "(depuis le 2026-05-03) (périmètre : clients dormants)",
+            "exactly12": "non dormant : dernière affaire gagnée le 2026-05-03, dans les 12 mois avant le 2027-05-03 "
+                         "(depuis le 2026-05-03) (périmètre : clients dormants)",
+            "later": "non dormant : aucune affaire gagnée avant le 2027-05-03 (prospect à cette date) "
+                     "(périmètre : clients dormants)"}
+
+    def test_the_detail_gives_the_evidence_in_english(self) -> None:
+        _, details = self._details("en")
+        assert details["prospect"] == "not dormant: never won a deal (prospect) (scope: dormant customers)"
+        assert details["exactly12"] == ("not dormant: last won deal on 2026-05-03, within the 12 months before "
+                                        "2027-05-03 (from 2026-05-03) (scope: dormant customers)")
+
+    def test_a_dormant_account_out_of_a_not_dormant_scope(self) -> None:
+        """``dormant: false`` (rule): the dormant account's detail says since when it has not bought."""
+        accounts = (account("old", "69003", dormant=None, name="old"),)
+        p = plan(action(scope=Scope((DEPT_69, Condition("dormant", "is", (False,), "clients actifs")))))
+        evaluation = evaluate(p, Records(accounts=accounts, activities=(visit("v0", "old", utc(5, 5, 8)),),
+                                         users=USERS, deals=(won("d4", "old", "1000", date(2026, 5, 2)),)),
+                              as_of=datetime(2027, 5, 20, tzinfo=PARIS), explain=True)
+        assert [r["detail"] for r in explain_action(p, evaluation, "A-01").rows] == [
+            "dormant : aucune affaire gagnée depuis le 2026-05-03 (12 mois avant le 2027-05-03), la dernière le "
+            "2026-05-02 (périmètre : clients actifs)"]

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from connectors.hubspot.mapping import check_mapping_offline, default_mapping_path, load_mapping
+from connectors.hubspot.mapping import LEFT_VOICEMAIL, check_mapping_offline, default_mapping_path, load_mapping
 from pac_core.plan import ActivityType
+from pac_core.records import ActivityStatus
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -104,16 +105,19 @@ class TestTasksReading:
     section counts only while tasks are read, so shipping it changed nothing for portals that do not read them."""
 
     @staticmethod
-    def _reading(*, start_first: bool = False, **tasks):
+    def _reading(*, start_first: bool = False, voicemail_no_show: bool = False, **tasks):
         from connectors.base import ObjectKind
         from connectors.hubspot.connector import HubSpotConnector
 
         m = load_mapping()
-        meetings = m.activities.meetings
+        meetings, calls = m.activities.meetings, m.activities.calls
         if start_first:     # the meetings' dates as shipped before audit B-3: the start time first
             meetings = meetings.model_copy(update={"start": "hs_meeting_start_time", "fallback_start": "hs_timestamp"})
+        if voicemail_no_show:   # « Left voicemail » as shipped before audit matching F6: not a call made
+            calls = calls.model_copy(update={"dispositions": {**calls.dispositions,
+                                                              LEFT_VOICEMAIL: ActivityStatus.NO_SHOW}})
         m = m.model_copy(update={"activities": m.activities.model_copy(update={
-            "meetings": meetings, "tasks": m.activities.tasks.model_copy(update=tasks)})})
+            "meetings": meetings, "calls": calls, "tasks": m.activities.tasks.model_copy(update=tasks)})})
         return HubSpotConnector("hs", m, None).reading(ObjectKind.ACTIVITIES)   # type: ignore[arg-type]
 
     def test_disabled_tasks_leave_the_reading_as_before_them(self, monkeypatch):
@@ -124,7 +128,7 @@ class TestTasksReading:
         from connectors.hubspot import connector
 
         monkeypatch.setattr(connector, "READING_RULES", 6)
-        assert self._reading(start_first=True) == "6:fbcc99f352074dd4"
+        assert self._reading(start_first=True, voicemail_no_show=True) == "6:fbcc99f352074dd4"
         assert self._reading(subjects={}, types={"CALL": ActivityType.CALL}) == self._reading()
 
     def test_dating_meetings_by_hs_timestamp_reads_the_activities_again_once(self, monkeypatch):
@@ -133,7 +137,7 @@ class TestTasksReading:
         from connectors.hubspot import connector
 
         monkeypatch.setattr(connector, "READING_RULES", 6)
-        assert self._reading() == "6:7b4b27884b0efd4c"
+        assert self._reading(voicemail_no_show=True) == "6:7b4b27884b0efd4c"
         assert self._reading() != self._reading(start_first=True)
 
     def test_enabling_or_editing_read_tasks_changes_it(self):
@@ -149,5 +153,10 @@ class TestTasksReading:
         from connectors.hubspot import connector
 
         monkeypatch.setattr(connector, "READING_RULES", 9)
-        assert self._reading(enabled=True) != "9:c9dc1205b3bf27e8"
-        assert self._reading() == "9:ee9437f14bfb58b0"
+        assert self._reading(enabled=True, voicemail_no_show=True) != "9:c9dc1205b3bf27e8"
+        assert self._reading(voicemail_no_show=True) == "9:ee9437f14bfb58b0"
+
+    def test_a_voicemail_counted_reads_the_calls_again_once(self):
+        """Audit matching F6: « Left voicemail » shipped as a call made changes the reading, so a store synced before
+        reads its activities again and its voicemail calls, stored as no-shows, count."""
+        assert self._reading() != self._reading(voicemail_no_show=True)

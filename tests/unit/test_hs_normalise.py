@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from connectors.hubspot.associations import choose_company, contact_primary_company
-from connectors.hubspot.mapping import CONNECTED, NO_ANSWER, load_mapping
+from connectors.hubspot.mapping import CONNECTED, LEFT_VOICEMAIL, NO_ANSWER, WRONG_NUMBER, HubSpotMapping, load_mapping
 from connectors.hubspot.normalise import (
     option_labels,
     parse_amount,
@@ -229,6 +229,17 @@ class TestActivities:
         assert (ok.status, missed.status, cancelled.status) == (ActivityStatus.COMPLETED, ActivityStatus.NO_SHOW,
                                                                 ActivityStatus.CANCELLED)
         assert ok.type is ActivityType.CALL
+
+    @pytest.mark.parametrize("mapping", [MAPPING, HubSpotMapping()], ids=["shipped", "defaults"])
+    def test_a_voicemail_left_is_a_call_made(self, mapping):
+        """Audit matching F6: « Left voicemail » (status COMPLETED) is a call the rep made, as Salesforce counts every
+        logged call; « No answer » and « Wrong number » stay not counted. Seen failing before the fix: no_show."""
+        def dialled(disposition):
+            return to_call(_obj({"hs_timestamp": "2027-05-03T08:00:00Z", "hs_call_status": "COMPLETED",
+                                 "hs_call_direction": "OUTBOUND", "hs_call_disposition": disposition}), "hs",
+                           mapping, None).status
+        assert (dialled(LEFT_VOICEMAIL), dialled(NO_ANSWER), dialled(WRONG_NUMBER)) == (
+            ActivityStatus.COMPLETED, ActivityStatus.NO_SHOW, ActivityStatus.CANCELLED)
 
     @pytest.mark.parametrize(("status", "want"), [
         ("MISSED", ActivityStatus.NO_SHOW), ("missed", ActivityStatus.NO_SHOW), ("UNKNOWN", ActivityStatus.NO_SHOW),

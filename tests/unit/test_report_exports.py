@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from pac_core.kpi_vocabulary import VOCABULARY
-from pac_core.results import KpiValue
-from sync_jobs.report import write_actions_csv, write_xlsx
+from pac_core.results import KpiValue, Pace
+from sync_jobs.report import render_html, write_actions_csv, write_xlsx
 from tests.unit import report_fixtures as fx
 
 
@@ -222,3 +222,35 @@ class TestActionsCsv:
         """A cell starting with '=' gets a leading apostrophe so Excel shows it as text."""
         text = write_actions_csv(hostile_inputs(), tmp_path / "a.csv").read_text(encoding="utf-8-sig")
         assert "'=HYPERLINK" in text
+
+
+def _axis_objective_reached(language: str = "fr"):
+    """The fixture with « dormants-69 » past its objective (pace ``done``) while the year runs."""
+    inputs = fx.inputs(language)
+    evaluation = inputs.evaluation
+    axes = tuple(replace(a, pace=Pace.DONE) if a.axis_id == "dormants-69" else a for a in evaluation.axes)
+    return replace(inputs, evaluation=replace(evaluation, axes=axes))
+
+
+class TestObjectiveReachedWords:
+    """Audit meeting F7: an axis past its objective while its period runs reads « Objectif atteint » / "Objective
+    reached", not « Terminée » / "Done" (an action whose target is reached keeps « Terminée »)."""
+
+    @pytest.mark.parametrize(("lang", "axis_word", "action_word"), [("fr", "Objectif atteint", "Terminée"),
+                                                                     ("en", "Objective reached", "Done")])
+    def test_workbook_overview_axes_and_actions(self, tmp_path: Path, lang: str, axis_word: str,
+                                                action_word: str) -> None:
+        """Seen failing before the fix: « Terminée » in the Synthèse and Axes sheets."""
+        book = openpyxl.load_workbook(write_xlsx(_axis_objective_reached(), tmp_path / "b.xlsx", lang))
+        overview, axes, actions = book.worksheets[0], book.worksheets[2], book.worksheets[4]
+
+        def cells(sheet) -> set[str]:
+            return {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+        assert axis_word in cells(overview) and axis_word in cells(axes)
+        assert action_word not in cells(overview) | cells(axes)
+        assert action_word in cells(actions) and axis_word not in cells(actions)
+
+    def test_html_axes_say_objective_reached(self) -> None:
+        page = render_html(_axis_objective_reached())
+        assert "Objectif atteint</span>" in page
+        assert page.count("Objectif atteint</span>") >= 2     # the overview and the axes table
