@@ -57,6 +57,7 @@ from connectors.base import (
     AuthError,
     Connector,
     ConnectorError,
+    MappingRefused,
     QuotaExhausted,
     RateLimited,
     RequestRefused,
@@ -216,6 +217,9 @@ def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = 
                                          f"run reads the same changes again, so run it once the CRM's rolling 24-hour "
                                          f"allocation has room, or raise this connector's max_daily_share in "
                                          f"{settings})")
+    if isinstance(exc, MappingRefused):     # a mapping key the CRM does not know: located, before any write
+        return RunStatus.BAD_INPUT, (f"mapping: {exc} (nothing was written and no watermark moved; `pac config check "
+                                     f"{settings} --online` names its line and the fix of every such key)")
     if isinstance(exc, SchemaError):
         where = f" ({', '.join(str(m) for m in mappings)})" if mappings else ""
         return RunStatus.BAD_INPUT, (f"CRM schema: {exc} (a field of the mapping{where}: `pac config check "

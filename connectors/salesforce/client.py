@@ -453,6 +453,10 @@ def translate(exc: Exception, what: str) -> ConnectorError:
                                   "current version, e.g. 62.0")
         if code in ("INVALID_FIELD", "INVALID_TYPE", "NOT_FOUND") or status == 404:
             return SchemaError(f"Salesforce {what}: {code} {message}".strip())
+        if code == "MALFORMED_QUERY":
+            # a query Salesforce cannot parse: its text comes from the mapping (a field spelt twice in two cases,
+            # "duplicate field selected"; a where value): the same query fails again, a mapping problem (exit 2)
+            return SchemaError(f"Salesforce {what} refused: {code} {message}".strip())
         return ConnectorError(f"Salesforce {what} failed: {status} {code} {message}".strip())
     if isinstance(exc, ValueError):      # a body that is not JSON: a proxy page, a truncated answer
         return TransientError(f"Salesforce {what}: unreadable answer ({type(exc).__name__})")
