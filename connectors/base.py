@@ -146,6 +146,17 @@ class SchemaError(ConnectorError):
     """The CRM lacks an object or field the mapping needs (run ``pac crm provision``)."""
 
 
+class MappingRefused(SchemaError):
+    """A mapping key names what the CRM does not know or refuses to query (a HubSpot property the portal lacks, a
+    Salesforce field a SOQL query refuses): the CRM was reached, the same read fails again, so the run stops before
+    any write-back with exit 2 and ``problems``, each with the mapping file, line, key and fix where known; never
+    "CRM unreachable" (exit 4)."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
 class RequestRefused(ConnectorError):
     """The CRM refused a request as invalid (HubSpot: HTTP 400, e.g. ``VALIDATION_ERROR``), with its own message. The
     CRM was reached and the credentials accepted, and sending the same request again cannot succeed: bad input (a

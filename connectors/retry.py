@@ -11,6 +11,11 @@ square (6 logins x 6 queries took two minutes). Every wait is taken from the pol
 shared by every call of a run (``sync_jobs.factory`` gives all the run's connectors one policy): a run
 never spends more than ``budget.total`` seconds waiting to retry, and the error raised on giving up says
 how many attempts, how long it waited and the budget.
+
+Every call is also bounded in time (``RetryPolicy.timeout``: seconds to connect, seconds a socket read may wait for
+the next bytes; each connector's ``connect_timeout`` and ``read_timeout`` in pac.yaml): a call the CRM (or a proxy,
+or a connection a firewall dropped) never answers fails with ``TransientError`` and is retried as any dropped
+connection, within the same attempts and budget, instead of holding the run (and its lock) for good.
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
+CONNECT_TIMEOUT = 10.0
+"""Seconds a call may take to open its connection (TCP and TLS) before it fails as transient."""
+READ_TIMEOUT = 120.0
+"""Seconds a call may wait for the next bytes of its answer (not the whole download: a Bulk API result of many
+megabytes that keeps flowing is never cut) before it fails as transient."""
 RUN_BUDGET_SECONDS = 300.0
 """What one run may spend waiting to retry, all calls and connectors together (rate limits included)."""
 
@@ -50,7 +60,8 @@ class RetryBudget:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many attempts (the first call included), how long to wait between them, and the run's budget."""
+    """How many attempts (the first call included), how long to wait between them, the run's budget, and how long
+    one attempt may wait on the CRM (``timeout``: connect, read; seconds)."""
 
     max_attempts: int = 6
     base_delay: float = 0.5
@@ -58,6 +69,7 @@ class RetryPolicy:
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     jitter: Callable[[], float] = field(default=random.random, repr=False)
     budget: RetryBudget = field(default_factory=RetryBudget, compare=False)
+    timeout: tuple[float, float] = (CONNECT_TIMEOUT, READ_TIMEOUT)
 
     def delay(self, attempt: int, error: Exception) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
@@ -71,6 +83,22 @@ NO_WAIT = RetryPolicy(sleep=lambda _s: None, jitter=lambda: 0.0)
 
 
 _retrying: ContextVar[bool] = ContextVar("pac_retrying", default=False)
+
+# Checks that say the process is being stopped (SIGTERM: ``sync_jobs.interrupts``, registered by the layer above;
+# connectors import nothing of it): a call that fails then is not retried. The signal stops the main thread at once,
+# but a read under way on a prefetch thread (``connectors.paging``) would otherwise go on retrying, and the process,
+# which waits for those threads on exit, with it.
+_stop_checks: list[Callable[[], bool]] = []
+
+
+def stop_retrying_when(check: Callable[[], bool]) -> None:
+    """From now on, a failed call is not retried while ``check()`` is true (once per check)."""
+    if check not in _stop_checks:
+        _stop_checks.append(check)
+
+
+def _stopping() -> bool:
+    return any(check() for check in _stop_checks)
 
 
 def call_with_retry(fn: Callable[[], T], *, policy: RetryPolicy, what: str = "") -> T:
@@ -98,7 +126,9 @@ def _retry(fn: Callable[[], T], policy: RetryPolicy, what: str) -> T:
             return fn()
         except (RateLimited, TransientError) as error:
             wait = policy.delay(attempt, error)
-            if attempt >= policy.max_attempts:
+            if _stopping():
+                why = f"not retried after {attempt} attempts: the process is being stopped"
+            elif attempt >= policy.max_attempts:
                 why = f"gave up after {attempt} attempts"
             elif wait > budget.left:
                 why = (f"gave up after {attempt} attempts: waiting {wait:.0f} s more would pass this run's retry "

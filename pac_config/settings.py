@@ -94,6 +94,10 @@ class ConnectorSettings(_Frozen):
     env_prefix: str | None = None
     max_daily_share: float = Field(default=0.5, gt=0, le=1)
     reconciliation_days: int | None = Field(default=None, ge=1)
+    # seconds one call may take to connect, and to wait for the next bytes of its answer: past them the call fails
+    # as a dropped connection and is retried within the run's retry budget (``connectors.retry``)
+    connect_timeout: float = Field(default=10.0, gt=0, le=300)
+    read_timeout: float = Field(default=120.0, gt=0, le=3600)
 
     @field_validator("name")
     @classmethod

@@ -306,7 +306,7 @@ def _conditions(key: str, value: object, out: _Collector, where: str) -> list[Co
     if field == "annual_revenue" or (field.startswith("custom.") and isinstance(value, Mapping)):
         return _comparisons(field, value, out, where)
     if field.startswith("custom.") and isinstance(value, bool):
-        return [Condition(field, "is", (value,), f"{field.removeprefix('custom.')} {'oui' if value else 'non'}")]
+        return [Condition(field, "is", (value,), f"{field} {'oui' if value else 'non'}")]
     items = _as_list(value, out, where)
     if not items:
         return []
@@ -320,7 +320,8 @@ def _conditions(key: str, value: object, out: _Collector, where: str) -> list[Co
             values.append(normalised)
     if len(out.problems) > before:
         return []
-    name = FIELD_LABELS.get(field, field.removeprefix("custom."))
+    # a custom attribute as written (custom.departement), never its bare name: that reads as the built-in field
+    name = FIELD_LABELS.get(field, field)
     return [Condition(field, "in", tuple(values), f"{name} {', '.join(str(v) for v in values)}")]
 
 
@@ -396,7 +397,7 @@ _NORMALISERS = {
 
 
 def _comparisons(field: str, value: object, out: _Collector, where: str) -> list[Condition]:
-    name = FIELD_LABELS.get(field, field.removeprefix("custom."))
+    name = FIELD_LABELS.get(field, field)
     if not isinstance(value, Mapping) or not value:
         out.add(where, f"{field} is compared with gte/lte/gt/lt/between",
                 f"write e.g. {field}: {{gte: 50000000}} or {{gte: \"50 M€\"}}")

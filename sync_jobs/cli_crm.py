@@ -32,7 +32,7 @@ from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs import textsafe
-from sync_jobs.coverage import unmeasured
+from sync_jobs.coverage import unmapped_custom, unmeasured
 from sync_jobs.exit_codes import EXIT_BAD_INPUT, EXIT_CRM
 from sync_jobs.logs import redact, register_secret
 from sync_jobs.secrets import connector_env
@@ -208,6 +208,12 @@ def _check_settings(path: Path, *, online: bool = False, sandbox: bool = False) 
         plans.append((plan, loaded))
         warnings += [f"{plan.file}: {w}" for w in unmeasured(loaded, [mappings[n] for n in plan.connectors
                                                                          if n in mappings])]
+        for refused, problem in unmapped_custom(loaded, plan.file, [mappings[n] for n in plan.connectors
+                                                                    if n in mappings]):
+            if refused:         # a scope no account can ever be in: the figures it decides would be 0, silently
+                problems.append(problem)
+            else:
+                warnings.append(str(problem))
     if problems:
         _print_problems(problems, path)
         sys.exit(EXIT_BAD_INPUT)

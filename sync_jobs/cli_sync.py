@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from connectors.base import ConnectorError
+from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.plan_end import period_line, plan_ended
 from sync_jobs import cli_common, textsafe
@@ -27,6 +28,10 @@ from sync_jobs.pipeline import RunResult, run_sync
 from sync_jobs.rejections import group_rejections
 from sync_jobs.run_status import RunStatus
 from sync_jobs.run_views import ProgressView, counts_table, examples, new_part, reason_words
+
+NO_RUN_KEPT = ("pac sync: the settings file does not load, so this night is kept in no store (the store is named "
+               "in that file): `pac status` will show the night before as the last run. Fix the file (below), then "
+               "run `pac sync` again or let the next night run.")
 
 # how a dry run that got through ends (its status is the real run's: ok, partial; or dry_run)
 DRY_RUN_THROUGH = (RunStatus.OK, RunStatus.PARTIAL, RunStatus.DRY_RUN)
@@ -156,7 +161,11 @@ def sync_cmd(plan_ref: str | None, dry_run: bool, full: bool, wait: float, as_of
              keep_plan_id: bool) -> None:
     """Pull from the CRMs, evaluate the plan, write back only what changed."""
     console = cli_common.table_console()
-    settings = cli_common.settings()
+    try:
+        settings = cli_common.settings()
+    except InvalidInput:     # the store is named in that file: no run can be kept, the terminal alone says it
+        textsafe.echo(NO_RUN_KEPT, err=True)
+        raise
     try:
         with ProgressView(textsafe.console(stderr=True)) as view:
             result = run_sync(plan_ref, settings, dry_run=dry_run, full=full, wait=wait, as_of=as_of,

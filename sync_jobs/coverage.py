@@ -21,7 +21,7 @@ from connectors.hubspot import mapping as hubspot_mapping
 from connectors.salesforce import mapping as salesforce_mapping
 from pac_config.loader import Document, format_path, load_yaml
 from pac_config.settings import Settings, load_settings
-from pac_core.errors import InvalidInput
+from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.records import User
 from pac_core.text import fold_value
@@ -77,6 +77,57 @@ def unmeasured_for_owners(plan: Plan, connectors: Sequence[tuple[str, str, Any]]
         where = ", ".join(f"{name} ({crm})" for name, crm, _ in homes)
         out.append(_warning(action, f"but its owner {action.who} works only in {where}, which does not read them",
                             homes))
+    return out
+
+
+def _custom_mapped(mapping: Any) -> frozenset[str] | None:
+    """The custom account attributes a mapping defines (Salesforce ``accounts.custom``, HubSpot
+    ``companies.custom``); None for a mapping that has neither (taken to define every one)."""
+    section = getattr(mapping, "accounts", None) or getattr(mapping, "companies", None)
+    custom = getattr(section, "custom", None)
+    return frozenset(custom) if isinstance(custom, Mapping) else None
+
+
+_CUSTOM_SECTION = {"salesforce": ("accounts.custom", "Account field"), "hubspot": ("companies.custom", "property")}
+
+
+def unmapped_custom(plan: Plan, plan_file: Path | None, connectors: Sequence[tuple[str, str, Any]]
+                    ) -> list[tuple[bool, Problem]]:
+    """Each scope condition on a custom attribute (``custom.<name>``) that some of the plan's ``connectors``
+    ((name, crm, mapping)) do not map, located in ``plan_file``: (True, problem) when none maps it (no account can
+    ever be in the scope: the action or axis stays at 0, silently), (False, problem) when only some do (their
+    accounts alone can match). ``pac config check`` refuses the first, ``pac plan check`` and ``pac sync`` warn of
+    both."""
+    mapped = {name: _custom_mapped(m) for name, _, m in connectors}
+    if not connectors or any(v is None for v in mapped.values()):
+        return []
+    try:
+        doc: Document | None = load_yaml(plan_file) if plan_file is not None else None
+    except (InvalidInput, OSError):
+        doc = None
+    scopes: list[tuple[tuple[str | int, ...], Any]] = [
+        *((("segments", i, "scope"), s.scope) for i, s in enumerate(plan.segments)),
+        *((("axes", i, "scope"), a.scope) for i, a in enumerate(plan.axes)),
+        *((("actions", i, "what", "scope"), a.scope) for i, a in enumerate(plan.actions))]
+    out: list[tuple[bool, Problem]] = []
+    for at, scope in scopes:
+        for field in dict.fromkeys(c.field for c in scope.conditions if c.field.startswith("custom.")):
+            name = field.removeprefix("custom.")
+            lacking = [(n, crm) for n, crm, _ in connectors if name not in (mapped[n] or ())]
+            if not lacking:
+                continue
+            path = (*at, field)
+            line = doc.line(path) if doc is not None else None
+            fixes = "; ".join(f"map it in {n}'s mapping: `{_CUSTOM_SECTION.get(crm, ('custom', 'field'))[0]}: "
+                              f"{{{name}: <{_CUSTOM_SECTION.get(crm, ('custom', 'field'))[1]}>}}`"
+                              for n, crm in lacking)
+            none = len(lacking) == len(connectors)
+            which = ", ".join(f"{n} ({crm})" for n, crm in lacking)
+            why = (f"no mapping of the plan's connectors ({which}) defines the custom attribute {name!r}: no account "
+                   "can match this scope, so what it counts stays at 0" if none else
+                   f"{which} does not map the custom attribute {name!r}: its accounts never match this scope")
+            out.append((none, Problem(format_path(path), why, fixes, file=str(plan_file) if plan_file else None,
+                                      line=line)))
     return out
 
 
@@ -242,6 +293,7 @@ def settings_warnings(plan: Plan, plan_file: Path, settings: Settings | None) ->
                     return []
                 found.append((name, cfg.crm, mapping))
             out += unmeasured(plan, found)
+            out += [str(problem) for _, problem in unmapped_custom(plan, plan_file, found)]
         return list(dict.fromkeys(out))
     except (InvalidInput, OSError, LookupError):
         return []

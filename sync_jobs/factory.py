@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from connectors import registry
 from connectors.base import Connector
-from connectors.retry import RetryPolicy
+from connectors.retry import RetryPolicy, stop_retrying_when
 from pac_config.settings import Settings
+from sync_jobs.interrupts import terminating
 from sync_jobs.logs import register_secret
 from sync_jobs.secrets import connector_env
+
+stop_retrying_when(terminating)     # SIGTERM: no call of the built connectors is retried (connectors.retry)
 
 
 def build_connector(settings: Settings, name: str, env: Mapping[str, str], policy: RetryPolicy | None = None
                     ) -> Connector:
     """One configured connector; its credentials are registered for redaction before any call."""
     cfg = settings.connector(name)
+    # its own call timeouts, the run's one retry budget (``replace`` keeps the policy's budget object)
+    timed = replace(policy or RetryPolicy(), timeout=(cfg.connect_timeout, cfg.read_timeout))
     connector = registry.build(cfg.crm, name, cfg.mapping, env, prefix=cfg.prefix,
-                               max_daily_share=cfg.max_daily_share, policy=policy)
+                               max_daily_share=cfg.max_daily_share, policy=timed)
     for secret in connector.secrets():
         register_secret(secret)
     return connector

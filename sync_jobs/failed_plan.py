@@ -30,6 +30,7 @@ from sync_jobs.store.tables import PlanVersion
 log = logging.getLogger("pac.sync")
 
 PLAN_FILE_HEAD = "plan file not loaded: "
+MAPPING_FILE_HEAD = "mapping file not loaded: "
 
 
 def failed_plan_words(ps: PlanSettings, exc: InvalidInput) -> str:
@@ -41,6 +42,20 @@ def failed_plan_words(ps: PlanSettings, exc: InvalidInput) -> str:
         f"{PLAN_FILE_HEAD}{shown}. This night's sync did not run: nothing was read from or written to the "
         f"CRMs (they keep the last run's values) and no snapshot was taken. Fix the file (`pac plan check "
         f"{ps.file}` names each problem), then run `pac sync --plan {ps.key}` or let the next night run"
+    )
+
+
+def failed_mapping_words(settings: Settings, ps: PlanSettings, exc: InvalidInput) -> str:
+    """The run's error for a night stopped by a mapping file of the plan's connectors that does not load (a YAML
+    slip, a key the mapping does not know): its problems (file:line key: problem (fix)), what this night did
+    (nothing) and what to do."""
+    problems = str(exc).splitlines() or [type(exc).__name__]
+    shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+    return (
+        f"{MAPPING_FILE_HEAD}{shown}. This night's sync did not run: nothing was read from or written to the "
+        f"CRMs (they keep the last run's values) and no snapshot was taken. Fix the file (`pac config check "
+        f"{settings.source or 'pac.yaml'}` names each problem), then run `pac sync --plan {ps.key}` or let the next "
+        "night run"
     )
 
 
@@ -81,11 +96,12 @@ def store_exists(url: str) -> bool:
 
 
 def record_failed_plan(
-    settings: Settings, ps: PlanSettings, exc: InvalidInput, began: datetime, now: datetime
+    settings: Settings, ps: PlanSettings, exc: InvalidInput, began: datetime, now: datetime,
+    words: str | None = None,
 ) -> int | None:
-    """Keep the night as a ``failed`` run of the plan with ``failed_plan_words``; returns its id, None when there is
-    no store yet or the store fails too (then logged: the run's own error still reaches the terminal, exit 2).
-    Never raises."""
+    """Keep the night as a ``failed`` run of the plan with ``words`` (default ``failed_plan_words``: a mapping file
+    that does not load passes ``failed_mapping_words``); returns its id, None when there is no store yet or the store
+    fails too (then logged: the run's own error still reaches the terminal, exit 2). Never raises."""
     try:
         url = settings.database()
         if not store_exists(url):
@@ -93,7 +109,8 @@ def record_failed_plan(
         engine = open_store(url)
         try:
             plan_id = failed_plan_id(engine, ps)
-            run_id = repo.record_run_not_run(engine, plan_id, began, now, failed_plan_words(ps, exc), status="failed")
+            run_id = repo.record_run_not_run(engine, plan_id, began, now, words or failed_plan_words(ps, exc),
+                                             status="failed")
         finally:
             engine.dispose()
     except Exception as again:  # the store failing: the terminal and the log still say why the night failed

@@ -28,8 +28,19 @@ class Terminated(KeyboardInterrupt):
     """The process was sent SIGTERM (its args: the signal's name)."""
 
 
+_terminated = threading.Event()
+
+
 def raise_terminated(signum: int, _frame: FrameType | None) -> None:
+    _terminated.set()
     raise Terminated(signal.Signals(signum).name)
+
+
+def terminating() -> bool:
+    """Whether this process was sent SIGTERM (``install``): a CRM call failing from then on is not retried
+    (``connectors.retry.stop_retrying_when``, registered by ``sync_jobs.factory``), so a read under way on a prefetch
+    thread ends with its call (``read_timeout`` at most) instead of retrying while the process waits for it."""
+    return _terminated.is_set()
 
 
 def install() -> None:

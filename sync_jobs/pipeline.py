@@ -57,6 +57,7 @@ from connectors.base import (
     AuthError,
     Connector,
     ConnectorError,
+    MappingRefused,
     QuotaExhausted,
     RateLimited,
     RequestRefused,
@@ -72,7 +73,7 @@ from pac_core.results import Evaluation
 from sync_jobs import steps
 from sync_jobs.evaluation import effective_plan, evaluate, load_plan_file
 from sync_jobs.factory import build_connectors
-from sync_jobs.failed_plan import record_failed_plan
+from sync_jobs.failed_plan import failed_mapping_words, record_failed_plan
 from sync_jobs.hooks import RunHooks, installed
 from sync_jobs.incremental_night import night_evaluator
 from sync_jobs.lock import CONNECTOR_LOCK, run_lock
@@ -125,7 +126,8 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     when a run of another plan holds the lock of one of its connectors after ``connector_wait`` seconds (default
     ``wait``), ``InvalidInput`` for a bad plan or settings. CRM failures do not raise: they give the result's status.
     A plan file that does not load is also kept in the run log as a ``failed`` run naming the file, the line and the
-    fix (``sync_jobs.failed_plan``; not by a dry run), so `pac status` shows the night; nothing else is written.
+    fix (``sync_jobs.failed_plan``; not by a dry run), so `pac status` shows the night; nothing else is written. So
+    is a mapping file of its connectors that does not load (a credential not set is not: no file is wrong).
 
     A plan whose period no longer overlaps the period of its id's last stored version is refused (``InvalidInput``)
     before anything is written, unless ``keep_plan_id`` (``sync_jobs.plan_identity``).
@@ -149,7 +151,14 @@ def run_sync(plan_ref: str | None, settings: Settings, *, connectors: Mapping[st
     owned = connectors is None
     check_store(settings.database())   # the store's URL and access first (as every command), creating nothing
     if connectors is None:   # then the connectors, before the store: a credential not set leaves no store behind
-        connectors = build_connectors(settings, ps.connectors, env)
+        try:
+            connectors = build_connectors(settings, ps.connectors, env)
+        except InvalidInput as exc:     # a mapping file that does not load: a failed night in the run log too
+            mappings = {str(settings.connector(n).mapping) for n in ps.connectors}
+            if not dry_run and any(p.file in mappings for p in exc.problems):
+                began = clock()
+                record_failed_plan(settings, ps, exc, began, clock(), failed_mapping_words(settings, ps, exc))
+            raise
     try:
         engine = open_store(settings.database())
     except BaseException:
@@ -221,6 +230,9 @@ def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = 
                                          f"run reads the same changes again, so run it once the CRM's rolling 24-hour "
                                          f"allocation has room, or raise this connector's max_daily_share in "
                                          f"{settings})")
+    if isinstance(exc, MappingRefused):     # a mapping key the CRM does not know: located, before any write
+        return RunStatus.BAD_INPUT, (f"mapping: {exc} (nothing was written and no watermark moved; `pac config check "
+                                     f"{settings} --online` names its line and the fix of every such key)")
     if isinstance(exc, SchemaError):
         where = f" ({', '.join(str(m) for m in mappings)})" if mappings else ""
         return RunStatus.BAD_INPUT, (f"CRM schema: {exc} (a field of the mapping{where}: `pac config check "

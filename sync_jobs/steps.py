@@ -24,7 +24,13 @@ from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
-from sync_jobs.coverage import connector_mappings, unknown_owners, unmeasured, unmeasured_for_owners
+from sync_jobs.coverage import (
+    connector_mappings,
+    unknown_owners,
+    unmapped_custom,
+    unmeasured,
+    unmeasured_for_owners,
+)
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.plan_identity import stored_owner_warnings
 from sync_jobs.pull import pull_connector
@@ -48,8 +54,10 @@ def begin(ctx: RunContext) -> None:
     ctx.store.save_plan_version(ctx.plan.id, ctx.fingerprint, str(ps.file), ps.file.read_text(encoding="utf-8"), now)
     ctx.result.run_id = ctx.store.start_run(ctx.plan.id, now, full=ctx.full)
     event(log, "sync.start", plan=ctx.plan.id, run=ctx.result.run_id, dry_run=ctx.store.discards, full=ctx.full)
-    ctx.result.unmeasured = [*unmeasured(ctx.plan, connector_mappings([(n, ctx.connectors[n]) for n in ctx.names])),
-                             *handed]
+    mappings = connector_mappings([(n, ctx.connectors[n]) for n in ctx.names])
+    ctx.result.unmeasured = [*unmeasured(ctx.plan, mappings), *handed,
+                             *(str(problem) for _, problem in unmapped_custom(ctx.plan, ctx.plan_settings.file,
+                                                                               mappings))]
     for warning in ctx.result.unmeasured:
         event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
 

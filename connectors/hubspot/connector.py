@@ -84,7 +84,14 @@ from connectors.hubspot.associations import (
 )
 from connectors.hubspot.currency import OWN_AMOUNTS
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
-from connectors.hubspot.mapping import HubSpotMapping, disposition_notes, label_notes, load_mapping
+from connectors.hubspot.mapping import (
+    HubSpotMapping,
+    default_mapping_path,
+    disposition_notes,
+    label_notes,
+    load_mapping,
+    unknown_read_properties,
+)
 from connectors.hubspot.normalise import (
     Labels,
     Pipeline,
@@ -98,6 +105,7 @@ from connectors.hubspot.normalise import (
 )
 from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
+    UnknownProperties,
     batch_read,
     is_archived,
     list_objects,
@@ -160,6 +168,7 @@ class HubSpotConnector:
     settled_link_fields = SETTLED_FIELDS    # each action to its axis, each axis to its companies
     deletions_kept_days: int | None = None  # no Recycle-Bin limit pac's reads depend on
     reconciliation_days: int | None = None  # the mapping has no such key: pac.yaml's, or the default
+    mapping_path: Path | None = None        # the mapping file (``build``): a read's mapping error names its line
 
     def __init__(self, name: str, mapping: HubSpotMapping, transport: HubSpotTransport) -> None:
         self.name, self.mapping, self.transport = name, mapping, transport
@@ -287,7 +296,11 @@ class HubSpotConnector:
                 elif spec.source is Source.PAC_RECORDS:
                     yield from self._pull_edits(since_ms)
                 else:
-                    yield from self._pull_search(spec, since_ms, full)
+                    try:
+                        yield from self._pull_search(spec, since_ms, full)
+                    except UnknownProperties as exc:   # a mapping property the portal lacks: exit 2, its key
+                        raise unknown_read_properties(self.mapping, exc.object_type, exc.names,
+                                                      self.mapping_path) from None
 
     def _owner_pages(self, archived: bool) -> Iterator[dict[str, Any]]:
         def page(after: str | None) -> dict[str, Any]:
@@ -350,7 +363,7 @@ class HubSpotConnector:
             skip = own_write_spans(own, since_ms)
         filters = spec.filters(self.mapping) + (self._not_pac_keyed(object_type) if spec.pac_keyed else [])
         live = search_modified(self.transport, object_type, props, since_ms, filters=filters,
-                               page_size=spec.page_size, skip=skip)
+                               page_size=spec.page_size, skip=skip, strict=self._props(object_type))
         lines_too = spec.lines and self.mapping.deals.line_items
 
         def fetched() -> Iterator[tuple[list[dict[str, Any]], Companies, Lines]]:
@@ -636,7 +649,7 @@ class HubSpotConnector:
         wanted = self.mapping.deals.pipelines if spec.object_type == "deals" else None
         asked = set(ids)
         found = []
-        for obj in batch_read(self.transport, spec.object_type, ids, props):
+        for obj in batch_read(self.transport, spec.object_type, ids, props, strict=self._props(spec.object_type)):
             if exact and str(obj["id"]) not in asked:
                 continue
             if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted:
@@ -866,7 +879,8 @@ class HubSpotConnector:
         out: dict[str, list[DealLine]] = {}
         stamps: dict[str, datetime] = {}
         read = line_reader(self.mapping)
-        for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items")):
+        for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items"),
+                              strict=self._props("line_items")):
             deal = owner_of[str(obj["id"])]
             _keep_latest(stamps, deal, _when_or_none(obj))
             line = read(obj)
@@ -1286,8 +1300,10 @@ def build(name: str, mapping_path: str | Path | None, env: Mapping[str, str], *,
     ``HOST`` (default https://api.hubapi.com; https only), ``CA_BUNDLE``, ``SEARCH_PER_SECOND`` (default 4).
     A missing or unusable variable raises ``CredentialsMissing`` naming it (never a value): exit 2.
     """
-    return connect(name, load_mapping(mapping_path), env, prefix=prefix, max_daily_share=max_daily_share,
-                   policy=policy)
+    connector = connect(name, load_mapping(mapping_path), env, prefix=prefix, max_daily_share=max_daily_share,
+                        policy=policy)
+    connector.mapping_path = Path(mapping_path) if mapping_path else default_mapping_path()
+    return connector
 
 
 def connect(name: str, mapping: HubSpotMapping, env: Mapping[str, str], *, prefix: str = "PAC_HS_",

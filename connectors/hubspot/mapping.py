@@ -10,6 +10,7 @@ the pipeline they are listed under; a stage id from another pipeline is reported
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from connectors.base import Connector, SchemaIssue
+from connectors.base import Connector, MappingRefused, SchemaIssue
 from connectors.hubspot.schema import COMPANY_PROPS
 from pac_config.loader import (
     MAX_MAPPING_TEXT,
@@ -28,7 +29,7 @@ from pac_config.loader import (
     locate,
     problems_in,
 )
-from pac_core.errors import Problem
+from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus, DealStage
 from pac_core.text import closest, fold_value
@@ -675,6 +676,22 @@ def _unknown_property(key: str, obj: str, prop: str, defs: Mapping[str, Mapping[
     if close is not None:
         return Problem(key, missing, f"did you mean {close if close in defs else labels[fold_value(close)]!r}?")
     return Problem(key, missing, "fix the property name in the mapping or create it in HubSpot")
+
+
+def unknown_read_properties(mapping: HubSpotMapping, object_type: str, names: Sequence[str],
+                            path: str | Path | None) -> MappingRefused:
+    """The night's error for properties a read asked for and the portal answered without (``reads.UnknownProperties``):
+    each at the mapping key that names it, with the file and line when ``path`` is known."""
+    keyed = [(key, prop) for key, prop in mapping.read_property_keys().get(object_type, []) if prop in names]
+    problems = [Problem(key, f"the portal has no {object_type} property {prop!r}: HubSpot answered every {object_type} "
+                        "record without it (it ignores a property it does not know), so each would read as empty",
+                        "correct the property name in the mapping; `pac config check --online` lists the portal's "
+                        "properties and names the likeliest one")
+                for key, prop in dict.fromkeys(keyed)] or [Problem(object_type, f"the portal has no {object_type} "
+                                                                  f"property {', '.join(map(repr, names))}")]
+    with contextlib.suppress(InvalidInput, OSError):     # the file changed or went since the run began: unlocated
+        problems = locate(problems, path) if path is not None else problems
+    return MappingRefused(problems)
 
 
 def _option_problems(mapping: HubSpotMapping, connector: PortalFacts) -> list[Problem]:

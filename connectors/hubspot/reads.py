@@ -31,6 +31,7 @@ from typing import Any
 
 from more_itertools import chunked
 
+from connectors.base import SchemaError
 from connectors.hubspot.normalise import parse_datetime
 from connectors.hubspot.transport import HubSpotTransport
 from connectors.paging import CursorGuard, ahead, follow
@@ -52,6 +53,32 @@ MAX_SKIP_SPANS = 4          # five filter groups at most: one per gap around the
 # 18 filters in total"; "If the body of your request exceeds 3,000 characters, a 400 error will be returned"
 MAX_GROUPS, MAX_GROUP_FILTERS, MAX_FILTERS, MAX_BODY = 5, 6, 18, 3_000
 MAX_VALUES = 100   # values of one IN / NOT_IN filter: kept at 100, beyond it the page re-reads the stamp (GTE)
+
+
+class UnknownProperties(SchemaError):
+    """Properties a read asked for that a non-empty answer left out of every record: the portal does not know them.
+    HubSpot answers 200 and ignores a requested property it does not define ("If any of the specified properties are
+    not present on the requested object(s), they will be ignored", the objects API's ``properties`` parameter),
+    while a property it defines comes back on each record, null when the record has no value. So a misspelt
+    property in a mapping is seen on the first page read, at no call more."""
+
+    def __init__(self, object_type: str, names: Sequence[str]) -> None:
+        self.object_type, self.names = object_type, tuple(names)
+        super().__init__(f"the portal has no {object_type} property {', '.join(repr(n) for n in names)}")
+
+
+def check_known(object_type: str, strict: Sequence[str], results: Sequence[dict[str, Any]]) -> None:
+    """Raise ``UnknownProperties`` when some of ``strict`` (properties asked for) is absent from every record of
+    ``results``, a non-empty answer; an empty answer says nothing."""
+    if not strict or not results:
+        return
+    missing = {p for p in strict if p not in (results[0].get("properties") or {})}
+    for obj in results[1:]:
+        if not missing:
+            return
+        missing -= (obj.get("properties") or {}).keys()
+    if missing:
+        raise UnknownProperties(object_type, sorted(missing))
 
 
 def to_ms(value: datetime) -> int:
@@ -78,13 +105,15 @@ def _stamp_ms(text: str) -> int | None:
 
 def search_modified(transport: HubSpotTransport, object_type: str, properties: Sequence[str],
                     since_ms: int | None, *, filters: Sequence[dict[str, Any]] = (),
-                    page_size: int = SEARCH_LIMIT, skip: Sequence[tuple[int, int]] = ()) -> Iterator[dict[str, Any]]:
+                    page_size: int = SEARCH_LIMIT, skip: Sequence[tuple[int, int]] = (),
+                    strict: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
     """Objects with ``hs_lastmodifieddate >= since_ms`` (all when None), ascending, each (id, stamp) once.
 
     Keyset paging (the module docstring says why): every page is a new search from the last stamp read, none is
     asked for by ``after``. ``skip``: spans ``(first, last)`` of change stamps (ms, both included) to leave out, at
     most ``MAX_SKIP_SPANS``: pac's own write bursts (see ``own_write_spans``). The search asks for the gaps between
-    them, one filter group each (HubSpot ORs the groups, at most five)."""
+    them, one filter group each (HubSpot ORs the groups, at most five). ``strict``: properties the portal must
+    know (``check_known`` on every page: the mapping's)."""
     gaps = _gaps(skip)
     props = sorted(set(properties) | {MODIFIED})
     starts: dict[str, _Start] = {}          # the loop guard's key of each next page -> where it starts
@@ -93,6 +122,7 @@ def search_modified(transport: HubSpotTransport, object_type: str, properties: S
         body = _search_body(start, filters, gaps, props, page_size)
         reply = transport.call(f"search.{object_type}", "objects.search", "do_search", object_type, body, search=True)
         data: dict[str, Any] = reply.data
+        check_known(object_type, strict, data.get("results") or [])
         return start, data
 
     def following(key: str) -> tuple[_Start, dict[str, Any]]:
@@ -303,10 +333,12 @@ def warn_live_in_archived(what: str, count: int) -> None:
 
 
 def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str], properties: Sequence[str],
-               *, id_property: str | None = None, history: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+               *, id_property: str | None = None, history: Sequence[str] = (), strict: Sequence[str] = ()
+               ) -> Iterator[dict[str, Any]]:
     """Records by id, 100 per call; ``history`` names the properties to read with their history
     (``propertiesWithHistory``: value, timestamp, sourceType, sourceId, updatedByUserId per change), 50 records per
-    call then (``HISTORY_BATCH``: HubSpot refuses more)."""
+    call then (``HISTORY_BATCH``: HubSpot refuses more). ``strict``: properties the portal must know
+    (``check_known``)."""
     def read(chunk: list[str]) -> list[dict[str, Any]]:
         body: dict[str, Any] = {"inputs": [{"id": i} for i in chunk], "properties": list(properties),
                                 "propertiesWithHistory": list(history)}
@@ -314,6 +346,7 @@ def batch_read(transport: HubSpotTransport, object_type: str, ids: Iterable[str]
             body["idProperty"] = id_property
         reply = transport.call(f"batch_read.{object_type}", "objects.batch", "read", object_type, body)
         results: list[dict[str, Any]] = reply.data.get("results") or []
+        check_known(object_type, strict, results)
         return results
 
     # the next batch is asked for while the caller works on this one (one call ahead, in order)

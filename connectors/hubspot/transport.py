@@ -8,8 +8,8 @@ records). Request bodies are plain dicts: the client serialises them as they are
 Errors are translated here, and only here, by HTTP status (the client's exception classes differ per
 sub-package): 401 -> refresh the OAuth token once, else ``AuthError``; 403 -> ``Forbidden``; 404 ->
 ``NotFound``; 409 -> ``Conflict``; 429 -> ``RateLimited`` (``Retry-After``) or ``QuotaExhausted`` for the
-daily policy; 5xx and urllib3 connection errors -> ``TransientError``; other 4xx -> ``BadRequest`` (a
-``RequestRefused``: bad input, exit 2, with HubSpot's category and message).
+daily policy; 5xx and urllib3 connection errors (a call past ``RetryPolicy.timeout`` too) -> ``TransientError``;
+other 4xx -> ``BadRequest`` (a ``RequestRefused``: bad input, exit 2, with HubSpot's category and message).
 ``RateLimited`` and ``TransientError`` are retried by ``connectors.retry.call_with_retry``.
 """
 
@@ -189,7 +189,8 @@ class HubSpotTransport:
             self.usage.calls += 1
             self.usage.by_endpoint[what] = self.usage.by_endpoint.get(what, 0) + 1
         try:
-            response = getattr(self.api(api), method)(*args, _preload_content=False, **query_flags(kwargs))
+            response = getattr(self.api(api), method)(*args, _preload_content=False,
+                                                      _request_timeout=self.policy.timeout, **query_flags(kwargs))
         except urllib3.exceptions.HTTPError as exc:
             if certificate_refused(exc):
                 raise untrusted_certificate(self._host, self._ca_variable) from None
@@ -215,7 +216,7 @@ class HubSpotTransport:
                 response = self.api("oauth").create(
                     grant_type="refresh_token", client_id=self.oauth.client_id,
                     client_secret=self.oauth.client_secret, refresh_token=self.oauth.refresh_token,
-                    _preload_content=False)
+                    _preload_content=False, _request_timeout=self.policy.timeout)
                 body = json.loads(response.data or b"{}")
             except urllib3.exceptions.HTTPError as exc:
                 if certificate_refused(exc):

@@ -171,6 +171,22 @@ def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, st
     return body["access_token"], body["instance_url"], user_id
 
 
+class _TimedAdapter(HTTPAdapter):
+    """An adapter giving every request sent without a timeout this one (connect, read): simple-salesforce's REST,
+    query and Bulk calls pass none, and a call never answered would block the run (and hold its lock) for good.
+    Past it, requests raises ``Timeout``, a ``RequestException``: ``translate`` makes it a ``TransientError``,
+    retried within the run's budget."""
+
+    def __init__(self, timeout: tuple[float, float], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, *args, **kwargs)
+
+
 class SfClient:
     """A simple-salesforce ``Salesforce`` plus the project's retry, quota and error rules."""
 
@@ -184,7 +200,9 @@ class SfClient:
         self.session.trust_env = False          # REQUESTS_CA_BUNDLE must not override our CA
         if creds.ca_bundle:
             self.session.verify = creds.ca_bundle
-        self.session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=8, max_retries=0))
+        adapter = _TimedAdapter(self.policy.timeout, pool_connections=4, pool_maxsize=8, max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
         self.session.hooks["response"].append(self._count)
         self.user_id: str | None = None
         self._sf: Salesforce | None = None
@@ -458,6 +476,10 @@ def translate(exc: Exception, what: str) -> ConnectorError:
                                   "current version, e.g. 62.0")
         if code in ("INVALID_FIELD", "INVALID_TYPE", "NOT_FOUND") or status == 404:
             return SchemaError(f"Salesforce {what}: {code} {message}".strip())
+        if code == "MALFORMED_QUERY":
+            # a query Salesforce cannot parse: its text comes from the mapping (a field spelt twice in two cases,
+            # "duplicate field selected"; a where value): the same query fails again, a mapping problem (exit 2)
+            return SchemaError(f"Salesforce {what} refused: {code} {message}".strip())
         return ConnectorError(f"Salesforce {what} failed: {status} {code} {message}".strip())
     if isinstance(exc, ValueError):      # a body that is not JSON: a proxy page, a truncated answer
         return TransientError(f"Salesforce {what}: unreadable answer ({type(exc).__name__})")

@@ -31,8 +31,10 @@ from connectors.base import (
     LineHolders,
     LinkFailure,
     ManagerEdit,
+    MappingRefused,
     ObjectKind,
     PacListed,
+    SchemaError,
     SchemaIssue,
     StoredRecords,
     Target,
@@ -45,12 +47,19 @@ from connectors.heap import frozen_heap
 from connectors.retry import RetryPolicy
 from connectors.salesforce.client import Credentials, SfClient
 from connectors.salesforce.currency import NO_RATES, OrgRates, read_rates
-from connectors.salesforce.mapping import SalesforceMapping, label_notes, load_mapping, person_account_notes
+from connectors.salesforce.mapping import (
+    SalesforceMapping,
+    check_mapping_online,
+    label_notes,
+    load_mapping,
+    person_account_notes,
+)
 from connectors.salesforce.normalise import Normaliser, sf_datetime
 from connectors.salesforce.owners import Owners
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import Reader, SfObject, lacking_words, objects_of
 from connectors.salesforce.writeback import Writer
+from pac_core.errors import InvalidInput, Problem
 from pac_core.geography import COUNTRY_READING
 from pac_core.records import Record, Rejected, User
 
@@ -98,6 +107,7 @@ class SalesforceConnector:
     crm = "salesforce"
     settled_link_fields: frozenset[str] = frozenset()     # its links are fields
     deletions_kept_days: int | None = RECYCLE_BIN_DAYS    # older reads: a full one (``sync_jobs.pull``)
+    mapping_path: Path | None = None     # the mapping file (``build``): a refused query names its lines
 
     def __init__(self, name: str, mapping: SalesforceMapping, client: SfClient) -> None:
         self.name, self.mapping, self.client = name, mapping, client
@@ -183,7 +193,10 @@ class SalesforceConnector:
             before = self.skipped.copy()
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
-                    yield from self._read(spec, start, since, merged_since)
+                    try:
+                        yield from self._read(spec, start, since, merged_since)
+                    except SchemaError as exc:      # a field the org refuses: the mapping key, when it is one
+                        raise self._located(exc) from None
             if kind is ObjectKind.USERS and start is None and part is None:
                 self.owners.complete()           # every active user read: no owner lookup this run
             left_out = self.skipped - before
@@ -288,6 +301,18 @@ class SalesforceConnector:
             if str(row.get("Id")) not in seen:
                 seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
+
+    def _located(self, exc: SchemaError) -> SchemaError:
+        """A query the org refused (``INVALID_FIELD``, ``MALFORMED_QUERY``: a field it lacks, one spelt twice in two
+        cases) as the mapping problems behind it (``check_mapping_online``: the describes, on this error path only),
+        each at its file, line and key; ``exc`` itself when the mapping shows none."""
+        if isinstance(exc, MappingRefused):
+            return exc
+        try:
+            problems = check_mapping_online(self.mapping, self, self.mapping_path)
+        except (ConnectorError, InvalidInput, OSError):
+            return exc
+        return MappingRefused([*problems, Problem("", f"Salesforce answered: {exc}")]) if problems else exc
 
     def _normalised(self, spec: SfObject, row: dict[str, Any]) -> Iterator[Record | Rejected]:
         # an invitee's copy, a series record, a lead's call come back deleted (``Normaliser.activity``): stored so,
@@ -406,7 +431,9 @@ def build(name: str, mapping_path: str | Path, env: Mapping[str, str], *, prefix
     line); ``SchemaError`` is kept for what the org lacks, found once the connector calls it.
     """
     mapping = load_mapping(mapping_path)
-    return connect(name, mapping, env, prefix=prefix, max_daily_share=max_daily_share, policy=policy)
+    connector = connect(name, mapping, env, prefix=prefix, max_daily_share=max_daily_share, policy=policy)
+    connector.mapping_path = Path(mapping_path)
+    return connector
 
 
 def connect(name: str, mapping: SalesforceMapping, env: Mapping[str, str], *, prefix: str = "PAC_SF_",

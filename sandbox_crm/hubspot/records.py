@@ -8,6 +8,7 @@ import functools
 import time
 import uuid
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -259,9 +260,19 @@ class Obj:
             return str(self.created)
         return self.props.get(prop)
 
-    def render(self, properties: list[str] | None, with_history: list[str] | None = None) -> dict[str, Any]:
+    def render(self, properties: list[str] | None, with_history: list[str] | None = None,
+               known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The record as HubSpot answers it. With ``known`` (the object's property definitions), a requested
+        property the portal does not define is left out of ``properties`` (HubSpot ignores it: "If any of the
+        specified properties are not present on the requested object(s), they will be ignored", the objects API's
+        ``properties`` parameter), while a defined one with no value comes back as null; ``createdate`` asked for
+        comes back with the record's creation time, as HubSpot's read-only default property does."""
         wanted = properties if properties else list(self.props)
+        if known is not None:
+            wanted = [p for p in wanted if p in known or p in READ_ONLY]
         props = {p: self.props.get(p) for p in wanted if p not in READ_ONLY}
+        if "createdate" in wanted:
+            props["createdate"] = ms_to_iso(self.created)
         props.update({"hs_object_id": self.id, "hs_lastmodifieddate": ms_to_iso(self.modified),
                       "hs_createdate": ms_to_iso(self.created)})
         out = {"id": self.id, "properties": props, "createdAt": ms_to_iso(self.created),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pac_config import loader
+from pac_config import fast_yaml, loader
 from sync_jobs.cli import main
 
 MAPPINGS = loader.config_dir() / "mappings"
@@ -20,7 +20,8 @@ BROKEN_HUBSPOT = ("crm: hubspot\n# comment\ndeals:\n  pipelines: [default, nope]
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts every YAML parse of this process read (``pac_config.loader`` is the one YAML reader)."""
+    """The texts every YAML parse of this process read (``pac_config.loader`` is the one YAML reader: libyaml's
+    parse when it takes the file, ruamel's pure parse otherwise)."""
     seen: list[str] = []
     real: Callable[[], Any] = loader._yaml
 
@@ -35,7 +36,15 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         yaml.load = counted
         return yaml
 
+    def fast(source: str, constructor: Any) -> Any:   # the libyaml path: a parse when it takes the file
+        data = real_fast(source, constructor)
+        if data is not None:
+            seen.append(source)
+        return data
+
+    real_fast = fast_yaml.parse
     monkeypatch.setattr(loader, "_yaml", counting)
+    monkeypatch.setattr(fast_yaml, "parse", fast)
     return seen
 
 

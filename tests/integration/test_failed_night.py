@@ -4,6 +4,7 @@ next good night is normal, and a snapshot that fired that night is taken again a
 from __future__ import annotations
 
 import logging
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,12 +14,27 @@ from click.testing import CliRunner
 
 from pac_config.settings import load_settings
 from pac_core.errors import InvalidInput
+from sandbox_crm.demo_org import build_demo_org
+from sandbox_crm.hubspot import HubSpotApi
+from sandbox_crm.salesforce import SalesforceApi
+from sandbox_crm.server import SandboxServer
 from sync_jobs import scheduler as sched
 from sync_jobs.cli import main
+from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import run_sync
 from sync_jobs.run_status import RunStatus
 from sync_jobs.store import open_store, repo
-from tests.fakes import Clock, FakeConnector, account, fake_evaluate, user, visit, write_settings
+from tests.cli import run_pac
+from tests.fakes import (
+    Clock,
+    FakeConnector,
+    account,
+    fake_evaluate,
+    sandbox_env_fast,
+    user,
+    visit,
+    write_settings,
+)
 
 BROKEN = ("    who: julie@example.com\n", "    who: julie@example.com\n   bad: [\n")  # line 20 of SMALL_PLAN
 
@@ -328,3 +344,44 @@ class TestStartingOnABrokenNight:
         with pytest.raises(InvalidInput, match=r"plan\.pac\.yaml:20 YAML syntax error") as caught:
             sched.run_scheduler(settings, str(tmp_path / "jobs.db"))
         assert "no plan can be scheduled" in str(caught.value), caught.value
+
+
+class TestABrokenMapping:
+    def test_a_mapping_file_that_does_not_load_is_a_failed_run_pac_status_shows(self, tmp_path) -> None:
+        """A tab in the Salesforce mapping (a half-saved file): `pac sync` exits 2 as before, and the night is now a
+        ``failed`` run naming the mapping's file and line, so `pac status` shows it (ops2 audit F5). Failed before:
+        the runs were ["ok"], the night before shown as the last run."""
+        path = write_demo_settings(tmp_path / "pac.db", tmp_path / "pac.yaml")
+        sf = next(c for c in load_settings(path, env={}).connectors if c.crm == "salesforce")
+        text = sf.mapping.read_text(encoding="utf-8")
+        assert "  name: Name\n" in text
+        mapping = tmp_path / "sf.yaml"
+        mapping.write_text(text, encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace(f"'{sf.mapping}'", f"'{mapping}'"), encoding="utf-8")
+        settings = load_settings(path, env={})
+        org = build_demo_org()
+        with SandboxServer([SalesforceApi(org), HubSpotApi(org)]) as server:
+            env = sandbox_env_fast(server)
+            first = run_sync(None, settings, env=env)
+            assert first.run_id is not None
+            mapping.write_text(text.replace("  name: Name\n", "  name: Name\n\t  x: 1\n", 1), encoding="utf-8")
+            line = text.splitlines().index("  name: Name") + 2
+            with pytest.raises(InvalidInput, match=rf"sf\.yaml:{line}"):
+                run_sync(None, settings, env=env)
+        last, before = _runs(settings)[:2]
+        assert (last.status, before.id) == ("failed", first.run_id)
+        (error,) = last.errors
+        assert error.startswith(f"mapping file not loaded: {mapping}:{line}"), error
+        assert f"pac config check {path}" in error and "nothing was read from or written to the CRMs" in error, error
+        shown = CliRunner().invoke(main, ["status"], env={"PAC_CONFIG": str(path), "COLUMNS": "250"})
+        assert "Last run's problems (1):" in shown.output and f"sf.yaml:{line}" in shown.output, shown.output
+
+    def test_a_settings_file_that_does_not_load_says_no_run_is_kept(self, tmp_path) -> None:
+        """pac.yaml names the store: when it does not load no run can be kept, and `pac sync` says so (stderr) above
+        the file's problems. Failed before: the problems alone, nothing saying `pac status` would not show it."""
+        path = write_demo_settings(tmp_path / "pac.db", tmp_path / "pac.yaml")
+        path.write_text(path.read_text(encoding="utf-8").replace("connectors:\n", "connectors:\n\t- x\n", 1),
+                        encoding="utf-8")
+        done = run_pac("sync", env={**os.environ, "PAC_CONFIG": str(path), "COLUMNS": "250"}, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert "this night is kept in no store" in done.stderr and f"{path}:4" in done.stderr, done.stderr

@@ -133,7 +133,8 @@ class TestParseScopeAttributes:
 
     def test_custom_attribute(self) -> None:
         """custom.<name> keeps its full field name."""
-        assert only({"custom.segment_code": "A1"}) == Condition("custom.segment_code", "in", ("A1",), "segment_code A1")
+        assert only({"custom.segment_code": "A1"}) == Condition("custom.segment_code", "in", ("A1",),
+                                                                "custom.segment_code A1")
         assert only({"custom.key_account": True}).op == "is"
         assert only({"custom.score": {"gte": 3}}).values == (Decimal(3),)
 
