@@ -257,10 +257,13 @@ class TestReadCounts:
         from tests.fakes import edit
 
         crm = _crm()
+        plan_id = _sync(settings, crm).plan_id
         at = W18.replace(day=10)
-        crm.put(edit("pac-2027:A-01", "action_status", "planned", at, Target.ACTION),
-                edit("pac-2027:A-01", "action_target", 5, at, Target.ACTION),
-                edit("pac-2027:A-01", "action_due", "2027-05-09", at, Target.ACTION),
-                edit("pac-2027:AX-1", "axis_status", "active", at))
+        # a person's edits of the plan's own items (audit meeting F8: "read" counts the PAC records a person changed;
+        # this test's keys, "pac-2027:…", named no item of the plan, so they counted only as records read)
+        crm.put(edit(f"{plan_id}:A-01", "action_status", "done", at, Target.ACTION),
+                edit(f"{plan_id}:A-01", "action_target", 5, at, Target.ACTION),
+                edit(f"{plan_id}:A-01", "action_due", "2027-05-09", at, Target.ACTION),
+                edit(f"{plan_id}:AX-1", "axis_status", "suspended", at))
         result = _sync(settings, crm)
         assert result.counts[ObjectKind.PAC_EDITS.value]["read"] == 2
