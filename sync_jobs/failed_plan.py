@@ -36,26 +36,25 @@ MAPPING_FILE_HEAD = "mapping file not loaded: "
 def failed_plan_words(ps: PlanSettings, exc: InvalidInput) -> str:
     """The run's error: the file's problems as ``pac plan check`` words them (file:line problem (fix)), what this
     night did (nothing) and what to do."""
-    problems = str(exc).splitlines() or [type(exc).__name__]
-    shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-    return (
-        f"{PLAN_FILE_HEAD}{shown}. This night's sync did not run: nothing was read from or written to the "
-        f"CRMs (they keep the last run's values) and no snapshot was taken. Fix the file (`pac plan check "
-        f"{ps.file}` names each problem), then run `pac sync --plan {ps.key}` or let the next night run"
-    )
+    return _stopped_words(PLAN_FILE_HEAD, exc, f"pac plan check {ps.file}", ps)
 
 
 def failed_mapping_words(settings: Settings, ps: PlanSettings, exc: InvalidInput) -> str:
     """The run's error for a night stopped by a mapping file of the plan's connectors that does not load (a YAML
     slip, a key the mapping does not know): its problems (file:line key: problem (fix)), what this night did
     (nothing) and what to do."""
+    return _stopped_words(MAPPING_FILE_HEAD, exc, f"pac config check {settings.source or 'pac.yaml'}", ps)
+
+
+def _stopped_words(head: str, exc: InvalidInput, check: str, ps: PlanSettings) -> str:
+    """A night stopped by a file that does not load: ``head``, its first five problems, what the night did
+    (nothing) and the command (``check``) that names each problem."""
     problems = str(exc).splitlines() or [type(exc).__name__]
     shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
     return (
-        f"{MAPPING_FILE_HEAD}{shown}. This night's sync did not run: nothing was read from or written to the "
-        f"CRMs (they keep the last run's values) and no snapshot was taken. Fix the file (`pac config check "
-        f"{settings.source or 'pac.yaml'}` names each problem), then run `pac sync --plan {ps.key}` or let the next "
-        "night run"
+        f"{head}{shown}. This night's sync did not run: nothing was read from or written to the "
+        f"CRMs (they keep the last run's values) and no snapshot was taken. Fix the file (`{check}` names each "
+        f"problem), then run `pac sync --plan {ps.key}` or let the next night run"
     )
 
 
