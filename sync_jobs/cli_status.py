@@ -136,16 +136,14 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         if r.finished_at and any(e.startswith(ABANDONED_HEAD) for e in r.errors or ()):
             took = "killed"     # closed by the next run: when it died is not known, its finish is that run's start
         counts = r.counts or {}
-        total = {k: sum(int(c.get(k, 0)) for c in counts.values())
-                 for k in ("read", "written", "rejected", "rejected_new")}
-        compared = any("rejected_new" in c for c in counts.values())
+        total = {k: sum(int(c.get(k, 0)) for c in counts.values()) for k in ("read", "written")}
+        rejected, new = _rejected(counts)
         calls = ", ".join(f"{n}={a.get('calls', 0)}" for n, a in (r.api or {}).items())
         left = ", ".join(f"{n}={a.get('remaining')}" for n, a in (r.api or {}).items()
                          if a.get("remaining") is not None)
         table.add_row(str(r.id), r.plan_id, f"{r.started_at:%Y-%m-%d %H:%M}", took,
                       r.status + (" (dry)" if r.dry_run else ""), str(total["read"]), str(total["written"]),
-                      str(total["rejected"]) + new_part(total["rejected"], total["rejected_new"] if compared
-                                                        else None), calls, left or "-")
+                      str(rejected) + new_part(rejected, new), calls, left or "-")
     if runs:
         console.print(table)
     elif settings.plans:
@@ -186,7 +184,7 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
     # what the records say comes from the last run that read them: a fire that could not start (locked) read nothing
     runs = [r for r in runs if r.status != "locked"] or runs[:0]
     counts = (runs[0].counts or {}) if runs else {}
-    warned, planned = (int(counts.get(kind, {}).get("warnings", 0)) for kind in ("deals", "activities"))
+    warned, planned = _warnings(counts)
     if warned:
         console.print(f"Last run's data-quality warnings: {warned} won deal(s) with no amount, counted as won "
                       "and worth 0 (fix the amounts in the CRM; `pac explain AXIS` lists them).", markup=False)
@@ -198,10 +196,9 @@ def status_cmd(plan_ref: str | None, limit: int) -> None:
         groups = repo.rejection_groups(engine, runs[0].id)
         if groups:
             listed = sum(g.count for g in groups)
-            last = runs[0].counts or {}
-            new = (f", {sum(int(c.get('rejected_new', 0)) for c in last.values())} new"
-                   if any("rejected_new" in c for c in last.values()) else "")
-            print_rejection_table(console, groups, f"Last run's rejected records ({listed}{new}, counted "
+            _, new = _rejected(runs[0].counts or {})
+            new_text = f", {new} new" if new is not None else ""
+            print_rejection_table(console, groups, f"Last run's rejected records ({listed}{new_text}, counted "
                                                    "nowhere; fix them in the CRM)")
     if blocks:
         for entry, shown in blocks:
@@ -252,18 +249,30 @@ def _print_plan_block(console: Console, engine: Engine, settings: Any, ps: Any, 
     print_kept_advice(console, engine, plan.id, last.id, notice=notice, named=plan.name, indent="  ", plan=plan)
 
 
+def _rejected(counts: dict[str, Any]) -> tuple[int, int | None]:
+    """A run's rejected records and how many of them are new, None when the run did not compare them with the
+    previous run's (it stopped before, or was logged before pac compared)."""
+    rejected = sum(int(c.get("rejected", 0)) for c in counts.values())
+    compared = any("rejected_new" in c for c in counts.values())
+    return rejected, sum(int(c.get("rejected_new", 0)) for c in counts.values()) if compared else None
+
+
+def _warnings(counts: dict[str, Any]) -> tuple[int, int]:
+    """A run's data-quality warnings: won deals with no amount, activities still planned on a past date."""
+    deals, activities = (int(counts.get(kind, {}).get("warnings", 0)) for kind in ("deals", "activities"))
+    return deals, activities
+
+
 def _left_out_line(run: Any, plan_key: str) -> str | None:
     """``Run 12 of main: 2 rejected records (2 new), 1 won deal with no amount: pac status --plan main lists
     them``: a plan's block says what its own last run left out, whichever plan ran last (audit multi F5: the
     tables below the runs are the last run's only, and another plan's rejected deal was listed nowhere)."""
     counts = run.counts or {}
-    rejected = sum(int(c.get("rejected", 0)) for c in counts.values())
+    rejected, new = _rejected(counts)
     parts = []
     if rejected:
-        new = (f" ({sum(int(c.get('rejected_new', 0)) for c in counts.values())} new)"
-               if any("rejected_new" in c for c in counts.values()) else "")
-        parts.append(f"{rejected} rejected record{'s' if rejected != 1 else ''}{new}")
-    warned, planned = (int(counts.get(kind, {}).get("warnings", 0)) for kind in ("deals", "activities"))
+        parts.append(f"{rejected} rejected record{'s' if rejected != 1 else ''}{new_part(rejected, new)}")
+    warned, planned = _warnings(counts)
     if warned:
         parts.append(f"{warned} won deal{'s' if warned != 1 else ''} with no amount")
     if planned:
