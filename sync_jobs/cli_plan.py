@@ -246,9 +246,9 @@ def unprofitable_warnings(plan: Plan) -> list[str]:
         if amount <= 0 or margin >= cost:   # no objective at all is warned of apart (a fixed baseline of 0)
             continue
         roi = (margin - cost) / cost
-        show = lambda value: money(value, plan.currency, "en")   # noqa: E731
-        out.append(f"axis {axis.id}: reached in full, its objective does not pay its cost: {show(amount)} x "
-                   f"{percent(objective.margin_rate, 'en')} margin = {show(margin)}, below the cost of {show(cost)} "
+        amount_, margin_, cost_ = (money(v, plan.currency, "en") for v in (amount, margin, cost))
+        out.append(f"axis {axis.id}: reached in full, its objective does not pay its cost: {amount_} x "
+                   f"{percent(objective.margin_rate, 'en')} margin = {margin_}, below the cost of {cost_} "
                    f"(ROI {percent(roi, 'en')} at 100 %); raise the objective or lower the cost, or the advisor will "
                    "call the axis unprofitable however well it goes")
     return out
