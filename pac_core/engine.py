@@ -46,16 +46,16 @@ from pac_core.plan import (
     action_cancelled,
     axis_inactive,
 )
-from pac_core.records import DealStage, Records
+from pac_core.records import Records
 from pac_core.results import ActionProgress, AxisProgress, Decision, Evaluation, KpiValue, Pace, SegmentProgress
 from pac_core.revenue import (
     ZERO,
     DealColumnsBook,
     DealFilter,
     WonLedger,
+    WonValues,
     as_set,
     baseline_range,
-    credit_rows,
     last_day,
     product_load_columns,
     prorated,
@@ -266,17 +266,18 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     emails = owner_emails(columns.users, plan.aliases())
     deal_numbers = numbers.of(deals.source, deals.account)
     deal_days = deals.days(zone)
-    won_code = [k for k, v in enumerate(deals.stage.values) if v is DealStage.WON]
-    won = np.isin(deals.stage.codes, won_code) & ~deals.deleted
+    values = WonValues.of(deals)
+    won = np.zeros(deals.n, dtype=bool)
+    won[values.rows] = True
     # what dormancy, first won deals and conversion read: purchases, so not credits (a won deal worth less than 0)
-    dated = won & (deal_numbers >= 0) & (deal_days != NO_DAY) & ~credit_rows(deals, won)
+    dated = won & (deal_numbers >= 0) & (deal_days != NO_DAY) & ~values.credit_rows(deals.n)
     action_scopes = _action_scopes(plan)
     scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
     account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
                                      settings.dormant_default_months, scopes, zone)
     ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
                                     won_dates=Rows(accounts.n, account_columns.won_dates_of), currency=plan.currency,
-                                    fx_rates=settings.fx_rates, deals=columns.deals)
+                                    fx_rates=settings.fx_rates, deals=columns.deals, values=values)
     departements = Rows(accounts.n, accounts.departement.at)
     index = ActivityIndex.build(activities, emails=emails,
                                 account_number=numbers.of(activities.source, activities.account),

@@ -182,14 +182,46 @@ def value_warnings(deal: Deal, value: Decimal | None, day: date | None) -> list[
     return out
 
 
-def credit_rows(table: DealTable, rows: np.ndarray) -> np.ndarray:
-    """Per deal row, whether it is among ``rows`` (a boolean array) and a credit (``is_credit`` of its
-    ``deal_value``): a won deal subtracted from revenue that is no purchase."""
-    out = np.zeros(len(rows), dtype=bool)
-    every_lines = table.lines
-    for i in np.flatnonzero(rows).tolist():
-        out[i] = is_credit(deal_value(table.amount[i], every_lines[i] if every_lines is not None else ()))
-    return out
+@dataclass(frozen=True)
+class WonValues:
+    """What each won, live deal row of a ``DealTable`` is worth (``deal_value``), read once for the ledger and for
+    dormancy: ``rows`` the won rows not deleted, ascending; per row its ``value`` (its amount, else the sum of its
+    priced lines, None when neither), ``missing`` (no value), ``credit`` (``is_credit``: worth less than 0, no
+    purchase) and ``noted`` (a data-quality warning to give: no value, an amount from its lines or differing from
+    them, a credit; ``value_warnings`` words it)."""
+
+    rows: np.ndarray
+    value: list[Decimal | None]
+    missing: np.ndarray
+    credit: np.ndarray
+    noted: np.ndarray
+
+    @classmethod
+    def of(cls, table: DealTable) -> WonValues:
+        won_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.WON]
+        rows = np.flatnonzero(np.isin(table.stage.codes, won_codes) & ~table.deleted)
+        value: list[Decimal | None] = list(map(table.amount.__getitem__, rows.tolist()))
+        noted = np.zeros(len(rows), dtype=bool)
+        if table.lines is not None:
+            every_lines = table.lines
+            for k, row in enumerate(rows.tolist()):
+                lines = every_lines[row]
+                if lines:
+                    on_lines = lines_total(lines)
+                    if on_lines is not None and value[k] != on_lines:
+                        noted[k] = True
+                        if value[k] is None:
+                            value[k] = on_lines
+        missing = np.fromiter(map(is_, value, repeat(None)), dtype=bool, count=len(rows))
+        given = [ZERO if v is None else v for v in value] if missing.any() else value
+        credit = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
+        return cls(rows, value, missing, credit, noted | missing | credit)
+
+    def credit_rows(self, n: int) -> np.ndarray:
+        """Per deal row of the table (``n`` rows), whether it is a won, live credit."""
+        out = np.zeros(n, dtype=bool)
+        out[self.rows[self.credit]] = True
+        return out
 
 
 def exact_units(amounts: Sequence[Decimal]) -> tuple[np.ndarray, np.ndarray, int] | None:
@@ -458,35 +490,20 @@ class WonLedger:
     @classmethod
     def from_columns(cls, table: DealTable, *, numbers: np.ndarray, days: np.ndarray,
                      won_dates: Sequence[tuple[date, ...]], currency: str, fx_rates: Mapping[str, Decimal],
-                     deals: Sequence[Deal]) -> WonLedger:
+                     deals: Sequence[Deal], values: WonValues | None = None) -> WonLedger:
         """The ledger of ``build`` read from deal columns: ``numbers`` and ``days`` give each row's account number
         (-1 unknown) and ``Deal.day`` ordinal (NO_DAY none); ``won_dates`` each account's won close dates; record
         objects (``deals``, made on access) only for the rows a decision lists. Same rules, same order."""
-        won_codes = [k for k, v in enumerate(table.stage.values) if v is DealStage.WON]
-        rows = np.flatnonzero(np.isin(table.stage.codes, won_codes) & ~table.deleted)
+        values = values if values is not None else WonValues.of(table)
+        rows, amounts, missing, credit = values.rows, values.value, values.missing, values.credit
         ledger = cls()
         ledger.won_dates = won_dates     # type: ignore[assignment]
-        amounts: list[Decimal | None] = list(map(table.amount.__getitem__, rows.tolist()))
-        # each deal's value (``deal_value``): no amount, the sum of its priced lines; ``noted``: a warning to give
-        noted = np.zeros(len(rows), dtype=bool)
-        if table.lines is not None:
-            every_lines = table.lines
-            for k, row in enumerate(rows.tolist()):
-                lines = every_lines[row]
-                if lines:
-                    on_lines = lines_total(lines)
-                    if on_lines is not None and amounts[k] != on_lines:
-                        noted[k] = True
-                        if amounts[k] is None:
-                            amounts[k] = on_lines
-        missing = np.fromiter(map(is_, amounts, repeat(None)), dtype=bool, count=len(rows))
+        noted = values.noted.copy()
         given: list[Decimal] = [ZERO if a is None else a for a in amounts] if missing.any() else \
             cast(list[Decimal], amounts)
         # each row's conversion into the plan's currency (its currency and the CRM's rates of the deal)
         rate_of, cur_codes = row_conversions(table, rows, currency, fx_rates)
         ok = (table.account.codes[rows] >= 0) & (numbers[rows] >= 0) & (days[rows] != NO_DAY)
-        credit: np.ndarray = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
-        noted |= missing | credit
         unknown = np.array([r is None for r in rate_of], dtype=bool)[cur_codes]
         good = ok & ~unknown
         for k in np.flatnonzero(~good).tolist():     # the rejections, in the rows' order
