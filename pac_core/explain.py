@@ -40,7 +40,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
     "fr": {
         "counted": "comptée", "outside_window": "hors de la période", "other_owner": "autre commercial",
         "outside_scope": "compte hors périmètre", "cancelled": "annulée", "no_show": "absent (no-show)",
-        "not_answered": "appel sans réponse",
+        "not_answered": "appel sans réponse", "call_not_completed": "appel non abouti",
         "planned": "pas encore réalisée", "planned_past": "toujours prévue, à une date passée",
         "wrong_type": "autre type d'activité",
         "duplicate_account": "compte déjà compté", "deleted": "supprimée", "no_account": "sans compte",
@@ -56,7 +56,7 @@ REASONS = {   # the one wording of each decision rule, for pac explain and the r
     "en": {
         "counted": "counted", "outside_window": "outside the window", "other_owner": "another rep",
         "outside_scope": "account outside the scope", "cancelled": "cancelled", "no_show": "no-show",
-        "not_answered": "call not answered",
+        "not_answered": "call not answered", "call_not_completed": "call not completed",
         "planned": "not done yet", "planned_past": "still planned on a past date",
         "wrong_type": "another activity type",
         "duplicate_account": "account already counted", "deleted": "deleted", "no_account": "no account",
@@ -241,6 +241,7 @@ _TO_FR = (
     ("), the last on ", "), la dernière le "),
     (", within the ", ", dans les "), (" months before ", " mois avant le "), (" month before ", " mois avant le "),
     (" (from ", " (depuis le "), ("call not answered", "appel sans réponse"),
+    ("call not completed", "appel non abouti"),
     ("not dormant", "non dormant"), ("unknown", "inconnu"), ("the window", "la période"),
     (", before ", ", avant "), (", after ", ", après "), ("cancelled", "annulée"), ("no_show", "absent"),
     (PLANNED_PAST, "mettez à jour son résultat ou son statut dans le CRM pour qu'elle compte"),

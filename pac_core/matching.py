@@ -61,6 +61,10 @@ STATUS_RULES = {ActivityStatus.CANCELLED: "cancelled", ActivityStatus.NO_SHOW: "
 # a call's no_show is a call nobody answered (HubSpot's No answer, Busy; a Salesforce call task so marked): a call has
 # no attendee to be absent, so ``pac explain`` does not call it a no-show (audit matching F6)
 NOT_ANSWERED = "not_answered"
+# a call cancelled (HubSpot's Wrong number disposition, a call status CANCELED) reached nobody either: it is no
+# « annulée » appointment, it is a call not completed
+NOT_COMPLETED = "call_not_completed"
+CALL_RULES = {"no_show": NOT_ANSWERED, "cancelled": NOT_COMPLETED}
 FEW_KEYS = 8                    # owners looked up one by one (a column scan each) before grouping them all
 NEAR_SPAN = timedelta(days=1)   # how far outside a window an activity is still reported as a near miss
 
@@ -599,7 +603,7 @@ class Matcher:
         if status_rule is not None:
             if rule:
                 return None
-            rule = NOT_ANSWERED if status_rule == "no_show" and a.type is ActivityType.CALL else status_rule
+            rule = CALL_RULES.get(status_rule, status_rule) if a.type is ActivityType.CALL else status_rule
         if a.deleted:
             if rule:
                 return None
@@ -635,6 +639,8 @@ class Matcher:
             return a.status.value
         if rule == NOT_ANSWERED:
             return "call not answered"
+        if rule == NOT_COMPLETED:
+            return "call not completed"
         if rule == "duplicate_account":
             return "account already counted for this action"
         if rule == "no_account":

@@ -26,7 +26,8 @@ class Decision:
     """Why one record counted or did not count for one action or axis (for ``pac explain``).
 
     ``rule`` is a stable code: counted, outside_window, other_owner, outside_scope, cancelled,
-    no_show (not_answered for a call), planned, wrong_type, duplicate_account, deleted, no_account, no_owner,
+    no_show (not_answered for a call), cancelled (call_not_completed for a
+    call), planned, wrong_type, duplicate_account, deleted, no_account, no_owner,
     no_start, ...
     """
 

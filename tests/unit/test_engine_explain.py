@@ -349,7 +349,9 @@ class TestCallOutcomeWords:
     """Audit matching F6: a call not answered is no « no-show » (the word is a meeting's outcome's)."""
 
     def test_a_call_not_answered_reads_call_not_answered(self) -> None:
-        """Seen failing before the fix: « absent (no-show) » / "no-show", detail « absent » / "no_show"."""
+        """Seen failing before the fix: « absent (no-show) » / "no-show", detail « absent » / "no_show". A cancelled
+        call (HubSpot's Wrong number) is no « annulée » appointment: « appel non abouti » (seen failing before: the
+        rule was ``cancelled``, read « annulée » / "cancelled")."""
         calls = (visit("c1", "lyon-a", utc(5, 4, 8), kind=ActivityType.CALL, status=ActivityStatus.NO_SHOW),
                  visit("c2", "lyon-a", utc(5, 4, 9), kind=ActivityType.CALL, status=ActivityStatus.CANCELLED))
         p = plan(action(kind=ActivityType.CALL, counting=Counting.ACTIVITIES, text="Appeler 5 clients"))
@@ -360,7 +362,8 @@ class TestCallOutcomeWords:
               for r in explain_action(p, evaluation, "A-01", lang="en").rows}
         assert fr["c1"] == ("not_answered", "appel sans réponse", "appel sans réponse")
         assert en["c1"] == ("call not answered", "call not answered")
-        assert fr["c2"][1] == "annulée" and en["c2"][0] == "cancelled"
+        assert fr["c2"] == ("call_not_completed", "appel non abouti", "appel non abouti")
+        assert en["c2"] == ("call not completed", "call not completed")
 
     def test_a_visit_no_show_keeps_its_word(self) -> None:
         """A meeting's no-show stays « absent (no-show) »."""
