@@ -215,18 +215,20 @@ def _margin(ledger: WonLedger, union: Units, parts: Sequence[tuple[Units, Decima
     by_lines = {pos for units, _ in rated for pos in units.lines}
     gross = ZERO
     # deals no rated axis counts by lines: one mean per set of axes counting them (one bit per axis, 62 a word)
-    keys = np.zeros((len(union.whole), (len(rated) + 61) // 62), dtype=np.int64)
-    for k, (units, _) in enumerate(rated):
-        keys[units.whole, k // 62] |= np.int64(1) << np.int64(k % 62)
-    plain = union.whole & keys.any(axis=1)
+    plain = union.whole.copy()
     plain[list(by_lines)] = False
-    rows = np.flatnonzero(plain)
+    rows = np.flatnonzero(plain)      # the union's deals, ascending: the keys are read at those only
+    keys = np.zeros((len(rows), (len(rated) + 61) // 62), dtype=np.int64)
+    for k, (units, _) in enumerate(rated):
+        keys[:, k // 62] |= units.whole[rows].astype(np.int64) << np.int64(k % 62)
+    some = keys.any(axis=1)
+    rows, keys = rows[some], keys[some]
     if len(rows):
         if keys.shape[1] == 1:      # up to 62 rated axes: one word per deal, a plain sort
-            flat, group = np.unique(keys[rows, 0], return_inverse=True)
+            flat, group = np.unique(keys[:, 0], return_inverse=True)
             patterns = [[int(word)] for word in flat.tolist()]
         else:
-            found, group = np.unique(keys[rows], axis=0, return_inverse=True)
+            found, group = np.unique(keys, axis=0, return_inverse=True)
             patterns = found.tolist()
         group = group.reshape(-1)
         order = np.argsort(group, kind="stable")
