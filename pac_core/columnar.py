@@ -47,10 +47,13 @@ from pac_core.records import (
     User,
 )
 from pac_core.scope_eval import (
+    AS_GIVEN,
     PLACE_FIELDS,
     PLAIN_FIELDS,
     UNPLACED,
+    UNRATED,
     AccountKey,
+    AnnualRevenue,
     ValueTest,
     dormancy_rule,
     is_dormancy,
@@ -79,14 +82,19 @@ class AccountColumns:
     """The accounts as columns: liveness, CRM dormant flags, won close dates, and coded scope fields."""
 
     def __init__(self, table: AccountTable, owner_email: Mapping[AccountKey, str], won_accounts: np.ndarray,
-                 won_days: np.ndarray, default_months: int, scopes: Sequence[Scope], zone: tzinfo | None = None
-                 ) -> None:
+                 won_days: np.ndarray, default_months: int, scopes: Sequence[Scope], zone: tzinfo | None = None,
+                 revenue: AnnualRevenue = AS_GIVEN) -> None:
         """``won_accounts`` / ``won_days``: account number and close day (ordinal) of every won, non-deleted deal
         with both (what dormancy reads); ``scopes``: every scope whose account conditions will be asked; ``zone``:
         the plan's timezone, whose local days the recorded changes of the accounts' state fields fall on
-        (``AccountTable.history``; without a zone they are not read: every account as it is now)."""
+        (``AccountTable.history``; without a zone they are not read: every account as it is now); ``revenue``: the
+        plan's currency and rates, which the annual revenue is compared in (``scope_eval.AnnualRevenue``)."""
         n = self.n = table.n
         self.table = table
+        self.revenue = revenue
+        # per currency no rate converts into the plan's: (live accounts whose annual revenue it is, the first's
+        # number); filled when a scope reads the annual revenue (``_revenue_values``)
+        self.unrated: dict[str, tuple[int, int]] = {}
         self.default_months = default_months
         self.live = ~table.deleted
         self._owner_email = owner_email
@@ -244,6 +252,8 @@ class AccountColumns:
     def _current_values(self, field: str) -> tuple[np.ndarray, list[Any]]:
         """``field_values`` of the accounts as they are now (one code per account number)."""
         t = self.table
+        if field == "annual_revenue":
+            return self._revenue_values()
         if field == "name":
             column = Categorical.of(t.name, t.n)
         elif field in PLAIN_FIELDS or field == "postal_code":
@@ -279,6 +289,42 @@ class AccountColumns:
         codes = column.codes.astype(np.int64)
         codes[codes < 0] = len(column.values)
         return codes, [*column.values, None]
+
+    def _revenue_values(self) -> tuple[np.ndarray, list[Any]]:
+        """``field_values`` of the annual revenue: each distinct (amount, currency, CRM rates) of the accounts
+        converted into the plan's currency once (``AnnualRevenue.value``: ``UNRATED`` when no rate does, None with no
+        amount), the codes of the three columns combined into one. The currencies no rate converts are noted in
+        ``unrated`` with their live accounts (the engine's data-quality warning)."""
+        t = self.table
+        none = Categorical(np.full(t.n, -1, dtype=np.int32), ())
+        columns = (t.annual_revenue, none if t.currency is None else t.currency, none if t.rates is None else t.rates)
+        flat = np.zeros(t.n, dtype=np.int64)
+        for column in columns:
+            flat = flat * (len(column.values) + 1) + column.codes.astype(np.int64) + 1
+        distinct, codes = np.unique(flat, return_inverse=True)
+        codes = codes.reshape(-1).astype(np.int64)
+        keys: list[Any] = []
+        unrated: dict[int, str] = {}        # key code -> its currency
+        for k, combined in enumerate(distinct.tolist()):
+            parts: list[Any] = []
+            for column in reversed(columns):
+                combined, code = divmod(combined, len(column.values) + 1)
+                parts.append(column.values[code - 1] if code else None)
+            rates, currency, amount = parts
+            value = self.revenue.value(amount, currency, rates)
+            keys.append(value)
+            if value is UNRATED:
+                unrated[k] = str(currency or "").upper()
+        if unrated:
+            names = sorted(set(unrated.values()))
+            of_key = np.full(len(keys), -1, dtype=np.int64)
+            for k, currency in unrated.items():
+                of_key[k] = names.index(currency)
+            rows = np.flatnonzero((of_key[codes] >= 0) & self.live)
+            found, first, counts = np.unique(of_key[codes[rows]], return_index=True, return_counts=True)
+            for name, at, count in zip(found.tolist(), first.tolist(), counts.tolist(), strict=True):
+                self.unrated[names[name]] = (count, int(rows[at]))
+        return codes, keys
 
     # -- static conditions: classes of values, combinations of classes ------------------------------------------
     def _combos(self, scopes: Sequence[Scope]) -> None:
@@ -800,9 +846,13 @@ class AccountTable:
                  account_type: Categorical, annual_revenue: Categorical, owner: Categorical, dormant: np.ndarray,
                  deleted: np.ndarray, custom: Sequence[Mapping[str, Any]] | None = None,
                  modified: np.ndarray | None = None, origin: Sequence[Account] | None = None,
-                 history: AccountHistory | None = None) -> None:
+                 history: AccountHistory | None = None, currency: Categorical | None = None,
+                 rates: Categorical | None = None) -> None:
         self.n = len(id)
         self.history = history
+        # the annual revenue's currency and the CRM's rates that apply to it (``Account.currency``, ``Account.rates``;
+        # None: no account has any)
+        self.currency, self.rates = currency, rates
         self.source, self.id, self.name = source, id, name
         self.postal_code, self.departement, self.region, self.country = postal_code, departement, region, country
         self.industry, self.account_type, self.annual_revenue, self.owner = industry, account_type, annual_revenue, \
@@ -833,7 +883,9 @@ class AccountTable:
                    dormant=np.fromiter((1 if d is True else 2 if d is False else 0
                                         for d in map(attrgetter("dormant"), accounts)), dtype=np.uint8, count=n),
                    deleted=np.fromiter(map(attrgetter("deleted"), accounts), dtype=bool, count=n),
-                   custom=list(map(attrgetter("custom"), accounts)), origin=accounts, history=history, **cat)
+                   custom=list(map(attrgetter("custom"), accounts)), origin=accounts, history=history,
+                   currency=Categorical.of(map(attrgetter("currency"), accounts), n),
+                   rates=Categorical.of(map(attrgetter("rates"), accounts), n), **cat)
 
     def record(self, i: int) -> Account:
         if self._origin is not None:
@@ -845,7 +897,9 @@ class AccountTable:
                        account_type=self.account_type.at(i), annual_revenue=self.annual_revenue.at(i),
                        owner_id=self.owner.at(i), dormant=None if flag == 0 else flag == 1,
                        custom=self.custom[i] if self.custom is not None else {}, deleted=bool(self.deleted[i]),
-                       modified_at=_instant(int(self.modified[i])) if self.modified is not None else None)
+                       modified_at=_instant(int(self.modified[i])) if self.modified is not None else None,
+                       currency=self.currency.at(i) if self.currency is not None else None,
+                       rates=self.rates.at(i) if self.rates is not None else None)
 
 
 class DealTable:

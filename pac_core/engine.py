@@ -23,6 +23,7 @@ from pac_core import kpis
 from pac_core.advisor import AdvisorContext, LostAccount, RepLeaving, advise
 from pac_core.columnar import NO_DAY, AccountColumns, AccountTable, Categorical, RecordColumns, Rows, local_ordinals
 from pac_core.engine_settings import EngineSettings
+from pac_core.fx import no_rate
 from pac_core.growth import resolved
 from pac_core.kpi_vocabulary import ScopeFacts, measure
 from pac_core.matching import (
@@ -63,7 +64,7 @@ from pac_core.revenue import (
     window_days,
 )
 from pac_core.revenue import measure as measure_revenue
-from pac_core.scope_eval import AccountKey, dormancy_rule, is_dormancy, months_before
+from pac_core.scope_eval import AccountKey, AnnualRevenue, dormancy_rule, is_dormancy, months_before
 from pac_core.scopes import Condition, Scope
 from pac_core.snapshots import quarter_days, quarter_label, quarter_phase
 from pac_core.text import fold_value
@@ -274,7 +275,8 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     action_scopes = _action_scopes(plan)
     scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
     account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],
-                                     settings.dormant_default_months, scopes, zone)
+                                     settings.dormant_default_months, scopes, zone,
+                                     AnnualRevenue(plan.currency, settings.fx_rates))
     ledger = WonLedger.from_columns(deals, numbers=deal_numbers, days=deal_days,
                                     won_dates=Rows(accounts.n, account_columns.won_dates_of), currency=plan.currency,
                                     fx_rates=settings.fx_rates, deals=columns.deals, values=values)
@@ -391,6 +393,24 @@ def _in_windows_and_scopes(plan: Plan, indexes: Indexes, find: Finder, until: fl
                                _reference_dates([actions[k] for k in asked], indexes.zone), which, numbers)
     ends = np.cumsum(np.bincount(which[mask], minlength=len(asked))).tolist()
     return asked, numbers[mask], np.concatenate(positions)[mask], ends
+
+
+def unrated_revenue(plan: Plan, indexes: Indexes) -> list[Decision]:
+    """The data-quality warnings of annual revenues no rate converts into the plan's currency, which a scope's
+    ``annual_revenue`` condition reads (``AccountColumns.unrated``): one per currency, on its first live account,
+    saying how many accounts it leaves undecided and which rate to add (rule ``annual_revenue_no_rate``). Such an
+    account is neither inside nor outside those conditions (``scope_eval.UNRATED``): it counts for no scope that
+    asks for its revenue, ``not`` included, rather than being compared unconverted."""
+    columns = indexes.columns
+    out = []
+    for currency, (count, number) in sorted(columns.unrated.items()):
+        account = indexes.records.accounts[number]
+        why = no_rate(currency, account.rates, plan.currency)
+        out.append(Decision(account.source, account.id, False, "annual_revenue_no_rate",
+                            f"annual revenue in {currency or 'no currency'} on {count} account(s), e.g. this one: "
+                            f"{why}; until then annual_revenue scope conditions treat it as unknown (neither inside "
+                            f"nor outside)", account.id))
+    return out
 
 
 def still_planned(plan: Plan, indexes: Indexes, as_of: datetime) -> list[Decision]:
@@ -536,7 +556,8 @@ def _evaluate(plan: Plan, indexes: Indexes, counts: Mapping[str, ActionCount], a
     return Evaluation(plan_id=plan.id, as_of=as_of, actions=tuple(action_rows), axes=tuple(axis_rows),
                       segments=tuple(segment_rows), recommendations=tuple(recommendations),
                       rejected=tuple(index.rejected + ledger.rejected), plan=plan_totals,
-                      warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of)))
+                      warnings=(*ledger.warnings, *still_planned(plan, indexes, as_of),
+                                *unrated_revenue(plan, indexes)))
 
 
 def _axis_reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:

@@ -52,10 +52,10 @@ from pac_core.matching import holders, moments_us, owner_emails, resolve_owner
 from pac_core.plan import Action, Plan
 from pac_core.records import AccountChange, ActivityStatus, Records, User
 from pac_core.results import Evaluation
-from pac_core.scope_eval import dormancy_rule, is_dormancy
+from pac_core.scope_eval import AnnualRevenue, dormancy_rule, is_dormancy
 from pac_core.scopes import Scope
 
-ENGINE_VERSION = "7"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
+ENGINE_VERSION = "8"   # bump whenever a rule of the engine changes what an action matches: kept states are dropped
 # 2 (5 Dec 2026): windows end at the evaluation instant (kept candidates stay a superset; a full night once anyway)
 # 4: dormancy by won deals needs a won deal before the N months (a never-won prospect is not dormant: audit E F2)
 # 5: an activity with both a start and a day (a Salesforce Task done before its due date) is dated at the earlier;
@@ -64,6 +64,9 @@ ENGINE_VERSION = "7"   # bump whenever a rule of the engine changes what an acti
 #    activities in its window are candidates too (``matching.holders``)
 # 7 (6 Dec 2026): an account's dormant flag, owner and type are read as of the reference date from their recorded
 #    changes (audit matching F1, F2): candidates judge each account in its state on the action's window's first day
+# 8: an account's annual revenue is compared in the plan's currency (converted with the CRM's rates it carries, else
+#    engine.fx_rates; unknown when none does: audit multi F2), so the plan's currency is part of each action's
+#    fingerprint
 SLACK_SECONDS = 86_400.0  # a candidate's instant may lie one day outside the window (all-day activities, zones)
 DEFAULT_SETTINGS = EngineSettings()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -143,11 +146,13 @@ class NightStats:
 
 
 def action_fingerprints(plan: Plan) -> dict[str, str]:
-    """Action id -> a digest of everything its matching reads: the action, its full scope, the plan's timezone."""
+    """Action id -> a digest of everything its matching reads: the action, its full scope, the plan's timezone and
+    currency (an ``annual_revenue`` bound is an amount of it: the accounts' revenue is converted into it)."""
     axes = {axis.id: axis for axis in plan.axes}
     segments = {segment.id: segment for segment in plan.segments}
-    upper = {axis.id: _digest((segments[axis.segment_id].scope, axis.scope, plan.timezone)) for axis in plan.axes}
-    return {a.id: _digest((a, upper[a.axis_id])) if a.axis_id in axes else _digest((a, plan.timezone))
+    upper = {axis.id: _digest((segments[axis.segment_id].scope, axis.scope, plan.timezone, plan.currency))
+             for axis in plan.axes}
+    return {a.id: _digest((a, upper[a.axis_id])) if a.axis_id in axes else _digest((a, plan.timezone, plan.currency))
             for a in plan.actions}
 
 
@@ -405,7 +410,8 @@ def _candidates(plan: Plan, actions: Sequence[Action], columns: _Columns, emails
     scopes = {a.id: plan.action_scope(a) for a in actions}
     none = np.zeros(0, dtype=np.int64)
     account_columns = AccountColumns(columns.records.account_table, emails, none, none, settings.dormant_default_months,
-                                     list(scopes.values()), columns.zone)
+                                     list(scopes.values()), columns.zone,
+                                     AnnualRevenue(plan.currency, settings.fx_rates))
     tests: dict[tuple[object, ...], Callable[[np.ndarray, int], np.ndarray]] = {}
     result: dict[str, frozenset[Key]] = {a.id: frozenset() for a in actions}
     for k, group_actions in enumerate(by_pair.values()):

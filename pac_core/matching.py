@@ -691,7 +691,8 @@ class Matcher:
             if self._won_by_key is None:
                 self._won_by_key = _WonByKey(self.columns)
             explain = compile_scope(scope, as_of_for_dormant=reference, last_won=self._won_by_key,
-                                    owner_email=self.emails, default_months=self.columns.default_months)
+                                    owner_email=self.emails, default_months=self.columns.default_months,
+                                    revenue=self.columns.revenue)
             self._explainers[key] = explain
         condition = explain(account)
         if condition is None:   # cannot happen while both paths share their semantics; say so rather than guess
@@ -702,7 +703,7 @@ class Matcher:
                 won = self._won_by_key.get((account.source, account.id), ()) if self._won_by_key else ()
                 label = condition.label or f"{condition.field} {condition.op} {list(condition.values)}"
                 return f"{dormancy_evidence(wanted, tuple(won), reference, months)} (scope: {label})"
-        return describe_failure(condition, account, self.emails)
+        return describe_failure(condition, account, self.emails, self.columns.revenue)
 
     def _not_over(self, pos: int) -> str:
         """Words for a whole-day activity whose day is not over at the evaluation (``not_over``)."""

@@ -60,6 +60,12 @@ class Account:
     custom: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)
     deleted: bool = False
     modified_at: datetime | None = None
+    # the currency ``annual_revenue`` is in, as the CRM gives it (None: not said, taken to be the plan's), and the
+    # CRM's own exchange rates that apply to it (a multi-currency Salesforce org's ``CurrencyType`` rates; None: it
+    # gave none): the engine converts the annual revenue into the plan's currency with them, as a deal's amount
+    # (``pac_core.fx.conversion``), before comparing it with a scope's ``annual_revenue`` bounds
+    currency: str | None = None
+    rates: CrmRates | None = None
 
 
 HISTORY_FIELDS = ("dormant", "owner_id", "account_type")   # account attributes whose change is a change of state
@@ -178,12 +184,13 @@ class DealLine:
 
 @dataclass(frozen=True, slots=True)
 class CrmRates:
-    """The CRM's own exchange rates for one deal, as they were in force on its close date: ``rates`` pairs each
-    currency with an amount of it worth as much as ``rates`` of any other (``(("EUR", 1), ("CHF", 0.95), ("USD",
-    1.10))``: a Salesforce org's rates against its corporate currency ``corporate``, whose own is 1; HubSpot's deal
-    amount and "Amount in company currency", ``(("EUR", 4600), ("USD", 5000))``). An amount of ``a`` in X is
-    ``a * rates[Y] / rates[X]`` in Y, rounded half up to Y's minor unit (``places`` for the corporate currency),
-    one record and one line at a time, as the CRM's own reports convert it (``pac_core.revenue.Conversion``)."""
+    """The CRM's own exchange rates for one deal, as they were in force on its close date (for an account's annual
+    revenue, a Salesforce org's ``CurrencyType`` rates, which apply to every record but opportunities): ``rates``
+    pairs each currency with an amount of it worth as much as ``rates`` of any other (``(("EUR", 1), ("CHF", 0.95),
+    ("USD", 1.10))``: a Salesforce org's rates against its corporate currency ``corporate``, whose own is 1;
+    HubSpot's deal amount and "Amount in company currency", ``(("EUR", 4600), ("USD", 5000))``). An amount of ``a``
+    in X is ``a * rates[Y] / rates[X]`` in Y, rounded half up to Y's minor unit (``places`` for the corporate
+    currency), one record and one line at a time, as the CRM's own reports convert it (``pac_core.fx.Conversion``)."""
 
     corporate: str
     rates: tuple[tuple[str, Decimal], ...]

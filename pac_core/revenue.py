@@ -38,7 +38,7 @@ from calendar import monthrange
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from itertools import chain, repeat
 from operator import is_, lt
 from typing import cast
@@ -48,8 +48,8 @@ import numpy as np
 
 from pac_core.columnar import NO_DAY, NO_TIME, DealTable, Rows
 from pac_core.columnar import local_ordinals as _local_ordinals
-from pac_core.money import minor_unit
-from pac_core.records import CrmRates, Deal, DealLine, DealStage
+from pac_core.fx import SAME, Conversion, conversion, no_rate
+from pac_core.records import Deal, DealLine, DealStage
 from pac_core.results import Decision
 from pac_core.rounding import half_up
 from pac_core.scope_eval import AccountKey
@@ -62,57 +62,6 @@ _ONE = Decimal(1)
 _ONE_MICROSECOND = timedelta(microseconds=1)
 DateRange = tuple[date, date]          # inclusive first and last day; empty when first > last
 Members = frozenset[int] | np.ndarray   # account numbers: a set, or a boolean array indexed by account number
-
-
-@dataclass(frozen=True, slots=True)
-class Conversion:
-    """How a deal's amounts (its amount, each line's) become amounts of the plan's currency: through each step
-    ``(num, den, quantum)`` in turn, ``amount * num / den`` rounded half up to ``quantum``; no step (``SAME``): the
-    deal is in the plan's currency and its amounts count as they are."""
-
-    steps: tuple[tuple[Decimal, Decimal, Decimal], ...] = ()
-
-    def __call__(self, amount: Decimal) -> Decimal:
-        for num, den, quantum in self.steps:
-            amount = (amount * num / den).quantize(quantum, rounding=ROUND_HALF_UP)
-        return amount
-
-
-SAME = Conversion()
-
-
-def conversion(deal_currency: str | None, rates: CrmRates | None, currency: str,
-               fx_rates: Mapping[str, Decimal]) -> Conversion | None:
-    """How an amount of ``deal_currency`` (None: the plan's) becomes one of the plan's ``currency``; None when no
-    rate says it (``no_rate`` says which). The plan's own currency needs none; with the CRM's own rates of the deal
-    (``rates``, when they know ``deal_currency``): at them when they know the plan's currency too, else into the
-    CRM's corporate currency at them (rounded to its decimals) and on with ``fx_rates`` of the corporate currency;
-    otherwise ``fx_rates`` of ``deal_currency``."""
-    cur = (deal_currency or currency).upper()
-    if cur == currency:
-        return SAME
-    own = rates.rate(cur) if rates is not None else None
-    if rates is not None and own is not None:
-        into, corporate = rates.rate(currency), rates.corporate
-        places = Decimal(1).scaleb(-rates.places)
-        if into is not None:
-            return Conversion(((into, own, places if currency == corporate else minor_unit(currency)),))
-        bridge = fx_rates.get(corporate)
-        if bridge is None:
-            return None
-        return Conversion(((rates.rate(corporate) or _ONE, own, places),
-                           (Decimal(bridge), _ONE, minor_unit(currency))))
-    rate = fx_rates.get(cur)
-    return None if rate is None else Conversion(((Decimal(rate), _ONE, minor_unit(currency)),))
-
-
-def no_rate(deal_currency: str | None, rates: CrmRates | None, currency: str) -> str:
-    """Why ``conversion`` found no rate: the currency ``engine.fx_rates`` lacks, into the plan's currency."""
-    cur = (deal_currency or currency).upper()
-    if rates is not None and rates.rate(cur) is not None:
-        return (f"no exchange rate for {rates.corporate} into {currency} (add it to engine.fx_rates in pac.yaml; "
-                f"the CRM converts {cur} into {rates.corporate} and has no rate for {currency})")
-    return f"no exchange rate for {cur} into {currency} (add it to engine.fx_rates in pac.yaml)"
 
 
 def row_conversions(table: DealTable, rows: np.ndarray, currency: str, fx_rates: Mapping[str, Decimal]

@@ -9,6 +9,10 @@ Semantics, shared by both paths so they can never disagree:
   département) has an *unknown* département and région (``UNPLACED``): it fails ``not_in`` too, since it may well be
   in the 69; an account abroad is in no département, and passes ``not_in``;
 * a postal code typed with its town or CEDEX ("69289 CEDEX 02") is compared as its 5-digit code;
+* an account's annual revenue is compared in the plan's currency (a scope's bounds are written in it): converted from
+  the account's own currency with the CRM's rates it carries, else ``engine.fx_rates``, as a deal's amount
+  (``AnnualRevenue``, ``pac_core.fx.conversion``); one no rate converts is *unknown* (``UNRATED``): it fails every
+  test, ``not`` included (a GBP revenue with no GBP rate is neither above nor below 50 M€), as ``UNPLACED``;
 * ``dormant is True`` uses the account's CRM flag when it has one, else the rule "at least one won deal
   closed before the reference date, and none whose close date falls in the ``default_months`` months before
   it" (a dormant customer has bought before: a prospect that never won a deal is not dormant);
@@ -30,8 +34,9 @@ from operator import attrgetter, eq, not_
 from typing import Any
 
 from pac_core.errors import ScopeError
+from pac_core.fx import Conversion, conversion, no_rate
 from pac_core.geography import FRENCH_GEOGRAPHY, postal_code_digits
-from pac_core.records import Account
+from pac_core.records import Account, CrmRates
 from pac_core.scopes import FIELD_LABELS, FIELDS, OPERATORS, Condition, Scope
 from pac_core.text import fold_value
 
@@ -41,23 +46,80 @@ WonDates = date | Sequence[date]      # the last won close date before the refer
 
 # fields a CRM may fill from a multi-select list (options joined by ";"), and every custom field
 MULTI_VALUE_FIELDS = frozenset({"industry", "account_type"})
-PLAIN_FIELDS = frozenset({"country", "departement", "region", "industry", "account_type", "name",
-                          "annual_revenue"})
+PLAIN_FIELDS = frozenset({"country", "departement", "region", "industry", "account_type", "name"})
 TEXT_FIELDS = frozenset({"country", "postal_code", "departement", "region", "industry", "account_type",
                          "owner", "name", "deal_owner", "product", "product_family", "product_code"})
 # département and région: France's places, unknown (not absent) for a French account without one
 PLACE_FIELDS = frozenset({"departement", "region"})
 
 
-class _Unplaced:
-    """The département or région of a French account that France does not place: fails every test, ``not_in``
-    included (unknown is not "outside the 69")."""
+class _Unknown:
+    """A value that is not known, rather than absent: it fails every test, ``not_in`` included. ``UNPLACED``: the
+    département or région of a French account that France does not place (unknown is not "outside the 69");
+    ``UNRATED``: an annual revenue no rate converts into the plan's currency (unknown is not "under 50 M€")."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def __repr__(self) -> str:
-        return "UNPLACED"
+        return self.name
 
 
-UNPLACED: Any = _Unplaced()
+UNPLACED: Any = _Unknown("UNPLACED")
+UNRATED: Any = _Unknown("UNRATED")
+
+
+class AnnualRevenue:
+    """How an account's annual revenue compares with a scope's ``annual_revenue`` bounds, which are written in the
+    plan's ``currency``: converted from its own currency with the CRM's rates it carries, else ``fx_rates`` (the
+    plan's ``engine.fx_rates``), exactly as a deal's amount (``pac_core.fx.conversion``, rounded half up to the plan
+    currency's minor unit); an account with no currency is taken to be in the plan's; one no rate converts is
+    ``UNRATED``. ``currency`` None (a caller with no plan: tests, tools) compares the amounts as the CRM gives them.
+    Each distinct (currency, rates) pair's conversion is worked out once."""
+
+    def __init__(self, currency: str | None = None, fx_rates: Mapping[str, Decimal] | None = None) -> None:
+        self.currency = currency.upper() if currency else None
+        self.fx_rates: Mapping[str, Decimal] = fx_rates or {}
+        self._conversions: dict[tuple[str | None, CrmRates | None], Conversion | None] = {}
+
+    def conversion(self, currency: str | None, rates: CrmRates | None) -> Conversion | None:
+        """The conversion of an amount of ``currency`` with ``rates`` into the plan's currency (None: no rate)."""
+        key = (currency, rates)
+        if key in self._conversions:
+            return self._conversions[key]
+        assert self.currency is not None
+        found = self._conversions[key] = conversion(currency, rates, self.currency, self.fx_rates)
+        return found
+
+    def value(self, amount: Any, currency: str | None, rates: CrmRates | None) -> Any:
+        """The amount as compared: a Decimal of the plan's currency, None (no annual revenue) or ``UNRATED``."""
+        number = normalise(amount)
+        if number is None or self.currency is None or not isinstance(number, Decimal):
+            return number
+        rate = self.conversion(currency, rates)
+        return UNRATED if rate is None else rate(number)
+
+    def of(self, account: Account) -> Any:
+        return self.value(account.annual_revenue, account.currency, account.rates)
+
+    def words(self, account: Account) -> str:
+        """The account's annual revenue for a person, as compared: "60000000 EUR = 57000000.00 CHF", "70000000 GBP,
+        unknown in CHF: no exchange rate ..."; the amount alone when no conversion was needed."""
+        amount = account.annual_revenue
+        if amount is None:
+            return "unknown"
+        cur = (account.currency or "").upper()
+        if self.currency is None or not cur or cur == self.currency:
+            return str(amount)
+        value = self.of(account)
+        if value is UNRATED:
+            return f"{amount} {cur}, unknown in {self.currency}: {no_rate(cur, account.rates, self.currency)}"
+        return f"{amount} {cur} = {value} {self.currency}"
+
+
+AS_GIVEN = AnnualRevenue()   # no plan currency: the annual revenue compared as the CRM gives it
 
 
 def unplaced(country: str | None) -> bool:
@@ -116,8 +178,12 @@ def dormant_by_deals(won: WonDates | None, reference: date, months: int) -> bool
     return 0 < bisect_left(won, low) == bisect_left(won, reference)
 
 
-def account_value(account: Account, field: str, owner_email: Mapping[AccountKey, str]) -> Any:
-    """The normalised value of one scope field on one account (``custom.<name>`` included)."""
+def account_value(account: Account, field: str, owner_email: Mapping[AccountKey, str],
+                  revenue: AnnualRevenue = AS_GIVEN) -> Any:
+    """The normalised value of one scope field on one account (``custom.<name>`` included); the annual revenue in
+    the plan's currency (``revenue``)."""
+    if field == "annual_revenue":
+        return revenue.of(account)
     if field.startswith("custom."):
         return normalise(account.custom.get(field[7:]))
     if field == "owner":
@@ -172,7 +238,7 @@ class ValueTest:
         op = self.condition.op
         if value is None:
             return op == "not_in"
-        if value is UNPLACED:
+        if isinstance(value, _Unknown):      # UNPLACED, UNRATED
             return False
         if op in ("in", "not_in"):
             hit = self._hit(value) or (self.options and isinstance(value, str) and ";" in value
@@ -216,11 +282,13 @@ def compile_scope(
     last_won: Mapping[AccountKey, WonDates],
     owner_email: Mapping[AccountKey, str],
     default_months: int = 12,
+    revenue: AnnualRevenue = AS_GIVEN,
 ) -> Callable[[Account], Condition | None]:
     """A function returning the first condition of ``scope`` an account fails, or None when it is in scope.
 
     ``last_won`` maps an account to its won close dates (sorted) or to its last won close date
-    before ``as_of_for_dormant``; dormancy is judged at ``as_of_for_dormant``.
+    before ``as_of_for_dormant``; dormancy is judged at ``as_of_for_dormant``; ``revenue``: the annual revenue in
+    the plan's currency.
     """
     tests: list[tuple[Condition, Callable[[Account], bool]]] = []
     for condition in scope.accounts_part.conditions:   # deal conditions apply to revenue only
@@ -239,7 +307,7 @@ def compile_scope(
             test, field = ValueTest(condition), condition.field
 
             def value_test(account: Account, test: ValueTest = test, field: str = field) -> bool:
-                return test(account_value(account, field, owner_email))
+                return test(account_value(account, field, owner_email, revenue))
 
             tests.append((condition, value_test))
 
@@ -252,13 +320,18 @@ def compile_scope(
     return first_failure
 
 
-def describe_failure(condition: Condition, account: Account, owner_email: Mapping[AccountKey, str]) -> str:
-    """Why an account fails a condition, for a person: "département 38 (scope: département 69)"."""
+def describe_failure(condition: Condition, account: Account, owner_email: Mapping[AccountKey, str],
+                     revenue: AnnualRevenue = AS_GIVEN) -> str:
+    """Why an account fails a condition, for a person: "département 38 (scope: département 69)"; an annual revenue
+    converted into the plan's currency with its own amount and currency beside ("60000000 EUR = 57000000.00 CHF"),
+    or why it is unknown there."""
     scope_label = condition.label or f"{condition.field} {condition.op} {list(condition.values)}"
     if is_dormancy(condition):
         return f"not dormant (scope: {scope_label})" if _wants_dormant(condition) else \
             f"dormant (scope: {scope_label})"
     name = FIELD_LABELS.get(condition.field, condition.field)
+    if condition.field == "annual_revenue":
+        return f"{name} {revenue.words(account)} (scope: {scope_label})"
     if condition.field.startswith("custom."):
         raw = account.custom.get(condition.field[7:])
     elif condition.field == "owner":
@@ -287,8 +360,10 @@ class ScopeIndex:
     """
 
     def __init__(self, accounts: Sequence[Account], owner_email: Mapping[AccountKey, str],
-                 won_dates: Sequence[tuple[date, ...]], default_months: int = 12) -> None:
+                 won_dates: Sequence[tuple[date, ...]], default_months: int = 12,
+                 revenue: AnnualRevenue = AS_GIVEN) -> None:
         self.accounts = accounts
+        self.revenue = revenue                # the annual revenue in the plan's currency
         self.owner_email = owner_email
         self.won_dates = won_dates            # per account number, sorted won close dates
         self.default_months = default_months
@@ -409,7 +484,7 @@ class ScopeIndex:
                 if field in PLACE_FIELDS:
                     values = [place_value(v, a.country) for v, a in zip(values, accounts, strict=True)]
             else:
-                values = [account_value(a, field, emails) for a in accounts]
+                values = [account_value(a, field, emails, self.revenue) for a in accounts]
             for i, value in enumerate(values):
                 if i not in live:
                     continue

@@ -49,6 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,7 +60,7 @@ from pac_core.plan import Axis, Plan, axis_inactive
 from pac_core.plan_end import plan_ended
 from pac_core.records import AccountChange, Deal, DealStage, Records, account_on
 from pac_core.revenue import deal_value, is_credit
-from pac_core.scope_eval import AccountKey, ScopeIndex
+from pac_core.scope_eval import AccountKey, AnnualRevenue, ScopeIndex
 
 ACCOUNT_FIELDS = ("axes", "target")
 SEPARATOR = "; "
@@ -103,9 +104,12 @@ def _reference(plan: Plan, axis: Axis, zone: ZoneInfo) -> date:
 
 
 def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime, *, default_months: int = 12,
-                  sources: Iterable[str] | None = None) -> dict[AccountKey, tuple[str, ...]]:
+                  sources: Iterable[str] | None = None, fx_rates: Mapping[str, Decimal] | None = None
+                  ) -> dict[AccountKey, tuple[str, ...]]:
     """(source, account id) -> ids of the axes in force that hold the account, sorted; accounts held by
-    no axis are absent. ``sources`` limits the accounts considered (None: all)."""
+    no axis are absent. ``sources`` limits the accounts considered (None: all); ``fx_rates``: the plan's
+    ``engine.fx_rates``, with which (and the CRM's rates each account carries) an annual revenue is compared in the
+    plan's currency, as the engine compares it."""
     zone = ZoneInfo(plan.timezone)
     axes = axes_in_force(plan, as_of.astimezone(zone).date())
     wanted = None if sources is None else set(sources)
@@ -120,6 +124,7 @@ def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
         if number is not None:
             changes.setdefault(number, []).append(change)
     indexes: dict[date, ScopeIndex] = {}
+    revenue = AnnualRevenue(plan.currency, fx_rates)
     held: dict[int, list[str]] = {}
     for axis in axes:                          # sorted by id: each account's list comes out sorted
         reference = _reference(plan, axis, zone)
@@ -127,7 +132,7 @@ def targeted_axes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
         if index is None:   # the accounts in their state (dormant flag, owner, type) on the reference date
             then = [account_on(a, changes[n], reference, zone) if n in changes else a
                     for n, a in enumerate(accounts)]
-            index = indexes[reference] = ScopeIndex(then, emails, won, default_months)
+            index = indexes[reference] = ScopeIndex(then, emails, won, default_months, revenue)
         for number in index.members(plan.axis_scope(axis), reference):
             found = held.get(number)
             if found is None:
@@ -318,7 +323,8 @@ def diff_base(plan_id: str, own: Mapping[tuple[str, str], Any], everyone: Mappin
 def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime,
                    declared: Mapping[str, Iterable[str]], written: Mapping[str, Mapping[tuple[str, str], Any]],
                    *, default_months: int = 12, others: Mapping[str, Sequence[Sharer]] | None = None,
-                   everyone: Mapping[str, Mapping[str, Sequence[Any]]] | None = None) -> dict[str, Shared]:
+                   everyone: Mapping[str, Mapping[str, Sequence[Any]]] | None = None,
+                   fx_rates: Mapping[str, Decimal] | None = None) -> dict[str, Shared]:
     """Per connector name in ``declared`` (name -> logical fields kept; connectors keeping none are left out):
     the account updates and what goes with them. ``written``: name -> this plan's last-written rows there;
     ``others``: name -> the other plans of the settings there, with their contributions (``combined`` leaves out
@@ -329,7 +335,8 @@ def shared_changes(plan: Plan, records: Records | RecordColumns, as_of: datetime
     if not names:
         return {}
     over = plan_ended(plan, as_of)
-    held = {} if over else targeted_axes(plan, records, as_of, default_months=default_months, sources=names)
+    held = {} if over else targeted_axes(plan, records, as_of, default_months=default_months, sources=names,
+                                         fx_rates=fx_rates)
     live: dict[str, set[str]] = {n: set() for n in names}
     holds: dict[str, dict[str, Mapping[str, Any]]] = {n: {} for n in names}   # what the CRM holds (HELD_PAC)
     for account in records.accounts:

@@ -456,12 +456,17 @@ def _engine_reason(reason: str) -> bool:
 
 # The object a data-quality warning's record is (``Evaluation.warnings``, by rule): a won deal with no amount
 # (``no_amount``), else an activity still planned on a past date that would count (``planned_past``)
-WARNED_OBJECT = {"no_amount": "deals", "planned_past": "activities"}
+WARNED_OBJECT = {"no_amount": "deals", "planned_past": "activities", "annual_revenue_no_rate": "accounts"}
 
 
 def labels_of(records: Records | RecordColumns, kind: str) -> dict[tuple[str, str], str]:
-    """(source, id) -> subject (``activities``) or name (``deals``), read from the columns when the records are
-    columns (no record object made)."""
+    """(source, id) -> subject (``activities``) or name (``deals``, ``accounts``), read from the columns when the
+    records are columns (no record object made)."""
+    if kind == "accounts":
+        if isinstance(records, RecordColumns):
+            accounts = records.account_table
+            return dict(zip(zip(accounts.source.decoded(), accounts.id, strict=True), accounts.name, strict=True))
+        return {(a.source, a.id): a.name for a in records.accounts}
     if isinstance(records, RecordColumns):
         table = records.activity_table if kind == "activities" else records.deal_table
         labels = table.subject if isinstance(table, ActivityTable) else table.name
@@ -519,12 +524,13 @@ def account_changes(ctx: RunContext) -> dict[str, list[Any]]:
     declared = {n: account_targets.account_fields(ctx.connectors[n]) for n in ctx.names}
     if not any(declared.values()):
         return {}
-    months = engine_settings(ctx.settings, ctx.effective.currency).dormant_default_months
+    settings = engine_settings(ctx.settings, ctx.effective.currency)
     names = [n for n, fields in declared.items() if fields]
     others = {n: _other_contributions(ctx, n) for n in names}
     everyone = {n: ctx.store.written_accounts(n, other_than=ctx.plan.id) for n in names}
     ctx.shared = account_targets.shared_changes(ctx.effective, ctx.records, ctx.when, declared, ctx.written,
-                                                default_months=months, others=others, everyone=everyone)
+                                                default_months=settings.dormant_default_months, others=others,
+                                                everyone=everyone, fx_rates=settings.fx_rates)
     for name, shared in ctx.shared.items():
         ctx.store.save_account_axes(ctx.plan.id, name, shared.own, ctx.now)
     return {n: shared.changes for n, shared in ctx.shared.items()}

@@ -100,6 +100,7 @@ from connectors.hubspot.normalise import (
     option_labels,
     parse_datetime,
     parse_pipelines,
+    portal_currency,
     to_user,
     with_labels,
 )
@@ -273,6 +274,11 @@ class HubSpotConnector:
         parts: dict[ObjectKind, Any] = {ObjectKind.ACCOUNTS: [m.companies.model_dump(mode="json"), COMPANY_RULES,
                                                                COUNTRY_READING],
                                         ObjectKind.ACTIVITIES: activities}
+        currency = portal_currency(m)
+        if currency and m.companies.annual_revenue:
+            # a portal with a company currency keeps it with each company's annual revenue (audit multi F2): its
+            # companies are read again once, and again when it changes; a portal without one keeps its fingerprint
+            parts[ObjectKind.ACCOUNTS].append({"annual revenue in the company currency": currency})
         if kind is ObjectKind.DEALS:
             parts[kind] = [m.deals.model_dump(mode="json"), DEAL_RULES,
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]

@@ -240,11 +240,15 @@ LineReader = Callable[[dict[str, Any]], DealLine | None]
 
 
 def account_reader(m: HubSpotMapping, source: str) -> AccountReader:
-    """Company object -> ``Account`` (or ``Rejected``: an annual revenue that is not a number)."""
+    """Company object -> ``Account`` (or ``Rejected``: an annual revenue that is not a number). An annual revenue is
+    in the portal's company currency (``portal_currency``): HubSpot keeps a company's currency properties in it, only
+    deals and line items have a currency of their own; the engine compares it in the plan's currency (audit multi
+    F2)."""
     c = m.companies
     name_p, postal_p, country_p, owner_p = c.name, c.postal_code, c.country, c.owner
     industry_p, type_p, revenue_p, dormant_p = c.industry, c.account_type, c.annual_revenue, c.dormant
     default_country, custom = c.default_country, tuple(c.custom.items())
+    currency = portal_currency(m)
 
     def read(obj: dict[str, Any]) -> Account | Rejected:
         p = obj.get("properties") or {}
@@ -268,9 +272,17 @@ def account_reader(m: HubSpotMapping, source: str) -> AccountReader:
         return Account(oid, source, name or f"(company {oid})", postal, departement, region, country,
                        (get(industry_p) or None) if industry_p else None,
                        (get(type_p) or None) if type_p else None, revenue, get(owner_p) or None, dormant,
-                       {k: get(v) for k, v in custom}, bool(obj.get("archived")), _modified(obj, get))
+                       {k: get(v) for k, v in custom}, bool(obj.get("archived")), _modified(obj, get),
+                       currency=currency if revenue is not None else None)
 
     return read
+
+
+def portal_currency(m: HubSpotMapping) -> str | None:
+    """The portal's company currency as the mapping names it: ``deals.home_currency``, else ``deals.default_currency``
+    (which stands for it); None when neither is set (a single-currency portal: amounts taken in the plan's
+    currency)."""
+    return (m.deals.home_currency or m.deals.default_currency or "").upper() or None
 
 
 def to_account(obj: dict[str, Any], source: str, m: HubSpotMapping) -> Account | Rejected:
@@ -462,7 +474,7 @@ def deal_reader(m: HubSpotMapping, source: str, pipelines: Mapping[str, Pipeline
     pipeline_p, stage_p, amount_p, close_p, owner_p, name_p = d.pipeline, d.stage, d.amount, d.close_date, d.owner, \
         d.name
     currency_p, default_currency, home_p = d.currency, d.default_currency, d.amount_in_home_currency
-    company_currency = (d.home_currency or default_currency or "").upper() or None   # the portal's
+    company_currency = portal_currency(m)   # the portal's
     product_p = d.product_property if not d.line_items else None   # line items off: a deal property names the line
 
     def read(obj: dict[str, Any], account_id: str | None, lines: tuple[DealLine, ...]) -> Deal | Rejected:

@@ -76,6 +76,12 @@ READING_RULES = 5
 # (SOQL toLabel(), ``Reader.labelled``; before, as their API names): part of the accounts' fingerprint only, so an
 # existing install re-reads its accounts in full once, and nothing else.
 ACCOUNT_RULES = "picklists by label"
+# How an account's annual revenue is read besides READING_RULES and the mapping: in its own currency (a multi-currency
+# org's CurrencyIsoCode, else org_currency) with the org's CurrencyType rates, which the engine compares it in the
+# plan's currency with (audit multi F2; before, converted into the corporate currency, or with no currency at all).
+# Part of the accounts' fingerprint when the mapping reads AnnualRevenue, so an existing install re-reads its accounts
+# in full once, and nothing else.
+ACCOUNT_CURRENCY = "annual revenue in its own currency"
 # How activities are read besides READING_RULES and the mapping: a completed Task keeps its CompletedDateTime beside its
 # ActivityDate (one done before its due date is dated when it was done; before, its due date alone), and an all-day
 # Event with no status of its own is ``whole_day`` (counted once its day is over; before, from its first minute):
@@ -214,7 +220,8 @@ class SalesforceConnector:
             ObjectKind.USERS: None,
             # the scope picklists read as labels (ACCOUNT_RULES) and how a country is read (geography.COUNTRY_READING):
             # a change normalises the stored accounts again
-            ObjectKind.ACCOUNTS: [m.accounts.model_dump(mode="json"), ACCOUNT_RULES, COUNTRY_READING],
+            ObjectKind.ACCOUNTS: [m.accounts.model_dump(mode="json"), ACCOUNT_RULES, COUNTRY_READING,
+                                  *([ACCOUNT_CURRENCY, m.org_currency] if m.accounts.annual_revenue else [])],
             ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json"), ACTIVITY_RULES],
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={

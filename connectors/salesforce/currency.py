@@ -19,7 +19,10 @@ An opportunity keeps its own amount and currency: the connector gives it the org
 (``OrgRates.on``, a ``pac_core.records.CrmRates``), and the engine converts it into the plan's currency with them
 (``pac_core.revenue.conversion``): a deal in the plan's currency counts its own amount, one in the corporate currency
 of a EUR plan counts ``amount / rate`` as above, and one in a third currency is crossed at the rates of the same day
-(audit multi F4). An account's annual revenue is converted here, into the corporate currency.
+(audit multi F4). An account keeps its ``AnnualRevenue`` in its own currency too, with ``CurrencyType``'s rates
+(``OrgRates.on`` of no day: dated rates apply to opportunities only), and the engine compares it in the plan's currency
+with them (audit multi F2; before, it was converted here into the corporate currency and compared with a scope's bounds
+written in the plan's).
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ mapped type (an open to-do with no due date is no plan activity, left out); a de
 or listed stages), lost when closed and not won, else open; amounts are Decimal in the deal's currency
 (``currency_field`` or the org's); in a multi-currency org whose rates the connector read (``currency``), a deal in a
 currency the org has a rate for keeps the org's rates of its CloseDate (``Deal.rates``, which the engine converts it
-into the plan's currency with) and an account's annual revenue is converted into the corporate currency at
-``CurrencyType``'s rate;
+into the plan's currency with) and an account keeps its annual revenue in its own currency with ``CurrencyType``'s
+rates (``Account.currency``, ``Account.rates``; the engine compares it in the plan's currency); a single-currency
+org's amounts are in ``org_currency``;
 e-mails are lower-cased; a postal code that maps to no département keeps ``departement=None`` and is logged as a
 warning, never rejected. Texts (subjects, names) are kept as data, whatever HTML they hold.
 """
@@ -31,7 +32,7 @@ from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import SalesforceMapping, field_list
 from pac_core.geography import FRENCH_GEOGRAPHY, account_country, french_place
 from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
+from pac_core.records import Account, Activity, ActivityStatus, CrmRates, Deal, DealLine, DealStage, Rejected, User
 
 log = logging.getLogger(__name__)
 _DT = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$")
@@ -192,6 +193,7 @@ class Normaliser:
         # currency they know are converted into the corporate currency
         self.rates: OrgRates = NO_RATES
         self._unrated: set[str] = set()          # account currencies without a rate, warned about once
+        self._static: tuple[OrgRates, CrmRates | None] = (NO_RATES, None)   # CurrencyType's rates, as an account keeps
 
     def _safe(self, obj: str, record: dict[str, Any], build: Callable[[dict[str, Any]], Any]) -> Any:
         try:
@@ -223,31 +225,47 @@ class Normaliser:
             departement, region = self._geography(str(r["Id"]), postal)
         custom = {k: get(r, f) for k, f in a.custom.items()}
         dormant = get(r, a.dormant) if a.dormant else None
+        revenue, currency, rates = self._annual_revenue(r)
         return Account(
             id=str(r["Id"]), source=self.source, name=str(name), postal_code=postal, departement=departement,
             region=region, country=country, industry=get(r, a.industry) if a.industry else None,
             account_type=get(r, a.account_type) if a.account_type else None,
-            annual_revenue=self._annual_revenue(r),
+            annual_revenue=revenue,
             owner_id=r.get("OwnerId"), dormant=bool(dormant) if dormant is not None else None, custom=custom,
-            deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")))
+            deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")), currency=currency,
+            rates=rates)
 
-    def _annual_revenue(self, r: dict[str, Any]) -> Decimal | None:
-        """``AnnualRevenue`` in the corporate currency: in a multi-currency org it is in the account's own currency,
-        converted at ``CurrencyType``'s rate (dated rates apply to opportunities only); a currency without a rate
-        keeps the amount as it is, with a warning once per currency."""
+    def _annual_revenue(self, r: dict[str, Any]) -> tuple[Decimal | None, str | None, CrmRates | None]:
+        """``AnnualRevenue`` as Salesforce keeps it, with its currency and the org's rates for it (the engine compares
+        it in the plan's currency with them: audit multi F2): in a multi-currency org the account's own currency
+        (``CurrencyIsoCode``) and, when the org has a rate for it, ``CurrencyType``'s rates (dated rates apply to
+        opportunities only: an account is converted at the org's current conversion rate); a currency without a rate
+        keeps no rates (``engine.fx_rates`` may convert it), with a warning once per currency; in a single-currency
+        org, ``org_currency``. No currency without an amount."""
         a = self.m.accounts
         revenue = decimal(get(r, a.annual_revenue)) if a.annual_revenue else None
+        if revenue is None:
+            return None, None, None
         field = self.m.account_currency_field()
-        if revenue is None or field is None or self.rates.corporate is None:
-            return revenue
-        iso = _text(get(r, field))
+        if field is None:
+            return revenue, self.m.org_currency, None
+        iso = _text(get(r, field)) or None
         if self.rates.knows(iso):
-            return self.rates.convert(revenue, iso, None, dated=False)
-        if iso and iso not in self._unrated:
+            return revenue, iso, self._static_rates()
+        if iso and self.rates.corporate is not None and iso not in self._unrated:
             self._unrated.add(iso)
             self.warn(f"salesforce.account_currency currency={iso} has no rate in CurrencyType: AnnualRevenue of "
-                      f"{iso} accounts read as is, not in {self.rates.corporate}")
-        return revenue
+                      f"{iso} accounts is kept in {iso}, converted into a plan's currency by engine.fx_rates only "
+                      f"(without a rate there, annual_revenue scopes treat it as unknown)")
+        return revenue, iso, None
+
+    def _static_rates(self) -> CrmRates | None:
+        """The org's ``CurrencyType`` rates as a record keeps them (``OrgRates.on`` of no day), once per rate table."""
+        rates, found = self._static
+        if rates is not self.rates:
+            found = self.rates.on(None)
+            self._static = (self.rates, found)
+        return found
 
     def _geography(self, account_id: str, postal: str) -> tuple[str | None, str | None]:
         departement, region, problem = french_place(postal)

@@ -46,7 +46,11 @@ def to_payload(record: Record) -> dict[str, Any]:
         return {"name": record.name, "postal_code": record.postal_code, "departement": record.departement,
                 "region": record.region, "country": record.country, "industry": record.industry,
                 "account_type": record.account_type, "annual_revenue": _dec(record.annual_revenue),
-                "owner_id": record.owner_id, "dormant": record.dormant, "custom": _jsonable(dict(record.custom))}
+                "owner_id": record.owner_id, "dormant": record.dormant, "custom": _jsonable(dict(record.custom)),
+                # the annual revenue's currency and the CRM's rates for it, only when the connector gave them: the
+                # other payloads are unchanged
+                **({"currency": record.currency} if record.currency is not None else {}),
+                **({"rates": record.rates.text()} if record.rates is not None else {})}
     if isinstance(record, Activity):
         return {"type": record.type.value if record.type else None, "owner_id": record.owner_id,
                 "account_id": record.account_id, "start": _dt(record.start), "status": record.status.value,
@@ -98,7 +102,8 @@ def from_payload(kind: str, crm_id: str, source: str, payload: dict[str, Any], *
                        industry=p.get("industry"), account_type=p.get("account_type"),
                        annual_revenue=_pdec(p.get("annual_revenue")), owner_id=p.get("owner_id"),
                        dormant=p.get("dormant"), custom=p.get("custom") or {}, deleted=deleted,
-                       modified_at=modified_at)
+                       modified_at=modified_at, currency=p.get("currency"),
+                       rates=CrmRates.parse(p["rates"]) if p.get("rates") else None)
     if kind == "activities":
         return Activity(id=crm_id, source=source, type=ActivityType(p["type"]) if p.get("type") else None,
                         owner_id=p.get("owner_id"), account_id=p.get("account_id"), start=_pdt(p.get("start")),

@@ -363,9 +363,10 @@ def load_columns(engine_or_session: Engine | Connection | Session, connectors: S
 def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterable[Rejected]) -> RecordColumns:
     source, ids, deleted, *f = _rows(conn, "accounts", connectors, *map(_field, (
         "name", "postal_code", "departement", "region", "country", "industry", "account_type", "annual_revenue",
-        "owner_id")), _T.c.payload["dormant"].as_boolean(), _T.c.payload["custom"].as_json())
+        "owner_id", "currency", "rates")), _T.c.payload["dormant"].as_boolean(), _T.c.payload["custom"].as_json())
     n = len(ids)
-    name, postal, dept, region, country, industry, kind, revenue, owner, dormant, custom = f
+    name, postal, dept, region, country, industry, kind, revenue, owner, currency, rates, dormant, custom = f
+    revenue_rates = Categorical.of(rates, n)
     accounts = AccountTable(
         source=Categorical.of(source, n), id=list(ids), name=[v or "" for v in name],
         postal_code=Categorical.of(postal, n), departement=Categorical.of(dept, n), region=Categorical.of(region, n),
@@ -374,11 +375,13 @@ def _load_columns(conn: Connection, connectors: Sequence[str], rejected: Iterabl
         owner=Categorical.of(owner, n),
         dormant=np.fromiter((1 if d is True or d == 1 else 2 if d is False or d == 0 else 0 for d in dormant),
                             dtype=np.uint8, count=n),
-        deleted=_bools(deleted), custom=[c or {} for c in custom])
+        deleted=_bools(deleted), custom=[c or {} for c in custom], currency=Categorical.of(currency, n),
+        rates=_converted(revenue_rates, CrmRates.parse) if revenue_rates.values else None)
     changes = account_changes(conn, connectors)
     if changes:
         accounts.history = AccountHistory.of(changes, accounts.row_numbers())
     del source, ids, deleted, f, name, postal, dept, region, country, industry, kind, revenue, owner, dormant, custom
+    del currency, rates, revenue_rates
 
     source, ids, deleted, *f = _rows(conn, "activities", connectors, *map(_field, (
         "type", "owner_id", "account_id", "start", "status", "subject", "day")),

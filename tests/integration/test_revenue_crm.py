@@ -204,6 +204,38 @@ class TestHubSpotMultiCurrencyPortal:
         assert ev.axis("AX").revenue == Decimal("1840.00")
 
 
+    def test_a_companys_annual_revenue_is_compared_in_the_plans_currency(self, tmp_path):
+        """A CHF plan on an EUR portal (home_currency EUR), fx_rates {EUR: 0.95}, an axis of the companies of at
+        least 55 M CHF: Lyon A's annualrevenue of 60,000,000 (the company currency, EUR) is CHF 57 M and its EUR 1,000
+        deal counts CHF 950.00; Lyon B's 57,000,000 is CHF 54.15 M, outside, and its deal does not count. Seen
+        failing before the fix (audit multi F2): the companies came with no currency and EUR 57 M was compared with
+        the CHF bound, CHF 1,900.00."""
+        mapping = tmp_path / "hubspot.yaml"
+        shipped = (Path(__file__).resolve().parents[2] / "config" / "mappings" / "hubspot.default.yaml")
+        text = shipped.read_text(encoding="utf-8")
+        mapping.write_text(text.replace("  home_currency: null\n", "  home_currency: EUR\n"), encoding="utf-8")
+        api = HubSpotApi(None)
+        with SandboxServer([api]) as server:
+            big = api.add("companies", {"name": "Lyon A", "zip": "69003", "annualrevenue": "60000000"})
+            small = api.add("companies", {"name": "Lyon B", "zip": "69007", "annualrevenue": "57000000"})
+            won = {"pipeline": "default", "dealstage": "closedwon", "closedate": "2027-04-12T10:00:00.000Z",
+                   "amount": "1000", "deal_currency_code": "EUR", "amount_in_home_currency": "1000"}
+            deal_big = api.add("deals", {**won, "dealname": "A"}, companies=(big,))
+            api.add("deals", {**won, "dealname": "B"}, companies=(small,))
+            connector = sandbox_connector(server, mapping=str(mapping))
+            try:
+                records = _pull(connector)
+            finally:
+                connector.close()
+        companies = {a.id: a for a in records.accounts}
+        assert (companies[big].annual_revenue, companies[big].currency) == (Decimal("60000000"), "EUR")
+        ax = axis("AX", "SEG", scope=parse_scope({"annual_revenue": {"gte": "55 M"}}), baseline="0")
+        ax = replace(ax, objective=replace(ax.objective, period=APRIL))
+        p = replace(plan(action(axis_id="AX"), axes=(ax,), segments=(SEG,)), currency="CHF")
+        ev = evaluate(p, records, as_of=AS_OF, explain=True, settings=EngineSettings(fx_rates={"EUR": Decimal("0.95")}))
+        assert {d.record_id: d.detail for d in ev.axis("AX").decisions if d.counted} == {deal_big: "950.00"}
+        assert ev.axis("AX").revenue == Decimal("950.00")
+
     def test_the_deals_stored_before_are_read_again(self):
         """A deal with no currency code now means the company currency: the deals' reading differs from the one the
         connector gave before (the mapping's deals section and the pipelines' stages at the same rule version), so

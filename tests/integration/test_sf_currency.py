@@ -20,6 +20,7 @@ from pac_core.engine_settings import EngineSettings
 from pac_core.plan import Segment, SegmentKind
 from pac_core.records import Account, Deal, Records, User
 from pac_core.revenue import conversion
+from pac_core.scope_eval import AnnualRevenue
 from pac_core.scopes import parse_scope
 from pac_core.window import Window
 from sandbox_crm.run import sandbox_env
@@ -61,12 +62,13 @@ def server() -> Iterator[SandboxServer]:
 
 
 class TestOrgRatesOverHttp:
-    def test_deals_keep_the_org_s_rates_and_accounts_come_in_the_corporate_currency(self,
-                                                                                   server: SandboxServer) -> None:
+    def test_deals_and_accounts_keep_their_own_currency_with_the_org_s_rates(self, server: SandboxServer) -> None:
         """Each deal keeps its own amount and the org's rates of its CloseDate, which make it, in EUR: USD 10,000
         closed 15 Feb at 1.10 = 9,090.91 (lines 3,000 -> 2,727.27, 7,000 -> 6,363.64), USD 10,000 closed 15 May at
-        1.05 = 9,523.81, EUR 5,000: 23,614.72 EUR. AnnualRevenue at CurrencyType's rate: JPY 1 bn = 6.25 M, USD 52 M =
-        48,148,148.15. The rates cost two queries, once per connector."""
+        1.05 = 9,523.81, EUR 5,000: 23,614.72 EUR. Each account keeps its AnnualRevenue in its CurrencyIsoCode with
+        CurrencyType's rates (never the dated ones), which make it, in EUR: JPY 1 bn = 6.25 M, USD 52 M =
+        48,148,148.15 (audit multi F2: before, the connector stored these EUR amounts with no currency). The rates
+        cost two queries, once per connector."""
         ids = _seed(server.api("salesforce"))
         sf = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
         try:
@@ -86,9 +88,13 @@ class TestOrgRatesOverHttp:
         assert sum(in_eur) == Decimal("23614.72")
         assert sorted(into_eur[feb.id](line.amount) for line in feb.lines) == [  # type: ignore[misc, arg-type]
             Decimal("2727.27"), Decimal("6363.64")]
-        assert accounts[ids["acc-JPY"]].annual_revenue == Decimal("6250000.00")
-        assert accounts[ids["acc-USD"]].annual_revenue == Decimal("48148148.15")
-        assert accounts[ids["acc-EUR"]].annual_revenue == Decimal(60_000_000)
+        jpy, usd, eur = (accounts[ids[f"acc-{iso}"]] for iso in ("JPY", "USD", "EUR"))
+        assert [(a.annual_revenue, a.currency) for a in (jpy, usd, eur)] == [
+            (Decimal(1_000_000_000), "JPY"), (Decimal(52_000_000), "USD"), (Decimal(60_000_000), "EUR")]
+        assert jpy.rates is not None and jpy.rates.rate("USD") == Decimal("1.08") and jpy.rates.rate("JPY") == 160
+        in_eur = AnnualRevenue("EUR")
+        assert [in_eur.of(a) for a in (jpy, usd, eur)] == [Decimal("6250000.00"), Decimal("48148148.15"),
+                                                           Decimal(60_000_000)]
         assert "corporate currency EUR" in note
         assert "dated rate of their CloseDate (DatedConversionRate, 2 rates)" in note
         # CurrencyType and DatedConversionRate (query); deals, the accounts' COUNT() and accounts (queryAll), as before
@@ -201,6 +207,38 @@ class TestPlanInAnotherCurrencyThanTheCorporate:
         for fx in ({}, {"CHF": "1.06", "USD": "0.92"}):
             ev = _april(recs, "EUR", fx)
             assert ev.axis("AX").revenue == Decimal("23669.86")
+
+    def test_the_chf_plan_compares_the_annual_revenue_in_chf(self, server: SandboxServer) -> None:
+        """Read over HTTP, the Genève account's AnnualRevenue of CHF 56 M is CHF 56 M in a CHF plan, at least 55 M
+        (it holds the CHF 9,100 deal), and a Lyon account's EUR 57 M is CHF 57 M x 0.94 = 53.58 M at CurrencyType's
+        rate, never a dated one (0.95 would give 54.15 M), outside (its EUR 5,000 deal does not count). Seen failing
+        before the fix (audit multi F2): Genève came as EUR 59,574,468.09 and Lyon as EUR 57 M, both compared with the
+        CHF bound, so both deals counted."""
+        api = server.api("salesforce")
+        api.set_currency_rates("EUR", CHF_STATIC, CHF_DATED)
+        rep = api.create("User", Username="julie@x.example", Email="julie@x.example", FirstName="Julie",
+                         LastName="Martin", Name="Julie Martin", IsActive=True)
+        ids = {}
+        for key, iso, revenue, amount in (("geneve", "CHF", 56_000_000, 9100), ("lyon", "EUR", 57_000_000, 5000)):
+            acc = api.create("Account", Name=key, BillingPostalCode="69001", BillingCountry="France",
+                             AnnualRevenue=revenue, CurrencyIsoCode=iso, OwnerId=rep)
+            ids[key] = api.create("Opportunity", Name=key, AccountId=acc, StageName="Closed Won",
+                                  CloseDate=date(2027, 4, 12), Amount=amount, CurrencyIsoCode=iso, OwnerId=rep)
+        sf = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
+        try:
+            got = {kind: list(sf.pull(kind, None)) for kind in (ObjectKind.USERS, ObjectKind.ACCOUNTS,
+                                                                  ObjectKind.DEALS)}
+        finally:
+            sf.close()
+        records = Records(accounts=tuple(r for r in got[ObjectKind.ACCOUNTS] if isinstance(r, Account)),
+                          deals=tuple(r for r in got[ObjectKind.DEALS] if isinstance(r, Deal)),
+                          users=tuple(r for r in got[ObjectKind.USERS] if isinstance(r, User)))
+        ax = axis("AX", "SEG", baseline="0", scope=parse_scope({"annual_revenue": {"gte": "55 M"}}))
+        ax = replace(ax, objective=replace(ax.objective, period=APRIL))
+        segment = Segment("SEG", "Tout", SegmentKind.HORIZONTAL, parse_scope({}))
+        p = replace(plan(action(axis_id="AX"), axes=(ax,), segments=(segment,)), currency="CHF")
+        ev = evaluate(p, records, as_of=datetime(2027, 6, 1, tzinfo=PARIS), explain=True)
+        assert {d.record_id: d.detail for d in ev.axis("AX").decisions if d.counted} == {ids["geneve"]: "9100.00"}
 
     def test_no_line_warning_when_the_lines_add_up_in_the_deal_s_currency(self, records: Any) -> None:
         """USD 10,000 = 5,000 + 5,000: converted one by one 9,090.91 against 4,545.45 + 4,545.45 = 9,090.90, but

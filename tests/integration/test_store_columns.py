@@ -15,7 +15,17 @@ from benchmarks.synthetic import AS_OF, Sizes
 from pac_core.columnar import RecordColumns
 from pac_core.engine import evaluate
 from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, Rejected, User
+from pac_core.records import (
+    Account,
+    Activity,
+    ActivityStatus,
+    CrmRates,
+    Deal,
+    DealLine,
+    DealStage,
+    Rejected,
+    User,
+)
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
 
@@ -29,6 +39,8 @@ ODD = [
             annual_revenue=Decimal("12.50"), owner_id="U00001",
             dormant=None, custom={"lost_on": "2027-03-01", "tier": 2}, deleted=False),
     Account("X2", "sf-main", "Supprimée", deleted=True, dormant=False),
+    Account("X3", "sf-main", "Genève SA", annual_revenue=Decimal("56000000"), currency="CHF",
+            rates=CrmRates("EUR", (("CHF", Decimal("0.95")), ("EUR", Decimal(1))))),
     User("U-X", "sf-main", "someone@example.com", "Someone", active=False),
     Activity("T-ALLDAY", "sf-main", ActivityType.VISIT, "U00001", "X1", None, day=date(2027, 3, 4),
              subject="Visite annuelle"),

@@ -558,6 +558,21 @@ class TestHomeCurrency:
         neither = to_deal(bare, "hs", MAPPING, PIPELINES, "c1", ())
         assert isinstance(neither, Deal) and neither.currency is None
 
+    def test_a_companys_annual_revenue_is_in_the_company_currency(self):
+        """HubSpot keeps a company's currency properties in the portal's company currency (only deals and line items
+        have a currency of their own): an EUR portal's company of 60,000,000 is EUR 60 M, which the engine compares
+        in the plan's currency (audit multi F2); default_currency stands for the company currency; a portal naming
+        neither keeps no currency (the plan's), and a company with no revenue none either."""
+        props = {"name": "Lyon A", "zip": "69003", "annualrevenue": "60000000"}
+        company = to_account(_obj(props), "hs", _home())
+        assert isinstance(company, Account) and (company.annual_revenue, company.currency, company.rates) == (
+            Decimal("60000000"), "EUR", None)
+        by_default = to_account(_obj(props), "hs", _home(None, "chf"))
+        assert isinstance(by_default, Account) and by_default.currency == "CHF"
+        for mapping, obj in ((MAPPING, _obj(props)), (_home(), _obj({"name": "Lyon B", "zip": "69003"}))):
+            kept = to_account(obj, "hs", mapping)
+            assert isinstance(kept, Account) and kept.currency is None
+
     def test_a_converted_amount_that_is_not_a_number_rejects_the_deal(self):
         """HubSpot's converted amount unreadable: the deal is rejected naming the property, never counted."""
         deal = to_deal(_foreign("5000", "n/a"), "hs", _home(), PIPELINES, "c1", ())

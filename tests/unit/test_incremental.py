@@ -36,6 +36,7 @@ from pac_core.records import (
     AccountChange,
     Activity,
     ActivityStatus,
+    CrmRates,
     Deal,
     DealLine,
     DealStage,
@@ -56,6 +57,7 @@ INDUSTRIES = ("Chimie", "Pharmaceutique")
 TYPES = (ActivityType.VISIT, ActivityType.CALL, ActivityType.MEETING)
 EMAILS = tuple(f"rep{i}@example.com" for i in range(4))
 SETTINGS = EngineSettings(fx_rates={"USD": Decimal("0.9")})
+GBP_ORG = CrmRates("EUR", (("EUR", Decimal(1)), ("GBP", Decimal("0.85"))))   # an org's CurrencyType rates
 
 
 def _plan(rng: random.Random, n_actions: int = 12, *, growth: bool = False) -> Plan:
@@ -202,6 +204,34 @@ def _with_states(plan: Plan, records: Records, rng: random.Random) -> tuple[Plan
     return replace(plan, actions=tuple(actions)), _state_night(rng, records, 8, AS_OF)
 
 
+def _revenue(rng: random.Random) -> dict[str, object]:
+    """An annual revenue (or none) in EUR (the plan's), USD (fx_rates), GBP with the CRM's rates or with none (no
+    rate converts it: unknown to annual_revenue scopes), or with no currency (the plan's)."""
+    amount = rng.choice((None, Decimal(rng.randrange(1, 100) * 1_000_000)))
+    currency = rng.choice(("EUR", "USD", "GBP", None)) if amount is not None else None
+    return {"annual_revenue": amount, "currency": currency,
+            "rates": GBP_ORG if currency == "GBP" and rng.random() < 0.5 else None}
+
+
+def _with_revenue(plan: Plan, records: Records, rng: random.Random) -> tuple[Plan, Records]:
+    """Accounts with annual revenues in several currencies, and some actions whose scopes read it in the plan's
+    currency (audit multi F2)."""
+    accounts = tuple(replace(a, **_revenue(rng)) for a in records.accounts)
+    actions = tuple(replace(a, scope=Scope((*a.scope.conditions, Condition(
+        "annual_revenue", rng.choice(("gte", "lt")), (Decimal(50_000_000),), "CA"))))
+                    if rng.random() < 0.4 else a for a in plan.actions)
+    return replace(plan, actions=actions), replace(records, accounts=accounts)
+
+
+def _revenue_night(rng: random.Random, records: Records, size: int) -> Records:
+    """A night's changes of annual revenues: an amount, its currency or the CRM's rates for it changed."""
+    accounts = list(records.accounts)
+    for _ in range(size):
+        k = rng.randrange(len(accounts))
+        accounts[k] = replace(accounts[k], **_revenue(rng))
+    return replace(records, accounts=tuple(accounts))
+
+
 def _state_night(rng: random.Random, records: Records, size: int, as_of: datetime) -> Records:
     """A night's changes of state, recorded as the store records them: a dormant flag cleared or set, an account
     reassigned, a prospect become client; each dated at random after the account's previous change and before
@@ -281,16 +311,18 @@ def _with_hand_overs(plan: Plan, rng: random.Random) -> Plan:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(1, 12), days=st.integers(0, 3), edit_plan=st.booleans(),
-       handed=st.booleans(), states=st.booleans())
+       handed=st.booleans(), states=st.booleans(), revenue=st.booleans())
 def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: int, edit_plan: bool,
-                                                   handed: bool, states: bool) -> None:
+                                                   handed: bool, states: bool, revenue: bool) -> None:
     """Three nights in a row of random changes (and, sometimes, a plan edit; the clock moving 0-3 days), then a
     night with no change: each equals a full evaluation, field by field (the quiet night shows a stale kept state).
     Each night reads the records either as objects or as columns (as a run reads the store), at random: the same
     kept state serves both. ``handed``: some actions are handed over from other reps (``handed_over``), and a plan
     edit may hand one over (its former owners' activities before the hand-over are candidates too). ``states``:
     accounts have owners and types some scopes read, and each night changes dormant flags, owners and types with
-    their recorded history (read as of each action's window's first day)."""
+    their recorded history (read as of each action's window's first day). ``revenue``: accounts have annual
+    revenues in several currencies (some with the CRM's rates, some no rate converts), some scopes read them in the
+    plan's currency, each night changes some, and a plan edit may change the plan's currency."""
     rng = random.Random(seed)
     plan, records = _plan(rng), _records(rng, 300)
     if handed:
@@ -298,6 +330,9 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
     state_rng = random.Random(seed ^ 0x57A7E)
     if states:
         plan, records = _with_states(plan, records, state_rng)
+    revenue_rng = random.Random(seed ^ 0xCA)
+    if revenue:
+        plan, records = _with_revenue(plan, records, revenue_rng)
     kept = _first(plan, records)
     as_of = AS_OF
     for night in range(4):
@@ -306,6 +341,8 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
         as_of += timedelta(days=days, hours=rng.randrange(3))
         if states and not quiet:
             after = _state_night(state_rng, after, size, as_of)
+        if revenue and not quiet:
+            after = _revenue_night(revenue_rng, after, size)
         if edit_plan and not quiet:
             k = rng.randrange(len(plan.actions))
             other = _plan(rng).actions[k]
@@ -319,6 +356,8 @@ def test_incremental_nights_equal_full_evaluations(seed: int, size: int, days: i
             elif actions[k].who in {h.from_ for h in actions[k].handed_over}:   # its who made a former owner's
                 actions[k] = replace(actions[k], handed_over=())
             plan = replace(plan, actions=tuple(actions))
+            if revenue and revenue_rng.random() < 0.3:   # the annual revenue's bounds are now in another currency
+                plan = replace(plan, currency=revenue_rng.choice(("EUR", "GBP")))
         given = _stored_like(after) if rng.random() < 0.5 else after
         evaluation, kept, stats = evaluate_incremental(plan, given, Changes.between(records, after), kept,
                                                        as_of=as_of, settings=SETTINGS)
@@ -379,6 +418,31 @@ def test_a_target_edit_reselects_only_that_action() -> None:
     assert stats.axes_recomputed == len(plan.axes)
     _assert_same(evaluation, _full(edited, records, AS_OF))
     assert evaluation.actions[3].target == plan.actions[3].target + 4
+
+
+def test_a_change_of_the_plans_currency_reselects_the_actions_reading_the_annual_revenue() -> None:
+    """An action on the accounts under 50 M: an account of EUR 52 M (CurrencyType: 1 EUR = 0.95 CHF) is no candidate
+    of the EUR plan; once the plan is in CHF it is CHF 49.4 M, inside, and the next night, with no record changed,
+    counts its visit as a full evaluation does (the plan's currency is part of each action's fingerprint). Seen
+    failing without it: 0 instead of 1."""
+    org = CrmRates("EUR", (("CHF", Decimal("0.95")), ("EUR", Decimal(1))))
+    client = Account("C1", "sf", "Client", departement="69", region="Auvergne-Rhône-Alpes", country="FR",
+                     annual_revenue=Decimal(52_000_000), currency="EUR", rates=org)
+    visit = Activity("T1", "sf", ActivityType.VISIT, "U0", "C1", datetime(2027, 3, 2, 9, tzinfo=UTC))
+    records = Records(accounts=(client,), activities=(visit,), users=_users())
+    segment = Segment("ARA", "ARA", SegmentKind.HORIZONTAL, Scope(()))
+    axis = Axis("AX", "axis", "ARA", Scope(()), objective=Objective(Decimal(100_000), YEAR, budget=Decimal(5_000)))
+    small = Scope((Condition("annual_revenue", "lt", (Decimal(50_000_000),), "CA < 50 M"),))
+    window = Window(datetime(2027, 3, 1, tzinfo=PARIS), datetime(2027, 4, 1, tzinfo=PARIS), "mars")
+    action = Action("A1", "AX", "visits", EMAILS[0], ActivityType.VISIT, 1, window, Counting.ACTIVITIES, small)
+    plan = Plan("P", YEAR, "Europe/Paris", people=(Person(EMAILS[0], EMAILS[0]),), segments=(segment,), axes=(axis,),
+                actions=(action,))
+    kept = _first(plan, records)
+    assert kept.actions["A1"].candidates == frozenset()
+    in_chf = replace(plan, currency="CHF")
+    evaluation, _, stats = evaluate_incremental(in_chf, records, Changes(), kept, as_of=AS_OF, settings=SETTINGS)
+    assert stats.mode == "incremental" and evaluation.action("A1").done == 1
+    _assert_same(evaluation, _full(in_chf, records, AS_OF))
 
 
 def _counted_somewhere(plan: Plan, records: Records) -> tuple[str, Activity]:

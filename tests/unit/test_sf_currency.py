@@ -9,7 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from connectors.base import ObjectKind, SchemaError, reading_of
-from connectors.salesforce.connector import ACCOUNT_RULES, DEAL_RULES, READING_RULES, SalesforceConnector
+from connectors.salesforce.connector import (
+    ACCOUNT_CURRENCY,
+    ACCOUNT_RULES,
+    DEAL_RULES,
+    READING_RULES,
+    SalesforceConnector,
+)
 from connectors.salesforce.currency import NO_RATES, DatedRate, OrgRates, read_rates
 from connectors.salesforce.mapping import load_mapping
 from connectors.salesforce.normalise import Normaliser
@@ -19,8 +25,9 @@ from pac_core.engine import evaluate
 from pac_core.engine_settings import EngineSettings
 from pac_core.geography import COUNTRY_READING
 from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, CrmRates, Deal, Records, Rejected, User
+from pac_core.records import Account, Activity, CrmRates, Deal, Records, User
 from pac_core.revenue import conversion
+from pac_core.scope_eval import AnnualRevenue
 
 STAMP = "2027-05-04T10:00:00.000+0000"
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"          # multi-currency: deals.currency_field
@@ -159,22 +166,38 @@ class TestDealConversion:
 class TestAnnualRevenue:
     def test_annual_revenue_in_jpy_is_not_50_meur(self) -> None:
         """EUR 60 M is in a 50 M€ scope; JPY 1,000,000,000 / 160 = 6,250,000 EUR and USD 52 M / 1.08 = 48,148,148.15
-        EUR are not (CurrencyType's rate, never the dated one): one visit counts, not three."""
+        EUR are not (CurrencyType's rate, never the dated one): one visit counts, not three. Each account keeps its
+        own amount and currency with CurrencyType's rates, which the engine converts it with."""
         n, _ = _normaliser()
         accounts = [_account("001EUR", 60e6, "EUR"), _account("001JPY", 1e9, "JPY"), _account("001USD", 52e6, "USD")]
         jpy = n.account(accounts[1])
-        assert isinstance(jpy, Account) and jpy.annual_revenue == Decimal("6250000.00")
+        assert isinstance(jpy, Account) and (jpy.annual_revenue, jpy.currency) == (Decimal("1000000000.0"), "JPY")
+        assert jpy.rates == CrmRates("EUR", (("EUR", Decimal(1)), ("JPY", Decimal(160)), ("USD", Decimal("1.08"))))
         usd = n.account(accounts[2])
-        assert isinstance(usd, Account) and usd.annual_revenue == Decimal("48148148.15")
+        assert isinstance(usd, Account) and usd.rates == jpy.rates
+        assert [AnnualRevenue("EUR").of(a) for a in (jpy, usd)] == [Decimal("6250000.00"), Decimal("48148148.15")]
         records = _records(n, accounts, [], ["001EUR", "001JPY", "001USD"])
         assert _evaluate(records).action("A-VIS").done == 1
 
-    def test_an_account_currency_without_a_rate_is_read_as_is_with_a_warning(self) -> None:
-        """GBP has no rate: the amount is kept (as before) and a warning names the currency, once."""
+    def test_a_chf_plan_compares_the_revenue_in_chf(self) -> None:
+        """The Swiss subsidiary's CHF plan on the group's EUR org (CurrencyType CHF 0.95), `annual_revenue: {gte: "55
+        M"}` written in CHF: EUR 60 M = CHF 57 M is inside, EUR 57 M = CHF 54.15 M just outside; one visit counts.
+        Seen failing before the fix (audit multi F2): the EUR amounts were compared with the CHF bound, 2 counted."""
+        n, _ = _normaliser(rates=OrgRates("EUR", 2, {"EUR": Decimal(1), "CHF": Decimal("0.95")}))
+        accounts = [_account("001IN", 60e6, "EUR"), _account("001OUT", 57e6, "EUR")]
+        plan = load_plan_text(PLAN.replace("currency: EUR", "currency: CHF").replace('"50 M€"', '"55 M"'))
+        ev = evaluate(plan, _records(n, accounts, [], ["001IN", "001OUT"]), as_of=AS_OF, explain=True)
+        assert ev.action("A-VIS").done == 1
+        assert {d.account_id for d in ev.action("A-VIS").decisions if d.counted} == {"001IN"}
+
+    def test_an_account_currency_without_a_rate_is_kept_with_a_warning(self) -> None:
+        """GBP has no rate: the amount is kept in GBP with no rates (engine.fx_rates may convert it, else the engine
+        treats it as unknown) and a warning names the currency, once."""
         n, warnings = _normaliser()
         for i in ("1", "2"):
             acc = n.account(_account("001G" + i, 70e6, "GBP"))
-            assert isinstance(acc, Account) and acc.annual_revenue == Decimal("70000000.0")
+            assert isinstance(acc, Account) and (acc.annual_revenue, acc.currency, acc.rates) == (
+                Decimal("70000000.0"), "GBP", None)
         assert len(warnings) == 1 and "GBP" in warnings[0]
 
 
@@ -239,11 +262,11 @@ class TestSingleCurrencyOrg:
         # the deal filter's keys, unset, are not part of it (they came later: tests/unit/test_sf_mapping.py)
         assert sf.reading(ObjectKind.DEALS) == reading_of(READING_RULES, "deals", [
             m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"}), DEAL_RULES])
-        # accounts: the mapping's section, the scope picklists read as labels and how countries are read (a change
-        # re-reads the accounts once)
+        # accounts: the mapping's section, the scope picklists read as labels, how countries are read and the annual
+        # revenue kept in the org's currency (a change re-reads the accounts once: audit multi F2 did, once)
         assert sf.reading(ObjectKind.ACCOUNTS) == reading_of(READING_RULES, "accounts",
                                                              [m.accounts.model_dump(mode="json"), ACCOUNT_RULES,
-                                                              COUNTRY_READING])
+                                                              COUNTRY_READING, ACCOUNT_CURRENCY, m.org_currency])
         assert "CurrencyIsoCode" not in m.read_fields()["Account"].values()
 
     def test_deals_keep_their_amounts(self) -> None:
@@ -251,4 +274,7 @@ class TestSingleCurrencyOrg:
         n, _ = _normaliser(DEFAULT, NO_RATES)
         deal = n.deal(_opp("006A", 10000.5, "USD", "2027-02-15"))
         assert isinstance(deal, Deal) and deal.currency == "EUR" and deal.amount == Decimal("10000.5")
-        assert not isinstance(n.account(_account("001A", 1e9, "JPY")), Rejected)
+        # an account's annual revenue is in the org's currency too (CurrencyIsoCode is not read)
+        acc = n.account(_account("001A", 1e9, "JPY"))
+        assert isinstance(acc, Account) and (acc.annual_revenue, acc.currency, acc.rates) == (
+            Decimal("1000000000.0"), "EUR", None)

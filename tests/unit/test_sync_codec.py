@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from pac_core.plan import ActivityType
-from pac_core.records import Account, Activity, ActivityStatus, Deal, DealLine, DealStage, User
+from pac_core.records import Account, Activity, ActivityStatus, CrmRates, Deal, DealLine, DealStage, User
 from sync_jobs.pull import needs_full
 from sync_jobs.store.codec import from_payload, indexed, kind_of, to_payload
 
@@ -30,6 +30,9 @@ RECORDS = [
     Deal("10005", "hs", "10001", "101", Decimal("1000"), "EUR", date(2027, 4, 10), DealStage.WON,
          placed_by=("contact:7001",)),
     User("005", "sf", "julie@example.com", "Julie", modified_at=STAMP),
+    # a multi-currency org's account: its annual revenue in its own currency with the org's CurrencyType rates
+    Account("002", "sf", "Genève SA", annual_revenue=Decimal("56000000"), currency="CHF",
+            rates=CrmRates("EUR", (("CHF", Decimal("0.95")), ("EUR", Decimal(1))))),
 ]
 
 

@@ -1,0 +1,76 @@
+"""An amount of a CRM's currency as an amount of the plan's: how a deal's amounts (its amount, each line's) and an
+account's annual revenue are converted, with the CRM's own rates when it gave them and ``engine.fx_rates`` otherwise.
+
+The rules (``conversion``): an amount in the plan's currency, or with no currency (taken to be in the plan's), counts
+as it is; with the CRM's own rates (``records.CrmRates``: a Salesforce org's rates of a deal's close date, or
+``CurrencyType``'s for an account; HubSpot's two amounts of a deal) when they know both currencies, ``amount x
+rate(plan) / rate(own)`` in one step; when they know the amount's currency only, into the CRM's corporate currency at
+them and on with ``fx_rates`` of the corporate currency; otherwise ``fx_rates`` of the amount's currency; else no
+conversion (``no_rate`` says which rate is missing). Each converted amount is rounded half up to the target's minor
+unit (the corporate currency's ``DecimalPlaces`` for the CRM's own step into it), one record and one line at a time,
+as the CRM's reports of converted amounts show them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from pac_core.money import minor_unit
+from pac_core.records import CrmRates
+
+_ONE = Decimal(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """How a CRM's amounts (a deal's amount and each line's, an account's annual revenue) become amounts of the plan's
+    currency: through each step ``(num, den, quantum)`` in turn, ``amount * num / den`` rounded half up to
+    ``quantum``; no step (``SAME``): the amount is in the plan's currency and counts as it is."""
+
+    steps: tuple[tuple[Decimal, Decimal, Decimal], ...] = ()
+
+    def __call__(self, amount: Decimal) -> Decimal:
+        for num, den, quantum in self.steps:
+            amount = (amount * num / den).quantize(quantum, rounding=ROUND_HALF_UP)
+        return amount
+
+
+SAME = Conversion()
+
+
+def conversion(
+    deal_currency: str | None, rates: CrmRates | None, currency: str, fx_rates: Mapping[str, Decimal]
+) -> Conversion | None:
+    """How an amount of ``deal_currency`` (None: the plan's) becomes one of the plan's ``currency``; None when no
+    rate says it (``no_rate`` says which). The plan's own currency needs none; with the CRM's own rates of the record
+    (``rates``: a deal's of its close date, an account's ``CurrencyType`` ones), when they know ``deal_currency``: at
+    them when they know the plan's currency too, else into the CRM's corporate currency at them (rounded to its
+    decimals) and on with ``fx_rates`` of the corporate currency; otherwise ``fx_rates`` of ``deal_currency``."""
+    cur = (deal_currency or currency).upper()
+    if cur == currency:
+        return SAME
+    own = rates.rate(cur) if rates is not None else None
+    if rates is not None and own is not None:
+        into, corporate = rates.rate(currency), rates.corporate
+        places = Decimal(1).scaleb(-rates.places)
+        if into is not None:
+            return Conversion(((into, own, places if currency == corporate else minor_unit(currency)),))
+        bridge = fx_rates.get(corporate)
+        if bridge is None:
+            return None
+        return Conversion(((rates.rate(corporate) or _ONE, own, places), (Decimal(bridge), _ONE, minor_unit(currency))))
+    rate = fx_rates.get(cur)
+    return None if rate is None else Conversion(((Decimal(rate), _ONE, minor_unit(currency)),))
+
+
+def no_rate(deal_currency: str | None, rates: CrmRates | None, currency: str) -> str:
+    """Why ``conversion`` found no rate: the currency ``engine.fx_rates`` lacks, into the plan's currency."""
+    cur = (deal_currency or currency).upper()
+    if rates is not None and rates.rate(cur) is not None:
+        return (
+            f"no exchange rate for {rates.corporate} into {currency} (add it to engine.fx_rates in pac.yaml; "
+            f"the CRM converts {cur} into {rates.corporate} and has no rate for {currency})"
+        )
+    return f"no exchange rate for {cur} into {currency} (add it to engine.fx_rates in pac.yaml)"
