@@ -10,6 +10,7 @@ file: connectors take them from the environment (see ``sync_jobs.secrets``).
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import sqlite3
@@ -255,6 +256,8 @@ class Settings(_Frozen):
     writeback: WritebackSettings = WritebackSettings()
     notifications: NotificationSettings = NotificationSettings()   # nightly digests (pac_config.notifications)
     source: str = Field(default="", exclude=True)   # the file these settings came from
+    # sha256 of that file's bytes, read just before it was parsed (pac schedule's reload compares with it)
+    source_digest: str = Field(default="", exclude=True)
 
     def database(self) -> str:
         """The SQLAlchemy URL: ``PAC_DATABASE_URL``, else the file's value, else ``.pac/pac.db``."""
@@ -344,6 +347,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     else the shipped file)."""
     env = os.environ if env is None else env
     path = Path(path or discover_settings_path(env))
+    digest = file_digest(path)   # before the parse: an edit made meanwhile shows as a change later, never as none
     doc = load_yaml(path)
     settings, problems = doc.validate(Settings)
     base = path.resolve().parent
@@ -352,10 +356,19 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     assert settings is not None
     return settings.model_copy(update={
         "source": str(path),
+        "source_digest": digest,
         "database_url": env.get("PAC_DATABASE_URL") or settings.database_url,
         "connectors": tuple(c.model_copy(update={"mapping": _resolve(base, c.mapping)}) for c in settings.connectors),
         "plans": tuple(p.model_copy(update={"file": _resolve(base, p.file)}) for p in settings.plans),
     })
+
+
+def file_digest(path: str | Path) -> str:
+    """The sha256 of a file's bytes, hex; empty when it cannot be read."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def _resolve(base: Path, path: Path) -> Path:

@@ -11,6 +11,10 @@
   one run per plan, and scheduled runs of plans sharing a connector queue behind each other (every real run
   holds its connectors' locks, ``pipeline.run_sync``; a scheduled one waits up to an hour for them). See
   docs/operations.md, "Several workers on one PostgreSQL store".
+* A running worker follows its settings file without a restart (``SettingsWatch``): at each fire and every minute
+  it compares the file's digest with that of the settings its jobs follow; a changed file that loads replaces
+  exactly the jobs that changed (``reconcile_jobs``, as at start-up), one that does not leaves the previous
+  settings in force, said once at error level. See docs/operations.md, "Editing the settings needs no restart".
 * ``coalesce=True``, ``max_instances=1``, an explicit ``misfire_grace_time``; job functions are module-level
   (APScheduler stores them by reference) and take only strings (the settings file and the plan name).
 * Snapshots are never skipped, whatever the grace time: a snapshot job takes every closed period of the plan
@@ -31,17 +35,19 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import logging
 import signal
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, EVENT_SCHEDULER_STARTED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -49,7 +55,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from pac_config.settings import PlanSettings, Settings, load_settings
+from pac_config.settings import PlanSettings, Settings, file_digest, load_settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
 from pac_core.snapshots import quarter_phase
@@ -202,7 +208,7 @@ CONNECTOR_LOCK_WAIT = 3600.0   # and for each of its connectors' locks (runs of 
 
 
 def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
-    settings = load_settings(settings_path or None)
+    settings = current_settings(settings_path)
     # queue behind another scheduled run using one of this plan's connectors (run_sync takes their locks)
     result = run_sync(plan, settings, wait=PLAN_LOCK_WAIT, connector_wait=CONNECTOR_LOCK_WAIT, stop=STOP.check)
     after_sync(settings, plan, result.status)
@@ -210,31 +216,30 @@ def _run_plan(settings_path: str, plan: str) -> tuple[str, int]:
 
 
 WORKER = default_owner()   # this scheduler process, in claims and log lines: host:pid#token
-LOADED: dict[str, str] = {}   # the settings file this scheduler loaded its jobs from -> its content's digest
 
 
-def _digest(settings_path: str) -> str | None:
-    try:
-        return hashlib.sha256(Path(settings_path).read_bytes()).hexdigest()
-    except OSError:
+def current_settings(settings_path: str) -> Settings:
+    """The settings a job of this worker runs with: those its jobs now follow (``WATCH``: the last valid version of
+    the file, so an invalid edit leaves the previous settings in force), else the file read now."""
+    watch = WATCH
+    if watch is not None and watch.path == settings_path:
+        return watch.settings
+    return load_settings(settings_path or None)
+
+
+def fire_refused(settings_path: str, plan: str, job: str) -> str | None:
+    """At each fire: the settings file is checked first (``SettingsWatch.check``), then why this fire must not run,
+    in words, or None: its plan was removed from the settings, or its job's schedule changed since it fired (a fire
+    of the former schedule). Never raises."""
+    watch = WATCH
+    if watch is None or watch.path != settings_path:
         return None
-
-
-def settings_changed(settings_path: str, plan: str, job: str) -> None:
-    """At each fire: a warning when the settings file differs from the one this scheduler built its jobs from (a
-    plan added does not run, a removed one fails at each fire, an edited cron is not followed) until restarted."""
-    loaded = LOADED.get(settings_path)
-    if loaded is not None and _digest(settings_path) != loaded:
-        log.warning(f"schedule.settings_changed job={job} plan={plan} settings={settings_path}: the settings file "
-                    "changed since this worker started; its jobs are still those of the file it loaded (a plan "
-                    "added does not run, a plan removed fails at each fire, a cron edited is not followed): "
-                    "restart every pac schedule worker using it")
-
-
-def remember_settings(settings_path: str) -> None:
-    """The settings file as the scheduler built its jobs from it (``settings_changed`` compares with it)."""
-    if settings_path:
-        LOADED[settings_path] = _digest(settings_path) or ""
+    watch.check()
+    try:
+        return watch.refused(plan, f"{job}:{plan}")
+    except Exception as exc:   # the fire runs: the claim still decides who runs it
+        log.warning(redact(f"schedule.fire_check job={job}:{plan}: {type(exc).__name__}: {exc}"))
+        return None
 
 
 def sync_job(settings_path: str, plan: str) -> None:
@@ -243,10 +248,12 @@ def sync_job(settings_path: str, plan: str) -> None:
     the scheduler (``STOP``) stops it at its next check: logged ``status=interrupted by SIGTERM ... exit=130``."""
     with RUNNING.one():
         began = datetime.now(UTC)
-        settings_changed(settings_path, plan, "sync")
+        if (why := fire_refused(settings_path, plan, "sync")) is not None:
+            event(log, "schedule.skip", job="sync", plan=plan, worker=WORKER, reason=why)
+            return
         try:
             STOP.check()      # the scheduler is stopping: no new run
-            holder = claim_scheduled_run(load_settings(settings_path or None), plan, "sync")
+            holder = claim_scheduled_run(current_settings(settings_path), plan, "sync")
             if holder is not None:
                 event(log, "schedule.skip", job="sync", plan=plan, claimed_by=holder, worker=WORKER)
                 return
@@ -277,7 +284,7 @@ def fire_not_run(settings_path: str, plan: str, exc: LockHeld, began: datetime) 
     """A claimed fire whose run could not get its plan's lock (held past ``PLAN_LOCK_WAIT``) or a connector's
     (past ``CONNECTOR_LOCK_WAIT``): kept as a run of status ``locked`` with the cause and what to do (``pac status``
     shows it), so a night that did not run is never lost silently; returns that cause."""
-    settings = load_settings(settings_path or None)
+    settings = current_settings(settings_path)
     ps = settings.plan(plan)
     who = exc.holder or "another process"
     since = f" since {exc.since.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC" if exc.since else ""
@@ -433,9 +440,11 @@ def snapshot_job(settings_path: str, plan: str, kind: str) -> None:
     """Close the month (actions) or quarter (revenue, ROI) that has just ended for the report's trends, and
     any earlier closed period of the plan still without its snapshot (by one worker only, when several share
     the store). Never raises; logs one line."""
-    settings_changed(settings_path, plan, f"{kind}_snapshot")
+    if (why := fire_refused(settings_path, plan, kind)) is not None:
+        event(log, "schedule.skip", job=f"{kind}_snapshot", plan=plan, worker=WORKER, reason=why)
+        return
     try:
-        holder = claim_scheduled_run(load_settings(settings_path or None), plan, kind)
+        holder = claim_scheduled_run(current_settings(settings_path), plan, kind)
     except Exception:   # the snapshot itself says what is wrong with the settings or the store
         holder = None
     if holder is not None:
@@ -452,7 +461,7 @@ def take_due(settings: Settings | None, settings_path: str, plan: str, kind: str
     nothing due says nothing."""
     labels: list[str] = []
     try:
-        labels = take_due_snapshots(settings or load_settings(settings_path or None), plan, kind, due_by=due_by,
+        labels = take_due_snapshots(settings or current_settings(settings_path), plan, kind, due_by=due_by,
                                     plan=loaded)
         status = f"ok {' '.join(labels)}" if labels else "ok (nothing due)"
     except Exception as exc:
@@ -474,7 +483,7 @@ def retry_snapshots(settings_path: str, plan: str) -> dict[str, list[str]]:
     nothing. Never raises. Returns ``{kind: [labels]}``."""
     done: dict[str, list[str]] = {}
     try:
-        settings = load_settings(settings_path or None)
+        settings = current_settings(settings_path)
         ps = settings.plan(plan)
         loaded, _ = load_plan_file(ps)
     except Exception:   # the sync just said what is wrong with the settings or the plan
@@ -564,13 +573,15 @@ def scheduled_plan(settings: Settings, ps: PlanSettings) -> tuple[Plan | None, I
     return None, broken
 
 
-def wanted_jobs(settings: Settings, now: datetime | None = None) -> list[dict[str, Any]]:
+def wanted_jobs(settings: Settings, now: datetime | None = None, left_out: list[str] | None = None
+                ) -> list[dict[str, Any]]:
     """Each plan's sync and snapshot jobs: id, function reference, args, cron trigger in the plan's zone. Each
     trigger ends ``schedule.after_end_days`` after the plan's end (``sync_jobs.schedule_end.job_end``); a job
     whose end has passed (at ``now``: the plan's ``as_of``, else this worker's clock) is left out, and the plan's
     jobs left out are logged once (``schedule.skip ... ended=...``): this runs when the scheduler starts. A plan
     whose file does not load is scheduled from its kept version or left out (``scheduled_plan``); when no plan at
-    all can be scheduled so, the files' errors are raised (``pac schedule`` exits 2)."""
+    all can be scheduled so, the files' errors are raised (``pac schedule`` exits 2). The keys of the plans left out
+    so are appended to ``left_out``."""
     jobs = []
     source = str(Path(settings.source).resolve()) if settings.source else ""
     options = job_options(settings)
@@ -580,6 +591,8 @@ def wanted_jobs(settings: Settings, now: datetime | None = None) -> list[dict[st
         if loaded is None:
             assert broken is not None
             unscheduled.append(broken)
+            if left_out is not None:
+                left_out.append(ps.key)
             continue
         plan = loaded
         schedule = ps.schedule or settings.schedule
@@ -667,6 +680,8 @@ def _why_replaced(stored: Any, spec: dict[str, Any]) -> str:
         why.append("trigger now gives each local day its fire (DST nights)")
     if str(stored.trigger) != str(spec["trigger"]):
         why.append(f"schedule {stored.trigger} -> {spec['trigger']}")
+    if (old_tz := str(getattr(stored.trigger, "timezone", ""))) != str(spec["trigger"].timezone):
+        why.append(f"timezone {old_tz} -> {spec['trigger'].timezone}")
     if list(stored.args) != spec["args"]:
         why.append("arguments (settings file or plan) changed")
     old_end, new_end = getattr(stored.trigger, "end_date", None), spec["trigger"].end_date
@@ -675,60 +690,219 @@ def _why_replaced(stored: Any, spec: dict[str, Any]) -> str:
     return ", ".join(why)
 
 
-def _warn_replaced(replaced: list[tuple[Any, str]]) -> None:
-    """One warning for the stored jobs replaced at this start (a replaced job loses its pending run time), naming
-    each sync fire that was due and is therefore not caught up (snapshots are: ``catch_up_snapshots``)."""
+def _not_caught_up(replaced: list[tuple[Any, str]]) -> str:
+    """The sync fires that were due in jobs now replaced, dropped with them (snapshots are caught up:
+    ``catch_up_snapshots``, ``retry_snapshots``), each with the command that runs it now; empty when none."""
     now = worker_now()
     lost = [(job, job.next_run_time) for job, _ in replaced
             if job.id.split(":")[0] == "sync" and job.next_run_time is not None and job.next_run_time <= now]
+    return "; ".join(
+        f"{job.id} due {_when(due.astimezone(job.trigger.timezone))} (run `pac sync --plan {job.args[1]}` now)"
+        for job, due in lost)
+
+
+def _warn_replaced(replaced: list[tuple[Any, str]]) -> None:
+    """One warning for the stored jobs replaced at this start (a replaced job loses its pending run time), naming
+    each sync fire that was due and is therefore not caught up (``_not_caught_up``)."""
     text = (f"schedule.replaced jobs={','.join(job.id for job, _ in replaced)}: replaced "
             f"{len(replaced)} stored job(s) whose trigger or arguments changed since the job store was written ("
             + "; ".join(f"{job.id}: {why}" for job, why in replaced)
             + "); a replaced job's pending run is dropped, so a run missed while the worker was down is not "
             "caught up this once")
-    if lost:
-        text += "; not caught up: " + "; ".join(
-            f"{job.id} due {_when(due.astimezone(job.trigger.timezone))} (run `pac sync --plan {job.args[1]}` now)"
-            for job, due in lost)
+    if lost := _not_caught_up(replaced):
+        text += "; not caught up: " + lost
     log.warning(text)
 
 
+@dataclass
+class JobChanges:
+    """What ``reconcile_jobs`` did to a scheduler's jobs."""
+
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    replaced: list[tuple[Any, str]] = field(default_factory=list)    # (the job as it was, why: _why_replaced)
+    updated: list[tuple[str, dict[str, Any]]] = field(default_factory=list)   # options changed in place
+    triggers: dict[str, Any] = field(default_factory=dict)   # replaced job id -> its new trigger
+
+
+def reconcile_jobs(scheduler: BaseScheduler, wanted: list[dict[str, Any]],
+                   keep: Callable[[str], bool] = lambda _id: False) -> JobChanges:
+    """Bring ``scheduler``'s job store in line with ``wanted`` (``wanted_jobs``): each unchanged job keeps its
+    pending run time (a run missed while down is still due), a job whose trigger or arguments changed is replaced
+    (``add_job(replace_existing=True)``: its pending run time is dropped), one whose options changed (misfire grace,
+    coalescing, instances) is updated in place, pending run time kept, and a job no longer wanted is removed unless
+    ``keep(job_id)``."""
+    changes = JobChanges()
+    ids = {j["id"] for j in wanted}
+    for job in scheduler.get_jobs(jobstore="default"):
+        if job.id not in ids and not keep(job.id):
+            job.remove()
+            changes.removed.append(job.id)
+    for spec in wanted:
+        stored = scheduler.get_job(spec["id"], jobstore="default")
+        if (stored is not None and type(stored.trigger) is type(spec["trigger"])
+                and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
+                and getattr(stored.trigger, "end_date", None) == spec["trigger"].end_date
+                and str(getattr(stored.trigger, "timezone", "")) == str(spec["trigger"].timezone)):
+            updated = {k: v for k, v in spec["options"].items() if getattr(stored, k, None) != v}
+            if updated:
+                stored.modify(**updated)
+                changes.updated.append((stored.id, updated))
+            continue
+        if stored is not None:
+            changes.replaced.append((stored, _why_replaced(stored, spec)))
+            changes.triggers[spec["id"]] = spec["trigger"]
+        else:
+            changes.added.append(spec["id"])
+        scheduler.add_job(spec["func"], spec["trigger"], id=spec["id"], args=spec["args"], replace_existing=True,
+                          name=spec["id"], jobstore="default", **spec["options"])
+    return changes
+
+
 def sync_jobstore(settings: Settings, jobstore: Path) -> list[Any]:
-    """Bring the job store in line with the settings, keeping the pending run time of every unchanged job
-    (so a run missed while down is still due), replacing jobs whose trigger or arguments changed, updating in
-    place (pending run time kept) those whose options changed (misfire grace, coalescing, instances), and
-    removing those of plans no longer configured. Done by a short-lived paused scheduler, before the real one
-    starts (never both at once)."""
+    """Bring the job store in line with the settings at start-up (``reconcile_jobs``), saying each job replaced
+    (``_warn_replaced``) and each updated. Done by a short-lived paused scheduler, before the real one starts
+    (never both at once)."""
     helper = offline_scheduler(settings, jobstore)
     try:
-        wanted = wanted_jobs(settings)
-        ids = {j["id"] for j in wanted}
-        for job in helper.get_jobs():
-            if job.id not in ids:
-                job.remove()
-        replaced: list[tuple[Any, str]] = []
-        for spec in wanted:
-            stored = helper.get_job(spec["id"])
-            if (stored is not None and type(stored.trigger) is type(spec["trigger"])
-                    and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
-                    and getattr(stored.trigger, "end_date", None) == spec["trigger"].end_date):
-                changed = {k: v for k, v in spec["options"].items() if getattr(stored, k, None) != v}
-                if changed:
-                    stored.modify(**changed)
-                    event(log, "schedule.job_updated", job=stored.id, **changed)
-                continue
-            if stored is not None:
-                replaced.append((stored, _why_replaced(stored, spec)))
-            helper.add_job(spec["func"], spec["trigger"], id=spec["id"], args=spec["args"], replace_existing=True,
-                           name=spec["id"], **spec["options"])
-        if replaced:
-            _warn_replaced(replaced)
+        changes = reconcile_jobs(helper, wanted_jobs(settings))
+        for job_id, updated in changes.updated:
+            event(log, "schedule.job_updated", job=job_id, **updated)
+        if changes.replaced:
+            _warn_replaced(changes.replaced)
         jobs = helper.get_jobs()
         for job in jobs:
             event(log, "schedule.job", job=job.id, next_run=job.next_run_time)
         return jobs
     finally:
         helper.shutdown(wait=False)
+
+
+SETTINGS_CHECK_SECONDS = 60   # a running worker's own check of its settings file, between fires
+SETTINGS_CHECK = "settings-check"   # that check's job, and its job store and thread
+SAID_PROBLEMS = 5             # problems of a refused settings file named in its error line (then "and N more")
+
+
+class SettingsWatch:
+    """A running worker's settings file, followed without a restart (``pac schedule``).
+
+    ``check`` (at each fire, ``fire_refused``, and every ``SETTINGS_CHECK_SECONDS`` by a job of its own) compares the
+    file's sha256 with that of the settings the jobs follow. A changed file that loads is applied: its jobs
+    (``wanted_jobs``) replace the scheduler's through ``reconcile_jobs``, so exactly the jobs whose plan, trigger or
+    arguments changed are added, removed or replaced (the others keep their pending run time), said in one info line
+    ``schedule.reloaded``. A changed file that does not load (YAML, validation, no plan schedulable) leaves the
+    previous settings in force, jobs and runs alike (``current_settings``), said once per content at error level with
+    the file's problems (file, line, key, fix). The jobs of a plan whose own file does not load and that the store
+    keeps no version of stay as they are (``wanted_jobs``' ``left_out``), and so do the one-off ``catch-up:`` jobs of
+    missed snapshots. Only the file's digest is read when nothing changed: never the plans, never the store."""
+
+    def __init__(self, scheduler: BaseScheduler, settings: Settings, path: str) -> None:
+        self.scheduler, self.settings, self.path = scheduler, settings, path
+        self.digest = settings.source_digest or file_digest(path)   # what the jobs follow
+        self.said = ""             # the content last refused (its digest, or "unreadable"): said once
+        self.trouble = ""          # the last failure of the check itself (the store...): said once, retried
+        self.replaced: dict[str, Any] = {}   # job id -> the trigger a reload gave it, until the job's next fire
+        self.lock = threading.Lock()
+
+    def check(self) -> None:
+        """Apply the settings file if it changed; never raises (a fire goes on, the next check retries)."""
+        with self.lock:
+            try:
+                self._check()
+            except Exception as exc:
+                trouble = redact(f"{type(exc).__name__}: {exc}")
+                if trouble != self.trouble:
+                    self.trouble = trouble
+                    log.warning(f"schedule.reload_failed settings={self.path}: the settings file changed and could "
+                                f"not be applied: {trouble}; the previous settings stay in force, and the check "
+                                f"is retried every {SETTINGS_CHECK_SECONDS} s")
+
+    def _check(self) -> None:
+        digest = file_digest(self.path)
+        seen = digest or "unreadable"
+        if digest == self.digest:     # (back to) the content in force: a bad one seen again later is said again
+            self.said = ""
+            return
+        if seen == self.said:
+            return
+        left_out: list[str] = []
+        try:
+            settings = load_settings(self.path)
+            wanted = wanted_jobs(settings, left_out=left_out)
+        except InvalidInput as exc:
+            self.said = seen
+            log.error(redact(_refused_words(self.path, exc)))
+            return
+        kept = set(left_out)
+        changes = reconcile_jobs(self.scheduler, wanted,
+                                 keep=lambda job_id: job_id.startswith("catch-up:") or job_id.split(":")[-1] in kept)
+        self.settings, self.digest, self.said, self.trouble = settings, settings.source_digest or digest, "", ""
+        for job_id in changes.removed:
+            self.replaced.pop(job_id, None)
+        self.replaced.update(changes.triggers)
+        changed = [f"{job.id} ({why})" for job, why in changes.replaced]
+        changed += [f"{job_id} ({', '.join(f'{k}={v}' for k, v in updated.items())})"
+                    for job_id, updated in changes.updated]
+        log.info(f"schedule.reloaded settings={self.path} added={','.join(changes.added) or 'none'} "
+                 f"removed={','.join(changes.removed) or 'none'} changed={'; '.join(changed) or 'none'}: the "
+                 "settings file changed; this worker's jobs now follow it"
+                 + (f" (kept as they were: the jobs of {', '.join(sorted(kept))}, whose plan file does not load)"
+                    if kept else ""))
+        if lost := _not_caught_up(changes.replaced):
+            log.warning(f"schedule.replaced jobs={','.join(job.id for job, _ in changes.replaced)}: a replaced job's "
+                        f"pending run is dropped; not caught up: {lost}")
+
+    def refused(self, plan: str, job_id: str) -> str | None:
+        """Why this fire of ``job_id`` must not run, in words, or None: its plan is no longer in the settings, or it
+        is a fire of the schedule a reload replaced (the job fired before this worker saw the change; the new
+        schedule has no fire within ``misfire_grace_seconds`` before now). Workers that see a change at different
+        moments so run each plan on the schedule of the file: each checks the file at the fire, before it claims,
+        and the claim (``claim_scheduled_run``, on the cron of the settings so checked) picks one worker per fire."""
+        with self.lock:
+            if plan not in {ps.key for ps in self.settings.plans}:
+                return f"plan {plan!r} is no longer in the settings {self.path}: its jobs were removed"
+            trigger = self.replaced.pop(job_id, None)
+            grace = timedelta(seconds=self.settings.schedule.misfire_grace_seconds)
+        if trigger is None:
+            return None
+        now = worker_now()
+        fire = previous_fire(trigger, now)
+        if fire is not None and now - fire <= grace:
+            return None
+        return (f"a fire of the former schedule: the settings changed it to {trigger} in "
+                f"{trigger.timezone}, next run {_when(trigger.get_next_fire_time(None, now))}")
+
+
+def _refused_words(path: str, exc: InvalidInput) -> str:
+    """The error line of a settings file that changed and does not load."""
+    problems = [str(p) for p in exc.problems] or [str(exc)]
+    said = "; ".join(problems[:SAID_PROBLEMS])
+    if len(problems) > SAID_PROBLEMS:
+        said += f" (and {len(problems) - SAID_PROBLEMS} more)"
+    return (f"schedule.settings_refused settings={path}: the settings file changed and does not load: {said}; "
+            "the previous settings stay in force (this worker's jobs and runs go on as before). Fix the file "
+            "(`pac config check` names every problem): this worker applies it at its next check, within "
+            f"{SETTINGS_CHECK_SECONDS} s (this error is said once for this content)")
+
+
+WATCH: SettingsWatch | None = None   # the settings file this worker follows (``watch_settings``)
+
+
+def watch_settings(scheduler: BaseScheduler, settings: Settings) -> SettingsWatch | None:
+    """Follow ``settings``' file in ``scheduler``: a ``SettingsWatch`` checked at each fire and every
+    ``SETTINGS_CHECK_SECONDS`` by a job in a job store and a thread of its own (in memory: nothing to persist; never
+    queued behind the syncs of the job threads). Settings without a file (built in code) are not followed."""
+    global WATCH
+    if not settings.source:
+        return None
+    watch = SettingsWatch(scheduler, settings, str(Path(settings.source).resolve()))
+    scheduler.add_jobstore(MemoryJobStore(), SETTINGS_CHECK)
+    scheduler.add_executor(ThreadPoolExecutor(1), SETTINGS_CHECK)
+    scheduler.add_job(watch.check, "interval", seconds=SETTINGS_CHECK_SECONDS, id=SETTINGS_CHECK, name=SETTINGS_CHECK,
+                      jobstore=SETTINGS_CHECK, executor=SETTINGS_CHECK, coalesce=True, max_instances=1,
+                      misfire_grace_time=None)
+    WATCH = watch
+    return watch
 
 
 def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
@@ -744,8 +918,8 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
                            "give each scheduler process its own --jobstore file") from None
     open_store(settings.database()).dispose()   # a store it cannot use is said now (exit 2), not every night
     sync_jobstore(settings, path)
-    remember_settings(str(Path(settings.source).resolve()) if settings.source else "")
     scheduler = build_scheduler(settings, path)
+    watch_settings(scheduler, settings)
     stopping: list[str] = []
     STOP.clear()
 
@@ -771,4 +945,6 @@ def run_scheduler(settings: Settings, jobstore: str | None = None) -> None:
         event(log, "schedule.stopping", runs=RUNNING.count)
         RUNNING.wait_idle()
     event(log, "schedule.stopped")
+    global WATCH
+    WATCH = None
     guard.close()

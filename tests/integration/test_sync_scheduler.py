@@ -74,29 +74,6 @@ class TestJobs:
             reread.shutdown(wait=False)
 
 
-class TestSettingsEdited:
-    def test_a_fire_after_the_settings_changed_says_to_restart(self, settings, caplog) -> None:
-        """Audit C, F5: the jobs are built from the settings at start; a plan removed from the file then errors at
-        every fire and a plan added never runs, with no word of a restart. Each fire now says, at warning level,
-        that the file changed since the worker started and that the workers must be restarted."""
-        import logging
-
-        path = Path(settings.source)
-        sched.remember_settings(str(path))
-        with caplog.at_level(logging.INFO, logger="pac.schedule"):
-            sched.sync_job(str(path), "gone")          # same file: no word of it (the plan is unknown: exit 2)
-            assert not [r for r in caplog.records if r.levelno >= logging.WARNING
-                        and "schedule.run" not in r.getMessage()], caplog.text   # (a failed run: at warning level)
-            path.write_text(path.read_text() + "\n# a plan removed, another added\n")
-            sched.sync_job(str(path), "gone")
-        warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
-                  and "schedule.run" not in r.getMessage()]
-        assert len(warned) == 1 and "changed since this worker started" in warned[0] and "restart" in warned[0], \
-            caplog.text
-        ran = [r.getMessage() for r in caplog.records if "schedule.run" in r.getMessage()]
-        assert len(ran) == 2 and all(" exit=2 " in line for line in ran), ran
-
-
 def _set_next_run(settings, store: Path, job_id: str, when: datetime) -> None:
     helper = sched.offline_scheduler(settings, store)
     helper.modify_job(job_id, next_run_time=when)
