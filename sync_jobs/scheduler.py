@@ -787,18 +787,20 @@ class SettingsWatch:
     """A running worker's settings file, followed without a restart (``pac schedule``).
 
     ``check`` (at each fire, ``fire_refused``, and every ``SETTINGS_CHECK_SECONDS`` by a job of its own) compares the
-    file's sha256 with that of the settings the jobs follow. A changed file that loads is applied: its jobs
+    file's sha256 with that of the settings the jobs follow, and each plan file's (its timezone, period and quarters
+    make its jobs' triggers). A changed file that loads is applied: its jobs
     (``wanted_jobs``) replace the scheduler's through ``reconcile_jobs``, so exactly the jobs whose plan, trigger or
     arguments changed are added, removed or replaced (the others keep their pending run time), said in one info line
     ``schedule.reloaded``. A changed file that does not load (YAML, validation, no plan schedulable) leaves the
     previous settings in force, jobs and runs alike (``current_settings``), said once per content at error level with
     the file's problems (file, line, key, fix). The jobs of a plan whose own file does not load and that the store
     keeps no version of stay as they are (``wanted_jobs``' ``left_out``), and so do the one-off ``catch-up:`` jobs of
-    missed snapshots. Only the file's digest is read when nothing changed: never the plans, never the store."""
+    missed snapshots. Only the files' digests are read when nothing changed: never the plans parsed, never the store."""
 
     def __init__(self, scheduler: BaseScheduler, settings: Settings, path: str) -> None:
         self.scheduler, self.settings, self.path = scheduler, settings, path
         self.digest = settings.source_digest or file_digest(path)   # what the jobs follow
+        self.plans = _plan_digests(settings)      # and the plan files their triggers read (zone, period, quarters)
         self.said = ""             # the content last refused (its digest, or "unreadable"): said once
         self.trouble = ""          # the last failure of the check itself (the store...): said once, retried
         self.replaced: dict[str, Any] = {}   # job id -> the trigger a reload gave it, until the job's next fire
@@ -820,8 +822,8 @@ class SettingsWatch:
     def _check(self) -> None:
         digest = file_digest(self.path)
         seen = digest or "unreadable"
-        if digest == self.digest:     # (back to) the content in force: a bad one seen again later is said again
-            self.said = ""
+        if digest == self.digest and _plan_digests(self.settings) == self.plans:
+            self.said = ""        # (back to) the content in force: a bad one seen again later is said again
             return
         if seen == self.said:
             return
@@ -837,6 +839,7 @@ class SettingsWatch:
         changes = reconcile_jobs(self.scheduler, wanted,
                                  keep=lambda job_id: job_id.startswith("catch-up:") or job_id.split(":")[-1] in kept)
         self.settings, self.digest, self.said, self.trouble = settings, settings.source_digest or digest, "", ""
+        self.plans = _plan_digests(settings)
         for job_id in changes.removed:
             self.replaced.pop(job_id, None)
         self.replaced.update(changes.triggers)
@@ -845,7 +848,7 @@ class SettingsWatch:
                     for job_id, updated in changes.updated]
         log.info(f"schedule.reloaded settings={self.path} added={','.join(changes.added) or 'none'} "
                  f"removed={','.join(changes.removed) or 'none'} changed={'; '.join(changed) or 'none'}: the "
-                 "settings file changed; this worker's jobs now follow it"
+                 "settings file or a plan file changed; this worker's jobs now follow it"
                  + (f" (kept as they were: the jobs of {', '.join(sorted(kept))}, whose plan file does not load)"
                     if kept else ""))
         if lost := _not_caught_up(changes.replaced):
@@ -871,6 +874,12 @@ class SettingsWatch:
             return None
         return (f"a fire of the former schedule: the settings changed it to {trigger} in "
                 f"{trigger.timezone}, next run {_when(trigger.get_next_fire_time(None, now))}")
+
+
+def _plan_digests(settings: Settings) -> tuple[str, ...]:
+    """The sha256 of each plan file of ``settings``: a job's trigger reads its plan's timezone, period and quarters,
+    so an edited plan file is followed as an edited settings file is (a few small files read once a minute)."""
+    return tuple(file_digest(ps.file) for ps in settings.plans)
 
 
 def _refused_words(path: str, exc: InvalidInput) -> str:

@@ -161,6 +161,28 @@ class TestReload:
         (reloaded,) = _messages(caplog, logging.INFO, "schedule.reloaded")
         assert "added=none removed=none changed=sync:other (" in reloaded and f"hour='{hour}'" in reloaded, reloaded
 
+    def test_an_edited_plan_file_alone_moves_its_jobs(self, tmp_path, worker, caplog) -> None:
+        """A plan's jobs run on its timezone: a plan file moved to America/New_York (the settings file untouched)
+        replaces exactly that plan's jobs at the next check. Seen failing before the plan files were followed: the
+        trigger stayed in Europe/Paris until the settings file changed or the worker restarted."""
+        url = f"sqlite:///{tmp_path / 'pac.db'}"
+        w = worker(_write(tmp_path, url, ("test", "other")))
+        before = {job.id: str(job.trigger) for job in w.scheduler.get_jobs(jobstore="default")}
+        plan = tmp_path / "other.pac.yaml"
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("timezone: Europe/Paris", "timezone: America/New_York"), encoding="utf-8")
+        with caplog.at_level(logging.INFO, logger="pac.schedule"):
+            w.check()
+            w.check()  # the same files again: nothing more
+        after = {job.id: job for job in w.scheduler.get_jobs(jobstore="default")}
+        assert set(after) == set(before)
+        assert str(after["sync:other"].trigger.timezone) == "America/New_York", after["sync:other"].trigger
+        assert {i: str(j.trigger) for i, j in after.items() if not i.endswith(":other")} == {
+            i: t for i, t in before.items() if not i.endswith(":other")
+        }
+        (reloaded,) = _messages(caplog, logging.INFO, "schedule.reloaded")
+        assert "changed=sync:other (" in reloaded, reloaded
+
     def test_an_invalid_edit_keeps_the_previous_jobs_and_is_said_once(self, tmp_path, worker, caplog) -> None:
         """A YAML slip, then a wrong cron: the jobs stay those of the last valid file, each fire runs on those
         settings, and each bad content is said once at error level, with its file, line, key and fix; a valid file
