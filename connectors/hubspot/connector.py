@@ -881,19 +881,32 @@ class HubSpotConnector:
         record ... the calls and tasks will still appear on your call or task page but will not be associated with
         the deleted record"; its engagement reports "will still count engagements of deleted contacts"): a visit
         placed through that contact was made there, and a contact clean-up must not take it, nor a won deal so
-        placed, off a past period. A record moved to another company (or contact, or deal) follows it as ever. One
-        store query per 1,000 such records; nothing without a store (a pull outside ``pac sync``)."""
+        placed, off a past period. A record moved to another company (or contact, or deal) follows it as ever; one
+        whose company was merged into another follows the merge (``_held``). One whose company itself was deleted
+        (archived in this run's list, or no longer live in the store) keeps it too, so restoring the company brings
+        it back, but counts nothing meanwhile (the engine sets aside a record of a deleted account), and its warning
+        says so (audit hsengage F2: it read "still counted" and guessed a deleted contact). One store query per
+        1,000 such records, one more for their companies; nothing without a store (a pull outside ``pac sync``)."""
         if self._stored is None:
             return
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
-        for i, company in self._stored.live(spec.kind.value, bare).items():
-            if company:
-                found[i] = company
-                self._stored.warnings.append(Rejected(
-                    self.name, spec.kind.value, i,
-                    f"unassociated: {what} {i} has no company, contact or deal left in HubSpot (its contact deleted?): "
-                    f"still counted for company {company}, where it was when last read; associate it again to "
-                    "clear this warning"))
+        held = self._held(spec, bare)
+        companies = sorted({now for _, now in held.values()}, key=_numeric)
+        live = self._stored.live(ObjectKind.ACCOUNTS.value, companies) if companies else {}
+        for i, (stored, company) in held.items():
+            found[i] = company
+            lost = f"unassociated: {what} {i} has no company, contact or deal left in HubSpot"
+            if company in self._companies_gone or company not in live:
+                reason = (f"{lost}: its company {company} was deleted in HubSpot, so it is not counted until the "
+                          f"company is restored or the {what} associated with another company")
+            elif company != stored:
+                reason = (f"{lost} (its contact deleted?): still counted for company {company}, into which company "
+                          f"{stored}, where it was when last read, was merged; associate it again to clear this "
+                          "warning")
+            else:
+                reason = (f"{lost} (its contact deleted?): still counted for company {company}, where it was when "
+                          "last read; associate it again to clear this warning")
+            self._stored.warnings.append(Rejected(self.name, spec.kind.value, i, reason))
 
     def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> tuple[dict[str, str], set[str]]:
         """Engagement id -> the company of the deal it is on, for engagements that no company of their own nor of
