@@ -107,7 +107,7 @@ class AccountColumns:
         self._combos(scopes)
         self.combo_now = self.combo[:n]        # per account number: the combination of its current state
         self._changed_at: dict[date, tuple[np.ndarray, np.ndarray]] = {}
-        self._static: dict[tuple[Condition, ...], np.ndarray] = {}
+        self._static: dict[tuple[Any, ...], np.ndarray] = {}
         self._histograms: dict[tuple[Any, ...], np.ndarray] = {}
         self._members: dict[tuple[tuple[Condition, ...], date], frozenset[int]] = {}
         self._masks: dict[tuple[tuple[Condition, ...], date], np.ndarray] = {}
@@ -361,16 +361,39 @@ class AccountColumns:
         self.combo_classes = combos            # (fields + live) x combinations
         self.combo_live = combos[-1].astype(bool)
 
-    def static_pass(self, static: tuple[Condition, ...]) -> np.ndarray:
-        """Per combination: live and every static condition holds."""
-        found = self._static.get(static)
+    def static_pass(self, static: tuple[Condition, ...], *, live: bool = True) -> np.ndarray:
+        """Per combination: live (unless ``live`` is False: deleted accounts too) and every static condition holds."""
+        key = static if live else ("deleted too", *static)
+        found = self._static.get(key)
         if found is None:
-            found = self.combo_live.copy()
+            found = self.combo_live.copy() if live else np.ones(len(self.combo_live), dtype=bool)
             for condition in static:
                 k, per_class = self._class_pass[condition]
                 found &= per_class[self.combo_classes[k]]
-            self._static[static] = found
+            self._static[key] = found
         return found
+
+    def deleted_mask(self, scope: Scope, reference: date) -> np.ndarray | None:
+        """Per account number: deleted in the CRM, and in ``scope`` at ``reference`` (its state then, as stored when
+        it was deleted) as if it were not: the accounts whose won deals an axis lists as not counted, « deleted »,
+        instead of letting its revenue drop with no deal named (audit hsengage F2). None when no account is deleted
+        (nothing computed); cached per (conditions, reference)."""
+        dead = self.cached("deleted", lambda: np.flatnonzero(~self.live))
+        if not len(dead):
+            return None
+        part = scope.accounts_part
+        return self.cached(("deleted_mask", part.conditions, self._reference_key(part, reference)),
+                           lambda: self._deleted_mask(part, reference, dead))
+
+    def _deleted_mask(self, part: Scope, reference: date, dead: np.ndarray) -> np.ndarray:
+        passing = self.static_pass(tuple(c for c in part.conditions if not is_dormancy(c)), live=False)
+        inside = passing[self.combo[self.rows_at(dead, reference.toordinal())]]
+        for condition in (c for c in part.conditions if is_dormancy(c)):
+            if inside.any():
+                inside &= self.dormant_on(dead, condition, reference)
+        mask = np.zeros(self.n, dtype=bool)
+        mask[dead[inside]] = True
+        return mask
 
     # -- dormancy ------------------------------------------------------------------------------------------------
     def dormant_on(self, numbers: np.ndarray, condition: Condition, reference: date) -> np.ndarray:

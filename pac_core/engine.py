@@ -685,7 +685,8 @@ def _axis_progress(plan: Plan, axis: Axis, shares: _Shares | None, ledger: WonLe
         revenue_per_visit=(revenue / done) if done else None,
         decisions=tuple(ledger.counted_deals(days, members if flt.is_everything else member_set,
                                              settings.deal_decision_limit, flt, owner_email,
-                                             None if shares is None else shares.revenue, int(inactive))),
+                                             None if shares is None else shares.revenue, int(inactive),
+                                             scopes.deleted_mask(scope, reference))),
         kpis=_scope_kpis(scope, members, member_set, reference, days, scopes, ledger, book, visits, revenue, flt,
                          owner_email))
 

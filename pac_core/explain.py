@@ -182,15 +182,18 @@ def _row(d: Decision, lang: str, zone: ZoneInfo, accounts: Mapping[tuple[str, st
             "rule": d.rule, "reason": REASONS[lang].get(d.rule, d.rule), "detail": localise(d.detail, lang)}
 
 
-ALSO_ON = {"fr": ("aussi sur {}", "HubSpot ne donne pas d'entreprise principale à une activité ; pac a pris le plus "
-                                    "petit identifiant", " : "),
-           "en": ("also on {}", "HubSpot engagements have no primary company; pac took the smallest id", ": ")}
+ALSO_ON = {"fr": ("aussi sur {}", "HubSpot ne donne pas d'entreprise principale à une activité ; pac garde celle où il "
+                                    "la comptait (ou l'entreprise issue de sa fusion), sinon prend le plus petit "
+                                    "identifiant", " : "),
+           "en": ("also on {}", "HubSpot engagements have no primary company; pac keeps the one it counted it for "
+                                "(or the company that one was merged into), else takes the smallest id", ": ")}
 
 
 def _also_on(row: dict[str, Any], also_on: Mapping[tuple[str, str], Sequence[str]] | None,
              lang: str) -> dict[str, Any]:
     """The row with the other accounts its activity is associated with named after its detail (audit matching F7):
-    « also on Durand Lyon (69003): HubSpot engagements have no primary company; pac took the smallest id »."""
+    « also on Durand Lyon (69003): HubSpot engagements have no primary company; pac keeps the one it counted it for
+    (...), else takes the smallest id »."""
     others = (also_on or {}).get((row["source"], row["record"]))
     if not others:
         return row

@@ -526,7 +526,7 @@ class WonLedger:
 
     def counted_deals(self, days: DateRange, members: Members, limit: int, flt: DealFilter | None = None,
                       owner_email: Mapping[AccountKey, str] | None = None, shares: np.ndarray | None = None,
-                      own: int = 0) -> list[Decision]:
+                      own: int = 0, deleted: np.ndarray | None = None) -> list[Decision]:
         """Up to ``limit`` counted deals of the scope (deterministic order; ``detail`` the amount counted, in the
         plan's currency, rule ``no_amount`` for a won deal without amount, worth 0; with split attribution,
         ``shares`` and ``own`` as ``engine._scope_revenue`` takes them, a deal divided between several axes reads
@@ -535,7 +535,10 @@ class WonLedger:
         scope's rejected deals. Deals beyond ``limit`` are counted, not listed, as an action's activities are: a
         ``truncated`` decision (no record) after the counted ones, "58 more counted deals not listed" (with
         " (2 with no amount)" when some of them have none), and one after the left-out ones, "3 more deals left
-        out not listed", so ``pac explain`` can give the real numbers."""
+        out not listed", so ``pac explain`` can give the real numbers. ``deleted`` (per account number: deleted in
+        the CRM, in the scope as if it were not, ``AccountColumns.deleted_mask``): their won deals of the range that
+        pass ``flt`` are listed as not counted too, rule ``deleted``, as an action lists a visit of a deleted
+        account: a won deal left live on a deleted company counts nothing, and the revenue it leaves names it."""
         out: list[Decision] = []
         on_lines: dict[int, tuple[int, ...] | None] = {}
         if flt is not None and not flt.is_everything:
@@ -568,11 +571,29 @@ class WonLedger:
             out.append(Decision(source, ident, False, rule, detail, account, self.days[p]))
         if len(missed) > limit:
             out.append(Decision("", "", False, "truncated", f"{len(missed) - limit} more deals left out not listed"))
+        gone = self._of_deleted(days, deleted, flt, owner_email or {}) if deleted is not None else []
+        for p in gone[:limit]:
+            source, ident, _, account = self._listed(p)
+            out.append(Decision(source, ident, False, "deleted", "the account was deleted in the CRM", account,
+                                self.days[p]))
+        if len(gone) > limit:
+            out.append(Decision("", "", False, "truncated",
+                                f"{len(gone) - limit} more deals of deleted accounts not listed"))
         out.extend(d for d, n in zip(self.rejected, self.rejected_accounts, strict=True)
                    if n is not None and contains(members, n) and d.when is not None
                    and isinstance(d.when, date) and days[0] <= d.when <= days[1])
         return out
 
+
+    def _of_deleted(self, days: DateRange, deleted: np.ndarray, flt: DealFilter | None,
+                    owner_email: Mapping[AccountKey, str]) -> list[int]:
+        """The ledger positions of the won deals closed in ``days`` on the accounts of ``deleted`` (a boolean array
+        per account number) that ``flt`` keeps (its owner and product conditions)."""
+        found = self.positions_of(days, deleted)
+        if flt is None or flt.is_everything:
+            return found
+        return [p for p in found if flt.verdict((deal := self.deals[p]).source, deal.owner_id, deal.lines,
+                                                owner_email)[0] is not None]
 
     def rule_of(self, position: int, lines: tuple[int, ...] | None = None) -> str:
         """How a counted deal is listed: ``no_amount`` when what the scope counts of it is unknown (the deal has no

@@ -262,6 +262,14 @@ def choose_company(associations: list[dict[str, Any]] | None, from_type: str | N
         return None
     if len(associations) == 1:          # the usual case (one company): it wins, primary or not
         return str(associations[0]["toObjectId"])
+    return primary_company(associations, from_type) or str(min(
+        associations, key=lambda to: int(to["toObjectId"]) if str(to["toObjectId"]).isdigit() else 0)["toObjectId"])
+
+
+def primary_company(associations: list[dict[str, Any]], from_type: str | None = None) -> str | None:
+    """The primary associated company as ``choose_company`` recognises it, None when no association is primary (a
+    record on several companies then counts for the smallest id, or for the one pac counted it for before:
+    ``HubSpotConnector._companies``)."""
     ids = set(PRIMARY_TYPE_IDS.values()) if from_type is None else \
         {PRIMARY_TYPE_IDS[(from_type, "companies")]} if (from_type, "companies") in PRIMARY_TYPE_IDS else set()
 
@@ -275,8 +283,7 @@ def choose_company(associations: list[dict[str, Any]] | None, from_type: str | N
         for to in associations:
             if any(primary(t) for t in to.get("associationTypes") or []):
                 return str(to["toObjectId"])
-    return str(min(associations, key=lambda to: int(to["toObjectId"]) if str(to["toObjectId"]).isdigit()
-                   else 0)["toObjectId"])
+    return None
 
 
 def _type_id(association_type: dict[str, Any]) -> int | None:

@@ -81,10 +81,12 @@ from connectors.hubspot.associations import (
     choose_company,
     contact_primary_company,
     parent_pairs,
+    primary_company,
 )
 from connectors.hubspot.currency import OWN_AMOUNTS
 from connectors.hubspot.limits import DEFAULT_SEARCH_PER_SECOND, RateLimiter
 from connectors.hubspot.mapping import (
+    MERGED_IDS,
     HubSpotMapping,
     default_mapping_path,
     disposition_notes,
@@ -197,6 +199,11 @@ class HubSpotConnector:
         self._binned: dict[ObjectKind, set[str]] = {}     # ids in this run's archived lists and reads, per kind
         self._warned: set[tuple[str, str]] = set()        # (kind, id) listed this run as "several companies"
         self._companies_gone: set[str] = set()            # companies this run found merged away or archived
+        # company merged away -> the company it went into, seen this run: a merged company's ``hs_merged_object_ids``
+        # (``_note_merges``), or a stored company's id read again (``_follow_merges``); ids so read that answered no
+        # other company are in ``_not_merged``
+        self._merged_into: dict[str, str] = {}
+        self._not_merged: set[str] = set()
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -481,6 +488,7 @@ class HubSpotConnector:
         if not merged:
             return
         self._companies_gone.update(i for ids in merged.values() for i in ids)
+        self._merged_into.update((old, winner) for winner, ids in merged.items() for old in ids)
         live = self._stored.live(ObjectKind.ACCOUNTS.value, sorted({i for ids in merged.values() for i in ids})) \
             if self._stored is not None else {}
         for obj in buffer:
@@ -684,7 +692,9 @@ class HubSpotConnector:
 
         An engagement (``spec.engagement``: HubSpot defines no primary company for meetings, calls, e-mails and
         tasks) linked to several companies counts for the one that is the primary company of one of its contacts
-        (the person met belongs there), the smallest id among several such, else the smallest of its companies.
+        (the person met belongs there), the smallest id among several such, else ``_family_choice``. A deal on
+        several companies, none primary, counts for the one the store holds it on, or the company that one was
+        merged into, else (never stored) the smallest id (``_held``, ``_tie_break``: audit hsengage F1).
         An engagement or a deal with no company (``spec.contacts``) takes the primary company of its contacts:
         meetings or calls created by calendar sync, an integration or the API often carry only the contact, and
         HubSpot shows them on that contact's timeline alone; deals created by an e-commerce or quoting integration
@@ -701,6 +711,12 @@ class HubSpotConnector:
         links = read_associations(self.transport, spec.object_type, "companies", ids)
         found: dict[str, str | None] = {str(i): choose_company(tos) for i, tos in links.items()}
         several = [str(i) for i, tos in links.items() if len(tos) > 1] if spec.engagement else []
+        if not spec.engagement:     # a deal on several companies, none of them primary: where it counted before
+            tied = {str(i): sorted({str(to["toObjectId"]) for to in tos}, key=_numeric) for i, tos in links.items()
+                    if len(tos) > 1 and primary_company(tos) is None}
+            held = self._held(spec, list(tied))
+            for i, cs in tied.items():
+                found[i] = _tie_break(cs, held.get(i))[0]
         orphans = [str(i) for i in ids if found.get(str(i)) is None] if spec.contacts else []
         if not orphans and not several:
             return Companies(found)
@@ -796,26 +812,32 @@ class HubSpotConnector:
                        found: dict[str, str | None]) -> dict[str, tuple[str, ...]]:
         """Engagements with several companies that no contact decides between (``undecided``): the company that is
         not the parent of another of them (HubSpot's parent / child company association, company -> company 13 and
-        14: a visit logged on the client's site and on its group's head office was made at the site), else the
-        smallest id among those left. When that still leaves several, the engagement counts for the smallest id, is
-        listed once as a data-quality warning (``several companies: ...``), and carries the others (returned:
-        engagement id -> the other companies, ``Activity.also_on``), which ``pac explain`` names. One more
-        association read per 1,000 companies of such engagements, none when there is none."""
+        14: a visit logged on the client's site and on its group's head office was made at the site). When that
+        still leaves several, the engagement counts for the one pac's store holds it on, or for the company that
+        one was merged into (``_held``: a dedupe merge makes a new company with a new, larger id, and must not move
+        the visit to the other company, audit hsengage F1), else, never stored, for the smallest id; it is listed
+        once as a data-quality warning (``several companies: ...``) and carries the others (returned: engagement
+        id -> the other companies, ``Activity.also_on``), which ``pac explain`` names. One more association read per
+        1,000 companies of such engagements, none when there is none; one store query per 1,000 engagements left
+        with several."""
         own = {i: sorted({str(to["toObjectId"]) for to in links[i]}, key=_numeric) for i in undecided}
         parents = parent_pairs(read_associations(self.transport, "companies", "companies",
                                                  sorted({c for cs in own.values() for c in cs}, key=_numeric)))
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
+        left = {i: [c for c in cs if not any((c, other) in parents for other in cs if other != c)] or cs
+                for i, cs in own.items()}
+        held = self._held(spec, [i for i, cs in left.items() if len(cs) > 1])
         also: dict[str, tuple[str, ...]] = {}
         for i, cs in own.items():
-            left = [c for c in cs if not any((c, other) in parents for other in cs if other != c)] or cs
-            found[i] = left[0]
-            if len(left) == 1:
+            chosen, why = _tie_break(left[i], held.get(i))
+            found[i] = chosen
+            if len(left[i]) == 1:
                 continue
-            also[i] = tuple(c for c in cs if c != left[0])
+            also[i] = tuple(c for c in cs if c != chosen)
             warning = (f"several companies: {what} {i} is associated with companies {', '.join(cs)} and no contact "
                        "or parent company tells which was visited (HubSpot engagements have no primary company): "
-                       f"counted for {left[0]}, the smallest id; associate it with the company visited only, or "
-                       "with the contact met there")
+                       f"counted for {chosen}, {why}; associate it with the company visited only, or with the "
+                       "contact met there")
             if (spec.kind.value, i) in self._warned:
                 continue
             self._warned.add((spec.kind.value, i))
@@ -825,6 +847,39 @@ class HubSpotConnector:
                 log.warning("%s: %s", self.name, warning)
         return also
 
+    def _held(self, spec: HsObject, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Record id -> (the company pac's store holds it on, that company now), for those of ``ids`` the store holds
+        live on a company: the company itself, or the company it was merged into (``_follow_merges``). What keeps a
+        record on several companies nothing tells apart where it counted (``_tie_break``). One store query per
+        1,000 ids; nothing without a store (a pull outside ``pac sync``) or without ids."""
+        if self._stored is None or not ids:
+            return {}
+        stored = {i: company for i, company in self._stored.live(spec.kind.value, sorted(ids, key=_numeric)).items()
+                  if company}
+        now = self._follow_merges(set(stored.values()))
+        return {i: (company, now.get(company, company)) for i, company in stored.items()}
+
+    def _follow_merges(self, companies: Iterable[str]) -> dict[str, str]:
+        """Company id -> the company it was merged into, for those of ``companies`` merged away. This run's company
+        read knows its merges (``_note_merges``); a company merged before (its merge night's reads did not read the
+        record again: a read of deals alone, an interrupted night) is gone from the store's live companies, and
+        HubSpot answers its id with the merged record (changelog "Updated merge functionality for contacts and
+        companies": "both of the previous IDs will point to the resulting merged record, so fetching any records
+        using the original IDs will return the new merged record with the new ID"), whose
+        ``hs_merged_object_ids`` lists it: such ids are read by id, one call per 100, each once a run. A company
+        deleted (archived) answers nothing and is not followed."""
+        ask = sorted((c for c in companies if c not in self._merged_into and c not in self._not_merged
+                      and c not in self._companies_gone), key=_numeric)
+        if ask and self._stored is not None:
+            live = self._stored.live(ObjectKind.ACCOUNTS.value, ask)
+            ask = [c for c in ask if c not in live]
+        if ask:
+            for obj in batch_read(self.transport, "companies", ask, [MERGED_IDS]):
+                winner = str(obj["id"])
+                self._merged_into.update((old, winner) for old in merged_ids(obj) if old in ask and old != winner)
+            self._not_merged.update(c for c in ask if c not in self._merged_into)
+        return {c: self._merged_into[c] for c in companies if c in self._merged_into}
+
     def _keep_stored_company(self, spec: HsObject, bare: Sequence[str], found: dict[str, str | None]) -> None:
         """Records read with no company, no contact and no deal at all, that the store holds with a company: they keep
         it (``found``), each listed as a data-quality warning. Deleting a contact unassociates its activities (HubSpot,
@@ -832,39 +887,62 @@ class HubSpotConnector:
         record ... the calls and tasks will still appear on your call or task page but will not be associated with
         the deleted record"; its engagement reports "will still count engagements of deleted contacts"): a visit
         placed through that contact was made there, and a contact clean-up must not take it, nor a won deal so
-        placed, off a past period. A record moved to another company (or contact, or deal) follows it as ever. One
-        store query per 1,000 such records; nothing without a store (a pull outside ``pac sync``)."""
+        placed, off a past period. A record moved to another company (or contact, or deal) follows it as ever; one
+        whose company was merged into another follows the merge (``_held``). One whose company itself was deleted
+        (archived in this run's list, or no longer live in the store) keeps it too, so restoring the company brings
+        it back, but counts nothing meanwhile (the engine sets aside a record of a deleted account), and its warning
+        says so (audit hsengage F2: it read "still counted" and guessed a deleted contact). One store query per
+        1,000 such records, one more for their companies; nothing without a store (a pull outside ``pac sync``)."""
         if self._stored is None:
             return
         what = {"emails": "e-mail"}.get(spec.object_type, spec.object_type.removesuffix("s"))
-        for i, company in self._stored.live(spec.kind.value, bare).items():
-            if company:
-                found[i] = company
-                self._stored.warnings.append(Rejected(
-                    self.name, spec.kind.value, i,
-                    f"unassociated: {what} {i} has no company, contact or deal left in HubSpot (its contact deleted?): "
-                    f"still counted for company {company}, where it was when last read; associate it again to "
-                    "clear this warning"))
+        held = self._held(spec, bare)
+        companies = sorted({now for _, now in held.values()}, key=_numeric)
+        live = self._stored.live(ObjectKind.ACCOUNTS.value, companies) if companies else {}
+        for i, (stored, company) in held.items():
+            found[i] = company
+            lost = f"unassociated: {what} {i} has no company, contact or deal left in HubSpot"
+            if company in self._companies_gone or company not in live:
+                reason = (f"{lost}: its company {company} was deleted in HubSpot, so it is not counted until the "
+                          f"company is restored or the {what} associated with another company")
+            elif company != stored:
+                reason = (f"{lost} (its contact deleted?): still counted for company {company}, into which company "
+                          f"{stored}, where it was when last read, was merged; associate it again to clear this "
+                          "warning")
+            else:
+                reason = (f"{lost} (its contact deleted?): still counted for company {company}, where it was when "
+                          "last read; associate it again to clear this warning")
+            self._stored.warnings.append(Rejected(self.name, spec.kind.value, i, reason))
 
     def _deal_companies(self, spec: HsObject, ids: Sequence[str]) -> tuple[dict[str, str], set[str]]:
         """Engagement id -> the company of the deal it is on, for engagements that no company of their own nor of
         their contacts places (a quote follow-up task created on the deal): the deal's company as the deal itself is
         read (``choose_company``: its primary, deal -> company type 5, else the smallest id); on several deals, the
-        smallest id among their companies. Engagements on no deal, or on deals with no company, are left out. Two
-        association reads per 1,000 such engagements (their deals, then those deals' companies). With it, the ids of
-        the engagements on any deal."""
+        smallest id among their companies. When the deals leave several companies (several deals, or a deal on
+        several companies with no primary), the company the store holds the engagement on, or the company that one
+        was merged into, wins among them, as for the deal itself (``_held``). Engagements on no deal, or on deals
+        with no company, are left out. Two association reads per 1,000 such engagements (their deals, then those
+        deals' companies). With it, the ids of the engagements on any deal."""
         via = read_associations(self.transport, spec.object_type, "deals", ids)
         deals = sorted({str(to["toObjectId"]) for tos in via.values() for to in tos}, key=_numeric)
         on_deals = {str(i) for i, tos in via.items() if tos}
         if not deals:
             return {}, on_deals
-        company = {d: chosen for d, tos in read_associations(self.transport, "deals", "companies", deals).items()
-                   if (chosen := choose_company(tos))}
-        out: dict[str, str] = {}
+        company: dict[str, list[str]] = {}      # deal -> its primary company, else all its companies (numeric order)
+        for d, tos in read_associations(self.transport, "deals", "companies", deals).items():
+            primary = primary_company(tos) if len(tos) > 1 else None
+            company[d] = [primary] if primary else sorted({str(to["toObjectId"]) for to in tos}, key=_numeric)
+        chosen: dict[str, list[str]] = {}        # engagement -> the companies of its deals, each deal's choice first
         for i, tos in via.items():
-            theirs = sorted({company[d] for to in tos if (d := str(to["toObjectId"])) in company}, key=_numeric)
-            if theirs:
-                out[i] = theirs[0]
+            found = [company[d] for to in tos if (d := str(to["toObjectId"])) in company and company[d]]
+            if found:
+                firsts = sorted({cs[0] for cs in found}, key=_numeric)
+                chosen[i] = [*firsts, *sorted({c for cs in found for c in cs} - set(firsts), key=_numeric)]
+        held = self._held(spec, [i for i, cs in chosen.items() if len(cs) > 1])
+        out: dict[str, str] = {}
+        for i, cs in chosen.items():
+            now = held.get(i)
+            out[i] = now[1] if now is not None and now[1] in cs else cs[0]
         return out, on_deals
 
     def _merged_away(self, spec: HsObject, obj: dict[str, Any]) -> Iterator[Record]:
@@ -1284,6 +1362,20 @@ class Companies:
 
 
 NO_COMPANIES = Companies({})
+
+
+def _tie_break(candidates: Sequence[str], held: tuple[str, str] | None) -> tuple[str, str]:
+    """Of several companies nothing tells apart (``candidates``, in numeric order), the one a record counts for and
+    why, in a warning's words: the company pac's store holds it on, or the company that one was merged into
+    (``held``: the stored company, that company now), when among them; else the smallest id. A merge makes a new
+    company with a new, larger id: by the smallest id alone, a record on the merged company and another would move
+    to the other one (audit hsengage F1)."""
+    if held is not None:
+        stored, now = held
+        if now in candidates and now != candidates[0]:
+            return now, ("where pac counted it before" if now == stored else
+                         f"where pac counted it before ({stored}, since merged into {now})")
+    return candidates[0], "the smallest id"
 
 
 def _basis(companies: Iterable[dict[str, Any]], contacts: Iterable[str]) -> tuple[str, ...]:

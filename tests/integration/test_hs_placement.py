@@ -9,7 +9,7 @@ sandbox CRM, into the store (SQLite and PostgreSQL), evaluated by the engine, wi
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -209,10 +209,12 @@ class TestSeveralCompanies:
         assert [(r["account"], r["rule"], r["detail"]) for r in rows] == [(
             "Groupe Durand (siège)", "outside_scope",
             "département 75 (scope: département 69); also on Durand Lyon (69003): HubSpot engagements have no "
-            "primary company; pac took the smallest id")]
+            "primary company; pac keeps the one it counted it for (or the company that one was merged into), else "
+            "takes the smallest id")]
         fr = explain_action(_rhone_plan(), ev, "A-01", accounts=names, lang="fr", also_on=others).rows
         assert fr[0]["detail"].endswith("; aussi sur Durand Lyon (69003) : HubSpot ne donne pas d'entreprise "
-                                        "principale à une activité ; pac a pris le plus petit identifiant"), fr
+                                        "principale à une activité ; pac garde celle où il la comptait (ou "
+                                        "l'entreprise issue de sa fusion), sinon prend le plus petit identifiant"), fr
 
 
 def test_a_sync_keeps_a_moved_contacts_visit_and_lists_an_undecided_one(tmp_path: Path) -> None:
@@ -246,3 +248,81 @@ def test_a_sync_keeps_a_moved_contacts_visit_and_lists_an_undecided_one(tmp_path
         engine.dispose()
     assert (placed[on_contact], placed[on_two]) == (first, min(second, other, key=int))
     assert others == {("hs-west", on_two): (max(second, other, key=int),)}
+
+
+class TestMergeOfTheCountedCompany:
+    """Audit hsengage F1: a record on two companies nothing tells apart counts for the smallest id when first read;
+    a merge of that company makes a new company with a new, larger id (HubSpot's changelog "Updated merge
+    functionality for contacts and companies": "a new record with a new ID will be created"), and the record must
+    follow it instead of moving to the other company, now the smaller id, outside the scope."""
+
+    def _seed(self, api, julie):
+        """Alpha (69003, the smallest id), Gamma Paris (75003), Alpha's duplicate (69004); Julie's April visit on Alpha
+        and Gamma (no contact), and a 1,000 EUR April won deal on both with no primary company."""
+        alpha, gamma = _company(api, "Alpha", "69003", julie), _company(api, "Gamma Paris", "75003", julie)
+        dup = _company(api, "Alpha (doublon)", "69004", julie)
+        visit = api.add("meetings", {**VISIT, "hubspot_owner_id": julie}, companies=(alpha, gamma), modified=STAMP)
+        order = api.add("deals", {"dealname": "Pompe", "amount": "1000", "closedate": "2027-04-10T10:00:00.000Z",
+                                  "pipeline": "default", "dealstage": "closedwon", "deal_currency_code": "EUR",
+                                  "hubspot_owner_id": julie}, modified=STAMP)
+        for company in (alpha, gamma):
+            api.associate("deals", order, "companies", company)
+        return alpha, gamma, dup, visit, order
+
+    @staticmethod
+    def _merge(api, alpha, dup) -> str:
+        """A day later (a contact changed then: the portal's clock moves on), Alpha merged with its duplicate: a new
+        company, whose id is larger than Gamma's; the visit's and the deal's stamps do not move."""
+        api.add("contacts", {"email": "x@example.com"}, modified=STAMP + timedelta(days=1))
+        return api.merge("companies", alpha, dup)
+
+    def test_the_merge_night_keeps_the_visit_and_the_deal_on_the_merged_company(self, engine, portal):
+        """Night 1: both on Alpha (the smallest id), 1 / 5 in the 69 and 1,000 EUR, the visit warned of. Alpha is
+        merged into C: the next incremental night must have both on C (1 / 5, 1,000 EUR), the visit still warned of,
+        naming C. Seen failing before the fix: both moved to Gamma Paris, 0 / 5 and 0 EUR, for good."""
+        api, connector, julie = portal
+        alpha, gamma, dup, visit, order = self._seed(api, julie)
+        _night(engine, connector, None, run_id=1, kinds=KINDS)
+        stored = _stored(engine, connector)
+        assert (_placed(stored), _rhone_visits(stored)) == ({visit: alpha}, 1)
+        c = self._merge(api, alpha, dup)
+        assert int(c) > int(gamma)
+        connector._warned.clear()       # a new run (``pac sync`` makes a new connector each run)
+        warned: list[Rejected] = []
+        _night(engine, connector, STAMP + timedelta(hours=12), run_id=2, kinds=KINDS, warned=warned)
+        stored = _stored(engine, connector)
+        assert (_placed(stored), _rhone_visits(stored)) == ({visit: c}, 1)
+        assert {x.id: x.account_id for x in stored.deals if not x.deleted} == {order: c}
+        assert _april_revenue(stored, {"departement": "69"}) == Decimal("1000")
+        assert [(w.object, w.id, w.reason) for w in warned] == [(
+            "activities", visit,
+            f"several companies: meeting {visit} is associated with companies {gamma}, {c} and no contact or parent "
+            f"company tells which was visited (HubSpot engagements have no primary company): counted for {c}, where "
+            f"pac counted it before ({alpha}, since merged into {c}); associate it with the company visited only, "
+            "or with the contact met there")]
+
+    def test_a_later_full_read_follows_a_merge_it_did_not_see(self, engine, portal):
+        """The merge night reads the companies only (the visit and the deal are not read again), a later night reads
+        the meetings and deals in full and not the companies: the store holds both on Alpha, retired; HubSpot answers
+        Alpha's id with the merged company ("both of the previous IDs will point to the resulting merged record"),
+        so both go to C. Seen failing before the fix: Gamma Paris."""
+        api, connector, julie = portal
+        alpha, _, dup, visit, order = self._seed(api, julie)
+        _night(engine, connector, None, run_id=1, kinds=KINDS)
+        c = self._merge(api, alpha, dup)
+        _night(engine, connector, STAMP + timedelta(hours=12), run_id=2, kinds=(ObjectKind.ACCOUNTS,))
+        _night(engine, connector, None, run_id=3, kinds=(ObjectKind.ACTIVITIES, ObjectKind.DEALS))
+        stored = _stored(engine, connector)
+        assert (_placed(stored), _rhone_visits(stored)) == ({visit: c}, 1)
+        assert {x.id: x.account_id for x in stored.deals if not x.deleted} == {order: c}
+
+    def test_a_record_never_stored_still_takes_the_smallest_id(self, engine, portal):
+        """The same visit first read after the merge: nothing stored tells where it counted, so the smallest id,
+        Gamma Paris, as documented."""
+        api, connector, julie = portal
+        alpha, gamma, dup, visit, order = self._seed(api, julie)
+        self._merge(api, alpha, dup)
+        _night(engine, connector, None, run_id=1, kinds=KINDS)
+        stored = _stored(engine, connector)
+        assert _placed(stored) == {visit: gamma}
+        assert {x.id: x.account_id for x in stored.deals if not x.deleted} == {order: gamma}

@@ -303,6 +303,30 @@ class TestNearMissWords:
         assert local_minute(datetime(2027, 3, 14, 8, 30, tzinfo=UTC), chicago) == "2027-03-14 03:30"
 
 
+class TestDealsOfADeletedAccount:
+    def test_a_won_deal_whose_account_was_deleted_is_listed_as_not_counted(self) -> None:
+        """Audit hsengage F2: Lyon A's 1,000 EUR deal counts; Epsilon (69005) was deleted in the CRM and its 1,500 EUR
+        won deal, still live, does not count: the axis must list it as not counted, « supprimée : le compte a été
+        supprimé dans le CRM », as an action lists a visit of a deleted account, so a manager sees which deal the
+        revenue lost. A deleted account outside the axis's scope (Paris) lists nothing. Seen failing before the
+        fix: only d1 listed, "1 deal counted, 0 not counted"."""
+        deals = (won("d1", "a1", "1000", date(2027, 3, 1)), won("d5", "a5", "1500", date(2027, 3, 5)),
+                 won("d7", "p7", "700", date(2027, 3, 6)))
+        accounts = (account("a1", "69003"), account("a5", "69005", deleted=True),
+                    account("p7", "75003", region="Île-de-France", deleted=True))
+        p = plan(action(axis_id="AX-69"), axes=(axis("AX-69", "SEG-ARA"),))
+        ev = evaluate(p, Records(accounts=accounts, deals=deals, users=USERS), as_of=datetime(2027, 6, 1, tzinfo=PARIS))
+        by_id = {(d.source, d.id): d for d in deals}
+        assert ev.axis("AX-69").revenue == Decimal(1000)
+        en = explain_axis(p, ev, "AX-69", deals=by_id, lang="en")
+        assert en.header.endswith("— 1 deal counted, 1 not counted")
+        assert [(r["record"], r["counted"], r["reason"], r["detail"], r["amount"]) for r in en.rows] == [
+            ("d1", True, "counted", "", "€1,000.00"),
+            ("d5", False, "deleted", "the account was deleted in the CRM", "€1,500.00")]
+        fr = explain_axis(p, ev, "AX-69", deals=by_id)
+        assert (fr.rows[1]["reason"], fr.rows[1]["detail"]) == ("supprimée", "le compte a été supprimé dans le CRM")
+
+
 class TestUnplacedAccounts:
     """Audit matching F5: an account France does not place (its postal code gives no département, or it has none)
     is neither in the 69 nor outside it, and `pac explain` names the postal code that gave no département."""
