@@ -162,7 +162,8 @@ class WonValues:
                         if value[k] is None:
                             value[k] = on_lines
         missing = np.fromiter(map(is_, value, repeat(None)), dtype=bool, count=len(rows))
-        given = [ZERO if v is None else v for v in value] if missing.any() else value
+        given: list[Decimal] = [ZERO if v is None else v for v in value] if missing.any() else \
+            cast(list[Decimal], value)
         credit = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
         return cls(rows, value, missing, credit, noted | missing | credit)
 
