@@ -21,6 +21,7 @@ from pac_core.geography import COUNTRY_READING
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, CrmRates, Deal, Records, Rejected, User
 from pac_core.revenue import conversion
+from tests.fakes import STANDARD_LABELS, labels_unchanged
 
 STAMP = "2027-05-04T10:00:00.000+0000"
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"          # multi-currency: deals.currency_field
@@ -236,14 +237,15 @@ class TestSingleCurrencyOrg:
         m = load_mapping(DEFAULT)
         sf = SalesforceConnector("sf", m, _NoCalls())  # type: ignore[arg-type]
         assert sf.org_rates() is NO_RATES
+        labels_unchanged(sf)       # Account's describe answers 304 (the labels' check: no rates query either)
         # the deal filter's keys, unset, are not part of it (they came later: tests/unit/test_sf_mapping.py)
         assert sf.reading(ObjectKind.DEALS) == reading_of(READING_RULES, "deals", [
             m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"}), DEAL_RULES])
         # accounts: the mapping's section, the scope picklists read as labels and how countries are read (a change
-        # re-reads the accounts once)
+        # re-reads the accounts once), and the picklists' labels (``SalesforceConnector.labels``)
         assert sf.reading(ObjectKind.ACCOUNTS) == reading_of(READING_RULES, "accounts",
                                                              [m.accounts.model_dump(mode="json"), ACCOUNT_RULES,
-                                                              COUNTRY_READING])
+                                                              COUNTRY_READING], STANDARD_LABELS)
         assert "CurrencyIsoCode" not in m.read_fields()["Account"].values()
 
     def test_deals_keep_their_amounts(self) -> None:
