@@ -219,6 +219,42 @@ def reading_of(rules: int, *parts: Any) -> str:
     return f"{rules}:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class PicklistLabels:
+    """The labels of the account picklists plan scopes test, as a CRM last showed them (``Connector.labels``), kept
+    by the store from one night to the next (``Connector.remember_labels``): a relabel in the CRM (a Salesforce
+    picklist value or a HubSpot option shown under another label) touches no record, so the incremental reads would
+    leave the accounts already stored with the old label until the next full read. Part of the accounts' reading
+    fingerprint, so a change reads them in full the same night.
+
+    ``fields``: the CRM fields asked for (the mapping's scope fields), ``labels``: of those that are picklists,
+    field -> value -> label, ``stamp``: what the next night sends to ask whether they changed at all (Salesforce:
+    the If-Modified-Since date of Account's describe; "" where the CRM has no such request)."""
+
+    fields: tuple[str, ...]
+    labels: Mapping[str, Mapping[str, str]]
+    stamp: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"fields": list(self.fields), "labels": {f: dict(v) for f, v in self.labels.items()},
+                "stamp": self.stamp}
+
+    @classmethod
+    def from_json(cls, data: Any) -> PicklistLabels | None:
+        """The kept labels, or None when ``data`` is not what ``as_json`` wrote (read again in full then)."""
+        if not isinstance(data, dict) or not isinstance(data.get("labels"), dict):
+            return None
+        labels = {str(f): {str(v): str(lab) for v, lab in table.items()}
+                  for f, table in data["labels"].items() if isinstance(table, dict)}
+        return cls(tuple(str(f) for f in data.get("fields") or ()), labels, str(data.get("stamp") or ""))
+
+    def relabelled(self, now: PicklistLabels) -> list[tuple[str, str, str, str]]:
+        """(field, value, old label, new label) of each value both show under different labels, in order."""
+        return [(f, value, old, new) for f, table in sorted(self.labels.items())
+                for value, old in sorted(table.items())
+                if (new := (now.labels.get(f) or {}).get(value)) is not None and new != old]
+
+
 def same_value(a: Any, b: Any) -> bool:
     """Whether two field values are the same once read back from a CRM ("2.0", 2, 2.0; "" and None; the case of
     picklist values aside): the one comparison of what pac wrote with what a CRM shows."""
@@ -468,6 +504,17 @@ class Connector(Protocol):
         company merge's children while the merged ids are still live there, keeps the company of a record a contact
         deletion left with no association at all, and reads again a record it retired that its recycle bin no
         longer lists (restored); a no-op for a CRM that needs none."""
+        ...
+
+    def remember_labels(self, kept: PicklistLabels | None) -> None:
+        """The labels of the picklists plan scopes test as the store kept them from the last night that read them
+        (``PicklistLabels``; None: none kept), given before the pull: the accounts' ``reading`` asks the CRM whether
+        they changed since (Salesforce: one describe with ``If-Modified-Since``, 304 when nothing changed)."""
+        ...
+
+    def labels(self) -> PicklistLabels | None:
+        """The labels this run's ``reading`` of the accounts found (kept by the store for the next night, compared
+        with ``remember_labels``'s to name a relabel); None when it read none (no picklist in the plan scopes)."""
         ...
 
     # -- write -----------------------------------------------------------------------------------

@@ -123,7 +123,8 @@ def print_result(console: Console, result: Any, next_plan: Plan | None = None) -
                                                                        else ""))
     for error in result.errors[:20]:
         console.print(f"[yellow]![/] {textsafe.markup(error)}", markup=True)
-    for warning in [*(getattr(result, "unmeasured", []) or []), *(getattr(result, "lacking", []) or [])]:
+    for warning in [*(getattr(result, "unmeasured", []) or []), *(getattr(result, "lacking", []) or []),
+                    *(getattr(result, "relabelled", []) or [])]:
         console.print(f"[yellow]warning:[/] {textsafe.markup(warning)}", markup=True, highlight=False)
     print_plan_state(console, result)
     plan, evaluation = getattr(result, "plan", None), getattr(result, "evaluation", None)

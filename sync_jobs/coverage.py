@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from connectors.base import PicklistLabels
 from connectors.hubspot import mapping as hubspot_mapping
 from connectors.salesforce import mapping as salesforce_mapping
 from pac_config.loader import Document, format_path, load_yaml
@@ -105,12 +106,8 @@ def unmapped_custom(plan: Plan, plan_file: Path | None, connectors: Sequence[tup
         doc: Document | None = load_yaml(plan_file) if plan_file is not None else None
     except (InvalidInput, OSError):
         doc = None
-    scopes: list[tuple[tuple[str | int, ...], Any]] = [
-        *((("segments", i, "scope"), s.scope) for i, s in enumerate(plan.segments)),
-        *((("axes", i, "scope"), a.scope) for i, a in enumerate(plan.axes)),
-        *((("actions", i, "what", "scope"), a.scope) for i, a in enumerate(plan.actions))]
     out: list[tuple[bool, Problem]] = []
-    for at, scope in scopes:
+    for at, scope in _scopes(plan):
         for field in dict.fromkeys(c.field for c in scope.conditions if c.field.startswith("custom.")):
             name = field.removeprefix("custom.")
             lacking = [(n, crm) for n, crm, _ in connectors if name not in (mapped[n] or ())]
@@ -128,6 +125,65 @@ def unmapped_custom(plan: Plan, plan_file: Path | None, connectors: Sequence[tup
                    f"{which} does not map the custom attribute {name!r}: its accounts never match this scope")
             out.append((none, Problem(format_path(path), why, fixes, file=str(plan_file) if plan_file else None,
                                       line=line)))
+    return out
+
+
+def _scopes(plan: Plan) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Each scope of the plan with its key path in the plan file (segments, axes, actions)."""
+    return [*((("segments", i, "scope"), s.scope) for i, s in enumerate(plan.segments)),
+            *((("axes", i, "scope"), a.scope) for i, a in enumerate(plan.axes)),
+            *((("actions", i, "what", "scope"), a.scope) for i, a in enumerate(plan.actions))]
+
+
+_RELABELLED_AS = {"salesforce": "Salesforce shows the picklist value {value!r} of Account.{field}",
+                  "hubspot": "HubSpot shows the option {value!r} of the company property {field}"}
+
+
+def relabel_warnings(plans: Sequence[tuple[Plan, Path | None]], connector: str, crm: str, mapping: Any,
+                     kept: PicklistLabels, seen: PicklistLabels) -> list[str]:
+    """One warning per picklist value a CRM shows under a new label since the last night that read the labels (a
+    relabel in Salesforce Setup, a HubSpot option's label edited): the field, the old label -> the new one, that
+    this night read the accounts again in full (``Connector.reading``: every stored account holds the new label),
+    and the scope values of ``plans`` ((plan, its file): those reading through ``connector``) that named the old
+    label and now match no label (file, line, key path), with the fix. The values matching no label at all, however
+    they came to be, are ``pac config check --online``'s (``mapping.label_notes``): the warning sends there rather
+    than repeat it."""
+    changes = kept.relabelled(seen)
+    if not changes:
+        return []
+    keyed = mapping.labelled() if hasattr(mapping, "labelled") else {}
+    docs: dict[Path, Document | None] = {}
+    for _, plan_file in plans:
+        if plan_file is not None and plan_file not in docs:
+            try:
+                docs[plan_file] = load_yaml(plan_file)
+            except (InvalidInput, OSError):
+                docs[plan_file] = None
+    out: list[str] = []
+    for field, value, old, new in changes:
+        scope_fields = {key.split(".", 1)[1] for key, f in keyed.items() if f == field}
+        labels = {fold_value(label) for label in (seen.labels.get(field) or {}).values()}
+        stale: list[str] = []
+        for plan, plan_file in plans:
+            doc = docs.get(plan_file) if plan_file is not None else None
+            for at, scope in _scopes(plan):
+                for c in scope.conditions:
+                    for v in c.values if c.field in scope_fields else ():
+                        if isinstance(v, str) and fold_value(v) == fold_value(old) and fold_value(v) not in labels:
+                            path = (*at, *c.field.split("."))
+                            line = doc.line(path) if doc is not None else None
+                            where = f"{plan_file}:{line}" if line else str(plan_file or plan.id)
+                            stale.append(f"{where} {format_path(path)}: {v!r}")
+        words = (f"{connector}: " + _RELABELLED_AS.get(crm, "{field} {value!r}").format(value=value, field=field)
+                 + f" as {new!r}, no longer {old!r}: pac read every account again tonight, each with its new label")
+        if stale:
+            words += (f"; the plan scope value{'s' if len(stale) > 1 else ''} {', '.join(stale)} now "
+                      f"match{'' if len(stale) > 1 else 'es'} no label, so no account is in "
+                      f"{'those scopes' if len(stale) > 1 else 'that scope'} any more: write {new!r} there (then "
+                      "`pac config check pac.yaml --online` lists any other plan value that matches no label)")
+        else:
+            words += f"; no plan scope names {old!r}"
+        out.append(words)
     return out
 
 

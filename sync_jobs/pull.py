@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from connectors.base import Connector, ManagerEdit, ObjectKind, PacListed
 from pac_core.records import Record, Rejected
@@ -48,6 +49,9 @@ class PullOutcome:
     # (connector, target) -> the keys of every PAC record of that kind a full read of the PAC records listed
     # (``PacListed``): a record pac wrote that is not among them was deleted in the CRM
     listed: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    # connector -> the scope picklists' labels its CRM showed this run, where they differ from those kept
+    # (``Connector.labels``): kept with the run when it gets through
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 # The margin under the CRM's retention of deletions: the last read's ``updated_at`` is when its run was committed, a

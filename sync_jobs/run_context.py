@@ -62,6 +62,10 @@ class RunResult:
     # write-back) and the command that creates them (``Connector.lacking_fields``): warned of, never a failure;
     # kept with the run's problems as ``warning: ...`` (``pac status``)
     lacking: list[str] = field(default_factory=list)
+    # per connector, the scope picklist values the CRM shows under a new label since the last night, with the plan's
+    # values that named the old one (``coverage.relabel_warnings``): warned of, never a failure; kept with the run's
+    # problems as ``warning: ...`` (``pac status``)
+    relabelled: list[str] = field(default_factory=list)
 
     @property
     def log_status(self) -> str:

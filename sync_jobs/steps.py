@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.base import Connector, ObjectKind, PacValue, StoredRecords, Target
+from connectors.base import Connector, ObjectKind, PacValue, PicklistLabels, StoredRecords, Target
 from pac_config.planfile import load_plan
 from pac_config.settings import engine_settings, reconciliation_days_of
 from pac_core.columnar import ActivityTable, RecordColumns
@@ -26,6 +26,7 @@ from sync_jobs import account_targets, diff
 from sync_jobs import overrides as plan_state
 from sync_jobs.coverage import (
     connector_mappings,
+    relabel_warnings,
     unknown_owners,
     unmapped_custom,
     unmeasured,
@@ -82,6 +83,10 @@ def pull(ctx: RunContext) -> None:
                                partial(_retired, ctx.store, name, ctx.now - timedelta(days=RECYCLE_BIN_DAYS)),
                                partial(ctx.store.placements, name))
         connector.remember_stored(stored)
+        # the scope picklists' labels of the last night: the accounts' reading asks whether they changed since
+        kept_json = ctx.store.crm_labels(name)
+        kept = PicklistLabels.from_json(kept_json)
+        connector.remember_labels(kept)
         pull_connector(ctx.store, connector, run_id=ctx.result.run_id, now=ctx.now,
                        reconciliation_days=reconciliation_days_of(ctx.settings.connector(name).reconciliation_days,
                                                                   connector.reconciliation_days), full=ctx.full,
@@ -89,7 +94,35 @@ def pull(ctx: RunContext) -> None:
         for secret in connector.secrets():  # (a token obtained mid-pull was registered then: base.new_secret)
             register_secret(secret)
         ctx.pulled.warnings.extend(stored.warnings)
+        _relabelled(ctx, name, connector, kept, kept_json)
     ctx.pulled.rejected.extend(ctx.pulled.standing[key] for key in sorted(ctx.pulled.standing))
+
+
+def _relabelled(ctx: RunContext, name: str, connector: Connector, kept: PicklistLabels | None,
+                kept_json: Mapping[str, Any] | None) -> None:
+    """The labels this pull read (``Connector.labels``), kept with the run where they differ from the last night's,
+    and a warning per value relabelled since (``coverage.relabel_warnings``): the accounts were read in full by
+    them already (their reading changed)."""
+    seen = connector.labels()
+    if seen is None:
+        return
+    if seen.as_json() != kept_json:
+        ctx.pulled.labels[name] = seen.as_json()
+    if kept is None:
+        return
+    # every plan reading through this connector: the labels are kept once per connector, so the first run to see a
+    # relabel names the values of the other plans sharing it too (their runs will not see it again)
+    plans: list[tuple[Plan, Path | None]] = [(ctx.plan, ctx.plan_settings.file)]
+    for entry in ctx.settings.plans:
+        if name in entry.connectors and Path(entry.file).resolve() != Path(ctx.plan_settings.file).resolve():
+            try:
+                plans.append((load_plan(entry.file), Path(entry.file)))
+            except (InvalidInput, OSError):
+                continue        # a plan file its own run reports
+    mapping = getattr(connector, "mapping", None)
+    for warning in relabel_warnings(plans, name, connector.crm, mapping, kept, seen):
+        ctx.result.relabelled.append(warning)
+        event(log, "sync.relabelled", level=logging.WARNING, plan=ctx.plan.id, warning=warning)
 
 
 # how long a CRM keeps a deleted record restorable (HubSpot's recycle bin: "up to 90 days after they were deleted"):
@@ -362,12 +395,14 @@ def checkpoint(ctx: RunContext) -> None:
     if result.run_id is not None:
         advance = status.got_through
         ctx.store.finish_run(result.run_id, status=status.logged, now=ctx.clock(), counts=result.counts,
-                             api=result.api, errors=[*result.errors, *(f"{WARNING_HEAD}{w}" for w in result.lacking)],
+                             api=result.api, errors=[*result.errors, *(f"{WARNING_HEAD}{w}"
+                                                                       for w in [*result.lacking, *result.relabelled])],
                              rejections=result.rejections,
                              watermarks_seen=ctx.pulled.watermarks if advance else None,
                              full_objects=ctx.pulled.full_objects if advance else (),
                              advice=kept_advice(ctx.effective, ctx.evaluation),
-                             readings=ctx.pulled.readings if advance else None)
+                             readings=ctx.pulled.readings if advance else None,
+                             labels=ctx.pulled.labels if advance else None)
     event(log, "sync.end", plan=ctx.plan.id, run=result.run_id, status=result.log_status, written=result.written,
           accounts=result.accounts_written, rejected=len(result.rejections), errors=len(result.errors))
 

@@ -85,6 +85,9 @@ class UnitOfWork:
     def watermarks(self, connector: str) -> dict[tuple[str, str], Watermark]:
         return repo.watermarks(self.engine, connector)
 
+    def crm_labels(self, connector: str) -> dict[str, Any] | None:
+        return repo.crm_labels(self.engine, connector)
+
     def written(self, plan_id: str, connector: str) -> dict[tuple[str, str], Written]:
         return repo.written(self.engine, plan_id, connector)
 
@@ -177,13 +180,15 @@ class UnitOfWork:
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
-                   readings: Mapping[tuple[str, str], str] | None = None) -> None:
-        """The run log, its rejections, its advice and the new watermarks (None: none moves), in one transaction;
-        ``LockLost`` instead when the run lost its lock (the run is then closed as failed, no watermark moved)."""
+                   readings: Mapping[tuple[str, str], str] | None = None,
+                   labels: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        """The run log, its rejections, its advice, the new watermarks (None: none moves) and the scope picklists'
+        labels read (``labels``, per connector), in one transaction; ``LockLost`` instead when the run lost its lock
+        (the run is then closed as failed, no watermark moved)."""
         ensure_held()
         repo.finish_run(self.engine, run_id, status=status, now=now, counts=counts, api=api, errors=errors,
                         watermarks_seen=watermarks_seen, full_objects=full_objects, rejections=rejections,
-                        advice=advice, readings=readings)
+                        advice=advice, readings=readings, labels=labels)
 
     def _close_crashed_runs(self, plan_id: str, exc: BaseException, clock: Clock) -> None:
         """The run this guard started (by its id: after a ``LockLost`` another run of the plan may be running),
@@ -307,7 +312,8 @@ class DryRun(UnitOfWork):
                    api: Mapping[str, Any], errors: Iterable[str], rejections: Iterable[Rejected],
                    watermarks_seen: Mapping[tuple[str, str], datetime | None] | None,
                    full_objects: Iterable[tuple[str, str]], advice: Mapping[str, Any] | None = None,
-                   readings: Mapping[tuple[str, str], str] | None = None) -> None:
+                   readings: Mapping[tuple[str, str], str] | None = None,
+                   labels: Mapping[str, Mapping[str, Any]] | None = None) -> None:
         pass
 
 

@@ -21,6 +21,7 @@ from connectors.base import (
     LinkFailure,
     ManagerEdit,
     ObjectKind,
+    PicklistLabels,
     QuotaExhausted,
     RateLimited,
     SchemaIssue,
@@ -52,6 +53,22 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+# the labels an offline Salesforce connector's Account describe keeps (``labels_unchanged``)
+STANDARD_LABELS = {"Industry": {"Chemicals": "Chemicals", "Banking": "Banking"},
+                   "Type": {"Customer": "Customer", "Partner": "Partner"}}
+
+
+def labels_unchanged(connector: Any, labels: Mapping[str, Mapping[str, str]] = STANDARD_LABELS) -> Any:
+    """A Salesforce connector whose Account describe answers 304 Not Modified (no call: its client's
+    ``describe_since`` is replaced), its scope picklists' labels those kept (``labels``, of the fields it reads by
+    label): its accounts' ``reading`` computed offline. Returns the connector."""
+    fields = tuple(connector.reader.label_fields())
+    connector.remember_labels(PicklistLabels(fields, {f: dict(labels.get(f, {})) for f in fields},
+                                             "Wed, 01 Dec 2027 00:00:00 GMT"))
+    connector.client.describe_since = lambda _sobject, since: (None, since)
+    return connector
 
 
 class FakeConnector:
@@ -160,6 +177,12 @@ class FakeConnector:
 
     def remember_stored(self, stored: Any) -> None:
         pass                        # the fake's records are read whole every pull
+
+    def remember_labels(self, kept: Any) -> None:
+        pass                        # the fake's accounts hold their labels as they are
+
+    def labels(self) -> None:
+        return None                 # no picklist read by its labels
 
     def keeps(self, target: Target) -> frozenset[str]:
         return frozenset()          # the base fields only: no extended field

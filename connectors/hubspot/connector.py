@@ -63,6 +63,7 @@ from connectors.base import (
     ObjectKind,
     PacListed,
     PacValue,
+    PicklistLabels,
     SchemaError,
     SchemaIssue,
     StoredRecords,
@@ -204,6 +205,7 @@ class HubSpotConnector:
         # other company are in ``_not_merged``
         self._merged_into: dict[str, str] = {}
         self._not_merged: set[str] = set()
+        self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -220,8 +222,42 @@ class HubSpotConnector:
                 self._properties[object_type] = {}
         return self._properties[object_type]
 
+    def scope_labels(self) -> Labels:
+        """The option labels of the company dropdowns plan scopes test (``HubSpotMapping.labelled``, of a labelled
+        field type: ``normalise.option_labels``), read once per run by one batch read of those properties alone
+        (``POST /crm/v3/properties/companies/batch/read``: a few definitions, not the portal's hundreds), made by the
+        companies' ``reading`` every night: a relabelled option touches no company (its ``hs_lastmodifieddate``
+        stays), so the labels are compared each night, and the companies' conversion uses the same answer (no call
+        more). No call when plan scopes test no company property."""
+        if self._scope_labels is None:
+            props = list(dict.fromkeys(self.mapping.labelled().values()))
+            definitions: dict[str, dict[str, Any]] = {}
+            if props:
+                try:
+                    reply = self.transport.call("properties.companies.labels", "properties.batch", "read",
+                                                "companies", {"archived": False,
+                                                              "inputs": [{"name": p} for p in props]})
+                    definitions = {str(d["name"]): d for d in reply.data.get("results") or []
+                                   if isinstance(d, dict) and d.get("name")}
+                except NotFound:        # none of them exists: the pull says which (``UnknownProperties``)
+                    definitions = {}
+            self._scope_labels = option_labels(definitions, props)
+        return self._scope_labels
+
+    def remember_labels(self, kept: PicklistLabels | None) -> None:
+        """Nothing to ask HubSpot with: its properties API has no conditional request; ``labels`` reads them."""
+
+    def labels(self) -> PicklistLabels | None:
+        """The scope dropdowns' option labels this run read (``scope_labels``: one small call a night), to keep and
+        compare with the last night's; None when plan scopes test no company property."""
+        props = tuple(dict.fromkeys(self.mapping.labelled().values()))
+        if not props:
+            return None
+        return PicklistLabels(props, {p: dict(table) for p, (table, _) in self.scope_labels().items()})
+
     def forget_properties(self) -> None:
         self._properties.clear()
+        self._scope_labels = None
         self._schemas = None
         self._lacking.clear()
 
@@ -272,7 +308,8 @@ class HubSpotConnector:
     def reading(self, kind: ObjectKind) -> str:
         """What decides how ``kind`` is read and normalised (``Connector.reading``): ``READING_RULES`` and the
         mapping's section for it; for deals also what the portal's pipelines say each stage means (read once per
-        run anyway: a stage an admin turns into "closed won" re-reads every deal)."""
+        run anyway: a stage an admin turns into "closed won" re-reads every deal); for companies also the option
+        labels of the dropdowns plan scopes test (``scope_labels``: a relabelled option re-reads every company)."""
         m = self.mapping
         # tasks disabled normalise nothing: their section is left out, so adding it (or editing it while off) does not
         # make every portal read all its activities again. Enabled, the section's ``completed_at`` (a completed task
@@ -286,6 +323,11 @@ class HubSpotConnector:
             # a portal with a company currency keeps it with each company's annual revenue (audit multi F2): its
             # companies are read again once, and again when it changes; a portal without one keeps its fingerprint
             parts[ObjectKind.ACCOUNTS].append({"annual revenue in the company currency": currency})
+        labelled = self.labels() if kind is ObjectKind.ACCOUNTS else None
+        if labelled is not None:
+            # the scope dropdowns' option labels (``scope_labels``): a relabelled option touches no company, so the
+            # companies are read in full the night it shows, each with its new label
+            parts[kind].append({p: dict(sorted(t.items())) for p, t in sorted(labelled.labels.items())})
         if kind is ObjectKind.DEALS:
             parts[kind] = [m.deals.model_dump(mode="json"), DEAL_RULES,
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
@@ -605,16 +647,12 @@ class HubSpotConnector:
     def _labelled(self, spec: HsObject, convert: Convert) -> Convert:
         """``convert`` reading the dropdowns plan scopes test as their option labels (``spec.labelled``): a dropdown
         holds an internal value (``PHARMACEUTICALS``, ``agro``), HubSpot shows its label, and plan authors write
-        that. The property definitions are read on the first record converted (one call a run, cached): a run
-        that reads no company makes none, so a no-change night costs what it did."""
+        that. The labels are ``scope_labels``' (one small call a run, made by the companies' ``reading`` anyway)."""
         if not spec.labelled:
             return convert
-        labels: Labels | None = None
 
         def read(obj: dict[str, Any], company: str | None, lines: tuple[DealLine, ...]) -> Record | Rejected | None:
-            nonlocal labels
-            if labels is None:
-                labels = option_labels(self.property_definitions(spec.object_type), self.mapping.labelled().values())
+            labels = self.scope_labels()
             return convert(with_labels(obj, labels) if labels else obj, company, lines)
 
         return read

@@ -31,7 +31,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from simple_salesforce import exceptions as sfx
 from simple_salesforce.api import Salesforce
-from simple_salesforce.util import call_salesforce
+from simple_salesforce.util import call_salesforce, exception_handler
 
 from connectors.base import (
     WHERE_CREDENTIALS,
@@ -356,6 +356,25 @@ class SfClient:
             return self.restful(f"sobjects/{sobject}/describe")
         except SchemaError:
             return None
+
+    def describe_since(self, sobject: str, since: str) -> tuple[dict[str, Any] | None, str]:
+        """The object's describe if its metadata changed after ``since`` (an HTTP date; "" asks unconditionally), else
+        None: "response metadata will only be returned if the object metadata has changed since the provided date.
+        If the metadata has not been modified since the provided date, a 304 Not Modified status code is returned,
+        with no response body" (REST API Developer Guide, *Get Object Metadata Changes*). One call either way, a
+        304 carries no body. With it, the date to send next time: the answer's ``Last-Modified`` when it gives one,
+        else its ``Date`` (the org's clock: no skew with ours), else ``since``. Raises ``SchemaError`` when the org
+        has no such object (or hides it from us)."""
+        def get(sf: Salesforce) -> tuple[dict[str, Any] | None, str]:
+            headers = {**sf.headers, **({"If-Modified-Since": since} if since else {})}
+            response = sf.session.request("GET", f"{sf.base_url}sobjects/{sobject}/describe", headers=headers)
+            if response.status_code >= 300 and response.status_code != 304:
+                exception_handler(response, f"sobjects/{sobject}/describe")
+            stamp = response.headers.get("Last-Modified") or response.headers.get("Date") or since
+            # a body that is not JSON (a proxy's page) raises ValueError: ``translate`` retries it
+            return (None if response.status_code == 304 else _reply(response.json(), f"describe of {sobject}")), stamp
+
+        return self.call(get, "sobjects")
 
     def close(self) -> None:
         self.session.close()

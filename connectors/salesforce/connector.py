@@ -34,6 +34,7 @@ from connectors.base import (
     MappingRefused,
     ObjectKind,
     PacListed,
+    PicklistLabels,
     SchemaError,
     SchemaIssue,
     StoredRecords,
@@ -57,7 +58,7 @@ from connectors.salesforce.mapping import (
 from connectors.salesforce.normalise import Normaliser, sf_datetime
 from connectors.salesforce.owners import Owners
 from connectors.salesforce.provisioning import Schema
-from connectors.salesforce.reads import Reader, SfObject, lacking_words, objects_of
+from connectors.salesforce.reads import LABELLED_TYPES, Reader, SfObject, lacking_words, objects_of
 from connectors.salesforce.writeback import Writer
 from pac_core.errors import InvalidInput, Problem
 from pac_core.geography import COUNTRY_READING
@@ -127,6 +128,9 @@ class SalesforceConnector:
         self._merge_winners: set[str] = set()
         self._written: Mapping[tuple[str, str], Any] | None = None
         self._rates: OrgRates | None = None       # the org's exchange rates, read once (``org_rates``)
+        self._kept_labels: PicklistLabels | None = None   # the scope picklists' labels kept by the store
+        self._labels: PicklistLabels | None = None        # this run's, once ``labels`` read them
+        self._labels_read = False
         self.schema = Schema(client, mapping)
         self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
         self.writer = Writer(client, mapping, self.owners, self._warn)
@@ -171,6 +175,45 @@ class SalesforceConnector:
         self.normaliser.rates = self._rates
         return self._rates
 
+    def remember_labels(self, kept: PicklistLabels | None) -> None:
+        """The scope picklists' labels the store kept from the last night that read them (``labels`` asks Account's
+        describe whether they changed since)."""
+        self._kept_labels, self._labels, self._labels_read = kept, None, False
+
+    def labels(self) -> PicklistLabels | None:
+        """The labels of the Account picklists plan scopes test (``Reader.label_fields``), read once per run, by the
+        accounts' ``reading``: Account's describe asked with ``If-Modified-Since`` the date kept from the last one
+        (``PicklistLabels.stamp``), so a night with no change of Account's metadata costs one call with no body (304
+        Not Modified) and keeps the labels the store holds; a change (a picklist value relabelled in Setup, a field
+        added) returns the describe, whose ``picklistValues`` labels are the integration user's language's, as
+        toLabel() returns them. A mapping asking other fields than the kept ones asks unconditionally. The describe
+        read serves the run's other uses of it (``describe_fields``), and which fields are picklists saves
+        ``Reader.labelled`` its describe. None, and no call, when plan scopes test no Account field."""
+        if self._labels_read:
+            return self._labels
+        wanted = tuple(self.reader.label_fields())
+        kept = self._kept_labels
+        if wanted:
+            since = kept.stamp if kept is not None and kept.fields == wanted else ""
+            described, stamp = self.client.describe_since("Account", since)
+            if described is None and kept is not None:          # 304: nothing changed since ``since``
+                self._labels = kept
+            else:
+                if described is not None:
+                    self.schema.remember("Account", described)
+                fields = {f["name"].lower(): f for f in (described or {}).get("fields", []) if isinstance(f, dict)}
+                labels: dict[str, dict[str, str]] = {}
+                for name in wanted:
+                    f = fields.get(name.lower()) or {}
+                    if f.get("type") in LABELLED_TYPES:
+                        labels[name] = {str(p["value"]): str(p.get("label") or p["value"])
+                                        for p in f.get("picklistValues") or []
+                                        if isinstance(p, dict) and isinstance(p.get("value"), str)}
+                self._labels = PicklistLabels(wanted, labels, stamp)
+            self.reader.picklists = frozenset(f.lower() for f in self._labels.labels)
+        self._labels_read = True
+        return self._labels
+
     def parts(self, kind: ObjectKind) -> tuple[str, ...]:
         return tuple(spec.sobject for spec in objects_of(kind, self.mapping)) if kind is not ObjectKind.PAC_EDITS \
             else ("PAC",)
@@ -214,7 +257,8 @@ class SalesforceConnector:
         """What decides how ``kind`` is read and normalised (``Connector.reading``): ``READING_RULES`` and the
         mapping's section for it; in a multi-currency org, for accounts and deals, also the org's exchange rates
         (``OrgRates.digest``), so a change of the org's rates reads them in full once and every stored amount is
-        converted again (a single-currency mapping's fingerprint is unchanged: no rates, no query)."""
+        converted again (a single-currency mapping's fingerprint is unchanged: no rates, no query); for accounts, the
+        labels of the picklists plan scopes test (``labels``), so a relabel in Setup reads them in full that night."""
         m = self.mapping
         parts: dict[ObjectKind, Any] = {
             ObjectKind.USERS: None,
@@ -227,12 +271,16 @@ class SalesforceConnector:
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={
                 k for k in ("where", "exclude") if not getattr(m.deals, k)}), DEAL_RULES],
         }
+        # the labels of the scope picklists (``labels``: one describe, 304 when Account's metadata did not change): a
+        # relabel in Setup touches no account, so it reads them all again the same night, each with its new label
+        labelled = self.labels() if kind is ObjectKind.ACCOUNTS else None
+        extra = [{f: dict(sorted(t.items())) for f, t in sorted(labelled.labels.items())}] if labelled else []
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
             rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
             if kind is ObjectKind.DEALS:
                 return reading_of(READING_RULES, kind.value, parts.get(kind), rates, MULTI_CURRENCY_DEALS)
-            return reading_of(READING_RULES, kind.value, parts.get(kind), rates)
-        return reading_of(READING_RULES, kind.value, parts.get(kind))
+            return reading_of(READING_RULES, kind.value, parts.get(kind), rates, *extra)
+        return reading_of(READING_RULES, kind.value, parts.get(kind), *extra)
 
     def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
         """What ``pac config check --online`` says besides problems: the picklists plan scopes test, read as their

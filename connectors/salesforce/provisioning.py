@@ -30,13 +30,16 @@ class Schema:
     def describe_fields(self, sobject: str) -> dict[str, dict[str, Any]] | None:
         """The object's fields by lower-case name (one describe call per object and run), None if absent."""
         if sobject not in self.describes:
-            described = self.client.describe(sobject)
-            self.describes[sobject] = None if described is None else {
-                f["name"].lower(): f for f in described.get("fields", [])}
-            infos = (described or {}).get("recordTypeInfos")
-            self.record_type_infos[sobject] = [i for i in infos if isinstance(i, dict)] \
-                if isinstance(infos, list) else []
+            self.remember(sobject, self.client.describe(sobject))
         return self.describes[sobject]
+
+    def remember(self, sobject: str, described: dict[str, Any] | None) -> None:
+        """``described`` (the object's describe, None when absent) cached for the connector's life: a describe read
+        elsewhere (the nightly label check) saves ``describe_fields`` its call."""
+        self.describes[sobject] = None if described is None else {
+            f["name"].lower(): f for f in described.get("fields", [])}
+        infos = (described or {}).get("recordTypeInfos")
+        self.record_type_infos[sobject] = [i for i in infos if isinstance(i, dict)] if isinstance(infos, list) else []
 
     def record_types(self, sobject: str) -> list[dict[str, Any]]:
         """The object's record types as its describe lists them (``recordTypeInfos``: ``developerName`` the API

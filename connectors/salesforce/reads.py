@@ -179,6 +179,9 @@ class Reader:
         self.describe = describe      # an object's fields by lower-case name (the connector's cached describe)
         # PAC object -> the mapped fields its PAC query found missing this run (an org provisioned by an older pac)
         self.lacking: dict[str, frozenset[str]] = {}
+        # the lower-case names of the Account fields ``label_fields`` lists that are picklists, when this run's label
+        # check knows them (Account's describe, or the kept labels when its metadata did not change): no describe
+        self.picklists: frozenset[str] | None = None
 
     def account_fields(self) -> list[str]:
         """The Account query's fields: the mapping's, those ``labelled`` through ``toLabel()`` (the label comes back
@@ -196,15 +199,22 @@ class Reader:
         reads; with no describe it is read as stored. Left out: a relationship path (``Parent.Industry``), and a
         field the query also reads as itself for another key (``country: BillingCountryCode``: SOQL would need an
         alias)."""
-        scoped = self.mapping.labelled()
-        others = {f.lower() for key, f in self.mapping.read_fields()["Account"].items() if key not in scoped}
-        wanted = [f for f in dict.fromkeys(scoped.values()) if "." not in f and f.lower() not in others]
+        wanted = self.label_fields()
+        if self.picklists is not None:      # this run's label check typed them (``SalesforceConnector.labels``)
+            return frozenset(f for f in wanted if f.lower() in self.picklists)
         if all(f.lower() in STANDARD_PICKLISTS for f in wanted):
             return frozenset(wanted)
         described = self.describe("Account") if self.describe is not None else None
         if described is None:
             return frozenset(f for f in wanted if f.lower() in STANDARD_PICKLISTS)
         return frozenset(f for f in wanted if (described.get(f.lower()) or {}).get("type") in LABELLED_TYPES)
+
+    def label_fields(self) -> list[str]:
+        """The Account fields ``labelled`` may read as their labels, before knowing which are picklists: the fields plan
+        scopes test, less a relationship path and a field the query also reads as itself for another key."""
+        scoped = self.mapping.labelled()
+        others = {f.lower() for key, f in self.mapping.read_fields()["Account"].items() if key not in scoped}
+        return [f for f in dict.fromkeys(scoped.values()) if "." not in f and f.lower() not in others]
 
     def activity_fields(self, obj: str) -> list[str]:
         base = ["Id", "OwnerId", "WhatId", "WhoId", "AccountId", "Subject", "IsDeleted", "SystemModstamp",

@@ -56,6 +56,19 @@ class Properties:
                     results.append(made)
             started = ms_to_iso(int(time.time() * 1000))
             return Response(207 if errors else 201, batch_body(started, results, errors))
+        if rest == ["batch", "read"] and method == "POST":
+            # ``POST /crm/v3/properties/{objectType}/batch/read`` (BatchReadInputPropertyName: ``inputs`` of names,
+            # ``archived``): the definitions asked for; a name the object lacks is an error of a 207
+            results, errors = [], []
+            for item in (body or {}).get("inputs") or []:
+                prop = table.properties.get(str((item or {}).get("name")))
+                if prop is None:
+                    errors.append(input_error("OBJECT_NOT_FOUND", f"Unable to find property {item.get('name')}",
+                                              [str(item.get("name"))]))
+                else:
+                    results.append(prop)
+            started = ms_to_iso(int(time.time() * 1000))
+            return Response(207 if errors else 200, batch_body(started, results, errors))
         if not rest:
             if method == "GET":
                 return Response(200, {"results": list(table.properties.values())})

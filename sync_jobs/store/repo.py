@@ -19,6 +19,7 @@ from pac_core.records import Rejected
 from sync_jobs.logs import redact
 from sync_jobs.store.tables import (
     AccountAxes,
+    CrmLabels,
     FieldEvent,
     FieldState,
     Override,
@@ -125,6 +126,14 @@ def _drop_stale_watermarks(session: Session, seen: set[tuple[str, str]]) -> None
         for row in session.exec(select(Watermark).where(Watermark.connector == connector)):
             if (connector, row.object.split(":", 1)[0]) in kinds and (connector, row.object) not in seen:
                 session.delete(row)
+
+
+# -- the scope picklists' labels -----------------------------------------------------------------
+def crm_labels(engine: Engine, connector: str) -> dict[str, Any] | None:
+    """The labels of the scope picklists ``connector``'s CRM last showed (``PicklistLabels.as_json``), or None."""
+    with Session(engine) as session:
+        row = session.get(CrmLabels, connector)
+        return dict(row.labels) if row is not None else None
 
 
 # -- what was last written -----------------------------------------------------------------------
@@ -378,11 +387,13 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
                api: Mapping[str, Any], errors: Iterable[str],
                watermarks_seen: Mapping[tuple[str, str], datetime | None] | None = None,
                full_objects: Iterable[tuple[str, str]] = (), rejections: Iterable[Rejected] = (),
-               advice: Mapping[str, Any] | None = None, readings: Mapping[tuple[str, str], str] | None = None) -> None:
+               advice: Mapping[str, Any] | None = None, readings: Mapping[tuple[str, str], str] | None = None,
+               labels: Mapping[str, Mapping[str, Any]] | None = None) -> None:
     """Commit the run log, its rejections, its advice (``sync_jobs.run_advice``; None: the run did not evaluate)
     and (when given) the new watermarks in one transaction: a run is never found finished without its
     rejections or its advice, nor with the rejections of a run that did not finish. ``readings``: how each object
-    read in full was read (``Connector.reading``), kept with its watermark."""
+    read in full was read (``Connector.reading``), kept with its watermark; ``labels``: per connector, the scope
+    picklists' labels its CRM showed this run (``crm_labels``), kept with the accounts read by them."""
     full_set = set(full_objects)
     with Session(engine) as session:
         run = session.get(Run, run_id)
@@ -398,6 +409,10 @@ def finish_run(engine: Engine, run_id: int, *, status: str, now: datetime, count
             _put_watermark(session, connector, obj, value, (connector, obj) in full_set, now,
                            (readings or {}).get((connector, obj)))
         _drop_stale_watermarks(session, set(watermarks_seen or {}))
+        for connector, kept in (labels or {}).items():
+            row = session.get(CrmLabels, connector) or CrmLabels(connector=connector, labels={}, updated_at=now)
+            row.labels, row.updated_at = dict(kept), now
+            session.add(row)
         session.commit()
 
 

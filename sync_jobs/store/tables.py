@@ -1,7 +1,7 @@
 """Persistence rows. Records keep the CRM's normalised record as a JSON payload plus indexed columns.
 
 Keys: records by (connector, kind, crm_id), the changes of an account's state fields by (connector, crm_id);
-watermarks by (connector, object); what was last written
+watermarks by (connector, object); the scope picklists' labels by connector; what was last written
 by (plan, connector, target, key); each plan's axes targeting each account by (plan, connector, key);
 manager overrides by (plan, target, key, field).
 """
@@ -79,6 +79,17 @@ class Watermark(SQLModel, table=True):
     value: datetime | None = None
     last_full_at: datetime | None = None
     reading: str | None = None      # how the connector read the object at its last full read (Connector.reading)
+    updated_at: datetime
+
+
+class CrmLabels(SQLModel, table=True):
+    """The labels of the account picklists plan scopes test, as a connector's CRM last showed them
+    (``connectors.base.PicklistLabels.as_json``), committed with the run log: the next night asks whether they
+    changed since and names a relabel (old label -> new label)."""
+
+    __tablename__ = "pac_crm_labels"
+    connector: str = Field(primary_key=True)
+    labels: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime
 
 

@@ -85,19 +85,26 @@ class TestDropdownsReadAsLabels:
         got = sorted((a.name, a.industry or "", a.account_type or "") for a in accounts.values())
         assert got and got == sorted((a.name, a.industry or "", a.account_type or "") for a in DEMO.accounts)
 
-    def test_the_property_definitions_are_read_once_and_only_when_companies_come(self) -> None:
-        """One `GET /crm/v3/properties/companies` for a pull of companies, none for a pull that reads no company:
-        a night with no company in its search window costs what it did."""
+    def test_the_scope_labels_are_read_once_by_one_small_batch_read(self) -> None:
+        """One `POST /crm/v3/properties/companies/batch/read` of the scope properties alone for a pull of companies
+        (not the portal's whole list of company properties, `GET /crm/v3/properties/companies`), none for a pull that
+        reads no company; the companies' reading makes that same one call every night (audit ops2 F4: a relabelled
+        option is seen the night it is made), so a run's pull of companies makes no second one."""
         api = HubSpotApi(build_demo_org())
         with SandboxServer([api]) as server:
             connector = sandbox_connector(server)
             accounts = _accounts(connector)
             assert len(accounts) == len(DEMO.accounts)
-            assert connector.usage().by_endpoint["properties.companies"] == 1
+            calls = connector.usage().by_endpoint
+            assert calls["properties.companies.labels"] == 1 and "properties.companies" not in calls, calls
             quiet = sandbox_connector(server)
             mark = max(a.modified_at for a in accounts.values() if a.modified_at) + timedelta(days=1)
             assert _accounts(quiet, mark) == {}
-            assert "properties.companies" not in quiet.usage().by_endpoint
+            assert "properties.companies.labels" not in quiet.usage().by_endpoint
+            night = sandbox_connector(server)
+            night.reading(ObjectKind.ACCOUNTS)
+            assert _accounts(night, mark) == {}
+            assert night.usage().by_endpoint["properties.companies.labels"] == 1
 
 
 class TestOnlineCheck:

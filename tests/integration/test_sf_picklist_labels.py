@@ -21,7 +21,7 @@ from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.salesforce.schema import SField
 from sandbox_crm.server import SandboxServer
-from tests.fakes import sandbox_sync
+from tests.fakes import labels_unchanged, sandbox_sync
 
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
 DEFAULT = config_dir() / "mappings" / "salesforce.default.yaml"       # single-currency: its reading makes no call
@@ -84,8 +84,8 @@ class TestReadAsLabels:
     def test_the_accounts_are_read_again_once(self) -> None:
         """The accounts' reading fingerprint changes (an existing install reads every account again once, with
         the labels); the other objects' do not. Seen failing before: the accounts' fingerprint was unchanged."""
-        connector = build("sf-labels", DEFAULT, {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x",
-                                              "PAC_SF_INSTANCE_URL": "https://example.invalid"})
+        connector = labels_unchanged(build("sf-labels", DEFAULT, {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x",
+                                                                "PAC_SF_INSTANCE_URL": "https://example.invalid"}))
         m = connector.mapping
         before = reading_of(READING_RULES, "accounts", m.accounts.model_dump(mode="json"))
         assert connector.reading(ObjectKind.ACCOUNTS) != before

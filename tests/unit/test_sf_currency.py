@@ -28,6 +28,7 @@ from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, CrmRates, Deal, Records, User
 from pac_core.revenue import conversion
 from pac_core.scope_eval import AnnualRevenue
+from tests.fakes import STANDARD_LABELS, labels_unchanged
 
 STAMP = "2027-05-04T10:00:00.000+0000"
 DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"          # multi-currency: deals.currency_field
@@ -259,14 +260,17 @@ class TestSingleCurrencyOrg:
         m = load_mapping(DEFAULT)
         sf = SalesforceConnector("sf", m, _NoCalls())  # type: ignore[arg-type]
         assert sf.org_rates() is NO_RATES
+        labels_unchanged(sf)       # Account's describe answers 304 (the labels' check: no rates query either)
         # the deal filter's keys, unset, are not part of it (they came later: tests/unit/test_sf_mapping.py)
         assert sf.reading(ObjectKind.DEALS) == reading_of(READING_RULES, "deals", [
             m.org_currency, m.deals.model_dump(mode="json", exclude={"where", "exclude"}), DEAL_RULES])
-        # accounts: the mapping's section, the scope picklists read as labels, how countries are read and the annual
-        # revenue kept in the org's currency (a change re-reads the accounts once: audit multi F2 did, once)
+        # accounts: the mapping's section, the scope picklists read as labels, how countries are read, the annual
+        # revenue kept in the org's currency (audit multi F2) and the picklists' labels (``SalesforceConnector.labels``,
+        # audit ops2 F4): a change of any re-reads the accounts once
         assert sf.reading(ObjectKind.ACCOUNTS) == reading_of(READING_RULES, "accounts",
                                                              [m.accounts.model_dump(mode="json"), ACCOUNT_RULES,
-                                                              COUNTRY_READING, ACCOUNT_CURRENCY, m.org_currency])
+                                                              COUNTRY_READING, ACCOUNT_CURRENCY, m.org_currency],
+                                                             STANDARD_LABELS)
         assert "CurrencyIsoCode" not in m.read_fields()["Account"].values()
 
     def test_deals_keep_their_amounts(self) -> None:

@@ -10,6 +10,7 @@ from connectors.base import ObjectKind, SchemaError
 from connectors.salesforce.connector import build
 from connectors.salesforce.mapping import check_mapping_offline, default_mapping_path
 from pac_core.errors import InvalidInput
+from tests.fakes import labels_unchanged
 
 SHIPPED = default_mapping_path()
 
@@ -57,9 +58,10 @@ class TestMappingOffline:
             "5:ba66426e01e8ff23", "5:6b9e76821f7f195d"]
         # the accounts' reading was "5:e1388c61c7434016" then; geography.COUNTRY_READING 3 (Corsica's CEDEX codes, a
         # postal code typed with its town or CEDEX: audit matching F4, F5) reads the stored accounts again once
-        # ("5:2da04f140ed646a0"), and so does an account's annual revenue kept with its currency (ACCOUNT_CURRENCY,
-        # audit multi F2)
-        assert connector.reading(ObjectKind.ACCOUNTS) == "5:02dfff3634b18653"
+        # ("5:2da04f140ed646a0"), and so do an account's annual revenue kept with its currency (ACCOUNT_CURRENCY,
+        # audit multi F2) and the scope picklists' labels (audit ops2 F4: one full accounts read after that upgrade,
+        # then one the night a label changes)
+        assert labels_unchanged(connector).reading(ObjectKind.ACCOUNTS) == "5:d0ca52551204fc79"
 
     def test_deal_filter_keys_are_read_and_checked(self, tmp_path: Path) -> None:
         """``deals.exclude`` / ``deals.where``: their fields are selected with the deals (relationship paths too), an

@@ -21,6 +21,7 @@ from connectors.salesforce.normalise import Normaliser
 from pac_config.planfile import load_plan_text
 from pac_core.engine import evaluate
 from pac_core.records import Account, Activity, Records, User
+from tests.fakes import labels_unchanged
 
 SHIPPED = default_mapping_path()
 STAMP = "2027-05-04T10:00:00.000+0000"
@@ -120,7 +121,7 @@ class TestPersonAccounts:
         """Listing a second field changes the accounts' reading (the next pull is a full read: every stored account
         normalised again); the single-field mapping keeps today's fingerprint (no full read on upgrade)."""
         env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y"}
-        single, listed = build("sf", SHIPPED, env), build("sf", _mapping_file(tmp_path), env)
+        single, listed = (labels_unchanged(build("sf", path, env)) for path in (SHIPPED, _mapping_file(tmp_path)))
         try:
             assert single.reading(ObjectKind.ACCOUNTS) != listed.reading(ObjectKind.ACCOUNTS)
             assert single.reading(ObjectKind.DEALS) == listed.reading(ObjectKind.DEALS)
