@@ -199,6 +199,7 @@ class ManagerEdit:
     by_id: str | None = None         # who set the value: a CRM user id (Salesforce User Id, HubSpot user id)
     by_name: str = ""                # that user's name, when the CRM gives it
     by_integration: bool = False     # set by pac's own integration user (or another app): never a manager's edit
+    crm_field: str = ""              # the CRM's name of the field read (``PAC_Progress_Pct__c``), for the reports
 
 
 EDIT_FIELDS: Mapping[Target, Mapping[str, str]] = {
@@ -309,6 +310,11 @@ CRM_STAMP = "crm_modified_at"
 HELD_PAC = "pac:held"
 """The key under which a last-written row keeps the CRM's change stamp of pac's write (``WriteResult.modified_at``,
 ISO UTC): the next incremental pull tells pac's own writes from other changes by it."""
+RESTORED = "pac:restored"
+"""The key under which a last-written PAC record's row keeps drift repair's state (``sync_jobs.drift``): per logical
+field pac sent again, the CRM's value it found, the value it wrote back and whether an automation is known to rewrite
+it (``{"found": …, "to": …, "held": bool}``). A connector may read it (HubSpot reads the property history of such a
+field, to tell an automation from a person)."""
 
 
 @dataclass(frozen=True)

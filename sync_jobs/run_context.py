@@ -16,6 +16,7 @@ from pac_core.plan import Plan
 from pac_core.records import Records, Rejected
 from pac_core.results import Evaluation
 from sync_jobs.account_targets import Shared
+from sync_jobs.drift import Repair
 from sync_jobs.hooks import RunHooks
 from sync_jobs.overrides import Change
 from sync_jobs.pull import PullOutcome
@@ -53,6 +54,9 @@ class RunResult:
     conflicts: list[str] = field(default_factory=list)        # editable values changed on several sides (overrides)
     state_changes: dict[tuple[str, str, str], Change] = field(default_factory=dict)   # (t, key, f) -> Change
     drift: list[str] = field(default_factory=list)            # hand-changed PAC fields restored
+    # PAC fields an automation of the CRM rewrites after pac writes them, found this run (sync_jobs.drift): no longer
+    # restored, reported once (among the errors); they make the run partial
+    rewritten: list[str] = field(default_factory=list)
     # records of axes and actions no longer in the plan, marked removed by this run (diff.retired_line)
     retired: list[str] = field(default_factory=list)
     # actions none of the plan's connectors can measure (``sync_jobs.coverage``), objectives written as a percentage
@@ -127,6 +131,7 @@ class RunContext:
     shared: dict[str, Shared] = field(default_factory=dict)   # route: per connector, the accounts' plans and base
     plan_files: dict[Path, Plan | None] = field(default_factory=dict)   # route: the other plans' files, loaded once
     retiring: dict[str, set[str]] = field(default_factory=dict)   # route: per connector, keys no longer in the plan
+    repair: Repair | None = None                # route: drift repair's decisions (the "restored" lines, after writes)
 
     def __post_init__(self) -> None:
         self.result = RunResult(plan_id=self.plan.id, plan=self.plan)

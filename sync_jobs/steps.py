@@ -4,7 +4,7 @@ it reads the fields its docstring names and sets the ones it produces. ``sync_jo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.base import Connector, ObjectKind, PacValue, PicklistLabels, StoredRecords, Target
+from connectors.base import RESTORED, Connector, ObjectKind, PicklistLabels, StoredRecords, Target
 from pac_config.planfile import load_plan
 from pac_config.settings import engine_settings, reconciliation_days_of
 from pac_core.columnar import ActivityTable, RecordColumns
@@ -32,6 +32,7 @@ from sync_jobs.coverage import (
     unmeasured,
     unmeasured_for_owners,
 )
+from sync_jobs.drift import DriftKind, Repair, drifted
 from sync_jobs.logs import event, redact, register_secret
 from sync_jobs.plan_identity import stored_owner_warnings
 from sync_jobs.pull import pull_connector
@@ -226,9 +227,11 @@ def route(ctx: RunContext) -> None:
         ctx.result.unmeasured.append(warning)
         event(log, "sync.unmeasured", plan=ctx.plan.id, warning=warning)
     active = {n: {u.email.lower() for u in users if u.source == n and u.active and u.email} for n in names}
-    ctx.written, drift = drifted(ctx.written, ctx.pulled.edits, ctx.desired, ctx.routes, active=active,
-                                 emails_of=ctx.effective.emails_of)
-    ctx.result.drift.extend(drift)
+    repair = drifted(ctx.written, ctx.pulled.edits, ctx.desired, ctx.routes, active=active,
+                     emails_of=ctx.effective.emails_of, crms={n: ctx.connectors[n].crm for n in names},
+                     listed={name for name, _target in ctx.pulled.listed})
+    ctx.written, ctx.repair = repair.rows, repair
+    _save_drift(ctx, repair)
     ctx.accounts = account_changes(ctx)
 
 
@@ -266,6 +269,7 @@ def write(ctx: RunContext) -> None:
             _counted(result, second)
             unlinked += second.unlinked
         result.retired += _retired_lines(ctx, name, changes)
+        result.drift += _drift_lines(ctx, name)
         _counted(result, ctx.writer.settle_links(ctx.plan.id, connector, unlinked, now=ctx.now))
     ctx.hooks.after_writes()
 
@@ -352,7 +356,8 @@ def compare_rejections(ctx: RunContext) -> None:
     result = ctx.result
     rejections = [*ctx.pulled.rejected, *ctx.set_aside]
     result.new_rejections = new_rejections(ctx.store, ctx.plan.id, result.run_id, rejections)
-    if result.new_rejections or any(c.get("failed") or c.get("links_failed") for c in result.counts.values()):
+    if result.new_rejections or result.rewritten \
+            or any(c.get("failed") or c.get("links_failed") for c in result.counts.values()):
         ctx.status = RunStatus.PARTIAL
 
 
@@ -435,47 +440,52 @@ def with_echoes(store: UnitOfWork, plan_id: str, written: dict[str, dict[tuple[s
     return out
 
 
-def drifted(written: Mapping[str, Mapping[tuple[str, str], Any]], observed: Sequence[tuple[str, Any]],
-            desired: Mapping[tuple[Target, str], Mapping[str, Any]],
-            routes: Mapping[str, set[tuple[Target, str]]], *, active: Mapping[str, set[str]] | None = None,
-            emails_of: Callable[[str], frozenset[str]] | None = None
-            ) -> tuple[dict[str, dict[tuple[str, str], Any]], list[str]]:
-    """Drift repair: a PAC field whose value read from a CRM differs both from what it should be and from what pac
-    last wrote there (a hand change to a computed field, or a refused or automated change to an editable one) is
-    forgotten from "last written" to that CRM, so the diff sends it again, and reported. Compared with the CRM's
-    actual value, not only with pac's checkpoint. A CRM still holding what pac last wrote is no drift: the figure
-    moved (a night's progress, a plan or mapping edit) and the diff writes it as any change.
+def _save_drift(ctx: RunContext, repair: Repair) -> None:
+    """Drift repair's decisions kept in the store: the fields sent again forgotten from what was last written (a
+    write that fails is sent again by the next run, and a write accepted puts them back: the "restored" lines are
+    worded after the writes, ``_drift_lines``), the new ``RESTORED`` states saved, the automations found rewriting
+    pac's values reported (once: the run is partial) and logged."""
+    again: dict[str, list[tuple[str, str, list[str]]]] = {}
+    for d in repair.of(DriftKind.RESTORE, DriftKind.RETRY):
+        if d.crm_id:
+            again.setdefault(d.connector, []).append((d.target.value, d.crm_id, [d.field]))
+    for name, items in again.items():
+        ctx.store.forget_written(ctx.plan.id, name, items)
+    for name, states in repair.states.items():
+        kept = [(target, key, None, {RESTORED: state}) for (target, key, _id), state in states.items() if state]
+        gone = [(target, crm_id, [RESTORED]) for (target, _key, crm_id), state in states.items()
+                if not state and crm_id]
+        if kept:
+            ctx.store.save_written(ctx.plan.id, name, kept, ctx.now)
+        if gone:
+            ctx.store.forget_written(ctx.plan.id, name, gone)
+    held = repair.held_lines()
+    ctx.result.rewritten.extend(held)
+    ctx.result.errors.extend(held)
+    for name in sorted({d.connector for d in repair.of(DriftKind.HELD, DriftKind.KEPT)}):
+        event(log, "sync.drift_held", level=logging.WARNING, plan=ctx.plan.id, connector=name,
+              new=sum(1 for d in repair.of(DriftKind.HELD) if d.connector == name),
+              held=sum(1 for d in repair.of(DriftKind.HELD, DriftKind.KEPT) if d.connector == name))
 
-    The owner (``owner_email``, read back as the owner's e-mail): the plan's ``who`` is the truth, so a record
-    reassigned in the CRM (Salesforce Change Owner, Mass Transfer Records) is given back to the rep, with a line
-    naming the fix (change ``who`` in the plan). Any e-mail of the person (``emails_of``: their aliases) is the same
-    owner; a rep with no active user in that CRM (``active``: its active users' e-mails) cannot own it: the record
-    is left as it is."""
-    out = {n: dict(rows) for n, rows in written.items()}
-    drift: list[str] = []
-    for connector, item in observed:
-        logical = plan_state.LOGICAL.get(item.field, item.field) if not isinstance(item, PacValue) else item.field
-        want = desired.get((item.target, item.key))
-        if want is None or logical not in want or (item.target, item.key) not in routes.get(connector, ()):
-            continue
-        rows = out.get(connector)
-        row = rows.get((item.target.value, item.key)) if rows is not None else None
-        if row is None or logical not in row.fields or plan_state.same(item.value, want[logical]) \
-                or plan_state.same(item.value, row.fields[logical]):
-            continue
-        if logical == "owner_email":
-            people = emails_of(str(want[logical])) if emails_of is not None else frozenset({str(want[logical])})
-            if str(item.value or "").lower() in people or active is None \
-                    or not people & active.get(connector, set()):
-                continue
-        fields = {k: v for k, v in row.fields.items() if k != logical}
-        rows[(item.target.value, item.key)] = SimpleNamespace(crm_id=row.crm_id, fields=fields)  # type: ignore[index]
-        if logical == "owner_email":
-            drift.append(f"{connector} {item.key} owner: {item.value} in the CRM, restored to {want[logical]} (the "
-                         "plan decides who owns an action: to hand it over, change `who` in the plan)")
-            continue
-        drift.append(f"{connector} {item.key} {logical}: {item.value!r} in the CRM, restored to {want[logical]!r}")
-    return out, drift
+
+def _drift_lines(ctx: RunContext, name: str) -> list[str]:
+    """The ``restored: …`` lines of connector ``name``'s values sent again, worded by what the write did: restored
+    (the CRM accepted it: what was last written holds it again), not restored (refused or not sent: sent again by
+    the next run), would be restored (a dry run)."""
+    sent = [d for d in ctx.repair.of(DriftKind.RESTORE, DriftKind.RETRY) if d.connector == name] \
+        if ctx.repair is not None else []
+    if not sent:
+        return []
+    if ctx.store.discards:
+        return [d.line("would be restored") + " (dry run)" for d in sent]
+    now = ctx.store.written(ctx.plan.id, name)
+    out = []
+    for d in sent:
+        row = now.get((d.target.value, d.key))
+        done = row is not None and d.field in row.fields and plan_state.same(row.fields[d.field], d.want)
+        out.append(d.line() if done else d.line("not restored") + " (the write did not go through: sent again by "
+                                                                   "the next run)")
+    return out
 
 
 _DEAL_RULES = frozenset({"no_close_date", "no_amount", "negative_amount", "unknown_currency"})

@@ -54,6 +54,7 @@ from connectors.base import (
     EDIT_FIELDS,
     EDIT_LOGICAL,
     HELD_PAC,
+    RESTORED,
     WHERE_CREDENTIALS,
     ApiUsage,
     CredentialsMissing,
@@ -1035,7 +1036,7 @@ class HubSpotConnector:
             if since_ms is None:    # every record: a key pac wrote that is not listed was deleted (archived)
                 keys = ((obj.get("properties") or {}).get(KEY) for obj in found)
                 yield PacListed(target, frozenset(str(k) for k in keys if k))
-            who = self._who_changed(object_type, target, found, editable)
+            who = self._who_changed(object_type, target, found, editable, computed)
             for obj in found:
                 p = obj.get("properties") or {}
                 if not p.get(KEY):
@@ -1046,14 +1047,17 @@ class HubSpotConnector:
                         value = int(float(value))
                     at, by_id, by_name, mine = who.get((str(obj["id"]), prop)) or (_when(obj), None, "", True)
                     yield ManagerEdit(target, p[KEY], logical, value, at, by_id=by_id, by_name=by_name,
-                                      by_integration=mine)
+                                      by_integration=mine, crm_field=prop)
                 for prop, logical in computed.items():
                     value = p.get(prop)
                     if prop == OWNER:       # compared as the owner's e-mail; an owner not listed active: not compared
                         value = self._owner_emails().get(str(value)) if value not in (None, "") else None
                         if value is None:
                             continue
-                    yield PacValue(target, p[KEY], logical, value, _when(obj), by_integration=True)
+                    # who set it, when its history was read (a value pac had restored: an automation or a person?)
+                    at, by_id, by_name, mine = who.get((str(obj["id"]), prop)) or (_when(obj), None, "", True)
+                    yield PacValue(target, p[KEY], logical, value, at, by_id=by_id, by_name=by_name,
+                                   by_integration=mine, crm_field=prop)
 
     def _owner_emails(self) -> dict[str, str]:
         """Owner id -> lower-case e-mail, of the portal's active owners (this run's owners pull, else read once)."""
@@ -1117,23 +1121,32 @@ class HubSpotConnector:
         self._written = written
 
     def _who_changed(self, object_type: str, target: Target, found: list[dict[str, Any]],
-                     editable: Mapping[str, str]) -> dict[tuple[str, str], tuple[datetime, str | None, str, bool]]:
+                     editable: Mapping[str, str], computed: Mapping[str, str] | None = None
+                     ) -> dict[tuple[str, str], tuple[datetime, str | None, str, bool]]:
         """(record id, property) -> (when, HubSpot user id, name, set by an app) from the property history
         (``propertiesWithHistory`` on a batch read, 50 records per call: ``reads.HISTORY_BATCH``): only for records
-        whose editable values differ from what pac last wrote (all of them when that is unknown). A change is a
-        person's when its newest history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``);
-        pac's writes (and other apps' automation) carry ``INTEGRATION`` / ``API`` and no user."""
+        whose editable values differ from what pac last wrote (all of them when that is unknown), or holding a
+        ``computed`` value other than the one pac wrote back after finding it changed (``RESTORED``: drift repair
+        tells an automation rewriting pac's value from a person by it). A change is a person's when its newest
+        history entry names a user (``updatedByUserId``, e.g. ``sourceType`` ``CRM_UI``); pac's writes (and other
+        apps' automation, workflows: ``AUTOMATION_PLATFORM``) carry no user."""
         written = self._written
         ids = []
+        props = set(editable)
         for obj in found:
             p = obj.get("properties") or {}
             key = p.get(KEY)
             row = written.get((target.value, key)) if written is not None and key is not None else None
-            if row is not None and all(same_value(p.get(prop), row.fields.get(EDIT_LOGICAL[edit]))
-                                       for prop, edit in editable.items() if EDIT_LOGICAL[edit] in row.fields):
+            restored = (row.fields.get(RESTORED) or {}) if row is not None else {}
+            again = {prop for prop, logical in (computed or {}).items() if row is not None and logical in restored
+                     and logical in row.fields and not same_value(p.get(prop), row.fields[logical])}
+            props |= again
+            if row is not None and not again and all(
+                    same_value(p.get(prop), row.fields.get(EDIT_LOGICAL[edit]))
+                    for prop, edit in editable.items() if EDIT_LOGICAL[edit] in row.fields):
                 continue
             ids.append(str(obj["id"]))
-        return self._history(object_type, ids, list(editable))
+        return self._history(object_type, ids, sorted(props))
 
     def _history(self, object_type: str, ids: Sequence[str], props: Sequence[str]
                  ) -> dict[tuple[str, str], tuple[datetime, str | None, str, bool]]:

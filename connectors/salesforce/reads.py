@@ -395,7 +395,7 @@ class Reader:
                     at, by = history.get((target, str(r.get("Id")), fld)) or (stamp, record_by)
                     yield ManagerEdit(target, str(key), edit_name, value, at,  # type: ignore[arg-type]
                                       by_id=by, by_name=names.get(by or "", ""),
-                                      by_integration=by is not None and by == me)
+                                      by_integration=by is not None and by == me, crm_field=fld)
                 for fld, logical in computed.items():
                     value = get(r, fld)
                     if fld == OWNER_EMAIL:      # an owner with no e-mail: nothing to compare
@@ -403,7 +403,8 @@ class Reader:
                             continue
                         value = str(value).strip().lower()
                     yield PacValue(target, str(key), logical, value, stamp,  # type: ignore[arg-type]
-                                   by_id=record_by, by_integration=record_by == me)
+                                   by_id=record_by, by_integration=record_by == me,
+                                   crm_field=tmap.fields.get(logical, fld))
 
     def _read_back(self, obj: str, crm: str) -> str:
         """How a written field is read back: a lookup to the axis as the axis's key through the relationship

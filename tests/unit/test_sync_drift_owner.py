@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from connectors.base import PacValue, Target
-from sync_jobs.steps import drifted
+from sync_jobs.drift import drifted
 
 KEY = "pac-2027:A-01"
 JULIE, ALIAS, MARC = "julie.martin@durand.example", "j.martin@durand-old.example", "marc.dubois@durand.example"
@@ -18,8 +18,9 @@ DESIRED = {(Target.ACTION, KEY): {"owner_email": JULIE, "done": 4}}
 def _run(crm_owner: str, active: set[str]) -> tuple[dict, list[str]]:
     written = {"sf-main": {("action", KEY): SimpleNamespace(crm_id="a01", fields={"owner_email": JULIE, "done": 4})}}
     seen = [("sf-main", PacValue(Target.ACTION, KEY, "owner_email", crm_owner, datetime(2027, 5, 3, tzinfo=UTC)))]
-    return drifted(written, seen, DESIRED, ROUTED, active={"sf-main": active},
-                   emails_of=lambda e: frozenset({JULIE, ALIAS}) if e in (JULIE, ALIAS) else frozenset({e}))
+    repair = drifted(written, seen, DESIRED, ROUTED, active={"sf-main": active},
+                     emails_of=lambda e: frozenset({JULIE, ALIAS}) if e in (JULIE, ALIAS) else frozenset({e}))
+    return repair.rows, repair.lines
 
 
 def test_an_owner_changed_in_the_crm_is_forgotten_and_named_with_its_fix() -> None:
