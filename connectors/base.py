@@ -72,7 +72,16 @@ def before_write() -> None:
 
 
 class ConnectorError(Exception):
-    """Base of connector errors; messages never contain a secret."""
+    """Base of connector errors; messages never contain a secret.
+
+    A stop raised by ``Connector.write`` (a daily quota, credentials refused) after some of its calls went through
+    carries ``partial``: one entry per change of that ``write()`` call, in order, its result when the CRM answered for
+    it before the stop (accepted or refused), None when it was not sent. The layer above checkpoints those the CRM
+    accepted, counts them, and keeps what it made of them in ``outcome`` (``sync_jobs.writeback.WriteOutcome``)
+    for the run's record before the stop goes on up."""
+
+    partial: list[WriteResult | None] | None = None
+    outcome: object | None = None
 
 
 class AuthError(ConnectorError):

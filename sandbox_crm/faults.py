@@ -15,7 +15,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-FAULT_KINDS = ("rate_limit", "server_error", "drop", "expire_session", "lock_row", "quota", "short_answer")
+FAULT_KINDS = ("rate_limit", "server_error", "drop", "expire_session", "lock_row", "quota", "short_answer",
+               "invalid_input", "conflict")
 
 
 class Addressed(Protocol):

@@ -208,28 +208,31 @@ def run(ctx: RunContext, steps_: tuple[Step, ...] = STEPS) -> RunResult:
             step.run(ctx)
             ctx.result.timings[step.timing] = ctx.result.timings.get(step.timing, 0.0) + time.perf_counter() - tick
     except (QuotaExhausted, SchemaError, AuthError, TransientError, RateLimited, ConnectorError) as exc:
+        written = sum(c.get("written", 0) for c in ctx.result.counts.values()) if ctx.writing else None
         ctx.status, error = stopped_by(exc, mappings=[ctx.settings.connector(n).mapping for n in ctx.names],
-                                       settings=ctx.settings.source or "pac.yaml")
+                                       settings=ctx.settings.source or "pac.yaml", written=written)
         ctx.result.errors.append(error)
     steps.tally(ctx)
     steps.checkpoint(ctx)
     return ctx.result
 
 
-def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = "pac.yaml") -> tuple[RunStatus, str]:
+def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = "pac.yaml",
+               written: int | None = None) -> tuple[RunStatus, str]:
     """The status of a run a CRM stopped, and the error it reports (``mappings``: the run's mapping files, which a
-    field the CRM lacks is most often a typo of)."""
+    field the CRM lacks is most often a typo of; ``written``: the records written before the stop when it came
+    during the writes, None when it came before them)."""
+    what = stop_words(written)
     if isinstance(exc, QuotaExhausted) and exc.refused_by_crm:     # the CRM refused: pac's share is not the cause
         return RunStatus.QUOTA_STOPPED, (f"{exc}: the CRM's daily API allocation is shared by pac and every other "
-                                         "integration of the org, and none is left today (nothing was written and "
-                                         "no watermark moved: the next run reads the same changes again once the "
-                                         "CRM's rolling 24-hour window frees calls, usually the next night)")
+                                         f"integration of the org, and none is left today ({what}: the next run "
+                                         "reads the same changes again once the CRM's rolling 24-hour window frees "
+                                         "calls, usually the next night)")
     if isinstance(exc, QuotaExhausted):
         return RunStatus.QUOTA_STOPPED, (f"stopped before exceeding the configured share of the daily API "
-                                         f"allocation: {exc} (nothing was written and no watermark moved: the next "
-                                         f"run reads the same changes again, so run it once the CRM's rolling 24-hour "
-                                         f"allocation has room, or raise this connector's max_daily_share in "
-                                         f"{settings})")
+                                         f"allocation: {exc} ({what}: the next run reads the same changes again, so "
+                                         f"run it once the CRM's rolling 24-hour allocation has room, or raise this "
+                                         f"connector's max_daily_share in {settings})")
     if isinstance(exc, MappingRefused):     # a mapping key the CRM does not know: located, before any write
         return RunStatus.BAD_INPUT, (f"mapping: {exc} (nothing was written and no watermark moved; `pac config check "
                                      f"{settings} --online` names its line and the fix of every such key)")
@@ -238,12 +241,23 @@ def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = 
         return RunStatus.BAD_INPUT, (f"CRM schema: {exc} (a field of the mapping{where}: `pac config check "
                                      f"{settings} --online` names its line and the fix; a PAC object or field: "
                                      "`pac crm provision`)")
+    after = f" ({what}: the next run reads the same changes again)" if written is not None else ""
     if isinstance(exc, AuthError):
-        return RunStatus.CRM_UNREACHABLE, f"credentials refused: {exc}"
+        return RunStatus.CRM_UNREACHABLE, f"credentials refused: {exc}{after}"
     if isinstance(exc, RequestRefused):     # reached, and refused as invalid: the same request fails again (exit 2)
         return RunStatus.BAD_INPUT, (f"the CRM refused a request: {exc} (check the mapping against the CRM with "
-                                     "`pac config check MAPPING --online`; if it passes, report it with the log)")
-    return RunStatus.CRM_UNREACHABLE, f"CRM unreachable: {type(exc).__name__}: {exc}"
+                                     "`pac config check MAPPING --online`; if it passes, report it with the log)"
+                                     f"{after}")
+    return RunStatus.CRM_UNREACHABLE, f"CRM unreachable: {type(exc).__name__}: {exc}{after}"
+
+
+def stop_words(written: int | None) -> str:
+    """What a stop left written: nothing when it came before the writes (``written`` None) or before any record was
+    accepted; else the records the CRM accepted and pac recorded (the next run does not send them again)."""
+    if not written:
+        return "nothing was written and no watermark moved"
+    records = "record" if written == 1 else "records"
+    return f"{written} {records} written before the stop; the rest next run, as no watermark moved"
 
 
 def _evaluator(engine: Engine, settings: Settings, connectors: Sequence[str], plan_id: str, now: datetime, *,

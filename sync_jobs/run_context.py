@@ -132,6 +132,7 @@ class RunContext:
     plan_files: dict[Path, Plan | None] = field(default_factory=dict)   # route: the other plans' files, loaded once
     retiring: dict[str, set[str]] = field(default_factory=dict)   # route: per connector, keys no longer in the plan
     repair: Repair | None = None                # route: drift repair's decisions (the "restored" lines, after writes)
+    writing: bool = False       # write: the writes began (a stop from here on may follow records already written)
 
     def __post_init__(self) -> None:
         self.result = RunResult(plan_id=self.plan.id, plan=self.plan)

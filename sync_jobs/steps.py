@@ -12,7 +12,15 @@ from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.base import RESTORED, Connector, ObjectKind, PicklistLabels, StoredRecords, Target
+from connectors.base import (
+    RESTORED,
+    Connector,
+    ConnectorError,
+    ObjectKind,
+    PicklistLabels,
+    StoredRecords,
+    Target,
+)
 from pac_config.planfile import load_plan
 from pac_config.settings import engine_settings, reconciliation_days_of
 from pac_core.columnar import ActivityTable, RecordColumns
@@ -239,8 +247,21 @@ def write(ctx: RunContext) -> None:
     """Per connector, the fields that differ from what was last written (``result.changes``, with the values they
     replace in ``result.previous``), handed to the writer; then the connector's links settled (HubSpot, on a run
     that read every company: even with nothing to write). Written and failed counts, refused writes' and failed
-    links' errors."""
+    links' errors; a CRM's stop during the writes (a daily quota, credentials refused) counts the records written
+    before it (``ConnectorError.outcome``) and goes up to the run, which says so."""
     ctx.hooks.before_writes()
+    ctx.writing = True
+    try:
+        _write_all(ctx)
+    except ConnectorError as exc:
+        if isinstance(exc.outcome, WriteOutcome):
+            _counted(ctx.result, exc.outcome)
+        raise
+    ctx.hooks.after_writes()
+
+
+def _write_all(ctx: RunContext) -> None:
+    """``write``'s work, connector by connector."""
     result, last_of = ctx.result, ctx.written
     for name in ctx.names:
         connector, last = ctx.connectors[name], last_of[name]
@@ -271,7 +292,6 @@ def write(ctx: RunContext) -> None:
         result.retired += _retired_lines(ctx, name, changes)
         result.drift += _drift_lines(ctx, name)
         _counted(result, ctx.writer.settle_links(ctx.plan.id, connector, unlinked, now=ctx.now))
-    ctx.hooks.after_writes()
 
 
 def _recreated_changes(ctx: RunContext, name: str, kept: Mapping[tuple[Target, str], Mapping[str, Any]],

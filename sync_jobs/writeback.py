@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, Protocol
 
-from connectors.base import Connector, WriteChange, checked_writes
+from connectors.base import Connector, ConnectorError, WriteChange, WriteResult, checked_writes
 from sync_jobs.hooks import RunHooks
 from sync_jobs.lock import ensure_held
 from sync_jobs.logs import event, redact
@@ -102,7 +102,9 @@ def link_errors(connector: str, failed: Iterable[tuple[str, str | None, str]]) -
 
 class CrmWriter:
     """Sends the changes, batch by batch; ``QuotaExhausted`` and other connector errors propagate after the
-    batches already accepted have been checkpointed."""
+    batches already accepted have been checkpointed, and so have the records of the batch under way that the CRM
+    accepted before the stop (``ConnectorError.partial``): the error carries the ``WriteOutcome`` of them all
+    (``ConnectorError.outcome``), so the run counts what was written before the stop."""
 
     def __init__(self, store: WrittenStore, hooks: RunHooks, *, batch_size: int,
                  progress: Callable[..., None] | None = None, stop: Callable[[], None] | None = None) -> None:
@@ -119,41 +121,56 @@ class CrmWriter:
                 self.stop()
             ensure_held()   # a run that lost its lock sends nothing more (``LockLost``): another may hold it now
             with checked_writes(ensure_held):   # nor the next call of the batch (several calls: axes, actions...)
-                results = connector.write(batch)
+                try:
+                    results: Sequence[WriteResult | None] = connector.write(batch)
+                except ConnectorError as exc:   # a stop: what the CRM answered before it is kept, then it goes up
+                    if exc.partial is not None and len(exc.partial) == len(batch):
+                        self._record(plan_id, connector, batch, exc.partial, outcome, now)
+                    exc.outcome = outcome
+                    raise
             self.hooks.after_crm_write(connector.name)
-            accepted = []
-            created: list[tuple[str, str]] = []
-            for change, result in zip(batch, results, strict=True):
-                target = change.target.value
-                if result.ok and result.link_error:     # written, but not its links: said by settle_links
-                    outcome.unlinked.append(Unlinked(target, change.key, result.crm_id or change.crm_id,
-                                                     result.link_error, {k: v for k, v in change.fields.items()
-                                                                         if k in result.link_fields}))
-                if result.ok:       # what was sent (not the fields left unsent), + the CRM's stamp of pac's write
-                    sent = {k: v for k, v in change.fields.items() if k not in result.unsent}
-                    if not sent:    # nothing of it could be sent (an owner with no active user yet): tried next run
-                        continue
-                    accepted.append((target, change.key, result.crm_id or change.crm_id,
-                                     {**sent, **result.recorded()}))
-                    if result.created:      # a new record holds what was sent, nothing of an older write
-                        created.append((target, change.key))
-                    if result.stored:   # else accepted, kept nowhere in this CRM (HubSpot fallback: axes)
-                        outcome.written[target] = outcome.written.get(target, 0) + 1
-                else:
-                    outcome.failed[target] = outcome.failed.get(target, 0) + 1
-                    again = "retried next run" if result.retryable else "refused"
-                    outcome.errors.append(redact(f"{connector.name} {change.key}: {result.error} ({again})"))
-            if created:
-                self.store.drop_written(plan_id, connector.name, created)
-                outcome.created.extend(created)
-            self.store.save_written(plan_id, connector.name, accepted, now)
+            accepted = self._record(plan_id, connector, batch, results, outcome, now)
             done += len(batch)
             targets = sorted({c.target.value for c in batch})
             event(log, "sync.batch", crm=connector.crm, connector=connector.name, object=",".join(targets),
-                  records=len(batch), accepted=len(accepted))
+                  records=len(batch), accepted=accepted)
             if self.progress:
                 self.progress("write", connector=connector.name, done=done, total=len(changes))
         return outcome
+
+    def _record(self, plan_id: str, connector: Connector, batch: Sequence[WriteChange],
+                results: Sequence[WriteResult | None], outcome: WriteOutcome, now: datetime) -> int:
+        """Count a batch's results in ``outcome`` and checkpoint the records the CRM accepted (a change without a
+        result was not sent: a stop came first); returns how many were saved as written."""
+        accepted = []
+        created: list[tuple[str, str]] = []
+        for change, result in zip(batch, results, strict=True):
+            if result is None:
+                continue
+            target = change.target.value
+            if result.ok and result.link_error:     # written, but not its links: said by settle_links
+                outcome.unlinked.append(Unlinked(target, change.key, result.crm_id or change.crm_id,
+                                                 result.link_error, {k: v for k, v in change.fields.items()
+                                                                     if k in result.link_fields}))
+            if result.ok:       # what was sent (not the fields left unsent), + the CRM's stamp of pac's write
+                sent = {k: v for k, v in change.fields.items() if k not in result.unsent}
+                if not sent:    # nothing of it could be sent (an owner with no active user yet): tried next run
+                    continue
+                accepted.append((target, change.key, result.crm_id or change.crm_id,
+                                 {**sent, **result.recorded()}))
+                if result.created:      # a new record holds what was sent, nothing of an older write
+                    created.append((target, change.key))
+                if result.stored:   # else accepted, kept nowhere in this CRM (HubSpot fallback: axes)
+                    outcome.written[target] = outcome.written.get(target, 0) + 1
+            else:
+                outcome.failed[target] = outcome.failed.get(target, 0) + 1
+                again = "retried next run" if result.retryable else "sent again each night until fixed in the CRM"
+                outcome.errors.append(redact(f"{connector.name} {change.key}: {result.error} ({again})"))
+        if created:
+            self.store.drop_written(plan_id, connector.name, created)
+            outcome.created.extend(created)
+        self.store.save_written(plan_id, connector.name, accepted, now)
+        return len(accepted)
 
     def settle_links(self, plan_id: str, connector: Connector, unlinked: Sequence[Unlinked] = (), *,
                      now: datetime | None = None) -> WriteOutcome:

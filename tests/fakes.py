@@ -18,6 +18,7 @@ from connectors import registry
 from connectors.base import (
     ApiUsage,
     AuthError,
+    ConnectorError,
     LinkFailure,
     ManagerEdit,
     ObjectKind,
@@ -90,6 +91,9 @@ class FakeConnector:
         self.writes: list[list[WriteChange]] = []     # every write call's changes
         self.fail_keys: dict[str, tuple[str, bool]] = {}   # key -> (error, retryable), consumed once
         self.fail_pull: dict[str, Exception] = {}      # kind -> raised once on pull
+        # (n, error): the next write accepts its first n changes, then ``error`` stops it (once), carrying their
+        # results (``ConnectorError.partial``), as a daily quota spent between two calls of a write does
+        self.stop_write: tuple[int, ConnectorError] | None = None
         self.usage_ = ApiUsage(limit=daily_limit, used=0)
         self.max_daily_share = max_daily_share
         self.closed = False
@@ -153,6 +157,11 @@ class FakeConnector:
             yield from everything[page * self.page_size:(page + 1) * self.page_size]
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
+        if self.stop_write is not None:
+            (n, stop), self.stop_write = self.stop_write, None
+            done: list[WriteResult | None] = [*self.write(changes[:n])]
+            stop.partial = done + [None] * (len(changes) - n)
+            raise stop
         out: list[WriteResult] = []
         for i in range(0, len(changes), self.batch_size):
             batch = list(changes[i:i + self.batch_size])

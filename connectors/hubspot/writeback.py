@@ -11,7 +11,10 @@
 * a record is written only when the answer's ``results`` hold it (an upsert's result by its ``pac_key``
   property, an update's by its id): a 207 multi-status error naming it (``context.ids``) fails it with that
   message; any other record is a retryable failure "not confirmed by HubSpot" carrying the batch's error
-  messages that name no record of it; a whole batch refused by a transient fault is retryable on the next run;
+  messages that name no record of it; a whole batch refused by a transient fault or a 409 ``CONFLICT`` is retryable
+  on the next run; a whole batch refused as invalid (400 ``VALIDATION_ERROR``: one bad input fails them all) is split
+  until its invalid inputs are alone (``SPLIT_CALLS``); a stop (the daily limit, a token refused) carries the results
+  of the batches already answered (``ConnectorError.partial``), their links' fields unsent;
 * associations (action -> axis, axis -> companies, action -> companies) follow the plan both ways: see
   ``connectors.hubspot.associations``. A link that fails leaves the record accepted with ``link_error`` and the
   field that makes the link in ``unsent`` (an action's ``axis_key``, a company's ``axes`` and ``target``), so it is
@@ -35,6 +38,7 @@ from typing import Any
 from more_itertools import chunked
 
 from connectors.base import (
+    ConnectorError,
     LinkFailure,
     RateLimited,
     Target,
@@ -67,7 +71,7 @@ from connectors.hubspot.schema import (
     Prop,
     refused_option_fix,
 )
-from connectors.hubspot.transport import BadRequest, Forbidden, HubSpotTransport
+from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpotTransport, Reply
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +80,12 @@ BATCH_WRITE = 100
 # due date ``hs_timestamp``, which HubSpot requires to create one, its owner)
 CREATE_FIELDS = ("name", "window_end", "owner_email")
 RETRYABLE_CATEGORIES = {"CONFLICT", "RATE_LIMITS", "INTERNAL_ERROR", "LOCKED", "CONCURRENT_MODIFICATION"}
+# A batch upsert or update that one invalid input makes HubSpot refuse whole (400 VALIDATION_ERROR: the multi-status
+# answer is documented for the batch create endpoints only) is split in two, and each half refused whole again, until
+# the invalid inputs are alone: at most this many more calls per batch, enough to isolate two bad inputs of a batch of
+# 100 (one costs 2 x ceil(log2 n) calls: 14 for 100 inputs, 6 for 8); the inputs still not isolated then are refused
+# with the batch's message and sent again next run.
+SPLIT_CALLS = 28
 
 
 def fmt(prop: Prop | None, value: Any) -> str:
@@ -204,10 +214,14 @@ class Writer:
                     continue
                 unsent[i] = frozenset({"owner_email"})
             groups.setdefault(where, []).append((i, change, props_or_error))
-        for (object_type, verb), items in groups.items():
-            for batch in chunked(items, BATCH_WRITE):
-                for i, result in self._send(object_type, verb, batch):
-                    results[i] = result.with_unsent(unsent.get(i, frozenset()))
+        try:
+            for (object_type, verb), items in groups.items():
+                for batch in chunked(items, BATCH_WRITE):
+                    for i, result in self._send(object_type, verb, batch):
+                        results[i] = result.with_unsent(unsent.get(i, frozenset()))
+        except ConnectorError as exc:   # a stop (daily quota, credentials): what HubSpot answered before it goes up
+            exc.partial = self._before_stop(changes, results, targets)
+            raise
         failures: list[LinkFailure] = []
         if not self.fallback:
             failures += self._linked("links to the PAC axes that target it", lambda: self._link_axes(changes, results),
@@ -222,6 +236,23 @@ class Writer:
             self._write_deals(changes, results)
         return _with_link_failures(changes, [r if r is not None else WriteResult(c.key, False, error="not written")
                                              for r, c in zip(results, changes, strict=True)], failures)
+
+    def _before_stop(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],
+                     targets: Mapping[str, list[str]]) -> list[WriteResult | None]:
+        """The results of a ``write()`` a stop cut short: those HubSpot answered before it, each accepted one with
+        the fields that make its links in ``unsent`` (the links were not made: an action's ``axis_key`` and
+        ``companies``, a company's ``axes`` and ``target``), so they are sent again by the next run."""
+        out: list[WriteResult | None] = []
+        for change, result in zip(changes, results, strict=True):
+            if result is not None and result.ok:
+                links = {"axis_key"} if change.target is Target.ACTION and not self.fallback else set()
+                if change.target is Target.ACTION and change.key in targets:
+                    links.add(ACTION_COMPANIES)
+                if change.target is Target.ACCOUNT and not self.fallback:
+                    links |= {"axes", "target"}
+                result = replace(result, unsent=result.unsent | (links & (set(change.fields) | {ACTION_COMPANIES})))
+            out.append(result)
+        return out
 
     def settle_all(self) -> list[LinkFailure]:
         """Full reconciliation of the links, after the run's writes: every axis record of the plan linked to
@@ -391,7 +422,9 @@ class Writer:
         """Full reconciliation: every axis record of the plan linked to exactly its targets (none over the cap,
         none for an axis that targets nothing or is no longer in force). A failed link is named by its company
         (its ``axes``, written again, links it again), or by none when the company is no axis's target any more
-        (a link to remove: the next full reconciliation removes it)."""
+        (a link to remove: the next full reconciliation removes it). A link to an axis of the plan that has no
+        record (its upsert failed) is a failure named by each company it targets, so their ``axes`` are sent again
+        and link it once it exists (audit writefail F1)."""
         assert self.targets is not None and self.axis_type
         records = self._plan_records(self.axis_type, [])
         over = self._over_cap()
@@ -403,6 +436,12 @@ class Writer:
             key_of[record["id"]] = key
         targeted = set().union(*self.targets.companies.values()) if self.targets.companies else set()
         failures = []
+        for token, companies in sorted(self.targets.companies.items()):    # an axis of the plan with no record
+            key = self.targets.key(token)       # (its upsert failed): each company's link to it, by the company
+            if token not in over and key.startswith(f"{self.targets.plan_id}:") and key not in records:
+                failures += [LinkFailure(Target.ACCOUNT, company, "axes",
+                                         f"link to the PAC axis {key}: no such record in HubSpot")
+                             for company in sorted(companies)]
         for failed in self.links.settle(self.axis_type, "companies", desired):
             axis = key_of.get(failed.from_id, failed.from_id)
             if failed.to_id is not None and failed.to_id in targeted:
@@ -416,16 +455,23 @@ class Writer:
 
     def _settle_all_actions(self) -> list[LinkFailure]:
         """Full reconciliation: every action record of the plan linked to exactly the axis record its
-        ``pac_axis_key`` names (to none when that axis has no record)."""
+        ``pac_axis_key`` names. When that axis has no record (its upsert failed), the action is linked to none and
+        the link is a failure named by the action: its ``axis_key`` is not recorded as written, so the next run sends
+        it and links it once the axis exists (audit writefail F1: counted as made, it waited for a `--full`)."""
         assert self.action_type and self.axis_type
         axes = {key: record["id"] for key, record in self._plan_records(self.axis_type, []).items()}
         actions = self._plan_records(self.action_type, [ACTION_PROPS["axis_key"].name])
         axis_prop = ACTION_PROPS["axis_key"].name
         desired = {a["id"]: ({axes[a[axis_prop]]} if a.get(axis_prop) in axes else set()) for a in actions.values()}
         key_of = {a["id"]: key for key, a in actions.items()}
-        return [LinkFailure(Target.ACTION, failed.from_id, "axis_key",
-                            f"link to its axis ({key_of.get(failed.from_id, failed.from_id)}): {failed.error}")
-                for failed in self.links.settle(self.action_type, self.axis_type, desired)]
+        failures = [LinkFailure(Target.ACTION, a["id"], "axis_key",
+                                f"link to its axis {a[axis_prop]}: no such record in HubSpot")
+                    for a in actions.values() if a.get(axis_prop) and a[axis_prop] not in axes]
+        for failed in self.links.settle(self.action_type, self.axis_type, desired):
+            failures.append(LinkFailure(Target.ACTION, failed.from_id, "axis_key",
+                                        f"link to its axis ({key_of.get(failed.from_id, failed.from_id)}): "
+                                        f"{failed.error}"))
+        return failures
 
     def _link_actions_to_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]
                               ) -> list[LinkFailure]:
@@ -501,27 +547,81 @@ class Writer:
     # -- sending -----------------------------------------------------------------------------------
     def _send(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]
               ) -> list[tuple[int, WriteResult]]:
-        body: dict[str, list[dict[str, Any]]]
-        if verb == "upsert":
-            body = {"inputs": [{"id": c.key, "idProperty": KEY, "properties": p} for _, c, p in batch]}
-            ids = {c.key: c.key for _, c, _ in batch}
-        else:
-            body = {"inputs": [{"id": c.crm_id, "properties": p} for _, c, p in batch]}
-            ids = {str(c.crm_id): c.key for _, c, _ in batch}
+        """One batch sent, one result per input. A 409 ``CONFLICT`` (another write to the same record, a unique value
+        held) and a transient fault fail the batch's records, retryable; a 400 ``VALIDATION_ERROR`` is split until
+        its invalid inputs are alone (``_isolate``); any other refusal fails every record of the batch."""
         try:
-            reply = self.transport.call(f"batch_{verb}.{object_type}", "objects.batch", verb, object_type, body)
-        except (TransientError, RateLimited) as exc:
-            return [(i, WriteResult(c.key, False, c.crm_id, str(exc), retryable=True)) for i, c, _ in batch]
+            reply = self._call(object_type, verb, batch)
+        except (TransientError, RateLimited, Conflict) as exc:
+            return _failed(batch, str(exc), retryable=True)
         except BadRequest as exc:
-            fix = refused_option_fix(str(exc))
-            text = f"{exc} ({fix})" if fix else str(exc)
-            return [(i, WriteResult(c.key, False, c.crm_id, text)) for i, c, _ in batch]
+            if len(batch) > 1 and _invalid_input(exc):
+                return self._isolate(object_type, verb, batch, exc)
+            return _failed(batch, _refusal(exc))
+        return self._results(object_type, verb, batch, reply)
+
+    def _call(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]]) -> Reply:
+        """The batch call. Each input carries a unique ``objectWriteTraceId`` (its ``pac_key``, or a company's id):
+        the multi-status answer HubSpot documents for it names a refused input by it."""
+        inputs: list[dict[str, Any]]
+        if verb == "upsert":
+            inputs = [{"id": c.key, "idProperty": KEY, "objectWriteTraceId": c.key, "properties": p}
+                      for _, c, p in batch]
+        else:
+            inputs = [{"id": c.crm_id, "objectWriteTraceId": str(c.crm_id), "properties": p} for _, c, p in batch]
+        return self.transport.call(f"batch_{verb}.{object_type}", "objects.batch", verb, object_type,
+                                   {"inputs": inputs})
+
+    def _isolate(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]],
+                 refusal: BadRequest) -> list[tuple[int, WriteResult]]:
+        """A batch HubSpot refused whole as invalid (one bad input fails them all), split in halves sent again, each
+        half refused whole split again, until each invalid input is alone: refused with HubSpot's own message, the
+        others written. At most ``SPLIT_CALLS`` more calls; the inputs not isolated by then are refused with the
+        batch's message (sent again next run)."""
+        out: list[tuple[int, WriteResult]] = []
+        todo: list[tuple[Sequence[tuple[int, WriteChange, dict[str, str]]], BadRequest]] = [(batch, refusal)]
+        calls = 0
+        while todo:
+            part, why = todo.pop()
+            if len(part) == 1:
+                out += _failed(part, _refusal(why))
+                continue
+            if calls + 2 > SPLIT_CALLS:
+                out += _failed(part, f"{_refusal(why)} (HubSpot refused the whole batch; the invalid record was not "
+                                     f"found among these {len(part)} within {SPLIT_CALLS} more calls)")
+                continue
+            half = len(part) // 2
+            for piece in (part[:half], part[half:]):
+                calls += 1
+                try:
+                    reply = self._call(object_type, verb, piece)
+                except (TransientError, RateLimited, Conflict) as exc:
+                    out += _failed(piece, str(exc), retryable=True)
+                    continue
+                except BadRequest as exc:
+                    if _invalid_input(exc):
+                        todo.append((piece, exc))
+                    else:
+                        out += _failed(piece, _refusal(exc))
+                    continue
+                out += self._results(object_type, verb, piece, reply)
+        refused = sum(1 for _, r in out if not r.ok)
+        log.warning("hubspot.write.split what=batch_%s.%s inputs=%d refused=%d calls=%d (a 400 VALIDATION_ERROR "
+                    "split until its invalid inputs were alone)", verb, object_type, len(batch), refused, calls)
+        return sorted(out, key=lambda item: item[0])
+
+    def _results(self, object_type: str, verb: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]],
+                 reply: Reply) -> list[tuple[int, WriteResult]]:
+        """The batch's results from HubSpot's answer (200, or 207 with ``errors`` naming records)."""
+        # an input's id as HubSpot names it back: an upsert's pac_key, an update's company id
+        ids = {(c.key if verb == "upsert" else str(c.crm_id)): c.key for _, c, _ in batch}
         data = reply.data or {}
         crm_ids: dict[str, str] = {}
         stamps: dict[str, datetime | None] = {}     # a company's updatedAt after this write: pac's own change
         created: set[str] = set()       # an upsert's records it created (its result's ``new``: true)
         for obj in data.get("results") or []:
             key = (obj.get("properties") or {}).get(KEY) if verb == "upsert" else ids.get(str(obj.get("id")))
+            key = key or ids.get(str(obj.get("objectWriteTraceId")))
             if key:
                 crm_ids[key] = str(obj["id"])
                 if verb == "upsert" and obj.get("new") is True:
@@ -534,7 +634,9 @@ class Writer:
             message = error.get("message") or error.get("category") or "refused"
             if fix := refused_option_fix(message):      # a portal provisioned before pac wrote that option
                 message += f" ({fix})"
-            named = [ids[str(r)] for r in (error.get("context") or {}).get("ids") or [] if str(r) in ids]
+            context = error.get("context") or {}
+            named = [ids[str(r)] for r in [*(context.get("ids") or []), *(context.get("objectWriteTraceId") or [])]
+                     if str(r) in ids]
             for key in named:
                 failed[key] = (message, str(error.get("category", "")).upper() in RETRYABLE_CATEGORIES)
             if not named:
@@ -553,3 +655,21 @@ class Writer:
             else:       # neither confirmed nor named: not written as far as pac knows, sent again next run
                 out.append((i, WriteResult(change.key, False, change.crm_id, unconfirmed, retryable=True)))
         return out
+
+
+def _failed(batch: Sequence[tuple[int, WriteChange, dict[str, str]]], error: str, *, retryable: bool = False
+            ) -> list[tuple[int, WriteResult]]:
+    """Every record of ``batch`` failed with ``error``."""
+    return [(i, WriteResult(c.key, False, c.crm_id, error, retryable=retryable)) for i, c, _ in batch]
+
+
+def _invalid_input(exc: BadRequest) -> bool:
+    """A 400 ``VALIDATION_ERROR``: HubSpot refused the whole batch for what one or more of its inputs hold."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    return str(body.get("category", "")).upper() == "VALIDATION_ERROR"
+
+
+def _refusal(exc: BadRequest) -> str:
+    """HubSpot's refusal, with the fix of a dropdown option the portal lacks."""
+    fix = refused_option_fix(str(exc))
+    return f"{exc} ({fix})" if fix else str(exc)

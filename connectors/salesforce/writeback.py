@@ -20,6 +20,7 @@ from more_itertools import chunked
 
 from connectors.base import (
     AuthError,
+    ConnectorError,
     QuotaExhausted,
     RateLimited,
     SchemaError,
@@ -39,6 +40,17 @@ from pac_core.text import cut_list
 log = logging.getLogger(__name__)
 BATCH = 200                 # sObject Collections maximum
 RETRYABLE_SAVE = {"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED"}
+# What the org's admin does about a record error that comes back every night (the record is sent again each night
+# until then): one hint per documented status code
+SAVE_HINTS = {
+    "FIELD_CUSTOM_VALIDATION_EXCEPTION": "a validation rule of the org refused it: exempt the integration user or the "
+                                         "PAC objects from that rule",
+    "DUPLICATES_DETECTED": "a duplicate rule of the org blocked it: exempt the integration user or the PAC objects "
+                           "from that duplicate rule",
+    "INVALID_FIELD_FOR_INSERT_UPDATE": "field-level security: assign the integration user the permission set "
+                                       "`pac crm check` names (PAC_Integration)",
+    "STRING_TOO_LONG": "the org's field is shorter than pac's schema: run `pac crm check`",
+}
 ACCOUNT_LOGICAL = frozenset({"axes", "target"})   # the only logical fields an account update may carry
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRITE_ORDER = {Target.AXIS: 0, Target.ACTION: 1, Target.ACCOUNT: 2}
@@ -76,10 +88,15 @@ class Writer:
                     continue
                 unsent[i] = left_out
             groups.setdefault(path, []).append((i, record))
-        for path, items in groups.items():
-            items = self._without_failed_axes(items, changes, results)
-            for chunk in chunked(items, BATCH):
-                self._write_chunk(path, chunk, changes, results)
+        try:
+            for path, items in groups.items():
+                items = self._without_failed_axes(items, changes, results)
+                for chunk in chunked(items, BATCH):
+                    self._write_chunk(path, chunk, changes, results)
+        except ConnectorError as exc:   # a stop (the org's daily limit, a session refused): what went before goes up
+            exc.partial = [r.with_unsent(unsent.get(i, frozenset())) if r is not None else None
+                           for i, r in enumerate(results)]
+            raise
         for i, left_out in unsent.items():
             result = results[i]
             if result is not None:
@@ -146,6 +163,7 @@ class Writer:
                 obj = str(rec.get("attributes", {}).get("type", ""))
                 fixes = [refused_value_fix(obj, list(e.get("fields") or []), str(e.get("message") or ""))
                          for e in errors if e.get("statusCode") == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"]
+                fixes += [SAVE_HINTS[code] for code in sorted(c for c in codes if c in SAVE_HINTS)]
                 text += "".join(f" ({fix})" for fix in dict.fromkeys(fixes) if fix)
                 results[i] = WriteResult(changes[i].key, False, changes[i].crm_id, text,
                                          retryable=bool(codes & RETRYABLE_SAVE))

@@ -7,7 +7,9 @@ schemas (``properties.py``), owners and deal pipelines (``owners.py``), and the 
 Bearer auth and HubSpot's 401 bodies (``auth.py``); the ``X-HubSpot-RateLimit-*`` headers from a real rolling
 10-second window and a daily counter, 429 bodies as documented (``limits.py``). Faults (``server.faults``,
 ``faults.py``): rate_limit, server_error, drop (core), expire_session, lock_row (one record of a batch write
-refused, retryable; ``context=`` says how its error names it), quota (daily limit reached); with ``echo=True``,
+refused, retryable; ``context=`` says how its error names it), quota (daily limit reached), conflict (a batch
+write answered 409 CONFLICT), invalid_input (a batch write holding input ``key`` refused whole, 400 VALIDATION_ERROR,
+as HubSpot answers an upsert or update with one invalid value); with ``echo=True``,
 server_error and lock_row messages echo the request's Authorization header (redaction tests).
 
 ``HubSpotApi`` owns one of each component, all sharing one ``Portal`` (the data, ``portal.py``), and routes each

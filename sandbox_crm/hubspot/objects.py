@@ -138,6 +138,16 @@ class Objects:
             return Response(207 if missing else 200, out)
         if verb not in ("update", "upsert", "create"):
             return error(404, f"no batch {verb}", "OBJECT_NOT_FOUND")
+        if fault is not None and fault.kind == "conflict":    # the whole batch, as HubSpot's 409 answers it
+            return error(409, str(fault.detail.get("message") or "Conflict: another request is modifying one of "
+                                  "these objects"), "CONFLICT")
+        if fault is not None and fault.kind == "invalid_input" \
+                and any(str(i.get("id")) == str(fault.detail.get("key")) for i in inputs):
+            # a batch upsert or update holding one invalid value is refused whole (the multi-status answer is
+            # documented for batch create only), with HubSpot's message naming the property, not the input
+            prop = str(fault.detail.get("property") or "pac_pace")
+            return error(400, 'Property values were not valid: [{"isValid":false,"message":"bad was not one of the '
+                         f'allowed options","error":"INVALID_OPTION","name":"{prop}"}}]', "VALIDATION_ERROR")
         locked = None
         if fault is not None and fault.kind == "lock_row" and inputs:
             wanted = fault.detail.get("key")

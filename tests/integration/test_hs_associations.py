@@ -166,6 +166,25 @@ class TestWriterLinks:
             assert _links(api, "pac_axis", "companies") == {ax1.crm_id: {company}}
 
 
+    def test_an_action_whose_axis_has_no_record_is_a_failure_of_the_full_reconciliation(self) -> None:
+        """An action upserted while its axis's upsert failed: the full reconciliation of links cannot link it, and
+        says so by the action (its ``axis_key``, so that field is not recorded as written and the next run links it
+        once the axis exists). Seen failing before the fix (audit writefail F1): the settlement wanted it linked to
+        none and reported nothing, so the write's withheld ``axis_key`` was recorded as made."""
+        api, _companies = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            [action] = connector.write([WriteChange(Target.ACTION, f"{PLAN}:A-1", {
+                "name": "Visiter", "axis_key": f"{PLAN}:AX-GONE"})])
+            assert action.ok and action.unsent == {"axis_key"}
+            connector.note_axis_targets(PLAN, {})
+            list(connector.pull(ObjectKind.ACCOUNTS, None))     # a full read: the links are reconciled
+            [failure] = connector.settle_links()
+            assert (failure.target, failure.crm_id, failure.field) == (Target.ACTION, action.crm_id, "axis_key")
+            assert f"{PLAN}:AX-GONE" in failure.error and "no such record" in failure.error
+
+
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The example plan synced twice into the sandbox (the HubSpot team: Léa Rousseau, Hugo Lambert)."""
@@ -325,6 +344,23 @@ class TestLinkFailures:
             assert not sum(c.get("links_failed", 0) for c in first.counts.values()), first.counts
             second = _sync(settings, server)
             assert second.written == 0 and not second.errors, (second.written, second.errors)
+
+    def test_actions_of_an_axis_refused_on_a_full_night_are_linked_by_the_next_run(self, tmp_path: Path) -> None:
+        """The first sync (a full reconciliation) with one axis's upsert refused (400 VALIDATION_ERROR): its actions
+        and companies are written, their links to it reported by name, and the next run, once the axis is written,
+        links its actions and its companies (audit writefail F1). Seen failing before the fix: night 1 reported no
+        link and no later night linked them (only a `pac sync --full` did); with the actions' links fixed alone, the
+        axis's companies were still left unlinked (its `pac_axis` -> companies links differed)."""
+        settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        with start_sandbox() as server:
+            api = server.api("hubspot")
+            server.faults.inject("hubspot", "invalid_input", path="batch/upsert",
+                                 key="pac-2027-durand-process:AX-SO-DORM", times=50)
+            first = _sync(settings, server)
+            server.faults.clear()
+            assert any("link to its axis" in e and "AX-SO-DORM" in e for e in first.errors), first.errors
+            second = _sync(settings, server)
+            assert _held_links(api) == _wanted_links(api), second.errors
 
     def test_full_reconciliation_settles_links_on_a_night_with_nothing_to_write(self, tmp_path: Path) -> None:
         """Links removed or added by hand are put back as the plan says by ``pac sync --full`` even when no HubSpot

@@ -113,6 +113,63 @@ class TestPartialBatch:
         assert "not confirmed by HubSpot" in results[0].error
 
 
+class TestWholeBatchRefusals:
+    def test_one_invalid_input_is_isolated_and_the_others_are_written(self, portal):
+        """A batch upsert holding one invalid value is refused whole (400 VALIDATION_ERROR, no multi-status for an
+        upsert): the batch is split until that input is alone, so the 7 others are written and the invalid one is
+        refused by its key with HubSpot's message, in 6 more calls (2 x log2 8), sent again next run. Seen failing
+        before the fix (audit writefail F2): all 8 refused with the same message, none written, every night."""
+        api, server = portal
+        connector = sandbox_connector(server)
+        connector.provision_schema()
+        changes = [WriteChange(Target.AXIS, f"pac:AX-{i}", {"name": f"Axis {i}", "pace": "on_track"})
+                   for i in range(8)]
+        server.faults.inject("hubspot", "invalid_input", path="batch/upsert", key="pac:AX-5", times=20)
+        results = connector.write(changes)
+        assert [r.key for r in results if not r.ok] == ["pac:AX-5"]
+        [bad] = [r for r in results if not r.ok]
+        assert "VALIDATION_ERROR" in bad.error and "pac_pace" in bad.error and not bad.retryable
+        assert sorted(row.props["pac_key"] for row in api.table("pac_axis").rows.values()) == [
+            f"pac:AX-{i}" for i in range(8) if i != 5]
+        assert connector.usage().by_endpoint[f"batch_upsert.{api.table('pac_axis').type_id}"] == 1 + 6
+
+    def test_a_conflict_fails_the_batch_records_retryable_and_the_write_goes_on(self, portal):
+        """A 409 CONFLICT on a batch upsert fails its records with HubSpot's message, retryable, and the rest of the
+        write goes on (the companies update is sent). Seen failing before the fix (audit writefail F5): ``Conflict``
+        escaped the write and stopped the run as "CRM unreachable", exit 4."""
+        api, server = portal
+        connector = sandbox_connector(server)
+        connector.provision_schema()
+        company = sorted(api.table("companies").rows)[0]
+        server.faults.inject("hubspot", "conflict", path="batch/upsert", message="Conflict: pac:A-01 is being saved")
+        results = connector.write([*_changes(2), WriteChange(Target.ACCOUNT, f"hs:{company}", {"axes": None},
+                                                             company)])
+        assert [(r.key, r.ok, r.retryable) for r in results] == [
+            ("pac:A-00", False, True), ("pac:A-01", False, True), (f"hs:{company}", True, False)]
+        assert "409" in results[0].error and "pac:A-01 is being saved" in results[0].error
+
+
+class TestStopDuringTheWrites:
+    def test_the_daily_limit_on_the_companies_update_carries_what_was_accepted(self, portal):
+        """A 429 DAILY on the companies update, after the axes' and actions' upserts went through: the stop carries
+        their results (``partial``), an action's ``axis_key`` left unsent (its link was not made), and None for the
+        company, never sent. Seen failing before the fix (audit writefail F4): the stop carried nothing, so the
+        accepted records were neither counted nor checkpointed, and sent again next night."""
+        api, server = portal
+        connector = sandbox_connector(server)
+        connector.provision_schema()
+        company = sorted(api.table("companies").rows)[0]
+        changes = [WriteChange(Target.AXIS, "pac:AX-1", {"name": "Axis 1"}),
+                   WriteChange(Target.ACTION, "pac:A-01", {"name": "Action 1", "axis_key": "pac:AX-1"}),
+                   WriteChange(Target.ACCOUNT, f"hs:{company}", {"axes": "AX-1"}, company)]
+        server.faults.inject("hubspot", "quota", path="companies/batch/update")
+        with pytest.raises(QuotaExhausted) as info:
+            connector.write(changes)
+        axis, action, account = info.value.partial
+        assert (axis.ok, axis.unsent, action.ok, action.unsent, account) == (
+            True, frozenset(), True, frozenset({"axis_key"}), None)
+
+
 class TestOAuth:
     def test_refresh_on_start_and_after_expiry(self, portal):
         """OAuth: a token is fetched first, and a 401 mid-run refreshes it once and goes on."""

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.base import Target, WriteChange
+from connectors.base import ApiUsage, Target, WriteChange
 from connectors.hubspot.associations import LinkFailed, created_links, multi_status
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, refused_option_fix, task_status
-from connectors.hubspot.writeback import Writer, fmt
+from connectors.hubspot.transport import BadRequest, Reply
+from connectors.hubspot.writeback import SPLIT_CALLS, Writer, fmt
 
 
 def _writer(fallback=False):
@@ -172,3 +173,49 @@ def test_a_refused_option_names_the_fix_in_hubspots_own_words() -> None:
                                         "such option")
     assert refused_option_fix('behind was not one of the allowed options for property "pac_pace"') == ""
     assert refused_option_fix('Property "pac_pace" does not exist') == ""
+
+
+class RefusingPortal:
+    """A transport whose batch upserts are refused whole (400 VALIDATION_ERROR) while they hold a ``bad`` key, as
+    HubSpot answers an upsert with one invalid value; it records each batch sent."""
+
+    def __init__(self, bad: set[str]) -> None:
+        self.bad, self.sent, self.usage = bad, [], ApiUsage()
+
+    def call(self, what, api, method, object_type, body):
+        keys = [i["id"] for i in body["inputs"]]
+        assert [i["objectWriteTraceId"] for i in body["inputs"]] == keys     # unique per input: its pac_key
+        self.sent.append(keys)
+        if self.bad & set(keys):
+            raise BadRequest(f"HubSpot {what}: HTTP 400 VALIDATION_ERROR: Property values were not valid",
+                             {"status": "error", "category": "VALIDATION_ERROR"})
+        return Reply(200, {"results": [{"id": f"id-{k}", "properties": {"pac_key": k}} for k in keys]})
+
+
+class TestWholeBatchRefused:
+    """HubSpot refuses a batch upsert or update whole (400 VALIDATION_ERROR) for one invalid input: the multi-status
+    answer is documented for batch create only (audit writefail F2)."""
+
+    @staticmethod
+    def _write(portal, n=100):
+        writer = Writer(transport=portal, fallback=False, owner_id={}.get, axis_type="2-1001", action_type=None)
+        return writer.write([WriteChange(Target.AXIS, f"p:AX-{i:03d}", {"name": f"Axis {i}"}) for i in range(n)])
+
+    def test_one_bad_input_of_100_is_isolated_in_14_more_calls(self):
+        portal = RefusingPortal({"p:AX-042"})
+        results = self._write(portal)
+        assert [r.key for r in results if not r.ok] == ["p:AX-042"]
+        assert "VALIDATION_ERROR" in results[42].error and not results[42].retryable
+        assert len(portal.sent) == 1 + 14
+
+    def test_the_extra_calls_are_bounded_and_what_was_not_isolated_is_refused_with_the_batchs_message(self):
+        """Ten bad inputs spread over the batch: no more than ``SPLIT_CALLS`` more calls; the good inputs of the
+        parts left whole are refused (sent again next run), saying the bad one was not found among them."""
+        bad = {f"p:AX-{i:03d}" for i in range(5, 100, 10)}
+        portal = RefusingPortal(bad)
+        results = self._write(portal)
+        assert len(portal.sent) == 1 + SPLIT_CALLS
+        assert {r.key for r in results if not r.ok} >= bad
+        whole = [r for r in results if not r.ok and r.key not in bad]
+        assert whole and all("not found among these" in r.error for r in whole)
+        assert sum(r.ok for r in results) == len(results) - len(bad) - len(whole) > 0

@@ -1,0 +1,111 @@
+"""What a Salesforce org's record errors and whole-call refusals during the write-back leave behind, through the real
+requests + simple-salesforce stack against ``responses`` (audit writefail F4, F6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import responses
+
+from connectors.base import QuotaExhausted, Target, WriteChange
+from connectors.retry import RetryPolicy
+from connectors.salesforce.connector import SalesforceConnector, build
+from pac_config.loader import config_dir
+from sync_jobs.hooks import RunHooks
+from sync_jobs.writeback import CrmWriter, WriteOutcome
+
+DOMAIN = "acme.my.salesforce.com"
+DATA = f"https://{DOMAIN}/services/data/v62.0"
+DEMO = config_dir() / "mappings" / "salesforce.demo.yaml"
+AXES = f"{DATA}/composite/sobjects/PAC_Axis__c/PAC_Key__c"
+ACCOUNTS = f"{DATA}/composite/sobjects"
+NOW = datetime(2027, 5, 4, 8, 0, tzinfo=UTC)
+
+
+class Store:
+    """What ``CrmWriter`` checkpoints, kept in memory."""
+
+    def __init__(self) -> None:
+        self.saved: list[tuple[str, str, str | None, Mapping[str, Any]]] = []
+
+    def save_written(self, plan_id: str, connector: str,
+                     rows: Iterable[tuple[str, str, str | None, Mapping[str, Any]]], now: datetime) -> int:
+        rows = list(rows)
+        self.saved += rows
+        return len(rows)
+
+    def forget_written(self, plan_id: str, connector: str, items: Iterable[tuple[str, str, Iterable[str]]]
+                       ) -> dict[tuple[str, str], str]:
+        return {}
+
+    def drop_written(self, plan_id: str, connector: str, keys: Iterable[tuple[str, str]]) -> int:
+        return 0
+
+
+def _connector() -> SalesforceConnector:
+    responses.post(f"https://{DOMAIN}/services/oauth2/token",
+                   json={"access_token": "tok", "instance_url": f"https://{DOMAIN}",
+                         "id": "https://login.salesforce.com/id/00D000000000001AAA/005000000000001AAA"})
+    return build("sf-main", DEMO, {"PAC_SF_AUTH": "client_credentials", "PAC_SF_DOMAIN": DOMAIN,
+                                   "PAC_SF_CLIENT_ID": "cid", "PAC_SF_CLIENT_SECRET": "csecret-1234"},
+                 policy=RetryPolicy(max_attempts=2, sleep=lambda _s: None, jitter=lambda: 0.0))
+
+
+def _saved(key: str, code: str, message: str, fields: list[str] | None = None) -> dict[str, Any]:
+    return {"success": False, "errors": [{"statusCode": code, "message": message, "fields": fields or []}]}
+
+
+@responses.activate
+def test_the_orgs_daily_limit_mid_write_keeps_and_counts_what_it_accepted() -> None:
+    """The axes' call is accepted, the accounts' call refused with 403 ``REQUEST_LIMIT_EXCEEDED``: the stop carries
+    the axes' results (the account's: None, never sent), and the writer checkpoints the axes, counts them, and
+    hands its outcome on with the stop. Seen failing before the fix (audit writefail F4): the stop carried nothing
+    and the batch's accepted records were neither counted nor checkpointed ("written 0", sent again next night)."""
+    connector = _connector()
+    responses.patch(AXES, json=[{"success": True, "id": "a01", "created": True, "errors": []},
+                                {"success": True, "id": "a02", "created": True, "errors": []}])
+    responses.patch(ACCOUNTS, status=403, json=[{"errorCode": "REQUEST_LIMIT_EXCEEDED",
+                                                  "message": "TotalRequests Limit exceeded."}])
+    changes = [WriteChange(Target.AXIS, "p:AX-1", {"name": "Axis 1"}),
+               WriteChange(Target.AXIS, "p:AX-2", {"name": "2"}),
+               WriteChange(Target.ACCOUNT, "sf:1", {"axes": "AX-1", "target": True}, "001000000000001AAA")]
+    store = Store()
+    with pytest.raises(QuotaExhausted) as info:
+        CrmWriter(store, RunHooks(), batch_size=200).write("p", connector, changes, now=NOW)
+    assert [(r.key, r.ok) if r else None for r in info.value.partial or []] == [("p:AX-1", True), ("p:AX-2", True),
+                                                                                  None]
+    assert [(target, key, crm_id) for target, key, crm_id, _ in store.saved] == [("axis", "p:AX-1", "a01"),
+                                                                                  ("axis", "p:AX-2", "a02")]
+    outcome = info.value.outcome
+    assert isinstance(outcome, WriteOutcome) and outcome.written == {"axis": 2} and not outcome.failed
+
+
+@responses.activate
+@pytest.mark.parametrize(("code", "message", "hint"), [
+    ("FIELD_CUSTOM_VALIDATION_EXCEPTION", "Objective must be approved by finance",
+     "a validation rule of the org refused it: exempt the integration user or the PAC objects from that rule"),
+    ("DUPLICATES_DETECTED", "Use one of these records?",
+     "a duplicate rule of the org blocked it: exempt the integration user or the PAC objects from that duplicate "
+     "rule"),
+    ("INVALID_FIELD_FOR_INSERT_UPDATE", "Unable to create/update fields: PAC_Objective__c.",
+     "field-level security: assign the integration user the permission set `pac crm check` names"),
+    ("STRING_TOO_LONG", "Name: data value too large: x (max length=80)",
+     "the org's field is shorter than pac's schema: run `pac crm check`"),
+])
+def test_a_record_error_says_it_is_sent_again_and_what_fixes_it(code: str, message: str, hint: str) -> None:
+    """A record error the org gives each night until its admin acts: the run's error says the record is sent again
+    each night until fixed in the CRM (not "refused", which read as given up), with the fix for that status code.
+    Seen failing before the fix (audit writefail F6): "(refused)" and no hint."""
+    connector = _connector()
+    responses.patch(AXES, json=[_saved("p:AX-1", code, message),
+                                {"success": True, "id": "a02", "created": False, "errors": []}])
+    changes = [WriteChange(Target.AXIS, "p:AX-1", {"name": "Axis 1"}),
+               WriteChange(Target.AXIS, "p:AX-2", {"name": "2"})]
+    outcome = CrmWriter(Store(), RunHooks(), batch_size=200).write("p", connector, changes, now=NOW)
+    [error] = outcome.errors
+    assert error.startswith(f"sf-main p:AX-1: {code}: {message}"), error
+    assert f"({hint}" in error and error.endswith("(sent again each night until fixed in the CRM)"), error
+    assert "(refused)" not in error
