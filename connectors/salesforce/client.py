@@ -18,13 +18,13 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import jwt  # pyjwt[crypto]
 import requests
@@ -152,11 +152,20 @@ def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, st
         data = {"grant_type": "password", "client_id": v["CLIENT_ID"], "client_secret": v["CLIENT_SECRET"],
                 "username": v["USERNAME"], "password": v["PASSWORD"] + v.get("SECURITY_TOKEN", "")}
     try:
-        response = session.post(creds.token_url(), data=data, timeout=60)
+        # never redirected: requests re-posts the form (the secrets) on a 307/308, to whatever host and scheme the
+        # Location names (OAuth 2.0 Security BCP, "307 redirect"); a 3xx says PAC_SF_DOMAIN is stale
+        response = session.post(creds.token_url(), data=data, timeout=60, allow_redirects=False)
     except requests.RequestException as exc:
         if certificate_refused(exc):
             raise untrusted_certificate(creds.domain, f"{creds.prefix}CA_BUNDLE") from None
         raise TransientError(f"cannot reach {creds.domain}: {type(exc).__name__}") from None
+    if 300 <= response.status_code < 400:
+        target = urljoin(creds.token_url(), response.headers.get("Location", ""))
+        plain = " (a plain http:// address)" if urlsplit(target).scheme.lower() != "https" else ""
+        raise AuthError(f"the Salesforce token endpoint at {creds.domain} answered {response.status_code}, "
+                        f"redirecting to {_host_of(target)}{plain}; pac sends no credentials after a redirect: set "
+                        f"{creds.prefix}DOMAIN to the org's current My Domain URL (Setup > My Domain), "
+                        "e.g. acme.my.salesforce.com")
     if response.status_code >= 500:
         raise TransientError(f"{creds.domain} answered {response.status_code} to the token request")
     try:
@@ -169,6 +178,52 @@ def authenticate(creds: Credentials, session: requests.Session) -> tuple[str, st
                         f"{creds.prefix}* variables and the connected app")
     user_id = str(body.get("id", "")).rsplit("/", 1)[-1] or None
     return body["access_token"], body["instance_url"], user_id
+
+
+def _host_of(url: str) -> str:
+    """The host (and port) of ``url``, never its user information, path or query."""
+    parts = urlsplit(url)
+    host = parts.hostname or "(no host)"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port else host
+
+
+class HttpsOnlySession(requests.Session):
+    """A session that follows a redirect only to an ``https://`` address. simple-salesforce's calls follow redirects
+    (``requests``' default): ``requests`` drops the ``Authorization`` header when the host or the scheme changes, but
+    re-sends a 307/308's body (a write's CRM data) wherever the Location points. A redirect off https is refused with
+    a ``ConnectorError`` naming the host only. (The token request follows none: ``authenticate``.)"""
+
+    def __init__(self, prefix: str = "PAC_SF_") -> None:
+        super().__init__()
+        self.prefix = prefix        # the connector's variables, named in the refusal
+
+    def resolve_redirects(self, resp: requests.Response, req: requests.PreparedRequest, stream: bool = False,
+                          timeout: Any = None, verify: Any = True, cert: Any = None, proxies: Any = None,
+                          yield_requests: bool = False, **adapter_kwargs: Any) -> Generator[Any, None, None]:
+        follow = super().resolve_redirects(resp, req, stream=stream, timeout=timeout, verify=verify, cert=cert,
+                                           proxies=proxies, yield_requests=yield_requests, **adapter_kwargs)
+        if yield_requests:      # allow_redirects=False: requests only prepares the next request, sends nothing
+            yield from follow
+            return
+        self._refuse_off_https(resp)
+        for hop in follow:
+            self._refuse_off_https(hop)     # checked before the generator follows this hop's own redirect
+            yield hop
+
+    def _refuse_off_https(self, resp: requests.Response) -> None:
+        target = self.get_redirect_target(resp)
+        if target is None:
+            return
+        where = urljoin(resp.url, target)
+        if urlsplit(where).scheme.lower() != "https":
+            raise ConnectorError(f"Salesforce answered {resp.status_code}, redirecting to {_host_of(where)}, which "
+                                 "is not an https:// address: pac does not follow it (the call would go "
+                                 f"unencrypted); check {self.prefix}DOMAIN (or {self.prefix}INSTANCE_URL) and any "
+                                 "proxy in between")
 
 
 class _TimedAdapter(HTTPAdapter):
@@ -196,7 +251,7 @@ class SfClient:
         self.max_daily_share = max_daily_share
         self.policy = policy or RetryPolicy()
         self.usage = ApiUsage()
-        self.session = session or requests.Session()
+        self.session = session or HttpsOnlySession(creds.prefix)
         self.session.trust_env = False          # REQUESTS_CA_BUNDLE must not override our CA
         if creds.ca_bundle:
             self.session.verify = creds.ca_bundle
