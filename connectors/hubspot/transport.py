@@ -6,7 +6,8 @@ JSON body is parsed once, without the client's model objects (slow on hundreds o
 records). Request bodies are plain dicts: the client serialises them as they are.
 
 Errors are translated here, and only here, by HTTP status (the client's exception classes differ per
-sub-package): 401 -> refresh the OAuth token once, else ``AuthError``; 403 -> ``Forbidden``; 404 ->
+sub-package): 401 -> refresh the OAuth token once, else ``AuthError`` (the refresh itself: a 4xx is ``AuthError``,
+a 5xx ``TransientError`` and a 429 ``RateLimited``, retried like any call); 403 -> ``Forbidden``; 404 ->
 ``NotFound``; 409 -> ``Conflict``; 429 -> ``RateLimited`` (``Retry-After``) or ``QuotaExhausted`` for the
 daily policy; 5xx and urllib3 connection errors (a call past ``RetryPolicy.timeout`` too) -> ``TransientError``;
 other 4xx -> ``BadRequest`` (a ``RequestRefused``: bad input, exit 2, with HubSpot's category and message).
@@ -171,7 +172,8 @@ class HubSpotTransport:
                 raise AuthError("HubSpot refused the access token (401): check PAC_HS_ACCESS_TOKEN "
                                 "(a private app token, or an OAuth access token that has not expired)") from None
             log.info("hubspot.auth.refresh reason=401 what=%s", what)
-            self.refresh()
+            # outside the call's retry: a 5xx or 429 from the token endpoint is retried here, within the same budget
+            call_with_retry(self.refresh, policy=self.policy, what="oauth.token")
             try:
                 return call_with_retry(attempt, policy=self.policy, what=what)
             except _Unauthorized:
@@ -224,8 +226,7 @@ class HubSpotTransport:
                 raise TransientError(f"HubSpot token refresh: connection failed ({type(exc).__name__})") from None
             except Exception as exc:
                 if hasattr(exc, "status"):
-                    raise AuthError(f"HubSpot refused the OAuth refresh (HTTP {exc.status}): check PAC_HS_CLIENT_ID, "
-                                    "PAC_HS_CLIENT_SECRET and PAC_HS_REFRESH_TOKEN") from None
+                    raise _refresh_error(exc) from None
                 raise
             self.usage.calls += 1
             self.usage.by_endpoint["oauth.token"] = self.usage.by_endpoint.get("oauth.token", 0) + 1
@@ -249,6 +250,23 @@ class HubSpotTransport:
                 pool.clear()
         self._apis.clear()
         self._pool = None
+
+
+def _refresh_error(exc: Any) -> ConnectorError:
+    """What an HTTP error from ``POST /oauth/v1/token`` means. Only a 4xx (400 ``BAD_REFRESH_TOKEN``,
+    ``BAD_CLIENT_ID``...) is about the credentials; a 5xx is HubSpot's own trouble and a 429 its rate limit, both
+    retried by ``call_with_retry`` (HubSpot, Error handling). The answer's body is never quoted: a proxy or a
+    faulty server may echo the posted form (client secret, refresh token)."""
+    status = int(getattr(exc, "status", 0) or 0)
+    if status == 429:
+        limited = translate(exc, "oauth.token")
+        return RateLimited("HubSpot's OAuth token endpoint answered HTTP 429 (rate limited)",
+                           retry_after=limited.retry_after if isinstance(limited, RateLimited) else 10.0)
+    if 400 <= status < 500:
+        return AuthError(f"HubSpot refused the OAuth refresh (HTTP {status}): check PAC_HS_CLIENT_ID, "
+                         "PAC_HS_CLIENT_SECRET and PAC_HS_REFRESH_TOKEN")
+    return TransientError(f"HubSpot's OAuth token endpoint answered HTTP {status or 'without a status'} (a server "
+                          "error on HubSpot's side, not refused credentials)")
 
 
 def query_flags(kwargs: Mapping[str, Any]) -> dict[str, Any]:

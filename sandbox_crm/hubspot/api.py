@@ -172,7 +172,12 @@ class HubSpotApi:
             except ValueError:
                 return error(400, "Invalid input JSON", "VALIDATION_ERROR")
         self.requests.append((request.method, request.path, body))
-        if request.path.startswith("/oauth/"):
+        if request.path.startswith("/oauth/"):      # the token endpoint fails as the API does: 5xx, 429
+            if fault is not None and fault.kind == "server_error":
+                return error(int(fault.detail.get("status", 502)), "Internal error; please try again",
+                             "INTERNAL_ERROR")
+            if fault is not None and fault.kind == "rate_limit":
+                return self.limits.spend(False, fault) or self.auth.oauth(request)
             return self.auth.oauth(request)
         denied = self.auth.check(request, fault)
         if denied is not None:

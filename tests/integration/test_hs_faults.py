@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.base import AuthError, CredentialsMissing, ObjectKind, QuotaExhausted, Target, WriteChange
+from connectors.base import (
+    AuthError,
+    CredentialsMissing,
+    ObjectKind,
+    QuotaExhausted,
+    Target,
+    TransientError,
+    WriteChange,
+)
 from connectors.hubspot.connector import build
 from pac_core.records import Account
 from sandbox_crm.hubspot import OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REFRESH_TOKEN, HubSpotApi
@@ -208,6 +216,54 @@ class TestOAuth:
         with pytest.raises(AuthError) as info:
             _accounts(connector)
         assert "PAC_HS_CLIENT_SECRET" in str(info.value) and "wrong-secret-value" not in str(info.value)
+
+
+class TestOAuthServerErrors:
+    """A 5xx or 429 from the OAuth token endpoint is HubSpot's trouble, not the credentials': retried within the
+    run's budget (HubSpot, Error handling: 5xx and 429 are to be retried), only a 4xx names the variables (security
+    audit `secrets` F4)."""
+
+    @pytest.mark.parametrize("status", [500, 502, 503])
+    def test_a_server_error_at_the_first_refresh_is_retried(self, portal, status):
+        """Seen failing before the fix: ``AuthError: HubSpot refused the OAuth refresh (HTTP 500): check
+        PAC_HS_CLIENT_ID...`` raised by the pull, no retry."""
+        _api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, env=OAUTH, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="^/oauth/v1/token$", status=status)
+        assert len(_accounts(connector)) == 5
+        assert len(sleep.delays) == 1 and connector.usage().by_endpoint["oauth.token"] == 1
+
+    def test_a_server_error_at_the_refresh_after_a_401_is_retried(self, portal):
+        """The refresh a mid-run 401 triggers runs outside the call's retry: it is retried on its own. Seen failing
+        before the fix: ``AuthError: HubSpot refused the OAuth refresh (HTTP 502)``."""
+        _api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, env=OAUTH, sleep=sleep)
+        assert len(_accounts(connector)) == 5
+        server.faults.inject("hubspot", "expire_session", path="/search")
+        server.faults.inject("hubspot", "server_error", path="^/oauth/v1/token$", times=2)
+        assert len(_accounts(connector)) == 5
+        assert len(sleep.delays) == 2 and connector.usage().by_endpoint["oauth.token"] == 2
+
+    def test_a_rate_limit_at_the_token_endpoint_waits_retry_after(self, portal):
+        """Seen failing before the fix: ``AuthError: HubSpot refused the OAuth refresh (HTTP 429)``."""
+        _api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, env=OAUTH, sleep=sleep)
+        server.faults.inject("hubspot", "rate_limit", path="^/oauth/v1/token$", retry_after=3.5)
+        assert len(_accounts(connector)) == 5
+        assert sleep.delays == [3.5]
+
+    def test_server_errors_past_the_attempts_never_say_credentials(self, portal):
+        """When the attempts are spent, the error says the endpoint failed (TransientError: CRM unreachable), never
+        to check the credentials, which are fine."""
+        _api, server = portal
+        connector = sandbox_connector(server, env=OAUTH, max_attempts=3)
+        server.faults.inject("hubspot", "server_error", path="^/oauth/v1/token$", times=3, status=500)
+        with pytest.raises(TransientError) as info:
+            _accounts(connector)
+        assert "500" in str(info.value) and "PAC_HS_CLIENT" not in str(info.value)
 
 
 class TestCredentials:
