@@ -27,6 +27,8 @@ SUPPORTED = ("sqlite:///PATH (a SQLite file; the default is .pac/pac.db) or post
              "(PostgreSQL through psycopg 3; postgresql:// and postgres:// are read the same way)")
 _WHERE = "database_url in the settings, or PAC_DATABASE_URL"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+# a host name, an IPv4 or (bracketless, as SQLAlchemy gives it) IPv6 address with its zone, or libpq's list of them
+_HOST = re.compile(r"[A-Za-z0-9._:%,-]+")
 
 
 def stored_instant(moment: datetime) -> datetime:
@@ -48,8 +50,17 @@ def check_url(url: str) -> URL:
             f"the value ({len(url)} characters: no scheme:// at its start)"
         raise _refuse(f"{shown} is not a database URL") from None
     except ValueError:   # SQLAlchemy reads the port as an integer
+        if "@" in url.split("://", 1)[-1].rsplit("@", 1)[0]:    # user:pass@word@host: the "port" is password
+            raise _unencoded_at() from None
         port = url.rsplit("@", 1)[-1].split("/", 1)[0]
         raise _refuse(f"the port in {port!r} is not a number") from None
+    if parsed.host and not _HOST.fullmatch(parsed.host):
+        # SQLAlchemy splits user:password at the first '@': what follows a password's own '@' became the host, and
+        # the driver's "failed to resolve host ..." would print it. Never shown.
+        raise _unencoded_at() if "@" in parsed.host else \
+            _refuse(f"the host part ({len(parsed.host)} characters, not shown) is not a host name or address: "
+                    "a character of the user name or password that a URL reserves (@ : / ? #) may be unencoded; "
+                    "percent-encode them (@ is %40, : %3A, / %2F, ? %3F, # %23)")
     if parsed.drivername == "postgres" or parsed.drivername.startswith("postgres+"):
         parsed = parsed.set(drivername="postgresql" + parsed.drivername[len("postgres"):])
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
@@ -67,6 +78,14 @@ def check_url(url: str) -> URL:
     if parsed.get_dialect().is_async:
         raise _refuse(f"{shown}: {driver!r} is an asyncio driver; pac's store needs a regular one")
     return parsed
+
+
+def _unencoded_at() -> Exception:
+    return InvalidInput(Problem(_WHERE, "the user name or password holds an '@' that is not encoded: the URL cannot "
+                                "be read as USER:PASSWORD@HOST (none of it is shown)",
+                                "percent-encode the password: '@' is %40 (and ':' %3A, '/' %2F, '#' %23), "
+                                "e.g. python3 -c 'import urllib.parse,getpass; "
+                                "print(urllib.parse.quote(getpass.getpass(), safe=\"\"))'"))
 
 
 def _refuse(what: str) -> Exception:
