@@ -3,8 +3,10 @@
 Loaded from ``config/pac.yaml`` (shipped default) or the file named by ``PAC_CONFIG``; every problem
 is reported at once as ``file:line key.path: problem (fix)``. Relative paths in the file are resolved
 against the file's directory, except the default database which lives under the working directory
-(``.pac/pac.db``). ``PAC_DATABASE_URL`` overrides ``database_url``. Secrets are never read from this
-file: connectors take them from the environment (see ``sync_jobs.secrets``).
+(``.pac/pac.db``). ``PAC_DATABASE_URL`` (the environment, else the file ``PAC_SECRETS_FILE`` names: the merge the
+connectors' credentials go through, ``pac_config.secretsfile``) overrides ``database_url``. Secrets are never read
+from this file: connectors take them from the environment or the secrets file (see ``sync_jobs.secrets``), and a
+password written in ``database_url`` is refused (its length only is shown) with the fix: ``PAC_DATABASE_URL``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pydantic_core import PydanticCustomError
 from pac_config.loader import Document, config_dir, load_yaml, raise_if
 from pac_config.notifications import NotificationSettings
 from pac_config.planfile import load_plan, plan_currency_of, plan_id_of
+from pac_config.secretsfile import with_secrets_file
 from pac_core.engine_settings import EngineSettings
 from pac_core.errors import InvalidInput, Problem
 
@@ -247,6 +250,10 @@ class WritebackSettings(_Frozen):
     batch_size: int = Field(default=200, ge=1, le=10_000)
 
 
+# the password of a store URL as SQLAlchemy reads it (user:password@, up to the first '@'), or a libpq query parameter
+_URL_PASSWORD = re.compile(r"^[A-Za-z][A-Za-z0-9+.]*://[^:/]*:[^@]+@|[?&]password=[^&]")
+
+
 class Settings(_Frozen):
     database_url: str | None = None
     plans: tuple[PlanSettings, ...] = ()
@@ -259,8 +266,23 @@ class Settings(_Frozen):
     # sha256 of that file's bytes, read just before it was parsed (pac schedule's reload compares with it)
     source_digest: str = Field(default="", exclude=True)
 
+    @field_validator("database_url")
+    @classmethod
+    def _no_password(cls, value: str | None) -> str | None:
+        """Secrets never go in this file (world-readable, often committed): a password in the URL is refused, showing
+        only the URL's length, as a webhook or SMTP password pasted in the notification settings is."""
+        if value is not None and _URL_PASSWORD.search(value):
+            raise PydanticCustomError("secret", "the URL holds a password ({length} characters, none shown): secrets "
+                                      "never go in this file", {
+                "length": len(value),
+                "fix": "write it here without the password (postgresql+psycopg://USER@HOST/DATABASE), or not at all, "
+                       "and put the whole URL, password percent-encoded, in PAC_DATABASE_URL in the file "
+                       "PAC_SECRETS_FILE names (mode 0600) or the environment; or leave the password to ~/.pgpass"})
+        return value
+
     def database(self) -> str:
-        """The SQLAlchemy URL: ``PAC_DATABASE_URL``, else the file's value, else ``.pac/pac.db``."""
+        """The SQLAlchemy URL: ``PAC_DATABASE_URL`` (environment, else secrets file), else the file's value, else
+        ``.pac/pac.db``."""
         return self.database_url or f"sqlite:///{DEFAULT_DB}"
 
     def plan(self, ref: str | None) -> PlanSettings:
@@ -357,7 +379,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     return settings.model_copy(update={
         "source": str(path),
         "source_digest": digest,
-        "database_url": env.get("PAC_DATABASE_URL") or settings.database_url,
+        "database_url": with_secrets_file(env).get("PAC_DATABASE_URL") or settings.database_url,
         "connectors": tuple(c.model_copy(update={"mapping": _resolve(base, c.mapping)}) for c in settings.connectors),
         "plans": tuple(p.model_copy(update={"file": _resolve(base, p.file)}) for p in settings.plans),
     })

@@ -322,11 +322,12 @@ def check_settings(settings_path: Path | None) -> Settings | None:
     """``pac plan check``'s settings, read once for its warnings (``settings_warnings``, ``stored_period_warning``):
     None when there are none or they cannot be read (the plan check is about the plan: ``pac config check`` reports
     the settings' own problems). Of the environment only ``PAC_DATABASE_URL`` is read (the store the sync would
-    use); no secret is needed."""
+    use), or the secrets file's (``PAC_SECRETS_FILE``); no other secret is needed."""
     if settings_path is None or not settings_path.is_file():
         return None
     try:
-        return load_settings(settings_path, env={k: v for k, v in os.environ.items() if k == "PAC_DATABASE_URL"})
+        return load_settings(settings_path, env={k: v for k, v in os.environ.items()
+                                                   if k in ("PAC_DATABASE_URL", "PAC_SECRETS_FILE")})
     except (InvalidInput, OSError, LookupError):
         return None
 

@@ -3,29 +3,31 @@
 ``PAC_SECRETS_FILE`` names a file of ``KEY=VALUE`` lines (``#`` comments and blank lines allowed; a leading
 ``export `` is accepted, the format ``pac sandbox`` writes) that must be readable by its owner only (mode 0600):
 anything looser is refused with the ``chmod`` fix. The environment wins over the file, so an operator can
-override one value for one run. In both, the values of secret-named variables (``SECRET_WORDS``) are
-registered for redaction, not the settings beside them (``PAC_SF_AUTH``, ``PAC_SF_DOMAIN``, a CA bundle's
-path); the connectors register their own credentials when built (``secrets()``), and a credential a connector
-obtains while it runs (a refresh, a login) the moment it exists: this module subscribes ``register_secret`` to
-``connectors.base.new_secret``. Every path that builds a connector imports it (``sync_jobs.factory``, the CLI's
-``crm`` commands); ``sync_jobs.logs`` itself stays free of connectors (``pac --help`` loads it).
+override one value for one run (``pac_config.secretsfile``: the same merge gives the settings ``PAC_DATABASE_URL``).
+
+Registered for redaction: every secret-named value (``SECRET_WORDS``) of the file, and those of the environment
+whose name starts with ``PAC_``: not every variable of the process, where ``XDG_SESSION_ID=2`` or a ``*_KEY*``
+holding a short word would hide every "2" or that word in every line. Not the settings beside them (``PAC_SF_AUTH``,
+``PAC_SF_DOMAIN``, a CA bundle's path). A credential read under any other name (a connector's ``env_prefix`` such as
+``ACME_SF_``, a notification's ``password_env``) is registered by what reads it: the connectors register their own
+credentials when built (``secrets()``), the notification channels their password and webhook URLs, the store its
+URL's password, and a credential a connector obtains while it runs (a refresh, a login) the moment it exists: this
+module subscribes ``register_secret`` to ``connectors.base.new_secret``. Every path that builds a connector imports
+it (``sync_jobs.factory``, the CLI's ``crm`` commands); ``sync_jobs.logs`` itself stays free of connectors
+(``pac --help`` loads it).
 """
 
 from __future__ import annotations
 
 import os
-import re
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 
 from connectors.base import on_new_secret
-from pac_core.errors import InvalidInput, Problem
+from pac_config.secretsfile import parse_secrets_file, with_secrets_file
 from sync_jobs.logs import register_secret
 
 SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "KEY", "SESSION")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_EXPORT = re.compile(r"^export\s+")
 
 on_new_secret(register_secret)    # a token a connector obtains mid-run (a refresh, a login) is hidden from then on
 
@@ -36,44 +38,10 @@ def secret_named(name: str) -> bool:
 
 
 def read_secrets_file(path: str | Path) -> dict[str, str]:
-    """The file's KEY=VALUE pairs; refuses a file that group or others can read."""
-    path = Path(path)
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise InvalidInput(Problem("PAC_SECRETS_FILE", f"secrets file {path} not found", "check the path")) from None
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise InvalidInput(Problem("PAC_SECRETS_FILE", f"secrets file {path} is readable by others "
-                                   f"(mode {stat.S_IMODE(mode):04o})", f"run: chmod 600 {path}"))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        bad_line = path.read_bytes()[:exc.start].count(b"\n") + 1
-        raise InvalidInput(Problem("", "the secrets file is not UTF-8 text",
-                                   "save it as UTF-8 (KEY=VALUE lines); on Linux: iconv -f latin1 -t utf-8",
-                                   file=str(path), line=bad_line)) from None
-    except OSError as exc:
-        raise InvalidInput(Problem("PAC_SECRETS_FILE", f"cannot read secrets file {path}: {exc.strerror}",
-                                   "check the path and its permissions")) from None
-    values: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInput(Problem("", "expected KEY=VALUE", "one secret per line, e.g. PAC_HS_ACCESS_TOKEN=...",
-                                       file=str(path), line=number))
-        key = _EXPORT.sub("", key.strip(), count=1)   # `export NAME=value`: the file `pac sandbox` writes
-        if not _NAME.fullmatch(key):     # never echoed: it may be a pasted secret (a base64 token ends with '=')
-            raise InvalidInput(Problem("", "the text before '=' is not a variable name (letters, digits and _, "
-                                           "not starting with a digit)",
-                                       "write NAME=VALUE, e.g. PAC_HS_ACCESS_TOKEN=...; `export NAME=VALUE` is "
-                                       "accepted too", file=str(path), line=number))
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        values[key] = value
+    """The file's KEY=VALUE pairs (``pac_config.secretsfile``), its secret-named values registered for redaction;
+    refuses a file that group or others can read."""
+    values = parse_secrets_file(path)
+    for key, value in values.items():
         if secret_named(key):
             register_secret(value)
     return values
@@ -82,14 +50,10 @@ def read_secrets_file(path: str | Path) -> dict[str, str]:
 def connector_env(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment connectors are built from: the secrets file (if any) overlaid by ``env``.
 
-    Every value whose name says it is a credential (token, secret, password, key, session) is
-    registered so that no log line, error or report can print it.
+    Every value whose name says it is a credential (token, secret, password, key, session) is registered so that
+    no log line, error or report can print it: all the file's, and those of ``env`` named ``PAC_*``.
     """
-    env = dict(os.environ if env is None else env)
-    merged: dict[str, str] = {}
-    if env.get("PAC_SECRETS_FILE"):
-        merged.update(read_secrets_file(env["PAC_SECRETS_FILE"]))
-    merged.update(env)
+    merged = with_secrets_file(os.environ if env is None else env, read_secrets_file)
     for name, value in merged.items():
         if name.startswith("PAC_") and secret_named(name):
             register_secret(value)

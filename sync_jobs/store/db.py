@@ -61,6 +61,8 @@ def check_url(url: str) -> URL:
             _refuse(f"the host part ({len(parsed.host)} characters, not shown) is not a host name or address: "
                     "a character of the user name or password that a URL reserves (@ : / ? #) may be unencoded; "
                     "percent-encode them (@ is %40, : %3A, / %2F, ? %3F, # %23)")
+    # never in a log line from here on, whatever comes next (the URL is read from the secrets file too)
+    register_secret(parsed.password if isinstance(parsed.password, str) else None)
     if parsed.drivername == "postgres" or parsed.drivername.startswith("postgres+"):
         parsed = parsed.set(drivername="postgresql" + parsed.drivername[len("postgres"):])
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()

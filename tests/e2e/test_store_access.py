@@ -53,6 +53,25 @@ def synced(tmp_path):
                             datetime(2027, 5, 4, 8, tzinfo=UTC))
 
 
+class TestStoreFromTheSecretsFile:
+    def test_the_store_url_of_the_secrets_file_is_the_store(self, synced, tmp_path) -> None:
+        """The systemd set-up of docs/operations.md: only PAC_CONFIG and PAC_SECRETS_FILE in the environment, the
+        store's PAC_DATABASE_URL in the secrets file. `pac status` reads that store, and creates no other (audit
+        secrets F2). Seen failing before the fix: 'No run yet in .pac/pac.db' and a new ./.pac/pac.db."""
+        config = Path(synced.source)
+        config.write_text(config.read_text(encoding="utf-8").replace(synced.database_url, "sqlite:///.pac/pac.db"),
+                          encoding="utf-8")
+        secrets_file = tmp_path / "secrets.env"
+        secrets_file.write_text(f"PAC_DATABASE_URL={synced.database_url}\n", encoding="utf-8")
+        secrets_file.chmod(0o600)
+        workdir = tmp_path / "work"
+        workdir.mkdir()
+        done = pac("status", cwd=workdir, env=_env(PAC_CONFIG=str(config), PAC_SECRETS_FILE=str(secrets_file)))
+        assert done.returncode == 0, done.stderr
+        assert "No run yet" not in done.stdout and "ok" in done.stdout, done.stdout
+        assert not (workdir / ".pac").exists()
+
+
 class TestPrivateStore:
     def test_created_0600_in_a_0700_folder(self, tmp_path) -> None:
         """A new SQLite store and the folder made for it are private, and so are SQLite's -wal/-shm files."""
@@ -112,14 +131,26 @@ class TestUnsupportedUrl:
             assert check_url(url).drivername == "postgresql+psycopg", url
 
     def test_config_check_names_the_line(self, tmp_path) -> None:
-        """`pac config check` checks the file's database_url as the commands will (passed before: settings OK)."""
-        config = write_settings(tmp_path, "mysql://pac:s3cret@db.example/pac")
+        """`pac config check` checks the file's database_url as the commands will (passed before: settings OK). (A
+        password in it is refused first, by its length: tests/unit/test_sync_settings.py.)"""
+        config = write_settings(tmp_path, "mysql://pac@db.example/pac")
         done = pac("config", "check", str(config), cwd=tmp_path, env=_env())
         assert done.returncode == 2, done.stdout
         line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if "database_url" in text)
-        assert f"{config.name}:{line} database_url: mysql://pac:***@db.example/pac: mysql is not supported" \
+        assert f"{config.name}:{line} database_url: mysql://pac@db.example/pac: mysql is not supported" \
             in done.stdout, done.stdout
-        assert "s3cret" not in done.stdout + done.stderr
+
+    def test_config_check_refuses_a_password_in_the_file(self, tmp_path) -> None:
+        """A password written in pac.yaml's database_url is refused at its line, the URL's length only, with the fix
+        (audit secrets F2; passed before: settings OK)."""
+        url = "postgresql+psycopg://pac:s3cret-4711@db.example/pac"
+        config = write_settings(tmp_path, url)
+        done = pac("config", "check", str(config), cwd=tmp_path, env=_env())
+        assert done.returncode == 2, done.stdout
+        assert f"{config.name}:1 database_url: the URL holds a password ({len(url)} characters, none shown)" \
+            in done.stdout, done.stdout
+        assert "PAC_DATABASE_URL" in done.stdout and "PAC_SECRETS_FILE" in done.stdout
+        assert "s3cret" not in done.stdout + done.stderr and "db.example" not in done.stdout + done.stderr
 
 
 class TestFailedCommandsHideNothing:

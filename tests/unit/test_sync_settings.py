@@ -30,6 +30,49 @@ class TestShippedSettings:
         settings = load_settings(default_settings_path(), env={"PAC_DATABASE_URL": "postgresql+psycopg://h/db"})
         assert settings.database() == "postgresql+psycopg://h/db"
 
+    def test_database_url_from_the_secrets_file_is_read(self, tmp_path) -> None:
+        """PAC_DATABASE_URL written in the secrets file (the systemd set-up of docs/operations.md: only PAC_CONFIG
+        and PAC_SECRETS_FILE in the unit) is the store, as the connectors' credentials from the same file are used.
+        Seen failing before the fix: ``assert 'sqlite:///.pac/pac.db' == 'postgresql+psycopg://pac:Zq7...'`` (every
+        worker synced into its own new SQLite file: audit secrets F2)."""
+        url = "postgresql+psycopg://pac:Zq7-file-pw-4711@db.example:5432/pac"
+        secrets_file = tmp_path / "secrets.env"
+        secrets_file.write_text(f"PAC_SF_CLIENT_SECRET=abcdef123456\nPAC_DATABASE_URL={url}\n", encoding="utf-8")
+        os.chmod(secrets_file, 0o600)
+        env = {"PAC_SECRETS_FILE": str(secrets_file)}
+        assert load_settings(default_settings_path(), env=env).database() == url
+        override = "postgresql+psycopg://pac@other.example/pac"     # the environment wins, as for the connectors
+        assert load_settings(default_settings_path(), env=env | {"PAC_DATABASE_URL": override}).database() == override
+
+    def test_an_unreadable_secrets_file_stops_the_settings_with_its_fix(self, tmp_path) -> None:
+        """A secrets file others can read is refused when the settings read the store's URL from it, as the
+        connectors refuse it (passed before only because the file was not read for the store)."""
+        secrets_file = tmp_path / "secrets.env"
+        secrets_file.write_text("PAC_DATABASE_URL=sqlite:///x.db\n", encoding="utf-8")
+        os.chmod(secrets_file, 0o644)
+        with pytest.raises(InvalidInput, match=f"chmod 600 {secrets_file}"):
+            load_settings(default_settings_path(), env={"PAC_SECRETS_FILE": str(secrets_file)})
+
+    @pytest.mark.parametrize("url", ["postgresql+psycopg://pac:Zq7-yaml-pw-4711@db.example:5432/pac",
+                                     "postgres://pac:Zq7@yaml-pw-4711@db.example/pac",
+                                     "postgresql://pac@db.example/pac?sslmode=require&password=Zq7-yaml-pw-4711"])
+    def test_a_password_in_the_settings_database_url_is_refused_unshown(self, tmp_path, url: str) -> None:
+        """Secrets never go in pac.yaml: a password in its database_url is refused at its line, with the URL's length
+        only and the fix (PAC_DATABASE_URL in the secrets file), as a webhook or SMTP password pasted in the
+        notification settings is. Seen failing before the fix: 'DID NOT RAISE InvalidInput' (settings OK)."""
+        path = write_settings(tmp_path, f"'{url}'")
+        with pytest.raises(InvalidInput) as info:
+            load_settings(path, env={})
+        text = str(info.value)
+        assert "pac.yaml:1" in text and "database_url" in text and f"{len(url)} characters" in text
+        assert "PAC_DATABASE_URL" in text and "PAC_SECRETS_FILE" in text
+        assert "Zq7" not in text and "yaml-pw" not in text and "db.example" not in text
+
+    @pytest.mark.parametrize("url", ["postgresql+psycopg://pac@db.example:5432/pac", "postgresql://pac:@db.example/pac",
+                                     "sqlite:///data/p:x@y.db", "postgresql:///pac?host=/run/postgresql"])
+    def test_a_database_url_without_a_password_is_accepted(self, tmp_path, url: str) -> None:
+        assert load_settings(write_settings(tmp_path, f"'{url}'"), env={}).database() == url
+
     def test_pac_config_points_to_another_file(self, tmp_path) -> None:
         """PAC_CONFIG names the settings file to read."""
         path = write_settings(tmp_path, "sqlite:///x.db")
