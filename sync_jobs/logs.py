@@ -71,12 +71,27 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+def _redacted(value: object) -> object:
+    """``value`` with every string in it redacted, before JSON escapes them: a secret holding ``"`` or ``\\`` is no
+    longer found once json.dumps wrote it ``\\"`` or ``\\\\``. What JSON cannot hold is written as its text."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact(str(k)): _redacted(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_redacted(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return redact(str(value))
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = {"ts": datetime.fromtimestamp(record.created, UTC).isoformat(), "level": record.levelname.lower(),
                 "logger": record.name, "event": record.getMessage()}
         data.update(getattr(record, "fields", {}) or {})
-        return redact(json.dumps(data, default=str, ensure_ascii=False))
+        # each value redacted before encoding (the patterns still run on the line, as on a text line)
+        return redact(json.dumps(_redacted(data), ensure_ascii=False))
 
 
 class _TextFormatter(logging.Formatter):

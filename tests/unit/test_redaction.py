@@ -3,9 +3,12 @@ form body, JSON, a dict's repr, an env dump, YAML), but the words after a variab
 
 from __future__ import annotations
 
+import json
+import logging
+
 import pytest
 
-from sync_jobs.logs import redact
+from sync_jobs.logs import JsonFormatter, redact, register_secret
 
 HIDDEN = {
     "client_secret=abc123&grant_type=x": "client_secret=***&grant_type=x",         # a token request echoed
@@ -53,3 +56,18 @@ def test_the_store_password_is_never_printed() -> None:
     with pytest.raises(OperationalError):   # nothing listens on port 1: refused at once
         open_store("postgresql+psycopg://pac:Zq7-store-pw@127.0.0.1:1/pac")
     assert redact("password authentication failed: Zq7-store-pw") == "password authentication failed: ***"
+
+
+@pytest.mark.parametrize("secret", ['PWaudit"7\\Zx+Lm/9#Yt', "tab\there-and-more", "plain-secret-4711"])
+def test_json_log_fields_are_redacted_before_encoding(secret: str) -> None:
+    """A registered secret holding a quote or a backslash, carried in an event's fields under ``--log-format
+    json``, was redacted only after json.dumps had escaped it: its escaped form (``PWaudit\\"7\\\\Zx``) survived.
+    Seen failing before the fix: ``assert 'PWaudit' not in '{... "status": "error: AuthError: refused
+    PWaudit\\"7\\\\Zx+Lm/9#Yt"}'`` (audit secrets, hardening note a)."""
+    register_secret(secret)
+    record = logging.LogRecord("pac.schedule", logging.WARNING, __file__, 1, "schedule.run", (), None)
+    record.fields = {"job": "sync", "status": f"error: AuthError: refused {secret}", "nested": {"why": [secret, 7]}}
+    line = JsonFormatter().format(record)
+    data = json.loads(line)
+    assert data["status"] == "error: AuthError: refused ***" and data["nested"] == {"why": ["***", 7]}
+    assert secret[:7] not in line and data["job"] == "sync"
