@@ -60,6 +60,7 @@ from connectors.base import (
     MappingRefused,
     QuotaExhausted,
     RateLimited,
+    ReadFailed,
     RequestRefused,
     SchemaError,
     TransientError,
@@ -243,6 +244,8 @@ def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = 
     if isinstance(exc, RequestRefused):     # reached, and refused as invalid: the same request fails again (exit 2)
         return RunStatus.BAD_INPUT, (f"the CRM refused a request: {exc} (check the mapping against the CRM with "
                                      "`pac config check MAPPING --online`; if it passes, report it with the log)")
+    if isinstance(exc, ReadFailed):     # the CRM answered but the read could not complete: its words name the way out
+        return RunStatus.CRM_UNREACHABLE, f"CRM read failed: {exc}"
     return RunStatus.CRM_UNREACHABLE, f"CRM unreachable: {type(exc).__name__}: {exc}"
 
 
