@@ -10,6 +10,8 @@ Adapters translate every vendor exception into these, so sync_jobs never catches
 * ``TransientError``: 5xx, dropped connection, timeout; retriable with backoff.
 * ``RecordRejected(id, reason)``: one record refused (on read: malformed; on write: validation).
 * ``RequestRefused``: a whole request refused as invalid (HTTP 400): bad input, exit 2, not "CRM unreachable".
+* ``ReadFailed``: a read the CRM answered but could not complete by any way pac has (Salesforce: a Bulk API 2.0
+  query job that failed, then the same read over REST); its message names the way out. Exit 4, not "unreachable".
 """
 
 from __future__ import annotations
@@ -171,6 +173,12 @@ class RequestRefused(ConnectorError):
     CRM was reached and the credentials accepted, and sending the same request again cannot succeed: bad input (a
     mapping naming what the portal does not accept, or a request pac should not have sent), exit 2, never "CRM
     unreachable" (exit 4)."""
+
+
+class ReadFailed(ConnectorError):
+    """A read the CRM answered but could not complete (a Salesforce Bulk API 2.0 query job that failed or was lost,
+    and the same read over REST after it): not an unreachable CRM, and its message names the setting that avoids
+    it. The run stops with exit 4, as for a passing outage: nothing written, no watermark moved."""
 
 
 class ObjectKind(StrEnum):

@@ -60,6 +60,7 @@ from connectors.base import (
     MappingRefused,
     QuotaExhausted,
     RateLimited,
+    ReadFailed,
     RequestRefused,
     SchemaError,
     TransientError,
@@ -248,6 +249,8 @@ def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = 
         return RunStatus.BAD_INPUT, (f"the CRM refused a request: {exc} (check the mapping against the CRM with "
                                      "`pac config check MAPPING --online`; if it passes, report it with the log)"
                                      f"{after}")
+    if isinstance(exc, ReadFailed):     # the CRM answered but the read could not complete: its words name the way out
+        return RunStatus.CRM_UNREACHABLE, f"CRM read failed: {exc}{after}"
     return RunStatus.CRM_UNREACHABLE, f"CRM unreachable: {type(exc).__name__}: {exc}{after}"
 
 

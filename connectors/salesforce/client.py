@@ -60,6 +60,20 @@ NEEDED = {"jwt": ("CONSUMER_KEY", "PRIVATE_KEY_FILE", "USERNAME"),
           "password": ("CLIENT_ID", "CLIENT_SECRET", "USERNAME", "PASSWORD")}
 SECRET_NAMES = ("CLIENT_SECRET", "ACCESS_TOKEN", "PASSWORD", "SECURITY_TOKEN")
 _LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
+BULK_MAX_WAIT = 30 * 60.0
+"""Seconds of waiting between the polls of a Bulk API 2.0 query job before it is aborted and the read goes through
+REST (the mapping's ``bulk_max_wait_minutes``, 30 by default)."""
+
+
+class BulkJobFailed(ConnectorError):
+    """A Bulk API 2.0 query job that did not give (all) its results: it ended ``Failed`` or ``Aborted`` (e.g. "Retried
+    more than 15 times. Apply a filter criteria and try again", *Limits for Query Jobs*), Salesforce refused the query
+    as a Bulk job, it was gone twice, or it did not complete within the wait. The same SOQL reads through REST
+    (``reads.Reader`` does so); ``delivered``: the ids of the rows already yielded, not to yield again."""
+
+    def __init__(self, message: str, delivered: set[str] | frozenset[str] = frozenset()) -> None:
+        super().__init__(message)
+        self.delivered = frozenset(delivered)
 
 
 @dataclass(frozen=True)
@@ -363,40 +377,109 @@ class SfClient:
             yield result["records"]
 
     def bulk_pages(self, soql: str, *, include_deleted: bool = False, max_records: int = 50_000,
-                   types: Mapping[str, str] | None = None, boolean_columns: frozenset[str] = frozenset()
-                   ) -> Iterator[list[dict[str, Any]]]:
+                   types: Mapping[str, str] | None = None, boolean_columns: frozenset[str] = frozenset(),
+                   max_wait: float = BULK_MAX_WAIT) -> Iterator[list[dict[str, Any]]]:
         """Pages of a Bulk API 2.0 query job (create, poll with backoff, CSV results chained by
         ``Sforce-Locator``), each page one call retried on its own, its rows shaped as the REST query answers
-        them (``bulk_row_shaper``: the one place that does it), so a mapping reads both paths alike."""
-        operation = "queryAll" if include_deleted else "query"
-        job = _reply(self.call(lambda sf: sf.restful("jobs/query", method="POST",
-                                                     json={"operation": operation, "query": soql}), "bulk2"),
-                     "Salesforce Bulk API 2.0 query job creation")
-        job_id = job["id"]
-        delay = 0.5
-        for _ in range(2000):
-            info = _reply(self.call(lambda sf: sf.restful(f"jobs/query/{job_id}"), "bulk2"),
-                          f"Salesforce Bulk API 2.0 query job {job_id}")
-            state = info.get("state")
-            if state == "JobComplete":
-                break
-            if state in ("Failed", "Aborted"):
-                raise ConnectorError(f"Salesforce Bulk API 2.0 query job {job_id} {state.lower()}: "
-                                     f"{info.get('errorMessage', '')}")
-            self.policy.sleep(delay)
-            delay = min(delay * 2, 30.0)
-        else:
-            raise TransientError(f"Salesforce Bulk API 2.0 query job {job_id} did not complete")
+        them (``bulk_row_shaper``: the one place that does it), so a mapping reads both paths alike.
+
+        A job or locator that is gone (404 on the job or its results: "Either the specified resource isn't found, or
+        the resource is deleted", REST *Status Codes*; a job is deleted 7 days after it ends, a locator lives as long
+        as its job, *Get Results for a Query Job*) is created again, once: the rows already yielded (by ``Id``) are
+        not yielded twice. ``BulkJobFailed`` when the job ends ``Failed`` or ``Aborted``, when Salesforce refuses the
+        query as a Bulk job (compound fields...), when it is gone a second time, or when it is still running after
+        ``max_wait`` seconds of waiting between polls (it is then aborted, as on any exception while it is polled):
+        the caller reads the same SOQL through REST (``reads.Reader``)."""
+        delivered: set[str] = set()
+        for attempt in (1, 2):
+            job_id = self._bulk_job(soql, include_deleted)
+            try:
+                self._bulk_wait(job_id, max_wait)
+                for text in self._bulk_result_sets(job_id, max_records):
+                    reader = csv.reader(io.StringIO(text))
+                    header = next(reader, None)
+                    if header is None:
+                        continue
+                    shape = bulk_row_shaper(header, types or {}, boolean_columns)
+                    rows = [row for row in map(shape, reader) if str(row.get("Id")) not in delivered]
+                    delivered.update(str(row.get("Id")) for row in rows)
+                    yield rows
+                return
+            except SchemaError as exc:      # 404: the job, or its locator, is gone (no mapping problem)
+                gone = f"Salesforce Bulk API 2.0 query job {job_id} no longer exists ({exc})"
+                if attempt == 2:
+                    raise BulkJobFailed(f"{gone}, a second time", delivered) from None
+                log.warning("salesforce.bulk %s: the job is created again (%d rows read so far)", gone,
+                            len(delivered))
+            except BulkJobFailed as exc:
+                exc.delivered = frozenset(delivered)
+                raise
+
+    def _bulk_result_sets(self, job_id: str, max_records: int) -> Iterator[str]:
+        """The CSV result sets of a complete job, chained by ``Sforce-Locator``, each one call retried on its own."""
         pages = follow(lambda: self.call(lambda sf: _bulk_results(sf, job_id, "", max_records), "bulk2"),
                        lambda loc: self.call(lambda sf: _bulk_results(sf, job_id, loc, max_records), "bulk2"),
                        lambda page: page[1], what=f"Salesforce Bulk API 2.0 results of job {job_id}")
         for text, _locator in pages:
-            reader = csv.reader(io.StringIO(text))
-            header = next(reader, None)
-            if header is None:
-                continue
-            shape = bulk_row_shaper(header, types or {}, boolean_columns)
-            yield [shape(cells) for cells in reader]
+            yield text
+
+    def _bulk_job(self, soql: str, include_deleted: bool) -> str:
+        """A new query job's id. A query Salesforce refuses as a Bulk job while REST reads it (compound fields, "Bulk
+        API 2.0 doesn't support ... Compound data", *Create a Query Job*) is ``BulkJobFailed``; a field the org lacks
+        (``SchemaError``), a passing outage, a refusal of the credentials or of the quota keep their own error."""
+        operation = "queryAll" if include_deleted else "query"
+        try:
+            job = _reply(self.call(lambda sf: sf.restful("jobs/query", method="POST",
+                                                         json={"operation": operation, "query": soql}), "bulk2"),
+                         "Salesforce Bulk API 2.0 query job creation")
+        except (AuthError, RateLimited, QuotaExhausted, TransientError, SchemaError):
+            raise
+        except ConnectorError as exc:
+            raise BulkJobFailed(f"Salesforce Bulk API 2.0 refused the query job: {exc}") from None
+        return str(job["id"])
+
+    def _bulk_wait(self, job_id: str, max_wait: float) -> None:
+        """Poll job ``job_id`` until ``JobComplete``, waiting 0.5 s, 1 s, 2 s... (at most 30 s) between polls; each
+        poll is one call, counted in ``usage`` like any other. ``BulkJobFailed`` when it ends ``Failed`` or
+        ``Aborted``, or when it is still running after ``max_wait`` seconds of waiting: it is then aborted (``PATCH
+        {"state": "Aborted"}``, *Abort a Query Job*), as on any exception while it is polled (the process being
+        stopped, the quota guard), so no job is left running for nothing; a job gone (404) raises ``SchemaError``."""
+        waited, delay, polls = 0.0, 0.5, 0
+        try:
+            while True:
+                info = _reply(self.call(lambda sf: sf.restful(f"jobs/query/{job_id}"), "bulk2"),
+                              f"Salesforce Bulk API 2.0 query job {job_id}")
+                polls += 1
+                state = str(info.get("state"))
+                if state == "JobComplete":
+                    log.info("salesforce.bulk job=%s complete polls=%d waited=%.0f", job_id, polls, waited)
+                    return
+                if state in ("Failed", "Aborted"):
+                    raise BulkJobFailed(f"Salesforce Bulk API 2.0 query job {job_id} {state.lower()}: "
+                                        f"{info.get('errorMessage') or 'Salesforce gave no reason'}")
+                if waited + delay > max_wait:
+                    self._bulk_abort(job_id)
+                    raise BulkJobFailed(f"Salesforce Bulk API 2.0 query job {job_id} was still {state} after "
+                                        f"{waited / 60:.0f} min of waiting ({polls} polls): aborted (the mapping's "
+                                        f"bulk_max_wait_minutes)")
+                self.policy.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 30.0)
+        except (BulkJobFailed, SchemaError):
+            raise
+        except BaseException:
+            self._bulk_abort(job_id)
+            raise
+
+    def _bulk_abort(self, job_id: str) -> None:
+        """Abort query job ``job_id`` (only an ``UploadComplete`` or ``InProgress`` job can be); a failure to abort
+        is logged, never raised over the error that made pac give the job up."""
+        try:
+            self.call(lambda sf: sf.restful(f"jobs/query/{job_id}", method="PATCH", json={"state": "Aborted"}),
+                      "bulk2")
+            log.info("salesforce.bulk job=%s aborted", job_id)
+        except ConnectorError as exc:
+            log.warning("salesforce.bulk job=%s could not be aborted: %s", job_id, exc)
 
     def count(self, soql: str, *, include_deleted: bool = False) -> int:
         return int(self.call(lambda sf: sf.query(soql, include_deleted=include_deleted), "count")["totalSize"])
@@ -444,10 +527,16 @@ def _number(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     return convert
 
 
+def _rest_datetime(text: str) -> str:
+    """A Bulk API 2.0 datetime (``2026-10-01T08:00:00.000Z``, *Valid Date Format in Records*) as REST's JSON writes
+    it (``2026-10-01T08:00:00.000+0000``): the same instant, the same text in the store."""
+    return text[:-1] + "+0000" if text.endswith("Z") else text
+
+
 # describe type -> how a CSV cell becomes the JSON value REST answers (other types are JSON strings too)
 _CELL: dict[str, Callable[[str], Any]] = {"boolean": lambda text: text == "true", "int": _number(int),
                                           "double": _number(float), "currency": _number(float),
-                                          "percent": _number(float)}
+                                          "percent": _number(float), "datetime": _rest_datetime}
 
 
 _STANDARD_CHECKBOX = re.compile(r"Is[A-Z][A-Za-z0-9]*")   # IsDeleted, IsWon, IsPersonAccount: no __c, no _
@@ -460,9 +549,10 @@ def bulk_row_shaper(header: list[str], types: Mapping[str, str], boolean_columns
     * A relationship column (``What.Type``, ``Owner.Email``: Bulk API 2.0 heads it ``RelationshipName.FieldName``)
       becomes a nested dict, as REST nests it (``{"What": {"Type": ...}}``); a relation whose cells are all empty is
       null, as REST answers a null lookup.
-    * Cells are typed as REST's JSON is, by the object's describe (``types``: lower-case field name -> describe
-      type): checkboxes become booleans, int fields ints, double, currency and percent fields floats. A column the
-      describe does not type (a relationship column's field, or no describe at hand) is a boolean when it is one
+    * Cells are typed as REST's JSON is, by the describes (``types``: lower-case column, ``parent.annualrevenue`` for
+      a relationship column, -> describe type of its field, ``Reader._types``): checkboxes become booleans, int
+      fields ints, double, currency and percent fields floats, datetimes REST's ``…+0000`` text. A column the
+      describes do not type (a polymorphic relationship's field, or no describe at hand) is a boolean when it is one
       of ``boolean_columns`` (the mapping's checkboxes) or its field is named as Salesforce's standard checkboxes
       are (``IsDeleted``, ``IsPersonAccount``: ``Is``, a capital, no ``__c``), else text: ``Istat_Code__c`` or
       ``Island__c`` stay text, as REST answers them.
@@ -471,7 +561,7 @@ def bulk_row_shaper(header: list[str], types: Mapping[str, str], boolean_columns
     plan: list[tuple[list[str], Callable[[str], Any] | None]] = []
     for column in header:
         path = column.split(".")
-        kind = types.get(column.lower()) if len(path) == 1 else None
+        kind = types.get(column.lower())
         if kind is None and (_STANDARD_CHECKBOX.fullmatch(path[-1]) or column in boolean_columns):
             kind = "boolean"
         plan.append((path, _CELL.get(kind or "")))

@@ -83,6 +83,12 @@ ACCOUNT_RULES = "picklists by label"
 # Part of the accounts' fingerprint when the mapping reads AnnualRevenue, so an existing install re-reads its accounts
 # in full once, and nothing else.
 ACCOUNT_CURRENCY = "annual revenue in its own currency"
+# How accounts read through Bulk API 2.0 are typed besides READING_RULES and the mapping: a relationship column
+# (``Parent.AnnualRevenue``) by the describe of the object it refers to, a datetime in REST's ``…+0000`` form (before,
+# the text '2.5E7' and '…Z': a numeric scope on it matched nothing, sfbulk audit F1). Part of the accounts' fingerprint
+# when the mapping reads a custom attribute or a relationship path (the values it changes), so such an install
+# re-reads its accounts in full once, and nothing else.
+ACCOUNT_BULK_TYPING = "bulk relationship columns and datetimes typed as REST"
 # How activities are read besides READING_RULES and the mapping: a completed Task keeps its CompletedDateTime beside its
 # ActivityDate (one done before its due date is dated when it was done; before, its due date alone), and an all-day
 # Event with no status of its own is ``whole_day`` (counted once its day is over; before, from its first minute):
@@ -265,7 +271,9 @@ class SalesforceConnector:
             # the scope picklists read as labels (ACCOUNT_RULES) and how a country is read (geography.COUNTRY_READING):
             # a change normalises the stored accounts again
             ObjectKind.ACCOUNTS: [m.accounts.model_dump(mode="json"), ACCOUNT_RULES, COUNTRY_READING,
-                                  *([ACCOUNT_CURRENCY, m.org_currency] if m.accounts.annual_revenue else [])],
+                                  *([ACCOUNT_CURRENCY, m.org_currency] if m.accounts.annual_revenue else []),
+                                  *([ACCOUNT_BULK_TYPING] if m.accounts.custom or any(
+                                      "." in f for f in m.read_fields()["Account"].values()) else [])],
             ObjectKind.ACTIVITIES: [m.activities.model_dump(mode="json"), ACTIVITY_RULES],
             # a deal filter left unset is left out: a mapping without one keeps the fingerprint it had before
             ObjectKind.DEALS: [m.org_currency, m.deals.model_dump(mode="json", exclude={

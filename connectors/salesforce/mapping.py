@@ -34,6 +34,10 @@ from pac_core.plan import ActivityType
 from pac_core.records import ActivityStatus
 from pac_core.text import closest, fold_value
 
+# describe types of compound fields (an address, a geolocation): "Bulk API 2.0 doesn't support ... Compound data, such
+# as compound address fields, compound geolocation fields" (Bulk API 2.0, *Create a Query Job*); map their components
+COMPOUND_TYPES = frozenset({"address", "location"})
+
 
 class Describes(Protocol):
     """What the online mapping check needs of a connector: the org's describe of an object."""
@@ -203,6 +207,8 @@ class SalesforceMapping(_Model):
     overlap_minutes: int = Field(5, ge=0, le=1440)
     reconciliation_days: int = Field(7, ge=1, le=90)
     bulk_threshold: int = Field(50_000, ge=2_000, le=100_000_000)
+    # minutes of waiting for a Bulk API 2.0 query job before it is aborted and the read goes through REST
+    bulk_max_wait_minutes: int = Field(30, ge=1, le=24 * 60)
     accounts: AccountMap = AccountMap()
     activities: ActivitiesMap
     deals: DealsMap = DealsMap()
@@ -635,6 +641,18 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                 problems.append(Problem(key, f"{where} has no field {name.rsplit('.', 1)[-1]!r}",
                                         f"did you mean {close!r}?" if close else
                                         "fix the field name, or grant the integration user read access"))
+                continue
+            if f["type"] in COMPOUND_TYPES:
+                # REST reads it as one JSON object, but Bulk API 2.0 refuses it: the full reads of an object past
+                # bulk_threshold would fail (or fall back to REST every time), and no scope compares an object
+                parts = [str(v["name"]) for v in (fields or {}).values()
+                         if str(v.get("compoundFieldName") or "").lower() == f["name"].lower()]
+                example = ("its __Latitude__s or __Longitude__s field" if f["type"] == "location" else
+                           "e.g. BillingPostalCode or BillingCity for BillingAddress")
+                problems.append(Problem(key, f"{where}.{f['name']} is a compound {f['type']} field: Bulk API 2.0, "
+                                        f"which reads {obj} in full once it passes bulk_threshold, does not read it",
+                                        f"map one of its components instead: {', '.join(parts)}" if parts else
+                                        f"map one of its components instead ({example})"))
                 continue
             # a listed field (``accounts.postal_code[1]``) must be of its key's type
             allowed = _TYPES.get(re.sub(r"\[\d+\]$", "", key)) or _STATUS_TYPES.get(

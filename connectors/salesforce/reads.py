@@ -22,17 +22,21 @@ from simple_salesforce.format import format_soql
 from connectors.base import (
     EDIT_FIELDS,
     EDIT_LOGICAL,
+    AuthError,
     ConnectorError,
     ManagerEdit,
     ObjectKind,
     PacListed,
     PacValue,
+    QuotaExhausted,
+    RateLimited,
+    ReadFailed,
     SchemaError,
     Target,
     same_value,
 )
-from connectors.salesforce.client import SfClient
-from connectors.salesforce.mapping import SalesforceMapping
+from connectors.salesforce.client import BulkJobFailed, SfClient
+from connectors.salesforce.mapping import COMPOUND_TYPES, SalesforceMapping
 from connectors.salesforce.normalise import Normaliser, get, sf_datetime
 from connectors.salesforce.schema import history_name, pac_field
 from pac_core.records import Record, Rejected
@@ -249,9 +253,8 @@ class Reader:
             soql += " WHERE " + " AND ".join(clauses)
         soql += f" ORDER BY {cursor}, Id"
         if start is None and not where and "(SELECT" not in select and self._large(obj, deleted):
-            # a large initial load or reconciliation: Bulk API 2.0 (no ORDER BY there: it disables chunking)
-            pages = self.client.bulk_pages(f"SELECT {select} FROM {obj}", include_deleted=deleted,  # noqa: S608
-                                           types=self._types(obj), boolean_columns=self._checkboxes(obj))
+            # a large initial load or reconciliation: Bulk API 2.0, else REST (``_bulk_or_rest``)
+            pages = self._bulk_or_rest(obj, fields, soql, deleted=deleted, page_size=page_size)
         else:
             pages = self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
         spelling = _Spelling(obj, [plain(f) for f in dict.fromkeys(fields) if "(" not in plain(f)], self.warn)
@@ -262,6 +265,48 @@ class Reader:
         for page in pages:
             for row in spelling.fixed(page):
                 yield self._whole_children(row)
+
+    def _bulk_or_rest(self, obj: str, fields: list[str], soql: str, *, deleted: bool, page_size: int
+                      ) -> Iterator[list[dict[str, Any]]]:
+        """Pages of a full read of ``obj`` through a Bulk API 2.0 query job (no ORDER BY there: it disables
+        chunking), or through REST (``soql``: the same read, queryAll, ORDER BY the cursor) when Bulk cannot give
+        it, with a warning: a compound field (``address``, ``location``: "Bulk API 2.0 doesn't support ... Compound
+        data", *Create a Query Job*) is never sent to Bulk; a job that ended ``Failed`` or ``Aborted``, was refused,
+        gone twice or still running after ``bulk_max_wait_minutes`` (``BulkJobFailed``) is read again through REST,
+        the rows it gave left out. REST failing too is ``ReadFailed``, naming ``bulk_threshold`` (a passing outage
+        keeps its own error when it is a refusal of the credentials, the quota or a field)."""
+        types = self._types(obj, fields)
+        compound = [plain(f) for f in dict.fromkeys(fields) if types.get(plain(f).lower()) in COMPOUND_TYPES]
+        if compound:
+            described = (self.describe(obj) if self.describe is not None else None) or {}
+            parts = [str(f["name"]) for f in described.values() if any(
+                str(f.get("compoundFieldName") or "").lower() == c.lower() for c in compound)]
+            self.warn(f"salesforce.bulk {obj}: {', '.join(compound)}: compound data, which Bulk API 2.0 does not "
+                      f"read: this full read goes through REST (2,000 rows a call); map its components instead"
+                      f"{' (' + ', '.join(parts) + ')' if parts else ''} (`pac config check --online` names the key)")
+            yield from self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size)
+            return
+        select = ", ".join(dict.fromkeys(fields))
+        try:
+            yield from self.client.bulk_pages(f"SELECT {select} FROM {obj}",  # noqa: S608
+                                              include_deleted=deleted, types=types,
+                                              boolean_columns=self._checkboxes(obj),
+                                              max_wait=self.mapping.bulk_max_wait_minutes * 60.0)
+            return
+        except BulkJobFailed as exc:
+            failed = exc
+        kept = f", {len(failed.delivered)} rows already read kept" if failed.delivered else ""
+        self.warn(f"salesforce.bulk {obj}: {str(failed).rstrip('.')}; read through REST instead (queryAll, 2,000 rows "
+                  f"a call{kept})")
+        try:
+            for page in self.client.query_pages(soql, include_deleted=deleted, batch_size=page_size):
+                yield [r for r in page if str(r.get("Id")) not in failed.delivered] if failed.delivered else page
+        except (AuthError, RateLimited, QuotaExhausted, SchemaError):
+            raise
+        except ConnectorError as exc:
+            raise ReadFailed(f"the full read of Salesforce {obj} failed: {str(failed).rstrip('.')}; the same read "
+                             f"through REST failed too: {exc}. To read {obj} through REST only, set bulk_threshold: "
+                             "100000000 in the Salesforce mapping") from None
 
     def _whole_children(self, row: dict[str, Any]) -> dict[str, Any]:
         """``row`` with every parent-to-child subquery result complete: a result with ``done`` false holds the
@@ -314,11 +359,33 @@ class Reader:
             yield from self.rows(obj, fields, None, deleted=deleted, where=format_soql("Id IN {}", ids),
                                  page_size=page_size)
 
-    def _types(self, obj: str) -> dict[str, str]:
+    def _types(self, obj: str, columns: list[str]) -> dict[str, str]:
         """``obj``'s field types by lower-case name, from its describe (one call per object and run, shared with the
-        schema checks), so Bulk API 2.0 cells are typed as REST types them; empty when there is no describe."""
+        schema checks), and those of the relationship ``columns`` by their lower-case path (``parent.annualrevenue``),
+        so Bulk API 2.0 cells are typed as REST types them; empty when there is no describe."""
         fields = self.describe(obj) if self.describe is not None else None
-        return {name: str(f.get("type", "")) for name, f in (fields or {}).items()}
+        types = {name: str(f.get("type", "")) for name, f in (fields or {}).items()}
+        for column in columns:
+            path = plain(column).split(".")
+            if len(path) > 1 and (kind := self._path_type(obj, path)) is not None:
+                types[".".join(path).lower()] = kind
+        return types
+
+    def _path_type(self, obj: str, path: list[str]) -> str | None:
+        """The describe type of the field a relationship path ends on (``Parent.AnnualRevenue``: the field of ``obj``
+        whose ``relationshipName`` is ``Parent``, then ``AnnualRevenue`` in the describe of the object it refers to,
+        one call per object and run); None when a describe lacks it, or for a polymorphic relationship (``What``,
+        ``Owner``: several ``referenceTo``, whose fields SOQL reads from the Name object, text)."""
+        fields = self.describe(obj) if self.describe is not None else None
+        if not fields:
+            return None
+        if len(path) == 1:
+            field = fields.get(path[0].lower())
+            return str(field.get("type", "")) if field is not None else None
+        head = path[0].lower()
+        ref = next((f for f in fields.values() if str(f.get("relationshipName") or "").lower() == head), None)
+        targets = (ref or {}).get("referenceTo") or []
+        return self._path_type(str(targets[0]), path[1:]) if len(targets) == 1 else None
 
     def _checkboxes(self, obj: str) -> frozenset[str]:
         """The mapping's checkbox fields of ``obj`` (the dormant flag, rule fields matched against true or false):

@@ -465,6 +465,39 @@ class TestBulk:
             assert custom == {"vip": r["Id"] in vips, "revenue": float(r["AnnualRevenue"]),
                               "owner": owners[r["OwnerId"]]}
 
+    def test_a_relationship_number_and_a_datetime_are_stored_as_over_rest(self, tmp_path: Path) -> None:
+        """A mapping reading the parent account's revenue (``Parent_Account__r.AnnualRevenue``, a currency field of
+        another object) and a datetime stores the same values over Bulk API 2.0 as over REST, so a scope
+        ``parent_revenue: {gte: ...}`` classifies each account alike (sfbulk audit F1). Hand-computed: every third
+        account has the first account as its parent; its parent_revenue is that account's revenue as a number.
+        Seen failing before the fix: over Bulk the parent's revenue was text and the datetime ended in Z."""
+        text = DEMO.read_text(encoding="utf-8").replace(
+            "custom: {}", "custom: {parent_revenue: Parent_Account__r.AnnualRevenue, created: CreatedDate}")
+        mapping = tmp_path / "bulk.yaml"
+        mapping.write_text(text, encoding="utf-8")
+        with SandboxServer([SalesforceApi(build_demo_org())]) as srv:
+            api = srv.api("salesforce")
+            api.org.create_custom_field("Account.Parent_Account__c", {
+                "type": "Lookup", "label": "Parent", "referenceTo": "Account", "relationshipName": "Parent_Account"})
+            accounts = api.rows("Account")
+            parent = accounts[0]
+            for r in accounts[1::3]:
+                r["Parent_Account__c"] = parent["Id"]
+            rest = build("sf", mapping, sandbox_env(srv), policy=NO_WAIT)
+            bulk = build("sf", mapping, sandbox_env(srv), policy=NO_WAIT)
+            bulk.mapping = bulk.mapping.model_copy(update={"bulk_threshold": 500})
+            bulk.reader.mapping = bulk.mapping
+            by_rest = {a.id: a for a in rest.pull(ObjectKind.ACCOUNTS, None) if isinstance(a, Account)}
+            by_bulk = {a.id: a for a in bulk.pull(ObjectKind.ACCOUNTS, None) if isinstance(a, Account)}
+            assert bulk.usage().by_endpoint.get("jobs", 0) == 3 and "jobs" not in rest.usage().by_endpoint
+        children = {r["Id"] for r in accounts[1::3]}
+        assert children and parent["AnnualRevenue"]
+        revenues = {r["Id"]: by_bulk[r["Id"]].custom.get("parent_revenue") for r in accounts}
+        assert revenues == {r["Id"]: float(parent["AnnualRevenue"]) if r["Id"] in children else None
+                            for r in accounts}
+        assert all(str(a.custom["created"]).endswith("+0000") for a in by_bulk.values())
+        assert by_bulk == by_rest
+
 
 class TestWriteSafety:
     def test_text_is_written_as_plain_bounded_data(self, sf: SalesforceConnector, server: SandboxServer) -> None:

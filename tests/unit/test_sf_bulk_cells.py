@@ -24,3 +24,18 @@ def test_a_mapped_custom_checkbox_on_a_relationship_is_still_a_boolean() -> None
                             frozenset({"Account.Is_Dormant__c", "Account.Dormant__c"}))
     assert shape(["00U2", "true", "false"]) == {"Id": "00U2", "Account": {"Is_Dormant__c": True,
                                                                           "Dormant__c": False}}
+
+
+def test_a_relationship_column_is_typed_by_its_objects_describe() -> None:
+    """``Parent.AnnualRevenue`` (a double of the parent Account) came back as the text '2.5E7' over Bulk, 25000000.0
+    over REST: a numeric scope on it matched nothing on the Bulk path (sfbulk audit F1; seen failing before the fix:
+    '2.5E7' == 25000000.0). Typed through the describe (``types`` keyed by the lower-case column path), it is the
+    number REST answers; a datetime cell comes in REST's form (``…+0000``, not ``…Z``), on a relationship too."""
+    shape = bulk_row_shaper(["Id", "Parent.AnnualRevenue", "Parent.NumberOfEmployees", "Last_Audit__c",
+                             "Parent.CreatedDate", "Parent.Name"],
+                            {"id": "id", "parent.annualrevenue": "currency", "parent.numberofemployees": "int",
+                             "last_audit__c": "datetime", "parent.createddate": "datetime", "parent.name": "string"})
+    row = shape(["0011", "2.5E7", "250", "2026-10-01T08:00:00.000Z", "2026-09-30T22:30:00.000Z", "1.5E7"])
+    assert row == {"Id": "0011", "Last_Audit__c": "2026-10-01T08:00:00.000+0000",
+                   "Parent": {"AnnualRevenue": 25000000.0, "NumberOfEmployees": 250,
+                              "CreatedDate": "2026-09-30T22:30:00.000+0000", "Name": "1.5E7"}}

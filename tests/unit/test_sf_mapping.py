@@ -63,6 +63,18 @@ class TestMappingOffline:
         # then one the night a label changes)
         assert labels_unchanged(connector).reading(ObjectKind.ACCOUNTS) == "5:d0ca52551204fc79"
 
+    def test_accounts_read_with_a_custom_attribute_are_read_again_once_for_the_bulk_typing(self,
+                                                                                           tmp_path: Path) -> None:
+        """Bulk API 2.0 stored a relationship number as text ('2.5E7') and a datetime as '…Z' (sfbulk audit F1): a
+        mapping with a custom attribute had the accounts' reading "5:4d4c3501483ec371" before the fix (computed on the
+        previous commit), so a store holding those texts reads its accounts again once; the activities keep theirs
+        ("5:70f87adb827ec5e2"), and a mapping with no custom attribute keeps its accounts' one (above)."""
+        path = _variant(tmp_path, "custom: {}", "custom: {parent_revenue: Parent.AnnualRevenue}")
+        env = {"PAC_SF_AUTH": "session", "PAC_SF_ACCESS_TOKEN": "x", "PAC_SF_INSTANCE_URL": "https://y.example"}
+        connector = labels_unchanged(build("sf", path, env))
+        assert connector.reading(ObjectKind.ACCOUNTS) != "5:4d4c3501483ec371"
+        assert connector.reading(ObjectKind.ACTIVITIES) == "5:70f87adb827ec5e2"
+
     def test_deal_filter_keys_are_read_and_checked(self, tmp_path: Path) -> None:
         """``deals.exclude`` / ``deals.where``: their fields are selected with the deals (relationship paths too), an
         empty value list (it would leave every deal out, or none) is refused at its line, and a mapping without a
