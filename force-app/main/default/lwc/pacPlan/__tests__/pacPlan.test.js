@@ -202,9 +202,11 @@ describe('c-pac-plan', () => {
         const element = mount({ recordId: 'a00000000000001AAA', objectApiName: 'PAC_Axis__c' });
         getRecord.emit(AXIS_RECORD);
         await flush();
-        expect(graphql.getLastConfig().variables).toEqual({
-            where: { Id: { eq: 'a00000000000001AAA' } }, like: '%AX-RA-DORM%'
-        });
+        const { where, accounts } = graphql.getLastConfig().variables;
+        expect(where).toEqual({ Id: { eq: 'a00000000000001AAA' } });
+        // the whole id or key: alone, first, last or in the middle of the "; "-joined list (pacPlanLists.test.js)
+        expect(accounts.or).toContainEqual({ PAC_Axes__c: { eq: 'AX-RA-DORM' } });
+        expect(accounts.or).toContainEqual({ PAC_Axes__c: { like: '%; pac-2027-durand:AX-RA-DORM;%' } });
         const data = axesData(1);
         data.uiapi.query.Account = accountsData().uiapi.query.Account;
         graphql.emit(data);
