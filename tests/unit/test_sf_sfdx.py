@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors.base import EDIT_FIELDS, Target
 from connectors.hubspot.schema import OPTION_LABELS
 from connectors.salesforce.mapping import load_mapping
 from connectors.salesforce.schema import PAC_OBJECTS
@@ -141,11 +142,26 @@ class TestAccessModel:
         assert action.findtext(f"{NS}sharingModel") == "Private"
         assert axis.findtext(f"{NS}sharingModel") == "ReadWrite"
 
-    def test_managers_edit_status_priority_objective_targets_and_dates_only(self) -> None:
+    def test_managers_edit_status_priority_targets_and_due_dates_only(self) -> None:
         assert self._editable("PAC_Manager") == {
-            "PAC_Axis__c.PAC_Status__c", "PAC_Axis__c.PAC_Priority__c", "PAC_Axis__c.PAC_Objective__c",
-            "PAC_Axis__c.PAC_Window_Start__c", "PAC_Axis__c.PAC_Window_End__c", "PAC_Action__c.PAC_Status__c",
-            "PAC_Action__c.PAC_Target__c", "PAC_Action__c.PAC_Window_Start__c", "PAC_Action__c.PAC_Window_End__c"}
+            "PAC_Axis__c.PAC_Status__c", "PAC_Axis__c.PAC_Priority__c", "PAC_Action__c.PAC_Status__c",
+            "PAC_Action__c.PAC_Target__c", "PAC_Action__c.PAC_Window_End__c"}
+
+    def test_people_edit_only_what_pac_reads_back(self) -> None:
+        """A field a manager or a rep may edit is one pac reads back into the plan (EDIT_FIELDS, the mapping's
+        ``editable``): anything else pac restores the next night, silently (audit sfpkg F7: the axis's objective and
+        window dates and the action's window start were editable). Seen failing before the fix: the manager's set held
+        PAC_Axis__c.PAC_Objective__c, PAC_Axis__c.PAC_Window_Start__c, PAC_Axis__c.PAC_Window_End__c and
+        PAC_Action__c.PAC_Window_Start__c."""
+        writeback = load_mapping().writeback
+        read_back = set()
+        for target, tmap in ((Target.AXIS, writeback.axis), (Target.ACTION, writeback.action)):
+            read_back |= {f"{tmap.object}.{tmap.fields[logical]}" for logical in EDIT_FIELDS[target].values()
+                          if logical in tmap.fields}
+            read_back |= {f"{tmap.object}.{name}" for name in tmap.editable}
+        assert read_back
+        for name in ("PAC_Manager", "PAC_Rep"):
+            assert self._editable(name) <= read_back, (name, self._editable(name) - read_back)
 
     def test_reps_update_their_actions_status_only(self) -> None:
         assert self._editable("PAC_Rep") == {"PAC_Action__c.PAC_Status__c"}
@@ -174,12 +190,14 @@ class TestAccessModel:
         assert "(CRM opportunities) won / won + lost" in described["PAC_Win_Rate__c"]
 
     def test_history_is_tracked_on_what_people_edit(self) -> None:
+        people = {("PAC_Axis__c", "PAC_Status__c"), ("PAC_Axis__c", "PAC_Priority__c"),
+                  ("PAC_Action__c", "PAC_Status__c"), ("PAC_Action__c", "PAC_Target__c"),
+                  ("PAC_Action__c", "PAC_Window_End__c")}
         for obj in PAC_OBJECTS:
             for f in obj.fields:
                 root = _parse(DEFAULT / "objects" / obj.name / "fields" / f"{f.name}.field-meta.xml")
-                people = f.name in {"PAC_Status__c", "PAC_Priority__c", "PAC_Objective__c", "PAC_Window_Start__c",
-                                    "PAC_Window_End__c"} or (obj.name == "PAC_Action__c" and f.name == "PAC_Target__c")
-                assert (root.findtext(f"{NS}trackHistory") == "true") == people, (obj.name, f.name)
+                assert (root.findtext(f"{NS}trackHistory") == "true") == ((obj.name, f.name) in people), (
+                    obj.name, f.name)
 
     def test_pace_is_a_restricted_picklist_and_account_axes_filterable_text(self) -> None:
         for obj in ("PAC_Axis__c", "PAC_Action__c"):
@@ -203,14 +221,29 @@ class TestScreens:
     def _layout(self, name: str) -> ET.Element:
         return _parse(DEFAULT / "layouts" / f"{name}.layout-meta.xml")
 
-    @pytest.mark.parametrize("name", ["PAC_Axis__c-PAC Axis Layout", "PAC_Action__c-PAC Action Layout"])
-    def test_keys_and_computed_fields_are_read_only_on_layouts(self, name: str) -> None:
+    @pytest.mark.parametrize("name,editable", [
+        ("PAC_Axis__c-PAC Axis Layout", {"PAC_Status__c", "PAC_Priority__c"}),
+        ("PAC_Action__c-PAC Action Layout", {"PAC_Status__c", "PAC_Target__c", "PAC_Window_End__c"})])
+    def test_keys_and_computed_fields_are_read_only_on_layouts(self, name: str, editable: set[str]) -> None:
+        """Only what pac reads back is editable on the layouts (audit sfpkg F7: objective and window dates were
+        « Edit » and pac restored them the next night)."""
         behaviour = {i.findtext(f"{NS}field"): i.findtext(f"{NS}behavior") for i in self._layout(name).iter(
             f"{NS}layoutItems")}
-        editable = {f for f, b in behaviour.items() if b == "Edit"}
         assert behaviour["PAC_Key__c"] == "Readonly"
-        assert editable <= {"PAC_Status__c", "PAC_Priority__c", "PAC_Objective__c", "PAC_Target__c",
-                            "PAC_Window_Start__c", "PAC_Window_End__c"}
+        assert {f for f, b in behaviour.items() if b == "Edit"} == editable
+
+    def test_the_axis_page_edits_only_status_and_priority(self) -> None:
+        """The axis record page's PAC fields (highlights and details) are read-only but for status and priority. Seen
+        failing before the fix: Record.PAC_Objective__c, PAC_Window_Start__c and PAC_Window_End__c editable."""
+        root = _parse(DEFAULT / "flexipages" / "PAC_Axis_Record_Page.flexipage-meta.xml")
+        editable = set()
+        for field in root.iter(f"{NS}fieldInstance"):
+            behaviour = {p.findtext(f"{NS}name"): p.findtext(f"{NS}value")
+                         for p in field.iter(f"{NS}fieldInstanceProperties")}
+            if behaviour.get("uiBehavior") != "readonly":
+                editable.add(field.findtext(f"{NS}fieldItem"))
+        # the name is Salesforce's required field; an axis's owner is not pac's (its mapping writes none)
+        assert editable == {"Record.Name", "Record.OwnerId", "Record.PAC_Status__c", "Record.PAC_Priority__c"}
 
     def test_axis_layout_lists_its_actions(self) -> None:
         related = _texts(self._layout("PAC_Axis__c-PAC Axis Layout"), "relatedList")
