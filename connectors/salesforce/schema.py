@@ -124,12 +124,17 @@ class PacObject:
 
 # the engine's paces, and "removed": a record whose axis or action is no longer in the plan (sync_jobs.diff.REMOVED)
 PACE_VALUES = (*(p.value for p in Pace), "removed")
-# the report's and HubSpot's words (one verdict wherever a manager reads it): "late" is a window closed with the
-# target missed, so "Missed" / « Manquée », not "Late" / « En retard », which reads as still catching up
+# an action's words, the report's and HubSpot's (one verdict wherever a manager reads it): "late" is a window closed
+# with the target missed, so "Missed" / « Manquée », not "Late" / « En retard », which reads as still catching up
 PACE_LABELS = {"done": ("Done", "Terminée"), "on_track": ("On track", "Dans les temps"),
                "at_risk": ("At risk", "À risque"), "late": ("Missed", "Manquée"),
                "not_started": ("Not started", "À venir"), "inactive": ("Inactive", "Inactive"),
                "removed": ("Removed from plan", "Retirée du plan")}
+# an axis's words (the report's axis pace, sync_jobs/report/i18n.py ENUMS["axis_pace"]): "done" is its objective
+# reached while its period may run on, « Objectif atteint », not « Terminée » ("closed, stop working on it"); the French
+# agrees with « axe » (masculine) where it agrees at all (audit sfpkg F4). API values unchanged.
+AXIS_PACE_LABELS = {**PACE_LABELS, "done": ("Objective reached", "Objectif atteint"), "late": ("Missed", "Manqué"),
+                    "inactive": ("Inactive", "Inactif"), "removed": ("Removed from plan", "Retiré du plan")}
 
 _KEY = PacField("PAC_Key__c", "PAC Key", "Text", length=255, external_id=True, unique=True,
                 description="Stable key written by pac (plan:id); the upsert key.", label_fr="Clé PAC")
@@ -211,7 +216,7 @@ PAC_AXIS = PacObject(
     "PAC_Axis__c", "PAC Axis", "PAC Axes", label_fr="Axe PAC", plural_label_fr="Axes PAC",
     description="A development axis of the Commercial Action Plan, kept up to date by pac.",
     sharing="ReadWrite",
-    fields=(_KEY, _PLAN, _AXIS_PROGRESS, *_common(PACE_LABELS, "sync"),
+    fields=(_KEY, _PLAN, _AXIS_PROGRESS, *_common(AXIS_PACE_LABELS, "sync"),
             PacField("PAC_Status__c", "Status", "Picklist", values=("active", "prioritised", "suspended", "dropped"),
                      value_labels=("Active", "Prioritised", "Suspended", "Dropped"),
                      value_labels_fr=("Actif", "Prioritaire", "Suspendu", "Abandonné"),

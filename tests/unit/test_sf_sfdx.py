@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from connectors.base import EDIT_FIELDS, Target
-from connectors.hubspot.schema import OPTION_LABELS
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, OPTION_LABELS
 from connectors.salesforce.mapping import load_mapping
-from connectors.salesforce.schema import PAC_OBJECTS
+from connectors.salesforce.schema import PAC_ACTION, PAC_AXIS, PAC_OBJECTS
 from sync_jobs.report.i18n import ENUMS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,9 +121,33 @@ class TestRenderedSource:
         salesforce = {(obj.name, v): (en, fr) for obj in PAC_OBJECTS for f in obj.fields if f.name == "PAC_Pace__c"
                       for v, en, fr in zip(f.values, f.value_labels, f.value_labels_fr, strict=True)}
         assert {name for name, _ in salesforce} == {"PAC_Axis__c", "PAC_Action__c"}
-        for (_, value), labels in salesforce.items():
-            assert labels == OPTION_LABELS[value] == (ENUMS["pace"]["en"][value], ENUMS["pace"]["fr"][value]), value
+        hubspot = {name: {o["value"]: (o["label"], fr["label"]) for o, fr in zip(
+            props["pace"].option_bodies("en"), props["pace"].option_bodies("fr"), strict=True)}
+            for name, props in (("PAC_Axis__c", AXIS_PROPS), ("PAC_Action__c", ACTION_PROPS))}
+        words = {"PAC_Axis__c": ENUMS["axis_pace"], "PAC_Action__c": ENUMS["pace"]}
+        for (obj, value), labels in salesforce.items():
+            assert labels == hubspot[obj][value] == (words[obj]["en"][value], words[obj]["fr"][value]), (obj, value)
         assert ("PAC_Action__c", "late") in salesforce and salesforce["PAC_Action__c", "late"] == ("Missed", "Manquée")
+        assert OPTION_LABELS["done"] == ("Done", "Terminée")   # the action's (and its status's) word
+
+    def test_an_axis_whose_objective_is_reached_reads_so_in_salesforce(self) -> None:
+        """An axis at 104 % on 20 May read « Terminée » / "Done" on its page, badge and donut, where the report says
+        « Objectif atteint » (audit sfpkg F4; the meeting read « Terminée » as "closed, stop working on it"). The API
+        value stays ``done``; the French agrees with « axe » (masculine) where the word agrees at all. Seen failing
+        before the fix: 'Done' != 'Objective reached'."""
+        axis = PAC_AXIS.field("PAC_Pace__c")
+        labels = dict(zip(axis.values, zip(axis.value_labels, axis.value_labels_fr, strict=True), strict=True))
+        assert labels["done"] == ("Objective reached", "Objectif atteint")
+        assert [labels[v][1] for v in ("late", "inactive", "removed")] == ["Manqué", "Inactif", "Retiré du plan"]
+        action = PAC_ACTION.field("PAC_Pace__c")
+        assert action.values == axis.values                       # the same API values, reports and views unchanged
+        assert dict(zip(action.values, action.value_labels_fr, strict=True))["done"] == "Terminée"
+        field = _parse(DEFAULT / "objects" / "PAC_Axis__c" / "fields" / "PAC_Pace__c.field-meta.xml")
+        shown = {v.findtext(f"{NS}fullName"): v.findtext(f"{NS}label") for v in field.iter(f"{NS}value")}
+        assert shown["done"] == "Objective reached"
+        fr = _parse(DEFAULT / "objectTranslations" / "PAC_Axis__c-fr" / "PAC_Pace__c.fieldTranslation-meta.xml")
+        assert {p.findtext(f"{NS}masterLabel"): p.findtext(f"{NS}translation")
+                for p in fr.iter(f"{NS}picklistValues")}["done"] == "Objectif atteint"
 
 
 class TestAccessModel:
