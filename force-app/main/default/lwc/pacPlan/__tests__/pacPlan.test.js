@@ -50,7 +50,7 @@ function axesData(count = 2) {
                     'Manquée', 'Julie Martin')
             ], '141 000 €', '48 000 €'),
         axis('a00000000000002AAA', 'pac-2027-durand:AX-SO-MAINT', 'AX-SO-MAINT Contrats de maintenance', 250,
-            'done', 'Terminée', 12, 12, '50 000 €', '20 000 €', [
+            'done', 'Objectif atteint', 12, 12, '50 000 €', '20 000 €', [
                 action('a01000000000003AAA', 'A-03 Proposer un contrat de maintenance à 12 clients', 12, 12, 100,
                     'done', 'Terminée', 'Paul Durand')
             ])
