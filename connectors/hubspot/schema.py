@@ -78,6 +78,12 @@ OPTION_LABELS: dict[str, tuple[str, str]] = {
     "planned": ("Planned", "Prévue"), "in_progress": ("In progress", "En cours"), "cancelled": ("Cancelled", "Annulée"),
 }
 # ActionStatus.DONE and Pace.DONE share the value "done": "Terminée" reads right for both.
+# An axis's pace in the report's axis words (sync_jobs/report/i18n.py ENUMS["axis_pace"], Salesforce's PAC_Axis__c
+# labels): "done" is its objective reached while its period may run on, « Objectif atteint »; the French agrees with
+# « axe » (masculine). Provisioning relabels a portal's existing options (audit sfpkg F4).
+AXIS_PACE_LABELS: dict[str, tuple[str, str]] = {
+    "done": ("Objective reached", "Objectif atteint"), "late": ("Missed", "Manqué"),
+    "inactive": ("Inactive", "Inactif"), "removed": ("Removed from plan", "Retiré du plan")}
 
 
 def pick(pair: tuple[str, str], lang: str) -> str:
@@ -97,6 +103,8 @@ class Prop:
     # (PropertyCreate); HubSpot's published PropertyUpdate and a custom object schema's property definitions take
     # none, so neither a relabel nor a schema creation sends it
     descriptions: tuple[str, str] | None = None
+    # (English, French) option labels of this property that differ from OPTION_LABELS' (an axis's pace)
+    option_labels: tuple[tuple[str, tuple[str, str]], ...] = ()
 
     def description_in(self, lang: str) -> str | None:
         return pick(self.descriptions, lang) if self.descriptions else None
@@ -106,8 +114,9 @@ class Prop:
         return pick(pair, lang)
 
     def option_bodies(self, lang: str) -> list[dict[str, Any]]:
-        return [{"label": pick(OPTION_LABELS.get(o, (o.replace("_", " ").capitalize(),) * 2), lang), "value": o,
-                 "hidden": False, "displayOrder": i} for i, o in enumerate(self.options)]
+        own = dict(self.option_labels)
+        return [{"label": pick(own.get(o) or OPTION_LABELS.get(o, (o.replace("_", " ").capitalize(),) * 2), lang),
+                 "value": o, "hidden": False, "displayOrder": i} for i, o in enumerate(self.options)]
 
     def create_body(self, group: str, lang: str = "en") -> dict[str, Any]:
         body: dict[str, Any] = {"name": self.name, "label": self.label_in(lang), "type": self.type,
@@ -159,6 +168,7 @@ _COMMON = {
 }
 # logical field -> property, per target. ``owner_email`` becomes ``hubspot_owner_id`` (an owner lookup).
 AXIS_PROPS: dict[str, Prop] = {**_COMMON,
+                               "pace": replace(_COMMON["pace"], option_labels=tuple(AXIS_PACE_LABELS.items())),
                                "status": _p("pac_status", "Axis status", "enumeration",
                                             tuple(s.value for s in AxisState), labels=STATUS_LABELS["axis"]),
                                # an axis's progress is its additional revenue against its objective (as the

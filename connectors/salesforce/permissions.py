@@ -11,7 +11,7 @@ keeps both in step), through the REST API's setup objects (Object Reference: ``P
   assigned to the integration user by pac;
 * ``PAC_Manager``: read + edit on axes (public read/write) and actions (their team's, through the role
   hierarchy); edit on the fields managers own (``editor`` manager or rep in ``schema.py``: statuses, priority,
-  objective, action target, window dates), read on the rest; an admin assigns it;
+  action target and due date, the values pac reads back into the plan), read on the rest; an admin assigns it;
 * ``PAC_Rep``: read on axes, read + edit on actions (their own: actions are private); edit on the action's
   status only, read on the rest; an admin assigns it.
 
@@ -61,7 +61,7 @@ INTEGRATION = PermSet("PAC_Integration", "PAC Integration",
                       "Read and edit the PAC objects and fields written by pac (the integration user).",
                       {"PAC_Axis__c": ALL, "PAC_Action__c": ALL}, frozenset({"sync", "manager", "rep"}))
 MANAGER = PermSet("PAC_Manager", "PAC Manager",
-                  "Sales managers: read the plan, edit axis status, priority, objective, action targets and dates.",
+                  "Sales managers: read the plan, edit axis status and priority, action status, targets and due dates.",
                   {"PAC_Axis__c": _flags("Read", "Edit"), "PAC_Action__c": _flags("Read", "Edit")},
                   frozenset({"manager", "rep"}))
 REP = PermSet("PAC_Rep", "PAC Rep", "Sales reps: read the plan's axes, read and update the status of their actions.",

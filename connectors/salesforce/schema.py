@@ -8,8 +8,10 @@ permission sets from these definitions). Field metadata follows the Metadata API
 Who may edit what (field-level security, the three permission sets of ``permissions.py``):
 
 * ``sync``: computed by pac, written by the integration user only (everyone else reads);
-* ``manager``: managers edit it in Salesforce (status, priority, objective/target, window dates); history
-  is tracked on these fields;
+* ``manager``: managers edit it in Salesforce (an axis's status and priority, an action's target and due date);
+  history is tracked on these fields. Only what pac reads back into the plan (``connectors.base.EDIT_FIELDS``, the
+  mapping's ``editable``) is a manager's: any other edit pac would restore the next night (drift repair), so an
+  axis's objective and window dates and an action's window start are ``sync`` (audit sfpkg F7);
 * ``rep``: reps edit it on their own actions (the action's status), managers too;
 * keys (``PAC_Key__c``) and computed fields: nobody but the integration user.
 
@@ -122,12 +124,17 @@ class PacObject:
 
 # the engine's paces, and "removed": a record whose axis or action is no longer in the plan (sync_jobs.diff.REMOVED)
 PACE_VALUES = (*(p.value for p in Pace), "removed")
-# the report's and HubSpot's words (one verdict wherever a manager reads it): "late" is a window closed with the
-# target missed, so "Missed" / « Manquée », not "Late" / « En retard », which reads as still catching up
+# an action's words, the report's and HubSpot's (one verdict wherever a manager reads it): "late" is a window closed
+# with the target missed, so "Missed" / « Manquée », not "Late" / « En retard », which reads as still catching up
 PACE_LABELS = {"done": ("Done", "Terminée"), "on_track": ("On track", "Dans les temps"),
                "at_risk": ("At risk", "À risque"), "late": ("Missed", "Manquée"),
                "not_started": ("Not started", "À venir"), "inactive": ("Inactive", "Inactive"),
                "removed": ("Removed from plan", "Retirée du plan")}
+# an axis's words (the report's axis pace, sync_jobs/report/i18n.py ENUMS["axis_pace"]): "done" is its objective
+# reached while its period may run on, « Objectif atteint », not « Terminée » ("closed, stop working on it"); the French
+# agrees with « axe » (masculine) where it agrees at all (audit sfpkg F4). API values unchanged.
+AXIS_PACE_LABELS = {**PACE_LABELS, "done": ("Objective reached", "Objectif atteint"), "late": ("Missed", "Manqué"),
+                    "inactive": ("Inactive", "Inactif"), "removed": ("Removed from plan", "Retiré du plan")}
 
 _KEY = PacField("PAC_Key__c", "PAC Key", "Text", length=255, external_id=True, unique=True,
                 description="Stable key written by pac (plan:id); the upsert key.", label_fr="Clé PAC")
@@ -143,23 +150,29 @@ _AXIS_PROGRESS = PacField("PAC_Progress_Pct__c", "Additional revenue progress %"
                                       "as the report's axis progress; the pace compares it with the share of the "
                                       "period elapsed. The axis's actions: Actions done and Actions target.",
                           label_fr="Avancement du CA additionnel %")
-_COMMON = (
-    PacField("PAC_Pace__c", "Pace", "Picklist", values=PACE_VALUES,
-             value_labels=tuple(PACE_LABELS[v][0] for v in PACE_VALUES),
-             value_labels_fr=tuple(PACE_LABELS[v][1] for v in PACE_VALUES),
-             description="Where it stands against where it should be by now, as computed by pac.",
-             label_fr="Rythme"),
-    PacField("PAC_Window_Start__c", "Window start", "Date", editor="manager", label_fr="Début"),
-    PacField("PAC_Window_End__c", "Window end", "Date", editor="manager", label_fr="Échéance"),
-    PacField("PAC_Last_Synced__c", "Last synced", "DateTime", label_fr="Dernière synchronisation"),
-    # the plan's last day, on every record: a record whose plan end is past belongs to an ended plan, kept as history
-    # and left out of the running views (list views, the pacPlan component), as a record removed from the plan is.
-    # Neither the item's window (an action of the running plan is late once its window closes, as last year's are)
-    # nor the pace (done / late is the year-end verdict) nor the status (the managers') can say it.
-    PacField("PAC_Plan_End__c", "Plan end", "Date",
-             description="The last day of the plan's period, written by pac: past, the plan has ended and its "
-                         "records are left out of the running views.", label_fr="Fin du plan"),
-)
+
+
+def _common(pace_labels: Mapping[str, tuple[str, str]], window_end: Editor) -> tuple[PacField, ...]:
+    """The fields both objects have: the pace in the object's words, the window (its end a manager's on an action only,
+    where pac reads it back as the due date), the last sync and the plan's end."""
+    return (
+        PacField("PAC_Pace__c", "Pace", "Picklist", values=PACE_VALUES,
+                 value_labels=tuple(pace_labels[v][0] for v in PACE_VALUES),
+                 value_labels_fr=tuple(pace_labels[v][1] for v in PACE_VALUES),
+                 description="Where it stands against where it should be by now, as computed by pac.",
+                 label_fr="Rythme"),
+        PacField("PAC_Window_Start__c", "Window start", "Date", label_fr="Début"),
+        PacField("PAC_Window_End__c", "Window end", "Date", editor=window_end, label_fr="Échéance"),
+        PacField("PAC_Last_Synced__c", "Last synced", "DateTime", label_fr="Dernière synchronisation"),
+        # the plan's last day, on every record: a record whose plan end is past belongs to an ended plan, kept as
+        # history and left out of the running views (list views, the pacPlan component), as a record removed from the
+        # plan is. Neither the item's window (an action of the running plan is late once its window closes, as last
+        # year's are) nor the pace (done / late is the year-end verdict) nor the status (the managers') can say it.
+        PacField("PAC_Plan_End__c", "Plan end", "Date",
+                 description="The last day of the plan's period, written by pac: past, the plan has ended and its "
+                             "records are left out of the running views.", label_fr="Fin du plan"),
+    )
+
 
 # The axis's KPIs (docs/engine.md, KPI vocabulary): one field per core KPI, the named ones as a readable line,
 # and the advisor's recommendation for the axis.
@@ -203,7 +216,7 @@ PAC_AXIS = PacObject(
     "PAC_Axis__c", "PAC Axis", "PAC Axes", label_fr="Axe PAC", plural_label_fr="Axes PAC",
     description="A development axis of the Commercial Action Plan, kept up to date by pac.",
     sharing="ReadWrite",
-    fields=(_KEY, _PLAN, _AXIS_PROGRESS, *_COMMON,
+    fields=(_KEY, _PLAN, _AXIS_PROGRESS, *_common(AXIS_PACE_LABELS, "sync"),
             PacField("PAC_Status__c", "Status", "Picklist", values=("active", "prioritised", "suspended", "dropped"),
                      value_labels=("Active", "Prioritised", "Suspended", "Dropped"),
                      value_labels_fr=("Actif", "Prioritaire", "Suspendu", "Abandonné"),
@@ -211,7 +224,7 @@ PAC_AXIS = PacObject(
             PacField("PAC_Priority__c", "Priority", "Number", precision=3, scale=0, editable_by_managers=True,
                      editor="manager", label_fr="Priorité"),
             PacField("PAC_Objective__c", "Objective (additional revenue)", "Currency", precision=16, scale=2,
-                     editor="manager", label_fr="Objectif (CA additionnel)"),
+                     label_fr="Objectif (CA additionnel)"),
             PacField("PAC_Revenue__c", "Additional revenue so far", "Currency", precision=16, scale=2,
                      label_fr="CA additionnel réalisé"),
             PacField("PAC_Won_Revenue__c", "Won revenue so far", "Currency", precision=16, scale=2,
@@ -242,7 +255,7 @@ PAC_ACTION = PacObject(
     "PAC_Action__c", "PAC Action", "PAC Actions", label_fr="Action PAC", plural_label_fr="Actions PAC",
     gender_fr="Feminine", sharing="Private",
     description="A 5Q action of the plan: its owner is the rep who acts.",
-    fields=(_KEY, _PLAN, _ACTION_PROGRESS, *_COMMON,
+    fields=(_KEY, _PLAN, _ACTION_PROGRESS, *_common(PACE_LABELS, "manager"),
             PacField("PAC_Axis__c", "Axis", "Lookup", reference_to="PAC_Axis__c", relationship="PAC_Actions",
                      description="The axis this action serves (set by pac through the axis's PAC Key).",
                      label_fr="Axe"),

@@ -514,10 +514,12 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
                "not_started": "Not started", "inactive": "Inactive", "removed": "Removed from plan"},
     },
     # an axis's pace: ``done`` is its objective (a minimum of additional revenue) reached while its period may still
-    # run, not a finished axis (audit meeting F7: « Terminée » on 20 May read "closed, stop working on it")
+    # run, not a finished axis (audit meeting F7: « Terminée » on 20 May read "closed, stop working on it"); the words
+    # that agree do so with « axe » (masculine). Salesforce's PAC_Axis__c pace labels and HubSpot's pac_axis options
+    # are these (connectors/*/schema.py, tests/unit/test_sf_sfdx.py; audit sfpkg F4)
     "axis_pace": {
-        "fr": {"done": "Objectif atteint", "on_track": "Dans les temps", "at_risk": "À risque", "late": "Manquée",
-               "not_started": "À venir", "inactive": "Inactive", "removed": "Retirée du plan"},
+        "fr": {"done": "Objectif atteint", "on_track": "Dans les temps", "at_risk": "À risque", "late": "Manqué",
+               "not_started": "À venir", "inactive": "Inactif", "removed": "Retiré du plan"},
         "en": {"done": "Objective reached", "on_track": "On track", "at_risk": "At risk", "late": "Missed",
                "not_started": "Not started", "inactive": "Inactive", "removed": "Removed from plan"},
     },

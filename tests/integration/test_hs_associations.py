@@ -68,6 +68,32 @@ class TestLabels:
             assert [o["value"] for o in status["options"]] == ["active", "prioritised", "suspended", "dropped"]
             assert connector.provision_schema() == [] and connector.check_schema() == []
 
+    def test_an_axis_whose_objective_is_reached_reads_so_and_old_labels_are_relabelled(self) -> None:
+        """The axis's pace options say what the report says (« Objectif atteint », masculine for « axe »), the action's
+        keep « Terminée »; a portal provisioned with the shared labels gets the axis's relabelled by the next
+        provisioning, values unchanged (audit sfpkg F4). Seen failing before the fix: ('done', 'Terminée') on
+        pac_axis."""
+        api, _ = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.labels_language = "fr"
+            connector.provision_schema()
+            axis = api.table("pac_axis").properties["pac_pace"]
+            assert [(o["value"], o["label"]) for o in axis["options"]] == [
+                ("done", "Objectif atteint"), ("on_track", "Dans les temps"), ("at_risk", "À risque"),
+                ("late", "Manqué"), ("not_started", "À venir"), ("inactive", "Inactif"), ("removed", "Retiré du plan")]
+            action = api.table("pac_action").properties["pac_pace"]
+            assert dict((o["value"], o["label"]) for o in action["options"])["done"] == "Terminée"
+            for option, old in zip(axis["options"], ("Terminée", "Dans les temps", "À risque", "Manquée", "À venir",
+                                                      "Inactive", "Retirée du plan"), strict=True):
+                option["label"] = old              # a portal provisioned by an older pac
+            connector.forget_properties()
+            done = connector.provision_schema()
+            assert "labelled 1 properties on pac_axis in fr: pac_pace" in done, done
+            relabelled = api.table("pac_axis").properties["pac_pace"]["options"]
+            assert {o["value"]: o["label"] for o in relabelled}["done"] == "Objectif atteint"
+            assert connector.provision_schema() == []
+
     def test_a_portal_lacking_the_action_axis_association_is_reported(self) -> None:
         """A portal provisioned before actions were linked to axes: check names it; provisioning creates it."""
         api, _ = _portal()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from connectors.hubspot.schema import OPTION_LABELS
+from connectors.base import EDIT_FIELDS, Target
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, OPTION_LABELS
 from connectors.salesforce.mapping import load_mapping
-from connectors.salesforce.schema import PAC_OBJECTS
+from connectors.salesforce.schema import PAC_ACTION, PAC_AXIS, PAC_OBJECTS
 from sync_jobs.report.i18n import ENUMS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,9 +121,33 @@ class TestRenderedSource:
         salesforce = {(obj.name, v): (en, fr) for obj in PAC_OBJECTS for f in obj.fields if f.name == "PAC_Pace__c"
                       for v, en, fr in zip(f.values, f.value_labels, f.value_labels_fr, strict=True)}
         assert {name for name, _ in salesforce} == {"PAC_Axis__c", "PAC_Action__c"}
-        for (_, value), labels in salesforce.items():
-            assert labels == OPTION_LABELS[value] == (ENUMS["pace"]["en"][value], ENUMS["pace"]["fr"][value]), value
+        hubspot = {name: {o["value"]: (o["label"], fr["label"]) for o, fr in zip(
+            props["pace"].option_bodies("en"), props["pace"].option_bodies("fr"), strict=True)}
+            for name, props in (("PAC_Axis__c", AXIS_PROPS), ("PAC_Action__c", ACTION_PROPS))}
+        words = {"PAC_Axis__c": ENUMS["axis_pace"], "PAC_Action__c": ENUMS["pace"]}
+        for (obj, value), labels in salesforce.items():
+            assert labels == hubspot[obj][value] == (words[obj]["en"][value], words[obj]["fr"][value]), (obj, value)
         assert ("PAC_Action__c", "late") in salesforce and salesforce["PAC_Action__c", "late"] == ("Missed", "Manquée")
+        assert OPTION_LABELS["done"] == ("Done", "Terminée")   # the action's (and its status's) word
+
+    def test_an_axis_whose_objective_is_reached_reads_so_in_salesforce(self) -> None:
+        """An axis at 104 % on 20 May read « Terminée » / "Done" on its page, badge and donut, where the report says
+        « Objectif atteint » (audit sfpkg F4; the meeting read « Terminée » as "closed, stop working on it"). The API
+        value stays ``done``; the French agrees with « axe » (masculine) where the word agrees at all. Seen failing
+        before the fix: 'Done' != 'Objective reached'."""
+        axis = PAC_AXIS.field("PAC_Pace__c")
+        labels = dict(zip(axis.values, zip(axis.value_labels, axis.value_labels_fr, strict=True), strict=True))
+        assert labels["done"] == ("Objective reached", "Objectif atteint")
+        assert [labels[v][1] for v in ("late", "inactive", "removed")] == ["Manqué", "Inactif", "Retiré du plan"]
+        action = PAC_ACTION.field("PAC_Pace__c")
+        assert action.values == axis.values                       # the same API values, reports and views unchanged
+        assert dict(zip(action.values, action.value_labels_fr, strict=True))["done"] == "Terminée"
+        field = _parse(DEFAULT / "objects" / "PAC_Axis__c" / "fields" / "PAC_Pace__c.field-meta.xml")
+        shown = {v.findtext(f"{NS}fullName"): v.findtext(f"{NS}label") for v in field.iter(f"{NS}value")}
+        assert shown["done"] == "Objective reached"
+        fr = _parse(DEFAULT / "objectTranslations" / "PAC_Axis__c-fr" / "PAC_Pace__c.fieldTranslation-meta.xml")
+        assert {p.findtext(f"{NS}masterLabel"): p.findtext(f"{NS}translation")
+                for p in fr.iter(f"{NS}picklistValues")}["done"] == "Objectif atteint"
 
 
 class TestAccessModel:
@@ -140,11 +166,26 @@ class TestAccessModel:
         assert action.findtext(f"{NS}sharingModel") == "Private"
         assert axis.findtext(f"{NS}sharingModel") == "ReadWrite"
 
-    def test_managers_edit_status_priority_objective_targets_and_dates_only(self) -> None:
+    def test_managers_edit_status_priority_targets_and_due_dates_only(self) -> None:
         assert self._editable("PAC_Manager") == {
-            "PAC_Axis__c.PAC_Status__c", "PAC_Axis__c.PAC_Priority__c", "PAC_Axis__c.PAC_Objective__c",
-            "PAC_Axis__c.PAC_Window_Start__c", "PAC_Axis__c.PAC_Window_End__c", "PAC_Action__c.PAC_Status__c",
-            "PAC_Action__c.PAC_Target__c", "PAC_Action__c.PAC_Window_Start__c", "PAC_Action__c.PAC_Window_End__c"}
+            "PAC_Axis__c.PAC_Status__c", "PAC_Axis__c.PAC_Priority__c", "PAC_Action__c.PAC_Status__c",
+            "PAC_Action__c.PAC_Target__c", "PAC_Action__c.PAC_Window_End__c"}
+
+    def test_people_edit_only_what_pac_reads_back(self) -> None:
+        """A field a manager or a rep may edit is one pac reads back into the plan (EDIT_FIELDS, the mapping's
+        ``editable``): anything else pac restores the next night, silently (audit sfpkg F7: the axis's objective and
+        window dates and the action's window start were editable). Seen failing before the fix: the manager's set held
+        PAC_Axis__c.PAC_Objective__c, PAC_Axis__c.PAC_Window_Start__c, PAC_Axis__c.PAC_Window_End__c and
+        PAC_Action__c.PAC_Window_Start__c."""
+        writeback = load_mapping().writeback
+        read_back = set()
+        for target, tmap in ((Target.AXIS, writeback.axis), (Target.ACTION, writeback.action)):
+            read_back |= {f"{tmap.object}.{tmap.fields[logical]}" for logical in EDIT_FIELDS[target].values()
+                          if logical in tmap.fields}
+            read_back |= {f"{tmap.object}.{name}" for name in tmap.editable}
+        assert read_back
+        for name in ("PAC_Manager", "PAC_Rep"):
+            assert self._editable(name) <= read_back, (name, self._editable(name) - read_back)
 
     def test_reps_update_their_actions_status_only(self) -> None:
         assert self._editable("PAC_Rep") == {"PAC_Action__c.PAC_Status__c"}
@@ -173,12 +214,14 @@ class TestAccessModel:
         assert "(CRM opportunities) won / won + lost" in described["PAC_Win_Rate__c"]
 
     def test_history_is_tracked_on_what_people_edit(self) -> None:
+        people = {("PAC_Axis__c", "PAC_Status__c"), ("PAC_Axis__c", "PAC_Priority__c"),
+                  ("PAC_Action__c", "PAC_Status__c"), ("PAC_Action__c", "PAC_Target__c"),
+                  ("PAC_Action__c", "PAC_Window_End__c")}
         for obj in PAC_OBJECTS:
             for f in obj.fields:
                 root = _parse(DEFAULT / "objects" / obj.name / "fields" / f"{f.name}.field-meta.xml")
-                people = f.name in {"PAC_Status__c", "PAC_Priority__c", "PAC_Objective__c", "PAC_Window_Start__c",
-                                    "PAC_Window_End__c"} or (obj.name == "PAC_Action__c" and f.name == "PAC_Target__c")
-                assert (root.findtext(f"{NS}trackHistory") == "true") == people, (obj.name, f.name)
+                assert (root.findtext(f"{NS}trackHistory") == "true") == ((obj.name, f.name) in people), (
+                    obj.name, f.name)
 
     def test_pace_is_a_restricted_picklist_and_account_axes_filterable_text(self) -> None:
         for obj in ("PAC_Axis__c", "PAC_Action__c"):
@@ -202,14 +245,29 @@ class TestScreens:
     def _layout(self, name: str) -> ET.Element:
         return _parse(DEFAULT / "layouts" / f"{name}.layout-meta.xml")
 
-    @pytest.mark.parametrize("name", ["PAC_Axis__c-PAC Axis Layout", "PAC_Action__c-PAC Action Layout"])
-    def test_keys_and_computed_fields_are_read_only_on_layouts(self, name: str) -> None:
+    @pytest.mark.parametrize("name,editable", [
+        ("PAC_Axis__c-PAC Axis Layout", {"PAC_Status__c", "PAC_Priority__c"}),
+        ("PAC_Action__c-PAC Action Layout", {"PAC_Status__c", "PAC_Target__c", "PAC_Window_End__c"})])
+    def test_keys_and_computed_fields_are_read_only_on_layouts(self, name: str, editable: set[str]) -> None:
+        """Only what pac reads back is editable on the layouts (audit sfpkg F7: objective and window dates were
+        « Edit » and pac restored them the next night)."""
         behaviour = {i.findtext(f"{NS}field"): i.findtext(f"{NS}behavior") for i in self._layout(name).iter(
             f"{NS}layoutItems")}
-        editable = {f for f, b in behaviour.items() if b == "Edit"}
         assert behaviour["PAC_Key__c"] == "Readonly"
-        assert editable <= {"PAC_Status__c", "PAC_Priority__c", "PAC_Objective__c", "PAC_Target__c",
-                            "PAC_Window_Start__c", "PAC_Window_End__c"}
+        assert {f for f, b in behaviour.items() if b == "Edit"} == editable
+
+    def test_the_axis_page_edits_only_status_and_priority(self) -> None:
+        """The axis record page's PAC fields (highlights and details) are read-only but for status and priority. Seen
+        failing before the fix: Record.PAC_Objective__c, PAC_Window_Start__c and PAC_Window_End__c editable."""
+        root = _parse(DEFAULT / "flexipages" / "PAC_Axis_Record_Page.flexipage-meta.xml")
+        editable = set()
+        for field in root.iter(f"{NS}fieldInstance"):
+            behaviour = {p.findtext(f"{NS}name"): p.findtext(f"{NS}value")
+                         for p in field.iter(f"{NS}fieldInstanceProperties")}
+            if behaviour.get("uiBehavior") != "readonly":
+                editable.add(field.findtext(f"{NS}fieldItem"))
+        # the name is Salesforce's required field; an axis's owner is not pac's (its mapping writes none)
+        assert editable == {"Record.Name", "Record.OwnerId", "Record.PAC_Status__c", "Record.PAC_Priority__c"}
 
     def test_axis_layout_lists_its_actions(self) -> None:
         related = _texts(self._layout("PAC_Axis__c-PAC Axis Layout"), "relatedList")
@@ -257,6 +315,16 @@ class TestScreens:
         assert "c:pacPlan" in _texts(root, "componentName")
         assert (DEFAULT / "lwc" / "pacPlan" / "pacPlan.js").is_file()
 
+    def test_every_label_the_component_imports_exists_in_english_and_french(self) -> None:
+        """A custom label the component imports is deployed with it (CustomLabels) and translated (translations/fr)."""
+        source = (DEFAULT / "lwc" / "pacPlan" / "pacPlan.js").read_text(encoding="utf-8")
+        imported = set(re.findall(r"@salesforce/label/c\.(\w+)", source))
+        labels = set(_texts(_parse(DEFAULT / "labels" / "CustomLabels.labels-meta.xml"), "fullName"))
+        french = {c.findtext(f"{NS}name") for c in _parse(DEFAULT / "translations" / "fr.translation-meta.xml").iter(
+            f"{NS}customLabels")}
+        assert {"PAC_Accounts_Shown", "PAC_Actions_Elsewhere"} <= imported
+        assert imported <= labels and imported <= french
+
     def test_every_lookup_field_the_source_names_exists(self) -> None:
         """Fields named by layouts, list views, pages and reports exist (in the source, or are standard)."""
         known = {f"{o.name}.{f.name}" for o in PAC_OBJECTS for f in o.fields}
@@ -281,6 +349,148 @@ class TestScreens:
         for report in _texts(root, "report"):
             folder, name = report.split("/")
             assert (DEFAULT / "reports" / folder / f"{name}.report-meta.xml").is_file()
+
+
+REPORTS = DEFAULT / "reports" / "PAC_Reports"
+PAC_REPORT_TYPES = {"PAC_Axes__c": "PAC_Axis__c", "PAC_Actions__c": "PAC_Action__c"}
+TODAY = "2027-05-20"
+
+
+def _criteria(root: ET.Element) -> list[tuple[str, str, str]]:
+    return [(c.findtext(f"{NS}column") or "", c.findtext(f"{NS}operator") or "", c.findtext(f"{NS}value") or "")
+            for c in root.iter(f"{NS}criteriaItems")]
+
+
+def _keeps(root: ET.Element, record: dict[str, object]) -> bool:
+    """Whether a Summary report's filter keeps ``record`` (Salesforce Reports help, "Filter Operators": a comma-
+    separated value is "any of"; an empty value is "no value"; TODAY the day's date; the filter logic names the
+    criteria by their 1-based rank, AND by default)."""
+    results = []
+    for column, operator, value in _criteria(root):
+        have = record.get(column.split("$", 1)[1])
+        have = "" if have is None else str(have)
+        wanted = [TODAY if v == "TODAY" else v for v in value.split(",")]
+        if operator == "equals":
+            results.append(have in wanted)
+        elif operator == "notEqual":
+            results.append(have not in wanted)
+        elif operator == "greaterOrEqual":
+            results.append(have != "" and have >= wanted[0])
+        else:
+            raise AssertionError(f"operator {operator} not emulated")
+    logic = root.findtext(f"{NS}filter/{NS}booleanFilter") or " AND ".join(str(i + 1) for i in range(len(results)))
+    expression = "".join(f" {results[int(tok) - 1]} " if tok.isdigit() else f" {tok.lower()} "
+                         for tok in logic.replace("(", " ( ").replace(")", " ) ").split())
+    assert set(expression.split()) <= {"true", "false", "True", "False", "and", "or", "not", "(", ")"}, expression
+    return bool(eval(expression))  # noqa: S307 - only True/False/and/or/not/parentheses, checked above
+
+
+def _chart(name: str, records: list[dict[str, object]]) -> dict[str, float]:
+    """The bars a Summary report's chart plots: its first grouping, the chart's aggregate of its column."""
+    root = _parse(REPORTS / f"{name}.report-meta.xml")
+    group = (root.findtext(f"{NS}groupingsDown/{NS}field") or "").split("$", 1)[1]
+    column = (root.findtext(f"{NS}chart/{NS}chartSummaries/{NS}column") or "").split("$", 1)[-1]
+    aggregate = root.findtext(f"{NS}chart/{NS}chartSummaries/{NS}aggregate")
+    bars: dict[str, list[float]] = {}
+    for record in records:
+        if _keeps(root, record):
+            bars.setdefault(str(record[group]), []).append(
+                1.0 if column == "RowCount" else float(record[column] or 0))  # type: ignore[arg-type]
+    fold = {"Sum": sum, "Maximum": max, "Average": lambda v: sum(v) / len(v), None: sum}[aggregate]
+    return {bar: fold(values) for bar, values in bars.items()}
+
+
+def _axis_row(plan: str, axis: str, pct: float, *, end: str | None, pace: str = "on_track",
+              status: str = "active") -> dict[str, object]:
+    return {"Name": f"{axis} Devis", "PAC_Key__c": f"{plan}:{axis}", "PAC_Plan__c": plan, "PAC_Status__c": status,
+            "PAC_Pace__c": pace, "PAC_Progress_Pct__c": pct, "PAC_Plan_End__c": end}
+
+
+def _action_row(plan: str, action: str, owner: str, done: int, target: int, *, end: str | None,
+                pace: str = "on_track", status: str = "in_progress") -> dict[str, object]:
+    return {"Name": action, "PAC_Key__c": f"{plan}:{action}", "Owner": owner, "PAC_Status__c": status,
+            "PAC_Pace__c": pace, "PAC_Done__c": done, "PAC_Target__c": target, "PAC_Plan_End__c": end}
+
+
+class TestReports:
+    """The reports and the dashboard « PAC — réunion commerciale » count the running plan's records, as the list views
+    and the component do (audit sfpkg F1: a 2026 axis reusing a 2027 axis's name was added to it, 2 670.9 %)."""
+
+    @pytest.mark.parametrize("path", sorted(REPORTS.glob("*.report-meta.xml")), ids=lambda p: p.name)
+    def test_every_pac_report_leaves_out_removed_records_and_ended_plans(self, path: Path) -> None:
+        """Seen failing before the fix: PAC_Actions_by_Pace had only the status criterion."""
+        root = _parse(path)
+        table = PAC_REPORT_TYPES.get(root.findtext(f"{NS}reportType") or "")
+        if table is None:    # the accounts report: its PAC fields hold the plans in force only (docs/salesforce.md)
+            assert root.findtext(f"{NS}reportType") == "AccountList"
+            return
+        criteria = _criteria(root)
+        assert (f"{table}$PAC_Pace__c", "notEqual", "removed") in criteria
+        ended = [criteria.index((f"{table}$PAC_Plan_End__c", "greaterOrEqual", "TODAY")) + 1,
+                 criteria.index((f"{table}$PAC_Plan_End__c", "equals", "")) + 1]
+        others = " AND ".join(str(i + 1) for i in range(len(criteria)) if i + 1 not in ended)
+        assert root.findtext(f"{NS}filter/{NS}booleanFilter") == f"{others} AND ({ended[0]} OR {ended[1]})"
+
+    @pytest.mark.parametrize("path", sorted(REPORTS.glob("*.report-meta.xml")), ids=lambda p: p.name)
+    def test_every_field_a_report_names_is_in_its_report_type(self, path: Path) -> None:
+        """Filters, groupings and columns name fields of the report type (PAC_Key__c, PAC_Plan_End__c included)."""
+        root = _parse(path)
+        kind = root.findtext(f"{NS}reportType") or ""
+        if kind not in PAC_REPORT_TYPES:
+            return
+        report_type = _parse(DEFAULT / "reportTypes" / f"{kind.removesuffix('__c')}.reportType-meta.xml")
+        offered = {f"{c.findtext(f'{NS}table')}${c.findtext(f'{NS}field')}" for c in report_type.iter(f"{NS}columns")}
+        named = {t for t in _texts(root, "field") + _texts(root, "column") + _texts(root, "groupingColumn")
+                 if "$" in t}
+        assert named and named <= offered, named - offered
+
+    def test_progress_by_axis_plots_each_running_axis_once(self) -> None:
+        """Seen failing before the fix: the bar 'AX-GC-QUOTES Devis' plotted 21.9 + 2649.0 (the 2026 axis)."""
+        rows = [_axis_row("pac-2027", "AX-GC-QUOTES", 21.9, end="2027-12-31"),
+                _axis_row("pac-2026", "AX-GC-QUOTES", 2649.0, end="2026-12-31", pace="done"),
+                _axis_row("pac-2027", "AX-RA-MAINT", 48.0, end="2027-12-31", status="prioritised"),
+                _axis_row("pac-2027", "AX-OLD", 12.0, end="2027-12-31", pace="removed"),
+                _axis_row("pac-2027", "AX-NEW", 5.0, end=None)]    # plan end not written yet: kept
+        assert _chart("PAC_Progress_by_Axis", rows) == {
+            "pac-2027:AX-GC-QUOTES": 21.9, "pac-2027:AX-RA-MAINT": 48.0, "pac-2027:AX-NEW": 5.0}
+
+    def test_progress_by_axis_never_adds_percentages(self) -> None:
+        root = _parse(REPORTS / "PAC_Progress_by_Axis.report-meta.xml")
+        assert root.findtext(f"{NS}groupingsDown/{NS}field") == "PAC_Axis__c$PAC_Key__c"
+        assert root.findtext(f"{NS}chart/{NS}chartSummaries/{NS}aggregate") == "Maximum"
+        aggregates = {c.findtext(f"{NS}field"): _texts(c, "aggregateTypes") for c in root.iter(f"{NS}columns")}
+        assert aggregates["PAC_Axis__c$PAC_Progress_Pct__c"] == ["Maximum"]
+        assert root.findtext(f"{NS}showGrandTotal") == "false"
+
+    def test_actions_by_rep_counts_the_running_plans_actions(self) -> None:
+        """Seen failing before the fix: Sophie's removed A-05 (9 done) and her ended 2026 actions were counted:
+        15 / 50 with the 2027 plan alone, where the report says 6 / 38."""
+        rows = [_action_row("pac-2027", "A-05", "Sophie Bernard", 9, 12, end="2027-12-31", pace="removed"),
+                _action_row("pac-2027", "A-06", "Sophie Bernard", 4, 30, end="2027-12-31"),
+                _action_row("pac-2027", "A-07", "Sophie Bernard", 2, 8, end="2027-12-31", pace="at_risk"),
+                _action_row("pac-2026", "A-06", "Sophie Bernard", 7, 50, end="2026-12-31", pace="late"),
+                _action_row("pac-2027", "A-08", "Sophie Bernard", 1, 5, end="2027-12-31", status="cancelled")]
+        assert _chart("PAC_Actions_by_Rep", rows) == {"Sophie Bernard": 6.0}
+        assert _chart("PAC_Actions_by_Pace", rows) == {"on_track": 1.0, "at_risk": 1.0}
+
+    def test_axes_by_pace_counts_the_running_axes(self) -> None:
+        rows = [_axis_row("pac-2027", "AX-1", 104.0, end="2027-12-31", pace="done"),
+                _axis_row("pac-2026", "AX-1", 80.0, end="2026-12-31", pace="late"),
+                _axis_row("pac-2027", "AX-2", 10.0, end="2027-12-31", pace="removed")]
+        assert _chart("PAC_Axes_by_Pace", rows) == {"done": 1.0}
+
+    def test_targeted_accounts_report_says_it_groups_by_combination(self) -> None:
+        """``Account.PAC_Axes__c`` holds the axes joined by '; ': a report grouped on it has one bar per combination
+        (« AX-AGRO-MAINT; AX-GC-QUOTES; AX-RA-MAINT »), not per axis, and AX-RA-DORM, always with AX-RA-MAINT, had no
+        bar of its own (audit sfpkg F2). The report says what it groups; the count per axis is on each axis's page.
+        Seen failing before the fix: 'PAC targeted accounts by axis'."""
+        root = _parse(REPORTS / "PAC_Targeted_Accounts.report-meta.xml")
+        assert root.findtext(f"{NS}groupingsDown/{NS}field") == "Account.PAC_Axes__c"
+        words = " ".join(t or "" for t in (root.findtext(f"{NS}name"), root.findtext(f"{NS}description"),
+                                           root.findtext(f"{NS}chart/{NS}title")))
+        assert "by axis" not in words
+        assert root.findtext(f"{NS}name") == "PAC targeted accounts by combination of axes"
+        assert "combination" in (root.findtext(f"{NS}chart/{NS}title") or "")
 
 
 class TestProgressField:

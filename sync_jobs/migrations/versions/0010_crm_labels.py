@@ -6,7 +6,7 @@ batch read of the scope properties in HubSpot), and the accounts in full once (d
 
 Revision ID: 0010
 Revises: 0009
-Create Date: 2026-12-07 03:00:00
+Create Date: 2026-12-06 05:00:00
 """
 from alembic import op
 import sqlalchemy as sa

@@ -8,6 +8,8 @@ import NO_AXIS from '@salesforce/label/c.PAC_No_Axis';
 import ACTIONS from '@salesforce/label/c.PAC_Actions';
 import ACCOUNTS from '@salesforce/label/c.PAC_Accounts';
 import LOAD_ERROR from '@salesforce/label/c.PAC_Load_Error';
+import ACCOUNTS_SHOWN from '@salesforce/label/c.PAC_Accounts_Shown';
+import ACTIONS_ELSEWHERE from '@salesforce/label/c.PAC_Actions_Elsewhere';
 import WON_REVENUE from '@salesforce/label/c.PAC_Won_Revenue';
 import BASELINE from '@salesforce/label/c.PAC_Baseline';
 import LOCALE from '@salesforce/i18n/locale';
@@ -22,6 +24,8 @@ const PACE_TONE = {
     inactive: 'pace_idle'
 };
 const RUNNING = ['active', 'prioritised'];
+// An action left out of its axis's actions target (PAC_Target__c sums the others, each CRM's included).
+const CANCELLED = 'cancelled';
 // The pace pac gives a record whose axis or action is no longer in the plan (kept for its history, never listed here).
 const REMOVED = 'removed';
 // A plan still running: its records' plan end (PAC_Plan_End__c, the period's last day, written by pac) is today or
@@ -40,13 +44,14 @@ const ACTION_FIELDS = `
     PAC_Window_End__c { value displayValue }
     Owner { ... on User { Name { value } } }`;
 
-// What both queries read of an axis, with its actions.
+// What both queries read of an axis, with its actions (the first 50, by due date).
 const AXIS_FIELDS = `
     Id
     Name { value }
     PAC_Key__c { value }
     PAC_Plan__c { value }
     PAC_Status__c { value displayValue }
+    PAC_Priority__c { value }
     PAC_Progress_Pct__c { value }
     PAC_Pace__c { value displayValue }
     PAC_Revenue__c { value displayValue }
@@ -63,7 +68,7 @@ const PLAN_QUERY = gql`
     query pacPlan($where: PAC_Axis__c_Filter) {
         uiapi {
             query {
-                PAC_Axis__c(where: $where, first: 50, orderBy: { PAC_Priority__c: { order: ASC } }) {
+                PAC_Axis__c(where: $where, first: 50, orderBy: { PAC_Priority__c: { order: ASC, nulls: LAST }, Name: { order: ASC } }) {
                     edges {
                         node {
                             ${AXIS_FIELDS}
@@ -75,9 +80,9 @@ const PLAN_QUERY = gql`
     }`;
 
 // On an axis's page: the axis and the accounts it targets (PAC_Axes__c holds the ids of the axes targeting
-// the account, joined by "; "), in one request.
+// the account, joined by "; "), in one request: the first 200 by name, how many there are and whether more follow.
 const AXIS_QUERY = gql`
-    query pacAxis($where: PAC_Axis__c_Filter, $like: String) {
+    query pacAxis($where: PAC_Axis__c_Filter, $accounts: Account_Filter) {
         uiapi {
             query {
                 PAC_Axis__c(where: $where, first: 1) {
@@ -87,8 +92,10 @@ const AXIS_QUERY = gql`
                         }
                     }
                 }
-                Account(where: { PAC_Axes__c: { like: $like } }, first: 200, orderBy: { Name: { order: ASC } }) {
+                Account(where: $accounts, first: 200, orderBy: { Name: { order: ASC } }) {
                     edges { node { Id Name { value } PAC_Axes__c { value } } }
+                    totalCount
+                    pageInfo { hasNextPage endCursor }
                 }
             }
         }
@@ -108,6 +115,35 @@ export function axisTokens(text) {
 /** The axis records one token names: a key (it holds ':') exactly, a bare id by the key's suffix ':AX-01'. */
 export function keyFilter(token) {
     return token.includes(':') ? { PAC_Key__c: { eq: token } } : { PAC_Key__c: { like: `%:${token}` } };
+}
+
+/** The accounts whose PAC_Axes__c ("AX-1; AX-2", "…" ending a cut list) holds one of ``names`` as a whole token:
+ * alone, first, last or in the middle. A LIKE '%AX-1%' also held AX-10 and other-plan:AX-1. */
+export function accountsFilter(names) {
+    return {
+        or: names.flatMap((t) => [{ PAC_Axes__c: { eq: t } }, { PAC_Axes__c: { like: `${t};%` } },
+            { PAC_Axes__c: { like: `%; ${t}` } }, { PAC_Axes__c: { like: `%; ${t};%` } }])
+    };
+}
+
+/** A custom label with {0}, {1}... replaced by ``values`` (« {0} sur {1} »). */
+export function fill(label, ...values) {
+    return values.reduce((text, value, i) => text.replace(`{${i}}`, String(value)), label);
+}
+
+/** Running axes in the plan's order of priority: Priority 1, 2... first, then the others (no priority) by name. */
+export function byPriority(a, b) {
+    if ((a.priority === null) !== (b.priority === null)) {
+        return a.priority === null ? 1 : -1;
+    }
+    return (a.priority ?? 0) - (b.priority ?? 0) || String(a.name || '').localeCompare(String(b.name || ''));
+}
+
+/** What an error of a wire adapter says: a UI API error's body (an object or a list of them), else its status. */
+export function errorText(error) {
+    const body = error?.body;
+    const messages = (Array.isArray(body) ? body : [body]).map((b) => b?.message).filter(Boolean);
+    return messages.length ? messages.join('; ') : error?.statusText || String(error ?? '');
 }
 
 /** A progress bar's width: 0..100 %, whatever the figure (an axis may be at 250 %). */
@@ -157,6 +193,36 @@ function shape(node) {
     };
 }
 
+/** An axis as the component shows it, with its actions and what its actions target counts that is not listed. */
+function shapeAxis(node) {
+    const actions = (node.PAC_Actions__r?.edges || []).filter((e) => e.node.PAC_Pace__c?.value !== REMOVED).map((e) => ({
+        ...shape(e.node),
+        owner: e.node.Owner?.Name?.value,
+        due: e.node.PAC_Window_End__c?.displayValue || e.node.PAC_Window_End__c?.value,
+        counted: e.node.PAC_Status__c?.value !== CANCELLED
+    }));
+    const target = node.PAC_Target__c?.value ?? 0;
+    // the axis's actions target counts its actions in every CRM (cancelled ones aside); those not listed here live
+    // in another CRM (HubSpot), are not shared with this user (actions are private), or are past the first 50
+    const listed = actions.filter((a) => a.counted).reduce((sum, a) => sum + (Number(a.target) || 0), 0);
+    const elsewhere = target - listed;
+    return {
+        ...shape(node),
+        priority: node.PAC_Priority__c?.value ?? null,
+        key: node.PAC_Key__c?.value,
+        plan: node.PAC_Plan__c?.value,
+        revenue: node.PAC_Revenue__c?.displayValue,
+        objective: node.PAC_Objective__c?.displayValue,
+        // what the additional revenue is counted from: won so far minus the baseline (absent before the
+        // org is provisioned with them, or before pac's next run writes them)
+        wonRevenue: node.PAC_Won_Revenue__c?.displayValue,
+        baseline: node.PAC_Baseline__c?.displayValue,
+        hasBasis: Boolean(node.PAC_Won_Revenue__c?.displayValue && node.PAC_Baseline__c?.displayValue),
+        actions,
+        elsewhere: elsewhere > 0 ? fill(ACTIONS_ELSEWHERE, elsewhere) : undefined
+    };
+}
+
 export default class PacPlan extends LightningElement {
     @api recordId;
     @api objectApiName;
@@ -164,16 +230,30 @@ export default class PacPlan extends LightningElement {
     label = { TITLE, NO_AXIS, ACTIONS, ACCOUNTS, LOAD_ERROR, WON_REVENUE, BASELINE };
     axes = [];
     accounts = [];
+    accountsTotal;
     error;
     loaded = false;
     axesOfRecord;
     axisKey;
 
-    // the record's own PAC field first: the axes an account is targeted by (ids, or keys plan:ID), or the axis's key
-    @wire(getRecord, { recordId: '$recordId', fields: '$recordFields' })
-    record({ data }) {
+    // the record's own PAC field first: the axes an account is targeted by (ids, or keys plan:ID), or the axis's key.
+    // Optional: a user who may not read the field gets the record without it ("If the context user doesn't have
+    // access to a field, an error is returned ... use the optionalFields parameter", getRecord), so the empty state.
+    @wire(getRecord, { recordId: '$recordId', optionalFields: '$recordFields' })
+    record({ data, error }) {
+        if (error) {
+            this.error = errorText(error);
+            this.loaded = true;
+            return;
+        }
         if (data && this.objectApiName === 'Account') {
             this.axesOfRecord = axisTokens(getFieldValue(data, ACCOUNT_AXES));
+            if (!this.axesOfRecord.length) {
+                // no axis targets it, or the user may not read PAC_Axes__c: nothing to ask for
+                this.axes = [];
+                this.error = undefined;
+                this.loaded = true;
+            }
         } else if (data) {
             const key = getFieldValue(data, AXIS_KEY) || '';
             this.axesOfRecord = [axisId(key)];
@@ -204,17 +284,21 @@ export default class PacPlan extends LightningElement {
             return this.recordId && this.axesOfRecord ? { Id: { eq: this.recordId } } : undefined;
         }
         if (this.objectApiName === 'Account') {
-            if (!this.axesOfRecord) {
+            if (!this.axesOfRecord?.length) {
                 return undefined;
             }
-            const tokens = this.axesOfRecord.length ? this.axesOfRecord : ['-'];
-            return { and: [{ or: tokens.map(keyFilter) }, PLAN_RUNNING] };
+            return { and: [{ or: this.axesOfRecord.map(keyFilter) }, PLAN_RUNNING] };
         }
         return { and: [{ PAC_Status__c: { in: RUNNING } }, { PAC_Pace__c: { ne: REMOVED } }, PLAN_RUNNING] };
     }
 
+    // the axis's id or its key (an id two plans on the org use is written as the key), as whole tokens
+    get axisNames() {
+        return [this.axesOfRecord?.[0], this.axisKey].filter(Boolean);
+    }
+
     get planVariables() {
-        return this.isAxisPage ? { where: this.where, like: `%${this.axesOfRecord?.[0] || ''}%` } : { where: this.where };
+        return this.isAxisPage ? { where: this.where, accounts: accountsFilter(this.axisNames) } : { where: this.where };
     }
 
     @wire(graphql, { query: '$planQuery', variables: '$planVariables' })
@@ -227,29 +311,15 @@ export default class PacPlan extends LightningElement {
         if (data?.uiapi?.query?.PAC_Axis__c) {
             this.error = undefined;
             this.loaded = true;
-            this.axes = data.uiapi.query.PAC_Axis__c.edges.map(({ node }) => ({
-                ...shape(node),
-                key: node.PAC_Key__c?.value,
-                plan: node.PAC_Plan__c?.value,
-                revenue: node.PAC_Revenue__c?.displayValue,
-                objective: node.PAC_Objective__c?.displayValue,
-                // what the additional revenue is counted from: won so far minus the baseline (absent before the
-                // org is provisioned with them, or before pac's next run writes them)
-                wonRevenue: node.PAC_Won_Revenue__c?.displayValue,
-                baseline: node.PAC_Baseline__c?.displayValue,
-                hasBasis: Boolean(node.PAC_Won_Revenue__c?.displayValue && node.PAC_Baseline__c?.displayValue),
-                actions: (node.PAC_Actions__r?.edges || []).filter((e) => e.node.PAC_Pace__c?.value !== REMOVED).map((e) => ({
-                    ...shape(e.node),
-                    owner: e.node.Owner?.Name?.value,
-                    due: e.node.PAC_Window_End__c?.displayValue || e.node.PAC_Window_End__c?.value
-                }))
-            }));
-            // the axis's id or its key (an id two plans on the org use is written as the key), exactly: a LIKE on
-            // AX-1 also finds AX-10, and on AX-1 it finds the other plan's key other-plan:AX-1
-            const names = [this.axesOfRecord?.[0], this.axisKey].filter(Boolean);
-            this.accounts = (data.uiapi.query.Account?.edges || [])
+            this.axes = data.uiapi.query.PAC_Axis__c.edges.map(({ node }) => shapeAxis(node)).sort(byPriority);
+            // exactly the axis's id or key (the query's LIKE treats "_" as any one character)
+            const names = this.axisNames;
+            const found = data.uiapi.query.Account;
+            this.accounts = (found?.edges || [])
                 .filter(({ node }) => axisTokens(node.PAC_Axes__c?.value).some((t) => names.includes(t)))
                 .map(({ node }) => ({ id: node.Id, name: node.Name?.value, url: `/lightning/r/${node.Id}/view` }));
+            // the query lists the first 200: say how many the axis targets when it targets more
+            this.accountsTotal = found?.totalCount ?? (found?.pageInfo?.hasNextPage ? `${this.accounts.length}+` : undefined);
         }
     }
 
@@ -263,5 +333,14 @@ export default class PacPlan extends LightningElement {
 
     get hasAccounts() {
         return this.accounts.length > 0;
+    }
+
+    /** « 200 sur 219 » when the axis targets more accounts than the list shows, else nothing. */
+    get accountsShown() {
+        const total = this.accountsTotal;
+        if (total === undefined || total === null || String(total) === String(this.accounts.length)) {
+            return undefined;
+        }
+        return fill(ACCOUNTS_SHOWN, this.accounts.length, total);
     }
 }

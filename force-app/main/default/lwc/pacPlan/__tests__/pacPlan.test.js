@@ -50,7 +50,7 @@ function axesData(count = 2) {
                     'Manquée', 'Julie Martin')
             ], '141 000 €', '48 000 €'),
         axis('a00000000000002AAA', 'pac-2027-durand:AX-SO-MAINT', 'AX-SO-MAINT Contrats de maintenance', 250,
-            'done', 'Terminée', 12, 12, '50 000 €', '20 000 €', [
+            'done', 'Objectif atteint', 12, 12, '50 000 €', '20 000 €', [
                 action('a01000000000003AAA', 'A-03 Proposer un contrat de maintenance à 12 clients', 12, 12, 100,
                     'done', 'Terminée', 'Paul Durand')
             ])
@@ -202,9 +202,11 @@ describe('c-pac-plan', () => {
         const element = mount({ recordId: 'a00000000000001AAA', objectApiName: 'PAC_Axis__c' });
         getRecord.emit(AXIS_RECORD);
         await flush();
-        expect(graphql.getLastConfig().variables).toEqual({
-            where: { Id: { eq: 'a00000000000001AAA' } }, like: '%AX-RA-DORM%'
-        });
+        const { where, accounts } = graphql.getLastConfig().variables;
+        expect(where).toEqual({ Id: { eq: 'a00000000000001AAA' } });
+        // the whole id or key: alone, first, last or in the middle of the "; "-joined list (pacPlanLists.test.js)
+        expect(accounts.or).toContainEqual({ PAC_Axes__c: { eq: 'AX-RA-DORM' } });
+        expect(accounts.or).toContainEqual({ PAC_Axes__c: { like: '%; pac-2027-durand:AX-RA-DORM;%' } });
         const data = axesData(1);
         data.uiapi.query.Account = accountsData().uiapi.query.Account;
         graphql.emit(data);
