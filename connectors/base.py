@@ -321,9 +321,11 @@ class WriteChange:
 
 CRM_STAMP = "crm_modified_at"
 # The key of ``Account.custom`` under which a connector keeps the account PAC fields the CRM holds, as read with the
-# account: {"axes": ..., "target": ..., "at": the read's change stamp, ISO}, diffed with what they should be
-# (``sync_jobs.account_targets``: a hand edit, or a merged company's inherited values, is repaired). Not a scope
-# field (a plan's ``custom.<name>`` never holds a colon).
+# account: {"axes": ..., "target": ..., "at": the read's change stamp, ISO}, and, when the CRM keeps only so many
+# characters of ``axes`` (Salesforce's ``PAC_Axes__c``, 255), "length": that many (the write cuts the list to whole
+# tokens, ``pac_core.text.cut_list``: the held value is compared with the wanted one cut alike), diffed with what they
+# should be (``sync_jobs.account_targets``: a hand edit, a merged account's inherited values, or values a store that
+# never wrote them cannot know of, are repaired). Not a scope field (a plan's ``custom.<name>`` never holds a colon).
 HELD_PAC = "pac:held"
 """The key under which a last-written row keeps the CRM's change stamp of pac's write (``WriteResult.modified_at``,
 ISO UTC): the next incremental pull tells pac's own writes from other changes by it."""

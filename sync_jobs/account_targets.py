@@ -61,6 +61,7 @@ from pac_core.plan_end import plan_ended
 from pac_core.records import AccountChange, Deal, DealStage, Records, account_on
 from pac_core.revenue import deal_value, is_credit
 from pac_core.scope_eval import AccountKey, AnnualRevenue, ScopeIndex
+from pac_core.text import cut_list
 
 ACCOUNT_FIELDS = ("axes", "target")
 SEPARATOR = "; "
@@ -150,11 +151,15 @@ def desired_fields(axis_ids: Sequence[str], *, ordered: bool = False) -> dict[st
     return {"axes": SEPARATOR.join(axis_ids if ordered else sorted(axis_ids)), "target": True}
 
 
-def _same(field_name: str, held: Any, want: Any) -> bool:
-    """Whether a value a CRM holds is the value wanted: ``target`` as a checkbox (empty is false), ``axes`` as text
-    (empty is none)."""
+def _same(field_name: str, held: Any, want: Any, length: Any = None) -> bool:
+    """Whether a value a CRM holds is the value wanted: ``target`` as a checkbox (empty is false, JSON ``true`` or the
+    text ``"true"`` is true), ``axes`` as text (empty is none) once cut as the write cuts it when the CRM keeps
+    ``length`` characters of it (``HELD_PAC``'s ``length``: Salesforce's 255, whole tokens, ``cut_list``): a list
+    longer than the field is held cut, and is the wanted one."""
     if field_name == "target":
         return (str(held).strip().lower() == "true") == bool(want)
+    if isinstance(length, int) and length > 0 and isinstance(want, str):
+        want = cut_list(want, length)
     return same_value(held, want)
 
 
@@ -218,7 +223,7 @@ def account_changes(source: str, targeted: Mapping[str, Sequence[str]], live: It
         previous = row.fields if row is not None else {}
         crm = held_values((held or {}).get(account_id), row)
         fields = {f: want[f] for f in keep if row is None or f not in previous or previous[f] != want[f]
-                  or (crm is not None and not _same(f, crm.get(f), want[f]))}
+                  or (crm is not None and not _same(f, crm.get(f), want[f], crm.get("length")))}
         mine = own.get((Target.ACCOUNT.value, key)) if fields and own is not None else row
         if mine is not row:
             kept = mine.fields if mine is not None else {}

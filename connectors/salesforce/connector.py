@@ -73,10 +73,12 @@ log = logging.getLogger(__name__)
 # 5: a Task is dated by its ActivityDate (CompletedDateTime only without one); an activity on a lead with no account
 #    is left out (``normalise.not_a_report``).
 READING_RULES = 5
-# How accounts are read besides READING_RULES and the mapping: the picklists plan scopes test come as their labels
-# (SOQL toLabel(), ``Reader.labelled``; before, as their API names): part of the accounts' fingerprint only, so an
-# existing install re-reads its accounts in full once, and nothing else.
-ACCOUNT_RULES = "picklists by label"
+# How accounts are read besides READING_RULES and the mapping: "picklists by label", the picklists plan scopes test
+# come as their labels (SOQL toLabel(), ``Reader.labelled``; before, as their API names); "pac values", each account
+# keeps the PAC_Axes__c / PAC_Target__c it holds (``HELD_PAC``, ``Reader.held_fields``), so a hand edit is restored and
+# values a store never wrote (a rebuilt store) are cleared (audit longlife F1): the accounts stored before hold none.
+# Part of the accounts' fingerprint only, so an existing install re-reads its accounts in full once, and nothing else.
+ACCOUNT_RULES = "picklists by label; pac values"
 # How an account's annual revenue is read besides READING_RULES and the mapping: in its own currency (a multi-currency
 # org's CurrencyIsoCode, else org_currency) with the org's CurrencyType rates, which the engine compares it in the
 # plan's currency with (audit multi F2; before, converted into the corporate currency, or with no currency at all).
@@ -345,8 +347,9 @@ class SalesforceConnector:
             start is not None and spec.kind is ObjectKind.DEALS and self.reader.reads_products()) else []
         seen: set[str] = set()
         merges = spec.kind is ObjectKind.ACCOUNTS
-        for row in self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where,
-                                    cursor=spec.cursor, page_size=spec.page_size):
+        rows = self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where, cursor=spec.cursor,
+                                page_size=spec.page_size)
+        for row in self._without_lacking(spec, rows, start, where) if merges else rows:
             if winners or changed:
                 seen.add(str(row.get("Id")))
             if merges and row.get("IsDeleted") and row.get("MasterRecordId") and (
@@ -364,6 +367,23 @@ class SalesforceConnector:
             if str(row.get("Id")) not in seen:
                 seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
+
+    def _without_lacking(self, spec: SfObject, rows: Iterator[dict[str, Any]], start: datetime | None, where: str
+                         ) -> Iterator[dict[str, Any]]:
+        """The account read's ``rows``; when the org refuses the query before its first row and lacks Account PAC
+        fields it reads back (``Reader.lacks_held_fields``: an org provisioned by an older pac), the same read
+        without them, warned about: the accounts are read, their PAC fields neither compared nor written."""
+        try:
+            first = next(rows, None)
+        except SchemaError:
+            if not self.reader.lacks_held_fields():
+                raise
+            rows = self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start, deleted=spec.deleted,
+                                    where=where, cursor=spec.cursor, page_size=spec.page_size)
+            first = next(rows, None)
+        if first is not None:
+            yield first
+            yield from rows
 
     def _located(self, exc: SchemaError) -> SchemaError:
         """A query the org refused (``INVALID_FIELD``, ``MALFORMED_QUERY``: a field it lacks, one spelt twice in two
@@ -428,6 +448,8 @@ class SalesforceConnector:
         records found missing in the org (``Reader.lacking``: an org provisioned before the field existed, warned
         about with the command to run), so an upgraded pac's new fields never fail an older org's writes."""
         kept = self.writer.keeps(target)
+        if target is Target.ACCOUNT:
+            return kept & frozenset(self.account_fields())
         w = self.mapping.writeback
         tmap = {Target.AXIS: w.axis, Target.ACTION: w.action}.get(target)
         lacking = self.reader.lacking.get(tmap.object, frozenset()) if tmap is not None else frozenset()
@@ -447,7 +469,10 @@ class SalesforceConnector:
         return lacking_words("; ".join(parts))
 
     def account_fields(self) -> dict[str, str]:
-        return self.mapping.account_fields()
+        """The account PAC fields the write-back fills, less those this run's account read found the org lacks
+        (``Reader.lacking``: warned about with the command that creates them)."""
+        lacking = self.reader.lacking.get("Account", frozenset())
+        return {k: v for k, v in self.mapping.account_fields().items() if v not in lacking}
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:

@@ -28,8 +28,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from connectors.base import HELD_PAC
 from connectors.salesforce.currency import NO_RATES, OrgRates
 from connectors.salesforce.mapping import SalesforceMapping, field_list
+from connectors.salesforce.schema import field_length
 from pac_core.geography import FRENCH_GEOGRAPHY, account_country, french_place
 from pac_core.plan import ActivityType
 from pac_core.records import Account, Activity, ActivityStatus, CrmRates, Deal, DealLine, DealStage, Rejected, User
@@ -224,6 +226,9 @@ class Normaliser:
         if postal and country in FRENCH_GEOGRAPHY:
             departement, region = self._geography(str(r["Id"]), postal)
         custom = {k: get(r, f) for k, f in a.custom.items()}
+        held = self._held(r)
+        if held is not None:
+            custom[HELD_PAC] = held
         dormant = get(r, a.dormant) if a.dormant else None
         revenue, currency, rates = self._annual_revenue(r)
         return Account(
@@ -234,6 +239,26 @@ class Normaliser:
             owner_id=r.get("OwnerId"), dormant=bool(dormant) if dormant is not None else None, custom=custom,
             deleted=bool(r.get("IsDeleted")), modified_at=sf_datetime(r.get("SystemModstamp")), currency=currency,
             rates=rates)
+
+    def _held(self, r: dict[str, Any]) -> dict[str, Any] | None:
+        """The account PAC fields the row holds (``HELD_PAC``: ``axes`` as text, none when empty; ``target`` as a
+        boolean, from JSON ``true`` over REST or the text ``"true"`` of a Bulk API 2.0 cell the describe did not type),
+        with the row's stamp (``at``: compared with the stamp of pac's last write to it) and the length the org keeps
+        of ``axes`` (the write cuts a longer list to whole tokens: the comparison cuts the wanted one alike); None
+        when the query read none of them (``Reader.held_fields``: an org lacking them, a mapping writing none)."""
+        fields = {logical: crm for logical, crm in self.m.account_fields().items() if crm in r}
+        if not fields:
+            return None
+        held: dict[str, Any] = {}
+        for logical, crm in fields.items():
+            value = r.get(crm)
+            held[logical] = _flag(value) if logical == "target" else _text(value)
+        stamp = sf_datetime(r.get("SystemModstamp"))
+        held["at"] = stamp.isoformat() if stamp is not None else None
+        length = field_length("Account", fields["axes"]) if "axes" in fields else None
+        if length:
+            held["length"] = length
+        return held
 
     def _annual_revenue(self, r: dict[str, Any]) -> tuple[Decimal | None, str | None, CrmRates | None]:
         """``AnnualRevenue`` as Salesforce keeps it, with its currency and the org's rates for it (the engine compares

@@ -189,10 +189,39 @@ class Reader:
 
     def account_fields(self) -> list[str]:
         """The Account query's fields: the mapping's, those ``labelled`` through ``toLabel()`` (the label comes back
-        under the field's name: the normaliser reads it as it read the value)."""
+        under the field's name: the normaliser reads it as it read the value), and the PAC fields the write-back fills
+        (``held_fields``), read back on the same pages (no call more)."""
         labelled = self.labelled()
-        return ["Id", "OwnerId", "IsDeleted", "MasterRecordId", "SystemModstamp",
-                *(f"toLabel({f})" if f in labelled else f for f in self.mapping.read_fields()["Account"].values())]
+        fields = ["Id", "OwnerId", "IsDeleted", "MasterRecordId", "SystemModstamp",
+                  *(f"toLabel({f})" if f in labelled else f for f in self.mapping.read_fields()["Account"].values())]
+        selected = {plain(f).lower() for f in fields}
+        return fields + [f for f in self.held_fields() if f.lower() not in selected]
+
+    def held_fields(self) -> list[str]:
+        """The Account PAC fields the write-back fills (``writeback.account.fields``: ``PAC_Axes__c``,
+        ``PAC_Target__c``), which the account query reads back so that what an account holds is compared with what
+        the plan wants (``HELD_PAC``, ``sync_jobs.account_targets``: a hand edit is restored, values a store never
+        wrote are cleared), less those this run found the org lacks (``lacking``, ``lacks_held_fields``)."""
+        lacking = self.lacking.get("Account", frozenset())
+        return [f for f in dict.fromkeys(self.mapping.account_fields().values()) if f not in lacking]
+
+    def lacks_held_fields(self) -> bool:
+        """Whether the org lacks Account PAC fields ``held_fields`` reads back, asked once the account query was
+        refused (``SchemaError``): an org provisioned by an older pac, a field deleted to change its type (docs
+        salesforce.md §3), or one the integration user may not read. Account's describe (one call per run, on this
+        path only) names them: recorded in ``lacking`` (the query is made again without them, and the write-back
+        leaves them out, ``SalesforceConnector.account_fields``) and named in a warning with the command that creates
+        them. False when the describe shows them all (the query was refused for another reason) or cannot be read."""
+        described = self.describe("Account") if self.describe is not None else None
+        if described is None:
+            return False
+        missing = frozenset(f for f in self.held_fields() if f.lower() not in described)
+        if not missing:
+            return False
+        self.lacking["Account"] = self.lacking.get("Account", frozenset()) | missing
+        order = dict.fromkeys(self.mapping.account_fields().values())
+        self.warn(lacking_words(f"Account lacks {', '.join(f for f in order if f in missing)}"))
+        return True
 
     def labelled(self) -> frozenset[str]:
         """The Account fields read as their picklist labels: those plan scopes test (``SalesforceMapping.labelled``:

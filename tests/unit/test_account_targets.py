@@ -14,6 +14,7 @@ from connectors.base import Target
 from pac_config.planfile import load_plan_text
 from pac_core.records import Account, AccountChange, Deal, DealStage, Records
 from pac_core.scopes import Condition, Scope
+from pac_core.text import cut_list
 from sync_jobs import account_targets as at
 
 AS_OF = datetime(2027, 5, 20, 16, 0, tzinfo=UTC)
@@ -313,6 +314,23 @@ class TestHeldValues:
                 "9": {"axes": "", "target": "false", "at": "2027-05-19T09:00:00+00:00"}}
         changes = at.account_changes("hs", {}, {"7", "8", "9"}, {}, held=held)
         assert [(c.crm_id, dict(c.fields)) for c in changes] == [("7", {"axes": None, "target": False})]
+
+
+    def test_a_list_the_crm_holds_cut_is_the_wanted_one(self) -> None:
+        """Salesforce keeps 255 characters of ``PAC_Axes__c`` (``length``): the write cuts a longer list to whole tokens
+        ending ``…`` (``cut_list``), so the account holds it cut while pac's row keeps the whole list. Compared with the
+        wanted list cut alike: equal, no write night after night; a list cut elsewhere (a hand edit) differs and is
+        sent again (audit longlife F1)."""
+        axes = tuple(f"pac-2027-durand-process:AX-{i:02d}" for i in range(12))     # 12 x 34 characters + "; "
+        whole = "; ".join(axes)
+        cut = cut_list(whole, 255)
+        assert len(whole) > 255 and cut.endswith("; …") and len(cut) <= 255
+        read = "2027-05-19T09:00:00+00:00"
+        written = {("account", "sf:1"): self._row(whole, True), ("account", "sf:3"): self._row(whole, True)}
+        held = {"1": {"axes": cut, "target": True, "at": read, "length": 255},
+                "3": {"axes": cut_list(whole, 200), "target": True, "at": read, "length": 255}}
+        changes = at.account_changes("sf", {"1": axes, "3": axes}, {"1", "3"}, written, held=held, ordered=True)
+        assert [(c.crm_id, dict(c.fields)) for c in changes] == [("3", {"axes": whole})]
 
 
 def _changes_by_connector(plan: Any, records: Records, as_of: datetime, declared: dict[str, list[str]],

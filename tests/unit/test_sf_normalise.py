@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from connectors.base import HELD_PAC
 from connectors.salesforce.mapping import SalesforceMapping, load_mapping
 from connectors.salesforce.normalise import Normaliser
 from pac_config.loader import config_dir
@@ -205,6 +206,27 @@ class TestAccountsDealsUsers:
                          "AnnualRevenue": 12000000.0, "SystemModstamp": STAMP})
         assert isinstance(acc, Account) and acc.departement == "69" and acc.country == "FR"
         assert acc.region == "Auvergne-Rhône-Alpes" and acc.annual_revenue == Decimal("12000000.0") and not warnings
+
+    def test_an_account_keeps_the_pac_values_it_holds(self) -> None:
+        """The account query reads ``PAC_Axes__c`` / ``PAC_Target__c`` back (audit longlife F1): each account keeps
+        them (``HELD_PAC``) with its stamp and the length ``PAC_Axes__c`` keeps (255: the write cuts a longer list),
+        the same over REST (JSON booleans, null) and over Bulk API 2.0 (cells the describe did not type: the text
+        ``"true"``, an empty cell null); a row the query read them not on (an org lacking them) keeps none."""
+        n, _ = _normaliser()
+        base = {"Id": "0011", "Name": "Lyon A", "BillingPostalCode": "69003", "SystemModstamp": STAMP}
+        rest = n.account({**base, "PAC_Axes__c": "AX-1; AX-2", "PAC_Target__c": True})
+        bulk = n.account({**base, "PAC_Axes__c": "AX-1; AX-2", "PAC_Target__c": "true"})
+        empty_rest = n.account({**base, "PAC_Axes__c": None, "PAC_Target__c": False})
+        empty_bulk = n.account({**base, "PAC_Axes__c": None, "PAC_Target__c": "false"})
+        lacking = n.account(base)
+        at = "2027-05-04T10:00:00+00:00"
+        assert isinstance(rest, Account) and isinstance(bulk, Account) and isinstance(lacking, Account)
+        assert rest.custom[HELD_PAC] == bulk.custom[HELD_PAC] == {"axes": "AX-1; AX-2", "target": True, "at": at,
+                                                                  "length": 255}
+        assert isinstance(empty_rest, Account) and isinstance(empty_bulk, Account)
+        assert empty_rest.custom[HELD_PAC] == empty_bulk.custom[HELD_PAC] == {"axes": None, "target": False,
+                                                                              "at": at, "length": 255}
+        assert HELD_PAC not in lacking.custom
 
     def test_us_country_spellings_read_as_us(self) -> None:
         """BillingCountry "U.S." and "United States of America" (free text on an org without state and country
