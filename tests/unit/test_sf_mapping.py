@@ -60,8 +60,9 @@ class TestMappingOffline:
         # postal code typed with its town or CEDEX: audit matching F4, F5) reads the stored accounts again once
         # ("5:2da04f140ed646a0"), and so do an account's annual revenue kept with its currency (ACCOUNT_CURRENCY,
         # audit multi F2) and the scope picklists' labels (audit ops2 F4: one full accounts read after that upgrade,
-        # then one the night a label changes)
-        assert labels_unchanged(connector).reading(ObjectKind.ACCOUNTS) == "5:d0ca52551204fc79"
+        # then one the night a label changes), and the account PAC fields read back ("5:d0ca52551204fc79" before:
+        # audit longlife F1)
+        assert labels_unchanged(connector).reading(ObjectKind.ACCOUNTS) == "5:a2bc9e369d590842"
 
     def test_accounts_read_with_a_custom_attribute_are_read_again_once_for_the_bulk_typing(self,
                                                                                            tmp_path: Path) -> None:
