@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -30,7 +30,7 @@ from sync_jobs.store import open_store, repo
 @dataclass(frozen=True)
 class PulledChange:
     item: str            # the axis or action id
-    field: str           # the plan file's key: status, rank, count, when
+    field: str           # the plan file's key: status, rank, since, until, reason, count, when
     old: Any
     new: Any
     where: str           # where the value came from, in plain words
@@ -151,7 +151,9 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
     """The axis's ``status`` written as the nights left it: its state, its rank when prioritised (the one given
     when the CRM left it empty), the reason a suspended or dropped axis needs (``overrides.status_reason``, in the
     plan's language: the words the report shows for it before the pull), the day the state took effect (``since``:
-    the CRM edit's day) and no past until-day on a suspension set again after it lapsed."""
+    the CRM edit's day) and no past until-day on a suspension set again after it lapsed. A suspension or a drop set
+    back to active or prioritised loses its reason and until-day and is dated from the day it was resumed
+    (``{state: active, since: 2027-05-20}``)."""
     status = node.get("status")
     mapping = hasattr(status, "get")
     old_state = str(status.get("state") if mapping else status)
@@ -172,11 +174,20 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
     elif rank is None and old_rank is not None:     # no longer prioritised: its rank goes with it
         group.changes.append(PulledChange(item, "rank", old_rank, None, fields.get("axis_status", where)))
     old_since = status.get("since") if mapping else None
-    # the day matters to the figures of a suspended or dropped axis only (``axis_inactive``): written for those
-    since = (final.since.isoformat() if final.since is not None and final.since != before.since
-             and final.state in (AxisState.SUSPENDED, AxisState.DROPPED) else None)
+    old_since = old_since.isoformat() if isinstance(old_since, date) else old_since    # as written: 12/05/2027
+    inactive = (AxisState.SUSPENDED, AxisState.DROPPED)
+    # a suspension or a drop set back to active or prioritised: its reason goes, and the day it was resumed replaces
+    # the suspension's (the file would otherwise say « active since » the day it was suspended; audit longlife F2)
+    resumed = final.state not in inactive and before.state in inactive
+    # the day matters to the figures of a suspended or dropped axis only (``axis_inactive``): written for those, for
+    # a resumed one, and in place of the day of a state the axis no longer has
+    dated = final.state in inactive or resumed or (final.state is not before.state and old_since is not None)
+    since = (final.since.isoformat() if final.since is not None and final.since != before.since and dated else None)
     if since is not None:
         group.changes.append(PulledChange(item, "since", old_since, since, fields.get("axis_status", where)))
+    drop_reason = resumed and mapping and "reason" in status
+    if drop_reason:
+        group.changes.append(PulledChange(item, "reason", status.get("reason"), None, fields.get("axis_status", where)))
     drop_until = final.until is None and before.until is not None
     if before.until is not None and drop_until:
         group.changes.append(PulledChange(item, "until", before.until.isoformat(), None,
@@ -196,6 +207,8 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
             group.removals.append(_key_span(status, "rank", flow))
         if needs_reason:
             group.inserts.append((line, col, f", reason: {reason}" if flow else f"\n{indent}reason: {reason}"))
+        if drop_reason:
+            group.removals.append(_key_span(status, "reason", flow))
         if since is not None and "since" in status:
             sline, scol = status.lc.value("since")
             group.edits.append((sline, scol, since))
