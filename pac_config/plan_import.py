@@ -88,7 +88,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from pac_config.planfile import load_plan_text
 from pac_core.errors import InvalidInput, PeriodError, Problem
-from pac_core.linter import LintResult, lint_statement, statement_too_long
+from pac_core.linter import LintResult, lint_statement, statement_disagreements, statement_too_long
 from pac_core.periods import parse_period
 from pac_core.scopes import KEY_ALIASES, NEGATION_KEYS
 from pac_core.text import fold_alnum, fold_keep_length, fold_key
@@ -657,42 +657,6 @@ def import_spreadsheet(path: str | Path, *, year: int | None = None, period: str
             warnings.append(f"{where}: the statement and the columns disagree: {named} (the columns are what pac "
                             "counts, the statement what reps read in the CRM: make them say the same)")
     return ImportResult(text, year, assumed, results, warnings)
-
-
-def _days(start: datetime, end: datetime) -> str:
-    return f"{start:%Y-%m-%d} to {(end - timedelta(days=1)):%Y-%m-%d}"
-
-
-def statement_disagreements(result: LintResult, action: Any, *, today: date | None = None
-                            ) -> list[tuple[str, str, str]]:
-    """Where the statement, as the linter reads it, says another thing than the action's fields:
-    (column key, what the statement says, what the field says). Only what the linter reads with
-    confidence is compared: its activity verb, one count (not a range), one window (no other period, no
-    period problem), the départements it names. A deadline read from ``today`` compares its end only."""
-    parsed = result.parsed
-    out: list[tuple[str, str, str]] = []
-    activity = parsed.get("activity_type")
-    if activity and activity != action.activity_type.value:
-        out.append(("activity", f"statement says {parsed.get('verb') or activity} ({activity})",
-                    f"{action.activity_type.value}"))
-    count = parsed.get("count")
-    if count is not None and count != action.target and not any(r.startswith("count:") for r in result.reasons):
-        out.append(("count", f"statement says {count}", str(action.target)))
-    window = parsed.get("window")
-    unsure = any(r.startswith(("when:", "several periods")) for r in result.reasons)
-    if window and not unsure:
-        start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
-        counted = action.window
-        from_today = today is not None and start.date() == today
-        if end != counted.end or (start != counted.start and not from_today):
-            out.append(("when", f"statement says {window['label']} ({_days(start, end)})",
-                        f"{counted.label} ({_days(counted.start, counted.end)})"))
-    named = (parsed.get("scope_hints") or {}).get("departements")
-    given = [c for c in action.scope.conditions if c.field == "departement" and c.op == "in"]
-    if named and given and set(named) != {str(v) for c in given for v in c.values}:
-        out.append(("scope", f"statement says département {', '.join(sorted(named))}",
-                    ", ".join(sorted(str(v) for c in given for v in c.values))))
-    return out
 
 
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d\d)(?!\d)")

@@ -31,13 +31,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pac_core import geography
 from pac_core.errors import GeographyError, PeriodError
 from pac_core.periods import RelativePeriodError, find_periods
-from pac_core.plan import ActivityType
+from pac_core.plan import Action, ActivityType, Plan
 from pac_core.text import fold_keep_length, fold_words
 from pac_core.window import Window
 
@@ -811,3 +811,61 @@ def lint_many(texts: Iterable[str], *, year: int, tz: str, today: date | None = 
     for text in texts:
         yield lint_statement(text, year=year, tz=tz, today=today, people=people_list, within=within,
                              language=language)
+
+
+def _days(start: datetime, end: datetime) -> str:
+    return f"{start:%Y-%m-%d} to {(end - timedelta(days=1)):%Y-%m-%d}"
+
+
+def statement_disagreements(result: LintResult, action: Action, *, today: date | None = None
+                            ) -> list[tuple[str, str, str]]:
+    """Where the statement, as the linter reads it, says another thing than the action's fields:
+    (column key, what the statement says, what the field says). Only what the linter reads with
+    confidence is compared: its activity verb, one count (not a range), one window (no other period, no
+    period problem), the départements it names. A deadline read from ``today`` compares its end only.
+    The keys are the importer's columns and the plan file's fields alike (``FIELD_KEYS``): ``pac plan import``
+    warns per row, ``pac plan lint`` per action of a plan file, ``pac plan pull`` of a target or due date it
+    writes (audit longlife F3)."""
+    parsed = result.parsed
+    out: list[tuple[str, str, str]] = []
+    activity = parsed.get("activity_type")
+    if activity and activity != action.activity_type.value:
+        out.append(("activity", f"statement says {parsed.get('verb') or activity} ({activity})",
+                    f"{action.activity_type.value}"))
+    count = parsed.get("count")
+    if count is not None and count != action.target and not any(r.startswith("count:") for r in result.reasons):
+        out.append(("count", f"statement says {count}", str(action.target)))
+    window = parsed.get("window")
+    unsure = any(r.startswith(("when:", "several periods")) for r in result.reasons)
+    if window and not unsure:
+        start, end = datetime.fromisoformat(window["start"]), datetime.fromisoformat(window["end"])
+        counted = action.window
+        from_today = today is not None and start.date() == today
+        if end != counted.end or (start != counted.start and not from_today):
+            out.append(("when", f"statement says {window['label']} ({_days(start, end)})",
+                        f"{counted.label} ({_days(counted.start, counted.end)})"))
+    named = (parsed.get("scope_hints") or {}).get("departements")
+    given = [c for c in action.scope.conditions if c.field == "departement" and c.op == "in"]
+    if named and given and set(named) != {str(v) for c in given for v in c.values}:
+        out.append(("scope", f"statement says département {', '.join(sorted(named))}",
+                    ", ".join(sorted(str(v) for c in given for v in c.values))))
+    return out
+
+# the plan file's key for each field a statement is compared with (``statement_disagreements``)
+FIELD_KEYS = {"activity": "what.activity", "count": "what.count", "when": "when", "scope": "what.scope"}
+
+
+def action_disagreements(plan: Plan, action: Action) -> list[tuple[str, str, str]]:
+    """``statement_disagreements`` of a plan's action, its statement read as the plan reads its periods (its
+    period, timezone, language and date order) and its ``when:`` the window counted."""
+    window = {"start": action.window.start.isoformat(), "end": action.window.end.isoformat(),
+              "label": action.window.label}
+    result = lint_statement(action.text, year=plan.period.start.year, tz=plan.timezone, within=plan.period,
+                            when=window, language=plan.language, date_order=plan.date_order)
+    return statement_disagreements(result, action)
+
+
+def disagreement_words(found: Iterable[tuple[str, str, str]]) -> str:
+    """``statement says 5, what.count 6; statement says semaine 18 (…), when S28 (…)``: each disagreement with the
+    plan file's key."""
+    return "; ".join(f"{said}, {FIELD_KEYS.get(key, key)} {counted}" for key, said, counted in found)

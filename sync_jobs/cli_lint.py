@@ -22,8 +22,16 @@ from rich.table import Table
 
 from pac_config.loader import load_yaml
 from pac_config.plan_models import DATE_ORDER_ALIASES, LANGUAGE_ALIASES, normalise_enum
+from pac_config.planfile import load_plan
 from pac_core.errors import InvalidInput, Problem
-from pac_core.linter import LintResult, lint_statement, statement_too_long
+from pac_core.linter import (
+    FIELD_KEYS,
+    LintResult,
+    disagreement_words,
+    lint_statement,
+    statement_disagreements,
+    statement_too_long,
+)
 from pac_core.periods import cut_note, end_word_note, iso_week_label, parse_period
 from pac_core.text import fold_key
 from pac_core.window import Window
@@ -210,8 +218,26 @@ def _counted_window(statement: Statement, *, year: int, tz: str, within: Window 
     return out
 
 
+def _disagreements(file: str, source: Source, results: list[LintResult], today: date | None
+                   ) -> list[list[tuple[str, str, str]]]:
+    """Per statement of a plan file, where it says another thing than its action's fields (activity, count,
+    window, départements: ``pac_core.linter.statement_disagreements``, the check ``pac plan import`` makes per row).
+    Empty lists when the file is no valid plan (``pac plan check`` says why) or not a plan."""
+    none: list[list[tuple[str, str, str]]] = [[] for _ in source.statements]
+    if not source.plan or file == "-":
+        return none
+    try:
+        plan = load_plan(file)
+    except InvalidInput:
+        return none
+    actions = {a.id: a for a in plan.actions}
+    return [statement_disagreements(result, actions[s.id], today=today) if s.id in actions else []
+            for s, result in zip(source.statements, results, strict=True)]
+
+
 def _print_table(results: list[LintResult], statements: list[Statement],
-                 counted: list[dict[str, str] | None], today: date | None, language: str = "fr") -> None:
+                 counted: list[dict[str, str] | None], today: date | None, language: str = "fr",
+                 disagree: list[list[tuple[str, str, str]]] | None = None, file: str = "") -> None:
     console = textsafe.console()
     with_ids = any(s.id for s in statements)
     table = Table(show_lines=False, header_style="bold")
@@ -226,8 +252,17 @@ def _print_table(results: list[LintResult], statements: list[Statement],
                       ", ".join(m.replace("_", " ") for m in result.missing) or "—",
                       _window_text(result, window, today, language))
     console.print(table)
-    for statement, result, window in zip(statements, results, counted, strict=True):
+    disagree = disagree or [[] for _ in statements]
+    for statement, found in zip(statements, disagree, strict=True):
+        if found:        # the fields are what pac counts, the statement what the CRM and the report show
+            console.print(textsafe.text(
+                f"warning: {file}:{statement.line} {statement.id}: the statement and the fields disagree: "
+                f"{disagreement_words(found)} (the fields are what pac counts, the statement what reps read in the "
+                "CRM and the report: rewrite text: or the fields so that they say the same)", style="yellow"))
+    for statement, result, window, found in zip(statements, results, counted, disagree, strict=True):
         said = result.parsed.get("window")
+        if any(key == "when" for key, _, _ in found):
+            continue            # said by the warning above
         if window and said and _differs(said, window, today):
             console.print(textsafe.text(f"{statement.id}: the window counted is when: {_shown(window, language)}, "
                                         f"not the statement's {_shown(said, language)} (make the statement and when: "
@@ -309,17 +344,22 @@ def lint_command(file: str, fmt: str, year: int | None, tz: str | None, today: d
                               info_needed=s.info_needed, info_source=s.info_source, within=within, when=window,
                               language=source.language if source.plan else None, date_order=source.date_order)
                for s, window in zip(source.statements, counted, strict=True)]
+    disagree = _disagreements(file, source, results, today_date)
     if fmt == "json":
         out: list[dict[str, Any]] = []
-        for statement, result, window in zip(source.statements, results, counted, strict=True):
+        for statement, result, window, found in zip(source.statements, results, counted, disagree, strict=True):
             item = result.to_json()
             if statement.id:
                 item["id"] = statement.id
             item["line"] = statement.line
             if window is not None:
                 item["counted_window"] = window     # the action's when:, what pac counts
+            if found:
+                item["disagreements"] = [{"field": FIELD_KEYS.get(key, key), "statement": said, "value": value}
+                                         for key, said, value in found]
             out.append(item)
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        _print_table(results, source.statements, counted, today_date, source.language if source.plan else "fr")
+        _print_table(results, source.statements, counted, today_date, source.language if source.plan else "fr",
+                     disagree, file)
     sys.exit(EXIT_OK if all(r.kind == "action" for r in results) else EXIT_PARTIAL)   # 1: findings to act on

@@ -52,12 +52,17 @@ def pull_command(plan_ref: str | None, dry_run: bool) -> None:
         for c in changes:
             table.add_row(c.item, c.field, str(c.old), str(c.new), c.where)
         console.print(table)
+    for c in changes:       # a target or due date its statement still contradicts (audit longlife F3)
+        if c.note:
+            console.print(f"note: {c.note}", markup=False, style="yellow")
     for c in left_out:
         console.print(f"{'would leave' if dry_run else 'left'} out: {c.item} {c.field} = {c.new!r} from {c.where}: "
                       f"{c.refused}", markup=False)
     if changes and not dry_run:
         console.print(f"✓ {settings.plan(plan_ref).file} updated ({len(changes)} change"
-                      f"{'s' if len(changes) != 1 else ''}); check it with `pac plan check` and commit it.")
+                      f"{'s' if len(changes) != 1 else ''}); check it with `pac plan check`"
+                      + (", rewrite the statements noted (`pac plan lint`)" if any(c.note for c in changes) else "")
+                      + " and commit it.")
     if left_out:
         console.print(f"{len(left_out)} edit{'s' if len(left_out) != 1 else ''} not written: the plan file stays "
                       "valid; fix them in the CRM or the file (`pac history KEY`).")

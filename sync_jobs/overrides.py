@@ -561,9 +561,12 @@ def _edit_into(axes: dict[str, Any], actions: dict[str, Any], item: str, edit: A
         state = AxisState(str(edit.value).lower())
         old = axes[item].status
         lapsed = day is not None and suspension_lapsed(old, day)
-        status = AxisStatus(state=state, rank=old.rank if state is AxisState.PRIORITISED else None,
-                            reason=old.reason or (getattr(edit, "reason", "") or EDITED_IN_CRM
-                                                  if state in (AxisState.SUSPENDED, AxisState.DROPPED) else ""),
+        inactive = (AxisState.SUSPENDED, AxisState.DROPPED)
+        if state in inactive:
+            reason = old.reason or getattr(edit, "reason", "") or EDITED_IN_CRM
+        else:        # a resumed axis: the suspension's (or drop's) reason goes with it (audit longlife F2)
+            reason = "" if old.state in inactive else old.reason
+        status = AxisStatus(state=state, rank=old.rank if state is AxisState.PRIORITISED else None, reason=reason,
                             until=old.until if state is AxisState.SUSPENDED and not lapsed else None,
                             since=day if day is not None else old.since if state is old.state else None)
         if state is AxisState.PRIORITISED and status.rank is None:

@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -22,6 +22,8 @@ from ruamel.yaml import YAML
 from pac_config.planfile import load_plan, load_plan_text
 from pac_config.settings import Settings
 from pac_core.errors import InvalidInput
+from pac_core.linter import FIELD_KEYS, action_disagreements, disagreement_words
+from pac_core.periods import day_words, days_phrase, parse_period
 from pac_core.plan import AxisState, AxisStatus
 from sync_jobs import overrides as plan_state
 from sync_jobs.store import open_store, repo
@@ -30,11 +32,13 @@ from sync_jobs.store import open_store, repo
 @dataclass(frozen=True)
 class PulledChange:
     item: str            # the axis or action id
-    field: str           # the plan file's key: status, rank, count, when
+    field: str           # the plan file's key: status, rank, since, until, reason, count, when
     old: Any
     new: Any
     where: str           # where the value came from, in plain words
     refused: str = ""    # why it is left out of the file (it would break the plan's rules); empty: written
+    # a target or due date written while the action's statement still says otherwise: what it says, where, the fix
+    note: str = ""
 
 
 @dataclass
@@ -111,7 +115,7 @@ def pull_plan(settings: Settings, plan_ref: str | None, *, dry_run: bool = False
             else:
                 kept.append(group)
         groups, new_text = kept, _render(lines, kept)
-    out = [c for g in groups for c in g.changes] + left_out
+    out = _statement_notes(new_text, ps.file, [c for g in groups for c in g.changes]) + left_out
     if dry_run:
         diff = difflib.unified_diff(text.splitlines(keepends=True), new_text.splitlines(keepends=True),
                                     str(ps.file), f"{ps.file} (after pull)")
@@ -151,7 +155,9 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
     """The axis's ``status`` written as the nights left it: its state, its rank when prioritised (the one given
     when the CRM left it empty), the reason a suspended or dropped axis needs (``overrides.status_reason``, in the
     plan's language: the words the report shows for it before the pull), the day the state took effect (``since``:
-    the CRM edit's day) and no past until-day on a suspension set again after it lapsed."""
+    the CRM edit's day) and no past until-day on a suspension set again after it lapsed. A suspension or a drop set
+    back to active or prioritised loses its reason and until-day and is dated from the day it was resumed
+    (``{state: active, since: 2027-05-20}``)."""
     status = node.get("status")
     mapping = hasattr(status, "get")
     old_state = str(status.get("state") if mapping else status)
@@ -172,11 +178,20 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
     elif rank is None and old_rank is not None:     # no longer prioritised: its rank goes with it
         group.changes.append(PulledChange(item, "rank", old_rank, None, fields.get("axis_status", where)))
     old_since = status.get("since") if mapping else None
-    # the day matters to the figures of a suspended or dropped axis only (``axis_inactive``): written for those
-    since = (final.since.isoformat() if final.since is not None and final.since != before.since
-             and final.state in (AxisState.SUSPENDED, AxisState.DROPPED) else None)
+    old_since = old_since.isoformat() if isinstance(old_since, date) else old_since    # as written: 12/05/2027
+    inactive = (AxisState.SUSPENDED, AxisState.DROPPED)
+    # a suspension or a drop set back to active or prioritised: its reason goes, and the day it was resumed replaces
+    # the suspension's (the file would otherwise say « active since » the day it was suspended; audit longlife F2)
+    resumed = final.state not in inactive and before.state in inactive
+    # the day matters to the figures of a suspended or dropped axis only (``axis_inactive``): written for those, for
+    # a resumed one, and in place of the day of a state the axis no longer has
+    dated = final.state in inactive or resumed or (final.state is not before.state and old_since is not None)
+    since = (final.since.isoformat() if final.since is not None and final.since != before.since and dated else None)
     if since is not None:
         group.changes.append(PulledChange(item, "since", old_since, since, fields.get("axis_status", where)))
+    drop_reason = resumed and mapping and "reason" in status
+    if drop_reason:
+        group.changes.append(PulledChange(item, "reason", status.get("reason"), None, fields.get("axis_status", where)))
     drop_until = final.until is None and before.until is not None
     if before.until is not None and drop_until:
         group.changes.append(PulledChange(item, "until", before.until.isoformat(), None,
@@ -196,6 +211,8 @@ def _axis_group(plan: Any, node: Any, item: str, before: AxisStatus, final: Axis
             group.removals.append(_key_span(status, "rank", flow))
         if needs_reason:
             group.inserts.append((line, col, f", reason: {reason}" if flow else f"\n{indent}reason: {reason}"))
+        if drop_reason:
+            group.removals.append(_key_span(status, "reason", flow))
         if since is not None and "since" in status:
             sline, scol = status.lc.value("since")
             group.edits.append((sline, scol, since))
@@ -244,9 +261,62 @@ def _action_group(plan: Any, node: Any, item: str, field_name: str, value: Any, 
         line, col = node["what"].lc.value("count")
         return _Group([PulledChange(item, "count", node["what"].get("count"), value, where)],
                       [(line, col, str(value))])
-    when = f"{plan.action(item).window.start.date().isoformat()}..{value}"
+    when = _when_words(plan, plan.action(item).window.start.date(), date.fromisoformat(str(value)[:10]))
     line, col = node.lc.value("when")
-    return _Group([PulledChange(item, "when", node.get("when"), when, where)], [(line, col, f'"{when}"')])
+    return _Group([PulledChange(item, "when", node.get("when"), when, where)],
+                  [(line, col, json.dumps(when, ensure_ascii=False))])
+
+
+def _when_words(plan: Any, first: date, last: date) -> str:
+    """An action's window from ``first`` to ``last`` (included) as the plan's manager writes it, in its language, and
+    as the plan reads it back: « d'ici le 25 janvier 2026 » / "by January 25, 2026" from the plan's first day (a
+    deadline), else « du 8 décembre 2025 au 25 janvier 2026 » / "December 8, 2025 to January 25, 2026" (words: no
+    day/month order to get wrong). Should the plan read it otherwise, the ISO range (``2025-12-08..2026-01-25``)."""
+    if first == plan.period.start.date():
+        day = day_words(last, plan.language)
+        words = f"d'ici le {day}" if plan.language == "fr" else f"by {day}"
+    else:
+        words = days_phrase(first, last, plan.language)
+    try:
+        window = parse_period(words, year=plan.period.start.year, tz=plan.timezone, within=plan.period,
+                              language=plan.language, date_order=plan.date_order)
+    except InvalidInput:
+        window = None
+    if window is None or (window.start.date(), window.end.date()) != (first, last + timedelta(days=1)):
+        return f"{first.isoformat()}..{last.isoformat()}"
+    return words
+
+
+def _statement_notes(text: str, file: Path, changes: list[PulledChange]) -> list[PulledChange]:
+    """``changes``, each target (``count``) or due date (``when``) written with a note when the action's statement
+    now says otherwise (``pac_core.linter.action_disagreements``, the check ``pac plan import`` and ``pac plan
+    lint`` make): what it says, the statement's line in the file, and the fix (audit longlife F3: the CRM and the
+    report showed « Rencontrer 3 comptes » beside a target of 4)."""
+    keys = {"count": "count", "when": "when"}
+    if not any(c.field in keys for c in changes):
+        return changes
+    try:
+        plan = load_plan_text(text, str(file))
+    except InvalidInput:        # the pull writes valid files only; a note is not worth a failure
+        return changes
+    doc = YAML().load(text)
+    nodes = {str(a.get("id")): a for a in doc.get("actions") or []}
+    out = []
+    for change in changes:
+        node = nodes.get(change.item)
+        if change.field not in keys or node is None or "text" not in node:
+            out.append(change)
+            continue
+        found = [d for d in action_disagreements(plan, plan.action(change.item)) if d[0] == keys[change.field]]
+        if not found:
+            out.append(change)
+            continue
+        line = node.lc.value("text")[0] + 1
+        out.append(dataclasses.replace(change, note=(
+            f"{change.item}: the statement at {file}:{line} now disagrees with its {FIELD_KEYS[keys[change.field]]}: "
+            f"{disagreement_words(found)} (rewrite text: so that it says the same: the CRMs and the report show the "
+            "statement; pac plan lint lists each)")))
+    return out
 
 
 def _key_span(mapping: Any, key: str, flow: bool) -> tuple[int, int, int]:

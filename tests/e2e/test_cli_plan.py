@@ -136,7 +136,36 @@ class TestImportThenLint:
         assert item["counted_window"]["label"] == "S28"
         assert item["counted_window"]["start"].startswith("2027-07-12")
         assert item["parsed"]["window"]["label"] == "semaine 18"          # the statement's reading, unchanged
-        result = CliRunner().invoke(main, ["plan", "lint", str(out_file)], terminal_width=240)
+        assert {d["field"]: d["value"] for d in item["disagreements"]} == {
+            "what.activity": "call", "what.count": "50", "when": "S28 (2027-07-12 to 2027-07-18)", "what.scope": "38"}
+        result = CliRunner().invoke(main, ["plan", "lint", str(out_file)], env={"COLUMNS": "1000"})
         assert "S28 (2027-07-12 to 2027-07-18)" in result.stdout
-        assert "A-01: the window counted is when: S28 (2027-07-12 to 2027-07-18), not the statement's semaine 18 " \
-               "(2027-05-03 to 2027-05-09)" in " ".join(result.stdout.split())
+        # one warning per action, with the statement's line: the window counted and the statement's, and the rest
+        line = out_file.read_text(encoding="utf-8").splitlines().index(
+            "    text: Visiter 5 clients dormants du 69 en semaine 18") + 1
+        assert (f"warning: {out_file}:{line} A-01: the statement and the fields disagree: statement says Visiter "
+                "(visit), what.activity call; statement says 5, what.count 50; statement says semaine 18 (2027-05-03 "
+                "to 2027-05-09), when S28 (2027-07-12 to 2027-07-18); statement says département 69, what.scope 38 "
+                "(the fields are what pac counts") in " ".join(result.stdout.split())
+        assert "the window counted is" not in result.stdout       # said once, by the warning
+
+
+class TestLintAfterAPull:
+    def test_a_target_the_statement_contradicts_is_warned_with_its_line_and_fix(self, tmp_path: Path) -> None:
+        """Audit longlife F3: `pac plan pull` wrote A-01's target 6 from a CRM; its statement still says 5. `pac plan
+        lint` warns with the file, the statement's line and the fix (as `pac plan import` does per row). Seen failing
+        before the fix: no word (the check existed in the importer only)."""
+        plan = tmp_path / "plan.pac.yaml"
+        text = EXAMPLE.read_text(encoding="utf-8")
+        written = "what: {activity: visite, count: 5, counting: comptes distincts"
+        assert written in text
+        plan.write_text(text.replace(written, written.replace("count: 5", "count: 6"), 1), encoding="utf-8")
+        result = CliRunner().invoke(main, ["plan", "lint", str(plan)], env={"COLUMNS": "1000"})
+        line = text.splitlines().index('    text: "Visiter 5 clients dormants du 69 en semaine 18"') + 1
+        assert (f"warning: {plan}:{line} A-01: the statement and the fields disagree: statement says 5, what.count 6 "
+                "(the fields are what pac counts, the statement what reps read in the CRM and the report: rewrite "
+                "text: or the fields so that they say the same)") in " ".join(result.stdout.split())
+        code, out = run("plan", "lint", str(plan), "--format", "json")
+        assert code == 1        # the example's objectives and intention (A-17, A-19, A-20), not the warnings
+        [a01] = [item for item in json.loads(out) if item.get("id") == "A-01"]
+        assert a01["disagreements"] == [{"field": "what.count", "statement": "statement says 5", "value": "6"}]

@@ -13,11 +13,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
+from pac_config.planfile import load_plan
 from pac_config.settings import load_settings
 from sandbox_crm.server import SandboxServer
+from sync_jobs.cli import main
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import RunResult, run_sync
+from sync_jobs.plan_pull import pull_plan
 from sync_jobs.store import open_store, repo
 from tests.fakes import sandbox_connectors
 
@@ -161,8 +165,9 @@ class TestOneCrm:
         from sync_jobs.plan_pull import pull_plan
 
         [change] = pull_plan(org.settings, None)
-        assert (change.item, change.field, change.new) == ("A-01", "when", "2027-05-03..2027-05-14")
-        assert 'when: "2027-05-03..2027-05-14"' in org.plan.read_text(encoding="utf-8")
+        assert (change.item, change.field, change.new) == ("A-01", "when", "du 3 au 14 mai 2027")
+        assert 'when: "du 3 au 14 mai 2027"' in org.plan.read_text(encoding="utf-8")
+        assert "statement says semaine 18 (2027-05-03 to 2027-05-09)" in change.note
         assert org.sync().written == 0
 
 
@@ -570,6 +575,72 @@ class TestPlanPullEditsOnTheirOwn:
         assert "rank" not in after.split("id: AX-PHARMA-MX50", 1)[1].split("- id:", 1)[0]
         status = load_plan(org.plan).axis("AX-PHARMA-MX50").status
         assert (status.state.value, status.rank) == (state, None)
+
+    def test_a_pulled_target_or_due_date_is_written_in_words_and_notes_the_statement_it_contradicts(
+            self, tmp_path: Path) -> None:
+        """Audit longlife F3: a manager sets A-01's target 5 -> 6 and its due date to 14 May, A-05's (« entre le 3 et
+        le 28 mai ») to 4 June and A-07's (« avant le 15/06/2027 », a deadline) to 20 June. The windows are written
+        in the plan's words, which the plan reads back to the same days, and each change whose statement still says
+        otherwise carries a note naming the statement's line (the check `pac plan import` makes). Seen failing
+        before the fix: `when: "2027-05-03..2027-05-14"` (a raw ISO range beside « semaine 18 ») and no note."""
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        plan_id = _plan_id(org)
+        _crm_states(org, plan_id, ("action", "A-01", "action_target", 6, 5),
+                    ("action", "A-01", "action_due", "2027-05-14", "2027-05-09"),
+                    ("action", "A-05", "action_due", "2027-06-04", "2027-05-28"),
+                    ("action", "A-07", "action_due", "2027-06-20", "2027-06-15"))
+        changes = {(c.item, c.field): c for c in pull_plan(org.settings, None)}
+        assert {k: (c.new, c.refused) for k, c in changes.items()} == {
+            ("A-01", "count"): (6, ""), ("A-01", "when"): ("du 3 au 14 mai 2027", ""),
+            ("A-05", "when"): ("du 3 mai au 4 juin 2027", ""), ("A-07", "when"): ("d'ici le 20 juin 2027", "")}
+        text = org.plan.read_text(encoding="utf-8")
+        for when in ("du 3 au 14 mai 2027", "du 3 mai au 4 juin 2027", "d'ici le 20 juin 2027"):
+            assert f'when: "{when}"' in text
+        plan = load_plan(org.plan)
+        windows = {a: (plan.action(a).window.start.date(), plan.action(a).window.end.date())
+                   for a in ("A-01", "A-05", "A-07")}
+        assert windows == {"A-01": (date(2027, 5, 3), date(2027, 5, 15)), "A-05": (date(2027, 5, 3), date(2027, 6, 5)),
+                           "A-07": (date(2027, 1, 1), date(2027, 6, 21))}
+        lines = text.splitlines()
+        line = lines.index('    text: "Visiter 5 clients dormants du 69 en semaine 18"') + 1
+        assert changes[("A-01", "count")].note == (
+            f"A-01: the statement at {org.plan}:{line} now disagrees with its what.count: statement says 5, "
+            "what.count 6 (rewrite text: so that it says the same: the CRMs and the report show the statement; pac "
+            "plan lint lists each)")
+        assert ("now disagrees with its when: statement says semaine 18 (2027-05-03 to 2027-05-09), when du 3 au 14 "
+                "mai 2027 (2027-05-03 to 2027-05-14)") in changes[("A-01", "when")].note
+        assert "statement says entre le 3 et le 28 mai (2027-05-03 to 2027-05-28)" in changes[("A-05", "when")].note
+        assert "statement says avant le 15 juin (2027-01-01 to 2027-06-15)" in changes[("A-07", "when")].note
+
+    def test_a_due_date_pulled_into_an_english_plan_is_written_in_english(self, tmp_path: Path) -> None:
+        """The same pull in an English plan: "May 3 to 14, 2027", "by June 20, 2027", read back to the same days."""
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        org.edit_file("language: fr", "language: en")
+        plan_id = _plan_id(org)
+        _crm_states(org, plan_id, ("action", "A-01", "action_due", "2027-05-14", "2027-05-09"),
+                    ("action", "A-07", "action_due", "2027-06-20", "2027-06-15"))
+        assert {(c.item, c.new) for c in pull_plan(org.settings, None)} == {
+            ("A-01", "May 3 to 14, 2027"), ("A-07", "by June 20, 2027")}
+        plan = load_plan(org.plan)
+        assert (plan.action("A-01").window.start.date(), plan.action("A-01").window.end.date()) == (
+            date(2027, 5, 3), date(2027, 5, 15))
+        assert (plan.action("A-07").window.start.date(), plan.action("A-07").window.end.date()) == (
+            date(2027, 1, 1), date(2027, 6, 21))
+
+    def test_the_pull_command_prints_each_note(self, tmp_path: Path) -> None:
+        """`pac plan pull` prints the note under its table and asks for the statements to be rewritten. Seen failing
+        before the fix: only the table, and « check it with `pac plan check` » (which said nothing)."""
+        org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
+        _crm_states(org, _plan_id(org), ("action", "A-01", "action_target", 6, 5))
+        result = CliRunner().invoke(main, ["plan", "pull"], env={"PAC_CONFIG": str(tmp_path / "pac.yaml"),
+                                                                 "COLUMNS": "1000"})
+        assert result.exit_code == 0, result.output
+        line = org.plan.read_text(encoding="utf-8").splitlines().index(
+            '    text: "Visiter 5 clients dormants du 69 en semaine 18"') + 1
+        out = " ".join(result.stdout.split())
+        assert (f"note: A-01: the statement at {org.plan}:{line} now disagrees with its what.count: statement says 5, "
+                "what.count 6 (rewrite text:") in out
+        assert "rewrite the statements noted (`pac plan lint`) and commit it." in out
 
     def test_an_edit_breaking_a_rule_is_left_out_and_the_others_written(self, tmp_path: Path) -> None:
         """The file gave AX-GC-QUOTES rank 4 after the night accepted AX-RA-MAINT's priority 1 from Salesforce, which

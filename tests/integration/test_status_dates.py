@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pac_config.planfile import load_plan
+from pac_core.plan import AxisState, AxisStatus, axis_inactive
 from sandbox_crm.server import SandboxServer
 from sync_jobs.app import load_report_inputs, take_snapshot
 from sync_jobs.pipeline import RunResult, run_sync
@@ -20,7 +21,7 @@ from sync_jobs.plan_pull import pull_plan
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.restated import since_lines
 from tests.fakes import sandbox_connectors
-from tests.integration.test_plan_state import BOTH, NATHALIE, Org
+from tests.integration.test_plan_state import AXIS, BOTH, NATHALIE, Org
 
 MAY_12 = datetime(2027, 5, 12, 9, 0, tzinfo=UTC)
 MAY_20 = datetime(2027, 5, 20, 9, 0, tzinfo=UTC)
@@ -200,6 +201,78 @@ class TestALapsedSuspension:
         plan = load_plan(both.plan)
         assert (plan.axis(PX200).status.until, plan.axis(PX200).status.since) == (None, date(2027, 5, 20))
         assert both.sync().written == 0
+
+
+MAY_15_END = datetime(2027, 5, 15, 22, 0, tzinfo=UTC)   # 16 May 00:00 Paris: a day inside the suspension
+
+
+class TestAResumedSuspension:
+    """Audit longlife F2: Nathalie suspends AX-GC-QUOTES in Salesforce on 12 May (pulled into the file), then sets it
+    back to active on 20 May. The file holds one status per axis: the resume is written in the form an active axis
+    has, dated (`since`), without the suspension's reason."""
+
+    def _suspended_then_resumed(self, org: Org) -> tuple[str, RunResult]:
+        plan_id = org.sync().plan_id
+        sf = _sf_at(org, MAY_12)
+        sf.edit("PAC_Axis__c", org.sf_axis(plan_id)["Id"], by=sf.ids["u-nathalie-sf"], PAC_Status__c="suspended")
+        org.sync()
+        pull_plan(org.settings, None)
+        assert ('status: {state: suspended, reason: "suspendu dans sf-main (Nathalie Garnier) le 12 mai 2027", '
+                "since: 2027-05-12}") in org.plan.read_text(encoding="utf-8")
+        sf = _sf_at(org, MAY_20)
+        sf.edit("PAC_Axis__c", org.sf_axis(plan_id)["Id"], by=sf.ids["u-nathalie-sf"], PAC_Status__c="active")
+        resumed = org.sync()
+        assert resumed.plan is not None and not resumed.conflicts and not resumed.errors
+        return plan_id, resumed
+
+    def test_the_pull_writes_an_active_status_from_the_resume_day_without_the_suspensions_reason(
+            self, both: Org) -> None:
+        """Seen failing before the fix: the pull wrote `{state: active, reason: "suspendu dans sf-main (Nathalie
+        Garnier) le 12 mai 2027", since: 2027-05-12}` (an active axis « since » its suspension's day, carrying its
+        reason), and the night's plan kept the reason (the report's axis table showed it beside « Actif »)."""
+        plan_id, resumed = self._suspended_then_resumed(both)
+        assert resumed.plan is not None
+        assert resumed.plan.axis(AXIS).status == AxisStatus(AxisState.ACTIVE, since=date(2027, 5, 20))
+        changes = pull_plan(both.settings, None)
+        assert {(c.item, c.field, c.old, c.new) for c in changes} == {
+            (AXIS, "status", "suspended", "active"), (AXIS, "since", "2027-05-12", "2027-05-20"),
+            (AXIS, "reason", "suspendu dans sf-main (Nathalie Garnier) le 12 mai 2027", None)}
+        text = both.plan.read_text(encoding="utf-8")
+        block = text.split(f"id: {AXIS}", 1)[1].split("- id:", 1)[0]
+        assert "    status: {state: active, since: 2027-05-20}\n" in block and "suspendu" not in block
+        plan = load_plan(both.plan)
+        assert plan.axis(AXIS).status == resumed.plan.axis(AXIS).status
+        again = both.sync()
+        assert again.written == 0 and not again.conflicts
+        assert both.sf_axis(plan_id)["PAC_Status__c"] == "active"
+        assert both.hs_axis(plan_id).props["pac_status"] == "active"
+        assert pull_plan(both.settings, None) == []
+
+    def test_a_day_inside_the_suspension_reads_live_unless_the_file_writes_the_closed_suspension(
+            self, both: Org) -> None:
+        """One status per axis: once resumed, a re-evaluation of 15 May (inside the suspension) counts the axis live,
+        from the file and from the store alike (docs/plan-format.md: what snapshots keep). A manager who wants such
+        days restated as suspended writes the closed suspension by hand (`until` the day before the resume): the
+        next night takes it as a file change, the CRMs keep `active` (its until-day is past) and 15 May reads
+        suspended."""
+        plan_id, resumed = self._suspended_then_resumed(both)
+        pull_plan(both.settings, None)
+        assert resumed.plan is not None and not axis_inactive(resumed.plan.axis(AXIS), date(2027, 5, 15))
+        assert not axis_inactive(load_plan(both.plan).axis(AXIS), date(2027, 5, 15))
+        inside = load_report_inputs(both.settings, as_of=MAY_15_END, closed=True, restated=True)
+        assert inside.evaluation.axis(AXIS).pace.value != "inactive"
+        both.edit_file("status: {state: active, since: 2027-05-20}",
+                       'status: {state: suspended, reason: "gel des devis", since: 2027-05-12, until: 2027-05-19}',
+                       at=datetime(2027, 5, 20, 12, 0, tzinfo=UTC))
+        closed = both.sync()
+        assert closed.plan is not None and not closed.conflicts and not closed.errors and closed.written == 0
+        assert axis_inactive(closed.plan.axis(AXIS), date(2027, 5, 15))
+        assert closed.evaluation.axis(AXIS).pace.value != "inactive"
+        assert both.sf_axis(plan_id)["PAC_Status__c"] == "active"
+        assert both.hs_axis(plan_id).props["pac_status"] == "active"
+        inside = load_report_inputs(both.settings, as_of=MAY_15_END, closed=True, restated=True)
+        assert inside.evaluation.axis(AXIS).pace.value == "inactive"
+        assert pull_plan(both.settings, None) == []
 
 
 JUNE_2 = datetime(2027, 6, 2, 16, 0, tzinfo=UTC)   # 2 June 2027 18:00 Paris: a night after the day to come
