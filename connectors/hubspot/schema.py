@@ -99,9 +99,9 @@ class Prop:
     options: tuple[str, ...] = ()
     unique: bool = False
     labels: tuple[str, str] | None = None   # (English, French); None: the LABELS entry, else ``label``
-    # (English, French) description shown with the property: set when the properties API creates it
-    # (PropertyCreate); HubSpot's published PropertyUpdate and a custom object schema's property definitions take
-    # none, so neither a relabel nor a schema creation sends it
+    # (English, French) description HubSpot shows as the property's help text: sent when the properties API creates
+    # it (PropertyCreate), with a custom object schema's property definitions (ObjectTypePropertyCreate) and by a
+    # relabel (PropertyUpdate), all three of which take ``description`` (audit hspkg F4)
     descriptions: tuple[str, str] | None = None
     # (English, French) option labels of this property that differ from OPTION_LABELS' (an axis's pace)
     option_labels: tuple[tuple[str, tuple[str, str]], ...] = ()
@@ -130,11 +130,13 @@ class Prop:
         return body
 
     def relabel_body(self, existing: dict[str, Any], lang: str) -> dict[str, Any] | None:
-        """The PATCH body that puts the property's label and option labels in ``lang`` (same option values),
-        or None when they already are."""
+        """The PATCH body that puts the property's label, description and option labels in ``lang`` (same option
+        values), or None when they already are."""
         body: dict[str, Any] = {}
         if existing.get("label") != self.label_in(lang):
             body["label"] = self.label_in(lang)
+        if self.descriptions and (existing.get("description") or "") != self.description_in(lang):
+            body["description"] = self.description_in(lang)
         if self.options:
             wanted = self.option_bodies(lang)
             have = {o.get("value"): o.get("label") for o in existing.get("options") or []}
@@ -254,8 +256,9 @@ class CustomObject:
 
     def create_body(self, group: str, lang: str = "en", associated: tuple[str, ...] = ("COMPANY",)
                     ) -> dict[str, Any]:
-        # a schema's property definitions take neither groupName nor description (ObjectTypePropertyCreate)
-        props = [{k: v for k, v in p.create_body(group, lang).items() if k not in ("groupName", "description")}
+        # a schema's property definitions are created in the object's own information group: no groupName (they
+        # take a description, ObjectTypePropertyCreate: pac_roi's help text)
+        props = [{k: v for k, v in p.create_body(group, lang).items() if k != "groupName"}
                  for p in self.props.values()]
         return {"name": self.name, "labels": self.labels_in(lang), "primaryDisplayProperty": "pac_name",
                 "secondaryDisplayProperties": ["pac_status", "pac_pace"], "searchableProperties": ["pac_name", KEY],

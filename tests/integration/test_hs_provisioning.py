@@ -8,6 +8,7 @@ import pytest
 
 from connectors.base import ManagerEdit, ObjectKind, PacListed, SchemaError, Target, WriteChange
 from connectors.hubspot.mapping import check_mapping_online, load_mapping, provision
+from pac_core.kpis import ROI_HELP
 from sandbox_crm.hubspot import HubSpotApi
 from sandbox_crm.server import SandboxServer
 from tests.contract.factory_hubspot import sandbox_connector
@@ -43,6 +44,28 @@ class TestCustomObjects:
             assert provision(connector)
             assert provision(connector) == [] and connector.check_schema() == []
             assert api.table("pac_axis").properties["pac_key"]["hasUniqueValue"] is True
+
+    def test_pac_roi_gets_its_description_in_the_plans_language(self):
+        """pac_axis.pac_roi carries ROI_HELP as its description: sent with the schema's property definitions
+        (crm-object-schemas "Create a new custom object schema": ``properties[].description``), and a portal
+        provisioned before, whose pac_roi has none, gets it from the next provisioning (PropertyUpdate's
+        ``description``), once. Seen failing before the fix (audit hspkg F4): the description was stripped from
+        the schema and never sent by a relabel, so pac_roi's stayed "" for good."""
+        api, _, _ = _portal()
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.labels_language = "fr"
+            connector.provision_schema()
+            roi = api.table("pac_axis").properties["pac_roi"]
+            assert roi["description"] == ROI_HELP[1]
+            roi["description"] = ""                     # as a portal provisioned by an older pac holds it
+            api.requests.clear()
+            done = connector.provision_schema()
+            assert roi["description"] == ROI_HELP[1], done
+            patched = [body for method, path, body in api.requests
+                       if method == "PATCH" and path.endswith("/pac_roi")]
+            assert patched == [{"description": ROI_HELP[1]}]
+            assert connector.provision_schema() == []
 
     def test_second_write_creates_nothing_new(self):
         """Writing the same changes twice upserts the same records: no duplicate, same ids."""

@@ -10,6 +10,7 @@ from connectors.hubspot.associations import LinkFailed, created_links, multi_sta
 from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, Prop, refused_option_fix, task_status
 from connectors.hubspot.transport import BadRequest, Reply
 from connectors.hubspot.writeback import SPLIT_CALLS, Writer, fmt
+from pac_core.kpis import ROI_HELP
 
 
 def _writer(fallback=False):
@@ -119,15 +120,17 @@ class TestRoiLabel:
         prop = AXIS_PROPS["roi"]
         # English writes "100%" (usplan audit, minor list: the French space leaked into an --lang en portal)
         assert [prop.label_in(lang) for lang in ("en", "fr")] == ["ROI to date (1 = 100%)", "ROI à date (1 = 100 %)"]
-        assert prop.relabel_body({"label": "ROI to date (1 = 100 %)"}, "en") == {"label": "ROI to date (1 = 100%)"}
+        assert prop.relabel_body({"label": "ROI to date (1 = 100 %)", "description": ROI_HELP[0]}, "en") \
+            == {"label": "ROI to date (1 = 100%)"}
         assert "0.1875" in prop.create_body("pac", "en")["description"]
         assert "cost to date" in prop.create_body("pac", "en")["description"]
         body = prop.create_body("pac", "fr")
         assert body["label"] == "ROI à date (1 = 100 %)"
         assert "0,1875" in body["description"] and "coût au prorata" in body["description"]
-        # HubSpot's PropertyUpdate takes no description: a relabel sends the label only
-        assert prop.relabel_body({"label": "ROI", "description": ""}, "fr") == {"label": "ROI à date (1 = 100 %)"}
-        assert prop.relabel_body({"label": "ROI à date (1 = 100 %)"}, "fr") is None
+        # HubSpot's PropertyUpdate takes a description (audit hspkg F4): a relabel sends it where it differs
+        assert prop.relabel_body({"label": "ROI", "description": ""}, "fr") == {"label": "ROI à date (1 = 100 %)",
+                                                                               "description": ROI_HELP[1]}
+        assert prop.relabel_body({"label": "ROI à date (1 = 100 %)", "description": ROI_HELP[1]}, "fr") is None
         assert "description" not in AXIS_PROPS["objective"].create_body("pac", "fr")
 
 
