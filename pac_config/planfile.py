@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -85,6 +85,17 @@ _REFERENCES = {"axis": ("axes", "axis_id"), "segment": ("segments", "segment_id"
 
 Progress = Callable[[str, int, int], None]
 """``progress(step, done, total)``: "reading" (lines of the file) then "checking" (actions)."""
+
+
+def plans_language(files: Iterable[str | Path]) -> str:
+    """The language of the plans in ``files`` when they share one (``fr`` or ``en``), else English: the language of
+    the labels a CRM's provisioning writes (``Connector.labels_language``; ``pac crm provision``, ``pac sandbox``,
+    ``pac demo``). A plan that cannot be read counts as English (provisioning still works)."""
+    try:
+        languages = {load_plan(f).language for f in files}
+    except (InvalidInput, OSError):
+        return "en"
+    return languages.pop() if len(languages) == 1 and languages <= {"fr", "en"} else "en"
 
 
 def load_plan(path: str | Path, progress: Progress | None = None) -> Plan:

@@ -23,7 +23,7 @@ from rich.table import Table
 from connectors import registry
 from connectors.base import ConnectorError
 from pac_config.loader import Document, load_yaml
-from pac_config.planfile import load_plan
+from pac_config.planfile import load_plan, plans_language
 from pac_config.settings import default_settings_path, load_settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.plan import Plan
@@ -140,10 +140,10 @@ def _secrets_registered(connector: Any) -> Any:
 def _plan_language() -> str:
     """The language of the configured plans when they share one (``fr`` or ``en``), else English."""
     try:
-        languages = {load_plan(p.file).language for p in load_settings().plans}
+        files = [p.file for p in load_settings().plans]
     except Exception:   # no usable settings here: provisioning still works, in English
         return "en"
-    return languages.pop() if len(languages) == 1 and languages <= {"fr", "en"} else "en"
+    return plans_language(files)
 
 
 def _fail_crm(exc: Exception) -> None:

@@ -22,7 +22,7 @@ import click
 from pac_config.settings import load_settings
 from sandbox_crm.run import sandbox_env, start_sandbox
 from sync_jobs import cli_common, textsafe
-from sync_jobs.demo import write_demo_settings
+from sync_jobs.demo import provision_in_plan_language, write_demo_settings
 from sync_jobs.exit_codes import EXIT_OK
 from sync_jobs.factory import build_connectors
 
@@ -80,7 +80,7 @@ def sandbox_cmd(where: Path) -> None:
             names = [c.name for c in settings.connectors]
             connectors = build_connectors(settings, names, env)
             try:
-                made = {name: len(c.provision_schema()) for name, c in connectors.items()}
+                made = provision_in_plan_language(connectors, settings)
             finally:
                 for c in connectors.values():
                     c.close()

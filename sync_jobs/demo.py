@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +25,8 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.table import Table
 
+from connectors.base import Connector
+from pac_config.planfile import plans_language
 from pac_config.settings import default_settings_path, load_settings
 from pac_core.rounding import half_up
 from sandbox_crm.run import sandbox_env, start_sandbox
@@ -76,6 +78,18 @@ def write_demo_settings(db: Path | str, where: Path, *, by: str = "pac demo") ->
     return where
 
 
+def provision_in_plan_language(connectors: Mapping[str, Connector], settings: Any) -> dict[str, int]:
+    """The PAC objects and fields provisioned in each connector, as ``pac crm provision`` does: labels in the
+    language of the settings' plans (the demo plan's French; audit hspkg F5: they were English); name -> how many
+    things were made."""
+    language = plans_language(p.file for p in settings.plans)
+    made = {}
+    for name, connector in connectors.items():
+        connector.labels_language = language
+        made[name] = len(connector.provision_schema())
+    return made
+
+
 def _fresh(db: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -124,10 +138,8 @@ def _run(views: DemoViews, lang: str | None, output: str, db: str, console: Cons
         console.print(f"Sandbox CRM listening on {server.base_url} (Salesforce + HubSpot dialects, seeded with "
                       "Durand Process Équipements, docs/demo-org.md).")
         connectors = build_connectors(settings, ps.connectors, env)
-        provisioned = []
-        for connector in connectors.values():   # the PAC objects and fields, as `pac crm provision` does
-            done = connector.provision_schema()
-            provisioned.append(f"{connector.name} {len(done)}" if done else f"{connector.name} already there")
+        made = provision_in_plan_language(connectors, settings)
+        provisioned = [f"{name} {n}" if n else f"{name} already there" for name, n in made.items()]
         console.print(f"PAC objects and fields provisioned: {', '.join(provisioned)}.")
         first = _sync(views, settings, ps.key, connectors, full=True)
         if first.evaluation is None or first.plan is None:

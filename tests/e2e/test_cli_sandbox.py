@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pac_config.settings import load_settings
+from sync_jobs.factory import build_connectors
 from tests.cli import PAC, run_pac
 
 
@@ -52,6 +54,17 @@ def test_sandbox_serves_a_sync_from_another_process_and_stops_on_ctrl_c(tmp_path
         user = tmp_path / "elsewhere"
         user.mkdir()
         run = {**base, **env}
+        # the HubSpot PAC objects labelled in the shipped plan's language, French, as `pac crm provision` labels
+        # them (audit hspkg F5: "PAC axis", "Pace" and "Done" for the French plan)
+        settings = load_settings(Path(env["PAC_CONFIG"]), env={})
+        [hubspot] = build_connectors(settings, [c.name for c in settings.connectors if c.crm == "hubspot"],
+                                     run).values()
+        try:
+            axis_type = hubspot.object_type("pac_axis")
+            assert axis_type is not None and hubspot.custom_schemas()["pac_axis"]["labels"]["singular"] == "Axe du PAC"
+            assert hubspot.property_definitions(axis_type)["pac_pace"]["label"] == "Rythme"
+        finally:
+            hubspot.close()
         synced = run_pac("sync", cwd=user, env=run, timeout=300)
         assert synced.returncode == 1, synced.stdout + synced.stderr     # first run: the demo's 2 set-asides, new
         assert "2 rejected (2 new)" in synced.stdout
