@@ -319,6 +319,13 @@ class WriteChange:
     crm_id: str | None = None
 
 
+REMOVED_PACE = "removed"
+"""The pace of a PAC record whose axis or action is no longer in the plan (``sync_jobs.diff.REMOVED``, a value of the
+CRMs' pace picklists, never an engine pace)."""
+REMOVED_LABEL = "removed_label"
+"""A retired action's logical field, for a CRM that keeps it (HubSpot's fallback tasks): the words, in the plan's
+language, its task's subject starts with once the action is removed (``sync_jobs.diff.retired_fields``)."""
+
 CRM_STAMP = "crm_modified_at"
 # The key of ``Account.custom`` under which a connector keeps the account PAC fields the CRM holds, as read with the
 # account: {"axes": ..., "target": ..., "at": the read's change stamp, ISO}, and, when the CRM keeps only so many

@@ -31,7 +31,9 @@ whose item is no longer in the plan is neither deleted (its history, the links r
 last figures as if live: ``retired`` names them, and their one desired field is ``pace`` = ``REMOVED`` (« Retirée
 du plan » / "Removed from plan"), diffed like any field: written once, then nothing while it stays out of the plan;
 put back in the plan, the record gets the plan's values again (its pace first of all). Read from the store: no
-CRM call.
+CRM call. A retired action also carries ``REMOVED_LABEL`` for a CRM that keeps it (HubSpot's fallback tasks: the
+task is completed, off the rep's list, its subject prefixed « [Retirée du plan] »; ``retired_fields``), and a CRM
+that links actions to their axis takes it off its axis (HubSpot custom objects; audit hspkg F2).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from connectors.base import Connector, Target, WriteChange
+from connectors.base import REMOVED_LABEL, REMOVED_PACE, Connector, Target, WriteChange
 from pac_core.growth import with_evaluation
 from pac_core.growth_words import provisional_line
 from pac_core.kpi_vocabulary import BY_ID, CORE
@@ -62,7 +64,7 @@ NAME_LENGTH = 80
 
 EXTENDED_FIELDS = {Target.AXIS: frozenset({"plan", "plan_end", "target", "done", "currency", "won_revenue",
                                            "baseline"}),
-                   Target.ACTION: frozenset({"plan", "plan_end", "text"})}
+                   Target.ACTION: frozenset({"plan", "plan_end", "text", REMOVED_LABEL})}
 """Fields sent only to connectors that say they keep them (``keeps(target)``): older connectors never see them."""
 
 
@@ -206,11 +208,24 @@ def desired_state(plan: Plan, evaluation: Evaluation, edited: Mapping[tuple[str,
     return out
 
 
-REMOVED = "removed"
+REMOVED = REMOVED_PACE
 """The pace of a PAC record whose axis or action is no longer in the plan (a value of the CRMs' pace picklist,
 ``connectors.salesforce.schema.PACE_VALUES``, ``connectors.hubspot.schema``; never an engine pace)."""
 
 _PLAN_TARGETS = (Target.AXIS.value, Target.ACTION.value)
+
+# REMOVED_LABEL (connectors.base): a retired action's field for a CRM whose action record is a task on the rep's list
+# (HubSpot without custom objects; an extended field, sent where ``keeps`` names it): the words its subject starts with
+# from then on, in the plan's language. Such a CRM also closes the task (audit hspkg F2).
+REMOVED_WORDS = {"fr": "[Retirée du plan]", "en": "[Removed from plan]"}
+
+
+def retired_fields(target: Target, language: str) -> dict[str, Any]:
+    """What a retired record should show (see the module docstring): its pace ``REMOVED``; an action, also the words
+    ``REMOVED_LABEL`` its task's subject starts with, in the plan's ``language``."""
+    if target is not Target.ACTION:
+        return {"pace": REMOVED}
+    return {"pace": REMOVED, REMOVED_LABEL: REMOVED_WORDS.get(language, REMOVED_WORDS["en"])}
 
 
 def retired(desired: Mapping[tuple[Target, str], Any], written: Mapping[str, Mapping[tuple[str, str], Any]]

@@ -215,7 +215,7 @@ def route(ctx: RunContext) -> None:
     leaving: set[str] = set()
     for name, keys in diff.retired(ctx.desired, ctx.written).items():
         for item in keys:
-            ctx.desired[item] = {"pace": diff.REMOVED}
+            ctx.desired[item] = diff.retired_fields(item[0], ctx.plan.language)
             ctx.routes[name].add(item)
             ctx.retiring.setdefault(name, set()).add(item[1])
             if ctx.written[name][(item[0].value, item[1])].fields.get("pace") != diff.REMOVED:

@@ -54,6 +54,8 @@ from connectors.base import (
     EDIT_FIELDS,
     EDIT_LOGICAL,
     HELD_PAC,
+    REMOVED_LABEL,
+    REMOVED_PACE,
     RESTORED,
     WHERE_CREDENTIALS,
     ApiUsage,
@@ -1091,6 +1093,8 @@ class HubSpotConnector:
             if key:
                 listed.add(str(key))
             row = written.get((Target.ACTION.value, key)) if written is not None and key else None
+            if row is not None and row.fields.get("pace") == REMOVED_PACE:
+                continue    # an action no longer in the plan: pac completed its task (what it shows is pac's)
             last = row.fields.get("status") if row is not None else None
             known = str(getattr(last, "value", last)) if last is not None else p.get("pac_status")
             status = task_status(p.get("hs_task_status"), known)
@@ -1223,8 +1227,8 @@ class HubSpotConnector:
         the objects gained properties since they were first provisioned)."""
         if target is Target.ACCOUNT:
             return frozenset(COMPANY_PROPS)
-        if target is Target.ACTION and self.fallback():
-            return frozenset(TASK_PROPS) | frozenset(TASK_NATIVE)
+        if target is Target.ACTION and self.fallback():     # a retired action's task is closed and says so
+            return frozenset(TASK_PROPS) | frozenset(TASK_NATIVE) | {REMOVED_LABEL}
         lacking = self.lacking(target)
         return frozenset(k for k, p in (ACTION_PROPS if target is Target.ACTION else AXIS_PROPS).items()
                          if p.name not in lacking)

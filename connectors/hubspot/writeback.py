@@ -38,6 +38,8 @@ from typing import Any
 from more_itertools import chunked
 
 from connectors.base import (
+    REMOVED_LABEL,
+    REMOVED_PACE,
     ConnectorError,
     LinkFailure,
     RateLimited,
@@ -151,9 +153,9 @@ def split_action_companies(changes: Sequence[WriteChange]) -> tuple[list[WriteCh
     return out, targets
 
 
-# the fields whose links a full reconciliation compares and makes (``Writer.settle_all``: each action to its axis,
-# each axis to its companies); an action's ``companies`` it does not
-SETTLED_FIELDS = frozenset({"axis_key", "axes", "target"})
+# the fields whose links a full reconciliation compares and makes (``Writer.settle_all``: each action to its axis, or
+# to none once its pace says it left the plan; each axis to its companies); an action's ``companies`` it does not
+SETTLED_FIELDS = frozenset({"axis_key", "pace", "axes", "target"})
 
 
 def _with_link_failures(changes: Sequence[WriteChange], results: list[WriteResult], failures: Sequence[LinkFailure]
@@ -227,7 +229,10 @@ class Writer:
             failures += self._linked("links to the PAC axes that target it", lambda: self._link_axes(changes, results),
                                      lambda: self._written(changes, results, Target.ACCOUNT, "axes"))
             failures += self._linked("link to its axis", lambda: self._link_actions_to_axes(changes, results),
-                                     lambda: self._written(changes, results, Target.ACTION, "axis_key"))
+                                     lambda: [(Target.ACTION, str(r.crm_id), link[1])
+                                              for c, r in zip(changes, results, strict=True)
+                                              if c.target is Target.ACTION and r is not None and r.ok and r.crm_id
+                                              and (link := self._axis_link(c)) is not None])
         failures += self._linked("links to its companies",
                                  lambda: self._link_actions_to_companies(changes, results, targets),
                                  lambda: self._written(changes, results, Target.ACTION, ACTION_COMPANIES,
@@ -245,7 +250,10 @@ class Writer:
         out: list[WriteResult | None] = []
         for change, result in zip(changes, results, strict=True):
             if result is not None and result.ok:
-                links = {"axis_key"} if change.target is Target.ACTION and not self.fallback else set()
+                links = set()
+                if change.target is Target.ACTION and not self.fallback:
+                    link = self._axis_link(change)
+                    links = {"axis_key", link[1]} if link is not None else {"axis_key"}
                 if change.target is Target.ACTION and change.key in targets:
                     links.add(ACTION_COMPANIES)
                 if change.target is Target.ACCOUNT and not self.fallback:
@@ -310,6 +318,15 @@ class Writer:
         the pipeline's whole record). On a live task they rewrite what it holds (audit hsemu F2)."""
         row = self.written.get((change.target.value, change.key))
         held = getattr(row, "fields", None) or {}
+        # an action removed from the plan: its task completed (off the rep's list, as a cancelled action's) and its
+        # subject prefixed with the words the change carries (« [Retirée du plan] »); put back in the plan (its pace
+        # was removed), its status written again, so the task is open again if the action is (audit hspkg F2)
+        removed = change.fields.get(REMOVED_LABEL)
+        fields = {k: v for k, v in change.fields.items() if k != REMOVED_LABEL}
+        if (held.get("pace") == REMOVED_PACE and fields.get("pace") not in (None, REMOVED_PACE)
+                and "status" not in fields and held.get("status") not in (None, "")):
+            fields["status"] = held["status"]
+        change = replace(change, fields=fields)
         missing = {f: held[f] for f in CREATE_FIELDS if f not in change.fields and held.get(f) not in (None, "")}
         if "owner_email" in missing and self.owner_id(str(missing["owner_email"]).lower()) is None:
             del missing["owner_email"]      # a rep deactivated since pac set them: left as it is, no warning
@@ -329,6 +346,10 @@ class Writer:
             out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), due_instant(native["window_end"]))
         if "status" in native:
             out["hs_task_status"] = TASK_STATUS.get(fmt(None, native["status"]), "NOT_STARTED")
+        if removed:
+            out["hs_task_status"] = "COMPLETED"
+            if "hs_task_subject" in out:
+                out["hs_task_subject"] = f"{removed} {out['hs_task_subject']}"
         return out
 
     # -- associations (see connectors.hubspot.associations) ------------------------------------------
@@ -460,15 +481,18 @@ class Writer:
         it and links it once the axis exists (audit writefail F1: counted as made, it waited for a `--full`)."""
         assert self.action_type and self.axis_type
         axes = {key: record["id"] for key, record in self._plan_records(self.axis_type, []).items()}
-        actions = self._plan_records(self.action_type, [ACTION_PROPS["axis_key"].name])
-        axis_prop = ACTION_PROPS["axis_key"].name
-        desired = {a["id"]: ({axes[a[axis_prop]]} if a.get(axis_prop) in axes else set()) for a in actions.values()}
+        axis_prop, pace_prop = ACTION_PROPS["axis_key"].name, ACTION_PROPS["pace"].name
+        actions = self._plan_records(self.action_type, [axis_prop, pace_prop])
+        # an action no longer in the plan (pace "removed") is on no axis, though its pac_axis_key still names one
+        gone = {a["id"] for a in actions.values() if a.get(pace_prop) == REMOVED_PACE}
+        desired = {a["id"]: ({axes[a[axis_prop]]} if a.get(axis_prop) in axes and a["id"] not in gone else set())
+                   for a in actions.values()}
         key_of = {a["id"]: key for key, a in actions.items()}
         failures = [LinkFailure(Target.ACTION, a["id"], "axis_key",
                                 f"link to its axis {a[axis_prop]}: no such record in HubSpot")
-                    for a in actions.values() if a.get(axis_prop) and a[axis_prop] not in axes]
+                    for a in actions.values() if a.get(axis_prop) and a[axis_prop] not in axes and a["id"] not in gone]
         for failed in self.links.settle(self.action_type, self.axis_type, desired):
-            failures.append(LinkFailure(Target.ACTION, failed.from_id, "axis_key",
+            failures.append(LinkFailure(Target.ACTION, failed.from_id, "pace" if failed.from_id in gone else "axis_key",
                                         f"link to its axis ({key_of.get(failed.from_id, failed.from_id)}): "
                                         f"{failed.error}"))
         return failures
@@ -476,20 +500,43 @@ class Writer:
     def _link_actions_to_axes(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None]
                               ) -> list[LinkFailure]:
         """Each action written with its ``axis_key`` (new, or moved to another axis) linked to that axis only (to
-        none, and reported, when the axis has no record in HubSpot: its upsert failed)."""
-        wanted = {str(r.crm_id): str(c.fields["axis_key"]) for c, r in zip(changes, results, strict=True)
-                  if c.target is Target.ACTION and r is not None and r.ok and r.crm_id and c.fields.get("axis_key")}
+        none, and reported, when the axis has no record in HubSpot: its upsert failed); an action removed from the
+        plan linked to none, and one put back linked to its axis again (``_axis_link``)."""
+        wanted: dict[str, tuple[str | None, str]] = {}      # action id -> (its axis key, None: none; the field)
+        for c, r in zip(changes, results, strict=True):
+            if c.target is Target.ACTION and r is not None and r.ok and r.crm_id:
+                link = self._axis_link(c)
+                if link is not None:
+                    wanted[str(r.crm_id)] = link
         if not wanted or not self.action_type or not self.axis_type:
             return []
-        ids = self._axis_records(set(wanted.values()), changes, results)
-        failures = [LinkFailure(Target.ACTION, action, "axis_key", f"link to its axis {key}: no such record in HubSpot")
-                    for action, key in wanted.items() if key not in ids]
+        ids = self._axis_records({key for key, _ in wanted.values() if key}, changes, results)
+        failures = [LinkFailure(Target.ACTION, action, field, f"link to its axis {key}: no such record in HubSpot")
+                    for action, (key, field) in wanted.items() if key and key not in ids]
         for failed in self.links.settle(self.action_type, self.axis_type,
-                                        {action: ({ids[key]} if key in ids else set())
-                                         for action, key in wanted.items()}):
-            failures.append(LinkFailure(Target.ACTION, failed.from_id, "axis_key",
-                                        f"link to its axis {wanted[failed.from_id]}: {failed.error}"))
+                                        {action: ({ids[key]} if key and key in ids else set())
+                                         for action, (key, _) in wanted.items()}):
+            key, field = wanted[failed.from_id]
+            failures.append(LinkFailure(Target.ACTION, failed.from_id, field,
+                                        f"link to its axis {key}: {failed.error}" if key
+                                        else f"removing its link to its axis (no longer in the plan): {failed.error}"))
         return failures
+
+    def _axis_link(self, change: WriteChange) -> tuple[str | None, str] | None:
+        """The axis an action change links its record to (None: to none) and the field that makes that link again
+        when it fails (left unsent, so the next run sends it): its ``axis_key``; none, by its ``pace`` "removed", for
+        an action no longer in the plan; its axis again, by its ``pace``, for one put back in the plan (what pac
+        last wrote has pace "removed"). None when the change does not touch the link."""
+        pace = change.fields.get("pace")
+        if pace == REMOVED_PACE:
+            return None, "pace"
+        if change.fields.get("axis_key"):
+            return str(change.fields["axis_key"]), "axis_key"
+        row = self.written.get((change.target.value, change.key))
+        held = getattr(row, "fields", None) or {}
+        if pace is not None and held.get("pace") == REMOVED_PACE and held.get("axis_key"):
+            return str(held["axis_key"]), "pace"
+        return None
 
     def _link_actions_to_companies(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],
                                    targets: Mapping[str, list[str]]) -> list[LinkFailure]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -209,6 +210,35 @@ class TestWriterLinks:
             [failure] = connector.settle_links()
             assert (failure.target, failure.crm_id, failure.field) == (Target.ACTION, action.crm_id, "axis_key")
             assert f"{PLAN}:AX-GONE" in failure.error and "no such record" in failure.error
+
+
+    def test_an_action_removed_from_the_plan_leaves_its_axis(self) -> None:
+        """An action no longer in the plan (its record marked pace "removed") is taken off its axis record: by the
+        write that retires it, and the full reconciliation does not link it again, though its pac_axis_key still
+        names the axis; put back in the plan, it is linked again. Seen failing before the fix (audit hspkg F2): the
+        axis record's actions card kept listing it, and every full reconciliation re-linked it."""
+        api, (company, *_) = _portal()
+        key = f"{PLAN}:A-1"
+        with SandboxServer([api]) as server:
+            connector = sandbox_connector(server)
+            connector.provision_schema()
+            ax1, action = connector.write([_axis("AX-1"), WriteChange(Target.ACTION, key, {
+                "name": "Visiter", "axis_key": f"{PLAN}:AX-1", "pace": "on_track"})])
+            assert _links(api, "pac_action", "pac_axis") == {action.crm_id: {ax1.crm_id}}
+            [retired] = connector.write([WriteChange(Target.ACTION, key, {"pace": "removed"})])
+            assert retired.ok and not retired.unsent and not retired.link_error
+            assert _links(api, "pac_action", "pac_axis") == {}
+            connector.note_axis_targets(PLAN, {"AX-1": [company]})
+            list(connector.pull(ObjectKind.ACCOUNTS, None))     # a full read: the links are reconciled
+            assert connector.settle_links() == []
+            assert _links(api, "pac_action", "pac_axis") == {}
+        with SandboxServer([api]) as server:                   # another night: put back in the plan
+            connector = sandbox_connector(server)
+            connector.remember_written({(Target.ACTION.value, key): SimpleNamespace(crm_id=action.crm_id, fields={
+                "name": "Visiter", "axis_key": f"{PLAN}:AX-1", "pace": "removed"})})
+            [back] = connector.write([WriteChange(Target.ACTION, key, {"pace": "on_track"})])
+            assert back.ok and not back.unsent
+            assert _links(api, "pac_action", "pac_axis") == {action.crm_id: {ax1.crm_id}}
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from sandbox_crm.server import SandboxServer
 from sync_jobs.demo import write_demo_settings
 from sync_jobs.pipeline import RunResult
 from tests.fakes import sandbox_sync_clean
+from tests.integration.test_retired_records import _block
 
 SHIPPED_PLAN = Path(__file__).resolve().parents[2] / "config" / "plans" / "example.pac.yaml"
 WORKFLOW = {"sourceType": "AUTOMATION_PLATFORM", "sourceId": "workflow:4711", "sourceLabel": "Workflows"}
@@ -250,4 +251,34 @@ def test_a_task_completed_after_the_evaluation_day_stays_completed(portal: Start
     night = portal.sync()
     assert _status(night, key) == "done"
     assert portal.tasks()[key].props["hs_task_status"] == "COMPLETED"
+    assert portal.sync().written == 0
+
+
+def test_a_removed_actions_task_leaves_the_reps_list_until_put_back(portal: Starter) -> None:
+    """A-10 (Hugo's) is removed from the plan: its task is completed, so it leaves Hugo's task queue (the tasks
+    guide: only COMPLETED takes it off the to-do list), and its subject says why in the plan's language; its due
+    date, owner and figures are kept. Put back, the task is open again under its own subject. Seen failing before
+    the fix (audit hspkg F2): the task stayed NOT_STARTED with its due date, identical to a live task."""
+    portal.sync()
+    [key] = [k for k in portal.tasks() if k.endswith(":A-10")]
+    before = dict(portal.tasks()[key].props)
+    assert before["hs_task_status"] == "NOT_STARTED" and before["hs_task_subject"].startswith("A-10 ")
+    plan = portal.settings.plans[0].file
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace(_block(text, "A-10"), ""), encoding="utf-8")
+    removed = portal.sync()
+    assert removed.retired == ["A-10: no longer in the plan, marked removed in hs-west"], removed.errors
+    task = portal.tasks()[key].props
+    assert (task["hs_task_status"], task["pac_pace"]) == ("COMPLETED", "removed")
+    assert task["hs_task_subject"] == f"[Retirée du plan] {before['hs_task_subject']}"
+    kept = ("hs_timestamp", "hubspot_owner_id", "pac_target", "pac_done", "pac_status", "hs_task_body")
+    assert {p: task.get(p) for p in kept} == {p: before.get(p) for p in kept}
+    quiet = portal.sync()
+    assert quiet.written == 0 and not quiet.retired and not quiet.drift and not quiet.state_changes
+    plan.write_text(text, encoding="utf-8")
+    back = portal.sync()
+    task = portal.tasks()[key].props
+    assert (task["hs_task_status"], task["hs_task_subject"]) == ("NOT_STARTED", before["hs_task_subject"])
+    assert task["pac_pace"] == before["pac_pace"]
+    assert not back.drift and not back.state_changes, (back.drift, back.state_changes)
     assert portal.sync().written == 0

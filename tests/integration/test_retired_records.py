@@ -48,6 +48,14 @@ def _hs_action(org: Org, key: str) -> dict[str, Any]:
     return rows[0]
 
 
+def _hs_axis_links(org: Org, key: str) -> set[str]:
+    """The keys of the axis records the HubSpot action record ``key`` is associated with."""
+    api = org.server.api("hubspot")
+    [action] = [o.id for o in api.table("pac_action").rows.values() if o.props.get("pac_key") == key]
+    axes = {o.id: o.props["pac_key"] for o in api.table("pac_axis").rows.values()}
+    return {axes[i] for i in api.links.get(("pac_action", "pac_axis"), {}).get(action) or ()}
+
+
 def _dry(org: Org) -> RunResult:
     connectors = sandbox_connectors(org.settings, org.server)
     try:
@@ -87,6 +95,7 @@ def test_an_action_removed_from_the_plan_is_marked_removed_in_its_crm_and_left_a
     # not deleted, its last figures kept (history, the reps' links)
     assert (sf_row["PAC_Done__c"], sf_row["PAC_Target__c"]) == (before_sf["PAC_Done__c"], before_sf["PAC_Target__c"])
     assert hs_row["pac_done"] == before_hs["pac_done"]
+    assert _hs_axis_links(both, hs_key) == set()      # off its axis record's actions card (audit hspkg F2)
 
     fourth = both.sync()
     assert fourth.written == 0 and not fourth.retired, fourth.changes
@@ -97,6 +106,7 @@ def test_an_action_removed_from_the_plan_is_marked_removed_in_its_crm_and_left_a
     assert not fifth.retired
     assert _sf_action(both, sf_key)["PAC_Pace__c"] == before_sf["PAC_Pace__c"]
     assert _hs_action(both, hs_key)["pac_pace"] == before_hs["pac_pace"]
+    assert _hs_axis_links(both, hs_key) == {before_hs["pac_axis_key"]}
     assert first.plan is not None
 
 
