@@ -323,7 +323,7 @@ class Writer:
         # was removed), its status written again, so the task is open again if the action is (audit hspkg F2)
         removed = change.fields.get(REMOVED_LABEL)
         fields = {k: v for k, v in change.fields.items() if k != REMOVED_LABEL}
-        if (held.get("pace") == REMOVED_PACE and fields.get("pace") not in (None, REMOVED_PACE)
+        if (held.get("pace") == REMOVED_PACE and "pace" in fields and fields["pace"] != REMOVED_PACE
                 and "status" not in fields and held.get("status") not in (None, "")):
             fields["status"] = held["status"]
         change = replace(change, fields=fields)
@@ -534,7 +534,7 @@ class Writer:
             return str(change.fields["axis_key"]), "axis_key"
         row = self.written.get((change.target.value, change.key))
         held = getattr(row, "fields", None) or {}
-        if pace is not None and held.get("pace") == REMOVED_PACE and held.get("axis_key"):
+        if "pace" in change.fields and held.get("pace") == REMOVED_PACE and held.get("axis_key"):
             return str(held["axis_key"]), "pace"
         return None
 
