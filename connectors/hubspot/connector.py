@@ -123,7 +123,16 @@ from connectors.hubspot.reads import (
     to_ms,
     warn_live_in_archived,
 )
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, COMPANY_PROPS, KEY, TASK_NATIVE, TASK_PROPS, task_status
+from connectors.hubspot.schema import (
+    ACTION_PROPS,
+    AXIS_PROPS,
+    COMPANY_PROPS,
+    KEY,
+    TASK_COMPUTED_NATIVE,
+    TASK_NATIVE,
+    TASK_PROPS,
+    task_status,
+)
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
 from connectors.hubspot.writeback import SETTLED_FIELDS, Writer
 from connectors.paging import ahead, follow
@@ -1069,25 +1078,39 @@ class HubSpotConnector:
         return self._owner_ids
 
     def _pull_task_edits(self, since_ms: int | None) -> Iterator[ManagerEdit | PacListed]:
-        """Fallback: each changed task's action status, with who set it. The status is read from ``hs_task_status``
-        together with the status pac holds for the action (what it last wrote, a manager's edit it accepted
-        included, else the task's ``pac_status``): see ``schema.task_status``. Not against the task's pac_status
-        alone: an accepted edit is not written back to it (the task holds it already), so a later reopen would
-        equal that stale value and be lost. Who set it comes from the property history of ``hs_task_status``, read
-        only for tasks whose status differs from what pac last wrote: a person's change names a user; pac's own
-        writes, workflows and other apps do not, and are never a manager's edit.
+        """Fallback: each changed task's action status, with who set it, and the values pac computes that it holds.
+        The status is read from ``hs_task_status`` together with the status pac holds for the action (what it last
+        wrote, a manager's edit it accepted included, else the task's ``pac_status``): see ``schema.task_status``.
+        Not against the task's pac_status alone: an accepted edit is not written back to it (the task holds it
+        already), so a later reopen would equal that stale value and be lost. Who set it comes from the property
+        history of ``hs_task_status``, read only for tasks whose status differs from what pac last wrote: a person's
+        change names a user; pac's own writes, workflows and other apps do not, and are never a manager's edit.
+
+        The status is a task's one manager's edit (docs/hubspot.md §4): the PAC figures (``pac_target``,
+        ``pac_done``, ``pac_pace``...), the subject, the due date (``hs_timestamp``, read as its UTC day, the
+        ``window_end`` pac writes as noon UTC of that day) and the owner (as its e-mail) are pac's, read in the same
+        search and yielded as ``PacValue`` for drift repair, as custom objects' are (``_pull_edits``): restored once,
+        an automation rewriting them held (the history of such a value pac restored before is read with the
+        status's, in the same calls; audit hspkg F3). The body (``hs_task_body``) is not: reps keep notes there. The
+        task of an action no longer in the plan (what pac last wrote has pace "removed": pac completed it) is pac's
+        alone: nothing of it is read back.
 
         On a full read (no ``since_ms``) the search lists every live task carrying a ``pac_key``: their keys are
         yielded as ``PacListed`` (search lists no archived record), so a task a rep deleted is written again in full,
         as a deleted custom-object record is (audit hsemu F2)."""
-        if KEY not in self.property_names("tasks"):
+        known = self.property_names("tasks")
+        if KEY not in known:
             return
         has_key = [{"propertyName": KEY, "operator": "HAS_PROPERTY"}]
         written = self._written
-        read: list[tuple[dict[str, Any], str, str, bool]] = []
+        computed = {p.name: lg for lg, p in TASK_PROPS.items()
+                    if lg not in ("key", "status") and lg not in _NOT_DRIFT and p.name in known}
+        computed.update(TASK_COMPUTED_NATIVE)
+        read: list[tuple[dict[str, Any], str, str | None, dict[str, Any], bool]] = []
         listed: set[str] = set()
-        for obj in search_modified(self.transport, "tasks", [KEY, "hs_task_status", "pac_status"], since_ms,
-                                   filters=has_key):
+        again: set[str] = set()     # computed properties pac restored before that differ again: their history read
+        for obj in search_modified(self.transport, "tasks", [KEY, "hs_task_status", "pac_status", *computed],
+                                   since_ms, filters=has_key):
             p = obj.get("properties") or {}
             key = p.get(KEY)
             if key:
@@ -1096,17 +1119,47 @@ class HubSpotConnector:
             if row is not None and row.fields.get("pace") == REMOVED_PACE:
                 continue    # an action no longer in the plan: pac completed its task (what it shows is pac's)
             last = row.fields.get("status") if row is not None else None
-            known = str(getattr(last, "value", last)) if last is not None else p.get("pac_status")
-            status = task_status(p.get("hs_task_status"), known)
-            if key and status:
-                read.append((obj, key, status, last is None or not same_value(status, known)))
+            known_status = str(getattr(last, "value", last)) if last is not None else p.get("pac_status")
+            status = task_status(p.get("hs_task_status"), known_status)
+            if not key:
+                continue
+            values = {prop: self._task_value(prop, p.get(prop)) for prop in computed}
+            restored = (row.fields.get(RESTORED) or {}) if row is not None else {}
+            mine = {prop for prop, logical in computed.items() if logical in restored and logical in row.fields
+                    and not same_value(values[prop], row.fields[logical])} if row is not None else set()
+            again |= mine
+            differs = bool(status) and (last is None or not same_value(status, known_status))
+            read.append((obj, key, status, values, differs or bool(mine)))
         if since_ms is None:    # every task: a key pac wrote that is not listed was deleted (archived)
             yield PacListed(Target.ACTION, frozenset(listed))
-        who = self._history("tasks", [str(obj["id"]) for obj, _, _, differs in read if differs], ["hs_task_status"])
-        for obj, key, status, _ in read:
-            at, by_id, by_name, mine = who.get((str(obj["id"]), "hs_task_status")) or (_when(obj), None, "", True)
-            yield ManagerEdit(Target.ACTION, key, "action_status", status, at, by_id=by_id, by_name=by_name,
-                              by_integration=mine)
+        who = self._history("tasks", [str(obj["id"]) for obj, _, _, _, ask in read if ask],
+                            ["hs_task_status", *sorted(again)])
+        for obj, key, status, values, _ in read:
+            if status:
+                at, by_id, by_name, by_app = (who.get((str(obj["id"]), "hs_task_status"))
+                                              or (_when(obj), None, "", True))
+                yield ManagerEdit(Target.ACTION, key, "action_status", status, at, by_id=by_id, by_name=by_name,
+                                  by_integration=by_app)
+            for prop, logical in computed.items():
+                value = values[prop]
+                if value is None and prop == OWNER:     # an owner not listed active: not compared
+                    continue
+                at, by_id, by_name, by_app = who.get((str(obj["id"]), prop)) or (_when(obj), None, "", True)
+                yield PacValue(Target.ACTION, key, logical, value, at, by_id=by_id, by_name=by_name,
+                               by_integration=by_app, crm_field=prop)
+
+    def _task_value(self, prop: str, value: Any) -> Any:
+        """A task property's value as pac compares it with what it writes: the due date ``hs_timestamp`` (an
+        instant, ISO or epoch ms) as its UTC day, ISO (pac writes noon UTC of the action's last day); the owner as
+        its e-mail (None: no active owner); any other as HubSpot gives it."""
+        if value in (None, ""):
+            return None
+        if prop == "hs_timestamp":
+            instant = parse_datetime(value)
+            return instant.astimezone(UTC).date().isoformat() if instant is not None else value
+        if prop == OWNER:
+            return self._owner_emails().get(str(value))
+        return value
 
     def remember_stored_lines(self, holders: LineHolders) -> None:
         """The store's lookup of the deals holding given line item ids (``_reread_deleted_lines``)."""

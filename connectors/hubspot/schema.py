@@ -205,6 +205,9 @@ COMPANY_PROPS: dict[str, Prop] = {"axes": _p("pac_axes", "PAC axes targeting thi
 # Fallback: the action's figures on its task; these HubSpot task properties are written as well.
 TASK_NATIVE = {"name": "hs_task_subject", "text": "hs_task_body", "window_end": "hs_timestamp",
                "status": "hs_task_status"}
+# the task's own properties pac writes that it reads back as its own values (drift repair, ``_pull_task_edits``): the
+# subject, the due date, the owner (as its e-mail); not the body, where reps keep notes, nor the status, the one edit
+TASK_COMPUTED_NATIVE = {"hs_task_subject": "name", "hs_timestamp": "window_end", "hubspot_owner_id": "owner_email"}
 # hs_task_status gets only the two values HubSpot's tasks guide documents ("either COMPLETED or NOT_STARTED"): an
 # action in progress is a task not completed yet, a cancelled one a task closed (off the rep's to-do list). The
 # action's own status is the task's pac_status; ``task_status`` reads the two back together.

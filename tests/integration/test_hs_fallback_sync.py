@@ -282,3 +282,38 @@ def test_a_removed_actions_task_leaves_the_reps_list_until_put_back(portal: Star
     assert task["pac_pace"] == before["pac_pace"]
     assert not back.drift and not back.state_changes, (back.drift, back.state_changes)
     assert portal.sync().written == 0
+
+
+def test_a_reps_edit_of_pacs_figures_or_due_date_on_a_task_is_restored(portal: Starter) -> None:
+    """In fallback mode only a task's status is a manager's edit (docs/hubspot.md §4); its PAC figures (« Cible »,
+    « Réalisé », « Rythme »), due date, subject and owner are pac's, restored the next night from the task search the
+    night makes anyway (drift repair, as custom objects are). Léa lowers A-08's target from 6 to 3 and moves its due
+    date a week later, and sets A-11 done 4 / 4 « Terminée »: the next incremental night puts them back and says so;
+    the night after writes nothing. Seen failing before the fix (audit hspkg F3): neither accepted nor restored, even
+    by --full, and nothing said."""
+    portal.sync()
+    portal.sync()       # past pac's first writes: the next night reads the tasks changed since only
+    tasks = portal.tasks()
+    [a08] = [k for k in tasks if k.endswith(":A-08")]
+    [a11] = [k for k in tasks if k.endswith(":A-11")]
+    before = {k: dict(tasks[k].props) for k in (a08, a11)}
+    lea = portal.user("lea")
+    moved = str(int(before[a08]["hs_timestamp"]) + 7 * 86_400_000)
+    portal.api.update("tasks", tasks[a08].id, {"pac_target": "3", "hs_timestamp": moved}, by_user=lea)
+    portal.api.update("tasks", tasks[a11].id, {"pac_done": "4", "pac_pace": "done", "hs_task_subject": "Fait"},
+                      by_user=lea)
+    night = portal.sync()
+    edited = {a08: ("pac_target", "hs_timestamp"), a11: ("pac_done", "pac_pace", "hs_task_subject")}
+    after = portal.tasks()
+    assert {k: {p: after[k].props[p] for p in ps} for k, ps in edited.items()} \
+        == {k: {p: before[k][p] for p in ps} for k, ps in edited.items()}
+    assert after[a08].props["hs_task_status"] == before[a08]["hs_task_status"]
+    restored = sorted(line.split(" in the CRM")[0] for line in night.drift)
+    assert restored == [f"hs-west {a08} target: '3'", f"hs-west {a08} window_end: '{moved_day(moved)}'",
+                        f"hs-west {a11} done: '4'", f"hs-west {a11} name: 'Fait'", f"hs-west {a11} pace: 'done'"]
+    assert not night.state_changes and not night.conflicts
+    assert portal.sync().written == 0
+
+
+def moved_day(ms: str) -> str:
+    return datetime.fromtimestamp(int(ms) / 1000, UTC).date().isoformat()
