@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from connectors.base import ManagerEdit, ObjectKind, PacListed, SchemaError, Target, WriteChange
+from connectors.base import ManagerEdit, ObjectKind, PacListed, PacValue, SchemaError, Target, WriteChange
 from connectors.hubspot.mapping import check_mapping_online, load_mapping, provision
 from pac_core.kpis import ROI_HELP
 from sandbox_crm.hubspot import HubSpotApi
@@ -185,11 +185,22 @@ class TestFallback:
             task_id = next(iter(api.tables["tasks"].rows))
             api.update("tasks", task_id, {"hs_task_status": "COMPLETED"})
             items = list(connector.pull(ObjectKind.PAC_EDITS, None))
-            edits = [e for e in items if isinstance(e, ManagerEdit)]
+            edits = [e for e in items if isinstance(e, ManagerEdit) and not isinstance(e, PacValue)]
             assert [(e.key, e.field, e.value) for e in edits] == [("pac-2027:A-07", "action_status", "done")]
             assert [(i.target, i.keys) for i in items if isinstance(i, PacListed)] \
                 == [(Target.ACTION, frozenset({"pac-2027:A-07"}))]
-            assert len(items) == len(edits) + 1
+            # the values pac computes, read back for drift repair (audit hspkg F3): the task's figures, due day,
+            # subject and owner, never its status, which is the manager's
+            values = {(v.field, v.crm_field): v.value for v in items if isinstance(v, PacValue)}
+            assert {k: values[k] for k in [("target", "pac_target"), ("done", "pac_done"), ("name", "hs_task_subject"),
+                                           ("window_end", "hs_timestamp"), ("window_end", "pac_window_end"),
+                                           ("owner_email", "hubspot_owner_id")]} \
+                == {("target", "pac_target"): "5", ("done", "pac_done"): "2",
+                    ("name", "hs_task_subject"): "Visiter 5 clients dormants du 31",
+                    ("window_end", "hs_timestamp"): "2027-05-09", ("window_end", "pac_window_end"): "2027-05-09",
+                    ("owner_email", "hubspot_owner_id"): LEA}
+            assert "status" not in {v.field for v in items if isinstance(v, PacValue)}
+            assert len(items) == len(edits) + len(values) + 1
 
     def test_custom_objects_mode_on_starter_is_refused(self, tmp_path):
         """Mode custom_objects on a portal without them is a clear SchemaError."""
