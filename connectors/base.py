@@ -121,15 +121,20 @@ class RateLimited(ConnectorError):
         self.retry_after = retry_after
 
 
+QUOTA_RESETS = "the CRM's daily API allocation has room"
+
+
 class QuotaExhausted(ConnectorError):
     """The run must stop: it would spend more than the configured share of the daily allocation
     (``refused_by_crm`` false: pac's own guard, ``max_daily_share``), or the CRM refused a call because the whole
-    daily allocation, which every integration shares, is spent (``refused_by_crm`` true: no setting of pac helps)."""
+    daily allocation, which every integration shares, is spent (``refused_by_crm`` true: no setting of pac helps).
+    ``resets``: when the CRM gives calls back, in its own rule, worded to follow "once" (Salesforce: a rolling 24
+    hours; HubSpot: midnight in the account's time zone)."""
 
     def __init__(self, message: str, used: int | None = None, limit: int | None = None, *,
-                 refused_by_crm: bool = False) -> None:
+                 refused_by_crm: bool = False, resets: str = QUOTA_RESETS) -> None:
         super().__init__(message)
-        self.used, self.limit, self.refused_by_crm = used, limit, refused_by_crm
+        self.used, self.limit, self.refused_by_crm, self.resets = used, limit, refused_by_crm, resets
 
 
 class TransientError(ConnectorError):

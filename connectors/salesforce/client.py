@@ -60,6 +60,9 @@ NEEDED = {"jwt": ("CONSUMER_KEY", "PRIVATE_KEY_FILE", "USERNAME"),
           "password": ("CLIENT_ID", "CLIENT_SECRET", "USERNAME", "PASSWORD")}
 SECRET_NAMES = ("CLIENT_SECRET", "ACCESS_TOKEN", "PASSWORD", "SECURITY_TOKEN")
 _LIMIT_INFO = re.compile(r"api-usage=(\d+)/(\d+)")
+#: When the org gets calls back (follows "once" in the stop's words): "Calls are blocked until usage for the
+#: preceding 24 hours drops below the limit" (Salesforce Help, System Overview: API Usage), a rolling 24 hours.
+DAILY_RESETS = "the org's calls of the last 24 hours leave room (Salesforce counts a rolling 24 hours)"
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,7 @@ class SfClient:
         if u.used is not None and u.limit and u.used + 1 > u.limit * self.max_daily_share:
             raise QuotaExhausted(f"Salesforce daily API allocation: {u.used} of {u.limit} used; this run stops at "
                                  f"{self.max_daily_share:.0%} of it to leave the rest to the org. It resumes on "
-                                 "the next run.", used=u.used, limit=u.limit)
+                                 "the next run.", used=u.used, limit=u.limit, resets=DAILY_RESETS)
 
     def secrets(self) -> list[str]:
         """The credentials' secret values, and the live session id once logged in."""
@@ -484,7 +487,7 @@ def translate(exc: Exception, what: str) -> ConnectorError:
             if "TotalRequests" in message:      # the org's whole rolling 24-hour allocation, not pac's share
                 return QuotaExhausted(f"Salesforce refused the call: the org's daily API allocation is spent "
                                       f"({message} Setup > Company Information shows its API requests of the last "
-                                      "24 hours)", refused_by_crm=True)
+                                      "24 hours)", refused_by_crm=True, resets=DAILY_RESETS)
             return RateLimited(f"Salesforce rate limit on {what}: {message}", retry_after=5.0)
         if status >= 500 or code in ("SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION"):
             return TransientError(f"Salesforce {what} answered {status} {code}")
