@@ -437,11 +437,14 @@ class StoredRecords:
     store holds as deleted, retired lately (within a CRM's recycle-bin time) with their whole record (not an id
     merged away or moved out of what the mapping reads); ``placed(kind, ids)``: id -> (its stored account id, the
     associations that placed it there, ``placed_by``), for those of ``ids`` the store holds as live records of
-    ``kind`` placed through their contacts' primary company (a contact's change of employer then moves nothing)."""
+    ``kind`` placed through their contacts' primary company (a contact's change of employer then moves nothing);
+    ``records(kind, ids)``: id -> the stored record, with its stamp, for those of ``ids`` the store holds as live
+    records of ``kind`` (a HubSpot search result at the stamp the store holds needs none of its links read again)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
     placed: Callable[[str, Sequence[str]], Mapping[str, tuple[str, tuple[str, ...]]]]
+    records: Callable[[str, Sequence[str]], Mapping[str, Record]] = field(default=lambda _kind, _ids: {})
     warnings: list[Rejected] = field(default_factory=list)
 
 

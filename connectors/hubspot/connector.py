@@ -420,20 +420,32 @@ class HubSpotConnector:
         live = search_modified(self.transport, object_type, props, since_ms, filters=filters,
                                page_size=spec.page_size, skip=skip, strict=self._props(object_type))
         lines_too = spec.lines and self.mapping.deals.line_items
-
-        def fetched() -> Iterator[tuple[list[dict[str, Any]], Companies, Lines]]:
-            for buffer in _buffered(live, ASSOCIATION_BUFFER):
-                ids = [o["id"] for o in buffer]
-                yield buffer, self._companies(spec, ids), (self._lines(ids) if lines_too else NO_LINES)
-
         winners = sorted(i for i, created in self._merge_winners.items() if created >= since_ms) \
             if since_ms is not None and spec.company else []
+        # A record the incremental search answers at the very stamp the store holds it at (the overlap window's
+        # newest, every night) was read at that stamp, its company and line items included: they are taken from the
+        # store, not read again (audit quota F4: 6 of a quiet night's 23 calls). Its links may have changed with no
+        # stamp change, as every other record's may: the full read (``reconciliation_days``) reads every link. Not
+        # on a night with merges: a merge moves its records' links, stamps unchanged (``_moved_by_merges``).
+        reuse = since_ms is not None and self._stored is not None and spec.company and not winners
+
+        def fetched() -> Iterator[tuple[list[dict[str, Any]], Companies, Lines, Mapping[str, Record]]]:
+            for buffer in _buffered(live, ASSOCIATION_BUFFER):
+                held = self._held_at_stamp(spec, buffer) if reuse else {}
+                ids = [o["id"] for o in buffer if str(o["id"]) not in held]
+                companies, lines = _with_held(spec, held, self._companies(spec, ids),
+                                              self._lines(ids) if lines_too else NO_LINES)
+                yield buffer, companies, lines, held
+
         by_lines = lines_too and since_ms is not None
         restoring = since_ms is not None and self._stored is not None and spec.deletions is Deletions.EVERY_PULL
         seen: set[str] = set()
+        # records taken from the store whose line items this pull still looks at (``by_lines``): yielded after it
+        later: dict[str, tuple[Record | Rejected, dict[str, Any]]] = {}
+        lines_read: set[str] = set()     # the line items this pull read with their deal (``by_lines``)
         pac_own = 0     # pac's own tasks read and left out
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
-        for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
+        for buffer, companies, lines, held in ahead(fetched(), name="pac-hs-read"):
             if object_type == "companies":
                 self._note_merges(buffer)
             for obj in buffer:
@@ -444,6 +456,11 @@ class HubSpotConnector:
                 if record is None:      # one of pac's own tasks: no record of its own
                     pac_own += 1
                     continue
+                if by_lines and str(i) in held:
+                    later[str(i)] = (record, obj)
+                    continue
+                if by_lines:
+                    lines_read.update(ln.id for ln in lines.of(i) if ln.id)
                 yield record
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
@@ -460,17 +477,37 @@ class HubSpotConnector:
             assert since_ms is not None
             edited = {str(o["id"]): _when_or_none(o) for o in search_modified(self.transport, "line_items", [],
                                                                                 since_ms)}
+            # a line this pull holds already needs no read of its deal: one read with its deal by this pull, or one
+            # a deal taken from the store holds at a stamp no later than that deal's (audit quota F4); the deal of any
+            # other line is looked up, and read again if this pull took it from the store
+            held_lines = {ln.id: record.modified_at for record, _ in later.values()
+                          if isinstance(record, Deal) and record.modified_at is not None
+                          for ln in record.lines if ln.id}
+            edited = {line: at for line, at in edited.items() if line not in lines_read
+                      and not (at is not None and line in held_lines and at <= held_lines[line])}
+            deals: set[str] = set()
+            stamps: dict[str, datetime] = {}     # deal -> its latest edited line's stamp
             if edited:
                 owners = read_associations(self.transport, "line_items", "deals", list(edited))
-                deals: set[str] = set()
-                stamps: dict[str, datetime] = {}     # deal -> its latest edited line's stamp
                 for line, tos in owners.items():
                     for deal in (str(to["toObjectId"]) for to in tos):
                         deals.add(deal)
                         _keep_latest(stamps, deal, edited.get(line))
+            gone = self._deleted_lines(since_ms)
+            # a deal taken from the store one of whose lines was edited or deleted since is read again, not pulled
+            held_gone = {ln.id: i for i, (record, _) in later.items() if isinstance(record, Deal)
+                         for ln in record.lines if ln.id is not None and ln.id in gone}
+            stale = (deals & later.keys()) | set(held_gone.values())
+            for i, (record, obj) in later.items():
+                if i not in stale:
+                    yield record
+                    if spec.merges:
+                        yield from self._merged_away(spec, obj)
+            seen -= stale
+            if deals:
                 yield from self._read_by_id(spec, sorted(deals - seen), props, convert, lines_too, Lines({}, stamps))
                 seen |= deals
-            yield from self._reread_deleted_lines(spec, since_ms, seen, props, convert)
+            yield from self._reread_deleted_lines(spec, gone, held_gone, seen, props, convert)
         leaving = spec.left(self.mapping) if since_ms is not None else []
         if leaving:
             # a record moved out of what the mapping reads (a deal moved to a pipeline ``deals.pipelines`` leaves out:
@@ -505,6 +542,20 @@ class HubSpotConnector:
         if restoring:
             yield from self._restored(spec, listed | seen)
         self._left_out(object_type, pac_own)
+
+    def _held_at_stamp(self, spec: HsObject, buffer: Sequence[dict[str, Any]]) -> dict[str, Record]:
+        """Id -> the stored record, for the records of ``buffer`` (search results) the store holds live at the stamp
+        the search answers (``hs_lastmodifieddate``): read at that stamp, company and line items included, by an
+        earlier run. A deal stored with a later line's stamp than its own is not among them (read again, as
+        before). One store query per buffer of 1,000."""
+        assert self._stored is not None
+        stored = self._stored.records(spec.kind.value, [str(o["id"]) for o in buffer])
+        out: dict[str, Record] = {}
+        for obj in buffer:
+            record = stored.get(str(obj["id"]))
+            if record is not None and record.modified_at is not None and record.modified_at == _when_or_none(obj):
+                out[str(obj["id"])] = record
+        return out
 
     def _reader(self, spec: HsObject) -> tuple[list[str], Convert]:
         """The properties ``spec``'s reads ask for, and how its objects become records."""
@@ -572,27 +623,34 @@ class HubSpotConnector:
                 yield record
             back = [i for i in back if i not in found]
 
-    def _reread_deleted_lines(self, spec: HsObject, since_ms: int, seen: set[str], props: list[str],
-                              convert: Convert) -> Iterator[Record | Rejected]:
+    def _deleted_lines(self, since_ms: int) -> dict[str, datetime | None]:
+        """Line item id -> when it was archived, for those archived (deleted) since ``since_ms``: the archived line
+        items listed, one call per 100 (``_reread_deleted_lines``)."""
+        gone: dict[str, datetime | None] = {}
+        for obj in list_objects(self.transport, "line_items", [], archived=True):
+            at = parse_datetime(obj.get("archivedAt")) or _when_or_none(obj)
+            if at is None or to_ms(at) >= since_ms:
+                gone[str(obj["id"])] = at
+        return gone
+
+    def _reread_deleted_lines(self, spec: HsObject, gone: Mapping[str, datetime | None], held: Mapping[str, str],
+                              seen: set[str], props: list[str], convert: Convert) -> Iterator[Record | Rejected]:
         """The deals that held a line item deleted (archived) since ``since_ms``, read again with the lines they have
         now, so a line deleted from a won deal stops counting on product axes the next night. Deleting a line leaves
         its deal's stamp as it is (as editing one does: §2 *Products*), and search never returns archived records:
         archived line items are listed on every incremental pull, one call per 100 (HubSpot's list has no
         "archived since" filter; it keeps them 90 days), as the archived deals are. An archived line's deal
         associations are not read (HubSpot documents none for archived records): its deal is the stored deal whose
-        lines hold its id (``DealLine.id``, ``remember_stored_lines``); a deal this pull read already is left out.
+        lines hold its id (``DealLine.id``, ``remember_stored_lines``), or the deal this pull took from the store
+        holding it (``held``: line id -> deal); a deal this pull read already is left out.
         Each deal read carries its deleted line's ``archivedAt`` when that is later than its own stamp, so the
         watermark passes the deletion and a quiet night lists again only the overlap's. Nothing is read when no
         line was deleted since the watermark, or when the run gave no store (a pull outside ``pac sync``)."""
-        gone: dict[str, datetime | None] = {}
-        for obj in list_objects(self.transport, "line_items", [], archived=True):
-            at = parse_datetime(obj.get("archivedAt")) or _when_or_none(obj)
-            if at is None or to_ms(at) >= since_ms:
-                gone[str(obj["id"])] = at
-        if not gone or self._line_holders is None:
+        if not gone or (self._line_holders is None and not held):
             return
+        holders = dict(self._line_holders(sorted(gone, key=_numeric))) if self._line_holders is not None else {}
         stamps: dict[str, datetime] = {}
-        for line, deal in self._line_holders(sorted(gone, key=_numeric)).items():
+        for line, deal in {**holders, **held}.items():
             if deal not in seen:
                 _keep_latest(stamps, deal, gone.get(line))
         if stamps:
@@ -1295,6 +1353,27 @@ def _bare_deleted(kind: ObjectKind, record_id: str, source: str, when: datetime)
         return Deal(record_id, source, None, None, None, None, None, DealStage.OPEN, deleted=True, modified_at=when)
     assert kind is ObjectKind.ACCOUNTS, kind
     return Account(record_id, source, "", deleted=True, modified_at=when)
+
+
+def _with_held(spec: HsObject, held: Mapping[str, Record], companies: Companies, lines: Lines
+               ) -> tuple[Companies, Lines]:
+    """``companies`` and ``lines`` read for a buffer's other records, with those the store holds for ``held``
+    (``_held_at_stamp``): its company, what placed it there (``placed_by``), the other companies nothing told apart
+    (``also_on``), a deal's lines."""
+    if not held:
+        return companies, lines
+    of, placed, also = dict(companies.of), dict(companies.placed_by), dict(companies.also_on)
+    by_deal = dict(lines.lines)
+    for i, record in held.items():
+        if isinstance(record, Activity | Deal):
+            of[i] = record.account_id
+            if record.placed_by:
+                placed[i] = record.placed_by
+        if isinstance(record, Activity) and record.also_on:
+            also[i] = record.also_on
+        if isinstance(record, Deal) and record.lines:
+            by_deal[i] = record.lines
+    return (Companies(of, companies.contact_only, spec.kind.value, placed, also), Lines(by_deal, lines.stamps))
 
 
 def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
