@@ -109,6 +109,7 @@ from connectors.hubspot.normalise import (
 )
 from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
+    BATCH_READ,
     UnknownProperties,
     batch_read,
     is_archived,
@@ -430,12 +431,38 @@ class HubSpotConnector:
         reuse = since_ms is not None and self._stored is not None and spec.company and not winners
 
         def fetched() -> Iterator[tuple[list[dict[str, Any]], Companies, Lines, Mapping[str, Record]]]:
+            # A buffer's deals wait for their line items, read 100 a call (``BATCH_READ``) across buffers: the lines a
+            # buffer leaves over a full call are read with the next buffer's, and their deals pulled then, so a full
+            # read makes one partial call in all, not one per 1,000 deals (audit quota F6: 2,253 lines of 1,171 deals
+            # took 24 calls, 23 carry them). A buffer's deals with no line left to read go at once.
+            waiting: list[tuple[list[dict[str, Any]], Companies, Mapping[str, Record]]] = []
+            unread: dict[str, str] = {}             # line item id -> its deal, not read yet (in association order)
+            got = _LinesRead()
+
+            def ready(count: int) -> Iterator[tuple[list[dict[str, Any]], Companies, Lines, Mapping[str, Record]]]:
+                batch = list(unread)[:count]
+                self._read_lines({line: unread.pop(line) for line in batch}, got)
+                pending = set(unread.values())
+                still: list[tuple[list[dict[str, Any]], Companies, Mapping[str, Record]]] = []
+                for objs, companies, held in waiting:
+                    done = [o for o in objs if str(o["id"]) not in pending]
+                    if done:
+                        yield (done, *_with_held(spec, held, companies, got.take(str(o["id"]) for o in done)), held)
+                    if len(done) < len(objs):
+                        still.append(([o for o in objs if str(o["id"]) in pending], companies, held))
+                waiting[:] = still
+
             for buffer in _buffered(live, ASSOCIATION_BUFFER):
                 held = self._held_at_stamp(spec, buffer) if reuse else {}
                 ids = [o["id"] for o in buffer if str(o["id"]) not in held]
-                companies, lines = _with_held(spec, held, self._companies(spec, ids),
-                                              self._lines(ids) if lines_too else NO_LINES)
-                yield buffer, companies, lines, held
+                companies = self._companies(spec, ids)
+                if not lines_too:
+                    yield (buffer, *_with_held(spec, held, companies, NO_LINES), held)
+                    continue
+                unread.update(self._line_owners(ids))
+                waiting.append((buffer, companies, held))
+                yield from ready(len(unread) // BATCH_READ * BATCH_READ)
+            yield from ready(len(unread))
 
         by_lines = lines_too and since_ms is not None
         restoring = since_ms is not None and self._stored is not None and spec.deletions is Deletions.EVERY_PULL
@@ -1052,21 +1079,31 @@ class HubSpotConnector:
             yield _bare_deleted(spec.kind, old, self.name, when)
 
     def _lines(self, deal_ids: Sequence[str]) -> Lines:
-        links = read_associations(self.transport, "deals", "line_items", deal_ids)
-        owner_of = {str(to["toObjectId"]): deal for deal, tos in links.items() for to in tos}
+        """The line items of ``deal_ids``: their associations (1,000 deals a call), then the lines (100 a call)."""
+        owner_of = self._line_owners(deal_ids)
         if not owner_of:
             return NO_LINES
-        out: dict[str, list[DealLine]] = {}
-        stamps: dict[str, datetime] = {}
+        got = _LinesRead()
+        self._read_lines(owner_of, got)
+        return got.take(dict.fromkeys(owner_of.values()))
+
+    def _line_owners(self, deal_ids: Sequence[str]) -> dict[str, str]:
+        """Line item id -> its deal, for the deals of ``deal_ids`` (one association read per 1,000 deals)."""
+        links = read_associations(self.transport, "deals", "line_items", deal_ids)
+        return {str(to["toObjectId"]): deal for deal, tos in links.items() for to in tos}
+
+    def _read_lines(self, owner_of: Mapping[str, str], got: _LinesRead) -> None:
+        """The line items of ``owner_of`` (line item id -> its deal) read into ``got``, 100 a call."""
+        if not owner_of:
+            return
         read = line_reader(self.mapping)
         for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items"),
                               strict=self._props("line_items")):
             deal = owner_of[str(obj["id"])]
-            _keep_latest(stamps, deal, _when_or_none(obj))
+            _keep_latest(got.stamps, deal, _when_or_none(obj))
             line = read(obj)
             if line is not None:
-                out.setdefault(deal, []).append(line)
-        return Lines({deal: tuple(sorted(lines, key=lambda x: x.product)) for deal, lines in out.items()}, stamps)
+                got.lines.setdefault(deal, []).append(line)
 
     def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit | PacListed]:
         """Status and priority values of PAC records changed in the portal since ``since``; on a full read (no
@@ -1439,6 +1476,21 @@ class Lines:
 
 
 NO_LINES = Lines({}, {})
+
+
+@dataclass
+class _LinesRead:
+    """Line items read so far, per deal, with the latest change stamp among each deal's (``_read_lines``)."""
+
+    lines: dict[str, list[DealLine]] = field(default_factory=dict)
+    stamps: dict[str, datetime] = field(default_factory=dict)
+
+    def take(self, deals: Iterable[str]) -> Lines:
+        """The lines of ``deals``, each deal's in product order, given up by this read."""
+        wanted = list(deals)
+        return Lines({deal: tuple(sorted(lines, key=lambda x: x.product)) for deal in wanted
+                      if (lines := self.lines.pop(deal, None))},
+                     {deal: stamp for deal in wanted if (stamp := self.stamps.pop(deal, None)) is not None})
 
 
 @dataclass(frozen=True)
