@@ -132,15 +132,20 @@ class RateLimited(ConnectorError):
         self.retry_after = retry_after
 
 
+QUOTA_RESETS = "the CRM's daily API allocation has room"
+
+
 class QuotaExhausted(ConnectorError):
     """The run must stop: it would spend more than the configured share of the daily allocation
     (``refused_by_crm`` false: pac's own guard, ``max_daily_share``), or the CRM refused a call because the whole
-    daily allocation, which every integration shares, is spent (``refused_by_crm`` true: no setting of pac helps)."""
+    daily allocation, which every integration shares, is spent (``refused_by_crm`` true: no setting of pac helps).
+    ``resets``: when the CRM gives calls back, in its own rule, worded to follow "once" (Salesforce: a rolling 24
+    hours; HubSpot: midnight in the account's time zone)."""
 
     def __init__(self, message: str, used: int | None = None, limit: int | None = None, *,
-                 refused_by_crm: bool = False) -> None:
+                 refused_by_crm: bool = False, resets: str = QUOTA_RESETS) -> None:
         super().__init__(message)
-        self.used, self.limit, self.refused_by_crm = used, limit, refused_by_crm
+        self.used, self.limit, self.refused_by_crm, self.resets = used, limit, refused_by_crm, resets
 
 
 class TransientError(ConnectorError):
@@ -464,11 +469,14 @@ class StoredRecords:
     store holds as deleted, retired lately (within a CRM's recycle-bin time) with their whole record (not an id
     merged away or moved out of what the mapping reads); ``placed(kind, ids)``: id -> (its stored account id, the
     associations that placed it there, ``placed_by``), for those of ``ids`` the store holds as live records of
-    ``kind`` placed through their contacts' primary company (a contact's change of employer then moves nothing)."""
+    ``kind`` placed through their contacts' primary company (a contact's change of employer then moves nothing);
+    ``records(kind, ids)``: id -> the stored record, with its stamp, for those of ``ids`` the store holds as live
+    records of ``kind`` (a HubSpot search result at the stamp the store holds needs none of its links read again)."""
 
     live: Callable[[str, Sequence[str]], Mapping[str, str]]
     retired: Callable[[str], Sequence[str]]
     placed: Callable[[str, Sequence[str]], Mapping[str, tuple[str, tuple[str, ...]]]]
+    records: Callable[[str, Sequence[str]], Mapping[str, Record]] = field(default=lambda _kind, _ids: {})
     warnings: list[Rejected] = field(default_factory=list)
 
 

@@ -227,13 +227,12 @@ def stopped_by(exc: Exception, mappings: Sequence[object] = (), settings: str = 
     if isinstance(exc, QuotaExhausted) and exc.refused_by_crm:     # the CRM refused: pac's share is not the cause
         return RunStatus.QUOTA_STOPPED, (f"{exc}: the CRM's daily API allocation is shared by pac and every other "
                                          f"integration of the org, and none is left today ({what}: the next run "
-                                         "reads the same changes again once the CRM's rolling 24-hour window frees "
-                                         "calls, usually the next night)")
+                                         f"reads the same changes again once {exc.resets}, usually the next night)")
     if isinstance(exc, QuotaExhausted):
         return RunStatus.QUOTA_STOPPED, (f"stopped before exceeding the configured share of the daily API "
                                          f"allocation: {exc} ({what}: the next run reads the same changes again, so "
-                                         f"run it once the CRM's rolling 24-hour allocation has room, or raise this "
-                                         f"connector's max_daily_share in {settings})")
+                                         f"run it once {exc.resets}, or raise this connector's max_daily_share in "
+                                         f"{settings})")
     if isinstance(exc, MappingRefused):     # a mapping key the CRM does not know: located, before any write
         return RunStatus.BAD_INPUT, (f"mapping: {exc} (nothing was written and no watermark moved; `pac config check "
                                      f"{settings} --online` names its line and the fix of every such key)")

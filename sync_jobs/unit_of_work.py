@@ -124,6 +124,10 @@ class UnitOfWork:
         """CRM id -> stored account id of the live records of ``kind`` among ``ids`` (``records.live_records``)."""
         return store_records.live_records(self.engine, connector, kind, ids)
 
+    def stored_records(self, connector: str, kind: str, ids: Sequence[str]) -> dict[str, Record]:
+        """CRM id -> the stored live record of ``kind`` among ``ids``, with its stamp (``records.live_by_id``)."""
+        return store_records.live_by_id(self.engine, connector, kind, ids)
+
     def placements(self, connector: str, kind: str, ids: Sequence[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
         """CRM id -> (stored account id, what placed it there) of the live records of ``kind`` among ``ids`` placed
         through their contacts (``records.placements``)."""

@@ -112,6 +112,7 @@ from connectors.hubspot.normalise import (
 )
 from connectors.hubspot.objects import Convert, Deletions, HsObject, Source, objects_of
 from connectors.hubspot.reads import (
+    BATCH_READ,
     UnknownProperties,
     batch_read,
     is_archived,
@@ -432,20 +433,58 @@ class HubSpotConnector:
         live = search_modified(self.transport, object_type, props, since_ms, filters=filters,
                                page_size=spec.page_size, skip=skip, strict=self._props(object_type))
         lines_too = spec.lines and self.mapping.deals.line_items
-
-        def fetched() -> Iterator[tuple[list[dict[str, Any]], Companies, Lines]]:
-            for buffer in _buffered(live, ASSOCIATION_BUFFER):
-                ids = [o["id"] for o in buffer]
-                yield buffer, self._companies(spec, ids), (self._lines(ids) if lines_too else NO_LINES)
-
         winners = sorted(i for i, created in self._merge_winners.items() if created >= since_ms) \
             if since_ms is not None and spec.company else []
+        # A record the incremental search answers at the very stamp the store holds it at (the overlap window's
+        # newest, every night) was read at that stamp, its company and line items included: they are taken from the
+        # store, not read again (audit quota F4: 6 of a quiet night's 23 calls). Its links may have changed with no
+        # stamp change, as every other record's may: the full read (``reconciliation_days``) reads every link. Not
+        # on a night with merges: a merge moves its records' links, stamps unchanged (``_moved_by_merges``).
+        reuse = since_ms is not None and self._stored is not None and spec.company and not winners
+
+        def fetched() -> Iterator[tuple[list[dict[str, Any]], Companies, Lines, Mapping[str, Record]]]:
+            # A buffer's deals wait for their line items, read 100 a call (``BATCH_READ``) across buffers: the lines a
+            # buffer leaves over a full call are read with the next buffer's, and their deals pulled then, so a full
+            # read makes one partial call in all, not one per 1,000 deals (audit quota F6: 2,253 lines of 1,171 deals
+            # took 24 calls, 23 carry them). A buffer's deals with no line left to read go at once.
+            waiting: list[tuple[list[dict[str, Any]], Companies, Mapping[str, Record]]] = []
+            unread: dict[str, str] = {}             # line item id -> its deal, not read yet (in association order)
+            got = _LinesRead()
+
+            def ready(count: int) -> Iterator[tuple[list[dict[str, Any]], Companies, Lines, Mapping[str, Record]]]:
+                batch = list(unread)[:count]
+                self._read_lines({line: unread.pop(line) for line in batch}, got)
+                pending = set(unread.values())
+                still: list[tuple[list[dict[str, Any]], Companies, Mapping[str, Record]]] = []
+                for objs, companies, held in waiting:
+                    done = [o for o in objs if str(o["id"]) not in pending]
+                    if done:
+                        yield (done, *_with_held(spec, held, companies, got.take(str(o["id"]) for o in done)), held)
+                    if len(done) < len(objs):
+                        still.append(([o for o in objs if str(o["id"]) in pending], companies, held))
+                waiting[:] = still
+
+            for buffer in _buffered(live, ASSOCIATION_BUFFER):
+                held = self._held_at_stamp(spec, buffer) if reuse else {}
+                ids = [o["id"] for o in buffer if str(o["id"]) not in held]
+                companies = self._companies(spec, ids)
+                if not lines_too:
+                    yield (buffer, *_with_held(spec, held, companies, NO_LINES), held)
+                    continue
+                unread.update(self._line_owners(ids))
+                waiting.append((buffer, companies, held))
+                yield from ready(len(unread) // BATCH_READ * BATCH_READ)
+            yield from ready(len(unread))
+
         by_lines = lines_too and since_ms is not None
         restoring = since_ms is not None and self._stored is not None and spec.deletions is Deletions.EVERY_PULL
         seen: set[str] = set()
+        # records taken from the store whose line items this pull still looks at (``by_lines``): yielded after it
+        later: dict[str, tuple[Record | Rejected, dict[str, Any]]] = {}
+        lines_read: set[str] = set()     # the line items this pull read with their deal (``by_lines``)
         pac_own = 0     # pac's own tasks read and left out
         # the next buffer (its search pages, associations and line items) is read while this one is normalised
-        for buffer, companies, lines in ahead(fetched(), name="pac-hs-read"):
+        for buffer, companies, lines, held in ahead(fetched(), name="pac-hs-read"):
             if object_type == "companies":
                 self._note_merges(buffer)
             for obj in buffer:
@@ -456,6 +495,11 @@ class HubSpotConnector:
                 if record is None:      # one of pac's own tasks: no record of its own
                     pac_own += 1
                     continue
+                if by_lines and str(i) in held:
+                    later[str(i)] = (record, obj)
+                    continue
+                if by_lines:
+                    lines_read.update(ln.id for ln in lines.of(i) if ln.id)
                 yield record
                 if spec.merges:
                     yield from self._merged_away(spec, obj)
@@ -472,17 +516,37 @@ class HubSpotConnector:
             assert since_ms is not None
             edited = {str(o["id"]): _when_or_none(o) for o in search_modified(self.transport, "line_items", [],
                                                                                 since_ms)}
+            # a line this pull holds already needs no read of its deal: one read with its deal by this pull, or one
+            # a deal taken from the store holds at a stamp no later than that deal's (audit quota F4); the deal of any
+            # other line is looked up, and read again if this pull took it from the store
+            held_lines = {ln.id: record.modified_at for record, _ in later.values()
+                          if isinstance(record, Deal) and record.modified_at is not None
+                          for ln in record.lines if ln.id}
+            edited = {line: at for line, at in edited.items() if line not in lines_read
+                      and not (at is not None and line in held_lines and at <= held_lines[line])}
+            deals: set[str] = set()
+            stamps: dict[str, datetime] = {}     # deal -> its latest edited line's stamp
             if edited:
                 owners = read_associations(self.transport, "line_items", "deals", list(edited))
-                deals: set[str] = set()
-                stamps: dict[str, datetime] = {}     # deal -> its latest edited line's stamp
                 for line, tos in owners.items():
                     for deal in (str(to["toObjectId"]) for to in tos):
                         deals.add(deal)
                         _keep_latest(stamps, deal, edited.get(line))
+            gone = self._deleted_lines(since_ms)
+            # a deal taken from the store one of whose lines was edited or deleted since is read again, not pulled
+            held_gone = {ln.id: i for i, (record, _) in later.items() if isinstance(record, Deal)
+                         for ln in record.lines if ln.id is not None and ln.id in gone}
+            stale = (deals & later.keys()) | set(held_gone.values())
+            for i, (record, obj) in later.items():
+                if i not in stale:
+                    yield record
+                    if spec.merges:
+                        yield from self._merged_away(spec, obj)
+            seen -= stale
+            if deals:
                 yield from self._read_by_id(spec, sorted(deals - seen), props, convert, lines_too, Lines({}, stamps))
                 seen |= deals
-            yield from self._reread_deleted_lines(spec, since_ms, seen, props, convert)
+            yield from self._reread_deleted_lines(spec, gone, held_gone, seen, props, convert)
         leaving = spec.left(self.mapping) if since_ms is not None else []
         if leaving:
             # a record moved out of what the mapping reads (a deal moved to a pipeline ``deals.pipelines`` leaves out:
@@ -517,6 +581,20 @@ class HubSpotConnector:
         if restoring:
             yield from self._restored(spec, listed | seen)
         self._left_out(object_type, pac_own)
+
+    def _held_at_stamp(self, spec: HsObject, buffer: Sequence[dict[str, Any]]) -> dict[str, Record]:
+        """Id -> the stored record, for the records of ``buffer`` (search results) the store holds live at the stamp
+        the search answers (``hs_lastmodifieddate``): read at that stamp, company and line items included, by an
+        earlier run. A deal stored with a later line's stamp than its own is not among them (read again, as
+        before). One store query per buffer of 1,000."""
+        assert self._stored is not None
+        stored = self._stored.records(spec.kind.value, [str(o["id"]) for o in buffer])
+        out: dict[str, Record] = {}
+        for obj in buffer:
+            record = stored.get(str(obj["id"]))
+            if record is not None and record.modified_at is not None and record.modified_at == _when_or_none(obj):
+                out[str(obj["id"])] = record
+        return out
 
     def _reader(self, spec: HsObject) -> tuple[list[str], Convert]:
         """The properties ``spec``'s reads ask for, and how its objects become records."""
@@ -584,27 +662,34 @@ class HubSpotConnector:
                 yield record
             back = [i for i in back if i not in found]
 
-    def _reread_deleted_lines(self, spec: HsObject, since_ms: int, seen: set[str], props: list[str],
-                              convert: Convert) -> Iterator[Record | Rejected]:
+    def _deleted_lines(self, since_ms: int) -> dict[str, datetime | None]:
+        """Line item id -> when it was archived, for those archived (deleted) since ``since_ms``: the archived line
+        items listed, one call per 100 (``_reread_deleted_lines``)."""
+        gone: dict[str, datetime | None] = {}
+        for obj in list_objects(self.transport, "line_items", [], archived=True):
+            at = parse_datetime(obj.get("archivedAt")) or _when_or_none(obj)
+            if at is None or to_ms(at) >= since_ms:
+                gone[str(obj["id"])] = at
+        return gone
+
+    def _reread_deleted_lines(self, spec: HsObject, gone: Mapping[str, datetime | None], held: Mapping[str, str],
+                              seen: set[str], props: list[str], convert: Convert) -> Iterator[Record | Rejected]:
         """The deals that held a line item deleted (archived) since ``since_ms``, read again with the lines they have
         now, so a line deleted from a won deal stops counting on product axes the next night. Deleting a line leaves
         its deal's stamp as it is (as editing one does: §2 *Products*), and search never returns archived records:
         archived line items are listed on every incremental pull, one call per 100 (HubSpot's list has no
         "archived since" filter; it keeps them 90 days), as the archived deals are. An archived line's deal
         associations are not read (HubSpot documents none for archived records): its deal is the stored deal whose
-        lines hold its id (``DealLine.id``, ``remember_stored_lines``); a deal this pull read already is left out.
+        lines hold its id (``DealLine.id``, ``remember_stored_lines``), or the deal this pull took from the store
+        holding it (``held``: line id -> deal); a deal this pull read already is left out.
         Each deal read carries its deleted line's ``archivedAt`` when that is later than its own stamp, so the
         watermark passes the deletion and a quiet night lists again only the overlap's. Nothing is read when no
         line was deleted since the watermark, or when the run gave no store (a pull outside ``pac sync``)."""
-        gone: dict[str, datetime | None] = {}
-        for obj in list_objects(self.transport, "line_items", [], archived=True):
-            at = parse_datetime(obj.get("archivedAt")) or _when_or_none(obj)
-            if at is None or to_ms(at) >= since_ms:
-                gone[str(obj["id"])] = at
-        if not gone or self._line_holders is None:
+        if not gone or (self._line_holders is None and not held):
             return
+        holders = dict(self._line_holders(sorted(gone, key=_numeric))) if self._line_holders is not None else {}
         stamps: dict[str, datetime] = {}
-        for line, deal in self._line_holders(sorted(gone, key=_numeric)).items():
+        for line, deal in {**holders, **held}.items():
             if deal not in seen:
                 _keep_latest(stamps, deal, gone.get(line))
         if stamps:
@@ -1006,21 +1091,31 @@ class HubSpotConnector:
             yield _bare_deleted(spec.kind, old, self.name, when)
 
     def _lines(self, deal_ids: Sequence[str]) -> Lines:
-        links = read_associations(self.transport, "deals", "line_items", deal_ids)
-        owner_of = {str(to["toObjectId"]): deal for deal, tos in links.items() for to in tos}
+        """The line items of ``deal_ids``: their associations (1,000 deals a call), then the lines (100 a call)."""
+        owner_of = self._line_owners(deal_ids)
         if not owner_of:
             return NO_LINES
-        out: dict[str, list[DealLine]] = {}
-        stamps: dict[str, datetime] = {}
+        got = _LinesRead()
+        self._read_lines(owner_of, got)
+        return got.take(dict.fromkeys(owner_of.values()))
+
+    def _line_owners(self, deal_ids: Sequence[str]) -> dict[str, str]:
+        """Line item id -> its deal, for the deals of ``deal_ids`` (one association read per 1,000 deals)."""
+        links = read_associations(self.transport, "deals", "line_items", deal_ids)
+        return {str(to["toObjectId"]): deal for deal, tos in links.items() for to in tos}
+
+    def _read_lines(self, owner_of: Mapping[str, str], got: _LinesRead) -> None:
+        """The line items of ``owner_of`` (line item id -> its deal) read into ``got``, 100 a call."""
+        if not owner_of:
+            return
         read = line_reader(self.mapping)
         for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items"),
                               strict=self._props("line_items")):
             deal = owner_of[str(obj["id"])]
-            _keep_latest(stamps, deal, _when_or_none(obj))
+            _keep_latest(got.stamps, deal, _when_or_none(obj))
             line = read(obj)
             if line is not None:
-                out.setdefault(deal, []).append(line)
-        return Lines({deal: tuple(sorted(lines, key=lambda x: x.product)) for deal, lines in out.items()}, stamps)
+                got.lines.setdefault(deal, []).append(line)
 
     def _pull_edits(self, since_ms: int | None) -> Iterator[ManagerEdit | PacListed]:
         """Status and priority values of PAC records changed in the portal since ``since``; on a full read (no
@@ -1367,6 +1462,27 @@ def _bare_deleted(kind: ObjectKind, record_id: str, source: str, when: datetime)
     return Account(record_id, source, "", deleted=True, modified_at=when)
 
 
+def _with_held(spec: HsObject, held: Mapping[str, Record], companies: Companies, lines: Lines
+               ) -> tuple[Companies, Lines]:
+    """``companies`` and ``lines`` read for a buffer's other records, with those the store holds for ``held``
+    (``_held_at_stamp``): its company, what placed it there (``placed_by``), the other companies nothing told apart
+    (``also_on``), a deal's lines."""
+    if not held:
+        return companies, lines
+    of, placed, also = dict(companies.of), dict(companies.placed_by), dict(companies.also_on)
+    by_deal = dict(lines.lines)
+    for i, record in held.items():
+        if isinstance(record, Activity | Deal):
+            of[i] = record.account_id
+            if record.placed_by:
+                placed[i] = record.placed_by
+        if isinstance(record, Activity) and record.also_on:
+            also[i] = record.also_on
+        if isinstance(record, Deal) and record.lines:
+            by_deal[i] = record.lines
+    return (Companies(of, companies.contact_only, spec.kind.value, placed, also), Lines(by_deal, lines.stamps))
+
+
 def _buffered(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     buffer: list[dict[str, Any]] = []
     for item in items:
@@ -1430,6 +1546,21 @@ class Lines:
 
 
 NO_LINES = Lines({}, {})
+
+
+@dataclass
+class _LinesRead:
+    """Line items read so far, per deal, with the latest change stamp among each deal's (``_read_lines``)."""
+
+    lines: dict[str, list[DealLine]] = field(default_factory=dict)
+    stamps: dict[str, datetime] = field(default_factory=dict)
+
+    def take(self, deals: Iterable[str]) -> Lines:
+        """The lines of ``deals``, each deal's in product order, given up by this read."""
+        wanted = list(deals)
+        return Lines({deal: tuple(sorted(lines, key=lambda x: x.product)) for deal in wanted
+                      if (lines := self.lines.pop(deal, None))},
+                     {deal: stamp for deal in wanted if (stamp := self.stamps.pop(deal, None)) is not None})
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ Three budgets, all per access token:
   10-second window and its responses carry no rate-limit headers, so the figure is configured);
 * the **daily** allocation (``X-HubSpot-RateLimit-Daily`` / ``-Daily-Remaining``), shared by every
   integration of the portal: we stop with ``QuotaExhausted`` before spending more than
-  ``max_daily_share`` of it, so other integrations keep working.
+  ``max_daily_share`` of it, so other integrations keep working. "The daily limits reset at midnight based on
+  the time zone setting of the HubSpot account" (developers.hubspot.com/apisbytier): not a rolling 24 hours.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from connectors.base import QuotaExhausted
 
 DEFAULT_TEN_SECOND_MAX = 100
 DEFAULT_SEARCH_PER_SECOND = 4.0
+#: When the portal gets its calls back (follows "once" in the stop's words).
+DAILY_RESETS = "the portal's daily allowance resets (midnight in the HubSpot account's time zone)"
 
 
 class RateLimiter:
@@ -87,9 +90,15 @@ class RateLimiter:
         allowed = int(self.daily_limit * self.max_daily_share)
         if self.daily_used + 1 > allowed:
             raise QuotaExhausted(
-                f"HubSpot daily API allocation: {self.daily_used} of {self.daily_limit} calls used; this run may "
-                f"use up to {self.max_daily_share:.0%} ({allowed}). Stopping now; the next run resumes.",
-                used=self.daily_used, limit=self.daily_limit)
+                f"HubSpot daily API allocation: the portal has used {self.daily_used} of {self.daily_limit} calls "
+                f"(every integration together); pac stops at {_percent(self.max_daily_share)} of it to leave the "
+                "rest to the portal. It resumes on the next run.",
+                used=self.daily_used, limit=self.daily_limit, resets=DAILY_RESETS)
+
+
+def _percent(share: float) -> str:
+    """0.5 -> "50 %", 0.125 -> "12.5 %"."""
+    return f"{round(share * 100, 1):g} %"
 
 
 def _int(value: str | None) -> int | None:

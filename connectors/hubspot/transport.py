@@ -42,7 +42,7 @@ from connectors.base import (
     new_secret,
     untrusted_certificate,
 )
-from connectors.hubspot.limits import RateLimiter
+from connectors.hubspot.limits import DAILY_RESETS, RateLimiter
 from connectors.retry import RetryPolicy, call_with_retry
 
 log = logging.getLogger(__name__)
@@ -296,7 +296,7 @@ def translate(exc: Any, what: str, limiter: RateLimiter | None = None) -> Connec
         policy = str(body.get("policyName", "")) if isinstance(body, dict) else ""
         if "DAILY" in policy.upper():
             return QuotaExhausted(f"HubSpot refused the call: {detail} (the portal's daily API allocation is spent)",
-                                  refused_by_crm=True)
+                                  refused_by_crm=True, resets=DAILY_RESETS)
         retry_after = _float(headers.get("retry-after"))
         if retry_after is None:
             interval = _float(headers.get("x-hubspot-ratelimit-interval-milliseconds"))

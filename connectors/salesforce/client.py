@@ -2,9 +2,10 @@
 
 Every call goes through ``SfClient.call``: the vendor's exceptions become ``connectors.base`` ones,
 ``RateLimited`` and ``TransientError`` are retried by ``connectors.retry``, an expired session is
-re-authenticated once (bounded: simple-salesforce's own re-login can recurse), and every response's
-``Sforce-Limit-Info`` updates ``ApiUsage``. Before each call the quota guard stops the run with
-``QuotaExhausted`` when the org has used ``max_daily_share`` of its daily allocation.
+re-authenticated once (bounded: simple-salesforce's own re-login can recurse), every request sent counts one
+call in ``ApiUsage`` (answered or not), and every response's ``Sforce-Limit-Info`` updates its figures. Before
+each call the quota guard stops the run with ``QuotaExhausted`` when the org has used ``max_daily_share`` of its
+daily allocation.
 Authentication is done here (not by simple-salesforce's login, which only reaches ``*.salesforce.com``):
 OAuth 2.0 JWT bearer, client credentials, username-password (legacy), or an existing session.
 """
@@ -74,6 +75,9 @@ class BulkJobFailed(ConnectorError):
     def __init__(self, message: str, delivered: set[str] | frozenset[str] = frozenset()) -> None:
         super().__init__(message)
         self.delivered = frozenset(delivered)
+#: When the org gets calls back (follows "once" in the stop's words): "Calls are blocked until usage for the
+#: preceding 24 hours drops below the limit" (Salesforce Help, System Overview: API Usage), a rolling 24 hours.
+DAILY_RESETS = "the org's calls of the last 24 hours leave room (Salesforce counts a rolling 24 hours)"
 
 
 @dataclass(frozen=True)
@@ -244,15 +248,21 @@ class _TimedAdapter(HTTPAdapter):
     """An adapter giving every request sent without a timeout this one (connect, read): simple-salesforce's REST,
     query and Bulk calls pass none, and a call never answered would block the run (and hold its lock) for good.
     Past it, requests raises ``Timeout``, a ``RequestException``: ``translate`` makes it a ``TransientError``,
-    retried within the run's budget."""
+    retried within the run's budget. ``sending`` is told of each request before it is sent: the run's call count
+    (an attempt whose answer never comes, a dropped connection or a timeout, may still have been executed and
+    charged by the org)."""
 
-    def __init__(self, timeout: tuple[float, float], **kwargs: Any) -> None:
+    def __init__(self, timeout: tuple[float, float], sending: Callable[[requests.PreparedRequest], None] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.timeout = timeout
+        self.sending = sending
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
+        if self.sending is not None:
+            self.sending(request)
         return super().send(request, *args, **kwargs)
 
 
@@ -269,23 +279,28 @@ class SfClient:
         self.session.trust_env = False          # REQUESTS_CA_BUNDLE must not override our CA
         if creds.ca_bundle:
             self.session.verify = creds.ca_bundle
-        adapter = _TimedAdapter(self.policy.timeout, pool_connections=4, pool_maxsize=8, max_retries=0)
+        adapter = _TimedAdapter(self.policy.timeout, self._count, pool_connections=4, pool_maxsize=8, max_retries=0)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
-        self.session.hooks["response"].append(self._count)
+        self.session.hooks["response"].append(self._observe)
         self.user_id: str | None = None
         self._sf: Salesforce | None = None
         self.server_time: datetime | None = None    # the org's clock: the Date header of the last answer
         self._counting = threading.Lock()
 
     # -- usage -------------------------------------------------------------------------------------
-    def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        path = urlsplit(response.url).path
+    def _count(self, request: requests.PreparedRequest) -> None:
+        """One call per request sent, before it is sent (the adapter's ``sending``): answered or not, as HubSpot's
+        transport counts its attempts (audit quota F2: a retried dropped connection was not counted before)."""
+        path = urlsplit(request.url or "").path
         rest = path.split("/services/data/", 1)[-1].split("/", 1)[-1]
         kind = "oauth2" if "/oauth2/" in path else rest.split("/", 1)[0]
-        with self._counting:            # the pager's prefetch answers on its own thread
+        with self._counting:            # the pager's prefetch sends on its own thread
             self.usage.calls += 1
             self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + 1
+
+    def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """The org's clock and its usage (``Sforce-Limit-Info``) from each answer."""
         with contextlib.suppress(KeyError, TypeError, ValueError):     # no Date header, or not a date
             self.server_time = parsedate_to_datetime(response.headers["Date"])
         match = _LIMIT_INFO.search(response.headers.get("Sforce-Limit-Info", ""))
@@ -298,7 +313,7 @@ class SfClient:
         if u.used is not None and u.limit and u.used + 1 > u.limit * self.max_daily_share:
             raise QuotaExhausted(f"Salesforce daily API allocation: {u.used} of {u.limit} used; this run stops at "
                                  f"{self.max_daily_share:.0%} of it to leave the rest to the org. It resumes on "
-                                 "the next run.", used=u.used, limit=u.limit)
+                                 "the next run.", used=u.used, limit=u.limit, resets=DAILY_RESETS)
 
     def secrets(self) -> list[str]:
         """The credentials' secret values, and the live session id once logged in."""
@@ -629,7 +644,7 @@ def translate(exc: Exception, what: str) -> ConnectorError:
             if "TotalRequests" in message:      # the org's whole rolling 24-hour allocation, not pac's share
                 return QuotaExhausted(f"Salesforce refused the call: the org's daily API allocation is spent "
                                       f"({message} Setup > Company Information shows its API requests of the last "
-                                      "24 hours)", refused_by_crm=True)
+                                      "24 hours)", refused_by_crm=True, resets=DAILY_RESETS)
             return RateLimited(f"Salesforce rate limit on {what}: {message}", retry_after=5.0)
         if status >= 500 or code in ("SERVER_UNAVAILABLE", "UNKNOWN_EXCEPTION"):
             return TransientError(f"Salesforce {what} answered {status} {code}")

@@ -217,6 +217,20 @@ def live_records(engine: Engine, connector: str, kind: str, ids: Iterable[str]) 
     return out
 
 
+def live_by_id(engine: Engine, connector: str, kind: str, ids: Iterable[str]) -> dict[str, Record]:
+    """CRM id -> the stored record, for those of ``ids`` the store holds as live records of ``kind`` for ``connector``
+    (``StoredRecords.records``), with their stored stamp (aware): by the indexed key, 1,000 ids a query."""
+    out: dict[str, Record] = {}
+    for chunk in chunked(sorted({str(i) for i in ids}), 1000):
+        query = select(_T.c.crm_id, _T.c.payload, _T.c.modified_at).where(
+            _T.c.connector == connector, _T.c.kind == kind, _T.c.deleted.is_(False), _T.c.crm_id.in_(chunk))
+        with engine.connect() as conn:
+            out.update({str(i): from_payload(kind, str(i), connector, payload or {}, deleted=False,
+                                             modified_at=stored_instant(at) if at is not None else None)
+                        for i, payload, at in conn.execute(query)})
+    return out
+
+
 def placements(engine: Engine, connector: str, kind: str, ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
     """CRM id -> (its stored account id, the associations that placed it there: ``placed_by``), for those of ``ids``
     the store holds as live records of ``kind`` placed through their contacts (``StoredRecords.placed``): by the
