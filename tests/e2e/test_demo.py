@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -90,6 +91,21 @@ class TestDemo:
         assert "demo" in explain.stderr
         assert status.returncode == 0 and status.stdout.count(" ok ") + status.stdout.count("partial") >= 2
         assert report.returncode == 0 and "as of 2027-05-20T18:00" in report.stdout, report.stderr
+
+    def test_explain_an_axis_piped_shows_every_record_id_whole(self, demo) -> None:
+        """`pac explain AXIS` into a pipe (160 columns): each deal's record id is printed whole, on one line, so a
+        manager can open it in the CRM (audit newcomer F9: every Salesforce id was cut to `0065g00000001…`)."""
+        _, cwd, env = demo
+        env = {**env, "PAC_CONFIG": str(cwd / ".pac" / "demo.yaml")}
+        done = run_pac("explain", "AX-RA-MAINT", "--lang", "en", cwd=cwd, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        rows = [[cell.strip() for cell in line.split("│")[2:4]] for line in done.stdout.splitlines()
+                if line.startswith(("│ ✔", "│ ✘"))]
+        assert len(rows) == 40, done.stdout    # 33 counted, 7 not (docs/demo-org.md)
+        cut = [record for record, crm in rows if not (re.fullmatch(r"[0-9A-Za-z]{18}", record) if crm == "sf-main"
+                                                      else re.fullmatch(r"[0-9]+", record))]
+        assert cut == [], done.stdout[:3000]
+        assert max(len(line) for line in done.stdout.splitlines()) <= 160
 
     def test_demo_store_is_recreated_each_time(self, again) -> None:
         """Running the demo again on an existing demo store (here a copy, named with --db; the report where
