@@ -334,9 +334,10 @@ def discover_settings_path(env: Mapping[str, str] | None = None) -> Path:
     """The settings a command reads when none is named: ``PAC_CONFIG``; else, in a directory where
     ``pac demo`` ran (``.pac/demo.yaml``) and that has no store of the shipped settings (``.pac/pac.db``)
     holding a sync that went through (a store left by a failed command does not count), the demo's
-    settings, so that ``pac explain``, ``pac status`` and ``pac report`` show the demo; else the shipped
-    ``config/pac.yaml``. Commands that write (``pac sync``, ``pac schedule``) never use the
-    demo's settings implicitly: they name their file."""
+    settings, so that the read-only commands (``pac explain``, ``pac status``, ``pac report``...) show the demo;
+    else the shipped ``config/pac.yaml``. Commands that write to the store (``pac sync``, ``pac schedule``,
+    ``pac snapshot``, ``pac notify``) never use the demo's settings implicitly: they name their file
+    (``sync_jobs.cli_common.settings_named``)."""
     env = os.environ if env is None else env
     if env.get("PAC_CONFIG"):
         return Path(env["PAC_CONFIG"])

@@ -192,7 +192,7 @@ def main(ctx: click.Context, log_format: str, verbose: int) -> None:
 
 @main.group(cls=LazyGroup, lazy=PLAN_COMMANDS)
 def plan() -> None:
-    """Write and check plans: check, lint, import from a spreadsheet."""
+    """Write and check plans: check, lint, import a spreadsheet, pull CRM edits, schema."""
 
 
 @main.group(cls=LazyGroup, lazy=CONFIG_COMMANDS)

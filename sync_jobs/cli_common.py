@@ -8,12 +8,20 @@ import re
 import shutil
 import sys
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
 
 from pac_config.planfile import load_plan
-from pac_config.settings import PlanSettings, Settings, default_settings_path, discover_settings_path, load_settings
+from pac_config.settings import (
+    DEMO_SETTINGS,
+    PlanSettings,
+    Settings,
+    default_settings_path,
+    discover_settings_path,
+    load_settings,
+)
 from pac_core.errors import InvalidInput
 from pac_core.plan import Plan
 from pac_core.plan_end import following
@@ -68,6 +76,20 @@ def settings(*, read_only: bool = False) -> Settings:
     if path.name == "demo.yaml" and not os.environ.get("PAC_CONFIG"):
         click.echo(f"(reading the demo's store: {path}; set PAC_CONFIG to read another)", err=True)
     return load_settings(path)
+
+
+def settings_named(config_path: Path | None, *, read_only: bool) -> Settings:
+    """The settings of a command with a ``--config`` option (click fills it from ``PAC_CONFIG`` too): that file when
+    given; else as ``settings`` reads them: a read-only command (report, review, ``notify --dry-run``) falls back to
+    the demo's, saying so, and a command that writes to the store (snapshot, notify) never does: it reads the shipped
+    settings and, where the demo's would have been read, says how to name them (audit newcomer F6: ``pac snapshot
+    --replace`` rewrote the demo's snapshot without a word)."""
+    if config_path is not None:
+        return load_settings(config_path)
+    if not read_only and (demo := discover_settings_path()) == DEMO_SETTINGS and not os.environ.get("PAC_CONFIG"):
+        click.echo(f"(not the demo's store: a command that writes reads the demo's settings only when named: "
+                   f"--config {demo} or PAC_CONFIG={demo})", err=True)
+    return settings(read_only=read_only)
 
 
 def program() -> str:

@@ -128,7 +128,19 @@ def _environment(sandbox: bool, crm: str, *, provisioned: bool = False) -> Itera
 
 
 def _build(crm: str, mapping: Path, env: dict[str, str]) -> Any:
-    return _secrets_registered(registry.build(crm, f"{crm}-cli", mapping, env))
+    return _secrets_registered(registry.build(crm, _file_connector(crm, mapping), mapping, env))
+
+
+def _file_connector(crm: str, mapping: Path) -> str:
+    """The name of a connector a command builds from a mapping file, not from the settings (``config check MAPPING
+    --online``, ``crm check --crm``, ``crm provision --mapping``): the file, as given or under this directory, and
+    its CRM, which its messages lead with (audit newcomer F11: they said "salesforce-cli", a connector no settings
+    name)."""
+    try:
+        shown = mapping.resolve().relative_to(Path.cwd()) if mapping.is_absolute() else mapping
+    except ValueError:
+        shown = mapping
+    return f"{shown} ({crm})"
 
 
 def _secrets_registered(connector: Any) -> Any:
@@ -332,7 +344,7 @@ def config_check(mapping: Path, online: bool, sandbox: bool) -> None:
     if not problems and online:
         with _environment(sandbox, crm, provisioned=True) as env:
             try:
-                connector = _secrets_registered(registry.connect(crm, f"{crm}-cli", parsed, env))
+                connector = _secrets_registered(registry.connect(crm, _file_connector(crm, mapping), parsed, env))
                 problems = _checked_online(spec, connector, parsed, doc, mapping, sandbox, _plan_scope_values(mapping))
             except ConnectorError as exc:
                 _fail_crm(exc)
@@ -368,9 +380,11 @@ def _sandbox_env_for(cfg: Any, env: dict[str, str]) -> dict[str, str]:
     return {**env, **{cfg.prefix + k.removeprefix(default): v for k, v in env.items() if k.startswith(default)}}
 
 
-def _check_one(crm: str, name: str, build: Any, console: Any) -> int:
+def _check_one(crm: str, name: str, build: Any, console: Any, who: str | None = None) -> int:
     """Check one connector: 0 when the CRM has everything, 2 when something is missing or its mapping (or
-    credential variables) cannot be used, 4 on a CRM error."""
+    credential variables) cannot be used, 4 on a CRM error. ``who``: how its lines name it (default ``NAME (crm)``;
+    a connector built from a mapping file is named ``FILE (crm)`` already)."""
+    who = who or f"{name} ({crm})"
     try:
         connector = build()
         try:
@@ -381,16 +395,16 @@ def _check_one(crm: str, name: str, build: Any, console: Any) -> int:
     except InvalidInput as exc:      # the connector's configuration, read before any call: the others are checked
         for problem in exc.problems:   # "sf-main (salesforce): ...", the name said once
             problem = dataclasses.replace(problem, path="") if problem.path == name else problem
-            console.print(textsafe.text(f"{name} ({crm}): {redact(str(problem))}", style="red"))
+            console.print(textsafe.text(f"{who}: {redact(str(problem))}", style="red"))
         return EXIT_BAD_INPUT
     except ConnectorError as exc:
-        console.print(textsafe.text(f"{name} ({crm}): CRM error: {redact(str(exc))}", style="red"))
+        console.print(textsafe.text(f"{who}: CRM error: {redact(str(exc))}", style="red"))
         return EXIT_CRM
     if not issues:
-        console.print(textsafe.text(f"{name} ({crm}): the CRM has every object and field the mapping needs",
+        console.print(textsafe.text(f"{who}: the CRM has every object and field the mapping needs",
                                     style="green"))
     else:
-        _print_issues(f"{name} ({crm})", issues, "schema issue(s)")
+        _print_issues(who, issues, "schema issue(s)")
         console.print(_provision_note(crm, issues))
     if usage.limit:
         console.print(f"{name}: API usage: {usage.used} of {usage.limit} today ({usage.calls} call(s) by this check)")
@@ -434,7 +448,8 @@ def crm_check(crm: str | None, plan_ref: str | None, mapping: Path | None, sandb
         the_mapping = mapping or _default_mapping(crm, sandbox)
         _warn_left_out(the_mapping, crm)
         with _environment(sandbox, crm) as env:
-            codes.append(_check_one(crm, f"{crm}-cli", lambda: _build(crm, the_mapping, env), console))
+            name = _file_connector(crm, the_mapping)
+            codes.append(_check_one(crm, name, lambda: _build(crm, the_mapping, env), console, who=name))
     else:
         for cfg in _plan_connectors(plan_ref):
             _warn_left_out(Path(cfg.mapping), cfg.crm)
@@ -473,13 +488,13 @@ def crm_provision(target: str, mapping: Path | None, dry_run: bool, sandbox: boo
     console = _console()
     if sandbox:
         console.print(textsafe.text(SANDBOX_FRESH, style="yellow"))
-    targets = [] if mapping or sandbox else _configured(target)
-    if not targets:
-        targets = [(f"{target}-cli", mapping or _default_mapping(target, sandbox), None)]
+    configured = [] if mapping or sandbox else _configured(target)
+    the_mapping = mapping or _default_mapping(target, sandbox)
+    targets = configured or [(_file_connector(target, the_mapping), the_mapping, None)]
     worst = 0
     for name, path, prefix in targets:
         worst = max(worst, _provision_one(target, name, path, prefix, dry_run=dry_run, sandbox=sandbox, lang=lang,
-                                          named=len(targets) > 1 or not name.endswith("-cli")))
+                                          named=bool(configured)))
     if worst:
         sys.exit(worst)
 

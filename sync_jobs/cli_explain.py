@@ -144,6 +144,13 @@ def stale_note(last: Run | None, unread: list[str], kind: str, lang: str) -> str
             "its problems.")
 
 
+def record_column(table: Table, header: str, records: Iterable[str]) -> None:
+    """The column of the CRM record ids: never cut nor wrapped, as wide as its longest id, so that each can be opened
+    in the CRM; the other columns wrap to make room (audit newcomer F9: piped, at 160 columns, every Salesforce id
+    of an axis read `0065g00000001…`)."""
+    table.add_column(header, no_wrap=True, min_width=max((len(r) for r in records), default=len(header)))
+
+
 def _action(now: Current, action_id: str, limit: int, lang: str | None, note: str | None = None,
             others: Mapping[tuple[str, str], Iterable[str]] | None = None) -> None:
     lang = _lang(now.plan, lang)
@@ -162,7 +169,10 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     # the times are the plan's local times: the column says whose ("when (Chicago)"; usplan audit F6)
     when = f'{words["when"]} ({now.plan.timezone.rsplit("/", 1)[-1].replace("_", " ")})'
     for col in ("", words["record"], words["CRM"], words["account"], when, words["reason"], words["detail"]):
-        table.add_column(col)
+        if col == words["record"]:
+            record_column(table, col, (str(row["record"]) for row in explanation.rows))
+        else:
+            table.add_column(col)
     for row in explanation.rows:
         table.add_row("✔" if row["counted"] else "✘", row["record"], row["source"], row["account"], row["when"],
                       row["reason"], row["detail"])
@@ -171,7 +181,10 @@ def _action(now: Current, action_id: str, limit: int, lang: str | None, note: st
     if near:
         rejected = Table(title=words["rejected"].format(who=now.plan.action(action_id).who))
         for col in (words["record"], words["CRM"], words["subject"], when, words["reason"], words["detail"]):
-            rejected.add_column(col)
+            if col == words["record"]:
+                record_column(rejected, col, (activity.id for activity, _ in near))
+            else:
+                rejected.add_column(col)
         zone = ZoneInfo(now.plan.timezone)
         for activity, decision in near:
             moment = activity.when(zone)
@@ -204,7 +217,10 @@ def _axis(now: Current, axis_id: str, limit: int, lang: str | None, note: str | 
     columns = ["", words["record"], words["CRM"], words["deal"], words["account"], words["owner"], words["close"],
                words["amount"], *([words["lines"]] if product_scoped else []), words["reason"], words["detail"]]
     for col in columns:
-        table.add_column(col, justify="right" if col == words["amount"] else "left")
+        if col == words["record"]:
+            record_column(table, col, (str(row["record"]) for row in explanation.rows))
+        else:
+            table.add_column(col, justify="right" if col == words["amount"] else "left")
     for row in explanation.rows:
         cells = ["✔" if row["counted"] else "✘", row["record"], row["source"], row["deal"], row["account"],
                  row["owner"], row["when"], row["amount"], *([row["lines"]] if product_scoped else []),

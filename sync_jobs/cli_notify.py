@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pac_config.settings import load_settings
+from sync_jobs import cli_common
 from sync_jobs.exit_codes import EXIT_OK, EXIT_PARTIAL
 from sync_jobs.logs import redact
 from sync_jobs.notify import notify
@@ -19,7 +19,8 @@ from sync_jobs.store_guard import require_sync
 @click.option("--plan", "plan_ref", metavar="NAME", help="Which configured plan (needed when several are).")
 @click.option("--dry-run", is_flag=True, help="Print each digest that would be sent; send and record nothing.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
-              help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
+              help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml; with --dry-run, in a "
+                   "directory where `pac demo` ran, the demo's .pac/demo.yaml, saying so).")
 def notify_cmd(plan_ref: str | None, dry_run: bool, config_path: Path | None) -> None:
     """Send the digests of alerts not yet sent: actions late or done, axes behind, new recommendations,
     rejected records to fix; per person on the channels the settings give them (notifications: section).
@@ -30,7 +31,9 @@ def notify_cmd(plan_ref: str | None, dry_run: bool, config_path: Path | None) ->
       pac notify --dry-run
       pac notify
     """
-    settings, ps, plan = readable_plan(load_settings(config_path), plan_ref, "the notification run")
+    # sending records what was sent in the store: the demo's settings only when named; a dry run only reads
+    settings, ps, plan = readable_plan(cli_common.settings_named(config_path, read_only=dry_run), plan_ref,
+                                       "the notification run")
     plan_ref = ps.key
     require_sync(settings.database(), ps.key, plan.id)
     if not settings.notifications.people:

@@ -25,6 +25,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from pac_config.loader import Document, load_yaml
 from pac_config.plan_import import ImportResult, import_spreadsheet
 from pac_config.plan_models import plan_json_schema
 from pac_config.planfile import load_plan, plan_summary
@@ -35,7 +36,7 @@ from pac_core.money import money, percent
 from pac_core.periods import cut_note, day_words, end_word_note, iso_week_note, looks_month_day, two_way_dates
 from pac_core.plan import Plan
 from pac_core.report_period import calendar_quarter_asked
-from pac_core.roles import role_warning
+from pac_core.roles import MANAGER, canonical_role, role_warning
 from sync_jobs import textsafe
 from sync_jobs.coverage import check_settings, settings_warnings
 from sync_jobs.exit_codes import EXIT_BAD_INPUT
@@ -78,7 +79,9 @@ def check_command(file: Path) -> None:
     prints a one-line summary and exits 0 when the plan is valid, then what each objective written as a
     percentage stands for ("+30 %" of the scope's revenue a year earlier) and its warnings, a warning for each
     axis whose cost is 0 (a forgotten budget?), one for each person whose role pac does not know (they get
-    only their own actions' alerts), in an English plan what each week number means (ISO's week, and a US
+    only their own actions' alerts), one for each axis with no objective, each segment with an empty SWOT and each
+    person with no role in a plan with no manager (or owning no action): what an imported plan leaves to fill in,
+    at its line with what to write; in an English plan what each week number means (ISO's week, and a US
     calendar's in a US timezone), a warning for each numeric date with two readings (11/02/2027) in a plan that
     looks American and does not say its date_order, one for each action whose week straddling the plan's first or
     last day is cut to the plan's days, one for each when: written as a bare « fin décembre » / "end of December"
@@ -107,6 +110,8 @@ def check_command(file: Path) -> None:
     for warning in (*zero_cost_warnings(plan), *unprofitable_warnings(plan)):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for warning in role_warnings(plan):
+        _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
+    for warning in unfilled_warnings(plan, file):
         _console().print(textsafe.text(f"warning: {warning}", style="yellow"))
     for note in week_notes(plan):
         _console().print(textsafe.text(note))
@@ -215,6 +220,88 @@ def role_warnings(plan: Plan) -> list[str]:
     digest). Known job titles are read as their role (pac_core.roles), so only other texts are warned of."""
     return [f"people {person.email}: {warning}" for person in plan.people
             if (warning := role_warning(person.role, plan.language)) is not None]
+
+
+def unfilled_warnings(plan: Plan, file: Path) -> list[str]:
+    """What a plan leaves to fill in that the method needs, each at its line in ``file`` with what to write: an axis
+    with no objective, a segment with an empty SWOT, a person with no role where it matters (audit newcomer F8: a
+    plan just imported from a spreadsheet, whose header asks for these and then for `pac plan check`, got « ✓ plan
+    OK » and not a word). Warnings, never errors: a plan may start without them."""
+    found = [*no_objective_warnings(plan), *empty_swot_warnings(plan), *no_role_warnings(plan)]
+    if not found:
+        return []
+    try:
+        doc: Document | None = load_yaml(file)
+    except (InvalidInput, OSError):
+        doc = None
+    return [str(Problem(key, message, fix, file=str(file), line=doc.line(at) if doc is not None else None))
+            for at, key, message, fix in found]
+
+
+# (where in the plan file, key shown, message, fix)
+Unfilled = tuple[tuple[str | int, ...], str, str, str]
+
+
+def no_objective_warnings(plan: Plan) -> list[Unfilled]:
+    """An axis with no ``objective``: no progress, no ROI, no advice for it (step 4 of the method: the additional
+    revenue the axis must bring, its margin and cost)."""
+    fr = plan.language == "fr"
+    message = ("pas d'objectif : sa progression, son ROI et les conseils qui le concernent sont inconnus" if fr else
+               "no objective: its progress, ROI and advice are unknown")
+    fix = ("écrivez objective: {additional_revenue: 50000 (ou \"30 %\" du CA de l'an passé), margin_rate: 0.4, "
+           "budget: 10000 (ou effort_days et day_cost)} ; docs/plan-format.md, Axes" if fr else
+           "write objective: {additional_revenue: 50000 (or \"30 %\" of last year's revenue), margin_rate: 0.4, "
+           "budget: 10000 (or effort_days and day_cost)}; docs/plan-format.md, Axes")
+    return [(("axes", i), f"axis {axis.id}", message, fix) for i, axis in enumerate(plan.axes)
+            if axis.objective is None]
+
+
+def empty_swot_warnings(plan: Plan) -> list[Unfilled]:
+    """A segment whose SWOT is empty: step 2 of the method (strengths, weaknesses, opportunities, threats: what the
+    segment's axes are built on, shown to the sales meeting)."""
+    fr = plan.language == "fr"
+    message = ("SWOT vide : l'étape 2 de la méthode (forces, faiblesses, opportunités, menaces) fonde les axes du "
+               "segment" if fr else
+               "empty SWOT: step 2 of the method (strengths, weaknesses, opportunities, threats) is what the "
+               "segment's axes are built on")
+    fix = ("écrivez au moins une phrase sous swot: strengths, weaknesses, opportunities ou threats" if fr else
+           "write at least one sentence under swot: strengths, weaknesses, opportunities or threats")
+    out: list[Unfilled] = []
+    for i, segment in enumerate(plan.segments):
+        swot = segment.swot
+        if not (swot.strengths or swot.weaknesses or swot.opportunities or swot.threats):
+            out.append((("segments", i, "swot"), f"segment {segment.id}", message, fix))
+    return out
+
+
+def no_role_warnings(plan: Plan) -> list[Unfilled]:
+    """A person with no ``role`` where it matters (docs/plan-format.md: the role says what pac sends them): in a plan
+    with no manager (the alerts for managers, axes behind, advice, refused records, then reach nobody), and a person
+    who owns no action (as a rep they would get nothing). A person with no role who owns actions, in a plan that has
+    a manager, is a rep, which is what the role would say."""
+    heads = any(canonical_role(p.role) == MANAGER for p in plan.people)
+    owners = {a.who for a in plan.actions}
+    fr = plan.language == "fr"
+    out: list[Unfilled] = []
+    for i, person in enumerate(plan.people):
+        if person.role.strip():
+            continue
+        if not heads:
+            message = ("pas de rôle, et le plan n'a aucun manager : les alertes des managers (axes en retard, "
+                       "conseils, enregistrements refusés) ne parviennent à personne" if fr else
+                       "no role, and the plan has no manager: the alerts for managers (axes behind, advice, refused "
+                       "records) reach nobody")
+        elif person.email not in owners:
+            message = ("pas de rôle ni d'action à son nom : cette personne ne recevra aucune alerte" if fr else
+                       "no role and no action of their own: this person will get no alert")
+        else:
+            continue
+        fix = ("écrivez role: manager pour le responsable, qui reçoit toutes les alertes du plan, role: rep pour un "
+               "commercial ; docs/plan-format.md" if fr else
+               "write role: manager for the sales manager, who gets every alert of the plan, role: rep for a rep; "
+               "docs/plan-format.md")
+        out.append((("people", i), f"people {person.email}", message, fix))
+    return out
 
 
 def zero_cost_warnings(plan: Plan) -> list[str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from pac_config.settings import load_settings
 from pac_core.report_period import report_instant
+from sync_jobs import cli_common
 from sync_jobs.app import load_report_inputs
 from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.report import calendar_quarter_note, render_html, write_actions_csv, write_xlsx
@@ -33,7 +33,8 @@ FORMATS = ("html", "xlsx", "csv")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write, e.g. pac-2027-T2.html.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
-              help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
+              help="Settings file (default: $PAC_CONFIG; else, in a directory where `pac demo` ran and .pac/pac.db "
+                   "holds no sync, the demo's .pac/demo.yaml, saying so; else the shipped config/pac.yaml).")
 def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str | None, fmt: str | None, output: Path,
            config_path: Path | None) -> None:
     """Write the quarterly sales-meeting report from the last sync's data.
@@ -48,7 +49,7 @@ def report(plan_ref: str | None, quarter: str | None, restated: bool, lang: str 
       pac report --format csv -o actions.csv    (action progress; ';' in French, ',' in English)
     """
     fmt = fmt or {".xlsx": "xlsx", ".csv": "csv"}.get(output.suffix.lower(), "html")
-    settings, ps, plan = readable_plan(load_settings(config_path), plan_ref, "the report")
+    settings, ps, plan = readable_plan(cli_common.settings_named(config_path, read_only=True), plan_ref, "the report")
     plan_ref = ps.key
     require_sync(settings.database(), ps.key, plan.id)
     now = ps.as_of or datetime.now(UTC)

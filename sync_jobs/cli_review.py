@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from pac_config.settings import load_settings
 from pac_core.errors import InvalidInput, Problem
 from pac_core.results import Pace
+from sync_jobs import cli_common
 from sync_jobs.plan_fallback import readable_plan
 from sync_jobs.review import load_review, render_html, render_markdown
 from sync_jobs.store_guard import require_sync
@@ -24,7 +24,8 @@ from sync_jobs.store_guard import require_sync
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="File to write: .html (self-contained page) or .md (Markdown).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
-              help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
+              help="Settings file (default: $PAC_CONFIG; else, in a directory where `pac demo` ran and .pac/pac.db "
+                   "holds no sync, the demo's .pac/demo.yaml, saying so; else the shipped config/pac.yaml).")
 def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str | None, output: Path,
            config_path: Path | None) -> None:
     """Write the monthly action review from the last sync's data.
@@ -41,7 +42,7 @@ def review(month: str | None, plan_ref: str | None, rep: str | None, lang: str |
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise InvalidInput(Problem("-o", f"{output.name}: the review is written as .html or .md",
                                    "name the file e.g. revue-2027-05.html or revue-2027-05.md"))
-    settings, ps, plan = readable_plan(load_settings(config_path), plan_ref, "the review")
+    settings, ps, plan = readable_plan(cli_common.settings_named(config_path, read_only=True), plan_ref, "the review")
     plan_ref = ps.key
     require_sync(settings.database(), ps.key, plan.id)
     data = load_review(settings, plan_ref, month=month, rep=rep)

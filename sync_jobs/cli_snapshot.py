@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 import click
 
 from pac_config.planfile import load_plan
-from pac_config.settings import load_settings
 from pac_core.restatement import since_close
 from pac_core.revenue import last_day
 from pac_core.snapshots import closing_instant, plan_label
+from sync_jobs import cli_common
 from sync_jobs.app import kept_snapshot, take_snapshot, when_taken
 from sync_jobs.report.fmt import Formatter
 from sync_jobs.report.restated import since_lines
@@ -39,7 +39,8 @@ from sync_jobs.store_guard import require_sync
               help="Replace a snapshot of the period kept before (re-evaluated on today's records and plan); "
                    "what changes is printed.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), envvar="PAC_CONFIG",
-              help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml).")
+              help="Settings file (default: $PAC_CONFIG, else the shipped config/pac.yaml; never the demo's "
+                   ".pac/demo.yaml unless named: a snapshot is written to the store).")
 def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path | None) -> None:
     """Keep a closed month's or quarter's figures (the plan at its end) for the report's trends.
 
@@ -53,7 +54,7 @@ def snapshot(period: str, plan_ref: str | None, replace: bool, config_path: Path
     be taken; so is one already kept, unless --replace. Needs a sync of the plan in the store (exit 2
     otherwise); makes no CRM call.
     """
-    settings = load_settings(config_path)
+    settings = cli_common.settings_named(config_path, read_only=False)
     ps = settings.plan(plan_ref)
     plan = load_plan(ps.file)
     kind, label = plan_label(period, plan.period, plan.timezone)

@@ -12,6 +12,8 @@ else is configured (``pac_config.settings.discover_settings_path``). See docs/sy
 from __future__ import annotations
 
 import logging
+import os
+import shlex
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -27,7 +29,7 @@ from rich.table import Table
 
 from connectors.base import Connector
 from pac_config.planfile import plans_language
-from pac_config.settings import default_settings_path, load_settings
+from pac_config.settings import DEMO_SETTINGS, default_settings_path, load_settings
 from pac_core.rounding import half_up
 from sandbox_crm.run import sandbox_env, start_sandbox
 from sync_jobs import textsafe
@@ -162,15 +164,30 @@ def _run(views: DemoViews, lang: str | None, output: str, db: str, console: Cons
     report = _report(settings, ps.key, lang, Path(output), console)
     took = time.monotonic() - started
     console.print(f"\nDone in {took:.1f}s. Where to look next:")
-    console.print(f"  {program} explain A-01     which visits counted for A-01, and why the others did not",
-                  markup=False)
-    console.print(f"  {program} status           the two runs, watermarks, API calls", markup=False)
-    if report:
-        console.print(f"  {report}   the quarterly sales-meeting report (open it in a browser)", markup=False)
-    console.print(f"  (they read the demo's store, {settings_path}, until this directory has its own; "
-                  "PAC_CONFIG chooses another)", markup=False)
+    for line in next_steps(program, settings_path, report):
+        console.print(line, markup=False)
     bad = [r for r in (first, second) if r.status not in (RunStatus.OK, RunStatus.PARTIAL)]
     return bad[0].status if bad else RunStatus.OK
+
+
+def next_steps(program: str, settings_path: Path, report: Path | None,
+               env: Mapping[str, str] | None = None) -> list[str]:
+    """The commands printed at the demo's end, to be run as is from this directory. The read commands find the
+    demo's settings by themselves at ``.pac/demo.yaml`` only, and only with no ``PAC_CONFIG`` in ``env``
+    (``discover_settings_path``): otherwise (a ``--db`` elsewhere) the commands are printed with ``PAC_CONFIG=``
+    naming them (audit newcomer F3: they read an earlier demo's store, or none)."""
+    env = os.environ if env is None else env
+    found = not env.get("PAC_CONFIG") and settings_path.resolve() == DEMO_SETTINGS.resolve()
+    pac = program if found else f"PAC_CONFIG={shlex.quote(str(settings_path))} {program}"
+    lines = [f"  {pac} explain A-01     which visits counted for A-01, and why the others did not",
+             f"  {pac} status           the two runs, watermarks, API calls"]
+    if report:
+        lines.append(f"  {report}   the quarterly sales-meeting report (open it in a browser)")
+    lines.append(f"  (they read the demo's store, {settings_path}, until this directory has its own; "
+                 "PAC_CONFIG chooses another)" if found else
+                 f"  (PAC_CONFIG= names this demo's settings, {settings_path}: the read commands find "
+                 f"{DEMO_SETTINGS} by themselves, never these)")
+    return lines
 
 
 def _sync(views: DemoViews, settings: Any, plan: str, connectors: dict[str, Any], *, full: bool) -> RunResult:

@@ -105,6 +105,18 @@ def test_missing_hubspot_credentials_are_exit_2(tmp_path: Path) -> None:
                                    "or in the file PAC_SECRETS_FILE names)")
 
 
+def test_every_connector_s_missing_credentials_are_named_at_once(tmp_path: Path) -> None:
+    """No credential at all for a plan on two CRMs: exit 2 naming sf-main's and hs-west's problems in one run, before
+    any call, and no store created (audit newcomer F10: sf-main was named, then hs-west only at the next try)."""
+    done = _sync(tmp_path, _settings(tmp_path))
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert [line.split(":", 1)[0] for line in lines] == ["sf-main", "hs-west"], done.stderr
+    assert lines[0].startswith("sf-main: PAC_SF_AUTH is not set") and "cannot connect" not in done.stderr
+    assert lines[1].startswith("hs-west: no HubSpot credentials: neither PAC_HS_ACCESS_TOKEN")
+    assert not (tmp_path / "pac.db").exists()
+
+
 def test_a_secrets_file_of_export_lines_is_read_and_its_settings_shown(tmp_path: Path) -> None:
     """A secrets file written as `pac sandbox` writes its own (``export NAME='value'``): its variables are read
     (they were stored under "export NAME": "set PAC_SF_AUTH to one of jwt, ***, ..."), and its settings are not

@@ -13,6 +13,7 @@ from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
 from sync_jobs.cli import main
+from tests.cli import run_pac
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "config" / "mappings" / "salesforce.demo.yaml"
@@ -278,6 +279,24 @@ class TestCrmCommands:
         code, out = run("crm", "check", env={**env, "PAC_SF_AUTH": ""})
         assert code == 2 and "sf-main (salesforce): PAC_SF_AUTH is not set (set PAC_SF_AUTH to one of" in out
         assert "CRM error" not in out
+
+    def test_a_connector_built_from_a_mapping_file_is_named_by_it(self) -> None:
+        """`pac config check MAPPING --online`, `pac crm check --crm` and `pac crm provision --mapping` build a
+        connector no settings name: without credentials each names the mapping file and its CRM, as typed (audit
+        newcomer F11: "salesforce-cli: PAC_SF_AUTH is not set", a connector that exists nowhere)."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAC_")}
+        sf, hs = "config/mappings/salesforce.default.yaml", "config/mappings/hubspot.default.yaml"
+        for args, expected in (
+                (("config", "check", sf, "--online"), f"{sf} (salesforce): PAC_SF_AUTH is not set"),
+                (("config", "check", hs, "--online"), f"{hs} (hubspot): no HubSpot credentials"),
+                (("crm", "check", "--crm", "salesforce", "--mapping", sf),
+                 f"{sf} (salesforce): PAC_SF_AUTH is not set"),
+                (("crm", "provision", "hubspot", "--mapping", hs, "--dry-run"),
+                 f"{hs} (hubspot): no HubSpot credentials")):
+            done = run_pac(*args, env=env, cwd=ROOT, timeout=120)
+            out = done.stdout + done.stderr
+            assert done.returncode == 2, (args, out)
+            assert expected in " ".join(out.split()) and "-cli" not in out, (args, out)
 
     def test_provision_uses_the_configured_connectors_mapping(self, tmp_path: Path) -> None:
         """`pac crm provision salesforce` with settings (PAC_CONFIG) provisions each configured Salesforce connector

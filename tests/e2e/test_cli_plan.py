@@ -48,11 +48,16 @@ class TestPlanCheck:
 
 class TestPlanImport:
     def test_import_writes_a_valid_plan(self, tmp_path: Path) -> None:
-        """The sample CSV becomes a plan file that `pac plan check` accepts."""
+        """The sample CSV becomes a plan file that `pac plan check` accepts, warning of what its header asks to fill
+        in: 5 axes with no objective, 4 empty SWOTs, 6 people with no role and no manager
+        (tests/unit/test_plan_check_unfilled.py)."""
         out_file = tmp_path / "imported.pac.yaml"
         code, out = run("plan", "import", str(SAMPLE), "-o", str(out_file), "--year", "2027")
         assert code == 0 and "plan written to" in out
-        assert run("plan", "check", str(out_file)) == (0, "✓ plan OK: 4 segments, 5 axes, 7 actions\n")
+        code, out = run("plan", "check", str(out_file))
+        assert code == 0 and out.splitlines()[0] == "✓ plan OK: 4 segments, 5 axes, 7 actions", out
+        warned = [line.split(": ", 2)[1] for line in out.splitlines()[1:]]
+        assert sorted(w.split()[-2] for w in warned) == ["axis"] * 5 + ["people"] * 6 + ["segment"] * 4, out
 
     def test_import_to_stdout(self) -> None:
         """Without -o the YAML is printed."""

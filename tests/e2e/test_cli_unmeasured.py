@@ -19,7 +19,7 @@ PLAN = audit_plan("Audit HS", "en", """\
      what: {activity: visit, count: 10, counting: activities}, when: "Q2 2027", status: in_progress}
   - {id: A-4, axis: AX-RA, text: "Send 5 follow-up e-mails in Q2", who: julie@audit.example,
      what: {activity: email, count: 5, counting: activities}, when: "Q2 2027", status: in_progress}
-""")
+""").replace("kind: horizontal,", "kind: horizontal, swot: {strengths: [a local team]},")   # complete: no other warning
 WARNING = ("action A-4 counts 'email' activities, which none of the plan's connectors reads (hs-audit (hubspot)): "
            "it will stay at 0 whatever is done. To measure it: hs-audit: set activities.emails.enabled: true in "
            "its mapping to read HubSpot e-mails")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
@@ -15,6 +17,18 @@ def demo(demo_run: DemoRun) -> tuple[DemoRun, Path, dict[str, str]]:
     """The session's ``pac demo --lang en`` (tests/e2e/conftest.py): its output, its directory, its environment.
     These tests only read its directory (the commands they run read the store)."""
     return demo_run, demo_run.cwd, demo_run.env
+
+
+@pytest.fixture(scope="module")
+def again(demo, tmp_path_factory: pytest.TempPathFactory) -> tuple[CompletedProcess[str], Path]:
+    """``pac demo`` run again, with --db on a copy of the session's demo store elsewhere and --output beside it, from
+    that directory (which has no .pac/ of its own): its output and the directory."""
+    run, _, env = demo
+    where = tmp_path_factory.mktemp("elsewhere")
+    copy_demo_store(run, where)
+    done = run_pac("--log-format", "json", "demo", "--db", str(where / "demo.db"), "--output",
+                   str(where / "again.html"), cwd=where, env=env, timeout=600)
+    return done, where
 
 
 class TestDemo:
@@ -78,14 +92,44 @@ class TestDemo:
         assert status.returncode == 0 and status.stdout.count(" ok ") + status.stdout.count("partial") >= 2
         assert report.returncode == 0 and "as of 2027-05-20T18:00" in report.stdout, report.stderr
 
-    def test_demo_store_is_recreated_each_time(self, demo, tmp_path: Path) -> None:
+    def test_explain_an_axis_piped_shows_every_record_id_whole(self, demo) -> None:
+        """`pac explain AXIS` into a pipe (160 columns): each deal's record id is printed whole, on one line, so a
+        manager can open it in the CRM (audit newcomer F9: every Salesforce id was cut to `0065g00000001…`)."""
+        _, cwd, env = demo
+        env = {**env, "PAC_CONFIG": str(cwd / ".pac" / "demo.yaml")}
+        done = run_pac("explain", "AX-RA-MAINT", "--lang", "en", cwd=cwd, env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        rows = [[cell.strip() for cell in line.split("│")[2:4]] for line in done.stdout.splitlines()
+                if line.startswith(("│ ✔", "│ ✘"))]
+        assert len(rows) == 40, done.stdout    # 33 counted, 7 not (docs/demo-org.md)
+        cut = [record for record, crm in rows if not (re.fullmatch(r"[0-9A-Za-z]{18}", record) if crm == "sf-main"
+                                                      else re.fullmatch(r"[0-9]+", record))]
+        assert cut == [], done.stdout[:3000]
+        assert max(len(line) for line in done.stdout.splitlines()) <= 160
+
+    def test_demo_store_is_recreated_each_time(self, again) -> None:
         """Running the demo again on an existing demo store (here a copy, named with --db; the report where
         --output says) starts from a fresh store: its first sync is run 1 again."""
-        run, _, env = demo
-        copy_demo_store(run, tmp_path)
-        again = run_pac("--log-format", "json", "demo", "--db", str(tmp_path / "demo.db"), "--output",
-                        str(tmp_path / "again.html"), cwd=tmp_path, env=env, timeout=600)
+        done, where = again
         # an explicit --log-format json (for log collectors) lets the log lines through
-        assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-        assert '"run": 1' in again.stderr and '"run": 3' not in again.stderr
-        assert (tmp_path / "again.html").stat().st_size > 1000
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        assert '"run": 1' in done.stderr and '"run": 3' not in done.stderr
+        assert (where / "again.html").stat().st_size > 1000
+
+    def test_next_steps_of_a_demo_elsewhere_read_its_store(self, again, demo) -> None:
+        """A demo whose --db is not .pac/demo.db prints its next commands with PAC_CONFIG naming its settings, and
+        they read its store as printed, from the directory it ran in (audit newcomer F3: they read ./.pac/demo.yaml,
+        an earlier demo's store, or said "No run yet")."""
+        done, where = again
+        _, _, env = demo
+        printed = [line.split() for line in done.stdout.splitlines() if line.lstrip().startswith("PAC_CONFIG=")]
+        commands = {words[2]: words for words in printed}
+        assert sorted(commands) == ["explain", "status"], done.stdout[-1500:]
+        for words in commands.values():
+            assert words[0] == f"PAC_CONFIG={where / 'demo.yaml'}" and words[1] == "pac", words
+        explain = run_pac(*commands["explain"][2:4], cwd=where, env={**env, "PAC_CONFIG": str(where / "demo.yaml")},
+                          timeout=120)
+        status = run_pac("status", cwd=where, env={**env, "PAC_CONFIG": str(where / "demo.yaml")}, timeout=120)
+        assert explain.returncode == 0 and "4 / 5" in explain.stdout, explain.stderr
+        assert status.returncode == 0 and "No run yet" not in status.stdout, status.stdout
+        assert status.stdout.count(" ok ") + status.stdout.count("partial") >= 2, status.stdout

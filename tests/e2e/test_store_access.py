@@ -4,6 +4,7 @@ supported, and a failed command never hiding the demo's store."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -168,3 +169,45 @@ class TestFailedCommandsHideNothing:
         assert "reading the demo's store" in status.stderr and "partial" in status.stdout
         explain = pac("explain", "A-01", cwd=tmp_path, env=env)
         assert explain.returncode == 0 and "reading the demo's store" in explain.stderr, explain.stderr
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class TestTheDemoSettingsFallback:
+    """After `pac demo` (its store and settings where it puts them: ./.pac/demo.db and demo.yaml), the commands with a
+    --config option and none given: the read-only ones read the demo's store and say so, the ones that write to the
+    store never touch it (audit newcomer F6)."""
+
+    def test_report_review_and_a_dry_run_notify_say_they_read_the_demo(self, tmp_path, demo_run) -> None:
+        """Seen failing before the fix: report, review and notify --dry-run read the demo's store without the
+        "(reading the demo's store ...)" line status and explain print."""
+        assert demo_run.returncode == 0, demo_run.stderr[-2000:]
+        copy_demo_store(demo_run, tmp_path / ".pac")
+        env = _env()
+        for args in (("report", "-o", "r.html"), ("review", "--month", "2027-05", "-o", "v.html"),
+                     ("notify", "--dry-run")):
+            done = pac(*args, cwd=tmp_path, env=env)
+            assert done.returncode == 0, (args, done.stdout + done.stderr)
+            assert "(reading the demo's store: .pac/demo.yaml; set PAC_CONFIG to read another)" in done.stderr, args
+        assert "as of 2027-05-20T18:00" in pac("report", "-o", "r2.html", cwd=tmp_path, env=env).stdout
+
+    def test_snapshot_and_notify_never_write_to_the_demo_store_implicitly(self, tmp_path, demo_run) -> None:
+        """`pac snapshot --replace` and `pac notify` write to the store: with no --config and no PAC_CONFIG they read
+        the shipped settings (no sync in ./.pac/pac.db: exit 2), name the demo's settings to write to it, and the
+        demo's store is unchanged. Seen failing before the fix: snapshot --replace exit 0, the demo's 2027-03
+        snapshot replaced."""
+        assert demo_run.returncode == 0, demo_run.stderr[-2000:]
+        copy_demo_store(demo_run, tmp_path / ".pac")
+        env = _env()
+        before = _digest(tmp_path / ".pac" / "demo.db")
+        for args in (("snapshot", "--period", "2027-03", "--replace"), ("notify",)):
+            done = pac(*args, cwd=tmp_path, env=env)
+            assert done.returncode == 2, (args, done.stdout + done.stderr)
+            assert "--config .pac/demo.yaml or PAC_CONFIG=.pac/demo.yaml" in done.stderr, (args, done.stderr)
+            assert "no sync recorded" in done.stdout + done.stderr and "reading the demo's store" not in done.stderr
+        assert _digest(tmp_path / ".pac" / "demo.db") == before
+        named = pac("snapshot", "--period", "2027-03", "--replace", "--config", ".pac/demo.yaml", cwd=tmp_path,
+                    env=env)
+        assert named.returncode == 0 and "2027-03: replaced the snapshot" in named.stdout, named.stdout + named.stderr

@@ -140,3 +140,12 @@ def test_no_listed_summary_stops_at_an_abbreviation(group: str) -> None:
     listed = done.output.partition("Commands:")[2].splitlines()
     assert done.exit_code == 0 and listed
     assert [line for line in listed if line.rstrip().endswith(("e.g.", "i.e.", "etc.", "cf."))] == []
+
+
+def test_the_plan_group_names_each_of_its_commands() -> None:
+    """``pac plan --help`` says what the group holds: each of its commands by name (audit newcomer, smaller points:
+    it said "check, lint, import from a spreadsheet", and pull and schema were missed)."""
+    done = CliRunner().invoke(cli.main, ["plan", "--help"], terminal_width=1000)
+    summary = done.output.split("Options:", 1)[0].split("\n", 1)[1]
+    assert done.exit_code == 0 and "Write and check plans" in summary
+    assert [name for name in cli.PLAN_COMMANDS if f" {name}" not in summary.replace(",", " ")] == []

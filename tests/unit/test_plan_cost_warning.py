@@ -12,9 +12,9 @@ from sync_jobs.cli import main
 
 PLAN_FILE = """\
 plan: {{name: PAC 2027, year: 2027, timezone: Europe/Paris, language: fr}}
-people: [{{email: julie@example.com, name: Julie}}]
+people: [{{email: julie@example.com, name: Julie, role: manager}}]
 segments:
-  - {{id: SEG, name: Rhône, kind: horizontal, scope: {{departement: "69"}}}}
+  - {{id: SEG, name: Rhône, kind: horizontal, scope: {{departement: "69"}}, swot: {{strengths: [une équipe locale]}}}}
 axes:
   - id: AX
     name: Clients du Rhône
