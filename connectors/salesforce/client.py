@@ -33,6 +33,7 @@ from requests.adapters import HTTPAdapter
 from simple_salesforce import exceptions as sfx
 from simple_salesforce.api import Salesforce
 from simple_salesforce.util import call_salesforce, exception_handler
+from urllib3.exceptions import ConnectTimeoutError
 
 from connectors.base import (
     WHERE_CREDENTIALS,
@@ -248,12 +249,13 @@ class _TimedAdapter(HTTPAdapter):
     """An adapter giving every request sent without a timeout this one (connect, read): simple-salesforce's REST,
     query and Bulk calls pass none, and a call never answered would block the run (and hold its lock) for good.
     Past it, requests raises ``Timeout``, a ``RequestException``: ``translate`` makes it a ``TransientError``,
-    retried within the run's budget. ``sending`` is told of each request before it is sent: the run's call count
-    (an attempt whose answer never comes, a dropped connection or a timeout, may still have been executed and
-    charged by the org)."""
+    retried within the run's budget. ``sending`` is told of each request before it is sent (``+1``): the run's call
+    count (an attempt whose answer never comes, a dropped connection or a timeout, may still have been executed and
+    charged by the org); and again (``-1``) when no connection could be made (refused, unresolved, connect timeout):
+    nothing reached the org."""
 
-    def __init__(self, timeout: tuple[float, float], sending: Callable[[requests.PreparedRequest], None] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, timeout: tuple[float, float],
+                 sending: Callable[[requests.PreparedRequest, int], None] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.timeout = timeout
         self.sending = sending
@@ -262,8 +264,15 @@ class _TimedAdapter(HTTPAdapter):
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
         if self.sending is not None:
-            self.sending(request)
-        return super().send(request, *args, **kwargs)
+            self.sending(request, 1)
+        try:
+            return super().send(request, *args, **kwargs)
+        except requests.ConnectionError as exc:     # ConnectTimeout is one too
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            if self.sending is not None and (isinstance(exc, requests.ConnectTimeout)
+                                             or isinstance(reason, ConnectTimeoutError)):  # NewConnectionError too
+                self.sending(request, -1)
+            raise
 
 
 class SfClient:
@@ -289,15 +298,16 @@ class SfClient:
         self._counting = threading.Lock()
 
     # -- usage -------------------------------------------------------------------------------------
-    def _count(self, request: requests.PreparedRequest) -> None:
+    def _count(self, request: requests.PreparedRequest, delta: int = 1) -> None:
         """One call per request sent, before it is sent (the adapter's ``sending``): answered or not, as HubSpot's
-        transport counts its attempts (audit quota F2: a retried dropped connection was not counted before)."""
+        transport counts its attempts (audit quota F2: a retried dropped connection was not counted before); taken
+        back (``delta`` -1) when no connection could be made, so an unreachable org counts no call."""
         path = urlsplit(request.url or "").path
         rest = path.split("/services/data/", 1)[-1].split("/", 1)[-1]
         kind = "oauth2" if "/oauth2/" in path else rest.split("/", 1)[0]
         with self._counting:            # the pager's prefetch sends on its own thread
-            self.usage.calls += 1
-            self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + 1
+            self.usage.calls += delta
+            self.usage.by_endpoint[kind] = self.usage.by_endpoint.get(kind, 0) + delta
 
     def _observe(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         """The org's clock and its usage (``Sforce-Limit-Info``) from each answer."""

@@ -111,16 +111,17 @@ def test_hand_edits_of_the_account_fields_are_restored(tmp_path: Path) -> None:
         manager = next(u["Id"] for u in sf.rows("User") if u["Id"] != sf.integration_user and u.get("IsActive"))
 
         def edit() -> None:
-            """The manager's edits, stamped two seconds on (pac takes a change stamped within the second after its
-            write, whose stamp it knows to the second only, for its own)."""
+            """The manager's edits, two seconds after pac's last write (pac takes a change stamped within the second
+            after its write, whose stamp it knows to the second only, for its own): the org's clock moves on two
+            seconds and stays there, so every later stamp, pac's writes included, comes after the edits, as in a real
+            org (restoring the clock stamped pac's next write before the edits it replaced: the quiet night then
+            sent the three accounts again when the full sync came within a second of the edits, seen once under
+            load)."""
             clock = sf.org.now
             sf.org.now = lambda: clock() + timedelta(seconds=2)
-            try:
-                sf.edit("Account", edited, by=manager, PAC_Axes__c="AX-BIDON")
-                sf.edit("Account", plain, by=manager, PAC_Target__c=True, PAC_Axes__c="AX-RA-DORM")
-                sf.edit("Account", cleared, by=manager, PAC_Axes__c=None, PAC_Target__c=False)
-            finally:
-                sf.org.now = clock
+            sf.edit("Account", edited, by=manager, PAC_Axes__c="AX-BIDON")
+            sf.edit("Account", plain, by=manager, PAC_Target__c=True, PAC_Axes__c="AX-RA-DORM")
+            sf.edit("Account", cleared, by=manager, PAC_Axes__c=None, PAC_Target__c=False)
 
         edit()
         nightly = sandbox_sync(settings, server)
