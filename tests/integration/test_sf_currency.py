@@ -176,19 +176,23 @@ def _april(records: Records, currency: str, fx: dict[str, Any]) -> Any:
                     settings=EngineSettings(fx_rates=fx))
 
 
+def _pulled(server: SandboxServer) -> Records:
+    """The users, accounts and deals the Salesforce connector reads from the sandbox org, over HTTP."""
+    sf = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
+    try:
+        got = {kind: list(sf.pull(kind, None)) for kind in (ObjectKind.USERS, ObjectKind.ACCOUNTS, ObjectKind.DEALS)}
+    finally:
+        sf.close()
+    return Records(accounts=tuple(r for r in got[ObjectKind.ACCOUNTS] if isinstance(r, Account)),
+                   deals=tuple(r for r in got[ObjectKind.DEALS] if isinstance(r, Deal)),
+                   users=tuple(r for r in got[ObjectKind.USERS] if isinstance(r, User)))
+
+
 class TestPlanInAnotherCurrencyThanTheCorporate:
     @pytest.fixture
     def records(self, server: SandboxServer) -> tuple[Records, dict[str, str]]:
         ids = _seed_three_currencies(server.api("salesforce"))
-        sf = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
-        try:
-            got = {kind: list(sf.pull(kind, None)) for kind in (ObjectKind.USERS, ObjectKind.ACCOUNTS,
-                                                                  ObjectKind.DEALS)}
-        finally:
-            sf.close()
-        return Records(accounts=tuple(r for r in got[ObjectKind.ACCOUNTS] if isinstance(r, Account)),
-                       deals=tuple(r for r in got[ObjectKind.DEALS] if isinstance(r, Deal)),
-                       users=tuple(r for r in got[ObjectKind.USERS] if isinstance(r, User))), ids
+        return _pulled(server), ids
 
     def test_a_chf_plan_counts_its_chf_deal_exactly_and_the_others_at_the_org_s_rates(self, records: Any) -> None:
         """CHF plan, fx_rates {EUR: 0.94}: the CHF deal counts CHF 9,100.00 (no rate involved); the USD deal
@@ -224,15 +228,7 @@ class TestPlanInAnotherCurrencyThanTheCorporate:
                              AnnualRevenue=revenue, CurrencyIsoCode=iso, OwnerId=rep)
             ids[key] = api.create("Opportunity", Name=key, AccountId=acc, StageName="Closed Won",
                                   CloseDate=date(2027, 4, 12), Amount=amount, CurrencyIsoCode=iso, OwnerId=rep)
-        sf = build("sf-main", DEMO, sandbox_env(server), policy=NO_WAIT)
-        try:
-            got = {kind: list(sf.pull(kind, None)) for kind in (ObjectKind.USERS, ObjectKind.ACCOUNTS,
-                                                                  ObjectKind.DEALS)}
-        finally:
-            sf.close()
-        records = Records(accounts=tuple(r for r in got[ObjectKind.ACCOUNTS] if isinstance(r, Account)),
-                          deals=tuple(r for r in got[ObjectKind.DEALS] if isinstance(r, Deal)),
-                          users=tuple(r for r in got[ObjectKind.USERS] if isinstance(r, User)))
+        records = _pulled(server)
         ax = axis("AX", "SEG", baseline="0", scope=parse_scope({"annual_revenue": {"gte": "55 M"}}))
         ax = replace(ax, objective=replace(ax.objective, period=APRIL))
         segment = Segment("SEG", "Tout", SegmentKind.HORIZONTAL, parse_scope({}))
