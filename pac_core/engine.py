@@ -268,10 +268,8 @@ def build_indexes(plan: Plan, records: Records | RecordColumns,
     deal_numbers = numbers.of(deals.source, deals.account)
     deal_days = deals.days(zone)
     values = WonValues.of(deals)
-    won = np.zeros(deals.n, dtype=bool)
-    won[values.rows] = True
     # what dormancy, first won deals and conversion read: purchases, so not credits (a won deal worth less than 0)
-    dated = won & (deal_numbers >= 0) & (deal_days != NO_DAY) & ~values.credit_rows(deals.n)
+    dated = values.purchases(deals.n) & (deal_numbers >= 0) & (deal_days != NO_DAY)
     action_scopes = _action_scopes(plan)
     scopes = [s.scope for s in plan.segments] + [plan.axis_scope(a) for a in plan.axes] + list(action_scopes.values())
     account_columns = AccountColumns(accounts, emails, deal_numbers[dated], deal_days[dated],

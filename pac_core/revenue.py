@@ -141,6 +141,7 @@ class WonValues:
 
     rows: np.ndarray
     value: list[Decimal | None]
+    given: list[Decimal]        # ``value``, ZERO where it is None: what the ledger sums
     missing: np.ndarray
     credit: np.ndarray
     noted: np.ndarray
@@ -165,12 +166,12 @@ class WonValues:
         given: list[Decimal] = [ZERO if v is None else v for v in value] if missing.any() else \
             cast(list[Decimal], value)
         credit = np.fromiter(map(lt, given, repeat(ZERO)), dtype=bool, count=len(rows))
-        return cls(rows, value, missing, credit, noted | missing | credit)
+        return cls(rows, value, given, missing, credit, noted | missing | credit)
 
-    def credit_rows(self, n: int) -> np.ndarray:
-        """Per deal row of the table (``n`` rows), whether it is a won, live credit."""
+    def purchases(self, n: int) -> np.ndarray:
+        """Per deal row of the table (``n`` rows), whether it is a won, live deal that is no credit."""
         out = np.zeros(n, dtype=bool)
-        out[self.rows[self.credit]] = True
+        out[self.rows[~self.credit]] = True
         return out
 
 
@@ -448,9 +449,7 @@ class WonLedger:
         rows, amounts, missing, credit = values.rows, values.value, values.missing, values.credit
         ledger = cls()
         ledger.won_dates = won_dates     # type: ignore[assignment]
-        noted = values.noted.copy()
-        given: list[Decimal] = [ZERO if a is None else a for a in amounts] if missing.any() else \
-            cast(list[Decimal], amounts)
+        noted, given = values.noted, values.given
         # each row's conversion into the plan's currency (its currency and the CRM's rates of the deal)
         rate_of, cur_codes = row_conversions(table, rows, currency, fx_rates)
         ok = (table.account.codes[rows] >= 0) & (numbers[rows] >= 0) & (days[rows] != NO_DAY)

@@ -209,7 +209,7 @@ def run(ctx: RunContext, steps_: tuple[Step, ...] = STEPS) -> RunResult:
             step.run(ctx)
             ctx.result.timings[step.timing] = ctx.result.timings.get(step.timing, 0.0) + time.perf_counter() - tick
     except (QuotaExhausted, SchemaError, AuthError, TransientError, RateLimited, ConnectorError) as exc:
-        written = sum(c.get("written", 0) for c in ctx.result.counts.values()) if ctx.writing else None
+        written = ctx.result.written + ctx.result.accounts_written if ctx.writing else None
         ctx.status, error = stopped_by(exc, mappings=[ctx.settings.connector(n).mapping for n in ctx.names],
                                        settings=ctx.settings.source or "pac.yaml", written=written)
         ctx.result.errors.append(error)

@@ -292,7 +292,7 @@ def _statement_notes(text: str, file: Path, changes: list[PulledChange]) -> list
     now says otherwise (``pac_core.linter.action_disagreements``, the check ``pac plan import`` and ``pac plan
     lint`` make): what it says, the statement's line in the file, and the fix (audit longlife F3: the CRM and the
     report showed « Rencontrer 3 comptes » beside a target of 4)."""
-    keys = {"count": "count", "when": "when"}
+    keys = ("count", "when")
     if not any(c.field in keys for c in changes):
         return changes
     try:
@@ -307,13 +307,13 @@ def _statement_notes(text: str, file: Path, changes: list[PulledChange]) -> list
         if change.field not in keys or node is None or "text" not in node:
             out.append(change)
             continue
-        found = [d for d in action_disagreements(plan, plan.action(change.item)) if d[0] == keys[change.field]]
+        found = [d for d in action_disagreements(plan, plan.action(change.item)) if d[0] == change.field]
         if not found:
             out.append(change)
             continue
         line = node.lc.value("text")[0] + 1
         out.append(dataclasses.replace(change, note=(
-            f"{change.item}: the statement at {file}:{line} now disagrees with its {FIELD_KEYS[keys[change.field]]}: "
+            f"{change.item}: the statement at {file}:{line} now disagrees with its {FIELD_KEYS[change.field]}: "
             f"{disagreement_words(found)} (rewrite text: so that it says the same: the CRMs and the report show the "
             "statement; pac plan lint lists each)")))
     return out

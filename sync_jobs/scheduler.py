@@ -740,17 +740,15 @@ def reconcile_jobs(scheduler: BaseScheduler, wanted: list[dict[str, Any]],
             changes.removed.append(job.id)
     for spec in wanted:
         stored = scheduler.get_job(spec["id"], jobstore="default")
-        if (stored is not None and type(stored.trigger) is type(spec["trigger"])
-                and str(stored.trigger) == str(spec["trigger"]) and list(stored.args) == spec["args"]
-                and getattr(stored.trigger, "end_date", None) == spec["trigger"].end_date
-                and str(getattr(stored.trigger, "timezone", "")) == str(spec["trigger"].timezone)):
+        why = _why_replaced(stored, spec) if stored is not None else ""
+        if stored is not None and not why:     # the same trigger, zone, end and arguments
             updated = {k: v for k, v in spec["options"].items() if getattr(stored, k, None) != v}
             if updated:
                 stored.modify(**updated)
                 changes.updated.append((stored.id, updated))
             continue
         if stored is not None:
-            changes.replaced.append((stored, _why_replaced(stored, spec)))
+            changes.replaced.append((stored, why))
             changes.triggers[spec["id"]] = spec["trigger"]
         else:
             changes.added.append(spec["id"])

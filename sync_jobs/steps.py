@@ -115,19 +115,17 @@ def _relabelled(ctx: RunContext, name: str, connector: Connector, kept: Picklist
     seen = connector.labels()
     if seen is None:
         return
-    if seen.as_json() != kept_json:
-        ctx.pulled.labels[name] = seen.as_json()
-    if kept is None:
+    if (seen_json := seen.as_json()) != kept_json:
+        ctx.pulled.labels[name] = seen_json
+    if kept is None or not kept.relabelled(seen):     # nothing relabelled: no other plan file read
         return
     # every plan reading through this connector: the labels are kept once per connector, so the first run to see a
     # relabel names the values of the other plans sharing it too (their runs will not see it again)
     plans: list[tuple[Plan, Path | None]] = [(ctx.plan, ctx.plan_settings.file)]
-    for entry in ctx.settings.plans:
-        if name in entry.connectors and Path(entry.file).resolve() != Path(ctx.plan_settings.file).resolve():
-            try:
-                plans.append((load_plan(entry.file), Path(entry.file)))
-            except (InvalidInput, OSError):
-                continue        # a plan file its own run reports
+    for entry in ctx.settings.plans:       # a plan file that does not load is its own run's to report
+        if name in entry.connectors and Path(entry.file).resolve() != Path(ctx.plan_settings.file).resolve() \
+                and (other := _plan_of(ctx, entry.file)) is not None:
+            plans.append((other, Path(entry.file)))
     mapping = getattr(connector, "mapping", None)
     for warning in relabel_warnings(plans, name, connector.crm, mapping, kept, seen):
         ctx.result.relabelled.append(warning)

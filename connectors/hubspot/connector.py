@@ -252,8 +252,8 @@ class HubSpotConnector:
                                                               "inputs": [{"name": p} for p in props]})
                     definitions = {str(d["name"]): d for d in reply.data.get("results") or []
                                    if isinstance(d, dict) and d.get("name")}
-                except NotFound:        # none of them exists: the pull says which (``UnknownProperties``)
-                    definitions = {}
+                except NotFound:        # none of them exists (left {}): the pull says which (``UnknownProperties``)
+                    pass
             self._scope_labels = option_labels(definitions, props)
         return self._scope_labels
 
@@ -344,7 +344,7 @@ class HubSpotConnector:
         if kind is ObjectKind.DEALS:
             parts[kind] = [m.deals.model_dump(mode="json"), DEAL_RULES,
                            {pid: p.stages for pid, p in sorted(self.deal_pipelines().items())}]
-            if (m.deals.home_currency or m.deals.default_currency) and m.deals.amount_in_home_currency:
+            if currency and m.deals.amount_in_home_currency:
                 parts[kind].append(OWN_AMOUNTS)    # a portal with a company currency re-reads its deals once
         return reading_of(READING_RULES, kind.value, parts.get(kind))
 
