@@ -88,19 +88,21 @@ class Writer:
                     continue
                 unsent[i] = left_out
             groups.setdefault(path, []).append((i, record))
+        stop: ConnectorError | None = None
         try:
             for path, items in groups.items():
                 items = self._without_failed_axes(items, changes, results)
                 for chunk in chunked(items, BATCH):
                     self._write_chunk(path, chunk, changes, results)
         except ConnectorError as exc:   # a stop (the org's daily limit, a session refused): what went before goes up
-            exc.partial = [r.with_unsent(unsent.get(i, frozenset())) if r is not None else None
-                           for i, r in enumerate(results)]
-            raise
+            stop = exc
         for i, left_out in unsent.items():
             result = results[i]
             if result is not None:
                 results[i] = result.with_unsent(left_out)
+        if stop is not None:
+            stop.partial = list(results)
+            raise stop
         return [r if r is not None else _no_result(c) for r, c in zip(results, changes, strict=True)]
 
     def _unsent(self, change: WriteChange, record: Mapping[str, Any]) -> frozenset[str]:
