@@ -4,7 +4,7 @@ suspension has ended is live for every rule, as for the engine's pace and plan t
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -491,6 +491,46 @@ class TestAtTheThresholds:
         over = _evaluate(deals, self.FIVE_MONTHS, rhone_budget="14402.17")
         assert over.axis("AX-69").time_to_roi_months > 6.0
         assert Rule.ROLL_OUT not in {r.rule for r in over.recommendations}
+
+    def test_roi_exactly_the_roll_out_minimum(self) -> None:
+        """On 1 April (90 of 365 days) a cost of 3,650 is 900 to date; 4,500 more at 30 % margin is 1,350: ROI to date
+        (1,350 - 900) / 900 = 50 % exactly, the minimum ("at least 50 %"): rolled out (the payback, 8 months, under a
+        maximum of 12 here). One cent less: not."""
+        settings = replace(CAPACITY, rollout_max_months_to_roi=12.0)
+        at = _evaluate(_deals("54500", "50000", "10000", "10000"), NEUTRAL_AS_OF, rhone_budget="3650",
+                       settings=settings)
+        assert at.axis("AX-69").roi == 0.5 and _rule_of(at.recommendations, "AX-69") is Rule.ROLL_OUT
+        under = _evaluate(_deals("54499.99", "50000", "10000", "10000"), NEUTRAL_AS_OF, rhone_budget="3650",
+                          settings=settings)
+        assert under.axis("AX-69").roi < 0.5 and _rule_of(under.recommendations, "AX-69") is None
+
+    def test_a_decline_of_exactly_the_minimum_prioritises(self) -> None:
+        """Isère 9,000 against 10,000 a year earlier: down 10 % exactly, the minimum ("10 % or more"): prioritised,
+        « recule de 10 % (seuil 10 %) ». 9,000.01 (down 9.9999 %): not."""
+        [rec] = [r for r in _advise(_deals("60000", "50000", "9000", "10000"), NEUTRAL_AS_OF) if r.axis_id == "AX-38"]
+        assert rec.rule is Rule.PRIORITISE and rec.evidence["trend"] == -0.1
+        assert "recule de 10\u00a0% (seuil 10\u00a0%)" in rec.summary
+        assert _rule_of(_advise(_deals("60000", "50000", "9000.01", "10000"), NEUTRAL_AS_OF), "AX-38") is None
+
+    def test_a_load_of_exactly_the_minimum_suspends(self) -> None:
+        """90 PX200 won in the second quarter against a capacity of 100 (as of 1 May): loaded at 90 % exactly, the
+        minimum ("90 % or more"): suspended; 80 won and 20 open (x 0.5 = 10) too. 89.99 won: not."""
+        may = datetime(2027, 5, 1, tzinfo=PARIS)
+        for won_qty, open_qty, fires in (("90", None, True), ("80", "20", True), ("89.99", None, False)):
+            deals = [*_deals("60000", "50000", "10000", "10000"),
+                     won("px", "r1", "1000", date(2027, 4, 10), lines=(DealLine("PX200", Decimal(won_qty)),))]
+            if open_qty is not None:
+                deals.append(won("px-open", "r1", "1000", date(2027, 6, 20), stage=DealStage.OPEN,
+                                 lines=(DealLine("PX200", Decimal(open_qty)),)))
+            assert (_rule_of(_advise(deals, may), "AX-69") is Rule.SUSPEND) is fires, (won_qty, open_qty)
+
+    def test_drop_from_exactly_half_the_period(self) -> None:
+        """2 July 11:00 UTC is exactly half of 2027 in Paris (182.5 days): Isère's axis at -100 % is dropped; a
+        microsecond earlier it is not."""
+        half = datetime(2027, 7, 2, 11, tzinfo=UTC)
+        deals = _deals("60000", "50000", "10000", "10000")
+        assert _rule_of(_advise(deals, half), "AX-38") is Rule.DROP
+        assert _rule_of(_advise(deals, half - timedelta(microseconds=1)), "AX-38") is None
 
     def test_a_roi_just_below_the_drop_threshold_reads_below_it(self) -> None:
         """On 15 August (227 of 365 days) a cost of 10,950 is 6,810 to date; 22,700 more at 30 % margin is 6,810:
