@@ -46,7 +46,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from pac_core.money import money, percent
+from pac_core.money import decimals_below, money, percent
 from pac_core.periods import day_words
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
 from pac_core.plan_end import plan_ended, plan_started
@@ -123,6 +123,22 @@ class AdvisorContext:
 def pct(value: float, lang: str) -> str:
     """A ratio as a whole percentage, written as the report writes it (``money.percent``)."""
     return percent(value, lang)
+
+
+JUST_BELOW = {"fr": "juste sous {limit}", "en": "just below {limit}"}
+
+
+def pct_below(value: float, limit: float, lang: str, *, change: bool = False) -> str:
+    """``value``, a ratio below ``limit``, as a percentage that reads below it (``money.decimals_below``): « -0,3 % »
+    beside a threshold of « 0 % », « juste sous 0 % » / "just below 0%" where two decimals still read 0 %. ``change``:
+    signed as a growth (« +4,99 % »). Seen as « ROI à date 0 % … seuil 0 % » in a drop's sentence before 6 Dec 2026."""
+    def text(ratio: float, decimals: int) -> str:
+        shown = pct(ratio, lang) if decimals == 0 else percent(ratio, lang, decimals)
+        return f"+{shown}" if change and half_up(ratio, decimals, percent=True) > 0 else shown
+    decimals = decimals_below(value, limit)
+    if decimals is None:
+        return JUST_BELOW[lang].format(limit=text(limit, 0))
+    return text(value, decimals)
 
 
 def months(value: float, lang: str) -> str:
@@ -319,13 +335,13 @@ def _drop(plan: Plan, progress: Mapping[str, AxisProgress], s: AdvisorSettings,
             why = ((f"sans coût, CA supplémentaire {added}" if lang == "fr" else f"no cost, additional revenue {added}")
                    if free else f"{'ROI à date' if lang == 'fr' else 'ROI to date'} {pct(better[0], lang)}")
         if lang == "fr":
-            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI à date {pct(roi, lang)} après "
-                       f"{pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
+            summary = (f"Abandonner l'axe {_name(plan, axis)} (ROI à date {pct_below(roi, s.drop_max_roi, lang)} "
+                       f"après {pct(elapsed, lang)} de la période, seuil {pct(s.drop_max_roi, lang)})")
             summary += (f" au profit de {_name(plan, better[1])} ({why})." if better
                         else " : aucun meilleur axe n'est conservé pour reprendre l'effort.")
         else:
-            summary = (f"Drop axis {_name(plan, axis)} (ROI to date {pct(roi, lang)} after {pct(elapsed, lang)} "
-                       f"of the period, threshold {pct(s.drop_max_roi, lang)})")
+            summary = (f"Drop axis {_name(plan, axis)} (ROI to date {pct_below(roi, s.drop_max_roi, lang)} after "
+                       f"{pct(elapsed, lang)} of the period, threshold {pct(s.drop_max_roi, lang)})")
             summary += (f" in favour of {_name(plan, better[1])} ({why})." if better
                         else ": no better axis is kept to take over the effort.")
         evidence: dict[str, Any] = {"roi": p.roi, "elapsed_share": elapsed, "max_roi": s.drop_max_roi,

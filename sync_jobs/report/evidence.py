@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pac_core.advisor import pct_below
 from pac_core.plan import Plan
 from sync_jobs.report.fmt import Formatter
 
@@ -72,7 +73,30 @@ def rows(evidence: Mapping[str, Any], plan: Plan, fmt: Formatter) -> Iterator[tu
         if value is None or value == [] or value == {}:
             continue
         fr, en, kind, threshold = KEYS.get(key, (key.replace("_", " "), key.replace("_", " "), "", False))
-        yield (fr if fmt.lang == "fr" else en), value_text(kind, key, value, plan, fmt), threshold
+        text = _below(evidence, key, value, plan, fmt) or value_text(kind, key, value, plan, fmt)
+        yield (fr if fmt.lang == "fr" else en), text, threshold
+
+
+# a figure the rule fired on for being below a threshold, and that threshold's key in the same evidence: the figure
+# reads below it (« -0,3 % » beside « seuil 0 % », not « 0 % »; ``pac_core.advisor.pct_below``)
+_BELOW = {"roi": "max_roi", "growth": "lagging_growth_below"}
+
+
+def _below(evidence: Mapping[str, Any], key: str, value: Any, plan: Plan, fmt: Formatter) -> str | None:
+    """The text of a figure below its threshold (``_BELOW``: a dropped axis's ROI, a lagging segment's growth), as
+    the advisor's sentence writes it; None for any other figure (then ``value_text``)."""
+    limit = evidence.get(_BELOW.get(key, ""))
+    if limit is None:
+        return None
+    below = float(limit)
+    if key == "growth" and isinstance(value, Mapping):
+        segments = {s.id: s.name for s in plan.segments}
+        return ", ".join(f"{segments.get(str(k), str(k))} "
+                         + (pct_below(float(v), below, fmt.lang, change=True) if float(v) < below else fmt.change(v))
+                         for k, v in value.items())
+    if key == "roi" and float(value) < below:
+        return pct_below(float(value), below, fmt.lang)
+    return None
 
 
 def value_text(kind: str, key: str, value: Any, plan: Plan, fmt: Formatter) -> str:
