@@ -327,11 +327,11 @@ def load_report_inputs(settings: Settings, plan_ref: str | None = None, *, as_of
         plan, evaluation, basis = now.plan, now.evaluation, None
         row = next((r for r, p in zip(rows, points, strict=True)
                     if p.kind == "quarterly" and p.evaluation.as_of == now.evaluation.as_of), None)
-        if row is None and (closed or ended):
+        label = label_of("quarterly", last_day(now.evaluation.as_of, ZoneInfo(now.plan.timezone)),
+                         quarter_phase(now.plan.period))
+        if row is None and closed and now.evaluation.as_of == closing_instant(label, now.plan.timezone):
             # the quarter's snapshot by its label: it was kept at the end of the quarter in the plan's timezone of
             # then, which the plan may have changed since (audit planlife F1: the report said no snapshot was kept)
-            label = label_of("quarterly", last_day(now.evaluation.as_of, ZoneInfo(now.plan.timezone)),
-                             quarter_phase(now.plan.period))
             row = next((r for r in rows if r.kind == "quarterly" and r.label == label), None)
         if ended and row is not None:
             closed = restated = True
