@@ -141,7 +141,7 @@ class SalesforceConnector:
         self._labels_read = False
         self.schema = Schema(client, mapping)
         self.reader = Reader(client, mapping, self._warn, describe=self.schema.describe_fields)
-        self.writer = Writer(client, mapping, self.owners, self._warn)
+        self.writer = Writer(client, mapping, self.owners, self._warn, rates=self.org_rates)
 
     @property
     def skipped(self) -> Counter[str]:

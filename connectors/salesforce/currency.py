@@ -68,6 +68,19 @@ class OrgRates:
     places: int = 2                                                   # the corporate currency's DecimalPlaces
     static: Mapping[str, Decimal] = field(default_factory=lambda: _NONE)             # CurrencyType, by IsoCode
     dated: Mapping[str, tuple[DatedRate, ...]] = field(default_factory=lambda: _NONE)  # ACM, by IsoCode
+    active: Mapping[str, bool] = field(default_factory=lambda: _NONE)  # every CurrencyType IsoCode: IsActive
+
+    def unwritable(self, iso: str) -> str | None:
+        """Why a record cannot be given ``iso`` as its ``CurrencyIsoCode`` (a picklist of the org's currencies:
+        "Inactive currency types do not appear in picklists", CurrencyType.IsActive), or None: the org has no such
+        currency, or has it inactive. None too when the org gave no currencies (nothing is known)."""
+        if self.corporate is None or self.active.get(iso) is True:
+            return None
+        known = ", ".join(sorted(k for k, on in self.active.items() if on))
+        state = "has it inactive" if iso in self.active else "does not have it"
+        return (f"the plan's currency {iso} is not one of the org's active currencies ({known}): the org {state}, "
+                f"so Salesforce refuses CurrencyIsoCode {iso} (add or activate {iso} in Setup > Manage Currencies, "
+                f"with its conversion rate; the amounts stay in {iso}, pac does not convert what it writes)")
 
     def rate(self, iso: str, day: date | None, *, dated: bool) -> Decimal | None:
         """Units of ``iso`` per corporate unit: the dated rate in force on ``day`` when ``dated`` (opportunities and
@@ -164,6 +177,7 @@ def read_rates(client: SfClient, warn: Callable[[str], None]) -> OrgRates:
             warn("salesforce.currency CurrencyType has no corporate currency: amounts stay in their own currency")
         return NO_RATES
     static: dict[str, Decimal] = {}
+    active = {str(r["IsoCode"]): r.get("IsActive") is not False for r in rows if r.get("IsoCode")}
     for r in rows:
         rate = _decimal(r.get("ConversionRate"))
         if rate is None:
@@ -186,4 +200,5 @@ def read_rates(client: SfClient, warn: Callable[[str], None]) -> OrgRates:
     places = corporate.get("DecimalPlaces")
     return OrgRates(str(corporate["IsoCode"]), int(places) if isinstance(places, int | float) else 2,
                     MappingProxyType(static),
-                    MappingProxyType({k: tuple(sorted(v, key=lambda d: d.start)) for k, v in dated.items()}))
+                    MappingProxyType({k: tuple(sorted(v, key=lambda d: d.start)) for k, v in dated.items()}),
+                    MappingProxyType(active))
