@@ -124,7 +124,7 @@ class SoqlQueries:
                                 "records": [self._project(version, r, q, endpoint) for r in chunk]}
         opened = [str(v["nextRecordsUrl"]).rsplit("/", 1)[-1].rpartition("-")[0] for record in body["records"]
                   for v in record.values() if isinstance(v, dict) and v.get("nextRecordsUrl")]
-        if opened:
+        if opened and end < len(selected):      # the last page has no next one: its children stay open
             self._child_cursors[locator] = opened
         if end < len(selected):
             body["nextRecordsUrl"] = f"/services/data/v{version}/{endpoint}/{locator}-{end}"
