@@ -177,6 +177,24 @@ class TestFiguresReconcile:
         page = render_html(inputs, "en")
         assert "€5,068" in page and "€5,069" not in page
 
+    def test_the_overview_sheet_shows_the_axes_additional_revenue_as_the_page_and_the_axes_sheet(
+            self, tmp_path: Path) -> None:
+        """The same axis's additional revenue reads the same in the workbook's *Overview* as on the page's overview
+        and in the *Axes* sheet: 5 068 (10 000 − 4 932), not the exact 5,068.89 that the sheet's money format shows
+        as 5 069 (seen failing before the fix: 5068.8932 in every Overview row, displayed €5,069)."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        won, base = Decimal("10000.40"), Decimal("4931.5068")
+        axes = tuple(replace(a, revenue=won, baseline=base, additional=won - base) for a in ev.axes)
+        inputs = replace(inputs, evaluation=replace(ev, axes=axes))
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "overview.xlsx", "en"))
+        sheet = book["Overview"]
+        header = [c.value for c in sheet[3]]
+        ids = {a.name for a in inputs.plan.axes}
+        shown = [row[header.index("Additional revenue")].value for row in sheet.iter_rows(min_row=4)
+                 if row[header.index("Axis")].value in ids]
+        assert len(shown) == len(ids) and set(shown) == {5068}
+
 
 class TestActionsCsv:
     def test_french_csv_for_excel(self, tmp_path: Path) -> None:
