@@ -144,9 +144,9 @@ FR: dict[str, str] = {
     "by_rep": "Par commercial",
     "by_axis": "Par axe",
     "by_month": "Mois par mois",
-    "by_month_lead": "À la fin de chaque mois (instantanés mensuels), puis aujourd'hui : les actions par allure, "
+    "by_month_lead": "À la fin de chaque mois (instantanés mensuels), puis aujourd'hui : les actions par rythme, "
                      "et la part des objectifs atteinte par commercial.",
-    "chart_months": "Actions par allure, en fin de mois",
+    "chart_months": "Actions par rythme, en fin de mois",
     "targets_reached": "Objectifs atteints",
     "today": "aujourd'hui",
     "total": "Total",

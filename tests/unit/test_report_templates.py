@@ -81,6 +81,15 @@ class TestOneTranslationTable:
         with pytest.raises(ValueError, match="unsupported review language 'de'"):
             i18n.labels("de", "review")
 
+    def test_the_month_by_month_block_names_the_pace_as_the_tables_do(self) -> None:
+        """The French month-by-month lead and chart title call an action's pace « rythme », the word of every pace
+        column and legend of the report (they said « allure », a second word for the same thing on the same page;
+        seen failing before the fix)."""
+        words = i18n.labels("fr")
+        assert words["pace"] == "Rythme"
+        for key in ("by_month_lead", "chart_months"):
+            assert "par rythme" in words[key] and "allure" not in words[key], key
+
 
 def test_every_shipped_template_compiles() -> None:
     """The templates live in the package (PackageLoader), so the wheel ships them; each one parses."""
