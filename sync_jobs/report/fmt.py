@@ -153,7 +153,7 @@ class Formatter:
         words = labels(self.lang)
         shown = half_up(value, 1)
         if value > 0 and shown == 0:   # a day or so: not a payback of zero
-            return f"< {self.number(Decimal('0.1'), 1)}{NBSP}{words['month_one']}"
+            return f"<{NBSP}{self.number(Decimal('0.1'), 1)}{NBSP}{words['month_one']}"
         unit = words["month_one"] if shown == 1 else words["month_many"]
         return f"{self.number(shown, 0 if shown == shown.to_integral_value() else 1)}{NBSP}{unit}"
 
