@@ -24,7 +24,7 @@ FR: dict[str, str] = {
     "since_head": "Depuis la clôture (saisies et modifications du plan après le {day})",
     "since_revenue": "chiffre d'affaires du plan",
     "since_actions": "actions",
-    "since_axes": "CA additionnel des axes",
+    "since_axes": "CA supplémentaire des axes",
     "since_additional": "CA supplémentaire du plan",
     "since_objective": "objectif du plan",
     "since_roi": "ROI du plan à date",
