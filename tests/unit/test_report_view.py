@@ -270,6 +270,15 @@ class TestActionTrend:
         row = months[months.index(person_name(inputs, owner_01)):]
         cells = re.findall(r'<td class="num">([^<]*)</td>', row[:row.index("</tr>")])
         assert cells[:2] == ["–", FR.percent(2 / targets["A-01"])]
+        # today too with nothing begun: every rep keeps their row, « – » throughout (they left the table)
+        ahead = replace(inputs, snapshots=(month("2027-06", 30, {}), month("2027-07", 31, {})),
+                        evaluation=month("2027-08", 31, {}).evaluation)
+        page = render_html(ahead, "fr")
+        table = page[page.index(i18n.labels("fr")["targets_reached"]):]
+        table = table[:table.index("</table>")]
+        for who in {a.who for a in plan.actions}:
+            row = table[table.index(f"<b>{person_name(ahead, who)}</b>"):]
+            assert re.findall(r'<td class="num">([^<]*)</td>', row[:row.index("</tr>")]) == ["–"] * 3, who
 
 
 class TestWording:
