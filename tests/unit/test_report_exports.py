@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from pac_core.kpi_vocabulary import VOCABULARY
-from pac_core.results import KpiValue, Pace
+from pac_core.results import KpiValue, Pace, PlanTotals
 from sync_jobs.report import render_html, write_actions_csv, write_xlsx
 from tests.unit import report_fixtures as fx
 
@@ -194,6 +194,32 @@ class TestFiguresReconcile:
         shown = [row[header.index("Additional revenue")].value for row in sheet.iter_rows(min_row=4)
                  if row[header.index("Axis")].value in ids]
         assert len(shown) == len(ids) and set(shown) == {5068}
+
+
+class TestNoNegativeZeroInTheWorkbook:
+    def test_a_figure_that_shows_as_zero_is_written_as_zero(self, tmp_path: Path) -> None:
+        """A spreadsheet shows a negative number that its format rounds to nothing with its sign: a segment's trend
+        of -0.3 % under `+0%;-0%;0%` read « -0% », an ROI of -0.4 % « -0% », a plan total of -0.40 € « -0 € ». The
+        page reads « 0 % » / « 0 € »: such a cell holds 0 (seen failing before the fix: -0.003, -0.004, -0.4)."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        segments = tuple(replace(s, trend=-0.003, roi=-0.004) for s in ev.segments)
+        plan = PlanTotals(revenue=Decimal("100000.00"), baseline=Decimal("100000.40"), additional=Decimal("-0.40"),
+                          objective=Decimal(100000), progress=-0.000004, cost=Decimal(1000), roi=-0.0049,
+                          axis_ids=tuple(a.axis_id for a in ev.axes))
+        inputs = replace(inputs, evaluation=replace(ev, segments=segments, plan=plan))
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "zero.xlsx", "en"))
+        sheet = book["Segments"]
+        header = [c.value for c in sheet[3]]
+        cells = [(row[header.index("Trend")].value, row[header.index("ROI to date")].value)
+                 for row in sheet.iter_rows(min_row=4) if row[0].value]
+        assert cells and set(cells) == {(0, 0)}
+        overview = book["Overview"]
+        header = [c.value for c in overview[3]]
+        [total] = [row for row in overview.iter_rows(min_row=4) if str(row[0].value).startswith("Total")]
+        assert (total[header.index("Additional revenue")].value, total[header.index("ROI to date")].value) == (0, 0)
+        assert not any(isinstance(c.value, float) and str(c.value) == "-0.0"
+                       for ws in book.worksheets for row in ws.iter_rows() for c in row)
 
 
 class TestActionsCsv:
