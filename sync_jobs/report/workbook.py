@@ -12,10 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import get_currency_symbol
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pac_core.money import LOCALES
 from pac_core.rounding import half_up
 from pac_core.text import french_spacing
 from sync_jobs.report.page import formatter_for
@@ -34,7 +36,8 @@ WIDTHS = {"text": 28, "money": 15, "percent": 11, "change": 11, "months": 11, "d
 
 
 def formats(lang: str, currency: str) -> dict[str, str]:
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
+    # the page's symbol (CLDR's for the language: « $US » in French, "CA$" in English), not a table of three
+    symbol = get_currency_symbol(currency, locale=LOCALES[lang]).replace('"', "")
     return {
         "money": f'#,##0\\ "{symbol}"' if lang == "fr" else f'"{symbol}"#,##0',
         "percent": "0%",

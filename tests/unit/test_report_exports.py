@@ -196,6 +196,25 @@ class TestFiguresReconcile:
         assert len(shown) == len(ids) and set(shown) == {5068}
 
 
+class TestWorkbookCurrency:
+    @pytest.mark.parametrize(("currency", "lang", "symbol"), [("USD", "fr", "$US"), ("GBP", "fr", "£GB"),
+                                                              ("USD", "en", "$"), ("CAD", "en", "CA$"),
+                                                              ("EUR", "fr", "€")])
+    def test_money_cells_carry_the_pages_currency_symbol(self, tmp_path: Path, currency: str, lang: str,
+                                                         symbol: str) -> None:
+        """The workbook's money format writes the currency as the page does (CLDR's symbol for the language): a
+        French plan in dollars reads « 1 234 $US » on the page and read « 1 234 $ » in the workbook, a Canadian
+        plan "CAD1,234" beside the page's "CA$1,234" (seen failing before the fix: '"$"', '"CAD"')."""
+        inputs = fx.inputs()
+        inputs = replace(inputs, plan=replace(inputs.plan, currency=currency))
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "money.xlsx", lang))
+        sheet = book.worksheets[2]      # Axes
+        header = [c.value for c in sheet[3]]
+        cell = sheet[4][header.index("CA supplémentaire" if lang == "fr" else "Additional revenue")]
+        assert f'"{symbol}"' in cell.number_format
+        assert symbol in render_html(inputs, lang)
+
+
 class TestNoNegativeZeroInTheWorkbook:
     def test_a_figure_that_shows_as_zero_is_written_as_zero(self, tmp_path: Path) -> None:
         """A spreadsheet shows a negative number that its format rounds to nothing with its sign: a segment's trend
