@@ -202,6 +202,16 @@ def is_live(row: AxisRow) -> bool:
     return row.axis.status.state in (AxisState.ACTIVE, AxisState.PRIORITISED)
 
 
+def costs_nothing(inputs: ReportInputs, segment_id: str | None = None) -> bool:
+    """Whether the plan's (or a segment's) ROI has nothing to divide by: every live axis with an objective costs 0,
+    so it reads « sans coût » / "no cost" as each of those axes does, not « – », which says unknown (a cost not
+    written, a period too young)."""
+    rows = [r for r in axis_rows(inputs, segment_id)
+            if is_live(r) and r.axis.objective is not None and r.progress is not None]
+    return bool(rows) and all(r.progress is not None and r.progress.cost is not None and r.progress.cost == 0
+                              for r in rows)
+
+
 def plan_totals(inputs: ReportInputs) -> dict[str, Any]:
     """The headline: additional revenue, objective, progress and ROI over the live axes, each deal once.
 

@@ -1,6 +1,7 @@
 """The xlsx workbook and the CSV of action progress: real numbers, Excel-friendly, never a formula."""
 
 import csv
+import re
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ import pytest
 from pac_core.kpi_vocabulary import VOCABULARY
 from pac_core.results import KpiValue, Pace, PlanTotals
 from sync_jobs.report import render_html, write_actions_csv, write_xlsx
+from sync_jobs.report.view import axis_rows, is_live
 from tests.unit import report_fixtures as fx
 
 
@@ -151,6 +153,36 @@ class TestNoCostInTheWorkbook:
             others = [row[header.index(roi)] for axis, row in rows.items() if axis not in (name, "", None)]
             numbers = [c for c in others if c.value is not None]
             assert numbers and all(isinstance(c.value, float) and c.number_format == "0%" for c in numbers), sheet_name
+
+
+class TestNoCostPlan:
+    def test_a_plan_whose_live_axes_all_cost_nothing_reads_no_cost_not_unknown(self, tmp_path: Path) -> None:
+        """Every live axis at a cost of 0: each reads « sans coût », and so do the plan's ROI (headline card, the
+        workbook's total row) and each segment's (its card, the overview, the Segments sheet): there is nothing to
+        divide by, which « – » (unknown) does not say (seen failing before the fix: « – » on the page, empty cells)."""
+        inputs = fx.inputs()
+        ev = inputs.evaluation
+        free = tuple(replace(a, cost=Decimal(0), roi=None, time_to_roi_months=None, cost_to_date=Decimal(0))
+                     for a in ev.axes)
+        segments = tuple(replace(s, roi=None) for s in ev.segments)
+        inputs = replace(inputs, evaluation=replace(ev, axes=free, segments=segments))
+        page = render_html(inputs, "fr").replace("\u00a0", " ")
+        card = page[page.index('<div class="label">ROI du plan à date</div>'):]
+        assert card[:card.index("</div><div class=\"note\">")].endswith('<div class="value">sans coût')
+        live = {r.segment.id for r in axis_rows(inputs) if is_live(r) and r.axis.objective is not None}
+        expected = ["sans coût" if s.id in live else "–" for s in inputs.plan.segments]   # « – »: no live axis
+        assert "sans coût" in expected and "–" in expected
+        assert re.findall(r'<span>ROI à date</span><b>([^<]*)</b>', page) == expected
+        assert re.findall(r'<div class="sub">ROI à date ([^<]*)</div>', page) == expected
+        book = openpyxl.load_workbook(write_xlsx(inputs, tmp_path / "free.xlsx", "en"))
+        overview = book["Overview"]
+        header = [c.value for c in overview[3]]
+        [total] = [row for row in overview.iter_rows(min_row=4) if str(row[0].value).startswith("Total")]
+        assert total[header.index("ROI to date")].value == "no cost"
+        sheet = book["Segments"]
+        header = [c.value for c in sheet[3]]
+        rois = [row[header.index("ROI to date")].value for row in sheet.iter_rows(min_row=4) if row[0].value]
+        assert rois == [{"sans coût": "no cost", "–": None}[e] for e in expected]
 
 
 class TestFiguresReconcile:
