@@ -97,23 +97,30 @@ class Formatter:
         return money(shown_additional(progress.revenue, progress.baseline), self.currency, self.lang)
 
     def money_compact(self, value: Decimal | float | int | None) -> str:
-        """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``."""
+        """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``. The unit and the
+        decimals are chosen on the figure as it will be shown (one decimal under 100 units of k or M, none when that
+        decimal is 0): 999,999 reads ``1 M€``, not ``1 000 k€``; 45,000.99 reads ``45 k€`` as 45,000 does."""
         if value is None:
             return DASH
-        v = float(value)
-        scaled, decimals, suffix = v, 0, ""
-        for size, unit in ((1e6, "M"), (1e3, "k")):
-            if abs(v) >= size:
-                scaled, suffix = v / size, unit
-                decimals = 0 if abs(scaled) >= 100 or scaled == int(scaled) else 1
-                break
+        v = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        scaled, suffix = half_up(v, 0), ""
+        if abs(scaled) >= 1000:
+            scaled, suffix = self._scaled(v / 1000), "k"
+            if abs(scaled) >= 1000:
+                scaled, suffix = self._scaled(v / 1_000_000), "M"
+        decimals = 0 if scaled == scaled.to_integral_value() else 1
         number = digits(decimals)
         if self.lang == "fr":
             pattern = f"{number}{NBSP}'{suffix}'¤" if suffix else f"{number}{NBSP}¤"
         else:
             pattern = f"¤{number}'{suffix}'" if suffix else f"¤{number}"
-        return format_currency(half_up(scaled, decimals), self.currency, format=pattern, currency_digits=False,
-                               locale=self.locale)
+        return format_currency(scaled, self.currency, format=pattern, currency_digits=False, locale=self.locale)
+
+    @staticmethod
+    def _scaled(scaled: Decimal) -> Decimal:
+        """A figure in k or M as a chart shows it: rounded half up to one decimal under 100, to the unit from 100."""
+        one = half_up(scaled, 1)
+        return half_up(scaled, 0) if abs(one) >= 100 else one
 
     def percent(self, ratio: float | Decimal | None, decimals: int = 0) -> str:
         """A ratio (1.0 = 100 %) as a percentage: ``80 %`` / ``80%``."""
@@ -144,8 +151,11 @@ class Formatter:
         if value is None:
             return DASH
         words = labels(self.lang)
-        unit = words["month_one"] if half_up(value, 1) == 1 else words["month_many"]
-        return f"{self.number(value, 0 if float(value) == int(value) else 1)}{NBSP}{unit}"
+        shown = half_up(value, 1)
+        if value > 0 and shown == 0:   # a day or so: not a payback of zero
+            return f"<{NBSP}{self.number(Decimal('0.1'), 1)}{NBSP}{words['month_one']}"
+        unit = words["month_one"] if shown == 1 else words["month_many"]
+        return f"{self.number(shown, 0 if shown == shown.to_integral_value() else 1)}{NBSP}{unit}"
 
     # -- dates ---------------------------------------------------------------------------------
     def local(self, moment: datetime) -> datetime:

@@ -26,7 +26,7 @@ FR: dict[str, str] = {
     "since_timezone": "fuseau horaire du plan",
     "since_currency": "devise du plan",
     "since_actions": "actions",
-    "since_axes": "CA additionnel des axes",
+    "since_axes": "CA supplémentaire des axes",
     "since_additional": "CA supplémentaire du plan",
     "since_objective": "objectif du plan",
     "since_roi": "ROI du plan à date",
@@ -146,9 +146,9 @@ FR: dict[str, str] = {
     "by_rep": "Par commercial",
     "by_axis": "Par axe",
     "by_month": "Mois par mois",
-    "by_month_lead": "À la fin de chaque mois (instantanés mensuels), puis aujourd'hui : les actions par allure, "
+    "by_month_lead": "À la fin de chaque mois (instantanés mensuels), puis aujourd'hui : les actions par rythme, "
                      "et la part des objectifs atteinte par commercial.",
-    "chart_months": "Actions par allure, en fin de mois",
+    "chart_months": "Actions par rythme, en fin de mois",
     "targets_reached": "Objectifs atteints",
     "today": "aujourd'hui",
     "total": "Total",
