@@ -96,6 +96,16 @@ class Formatter:
             return DASH
         return money(shown_additional(progress.revenue, progress.baseline), self.currency, self.lang)
 
+    def trend(self, progress: SegmentProgress) -> str:
+        """A segment's trend as the advisor reads it (docs/engine.md, *The advisor*): signed as ``change``; « aucun CA
+        l'an dernier » / "no revenue last year" when its baseline is 0 or below (growth from nothing has no
+        percentage); its fall as an amount, « -13 000 € », when its revenue is below 0 (credits), not « -130 % »."""
+        if progress.baseline <= 0:
+            return labels(self.lang)["no_revenue_last_year"]
+        if progress.revenue < 0:
+            return self.additional(progress)
+        return self.change(progress.trend)
+
     def money_compact(self, value: Decimal | float | int | None) -> str:
         """Short amounts for chart axes and labels: ``250 k€`` / ``€250k``, ``1,2 M€`` / ``€1.2M``. The unit and the
         decimals are chosen on the figure as it will be shown (one decimal under 100 units of k or M, none when that

@@ -92,6 +92,8 @@ FR: dict[str, str] = {
     "payback": "Délai de retour",
     # an axis whose cost is 0: its ROI is not finite and there is nothing to pay back (« – » means unknown)
     "no_cost": "sans coût",
+    # a segment's trend when last year's revenue is 0 or below: growth from nothing has no percentage
+    "no_revenue_last_year": "aucun CA l'an dernier",
     "figures_formulas": "Comment chaque chiffre est calculé :",
     "formula_roi": "(CA supplémentaire × marge − coût au prorata) / coût au prorata. Le coût au prorata est le coût "
                    "de l'objectif réparti jour par jour sur sa période jusqu'à la date : c'est le ROI de la période "
@@ -335,6 +337,7 @@ EN: dict[str, str] = {
     "time_to_roi": "Payback (months from period start)",
     "payback": "Payback",
     "no_cost": "no cost",
+    "no_revenue_last_year": "no revenue last year",
     "figures_formulas": "How each figure is computed:",
     "formula_roi": "(additional revenue × margin − cost to date) / cost to date. The cost to date is the objective's "
                    "cost spread day by day over its period up to the date: the whole period's ROI at the current "
@@ -543,16 +546,16 @@ ENUMS: dict[str, dict[str, dict[str, str]]] = {
     },
     "rule": {
         "fr": {"roll_out": "Déployer", "drop": "Abandonner", "prioritise": "Prioriser", "suspend": "Suspendre",
-               "reassign": "Réaffecter"},
+               "reassign": "Réaffecter", "closed": "Terminé"},
         "en": {"roll_out": "Roll out", "drop": "Drop", "prioritise": "Prioritise", "suspend": "Suspend",
-               "reassign": "Reassign"},
+               "reassign": "Reassign", "closed": "Ended"},
     },
     # the same rules worded for the next plan, in the report of a plan whose period is over (``for_next_plan``)
     "rule_next": {
         "fr": {"roll_out": "Reconduire et étendre", "drop": "Ne pas reconduire", "prioritise": "Reconduire en priorité",
-               "suspend": "Réexaminer", "reassign": "Réattribuer"},
+               "suspend": "Réexaminer", "reassign": "Réattribuer", "closed": "Terminé"},
         "en": {"roll_out": "Renew and extend", "drop": "Do not renew", "prioritise": "Renew as a priority",
-               "suspend": "Reconsider", "reassign": "Reassign"},
+               "suspend": "Reconsider", "reassign": "Reassign", "closed": "Ended"},
     },
     "activity": {
         "fr": {"visit": "visites", "call": "appels", "meeting": "rendez-vous", "demo": "démonstrations",

@@ -114,7 +114,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> str:
         if seg is not None:
             figures = [("revenue", fmt.money(seg.revenue)), ("baseline", fmt.money(seg.baseline)),
                        ("additional", fmt.additional(seg)), ("objective", fmt.money(seg.objective)),
-                       ("trend", fmt.change(seg.trend)), ("roi", segment_roi(inputs, segment.id, fmt))]
+                       ("trend", fmt.trend(seg)), ("roi", segment_roi(inputs, segment.id, fmt))]
         points = trend(inputs, segment.id)
         target = None
         if seg is not None and seg.objective is not None and seg.period_baseline is not None:

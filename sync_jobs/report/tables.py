@@ -88,7 +88,7 @@ def segments(inputs: ReportInputs, fmt: Formatter) -> tuple[list[Column], list[l
         p = segment_progress(inputs.evaluation, s.id)
         rows.append([s.name, enum_label("segment_kind", s.kind.value, fmt.lang),
                      *(_reconciled(p) if p else [None] * 3),
-                     p.objective if p else None, p.trend if p else None,
+                     p.objective if p else None, p.trend if p and p.revenue >= 0 else None,
                      fmt.no_cost if costs_nothing(inputs, s.id) else (p.roi if p else None),
                      *("\n".join(getattr(s.swot, k)) for k in ("strengths", "weaknesses", "opportunities", "threats"))])
     bases = [roi_basis(segment_progress(inputs.evaluation, s.id)) for s in inputs.plan.segments]
