@@ -104,6 +104,7 @@ from connectors.hubspot.normalise import (
     line_reader,
     merged_ids,
     option_labels,
+    parse_date,
     parse_datetime,
     parse_pipelines,
     portal_currency,
@@ -132,6 +133,7 @@ from connectors.hubspot.schema import (
     TASK_COMPUTED_NATIVE,
     TASK_NATIVE,
     TASK_PROPS,
+    Prop,
     task_status,
 )
 from connectors.hubspot.transport import DEFAULT_HOST, Forbidden, HubSpotTransport, NotFound, OAuthCredentials
@@ -1138,6 +1140,7 @@ class HubSpotConnector:
             editable = {props[lg].name: edit for edit, lg in EDIT_FIELDS[target].items() if lg in props}
             computed = {p.name: lg for lg, p in props.items() if p.name not in editable and lg not in _NOT_DRIFT}
             computed[OWNER] = "owner_email"     # read back as the owner's e-mail (``_owner_emails``)
+            days = _date_props(props)
             found = list(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms))
             if since_ms is None:    # every record: a key pac wrote that is not listed was deleted (archived)
                 keys = ((obj.get("properties") or {}).get(KEY) for obj in found)
@@ -1148,14 +1151,14 @@ class HubSpotConnector:
                 if not p.get(KEY):
                     continue
                 for prop, logical in editable.items():
-                    value: Any = p.get(prop)
+                    value: Any = _day_text(p.get(prop)) if prop in days else p.get(prop)
                     if value not in (None, "") and logical in ("axis_priority", "action_target"):
                         value = int(float(value))
                     at, by_id, by_name, mine = who.get((str(obj["id"]), prop)) or (_when(obj), None, "", True)
                     yield ManagerEdit(target, p[KEY], logical, value, at, by_id=by_id, by_name=by_name,
                                       by_integration=mine, crm_field=prop)
                 for prop, logical in computed.items():
-                    value = p.get(prop)
+                    value = _day_text(p.get(prop)) if prop in days else p.get(prop)
                     if prop == OWNER:       # compared as the owner's e-mail; an owner not listed active: not compared
                         value = self._owner_emails().get(str(value)) if value not in (None, "") else None
                         if value is None:
@@ -1254,6 +1257,8 @@ class HubSpotConnector:
             return instant.astimezone(UTC).date().isoformat() if instant is not None else value
         if prop == OWNER:
             return self._owner_emails().get(str(value))
+        if prop in _TASK_DAYS:
+            return _day_text(value)
         return value
 
     def remember_stored_lines(self, holders: LineHolders) -> None:
@@ -1437,6 +1442,25 @@ class HubSpotConnector:
 
     def close(self) -> None:
         self.transport.close()
+
+
+def _date_props(props: Mapping[str, Prop]) -> frozenset[str]:
+    """The names of the ``date`` properties among ``props`` (a PAC record's days: window start and end, plan end)."""
+    return frozenset(p.name for p in props.values() if p.type == "date")
+
+
+_TASK_DAYS = _date_props(TASK_PROPS)
+
+
+def _day_text(value: Any) -> Any:
+    """A ``date`` property's value as the day pac writes (``YYYY-MM-DD``), whichever form HubSpot answers it in: the
+    day itself, its midnight UTC in epoch milliseconds ("May 1 2015 would be 1430438400000", HubSpot's FAQ on
+    timestamps) or an ISO 8601 midnight-UTC instant. Compared as text with what pac wrote (drift repair, a manager's
+    due date), the same day in another form was a change (audit hslimits F1). Empty or unreadable: as it is."""
+    if value in (None, ""):
+        return value
+    day = parse_date(value)
+    return day.isoformat() if day is not None else value
 
 
 def _owner_name(owner: dict[str, Any]) -> str:
