@@ -321,9 +321,9 @@ def translate(exc: Any, what: str, limiter: RateLimiter | None = None, *, longes
             retry_after = interval / 1000.0 if interval else 1.0
         return RateLimited(detail, retry_after=retry_after)
     if status == 423:
-        wait = max(_float(headers.get("retry-after")) or 0.0, LOCK_SECONDS)
-        return RateLimited(f"{detail} (HubSpot's lock on a large volume of writes: retried after {wait:g} s)",
-                           retry_after=wait)
+        lock = max(_float(headers.get("retry-after")) or 0.0, LOCK_SECONDS)
+        return RateLimited(f"{detail} (HubSpot's lock on a large volume of writes: retried after {lock:g} s)",
+                           retry_after=lock)
     if status == 477:
         wait = _float(headers.get("retry-after"))
         if wait is not None and wait <= longest_wait:
