@@ -43,7 +43,7 @@ Pull rules (see ``reads`` for the paging and the 10,000-result cap):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -412,6 +412,11 @@ class HubSpotConnector:
     def _props(self, object_type: str) -> list[str]:
         return self.mapping.read_properties().get(object_type, [])
 
+    def _defined(self, object_type: str) -> Callable[[], set[str]]:
+        """The portal's property names of ``object_type``, asked only when a page answers without a mapped property
+        (``reads.check_known``): read once a run, none on a run whose pages hold every mapped property."""
+        return lambda: self.property_names(object_type)
+
     def _pull_search(self, spec: HsObject, since_ms: int | None, full: bool) -> Iterator[Record | Rejected]:
         """One searched object: what changed since ``since_ms`` (everything when None), with its company and line
         items, then its deleted records from the archived list as ``spec.deletions`` says."""
@@ -433,7 +438,8 @@ class HubSpotConnector:
             skip = own_write_spans(own, since_ms)
         filters = spec.filters(self.mapping) + (self._not_pac_keyed(object_type) if spec.pac_keyed else [])
         live = search_modified(self.transport, object_type, props, since_ms, filters=filters,
-                               page_size=spec.page_size, skip=skip, strict=self._props(object_type))
+                               page_size=spec.page_size, skip=skip, strict=self._props(object_type),
+                               defined=self._defined(object_type))
         lines_too = spec.lines and self.mapping.deals.line_items
         winners = sorted(i for i, created in self._merge_winners.items() if created >= since_ms) \
             if since_ms is not None and spec.company else []
@@ -800,7 +806,8 @@ class HubSpotConnector:
         wanted = self.mapping.deals.pipelines if spec.object_type == "deals" else None
         asked = set(ids)
         found = []
-        for obj in batch_read(self.transport, spec.object_type, ids, props, strict=self._props(spec.object_type)):
+        for obj in batch_read(self.transport, spec.object_type, ids, props, strict=self._props(spec.object_type),
+                              defined=self._defined(spec.object_type)):
             if exact and str(obj["id"]) not in asked:
                 continue
             if not wanted or (obj.get("properties") or {}).get(self.mapping.deals.pipeline) in wanted:
@@ -1112,7 +1119,7 @@ class HubSpotConnector:
             return
         read = line_reader(self.mapping)
         for obj in batch_read(self.transport, "line_items", list(owner_of), self._props("line_items"),
-                              strict=self._props("line_items")):
+                              strict=self._props("line_items"), defined=self._defined("line_items")):
             deal = owner_of[str(obj["id"])]
             _keep_latest(got.stamps, deal, _when_or_none(obj))
             line = read(obj)
