@@ -1147,8 +1147,10 @@ class HubSpotConnector:
             editable = {props[lg].name: edit for edit, lg in EDIT_FIELDS[target].items() if lg in props}
             computed = {p.name: lg for lg, p in props.items() if p.name not in editable and lg not in _NOT_DRIFT}
             computed[OWNER] = "owner_email"     # read back as the owner's e-mail (``_owner_emails``)
-            days = _date_props(props)
-            found = list(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms))
+            # each date as the day pac writes, before anything compares it (``_who_changed`` too: a day in another
+            # form read the property history of every action, each run)
+            found = _as_days(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms),
+                             _date_props(props))
             if since_ms is None:    # every record: a key pac wrote that is not listed was deleted (archived)
                 keys = ((obj.get("properties") or {}).get(KEY) for obj in found)
                 yield PacListed(target, frozenset(str(k) for k in keys if k))
@@ -1158,14 +1160,14 @@ class HubSpotConnector:
                 if not p.get(KEY):
                     continue
                 for prop, logical in editable.items():
-                    value: Any = _day_text(p.get(prop)) if prop in days else p.get(prop)
+                    value: Any = p.get(prop)
                     if value not in (None, "") and logical in ("axis_priority", "action_target"):
                         value = int(float(value))
                     at, by_id, by_name, mine = who.get((str(obj["id"]), prop)) or (_when(obj), None, "", True)
                     yield ManagerEdit(target, p[KEY], logical, value, at, by_id=by_id, by_name=by_name,
                                       by_integration=mine, crm_field=prop)
                 for prop, logical in computed.items():
-                    value = _day_text(p.get(prop)) if prop in days else p.get(prop)
+                    value = p.get(prop)
                     if prop == OWNER:       # compared as the owner's e-mail; an owner not listed active: not compared
                         value = self._owner_emails().get(str(value)) if value not in (None, "") else None
                         if value is None:
@@ -1457,6 +1459,17 @@ def _date_props(props: Mapping[str, Prop]) -> frozenset[str]:
 
 
 _TASK_DAYS = _date_props(TASK_PROPS)
+
+
+def _as_days(objects: Iterable[dict[str, Any]], days: frozenset[str]) -> list[dict[str, Any]]:
+    """``objects`` (search results) with each of their ``days`` properties as the day pac writes (``_day_text``)."""
+    out = []
+    for obj in objects:
+        p = obj.get("properties") or {}
+        changed = {prop: day for prop in days if (value := p.get(prop)) not in (None, "")
+                   and (day := _day_text(value)) != value}
+        out.append({**obj, "properties": {**p, **changed}} if changed else obj)
+    return out
 
 
 def _day_text(value: Any) -> Any:

@@ -62,10 +62,14 @@ def test_a_date_read_back_as_midnight_utc_is_the_day_pac_wrote(org: Org, form: A
             if day:
                 assert len(day) == 10, (prop, day)          # pac wrote days, YYYY-MM-DD
                 obj.props[prop] = form(day)
+    api = org.server.api("hubspot")
+    api.requests.clear()
     full = org.sync(full=True)              # a full read lists every PAC record with its values
     assert full.drift == []
     assert _dates_sent(full) == []
     assert full.errors == [] and full.status is RunStatus.OK
+    # no record's due date differs from what pac wrote: no property history read to find who changed it
+    assert [b for _, path, b in api.requests if isinstance(b, dict) and b.get("propertiesWithHistory")] == []
     again = org.sync()
     assert again.drift == [] and again.errors == [] and again.status is RunStatus.OK
 
