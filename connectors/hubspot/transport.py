@@ -5,14 +5,14 @@ response (``_preload_content=False``), so the ``X-HubSpot-RateLimit-*`` headers 
 JSON body is parsed once, without the client's model objects (slow on hundreds of thousands of
 records). Request bodies are plain dicts: the client serialises them as they are.
 
-Errors are translated here, and only here, by HTTP status (the client's exception classes differ per
-sub-package): 401 -> refresh the OAuth token once, else ``AuthError`` (the refresh itself: a 4xx is ``AuthError``,
-a 5xx ``TransientError`` and a 429 ``RateLimited``, retried like any call); 403 -> ``Forbidden``; 404 ->
-``NotFound``; 409 -> ``Conflict``; 429 -> ``RateLimited`` (``Retry-After``) or ``QuotaExhausted`` for the
-daily policy; 423 Locked -> ``RateLimited`` (at least 2 s); 477 Migration in Progress -> ``RateLimited`` (its
-``Retry-After``) or, past the retry policy's longest wait, ``MigrationInProgress`` (an outage: exit 4); 5xx and urllib3
-connection errors (a call past ``RetryPolicy.timeout`` too) -> ``TransientError``;
-other 4xx -> ``BadRequest`` (a ``RequestRefused``: bad input, exit 2, with HubSpot's category and message).
+Errors are translated here, and only here, by HTTP status (the client's exception classes differ per sub-package): 401
+-> refresh the OAuth token once, else ``AuthError`` (the refresh itself: a 4xx but 423 and 477 is ``AuthError``, a 5xx
+``TransientError`` and a 429 ``RateLimited``, retried like any call); 403 -> ``Forbidden``; 404 -> ``NotFound``; 409
+-> ``Conflict``; 429 -> ``RateLimited`` (``Retry-After``) or ``QuotaExhausted`` for the daily policy; 423 Locked ->
+``RateLimited`` (at least 2 s); 477 Migration in Progress -> ``RateLimited`` (its ``Retry-After``) or, past the retry
+policy's longest wait, ``MigrationInProgress`` (an outage: exit 4); 5xx and urllib3 connection errors (a call past
+``RetryPolicy.timeout`` too) -> ``TransientError``; other 4xx -> ``BadRequest`` (a ``RequestRefused``: bad input, exit
+2, with HubSpot's category and message).
 ``RateLimited`` and ``TransientError`` are retried by ``connectors.retry.call_with_retry``.
 """
 
@@ -268,9 +268,12 @@ class HubSpotTransport:
 def _refresh_error(exc: Any) -> ConnectorError:
     """What an HTTP error from ``POST /oauth/v1/token`` means. Only a 4xx (400 ``BAD_REFRESH_TOKEN``,
     ``BAD_CLIENT_ID``...) is about the credentials; a 5xx is HubSpot's own trouble and a 429 its rate limit, both
-    retried by ``call_with_retry`` (HubSpot, Error handling). The answer's body is never quoted: a proxy or a
+    retried by ``call_with_retry`` (HubSpot, Error handling), and 423 Locked and 477 Migration in Progress are what they
+    are for any call (``translate``). The answer's body is never quoted: a proxy or a
     faulty server may echo the posted form (client secret, refresh token)."""
     status = int(getattr(exc, "status", 0) or 0)
+    if status in (423, 477):                     # a lock or a migration: waited or an outage, as for every call
+        return translate(exc, "oauth.token")
     if status == 429:
         limited = translate(exc, "oauth.token")
         return RateLimited("HubSpot's OAuth token endpoint answered HTTP 429 (rate limited)",

@@ -325,6 +325,31 @@ class TestOAuthServerErrors:
         assert len(_accounts(connector)) == 5
         assert sleep.delays == [3.5]
 
+    def test_a_locked_token_endpoint_waits_the_lock_out(self, portal):
+        """423 Locked is no refusal of the credentials (HubSpot, Error handling: wait at least 2 s): the refresh is
+        retried after the lock, as every other call is. Seen failing before the fix: ``AuthError: HubSpot refused the
+        OAuth refresh (HTTP 423): check PAC_HS_CLIENT_ID...``."""
+        _api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, env=OAUTH, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="^/oauth/v1/token$", **LOCKED)
+        assert len(_accounts(connector)) == 5
+        assert sleep.delays == [2.0]
+
+    def test_a_long_migration_at_the_token_endpoint_is_an_outage_not_credentials(self, portal):
+        """477 Migration in Progress with a Retry-After of hours: the run stops as for an outage (exit 4) and says
+        when to come back, never to check the credentials. Seen failing before the fix: ``AuthError`` (exit 3)."""
+        _api, server = portal
+        sleep = SleepLog()
+        connector = sandbox_connector(server, env=OAUTH, sleep=sleep)
+        server.faults.inject("hubspot", "server_error", path="^/oauth/v1/token$", status=477,
+                             message="Migration in Progress", category="MIGRATION_IN_PROGRESS", retry_after=7200)
+        with pytest.raises(ConnectorError) as info:
+            _accounts(connector)
+        assert not isinstance(info.value, AuthError)
+        assert crm_exit_code(info.value) == EXIT_CRM
+        assert "PAC_HS_CLIENT" not in str(info.value) and "477" in str(info.value)
+
     def test_server_errors_past_the_attempts_never_say_credentials(self, portal):
         """When the attempts are spent, the error says the endpoint failed (TransientError: CRM unreachable), never
         to check the credentials, which are fine."""
