@@ -632,6 +632,13 @@ class TestPlanPullEditsOnTheirOwn:
         before the fix: only the table, and « check it with `pac plan check` » (which said nothing)."""
         org = Org(tmp_path, None, BOTH)  # type: ignore[arg-type]
         _crm_states(org, _plan_id(org), ("action", "A-01", "action_target", 6, 5))
+        engine = open_store(org.settings.database())   # the night that accepted the edit (pull refuses a store
+        try:                                            # with no sync of the plan)
+            now = datetime.now(UTC)
+            repo.finish_run(engine, repo.start_run(engine, _plan_id(org), now), status="ok", now=now, counts={},
+                            api={}, errors=[])
+        finally:
+            engine.dispose()
         result = CliRunner().invoke(main, ["plan", "pull"], env={"PAC_CONFIG": str(tmp_path / "pac.yaml"),
                                                                  "COLUMNS": "1000"})
         assert result.exit_code == 0, result.output
