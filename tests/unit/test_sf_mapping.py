@@ -61,8 +61,9 @@ class TestMappingOffline:
         # ("5:2da04f140ed646a0"), and so do an account's annual revenue kept with its currency (ACCOUNT_CURRENCY,
         # audit multi F2) and the scope picklists' labels (audit ops2 F4: one full accounts read after that upgrade,
         # then one the night a label changes), and the account PAC fields read back ("5:d0ca52551204fc79" before:
-        # audit longlife F1)
-        assert labels_unchanged(connector).reading(ObjectKind.ACCOUNTS) == "5:a2bc9e369d590842"
+        # audit longlife F1), and the date Account's metadata last changed ("5:a2bc9e369d590842" before: audit ops,
+        # PAC account fields deleted and created again are refilled the night Account's describe shows a change)
+        assert labels_unchanged(connector).reading(ObjectKind.ACCOUNTS) == "5:4906cc2f9f148344"
 
     def test_accounts_read_with_a_custom_attribute_are_read_again_once_for_the_bulk_typing(self,
                                                                                            tmp_path: Path) -> None:
