@@ -448,7 +448,10 @@ def _reference_problems(doc: Document, base: Path) -> list[Problem]:
         return [(i, item) for i, item in enumerate(raw) if isinstance(item, dict)] if isinstance(raw, list) else []
 
     def missing_file(at: tuple[str | int, ...], what: str, value: Any) -> None:
-        if isinstance(value, str) and not _resolve(base, Path(value)).is_file():
+        if isinstance(value, str) and _resolve(base, Path(value)).is_dir():
+            problems.append(doc.problem(at, f"{what} {value!r} is a directory, not a file",
+                                        f"name the file in {_resolve(base, Path(value))}"))
+        elif isinstance(value, str) and not _resolve(base, Path(value)).is_file():
             problems.append(doc.problem(at, f"{what} {value!r} not found",
                                         f"looked for {_resolve(base, Path(value))}; relative paths start at the "
                                         f"settings file's folder {base}"))
