@@ -68,14 +68,15 @@ def test_a_salesforce_mapping_missing_its_sections_is_exit_2(tmp_path: Path) -> 
 def test_a_missing_salesforce_credential_is_exit_2_naming_the_connector_and_where_to_set_it(tmp_path: Path) -> None:
     """PAC_SF_CLIENT_SECRET not set (or empty): a configuration problem, exit 2, the message names the connector,
     the variable and both places to set it, whole (it was "cannot connect: ... needs PAC_SF_CLIENT_SECRET: ***
-    them in the environment", exit 4)."""
-    for value in (None, ""):
+    them in the environment", exit 4). Set but empty, it says so (a unit's `Environment=PAC_SF_CLIENT_SECRET=`: audit
+    ops; seen failing before: the same words as when it is not set at all)."""
+    for value, said in ((None, ""), ("", " (set but empty)"), ("  ", " (set but empty)")):
         env = {k: v for k, v in SF_CREDENTIALS.items() if k != "PAC_SF_CLIENT_SECRET"}
         if value is not None:
             env["PAC_SF_CLIENT_SECRET"] = value
         done = _sync(tmp_path, _settings(tmp_path), **env, **HS_CREDENTIALS)
         assert done.returncode == 2, done.stdout + done.stderr
-        assert done.stderr.strip() == ("sf-main: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_SECRET "
+        assert done.stderr.strip() == (f"sf-main: PAC_SF_AUTH=client_credentials also needs PAC_SF_CLIENT_SECRET{said} "
                                        "(set it in the environment or in the file PAC_SECRETS_FILE names)")
 
 
@@ -103,6 +104,10 @@ def test_missing_hubspot_credentials_are_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stdout + done.stderr
     assert done.stderr.strip() == ("hs-west: HubSpot OAuth also needs PAC_HS_REFRESH_TOKEN (set it in the environment "
                                    "or in the file PAC_SECRETS_FILE names)")
+    done = _sync(tmp_path, _settings(tmp_path), **SF_CREDENTIALS, PAC_HS_ACCESS_TOKEN=" ")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.startswith("hs-west: no HubSpot credentials: PAC_HS_ACCESS_TOKEN is set but empty, and the "
+                                  "OAuth variables are not set"), done.stderr
 
 
 def test_every_connector_s_missing_credentials_are_named_at_once(tmp_path: Path) -> None:
