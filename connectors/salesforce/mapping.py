@@ -675,9 +675,19 @@ def check_mapping_online(mapping: SalesforceMapping, sf: Describes,
                 if broken is not None:
                     problems.append(Problem(key, *broken))
                     continue
+                last = name.rsplit(".", 1)[-1]
                 known = [v["name"] for v in (fields or {}).values()]
-                close = closest(name.rsplit(".", 1)[-1], known)
-                problems.append(Problem(key, f"{where} has no field {name.rsplit('.', 1)[-1]!r}",
+                close = closest(last, known)
+                # a field of another object the mapping reads (an Opportunity field under accounts:): said so, from
+                # the describes this check makes anyway (audit ops: "did you mean 'Name'?" sent the admin after a typo)
+                owners = sorted(o for o in mapping.read_fields() if o != where and (fields_of(o) or {}).get(
+                    last.lower()))
+                if owners:
+                    problems.append(Problem(key, f"{where} has no field {last!r}: {last} is a field of "
+                                            f"{', '.join(owners)}, not of {where}", f"map a field of {where}"
+                                            + (f"; did you mean {close!r}?" if close else "")))
+                    continue
+                problems.append(Problem(key, f"{where} has no field {last!r}",
                                         f"did you mean {close!r}?" if close else
                                         "fix the field name, or grant the integration user read access"))
                 continue

@@ -77,6 +77,17 @@ class TestConfigCheck:
                 "enumeration property of companies; pac needs a number one here (map a property of that type, e.g. "
                 "annualrevenue)") in out
 
+    def test_online_check_names_the_object_a_field_of_another_object_belongs_to(self, tmp_path: Path) -> None:
+        """`postal_code: StageName` (an Opportunity field under accounts:) said "Account has no field 'StageName'
+        (did you mean 'Name'?)", which sends the admin looking for a typo (audit ops). It now says whose field it is,
+        from the describes the check makes anyway. Seen failing before the fix: no "is a field of Opportunity"."""
+        path = _broken(tmp_path, ("postal_code: BillingPostalCode", "postal_code: StageName"))
+        line = path.read_text(encoding="utf-8").splitlines().index("  postal_code: StageName") + 1
+        code, out = run("config", "check", str(path), "--online", "--sandbox")
+        assert code == 2
+        assert (f"{path}:{line} accounts.postal_code: Account has no field 'StageName': StageName is a field of "
+                "Opportunity, not of Account (map a field of Account; did you mean 'Name'?)") in out
+
     def test_online_check_catches_a_status_value_typo(self, tmp_path: Path) -> None:
         """A status value the org's picklist lacks ('Annulee' for 'Annulée') is a located problem, exit 2 (it used to
         pass with exit 0, and cancelled visits counted as done)."""
