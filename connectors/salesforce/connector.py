@@ -26,6 +26,7 @@ from typing import Any
 from simple_salesforce.format import format_soql
 
 from connectors.base import (
+    RATES_MARK,
     ApiUsage,
     ConnectorError,
     LineHolders,
@@ -107,6 +108,11 @@ DEAL_RULES = "live line items only"
 # the corporate currency (a CHF plan's CHF deal came back from EUR at another rate: audit multi F4). Part of a
 # multi-currency org's deals fingerprint only, so such an install re-reads its deals in full once, and nothing else.
 MULTI_CURRENCY_DEALS = "own amounts with the org's rates"
+# A multi-currency org's accounts and deals keep the org's rates apart in their reading (``base.RATES_MARK``): a
+# change of rates alone converts the stored records again without reading them (audit sfrates F1). Part of the
+# accounts' fingerprint (the deals' changes by the move of the rates out of it), so such an install reads its
+# accounts and deals in full once, and nothing else.
+RATES_APART = "rates apart"
 # Salesforce reparents a merged account's children to the winner without changing their SystemModstamp (Apex
 # Developer Guide, "Triggers and Merge Statements"): an incremental read of these kinds also reads the winners' rows.
 MOVED_BY_MERGE = (ObjectKind.ACTIVITIES, ObjectKind.DEALS)
@@ -286,11 +292,19 @@ class SalesforceConnector:
         labelled = self.labels() if kind is ObjectKind.ACCOUNTS else None
         extra = [{f: dict(sorted(t.items())) for f, t in sorted(labelled.labels.items())}] if labelled else []
         if m.multi_currency() and kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
-            rates = self.org_rates().digest(dated=kind is ObjectKind.DEALS)
+            # the rates apart (RATES_MARK): a change of the org's rates only converts the stored records again
+            # (``rerate``), it does not read them again (audit sfrates F1)
+            rates = RATES_MARK + self.org_rates().digest(dated=kind is ObjectKind.DEALS)
             if kind is ObjectKind.DEALS:
-                return reading_of(READING_RULES, kind.value, parts.get(kind), rates, MULTI_CURRENCY_DEALS)
-            return reading_of(READING_RULES, kind.value, parts.get(kind), rates, *extra)
+                return reading_of(READING_RULES, kind.value, parts.get(kind), MULTI_CURRENCY_DEALS) + rates
+            return reading_of(READING_RULES, kind.value, parts.get(kind), RATES_APART, *extra) + rates
         return reading_of(READING_RULES, kind.value, parts.get(kind), *extra)
+
+    def rerate(self, record: Record) -> Record:
+        """A stored account or deal with this run's rates (``Normaliser.rerate``): what a full read would store
+        when the org's rates changed and the record did not (``Connector.rerate``)."""
+        self.org_rates()
+        return self.normaliser.rerate(record)
 
     def online_notes(self, plan_values: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> list[str]:
         """What ``pac config check --online`` says besides problems: the picklists plan scopes test, read as their

@@ -133,9 +133,9 @@ class TestOrgRatesOverHttp:
 def test_a_change_of_the_org_s_rates_reaches_the_stored_deals(tmp_path: Path, database_url: str,
                                                              server: SandboxServer) -> None:
     """Run 1 stores the May deal at 9,523.81. Finance then sets the USD rate from 1 April to 1.04 (the deal's row
-    is not touched, its SystemModstamp stays): run 2 reads the deals in full because the rates' digest changed, and
-    stores the deal with the rate 1.04 (10,000 / 1.04 = 9,615.38 EUR); the accounts (CurrencyType unchanged) are read
-    incrementally."""
+    is not touched, its SystemModstamp stays): run 2 sees the rates' digest changed and converts the stored deals
+    again without reading them in full (audit sfrates F1; before, it read every deal again), storing the deal with
+    the rate 1.04 (10,000 / 1.04 = 9,615.38 EUR); the accounts (CurrencyType unchanged) are read incrementally."""
     api = server.api("salesforce")
     ids = _seed(api)
     runs = SfRuns(tmp_path, database_url, server)
@@ -150,7 +150,8 @@ def test_a_change_of_the_org_s_rates_reaches_the_stored_deals(tmp_path: Path, da
         stored = {r.id: r for r in store_records.iter_records(engine, ["sf-main"], "deals")}
     finally:
         engine.dispose()
-    assert after[("sf-main", "deals")].last_full_at != before[("sf-main", "deals")].last_full_at
+    assert after[("sf-main", "deals")].last_full_at == before[("sf-main", "deals")].last_full_at
+    assert after[("sf-main", "deals")].reading != before[("sf-main", "deals")].reading
     assert after[("sf-main", "accounts")].last_full_at == before[("sf-main", "accounts")].last_full_at
     may = stored[ids["may"]]
     assert isinstance(may, Deal) and may.amount == Decimal(10000) and may.currency == "USD"
