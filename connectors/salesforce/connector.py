@@ -370,6 +370,8 @@ class SalesforceConnector:
         merges = spec.kind is ObjectKind.ACCOUNTS
         rows = self.reader.rows(spec.sobject, fields, start, deleted=spec.deleted, where=where, cursor=spec.cursor,
                                 page_size=spec.page_size)
+        if spec.kind is ObjectKind.ACTIVITIES:
+            rows = self._without_recurrence(spec, rows, start, where)
         for row in self._without_lacking(spec, rows, start, where) if merges else rows:
             if winners or changed:
                 seen.add(str(row.get("Id")))
@@ -377,6 +379,7 @@ class SalesforceConnector:
                     merged_since is None or (sf_datetime(row.get("SystemModstamp")) or merged_since) >= merged_since):
                 self._merge_winners.add(str(row["MasterRecordId"]))
             yield from self._normalised(spec, row)
+        fields = spec.fields(self.reader, spec.sobject)    # without IsRecurrence when the org lacks it (above)
         # the children a merge moved to the winners keep their SystemModstamp: read them by account, this run
         for row in self.reader.rows_of_accounts(spec.sobject, fields, winners, deleted=spec.deleted,
                                                 page_size=spec.page_size):
@@ -388,6 +391,30 @@ class SalesforceConnector:
             if str(row.get("Id")) not in seen:
                 seen.add(str(row.get("Id")))
                 yield from self._normalised(spec, row)
+
+    def _without_recurrence(self, spec: SfObject, rows: Iterator[dict[str, Any]], start: datetime | None,
+                            where: str) -> Iterator[dict[str, Any]]:
+        """An activity read's ``rows``; when the org refuses the query before its first row and the object's
+        describe (one call, on this error path only) shows no ``IsRecurrence`` (a Task where recurring tasks were
+        never enabled, or the field hidden from the integration user), the same read without it: no series master
+        exists there to leave out (audit sfrates F2). An org that has the field costs no describe."""
+        try:
+            first = next(rows, None)
+        except SchemaError:
+            if spec.sobject in self.reader.no_recurrence:
+                raise
+            described = self.schema.describe_fields(spec.sobject)
+            if described is None or "isrecurrence" in described:
+                raise
+            self.reader.no_recurrence.add(spec.sobject)
+            log.info("%s: %s has no IsRecurrence (recurring activities not enabled): read without it", self.name,
+                     spec.sobject)
+            rows = self.reader.rows(spec.sobject, spec.fields(self.reader, spec.sobject), start, deleted=spec.deleted,
+                                    where=where, cursor=spec.cursor, page_size=spec.page_size)
+            first = next(rows, None)
+        if first is not None:
+            yield first
+            yield from rows
 
     def _without_lacking(self, spec: SfObject, rows: Iterator[dict[str, Any]], start: datetime | None, where: str
                          ) -> Iterator[dict[str, Any]]:
