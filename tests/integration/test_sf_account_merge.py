@@ -118,7 +118,8 @@ def test_the_weekly_full_reads_stay_on_one_night_after_an_accounts_only_full_rea
                                                                                    server) -> None:
     """sflife audit F1, second part. After a night that reads accounts in full and activities not (an edit of the
     mapping's accounts section), the objects' weekly full reads fall on one night again: the week's reconciliation
-    reads every object in full when the oldest full read of any is due. And a merge the day before is stored with the winner.
+    reads every object in full when the oldest full read of any is due. And a merge the day before is stored with
+    the winner.
     Seen failing before the fix: the accounts' weekly full read came a night after the activities' (read in full
     on week 2: accounts, deals; not the activities) and the merged loser's visit stayed on the deleted loser."""
     runs = SfRuns(tmp_path, database_url, server)
