@@ -6,19 +6,25 @@ what a full read gives (audit sfrates F1)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from pac_core.records import Deal
+from connectors.salesforce.connector import build
+from pac_core.plan import Plan
+from pac_core.records import Deal, Records
+from pac_core.results import Evaluation
 from pac_core.revenue import conversion
+from sandbox_crm.run import sandbox_env
 from sandbox_crm.salesforce import SalesforceApi
 from sandbox_crm.server import SandboxServer
+from sync_jobs import pipeline
 from sync_jobs.store import open_store, repo
 from sync_jobs.store import records as store_records
-from tests.integration.sf_runs import SfRuns
+from tests.fakes import fake_evaluate
+from tests.integration.sf_runs import NO_WAIT, SfRuns
 
 # corporate EUR; CurrencyType 1 EUR = 1.08 USD = 160 JPY; ACM: USD 1.10 from 2027-01-01, 1.05 from 2027-04-01
 STATIC = {"USD": 1.08, "JPY": 160.0}
@@ -105,3 +111,35 @@ def test_a_change_of_rates_only_converts_the_stored_records_again_as_a_full_read
     assert (chf.rates is None) is (chf_eur is None)
     if chf_eur is not None:
         assert conversion(chf.currency, chf.rates, "EUR", {})(chf.amount) == chf_eur  # type: ignore[misc, arg-type]
+
+
+def test_a_dry_run_evaluates_the_converted_records_and_stores_nothing(tmp_path: Path, database_url: str,
+                                                                     server: SandboxServer) -> None:
+    """``pac sync --dry-run`` on the night a past rate is corrected: the evaluation sees the May deal at the new rate
+    (10,000 / 1.04 = 9,615.38 EUR), the store keeps the old one (9,523.81)."""
+    api = server.api("salesforce")
+    ids = _seed(api)
+    runs = SfRuns(tmp_path, database_url, server)
+    runs.sync()
+    _past_rate_edited(api)
+    seen: list[Records] = []
+
+    def evaluate(plan: Plan, records: Records, as_of: datetime) -> Evaluation:
+        seen.append(records)
+        return fake_evaluate(plan, records, as_of)
+
+    connector = build("sf-main", runs.mapping, sandbox_env(server), policy=NO_WAIT)
+    try:
+        pipeline.run_sync(None, runs.settings, connectors={"sf-main": connector}, clock=runs.clock, dry_run=True,
+                          evaluator=evaluate)
+    finally:
+        connector.close()
+    engine = open_store(database_url)
+    try:
+        stored = {r.id: r for r in store_records.iter_records(engine, ["sf-main"], "deals")}
+    finally:
+        engine.dispose()
+    evaluated = {d.id: d for d in seen[-1].deals}
+    for deal, eur in ((evaluated[ids["may"]], Decimal("9615.38")), (stored[ids["may"]], Decimal("9523.81"))):
+        assert isinstance(deal, Deal)
+        assert conversion(deal.currency, deal.rates, "EUR", {})(deal.amount) == eur  # type: ignore[misc, arg-type]
