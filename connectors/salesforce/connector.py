@@ -61,6 +61,7 @@ from connectors.salesforce.owners import Owners
 from connectors.salesforce.provisioning import Schema
 from connectors.salesforce.reads import LABELLED_TYPES, Reader, SfObject, lacking_words, objects_of
 from connectors.salesforce.writeback import Writer
+from pac_config.loader import locate
 from pac_core.errors import InvalidInput, Problem
 from pac_core.geography import COUNTRY_READING
 from pac_core.records import Record, Rejected, User
@@ -253,6 +254,8 @@ class SalesforceConnector:
                 self._merge_winners.clear()      # this run's merges: noted by its account read, used by the next
             if kind in (ObjectKind.ACCOUNTS, ObjectKind.DEALS):
                 self.org_rates()                 # converts amounts in a multi-currency org (nothing otherwise)
+            if kind is ObjectKind.DEALS and since is None and (wrong := self.org_currency_problem()) is not None:
+                self._warn(str(wrong))           # the first sync only: a store with deals asks no more
             before = self.skipped.copy()
             for spec in objects_of(kind, self.mapping):
                 if part is None or spec.sobject == part:
@@ -317,6 +320,8 @@ class SalesforceConnector:
         (``OrgRates.unwritable``)."""
         notes = label_notes(self.mapping, self, self.reader.labelled(), plan_values)
         notes += person_account_notes(self.mapping, self, self.unplaced_person_accounts)
+        if (wrong := self.org_currency_problem()) is not None:
+            notes.append(f"warning: {wrong}")
         if self.mapping.multi_currency():
             rates = self.org_rates()
             notes.append(f"currency: {rates.summary()}")
@@ -325,6 +330,25 @@ class SalesforceConnector:
                 if refused is not None:
                     notes.append(f"warning: {where}: {refused}")
         return notes
+
+    def org_currency_problem(self) -> Problem | None:
+        """A single-currency mapping's ``org_currency`` that is not the org's currency (``SfClient.org_currency``:
+        one SOAP getUserInfo call), located at its line in the mapping file with the fix; None when they agree, the
+        mapping is multi-currency (no call) or the org does not say (audit sfrates F3: a USD org keeping the shipped
+        ``org_currency: EUR`` had every amount read as EUR, silently). Asked by ``pac config check --online`` and by
+        the first read of deals (no watermark): no call on a normal night."""
+        m = self.mapping
+        if m.multi_currency():
+            return None
+        iso = self.client.org_currency()
+        if iso is None or iso == m.org_currency:
+            return None
+        where = str(self.mapping_path) if self.mapping_path is not None else "the mapping"
+        problem = Problem("org_currency", f"{m.org_currency} is not the org's currency: Salesforce says this "
+                          f"single-currency org is in {iso} (getUserInfo orgDefaultCurrencyIsoCode), so every amount "
+                          f"is read as {m.org_currency} and never converted",
+                          f"set org_currency: {iso} in {where}")
+        return locate([problem], self.mapping_path)[0] if self.mapping_path is not None else problem
 
     def unplaced_person_accounts(self, postal_fields: Sequence[str]) -> int | None:
         """How many person accounts hold a ``PersonMailingPostalCode`` and none of ``postal_fields`` (what the mapping

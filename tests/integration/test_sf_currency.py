@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ import pytest
 
 from connectors.base import ObjectKind
 from connectors.salesforce.connector import build
+from connectors.salesforce.mapping import default_mapping_path
 from pac_config.loader import config_dir
 from pac_core.engine import evaluate
 from pac_core.engine_settings import EngineSettings
@@ -261,3 +262,37 @@ class TestPlanInAnotherCurrencyThanTheCorporate:
         ev = _april(recs, "EUR", {})
         assert [w.rule for w in ev.warnings if w.record_id == ids["usd"]] == []
         assert ev.axis("AX").revenue == Decimal("23669.86")
+
+
+class TestSingleCurrencyOrgCurrency:
+    """A single-currency org in USD read with the shipped ``org_currency: EUR`` (audit sfrates F3): the sandbox answers
+    SOAP getUserInfo as documented (``orgDefaultCurrencyIsoCode``); the first read of deals warns, with the file,
+    the key and the fix; a read with a watermark asks nothing."""
+
+    def test_the_first_read_of_deals_warns_and_the_next_asks_nothing(self) -> None:
+        api = SalesforceApi(None, multi_currency=False)
+        api.org.currency = "USD"
+        with SandboxServer([api]) as srv:
+            sf = build("sf-main", default_mapping_path(), sandbox_env(srv), policy=NO_WAIT)
+            try:
+                list(sf.pull(ObjectKind.DEALS, None))
+                first = dict(sf.usage().by_endpoint)
+                list(sf.pull(ObjectKind.DEALS, datetime(2026, 12, 5, tzinfo=UTC)))
+                second = dict(sf.usage().by_endpoint)
+            finally:
+                sf.close()
+        warned = [w for w in sf.warnings if "org_currency" in w]
+        assert warned == [f"{default_mapping_path()}:5 org_currency: EUR is not the org's currency: Salesforce says "
+                          "this single-currency org is in USD (getUserInfo orgDefaultCurrencyIsoCode), so every "
+                          "amount is read as EUR and never converted (set org_currency: USD in "
+                          f"{default_mapping_path()})"]
+        assert first.get("Soap") == 1 and second.get("Soap") == 1       # the second read made no such call
+
+    def test_an_eur_org_says_nothing(self) -> None:
+        with SandboxServer([SalesforceApi(None, multi_currency=False)]) as srv:
+            sf = build("sf-main", default_mapping_path(), sandbox_env(srv), policy=NO_WAIT)
+            try:
+                list(sf.pull(ObjectKind.DEALS, None))
+            finally:
+                sf.close()
+        assert not [w for w in sf.warnings if "org_currency" in w]
