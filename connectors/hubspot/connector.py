@@ -320,6 +320,10 @@ class HubSpotConnector:
         return schema.get("objectTypeId") if schema else None
 
     # -- pull --------------------------------------------------------------------------------------
+    def rerate(self, record: Record) -> Record:
+        """A portal's readings carry no rates part (``Connector.rerate``): unchanged."""
+        return record
+
     def reading(self, kind: ObjectKind) -> str:
         """What decides how ``kind`` is read and normalised (``Connector.reading``): ``READING_RULES`` and the
         mapping's section for it; for deals also what the portal's pipelines say each stage means (read once per

@@ -42,6 +42,8 @@ class Org:
     def __init__(self, *, multi_currency: bool, now: Callable[[], datetime] | None, integration_user: str,
                  integration_name: str) -> None:
         self.schema: dict[str, SObject] = standard_schema(multi_currency=multi_currency) | permission_schema()
+        # a single-currency org's currency, which SOAP getUserInfo returns as orgDefaultCurrencyIsoCode
+        self.currency = "EUR"
         self.store: dict[str, dict[str, Row]] = {name: {} for name in self.schema}
         self._lines: dict[str, set[str]] = {}      # opportunity id -> its products' ids (the Amount roll-up)
         self.tracked: dict[str, set[str]] = {}                  # object -> fields with Field History Tracking
