@@ -113,7 +113,7 @@ class TestEverySiteAgreesWithTheReport:
         assert advisor.pct(-0.125, "en") == "-13%" and advisor.pct(-0.004, "en") == "0%"
         assert advisor.money(D("2500.5"), "EUR", "fr") == "2\u202f501\u00a0€"
         assert advisor.money(D("2500.5"), "EUR", "en") == "€2,501"
-        assert advisor.months(0.25, "fr") == "0,3" and advisor.months(1.25, "en") == "1.3"
+        assert advisor.months(0.25, "fr") == "0,3\u00a0mois" and advisor.months(1.25, "en") == "1.3\u00a0months"
 
     def test_notification_of_an_axis_behind(self) -> None:
         """An axis at risk at 12.5 % of its objective with 62.5 % expected: the alert says 13 and 63 (was 12, 62)."""
