@@ -53,7 +53,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from pac_core.money import decimals_below, money, percent, shown_additional
+from pac_core.money import decimals_below, money, months, percent, shown_additional
 from pac_core.periods import day_words
 from pac_core.plan import ActionStatus, Axis, AxisState, ContextKind, Impact, Plan, Segment, axis_inactive
 from pac_core.plan_end import plan_ended, plan_started
@@ -147,11 +147,6 @@ def pct_below(value: float, limit: float, lang: str, *, change: bool = False) ->
     if decimals is None:
         return JUST_BELOW[lang].format(limit=text(limit, 0))
     return text(value, decimals)
-
-
-def months(value: float, lang: str) -> str:
-    text = f"{half_up(value, 1)}"
-    return text.replace(".", ",") if lang == "fr" else text
 
 
 def since_start(plan: Plan, axis: Axis, lang: str) -> str:
@@ -340,13 +335,13 @@ def _roll_out(plan: Plan, progress: Mapping[str, AxisProgress], trends: Mapping[
         if lang == "fr":
             why = (f"sans coût, CA supplémentaire {added}" if free else
                    f"ROI à date {pct(p.roi or 0, lang)}, rentabilisé en {months(p.time_to_roi_months or 0, lang)} "
-                   f"mois {since}")
+                   f"{since}")
             summary = (f"Déployer l'axe {_name(plan, axis)} ({why} sur « {segment.name} ») vers {names}, "
                        f"où la croissance est inférieure à {pct(s.rollout_lagging_growth, lang)}.")
         else:
             why = (f"no cost, additional revenue {added}" if free else
                    f"ROI to date {pct(p.roi or 0, lang)}, paid back in {months(p.time_to_roi_months or 0, lang)} "
-                   f"months {since}")
+                   f"{since}")
             summary = (f"Roll out axis {_name(plan, axis)} ({why} in \"{segment.name}\") to {names}, "
                        f"where growth is below {pct(s.rollout_lagging_growth, lang)}.")
         # a target whose revenue went below 0 (credits) has fallen by an amount, not « -130 % » (decision 6 Dec 2026)

@@ -68,6 +68,23 @@ def percent(ratio: Decimal | float, lang: str, decimals: int = 0) -> str:
                           locale=LOCALES[lang])
 
 
+MONTH_WORDS = {"fr": ("mois", "mois"), "en": ("month", "months")}
+
+
+def months(value: float | Decimal, lang: str) -> str:
+    """A number of months as the report's « Délai de retour » column writes it (``sync_jobs.report.fmt.Formatter.
+    months``), and the advisor's sentences too: rounded half up to one decimal, without a trailing « ,0 »: « 6 mois »,
+    « 2,7 mois », "1 month", "2.5 months"; under 0.05 of a month « < 0,1 mois » / "< 0.1 month", not a payback of
+    zero (a no-break space before the unit; audit surfaces F1: the advice read « rentabilisé en 6,0 mois »)."""
+    locale = LOCALES[lang]
+    one, many = MONTH_WORDS[lang]
+    shown = half_up(value, 1)
+    if value > 0 and shown == 0:     # a day or so: not a payback of zero
+        return f"<{NBSP}{format_decimal(Decimal('0.1'), format=digits(1), locale=locale)}{NBSP}{one}"
+    decimals = 0 if shown == shown.to_integral_value() else 1
+    return f"{format_decimal(shown, format=digits(decimals), locale=locale)}{NBSP}{one if shown == 1 else many}"
+
+
 def decimals_below(ratio: Decimal | float, limit: Decimal | float, most: int = 2) -> int | None:
     """The fewest decimals (0 to ``most``) at which ``ratio``, below ``limit``, still reads below it, both rounded half
     up as percentages: a ROI of -0.3 % reads « -0,3 % » beside a threshold of « 0 % », not « 0 % » (a rule that

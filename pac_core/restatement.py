@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from pac_core.money import shown_additional
 from pac_core.plan import Plan
 from pac_core.results import Evaluation
 
@@ -41,8 +42,9 @@ class Restatement:
     """``revenue``: the plan's revenue at the close and now (None when equal or unknown); ``totals``: the plan's
     other headline figures that moved, (name, then, now) with name ``additional`` / ``objective`` (money) or ``roi``
     (a ratio); ``axes``: (axis id, additional revenue at the close, now); ``actions``: (action id, done, target at
-    the close, done, target now); ``statuses``: the status changes; ``paces``: (axis or action id, pace at the
-    close, now); ``added`` / ``removed``: ids of the actions and axes in today's plan only / in the kept plan only;
+    the close, done, target now); ``statuses``: the status changes; ``paces``: (action id, pace at the close, now),
+    ``axis_paces`` the same for the axes (said in the axis's words, « Objectif atteint », « Inactif »: audit surfaces
+    F5); ``added`` / ``removed``: ids of the actions and axes in today's plan only / in the kept plan only;
     ``timezone`` / ``currency``: the plan's timezone or currency at the close and now, when it changed since (audit
     planlife F1, F2: the kept amounts are in the currency of then, today's in today's)."""
 
@@ -56,10 +58,11 @@ class Restatement:
     paces: tuple[tuple[str, str, str], ...] = ()
     timezone: tuple[str, str] | None = None
     currency: tuple[str, str] | None = None
+    axis_paces: tuple[tuple[str, str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.revenue or self.axes or self.actions or self.added or self.removed or self.totals
-                    or self.statuses or self.paces or self.timezone or self.currency)
+                    or self.statuses or self.paces or self.axis_paces or self.timezone or self.currency)
 
 
 def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, *,
@@ -87,23 +90,27 @@ def since_close(kept_plan: Plan, kept: Evaluation, plan: Plan, now: Evaluation, 
             if _moved(then_value, now_value):
                 totals.append((name, then_value, now_value))
     then_axes = {a.axis_id: a for a in kept.axes}
-    axes = tuple((a.axis_id, then_axes[a.axis_id].additional, a.additional) for a in now.axes
-                 if a.axis_id in then_axes and then_axes[a.axis_id].additional != a.additional)
+    # an axis's additional revenue as the report's tables show it, its shown revenue less its shown baseline, listed
+    # when that figure moved (audit surfaces F6: « 5 069 € → 5 069 € » beside a table reading 5 068 €)
+    shown = {a.axis_id: shown_additional(a.revenue, a.baseline) for a in now.axes}
+    shown_then = {a.axis_id: shown_additional(a.revenue, a.baseline) for a in kept.axes}
+    axes = tuple((a.axis_id, shown_then[a.axis_id], shown[a.axis_id]) for a in now.axes
+                 if a.axis_id in then_axes and shown_then[a.axis_id] != shown[a.axis_id])
     then_actions = {a.action_id: a for a in kept.actions}
     actions = tuple((a.action_id, then_actions[a.action_id].done, then_actions[a.action_id].target, a.done, a.target)
                     for a in now.actions if a.action_id in then_actions
                     and (then_actions[a.action_id].done, then_actions[a.action_id].target) != (a.done, a.target))
-    paces = tuple((a.axis_id, then_axes[a.axis_id].pace.value, a.pace.value) for a in now.axes
-                  if a.axis_id in then_axes and then_axes[a.axis_id].pace != a.pace) \
-        + tuple((a.action_id, then_actions[a.action_id].pace.value, a.pace.value) for a in now.actions
-                if a.action_id in then_actions and then_actions[a.action_id].pace != a.pace)
+    axis_paces = tuple((a.axis_id, then_axes[a.axis_id].pace.value, a.pace.value) for a in now.axes
+                       if a.axis_id in then_axes and then_axes[a.axis_id].pace != a.pace)
+    paces = tuple((a.action_id, then_actions[a.action_id].pace.value, a.pace.value) for a in now.actions
+                  if a.action_id in then_actions and then_actions[a.action_id].pace != a.pace)
     ids_then = [a.id for a in kept_plan.axes] + [a.id for a in kept_plan.actions]
     ids_now = [a.id for a in plan.axes] + [a.id for a in plan.actions]
     then_set, now_set = set(ids_then), set(ids_now)
     return Restatement(revenue, axes, actions, tuple(i for i in ids_now if i not in then_set),
                        tuple(i for i in ids_then if i not in now_set), tuple(totals),
                        _statuses(kept_plan, plan), paces, _changed(kept_plan.timezone, plan.timezone),
-                       _changed(kept_plan.currency, plan.currency))
+                       _changed(kept_plan.currency, plan.currency), axis_paces)
 
 
 def _changed(then: str, now: str) -> tuple[str, str] | None:

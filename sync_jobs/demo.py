@@ -30,6 +30,7 @@ from rich.table import Table
 from connectors.base import Connector
 from pac_config.planfile import plans_language
 from pac_config.settings import DEMO_SETTINGS, default_settings_path, load_settings
+from pac_core.money import shown_additional
 from pac_core.rounding import half_up
 from sandbox_crm.run import sandbox_env, start_sandbox
 from sync_jobs import textsafe
@@ -37,6 +38,7 @@ from sync_jobs.app import load_report_inputs, take_due_snapshots
 from sync_jobs.factory import build_connectors
 from sync_jobs.pipeline import RunResult, run_sync
 from sync_jobs.report import render_html
+from sync_jobs.report.i18n import enum_label
 from sync_jobs.run_status import RunStatus
 from sync_jobs.store import open_store
 from sync_jobs.store import records as store_records
@@ -303,7 +305,7 @@ def print_progress(console: Console, plan: Any, evaluation: Any) -> None:
         p = evaluation.action(action.id)
         actions.add_row(action.id, people.get(action.who, action.who), action.text[:60],
                         action.window.label or f"{action.window.start:%Y-%m-%d}", f"{p.done} / {p.target}",
-                        p.pace.value)
+                        enum_label("pace", p.pace.value, "en"))
     console.print(actions)
     axes = Table(title=f"Development axes: additional revenue ({plan.currency}) since {plan.period.start:%d %b} "
                        "vs the same days a year earlier (or the axis's fixed baseline)")
@@ -311,9 +313,12 @@ def print_progress(console: Console, plan: Any, evaluation: Any) -> None:
         axes.add_column(col, justify="left" if col in ("axis", "status", "pace") else "right")
     for axis in plan.axes:
         p = evaluation.axis(axis.id)
-        axes.add_row(f"{axis.id} {axis.name}"[:50], axis.status.state.value, f"{half_up(p.additional):,}",
+        # the report's figures and words (audit surfaces F3): the shown revenue less the shown baseline, the paces
+        axes.add_row(f"{axis.id} {axis.name}"[:50], axis.status.state.value,
+                     f"{shown_additional(p.revenue, p.baseline):,}",
                      f"{half_up(p.objective):,}" if p.objective is not None else "-",
                      f"{half_up(p.progress, percent=True)} %" if p.progress is not None else "-",
                      f"{half_up(p.expected_by_now, percent=True)} %" if p.expected_by_now is not None else "-",
-                     f"{half_up(p.roi, percent=True)} %" if p.roi is not None else "-", p.pace.value)
+                     f"{half_up(p.roi, percent=True)} %" if p.roi is not None else "-",
+                     enum_label("axis_pace", p.pace.value, "en"))
     console.print(axes)

@@ -149,7 +149,7 @@ _AXIS_PROGRESS = PacField("PAC_Progress_Pct__c", "Additional revenue progress %"
                           description="Additional revenue so far / objective, in percent (above 100 when exceeded), "
                                       "as the report's axis progress; the pace compares it with the share of the "
                                       "period elapsed. The axis's actions: Actions done and Actions target.",
-                          label_fr="Avancement du CA additionnel %")
+                          label_fr="Avancement du CA supplémentaire %")
 
 
 def _common(pace_labels: Mapping[str, tuple[str, str]], window_end: Editor) -> tuple[PacField, ...]:
@@ -223,10 +223,14 @@ PAC_AXIS = PacObject(
                      editable_by_managers=True, editor="manager", label_fr="Statut"),
             PacField("PAC_Priority__c", "Priority", "Number", precision=3, scale=0, editable_by_managers=True,
                      editor="manager", label_fr="Priorité"),
+            # the report's words, as HubSpot's pac_objective and pac_revenue (« CA additionnel » here read as
+            # another figure than the report's « CA supplémentaire »: audit surfaces F2)
             PacField("PAC_Objective__c", "Objective (additional revenue)", "Currency", precision=16, scale=2,
-                     label_fr="Objectif (CA additionnel)"),
+                     label_fr="Objectif de CA supplémentaire"),
             PacField("PAC_Revenue__c", "Additional revenue so far", "Currency", precision=16, scale=2,
-                     label_fr="CA additionnel réalisé"),
+                     description="Won revenue so far - baseline, as both are written: the report's additional "
+                                 "revenue (« CA supplémentaire »), which it shows to the unit.",
+                     label_fr="CA supplémentaire à date"),
             PacField("PAC_Won_Revenue__c", "Won revenue so far", "Currency", precision=16, scale=2,
                      description="Revenue won on the axis's scope in its period to date (additional revenue = "
                                  "won revenue - baseline).",

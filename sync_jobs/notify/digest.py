@@ -37,7 +37,7 @@ def _values(alert: Alert, lang: str) -> dict[str, str]:
     """The alert's values as the line writes them: pace and rule in words, a missing figure as ``–``."""
     values = dict(alert.values)
     if alert.kind in ("axis_behind", "axis_missed"):
-        values["pace"] = enum_label("pace", values["pace"], lang)
+        values["pace"] = enum_label("axis_pace", values["pace"], lang)   # « Manqué », the report's axis word
         number = Formatter(lang=lang).number   # « -3 374 % » as the report writes it, not « -3374 % » (docs2 F3)
         values["progress"] = number(Decimal(values["progress"])) if values["progress"] else "–"
         values["expected"] = number(Decimal(values["expected"])) if values["expected"] else "–"

@@ -26,7 +26,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
 from pac_core.growth_words import fixed_baseline_words, provenance
-from pac_core.money import LOCALES, NBSP, digits, money, percent, shown_additional
+from pac_core.money import LOCALES, NBSP, digits, money, months, percent, shown_additional
 from pac_core.money import NNBSP as NNBSP  # the French thousands separator, re-exported for the report's tests
 from pac_core.plan import Objective, Plan
 from pac_core.report_period import fiscal_quarter_of, fiscal_start
@@ -157,15 +157,9 @@ class Formatter:
         return self.no_cost if cost is not None and cost == 0 else self.months(months)
 
     def months(self, value: float | None) -> str:
-        """``3 mois`` / ``1 month``, ``2.5 months``."""
-        if value is None:
-            return DASH
-        words = labels(self.lang)
-        shown = half_up(value, 1)
-        if value > 0 and shown == 0:   # a day or so: not a payback of zero
-            return f"<{NBSP}{self.number(Decimal('0.1'), 1)}{NBSP}{words['month_one']}"
-        unit = words["month_one"] if shown == 1 else words["month_many"]
-        return f"{self.number(shown, 0 if shown == shown.to_integral_value() else 1)}{NBSP}{unit}"
+        """``3 mois`` / ``1 month``, ``2.5 months``, ``< 0,1 mois``: ``pac_core.money.months``, the advisor's
+        sentences' rule too."""
+        return DASH if value is None else months(value, self.lang)
 
     # -- dates ---------------------------------------------------------------------------------
     def local(self, moment: datetime) -> datetime:

@@ -90,10 +90,10 @@ def since_lines(since: Restatement, closed: datetime, fmt: Formatter) -> list[st
                               for name, a, b in since.totals))
     if since.statuses:
         lines.append(f'{words["since_statuses"]}{colon} ' + _cut([_status(s, fmt) for s in since.statuses], sep))
-    if since.paces:
+    if since.axis_paces or since.paces:     # an axis's pace in the axis's words (audit surfaces F5)
         lines.append(f'{words["since_paces"]}{colon} ' + _cut(
-            [f'{i} {enum_label("pace", a, fmt.lang)} → {enum_label("pace", b, fmt.lang)}' for i, a, b in since.paces],
-            sep))
+            [f'{i} {enum_label(kind, a, fmt.lang)} → {enum_label(kind, b, fmt.lang)}'
+             for kind, paces in (("axis_pace", since.axis_paces), ("pace", since.paces)) for i, a, b in paces], sep))
     if since.actions:
         lines.append(f'{words["since_actions"]}{colon} ' + _cut(
             [f"{i} {d0}/{t0} → {d1}/{t1}" for i, d0, t0, d1, t1 in since.actions], sep))

@@ -90,7 +90,7 @@ class TestAStatusChangedAfterTheClose:
                                                                                                  date(2027, 5, 12))
         assert now.evaluation.axis("AX-GC-QUOTES").pace.value == "inactive"     # in May: suspended
         since = after.basis.since
-        assert since.revenue is None and not since.totals and not since.paces
+        assert since.revenue is None and not since.totals and not since.paces and not since.axis_paces
         assert [(s.item, s.before, s.after, s.since) for s in since.statuses] == [
             ("AX-GC-QUOTES", "active", "suspended", date(2027, 5, 12)),
             ("A-06", "done", "cancelled", date(2027, 5, 12))]
@@ -115,7 +115,7 @@ class TestAStatusChangedAfterTheClose:
                          "1\u202f200\u202f000\u00a0€ → 900\u202f000\u00a0€ ; ROI du plan à date 134\u00a0% → "
                          "325\u00a0%")
         assert fr[3] == "statuts\u00a0: AX-GC-QUOTES Actif → Suspendu"
-        assert fr[4].startswith("rythmes\u00a0: AX-GC-QUOTES À risque → Inactive ; A-07 ")
+        assert fr[4].startswith("rythmes\u00a0: AX-GC-QUOTES À risque → Inactif ; A-07 ")
 
     def test_cancelled_in_hubspot_in_may_leaves_the_march_action_missed(self, both: Org) -> None:
         """A-11 (HubSpot) cancelled there in May: the restated Q1 keeps its Q1 pace; the status line names it.

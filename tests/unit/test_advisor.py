@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from pac_core.advisor import pct, since_start
+from pac_core.advisor import months, pct, since_start
 from pac_core.engine import EngineSettings, evaluate
 from pac_core.plan import AxisState, AxisStatus, ContextChange, ContextKind, Segment, SegmentKind
 from pac_core.records import DealLine, DealStage, Records
@@ -109,8 +109,8 @@ class TestRollOut:
         Seen failing before the fix: « rentabilisé en 0,5 mois sur « Rhône » »."""
         [rec] = [r for r in _advise(_deals("150000", "50000", "10000", "10000"), NEUTRAL_AS_OF)
                  if r.rule is Rule.ROLL_OUT]
-        assert "rentabilisé en 0,5 mois depuis le 1er janvier sur « Rhône »" in rec.summary
-        assert "paid back in 0.5 months from January 1 in \"Rhône\"" in rec.other["en"]
+        assert "rentabilisé en 0,5\u00a0mois depuis le 1er janvier sur « Rhône »" in rec.summary
+        assert "paid back in 0.5\u00a0months from January 1 in \"Rhône\"" in rec.other["en"]
 
     def test_a_fiscal_year_is_paid_back_from_its_first_day(self) -> None:
         """An objective over a year from April: « depuis le 1er avril » / "from April 1"."""
@@ -487,7 +487,7 @@ class TestAtTheThresholds:
         at = _evaluate(deals, self.FIVE_MONTHS, rhone_budget="14402.16")
         assert at.axis("AX-69").time_to_roi_months == 6.0
         [rec] = [r for r in at.recommendations if r.axis_id == "AX-69"]
-        assert rec.rule is Rule.ROLL_OUT and "rentabilisé en 6,0 mois depuis le 1er janvier" in rec.summary
+        assert rec.rule is Rule.ROLL_OUT and "rentabilisé en 6\u00a0mois depuis le 1er janvier" in rec.summary
         over = _evaluate(deals, self.FIVE_MONTHS, rhone_budget="14402.17")
         assert over.axis("AX-69").time_to_roi_months > 6.0
         assert Rule.ROLL_OUT not in {r.rule for r in over.recommendations}
@@ -574,3 +574,30 @@ def _plan_of(ev: Evaluation, lang: str):
     """The plan ``_evaluate`` builds (its segments and axes name the evidence's ids)."""
     axes = (axis("AX-69", "SEG-69", name="Grands comptes du Rhône"), axis("AX-38", "SEG-38", name="Relance Isère"))
     return plan(action(axis_id="AX-69", window=FEBRUARY), axes=axes, segments=SEGMENTS, language=lang)
+
+
+class TestMonthsAsTheReportWritesThem:
+    """The payback in an advice sentence (the CRM's advice field, pac advice, pac status, the review and the report's
+    recommendations) reads as the report's « Délai de retour » column (``Formatter.months``): « 6 mois », not
+    « 6,0 mois »; « < 0,1 mois », not « 0,0 mois »; "1 month", not "1.0 months" (audit surfaces F1)."""
+
+    @pytest.mark.parametrize("value", [6.0, 2.66, 1.0, 0.04, 0.05, 0.0, 12.96, 1234.5])
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_the_words_are_the_report_columns(self, value: float, lang: str) -> None:
+        assert months(value, lang) == Formatter(lang=lang).months(value)
+
+    def test_hand_written_readings(self) -> None:
+        assert months(6.0, "fr") == "6\u00a0mois" and months(2.66, "fr") == "2,7\u00a0mois"
+        assert months(0.04, "fr") == "<\u00a00,1\u00a0mois" and months(0.04, "en") == "<\u00a00.1\u00a0month"
+        assert months(1.0, "en") == "1\u00a0month" and months(2.5, "en") == "2.5\u00a0months"
+        assert months(1234.5, "fr") == "1\u202f234,5\u00a0mois" and months(1234.5, "en") == "1,234.5\u00a0months"
+
+    def test_the_roll_out_sentence_at_exactly_six_months(self) -> None:
+        """The payback of 6 months exactly (``TestAtTheThresholds``): « rentabilisé en 6 mois depuis le 1er janvier »,
+        "paid back in 6 months from January 1", with the column's no-break space before the unit."""
+        deals = _deals("90006", "50000", "10000", "10000")
+        at = _evaluate(deals, TestAtTheThresholds.FIVE_MONTHS, rhone_budget="14402.16")
+        [rec] = [r for r in at.recommendations if r.axis_id == "AX-69"]
+        assert "rentabilisé en 6\u00a0mois depuis le 1er janvier sur « Rhône »" in rec.summary, rec.summary
+        assert "paid back in 6\u00a0months from January 1" in rec.other["en"], rec.other["en"]
+        assert "6,0" not in rec.summary and "6.0" not in rec.other["en"]

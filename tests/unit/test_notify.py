@@ -15,6 +15,7 @@ from pac_core.records import Rejected
 from pac_core.results import Pace, Recommendation, Rule
 from sync_jobs.notify.alerts import compute_alerts
 from sync_jobs.notify.digest import render_digest
+from sync_jobs.report.i18n import ENUMS
 from tests.unit import report_fixtures as fx
 
 MANAGER = "nathalie.garnier@durand-process.example"
@@ -65,12 +66,26 @@ class TestAlerts:
             assert [(a.key, a.kind, a.to) for a in alerts] == [("axis:maint-ra:late:final", "axis_missed", (MANAGER,))]
         body = render_digest(alerts, "fr")[1].replace("\u00a0", " ")
         assert body.splitlines()[:2] == ["Axes dont l'objectif est manqué (plan terminé) (1)",
-                                         "- Contrats de maintenance : Manquée, 39 % de l'objectif à la fin du plan"]
+                                         "- Contrats de maintenance : Manqué, 39 % de l'objectif à la fin du plan"]
         assert "attendu à ce jour" not in body and "en retard sur leur rythme" not in body
         _, english = render_digest(alerts, "en")
         assert "- Contrats de maintenance: Missed, 39% of the objective at the plan's end" in english
         running = dataclasses.replace(evaluation, as_of=datetime(2027, 12, 31, 23, tzinfo=paris), axes=axes)
         assert "axis:maint-ra:late:2027-12" in {a.key for a in compute_alerts(fx.plan(), running, [], month="2027-12")}
+
+    def test_an_axis_pace_reads_in_the_axis_words(self) -> None:
+        """An axis missed: « Manqué », the report's and the review's axis word, HubSpot's pac_axis option and
+        Salesforce's axis label (audit surfaces F4: the digest wrote the action's « Manquée »)."""
+        paris = ZoneInfo("Europe/Paris")
+        evaluation = fx.evaluation()
+        axes = tuple(dataclasses.replace(a, pace=Pace.LATE, expected_by_now=1.0) if a.axis_id == "maint-ra" else a
+                     for a in evaluation.axes)
+        ended = dataclasses.replace(evaluation, as_of=datetime(2028, 1, 1, tzinfo=paris), axes=axes)
+        alerts = [a for a in compute_alerts(fx.plan(), ended, [], month="2027-12") if a.subject == "maint-ra"
+                  and a.kind.startswith("axis")]
+        body = render_digest(alerts, "fr")[1].replace("\u00a0", " ")
+        assert "- Contrats de maintenance : Manqué, 39 % de l'objectif" in body, body
+        assert ENUMS["axis_pace"]["fr"]["late"] == "Manqué"
 
     def test_an_axis_far_below_its_objective_is_written_as_the_report_writes_it(self) -> None:
         """« -3 374 % » with the language's thousands separator, as the report of the same night (docs-as-contract
@@ -83,7 +98,7 @@ class TestAlerts:
         alerts = [a for a in compute_alerts(fx.plan(), ended, [], month="2027-10") if a.subject == "maint-ra"
                   and a.kind.startswith("axis")]
         assert len(alerts) == 1
-        assert "Manquée, -3\u202f374 % de l'objectif" in render_digest(alerts, "fr")[1]
+        assert "Manqué, -3\u202f374 % de l'objectif" in render_digest(alerts, "fr")[1]
         english = render_digest(alerts, "en")[1]
         assert "Missed, -3,374% of the objective" in english and "1,250%" in english
 

@@ -21,7 +21,7 @@ from pac_core.engine import EngineSettings, evaluate
 from pac_core.explain import explain_action, explain_axis
 from pac_core.kpi_vocabulary import format_value, summary
 from pac_core.records import DealStage, Records
-from pac_core.results import KpiValue
+from pac_core.results import KpiValue, Pace
 from sync_jobs import demo, diff
 from sync_jobs.notify.alerts import compute_alerts
 from sync_jobs.report.csv_export import _cell
@@ -113,7 +113,7 @@ class TestEverySiteAgreesWithTheReport:
         assert advisor.pct(-0.125, "en") == "-13%" and advisor.pct(-0.004, "en") == "0%"
         assert advisor.money(D("2500.5"), "EUR", "fr") == "2\u202f501\u00a0€"
         assert advisor.money(D("2500.5"), "EUR", "en") == "€2,501"
-        assert advisor.months(0.25, "fr") == "0,3" and advisor.months(1.25, "en") == "1.3"
+        assert advisor.months(0.25, "fr") == "0,3\u00a0mois" and advisor.months(1.25, "en") == "1.3\u00a0months"
 
     def test_notification_of_an_axis_behind(self) -> None:
         """An axis at risk at 12.5 % of its objective with 62.5 % expected: the alert says 13 and 63 (was 12, 62)."""
@@ -147,7 +147,8 @@ class TestEverySiteAgreesWithTheReport:
     def test_demo_console_table_and_handled_lines(self) -> None:
         """The demo's axes table: 12.5 % -> 13 % and 1 234.5 € -> 1,235 (were 12 % and 1,234)."""
         ev = fx.evaluation()
-        axes = tuple(replace(a, progress=0.125, expected_by_now=0.625, roi=-0.125, additional=D("1234.5"))
+        axes = tuple(replace(a, progress=0.125, expected_by_now=0.625, roi=-0.125, additional=D("1234.5"),
+                             revenue=D("1234.5"), baseline=D("0"))
                      if a.axis_id == "maint-ra" else a for a in ev.axes)
         out = io.StringIO()
         demo.print_progress(Console(file=out, width=250), fx.plan(), replace(ev, axes=axes))
@@ -157,6 +158,24 @@ class TestEverySiteAgreesWithTheReport:
                                   activities=[], accounts=[], users=[])
         settings = SimpleNamespace(engine=SimpleNamespace(fx_rates={"USD": "0.5"}))
         assert demo._handled(records, settings) == ["deal 'US': 1,235 USD counted as 617 EUR (rate 0.5)"]
+
+    def test_demo_console_additional_revenue_and_paces_read_as_the_report(self) -> None:
+        """The demo's tables say what the report says (audit surfaces F3): an axis's additional revenue is its shown
+        revenue less its shown baseline, 10 000,40 - 4 931,51 -> 10,000 - 4,932 = 5,068 (was 5,069, the exact
+        5,068.89 rounded), and the paces are the report's words, an axis past its objective « Objective reached »
+        and a missed action "Missed" (were the codes ``done`` and ``late``)."""
+        ev = fx.evaluation()
+        axes = tuple(replace(a, revenue=D("10000.40"), baseline=D("4931.51"), additional=D("5068.89"), pace=Pace.DONE)
+                     if a.axis_id == "maint-ra" else a for a in ev.axes)
+        actions = tuple(replace(a, pace=Pace.LATE) for a in ev.actions)
+        out = io.StringIO()
+        demo.print_progress(Console(file=out, width=250), fx.plan(), replace(ev, axes=axes, actions=actions))
+        [row] = [line for line in out.getvalue().splitlines() if "maint-ra" in line and "│" in line]
+        cells = [cell.strip() for cell in row.split("│")]
+        assert cells[3] == "5,068" and cells[-2] == "Objective reached", cells
+        action_rows = [line for line in out.getvalue().splitlines() if "/" in line and "│" in line
+                       and any(a.action_id in line for a in ev.actions)]
+        assert action_rows and all(line.split("│")[-2].strip() == "Missed" for line in action_rows), action_rows
 
     def test_explain_axis_amount_counted(self) -> None:
         """A deal of 10.01 $ at 0.5 counts 5.005 €: its explained amount is 5,01 € (was 5,00 €)."""

@@ -6,11 +6,13 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from connectors.base import EDIT_FIELDS, Target
-from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, OPTION_LABELS
+from connectors.hubspot.schema import ACTION_PROPS, AXIS_PROPS, OPTION_LABELS, PROGRESS_LABELS
+from connectors.hubspot.schema import LABELS as HS_LABELS
 from connectors.salesforce.mapping import load_mapping
 from connectors.salesforce.schema import PAC_ACTION, PAC_AXIS, PAC_OBJECTS
 from sync_jobs.report.i18n import ENUMS
@@ -502,9 +504,41 @@ class TestProgressField:
         assert root.findtext(f"{NS}label") == "Additional revenue progress %"
         assert (root.findtext(f"{NS}description") or "").startswith("Additional revenue so far / objective")
         fr = _parse(DEFAULT / "objectTranslations" / "PAC_Axis__c-fr" / "PAC_Progress_Pct__c.fieldTranslation-meta.xml")
-        assert fr.findtext(f"{NS}label") == "Avancement du CA additionnel %"
+        assert fr.findtext(f"{NS}label") == "Avancement du CA supplémentaire %"
 
     def test_the_action_progress_is_done_over_target(self) -> None:
         root = _parse(DEFAULT / "objects" / "PAC_Action__c" / "fields" / "PAC_Progress_Pct__c.field-meta.xml")
         assert (root.findtext(f"{NS}label"), root.findtext(f"{NS}description")) == (
             "Progress %", "Done / target, in percent (above 100 when exceeded).")
+
+
+class TestAxisRevenueWords:
+    """The axis's revenue fields say the report's words (« CA supplémentaire », docs/report.md; HubSpot's pac_axis
+    properties say them too): a manager reading « CA additionnel réalisé » on the axis page and « CA supplémentaire »
+    in the report took them for two figures (audit surfaces F2)."""
+
+    FRENCH: ClassVar[dict[str, str]] = {"PAC_Revenue__c": "CA supplémentaire à date",
+                                        "PAC_Objective__c": "Objectif de CA supplémentaire",
+                                        "PAC_Progress_Pct__c": "Avancement du CA supplémentaire %"}
+
+    @pytest.mark.parametrize("field", sorted(FRENCH))
+    def test_french_labels(self, field: str) -> None:
+        fr = _parse(DEFAULT / "objectTranslations" / "PAC_Axis__c-fr" / f"{field}.fieldTranslation-meta.xml")
+        assert fr.findtext(f"{NS}label") == self.FRENCH[field]
+
+    def test_the_same_words_as_hubspot(self) -> None:
+        hs = {"PAC_Revenue__c": "pac_revenue", "PAC_Objective__c": "pac_objective"}
+        for field, prop in hs.items():
+            assert self.FRENCH[field] == HS_LABELS[prop][1]
+        assert self.FRENCH["PAC_Progress_Pct__c"].replace(" %", " (%)") == PROGRESS_LABELS["axis"][1]
+
+    def test_no_other_word_for_the_additional_revenue(self) -> None:
+        """No label, help text or description in force-app/ says « additionnel »."""
+        said = [str(p.relative_to(DEFAULT)) for p in DEFAULT.rglob("*.xml")
+                if "additionnel" in p.read_text(encoding="utf-8").lower()]
+        assert said == []
+
+    def test_the_additional_revenue_field_says_what_it_is(self) -> None:
+        root = _parse(DEFAULT / "objects" / "PAC_Axis__c" / "fields" / "PAC_Revenue__c.field-meta.xml")
+        assert "Won revenue so far - baseline" in (root.findtext(f"{NS}description") or "")
+        assert "CA supplémentaire" in (root.findtext(f"{NS}description") or "")

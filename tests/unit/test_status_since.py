@@ -97,7 +97,7 @@ class TestSinceLines:
             statuses=(StatusChange("AX-GC-QUOTES", "active", "suspended"),
                       StatusChange("AX-RA-MAINT", "prioritised", "active", rank_before=2),
                       StatusChange("A-06", "done", "cancelled", axis=False, since=date(2027, 5, 12))),
-            paces=(("AX-GC-QUOTES", "at_risk", "inactive"), ("A-06", "late", "inactive")))
+            axis_paces=(("AX-GC-QUOTES", "at_risk", "inactive"),), paces=(("A-06", "late", "inactive"),))
 
     def test_french(self) -> None:
         lines = since_lines(self._since(), CLOSE, Formatter("fr", "EUR", "Europe/Paris"))
@@ -106,7 +106,7 @@ class TestSinceLines:
                             "325\u00a0%")
         assert lines[3] == ("statuts\u00a0: AX-GC-QUOTES Actif → Suspendu ; AX-RA-MAINT Prioritaire n° 2 → Actif ; "
                             "A-06 faite → annulée (depuis le 12 mai 2027)")
-        assert lines[4] == "rythmes\u00a0: AX-GC-QUOTES À risque → Inactive ; A-06 Manquée → Inactive"
+        assert lines[4] == "rythmes\u00a0: AX-GC-QUOTES À risque → Inactif ; A-06 Manquée → Inactive"
 
     def test_english(self) -> None:
         lines = since_lines(self._since(), CLOSE, Formatter("en", "EUR", "Europe/Paris"))
