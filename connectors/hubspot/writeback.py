@@ -72,6 +72,7 @@ from connectors.hubspot.schema import (
     TASK_STATUS,
     Prop,
     refused_option_fix,
+    task_status,
 )
 from connectors.hubspot.transport import BadRequest, Conflict, Forbidden, HubSpotTransport, Reply
 
@@ -186,9 +187,11 @@ class Writer:
     def __init__(self, transport: HubSpotTransport, *, fallback: bool, owner_id: Callable[[str], str | None],
                  axis_type: str | None, action_type: str | None, targets: AxisTargets | None = None,
                  cap: int = DEFAULT_CAP, links: Links | None = None,
-                 written: Mapping[tuple[str, str], Any] | None = None) -> None:
+                 written: Mapping[tuple[str, str], Any] | None = None,
+                 task_states: Mapping[str, str] | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.written = written or {}     # what pac last wrote ((target, key) -> row with .fields): ``_task_props``
+        self.task_states = task_states or {}    # fallback: pac_key -> the hs_task_status this run's pull read
         self.axis_type, self.action_type = axis_type, action_type
         self.targets, self.cap = targets, cap       # associations: the plan's targets, the cap
         self.links = links or Links(transport)
@@ -345,7 +348,12 @@ class Writer:
         if "window_end" in native:
             out["hs_timestamp"] = fmt(Prop("hs_timestamp", "", "datetime", "date"), due_instant(native["window_end"]))
         if "status" in native:
-            out["hs_task_status"] = TASK_STATUS.get(fmt(None, native["status"]), "NOT_STARTED")
+            status = fmt(None, native["status"])
+            read = self.task_states.get(change.key)
+            # a task whose hs_task_status already stands for the status (a manager's WAITING for in_progress, a
+            # DEFERRED for cancelled, accepted into the plan) keeps it: pac_status alone says the action's status
+            if read is None or task_status(read, status) != status:
+                out["hs_task_status"] = TASK_STATUS.get(status, "NOT_STARTED")
         if removed:
             out["hs_task_status"] = "COMPLETED"
             if "hs_task_subject" in out:
