@@ -220,6 +220,7 @@ class HubSpotConnector:
         self._not_merged: set[str] = set()
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
+        self._axes_failed: dict[str, str] = {}            # axes this run could not create: their actions wait
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -1365,7 +1366,7 @@ class HubSpotConnector:
                       axis_type=None if fallback else self.object_type(w.axis_object),
                       action_type=None if fallback else self.object_type(w.action_object),
                       targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written,
-                      task_states=self._task_states)
+                      task_states=self._task_states, axes_failed=self._axes_failed)
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:

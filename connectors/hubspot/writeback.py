@@ -19,7 +19,8 @@
   ``connectors.hubspot.associations``. A link that fails leaves the record accepted with ``link_error`` and the
   field that makes the link in ``unsent`` (an action's ``axis_key``, a company's ``axes`` and ``target``), so it is
   not recorded as written and the next run sends it again; ``Writer.settle_all`` is the full reconciliation of the
-  links (``HubSpotConnector.settle_links``).
+  links (``HubSpotConnector.settle_links``). Axes are upserted before actions: an axis refused that has no record
+  holds back the actions linked to it (``_held_back``: a retryable failure each, sent again next run after it).
 
 Only properties declared in ``connectors.hubspot.schema`` are ever written: a change naming any other
 field is refused (its result says which field), and nothing of that record is written.
@@ -188,7 +189,7 @@ class Writer:
                  axis_type: str | None, action_type: str | None, targets: AxisTargets | None = None,
                  cap: int = DEFAULT_CAP, links: Links | None = None,
                  written: Mapping[tuple[str, str], Any] | None = None,
-                 task_states: Mapping[str, str] | None = None) -> None:
+                 task_states: Mapping[str, str] | None = None, axes_failed: dict[str, str] | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.written = written or {}     # what pac last wrote ((target, key) -> row with .fields): ``_task_props``
         self.task_states = task_states or {}    # fallback: pac_key -> the hs_task_status this run's pull read
@@ -198,6 +199,9 @@ class Writer:
         self._listed: dict[str, dict[str, dict[str, Any]]] = {}     # object type -> the plan's records, once
         self._axis_ids: dict[str, str] = {}         # pac_key -> pac_axis record id, found by this write
         self._axis_unknown: set[str] = set()        # pac_keys read and not found
+        # pac_key -> why HubSpot refused it, for the axes whose write failed this run and that have no record (kept by
+        # the connector across the run's batches): their actions wait for them (``_held_back``)
+        self.axes_failed = axes_failed if axes_failed is not None else {}
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         changes, targets = split_action_companies(changes)
@@ -219,11 +223,16 @@ class Writer:
                     continue
                 unsent[i] = frozenset({"owner_email"})
             groups.setdefault(where, []).append((i, change, props_or_error))
+        axes = (self.axis_type or "", "upsert")
         try:
-            for (object_type, verb), items in groups.items():
+            for (object_type, verb), items in sorted(groups.items(), key=lambda group: group[0] != axes):
+                if not self.fallback and object_type == self.action_type and self.axes_failed:
+                    items = self._held_back(items, results)
                 for batch in chunked(items, BATCH_WRITE):
                     for i, result in self._send(object_type, verb, batch):
                         results[i] = result.with_unsent(unsent.get(i, frozenset()))
+                if not self.fallback and (object_type, verb) == axes:
+                    self._note_failed_axes(items, results)
         except ConnectorError as exc:   # a stop (daily quota, credentials): what HubSpot answered before it goes up
             exc.partial = self._before_stop(changes, results, targets)
             raise
@@ -244,6 +253,39 @@ class Writer:
             self._write_deals(changes, results)
         return _with_link_failures(changes, [r if r is not None else WriteResult(c.key, False, error="not written")
                                              for r, c in zip(results, changes, strict=True)], failures)
+
+    def _note_failed_axes(self, items: Sequence[tuple[int, WriteChange, dict[str, str]]],
+                          results: Sequence[WriteResult | None]) -> None:
+        """Remember the axes HubSpot refused that have no record yet (never written before: what pac last wrote has
+        no row of them), and forget those now written."""
+        for i, change, _ in items:
+            result = results[i]
+            if result is not None and result.ok:
+                self.axes_failed.pop(change.key, None)
+            elif result is not None and (Target.AXIS.value, change.key) not in self.written:
+                self.axes_failed[change.key] = result.error
+
+    def _held_back(self, items: Sequence[tuple[int, WriteChange, dict[str, str]]],
+                   results: list[WriteResult | None]) -> list[tuple[int, WriteChange, dict[str, str]]]:
+        """The action inputs to send: those whose change links them to an axis whose write failed this run and that
+        has no record (``axes_failed``) are held back, each a retryable failure naming the axis and why (not
+        recorded as written: the next run sends the whole action, after its axis), instead of an action record
+        created unlinked and its link reported missing (audit quota2 F4)."""
+        out = []
+        for i, change, props in items:
+            link = self._axis_link(change)
+            key = link[0] if link is not None else None
+            if key and key in self.axes_failed:
+                results[i] = WriteResult(change.key, False, change.crm_id,
+                                         f"held back: its axis {key} was not written to HubSpot "
+                                         f"({self.axes_failed[key]}); the action is written once its axis is",
+                                         retryable=True)
+                continue
+            out.append((i, change, props))
+        if len(out) < len(items):
+            log.warning("hubspot.write.held_back actions=%d axes=%s (their axes' writes failed)",
+                        len(items) - len(out), ",".join(sorted(self.axes_failed)))
+        return out
 
     def _before_stop(self, changes: Sequence[WriteChange], results: Sequence[WriteResult | None],
                      targets: Mapping[str, list[str]]) -> list[WriteResult | None]:
