@@ -221,6 +221,9 @@ class HubSpotConnector:
         self._scope_labels: Labels | None = None         # the scope dropdowns' option labels, read once a run
         self._task_states: dict[str, str] = {}            # fallback: pac_key -> the hs_task_status this run read
         self._axes_failed: dict[str, str] = {}            # axes this run could not create: their actions wait
+        # custom object type -> pac_key -> {"id", properties...}: the PAC records this run's full pull listed (with its
+        # upserts on them, ``Writer._remember``): the full reconciliation of links lists them no more
+        self._pac_records: dict[str, dict[str, dict[str, Any]]] = {}
 
     # -- portal metadata (cached for the connector's life: one run) -------------------------------
     def property_names(self, object_type: str) -> set[str]:
@@ -1142,8 +1145,9 @@ class HubSpotConnector:
             computed[OWNER] = "owner_email"     # read back as the owner's e-mail (``_owner_emails``)
             found = list(search_modified(self.transport, object_type, [KEY, *editable, *computed], since_ms))
             if since_ms is None:    # every record: a key pac wrote that is not listed was deleted (archived)
-                keys = ((obj.get("properties") or {}).get(KEY) for obj in found)
-                yield PacListed(target, frozenset(str(k) for k in keys if k))
+                self._pac_records[object_type] = {str(p[KEY]): {**p, "id": str(obj["id"])} for obj in found
+                                                  if (p := obj.get("properties") or {}).get(KEY)}
+                yield PacListed(target, frozenset(self._pac_records[object_type]))
             who = self._who_changed(object_type, target, found, editable, computed)
             for obj in found:
                 p = obj.get("properties") or {}
@@ -1366,7 +1370,7 @@ class HubSpotConnector:
                       axis_type=None if fallback else self.object_type(w.axis_object),
                       action_type=None if fallback else self.object_type(w.action_object),
                       targets=self.axis_targets, cap=w.companies_per_axis, links=self._links, written=self._written,
-                      task_states=self._task_states, axes_failed=self._axes_failed)
+                      task_states=self._task_states, axes_failed=self._axes_failed, records=self._pac_records)
 
     def note_axis_targets(self, plan_id: str, companies: Mapping[str, Iterable[str]],
                           owners: Mapping[str, str] | None = None) -> None:

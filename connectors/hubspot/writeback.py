@@ -189,7 +189,8 @@ class Writer:
                  axis_type: str | None, action_type: str | None, targets: AxisTargets | None = None,
                  cap: int = DEFAULT_CAP, links: Links | None = None,
                  written: Mapping[tuple[str, str], Any] | None = None,
-                 task_states: Mapping[str, str] | None = None, axes_failed: dict[str, str] | None = None) -> None:
+                 task_states: Mapping[str, str] | None = None, axes_failed: dict[str, str] | None = None,
+                 records: dict[str, dict[str, dict[str, Any]]] | None = None) -> None:
         self.transport, self.fallback, self.owner_id = transport, fallback, owner_id
         self.written = written or {}     # what pac last wrote ((target, key) -> row with .fields): ``_task_props``
         self.task_states = task_states or {}    # fallback: pac_key -> the hs_task_status this run's pull read
@@ -202,6 +203,10 @@ class Writer:
         # pac_key -> why HubSpot refused it, for the axes whose write failed this run and that have no record (kept by
         # the connector across the run's batches): their actions wait for them (``_held_back``)
         self.axes_failed = axes_failed if axes_failed is not None else {}
+        # object type -> pac_key -> {"id", properties...}: every PAC record of the portal as this run's full pull listed
+        # them (kept by the connector), with what this run's upserts wrote on them: the full reconciliation and the
+        # axes' ids read no list again (``_plan_records``, ``_axis_records``)
+        self.records = records if records is not None else {}
 
     def write(self, changes: Sequence[WriteChange]) -> list[WriteResult]:
         changes, targets = split_action_companies(changes)
@@ -231,6 +236,8 @@ class Writer:
                 for batch in chunked(items, BATCH_WRITE):
                     for i, result in self._send(object_type, verb, batch):
                         results[i] = result.with_unsent(unsent.get(i, frozenset()))
+                    if verb == "upsert":
+                        self._remember(object_type, batch, results)
                 if not self.fallback and (object_type, verb) == axes:
                     self._note_failed_axes(items, results)
         except ConnectorError as exc:   # a stop (daily quota, credentials): what HubSpot answered before it goes up
@@ -253,6 +260,24 @@ class Writer:
             self._write_deals(changes, results)
         return _with_link_failures(changes, [r if r is not None else WriteResult(c.key, False, error="not written")
                                              for r, c in zip(results, changes, strict=True)], failures)
+
+    def _remember(self, object_type: str, batch: Sequence[tuple[int, WriteChange, dict[str, str]]],
+                  results: Sequence[WriteResult | None]) -> None:
+        """What an upsert batch leaves: the records it created have no link yet (``Links.note_created``: their links
+        are the ones this run makes, none read), and the run's listing of ``object_type``, when its full pull made
+        one, holds each record written with the properties sent."""
+        listed = self.records.get(object_type)
+        created = []
+        for i, change, props in batch:
+            result = results[i]
+            if result is None or not result.ok or not result.crm_id:
+                continue
+            if result.created:
+                created.append(str(result.crm_id))
+            if listed is not None:
+                listed[change.key] = {**listed.get(change.key, {}), **props, "id": str(result.crm_id)}
+        if created:
+            self.links.note_created(object_type, created)
 
     def _note_failed_axes(self, items: Sequence[tuple[int, WriteChange, dict[str, str]]],
                           results: Sequence[WriteResult | None]) -> None:
@@ -434,7 +459,11 @@ class Writer:
         ids.update({c.key: str(r.crm_id) for c, r in zip(changes, results, strict=True)
                     if c.target is Target.AXIS and r is not None and r.ok and r.crm_id})
         unknown = sorted(set(keys) - set(ids) - self._axis_unknown)
-        if unknown and self.axis_type:
+        listed = self.records.get(self.axis_type or "")
+        if unknown and listed is not None:      # every axis record of the portal, listed by this run's full pull
+            ids.update({key: str(listed[key]["id"]) for key in unknown if key in listed})
+            self._axis_unknown |= {key for key in unknown if key not in listed}
+        elif unknown and self.axis_type:
             for obj in batch_read(self.transport, self.axis_type, unknown, [KEY], id_property=KEY):
                 key = (obj.get("properties") or {}).get(KEY)
                 if key:
@@ -476,10 +505,15 @@ class Writer:
 
     def _plan_records(self, object_type: str, properties: Sequence[str]) -> dict[str, dict[str, Any]]:
         """pac_key -> the plan's records of ``object_type`` (those whose key starts with the plan id): id, props;
-        listed once per writer (the full reconciliation reads the axes for both kinds of links)."""
+        from this run's full pull (``records``: its search read every PAC record with these properties, and the
+        upserts since are on it), else listed once per writer (the full reconciliation reads the axes for both kinds
+        of links)."""
         assert self.targets is not None
+        prefix = f"{self.targets.plan_id}:"
+        if object_type not in self._listed and object_type in self.records:     # this run's full pull listed them
+            self._listed[object_type] = {key: dict(record) for key, record in self.records[object_type].items()
+                                         if key.startswith(prefix)}
         if object_type not in self._listed:
-            prefix = f"{self.targets.plan_id}:"
             out = {}
             for obj in list_objects(self.transport, object_type, [KEY, *properties]):
                 props = obj.get("properties") or {}

@@ -161,6 +161,8 @@ class TestWriterLinks:
                                                                 _axis("AX-OLD")]))
             for company in companies[:3]:                   # links made earlier, by hand or under a larger cap
                 api.associate("companies", company, "pac_axis", big)
+            # a later run (the run that created the axes knows their links: those it made, audit quota2 F2)
+            connector = sandbox_connector(server, mapping=mapping)
             connector.note_axis_targets(PLAN, {"AX-BIG": companies[:3], "AX-SMALL": companies[2:4]})
             connector.write([_account(companies[3], "AX-SMALL")])
             assert _links(api, "pac_axis", "companies") == {big: set(companies[:3]), small: {companies[3]}}
@@ -368,6 +370,45 @@ def _wanted_links(api: HubSpotApi) -> dict[tuple[str, str], dict[str, set[str]]]
 
 def _held_links(api: HubSpotApi) -> dict[tuple[str, str], dict[str, set[str]]]:
     return {pair: _links(api, *pair) for pair in (("pac_action", "pac_axis"), ("pac_axis", "companies"))}
+
+
+def _pac_calls(api: HubSpotApi) -> tuple[list[str], list[str]]:
+    """The associations reads touching a PAC object, and the lists of PAC records (``GET /crm/v3/objects/{type}``),
+    among the requests the portal saw, by path."""
+    pac = {api.table(name).type_id for name in ("pac_axis", "pac_action")} | {"pac_axis", "pac_action"}
+    paths = [(m, p.split("?", 1)[0]) for m, p, _b in api.requests]
+    reads = [p for m, p in paths if p.startswith("/crm/v4/associations/") and p.endswith("/batch/read")
+             and pac & set(p.split("/"))]
+    lists = [p for m, p in paths if m == "GET" and p.startswith("/crm/v3/objects/") and p.rstrip("/")
+             .rsplit("/", 1)[-1] in pac]
+    return reads, lists
+
+
+class TestLinkCalls:
+    def test_a_first_sync_reads_no_link_of_a_record_it_created_nor_lists_its_records_again(self, tmp_path: Path
+                                                                                          ) -> None:
+        """The first sync of a fresh portal (a full reconciliation): pac created every PAC record that night and made
+        all their links, and its pull listed the PAC records already, so the write-back reads the current links of
+        the companies alone (pac created none of them) and lists no PAC record again: one associations read, not
+        four, and no list. A later `--full` night with nothing to write reads the links of the records it did not
+        create (the axes' companies, the actions' axes), still without listing them. The links are the plan's.
+        Seen failing before the fix (audit quota2 F2): the actions' links to their axes read right after they were
+        created, then both kinds read again and both objects listed by the full reconciliation."""
+        settings = sandbox_settings(tmp_path, f"sqlite:///{tmp_path / 'pac.db'}")
+        with start_sandbox() as server:
+            api = server.api("hubspot")
+            first = _sync(settings, server)
+            assert first.status.got_through and not first.errors, first.errors
+            axis_type = api.table("pac_axis").type_id
+            assert _pac_calls(api) == ([f"/crm/v4/associations/companies/{axis_type}/batch/read"], [])
+            assert _held_links(api) == _wanted_links(api)
+            api.requests.clear()
+            full = _sync(settings, server, full=True)
+            assert full.written == 0 and full.status == RunStatus.OK, full.errors
+            action_type = api.table("pac_action").type_id
+            assert _pac_calls(api) == ([f"/crm/v4/associations/{axis_type}/companies/batch/read",
+                                        f"/crm/v4/associations/{action_type}/{axis_type}/batch/read"], [])
+            assert _held_links(api) == _wanted_links(api)
 
 
 class TestLinkFailures:
