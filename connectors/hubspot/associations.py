@@ -104,6 +104,14 @@ class Links:
     made: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     # (from type, to type) -> id -> its links as this run left them (read, then settled)
     known: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)
+    # object types the portal held no record of before this run (its full pull listed none): any record's links to
+    # them are the ones this run made (``note_none``)
+    empty: set[str] = field(default_factory=set)
+
+    def note_none(self, object_type: str) -> None:
+        """A full read of ``object_type`` listed no record (a fresh portal): no record is linked to one, but by this
+        run."""
+        self.empty.add(object_type)
 
     def note_created(self, object_type: str, ids: Iterable[str]) -> None:
         """Records of ``object_type`` this run's upserts created (their result's ``new``): no link yet."""
@@ -112,6 +120,7 @@ class Links:
     def _doubt(self, object_type: str, ids: Iterable[str]) -> None:
         """Records whose links a failed call leaves unknown (it may have been executed): read again when asked."""
         for i in ids:
+            self.empty.discard(object_type)
             self.fresh.get(object_type, set()).discard(i)
             for (from_type, _to), links in self.known.items():
                 if from_type == object_type:
@@ -140,7 +149,7 @@ class Links:
         for i in dict.fromkeys(ids):
             if i in known:
                 out[i] = set(known[i])
-            elif i in fresh:
+            elif i in fresh or to_type in self.empty:
                 out[i] = set(self.made.get((from_type, i, to_type), ()))
             else:
                 unknown.append(i)

@@ -1147,6 +1147,9 @@ class HubSpotConnector:
             if since_ms is None:    # every record: a key pac wrote that is not listed was deleted (archived)
                 self._pac_records[object_type] = {str(p[KEY]): {**p, "id": str(obj["id"])} for obj in found
                                                   if (p := obj.get("properties") or {}).get(KEY)}
+                if not found:       # a fresh portal: no record is linked to one, but by this run's writes
+                    self._links = self._links or Links(self.transport)
+                    self._links.note_none(object_type)
                 yield PacListed(target, frozenset(self._pac_records[object_type]))
             who = self._who_changed(object_type, target, found, editable, computed)
             for obj in found:
