@@ -64,9 +64,9 @@ def _recorded_salesforce(connector: SalesforceConnector) -> list[tuple[str, str,
     sent: list[tuple[str, str, bool]] = []
     rest, bulk = client.query_pages, client.bulk_pages
 
-    def query_pages(soql: str, *, include_deleted: bool = False, batch_size: int = 2000) -> Any:
+    def query_pages(soql: str, *, include_deleted: bool = False, batch_size: int = 2000, first: Any = None) -> Any:
         sent.append(("rest", soql, include_deleted))
-        return rest(soql, include_deleted=include_deleted, batch_size=batch_size)
+        return rest(soql, include_deleted=include_deleted, batch_size=batch_size, first=first)
 
     def bulk_pages(soql: str, *, include_deleted: bool = False, **kw: Any) -> Any:
         sent.append(("bulk", soql, include_deleted))
